@@ -1,0 +1,28 @@
+import type { Command } from 'commander';
+import { EXIT } from '../../../shared/exit-codes.js';
+import { write } from '../io.js';
+import { progressLine } from '../progress-line.js';
+import { renderVerifyResult } from '../render.js';
+import type { CommandContext } from '../context.js';
+
+export function registerVerify(program: Command, ctx: CommandContext): void {
+  program
+    .command('verify')
+    .description('prove who signed a bundle and that every byte is intact (nothing is written)')
+    .argument('<bundle>', 'the NAME.airlock.tar file')
+    .option('--json', 'print one JSON object: { ok, bundle, signers, problems }')
+    .action(async (bundle: string, opts: { json?: boolean }) => {
+      await ctx.run(async (station, io) => {
+        const progress = progressLine(io);
+        let result;
+        try {
+          result = await station.verifyBundle({ bundlePath: bundle, signal: io.signal, ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) });
+        } finally {
+          progress.done();
+        }
+        if (opts.json) write(io.stdout, JSON.stringify(result));
+        else io.stdout.write(renderVerifyResult(result));
+        return result.ok ? EXIT.OK : EXIT.REJECTED;
+      });
+    });
+}

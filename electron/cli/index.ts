@@ -1,0 +1,21 @@
+import { runCli } from './main.js';
+
+/** Process entry: wire the real process into the CLI, Ctrl-C into cancellation. */
+const controller = new AbortController();
+let interrupted = false;
+process.on('SIGINT', () => {
+  if (interrupted) process.exit(130);
+  interrupted = true;
+  process.stderr.write('\nCancelling... (Ctrl-C again to force)\n');
+  controller.abort();
+});
+
+const code = await runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+  stderrIsTTY: process.stderr.isTTY === true,
+  signal: controller.signal,
+});
+process.exitCode = code;

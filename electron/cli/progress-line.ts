@@ -1,0 +1,44 @@
+import { formatBytes, formatDuration, formatRate } from '../../shared/format.js';
+import type { Progress, ProgressListener } from '../../shared/progress.js';
+import type { CliIo } from './io.js';
+
+const PHASE_LABEL: Record<Progress['phase'], string> = {
+  scanning: 'Scanning',
+  hashing: 'Hashing',
+  signing: 'Signing',
+  writing: 'Writing',
+  syncing: 'Syncing to disk',
+  'verifying-signature': 'Checking signature',
+  'verifying-payload': 'Verifying',
+};
+
+export function renderProgress(progress: Progress): string {
+  const parts = [PHASE_LABEL[progress.phase]];
+  if (progress.bytesTotal !== null && progress.bytesTotal > 0) {
+    const percent = Math.min(100, Math.floor((progress.bytesDone / progress.bytesTotal) * 100));
+    parts.push(`${formatBytes(progress.bytesDone)} / ${formatBytes(progress.bytesTotal)} (${percent}%)`);
+  } else if (progress.bytesDone > 0) {
+    parts.push(formatBytes(progress.bytesDone));
+  }
+  if (progress.filesTotal !== null) parts.push(`${progress.filesDone}/${progress.filesTotal} files`);
+  const rate = formatRate(progress.rateBytesPerSecond);
+  if (rate) parts.push(rate);
+  const eta = formatDuration(progress.etaSeconds);
+  if (eta) parts.push(`ETA ${eta}`);
+  return parts.join('  ');
+}
+
+/** A single self-overwriting status line on stderr, only when stderr is a terminal. */
+export function progressLine(io: CliIo): { onProgress: ProgressListener | undefined; done: () => void } {
+  if (!io.stderrIsTTY) return { onProgress: undefined, done: () => undefined };
+  let shown = false;
+  return {
+    onProgress: (progress) => {
+      shown = true;
+      io.stderr.write(`\r\u001b[2K${renderProgress(progress)}`);
+    },
+    done: () => {
+      if (shown) io.stderr.write('\r\u001b[2K');
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import type { StationIdentity } from '../home/station-config.js';
+import { sha256Hex } from '../crypto/sha256.js';
+import { formatBagInfo, humanBagSize, type BagInfo } from './bag-info.js';
+import { BAG_INFO_NAME, BAGIT_TXT, BAGIT_TXT_NAME, FORMAT_VERSION, INFO, MANIFEST_NAME, TAGMANIFEST_NAME } from './format.js';
+import { formatManifest } from './manifest.js';
+import type { HashedSource } from './hash-sources.js';
+
+export interface TagFile {
+  name: string;
+  bytes: Buffer;
+}
+
+export interface BagTags {
+  uuid: string;
+  /** bagit.txt, bag-info.txt, manifest-sha256.txt, tagmanifest-sha256.txt, in archive order. */
+  files: TagFile[];
+  tagmanifest: Buffer;
+  payloadBytes: number;
+}
+
+/** Build the tag files for a hashed payload. The tag manifest covers the three tag files before it. */
+export function buildBagTags(
+  payload: readonly HashedSource[],
+  meta: { identity: StationIdentity; sequence: number; now: Date; uuid?: string },
+): BagTags {
+  const uuid = meta.uuid ?? randomUUID();
+  const payloadBytes = payload.reduce((sum, file) => sum + file.size, 0);
+  const info: BagInfo = [
+    { label: INFO.baggingDate, value: meta.now.toISOString().slice(0, 10) },
+    { label: INFO.payloadOxum, value: `${payloadBytes}.${payload.length}` },
+    { label: INFO.bagSize, value: humanBagSize(payloadBytes) },
+    ...(meta.identity.organization ? [{ label: INFO.sourceOrganization, value: meta.identity.organization }] : []),
+    { label: INFO.externalIdentifier, value: uuid },
+    { label: INFO.formatVersion, value: String(FORMAT_VERSION) },
+    { label: INFO.station, value: meta.identity.station },
+    { label: INFO.operator, value: meta.identity.operator },
+    { label: INFO.sequence, value: String(meta.sequence) },
+    { label: INFO.created, value: meta.now.toISOString() },
+  ];
+  const bagit = Buffer.from(BAGIT_TXT, 'utf8');
+  const bagInfo = Buffer.from(formatBagInfo(info), 'utf8');
+  const manifest = Buffer.from(formatManifest(payload.map((file) => ({ path: file.bagPath, sha256: file.sha256 }))), 'utf8');
+  const tagmanifest = Buffer.from(
+    formatManifest([
+      { path: BAGIT_TXT_NAME, sha256: sha256Hex(bagit) },
+      { path: BAG_INFO_NAME, sha256: sha256Hex(bagInfo) },
+      { path: MANIFEST_NAME, sha256: sha256Hex(manifest) },
+    ]),
+    'utf8',
+  );
+  return {
+    uuid,
+    payloadBytes,
+    tagmanifest,
+    files: [
+      { name: BAGIT_TXT_NAME, bytes: bagit },
+      { name: BAG_INFO_NAME, bytes: bagInfo },
+      { name: MANIFEST_NAME, bytes: manifest },
+      { name: TAGMANIFEST_NAME, bytes: tagmanifest },
+    ],
+  };
+}

@@ -1,0 +1,45 @@
+import { collisionKey, parentPaths } from './path-rules.js';
+
+export type RegistryVerdict = { ok: true } | { ok: false; reason: string };
+
+/**
+ * Tracks the files and directories of a tree by collision key, so that a second entry
+ * with the same name (exactly, after NFC, or after case folding), or a file where a
+ * directory must be (or the reverse), is caught before anything lands on disk.
+ */
+export class EntryRegistry {
+  private readonly files = new Map<string, string>();
+  private readonly directories = new Map<string, string>();
+
+  addFile(path: string): RegistryVerdict {
+    const key = collisionKey(path);
+    const clash = this.files.get(key) ?? this.directories.get(key);
+    if (clash !== undefined) return { ok: false, reason: this.describe(path, clash) };
+    for (const parent of parentPaths(path)) {
+      const fileClash = this.files.get(collisionKey(parent));
+      if (fileClash !== undefined) return { ok: false, reason: `"${path}" needs "${parent}" to be a directory, but it is the file "${fileClash}"` };
+    }
+    this.files.set(key, path);
+    for (const parent of parentPaths(path)) this.directories.set(collisionKey(parent), parent);
+    return { ok: true };
+  }
+
+  addDirectory(path: string): RegistryVerdict {
+    const key = collisionKey(path);
+    const fileClash = this.files.get(key);
+    if (fileClash !== undefined) return { ok: false, reason: this.describe(path, fileClash) };
+    for (const parent of parentPaths(path)) {
+      const parentClash = this.files.get(collisionKey(parent));
+      if (parentClash !== undefined) return { ok: false, reason: `"${path}" needs "${parent}" to be a directory, but it is the file "${parentClash}"` };
+    }
+    const existing = this.directories.get(key);
+    if (existing !== undefined && existing !== path) return { ok: false, reason: this.describe(path, existing) };
+    this.directories.set(key, path);
+    for (const parent of parentPaths(path)) this.directories.set(collisionKey(parent), parent);
+    return { ok: true };
+  }
+
+  private describe(path: string, clash: string): string {
+    return path === clash ? `"${path}" appears twice` : `"${path}" and "${clash}" name the same file on case-insensitive or normalising file systems`;
+  }
+}

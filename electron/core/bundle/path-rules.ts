@@ -1,0 +1,115 @@
+/**
+ * Rules for paths inside a bag (relative to the bag's top directory, `/`-separated).
+ *
+ * Structural rules always apply: they stop an entry from leaving the destination.
+ * Portability rules (control/bidi characters, names Windows cannot hold) are station
+ * policy: on by default for import, reported as warnings on export so the sender knows.
+ */
+
+export interface PathLimits {
+  maxPathBytes: number;
+  maxComponentBytes: number;
+  maxDepth: number;
+}
+
+export const DEFAULT_PATH_LIMITS: PathLimits = {
+  maxPathBytes: 4096,
+  maxComponentBytes: 255,
+  maxDepth: 64,
+};
+
+export type PathVerdict =
+  | { ok: true }
+  | { ok: false; kind: 'unsafe' | 'limit'; reason: string };
+
+const OK: PathVerdict = { ok: true };
+
+/** Structural safety: relative, no `..`/`.`/empty components, no NUL, no backslash, no drive letter, within limits. */
+export function checkStructuralPath(path: string, limits: PathLimits = DEFAULT_PATH_LIMITS): PathVerdict {
+  if (path.length === 0) return { ok: false, kind: 'unsafe', reason: 'empty path' };
+  if (path.includes('\0')) return { ok: false, kind: 'unsafe', reason: 'NUL character in path' };
+  if (path.startsWith('/')) return { ok: false, kind: 'unsafe', reason: 'absolute path' };
+  if (/^[A-Za-z]:/.test(path)) return { ok: false, kind: 'unsafe', reason: 'drive-letter path' };
+  if (path.includes('\\')) return { ok: false, kind: 'unsafe', reason: 'backslash in path (a Windows separator)' };
+  const components = path.split('/');
+  for (const component of components) {
+    if (component === '') return { ok: false, kind: 'unsafe', reason: 'empty path component' };
+    if (component === '.' || component === '..') return { ok: false, kind: 'unsafe', reason: `"${component}" path component` };
+    if (Buffer.byteLength(component, 'utf8') > limits.maxComponentBytes) {
+      return { ok: false, kind: 'limit', reason: `a path component is longer than ${limits.maxComponentBytes} bytes` };
+    }
+  }
+  if (components.length > limits.maxDepth) {
+    return { ok: false, kind: 'limit', reason: `path is deeper than ${limits.maxDepth} levels` };
+  }
+  if (Buffer.byteLength(path, 'utf8') > limits.maxPathBytes) {
+    return { ok: false, kind: 'limit', reason: `path is longer than ${limits.maxPathBytes} bytes` };
+  }
+  return OK;
+}
+
+// C0 controls, DEL and C1 controls.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
+// Bidirectional overrides, embeddings, isolates and marks: they make a name display as something else.
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+const WINDOWS_FORBIDDEN_CHARS = /[<>:"|?*]/u;
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/iu;
+
+export function hasControlCharacters(path: string): boolean {
+  return CONTROL.test(path);
+}
+
+export function hasBidiCharacters(path: string): boolean {
+  return BIDI.test(path);
+}
+
+/** Why Windows could not hold this path, or null if it can. */
+export function windowsIncompatibility(path: string): string | null {
+  for (const component of path.split('/')) {
+    if (WINDOWS_FORBIDDEN_CHARS.test(component)) return `"${component}" holds a character Windows forbids (< > : " | ? *)`;
+    if (/[. ]$/u.test(component)) return `"${component}" ends with a dot or space`;
+    if (WINDOWS_RESERVED.test(component)) return `"${component}" is a reserved device name on Windows`;
+  }
+  return null;
+}
+
+export interface PortabilityRules {
+  allowControlCharacters: boolean;
+  allowBidiCharacters: boolean;
+  allowWindowsIncompatibleNames: boolean;
+}
+
+export const STRICT_PORTABILITY: PortabilityRules = {
+  allowControlCharacters: false,
+  allowBidiCharacters: false,
+  allowWindowsIncompatibleNames: false,
+};
+
+/** Portability findings for one path under the given rules; empty when it passes. */
+export function portabilityFindings(path: string, rules: PortabilityRules = STRICT_PORTABILITY): string[] {
+  const findings: string[] = [];
+  if (!rules.allowControlCharacters && hasControlCharacters(path)) findings.push('name holds control characters');
+  if (!rules.allowBidiCharacters && hasBidiCharacters(path)) findings.push('name holds bidirectional-text control characters');
+  if (!rules.allowWindowsIncompatibleNames) {
+    const windows = windowsIncompatibility(path);
+    if (windows !== null) findings.push(windows);
+  }
+  return findings;
+}
+
+/**
+ * Two names that differ only in Unicode normalisation or letter case land on the same file
+ * on macOS, Windows, FAT and exFAT: they share a collision key. Upper- then lower-casing
+ * approximates full case folding (ß -> SS -> ss); erring towards a collision is the safe side.
+ */
+export function collisionKey(path: string): string {
+  return path.normalize('NFC').toUpperCase().toLowerCase();
+}
+
+/** Parent directories of a `/`-separated path, shortest first: `a/b/c` -> [`a`, `a/b`]. */
+export function parentPaths(path: string): string[] {
+  const parts = path.split('/');
+  const parents: string[] = [];
+  for (let i = 1; i < parts.length; i += 1) parents.push(parts.slice(0, i).join('/'));
+  return parents;
+}

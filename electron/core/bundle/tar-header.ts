@@ -1,0 +1,77 @@
+import { Header, Pax } from 'tar';
+
+export const BLOCK = 512;
+/** Two zero blocks end a tar archive. */
+export const END_OF_ARCHIVE = Buffer.alloc(BLOCK * 2);
+
+export interface TarFileEntry {
+  /** Full path inside the archive, `/`-separated. */
+  path: string;
+  size: number;
+  mtime: Date;
+}
+
+const FILE_MODE = 0o644;
+
+function ustarHeader(data: { path: string; size: number; mtime: Date; type: 'File' | 'NextFileHasLongPath' }): { block: Buffer; needPax: boolean } {
+  const block = Buffer.alloc(BLOCK);
+  const header = new Header({
+    path: data.path,
+    mode: FILE_MODE,
+    uid: 0,
+    gid: 0,
+    size: data.size,
+    mtime: data.mtime,
+    type: data.type,
+    uname: '',
+    gname: '',
+  });
+  const needPax = header.encode(block, 0);
+  return { block, needPax };
+}
+
+/**
+ * The header block(s) for one regular file. Paths that fit ustar get one block; longer or
+ * non-ASCII paths (and sizes of 8 GiB and more) get a pax extended header first. Pax records
+ * are length-prefixed, but node-tar's reader splits them at newlines, so a path holding CR or
+ * LF that does not fit ustar travels in a GNU long-name record instead, which every reader
+ * (GNU tar, bsdtar, node-tar) takes whole.
+ */
+export function encodeFileHeader(entry: TarFileEntry): Buffer {
+  const mtime = clampMtime(entry.mtime);
+  const main = ustarHeader({ path: entry.path, size: entry.size, mtime, type: 'File' });
+  if (!main.needPax) return main.block;
+  if (/[\r\n]/u.test(entry.path)) {
+    const name = Buffer.from(`${entry.path}\0`, 'utf8');
+    const longName = ustarHeader({ path: '././@LongLink', size: name.length, mtime: new Date(0), type: 'NextFileHasLongPath' });
+    const extra = entry.size > MAX_USTAR_SIZE ? new Pax({ size: entry.size }).encode() : Buffer.alloc(0);
+    return Buffer.concat([extra, longName.block, name, padding(name.length), main.block]);
+  }
+  const pax = new Pax({ path: entry.path, ...(entry.size > MAX_USTAR_SIZE ? { size: entry.size } : {}) }).encode();
+  return Buffer.concat([pax, main.block]);
+}
+
+/** Largest size an 11-digit octal ustar field holds. */
+const MAX_USTAR_SIZE = 0o77777777777;
+
+export function paddingLength(size: number): number {
+  const rest = size % BLOCK;
+  return rest === 0 ? 0 : BLOCK - rest;
+}
+
+const ZEROS = Buffer.alloc(BLOCK);
+export function padding(size: number): Buffer {
+  return ZEROS.subarray(0, paddingLength(size));
+}
+
+/** Exact archive bytes one file occupies (headers, data, padding). */
+export function archivedSize(entry: TarFileEntry): number {
+  return encodeFileHeader(entry).length + entry.size + paddingLength(entry.size);
+}
+
+function clampMtime(mtime: Date): Date {
+  const seconds = Math.floor(mtime.getTime() / 1000);
+  if (!Number.isFinite(seconds) || seconds < 0) return new Date(0);
+  // ustar's 11 octal digits end in 6429; later dates would force a pax record for no benefit.
+  return new Date(Math.min(seconds, 0o77777777777) * 1000);
+}

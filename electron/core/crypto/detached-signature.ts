@@ -1,0 +1,147 @@
+import { createMessage, readSignature, sign, verify, type PrivateKey, type PublicKey, type Signature } from 'openpgp';
+import { problem, type Problem } from '../../../shared/problems.js';
+import type { SignerInfo } from '../../../shared/results.js';
+import { OPENPGP_CONFIG } from './openpgp-config.js';
+
+/** A key the station trusts, identified by its full fingerprint. */
+export interface TrustedKey {
+  fingerprint: string;
+  label: string | null;
+  userIds: string[];
+  key: PublicKey;
+}
+
+/** Detached, ASCII-armored signature(s) over exact bytes; several keys give several packets in one armor. */
+export async function signDetached(data: Uint8Array, signingKeys: PrivateKey[], date?: Date): Promise<string> {
+  const message = await createMessage({ binary: data });
+  return sign({
+    message,
+    signingKeys,
+    detached: true,
+    format: 'armored',
+    config: OPENPGP_CONFIG,
+    ...(date ? { date } : {}),
+  });
+}
+
+export interface SignatureCheck {
+  signers: SignerInfo[];
+  problems: Problem[];
+}
+
+const BINARY_SIGNATURE = 0x00;
+
+function armorProblem(armored: string): Problem | null {
+  const text = armored.trim();
+  if (!text.startsWith('-----BEGIN PGP SIGNATURE-----')) {
+    return problem('SIGNATURE_INVALID', 'The signature file is not an ASCII-armored detached signature (BEGIN PGP SIGNATURE).', 'tagmanifest-sha256.txt.asc');
+  }
+  if ((text.match(/-----BEGIN PGP /g) ?? []).length !== 1) {
+    return problem('SIGNATURE_INVALID', 'The signature file holds more than one armored block.', 'tagmanifest-sha256.txt.asc');
+  }
+  return null;
+}
+
+/**
+ * The key's standing now, not at the signature's claimed date. openpgp.js checks a key at the
+ * signature's creation time; a signer can backdate that, so we check again at `now`.
+ */
+async function keyStateNow(trusted: TrustedKey, keyID: Parameters<PublicKey['getSigningKey']>[0], now: Date): Promise<'ok' | 'revoked' | 'expired'> {
+  try {
+    await trusted.key.verifyPrimaryKey(now);
+    await trusted.key.getSigningKey(keyID, now);
+    return 'ok';
+  } catch (error) {
+    const reason = `${String(error)} ${String((error as { cause?: unknown }).cause ?? '')}`.toLowerCase();
+    return reason.includes('revoked') ? 'revoked' : 'expired';
+  }
+}
+
+/**
+ * Authenticate `data` against a detached signature. A signature counts only if it verifies,
+ * its key is trusted by full fingerprint, and that key is neither expired nor revoked *now*:
+ * the signer chooses a signature's date, so "valid when signed" proves nothing.
+ */
+export async function verifyDetachedSignature(
+  data: Uint8Array,
+  armored: string,
+  trusted: readonly TrustedKey[],
+  now: Date = new Date(),
+): Promise<SignatureCheck> {
+  const sigPath = 'tagmanifest-sha256.txt.asc';
+  const armorIssue = armorProblem(armored);
+  if (armorIssue) return { signers: [], problems: [armorIssue] };
+
+  let signature: Signature;
+  try {
+    signature = await readSignature({ armoredSignature: armored, config: OPENPGP_CONFIG });
+  } catch (error) {
+    return { signers: [], problems: [problem('SIGNATURE_INVALID', `The signature cannot be read: ${(error as Error).message}.`, sigPath)] };
+  }
+  const packets = [...signature.packets];
+  if (packets.length === 0) return { signers: [], problems: [problem('SIGNATURE_MISSING', undefined, sigPath)] };
+  for (const packet of packets) {
+    const type = (packet as { signatureType?: number }).signatureType;
+    if (type !== BINARY_SIGNATURE) {
+      return {
+        signers: [],
+        problems: [problem('SIGNATURE_INVALID', `A signature is not a binary-document signature (type ${String(type)}); sign with gpg --detach-sign, not in text mode.`, sigPath)],
+      };
+    }
+  }
+
+  const message = await createMessage({ binary: data });
+  const keys = trusted.map((t) => t.key);
+  let results;
+  try {
+    ({ signatures: results } = await verify({ message, signature, verificationKeys: keys, expectSigned: true, format: 'binary', date: now, config: OPENPGP_CONFIG }));
+  } catch {
+    // No signature verified with a trusted key: verify again without expectSigned to say why, per signature.
+    ({ signatures: results } = await verify({ message, signature, verificationKeys: keys, format: 'binary', date: now, config: OPENPGP_CONFIG }));
+  }
+
+  const signers = new Map<string, SignerInfo>();
+  const invalid: string[] = [];
+  const untrusted: string[] = [];
+  const revoked: string[] = [];
+  const expired: string[] = [];
+  for (const result of results) {
+    const keyIdHex = result.keyID.toHex().toUpperCase();
+    const owner = trusted.find((t) => t.key.getKeys(result.keyID).length > 0);
+    if (!owner) {
+      untrusted.push(keyIdHex);
+      continue;
+    }
+    try {
+      await result.verified;
+    } catch (error) {
+      invalid.push(`${owner.fingerprint}: ${(error as Error).message}`);
+      continue;
+    }
+    const state = await keyStateNow(owner, result.keyID, now);
+    if (state === 'revoked') {
+      revoked.push(owner.fingerprint);
+      continue;
+    }
+    if (state === 'expired') {
+      expired.push(owner.fingerprint);
+      continue;
+    }
+    const packet = (await result.signature).packets[0];
+    const created = packet?.created ?? now;
+    if (!signers.has(owner.fingerprint)) {
+      signers.set(owner.fingerprint, { fingerprint: owner.fingerprint, userIds: owner.userIds, label: owner.label, signedAt: created.toISOString() });
+    }
+  }
+
+  const problems: Problem[] = [];
+  if (invalid.length > 0) {
+    problems.push(problem('SIGNATURE_INVALID', `Failed: ${invalid.join('; ')}.`, sigPath));
+  }
+  if (signers.size === 0 && problems.length === 0) {
+    if (revoked.length > 0) problems.push(problem('SIGNER_REVOKED', `Key ${revoked.join(', ')}.`, sigPath));
+    else if (expired.length > 0) problems.push(problem('SIGNER_EXPIRED', `Key ${expired.join(', ')}.`, sigPath));
+    else problems.push(problem('SIGNER_UNTRUSTED', untrusted.length > 0 ? `Signed by key ID ${untrusted.join(', ')}.` : undefined, sigPath));
+  }
+  return { signers: problems.length === 0 ? [...signers.values()] : [], problems };
+}

@@ -1,0 +1,61 @@
+import { ERROR_CODES, type ErrorCode, type ErrorInfo } from '../../shared/errors.js';
+
+/** An operational failure with a stable code; the code maps to one human message in shared/errors.ts. */
+export class AirlockError extends Error {
+  readonly code: ErrorCode;
+  readonly path: string | undefined;
+
+  constructor(code: ErrorCode, detail?: string, options: { path?: string; cause?: unknown } = {}) {
+    const base = ERROR_CODES[code].message;
+    super(detail ? `${base} ${detail}` : base, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AirlockError';
+    this.code = code;
+    this.path = options.path;
+  }
+
+  toInfo(): ErrorInfo {
+    return this.path === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, path: this.path };
+  }
+}
+
+function errnoCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
+    ? error.code
+    : undefined;
+}
+
+export function isAbortError(error: unknown): boolean {
+  return (
+    (error instanceof Error && error.name === 'AbortError') ||
+    errnoCode(error) === 'ABORT_ERR' ||
+    (error instanceof AirlockError && error.code === 'CANCELLED')
+  );
+}
+
+/** Maps any thrown value to an AirlockError so every failure leaves with a code. */
+export function toAirlockError(error: unknown, path?: string): AirlockError {
+  if (error instanceof AirlockError) return error;
+  if (isAbortError(error)) return new AirlockError('CANCELLED', undefined, { cause: error });
+  const errno = errnoCode(error);
+  const detail = error instanceof Error ? error.message : String(error);
+  const opts = path === undefined ? { cause: error } : { path, cause: error };
+  switch (errno) {
+    case 'ENOENT':
+      return new AirlockError('NOT_FOUND', detail, opts);
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new AirlockError('NO_SPACE', detail, opts);
+    case 'EEXIST':
+      return new AirlockError('OUTPUT_EXISTS', detail, opts);
+    case undefined:
+      return new AirlockError('INTERNAL', detail, opts);
+    default:
+      return new AirlockError('IO_ERROR', detail, opts);
+  }
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AirlockError('CANCELLED');
+}

@@ -1,0 +1,58 @@
+import { mkdir, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { AirlockError } from '../errors.js';
+
+/** Where each piece of station state lives inside the home directory. */
+export interface HomePaths {
+  root: string;
+  keysDir: string;
+  stationPrivateKey: string;
+  stationPublicKey: string;
+  stationRevocation: string;
+  trustStore: string;
+  config: string;
+  database: string;
+}
+
+export function homePaths(root: string): HomePaths {
+  const keysDir = join(root, 'keys');
+  return {
+    root,
+    keysDir,
+    stationPrivateKey: join(keysDir, 'station-key.private.asc'),
+    stationPublicKey: join(keysDir, 'station-key.public.asc'),
+    stationRevocation: join(keysDir, 'station-key.revocation.asc'),
+    trustStore: join(keysDir, 'trusted-signers.json'),
+    config: join(root, 'config.json'),
+    database: join(root, 'airlock.db'),
+  };
+}
+
+/** The OS application-data directory Electron's app.getPath('userData') also uses, so CLI and app share state. */
+export function defaultHomeDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Airlock');
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Airlock');
+  return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'Airlock');
+}
+
+/** --home DIR, else $AIRLOCK_HOME, else the OS app-data directory (DESIGN.md §3). */
+export function resolveHomeDir(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (explicit) return resolve(explicit);
+  if (env.AIRLOCK_HOME) return resolve(env.AIRLOCK_HOME);
+  return defaultHomeDir(env);
+}
+
+/** Create the home (and keys/) readable by its owner only. */
+export async function ensureHome(root: string): Promise<HomePaths> {
+  const paths = homePaths(root);
+  try {
+    await mkdir(paths.keysDir, { recursive: true, mode: 0o700 });
+    const stats = await stat(root);
+    if (!stats.isDirectory()) throw new AirlockError('HOME_INVALID', `${root} is not a directory.`, { path: root });
+  } catch (error) {
+    if (error instanceof AirlockError) throw error;
+    throw new AirlockError('HOME_INVALID', `${root}: ${(error as Error).message}`, { path: root, cause: error });
+  }
+  return paths;
+}

@@ -1,0 +1,48 @@
+import { readKeys, type Key, type PublicKey } from 'openpgp';
+import { AirlockError } from '../errors.js';
+import { OPENPGP_CONFIG } from '../crypto/openpgp-config.js';
+
+export interface KeyDescription {
+  fingerprint: string;
+  userIds: string[];
+  algorithm: string;
+  created: string;
+  expires: string | null;
+}
+
+export async function describeKey(key: Key): Promise<KeyDescription> {
+  const expiration = await key.getExpirationTime().catch(() => null);
+  const info = key.getAlgorithmInfo();
+  return {
+    fingerprint: key.getFingerprint().toUpperCase(),
+    userIds: key.getUserIDs(),
+    algorithm: 'curve' in info && info.curve ? `${info.algorithm} (${info.curve})` : `${info.algorithm}${'bits' in info && info.bits ? ` ${info.bits}` : ''}`,
+    created: key.getCreationTime().toISOString(),
+    expires: expiration instanceof Date ? expiration.toISOString() : null,
+  };
+}
+
+/**
+ * Parse an armored public key that someone hands the station to trust. Exactly one key,
+ * public only, and valid now (self-signatures verify; not expired, not revoked).
+ */
+export async function parseTrustablePublicKey(armored: string, now: Date = new Date()): Promise<PublicKey> {
+  if (/-----BEGIN PGP PRIVATE KEY BLOCK-----/u.test(armored)) {
+    throw new AirlockError('KEY_INVALID', 'This is a private key. Trust the signer’s public key (airlock keys export-public, or gpg --export --armor).');
+  }
+  let keys: Key[];
+  try {
+    keys = await readKeys({ armoredKeys: armored, config: OPENPGP_CONFIG });
+  } catch (error) {
+    throw new AirlockError('KEY_INVALID', `It cannot be read: ${(error as Error).message}.`);
+  }
+  if (keys.length !== 1) throw new AirlockError('KEY_INVALID', `It holds ${keys.length} keys; trust one key at a time.`);
+  const key = keys[0] as Key;
+  if (key.isPrivate()) throw new AirlockError('KEY_INVALID', 'This is a private key; trust the public key only.');
+  try {
+    await key.verifyPrimaryKey(now);
+  } catch (error) {
+    throw new AirlockError('KEY_INVALID', `The key is not valid now: ${(error as Error).message}.`);
+  }
+  return key as PublicKey;
+}

@@ -1,0 +1,97 @@
+import { readFile } from 'node:fs/promises';
+import { readKey } from 'openpgp';
+import { z } from 'zod';
+import { normalizeFingerprint } from '../../../shared/fingerprint.js';
+import { AirlockError } from '../errors.js';
+import { writeFileDurably } from '../fs/durable.js';
+import type { TrustedKey } from '../crypto/detached-signature.js';
+import { OPENPGP_CONFIG } from '../crypto/openpgp-config.js';
+import type { HomePaths } from '../home/station-home.js';
+import { describeKey, parseTrustablePublicKey } from './public-key.js';
+
+const TrustedSignerSchema = z.object({
+  fingerprint: z.string().regex(/^[0-9A-F]{40}$|^[0-9A-F]{64}$/u),
+  label: z.string().max(200).nullable(),
+  role: z.string().max(50).nullable(),
+  userIds: z.array(z.string()),
+  algorithm: z.string(),
+  addedAt: z.string(),
+  publicKey: z.string(),
+});
+
+const TrustStoreSchema = z.object({ version: z.literal(1), signers: z.array(TrustedSignerSchema) });
+
+export type TrustedSigner = z.infer<typeof TrustedSignerSchema>;
+
+export async function readTrustStore(paths: HomePaths): Promise<TrustedSigner[]> {
+  let text: string;
+  try {
+    text = await readFile(paths.trustStore, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new AirlockError('IO_ERROR', `${paths.trustStore}: ${(error as Error).message}`, { path: paths.trustStore });
+  }
+  let parsed;
+  try {
+    parsed = TrustStoreSchema.safeParse(JSON.parse(text));
+  } catch (error) {
+    throw new AirlockError('CONFIG_INVALID', `${paths.trustStore} is not valid JSON: ${(error as Error).message}`, { path: paths.trustStore });
+  }
+  if (!parsed.success) throw new AirlockError('CONFIG_INVALID', `${paths.trustStore} does not match the trust-store schema.`, { path: paths.trustStore });
+  return parsed.data.signers;
+}
+
+async function writeTrustStore(paths: HomePaths, signers: TrustedSigner[]): Promise<void> {
+  await writeFileDurably(paths.trustStore, `${JSON.stringify({ version: 1, signers }, null, 2)}\n`, 0o600);
+}
+
+/** Trust a public key by its fingerprint. Trusting an already trusted key updates its label. */
+export async function trustPublicKey(
+  paths: HomePaths,
+  armored: string,
+  options: { label?: string | null; role?: string | null; now?: Date; expectedFingerprint?: string } = {},
+): Promise<{ signer: TrustedSigner; alreadyTrusted: boolean }> {
+  const key = await parseTrustablePublicKey(armored, options.now);
+  const description = await describeKey(key);
+  if (options.expectedFingerprint !== undefined && normalizeFingerprint(options.expectedFingerprint) !== description.fingerprint) {
+    throw new AirlockError('FINGERPRINT_MISMATCH', `The file holds ${description.fingerprint}.`);
+  }
+  const signers = await readTrustStore(paths);
+  const existing = signers.find((s) => s.fingerprint === description.fingerprint);
+  const signer: TrustedSigner = {
+    fingerprint: description.fingerprint,
+    label: options.label ?? existing?.label ?? null,
+    role: options.role ?? existing?.role ?? null,
+    userIds: description.userIds,
+    algorithm: description.algorithm,
+    addedAt: existing?.addedAt ?? (options.now ?? new Date()).toISOString(),
+    publicKey: key.armor(),
+  };
+  const next = existing ? signers.map((s) => (s.fingerprint === signer.fingerprint ? signer : s)) : [...signers, signer];
+  await writeTrustStore(paths, next);
+  return { signer, alreadyTrusted: existing !== undefined };
+}
+
+export async function untrustKey(paths: HomePaths, fingerprintInput: string): Promise<TrustedSigner> {
+  const fingerprint = normalizeFingerprint(fingerprintInput);
+  const signers = await readTrustStore(paths);
+  const existing = signers.find((s) => s.fingerprint === fingerprint);
+  if (!existing) throw new AirlockError('KEY_NOT_FOUND', fingerprint);
+  await writeTrustStore(paths, signers.filter((s) => s.fingerprint !== fingerprint));
+  return existing;
+}
+
+/** The trusted keys as openpgp objects, for signature verification. */
+export async function loadTrustedKeys(paths: HomePaths): Promise<TrustedKey[]> {
+  const signers = await readTrustStore(paths);
+  const keys: TrustedKey[] = [];
+  for (const signer of signers) {
+    const key = await readKey({ armoredKey: signer.publicKey, config: OPENPGP_CONFIG });
+    // The stored fingerprint is what the operator trusted; a key that no longer matches it is not that key.
+    if (key.getFingerprint().toUpperCase() !== signer.fingerprint) {
+      throw new AirlockError('CONFIG_INVALID', `The trust store entry ${signer.fingerprint} holds a different key.`, { path: paths.trustStore });
+    }
+    keys.push({ fingerprint: signer.fingerprint, label: signer.label, userIds: signer.userIds, key });
+  }
+  return keys;
+}

@@ -1,0 +1,42 @@
+/**
+ * Operational error codes: why an operation could not run (as opposed to a
+ * bundle being rejected, see problems.ts). Each maps to one human message and,
+ * through its kind, to one CLI exit code.
+ */
+export const ERROR_CODES = {
+  USAGE: { kind: 'usage', message: 'The command was not used correctly.' },
+  INVALID_NAME: { kind: 'usage', message: 'The bundle name may hold only letters, digits, dot, dash and underscore (1-100 characters), and may not start with a dot.' },
+  PASSPHRASE_REQUIRED: { kind: 'usage', message: 'A passphrase is needed: pass --passphrase-file, or run in a terminal to be asked.' },
+  NOT_FOUND: { kind: 'operational', message: 'A file or folder named on the command line does not exist.' },
+  IO_ERROR: { kind: 'operational', message: 'Reading or writing a file failed.' },
+  NO_SPACE: { kind: 'operational', message: 'There is not enough free space at the destination.' },
+  OUTPUT_EXISTS: { kind: 'operational', message: 'The destination already holds a file of that name; Airlock never overwrites.' },
+  SOURCE_UNSUPPORTED_TYPE: { kind: 'operational', message: 'The selection holds something that is not a plain file or folder (a symbolic link, device, socket or FIFO).' },
+  SOURCE_NAME_CONFLICT: { kind: 'operational', message: 'Two selected files would have the same name in the bundle (exactly, or after Unicode normalisation or case folding).' },
+  SOURCE_NAME_UNSAFE: { kind: 'operational', message: 'A selected file has a name the bundle format cannot carry safely.' },
+  SOURCE_CHANGED: { kind: 'operational', message: 'A source file changed while the bundle was being written; the bundle was discarded.' },
+  SOURCE_EMPTY: { kind: 'operational', message: 'The selection holds no files.' },
+  NO_STATION_KEY: { kind: 'operational', message: 'This station has no signing key yet. Create one with `airlock keys generate`.' },
+  STATION_KEY_EXISTS: { kind: 'operational', message: 'This station already has a signing key; Airlock will not replace it.' },
+  PASSPHRASE_WRONG: { kind: 'operational', message: 'The passphrase does not unlock the station key.' },
+  KEY_INVALID: { kind: 'operational', message: 'The file is not a usable OpenPGP public key.' },
+  FINGERPRINT_MISMATCH: { kind: 'operational', message: 'The key file does not have the fingerprint you expected: it may have been swapped. Nothing was trusted.' },
+  KEY_NOT_FOUND: { kind: 'operational', message: 'No trusted key has that fingerprint.' },
+  HOME_INVALID: { kind: 'operational', message: 'The Airlock home directory cannot be used.' },
+  CONFIG_INVALID: { kind: 'operational', message: 'A station configuration file is malformed.' },
+  BUNDLE_UNREADABLE: { kind: 'operational', message: 'The bundle file cannot be opened.' },
+  CANCELLED: { kind: 'operational', message: 'The operation was cancelled; nothing was left half-written.' },
+  INTERNAL: { kind: 'operational', message: 'An unexpected internal error occurred.' },
+} as const satisfies Record<string, { kind: 'usage' | 'operational'; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+  path?: string;
+}
+
+export function errorMessage(code: ErrorCode): string {
+  return ERROR_CODES[code].message;
+}

@@ -1,0 +1,116 @@
+/**
+ * Problem codes: why a bundle is rejected. Each code keeps one meaning forever
+ * (DESIGN.md §3): add new codes, never repurpose one. The message is what an
+ * operator reads; the action says what to do next.
+ */
+export const PROBLEM_CODES = [
+  'SIGNATURE_MISSING',
+  'SIGNATURE_INVALID',
+  'SIGNER_UNTRUSTED',
+  'SIGNER_EXPIRED',
+  'SIGNER_REVOKED',
+  'MANIFEST_INVALID',
+  'CHECKSUM_MISMATCH',
+  'FILE_MISSING',
+  'FILE_UNLISTED',
+  'UNSAFE_PATH',
+  'UNSAFE_ENTRY_TYPE',
+  'DUPLICATE_ENTRY',
+  'LIMIT_EXCEEDED',
+  'ARCHIVE_CORRUPT',
+  'PAYLOAD_OXUM_MISMATCH',
+  'POLICY_DENIED',
+  'REPLAY',
+] as const;
+
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
+
+export interface Problem {
+  code: ProblemCode;
+  /** Path inside the bag (e.g. `data/a.txt`, `manifest-sha256.txt`) when the problem concerns one entry. */
+  path?: string;
+  /** Human message: the code's message, plus detail specific to this occurrence. */
+  message: string;
+}
+
+interface ProblemText {
+  message: string;
+  action: string;
+}
+
+export const PROBLEM_TEXT: Record<ProblemCode, ProblemText> = {
+  SIGNATURE_MISSING: {
+    message: 'The bundle carries no signature over its tag manifest.',
+    action: 'Do not import it. Ask the sender to export again with a signing key.',
+  },
+  SIGNATURE_INVALID: {
+    message: 'A signature does not match the tag manifest: the bundle was altered after signing, or the signature is malformed.',
+    action: 'Do not import it. Report the media to your security officer and ask for a fresh export.',
+  },
+  SIGNER_UNTRUSTED: {
+    message: 'No signature comes from a key this station trusts.',
+    action: 'Check the signer with the sender out of band; trust their key only after comparing its fingerprint.',
+  },
+  SIGNER_EXPIRED: {
+    message: 'The signing key has expired; this station accepts no signature from it, whatever date the signature claims.',
+    action: 'Ask the sender to sign with a current key.',
+  },
+  SIGNER_REVOKED: {
+    message: 'The signing key has been revoked; this station accepts no signature from it.',
+    action: 'Do not import it. Tell your security officer: a revoked key was used.',
+  },
+  MANIFEST_INVALID: {
+    message: 'A tag file or manifest is malformed or breaks the bundle format.',
+    action: 'Do not import it. Ask the sender to export again with a current Airlock or a BagIt 1.0 tool.',
+  },
+  CHECKSUM_MISMATCH: {
+    message: 'A file’s contents do not match the checksum recorded when it was signed.',
+    action: 'Do not import it. The media may be damaged or tampered with: re-copy it or ask for a fresh export.',
+  },
+  FILE_MISSING: {
+    message: 'A file listed in the manifest is not in the bundle.',
+    action: 'Do not import it. The bundle is incomplete: ask for a fresh export.',
+  },
+  FILE_UNLISTED: {
+    message: 'The bundle holds a file that no signed manifest lists.',
+    action: 'Do not import it. Something was added after signing.',
+  },
+  UNSAFE_PATH: {
+    message: 'An entry’s path is unsafe: absolute, leaving the bundle, or holding characters the station refuses.',
+    action: 'Do not import it. Report the bundle: it may be an attempt to write outside the destination.',
+  },
+  UNSAFE_ENTRY_TYPE: {
+    message: 'The archive holds an entry that is not a plain file or directory (link, device, FIFO or sparse file).',
+    action: 'Do not import it. Airlock bundles carry plain files only.',
+  },
+  DUPLICATE_ENTRY: {
+    message: 'Two entries have the same name (exactly, or after Unicode normalisation or case folding).',
+    action: 'Do not import it. One file could silently replace another.',
+  },
+  LIMIT_EXCEEDED: {
+    message: 'The bundle exceeds a limit set by the station (entries, size, path depth or length).',
+    action: 'Ask the sender to split the transfer, or have the security officer review the station policy.',
+  },
+  ARCHIVE_CORRUPT: {
+    message: 'The archive is truncated or not a valid tar file.',
+    action: 'Re-copy the bundle from the media; if it persists, ask for a fresh export.',
+  },
+  PAYLOAD_OXUM_MISMATCH: {
+    message: 'The payload’s file count or byte total differs from the Payload-Oxum declared in bag-info.txt.',
+    action: 'Do not import it. The bundle is incomplete or was altered.',
+  },
+  POLICY_DENIED: {
+    message: 'The station’s policy does not allow this bundle.',
+    action: 'Ask your security officer whether the policy should allow it.',
+  },
+  REPLAY: {
+    message: 'This bundle was already imported on this station.',
+    action: 'Check the audit log; import it again only if you mean to, with the explicit override.',
+  },
+};
+
+export function problem(code: ProblemCode, detail?: string, path?: string): Problem {
+  const base = PROBLEM_TEXT[code].message;
+  const message = detail ? `${base} ${detail}` : base;
+  return path === undefined ? { code, message } : { code, path, message };
+}

@@ -1,0 +1,23 @@
+/** Progress of a long operation, reported as data (never as text) so CLI and UI render it their own way. */
+export type ProgressPhase =
+  | 'scanning'
+  | 'hashing'
+  | 'signing'
+  | 'writing'
+  | 'syncing'
+  | 'verifying-signature'
+  | 'verifying-payload';
+
+export interface Progress {
+  phase: ProgressPhase;
+  bytesDone: number;
+  bytesTotal: number | null;
+  filesDone: number;
+  filesTotal: number | null;
+  /** Bytes per second over the recent window; null until measurable. */
+  rateBytesPerSecond: number | null;
+  /** Seconds left at the current rate; null when the total or rate is unknown. */
+  etaSeconds: number | null;
+}
+
+export type ProgressListener = (progress: Progress) => void;
