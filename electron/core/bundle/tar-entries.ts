@@ -56,7 +56,12 @@ export async function* readTarEntries(source: Readable, onBytes?: (bytes: number
     const verdict = checkMetaHeader(meta);
     if (!verdict.ok) fail(new ArchiveError(verdict.reason, verdict.sparse ? 'unsafe-type' : 'corrupt'));
   });
-  parser.on('ignoredEntry', (entry: ReadEntry) => fail(new ArchiveError(`an extended header of ${entry.size} bytes is larger than allowed`)));
+  // node-tar skips, without a warning, entry types it does not know (old GNU sparse files,
+  // volume labels ...) and meta headers over its size cap. Skipping is not ours to allow.
+  parser.on('ignoredEntry', (entry: ReadEntry) => {
+    if (entry.meta) fail(new ArchiveError(`an extended header of ${entry.size} bytes is larger than allowed`));
+    else fail(new ArchiveError(`"${entry.path}" is an entry of unsupported type ${entry.type}`, 'unsafe-type'));
+  });
   parser.on('entry', (entry: ReadEntry) => {
     // A global pax header would silently rename or resize every later entry.
     if (entry.globalExtended) {

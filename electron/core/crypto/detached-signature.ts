@@ -115,7 +115,12 @@ export async function verifyDetachedSignature(
     try {
       await result.verified;
     } catch (error) {
-      invalid.push(`${owner.fingerprint}: ${(error as Error).message}`);
+      // openpgp.js already refuses keys revoked for every date (hard revocations) or expired at
+      // the signature's date: that is the key's standing, not a forged signature.
+      const reason = (error as Error).message;
+      if (/revoked/iu.test(reason)) revoked.push(owner.fingerprint);
+      else if (/expired/iu.test(reason)) expired.push(owner.fingerprint);
+      else invalid.push(`${owner.fingerprint}: ${reason}`);
       continue;
     }
     const state = await keyStateNow(owner, result.keyID, now);

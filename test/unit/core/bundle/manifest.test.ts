@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { decodeManifestPath, encodeManifestPath, formatManifest, parseManifest } from '../../../../electron/core/bundle/manifest.js';
+
+const H = 'ab'.repeat(32);
+
+describe('manifest path encoding (RFC 8493 §2.1.3)', () => {
+  it('encodes only CR, LF and %', () => {
+    expect(encodeManifestPath('data/f%0A1.txt')).toBe('data/f%250A1.txt');
+    expect(encodeManifestPath('data/a\nb\rc.txt')).toBe('data/a%0Ab%0Dc.txt');
+    expect(encodeManifestPath('data/spaces and ünïcödé #?.txt')).toBe('data/spaces and ünïcödé #?.txt');
+  });
+  it('decodes what it encodes, case-insensitively, and leaves other % sequences alone', () => {
+    for (const name of ['data/f%0A1.txt', 'data/%%%', 'data/a\nb', 'data/\r\n%25', 'data/100%.txt']) {
+      expect(decodeManifestPath(encodeManifestPath(name))).toBe(name);
+    }
+    expect(decodeManifestPath('data/a%0ab')).toBe('data/a\nb');
+    expect(decodeManifestPath('data/%41')).toBe('data/%41');
+  });
+});
+
+describe('parseManifest', () => {
+  it('reads what formatManifest writes', () => {
+    const entries = [
+      { path: 'data/a b.txt', sha256: H },
+      { path: 'data/x\ny', sha256: 'cd'.repeat(32) },
+    ];
+    expect(parseManifest(formatManifest(entries))).toEqual({ ok: true, entries });
+  });
+  it('accepts CRLF and CR line endings, tabs, a missing final newline and sha256sum binary markers', () => {
+    const result = parseManifest(`${H}\tdata/a\r\n${H.toUpperCase()} *data/b\r${H}  data/c`);
+    expect(result).toEqual({
+      ok: true,
+      entries: [
+        { path: 'data/a', sha256: H },
+        { path: 'data/b', sha256: H },
+        { path: 'data/c', sha256: H },
+      ],
+    });
+  });
+  it.each([['short hash', `${'a'.repeat(63)}  data/a\n`], ['no path', `${H}\n`], ['no separator', `${H}data/a\n`], ['blank line', `${H}  data/a\n\n${H}  data/b\n`]])(
+    'rejects %s with the line number',
+    (_label, text) => {
+      const result = parseManifest(text);
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.line).toBeGreaterThan(0);
+    },
+  );
+});

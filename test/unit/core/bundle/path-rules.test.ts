@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { EntryRegistry } from '../../../../electron/core/bundle/entry-registry.js';
+import { checkStructuralPath, collisionKey, parentPaths, portabilityFindings, windowsIncompatibility } from '../../../../electron/core/bundle/path-rules.js';
+
+describe('checkStructuralPath', () => {
+  it.each(['data/a.txt', 'data/ünï/cödé.txt', 'data/a b/c%d', 'data/x\ny', 'bagit.txt'])('accepts %j', (path) => {
+    expect(checkStructuralPath(path)).toEqual({ ok: true });
+  });
+  it.each([
+    ['', 'empty'],
+    ['/etc/passwd', 'absolute'],
+    ['C:/x', 'drive'],
+    ['c:x', 'drive'],
+    ['data/../x', '".."'],
+    ['data/./x', '"."'],
+    ['data//x', 'empty path component'],
+    ['data/x/', 'empty path component'],
+    ['data\\x', 'backslash'],
+    ['data/a\0b', 'NUL'],
+  ])('rejects %j (%s)', (path, reason) => {
+    const verdict = checkStructuralPath(path);
+    expect(verdict.ok).toBe(false);
+    if (!verdict.ok) {
+      expect(verdict.kind).toBe('unsafe');
+      expect(verdict.reason).toContain(reason);
+    }
+  });
+  it('enforces component, path and depth limits as limit breaches', () => {
+    const limits = { maxPathBytes: 20, maxComponentBytes: 5, maxDepth: 3 };
+    expect(checkStructuralPath('data/abcdef', limits)).toMatchObject({ ok: false, kind: 'limit' });
+    expect(checkStructuralPath('a/b/c/d', limits)).toMatchObject({ ok: false, kind: 'limit' });
+    expect(checkStructuralPath('aaaaa/bbbbb/ccccc/d', { ...limits, maxDepth: 10 })).toMatchObject({ ok: true });
+    expect(checkStructuralPath('aaaaa/bbbbb/ccccc/dd/e', { ...limits, maxDepth: 10 })).toMatchObject({ ok: false, kind: 'limit' });
+    // Bytes, not characters: five two-byte letters are ten bytes.
+    expect(checkStructuralPath('data/ééééé', limits)).toMatchObject({ ok: false, kind: 'limit' });
+  });
+});
+
+describe('portability', () => {
+  it('flags control and bidi characters', () => {
+    expect(portabilityFindings('data/a\nb')).toEqual(['name holds control characters']);
+    expect(portabilityFindings('data/invoice\u202Etxt.exe')).toEqual(['name holds bidirectional-text control characters']);
+    expect(portabilityFindings('data/a\u0085b')).toEqual(['name holds control characters']);
+  });
+  it.each(['data/CON', 'data/con.txt', 'data/LPT1.log', 'data/COM¹', 'data/a:b', 'data/what?', 'data/trailing.', 'data/trailing ', 'data/a|b'])(
+    'flags %j as impossible on Windows',
+    (path) => {
+      expect(windowsIncompatibility(path)).not.toBeNull();
+    },
+  );
+  it.each(['data/console.txt', 'data/CONTENT', 'data/a.b.c', 'data/ünïcödé'])('accepts %j on Windows', (path) => {
+    expect(windowsIncompatibility(path)).toBeNull();
+  });
+  it('each rule can be relaxed by policy', () => {
+    expect(portabilityFindings('data/a\n:', { allowControlCharacters: true, allowBidiCharacters: false, allowWindowsIncompatibleNames: true })).toEqual([]);
+  });
+});
+
+describe('collisions', () => {
+  it('folds NFC/NFD and case', () => {
+    expect(collisionKey('data/Cafe\u0301.TXT')).toBe(collisionKey('data/café.txt'));
+    expect(collisionKey('data/STRASSE')).toBe(collisionKey('data/straße'));
+  });
+  it('lists parents', () => {
+    expect(parentPaths('a/b/c')).toEqual(['a', 'a/b']);
+    expect(parentPaths('a')).toEqual([]);
+  });
+  it('EntryRegistry catches duplicates, case and normalisation twins, and file/directory clashes', () => {
+    const registry = new EntryRegistry();
+    expect(registry.addFile('data/a/b.txt').ok).toBe(true);
+    expect(registry.addFile('data/a/b.txt').ok).toBe(false);
+    expect(registry.addFile('data/A/B.TXT').ok).toBe(false);
+    expect(registry.addFile('data/a').ok).toBe(false);
+    expect(registry.addDirectory('data/a/b.txt').ok).toBe(false);
+    expect(registry.addDirectory('data/a').ok).toBe(true);
+    expect(registry.addFile('data/a/b.txt/c').ok).toBe(false);
+    expect(registry.addFile('data/a/c.txt').ok).toBe(true);
+  });
+});

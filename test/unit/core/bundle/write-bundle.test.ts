@@ -1,0 +1,151 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Progress } from '../../../../shared/progress.js';
+import { writeBundle, type WriteBundleOptions } from '../../../../electron/core/bundle/write-bundle.js';
+import { checkBundle } from '../../../../electron/core/verify/check-bundle.js';
+import { AirlockError } from '../../../../electron/core/errors.js';
+import { makeSigner, type TestSigner } from '../../../helpers/hostile-tar.js';
+
+let root: string;
+let signer: TestSigner;
+let src: string;
+let out: string;
+let n = 0;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'airlock-writer-'));
+  signer = await makeSigner('Writer');
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  n += 1;
+  src = join(root, `src${n}`, 'payload');
+  out = join(root, `out${n}`);
+  await mkdir(join(src, 'sub'), { recursive: true });
+  await mkdir(out);
+  await writeFile(join(src, 'b.txt'), 'bravo');
+  await writeFile(join(src, 'a.txt'), 'alpha');
+  await writeFile(join(src, 'sub', 'big.bin'), Buffer.alloc(3 * 1024 * 1024, 1));
+});
+
+function options(extra: Partial<WriteBundleOptions> = {}): WriteBundleOptions {
+  return {
+    selection: [src],
+    outDir: out,
+    name: 'bundle',
+    sequence: 7,
+    identity: { station: 'st', operator: 'op', organization: 'Org' },
+    signingKeys: [signer.privateKey],
+    ...extra,
+  };
+}
+
+async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AirlockError);
+  expect((error as AirlockError).code).toBe(code);
+}
+
+describe('writeBundle', () => {
+  it('writes tag files first, then the payload in byte order, and the result verifies', async () => {
+    const result = await writeBundle(options());
+    const listing = execFileSync('tar', ['tf', result.bundlePath], { encoding: 'utf8' }).trim().split('\n');
+    expect(listing).toEqual([
+      'bundle/bagit.txt',
+      'bundle/bag-info.txt',
+      'bundle/manifest-sha256.txt',
+      'bundle/tagmanifest-sha256.txt',
+      'bundle/tagmanifest-sha256.txt.asc',
+      'bundle/data/payload/a.txt',
+      'bundle/data/payload/b.txt',
+      'bundle/data/payload/sub/big.bin',
+    ]);
+    expect(await readdir(out)).toEqual(['bundle.airlock.tar']);
+    const check = await checkBundle({ bundlePath: result.bundlePath, trusted: [signer.trusted] });
+    expect(check.problems).toEqual([]);
+    expect(check.bundle).toMatchObject({ uuid: result.uuid, sequence: 7, station: 'st', operator: 'op', files: 3 });
+    expect(result.bundleBytes).toBe((await import('node:fs')).statSync(result.bundlePath).size);
+  });
+
+  it('reports progress through every phase with totals', async () => {
+    const phases = new Set<string>();
+    let last: Progress | undefined;
+    await writeBundle(options({ onProgress: (p) => ((last = p), phases.add(p.phase)) }));
+    expect([...phases]).toEqual(['scanning', 'hashing', 'signing', 'writing', 'syncing']);
+    expect(last?.bytesDone).toBe(last?.bytesTotal);
+  });
+
+  it('aborts when a source file changes between hashing and writing, leaving nothing', async () => {
+    const onProgress = (p: Progress): void => {
+      if (p.phase === 'writing' && p.bytesDone === 0) writeFileSync(join(src, 'sub', 'big.bin'), Buffer.alloc(3 * 1024 * 1024, 2));
+    };
+    await expectCode(writeBundle(options({ onProgress })), 'SOURCE_CHANGED');
+    expect(await readdir(out)).toEqual([]);
+  });
+
+  it('aborts when a source file grows between hashing and writing', async () => {
+    const onProgress = (p: Progress): void => {
+      if (p.phase === 'writing' && p.bytesDone === 0) writeFileSync(join(src, 'a.txt'), 'alpha and more');
+    };
+    await expectCode(writeBundle(options({ onProgress })), 'SOURCE_CHANGED');
+    expect(await readdir(out)).toEqual([]);
+  });
+
+  it('cancels mid-write and removes the temp file', async () => {
+    const controller = new AbortController();
+    const onProgress = (p: Progress): void => {
+      if (p.phase === 'writing' && p.bytesDone > 0) controller.abort();
+    };
+    await expectCode(writeBundle(options({ signal: controller.signal, onProgress })), 'CANCELLED');
+    expect(await readdir(out)).toEqual([]);
+  });
+
+  it('never overwrites an existing bundle', async () => {
+    await writeFile(join(out, 'bundle.airlock.tar'), 'precious');
+    await expectCode(writeBundle(options()), 'OUTPUT_EXISTS');
+    expect(await readdir(out)).toEqual(['bundle.airlock.tar']);
+  });
+
+  it('refuses unsafe bundle names', async () => {
+    for (const name of ['../x', '.hidden', 'a/b', '', 'x'.repeat(101), 'spaces here']) {
+      await expectCode(writeBundle(options({ name })), 'INVALID_NAME');
+    }
+  });
+
+  describe('on a small file system (tmpfs)', () => {
+    let mnt: string;
+    beforeAll(async () => {
+      mnt = await mkdtemp(join(tmpdir(), 'airlock-tmpfs-'));
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mnt]);
+    });
+    afterAll(async () => {
+      execFileSync('umount', [mnt]);
+      await rm(mnt, { recursive: true, force: true });
+    });
+
+    it('refuses before writing when the bundle cannot fit', async () => {
+      await expectCode(writeBundle(options({ outDir: mnt })), 'NO_SPACE');
+      expect(await readdir(mnt)).toEqual([]);
+    });
+
+    it('fails cleanly when the disk fills up mid-write (ENOSPC), removing the temp file', async () => {
+      await rm(join(src, 'sub', 'big.bin'));
+      await writeFile(join(src, 'sub', 'big.bin'), Buffer.alloc(1024 * 1024, 1));
+      const filler = join(mnt, 'filler');
+      const onProgress = (p: Progress): void => {
+        if (p.phase === 'writing' && p.bytesDone === 0) writeFileSync(filler, Buffer.alloc(3 * 1024 * 1024));
+      };
+      await expectCode(writeBundle(options({ outDir: mnt, onProgress })), 'NO_SPACE');
+      expect(await readdir(mnt)).toEqual(['filler']);
+    });
+  });
+});

@@ -1,0 +1,122 @@
+import { createMessage, enums, readKey, revokeKey, sign } from 'openpgp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { signDetached, verifyDetachedSignature, type TrustedKey } from '../../../../electron/core/crypto/detached-signature.js';
+import { makeSigner, type TestSigner } from '../../../helpers/hostile-tar.js';
+
+const data = Buffer.from('bagit.txt 1234\n');
+const DAY = 24 * 3600 * 1000;
+let alice: TestSigner;
+let bob: TestSigner;
+
+beforeAll(async () => {
+  alice = await makeSigner('Alice');
+  bob = await makeSigner('Bob');
+});
+
+function codes(check: { problems: Array<{ code: string }> }): string[] {
+  return check.problems.map((p) => p.code);
+}
+
+describe('verifyDetachedSignature', () => {
+  it('accepts a signature from a trusted key and names the signer by full fingerprint', async () => {
+    const asc = await signDetached(data, [alice.privateKey]);
+    const check = await verifyDetachedSignature(data, asc, [bob.trusted, alice.trusted]);
+    expect(check.problems).toEqual([]);
+    expect(check.signers.map((s) => s.fingerprint)).toEqual([alice.trusted.fingerprint]);
+    expect(check.signers[0]?.fingerprint).toMatch(/^[0-9A-F]{40}$/u);
+  });
+
+  it('rejects a signature over other bytes (one byte changed)', async () => {
+    const asc = await signDetached(data, [alice.privateKey]);
+    const tampered = Buffer.from(data);
+    tampered[0] = (tampered[0] ?? 0) ^ 1;
+    const check = await verifyDetachedSignature(tampered, asc, [alice.trusted]);
+    expect(codes(check)).toEqual(['SIGNATURE_INVALID']);
+    expect(check.signers).toEqual([]);
+  });
+
+  it('reports an untrusted signer with its key ID', async () => {
+    const asc = await signDetached(data, [bob.privateKey]);
+    const check = await verifyDetachedSignature(data, asc, [alice.trusted]);
+    expect(codes(check)).toEqual(['SIGNER_UNTRUSTED']);
+    expect(check.problems[0]?.message).toContain(bob.publicKey.getKeyID().toHex().toUpperCase());
+  });
+
+  it('with no trusted keys at all, nothing verifies', async () => {
+    const asc = await signDetached(data, [alice.privateKey]);
+    expect(codes(await verifyDetachedSignature(data, asc, []))).toEqual(['SIGNER_UNTRUSTED']);
+  });
+
+  it('counts two signatures by the same key once', async () => {
+    const asc1 = await signDetached(data, [alice.privateKey]);
+    const asc2 = await signDetached(data, [alice.privateKey, alice.privateKey]);
+    const check1 = await verifyDetachedSignature(data, asc1, [alice.trusted]);
+    const check2 = await verifyDetachedSignature(data, asc2, [alice.trusted]);
+    expect(check2.problems).toEqual([]);
+    expect(check2.signers).toHaveLength(1);
+    expect(check2.signers).toEqual(check1.signers.map((s) => ({ ...s, signedAt: check2.signers[0]?.signedAt })));
+  });
+
+  it('lists each trusted co-signer, and ignores an extra signature from an unknown key', async () => {
+    const carol = await makeSigner('Carol');
+    const asc = await signDetached(data, [alice.privateKey, bob.privateKey, carol.privateKey]);
+    const check = await verifyDetachedSignature(data, asc, [alice.trusted, bob.trusted]);
+    expect(check.problems).toEqual([]);
+    expect(check.signers.map((s) => s.userIds[0]).sort()).toEqual(['Alice', 'Bob']);
+  });
+
+  it('rejects a key that is expired now, even though the signature claims a date when it was valid', async () => {
+    const created = new Date(Date.now() - 10 * DAY);
+    const shortLived = await makeSigner('Expired', { date: created, keyExpirationTime: 3600 });
+    // Backdated: openpgp.js alone would judge the key at this date and accept it.
+    const asc = await signDetached(data, [shortLived.privateKey], new Date(created.getTime() + 60_000));
+    const check = await verifyDetachedSignature(data, asc, [shortLived.trusted]);
+    expect(codes(check)).toEqual(['SIGNER_EXPIRED']);
+    expect(check.signers).toEqual([]);
+  });
+
+  it.each([
+    ['hard (key compromised)', enums.reasonForRevocation.keyCompromised],
+    ['soft (key superseded)', enums.reasonForRevocation.keySuperseded],
+  ])('rejects a revoked key, %s, for a signature made before the revocation', async (_label, flag) => {
+    const signer = await makeSigner('Revoked', { date: new Date(Date.now() - 5 * DAY) });
+    const asc = await signDetached(data, [signer.privateKey], new Date(Date.now() - 4 * DAY));
+    const { publicKey } = await revokeKey({ key: signer.privateKey, reasonForRevocation: { flag }, format: 'armored' });
+    const revoked = await readKey({ armoredKey: publicKey });
+    const trusted: TrustedKey = { ...signer.trusted, key: revoked };
+    const check = await verifyDetachedSignature(data, asc, [trusted]);
+    expect(codes(check)).toEqual(['SIGNER_REVOKED']);
+  });
+
+  it('rejects a signature dated in the future', async () => {
+    const asc = await signDetached(data, [alice.privateKey], new Date(Date.now() + DAY));
+    const check = await verifyDetachedSignature(data, asc, [alice.trusted]);
+    expect(codes(check)).toEqual(['SIGNATURE_INVALID']);
+    expect(check.problems[0]?.message.toLowerCase()).toContain('future');
+  });
+
+  it('rejects a text-mode signature (line endings would be rewritten)', async () => {
+    const message = await createMessage({ text: data.toString('utf8') });
+    const asc = await sign({ message, signingKeys: alice.privateKey, detached: true, format: 'armored' });
+    const check = await verifyDetachedSignature(data, asc, [alice.trusted]);
+    expect(codes(check)).toEqual(['SIGNATURE_INVALID']);
+    expect(check.problems[0]?.message).toContain('text mode');
+  });
+
+  it('refuses armor that is not a detached signature', async () => {
+    const message = await createMessage({ binary: data });
+    const inline = await sign({ message, signingKeys: alice.privateKey, format: 'armored' });
+    const check = await verifyDetachedSignature(data, inline, [alice.trusted]);
+    expect(codes(check)).toEqual(['SIGNATURE_INVALID']);
+  });
+
+  it('refuses a signature whose armor checksum or body is damaged', async () => {
+    const asc = await signDetached(data, [alice.privateKey]);
+    const lines = asc.split('\n');
+    const bodyLine = lines.findIndex((l, i) => i > 1 && l.length > 20);
+    lines[bodyLine] = `${lines[bodyLine]?.slice(0, 10)}AAAA${lines[bodyLine]?.slice(14)}`;
+    const check = await verifyDetachedSignature(data, lines.join('\n'), [alice.trusted]);
+    expect(check.signers).toEqual([]);
+    expect(codes(check)[0]).toMatch(/^SIGNATURE_INVALID$|^SIGNER_UNTRUSTED$/u);
+  });
+});

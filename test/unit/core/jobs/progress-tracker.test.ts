@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { Progress } from '../../../../shared/progress.js';
+import { ProgressTracker } from '../../../../electron/core/jobs/progress-tracker.js';
+
+describe('ProgressTracker', () => {
+  it('throttles to the interval, always reports phase starts and flushes, and computes rate and ETA', () => {
+    let now = 0;
+    const seen: Progress[] = [];
+    const tracker = new ProgressTracker((p) => seen.push(p), 250, () => now);
+    tracker.startPhase('hashing', { bytes: 1000, files: 2 });
+    expect(seen).toHaveLength(1);
+    now = 100;
+    tracker.addBytes(100);
+    expect(seen).toHaveLength(1);
+    now = 300;
+    tracker.addBytes(100);
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).toMatchObject({ phase: 'hashing', bytesDone: 200, bytesTotal: 1000 });
+    expect(seen[1]?.rateBytesPerSecond).toBeCloseTo(200 / 0.3, 5);
+    expect(seen[1]?.etaSeconds).toBeCloseTo(800 / (200 / 0.3), 5);
+    tracker.addFiles(1);
+    tracker.flush();
+    expect(seen.at(-1)).toMatchObject({ filesDone: 1, filesTotal: 2 });
+  });
+  it('has no rate or ETA until enough time has passed, nor ETA without a total', () => {
+    let now = 0;
+    const seen: Progress[] = [];
+    const tracker = new ProgressTracker((p) => seen.push(p), 0, () => now);
+    tracker.startPhase('writing');
+    now = 50;
+    tracker.addBytes(10);
+    expect(seen.at(-1)).toMatchObject({ rateBytesPerSecond: null, etaSeconds: null });
+    now = 1000;
+    tracker.addBytes(10);
+    expect(seen.at(-1)?.rateBytesPerSecond).not.toBeNull();
+    expect(seen.at(-1)?.etaSeconds).toBeNull();
+  });
+});
