@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT } from '../../shared/exit-codes.js';
 import { registerExport } from './commands/export.js';
+import { registerImport } from './commands/import.js';
 import { registerKeys } from './commands/keys.js';
 import { registerVerify } from './commands/verify.js';
 import { createContext, type GlobalOptions } from './context.js';
@@ -29,6 +30,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
   registerKeys(program, ctx);
   registerExport(program, ctx);
   registerVerify(program, ctx);
+  registerImport(program, ctx);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

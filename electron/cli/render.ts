@@ -1,3 +1,4 @@
+import { displayText } from '../../shared/display-text.js';
 import { ERROR_CODES } from '../../shared/errors.js';
 import { groupFingerprint } from '../../shared/fingerprint.js';
 import { formatBytes } from '../../shared/format.js';
@@ -30,16 +31,15 @@ export function renderVerifyResult(result: VerifyResult): string {
   ].filter((x): x is string => x !== null);
   if (facts.length > 0) lines.push(`  Bundle ${facts.join(', ')}`);
   for (const p of result.problems) {
-    lines.push(`  ${p.code}${p.path ? `  ${JSON.stringify(p.path).slice(1, -1)}` : ''}`);
+    lines.push(`  ${p.code}${p.path ? `  ${p.path}` : ''}`);
     lines.push(`    ${p.message}`);
     lines.push(`    Next: ${PROBLEM_TEXT[p.code].action}`);
   }
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(displayText).join('\n')}\n`;
 }
 
 export function renderError(error: AirlockError): string {
-  const hint = error.code === 'NO_STATION_KEY' || error.code === 'USAGE' ? '' : '';
-  return `airlock: ${error.code}: ${error.message}${hint}\n`;
+  return `airlock: ${error.code}: ${displayText(error.message)}\n`;
 }
 
 export function errorKind(error: AirlockError): 'usage' | 'operational' {

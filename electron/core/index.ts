@@ -2,10 +2,11 @@
  * The engine's facade: the CLI, the Electron main process and the worker import from here
  * and nowhere deeper (lint enforces it).
  */
-export { Station, defaultBundleName, type OpenStationOptions, type ExportRequest, type VerifyRequest } from './station.js';
+export { Station, defaultBundleName, type OpenStationOptions, type ExportRequest, type VerifyRequest, type ImportRequest } from './station.js';
 export { AirlockError, toAirlockError, isAbortError } from './errors.js';
 export { resolveHomeDir, defaultHomeDir } from './home/station-home.js';
 export type { WriteBundleResult } from './bundle/write-bundle.js';
 export type { TrustedSigner } from './keys/trust-store.js';
 export type { KeyDescription } from './keys/public-key.js';
 export { BUNDLE_SUFFIX, FORMAT_VERSION } from './bundle/format.js';
+export type { ImportResult } from './import/import-bundle.js';

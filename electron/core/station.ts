@@ -11,7 +11,8 @@ import { ensureHome, resolveHomeDir, type HomePaths } from './home/station-home.
 import type { KeyDescription } from './keys/public-key.js';
 import { generateStationKey, hasStationKey, readStationPublicKey, unlockStationKey } from './keys/station-key.js';
 import { loadTrustedKeys, readTrustStore, trustPublicKey, untrustKey, type TrustedSigner } from './keys/trust-store.js';
-import { DEFAULT_LIMITS } from './policy/limits.js';
+import { readStationPolicy } from './policy/station-policy.js';
+import { importBundle, type ImportResult } from './import/import-bundle.js';
 
 export interface OpenStationOptions {
   /** --home; else $AIRLOCK_HOME; else the OS app-data directory. */
@@ -25,6 +26,14 @@ export interface ExportRequest {
   outDir: string;
   name?: string;
   passphrase: string;
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+}
+
+export interface ImportRequest {
+  bundlePath: string;
+  destDir: string;
+  allowReplay?: boolean;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
 }
@@ -121,12 +130,27 @@ export class Station {
     });
   }
 
+  async importBundle(request: ImportRequest): Promise<ImportResult> {
+    const [trusted, policy] = await Promise.all([loadTrustedKeys(this.paths), readStationPolicy(this.paths)]);
+    return importBundle({
+      bundlePath: request.bundlePath,
+      destDir: request.destDir,
+      trusted,
+      policy,
+      db: this.database(),
+      operator: this.identity.operator,
+      ...(request.allowReplay ? { allowReplay: true } : {}),
+      ...(request.signal ? { signal: request.signal } : {}),
+      ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+    });
+  }
+
   async verifyBundle(request: VerifyRequest): Promise<VerifyResult> {
-    const trusted = await loadTrustedKeys(this.paths);
+    const [trusted, policy] = await Promise.all([loadTrustedKeys(this.paths), readStationPolicy(this.paths)]);
     const result = await checkBundle({
       bundlePath: request.bundlePath,
       trusted,
-      limits: DEFAULT_LIMITS,
+      limits: policy.limits,
       ...(request.now ? { now: request.now } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
       ...(request.onProgress ? { onProgress: request.onProgress } : {}),

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { groupFingerprint } from '../../../shared/fingerprint.js';
 import { formatBytes } from '../../../shared/format.js';
+import { displayText } from '../../../shared/display-text.js';
 import { write } from '../io.js';
 import { obtainPassphrase } from '../passphrase.js';
 import { progressLine } from '../progress-line.js';
@@ -32,7 +33,7 @@ export function registerExport(program: Command, ctx: CommandContext): void {
         } finally {
           progress.done();
         }
-        for (const warning of result.warnings) write(io.stderr, `warning: ${JSON.stringify(warning.path)}: ${warning.message}`);
+        for (const warning of result.warnings) write(io.stderr, displayText(`warning: ${warning.path}: ${warning.message}`));
         if (opts.json) {
           write(io.stdout, JSON.stringify({ ok: true, bundle: result }));
         } else {

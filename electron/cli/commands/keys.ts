@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { groupFingerprint, isFingerprint, normalizeFingerprint } from '../../../shared/fingerprint.js';
 import { AirlockError } from '../../core/index.js';
+import { displayText } from '../../../shared/display-text.js';
 import { write } from '../io.js';
 import { obtainPassphrase } from '../passphrase.js';
 import type { CommandContext } from '../context.js';
@@ -22,9 +23,9 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
         const key = await station.generateKey({ name: opts.name, passphrase, ...(opts.email ? { email: opts.email } : {}) });
         if (opts.json) write(io.stdout, JSON.stringify({ ok: true, key }));
         else {
-          write(io.stdout, `Created the station key ${key.userIds.join(', ')}`);
-          write(io.stdout, `  fingerprint ${groupFingerprint(key.fingerprint)}`);
-          write(io.stdout, `  stored in ${station.paths.stationPrivateKey} (encrypted, mode 0600)`);
+          write(io.stdout, displayText(`Created the station key ${key.userIds.join(', ')}`));
+          write(io.stdout, displayText(`  fingerprint ${groupFingerprint(key.fingerprint)}`));
+          write(io.stdout, displayText(`  stored in ${station.paths.stationPrivateKey} (encrypted, mode 0600)`));
           write(io.stdout, 'Give receiving stations the public key: airlock keys export-public > station.asc');
         }
         return 0;
@@ -47,7 +48,7 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
         if (opts.json) write(io.stdout, JSON.stringify({ ok: true, alreadyTrusted, signer: { ...signer, publicKey: undefined } }));
         else {
           write(io.stdout, `${alreadyTrusted ? 'Already trusted' : 'Trusted'} ${signer.userIds.join(', ')}${signer.label ? ` [${signer.label}]` : ''}`);
-          write(io.stdout, `  fingerprint ${groupFingerprint(signer.fingerprint)}`);
+          write(io.stdout, displayText(`  fingerprint ${groupFingerprint(signer.fingerprint)}`));
         }
         return 0;
       });
@@ -62,7 +63,7 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
       await ctx.run(async (station, io) => {
         const removed = await station.untrustKey(fingerprint);
         if (opts.json) write(io.stdout, JSON.stringify({ ok: true, fingerprint: removed.fingerprint }));
-        else write(io.stdout, `No longer trusted: ${removed.userIds.join(', ')} ${groupFingerprint(removed.fingerprint)}`);
+        else write(io.stdout, displayText(`No longer trusted: ${removed.userIds.join(', ')} ${groupFingerprint(removed.fingerprint)}`));
         return 0;
       });
     });

@@ -12,6 +12,7 @@ export interface HomePaths {
   stationRevocation: string;
   trustStore: string;
   config: string;
+  policy: string;
   database: string;
 }
 
@@ -25,6 +26,7 @@ export function homePaths(root: string): HomePaths {
     stationRevocation: join(keysDir, 'station-key.revocation.asc'),
     trustStore: join(keysDir, 'trusted-signers.json'),
     config: join(root, 'config.json'),
+    policy: join(root, 'policy.json'),
     database: join(root, 'airlock.db'),
   };
 }

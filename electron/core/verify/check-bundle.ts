@@ -6,7 +6,7 @@ import type { ProgressListener } from '../../../shared/progress.js';
 import type { SignerInfo, VerifyResult } from '../../../shared/results.js';
 import { EntryRegistry } from '../bundle/entry-registry.js';
 import { BAG_INFO_NAME, BAGIT_TXT_NAME, FETCH_NAME, MANIFEST_NAME, PAYLOAD_DIR, SIGNATURE_NAME, TAGMANIFEST_NAME } from '../bundle/format.js';
-import { checkStructuralPath } from '../bundle/path-rules.js';
+import { checkStructuralPath, portabilityFindings, type PortabilityRules } from '../bundle/path-rules.js';
 import { ArchiveError, entryKind, readTarEntries } from '../bundle/tar-entries.js';
 import { verifyDetachedSignature, type TrustedKey } from '../crypto/detached-signature.js';
 import { sha256, sha256Hex } from '../crypto/sha256.js';
@@ -35,6 +35,28 @@ export interface CheckBundleOptions {
   payloadSink?: PayloadSink;
   /** Stop at the first problem (import) rather than collect every one (verify's report). */
   failFast?: boolean;
+  /**
+   * Name rules of the receiving station (control/bidi characters, names Windows cannot hold),
+   * applied to every manifest path before any payload is read. Verify leaves them out: they
+   * say whether this station will write a name, not whether the bundle is authentic.
+   */
+  portability?: PortabilityRules;
+  /**
+   * Runs once the tag manifest is authenticated and the manifest parsed, before a byte of
+   * payload is read: import's replay guard and policy. Problems it returns reject the bundle.
+   */
+  afterAuthentication?: (facts: AuthenticatedFacts) => Promise<Problem[]>;
+}
+
+export interface AuthenticatedFacts {
+  name: string;
+  signers: SignerInfo[];
+  tagmanifestSha256: string;
+  uuid: string | null;
+  sequence: number | null;
+  station: string | null;
+  files: number;
+  bytes: number | null;
 }
 
 export interface CheckBundleResult extends VerifyResult {
@@ -163,6 +185,28 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
     const oxum = (facts as BagInfoFacts | null)?.oxum;
     if (oxum && oxum.streams !== manifest.size) {
       fail('PAYLOAD_OXUM_MISMATCH', `Payload-Oxum declares ${oxum.streams} files; the manifest lists ${manifest.size}.`, BAG_INFO_NAME);
+    }
+    if (options.portability) {
+      for (const path of manifest.keys()) {
+        const findings = portabilityFindings(path, options.portability);
+        if (findings.length > 0) fail('UNSAFE_PATH', `"${path}": ${findings.join('; ')} (refused by station policy).`, path);
+      }
+    }
+    if (options.afterAuthentication) {
+      const gate = await options.afterAuthentication({
+        name: top as string,
+        signers,
+        tagmanifestSha256: tagmanifestSha256 as string,
+        uuid: (facts as BagInfoFacts | null)?.uuid ?? null,
+        sequence: (facts as BagInfoFacts | null)?.sequence ?? null,
+        station: (facts as BagInfoFacts | null)?.station ?? null,
+        files: manifest.size,
+        bytes: oxum?.octets ?? null,
+      });
+      if (gate.length > 0) {
+        problems.push(...gate);
+        throw new Fatal();
+      }
     }
     tracker.startPhase('verifying-payload', { bytes: fileSize, files: manifest.size });
   };

@@ -1,0 +1,129 @@
+import { access, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { problem, type Problem } from '../../../shared/problems.js';
+import type { ProgressListener } from '../../../shared/progress.js';
+import type { VerifyResult } from '../../../shared/results.js';
+import type { TrustedKey } from '../crypto/detached-signature.js';
+import type { StationDb } from '../db/station-db.js';
+import { AirlockError, toAirlockError } from '../errors.js';
+import type { StationPolicy } from '../policy/station-policy.js';
+import { checkBundle, type AuthenticatedFacts } from '../verify/check-bundle.js';
+import { findPriorImport, forgetPendingImport, highestSequenceFrom, markImported, reconcilePendingImports, recordPendingImport, type ImportIdentity } from './replay-guard.js';
+import { cleanLeftoverStaging, StagingDirectory } from './staging.js';
+
+export interface ImportOptions {
+  bundlePath: string;
+  destDir: string;
+  trusted: readonly TrustedKey[];
+  policy: StationPolicy;
+  db: StationDb;
+  operator: string;
+  /** Import a bundle this station already imported; the override is recorded. */
+  allowReplay?: boolean;
+  now?: Date;
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+}
+
+export interface ImportResult extends VerifyResult {
+  /** Where the payload now is (DIR/<bundle name>), or null when nothing was imported. */
+  destination: string | null;
+  /** Things the operator should know that did not stop the import. */
+  warnings: string[];
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Import: the verify pipeline with every payload byte landing in a private staging directory
+ * as it is hashed; replay guard and name policy before any payload is read; on any problem the
+ * staging directory goes and DIR is as it was; on success everything is flushed to disk and
+ * the payload is renamed to DIR/<bundle name> in one step. The bundle is read once.
+ */
+export async function importBundle(options: ImportOptions): Promise<ImportResult> {
+  const destDir = options.destDir;
+  const destStats = await stat(destDir).catch((error: unknown) => {
+    throw toAirlockError(error, destDir);
+  });
+  if (!destStats.isDirectory()) throw new AirlockError('NOT_FOUND', `${destDir} is not a directory.`, { path: destDir });
+
+  const warnings: string[] = [];
+  const leftovers = await cleanLeftoverStaging(destDir);
+  for (const dir of leftovers.removed) warnings.push(`Removed ${dir}, left by an interrupted import.`);
+  for (const dir of leftovers.leftAlone) warnings.push(`${dir} belongs to an import that may still be running; left alone.`);
+  const reconciled = reconcilePendingImports(options.db);
+  if (reconciled.committed > 0) warnings.push(`${reconciled.committed} import(s) interrupted after their commit point were recorded as imported.`);
+
+  let identity: ImportIdentity | null = null;
+  let replayOf: number | null = null;
+  let target: string | null = null;
+
+  const gate = async (facts: AuthenticatedFacts): Promise<Problem[]> => {
+    target = join(destDir, facts.name);
+    if (await exists(target)) throw new AirlockError('OUTPUT_EXISTS', `${target} exists; Airlock never overwrites or merges an import.`, { path: target });
+    identity = {
+      tagmanifestSha256: facts.tagmanifestSha256,
+      uuid: facts.uuid,
+      name: facts.name,
+      signers: facts.signers.map((s) => s.fingerprint),
+      sequence: facts.sequence,
+      station: facts.station,
+    };
+    const prior = findPriorImport(options.db, identity);
+    if (prior) {
+      const how = prior.sameTagmanifest ? 'This exact bundle' : 'A bundle with the same UUID';
+      if (!options.allowReplay) {
+        return [problem('REPLAY', `${how} was imported to ${prior.destination} at ${prior.committedAt ?? '?'} (import #${prior.id}). Pass --allow-replay to import it again; the override is recorded.`)];
+      }
+      replayOf = prior.id;
+      warnings.push(`${how} was imported before (import #${prior.id}); importing again as the operator asked (recorded).`);
+    }
+    const highest = highestSequenceFrom(options.db, identity.signers);
+    if (facts.sequence !== null && highest !== null && facts.sequence < highest) {
+      warnings.push(`Sequence number ${facts.sequence} is lower than ${highest}, already imported from this signer: an old bundle, or bundles arriving out of order.`);
+    }
+    return [];
+  };
+
+  const staging = await StagingDirectory.create(destDir, options.bundlePath);
+  try {
+    const result = await checkBundle({
+      bundlePath: options.bundlePath,
+      trusted: options.trusted,
+      limits: options.policy.limits,
+      portability: options.policy.names,
+      failFast: true,
+      payloadSink: staging,
+      afterAuthentication: gate,
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    const { payload: _payload, ...report } = result;
+    if (!result.ok || identity === null || target === null) return { ...report, ok: false, destination: null, warnings };
+
+    await staging.makeDurable();
+    if (options.signal?.aborted) throw new AirlockError('CANCELLED');
+    const finalTarget: string = target;
+    if (await exists(finalTarget)) throw new AirlockError('OUTPUT_EXISTS', `${finalTarget} appeared during the import; nothing was changed.`, { path: finalTarget });
+    const id = recordPendingImport(options.db, identity, finalTarget, options.operator, replayOf);
+    try {
+      await staging.commitTo(finalTarget);
+    } catch (error) {
+      forgetPendingImport(options.db, id);
+      throw error;
+    }
+    markImported(options.db, id);
+    return { ...report, destination: finalTarget, warnings };
+  } catch (error) {
+    throw toAirlockError(error, options.bundlePath);
+  } finally {
+    // After a commit only owner.json is left in it; after a failure, everything staged goes.
+    await staging.discard().catch(() => undefined);
+  }
+}

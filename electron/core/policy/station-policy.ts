@@ -1,0 +1,83 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { AirlockError } from '../errors.js';
+import { STRICT_PORTABILITY, type PortabilityRules } from '../bundle/path-rules.js';
+import type { HomePaths } from '../home/station-home.js';
+import { DEFAULT_LIMITS, type BundleLimits } from './limits.js';
+
+const count = z.number().int().positive();
+
+/** policy.json in the station home. Every field is optional; what is absent keeps its safe default. */
+export const StationPolicySchema = z
+  .object({
+    limits: z
+      .object({
+        maxEntries: count,
+        maxTotalBytes: count,
+        maxFileBytes: count,
+        maxPathDepth: count.max(1024),
+        maxPathBytes: count.max(65_536),
+        maxComponentBytes: count.max(1024),
+      })
+      .partial()
+      .strict()
+      .optional(),
+    names: z
+      .object({
+        allowControlCharacters: z.boolean(),
+        allowBidiCharacters: z.boolean(),
+        allowWindowsIncompatibleNames: z.boolean(),
+      })
+      .partial()
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type StationPolicyFile = z.infer<typeof StationPolicySchema>;
+
+export interface StationPolicy {
+  limits: BundleLimits;
+  names: PortabilityRules;
+}
+
+export const DEFAULT_POLICY: StationPolicy = { limits: DEFAULT_LIMITS, names: STRICT_PORTABILITY };
+
+export function resolvePolicy(file: StationPolicyFile): StationPolicy {
+  const l = file.limits ?? {};
+  return {
+    limits: {
+      ...DEFAULT_LIMITS,
+      ...(l.maxEntries !== undefined ? { maxEntries: l.maxEntries } : {}),
+      ...(l.maxTotalBytes !== undefined ? { maxTotalBytes: l.maxTotalBytes } : {}),
+      ...(l.maxFileBytes !== undefined ? { maxFileBytes: l.maxFileBytes } : {}),
+      ...(l.maxPathDepth !== undefined ? { maxDepth: l.maxPathDepth } : {}),
+      ...(l.maxPathBytes !== undefined ? { maxPathBytes: l.maxPathBytes } : {}),
+      ...(l.maxComponentBytes !== undefined ? { maxComponentBytes: l.maxComponentBytes } : {}),
+    },
+    names: { ...STRICT_PORTABILITY, ...file.names },
+  };
+}
+
+/** The station's policy; a missing file means the defaults, a malformed one is an error that names the field. */
+export async function readStationPolicy(paths: HomePaths): Promise<StationPolicy> {
+  let text: string;
+  try {
+    text = await readFile(paths.policy, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return DEFAULT_POLICY;
+    throw new AirlockError('CONFIG_INVALID', `${paths.policy}: ${(error as Error).message}`, { path: paths.policy });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new AirlockError('CONFIG_INVALID', `${paths.policy} is not valid JSON: ${(error as Error).message}`, { path: paths.policy });
+  }
+  const parsed = StationPolicySchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+    throw new AirlockError('CONFIG_INVALID', `${paths.policy}: ${issues}`, { path: paths.policy });
+  }
+  return resolvePolicy(parsed.data);
+}
