@@ -92,6 +92,10 @@ export async function* readTarEntries(source: Readable, onBytes?: (bytes: number
       const entry = queue.shift();
       if (entry) {
         current = entry;
+        // fail() emits 'error' on the current entry to wake a consumer blocked reading it. Between
+        // reads nobody listens, and an unheard 'error' would crash the process; Minipass keeps the
+        // error and hands it to the consumer's next read, so this listener only has to exist.
+        entry.on('error', () => undefined);
         yield entry;
         // Whatever the consumer left unread is drained so the parser can move on.
         if (!entry.emittedEnd) {

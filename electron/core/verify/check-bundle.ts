@@ -64,6 +64,11 @@ export interface CheckBundleResult extends VerifyResult {
   payload: Array<{ path: string; sha256: string; size: number }>;
 }
 
+/** node-tar ends an entry early when the archive is cut short; the header's size is what was promised. */
+function assertWhole(entry: ReadEntry, received: number): void {
+  if (received !== entry.size) throw new ArchiveError(`"${entry.path}" ends after ${received} of its ${entry.size} bytes: the archive is truncated`);
+}
+
 /** A problem after which reading on would mean trusting what was not proven. */
 class Fatal extends Error {}
 
@@ -215,15 +220,20 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
     if (entry.size > max) fail('LIMIT_EXCEEDED', `The tag file ${name} is ${entry.size} bytes; the limit is ${max}.`, name);
     const chunks: Buffer[] = [];
     for await (const chunk of entry) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
+    const bytes = Buffer.concat(chunks);
+    assertWhole(entry, bytes.length);
+    return bytes;
   };
 
   const hashEntry = async (entry: ReadEntry, writer: PayloadFileWriter | null): Promise<string> => {
     const hash = sha256();
+    let received = 0;
     for await (const chunk of entry) {
       hash.update(chunk as Buffer);
+      received += (chunk as Buffer).length;
       if (writer) await writer.write(chunk as Buffer);
     }
+    assertWhole(entry, received);
     return hash.digest('hex');
   };
 
