@@ -1,0 +1,204 @@
+import { execFileSync } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { writeBundle } from '../../../../electron/core/bundle/write-bundle.js';
+import { openStationDb, type StationDb } from '../../../../electron/core/db/station-db.js';
+import { AirlockError } from '../../../../electron/core/errors.js';
+import { importBundle } from '../../../../electron/core/import/import-bundle.js';
+import { reconcilePendingImports, recordPendingImport } from '../../../../electron/core/import/replay-guard.js';
+import { cleanLeftoverStaging } from '../../../../electron/core/import/staging.js';
+import { DEFAULT_POLICY } from '../../../../electron/core/policy/station-policy.js';
+import { makeSigner, type TestSigner } from '../../../helpers/hostile-tar.js';
+import { snapshotTree } from '../../../helpers/tree-snapshot.js';
+
+let root: string;
+let signer: TestSigner;
+let db: StationDb;
+let src: string;
+let bundlePath: string;
+let n = 0;
+
+async function exportBundle(name: string, sequence: number): Promise<string> {
+  const out = join(root, `out-${name}`);
+  await mkdir(out, { recursive: true });
+  const result = await writeBundle({
+    selection: [src],
+    outDir: out,
+    name,
+    sequence,
+    identity: { station: 'sender', operator: 'op', organization: null },
+    signingKeys: [signer.privateKey],
+  });
+  return result.bundlePath;
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'airlock-import-'));
+  signer = await makeSigner('Sender');
+  src = join(root, 'reports');
+  await mkdir(join(src, 'q3', 'deep'), { recursive: true });
+  await writeFile(join(src, 'summary.txt'), 'summary\n');
+  await writeFile(join(src, 'q3', 'deep', 'data.bin'), Buffer.alloc(2 * 1024 * 1024, 9));
+  await writeFile(join(src, 'q3', 'empty.txt'), '');
+  await writeFile(join(src, 'setuid-looking.sh'), '#!/bin/sh\n');
+  await chmod(join(src, 'setuid-looking.sh'), 0o4755);
+  bundlePath = await exportBundle('bundle-one', 5);
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+let dest: string;
+beforeEach(async () => {
+  n += 1;
+  dest = join(root, `dest${n}`);
+  await mkdir(dest);
+  db?.close();
+  db = openStationDb(join(root, `station${n}.db`));
+});
+
+function run(extra: Partial<Parameters<typeof importBundle>[0]> = {}) {
+  return importBundle({ bundlePath, destDir: dest, trusted: [signer.trusted], policy: DEFAULT_POLICY, db, operator: 'receiver', ...extra });
+}
+
+describe('importBundle', () => {
+  it('lands data/ contents in DIR/<bundle name>, byte-identical, with fixed modes and nothing else left', async () => {
+    const result = await run();
+    expect(result.ok).toBe(true);
+    expect(result.destination).toBe(join(dest, 'bundle-one'));
+    expect(await readdir(dest)).toEqual(['bundle-one']);
+    const tree = await snapshotTree(join(dest, 'bundle-one'));
+    expect(Object.keys(tree).sort()).toEqual(['reports', 'reports/q3', 'reports/q3/deep', 'reports/q3/deep/data.bin', 'reports/q3/empty.txt', 'reports/setuid-looking.sh', 'reports/summary.txt']);
+    // Same bytes as the source.
+    expect(await readFile(join(dest, 'bundle-one/reports/q3/deep/data.bin'))).toEqual(await readFile(join(src, 'q3/deep/data.bin')));
+    // Never the setuid bit, never the archive's modes: files 0644, directories 0755.
+    for (const [path, entry] of Object.entries(tree)) {
+      expect(entry.startsWith(entry.startsWith('dir') ? 'dir 755' : 'file 644'), path).toBe(true);
+    }
+    expect((await stat(join(dest, 'bundle-one/reports/setuid-looking.sh'))).mode & 0o7000).toBe(0);
+  });
+
+  it('refuses a second import of the same bundle with REPLAY, leaving DIR unchanged', async () => {
+    expect((await run()).ok).toBe(true);
+    const other = join(root, `other${n}`);
+    await mkdir(other);
+    const before = await snapshotTree(other);
+    const again = await run({ destDir: other });
+    expect(again.ok).toBe(false);
+    expect(again.problems.map((p) => p.code)).toEqual(['REPLAY']);
+    expect(again.problems[0]?.message).toContain(join(dest, 'bundle-one'));
+    expect(await snapshotTree(other)).toEqual(before);
+  });
+
+  it('imports a replay when the operator overrides, and records the override', async () => {
+    expect((await run()).ok).toBe(true);
+    const other = join(root, `other${n}`);
+    await mkdir(other);
+    const again = await run({ destDir: other, allowReplay: true });
+    expect(again.ok).toBe(true);
+    expect(again.warnings.join(' ')).toContain('importing again as the operator asked');
+    const rows = db.prepare('SELECT id, replay_of, status FROM imports ORDER BY id').all();
+    expect(rows).toEqual([
+      { id: 1, replay_of: null, status: 'imported' },
+      { id: 2, replay_of: 1, status: 'imported' },
+    ]);
+  });
+
+  it('reports a sequence number lower than one already imported from that signer', async () => {
+    const later = await exportBundle(`later${n}`, 9);
+    expect((await run({ bundlePath: later })).ok).toBe(true);
+    const result = await run();
+    expect(result.ok).toBe(true);
+    expect(result.warnings.join(' ')).toMatch(/Sequence number 5 is lower than 9/u);
+  });
+
+  it('never overwrites or merges an existing DIR/<bundle name>', async () => {
+    await mkdir(join(dest, 'bundle-one'));
+    await writeFile(join(dest, 'bundle-one', 'mine.txt'), 'keep');
+    const before = await snapshotTree(dest);
+    const error = await run().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AirlockError);
+    expect((error as AirlockError).code).toBe('OUTPUT_EXISTS');
+    expect(await snapshotTree(dest)).toEqual(before);
+  });
+
+  it('reads a bundle on read-only media', async () => {
+    const ro = join(root, `ro${n}`);
+    await mkdir(ro);
+    execFileSync('mount', ['--bind', '-o', 'ro', join(bundlePath, '..'), ro]);
+    try {
+      execFileSync('mount', ['-o', 'remount,ro,bind', ro]);
+      expect(() => execFileSync('touch', [join(ro, 'probe')], { stdio: 'ignore' })).toThrow();
+      const result = await run({ bundlePath: join(ro, 'bundle-one.airlock.tar') });
+      expect(result.ok).toBe(true);
+    } finally {
+      execFileSync('umount', [ro]);
+    }
+  });
+
+  it('cancel during the payload leaves DIR as it was', async () => {
+    const controller = new AbortController();
+    const before = await snapshotTree(dest);
+    const error = await run({
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.phase === 'verifying-payload' && p.filesDone >= 1) controller.abort();
+      },
+    }).catch((e: unknown) => e);
+    expect((error as AirlockError).code).toBe('CANCELLED');
+    expect(await snapshotTree(dest)).toEqual(before);
+  });
+
+  it('refuses a destination that does not exist', async () => {
+    const error = await run({ destDir: join(dest, 'nope') }).catch((e: unknown) => e);
+    expect((error as AirlockError).code).toBe('NOT_FOUND');
+  });
+});
+
+describe('crash recovery', () => {
+  it('removes staging directories whose owner process is gone, and leaves a live one alone', async () => {
+    const dead = join(dest, '.airlock-staging-dead01');
+    const live = join(dest, '.airlock-staging-live01');
+    await mkdir(join(dead, 'payload', 'half'), { recursive: true });
+    await writeFile(join(dead, 'payload', 'half', 'written.bin'), 'partial');
+    await writeFile(join(dead, 'owner.json'), JSON.stringify({ pid: 2 ** 22 + 12345, host: (await import('node:os')).hostname(), startedAt: '', bundle: 'x' }));
+    await mkdir(join(live, 'payload'), { recursive: true });
+    await writeFile(join(live, 'owner.json'), JSON.stringify({ pid: process.pid, host: (await import('node:os')).hostname(), startedAt: '', bundle: 'x' }));
+    const result = await cleanLeftoverStaging(dest);
+    expect(result.removed).toEqual([dead]);
+    expect(result.leftAlone).toEqual([live]);
+    expect((await readdir(dest)).sort()).toEqual(['.airlock-staging-live01']);
+  });
+
+  it('a staging directory without owner.json is removed once it is old', async () => {
+    const orphan = join(dest, '.airlock-staging-orphan');
+    await mkdir(orphan);
+    expect((await cleanLeftoverStaging(dest)).leftAlone).toEqual([orphan]);
+    const old = new Date(Date.now() - 3600_000);
+    await utimes(orphan, old, old);
+    expect((await cleanLeftoverStaging(dest)).removed).toEqual([orphan]);
+  });
+
+  it('the next import reports what it cleaned', async () => {
+    const dead = join(dest, '.airlock-staging-dead02');
+    await mkdir(dead);
+    await writeFile(join(dead, 'owner.json'), JSON.stringify({ pid: 2 ** 22 + 54321, host: (await import('node:os')).hostname(), startedAt: '', bundle: 'x' }));
+    const result = await run();
+    expect(result.ok).toBe(true);
+    expect(result.warnings.join(' ')).toContain('left by an interrupted import');
+    expect(await readdir(dest)).toEqual(['bundle-one']);
+  });
+
+  it('a pending ledger row becomes imported if its destination exists, and is dropped if not', () => {
+    const identity = { tagmanifestSha256: 'a'.repeat(64), uuid: null, name: 'x', signers: ['F'], sequence: 1, station: null };
+    const present = recordPendingImport(db, identity, root, 'op', null);
+    const absent = recordPendingImport(db, { ...identity, tagmanifestSha256: 'b'.repeat(64) }, join(root, 'never-made'), 'op', null);
+    expect(reconcilePendingImports(db)).toEqual({ committed: 0, dropped: 0 });
+    expect(reconcilePendingImports(db, new Date(Date.now() + 120_000))).toEqual({ committed: 1, dropped: 1 });
+    const rows = db.prepare('SELECT id, status FROM imports ORDER BY id').all();
+    expect(rows).toEqual([{ id: present, status: 'imported' }]);
+    expect(absent).toBeGreaterThan(present);
+  });
+});
