@@ -1,0 +1,40 @@
+/** What the numbers were measured on: without this a bench result cannot be compared with another. */
+import { cpus, release, totalmem } from 'node:os';
+import { run } from './proc.js';
+
+export interface Machine {
+  nproc: number;
+  cpu: string;
+  memory: string;
+  kernel: string;
+  node: string;
+  /** First line of each tool's version output. */
+  tools: string[];
+  tempFs: string;
+}
+
+async function firstLine(argv: [string, ...string[]]): Promise<string> {
+  const result = await run({ argv }).catch(() => null);
+  return (result?.stdout.split('\n')[0] ?? '').trim() || `${argv[0]}: unknown`;
+}
+
+export async function describeMachine(tempDir: string): Promise<Machine> {
+  // `nproc` rather than os.cpus(): it honours CPU affinity and cgroup limits, i.e. what the tools may actually use.
+  const nproc = Number(await firstLine(['nproc']));
+  const tools = await Promise.all([
+    firstLine(['openssl', 'version']),
+    firstLine(['sha256sum', '--version']),
+    firstLine(['tar', '--version']),
+    firstLine(['gpg', '--version']),
+  ]);
+  const df = await run({ argv: ['df', '--output=source,fstype', tempDir] }).catch(() => null);
+  return {
+    nproc,
+    cpu: cpus()[0]?.model ?? 'unknown CPU',
+    memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
+    kernel: `Linux ${release()}`,
+    node: process.version,
+    tools,
+    tempFs: df?.stdout.trim().split('\n')[1]?.trim().replace(/\s+/gu, ' ') ?? 'unknown',
+  };
+}

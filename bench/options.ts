@@ -1,0 +1,98 @@
+/**
+ * Benchmark options: CLI flags win over environment variables, which win over defaults.
+ * The defaults are the sizes the project's performance targets are stated for; smaller sizes
+ * are for developing the bench itself, not for judging the targets.
+ */
+import { parseArgs } from 'node:util';
+
+export type DataSetName = 'large' | 'small';
+
+export interface BenchOptions {
+  largeBytes: number;
+  largeFiles: number;
+  smallFiles: number;
+  smallSize: number;
+  /** Which data sets to run, in this order. */
+  sets: DataSetName[];
+  json: boolean;
+  /** Also print the exact command lines measured (always in --json output). */
+  commands: boolean;
+}
+
+const KIB = 1024;
+const MIB = 1024 * KIB;
+const GIB = 1024 * MIB;
+
+export const USAGE = `Usage: npm run bench -- [options]
+
+  --large-bytes SIZE   total size of the large set (env BENCH_LARGE_BYTES; default 1GiB)
+  --large-files N      number of files in the large set (default 4)
+  --small-files N      number of files in the small set (env BENCH_SMALL_FILES; default 20000)
+  --small-size SIZE    size of each small file (default 4KiB)
+  --only large|small   run one data set only
+  --json               print one JSON object instead of tables
+  --commands           also print the exact command lines that were measured
+  -h, --help           show this help
+
+SIZE is a byte count with an optional binary suffix: 64M, 64MiB, 1G, 4K (all powers of 1024).`;
+
+/** Thrown for bad flags so run.ts can print usage and exit 2, like the airlock CLI does. */
+export class UsageError extends Error {}
+
+/** Binary suffixes only: mixing 1000- and 1024-based sizes in one bench makes throughputs lie. */
+export function parseSize(text: string, what: string): number {
+  const match = /^(\d+)\s*(?:([KMG])(?:i?B)?|B)?$/iu.exec(text.trim());
+  if (!match?.[1]) throw new UsageError(`${what}: "${text}" is not a size (e.g. 1073741824, 64MiB, 1G).`);
+  const unit = match[2]?.toUpperCase();
+  const scale = unit === 'K' ? KIB : unit === 'M' ? MIB : unit === 'G' ? GIB : 1;
+  return checkPositive(Number(match[1]) * scale, what, text);
+}
+
+function parseCount(text: string, what: string): number {
+  if (!/^\d+$/u.test(text.trim())) throw new UsageError(`${what}: "${text}" is not a whole number.`);
+  return checkPositive(Number(text), what, text);
+}
+
+function checkPositive(value: number, what: string, text: string): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new UsageError(`${what}: "${text}" must be at least 1.`);
+  return value;
+}
+
+/** Returns null when --help was asked for. */
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions | null {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        'large-bytes': { type: 'string' },
+        'large-files': { type: 'string' },
+        'small-files': { type: 'string' },
+        'small-size': { type: 'string' },
+        only: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        commands: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const v = parsed.values;
+  if (v.help) return null;
+
+  const largeBytes = parseSize(v['large-bytes'] ?? env.BENCH_LARGE_BYTES ?? '1GiB', '--large-bytes');
+  const largeFiles = parseCount(v['large-files'] ?? '4', '--large-files');
+  if (largeFiles > largeBytes) throw new UsageError('--large-files may not exceed --large-bytes (every file needs at least one byte).');
+  const smallFiles = parseCount(v['small-files'] ?? env.BENCH_SMALL_FILES ?? '20000', '--small-files');
+  const smallSize = parseSize(v['small-size'] ?? '4KiB', '--small-size');
+
+  let sets: DataSetName[] = ['large', 'small'];
+  if (v.only !== undefined) {
+    if (v.only !== 'large' && v.only !== 'small') throw new UsageError(`--only: "${v.only}" is neither "large" nor "small".`);
+    sets = [v.only];
+  }
+  return { largeBytes, largeFiles, smallFiles, smallSize, sets, json: v.json, commands: v.commands };
+}

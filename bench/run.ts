@@ -1,0 +1,86 @@
+/**
+ * `npm run bench`: Airlock's export and verify against the standard tools doing the same job,
+ * on generated data, with the project's performance targets as PASS/MISS. Everything lives in
+ * one temp dir that is removed at the end, also after a failure or Ctrl-C. Progress goes to
+ * stderr so `--json` leaves stdout to the one JSON object.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateLarge, generateSmall, type DataSet } from './data.js';
+import { describeMachine } from './machine.js';
+import { parseOptions, USAGE, UsageError, type BenchOptions, type DataSetName } from './options.js';
+import { runChecked, stopAll } from './proc.js';
+import { buildReport, buildSetReport, renderText, binarySize, type SetReport } from './report.js';
+import { setUpStations, tearDownStations } from './stations.js';
+import { runSuite } from './suite.js';
+
+const log = (message: string) => process.stderr.write(`${message}\n`);
+
+let options: BenchOptions | null;
+try {
+  options = parseOptions(process.argv.slice(2), process.env);
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error;
+  log(`${error.message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (options === null) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+const opts = options;
+
+const root = await mkdtemp(join(tmpdir(), 'airlock-bench-'));
+let cleaning: Promise<void> | null = null;
+let interrupted = false;
+/** Idempotent: the signal handler and the normal path may both get here. */
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    await stopAll(); // nothing may still be writing into root when it is removed
+    await tearDownStations(join(root, 'gnupg'));
+    await rm(root, { recursive: true, force: true });
+  })();
+  return cleaning;
+}
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  process.once(signal, () => {
+    interrupted = true;
+    log(`\n${signal}: stopping and removing ${root} ...`);
+    void cleanUp().finally(() => process.exit(code));
+  });
+}
+
+async function generate(name: DataSetName, base: string): Promise<DataSet> {
+  return name === 'large'
+    ? generateLarge(base, name, opts.largeBytes, opts.largeFiles)
+    : generateSmall(base, name, opts.smallFiles, opts.smallSize);
+}
+
+try {
+  log(`bench dir ${root}`);
+  const machine = await describeMachine(root);
+  log('setting up throwaway Airlock home and GNUPGHOME ...');
+  const stations = await setUpStations(root);
+  const sets: SetReport[] = [];
+  for (const name of opts.sets) {
+    const base = join(root, 'data');
+    log(`generating the ${name} set ...`);
+    const set = await generate(name, base);
+    log(`  ${String(set.files)} files, ${binarySize(set.bytes)}`);
+    // Written data is still dirty in the page cache; flush it now so its writeback cannot land inside a timed step.
+    await runChecked({ argv: ['sync', '-f', root] });
+    log(`measuring the ${name} set:`);
+    const result = await runSuite(set, { root, stations, log });
+    sets.push(buildSetReport(name, set.files, set.bytes, result));
+    await rm(base, { recursive: true, force: true }); // one data set on disk at a time
+  }
+  const report = buildReport(machine, opts, sets);
+  process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderText(report, opts.commands)}\n`);
+} catch (error) {
+  // After Ctrl-C the steps fail because we stopped them; that is not worth a second message.
+  if (!interrupted) log(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+} finally {
+  await cleanUp();
+}
