@@ -1,6 +1,8 @@
+import { lstatSync } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { AirlockError, throwIfAborted, toAirlockError } from '../errors.js';
+import { CooperativeYield } from '../jobs/cooperative-yield.js';
 import { EntryRegistry } from './entry-registry.js';
 import { PAYLOAD_DIR } from './format.js';
 import { checkStructuralPath, portabilityFindings } from './path-rules.js';
@@ -49,6 +51,7 @@ export async function scanSources(selection: readonly string[], signal?: AbortSi
     files.push({ absPath, bagPath, size, mtime });
   };
 
+  const pause = new CooperativeYield();
   const walk = async (dirAbs: string, dirBag: string): Promise<void> => {
     throwIfAborted(signal);
     let entries;
@@ -72,11 +75,16 @@ export async function scanSources(selection: readonly string[], signal?: AbortSi
       if (entry.isDirectory()) {
         await walk(childAbs, childBag);
       } else if (entry.isFile()) {
-        const stats = await lstat(childAbs).catch((error: unknown) => {
+        // Synchronous: a metadata call on a local file costs less than a thread-pool round trip.
+        let stats;
+        try {
+          stats = lstatSync(childAbs);
+        } catch (error) {
           throw toAirlockError(error, childAbs);
-        });
+        }
         if (!stats.isFile()) throw new AirlockError('SOURCE_UNSUPPORTED_TYPE', `${childAbs} changed type during the scan.`, { path: childAbs });
         addFile(childAbs, childBag, stats.size, stats.mtime);
+        await pause.maybeYield();
       } else {
         const stats = await lstat(childAbs);
         throw new AirlockError('SOURCE_UNSUPPORTED_TYPE', `${childAbs} is ${describeType(stats)}.`, { path: childAbs });

@@ -69,6 +69,18 @@ export function archivedSize(entry: TarFileEntry): number {
   return encodeFileHeader(entry).length + entry.size + paddingLength(entry.size);
 }
 
+/**
+ * An upper bound on archivedSize without encoding anything: ustar block, plus room for a GNU
+ * long-name or pax header when the path might need one. For the free-space check and the
+ * progress total; the exact size is what the writer counts.
+ */
+export function archivedSizeBound(path: string, size: number): number {
+  const pathBytes = Buffer.byteLength(path, 'utf8');
+  const mayNeedExtension = pathBytes > 99 || pathBytes !== path.length || size > MAX_USTAR_SIZE;
+  const extension = mayNeedExtension ? 2 * BLOCK + Math.ceil((pathBytes + 64) / BLOCK) * BLOCK : 0;
+  return BLOCK + extension + size + paddingLength(size);
+}
+
 function clampMtime(mtime: Date): Date {
   const seconds = Math.floor(mtime.getTime() / 1000);
   if (!Number.isFinite(seconds) || seconds < 0) return new Date(0);

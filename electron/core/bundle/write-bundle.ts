@@ -1,8 +1,5 @@
-import { createWriteStream } from 'node:fs';
 import { open, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { PrivateKey } from 'openpgp';
 import type { ProgressListener } from '../../../shared/progress.js';
 import type { ExportResult } from '../../../shared/results.js';
@@ -10,6 +7,9 @@ import { signDetached } from '../crypto/detached-signature.js';
 import { HASH_CHUNK_BYTES, sha256, sha256Hex } from '../crypto/sha256.js';
 import { AirlockError, throwIfAborted, toAirlockError } from '../errors.js';
 import { tempPathFor } from '../fs/durable.js';
+import { readSmallFileSync, SMALL_FILE_BYTES, smallFileScratch } from '../fs/read-small-file.js';
+import { SequentialWriter } from '../fs/sequential-writer.js';
+import { CooperativeYield } from '../jobs/cooperative-yield.js';
 import { assertAbsent, freeBytes, publishWithoutOverwrite } from '../fs/publish.js';
 import type { StationIdentity } from '../home/station-config.js';
 import { ProgressTracker } from '../jobs/progress-tracker.js';
@@ -17,7 +17,7 @@ import { buildBagTags, type TagFile } from './bag-tag-files.js';
 import { BUNDLE_NAME_PATTERN, BUNDLE_SUFFIX, SIGNATURE_NAME } from './format.js';
 import { hashSources, type HashedSource } from './hash-sources.js';
 import { scanSources } from './source-scan.js';
-import { archivedSize, encodeFileHeader, END_OF_ARCHIVE, padding } from './tar-header.js';
+import { archivedSizeBound, encodeFileHeader, END_OF_ARCHIVE, padding } from './tar-header.js';
 
 export interface WriteBundleOptions {
   selection: readonly string[];
@@ -71,13 +71,14 @@ export async function writeBundle(options: WriteBundleOptions): Promise<WriteBun
   const tagFiles: TagFile[] = [...tags.files, { name: SIGNATURE_NAME, bytes: signature }];
   throwIfAborted(signal);
 
+  // An upper bound (a few hundred bytes over per long name): checking it costs no header encoding.
   const archiveBytes =
-    tagFiles.reduce((sum, t) => sum + archivedSize({ path: `${options.name}/${t.name}`, size: t.bytes.length, mtime: now }), 0) +
-    payload.reduce((sum, f) => sum + archivedSize({ path: `${options.name}/${f.bagPath}`, size: f.size, mtime: f.mtime }), 0) +
+    tagFiles.reduce((sum, t) => sum + archivedSizeBound(`${options.name}/${t.name}`, t.bytes.length), 0) +
+    payload.reduce((sum, f) => sum + archivedSizeBound(`${options.name}/${f.bagPath}`, f.size), 0) +
     END_OF_ARCHIVE.length;
   const available = await freeBytes(options.outDir);
   if (available < archiveBytes + SPACE_MARGIN_BYTES) {
-    throw new AirlockError('NO_SPACE', `The bundle needs ${archiveBytes} bytes; ${options.outDir} has ${available} free.`, { path: options.outDir });
+    throw new AirlockError('NO_SPACE', `The bundle needs up to ${archiveBytes} bytes; ${options.outDir} has ${available} free.`, { path: options.outDir });
   }
 
   tracker.startPhase('writing', { bytes: archiveBytes, files: payload.length });
@@ -86,20 +87,20 @@ export async function writeBundle(options: WriteBundleOptions): Promise<WriteBun
     throw toAirlockError(error, tempPath);
   });
   let published = false;
+  let bundleBytes: number;
   try {
-    const chunks = archiveChunks(options.name, tagFiles, payload, now, tracker, signal);
-    // The stream gets the bare descriptor: a FileHandle-backed stream that does not close it
-    // would hold the handle's close() forever, and we need the handle for fsync.
-    const sink = createWriteStream('', { fd: out.fd, autoClose: false, highWaterMark: 4 * HASH_CHUNK_BYTES });
-    await pipeline(Readable.from(chunks, { objectMode: false, highWaterMark: 4 * HASH_CHUNK_BYTES }), sink, signal ? { signal } : {});
+    const writer = new SequentialWriter(out);
+    await writeArchive(writer, options.name, tagFiles, payload, now, tracker, signal);
+    await writer.finish();
+    bundleBytes = writer.bytesWritten;
     tracker.flush();
-    tracker.startPhase('syncing', { bytes: archiveBytes });
+    tracker.startPhase('syncing', { bytes: bundleBytes });
     await out.sync();
     await out.close();
     throwIfAborted(signal);
     await publishWithoutOverwrite(tempPath, finalPath);
     published = true;
-    tracker.addBytes(archiveBytes);
+    tracker.addBytes(bundleBytes);
     tracker.flush();
   } catch (error) {
     throw toAirlockError(error, finalPath);
@@ -117,45 +118,71 @@ export async function writeBundle(options: WriteBundleOptions): Promise<WriteBun
     sequence: options.sequence,
     files: payload.length,
     bytes: tags.payloadBytes,
-    bundleBytes: archiveBytes,
+    bundleBytes,
     tagmanifestSha256: sha256Hex(tags.tagmanifest),
     signers: await Promise.all(options.signingKeys.map(async (key) => ({ fingerprint: key.getFingerprint().toUpperCase(), userIds: key.getUserIDs() }))),
     warnings: scan.warnings,
   };
 }
 
-/** The archive as a stream of buffers: tag files first, then each payload file re-hashed as it is read. */
-async function* archiveChunks(
+/** The archive, in order: tag files first, then each payload file re-hashed as it is read. */
+async function writeArchive(
+  writer: SequentialWriter,
   name: string,
   tagFiles: readonly TagFile[],
   payload: readonly HashedSource[],
   now: Date,
   tracker: ProgressTracker,
   signal: AbortSignal | undefined,
-): AsyncGenerator<Buffer> {
+): Promise<void> {
   for (const tag of tagFiles) {
-    const header = encodeFileHeader({ path: `${name}/${tag.name}`, size: tag.bytes.length, mtime: now });
-    yield Buffer.concat([header, tag.bytes, padding(tag.bytes.length)]);
-    tracker.addBytes(header.length + tag.bytes.length + padding(tag.bytes.length).length);
+    const piece = Buffer.concat([encodeFileHeader({ path: `${name}/${tag.name}`, size: tag.bytes.length, mtime: now }), tag.bytes, padding(tag.bytes.length)]);
+    await writer.write(piece);
+    tracker.addBytes(piece.length);
   }
+  const pause = new CooperativeYield();
+  // Safe to reuse per file: the writer has copied a small piece by the time write() resolves.
+  const scratch = smallFileScratch();
   for (const file of payload) {
     throwIfAborted(signal);
     const header = encodeFileHeader({ path: `${name}/${file.bagPath}`, size: file.size, mtime: file.mtime });
-    yield header;
+    await writer.write(header);
     tracker.addBytes(header.length);
-    yield* sourceBytesUnchanged(file, tracker);
+    if (file.size <= SMALL_FILE_BYTES) {
+      const bytes = readSmallSourceUnchanged(file, scratch);
+      await writer.write(bytes);
+      tracker.addBytes(bytes.length);
+      await pause.maybeYield();
+    } else {
+      await streamSourceUnchanged(file, writer, tracker, signal);
+    }
     const pad = padding(file.size);
-    if (pad.length > 0) yield pad;
+    if (pad.length > 0) await writer.write(pad);
     tracker.addBytes(pad.length);
     tracker.addFiles(1);
   }
-  yield END_OF_ARCHIVE;
+  await writer.write(END_OF_ARCHIVE);
   tracker.addBytes(END_OF_ARCHIVE.length);
 }
 
+function changed(file: HashedSource, detail: string): AirlockError {
+  return new AirlockError('SOURCE_CHANGED', `${file.absPath} ${detail}`, { path: file.absPath });
+}
+
+function readSmallSourceUnchanged(file: HashedSource, scratch: Buffer): Buffer {
+  let read;
+  try {
+    read = readSmallFileSync(file.absPath, file.size, scratch);
+  } catch (error) {
+    throw toAirlockError(error, file.absPath);
+  }
+  if ('actualSize' in read) throw changed(file, read.actualSize > file.size ? 'grew while the bundle was written.' : 'became shorter while the bundle was written.');
+  if (sha256().update(read.bytes).digest('hex') !== file.sha256) throw changed(file, 'changed between hashing and writing.');
+  return read.bytes;
+}
+
 /** Exactly `file.size` bytes of the source, failing the export if its content differs from the first pass. */
-async function* sourceBytesUnchanged(file: HashedSource, tracker: ProgressTracker): AsyncGenerator<Buffer> {
-  const changed = (detail: string): AirlockError => new AirlockError('SOURCE_CHANGED', `${file.absPath} ${detail}`, { path: file.absPath });
+async function streamSourceUnchanged(file: HashedSource, writer: SequentialWriter, tracker: ProgressTracker, signal: AbortSignal | undefined): Promise<void> {
   const handle = await open(file.absPath, 'r').catch((error: unknown) => {
     throw toAirlockError(error, file.absPath);
   });
@@ -163,19 +190,20 @@ async function* sourceBytesUnchanged(file: HashedSource, tracker: ProgressTracke
     const hash = sha256();
     let remaining = file.size;
     while (remaining > 0) {
-      // A fresh buffer per chunk: the write stream holds on to what we yield until it is written.
+      throwIfAborted(signal);
+      // A fresh buffer per chunk: the writer still holds the previous one while it is written.
       const chunk = Buffer.allocUnsafe(Math.min(HASH_CHUNK_BYTES, remaining));
       const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
-      if (bytesRead === 0) throw changed('became shorter while the bundle was written.');
+      if (bytesRead === 0) throw changed(file, 'became shorter while the bundle was written.');
       const data = bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead);
       hash.update(data);
       remaining -= bytesRead;
+      await writer.write(data);
       tracker.addBytes(bytesRead);
-      yield data;
     }
     const probe = Buffer.allocUnsafe(1);
-    if ((await handle.read(probe, 0, 1, null)).bytesRead !== 0) throw changed('grew while the bundle was written.');
-    if (hash.digest('hex') !== file.sha256) throw changed('changed between hashing and writing.');
+    if ((await handle.read(probe, 0, 1, null)).bytesRead !== 0) throw changed(file, 'grew while the bundle was written.');
+    if (hash.digest('hex') !== file.sha256) throw changed(file, 'changed between hashing and writing.');
   } finally {
     await handle.close();
   }

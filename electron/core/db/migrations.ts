@@ -42,4 +42,51 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX imports_by_uuid ON imports (bundle_uuid);
     `,
   },
+  {
+    version: 3,
+    description: 'audit log: hash-chained events, per-file rows, signed checkpoints',
+    sql: `
+      CREATE TABLE audit_events (
+        seq                 INTEGER PRIMARY KEY,
+        at                  TEXT NOT NULL,
+        type                TEXT NOT NULL,
+        outcome             TEXT NOT NULL,
+        operator            TEXT NOT NULL,
+        station             TEXT NOT NULL,
+        bundle_uuid         TEXT,
+        bundle_name         TEXT,
+        tagmanifest_sha256  TEXT,
+        signers             TEXT NOT NULL,
+        problem_codes       TEXT NOT NULL,
+        error_code          TEXT,
+        files               INTEGER,
+        bytes               INTEGER,
+        details             TEXT NOT NULL,
+        files_digest        TEXT,
+        prev_hash           TEXT NOT NULL,
+        hash                TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX audit_events_by_at ON audit_events (at);
+      CREATE INDEX audit_events_by_type ON audit_events (type, seq);
+      CREATE INDEX audit_events_by_outcome ON audit_events (outcome, seq);
+      CREATE INDEX audit_events_by_bundle ON audit_events (bundle_uuid);
+      CREATE INDEX audit_events_by_bundle_name ON audit_events (bundle_name);
+      CREATE TABLE audit_files (
+        event_seq INTEGER NOT NULL REFERENCES audit_events (seq),
+        ordinal   INTEGER NOT NULL,
+        path      TEXT NOT NULL,
+        size      INTEGER NOT NULL,
+        sha256    TEXT NOT NULL,
+        PRIMARY KEY (event_seq, ordinal)
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE audit_checkpoints (
+        id          INTEGER PRIMARY KEY,
+        event_seq   INTEGER NOT NULL,
+        head_hash   TEXT NOT NULL,
+        at          TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        signature   TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

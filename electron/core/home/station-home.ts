@@ -14,6 +14,7 @@ export interface HomePaths {
   config: string;
   policy: string;
   database: string;
+  auditHead: string;
 }
 
 export function homePaths(root: string): HomePaths {
@@ -28,6 +29,7 @@ export function homePaths(root: string): HomePaths {
     config: join(root, 'config.json'),
     policy: join(root, 'policy.json'),
     database: join(root, 'airlock.db'),
+    auditHead: join(root, 'audit-head.json'),
   };
 }
 

@@ -1,0 +1,100 @@
+import type { TrustedKey } from '../crypto/detached-signature.js';
+import type { StationDb } from '../db/station-db.js';
+import type { HomePaths } from '../home/station-home.js';
+import { eventHash, filesDigest, GENESIS_HASH } from './audit-event.js';
+import { checkpointSignatureValid, listCheckpoints, readHeadFile, type AuditCheckpoint } from './audit-checkpoint.js';
+import { auditFileRows, iterateAuditEvents } from './audit-store.js';
+
+export interface AuditVerifyResult {
+  ok: boolean;
+  events: number;
+  checkpoints: number;
+  /** The newest event a valid signed checkpoint vouches for. */
+  lastCheckpointSeq: number | null;
+  /** The first place the log stops being trustworthy, if any. */
+  firstBroken: { seq: number; reason: string } | null;
+  /** Facts that do not break the chain but an auditor should see. */
+  notes: string[];
+}
+
+/**
+ * Walk the chain from the first event: contiguous sequence numbers, each event linked to the
+ * one before, each hash recomputed (file rows included), then every signed checkpoint and the
+ * signed head file checked against the events they vouch for.
+ */
+export async function verifyAuditLog(db: StationDb, paths: HomePaths, stationKeys: readonly TrustedKey[]): Promise<AuditVerifyResult> {
+  const notes: string[] = [];
+  let firstBroken: AuditVerifyResult['firstBroken'] = null;
+  const breakAt = (seq: number, reason: string): void => {
+    if (!firstBroken || seq < firstBroken.seq) firstBroken = { seq, reason };
+  };
+
+  const hashes = new Map<number, string>();
+  let expected = 1;
+  let prev = GENESIS_HASH;
+  let count = 0;
+  for (const event of iterateAuditEvents(db)) {
+    count += 1;
+    if (event.seq !== expected) {
+      breakAt(expected, event.seq > expected ? `event #${expected} is missing (deleted)` : `event #${event.seq} is out of order`);
+      break;
+    }
+    if (event.prevHash !== prev) {
+      breakAt(event.seq, `event #${event.seq} does not follow event #${event.seq - 1} (inserted, reordered or edited)`);
+      break;
+    }
+    const { hash, ...rest } = event;
+    if (eventHash(rest) !== hash) {
+      breakAt(event.seq, `event #${event.seq} was edited after it was recorded`);
+      break;
+    }
+    const digest = event.filesDigest === null && event.files === null ? null : filesDigest(auditFileRows(db, event.seq));
+    if (digest !== event.filesDigest) {
+      breakAt(event.seq, `the per-file rows of event #${event.seq} were edited`);
+      break;
+    }
+    hashes.set(event.seq, hash);
+    prev = hash;
+    expected += 1;
+  }
+  const lastSeq = expected - 1;
+  const orphans = db.prepare('SELECT COUNT(*) AS n FROM audit_files WHERE event_seq NOT IN (SELECT seq FROM audit_events)').get() as { n: number };
+  if (orphans.n > 0) breakAt(lastSeq + 1, `${orphans.n} per-file rows belong to no event (their event was deleted)`);
+
+  const checkAgainst = async (checkpoint: AuditCheckpoint, where: string): Promise<number | null> => {
+    if (!(await checkpointSignatureValid(checkpoint, stationKeys))) {
+      breakAt(checkpoint.seq, `the ${where} for event #${checkpoint.seq} has no valid station signature`);
+      return null;
+    }
+    if (checkpoint.seq > lastSeq && !firstBroken) {
+      breakAt(lastSeq + 1, `the log ends at event #${lastSeq}, but the ${where} signed at ${checkpoint.at} vouches for event #${checkpoint.seq}: the newest events were cut`);
+      return null;
+    }
+    const hash = hashes.get(checkpoint.seq);
+    if (hash !== undefined && hash !== checkpoint.hash) {
+      breakAt(checkpoint.seq, `event #${checkpoint.seq} differs from the ${where} signed at ${checkpoint.at}: the chain was rewritten`);
+      return null;
+    }
+    return checkpoint.seq;
+  };
+
+  let lastCheckpointSeq: number | null = null;
+  const checkpoints = listCheckpoints(db);
+  for (const checkpoint of checkpoints) {
+    const seq = await checkAgainst(checkpoint, 'checkpoint');
+    if (seq !== null && (lastCheckpointSeq === null || seq > lastCheckpointSeq)) lastCheckpointSeq = seq;
+  }
+  let head: AuditCheckpoint | null = null;
+  try {
+    head = await readHeadFile(paths);
+  } catch (error) {
+    breakAt(lastSeq + 1, `audit-head.json is unreadable: ${(error as Error).message}`);
+  }
+  if (head) await checkAgainst(head, 'signed head (audit-head.json)');
+  else if (checkpoints.length > 0) notes.push('audit-head.json is missing although checkpoints exist.');
+  if (lastCheckpointSeq !== null && lastCheckpointSeq < lastSeq) {
+    notes.push(`Events #${lastCheckpointSeq + 1}-#${lastSeq} are chained but not yet covered by a signed checkpoint.`);
+  }
+  if (checkpoints.length === 0 && count > 0) notes.push('No signed checkpoint yet: the chain proves order and integrity, not who wrote it.');
+  return { ok: firstBroken === null, events: count, checkpoints: checkpoints.length, lastCheckpointSeq, firstBroken, notes };
+}
