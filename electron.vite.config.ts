@@ -1,6 +1,8 @@
 /**
  * electron-vite builds three bundles into out/:
  *   out/main/index.js       ESM (package.json "type": "module"), dependencies left external
+ *   out/main/cli.js         the CLI, for the packaged app's `airlock` launcher
+ *   out/main/job-worker.js  the worker thread that runs export, verify and import
  *   out/preload/index.cjs   CommonJS, self-contained: a sandboxed preload cannot be an ES module
  *                           and cannot require anything but a few electron modules
  *   out/renderer/           index.html + assets, served by main over app://airlock/
@@ -37,7 +39,16 @@ export default defineConfig({
       outDir: resolve(root, 'out/main'),
       // Runtime dependencies (better-sqlite3 is native, openpgp, tar, ...) stay in node_modules.
       externalizeDeps: { include: ['better-sqlite3'] },
-      lib: { entry: resolve(root, 'electron/main/index.ts') },
+      // Three entries sharing one core chunk: the app, the worker thread that runs jobs, and the
+      // CLI that the packaged app runs for `airlock ...` (electron/main/cli-mode.ts). Main refers
+      // to the other two by path only (a `?modulePath` import fails in a multi-entry build).
+      lib: {
+        entry: {
+          index: resolve(root, 'electron/main/index.ts'),
+          'job-worker': resolve(root, 'electron/worker/job-worker.ts'),
+          cli: resolve(root, 'electron/cli/index.ts'),
+        },
+      },
     },
   },
   preload: {

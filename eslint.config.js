@@ -126,10 +126,11 @@ const LAYERS = [
     name: 'preload',
     dir: 'electron/preload',
     message:
-      'electron/preload may import only contextBridge/ipcRenderer from electron and the contracts in shared/ (DESIGN.md §1).',
+      'electron/preload may import only contextBridge/ipcRenderer (and webUtils, for dropped files) from electron and the contracts in shared/ (DESIGN.md §1).',
     targets: [SHARED],
     bare: [{ regex: '^(?![./])(?!electron$)', message: '' }],
-    paths: [{ name: 'electron', allowImportNames: ['contextBridge', 'ipcRenderer'], message: '' }],
+    // webUtils.getPathForFile is the only way to learn a dropped file's path under context isolation.
+    paths: [{ name: 'electron', allowImportNames: ['contextBridge', 'ipcRenderer', 'webUtils'], message: '' }],
     forbidComputed: true,
     globals: globals.browser,
   },

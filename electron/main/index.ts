@@ -1,47 +1,34 @@
 /**
- * Electron main process (placeholder shell: the desktop flows come later). Everything the app
- * does runs in electron/core behind its facade; this file only wires a hardened window.
+ * Electron main process: either the `airlock` CLI (when started by the packaged launcher with
+ * --airlock-cli) or the desktop app. Everything the app does runs in electron/core behind its
+ * facade; heavy work runs in job workers; this file only wires the pieces together.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, protocol, session } from 'electron';
-import { APP_INDEX_URL, APP_SCHEME, serveAppRequest } from './protocol.js';
-import { createMainWindow, denyAllPermissions, lockDownWebContents } from './window.js';
+import { pathToFileURL } from 'node:url';
+import { app } from 'electron';
+import { cliArguments } from './cli-mode.js';
+import { startDesktopApp } from './desktop-app.js';
 
 const OUT_DIR = join(import.meta.dirname, '..');
-const PRELOAD_PATH = join(OUT_DIR, 'preload', 'index.cjs');
-const RENDERER_DIR = join(OUT_DIR, 'renderer');
 
-// Must happen before `ready`.
-app.enableSandbox();
-protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
-]);
-
-// Applies to every webContents, including any a bug might create.
-app.on('web-contents-created', (_event, contents) => lockDownWebContents(contents));
-
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
-});
-
-async function start(): Promise<void> {
-  await app.whenReady();
-  denyAllPermissions(session.defaultSession);
-  protocol.handle(APP_SCHEME, (request) => serveAppRequest(RENDERER_DIR, request));
-
-  const open = async (): Promise<void> => {
-    const window = createMainWindow(PRELOAD_PATH);
-    // The dev server URL is honoured only in an unpackaged (development) build.
-    const devUrl = app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'];
-    await window.loadURL(devUrl ?? APP_INDEX_URL);
-  };
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) void open();
-  });
-  await open();
+async function runBundledCli(args: string[]): Promise<void> {
+  // electron/cli/index.ts reads process.argv.slice(2), as under `node cli.js ...`.
+  process.argv = [process.argv[0] ?? 'airlock', 'airlock', ...args];
+  // The CLI is its own bundle entry (electron.vite.config.ts), loaded by path: main does not
+  // import CLI code, it only hands the process over to it.
+  await import(pathToFileURL(join(OUT_DIR, 'main', 'cli.js')).href);
+  const code = typeof process.exitCode === 'number' ? process.exitCode : 0;
+  // Let piped output drain before the app exits.
+  process.stdout.write('', () => app.exit(code));
 }
 
-start().catch((error: unknown) => {
-  console.error('Airlock failed to start:', error);
-  app.exit(1);
-});
+const cli = cliArguments(process.argv, process.defaultApp === true);
+if (cli === null) {
+  // Synchronously, in this tick: some setup must happen before the app's `ready` event.
+  startDesktopApp(OUT_DIR);
+} else {
+  runBundledCli(cli).catch((error: unknown) => {
+    console.error('airlock:', error);
+    app.exit(3);
+  });
+}

@@ -170,6 +170,11 @@ const LAYERS: LayerCases[] = [
         spec: 'electron (contextBridge, ipcRenderer)',
         code: "import { contextBridge, ipcRenderer } from 'electron';\nexport { contextBridge, ipcRenderer };\n",
       },
+      {
+        file: 'electron/preload/index.ts',
+        spec: 'electron (webUtils, for dropped files)',
+        code: "import { webUtils } from 'electron';\nexport { webUtils };\n",
+      },
       { file: 'electron/preload/index.ts', spec: '../../shared/problems.js' },
       { file: 'electron/preload/index.ts', spec: './api.js' },
     ],

@@ -1,0 +1,52 @@
+/**
+ * Native file dialogs for the IPC handlers (the Dialogs interface). Always modal to the app
+ * window, so a dialog cannot be left behind another window on a busy station.
+ */
+import { BrowserWindow, dialog, type OpenDialogOptions } from 'electron';
+import { BUNDLE_SUFFIX } from '../core/index.js';
+import type { Dialogs } from './ipc/handlers.js';
+
+async function pick(window: () => BrowserWindow | null, options: OpenDialogOptions): Promise<string[]> {
+  const parent = window();
+  const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+  return result.canceled ? [] : result.filePaths;
+}
+
+export function electronDialogs(window: () => BrowserWindow | null): Dialogs {
+  return {
+    chooseExportSources: (kind) =>
+      pick(window, {
+        title: kind === 'files' ? 'Choose files to export' : 'Choose folders to export',
+        properties: [kind === 'files' ? 'openFile' : 'openDirectory', 'multiSelections', 'dontAddToRecent'],
+      }),
+    chooseFolder: async (purpose) =>
+      (
+        await pick(window, {
+          title: purpose === 'export-destination' ? 'Where to write the bundle' : 'Where to import the files',
+          properties: ['openDirectory', 'createDirectory', 'dontAddToRecent'],
+        })
+      )[0] ?? null,
+    chooseBundle: async () =>
+      (
+        await pick(window, {
+          title: 'Choose an Airlock bundle',
+          properties: ['openFile', 'dontAddToRecent'],
+          filters: [
+            { name: 'Airlock bundles', extensions: [BUNDLE_SUFFIX.replace(/^\./u, '').split('.').pop() ?? 'tar'] },
+            { name: 'All files', extensions: ['*'] },
+          ],
+        })
+      )[0] ?? null,
+    chooseKeyFile: async () =>
+      (
+        await pick(window, {
+          title: 'Choose a public key file',
+          properties: ['openFile', 'dontAddToRecent'],
+          filters: [
+            { name: 'OpenPGP public keys', extensions: ['asc', 'pub', 'gpg', 'key'] },
+            { name: 'All files', extensions: ['*'] },
+          ],
+        })
+      )[0] ?? null,
+  };
+}

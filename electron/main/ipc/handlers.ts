@@ -1,0 +1,109 @@
+/**
+ * What each IPC channel does, as plain functions over injected dependencies: no Electron here,
+ * so unit tests and the end-to-end harness run exactly these handlers against a real Station
+ * and a real job host. Requests arrive already parsed by the channel's schema (dispatch.ts).
+ */
+import { normalizeFingerprint } from '../../../shared/fingerprint.js';
+import type { IpcMethod, IpcParsedRequest, IpcResponse, TrustedSignerView } from '../../../shared/ipc.js';
+import { AirlockError, type Station, type TrustedSigner } from '../../core/index.js';
+import type { JobHost } from '../jobs/job-host.js';
+import { inspectKeyFile as inspectKeyFileInScratchHome, type KeyFileFacts } from '../keys/inspect-key-file.js';
+import { summarizeSelection } from '../selection/summarize-selection.js';
+
+/** Native dialogs, behind an interface so tests and the e2e harness answer with temp paths. */
+export interface Dialogs {
+  chooseExportSources(kind: 'files' | 'folders'): Promise<string[]>;
+  chooseFolder(purpose: 'export-destination' | 'import-destination'): Promise<string | null>;
+  chooseBundle(): Promise<string | null>;
+  chooseKeyFile(): Promise<string | null>;
+}
+
+export type StationOps = Pick<
+  Station,
+  'identity' | 'paths' | 'hasKey' | 'generateKey' | 'listTrusted' | 'trustKeyFile' | 'untrustKey' | 'close'
+>;
+
+export interface HandlerDeps {
+  /** Opens the operator's station; each call gets its own and closes it when done. */
+  openStation: () => Promise<StationOps>;
+  jobHost: Pick<JobHost, 'start' | 'list' | 'get' | 'cancel'>;
+  dialogs: Dialogs;
+  version: string;
+  inspectKeyFile?: (file: string) => Promise<KeyFileFacts>;
+}
+
+export type IpcHandlers = {
+  [M in IpcMethod]: (request: IpcParsedRequest<M>) => Promise<IpcResponse<M>>;
+};
+
+/** The armored key stays in main; the UI needs who and which fingerprint. */
+function signerView({ publicKey: _publicKey, ...view }: TrustedSigner): TrustedSignerView {
+  return view;
+}
+
+export function createHandlers(deps: HandlerDeps): IpcHandlers {
+  const inspectKeyFile = deps.inspectKeyFile ?? inspectKeyFileInScratchHome;
+
+  const withStation = async <T>(action: (station: StationOps) => Promise<T>): Promise<T> => {
+    const station = await deps.openStation();
+    try {
+      return await action(station);
+    } finally {
+      station.close();
+    }
+  };
+
+  const jobOrNotFound = (jobId: string) => {
+    const job = deps.jobHost.get(jobId);
+    if (!job) throw new AirlockError('USAGE', `There is no job ${jobId} (finished jobs are kept for a while only).`);
+    return job;
+  };
+
+  return {
+    stationStatus: () =>
+      withStation(async (station) => {
+        const [hasKey, signers] = await Promise.all([station.hasKey(), station.listTrusted()]);
+        const own = signers.find((s) => s.role === 'station');
+        return {
+          version: deps.version,
+          home: station.paths.root,
+          station: station.identity.station,
+          operator: station.identity.operator,
+          hasKey,
+          stationKey: hasKey && own ? signerView(own) : null,
+        };
+      }),
+
+    generateKey: (request) =>
+      withStation((station) =>
+        station.generateKey({ name: request.name, passphrase: request.passphrase, ...(request.email ? { email: request.email } : {}) }),
+      ),
+
+    listTrusted: () => withStation(async (station) => ({ signers: (await station.listTrusted()).map(signerView) })),
+
+    inspectKeyFile: (request) => inspectKeyFile(request.file),
+
+    trustKeyFile: (request) =>
+      withStation(async (station) => {
+        const label = request.label === undefined || request.label === '' ? undefined : request.label;
+        const { signer, alreadyTrusted } = await station.trustKeyFile(request.file, label, normalizeFingerprint(request.expectedFingerprint));
+        return { signer: signerView(signer), alreadyTrusted };
+      }),
+
+    untrustKey: (request) => withStation(async (station) => signerView(await station.untrustKey(request.fingerprint))),
+
+    chooseExportSources: async (request) => ({ paths: await deps.dialogs.chooseExportSources(request.kind) }),
+    chooseFolder: async (request) => ({ path: await deps.dialogs.chooseFolder(request.purpose) }),
+    chooseBundle: async () => ({ path: await deps.dialogs.chooseBundle() }),
+    chooseKeyFile: async () => ({ path: await deps.dialogs.chooseKeyFile() }),
+
+    summarizeSelection: (request) => summarizeSelection(request.paths),
+
+    startExport: async (request) => ({ jobId: deps.jobHost.start('export', request) }),
+    startVerify: async (request) => ({ jobId: deps.jobHost.start('verify', request) }),
+    startImport: async (request) => ({ jobId: deps.jobHost.start('import', request) }),
+    listJobs: async () => ({ jobs: deps.jobHost.list() }),
+    getJob: async (request) => jobOrNotFound(request.jobId),
+    cancelJob: async (request) => ({ cancelling: deps.jobHost.cancel(request.jobId) }),
+  };
+}

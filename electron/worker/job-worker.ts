@@ -1,0 +1,58 @@
+/**
+ * Runs one export, verify or import off the main thread (DESIGN.md §4). The job arrives as
+ * workerData; a `cancel` message aborts it through its AbortSignal, and core guarantees a
+ * cancelled job leaves nothing half-written. Exactly one `done` or `failed` message ends it.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { errorMessage } from '../../shared/errors.js';
+import type { HostToWorker, JobStart, WorkerToHost } from '../../shared/job-protocol.js';
+import type { ProgressListener } from '../../shared/progress.js';
+import { Station, toAirlockError } from '../core/index.js';
+
+if (!parentPort) throw new Error('job-worker runs only as a worker thread');
+const port = parentPort;
+const job = workerData as JobStart;
+const controller = new AbortController();
+
+const post = (message: WorkerToHost): void => port.postMessage(message);
+
+port.on('message', (message: HostToWorker) => {
+  if (message.type === 'cancel') controller.abort();
+});
+
+async function run(station: Station, onProgress: ProgressListener): Promise<unknown> {
+  const { signal } = controller;
+  switch (job.kind) {
+    case 'export':
+      return station.exportBundle({ ...job.request, signal, onProgress });
+    case 'verify':
+      return station.verifyBundle({ ...job.request, signal, onProgress });
+    case 'import':
+      return station.importBundle({ ...job.request, signal, onProgress });
+  }
+}
+
+// No top-level await: electron-vite may bundle this entry as CommonJS.
+async function main(): Promise<void> {
+  let station: Station | null = null;
+  try {
+    station = await Station.open(job.station);
+    const result = await run(station, (progress) => post({ type: 'progress', progress }));
+    post({ type: 'done', result });
+  } catch (thrown) {
+    const error = toAirlockError(thrown);
+    if (error.code === 'INTERNAL') {
+      // The details (and stack) go to the log; the operator gets the code's message only.
+      console.error(`Airlock ${job.kind} job failed unexpectedly:`, thrown);
+      post({ type: 'failed', error: { code: 'INTERNAL', message: errorMessage('INTERNAL') } });
+    } else {
+      post({ type: 'failed', error: error.toInfo() });
+    }
+  } finally {
+    station?.close();
+    // The message listener would keep the thread alive; the job is over.
+    port.close();
+  }
+}
+
+void main();

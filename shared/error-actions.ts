@@ -1,0 +1,41 @@
+/**
+ * What an operator can do next about each operational error (shared/errors.ts holds the
+ * message). problems.ts pairs every problem code with an action; this gives error codes the
+ * same, so the app never shows a code without a next step. A Record over ErrorCode: adding a
+ * code to errors.ts fails to compile until it has an action here.
+ */
+import { ERROR_CODES, type ErrorCode } from './errors.js';
+
+export const ERROR_ACTIONS: Record<ErrorCode, string> = {
+  USAGE: 'Check what you entered and try again. If the app sent it, report it: the request did not match what Airlock expects.',
+  INVALID_NAME: 'Choose a name with letters, digits, dot, dash and underscore only, or leave the name empty for the default.',
+  PASSPHRASE_REQUIRED: 'Enter the station key passphrase.',
+  NOT_FOUND: 'Check that the file or folder still exists and that removable media are still inserted, then choose it again.',
+  IO_ERROR: 'Check the media or disk (write protection, permissions, a loose cable) and try again.',
+  NO_SPACE: 'Free some space at the destination or choose another one, then try again.',
+  OUTPUT_EXISTS: 'Choose another destination or bundle name, or move the existing file away yourself.',
+  SOURCE_UNSUPPORTED_TYPE: 'Remove links, devices and other special files from the selection; bundles carry plain files only.',
+  SOURCE_NAME_CONFLICT: 'Rename one of the two files, or send them in separate bundles.',
+  SOURCE_NAME_UNSAFE: 'Rename the file so its name holds no control characters and is valid text, then select it again.',
+  SOURCE_CHANGED: 'Wait until nothing is writing to the selected files, then export again.',
+  SOURCE_EMPTY: 'Add at least one file to the selection.',
+  NO_STATION_KEY: 'Create the station key under Keys first.',
+  STATION_KEY_EXISTS: 'Nothing to do: this station already has its key. Airlock never replaces it.',
+  PASSPHRASE_WRONG: 'Enter the passphrase again; check the keyboard layout and Caps Lock.',
+  KEY_INVALID: 'Ask the signer for their public key again (an armored .asc file holding one public key).',
+  FINGERPRINT_MISMATCH: 'Do not trust this file. Get the key again and compare its fingerprint with the signer out of band.',
+  KEY_NOT_FOUND: 'Refresh the list of trusted signers; the key may already have been removed.',
+  HOME_INVALID: 'Check that the Airlock data folder exists and that you may write to it; ask your administrator if not.',
+  CONFIG_INVALID: 'Ask your security officer to repair the station configuration file named in the message.',
+  BUNDLE_UNREADABLE: 'Check that the media is inserted and the file is an Airlock bundle, then choose it again.',
+  CANCELLED: 'Nothing to clean up. Start again when you are ready.',
+  INTERNAL: 'Try again. If it happens again, note the time and what you did, and report it.',
+};
+
+export function errorAction(code: ErrorCode): string {
+  return ERROR_ACTIONS[code];
+}
+
+export function errorMessageFor(code: ErrorCode): string {
+  return ERROR_CODES[code].message;
+}

@@ -1,0 +1,285 @@
+/**
+ * The IPC contract between the renderer and the main process (DESIGN.md §4): every channel,
+ * its request schema and its response schema. Main parses every request with these schemas
+ * before a handler runs; the preload builds `window.airlock` from this table and nothing else.
+ * Requests are strict objects: an unknown key is a malformed request, not something to ignore.
+ */
+import { z } from 'zod';
+import { ERROR_CODES, type ErrorCode } from './errors.js';
+import { PROBLEM_CODES } from './problems.js';
+
+// Building blocks -----------------------------------------------------------
+
+/** A path chosen by the operator. Bounded so a runaway renderer cannot send megabytes of path. */
+const PathString = z.string().min(1).max(4096);
+const Fingerprint = z.string().regex(/^[0-9A-Fa-f\s:]{40,100}$/u);
+
+export const ErrorCodeSchema = z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]);
+export const ErrorInfoSchema = z.object({ code: ErrorCodeSchema, message: z.string(), path: z.string().optional() });
+export type IpcError = z.infer<typeof ErrorInfoSchema>;
+
+export const ProgressSchema = z.object({
+  phase: z.enum(['scanning', 'hashing', 'signing', 'writing', 'syncing', 'verifying-signature', 'verifying-payload']),
+  bytesDone: z.number(),
+  bytesTotal: z.number().nullable(),
+  filesDone: z.number(),
+  filesTotal: z.number().nullable(),
+  rateBytesPerSecond: z.number().nullable(),
+  etaSeconds: z.number().nullable(),
+});
+
+export const ProblemSchema = z.object({ code: z.enum(PROBLEM_CODES), path: z.string().optional(), message: z.string() });
+
+export const SignerInfoSchema = z.object({
+  fingerprint: z.string(),
+  userIds: z.array(z.string()),
+  label: z.string().nullable(),
+  signedAt: z.string(),
+});
+
+export const BundleSummarySchema = z.object({
+  name: z.string().nullable(),
+  path: z.string(),
+  uuid: z.string().nullable(),
+  station: z.string().nullable(),
+  operator: z.string().nullable(),
+  sequence: z.number().nullable(),
+  created: z.string().nullable(),
+  files: z.number(),
+  bytes: z.number(),
+  tagmanifestSha256: z.string().nullable(),
+});
+
+export const VerifyResultSchema = z.object({
+  ok: z.boolean(),
+  bundle: BundleSummarySchema,
+  signers: z.array(SignerInfoSchema),
+  problems: z.array(ProblemSchema),
+});
+export type VerifyReport = z.infer<typeof VerifyResultSchema>;
+
+export const ImportResultSchema = VerifyResultSchema.extend({
+  destination: z.string().nullable(),
+  warnings: z.array(z.string()),
+});
+export type ImportReport = z.infer<typeof ImportResultSchema>;
+
+export const ExportResultSchema = z.object({
+  bundlePath: z.string(),
+  name: z.string(),
+  uuid: z.string(),
+  sequence: z.number(),
+  files: z.number(),
+  bytes: z.number(),
+  bundleBytes: z.number(),
+  tagmanifestSha256: z.string(),
+  signers: z.array(z.object({ fingerprint: z.string(), userIds: z.array(z.string()) })),
+  warnings: z.array(z.object({ path: z.string(), message: z.string() })),
+});
+export type ExportReport = z.infer<typeof ExportResultSchema>;
+
+/** A trusted signer as the UI sees it: the armored key stays in main. */
+export const TrustedSignerViewSchema = z.object({
+  fingerprint: z.string(),
+  label: z.string().nullable(),
+  role: z.string().nullable(),
+  userIds: z.array(z.string()),
+  algorithm: z.string(),
+  addedAt: z.string(),
+});
+export type TrustedSignerView = z.infer<typeof TrustedSignerViewSchema>;
+
+export const KeyDescriptionSchema = z.object({
+  fingerprint: z.string(),
+  userIds: z.array(z.string()),
+  algorithm: z.string(),
+  created: z.string(),
+  expires: z.string().nullable(),
+});
+export type KeyDescriptionView = z.infer<typeof KeyDescriptionSchema>;
+
+export const SelectionSummarySchema = z.object({
+  items: z.array(
+    z.object({
+      path: z.string(),
+      name: z.string(),
+      kind: z.enum(['file', 'folder', 'other', 'missing']),
+      files: z.number(),
+      bytes: z.number(),
+    }),
+  ),
+  totalFiles: z.number(),
+  totalBytes: z.number(),
+  /** Things the export will refuse (blocking) or that the operator should know (not blocking). */
+  warnings: z.array(z.object({ path: z.string(), message: z.string(), blocking: z.boolean() })),
+  /** The walk stopped at its entry cap; the totals are lower bounds. */
+  truncated: z.boolean(),
+});
+export type SelectionSummary = z.infer<typeof SelectionSummarySchema>;
+
+// Jobs ----------------------------------------------------------------------
+
+export const JobKindSchema = z.enum(['export', 'verify', 'import']);
+export type JobKind = z.infer<typeof JobKindSchema>;
+export const JobStateSchema = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
+export type JobState = z.infer<typeof JobStateSchema>;
+
+const JobBase = z.object({
+  id: z.string(),
+  state: JobStateSchema,
+  /** What the job works on, for the job list: the bundle path or the destination. */
+  subject: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  progress: ProgressSchema.nullable(),
+  error: ErrorInfoSchema.nullable(),
+});
+
+export const JobSnapshotSchema = z.discriminatedUnion('kind', [
+  JobBase.extend({ kind: z.literal('export'), result: ExportResultSchema.nullable() }),
+  JobBase.extend({ kind: z.literal('verify'), result: VerifyResultSchema.nullable() }),
+  JobBase.extend({ kind: z.literal('import'), result: ImportResultSchema.nullable() }),
+]);
+export type JobSnapshot = z.infer<typeof JobSnapshotSchema>;
+
+export const JobEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('progress'), jobId: z.string(), progress: ProgressSchema }),
+  z.object({ type: z.literal('finished'), job: JobSnapshotSchema }),
+]);
+export type JobEvent = z.infer<typeof JobEventSchema>;
+
+const JobStarted = z.object({ jobId: z.string() });
+const NoRequest = z.strictObject({});
+
+// Channels ------------------------------------------------------------------
+
+/**
+ * One entry per channel: the method name on `window.airlock` is the key, `channel` the
+ * ipcMain/ipcRenderer channel name. Add a channel here and TypeScript asks for its handler
+ * (electron/main/ipc/handlers.ts) and exposes it in the preload.
+ */
+export const IPC_CHANNELS = {
+  stationStatus: {
+    channel: 'airlock:station-status',
+    request: NoRequest,
+    response: z.object({
+      version: z.string(),
+      home: z.string(),
+      station: z.string(),
+      operator: z.string(),
+      hasKey: z.boolean(),
+      /** The station's own key as listed in the trust store (role "station"), when there is one. */
+      stationKey: TrustedSignerViewSchema.nullable(),
+    }),
+  },
+  generateKey: {
+    channel: 'airlock:keys-generate',
+    request: z.strictObject({
+      name: z.string().trim().min(1).max(200),
+      email: z.string().trim().max(200).optional(),
+      passphrase: z.string().min(1).max(1024),
+    }),
+    response: KeyDescriptionSchema,
+  },
+  listTrusted: {
+    channel: 'airlock:keys-list',
+    request: NoRequest,
+    response: z.object({ signers: z.array(TrustedSignerViewSchema) }),
+  },
+  inspectKeyFile: {
+    channel: 'airlock:keys-inspect-file',
+    request: z.strictObject({ file: PathString }),
+    response: TrustedSignerViewSchema.pick({ fingerprint: true, userIds: true, algorithm: true }),
+  },
+  trustKeyFile: {
+    channel: 'airlock:keys-trust',
+    request: z.strictObject({
+      file: PathString,
+      label: z.string().trim().max(200).optional(),
+      /** The fingerprint the operator confirmed: core refuses the file if it holds another key. */
+      expectedFingerprint: Fingerprint,
+    }),
+    response: z.object({ signer: TrustedSignerViewSchema, alreadyTrusted: z.boolean() }),
+  },
+  untrustKey: {
+    channel: 'airlock:keys-untrust',
+    request: z.strictObject({ fingerprint: Fingerprint }),
+    response: TrustedSignerViewSchema,
+  },
+  chooseExportSources: {
+    channel: 'airlock:dialog-export-sources',
+    // Linux and Windows dialogs pick files or folders, never both at once.
+    request: z.strictObject({ kind: z.enum(['files', 'folders']) }),
+    response: z.object({ paths: z.array(z.string()) }),
+  },
+  chooseFolder: {
+    channel: 'airlock:dialog-folder',
+    request: z.strictObject({ purpose: z.enum(['export-destination', 'import-destination']) }),
+    response: z.object({ path: z.string().nullable() }),
+  },
+  chooseBundle: {
+    channel: 'airlock:dialog-bundle',
+    request: NoRequest,
+    response: z.object({ path: z.string().nullable() }),
+  },
+  chooseKeyFile: {
+    channel: 'airlock:dialog-key-file',
+    request: NoRequest,
+    response: z.object({ path: z.string().nullable() }),
+  },
+  summarizeSelection: {
+    channel: 'airlock:selection-summarize',
+    request: z.strictObject({ paths: z.array(PathString).min(1).max(10_000) }),
+    response: SelectionSummarySchema,
+  },
+  startExport: {
+    channel: 'airlock:job-export',
+    request: z.strictObject({
+      selection: z.array(PathString).min(1).max(10_000),
+      outDir: PathString,
+      name: z.string().min(1).max(100).optional(),
+      passphrase: z.string().min(1).max(1024),
+    }),
+    response: JobStarted,
+  },
+  startVerify: {
+    channel: 'airlock:job-verify',
+    request: z.strictObject({ bundlePath: PathString }),
+    response: JobStarted,
+  },
+  startImport: {
+    channel: 'airlock:job-import',
+    request: z.strictObject({ bundlePath: PathString, destDir: PathString, allowReplay: z.boolean().optional() }),
+    response: JobStarted,
+  },
+  listJobs: {
+    channel: 'airlock:jobs-list',
+    request: NoRequest,
+    response: z.object({ jobs: z.array(JobSnapshotSchema) }),
+  },
+  getJob: {
+    channel: 'airlock:jobs-get',
+    request: z.strictObject({ jobId: z.string().min(1).max(100) }),
+    response: JobSnapshotSchema,
+  },
+  cancelJob: {
+    channel: 'airlock:jobs-cancel',
+    request: z.strictObject({ jobId: z.string().min(1).max(100) }),
+    /** False when the job had already finished (nothing to cancel). */
+    response: z.object({ cancelling: z.boolean() }),
+  },
+} as const satisfies Record<string, { channel: `airlock:${string}`; request: z.ZodType; response: z.ZodType }>;
+
+/** Main -> renderer: job progress and completion. The only event channel. */
+export const JOB_EVENT_CHANNEL = 'airlock:job-event';
+
+export type IpcMethod = keyof typeof IPC_CHANNELS;
+export type IpcRequest<M extends IpcMethod> = z.input<(typeof IPC_CHANNELS)[M]['request']>;
+/** What a handler receives: the request after parsing (trimmed, defaults applied). */
+export type IpcParsedRequest<M extends IpcMethod> = z.output<(typeof IPC_CHANNELS)[M]['request']>;
+export type IpcResponse<M extends IpcMethod> = z.output<(typeof IPC_CHANNELS)[M]['response']>;
+
+/** Every answer crosses as data: errors keep their code (an Error object would lose it at the bridge). */
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };
+
+export const IPC_METHODS = Object.keys(IPC_CHANNELS) as IpcMethod[];
