@@ -1,12 +1,13 @@
 /**
  * What an operator can do next about each operational error (shared/errors.ts holds the
  * message). problems.ts pairs every problem code with an action; this gives error codes the
- * same, so the app never shows a code without a next step. A Record over ErrorCode: adding a
- * code to errors.ts fails to compile until it has an action here.
+ * same, so the app never shows a code without a next step. Typed over ErrorCode: adding a
+ * code to errors.ts fails to compile until it has an action here (an action may land before
+ * its code does).
  */
 import { ERROR_CODES, type ErrorCode } from './errors.js';
 
-export const ERROR_ACTIONS: Record<ErrorCode, string> = {
+export const ERROR_ACTIONS: { readonly [K in ErrorCode]: string } & Readonly<Record<string, string>> = {
   USAGE: 'Check what you entered and try again. If the app sent it, report it: the request did not match what Airlock expects.',
   INVALID_NAME: 'Choose a name with letters, digits, dot, dash and underscore only, or leave the name empty for the default.',
   PASSPHRASE_REQUIRED: 'Enter the station key passphrase.',
@@ -28,6 +29,7 @@ export const ERROR_ACTIONS: Record<ErrorCode, string> = {
   HOME_INVALID: 'Check that the Airlock data folder exists and that you may write to it; ask your administrator if not.',
   CONFIG_INVALID: 'Ask your security officer to repair the station configuration file named in the message.',
   BUNDLE_UNREADABLE: 'Check that the media is inserted and the file is an Airlock bundle, then choose it again.',
+  AUDIT_UNAVAILABLE: 'Check the result (the bundle or the imported folder) before repeating, and make sure no other program holds the station database.',
   CANCELLED: 'Nothing to clean up. Start again when you are ready.',
   INTERNAL: 'Try again. If it happens again, note the time and what you did, and report it.',
 };

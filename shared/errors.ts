@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   HOME_INVALID: { kind: 'operational', message: 'The Airlock home directory cannot be used.' },
   CONFIG_INVALID: { kind: 'operational', message: 'A station configuration file is malformed.' },
   BUNDLE_UNREADABLE: { kind: 'operational', message: 'The bundle file cannot be opened.' },
+  AUDIT_UNAVAILABLE: { kind: 'operational', message: 'The audit log could not record this operation. The operation itself may have completed: check before repeating it.' },
   CANCELLED: { kind: 'operational', message: 'The operation was cancelled; nothing was left half-written.' },
   INTERNAL: { kind: 'operational', message: 'An unexpected internal error occurred.' },
 } as const satisfies Record<string, { kind: 'usage' | 'operational'; message: string }>;

@@ -1,7 +1,15 @@
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { PrivateKey } from 'openpgp';
 import { normalizeFingerprint } from '../../shared/fingerprint.js';
 import type { ProgressListener } from '../../shared/progress.js';
 import type { VerifyResult } from '../../shared/results.js';
+import { appendAuditEvent, listAuditEvents, type AuditQuery } from './audit/audit-store.js';
+import type { AuditEvent, AuditEventInput } from './audit/audit-event.js';
+import { signAuditCheckpoint, type AuditCheckpoint } from './audit/audit-checkpoint.js';
+import { verifyAuditLog, type AuditVerifyResult } from './audit/audit-verify.js';
+import { exportAuditLog, type AuditExportFormat } from './audit/audit-export.js';
+import { writeReceipt, type ReceiptCheck, type TransferReceipt, type WrittenReceipt } from './audit/receipt.js';
 import { writeBundle, type WriteBundleResult } from './bundle/write-bundle.js';
 import { checkBundle } from './verify/check-bundle.js';
 import { openStationDb, nextExportSequence, type StationDb } from './db/station-db.js';
@@ -9,10 +17,11 @@ import { AirlockError, toAirlockError } from './errors.js';
 import { readStationConfig, stationIdentity, type StationIdentity } from './home/station-config.js';
 import { ensureHome, resolveHomeDir, type HomePaths } from './home/station-home.js';
 import type { KeyDescription } from './keys/public-key.js';
-import { generateStationKey, hasStationKey, readStationPublicKey, unlockStationKey } from './keys/station-key.js';
+import { generateStationKey, hasStationKey, loadStationKeys, readStationPublicKey, unlockStationKey } from './keys/station-key.js';
 import { loadTrustedKeys, readTrustStore, trustPublicKey, untrustKey, type TrustedSigner } from './keys/trust-store.js';
 import { readStationPolicy } from './policy/station-policy.js';
 import { importBundle, type ImportResult } from './import/import-bundle.js';
+import type { Writable } from 'node:stream';
 
 export interface OpenStationOptions {
   /** --home; else $AIRLOCK_HOME; else the OS app-data directory. */
@@ -34,6 +43,8 @@ export interface ImportRequest {
   bundlePath: string;
   destDir: string;
   allowReplay?: boolean;
+  /** Unlocks the station key to sign the receipt and an audit checkpoint; without it both stay unsigned. */
+  passphrase?: string;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
 }
@@ -45,7 +56,17 @@ export interface VerifyRequest {
   now?: Date;
 }
 
-/** One station's state (keys, trust, database, config) and the operations on it. */
+/** What the audit log and receipts add to a transfer's result. */
+export interface AuditTrail {
+  auditEvent: number;
+  checkpoint: AuditCheckpoint | null;
+  receipt: WrittenReceipt | null;
+}
+
+export type ExportOutcome = Omit<WriteBundleResult, 'payloadFiles'> & AuditTrail;
+export type ImportOutcome = Omit<ImportResult, 'payloadFiles'> & AuditTrail;
+
+/** One station's state (keys, trust, database, audit log, config) and the operations on it. */
 export class Station {
   private db: StationDb | null = null;
 
@@ -70,10 +91,27 @@ export class Station {
     return this.db;
   }
 
+  /** Every operation leaves an event; if the log cannot take it, the operator must know. */
+  private record(input: AuditEventInput): AuditEvent {
+    try {
+      return appendAuditEvent(this.database(), this.identity, input);
+    } catch (error) {
+      throw new AirlockError('AUDIT_UNAVAILABLE', (error as Error).message, { cause: error });
+    }
+  }
+
+  private recordFailure(type: AuditEventInput['type'], error: unknown, details: Record<string, unknown>): AirlockError {
+    const failure = toAirlockError(error);
+    this.record({ type, outcome: failure.code === 'CANCELLED' ? 'cancelled' : 'failed', errorCode: failure.code, details: { ...details, message: failure.message } });
+    return failure;
+  }
+
   // Keys -------------------------------------------------------------------
 
-  generateKey(options: { name: string; email?: string; passphrase: string }): Promise<KeyDescription> {
-    return generateStationKey(this.paths, options);
+  async generateKey(options: { name: string; email?: string; passphrase: string }): Promise<KeyDescription> {
+    const key = await generateStationKey(this.paths, options);
+    this.record({ type: 'key-generate', outcome: 'ok', signers: [key.fingerprint], details: { userIds: key.userIds, algorithm: key.algorithm } });
+    return key;
   }
 
   hasKey(): Promise<boolean> {
@@ -87,14 +125,23 @@ export class Station {
     } catch (error) {
       throw toAirlockError(error, file);
     }
-    return trustPublicKey(this.paths, armored, {
-      ...(label === undefined ? {} : { label }),
-      ...(expectedFingerprint === undefined ? {} : { expectedFingerprint }),
-    });
+    let outcome;
+    try {
+      outcome = await trustPublicKey(this.paths, armored, {
+        ...(label === undefined ? {} : { label }),
+        ...(expectedFingerprint === undefined ? {} : { expectedFingerprint }),
+      });
+    } catch (error) {
+      throw this.recordFailure('key-trust', error, { file, expectedFingerprint: expectedFingerprint ?? null });
+    }
+    this.record({ type: 'key-trust', outcome: 'ok', signers: [outcome.signer.fingerprint], details: { file, label: outcome.signer.label, userIds: outcome.signer.userIds, alreadyTrusted: outcome.alreadyTrusted } });
+    return outcome;
   }
 
-  untrustKey(fingerprint: string): Promise<TrustedSigner> {
-    return untrustKey(this.paths, fingerprint);
+  async untrustKey(fingerprint: string): Promise<TrustedSigner> {
+    const removed = await untrustKey(this.paths, fingerprint);
+    this.record({ type: 'key-untrust', outcome: 'ok', signers: [removed.fingerprint], details: { label: removed.label, userIds: removed.userIds } });
+    return removed;
   }
 
   listTrusted(): Promise<TrustedSigner[]> {
@@ -112,52 +159,225 @@ export class Station {
 
   // Bundles ----------------------------------------------------------------
 
-  async exportBundle(request: ExportRequest): Promise<WriteBundleResult> {
-    const signingKey = await unlockStationKey(this.paths, request.passphrase);
-    const sequence = nextExportSequence(this.database());
-    const now = new Date();
-    const name = request.name ?? defaultBundleName(sequence, now);
-    return writeBundle({
-      selection: request.selection,
-      outDir: request.outDir,
-      name,
-      sequence,
-      identity: this.identity,
-      signingKeys: [signingKey],
-      now,
-      ...(request.signal ? { signal: request.signal } : {}),
-      ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+  async exportBundle(request: ExportRequest): Promise<ExportOutcome> {
+    const startedAt = new Date();
+    const details = { outDir: request.outDir, selection: request.selection, name: request.name ?? null };
+    let signingKey: PrivateKey;
+    let result: WriteBundleResult;
+    try {
+      signingKey = await unlockStationKey(this.paths, request.passphrase);
+      const sequence = nextExportSequence(this.database());
+      result = await writeBundle({
+        selection: request.selection,
+        outDir: request.outDir,
+        name: request.name ?? defaultBundleName(sequence, startedAt),
+        sequence,
+        identity: this.identity,
+        signingKeys: [signingKey],
+        now: startedAt,
+        ...(request.signal ? { signal: request.signal } : {}),
+        ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+      });
+    } catch (error) {
+      throw this.recordFailure('export', error, details);
+    }
+    const { payloadFiles, ...outcome } = result;
+    const event = this.record({
+      type: 'export',
+      outcome: 'ok',
+      bundleUuid: result.uuid,
+      bundleName: result.name,
+      tagmanifestSha256: result.tagmanifestSha256,
+      signers: result.signers.map((s) => s.fingerprint),
+      files: result.files,
+      bytes: result.bytes,
+      details: { bundlePath: result.bundlePath, bundleBytes: result.bundleBytes, sequence: result.sequence, warnings: result.warnings.length },
+      fileRows: payloadFiles,
     });
-  }
-
-  async importBundle(request: ImportRequest): Promise<ImportResult> {
-    const [trusted, policy] = await Promise.all([loadTrustedKeys(this.paths), readStationPolicy(this.paths)]);
-    return importBundle({
-      bundlePath: request.bundlePath,
-      destDir: request.destDir,
-      trusted,
-      policy,
-      db: this.database(),
-      operator: this.identity.operator,
-      ...(request.allowReplay ? { allowReplay: true } : {}),
-      ...(request.signal ? { signal: request.signal } : {}),
-      ...(request.onProgress ? { onProgress: request.onProgress } : {}),
-    });
+    const checkpoint = await signAuditCheckpoint(this.database(), this.paths, signingKey);
+    const receipt = await writeReceipt(
+      dirname(result.bundlePath),
+      this.receipt('export', {
+        bundle: { name: result.name, uuid: result.uuid, tagmanifestSha256: result.tagmanifestSha256, path: result.bundlePath },
+        signers: result.signers,
+        checks: exportChecks(result),
+        files: result.files,
+        bytes: result.bytes,
+        destination: result.bundlePath,
+        startedAt,
+        event,
+        checkpoint,
+      }),
+      signingKey,
+    );
+    return { ...outcome, auditEvent: event.seq, checkpoint, receipt };
   }
 
   async verifyBundle(request: VerifyRequest): Promise<VerifyResult> {
-    const [trusted, policy] = await Promise.all([loadTrustedKeys(this.paths), readStationPolicy(this.paths)]);
-    const result = await checkBundle({
-      bundlePath: request.bundlePath,
-      trusted,
-      limits: policy.limits,
-      ...(request.now ? { now: request.now } : {}),
-      ...(request.signal ? { signal: request.signal } : {}),
-      ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+    let report: VerifyResult;
+    try {
+      const [trusted, policy] = await Promise.all([loadTrustedKeys(this.paths), readStationPolicy(this.paths)]);
+      const result = await checkBundle({
+        bundlePath: request.bundlePath,
+        trusted,
+        limits: policy.limits,
+        ...(request.now ? { now: request.now } : {}),
+        ...(request.signal ? { signal: request.signal } : {}),
+        ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+      });
+      const { payload: _payload, ...rest } = result;
+      report = rest;
+    } catch (error) {
+      throw this.recordFailure('verify', error, { bundlePath: request.bundlePath });
+    }
+    this.record({
+      type: 'verify',
+      outcome: report.ok ? 'ok' : 'rejected',
+      bundleUuid: report.bundle.uuid,
+      bundleName: report.bundle.name,
+      tagmanifestSha256: report.bundle.tagmanifestSha256,
+      signers: report.signers.map((s) => s.fingerprint),
+      problemCodes: report.problems.map((p) => p.code),
+      files: report.bundle.files,
+      bytes: report.bundle.bytes,
+      details: { bundlePath: request.bundlePath },
     });
-    const { payload: _payload, ...report } = result;
     return report;
   }
+
+  async importBundle(request: ImportRequest): Promise<ImportOutcome> {
+    const startedAt = new Date();
+    let signingKey: PrivateKey | null = null;
+    let result: ImportResult;
+    try {
+      if (request.passphrase !== undefined) signingKey = await unlockStationKey(this.paths, request.passphrase);
+      const [trusted, policy] = await Promise.all([loadTrustedKeys(this.paths), readStationPolicy(this.paths)]);
+      result = await importBundle({
+        bundlePath: request.bundlePath,
+        destDir: request.destDir,
+        trusted,
+        policy,
+        db: this.database(),
+        operator: this.identity.operator,
+        ...(request.allowReplay ? { allowReplay: true } : {}),
+        ...(request.signal ? { signal: request.signal } : {}),
+        ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+      });
+    } catch (error) {
+      throw this.recordFailure('import', error, { bundlePath: request.bundlePath, destDir: request.destDir });
+    }
+    const { payloadFiles, ...outcome } = result;
+    const event = this.record({
+      type: 'import',
+      outcome: result.ok ? 'ok' : 'rejected',
+      bundleUuid: result.bundle.uuid,
+      bundleName: result.bundle.name,
+      tagmanifestSha256: result.bundle.tagmanifestSha256,
+      signers: result.signers.map((s) => s.fingerprint),
+      problemCodes: result.problems.map((p) => p.code),
+      files: result.bundle.files,
+      bytes: result.bundle.bytes,
+      details: { bundlePath: request.bundlePath, destDir: request.destDir, destination: result.destination, replayOf: result.replayOf, warnings: result.warnings },
+      fileRows: payloadFiles,
+    });
+    if (!result.ok || result.destination === null) return { ...outcome, auditEvent: event.seq, checkpoint: null, receipt: null };
+    const checkpoint = signingKey ? await signAuditCheckpoint(this.database(), this.paths, signingKey) : null;
+    if (!signingKey) outcome.warnings.push('The receipt and the audit checkpoint are unsigned: no passphrase was given to unlock the station key.');
+    const receipt = await writeReceipt(
+      request.destDir,
+      this.receipt('import', {
+        bundle: { name: result.bundle.name ?? '', uuid: result.bundle.uuid, tagmanifestSha256: result.bundle.tagmanifestSha256, path: request.bundlePath },
+        signers: result.signers,
+        checks: importChecks(result),
+        files: result.bundle.files,
+        bytes: result.bundle.bytes,
+        destination: result.destination,
+        startedAt,
+        event,
+        checkpoint,
+      }),
+      signingKey,
+    );
+    return { ...outcome, auditEvent: event.seq, checkpoint, receipt };
+  }
+
+  // Audit ------------------------------------------------------------------
+
+  listAudit(query: AuditQuery = {}): AuditEvent[] {
+    return listAuditEvents(this.database(), query);
+  }
+
+  /** Checkpoints are verified with the station's own public key and any earlier station keys kept in the trust store. */
+  async verifyAudit(): Promise<AuditVerifyResult> {
+    return verifyAuditLog(this.database(), this.paths, await loadStationKeys(this.paths));
+  }
+
+  exportAudit(format: AuditExportFormat, out: Writable): Promise<{ events: number; checkpoints: number }> {
+    return exportAuditLog(this.database(), format, out);
+  }
+
+  async checkpointAudit(passphrase: string): Promise<AuditCheckpoint | null> {
+    const key = await unlockStationKey(this.paths, passphrase);
+    return signAuditCheckpoint(this.database(), this.paths, key);
+  }
+
+  private receipt(
+    kind: 'export' | 'import',
+    r: {
+      bundle: TransferReceipt['bundle'];
+      signers: Array<{ fingerprint: string; userIds: string[] }>;
+      checks: ReceiptCheck[];
+      files: number;
+      bytes: number;
+      destination: string | null;
+      startedAt: Date;
+      event: AuditEvent;
+      checkpoint: AuditCheckpoint | null;
+    },
+  ): TransferReceipt {
+    return {
+      receipt: 'airlock-transfer-receipt',
+      version: 1,
+      kind,
+      bundle: r.bundle,
+      signers: r.signers.map((s) => ({ fingerprint: s.fingerprint, userIds: s.userIds })),
+      checks: r.checks,
+      files: r.files,
+      bytes: r.bytes,
+      destination: r.destination,
+      media: null,
+      operator: this.identity.operator,
+      station: this.identity.station,
+      startedAt: r.startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      audit: { eventSeq: r.event.seq, eventHash: r.event.hash, checkpoint: r.checkpoint ? { seq: r.checkpoint.seq, hash: r.checkpoint.hash, at: r.checkpoint.at } : null },
+    };
+  }
+}
+
+function exportChecks(result: WriteBundleResult): ReceiptCheck[] {
+  return [
+    { check: 'Selection holds plain files only (no links, devices or FIFOs)', result: 'passed', detail: `${result.files} files` },
+    { check: 'Pass 1: every source file hashed (SHA-256) for the manifest', result: 'passed' },
+    { check: 'Tag manifest signed with the station key', result: 'passed', detail: result.signers.map((s) => s.fingerprint).join(', ') },
+    { check: 'Pass 2: every file hashed again while written, unchanged since pass 1', result: 'passed' },
+    { check: 'Bundle written under a temp name, fsynced, published without overwriting', result: 'passed', detail: `${result.bundleBytes} bytes` },
+    { check: 'Read back from the media past the page cache', result: 'not run', detail: 'written to a folder, not to removable media' },
+  ];
+}
+
+function importChecks(result: ImportResult): ReceiptCheck[] {
+  return [
+    { check: 'Tag manifest signature by a trusted key, valid now (not expired, not revoked)', result: 'passed', detail: result.signers.map((s) => s.fingerprint).join(', ') },
+    { check: 'Tag files (bagit.txt, bag-info.txt, manifest) match the signed tag manifest', result: 'passed' },
+    { check: 'bagit.txt, bag-info.txt and Payload-Oxum well-formed and consistent', result: 'passed' },
+    { check: 'Every path safe, no links or special entries, no duplicates; names allowed by station policy', result: 'passed' },
+    { check: 'Station limits (entries, sizes, path depth and length)', result: 'passed' },
+    { check: 'Replay guard', result: 'passed', detail: result.replayOf === null ? 'first import of this bundle' : `re-import of import #${result.replayOf}, overridden by the operator` },
+    { check: 'Every payload file matches its signed SHA-256', result: 'passed', detail: `${result.bundle.files} files, ${result.bundle.bytes} bytes` },
+    { check: 'Complete: nothing listed is missing, nothing present is unlisted', result: 'passed' },
+    { check: 'Staged privately, flushed to disk, committed in one rename', result: 'passed', detail: result.destination ?? '' },
+  ];
 }
 
 /** `airlock-000042-20261128`: unique per station, sorts by sequence, safe on every file system. */

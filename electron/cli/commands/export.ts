@@ -40,7 +40,9 @@ export function registerExport(program: Command, ctx: CommandContext): void {
           write(io.stdout, `Exported ${result.bundlePath}`);
           write(io.stdout, `  ${result.files} files, ${formatBytes(result.bytes)} payload, ${formatBytes(result.bundleBytes)} on disk (fsynced)`);
           write(io.stdout, `  id ${result.uuid}, sequence ${result.sequence}`);
-          for (const signer of result.signers) write(io.stdout, `  signed by ${signer.userIds.join(', ')}  ${groupFingerprint(signer.fingerprint)}`);
+          for (const signer of result.signers) write(io.stdout, displayText(`  signed by ${signer.userIds.join(', ')}  ${groupFingerprint(signer.fingerprint)}`));
+          if (result.receipt) write(io.stdout, displayText(`  receipt ${result.receipt.html} (signed)`));
+          write(io.stdout, `  audit event #${result.auditEvent}${result.checkpoint ? `, checkpoint signed` : ''}`);
         }
         return 0;
       });

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { EXIT } from '../../../shared/exit-codes.js';
 import { displayText } from '../../../shared/display-text.js';
-import { write } from '../io.js';
+import { write, type CliIo } from '../io.js';
+import { promptHidden, readPassphraseFile } from '../passphrase.js';
 import { progressLine } from '../progress-line.js';
 import { renderVerifyResult } from '../render.js';
 import type { CommandContext } from '../context.js';
@@ -13,9 +14,11 @@ export function registerImport(program: Command, ctx: CommandContext): void {
     .argument('<bundle>', 'the NAME.airlock.tar file (may sit on read-only media)')
     .requiredOption('--dest <dir>', 'destination folder; the payload lands in DIR/<bundle name>/, never merged or overwritten')
     .option('--allow-replay', 'import a bundle this station already imported (the override is recorded)')
+    .option('--passphrase-file <file>', 'unlock the station key to sign the receipt and an audit checkpoint (on a terminal you are asked; Enter skips)')
     .option('--json', 'print one JSON object: { ok, bundle, signers, problems, destination, warnings }')
-    .action(async (bundle: string, opts: { dest: string; allowReplay?: boolean; json?: boolean }) => {
+    .action(async (bundle: string, opts: { dest: string; allowReplay?: boolean; passphraseFile?: string; json?: boolean }) => {
       await ctx.run(async (station, io) => {
+        const passphrase = await optionalPassphrase(io, opts.passphraseFile, await station.hasKey());
         const progress = progressLine(io);
         let result;
         try {
@@ -24,6 +27,7 @@ export function registerImport(program: Command, ctx: CommandContext): void {
             destDir: opts.dest,
             signal: io.signal,
             ...(opts.allowReplay ? { allowReplay: true } : {}),
+            ...(passphrase !== undefined ? { passphrase } : {}),
             ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
           });
         } finally {
@@ -33,9 +37,19 @@ export function registerImport(program: Command, ctx: CommandContext): void {
         if (opts.json) write(io.stdout, JSON.stringify(result));
         else {
           io.stdout.write(renderVerifyResult(result));
-          write(io.stdout, result.ok ? `IMPORTED  ${result.destination ?? ''}` : 'Nothing was imported; the destination is unchanged.');
+          write(io.stdout, result.ok ? displayText(`IMPORTED  ${result.destination ?? ''}`) : 'Nothing was imported; the destination is unchanged.');
+          if (result.receipt) write(io.stdout, displayText(`  receipt ${result.receipt.html}${result.receipt.signature ? ' (signed)' : ' (unsigned)'}`));
+          write(io.stdout, `  audit event #${result.auditEvent}`);
         }
         return result.ok ? EXIT.OK : EXIT.REJECTED;
       });
     });
+}
+
+/** A passphrase only signs the receipt here; on a terminal the operator may press Enter to skip. */
+async function optionalPassphrase(io: CliIo, file: string | undefined, hasKey: boolean): Promise<string | undefined> {
+  if (file !== undefined) return readPassphraseFile(file);
+  if (!hasKey || !io.stdin.isTTY) return undefined;
+  const typed = await promptHidden(io, 'Station key passphrase to sign the receipt (Enter to skip): ');
+  return typed.length > 0 ? typed : undefined;
 }

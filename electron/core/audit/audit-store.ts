@@ -111,17 +111,23 @@ export interface AuditQuery {
   limit?: number;
 }
 
+function normalizeTime(value: string): string {
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? value : new Date(ms).toISOString();
+}
+
 /** Latest events first, filtered. Each filter uses an index except `text`, which scans newest-first and stops at `limit`. */
 export function listAuditEvents(db: StationDb, query: AuditQuery = {}): AuditEvent[] {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
+  // Stored times are toISOString() (millisecond precision); compare like with like.
   if (query.since) {
     where.push('at >= @since');
-    params.since = query.since;
+    params.since = normalizeTime(query.since);
   }
   if (query.until) {
     where.push('at < @until');
-    params.until = query.until;
+    params.until = normalizeTime(query.until);
   }
   if (query.type) {
     where.push('type = @type');

@@ -33,6 +33,8 @@ export interface WriteBundleOptions {
 
 export interface WriteBundleResult extends ExportResult {
   warnings: Array<{ path: string; message: string }>;
+  /** Every payload file as signed, for the audit log's per-file rows. */
+  payloadFiles: Array<{ path: string; size: number; sha256: string }>;
 }
 
 /** Free space kept beyond the bundle itself, so the export never fills a volume to the last block. */
@@ -122,6 +124,7 @@ export async function writeBundle(options: WriteBundleOptions): Promise<WriteBun
     tagmanifestSha256: sha256Hex(tags.tagmanifest),
     signers: await Promise.all(options.signingKeys.map(async (key) => ({ fingerprint: key.getFingerprint().toUpperCase(), userIds: key.getUserIDs() }))),
     warnings: scan.warnings,
+    payloadFiles: payload.map((f) => ({ path: f.bagPath, size: f.size, sha256: f.sha256 })),
   };
 }
 

@@ -30,6 +30,10 @@ export interface ImportResult extends VerifyResult {
   destination: string | null;
   /** Things the operator should know that did not stop the import. */
   warnings: string[];
+  /** Every imported file with its verified checksum (empty unless ok), for the audit log. */
+  payloadFiles: Array<{ path: string; size: number; sha256: string }>;
+  /** Whether an earlier import of this bundle was overridden (--allow-replay). */
+  replayOf: number | null;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -64,8 +68,6 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
   let target: string | null = null;
 
   const gate = async (facts: AuthenticatedFacts): Promise<Problem[]> => {
-    target = join(destDir, facts.name);
-    if (await exists(target)) throw new AirlockError('OUTPUT_EXISTS', `${target} exists; Airlock never overwrites or merges an import.`, { path: target });
     identity = {
       tagmanifestSha256: facts.tagmanifestSha256,
       uuid: facts.uuid,
@@ -83,6 +85,9 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       replayOf = prior.id;
       warnings.push(`${how} was imported before (import #${prior.id}); importing again as the operator asked (recorded).`);
     }
+    // After the replay guard, so a second import of one bundle says REPLAY rather than "exists".
+    target = join(destDir, facts.name);
+    if (await exists(target)) throw new AirlockError('OUTPUT_EXISTS', `${target} exists; Airlock never overwrites or merges an import.`, { path: target });
     const highest = highestSequenceFrom(options.db, identity.signers);
     if (facts.sequence !== null && highest !== null && facts.sequence < highest) {
       warnings.push(`Sequence number ${facts.sequence} is lower than ${highest}, already imported from this signer: an old bundle, or bundles arriving out of order.`);
@@ -104,8 +109,8 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
-    const { payload: _payload, ...report } = result;
-    if (!result.ok || identity === null || target === null) return { ...report, ok: false, destination: null, warnings };
+    const { payload, ...report } = result;
+    if (!result.ok || identity === null || target === null) return { ...report, ok: false, destination: null, warnings, payloadFiles: [], replayOf: null };
 
     await staging.makeDurable();
     if (options.signal?.aborted) throw new AirlockError('CANCELLED');
@@ -119,7 +124,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       throw error;
     }
     markImported(options.db, id);
-    return { ...report, destination: finalTarget, warnings };
+    return { ...report, destination: finalTarget, warnings, payloadFiles: payload, replayOf };
   } catch (error) {
     throw toAirlockError(error, options.bundlePath);
   } finally {

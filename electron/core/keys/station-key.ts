@@ -1,11 +1,12 @@
 import { access, readFile } from 'node:fs/promises';
-import { decryptKey, generateKey, readPrivateKey, type PrivateKey } from 'openpgp';
+import { decryptKey, generateKey, readKey, readPrivateKey, type PrivateKey } from 'openpgp';
+import type { TrustedKey } from '../crypto/detached-signature.js';
 import { AirlockError } from '../errors.js';
 import { writeFileDurably } from '../fs/durable.js';
 import { OPENPGP_CONFIG } from '../crypto/openpgp-config.js';
 import type { HomePaths } from '../home/station-home.js';
 import { describeKey, type KeyDescription } from './public-key.js';
-import { trustPublicKey } from './trust-store.js';
+import { readTrustStore, trustPublicKey } from './trust-store.js';
 
 async function exists(path: string): Promise<boolean> {
   return access(path).then(
@@ -68,4 +69,20 @@ export async function unlockStationKey(paths: HomePaths, passphrase: string): Pr
   } catch {
     throw new AirlockError('PASSPHRASE_WRONG');
   }
+}
+
+/** This station's public key(s): the current one and earlier station keys still in the trust store. */
+export async function loadStationKeys(paths: HomePaths): Promise<TrustedKey[]> {
+  const keys: TrustedKey[] = [];
+  const current = await readFile(paths.stationPublicKey, 'utf8').catch(() => null);
+  if (current) {
+    const key = await readKey({ armoredKey: current, config: OPENPGP_CONFIG });
+    keys.push({ fingerprint: key.getFingerprint().toUpperCase(), label: 'this station', userIds: key.getUserIDs(), key });
+  }
+  for (const signer of await readTrustStore(paths)) {
+    if (signer.role !== 'station' || keys.some((k) => k.fingerprint === signer.fingerprint)) continue;
+    const key = await readKey({ armoredKey: signer.publicKey, config: OPENPGP_CONFIG });
+    keys.push({ fingerprint: signer.fingerprint, label: signer.label, userIds: signer.userIds, key });
+  }
+  return keys;
 }

@@ -1,0 +1,107 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { PrivateKey } from 'openpgp';
+import { groupFingerprint } from '../../../shared/fingerprint.js';
+import { formatBytes } from '../../../shared/format.js';
+import { signDetached } from '../crypto/detached-signature.js';
+import { writeFileDurably } from '../fs/durable.js';
+
+export interface ReceiptCheck {
+  check: string;
+  result: 'passed' | 'failed' | 'not run';
+  detail?: string;
+}
+
+/** A signed statement of one transfer, for the operator and the security officer. */
+export interface TransferReceipt {
+  receipt: 'airlock-transfer-receipt';
+  version: 1;
+  kind: 'export' | 'import';
+  bundle: { name: string; uuid: string | null; tagmanifestSha256: string | null; path: string };
+  signers: Array<{ fingerprint: string; userIds: string[] }>;
+  checks: ReceiptCheck[];
+  files: number;
+  bytes: number;
+  destination: string | null;
+  media: { label: string | null; serial: string | null } | null;
+  operator: string;
+  station: string;
+  startedAt: string;
+  finishedAt: string;
+  audit: { eventSeq: number; eventHash: string; checkpoint: { seq: number; hash: string; at: string } | null };
+}
+
+export interface WrittenReceipt {
+  json: string;
+  signature: string | null;
+  html: string;
+}
+
+async function absent(path: string): Promise<boolean> {
+  return access(path).then(
+    () => false,
+    () => true,
+  );
+}
+
+/**
+ * Write NAME.<kind>-receipt.json (+ .asc when a key is at hand) and .html into `dir`,
+ * never replacing an earlier receipt: a second one gets -2, -3 ...
+ */
+export async function writeReceipt(dir: string, receipt: TransferReceipt, signingKey: PrivateKey | null): Promise<WrittenReceipt> {
+  let base = join(dir, `${receipt.bundle.name}.${receipt.kind}-receipt`);
+  for (let n = 2; !(await absent(`${base}.json`)); n += 1) base = join(dir, `${receipt.bundle.name}.${receipt.kind}-receipt-${n}`);
+  const json = `${JSON.stringify(receipt, null, 2)}\n`;
+  await writeFileDurably(`${base}.json`, json, 0o644);
+  let signature: string | null = null;
+  if (signingKey) {
+    signature = `${base}.json.asc`;
+    await writeFileDurably(signature, await signDetached(Buffer.from(json, 'utf8'), [signingKey]), 0o644);
+  }
+  await writeFileDurably(`${base}.html`, renderReceiptHtml(receipt, signature !== null), 0o644);
+  return { json: `${base}.json`, signature, html: `${base}.html` };
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/gu, (c) => `&#${c.charCodeAt(0)};`).replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A self-contained page: no scripts, no external resources, every value escaped. */
+export function renderReceiptHtml(receipt: TransferReceipt, signed: boolean): string {
+  const row = (label: string, value: string): string => `<tr><th scope="row">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`;
+  const checks = receipt.checks
+    .map((c) => `<tr class="${c.result === 'passed' ? 'ok' : c.result === 'failed' ? 'bad' : ''}"><td>${escapeHtml(c.check)}</td><td>${escapeHtml(c.result)}</td><td>${escapeHtml(c.detail ?? '')}</td></tr>`)
+    .join('\n');
+  const signers = receipt.signers.map((s) => `${s.userIds.join(', ')} — ${groupFingerprint(s.fingerprint)}`).join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>Airlock ${escapeHtml(receipt.kind)} receipt: ${escapeHtml(receipt.bundle.name)}</title>
+<style>body{font:14px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}th{text-align:left;padding-right:1rem;vertical-align:top}td{white-space:pre-wrap;word-break:break-all}.ok td:nth-child(2){color:#17602b}.bad td:nth-child(2){color:#a11}table{border-collapse:collapse;margin-bottom:1.5rem}tr+tr{border-top:1px solid #ddd}</style>
+</head><body>
+<h1>Airlock ${escapeHtml(receipt.kind)} receipt</h1>
+<p>${signed ? 'The JSON beside this page is signed by the station key (.asc); this page is a rendering of it.' : 'No signature: the station key was not unlocked for this transfer.'}</p>
+<table>
+${row('Bundle', receipt.bundle.name)}
+${row('Bundle ID', receipt.bundle.uuid ?? '(none)')}
+${row('Tag manifest SHA-256', receipt.bundle.tagmanifestSha256 ?? '(none)')}
+${row('Bundle file', receipt.bundle.path)}
+${row(receipt.kind === 'import' ? 'Imported to' : 'Written to', receipt.destination ?? receipt.bundle.path)}
+${row('Signed by', signers || '(none)')}
+${row('Files', String(receipt.files))}
+${row('Bytes', `${receipt.bytes} (${formatBytes(receipt.bytes)})`)}
+${row('Media', receipt.media ? `${receipt.media.label ?? ''} ${receipt.media.serial ?? ''}`.trim() : '(not recorded)')}
+${row('Operator', receipt.operator)}
+${row('Station', receipt.station)}
+${row('Started', receipt.startedAt)}
+${row('Finished', receipt.finishedAt)}
+${row('Audit event', `#${receipt.audit.eventSeq} ${receipt.audit.eventHash}`)}
+${row('Audit checkpoint', receipt.audit.checkpoint ? `#${receipt.audit.checkpoint.seq} ${receipt.audit.checkpoint.hash} at ${receipt.audit.checkpoint.at}` : '(none signed)')}
+</table>
+<h2>Checks</h2>
+<table><thead><tr><th scope="col">Check</th><th scope="col">Result</th><th scope="col">Detail</th></tr></thead><tbody>
+${checks}
+</tbody></table>
+</body></html>
+`;
+}

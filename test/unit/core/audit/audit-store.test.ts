@@ -1,0 +1,128 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { canonicalJson, eventHash, GENESIS_HASH } from '../../../../electron/core/audit/audit-event.js';
+import { exportAuditLog } from '../../../../electron/core/audit/audit-export.js';
+import { appendAuditEvent, listAuditEvents } from '../../../../electron/core/audit/audit-store.js';
+import { renderReceiptHtml, writeReceipt, type TransferReceipt } from '../../../../electron/core/audit/receipt.js';
+import { openStationDb, type StationDb } from '../../../../electron/core/db/station-db.js';
+import { verifyDetachedSignature } from '../../../../electron/core/crypto/detached-signature.js';
+import { makeSigner } from '../../../helpers/hostile-tar.js';
+
+const identity = { station: 'st', operator: 'bob (root)', organization: null };
+let dir: string;
+let db: StationDb;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'airlock-audit-store-'));
+  db = openStationDb(join(dir, 'a.db'));
+});
+afterEach(async () => {
+  db.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function collect(format: 'csv' | 'json'): Promise<string> {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  await exportAuditLog(db, format, out);
+  out.end();
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+describe('audit events', () => {
+  it('canonical JSON sorts keys at every level and drops undefined', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[1,{"y":2,"z":1}]},"b":1}');
+  });
+
+  it('chains events from the genesis hash, each hash over every stored field', () => {
+    const first = appendAuditEvent(db, identity, { type: 'export', outcome: 'ok' });
+    const second = appendAuditEvent(db, identity, { type: 'verify', outcome: 'rejected', problemCodes: ['CHECKSUM_MISMATCH'] });
+    expect(first.prevHash).toBe(GENESIS_HASH);
+    expect(second.prevHash).toBe(first.hash);
+    const { hash, ...rest } = second;
+    expect(eventHash(rest)).toBe(hash);
+    expect(eventHash({ ...rest, operator: 'someone else' })).not.toBe(hash);
+    expect(second).toMatchObject({ seq: 2, operator: 'bob (root)', station: 'st', problemCodes: ['CHECKSUM_MISMATCH'] });
+  });
+
+  it('filters by type, outcome, bundle, time and text, newest first, with a limit', () => {
+    appendAuditEvent(db, identity, { type: 'export', outcome: 'ok', bundleName: 'alpha', bundleUuid: 'u-1' }, new Date('2026-01-01T00:00:00Z'));
+    appendAuditEvent(db, identity, { type: 'import', outcome: 'rejected', bundleName: 'beta', problemCodes: ['REPLAY'] }, new Date('2026-02-01T00:00:00Z'));
+    appendAuditEvent(db, identity, { type: 'import', outcome: 'ok', bundleName: 'gamma', details: { destination: '/srv/inbox' } }, new Date('2026-03-01T00:00:00Z'));
+    const seqs = (q: Parameters<typeof listAuditEvents>[1]) => listAuditEvents(db, q).map((e) => e.seq);
+    expect(seqs({})).toEqual([3, 2, 1]);
+    expect(seqs({ type: 'import' })).toEqual([3, 2]);
+    expect(seqs({ outcome: 'rejected' })).toEqual([2]);
+    expect(seqs({ bundle: 'u-1' })).toEqual([1]);
+    expect(seqs({ bundle: 'gamma' })).toEqual([3]);
+    expect(seqs({ since: '2026-01-15T00:00:00Z', until: '2026-03-01T00:00:00Z' })).toEqual([2]);
+    expect(seqs({ text: 'replay' })).toEqual([2]);
+    expect(seqs({ text: 'SRV/INBOX' })).toEqual([3]);
+    expect(seqs({ limit: 1 })).toEqual([3]);
+  });
+
+  it('exports CSV with events, file rows and checkpoints, defusing formula-looking cells', async () => {
+    appendAuditEvent(db, identity, { type: 'export', outcome: 'ok', bundleName: '=HYPERLINK("http://x")', fileRows: [{ path: 'data/"q".txt', size: 1, sha256: 'f'.repeat(64) }] });
+    const csv = await collect('csv');
+    const lines = csv.trimEnd().split('\r\n');
+    expect(lines[0]).toMatch(/^record,seq,at,type,outcome/u);
+    expect(lines[1]).toContain('"\'=HYPERLINK(""http://x"")"');
+    expect(lines[2]).toMatch(/^"file","1",/u);
+    expect(lines[2]).toContain('"data/""q"".txt"');
+  });
+
+  it('exports JSON that parses and carries hashes and file rows', async () => {
+    appendAuditEvent(db, identity, { type: 'import', outcome: 'ok', fileRows: [{ path: 'data/a', size: 3, sha256: 'e'.repeat(64) }] });
+    appendAuditEvent(db, identity, { type: 'verify', outcome: 'ok' });
+    const parsed = JSON.parse(await collect('json')) as { events: Array<{ seq: number; hash: string; fileRows: unknown[] }>; checkpoints: unknown[] };
+    expect(parsed.events.map((e) => e.seq)).toEqual([1, 2]);
+    expect(parsed.events[0]?.fileRows).toEqual([{ path: 'data/a', size: 3, sha256: 'e'.repeat(64) }]);
+    expect(parsed.checkpoints).toEqual([]);
+  });
+});
+
+describe('receipts', () => {
+  const receipt: TransferReceipt = {
+    receipt: 'airlock-transfer-receipt',
+    version: 1,
+    kind: 'import',
+    bundle: { name: 'b-1', uuid: 'u', tagmanifestSha256: 'a'.repeat(64), path: '/media/b-1.airlock.tar' },
+    signers: [{ fingerprint: 'A'.repeat(40), userIds: ['<script>alert(1)</script>'] }],
+    checks: [{ check: 'Every payload file matches its signed SHA-256', result: 'passed', detail: '2 files' }],
+    files: 2,
+    bytes: 30,
+    destination: '/srv/in/b-1',
+    media: null,
+    operator: 'op',
+    station: 'st',
+    startedAt: '2026-01-01T00:00:00Z',
+    finishedAt: '2026-01-01T00:00:01Z',
+    audit: { eventSeq: 4, eventHash: 'b'.repeat(64), checkpoint: null },
+  };
+
+  it('writes JSON, a signature that verifies over it, and escaped HTML; never replaces an earlier receipt', async () => {
+    const signer = await makeSigner('Station');
+    const first = await writeReceipt(dir, receipt, signer.privateKey);
+    const second = await writeReceipt(dir, receipt, null);
+    expect(first.json).toBe(join(dir, 'b-1.import-receipt.json'));
+    expect(second.json).toBe(join(dir, 'b-1.import-receipt-2.json'));
+    expect(second.signature).toBeNull();
+    const json = await readFile(first.json);
+    const check = await verifyDetachedSignature(json, await readFile(first.signature ?? '', 'utf8'), [signer.trusted]);
+    expect(check.problems).toEqual([]);
+    const html = await readFile(first.html, 'utf8');
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&#60;script&#62;');
+    expect(html).toContain("default-src 'none'");
+  });
+
+  it('escapes control and bidi characters in the HTML rendering', () => {
+    const html = renderReceiptHtml({ ...receipt, bundle: { ...receipt.bundle, path: '/m/\u202Eexe.txt' } }, false);
+    expect(html).not.toContain('\u202E');
+    expect(html).toContain('\\u202e');
+  });
+});
