@@ -10,7 +10,7 @@ export async function readPassphraseFile(file: string): Promise<string> {
   } catch (error) {
     throw toAirlockError(error, file);
   }
-  const passphrase = text.replace(/\r?\n$/u, '');
+  const passphrase = text.split(/\r?\n/u)[0] ?? '';
   if (passphrase.length === 0) throw new AirlockError('PASSPHRASE_REQUIRED', `${file} is empty.`);
   return passphrase;
 }

@@ -161,6 +161,16 @@ describe('import refuses, and DIR stays exactly as it was', () => {
     expect((result as ImportResult).ok).toBe(false);
   });
 
+  it.each([
+    ['a control character', 'bag\u001b[2J'],
+    ['a bidi override', 'bag\u202Eexe'],
+    ['a reserved Windows device name', 'CON'],
+    ['a leading dot (hidden; reserved for staging)', '.airlock-staging-evil'],
+  ])('a top directory name with %s (it would become DIR/<name>)', async (_label, name) => {
+    const bag = await signedBag(signer, files, { name });
+    rejectedWith(await importTar(tarOf([...bag.tagEntries, ...bag.payloadEntries])), 'UNSAFE_PATH');
+  });
+
   describe('names the station refuses by default policy (payloads are often opened on Windows)', () => {
     it.each([
       ['a newline', 'data/a\nb.txt'],

@@ -322,3 +322,59 @@ describe('signature file shapes (openpgp.js usage rules)', () => {
     expect(codes(result)).toEqual(['SIGNATURE_INVALID']);
   });
 });
+
+describe('container shape (format v1 is a plain tar ending in its end marker)', () => {
+  it('a gzip-compressed bundle is refused, not silently decompressed', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const result = await verifyTar(gzipSync(await bagWith([])));
+    expect(codes(result)).toEqual(['ARCHIVE_CORRUPT']);
+    expect(result.problems[0]?.message).toContain('gzip');
+  });
+  it('a zstd-magic bundle is refused', async () => {
+    const result = await verifyTar(Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.alloc(2048)]));
+    expect(codes(result)).toEqual(['ARCHIVE_CORRUPT']);
+  });
+  it('an archive cut exactly between two entries (no end-of-archive marker)', async () => {
+    const bag = await signedBag(signer, files);
+    const cut = tarOf([...bag.tagEntries, ...bag.payloadEntries], { end: false });
+    const result = await verifyTar(cut);
+    expect(result.ok).toBe(false);
+    expect(codes(result)).toContain('ARCHIVE_CORRUPT');
+  });
+  it('a manifest for another algorithm placed after the payload (and covered by the tag manifest)', async () => {
+    const bag = await signedBag(signer, files);
+    const result = await verifyTar(tarOf([...bag.tagEntries, ...bag.payloadEntries, { path: 'bag/manifest-md5.txt', body: '' }]));
+    expect(codes(result)).toContain('MANIFEST_INVALID');
+  });
+  it('a bag declaring a future Airlock-Format-Version', async () => {
+    const { buildBagTags } = await import('../../electron/core/bundle/bag-tag-files.js');
+    const { signDetached } = await import('../../electron/core/crypto/detached-signature.js');
+    const { sha256Hex } = await import('../../electron/core/crypto/sha256.js');
+    const { formatManifest } = await import('../../electron/core/bundle/manifest.js');
+    const hashed = files.map((f) => ({ absPath: '', bagPath: f.path, size: f.content.length, mtime: new Date(0), sha256: sha256Hex(f.content) }));
+    const tags = buildBagTags(hashed, { identity: { station: 's', operator: 'o', organization: null }, sequence: 1, now: new Date() });
+    const bagit = tags.files.find((t) => t.name === 'bagit.txt')?.bytes ?? Buffer.alloc(0);
+    const manifest = tags.files.find((t) => t.name === 'manifest-sha256.txt')?.bytes ?? Buffer.alloc(0);
+    const bagInfo = Buffer.from((tags.files.find((t) => t.name === 'bag-info.txt')?.bytes ?? Buffer.alloc(0)).toString().replace('Airlock-Format-Version: 1', 'Airlock-Format-Version: 2'));
+    const tagmanifest = Buffer.from(
+      formatManifest([
+        { path: 'bagit.txt', sha256: sha256Hex(bagit) },
+        { path: 'bag-info.txt', sha256: sha256Hex(bagInfo) },
+        { path: 'manifest-sha256.txt', sha256: sha256Hex(manifest) },
+      ]),
+    );
+    const asc = await signDetached(tagmanifest, [signer.privateKey]);
+    const result = await verifyTar(
+      tarOf([
+        { path: 'bag/bagit.txt', body: bagit },
+        { path: 'bag/bag-info.txt', body: bagInfo },
+        { path: 'bag/manifest-sha256.txt', body: manifest },
+        { path: 'bag/tagmanifest-sha256.txt', body: tagmanifest },
+        { path: 'bag/tagmanifest-sha256.txt.asc', body: asc },
+        ...files.map((f) => ({ path: `bag/${f.path}`, body: f.content })),
+      ]),
+    );
+    expect(codes(result)).toEqual(['MANIFEST_INVALID']);
+    expect(result.problems[0]?.message).toContain('Airlock-Format-Version 2');
+  });
+});

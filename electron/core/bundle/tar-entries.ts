@@ -13,6 +13,18 @@ export class ArchiveError extends Error {
   }
 }
 
+const MAGIC: Array<[string, number[]]> = [
+  ['gzip', [0x1f, 0x8b]],
+  ['zstd', [0x28, 0xb5, 0x2f, 0xfd]],
+  ['bzip2', [0x42, 0x5a, 0x68]],
+  ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
+];
+
+function compressionOf(chunk: Buffer): string | null {
+  for (const [name, bytes] of MAGIC) if (bytes.every((b, i) => chunk[i] === b)) return name;
+  return null;
+}
+
 const REGULAR = new Set(['File', 'OldFile', 'ContiguousFile']);
 
 export type EntryKind = 'file' | 'directory' | 'other';
@@ -31,7 +43,8 @@ export function entryKind(entry: ReadEntry): EntryKind {
  * the next; the parser holds back the source meanwhile, so memory stays at a few chunks.
  */
 export async function* readTarEntries(source: Readable, onBytes?: (bytes: number) => void): AsyncGenerator<ReadEntry, void, undefined> {
-  const parser = new Parser({ strict: true });
+  // Format v1 is an uncompressed tar; node-tar would quietly decompress gzip or zstd input.
+  const parser = new Parser({ strict: true, zstd: false, brotli: false });
   const queue: ReadEntry[] = [];
   let failure: Error | null = null;
   let ended = false;
@@ -71,13 +84,28 @@ export async function* readTarEntries(source: Readable, onBytes?: (bytes: number
     queue.push(entry);
     notify();
   });
+  let sawEndMarker = false;
+  parser.on('eof', () => {
+    sawEndMarker = true;
+  });
   parser.on('end', () => {
+    // An archive cut exactly between two entries parses cleanly; its missing end marker says it was cut.
+    if (!sawEndMarker) fail(new ArchiveError('the archive has no end-of-archive marker: it is truncated'));
     ended = true;
     notify();
   });
 
+  let first = true;
   source.on('data', (chunk: Buffer) => {
     onBytes?.(chunk.length);
+    if (first) {
+      first = false;
+      const compression = compressionOf(chunk);
+      if (compression) {
+        fail(new ArchiveError(`the bundle is ${compression}-compressed; format v1 bundles are plain (uncompressed) tar`));
+        return;
+      }
+    }
     if (!parser.write(chunk)) {
       source.pause();
       parser.once('drain', () => source.resume());

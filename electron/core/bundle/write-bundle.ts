@@ -1,5 +1,5 @@
 import { open, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { PrivateKey } from 'openpgp';
 import type { ProgressListener } from '../../../shared/progress.js';
 import type { ExportResult } from '../../../shared/results.js';
@@ -56,7 +56,7 @@ export async function writeBundle(options: WriteBundleOptions): Promise<WriteBun
     throw toAirlockError(error, options.outDir);
   });
   if (!outStats.isDirectory()) throw new AirlockError('NOT_FOUND', `${options.outDir} is not a directory.`, { path: options.outDir });
-  const finalPath = join(options.outDir, `${options.name}${BUNDLE_SUFFIX}`);
+  const finalPath = join(resolve(options.outDir), `${options.name}${BUNDLE_SUFFIX}`);
   await assertAbsent(finalPath);
 
   tracker.startPhase('scanning');

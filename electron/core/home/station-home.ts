@@ -1,6 +1,6 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, posix, resolve, win32 } from 'node:path';
 import { AirlockError } from '../errors.js';
 
 /** Where each piece of station state lives inside the home directory. */
@@ -35,9 +35,12 @@ export function homePaths(root: string): HomePaths {
 
 /** The OS application-data directory Electron's app.getPath('userData') also uses, so CLI and app share state. */
 export function defaultHomeDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
-  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Airlock');
+  // An empty or relative variable would put the home in whatever directory the CLI runs from.
+  const paths = platform === 'win32' ? win32 : posix;
+  const absolute = (value: string | undefined): string | undefined => (value && paths.isAbsolute(value) ? value : undefined);
+  if (platform === 'win32') return win32.join(absolute(env.APPDATA) ?? win32.join(homedir(), 'AppData', 'Roaming'), 'Airlock');
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Airlock');
-  return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'Airlock');
+  return join(absolute(env.XDG_CONFIG_HOME) ?? join(homedir(), '.config'), 'Airlock');
 }
 
 /** --home DIR, else $AIRLOCK_HOME, else the OS app-data directory (DESIGN.md §3). */

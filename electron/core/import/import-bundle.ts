@@ -1,5 +1,5 @@
 import { access, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { problem, type Problem } from '../../../shared/problems.js';
 import type { ProgressListener } from '../../../shared/progress.js';
 import type { VerifyResult } from '../../../shared/results.js';
@@ -8,6 +8,7 @@ import type { StationDb } from '../db/station-db.js';
 import { AirlockError, toAirlockError } from '../errors.js';
 import type { StationPolicy } from '../policy/station-policy.js';
 import { checkBundle, type AuthenticatedFacts } from '../verify/check-bundle.js';
+import { portabilityFindings } from '../bundle/path-rules.js';
 import { findPriorImport, forgetPendingImport, highestSequenceFrom, markImported, reconcilePendingImports, recordPendingImport, type ImportIdentity } from './replay-guard.js';
 import { cleanLeftoverStaging, StagingDirectory } from './staging.js';
 
@@ -50,7 +51,8 @@ async function exists(path: string): Promise<boolean> {
  * the payload is renamed to DIR/<bundle name> in one step. The bundle is read once.
  */
 export async function importBundle(options: ImportOptions): Promise<ImportResult> {
-  const destDir = options.destDir;
+  // Absolute from here on: staging checks compare resolved paths.
+  const destDir = resolve(options.destDir);
   const destStats = await stat(destDir).catch((error: unknown) => {
     throw toAirlockError(error, destDir);
   });
@@ -68,6 +70,10 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
   let target: string | null = null;
 
   const gate = async (facts: AuthenticatedFacts): Promise<Problem[]> => {
+    // The top directory becomes DIR/<name>: it must be a name this station would write.
+    const nameFindings = portabilityFindings(facts.name, options.policy.names);
+    if (facts.name.startsWith('.')) nameFindings.push('it starts with a dot (hidden, and reserved for staging)');
+    if (nameFindings.length > 0) return [problem('UNSAFE_PATH', `The bundle's top directory "${facts.name}" cannot become a folder here: ${nameFindings.join('; ')}.`, facts.name)];
     identity = {
       tagmanifestSha256: facts.tagmanifestSha256,
       uuid: facts.uuid,

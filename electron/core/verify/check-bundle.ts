@@ -5,7 +5,7 @@ import { problem, type Problem, type ProblemCode } from '../../../shared/problem
 import type { ProgressListener } from '../../../shared/progress.js';
 import type { SignerInfo, VerifyResult } from '../../../shared/results.js';
 import { EntryRegistry } from '../bundle/entry-registry.js';
-import { BAG_INFO_NAME, BAGIT_TXT_NAME, FETCH_NAME, MANIFEST_NAME, PAYLOAD_DIR, SIGNATURE_NAME, TAGMANIFEST_NAME } from '../bundle/format.js';
+import { BAG_INFO_NAME, BAGIT_TXT_NAME, FETCH_NAME, FORMAT_VERSION, MANIFEST_NAME, PAYLOAD_DIR, SIGNATURE_NAME, TAGMANIFEST_NAME } from '../bundle/format.js';
 import { checkStructuralPath, portabilityFindings, type PortabilityRules } from '../bundle/path-rules.js';
 import { ArchiveError, entryKind, readTarEntries } from '../bundle/tar-entries.js';
 import { verifyDetachedSignature, type TrustedKey } from '../crypto/detached-signature.js';
@@ -69,6 +69,9 @@ function assertWhole(entry: ReadEntry, received: number): void {
   if (received !== entry.size) throw new ArchiveError(`"${entry.path}" ends after ${received} of its ${entry.size} bytes: the archive is truncated`);
 }
 
+/** Payload or tag manifests for algorithms other than SHA-256: format v1 does not verify them, so it refuses them. */
+const OTHER_MANIFEST = /^(tag)?manifest-(?!sha256\.txt$)[^/]+\.txt$/u;
+
 /** A problem after which reading on would mean trusting what was not proven. */
 class Fatal extends Error {}
 
@@ -130,7 +133,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
   const authenticate = async (): Promise<void> => {
     tracker.startPhase('verifying-signature');
     for (const name of tagBytes.keys()) {
-      if (/^(tag)?manifest-(?!sha256\.txt$)[^/]+\.txt$/u.test(name)) {
+      if (OTHER_MANIFEST.test(name)) {
         fail('MANIFEST_INVALID', `${name}: bundle format v1 uses SHA-256 manifests only.`, name);
       }
     }
@@ -178,6 +181,10 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
       const read = readBagInfoFacts((infoText as { text: string }).text);
       if ('problem' in read) failWith(read.problem);
       facts = (read as { facts: BagInfoFacts }).facts;
+      const version = facts.formatVersion;
+      if (version !== null && version !== String(FORMAT_VERSION)) {
+        fail('MANIFEST_INVALID', `bag-info.txt declares Airlock-Format-Version ${version}; this Airlock reads version ${FORMAT_VERSION}. Update Airlock on this station.`, BAG_INFO_NAME);
+      }
     }
 
     const manifestBytes = tagBytes.get(MANIFEST_NAME);
@@ -333,6 +340,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
         const max = rel === MANIFEST_NAME ? limits.maxManifestBytes : limits.maxTagFileBytes;
         tagBytes.set(rel, await readWhole(entry, max, rel));
       } else {
+        if (OTHER_MANIFEST.test(rel)) fail('MANIFEST_INVALID', `${rel}: bundle format v1 uses SHA-256 manifests only.`, rel);
         if (entry.size > limits.maxTagFileBytes) fail('LIMIT_EXCEEDED', `The tag file ${rel} is ${entry.size} bytes.`, rel);
         lateTagHashes.set(rel, await hashEntry(entry, null));
       }

@@ -27,6 +27,7 @@ export interface BagInfoFacts {
   operator: string | null;
   sequence: number | null;
   created: string | null;
+  formatVersion: string | null;
   oxum: PayloadOxum | null;
 }
 
@@ -47,6 +48,7 @@ export function readBagInfoFacts(text: string): { facts: BagInfoFacts } | { prob
       operator: bagInfoValue(parsed.info, INFO.operator) ?? null,
       sequence,
       created: bagInfoValue(parsed.info, INFO.created) ?? null,
+      formatVersion: bagInfoValue(parsed.info, INFO.formatVersion) ?? null,
       oxum,
     },
   };

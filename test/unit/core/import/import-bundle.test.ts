@@ -151,6 +151,17 @@ describe('importBundle', () => {
     expect(await snapshotTree(dest)).toEqual(before);
   });
 
+  it('accepts a relative destination', async () => {
+    const cwd = process.cwd();
+    process.chdir(dest);
+    try {
+      const result = await run({ destDir: '.' });
+      expect(result.destination).toBe(join(dest, 'bundle-one'));
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it('refuses a destination that does not exist', async () => {
     const error = await run({ destDir: join(dest, 'nope') }).catch((e: unknown) => e);
     expect((error as AirlockError).code).toBe('NOT_FOUND');
