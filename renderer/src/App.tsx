@@ -1,14 +1,97 @@
-export function App() {
-  const version = window.airlock?.version;
+/**
+ * The app shell: navigation between the flows (export, import, verify) and the views (keys,
+ * audit, settings), and the light/dark switch. Every section stays mounted while hidden, so a
+ * running export keeps its screen when the operator looks at something else.
+ */
+import { AppShell, Group, NavLink, SegmentedControl, Stack, Text, Title, useMantineColorScheme, type MantineColorScheme } from '@mantine/core';
+import { useState, type ReactNode } from 'react';
+import { ExportFlow } from './flows/export/ExportFlow.js';
+import { ImportFlow } from './flows/import/ImportFlow.js';
+import { VerifyFlow } from './flows/verify/VerifyFlow.js';
+import { AuditView } from './views/AuditView.js';
+import { KeysView } from './views/KeysView.js';
+import { SettingsView } from './views/SettingsView.js';
+
+export type Section = 'export' | 'import' | 'verify' | 'keys' | 'audit' | 'settings';
+
+const SECTIONS: Array<{ id: Section; label: string; description: string }> = [
+  { id: 'export', label: 'Export', description: 'Send files as a signed bundle' },
+  { id: 'import', label: 'Import', description: 'Verify and bring files in' },
+  { id: 'verify', label: 'Verify', description: 'Check a bundle, import nothing' },
+  { id: 'keys', label: 'Keys', description: 'Station key, trusted signers' },
+  { id: 'audit', label: 'Audit log', description: 'What happened here' },
+  { id: 'settings', label: 'Settings', description: 'This station' },
+];
+
+function ThemeSwitch() {
+  const { colorScheme, setColorScheme } = useMantineColorScheme();
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: '40rem', margin: '3rem auto', lineHeight: 1.5 }}>
-      <h1>Airlock</h1>
-      <p>The desktop flows (export, import, verify media) are coming.</p>
-      <p>
-        Until then, the command-line interface does everything: run <code>npx airlock --help</code> in the
-        Airlock folder.
-      </p>
-      {version ? <p style={{ color: '#555' }}>Version {version}</p> : null}
-    </main>
+    <SegmentedControl
+      size="xs"
+      aria-label="Colour theme"
+      value={colorScheme}
+      onChange={(value) => setColorScheme(value as MantineColorScheme)}
+      data={[
+        { value: 'auto', label: 'System' },
+        { value: 'light', label: 'Light' },
+        { value: 'dark', label: 'Dark' },
+      ]}
+    />
+  );
+}
+
+export function App({ initial = 'export' }: { initial?: Section }) {
+  const [section, setSection] = useState<Section>(initial);
+  const panes: Record<Section, ReactNode> = {
+    export: <ExportFlow onOpenKeys={() => setSection('keys')} />,
+    import: <ImportFlow />,
+    verify: <VerifyFlow />,
+    keys: <KeysView />,
+    audit: <AuditView />,
+    settings: <SettingsView />,
+  };
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 240, breakpoint: 0 }} padding="lg">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between">
+          <Title order={1} fz="lg">
+            Airlock
+          </Title>
+          <ThemeSwitch />
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label="Sections">
+        <Stack gap={2} component="nav">
+          {SECTIONS.map((s) => (
+            <NavLink
+              key={s.id}
+              component="button"
+              label={s.label}
+              description={s.description}
+              active={section === s.id}
+              aria-current={section === s.id ? 'page' : undefined}
+              onClick={() => setSection(s.id)}
+            />
+          ))}
+        </Stack>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        {SECTIONS.map((s) => (
+          <section key={s.id} hidden={section !== s.id} aria-label={s.label} style={{ maxWidth: 960 }}>
+            {panes[s.id]}
+          </section>
+        ))}
+      </AppShell.Main>
+    </AppShell>
+  );
+}
+
+/** Shown when the page is opened outside Airlock (no preload): nothing here can work. */
+export function NoBridge() {
+  return (
+    <Stack p="xl" maw={640}>
+      <Title order={1}>Airlock</Title>
+      <Text>This page runs inside the Airlock desktop app only. The command-line interface works everywhere: run npx airlock --help.</Text>
+    </Stack>
   );
 }

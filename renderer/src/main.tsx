@@ -1,12 +1,25 @@
+import '@mantine/core/styles.css';
+import { MantineProvider } from '@mantine/core';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App.js';
+import { ApiProvider } from './api.js';
+import { App, NoBridge } from './App.js';
+import { theme } from './theme.js';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('Airlock: #root element missing from index.html');
 
+const api = window.airlock;
 createRoot(container).render(
   <StrictMode>
-    <App />
+    <MantineProvider theme={theme} defaultColorScheme="auto">
+      {api ? (
+        <ApiProvider api={api}>
+          <App />
+        </ApiProvider>
+      ) : (
+        <NoBridge />
+      )}
+    </MantineProvider>
   </StrictMode>,
 );

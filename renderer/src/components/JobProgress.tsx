@@ -1,0 +1,61 @@
+/** Live progress of a running job: phase, bytes, files, rate, time left, and a way to cancel. */
+import { Button, Group, Progress as Bar, Stack, Text } from '@mantine/core';
+import { formatBytes, formatDuration, formatRate } from '../../../shared/format.js';
+import { PHASE_LABELS } from '../../../shared/phase-labels.js';
+import type { Progress } from '../../../shared/progress.js';
+
+export interface JobProgressProps {
+  progress: Progress | null;
+  onCancel?: () => void;
+  cancelling?: boolean;
+}
+
+export function JobProgress({ progress, onCancel, cancelling = false }: JobProgressProps) {
+  const label = progress ? PHASE_LABELS[progress.phase] : { title: 'Starting', detail: 'Handing the job to a worker.' };
+  const percent =
+    progress && progress.bytesTotal !== null && progress.bytesTotal > 0 ? Math.min(100, (progress.bytesDone / progress.bytesTotal) * 100) : null;
+  const rate = progress ? formatRate(progress.rateBytesPerSecond) : '';
+  const eta = progress ? formatDuration(progress.etaSeconds) : '';
+  return (
+    <Stack gap="xs" aria-live="polite">
+      <Text fw={600} data-phase={progress?.phase ?? 'starting'}>
+        {label.title}
+      </Text>
+      <Text size="sm" c="dimmed">
+        {label.detail}
+      </Text>
+      <Bar
+        value={percent ?? 100}
+        animated={percent === null}
+        striped={percent === null}
+        size="lg"
+        aria-label={`${label.title}${percent === null ? '' : `, ${Math.floor(percent)} percent`}`}
+      />
+      <Group gap="lg">
+        {progress ? (
+          <Text size="sm">
+            {formatBytes(progress.bytesDone)}
+            {progress.bytesTotal !== null ? ` of ${formatBytes(progress.bytesTotal)}` : ''}
+          </Text>
+        ) : null}
+        {progress && progress.filesTotal !== null ? (
+          <Text size="sm">
+            {progress.filesDone} of {progress.filesTotal} files
+          </Text>
+        ) : null}
+        {rate ? <Text size="sm">{rate}</Text> : null}
+        {eta ? <Text size="sm">about {eta} left</Text> : null}
+      </Group>
+      {onCancel ? (
+        <Group>
+          <Button variant="default" color="red" onClick={onCancel} loading={cancelling} disabled={cancelling}>
+            Cancel
+          </Button>
+          <Text size="xs" c="dimmed">
+            Cancelling leaves nothing half-written.
+          </Text>
+        </Group>
+      ) : null}
+    </Stack>
+  );
+}

@@ -1,0 +1,31 @@
+/** Why a bundle was rejected: every problem with its code, the file it concerns, its message and the next step. */
+import { Badge, Code, List, Stack, Text } from '@mantine/core';
+import { displayText } from '../../../shared/display-text.js';
+import { PROBLEM_TEXT, type Problem } from '../../../shared/problems.js';
+
+export function ProblemList({ problems }: { problems: readonly Problem[] }) {
+  if (problems.length === 0) return null;
+  return (
+    <List spacing="sm" listStyleType="none" aria-label="Problems found" pl={0}>
+      {problems.map((p, index) => (
+        <List.Item key={`${p.code}-${index}`} data-problem-code={p.code}>
+          <Stack gap={2}>
+            <Text size="sm">
+              <Badge color="red" variant="filled" mr="xs">
+                {p.code}
+              </Badge>
+              {p.path ? <Code>{displayText(p.path)}</Code> : null}
+            </Text>
+            <Text size="sm">{displayText(p.message)}</Text>
+            <Text size="sm">
+              <Text span fw={600}>
+                Next:{' '}
+              </Text>
+              {PROBLEM_TEXT[p.code].action}
+            </Text>
+          </Stack>
+        </List.Item>
+      ))}
+    </List>
+  );
+}

@@ -1,0 +1,45 @@
+/** Every step says where the operator is, what will happen, and what has been proven so far. */
+import { Badge, Group, List, Stack, Text, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
+
+export interface StepHeaderProps {
+  flow: string;
+  step: number;
+  of: number;
+  title: string;
+  /** What pressing the main button on this screen will do. */
+  happens: ReactNode;
+  /** Facts established by earlier steps. */
+  proven?: ReactNode[];
+}
+
+export function StepHeader({ flow, step, of, title, happens, proven = [] }: StepHeaderProps) {
+  return (
+    <Stack gap="xs" mb="md">
+      <Group gap="xs">
+        <Badge variant="light" aria-label={`${flow}, step ${step} of ${of}`}>
+          {flow} · step {step} of {of}
+        </Badge>
+      </Group>
+      <Title order={2}>{title}</Title>
+      <Text size="sm" c="dimmed">
+        <Text span fw={600} c="var(--mantine-color-text)">
+          What happens:{' '}
+        </Text>
+        {happens}
+      </Text>
+      {proven.length > 0 ? (
+        <Stack gap={2}>
+          <Text size="sm" fw={600}>
+            Proven so far
+          </Text>
+          <List size="sm" spacing={2} aria-label="Proven so far">
+            {proven.map((fact, index) => (
+              <List.Item key={index}>{fact}</List.Item>
+            ))}
+          </List>
+        </Stack>
+      ) : null}
+    </Stack>
+  );
+}

@@ -1,0 +1,102 @@
+/** Export step 1: pick files and folders by dialog or by dropping them on the window. */
+import { ActionIcon, Button, Code, Group, List, Paper, Stack, Text } from '@mantine/core';
+import { useState, type DragEvent } from 'react';
+import { displayText } from '../../../../shared/display-text.js';
+import type { IpcError } from '../../../../shared/ipc.js';
+import { asIpcError, call, useApi } from '../../api.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { StepHeader } from '../../components/StepHeader.js';
+
+export interface ChooseSourcesStepProps {
+  selection: string[];
+  onChange: (selection: string[]) => void;
+  onNext: () => void;
+}
+
+export function ChooseSourcesStep({ selection, onChange, onNext }: ChooseSourcesStepProps) {
+  const api = useApi();
+  const [error, setError] = useState<IpcError | null>(null);
+  const [dropNote, setDropNote] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+
+  const add = (paths: readonly string[]) => onChange([...new Set([...selection, ...paths])]);
+  const pick = async (kind: 'files' | 'folders') => {
+    setError(null);
+    try {
+      add((await call(api, 'chooseExportSources', { kind })).paths);
+    } catch (e) {
+      setError(asIpcError(e));
+    }
+  };
+  const onDrop = (event: DragEvent<HTMLDivElement>) => {
+    event.preventDefault();
+    setDragging(false);
+    const files = [...event.dataTransfer.files];
+    const paths = files.map((f) => api.pathForDroppedFile(f)).filter((p): p is string => p !== null);
+    setDropNote(paths.length < files.length ? 'Some dropped items have no file path here; use the buttons to add them.' : null);
+    add(paths);
+  };
+
+  return (
+    <Stack>
+      <StepHeader
+        flow="Export"
+        step={1}
+        of={6}
+        title="Choose what to send"
+        happens="You pick files and folders. Nothing is read or written yet; a folder is sent with everything inside it."
+      />
+      <Group>
+        <Button onClick={() => void pick('files')}>Add files…</Button>
+        <Button onClick={() => void pick('folders')}>Add folders…</Button>
+      </Group>
+      <Paper
+        withBorder
+        p="lg"
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+        style={{ borderStyle: 'dashed', background: dragging ? 'var(--mantine-color-default-hover)' : undefined }}
+        aria-label="Drop files and folders here"
+        data-testid="drop-zone"
+      >
+        <Text ta="center" c="dimmed" size="sm">
+          …or drop files and folders here
+        </Text>
+      </Paper>
+      {dropNote ? <Text size="sm" c="yellow.8">{dropNote}</Text> : null}
+      {error ? <ErrorAlert error={error} /> : null}
+      {selection.length > 0 ? (
+        <List spacing={4} listStyleType="none" pl={0} aria-label="Selected files and folders">
+          {selection.map((path) => (
+            <List.Item key={path}>
+              <Group gap="xs" wrap="nowrap">
+                <ActionIcon
+                  variant="subtle"
+                  color="red"
+                  aria-label={`Remove ${displayText(path)}`}
+                  onClick={() => onChange(selection.filter((p) => p !== path))}
+                >
+                  ×
+                </ActionIcon>
+                <Code>{displayText(path)}</Code>
+              </Group>
+            </List.Item>
+          ))}
+        </List>
+      ) : (
+        <Text size="sm" c="dimmed">
+          Nothing selected yet.
+        </Text>
+      )}
+      <Group justify="flex-end">
+        <Button onClick={onNext} disabled={selection.length === 0}>
+          Next: review
+        </Button>
+      </Group>
+    </Stack>
+  );
+}

@@ -1,0 +1,127 @@
+/** The export flow: choose -> review -> destination -> sign -> write -> result, one step per screen. */
+import { Button, Group, Stack } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import type { IpcError, SelectionSummary } from '../../../../shared/ipc.js';
+import { asIpcError, call, useApi } from '../../api.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { useJob } from '../../hooks/useJob.js';
+import { ChooseSourcesStep } from './ChooseSourcesStep.js';
+import { DestinationStep } from './DestinationStep.js';
+import { ExportResultStep } from './ExportResultStep.js';
+import { ReviewStep } from './ReviewStep.js';
+import { SignStep } from './SignStep.js';
+import { WriteStep } from './WriteStep.js';
+
+type Step = 'sources' | 'review' | 'destination' | 'sign' | 'write';
+
+/** Errors the operator fixes on the sign screen rather than by starting over. */
+const SIGN_ERRORS = new Set(['PASSPHRASE_WRONG', 'PASSPHRASE_REQUIRED', 'NO_STATION_KEY']);
+
+export function ExportFlow({ onOpenKeys }: { onOpenKeys: () => void }) {
+  const api = useApi();
+  const [step, setStep] = useState<Step>('sources');
+  const [selection, setSelection] = useState<string[]>([]);
+  const [summary, setSummary] = useState<SelectionSummary | null>(null);
+  const [destination, setDestination] = useState<{ outDir: string | null; name: string }>({ outDir: null, name: '' });
+  const [jobId, setJobId] = useState<string | null>(null);
+  const [cancelling, setCancelling] = useState(false);
+  const [signError, setSignError] = useState<IpcError | null>(null);
+  const job = useJob(jobId);
+
+  const finished = job.finished;
+  useEffect(() => {
+    if (finished?.error && SIGN_ERRORS.has(finished.error.code)) {
+      setSignError(finished.error);
+      setJobId(null);
+      setStep('sign');
+    }
+  }, [finished]);
+
+  const restart = () => {
+    setStep('sources');
+    setSelection([]);
+    setSummary(null);
+    setDestination({ outDir: null, name: '' });
+    setJobId(null);
+    setCancelling(false);
+    setSignError(null);
+  };
+
+  const sign = async (passphrase: string) => {
+    if (!destination.outDir) return;
+    const { jobId: id } = await call(api, 'startExport', {
+      selection,
+      outDir: destination.outDir,
+      passphrase,
+      ...(destination.name ? { name: destination.name } : {}),
+    });
+    setSignError(null);
+    setCancelling(false);
+    setJobId(id);
+    setStep('write');
+  };
+
+  const cancel = () => {
+    if (!jobId) return;
+    setCancelling(true);
+    call(api, 'cancelJob', { jobId }).catch((e: unknown) => setSignError(asIpcError(e)));
+  };
+
+  switch (step) {
+    case 'sources':
+      return <ChooseSourcesStep selection={selection} onChange={setSelection} onNext={() => setStep('review')} />;
+    case 'review':
+      return (
+        <ReviewStep
+          selection={selection}
+          onBack={() => setStep('sources')}
+          onNext={(s) => {
+            setSummary(s);
+            setStep('destination');
+          }}
+        />
+      );
+    case 'destination':
+      return summary ? (
+        <DestinationStep
+          summary={summary}
+          outDir={destination.outDir}
+          name={destination.name}
+          onChange={setDestination}
+          onBack={() => setStep('review')}
+          onNext={() => setStep('sign')}
+        />
+      ) : null;
+    case 'sign':
+      return summary && destination.outDir ? (
+        <SignStep
+          summary={summary}
+          outDir={destination.outDir}
+          lastError={signError}
+          onBack={() => setStep('destination')}
+          onSign={sign}
+          onOpenKeys={onOpenKeys}
+        />
+      ) : null;
+    case 'write':
+      if (finished?.kind === 'export' && finished.state === 'succeeded' && finished.result) {
+        return <ExportResultStep result={finished.result} onDone={restart} />;
+      }
+      return summary && destination.outDir ? (
+        <Stack>
+          <WriteStep summary={summary} outDir={destination.outDir} progress={job.progress} cancelling={cancelling} {...(finished ? {} : { onCancel: cancel })} />
+          {finished?.error ? (
+            <>
+              <ErrorAlert error={finished.error} title={finished.state === 'cancelled' ? 'Export cancelled' : 'The export failed'} />
+              <Group justify="space-between">
+                <Button variant="default" onClick={() => setStep('sign')}>
+                  Back to signing
+                </Button>
+                <Button onClick={restart}>Start over</Button>
+              </Group>
+            </>
+          ) : null}
+        </Stack>
+      ) : null;
+  }
+}

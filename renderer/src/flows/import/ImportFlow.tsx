@@ -1,0 +1,132 @@
+/** The import flow: choose -> verify -> report -> destination -> import -> result. */
+import { Button, Group, Stack } from '@mantine/core';
+import { useState } from 'react';
+import { displayText } from '../../../../shared/display-text.js';
+import type { IpcError, VerifyReport } from '../../../../shared/ipc.js';
+import { asIpcError, call, useApi } from '../../api.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { JobProgress } from '../../components/JobProgress.js';
+import { StepHeader } from '../../components/StepHeader.js';
+import { useJob } from '../../hooks/useJob.js';
+import { ChooseBundleStep } from '../verify/ChooseBundleStep.js';
+import { ReportStep } from '../verify/ReportStep.js';
+import { VerifyingStep } from '../verify/VerifyingStep.js';
+import { ImportDestinationStep } from './ImportDestinationStep.js';
+import { ImportResultStep } from './ImportResultStep.js';
+
+type Step = 'bundle' | 'verify' | 'destination' | 'import';
+
+export function ImportFlow() {
+  const api = useApi();
+  const [step, setStep] = useState<Step>('bundle');
+  const [bundlePath, setBundlePath] = useState<string | null>(null);
+  const [report, setReport] = useState<VerifyReport | null>(null);
+  const [destDir, setDestDir] = useState<string | null>(null);
+  const [jobId, setJobId] = useState<string | null>(null);
+  const [error, setError] = useState<IpcError | null>(null);
+  const [cancelling, setCancelling] = useState(false);
+  const job = useJob(jobId);
+  const finished = job.finished;
+
+  const restart = () => {
+    setStep('bundle');
+    setBundlePath(null);
+    setReport(null);
+    setDestDir(null);
+    setJobId(null);
+    setError(null);
+    setCancelling(false);
+  };
+  const startJob = async (start: () => Promise<{ jobId: string }>, next: Step) => {
+    setError(null);
+    setCancelling(false);
+    try {
+      setJobId((await start()).jobId);
+      setStep(next);
+    } catch (e) {
+      setError(asIpcError(e));
+    }
+  };
+  const cancel = () => {
+    if (!jobId) return;
+    setCancelling(true);
+    void call(api, 'cancelJob', { jobId });
+  };
+  const runImport = (allowReplay: boolean) =>
+    bundlePath && destDir ? void startJob(() => call(api, 'startImport', { bundlePath, destDir, ...(allowReplay ? { allowReplay } : {}) }), 'import') : undefined;
+  const failure = finished?.error ? (
+    <>
+      <ErrorAlert error={finished.error} />
+      <Group justify="flex-end">
+        <Button onClick={restart}>Start over</Button>
+      </Group>
+    </>
+  ) : null;
+
+  if (step === 'bundle' || bundlePath === null) {
+    return (
+      <Stack>
+        <ChooseBundleStep
+          flow="Import"
+          of={6}
+          bundlePath={bundlePath}
+          onChange={setBundlePath}
+          onNext={() => bundlePath && void startJob(() => call(api, 'startVerify', { bundlePath }), 'verify')}
+        />
+        {error ? <ErrorAlert error={error} /> : null}
+      </Stack>
+    );
+  }
+
+  if (step === 'verify') {
+    const verified = report ?? (finished?.kind === 'verify' ? finished.result : null);
+    if (verified) {
+      return (
+        <ReportStep
+          flow="Import"
+          of={6}
+          report={verified}
+          onAnother={restart}
+          onContinue={() => {
+            setReport(verified);
+            setJobId(null);
+            setStep('destination');
+          }}
+        />
+      );
+    }
+    return (
+      <Stack>
+        <VerifyingStep flow="Import" of={6} bundlePath={bundlePath} progress={job.progress} cancelling={cancelling} {...(finished ? {} : { onCancel: cancel })} />
+        {failure}
+      </Stack>
+    );
+  }
+
+  if (step === 'destination' && report) {
+    return (
+      <Stack>
+        <ImportDestinationStep report={report} destDir={destDir} onChange={setDestDir} onBack={() => setStep('verify')} onImport={() => runImport(false)} />
+        {error ? <ErrorAlert error={error} /> : null}
+      </Stack>
+    );
+  }
+
+  if (finished?.kind === 'import' && finished.result) {
+    return <ImportResultStep result={finished.result} onDone={restart} onImportAgain={() => runImport(true)} />;
+  }
+  return (
+    <Stack>
+      <StepHeader
+        flow="Import"
+        step={5}
+        of={6}
+        title="Importing"
+        happens="Every file is verified again as it is copied into a private staging folder next to the destination; only when all of it checks out is it moved into place. Cancel, or any problem, removes the staging folder and leaves the destination as it was."
+        proven={[`Bundle verified: ${displayText(bundlePath)}`, `Destination: ${displayText(destDir ?? '')}`]}
+      />
+      <JobProgress progress={job.progress} cancelling={cancelling} {...(finished ? {} : { onCancel: cancel })} />
+      {failure}
+    </Stack>
+  );
+}

@@ -1,0 +1,54 @@
+/** Import step 6: where the files are now, or why nothing was imported. */
+import { Alert, Button, Code, Group, List, Stack } from '@mantine/core';
+import { displayText } from '../../../../shared/display-text.js';
+import type { ImportReport } from '../../../../shared/ipc.js';
+import { StepHeader } from '../../components/StepHeader.js';
+import { VerificationReport } from '../../components/VerificationReport.js';
+
+export interface ImportResultStepProps {
+  result: ImportReport;
+  onDone: () => void;
+  /** Offered when the only reason was REPLAY: import again on purpose (the override is recorded). */
+  onImportAgain?: () => void;
+}
+
+export function ImportResultStep({ result, onDone, onImportAgain }: ImportResultStepProps) {
+  const replayOnly = !result.ok && result.problems.length > 0 && result.problems.every((p) => p.code === 'REPLAY');
+  return (
+    <Stack>
+      <StepHeader
+        flow="Import"
+        step={6}
+        of={6}
+        title={result.ok ? 'Imported' : 'Nothing was imported'}
+        happens={result.ok ? 'Nothing more. The import is recorded on this station.' : 'The destination is unchanged. Follow the next step given for each problem.'}
+        proven={result.ok ? ['The signature and every byte were checked again while copying.', 'The files were flushed to disk before they were moved into place.'] : []}
+      />
+      {result.ok && result.destination ? (
+        <Alert color="green" title="Files imported to" role="status">
+          <Code>{displayText(result.destination)}</Code>
+        </Alert>
+      ) : null}
+      {result.warnings.length > 0 ? (
+        <Alert color="yellow" title="Warnings">
+          <List size="sm">
+            {result.warnings.map((w, i) => (
+              <List.Item key={i}>{displayText(w)}</List.Item>
+            ))}
+          </List>
+        </Alert>
+      ) : null}
+      {!result.ok ? <VerificationReport report={result} /> : null}
+      <Group justify="space-between">
+        {replayOnly && onImportAgain ? (
+          <Button variant="default" color="orange" onClick={onImportAgain}>
+            Import again anyway (recorded)
+          </Button>
+        ) : (
+          <span />
+        )}
+        <Button onClick={onDone}>Import another bundle</Button>
+      </Group>
+    </Stack>
+  );
+}

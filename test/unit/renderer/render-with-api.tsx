@@ -1,0 +1,93 @@
+/**
+ * Component-test harness: jsdom gaps Mantine needs (matchMedia, ResizeObserver), and a render
+ * that wraps a component in MantineProvider + ApiProvider with a fake `window.airlock` whose
+ * methods answer from a table and whose job events the test emits.
+ */
+import { MantineProvider } from '@mantine/core';
+import { render, type RenderResult } from '@testing-library/react';
+import type { ReactElement } from 'react';
+import { vi } from 'vitest';
+import type { AirlockApi } from '../../../shared/airlock-api.js';
+import { IPC_METHODS, type IpcError, type IpcMethod, type IpcRequest, type IpcResponse, type JobEvent } from '../../../shared/ipc.js';
+import { ApiProvider } from '../../../renderer/src/api.js';
+import { theme } from '../../../renderer/src/theme.js';
+
+export function installDomShims(): void {
+  if (!window.matchMedia) {
+    Object.defineProperty(window, 'matchMedia', {
+      writable: true,
+      value: (query: string) => ({
+        matches: false,
+        media: query,
+        onchange: null,
+        addEventListener: () => undefined,
+        removeEventListener: () => undefined,
+        addListener: () => undefined,
+        removeListener: () => undefined,
+        dispatchEvent: () => false,
+      }),
+    });
+  }
+  if (!('ResizeObserver' in window)) {
+    (window as unknown as { ResizeObserver: unknown }).ResizeObserver = class {
+      observe() {}
+      unobserve() {}
+      disconnect() {}
+    };
+  }
+  Element.prototype.scrollIntoView ??= () => undefined;
+}
+
+type Answer<M extends IpcMethod> = IpcResponse<M> | IpcError | ((request: IpcRequest<M>) => IpcResponse<M> | IpcError);
+export type Answers = { [M in IpcMethod]?: Answer<M> };
+
+export interface FakeApi {
+  api: AirlockApi;
+  calls: Array<{ method: IpcMethod; request: unknown }>;
+  emit: (event: JobEvent) => void;
+  callsTo: (method: IpcMethod) => unknown[];
+}
+
+function isError(value: unknown): value is IpcError {
+  return typeof value === 'object' && value !== null && 'code' in value && 'message' in value && Object.keys(value).length <= 3;
+}
+
+export function fakeApi(answers: Answers, dropped: Record<string, string> = {}): FakeApi {
+  const listeners = new Set<(event: JobEvent) => void>();
+  const calls: FakeApi['calls'] = [];
+  const methods = Object.fromEntries(
+    IPC_METHODS.map((method) => [
+      method,
+      vi.fn(async (request: unknown) => {
+        calls.push({ method, request });
+        const answer = answers[method] as unknown;
+        if (answer === undefined) return { ok: false, error: { code: 'INTERNAL', message: `no fake answer for ${method}` } };
+        const value = typeof answer === 'function' ? (answer as (r: unknown) => unknown)(request) : answer;
+        return isError(value) ? { ok: false, error: value } : { ok: true, value };
+      }),
+    ]),
+  );
+  const api = {
+    ...methods,
+    version: '0.0.0-test',
+    onJobEvent: (listener: (event: JobEvent) => void) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    pathForDroppedFile: (file: { name: string }) => dropped[file.name] ?? null,
+  } as unknown as AirlockApi;
+  return {
+    api,
+    calls,
+    emit: (event) => listeners.forEach((l) => l(event)),
+    callsTo: (method) => calls.filter((c) => c.method === method).map((c) => c.request),
+  };
+}
+
+export function renderWithApi(ui: ReactElement, fake: FakeApi): RenderResult {
+  return render(
+    <MantineProvider theme={theme} defaultColorScheme="light">
+      <ApiProvider api={fake.api}>{ui}</ApiProvider>
+    </MantineProvider>,
+  );
+}
