@@ -61,7 +61,7 @@ export function App({ initial = 'export' }: { initial?: Section }) {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label="Sections">
-        <Stack gap={2} component="nav">
+        <Stack gap={2}>
           {SECTIONS.map((s) => (
             <NavLink
               key={s.id}

@@ -1,0 +1,71 @@
+// @vitest-environment jsdom
+/** The shell: sections by keyboard, the theme switch, Audit and Settings saying what is coming, every control named. */
+import { cleanup, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { App } from '../../../renderer/src/App.js';
+import { status } from './fixtures.js';
+import { fakeApi, installDomShims, renderWithApi } from './render-with-api.js';
+
+beforeAll(installDomShims);
+afterEach(cleanup);
+
+const fake = () => fakeApi({ stationStatus: status, listTrusted: { signers: [] } });
+const visibleSection = () => document.querySelector('main section:not([hidden])');
+
+describe('app shell', () => {
+  it('moves between sections with the keyboard only', async () => {
+    const user = userEvent.setup();
+    renderWithApi(<App />, fake());
+    expect(visibleSection()?.getAttribute('aria-label')).toBe('Export');
+    const nav = screen.getByRole('navigation', { name: 'Sections' });
+    const keys = within(nav).getByRole('button', { name: /^Keys/ });
+    keys.focus();
+    await user.keyboard('{Enter}');
+    expect(visibleSection()?.getAttribute('aria-label')).toBe('Keys');
+    expect(keys.getAttribute('aria-current')).toBe('page');
+    await user.tab({ shift: true });
+    await user.keyboard(' ');
+    expect(visibleSection()?.getAttribute('aria-label')).toBe('Verify');
+  });
+
+  it('says plainly what Audit and Settings will hold, without sample data', async () => {
+    const user = userEvent.setup();
+    renderWithApi(<App />, fake());
+    await user.click(screen.getByRole('button', { name: /^Audit log/ }));
+    const audit = visibleSection() as HTMLElement;
+    expect(within(audit).getByText('Coming soon')).toBeTruthy();
+    expect(audit.textContent).toContain('never displays sample data');
+    expect(within(audit).queryByRole('table')).toBeNull();
+    await user.click(screen.getByRole('button', { name: /^Settings/ }));
+    const settings = visibleSection() as HTMLElement;
+    expect(await within(settings).findByRole('table', { name: 'This station' })).toBeTruthy();
+    expect(settings.textContent).toContain(status.home);
+    expect(within(settings).getByText('Coming soon')).toBeTruthy();
+  });
+
+  it('switches between system, light and dark themes', async () => {
+    const user = userEvent.setup();
+    renderWithApi(<App />, fake());
+    const group = screen.getByRole('radiogroup', { name: 'Colour theme' });
+    await user.click(within(group).getByLabelText('Dark'));
+    expect(document.documentElement.getAttribute('data-mantine-color-scheme')).toBe('dark');
+    await user.click(within(group).getByLabelText('Light'));
+    expect(document.documentElement.getAttribute('data-mantine-color-scheme')).toBe('light');
+  });
+
+  it('names every button, input and link', () => {
+    renderWithApi(<App />, fake());
+    const controls = [...document.querySelectorAll('button, input, select, textarea, a[href]')];
+    expect(controls.length).toBeGreaterThan(5);
+    for (const control of controls) {
+      const id = control.getAttribute('id');
+      const name =
+        control.getAttribute('aria-label') ??
+        (id ? document.querySelector(`label[for="${id}"]`)?.textContent : null) ??
+        control.closest('label')?.textContent ??
+        control.textContent;
+      expect(name?.trim(), control.outerHTML.slice(0, 120)).toBeTruthy();
+    }
+  });
+});

@@ -1,0 +1,118 @@
+// @vitest-environment jsdom
+/** Keys: create the station key, trust a key only after confirming its fingerprint, untrust with confirmation. */
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { KeysView } from '../../../renderer/src/views/KeysView.js';
+import { FPR, GROUPED, stationKey, status } from './fixtures.js';
+import { fakeApi, installDomShims, renderWithApi, type Answers } from './render-with-api.js';
+
+beforeAll(installDomShims);
+afterEach(cleanup);
+
+const SENDER_FPR = 'A1B2C3D4E5F60718293A4B5C6D7E8F9012345678';
+const SENDER_GROUPED = 'A1B2 C3D4 E5F6 0718 293A 4B5C 6D7E 8F90 1234 5678';
+const sender = { ...stationKey, fingerprint: SENDER_FPR, role: null, label: 'Lab B', userIds: ['Sender <sender@example.org>'] };
+
+function answers(extra: Answers = {}): Answers {
+  return {
+    stationStatus: status,
+    listTrusted: { signers: [stationKey, sender] },
+    chooseKeyFile: { path: '/media/usb/sender.asc' },
+    inspectKeyFile: { fingerprint: SENDER_FPR, userIds: ['Sender <sender@example.org>'], algorithm: 'eddsaLegacy (ed25519)' },
+    trustKeyFile: { signer: sender, alreadyTrusted: false },
+    untrustKey: sender,
+    ...extra,
+  };
+}
+
+describe('keys view', () => {
+  it('creates the station key with a confirmed passphrase', async () => {
+    let hasKey = false;
+    const fake = fakeApi(
+      answers({
+        stationStatus: () => (hasKey ? status : { ...status, hasKey: false, stationKey: null }),
+        listTrusted: { signers: [] },
+        generateKey: () => {
+          hasKey = true;
+          return { fingerprint: FPR, userIds: ['Station 3'], algorithm: 'eddsaLegacy', created: '2026-11-28T10:00:00Z', expires: null };
+        },
+      }),
+    );
+    const user = userEvent.setup();
+    renderWithApi(<KeysView />, fake);
+    const form = await screen.findByRole('form', { name: 'Create the station key' });
+    await user.type(within(form).getByLabelText(/Station name/), 'Station 3');
+    await user.type(within(form).getByLabelText(/^Passphrase/), 'one');
+    await user.type(within(form).getByLabelText(/Repeat passphrase/), 'two');
+    expect(screen.getByText('The two passphrases differ.')).toBeTruthy();
+    expect((within(form).getByRole('button', { name: 'Create station key' }) as HTMLButtonElement).disabled).toBe(true);
+    await user.clear(within(form).getByLabelText(/Repeat passphrase/));
+    await user.type(within(form).getByLabelText(/Repeat passphrase/), 'one');
+    await user.click(within(form).getByRole('button', { name: 'Create station key' }));
+    await waitFor(() => expect(fake.callsTo('generateKey')).toEqual([{ name: 'Station 3', passphrase: 'one' }]));
+    expect(await screen.findByLabelText('Station key')).toBeTruthy();
+    expect(screen.getByText('Station key created.')).toBeTruthy();
+  });
+
+  it('lists the station key and trusted signers with grouped fingerprints', async () => {
+    renderWithApi(<KeysView />, fakeApi(answers()));
+    const table = await screen.findByRole('table', { name: 'Trusted signers' });
+    expect(within(table).getByLabelText(`Fingerprint ${GROUPED}`)).toBeTruthy();
+    expect(within(table).getByLabelText(`Fingerprint ${SENDER_GROUPED}`)).toBeTruthy();
+    expect(table.textContent).toContain('this station');
+    expect(table.textContent).toContain('Lab B');
+  });
+
+  it('trusts a key only after the fingerprint is typed back, and passes it as expectedFingerprint', async () => {
+    const fake = fakeApi(answers());
+    const user = userEvent.setup();
+    renderWithApi(<KeysView />, fake);
+    await user.click(await screen.findByRole('button', { name: 'Choose key file…' }));
+    const panel = await screen.findByLabelText('Key to trust');
+    expect(within(panel).getByLabelText(`Fingerprint ${SENDER_GROUPED}`)).toBeTruthy();
+    const trust = within(panel).getByRole('button', { name: 'Trust this key' }) as HTMLButtonElement;
+    expect(trust.disabled).toBe(true);
+
+    const typed = within(panel).getByLabelText(/Type the fingerprint/);
+    await user.type(typed, 'A1B2 C3D4 E5F6 0718 293A 4B5C 6D7E 8F90 1234 0000');
+    expect(within(panel).getByText(/Do not trust it/)).toBeTruthy();
+    expect(trust.disabled).toBe(true);
+    await user.clear(typed);
+    await user.type(typed, SENDER_GROUPED.toLowerCase());
+    expect(within(panel).getByText('The fingerprint you typed matches the key.')).toBeTruthy();
+    await user.type(within(panel).getByLabelText(/Label/), 'Lab B');
+    await user.click(trust);
+    await waitFor(() => expect(fake.callsTo('trustKeyFile')).toEqual([{ file: '/media/usb/sender.asc', expectedFingerprint: SENDER_FPR, label: 'Lab B' }]));
+    expect(await screen.findByText('Now trusted: Sender <sender@example.org>')).toBeTruthy();
+  });
+
+  it('can confirm by ticking that the groups were compared aloud; shows FINGERPRINT_MISMATCH from core', async () => {
+    const fake = fakeApi(
+      answers({ trustKeyFile: { code: 'FINGERPRINT_MISMATCH', message: 'The key file does not have the fingerprint you expected: it may have been swapped. Nothing was trusted.' } }),
+    );
+    const user = userEvent.setup();
+    renderWithApi(<KeysView />, fake);
+    await user.click(await screen.findByRole('button', { name: 'Choose key file…' }));
+    const panel = await screen.findByLabelText('Key to trust');
+    await user.click(within(panel).getByLabelText(/I read every group aloud/));
+    await user.click(within(panel).getByRole('button', { name: 'Trust this key' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('FINGERPRINT_MISMATCH');
+    expect(alert.textContent).toContain('Next: Do not trust this file.');
+  });
+
+  it('untrusts only after confirmation', async () => {
+    const fake = fakeApi(answers());
+    const user = userEvent.setup();
+    renderWithApi(<KeysView />, fake);
+    await user.click(await screen.findByRole('button', { name: 'Stop trusting Sender <sender@example.org>' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Stop trusting this signer?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Keep trusting' }));
+    expect(fake.callsTo('untrustKey')).toEqual([]);
+    await user.click(screen.getByRole('button', { name: 'Stop trusting Sender <sender@example.org>' }));
+    await user.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Stop trusting' }));
+    await waitFor(() => expect(fake.callsTo('untrustKey')).toEqual([{ fingerprint: SENDER_FPR }]));
+    expect(await screen.findByText('No longer trusted: Sender <sender@example.org>')).toBeTruthy();
+  });
+});
