@@ -11,6 +11,7 @@ import { verifyAuditLog, type AuditVerifyResult } from './audit/audit-verify.js'
 import { exportAuditLog, type AuditExportFormat } from './audit/audit-export.js';
 import { writeReceipt, type ReceiptCheck, type TransferReceipt, type WrittenReceipt } from './audit/receipt.js';
 import { writeBundle, type WriteBundleResult } from './bundle/write-bundle.js';
+import { openpgpSigner } from './crypto/bundle-signer.js';
 import { checkBundle } from './verify/check-bundle.js';
 import { openStationDb, nextExportSequence, type StationDb } from './db/station-db.js';
 import { AirlockError, toAirlockError } from './errors.js';
@@ -173,7 +174,7 @@ export class Station {
         name: request.name ?? defaultBundleName(sequence, startedAt),
         sequence,
         identity: this.identity,
-        signingKeys: [signingKey],
+        signers: [openpgpSigner(signingKey)],
         now: startedAt,
         ...(request.signal ? { signal: request.signal } : {}),
         ...(request.onProgress ? { onProgress: request.onProgress } : {}),

@@ -27,7 +27,8 @@ export function registerExport(program: Command, ctx: CommandContext): void {
             outDir: opts.out,
             passphrase,
             signal: io.signal,
-            ...(opts.name ? { name: opts.name } : {}),
+            // An explicit empty --name is refused by the engine, not replaced by the default.
+            ...(opts.name !== undefined ? { name: opts.name } : {}),
             ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
           });
         } finally {

@@ -1,9 +1,8 @@
 import { open, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { PrivateKey } from 'openpgp';
 import type { ProgressListener } from '../../../shared/progress.js';
 import type { ExportResult } from '../../../shared/results.js';
-import { signDetached } from '../crypto/detached-signature.js';
+import { signWithAll, type BundleSigner } from '../crypto/bundle-signer.js';
 import { HASH_CHUNK_BYTES, sha256, sha256Hex } from '../crypto/sha256.js';
 import { AirlockError, throwIfAborted, toAirlockError } from '../errors.js';
 import { tempPathFor } from '../fs/durable.js';
@@ -13,7 +12,7 @@ import { CooperativeYield } from '../jobs/cooperative-yield.js';
 import { assertAbsent, freeBytes, publishWithoutOverwrite } from '../fs/publish.js';
 import type { StationIdentity } from '../home/station-config.js';
 import { ProgressTracker } from '../jobs/progress-tracker.js';
-import { buildBagTags, type TagFile } from './bag-tag-files.js';
+import { buildBagTags, type BagTags, type TagFile } from './bag-tag-files.js';
 import { BUNDLE_NAME_PATTERN, BUNDLE_SUFFIX, SIGNATURE_NAME } from './format.js';
 import { hashSources, type HashedSource } from './hash-sources.js';
 import { scanSources } from './source-scan.js';
@@ -25,7 +24,7 @@ export interface WriteBundleOptions {
   name: string;
   sequence: number;
   identity: StationIdentity;
-  signingKeys: PrivateKey[];
+  signers: BundleSigner[];
   now?: Date;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
@@ -35,6 +34,16 @@ export interface WriteBundleResult extends ExportResult {
   warnings: Array<{ path: string; message: string }>;
   /** Every payload file as signed, for the audit log's per-file rows. */
   payloadFiles: Array<{ path: string; size: number; sha256: string }>;
+}
+
+/** The first half of an export: what is to be signed, before anything is written. */
+export interface PreparedBundle {
+  name: string;
+  sequence: number;
+  createdAt: Date;
+  payload: HashedSource[];
+  tags: BagTags;
+  warnings: Array<{ path: string; message: string }>;
 }
 
 /** Free space kept beyond the bundle itself, so the export never fills a volume to the last block. */
@@ -47,40 +56,80 @@ const SPACE_MARGIN_BYTES = 1 << 20;
  * the temp file is removed: there is a whole signed bundle or none.
  */
 export async function writeBundle(options: WriteBundleOptions): Promise<WriteBundleResult> {
-  const { signal } = options;
-  const now = options.now ?? new Date();
-  if (!BUNDLE_NAME_PATTERN.test(options.name)) throw new AirlockError('INVALID_NAME', `Got "${options.name}".`);
   const tracker = new ProgressTracker(options.onProgress);
-
-  const outStats = await stat(options.outDir).catch((error: unknown) => {
-    throw toAirlockError(error, options.outDir);
+  await checkOutput(options.outDir, options.name);
+  const prepared = await prepareBundle({ ...options, tracker });
+  tracker.startPhase('signing');
+  const signature = await signWithAll(prepared.tags.tagmanifest, options.signers, prepared.createdAt);
+  throwIfAborted(options.signal);
+  return writePreparedBundle(prepared, signature, {
+    outDir: options.outDir,
+    signers: options.signers.map((s) => ({ fingerprint: s.fingerprint, userIds: s.userIds })),
+    tracker,
+    ...(options.signal ? { signal: options.signal } : {}),
   });
-  if (!outStats.isDirectory()) throw new AirlockError('NOT_FOUND', `${options.outDir} is not a directory.`, { path: options.outDir });
-  const finalPath = join(resolve(options.outDir), `${options.name}${BUNDLE_SUFFIX}`);
-  await assertAbsent(finalPath);
+}
 
+async function checkOutput(outDir: string, name: string): Promise<string> {
+  if (!BUNDLE_NAME_PATTERN.test(name)) throw new AirlockError('INVALID_NAME', `Got "${name}".`);
+  const outStats = await stat(outDir).catch((error: unknown) => {
+    throw toAirlockError(error, outDir);
+  });
+  if (!outStats.isDirectory()) throw new AirlockError('NOT_FOUND', `${outDir} is not a directory.`, { path: outDir });
+  const finalPath = join(resolve(outDir), `${name}${BUNDLE_SUFFIX}`);
+  await assertAbsent(finalPath);
+  return finalPath;
+}
+
+/** Scan and hash the selection and build the tag files: everything a signer signs. */
+export async function prepareBundle(options: {
+  selection: readonly string[];
+  name: string;
+  sequence: number;
+  identity: StationIdentity;
+  now?: Date;
+  signal?: AbortSignal;
+  tracker: ProgressTracker;
+}): Promise<PreparedBundle> {
+  const { signal, tracker } = options;
+  const createdAt = options.now ?? new Date();
+  if (!BUNDLE_NAME_PATTERN.test(options.name)) throw new AirlockError('INVALID_NAME', `Got "${options.name}".`);
   tracker.startPhase('scanning');
   const scan = await scanSources(options.selection, signal);
   const totalBytes = scan.files.reduce((sum, f) => sum + f.size, 0);
-
   tracker.startPhase('hashing', { bytes: totalBytes, files: scan.files.length });
   const payload = await hashSources(scan.files, tracker, signal);
   tracker.flush();
+  const tags = buildBagTags(payload, { identity: options.identity, sequence: options.sequence, now: createdAt });
+  return { name: options.name, sequence: options.sequence, createdAt, payload, tags, warnings: scan.warnings };
+}
 
-  tracker.startPhase('signing');
-  const tags = buildBagTags(payload, { identity: options.identity, sequence: options.sequence, now });
-  const signature = Buffer.from(await signDetached(tags.tagmanifest, options.signingKeys, now), 'utf8');
+/**
+ * The second half: write a prepared bundle with its (possibly several-signer) signature.
+ * Every source is read and hashed again; a change since preparation aborts the write.
+ */
+export async function writePreparedBundle(
+  prepared: PreparedBundle,
+  signatureArmored: string,
+  options: { outDir: string; signers: Array<{ fingerprint: string; userIds: string[] }>; tracker?: ProgressTracker; onProgress?: ProgressListener; signal?: AbortSignal },
+): Promise<WriteBundleResult> {
+  const { signal } = options;
+  const tracker = options.tracker ?? new ProgressTracker(options.onProgress);
+  const finalPath = await checkOutput(options.outDir, prepared.name);
+  const { payload, tags } = prepared;
+  const now = prepared.createdAt;
+  const signature = Buffer.from(signatureArmored, 'utf8');
   const tagFiles: TagFile[] = [...tags.files, { name: SIGNATURE_NAME, bytes: signature }];
-  throwIfAborted(signal);
+  const outDir = resolve(options.outDir);
 
   // An upper bound (a few hundred bytes over per long name): checking it costs no header encoding.
   const archiveBytes =
-    tagFiles.reduce((sum, t) => sum + archivedSizeBound(`${options.name}/${t.name}`, t.bytes.length), 0) +
-    payload.reduce((sum, f) => sum + archivedSizeBound(`${options.name}/${f.bagPath}`, f.size), 0) +
+    tagFiles.reduce((sum, t) => sum + archivedSizeBound(`${prepared.name}/${t.name}`, t.bytes.length), 0) +
+    payload.reduce((sum, f) => sum + archivedSizeBound(`${prepared.name}/${f.bagPath}`, f.size), 0) +
     END_OF_ARCHIVE.length;
-  const available = await freeBytes(options.outDir);
+  const available = await freeBytes(outDir);
   if (available < archiveBytes + SPACE_MARGIN_BYTES) {
-    throw new AirlockError('NO_SPACE', `The bundle needs up to ${archiveBytes} bytes; ${options.outDir} has ${available} free.`, { path: options.outDir });
+    throw new AirlockError('NO_SPACE', `The bundle needs up to ${archiveBytes} bytes; ${outDir} has ${available} free.`, { path: outDir });
   }
 
   tracker.startPhase('writing', { bytes: archiveBytes, files: payload.length });
@@ -92,7 +141,7 @@ export async function writeBundle(options: WriteBundleOptions): Promise<WriteBun
   let bundleBytes: number;
   try {
     const writer = new SequentialWriter(out);
-    await writeArchive(writer, options.name, tagFiles, payload, now, tracker, signal);
+    await writeArchive(writer, prepared.name, tagFiles, payload, now, tracker, signal);
     await writer.finish();
     bundleBytes = writer.bytesWritten;
     tracker.flush();
@@ -115,15 +164,15 @@ export async function writeBundle(options: WriteBundleOptions): Promise<WriteBun
 
   return {
     bundlePath: finalPath,
-    name: options.name,
+    name: prepared.name,
     uuid: tags.uuid,
-    sequence: options.sequence,
+    sequence: prepared.sequence,
     files: payload.length,
     bytes: tags.payloadBytes,
     bundleBytes,
     tagmanifestSha256: sha256Hex(tags.tagmanifest),
-    signers: await Promise.all(options.signingKeys.map(async (key) => ({ fingerprint: key.getFingerprint().toUpperCase(), userIds: key.getUserIDs() }))),
-    warnings: scan.warnings,
+    signers: options.signers,
+    warnings: prepared.warnings,
     payloadFiles: payload.map((f) => ({ path: f.bagPath, size: f.size, sha256: f.sha256 })),
   };
 }

@@ -302,16 +302,17 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
           afterProblem();
           continue;
         }
-        payloadBytes += entry.size;
-        if (payloadBytes > limits.maxTotalBytes) fail('LIMIT_EXCEEDED', `The payload exceeds ${limits.maxTotalBytes} bytes.`, rel);
-        const oxum = (facts as BagInfoFacts | null)?.oxum;
-        if (oxum && payloadBytes > oxum.octets) fail('PAYLOAD_OXUM_MISMATCH', `The payload holds more than the ${oxum.octets} bytes Payload-Oxum declares.`, rel);
+        // Unlisted first: an added file is that file's problem, not an intact file's Oxum overrun.
         const expected = files.get(rel);
         if (expected === undefined) {
           add('FILE_UNLISTED', `"${rel}" is not in manifest-sha256.txt.`, rel);
           afterProblem();
           continue;
         }
+        payloadBytes += entry.size;
+        if (payloadBytes > limits.maxTotalBytes) fail('LIMIT_EXCEEDED', `The payload exceeds ${limits.maxTotalBytes} bytes.`, rel);
+        const oxum = (facts as BagInfoFacts | null)?.oxum;
+        if (oxum && payloadBytes > oxum.octets) fail('PAYLOAD_OXUM_MISMATCH', `The payload holds more than the ${oxum.octets} bytes Payload-Oxum declares.`, rel);
         const writer = options.payloadSink ? await options.payloadSink.openFile(rel.slice(PAYLOAD_DIR.length + 1), entry.size) : null;
         let actual: string;
         try {

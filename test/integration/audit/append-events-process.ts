@@ -5,6 +5,10 @@ import { openStationDb } from '../../../electron/core/db/station-db.js';
 
 const [file, worker, count] = process.argv.slice(2);
 const db = openStationDb(file ?? '');
+// Start together: say ready, then wait for the parent's go, so the two writers really overlap
+// however long each took to start.
+process.stdout.write('ready\n');
+await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
 for (let i = 0; i < Number(count); i += 1) {
   appendAuditEvent(db, { station: 'st', operator: `worker-${worker}`, organization: null }, {
     type: 'verify',

@@ -17,18 +17,21 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function appendInChild(file: string, worker: string, count: number): Promise<number | null> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'append-events-process.ts'), file, worker, String(count)], { stdio: 'inherit' });
-    child.on('exit', (code) => resolve(code));
-  });
+function startChild(file: string, worker: string, count: number) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'append-events-process.ts'), file, worker, String(count)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const ready = new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { ready, exited, go: () => child.stdin.end('go\n') };
 }
 
 it('two processes appending at once keep the chain valid and complete', async () => {
   const paths = homePaths(dir);
   openStationDb(paths.database).close();
   const COUNT = 1000;
-  const codes = await Promise.all([appendInChild(paths.database, 'a', COUNT), appendInChild(paths.database, 'b', COUNT)]);
+  const children = [startChild(paths.database, 'a', COUNT), startChild(paths.database, 'b', COUNT)];
+  await Promise.all(children.map((c) => c.ready));
+  for (const child of children) child.go();
+  const codes = await Promise.all(children.map((c) => c.exited));
   expect(codes).toEqual([0, 0]);
   const db = openStationDb(paths.database);
   const result = await verifyAuditLog(db, paths, []);

@@ -8,6 +8,7 @@ import type { Progress } from '../../../../shared/progress.js';
 import { writeBundle, type WriteBundleOptions } from '../../../../electron/core/bundle/write-bundle.js';
 import { checkBundle } from '../../../../electron/core/verify/check-bundle.js';
 import { AirlockError } from '../../../../electron/core/errors.js';
+import { openpgpSigner } from '../../../../electron/core/crypto/bundle-signer.js';
 import { makeSigner, type TestSigner } from '../../../helpers/hostile-tar.js';
 
 let root: string;
@@ -41,7 +42,7 @@ function options(extra: Partial<WriteBundleOptions> = {}): WriteBundleOptions {
     name: 'bundle',
     sequence: 7,
     identity: { station: 'st', operator: 'op', organization: 'Org' },
-    signingKeys: [signer.privateKey],
+    signers: [openpgpSigner(signer.privateKey)],
     ...extra,
   };
 }

@@ -10,6 +10,7 @@ import { importBundle } from '../../../../electron/core/import/import-bundle.js'
 import { reconcilePendingImports, recordPendingImport } from '../../../../electron/core/import/replay-guard.js';
 import { cleanLeftoverStaging } from '../../../../electron/core/import/staging.js';
 import { DEFAULT_POLICY } from '../../../../electron/core/policy/station-policy.js';
+import { openpgpSigner } from '../../../../electron/core/crypto/bundle-signer.js';
 import { makeSigner, type TestSigner } from '../../../helpers/hostile-tar.js';
 import { snapshotTree } from '../../../helpers/tree-snapshot.js';
 
@@ -29,7 +30,7 @@ async function exportBundle(name: string, sequence: number): Promise<string> {
     name,
     sequence,
     identity: { station: 'sender', operator: 'op', organization: null },
-    signingKeys: [signer.privateKey],
+    signers: [openpgpSigner(signer.privateKey)],
   });
   return result.bundlePath;
 }
