@@ -21,6 +21,10 @@ export const PROBLEM_CODES = [
   'PAYLOAD_OXUM_MISMATCH',
   'POLICY_DENIED',
   'REPLAY',
+  'PART_MISSING',
+  'PART_MISMATCH',
+  'PART_EXTRA',
+  'INDEX_INVALID',
 ] as const;
 
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
@@ -106,6 +110,22 @@ export const PROBLEM_TEXT: Record<ProblemCode, ProblemText> = {
   REPLAY: {
     message: 'This bundle was already imported on this station.',
     action: 'Check the audit log; import it again only if you mean to, with the explicit override.',
+  },
+  PART_MISSING: {
+    message: 'A part of a split bundle is not where its signed volume index says it is.',
+    action: 'Insert the medium that holds it (the index names its volume), or put every part in one folder, then try again.',
+  },
+  PART_MISMATCH: {
+    message: 'A part of a split bundle differs from the size or SHA-256 its signed volume index records: it is damaged, stale or substituted.',
+    action: 'Do not import it. Copy that part again from the sending station’s media, or ask for a fresh export.',
+  },
+  PART_EXTRA: {
+    message: 'A file named as a part of this split bundle is not listed in its signed volume index.',
+    action: 'Do not import it. Remove stray part files left by an earlier export, or ask the sender which parts belong to this bundle.',
+  },
+  INDEX_INVALID: {
+    message: 'The volume index of a split bundle is missing, malformed, not signed by a trusted key, or contradicts the bundle.',
+    action: 'Do not import it. The index and its .asc travel with the parts: ask the sender for a fresh export.',
   },
 };
 

@@ -5,6 +5,8 @@ export interface SignerInfo {
   fingerprint: string;
   userIds: string[];
   label: string | null;
+  /** The role the station gave this signer when trusting it (e.g. operator, reviewer). */
+  role: string | null;
   /** Signature creation time as the signer stated it (ISO 8601). */
   signedAt: string;
 }

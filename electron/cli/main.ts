@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT } from '../../shared/exit-codes.js';
+import { registerApprove } from './commands/approve.js';
 import { registerAudit } from './commands/audit.js';
 import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
@@ -32,6 +33,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
   registerExport(program, ctx);
   registerVerify(program, ctx);
   registerImport(program, ctx);
+  registerApprove(program, ctx);
   registerAudit(program, ctx);
   for (const command of program.commands) {
     command.exitOverride();

@@ -55,3 +55,23 @@ export async function obtainPassphrase(io: CliIo, file: string | undefined, opti
   }
   return first;
 }
+
+/** A visible answer typed on the terminal (a fingerprint, a confirmation). */
+export function promptLine(io: CliIo, question: string): Promise<string> {
+  const { stdin } = io;
+  if (!stdin.isTTY) return Promise.reject(new AirlockError('USAGE', 'This needs an answer on a terminal.'));
+  io.stderr.write(question);
+  stdin.resume();
+  return new Promise((resolve) => {
+    let value = '';
+    const onData = (data: Buffer): void => {
+      value += data.toString('utf8');
+      const newline = value.search(/\r|\n/u);
+      if (newline < 0) return;
+      stdin.off('data', onData);
+      stdin.pause();
+      resolve(value.slice(0, newline));
+    };
+    stdin.on('data', onData);
+  });
+}

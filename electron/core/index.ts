@@ -10,3 +10,6 @@ export type { TrustedSigner } from './keys/trust-store.js';
 export type { KeyDescription } from './keys/public-key.js';
 export { BUNDLE_SUFFIX, FORMAT_VERSION } from './bundle/format.js';
 export type { ImportResult } from './import/import-bundle.js';
+export { KEY_ALGORITHMS, type KeyAlgorithm } from './keys/station-key.js';
+export { parseGpgSignerOption, type SignerSpec } from './crypto/signer-spec.js';
+export type { StagedSummary, ExportOutcome, ImportOutcome } from './station.js';

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import type { PrivateKey } from 'openpgp';
+import { access, mkdir, readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { normalizeFingerprint } from '../../shared/fingerprint.js';
 import type { ProgressListener } from '../../shared/progress.js';
 import type { VerifyResult } from '../../shared/results.js';
@@ -10,16 +9,22 @@ import { signAuditCheckpoint, type AuditCheckpoint } from './audit/audit-checkpo
 import { verifyAuditLog, type AuditVerifyResult } from './audit/audit-verify.js';
 import { exportAuditLog, type AuditExportFormat } from './audit/audit-export.js';
 import { writeReceipt, type ReceiptCheck, type TransferReceipt, type WrittenReceipt } from './audit/receipt.js';
-import { writeBundle, type WriteBundleResult } from './bundle/write-bundle.js';
-import { openpgpSigner } from './crypto/bundle-signer.js';
+import { prepareBundle, writeBundle, writePreparedBundle, type WriteBundleResult } from './bundle/write-bundle.js';
+import { addStagedSignature, combinedStagedSignature, loadStagedExport, removeStagedExport, saveStagedExport, type StagedExport } from './bundle/staged-bundle.js';
+import { parseManifest } from './bundle/manifest.js';
+import { ProgressTracker } from './jobs/progress-tracker.js';
+import type { TrustedKey } from './crypto/detached-signature.js';
+import type { BundleSigner } from './crypto/bundle-signer.js';
+import { resolveSigner, type SignerSpec } from './crypto/signer-spec.js';
 import { checkBundle } from './verify/check-bundle.js';
 import { openStationDb, nextExportSequence, type StationDb } from './db/station-db.js';
 import { AirlockError, toAirlockError } from './errors.js';
 import { readStationConfig, stationIdentity, type StationIdentity } from './home/station-config.js';
 import { ensureHome, resolveHomeDir, type HomePaths } from './home/station-home.js';
 import type { KeyDescription } from './keys/public-key.js';
-import { generateStationKey, hasStationKey, loadStationKeys, readStationPublicKey, unlockStationKey } from './keys/station-key.js';
-import { loadTrustedKeys, readTrustStore, trustPublicKey, untrustKey, type TrustedSigner } from './keys/trust-store.js';
+import { backupStationKey, generateStationKey, hasStationKey, loadStationKeys, readStationPublicKey, restoreStationKey, rotateStationKey, type KeyAlgorithm } from './keys/station-key.js';
+import { describeKey, parseTrustablePublicKey } from './keys/public-key.js';
+import { importRevocation, loadTrustedKeys, readTrustStore, trustPublicKey, untrustKey, type TrustedSigner } from './keys/trust-store.js';
 import { readStationPolicy } from './policy/station-policy.js';
 import { importBundle, type ImportResult } from './import/import-bundle.js';
 import type { Writable } from 'node:stream';
@@ -35,7 +40,9 @@ export interface ExportRequest {
   selection: readonly string[];
   outDir: string;
   name?: string;
-  passphrase: string;
+  /** The station key's passphrase; or give `signer` to sign with GnuPG or another key. */
+  passphrase?: string;
+  signer?: SignerSpec;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
 }
@@ -46,6 +53,7 @@ export interface ImportRequest {
   allowReplay?: boolean;
   /** Unlocks the station key to sign the receipt and an audit checkpoint; without it both stay unsigned. */
   passphrase?: string;
+  signer?: SignerSpec;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
 }
@@ -62,6 +70,16 @@ export interface AuditTrail {
   auditEvent: number;
   checkpoint: AuditCheckpoint | null;
   receipt: WrittenReceipt | null;
+}
+
+/** A staged export as an approver sees it. */
+export interface StagedSummary {
+  stagedDir: string;
+  name: string;
+  uuid: string;
+  files: Array<{ path: string; sha256: string }>;
+  totalBytes: number;
+  signatures: Array<{ fingerprint: string; userIds: string[]; trustedLabel: string | null; role: string | null }>;
 }
 
 export type ExportOutcome = Omit<WriteBundleResult, 'payloadFiles'> & AuditTrail;
@@ -109,7 +127,7 @@ export class Station {
 
   // Keys -------------------------------------------------------------------
 
-  async generateKey(options: { name: string; email?: string; passphrase: string }): Promise<KeyDescription> {
+  async generateKey(options: { name: string; email?: string; passphrase: string; algorithm?: KeyAlgorithm }): Promise<KeyDescription> {
     const key = await generateStationKey(this.paths, options);
     this.record({ type: 'key-generate', outcome: 'ok', signers: [key.fingerprint], details: { userIds: key.userIds, algorithm: key.algorithm } });
     return key;
@@ -119,24 +137,63 @@ export class Station {
     return hasStationKey(this.paths);
   }
 
-  async trustKeyFile(file: string, label?: string, expectedFingerprint?: string): Promise<{ signer: TrustedSigner; alreadyTrusted: boolean }> {
-    let armored: string;
-    try {
-      armored = await readFile(file, 'utf8');
-    } catch (error) {
-      throw toAirlockError(error, file);
-    }
+  /** What a key file holds, for the operator to compare before trusting it. */
+  async inspectKeyFile(file: string): Promise<KeyDescription> {
+    return describeKey(await parseTrustablePublicKey(await readKeyFile(file)));
+  }
+
+  /** Trust a signer: `expectedFingerprint` is what the operator confirmed out of band; a different key is refused. */
+  async trustKeyFile(file: string, options: { expectedFingerprint: string; label?: string; role?: string }): Promise<{ signer: TrustedSigner; alreadyTrusted: boolean }> {
+    const armored = await readKeyFile(file);
     let outcome;
     try {
       outcome = await trustPublicKey(this.paths, armored, {
-        ...(label === undefined ? {} : { label }),
-        ...(expectedFingerprint === undefined ? {} : { expectedFingerprint }),
+        expectedFingerprint: options.expectedFingerprint,
+        ...(options.label === undefined ? {} : { label: options.label }),
+        ...(options.role === undefined ? {} : { role: options.role }),
       });
     } catch (error) {
-      throw this.recordFailure('key-trust', error, { file, expectedFingerprint: expectedFingerprint ?? null });
+      throw this.recordFailure('key-trust', error, { file, expectedFingerprint: options.expectedFingerprint });
     }
-    this.record({ type: 'key-trust', outcome: 'ok', signers: [outcome.signer.fingerprint], details: { file, label: outcome.signer.label, userIds: outcome.signer.userIds, alreadyTrusted: outcome.alreadyTrusted } });
+    this.record({ type: 'key-trust', outcome: 'ok', signers: [outcome.signer.fingerprint], details: { file, label: outcome.signer.label, role: outcome.signer.role, userIds: outcome.signer.userIds, alreadyTrusted: outcome.alreadyTrusted } });
     return outcome;
+  }
+
+  /** Apply a revocation certificate (or revoked key) to a trusted key; it then signs nothing this station accepts. */
+  async importRevocation(file: string): Promise<TrustedSigner> {
+    let revoked;
+    try {
+      revoked = await importRevocation(this.paths, await readKeyFile(file));
+    } catch (error) {
+      throw this.recordFailure('key-revoke', error, { file });
+    }
+    this.record({ type: 'key-revoke', outcome: 'ok', signers: [revoked.fingerprint], details: { file, userIds: revoked.userIds } });
+    return revoked;
+  }
+
+  async rotateKey(options: { name: string; email?: string; passphrase: string; newPassphrase: string; algorithm?: KeyAlgorithm }): Promise<{ retired: string; current: KeyDescription }> {
+    const rotated = await rotateStationKey(this.paths, options);
+    this.record({ type: 'key-generate', outcome: 'ok', signers: [rotated.current.fingerprint], details: { rotatedFrom: rotated.retired, userIds: rotated.current.userIds, algorithm: rotated.current.algorithm } });
+    return rotated;
+  }
+
+  async backupKey(passphrase: string): Promise<string> {
+    const backup = await backupStationKey(this.paths, passphrase);
+    this.record({ type: 'key-backup', outcome: 'ok', details: {} });
+    return backup;
+  }
+
+  async restoreKey(file: string, passphrase: string): Promise<KeyDescription> {
+    const key = await restoreStationKey(this.paths, await readKeyFile(file), passphrase);
+    this.record({ type: 'key-generate', outcome: 'ok', signers: [key.fingerprint], details: { restoredFrom: file, userIds: key.userIds } });
+    return key;
+  }
+
+  /** The signer for an operation: an explicit spec, else the station key unlocked by the passphrase. */
+  private async signerFor(spec: SignerSpec | undefined, passphrase: string | undefined): Promise<BundleSigner | null> {
+    if (spec) return resolveSigner(this.paths, spec);
+    if (passphrase !== undefined) return resolveSigner(this.paths, { kind: 'station', passphrase });
+    return null;
   }
 
   async untrustKey(fingerprint: string): Promise<TrustedSigner> {
@@ -163,10 +220,12 @@ export class Station {
   async exportBundle(request: ExportRequest): Promise<ExportOutcome> {
     const startedAt = new Date();
     const details = { outDir: request.outDir, selection: request.selection, name: request.name ?? null };
-    let signingKey: PrivateKey;
+    let signingKey: BundleSigner;
     let result: WriteBundleResult;
     try {
-      signingKey = await unlockStationKey(this.paths, request.passphrase);
+      const signer = await this.signerFor(request.signer, request.passphrase);
+      if (!signer) throw new AirlockError('PASSPHRASE_REQUIRED');
+      signingKey = signer;
       const sequence = nextExportSequence(this.database());
       result = await writeBundle({
         selection: request.selection,
@@ -174,7 +233,7 @@ export class Station {
         name: request.name ?? defaultBundleName(sequence, startedAt),
         sequence,
         identity: this.identity,
-        signers: [openpgpSigner(signingKey)],
+        signers: [signingKey],
         now: startedAt,
         ...(request.signal ? { signal: request.signal } : {}),
         ...(request.onProgress ? { onProgress: request.onProgress } : {}),
@@ -182,6 +241,11 @@ export class Station {
     } catch (error) {
       throw this.recordFailure('export', error, details);
     }
+    return this.recordExport(result, startedAt, signingKey);
+  }
+
+  /** The audit event, checkpoint and receipt of a written bundle. */
+  private async recordExport(result: WriteBundleResult, startedAt: Date, signer: BundleSigner | null): Promise<ExportOutcome> {
     const { payloadFiles, ...outcome } = result;
     const event = this.record({
       type: 'export',
@@ -195,7 +259,7 @@ export class Station {
       details: { bundlePath: result.bundlePath, bundleBytes: result.bundleBytes, sequence: result.sequence, warnings: result.warnings.length },
       fileRows: payloadFiles,
     });
-    const checkpoint = await signAuditCheckpoint(this.database(), this.paths, signingKey);
+    const checkpoint = signer ? await signAuditCheckpoint(this.database(), this.paths, signer) : null;
     const receipt = await writeReceipt(
       dirname(result.bundlePath),
       this.receipt('export', {
@@ -209,9 +273,83 @@ export class Station {
         event,
         checkpoint,
       }),
-      signingKey,
+      signer,
     );
     return { ...outcome, auditEvent: event.seq, checkpoint, receipt };
+  }
+
+  // Two-person rule ------------------------------------------------------
+
+  /** Hash the selection and build the tag files, signed by the preparing operator; nothing is written to the output yet. */
+  async prepareExport(request: { selection: readonly string[]; name?: string; stagingDir?: string; passphrase?: string; signer?: SignerSpec; signal?: AbortSignal; onProgress?: ProgressListener }): Promise<StagedSummary> {
+    const startedAt = new Date();
+    let staged: StagedExport;
+    try {
+      const signer = await this.signerFor(request.signer, request.passphrase);
+      if (!signer) throw new AirlockError('PASSPHRASE_REQUIRED');
+      const sequence = nextExportSequence(this.database());
+      const name = request.name ?? defaultBundleName(sequence, startedAt);
+      const dir = resolve(request.stagingDir ?? join(this.paths.root, 'staged', name));
+      if (await exists(dir)) throw new AirlockError('OUTPUT_EXISTS', `${dir} already exists.`, { path: dir });
+      const prepared = await prepareBundle({
+        selection: request.selection,
+        name,
+        sequence,
+        identity: this.identity,
+        now: startedAt,
+        tracker: new ProgressTracker(request.onProgress),
+        ...(request.signal ? { signal: request.signal } : {}),
+      });
+      await mkdir(dirname(dir), { recursive: true, mode: 0o700 });
+      await mkdir(dir, { mode: 0o700 });
+      await saveStagedExport(dir, prepared);
+      staged = { dir, prepared, signatures: [] };
+      await addStagedSignature(staged, signer);
+    } catch (error) {
+      throw this.recordFailure('export-prepare', error, { selection: request.selection, name: request.name ?? null });
+    }
+    this.record({ type: 'export-prepare', outcome: 'ok', bundleUuid: staged.prepared.tags.uuid, bundleName: staged.prepared.name, signers: staged.signatures.map((s) => s.fingerprint), files: staged.prepared.payload.length, bytes: staged.prepared.tags.payloadBytes, details: { stagedDir: staged.dir } });
+    return summarizeStaged(staged, await loadTrustedKeys(this.paths));
+  }
+
+  /** What an approver is about to sign: the signed manifest's files and totals, and who signed so far. */
+  async describeStaged(dir: string): Promise<StagedSummary> {
+    return summarizeStaged(await loadStagedExport(resolve(dir)), await loadTrustedKeys(this.paths));
+  }
+
+  async approveStaged(dir: string, spec: SignerSpec): Promise<StagedSummary> {
+    let staged: StagedExport;
+    try {
+      staged = await loadStagedExport(resolve(dir));
+      await addStagedSignature(staged, await resolveSigner(this.paths, spec));
+    } catch (error) {
+      throw this.recordFailure('export-approve', error, { stagedDir: dir });
+    }
+    this.record({ type: 'export-approve', outcome: 'ok', bundleUuid: staged.prepared.tags.uuid, bundleName: staged.prepared.name, signers: staged.signatures.map((s) => s.fingerprint), details: { stagedDir: staged.dir } });
+    return summarizeStaged(staged, await loadTrustedKeys(this.paths));
+  }
+
+  /** Write the staged bundle with every signature in its one .asc; the staging directory is removed after. */
+  async finishExport(request: { stagedDir: string; outDir: string; passphrase?: string; signer?: SignerSpec; signal?: AbortSignal; onProgress?: ProgressListener }): Promise<ExportOutcome> {
+    const startedAt = new Date();
+    let staged: StagedExport;
+    let result: WriteBundleResult;
+    let receiptSigner: BundleSigner | null;
+    try {
+      receiptSigner = await this.signerFor(request.signer, request.passphrase);
+      staged = await loadStagedExport(resolve(request.stagedDir));
+      result = await writePreparedBundle(staged.prepared, await combinedStagedSignature(staged), {
+        outDir: request.outDir,
+        signers: staged.signatures.map((s) => ({ fingerprint: s.fingerprint, userIds: s.userIds })),
+        ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+        ...(request.signal ? { signal: request.signal } : {}),
+      });
+    } catch (error) {
+      throw this.recordFailure('export', error, { stagedDir: request.stagedDir, outDir: request.outDir });
+    }
+    const outcome = await this.recordExport(result, startedAt, receiptSigner);
+    await removeStagedExport(staged.dir);
+    return outcome;
   }
 
   async verifyBundle(request: VerifyRequest): Promise<VerifyResult> {
@@ -222,6 +360,8 @@ export class Station {
         bundlePath: request.bundlePath,
         trusted,
         limits: policy.limits,
+        requiredSigners: policy.requiredSigners,
+        clockSkewSeconds: policy.clockSkewSeconds,
         ...(request.now ? { now: request.now } : {}),
         ...(request.signal ? { signal: request.signal } : {}),
         ...(request.onProgress ? { onProgress: request.onProgress } : {}),
@@ -248,10 +388,10 @@ export class Station {
 
   async importBundle(request: ImportRequest): Promise<ImportOutcome> {
     const startedAt = new Date();
-    let signingKey: PrivateKey | null = null;
+    let signingKey: BundleSigner | null;
     let result: ImportResult;
     try {
-      if (request.passphrase !== undefined) signingKey = await unlockStationKey(this.paths, request.passphrase);
+      signingKey = await this.signerFor(request.signer, request.passphrase);
       const [trusted, policy] = await Promise.all([loadTrustedKeys(this.paths), readStationPolicy(this.paths)]);
       result = await importBundle({
         bundlePath: request.bundlePath,
@@ -317,9 +457,10 @@ export class Station {
     return exportAuditLog(this.database(), format, out);
   }
 
-  async checkpointAudit(passphrase: string): Promise<AuditCheckpoint | null> {
-    const key = await unlockStationKey(this.paths, passphrase);
-    return signAuditCheckpoint(this.database(), this.paths, key);
+  async checkpointAudit(passphrase: string, signer?: SignerSpec): Promise<AuditCheckpoint | null> {
+    const resolved = await this.signerFor(signer, passphrase);
+    if (!resolved) throw new AirlockError('PASSPHRASE_REQUIRED');
+    return signAuditCheckpoint(this.database(), this.paths, resolved);
   }
 
   private receipt(
@@ -379,6 +520,37 @@ function importChecks(result: ImportResult): ReceiptCheck[] {
     { check: 'Complete: nothing listed is missing, nothing present is unlisted', result: 'passed' },
     { check: 'Staged privately, flushed to disk, committed in one rename', result: 'passed', detail: result.destination ?? '' },
   ];
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Files and totals come from the signed manifest, not from staged.json, so the approver sees what is signed. */
+function summarizeStaged(staged: StagedExport, trusted: TrustedKey[]): StagedSummary {
+  const manifest = parseManifest((staged.prepared.tags.files.find((t) => t.name === 'manifest-sha256.txt')?.bytes ?? Buffer.alloc(0)).toString('utf8'));
+  return {
+    stagedDir: staged.dir,
+    name: staged.prepared.name,
+    uuid: staged.prepared.tags.uuid,
+    files: manifest.ok ? manifest.entries : [],
+    totalBytes: staged.prepared.tags.payloadBytes,
+    signatures: staged.signatures.map((s) => {
+      const known = trusted.find((t) => t.fingerprint === s.fingerprint);
+      return { fingerprint: s.fingerprint, userIds: s.userIds, trustedLabel: known?.label ?? null, role: known?.role ?? null };
+    }),
+  };
+}
+
+async function readKeyFile(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw toAirlockError(error, file);
+  }
 }
 
 /** `airlock-000042-20261128`: unique per station, sorts by sequence, safe on every file system. */

@@ -1,51 +1,99 @@
 import type { Command } from 'commander';
+import { displayText } from '../../../shared/display-text.js';
 import { groupFingerprint } from '../../../shared/fingerprint.js';
 import { formatBytes } from '../../../shared/format.js';
-import { displayText } from '../../../shared/display-text.js';
-import { write } from '../io.js';
-import { obtainPassphrase } from '../passphrase.js';
+import { AirlockError, parseGpgSignerOption, type ExportOutcome, type SignerSpec } from '../../core/index.js';
+import { write, type CliIo } from '../io.js';
+import { obtainPassphrase, readPassphraseFile } from '../passphrase.js';
 import { progressLine } from '../progress-line.js';
 import type { CommandContext } from '../context.js';
+import { renderStaged } from './approve.js';
+
+interface ExportOptions {
+  out?: string;
+  name?: string;
+  passphraseFile?: string;
+  signer?: string;
+  prepare?: boolean;
+  staging?: string;
+  finish?: string;
+  json?: boolean;
+}
+
+/** --signer gpg:FPR signs through GnuPG (smartcards: its pinentry asks); else the station key. */
+export async function signerFromOptions(io: CliIo, signer: string | undefined, passphraseFile: string | undefined): Promise<SignerSpec> {
+  if (signer !== undefined) {
+    const fingerprint = parseGpgSignerOption(signer);
+    return { kind: 'gpg', fingerprint, ...(passphraseFile !== undefined ? { passphrase: await readPassphraseFile(passphraseFile) } : {}) };
+  }
+  return { kind: 'station', passphrase: await obtainPassphrase(io, passphraseFile) };
+}
 
 export function registerExport(program: Command, ctx: CommandContext): void {
   program
     .command('export')
-    .description('bundle files and folders into a signed NAME.airlock.tar')
-    .argument('<paths...>', 'files and folders to send; a folder "foo" becomes data/foo/ in the bundle')
-    .requiredOption('--out <dir>', 'folder to write the bundle into')
+    .description('bundle files and folders into a signed NAME.airlock.tar (or prepare one for a second signature)')
+    .argument('[paths...]', 'files and folders to send; a folder "foo" becomes data/foo/ in the bundle')
+    .option('--out <dir>', 'folder to write the bundle into')
     .option('--name <name>', 'bundle name (letters, digits, . _ -); default airlock-<sequence>-<date>')
-    .option('--passphrase-file <file>', 'read the station key passphrase from the first line of a file (else you are asked)')
+    .option('--passphrase-file <file>', 'read the station key passphrase (or the GnuPG key passphrase) from the first line of a file (else you are asked)')
+    .option('--signer <spec>', 'sign with a GnuPG key instead of the station key: gpg:<fingerprint> (smartcards welcome)')
+    .option('--prepare', 'two-person rule: hash and sign, but write nothing yet; prints the staged export for `airlock approve`')
+    .option('--staging <dir>', 'with --prepare: where to keep the staged export (default: the home’s staged/ folder)')
+    .option('--finish <staged>', 'write a prepared and approved export to --out, with every signature')
     .option('--json', 'print one JSON object')
-    .action(async (paths: string[], opts: { out: string; name?: string; passphraseFile?: string; json?: boolean }) => {
+    .action(async (paths: string[], opts: ExportOptions) => {
       await ctx.run(async (station, io) => {
-        const passphrase = await obtainPassphrase(io, opts.passphraseFile);
+        if (opts.prepare && opts.finish) throw new AirlockError('USAGE', '--prepare and --finish are two separate steps.');
+        if (opts.finish === undefined && paths.length === 0) throw new AirlockError('USAGE', 'Name at least one file or folder to export.');
+        if (opts.finish !== undefined && paths.length > 0) throw new AirlockError('USAGE', '--finish takes no paths: the staged export already names them.');
+        if (!opts.prepare && opts.out === undefined) throw new AirlockError('USAGE', '--out is required (except with --prepare).');
+        const signer = await signerFromOptions(io, opts.signer, opts.passphraseFile);
         const progress = progressLine(io);
-        let result;
         try {
-          result = await station.exportBundle({
-            selection: paths,
-            outDir: opts.out,
-            passphrase,
-            signal: io.signal,
-            // An explicit empty --name is refused by the engine, not replaced by the default.
-            ...(opts.name !== undefined ? { name: opts.name } : {}),
-            ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
-          });
+          if (opts.prepare) {
+            const staged = await station.prepareExport({
+              selection: paths,
+              signer,
+              signal: io.signal,
+              ...(opts.name !== undefined ? { name: opts.name } : {}),
+              ...(opts.staging !== undefined ? { stagingDir: opts.staging } : {}),
+              ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+            });
+            progress.done();
+            if (opts.json) write(io.stdout, JSON.stringify({ ok: true, staged }));
+            else {
+              io.stdout.write(renderStaged(staged, 5));
+              write(io.stdout, displayText(`Next: a second operator runs  airlock approve ${staged.stagedDir}`));
+              write(io.stdout, displayText(`then:                          airlock export --finish ${staged.stagedDir} --out DIR`));
+            }
+            return 0;
+          }
+          const common = { outDir: opts.out as string, signal: io.signal, ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) };
+          const result =
+            opts.finish !== undefined
+              ? await station.finishExport({ stagedDir: opts.finish, signer, ...common })
+              : await station.exportBundle({ selection: paths, signer, ...common, ...(opts.name !== undefined ? { name: opts.name } : {}) });
+          progress.done();
+          printExport(io, result, opts.json === true);
+          return 0;
         } finally {
           progress.done();
         }
-        for (const warning of result.warnings) write(io.stderr, displayText(`warning: ${warning.path}: ${warning.message}`));
-        if (opts.json) {
-          write(io.stdout, JSON.stringify({ ok: true, bundle: result }));
-        } else {
-          write(io.stdout, `Exported ${result.bundlePath}`);
-          write(io.stdout, `  ${result.files} files, ${formatBytes(result.bytes)} payload, ${formatBytes(result.bundleBytes)} on disk (fsynced)`);
-          write(io.stdout, `  id ${result.uuid}, sequence ${result.sequence}`);
-          for (const signer of result.signers) write(io.stdout, displayText(`  signed by ${signer.userIds.join(', ')}  ${groupFingerprint(signer.fingerprint)}`));
-          if (result.receipt) write(io.stdout, displayText(`  receipt ${result.receipt.html} (signed)`));
-          write(io.stdout, `  audit event #${result.auditEvent}${result.checkpoint ? `, checkpoint signed` : ''}`);
-        }
-        return 0;
       });
     });
+}
+
+function printExport(io: CliIo, result: ExportOutcome, json: boolean): void {
+  for (const warning of result.warnings) write(io.stderr, displayText(`warning: ${warning.path}: ${warning.message}`));
+  if (json) {
+    write(io.stdout, JSON.stringify({ ok: true, bundle: result }));
+    return;
+  }
+  write(io.stdout, displayText(`Exported ${result.bundlePath}`));
+  write(io.stdout, `  ${result.files} files, ${formatBytes(result.bytes)} payload, ${formatBytes(result.bundleBytes)} on disk (fsynced)`);
+  write(io.stdout, `  id ${result.uuid}, sequence ${result.sequence}`);
+  for (const signer of result.signers) write(io.stdout, displayText(`  signed by ${signer.userIds.join(', ')}  ${groupFingerprint(signer.fingerprint)}`));
+  if (result.receipt) write(io.stdout, displayText(`  receipt ${result.receipt.html}${result.receipt.signature ? ' (signed)' : ''}`));
+  write(io.stdout, `  audit event #${result.auditEvent}${result.checkpoint ? ', checkpoint signed' : ''}`);
 }

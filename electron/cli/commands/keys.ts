@@ -3,7 +3,9 @@ import { groupFingerprint, isFingerprint, normalizeFingerprint } from '../../../
 import { AirlockError } from '../../core/index.js';
 import { displayText } from '../../../shared/display-text.js';
 import { write } from '../io.js';
-import { obtainPassphrase } from '../passphrase.js';
+import { obtainPassphrase, promptLine } from '../passphrase.js';
+import { KEY_ALGORITHMS, type KeyAlgorithm } from '../../core/index.js';
+import { writeFile } from 'node:fs/promises';
 import type { CommandContext } from '../context.js';
 
 export function registerKeys(program: Command, ctx: CommandContext): void {
@@ -15,12 +17,14 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
     .requiredOption('--name <name>', 'name in the key’s user ID, e.g. "Transfer Station 3"')
     .option('--email <email>', 'email in the key’s user ID')
     .option('--passphrase-file <file>', 'read the passphrase from the first line of a file (else you are asked)')
+    .option('--algorithm <algorithm>', `${KEY_ALGORITHMS.join(', ')} (default ed25519; RSA-4096 and NIST P-384 for sites that require them)`, 'ed25519')
     .option('--json', 'print one JSON object')
-    .action(async (opts: { name: string; email?: string; passphraseFile?: string; json?: boolean }) => {
+    .action(async (opts: { name: string; email?: string; passphraseFile?: string; algorithm: string; json?: boolean }) => {
       await ctx.run(async (station, io) => {
         if (await station.hasKey()) throw new AirlockError('STATION_KEY_EXISTS', station.paths.stationPrivateKey);
+        const algorithm = keyAlgorithm(opts.algorithm);
         const passphrase = await obtainPassphrase(io, opts.passphraseFile, { confirm: true });
-        const key = await station.generateKey({ name: opts.name, passphrase, ...(opts.email ? { email: opts.email } : {}) });
+        const key = await station.generateKey({ name: opts.name, passphrase, algorithm, ...(opts.email ? { email: opts.email } : {}) });
         if (opts.json) write(io.stdout, JSON.stringify({ ok: true, key }));
         else {
           write(io.stdout, displayText(`Created the station key ${key.userIds.join(', ')}`));
@@ -34,22 +38,101 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
 
   keys
     .command('trust')
-    .description('trust a signer’s public key (armored .asc file) by its fingerprint')
+    .description('trust a signer’s public key (armored .asc file), after confirming its fingerprint')
     .argument('<file>', 'the public key, e.g. from `airlock keys export-public` or `gpg --export --armor`')
+    .option('--fingerprint <fpr>', 'the fingerprint the key’s owner read to you out of band; required unless you confirm on a terminal')
     .option('--label <text>', 'a name for this signer, shown when their bundles verify')
-    .option('--fingerprint <fpr>', 'refuse unless the key has exactly this fingerprint (compare it out of band)')
+    .option('--role <role>', 'the signer’s role for two-person rules, e.g. operator or reviewer')
     .option('--json', 'print one JSON object')
-    .action(async (file: string, opts: { label?: string; fingerprint?: string; json?: boolean }) => {
+    .action(async (file: string, opts: { label?: string; role?: string; fingerprint?: string; json?: boolean }) => {
       await ctx.run(async (station, io) => {
         if (opts.fingerprint !== undefined && !isFingerprint(opts.fingerprint)) {
           throw new AirlockError('USAGE', `--fingerprint "${opts.fingerprint}" is not a 40- or 64-digit hex fingerprint.`);
         }
-        const { signer, alreadyTrusted } = await station.trustKeyFile(file, opts.label, opts.fingerprint === undefined ? undefined : normalizeFingerprint(opts.fingerprint));
+        const key = await station.inspectKeyFile(file);
+        if (!opts.json) {
+          write(io.stderr, displayText(`Key in ${file}:`));
+          write(io.stderr, displayText(`  ${key.userIds.join(', ') || '(no user ID)'}   ${key.algorithm}${key.expires ? `, expires ${key.expires}` : ''}`));
+          write(io.stderr, `  fingerprint ${groupFingerprint(key.fingerprint)}`);
+        }
+        let expected = opts.fingerprint;
+        if (expected === undefined) {
+          if (!io.stdin.isTTY) throw new AirlockError('USAGE', 'Confirm the key: pass --fingerprint with the fingerprint its owner read to you (not one copied from the file).');
+          expected = await promptLine(io, 'Type the fingerprint as the key’s owner read it to you (spaces allowed), or press Enter to cancel: ');
+          if (expected.trim() === '') throw new AirlockError('CANCELLED', 'Nothing was trusted.');
+        }
+        const { signer, alreadyTrusted } = await station.trustKeyFile(file, {
+          expectedFingerprint: normalizeFingerprint(expected),
+          ...(opts.label !== undefined ? { label: opts.label } : {}),
+          ...(opts.role !== undefined ? { role: opts.role } : {}),
+        });
         if (opts.json) write(io.stdout, JSON.stringify({ ok: true, alreadyTrusted, signer: { ...signer, publicKey: undefined } }));
         else {
-          write(io.stdout, `${alreadyTrusted ? 'Already trusted' : 'Trusted'} ${signer.userIds.join(', ')}${signer.label ? ` [${signer.label}]` : ''}`);
+          write(io.stdout, displayText(`${alreadyTrusted ? 'Already trusted' : 'Trusted'} ${signer.userIds.join(', ')}${signer.label ? ` [${signer.label}]` : ''}${signer.role ? ` (role ${signer.role})` : ''}`));
           write(io.stdout, displayText(`  fingerprint ${groupFingerprint(signer.fingerprint)}`));
         }
+        return 0;
+      });
+    });
+
+  keys
+    .command('revoke-import')
+    .description('apply a revocation certificate (or a revoked public key) to a trusted key: it then signs nothing this station accepts')
+    .argument('<file>', 'the revocation certificate, e.g. keys/station-key.revocation.asc or GnuPG’s openpgp-revocs.d/<FPR>.rev')
+    .option('--json', 'print one JSON object')
+    .action(async (file: string, opts: { json?: boolean }) => {
+      await ctx.run(async (station, io) => {
+        const revoked = await station.importRevocation(file);
+        if (opts.json) write(io.stdout, JSON.stringify({ ok: true, fingerprint: revoked.fingerprint }));
+        else write(io.stdout, displayText(`REVOKED ${revoked.userIds.join(', ')} ${groupFingerprint(revoked.fingerprint)}: no signature by it is accepted any more.`));
+        return 0;
+      });
+    });
+
+  keys
+    .command('rotate')
+    .description('make a new station key; the old one stays trusted for verifying earlier bundles until you untrust it')
+    .requiredOption('--name <name>', 'name in the new key’s user ID')
+    .option('--email <email>', 'email in the new key’s user ID')
+    .option('--passphrase-file <file>', 'passphrase of the current key (else you are asked)')
+    .option('--new-passphrase-file <file>', 'passphrase for the new key (else you are asked)')
+    .option('--algorithm <algorithm>', KEY_ALGORITHMS.join(', '), 'ed25519')
+    .action(async (opts: { name: string; email?: string; passphraseFile?: string; newPassphraseFile?: string; algorithm: string }) => {
+      await ctx.run(async (station, io) => {
+        const algorithm = keyAlgorithm(opts.algorithm);
+        const passphrase = await obtainPassphrase(io, opts.passphraseFile);
+        const newPassphrase = await obtainPassphrase(io, opts.newPassphraseFile, { confirm: true });
+        const rotated = await station.rotateKey({ name: opts.name, passphrase, newPassphrase, algorithm, ...(opts.email ? { email: opts.email } : {}) });
+        write(io.stdout, `Retired ${groupFingerprint(rotated.retired)} (still trusted for verification; untrust it when no bundles signed by it remain in transit)`);
+        write(io.stdout, displayText(`New station key ${rotated.current.userIds.join(', ')}  ${groupFingerprint(rotated.current.fingerprint)}`));
+        write(io.stdout, 'Give receiving stations the new public key: airlock keys export-public');
+        return 0;
+      });
+    });
+
+  keys
+    .command('backup')
+    .description('write the station key (still encrypted with its passphrase), public key and revocation certificate to one file')
+    .requiredOption('--out <file>', 'the backup file to create (never overwritten); keep it offline')
+    .option('--passphrase-file <file>', 'the station key passphrase, proved before the backup is written (else you are asked)')
+    .action(async (opts: { out: string; passphraseFile?: string }) => {
+      await ctx.run(async (station, io) => {
+        const backup = await station.backupKey(await obtainPassphrase(io, opts.passphraseFile));
+        await writeNewFile(opts.out, backup);
+        write(io.stdout, `Wrote ${opts.out} (mode 0600). Anyone with this file and the passphrase can sign as this station: store it like the key itself.`);
+        return 0;
+      });
+    });
+
+  keys
+    .command('restore')
+    .description('install a station key from a backup into a home that has none')
+    .argument('<file>', 'the file `airlock keys backup` wrote')
+    .option('--passphrase-file <file>', 'the key’s passphrase (else you are asked)')
+    .action(async (file: string, opts: { passphraseFile?: string }) => {
+      await ctx.run(async (station, io) => {
+        const key = await station.restoreKey(file, await obtainPassphrase(io, opts.passphraseFile));
+        write(io.stdout, displayText(`Restored the station key ${key.userIds.join(', ')}  ${groupFingerprint(key.fingerprint)}`));
         return 0;
       });
     });
@@ -100,4 +183,18 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
         return 0;
       });
     });
+}
+
+function keyAlgorithm(value: string): KeyAlgorithm {
+  if (!(KEY_ALGORITHMS as readonly string[]).includes(value)) throw new AirlockError('USAGE', `--algorithm must be one of ${KEY_ALGORITHMS.join(', ')}.`);
+  return value as KeyAlgorithm;
+}
+
+async function writeNewFile(path: string, text: string): Promise<void> {
+  try {
+    await writeFile(path, text, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new AirlockError('OUTPUT_EXISTS', path, { path });
+    throw error;
+  }
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import type { PrivateKey } from 'openpgp';
 import { z } from 'zod';
-import { signDetached, verifyDetachedSignature, type TrustedKey } from '../crypto/detached-signature.js';
+import type { BundleSigner } from '../crypto/bundle-signer.js';
+import { verifyDetachedSignature, type TrustedKey } from '../crypto/detached-signature.js';
 import type { StationDb } from '../db/station-db.js';
 import { writeFileDurably } from '../fs/durable.js';
 import type { HomePaths } from '../home/station-home.js';
@@ -25,11 +25,11 @@ export function checkpointStatement(c: Omit<AuditCheckpoint, 'signature'>): Buff
  * audit-head.json too: deleting the newest events (and their checkpoints) from the database
  * then still disagrees with the signed head outside it.
  */
-export async function signAuditCheckpoint(db: StationDb, paths: HomePaths, key: PrivateKey, now: Date = new Date()): Promise<AuditCheckpoint | null> {
+export async function signAuditCheckpoint(db: StationDb, paths: HomePaths, signer: BundleSigner, now: Date = new Date()): Promise<AuditCheckpoint | null> {
   const head = auditHead(db);
   if (!head) return null;
-  const body = { seq: head.seq, hash: head.hash, at: now.toISOString(), fingerprint: key.getFingerprint().toUpperCase() };
-  const signature = await signDetached(checkpointStatement(body), [key], now);
+  const body = { seq: head.seq, hash: head.hash, at: now.toISOString(), fingerprint: signer.fingerprint };
+  const signature = await signer.sign(checkpointStatement(body), now);
   const checkpoint: AuditCheckpoint = { ...body, signature };
   db.prepare('INSERT INTO audit_checkpoints (event_seq, head_hash, at, fingerprint, signature) VALUES (?, ?, ?, ?, ?)').run(checkpoint.seq, checkpoint.hash, checkpoint.at, checkpoint.fingerprint, checkpoint.signature);
   // Never move the recorded head backwards: a slower process must not overwrite a newer head.

@@ -1,9 +1,8 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PrivateKey } from 'openpgp';
 import { groupFingerprint } from '../../../shared/fingerprint.js';
 import { formatBytes } from '../../../shared/format.js';
-import { signDetached } from '../crypto/detached-signature.js';
+import type { BundleSigner } from '../crypto/bundle-signer.js';
 import { writeFileDurably } from '../fs/durable.js';
 
 export interface ReceiptCheck {
@@ -48,15 +47,15 @@ async function absent(path: string): Promise<boolean> {
  * Write NAME.<kind>-receipt.json (+ .asc when a key is at hand) and .html into `dir`,
  * never replacing an earlier receipt: a second one gets -2, -3 ...
  */
-export async function writeReceipt(dir: string, receipt: TransferReceipt, signingKey: PrivateKey | null): Promise<WrittenReceipt> {
+export async function writeReceipt(dir: string, receipt: TransferReceipt, signer: BundleSigner | null): Promise<WrittenReceipt> {
   let base = join(dir, `${receipt.bundle.name}.${receipt.kind}-receipt`);
   for (let n = 2; !(await absent(`${base}.json`)); n += 1) base = join(dir, `${receipt.bundle.name}.${receipt.kind}-receipt-${n}`);
   const json = `${JSON.stringify(receipt, null, 2)}\n`;
   await writeFileDurably(`${base}.json`, json, 0o644);
   let signature: string | null = null;
-  if (signingKey) {
+  if (signer) {
     signature = `${base}.json.asc`;
-    await writeFileDurably(signature, await signDetached(Buffer.from(json, 'utf8'), [signingKey]), 0o644);
+    await writeFileDurably(signature, await signer.sign(Buffer.from(json, 'utf8')), 0o644);
   }
   await writeFileDurably(`${base}.html`, renderReceiptHtml(receipt, signature !== null), 0o644);
   return { json: `${base}.json`, signature, html: `${base}.html` };

@@ -9,6 +9,8 @@ import { signDetached } from './detached-signature.js';
 export interface BundleSigner {
   fingerprint: string;
   userIds: string[];
+  /** The signer's public key, so others can check its signatures. */
+  publicKeyArmored: string;
   /** ASCII-armored detached binary signature over `data`. */
   sign(data: Uint8Array, date?: Date): Promise<string>;
 }
@@ -17,6 +19,7 @@ export function openpgpSigner(key: PrivateKey): BundleSigner {
   return {
     fingerprint: key.getFingerprint().toUpperCase(),
     userIds: key.getUserIDs(),
+    publicKeyArmored: key.toPublic().armor(),
     sign: (data, date) => signDetached(data, [key], date),
   };
 }

@@ -7,6 +7,7 @@ import { OPENPGP_CONFIG } from './openpgp-config.js';
 export interface TrustedKey {
   fingerprint: string;
   label: string | null;
+  role?: string | null;
   userIds: string[];
   key: PublicKey;
 }
@@ -67,7 +68,11 @@ export async function verifyDetachedSignature(
   armored: string,
   trusted: readonly TrustedKey[],
   now: Date = new Date(),
+  options: { clockSkewMs?: number } = {},
 ): Promise<SignatureCheck> {
+  // Signatures dated up to the allowance after `now` pass the date check (clocks drift between
+  // stations); key expiry and revocation are still judged at `now` itself.
+  const latestSignatureDate = new Date(now.getTime() + Math.max(0, options.clockSkewMs ?? 0));
   const sigPath = 'tagmanifest-sha256.txt.asc';
   const armorIssue = armorProblem(armored);
   if (armorIssue) return { signers: [], problems: [armorIssue] };
@@ -94,10 +99,10 @@ export async function verifyDetachedSignature(
   const keys = trusted.map((t) => t.key);
   let results;
   try {
-    ({ signatures: results } = await verify({ message, signature, verificationKeys: keys, expectSigned: true, format: 'binary', date: now, config: OPENPGP_CONFIG }));
+    ({ signatures: results } = await verify({ message, signature, verificationKeys: keys, expectSigned: true, format: 'binary', date: latestSignatureDate, config: OPENPGP_CONFIG }));
   } catch {
     // No signature verified with a trusted key: verify again without expectSigned to say why, per signature.
-    ({ signatures: results } = await verify({ message, signature, verificationKeys: keys, format: 'binary', date: now, config: OPENPGP_CONFIG }));
+    ({ signatures: results } = await verify({ message, signature, verificationKeys: keys, format: 'binary', date: latestSignatureDate, config: OPENPGP_CONFIG }));
   }
 
   const signers = new Map<string, SignerInfo>();
@@ -120,6 +125,7 @@ export async function verifyDetachedSignature(
       const reason = (error as Error).message;
       if (/revoked/iu.test(reason)) revoked.push(owner.fingerprint);
       else if (/expired/iu.test(reason)) expired.push(owner.fingerprint);
+      else if (/future/iu.test(reason)) invalid.push(`${owner.fingerprint}: the signature is dated in the future, beyond the allowed clock skew of ${Math.round((options.clockSkewMs ?? 0) / 1000)} s (check both stations' clocks)`);
       else invalid.push(`${owner.fingerprint}: ${reason}`);
       continue;
     }
@@ -135,7 +141,7 @@ export async function verifyDetachedSignature(
     const packet = (await result.signature).packets[0];
     const created = packet?.created ?? now;
     if (!signers.has(owner.fingerprint)) {
-      signers.set(owner.fingerprint, { fingerprint: owner.fingerprint, userIds: owner.userIds, label: owner.label, signedAt: created.toISOString() });
+      signers.set(owner.fingerprint, { fingerprint: owner.fingerprint, userIds: owner.userIds, label: owner.label, role: owner.role ?? null, signedAt: created.toISOString() });
     }
   }
 

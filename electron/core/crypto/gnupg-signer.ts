@@ -49,6 +49,7 @@ export async function gnupgSigner(fingerprintInput: string, options: GnupgOption
   return {
     fingerprint: primary,
     userIds: publicKey.getUserIDs(),
+    publicKeyArmored: exported,
     async sign(data) {
       const dir = await mkdtemp(join(tmpdir(), 'airlock-gpg-'));
       try {

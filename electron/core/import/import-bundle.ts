@@ -108,6 +108,8 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       trusted: options.trusted,
       limits: options.policy.limits,
       portability: options.policy.names,
+      requiredSigners: options.policy.requiredSigners,
+      clockSkewSeconds: options.policy.clockSkewSeconds,
       failFast: true,
       payloadSink: staging,
       afterAuthentication: gate,

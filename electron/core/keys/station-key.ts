@@ -1,4 +1,5 @@
-import { access, readFile } from 'node:fs/promises';
+import { access, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { decryptKey, generateKey, readKey, readPrivateKey, type PrivateKey } from 'openpgp';
 import type { TrustedKey } from '../crypto/detached-signature.js';
 import { AirlockError } from '../errors.js';
@@ -6,7 +7,7 @@ import { writeFileDurably } from '../fs/durable.js';
 import { OPENPGP_CONFIG } from '../crypto/openpgp-config.js';
 import type { HomePaths } from '../home/station-home.js';
 import { describeKey, type KeyDescription } from './public-key.js';
-import { readTrustStore, trustPublicKey } from './trust-store.js';
+import { readTrustStore, trustPublicKey, writeTrustStoreEntries } from './trust-store.js';
 
 async function exists(path: string): Promise<boolean> {
   return access(path).then(
@@ -19,32 +20,117 @@ export async function hasStationKey(paths: HomePaths): Promise<boolean> {
   return exists(paths.stationPrivateKey);
 }
 
+export const KEY_ALGORITHMS = ['ed25519', 'rsa4096', 'p384'] as const;
+export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number];
+
+/** ed25519 as curve25519Legacy (v4) so GnuPG 2.2 reads it; RSA-4096 and NIST P-384 for sites that require them. */
+function keyParameters(algorithm: KeyAlgorithm): { type: 'ecc'; curve: 'curve25519Legacy' | 'nistP384' } | { type: 'rsa'; rsaBits: number } {
+  switch (algorithm) {
+    case 'rsa4096':
+      return { type: 'rsa', rsaBits: 4096 };
+    case 'p384':
+      return { type: 'ecc', curve: 'nistP384' };
+    default:
+      return { type: 'ecc', curve: 'curve25519Legacy' };
+  }
+}
+
 /**
- * Create the station's signing key: ed25519 (curve25519Legacy, v4, so GnuPG 2.2 reads it),
- * the private key encrypted with the passphrase and stored at mode 0600. The station trusts
- * its own public key so it can verify what it exported.
+ * Create the station's signing key, the private key encrypted with the passphrase and stored
+ * at mode 0600 (with its revocation certificate). The station trusts its own public key so it
+ * can verify what it exported.
  */
 export async function generateStationKey(
   paths: HomePaths,
-  options: { name: string; email?: string; passphrase: string },
+  options: { name: string; email?: string; passphrase: string; algorithm?: KeyAlgorithm },
 ): Promise<KeyDescription> {
   if (await hasStationKey(paths)) throw new AirlockError('STATION_KEY_EXISTS', paths.stationPrivateKey, { path: paths.stationPrivateKey });
+  return createStationKey(paths, options);
+}
+
+async function createStationKey(paths: HomePaths, options: { name: string; email?: string; passphrase: string; algorithm?: KeyAlgorithm }): Promise<KeyDescription> {
   if (options.passphrase.length === 0) throw new AirlockError('PASSPHRASE_REQUIRED', 'The passphrase may not be empty.');
   const userID = options.email ? { name: options.name, email: options.email } : { name: options.name };
   const { privateKey, publicKey, revocationCertificate } = await generateKey({
-    type: 'ecc',
-    curve: 'curve25519Legacy',
+    ...keyParameters(options.algorithm ?? 'ed25519'),
     userIDs: [userID],
     passphrase: options.passphrase,
     format: 'armored',
     config: OPENPGP_CONFIG,
   });
-  await writeFileDurably(paths.stationPrivateKey, privateKey, 0o600);
-  await writeFileDurably(paths.stationRevocation, revocationCertificate, 0o600);
-  await writeFileDurably(paths.stationPublicKey, publicKey, 0o644);
-  await trustPublicKey(paths, publicKey, { label: 'this station', role: 'station' });
-  const key = await readPrivateKey({ armoredKey: privateKey, config: OPENPGP_CONFIG });
-  return describeKey(key);
+  return installStationKey(paths, { privateKey, publicKey, revocationCertificate });
+}
+
+/** Write a station key's three files and trust its public part as this station's. */
+async function installStationKey(paths: HomePaths, key: { privateKey: string; publicKey: string; revocationCertificate: string | null }): Promise<KeyDescription> {
+  const parsed = await readPrivateKey({ armoredKey: key.privateKey, config: OPENPGP_CONFIG });
+  await writeFileDurably(paths.stationPrivateKey, key.privateKey, 0o600);
+  if (key.revocationCertificate) await writeFileDurably(paths.stationRevocation, key.revocationCertificate, 0o600);
+  await writeFileDurably(paths.stationPublicKey, key.publicKey, 0o644);
+  await trustPublicKey(paths, key.publicKey, { label: 'this station', role: 'station', expectedFingerprint: parsed.getFingerprint() });
+  return describeKey(parsed);
+}
+
+/**
+ * Rotation: a new station key signs from now on; the old one stays trusted (role station,
+ * marked retired) so bundles and audit checkpoints it signed keep verifying until an operator
+ * untrusts it. The old private key is kept in keys/retired/, still encrypted.
+ */
+export async function rotateStationKey(
+  paths: HomePaths,
+  options: { name: string; email?: string; passphrase: string; newPassphrase: string; algorithm?: KeyAlgorithm },
+): Promise<{ retired: string; current: KeyDescription }> {
+  const old = await unlockStationKey(paths, options.passphrase);
+  const retiredFingerprint = old.getFingerprint().toUpperCase();
+  const retiredDir = join(paths.keysDir, 'retired');
+  await mkdir(retiredDir, { recursive: true, mode: 0o700 });
+  await writeFileDurably(join(retiredDir, `${retiredFingerprint}.private.asc`), await readFile(paths.stationPrivateKey, 'utf8'), 0o600);
+  const signers = await readTrustStore(paths);
+  const retiredAt = new Date().toISOString();
+  await writeTrustStoreEntries(
+    paths,
+    signers.map((s) => (s.fingerprint === retiredFingerprint ? { ...s, label: `this station until ${retiredAt.slice(0, 10)}`, retiredAt } : s)),
+  );
+  const current = await createStationKey(paths, { name: options.name, passphrase: options.newPassphrase, ...(options.email ? { email: options.email } : {}), ...(options.algorithm ? { algorithm: options.algorithm } : {}) });
+  return { retired: retiredFingerprint, current };
+}
+
+const BACKUP_HEADER = 'Airlock station key backup v1';
+
+/**
+ * One file holding the station key (still encrypted with its passphrase), its public key and
+ * revocation certificate. Proving the passphrase first means a backup is never taken of a key
+ * nobody can unlock.
+ */
+export async function backupStationKey(paths: HomePaths, passphrase: string): Promise<string> {
+  const key = await unlockStationKey(paths, passphrase);
+  const parts = [
+    `${BACKUP_HEADER}\nFingerprint: ${key.getFingerprint().toUpperCase()}\nCreated: ${new Date().toISOString()}\n`,
+    await readFile(paths.stationPrivateKey, 'utf8'),
+    await readFile(paths.stationPublicKey, 'utf8'),
+    await readFile(paths.stationRevocation, 'utf8').catch(() => ''),
+  ];
+  return parts.join('\n');
+}
+
+/** Restore a backup into a home without a station key; the passphrase must unlock it. */
+export async function restoreStationKey(paths: HomePaths, backup: string, passphrase: string): Promise<KeyDescription> {
+  if (await hasStationKey(paths)) throw new AirlockError('STATION_KEY_EXISTS', paths.stationPrivateKey, { path: paths.stationPrivateKey });
+  if (!backup.startsWith(BACKUP_HEADER)) throw new AirlockError('KEY_INVALID', 'This is not an Airlock station key backup.');
+  const block = (kind: string): string | null => {
+    const match = new RegExp(`-----BEGIN PGP ${kind}-----[\\s\\S]*?-----END PGP ${kind}-----`, 'u').exec(backup);
+    return match ? `${match[0]}\n` : null;
+  };
+  const privateKey = block('PRIVATE KEY BLOCK');
+  const blocks = [...backup.matchAll(/-----BEGIN PGP PUBLIC KEY BLOCK-----[\s\S]*?-----END PGP PUBLIC KEY BLOCK-----/gu)].map((m) => `${m[0]}\n`);
+  if (!privateKey || blocks.length === 0) throw new AirlockError('KEY_INVALID', 'The backup is incomplete.');
+  const parsed = await readPrivateKey({ armoredKey: privateKey, config: OPENPGP_CONFIG });
+  try {
+    await decryptKey({ privateKey: parsed, passphrase, config: OPENPGP_CONFIG });
+  } catch {
+    throw new AirlockError('PASSPHRASE_WRONG');
+  }
+  return installStationKey(paths, { privateKey, publicKey: blocks[0] as string, revocationCertificate: blocks[1] ?? null });
 }
 
 export async function readStationPublicKey(paths: HomePaths): Promise<string> {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { readKey } from 'openpgp';
+import { readKey, revokeKey, type PublicKey } from 'openpgp';
 import { z } from 'zod';
 import { normalizeFingerprint } from '../../../shared/fingerprint.js';
 import { AirlockError } from '../errors.js';
@@ -17,11 +17,15 @@ const TrustedSignerSchema = z.object({
   algorithm: z.string(),
   addedAt: z.string(),
   publicKey: z.string(),
+  revokedAt: z.string().optional(),
+  retiredAt: z.string().optional(),
 });
 
 const TrustStoreSchema = z.object({ version: z.literal(1), signers: z.array(TrustedSignerSchema) });
 
 export type TrustedSigner = z.infer<typeof TrustedSignerSchema>;
+
+export const ROLE_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/u;
 
 export async function readTrustStore(paths: HomePaths): Promise<TrustedSigner[]> {
   let text: string;
@@ -41,6 +45,10 @@ export async function readTrustStore(paths: HomePaths): Promise<TrustedSigner[]>
   return parsed.data.signers;
 }
 
+export async function writeTrustStoreEntries(paths: HomePaths, signers: TrustedSigner[]): Promise<void> {
+  await writeTrustStore(paths, signers);
+}
+
 async function writeTrustStore(paths: HomePaths, signers: TrustedSigner[]): Promise<void> {
   await writeFileDurably(paths.trustStore, `${JSON.stringify({ version: 1, signers }, null, 2)}\n`, 0o600);
 }
@@ -49,12 +57,17 @@ async function writeTrustStore(paths: HomePaths, signers: TrustedSigner[]): Prom
 export async function trustPublicKey(
   paths: HomePaths,
   armored: string,
-  options: { label?: string | null; role?: string | null; now?: Date; expectedFingerprint?: string } = {},
+  options: { label?: string | null; role?: string | null; now?: Date; expectedFingerprint: string },
 ): Promise<{ signer: TrustedSigner; alreadyTrusted: boolean }> {
   const key = await parseTrustablePublicKey(armored, options.now);
   const description = await describeKey(key);
-  if (options.expectedFingerprint !== undefined && normalizeFingerprint(options.expectedFingerprint) !== description.fingerprint) {
+  // Trust is deliberate: the caller states the fingerprint it expects (read out of band, or
+  // confirmed by the operator), so a swapped key file cannot slip in.
+  if (normalizeFingerprint(options.expectedFingerprint) !== description.fingerprint) {
     throw new AirlockError('FINGERPRINT_MISMATCH', `The file holds ${description.fingerprint}.`);
+  }
+  if (options.role !== undefined && options.role !== null && !ROLE_PATTERN.test(options.role)) {
+    throw new AirlockError('USAGE', `The role "${options.role}" must be 1-32 lower-case letters, digits or dashes (e.g. operator, reviewer).`);
   }
   const signers = await readTrustStore(paths);
   const existing = signers.find((s) => s.fingerprint === description.fingerprint);
@@ -91,7 +104,42 @@ export async function loadTrustedKeys(paths: HomePaths): Promise<TrustedKey[]> {
     if (key.getFingerprint().toUpperCase() !== signer.fingerprint) {
       throw new AirlockError('CONFIG_INVALID', `The trust store entry ${signer.fingerprint} holds a different key.`, { path: paths.trustStore });
     }
-    keys.push({ fingerprint: signer.fingerprint, label: signer.label, userIds: signer.userIds, key });
+    keys.push({ fingerprint: signer.fingerprint, label: signer.label, role: signer.role, userIds: signer.userIds, key });
   }
   return keys;
+}
+
+/**
+ * Apply a revocation to a trusted key: a revocation certificate (as openpgp.js or
+ * `gpg --gen-revoke` writes it; GnuPG's ':'-guarded form is accepted) or the revoked key itself.
+ * The key stays in the store, revoked, so its signatures are refused rather than unknown.
+ */
+export async function importRevocation(paths: HomePaths, armoredInput: string): Promise<TrustedSigner> {
+  const armored = armoredInput.replace(/^:(-----(BEGIN|END) PGP)/gmu, '$1');
+  const signers = await readTrustStore(paths);
+  for (const signer of signers) {
+    const key = await readKey({ armoredKey: signer.publicKey, config: OPENPGP_CONFIG });
+    let revoked: PublicKey | null;
+    try {
+      ({ publicKey: revoked } = await revokeKey({ key, revocationCertificate: armored, format: 'object', config: OPENPGP_CONFIG }));
+    } catch {
+      revoked = await mergeRevokedKey(key, armored);
+    }
+    if (revoked === null || !(await revoked.isRevoked().catch(() => false))) continue;
+    const updated: TrustedSigner = { ...signer, publicKey: revoked.armor(), revokedAt: new Date().toISOString() };
+    await writeTrustStore(paths, signers.map((s) => (s.fingerprint === signer.fingerprint ? updated : s)));
+    return updated;
+  }
+  throw new AirlockError('KEY_INVALID', 'It is not a revocation for any trusted key (or its signature does not verify).');
+}
+
+/** A full key block carrying a revocation signature for `key`: merged, so the revocation is verified against `key`. */
+async function mergeRevokedKey(key: PublicKey, armored: string): Promise<PublicKey | null> {
+  try {
+    const candidate = await readKey({ armoredKey: armored, config: OPENPGP_CONFIG });
+    if (candidate.getFingerprint() !== key.getFingerprint()) return null;
+    return (await key.update(candidate.isPrivate() ? candidate.toPublic() : candidate)) as PublicKey;
+  } catch {
+    return null;
+  }
 }

@@ -31,6 +31,16 @@ export const StationPolicySchema = z
       .partial()
       .strict()
       .optional(),
+    /** Two-person rule: at least `count` distinct trusted signers, covering every listed role. */
+    requiredSigners: z
+      .object({
+        count: z.number().int().min(1).max(16),
+        roles: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/u)).optional(),
+      })
+      .strict()
+      .optional(),
+    /** How far in the future a signature's date may lie (clock drift between stations). */
+    clockSkewSeconds: z.number().int().min(0).max(86_400).optional(),
   })
   .strict();
 
@@ -39,9 +49,19 @@ export type StationPolicyFile = z.infer<typeof StationPolicySchema>;
 export interface StationPolicy {
   limits: BundleLimits;
   names: PortabilityRules;
+  requiredSigners: { count: number; roles: string[] };
+  clockSkewSeconds: number;
 }
 
-export const DEFAULT_POLICY: StationPolicy = { limits: DEFAULT_LIMITS, names: STRICT_PORTABILITY };
+/** Five minutes: enough for unsynchronised offline clocks, short enough that a far-future date stands out. */
+export const DEFAULT_CLOCK_SKEW_SECONDS = 300;
+
+export const DEFAULT_POLICY: StationPolicy = {
+  limits: DEFAULT_LIMITS,
+  names: STRICT_PORTABILITY,
+  requiredSigners: { count: 1, roles: [] },
+  clockSkewSeconds: DEFAULT_CLOCK_SKEW_SECONDS,
+};
 
 export function resolvePolicy(file: StationPolicyFile): StationPolicy {
   const l = file.limits ?? {};
@@ -56,6 +76,8 @@ export function resolvePolicy(file: StationPolicyFile): StationPolicy {
       ...(l.maxComponentBytes !== undefined ? { maxComponentBytes: l.maxComponentBytes } : {}),
     },
     names: { ...STRICT_PORTABILITY, ...file.names },
+    requiredSigners: { count: file.requiredSigners?.count ?? 1, roles: file.requiredSigners?.roles ?? [] },
+    clockSkewSeconds: file.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS,
   };
 }
 
@@ -80,4 +102,15 @@ export async function readStationPolicy(paths: HomePaths): Promise<StationPolicy
     throw new AirlockError('CONFIG_INVALID', `${paths.policy}: ${issues}`, { path: paths.policy });
   }
   return resolvePolicy(parsed.data);
+}
+
+/** Why the proven signers do not satisfy the station's two-person rule, or null when they do. */
+export function requiredSignersShortfall(policy: StationPolicy['requiredSigners'], signers: ReadonlyArray<{ fingerprint: string; role: string | null }>): string | null {
+  const distinct = new Set(signers.map((s) => s.fingerprint));
+  if (distinct.size < policy.count) {
+    return `The station requires ${policy.count} distinct trusted signers; ${distinct.size} signed.`;
+  }
+  const missing = policy.roles.filter((role) => !signers.some((s) => s.role === role));
+  if (missing.length > 0) return `The station requires a signer with each role ${policy.roles.join(', ')}; none has ${missing.join(', ')}.`;
+  return null;
 }

@@ -13,6 +13,7 @@ import { sha256, sha256Hex } from '../crypto/sha256.js';
 import { AirlockError, throwIfAborted } from '../errors.js';
 import { ProgressTracker } from '../jobs/progress-tracker.js';
 import { DEFAULT_LIMITS, type BundleLimits } from '../policy/limits.js';
+import { requiredSignersShortfall, type StationPolicy } from '../policy/station-policy.js';
 import { checkBagitTxt, decodeTagFile, readBagInfoFacts, readPayloadManifest, readTagManifest, type BagInfoFacts } from './tag-checks.js';
 
 /** Receives the bytes of each listed payload file as they stream (import writes them to staging). */
@@ -46,6 +47,10 @@ export interface CheckBundleOptions {
    * payload is read: import's replay guard and policy. Problems it returns reject the bundle.
    */
   afterAuthentication?: (facts: AuthenticatedFacts) => Promise<Problem[]>;
+  /** Two-person rule; default: one trusted signer is enough. */
+  requiredSigners?: StationPolicy['requiredSigners'];
+  /** Allowance for signatures dated after `now`. */
+  clockSkewSeconds?: number;
 }
 
 export interface AuthenticatedFacts {
@@ -144,13 +149,17 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
     const tagmanifestBytes = tagmanifest as Buffer;
     const signatureText = decodeTagFile(SIGNATURE_NAME, signature as Buffer);
     if ('problem' in signatureText) failWith(signatureText.problem);
-    const check = await verifyDetachedSignature(tagmanifestBytes, (signatureText as { text: string }).text, options.trusted, now);
+    const check = await verifyDetachedSignature(tagmanifestBytes, (signatureText as { text: string }).text, options.trusted, now, { clockSkewMs: (options.clockSkewSeconds ?? 0) * 1000 });
     throwIfAborted(signal);
     if (check.problems.length > 0) {
       problems.push(...check.problems);
       throw new Fatal();
     }
     signers = check.signers;
+    if (options.requiredSigners) {
+      const shortfall = requiredSignersShortfall(options.requiredSigners, signers);
+      if (shortfall) fail('POLICY_DENIED', shortfall, SIGNATURE_NAME);
+    }
     tagmanifestSha256 = sha256Hex(tagmanifestBytes);
 
     // Only now is the tag manifest authenticated; everything else is trusted through it.

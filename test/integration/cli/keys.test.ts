@@ -91,7 +91,7 @@ describe('keys generate', () => {
 describe('keys trust / list / untrust', () => {
   it('trusts a GnuPG public key and prints its fingerprint', async () => {
     const station = await bareStation();
-    const result = await station.run(['keys', 'trust', alicePub, '--label', 'Alice at HQ']);
+    const result = await station.run(['keys', 'trust', alicePub, '--fingerprint', aliceFpr, '--label', 'Alice at HQ']);
     expect(result.code, describeResult(result)).toBe(0);
     expect(result.stdout).toContain(groupFingerprint(aliceFpr));
     expect(result.stdout).toContain('Alice Sender <alice@example.org>');
@@ -111,9 +111,18 @@ describe('keys trust / list / untrust', () => {
     expect(json.alreadyTrusted).toBe(false);
     expect(json.signer.fingerprint).toBe(aliceFpr);
     expect(json.signer.publicKey).toBeUndefined();
-    const again = await station.run(['keys', 'trust', alicePub, '--json']);
+    const again = await station.run(['keys', 'trust', alicePub, '--fingerprint', aliceFpr, '--json']);
     expect(parseJson<{ alreadyTrusted: boolean }>(again).alreadyTrusted).toBe(true);
     expect((await list(station)).trusted).toHaveLength(1);
+  });
+
+  it('refuses to trust without a confirmed fingerprint when no terminal can confirm it (USAGE), trusting nothing', async () => {
+    const station = await bareStation();
+    const result = await station.run(['keys', 'trust', alicePub, '--json']);
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(parseJson<ErrorJson>(result).error.code).toBe('USAGE');
+    expect(result.stderr).toContain('--fingerprint');
+    expect((await list(station)).trusted).toEqual([]);
   });
 
   it('refuses a key whose fingerprint differs from --fingerprint (FINGERPRINT_MISMATCH), trusting nothing', async () => {
@@ -167,7 +176,7 @@ describe('keys trust / list / untrust', () => {
 
   it('lists the station key and trusted signers in --json, and untrusts by fingerprint', async () => {
     const station = await createStation(await makeTemp('airlock-keys-list-'));
-    expect((await station.run(['keys', 'trust', alicePub, '--label', 'alice'])).code).toBe(0);
+    expect((await station.run(['keys', 'trust', alicePub, '--fingerprint', aliceFpr, '--label', 'alice'])).code).toBe(0);
     const listed = await list(station);
     expect(listed.ok).toBe(true);
     expect(listed.stationKey).toBe(true);
@@ -223,7 +232,7 @@ describe('keys export-public', () => {
 
   it('exports a trusted signer’s key by fingerprint, and refuses an unknown one (KEY_NOT_FOUND)', async () => {
     const station = await bareStation();
-    expect((await station.run(['keys', 'trust', alicePub])).code).toBe(0);
+    expect((await station.run(['keys', 'trust', alicePub, '--fingerprint', aliceFpr])).code).toBe(0);
     const result = await station.run(['keys', 'export-public', aliceFpr]);
     expect(result.code, describeResult(result)).toBe(0);
     const file = join(await makeTemp('airlock-keys-exp-'), 'alice-again.asc');

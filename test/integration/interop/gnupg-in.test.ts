@@ -92,7 +92,7 @@ async function trustAndVerify(bundle: string): Promise<VerifyReport> {
   expect(before.code, describeResult(before)).toBe(1);
   expect(parseJson<VerifyReport>(before).problems.map((p) => p.code)).toEqual(['SIGNER_UNTRUSTED']);
 
-  const trusted = await rx.run(['keys', 'trust', pubFile, '--label', 'hand bagger', '--json']);
+  const trusted = await rx.run(['keys', 'trust', pubFile, '--fingerprint', fpr, '--label', 'hand bagger', '--json']);
   expect(trusted.code, describeResult(trusted)).toBe(0);
   expect(parseJson<{ signer: { fingerprint: string } }>(trusted).signer.fingerprint).toBe(fpr);
 

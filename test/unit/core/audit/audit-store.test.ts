@@ -9,6 +9,7 @@ import { appendAuditEvent, listAuditEvents } from '../../../../electron/core/aud
 import { renderReceiptHtml, writeReceipt, type TransferReceipt } from '../../../../electron/core/audit/receipt.js';
 import { openStationDb, type StationDb } from '../../../../electron/core/db/station-db.js';
 import { verifyDetachedSignature } from '../../../../electron/core/crypto/detached-signature.js';
+import { openpgpSigner } from '../../../../electron/core/crypto/bundle-signer.js';
 import { makeSigner } from '../../../helpers/hostile-tar.js';
 
 const identity = { station: 'st', operator: 'bob (root)', organization: null };
@@ -106,7 +107,7 @@ describe('receipts', () => {
 
   it('writes JSON, a signature that verifies over it, and escaped HTML; never replaces an earlier receipt', async () => {
     const signer = await makeSigner('Station');
-    const first = await writeReceipt(dir, receipt, signer.privateKey);
+    const first = await writeReceipt(dir, receipt, openpgpSigner(signer.privateKey));
     const second = await writeReceipt(dir, receipt, null);
     expect(first.json).toBe(join(dir, 'b-1.import-receipt.json'));
     expect(second.json).toBe(join(dir, 'b-1.import-receipt-2.json'));

@@ -11,6 +11,7 @@ import { appendAuditEvent } from '../../../../electron/core/audit/audit-store.js
 import { verifyAuditLog } from '../../../../electron/core/audit/audit-verify.js';
 import { openStationDb, type StationDb } from '../../../../electron/core/db/station-db.js';
 import { homePaths, type HomePaths } from '../../../../electron/core/home/station-home.js';
+import { openpgpSigner } from '../../../../electron/core/crypto/bundle-signer.js';
 import { makeSigner, type TestSigner } from '../../../helpers/hostile-tar.js';
 
 const identity = { station: 'st-1', operator: 'alice (root)', organization: null };
@@ -40,7 +41,7 @@ beforeEach(async () => {
       details: { destination: `/dest/${i}` },
     });
     // Checkpoints after events 3 and 6, as exports and imports make them.
-    if (i === 3 || i === 6) await signAuditCheckpoint(db, paths, station.privateKey);
+    if (i === 3 || i === 6) await signAuditCheckpoint(db, paths, openpgpSigner(station.privateKey));
   }
 });
 afterEach(async () => {
@@ -157,7 +158,7 @@ describe('audit verify', () => {
 
   it('refuses a checkpoint not signed by the station key', async () => {
     const mallory = await makeSigner('Mallory');
-    await signAuditCheckpoint(db, paths, mallory.privateKey);
+    await signAuditCheckpoint(db, paths, openpgpSigner(mallory.privateKey));
     const result = await verify();
     expect(result.ok).toBe(false);
     expect(result.firstBroken?.reason).toContain('no valid station signature');

@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import { displayText } from '../../../shared/display-text.js';
+import { groupFingerprint } from '../../../shared/fingerprint.js';
+import { formatBytes } from '../../../shared/format.js';
+import { AirlockError, parseGpgSignerOption, type SignerSpec, type StagedSummary } from '../../core/index.js';
+import { write } from '../io.js';
+import { obtainPassphrase, promptLine, readPassphraseFile } from '../passphrase.js';
+import type { CommandContext } from '../context.js';
+
+/** The files and totals an approver signs (from the signed manifest), and who signed so far. */
+export function renderStaged(staged: StagedSummary, maxFiles = Number.POSITIVE_INFINITY): string {
+  const lines = [`Staged export ${staged.name}  (${staged.uuid})`, `  ${staged.files.length} files, ${formatBytes(staged.totalBytes)}`];
+  for (const file of staged.files.slice(0, maxFiles)) lines.push(`    ${file.path}`);
+  if (staged.files.length > maxFiles) lines.push(`    ... and ${staged.files.length - maxFiles} more`);
+  for (const s of staged.signatures) {
+    lines.push(`  signed by ${s.userIds.join(', ')}${s.trustedLabel ? ` [${s.trustedLabel}]` : ' (not a signer this station trusts)'}${s.role ? ` role ${s.role}` : ''}`);
+    lines.push(`            ${groupFingerprint(s.fingerprint)}`);
+  }
+  return `${lines.map(displayText).join('\n')}\n`;
+}
+
+export function registerApprove(program: Command, ctx: CommandContext): void {
+  program
+    .command('approve')
+    .description('two-person rule: review a prepared export and add your signature')
+    .argument('<staged>', 'the staged export folder `airlock export --prepare` printed')
+    .option('--signer <spec>', 'sign with your GnuPG key: gpg:<fingerprint>')
+    .option('--key <file>', 'sign with your own armored private key file')
+    .option('--passphrase-file <file>', 'passphrase for your key (else you are asked)')
+    .option('--yes', 'approve without the interactive confirmation (scripts); you have reviewed the list')
+    .option('--json', 'print one JSON object')
+    .action(async (stagedDir: string, opts: { signer?: string; key?: string; passphraseFile?: string; yes?: boolean; json?: boolean }) => {
+      await ctx.run(async (station, io) => {
+        if (opts.signer !== undefined && opts.key !== undefined) throw new AirlockError('USAGE', 'Choose --signer or --key, not both.');
+        const staged = await station.describeStaged(stagedDir);
+        if (!opts.json) io.stderr.write(renderStaged(staged));
+        if (!opts.yes) {
+          if (!io.stdin.isTTY) throw new AirlockError('USAGE', 'Review the list above, then confirm: on a terminal you are asked; in scripts pass --yes.');
+          const answer = await promptLine(io, `Type the bundle name (${staged.name}) to sign it: `);
+          if (answer.trim() !== staged.name) throw new AirlockError('CANCELLED', 'Not approved.');
+        }
+        let spec: SignerSpec;
+        if (opts.signer !== undefined) {
+          spec = { kind: 'gpg', fingerprint: parseGpgSignerOption(opts.signer), ...(opts.passphraseFile !== undefined ? { passphrase: await readPassphraseFile(opts.passphraseFile) } : {}) };
+        } else if (opts.key !== undefined) {
+          spec = { kind: 'key-file', file: opts.key, passphrase: await obtainPassphrase(io, opts.passphraseFile) };
+        } else {
+          spec = { kind: 'station', passphrase: await obtainPassphrase(io, opts.passphraseFile) };
+        }
+        const approved = await station.approveStaged(stagedDir, spec);
+        if (opts.json) write(io.stdout, JSON.stringify({ ok: true, staged: approved }));
+        else {
+          const mine = approved.signatures.at(-1);
+          write(io.stdout, displayText(`Approved ${approved.name}: ${approved.signatures.length} signatures${mine ? `, yours ${groupFingerprint(mine.fingerprint)}` : ''}`));
+          write(io.stdout, displayText(`Next: airlock export --finish ${approved.stagedDir} --out DIR`));
+        }
+        return 0;
+      });
+    });
+}

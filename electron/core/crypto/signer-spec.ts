@@ -1,0 +1,52 @@
+import { readFile } from 'node:fs/promises';
+import { decryptKey, readPrivateKey } from 'openpgp';
+import { AirlockError, toAirlockError } from '../errors.js';
+import type { HomePaths } from '../home/station-home.js';
+import { unlockStationKey } from '../keys/station-key.js';
+import { openpgpSigner, type BundleSigner } from './bundle-signer.js';
+import { gnupgSigner } from './gnupg-signer.js';
+import { OPENPGP_CONFIG } from './openpgp-config.js';
+
+/** Who signs: the station key, a GnuPG key (smartcard), or an operator's own armored key file. */
+export type SignerSpec =
+  | { kind: 'station'; passphrase: string }
+  | { kind: 'gpg'; fingerprint: string; homedir?: string; passphrase?: string }
+  | { kind: 'key-file'; file: string; passphrase: string };
+
+/** `gpg:FPR` as the CLI writes it; anything else is not a signer spec. */
+export function parseGpgSignerOption(value: string): string {
+  const match = /^gpg:([0-9A-Fa-f:\s]{40,})$/u.exec(value.trim());
+  if (!match) throw new AirlockError('USAGE', `--signer "${value}" must be gpg:<fingerprint>.`);
+  return (match[1] ?? '').replace(/[\s:]/gu, '').toUpperCase();
+}
+
+export async function resolveSigner(paths: HomePaths, spec: SignerSpec): Promise<BundleSigner> {
+  switch (spec.kind) {
+    case 'station':
+      return openpgpSigner(await unlockStationKey(paths, spec.passphrase));
+    case 'gpg':
+      return gnupgSigner(spec.fingerprint, {
+        ...(spec.homedir ? { homedir: spec.homedir } : {}),
+        ...(spec.passphrase !== undefined ? { passphrase: spec.passphrase } : {}),
+      });
+    case 'key-file': {
+      let armored: string;
+      try {
+        armored = await readFile(spec.file, 'utf8');
+      } catch (error) {
+        throw toAirlockError(error, spec.file);
+      }
+      let key;
+      try {
+        key = await readPrivateKey({ armoredKey: armored, config: OPENPGP_CONFIG });
+      } catch (error) {
+        throw new AirlockError('KEY_INVALID', `${spec.file} is not an armored private key: ${(error as Error).message}`);
+      }
+      try {
+        return openpgpSigner(key.isDecrypted() ? key : await decryptKey({ privateKey: key, passphrase: spec.passphrase, config: OPENPGP_CONFIG }));
+      } catch {
+        throw new AirlockError('PASSPHRASE_WRONG', `The passphrase does not unlock ${spec.file}.`);
+      }
+    }
+  }
+}
