@@ -41,7 +41,12 @@ export function registerApprove(program: Command, ctx: CommandContext): void {
         }
         let spec: SignerSpec;
         if (opts.signer !== undefined) {
-          spec = { kind: 'gpg', fingerprint: parseGpgSignerOption(opts.signer), ...(opts.passphraseFile !== undefined ? { passphrase: await readPassphraseFile(opts.passphraseFile) } : {}) };
+          spec = {
+            kind: 'gpg',
+            fingerprint: parseGpgSignerOption(opts.signer),
+            ...(io.env.GNUPGHOME ? { homedir: io.env.GNUPGHOME } : {}),
+            ...(opts.passphraseFile !== undefined ? { passphrase: await readPassphraseFile(opts.passphraseFile) } : {}),
+          };
         } else if (opts.key !== undefined) {
           spec = { kind: 'key-file', file: opts.key, passphrase: await obtainPassphrase(io, opts.passphraseFile) };
         } else {

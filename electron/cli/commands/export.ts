@@ -24,7 +24,12 @@ interface ExportOptions {
 export async function signerFromOptions(io: CliIo, signer: string | undefined, passphraseFile: string | undefined): Promise<SignerSpec> {
   if (signer !== undefined) {
     const fingerprint = parseGpgSignerOption(signer);
-    return { kind: 'gpg', fingerprint, ...(passphraseFile !== undefined ? { passphrase: await readPassphraseFile(passphraseFile) } : {}) };
+    return {
+      kind: 'gpg',
+      fingerprint,
+      ...(io.env.GNUPGHOME ? { homedir: io.env.GNUPGHOME } : {}),
+      ...(passphraseFile !== undefined ? { passphrase: await readPassphraseFile(passphraseFile) } : {}),
+    };
   }
   return { kind: 'station', passphrase: await obtainPassphrase(io, passphraseFile) };
 }

@@ -97,12 +97,17 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
     .option('--passphrase-file <file>', 'passphrase of the current key (else you are asked)')
     .option('--new-passphrase-file <file>', 'passphrase for the new key (else you are asked)')
     .option('--algorithm <algorithm>', KEY_ALGORITHMS.join(', '), 'ed25519')
-    .action(async (opts: { name: string; email?: string; passphraseFile?: string; newPassphraseFile?: string; algorithm: string }) => {
+    .option('--json', 'print one JSON object')
+    .action(async (opts: { name: string; email?: string; passphraseFile?: string; newPassphraseFile?: string; algorithm: string; json?: boolean }) => {
       await ctx.run(async (station, io) => {
         const algorithm = keyAlgorithm(opts.algorithm);
         const passphrase = await obtainPassphrase(io, opts.passphraseFile);
         const newPassphrase = await obtainPassphrase(io, opts.newPassphraseFile, { confirm: true });
         const rotated = await station.rotateKey({ name: opts.name, passphrase, newPassphrase, algorithm, ...(opts.email ? { email: opts.email } : {}) });
+        if (opts.json) {
+          write(io.stdout, JSON.stringify({ ok: true, ...rotated }));
+          return 0;
+        }
         write(io.stdout, `Retired ${groupFingerprint(rotated.retired)} (still trusted for verification; untrust it when no bundles signed by it remain in transit)`);
         write(io.stdout, displayText(`New station key ${rotated.current.userIds.join(', ')}  ${groupFingerprint(rotated.current.fingerprint)}`));
         write(io.stdout, 'Give receiving stations the new public key: airlock keys export-public');
@@ -115,10 +120,15 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
     .description('write the station key (still encrypted with its passphrase), public key and revocation certificate to one file')
     .requiredOption('--out <file>', 'the backup file to create (never overwritten); keep it offline')
     .option('--passphrase-file <file>', 'the station key passphrase, proved before the backup is written (else you are asked)')
-    .action(async (opts: { out: string; passphraseFile?: string }) => {
+    .option('--json', 'print one JSON object')
+    .action(async (opts: { out: string; passphraseFile?: string; json?: boolean }) => {
       await ctx.run(async (station, io) => {
         const backup = await station.backupKey(await obtainPassphrase(io, opts.passphraseFile));
         await writeNewFile(opts.out, backup);
+        if (opts.json) {
+          write(io.stdout, JSON.stringify({ ok: true, file: opts.out }));
+          return 0;
+        }
         write(io.stdout, `Wrote ${opts.out} (mode 0600). Anyone with this file and the passphrase can sign as this station: store it like the key itself.`);
         return 0;
       });
@@ -129,9 +139,14 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
     .description('install a station key from a backup into a home that has none')
     .argument('<file>', 'the file `airlock keys backup` wrote')
     .option('--passphrase-file <file>', 'the key’s passphrase (else you are asked)')
-    .action(async (file: string, opts: { passphraseFile?: string }) => {
+    .option('--json', 'print one JSON object')
+    .action(async (file: string, opts: { passphraseFile?: string; json?: boolean }) => {
       await ctx.run(async (station, io) => {
         const key = await station.restoreKey(file, await obtainPassphrase(io, opts.passphraseFile));
+        if (opts.json) {
+          write(io.stdout, JSON.stringify({ ok: true, key }));
+          return 0;
+        }
         write(io.stdout, displayText(`Restored the station key ${key.userIds.join(', ')}  ${groupFingerprint(key.fingerprint)}`));
         return 0;
       });
@@ -167,7 +182,8 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
         if (signers.length === 0) write(io.stdout, 'No trusted signers.');
         for (const s of signers) {
           write(io.stdout, `${groupFingerprint(s.fingerprint)}  ${s.userIds.join(', ')}${s.label ? `  [${s.label}]` : ''}`);
-          write(io.stdout, `  ${s.algorithm}, trusted since ${s.addedAt}${s.role ? `, role ${s.role}` : ''}`);
+          const status = s.revokedAt ? `, REVOKED (revocation imported ${s.revokedAt})` : s.retiredAt ? `, retired station key (since ${s.retiredAt})` : '';
+          write(io.stdout, displayText(`  ${s.algorithm}, trusted since ${s.addedAt}${s.role ? `, role ${s.role}` : ''}${status}`));
         }
         return 0;
       });
