@@ -6,7 +6,9 @@
  */
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
-import { PROBLEM_CODES } from './problems.js';
+import { PROBLEM_CODES, type Problem } from './problems.js';
+import type { Progress } from './progress.js';
+import type { BundleSummary, ExportResult, SignerInfo, VerifyResult } from './results.js';
 
 // Building blocks -----------------------------------------------------------
 
@@ -34,6 +36,7 @@ export const SignerInfoSchema = z.object({
   fingerprint: z.string(),
   userIds: z.array(z.string()),
   label: z.string().nullable(),
+  role: z.string().nullable(),
   signedAt: z.string(),
 });
 
@@ -58,9 +61,14 @@ export const VerifyResultSchema = z.object({
 });
 export type VerifyReport = z.infer<typeof VerifyResultSchema>;
 
+/** Where core wrote the signed transfer receipt for the operator (beside the bundle / import). */
+const ReceiptSchema = z.object({ json: z.string(), signature: z.string().nullable(), html: z.string() }).nullable().optional();
+
 export const ImportResultSchema = VerifyResultSchema.extend({
   destination: z.string().nullable(),
   warnings: z.array(z.string()),
+  auditEvent: z.number().optional(),
+  receipt: ReceiptSchema,
 });
 export type ImportReport = z.infer<typeof ImportResultSchema>;
 
@@ -75,6 +83,8 @@ export const ExportResultSchema = z.object({
   tagmanifestSha256: z.string(),
   signers: z.array(z.object({ fingerprint: z.string(), userIds: z.array(z.string()) })),
   warnings: z.array(z.object({ path: z.string(), message: z.string() })),
+  auditEvent: z.number().optional(),
+  receipt: ReceiptSchema,
 });
 export type ExportReport = z.infer<typeof ExportResultSchema>;
 
@@ -189,7 +199,7 @@ export const IPC_CHANNELS = {
   inspectKeyFile: {
     channel: 'airlock:keys-inspect-file',
     request: z.strictObject({ file: PathString }),
-    response: TrustedSignerViewSchema.pick({ fingerprint: true, userIds: true, algorithm: true }),
+    response: KeyDescriptionSchema,
   },
   trustKeyFile: {
     channel: 'airlock:keys-trust',
@@ -283,3 +293,14 @@ export type IpcResponse<M extends IpcMethod> = z.output<(typeof IPC_CHANNELS)[M]
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };
 
 export const IPC_METHODS = Object.keys(IPC_CHANNELS) as IpcMethod[];
+
+// The schemas describe the types core returns (shared/results.ts, progress.ts, problems.ts);
+// these fail to compile when the two drift apart.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const inSync = <T extends true>(): T | undefined => undefined;
+inSync<Same<z.infer<typeof ProgressSchema>, Progress>>();
+inSync<Same<z.infer<typeof ProblemSchema>, Problem>>();
+inSync<Same<z.infer<typeof SignerInfoSchema>, SignerInfo>>();
+inSync<Same<z.infer<typeof BundleSummarySchema>, BundleSummary>>();
+inSync<Same<z.infer<typeof VerifyResultSchema>, VerifyResult>>();
+inSync<Same<Omit<z.infer<typeof ExportResultSchema>, 'warnings' | 'auditEvent' | 'receipt'>, ExportResult>>();

@@ -7,7 +7,6 @@ import { normalizeFingerprint } from '../../../shared/fingerprint.js';
 import type { IpcMethod, IpcParsedRequest, IpcResponse, TrustedSignerView } from '../../../shared/ipc.js';
 import { AirlockError, type Station, type TrustedSigner } from '../../core/index.js';
 import type { JobHost } from '../jobs/job-host.js';
-import { inspectKeyFile as inspectKeyFileInScratchHome, type KeyFileFacts } from '../keys/inspect-key-file.js';
 import { summarizeSelection } from '../selection/summarize-selection.js';
 
 /** Native dialogs, behind an interface so tests and the e2e harness answer with temp paths. */
@@ -20,7 +19,7 @@ export interface Dialogs {
 
 export type StationOps = Pick<
   Station,
-  'identity' | 'paths' | 'hasKey' | 'generateKey' | 'listTrusted' | 'trustKeyFile' | 'untrustKey' | 'close'
+  'identity' | 'paths' | 'hasKey' | 'generateKey' | 'listTrusted' | 'inspectKeyFile' | 'trustKeyFile' | 'untrustKey' | 'close'
 >;
 
 export interface HandlerDeps {
@@ -29,7 +28,6 @@ export interface HandlerDeps {
   jobHost: Pick<JobHost, 'start' | 'list' | 'get' | 'cancel'>;
   dialogs: Dialogs;
   version: string;
-  inspectKeyFile?: (file: string) => Promise<KeyFileFacts>;
 }
 
 export type IpcHandlers = {
@@ -42,8 +40,6 @@ function signerView({ publicKey: _publicKey, ...view }: TrustedSigner): TrustedS
 }
 
 export function createHandlers(deps: HandlerDeps): IpcHandlers {
-  const inspectKeyFile = deps.inspectKeyFile ?? inspectKeyFileInScratchHome;
-
   const withStation = async <T>(action: (station: StationOps) => Promise<T>): Promise<T> => {
     const station = await deps.openStation();
     try {
@@ -81,12 +77,16 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
 
     listTrusted: () => withStation(async (station) => ({ signers: (await station.listTrusted()).map(signerView) })),
 
-    inspectKeyFile: (request) => inspectKeyFile(request.file),
+    inspectKeyFile: (request) =>
+      withStation(async (station) => {
+        const { fingerprint, userIds, algorithm, created, expires } = await station.inspectKeyFile(request.file);
+        return { fingerprint, userIds, algorithm, created, expires };
+      }),
 
     trustKeyFile: (request) =>
       withStation(async (station) => {
-        const label = request.label === undefined || request.label === '' ? undefined : request.label;
-        const { signer, alreadyTrusted } = await station.trustKeyFile(request.file, label, normalizeFingerprint(request.expectedFingerprint));
+        const expectedFingerprint = normalizeFingerprint(request.expectedFingerprint);
+        const { signer, alreadyTrusted } = await station.trustKeyFile(request.file, { expectedFingerprint, ...(request.label ? { label: request.label } : {}) });
         return { signer: signerView(signer), alreadyTrusted };
       }),
 

@@ -3,6 +3,7 @@ import { Button, Group, Progress as Bar, Stack, Text } from '@mantine/core';
 import { formatBytes, formatDuration, formatRate } from '../../../shared/format.js';
 import { PHASE_LABELS } from '../../../shared/phase-labels.js';
 import type { Progress } from '../../../shared/progress.js';
+import { plural } from './plural.js';
 
 export interface JobProgressProps {
   progress: Progress | null;
@@ -40,7 +41,7 @@ export function JobProgress({ progress, onCancel, cancelling = false }: JobProgr
         ) : null}
         {progress && progress.filesTotal !== null ? (
           <Text size="sm">
-            {progress.filesDone} of {progress.filesTotal} files
+            {progress.filesDone} of {plural(progress.filesTotal, 'file')}
           </Text>
         ) : null}
         {rate ? <Text size="sm">{rate}</Text> : null}

@@ -3,6 +3,7 @@ import { Alert, Stack, Table, Text, Title } from '@mantine/core';
 import { displayText } from '../../../shared/display-text.js';
 import { formatBytes } from '../../../shared/format.js';
 import type { VerifyReport } from '../../../shared/ipc.js';
+import { plural } from './plural.js';
 import { ProblemList } from './ProblemList.js';
 import { SignerCard } from './SignerCard.js';
 
@@ -21,7 +22,7 @@ export function VerificationReport({ report }: { report: VerifyReport }) {
     <Stack gap="md" data-verified={report.ok ? 'yes' : 'no'}>
       {report.ok ? (
         <Alert color="green" title="Verified" role="status">
-          Signed by a trusted key, and all {b.files} files ({formatBytes(b.bytes)}) match the signed manifest byte for byte.
+          Signed by a trusted key, and {b.files === 1 ? 'the one file' : `all ${b.files} files`} ({formatBytes(b.bytes)}) match the signed manifest byte for byte.
         </Alert>
       ) : (
         <Alert color="red" title="Rejected" role="alert">
@@ -48,7 +49,7 @@ export function VerificationReport({ report }: { report: VerifyReport }) {
           <Table.Tr>
             <Table.Th>Files checked</Table.Th>
             <Table.Td>
-              {report.ok ? `${b.files} files, ${formatBytes(b.bytes)}: every checksum matches` : `${b.files} files, ${formatBytes(b.bytes)} read before stopping`}
+              {report.ok ? `${plural(b.files, 'file')}, ${formatBytes(b.bytes)}: every checksum matches` : `${plural(b.files, 'file')}, ${formatBytes(b.bytes)} read; see the problems below`}
             </Table.Td>
           </Table.Tr>
         </Table.Tbody>

@@ -9,6 +9,12 @@ import { Fingerprint } from '../components/Fingerprint.js';
 import { GenerateKeyForm } from './GenerateKeyForm.js';
 import { TrustKeyWizard } from './TrustKeyWizard.js';
 
+/** The signer's role as a badge, unless the label already says it (the station key is labelled "this station"). */
+function roleText(signer: TrustedSignerView): string | null {
+  const text = signer.role === 'station' ? 'this station' : signer.role;
+  return text && text !== signer.label ? text : null;
+}
+
 export function KeysView() {
   const api = useApi();
   const [status, setStatus] = useState<IpcResponse<'stationStatus'> | null>(null);
@@ -102,7 +108,7 @@ export function KeysView() {
                       <Text size="sm">{displayText(s.userIds.join(', ') || '(no user ID)')}</Text>
                       <Group gap={4}>
                         {s.label ? <Badge variant="light">{displayText(s.label)}</Badge> : null}
-                        {s.role === 'station' ? <Badge variant="outline">this station</Badge> : null}
+                        {roleText(s) ? <Badge variant="outline">{displayText(roleText(s) ?? '')}</Badge> : null}
                       </Group>
                     </Stack>
                   </Table.Td>

@@ -58,7 +58,10 @@ describe('station and keys', () => {
 
   it('inspects a key file without trusting it', async () => {
     const inspected = await call('inspectKeyFile', { file: otherKeyFile });
-    expect(inspected).toEqual({ ok: true, value: { fingerprint: otherFingerprint, userIds: ['Sender Station <sender@example.org>'], algorithm: expect.any(String) } });
+    expect(inspected).toEqual({
+      ok: true,
+      value: { fingerprint: otherFingerprint, userIds: ['Sender Station <sender@example.org>'], algorithm: expect.any(String), created: expect.any(String), expires: null },
+    });
     const listed = (await call('listTrusted', {})) as { ok: true; value: { signers: Array<{ fingerprint: string }> } };
     expect(listed.value.signers.map((s) => s.fingerprint)).not.toContain(otherFingerprint);
   });

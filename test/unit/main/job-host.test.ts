@@ -64,7 +64,9 @@ describe('JobHost', () => {
     expect(exported.state).toBe('succeeded');
     if (exported.kind !== 'export' || !exported.result) throw new Error('no export result');
     expect(exported.result.files).toBe(2);
-    expect(await readdir(out)).toEqual([`${exported.result.name}.airlock.tar`]);
+    const written = await readdir(out);
+    expect(written).toContain(`${exported.result.name}.airlock.tar`);
+    expect(written.filter((f) => f.endsWith('.partial'))).toEqual([]);
 
     const progress = events.filter((e) => e.type === 'progress' && e.jobId === exportId);
     expect(progress.length).toBeGreaterThan(0);

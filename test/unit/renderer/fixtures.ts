@@ -53,7 +53,7 @@ export const verified: VerifyReport = {
     bytes: 2_501_200,
     tagmanifestSha256: 'ab'.repeat(32),
   },
-  signers: [{ fingerprint: FPR, userIds: ['Station 3 <s3@example.org>'], label: 'Lab B diode', signedAt: '2026-11-28T10:00:00.000Z' }],
+  signers: [{ fingerprint: FPR, userIds: ['Station 3 <s3@example.org>'], label: 'Lab B diode', role: null, signedAt: '2026-11-28T10:00:00.000Z' }],
   problems: [],
 };
 

@@ -19,7 +19,7 @@ function answers(extra: Answers = {}): Answers {
     stationStatus: status,
     listTrusted: { signers: [stationKey, sender] },
     chooseKeyFile: { path: '/media/usb/sender.asc' },
-    inspectKeyFile: { fingerprint: SENDER_FPR, userIds: ['Sender <sender@example.org>'], algorithm: 'eddsaLegacy (ed25519)' },
+    inspectKeyFile: { fingerprint: SENDER_FPR, userIds: ['Sender <sender@example.org>'], algorithm: 'eddsaLegacy (ed25519)', created: '2026-11-01T00:00:00.000Z', expires: null },
     trustKeyFile: { signer: sender, alreadyTrusted: false },
     untrustKey: sender,
     ...extra,

@@ -3,6 +3,7 @@ import { Button, Group, Stack, TextInput } from '@mantine/core';
 import { formatBytes } from '../../../../shared/format.js';
 import type { SelectionSummary } from '../../../../shared/ipc.js';
 import { DestinationPicker } from '../../components/DestinationPicker.js';
+import { plural } from '../../components/plural.js';
 import { StepHeader } from '../../components/StepHeader.js';
 
 /** The core's rule for bundle names (shared/errors.ts INVALID_NAME). */
@@ -27,7 +28,7 @@ export function DestinationStep({ summary, outDir, name, onChange, onBack, onNex
         of={6}
         title="Choose where the bundle goes"
         happens="The bundle will be written into this folder as NAME.airlock.tar. Airlock never overwrites a file that is already there."
-        proven={[`The selection holds ${summary.totalFiles} files, ${formatBytes(summary.totalBytes)}.`]}
+        proven={[`The selection holds ${plural(summary.totalFiles, 'file')}, ${formatBytes(summary.totalBytes)}.`]}
       />
       <DestinationPicker purpose="export-destination" value={outDir} onChange={(path) => onChange({ outDir: path, name })} />
       <TextInput

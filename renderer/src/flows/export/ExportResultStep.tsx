@@ -55,6 +55,12 @@ export function ExportResultStep({ result, onDone }: { result: ExportReport; onD
               </Table.Td>
             </Table.Tr>
           ))}
+          {result.receipt ? (
+            <Table.Tr>
+              <Table.Th>Transfer receipt</Table.Th>
+              <Table.Td>{displayText(result.receipt.html)}</Table.Td>
+            </Table.Tr>
+          ) : null}
         </Table.Tbody>
       </Table>
       {result.warnings.length > 0 ? (

@@ -10,6 +10,7 @@ import type { IpcError, IpcResponse, SelectionSummary } from '../../../../shared
 import { asIpcError, call, useApi } from '../../api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Fingerprint } from '../../components/Fingerprint.js';
+import { plural } from '../../components/plural.js';
 import { StepHeader } from '../../components/StepHeader.js';
 
 export interface SignStepProps {
@@ -56,7 +57,7 @@ export function SignStep({ summary, outDir, lastError, onBack, onSign, onOpenKey
           of={6}
           title="Sign the bundle"
           happens="Your passphrase unlocks the station key for this one export. Every file is hashed, the manifest is signed, and the bundle is written and flushed to disk. The passphrase is not stored."
-          proven={[`The selection holds ${summary.totalFiles} files, ${formatBytes(summary.totalBytes)}.`, `The bundle goes to ${displayText(outDir)}.`]}
+          proven={[`The selection holds ${plural(summary.totalFiles, 'file')}, ${formatBytes(summary.totalBytes)}.`, `The bundle goes to ${displayText(outDir)}.`]}
         />
         {status && !status.hasKey ? (
           <Alert color="red" title="This station has no signing key yet" role="alert">

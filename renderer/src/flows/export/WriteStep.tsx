@@ -5,7 +5,11 @@ import { formatBytes } from '../../../../shared/format.js';
 import type { SelectionSummary } from '../../../../shared/ipc.js';
 import type { Progress } from '../../../../shared/progress.js';
 import { JobProgress } from '../../components/JobProgress.js';
+import { plural } from '../../components/plural.js';
 import { StepHeader } from '../../components/StepHeader.js';
+
+/** Phases after signing: reaching one proves the key was unlocked and the manifest signed. */
+const SIGNED_PHASES = new Set(['writing', 'syncing']);
 
 export interface WriteStepProps {
   summary: SelectionSummary;
@@ -25,7 +29,11 @@ export function WriteStep({ summary, outDir, progress, cancelling, onCancel }: W
         of={6}
         title="Writing the bundle"
         happens="Each file is hashed, the manifest signed, and the bundle written under a temporary name, flushed to disk, then given its final name. If you cancel or anything fails, the temporary file is removed."
-        proven={[`The selection holds ${summary.totalFiles} files, ${formatBytes(summary.totalBytes)}.`, `Destination: ${displayText(outDir)}.`, 'The passphrase unlocked the station key (or the job stops at signing).']}
+        proven={[
+          `The selection holds ${plural(summary.totalFiles, 'file')}, ${formatBytes(summary.totalBytes)}.`,
+          `Destination: ${displayText(outDir)}`,
+          ...(progress && SIGNED_PHASES.has(progress.phase) ? ['The passphrase unlocked the station key and the manifest is signed.'] : []),
+        ]}
       />
       <JobProgress progress={progress} cancelling={cancelling} {...(onCancel ? { onCancel } : {})} />
     </Stack>

@@ -1,5 +1,5 @@
 /** Import step 6: where the files are now, or why nothing was imported. */
-import { Alert, Button, Code, Group, List, Stack } from '@mantine/core';
+import { Alert, Button, Code, Group, List, Stack, Text } from '@mantine/core';
 import { displayText } from '../../../../shared/display-text.js';
 import type { ImportReport } from '../../../../shared/ipc.js';
 import { StepHeader } from '../../components/StepHeader.js';
@@ -27,6 +27,11 @@ export function ImportResultStep({ result, onDone, onImportAgain }: ImportResult
       {result.ok && result.destination ? (
         <Alert color="green" title="Files imported to" role="status">
           <Code>{displayText(result.destination)}</Code>
+          {result.receipt ? (
+            <Text size="sm" mt="xs">
+              Transfer receipt: <Code>{displayText(result.receipt.html)}</Code>
+            </Text>
+          ) : null}
         </Alert>
       ) : null}
       {result.warnings.length > 0 ? (
