@@ -300,6 +300,13 @@ export default defineConfig(
     rules: { 'no-control-regex': 'off' },
   },
   {
+    // electron-builder hooks are CommonJS: electron-builder require()s them.
+    name: 'airlock/packaging-hooks',
+    files: ['build/**/*.cjs'],
+    languageOptions: { globals: globals.node, sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     name: 'airlock/node-tooling',
     files: [`{scripts,bin,test,bench}/**/*.${EXT}`, `*.${EXT}`],
     languageOptions: { globals: globals.node },

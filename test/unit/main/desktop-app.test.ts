@@ -108,10 +108,12 @@ describe('startDesktopApp', () => {
 });
 
 describe('cliArguments', () => {
-  it('takes the flag only as the first argument', () => {
+  it('takes the flag only before any other argument, after Chromium switches at most', () => {
     expect(cliArguments(['/opt/Airlock/airlock', CLI_FLAG, 'keys', 'list'], false)).toEqual(['keys', 'list']);
     expect(cliArguments(['electron', '.', CLI_FLAG, '--help'], true)).toEqual(['--help']);
+    expect(cliArguments(['/opt/Airlock/airlock-desktop', '--ozone-platform=headless', CLI_FLAG, 'verify', 'b.tar'], false)).toEqual(['verify', 'b.tar']);
     expect(cliArguments(['/opt/Airlock/airlock'], false)).toBeNull();
-    expect(cliArguments(['/opt/Airlock/airlock', '--no-sandbox', CLI_FLAG], false)).toBeNull();
+    expect(cliArguments(['/opt/Airlock/airlock', 'file.tar', CLI_FLAG], false)).toBeNull();
+    expect(cliArguments(['electron', '.', 'x', CLI_FLAG], true)).toBeNull();
   });
 });
