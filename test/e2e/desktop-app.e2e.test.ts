@@ -1,0 +1,269 @@
+/**
+ * End to end in Debian's Chromium (DESIGN.md §5): the built renderer, served over HTTP on
+ * 127.0.0.1 and loaded with page.goto, talks through window.airlock (built by the same code as
+ * the preload's) to the real main-process handlers, a real Station in a temp home and the real
+ * job host. Export -> verify -> import of a real bundle, a tampered bundle rejected with its
+ * reason, and a cancel during a long export that leaves nothing behind. Screenshots of each
+ * step land in test-results/e2e/.
+ */
+import { mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { groupFingerprint } from '../../shared/fingerprint.js';
+import { Station } from '../../electron/core/index.js';
+import { deliverJobEvent, installBridge } from './harness/bridge.js';
+import { buildRenderer } from './harness/build-renderer.js';
+import { chromiumAvailable, launchChromium } from './harness/launch-chromium.js';
+import { startRealMain, type RealMain } from './harness/real-main.js';
+import { serveRenderer, type ServedRenderer } from './harness/serve-renderer.js';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SHOTS = join(repo, 'test-results', 'e2e');
+const PASSPHRASE = 'e2e passphrase, never stored';
+const REPORT_TEXT = 'The quarterly report, version 1.\n';
+
+let base: string;
+let served: ServedRenderer;
+let context: BrowserContext;
+let page: Page;
+let main: RealMain;
+const dirs = { home: '', src: '', out: '', dest: '', big: '', bigOut: '' };
+
+async function shot(name: string): Promise<void> {
+  // A full-page capture of a scrolled page draws the fixed header mid-page.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function section(name: RegExp): Promise<void> {
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name }).click();
+}
+
+async function filledFile(path: string, bytes: number): Promise<void> {
+  const chunk = Buffer.alloc(16 << 20, 0x5a);
+  const handle = await open(path, 'w');
+  try {
+    for (let written = 0; written < bytes; written += chunk.length) await handle.write(chunk);
+  } finally {
+    await handle.close();
+  }
+}
+
+describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to end (Debian Chromium)', () => {
+  beforeAll(async () => {
+    base = await mkdtemp(join(tmpdir(), 'airlock-e2e-'));
+    for (const key of Object.keys(dirs) as Array<keyof typeof dirs>) {
+      dirs[key] = join(base, key);
+      await mkdir(dirs[key], { recursive: true });
+    }
+    await mkdir(join(dirs.src, 'reports'), { recursive: true });
+    await writeFile(join(dirs.src, 'reports', 'q3.txt'), REPORT_TEXT);
+    await writeFile(join(dirs.src, 'reports', 'figures.csv'), 'quarter,total\nq3,42\n');
+    await writeFile(join(dirs.src, 'notes.txt'), 'Carry across on Tuesday.\n');
+    await filledFile(join(dirs.big, 'archive.bin'), 512 << 20);
+    await mkdir(SHOTS, { recursive: true });
+
+    const rendererDir = join(base, 'renderer');
+    await buildRenderer(rendererDir);
+    served = await serveRenderer(rendererDir);
+    main = startRealMain({ home: dirs.home, trustedOrigin: served.origin, onEvent: (event) => deliverJobEvent(page, event) });
+    context = await launchChromium();
+    await installBridge(context, main.dispatch);
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${served.origin}/index.html`);
+    await page.emulateMedia({ colorScheme: 'light' });
+  }, 120_000);
+
+  afterAll(async () => {
+    await main?.jobHost.shutdown();
+    await context?.close();
+    await served?.close();
+    if (base) await rm(base, { recursive: true, force: true });
+  });
+
+  it('loads the built page with window.airlock and no errors', async () => {
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.reload();
+    await expect.poll(() => page.evaluate(() => typeof window.airlock?.stationStatus)).toBe('function');
+    await page.getByRole('heading', { name: 'Choose what to send' }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('creates the station key in the Keys view', async () => {
+    await section(/^Keys/);
+    const form = page.getByRole('form', { name: 'Create the station key' });
+    await form.getByLabel('Station name').fill('Transfer Station 3');
+    await form.getByLabel(/^Passphrase/).fill(PASSPHRASE);
+    await form.getByLabel('Repeat passphrase').fill(PASSPHRASE);
+    await shot('01-keys-create');
+    await form.getByRole('button', { name: 'Create station key' }).click();
+    await page.getByLabel('Station key').waitFor();
+    await page.getByText('Station key created.').waitFor();
+  }, 60_000);
+
+  it('exports a real bundle step by step', async () => {
+    await section(/^Export/);
+    main.dialogs.exportSources = [join(dirs.src, 'reports'), join(dirs.src, 'notes.txt')];
+    await page.getByRole('button', { name: 'Add folders…' }).click();
+    await page.getByRole('list', { name: 'Selected files and folders' }).getByText('notes.txt').waitFor();
+    await shot('02-export-sources');
+    await page.getByRole('button', { name: 'Next: review' }).click();
+    await page.getByRole('table', { name: 'Selection' }).waitFor();
+    await expect.poll(() => page.getByRole('table', { name: 'Selection' }).textContent()).toContain('3');
+    await shot('03-export-review');
+    await page.getByRole('button', { name: 'Next: destination' }).click();
+    main.dialogs.folder = dirs.out;
+    await page.getByRole('button', { name: 'Choose folder…' }).click();
+    await page.getByLabel('Chosen folder').waitFor();
+    await page.getByLabel('Bundle name (optional)').fill('weekly-reports');
+    await shot('04-export-destination');
+    await page.getByRole('button', { name: 'Next: sign' }).click();
+    await page.getByLabel('Station key passphrase').fill(PASSPHRASE);
+    await shot('05-export-sign');
+    await page.getByRole('button', { name: 'Sign and write bundle' }).click();
+    await page.getByRole('heading', { name: 'Bundle written' }).waitFor();
+    await shot('07-export-result');
+
+    const result = await page.getByRole('table', { name: 'Export result' }).textContent();
+    expect(result).toContain(join(dirs.out, 'weekly-reports.airlock.tar'));
+    expect(result).toContain('3 files');
+    // Beside the bundle core may write the signed transfer receipt; no temp file is left.
+    const written = await readdir(dirs.out);
+    expect(written).toContain('weekly-reports.airlock.tar');
+    expect(written.filter((f) => f.endsWith('.partial'))).toEqual([]);
+    const station = await Station.open({ home: dirs.home });
+    const own = (await station.listTrusted()).find((s) => s.role === 'station');
+    station.close();
+    expect(result).toContain(groupFingerprint(own?.fingerprint ?? 'missing'));
+    // The passphrase went to the worker and nowhere else.
+    expect(await page.content()).not.toContain(PASSPHRASE);
+  }, 60_000);
+
+  it('verifies the bundle without importing', async () => {
+    await section(/^Verify/);
+    main.dialogs.bundle = join(dirs.out, 'weekly-reports.airlock.tar');
+    await page.getByRole('button', { name: 'Choose bundle…' }).click();
+    await page.getByRole('button', { name: 'Verify bundle' }).click();
+    await page.getByRole('heading', { name: 'Bundle verified' }).waitFor();
+    await expect.poll(() => page.getByRole('table', { name: 'Bundle facts' }).textContent()).toContain('every checksum matches');
+    await page.getByLabel(/^Signer Transfer Station 3/).waitFor();
+    await shot('08-verify-verified');
+    expect(await readdir(dirs.dest)).toEqual([]);
+  }, 60_000);
+
+  it('imports the bundle and the files arrive intact', async () => {
+    await section(/^Import/);
+    main.dialogs.bundle = join(dirs.out, 'weekly-reports.airlock.tar');
+    await page.getByRole('button', { name: 'Choose bundle…' }).click();
+    await page.getByRole('button', { name: 'Verify bundle' }).click();
+    await page.getByRole('button', { name: 'Next: destination' }).click();
+    main.dialogs.folder = dirs.dest;
+    await page.getByRole('button', { name: 'Choose folder…' }).click();
+    await page.getByLabel('Chosen folder').waitFor();
+    await shot('09-import-destination');
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { name: 'Imported', exact: true }).waitFor();
+    await shot('10-import-result');
+    const target = join(dirs.dest, 'weekly-reports');
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Files imported to' }).textContent()).toContain(target);
+    expect(await readFile(join(target, 'reports', 'q3.txt'), 'utf8')).toBe(REPORT_TEXT);
+    expect((await readdir(target)).sort()).toEqual(['notes.txt', 'reports']);
+  }, 60_000);
+
+  it('rejects a tampered bundle and says why and what to do', async () => {
+    const bundle = await readFile(join(dirs.out, 'weekly-reports.airlock.tar'));
+    const at = bundle.indexOf(REPORT_TEXT);
+    expect(at).toBeGreaterThan(0);
+    bundle[at + 4] = 'Q'.charCodeAt(0); // "The quarterly" -> "The Quarterly": same size, different bytes
+    const tampered = join(base, 'tampered.airlock.tar');
+    await writeFile(tampered, bundle);
+
+    await section(/^Verify/);
+    await page.getByRole('button', { name: 'Verify another bundle' }).click();
+    main.dialogs.bundle = tampered;
+    await page.getByRole('button', { name: 'Choose bundle…' }).click();
+    await page.getByRole('button', { name: 'Verify bundle' }).click();
+    await page.getByRole('heading', { name: 'Bundle rejected' }).waitFor();
+    const problems = page.getByRole('list', { name: 'Problems found' });
+    await expect.poll(() => problems.textContent()).toContain('CHECKSUM_MISMATCH');
+    expect(await problems.textContent()).toContain('data/reports/q3.txt');
+    expect(await problems.textContent()).toContain('Next: Do not import it.');
+    await shot('11-verify-tampered-rejected');
+  }, 60_000);
+
+  it('cancels a long export mid-way: no bundle, no .partial file', async () => {
+    await section(/^Export/);
+    await page.getByRole('button', { name: /^Remove / }).first().waitFor({ state: 'detached' }).catch(() => undefined);
+    main.dialogs.exportSources = [join(dirs.big, 'archive.bin')];
+    await page.getByRole('button', { name: 'Export something else' }).click();
+    await page.getByRole('button', { name: 'Add files…' }).click();
+    await page.getByRole('button', { name: 'Next: review' }).click();
+    await page.getByRole('table', { name: 'Selection' }).waitFor();
+    await page.getByRole('button', { name: 'Next: destination' }).click();
+    main.dialogs.folder = dirs.bigOut;
+    await page.getByRole('button', { name: 'Choose folder…' }).click();
+    await page.getByLabel('Chosen folder').waitFor();
+    await page.getByRole('button', { name: 'Next: sign' }).click();
+    await page.getByLabel('Station key passphrase').fill(PASSPHRASE);
+    await page.getByRole('button', { name: 'Sign and write bundle' }).click();
+    // Wait until bytes are moving with a measured rate, then cancel.
+    await page.getByText(/B\/s$/).waitFor();
+    await shot('06-export-progress');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'CANCELLED' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('nothing was left half-written');
+    await shot('12-export-cancelled');
+    expect(await readdir(dirs.bigOut)).toEqual([]);
+    const jobs = main.jobHost.list();
+    expect(jobs[0]?.state).toBe('cancelled');
+  }, 90_000);
+
+  it('trusts another station’s key after the fingerprint is typed back', async () => {
+    const other = await Station.open({ home: join(base, 'other-home') });
+    const key = await other.generateKey({ name: 'Lab B Diode <diode@lab-b.example>', passphrase: 'x' });
+    await writeFile(join(base, 'lab-b.asc'), await other.exportPublicKey());
+    other.close();
+
+    await section(/^Keys/);
+    main.dialogs.keyFile = join(base, 'lab-b.asc');
+    await page.getByRole('button', { name: 'Choose key file…' }).click();
+    const panel = page.getByLabel('Key to trust');
+    await panel.getByLabel(`Fingerprint ${groupFingerprint(key.fingerprint)}`).waitFor();
+    await panel.getByLabel(/Type the fingerprint/).fill(groupFingerprint(key.fingerprint).toLowerCase());
+    await panel.getByLabel('Label (optional)').fill('Lab B diode');
+    await panel.getByText('The fingerprint you typed matches the key.').waitFor();
+    await shot('13-keys-trust-confirm');
+    await panel.getByRole('button', { name: 'Trust this key' }).click();
+    await page.getByText('Now trusted: Lab B Diode <diode@lab-b.example>').waitFor();
+    await expect.poll(() => page.getByRole('table', { name: 'Trusted signers' }).textContent()).toContain('Lab B diode');
+    await shot('14-keys-trusted');
+  }, 60_000);
+
+  it('follows a dark OS theme', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await section(/^Verify/);
+    await expect.poll(() => page.evaluate(() => document.documentElement.getAttribute('data-mantine-color-scheme'))).toBe('dark');
+    await shot('15-verify-rejected-dark');
+  });
+
+  it('refuses IPC from a frame that is not the app’s main frame', async () => {
+    const answer = await page.evaluate(async () => {
+      const frame = document.createElement('iframe');
+      frame.srcdoc = '<p>x</p>';
+      document.body.append(frame);
+      await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+      const invoke = (frame.contentWindow as unknown as { __airlockInvoke?: (c: string, r: unknown) => Promise<unknown> }).__airlockInvoke;
+      const result = invoke ? await invoke('airlock:keys-list', {}) : 'no binding in subframe';
+      frame.remove();
+      return result;
+    });
+    if (typeof answer === 'string') expect(answer).toBe('no binding in subframe');
+    else expect(answer).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+  });
+});

@@ -1,0 +1,41 @@
+/**
+ * The main process minus Electron: the real handlers over a real Station in a temp home and
+ * the real job host (worker threads running the TypeScript job worker), behind the real
+ * dispatcher. Dialogs are a stub the test loads with temp paths before each click.
+ */
+import type { JobEvent } from '../../../shared/ipc.js';
+import { Station } from '../../../electron/core/index.js';
+import { createDispatch, type Dispatch } from '../../../electron/main/ipc/dispatch.js';
+import { createHandlers, type Dialogs } from '../../../electron/main/ipc/handlers.js';
+import { JobHost } from '../../../electron/main/jobs/job-host.js';
+
+export interface DialogAnswers {
+  exportSources: string[];
+  folder: string | null;
+  bundle: string | null;
+  keyFile: string | null;
+}
+
+export interface RealMain {
+  dispatch: Dispatch;
+  jobHost: JobHost;
+  dialogs: DialogAnswers;
+}
+
+export function startRealMain(options: { home: string; trustedOrigin: string; onEvent: (event: JobEvent) => void }): RealMain {
+  const answers: DialogAnswers = { exportSources: [], folder: null, bundle: null, keyFile: null };
+  const dialogs: Dialogs = {
+    chooseExportSources: async () => answers.exportSources,
+    chooseFolder: async () => answers.folder,
+    chooseBundle: async () => answers.bundle,
+    chooseKeyFile: async () => answers.keyFile,
+  };
+  const jobHost = new JobHost({
+    workerScript: new URL('../../helpers/job-worker-tsx.mjs', import.meta.url),
+    station: { home: options.home },
+    onEvent: options.onEvent,
+  });
+  const handlers = createHandlers({ openStation: () => Station.open({ home: options.home }), jobHost, dialogs, version: '0.1.0-e2e' });
+  const dispatch = createDispatch(handlers, { trustedOrigins: [options.trustedOrigin], log: () => undefined });
+  return { dispatch, jobHost, dialogs: answers };
+}
