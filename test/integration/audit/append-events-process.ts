@@ -9,6 +9,7 @@ const db = openStationDb(file ?? '');
 // however long each took to start.
 process.stdout.write('ready\n');
 await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
+const startedAt = Date.now();
 for (let i = 0; i < Number(count); i += 1) {
   appendAuditEvent(db, { station: 'st', operator: `worker-${worker}`, organization: null }, {
     type: 'verify',
@@ -18,3 +19,4 @@ for (let i = 0; i < Number(count); i += 1) {
   });
 }
 db.close();
+process.stdout.write(`${JSON.stringify({ startedAt, finishedAt: Date.now() })}\n`);

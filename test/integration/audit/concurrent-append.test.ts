@@ -19,8 +19,16 @@ afterAll(async () => {
 
 function startChild(file: string, worker: string, count: number) {
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'append-events-process.ts'), file, worker, String(count)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const ready = new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let output = '';
+  const ready = new Promise<void>((resolve) =>
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (output.startsWith('ready\n')) resolve();
+    }),
+  );
+  const exited = new Promise<{ code: number | null; window: { startedAt: number; finishedAt: number } }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, window: JSON.parse(output.split('\n')[1] ?? '{}') as { startedAt: number; finishedAt: number } })),
+  );
   return { ready, exited, go: () => child.stdin.end('go\n') };
 }
 
@@ -31,8 +39,12 @@ it('two processes appending at once keep the chain valid and complete', async ()
   const children = [startChild(paths.database, 'a', COUNT), startChild(paths.database, 'b', COUNT)];
   await Promise.all(children.map((c) => c.ready));
   for (const child of children) child.go();
-  const codes = await Promise.all(children.map((c) => c.exited));
-  expect(codes).toEqual([0, 0]);
+  const results = await Promise.all(children.map((c) => c.exited));
+  expect(results.map((r) => r.code)).toEqual([0, 0]);
+  // Both were writing at the same time (SQLite may let one writer run ahead while the other
+  // waits in its busy handler; what matters is that they contended and nothing was lost).
+  const [a, b] = results.map((r) => r.window);
+  expect(a && b && a.startedAt < b.finishedAt && b.startedAt < a.finishedAt).toBe(true);
   const db = openStationDb(paths.database);
   const result = await verifyAuditLog(db, paths, []);
   expect(result).toMatchObject({ ok: true, events: 2 * COUNT, firstBroken: null });
@@ -41,9 +53,5 @@ it('two processes appending at once keep the chain valid and complete', async ()
     const mine = events.filter((e) => e.details.worker === worker).map((e) => e.details.i as number).sort((x, y) => x - y);
     expect(mine).toEqual(Array.from({ length: COUNT }, (_, i) => i));
   }
-  // The two really interleaved (otherwise this test would prove nothing about concurrency).
-  const order = events.map((e) => e.details.worker).reverse().join('');
-  expect(order).not.toBe('a'.repeat(COUNT) + 'b'.repeat(COUNT));
-  expect(order).not.toBe('b'.repeat(COUNT) + 'a'.repeat(COUNT));
   db.close();
 }, 120_000);
