@@ -5,6 +5,7 @@
  */
 import { AppShell, Group, NavLink, SegmentedControl, Stack, Text, Title, useMantineColorScheme, type MantineColorScheme } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
+import { JobsPanel } from './components/JobsPanel.js';
 import { ExportFlow } from './flows/export/ExportFlow.js';
 import { ImportFlow } from './flows/import/ImportFlow.js';
 import { VerifyFlow } from './flows/verify/VerifyFlow.js';
@@ -73,6 +74,9 @@ export function App({ initial = 'export' }: { initial?: Section }) {
               onClick={() => setSection(s.id)}
             />
           ))}
+        </Stack>
+        <Stack mt="lg" px="xs">
+          <JobsPanel />
         </Stack>
       </AppShell.Navbar>
       <AppShell.Main>

@@ -213,8 +213,10 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     await page.getByRole('button', { name: 'Sign and write bundle' }).click();
     // Wait until bytes are moving with a measured rate, then cancel.
     await page.getByText(/B\/s$/).waitFor();
+    // The job also shows in the running-jobs list (listJobs + events), with its own cancel.
+    await page.getByRole('region', { name: 'Running jobs' }).getByText('Export: bigOut').waitFor();
     await shot('06-export-progress');
-    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
     const alert = page.getByRole('alert').filter({ hasText: 'CANCELLED' });
     await alert.waitFor();
     expect(await alert.textContent()).toContain('nothing was left half-written');

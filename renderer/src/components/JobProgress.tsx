@@ -45,7 +45,8 @@ export function JobProgress({ progress, onCancel, cancelling = false }: JobProgr
           </Text>
         ) : null}
         {rate ? <Text size="sm">{rate}</Text> : null}
-        {eta ? <Text size="sm">about {eta} left</Text> : null}
+        {/* Core estimates the current phase only (hashing, then writing): say so. */}
+        {eta && progress?.etaSeconds != null ? <Text size="sm">{progress.etaSeconds < 1 ? 'under a second left in this step' : `about ${eta} left in this step`}</Text> : null}
       </Group>
       {onCancel ? (
         <Group>

@@ -1,10 +1,10 @@
 // @vitest-environment jsdom
-/** The shell: sections by keyboard, the theme switch, Audit and Settings saying what is coming, every control named. */
-import { cleanup, screen, within } from '@testing-library/react';
+/** The shell: sections by keyboard, the theme switch, Audit and Settings saying what is coming, every control named, running jobs. */
+import { act, cleanup, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../../../renderer/src/App.js';
-import { status } from './fixtures.js';
+import { finishedJob, running, status } from './fixtures.js';
 import { fakeApi, installDomShims, renderWithApi } from './render-with-api.js';
 
 beforeAll(installDomShims);
@@ -67,5 +67,29 @@ describe('app shell', () => {
         control.textContent;
       expect(name?.trim(), control.outerHTML.slice(0, 120)).toBeTruthy();
     }
+  });
+});
+
+describe('running jobs panel', () => {
+  it('lists running jobs from main, follows their progress, cancels, and drops finished ones', async () => {
+    const job = { ...running('job-7', 'export'), subject: '/media/usb' };
+    const fake = fakeApi({ stationStatus: status, listTrusted: { signers: [] }, listJobs: { jobs: [job, finishedJob('job-6', 'verify', null)] }, cancelJob: { cancelling: true } });
+    const user = userEvent.setup();
+    renderWithApi(<App />, fake);
+    const panel = await screen.findByRole('region', { name: 'Running jobs' });
+    expect(panel.textContent).toContain('Export: usb');
+    expect(panel.textContent).not.toContain('Verify');
+    act(() =>
+      fake.emit({
+        type: 'progress',
+        jobId: 'job-7',
+        progress: { phase: 'hashing', bytesDone: 30, bytesTotal: 100, filesDone: 0, filesTotal: 1, rateBytesPerSecond: null, etaSeconds: null },
+      }),
+    );
+    expect(within(panel).getByRole('progressbar').getAttribute('aria-label')).toBe('Export usb, 30 percent');
+    await user.click(within(panel).getByRole('button', { name: 'Cancel export of usb' }));
+    expect(fake.callsTo('cancelJob')).toEqual([{ jobId: 'job-7' }]);
+    act(() => fake.emit({ type: 'finished', job: finishedJob('job-7', 'export', null, { code: 'CANCELLED', message: 'cancelled' }) }));
+    expect(screen.queryByRole('region', { name: 'Running jobs' })).toBeNull();
   });
 });

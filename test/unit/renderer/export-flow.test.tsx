@@ -130,7 +130,7 @@ describe('export flow', () => {
     expect(screen.getByText('50.0 MB of 200.0 MB')).toBeTruthy();
     expect(screen.getByText('1 of 3 files')).toBeTruthy();
     expect(screen.getByText('25.0 MB/s')).toBeTruthy();
-    expect(screen.getByText('about 0:06 left')).toBeTruthy();
+    expect(screen.getByText('about 0:06 left in this step')).toBeTruthy();
     expect(screen.getByRole('progressbar').getAttribute('aria-label')).toBe('Writing the bundle, 25 percent');
 
     await user.click(screen.getByRole('button', { name: 'Cancel' }));
