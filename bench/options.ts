@@ -6,6 +6,9 @@
 import { parseArgs } from 'node:util';
 
 export type DataSetName = 'large' | 'small';
+/** What `--only` can pick. Data sets run first, in this order, then the other sections. */
+export const SECTIONS = ['large', 'small', 'audit'] as const;
+export type SectionName = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
   largeBytes: number;
@@ -14,6 +17,10 @@ export interface BenchOptions {
   smallSize: number;
   /** Which data sets to run, in this order. */
   sets: DataSetName[];
+  /** Whether to run the audit-log section. */
+  audit: boolean;
+  /** Events in the audit bench's station database. */
+  auditEvents: number;
   json: boolean;
   /** Also print the exact command lines measured (always in --json output). */
   commands: boolean;
@@ -29,7 +36,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --large-files N      number of files in the large set (default 4)
   --small-files N      number of files in the small set (env BENCH_SMALL_FILES; default 20000)
   --small-size SIZE    size of each small file (default 4KiB)
-  --only large|small   run one data set only
+  --audit-events N     events in the audit log bench (env BENCH_AUDIT_EVENTS; default 1000000)
+  --only LIST          run only these sections, comma-separated: large, small, audit
   --json               print one JSON object instead of tables
   --commands           also print the exact command lines that were measured
   -h, --help           show this help
@@ -71,6 +79,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
         'large-files': { type: 'string' },
         'small-files': { type: 'string' },
         'small-size': { type: 'string' },
+        'audit-events': { type: 'string' },
         only: { type: 'string' },
         json: { type: 'boolean', default: false },
         commands: { type: 'boolean', default: false },
@@ -89,10 +98,18 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
   const smallFiles = parseCount(v['small-files'] ?? env.BENCH_SMALL_FILES ?? '20000', '--small-files');
   const smallSize = parseSize(v['small-size'] ?? '4KiB', '--small-size');
 
-  let sets: DataSetName[] = ['large', 'small'];
-  if (v.only !== undefined) {
-    if (v.only !== 'large' && v.only !== 'small') throw new UsageError(`--only: "${v.only}" is neither "large" nor "small".`);
-    sets = [v.only];
+  const auditEvents = parseCount(v['audit-events'] ?? env.BENCH_AUDIT_EVENTS ?? '1000000', '--audit-events');
+
+  const sections = v.only === undefined ? [...SECTIONS] : parseSections(v.only);
+  const sets = sections.filter((s): s is DataSetName => s === 'large' || s === 'small');
+  return { largeBytes, largeFiles, smallFiles, smallSize, sets, audit: sections.includes('audit'), auditEvents, json: v.json, commands: v.commands };
+}
+
+/** `--only small,audit`: known names only, each once, run in SECTIONS order whatever the order given. */
+function parseSections(text: string): SectionName[] {
+  const picked = text.split(',').map((name) => name.trim());
+  for (const name of picked) {
+    if (!(SECTIONS as readonly string[]).includes(name)) throw new UsageError(`--only: "${name}" is not one of ${SECTIONS.join(', ')}.`);
   }
-  return { largeBytes, largeFiles, smallFiles, smallSize, sets, json: v.json, commands: v.commands };
+  return SECTIONS.filter((name) => picked.includes(name));
 }

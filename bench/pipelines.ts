@@ -68,6 +68,25 @@ export function pipelineVerify(bundle: string, extractDir: string, name: string,
   return bash(PIPELINE_VERIFY, [bundle, extractDir, name, gnupgHome]);
 }
 
+const PIPELINE_IMPORT = `set -euo pipefail
+bundle=$1 dest=$2 name=$3
+export GNUPGHOME=$4
+mkdir -p "$dest"
+tar xf "$bundle" -C "$dest"
+gpg --batch --verify "$dest/$name/tagmanifest-sha256.txt.asc" "$dest/$name/tagmanifest-sha256.txt"
+cd "$dest/$name"
+sha256sum -c --quiet --strict tagmanifest-sha256.txt
+sha256sum -c --quiet --strict manifest-sha256.txt
+sync -f "$dest"`;
+
+/**
+ * Import by hand: pipeline verify with the bag extracted into the destination, then flushed
+ * (sync -f = syncfs, what Airlock does before its commit rename), so both sides pay durability.
+ */
+export function pipelineImport(bundle: string, dest: string, name: string, gnupgHome: string): Command {
+  return bash(PIPELINE_IMPORT, [bundle, dest, name, gnupgHome]);
+}
+
 /** The floor for export: writing the bundle's bytes to the same disk and fsyncing them, nothing else. */
 export function writeFsync(bundle: string, copy: string): Command {
   return { argv: ['dd', `if=${bundle}`, `of=${copy}`, 'bs=4M', 'conv=fsync', 'status=none'] };

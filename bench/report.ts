@@ -1,25 +1,13 @@
 /**
  * Turns measurements into the project's target ratios and renders them: a table per data set
- * for people, one JSON object for scripts and CI. Units: seconds; MB = 10^6 bytes for rates
- * and RSS (so "200 MB" in a target means 200,000,000 bytes); data sizes in binary units.
+ * (and one for the audit log) for people, one JSON object for scripts and CI. Units as in
+ * format.ts: seconds; MB = 10^6 bytes for rates and RSS; data sizes in binary units.
  */
+import { renderAuditText, type AuditReport } from './audit-report.js';
+import { allPass, binarySize, MB, ratio, ratioTable, table, type Ratio, type Target } from './format.js';
 import type { Machine } from './machine.js';
 import type { BenchOptions, DataSetName } from './options.js';
 import { STEP_LABELS, type SetRun, type StepId, type StepResult } from './suite.js';
-
-export interface Target {
-  op: '>=' | '<=' | '<';
-  limit: number;
-}
-
-export interface Ratio {
-  id: string;
-  label: string;
-  /** null when a denominator was too small to measure (0.00 s at GNU time's resolution). */
-  value: number | null;
-  target: Target | null;
-  pass: boolean | null;
-}
 
 export interface SetReport {
   name: DataSetName;
@@ -33,23 +21,31 @@ export interface SetReport {
 
 export interface Report {
   machine: Machine;
-  sizes: Pick<BenchOptions, 'largeBytes' | 'largeFiles' | 'smallFiles' | 'smallSize' | 'sets'>;
+  sizes: Pick<BenchOptions, 'largeBytes' | 'largeFiles' | 'smallFiles' | 'smallSize' | 'sets' | 'audit' | 'auditEvents'>;
   sets: SetReport[];
+  /** null when the audit section was not run. */
+  audit: AuditReport | null;
   /** Every target with a value passed. */
   allTargetsPass: boolean;
 }
 
-const MB = 1e6;
-
 /** The project's targets, per data set (DESIGN targets for the bench brief). */
 const TARGETS: Record<DataSetName, Partial<Record<string, Target>>> = {
-  large: { 'verify-rate-vs-openssl': { op: '>=', limit: 0.7 }, 'export-time-vs-pipeline': { op: '<=', limit: 0.7 }, 'verify-peak-rss-mb': { op: '<', limit: 200 } },
-  small: { 'export-time-vs-pipeline': { op: '<=', limit: 1.0 }, 'verify-time-vs-pipeline': { op: '<=', limit: 1.0 }, 'verify-peak-rss-mb': { op: '<', limit: 200 } },
+  large: {
+    'verify-rate-vs-openssl': { op: '>=', limit: 0.7 },
+    'export-time-vs-pipeline': { op: '<=', limit: 0.7 },
+    'verify-peak-rss-mb': { op: '<', limit: 200 },
+    'import-time-vs-pipeline': { op: '<=', limit: 0.6 },
+    'import-peak-rss-mb': { op: '<', limit: 200 },
+  },
+  small: {
+    'export-time-vs-pipeline': { op: '<=', limit: 1.0 },
+    'verify-time-vs-pipeline': { op: '<=', limit: 1.0 },
+    'verify-peak-rss-mb': { op: '<', limit: 200 },
+    'import-time-vs-pipeline': { op: '<=', limit: 1.0 },
+    'import-peak-rss-mb': { op: '<', limit: 200 },
+  },
 };
-
-function meets(value: number, target: Target): boolean {
-  return target.op === '>=' ? value >= target.limit : target.op === '<=' ? value <= target.limit : value < target.limit;
-}
 
 function quotient(a: number | undefined, b: number | undefined): number | null {
   return a === undefined || b === undefined || b <= 0 ? null : a / b;
@@ -57,19 +53,21 @@ function quotient(a: number | undefined, b: number | undefined): number | null {
 
 export function buildSetReport(name: DataSetName, files: number, bytes: number, result: SetRun): SetReport {
   const seconds = (id: StepId) => result.steps.find((s) => s.id === id)?.seconds;
-  const rssKiB = result.steps.find((s) => s.id === 'airlock-verify')?.maxRssKiB;
+  const rssMB = (id: StepId) => {
+    const kib = result.steps.find((s) => s.id === id)?.maxRssKiB;
+    return kib === undefined ? null : (kib * 1024) / MB;
+  };
   const values: [string, string, number | null][] = [
     // Same payload both times, so the rate ratio is the inverse time ratio.
     ['verify-rate-vs-openssl', 'airlock verify rate / openssl rate', quotient(seconds('openssl'), seconds('airlock-verify'))],
     ['export-time-vs-pipeline', 'airlock export time / pipeline export time', quotient(seconds('airlock-export'), seconds('pipeline-export'))],
     ['verify-time-vs-pipeline', 'airlock verify time / pipeline verify time', quotient(seconds('airlock-verify'), seconds('pipeline-verify'))],
     ['export-time-vs-write-floor', 'airlock export time / write+fsync time', quotient(seconds('airlock-export'), seconds('write-fsync'))],
-    ['verify-peak-rss-mb', 'airlock verify peak RSS (MB)', rssKiB === undefined ? null : (rssKiB * 1024) / MB],
+    ['verify-peak-rss-mb', 'airlock verify peak RSS (MB)', rssMB('airlock-verify')],
+    ['import-time-vs-pipeline', 'airlock import time / pipeline import time', quotient(seconds('airlock-import'), seconds('pipeline-import'))],
+    ['import-peak-rss-mb', 'airlock import peak RSS (MB)', rssMB('airlock-import')],
   ];
-  const ratios = values.map(([id, label, value]): Ratio => {
-    const target = TARGETS[name][id] ?? null;
-    return { id, label, value, target, pass: target === null || value === null ? null : meets(value, target) };
-  });
+  const ratios = values.map(([id, label, value]): Ratio => ratio(id, label, value, TARGETS[name][id] ?? null));
   const steps = result.steps.map((s) => ({
     ...s,
     label: STEP_LABELS[s.id],
@@ -79,41 +77,18 @@ export function buildSetReport(name: DataSetName, files: number, bytes: number, 
   return { name, files, bytes, steps, ratios, pipelineBundleAccepted: result.pipelineBundleAccepted, pipelineBundleProblems: result.pipelineBundleProblems };
 }
 
-export function buildReport(machine: Machine, options: BenchOptions, sets: SetReport[]): Report {
-  const { largeBytes, largeFiles, smallFiles, smallSize, sets: names } = options;
-  // A target whose value could not be measured counts as missed: "no data" must not read as a pass.
-  const allTargetsPass = sets.every((s) => s.ratios.every((r) => r.target === null || r.pass === true));
-  return { machine, sizes: { largeBytes, largeFiles, smallFiles, smallSize, sets: names }, sets, allTargetsPass };
-}
-
-export function binarySize(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${String(bytes)} bytes` : `${value.toFixed(value >= 100 ? 0 : 2)} ${units[unit] ?? ''}`;
-}
-
-function table(header: string[], rows: string[][], rightAligned: boolean[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (rightAligned[i] ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+export function buildReport(machine: Machine, options: BenchOptions, sets: SetReport[], audit: AuditReport | null): Report {
+  const { largeBytes, largeFiles, smallFiles, smallSize, sets: names, auditEvents } = options;
+  const allTargetsPass = sets.every((s) => allPass(s.ratios)) && (audit === null || allPass(audit.checks));
+  return { machine, sizes: { largeBytes, largeFiles, smallFiles, smallSize, sets: names, audit: audit !== null, auditEvents }, sets, audit, allTargetsPass };
 }
 
 function describeSizes(s: Report['sizes']): string {
-  return s.sets
-    .map((name) => name === 'large'
-      ? `large = ${binarySize(s.largeBytes)} in ${String(s.largeFiles)} files`
-      : `small = ${String(s.smallFiles)} files of ${binarySize(s.smallSize)} over up to 100 dirs`)
-    .join('; ');
-}
-
-function describeTarget(t: Target | null): string {
-  return t === null ? '-' : `${t.op} ${String(t.limit)}`;
+  const parts = s.sets.map((name) => name === 'large'
+    ? `large = ${binarySize(s.largeBytes)} in ${String(s.largeFiles)} files`
+    : `small = ${String(s.smallFiles)} files of ${binarySize(s.smallSize)} over up to 100 dirs`);
+  if (s.audit) parts.push(`audit = ${String(s.auditEvents)} events`);
+  return parts.join('; ');
 }
 
 export function renderText(report: Report, withCommands: boolean): string {
@@ -124,6 +99,7 @@ export function renderText(report: Report, withCommands: boolean): string {
     `  node ${m.node}; ${m.tools.join('; ')}`,
     `  data: ${describeSizes(report.sizes)}`,
     `  temp dir filesystem: ${m.tempFs}`,
+    `  airlock CLI runs from: ${m.airlockCli}`,
     '  each step timed once with /usr/bin/time (wall s, peak RSS) on a warm page cache; MB = 10^6 bytes',
   ];
   for (const set of report.sets) {
@@ -134,19 +110,20 @@ export function renderText(report: Report, withCommands: boolean): string {
       [false, true, true, true],
     ));
     out.push('');
-    out.push(table(
-      ['ratio', 'value', 'target', 'result'],
-      set.ratios.map((r) => [r.label, r.value === null ? 'n/a' : r.value.toFixed(r.id === 'verify-peak-rss-mb' ? 1 : 2), describeTarget(r.target), r.target === null ? '' : r.pass === true ? 'PASS' : 'MISS']),
-      [false, true, true, false],
-    ));
+    out.push(ratioTable(set.ratios, 'ratio', (r) => (r.id.endsWith('-mb') ? 1 : 2)));
     out.push('', `  hand-made (pipeline) bundle accepted by airlock verify: ${set.pipelineBundleAccepted ? 'yes' : `NO (${set.pipelineBundleProblems.join('; ')})`}`);
   }
+  if (report.audit) out.push('', renderAuditText(report.audit));
   out.push('', `All targets: ${report.allTargetsPass ? 'PASS' : 'MISS'}`);
   if (!withCommands) return out.join('\n');
   out.push('', 'Commands as measured (each inside /usr/bin/time -f \'%e %M\' -o FILE --):');
   for (const set of report.sets) {
     out.push('', `# ${set.name}`);
     for (const s of set.steps) out.push(`## ${s.label}`, s.command);
+  }
+  if (report.audit) {
+    out.push('', '# audit');
+    for (const s of report.audit.steps) out.push(`## ${s.label}`, s.command);
   }
   return out.join('\n');
 }

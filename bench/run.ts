@@ -1,17 +1,20 @@
 /**
- * `npm run bench`: Airlock's export and verify against the standard tools doing the same job,
- * on generated data, with the project's performance targets as PASS/MISS. Everything lives in
- * one temp dir that is removed at the end, also after a failure or Ctrl-C. Progress goes to
- * stderr so `--json` leaves stdout to the one JSON object.
+ * `npm run bench`: Airlock's export, verify and import against the standard tools doing the
+ * same job, on generated data, and its audit log at scale, with the project's performance
+ * targets as PASS/MISS. Everything lives in one temp dir that is removed at the end, also after
+ * a failure or Ctrl-C. Progress goes to stderr so `--json` leaves stdout to the one JSON object.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runAuditBench } from './audit-bench.js';
+import { buildAuditReport, type AuditReport } from './audit-report.js';
 import { generateLarge, generateSmall, type DataSet } from './data.js';
 import { describeMachine } from './machine.js';
 import { parseOptions, USAGE, UsageError, type BenchOptions, type DataSetName } from './options.js';
 import { runChecked, stopAll } from './proc.js';
-import { buildReport, buildSetReport, renderText, binarySize, type SetReport } from './report.js';
+import { binarySize } from './format.js';
+import { buildReport, buildSetReport, renderText, type SetReport } from './report.js';
 import { setUpStations, tearDownStations } from './stations.js';
 import { runSuite } from './suite.js';
 
@@ -60,22 +63,29 @@ async function generate(name: DataSetName, base: string): Promise<DataSet> {
 try {
   log(`bench dir ${root}`);
   const machine = await describeMachine(root);
-  log('setting up throwaway Airlock home and GNUPGHOME ...');
-  const stations = await setUpStations(root);
   const sets: SetReport[] = [];
-  for (const name of opts.sets) {
-    const base = join(root, 'data');
-    log(`generating the ${name} set ...`);
-    const set = await generate(name, base);
-    log(`  ${String(set.files)} files, ${binarySize(set.bytes)}`);
-    // Written data is still dirty in the page cache; flush it now so its writeback cannot land inside a timed step.
-    await runChecked({ argv: ['sync', '-f', root] });
-    log(`measuring the ${name} set:`);
-    const result = await runSuite(set, { root, stations, log });
-    sets.push(buildSetReport(name, set.files, set.bytes, result));
-    await rm(base, { recursive: true, force: true }); // one data set on disk at a time
+  if (opts.sets.length > 0) {
+    log('setting up throwaway Airlock home and GNUPGHOME ...');
+    const stations = await setUpStations(root);
+    for (const name of opts.sets) {
+      const base = join(root, 'data');
+      log(`generating the ${name} set ...`);
+      const set = await generate(name, base);
+      log(`  ${String(set.files)} files, ${binarySize(set.bytes)}`);
+      // Written data is still dirty in the page cache; flush it now so its writeback cannot land inside a timed step.
+      await runChecked({ argv: ['sync', '-f', root] });
+      log(`measuring the ${name} set:`);
+      const result = await runSuite(set, { root, stations, log });
+      sets.push(buildSetReport(name, set.files, set.bytes, result));
+      await rm(base, { recursive: true, force: true }); // one data set on disk at a time
+    }
   }
-  const report = buildReport(machine, opts, sets);
+  let audit: AuditReport | null = null;
+  if (opts.audit) {
+    log('measuring the audit log:');
+    audit = buildAuditReport(await runAuditBench({ root, events: opts.auditEvents, log }));
+  }
+  const report = buildReport(machine, opts, sets, audit);
   process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderText(report, opts.commands)}\n`);
 } catch (error) {
   // After Ctrl-C the steps fail because we stopped them; that is not worth a second message.

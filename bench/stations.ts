@@ -21,8 +21,12 @@ export interface Stations {
 }
 
 /** `node bin/airlock.mjs --home H ...`, run from the repo root the way `npx airlock` would. */
+export function airlockAt(home: string, args: string[]): Command {
+  return { argv: [process.execPath, 'bin/airlock.mjs', '--home', home, ...args], cwd: REPO_ROOT };
+}
+
 export function airlock(stations: Stations, args: string[]): Command {
-  return { argv: [process.execPath, 'bin/airlock.mjs', '--home', stations.airlockHome, ...args], cwd: REPO_ROOT };
+  return airlockAt(stations.airlockHome, args);
 }
 
 function runAirlock(stations: Stations, args: string[]) {
@@ -54,7 +58,8 @@ export async function setUpStations(root: string): Promise<Stations> {
 
   const gpgPublic = join(root, 'bench-gpg.asc');
   await writeFile(gpgPublic, (await gpg(['--armor', '--export', fpr])).stdout);
-  await runAirlock(stations, ['keys', 'trust', gpgPublic, '--label', 'bench gpg key']);
+  // --fingerprint: the CLI asks for the fingerprint learned out of band; here we made the key ourselves.
+  await runAirlock(stations, ['keys', 'trust', gpgPublic, '--fingerprint', fpr, '--label', 'bench gpg key']);
   return stations;
 }
 

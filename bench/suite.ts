@@ -1,17 +1,19 @@
 /**
  * The steps for one data set, run in an order that lets later steps reuse earlier outputs (the
- * Airlock bundle feeds write+fsync and both verifiers), each output removed right after use so
- * disk use stays at about two bundles whatever the set size.
+ * Airlock bundle feeds write+fsync, both verifiers and both importers), each output removed
+ * right after use so disk use stays at about two bundles whatever the set size.
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DataSet } from './data.js';
+import { runImportSteps } from './import-steps.js';
 import { measure } from './measure.js';
 import { opensslDigest, pipelineExport, pipelineVerify, sha256sum, shellLine, warmUp, writeFsync } from './pipelines.js';
 import { exitStatus, run, runChecked, type Command } from './proc.js';
 import { airlock, type Stations } from './stations.js';
 
-export type StepId = 'openssl' | 'sha256sum' | 'pipeline-export' | 'write-fsync' | 'airlock-export' | 'airlock-verify' | 'pipeline-verify';
+export type StepId =
+  | 'openssl' | 'sha256sum' | 'pipeline-export' | 'write-fsync' | 'airlock-export' | 'airlock-verify' | 'pipeline-verify' | 'airlock-import' | 'pipeline-import';
 
 export const STEP_LABELS: Record<StepId, string> = {
   openssl: 'openssl dgst -sha256',
@@ -21,10 +23,12 @@ export const STEP_LABELS: Record<StepId, string> = {
   'airlock-export': 'airlock export',
   'airlock-verify': 'airlock verify',
   'pipeline-verify': 'pipeline verify',
+  'airlock-import': 'airlock import',
+  'pipeline-import': 'pipeline import',
 };
 
-/** Table order: floors, then export side, then verify side. */
-export const STEP_ORDER: StepId[] = ['openssl', 'sha256sum', 'pipeline-export', 'write-fsync', 'airlock-export', 'airlock-verify', 'pipeline-verify'];
+/** Table order: floors, then export side, then verify side, then import side. */
+export const STEP_ORDER: StepId[] = ['openssl', 'sha256sum', 'pipeline-export', 'write-fsync', 'airlock-export', 'airlock-verify', 'pipeline-verify', 'airlock-import', 'pipeline-import'];
 
 export interface StepResult {
   id: StepId;
@@ -111,6 +115,8 @@ export async function runSuite(set: DataSet, ctx: SuiteContext): Promise<SetRun>
   const extractDir = join(work, 'extract');
   await step('pipeline-verify', pipelineVerify(bundle, extractDir, name, stations.gnupgHome));
   await rm(extractDir, { recursive: true, force: true });
+
+  await runImportSteps(bundle, name, work, stations, step);
   await rm(outDir, { recursive: true, force: true });
 
   steps.sort((a, b) => STEP_ORDER.indexOf(a.id) - STEP_ORDER.indexOf(b.id));
