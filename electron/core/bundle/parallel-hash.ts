@@ -95,14 +95,22 @@ export function runWorkerLane(queue: FileQueue, out: Array<LaneResult | undefine
     };
     const onAbort = (): void => finish(new AirlockError('CANCELLED'));
     signal?.addEventListener('abort', onAbort, { once: true });
+    // Two batches in flight: the main lane answers messages only between its own files, and
+    // the worker should never wait for that.
+    let inFlight = 0;
     const send = (): void => {
       const batch = queue.take();
-      if (batch.length === 0) return finish();
+      if (batch.length === 0) {
+        if (inFlight === 0) finish();
+        return;
+      }
+      inFlight += 1;
       worker.postMessage(batch.map((index) => ({ index, path: queue.files[index]?.absPath })));
     };
     worker.on('message', (message: { progress?: number; results?: WorkerResult[] }) => {
       if (message.progress) tracker.addBytes(message.progress);
       if (!message.results) return;
+      inFlight -= 1;
       for (const result of message.results) {
         const file = queue.files[result.index];
         if (result.error || result.sha256 === undefined || result.size === undefined || !file) {
@@ -116,6 +124,7 @@ export function runWorkerLane(queue: FileQueue, out: Array<LaneResult | undefine
     });
     worker.on('error', (error) => finish(toAirlockError(error)));
     worker.on('exit', () => finish(settled ? undefined : new AirlockError('INTERNAL', 'The hashing worker stopped unexpectedly.')));
+    send();
     send();
   });
 }
