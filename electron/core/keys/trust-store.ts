@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { readKey, revokeKey, type PublicKey } from 'openpgp';
 import { z } from 'zod';
 import { normalizeFingerprint } from '../../../shared/fingerprint.js';
 import { AirlockError } from '../errors.js';
 import { writeFileDurably } from '../fs/durable.js';
+import { readJsonConfig } from '../fs/read-json-config.js';
 import type { TrustedKey } from '../crypto/detached-signature.js';
 import { OPENPGP_CONFIG } from '../crypto/openpgp-config.js';
 import type { HomePaths } from '../home/station-home.js';
@@ -28,21 +28,7 @@ export type TrustedSigner = z.infer<typeof TrustedSignerSchema>;
 export const ROLE_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/u;
 
 export async function readTrustStore(paths: HomePaths): Promise<TrustedSigner[]> {
-  let text: string;
-  try {
-    text = await readFile(paths.trustStore, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new AirlockError('IO_ERROR', `${paths.trustStore}: ${(error as Error).message}`, { path: paths.trustStore });
-  }
-  let parsed;
-  try {
-    parsed = TrustStoreSchema.safeParse(JSON.parse(text));
-  } catch (error) {
-    throw new AirlockError('CONFIG_INVALID', `${paths.trustStore} is not valid JSON: ${(error as Error).message}`, { path: paths.trustStore });
-  }
-  if (!parsed.success) throw new AirlockError('CONFIG_INVALID', `${paths.trustStore} does not match the trust-store schema.`, { path: paths.trustStore });
-  return parsed.data.signers;
+  return (await readJsonConfig(paths.trustStore, TrustStoreSchema, { version: 1 as const, signers: [] })).signers;
 }
 
 export async function writeTrustStoreEntries(paths: HomePaths, signers: TrustedSigner[]): Promise<void> {

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { AirlockError } from '../errors.js';
+import { readJsonConfig } from '../fs/read-json-config.js';
 import { STRICT_PORTABILITY, type PortabilityRules } from '../bundle/path-rules.js';
 import type { HomePaths } from '../home/station-home.js';
 import { DEFAULT_LIMITS, type BundleLimits } from './limits.js';
@@ -83,25 +82,7 @@ export function resolvePolicy(file: StationPolicyFile): StationPolicy {
 
 /** The station's policy; a missing file means the defaults, a malformed one is an error that names the field. */
 export async function readStationPolicy(paths: HomePaths): Promise<StationPolicy> {
-  let text: string;
-  try {
-    text = await readFile(paths.policy, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return DEFAULT_POLICY;
-    throw new AirlockError('CONFIG_INVALID', `${paths.policy}: ${(error as Error).message}`, { path: paths.policy });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new AirlockError('CONFIG_INVALID', `${paths.policy} is not valid JSON: ${(error as Error).message}`, { path: paths.policy });
-  }
-  const parsed = StationPolicySchema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-    throw new AirlockError('CONFIG_INVALID', `${paths.policy}: ${issues}`, { path: paths.policy });
-  }
-  return resolvePolicy(parsed.data);
+  return resolvePolicy(await readJsonConfig(paths.policy, StationPolicySchema, {}));
 }
 
 /** Why the proven signers do not satisfy the station's two-person rule, or null when they do. */

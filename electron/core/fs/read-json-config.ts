@@ -1,0 +1,30 @@
+import { readFile } from 'node:fs/promises';
+import type { z } from 'zod';
+import { AirlockError } from '../errors.js';
+
+/**
+ * Read a JSON file from the station home and validate it. A missing file is `whenMissing`; an
+ * unreadable, non-JSON or off-schema file is CONFIG_INVALID naming the file and each bad field,
+ * so an operator can fix it without guessing.
+ */
+export async function readJsonConfig<T>(path: string, schema: z.ZodType<T>, whenMissing: T): Promise<T> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return whenMissing;
+    throw new AirlockError('CONFIG_INVALID', `${path}: ${(error as Error).message}`, { path });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new AirlockError('CONFIG_INVALID', `${path} is not valid JSON: ${(error as Error).message}`, { path });
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+    throw new AirlockError('CONFIG_INVALID', `${path}: ${issues}`, { path });
+  }
+  return parsed.data;
+}
