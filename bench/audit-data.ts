@@ -1,9 +1,7 @@
 /**
- * A large audit log, made fast. appendAuditEvent takes ~200 µs an event (it prepares its
- * statements and reads the head anew each time, under a savepoint), i.e. over three minutes for
- * a million; so the bench computes the same hash chain itself with the store's own helpers
- * (eventHash, filesDigest) and inserts the rows exactly as audit-store.ts does, with prepared
- * statements inside large transactions. The last event goes through the real appendAuditEvent,
+ * A large audit log, made fast. appendAuditEvent commits (and fsyncs) one transaction per event,
+ * minutes for a million; so the bench builds each record with the store's own buildAuditRecord
+ * and inserts it with insertAuditRecord, many to a transaction. The last event goes through the real appendAuditEvent,
  * so the chain must continue seamlessly from the bench's rows, and `audit verify` later checks
  * every one: a mistake here shows up as a broken chain, not as a flattering number.
  *
@@ -14,8 +12,8 @@
  * `--limit 100`, so a text search for it scans the whole log (the worst case).
  */
 import { PROBLEM_CODES } from '../shared/problems.js';
-import { eventHash, filesDigest, GENESIS_HASH, type AuditEvent, type AuditEventInput, type AuditFileRow } from '../electron/core/audit/audit-event.js';
-import { appendAuditEvent, auditHead } from '../electron/core/audit/audit-store.js';
+import { GENESIS_HASH, type AuditEventInput, type AuditFileRow } from '../electron/core/audit/audit-event.js';
+import { appendAuditEvent, auditHead, buildAuditRecord, insertAuditRecord } from '../electron/core/audit/audit-store.js';
 import { openStationDb, type StationDb } from '../electron/core/db/station-db.js';
 
 export const NEEDLE = 'INC-424242';
@@ -124,33 +122,6 @@ class EventMaker {
   }
 }
 
-const INSERT_EVENT = `INSERT INTO audit_events (seq, at, type, outcome, operator, station, bundle_uuid, bundle_name, tagmanifest_sha256, signers, problem_codes, error_code, files, bytes, details, files_digest, prev_hash, hash)
-  VALUES (@seq, @at, @type, @outcome, @operator, @station, @bundleUuid, @bundleName, @tagmanifestSha256, @signers, @problemCodes, @errorCode, @files, @bytes, @details, @filesDigest, @prevHash, @hash)`;
-
-/** The stored event for an input, exactly as appendAuditEvent builds it. */
-function toEvent(input: AuditEventInput & { operator: string }, seq: number, at: Date, prevHash: string): AuditEvent {
-  const partial: Omit<AuditEvent, 'hash'> = {
-    seq,
-    at: at.toISOString(),
-    type: input.type,
-    outcome: input.outcome,
-    operator: input.operator,
-    station: STATION,
-    bundleUuid: input.bundleUuid ?? null,
-    bundleName: input.bundleName ?? null,
-    tagmanifestSha256: input.tagmanifestSha256 ?? null,
-    signers: input.signers ?? [],
-    problemCodes: input.problemCodes ?? [],
-    errorCode: input.errorCode ?? null,
-    files: input.files ?? null,
-    bytes: input.bytes ?? null,
-    details: input.details ?? {},
-    filesDigest: filesDigest(input.fileRows ?? []),
-    prevHash,
-  };
-  return { ...partial, hash: eventHash(partial) };
-}
-
 /**
  * Appends events to the station database `dbFile` until it holds `total` (what the CLI already
  * recorded counts). Returns what was added; `onProgress` gets the events added so far. Nothing
@@ -164,8 +135,6 @@ export async function buildAuditLog(dbFile: string, total: number, onProgress: (
     const toAdd = Math.max(0, total - (head?.seq ?? 0));
     const lastAt = head ? (db.prepare('SELECT at FROM audit_events WHERE seq = ?').get(head.seq) as { at: string }).at : new Date().toISOString();
     const maker = new EventMaker();
-    const insertEvent = db.prepare(INSERT_EVENT);
-    const insertFile = db.prepare('INSERT INTO audit_files (event_seq, ordinal, path, size, sha256) VALUES (?, ?, ?, ?, ?)');
     const needleEvery = Math.max(1, Math.floor(toAdd / NEEDLE_EVENTS));
     const stats = { fileRows: 0, rejected: 0, rejectedImports: 0, needleEvents: 0 };
     let seq = head?.seq ?? 0;
@@ -186,11 +155,11 @@ export async function buildAuditLog(dbFile: string, total: number, onProgress: (
     };
     const batch = db.transaction((from: number, to: number) => {
       for (let n = from; n < to; n++) {
-        const input = next(n);
-        const event = toEvent(input, ++seq, new Date(at), prev);
-        insertEvent.run({ ...event, signers: JSON.stringify(event.signers), problemCodes: JSON.stringify(event.problemCodes), details: JSON.stringify(event.details) });
-        input.fileRows?.forEach((row, ordinal) => insertFile.run(event.seq, ordinal, row.path, row.size, row.sha256));
-        prev = event.hash;
+        const { operator, ...input } = next(n);
+        // The store's own record builder and insert, in big transactions instead of one per event.
+        const record = buildAuditRecord({ station: STATION, operator, organization: null }, input, ++seq, prev, new Date(at));
+        insertAuditRecord(db, record);
+        prev = record.row.hash;
       }
     });
     const fast = Math.max(0, toAdd - 1);

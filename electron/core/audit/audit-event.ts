@@ -69,29 +69,62 @@ export function filesDigest(rows: readonly AuditFileRow[]): string | null {
   return hash.digest('hex');
 }
 
+/** One event exactly as its row is stored: JSON columns as their canonical text. */
+export interface StoredAuditEvent {
+  seq: number;
+  at: string;
+  type: string;
+  outcome: string;
+  operator: string;
+  station: string;
+  bundle_uuid: string | null;
+  bundle_name: string | null;
+  tagmanifest_sha256: string | null;
+  signers: string;
+  problem_codes: string;
+  error_code: string | null;
+  files: number | null;
+  bytes: number | null;
+  details: string;
+  files_digest: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
 /**
- * The event's hash covers every stored field but the hash itself, in a fixed order, prefixed
- * with a version tag so a future format can never produce a colliding byte string.
+ * The hash covers every stored column but the hash itself, in a fixed order, JSON columns as
+ * the exact text stored (written canonically), so verifying a row needs no parsing and any
+ * change to any byte of it shows. A version tag keeps a future format from colliding.
  */
-export function eventHash(event: Omit<AuditEvent, 'hash'>): string {
-  const body = canonicalJson([
-    event.seq,
-    event.at,
-    event.type,
-    event.outcome,
-    event.operator,
-    event.station,
-    event.bundleUuid,
-    event.bundleName,
-    event.tagmanifestSha256,
-    event.signers,
-    event.problemCodes,
-    event.errorCode,
-    event.files,
-    event.bytes,
-    event.details,
-    event.filesDigest,
-    event.prevHash,
-  ]);
+export function hashStoredEvent(row: Omit<StoredAuditEvent, 'hash'>): string {
+  const q = (value: string | number | null): string => JSON.stringify(value);
+  const body = `[${q(row.seq)},${q(row.at)},${q(row.type)},${q(row.outcome)},${q(row.operator)},${q(row.station)},${q(row.bundle_uuid)},${q(row.bundle_name)},${q(row.tagmanifest_sha256)},${row.signers},${row.problem_codes},${q(row.error_code)},${q(row.files)},${q(row.bytes)},${row.details},${q(row.files_digest)},${q(row.prev_hash)}]`;
   return createHash('sha256').update(`airlock-audit-event-v1\n${body}`).digest('hex');
+}
+
+/** The stored form of an event (JSON columns canonical). */
+export function toStoredEvent(event: Omit<AuditEvent, 'hash'>): Omit<StoredAuditEvent, 'hash'> {
+  return {
+    seq: event.seq,
+    at: event.at,
+    type: event.type,
+    outcome: event.outcome,
+    operator: event.operator,
+    station: event.station,
+    bundle_uuid: event.bundleUuid,
+    bundle_name: event.bundleName,
+    tagmanifest_sha256: event.tagmanifestSha256,
+    signers: canonicalJson(event.signers),
+    problem_codes: canonicalJson(event.problemCodes),
+    error_code: event.errorCode,
+    files: event.files,
+    bytes: event.bytes,
+    details: canonicalJson(event.details),
+    files_digest: event.filesDigest,
+    prev_hash: event.prevHash,
+  };
+}
+
+export function eventHash(event: Omit<AuditEvent, 'hash'>): string {
+  return hashStoredEvent(toStoredEvent(event));
 }

@@ -1,27 +1,9 @@
 import type { StationDb } from '../db/station-db.js';
 import type { StationIdentity } from '../home/station-config.js';
-import { eventHash, filesDigest, GENESIS_HASH, type AuditEvent, type AuditEventInput } from './audit-event.js';
+import type Database from 'better-sqlite3';
+import { filesDigest, GENESIS_HASH, hashStoredEvent, toStoredEvent, type AuditEvent, type AuditEventInput, type AuditFileRow, type StoredAuditEvent } from './audit-event.js';
 
-interface EventRow {
-  seq: number;
-  at: string;
-  type: string;
-  outcome: string;
-  operator: string;
-  station: string;
-  bundle_uuid: string | null;
-  bundle_name: string | null;
-  tagmanifest_sha256: string | null;
-  signers: string;
-  problem_codes: string;
-  error_code: string | null;
-  files: number | null;
-  bytes: number | null;
-  details: string;
-  files_digest: string | null;
-  prev_hash: string;
-  hash: string;
-}
+type EventRow = StoredAuditEvent;
 
 function parseJson<T>(text: string, fallback: T): T {
   try {
@@ -54,47 +36,72 @@ export function rowToEvent(row: EventRow): AuditEvent {
   };
 }
 
+export interface AuditRecord {
+  row: StoredAuditEvent;
+  files: readonly AuditFileRow[];
+}
+
+/** The stored row (hash included) for an input at `seq`, linked to `prevHash`. Pure: no database. */
+export function buildAuditRecord(identity: StationIdentity, input: AuditEventInput, seq: number, prevHash: string, now: Date): AuditRecord {
+  const files = input.fileRows ?? [];
+  const partial = toStoredEvent({
+    seq,
+    at: now.toISOString(),
+    type: input.type,
+    outcome: input.outcome,
+    operator: identity.operator,
+    station: identity.station,
+    bundleUuid: input.bundleUuid ?? null,
+    bundleName: input.bundleName ?? null,
+    tagmanifestSha256: input.tagmanifestSha256 ?? null,
+    signers: input.signers ?? [],
+    problemCodes: input.problemCodes ?? [],
+    errorCode: input.errorCode ?? null,
+    files: input.files ?? null,
+    bytes: input.bytes ?? null,
+    details: input.details ?? {},
+    filesDigest: filesDigest(files),
+    prevHash,
+  });
+  return { row: { ...partial, hash: hashStoredEvent(partial) }, files };
+}
+
+const statements = new WeakMap<StationDb, { event: Database.Statement; file: Database.Statement; head: Database.Statement }>();
+
+function prepared(db: StationDb) {
+  let s = statements.get(db);
+  if (!s) {
+    s = {
+      event: db.prepare(
+        `INSERT INTO audit_events (seq, at, type, outcome, operator, station, bundle_uuid, bundle_name, tagmanifest_sha256, signers, problem_codes, error_code, files, bytes, details, files_digest, prev_hash, hash)
+         VALUES (@seq, @at, @type, @outcome, @operator, @station, @bundle_uuid, @bundle_name, @tagmanifest_sha256, @signers, @problem_codes, @error_code, @files, @bytes, @details, @files_digest, @prev_hash, @hash)`,
+      ),
+      file: db.prepare('INSERT INTO audit_files (event_seq, ordinal, path, size, sha256) VALUES (?, ?, ?, ?, ?)'),
+      head: db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1'),
+    };
+    statements.set(db, s);
+  }
+  return s;
+}
+
+/** Insert a built record. Callers hold a write transaction and built it on the current head. */
+export function insertAuditRecord(db: StationDb, record: AuditRecord): void {
+  const s = prepared(db);
+  s.event.run(record.row);
+  record.files.forEach((file, ordinal) => s.file.run(record.row.seq, ordinal, file.path, file.size, file.sha256));
+}
+
 /**
  * Append one event (and its file rows) in a single IMMEDIATE transaction: the head is read
  * and the new event linked to it under the write lock, so two processes appending at once
  * queue up instead of forking the chain, and a crash leaves the whole event or none of it.
  */
 export function appendAuditEvent(db: StationDb, identity: StationIdentity, input: AuditEventInput, now: Date = new Date()): AuditEvent {
-  const rows = input.fileRows ?? [];
   const append = db.transaction((): AuditEvent => {
-    const head = db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
-    const partial: Omit<AuditEvent, 'hash'> = {
-      seq: (head?.seq ?? 0) + 1,
-      at: now.toISOString(),
-      type: input.type,
-      outcome: input.outcome,
-      operator: identity.operator,
-      station: identity.station,
-      bundleUuid: input.bundleUuid ?? null,
-      bundleName: input.bundleName ?? null,
-      tagmanifestSha256: input.tagmanifestSha256 ?? null,
-      signers: input.signers ?? [],
-      problemCodes: input.problemCodes ?? [],
-      errorCode: input.errorCode ?? null,
-      files: input.files ?? null,
-      bytes: input.bytes ?? null,
-      details: input.details ?? {},
-      filesDigest: filesDigest(rows),
-      prevHash: head?.hash ?? GENESIS_HASH,
-    };
-    const event: AuditEvent = { ...partial, hash: eventHash(partial) };
-    db.prepare(
-      `INSERT INTO audit_events (seq, at, type, outcome, operator, station, bundle_uuid, bundle_name, tagmanifest_sha256, signers, problem_codes, error_code, files, bytes, details, files_digest, prev_hash, hash)
-       VALUES (@seq, @at, @type, @outcome, @operator, @station, @bundleUuid, @bundleName, @tagmanifestSha256, @signers, @problemCodes, @errorCode, @files, @bytes, @details, @filesDigest, @prevHash, @hash)`,
-    ).run({
-      ...event,
-      signers: JSON.stringify(event.signers),
-      problemCodes: JSON.stringify(event.problemCodes),
-      details: JSON.stringify(event.details),
-    });
-    const insertFile = db.prepare('INSERT INTO audit_files (event_seq, ordinal, path, size, sha256) VALUES (?, ?, ?, ?, ?)');
-    rows.forEach((row, ordinal) => insertFile.run(event.seq, ordinal, row.path, row.size, row.sha256));
-    return event;
+    const head = prepared(db).head.get() as { seq: number; hash: string } | undefined;
+    const record = buildAuditRecord(identity, input, (head?.seq ?? 0) + 1, head?.hash ?? GENESIS_HASH, now);
+    insertAuditRecord(db, record);
+    return rowToEvent(record.row);
   });
   return append.immediate();
 }
@@ -152,11 +159,22 @@ export function listAuditEvents(db: StationDb, query: AuditQuery = {}): AuditEve
 
 /** Every event in order, streamed from the database a row at a time. */
 export function* iterateAuditEvents(db: StationDb): Generator<AuditEvent> {
-  for (const row of db.prepare('SELECT * FROM audit_events ORDER BY seq').iterate() as Iterable<EventRow>) yield rowToEvent(row);
+  for (const row of iterateStoredEvents(db)) yield rowToEvent(row);
 }
 
-export function auditFileRows(db: StationDb, seq: number): Array<{ path: string; size: number; sha256: string }> {
-  return db.prepare('SELECT path, size, sha256 FROM audit_files WHERE event_seq = ? ORDER BY ordinal').all(seq) as Array<{ path: string; size: number; sha256: string }>;
+/** The rows as stored, for verification: no parsing. */
+export function iterateStoredEvents(db: StationDb): Iterable<StoredAuditEvent> {
+  return db.prepare('SELECT * FROM audit_events ORDER BY seq').iterate() as Iterable<StoredAuditEvent>;
+}
+
+/** A reusable reader of one event's per-file rows. */
+export function auditFileRowReader(db: StationDb): (seq: number) => AuditFileRow[] {
+  const statement = db.prepare('SELECT path, size, sha256 FROM audit_files WHERE event_seq = ? ORDER BY ordinal');
+  return (seq) => statement.all(seq) as AuditFileRow[];
+}
+
+export function auditFileRows(db: StationDb, seq: number): AuditFileRow[] {
+  return auditFileRowReader(db)(seq);
 }
 
 export function auditHead(db: StationDb): { seq: number; hash: string } | null {

@@ -1,9 +1,9 @@
 import type { TrustedKey } from '../crypto/detached-signature.js';
 import type { StationDb } from '../db/station-db.js';
 import type { HomePaths } from '../home/station-home.js';
-import { eventHash, filesDigest, GENESIS_HASH } from './audit-event.js';
+import { filesDigest, GENESIS_HASH, hashStoredEvent } from './audit-event.js';
 import { checkpointSignatureValid, listCheckpoints, readHeadFile, type AuditCheckpoint } from './audit-checkpoint.js';
-import { auditFileRows, iterateAuditEvents } from './audit-store.js';
+import { auditFileRowReader, iterateStoredEvents } from './audit-store.js';
 
 export interface AuditVerifyResult {
   ok: boolean;
@@ -29,35 +29,49 @@ export async function verifyAuditLog(db: StationDb, paths: HomePaths, stationKey
     if (!firstBroken || seq < firstBroken.seq) firstBroken = { seq, reason };
   };
 
+  // Only the hashes a checkpoint or the head file vouches for are kept: memory stays flat.
+  const checkpoints = listCheckpoints(db);
+  let head: AuditCheckpoint | null = null;
+  try {
+    head = await readHeadFile(paths);
+  } catch (error) {
+    breakAt(Number.MAX_SAFE_INTEGER, `audit-head.json is unreadable: ${(error as Error).message}`);
+  }
+  const wanted = new Set([...checkpoints.map((c) => c.seq), ...(head ? [head.seq] : [])]);
   const hashes = new Map<number, string>();
+  const fileRows = auditFileRowReader(db);
   let expected = 1;
   let prev = GENESIS_HASH;
   let count = 0;
-  for (const event of iterateAuditEvents(db)) {
+  for (const row of iterateStoredEvents(db)) {
     count += 1;
-    if (event.seq !== expected) {
-      breakAt(expected, event.seq > expected ? `event #${expected} is missing (deleted)` : `event #${event.seq} is out of order`);
+    if (row.seq !== expected) {
+      breakAt(expected, row.seq > expected ? `event #${expected} is missing (deleted)` : `event #${row.seq} is out of order`);
       break;
     }
-    if (event.prevHash !== prev) {
-      breakAt(event.seq, `event #${event.seq} does not follow event #${event.seq - 1} (inserted, reordered or edited)`);
+    if (row.prev_hash !== prev) {
+      breakAt(row.seq, `event #${row.seq} does not follow event #${row.seq - 1} (inserted, reordered or edited)`);
       break;
     }
-    const { hash, ...rest } = event;
-    if (eventHash(rest) !== hash) {
-      breakAt(event.seq, `event #${event.seq} was edited after it was recorded`);
+    const { hash, ...rest } = row;
+    if (hashStoredEvent(rest) !== hash) {
+      breakAt(row.seq, `event #${row.seq} was edited after it was recorded`);
       break;
     }
-    const digest = event.filesDigest === null && event.files === null ? null : filesDigest(auditFileRows(db, event.seq));
-    if (digest !== event.filesDigest) {
-      breakAt(event.seq, `the per-file rows of event #${event.seq} were edited`);
+    // Rows added to an event recorded without any are caught by one query after the loop.
+    if (row.files_digest !== null && filesDigest(fileRows(row.seq)) !== row.files_digest) {
+      breakAt(row.seq, `the per-file rows of event #${row.seq} were edited`);
       break;
     }
-    hashes.set(event.seq, hash);
+    if (wanted.has(row.seq)) hashes.set(row.seq, hash);
     prev = hash;
     expected += 1;
   }
   const lastSeq = expected - 1;
+  const added = db
+    .prepare('SELECT MIN(f.event_seq) AS seq FROM audit_files f JOIN audit_events e ON e.seq = f.event_seq WHERE e.files_digest IS NULL AND e.seq <= ?')
+    .get(lastSeq) as { seq: number | null };
+  if (added.seq !== null) breakAt(added.seq, `the per-file rows of event #${added.seq} were edited`);
   const orphans = db.prepare('SELECT COUNT(*) AS n FROM audit_files WHERE event_seq NOT IN (SELECT seq FROM audit_events)').get() as { n: number };
   if (orphans.n > 0) breakAt(lastSeq + 1, `${orphans.n} per-file rows belong to no event (their event was deleted)`);
 
@@ -79,16 +93,9 @@ export async function verifyAuditLog(db: StationDb, paths: HomePaths, stationKey
   };
 
   let lastCheckpointSeq: number | null = null;
-  const checkpoints = listCheckpoints(db);
   for (const checkpoint of checkpoints) {
     const seq = await checkAgainst(checkpoint, 'checkpoint');
     if (seq !== null && (lastCheckpointSeq === null || seq > lastCheckpointSeq)) lastCheckpointSeq = seq;
-  }
-  let head: AuditCheckpoint | null = null;
-  try {
-    head = await readHeadFile(paths);
-  } catch (error) {
-    breakAt(lastSeq + 1, `audit-head.json is unreadable: ${(error as Error).message}`);
   }
   if (head) await checkAgainst(head, 'signed head (audit-head.json)');
   else if (checkpoints.length > 0) notes.push('audit-head.json is missing although checkpoints exist.');

@@ -173,3 +173,11 @@ describe('audit verify', () => {
     expect(result.notes.join(' ')).toContain('Events #7-#7');
   });
 });
+
+describe('per-file rows added later', () => {
+  it('detects a file row attached to an event recorded without any', async () => {
+    appendAuditEvent(db, identity, { type: 'verify', outcome: 'ok' });
+    db.prepare("INSERT INTO audit_files (event_seq, ordinal, path, size, sha256) VALUES (7, 0, 'data/smuggled', 1, ?)").run('e'.repeat(64));
+    expect((await verify()).firstBroken).toEqual({ seq: 7, reason: 'the per-file rows of event #7 were edited' });
+  });
+});
