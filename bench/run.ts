@@ -62,6 +62,8 @@ async function generate(name: DataSetName, base: string): Promise<DataSet> {
 
 try {
   log(`bench dir ${root}`);
+  // Measure what operators run: the bundled CLI `npx airlock` uses once npm install built it.
+  await runChecked({ argv: [process.execPath, join(import.meta.dirname, '..', 'scripts', 'build-cli.mjs')] });
   const machine = await describeMachine(root);
   const sets: SetReport[] = [];
   if (opts.sets.length > 0) {

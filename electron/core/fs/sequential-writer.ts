@@ -1,4 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
+import { EarlyWriteback } from './early-writeback.js';
 
 /** Small pieces are gathered into buffers of this size before they are written. */
 const BATCH_BYTES = 8 << 20;
@@ -15,7 +16,11 @@ export class SequentialWriter {
   private spare = Buffer.allocUnsafe(BATCH_BYTES);
   private used = 0;
 
-  constructor(private readonly handle: FileHandle) {}
+  private readonly writeback: EarlyWriteback;
+
+  constructor(private readonly handle: FileHandle) {
+    this.writeback = new EarlyWriteback(handle);
+  }
 
   get bytesWritten(): number {
     return this.position + this.used;
@@ -41,6 +46,7 @@ export class SequentialWriter {
   async finish(): Promise<void> {
     await this.flushBatch();
     await this.pending;
+    await this.writeback.settle();
   }
 
   private async flushBatch(): Promise<void> {
@@ -56,7 +62,7 @@ export class SequentialWriter {
     await this.pending;
     const at = this.position;
     this.position += data.length;
-    this.pending = writeFully(this.handle, data, at);
+    this.pending = writeFully(this.handle, data, at).then(() => this.writeback.wrote(data.length));
     // Surface a failure of this write at the next call rather than as an unhandled rejection.
     this.pending.catch(() => undefined);
   }

@@ -5,6 +5,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { AirlockError } from '../errors.js';
 import { fsyncDirectory } from '../fs/durable.js';
+import { EarlyWriteback } from '../fs/early-writeback.js';
 import type { PayloadFileWriter, PayloadSink } from '../verify/check-bundle.js';
 
 const STAGING_PREFIX = '.airlock-staging-';
@@ -60,13 +61,19 @@ export class StagingDirectory implements PayloadSink {
     await this.ensureParent(full);
     // 'wx': a second entry for one path can never overwrite the first; 0644 whatever the archive said.
     const handle: FileHandle = await open(full, 'wx', 0o644);
+    const writeback = new EarlyWriteback(handle);
     this.files.push(full);
     return {
       write: async (chunk) => {
         await handle.write(chunk);
+        writeback.wrote(chunk.length);
       },
       close: async () => {
-        await handle.close();
+        try {
+          await writeback.settle();
+        } finally {
+          await handle.close();
+        }
       },
     };
   }
