@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
 import { displayText } from '../../../shared/display-text.js';
 import { EXIT } from '../../../shared/exit-codes.js';
+import { AUDIT_EVENT_TYPES, AUDIT_OUTCOMES } from '../../../shared/audit-types.js';
 import { AirlockError } from '../../core/index.js';
 import { write } from '../io.js';
 import { obtainPassphrase } from '../passphrase.js';
 import type { CommandContext } from '../context.js';
 
-const TYPES = ['export', 'verify', 'import', 'key-generate', 'key-trust', 'key-untrust', 'media-write', 'media-readback', 'audit-checkpoint'];
-const OUTCOMES = ['ok', 'rejected', 'failed', 'cancelled'];
+const TYPES: readonly string[] = AUDIT_EVENT_TYPES;
+const OUTCOMES: readonly string[] = AUDIT_OUTCOMES;
 
 function isoTime(value: string, flag: string): string {
   const ms = Date.parse(value);
@@ -53,7 +54,7 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
           const what = [e.bundleName, e.files !== null ? `${e.files} files` : null, e.problemCodes.length > 0 ? e.problemCodes.join(',') : null, e.errorCode]
             .filter((x): x is string => typeof x === 'string' && x.length > 0)
             .join('  ');
-          write(io.stdout, displayText(`#${e.seq}  ${e.at}  ${e.type.padEnd(12)} ${e.outcome.padEnd(9)} ${e.operator}  ${what}`));
+          write(io.stdout, displayText(`#${e.seq}  ${e.at}  ${e.type.padEnd(14)} ${e.outcome.padEnd(9)} ${e.operator}  ${what}`));
         }
         return EXIT.OK;
       });

@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 
-export const AUDIT_EVENT_TYPES = ['export', 'verify', 'import', 'key-generate', 'key-trust', 'key-untrust', 'key-revoke', 'key-backup', 'export-prepare', 'export-approve', 'media-write', 'media-readback', 'audit-checkpoint'] as const;
-export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
-export const AUDIT_OUTCOMES = ['ok', 'rejected', 'failed', 'cancelled'] as const;
-export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+export { AUDIT_EVENT_TYPES, AUDIT_OUTCOMES, type AuditEventType, type AuditOutcome } from '../../../shared/audit-types.js';
+import type { AuditEventType, AuditOutcome } from '../../../shared/audit-types.js';
 
 export interface AuditFileRow {
   path: string;

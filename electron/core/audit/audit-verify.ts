@@ -32,10 +32,11 @@ export async function verifyAuditLog(db: StationDb, paths: HomePaths, stationKey
   // Only the hashes a checkpoint or the head file vouches for are kept: memory stays flat.
   const checkpoints = listCheckpoints(db);
   let head: AuditCheckpoint | null = null;
+  let headUnreadable: string | null = null;
   try {
     head = await readHeadFile(paths);
   } catch (error) {
-    breakAt(Number.MAX_SAFE_INTEGER, `audit-head.json is unreadable: ${(error as Error).message}`);
+    headUnreadable = (error as Error).message;
   }
   const wanted = new Set([...checkpoints.map((c) => c.seq), ...(head ? [head.seq] : [])]);
   const hashes = new Map<number, string>();
@@ -68,6 +69,7 @@ export async function verifyAuditLog(db: StationDb, paths: HomePaths, stationKey
     expected += 1;
   }
   const lastSeq = expected - 1;
+  if (headUnreadable !== null) breakAt(lastSeq + 1, `audit-head.json is unreadable or malformed (${headUnreadable}): the newest events cannot be vouched for`);
   const added = db
     .prepare('SELECT MIN(f.event_seq) AS seq FROM audit_files f JOIN audit_events e ON e.seq = f.event_seq WHERE e.files_digest IS NULL AND e.seq <= ?')
     .get(lastSeq) as { seq: number | null };

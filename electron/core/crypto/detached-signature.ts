@@ -149,6 +149,11 @@ export async function verifyDetachedSignature(
   if (invalid.length > 0) {
     problems.push(problem('SIGNATURE_INVALID', `Failed: ${invalid.join('; ')}.`, sigPath));
   }
+  // A revoked key on a bundle is a security event even when another signature would count:
+  // its key may be in someone else's hands. (An expired co-signer simply does not count.)
+  if (revoked.length > 0 && signers.size > 0) {
+    problems.push(problem('SIGNER_REVOKED', `Key ${revoked.join(', ')} also signed this bundle.`, sigPath));
+  }
   if (signers.size === 0 && problems.length === 0) {
     if (revoked.length > 0) problems.push(problem('SIGNER_REVOKED', `Key ${revoked.join(', ')}.`, sigPath));
     else if (expired.length > 0) problems.push(problem('SIGNER_EXPIRED', `Key ${expired.join(', ')}.`, sigPath));

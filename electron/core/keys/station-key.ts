@@ -85,6 +85,9 @@ export async function rotateStationKey(
   const retiredDir = join(paths.keysDir, 'retired');
   await mkdir(retiredDir, { recursive: true, mode: 0o700 });
   await writeFileDurably(join(retiredDir, `${retiredFingerprint}.private.asc`), await readFile(paths.stationPrivateKey, 'utf8'), 0o600);
+  // Its revocation certificate too: revoking a retired key must stay possible.
+  const revocation = await readFile(paths.stationRevocation, 'utf8').catch(() => null);
+  if (revocation) await writeFileDurably(join(retiredDir, `${retiredFingerprint}.revocation.asc`), revocation, 0o600);
   const signers = await readTrustStore(paths);
   const retiredAt = new Date().toISOString();
   await writeTrustStoreEntries(

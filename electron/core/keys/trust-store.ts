@@ -57,6 +57,10 @@ export async function trustPublicKey(
   }
   const signers = await readTrustStore(paths);
   const existing = signers.find((s) => s.fingerprint === description.fingerprint);
+  // A revocation is final: handing in the key file again must not quietly undo it.
+  if (existing?.revokedAt) {
+    throw new AirlockError('KEY_INVALID', `This key was revoked on this station (${existing.revokedAt}); it cannot be trusted again.`);
+  }
   const signer: TrustedSigner = {
     fingerprint: description.fingerprint,
     label: options.label ?? existing?.label ?? null,
@@ -65,6 +69,7 @@ export async function trustPublicKey(
     algorithm: description.algorithm,
     addedAt: existing?.addedAt ?? (options.now ?? new Date()).toISOString(),
     publicKey: key.armor(),
+    ...(existing?.retiredAt ? { retiredAt: existing.retiredAt } : {}),
   };
   const next = existing ? signers.map((s) => (s.fingerprint === signer.fingerprint ? signer : s)) : [...signers, signer];
   await writeTrustStore(paths, next);
@@ -101,7 +106,17 @@ export async function loadTrustedKeys(paths: HomePaths): Promise<TrustedKey[]> {
  * The key stays in the store, revoked, so its signatures are refused rather than unknown.
  */
 export async function importRevocation(paths: HomePaths, armoredInput: string): Promise<TrustedSigner> {
-  const armored = armoredInput.replace(/^:(-----(BEGIN|END) PGP)/gmu, '$1');
+  const text = armoredInput.replace(/^:(-----(BEGIN|END) PGP)/gmu, '$1');
+  // A file may hold several blocks (an Airlock key backup, a keyring export): try each.
+  const blocks = [...text.matchAll(/-----BEGIN PGP PUBLIC KEY BLOCK-----[\s\S]*?-----END PGP PUBLIC KEY BLOCK-----/gu)].map((m) => `${m[0]}\n`);
+  for (const armored of blocks.length > 0 ? blocks : [text]) {
+    const revoked = await applyRevocation(paths, armored);
+    if (revoked) return revoked;
+  }
+  throw new AirlockError('KEY_INVALID', 'It is not a revocation for any trusted key (or its signature does not verify).');
+}
+
+async function applyRevocation(paths: HomePaths, armored: string): Promise<TrustedSigner | null> {
   const signers = await readTrustStore(paths);
   for (const signer of signers) {
     const key = await readKey({ armoredKey: signer.publicKey, config: OPENPGP_CONFIG });
@@ -116,7 +131,7 @@ export async function importRevocation(paths: HomePaths, armoredInput: string): 
     await writeTrustStore(paths, signers.map((s) => (s.fingerprint === signer.fingerprint ? updated : s)));
     return updated;
   }
-  throw new AirlockError('KEY_INVALID', 'It is not a revocation for any trusted key (or its signature does not verify).');
+  return null;
 }
 
 /** A full key block carrying a revocation signature for `key`: merged, so the revocation is verified against `key`. */

@@ -72,6 +72,29 @@ describe('revocation', () => {
     }
   });
 
+  it('a revoked key cannot be trusted again by handing in its (unrevoked) key file', async () => {
+    const sender = await createStation(await tempDir('sender-'), 'Revoked Once');
+    const receiver = await createStation(await tempDir('receiver-'));
+    const pub = await publicKeyFile(sender);
+    expect((await receiver.run(['keys', 'trust', pub, '--fingerprint', sender.fingerprint])).code).toBe(0);
+    expect((await receiver.run(['keys', 'revoke-import', join(sender.home, 'keys', 'station-key.revocation.asc')])).code).toBe(0);
+    const again = await receiver.run(['keys', 'trust', pub, '--fingerprint', sender.fingerprint, '--json']);
+    expect(again.code).toBe(3);
+    expect(parseJson<{ error: { code: string; message: string } }>(again).error.message).toContain('revoked');
+    expect((await receiver.run(['keys', 'list'])).stdout).toContain('REVOKED');
+  });
+
+  it('revoke-import takes the revocation out of a keys backup file (several blocks)', async () => {
+    const sender = await createStation(await tempDir('sender-'), 'Backed Up Sender');
+    const receiver = await createStation(await tempDir('receiver-'));
+    expect((await receiver.run(['keys', 'trust', await publicKeyFile(sender), '--fingerprint', sender.fingerprint])).code).toBe(0);
+    const backup = join(await tempDir('bk-'), 'sender.backup');
+    expect((await sender.run(['keys', 'backup', '--out', backup, '--passphrase-file', sender.passFile])).code).toBe(0);
+    const result = await receiver.run(['keys', 'revoke-import', backup, '--json']);
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(parseJson<{ fingerprint: string }>(result).fingerprint).toBe(sender.fingerprint);
+  });
+
   it('a revocation for a key this station does not trust is refused (KEY_INVALID)', async () => {
     const stranger = await createStation(await tempDir('stranger-'), 'Stranger');
     const receiver = await createStation(await tempDir('receiver-'));
@@ -137,8 +160,8 @@ describe('rotation and backup', () => {
     expect(audit.code, describeResult(audit)).toBe(0);
     expect(parseJson<{ checkpoints: number }>(audit).checkpoints).toBe(2);
     expect((await after.run(['keys', 'list'])).stdout).toContain('retired station key');
-    // The old private key is kept, still encrypted, not left as the station key.
-    expect(await readdir(join(station.home, 'keys', 'retired'))).toEqual([`${station.fingerprint}.private.asc`]);
+    // The old private key is kept, still encrypted, with its revocation certificate.
+    expect((await readdir(join(station.home, 'keys', 'retired'))).sort()).toEqual([`${station.fingerprint}.private.asc`, `${station.fingerprint}.revocation.asc`]);
   });
 
   it('a backup restores into a fresh home and signs as the same station', async () => {

@@ -174,6 +174,16 @@ describe('audit verify', () => {
   });
 });
 
+describe('head file', () => {
+  it('an unreadable audit-head.json breaks the log just past its last event, with a clear reason', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(paths.auditHead, '{ not json');
+    const result = await verify();
+    expect(result.firstBroken?.seq).toBe(7);
+    expect(result.firstBroken?.reason).toContain('audit-head.json is unreadable');
+  });
+});
+
 describe('per-file rows added later', () => {
   it('detects a file row attached to an event recorded without any', async () => {
     appendAuditEvent(db, identity, { type: 'verify', outcome: 'ok' });

@@ -88,6 +88,15 @@ describe('verifyDetachedSignature', () => {
     expect(codes(check)).toEqual(['SIGNER_REVOKED']);
   });
 
+  it('reports a revoked co-signer even when another signature would count', async () => {
+    const revokedSigner = await makeSigner('Compromised', { date: new Date(Date.now() - 5 * DAY) });
+    const asc = await signDetached(data, [alice.privateKey, revokedSigner.privateKey]);
+    const { publicKey } = await revokeKey({ key: revokedSigner.privateKey, reasonForRevocation: { flag: enums.reasonForRevocation.keyCompromised }, format: 'armored' });
+    const check = await verifyDetachedSignature(data, asc, [alice.trusted, { ...revokedSigner.trusted, key: await readKey({ armoredKey: publicKey }) }]);
+    expect(codes(check)).toEqual(['SIGNER_REVOKED']);
+    expect(check.signers).toEqual([]);
+  });
+
   it('rejects a signature dated in the future', async () => {
     const asc = await signDetached(data, [alice.privateKey], new Date(Date.now() + DAY));
     const check = await verifyDetachedSignature(data, asc, [alice.trusted]);

@@ -1,0 +1,19 @@
+/** What the audit log records: shared so the CLI's filters and the app's audit view offer exactly these. */
+export const AUDIT_EVENT_TYPES = [
+  'export',
+  'verify',
+  'import',
+  'export-prepare',
+  'export-approve',
+  'key-generate',
+  'key-trust',
+  'key-untrust',
+  'key-revoke',
+  'key-backup',
+  'media-write',
+  'media-readback',
+] as const;
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+
+export const AUDIT_OUTCOMES = ['ok', 'rejected', 'failed', 'cancelled'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
