@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { AirlockError } from '../errors.js';
 import type { HomePaths } from './station-home.js';
@@ -15,6 +16,11 @@ export const StationConfigSchema = z
     stationName: singleLine.optional(),
     operatorName: singleLine.optional(),
     organization: singleLine.optional(),
+    /** Folders listed as removable media (a diode's receive folder, a test's loop mount): absolute paths. */
+    mediaRoots: z
+      .array(z.string().min(1).max(4096).refine((path) => isAbsolute(path) && !/[\u0000-\u001f]/u.test(path), 'must be an absolute path without control characters'))
+      .max(64)
+      .optional(),
   })
   .strict();
 

@@ -39,6 +39,19 @@ export function maxPartBytes(fs: string | null): number | null {
   return limit === null ? null : Math.floor(limit / 512) * 512;
 }
 
+/**
+ * fusefat (0.1a, Debian's) refuses writes at or past 2^31 bytes into a file (EPERM), although FAT
+ * itself takes 2^32 - 1: on a fusefat mount parts stay below 2 GiB.
+ */
+export const FUSEFAT_MAX_PART_BYTES = 2 ** 31 - 512;
+
+/** The largest part for a mount: the file system's limit, and the FUSE driver's where it is lower. */
+export function maxPartBytesOnMount(fs: string | null, mountType: string | null): number | null {
+  const limit = maxPartBytes(fs);
+  if (mountType === 'fuse.fusefat') return Math.min(limit ?? FUSEFAT_MAX_PART_BYTES, FUSEFAT_MAX_PART_BYTES);
+  return limit;
+}
+
 /** FAT and exFAT compare names without case: part and index names never differ by case only. */
 export function foldsCase(fs: string | null): boolean {
   const name = normal(fs);
