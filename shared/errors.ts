@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   MEDIA_TOO_SMALL: { kind: 'operational', message: 'The bundle does not fit on the media given.' },
   MEDIA_REMOVED: { kind: 'operational', message: 'The medium was removed or stopped responding during the write.' },
   MEDIA_EJECT_FAILED: { kind: 'operational', message: 'The medium could not be ejected.' },
+  MEDIA_READBACK_FAILED: { kind: 'operational', message: 'Reading the medium back did not return the bytes that were written: do not use this medium.' },
   AUDIT_UNAVAILABLE: { kind: 'operational', message: 'The audit log could not record this operation. The operation itself may have completed: check before repeating it.' },
   CANCELLED: { kind: 'operational', message: 'The operation was cancelled; nothing was left half-written.' },
   INTERNAL: { kind: 'operational', message: 'An unexpected internal error occurred.' },

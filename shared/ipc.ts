@@ -58,6 +58,14 @@ export const VerifyResultSchema = z.object({
   bundle: BundleSummarySchema,
   signers: z.array(SignerInfoSchema),
   problems: z.array(ProblemSchema),
+  parts: z
+    .object({
+      count: z.number(),
+      volumes: z.number(),
+      indexFiles: z.array(z.string()),
+      files: z.array(z.object({ file: z.string(), volume: z.number(), path: z.string().nullable() })),
+    })
+    .optional(),
 });
 export type VerifyReport = z.infer<typeof VerifyResultSchema>;
 

@@ -30,6 +30,13 @@ export interface VerifyResult {
   bundle: BundleSummary;
   signers: SignerInfo[];
   problems: Problem[];
+  /** A split bundle: its parts as found and checked against the signed volume index before reassembly. */
+  parts?: {
+    count: number;
+    volumes: number;
+    indexFiles: string[];
+    files: Array<{ file: string; volume: number; path: string | null }>;
+  };
 }
 
 export interface ExportResult {

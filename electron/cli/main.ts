@@ -5,6 +5,7 @@ import { registerAudit } from './commands/audit.js';
 import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerKeys } from './commands/keys.js';
+import { registerMedia } from './commands/media.js';
 import { registerVerify } from './commands/verify.js';
 import { createContext, type GlobalOptions } from './context.js';
 import type { CliIo } from './io.js';
@@ -35,6 +36,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
   registerImport(program, ctx);
   registerApprove(program, ctx);
   registerAudit(program, ctx);
+  registerMedia(program, ctx);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

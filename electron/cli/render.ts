@@ -30,6 +30,10 @@ export function renderVerifyResult(result: VerifyResult): string {
     b.created ? `created ${b.created}` : null,
   ].filter((x): x is string => x !== null);
   if (facts.length > 0) lines.push(`  Bundle ${facts.join(', ')}`);
+  if (result.parts) {
+    const found = result.parts.files.filter((f) => f.path !== null).length;
+    lines.push(`  Split bundle: ${result.parts.count} parts on ${result.parts.volumes} volume(s); ${found} found and checked against the signed volume index${result.ok ? ', then reassembled' : ''}`);
+  }
   for (const p of result.problems) {
     lines.push(`  ${p.code}${p.path ? `  ${p.path}` : ''}`);
     lines.push(`    ${p.message}`);

@@ -19,6 +19,7 @@ import { resolveSigner, type SignerSpec } from './crypto/signer-spec.js';
 import { checkBundle } from './verify/check-bundle.js';
 import { openStationDb, nextExportSequence, type StationDb } from './db/station-db.js';
 import { AirlockError, toAirlockError } from './errors.js';
+import { errorMessageFor } from '../../shared/error-actions.js';
 import { readStationConfig, stationIdentity, type StationIdentity } from './home/station-config.js';
 import { ensureHome, resolveHomeDir, type HomePaths } from './home/station-home.js';
 import type { KeyDescription } from './keys/public-key.js';
@@ -28,6 +29,17 @@ import { importRevocation, loadTrustedKeys, readTrustStore, trustPublicKey, untr
 import { readStationPolicy } from './policy/station-policy.js';
 import { importBundle, type ImportResult } from './import/import-bundle.js';
 import type { Writable } from 'node:stream';
+import { stat } from 'node:fs/promises';
+import type { MediaEvent, MediaExportReport, MediaRef, MediaVolume } from '../../shared/media.js';
+import { signWithAll } from './crypto/bundle-signer.js';
+import { listMedia } from './media/discover.js';
+import { ejectMedium, type EjectResult } from './media/eject.js';
+import { MediaOutput, mediaRef, type NextMediumRequest } from './media/media-output.js';
+import { verifyMedium, type MediaVerifyReport } from './media/media-verify.js';
+import { watchMedia, type MediaWatch } from './media/media-watch.js';
+import { isPartSetPath, type AskForMedium } from './media/part-set.js';
+import { resolveMedium } from './media/resolve-medium.js';
+import { routeSplit, throughParts, type SplitRoute } from './media/split-route.js';
 
 export interface OpenStationOptions {
   /** --home; else $AIRLOCK_HOME; else the OS app-data directory. */
@@ -56,6 +68,7 @@ export interface ImportRequest {
   signer?: SignerSpec;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
+  askForMedium?: MediaAsk;
 }
 
 export interface VerifyRequest {
@@ -63,7 +76,33 @@ export interface VerifyRequest {
   signal?: AbortSignal;
   onProgress?: ProgressListener;
   now?: Date;
+  /** A split bundle whose part or index is not inserted: ask the operator (resolve true when inserted, false to stop). */
+  askForMedium?: MediaAsk;
 }
+
+/** What the CLI or app is asked when a split bundle needs another medium. */
+export type MediaAsk = (request: Parameters<AskForMedium>[0]) => Promise<boolean>;
+
+export interface MediaExportRequest {
+  selection: readonly string[];
+  /** The media to write, in volume order: device, label or mount point as `media list` shows them. */
+  media: readonly string[];
+  name?: string;
+  passphrase?: string;
+  signer?: SignerSpec;
+  /** Capacity to plan each medium with (bytes); media larger than this are used only up to it. */
+  volumeSize?: number;
+  /** Largest part (bytes, rounded down to 512); FAT's limit applies anyway. */
+  partSize?: number;
+  /** Interactive: the next medium, asked for when the named ones are full; resolve with its ID. */
+  nextMedium?: (request: NextMediumRequest) => Promise<string>;
+  /** Read back past the page cache after writing (default true). */
+  readBack?: boolean;
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+}
+
+export type MediaExportOutcome = ExportOutcome & { media: MediaExportReport };
 
 /** What the audit log and receipts add to a transfer's result. */
 export interface AuditTrail {
@@ -92,12 +131,14 @@ export class Station {
   private constructor(
     readonly paths: HomePaths,
     readonly identity: StationIdentity,
+    /** config.json `mediaRoots`: folders listed as media. */
+    private readonly mediaRoots: readonly string[] = [],
   ) {}
 
   static async open(options: OpenStationOptions = {}): Promise<Station> {
     const paths = await ensureHome(resolveHomeDir(options.home));
     const config = await readStationConfig(paths);
-    return new Station(paths, stationIdentity(config, options.operator));
+    return new Station(paths, stationIdentity(config, options.operator), config.mediaRoots ?? []);
   }
 
   close(): void {
@@ -244,8 +285,8 @@ export class Station {
     return this.recordExport(result, startedAt, signingKey);
   }
 
-  /** The audit event, checkpoint and receipt of a written bundle. */
-  private async recordExport(result: WriteBundleResult, startedAt: Date, signer: BundleSigner | null): Promise<ExportOutcome> {
+  /** The audit event, checkpoint and receipt of a written bundle (on removable media: receipt in the station home, with the media). */
+  private async recordExport(result: WriteBundleResult, startedAt: Date, signer: BundleSigner | null, media?: MediaExportReport): Promise<ExportOutcome> {
     const { payloadFiles, ...outcome } = result;
     const event = this.record({
       type: 'export',
@@ -256,16 +297,20 @@ export class Station {
       signers: result.signers.map((s) => s.fingerprint),
       files: result.files,
       bytes: result.bytes,
-      details: { bundlePath: result.bundlePath, bundleBytes: result.bundleBytes, sequence: result.sequence, warnings: result.warnings.length },
+      details: { bundlePath: result.bundlePath, bundleBytes: result.bundleBytes, sequence: result.sequence, warnings: result.warnings.length, ...(media ? { media: media.volumes.map((v) => v.medium), parts: media.parts } : {}) },
       fileRows: payloadFiles,
     });
     const checkpoint = signer ? await signAuditCheckpoint(this.database(), this.paths, signer) : null;
+    // A receipt on the medium would cross the gap and is not covered by the read-back: it stays here.
+    const receiptDir = media ? join(this.paths.root, 'receipts') : dirname(result.bundlePath);
+    if (media) await mkdir(receiptDir, { recursive: true, mode: 0o700 });
     const receipt = await writeReceipt(
-      dirname(result.bundlePath),
+      receiptDir,
       this.receipt('export', {
         bundle: { name: result.name, uuid: result.uuid, tagmanifestSha256: result.tagmanifestSha256, path: result.bundlePath },
         signers: result.signers,
-        checks: exportChecks(result),
+        checks: media ? mediaExportChecks(result, media) : exportChecks(result),
+        ...(media ? { media: receiptMedia(media) } : {}),
         files: result.files,
         bytes: result.bytes,
         destination: result.bundlePath,
@@ -356,18 +401,22 @@ export class Station {
     let report: VerifyResult;
     try {
       const [trusted, policy] = await Promise.all([loadTrustedKeys(this.paths), readStationPolicy(this.paths)]);
-      const result = await checkBundle({
-        bundlePath: request.bundlePath,
-        trusted,
-        limits: policy.limits,
-        requiredSigners: policy.requiredSigners,
-        clockSkewSeconds: policy.clockSkewSeconds,
-        ...(request.now ? { now: request.now } : {}),
-        ...(request.signal ? { signal: request.signal } : {}),
-        ...(request.onProgress ? { onProgress: request.onProgress } : {}),
-      });
-      const { payload: _payload, ...rest } = result;
-      report = rest;
+      // A part or a volume index: the parts are checked against the signed index first, then chained.
+      const split = await this.splitRoute(request.bundlePath, trusted, policy.clockSkewSeconds, request);
+      report = await throughParts(split, request.bundlePath, async () => {
+        const { payload: _payload, ...rest } = await checkBundle({
+          bundlePath: request.bundlePath,
+          ...(split?.source ? { source: split.source } : {}),
+          trusted,
+          limits: policy.limits,
+          requiredSigners: policy.requiredSigners,
+          clockSkewSeconds: policy.clockSkewSeconds,
+          ...(request.now ? { now: request.now } : {}),
+          ...(request.signal ? { signal: request.signal } : {}),
+          ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+        });
+        return rest;
+      }, (rejected) => rejected);
     } catch (error) {
       throw this.recordFailure('verify', error, { bundlePath: request.bundlePath });
     }
@@ -393,8 +442,10 @@ export class Station {
     try {
       signingKey = await this.signerFor(request.signer, request.passphrase);
       const [trusted, policy] = await Promise.all([loadTrustedKeys(this.paths), readStationPolicy(this.paths)]);
-      result = await importBundle({
+      const split = await this.splitRoute(request.bundlePath, trusted, policy.clockSkewSeconds, request);
+      result = await throughParts(split, request.bundlePath, () => importBundle({
         bundlePath: request.bundlePath,
+        ...(split?.source ? { source: split.source } : {}),
         destDir: request.destDir,
         trusted,
         policy,
@@ -403,7 +454,7 @@ export class Station {
         ...(request.allowReplay ? { allowReplay: true } : {}),
         ...(request.signal ? { signal: request.signal } : {}),
         ...(request.onProgress ? { onProgress: request.onProgress } : {}),
-      });
+      }), (rejected) => ({ ...rejected, destination: null, warnings: [], payloadFiles: [], replayOf: null }), { compareTagmanifest: false });
     } catch (error) {
       throw this.recordFailure('import', error, { bundlePath: request.bundlePath, destDir: request.destDir });
     }
@@ -442,6 +493,183 @@ export class Station {
     return { ...outcome, auditEvent: event.seq, checkpoint, receipt };
   }
 
+  // Removable media ----------------------------------------------------------
+
+  /** Removable volumes (never a disk holding the system, the homes or `protectedPaths`) and the declared media roots. */
+  listMedia(options: { protectedPaths?: readonly string[] } = {}): Promise<MediaVolume[]> {
+    return listMedia({ mediaRoots: this.mediaRoots, protectedPaths: [this.paths.root, ...(options.protectedPaths ?? [])] });
+  }
+
+  /** Insert/remove events for the app (polling). */
+  watchMedia(onEvent: (event: MediaEvent) => void, options: { intervalMs?: number; onError?: (error: unknown) => void } = {}): MediaWatch {
+    return watchMedia({ list: () => this.listMedia(), onEvent, ...options });
+  }
+
+  /**
+   * Export onto removable media: the bundle (or its parts and signed volume index, over as many
+   * volumes as needed) is written atomically per file and read back past the page cache. Events:
+   * media-write (ok/failed), media-readback (ok/rejected), export; the receipt names the media.
+   */
+  async exportToMedia(request: MediaExportRequest): Promise<MediaExportOutcome> {
+    const startedAt = new Date();
+    const details = { media: request.media, selection: request.selection, name: request.name ?? null };
+    let signer: BundleSigner | null;
+    let output: MediaOutput | null = null;
+    let result: WriteBundleResult;
+    try {
+      signer = await this.signerFor(request.signer, request.passphrase);
+      if (!signer) throw new AirlockError('PASSPHRASE_REQUIRED');
+      const indexSigner = signer;
+      // The disks holding the sources are system disks for this export: never written to.
+      const present = await this.listMedia({ protectedPaths: request.selection });
+      const targets = request.media.map((id) => resolveMedium(id, present, { forWrite: true }));
+      const ask = request.nextMedium;
+      output = new MediaOutput({
+        targets,
+        signIndex: (bytes) => signWithAll(bytes, [indexSigner]),
+        ...(request.volumeSize !== undefined ? { volumeSize: request.volumeSize } : {}),
+        ...(request.partSize !== undefined ? { partSize: request.partSize } : {}),
+        ...(request.readBack === false ? { readBack: false } : {}),
+        ...(ask ? { nextMedium: async (wanted: NextMediumRequest) => resolveMedium(await ask(wanted), await this.listMedia({ protectedPaths: request.selection }), { forWrite: true }) } : {}),
+      });
+      const sequence = nextExportSequence(this.database());
+      result = await writeBundle({
+        selection: request.selection,
+        outDir: targets[0]?.mountPoint as string,
+        name: request.name ?? defaultBundleName(sequence, startedAt),
+        sequence,
+        identity: this.identity,
+        signers: [signer],
+        now: startedAt,
+        openOutput: output.open,
+        ...(request.signal ? { signal: request.signal } : {}),
+        ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+      });
+    } catch (error) {
+      let failure = toAirlockError(error);
+      // Once media were chosen, a failure is a failed media write (also when the check before writing refused them).
+      if (output) {
+        const report = output.report();
+        const readBackFailed = failure.code === 'MEDIA_READBACK_FAILED';
+        this.recordMediaWrite(report, readBackFailed ? 'ok' : failure.code === 'CANCELLED' ? 'cancelled' : 'failed', readBackFailed ? null : failure, output.leftovers, output.targets());
+        if (readBackFailed) this.recordReadBack(report);
+        if (output.leftovers.length > 0) {
+          failure = new AirlockError(failure.code, `${failure.message.slice(errorMessageFor(failure.code).length).trim()} Could not remove ${output.leftovers.join(', ')} (the medium is gone); Airlock removes such leftovers the next time it writes to that medium.`, { ...(failure.path ? { path: failure.path } : {}), cause: failure });
+        }
+      }
+      throw this.recordFailure('export', failure, details);
+    }
+    const report = output.report();
+    this.recordMediaWrite(report, 'ok', null, [], output.targets());
+    this.recordReadBack(report);
+    const outcome = await this.recordExport(result, startedAt, signer, report);
+    return { ...outcome, media: report };
+  }
+
+  private recordMediaWrite(report: MediaExportReport, outcome: 'ok' | 'failed' | 'cancelled', failure: AirlockError | null, leftovers: readonly string[], targets: MediaRef[]): void {
+    const first = report.volumes[0]?.medium ?? targets[0];
+    this.record({
+      type: 'media-write',
+      outcome,
+      bundleName: report.bundle.name || null,
+      bundleUuid: report.bundle.uuid,
+      tagmanifestSha256: report.bundle.tagmanifestSha256 || null,
+      errorCode: failure?.code ?? null,
+      files: report.files.length,
+      bytes: report.files.reduce((n, f) => n + f.size, 0),
+      details: {
+        label: first?.label ?? null,
+        serial: first?.serial ?? null,
+        media: report.volumes.length > 0 ? report.volumes.map((v) => ({ volume: v.number, ...v.medium })) : targets,
+        split: report.split,
+        parts: report.parts,
+        removedLeftovers: report.removedLeftovers,
+        ...(failure ? { message: failure.message, leftovers } : {}),
+      },
+      fileRows: report.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 })),
+    });
+  }
+
+  private recordReadBack(report: MediaExportReport): void {
+    const done = report.volumes.filter((v) => v.readBack !== null);
+    if (done.length === 0) return;
+    const problems = done.flatMap((v) => v.readBack?.problems ?? []);
+    const first = report.volumes[0]?.medium;
+    this.record({
+      type: 'media-readback',
+      outcome: problems.length === 0 ? 'ok' : 'rejected',
+      bundleName: report.bundle.name || null,
+      bundleUuid: report.bundle.uuid,
+      tagmanifestSha256: report.bundle.tagmanifestSha256 || null,
+      problemCodes: problems.map((p) => p.code),
+      files: done.reduce((n, v) => n + (v.readBack?.files.length ?? 0), 0),
+      bytes: done.reduce((n, v) => n + (v.readBack?.bytes ?? 0), 0),
+      details: {
+        label: first?.label ?? null,
+        serial: first?.serial ?? null,
+        volumes: done.map((v) => ({ volume: v.number, ...v.medium, method: v.readBack?.method, bypassesCache: v.readBack?.bypassesCache, methodDetail: v.readBack?.methodDetail, seconds: v.readBack?.seconds })),
+        problems,
+      },
+    });
+  }
+
+  /** `media verify PATH|ID`: every bundle and part set on the medium, read past the cache, against signatures and indexes. */
+  async verifyMedia(request: { target: string; signal?: AbortSignal; onProgress?: ProgressListener; now?: Date }): Promise<MediaVerifyReport> {
+    let report: MediaVerifyReport;
+    try {
+      const volumes = await this.listMedia();
+      const asDir = await stat(request.target).then((s) => (s.isDirectory() ? resolve(request.target) : null), () => null);
+      const medium = asDir === null ? resolveMedium(request.target, volumes) : (volumes.find((v) => v.mountPoint !== null && resolve(v.mountPoint) === asDir) ?? null);
+      const dir = asDir ?? (medium?.mountPoint as string);
+      const [trusted, policy] = await Promise.all([loadTrustedKeys(this.paths), readStationPolicy(this.paths)]);
+      report = await verifyMedium(dir, {
+        checks: { trusted, limits: policy.limits, requiredSigners: policy.requiredSigners, clockSkewSeconds: policy.clockSkewSeconds, ...(request.now ? { now: request.now } : {}) },
+        medium: medium ? mediaRef(medium) : null,
+        ...(request.signal ? { signal: request.signal } : {}),
+        ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+      });
+    } catch (error) {
+      throw this.recordFailure('media-readback', error, { target: request.target });
+    }
+    this.record({
+      type: 'media-readback',
+      outcome: report.ok ? 'ok' : 'rejected',
+      problemCodes: report.problems.map((p) => p.code),
+      files: report.items.length,
+      details: {
+        label: report.medium?.label ?? null,
+        serial: report.medium?.serial ?? null,
+        dir: report.dir,
+        method: report.readBack?.method ?? null,
+        bypassesCache: report.readBack?.bypassesCache ?? null,
+        items: report.items.map((i) => ({ kind: i.kind, file: i.file, ok: i.ok, reassembled: i.reassembled, name: i.result.bundle.name, tagmanifestSha256: i.result.bundle.tagmanifestSha256 })),
+        problems: report.problems,
+      },
+    });
+    return report;
+  }
+
+  /** Flush, unmount and power off (where the OS can) the medium `id` names. */
+  async ejectMedia(id: string): Promise<EjectResult> {
+    const volumes = await this.listMedia();
+    return ejectMedium(resolveMedium(id, volumes));
+  }
+
+  /** A part or volume index: locate and check the parts (other inserted media searched too). */
+  private async splitRoute(path: string, trusted: TrustedKey[], clockSkewSeconds: number, request: { askForMedium?: MediaAsk; signal?: AbortSignal; now?: Date }): Promise<SplitRoute | null> {
+    if (!isPartSetPath(path)) return null;
+    const mounted = async (): Promise<string[]> => (await this.listMedia().catch(() => [])).map((v) => v.mountPoint).filter((m): m is string => m !== null);
+    const ask = request.askForMedium;
+    return routeSplit(path, {
+      trusted,
+      clockSkewMs: clockSkewSeconds * 1000,
+      searchDirs: await mounted(),
+      ...(request.now ? { now: request.now } : {}),
+      ...(request.signal ? { signal: request.signal } : {}),
+      ...(ask ? { askForMedium: async (wanted: Parameters<AskForMedium>[0]) => ((await ask(wanted)) ? mounted() : null) } : {}),
+    });
+  }
+
   // Audit ------------------------------------------------------------------
 
   listAudit(query: AuditQuery = {}): AuditEvent[] {
@@ -475,6 +703,7 @@ export class Station {
       startedAt: Date;
       event: AuditEvent;
       checkpoint: AuditCheckpoint | null;
+      media?: TransferReceipt['media'];
     },
   ): TransferReceipt {
     return {
@@ -487,7 +716,7 @@ export class Station {
       files: r.files,
       bytes: r.bytes,
       destination: r.destination,
-      media: null,
+      media: r.media ?? null,
       operator: this.identity.operator,
       station: this.identity.station,
       startedAt: r.startedAt.toISOString(),
@@ -506,6 +735,41 @@ function exportChecks(result: WriteBundleResult): ReceiptCheck[] {
     { check: 'Bundle written under a temp name, fsynced, published without overwriting', result: 'passed', detail: `${result.bundleBytes} bytes` },
     { check: 'Read back from the media past the page cache', result: 'not run', detail: 'written to a folder, not to removable media' },
   ];
+}
+
+function mediaExportChecks(result: WriteBundleResult, media: MediaExportReport): ReceiptCheck[] {
+  const readBacks = media.volumes.map((v) => v.readBack);
+  const methods = [...new Set(readBacks.map((r) => (r ? `${r.method}${r.bypassesCache ? '' : ' (cache not bypassed)'}` : 'not run')))].join(', ');
+  return [
+    ...exportChecks(result).slice(0, 4),
+    {
+      check: media.split ? 'Parts and signed volume index written under temp names, fsynced, published without overwriting' : 'Bundle written under a temp name, fsynced, published without overwriting',
+      result: 'passed',
+      detail: `${result.bundleBytes} bytes${media.split ? ` in ${media.parts} parts on ${media.volumes.length} volume(s)` : ''}`,
+    },
+    {
+      check: 'Read back from the media past the page cache',
+      result: readBacks.every((r) => r === null) ? 'not run' : media.readBackOk ? 'passed' : 'failed',
+      detail: `${methods}; ${readBacks.reduce((n, r) => n + (r?.bytes ?? 0), 0)} bytes`,
+    },
+  ];
+}
+
+function receiptMedia(media: MediaExportReport): NonNullable<TransferReceipt['media']> {
+  const first = media.volumes[0]?.medium;
+  return {
+    label: first?.label ?? null,
+    serial: first?.serial ?? null,
+    volumes: media.volumes.map((v) => ({
+      number: v.number,
+      label: v.medium.label,
+      serial: v.medium.serial,
+      device: v.medium.device,
+      filesystem: v.medium.filesystem,
+      files: v.files,
+      readBack: v.readBack ? `${v.readBack.ok ? 'ok' : 'FAILED'}, ${v.readBack.method}` : null,
+    })),
+  };
 }
 
 function importChecks(result: ImportResult): ReceiptCheck[] {

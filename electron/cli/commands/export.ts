@@ -8,6 +8,7 @@ import { obtainPassphrase, readPassphraseFile } from '../passphrase.js';
 import { progressLine } from '../progress-line.js';
 import type { CommandContext } from '../context.js';
 import { renderStaged } from './approve.js';
+import { runMediaExport } from './media.js';
 
 interface ExportOptions {
   out?: string;
@@ -17,6 +18,10 @@ interface ExportOptions {
   prepare?: boolean;
   staging?: string;
   finish?: string;
+  toMedia?: string;
+  volumeSize?: string;
+  partSize?: string;
+  eject?: boolean;
   json?: boolean;
 }
 
@@ -46,14 +51,21 @@ export function registerExport(program: Command, ctx: CommandContext): void {
     .option('--prepare', 'two-person rule: hash and sign, but write nothing yet; prints the staged export for `airlock approve`')
     .option('--staging <dir>', 'with --prepare: where to keep the staged export (default: the home’s staged/ folder)')
     .option('--finish <staged>', 'write a prepared and approved export to --out, with every signature')
+    .option('--to-media <ids>', 'write to removable media instead of --out: device, label or mount point (see `airlock media list`); several, comma-separated, for a bundle that spans media')
+    .option('--volume-size <size>', 'with --to-media: plan each medium with this capacity (e.g. 8G); on a terminal further media are asked for')
+    .option('--part-size <size>', 'with --to-media: largest part file (e.g. 700M); FAT32 media get parts under 4 GiB anyway')
+    .option('--eject', 'with --to-media: eject each medium once it is written and read back')
     .option('--json', 'print one JSON object')
     .action(async (paths: string[], opts: ExportOptions) => {
       await ctx.run(async (station, io) => {
         if (opts.prepare && opts.finish) throw new AirlockError('USAGE', '--prepare and --finish are two separate steps.');
         if (opts.finish === undefined && paths.length === 0) throw new AirlockError('USAGE', 'Name at least one file or folder to export.');
         if (opts.finish !== undefined && paths.length > 0) throw new AirlockError('USAGE', '--finish takes no paths: the staged export already names them.');
-        if (!opts.prepare && opts.out === undefined) throw new AirlockError('USAGE', '--out is required (except with --prepare).');
+        if (opts.toMedia !== undefined && (opts.out !== undefined || opts.prepare || opts.finish !== undefined)) throw new AirlockError('USAGE', '--to-media writes a new export to media: it goes without --out, --prepare and --finish.');
+        if (opts.toMedia === undefined && (opts.volumeSize !== undefined || opts.partSize !== undefined || opts.eject)) throw new AirlockError('USAGE', '--volume-size, --part-size and --eject go with --to-media.');
+        if (!opts.prepare && opts.out === undefined && opts.toMedia === undefined) throw new AirlockError('USAGE', '--out DIR or --to-media ID is required (except with --prepare).');
         const signer = await signerFromOptions(io, opts.signer, opts.passphraseFile);
+        if (opts.toMedia !== undefined) return runMediaExport(station, io, paths, signer, { ...opts, toMedia: opts.toMedia });
         const progress = progressLine(io);
         try {
           if (opts.prepare) {

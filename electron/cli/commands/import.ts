@@ -6,12 +6,13 @@ import { promptHidden, readPassphraseFile } from '../passphrase.js';
 import { progressLine } from '../progress-line.js';
 import { renderVerifyResult } from '../render.js';
 import type { CommandContext } from '../context.js';
+import { askForMediumOption } from './media.js';
 
 export function registerImport(program: Command, ctx: CommandContext): void {
   program
     .command('import')
     .description('verify a bundle and, only if every check passes, import its payload into DIR/<bundle name>')
-    .argument('<bundle>', 'the NAME.airlock.tar file (may sit on read-only media)')
+    .argument('<bundle>', 'the NAME.airlock.tar file (may sit on read-only media), or a part or volume index of a split bundle')
     .requiredOption('--dest <dir>', 'destination folder; the payload lands in DIR/<bundle name>/, never merged or overwritten')
     .option('--allow-replay', 'import a bundle this station already imported (the override is recorded)')
     .option('--passphrase-file <file>', 'unlock the station key to sign the receipt and an audit checkpoint (on a terminal you are asked; Enter skips)')
@@ -29,6 +30,7 @@ export function registerImport(program: Command, ctx: CommandContext): void {
             ...(opts.allowReplay ? { allowReplay: true } : {}),
             ...(passphrase !== undefined ? { passphrase } : {}),
             ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+            ...askForMediumOption(io),
           });
         } finally {
           progress.done();

@@ -4,19 +4,20 @@ import { write } from '../io.js';
 import { progressLine } from '../progress-line.js';
 import { renderVerifyResult } from '../render.js';
 import type { CommandContext } from '../context.js';
+import { askForMediumOption } from './media.js';
 
 export function registerVerify(program: Command, ctx: CommandContext): void {
   program
     .command('verify')
     .description('prove who signed a bundle and that every byte is intact (nothing is written)')
-    .argument('<bundle>', 'the NAME.airlock.tar file')
+    .argument('<bundle>', 'the NAME.airlock.tar file, or a part or volume index of a split bundle (the other parts are found beside it or on inserted media)')
     .option('--json', 'print one JSON object: { ok, bundle, signers, problems }')
     .action(async (bundle: string, opts: { json?: boolean }) => {
       await ctx.run(async (station, io) => {
         const progress = progressLine(io);
         let result;
         try {
-          result = await station.verifyBundle({ bundlePath: bundle, signal: io.signal, ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) });
+          result = await station.verifyBundle({ bundlePath: bundle, signal: io.signal, ...askForMediumOption(io), ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) });
         } finally {
           progress.done();
         }

@@ -22,7 +22,12 @@ export interface TransferReceipt {
   files: number;
   bytes: number;
   destination: string | null;
-  media: { label: string | null; serial: string | null } | null;
+  /** The medium written (export to media): the first volume's label and serial, and every volume when there were several. */
+  media: {
+    label: string | null;
+    serial: string | null;
+    volumes?: Array<{ number: number; label: string | null; serial: string | null; device: string | null; filesystem: string | null; files: string[]; readBack: string | null }>;
+  } | null;
   operator: string;
   station: string;
   startedAt: string;
@@ -65,6 +70,14 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/gu, (c) => `&#${c.charCodeAt(0)};`).replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+function mediaText(media: NonNullable<TransferReceipt['media']>): string {
+  const volumes = media.volumes ?? [];
+  if (volumes.length === 0) return `${media.label ?? ''} ${media.serial ?? ''}`.trim();
+  return volumes
+    .map((v) => `volume ${v.number}: ${[v.label, v.serial, v.device, v.filesystem].filter((x) => x !== null).join(' ')}${v.readBack ? ` (read back: ${v.readBack})` : ''}: ${v.files.join(', ')}`)
+    .join(' | ');
+}
+
 /** A self-contained page: no scripts, no external resources, every value escaped. */
 export function renderReceiptHtml(receipt: TransferReceipt, signed: boolean): string {
   const row = (label: string, value: string): string => `<tr><th scope="row">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`;
@@ -89,7 +102,7 @@ ${row(receipt.kind === 'import' ? 'Imported to' : 'Written to', receipt.destinat
 ${row('Signed by', signers || '(none)')}
 ${row('Files', String(receipt.files))}
 ${row('Bytes', `${receipt.bytes} (${formatBytes(receipt.bytes)})`)}
-${row('Media', receipt.media ? `${receipt.media.label ?? ''} ${receipt.media.serial ?? ''}`.trim() : '(not recorded)')}
+${row('Media', receipt.media ? mediaText(receipt.media) : '(not recorded)')}
 ${row('Operator', receipt.operator)}
 ${row('Station', receipt.station)}
 ${row('Started', receipt.startedAt)}

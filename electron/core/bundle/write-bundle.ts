@@ -28,6 +28,8 @@ export interface WriteBundleOptions {
   now?: Date;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
+  /** Stream the archive here instead of a temp file in outDir (removable media: parts, index, read-back). */
+  openOutput?: OpenBundleOutput;
 }
 
 export interface WriteBundleResult extends ExportResult {
@@ -67,6 +69,7 @@ export async function writeBundle(options: WriteBundleOptions): Promise<WriteBun
     signers: options.signers.map((s) => ({ fingerprint: s.fingerprint, userIds: s.userIds })),
     tracker,
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.openOutput ? { openOutput: options.openOutput } : {}),
   });
 }
 
@@ -111,7 +114,7 @@ export async function prepareBundle(options: {
 export async function writePreparedBundle(
   prepared: PreparedBundle,
   signatureArmored: string,
-  options: { outDir: string; signers: Array<{ fingerprint: string; userIds: string[] }>; tracker?: ProgressTracker; onProgress?: ProgressListener; signal?: AbortSignal },
+  options: { outDir: string; signers: Array<{ fingerprint: string; userIds: string[] }>; tracker?: ProgressTracker; onProgress?: ProgressListener; signal?: AbortSignal; openOutput?: OpenBundleOutput },
 ): Promise<WriteBundleResult> {
   const { signal } = options;
   const tracker = options.tracker ?? new ProgressTracker(options.onProgress);
@@ -127,12 +130,18 @@ export async function writePreparedBundle(
     tagFiles.reduce((sum, t) => sum + archivedSizeBound(`${prepared.name}/${t.name}`, t.bytes.length), 0) +
     payload.reduce((sum, f) => sum + archivedSizeBound(`${prepared.name}/${f.bagPath}`, f.size), 0) +
     END_OF_ARCHIVE.length;
-  const available = await freeBytes(outDir);
-  if (available < archiveBytes + SPACE_MARGIN_BYTES) {
+  // A custom output checks its own room, with the exact size.
+  const output = options.openOutput ? await options.openOutput({ prepared, tagFiles, sizeBound: archiveBytes, tracker, ...(signal ? { signal } : {}) }) : null;
+  const available = output ? null : await freeBytes(outDir);
+  if (available !== null && available < archiveBytes + SPACE_MARGIN_BYTES) {
     throw new AirlockError('NO_SPACE', `The bundle needs up to ${archiveBytes} bytes; ${outDir} has ${available} free.`, { path: outDir });
   }
 
   tracker.startPhase('writing', { bytes: archiveBytes, files: payload.length });
+  if (output) {
+    const written = await writeThroughOutput(output, (sink) => writeArchive(sink, prepared.name, tagFiles, payload, now, tracker, signal));
+    return bundleResult(prepared, options.signers, written.bundlePath, written.bundleBytes);
+  }
   const tempPath = tempPathFor(finalPath);
   const out = await open(tempPath, 'wx', 0o644).catch((error: unknown) => {
     throw toAirlockError(error, tempPath);
@@ -162,8 +171,13 @@ export async function writePreparedBundle(
     }
   }
 
+  return bundleResult(prepared, options.signers, finalPath, bundleBytes);
+}
+
+function bundleResult(prepared: PreparedBundle, signers: Array<{ fingerprint: string; userIds: string[] }>, bundlePath: string, bundleBytes: number): WriteBundleResult {
+  const { payload, tags } = prepared;
   return {
-    bundlePath: finalPath,
+    bundlePath,
     name: prepared.name,
     uuid: tags.uuid,
     sequence: prepared.sequence,
@@ -171,15 +185,53 @@ export async function writePreparedBundle(
     bytes: tags.payloadBytes,
     bundleBytes,
     tagmanifestSha256: sha256Hex(tags.tagmanifest),
-    signers: options.signers,
+    signers,
     warnings: prepared.warnings,
     payloadFiles: payload.map((f) => ({ path: f.bagPath, size: f.size, sha256: f.sha256 })),
   };
 }
 
+/** Where writeArchive puts bytes: the temp file's SequentialWriter, or a BundleOutput. */
+interface ArchiveSink {
+  write(data: Buffer): Promise<void>;
+}
+
+/**
+ * A destination other than one temp file in outDir (removable media). It receives the archive
+ * bytes in order with SequentialWriter's contract (small pieces may be reused by the caller
+ * once write() resolves; large ones are not touched again), then commit() or abort().
+ */
+export interface BundleOutput extends ArchiveSink {
+  /** Every byte written: make it durable, give it its final name(s), say where it is. */
+  commit(): Promise<{ bundlePath: string; bundleBytes: number }>;
+  /** The write failed or was cancelled: remove what this output wrote. */
+  abort(reason: unknown): Promise<void>;
+}
+
+export interface BundleOutputPlan {
+  prepared: PreparedBundle;
+  tagFiles: readonly TagFile[];
+  /** writePreparedBundle's upper bound; the output computes the exact size itself. */
+  sizeBound: number;
+  tracker: ProgressTracker;
+  signal?: AbortSignal;
+}
+
+export type OpenBundleOutput = (plan: BundleOutputPlan) => Promise<BundleOutput>;
+
+async function writeThroughOutput(output: BundleOutput, write: (sink: ArchiveSink) => Promise<void>): Promise<{ bundlePath: string; bundleBytes: number }> {
+  try {
+    await write(output);
+    return await output.commit();
+  } catch (error) {
+    await output.abort(error).catch(() => undefined);
+    throw toAirlockError(error);
+  }
+}
+
 /** The archive, in order: tag files first, then each payload file re-hashed as it is read. */
 async function writeArchive(
-  writer: SequentialWriter,
+  writer: ArchiveSink,
   name: string,
   tagFiles: readonly TagFile[],
   payload: readonly HashedSource[],
@@ -234,7 +286,7 @@ function readSmallSourceUnchanged(file: HashedSource, scratch: Buffer): Buffer {
 }
 
 /** Exactly `file.size` bytes of the source, failing the export if its content differs from the first pass. */
-async function streamSourceUnchanged(file: HashedSource, writer: SequentialWriter, tracker: ProgressTracker, signal: AbortSignal | undefined): Promise<void> {
+async function streamSourceUnchanged(file: HashedSource, writer: ArchiveSink, tracker: ProgressTracker, signal: AbortSignal | undefined): Promise<void> {
   const handle = await open(file.absPath, 'r').catch((error: unknown) => {
     throw toAirlockError(error, file.absPath);
   });

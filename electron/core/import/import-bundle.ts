@@ -7,13 +7,15 @@ import type { TrustedKey } from '../crypto/detached-signature.js';
 import type { StationDb } from '../db/station-db.js';
 import { AirlockError, toAirlockError } from '../errors.js';
 import type { StationPolicy } from '../policy/station-policy.js';
-import { checkBundle, type AuthenticatedFacts } from '../verify/check-bundle.js';
+import { checkBundle, type AuthenticatedFacts, type BundleSource } from '../verify/check-bundle.js';
 import { portabilityFindings } from '../bundle/path-rules.js';
 import { findPriorImport, forgetPendingImport, highestSequenceFrom, markImported, reconcilePendingImports, recordPendingImport, type ImportIdentity } from './replay-guard.js';
 import { cleanLeftoverStaging, StagingDirectory } from './staging.js';
 
 export interface ImportOptions {
   bundlePath: string;
+  /** The archive's bytes when they do not come from bundlePath alone (a split bundle's parts). */
+  source?: BundleSource;
   destDir: string;
   trusted: readonly TrustedKey[];
   policy: StationPolicy;
@@ -105,6 +107,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
   try {
     const result = await checkBundle({
       bundlePath: options.bundlePath,
+      ...(options.source ? { source: options.source } : {}),
       trusted: options.trusted,
       limits: options.policy.limits,
       portability: options.policy.names,

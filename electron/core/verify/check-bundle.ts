@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import type { ReadEntry } from 'tar';
 import { problem, type Problem, type ProblemCode } from '../../../shared/problems.js';
@@ -26,8 +27,16 @@ export interface PayloadFileWriter {
   close(verified: boolean): Promise<void>;
 }
 
+/** The archive's bytes from somewhere other than one file: a split bundle's parts chained in order, or an uncached read. */
+export interface BundleSource {
+  size: number;
+  open(signal?: AbortSignal): Readable;
+}
+
 export interface CheckBundleOptions {
+  /** The bundle file; with `source`, only the name reported for it. */
   bundlePath: string;
+  source?: BundleSource;
   trusted: readonly TrustedKey[];
   limits?: BundleLimits;
   now?: Date;
@@ -97,8 +106,8 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
   };
   const tracker = new ProgressTracker(options.onProgress);
 
-  let fileSize: number;
-  try {
+  let fileSize = options.source?.size ?? 0;
+  if (!options.source) try {
     const stats = await stat(options.bundlePath);
     if (!stats.isFile()) throw new AirlockError('BUNDLE_UNREADABLE', `${options.bundlePath} is not a file.`, { path: options.bundlePath });
     fileSize = stats.size;
@@ -253,7 +262,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
     return hash.digest('hex');
   };
 
-  const source = createReadStream(options.bundlePath, { highWaterMark: 1 << 20, ...(signal ? { signal } : {}) });
+  const source = options.source ? options.source.open(signal) : createReadStream(options.bundlePath, { highWaterMark: 1 << 20, ...(signal ? { signal } : {}) });
   tracker.startPhase('verifying-signature', { bytes: fileSize });
   try {
     for await (const entry of readTarEntries(source, (n) => tracker.addBytes(n))) {
