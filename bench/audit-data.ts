@@ -81,10 +81,10 @@ class EventMaker {
   make(n: number, needle: boolean): AuditEventInput & { operator: string } {
     const operator = this.pick(OPERATORS);
     const r = this.random();
-    const drawn = r < 0.28 ? 'export' : r < 0.5 ? 'verify' : r < 0.82 ? 'import' : r < 0.89 ? 'media-write' : r < 0.96 ? 'media-readback' : r < 0.975 ? 'key-trust' : r < 0.98 ? 'key-untrust' : 'audit-checkpoint';
-    // A needle must land in a bundle name, which key and checkpoint events do not have.
-    const type = needle && (drawn === 'key-trust' || drawn === 'key-untrust' || drawn === 'audit-checkpoint') ? 'verify' : drawn;
-    if (type === 'key-trust' || type === 'key-untrust' || type === 'audit-checkpoint') {
+    const drawn = r < 0.28 ? 'export' : r < 0.5 ? 'verify' : r < 0.82 ? 'import' : r < 0.89 ? 'media-write' : r < 0.96 ? 'media-readback' : r < 0.975 ? 'key-trust' : r < 0.98 ? 'key-untrust' : 'key-revoke';
+    // A needle must land in a bundle name, which key events do not have.
+    const type = needle && (drawn === 'key-trust' || drawn === 'key-untrust' || drawn === 'key-revoke') ? 'verify' : drawn;
+    if (type === 'key-trust' || type === 'key-untrust' || type === 'key-revoke') {
       return { operator, type, outcome: 'ok', signers: [this.pick(this.fingerprints)], details: type === 'key-trust' ? { file: `/media/usb0/keys/station-${String(this.int(1, 40))}.asc`, label: 'partner station', role: 'signer' } : {} };
     }
     const bundleName = needle ? `${NEEDLE}-evidence-${String(n)}` : `transfer-${String(n).padStart(7, '0')}`;
