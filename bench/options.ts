@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 
 export type DataSetName = 'large' | 'small';
 /** What `--only` can pick. Data sets run first, in this order, then the other sections. */
-export const SECTIONS = ['large', 'small', 'audit'] as const;
+export const SECTIONS = ['large', 'small', 'audit', 'media'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -21,6 +21,10 @@ export interface BenchOptions {
   audit: boolean;
   /** Events in the audit bench's station database. */
   auditEvents: number;
+  /** Removable-media section (bench/media.ts; needs root): payload bytes, and the 4 GiB FAT32 run. */
+  media: boolean;
+  mediaBytes: number;
+  fat32Big: boolean;
   json: boolean;
   /** Also print the exact command lines measured (always in --json output). */
   commands: boolean;
@@ -37,7 +41,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --small-files N      number of files in the small set (env BENCH_SMALL_FILES; default 20000)
   --small-size SIZE    size of each small file (default 4KiB)
   --audit-events N     events in the audit log bench (env BENCH_AUDIT_EVENTS; default 1000000)
-  --only LIST          run only these sections, comma-separated: large, small, audit
+  --only LIST          run only these sections, comma-separated: large, small, audit, media
+  --media-bytes SIZE   payload of the removable-media section (needs root: loop devices; default 1GiB)
+  --fat32-4g           media section: also export a bundle over 4 GiB onto FAT32 (fusefat) as parts
   --json               print one JSON object instead of tables
   --commands           also print the exact command lines that were measured
   -h, --help           show this help
@@ -80,6 +86,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
         'small-files': { type: 'string' },
         'small-size': { type: 'string' },
         'audit-events': { type: 'string' },
+        'media-bytes': { type: 'string' },
+        'fat32-4g': { type: 'boolean', default: false },
         only: { type: 'string' },
         json: { type: 'boolean', default: false },
         commands: { type: 'boolean', default: false },
@@ -102,7 +110,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
 
   const sections = v.only === undefined ? [...SECTIONS] : parseSections(v.only);
   const sets = sections.filter((s): s is DataSetName => s === 'large' || s === 'small');
-  return { largeBytes, largeFiles, smallFiles, smallSize, sets, audit: sections.includes('audit'), auditEvents, json: v.json, commands: v.commands };
+  const mediaBytes = parseSize(v['media-bytes'] ?? '1GiB', '--media-bytes');
+  return { largeBytes, largeFiles, smallFiles, smallSize, sets, audit: sections.includes('audit'), auditEvents, media: sections.includes('media'), mediaBytes, fat32Big: v['fat32-4g'], json: v.json, commands: v.commands };
 }
 
 /** `--only small,audit`: known names only, each once, run in SECTIONS order whatever the order given. */

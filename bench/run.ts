@@ -17,6 +17,7 @@ import { binarySize } from './format.js';
 import { buildReport, buildSetReport, renderText, type SetReport } from './report.js';
 import { setUpStations, tearDownStations } from './stations.js';
 import { runSuite } from './suite.js';
+import { renderMediaText, runMediaBench } from './media.js';
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -87,8 +88,9 @@ try {
     log('measuring the audit log:');
     audit = buildAuditReport(await runAuditBench({ root, events: opts.auditEvents, log }));
   }
+  const media = opts.media ? await runMediaBench({ root, bytes: opts.mediaBytes, fat32Big: opts.fat32Big, log }) : null;
   const report = buildReport(machine, opts, sets, audit);
-  process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderText(report, opts.commands)}\n`);
+  process.stdout.write(opts.json ? `${JSON.stringify(media ? { ...report, media } : report, null, 2)}\n` : `${renderText(report, opts.commands)}${media ? `\n\n${renderMediaText(media)}` : ''}\n`);
 } catch (error) {
   // After Ctrl-C the steps fail because we stopped them; that is not worth a second message.
   if (!interrupted) log(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
