@@ -1,4 +1,4 @@
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { normalizeFingerprint } from '../../shared/fingerprint.js';
 import type { ProgressListener } from '../../shared/progress.js';
@@ -218,10 +218,15 @@ export class Station {
     return rotated;
   }
 
-  async backupKey(passphrase: string): Promise<string> {
-    const backup = await backupStationKey(this.paths, passphrase);
-    this.record({ type: 'key-backup', outcome: 'ok', details: {} });
-    return backup;
+  /** Write a backup of the station key to `outFile` (mode 0600, never overwritten); recorded once written. */
+  async backupKey(passphrase: string, outFile: string): Promise<void> {
+    try {
+      const backup = await backupStationKey(this.paths, passphrase);
+      await writeFile(outFile, backup, { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      throw this.recordFailure('key-backup', error, { file: outFile });
+    }
+    this.record({ type: 'key-backup', outcome: 'ok', details: { file: resolve(outFile) } });
   }
 
   async restoreKey(file: string, passphrase: string): Promise<KeyDescription> {
@@ -300,7 +305,7 @@ export class Station {
       details: { bundlePath: result.bundlePath, bundleBytes: result.bundleBytes, sequence: result.sequence, warnings: result.warnings.length, ...(media ? { media: media.volumes.map((v) => v.medium), parts: media.parts } : {}) },
       fileRows: payloadFiles,
     });
-    const checkpoint = signer ? await signAuditCheckpoint(this.database(), this.paths, signer) : null;
+    const checkpoint = await this.checkpointWith(signer);
     // A receipt on the medium would cross the gap and is not covered by the read-back: it stays here.
     const receiptDir = media ? join(this.paths.root, 'receipts') : dirname(result.bundlePath);
     if (media) await mkdir(receiptDir, { recursive: true, mode: 0o700 });
@@ -359,7 +364,14 @@ export class Station {
 
   /** What an approver is about to sign: the signed manifest's files and totals, and who signed so far. */
   async describeStaged(dir: string): Promise<StagedSummary> {
-    return summarizeStaged(await loadStagedExport(resolve(dir)), await loadTrustedKeys(this.paths));
+    let staged: StagedExport;
+    try {
+      staged = await loadStagedExport(resolve(dir));
+    } catch (error) {
+      // A staged export that fails its checks is what an approver must not sign: on record.
+      throw this.recordFailure('export-approve', error, { stagedDir: dir });
+    }
+    return summarizeStaged(staged, await loadTrustedKeys(this.paths));
   }
 
   async approveStaged(dir: string, spec: SignerSpec): Promise<StagedSummary> {
@@ -473,7 +485,7 @@ export class Station {
       fileRows: payloadFiles,
     });
     if (!result.ok || result.destination === null) return { ...outcome, auditEvent: event.seq, checkpoint: null, receipt: null };
-    const checkpoint = signingKey ? await signAuditCheckpoint(this.database(), this.paths, signingKey) : null;
+    const checkpoint = await this.checkpointWith(signingKey);
     if (!signingKey) outcome.warnings.push('The receipt and the audit checkpoint are unsigned: no passphrase was given to unlock the station key.');
     const receipt = await writeReceipt(
       request.destDir,
@@ -688,7 +700,24 @@ export class Station {
   async checkpointAudit(passphrase: string, signer?: SignerSpec): Promise<AuditCheckpoint | null> {
     const resolved = await this.signerFor(signer, passphrase);
     if (!resolved) throw new AirlockError('PASSPHRASE_REQUIRED');
+    if (!(await this.isStationKey(resolved))) {
+      throw new AirlockError('KEY_INVALID', `${resolved.fingerprint} is not this station's key; only a station key (trusted with role station) signs audit checkpoints.`);
+    }
     return signAuditCheckpoint(this.database(), this.paths, resolved);
+  }
+
+  /**
+   * Only a station key vouches for this station's audit log (audit verify checks checkpoints
+   * against exactly those keys). A GnuPG or co-signer key that is not trusted as role station
+   * signs the bundle and the receipt, not the checkpoint.
+   */
+  private async checkpointWith(signer: BundleSigner | null): Promise<AuditCheckpoint | null> {
+    if (!signer || !(await this.isStationKey(signer))) return null;
+    return signAuditCheckpoint(this.database(), this.paths, signer);
+  }
+
+  private async isStationKey(signer: BundleSigner): Promise<boolean> {
+    return (await loadStationKeys(this.paths)).some((key) => key.fingerprint === signer.fingerprint);
   }
 
   private receipt(
@@ -730,7 +759,7 @@ function exportChecks(result: WriteBundleResult): ReceiptCheck[] {
   return [
     { check: 'Selection holds plain files only (no links, devices or FIFOs)', result: 'passed', detail: `${result.files} files` },
     { check: 'Pass 1: every source file hashed (SHA-256) for the manifest', result: 'passed' },
-    { check: 'Tag manifest signed with the station key', result: 'passed', detail: result.signers.map((s) => s.fingerprint).join(', ') },
+    { check: `Tag manifest signed (${result.signers.length === 1 ? 'one signer' : `${result.signers.length} signers`})`, result: 'passed', detail: result.signers.map((s) => s.fingerprint).join(', ') },
     { check: 'Pass 2: every file hashed again while written, unchanged since pass 1', result: 'passed' },
     { check: 'Bundle written under a temp name, fsynced, published without overwriting', result: 'passed', detail: `${result.bundleBytes} bytes` },
     { check: 'Read back from the media past the page cache', result: 'not run', detail: 'written to a folder, not to removable media' },

@@ -5,7 +5,6 @@ import { displayText } from '../../../shared/display-text.js';
 import { write } from '../io.js';
 import { obtainPassphrase, promptLine } from '../passphrase.js';
 import { KEY_ALGORITHMS, type KeyAlgorithm } from '../../core/index.js';
-import { writeFile } from 'node:fs/promises';
 import type { CommandContext } from '../context.js';
 
 export function registerKeys(program: Command, ctx: CommandContext): void {
@@ -123,8 +122,7 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
     .option('--json', 'print one JSON object')
     .action(async (opts: { out: string; passphraseFile?: string; json?: boolean }) => {
       await ctx.run(async (station, io) => {
-        const backup = await station.backupKey(await obtainPassphrase(io, opts.passphraseFile));
-        await writeNewFile(opts.out, backup);
+        await station.backupKey(await obtainPassphrase(io, opts.passphraseFile), opts.out);
         if (opts.json) {
           write(io.stdout, JSON.stringify({ ok: true, file: opts.out }));
           return 0;
@@ -204,13 +202,4 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
 function keyAlgorithm(value: string): KeyAlgorithm {
   if (!(KEY_ALGORITHMS as readonly string[]).includes(value)) throw new AirlockError('USAGE', `--algorithm must be one of ${KEY_ALGORITHMS.join(', ')}.`);
   return value as KeyAlgorithm;
-}
-
-async function writeNewFile(path: string, text: string): Promise<void> {
-  try {
-    await writeFile(path, text, { mode: 0o600, flag: 'wx' });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new AirlockError('OUTPUT_EXISTS', path, { path });
-    throw error;
-  }
 }

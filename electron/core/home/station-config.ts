@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { AirlockError } from '../errors.js';
+import { readJsonConfig } from '../fs/read-json-config.js';
 import type { HomePaths } from './station-home.js';
 
 const singleLine = z
@@ -34,25 +34,7 @@ export interface StationIdentity {
 }
 
 export async function readStationConfig(paths: HomePaths): Promise<StationConfig> {
-  let text: string;
-  try {
-    text = await readFile(paths.config, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new AirlockError('CONFIG_INVALID', `${paths.config}: ${(error as Error).message}`, { path: paths.config });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new AirlockError('CONFIG_INVALID', `${paths.config} is not valid JSON: ${(error as Error).message}`, { path: paths.config });
-  }
-  const parsed = StationConfigSchema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-    throw new AirlockError('CONFIG_INVALID', `${paths.config}: ${issues}`, { path: paths.config });
-  }
-  return parsed.data;
+  return readJsonConfig(paths.config, StationConfigSchema, {});
 }
 
 export function stationIdentity(config: StationConfig, operatorOverride?: string): StationIdentity {

@@ -54,6 +54,18 @@ describe('bundles signed through GnuPG verify in Airlock', () => {
     expect(verified.report.signers.map((s) => s.fingerprint)).toEqual([fpr]);
   }, 120_000);
 
+  it("an export signed through gpg leaves the station's audit log verifiable (the gpg key signs no checkpoint)", async () => {
+    gnupg.mustGpg(['--pinentry-mode', 'loopback', '--passphrase', '', '--quick-gen-key', 'Card Key <card@example.org>', 'ed25519', 'sign', 'never']);
+    const fpr = gnupg.secretFingerprints().at(-1) ?? '';
+    const station = await createStation(await tempDir('station-'));
+    const out = await tempDir('out-');
+    const exported = await station.run(['export', '--out', out, '--signer', `gpg:${fpr}`, '--json', payload], { env: { GNUPGHOME: gnupg.dir } });
+    expect(exported.code, describeResult(exported)).toBe(0);
+    const audit = await station.run(['audit', 'verify', '--json']);
+    expect(audit.code, describeResult(audit)).toBe(0);
+    expect(parseJson<{ ok: boolean; checkpoints: number }>(audit)).toMatchObject({ ok: true, checkpoints: 0 });
+  }, 60_000);
+
   it('a wrong gpg passphrase fails the export cleanly (PASSPHRASE_WRONG), leaving no bundle', async () => {
     gnupg.mustGpg(['--pinentry-mode', 'loopback', '--passphrase', 'right', '--quick-gen-key', 'Locked <locked@example.org>', 'ed25519', 'sign', 'never']);
     const fpr = gnupg.secretFingerprints().at(-1) ?? '';
