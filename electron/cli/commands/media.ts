@@ -30,10 +30,13 @@ function promptLine(io: CliIo, question: string): Promise<string> {
     const done = (error: Error | null): void => {
       stdin.off('data', onData);
       stdin.off('end', onEnd);
+      io.signal.removeEventListener('abort', onAbort);
       stdin.pause();
       if (error) reject(error);
       else resolve(text.trim());
     };
+    // Ctrl-C on a cooked terminal arrives as SIGINT, which aborts io.signal.
+    const onAbort = (): void => done(new AirlockError('CANCELLED'));
     const onData = (chunk: Buffer | string): void => {
       for (const char of chunk.toString()) {
         if (char === '\u0003' || char === '\u0004') return done(new AirlockError('CANCELLED'));
@@ -44,6 +47,8 @@ function promptLine(io: CliIo, question: string): Promise<string> {
     const onEnd = (): void => done(new AirlockError('CANCELLED'));
     stdin.on('data', onData);
     stdin.on('end', onEnd);
+    if (io.signal.aborted) onAbort();
+    else io.signal.addEventListener('abort', onAbort);
   });
 }
 
@@ -75,8 +80,11 @@ function nextMediumPrompt(io: CliIo, station: Station, eject: boolean): ((reques
     if (request.problem === null && previous) {
       write(io.stderr, displayText(`Volume ${request.used.length} of ${request.volumes} is written and read back: ${describe(previous)}.`));
       if (eject && previous.mountPoint) {
-        const ejected = await station.ejectMedia(previous.mountPoint);
-        write(io.stderr, displayText(`  ${ejected.actions.join('; ')}.`));
+        const ejected = await station.ejectMedia(previous.mountPoint).then(
+          (result) => result.actions.join('; '),
+          (error: unknown) => `not ejected: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        write(io.stderr, displayText(`  ${ejected}.`));
       }
     }
     if (request.problem !== null) write(io.stderr, displayText(`That medium cannot be used: ${request.problem}`));
