@@ -17,7 +17,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-describe.skipIf(!haveMkfsVfat)('FAT free space from the allocation table', () => {
+describe.skipIf(!haveMkfsVfat && !process.env['CI'])('FAT free space from the allocation table', () => {
   it('counts every cluster of a fresh FAT32 volume but the root directory as free, and FAT16 too', async () => {
     const image = join(root, 'fat32.img');
     await writeFile(image, '');
