@@ -432,18 +432,7 @@ export class Station {
     } catch (error) {
       throw this.recordFailure('verify', error, { bundlePath: request.bundlePath });
     }
-    this.record({
-      type: 'verify',
-      outcome: report.ok ? 'ok' : 'rejected',
-      bundleUuid: report.bundle.uuid,
-      bundleName: report.bundle.name,
-      tagmanifestSha256: report.bundle.tagmanifestSha256,
-      signers: report.signers.map((s) => s.fingerprint),
-      problemCodes: report.problems.map((p) => p.code),
-      files: report.bundle.files,
-      bytes: report.bundle.bytes,
-      details: { bundlePath: request.bundlePath },
-    });
+    this.record({ type: 'verify', ...verificationEventFields(report), details: { bundlePath: request.bundlePath } });
     return report;
   }
 
@@ -473,14 +462,7 @@ export class Station {
     const { payloadFiles, ...outcome } = result;
     const event = this.record({
       type: 'import',
-      outcome: result.ok ? 'ok' : 'rejected',
-      bundleUuid: result.bundle.uuid,
-      bundleName: result.bundle.name,
-      tagmanifestSha256: result.bundle.tagmanifestSha256,
-      signers: result.signers.map((s) => s.fingerprint),
-      problemCodes: result.problems.map((p) => p.code),
-      files: result.bundle.files,
-      bytes: result.bundle.bytes,
+      ...verificationEventFields(result),
       details: { bundlePath: request.bundlePath, destDir: request.destDir, destination: result.destination, replayOf: result.replayOf, warnings: result.warnings },
       fileRows: payloadFiles,
     });
@@ -813,6 +795,20 @@ function importChecks(result: ImportResult): ReceiptCheck[] {
     { check: 'Complete: nothing listed is missing, nothing present is unlisted', result: 'passed' },
     { check: 'Staged privately, flushed to disk, committed in one rename', result: 'passed', detail: result.destination ?? '' },
   ];
+}
+
+/** The audit fields a verification result gives an event (verify and import alike). */
+function verificationEventFields(result: VerifyResult): Omit<AuditEventInput, 'type' | 'details' | 'fileRows'> {
+  return {
+    outcome: result.ok ? 'ok' : 'rejected',
+    bundleUuid: result.bundle.uuid,
+    bundleName: result.bundle.name,
+    tagmanifestSha256: result.bundle.tagmanifestSha256,
+    signers: result.signers.map((s) => s.fingerprint),
+    problemCodes: result.problems.map((p) => p.code),
+    files: result.bundle.files,
+    bytes: result.bundle.bytes,
+  };
 }
 
 async function exists(path: string): Promise<boolean> {
