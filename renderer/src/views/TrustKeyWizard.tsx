@@ -1,10 +1,10 @@
 /**
- * Trust a signer's public key: choose the file, read its fingerprint (grouped, to compare aloud
- * with the signer over a channel you trust), confirm it by typing it or by ticking that every
- * group matched, then trust. The confirmed fingerprint goes to core as expectedFingerprint, so
- * a file swapped after it was shown is refused.
+ * Trust a signer's public key: choose the file, see its fingerprint grouped, and type the
+ * fingerprint as the key's owner reads it to you over a channel you trust. Only what the operator
+ * typed goes to core as expectedFingerprint (as with the CLI's --fingerprint), so neither a
+ * swapped file nor a careless click can make the station trust a key nobody compared.
  */
-import { Alert, Button, Checkbox, Group, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { displayText } from '../../../shared/display-text.js';
 import { normalizeFingerprint } from '../../../shared/fingerprint.js';
@@ -19,19 +19,17 @@ export function TrustKeyWizard({ onTrusted }: { onTrusted: (message: string) => 
   const api = useApi();
   const [key, setKey] = useState<Inspected | null>(null);
   const [typed, setTyped] = useState('');
-  const [comparedAloud, setComparedAloud] = useState(false);
   const [label, setLabel] = useState('');
   const [error, setError] = useState<IpcError | null>(null);
   const [busy, setBusy] = useState(false);
 
   const typedMatches = typed !== '' && normalizeFingerprint(typed) === key?.fingerprint;
   const typedWrong = typed.replace(/\s/g, '').length >= 40 && !typedMatches;
-  const confirmed = typedMatches || comparedAloud;
+  const confirmed = typedMatches;
 
   const reset = () => {
     setKey(null);
     setTyped('');
-    setComparedAloud(false);
     setLabel('');
   };
   const choose = async () => {
@@ -52,7 +50,7 @@ export function TrustKeyWizard({ onTrusted }: { onTrusted: (message: string) => 
     try {
       const { signer, alreadyTrusted } = await call(api, 'trustKeyFile', {
         file: key.file,
-        expectedFingerprint: key.fingerprint,
+        expectedFingerprint: normalizeFingerprint(typed),
         ...(label.trim() ? { label } : {}),
       });
       reset();
@@ -97,15 +95,10 @@ export function TrustKeyWizard({ onTrusted }: { onTrusted: (message: string) => 
               The fingerprint you typed matches the key.
             </Text>
           ) : null}
-          <Checkbox
-            label="Or: I read every group aloud with the owner and all of them match"
-            checked={comparedAloud}
-            onChange={(e) => setComparedAloud(e.currentTarget.checked)}
-          />
           <TextInput label="Label (optional)" description='Shown when their bundles verify, e.g. "Lab B diode".' value={label} onChange={(e) => setLabel(e.currentTarget.value)} maw={400} />
           {!confirmed ? (
             <Alert color="gray" variant="light">
-              Confirm the fingerprint first: type it, or tick the box once you compared it aloud.
+              Confirm the fingerprint first: type it as the key&apos;s owner reads it to you.
             </Alert>
           ) : null}
           <Group>

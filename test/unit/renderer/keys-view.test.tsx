@@ -87,7 +87,7 @@ describe('keys view', () => {
     expect(await screen.findByText('Now trusted: Sender <sender@example.org>')).toBeTruthy();
   });
 
-  it('can confirm by ticking that the groups were compared aloud; shows FINGERPRINT_MISMATCH from core', async () => {
+  it('offers no way around typing the fingerprint, and shows FINGERPRINT_MISMATCH from core', async () => {
     const fake = fakeApi(
       answers({ trustKeyFile: { code: 'FINGERPRINT_MISMATCH', message: 'The key file does not have the fingerprint you expected: it may have been swapped. Nothing was trusted.' } }),
     );
@@ -95,7 +95,9 @@ describe('keys view', () => {
     renderWithApi(<KeysView />, fake);
     await user.click(await screen.findByRole('button', { name: 'Choose key file…' }));
     const panel = await screen.findByLabelText('Key to trust');
-    await user.click(within(panel).getByLabelText(/I read every group aloud/));
+    expect(within(panel).queryByRole('checkbox')).toBeNull();
+    expect((within(panel).getByRole('button', { name: 'Trust this key' }) as HTMLButtonElement).disabled).toBe(true);
+    await user.type(within(panel).getByLabelText(/Type the fingerprint/), SENDER_GROUPED);
     await user.click(within(panel).getByRole('button', { name: 'Trust this key' }));
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('FINGERPRINT_MISMATCH');
