@@ -1,9 +1,7 @@
 /** What the numbers were measured on: without this a bench result cannot be compared with another. */
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
-import { join } from 'node:path';
 import { run } from './proc.js';
-import { REPO_ROOT } from './stations.js';
+import { cliBundleState } from '../scripts/cli-bundle.mjs';
 
 export interface Machine {
   nproc: number;
@@ -18,23 +16,16 @@ export interface Machine {
   airlockCli: string;
 }
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** bin/airlock.mjs's own rule: the bundle when it is newer than every source file, else tsx. */
+/** bin/airlock.mjs's own rule (scripts/cli-bundle.mjs): the bundle when fresh, else tsx. */
 function airlockCliMode(): string {
-  const bundle = join(REPO_ROOT, 'dist', 'cli', 'airlock.mjs');
-  if (!existsSync(bundle)) return 'sources through tsx (no dist/cli bundle; npm run build:cli makes one)';
-  const built = statSync(bundle).mtimeMs;
-  const fresh = ['electron/core', 'electron/cli', 'shared'].every((dir) => newestSource(join(REPO_ROOT, dir)) <= built);
-  return fresh ? 'dist/cli bundle' : 'sources through tsx (dist/cli bundle is older than the sources; npm run build:cli refreshes it)';
+  switch (cliBundleState()) {
+    case 'fresh':
+      return 'dist/cli bundle';
+    case 'missing':
+      return 'sources through tsx (no dist/cli bundle; npm run build:cli makes one)';
+    default:
+      return 'sources through tsx (dist/cli bundle is older than the sources; npm run build:cli refreshes it)';
+  }
 }
 
 async function firstLine(argv: [string, ...string[]]): Promise<string> {

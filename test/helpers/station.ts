@@ -1,5 +1,6 @@
 /** A station home with its signing key, and the CLI bound to it. */
 import { join } from 'node:path';
+import type { ExportResult } from '../../shared/results.js';
 import { writeFile } from 'node:fs/promises';
 import { describeResult, parseJson, runAirlock, spawnAirlock, type CliResult, type InProcessOptions, type SpawnOptions } from './cli-runner.js';
 
@@ -21,18 +22,7 @@ export interface TestStation {
 
 export interface ExportJson {
   ok: true;
-  bundle: {
-    bundlePath: string;
-    name: string;
-    uuid: string;
-    sequence: number;
-    files: number;
-    bytes: number;
-    bundleBytes: number;
-    tagmanifestSha256: string;
-    signers: Array<{ fingerprint: string; userIds: string[] }>;
-    warnings: Array<{ path: string; message: string }>;
-  };
+  bundle: ExportResult & { warnings: Array<{ path: string; message: string }> };
 }
 
 export interface VerifyJson {

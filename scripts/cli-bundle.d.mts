@@ -1,0 +1,3 @@
+export declare const repoRoot: string;
+export declare const cliBundlePath: string;
+export declare function cliBundleState(): 'fresh' | 'stale' | 'missing';
