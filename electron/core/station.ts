@@ -281,6 +281,7 @@ export class Station {
         identity: this.identity,
         signers: [signingKey],
         now: startedAt,
+        spoolDir: this.paths.spool,
         ...(request.signal ? { signal: request.signal } : {}),
         ...(request.onProgress ? { onProgress: request.onProgress } : {}),
       });
@@ -536,6 +537,7 @@ export class Station {
         signers: [signer],
         now: startedAt,
         openOutput: output.open,
+        spoolDir: this.paths.spool,
         ...(request.signal ? { signal: request.signal } : {}),
         ...(request.onProgress ? { onProgress: request.onProgress } : {}),
       });

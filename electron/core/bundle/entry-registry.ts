@@ -10,17 +10,29 @@ export type RegistryVerdict = { ok: true } | { ok: false; reason: string };
 export class EntryRegistry {
   private readonly files = new Map<string, string>();
   private readonly directories = new Map<string, string>();
+  /** Parent folders (exact spelling) already registered with all their ancestors. */
+  private readonly registeredDirectories = new Set<string>();
 
   addFile(path: string): RegistryVerdict {
     const key = collisionKey(path);
     const clash = this.files.get(key) ?? this.directories.get(key);
     if (clash !== undefined) return { ok: false, reason: this.describe(path, clash) };
-    for (const parent of parentPaths(path)) {
+    // Files of one folder arrive together: once a parent folder is registered no file can take
+    // its key (the check above), so its ancestors need no second look.
+    const slash = path.lastIndexOf('/');
+    const parentDir = slash > 0 ? path.slice(0, slash) : null;
+    if (parentDir !== null && this.registeredDirectories.has(parentDir)) {
+      this.files.set(key, path);
+      return { ok: true };
+    }
+    const parents = parentPaths(path);
+    for (const parent of parents) {
       const fileClash = this.files.get(collisionKey(parent));
       if (fileClash !== undefined) return { ok: false, reason: `"${path}" needs "${parent}" to be a directory, but it is the file "${fileClash}"` };
     }
     this.files.set(key, path);
-    for (const parent of parentPaths(path)) this.directories.set(collisionKey(parent), parent);
+    for (const parent of parents) this.directories.set(collisionKey(parent), parent);
+    if (parentDir !== null) this.registeredDirectories.add(parentDir);
     return { ok: true };
   }
 

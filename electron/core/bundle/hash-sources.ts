@@ -5,6 +5,7 @@ import { CooperativeYield } from '../jobs/cooperative-yield.js';
 import type { ProgressTracker } from '../jobs/progress-tracker.js';
 import type { SourceFile } from './source-scan.js';
 import { FileQueue, runWorkerLane, type LaneResult } from './parallel-hash.js';
+import { SpoolAppender, type PayloadSpool } from './payload-spool.js';
 
 export interface HashedSource extends SourceFile {
   sha256: string;
@@ -23,13 +24,13 @@ const PARALLEL_MIN_BYTES = 32 << 20;
  * whose size moved since the scan is changing under us, and the export stops. Large selections
  * are hashed in two lanes (this thread and a worker) taking batches from one queue.
  */
-export async function hashSources(files: readonly SourceFile[], tracker: ProgressTracker, signal?: AbortSignal): Promise<HashedSource[]> {
+export async function hashSources(files: readonly SourceFile[], tracker: ProgressTracker, signal?: AbortSignal, spool: PayloadSpool | null = null): Promise<HashedSource[]> {
   const digests: Array<LaneResult | undefined> = new Array<LaneResult | undefined>(files.length);
   const queue = new FileQueue(files);
   const totalBytes = files.reduce((n, f) => n + f.size, 0);
   const parallel = files.length >= PARALLEL_MIN_FILES || (totalBytes >= PARALLEL_MIN_BYTES && files.length > 1);
-  const lanes = [hashLane(queue, digests, tracker, signal)];
-  if (parallel) lanes.push(runWorkerLane(queue, digests, tracker, signal));
+  const lanes = [hashLane(queue, digests, tracker, signal, spool)];
+  if (parallel) lanes.push(runWorkerLane(queue, digests, tracker, signal, spool));
   const settled = await Promise.allSettled(lanes);
   const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failure) throw toAirlockError(failure.reason);
@@ -41,10 +42,11 @@ export async function hashSources(files: readonly SourceFile[], tracker: Progres
   });
 }
 
-/** This thread's lane: small files read whole into one reused buffer, large ones streamed. */
-async function hashLane(queue: FileQueue, out: Array<LaneResult | undefined>, tracker: ProgressTracker, signal?: AbortSignal): Promise<void> {
+/** This thread's lane: small files read whole (into the spool's run when there is a spool), large ones streamed. */
+async function hashLane(queue: FileQueue, out: Array<LaneResult | undefined>, tracker: ProgressTracker, signal: AbortSignal | undefined, spool: PayloadSpool | null): Promise<void> {
   const buffer = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
   const scratch = smallFileScratch();
+  const appender = spool ? new SpoolAppender(spool) : null;
   const pause = new CooperativeYield();
   for (let batch = queue.take(); batch.length > 0; batch = queue.take()) {
     for (const index of batch) {
@@ -52,9 +54,11 @@ async function hashLane(queue: FileQueue, out: Array<LaneResult | undefined>, tr
       const file = queue.files[index] as SourceFile;
       try {
         if (file.size <= SMALL_FILE_BYTES) {
-          const read = readSmallFileSync(file.absPath, file.size, scratch);
+          const spooled = appender !== null && spool?.has(index) === true;
+          const read = readSmallFileSync(file.absPath, file.size, spooled ? appender.slot(index, file.size) : scratch);
           if ('actualSize' in read) throw sizeChanged(file, read.actualSize);
           out[index] = { sha256: sha256().update(read.bytes).digest('hex'), size: file.size };
+          if (spooled) appender.commit(file.size);
           tracker.addBytes(file.size);
           await pause.maybeYield();
         } else {
@@ -65,5 +69,10 @@ async function hashLane(queue: FileQueue, out: Array<LaneResult | undefined>, tr
       }
       tracker.addFiles(1);
     }
+  }
+  try {
+    appender?.flush();
+  } catch (error) {
+    throw toAirlockError(error);
   }
 }

@@ -1,6 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { AirlockError, toAirlockError } from '../errors.js';
 import type { ProgressTracker } from '../jobs/progress-tracker.js';
+import { SMALL_FILE_BYTES } from '../fs/read-small-file.js';
+import { SPOOL_CHUNK_BYTES, type PayloadSpool } from './payload-spool.js';
 import type { SourceFile } from './source-scan.js';
 
 /**
@@ -8,36 +10,73 @@ import type { SourceFile } from './source-scan.js';
  * a worker thread (no module loader needed, so it runs the same under the CLI, tests and the
  * app's job worker): it hashes whole batches of files with synchronous reads and reports bytes
  * as it goes. Hashing is CPU-bound once files are in the page cache; two lanes roughly halve it.
+ * Small files bound for the export spool (payload-spool.ts) are copied into it as they are hashed.
  */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
-const { openSync, readSync, closeSync } = require('node:fs');
+const { openSync, readSync, closeSync, writeSync } = require('node:fs');
 const { createHash } = require('node:crypto');
 const buffer = Buffer.allocUnsafe(1 << 20);
 const REPORT_EVERY = 16 << 20;
-parentPort.on('message', (batch) => {
+const SPOOL_CHUNK = ${SPOOL_CHUNK_BYTES};
+// Small files bound for the spool gather here in runs and are written to it in one call.
+const run = Buffer.allocUnsafe(SPOOL_CHUNK + ${SMALL_FILE_BYTES} + 1);
+let runStart = 0;
+let runUsed = 0;
+function flushRun(spoolFd) {
+  let done = 0;
+  while (done < runUsed) done += writeSync(spoolFd, run, done, runUsed - done, runStart + done);
+  runUsed = 0;
+}
+parentPort.on('message', ({ files, spoolFd }) => {
   const results = [];
   let unreported = 0;
-  for (const file of batch) {
+  for (const file of files) {
     let fd;
     try {
       fd = openSync(file.path, 'r');
-      const hash = createHash('sha256');
-      let size = 0;
-      for (;;) {
-        const n = readSync(fd, buffer, 0, buffer.length, null);
-        if (n === 0) break;
-        hash.update(buffer.subarray(0, n));
-        size += n;
-        unreported += n;
-        if (unreported >= REPORT_EVERY) { parentPort.postMessage({ progress: unreported }); unreported = 0; }
+      if (file.spool >= 0) {
+        if (runUsed > 0 && (runStart + runUsed !== file.spool || runUsed >= SPOOL_CHUNK)) flushRun(spoolFd);
+        if (runUsed === 0) runStart = file.spool;
+        // One byte more than expected: a file that grew fills it.
+        const want = file.size + 1;
+        let got = 0;
+        for (;;) {
+          const n = readSync(fd, run, runUsed + got, want - got, null);
+          if (n === 0) break;
+          got += n;
+          if (got === want) break;
+        }
+        if (got !== file.size) {
+          results.push({ index: file.index, sha256: '', size: got });
+        } else {
+          results.push({ index: file.index, sha256: createHash('sha256').update(run.subarray(runUsed, runUsed + got)).digest('hex'), size: got });
+          runUsed += got;
+          unreported += got;
+        }
+      } else {
+        const hash = createHash('sha256');
+        let size = 0;
+        for (;;) {
+          const n = readSync(fd, buffer, 0, buffer.length, null);
+          if (n === 0) break;
+          hash.update(buffer.subarray(0, n));
+          size += n;
+          unreported += n;
+          if (unreported >= REPORT_EVERY) { parentPort.postMessage({ progress: unreported }); unreported = 0; }
+        }
+        results.push({ index: file.index, sha256: hash.digest('hex'), size });
       }
-      results.push({ index: file.index, sha256: hash.digest('hex'), size });
     } catch (error) {
       results.push({ index: file.index, error: { code: error.code, message: error.message } });
     } finally {
       if (fd !== undefined) closeSync(fd);
     }
+  }
+  try {
+    if (runUsed > 0) flushRun(spoolFd);
+  } catch (error) {
+    results.push({ index: files[files.length - 1].index, error: { code: error.code, message: 'writing the export spool failed: ' + error.message } });
   }
   parentPort.postMessage({ progress: unreported, results });
 });
@@ -81,7 +120,7 @@ export class FileQueue {
  * Run the worker lane over `queue` until it is empty, storing digests into `out`. Resolves
  * when the worker has finished its last batch; rejects with the first file error.
  */
-export function runWorkerLane(queue: FileQueue, out: Array<LaneResult | undefined>, tracker: ProgressTracker, signal?: AbortSignal): Promise<void> {
+export function runWorkerLane(queue: FileQueue, out: Array<LaneResult | undefined>, tracker: ProgressTracker, signal: AbortSignal | undefined, spool: PayloadSpool | null): Promise<void> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_SOURCE, { eval: true });
     let settled = false;
@@ -105,7 +144,11 @@ export function runWorkerLane(queue: FileQueue, out: Array<LaneResult | undefine
         return;
       }
       inFlight += 1;
-      worker.postMessage(batch.map((index) => ({ index, path: queue.files[index]?.absPath })));
+      const files = batch.map((index) => {
+        const file = queue.files[index] as SourceFile;
+        return { index, path: file.absPath, size: file.size, spool: spool?.offsetOf(index) ?? -1 };
+      });
+      worker.postMessage({ files, spoolFd: spool?.fd });
     };
     worker.on('message', (message: { progress?: number; results?: WorkerResult[] }) => {
       if (message.progress) tracker.addBytes(message.progress);

@@ -64,9 +64,10 @@ export async function scanSources(selection: readonly string[], signal?: AbortSi
       warnings.push({ path: dirAbs, message: 'empty folder: not carried (bundles carry files only)' });
       return;
     }
-    // Byte order of UTF-8 names, so the same selection always yields the same bundle layout.
-    entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
-    for (const entry of entries) {
+    // Byte order of UTF-8 names, so the same selection always yields the same bundle layout
+    // (each name encoded once, not once per comparison).
+    const ordered = entries.map((entry) => ({ entry, key: Buffer.from(entry.name) })).sort((a, b) => Buffer.compare(a.key, b.key));
+    for (const { entry } of ordered) {
       const childAbs = join(dirAbs, entry.name);
       const childBag = `${dirBag}/${entry.name}`;
       if (entry.name.includes('\uFFFD')) {

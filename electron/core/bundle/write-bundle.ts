@@ -16,6 +16,7 @@ import { buildBagTags, type BagTags, type TagFile } from './bag-tag-files.js';
 import { BUNDLE_NAME_PATTERN, BUNDLE_SUFFIX, SIGNATURE_NAME } from './format.js';
 import { hashSources, type HashedSource } from './hash-sources.js';
 import { scanSources } from './source-scan.js';
+import { PayloadSpool, type SpoolReader } from './payload-spool.js';
 import { archivedSizeBound, encodeFileHeader, END_OF_ARCHIVE, padding } from './tar-header.js';
 
 export interface WriteBundleOptions {
@@ -30,6 +31,8 @@ export interface WriteBundleOptions {
   onProgress?: ProgressListener;
   /** Stream the archive here instead of a temp file in outDir (removable media: parts, index, read-back). */
   openOutput?: OpenBundleOutput;
+  /** A folder on the system disk for the small-file spool (payload-spool.ts); without it, sources are read twice. */
+  spoolDir?: string;
 }
 
 export interface WriteBundleResult extends ExportResult {
@@ -60,17 +63,22 @@ const SPACE_MARGIN_BYTES = 1 << 20;
 export async function writeBundle(options: WriteBundleOptions): Promise<WriteBundleResult> {
   const tracker = new ProgressTracker(options.onProgress);
   await checkOutput(options.outDir, options.name);
-  const prepared = await prepareBundle({ ...options, tracker });
-  tracker.startPhase('signing');
-  const signature = await signWithAll(prepared.tags.tagmanifest, options.signers, prepared.createdAt);
-  throwIfAborted(options.signal);
-  return writePreparedBundle(prepared, signature, {
-    outDir: options.outDir,
-    signers: options.signers.map((s) => ({ fingerprint: s.fingerprint, userIds: s.userIds })),
-    tracker,
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.openOutput ? { openOutput: options.openOutput } : {}),
-  });
+  const { prepared, spool } = await scanAndHash({ ...options, tracker }, options.spoolDir);
+  try {
+    tracker.startPhase('signing');
+    const signature = await signWithAll(prepared.tags.tagmanifest, options.signers, prepared.createdAt);
+    throwIfAborted(options.signal);
+    return await writePreparedBundle(prepared, signature, {
+      outDir: options.outDir,
+      signers: options.signers.map((s) => ({ fingerprint: s.fingerprint, userIds: s.userIds })),
+      tracker,
+      spool,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.openOutput ? { openOutput: options.openOutput } : {}),
+    });
+  } finally {
+    spool?.close();
+  }
 }
 
 async function checkOutput(outDir: string, name: string): Promise<string> {
@@ -84,8 +92,7 @@ async function checkOutput(outDir: string, name: string): Promise<string> {
   return finalPath;
 }
 
-/** Scan and hash the selection and build the tag files: everything a signer signs. */
-export async function prepareBundle(options: {
+interface PrepareOptions {
   selection: readonly string[];
   name: string;
   sequence: number;
@@ -93,7 +100,15 @@ export async function prepareBundle(options: {
   now?: Date;
   signal?: AbortSignal;
   tracker: ProgressTracker;
-}): Promise<PreparedBundle> {
+}
+
+/** Scan and hash the selection and build the tag files: everything a signer signs. */
+export async function prepareBundle(options: PrepareOptions): Promise<PreparedBundle> {
+  return (await scanAndHash(options)).prepared;
+}
+
+/** prepareBundle, keeping the small files' bytes in a spool for the write pass when `spoolDir` is given. */
+async function scanAndHash(options: PrepareOptions, spoolDir?: string): Promise<{ prepared: PreparedBundle; spool: PayloadSpool | null }> {
   const { signal, tracker } = options;
   const createdAt = options.now ?? new Date();
   if (!BUNDLE_NAME_PATTERN.test(options.name)) throw new AirlockError('INVALID_NAME', `Got "${options.name}".`);
@@ -101,10 +116,16 @@ export async function prepareBundle(options: {
   const scan = await scanSources(options.selection, signal);
   const totalBytes = scan.files.reduce((sum, f) => sum + f.size, 0);
   tracker.startPhase('hashing', { bytes: totalBytes, files: scan.files.length });
-  const payload = await hashSources(scan.files, tracker, signal);
-  tracker.flush();
-  const tags = buildBagTags(payload, { identity: options.identity, sequence: options.sequence, now: createdAt });
-  return { name: options.name, sequence: options.sequence, createdAt, payload, tags, warnings: scan.warnings };
+  const spool = spoolDir ? await PayloadSpool.open(spoolDir, scan.files).catch((error: unknown) => { throw toAirlockError(error, spoolDir); }) : null;
+  try {
+    const payload = await hashSources(scan.files, tracker, signal, spool);
+    tracker.flush();
+    const tags = buildBagTags(payload, { identity: options.identity, sequence: options.sequence, now: createdAt });
+    return { prepared: { name: options.name, sequence: options.sequence, createdAt, payload, tags, warnings: scan.warnings }, spool };
+  } catch (error) {
+    spool?.close();
+    throw error;
+  }
 }
 
 /**
@@ -114,7 +135,16 @@ export async function prepareBundle(options: {
 export async function writePreparedBundle(
   prepared: PreparedBundle,
   signatureArmored: string,
-  options: { outDir: string; signers: Array<{ fingerprint: string; userIds: string[] }>; tracker?: ProgressTracker; onProgress?: ProgressListener; signal?: AbortSignal; openOutput?: OpenBundleOutput },
+  options: {
+    outDir: string;
+    signers: Array<{ fingerprint: string; userIds: string[] }>;
+    tracker?: ProgressTracker;
+    onProgress?: ProgressListener;
+    signal?: AbortSignal;
+    openOutput?: OpenBundleOutput;
+    /** The small files' bytes from the hashing pass (writeBundle only). */
+    spool?: PayloadSpool | null;
+  },
 ): Promise<WriteBundleResult> {
   const { signal } = options;
   const tracker = options.tracker ?? new ProgressTracker(options.onProgress);
@@ -139,7 +169,7 @@ export async function writePreparedBundle(
 
   tracker.startPhase('writing', { bytes: archiveBytes, files: payload.length });
   if (output) {
-    const written = await writeThroughOutput(output, (sink) => writeArchive(sink, prepared.name, tagFiles, payload, now, tracker, signal));
+    const written = await writeThroughOutput(output, (sink) => writeArchive(sink, prepared.name, tagFiles, payload, now, tracker, signal, options.spool ?? null));
     return bundleResult(prepared, options.signers, written.bundlePath, written.bundleBytes);
   }
   const tempPath = tempPathFor(finalPath);
@@ -150,7 +180,7 @@ export async function writePreparedBundle(
   let bundleBytes: number;
   try {
     const writer = new SequentialWriter(out);
-    await writeArchive(writer, prepared.name, tagFiles, payload, now, tracker, signal);
+    await writeArchive(writer, prepared.name, tagFiles, payload, now, tracker, signal, options.spool ?? null);
     await writer.finish();
     bundleBytes = writer.bytesWritten;
     tracker.flush();
@@ -229,7 +259,11 @@ async function writeThroughOutput(output: BundleOutput, write: (sink: ArchiveSin
   }
 }
 
-/** The archive, in order: tag files first, then each payload file re-hashed as it is read. */
+/**
+ * The archive, in order: tag files first, then the payload. Small files come from the spool
+ * when there is one (the very bytes the hashing pass hashed); all others are read again and
+ * re-hashed as they are written, and a change since hashing aborts the write.
+ */
 async function writeArchive(
   writer: ArchiveSink,
   name: string,
@@ -238,6 +272,7 @@ async function writeArchive(
   now: Date,
   tracker: ProgressTracker,
   signal: AbortSignal | undefined,
+  spool: PayloadSpool | null,
 ): Promise<void> {
   for (const tag of tagFiles) {
     const piece = Buffer.concat([encodeFileHeader({ path: `${name}/${tag.name}`, size: tag.bytes.length, mtime: now }), tag.bytes, padding(tag.bytes.length)]);
@@ -247,13 +282,14 @@ async function writeArchive(
   const pause = new CooperativeYield();
   // Safe to reuse per file: the writer has copied a small piece by the time write() resolves.
   const scratch = smallFileScratch();
-  for (const file of payload) {
+  const spooled = spool?.reader() ?? null;
+  for (const [index, file] of payload.entries()) {
     throwIfAborted(signal);
     const header = encodeFileHeader({ path: `${name}/${file.bagPath}`, size: file.size, mtime: file.mtime });
     await writer.write(header);
     tracker.addBytes(header.length);
     if (file.size <= SMALL_FILE_BYTES) {
-      const bytes = readSmallSourceUnchanged(file, scratch);
+      const bytes = spooled && spool?.has(index) ? readSpooled(spooled, index, file) : readSmallSourceUnchanged(file, scratch);
       await writer.write(bytes);
       tracker.addBytes(bytes.length);
       await pause.maybeYield();
@@ -267,6 +303,14 @@ async function writeArchive(
   }
   await writer.write(END_OF_ARCHIVE);
   tracker.addBytes(END_OF_ARCHIVE.length);
+}
+
+function readSpooled(reader: SpoolReader, index: number, file: HashedSource): Buffer {
+  try {
+    return reader.bytesOf(index, file.size);
+  } catch (error) {
+    throw toAirlockError(error);
+  }
 }
 
 function changed(file: HashedSource, detail: string): AirlockError {

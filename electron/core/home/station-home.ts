@@ -15,6 +15,8 @@ export interface HomePaths {
   policy: string;
   database: string;
   auditHead: string;
+  /** Scratch space on the system disk for the export's small-file spool. */
+  spool: string;
 }
 
 export function homePaths(root: string): HomePaths {
@@ -30,6 +32,7 @@ export function homePaths(root: string): HomePaths {
     policy: join(root, 'policy.json'),
     database: join(root, 'airlock.db'),
     auditHead: join(root, 'audit-head.json'),
+    spool: join(root, 'spool'),
   };
 }
 

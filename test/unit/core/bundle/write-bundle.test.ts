@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -120,6 +120,85 @@ describe('writeBundle', () => {
     for (const name of ['../x', '.hidden', 'a/b', '', 'x'.repeat(101), 'spaces here']) {
       await expectCode(writeBundle(options({ name })), 'INVALID_NAME');
     }
+  });
+
+  describe('with a spool for small files (payload-spool.ts)', () => {
+    let spoolDir: string;
+    beforeEach(() => {
+      spoolDir = join(root, `spool${n}`);
+    });
+
+    /** Every payload file of the bundle, extracted by GNU tar, against the given expected contents. */
+    function expectPayload(bundlePath: string, expected: Record<string, Buffer>): void {
+      const dir = join(root, `extract${n}`);
+      mkdirSync(dir);
+      execFileSync('tar', ['xf', bundlePath, '-C', dir]);
+      for (const [path, bytes] of Object.entries(expected)) {
+        expect(readFileSync(join(dir, 'bundle', 'data', 'payload', path)).equals(bytes), path).toBe(true);
+      }
+    }
+
+    it('writes many small files from the spool byte for byte (both hashing lanes), and leaves no spool behind', async () => {
+      const expected: Record<string, Buffer> = {};
+      for (let i = 0; i < 300; i += 1) {
+        const bytes = Buffer.from(`file ${i} `.repeat(1 + (i % 37)));
+        const path = `many/f${String(i).padStart(3, '0')}.txt`;
+        await mkdir(join(src, 'many'), { recursive: true });
+        await writeFile(join(src, path), bytes);
+        expected[path] = bytes;
+      }
+      const result = await writeBundle(options({ spoolDir }));
+      expectPayload(result.bundlePath, { ...expected, 'a.txt': Buffer.from('alpha'), 'sub/big.bin': Buffer.alloc(3 * 1024 * 1024, 1) });
+      const check = await checkBundle({ bundlePath: result.bundlePath, trusted: [signer.trusted] });
+      expect(check.problems).toEqual([]);
+      expect(check.bundle.files).toBe(303);
+      expect(await readdir(spoolDir)).toEqual([]);
+    });
+
+    it('writes the bytes that were hashed and signed when a small file changes after hashing', async () => {
+      const onProgress = (p: Progress): void => {
+        if (p.phase === 'writing' && p.bytesDone === 0) writeFileSync(join(src, 'a.txt'), 'ALPHA, edited after hashing');
+      };
+      const result = await writeBundle(options({ spoolDir, onProgress }));
+      expectPayload(result.bundlePath, { 'a.txt': Buffer.from('alpha') });
+      const check = await checkBundle({ bundlePath: result.bundlePath, trusted: [signer.trusted] });
+      expect(check.problems).toEqual([]);
+    });
+
+    it('still refuses a large file that changes after hashing (it is read again), leaving nothing', async () => {
+      const onProgress = (p: Progress): void => {
+        if (p.phase === 'writing' && p.bytesDone === 0) writeFileSync(join(src, 'sub', 'big.bin'), Buffer.alloc(3 * 1024 * 1024, 2));
+      };
+      await expectCode(writeBundle(options({ spoolDir, onProgress })), 'SOURCE_CHANGED');
+      expect(await readdir(out)).toEqual([]);
+      expect(await readdir(spoolDir)).toEqual([]);
+    });
+
+    it('removes the spool when the export is cancelled', async () => {
+      const controller = new AbortController();
+      const onProgress = (p: Progress): void => {
+        if (p.phase === 'writing' && p.bytesDone > 0) controller.abort();
+      };
+      await expectCode(writeBundle(options({ spoolDir, signal: controller.signal, onProgress })), 'CANCELLED');
+      expect(await readdir(out)).toEqual([]);
+      expect(await readdir(spoolDir)).toEqual([]);
+    });
+
+    it('reads the sources again when the spool folder lacks the room (tmpfs), and the bundle is the same', async () => {
+      const mnt = await mkdtemp(join(tmpdir(), 'airlock-spool-tmpfs-'));
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mnt]);
+      try {
+        const onProgress = (p: Progress): void => {
+          if (p.phase === 'writing' && p.bytesDone === 0) writeFileSync(join(src, 'a.txt'), 'alpha and more');
+        };
+        // Without a spool the small file is read again, so its change is caught.
+        await expectCode(writeBundle(options({ spoolDir: mnt, onProgress })), 'SOURCE_CHANGED');
+        expect(await readdir(mnt)).toEqual([]);
+      } finally {
+        execFileSync('umount', [mnt]);
+        await rm(mnt, { recursive: true, force: true });
+      }
+    });
   });
 
   describe('on a small file system (tmpfs)', () => {

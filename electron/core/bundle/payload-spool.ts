@@ -1,0 +1,171 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { freeBytes } from '../fs/publish.js';
+import { SMALL_FILE_BYTES } from '../fs/read-small-file.js';
+
+/**
+ * The small files' bytes as the hashing pass read them, kept for the write pass.
+ *
+ * Reading a source costs an open, a read and a close whatever its size; for thousands of small
+ * files those calls, twice over (hash, then write), are most of an export. The hashing pass
+ * therefore copies each small file's bytes into this spool as it hashes them, and the write
+ * pass takes them from here in large sequential reads instead of opening every source again.
+ * What is written is then exactly what was hashed and signed: there is no window in which a
+ * source can change between the passes (large files are still re-read and re-hashed).
+ *
+ * The spool lives in the station's own folder, on the system disk, never on the output medium.
+ * It is unlinked as soon as it is open (POSIX): no other process can open it by name, and it
+ * disappears with the process whatever happens. Where unlinking an open file is refused
+ * (Windows), it is created 0600 and removed on close.
+ */
+
+/** Where each payload file's bytes sit in the spool (-1: not spooled), and the spool's size. */
+export interface SpoolLayout {
+  offsets: Float64Array;
+  bytes: number;
+}
+
+/** Free space left on the spool's disk beyond the spool: an export never fills the system disk. */
+const SPOOL_MARGIN_BYTES = 256 << 20;
+/** Writes into and reads out of the spool in pieces of about this size. */
+export const SPOOL_CHUNK_BYTES = 4 << 20;
+
+export function spoolLayout(files: ReadonlyArray<{ size: number }>): SpoolLayout {
+  const offsets = new Float64Array(files.length);
+  let bytes = 0;
+  files.forEach((file, index) => {
+    if (file.size > SMALL_FILE_BYTES) {
+      offsets[index] = -1;
+      return;
+    }
+    offsets[index] = bytes;
+    bytes += file.size;
+  });
+  return { offsets, bytes };
+}
+
+export class PayloadSpool {
+  private closed = false;
+
+  private constructor(
+    /** A plain descriptor: worker threads of this process write through it too. */
+    readonly fd: number,
+    readonly layout: SpoolLayout,
+    /** Set when the spool could not be unlinked while open and must be removed on close. */
+    private readonly namedPath: string | null,
+  ) {}
+
+  /**
+   * A spool in `dir` for the small files of `files`; null when there are none or `dir` lacks
+   * the room (the export then re-reads its sources, as it would without a spool).
+   */
+  static async open(dir: string, files: ReadonlyArray<{ size: number }>): Promise<PayloadSpool | null> {
+    const layout = spoolLayout(files);
+    if (layout.bytes === 0) return null;
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    if ((await freeBytes(dir)) < layout.bytes + SPOOL_MARGIN_BYTES) return null;
+    const path = join(dir, `.payload-spool-${randomBytes(8).toString('hex')}`);
+    const fd = openSync(path, 'wx+', 0o600);
+    let named: string | null = null;
+    try {
+      unlinkSync(path);
+    } catch {
+      named = path;
+    }
+    return new PayloadSpool(fd, layout, named);
+  }
+
+  /** Whether payload file `index` is in the spool. */
+  has(index: number): boolean {
+    return (this.layout.offsets[index] ?? -1) >= 0;
+  }
+
+  offsetOf(index: number): number {
+    return this.layout.offsets[index] ?? -1;
+  }
+
+  writeAt(data: Buffer, position: number): void {
+    let done = 0;
+    while (done < data.length) done += writeSync(this.fd, data, done, data.length - done, position + done);
+  }
+
+  /** The write pass's view: spooled files, asked for in payload order. */
+  reader(): SpoolReader {
+    return new SpoolReader(this);
+  }
+
+  readInto(buffer: Buffer, length: number, position: number): void {
+    let done = 0;
+    while (done < length) {
+      const n = readSync(this.fd, buffer, done, length - done, position + done);
+      if (n === 0) throw Object.assign(new Error('The export spool ended early.'), { code: 'EIO' });
+      done += n;
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.fd);
+    if (this.namedPath) {
+      try {
+        unlinkSync(this.namedPath);
+      } catch {
+        // Best effort: the name is hidden and marked; nothing in it is secret beyond the sources.
+      }
+    }
+  }
+}
+
+/**
+ * Collects the hashing pass's small files into contiguous runs and writes each run to the
+ * spool in one call: a batch of consecutive small files sits back to back in the spool.
+ */
+export class SpoolAppender {
+  private readonly chunk = Buffer.allocUnsafe(SPOOL_CHUNK_BYTES + SMALL_FILE_BYTES + 1);
+  private start = 0;
+  private used = 0;
+
+  constructor(private readonly spool: PayloadSpool) {}
+
+  /** Room for payload file `index` (`size` bytes plus one to notice growth), at its place in the run. */
+  slot(index: number, size: number): Buffer {
+    const offset = this.spool.offsetOf(index);
+    if (this.used > 0 && (this.start + this.used !== offset || this.used >= SPOOL_CHUNK_BYTES)) this.flush();
+    if (this.used === 0) this.start = offset;
+    return this.chunk.subarray(this.used, this.used + size + 1);
+  }
+
+  /** The slot's first `size` bytes are the file, hashed: keep them. */
+  commit(size: number): void {
+    this.used += size;
+  }
+
+  flush(): void {
+    if (this.used === 0) return;
+    this.spool.writeAt(this.chunk.subarray(0, this.used), this.start);
+    this.used = 0;
+  }
+}
+
+export class SpoolReader {
+  private readonly chunk = Buffer.allocUnsafe(SPOOL_CHUNK_BYTES);
+  private start = 0;
+  private length = 0;
+
+  constructor(private readonly spool: PayloadSpool) {}
+
+  /** The spooled bytes of payload file `index`: a view valid until the next call. */
+  bytesOf(index: number, size: number): Buffer {
+    const offset = this.spool.offsetOf(index);
+    if (offset < 0) throw new Error(`Payload file ${index} is not in the spool.`);
+    if (offset < this.start || offset + size > this.start + this.length) {
+      this.start = offset;
+      this.length = Math.min(this.chunk.length, this.spool.layout.bytes - offset);
+      this.spool.readInto(this.chunk, this.length, offset);
+    }
+    return this.chunk.subarray(offset - this.start, offset - this.start + size);
+  }
+}
