@@ -13,12 +13,12 @@
  */
 import { open, readdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Hash } from 'node:crypto';
 import type { MediaExportReport, MediaRef, MediaVolume, MediaWrittenFile, ReadBackFile, ReadBackReport } from '../../../shared/media.js';
 import { problem, type Problem } from '../../../shared/problems.js';
 import { BUNDLE_SUFFIX } from '../bundle/format.js';
 import type { BundleOutput, BundleOutputPlan } from '../bundle/write-bundle.js';
-import { sha256, sha256Hex } from '../crypto/sha256.js';
+import { BackgroundSha256 } from '../crypto/background-sha256.js';
+import { sha256Hex } from '../crypto/sha256.js';
 import { AirlockError, throwIfAborted, toAirlockError } from '../errors.js';
 import { tempPathFor } from '../fs/durable.js';
 import { publishWithoutOverwrite } from '../fs/publish.js';
@@ -84,7 +84,8 @@ interface OpenPart {
   tempPath: string;
   handle: FileHandle;
   writer: SequentialWriter;
-  hash: Hash;
+  /** Its hash in the background hasher. */
+  hash: number;
   remaining: number;
 }
 
@@ -139,8 +140,10 @@ export class MediaOutput implements BundleOutput {
   private current: OpenPart | null = null;
   private nextPart = 0;
   private bytesWritten = 0;
-  /** The whole bundle's SHA-256, for the index of a split bundle (a single file's own hash is the same thing). */
-  private readonly whole = sha256();
+  /** Hashes of what is written, on another core (the writer's thread is busy re-hashing sources). */
+  private hasher: BackgroundSha256 | null = null;
+  /** The whole bundle's SHA-256 in the hasher, for the index of a split bundle (a single file's own hash is the same thing). */
+  private wholeHash = 0;
   private tracker: ProgressTracker | null = null;
   private signal: AbortSignal | undefined;
   private readBackFailed = false;
@@ -180,6 +183,8 @@ export class MediaOutput implements BundleOutput {
     }
     this.parts = layout.parts;
     this.split = layout.kind === 'split';
+    this.hasher = new BackgroundSha256();
+    if (this.split) this.wholeHash = this.hasher.start();
     this.volumeCount = layout.volumes;
     for (const [i, target] of this.options.targets.entries()) {
       if (i + 1 > this.volumeCount) break;
@@ -277,8 +282,7 @@ export class MediaOutput implements BundleOutput {
       const part = this.current as OpenPart;
       const take = Math.min(rest.length, part.remaining);
       const piece = take === rest.length ? rest : rest.subarray(0, take);
-      part.hash.update(piece);
-      if (this.split) this.whole.update(piece);
+      await (this.hasher as BackgroundSha256).update(this.split ? [part.hash, this.wholeHash] : [part.hash], piece);
       try {
         await part.writer.write(piece);
       } catch (error) {
@@ -301,7 +305,7 @@ export class MediaOutput implements BundleOutput {
     const handle = await open(tempPath, 'wx', 0o644).catch((error: unknown) => {
       throw mediaError(error, tempPath);
     });
-    this.current = { planned, finalPath, tempPath, handle, writer: new SequentialWriter(handle), hash: sha256(), remaining: planned.size };
+    this.current = { planned, finalPath, tempPath, handle, writer: new SequentialWriter(handle), hash: (this.hasher as BackgroundSha256).start(), remaining: planned.size };
   }
 
   private async closePart(): Promise<void> {
@@ -317,7 +321,8 @@ export class MediaOutput implements BundleOutput {
     this.current = null;
     this.nextPart += 1;
     const volume = this.volumes[part.planned.volume - 1] as VolumeState;
-    this.synced.push({ tempPath: part.tempPath, finalPath: part.finalPath, file: { path: part.finalPath, size: part.planned.size, sha256: part.hash.digest('hex'), volume: volume.number, kind: this.split ? 'part' : 'bundle' } });
+    const written = await (this.hasher as BackgroundSha256).digest(part.hash);
+    this.synced.push({ tempPath: part.tempPath, finalPath: part.finalPath, file: { path: part.finalPath, size: part.planned.size, sha256: written, volume: volume.number, kind: this.split ? 'part' : 'bundle' } });
     const next = this.parts[this.nextPart];
     if (!next || next.volume !== part.planned.volume) await this.finishVolume(volume, !next);
   }
@@ -367,12 +372,12 @@ export class MediaOutput implements BundleOutput {
     this.record(volume, { path: finalPath, size: bytes.length, sha256: sha256Hex(bytes), volume: volume.number, kind });
   }
 
-  private indexFor(volume: VolumeState, last: boolean): VolumeIndex {
+  private indexFor(volume: VolumeState, last: boolean, wholeSha256: string | null): VolumeIndex {
     const hashes = new Map(this.written.filter((f) => f.kind === 'part').map((f) => [f.path.slice(f.path.lastIndexOf('/') + 1), f.sha256]));
     return {
       airlockIndex: INDEX_VERSION,
       name: this.name,
-      bundle: { file: `${this.name}${BUNDLE_SUFFIX}`, size: this.exact, sha256: last ? this.whole.copy().digest('hex') : null, tagmanifestSha256: this.tagmanifestSha256, uuid: this.uuid },
+      bundle: { file: `${this.name}${BUNDLE_SUFFIX}`, size: this.exact, sha256: last ? wholeSha256 : null, tagmanifestSha256: this.tagmanifestSha256, uuid: this.uuid },
       volume: volume.number,
       volumes: this.volumeCount,
       complete: last,
@@ -385,7 +390,8 @@ export class MediaOutput implements BundleOutput {
   private async finishVolume(volume: VolumeState, last: boolean): Promise<void> {
     await this.publishParts(volume);
     if (this.split) {
-      const bytes = serializeIndex(this.indexFor(volume, last));
+      const wholeSha256 = last ? await (this.hasher as BackgroundSha256).digest(this.wholeHash) : null;
+      const bytes = serializeIndex(this.indexFor(volume, last, wholeSha256));
       await this.writeSmall(volume, indexFileName(this.name), bytes, 'index');
       await this.writeSmall(volume, indexSignatureFileName(this.name), Buffer.from(await this.options.signIndex(bytes), 'utf8'), 'index-signature');
     }
@@ -436,6 +442,7 @@ export class MediaOutput implements BundleOutput {
   }
 
   async commit(): Promise<{ bundlePath: string; bundleBytes: number }> {
+    await this.hasher?.close();
     if (this.current || this.nextPart !== this.parts.length || this.bytesWritten !== this.exact) {
       throw new AirlockError('INTERNAL', `The archive was ${this.bytesWritten} bytes; ${this.exact} were planned.`);
     }
@@ -444,6 +451,7 @@ export class MediaOutput implements BundleOutput {
   }
 
   async abort(_reason: unknown): Promise<void> {
+    await this.hasher?.close();
     const part = this.current;
     this.current = null;
     if (part) await part.handle.close().catch(() => undefined);

@@ -1,7 +1,8 @@
 /**
  * Reading a file back from the medium, not from the page cache (SECURITY-NOTES, "Media and
- * files"). Node cannot promise the aligned buffers O_DIRECT needs, so on Linux the reading is
- * done by `dd iflag=direct bs=4M` (dd aligns its buffer) and Node hashes dd's stdout.
+ * files"). On Linux the reading is O_DIRECT in this process (direct-read.ts finds aligned
+ * buffers); where no aligned buffer can be found it is done by `dd iflag=direct` (dd aligns
+ * its own buffer) and Node hashes dd's stdout.
  *
  * - Local file systems (ext4, vfat, exfat, ...): O_DIRECT on the file. Where the kernel refuses
  *   O_DIRECT (EINVAL, e.g. tmpfs), `dd iflag=nocache` drops the file's cached pages before and
@@ -20,10 +21,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { relative, join } from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import type { ReadBackMethod } from '../../../shared/media.js';
 import { sha256 } from '../crypto/sha256.js';
 import { AirlockError } from '../errors.js';
+import { DIRECT_READ_BYTES, DirectReader, readDirect } from './direct-read.js';
 import { isFuse, mountDevice, mountOfPath } from './mount-table.js';
 import { runTool } from './run-tool.js';
 
@@ -76,7 +78,7 @@ export async function planUncachedRead(sample: string, platform: NodeJS.Platform
     return { method: 'fadvise-dontneed', bypassesCache: false, detail: `${mount.fstype}: ${why}; the FUSE daemon may answer from the device's cache.`, device: null };
   }
   const refused = await directRefused(sample);
-  if (refused === null) return { method: 'o-direct', bypassesCache: true, detail: `${mount?.fstype ?? 'file system'}: O_DIRECT reads (dd iflag=direct, aligned buffers, ${SEGMENT_BYTES >> 20} MiB segments).`, device: null };
+  if (refused === null) return { method: 'o-direct', bypassesCache: true, detail: `${mount?.fstype ?? 'file system'}: O_DIRECT reads (aligned buffers, ${DIRECT_READ_BYTES >> 20} MiB per read; dd iflag=direct where no aligned buffer is found).`, device: null };
   return { method: 'fadvise-dontneed', bypassesCache: true, detail: `${mount?.fstype ?? 'file system'} refused O_DIRECT (${refused}); cached pages dropped before and while reading (posix_fadvise DONTNEED).`, device: null };
 }
 
@@ -185,12 +187,39 @@ async function pumpSegments(path: string, out: PassThrough, signal: AbortSignal 
   }
 }
 
-/** The file's bytes as the plan reads them. dd failing (EIO, a vanished medium) errors the stream. */
+function usesDirectIo(plan: ReadPlan): boolean {
+  return plan.method === 'o-direct' || plan.method === 'flushbufs+o-direct';
+}
+
+/** A failed read-back names the file; the errno stays reachable as the cause (a vanished medium is told apart). */
+function readBackError(path: string, error: unknown): AirlockError {
+  if (error instanceof AirlockError) return error;
+  return new AirlockError('IO_ERROR', `Reading ${path} back failed: ${error instanceof Error ? error.message : String(error)}`, { path, cause: error });
+}
+
+function openDirect(path: string): DirectReader | null {
+  try {
+    return DirectReader.open(path);
+  } catch (error) {
+    throw readBackError(path, error);
+  }
+}
+
+/** The file's bytes as the plan reads them. A failed read (EIO, a vanished medium) errors the stream. */
 export function openUncached(path: string, plan: ReadPlan, signal?: AbortSignal): Readable {
   const out = new PassThrough({ highWaterMark: 4 << 20 });
   void (async () => {
     const target = await prepare(path, plan);
-    if (plan.method === 'o-direct' || plan.method === 'flushbufs+o-direct') {
+    const direct = usesDirectIo(plan) ? openDirect(target) : null;
+    if (direct) {
+      // Copies: the stream's consumer may hold a chunk past the next read.
+      const source = Readable.from(readDirect(direct, { copy: true, ...(signal ? { signal } : {}) }), { objectMode: false });
+      source.once('close', () => direct.close());
+      source.on('error', (error) => out.destroy(readBackError(path, error)));
+      source.pipe(out);
+      return;
+    }
+    if (usesDirectIo(plan)) {
       await pumpSegments(target, out, signal);
       return;
     }
@@ -220,6 +249,25 @@ export function openUncached(path: string, plan: ReadPlan, signal?: AbortSignal)
 export async function hashUncached(path: string, plan: ReadPlan, options: { signal?: AbortSignal; onBytes?: (n: number) => void } = {}): Promise<{ sha256: string; size: number }> {
   const hash = sha256();
   let size = 0;
+  if (usesDirectIo(plan)) {
+    const target = await prepare(path, plan);
+    const direct = openDirect(target);
+    if (direct) {
+      try {
+        // Views into the reader's buffers: each is hashed before the next read lands in it.
+        for await (const chunk of readDirect(direct, options.signal ? { signal: options.signal } : {})) {
+          hash.update(chunk);
+          size += chunk.length;
+          options.onBytes?.(chunk.length);
+        }
+      } catch (error) {
+        throw readBackError(path, error);
+      } finally {
+        direct.close();
+      }
+      return { sha256: hash.digest('hex'), size };
+    }
+  }
   for await (const chunk of openUncached(path, plan, options.signal)) {
     hash.update(chunk as Buffer);
     size += (chunk as Buffer).length;

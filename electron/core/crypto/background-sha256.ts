@@ -1,0 +1,137 @@
+import { Worker } from 'node:worker_threads';
+import { AirlockError, toAirlockError } from '../errors.js';
+
+/**
+ * SHA-256 of byte streams, computed on another core. Writing a bundle onto a medium hashes
+ * every byte twice on the writer's thread (the source again, to catch a change since the first
+ * pass; and the file written, for the read-back to compare against); this moves the second
+ * hash to a worker thread, so the writer's thread only reads, hashes the source and writes.
+ *
+ * Bytes are copied into slots of one SharedArrayBuffer (never the writer's own buffers, which
+ * may still be on their way to disk) and the worker is told which slot to hash: no allocation
+ * or transfer per message. When every slot waits for the worker, update() waits too, so
+ * memory stays at SLOTS x SLOT_BYTES however fast the writer is.
+ *
+ * Plain JavaScript evaluated in the worker (as in bundle/parallel-hash.ts).
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const hashes = new Map();
+const slots = workerData.slots;
+const slotBytes = workerData.slotBytes;
+parentPort.on('message', (message) => {
+  if (message.op === 'start') hashes.set(message.id, createHash('sha256'));
+  else if (message.op === 'update') {
+    const data = Buffer.from(slots, message.slot * slotBytes, message.length);
+    for (const id of message.ids) hashes.get(id).update(data);
+    parentPort.postMessage({ op: 'done', slot: message.slot });
+  } else if (message.op === 'digest') {
+    const hash = hashes.get(message.id);
+    hashes.delete(message.id);
+    parentPort.postMessage({ op: 'digest', id: message.id, hex: hash.digest('hex') });
+  }
+});
+`;
+
+const SLOT_BYTES = 4 << 20;
+const SLOTS = 6;
+
+export class BackgroundSha256 {
+  private readonly worker: Worker;
+  private nextId = 1;
+  private readonly slots = new SharedArrayBuffer(SLOTS * SLOT_BYTES);
+  private readonly slotView = Buffer.from(this.slots);
+  /** Slots the worker is not reading; the first is being filled. */
+  private readonly free: number[] = Array.from({ length: SLOTS }, (_, i) => i);
+  private staged = 0;
+  /** The hashes the staged bytes belong to: a change of set flushes what is staged. */
+  private stagedIds: readonly number[] = [];
+  private drained: Array<() => void> = [];
+  private readonly digests = new Map<number, { resolve: (hex: string) => void; reject: (error: unknown) => void }>();
+  private failure: unknown = null;
+  private closed = false;
+
+  constructor() {
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { slots: this.slots, slotBytes: SLOT_BYTES } });
+    this.worker.on('message', (message: { op: 'done'; slot: number } | { op: 'digest'; id: number; hex: string }) => {
+      if (message.op === 'done') {
+        this.free.push(message.slot);
+        for (const wake of this.drained.splice(0)) wake();
+        return;
+      }
+      this.digests.get(message.id)?.resolve(message.hex);
+      this.digests.delete(message.id);
+    });
+    this.worker.on('error', (error) => this.fail(toAirlockError(error)));
+    this.worker.on('exit', () => this.fail(new AirlockError('INTERNAL', 'The hashing worker stopped unexpectedly.')));
+  }
+
+  /** A new hash; its id names it in update() and digest(). */
+  start(): number {
+    const id = this.nextId;
+    this.nextId += 1;
+    this.worker.postMessage({ op: 'start', id });
+    return id;
+  }
+
+  /** Add `data` to each of `ids`. `data` is copied before this resolves; the caller may then reuse it. */
+  async update(ids: readonly number[], data: Buffer): Promise<void> {
+    this.throwIfFailed();
+    if (!sameIds(ids, this.stagedIds)) {
+      this.flush();
+      this.stagedIds = [...ids];
+    }
+    let at = 0;
+    while (at < data.length) {
+      while (this.free.length === 0) {
+        await new Promise<void>((resolve) => this.drained.push(resolve));
+        this.throwIfFailed();
+      }
+      const slot = this.free[0] as number;
+      const take = Math.min(data.length - at, SLOT_BYTES - this.staged);
+      data.copy(this.slotView, slot * SLOT_BYTES + this.staged, at, at + take);
+      this.staged += take;
+      at += take;
+      if (this.staged === SLOT_BYTES) this.flush();
+    }
+  }
+
+  /** The hex digest of hash `id`, once every byte given to it has been hashed. */
+  async digest(id: number): Promise<string> {
+    this.throwIfFailed();
+    this.flush();
+    const result = new Promise<string>((resolve, reject) => this.digests.set(id, { resolve, reject }));
+    this.worker.postMessage({ op: 'digest', id });
+    return result;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.worker.terminate();
+  }
+
+  private flush(): void {
+    if (this.staged === 0) return;
+    const slot = this.free.shift() as number;
+    this.worker.postMessage({ op: 'update', ids: this.stagedIds, slot, length: this.staged });
+    this.staged = 0;
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  private fail(error: unknown): void {
+    if (this.closed || this.failure) return;
+    this.failure = error;
+    for (const waiter of this.digests.values()) waiter.reject(error);
+    this.digests.clear();
+    for (const wake of this.drained.splice(0)) wake();
+  }
+}
+
+function sameIds(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((id, i) => id === b[i]);
+}

@@ -1,0 +1,54 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BackgroundSha256 } from '../../../../electron/core/crypto/background-sha256.js';
+
+const hex = (...parts: Buffer[]): string => {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return hash.digest('hex');
+};
+
+describe('BackgroundSha256', () => {
+  let hasher: BackgroundSha256 | null = null;
+  afterEach(async () => {
+    await hasher?.close();
+    hasher = null;
+  });
+
+  it('hashes several streams at once, pieces of any size, the same as createHash', async () => {
+    hasher = new BackgroundSha256();
+    const whole = hasher.start();
+    const first = hasher.start();
+    const pieces = [randomBytes(10), randomBytes(3 << 20), Buffer.alloc(0), randomBytes(5 << 20), randomBytes(1)];
+    for (const piece of pieces.slice(0, 3)) await hasher.update([first, whole], piece);
+    const firstHex = await hasher.digest(first);
+    const second = hasher.start();
+    for (const piece of pieces.slice(3)) await hasher.update([second, whole], piece);
+    expect(firstHex).toBe(hex(...pieces.slice(0, 3)));
+    expect(await hasher.digest(second)).toBe(hex(...pieces.slice(3)));
+    expect(await hasher.digest(whole)).toBe(hex(...pieces));
+  });
+
+  it('copies each piece before update() resolves: the caller may reuse its buffer at once', async () => {
+    hasher = new BackgroundSha256();
+    const id = hasher.start();
+    const reused = Buffer.alloc(1 << 20);
+    const expected = createHash('sha256');
+    // More than all the slots hold, so update() has to wait for the worker along the way.
+    for (let i = 0; i < 64; i += 1) {
+      reused.fill(i);
+      expected.update(reused);
+      await hasher.update([id], reused);
+    }
+    expect(await hasher.digest(id)).toBe(expected.digest('hex'));
+  });
+
+  it('rejects once the worker is gone instead of hanging', async () => {
+    hasher = new BackgroundSha256();
+    const id = hasher.start();
+    await hasher.update([id], randomBytes(1024));
+    await (hasher as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect(hasher.digest(id)).rejects.toMatchObject({ code: 'INTERNAL' });
+  });
+});
