@@ -57,3 +57,11 @@ export interface StationSettings {
   preserved: string[];
   files: { config: string; policy: string };
 }
+
+/** Longest text a config.json field holds. */
+export const SETTING_TEXT_MAX = 200;
+
+/** config.json fields are one line: no control characters (tabs, newlines, escape sequences). */
+export function hasControlCharacters(text: string): boolean {
+  return /[\u0000-\u001f\u007f]/u.test(text);
+}
