@@ -311,7 +311,9 @@ export function AuditView({ active = true }: { active?: boolean }) {
               <Table.Th scope="col">#</Table.Th>
               <Table.Th scope="col">Time</Table.Th>
               <Table.Th scope="col">Event</Table.Th>
-              <Table.Th scope="col">Outcome</Table.Th>
+              <Table.Th scope="col" style={{ minWidth: 130 }}>
+                Outcome
+              </Table.Th>
               <Table.Th scope="col">Operator</Table.Th>
               <Table.Th scope="col">Details</Table.Th>
             </Table.Tr>

@@ -266,7 +266,7 @@ export function SettingsView({ active = true }: { active?: boolean }) {
               <Stack>
                 {POLICY_FIELDS.map((field) =>
                   isByteField(field) ? (
-                    <Group key={field} align="flex-start" gap="xs" wrap="nowrap">
+                    <Group key={field} align={checked.errors[field] ? 'center' : 'flex-end'} gap="xs" wrap="nowrap">
                       <TextInput
                         style={{ flex: 1 }}
                         label={SETTING_LABELS[field]}
@@ -278,7 +278,6 @@ export function SettingsView({ active = true }: { active?: boolean }) {
                         error={checked.errors[field] ?? null}
                       />
                       <NativeSelect
-                        mt={46}
                         aria-label={`Unit of ${SETTING_LABELS[field].toLowerCase()}`}
                         value={form.units[field]}
                         onChange={(e) => setForm({ ...form, units: { ...form.units, [field]: e.currentTarget.value } })}
