@@ -155,8 +155,8 @@ function ChainStatus({ report }: { report: AuditVerifyReport }) {
         <Text span fw={600}>
           Next:{' '}
         </Text>
-        Do not rely on events from #{report.firstBroken?.seq ?? '?'} on. Keep this station as it is (copy its data folder to read-only media), export the log, and
-        report it to your security officer.
+        Do not rely on events from #{report.firstBroken?.seq ?? '?'} on. Stop transfers on this station and tell your security officer; do not try to
+        repair the log. Copy the station&apos;s data folder to read-only media and export the log (operator guide, section 8).
       </Text>
       {report.notes.length > 0 ? (
         <List size="sm" mt={4}>
