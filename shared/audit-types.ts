@@ -12,6 +12,8 @@ export const AUDIT_EVENT_TYPES = [
   'key-backup',
   'media-write',
   'media-readback',
+  /** config.json or policy.json changed through Airlock: details.changes lists each field, old -> new. */
+  'settings-change',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -28,6 +28,7 @@ export const ERROR_ACTIONS: { readonly [K in ErrorCode]: string } & Readonly<Rec
   KEY_NOT_FOUND: 'Refresh the list of trusted signers; the key may already have been removed.',
   HOME_INVALID: 'Check that the Airlock data folder exists and that you may write to it; ask your administrator if not.',
   CONFIG_INVALID: 'Ask your security officer to repair the station configuration file named in the message.',
+  SETTINGS_INVALID: 'Correct the value named in the message (the form says what each field accepts) and save again.',
   BUNDLE_UNREADABLE: 'Check that the media is inserted and the file is an Airlock bundle, then choose it again.',
   STAGED_INVALID: 'Prepare the export again (airlock export --prepare) and have it approved again.',
   MEDIA_NOT_FOUND: 'Insert the medium and check `airlock media list`; name it by the device, label or mount point shown there.',

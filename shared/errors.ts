@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   KEY_NOT_FOUND: { kind: 'operational', message: 'No trusted key has that fingerprint.' },
   HOME_INVALID: { kind: 'operational', message: 'The Airlock home directory cannot be used.' },
   CONFIG_INVALID: { kind: 'operational', message: 'A station configuration file is malformed.' },
+  SETTINGS_INVALID: { kind: 'usage', message: 'A setting is out of range or malformed; nothing was saved.' },
   BUNDLE_UNREADABLE: { kind: 'operational', message: 'The bundle file cannot be opened.' },
   STAGED_INVALID: { kind: 'operational', message: 'The staged export is incomplete or was changed after it was prepared; it cannot be approved or finished.' },
   MEDIA_NOT_FOUND: { kind: 'operational', message: 'No removable medium matches that name.' },

@@ -5,10 +5,12 @@
  * Requests are strict objects: an unknown key is a malformed request, not something to ignore.
  */
 import { z } from 'zod';
+import { AUDIT_EVENT_TYPES, AUDIT_OUTCOMES } from './audit-types.js';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
 import { PROBLEM_CODES, type Problem } from './problems.js';
 import type { Progress } from './progress.js';
 import type { BundleSummary, ExportResult, SignerInfo, VerifyResult } from './results.js';
+import { CONFIG_FIELDS, POLICY_BOUNDS, POLICY_FIELDS, type PolicyField, type SettingChange, type StationSettings } from './settings.js';
 
 // Building blocks -----------------------------------------------------------
 
@@ -134,6 +136,88 @@ export const SelectionSummarySchema = z.object({
   truncated: z.boolean(),
 });
 export type SelectionSummary = z.infer<typeof SelectionSummarySchema>;
+
+// Audit log -----------------------------------------------------------------
+
+/** Most events one page carries: the view pages with `beforeSeq`, so the answer stays small. */
+export const AUDIT_PAGE_MAX = 200;
+
+const SettingChangeSchema = z.object({
+  field: z.enum([...CONFIG_FIELDS, ...POLICY_FIELDS]),
+  from: z.union([z.string(), z.number()]).nullable(),
+  to: z.union([z.string(), z.number()]).nullable(),
+});
+
+/** One audit event as the audit view shows it: the stored columns plus a one-line subject drawn from its details. */
+export const AuditEventViewSchema = z.object({
+  seq: z.number(),
+  at: z.string(),
+  type: z.string(),
+  outcome: z.string(),
+  operator: z.string(),
+  station: z.string(),
+  bundleName: z.string().nullable(),
+  bundleUuid: z.string().nullable(),
+  signers: z.array(z.string()),
+  problemCodes: z.array(z.string()),
+  errorCode: z.string().nullable(),
+  files: z.number().nullable(),
+  bytes: z.number().nullable(),
+  /** What the event was about: the bundle file, destination, key, or settings changed. */
+  subject: z.string().nullable(),
+  /** A failure's message as recorded. */
+  message: z.string().nullable(),
+  /** settings-change: each field, old -> new. */
+  changes: z.array(SettingChangeSchema),
+});
+export type AuditEventView = z.infer<typeof AuditEventViewSchema>;
+
+export const AuditVerifySchema = z.object({
+  ok: z.boolean(),
+  events: z.number(),
+  checkpoints: z.number(),
+  lastCheckpointSeq: z.number().nullable(),
+  firstBroken: z.object({ seq: z.number(), reason: z.string() }).nullable(),
+  notes: z.array(z.string()),
+});
+export type AuditVerifyReport = z.infer<typeof AuditVerifySchema>;
+
+const IsoTime = z.iso.datetime({ offset: true });
+
+// Settings ------------------------------------------------------------------
+
+/** One line of 1-200 characters without control characters, as config.json accepts. */
+const SettingText = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(/^[^\u0000-\u001f\u007f]*$/u);
+const policyValue = (field: PolicyField) => z.number().int().min(POLICY_BOUNDS[field].min).max(POLICY_BOUNDS[field].max).nullable().optional();
+
+const PolicyNumbers = z.object({
+  maxEntries: z.number(),
+  maxTotalBytes: z.number(),
+  maxFileBytes: z.number(),
+  requiredSigners: z.number(),
+  clockSkewSeconds: z.number(),
+});
+
+export const StationSettingsSchema = z.object({
+  config: z.object({ stationName: z.string().nullable(), operatorName: z.string().nullable(), organization: z.string().nullable() }),
+  policy: z.object({
+    maxEntries: z.number().nullable(),
+    maxTotalBytes: z.number().nullable(),
+    maxFileBytes: z.number().nullable(),
+    requiredSigners: z.number().nullable(),
+    clockSkewSeconds: z.number().nullable(),
+  }),
+  effective: z.object({ station: z.string(), operator: z.string(), organization: z.string().nullable(), policy: PolicyNumbers }),
+  defaults: z.object({ stationName: z.string(), operator: z.string(), policy: PolicyNumbers }),
+  preserved: z.array(z.string()),
+  files: z.object({ config: z.string(), policy: z.string() }),
+});
+export type StationSettingsView = z.infer<typeof StationSettingsSchema>;
 
 // Jobs ----------------------------------------------------------------------
 
@@ -286,6 +370,58 @@ export const IPC_CHANNELS = {
     /** False when the job had already finished (nothing to cancel). */
     response: z.object({ cancelling: z.boolean() }),
   },
+  listAudit: {
+    channel: 'airlock:audit-list',
+    request: z.strictObject({
+      type: z.enum(AUDIT_EVENT_TYPES).optional(),
+      outcome: z.enum(AUDIT_OUTCOMES).optional(),
+      /** At or after this time. */
+      since: IsoTime.optional(),
+      /** Before this time. */
+      until: IsoTime.optional(),
+      /** Any case, in subject, operator, station, bundle name or id, signer fingerprint, problem codes. */
+      text: z.string().trim().max(200).optional(),
+      /** The next page: events older than this one. */
+      beforeSeq: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+      limit: z.number().int().min(1).max(AUDIT_PAGE_MAX).optional(),
+    }),
+    response: z.object({ events: z.array(AuditEventViewSchema), hasMore: z.boolean() }),
+  },
+  verifyAudit: {
+    channel: 'airlock:audit-verify',
+    request: NoRequest,
+    response: AuditVerifySchema,
+  },
+  exportAudit: {
+    channel: 'airlock:audit-export',
+    request: z.strictObject({ format: z.enum(['csv', 'json']) }),
+    /** `path` null: the operator closed the save dialog, nothing was written. */
+    response: z.object({ path: z.string().nullable(), events: z.number(), checkpoints: z.number() }),
+  },
+  getSettings: {
+    channel: 'airlock:settings-get',
+    request: NoRequest,
+    response: StationSettingsSchema,
+  },
+  saveSettings: {
+    channel: 'airlock:settings-save',
+    /** A value sets a field, null removes it (the default applies), an absent field is left as it is. */
+    request: z.strictObject({
+      config: z
+        .strictObject({ stationName: SettingText.nullable().optional(), operatorName: SettingText.nullable().optional(), organization: SettingText.nullable().optional() })
+        .optional(),
+      policy: z
+        .strictObject({
+          maxEntries: policyValue('maxEntries'),
+          maxTotalBytes: policyValue('maxTotalBytes'),
+          maxFileBytes: policyValue('maxFileBytes'),
+          requiredSigners: policyValue('requiredSigners'),
+          clockSkewSeconds: policyValue('clockSkewSeconds'),
+        })
+        .optional(),
+    }),
+    response: z.object({ changes: z.array(SettingChangeSchema), auditEvent: z.number().nullable(), settings: StationSettingsSchema }),
+  },
 } as const satisfies Record<string, { channel: `airlock:${string}`; request: z.ZodType; response: z.ZodType }>;
 
 /** Main -> renderer: job progress and completion. The only event channel. */
@@ -312,3 +448,5 @@ inSync<Same<z.infer<typeof SignerInfoSchema>, SignerInfo>>();
 inSync<Same<z.infer<typeof BundleSummarySchema>, BundleSummary>>();
 inSync<Same<z.infer<typeof VerifyResultSchema>, VerifyResult>>();
 inSync<Same<Omit<z.infer<typeof ExportResultSchema>, 'warnings' | 'auditEvent' | 'receipt'>, ExportResult>>();
+inSync<Same<z.infer<typeof StationSettingsSchema>, StationSettings>>();
+inSync<Same<z.infer<typeof SettingChangeSchema>, SettingChange>>();

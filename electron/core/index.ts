@@ -19,3 +19,6 @@ export type { MediaVerifyReport, MediaVerifyItem } from './media/media-verify.js
 export type { EjectResult } from './media/eject.js';
 export { watchMedia, type MediaWatch, type MediaWatchOptions } from './media/media-watch.js';
 export { listMedia, type ListMediaOptions } from './media/discover.js';
+export type { AuditEvent } from './audit/audit-event.js';
+export type { AuditQuery } from './audit/audit-store.js';
+export type { AuditVerifyResult } from './audit/audit-verify.js';

@@ -7,7 +7,7 @@ import { appendAuditEvent, listAuditEvents, type AuditQuery } from './audit/audi
 import type { AuditEvent, AuditEventInput } from './audit/audit-event.js';
 import { signAuditCheckpoint, type AuditCheckpoint } from './audit/audit-checkpoint.js';
 import { verifyAuditLog, type AuditVerifyResult } from './audit/audit-verify.js';
-import { exportAuditLog, type AuditExportFormat } from './audit/audit-export.js';
+import { exportAuditLog, exportAuditLogToFile, type AuditExportFormat } from './audit/audit-export.js';
 import { writeReceipt, type ReceiptCheck, type TransferReceipt, type WrittenReceipt } from './audit/receipt.js';
 import { prepareBundle, writeBundle, writePreparedBundle, type WriteBundleResult } from './bundle/write-bundle.js';
 import { addStagedSignature, combinedStagedSignature, loadStagedExport, removeStagedExport, saveStagedExport, type StagedExport } from './bundle/staged-bundle.js';
@@ -21,6 +21,8 @@ import { openStationDb, nextExportSequence, type StationDb } from './db/station-
 import { AirlockError, toAirlockError } from './errors.js';
 import { errorMessageFor } from '../../shared/error-actions.js';
 import { readStationConfig, stationIdentity, type StationIdentity } from './home/station-config.js';
+import { readStationSettings, updateStationSettings } from './home/station-settings.js';
+import type { SettingChange, SettingsPatch, StationSettings } from '../../shared/settings.js';
 import { ensureHome, resolveHomeDir, type HomePaths } from './home/station-home.js';
 import type { KeyDescription } from './keys/public-key.js';
 import { backupStationKey, generateStationKey, hasStationKey, loadStationKeys, readStationPublicKey, restoreStationKey, rotateStationKey, type KeyAlgorithm } from './keys/station-key.js';
@@ -679,6 +681,41 @@ export class Station {
 
   exportAudit(format: AuditExportFormat, out: Writable): Promise<{ events: number; checkpoints: number }> {
     return exportAuditLog(this.database(), format, out);
+  }
+
+  /** The whole log to a file, written durably (temp name, fsync, rename, fsync the folder). */
+  async exportAuditToFile(format: AuditExportFormat, path: string): Promise<{ events: number; checkpoints: number; path: string }> {
+    const target = resolve(path);
+    try {
+      return { ...(await exportAuditLogToFile(this.database(), format, target)), path: target };
+    } catch (error) {
+      throw toAirlockError(error, target);
+    }
+  }
+
+  // Settings ---------------------------------------------------------------
+
+  /** config.json and policy.json as the app edits them: what the files set, what applies, the defaults. */
+  getSettings(): Promise<StationSettings> {
+    return readStationSettings(this.paths);
+  }
+
+  /**
+   * Change settings: `null` removes a field (back to its default), absent fields stay, and every
+   * field the app does not edit is kept. Recorded as `settings-change` with each field old -> new;
+   * a patch that changes nothing writes nothing and records nothing. The new identity applies to
+   * operations started after this one (this Station keeps the identity it was opened with).
+   */
+  async updateSettings(patch: SettingsPatch): Promise<{ changes: SettingChange[]; auditEvent: number | null }> {
+    let changes: SettingChange[];
+    try {
+      changes = await updateStationSettings(this.paths, patch);
+    } catch (error) {
+      throw this.recordFailure('settings-change', error, { requested: patch });
+    }
+    if (changes.length === 0) return { changes, auditEvent: null };
+    const event = this.record({ type: 'settings-change', outcome: 'ok', details: { changes } });
+    return { changes, auditEvent: event.seq };
   }
 
   async checkpointAudit(passphrase: string, signer?: SignerSpec): Promise<AuditCheckpoint | null> {

@@ -2,7 +2,7 @@
  * Native file dialogs for the IPC handlers (the Dialogs interface). Always modal to the app
  * window, so a dialog cannot be left behind another window on a busy station.
  */
-import { BrowserWindow, dialog, type OpenDialogOptions } from 'electron';
+import { BrowserWindow, dialog, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
 import { BUNDLE_SUFFIX } from '../core/index.js';
 import type { Dialogs } from './ipc/handlers.js';
 
@@ -10,6 +10,17 @@ async function pick(window: () => BrowserWindow | null, options: OpenDialogOptio
   const parent = window();
   const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
   return result.canceled ? [] : result.filePaths;
+}
+
+async function save(window: () => BrowserWindow | null, options: SaveDialogOptions): Promise<string | null> {
+  const parent = window();
+  const result = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
+  return result.canceled || !result.filePath ? null : result.filePath;
+}
+
+/** `airlock-audit-20261128.csv`: a default name that sorts by day. */
+export function defaultAuditExportName(format: 'csv' | 'json', now: Date = new Date()): string {
+  return `airlock-audit-${now.toISOString().slice(0, 10).replace(/-/g, '')}.${format}`;
 }
 
 export function electronDialogs(window: () => BrowserWindow | null): Dialogs {
@@ -48,5 +59,16 @@ export function electronDialogs(window: () => BrowserWindow | null): Dialogs {
           ],
         })
       )[0] ?? null,
+    chooseAuditExportFile: (format) =>
+      save(window, {
+        title: format === 'csv' ? 'Save the audit log as CSV' : 'Save the audit log as JSON',
+        defaultPath: defaultAuditExportName(format),
+        // The OS asks before replacing an existing file (Linux needs the property; macOS and Windows always ask).
+        properties: ['createDirectory', 'showOverwriteConfirmation', 'dontAddToRecent'],
+        filters: [
+          format === 'csv' ? { name: 'CSV (spreadsheets)', extensions: ['csv'] } : { name: 'JSON', extensions: ['json'] },
+          { name: 'All files', extensions: ['*'] },
+        ],
+      }),
   };
 }

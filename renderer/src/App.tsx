@@ -48,8 +48,8 @@ export function App({ initial = 'export' }: { initial?: Section }) {
     import: <ImportFlow />,
     verify: <VerifyFlow />,
     keys: <KeysView />,
-    audit: <AuditView />,
-    settings: <SettingsView />,
+    audit: <AuditView active={section === 'audit'} />,
+    settings: <SettingsView active={section === 'settings'} />,
   };
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 240, breakpoint: 0 }} padding="lg">

@@ -3,8 +3,9 @@
  * 127.0.0.1 and loaded with page.goto, talks through window.airlock (built by the same code as
  * the preload's) to the real main-process handlers, a real Station in a temp home and the real
  * job host. Export -> verify -> import of a real bundle, a tampered bundle rejected with its
- * reason, and a cancel during a long export that leaves nothing behind. Screenshots of each
- * step land in test-results/e2e/.
+ * reason, a cancel during a long export that leaves nothing behind, then the audit log of all
+ * that (search, chain verification, CSV export checked against the log) and a settings change
+ * whose operator name the next event carries. Screenshots of each step land in test-results/e2e/.
  */
 import { mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -40,6 +41,40 @@ async function shot(name: string): Promise<void> {
 
 async function section(name: RegExp): Promise<void> {
   await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name }).click();
+}
+
+/** RFC 4180 CSV as the audit export writes it: every field quoted or empty, CRLF between records. */
+function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let field = '';
+  let record: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      record.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
+      i += 1;
+    } else field += c;
+  }
+  return records;
+}
+
+async function auditRowSeqs(): Promise<number[]> {
+  const rows = page.getByRole('table', { name: 'Audit events' }).locator('tbody tr');
+  return (await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-seq')))).map(Number);
 }
 
 async function filledFile(path: string, bytes: number): Promise<void> {
@@ -247,11 +282,101 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     await shot('14-keys-trusted');
   }, 60_000);
 
+  it('lists what happened in the Audit log, searches it, verifies the chain and exports CSV that matches', async () => {
+    const station = await Station.open({ home: dirs.home });
+    const logged = station.listAudit({ limit: 1000 });
+    const aboutBundle = station.listAudit({ limit: 1000, text: 'weekly-reports' }).map((e) => e.seq);
+    station.close();
+    // The key, the export, both verifies, the import, the cancelled export and the trust are all on record.
+    expect(logged.map((e) => `${e.type}:${e.outcome}`)).toEqual(
+      expect.arrayContaining(['key-generate:ok', 'export:ok', 'verify:ok', 'import:ok', 'verify:rejected', 'export:cancelled', 'key-trust:ok']),
+    );
+
+    await section(/^Audit log/);
+    await page.getByRole('table', { name: 'Audit events' }).waitFor();
+    await expect.poll(auditRowSeqs).toEqual(logged.map((e) => e.seq));
+    const table = page.getByRole('table', { name: 'Audit events' });
+    expect(await table.textContent()).toContain('bundle weekly-reports');
+    expect(await table.textContent()).toContain('CHECKSUM_MISMATCH');
+    await page.getByRole('status').filter({ hasText: 'Chain intact' }).waitFor();
+    expect(await page.getByRole('status').filter({ hasText: 'Chain intact' }).textContent()).toContain(`All ${logged.length} events are linked`);
+    await shot('16-audit-log');
+
+    await page.getByRole('form', { name: 'Audit filters' }).getByLabel('Search').fill('weekly-reports');
+    await page.getByRole('form', { name: 'Audit filters' }).getByLabel('Search').press('Enter');
+    await expect.poll(auditRowSeqs).toEqual(aboutBundle);
+    expect(aboutBundle.length).toBeGreaterThanOrEqual(4);
+    expect(aboutBundle.length).toBeLessThan(logged.length);
+    await page.getByRole('form', { name: 'Audit filters' }).getByLabel('Outcome').selectOption({ label: 'Rejected' });
+    await expect.poll(auditRowSeqs).toEqual(logged.filter((e) => e.outcome === 'rejected' && aboutBundle.includes(e.seq)).map((e) => e.seq));
+    await shot('17-audit-search');
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await expect.poll(auditRowSeqs).toEqual(logged.map((e) => e.seq));
+
+    const csvPath = join(base, 'audit-export.csv');
+    main.dialogs.auditExportFile = csvPath;
+    await page.getByRole('button', { name: 'Export CSV…' }).click();
+    await page.getByText(`Exported ${logged.length} events and`).waitFor();
+    expect(main.dialogs.auditExportFormats).toEqual(['csv']);
+    const [header, ...records] = parseCsv(await readFile(csvPath, 'utf8'));
+    const column = (name: string) => header?.indexOf(name) ?? -1;
+    const events = records.filter((r) => r[column('record')] === 'event');
+    expect(events.map((r) => Number(r[column('seq')]))).toEqual(logged.map((e) => e.seq).reverse());
+    for (const row of events) {
+      const event = logged.find((e) => e.seq === Number(row[column('seq')]));
+      expect(row[column('type')]).toBe(event?.type);
+      expect(row[column('outcome')]).toBe(event?.outcome);
+      expect(row[column('operator')]).toBe(event?.operator);
+      expect(row[column('hash')]).toBe(event?.hash);
+    }
+    expect(records.filter((r) => r[column('record')] === 'checkpoint').length).toBeGreaterThanOrEqual(1);
+  }, 60_000);
+
+  it('saves an operator name in Settings; station status and the next audit event carry it', async () => {
+    await section(/^Settings/);
+    const form = page.getByRole('form', { name: 'Station settings' });
+    await form.getByLabel('Operator name').fill('Dana Reyes');
+    await form.getByLabel('Required signers').fill('1');
+    await form.getByLabel('Allowed clock skew (seconds)').fill('600');
+    await form.getByText('3 unsaved changes.').waitFor();
+    await form.getByRole('button', { name: 'Save settings' }).click();
+    const saved = page.getByRole('status').filter({ hasText: 'Settings saved' });
+    await saved.waitFor();
+    expect(await saved.textContent()).toContain('Operator name: not set (the OS user only) → “Dana Reyes”');
+    expect(await saved.textContent()).toContain('Allowed clock skew (seconds): not set (default 300) → 600');
+    await expect.poll(() => page.getByRole('table', { name: 'This station' }).textContent()).toContain('Dana Reyes (');
+    await shot('18-settings-saved');
+    expect(JSON.parse(await readFile(join(dirs.home, 'config.json'), 'utf8'))).toEqual({ operatorName: 'Dana Reyes' });
+    expect(JSON.parse(await readFile(join(dirs.home, 'policy.json'), 'utf8'))).toEqual({ requiredSigners: { count: 1 }, clockSkewSeconds: 600 });
+
+    // The next operation runs in a worker that opens the station afresh: it records the new operator.
+    await section(/^Verify/);
+    await page.getByRole('button', { name: 'Verify another bundle' }).click();
+    main.dialogs.bundle = join(dirs.out, 'weekly-reports.airlock.tar');
+    await page.getByRole('button', { name: 'Choose bundle…' }).click();
+    await page.getByRole('button', { name: 'Verify bundle' }).click();
+    await page.getByRole('heading', { name: 'Bundle verified' }).waitFor();
+
+    await section(/^Audit log/);
+    const station = await Station.open({ home: dirs.home });
+    const [verify, change] = station.listAudit({ limit: 2 });
+    station.close();
+    expect(verify).toMatchObject({ type: 'verify', outcome: 'ok', operator: expect.stringMatching(/^Dana Reyes \(/u) });
+    expect(change).toMatchObject({ type: 'settings-change', details: { changes: expect.arrayContaining([{ field: 'operatorName', from: null, to: 'Dana Reyes' }]) } });
+    await expect.poll(auditRowSeqs).toEqual(expect.arrayContaining([verify?.seq, change?.seq]));
+    const rows = page.getByRole('table', { name: 'Audit events' }).locator('tbody tr');
+    expect(await rows.nth(0).textContent()).toContain('Dana Reyes (');
+    expect(await rows.nth(1).textContent()).toContain('operatorName: (default) → Dana Reyes');
+  }, 60_000);
+
   it('follows a dark OS theme', async () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await section(/^Verify/);
     await expect.poll(() => page.evaluate(() => document.documentElement.getAttribute('data-mantine-color-scheme'))).toBe('dark');
     await shot('15-verify-rejected-dark');
+    await section(/^Audit log/);
+    await page.getByRole('table', { name: 'Audit events' }).waitFor();
+    await shot('19-audit-dark');
   });
 
   it('refuses IPC from a frame that is not the app’s main frame', async () => {

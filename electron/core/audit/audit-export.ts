@@ -1,9 +1,13 @@
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { StationDb } from '../db/station-db.js';
 import { listCheckpoints } from './audit-checkpoint.js';
 import { auditFileRows, iterateAuditEvents } from './audit-store.js';
 import type { AuditEvent } from './audit-event.js';
+import { fsyncDirectory, tempPathFor } from '../fs/durable.js';
 
 export type AuditExportFormat = 'csv' | 'json';
 
@@ -69,4 +73,33 @@ export async function exportAuditLog(db: StationDb, format: AuditExportFormat, o
     await put(out, `\n],"checkpoints":${JSON.stringify(checkpoints)}}\n`);
   }
   return { events, checkpoints: checkpoints.length };
+}
+
+/**
+ * Export to a file the operator chose: streamed to a temp name beside it, fsynced, renamed over
+ * the chosen name (the save dialog already asked before replacing a file), and the folder
+ * fsynced, so the file is either the old one or a complete export, never half of one.
+ */
+export async function exportAuditLogToFile(db: StationDb, format: AuditExportFormat, path: string): Promise<{ events: number; checkpoints: number }> {
+  const temp = tempPathFor(path);
+  const out = createWriteStream(temp, { flags: 'wx', mode: 0o600 });
+  try {
+    await once(out, 'open');
+    const counts = await exportAuditLog(db, format, out);
+    out.end();
+    await once(out, 'close');
+    const handle = await open(temp, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+    await fsyncDirectory(dirname(path));
+    return counts;
+  } catch (error) {
+    out.destroy();
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
 }

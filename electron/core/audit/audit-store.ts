@@ -113,8 +113,13 @@ export interface AuditQuery {
   outcome?: string;
   /** Bundle UUID or name. */
   bundle?: string;
-  /** Case-insensitive substring of bundle name, operator, station, problem codes or details. */
+  /**
+   * Case-insensitive substring of bundle name or UUID, operator, station, signer fingerprints,
+   * problem codes or details; a fingerprint may be given grouped (spaces are ignored for signers).
+   */
   text?: string;
+  /** Only events older than this sequence number: the next page after an event. */
+  beforeSeq?: number;
   limit?: number;
 }
 
@@ -149,8 +154,16 @@ export function listAuditEvents(db: StationDb, query: AuditQuery = {}): AuditEve
     params.bundle = query.bundle;
   }
   if (query.text) {
-    where.push("(instr(lower(coalesce(bundle_name, '') || ' ' || operator || ' ' || station || ' ' || problem_codes || ' ' || details), lower(@text)) > 0)");
+    where.push(
+      "(instr(lower(coalesce(bundle_name, '') || ' ' || coalesce(bundle_uuid, '') || ' ' || operator || ' ' || station || ' ' || signers || ' ' || problem_codes || ' ' || details), lower(@text)) > 0" +
+        ' OR (length(@compact) > 0 AND instr(lower(signers), lower(@compact)) > 0))',
+    );
     params.text = query.text;
+    params.compact = query.text.replace(/[\s:]/gu, '');
+  }
+  if (query.beforeSeq !== undefined) {
+    where.push('seq < @beforeSeq');
+    params.beforeSeq = query.beforeSeq;
   }
   params.limit = Math.max(1, Math.min(query.limit ?? 100, 100_000));
   const sql = `SELECT * FROM audit_events ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT @limit`;

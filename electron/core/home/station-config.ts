@@ -5,7 +5,7 @@ import { AirlockError } from '../errors.js';
 import { readJsonConfig } from '../fs/read-json-config.js';
 import type { HomePaths } from './station-home.js';
 
-const singleLine = z
+export const singleLine = z
   .string()
   .min(1)
   .max(200)
@@ -50,7 +50,7 @@ export function stationIdentity(config: StationConfig, operatorOverride?: string
   };
 }
 
-function safeOsUser(): string {
+export function safeOsUser(): string {
   try {
     return userInfo().username;
   } catch {

@@ -8,6 +8,10 @@ import type { IpcMethod, IpcParsedRequest, IpcResponse, TrustedSignerView } from
 import { AirlockError, type Station, type TrustedSigner } from '../../core/index.js';
 import type { JobHost } from '../jobs/job-host.js';
 import { summarizeSelection } from '../selection/summarize-selection.js';
+import { auditEventView } from './audit-view.js';
+
+/** Events per page when the view does not say. */
+const AUDIT_PAGE_DEFAULT = 50;
 
 /** Native dialogs, behind an interface so tests and the e2e harness answer with temp paths. */
 export interface Dialogs {
@@ -15,11 +19,26 @@ export interface Dialogs {
   chooseFolder(purpose: 'export-destination' | 'import-destination'): Promise<string | null>;
   chooseBundle(): Promise<string | null>;
   chooseKeyFile(): Promise<string | null>;
+  /** Where to save an audit export; null when the operator cancels. */
+  chooseAuditExportFile(format: 'csv' | 'json'): Promise<string | null>;
 }
 
 export type StationOps = Pick<
   Station,
-  'identity' | 'paths' | 'hasKey' | 'generateKey' | 'listTrusted' | 'inspectKeyFile' | 'trustKeyFile' | 'untrustKey' | 'close'
+  | 'identity'
+  | 'paths'
+  | 'hasKey'
+  | 'generateKey'
+  | 'listTrusted'
+  | 'inspectKeyFile'
+  | 'trustKeyFile'
+  | 'untrustKey'
+  | 'listAudit'
+  | 'verifyAudit'
+  | 'exportAuditToFile'
+  | 'getSettings'
+  | 'updateSettings'
+  | 'close'
 >;
 
 export interface HandlerDeps {
@@ -105,5 +124,40 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     listJobs: async () => ({ jobs: deps.jobHost.list() }),
     getJob: async (request) => jobOrNotFound(request.jobId),
     cancelJob: async (request) => ({ cancelling: deps.jobHost.cancel(request.jobId) }),
+
+    listAudit: (request) =>
+      withStation(async (station) => {
+        const limit = request.limit ?? AUDIT_PAGE_DEFAULT;
+        // One more than asked: whether an older page exists, without counting the whole log.
+        const events = station.listAudit({
+          limit: limit + 1,
+          ...(request.type ? { type: request.type } : {}),
+          ...(request.outcome ? { outcome: request.outcome } : {}),
+          ...(request.since ? { since: request.since } : {}),
+          ...(request.until ? { until: request.until } : {}),
+          ...(request.text ? { text: request.text } : {}),
+          ...(request.beforeSeq !== undefined ? { beforeSeq: request.beforeSeq } : {}),
+        });
+        return { events: events.slice(0, limit).map(auditEventView), hasMore: events.length > limit };
+      }),
+
+    verifyAudit: () => withStation((station) => station.verifyAudit()),
+
+    exportAudit: async (request) => {
+      const path = await deps.dialogs.chooseAuditExportFile(request.format);
+      if (path === null) return { path: null, events: 0, checkpoints: 0 };
+      return withStation((station) => station.exportAuditToFile(request.format, path));
+    },
+
+    getSettings: () => withStation((station) => station.getSettings()),
+
+    saveSettings: (request) =>
+      withStation(async (station) => {
+        const { changes, auditEvent } = await station.updateSettings({
+          ...(request.config ? { config: request.config } : {}),
+          ...(request.policy ? { policy: request.policy } : {}),
+        });
+        return { changes, auditEvent, settings: await station.getSettings() };
+      }),
   };
 }

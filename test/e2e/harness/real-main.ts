@@ -14,6 +14,9 @@ export interface DialogAnswers {
   folder: string | null;
   bundle: string | null;
   keyFile: string | null;
+  /** The save dialog's answer for an audit export; the format asked for is kept in auditExportFormats. */
+  auditExportFile: string | null;
+  auditExportFormats: Array<'csv' | 'json'>;
 }
 
 export interface RealMain {
@@ -23,12 +26,16 @@ export interface RealMain {
 }
 
 export function startRealMain(options: { home: string; trustedOrigin: string; onEvent: (event: JobEvent) => void }): RealMain {
-  const answers: DialogAnswers = { exportSources: [], folder: null, bundle: null, keyFile: null };
+  const answers: DialogAnswers = { exportSources: [], folder: null, bundle: null, keyFile: null, auditExportFile: null, auditExportFormats: [] };
   const dialogs: Dialogs = {
     chooseExportSources: async () => answers.exportSources,
     chooseFolder: async () => answers.folder,
     chooseBundle: async () => answers.bundle,
     chooseKeyFile: async () => answers.keyFile,
+    chooseAuditExportFile: async (format) => {
+      answers.auditExportFormats.push(format);
+      return answers.auditExportFile;
+    },
   };
   const jobHost = new JobHost({
     workerScript: new URL('../../helpers/job-worker-tsx.mjs', import.meta.url),

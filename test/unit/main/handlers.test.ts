@@ -20,6 +20,7 @@ const dialogs: Dialogs = {
   chooseFolder: vi.fn(async () => '/picked/folder'),
   chooseBundle: vi.fn(async () => null),
   chooseKeyFile: vi.fn(async () => '/picked/key.asc'),
+  chooseAuditExportFile: vi.fn(async (): Promise<string | null> => null),
 };
 const jobHost = { start: vi.fn(() => 'job-9'), list: vi.fn(() => []), get: vi.fn(() => undefined), cancel: vi.fn(() => false) };
 

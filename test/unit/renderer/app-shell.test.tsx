@@ -1,16 +1,17 @@
 // @vitest-environment jsdom
-/** The shell: sections by keyboard, the theme switch, Audit and Settings saying what is coming, every control named, running jobs. */
+/** The shell: sections by keyboard, the theme switch, Audit and Settings loading when shown, every control named, running jobs. */
 import { act, cleanup, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../../../renderer/src/App.js';
-import { finishedJob, running, status } from './fixtures.js';
+import { auditEvents, chainIntact, finishedJob, running, settings, status } from './fixtures.js';
 import { fakeApi, installDomShims, renderWithApi } from './render-with-api.js';
 
 beforeAll(installDomShims);
 afterEach(cleanup);
 
-const fake = () => fakeApi({ stationStatus: status, listTrusted: { signers: [] } });
+const fake = () =>
+  fakeApi({ stationStatus: status, listTrusted: { signers: [] }, listAudit: { events: auditEvents, hasMore: false }, verifyAudit: chainIntact, getSettings: settings });
 const visibleSection = () => document.querySelector('main section:not([hidden])');
 
 describe('app shell', () => {
@@ -29,19 +30,21 @@ describe('app shell', () => {
     expect(visibleSection()?.getAttribute('aria-label')).toBe('Verify');
   });
 
-  it('says plainly what Audit and Settings will hold, without sample data', async () => {
+  it('loads the audit log and the settings from the station when their sections are shown', async () => {
     const user = userEvent.setup();
-    renderWithApi(<App />, fake());
+    const api = fake();
+    renderWithApi(<App />, api);
+    expect(api.callsTo('listAudit')).toEqual([]);
+    expect(api.callsTo('getSettings')).toEqual([]);
     await user.click(screen.getByRole('button', { name: /^Audit log/ }));
     const audit = visibleSection() as HTMLElement;
-    expect(within(audit).getByText('Coming soon')).toBeTruthy();
-    expect(audit.textContent).toContain('never displays sample data');
-    expect(within(audit).queryByRole('table')).toBeNull();
+    expect(await within(audit).findByRole('table', { name: 'Audit events' })).toBeTruthy();
+    expect(audit.textContent).not.toContain('Coming soon');
     await user.click(screen.getByRole('button', { name: /^Settings/ }));
-    const settings = visibleSection() as HTMLElement;
-    expect(await within(settings).findByRole('table', { name: 'This station' })).toBeTruthy();
-    expect(settings.textContent).toContain(status.home);
-    expect(within(settings).getByText('Coming soon')).toBeTruthy();
+    const settingsSection = visibleSection() as HTMLElement;
+    expect(await within(settingsSection).findByRole('form', { name: 'Station settings' })).toBeTruthy();
+    expect(settingsSection.textContent).toContain(status.home);
+    expect(settingsSection.textContent).not.toContain('Coming soon');
   });
 
   it('switches between system, light and dark themes', async () => {

@@ -1,5 +1,5 @@
 /** Realistic results as main sends them, for component tests. */
-import type { ExportReport, ImportReport, JobSnapshot, SelectionSummary, TrustedSignerView, VerifyReport } from '../../../shared/ipc.js';
+import type { AuditEventView, AuditVerifyReport, ExportReport, ImportReport, JobSnapshot, SelectionSummary, StationSettingsView, TrustedSignerView, VerifyReport } from '../../../shared/ipc.js';
 
 export const FPR = '0123456789ABCDEF0123456789ABCDEF01234567';
 export const GROUPED = '0123 4567 89AB CDEF 0123 4567 89AB CDEF 0123 4567';
@@ -87,3 +87,30 @@ export function finishedJob<K extends JobSnapshot['kind']>(id: string, kind: K, 
 
 export const running = (id: string, kind: JobSnapshot['kind']): JobSnapshot =>
   ({ id, kind, state: 'running', subject: '/x', startedAt: '2026-11-28T10:00:00Z', finishedAt: null, progress: null, error: null, result: null }) as JobSnapshot;
+
+export const auditEvents: AuditEventView[] = [
+  {
+    seq: 12, at: '2026-11-28T10:05:00.000Z', type: 'settings-change', outcome: 'ok', operator: 'op (op)', station: 'ws-3', bundleName: null, bundleUuid: null,
+    signers: [], problemCodes: [], errorCode: null, files: null, bytes: null, subject: 'operatorName: (default) → J. Smith', message: null,
+    changes: [{ field: 'operatorName', from: null, to: 'J. Smith' }],
+  },
+  {
+    seq: 11, at: '2026-11-28T10:04:00.000Z', type: 'verify', outcome: 'rejected', operator: 'op (op)', station: 'ws-3', bundleName: 'q3\u202Etxt.pdf', bundleUuid: exportResult.uuid,
+    signers: [FPR], problemCodes: ['CHECKSUM_MISMATCH'], errorCode: null, files: 3, bytes: 2_501_200, subject: '/media/usb/q3.airlock.tar', message: null, changes: [],
+  },
+  {
+    seq: 10, at: '2026-11-28T10:03:00.000Z', type: 'export', outcome: 'cancelled', operator: 'op (op)', station: 'ws-3', bundleName: null, bundleUuid: null,
+    signers: [], problemCodes: [], errorCode: 'CANCELLED', files: null, bytes: null, subject: '/media/usb', message: 'The operation was cancelled; nothing was left half-written.', changes: [],
+  },
+];
+
+export const chainIntact: AuditVerifyReport = { ok: true, events: 12, checkpoints: 1, lastCheckpointSeq: 9, firstBroken: null, notes: ['Events #10-#12 are chained but not yet covered by a signed checkpoint.'] };
+
+export const settings: StationSettingsView = {
+  config: { stationName: 'ws-3', operatorName: null, organization: null },
+  policy: { maxEntries: null, maxTotalBytes: null, maxFileBytes: 1_048_576, requiredSigners: null, clockSkewSeconds: null },
+  effective: { station: 'ws-3', operator: 'op', organization: null, policy: { maxEntries: 1_000_000, maxTotalBytes: 4096 * 1024 ** 3, maxFileBytes: 1_048_576, requiredSigners: 1, clockSkewSeconds: 300 } },
+  defaults: { stationName: 'host-7', operator: 'op', policy: { maxEntries: 1_000_000, maxTotalBytes: 4096 * 1024 ** 3, maxFileBytes: 1024 * 1024 ** 3, requiredSigners: 1, clockSkewSeconds: 300 } },
+  preserved: ['config.json mediaRoots'],
+  files: { config: '/home/op/.config/Airlock/config.json', policy: '/home/op/.config/Airlock/policy.json' },
+};

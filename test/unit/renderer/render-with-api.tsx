@@ -91,3 +91,21 @@ export function renderWithApi(ui: ReactElement, fake: FakeApi): RenderResult {
     </MantineProvider>,
   );
 }
+
+/** Buttons, inputs, selects and links under `root` that have no accessible name (label, aria-label or text). */
+export function unnamedControls(root: ParentNode = document): string[] {
+  return [...root.querySelectorAll('button, input, select, textarea, a[href]')]
+    .filter((control) => {
+      const id = control.getAttribute('id');
+      const labelledBy = control.getAttribute('aria-labelledby');
+      const name =
+        control.getAttribute('aria-label') ??
+        (labelledBy ? document.getElementById(labelledBy)?.textContent : null) ??
+        (id ? document.querySelector(`label[for="${id}"]`)?.textContent : null) ??
+        control.closest('label')?.textContent ??
+        // Only buttons and links are named by their text; a select's text is its options.
+        (control.matches('button, a') ? control.textContent : null);
+      return !name?.trim();
+    })
+    .map((control) => control.outerHTML.slice(0, 120));
+}

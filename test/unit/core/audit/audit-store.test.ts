@@ -1,10 +1,10 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalJson, eventHash, GENESIS_HASH } from '../../../../electron/core/audit/audit-event.js';
-import { exportAuditLog } from '../../../../electron/core/audit/audit-export.js';
+import { exportAuditLog, exportAuditLogToFile } from '../../../../electron/core/audit/audit-export.js';
 import { appendAuditEvent, listAuditEvents } from '../../../../electron/core/audit/audit-store.js';
 import { renderReceiptHtml, writeReceipt, type TransferReceipt } from '../../../../electron/core/audit/receipt.js';
 import { openStationDb, type StationDb } from '../../../../electron/core/db/station-db.js';
@@ -125,5 +125,50 @@ describe('receipts', () => {
     const html = renderReceiptHtml({ ...receipt, bundle: { ...receipt.bundle, path: '/m/\u202Eexe.txt' } }, false);
     expect(html).not.toContain('\u202E');
     expect(html).toContain('\\u202e');
+  });
+});
+
+describe('paging, fingerprint search and export to a file', () => {
+  const FPR = '0123456789ABCDEF0123456789ABCDEF01234567';
+
+  it('pages newest-first with beforeSeq', () => {
+    for (let i = 0; i < 7; i += 1) appendAuditEvent(db, identity, { type: 'verify', outcome: 'ok', bundleName: `b${i}` });
+    const seqs = (q: Parameters<typeof listAuditEvents>[1]) => listAuditEvents(db, q).map((e) => e.seq);
+    expect(seqs({ limit: 3 })).toEqual([7, 6, 5]);
+    expect(seqs({ limit: 3, beforeSeq: 5 })).toEqual([4, 3, 2]);
+    expect(seqs({ limit: 3, beforeSeq: 2 })).toEqual([1]);
+    expect(seqs({ limit: 3, beforeSeq: 1 })).toEqual([]);
+  });
+
+  it('finds events by signer fingerprint, grouped or not, and by bundle UUID', () => {
+    appendAuditEvent(db, identity, { type: 'verify', outcome: 'ok', signers: [FPR], bundleUuid: '6f1c2a9e-2b7d' });
+    appendAuditEvent(db, identity, { type: 'verify', outcome: 'ok', signers: ['F'.repeat(40)] });
+    const seqs = (text: string) => listAuditEvents(db, { text }).map((e) => e.seq);
+    expect(seqs('89abcdef0123')).toEqual([1]);
+    expect(seqs('0123 4567 89AB CDEF 0123 4567 89AB CDEF 0123 4567')).toEqual([1]);
+    expect(seqs('6F1C2A9E')).toEqual([1]);
+    expect(seqs('nothing like it')).toEqual([]);
+  });
+
+  it('writes the export to a file through a temp name and fsync, leaving no temp file', async () => {
+    appendAuditEvent(db, identity, { type: 'export', outcome: 'ok', bundleName: '=HYPERLINK("x")', fileRows: [{ path: 'data/a', size: 1, sha256: 'a'.repeat(64) }] });
+    appendAuditEvent(db, identity, { type: 'settings-change', outcome: 'ok', details: { changes: [{ field: 'operatorName', from: null, to: 'Dana' }] } });
+    const target = join(dir, 'audit.csv');
+    await writeFile(target, 'an older export');
+    expect(await exportAuditLogToFile(db, 'csv', target)).toEqual({ events: 2, checkpoints: 0 });
+    const text = await readFile(target, 'utf8');
+    expect(text).toBe(await collect('csv'));
+    const rows = text.trim().split('\r\n');
+    expect(rows).toHaveLength(4); // header, event, its file row, settings-change
+    expect(rows[3]).toContain('"settings-change"');
+    expect((await readdir(dir)).filter((f) => f.endsWith('.partial'))).toEqual([]);
+    const json = join(dir, 'audit.json');
+    await exportAuditLogToFile(db, 'json', json);
+    expect(JSON.parse(await readFile(json, 'utf8'))).toMatchObject({ format: 'airlock-audit-export', events: [{ seq: 1 }, { seq: 2, type: 'settings-change' }] });
+  });
+
+  it('fails into a missing folder without leaving anything', async () => {
+    await expect(exportAuditLogToFile(db, 'csv', join(dir, 'missing', 'audit.csv'))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect((await readdir(dir)).filter((f) => !f.startsWith('a.db'))).toEqual([]);
   });
 });

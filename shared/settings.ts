@@ -1,0 +1,67 @@
+/**
+ * The station settings the app edits: who the station is (config.json) and the policy limits
+ * an operator may change (policy.json). Shared so core, the IPC contract and the renderer name
+ * the same fields. Fields the app does not edit (mediaRoots, name rules, signer roles, path
+ * limits) are kept as they are whenever the app writes a file.
+ */
+export const CONFIG_FIELDS = ['stationName', 'operatorName', 'organization'] as const;
+export type ConfigField = (typeof CONFIG_FIELDS)[number];
+
+export const POLICY_FIELDS = ['maxEntries', 'maxTotalBytes', 'maxFileBytes', 'requiredSigners', 'clockSkewSeconds'] as const;
+export type PolicyField = (typeof POLICY_FIELDS)[number];
+
+/** Inclusive bounds of each policy field, as policy.json's schema accepts them. */
+export const POLICY_BOUNDS: { readonly [F in PolicyField]: { min: number; max: number } } = {
+  maxEntries: { min: 1, max: Number.MAX_SAFE_INTEGER },
+  maxTotalBytes: { min: 1, max: Number.MAX_SAFE_INTEGER },
+  maxFileBytes: { min: 1, max: Number.MAX_SAFE_INTEGER },
+  requiredSigners: { min: 1, max: 16 },
+  clockSkewSeconds: { min: 0, max: 86_400 },
+};
+
+/** Where each field lives in its file, for messages and the audit record. */
+export const SETTING_PATHS: { readonly [F in ConfigField | PolicyField]: string } = {
+  stationName: 'config.json stationName',
+  operatorName: 'config.json operatorName',
+  organization: 'config.json organization',
+  maxEntries: 'policy.json limits.maxEntries',
+  maxTotalBytes: 'policy.json limits.maxTotalBytes',
+  maxFileBytes: 'policy.json limits.maxFileBytes',
+  requiredSigners: 'policy.json requiredSigners.count',
+  clockSkewSeconds: 'policy.json clockSkewSeconds',
+};
+
+/** What the operator asks to change: a value sets the field, null removes it (back to the default). Absent fields stay. */
+export interface SettingsPatch {
+  config?: { [F in ConfigField]?: string | null };
+  policy?: { [F in PolicyField]?: number | null };
+}
+
+/** One changed field, as recorded in the audit event `settings-change` (null: not set, the default applies). */
+export interface SettingChange {
+  field: ConfigField | PolicyField;
+  from: string | number | null;
+  to: string | number | null;
+}
+
+export interface StationSettings {
+  /** What config.json sets (null: not set). */
+  config: { [F in ConfigField]: string | null };
+  /** What policy.json sets (null: not set, the default applies). */
+  policy: { [F in PolicyField]: number | null };
+  /** What applies now. */
+  effective: { station: string; operator: string; organization: string | null; policy: { [F in PolicyField]: number } };
+  /** What applies when a field is not set. */
+  defaults: { stationName: string; operator: string; policy: { [F in PolicyField]: number } };
+  /** Fields the files set that the app does not edit; kept as they are on every save. */
+  preserved: string[];
+  files: { config: string; policy: string };
+}
+
+/** Longest text a config.json field holds. */
+export const SETTING_TEXT_MAX = 200;
+
+/** config.json fields are one line: no control characters (tabs, newlines, escape sequences). */
+export function hasControlCharacters(text: string): boolean {
+  return /[\u0000-\u001f\u007f]/u.test(text);
+}
