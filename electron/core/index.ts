@@ -19,3 +19,4 @@ export type { MediaVerifyReport, MediaVerifyItem } from './media/media-verify.js
 export type { EjectResult } from './media/eject.js';
 export { watchMedia, type MediaWatch, type MediaWatchOptions } from './media/media-watch.js';
 export { listMedia, type ListMediaOptions } from './media/discover.js';
+export { parsePartFileName, parseIndexFileName, isAirlockTempName } from './media/part-names.js';
