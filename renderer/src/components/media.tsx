@@ -15,6 +15,12 @@ export function mediumName(v: Pick<MediaVolumeView, 'label' | 'model' | 'mountPo
   return displayText(v.label ?? v.model ?? v.mountPoint ?? v.id);
 }
 
+/** The name, plus where it is mounted when the name is not already that. */
+export function mediumNameAndPlace(v: Pick<MediaVolumeView, 'label' | 'model' | 'mountPoint' | 'id'>): string {
+  const name = mediumName(v);
+  return v.mountPoint && displayText(v.mountPoint) !== name ? `${name} (${displayText(v.mountPoint)})` : name;
+}
+
 /** File system, size and free space, mount point, vendor and model: one line. */
 export function mediumFacts(v: MediaVolumeView): string {
   const space = v.free === null ? 'free space unknown' : `${formatBytes(v.free)} free${v.size === null ? '' : ` of ${formatBytes(v.size)}`}`;

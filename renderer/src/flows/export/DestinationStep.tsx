@@ -3,12 +3,11 @@
  * file system and free space against the bundle's size) or a folder — and optionally its name.
  */
 import { Alert, Button, Group, Radio, Stack, Text, TextInput } from '@mantine/core';
-import { displayText } from '../../../../shared/display-text.js';
 import { formatBytes } from '../../../../shared/format.js';
 import type { MediaVolumeView, SelectionSummary } from '../../../../shared/ipc.js';
 import { DestinationPicker } from '../../components/DestinationPicker.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
-import { FAT_MAX_FILE_BYTES, isFat, MediaCount, mediumName, MediumRadio } from '../../components/media.js';
+import { FAT_MAX_FILE_BYTES, isFat, MediaCount, mediumName, mediumNameAndPlace, MediumRadio } from '../../components/media.js';
 import { plural } from '../../components/plural.js';
 import { StepHeader } from '../../components/StepHeader.js';
 import { useMedia } from '../../hooks/useMedia.js';
@@ -109,8 +108,7 @@ export function DestinationStep({ summary, destination, name, onChange, onBack, 
       ) : null}
       {destination?.kind === 'medium' && chosenMedium ? (
         <Text size="sm" aria-label="Chosen medium">
-          The bundle goes onto {mediumName(chosenMedium)}
-          {chosenMedium.mountPoint ? ` (${displayText(chosenMedium.mountPoint)})` : ''}.
+          The bundle goes onto {mediumNameAndPlace(chosenMedium)}.
         </Text>
       ) : null}
       <TextInput

@@ -5,7 +5,7 @@ import { displayText } from '../../../../shared/display-text.js';
 import type { ExportDestination, IpcError, SelectionSummary } from '../../../../shared/ipc.js';
 import { asIpcError, call, useApi } from '../../api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
-import { mediumName } from '../../components/media.js';
+import { mediumNameAndPlace } from '../../components/media.js';
 import { useJob } from '../../hooks/useJob.js';
 import { ChooseSourcesStep } from './ChooseSourcesStep.js';
 import { DestinationStep, type ChosenDestination } from './DestinationStep.js';
@@ -27,7 +27,7 @@ function requestDestination(d: ChosenDestination): ExportDestination | null {
 }
 
 function describeDestination(d: ChosenDestination): string {
-  if (d?.kind === 'medium') return `${mediumName(d.medium)}${d.medium.mountPoint ? ` (${displayText(d.medium.mountPoint)})` : ''}`;
+  if (d?.kind === 'medium') return mediumNameAndPlace(d.medium);
   return d?.path ? displayText(d.path) : '';
 }
 

@@ -134,7 +134,7 @@ export function MediumReportStep({ report, medium, onAnother }: MediumReportStep
               const bundleName = displayText(item.result.bundle.name ?? baseName(item.file));
               const checked =
                 item.kind === 'bundle'
-                  ? `Signature and all ${item.result.bundle.files} files`
+                  ? `Signature and ${item.result.bundle.files === 1 ? 'the one file' : `all ${item.result.bundle.files} files`}`
                   : item.reassembled
                     ? `All ${item.result.parts?.count ?? '?'} parts against the signed index, then reassembled: signature and all ${item.result.bundle.files} files`
                     : `The parts on this medium against the signed volume index (${item.result.parts?.count ?? '?'} parts on ${item.result.parts?.volumes ?? '?'} volumes)`;
