@@ -39,6 +39,7 @@ export const ERROR_ACTIONS: { readonly [K in ErrorCode]: string } & Readonly<Rec
   MEDIA_REMOVED: 'Reinsert the medium and start again; Airlock removes what the interrupted write left on it the next time it writes there.',
   MEDIA_EJECT_FAILED: 'Close every program using the medium (file manager, a terminal in that folder), then eject it again.',
   MEDIA_READBACK_FAILED: 'Set this medium aside (it is faulty or was changed behind Airlock) and export again to another one. The files were left on it for inspection.',
+  MEDIA_NOT_LISTED: 'Check that the medium is inserted and mounted, wait a moment for the list of media to refresh, and choose it again.',
   AUDIT_UNAVAILABLE: 'Check the result (the bundle or the imported folder) before repeating, and make sure no other program holds the station database.',
   CANCELLED: 'Nothing to clean up. Start again when you are ready.',
   INTERNAL: 'Try again. If it happens again, note the time and what you did, and report it.',

@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   MEDIA_REMOVED: { kind: 'operational', message: 'The medium was removed or stopped responding during the write.' },
   MEDIA_EJECT_FAILED: { kind: 'operational', message: 'The medium could not be ejected.' },
   MEDIA_READBACK_FAILED: { kind: 'operational', message: 'Reading the medium back did not return the bytes that were written: do not use this medium.' },
+  MEDIA_NOT_LISTED: { kind: 'operational', message: 'The medium chosen is not among the media Airlock detects now: it was removed or unmounted, or it was never offered.' },
   AUDIT_UNAVAILABLE: { kind: 'operational', message: 'The audit log could not record this operation. The operation itself may have completed: check before repeating it.' },
   CANCELLED: { kind: 'operational', message: 'The operation was cancelled; nothing was left half-written.' },
   INTERNAL: { kind: 'operational', message: 'An unexpected internal error occurred.' },

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { AUDIT_EVENT_TYPES, AUDIT_OUTCOMES } from './audit-types.js';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
 import { PROBLEM_CODES, type Problem } from './problems.js';
+import type { MediaExportReport, MediaRef, MediaVolume } from './media.js';
 import type { Progress } from './progress.js';
 import type { BundleSummary, ExportResult, SignerInfo, VerifyResult } from './results.js';
 import { CONFIG_FIELDS, POLICY_BOUNDS, POLICY_FIELDS, type PolicyField, type SettingChange, type StationSettings } from './settings.js';
@@ -23,7 +24,7 @@ export const ErrorInfoSchema = z.object({ code: ErrorCodeSchema, message: z.stri
 export type IpcError = z.infer<typeof ErrorInfoSchema>;
 
 export const ProgressSchema = z.object({
-  phase: z.enum(['scanning', 'hashing', 'signing', 'writing', 'syncing', 'verifying-signature', 'verifying-payload']),
+  phase: z.enum(['scanning', 'hashing', 'signing', 'writing', 'syncing', 'verifying-signature', 'verifying-payload', 'reading-back']),
   bytesDone: z.number(),
   bytesTotal: z.number().nullable(),
   filesDone: z.number(),
@@ -71,6 +72,108 @@ export const VerifyResultSchema = z.object({
 });
 export type VerifyReport = z.infer<typeof VerifyResultSchema>;
 
+// Removable media (schemas) -------------------------------------------------
+// The media block: the schemas here, the channels in MEDIA_CHANNELS below (spread into
+// IPC_CHANNELS), the export destination union and the verify-medium job.
+
+/** A medium as main names it: MediaVolume.id (the device, or the folder of a declared root). */
+const MediumId = z.string().min(1).max(4096);
+
+export const MediaVolumeSchema = z.object({
+  id: z.string(),
+  device: z.string().nullable(),
+  disk: z.string().nullable(),
+  label: z.string().nullable(),
+  filesystem: z.string().nullable(),
+  size: z.number().nullable(),
+  free: z.number().nullable(),
+  mountPoint: z.string().nullable(),
+  vendor: z.string().nullable(),
+  model: z.string().nullable(),
+  serial: z.string().nullable(),
+  readOnly: z.boolean(),
+  removable: z.boolean(),
+  source: z.enum(['lsblk', 'diskutil', 'windows', 'config']),
+});
+export type MediaVolumeView = z.infer<typeof MediaVolumeSchema>;
+
+export const MediaRefSchema = z.object({
+  label: z.string().nullable(),
+  serial: z.string().nullable(),
+  device: z.string().nullable(),
+  mountPoint: z.string().nullable(),
+  filesystem: z.string().nullable(),
+});
+
+export const ReadBackMethodSchema = z.enum(['o-direct', 'flushbufs+o-direct', 'fadvise-dontneed', 'remount', 'buffered']);
+
+export const ReadBackReportSchema = z.object({
+  ok: z.boolean(),
+  method: ReadBackMethodSchema,
+  bypassesCache: z.boolean(),
+  methodDetail: z.string(),
+  files: z.array(z.object({ file: z.string(), size: z.number(), expectedSha256: z.string(), actualSha256: z.string().nullable(), ok: z.boolean() })),
+  problems: z.array(ProblemSchema),
+  bytes: z.number(),
+  seconds: z.number(),
+});
+
+export const MediaExportReportSchema = z.object({
+  bundle: z.object({ name: z.string(), uuid: z.string().nullable(), tagmanifestSha256: z.string() }),
+  split: z.boolean(),
+  parts: z.number(),
+  volumes: z.array(z.object({ number: z.number(), medium: MediaRefSchema, files: z.array(z.string()), readBack: ReadBackReportSchema.nullable() })),
+  files: z.array(z.object({ path: z.string(), size: z.number(), sha256: z.string(), volume: z.number(), kind: z.enum(['bundle', 'part', 'index', 'index-signature']) })),
+  indexFile: z.string().nullable(),
+  removedLeftovers: z.array(z.string()),
+  readBackOk: z.boolean(),
+});
+export type MediaExportView = z.infer<typeof MediaExportReportSchema>;
+
+/** `media verify` of one medium: every bundle and part set on it, read past the cache (core's MediaVerifyReport). */
+export const MediaVerifyReportSchema = z.object({
+  ok: z.boolean(),
+  dir: z.string(),
+  medium: MediaRefSchema.nullable(),
+  readBack: z.object({ method: ReadBackMethodSchema, bypassesCache: z.boolean(), detail: z.string() }).nullable(),
+  items: z.array(
+    z.object({
+      kind: z.enum(['bundle', 'split']),
+      file: z.string(),
+      ok: z.boolean(),
+      reassembled: z.boolean(),
+      result: VerifyResultSchema,
+    }),
+  ),
+  problems: z.array(ProblemSchema),
+  warnings: z.array(z.string()),
+  seconds: z.number(),
+});
+export type MediaVerifyView = z.infer<typeof MediaVerifyReportSchema>;
+
+/** A bundle found on a medium: a single NAME.airlock.tar, or the parts (and index) of a split one grouped. */
+export const MediumBundleSchema = z.object({
+  name: z.string(),
+  kind: z.enum(['bundle', 'split']),
+  /** What verify and import open: the bundle file, else the first part on this medium, else the index. */
+  path: z.string(),
+  /** Bytes of the bundle file, or of the parts on this medium. */
+  bytes: z.number(),
+  /** Split only: parts on this medium, parts in the whole set (from the part names), index present here. */
+  partsHere: z.number(),
+  partsTotal: z.number().nullable(),
+  indexHere: z.boolean(),
+});
+export type MediumBundle = z.infer<typeof MediumBundleSchema>;
+
+/** Where an export goes: a folder chosen in a dialog, or a detected medium by its id. */
+export const ExportDestinationSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('folder'), path: PathString }),
+  z.strictObject({ kind: z.literal('medium'), mediumId: MediumId }),
+]);
+export type ExportDestination = z.infer<typeof ExportDestinationSchema>;
+
+
 /** Where core wrote the signed transfer receipt for the operator (beside the bundle / import). */
 const ReceiptSchema = z.object({ json: z.string(), signature: z.string().nullable(), html: z.string() }).nullable().optional();
 
@@ -95,6 +198,8 @@ export const ExportResultSchema = z.object({
   warnings: z.array(z.object({ path: z.string(), message: z.string() })),
   auditEvent: z.number().optional(),
   receipt: ReceiptSchema,
+  /** An export to removable media: what was written where, and what reading it back proved. */
+  media: MediaExportReportSchema.optional(),
 });
 export type ExportReport = z.infer<typeof ExportResultSchema>;
 
@@ -221,7 +326,7 @@ export type StationSettingsView = z.infer<typeof StationSettingsSchema>;
 
 // Jobs ----------------------------------------------------------------------
 
-export const JobKindSchema = z.enum(['export', 'verify', 'import']);
+export const JobKindSchema = z.enum(['export', 'verify', 'import', 'verify-medium']);
 export type JobKind = z.infer<typeof JobKindSchema>;
 export const JobStateSchema = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
 export type JobState = z.infer<typeof JobStateSchema>;
@@ -241,6 +346,7 @@ export const JobSnapshotSchema = z.discriminatedUnion('kind', [
   JobBase.extend({ kind: z.literal('export'), result: ExportResultSchema.nullable() }),
   JobBase.extend({ kind: z.literal('verify'), result: VerifyResultSchema.nullable() }),
   JobBase.extend({ kind: z.literal('import'), result: ImportResultSchema.nullable() }),
+  JobBase.extend({ kind: z.literal('verify-medium'), result: MediaVerifyReportSchema.nullable() }),
 ]);
 export type JobSnapshot = z.infer<typeof JobSnapshotSchema>;
 
@@ -253,6 +359,41 @@ export type JobEvent = z.infer<typeof JobEventSchema>;
 const JobStarted = z.object({ jobId: z.string() });
 const NoRequest = z.strictObject({});
 
+// Removable media (channels) ------------------------------------------------
+
+/** The media block of the channel table (spread into IPC_CHANNELS). */
+const MEDIA_CHANNELS = {
+  /** Media offered now (system disks never are). The renderer polls this every ~2 s while a media step is shown. */
+  listMedia: {
+    channel: 'airlock:media-list',
+    request: NoRequest,
+    response: z.object({ media: z.array(MediaVolumeSchema) }),
+  },
+  /** The bundles on one detected medium, split bundles grouped; `truncated` when the folder had too many entries to list. */
+  listMediumBundles: {
+    channel: 'airlock:media-bundles',
+    request: z.strictObject({ mediumId: MediumId }),
+    response: z.object({
+      medium: MediaVolumeSchema,
+      bundles: z.array(MediumBundleSchema),
+      /** Temp files an interrupted write left on the medium. */
+      leftovers: z.number(),
+      truncated: z.boolean(),
+    }),
+  },
+  /** Every bundle and part set on a medium re-verified past the page cache; result: MediaVerifyReport. */
+  startVerifyMedium: {
+    channel: 'airlock:job-verify-medium',
+    request: z.strictObject({ mediumId: MediumId }),
+    response: JobStarted,
+  },
+  ejectMedium: {
+    channel: 'airlock:media-eject',
+    request: z.strictObject({ mediumId: MediumId }),
+    response: z.object({ medium: MediaRefSchema, actions: z.array(z.string()), unmounted: z.boolean(), poweredOff: z.boolean() }),
+  },
+} as const;
+
 // Channels ------------------------------------------------------------------
 
 /**
@@ -261,6 +402,8 @@ const NoRequest = z.strictObject({});
  * (electron/main/ipc/handlers.ts) and exposes it in the preload.
  */
 export const IPC_CHANNELS = {
+  // Removable media: its own block (see MEDIA_CHANNELS above).
+  ...MEDIA_CHANNELS,
   stationStatus: {
     channel: 'airlock:station-status',
     request: NoRequest,
@@ -338,7 +481,7 @@ export const IPC_CHANNELS = {
     channel: 'airlock:job-export',
     request: z.strictObject({
       selection: z.array(PathString).min(1).max(10_000),
-      outDir: PathString,
+      destination: ExportDestinationSchema,
       name: z.string().min(1).max(100).optional(),
       passphrase: z.string().min(1).max(1024),
     }),
@@ -447,6 +590,9 @@ inSync<Same<z.infer<typeof ProblemSchema>, Problem>>();
 inSync<Same<z.infer<typeof SignerInfoSchema>, SignerInfo>>();
 inSync<Same<z.infer<typeof BundleSummarySchema>, BundleSummary>>();
 inSync<Same<z.infer<typeof VerifyResultSchema>, VerifyResult>>();
-inSync<Same<Omit<z.infer<typeof ExportResultSchema>, 'warnings' | 'auditEvent' | 'receipt'>, ExportResult>>();
+inSync<Same<Omit<z.infer<typeof ExportResultSchema>, 'warnings' | 'auditEvent' | 'receipt' | 'media'>, ExportResult>>();
 inSync<Same<z.infer<typeof StationSettingsSchema>, StationSettings>>();
 inSync<Same<z.infer<typeof SettingChangeSchema>, SettingChange>>();
+inSync<Same<z.infer<typeof MediaVolumeSchema>, MediaVolume>>();
+inSync<Same<z.infer<typeof MediaRefSchema>, MediaRef>>();
+inSync<Same<z.infer<typeof MediaExportReportSchema>, MediaExportReport>>();

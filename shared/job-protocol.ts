@@ -4,13 +4,16 @@
  * worker answers with progress messages and exactly one `done` or `failed`.
  */
 import type { ErrorInfo } from './errors.js';
-import type { JobKind } from './ipc.js';
+import type { ExportDestination, JobKind } from './ipc.js';
 import type { Progress } from './progress.js';
 
 export interface JobRequests {
-  export: { selection: string[]; outDir: string; name?: string; passphrase: string };
+  /** A folder destination runs Station.exportBundle; a medium runs Station.exportToMedia (write, then read back). */
+  export: { selection: string[]; destination: ExportDestination; name?: string; passphrase: string };
   verify: { bundlePath: string };
   import: { bundlePath: string; destDir: string; allowReplay?: boolean };
+  /** Station.verifyMedia of a medium main has checked is listed now. */
+  'verify-medium': { mediumId: string };
 }
 
 /** workerData of a job worker. */

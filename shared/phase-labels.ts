@@ -9,4 +9,5 @@ export const PHASE_LABELS: Record<ProgressPhase, { title: string; detail: string
   syncing: { title: 'Flushing to disk', detail: 'Making sure every byte is on the disk before the bundle gets its final name.' },
   'verifying-signature': { title: 'Checking the signature', detail: 'Proving who signed the manifest, before trusting any of it.' },
   'verifying-payload': { title: 'Checking every file', detail: 'Hashing each file and comparing it with the signed manifest.' },
+  'reading-back': { title: 'Reading back from the medium', detail: 'Reading every file written to the medium again, past the page cache, and comparing it with what was written.' },
 };

@@ -6,7 +6,9 @@ export type ProgressPhase =
   | 'writing'
   | 'syncing'
   | 'verifying-signature'
-  | 'verifying-payload';
+  | 'verifying-payload'
+  /** Export to removable media: the files just written, read back past the page cache and compared. */
+  | 'reading-back';
 
 export interface Progress {
   phase: ProgressPhase;

@@ -10,6 +10,7 @@ const PHASE_LABEL: Record<Progress['phase'], string> = {
   syncing: 'Syncing to disk',
   'verifying-signature': 'Checking signature',
   'verifying-payload': 'Verifying',
+  'reading-back': 'Reading back',
 };
 
 export function renderProgress(progress: Progress): string {

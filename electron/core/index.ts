@@ -22,3 +22,4 @@ export { listMedia, type ListMediaOptions } from './media/discover.js';
 export type { AuditEvent } from './audit/audit-event.js';
 export type { AuditQuery } from './audit/audit-store.js';
 export type { AuditVerifyResult } from './audit/audit-verify.js';
+export { parsePartFileName, parseIndexFileName, isAirlockTempName } from './media/part-names.js';

@@ -1,5 +1,5 @@
 /**
- * Runs one export, verify or import off the main thread (DESIGN.md §4). The job arrives as
+ * Runs one export (to a folder or a medium), verify, import or medium verification off the main thread (DESIGN.md §4). The job arrives as
  * workerData; a `cancel` message aborts it through its AbortSignal, and core guarantees a
  * cancelled job leaves nothing half-written. Exactly one `done` or `failed` message ends it.
  */
@@ -23,12 +23,19 @@ port.on('message', (message: HostToWorker) => {
 async function run(station: Station, onProgress: ProgressListener): Promise<unknown> {
   const { signal } = controller;
   switch (job.kind) {
-    case 'export':
-      return station.exportBundle({ ...job.request, signal, onProgress });
+    case 'export': {
+      const { destination, ...request } = job.request;
+      if (destination.kind === 'folder') return station.exportBundle({ ...request, outDir: destination.path, signal, onProgress });
+      // Core reports the read-back as its verifying-payload phase; here it can only be the read-back.
+      const relay: ProgressListener = (p) => onProgress(p.phase === 'verifying-payload' ? { ...p, phase: 'reading-back' } : p);
+      return station.exportToMedia({ ...request, media: [destination.mediumId], signal, onProgress: relay });
+    }
     case 'verify':
       return station.verifyBundle({ ...job.request, signal, onProgress });
     case 'import':
       return station.importBundle({ ...job.request, signal, onProgress });
+    case 'verify-medium':
+      return station.verifyMedia({ target: job.request.mediumId, signal, onProgress });
   }
 }
 

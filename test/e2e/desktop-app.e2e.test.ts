@@ -3,9 +3,11 @@
  * 127.0.0.1 and loaded with page.goto, talks through window.airlock (built by the same code as
  * the preload's) to the real main-process handlers, a real Station in a temp home and the real
  * job host. Export -> verify -> import of a real bundle, a tampered bundle rejected with its
- * reason, a cancel during a long export that leaves nothing behind, then the audit log of all
- * that (search, chain verification, CSV export checked against the log) and a settings change
- * whose operator name the next event carries. Screenshots of each step land in test-results/e2e/.
+ * reason, a cancel during a long export that leaves nothing behind, the audit log of all that
+ * (search, chain verification, CSV export checked against the log), a settings change whose
+ * operator name the next event carries, then the media flows on a folder declared as a medium
+ * (export with read-back, verify the whole medium, import from it). Screenshots of each step land
+ * in test-results/e2e/.
  */
 import { mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -31,7 +33,7 @@ let served: ServedRenderer;
 let context: BrowserContext;
 let page: Page;
 let main: RealMain;
-const dirs = { home: '', src: '', out: '', dest: '', big: '', bigOut: '' };
+const dirs = { home: '', src: '', out: '', dest: '', big: '', bigOut: '', medium: '', mediaDest: '' };
 
 async function shot(name: string): Promise<void> {
   // A full-page capture of a scrolled page draws the fixed header mid-page.
@@ -100,6 +102,8 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     await writeFile(join(dirs.src, 'notes.txt'), 'Carry across on Tuesday.\n');
     await filledFile(join(dirs.big, 'archive.bin'), 512 << 20);
     await mkdir(SHOTS, { recursive: true });
+    // A folder declared as a medium (config.json mediaRoots): the app lists it like a USB stick.
+    await writeFile(join(dirs.home, 'config.json'), JSON.stringify({ mediaRoots: [dirs.medium] }));
 
     const rendererDir = join(base, 'renderer');
     await buildRenderer(rendererDir);
@@ -152,6 +156,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     await expect.poll(() => page.getByRole('table', { name: 'Selection' }).textContent()).toContain('3');
     await shot('03-export-review');
     await page.getByRole('button', { name: 'Next: destination' }).click();
+    await page.getByRole('radio', { name: /A folder/ }).check();
     main.dialogs.folder = dirs.out;
     await page.getByRole('button', { name: 'Choose folder…' }).click();
     await page.getByLabel('Chosen folder').waitFor();
@@ -240,6 +245,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     await page.getByRole('button', { name: 'Next: review' }).click();
     await page.getByRole('table', { name: 'Selection' }).waitFor();
     await page.getByRole('button', { name: 'Next: destination' }).click();
+    await page.getByRole('radio', { name: /A folder/ }).check();
     main.dialogs.folder = dirs.bigOut;
     await page.getByRole('button', { name: 'Choose folder…' }).click();
     await page.getByLabel('Chosen folder').waitFor();
@@ -346,7 +352,8 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     expect(await saved.textContent()).toContain('Allowed clock skew (seconds): not set (default 300) → 600');
     await expect.poll(() => page.getByRole('table', { name: 'This station' }).textContent()).toContain('Dana Reyes (');
     await shot('18-settings-saved');
-    expect(JSON.parse(await readFile(join(dirs.home, 'config.json'), 'utf8'))).toEqual({ operatorName: 'Dana Reyes' });
+    // mediaRoots, which the app does not edit, is kept as it was.
+    expect(JSON.parse(await readFile(join(dirs.home, 'config.json'), 'utf8'))).toEqual({ mediaRoots: [dirs.medium], operatorName: 'Dana Reyes' });
     expect(JSON.parse(await readFile(join(dirs.home, 'policy.json'), 'utf8'))).toEqual({ requiredSigners: { count: 1 }, clockSkewSeconds: 600 });
 
     // The next operation runs in a worker that opens the station afresh: it records the new operator.
@@ -393,4 +400,104 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     if (typeof answer === 'string') expect(answer).toBe('no binding in subframe');
     else expect(answer).toMatchObject({ ok: false, error: { code: 'USAGE' } });
   });
+
+  // Removable media: dirs.medium is declared in config.json mediaRoots, so it is offered as a medium.
+
+  it('exports to the medium: destination, write then read-back, and the result with the method', async () => {
+    await page.emulateMedia({ colorScheme: 'light' });
+    await section(/^Export/);
+    // The export before was cancelled (or, on a fast disk, finished first): start a new one either way.
+    await page.getByRole('button', { name: /^(Start over|Export something else)$/u }).click();
+    main.dialogs.exportSources = [join(dirs.big, 'archive.bin')];
+    await page.getByRole('button', { name: 'Add files…' }).click();
+    await page.getByRole('button', { name: 'Next: review' }).click();
+    await page.getByRole('table', { name: 'Selection' }).waitFor();
+    await page.getByRole('button', { name: 'Next: destination' }).click();
+    const destinations = page.getByRole('radiogroup', { name: 'Destination' });
+    const medium = destinations.getByRole('radio', { name: dirs.medium });
+    await medium.waitFor();
+    expect(await destinations.textContent()).toContain('folder declared as a medium in config.json');
+    expect(await destinations.textContent()).toMatch(/free of/u);
+    // Keyboard only: focus the medium, select it with Space.
+    await medium.focus();
+    await page.keyboard.press('Space');
+    expect(await medium.isChecked()).toBe(true);
+    await page.getByLabel('Bundle name (optional)').fill('media-archive');
+    await shot('16-export-media-destination');
+    await page.getByRole('button', { name: 'Next: sign' }).click();
+    await page.getByLabel('Station key passphrase').fill(PASSPHRASE);
+    await page.getByRole('button', { name: 'Sign and write bundle' }).click();
+    await page.getByRole('heading', { name: 'Writing to the medium and reading it back' }).waitFor();
+    await page.locator('[data-phase="reading-back"]').waitFor({ timeout: 60_000 });
+    await shot('17-export-media-readback');
+    await page.getByRole('heading', { name: 'Bundle written and read back' }).waitFor({ timeout: 60_000 });
+    const result = page.getByRole('table', { name: 'Export result' });
+    const method = await result.locator('[data-read-back-method]').getAttribute('data-read-back-method');
+    expect(['o-direct', 'flushbufs+o-direct', 'fadvise-dontneed', 'remount', 'buffered']).toContain(method);
+    expect(await result.textContent()).toContain(`Method: ${method}`);
+    expect(await result.textContent()).toContain(join(dirs.medium, 'media-archive.airlock.tar'));
+    // A declared folder is not a device: no Eject button, a sentence instead.
+    await page.getByText(/is a folder declared as a medium in config.json/).waitFor();
+    await shot('18-export-media-result');
+    expect((await readdir(dirs.medium)).sort()).toEqual(['media-archive.airlock.tar']);
+
+    // A second, small bundle onto the same medium, to import later.
+    await page.getByRole('button', { name: 'Export something else' }).click();
+    main.dialogs.exportSources = [join(dirs.src, 'reports'), join(dirs.src, 'notes.txt')];
+    await page.getByRole('button', { name: 'Add folders…' }).click();
+    await page.getByRole('button', { name: 'Next: review' }).click();
+    await page.getByRole('table', { name: 'Selection' }).waitFor();
+    await page.getByRole('button', { name: 'Next: destination' }).click();
+    await page.getByRole('radiogroup', { name: 'Destination' }).getByRole('radio', { name: dirs.medium }).check();
+    await page.getByLabel('Bundle name (optional)').fill('media-reports');
+    await page.getByRole('button', { name: 'Next: sign' }).click();
+    await page.getByLabel('Station key passphrase').fill(PASSPHRASE);
+    await page.getByRole('button', { name: 'Sign and write bundle' }).click();
+    await page.getByRole('heading', { name: 'Bundle written and read back' }).waitFor({ timeout: 60_000 });
+  }, 150_000);
+
+  it('verifies the whole medium and reports per bundle', async () => {
+    await section(/^Verify/);
+    await page.getByRole('button', { name: 'Verify another bundle' }).click();
+    // Keyboard only: the mode switch, the medium and the button.
+    await page.getByRole('radio', { name: 'A bundle file' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.getByRole('heading', { name: 'Choose the medium' }).waitFor();
+    const medium = page.getByRole('radiogroup', { name: 'Medium to verify' }).getByRole('radio', { name: dirs.medium });
+    await medium.focus();
+    await page.keyboard.press('Space');
+    await page.getByRole('button', { name: 'Verify medium' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Medium verified' }).waitFor({ timeout: 60_000 });
+    const table = page.getByRole('table', { name: 'Bundles on the medium' });
+    await page.getByRole('row', { name: 'Bundle media-archive' }).getByText('Verified').waitFor();
+    await page.getByRole('row', { name: 'Bundle media-reports' }).getByText('Verified').waitFor();
+    expect(await table.textContent()).toContain('Signature and all 3 files');
+    expect(await page.getByRole('status').filter({ hasText: 'Read-back method' }).textContent()).toMatch(/Read-back method: (o-direct|flushbufs\+o-direct|fadvise-dontneed|remount|buffered)/u);
+    await shot('19-verify-medium-report');
+    expect(await readdir(dirs.mediaDest)).toEqual([]);
+  }, 90_000);
+
+  it('imports from the medium: insert a medium, its bundles, verify, destination, import', async () => {
+    await section(/^Import/);
+    await page.getByRole('button', { name: 'Import another bundle' }).click();
+    await page.getByRole('heading', { name: 'Insert a medium' }).waitFor();
+    const bundles = page.getByRole('radiogroup', { name: /^Bundles on .* \(2 bundles\)$/u });
+    await bundles.waitFor();
+    await shot('20-import-insert-medium');
+    await bundles.getByRole('radio', { name: 'media-reports' }).check();
+    await page.getByRole('button', { name: 'Verify bundle' }).click();
+    const importing = page.locator('section[aria-label="Import"]');
+    await importing.getByRole('heading', { name: 'Bundle verified' }).waitFor({ timeout: 30_000 });
+    await importing.getByLabel(/^Signer Transfer Station 3/).waitFor();
+    await page.getByRole('button', { name: 'Next: destination' }).click();
+    main.dialogs.folder = dirs.mediaDest;
+    await page.getByRole('button', { name: 'Choose folder…' }).click();
+    await page.getByLabel('Chosen folder').waitFor();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { name: 'Imported', exact: true }).waitFor();
+    const target = join(dirs.mediaDest, 'media-reports');
+    expect(await readFile(join(target, 'reports', 'q3.txt'), 'utf8')).toBe(REPORT_TEXT);
+    expect((await readdir(target)).sort()).toEqual(['notes.txt', 'reports']);
+  }, 60_000);
 });

@@ -3,10 +3,13 @@
  * so unit tests and the end-to-end harness run exactly these handlers against a real Station
  * and a real job host. Requests arrive already parsed by the channel's schema (dispatch.ts).
  */
+import { displayText } from '../../../shared/display-text.js';
 import { normalizeFingerprint } from '../../../shared/fingerprint.js';
 import type { IpcMethod, IpcParsedRequest, IpcResponse, TrustedSignerView } from '../../../shared/ipc.js';
-import { AirlockError, type Station, type TrustedSigner } from '../../core/index.js';
+import type { MediaVolume } from '../../../shared/media.js';
+import { AirlockError, toAirlockError, type Station, type TrustedSigner } from '../../core/index.js';
 import type { JobHost } from '../jobs/job-host.js';
+import { listMediumBundles } from '../media/medium-bundles.js';
 import { summarizeSelection } from '../selection/summarize-selection.js';
 import { auditEventView } from './audit-view.js';
 
@@ -39,6 +42,8 @@ export type StationOps = Pick<
   | 'getSettings'
   | 'updateSettings'
   | 'close'
+  | 'listMedia'
+  | 'ejectMedia'
 >;
 
 export interface HandlerDeps {
@@ -66,6 +71,23 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     } finally {
       station.close();
     }
+  };
+
+  /**
+   * The medium the renderer names, by exact id among the media offered now: never core's looser
+   * label or mount-point matching, and never an arbitrary folder (verifyMedia would take one).
+   */
+  const offeredMedium = async (station: StationOps, mediumId: string, use: 'read' | 'write'): Promise<MediaVolume> => {
+    const media = await station.listMedia();
+    const medium = media.find((v) => v.id === mediumId);
+    if (!medium) {
+      const present = media.length === 0 ? 'No media are detected now.' : `Detected now: ${media.map((v) => displayText(v.label ?? v.mountPoint ?? v.id)).join(', ')}.`;
+      throw new AirlockError('MEDIA_NOT_LISTED', `"${displayText(mediumId)}" is not one of them. ${present}`);
+    }
+    const name = displayText(medium.label ?? medium.device ?? medium.id);
+    if (medium.mountPoint === null) throw new AirlockError('MEDIA_NOT_MOUNTED', `${name} is not mounted.`, { path: medium.id });
+    if (use === 'write' && medium.readOnly) throw new AirlockError('MEDIA_READONLY', `${name} is read-only.`, { path: medium.mountPoint });
+    return medium;
   };
 
   const jobOrNotFound = (jobId: string) => {
@@ -118,11 +140,39 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
 
     summarizeSelection: (request) => summarizeSelection(request.paths),
 
-    startExport: async (request) => ({ jobId: deps.jobHost.start('export', request) }),
+    startExport: async (request) => {
+      if (request.destination.kind === 'medium') {
+        const { mediumId } = request.destination;
+        await withStation((station) => offeredMedium(station, mediumId, 'write'));
+      }
+      return { jobId: deps.jobHost.start('export', request) };
+    },
     startVerify: async (request) => ({ jobId: deps.jobHost.start('verify', request) }),
     startImport: async (request) => ({ jobId: deps.jobHost.start('import', request) }),
     listJobs: async () => ({ jobs: deps.jobHost.list() }),
     getJob: async (request) => jobOrNotFound(request.jobId),
+
+    // Removable media
+    listMedia: () => withStation(async (station) => ({ media: await station.listMedia() })),
+    listMediumBundles: (request) =>
+      withStation(async (station) => {
+        const medium = await offeredMedium(station, request.mediumId, 'read');
+        const dir = medium.mountPoint as string;
+        // A medium pulled while it is being listed: NOT_FOUND or IO_ERROR, never INTERNAL.
+        const listing = await listMediumBundles(dir).catch((error: unknown) => {
+          throw toAirlockError(error, dir);
+        });
+        return { medium, ...listing };
+      }),
+    startVerifyMedium: async (request) => {
+      await withStation((station) => offeredMedium(station, request.mediumId, 'read'));
+      return { jobId: deps.jobHost.start('verify-medium', { mediumId: request.mediumId }) };
+    },
+    ejectMedium: (request) =>
+      withStation(async (station) => {
+        const medium = await offeredMedium(station, request.mediumId, 'read');
+        return station.ejectMedia(medium.id);
+      }),
     cancelJob: async (request) => ({ cancelling: deps.jobHost.cancel(request.jobId) }),
 
     listAudit: (request) =>

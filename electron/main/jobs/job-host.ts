@@ -12,12 +12,20 @@ import { errorMessage, type ErrorInfo } from '../../../shared/errors.js';
 import {
   ExportResultSchema,
   ImportResultSchema,
+  MediaVerifyReportSchema,
   VerifyResultSchema,
   type JobEvent,
   type JobKind,
   type JobSnapshot,
 } from '../../../shared/ipc.js';
 import type { HostToWorker, JobRequests, JobStart, WorkerToHost } from '../../../shared/job-protocol.js';
+import type { MediaVerifyView } from '../../../shared/ipc.js';
+import type { MediaVerifyReport } from '../../core/index.js';
+
+// The verify-medium result schema describes core's report; this fails to compile when they drift apart.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const verifyMediumInSync: Same<MediaVerifyView, MediaVerifyReport> = true;
+void verifyMediumInSync;
 
 export interface JobHostOptions {
   /** The worker entry: the built job-worker in the app, a tsx bootstrap in tests. */
@@ -30,7 +38,7 @@ export interface JobHostOptions {
   keepFinished?: number;
 }
 
-const RESULT_SCHEMAS = { export: ExportResultSchema, verify: VerifyResultSchema, import: ImportResultSchema } as const;
+const RESULT_SCHEMAS = { export: ExportResultSchema, verify: VerifyResultSchema, import: ImportResultSchema, 'verify-medium': MediaVerifyReportSchema } as const;
 
 interface Entry {
   snapshot: JobSnapshot;
@@ -44,7 +52,10 @@ function internalError(): ErrorInfo {
 }
 
 function subjectOf<K extends JobKind>(kind: K, request: JobRequests[K]): string {
-  return 'bundlePath' in request ? request.bundlePath : 'outDir' in request ? request.outDir : kind;
+  if ('bundlePath' in request) return request.bundlePath;
+  if ('destination' in request) return request.destination.kind === 'folder' ? request.destination.path : request.destination.mediumId;
+  if ('mediumId' in request) return request.mediumId;
+  return kind;
 }
 
 export class JobHost {

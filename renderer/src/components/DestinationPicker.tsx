@@ -1,9 +1,8 @@
 /**
- * Where something goes. Today the one kind of destination is a folder picked in a dialog;
- * removable media (the media issue) become a second list of choices above it, each resolving
- * to a folder path the same way, so the steps that use this need not change.
+ * A folder picked in the native dialog: the import destination, and the export's "a folder"
+ * choice (removable media are listed by the export's DestinationStep itself).
  */
-import { Button, Card, Code, Group, Stack, Text } from '@mantine/core';
+import { Button, Code, Group, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { displayText } from '../../../shared/display-text.js';
 import { asIpcError, call, useApi } from '../api.js';
@@ -30,15 +29,6 @@ export function DestinationPicker({ purpose, value, onChange }: DestinationPicke
   };
   return (
     <Stack gap="sm">
-      <Card withBorder padding="sm" aria-label="Removable media">
-        <Text size="sm" fw={600}>
-          Removable media
-        </Text>
-        <Text size="sm" c="dimmed">
-          Detected USB sticks and disks will be listed here once media support arrives. Until then, choose the folder where the medium is
-          mounted, or any other folder.
-        </Text>
-      </Card>
       <Group>
         <Button variant={value ? 'default' : 'filled'} onClick={() => void choose()}>
           {value ? 'Choose another folder…' : 'Choose folder…'}

@@ -58,7 +58,7 @@ describe('JobHost', () => {
     const events: JobEvent[] = [];
     const host = newHost(events);
     const out = await mkdtemp(join(base, 'out-'));
-    const exportId = host.start('export', { selection: [small], outDir: out, passphrase: PASSPHRASE });
+    const exportId = host.start('export', { selection: [small], destination: { kind: 'folder', path: out }, passphrase: PASSPHRASE });
     expect(host.get(exportId)?.state).toBe('running');
     const exported = await host.whenFinished(exportId);
     expect(exported.state).toBe('succeeded');
@@ -87,7 +87,7 @@ describe('JobHost', () => {
   it('reports an operational error with its code (wrong passphrase)', async () => {
     const host = newHost();
     const out = await mkdtemp(join(base, 'out-'));
-    const job = await host.whenFinished(host.start('export', { selection: [small], outDir: out, passphrase: 'wrong' }));
+    const job = await host.whenFinished(host.start('export', { selection: [small], destination: { kind: 'folder', path: out }, passphrase: 'wrong' }));
     expect(job.state).toBe('failed');
     expect(job.error).toEqual({ code: 'PASSPHRASE_WRONG', message: 'The passphrase does not unlock the station key.' });
     expect(await readdir(out)).toEqual([]);
@@ -110,7 +110,7 @@ describe('JobHost', () => {
         }
       },
     });
-    id = host.start('export', { selection: [big], outDir: out, passphrase: PASSPHRASE });
+    id = host.start('export', { selection: [big], destination: { kind: 'folder', path: out }, passphrase: PASSPHRASE });
     const job = await host.whenFinished(id);
     expect(cancelledIn).toBe('writing');
     expect(job.state).toBe('cancelled');
@@ -124,7 +124,7 @@ describe('JobHost', () => {
     const host = newHost(events);
     const out = await mkdtemp(join(base, 'out-'));
     const started = Date.now();
-    const job = await host.whenFinished(host.start('export', { selection: [big], outDir: out, passphrase: PASSPHRASE }));
+    const job = await host.whenFinished(host.start('export', { selection: [big], destination: { kind: 'folder', path: out }, passphrase: PASSPHRASE }));
     const seconds = (Date.now() - started) / 1000;
     expect(job.state).toBe('succeeded');
     const progress = events.filter((e) => e.type === 'progress');
@@ -138,7 +138,7 @@ describe('JobHost', () => {
   it('shutdown() cancels what is running and waits for it', async () => {
     const host = newHost();
     const out = await mkdtemp(join(base, 'out-'));
-    const id = host.start('export', { selection: [big], outDir: out, passphrase: PASSPHRASE });
+    const id = host.start('export', { selection: [big], destination: { kind: 'folder', path: out }, passphrase: PASSPHRASE });
     await new Promise((resolve) => setTimeout(resolve, 150));
     await host.shutdown();
     expect(host.get(id)?.state).toBe('cancelled');

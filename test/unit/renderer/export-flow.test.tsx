@@ -15,6 +15,7 @@ function answers(extra: Answers = {}): Answers {
     chooseExportSources: ({ kind }) => ({ paths: kind === 'files' ? ['/data/notes.txt'] : ['/data/reports'] }),
     summarizeSelection: summary,
     chooseFolder: { path: '/media/usb' },
+    listMedia: { media: [] },
     stationStatus: status,
     startExport: { jobId: 'job-1' },
     getJob: running('job-1', 'export'),
@@ -29,6 +30,7 @@ async function walkToSign(user: ReturnType<typeof userEvent.setup>) {
   await user.click(screen.getByRole('button', { name: 'Next: review' }));
   await screen.findByRole('table', { name: 'Selection' });
   await user.click(screen.getByRole('button', { name: 'Next: destination' }));
+  await user.click(screen.getByRole('radio', { name: /A folder/ }));
   await user.click(screen.getByRole('button', { name: 'Choose folder…' }));
   await screen.findByText('/media/usb');
   await user.click(screen.getByRole('button', { name: 'Next: sign' }));
@@ -73,7 +75,7 @@ describe('export flow', () => {
     expect((screen.getByRole('button', { name: 'Next: destination' }) as HTMLButtonElement).disabled).toBe(true);
   });
 
-  it('steps 3-4: destination (media slot, folder, name) and a passphrase that is never kept', async () => {
+  it('steps 3-4: destination (no medium: a folder, name) and a passphrase that is never kept', async () => {
     const fake = fakeApi(answers());
     const user = userEvent.setup();
     renderWithApi(<ExportFlow onOpenKeys={() => undefined} />, fake);
@@ -82,8 +84,9 @@ describe('export flow', () => {
     await screen.findByRole('table', { name: 'Selection' });
     await user.click(screen.getByRole('button', { name: 'Next: destination' }));
     expect(screen.getByRole('heading', { name: 'Choose where the bundle goes' })).toBeTruthy();
-    expect(screen.getByLabelText('Removable media')).toBeTruthy();
+    expect(await screen.findByText('No medium detected')).toBeTruthy();
     expect((screen.getByRole('button', { name: 'Next: sign' }) as HTMLButtonElement).disabled).toBe(true);
+    await user.click(screen.getByRole('radio', { name: /A folder/ }));
     await user.type(screen.getByLabelText(/Bundle name/), '.hidden');
     expect(screen.getByText(/not starting with a dot/)).toBeTruthy();
     await user.clear(screen.getByLabelText(/Bundle name/));
@@ -96,7 +99,7 @@ describe('export flow', () => {
     const field = screen.getByLabelText(/Station key passphrase/) as HTMLInputElement;
     await user.type(field, 'secret phrase{Enter}');
     await waitFor(() => expect(fake.callsTo('startExport')).toHaveLength(1));
-    expect(fake.callsTo('startExport')[0]).toEqual({ selection: ['/data/notes.txt'], outDir: '/media/usb', name: 'weekly-report', passphrase: 'secret phrase' });
+    expect(fake.callsTo('startExport')[0]).toEqual({ selection: ['/data/notes.txt'], destination: { kind: 'folder', path: '/media/usb' }, name: 'weekly-report', passphrase: 'secret phrase' });
     expect(await screen.findByRole('heading', { name: 'Writing the bundle' })).toBeTruthy();
     expect(document.body.innerHTML).not.toContain('secret phrase');
   });

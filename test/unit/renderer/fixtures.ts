@@ -1,5 +1,18 @@
 /** Realistic results as main sends them, for component tests. */
-import type { AuditEventView, AuditVerifyReport, ExportReport, ImportReport, JobSnapshot, SelectionSummary, StationSettingsView, TrustedSignerView, VerifyReport } from '../../../shared/ipc.js';
+import type {
+  AuditEventView,
+  AuditVerifyReport,
+  ExportReport,
+  ImportReport,
+  JobSnapshot,
+  MediaVerifyView,
+  MediaVolumeView,
+  MediumBundle,
+  SelectionSummary,
+  StationSettingsView,
+  TrustedSignerView,
+  VerifyReport,
+} from '../../../shared/ipc.js';
 
 export const FPR = '0123456789ABCDEF0123456789ABCDEF01234567';
 export const GROUPED = '0123 4567 89AB CDEF 0123 4567 89AB CDEF 0123 4567';
@@ -113,4 +126,103 @@ export const settings: StationSettingsView = {
   defaults: { stationName: 'host-7', operator: 'op', policy: { maxEntries: 1_000_000, maxTotalBytes: 4096 * 1024 ** 3, maxFileBytes: 1024 * 1024 ** 3, requiredSigners: 1, clockSkewSeconds: 300 } },
   preserved: ['config.json mediaRoots'],
   files: { config: '/home/op/.config/Airlock/config.json', policy: '/home/op/.config/Airlock/policy.json' },
+};
+
+// Removable media ------------------------------------------------------------
+
+export const usbStick: MediaVolumeView = {
+  id: '/dev/sdb1',
+  device: '/dev/sdb1',
+  disk: '/dev/sdb',
+  label: 'TRANSFER',
+  filesystem: 'vfat',
+  size: 15_600_000_000,
+  free: 15_500_000_000,
+  mountPoint: '/media/op/TRANSFER',
+  vendor: 'SanDisk',
+  model: 'Cruzer Blade',
+  serial: '4C530001230517115104',
+  readOnly: false,
+  removable: true,
+  source: 'lsblk',
+};
+
+/** Too small for the fixture selection, with a label crafted to reorder what the operator reads. */
+export const tinyHostile: MediaVolumeView = {
+  ...usbStick,
+  id: '/dev/sdc1',
+  device: '/dev/sdc1',
+  disk: '/dev/sdc',
+  label: 'EVIL\u202Egpj.exe',
+  filesystem: 'ext4',
+  size: 2_000_000,
+  free: 1_000_000,
+  mountPoint: '/media/op/EVIL',
+  serial: null,
+};
+
+export const declaredFolder: MediaVolumeView = {
+  ...usbStick,
+  id: '/srv/diode/outbox',
+  device: null,
+  disk: null,
+  label: null,
+  filesystem: 'ext4',
+  mountPoint: '/srv/diode/outbox',
+  vendor: null,
+  model: null,
+  serial: null,
+  removable: false,
+  source: 'config',
+};
+
+export const mediumBundles: MediumBundle[] = [
+  { name: 'q3\u202Egpj', kind: 'bundle', path: '/media/op/TRANSFER/q3\u202Egpj.airlock.tar', bytes: 10_240, partsHere: 0, partsTotal: null, indexHere: false },
+  { name: 'scans', kind: 'split', path: '/media/op/TRANSFER/scans.airlock.tar.part-001-of-003', bytes: 8_000_000_000, partsHere: 2, partsTotal: 3, indexHere: true },
+];
+
+export const readBack = { ok: true, method: 'o-direct' as const, bypassesCache: true, methodDetail: 'dd iflag=direct on vfat', files: [], problems: [], bytes: 2_516_992, seconds: 0.4 };
+
+export const mediaExportResult: ExportReport = {
+  ...exportResult,
+  bundlePath: '/media/op/TRANSFER/airlock-000007-20261128.airlock.tar',
+  media: {
+    bundle: { name: exportResult.name, uuid: exportResult.uuid, tagmanifestSha256: exportResult.tagmanifestSha256 },
+    split: false,
+    parts: 1,
+    volumes: [
+      {
+        number: 1,
+        medium: { label: 'TRANSFER', serial: usbStick.serial, device: '/dev/sdb1', mountPoint: usbStick.mountPoint, filesystem: 'vfat' },
+        files: ['/media/op/TRANSFER/airlock-000007-20261128.airlock.tar'],
+        readBack: {
+          ...readBack,
+          files: [{ file: '/media/op/TRANSFER/airlock-000007-20261128.airlock.tar', size: 2_516_992, expectedSha256: 'cd'.repeat(32), actualSha256: 'cd'.repeat(32), ok: true }],
+        },
+      },
+    ],
+    files: [{ path: '/media/op/TRANSFER/airlock-000007-20261128.airlock.tar', size: 2_516_992, sha256: 'cd'.repeat(32), volume: 1, kind: 'bundle' }],
+    indexFile: null,
+    removedLeftovers: [],
+    readBackOk: true,
+  },
+};
+
+export const mediumVerified: MediaVerifyView = {
+  ok: true,
+  dir: '/media/op/TRANSFER',
+  medium: { label: 'TRANSFER', serial: usbStick.serial, device: '/dev/sdb1', mountPoint: usbStick.mountPoint, filesystem: 'vfat' },
+  readBack: { method: 'o-direct', bypassesCache: true, detail: 'dd iflag=direct' },
+  items: [{ kind: 'bundle', file: '/media/op/TRANSFER/airlock-000007-20261128.airlock.tar', ok: true, reassembled: false, result: verified }],
+  problems: [],
+  warnings: [],
+  seconds: 1.2,
+};
+
+export const mediumRejected: MediaVerifyView = {
+  ...mediumVerified,
+  ok: false,
+  items: [{ kind: 'bundle', file: '/media/op/TRANSFER/airlock-000007-20261128.airlock.tar', ok: false, reassembled: false, result: rejected }],
+  problems: [{ ...rejected.problems[0]!, path: '/media/op/TRANSFER/airlock-000007-20261128.airlock.tar:data/reports/q3\u202Etxt.pdf' }],
+  warnings: ['/media/op/TRANSFER/.x.airlock.tar.0123456789ab.partial is left over from an interrupted write.'],
 };

@@ -17,6 +17,7 @@ function answers(extra: Answers = {}): Answers {
   let jobs = 0;
   return {
     chooseBundle: { path: BUNDLE },
+    listMedia: { media: [] },
     chooseFolder: { path: '/srv/inbox' },
     startVerify: { jobId: 'verify-1' },
     startImport: () => ({ jobId: `import-${++jobs}` }),

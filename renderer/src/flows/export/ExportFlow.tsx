@@ -1,12 +1,14 @@
 /** The export flow: choose -> review -> destination -> sign -> write -> result, one step per screen. */
 import { Button, Group, Stack } from '@mantine/core';
 import { useEffect, useState } from 'react';
-import type { IpcError, SelectionSummary } from '../../../../shared/ipc.js';
+import { displayText } from '../../../../shared/display-text.js';
+import type { ExportDestination, IpcError, SelectionSummary } from '../../../../shared/ipc.js';
 import { asIpcError, call, useApi } from '../../api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { mediumNameAndPlace } from '../../components/media.js';
 import { useJob } from '../../hooks/useJob.js';
 import { ChooseSourcesStep } from './ChooseSourcesStep.js';
-import { DestinationStep } from './DestinationStep.js';
+import { DestinationStep, type ChosenDestination } from './DestinationStep.js';
 import { ExportResultStep } from './ExportResultStep.js';
 import { ReviewStep } from './ReviewStep.js';
 import { SignStep } from './SignStep.js';
@@ -17,12 +19,27 @@ type Step = 'sources' | 'review' | 'destination' | 'sign' | 'write';
 /** Errors the operator fixes on the sign screen rather than by starting over. */
 const SIGN_ERRORS = new Set(['PASSPHRASE_WRONG', 'PASSPHRASE_REQUIRED', 'NO_STATION_KEY']);
 
-export function ExportFlow({ onOpenKeys }: { onOpenKeys: () => void }) {
+/** What startExport is sent: a folder path, or the medium's id (main checks it is offered now). */
+function requestDestination(d: ChosenDestination): ExportDestination | null {
+  if (d?.kind === 'folder') return d.path === null ? null : { kind: 'folder', path: d.path };
+  if (d?.kind === 'medium') return { kind: 'medium', mediumId: d.medium.id };
+  return null;
+}
+
+function describeDestination(d: ChosenDestination): string {
+  if (d?.kind === 'medium') return mediumNameAndPlace(d.medium);
+  return d?.path ? displayText(d.path) : '';
+}
+
+export function ExportFlow({ onOpenKeys, pollMs }: { onOpenKeys: () => void; pollMs?: number }) {
   const api = useApi();
   const [step, setStep] = useState<Step>('sources');
   const [selection, setSelection] = useState<string[]>([]);
   const [summary, setSummary] = useState<SelectionSummary | null>(null);
-  const [destination, setDestination] = useState<{ outDir: string | null; name: string }>({ outDir: null, name: '' });
+  const [destination, setDestination] = useState<{ destination: ChosenDestination; name: string }>({ destination: null, name: '' });
+  const target = requestDestination(destination.destination);
+  const toMedium = destination.destination?.kind === 'medium';
+  const destinationText = describeDestination(destination.destination);
   const [jobId, setJobId] = useState<string | null>(null);
   const [cancelling, setCancelling] = useState(false);
   const [signError, setSignError] = useState<IpcError | null>(null);
@@ -41,17 +58,17 @@ export function ExportFlow({ onOpenKeys }: { onOpenKeys: () => void }) {
     setStep('sources');
     setSelection([]);
     setSummary(null);
-    setDestination({ outDir: null, name: '' });
+    setDestination({ destination: null, name: '' });
     setJobId(null);
     setCancelling(false);
     setSignError(null);
   };
 
   const sign = async (passphrase: string) => {
-    if (!destination.outDir) return;
+    if (!target) return;
     const { jobId: id } = await call(api, 'startExport', {
       selection,
-      outDir: destination.outDir,
+      destination: target,
       passphrase,
       ...(destination.name ? { name: destination.name } : {}),
     });
@@ -85,18 +102,19 @@ export function ExportFlow({ onOpenKeys }: { onOpenKeys: () => void }) {
       return summary ? (
         <DestinationStep
           summary={summary}
-          outDir={destination.outDir}
+          destination={destination.destination}
           name={destination.name}
           onChange={setDestination}
+          {...(pollMs ? { pollMs } : {})}
           onBack={() => setStep('review')}
           onNext={() => setStep('sign')}
         />
       ) : null;
     case 'sign':
-      return summary && destination.outDir ? (
+      return summary && target ? (
         <SignStep
           summary={summary}
-          outDir={destination.outDir}
+          destinationText={destinationText}
           lastError={signError}
           onBack={() => setStep('destination')}
           onSign={sign}
@@ -105,11 +123,19 @@ export function ExportFlow({ onOpenKeys }: { onOpenKeys: () => void }) {
       ) : null;
     case 'write':
       if (finished?.kind === 'export' && finished.state === 'succeeded' && finished.result) {
-        return <ExportResultStep result={finished.result} onDone={restart} />;
+        const medium = destination.destination?.kind === 'medium' ? destination.destination.medium : null;
+        return <ExportResultStep result={finished.result} medium={medium} onDone={restart} />;
       }
-      return summary && destination.outDir ? (
+      return summary && target ? (
         <Stack>
-          <WriteStep summary={summary} outDir={destination.outDir} progress={job.progress} cancelling={cancelling} {...(finished ? {} : { onCancel: cancel })} />
+          <WriteStep
+            summary={summary}
+            destinationText={destinationText}
+            toMedium={toMedium}
+            progress={job.progress}
+            cancelling={cancelling}
+            {...(finished ? {} : { onCancel: cancel })}
+          />
           {finished?.error ? (
             <>
               <ErrorAlert error={finished.error} title={finished.state === 'cancelled' ? 'Export cancelled' : 'The export failed'} />

@@ -1,27 +1,51 @@
-/** Export step 6: what was written and who signed it. */
+/** Export step 6: what was written and who signed it; on a medium, what reading it back proved, and Eject. */
 import { Alert, Button, Code, Group, List, Stack, Table, Text } from '@mantine/core';
 import { displayText } from '../../../../shared/display-text.js';
 import { formatBytes } from '../../../../shared/format.js';
-import type { ExportReport } from '../../../../shared/ipc.js';
+import type { ExportReport, MediaVolumeView } from '../../../../shared/ipc.js';
+import { EjectMedium } from '../../components/EjectMedium.js';
 import { Fingerprint } from '../../components/Fingerprint.js';
+import { mediumName, READ_BACK_TEXT } from '../../components/media.js';
 import { StepHeader } from '../../components/StepHeader.js';
 
-export function ExportResultStep({ result, onDone }: { result: ExportReport; onDone: () => void }) {
+export interface ExportResultStepProps {
+  result: ExportReport;
+  /** The medium written to, as it was chosen; null for a folder. */
+  medium?: MediaVolumeView | null;
+  onDone: () => void;
+}
+
+export function ExportResultStep({ result, medium = null, onDone }: ExportResultStepProps) {
+  const media = result.media;
+  const readBacks = media?.volumes.flatMap((v) => (v.readBack ? [v.readBack] : [])) ?? [];
+  const allBypass = readBacks.length > 0 && readBacks.every((r) => r.bypassesCache);
+  const proven = [
+    'Every file was hashed twice and did not change while the bundle was written.',
+    'The manifest is signed with this station key.',
+    media ? 'Every file was flushed to the medium before it got its final name.' : 'The bundle was flushed to disk before it got its final name.',
+  ];
+  if (media?.readBackOk) {
+    proven.push(
+      allBypass
+        ? `Every file on the medium was read back past the page cache and matches what was written (${readBacks.reduce((n, r) => n + r.files.length, 0)} files, ${formatBytes(readBacks.reduce((n, r) => n + r.bytes, 0))}).`
+        : 'Every file on the medium was read back and matches what was written, but the read may have come from the page cache (see below).',
+    );
+  }
   return (
     <Stack>
       <StepHeader
         flow="Export"
         step={6}
         of={6}
-        title="Bundle written"
-        happens="Nothing more: carry the bundle across. The receiving station verifies the signature and every byte before it imports anything."
-        proven={[
-          'Every file was hashed twice and did not change while the bundle was written.',
-          'The manifest is signed with this station key.',
-          'The bundle was flushed to disk before it got its final name.',
-        ]}
+        title={media ? 'Bundle written and read back' : 'Bundle written'}
+        happens={
+          media
+            ? 'Eject the medium and carry it across. The receiving station verifies the signature and every byte before it imports anything.'
+            : 'Nothing more: carry the bundle across. The receiving station verifies the signature and every byte before it imports anything.'
+        }
+        proven={proven}
       />
-      <Alert color="green" title="Exported" role="status">
+      <Alert color="green" title={media ? `Exported to ${medium ? mediumName(medium) : 'the medium'}` : 'Exported'} role="status">
         <Code>{displayText(result.bundlePath)}</Code>
       </Alert>
       <Table withTableBorder variant="vertical" aria-label="Export result">
@@ -55,6 +79,46 @@ export function ExportResultStep({ result, onDone }: { result: ExportReport; onD
               </Table.Td>
             </Table.Tr>
           ))}
+          {media ? (
+            <>
+              <Table.Tr>
+                <Table.Th>On the medium</Table.Th>
+                <Table.Td>
+                  {media.split ? `${media.parts} parts and a signed volume index:` : 'One file:'}
+                  <List size="sm" aria-label="Files written to the medium">
+                    {media.files.map((f) => (
+                      <List.Item key={f.path}>
+                        <Code>{displayText(f.path)}</Code> {formatBytes(f.size)}
+                      </List.Item>
+                    ))}
+                  </List>
+                </Table.Td>
+              </Table.Tr>
+              {media.volumes.map((v) => (
+                <Table.Tr key={v.number}>
+                  <Table.Th>Read back</Table.Th>
+                  <Table.Td data-read-back-method={v.readBack?.method ?? 'none'}>
+                    {v.readBack ? (
+                      <Stack gap={2}>
+                        <Text size="sm">
+                          {v.readBack.ok ? 'Matches what was written' : 'Does NOT match what was written'}: {v.readBack.files.length} files,{' '}
+                          {formatBytes(v.readBack.bytes)} in {v.readBack.seconds.toFixed(1)} s.
+                        </Text>
+                        <Text size="sm">
+                          Method: <Code>{v.readBack.method}</Code> — {READ_BACK_TEXT[v.readBack.method]}.
+                        </Text>
+                        <Text size="xs" c="dimmed">
+                          {displayText(v.readBack.methodDetail)}
+                        </Text>
+                      </Stack>
+                    ) : (
+                      'Not read back.'
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </>
+          ) : null}
           {result.receipt ? (
             <Table.Tr>
               <Table.Th>Transfer receipt</Table.Th>
@@ -63,6 +127,14 @@ export function ExportResultStep({ result, onDone }: { result: ExportReport; onD
           ) : null}
         </Table.Tbody>
       </Table>
+      {media && readBacks.some((r) => !r.bypassesCache) ? (
+        <Alert color="yellow" title="The read-back may have come from the page cache">
+          <Text size="sm">
+            This system could not read the medium past its cache, so the comparison proves what the system holds, not necessarily what is on the
+            medium. Verify the medium on another station (Verify → A whole medium) before relying on it.
+          </Text>
+        </Alert>
+      ) : null}
       {result.warnings.length > 0 ? (
         <Alert color="yellow" title="Warnings">
           <List size="sm">
@@ -74,6 +146,7 @@ export function ExportResultStep({ result, onDone }: { result: ExportReport; onD
           </List>
         </Alert>
       ) : null}
+      {media?.readBackOk && medium ? <EjectMedium medium={medium} /> : null}
       <Group justify="flex-end">
         <Button onClick={onDone}>Export something else</Button>
       </Group>

@@ -15,7 +15,8 @@ import { StepHeader } from '../../components/StepHeader.js';
 
 export interface SignStepProps {
   summary: SelectionSummary;
-  outDir: string;
+  /** Where the bundle goes, already displayText'ed. */
+  destinationText: string;
   /** An error from the previous attempt (a wrong passphrase, say), shown above the field. */
   lastError: IpcError | null;
   onBack: () => void;
@@ -23,7 +24,7 @@ export interface SignStepProps {
   onOpenKeys: () => void;
 }
 
-export function SignStep({ summary, outDir, lastError, onBack, onSign, onOpenKeys }: SignStepProps) {
+export function SignStep({ summary, destinationText, lastError, onBack, onSign, onOpenKeys }: SignStepProps) {
   const api = useApi();
   const [passphrase, setPassphrase] = useState('');
   const [status, setStatus] = useState<IpcResponse<'stationStatus'> | null>(null);
@@ -57,7 +58,7 @@ export function SignStep({ summary, outDir, lastError, onBack, onSign, onOpenKey
           of={6}
           title="Sign the bundle"
           happens="Your passphrase unlocks the station key for this one export. Every file is hashed, the manifest is signed, and the bundle is written and flushed to disk. The passphrase is not stored."
-          proven={[`The selection holds ${plural(summary.totalFiles, 'file')}, ${formatBytes(summary.totalBytes)}.`, `The bundle goes to ${displayText(outDir)}.`]}
+          proven={[`The selection holds ${plural(summary.totalFiles, 'file')}, ${formatBytes(summary.totalBytes)}.`, `The bundle goes to ${destinationText}.`]}
         />
         {status && !status.hasKey ? (
           <Alert color="red" title="This station has no signing key yet" role="alert">

@@ -1,40 +1,72 @@
-/** Export step 5: the bundle being written, live, with cancel. */
-import { Stack } from '@mantine/core';
-import { displayText } from '../../../../shared/display-text.js';
+/** Export step 5: the bundle being written (and, on a medium, read back), live, with cancel. */
+import { Badge, Group, List, Stack, Text } from '@mantine/core';
 import { formatBytes } from '../../../../shared/format.js';
 import type { SelectionSummary } from '../../../../shared/ipc.js';
-import type { Progress } from '../../../../shared/progress.js';
+import type { Progress, ProgressPhase } from '../../../../shared/progress.js';
 import { JobProgress } from '../../components/JobProgress.js';
 import { plural } from '../../components/plural.js';
 import { StepHeader } from '../../components/StepHeader.js';
 
 /** Phases after signing: reaching one proves the key was unlocked and the manifest signed. */
-const SIGNED_PHASES = new Set(['writing', 'syncing']);
+const SIGNED_PHASES = new Set<ProgressPhase>(['writing', 'syncing', 'reading-back']);
+
+interface Stage {
+  name: string;
+  phases: ReadonlySet<ProgressPhase>;
+}
+const PREPARE: Stage = { name: 'Hash every file and sign the manifest', phases: new Set(['scanning', 'hashing', 'signing']) };
+const WRITE: Stage = { name: 'Write and flush', phases: new Set(['writing', 'syncing']) };
+const READ_BACK: Stage = { name: 'Read back from the medium, past the page cache', phases: new Set(['reading-back']) };
 
 export interface WriteStepProps {
   summary: SelectionSummary;
-  outDir: string;
+  /** Where the bundle goes, already displayText'ed: the folder, or the medium's name and mount point. */
+  destinationText: string;
+  /** Writing to a removable medium: the read-back stage follows the write. */
+  toMedium: boolean;
   progress: Progress | null;
   cancelling: boolean;
   /** Absent once the job has ended. */
   onCancel?: () => void;
 }
 
-export function WriteStep({ summary, outDir, progress, cancelling, onCancel }: WriteStepProps) {
+export function WriteStep({ summary, destinationText, toMedium, progress, cancelling, onCancel }: WriteStepProps) {
+  const stages = toMedium ? [PREPARE, WRITE, READ_BACK] : [PREPARE, WRITE];
+  const current = progress ? stages.findIndex((s) => s.phases.has(progress.phase)) : 0;
   return (
     <Stack>
       <StepHeader
         flow="Export"
         step={5}
         of={6}
-        title="Writing the bundle"
-        happens="Each file is hashed, the manifest signed, and the bundle written under a temporary name, flushed to disk, then given its final name. If you cancel or anything fails, the temporary file is removed."
+        title={toMedium ? 'Writing to the medium and reading it back' : 'Writing the bundle'}
+        happens={
+          toMedium
+            ? 'Each file is hashed, the manifest signed, and the bundle written to the medium under a temporary name (as numbered parts where the file system needs it), flushed, and given its final name. Then every file is read back past the page cache and compared with what was written. If you cancel or anything fails, the temporary files are removed.'
+            : 'Each file is hashed, the manifest signed, and the bundle written under a temporary name, flushed to disk, then given its final name. If you cancel or anything fails, the temporary file is removed.'
+        }
         proven={[
           `The selection holds ${plural(summary.totalFiles, 'file')}, ${formatBytes(summary.totalBytes)}.`,
-          `Destination: ${displayText(outDir)}`,
+          `Destination: ${destinationText}`,
           ...(progress && SIGNED_PHASES.has(progress.phase) ? ['The passphrase unlocked the station key and the manifest is signed.'] : []),
+          ...(progress?.phase === 'reading-back' ? ['The bundle is written and flushed to the medium.'] : []),
         ]}
       />
+      <List listStyleType="none" pl={0} spacing={4} aria-label="Stages">
+        {stages.map((stage, i) => {
+          const state = current < 0 || i > current ? 'waiting' : i < current ? 'done' : 'now';
+          return (
+            <List.Item key={stage.name} aria-current={state === 'now' ? 'step' : undefined}>
+              <Group gap="xs">
+                <Badge variant={state === 'now' ? 'filled' : 'light'} color={state === 'done' ? 'green' : state === 'now' ? 'blue' : 'gray'} w={90}>
+                  {state === 'done' ? 'done' : state === 'now' ? 'now' : 'next'}
+                </Badge>
+                <Text size="sm">{stage.name}</Text>
+              </Group>
+            </List.Item>
+          );
+        })}
+      </List>
       <JobProgress progress={progress} cancelling={cancelling} {...(onCancel ? { onCancel } : {})} />
     </Stack>
   );

@@ -1,4 +1,4 @@
-/** The import flow: choose -> verify -> report -> destination -> import -> result. */
+/** The import flow: insert a medium (or choose a bundle file) -> verify -> report -> destination -> import -> result. */
 import { Button, Group, Stack } from '@mantine/core';
 import { useState } from 'react';
 import { displayText } from '../../../../shared/display-text.js';
@@ -16,7 +16,7 @@ import { ImportResultStep } from './ImportResultStep.js';
 
 type Step = 'bundle' | 'verify' | 'destination' | 'import';
 
-export function ImportFlow() {
+export function ImportFlow({ pollMs }: { pollMs?: number } = {}) {
   const api = useApi();
   const [step, setStep] = useState<Step>('bundle');
   const [bundlePath, setBundlePath] = useState<string | null>(null);
@@ -69,6 +69,8 @@ export function ImportFlow() {
         <ChooseBundleStep
           flow="Import"
           of={6}
+          fromMedia
+          {...(pollMs ? { pollMs } : {})}
           bundlePath={bundlePath}
           onChange={setBundlePath}
           onNext={() => bundlePath && void startJob(() => call(api, 'startVerify', { bundlePath }), 'verify')}

@@ -1,0 +1,135 @@
+/**
+ * "Insert a medium": the media detected now (live), the bundles on the chosen one (split bundles
+ * as one entry), and the bundle file dialog for anything else. Names on a medium are hostile:
+ * every one is shown through displayText. The choice is a path either way; verify and import
+ * find the other parts of a split bundle themselves (beside it, then on the other media).
+ */
+import { Alert, Button, Group, Radio, Stack, Text } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { displayText } from '../../../shared/display-text.js';
+import { formatBytes } from '../../../shared/format.js';
+import type { IpcError, IpcResponse, MediumBundle } from '../../../shared/ipc.js';
+import { asIpcError, call, useApi } from '../api.js';
+import { useMedia } from '../hooks/useMedia.js';
+import { BundlePicker } from './BundlePicker.js';
+import { ErrorAlert } from './ErrorAlert.js';
+import { MediaCount, mediumName, MediumRadio } from './media.js';
+import { plural } from './plural.js';
+
+function describeBundle(b: MediumBundle): string {
+  if (b.kind === 'bundle') return `Bundle file, ${formatBytes(b.bytes)}`;
+  const parts =
+    b.partsTotal === null
+      ? 'its parts are on other media'
+      : b.partsHere === b.partsTotal
+        ? `all ${b.partsTotal} parts here`
+        : `${b.partsHere} of ${b.partsTotal} parts here; the others are looked for on the other inserted media`;
+  return `Split bundle: ${parts}, ${formatBytes(b.bytes)}${b.indexHere ? ', with its signed volume index' : ', no volume index here'}`;
+}
+
+export interface MediumBundlePickerProps {
+  bundlePath: string | null;
+  onChange: (path: string) => void;
+  pollMs?: number;
+}
+
+export function MediumBundlePicker({ bundlePath, onChange, pollMs }: MediumBundlePickerProps) {
+  const api = useApi();
+  const { media, error: listError } = useMedia(pollMs);
+  const [mediumId, setMediumId] = useState<string | null>(null);
+  const [listing, setListing] = useState<IpcResponse<'listMediumBundles'> | null>(null);
+  const [error, setError] = useState<IpcError | null>(null);
+  const [refresh, setRefresh] = useState(0);
+
+  // One medium and nothing chosen yet: take it (several: the operator chooses).
+  const only = media?.length === 1 ? media[0] : undefined;
+  useEffect(() => {
+    if (mediumId === null && only) setMediumId(only.id);
+  }, [mediumId, only]);
+
+  const chosen = mediumId === null ? null : (media?.find((v) => v.id === mediumId) ?? null);
+  const gone = mediumId !== null && media !== null && chosen === null;
+  // A medium whose contents changed (free space moved) is listed again.
+  const stamp = chosen ? `${chosen.id}|${chosen.free ?? ''}|${chosen.mountPoint ?? ''}` : null;
+
+  useEffect(() => {
+    setListing(null);
+    setError(null);
+    if (stamp === null || mediumId === null) return undefined;
+    let active = true;
+    call(api, 'listMediumBundles', { mediumId })
+      .then((l) => active && setListing(l))
+      .catch((e: unknown) => active && setError(asIpcError(e)));
+    return () => {
+      active = false;
+    };
+  }, [api, mediumId, stamp, refresh]);
+
+  const onMedium = listing && chosen && listing.medium.id === chosen.id ? listing : null;
+  return (
+    <Stack gap="sm">
+      <MediaCount media={media} purpose="read" />
+      {listError ? <ErrorAlert error={listError} title="The list of media could not be refreshed" /> : null}
+      {media && media.length > 0 ? (
+        <Radio.Group value={mediumId} onChange={setMediumId} label="Medium" name="medium">
+          <Stack gap="xs" mt="xs">
+            {media.map((m) => (
+              <MediumRadio key={m.id} medium={m} disabled={m.mountPoint === null} notes={m.mountPoint === null ? ['Not mounted: mount it (open it in the file manager) to read it.'] : []} />
+            ))}
+          </Stack>
+        </Radio.Group>
+      ) : null}
+      {gone ? (
+        <Alert color="yellow" title="The chosen medium is gone" role="alert">
+          <Text size="sm">It was removed or unmounted. Insert it again, or choose another medium.</Text>
+        </Alert>
+      ) : null}
+      {error ? <ErrorAlert error={error} title="The medium could not be read" /> : null}
+      {chosen && onMedium ? (
+        onMedium.bundles.length === 0 ? (
+          <Alert color="yellow" title={`No Airlock bundles on ${mediumName(chosen)}`} role="status">
+            <Text size="sm">
+              Is this the right medium? Airlock looks for files named NAME.airlock.tar, or the parts NAME.airlock.tar.part-001-of-003 and the
+              volume index of a split bundle, in the top folder of the medium.
+            </Text>
+          </Alert>
+        ) : (
+          <Radio.Group
+            value={onMedium.bundles.some((b) => b.path === bundlePath) ? bundlePath : null}
+            onChange={onChange}
+            label={`Bundles on ${mediumName(chosen)} (${plural(onMedium.bundles.length, 'bundle')})`}
+            name="medium-bundle"
+          >
+            <Stack gap="xs" mt="xs">
+              {onMedium.bundles.map((b) => (
+                <Radio key={b.path} value={b.path} label={<Text fw={600}>{displayText(b.name)}</Text>} description={describeBundle(b)} />
+              ))}
+            </Stack>
+          </Radio.Group>
+        )
+      ) : null}
+      {onMedium && onMedium.leftovers > 0 ? (
+        <Text size="sm" c="yellow.8">
+          {plural(onMedium.leftovers, 'temporary file')} from an interrupted write {onMedium.leftovers === 1 ? 'is' : 'are'} on this medium; Airlock
+          removes them the next time it writes there.
+        </Text>
+      ) : null}
+      {onMedium?.truncated ? (
+        <Text size="sm" c="dimmed">
+          The medium holds too many files to list them all; only the first bundles are shown.
+        </Text>
+      ) : null}
+      {chosen ? (
+        <Group>
+          <Button variant="subtle" size="compact-sm" onClick={() => setRefresh((n) => n + 1)}>
+            Look at the medium again
+          </Button>
+        </Group>
+      ) : null}
+      <Text size="sm" fw={600} mt="sm">
+        Or choose a bundle file
+      </Text>
+      <BundlePicker value={bundlePath} onChange={onChange} />
+    </Stack>
+  );
+}
