@@ -4,7 +4,7 @@ import { readSmallFileSync, SMALL_FILE_BYTES, smallFileScratch } from '../fs/rea
 import { CooperativeYield } from '../jobs/cooperative-yield.js';
 import type { ProgressTracker } from '../jobs/progress-tracker.js';
 import type { SourceFile } from './source-scan.js';
-import { FileQueue, runWorkerLane, type LaneResult } from './parallel-hash.js';
+import { FileQueue, startWorkerLane, type LaneProgress, type LaneResult, type WorkerLane } from './parallel-hash.js';
 import { SpoolAppender, type PayloadSpool } from './payload-spool.js';
 
 export interface HashedSource extends SourceFile {
@@ -21,29 +21,72 @@ const PARALLEL_MIN_BYTES = 32 << 20;
 
 /**
  * The export's first pass: hash every source file, confirming the sizes the scan saw. A file
- * whose size moved since the scan is changing under us, and the export stops. Large selections
- * are hashed in two lanes (this thread and a worker) taking batches from one queue.
+ * whose size moved since the scan is changing under us, and the export stops.
+ *
+ * Files are added as the scan finds them. Once there is enough work, a worker lane starts on the
+ * other core and hashes while the scan is still walking (the scan is mostly lstat calls on this
+ * thread); when the scan is done, this thread joins in as the second lane. Small files go into
+ * the spool (payload-spool.ts) as they are hashed, when there is one.
  */
-export async function hashSources(files: readonly SourceFile[], tracker: ProgressTracker, signal?: AbortSignal, spool: PayloadSpool | null = null): Promise<HashedSource[]> {
-  const digests: Array<LaneResult | undefined> = new Array<LaneResult | undefined>(files.length);
-  const queue = new FileQueue(files);
-  const totalBytes = files.reduce((n, f) => n + f.size, 0);
-  const parallel = files.length >= PARALLEL_MIN_FILES || (totalBytes >= PARALLEL_MIN_BYTES && files.length > 1);
-  const lanes = [hashLane(queue, digests, tracker, signal, spool)];
-  if (parallel) lanes.push(runWorkerLane(queue, digests, tracker, signal, spool));
-  const settled = await Promise.allSettled(lanes);
-  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failure) throw toAirlockError(failure.reason);
-  return files.map((file, index) => {
-    const digest = digests[index];
-    if (!digest) throw new AirlockError('INTERNAL', `${file.absPath} was not hashed.`);
-    if (digest.size !== file.size) throw sizeChanged(file, digest.size);
-    return { ...file, sha256: digest.sha256 };
-  });
+export class SourceHasher {
+  private readonly queue = new FileQueue();
+  private readonly digests: Array<LaneResult | undefined> = [];
+  private worker: WorkerLane | null = null;
+  private queuedBytes = 0;
+  /** Progress made before the hashing phase is reported (while the scan runs), and where to send it after. */
+  private early = { bytes: 0, files: 0 };
+  private tracker: ProgressTracker | null = null;
+  private readonly progress: LaneProgress = {
+    addBytes: (n) => (this.tracker ? this.tracker.addBytes(n) : (this.early.bytes += n)),
+    addFiles: (n) => (this.tracker ? this.tracker.addFiles(n) : (this.early.files += n)),
+  };
+
+  constructor(
+    private readonly signal: AbortSignal | undefined,
+    private readonly spool: PayloadSpool | null,
+  ) {}
+
+  add(file: SourceFile): void {
+    const index = this.queue.files.length;
+    this.spool?.assign(index, file.size);
+    this.queue.push(file);
+    this.queuedBytes += file.size;
+    if (!this.worker && (this.queue.files.length >= PARALLEL_MIN_FILES || (this.queuedBytes >= PARALLEL_MIN_BYTES && this.queue.files.length > 1))) {
+      this.worker = startWorkerLane(this.queue, this.digests, this.progress, this.signal, this.spool);
+    }
+  }
+
+  /** The scan is done: hash the rest on both lanes, reporting to `tracker` (and what was done already). */
+  async finish(tracker: ProgressTracker): Promise<HashedSource[]> {
+    this.queue.close();
+    this.tracker = tracker;
+    tracker.addBytes(this.early.bytes);
+    tracker.addFiles(this.early.files);
+    const lanes = [hashLane(this.queue, this.digests, this.progress, this.signal, this.spool)];
+    if (this.worker) lanes.push(this.worker.done);
+    const settled = await Promise.allSettled(lanes);
+    const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) {
+      this.worker?.stop();
+      throw toAirlockError(failure.reason);
+    }
+    return this.queue.files.map((file, index) => {
+      const digest = this.digests[index];
+      if (!digest) throw new AirlockError('INTERNAL', `${file.absPath} was not hashed.`);
+      if (digest.size !== file.size) throw sizeChanged(file, digest.size);
+      return { ...file, sha256: digest.sha256 };
+    });
+  }
+
+  /** The scan failed: stop the worker lane. */
+  abort(): void {
+    this.queue.close();
+    this.worker?.stop();
+  }
 }
 
 /** This thread's lane: small files read whole (into the spool's run when there is a spool), large ones streamed. */
-async function hashLane(queue: FileQueue, out: Array<LaneResult | undefined>, tracker: ProgressTracker, signal: AbortSignal | undefined, spool: PayloadSpool | null): Promise<void> {
+async function hashLane(queue: FileQueue, out: Array<LaneResult | undefined>, tracker: LaneProgress, signal: AbortSignal | undefined, spool: PayloadSpool | null): Promise<void> {
   const buffer = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
   const scratch = smallFileScratch();
   const appender = spool ? new SpoolAppender(spool) : null;

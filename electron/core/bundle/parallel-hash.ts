@@ -1,6 +1,5 @@
 import { Worker } from 'node:worker_threads';
 import { AirlockError, toAirlockError } from '../errors.js';
-import type { ProgressTracker } from '../jobs/progress-tracker.js';
 import { SMALL_FILE_BYTES } from '../fs/read-small-file.js';
 import { SPOOL_CHUNK_BYTES, type PayloadSpool } from './payload-spool.js';
 import type { SourceFile } from './source-scan.js';
@@ -97,31 +96,91 @@ export interface LaneResult {
 /** Batches small enough to balance the two lanes, large enough that messages cost nothing. */
 const BATCH_FILES = 256;
 const BATCH_BYTES = 32 << 20;
+/** While the scan still adds files, a batch waits for at least this many (or BATCH_BYTES). */
+const OPEN_BATCH_FILES = 64;
 
+/** Anything with a size that the lanes report progress to. */
+export interface LaneProgress {
+  addBytes(bytes: number): void;
+  addFiles(files: number): void;
+}
+
+/**
+ * The files to hash, in payload order. It grows while the scan runs (the worker lane hashes what
+ * the scan has found so far) and is closed when the scan is done.
+ */
 export class FileQueue {
+  readonly files: SourceFile[] = [];
   private next = 0;
+  private queuedBytes = 0;
+  private closed = false;
+  private waiters: Array<() => void> = [];
 
-  constructor(readonly files: readonly SourceFile[]) {}
+  push(file: SourceFile): void {
+    this.files.push(file);
+    this.queuedBytes += file.size;
+    if (this.waiters.length > 0 && this.batchReady()) this.wake();
+  }
 
-  /** Up to BATCH_FILES files or BATCH_BYTES bytes, at least one file; empty when done. */
+  /** No more files will come. */
+  close(): void {
+    this.closed = true;
+    this.wake();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /**
+   * Up to BATCH_FILES files or BATCH_BYTES bytes, at least one file. Empty when there is nothing
+   * to take: for good once closed, else until more arrive (see whenReady).
+   */
   take(): number[] {
+    if (!this.batchReady()) return [];
     const batch: number[] = [];
     let bytes = 0;
     while (this.next < this.files.length && batch.length < BATCH_FILES && (batch.length === 0 || bytes < BATCH_BYTES)) {
-      bytes += this.files[this.next]?.size ?? 0;
+      const size = this.files[this.next]?.size ?? 0;
+      bytes += size;
+      this.queuedBytes -= size;
       batch.push(this.next);
       this.next += 1;
     }
     return batch;
   }
+
+  /** Call `wake` once a batch can be taken or the queue is closed. */
+  whenReady(wake: () => void): void {
+    if (this.closed || this.batchReady()) wake();
+    else this.waiters.push(wake);
+  }
+
+  private batchReady(): boolean {
+    const waiting = this.files.length - this.next;
+    if (waiting === 0) return false;
+    return this.closed || waiting >= OPEN_BATCH_FILES || this.queuedBytes >= BATCH_BYTES;
+  }
+
+  private wake(): void {
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+}
+
+/** A worker lane started on a queue: `done` settles when the queue is closed and drained, or on the first error. */
+export interface WorkerLane {
+  done: Promise<void>;
+  /** Stop now (the scan failed or the export was cancelled); `done` rejects. */
+  stop(): void;
 }
 
 /**
- * Run the worker lane over `queue` until it is empty, storing digests into `out`. Resolves
- * when the worker has finished its last batch; rejects with the first file error.
+ * Run the worker lane over `queue` until it is closed and empty, storing digests into `out`.
+ * `done` resolves when the worker has finished its last batch; rejects with the first file error.
  */
-export function runWorkerLane(queue: FileQueue, out: Array<LaneResult | undefined>, tracker: ProgressTracker, signal: AbortSignal | undefined, spool: PayloadSpool | null): Promise<void> {
-  return new Promise((resolve, reject) => {
+export function startWorkerLane(queue: FileQueue, out: Array<LaneResult | undefined>, progress: LaneProgress, signal: AbortSignal | undefined, spool: PayloadSpool | null): WorkerLane {
+  let stop: () => void = () => undefined;
+  const done = new Promise<void>((resolve, reject) => {
     const worker = new Worker(WORKER_SOURCE, { eval: true });
     let settled = false;
     const finish = (error?: Error): void => {
@@ -133,14 +192,17 @@ export function runWorkerLane(queue: FileQueue, out: Array<LaneResult | undefine
       else resolve();
     };
     const onAbort = (): void => finish(new AirlockError('CANCELLED'));
+    stop = onAbort;
     signal?.addEventListener('abort', onAbort, { once: true });
     // Two batches in flight: the main lane answers messages only between its own files, and
     // the worker should never wait for that.
     let inFlight = 0;
     const send = (): void => {
+      if (settled) return;
       const batch = queue.take();
       if (batch.length === 0) {
-        if (inFlight === 0) finish();
+        if (!queue.isClosed) queue.whenReady(send);
+        else if (inFlight === 0) finish();
         return;
       }
       inFlight += 1;
@@ -151,7 +213,7 @@ export function runWorkerLane(queue: FileQueue, out: Array<LaneResult | undefine
       worker.postMessage({ files, spoolFd: spool?.fd });
     };
     worker.on('message', (message: { progress?: number; results?: WorkerResult[] }) => {
-      if (message.progress) tracker.addBytes(message.progress);
+      if (message.progress) progress.addBytes(message.progress);
       if (!message.results) return;
       inFlight -= 1;
       for (const result of message.results) {
@@ -161,8 +223,8 @@ export function runWorkerLane(queue: FileQueue, out: Array<LaneResult | undefine
           return finish(toAirlockError(error, file?.absPath));
         }
         out[result.index] = { sha256: result.sha256, size: result.size };
-        tracker.addFiles(1);
       }
+      progress.addFiles(message.results.length);
       send();
     });
     worker.on('error', (error) => finish(toAirlockError(error)));
@@ -170,4 +232,6 @@ export function runWorkerLane(queue: FileQueue, out: Array<LaneResult | undefine
     send();
     send();
   });
+  done.catch(() => undefined);
+  return { done, stop: () => stop() };
 }

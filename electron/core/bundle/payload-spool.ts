@@ -21,51 +21,34 @@ import { SMALL_FILE_BYTES } from '../fs/read-small-file.js';
  * (Windows), it is created 0600 and removed on close.
  */
 
-/** Where each payload file's bytes sit in the spool (-1: not spooled), and the spool's size. */
-export interface SpoolLayout {
-  offsets: Float64Array;
-  bytes: number;
-}
-
 /** Free space left on the spool's disk beyond the spool: an export never fills the system disk. */
 const SPOOL_MARGIN_BYTES = 256 << 20;
 /** Writes into and reads out of the spool in pieces of about this size. */
 export const SPOOL_CHUNK_BYTES = 4 << 20;
 
-export function spoolLayout(files: ReadonlyArray<{ size: number }>): SpoolLayout {
-  const offsets = new Float64Array(files.length);
-  let bytes = 0;
-  files.forEach((file, index) => {
-    if (file.size > SMALL_FILE_BYTES) {
-      offsets[index] = -1;
-      return;
-    }
-    offsets[index] = bytes;
-    bytes += file.size;
-  });
-  return { offsets, bytes };
-}
-
 export class PayloadSpool {
   private closed = false;
+  /** Where each payload file's bytes sit in the spool; -1 (or absent) when it is not spooled. */
+  private readonly offsets: number[] = [];
+  private used = 0;
 
   private constructor(
     /** A plain descriptor: worker threads of this process write through it too. */
     readonly fd: number,
-    readonly layout: SpoolLayout,
+    /** Bytes the spool may hold: the disk's free space less the margin, measured when it was opened. */
+    private readonly budget: number,
     /** Set when the spool could not be unlinked while open and must be removed on close. */
     private readonly namedPath: string | null,
   ) {}
 
   /**
-   * A spool in `dir` for the small files of `files`; null when there are none or `dir` lacks
-   * the room (the export then re-reads its sources, as it would without a spool).
+   * A spool in `dir`; null when `dir` lacks the room for any of it (the export then re-reads its
+   * sources, as it would without a spool).
    */
-  static async open(dir: string, files: ReadonlyArray<{ size: number }>): Promise<PayloadSpool | null> {
-    const layout = spoolLayout(files);
-    if (layout.bytes === 0) return null;
+  static async open(dir: string): Promise<PayloadSpool | null> {
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    if ((await freeBytes(dir)) < layout.bytes + SPOOL_MARGIN_BYTES) return null;
+    const budget = (await freeBytes(dir)) - SPOOL_MARGIN_BYTES;
+    if (budget < SMALL_FILE_BYTES) return null;
     const path = join(dir, `.payload-spool-${randomBytes(8).toString('hex')}`);
     const fd = openSync(path, 'wx+', 0o600);
     let named: string | null = null;
@@ -74,16 +57,34 @@ export class PayloadSpool {
     } catch {
       named = path;
     }
-    return new PayloadSpool(fd, layout, named);
+    return new PayloadSpool(fd, budget, named);
+  }
+
+  /**
+   * Give payload file `index` its place, in payload order as the scan finds files: small files
+   * while the budget lasts (beyond it they are read again when written, as without a spool).
+   */
+  assign(index: number, size: number): void {
+    if (size > SMALL_FILE_BYTES || this.used + size > this.budget) {
+      this.offsets[index] = -1;
+      return;
+    }
+    this.offsets[index] = this.used;
+    this.used += size;
+  }
+
+  /** Bytes assigned so far. */
+  get bytes(): number {
+    return this.used;
   }
 
   /** Whether payload file `index` is in the spool. */
   has(index: number): boolean {
-    return (this.layout.offsets[index] ?? -1) >= 0;
+    return (this.offsets[index] ?? -1) >= 0;
   }
 
   offsetOf(index: number): number {
-    return this.layout.offsets[index] ?? -1;
+    return this.offsets[index] ?? -1;
   }
 
   writeAt(data: Buffer, position: number): void {
@@ -163,7 +164,7 @@ export class SpoolReader {
     if (offset < 0) throw new Error(`Payload file ${index} is not in the spool.`);
     if (offset < this.start || offset + size > this.start + this.length) {
       this.start = offset;
-      this.length = Math.min(this.chunk.length, this.spool.layout.bytes - offset);
+      this.length = Math.min(this.chunk.length, this.spool.bytes - offset);
       this.spool.readInto(this.chunk, this.length, offset);
     }
     return this.chunk.subarray(offset - this.start, offset - this.start + size);

@@ -14,8 +14,8 @@ import type { StationIdentity } from '../home/station-config.js';
 import { ProgressTracker } from '../jobs/progress-tracker.js';
 import { buildBagTags, type BagTags, type TagFile } from './bag-tag-files.js';
 import { BUNDLE_NAME_PATTERN, BUNDLE_SUFFIX, SIGNATURE_NAME } from './format.js';
-import { hashSources, type HashedSource } from './hash-sources.js';
-import { scanSources } from './source-scan.js';
+import { SourceHasher, type HashedSource } from './hash-sources.js';
+import { scanSources, type SourceScan } from './source-scan.js';
 import { PayloadSpool, type SpoolReader } from './payload-spool.js';
 import { archivedSizeBound, encodeFileHeader, END_OF_ARCHIVE, padding } from './tar-header.js';
 
@@ -113,12 +113,20 @@ async function scanAndHash(options: PrepareOptions, spoolDir?: string): Promise<
   const createdAt = options.now ?? new Date();
   if (!BUNDLE_NAME_PATTERN.test(options.name)) throw new AirlockError('INVALID_NAME', `Got "${options.name}".`);
   tracker.startPhase('scanning');
-  const scan = await scanSources(options.selection, signal);
-  const totalBytes = scan.files.reduce((sum, f) => sum + f.size, 0);
-  tracker.startPhase('hashing', { bytes: totalBytes, files: scan.files.length });
-  const spool = spoolDir ? await PayloadSpool.open(spoolDir, scan.files).catch((error: unknown) => { throw toAirlockError(error, spoolDir); }) : null;
+  const spool = spoolDir ? await PayloadSpool.open(spoolDir).catch((error: unknown) => { throw toAirlockError(error, spoolDir); }) : null;
+  // Hashing starts on the other core while the scan still walks (hash-sources.ts).
+  const hasher = new SourceHasher(signal, spool);
   try {
-    const payload = await hashSources(scan.files, tracker, signal, spool);
+    let scan: SourceScan;
+    try {
+      scan = await scanSources(options.selection, signal, (file) => hasher.add(file));
+    } catch (error) {
+      hasher.abort();
+      throw error;
+    }
+    const totalBytes = scan.files.reduce((sum, f) => sum + f.size, 0);
+    tracker.startPhase('hashing', { bytes: totalBytes, files: scan.files.length });
+    const payload = await hasher.finish(tracker);
     tracker.flush();
     const tags = buildBagTags(payload, { identity: options.identity, sequence: options.sequence, now: createdAt });
     return { prepared: { name: options.name, sequence: options.sequence, createdAt, payload, tags, warnings: scan.warnings }, spool };

@@ -51,6 +51,7 @@ export class BackgroundSha256 {
   private readonly digests = new Map<number, { resolve: (hex: string) => void; reject: (error: unknown) => void }>();
   private failure: unknown = null;
   private closed = false;
+  private turn: Promise<void> = Promise.resolve();
 
   constructor() {
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { slots: this.slots, slotBytes: SLOT_BYTES } });
@@ -75,8 +76,30 @@ export class BackgroundSha256 {
     return id;
   }
 
-  /** Add `data` to each of `ids`. `data` is copied before this resolves; the caller may then reuse it. */
-  async update(ids: readonly number[], data: Buffer): Promise<void> {
+  /**
+   * Add `data` to each of `ids`. `data` is copied before this resolves; the caller may then reuse
+   * it. Calls from several callers (a writer and a reader) are taken one at a time, in call order.
+   */
+  update(ids: readonly number[], data: Buffer): Promise<void> {
+    return this.serially(() => this.copyIn(ids, data));
+  }
+
+  /** The hex digest of hash `id`, once every byte given to it has been hashed. */
+  digest(id: number): Promise<string> {
+    return this.serially(() => this.requestDigest(id));
+  }
+
+  /** One update or digest at a time: an update may wait for a free slot half-way through its copy. */
+  private serially<T>(step: () => Promise<T>): Promise<T> {
+    const result = this.turn.then(step);
+    this.turn = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  private async copyIn(ids: readonly number[], data: Buffer): Promise<void> {
     this.throwIfFailed();
     if (!sameIds(ids, this.stagedIds)) {
       this.flush();
@@ -97,8 +120,7 @@ export class BackgroundSha256 {
     }
   }
 
-  /** The hex digest of hash `id`, once every byte given to it has been hashed. */
-  async digest(id: number): Promise<string> {
+  private async requestDigest(id: number): Promise<string> {
     this.throwIfFailed();
     this.flush();
     const result = new Promise<string>((resolve, reject) => this.digests.set(id, { resolve, reject }));

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -152,6 +152,16 @@ describe('writeBundle', () => {
       const check = await checkBundle({ bundlePath: result.bundlePath, trusted: [signer.trusted] });
       expect(check.problems).toEqual([]);
       expect(check.bundle.files).toBe(303);
+      expect(await readdir(spoolDir)).toEqual([]);
+    });
+
+    it('stops the hashing lane and leaves nothing when the scan fails after hashing has begun', async () => {
+      await mkdir(join(src, 'many'));
+      for (let i = 0; i < 200; i += 1) await writeFile(join(src, 'many', `f${String(i).padStart(3, '0')}.txt`), `file ${i}`);
+      // Walked last (byte order): by then the worker lane has hashed the files above.
+      await symlink('/etc/passwd', join(src, 'zz-link'));
+      await expectCode(writeBundle(options({ spoolDir })), 'SOURCE_UNSUPPORTED_TYPE');
+      expect(await readdir(out)).toEqual([]);
       expect(await readdir(spoolDir)).toEqual([]);
     });
 

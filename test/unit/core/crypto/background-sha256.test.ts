@@ -43,6 +43,21 @@ describe('BackgroundSha256', () => {
     expect(await hasher.digest(id)).toBe(expected.digest('hex'));
   });
 
+  it('keeps two callers apart when their updates interleave (each waits for free slots mid-copy)', async () => {
+    hasher = new BackgroundSha256();
+    const a = hasher.start();
+    const b = hasher.start();
+    const piecesA = Array.from({ length: 20 }, () => randomBytes(3 << 20));
+    const piecesB = Array.from({ length: 20 }, () => randomBytes((1 << 20) + 7));
+    const feed = async (id: number, pieces: Buffer[]): Promise<string> => {
+      for (const piece of pieces) await hasher?.update([id], piece);
+      return (hasher as BackgroundSha256).digest(id);
+    };
+    const [hexA, hexB] = await Promise.all([feed(a, piecesA), feed(b, piecesB)]);
+    expect(hexA).toBe(hex(...piecesA));
+    expect(hexB).toBe(hex(...piecesB));
+  });
+
   it('rejects once the worker is gone instead of hanging', async () => {
     hasher = new BackgroundSha256();
     const id = hasher.start();
