@@ -138,13 +138,7 @@ function ChainStatus({ report }: { report: AuditVerifyReport }) {
             ? 'The log is empty: nothing has been recorded yet.'
             : `All ${plural(report.events, 'event')} are linked to the one before and unchanged since they were recorded. ${plural(report.checkpoints, 'signed checkpoint')}${covered}.`}
         </Text>
-        {report.notes.length > 0 ? (
-          <List size="sm" mt={4}>
-            {report.notes.map((note) => (
-              <List.Item key={note}>{displayText(note)}</List.Item>
-            ))}
-          </List>
-        ) : null}
+        <ChainNotes notes={report.notes} />
       </Alert>
     );
   }
@@ -158,13 +152,7 @@ function ChainStatus({ report }: { report: AuditVerifyReport }) {
         Do not rely on events from #{report.firstBroken?.seq ?? '?'} on. Stop transfers on this station and tell your security officer; do not try to
         repair the log. Copy the station&apos;s data folder to read-only media and export the log (operator guide, section 8).
       </Text>
-      {report.notes.length > 0 ? (
-        <List size="sm" mt={4}>
-          {report.notes.map((note) => (
-            <List.Item key={note}>{displayText(note)}</List.Item>
-          ))}
-        </List>
-      ) : null}
+      <ChainNotes notes={report.notes} />
     </Alert>
   );
 }
@@ -370,5 +358,17 @@ export function AuditView({ active = true }: { active?: boolean }) {
         ) : null}
       </Stack>
     </Stack>
+  );
+}
+
+/** What the verifier adds beyond intact or broken (events not yet under a checkpoint, ...). */
+function ChainNotes({ notes }: { notes: readonly string[] }) {
+  if (notes.length === 0) return null;
+  return (
+    <List size="sm" mt={4}>
+      {notes.map((note) => (
+        <List.Item key={note}>{displayText(note)}</List.Item>
+      ))}
+    </List>
   );
 }
