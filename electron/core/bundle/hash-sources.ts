@@ -67,7 +67,8 @@ export class SourceHasher {
     const settled = await Promise.allSettled(lanes);
     const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) {
-      this.worker?.stop();
+      // The worker may still be writing into the spool: wait until it has exited.
+      await this.worker?.stop();
       throw toAirlockError(failure.reason);
     }
     return this.queue.files.map((file, index) => {
@@ -78,10 +79,10 @@ export class SourceHasher {
     });
   }
 
-  /** The scan failed: stop the worker lane. */
-  abort(): void {
+  /** The scan failed: stop the worker lane; resolves once it has exited. */
+  async abort(): Promise<void> {
     this.queue.close();
-    this.worker?.stop();
+    await this.worker?.stop();
   }
 }
 

@@ -170,8 +170,12 @@ export class FileQueue {
 /** A worker lane started on a queue: `done` settles when the queue is closed and drained, or on the first error. */
 export interface WorkerLane {
   done: Promise<void>;
-  /** Stop now (the scan failed or the export was cancelled); `done` rejects. */
-  stop(): void;
+  /**
+   * Stop now (the scan failed, another lane failed, or the export was cancelled); `done`
+   * rejects. Resolves once the worker thread has exited: only then may the spool it writes
+   * through be closed (its descriptor number could otherwise be reused under the worker).
+   */
+  stop(): Promise<void>;
 }
 
 /**
@@ -179,20 +183,24 @@ export interface WorkerLane {
  * `done` resolves when the worker has finished its last batch; rejects with the first file error.
  */
 export function startWorkerLane(queue: FileQueue, out: Array<LaneResult | undefined>, progress: LaneProgress, signal: AbortSignal | undefined, spool: PayloadSpool | null): WorkerLane {
-  let stop: () => void = () => undefined;
+  let stop: () => Promise<void> = async () => undefined;
   const done = new Promise<void>((resolve, reject) => {
     const worker = new Worker(WORKER_SOURCE, { eval: true });
     let settled = false;
+    let exited: Promise<unknown> | null = null;
     const finish = (error?: Error): void => {
       if (settled) return;
       settled = true;
       signal?.removeEventListener('abort', onAbort);
-      void worker.terminate();
+      exited = worker.terminate();
       if (error) reject(error);
       else resolve();
     };
     const onAbort = (): void => finish(new AirlockError('CANCELLED'));
-    stop = onAbort;
+    stop = async () => {
+      onAbort();
+      await exited;
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
     // Two batches in flight: the main lane answers messages only between its own files, and
     // the worker should never wait for that.

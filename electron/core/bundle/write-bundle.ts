@@ -121,7 +121,7 @@ async function scanAndHash(options: PrepareOptions, spoolDir?: string): Promise<
     try {
       scan = await scanSources(options.selection, signal, (file) => hasher.add(file));
     } catch (error) {
-      hasher.abort();
+      await hasher.abort();
       throw error;
     }
     const totalBytes = scan.files.reduce((sum, f) => sum + f.size, 0);
