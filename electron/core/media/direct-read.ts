@@ -34,7 +34,7 @@ export class DirectReader {
    * Open `path` for O_DIRECT reads with `count` aligned buffers; null when this platform or
    * file system has no O_DIRECT, or no aligned window could be found.
    */
-  static open(path: string, count = 2): DirectReader | null {
+  static open(path: string, count = 3): DirectReader | null {
     const flag = constants.O_DIRECT;
     if (process.platform !== 'linux' || typeof flag !== 'number') return null;
     const openDirect = (): number | null => {
@@ -65,6 +65,10 @@ export class DirectReader {
       closeSync(fd);
       throw error;
     }
+  }
+
+  get slots(): number {
+    return this.buffers.length;
   }
 
   /** Read into buffer `slot` at `position` (a multiple of DIRECT_READ_BYTES); the bytes read, short at the end of the file. */
@@ -105,28 +109,40 @@ function alignedWindows(fd: number, count: number): Buffer[] | null {
 }
 
 /**
- * The file's bytes through O_DIRECT, in order, with the next read already under way while the
- * consumer handles the current one. `copy`: hand out copies (for a stream whose consumer may
- * keep them); otherwise views into the reader's buffers, valid until the generator resumes.
+ * The file's bytes through O_DIRECT, in order, with the following reads already under way while
+ * the consumer handles the current one (all but one of the reader's buffers in flight: a device
+ * delivers more with a few requests queued). `copy`: hand out copies (for a stream whose consumer
+ * may keep them); otherwise views into the reader's buffers, valid until the generator resumes.
+ * Reads go up to the length the file had when the reader was opened; a short read ends it early.
  */
 export async function* readDirect(reader: DirectReader, options: { signal?: AbortSignal; copy?: boolean } = {}): AsyncGenerator<Buffer> {
-  let slot = 0;
-  let position = 0;
-  let pending: Promise<Buffer> | null = reader.size > 0 ? reader.read(slot, position) : null;
+  const slots = reader.slots;
+  const chunks = Math.ceil(reader.size / DIRECT_READ_BYTES);
+  const inFlight: Array<Promise<Buffer>> = [];
+  let next = 0;
+  const startNext = (): void => {
+    if (next >= chunks) return;
+    // Chunk `next` goes into the buffer of the chunk the consumer has just finished with.
+    const read = reader.read(next % slots, next * DIRECT_READ_BYTES);
+    // A failure of a read ahead surfaces when it is awaited, not as an unhandled rejection.
+    read.catch(() => undefined);
+    inFlight.push(read);
+    next += 1;
+  };
+  for (let i = 0; i < slots - 1; i += 1) startNext();
   try {
-    while (pending) {
-      const data: Buffer = await pending;
+    while (inFlight.length > 0) {
+      const data = await (inFlight.shift() as Promise<Buffer>);
       if (options.signal?.aborted) throw new AirlockError('CANCELLED');
-      position += data.length;
-      slot = 1 - slot;
-      // A full read short of the length is not the end; a short one is.
-      pending = data.length === DIRECT_READ_BYTES && position < reader.size ? reader.read(slot, position) : null;
-      // A failure of the read ahead surfaces when it is awaited, not as an unhandled rejection.
-      pending?.catch(() => undefined);
-      if (data.length > 0) yield options.copy ? Buffer.from(data) : data;
+      if (data.length === 0) break;
+      // A short read before the last chunk: the file shrank since it was opened; what follows is not read.
+      const short = data.length < DIRECT_READ_BYTES;
+      if (!short) startNext();
+      yield options.copy ? Buffer.from(data) : data;
+      if (short) break;
     }
   } finally {
-    // Stopped early: let the read in flight finish before the caller closes the descriptor.
-    await pending?.catch(() => undefined);
+    // Stopped early: let the reads in flight finish before the caller closes the descriptor.
+    await Promise.allSettled(inFlight);
   }
 }
