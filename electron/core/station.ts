@@ -13,6 +13,7 @@ import { prepareBundle, writeBundle, writePreparedBundle, type WriteBundleResult
 import { addStagedSignature, combinedStagedSignature, loadStagedExport, removeStagedExport, saveStagedExport, type StagedExport } from './bundle/staged-bundle.js';
 import { parseManifest } from './bundle/manifest.js';
 import { ProgressTracker } from './jobs/progress-tracker.js';
+import { JOB_PLANS, withJobEta } from './jobs/job-eta.js';
 import type { TrustedKey } from './crypto/detached-signature.js';
 import type { BundleSigner } from './crypto/bundle-signer.js';
 import { resolveSigner, type SignerSpec } from './crypto/signer-spec.js';
@@ -287,7 +288,7 @@ export class Station {
         now: startedAt,
         spoolDir: this.paths.spool,
         ...(request.signal ? { signal: request.signal } : {}),
-        ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+        ...(request.onProgress ? { onProgress: withJobEta(JOB_PLANS.export, request.onProgress) } : {}),
       });
     } catch (error) {
       throw this.recordFailure('export', error, details);
@@ -432,7 +433,7 @@ export class Station {
           reportNames: policy.names,
           ...(request.now ? { now: request.now } : {}),
           ...(request.signal ? { signal: request.signal } : {}),
-          ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+          ...(request.onProgress ? { onProgress: withJobEta(JOB_PLANS.verify, request.onProgress) } : {}),
         });
         return rest;
       }, (rejected) => ({ ...rejected, policy: policyNotReached(policy.limits, policy.clockSkewSeconds, policy.requiredSigners) }));
@@ -472,7 +473,7 @@ export class Station {
         operator: this.identity.operator,
         ...(request.allowReplay ? { allowReplay: true } : {}),
         ...(request.signal ? { signal: request.signal } : {}),
-        ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+        ...(request.onProgress ? { onProgress: withJobEta(JOB_PLANS.import, request.onProgress) } : {}),
       }), (rejected) => ({ ...rejected, policy: policyNotReached(policy.limits, policy.clockSkewSeconds, policy.requiredSigners), destination: null, warnings: [], payloadFiles: [], replayOf: null }), { compareTagmanifest: false });
     } catch (error) {
       throw this.recordFailure('import', error, { bundlePath: request.bundlePath, destDir: request.destDir });
@@ -556,7 +557,7 @@ export class Station {
         openOutput: output.open,
         spoolDir: this.paths.spool,
         ...(request.signal ? { signal: request.signal } : {}),
-        ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+        ...(request.onProgress ? { onProgress: withJobEta(request.readBack === false ? JOB_PLANS.export : JOB_PLANS['export-to-media'], request.onProgress) } : {}),
       });
     } catch (error) {
       let failure = toAirlockError(error);
