@@ -58,6 +58,8 @@ export interface CheckBundleOptions {
    * policy findings, so the operator learns before importing that import would refuse them.
    */
   reportNames?: PortabilityRules;
+  /** Most problems about single entries listed (PROBLEM_CAP by default); the rest are counted in one problem per code. */
+  problemCap?: number;
   /** Most failed and intact files listed in the per-file results (FILE_RESULT_CAP by default). */
   fileResultCap?: { ok: number; failed: number };
   /**
@@ -95,6 +97,9 @@ function assertWhole(entry: ReadEntry, received: number): void {
 /** Payload or tag manifests for algorithms other than SHA-256: format v1 does not verify them, so it refuses them. */
 const OTHER_MANIFEST = /^(tag)?manifest-(?!sha256\.txt$)[^/]+\.txt$/u;
 
+/** Problems about single entries listed in a report; beyond this, one summary problem per code. */
+export const PROBLEM_CAP = 1000;
+
 /** A problem after which reading on would mean trusting what was not proven. */
 class Fatal extends Error {}
 
@@ -110,7 +115,19 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
   const now = options.now ?? new Date();
   const { signal } = options;
   const problems: Problem[] = [];
+  // Problems about single entries are listed up to a cap and counted beyond it (by code), so a
+  // bundle with a million bad files gives a report of bounded size; bundle-level ones always list.
+  const problemCap = options.problemCap ?? PROBLEM_CAP;
+  let entryProblems = 0;
+  const unlisted = new Map<ProblemCode, number>();
   const add = (code: ProblemCode, detail?: string, path?: string): void => {
+    if (path !== undefined) {
+      entryProblems += 1;
+      if (entryProblems > problemCap) {
+        unlisted.set(code, (unlisted.get(code) ?? 0) + 1);
+        return;
+      }
+    }
     problems.push(problem(code, detail, path));
   };
   const tracker = new ProgressTracker(options.onProgress);
@@ -172,7 +189,8 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
   let payloadFiles = 0;
 
   const fail = (code: ProblemCode, detail?: string, path?: string): never => {
-    add(code, detail, path);
+    // The problem that stopped verification is always listed, whatever the cap.
+    problems.push(problem(code, detail, path));
     throw new Fatal();
   };
   const failWith = (found: Problem): never => {
@@ -504,6 +522,10 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
   return finish();
 
   function finish(): CheckBundleResult {
+    for (const [code, count] of unlisted) {
+      problems.push(problem(code, `${count} more ${count === 1 ? 'entry has' : 'entries have'} this problem; the report lists the first ${problemCap} problems about single entries (the per-file results count them all).`));
+    }
+    unlisted.clear();
     const f = facts as BagInfoFacts | null;
     const ok = problems.length === 0 && signers.length > 0;
     const listed = manifest as Map<string, string> | null;

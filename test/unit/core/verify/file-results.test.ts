@@ -154,6 +154,23 @@ describe('bounded listing', () => {
     expect(result.problems.filter((p) => p.code === 'CHECKSUM_MISMATCH')).toHaveLength(10);
   });
 
+  it('problems about single entries are listed up to their cap, the rest counted in one problem per code', async () => {
+    const many = Array.from({ length: 12 }, (_, i) => ({ path: `data/g${String(i).padStart(2, '0')}.txt`, content: `file ${i}\n` }));
+    const bag = await signedBag(signer, many);
+    // Same sizes, different bytes: every file fails its checksum, nothing else changes.
+    const payload = bag.payloadEntries.map((e) => ({ ...e, body: Buffer.from(e.body ?? '').toString().toUpperCase() }));
+    const result = await verify([...bag.tagEntries, ...payload, { path: 'bag/data/extra.bin', body: 'x' }], { problemCap: 4 });
+    expect(result.ok).toBe(false);
+    const listed = result.problems.filter((p) => p.path !== undefined);
+    expect(listed.map((p) => p.path)).toEqual(['data/g00.txt', 'data/g01.txt', 'data/g02.txt', 'data/g03.txt']);
+    const summaries = result.problems.filter((p) => p.path === undefined);
+    expect(summaries.map((p) => p.code)).toEqual(['CHECKSUM_MISMATCH', 'FILE_UNLISTED']);
+    expect(summaries[0]?.message).toContain('8 more entries have this problem');
+    expect(summaries[1]?.message).toContain('1 more entry has this problem');
+    // The per-file results still count every one of them.
+    expect(result.files.counts).toMatchObject({ 'checksum-mismatch': 12, unlisted: 1 });
+  });
+
   it('a tally of a million files lists no more than its caps', () => {
     const tally = new FileTally();
     for (let i = 0; i < 1_000_000; i += 1) tally.record(`data/${i}`, 1, i % 100 === 0 ? 'checksum-mismatch' : 'ok', i % 100 === 0 ? 'CHECKSUM_MISMATCH' : null);
