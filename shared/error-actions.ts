@@ -41,6 +41,8 @@ export const ERROR_ACTIONS: { readonly [K in ErrorCode]: string } & Readonly<Rec
   MEDIA_READBACK_FAILED: 'Set this medium aside (it is faulty or was changed behind Airlock) and export again to another one. The files were left on it for inspection.',
   MEDIA_NOT_LISTED: 'Check that the medium is inserted and mounted, wait a moment for the list of media to refresh, and choose it again.',
   AUDIT_UNAVAILABLE: 'Check the result (the bundle or the imported folder) before repeating, and make sure no other program holds the station database.',
+  SENDER_REFUSED: 'Close and reopen Airlock. If it happens again, report it to your security officer: something other than the Airlock window tried to use it.',
+  JOB_NOT_FOUND: 'Check the job list for the job you meant; start the operation again if it is not there (the audit log records how it ended).',
   CANCELLED: 'Nothing to clean up. Start again when you are ready.',
   INTERNAL: 'Try again. If it happens again, note the time and what you did, and report it.',
 };

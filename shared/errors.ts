@@ -37,6 +37,8 @@ export const ERROR_CODES = {
   MEDIA_READBACK_FAILED: { kind: 'operational', message: 'Reading the medium back did not return the bytes that were written: do not use this medium.' },
   MEDIA_NOT_LISTED: { kind: 'operational', message: 'The medium chosen is not among the media Airlock detects now: it was removed or unmounted, or it was never offered.' },
   AUDIT_UNAVAILABLE: { kind: 'operational', message: 'The audit log could not record this operation. The operation itself may have completed: check before repeating it.' },
+  SENDER_REFUSED: { kind: 'usage', message: 'Refused: the request did not come from the Airlock window itself (another page or an embedded frame sent it).' },
+  JOB_NOT_FOUND: { kind: 'operational', message: 'There is no such job: it never existed, or it finished long enough ago to be forgotten.' },
   CANCELLED: { kind: 'operational', message: 'The operation was cancelled; nothing was left half-written.' },
   INTERNAL: { kind: 'operational', message: 'An unexpected internal error occurred.' },
 } as const satisfies Record<string, { kind: 'usage' | 'operational'; message: string }>;

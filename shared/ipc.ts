@@ -10,7 +10,7 @@ import { ERROR_CODES, type ErrorCode } from './errors.js';
 import { PROBLEM_CODES, type Problem } from './problems.js';
 import type { MediaExportReport, MediaRef, MediaVolume } from './media.js';
 import type { Progress } from './progress.js';
-import type { BundleSummary, ExportResult, SignerInfo, VerifyResult } from './results.js';
+import { FILE_OUTCOMES, POLICY_CHECKS, type BundleSummary, type ExportResult, type FileResults, type PolicySummary, type SignerInfo, type VerifyResult } from './results.js';
 import { CONFIG_FIELDS, POLICY_BOUNDS, POLICY_FIELDS, type PolicyField, type SettingChange, type StationSettings } from './settings.js';
 
 // Building blocks -----------------------------------------------------------
@@ -31,6 +31,7 @@ export const ProgressSchema = z.object({
   filesTotal: z.number().nullable(),
   rateBytesPerSecond: z.number().nullable(),
   etaSeconds: z.number().nullable(),
+  jobEtaSeconds: z.number().nullable().optional(),
 });
 
 export const ProblemSchema = z.object({ code: z.enum(PROBLEM_CODES), path: z.string().optional(), message: z.string() });
@@ -56,11 +57,41 @@ export const BundleSummarySchema = z.object({
   tagmanifestSha256: z.string().nullable(),
 });
 
+const FileOutcomeSchema = z.enum(FILE_OUTCOMES);
+const OutcomeCounts = z.object(Object.fromEntries(FILE_OUTCOMES.map((o) => [o, z.number()])) as { [K in (typeof FILE_OUTCOMES)[number]]: z.ZodNumber });
+
+/** Per-file results; core bounds `listed` (FileResults.cap), and so does this schema, with room to spare. */
+export const FileResultsSchema = z.object({
+  listed: z
+    .array(z.object({ path: z.string(), size: z.number().nullable(), outcome: FileOutcomeSchema, code: z.enum(PROBLEM_CODES).nullable() }))
+    .max(20_000),
+  counts: OutcomeCounts,
+  cap: z.object({ ok: z.number(), failed: z.number() }),
+  omitted: z.object({ ok: z.number(), failed: z.number() }),
+  notChecked: z.number(),
+  complete: z.boolean(),
+});
+
+export const PolicySummarySchema = z.object({
+  findings: z.array(
+    z.object({
+      check: z.enum(POLICY_CHECKS),
+      outcome: z.enum(['pass', 'fail', 'not-checked']),
+      rule: z.string(),
+      detail: z.string(),
+      code: z.enum(PROBLEM_CODES).nullable(),
+      refusedBy: z.enum(['verify', 'import']),
+    }),
+  ),
+});
+
 export const VerifyResultSchema = z.object({
   ok: z.boolean(),
   bundle: BundleSummarySchema,
   signers: z.array(SignerInfoSchema),
   problems: z.array(ProblemSchema),
+  files: FileResultsSchema,
+  policy: PolicySummarySchema,
   parts: z
     .object({
       count: z.number(),
@@ -589,6 +620,8 @@ inSync<Same<z.infer<typeof ProgressSchema>, Progress>>();
 inSync<Same<z.infer<typeof ProblemSchema>, Problem>>();
 inSync<Same<z.infer<typeof SignerInfoSchema>, SignerInfo>>();
 inSync<Same<z.infer<typeof BundleSummarySchema>, BundleSummary>>();
+inSync<Same<z.infer<typeof FileResultsSchema>, FileResults>>();
+inSync<Same<z.infer<typeof PolicySummarySchema>, PolicySummary>>();
 inSync<Same<z.infer<typeof VerifyResultSchema>, VerifyResult>>();
 inSync<Same<Omit<z.infer<typeof ExportResultSchema>, 'warnings' | 'auditEvent' | 'receipt' | 'media'>, ExportResult>>();
 inSync<Same<z.infer<typeof StationSettingsSchema>, StationSettings>>();

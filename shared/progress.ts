@@ -20,6 +20,11 @@ export interface Progress {
   rateBytesPerSecond: number | null;
   /** Seconds left at the current rate; null when the total or rate is unknown. */
   etaSeconds: number | null;
+  /**
+   * Seconds left for the whole job (this phase and the ones still to come), at the current
+   * rate; null or absent when unknown. Core's job-eta estimator adds it (electron/core/jobs/job-eta.ts).
+   */
+  jobEtaSeconds?: number | null;
 }
 
 export type ProgressListener = (progress: Progress) => void;

@@ -2,7 +2,7 @@ import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { normalizeFingerprint } from '../../shared/fingerprint.js';
 import type { ProgressListener } from '../../shared/progress.js';
-import type { VerifyResult } from '../../shared/results.js';
+import type { PolicyFinding, VerifyResult } from '../../shared/results.js';
 import { appendAuditEvent, listAuditEvents, type AuditQuery } from './audit/audit-store.js';
 import type { AuditEvent, AuditEventInput } from './audit/audit-event.js';
 import { signAuditCheckpoint, type AuditCheckpoint } from './audit/audit-checkpoint.js';
@@ -13,6 +13,7 @@ import { prepareBundle, writeBundle, writePreparedBundle, type WriteBundleResult
 import { addStagedSignature, combinedStagedSignature, loadStagedExport, removeStagedExport, saveStagedExport, type StagedExport } from './bundle/staged-bundle.js';
 import { parseManifest } from './bundle/manifest.js';
 import { ProgressTracker } from './jobs/progress-tracker.js';
+import { JOB_PLANS, withJobEta } from './jobs/job-eta.js';
 import type { TrustedKey } from './crypto/detached-signature.js';
 import type { BundleSigner } from './crypto/bundle-signer.js';
 import { resolveSigner, type SignerSpec } from './crypto/signer-spec.js';
@@ -29,6 +30,8 @@ import { backupStationKey, generateStationKey, hasStationKey, loadStationKeys, r
 import { describeKey, parseTrustablePublicKey } from './keys/public-key.js';
 import { importRevocation, loadTrustedKeys, readTrustStore, trustPublicKey, untrustKey, type TrustedSigner } from './keys/trust-store.js';
 import { readStationPolicy } from './policy/station-policy.js';
+import { policyNotReached, replayFinding, replayNotChecked, withFinding } from './policy/policy-findings.js';
+import { findPriorImport } from './import/replay-guard.js';
 import { importBundle, type ImportResult } from './import/import-bundle.js';
 import type { Writable } from 'node:stream';
 import { stat } from 'node:fs/promises';
@@ -285,7 +288,7 @@ export class Station {
         now: startedAt,
         spoolDir: this.paths.spool,
         ...(request.signal ? { signal: request.signal } : {}),
-        ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+        ...(request.onProgress ? { onProgress: withJobEta(JOB_PLANS.export, request.onProgress) } : {}),
       });
     } catch (error) {
       throw this.recordFailure('export', error, details);
@@ -426,17 +429,30 @@ export class Station {
           limits: policy.limits,
           requiredSigners: policy.requiredSigners,
           clockSkewSeconds: policy.clockSkewSeconds,
+          // Name rules are import policy: verify reports what import would refuse, refuses nothing.
+          reportNames: policy.names,
           ...(request.now ? { now: request.now } : {}),
           ...(request.signal ? { signal: request.signal } : {}),
-          ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+          ...(request.onProgress ? { onProgress: withJobEta(JOB_PLANS.verify, request.onProgress) } : {}),
         });
         return rest;
-      }, (rejected) => rejected);
+      }, (rejected) => ({ ...rejected, policy: policyNotReached(policy.limits, policy.clockSkewSeconds, policy.requiredSigners) }));
+      report = { ...report, policy: withFinding(report.policy, this.replayFindingForVerify(report)) };
     } catch (error) {
       throw this.recordFailure('verify', error, { bundlePath: request.bundlePath });
     }
     this.record({ type: 'verify', ...verificationEventFields(report), details: { bundlePath: request.bundlePath } });
     return report;
+  }
+
+  /** The replay guard as verify sees it: looked up in the import ledger, never enforced (import enforces it). */
+  private replayFindingForVerify(report: VerifyResult): PolicyFinding {
+    const sha = report.bundle.tagmanifestSha256;
+    if (sha === null || report.signers.length === 0) return replayNotChecked('Not checked: the bundle was not authenticated, so its identity is not proven.');
+    const prior = findPriorImport(this.database(), { tagmanifestSha256: sha, uuid: report.bundle.uuid, name: report.bundle.name ?? '', signers: [], sequence: null, station: null });
+    if (!prior) return replayFinding('pass', 'Not imported on this station before.');
+    const how = prior.sameTagmanifest ? 'This exact bundle' : 'A bundle with the same id';
+    return replayFinding('fail', `${how} was imported to ${prior.destination} at ${prior.committedAt ?? '?'} (import #${prior.id}). Import refuses it unless the operator imports it again on purpose (recorded).`);
   }
 
   async importBundle(request: ImportRequest): Promise<ImportOutcome> {
@@ -457,8 +473,8 @@ export class Station {
         operator: this.identity.operator,
         ...(request.allowReplay ? { allowReplay: true } : {}),
         ...(request.signal ? { signal: request.signal } : {}),
-        ...(request.onProgress ? { onProgress: request.onProgress } : {}),
-      }), (rejected) => ({ ...rejected, destination: null, warnings: [], payloadFiles: [], replayOf: null }), { compareTagmanifest: false });
+        ...(request.onProgress ? { onProgress: withJobEta(JOB_PLANS.import, request.onProgress) } : {}),
+      }), (rejected) => ({ ...rejected, policy: policyNotReached(policy.limits, policy.clockSkewSeconds, policy.requiredSigners), destination: null, warnings: [], payloadFiles: [], replayOf: null }), { compareTagmanifest: false });
     } catch (error) {
       throw this.recordFailure('import', error, { bundlePath: request.bundlePath, destDir: request.destDir });
     }
@@ -541,7 +557,7 @@ export class Station {
         openOutput: output.open,
         spoolDir: this.paths.spool,
         ...(request.signal ? { signal: request.signal } : {}),
-        ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+        ...(request.onProgress ? { onProgress: withJobEta(request.readBack === false ? JOB_PLANS.export : JOB_PLANS['export-to-media'], request.onProgress) } : {}),
       });
     } catch (error) {
       let failure = toAirlockError(error);
@@ -621,7 +637,7 @@ export class Station {
       const dir = asDir ?? (medium?.mountPoint as string);
       const [trusted, policy] = await Promise.all([loadTrustedKeys(this.paths), readStationPolicy(this.paths)]);
       report = await verifyMedium(dir, {
-        checks: { trusted, limits: policy.limits, requiredSigners: policy.requiredSigners, clockSkewSeconds: policy.clockSkewSeconds, ...(request.now ? { now: request.now } : {}) },
+        checks: { trusted, limits: policy.limits, requiredSigners: policy.requiredSigners, clockSkewSeconds: policy.clockSkewSeconds, reportNames: policy.names, ...(request.now ? { now: request.now } : {}) },
         medium: medium ? mediaRef(medium) : null,
         ...(request.signal ? { signal: request.signal } : {}),
         ...(request.onProgress ? { onProgress: request.onProgress } : {}),

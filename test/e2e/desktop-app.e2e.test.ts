@@ -2,8 +2,10 @@
  * End to end in Debian's Chromium (DESIGN.md §5): the built renderer, served over HTTP on
  * 127.0.0.1 and loaded with page.goto, talks through window.airlock (built by the same code as
  * the preload's) to the real main-process handlers, a real Station in a temp home and the real
- * job host. Export -> verify -> import of a real bundle, a tampered bundle rejected with its
- * reason, a cancel during a long export that leaves nothing behind, the audit log of all that
+ * job host. Export -> verify -> import of a real bundle (its per-file results and policy checks
+ * shown before the destination), a tampered bundle rejected with its reason (the tampered file
+ * named in the per-file table with CHECKSUM_MISMATCH, the policy section beside it), a cancel
+ * during a long export that leaves nothing behind, the audit log of all that
  * (search, chain verification, CSV export checked against the log), a settings change whose
  * operator name the next event carries, then the media flows on a folder declared as a medium
  * (export with read-back, verify the whole medium, import from it). Screenshots of each step land
@@ -201,6 +203,20 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     main.dialogs.bundle = join(dirs.out, 'weekly-reports.airlock.tar');
     await page.getByRole('button', { name: 'Choose bundle…' }).click();
     await page.getByRole('button', { name: 'Verify bundle' }).click();
+    // Step 3, before any destination: signer card, every file's outcome, each policy check.
+    const importing = page.locator('section[aria-label="Import"]');
+    await importing.getByRole('heading', { name: 'Bundle verified' }).waitFor();
+    await importing.getByLabel(/^Signer Transfer Station 3/).waitFor();
+    const files = importing.getByRole('table', { name: 'Files checked' });
+    await expect.poll(() => files.locator('tbody tr').count()).toBe(3);
+    expect(await files.textContent()).toContain('data/reports/q3.txt');
+    expect(await files.locator('tbody tr[data-outcome="ok"]').count()).toBe(3);
+    const policy = importing.getByRole('list', { name: 'Station policy checks' });
+    expect(await policy.getByRole('listitem').count()).toBe(9);
+    expect(await policy.locator('[data-outcome="pass"]').count()).toBe(9);
+    await importing.getByLabel('Not already imported (replay guard): Pass').waitFor();
+    expect(await importing.getByRole('heading', { name: 'Choose where the files go' }).count()).toBe(0);
+    await shot('09a-import-report-files-policy');
     await page.getByRole('button', { name: 'Next: destination' }).click();
     main.dialogs.folder = dirs.dest;
     await page.getByRole('button', { name: 'Choose folder…' }).click();
@@ -233,7 +249,26 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     await expect.poll(() => problems.textContent()).toContain('CHECKSUM_MISMATCH');
     expect(await problems.textContent()).toContain('data/reports/q3.txt');
     expect(await problems.textContent()).toContain('Next: Do not import it.');
+    // The per-file table opens on the problems: the tampered file, by name, with its code.
+    const verifying = page.locator('section[aria-label="Verify"]');
+    const files = verifying.getByRole('table', { name: 'Files checked' });
+    const bad = files.locator('tbody tr[data-outcome="checksum-mismatch"]');
+    await expect.poll(() => bad.count()).toBe(1);
+    expect(await bad.textContent()).toContain('data/reports/q3.txt');
+    expect(await bad.textContent()).toContain('CHECKSUM_MISMATCH');
+    expect(await files.locator('tbody tr').count()).toBe(1);
+    expect(await verifying.locator('[data-files-summary]').textContent()).toContain('3 files checked: 2 intact, 1 checksum mismatch.');
+    // The policy section: the signer and limits pass; this very bundle (same signed manifest)
+    // was imported above, so the replay guard, which import enforces, fails.
+    const policy = verifying.getByRole('list', { name: 'Station policy checks' });
+    expect(await policy.getByRole('listitem').count()).toBe(9);
+    await policy.getByLabel('Signed by a trusted key: Pass').waitFor();
+    await policy.getByLabel('Limit: largest file: Pass').waitFor();
+    const replay = policy.getByLabel('Not already imported (replay guard): Fail');
+    expect(await replay.textContent()).toContain('REPLAY');
+    expect(await replay.textContent()).toContain('Next: Check the audit log');
     await shot('11-verify-tampered-rejected');
+    await verifying.locator('[data-testid="file-results"]').screenshot({ path: join(SHOTS, '11a-verify-tampered-files.png') });
   }, 60_000);
 
   it('cancels a long export mid-way: no bundle, no .partial file', async () => {
@@ -398,7 +433,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
       return result;
     });
     if (typeof answer === 'string') expect(answer).toBe('no binding in subframe');
-    else expect(answer).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+    else expect(answer).toMatchObject({ ok: false, error: { code: 'SENDER_REFUSED' } });
   });
 
   // Removable media: dirs.medium is declared in config.json mediaRoots, so it is offered as a medium.

@@ -28,6 +28,8 @@ export async function signDetached(data: Uint8Array, signingKeys: PrivateKey[], 
 export interface SignatureCheck {
   signers: SignerInfo[];
   problems: Problem[];
+  /** Trusted signers whose signature is dated beyond the clock-skew allowance (their SIGNATURE_INVALID is in problems). */
+  futureDated?: string[];
 }
 
 const BINARY_SIGNATURE = 0x00;
@@ -110,6 +112,7 @@ export async function verifyDetachedSignature(
   const untrusted: string[] = [];
   const revoked: string[] = [];
   const expired: string[] = [];
+  const futureDated: string[] = [];
   for (const result of results) {
     const keyIdHex = result.keyID.toHex().toUpperCase();
     const owner = trusted.find((t) => t.key.getKeys(result.keyID).length > 0);
@@ -125,7 +128,10 @@ export async function verifyDetachedSignature(
       const reason = (error as Error).message;
       if (/revoked/iu.test(reason)) revoked.push(owner.fingerprint);
       else if (/expired/iu.test(reason)) expired.push(owner.fingerprint);
-      else if (/future/iu.test(reason)) invalid.push(`${owner.fingerprint}: the signature is dated in the future, beyond the allowed clock skew of ${Math.round((options.clockSkewMs ?? 0) / 1000)} s (check both stations' clocks)`);
+      else if (/future/iu.test(reason)) {
+        futureDated.push(owner.fingerprint);
+        invalid.push(`${owner.fingerprint}: the signature is dated in the future, beyond the allowed clock skew of ${Math.round((options.clockSkewMs ?? 0) / 1000)} s (check both stations' clocks)`);
+      }
       else invalid.push(`${owner.fingerprint}: ${reason}`);
       continue;
     }
@@ -159,5 +165,5 @@ export async function verifyDetachedSignature(
     else if (expired.length > 0) problems.push(problem('SIGNER_EXPIRED', `Key ${expired.join(', ')}.`, sigPath));
     else problems.push(problem('SIGNER_UNTRUSTED', untrusted.length > 0 ? `Signed by key ID ${untrusted.join(', ')}.` : undefined, sigPath));
   }
-  return { signers: problems.length === 0 ? [...signers.values()] : [], problems };
+  return { signers: problems.length === 0 ? [...signers.values()] : [], problems, futureDated };
 }

@@ -2,13 +2,14 @@ import { access, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { problem, type Problem } from '../../../shared/problems.js';
 import type { ProgressListener } from '../../../shared/progress.js';
-import type { VerifyResult } from '../../../shared/results.js';
+import type { PolicyFinding, VerifyResult } from '../../../shared/results.js';
 import type { TrustedKey } from '../crypto/detached-signature.js';
 import type { StationDb } from '../db/station-db.js';
 import { AirlockError, toAirlockError } from '../errors.js';
 import type { StationPolicy } from '../policy/station-policy.js';
 import { checkBundle, type AuthenticatedFacts, type BundleSource } from '../verify/check-bundle.js';
 import { portabilityFindings } from '../bundle/path-rules.js';
+import { replayFinding, replayNotChecked, withFinding } from '../policy/policy-findings.js';
 import { findPriorImport, forgetPendingImport, highestSequenceFrom, markImported, reconcilePendingImports, recordPendingImport, type ImportIdentity } from './replay-guard.js';
 import { cleanLeftoverStaging, StagingDirectory } from './staging.js';
 
@@ -70,6 +71,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
   let identity: ImportIdentity | null = null;
   let replayOf: number | null = null;
   let target: string | null = null;
+  let replay: PolicyFinding = replayNotChecked();
 
   const gate = async (facts: AuthenticatedFacts): Promise<Problem[]> => {
     // The top directory becomes DIR/<name>: it must be a name this station would write.
@@ -85,12 +87,16 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       station: facts.station,
     };
     const prior = findPriorImport(options.db, identity);
+    replay = replayFinding('pass', 'Not imported on this station before.');
     if (prior) {
       const how = prior.sameTagmanifest ? 'This exact bundle' : 'A bundle with the same UUID';
+      const when = `${how} was imported to ${prior.destination} at ${prior.committedAt ?? '?'} (import #${prior.id}).`;
       if (!options.allowReplay) {
-        return [problem('REPLAY', `${how} was imported to ${prior.destination} at ${prior.committedAt ?? '?'} (import #${prior.id}). Pass --allow-replay to import it again; the override is recorded.`)];
+        replay = replayFinding('fail', when);
+        return [problem('REPLAY', `${when} Pass --allow-replay to import it again; the override is recorded.`)];
       }
       replayOf = prior.id;
+      replay = replayFinding('pass', `${when} Imported again as the operator asked (the override is recorded).`);
       warnings.push(`${how} was imported before (import #${prior.id}); importing again as the operator asked (recorded).`);
     }
     // After the replay guard, so a second import of one bundle says REPLAY rather than "exists".
@@ -120,7 +126,8 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
-    const { payload, ...report } = result;
+    const { payload, ...checked } = result;
+    const report = { ...checked, policy: withFinding(checked.policy, replay) };
     if (!result.ok || identity === null || target === null) return { ...report, ok: false, destination: null, warnings, payloadFiles: [], replayOf: null };
 
     await staging.makeDurable();

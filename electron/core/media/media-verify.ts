@@ -13,6 +13,9 @@ import type { VerifyResult } from '../../../shared/results.js';
 import { BUNDLE_SUFFIX } from '../bundle/format.js';
 import { throwIfAborted } from '../errors.js';
 import { checkBundle, type CheckBundleOptions } from '../verify/check-bundle.js';
+import { noFileResults } from '../verify/file-results.js';
+import { DEFAULT_LIMITS } from '../policy/limits.js';
+import { policyNotReached } from '../policy/policy-findings.js';
 import { isAirlockTempName, parseIndexFileName, parsePartFileName } from './part-names.js';
 import type { PartReader } from './part-set.js';
 import { routeSplit, throughParts } from './split-route.js';
@@ -41,7 +44,7 @@ export interface MediaVerifyReport {
   seconds: number;
 }
 
-export type VerifyChecks = Pick<CheckBundleOptions, 'trusted' | 'limits' | 'requiredSigners' | 'clockSkewSeconds' | 'now'>;
+export type VerifyChecks = Pick<CheckBundleOptions, 'trusted' | 'limits' | 'requiredSigners' | 'clockSkewSeconds' | 'now' | 'reportNames'>;
 
 function located(file: string, p: Problem): Problem {
   if (p.path === undefined) return { ...p, path: file };
@@ -94,7 +97,8 @@ export async function verifyMedium(dir: string, options: { checks: VerifyChecks;
       ...(here && !allHere ? { onlyVolume: here.volume } : {}),
     });
     if (!route) continue;
-    const rejected = (base: VerifyResult): VerifyResult => base;
+    const unreached = policyNotReached(options.checks.limits ?? DEFAULT_LIMITS, options.checks.clockSkewSeconds ?? 0, options.checks.requiredSigners);
+    const rejected = (base: VerifyResult): VerifyResult => ({ ...base, policy: unreached });
     let result: VerifyResult;
     if (allHere) {
       result = await throughParts(route, path, async () => {
@@ -108,6 +112,8 @@ export async function verifyMedium(dir: string, options: { checks: VerifyChecks;
         bundle: { name: checked.index?.name ?? checked.name, path, uuid: checked.index?.bundle.uuid ?? null, station: null, operator: null, sequence: null, created: null, files: 0, bytes: 0, tagmanifestSha256: checked.index?.bundle.tagmanifestSha256 ?? null },
         signers: checked.indexSigners,
         problems: checked.problems,
+        files: noFileResults(),
+        policy: unreached,
         parts: { count: checked.index?.parts.length ?? 0, volumes: checked.index?.volumes ?? 0, indexFiles: checked.indexFiles, files: checked.parts.map((p) => ({ file: p.file, volume: p.volume, path: p.path })) },
       };
     }

@@ -7,6 +7,9 @@ import type { Problem } from '../../../shared/problems.js';
 import type { VerifyResult } from '../../../shared/results.js';
 import type { TrustedKey } from '../crypto/detached-signature.js';
 import type { BundleSource } from '../verify/check-bundle.js';
+import { noFileResults } from '../verify/file-results.js';
+import { DEFAULT_LIMITS } from '../policy/limits.js';
+import { policyNotReached } from '../policy/policy-findings.js';
 import { isPartSetPath, locatePartSet, partStreamProblem, reassembly, type AskForMedium, type PartReader, type PartSetCheck } from './part-set.js';
 
 export interface SplitRoute {
@@ -62,6 +65,10 @@ export function splitRejection(path: string, check: PartSetCheck, extra: Problem
     },
     signers: [],
     problems: [...check.problems, ...extra],
+    // Nothing of the bag was read: no file results, every policy check unreached (callers that
+    // know the station's policy replace these default-limit findings with its own).
+    files: noFileResults(),
+    policy: policyNotReached(DEFAULT_LIMITS, 0),
     parts: partsSummary(check),
   };
 }

@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import type { ReadEntry } from 'tar';
 import { problem, type Problem, type ProblemCode } from '../../../shared/problems.js';
 import type { ProgressListener } from '../../../shared/progress.js';
-import type { SignerInfo, VerifyResult } from '../../../shared/results.js';
+import type { FileOutcome, SignerInfo, VerifyResult } from '../../../shared/results.js';
 import { EntryRegistry } from '../bundle/entry-registry.js';
 import { BAG_INFO_NAME, BAGIT_TXT_NAME, FETCH_NAME, FORMAT_VERSION, MANIFEST_NAME, PAYLOAD_DIR, SIGNATURE_NAME, TAGMANIFEST_NAME } from '../bundle/format.js';
 import { checkStructuralPath, portabilityFindings, type PortabilityRules } from '../bundle/path-rules.js';
@@ -14,7 +14,9 @@ import { sha256, sha256Hex } from '../crypto/sha256.js';
 import { AirlockError, throwIfAborted } from '../errors.js';
 import { ProgressTracker } from '../jobs/progress-tracker.js';
 import { DEFAULT_LIMITS, type BundleLimits } from '../policy/limits.js';
+import { policyFindings, type LimitKind } from '../policy/policy-findings.js';
 import { requiredSignersShortfall, type StationPolicy } from '../policy/station-policy.js';
+import { FileTally } from './file-results.js';
 import { checkBagitTxt, decodeTagFile, readBagInfoFacts, readPayloadManifest, readTagManifest, type BagInfoFacts } from './tag-checks.js';
 
 /** Receives the bytes of each listed payload file as they stream (import writes them to staging). */
@@ -52,6 +54,15 @@ export interface CheckBundleOptions {
    */
   portability?: PortabilityRules;
   /**
+   * Name rules to report without refusing (verify): paths that break them are counted in the
+   * policy findings, so the operator learns before importing that import would refuse them.
+   */
+  reportNames?: PortabilityRules;
+  /** Most problems about single entries listed (PROBLEM_CAP by default); the rest are counted in one problem per code. */
+  problemCap?: number;
+  /** Most failed and intact files listed in the per-file results (FILE_RESULT_CAP by default). */
+  fileResultCap?: { ok: number; failed: number };
+  /**
    * Runs once the tag manifest is authenticated and the manifest parsed, before a byte of
    * payload is read: import's replay guard and policy. Problems it returns reject the bundle.
    */
@@ -86,6 +97,9 @@ function assertWhole(entry: ReadEntry, received: number): void {
 /** Payload or tag manifests for algorithms other than SHA-256: format v1 does not verify them, so it refuses them. */
 const OTHER_MANIFEST = /^(tag)?manifest-(?!sha256\.txt$)[^/]+\.txt$/u;
 
+/** Problems about single entries listed in a report; beyond this, one summary problem per code. */
+export const PROBLEM_CAP = 1000;
+
 /** A problem after which reading on would mean trusting what was not proven. */
 class Fatal extends Error {}
 
@@ -101,10 +115,52 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
   const now = options.now ?? new Date();
   const { signal } = options;
   const problems: Problem[] = [];
+  // Problems about single entries are listed up to a cap and counted beyond it (by code), so a
+  // bundle with a million bad files gives a report of bounded size; bundle-level ones always list.
+  const problemCap = options.problemCap ?? PROBLEM_CAP;
+  let entryProblems = 0;
+  const unlisted = new Map<ProblemCode, number>();
   const add = (code: ProblemCode, detail?: string, path?: string): void => {
+    if (path !== undefined) {
+      entryProblems += 1;
+      if (entryProblems > problemCap) {
+        unlisted.set(code, (unlisted.get(code) ?? 0) + 1);
+        return;
+      }
+    }
     problems.push(problem(code, detail, path));
   };
   const tracker = new ProgressTracker(options.onProgress);
+  // Per-file results and policy observations: counters and capped lists only, whatever the bundle's size.
+  const tally = new FileTally(options.fileResultCap);
+  const fileRow = (path: string, size: number | null, outcome: FileOutcome, code: ProblemCode | null): void => tally.record(path, size, outcome, code);
+  const limitHits: Partial<Record<LimitKind, string>> = {};
+  const limitHit = (kind: LimitKind, detail: string): void => {
+    limitHits[kind] ??= detail;
+  };
+  let signatureChecked = false;
+  let signatureProblem: Problem | null = null;
+  let futureDated: string[] = [];
+  let signersShortfall: string | null | undefined;
+  let largestFile = 0;
+  let deepestPath = 0;
+  let longestPathBytes = 0;
+  let structuralNameProblems = 0;
+  let complete = false;
+  /** Manifest paths refused (by the name rules) before their file was read. */
+  let refusedUnread = 0;
+  const nameRules = options.portability ?? options.reportNames ?? null;
+  const nameBreaks = { count: 0, examples: [] as string[] };
+  const nameBreak = (path: string): void => {
+    nameBreaks.count += 1;
+    if (nameBreaks.examples.length < 5) nameBreaks.examples.push(path);
+  };
+  /** A structural refusal of an entry's name: an unsafe path or a duplicate. */
+  const refuseName = (code: 'UNSAFE_PATH' | 'DUPLICATE_ENTRY', detail: string, path: string, size: number | null): void => {
+    structuralNameProblems += 1;
+    fileRow(path, size, 'refused-name', code);
+    add(code, detail, path);
+  };
 
   let fileSize = options.source?.size ?? 0;
   if (!options.source) try {
@@ -133,7 +189,8 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
   let payloadFiles = 0;
 
   const fail = (code: ProblemCode, detail?: string, path?: string): never => {
-    add(code, detail, path);
+    // The problem that stopped verification is always listed, whatever the cap.
+    problems.push(problem(code, detail, path));
     throw new Fatal();
   };
   const failWith = (found: Problem): never => {
@@ -154,20 +211,27 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
     const signature = tagBytes.get(SIGNATURE_NAME);
     const tagmanifest = tagBytes.get(TAGMANIFEST_NAME);
     if (!tagmanifest) fail('MANIFEST_INVALID', 'There is no tagmanifest-sha256.txt before the payload.', TAGMANIFEST_NAME);
-    if (!signature) fail('SIGNATURE_MISSING', 'There is no tagmanifest-sha256.txt.asc before the payload.', SIGNATURE_NAME);
+    if (!signature) {
+      signatureChecked = true;
+      signatureProblem = problem('SIGNATURE_MISSING', 'There is no tagmanifest-sha256.txt.asc before the payload.', SIGNATURE_NAME);
+      failWith(signatureProblem);
+    }
     const tagmanifestBytes = tagmanifest as Buffer;
     const signatureText = decodeTagFile(SIGNATURE_NAME, signature as Buffer);
     if ('problem' in signatureText) failWith(signatureText.problem);
     const check = await verifyDetachedSignature(tagmanifestBytes, (signatureText as { text: string }).text, options.trusted, now, { clockSkewMs: (options.clockSkewSeconds ?? 0) * 1000 });
     throwIfAborted(signal);
+    signatureChecked = true;
+    futureDated = check.futureDated ?? [];
     if (check.problems.length > 0) {
+      signatureProblem = check.problems[0] ?? null;
       problems.push(...check.problems);
       throw new Fatal();
     }
     signers = check.signers;
     if (options.requiredSigners) {
-      const shortfall = requiredSignersShortfall(options.requiredSigners, signers);
-      if (shortfall) fail('POLICY_DENIED', shortfall, SIGNATURE_NAME);
+      signersShortfall = requiredSignersShortfall(options.requiredSigners, signers);
+      if (signersShortfall) fail('POLICY_DENIED', signersShortfall, SIGNATURE_NAME);
     }
     tagmanifestSha256 = sha256Hex(tagmanifestBytes);
 
@@ -210,7 +274,15 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
     const manifestText = decodeTagFile(MANIFEST_NAME, manifestBytes as Buffer);
     if ('problem' in manifestText) failWith(manifestText.problem);
     const parsed = readPayloadManifest((manifestText as { text: string }).text, limits);
-    if ('problem' in parsed) failWith(parsed.problem);
+    if ('problem' in parsed) {
+      const found = parsed.problem;
+      if (found.code === 'LIMIT_EXCEEDED') limitHit(found.path === MANIFEST_NAME ? 'files' : 'paths', found.message);
+      if (found.code === 'UNSAFE_PATH' || found.code === 'DUPLICATE_ENTRY') {
+        structuralNameProblems += 1;
+        if (found.path !== undefined) fileRow(found.path, null, 'refused-name', found.code);
+      }
+      failWith(found);
+    }
     manifest = (parsed as { entries: Map<string, string> }).entries;
     const oxum = (facts as BagInfoFacts | null)?.oxum;
     if (oxum && oxum.streams !== manifest.size) {
@@ -219,8 +291,18 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
     if (options.portability) {
       for (const path of manifest.keys()) {
         const findings = portabilityFindings(path, options.portability);
-        if (findings.length > 0) fail('UNSAFE_PATH', `"${path}": ${findings.join('; ')} (refused by station policy).`, path);
+        if (findings.length > 0) {
+          nameBreak(path);
+          refusedUnread += 1;
+          fileRow(path, null, 'refused-name', 'UNSAFE_PATH');
+          fail('UNSAFE_PATH', `"${path}": ${findings.join('; ')} (refused by station policy).`, path);
+        }
       }
+    } else if (options.reportNames) {
+      // Verify: count what import would refuse, refuse nothing (name rules are import policy).
+      const topName = top as string;
+      if (topName.startsWith('.') || portabilityFindings(topName, options.reportNames).length > 0) nameBreak(topName);
+      for (const path of manifest.keys()) if (portabilityFindings(path, options.reportNames).length > 0) nameBreak(path);
     }
     if (options.afterAuthentication) {
       const gate = await options.afterAuthentication({
@@ -234,6 +316,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
         bytes: oxum?.octets ?? null,
       });
       if (gate.length > 0) {
+        for (const found of gate) if (found.code === 'UNSAFE_PATH') nameBreak(found.path ?? (top as string));
         problems.push(...gate);
         throw new Fatal();
       }
@@ -242,6 +325,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
   };
 
   const readWhole = async (entry: ReadEntry, max: number, name: string): Promise<Buffer> => {
+    if (entry.size > max) limitHit('file-bytes', `The tag file ${name} is ${entry.size} bytes; the limit for tag files is ${max}.`);
     if (entry.size > max) fail('LIMIT_EXCEEDED', `The tag file ${name} is ${entry.size} bytes; the limit is ${max}.`, name);
     const chunks: Buffer[] = [];
     for await (const chunk of entry) chunks.push(chunk as Buffer);
@@ -268,11 +352,15 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
     for await (const entry of readTarEntries(source, (n) => tracker.addBytes(n))) {
       throwIfAborted(signal);
       entryCount += 1;
-      if (entryCount > limits.maxEntries) fail('LIMIT_EXCEEDED', `The archive has more than ${limits.maxEntries} entries.`);
+      if (entryCount > limits.maxEntries) {
+        limitHit('files', `The archive has more than ${limits.maxEntries} entries.`);
+        fail('LIMIT_EXCEEDED', `The archive has more than ${limits.maxEntries} entries.`);
+      }
       const kind = entryKind(entry);
       let path = entry.path;
       if (kind === 'directory' && path.endsWith('/')) path = path.slice(0, -1);
       if (kind === 'other') {
+        fileRow(path, null, 'refused-type', 'UNSAFE_ENTRY_TYPE');
         add('UNSAFE_ENTRY_TYPE', `"${path}" is a ${entry.type} entry.`, path);
         afterProblem();
         continue;
@@ -281,28 +369,43 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
       const first = slash < 0 ? path : path.slice(0, slash);
       if (top === null) {
         const topCheck = checkStructuralPath(first, limits);
-        if (!topCheck.ok || first.length === 0) fail('UNSAFE_PATH', `The bag's top directory "${first}" is unsafe.`, path);
+        if (!topCheck.ok || first.length === 0) {
+          refuseName('UNSAFE_PATH', `The bag's top directory "${first}" is unsafe.`, path, kind === 'file' ? entry.size : null);
+          throw new Fatal();
+        }
         top = first;
       }
       if (first !== top) {
-        add('UNSAFE_PATH', `"${path}" is outside the bag's top directory "${top}".`, path);
+        refuseName('UNSAFE_PATH', `"${path}" is outside the bag's top directory "${top}".`, path, kind === 'file' ? entry.size : null);
         afterProblem();
         continue;
       }
       const rel = slash < 0 ? '' : path.slice(slash + 1);
       if (rel === '') {
         if (kind === 'directory') continue;
-        fail('UNSAFE_PATH', `A file is named like the bag's top directory "${top}".`, path);
+        refuseName('UNSAFE_PATH', `A file is named like the bag's top directory "${top}".`, path, entry.size);
+        throw new Fatal();
       }
+      const depth = rel.split('/').length;
+      if (depth > deepestPath) deepestPath = depth;
+      const relBytes = Buffer.byteLength(rel, 'utf8');
+      if (relBytes > longestPathBytes) longestPathBytes = relBytes;
       const structural = checkStructuralPath(rel, limits);
       if (!structural.ok) {
-        add(structural.kind === 'limit' ? 'LIMIT_EXCEEDED' : 'UNSAFE_PATH', `"${path}": ${structural.reason}.`, rel);
+        const size = kind === 'file' ? entry.size : null;
+        if (structural.kind === 'limit') {
+          limitHit('paths', `"${path}": ${structural.reason}.`);
+          fileRow(rel, size, 'refused-limit', 'LIMIT_EXCEEDED');
+          add('LIMIT_EXCEEDED', `"${path}": ${structural.reason}.`, rel);
+        } else {
+          refuseName('UNSAFE_PATH', `"${path}": ${structural.reason}.`, rel, size);
+        }
         afterProblem();
         continue;
       }
       const registered = kind === 'directory' ? registry.addDirectory(rel) : registry.addFile(rel);
       if (!registered.ok) {
-        add('DUPLICATE_ENTRY', `${registered.reason}.`, rel);
+        refuseName('DUPLICATE_ENTRY', `${registered.reason}.`, rel, kind === 'file' ? entry.size : null);
         afterProblem();
         continue;
       }
@@ -315,7 +418,10 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
         }
         const files = manifest as Map<string, string> | null;
         if (!files) throw new Fatal();
+        if (entry.size > largestFile) largestFile = entry.size;
         if (entry.size > limits.maxFileBytes) {
+          limitHit('file-bytes', `"${rel}" is ${entry.size} bytes; the limit is ${limits.maxFileBytes}.`);
+          fileRow(rel, entry.size, 'refused-limit', 'LIMIT_EXCEEDED');
           add('LIMIT_EXCEEDED', `"${rel}" is ${entry.size} bytes; the limit is ${limits.maxFileBytes}.`, rel);
           afterProblem();
           continue;
@@ -323,12 +429,17 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
         // Unlisted first: an added file is that file's problem, not an intact file's Oxum overrun.
         const expected = files.get(rel);
         if (expected === undefined) {
+          fileRow(rel, entry.size, 'unlisted', 'FILE_UNLISTED');
           add('FILE_UNLISTED', `"${rel}" is not in manifest-sha256.txt.`, rel);
           afterProblem();
           continue;
         }
         payloadBytes += entry.size;
-        if (payloadBytes > limits.maxTotalBytes) fail('LIMIT_EXCEEDED', `The payload exceeds ${limits.maxTotalBytes} bytes.`, rel);
+        if (payloadBytes > limits.maxTotalBytes) {
+          limitHit('total-bytes', `The payload exceeds ${limits.maxTotalBytes} bytes at "${rel}".`);
+          fileRow(rel, entry.size, 'refused-limit', 'LIMIT_EXCEEDED');
+          fail('LIMIT_EXCEEDED', `The payload exceeds ${limits.maxTotalBytes} bytes.`, rel);
+        }
         const oxum = (facts as BagInfoFacts | null)?.oxum;
         if (oxum && payloadBytes > oxum.octets) fail('PAYLOAD_OXUM_MISMATCH', `The payload holds more than the ${oxum.octets} bytes Payload-Oxum declares.`, rel);
         const writer = options.payloadSink ? await options.payloadSink.openFile(rel.slice(PAYLOAD_DIR.length + 1), entry.size) : null;
@@ -345,10 +456,12 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
         const matches = actual === expected;
         await writer?.close(matches);
         if (!matches) {
+          fileRow(rel, entry.size, 'checksum-mismatch', 'CHECKSUM_MISMATCH');
           add('CHECKSUM_MISMATCH', `"${rel}" differs from the signed manifest.`, rel);
           afterProblem();
           continue;
         }
+        fileRow(rel, entry.size, 'ok', null);
         payload.push({ path: rel, sha256: actual, size: entry.size });
         continue;
       }
@@ -360,7 +473,10 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
         tagBytes.set(rel, await readWhole(entry, max, rel));
       } else {
         if (OTHER_MANIFEST.test(rel)) fail('MANIFEST_INVALID', `${rel}: bundle format v1 uses SHA-256 manifests only.`, rel);
-        if (entry.size > limits.maxTagFileBytes) fail('LIMIT_EXCEEDED', `The tag file ${rel} is ${entry.size} bytes.`, rel);
+        if (entry.size > limits.maxTagFileBytes) {
+          limitHit('file-bytes', `The tag file ${rel} is ${entry.size} bytes; the limit for tag files is ${limits.maxTagFileBytes}.`);
+          fail('LIMIT_EXCEEDED', `The tag file ${rel} is ${entry.size} bytes.`, rel);
+        }
         lateTagHashes.set(rel, await hashEntry(entry, null));
       }
     }
@@ -377,10 +493,15 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
     return finish();
   }
 
+  complete = true;
   // Completeness both ways, and the late tag files against the signed tag manifest.
   const files = manifest as Map<string, string> | null;
   if (files) {
-    for (const path of files.keys()) if (!seen.has(path)) add('FILE_MISSING', `"${path}" is listed but not in the bundle.`, path);
+    for (const path of files.keys()) {
+      if (seen.has(path)) continue;
+      fileRow(path, null, 'missing', 'FILE_MISSING');
+      add('FILE_MISSING', `"${path}" is listed but not in the bundle.`, path);
+    }
   }
   const tags = tagEntries as Map<string, string> | null;
   if (tags) {
@@ -401,8 +522,15 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
   return finish();
 
   function finish(): CheckBundleResult {
+    for (const [code, count] of unlisted) {
+      problems.push(problem(code, `${count} more ${count === 1 ? 'entry has' : 'entries have'} this problem; the report lists the first ${problemCap} problems about single entries (the per-file results count them all).`));
+    }
+    unlisted.clear();
     const f = facts as BagInfoFacts | null;
     const ok = problems.length === 0 && signers.length > 0;
+    const listed = manifest as Map<string, string> | null;
+    // Listed files never reached: neither hashed nor refused by name before reading.
+    const notChecked = complete || !listed ? 0 : Math.max(0, listed.size - seen.size - refusedUnread);
     return {
       ok,
       bundle: {
@@ -419,6 +547,28 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
       },
       signers,
       problems,
+      files: tally.result({ notChecked, complete }),
+      policy: policyFindings({
+        limits,
+        requiredSigners: options.requiredSigners,
+        clockSkewSeconds: options.clockSkewSeconds ?? 0,
+        now,
+        signatureChecked,
+        signers,
+        futureDated,
+        signatureProblem,
+        signersShortfall,
+        manifestFiles: listed?.size ?? null,
+        entries: entryCount,
+        payloadBytes,
+        largestFile,
+        deepestPath,
+        longestPathBytes,
+        limitHits,
+        names: nameRules ? { rules: nameRules, count: nameBreaks.count, examples: nameBreaks.examples, enforced: options.portability !== undefined } : null,
+        structuralNameProblems,
+        complete,
+      }),
       payload: ok ? payload : [],
     };
   }

@@ -58,7 +58,7 @@ export function createDispatch(handlers: IpcHandlers, options: DispatchOptions):
     const contract = IPC_CHANNELS[method];
     if (!isTrustedSender(senderFrame, options.trustedOrigins)) {
       log(`IPC ${contract.channel} refused: sender ${senderFrame?.url ?? '(no frame)'} is not the app's main frame.`);
-      return failure('USAGE', 'Refused: the request did not come from the Airlock window.');
+      return failure('SENDER_REFUSED', errorMessage('SENDER_REFUSED'));
     }
     const parsed = contract.request.safeParse(payload ?? {});
     if (!parsed.success) {

@@ -92,7 +92,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
 
   const jobOrNotFound = (jobId: string) => {
     const job = deps.jobHost.get(jobId);
-    if (!job) throw new AirlockError('USAGE', `There is no job ${jobId} (finished jobs are kept for a while only).`);
+    if (!job) throw new AirlockError('JOB_NOT_FOUND', `No job has the id "${displayText(jobId)}".`);
     return job;
   };
 
@@ -173,7 +173,11 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
         const medium = await offeredMedium(station, request.mediumId, 'read');
         return station.ejectMedia(medium.id);
       }),
-    cancelJob: async (request) => ({ cancelling: deps.jobHost.cancel(request.jobId) }),
+    // An unknown id is JOB_NOT_FOUND; a job that already ended answers cancelling: false.
+    cancelJob: async (request) => {
+      jobOrNotFound(request.jobId);
+      return { cancelling: deps.jobHost.cancel(request.jobId) };
+    },
 
     listAudit: (request) =>
       withStation(async (station) => {

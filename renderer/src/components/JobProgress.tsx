@@ -17,6 +17,7 @@ export function JobProgress({ progress, onCancel, cancelling = false }: JobProgr
     progress && progress.bytesTotal !== null && progress.bytesTotal > 0 ? Math.min(100, (progress.bytesDone / progress.bytesTotal) * 100) : null;
   const rate = progress ? formatRate(progress.rateBytesPerSecond) : '';
   const eta = progress ? formatDuration(progress.etaSeconds) : '';
+  const jobEta = progress?.jobEtaSeconds ?? null;
   return (
     <Stack gap="xs" aria-live="polite">
       <Text fw={600} data-phase={progress?.phase ?? 'starting'}>
@@ -45,8 +46,13 @@ export function JobProgress({ progress, onCancel, cancelling = false }: JobProgr
           </Text>
         ) : null}
         {rate ? <Text size="sm">{rate}</Text> : null}
-        {/* Core estimates the current phase only (hashing, then writing): say so. */}
+        {/* The phase's own estimate, and core's estimate for the whole job (the passes still to come at the current rate). */}
         {eta && progress?.etaSeconds != null ? <Text size="sm">{progress.etaSeconds < 1 ? 'under a second left in this step' : `about ${eta} left in this step`}</Text> : null}
+        {jobEta !== null ? (
+          <Text size="sm" fw={600} data-job-eta={Math.round(jobEta)}>
+            {jobEta < 1 ? 'Whole job: under a second left' : `Whole job: about ${formatDuration(jobEta)} left`}
+          </Text>
+        ) : null}
       </Group>
       {onCancel ? (
         <Group>

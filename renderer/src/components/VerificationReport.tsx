@@ -1,13 +1,20 @@
-/** The outcome of a verification: verified or rejected, who signed, what was checked, every problem. */
+/**
+ * The outcome of a verification, in the order the operator needs it: verified or rejected, who
+ * signed (signer cards), every file's outcome, each station policy check, then every problem
+ * with its next step.
+ */
 import { Alert, Stack, Table, Text, Title } from '@mantine/core';
 import { displayText } from '../../../shared/display-text.js';
 import { formatBytes } from '../../../shared/format.js';
 import type { VerifyReport } from '../../../shared/ipc.js';
+import { FileResultsTable } from './FileResultsTable.js';
 import { plural } from './plural.js';
+import { POLICY_CHECK_LABELS, PolicyFindings } from './PolicyFindings.js';
 import { ProblemList } from './ProblemList.js';
 import { SignerCard } from './SignerCard.js';
 
-export function VerificationReport({ report }: { report: VerifyReport }) {
+export function VerificationReport({ report, context = 'verify' }: { report: VerifyReport; context?: 'verify' | 'import' }) {
+  const importRefusals = report.policy.findings.filter((f) => f.outcome === 'fail' && f.refusedBy === 'import');
   const b = report.bundle;
   const facts: Array<[string, string]> = [
     ['Bundle', displayText(b.name ?? b.path)],
@@ -23,6 +30,9 @@ export function VerificationReport({ report }: { report: VerifyReport }) {
       {report.ok ? (
         <Alert color="green" title="Verified" role="status">
           Signed by a trusted key, and {b.files === 1 ? 'the one file' : `all ${b.files} files`} ({formatBytes(b.bytes)}) match the signed manifest byte for byte.
+          {context === 'verify' && importRefusals.length > 0
+            ? ` But this station's import policy refuses it: ${importRefusals.map((f) => POLICY_CHECK_LABELS[f.check].toLowerCase()).join(', ')} (see Station policy below).`
+            : ''}
         </Alert>
       ) : (
         <Alert color="red" title="Rejected" role="alert">
@@ -54,6 +64,14 @@ export function VerificationReport({ report }: { report: VerifyReport }) {
           </Table.Tr>
         </Table.Tbody>
       </Table>
+      <Stack gap="xs">
+        <Title order={3}>Files</Title>
+        <FileResultsTable files={report.files} />
+      </Stack>
+      <Stack gap="xs">
+        <Title order={3}>Station policy</Title>
+        <PolicyFindings policy={report.policy} context={context} />
+      </Stack>
       {report.problems.length > 0 ? (
         <Stack gap="xs">
           <Title order={3}>Problems</Title>

@@ -119,7 +119,19 @@ describe('jobs', () => {
   it('starts jobs through the host and answers unknown ids with a code', async () => {
     expect(await call('startVerify', { bundlePath: '/b.airlock.tar' })).toEqual({ ok: true, value: { jobId: 'job-9' } });
     expect(jobHost.start).toHaveBeenCalledWith('verify', { bundlePath: '/b.airlock.tar' });
-    expect(await call('getJob', { jobId: 'nope' })).toMatchObject({ ok: false, error: { code: 'USAGE' } });
-    expect(await call('cancelJob', { jobId: 'nope' })).toEqual({ ok: true, value: { cancelling: false } });
+    // An unknown id has its own code (message + next step), and the hostile id is shown escaped.
+    expect(await call('getJob', { jobId: 'nope\u202E' })).toEqual({
+      ok: false,
+      error: { code: 'JOB_NOT_FOUND', message: expect.stringContaining('"nope\\u202e"') },
+    });
+    expect(await call('cancelJob', { jobId: 'nope' })).toMatchObject({ ok: false, error: { code: 'JOB_NOT_FOUND' } });
+    expect(jobHost.cancel).not.toHaveBeenCalled();
+  });
+
+  it('cancelling a job that already ended answers cancelling: false, not an error', async () => {
+    const ended = { id: 'job-1', kind: 'verify', state: 'succeeded' };
+    jobHost.get.mockImplementationOnce((() => ended) as unknown as () => undefined);
+    expect(await call('cancelJob', { jobId: 'job-1' })).toEqual({ ok: true, value: { cancelling: false } });
+    expect(jobHost.cancel).toHaveBeenCalledWith('job-1');
   });
 });

@@ -70,7 +70,7 @@ describe('sender frame check', () => {
     ['an unparsable URL', { url: 'not a url', parent: null }],
   ])('refuses %s without calling the handler', async (_name, frame) => {
     const answer = await invoke('cancelJob', frame, { jobId: 'job-1' });
-    expect(answer).toEqual({ ok: false, error: { code: 'USAGE', message: expect.stringMatching(/did not come from the Airlock window/) } });
+    expect(answer).toEqual({ ok: false, error: { code: 'SENDER_REFUSED', message: expect.stringMatching(/did not come from the Airlock window/) } });
     expect(handlers.cancelJob).not.toHaveBeenCalled();
   });
 

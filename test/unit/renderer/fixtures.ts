@@ -13,6 +13,7 @@ import type {
   TrustedSignerView,
   VerifyReport,
 } from '../../../shared/ipc.js';
+import type { PolicyFinding } from '../../../shared/results.js';
 
 export const FPR = '0123456789ABCDEF0123456789ABCDEF01234567';
 export const GROUPED = '0123 4567 89AB CDEF 0123 4567 89AB CDEF 0123 4567';
@@ -68,7 +69,36 @@ export const verified: VerifyReport = {
   },
   signers: [{ fingerprint: FPR, userIds: ['Station 3 <s3@example.org>'], label: 'Lab B diode', role: null, signedAt: '2026-11-28T10:00:00.000Z' }],
   problems: [],
+  files: {
+    listed: [
+      { path: 'data/reports/q3\u202Etxt.pdf', size: 2_000_000, outcome: 'ok', code: null },
+      { path: 'data/reports/q4.pdf', size: 500_000, outcome: 'ok', code: null },
+      { path: 'data/notes.txt', size: 1200, outcome: 'ok', code: null },
+    ],
+    counts: { ok: 3, 'checksum-mismatch': 0, missing: 0, unlisted: 0, 'refused-name': 0, 'refused-type': 0, 'refused-limit': 0 },
+    cap: { ok: 500, failed: 1000 },
+    omitted: { ok: 0, failed: 0 },
+    notChecked: 0,
+    complete: true,
+  },
+  policy: { findings: policyFindings() },
 };
+
+/** The nine findings as core reports them, every one passing unless overridden. */
+export function policyFindings(overrides: Partial<Record<PolicyFinding['check'], Partial<PolicyFinding>>> = {}): PolicyFinding[] {
+  const base: PolicyFinding[] = [
+    { check: 'trusted-signer', outcome: 'pass', rule: 'A signature over the tag manifest by a key this station trusts, neither expired nor revoked.', detail: 'Signed by Lab B diode.', code: null, refusedBy: 'verify' },
+    { check: 'required-signers', outcome: 'pass', rule: 'At least 1 distinct trusted signer.', detail: '1 distinct trusted signer(s).', code: null, refusedBy: 'verify' },
+    { check: 'signature-date', outcome: 'pass', rule: "Signature dated no later than this station's clock plus 300 s of allowed clock skew.", detail: 'Signed at 2026-11-28T10:00:00.000Z.', code: null, refusedBy: 'verify' },
+    { check: 'limit-files', outcome: 'pass', rule: 'At most 1,000,000 archive entries and manifest lines.', detail: '3 files listed, 9 archive entries.', code: null, refusedBy: 'verify' },
+    { check: 'limit-total-bytes', outcome: 'pass', rule: 'Payload of at most 4.40 TB.', detail: '2.50 MB of payload read.', code: null, refusedBy: 'verify' },
+    { check: 'limit-file-bytes', outcome: 'pass', rule: 'No file larger than 1.10 TB.', detail: 'Largest file 2.00 MB.', code: null, refusedBy: 'verify' },
+    { check: 'limit-paths', outcome: 'pass', rule: 'Paths at most 64 levels deep and 4096 bytes long, each name at most 255 bytes.', detail: 'Deepest path 3 levels, longest 24 bytes.', code: null, refusedBy: 'verify' },
+    { check: 'file-names', outcome: 'pass', rule: 'No absolute, "..", backslash or duplicate (Unicode or case twin) paths.', detail: 'All 3 listed paths and the bundle\'s name pass.', code: null, refusedBy: 'import' },
+    { check: 'replay', outcome: 'pass', rule: 'A bundle this station already imported is not imported again without the explicit, recorded override.', detail: 'Not imported on this station before.', code: null, refusedBy: 'import' },
+  ];
+  return base.map((f) => ({ ...f, ...overrides[f.check] }));
+}
 
 export const rejected: VerifyReport = {
   ...verified,
@@ -80,6 +110,15 @@ export const rejected: VerifyReport = {
       message: 'A file’s contents do not match the checksum recorded when it was signed.',
     },
   ],
+  files: {
+    ...verified.files,
+    listed: [
+      { path: 'data/reports/q3\u202Etxt.pdf', size: 2_000_000, outcome: 'checksum-mismatch', code: 'CHECKSUM_MISMATCH' },
+      { path: 'data/reports/q4.pdf', size: 500_000, outcome: 'ok', code: null },
+      { path: 'data/notes.txt', size: 1200, outcome: 'ok', code: null },
+    ],
+    counts: { ...verified.files.counts, ok: 2, 'checksum-mismatch': 1 },
+  },
 };
 
 export const imported: ImportReport = { ...verified, destination: '/srv/inbox/airlock-000007-20261128', warnings: ['Sequence number 7 is lower than 9.'] };

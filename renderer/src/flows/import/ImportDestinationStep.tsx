@@ -27,6 +27,9 @@ export function ImportDestinationStep({ report, destDir, onChange, onBack, onImp
         proven={[
           ...report.signers.map((s) => `Signed by ${displayText(s.userIds.join(', '))} (${groupFingerprint(s.fingerprint)}), a key this station trusts.`),
           `All ${report.bundle.files} files match the signed manifest.`,
+          `Station policy: ${report.policy.findings.filter((f) => f.outcome === 'pass').length} of ${report.policy.findings.length} checks passed${
+            report.policy.findings.some((f) => f.outcome === 'fail') ? ' (see the report: the import applies the failed ones)' : ''
+          }.`,
         ]}
       />
       <DestinationPicker purpose="import-destination" value={destDir} onChange={onChange} />

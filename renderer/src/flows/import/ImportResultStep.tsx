@@ -43,7 +43,7 @@ export function ImportResultStep({ result, onDone, onImportAgain }: ImportResult
           </List>
         </Alert>
       ) : null}
-      {!result.ok ? <VerificationReport report={result} /> : null}
+      {!result.ok ? <VerificationReport report={result} context="import" /> : null}
       <Group justify="space-between">
         {replayOnly && onImportAgain ? (
           <Button variant="default" color="orange" onClick={onImportAgain}>
