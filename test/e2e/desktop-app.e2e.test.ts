@@ -428,7 +428,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     await page.emulateMedia({ colorScheme: 'dark' });
     await section(/^Verify/);
     await expect.poll(() => page.evaluate(() => document.documentElement.getAttribute('data-mantine-color-scheme'))).toBe('dark');
-    await shot('15-verify-rejected-dark');
+    await shot('15-verify-dark');
     await section(/^Audit log/);
     await page.getByRole('table', { name: 'Audit events' }).waitFor();
     await shot('19-audit-dark');
