@@ -6,9 +6,9 @@
 import { Button, Group, SegmentedControl, Stack } from '@mantine/core';
 import { useState } from 'react';
 import type { IpcError, MediaVolumeView } from '../../../../shared/ipc.js';
-import { asIpcError, call, useApi } from '../../api.js';
+import { call, useApi } from '../../api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
-import { useJob } from '../../hooks/useJob.js';
+import { useJobRun } from '../../hooks/useJobRun.js';
 import { useMedia } from '../../hooks/useMedia.js';
 import { ChooseBundleStep } from './ChooseBundleStep.js';
 import { ReportStep } from './ReportStep.js';
@@ -39,65 +39,50 @@ export function VerifyFlow({ pollMs }: { pollMs?: number } = {}) {
   );
 }
 
+/** A failed job: its error with the next step, and a way back to the start. */
+function JobFailure({ error, onRestart }: { error: IpcError; onRestart: () => void }) {
+  return (
+    <>
+      <ErrorAlert error={error} />
+      <Group justify="flex-end">
+        <Button onClick={onRestart}>Start over</Button>
+      </Group>
+    </>
+  );
+}
+
 /** Reports whether a job is under way, so the mode switch hides while one runs or shows its result. */
 function VerifyBundle({ onBusy }: { onBusy: (busy: boolean) => void }) {
   const api = useApi();
   const [bundlePath, setBundlePath] = useState<string | null>(null);
-  const [jobId, setJobIdState] = useState<string | null>(null);
-  const [error, setError] = useState<IpcError | null>(null);
-  const [cancelling, setCancelling] = useState(false);
-  const job = useJob(jobId);
-  const setJobId = (id: string | null) => {
-    setJobIdState(id);
-    onBusy(id !== null);
-  };
-
+  const run = useJobRun(onBusy);
   const restart = () => {
     setBundlePath(null);
-    setJobId(null);
-    setError(null);
-    setCancelling(false);
-  };
-  const start = async () => {
-    if (!bundlePath) return;
-    setError(null);
-    try {
-      setJobId((await call(api, 'startVerify', { bundlePath })).jobId);
-    } catch (e) {
-      setError(asIpcError(e));
-    }
+    run.reset();
   };
 
-  if (jobId === null || bundlePath === null) {
+  if (run.jobId === null || bundlePath === null) {
     return (
       <Stack>
-        <ChooseBundleStep flow="Verify" of={3} bundlePath={bundlePath} onChange={setBundlePath} onNext={() => void start()} />
-        {error ? <ErrorAlert error={error} /> : null}
+        <ChooseBundleStep
+          flow="Verify"
+          of={3}
+          bundlePath={bundlePath}
+          onChange={setBundlePath}
+          onNext={() => bundlePath && void run.start(() => call(api, 'startVerify', { bundlePath }))}
+        />
+        {run.error ? <ErrorAlert error={run.error} /> : null}
       </Stack>
     );
   }
-  const finished = job.finished;
+  const finished = run.job.finished;
   if (finished?.kind === 'verify' && finished.result) {
     return <ReportStep flow="Verify" of={3} report={finished.result} onAnother={restart} />;
   }
   return (
     <Stack>
-      <VerifyingStep
-        flow="Verify"
-        of={3}
-        bundlePath={bundlePath}
-        progress={job.progress}
-        cancelling={cancelling}
-        {...(finished ? {} : { onCancel: () => (setCancelling(true), void call(api, 'cancelJob', { jobId })) })}
-      />
-      {finished?.error ? (
-        <>
-          <ErrorAlert error={finished.error} />
-          <Group justify="flex-end">
-            <Button onClick={restart}>Start over</Button>
-          </Group>
-        </>
-      ) : null}
+      <VerifyingStep flow="Verify" of={3} bundlePath={bundlePath} progress={run.job.progress} cancelling={run.cancelling} {...(run.cancel ? { onCancel: run.cancel } : {})} />
+      {finished?.error ? <JobFailure error={finished.error} onRestart={restart} /> : null}
     </Stack>
   );
 }
@@ -107,63 +92,34 @@ function VerifyMedium({ onBusy, pollMs }: { onBusy: (busy: boolean) => void; pol
   const { media } = useMedia(pollMs);
   const [mediumId, setMediumId] = useState<string | null>(null);
   const [medium, setMedium] = useState<MediaVolumeView | null>(null);
-  const [jobId, setJobIdState] = useState<string | null>(null);
-  const [error, setError] = useState<IpcError | null>(null);
-  const [cancelling, setCancelling] = useState(false);
-  const job = useJob(jobId);
-  const setJobId = (id: string | null) => {
-    setJobIdState(id);
-    onBusy(id !== null);
-  };
-
+  const run = useJobRun(onBusy);
   const restart = () => {
     setMedium(null);
-    setJobId(null);
-    setError(null);
-    setCancelling(false);
+    run.reset();
   };
   const start = async () => {
     const chosen = media?.find((v) => v.id === mediumId);
     if (!chosen) return;
-    setError(null);
-    try {
-      const { jobId: id } = await call(api, 'startVerifyMedium', { mediumId: chosen.id });
-      setMedium(chosen);
-      setCancelling(false);
-      setJobId(id);
-    } catch (e) {
-      setError(asIpcError(e));
-    }
+    setMedium(chosen);
+    if (!(await run.start(() => call(api, 'startVerifyMedium', { mediumId: chosen.id })))) setMedium(null);
   };
 
-  if (jobId === null || medium === null) {
+  if (run.jobId === null || medium === null) {
     return (
       <Stack>
         <ChooseMediumStep media={media} mediumId={mediumId} onChange={setMediumId} onVerify={() => void start()} />
-        {error ? <ErrorAlert error={error} /> : null}
+        {run.error ? <ErrorAlert error={run.error} /> : null}
       </Stack>
     );
   }
-  const finished = job.finished;
+  const finished = run.job.finished;
   if (finished?.kind === 'verify-medium' && finished.result) {
     return <MediumReportStep report={finished.result} medium={medium} onAnother={restart} />;
   }
   return (
     <Stack>
-      <VerifyingMediumStep
-        medium={medium}
-        progress={job.progress}
-        cancelling={cancelling}
-        {...(finished ? {} : { onCancel: () => (setCancelling(true), void call(api, 'cancelJob', { jobId })) })}
-      />
-      {finished?.error ? (
-        <>
-          <ErrorAlert error={finished.error} />
-          <Group justify="flex-end">
-            <Button onClick={restart}>Start over</Button>
-          </Group>
-        </>
-      ) : null}
+      <VerifyingMediumStep medium={medium} progress={run.job.progress} cancelling={run.cancelling} {...(run.cancel ? { onCancel: run.cancel } : {})} />
+      {finished?.error ? <JobFailure error={finished.error} onRestart={restart} /> : null}
     </Stack>
   );
 }
