@@ -197,9 +197,15 @@ function readBackError(path: string, error: unknown): AirlockError {
   return new AirlockError('IO_ERROR', `Reading ${path} back failed: ${error instanceof Error ? error.message : String(error)}`, { path, cause: error });
 }
 
-function openDirect(path: string): DirectReader | null {
+/**
+ * Kernel file systems get two reads queued ahead (a device delivers more with requests queued).
+ * Through FUSE the reads stay strictly one after another on the descriptor: fusefat walks the
+ * cluster chain from the start for a read that does not follow the previous one, which turned a
+ * 4 GiB read-back into a crawl (about 2 MB/s) with two reads in flight.
+ */
+function openDirect(path: string, plan: ReadPlan): DirectReader | null {
   try {
-    return DirectReader.open(path);
+    return DirectReader.open(path, plan.method === 'flushbufs+o-direct' ? 2 : 3);
   } catch (error) {
     throw readBackError(path, error);
   }
@@ -210,7 +216,7 @@ export function openUncached(path: string, plan: ReadPlan, signal?: AbortSignal)
   const out = new PassThrough({ highWaterMark: 4 << 20 });
   void (async () => {
     const target = await prepare(path, plan);
-    const direct = usesDirectIo(plan) ? openDirect(target) : null;
+    const direct = usesDirectIo(plan) ? openDirect(target, plan) : null;
     if (direct) {
       // Copies: the stream's consumer may hold a chunk past the next read.
       const source = Readable.from(readDirect(direct, { copy: true, ...(signal ? { signal } : {}) }), { objectMode: false });
@@ -251,7 +257,7 @@ export async function hashUncached(path: string, plan: ReadPlan, options: { sign
   let size = 0;
   if (usesDirectIo(plan)) {
     const target = await prepare(path, plan);
-    const direct = openDirect(target);
+    const direct = openDirect(target, plan);
     if (direct) {
       try {
         // Views into the reader's buffers: each is hashed before the next read lands in it.
