@@ -21,7 +21,7 @@ import { groupFingerprint } from '../../shared/fingerprint.js';
 import { Station } from '../../electron/core/index.js';
 import { deliverJobEvent, installBridge } from './harness/bridge.js';
 import { buildRenderer } from './harness/build-renderer.js';
-import { chromiumAvailable, launchChromium } from './harness/launch-chromium.js';
+import { chromiumAvailable, launchChromium, type LaunchedChromium } from './harness/launch-chromium.js';
 import { startRealMain, type RealMain } from './harness/real-main.js';
 import { serveRenderer, type ServedRenderer } from './harness/serve-renderer.js';
 
@@ -32,6 +32,7 @@ const REPORT_TEXT = 'The quarterly report, version 1.\n';
 
 let base: string;
 let served: ServedRenderer;
+let browser: LaunchedChromium | undefined;
 let context: BrowserContext;
 let page: Page;
 let main: RealMain;
@@ -124,7 +125,8 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
         return deliverJobEvent(page, event);
       },
     });
-    context = await launchChromium();
+    browser = await launchChromium();
+    context = browser.context;
     await installBridge(context, main.dispatch);
     page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(15_000);
@@ -134,7 +136,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
 
   afterAll(async () => {
     await main?.jobHost.shutdown();
-    await context?.close();
+    await browser?.close();
     await served?.close();
     if (base) await rm(base, { recursive: true, force: true });
   });

@@ -3,7 +3,7 @@
  * browser. A fresh profile per run, no network features, no GPU.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
@@ -11,9 +11,15 @@ import { chromium, type BrowserContext } from 'playwright-core';
 export const CHROMIUM = '/usr/bin/chromium';
 export const chromiumAvailable = existsSync(CHROMIUM);
 
-export async function launchChromium(): Promise<BrowserContext> {
+export interface LaunchedChromium {
+  context: BrowserContext;
+  /** Close the browser and remove its profile folder. */
+  close(): Promise<void>;
+}
+
+export async function launchChromium(): Promise<LaunchedChromium> {
   const profile = await mkdtemp(join(tmpdir(), 'airlock-e2e-profile-'));
-  return chromium.launchPersistentContext(profile, {
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1200, height: 860 },
@@ -28,4 +34,14 @@ export async function launchChromium(): Promise<BrowserContext> {
       '--disable-sync',
     ],
   });
+  return {
+    context,
+    close: async () => {
+      try {
+        await context.close();
+      } finally {
+        await rm(profile, { recursive: true, force: true });
+      }
+    },
+  };
 }
