@@ -10,6 +10,14 @@ process.on('SIGINT', () => {
   controller.abort();
 });
 
+// A reader that goes away (`airlock audit list | head`) is not a failure of what the command did:
+// it finishes, keeps its exit code, and the rest of its output is dropped, as with any Unix tool.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  });
+}
+
 const code = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

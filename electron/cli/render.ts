@@ -3,11 +3,11 @@ import { ERROR_CODES } from '../../shared/errors.js';
 import { groupFingerprint } from '../../shared/fingerprint.js';
 import { formatBytes } from '../../shared/format.js';
 import { PROBLEM_TEXT } from '../../shared/problems.js';
-import type { VerifyResult } from '../../shared/results.js';
+import { FILE_OUTCOMES, type FileOutcome, type FileResults, type PolicySummary, type VerifyResult } from '../../shared/results.js';
 import type { AirlockError } from '../core/index.js';
 
 /** A readable report of a verification: what was proven, or every reason for rejection with the next step. */
-export function renderVerifyResult(result: VerifyResult): string {
+export function renderVerifyResult(result: VerifyResult, operation: 'verify' | 'import' = 'verify'): string {
   const lines: string[] = [];
   const name = result.bundle.name ?? result.bundle.path;
   if (result.ok) {
@@ -34,12 +34,45 @@ export function renderVerifyResult(result: VerifyResult): string {
     const found = result.parts.files.filter((f) => f.path !== null).length;
     lines.push(`  Split bundle: ${result.parts.count} parts on ${result.parts.volumes} volume(s); ${found} found and checked against the signed volume index${result.ok ? ', then reassembled' : ''}`);
   }
+  lines.push(...renderFileCounts(result.files), ...renderPolicy(result.policy, operation));
   for (const p of result.problems) {
     lines.push(`  ${p.code}${p.path ? `  ${p.path}` : ''}`);
     lines.push(`    ${p.message}`);
     lines.push(`    Next: ${PROBLEM_TEXT[p.code].action}`);
   }
   return `${lines.map(displayText).join('\n')}\n`;
+}
+
+const OUTCOME_WORDS: Record<FileOutcome, string> = {
+  ok: 'intact',
+  'checksum-mismatch': 'checksum mismatch',
+  missing: 'missing',
+  unlisted: 'not in the manifest',
+  'refused-name': 'name refused',
+  'refused-type': 'entry type refused',
+  'refused-limit': 'over a limit',
+};
+
+/** One line of per-file counts (the list itself is in --json). */
+function renderFileCounts(files: FileResults): string[] {
+  const parts = FILE_OUTCOMES.filter((o) => files.counts[o] > 0).map((o) => `${files.counts[o]} ${OUTCOME_WORDS[o]}`);
+  if (files.notChecked > 0) parts.push(`${files.notChecked} not reached`);
+  if (parts.length === 0) return [];
+  return [`  Files: ${parts.join(', ')}${files.complete ? '' : ' (verification stopped early)'}; every file with --json`];
+}
+
+/** How many station policy checks pass, and each one that does not. */
+function renderPolicy(policy: PolicySummary, operation: 'verify' | 'import'): string[] {
+  const { findings } = policy;
+  if (findings.length === 0) return [];
+  const passed = findings.filter((f) => f.outcome === 'pass').length;
+  const unchecked = findings.filter((f) => f.outcome === 'not-checked').length;
+  const lines = [`  Station policy: ${passed} of ${findings.length} checks pass${unchecked > 0 ? `, ${unchecked} not checked` : ''}`];
+  for (const f of findings.filter((x) => x.outcome === 'fail')) {
+    const refusal = f.refusedBy === 'import' && operation === 'verify' ? ' (import refuses it; verify only reports it)' : '';
+    lines.push(`    FAIL ${f.check}${f.code ? ` (${f.code})` : ''}: ${f.detail}${refusal}`);
+  }
+  return lines;
 }
 
 export function renderError(error: AirlockError): string {

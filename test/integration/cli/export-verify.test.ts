@@ -254,9 +254,18 @@ describe('export -> verify round trip', () => {
     expect(verified.code, describeResult(verified)).toBe(0);
     expect(verified.stdout).toMatch(/^VERIFIED {2}proc$/mu);
     expect(verified.stdout.replace(/ /gu, '')).toContain(station.fingerprint);
+    expect(verified.stdout).toMatch(/^ {2}Files: 1 intact; every file with --json$/mu);
+    expect(verified.stdout).toMatch(/^ {2}Station policy: 9 of 9 checks pass$/mu);
     const json = await station.spawn(['verify', '--json', join(out, 'proc.airlock.tar')]);
     expect(json.code).toBe(0);
     expect(parseJson<VerifyJson>(json)).toMatchObject({ ok: true, bundle: { files: 1, bytes: 14 }, problems: [] });
+    // Once imported, verify still verifies but names the check that import would now refuse.
+    const imported = await station.spawn(['import', join(out, 'proc.airlock.tar'), '--dest', await makeTemp('airlock-ev-dest-')]);
+    expect(imported.code, describeResult(imported)).toBe(0);
+    const again = await station.spawn(['verify', join(out, 'proc.airlock.tar')]);
+    expect(again.code, describeResult(again)).toBe(0);
+    expect(again.stdout).toMatch(/^ {2}Station policy: 8 of 9 checks pass$/mu);
+    expect(again.stdout).toMatch(/^ {4}FAIL replay \(REPLAY\): .*\(import refuses it; verify only reports it\)$/mu);
   });
 
   it('exports the same tree twice as two distinct bundles that both verify', async () => {

@@ -79,6 +79,13 @@ describe('tampered bundles are rejected with the right problem', () => {
     const report = await expectRejected(path, [{ code: 'CHECKSUM_MISMATCH', path: 'data/p/one.txt' }]);
     // The signature itself was fine: the signer is known, the payload is not what was signed.
     expect(report.signers.map((s) => s.fingerprint)).toEqual([station.fingerprint]);
+    // In plain text: the per-file counts and the policy line, then the problem with its next step.
+    const plain = await station.spawn(['verify', path]);
+    expect(plain.code).toBe(1);
+    expect(plain.stdout).toMatch(/^REJECTED {2}/mu);
+    expect(plain.stdout).toMatch(/^ {2}Files: (\d+ intact, )?1 checksum mismatch/mu);
+    expect(plain.stdout).toMatch(/^ {2}Station policy: \d+ of 9 checks pass/mu);
+    expect(plain.stdout).toMatch(/^ {2}CHECKSUM_MISMATCH {2}data\/p\/one\.txt$/mu);
   });
 
   it('an edited manifest-sha256.txt line: CHECKSUM_MISMATCH on manifest-sha256.txt', async () => {
