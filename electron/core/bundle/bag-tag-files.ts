@@ -21,7 +21,7 @@ export interface BagTags {
 
 /** Build the tag files for a hashed payload. The tag manifest covers the three tag files before it. */
 export function buildBagTags(
-  payload: readonly HashedSource[],
+  payload: ReadonlyArray<Pick<HashedSource, 'bagPath' | 'size' | 'sha256'>>,
   meta: { identity: StationIdentity; sequence: number; now: Date; uuid?: string },
 ): BagTags {
   const uuid = meta.uuid ?? randomUUID();

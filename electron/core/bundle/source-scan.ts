@@ -14,6 +14,8 @@ export interface SourceFile {
   bagPath: string;
   size: number;
   mtime: Date;
+  /** The scan's exact modification time (mtime is rounded to whole milliseconds): a later change shows against it. */
+  mtimeMs: number;
 }
 
 export interface SourceScan {
@@ -41,7 +43,7 @@ export async function scanSources(selection: readonly string[], signal?: AbortSi
   const warnings: SourceScan['warnings'] = [];
   const registry = new EntryRegistry();
 
-  const addFile = (absPath: string, bagPath: string, size: number, mtime: Date): void => {
+  const addFile = (absPath: string, bagPath: string, stats: { size: number; mtime: Date; mtimeMs: number }): void => {
     const structural = checkStructuralPath(bagPath);
     if (!structural.ok) throw new AirlockError('SOURCE_NAME_UNSAFE', `${absPath}: ${structural.reason}.`, { path: absPath });
     const verdict = registry.addFile(bagPath);
@@ -49,7 +51,7 @@ export async function scanSources(selection: readonly string[], signal?: AbortSi
     for (const finding of portabilityFindings(bagPath)) {
       warnings.push({ path: absPath, message: `${finding}: stations with the default policy will refuse to import it` });
     }
-    const file = { absPath, bagPath, size, mtime };
+    const file = { absPath, bagPath, size: stats.size, mtime: stats.mtime, mtimeMs: stats.mtimeMs };
     files.push(file);
     onFile?.(file);
   };
@@ -89,7 +91,7 @@ export async function scanSources(selection: readonly string[], signal?: AbortSi
           throw toAirlockError(error, childAbs);
         }
         if (!stats.isFile()) throw new AirlockError('SOURCE_UNSUPPORTED_TYPE', `${childAbs} changed type during the scan.`, { path: childAbs });
-        addFile(childAbs, childBag, stats.size, stats.mtime);
+        addFile(childAbs, childBag, stats);
         await pause.maybeYield();
       } else {
         const stats = await lstat(childAbs);
@@ -110,7 +112,7 @@ export async function scanSources(selection: readonly string[], signal?: AbortSi
       throw toAirlockError(error, absPath);
     }
     if (stats.isDirectory()) await walk(absPath, `${PAYLOAD_DIR}/${name}`);
-    else if (stats.isFile()) addFile(absPath, `${PAYLOAD_DIR}/${name}`, stats.size, stats.mtime);
+    else if (stats.isFile()) addFile(absPath, `${PAYLOAD_DIR}/${name}`, stats);
     else throw new AirlockError('SOURCE_UNSUPPORTED_TYPE', `${absPath} is ${describeType(stats)}.`, { path: absPath });
   }
   if (files.length === 0) throw new AirlockError('SOURCE_EMPTY');

@@ -124,7 +124,7 @@ export async function loadStagedExport(dir: string): Promise<StagedExport> {
     name: staged.name,
     sequence: staged.sequence,
     createdAt: new Date(staged.createdAt),
-    payload: staged.files.map((f) => ({ absPath: f.absPath, bagPath: f.bagPath, size: f.size, mtime: new Date(f.mtime), sha256: f.sha256 })),
+    payload: staged.files.map((f) => ({ absPath: f.absPath, bagPath: f.bagPath, size: f.size, mtime: new Date(f.mtime), mtimeMs: new Date(f.mtime).getTime(), sha256: f.sha256 })),
     tags,
     warnings: staged.warnings,
   };

@@ -120,6 +120,11 @@ export function padding(size: number): Buffer {
   return ZEROS.subarray(0, paddingLength(size));
 }
 
+/** Bytes of encodeFileHeader(entry), without encoding the common one-block case. */
+export function encodedHeaderLength(entry: TarFileEntry): number {
+  return fitsPlainUstar(entry.path, entry.size) ? BLOCK : encodeFileHeader(entry).length;
+}
+
 /** Exact archive bytes one file occupies (headers, data, padding). */
 export function archivedSize(entry: TarFileEntry): number {
   return encodeFileHeader(entry).length + entry.size + paddingLength(entry.size);

@@ -18,6 +18,8 @@ import { SourceHasher, type HashedSource } from './hash-sources.js';
 import { scanSources, type SourceScan } from './source-scan.js';
 import { PayloadSpool, type SpoolReader } from './payload-spool.js';
 import { archivedSizeBound, encodeFileHeader, END_OF_ARCHIVE, padding } from './tar-header.js';
+import { encodeTagSection, fitsLayout, planDirectLayout, tagsFor } from './direct-layout.js';
+import { RecordLanes } from './record-lanes.js';
 
 export interface WriteBundleOptions {
   selection: readonly string[];
@@ -63,6 +65,9 @@ const SPACE_MARGIN_BYTES = 1 << 20;
 export async function writeBundle(options: WriteBundleOptions): Promise<WriteBundleResult> {
   const tracker = new ProgressTracker(options.onProgress);
   await checkOutput(options.outDir, options.name);
+  if (!options.openOutput && options.signers.length > 0 && options.signers.every((s) => s.signsInProcess === true)) {
+    return writeBundleDirect(options, tracker);
+  }
   const { prepared, spool } = await scanAndHash({ ...options, tracker }, options.spoolDir);
   try {
     tracker.startPhase('signing');
@@ -90,6 +95,85 @@ async function checkOutput(outDir: string, name: string): Promise<string> {
   const finalPath = join(resolve(outDir), `${name}${BUNDLE_SUFFIX}`);
   await assertAbsent(finalPath);
   return finalPath;
+}
+
+/**
+ * Export in one pass over the sources (direct-layout.ts): scan, lay the archive out, then read
+ * each source once, hashing it and writing its record at its place in the temp file; then build
+ * and sign the tag files over the digests and write them in front. The bytes in the bundle are
+ * the bytes that were hashed, read once. A change to a source during the pass stops the export
+ * (record-lanes.ts). Removable media (sequential parts) and GnuPG signers use the two passes.
+ */
+async function writeBundleDirect(options: WriteBundleOptions, tracker: ProgressTracker): Promise<WriteBundleResult> {
+  const now = options.now ?? new Date();
+  const finalPath = await checkOutput(options.outDir, options.name);
+  tracker.startPhase('scanning');
+  // The worker lane boots on the other core while this thread scans.
+  const lanes = new RecordLanes();
+  try {
+    return await scanAndWriteDirect(options, tracker, lanes, finalPath, now);
+  } finally {
+    await lanes.close();
+  }
+}
+
+async function scanAndWriteDirect(options: WriteBundleOptions, tracker: ProgressTracker, lanes: RecordLanes, finalPath: string, now: Date): Promise<WriteBundleResult> {
+  const { signal } = options;
+  const outDir = resolve(options.outDir);
+  const scan = await scanSources(options.selection, signal);
+  const meta = { identity: options.identity, sequence: options.sequence, now };
+  const layout = await planDirectLayout({ name: options.name, files: scan.files, ...meta, signers: options.signers });
+  const available = await freeBytes(outDir);
+  if (available < layout.archiveBytes + SPACE_MARGIN_BYTES) {
+    throw new AirlockError('NO_SPACE', `The bundle needs ${layout.archiveBytes} bytes; ${outDir} has ${available} free.`, { path: outDir });
+  }
+  const payloadBytes = scan.files.reduce((sum, f) => sum + f.size, 0);
+  const signers = options.signers.map((s) => ({ fingerprint: s.fingerprint, userIds: s.userIds }));
+
+  const tempPath = tempPathFor(finalPath);
+  const out = await open(tempPath, 'wx', 0o644).catch((error: unknown) => {
+    throw toAirlockError(error, tempPath);
+  });
+  let published = false;
+  try {
+    tracker.startPhase('hashing', { bytes: payloadBytes, files: scan.files.length });
+    const digests = await lanes.write(layout, out.fd, tracker, signal);
+    tracker.flush();
+    const payload: HashedSource[] = scan.files.map((file, index) => ({ ...file, sha256: (digests[index] as { sha256: string }).sha256 }));
+    const tags = tagsFor(layout, payload.map((f) => f.sha256), meta);
+    const prepared: PreparedBundle = { name: options.name, sequence: options.sequence, createdAt: now, payload, tags, warnings: scan.warnings };
+    tracker.startPhase('signing');
+    const signature = await signWithAll(tags.tagmanifest, options.signers, now);
+    throwIfAborted(signal);
+    const section = encodeTagSection(options.name, [...tags.files, { name: SIGNATURE_NAME, bytes: Buffer.from(signature, 'utf8') }], now);
+    if (!fitsLayout(layout, section)) {
+      // The signature came out a tar block longer or shorter than the stand-in's: write it the two-pass way.
+      await out.close();
+      await unlink(tempPath).catch(() => undefined);
+      return await writePreparedBundle(prepared, signature, { outDir, signers, tracker, ...(signal ? { signal } : {}) });
+    }
+    tracker.startPhase('writing', { bytes: section.length + END_OF_ARCHIVE.length, files: 0 });
+    await out.write(section, 0, section.length, 0);
+    await out.write(END_OF_ARCHIVE, 0, END_OF_ARCHIVE.length, layout.archiveBytes - END_OF_ARCHIVE.length);
+    tracker.addBytes(section.length + END_OF_ARCHIVE.length);
+    tracker.flush();
+    tracker.startPhase('syncing', { bytes: layout.archiveBytes });
+    await out.sync();
+    await out.close();
+    throwIfAborted(signal);
+    await publishWithoutOverwrite(tempPath, finalPath);
+    published = true;
+    tracker.addBytes(layout.archiveBytes);
+    tracker.flush();
+    return bundleResult(prepared, signers, finalPath, layout.archiveBytes);
+  } catch (error) {
+    throw toAirlockError(error, finalPath);
+  } finally {
+    if (!published) {
+      await out.close().catch(() => undefined);
+      await unlink(tempPath).catch(() => undefined);
+    }
+  }
 }
 
 interface PrepareOptions {

@@ -13,6 +13,12 @@ export interface BundleSigner {
   publicKeyArmored: string;
   /** ASCII-armored detached binary signature over `data`. */
   sign(data: Uint8Array, date?: Date): Promise<string>;
+  /**
+   * Set when signing costs nothing but CPU (the embedded key): the export may then sign a stand-in
+   * first to learn the signature's size (direct-export.ts). A GnuPG key may sit on a smartcard
+   * that asks for a PIN or a touch per signature, so it is never asked twice.
+   */
+  signsInProcess?: boolean;
 }
 
 export function openpgpSigner(key: PrivateKey): BundleSigner {
@@ -21,6 +27,7 @@ export function openpgpSigner(key: PrivateKey): BundleSigner {
     userIds: key.getUserIDs(),
     publicKeyArmored: key.toPublic().armor(),
     sign: (data, date) => signDetached(data, [key], date),
+    signsInProcess: true,
   };
 }
 

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import type { Progress } from '../../../../shared/progress.js';
 import { writeBundle, type WriteBundleOptions } from '../../../../electron/core/bundle/write-bundle.js';
 import { checkBundle } from '../../../../electron/core/verify/check-bundle.js';
 import { AirlockError } from '../../../../electron/core/errors.js';
-import { openpgpSigner } from '../../../../electron/core/crypto/bundle-signer.js';
+import { combineSignatures, openpgpSigner } from '../../../../electron/core/crypto/bundle-signer.js';
 import { makeSigner, type TestSigner } from '../../../helpers/hostile-tar.js';
 
 let root: string;
@@ -45,6 +45,21 @@ function options(extra: Partial<WriteBundleOptions> = {}): WriteBundleOptions {
     signers: [openpgpSigner(signer.privateKey)],
     ...extra,
   };
+}
+
+/** A signer the export may not ask twice (like a GnuPG smartcard key): the export then takes two passes. */
+function twoPassSigners(): WriteBundleOptions['signers'] {
+  return [{ ...openpgpSigner(signer.privateKey), signsInProcess: false }];
+}
+
+/** Every payload file of the bundle, extracted by GNU tar, against the given expected contents. */
+function expectPayload(bundlePath: string, expected: Record<string, Buffer>): void {
+  const dir = join(root, `extract${n}`);
+  mkdirSync(dir);
+  execFileSync('tar', ['xf', bundlePath, '-C', dir]);
+  for (const [path, bytes] of Object.entries(expected)) {
+    expect(readFileSync(join(dir, 'bundle', 'data', 'payload', path)).equals(bytes), path).toBe(true);
+  }
 }
 
 async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
@@ -85,20 +100,113 @@ describe('writeBundle', () => {
     expect(last?.bytesDone).toBe(last?.bytesTotal);
   });
 
-  it('aborts when a source file changes between hashing and writing, leaving nothing', async () => {
-    const onProgress = (p: Progress): void => {
-      if (p.phase === 'writing' && p.bytesDone === 0) writeFileSync(join(src, 'sub', 'big.bin'), Buffer.alloc(3 * 1024 * 1024, 2));
-    };
-    await expectCode(writeBundle(options({ onProgress })), 'SOURCE_CHANGED');
-    expect(await readdir(out)).toEqual([]);
+  describe('in one pass (the station key signs in process: direct-layout.ts)', () => {
+    it('writes many files on both lanes byte for byte, small and large, and the result verifies', async () => {
+      const expected: Record<string, Buffer> = {};
+      await mkdir(join(src, 'many'), { recursive: true });
+      for (let i = 0; i < 120; i += 1) {
+        // Every tenth file is over the small-file size: streamed in chunks rather than read whole.
+        const bytes = i % 10 === 0 ? Buffer.alloc(300 * 1024 + i, i) : Buffer.from(`file ${i} `.repeat(1 + (i % 37)));
+        const path = `many/f${String(i).padStart(3, '0')}.txt`;
+        await writeFile(join(src, path), bytes);
+        expected[path] = bytes;
+      }
+      await writeFile(join(src, 'empty'), '');
+      const result = await writeBundle(options());
+      expectPayload(result.bundlePath, { ...expected, empty: Buffer.alloc(0), 'a.txt': Buffer.from('alpha'), 'sub/big.bin': Buffer.alloc(3 * 1024 * 1024, 1) });
+      const check = await checkBundle({ bundlePath: result.bundlePath, trusted: [signer.trusted] });
+      expect(check.problems).toEqual([]);
+      expect(check.bundle.files).toBe(124);
+      expect(result.bundleBytes).toBe((await import('node:fs')).statSync(result.bundlePath).size);
+    });
+
+    it('refuses a large file modified after the scan, even at the same size, leaving nothing', async () => {
+      const onProgress = (p: Progress): void => {
+        if (p.phase === 'hashing' && p.bytesDone === 0) writeFileSync(join(src, 'sub', 'big.bin'), Buffer.alloc(3 * 1024 * 1024, 2));
+      };
+      await expectCode(writeBundle(options({ onProgress })), 'SOURCE_CHANGED');
+      expect(await readdir(out)).toEqual([]);
+    });
+
+    it('refuses a small file that grew or shrank after the scan, leaving nothing', async () => {
+      for (const content of ['alpha and more', 'al']) {
+        const onProgress = (p: Progress): void => {
+          if (p.phase === 'hashing' && p.bytesDone === 0) writeFileSync(join(src, 'a.txt'), content);
+        };
+        await expectCode(writeBundle(options({ onProgress })), 'SOURCE_CHANGED');
+        expect(await readdir(out)).toEqual([]);
+        await writeFile(join(src, 'a.txt'), 'alpha');
+      }
+    });
+
+    it('does not follow a source swapped for a symbolic link after the scan (O_NOFOLLOW)', async () => {
+      // As long as b.txt: only the refusal to follow the link can stop it, not a size check.
+      await writeFile(join(root, `secret${n}`), 'SECRT');
+      const onProgress = (p: Progress): void => {
+        if (p.phase === 'hashing' && p.bytesDone === 0) {
+          rmSync(join(src, 'b.txt'));
+          symlinkSync(join(root, `secret${n}`), join(src, 'b.txt'));
+        }
+      };
+      await expectCode(writeBundle(options({ onProgress })), 'SOURCE_UNSUPPORTED_TYPE');
+      expect(await readdir(out)).toEqual([]);
+    });
+
+    it('does not hang on a source swapped for a FIFO after the scan (O_NONBLOCK)', async () => {
+      const onProgress = (p: Progress): void => {
+        if (p.phase === 'hashing' && p.bytesDone === 0) {
+          rmSync(join(src, 'b.txt'));
+          execFileSync('mkfifo', [join(src, 'b.txt')]);
+        }
+      };
+      await expectCode(writeBundle(options({ onProgress })), 'SOURCE_CHANGED');
+      expect(await readdir(out)).toEqual([]);
+    });
+
+    it('writes the two-pass way when the signature does not fit the room left for it, and the bundle verifies', async () => {
+      const inProcess = openpgpSigner(signer.privateKey);
+      let calls = 0;
+      // The stand-in signature is one packet; the real one two (as if two signers): a block longer.
+      const growing = {
+        ...inProcess,
+        sign: async (data: Uint8Array, date?: Date) => {
+          calls += 1;
+          const one = await inProcess.sign(data, date);
+          return calls === 1 ? one : combineSignatures([one, await inProcess.sign(data, date)]);
+        },
+      };
+      const result = await writeBundle(options({ signers: [growing] }));
+      expect(calls).toBe(2);
+      const check = await checkBundle({ bundlePath: result.bundlePath, trusted: [signer.trusted] });
+      expect(check.problems).toEqual([]);
+      expect(await readdir(out)).toEqual(['bundle.airlock.tar']);
+      expectPayload(result.bundlePath, { 'a.txt': Buffer.from('alpha'), 'sub/big.bin': Buffer.alloc(3 * 1024 * 1024, 1) });
+    });
   });
 
-  it('aborts when a source file grows between hashing and writing', async () => {
-    const onProgress = (p: Progress): void => {
-      if (p.phase === 'writing' && p.bytesDone === 0) writeFileSync(join(src, 'a.txt'), 'alpha and more');
-    };
-    await expectCode(writeBundle(options({ onProgress })), 'SOURCE_CHANGED');
-    expect(await readdir(out)).toEqual([]);
+  describe('in two passes (a GnuPG key, which is never asked to sign twice)', () => {
+    it('aborts when a source file changes between hashing and writing, leaving nothing', async () => {
+      const onProgress = (p: Progress): void => {
+        if (p.phase === 'writing' && p.bytesDone === 0) writeFileSync(join(src, 'sub', 'big.bin'), Buffer.alloc(3 * 1024 * 1024, 2));
+      };
+      await expectCode(writeBundle(options({ signers: twoPassSigners(), onProgress })), 'SOURCE_CHANGED');
+      expect(await readdir(out)).toEqual([]);
+    });
+
+    it('aborts when a source file grows between hashing and writing', async () => {
+      const onProgress = (p: Progress): void => {
+        if (p.phase === 'writing' && p.bytesDone === 0) writeFileSync(join(src, 'a.txt'), 'alpha and more');
+      };
+      await expectCode(writeBundle(options({ signers: twoPassSigners(), onProgress })), 'SOURCE_CHANGED');
+      expect(await readdir(out)).toEqual([]);
+    });
+
+    it('writes the same layout as one pass, and the result verifies', async () => {
+      const result = await writeBundle(options({ signers: twoPassSigners() }));
+      const check = await checkBundle({ bundlePath: result.bundlePath, trusted: [signer.trusted] });
+      expect(check.problems).toEqual([]);
+      expectPayload(result.bundlePath, { 'a.txt': Buffer.from('alpha'), 'b.txt': Buffer.from('bravo'), 'sub/big.bin': Buffer.alloc(3 * 1024 * 1024, 1) });
+    });
   });
 
   it('cancels mid-write and removes the temp file', async () => {
@@ -122,21 +230,11 @@ describe('writeBundle', () => {
     }
   });
 
-  describe('with a spool for small files (payload-spool.ts)', () => {
+  describe('in two passes with a spool for small files (payload-spool.ts; GnuPG signers, removable media)', () => {
     let spoolDir: string;
     beforeEach(() => {
       spoolDir = join(root, `spool${n}`);
     });
-
-    /** Every payload file of the bundle, extracted by GNU tar, against the given expected contents. */
-    function expectPayload(bundlePath: string, expected: Record<string, Buffer>): void {
-      const dir = join(root, `extract${n}`);
-      mkdirSync(dir);
-      execFileSync('tar', ['xf', bundlePath, '-C', dir]);
-      for (const [path, bytes] of Object.entries(expected)) {
-        expect(readFileSync(join(dir, 'bundle', 'data', 'payload', path)).equals(bytes), path).toBe(true);
-      }
-    }
 
     it('writes many small files from the spool byte for byte (both hashing lanes), and leaves no spool behind', async () => {
       const expected: Record<string, Buffer> = {};
@@ -147,7 +245,7 @@ describe('writeBundle', () => {
         await writeFile(join(src, path), bytes);
         expected[path] = bytes;
       }
-      const result = await writeBundle(options({ spoolDir }));
+      const result = await writeBundle(options({ signers: twoPassSigners(), spoolDir }));
       expectPayload(result.bundlePath, { ...expected, 'a.txt': Buffer.from('alpha'), 'sub/big.bin': Buffer.alloc(3 * 1024 * 1024, 1) });
       const check = await checkBundle({ bundlePath: result.bundlePath, trusted: [signer.trusted] });
       expect(check.problems).toEqual([]);
@@ -160,7 +258,7 @@ describe('writeBundle', () => {
       for (let i = 0; i < 200; i += 1) await writeFile(join(src, 'many', `f${String(i).padStart(3, '0')}.txt`), `file ${i}`);
       // Walked last (byte order): by then the worker lane has hashed the files above.
       await symlink('/etc/passwd', join(src, 'zz-link'));
-      await expectCode(writeBundle(options({ spoolDir })), 'SOURCE_UNSUPPORTED_TYPE');
+      await expectCode(writeBundle(options({ signers: twoPassSigners(), spoolDir })), 'SOURCE_UNSUPPORTED_TYPE');
       expect(await readdir(out)).toEqual([]);
       expect(await readdir(spoolDir)).toEqual([]);
     });
@@ -169,7 +267,7 @@ describe('writeBundle', () => {
       const onProgress = (p: Progress): void => {
         if (p.phase === 'writing' && p.bytesDone === 0) writeFileSync(join(src, 'a.txt'), 'ALPHA, edited after hashing');
       };
-      const result = await writeBundle(options({ spoolDir, onProgress }));
+      const result = await writeBundle(options({ signers: twoPassSigners(), spoolDir, onProgress }));
       expectPayload(result.bundlePath, { 'a.txt': Buffer.from('alpha') });
       const check = await checkBundle({ bundlePath: result.bundlePath, trusted: [signer.trusted] });
       expect(check.problems).toEqual([]);
@@ -179,7 +277,7 @@ describe('writeBundle', () => {
       const onProgress = (p: Progress): void => {
         if (p.phase === 'writing' && p.bytesDone === 0) writeFileSync(join(src, 'sub', 'big.bin'), Buffer.alloc(3 * 1024 * 1024, 2));
       };
-      await expectCode(writeBundle(options({ spoolDir, onProgress })), 'SOURCE_CHANGED');
+      await expectCode(writeBundle(options({ signers: twoPassSigners(), spoolDir, onProgress })), 'SOURCE_CHANGED');
       expect(await readdir(out)).toEqual([]);
       expect(await readdir(spoolDir)).toEqual([]);
     });
@@ -189,7 +287,7 @@ describe('writeBundle', () => {
       const onProgress = (p: Progress): void => {
         if (p.phase === 'writing' && p.bytesDone > 0) controller.abort();
       };
-      await expectCode(writeBundle(options({ spoolDir, signal: controller.signal, onProgress })), 'CANCELLED');
+      await expectCode(writeBundle(options({ signers: twoPassSigners(), spoolDir, signal: controller.signal, onProgress })), 'CANCELLED');
       expect(await readdir(out)).toEqual([]);
       expect(await readdir(spoolDir)).toEqual([]);
     });
@@ -202,7 +300,7 @@ describe('writeBundle', () => {
           if (p.phase === 'writing' && p.bytesDone === 0) writeFileSync(join(src, 'a.txt'), 'alpha and more');
         };
         // Without a spool the small file is read again, so its change is caught.
-        await expectCode(writeBundle(options({ spoolDir: mnt, onProgress })), 'SOURCE_CHANGED');
+        await expectCode(writeBundle(options({ signers: twoPassSigners(), spoolDir: mnt, onProgress })), 'SOURCE_CHANGED');
         expect(await readdir(mnt)).toEqual([]);
       } finally {
         execFileSync('umount', [mnt]);
@@ -232,7 +330,7 @@ describe('writeBundle', () => {
       await writeFile(join(src, 'sub', 'big.bin'), Buffer.alloc(1024 * 1024, 1));
       const filler = join(mnt, 'filler');
       const onProgress = (p: Progress): void => {
-        if (p.phase === 'writing' && p.bytesDone === 0) writeFileSync(filler, Buffer.alloc(3 * 1024 * 1024));
+        if (p.phase === 'hashing' && p.bytesDone === 0) writeFileSync(filler, Buffer.alloc(3 * 1024 * 1024));
       };
       await expectCode(writeBundle(options({ outDir: mnt, onProgress })), 'NO_SPACE');
       expect(await readdir(mnt)).toEqual(['filler']);

@@ -1,0 +1,84 @@
+import type { StationIdentity } from '../home/station-config.js';
+import { signWithAll, type BundleSigner } from '../crypto/bundle-signer.js';
+import { buildBagTags, type BagTags, type TagFile } from './bag-tag-files.js';
+import { SIGNATURE_NAME } from './format.js';
+import type { RecordPlan } from './record-lanes.js';
+import type { SourceFile } from './source-scan.js';
+import { encodedHeaderLength, encodeFileHeader, END_OF_ARCHIVE, paddingLength } from './tar-header.js';
+
+/**
+ * Where every entry of a bundle sits before a byte of it is hashed, so the payload can be written
+ * in the same pass that hashes it (direct export, write-bundle.ts).
+ *
+ * The tag files come first in the archive, and they hold the payload's digests; yet their sizes
+ * do not depend on those digests: every manifest line carries 64 hex digits whatever they are,
+ * and bag-info holds only sizes, counts, names and dates. So tag files built over stand-in
+ * digests (same UUID, same date) have the real ones' sizes exactly. The one size that can vary is
+ * the signature's: an OpenPGP signature's numbers are written without leading zero bytes, so it
+ * can be a byte or two shorter. The stand-in is signed too, and what matters is only its size
+ * rounded up to a tar block; if the real signature lands in another block count (rare), the
+ * caller writes the bundle the two-pass way instead (`fitsLayout`).
+ */
+export interface DirectLayout extends RecordPlan {
+  uuid: string;
+  /** Archive bytes of the tag-file records, signature included: where the payload starts. */
+  tagSectionBytes: number;
+  /** The whole archive, end-of-archive blocks included. */
+  archiveBytes: number;
+}
+
+const STAND_IN_DIGEST = '0'.repeat(64);
+
+export async function planDirectLayout(options: {
+  name: string;
+  files: readonly SourceFile[];
+  identity: StationIdentity;
+  sequence: number;
+  now: Date;
+  signers: readonly BundleSigner[];
+}): Promise<DirectLayout> {
+  const { name, files, now } = options;
+  const standIn = buildBagTags(
+    files.map((file) => ({ bagPath: file.bagPath, size: file.size, sha256: STAND_IN_DIGEST })),
+    { identity: options.identity, sequence: options.sequence, now },
+  );
+  const signature = Buffer.from(await signWithAll(standIn.tagmanifest, options.signers, now), 'utf8');
+  const tagSectionBytes = tagSectionSize(name, [...standIn.files, { name: SIGNATURE_NAME, bytes: signature }], now);
+  const headerOf = (index: number): Buffer => {
+    const file = files[index] as SourceFile;
+    return encodeFileHeader({ path: `${name}/${file.bagPath}`, size: file.size, mtime: file.mtime });
+  };
+  const offsets: number[] = new Array<number>(files.length);
+  let cursor = tagSectionBytes;
+  for (const [index, file] of files.entries()) {
+    offsets[index] = cursor;
+    cursor += encodedHeaderLength({ path: `${name}/${file.bagPath}`, size: file.size, mtime: file.mtime }) + file.size + paddingLength(file.size);
+  }
+  return { uuid: standIn.uuid, files, offsets, headerOf, tagSectionBytes, archiveBytes: cursor + END_OF_ARCHIVE.length };
+}
+
+/** The tag-file records, in archive order, as one buffer. */
+export function encodeTagSection(name: string, tagFiles: readonly TagFile[], now: Date): Buffer {
+  const pieces: Buffer[] = [];
+  for (const tag of tagFiles) {
+    pieces.push(encodeFileHeader({ path: `${name}/${tag.name}`, size: tag.bytes.length, mtime: now }), tag.bytes, Buffer.alloc(paddingLength(tag.bytes.length)));
+  }
+  return Buffer.concat(pieces);
+}
+
+/** Whether the real tag files (signature included) take exactly the room the layout left them. */
+export function fitsLayout(layout: DirectLayout, section: Buffer): boolean {
+  return section.length === layout.tagSectionBytes;
+}
+
+/** The real tag files over the digests the single pass computed, with the layout's UUID. */
+export function tagsFor(layout: DirectLayout, digests: readonly string[], meta: { identity: StationIdentity; sequence: number; now: Date }): BagTags {
+  return buildBagTags(
+    layout.files.map((file, index) => ({ bagPath: file.bagPath, size: file.size, sha256: digests[index] as string })),
+    { ...meta, uuid: layout.uuid },
+  );
+}
+
+function tagSectionSize(name: string, tagFiles: readonly TagFile[], now: Date): number {
+  return tagFiles.reduce((sum, tag) => sum + encodeFileHeader({ path: `${name}/${tag.name}`, size: tag.bytes.length, mtime: now }).length + tag.bytes.length + paddingLength(tag.bytes.length), 0);
+}
