@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { decryptKey, readPrivateKey } from 'openpgp';
+import { readPrivateKey } from 'openpgp';
 import { AirlockError, toAirlockError } from '../errors.js';
 import type { HomePaths } from '../home/station-home.js';
-import { unlockStationKey } from '../keys/station-key.js';
+import { unlockStationSigningKey } from '../keys/station-key.js';
 import { openpgpSigner, type BundleSigner } from './bundle-signer.js';
 import { gnupgSigner } from './gnupg-signer.js';
 import { OPENPGP_CONFIG } from './openpgp-config.js';
+import { unlockSigningKey } from './unlock-signing-key.js';
 
 /** Who signs: the station key, a GnuPG key (smartcard), or an operator's own armored key file. */
 export type SignerSpec =
@@ -23,7 +24,7 @@ export function parseGpgSignerOption(value: string): string {
 export async function resolveSigner(paths: HomePaths, spec: SignerSpec): Promise<BundleSigner> {
   switch (spec.kind) {
     case 'station':
-      return openpgpSigner(await unlockStationKey(paths, spec.passphrase));
+      return openpgpSigner(await unlockStationSigningKey(paths, spec.passphrase));
     case 'gpg':
       return gnupgSigner(spec.fingerprint, {
         ...(spec.homedir ? { homedir: spec.homedir } : {}),
@@ -43,7 +44,7 @@ export async function resolveSigner(paths: HomePaths, spec: SignerSpec): Promise
         throw new AirlockError('KEY_INVALID', `${spec.file} is not an armored private key: ${(error as Error).message}`);
       }
       try {
-        return openpgpSigner(key.isDecrypted() ? key : await decryptKey({ privateKey: key, passphrase: spec.passphrase, config: OPENPGP_CONFIG }));
+        return openpgpSigner(key.isDecrypted() ? key : await unlockSigningKey(key, spec.passphrase));
       } catch {
         throw new AirlockError('PASSPHRASE_WRONG', `The passphrase does not unlock ${spec.file}.`);
       }

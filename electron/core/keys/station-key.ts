@@ -5,6 +5,7 @@ import type { TrustedKey } from '../crypto/detached-signature.js';
 import { AirlockError } from '../errors.js';
 import { writeFileDurably } from '../fs/durable.js';
 import { OPENPGP_CONFIG } from '../crypto/openpgp-config.js';
+import { unlockSigningKey } from '../crypto/unlock-signing-key.js';
 import type { HomePaths } from '../home/station-home.js';
 import { describeKey, type KeyDescription } from './public-key.js';
 import { readTrustStore, trustPublicKey, writeTrustStoreEntries } from './trust-store.js';
@@ -146,18 +147,32 @@ export async function readStationPublicKey(paths: HomePaths): Promise<string> {
 
 /** The station key, decrypted for signing. */
 export async function unlockStationKey(paths: HomePaths, passphrase: string): Promise<PrivateKey> {
+  const privateKey = await readStationPrivateKey(paths);
+  try {
+    return await decryptKey({ privateKey, passphrase, config: OPENPGP_CONFIG });
+  } catch {
+    throw new AirlockError('PASSPHRASE_WRONG');
+  }
+}
+
+/** The station key with only its signing packet decrypted (unlock-signing-key.ts): for signing, which is all Airlock does with it. */
+export async function unlockStationSigningKey(paths: HomePaths, passphrase: string): Promise<PrivateKey> {
+  const privateKey = await readStationPrivateKey(paths);
+  try {
+    return await unlockSigningKey(privateKey, passphrase);
+  } catch {
+    throw new AirlockError('PASSPHRASE_WRONG');
+  }
+}
+
+async function readStationPrivateKey(paths: HomePaths): Promise<PrivateKey> {
   let armored: string;
   try {
     armored = await readFile(paths.stationPrivateKey, 'utf8');
   } catch {
     throw new AirlockError('NO_STATION_KEY');
   }
-  const privateKey = await readPrivateKey({ armoredKey: armored, config: OPENPGP_CONFIG });
-  try {
-    return await decryptKey({ privateKey, passphrase, config: OPENPGP_CONFIG });
-  } catch {
-    throw new AirlockError('PASSPHRASE_WRONG');
-  }
+  return readPrivateKey({ armoredKey: armored, config: OPENPGP_CONFIG });
 }
 
 /** This station's public key(s): the current one and earlier station keys still in the trust store. */
