@@ -63,7 +63,17 @@ export function canonicalJson(value: unknown): string {
 export function filesDigest(rows: readonly AuditFileRow[]): string | null {
   if (rows.length === 0) return null;
   const hash = createHash('sha256');
-  for (const row of rows) hash.update(`${canonicalJson([row.path, row.size, row.sha256])}\n`);
+  // canonicalJson of [path, size, sha256]: for an array of strings and numbers that is exactly
+  // JSON.stringify's text (no keys to sort), built here without the per-element recursion.
+  let chunk = '';
+  for (const row of rows) {
+    chunk += `${JSON.stringify([row.path, row.size, row.sha256])}\n`;
+    if (chunk.length >= 1 << 16) {
+      hash.update(chunk);
+      chunk = '';
+    }
+  }
+  hash.update(chunk);
   return hash.digest('hex');
 }
 

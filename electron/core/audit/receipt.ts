@@ -56,14 +56,15 @@ export async function writeReceipt(dir: string, receipt: TransferReceipt, signer
   let base = join(dir, `${receipt.bundle.name}.${receipt.kind}-receipt`);
   for (let n = 2; !(await absent(`${base}.json`)); n += 1) base = join(dir, `${receipt.bundle.name}.${receipt.kind}-receipt-${n}`);
   const json = `${JSON.stringify(receipt, null, 2)}\n`;
-  await writeFileDurably(`${base}.json`, json, 0o644);
-  let signature: string | null = null;
-  if (signer) {
-    signature = `${base}.json.asc`;
-    await writeFileDurably(signature, await signer.sign(Buffer.from(json, 'utf8')), 0o644);
-  }
-  await writeFileDurably(`${base}.html`, renderReceiptHtml(receipt, signature !== null), 0o644);
-  return { json: `${base}.json`, signature, html: `${base}.html` };
+  const signature = signer ? await signer.sign(Buffer.from(json, 'utf8')) : null;
+  const signaturePath = signature === null ? null : `${base}.json.asc`;
+  // Three small durable writes at once: their fsyncs overlap instead of queueing.
+  await Promise.all([
+    writeFileDurably(`${base}.json`, json, 0o644),
+    ...(signaturePath && signature ? [writeFileDurably(signaturePath, signature, 0o644)] : []),
+    writeFileDurably(`${base}.html`, renderReceiptHtml(receipt, signature !== null), 0o644),
+  ]);
+  return { json: `${base}.json`, signature: signaturePath, html: `${base}.html` };
 }
 
 function escapeHtml(text: string): string {
