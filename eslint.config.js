@@ -300,9 +300,10 @@ export default defineConfig(
     rules: { 'no-control-regex': 'off' },
   },
   {
-    // electron-builder hooks are CommonJS: electron-builder require()s them.
+    // electron-builder hooks are CommonJS: electron-builder require()s them. So is the CLI's
+    // loader, which runs the CommonJS bundle with its code cache (scripts/cli-loader.cjs).
     name: 'airlock/packaging-hooks',
-    files: ['build/**/*.cjs'],
+    files: ['build/**/*.cjs', 'scripts/**/*.cjs'],
     languageOptions: { globals: globals.node, sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

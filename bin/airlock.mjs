@@ -2,10 +2,11 @@
 // The `airlock` command from a checkout. It runs the bundle scripts/build-cli.mjs made at
 // install time when that bundle is newer than every source file; otherwise (sources edited
 // since) it runs the TypeScript directly through tsx, so it never runs stale code.
-import { cliBundlePath, cliBundleState } from '../scripts/cli-bundle.mjs';
+import { createRequire } from 'node:module';
+import { cliBundleState } from '../scripts/cli-bundle.mjs';
 
 if (cliBundleState() === 'fresh') {
-  await import(cliBundlePath);
+  createRequire(import.meta.url)('../scripts/cli-loader.cjs');
 } else {
   const { register } = await import('tsx/esm/api');
   register();

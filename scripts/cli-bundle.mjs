@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-export const cliBundlePath = join(repoRoot, 'dist', 'cli', 'airlock.mjs');
+export const cliBundlePath = join(repoRoot, 'dist', 'cli', 'airlock.cjs');
+export const cliCodeCachePath = `${cliBundlePath}.cache`;
 const SOURCE_DIRS = ['electron/core', 'electron/cli', 'shared'];
 
 function newestSource(dir) {

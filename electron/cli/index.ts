@@ -18,12 +18,19 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const code = await runCli(process.argv.slice(2), {
+/**
+ * Settles with the exit code once the command is done. No top-level await: the prebuilt CLI is a
+ * CommonJS bundle (scripts/build-cli.mjs); the packaged app's main imports this module and waits
+ * for `finished` before it exits (electron/main/index.ts).
+ */
+export const finished: Promise<number> = runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   stdin: process.stdin,
   env: process.env,
   stderrIsTTY: process.stderr.isTTY === true,
   signal: controller.signal,
+}).then((code) => {
+  process.exitCode = code;
+  return code;
 });
-process.exitCode = code;

@@ -16,7 +16,9 @@ async function runBundledCli(args: string[]): Promise<void> {
   process.argv = [process.argv[0] ?? 'airlock', 'airlock', ...args];
   // The CLI is its own bundle entry (electron.vite.config.ts), loaded by path: main does not
   // import CLI code, it only hands the process over to it.
-  await import(pathToFileURL(join(OUT_DIR, 'main', 'cli.js')).href);
+  const entry = (await import(pathToFileURL(join(OUT_DIR, 'main', 'cli.js')).href)) as { finished?: Promise<number> };
+  // The CLI's module finishes loading when the command starts; `finished` settles when it ends.
+  await entry.finished;
   const code = typeof process.exitCode === 'number' ? process.exitCode : 0;
   // Let piped output drain before the app exits.
   process.stdout.write('', () => app.exit(code));
