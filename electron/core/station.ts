@@ -9,7 +9,7 @@ import { signAuditCheckpoint, type AuditCheckpoint } from './audit/audit-checkpo
 import { verifyAuditLog, type AuditVerifyResult } from './audit/audit-verify.js';
 import { exportAuditLog, exportAuditLogToFile, type AuditExportFormat } from './audit/audit-export.js';
 import { writeReceipt, type ReceiptCheck, type TransferReceipt, type WrittenReceipt } from './audit/receipt.js';
-import { prepareBundle, writeBundle, writePreparedBundle, type WriteBundleResult } from './bundle/write-bundle.js';
+import { exportsInOnePass, prepareBundle, writeBundle, writePreparedBundle, type WriteBundleResult } from './bundle/write-bundle.js';
 import { addStagedSignature, combinedStagedSignature, loadStagedExport, removeStagedExport, saveStagedExport, type StagedExport } from './bundle/staged-bundle.js';
 import { parseManifest } from './bundle/manifest.js';
 import { ProgressTracker } from './jobs/progress-tracker.js';
@@ -288,7 +288,7 @@ export class Station {
         now: startedAt,
         spoolDir: this.paths.spool,
         ...(request.signal ? { signal: request.signal } : {}),
-        ...(request.onProgress ? { onProgress: withJobEta(JOB_PLANS.export, request.onProgress) } : {}),
+        ...(request.onProgress ? { onProgress: withJobEta(exportsInOnePass({ signers: [signingKey] }) ? JOB_PLANS['export-one-pass'] : JOB_PLANS.export, request.onProgress) } : {}),
       });
     } catch (error) {
       throw this.recordFailure('export', error, details);

@@ -65,9 +65,7 @@ const SPACE_MARGIN_BYTES = 1 << 20;
 export async function writeBundle(options: WriteBundleOptions): Promise<WriteBundleResult> {
   const tracker = new ProgressTracker(options.onProgress);
   await checkOutput(options.outDir, options.name);
-  if (!options.openOutput && options.signers.length > 0 && options.signers.every((s) => s.signsInProcess === true)) {
-    return writeBundleDirect(options, tracker);
-  }
+  if (exportsInOnePass(options)) return writeBundleDirect(options, tracker);
   const { prepared, spool } = await scanAndHash({ ...options, tracker }, options.spoolDir);
   try {
     tracker.startPhase('signing');
@@ -84,6 +82,14 @@ export async function writeBundle(options: WriteBundleOptions): Promise<WriteBun
   } finally {
     spool?.close();
   }
+}
+
+/**
+ * Whether writeBundle reads the sources once (direct-layout.ts): to a folder, with signers that
+ * may be asked for a stand-in signature. Removable media and GnuPG signers take two passes.
+ */
+export function exportsInOnePass(options: Pick<WriteBundleOptions, 'signers' | 'openOutput'>): boolean {
+  return !options.openOutput && options.signers.length > 0 && options.signers.every((s) => s.signsInProcess === true);
 }
 
 async function checkOutput(outDir: string, name: string): Promise<string> {

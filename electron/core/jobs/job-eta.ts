@@ -14,6 +14,8 @@ import type { ProgressListener, ProgressPhase } from '../../../shared/progress.j
  */
 export const JOB_PLANS = {
   export: [['hashing'], ['writing']],
+  /** The one-pass export to a folder (design-notes §6): its hashing phase writes the records too. */
+  'export-one-pass': [['hashing']],
   /** Core reports the read-back from the medium as verifying-payload. */
   'export-to-media': [['hashing'], ['writing'], ['verifying-payload']],
   /** The bundle is read once: the signature phase is that one read's start (the tag files). */

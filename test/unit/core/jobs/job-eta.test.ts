@@ -26,6 +26,13 @@ describe('whole-job ETA', () => {
     expect(etas[2]).toBeCloseTo(17.5, 5);
   });
 
+  it('a one-pass export (to a folder, station key) counts no second pass', () => {
+    const etas = run(JOB_PLANS['export-one-pass'], [p('hashing', 250, 1000, 100, 7.5), p('signing', 0, null, null), p('writing', 0, 4096, null, 0.01)]);
+    expect(etas[0]).toBeCloseTo(7.5, 5);
+    expect(etas[1]).toBeCloseTo(0, 5);
+    expect(etas[2]).toBeCloseTo(0.01, 5);
+  });
+
   it('while signing (between passes) it is the passes still to come at the last rate', () => {
     const etas = run(JOB_PLANS.export, [p('hashing', 1000, 1000, 200), p('signing', 0, null, null)]);
     expect(etas[0]).toBeCloseTo(5, 5);
