@@ -5,6 +5,7 @@ import { AirlockError, throwIfAborted, toAirlockError } from '../errors.js';
 import { CooperativeYield } from '../jobs/cooperative-yield.js';
 import { EntryRegistry } from './entry-registry.js';
 import { PAYLOAD_DIR } from './format.js';
+import { sortByUtf8 } from './utf8-order.js';
 import { checkStructuralPath, portabilityFindings } from './path-rules.js';
 
 /** One regular file of the selection, with where it goes in the bag. */
@@ -71,10 +72,8 @@ export async function scanSources(selection: readonly string[], signal?: AbortSi
       warnings.push({ path: dirAbs, message: 'empty folder: not carried (bundles carry files only)' });
       return;
     }
-    // Byte order of UTF-8 names, so the same selection always yields the same bundle layout
-    // (each name encoded once, not once per comparison).
-    const ordered = entries.map((entry) => ({ entry, key: Buffer.from(entry.name) })).sort((a, b) => Buffer.compare(a.key, b.key));
-    for (const { entry } of ordered) {
+    // Byte order of UTF-8 names, so the same selection always yields the same bundle layout.
+    for (const entry of sortByUtf8(entries, (e) => e.name)) {
       const childAbs = join(dirAbs, entry.name);
       const childBag = `${dirBag}/${entry.name}`;
       if (entry.name.includes('\uFFFD')) {
