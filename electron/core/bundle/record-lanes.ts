@@ -235,7 +235,7 @@ async function recordLane(queue: FileQueue, plan: RecordPlan, fd: number, out: A
         handle = openSync(file.absPath, OPEN_FLAGS);
         const header = plan.headerOf(index);
         const at = plan.offsets[index] as number;
-        result = file.size <= SMALL_FILE_BYTES ? runs.appendSmall(handle, header, file.size, at) : streamLarge(handle, header, file, at, buffer, runs, progress, signal);
+        result = file.size <= SMALL_FILE_BYTES ? runs.appendSmall(handle, header, file.size, at) : await streamLarge(handle, header, file, at, buffer, runs, progress, pause, signal);
       } catch (error) {
         throw laneError(error, file);
       } finally {
@@ -296,7 +296,21 @@ class RunWriter {
   }
 }
 
-function streamLarge(handle: number, header: Buffer, file: SourceFile, at: number, buffer: Buffer, runs: RunWriter, progress: LaneProgress, signal?: AbortSignal): RecordDigest | Mismatch {
+/**
+ * A large file in 1 MiB chunks, yielding to the event loop every few milliseconds: a cancel from
+ * outside (Ctrl-C, the app's Cancel) must not wait for a many-gigabyte file to end.
+ */
+async function streamLarge(
+  handle: number,
+  header: Buffer,
+  file: SourceFile,
+  at: number,
+  buffer: Buffer,
+  runs: RunWriter,
+  progress: LaneProgress,
+  pause: CooperativeYield,
+  signal?: AbortSignal,
+): Promise<RecordDigest | Mismatch> {
   runs.flush();
   const before = fstatSync(handle);
   writeAllAt(runs.fdOf(), header, at);
@@ -314,6 +328,7 @@ function streamLarge(handle: number, header: Buffer, file: SourceFile, at: numbe
     position += n;
     size += n;
     progress.addBytes(n);
+    await pause.maybeYield();
   }
   if (size !== file.size) return { size };
   const after = fstatSync(handle);

@@ -163,6 +163,24 @@ describe('writeBundle', () => {
       expect(await readdir(out)).toEqual([]);
     });
 
+    it('cancels promptly from outside (a timer, as Ctrl-C or the app would) while one large file is being read', async () => {
+      // One large sparse file, on this thread's lane alone (too few files for the worker).
+      await rm(join(src, 'sub', 'big.bin'));
+      execFileSync('truncate', ['-s', '2G', join(src, 'sub', 'big.bin')]);
+      const controller = new AbortController();
+      let startedAt = 0;
+      const onProgress = (p: Progress): void => {
+        if (p.phase === 'hashing' && startedAt === 0) {
+          startedAt = performance.now();
+          setTimeout(() => controller.abort(), 50);
+        }
+      };
+      await expectCode(writeBundle(options({ signal: controller.signal, onProgress })), 'CANCELLED');
+      // Reading 2 GiB takes seconds; the cancel lands within a few chunks of the timer.
+      expect(performance.now() - startedAt).toBeLessThan(1500);
+      expect(await readdir(out)).toEqual([]);
+    });
+
     it('writes the two-pass way when the signature does not fit the room left for it, and the bundle verifies', async () => {
       const inProcess = openpgpSigner(signer.privateKey);
       let calls = 0;
