@@ -6,6 +6,7 @@ import { SMALL_FILE_BYTES } from '../fs/read-small-file.js';
 import { CooperativeYield } from '../jobs/cooperative-yield.js';
 import { FileQueue, type LaneProgress } from './parallel-hash.js';
 import type { SourceFile } from './source-scan.js';
+import { WorkerRun } from './worker-run.js';
 import { paddingLength } from './tar-header.js';
 
 /**
@@ -343,66 +344,46 @@ function writeAllAt(fd: number, data: Buffer, at: number): void {
   while (done < data.length) done += writeSync(fd, data, done, data.length - done, at + done);
 }
 
-function runRecordWorker(worker: Worker, queue: FileQueue, plan: RecordPlan, fd: number, out: Array<RecordDigest | undefined>, progress: LaneProgress, signal?: AbortSignal): { done: Promise<void>; stop(): Promise<void> } {
-  let stop: () => Promise<void> = async () => undefined;
-  const done = new Promise<void>((resolve, reject) => {
-    let settled = false;
-    let exited: Promise<unknown> | null = null;
-    const finish = (error?: Error): void => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
-      exited = worker.terminate();
-      if (error) reject(error);
-      else resolve();
-    };
-    const onAbort = (): void => finish(new AirlockError('CANCELLED'));
-    // Resolves once the thread has exited: only then may the output descriptor be closed.
-    stop = async () => {
-      onAbort();
-      await exited;
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    let inFlight = 0;
-    const send = (): void => {
-      if (settled) return;
-      const batch = queue.take();
-      if (batch.length === 0) {
-        if (inFlight === 0) finish();
-        return;
-      }
-      inFlight += 1;
-      // One buffer for the batch's headers: a header is a view into a shared 8 KiB pool slab, and
-      // posting a view copies its whole slab, which for 20,000 files was 160 MB of copying.
-      const headers = batch.map((index) => plan.headerOf(index));
-      const files = batch.map((index, i) => {
-        const file = plan.files[index] as SourceFile;
-        return { index, path: file.absPath, size: file.size, mtimeMs: file.mtimeMs, at: plan.offsets[index], headerLength: (headers[i] as Buffer).length };
-      });
-      worker.postMessage({ files, fd, headers: Buffer.concat(headers) });
-    };
-    worker.on('message', (message: { progress?: number; results?: WorkerResult[] }) => {
-      if (message.progress) progress.addBytes(message.progress);
-      if (!message.results) return;
-      inFlight -= 1;
-      for (const result of message.results) {
-        const file = plan.files[result.index];
-        if (!file) return finish(new AirlockError('INTERNAL', `The writing worker answered for file ${result.index}.`));
-        if (result.error) return finish(laneError(Object.assign(new Error(result.error.message), { code: result.error.code }), file));
-        if (result.modified) return finish(mismatchError(file, { modified: true }));
-        if (result.sha256 === undefined) return finish(mismatchError(file, { size: result.size ?? 0 }));
-        out[result.index] = { sha256: result.sha256, size: result.size ?? 0 };
-      }
-      progress.addFiles(message.results.length);
-      send();
+function runRecordWorker(worker: Worker, queue: FileQueue, plan: RecordPlan, fd: number, out: Array<RecordDigest | undefined>, progress: LaneProgress, signal?: AbortSignal): WorkerRun {
+  const run = new WorkerRun(worker, signal);
+  let inFlight = 0;
+  const send = (): void => {
+    if (run.isSettled) return;
+    const batch = queue.take();
+    if (batch.length === 0) {
+      if (inFlight === 0) run.finish();
+      return;
+    }
+    inFlight += 1;
+    // One buffer for the batch's headers: a header is a view into a shared 8 KiB pool slab, and
+    // posting a view copies its whole slab, which for 20,000 files was 160 MB of copying.
+    const headers = batch.map((index) => plan.headerOf(index));
+    const files = batch.map((index, i) => {
+      const file = plan.files[index] as SourceFile;
+      return { index, path: file.absPath, size: file.size, mtimeMs: file.mtimeMs, at: plan.offsets[index], headerLength: (headers[i] as Buffer).length };
     });
-    worker.on('error', (error) => finish(toAirlockError(error)));
-    worker.on('exit', () => finish(settled ? undefined : new AirlockError('INTERNAL', 'The writing worker stopped unexpectedly.')));
-    // Four batches in flight: this thread answers only when its own lane yields (every few
-    // milliseconds), and the worker clears a batch of small files in about as long; with two in
-    // flight it sat idle for a quarter of the pass.
-    for (let i = 0; i < WORKER_BATCHES_IN_FLIGHT; i += 1) send();
+    worker.postMessage({ files, fd, headers: Buffer.concat(headers) });
+  };
+  worker.on('message', (message: { progress?: number; results?: WorkerResult[] }) => {
+    if (message.progress) progress.addBytes(message.progress);
+    if (!message.results) return;
+    inFlight -= 1;
+    for (const result of message.results) {
+      const file = plan.files[result.index];
+      if (!file) return run.finish(new AirlockError('INTERNAL', `The writing worker answered for file ${result.index}.`));
+      if (result.error) return run.finish(laneError(Object.assign(new Error(result.error.message), { code: result.error.code }), file));
+      if (result.modified) return run.finish(mismatchError(file, { modified: true }));
+      if (result.sha256 === undefined) return run.finish(mismatchError(file, { size: result.size ?? 0 }));
+      out[result.index] = { sha256: result.sha256, size: result.size ?? 0 };
+    }
+    progress.addFiles(message.results.length);
+    send();
   });
-  done.catch(() => undefined);
-  return { done, stop: () => stop() };
+  worker.on('error', (error) => run.finish(toAirlockError(error)));
+  worker.on('exit', () => run.finish(new AirlockError('INTERNAL', 'The writing worker stopped unexpectedly.')));
+  // Four batches in flight: this thread answers only when its own lane yields (every few
+  // milliseconds), and the worker clears a batch of small files in about as long; with two in
+  // flight it sat idle for a quarter of the pass.
+  for (let i = 0; i < WORKER_BATCHES_IN_FLIGHT; i += 1) send();
+  return run;
 }

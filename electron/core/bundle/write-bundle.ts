@@ -1,4 +1,4 @@
-import { open, stat, unlink } from 'node:fs/promises';
+import { open, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ProgressListener } from '../../../shared/progress.js';
 import type { ExportResult } from '../../../shared/results.js';
@@ -175,10 +175,7 @@ async function scanAndWriteDirect(options: WriteBundleOptions, tracker: Progress
   } catch (error) {
     throw toAirlockError(error, finalPath);
   } finally {
-    if (!published) {
-      await out.close().catch(() => undefined);
-      await unlink(tempPath).catch(() => undefined);
-    }
+    if (!published) await discardTemp(out, tempPath);
   }
 }
 
@@ -293,13 +290,16 @@ export async function writePreparedBundle(
   } catch (error) {
     throw toAirlockError(error, finalPath);
   } finally {
-    if (!published) {
-      await out.close().catch(() => undefined);
-      await unlink(tempPath).catch(() => undefined);
-    }
+    if (!published) await discardTemp(out, tempPath);
   }
 
   return bundleResult(prepared, options.signers, finalPath, bundleBytes);
+}
+
+/** A temp bundle that was not published: close and remove it (best effort: the error that got here matters more). */
+async function discardTemp(out: FileHandle, tempPath: string): Promise<void> {
+  await out.close().catch(() => undefined);
+  await unlink(tempPath).catch(() => undefined);
 }
 
 function bundleResult(prepared: PreparedBundle, signers: Array<{ fingerprint: string; userIds: string[] }>, bundlePath: string, bundleBytes: number): WriteBundleResult {
