@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
-import { AirlockError, toAirlockError } from '../errors.js';
+import { toAirlockError } from '../errors.js';
 import { SMALL_FILE_BYTES } from '../fs/read-small-file.js';
 import { SPOOL_CHUNK_BYTES, type PayloadSpool } from './payload-spool.js';
-import { WorkerRun } from './worker-run.js';
+import { feedWorker } from './worker-run.js';
 import type { SourceFile } from './source-scan.js';
 
 /**
@@ -184,44 +184,28 @@ export interface WorkerLane {
  * `done` resolves when the worker has finished its last batch; rejects with the first file error.
  */
 export function startWorkerLane(queue: FileQueue, out: Array<LaneResult | undefined>, progress: LaneProgress, signal: AbortSignal | undefined, spool: PayloadSpool | null): WorkerLane {
-  const worker = new Worker(WORKER_SOURCE, { eval: true });
-  const run = new WorkerRun(worker, signal);
-  // Two batches in flight: the main lane answers messages only between its own files, and
-  // the worker should never wait for that.
-  let inFlight = 0;
-  const send = (): void => {
-    if (run.isSettled) return;
-    const batch = queue.take();
-    if (batch.length === 0) {
-      if (!queue.isClosed) queue.whenReady(send);
-      else if (inFlight === 0) run.finish();
-      return;
-    }
-    inFlight += 1;
-    const files = batch.map((index) => {
-      const file = queue.files[index] as SourceFile;
-      return { index, path: file.absPath, size: file.size, spool: spool?.offsetOf(index) ?? -1 };
-    });
-    worker.postMessage({ files, spoolFd: spool?.fd });
-  };
-  worker.on('message', (message: { progress?: number; results?: WorkerResult[] }) => {
-    if (message.progress) progress.addBytes(message.progress);
-    if (!message.results) return;
-    inFlight -= 1;
-    for (const result of message.results) {
+  const run = feedWorker<WorkerResult>(new Worker(WORKER_SOURCE, { eval: true }), signal, {
+    source: queue,
+    // Two batches in flight: the main lane answers messages only between its own files.
+    inFlight: 2,
+    message: (batch) => ({
+      files: batch.map((index) => {
+        const file = queue.files[index] as SourceFile;
+        return { index, path: file.absPath, size: file.size, spool: spool?.offsetOf(index) ?? -1 };
+      }),
+      spoolFd: spool?.fd,
+    }),
+    accept: (result) => {
       const file = queue.files[result.index];
       if (result.error || result.sha256 === undefined || result.size === undefined || !file) {
         const error = Object.assign(new Error(result.error?.message ?? 'hashing failed'), { code: result.error?.code });
-        return run.finish(toAirlockError(error, file?.absPath));
+        return toAirlockError(error, file?.absPath);
       }
       out[result.index] = { sha256: result.sha256, size: result.size };
-    }
-    progress.addFiles(message.results.length);
-    send();
+      return null;
+    },
+    progress,
+    stoppedUnexpectedly: 'The hashing worker stopped unexpectedly.',
   });
-  worker.on('error', (error) => run.finish(toAirlockError(error)));
-  worker.on('exit', () => run.finish(new AirlockError('INTERNAL', 'The hashing worker stopped unexpectedly.')));
-  send();
-  send();
   return { done: run.done, stop: () => run.stop() };
 }

@@ -6,7 +6,7 @@ import { SMALL_FILE_BYTES } from '../fs/read-small-file.js';
 import { CooperativeYield } from '../jobs/cooperative-yield.js';
 import { FileQueue, type LaneProgress } from './parallel-hash.js';
 import type { SourceFile } from './source-scan.js';
-import { WorkerRun } from './worker-run.js';
+import { feedWorker, type WorkerRun } from './worker-run.js';
 import { paddingLength } from './tar-header.js';
 
 /**
@@ -167,8 +167,6 @@ function laneError(error: unknown, file: SourceFile): AirlockError {
 function isDigest(result: RecordDigest | Mismatch): result is RecordDigest {
   return 'sha256' in result;
 }
-
-const WORKER_BATCHES_IN_FLIGHT = 4;
 
 /** Below this much work the worker costs more to start than it saves. */
 const PARALLEL_MIN_FILES = 64;
@@ -345,45 +343,31 @@ function writeAllAt(fd: number, data: Buffer, at: number): void {
 }
 
 function runRecordWorker(worker: Worker, queue: FileQueue, plan: RecordPlan, fd: number, out: Array<RecordDigest | undefined>, progress: LaneProgress, signal?: AbortSignal): WorkerRun {
-  const run = new WorkerRun(worker, signal);
-  let inFlight = 0;
-  const send = (): void => {
-    if (run.isSettled) return;
-    const batch = queue.take();
-    if (batch.length === 0) {
-      if (inFlight === 0) run.finish();
-      return;
-    }
-    inFlight += 1;
-    // One buffer for the batch's headers: a header is a view into a shared 8 KiB pool slab, and
-    // posting a view copies its whole slab, which for 20,000 files was 160 MB of copying.
-    const headers = batch.map((index) => plan.headerOf(index));
-    const files = batch.map((index, i) => {
-      const file = plan.files[index] as SourceFile;
-      return { index, path: file.absPath, size: file.size, mtimeMs: file.mtimeMs, at: plan.offsets[index], headerLength: (headers[i] as Buffer).length };
-    });
-    worker.postMessage({ files, fd, headers: Buffer.concat(headers) });
-  };
-  worker.on('message', (message: { progress?: number; results?: WorkerResult[] }) => {
-    if (message.progress) progress.addBytes(message.progress);
-    if (!message.results) return;
-    inFlight -= 1;
-    for (const result of message.results) {
+  return feedWorker<WorkerResult>(worker, signal, {
+    source: queue,
+    // This thread answers only when its own lane yields (every few milliseconds), and the worker
+    // clears a batch of small files in about as long: with two in flight it idled a quarter of the pass.
+    inFlight: 4,
+    message: (batch) => {
+      // One buffer for the batch's headers: a header is a view into a shared 8 KiB pool slab, and
+      // posting a view copies its whole slab, which for 20,000 files was 160 MB of copying.
+      const headers = batch.map((index) => plan.headerOf(index));
+      const files = batch.map((index, i) => {
+        const file = plan.files[index] as SourceFile;
+        return { index, path: file.absPath, size: file.size, mtimeMs: file.mtimeMs, at: plan.offsets[index], headerLength: (headers[i] as Buffer).length };
+      });
+      return { files, fd, headers: Buffer.concat(headers) };
+    },
+    accept: (result) => {
       const file = plan.files[result.index];
-      if (!file) return run.finish(new AirlockError('INTERNAL', `The writing worker answered for file ${result.index}.`));
-      if (result.error) return run.finish(laneError(Object.assign(new Error(result.error.message), { code: result.error.code }), file));
-      if (result.modified) return run.finish(mismatchError(file, { modified: true }));
-      if (result.sha256 === undefined) return run.finish(mismatchError(file, { size: result.size ?? 0 }));
+      if (!file) return new AirlockError('INTERNAL', `The writing worker answered for file ${result.index}.`);
+      if (result.error) return laneError(Object.assign(new Error(result.error.message), { code: result.error.code }), file);
+      if (result.modified) return mismatchError(file, { modified: true });
+      if (result.sha256 === undefined) return mismatchError(file, { size: result.size ?? 0 });
       out[result.index] = { sha256: result.sha256, size: result.size ?? 0 };
-    }
-    progress.addFiles(message.results.length);
-    send();
+      return null;
+    },
+    progress,
+    stoppedUnexpectedly: 'The writing worker stopped unexpectedly.',
   });
-  worker.on('error', (error) => run.finish(toAirlockError(error)));
-  worker.on('exit', () => run.finish(new AirlockError('INTERNAL', 'The writing worker stopped unexpectedly.')));
-  // Four batches in flight: this thread answers only when its own lane yields (every few
-  // milliseconds), and the worker clears a batch of small files in about as long; with two in
-  // flight it sat idle for a quarter of the pass.
-  for (let i = 0; i < WORKER_BATCHES_IN_FLIGHT; i += 1) send();
-  return run;
 }
