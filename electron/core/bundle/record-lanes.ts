@@ -2,7 +2,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from '
 import { Worker } from 'node:worker_threads';
 import { HASH_CHUNK_BYTES, sha256 } from '../crypto/sha256.js';
 import { AirlockError, throwIfAborted, toAirlockError } from '../errors.js';
-import { SMALL_FILE_BYTES } from '../fs/read-small-file.js';
+import { readExpected, SMALL_FILE_BYTES } from '../fs/read-small-file.js';
 import { CooperativeYield } from '../jobs/cooperative-yield.js';
 import { FileQueue, type LaneProgress } from './parallel-hash.js';
 import type { SourceFile } from './source-scan.js';
@@ -260,11 +260,7 @@ class RunWriter {
   private start = 0;
   private used = 0;
 
-  constructor(private readonly fd: number) {}
-
-  fdOf(): number {
-    return this.fd;
-  }
+  constructor(readonly fd: number) {}
 
   appendSmall(handle: number, header: Buffer, size: number, at: number): RecordDigest | Mismatch {
     const need = header.length + size + 1 + 512;
@@ -272,14 +268,7 @@ class RunWriter {
     if (this.used === 0) this.start = at;
     header.copy(this.run, this.used);
     const dataAt = this.used + header.length;
-    const want = size + 1;
-    let got = 0;
-    for (;;) {
-      const n = readSync(handle, this.run, dataAt + got, want - got, null);
-      if (n === 0) break;
-      got += n;
-      if (got === want) break;
-    }
+    const got = readExpected(handle, this.run, dataAt, size);
     if (got !== size) return { size: got };
     const digest = sha256().update(this.run.subarray(dataAt, dataAt + size)).digest('hex');
     const pad = paddingLength(size);
@@ -312,7 +301,7 @@ async function streamLarge(
 ): Promise<RecordDigest | Mismatch> {
   runs.flush();
   const before = fstatSync(handle);
-  writeAllAt(runs.fdOf(), header, at);
+  writeAllAt(runs.fd, header, at);
   let position = at + header.length;
   const hash = sha256();
   let size = 0;
@@ -323,7 +312,7 @@ async function streamLarge(
     if (size + n > file.size) return { size: size + n };
     const chunk = buffer.subarray(0, n);
     hash.update(chunk);
-    writeAllAt(runs.fdOf(), chunk, position);
+    writeAllAt(runs.fd, chunk, position);
     position += n;
     size += n;
     progress.addBytes(n);
@@ -333,7 +322,7 @@ async function streamLarge(
   const after = fstatSync(handle);
   if (after.mtimeMs !== file.mtimeMs || after.ctimeMs !== before.ctimeMs || after.size !== file.size) return { modified: true };
   const pad = paddingLength(size);
-  if (pad > 0) writeAllAt(runs.fdOf(), Buffer.alloc(pad), position);
+  if (pad > 0) writeAllAt(runs.fd, Buffer.alloc(pad), position);
   return { sha256: hash.digest('hex'), size };
 }
 

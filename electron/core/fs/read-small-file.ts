@@ -17,16 +17,27 @@ export function readSmallFileSync(path: string, size: number, scratch?: Buffer):
   const buffer = scratch && scratch.length > size ? scratch.subarray(0, size + 1) : Buffer.allocUnsafe(size + 1);
   const fd = openSync(path, 'r');
   try {
-    let got = 0;
-    for (;;) {
-      const n = readSync(fd, buffer, got, buffer.length - got, null);
-      if (n === 0) break;
-      got += n;
-      if (got === buffer.length) break;
-    }
-    if (got !== size) return { actualSize: got === buffer.length ? size + 1 : got };
+    const got = readExpected(fd, buffer, 0, size);
+    if (got !== size) return { actualSize: got };
     return { bytes: buffer.subarray(0, size) };
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Read an open file expected to hold `size` more bytes into `buffer` at `offset`, asking for one
+ * byte more to notice growth (the buffer must have room for it). Returns the bytes found: `size`
+ * when as expected, `size + 1` when the file is longer, fewer when it is shorter.
+ */
+export function readExpected(fd: number, buffer: Buffer, offset: number, size: number): number {
+  const want = size + 1;
+  let got = 0;
+  for (;;) {
+    const n = readSync(fd, buffer, offset + got, want - got, null);
+    if (n === 0) break;
+    got += n;
+    if (got === want) break;
+  }
+  return got;
 }
