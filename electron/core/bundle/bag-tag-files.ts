@@ -5,6 +5,7 @@ import { formatBagInfo, humanBagSize, type BagInfo } from './bag-info.js';
 import { BAG_INFO_NAME, BAGIT_TXT, BAGIT_TXT_NAME, FORMAT_VERSION, INFO, MANIFEST_NAME, TAGMANIFEST_NAME } from './format.js';
 import { formatManifest } from './manifest.js';
 import type { HashedSource } from './hash-sources.js';
+import { encodeFileHeader, padding } from './tar-header.js';
 
 export interface TagFile {
   name: string;
@@ -60,4 +61,9 @@ export function buildBagTags(
       { name: TAGMANIFEST_NAME, bytes: tagmanifest },
     ],
   };
+}
+
+/** The tag files as tar records (header, bytes, padding), in the order given, as one buffer. */
+export function encodeTagRecords(bundleName: string, tagFiles: readonly TagFile[], mtime: Date): Buffer {
+  return Buffer.concat(tagFiles.flatMap((tag) => [encodeFileHeader({ path: `${bundleName}/${tag.name}`, size: tag.bytes.length, mtime }), tag.bytes, padding(tag.bytes.length)]));
 }

@@ -1,10 +1,10 @@
 import type { StationIdentity } from '../home/station-config.js';
 import { signWithAll, type BundleSigner } from '../crypto/bundle-signer.js';
-import { buildBagTags, type BagTags, type TagFile } from './bag-tag-files.js';
+import { buildBagTags, encodeTagRecords } from './bag-tag-files.js';
 import { SIGNATURE_NAME } from './format.js';
 import type { RecordPlan } from './record-lanes.js';
 import type { SourceFile } from './source-scan.js';
-import { encodedHeaderLength, encodeFileHeader, END_OF_ARCHIVE, paddingLength } from './tar-header.js';
+import { encodedHeaderLength, encodeFileHeader, END_OF_ARCHIVE, paddingLength, type TarFileEntry } from './tar-header.js';
 
 /**
  * Where every entry of a bundle sits before a byte of it is hashed, so the payload can be written
@@ -17,7 +17,7 @@ import { encodedHeaderLength, encodeFileHeader, END_OF_ARCHIVE, paddingLength } 
  * the signature's: an OpenPGP signature's numbers are written without leading zero bytes, so it
  * can be a byte or two shorter. The stand-in is signed too, and what matters is only its size
  * rounded up to a tar block; if the real signature lands in another block count (rare), the
- * caller writes the bundle the two-pass way instead (`fitsLayout`).
+ * caller writes the bundle the two-pass way instead.
  */
 export interface DirectLayout extends RecordPlan {
   uuid: string;
@@ -43,42 +43,16 @@ export async function planDirectLayout(options: {
     { identity: options.identity, sequence: options.sequence, now },
   );
   const signature = Buffer.from(await signWithAll(standIn.tagmanifest, options.signers, now), 'utf8');
-  const tagSectionBytes = tagSectionSize(name, [...standIn.files, { name: SIGNATURE_NAME, bytes: signature }], now);
-  const headerOf = (index: number): Buffer => {
+  const tagSectionBytes = encodeTagRecords(name, [...standIn.files, { name: SIGNATURE_NAME, bytes: signature }], now).length;
+  const entryOf = (index: number): TarFileEntry => {
     const file = files[index] as SourceFile;
-    return encodeFileHeader({ path: `${name}/${file.bagPath}`, size: file.size, mtime: file.mtime });
+    return { path: `${name}/${file.bagPath}`, size: file.size, mtime: file.mtime };
   };
   const offsets: number[] = new Array<number>(files.length);
   let cursor = tagSectionBytes;
   for (const [index, file] of files.entries()) {
     offsets[index] = cursor;
-    cursor += encodedHeaderLength({ path: `${name}/${file.bagPath}`, size: file.size, mtime: file.mtime }) + file.size + paddingLength(file.size);
+    cursor += encodedHeaderLength(entryOf(index)) + file.size + paddingLength(file.size);
   }
-  return { uuid: standIn.uuid, files, offsets, headerOf, tagSectionBytes, archiveBytes: cursor + END_OF_ARCHIVE.length };
-}
-
-/** The tag-file records, in archive order, as one buffer. */
-export function encodeTagSection(name: string, tagFiles: readonly TagFile[], now: Date): Buffer {
-  const pieces: Buffer[] = [];
-  for (const tag of tagFiles) {
-    pieces.push(encodeFileHeader({ path: `${name}/${tag.name}`, size: tag.bytes.length, mtime: now }), tag.bytes, Buffer.alloc(paddingLength(tag.bytes.length)));
-  }
-  return Buffer.concat(pieces);
-}
-
-/** Whether the real tag files (signature included) take exactly the room the layout left them. */
-export function fitsLayout(layout: DirectLayout, section: Buffer): boolean {
-  return section.length === layout.tagSectionBytes;
-}
-
-/** The real tag files over the digests the single pass computed, with the layout's UUID. */
-export function tagsFor(layout: DirectLayout, digests: readonly string[], meta: { identity: StationIdentity; sequence: number; now: Date }): BagTags {
-  return buildBagTags(
-    layout.files.map((file, index) => ({ bagPath: file.bagPath, size: file.size, sha256: digests[index] as string })),
-    { ...meta, uuid: layout.uuid },
-  );
-}
-
-function tagSectionSize(name: string, tagFiles: readonly TagFile[], now: Date): number {
-  return tagFiles.reduce((sum, tag) => sum + encodeFileHeader({ path: `${name}/${tag.name}`, size: tag.bytes.length, mtime: now }).length + tag.bytes.length + paddingLength(tag.bytes.length), 0);
+  return { uuid: standIn.uuid, files, offsets, headerOf: (index) => encodeFileHeader(entryOf(index)), tagSectionBytes, archiveBytes: cursor + END_OF_ARCHIVE.length };
 }

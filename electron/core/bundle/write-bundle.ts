@@ -12,14 +12,14 @@ import { CooperativeYield } from '../jobs/cooperative-yield.js';
 import { assertAbsent, freeBytes, publishWithoutOverwrite } from '../fs/publish.js';
 import type { StationIdentity } from '../home/station-config.js';
 import { ProgressTracker } from '../jobs/progress-tracker.js';
-import { buildBagTags, type BagTags, type TagFile } from './bag-tag-files.js';
+import { buildBagTags, encodeTagRecords, type BagTags, type TagFile } from './bag-tag-files.js';
 import { BUNDLE_NAME_PATTERN, BUNDLE_SUFFIX, SIGNATURE_NAME } from './format.js';
 import { SourceHasher, type HashedSource } from './hash-sources.js';
 import { scanSources, type SourceScan } from './source-scan.js';
 import { PayloadSpool, type SpoolReader } from './payload-spool.js';
 import { archivedSizeBound, encodeFileHeader, END_OF_ARCHIVE, padding } from './tar-header.js';
-import { encodeTagSection, fitsLayout, planDirectLayout, tagsFor } from './direct-layout.js';
-import { RecordLanes } from './record-lanes.js';
+import { planDirectLayout } from './direct-layout.js';
+import { RecordLanes, type RecordDigest } from './record-lanes.js';
 
 export interface WriteBundleOptions {
   selection: readonly string[];
@@ -64,8 +64,8 @@ const SPACE_MARGIN_BYTES = 1 << 20;
  */
 export async function writeBundle(options: WriteBundleOptions): Promise<WriteBundleResult> {
   const tracker = new ProgressTracker(options.onProgress);
-  await checkOutput(options.outDir, options.name);
-  if (exportsInOnePass(options)) return writeBundleDirect(options, tracker);
+  const finalPath = await checkOutput(options.outDir, options.name);
+  if (exportsInOnePass(options)) return writeBundleDirect(options, tracker, finalPath);
   const { prepared, spool } = await scanAndHash({ ...options, tracker }, options.spoolDir);
   try {
     tracker.startPhase('signing');
@@ -110,21 +110,20 @@ async function checkOutput(outDir: string, name: string): Promise<string> {
  * the bytes that were hashed, read once. A change to a source during the pass stops the export
  * (record-lanes.ts). Removable media (sequential parts) and GnuPG signers use the two passes.
  */
-async function writeBundleDirect(options: WriteBundleOptions, tracker: ProgressTracker): Promise<WriteBundleResult> {
-  const now = options.now ?? new Date();
-  const finalPath = await checkOutput(options.outDir, options.name);
+async function writeBundleDirect(options: WriteBundleOptions, tracker: ProgressTracker, finalPath: string): Promise<WriteBundleResult> {
   tracker.startPhase('scanning');
   // The worker lane boots on the other core while this thread scans.
   const lanes = new RecordLanes();
   try {
-    return await scanAndWriteDirect(options, tracker, lanes, finalPath, now);
+    return await scanAndWriteDirect(options, tracker, lanes, finalPath);
   } finally {
     await lanes.close();
   }
 }
 
-async function scanAndWriteDirect(options: WriteBundleOptions, tracker: ProgressTracker, lanes: RecordLanes, finalPath: string, now: Date): Promise<WriteBundleResult> {
+async function scanAndWriteDirect(options: WriteBundleOptions, tracker: ProgressTracker, lanes: RecordLanes, finalPath: string): Promise<WriteBundleResult> {
   const { signal } = options;
+  const now = options.now ?? new Date();
   const outDir = resolve(options.outDir);
   const scan = await scanSources(options.selection, signal);
   const meta = { identity: options.identity, sequence: options.sequence, now };
@@ -141,42 +140,44 @@ async function scanAndWriteDirect(options: WriteBundleOptions, tracker: Progress
     throw toAirlockError(error, tempPath);
   });
   let published = false;
+  /** Set when the signature does not fit the room left for it: the bundle is then written the two-pass way. */
+  let refit: { prepared: PreparedBundle; signature: string };
   try {
     tracker.startPhase('hashing', { bytes: payloadBytes, files: scan.files.length });
     const digests = await lanes.write(layout, out.fd, tracker, signal);
     tracker.flush();
-    const payload: HashedSource[] = scan.files.map((file, index) => ({ ...file, sha256: (digests[index] as { sha256: string }).sha256 }));
-    const tags = tagsFor(layout, payload.map((f) => f.sha256), meta);
+    const payload: HashedSource[] = scan.files.map((file, index) => ({ ...file, sha256: (digests[index] as RecordDigest).sha256 }));
+    const tags = buildBagTags(payload, { ...meta, uuid: layout.uuid });
     const prepared: PreparedBundle = { name: options.name, sequence: options.sequence, createdAt: now, payload, tags, warnings: scan.warnings };
     tracker.startPhase('signing');
     const signature = await signWithAll(tags.tagmanifest, options.signers, now);
     throwIfAborted(signal);
-    const section = encodeTagSection(options.name, [...tags.files, { name: SIGNATURE_NAME, bytes: Buffer.from(signature, 'utf8') }], now);
-    if (!fitsLayout(layout, section)) {
-      // The signature came out a tar block longer or shorter than the stand-in's: write it the two-pass way.
+    const tagRecords = encodeTagRecords(options.name, [...tags.files, { name: SIGNATURE_NAME, bytes: Buffer.from(signature, 'utf8') }], now);
+    if (tagRecords.length !== layout.tagSectionBytes) {
+      refit = { prepared, signature };
+    } else {
+      tracker.startPhase('writing', { bytes: tagRecords.length + END_OF_ARCHIVE.length, files: 0 });
+      await out.write(tagRecords, 0, tagRecords.length, 0);
+      await out.write(END_OF_ARCHIVE, 0, END_OF_ARCHIVE.length, layout.archiveBytes - END_OF_ARCHIVE.length);
+      tracker.addBytes(tagRecords.length + END_OF_ARCHIVE.length);
+      tracker.flush();
+      tracker.startPhase('syncing', { bytes: layout.archiveBytes });
+      await out.sync();
       await out.close();
-      await unlink(tempPath).catch(() => undefined);
-      return await writePreparedBundle(prepared, signature, { outDir, signers, tracker, ...(signal ? { signal } : {}) });
+      throwIfAborted(signal);
+      await publishWithoutOverwrite(tempPath, finalPath);
+      published = true;
+      tracker.addBytes(layout.archiveBytes);
+      tracker.flush();
+      return bundleResult(prepared, signers, finalPath, layout.archiveBytes);
     }
-    tracker.startPhase('writing', { bytes: section.length + END_OF_ARCHIVE.length, files: 0 });
-    await out.write(section, 0, section.length, 0);
-    await out.write(END_OF_ARCHIVE, 0, END_OF_ARCHIVE.length, layout.archiveBytes - END_OF_ARCHIVE.length);
-    tracker.addBytes(section.length + END_OF_ARCHIVE.length);
-    tracker.flush();
-    tracker.startPhase('syncing', { bytes: layout.archiveBytes });
-    await out.sync();
-    await out.close();
-    throwIfAborted(signal);
-    await publishWithoutOverwrite(tempPath, finalPath);
-    published = true;
-    tracker.addBytes(layout.archiveBytes);
-    tracker.flush();
-    return bundleResult(prepared, signers, finalPath, layout.archiveBytes);
   } catch (error) {
     throw toAirlockError(error, finalPath);
   } finally {
     if (!published) await discardTemp(out, tempPath);
   }
+  // The temp file is gone; the sources are read again and checked against the digests just signed.
+  return writePreparedBundle(refit.prepared, refit.signature, { outDir, signers, tracker, ...(signal ? { signal } : {}) });
 }
 
 interface PrepareOptions {
@@ -372,11 +373,9 @@ async function writeArchive(
   signal: AbortSignal | undefined,
   spool: PayloadSpool | null,
 ): Promise<void> {
-  for (const tag of tagFiles) {
-    const piece = Buffer.concat([encodeFileHeader({ path: `${name}/${tag.name}`, size: tag.bytes.length, mtime: now }), tag.bytes, padding(tag.bytes.length)]);
-    await writer.write(piece);
-    tracker.addBytes(piece.length);
-  }
+  const tagRecords = encodeTagRecords(name, tagFiles, now);
+  await writer.write(tagRecords);
+  tracker.addBytes(tagRecords.length);
   const pause = new CooperativeYield();
   // Safe to reuse per file: the writer has copied a small piece by the time write() resolves.
   const scratch = smallFileScratch();
