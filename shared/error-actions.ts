@@ -23,6 +23,7 @@ export const ERROR_ACTIONS: { readonly [K in ErrorCode]: string } & Readonly<Rec
   NO_STATION_KEY: 'Create the station key under Keys first.',
   STATION_KEY_EXISTS: 'Nothing to do: this station already has its key. Airlock never replaces it.',
   PASSPHRASE_WRONG: 'Enter the passphrase again; check the keyboard layout and Caps Lock.',
+  SIGNING_KEY_UNUSABLE: 'Nothing can be signed with this key. Rotate to a new station key (airlock keys rotate) or restore a good one from its backup, and give receiving stations the new public key.',
   KEY_INVALID: 'Ask the signer for their public key again (an armored .asc file holding one public key).',
   FINGERPRINT_MISMATCH: 'Do not trust this file. Get the key again and compare its fingerprint with the signer out of band.',
   KEY_NOT_FOUND: 'Refresh the list of trusted signers; the key may already have been removed.',

@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   NO_STATION_KEY: { kind: 'operational', message: 'This station has no signing key yet. Create one with `airlock keys generate`.' },
   STATION_KEY_EXISTS: { kind: 'operational', message: 'This station already has a signing key; Airlock will not replace it.' },
   PASSPHRASE_WRONG: { kind: 'operational', message: 'The passphrase does not unlock the station key.' },
+  SIGNING_KEY_UNUSABLE: { kind: 'operational', message: 'The signing key cannot sign: it has expired or been revoked, or its file is damaged.' },
   KEY_INVALID: { kind: 'operational', message: 'The file is not a usable OpenPGP public key.' },
   FINGERPRINT_MISMATCH: { kind: 'operational', message: 'The key file does not have the fingerprint you expected: it may have been swapped. Nothing was trusted.' },
   KEY_NOT_FOUND: { kind: 'operational', message: 'No trusted key has that fingerprint.' },

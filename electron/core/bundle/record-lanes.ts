@@ -10,8 +10,8 @@ import { feedWorker, type WorkerRun } from './worker-run.js';
 import { paddingLength } from './tar-header.js';
 
 /**
- * The single pass of a direct export (direct-export.ts): each source file is read once, hashed,
- * and written as its whole tar record (header, data, padding) at the place the layout gave it in
+ * The pass of a one-pass export (write-bundle.ts, direct-layout.ts): each source file is read
+ * once, hashed, and written as its whole tar record (header, data, padding) at the place the layout gave it in
  * the output file. Two lanes share the work, this thread and a worker thread on the other core;
  * both write through the same descriptor with positional writes, to regions that never overlap.
  *

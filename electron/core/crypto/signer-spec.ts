@@ -43,11 +43,7 @@ export async function resolveSigner(paths: HomePaths, spec: SignerSpec): Promise
       } catch (error) {
         throw new AirlockError('KEY_INVALID', `${spec.file} is not an armored private key: ${(error as Error).message}`);
       }
-      try {
-        return openpgpSigner(key.isDecrypted() ? key : await unlockSigningKey(key, spec.passphrase));
-      } catch {
-        throw new AirlockError('PASSPHRASE_WRONG', `The passphrase does not unlock ${spec.file}.`);
-      }
+      return openpgpSigner(key.isDecrypted() ? key : await unlockSigningKey(key, spec.passphrase, spec.file));
     }
   }
 }

@@ -1,4 +1,5 @@
 import { config as openpgpDefaults, SecretKeyPacket, SecretSubkeyPacket, type PrivateKey } from 'openpgp';
+import { AirlockError } from '../errors.js';
 import { OPENPGP_CONFIG } from './openpgp-config.js';
 
 /**
@@ -7,15 +8,30 @@ import { OPENPGP_CONFIG } from './openpgp-config.js';
  * has its own salted, iterated passphrase hash, deliberately slow, so this also halves the time
  * an export waits for its key. The packet is then validated against its public half, as
  * openpgp's decryptKey does, so a tampered key file cannot make Airlock sign with a wrong secret.
- * Throws (wrong passphrase, no usable signing key) as decryptKey would. Unlike decryptKey it
- * works on `privateKey` itself, not a copy: pass a key freshly read for the purpose.
+ *
+ * Throws SIGNING_KEY_UNUSABLE when the key has no signing key valid now (expired, revoked) or
+ * its secret does not match its public half, and PASSPHRASE_WRONG when the passphrase does not
+ * decrypt it. `keyFile` names a key other than the station's in the messages. Unlike decryptKey it works on `privateKey` itself, not a copy:
+ * pass a key freshly read for the purpose.
  */
-export async function unlockSigningKey(privateKey: PrivateKey, passphrase: string): Promise<PrivateKey> {
-  const unlocked = privateKey;
-  const signing = await unlocked.getSigningKey(undefined, undefined, undefined, { ...openpgpDefaults, ...OPENPGP_CONFIG });
-  const packet = signing.keyPacket;
-  if (!(packet instanceof SecretKeyPacket || packet instanceof SecretSubkeyPacket)) throw new Error('The signing key has no secret part.');
-  await packet.decrypt(passphrase);
-  await packet.validate();
-  return unlocked;
+export async function unlockSigningKey(privateKey: PrivateKey, passphrase: string, keyFile?: string): Promise<PrivateKey> {
+  const whose = keyFile ?? 'the station key';
+  let packet;
+  try {
+    packet = (await privateKey.getSigningKey(undefined, undefined, undefined, { ...openpgpDefaults, ...OPENPGP_CONFIG })).keyPacket;
+  } catch (error) {
+    throw new AirlockError('SIGNING_KEY_UNUSABLE', `${whose}: ${(error as Error).message}.`);
+  }
+  if (!(packet instanceof SecretKeyPacket || packet instanceof SecretSubkeyPacket)) throw new AirlockError('SIGNING_KEY_UNUSABLE', `${whose} holds no secret signing key.`);
+  try {
+    await packet.decrypt(passphrase);
+  } catch {
+    throw new AirlockError('PASSPHRASE_WRONG', keyFile === undefined ? undefined : `Key file: ${keyFile}.`, keyFile === undefined ? {} : { path: keyFile });
+  }
+  try {
+    await packet.validate();
+  } catch (error) {
+    throw new AirlockError('SIGNING_KEY_UNUSABLE', `${whose}: the secret key does not match its public key (${(error as Error).message}).`);
+  }
+  return privateKey;
 }

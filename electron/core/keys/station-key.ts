@@ -145,7 +145,7 @@ export async function readStationPublicKey(paths: HomePaths): Promise<string> {
   }
 }
 
-/** The station key, decrypted for signing. */
+/** The station key with every packet decrypted: for rotating and backing it up, which re-encrypt them all. */
 export async function unlockStationKey(paths: HomePaths, passphrase: string): Promise<PrivateKey> {
   const privateKey = await readStationPrivateKey(paths);
   try {
@@ -157,12 +157,7 @@ export async function unlockStationKey(paths: HomePaths, passphrase: string): Pr
 
 /** The station key with only its signing packet decrypted (unlock-signing-key.ts): for signing, which is all Airlock does with it. */
 export async function unlockStationSigningKey(paths: HomePaths, passphrase: string): Promise<PrivateKey> {
-  const privateKey = await readStationPrivateKey(paths);
-  try {
-    return await unlockSigningKey(privateKey, passphrase);
-  } catch {
-    throw new AirlockError('PASSPHRASE_WRONG');
-  }
+  return unlockSigningKey(await readStationPrivateKey(paths), passphrase);
 }
 
 async function readStationPrivateKey(paths: HomePaths): Promise<PrivateKey> {

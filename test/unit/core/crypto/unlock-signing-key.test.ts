@@ -26,14 +26,23 @@ describe('unlockSigningKey', () => {
     expect(check.problems).toEqual([]);
   });
 
-  it('refuses a wrong passphrase and leaves the key locked', async () => {
+  it('refuses a wrong passphrase (PASSPHRASE_WRONG) and leaves the key locked', async () => {
     const key = await readPrivateKey({ armoredKey: armoredPrivate });
     await expect(unlockSigningKey(key, 'wrong')).rejects.toThrow();
+    await expect(unlockSigningKey(key, 'wrong')).rejects.toMatchObject({ code: 'PASSPHRASE_WRONG' });
+    expect(key.keyPacket.isDecrypted()).toBe(false);
+  });
+
+  it('says an expired key cannot sign (SIGNING_KEY_UNUSABLE), not that the passphrase is wrong', async () => {
+    const expiring = await generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'Expired' }], passphrase: PASSPHRASE, keyExpirationTime: 1, date: new Date(Date.now() - 10_000), format: 'armored' });
+    const key = await readPrivateKey({ armoredKey: expiring.privateKey });
+    await expect(unlockSigningKey(key, PASSPHRASE, '/keys/old.asc')).rejects.toMatchObject({ code: 'SIGNING_KEY_UNUSABLE', message: expect.stringContaining('/keys/old.asc') });
     expect(key.keyPacket.isDecrypted()).toBe(false);
   });
 
   it('refuses a public key (no secret to unlock)', async () => {
     const publicKey = await readKey({ armoredKey: armoredPublic });
     await expect(unlockSigningKey(publicKey as never, PASSPHRASE)).rejects.toThrow();
+    await expect(unlockSigningKey(publicKey as never, PASSPHRASE)).rejects.toMatchObject({ code: 'SIGNING_KEY_UNUSABLE' });
   });
 });
