@@ -40,8 +40,8 @@ if (process.argv[2] === '--write-code-cache') {
   const bundle = new Module(bundlePath, module);
   bundle.filename = bundlePath;
   bundle.paths = Module._nodeModulePaths(path.dirname(bundlePath));
-  bundle.loaded = true;
   const requireFromBundle = (id) => bundle.require(id);
   requireFromBundle.resolve = (id) => Module._resolveFilename(id, bundle);
   script.runInThisContext()(bundle.exports, requireFromBundle, bundle, bundlePath, path.dirname(bundlePath));
+  bundle.loaded = true;
 }
