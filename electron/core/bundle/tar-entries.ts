@@ -1,17 +1,9 @@
 import type { Readable } from 'node:stream';
 import { Parser, type ReadEntry } from 'tar';
-import { checkMetaHeader } from './pax-guard.js';
+import { ArchiveError } from './archive-error.js';
+import { TarGuard, type GuardEntry } from './tar-guard.js';
 
-/** Why the archive itself cannot be read safely; the caller maps it to a problem code. */
-export class ArchiveError extends Error {
-  constructor(
-    message: string,
-    readonly kind: 'corrupt' | 'unsafe-type' = 'corrupt',
-  ) {
-    super(message);
-    this.name = 'ArchiveError';
-  }
-}
+export { ArchiveError } from './archive-error.js';
 
 const MAGIC: Array<[string, number[]]> = [
   ['gzip', [0x1f, 0x8b]],
@@ -35,19 +27,36 @@ export function entryKind(entry: ReadEntry): EntryKind {
   return 'other';
 }
 
+function describe(view: { path: string; kind: string; size: number }): string {
+  return `${JSON.stringify(view.path)} (${view.kind}, ${view.size} bytes)`;
+}
+
+/** node-tar's entry and the guard's view of it must agree on path, type and size. */
+function disagreement(entry: ReadEntry, view: GuardEntry | undefined): string | null {
+  const kind = entryKind(entry);
+  const seen = { path: entry.path, kind, size: kind === 'file' ? entry.size : 0 };
+  if (!view) return `node-tar read an entry ${describe(seen)} that the archive's structure does not hold`;
+  if (seen.path !== view.path || seen.kind !== view.kind || seen.size !== view.size) return `readers disagree on an entry: ${describe(view)} by its headers, ${describe(seen)} by node-tar`;
+  return null;
+}
+
 /**
- * Entries of a tar stream one at a time, in order. node-tar's Parser runs in strict mode and
- * every warning is fatal; each pax/long-name header is checked by checkMetaHeader; global
- * headers and oversized (ignored) meta entries are refused. The consumer must read or skip
+ * Entries of a tar stream one at a time, in order. The bytes pass first through TarGuard, a
+ * strict structural reader that decides by itself what every block is and refuses whatever
+ * tar readers would read differently; then node-tar's Parser (strict, every warning fatal)
+ * reads them, and each entry it emits must match the guard's view of it. At the end-of-archive
+ * marker reading stops: only zero padding up to the tar record may follow. The consumer must read or skip
  * each entry's data (`for await (const chunk of entry)` or `entry.resume()`) before asking for
  * the next; the parser holds back the source meanwhile, so memory stays at a few chunks.
  */
 export async function* readTarEntries(source: Readable, onBytes?: (bytes: number) => void): AsyncGenerator<ReadEntry, void, undefined> {
   // Format v1 is an uncompressed tar; node-tar would quietly decompress gzip or zstd input.
   const parser = new Parser({ strict: true, zstd: false, brotli: false });
+  const guard = new TarGuard();
   const queue: ReadEntry[] = [];
   let failure: Error | null = null;
-  let ended = false;
+  let parserEnded = false;
+  let sourceDone = false;
   let wake: (() => void) | null = null;
   let current: ReadEntry | null = null;
   const notify = (): void => {
@@ -65,12 +74,8 @@ export async function* readTarEntries(source: Readable, onBytes?: (bytes: number
 
   parser.on('warn', (code: string, message: string | Error) => fail(new ArchiveError(`${code}: ${String(message)}`)));
   parser.on('error', (error: Error & { code?: string }) => fail(new ArchiveError(`${error.code ?? 'TAR_ERROR'}: ${error.message}`)));
-  parser.on('meta', (meta: string) => {
-    const verdict = checkMetaHeader(meta);
-    if (!verdict.ok) fail(new ArchiveError(verdict.reason, verdict.sparse ? 'unsafe-type' : 'corrupt'));
-  });
-  // node-tar skips, without a warning, entry types it does not know (old GNU sparse files,
-  // volume labels ...) and meta headers over its size cap. Skipping is not ours to allow.
+  // node-tar skips, without a warning, entry types it does not know and meta headers over its
+  // size cap. The guard refuses those first; this stays as a second line.
   parser.on('ignoredEntry', (entry: ReadEntry) => {
     if (entry.meta) fail(new ArchiveError(`an extended header of ${entry.size} bytes is larger than allowed`));
     else fail(new ArchiveError(`"${entry.path}" is an entry of unsupported type ${entry.type}`, 'unsafe-type'));
@@ -81,6 +86,12 @@ export async function* readTarEntries(source: Readable, onBytes?: (bytes: number
       fail(new ArchiveError('a global pax header (it applies to every later entry)'));
       return;
     }
+    const differs = disagreement(entry, guard.entries.shift());
+    if (differs) {
+      entry.on('error', () => undefined);
+      fail(new ArchiveError(differs));
+      return;
+    }
     queue.push(entry);
     notify();
   });
@@ -89,14 +100,21 @@ export async function* readTarEntries(source: Readable, onBytes?: (bytes: number
     sawEndMarker = true;
   });
   parser.on('end', () => {
-    // An archive cut exactly between two entries parses cleanly; its missing end marker says it was cut.
     if (!sawEndMarker) fail(new ArchiveError('the archive has no end-of-archive marker: it is truncated'));
-    ended = true;
+    else if (guard.entries.length > 0) fail(new ArchiveError(`node-tar skipped ${guard.entries.length} entries the archive's headers hold, the first ${describe(guard.entries[0] as GuardEntry)}`));
+    parserEnded = true;
     notify();
   });
 
   let first = true;
+  let parserClosed = false;
+  const closeParser = (): void => {
+    if (parserClosed) return;
+    parserClosed = true;
+    parser.end();
+  };
   source.on('data', (chunk: Buffer) => {
+    if (failure) return;
     onBytes?.(chunk.length);
     if (first) {
       first = false;
@@ -106,12 +124,33 @@ export async function* readTarEntries(source: Readable, onBytes?: (bytes: number
         return;
       }
     }
-    if (!parser.write(chunk)) {
+    let pieces: Buffer[];
+    try {
+      pieces = guard.write(chunk);
+    } catch (error) {
+      fail(error as Error);
+      return;
+    }
+    let flowing = true;
+    for (const piece of pieces) if (!parserClosed) flowing = parser.write(piece) && flowing;
+    // After the marker node-tar has all it needs; the rest of the source is only checked for padding.
+    if (guard.ended) closeParser();
+    else if (!flowing) {
       source.pause();
       parser.once('drain', () => source.resume());
     }
   });
-  source.on('end', () => parser.end());
+  source.on('end', () => {
+    try {
+      guard.end();
+    } catch (error) {
+      fail(error as Error);
+      return;
+    }
+    sourceDone = true;
+    closeParser();
+    notify();
+  });
   source.on('error', (error) => fail(error));
 
   try {
@@ -140,13 +179,13 @@ export async function* readTarEntries(source: Readable, onBytes?: (bytes: number
         current = null;
         continue;
       }
-      if (ended) break;
+      if (parserEnded && sourceDone) break;
       await new Promise<void>((resolve) => {
         wake = resolve;
       });
     }
     if (failure) throw failure;
   } finally {
-    if (!ended || failure) source.destroy();
+    if (!(parserEnded && sourceDone) || failure) source.destroy();
   }
 }
