@@ -2,6 +2,7 @@ import { createMessage, readSignature, sign, verify, type PrivateKey, type Publi
 import { problem, type Problem } from '../../../shared/problems.js';
 import type { SignerInfo } from '../../../shared/results.js';
 import { OPENPGP_CONFIG } from './openpgp-config.js';
+import { signatureFileOverLimit } from './signature-packets.js';
 
 /** A key the station trusts, identified by its full fingerprint. */
 export interface TrustedKey {
@@ -78,6 +79,9 @@ export async function verifyDetachedSignature(
   const sigPath = 'tagmanifest-sha256.txt.asc';
   const armorIssue = armorProblem(armored);
   if (armorIssue) return { signers: [], problems: [armorIssue] };
+  // Thousands of packets would each be parsed and tried against the trusted keys: refuse first.
+  const overLimit = signatureFileOverLimit(armored);
+  if (overLimit) return { signers: [], problems: [problem('LIMIT_EXCEEDED', overLimit, sigPath)] };
 
   let signature: Signature;
   try {
