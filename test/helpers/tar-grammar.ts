@@ -190,6 +190,36 @@ const ENTRY_MUTATIONS: Record<string, (rand: Rand, path: string, data: Buffer) =
   'dangling-pax': (_r, path) => paxHeader(paxRecord('path', `${path}-lost`)),
 };
 
+/** Recompute a header block's checksum in place (after a mutation), as an honest writer would. */
+export function fixChecksum(block: Buffer): void {
+  block.fill(0x20, 148, 156);
+  let sum = 0;
+  for (const byte of block) sum += byte;
+  Buffer.from(`${sum.toString(8).padStart(6, '0')}\0 `, 'latin1').copy(block, 148);
+}
+
+const FLIP_BYTES = [0, 0x20, 0x2f, 0x30, 0x35, 0x37, 0x38, 0x80, 0xff, 0x78, 0x0a, 0x4c, 0x67, 0x31, 0x32];
+
+/** An honest entry (plain, pax or long name) with one to three header bytes changed, checksum fixed mostly. */
+function byteFlip(rand: Rand, path: string, data: Buffer): Buffer {
+  const base = pick(rand, ['plain', 'pax-path', 'pax-size', 'airlock-writer-crlf-long', 'prefix-split', 'gnu-magic']);
+  const entry = Buffer.from((ENTRY_MUTATIONS[base] as (r: Rand, p: string, d: Buffer) => Buffer)(rand, path, data));
+  // The header blocks: the first block, and for meta headers the entry header after their data.
+  const blocks = [0];
+  const size = Number.parseInt(entry.subarray(124, 136).toString('latin1').replace(/\0.*$/su, '').trim() || '0', 8);
+  if (entry[156] === 0x78 || entry[156] === 0x4c) blocks.push(512 + Math.ceil(size / 512) * 512);
+  const at = pick(rand, blocks);
+  for (let flips = 1 + Math.floor(rand() * 3); flips > 0; flips -= 1) {
+    const field = pick(rand, [[0, 100], [100, 8], [124, 12], [136, 12], [156, 1], [257, 8], [345, 155], [157, 100]] as const);
+    entry[at + field[0] + Math.floor(rand() * field[1])] = pick(rand, FLIP_BYTES);
+  }
+  if (rand() < 0.85) fixChecksum(entry.subarray(at, at + 512));
+  return entry;
+}
+ENTRY_MUTATIONS['byte-flip'] = byteFlip;
+ENTRY_MUTATIONS['byte-flip-2'] = byteFlip;
+ENTRY_MUTATIONS['byte-flip-3'] = byteFlip;
+
 const HONEST_ENTRY = new Set(['plain', 'airlock-writer', 'airlock-writer-long', 'airlock-writer-crlf-long', 'nul-typeflag', 'contiguous', 'directory', 'prefix-split', 'gnu-magic', 'pax-path', 'pax-size', 'pax-mtime-gnu-style', 'pax-size-then-longname', 'longname-then-pax-size']);
 
 /** Endings of an archive after its entries. */
