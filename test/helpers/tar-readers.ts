@@ -93,8 +93,23 @@ export async function gnuTarReading(path: string): Promise<Reading> {
   return { entries };
 }
 
-/** Airlock's reading through readTarEntries, the source cut into chunks of the given sizes (cycled). */
-export async function airlockReading(path: string, chunkSizes: number[] = [1 << 20]): Promise<Reading> {
+/** What airlockReading says when the reader gives no verdict in time (a hang is a failure, not a refusal). */
+export const NO_VERDICT = 'Airlock: no verdict';
+
+/** Airlock's reading through readTarEntries, the source cut into chunks of the given sizes (cycled); NO_VERDICT after `timeoutMs`. */
+export async function airlockReading(path: string, chunkSizes: number[] = [1 << 20], timeoutMs = 20_000): Promise<Reading> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<Reading>((resolve) => {
+    timer = setTimeout(() => resolve({ error: `${NO_VERDICT} within ${timeoutMs} ms` }), timeoutMs);
+  });
+  try {
+    return await Promise.race([readWithAirlock(path, chunkSizes), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readWithAirlock(path: string, chunkSizes: number[]): Promise<Reading> {
   const bytes = await readFile(path);
   const chunks: Buffer[] = [];
   for (let at = 0, i = 0; at < bytes.length; i += 1) {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateArchives, type GeneratedArchive } from '../helpers/tar-grammar.js';
-import { airlockReading, describeReading, gnuTarReading, pythonReadings, sameReading, type Reading } from '../helpers/tar-readers.js';
+import { airlockReading, describeReading, gnuTarReading, NO_VERDICT, pythonReadings, sameReading, type Reading } from '../helpers/tar-readers.js';
 
 const SEED = 20261202;
 const COUNT = 300;
@@ -84,6 +84,11 @@ describe('tar differential: GNU tar, Python tarfile and Airlock read every archi
   it('accepts every honest archive: Airlock\'s own writer (long, non-ASCII and CR/LF names, pax size before a GNU long name) and GNU tar\'s formats', () => {
     const refused = compared.filter((c) => c.archive.honest && 'error' in c.airlock);
     expect(refused.map(report)).toEqual([]);
+  });
+
+  it('gives every archive a verdict: no reading hangs, whatever the chunking', () => {
+    const hung = compared.filter((c) => [c.airlock, c.airlockSmallChunks].some((r) => 'error' in r && r.error.startsWith(NO_VERDICT)));
+    expect(hung.map((c) => c.archive.label)).toEqual([]);
   });
 
   it('reads the same whatever the chunking of the byte stream', () => {

@@ -3,6 +3,8 @@ export class ArchiveError extends Error {
   constructor(
     message: string,
     readonly kind: 'corrupt' | 'unsafe-type' = 'corrupt',
+    /** The entry's path inside the archive, when the refusal is about one entry (an unsafe type). */
+    readonly path?: string,
   ) {
     super(message);
     this.name = 'ArchiveError';

@@ -123,7 +123,10 @@ export function decodeHeaderBlock(block: Buffer, offset: number): HeaderBlock {
   else if (flag === 'x') kind = 'pax';
   else if (flag === 'L') kind = 'long-name';
   else if (flag === 'g') throw new ArchiveError('a global pax header (it applies to every later entry)');
-  else throw new ArchiveError(`an entry of type ${UNSAFE_TYPES[flag] ?? `"${flag}" (unsupported)`}`, 'unsafe-type');
+  else {
+    const name = strictUtf8(joinedName(block, offset, gnu, true));
+    throw new ArchiveError(`${name === null ? 'an entry' : JSON.stringify(name)} is of type ${UNSAFE_TYPES[flag] ?? `"${flag}" (unsupported)`}`, 'unsafe-type', name ?? undefined);
+  }
 
   const meta = kind === 'pax' || kind === 'long-name';
   numericField(block, offset + 100, 8, 'mode', { allowEmpty: meta });
@@ -137,10 +140,20 @@ export function decodeHeaderBlock(block: Buffer, offset: number): HeaderBlock {
   stringField(block, offset + 265, 32, 'uname');
   stringField(block, offset + 297, 32, 'gname');
 
-  const name = stringField(block, offset, 100, 'name');
-  const prefix = gnu ? Buffer.alloc(0) : stringField(block, offset + 345, 155, 'prefix');
-  const joined = prefix.length > 0 ? Buffer.concat([prefix, Buffer.from('/'), name]) : name;
-  return { kind, path: strictUtf8(joined), size };
+  return { kind, path: strictUtf8(joinedName(block, offset, gnu)), size };
+}
+
+/** ustar's `prefix/name` (no prefix in GNU format); `lenient` cuts at the first NUL instead of refusing bytes after it. */
+function joinedName(block: Buffer, offset: number, gnu: boolean, lenient = false): Buffer {
+  const field = lenient ? (at: number, length: number): Buffer => cString(block, at, length) : (at: number, length: number, what: string): Buffer => stringField(block, at, length, what);
+  const name = field(offset, 100, 'name');
+  const prefix = gnu ? Buffer.alloc(0) : field(offset + 345, 155, 'prefix');
+  return prefix.length > 0 ? Buffer.concat([prefix, Buffer.from('/'), name]) : name;
+}
+
+function cString(block: Buffer, offset: number, length: number): Buffer {
+  const nul = block.indexOf(0, offset);
+  return block.subarray(offset, nul < 0 || nul > offset + length ? offset + length : nul);
 }
 
 function isZeroRange(block: Buffer, start: number, end: number): boolean {

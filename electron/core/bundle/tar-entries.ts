@@ -31,12 +31,15 @@ function describe(view: { path: string; kind: string; size: number }): string {
   return `${JSON.stringify(view.path)} (${view.kind}, ${view.size} bytes)`;
 }
 
+/** node-tar turns backslashes into slashes on Windows (and only there); the path rules refuse both alike later. */
+const asNodeTarPath = process.platform === 'win32' ? (path: string): string => path.replace(/\\/gu, '/') : (path: string): string => path;
+
 /** node-tar's entry and the guard's view of it must agree on path, type and size. */
 function disagreement(entry: ReadEntry, view: GuardEntry | undefined): string | null {
   const kind = entryKind(entry);
   const seen = { path: entry.path, kind, size: kind === 'file' ? entry.size : 0 };
   if (!view) return `node-tar read an entry ${describe(seen)} that the archive's structure does not hold`;
-  if (seen.path !== view.path || seen.kind !== view.kind || seen.size !== view.size) return `readers disagree on an entry: ${describe(view)} by its headers, ${describe(seen)} by node-tar`;
+  if (seen.path !== asNodeTarPath(view.path) || seen.kind !== view.kind || seen.size !== view.size) return `readers disagree on an entry: ${describe(view)} by its headers, ${describe(seen)} by node-tar`;
   return null;
 }
 
@@ -72,8 +75,10 @@ export async function* readTarEntries(source: Readable, onBytes?: (bytes: number
     notify();
   };
 
-  parser.on('warn', (code: string, message: string | Error) => fail(new ArchiveError(`${code}: ${String(message)}`)));
-  parser.on('error', (error: Error & { code?: string }) => fail(new ArchiveError(`${error.code ?? 'TAR_ERROR'}: ${error.message}`)));
+  // Once the guard has refused a block, node-tar only sees the bytes before it: what it then says
+  // about the missing rest (no entries, no marker) is the guard's refusal, not news.
+  parser.on('warn', (code: string, message: string | Error) => fail(guard.failure ?? new ArchiveError(`${code}: ${String(message)}`)));
+  parser.on('error', (error: Error & { code?: string }) => fail(guard.failure ?? new ArchiveError(`${error.code ?? 'TAR_ERROR'}: ${error.message}`)));
   // node-tar skips, without a warning, entry types it does not know and meta headers over its
   // size cap. The guard refuses those first; this stays as a second line.
   parser.on('ignoredEntry', (entry: ReadEntry) => {
@@ -100,7 +105,8 @@ export async function* readTarEntries(source: Readable, onBytes?: (bytes: number
     sawEndMarker = true;
   });
   parser.on('end', () => {
-    if (!sawEndMarker) fail(new ArchiveError('the archive has no end-of-archive marker: it is truncated'));
+    if (guard.failure) fail(guard.failure);
+    else if (!sawEndMarker) fail(new ArchiveError('the archive has no end-of-archive marker: it is truncated'));
     else if (guard.entries.length > 0) fail(new ArchiveError(`node-tar skipped ${guard.entries.length} entries the archive's headers hold, the first ${describe(guard.entries[0] as GuardEntry)}`));
     parserEnded = true;
     notify();
@@ -114,7 +120,7 @@ export async function* readTarEntries(source: Readable, onBytes?: (bytes: number
     parser.end();
   };
   source.on('data', (chunk: Buffer) => {
-    if (failure) return;
+    if (failure || guard.failure) return;
     onBytes?.(chunk.length);
     if (first) {
       first = false;
@@ -124,15 +130,18 @@ export async function* readTarEntries(source: Readable, onBytes?: (bytes: number
         return;
       }
     }
-    let pieces: Buffer[];
-    try {
-      pieces = guard.write(chunk);
-    } catch (error) {
-      fail(error as Error);
-      return;
-    }
+    const pieces = guard.write(chunk);
     let flowing = true;
     for (const piece of pieces) if (!parserClosed) flowing = parser.write(piece) && flowing;
+    if (guard.failure) {
+      // Refused: read no further. node-tar delivers the entries before the refused block, then ends,
+      // and the refusal comes in their place (verify reports what it read up to there).
+      source.destroy();
+      closeParser();
+      // Refused in the padding after the marker: node-tar has already ended, so nobody else will say it.
+      if (parserEnded) fail(guard.failure);
+      return;
+    }
     // After the marker node-tar has all it needs; the rest of the source is only checked for padding.
     if (guard.ended) closeParser();
     else if (!flowing) {
@@ -141,6 +150,8 @@ export async function* readTarEntries(source: Readable, onBytes?: (bytes: number
     }
   });
   source.on('end', () => {
+    // Already refused: node-tar's end reports it once the entries before the refusal are read.
+    if (guard.failure) return;
     try {
       guard.end();
     } catch (error) {

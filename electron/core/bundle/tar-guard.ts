@@ -51,9 +51,26 @@ export class TarGuard {
   private trailerEnd = 0;
   private entryCount = 0;
 
-  /** Read one chunk of the archive; returns the bytes node-tar should parse, in order. Throws ArchiveError. */
+  /** Why the archive is refused, once it is; set by write(), which then returns only the bytes before the refused block. */
+  failure: ArchiveError | null = null;
+
+  /**
+   * Read one chunk of the archive; returns the bytes node-tar should parse, in order. On a
+   * refusal, `failure` is set and only the bytes before the refused header are returned, so the
+   * entries before it are still read (verify reports them) before the refusal.
+   */
   write(chunk: Buffer): Buffer[] {
     const out: Buffer[] = [];
+    if (this.failure) return out;
+    try {
+      this.read(chunk, out);
+    } catch (error) {
+      this.failure = error instanceof ArchiveError ? error : new ArchiveError(`the archive cannot be read: ${(error as Error).message}`);
+    }
+    return out;
+  }
+
+  private read(chunk: Buffer, out: Buffer[]): void {
     let pos = 0;
     let runStart = 0;
     const flush = (): void => {
@@ -65,61 +82,65 @@ export class TarGuard {
       this.partial = Buffer.concat([this.partial, chunk.subarray(0, take)]);
       pos = take;
       runStart = take;
-      if (this.partial.length < BLOCK) return out;
+      if (this.partial.length < BLOCK) return;
       const block = this.partial;
       this.partial = null;
       const verdict = this.header(block, 0);
       if ('hold' in verdict) verdict.hold.push(block);
       else out.push(...verdict.release, block);
     }
-    while (pos < chunk.length) {
-      if (this.ended) {
-        this.trailer(chunk, pos);
-        break;
-      }
-      if (this.dataRemaining > 0) {
-        const n = Math.min(this.dataRemaining, chunk.length - pos);
-        pos += n;
-        this.offset += n;
-        this.dataRemaining -= n;
-        continue;
-      }
-      if (this.meta) {
-        flush();
-        const n = Math.min(this.meta.padded - this.meta.got, chunk.length - pos);
-        this.metaBytes(this.meta, Buffer.from(chunk.subarray(pos, pos + n)));
-        pos += n;
-        runStart = pos;
-        continue;
-      }
-      if (chunk.length - pos < BLOCK) {
-        flush();
-        this.partial = Buffer.from(chunk.subarray(pos));
-        pos = chunk.length;
-        runStart = pos;
-        break;
-      }
-      const at = pos;
-      const verdict = this.header(chunk, at);
-      if ('hold' in verdict) {
-        flush();
-        verdict.hold.push(Buffer.from(chunk.subarray(at, at + BLOCK)));
-        pos = at + BLOCK;
-        runStart = pos;
-      } else {
-        if (verdict.release.length > 0) {
-          flush();
-          out.push(...verdict.release);
+    // On a refusal the bytes before the refused block still go to node-tar.
+    try {
+      while (pos < chunk.length) {
+        if (this.ended) {
+          this.trailer(chunk, pos);
+          break;
         }
-        pos = at + BLOCK;
+        if (this.dataRemaining > 0) {
+          const n = Math.min(this.dataRemaining, chunk.length - pos);
+          pos += n;
+          this.offset += n;
+          this.dataRemaining -= n;
+          continue;
+        }
+        if (this.meta) {
+          flush();
+          const n = Math.min(this.meta.padded - this.meta.got, chunk.length - pos);
+          this.metaBytes(this.meta, Buffer.from(chunk.subarray(pos, pos + n)));
+          pos += n;
+          runStart = pos;
+          continue;
+        }
+        if (chunk.length - pos < BLOCK) {
+          flush();
+          this.partial = Buffer.from(chunk.subarray(pos));
+          pos = chunk.length;
+          runStart = pos;
+          break;
+        }
+        const at = pos;
+        const verdict = this.header(chunk, at);
+        if ('hold' in verdict) {
+          flush();
+          verdict.hold.push(Buffer.from(chunk.subarray(at, at + BLOCK)));
+          pos = at + BLOCK;
+          runStart = pos;
+        } else {
+          if (verdict.release.length > 0) {
+            flush();
+            out.push(...verdict.release);
+          }
+          pos = at + BLOCK;
+        }
       }
+    } finally {
+      flush();
     }
-    flush();
-    return out;
   }
 
   /** The source ended: throws unless the archive ended with its marker (and only padding after it). */
   end(): void {
+    if (this.failure) throw this.failure;
     if (this.ended) return;
     if (this.offset === 0 && !this.partial) throw new ArchiveError('the archive is empty');
     throw new ArchiveError(`the archive ends at byte ${this.offset + (this.partial?.length ?? 0)} without its end-of-archive marker: it is truncated`);
@@ -145,7 +166,15 @@ export class TarGuard {
     }
     // Python's tarfile stops at a single zero block; node-tar reads on. One reading only.
     if (this.zeroBlockAt !== null) throw new ArchiveError(`a lone zero block at byte ${this.zeroBlockAt} is followed by more headers (some readers stop there, others read on)`);
-    const decoded = decodeHeaderBlock(block, at);
+    let decoded;
+    try {
+      decoded = decodeHeaderBlock(block, at);
+    } catch (error) {
+      // A link or device named by a long name or pax path is reported under that name.
+      const named = this.group?.longName ?? this.group?.pax?.path;
+      if (error instanceof ArchiveError && error.kind === 'unsafe-type' && named !== undefined) throw new ArchiveError(`${JSON.stringify(named)} is ${error.message.replace(/^.* is /su, '')}`, 'unsafe-type', named);
+      throw error;
+    }
     if (decoded.kind === 'pax' || decoded.kind === 'long-name') {
       const group = (this.group ??= { paxBlocks: [], longBlocks: [] });
       const held = decoded.kind === 'pax' ? group.paxBlocks : group.longBlocks;

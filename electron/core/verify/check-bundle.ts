@@ -483,7 +483,8 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
     if (phase === 'tags') await authenticate();
   } catch (error) {
     if (error instanceof ArchiveError) {
-      add(error.kind === 'unsafe-type' ? 'UNSAFE_ENTRY_TYPE' : 'ARCHIVE_CORRUPT', `${error.message}.`);
+      if (error.kind === 'unsafe-type' && error.path !== undefined) fileRow(error.path, null, 'refused-type', 'UNSAFE_ENTRY_TYPE');
+      add(error.kind === 'unsafe-type' ? 'UNSAFE_ENTRY_TYPE' : 'ARCHIVE_CORRUPT', `${error.message}.`, error.kind === 'unsafe-type' ? error.path : undefined);
     } else if (!(error instanceof Fatal)) {
       source.destroy();
       if (signal?.aborted) throw new AirlockError('CANCELLED');

@@ -9,7 +9,10 @@ import { header, longName, octal, paxHeader, withData } from '../../../helpers/t
 function guardOf(bytes: Buffer, chunk = bytes.length || 1): { guard: TarGuard; out: Buffer } {
   const guard = new TarGuard();
   const out: Buffer[] = [];
-  for (let at = 0; at < bytes.length; at += chunk) out.push(...guard.write(bytes.subarray(at, at + chunk)));
+  for (let at = 0; at < bytes.length; at += chunk) {
+    out.push(...guard.write(bytes.subarray(at, at + chunk)));
+    if (guard.failure) throw guard.failure;
+  }
   guard.end();
   return { guard, out: Buffer.concat(out) };
 }
@@ -51,6 +54,15 @@ describe('TarGuard', () => {
     expect(guardOf(Buffer.concat([body, Buffer.alloc(TAR_RECORD - body.length)])).guard.ended).toBe(true);
     expect(refusal(Buffer.concat([body, Buffer.alloc(TAR_RECORD - body.length + 1)])).message).toContain('end-of-archive');
     expect(refusal(Buffer.concat([body, Buffer.from([1])])).message).toContain('end-of-archive');
+  });
+
+  it('on a refusal, returns the bytes before the refused header and nothing after', () => {
+    const before = Buffer.concat([file('b/one', 'x'.repeat(600)), file('b/two')]);
+    const guard = new TarGuard();
+    const out = Buffer.concat(guard.write(Buffer.concat([before, header({ name: Buffer.from('b/l'), linkname: Buffer.from('x'), size: octal(0, 12), typeflag: 0x32 }), file('b/three'), END_OF_ARCHIVE])));
+    expect(guard.failure).toMatchObject({ kind: 'unsafe-type', path: 'b/l' });
+    expect(out.equals(before)).toBe(true);
+    expect(guard.write(Buffer.alloc(512))).toEqual([]);
   });
 
   it('forwards nothing past the marker to node-tar', () => {

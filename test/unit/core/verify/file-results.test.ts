@@ -90,13 +90,13 @@ describe('per-file results', () => {
     expect(result.policy.findings.find((f) => f.check === 'file-names')).toMatchObject({ outcome: 'fail', code: 'UNSAFE_PATH', refusedBy: 'verify' });
   });
 
-  it('a link is refused by type; a case twin is refused by name', async () => {
+  it('a case twin is refused by name; a link is refused by type (and reading stops there: nothing after a link is read)', async () => {
     const bag = await signedBag(signer, files);
     const result = await verify([
       ...bag.tagEntries,
       ...bag.payloadEntries,
-      { path: 'bag/data/link', type: 'SymbolicLink', linkpath: '/etc/passwd' },
       { path: 'bag/data/A.txt', body: 'twin' },
+      { path: 'bag/data/link', type: 'SymbolicLink', linkpath: '/etc/passwd' },
     ]);
     expect(row(result.files.listed, 'bag/data/link')).toMatchObject({ outcome: 'refused-type', code: 'UNSAFE_ENTRY_TYPE' });
     expect(row(result.files.listed, 'data/A.txt')).toMatchObject({ outcome: 'refused-name', code: 'DUPLICATE_ENTRY', size: 4 });
