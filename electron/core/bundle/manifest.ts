@@ -64,20 +64,26 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 /**
- * The lines of a manifest's bytes, one at a time, without splitting the whole text first: a
- * caller that stops early (at a station's file limit) never pays for the rest. A line ends at
- * LF, CRLF or CR; neither byte occurs inside a UTF-8 sequence, so each line decodes alone.
+ * A manifest's bytes in slices of about `sliceBytes` that end just after a line feed, so each
+ * slice decodes and splits on its own (LF and CR never occur inside a UTF-8 sequence, and a
+ * CRLF is never cut): a caller that stops early (at a station's file limit) never pays for the
+ * rest, and no array of every line is built.
  */
-export function* manifestLines(bytes: Uint8Array): Generator<Uint8Array> {
+export function* manifestSlices(bytes: Uint8Array, sliceBytes = 1 << 20): Generator<Uint8Array> {
   let start = 0;
-  for (let i = 0; i < bytes.length; i += 1) {
-    const byte = bytes[i];
-    if (byte !== LF && byte !== CR) continue;
-    yield bytes.subarray(start, i);
-    if (byte === CR && bytes[i + 1] === LF) i += 1;
-    start = i + 1;
+  while (start < bytes.length) {
+    const lf = bytes.indexOf(LF, Math.min(bytes.length, start + sliceBytes) - 1);
+    const end = lf < 0 ? bytes.length : lf + 1;
+    yield bytes.subarray(start, end);
+    start = end;
   }
-  if (start < bytes.length) yield bytes.subarray(start);
+}
+
+/** The lines of one slice (see manifestSlices): line ends LF, CRLF or CR; a final line end adds no empty line. */
+export function sliceLines(text: string): string[] {
+  const lines = text.split(/\r\n|\r|\n/u);
+  if (lines.at(-1) === '') lines.pop();
+  return lines;
 }
 
 /**
@@ -91,6 +97,16 @@ export class ManifestLineCounter {
   private open = false;
 
   add(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    if (chunk.indexOf(CR) < 0) {
+      // The common case, LF only: count with indexOf rather than byte by byte.
+      for (let at = chunk.indexOf(LF); at >= 0; at = chunk.indexOf(LF, at + 1)) {
+        if (!(at === 0 && this.pendingCR)) this.ended += 1;
+      }
+      this.pendingCR = false;
+      this.open = chunk[chunk.length - 1] !== LF;
+      return;
+    }
     for (const byte of chunk) {
       if (byte === LF) {
         if (!this.pendingCR) this.ended += 1;

@@ -218,10 +218,14 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
     add(code, detail, path);
     if (problems.length > before) explainable.set(path, problems[problems.length - 1] as Problem);
   };
-  /** A clash with `clash` makes its earlier problem a consequence of the duplicate: the duplicate is reported instead. */
-  const explainedBy = (clash: string): void => {
+  /**
+   * A listed path clashing with an earlier entry makes that entry's problem a consequence of the
+   * duplicate (its first copy failed its checksum; an unlisted twin of it came first): the
+   * duplicate is reported instead. A clash between unlisted entries explains nothing.
+   */
+  const explainedBy = (clash: string, path: string): void => {
     const earlier = explainable.get(clash);
-    if (!earlier) return;
+    if (!earlier || !(manifest as Map<string, string> | null)?.has(path)) return;
     explainable.delete(clash);
     problems.splice(problems.indexOf(earlier), 1);
     entryProblems -= 1;
@@ -447,8 +451,9 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
       const registered = kind === 'directory' ? registry.addDirectory(rel) : registry.addFile(rel);
       if (!registered.ok) {
         // The entry it clashes with is explained by the clash: one problem, DUPLICATE_ENTRY, whichever copy came first.
-        explainedBy(registered.clash);
+        explainedBy(registered.clash, rel);
         refuseName('DUPLICATE_ENTRY', `${registered.reason}.`, rel, kind === 'file' ? entry.size : null);
+        if (phase === 'tags' && REQUIRED_TAGS.has(rel)) throw new Fatal();
         if (kind === 'file') seen.add(rel);
         afterProblem();
         continue;

@@ -2,7 +2,7 @@ import { problem, type Problem } from '../../../shared/problems.js';
 import { bagInfoValue, parseBagInfo, parsePayloadOxum, type PayloadOxum } from '../bundle/bag-info.js';
 import { EntryRegistry } from '../bundle/entry-registry.js';
 import { BAG_INFO_NAME, BAGIT_TXT_NAME, INFO, MANIFEST_NAME, PAYLOAD_DIR, SIGNATURE_NAME, TAGMANIFEST_NAME } from '../bundle/format.js';
-import { manifestLines, parseManifest, parseManifestLine } from '../bundle/manifest.js';
+import { manifestSlices, parseManifest, parseManifestLine, sliceLines } from '../bundle/manifest.js';
 import { checkStructuralPath, type PathLimits } from '../bundle/path-rules.js';
 
 // ignoreBOM: a byte-order mark stays in the text rather than vanishing silently (it is refused below).
@@ -95,7 +95,7 @@ export function readTagManifest(text: string): { entries: Map<string, string> } 
 
 /**
  * The payload manifest: bag paths (`data/...`) to checksums; every path safe and unique.
- * Read line by line from its bytes and stopped at the station's file limit, so a manifest
+ * Decoded and parsed a slice at a time and stopped at the station's file limit, so a manifest
  * listing more files than the station takes is refused without building the rest.
  */
 export function readPayloadManifest(bytes: Uint8Array, limits: PathLimits & { maxEntries: number }): { entries: Map<string, string> } | { problem: Problem } {
@@ -103,29 +103,37 @@ export function readPayloadManifest(bytes: Uint8Array, limits: PathLimits & { ma
   const entries = new Map<string, string>();
   const registry = new EntryRegistry();
   let number = 0;
-  for (const lineBytes of manifestLines(bytes)) {
-    number += 1;
-    if (number > limits.maxEntries) {
-      return { problem: problem('LIMIT_EXCEEDED', `manifest-sha256.txt lists more than ${limits.maxEntries} files; the limit is ${limits.maxEntries}.`, MANIFEST_NAME) };
-    }
-    let line: string;
+  for (const slice of manifestSlices(bytes)) {
+    let text: string;
     try {
-      line = utf8.decode(lineBytes);
+      text = utf8.decode(slice);
     } catch {
-      return { problem: problem('MANIFEST_INVALID', `${MANIFEST_NAME} is not valid UTF-8 (line ${number}).`, MANIFEST_NAME) };
+      return { problem: problem('MANIFEST_INVALID', `${MANIFEST_NAME} is not valid UTF-8 (after line ${number}).`, MANIFEST_NAME) };
     }
-    const entry = parseManifestLine(line);
-    if (!entry) return { problem: problem('MANIFEST_INVALID', `manifest-sha256.txt: line ${number} is not "<sha256>  <path>".`, MANIFEST_NAME) };
-    if (!entry.path.startsWith(`${PAYLOAD_DIR}/`)) {
-      return { problem: problem('MANIFEST_INVALID', `manifest-sha256.txt lists "${entry.path}", which is outside data/.`, MANIFEST_NAME) };
+    for (const line of sliceLines(text)) {
+      number += 1;
+      if (number > limits.maxEntries) {
+        return { problem: problem('LIMIT_EXCEEDED', `manifest-sha256.txt lists more than ${limits.maxEntries} files; the limit is ${limits.maxEntries}.`, MANIFEST_NAME) };
+      }
+      const refused = addManifestLine(line, number, limits, entries, registry);
+      if (refused) return { problem: refused };
     }
-    const structural = checkStructuralPath(entry.path, limits);
-    if (!structural.ok) {
-      return { problem: problem(structural.kind === 'limit' ? 'LIMIT_EXCEEDED' : 'UNSAFE_PATH', `manifest-sha256.txt lists "${entry.path}": ${structural.reason}.`, entry.path) };
-    }
-    const verdict = registry.addFile(entry.path);
-    if (!verdict.ok) return { problem: problem('DUPLICATE_ENTRY', `manifest-sha256.txt: ${verdict.reason}.`, entry.path) };
-    entries.set(entry.path, entry.sha256);
   }
   return { entries };
+}
+
+function addManifestLine(line: string, number: number, limits: PathLimits, entries: Map<string, string>, registry: EntryRegistry): Problem | null {
+  const entry = parseManifestLine(line);
+  if (!entry) return problem('MANIFEST_INVALID', `manifest-sha256.txt: line ${number} is not "<sha256>  <path>".`, MANIFEST_NAME);
+  if (!entry.path.startsWith(`${PAYLOAD_DIR}/`)) {
+    return problem('MANIFEST_INVALID', `manifest-sha256.txt lists "${entry.path}", which is outside data/.`, MANIFEST_NAME);
+  }
+  const structural = checkStructuralPath(entry.path, limits);
+  if (!structural.ok) {
+    return problem(structural.kind === 'limit' ? 'LIMIT_EXCEEDED' : 'UNSAFE_PATH', `manifest-sha256.txt lists "${entry.path}": ${structural.reason}.`, entry.path);
+  }
+  const verdict = registry.addFile(entry.path);
+  if (!verdict.ok) return problem('DUPLICATE_ENTRY', `manifest-sha256.txt: ${verdict.reason}.`, entry.path);
+  entries.set(entry.path, entry.sha256);
+  return null;
 }
