@@ -223,3 +223,43 @@ describe('the other hazards, one each', () => {
     { hazard: 'an archive cut inside a payload file', code: 'ARCHIVE_CORRUPT', build: async () => (await bag({ payload: [...files, { path: 'data/big', content: 'z'.repeat(100_000) }] })).subarray(0, 60_000) },
   ]);
 });
+
+describe('a destination that folds names more than the collision key does', () => {
+  it('two names it takes for one are DUPLICATE_ENTRY, as a problem, not an I/O error', async () => {
+    n += 1;
+    const bundlePath = join(root, `b${n}.airlock.tar`);
+    await writeFile(bundlePath, await bag({ payload: [{ path: 'data/cafe.txt', content: 'one' }, { path: 'data/caf\u00e9.txt', content: 'two' }] }));
+    // A sink whose exclusive open sees accents as nothing (no real file system here does, which is why a fake stands in).
+    const taken = new Set<string>();
+    const sink = {
+      openFile: async (path: string) => {
+        const folded = path.normalize('NFD').replace(/\p{M}/gu, '');
+        if (taken.has(folded)) throw Object.assign(new Error(`EEXIST: ${path}`), { code: 'EEXIST' });
+        taken.add(folded);
+        return { write: async () => undefined, close: async () => undefined };
+      },
+    };
+    const result = await checkBundle({ bundlePath, trusted: [signer.trusted], failFast: true, payloadSink: sink, portability: DEFAULT_POLICY.names });
+    expect(result.problems.map((p) => [p.code, p.path])).toEqual([['DUPLICATE_ENTRY', 'data/caf\u00e9.txt']]);
+    expect(result.ok).toBe(false);
+  });
+});
+
+describe('names the station refuses by policy: import refuses, verify reports the same code as a failed finding', () => {
+  // Name rules say whether this station will write a name, not whether the bundle is authentic
+  // (bundle-format.md §8): verify does not refuse, it names the code import will give.
+  it.each([
+    ['a control character', 'data/a\u001bb.txt'],
+    ['a bidi override', 'data/invoice\u202Egnp.exe'],
+    ['a reserved Windows name', 'data/CON.txt'],
+    ['a trailing dot', 'data/name.'],
+  ])('%s', async (_label, path) => {
+    n += 1;
+    const bundlePath = join(root, `b${n}.airlock.tar`);
+    await writeFile(bundlePath, await bag({ payload: [...files, { path, content: 'x' }] }));
+    const verified = await checkBundle({ bundlePath, trusted: [signer.trusted], reportNames: DEFAULT_POLICY.names });
+    expect(verified.problems).toEqual([]);
+    expect(verified.policy.findings.find((f) => f.check === 'file-names')).toMatchObject({ outcome: 'fail', code: 'UNSAFE_PATH', refusedBy: 'import' });
+    expect(await importCodes(bundlePath, DEFAULT_LIMITS)).toEqual(['UNSAFE_PATH']);
+  });
+});

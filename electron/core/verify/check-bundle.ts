@@ -106,6 +106,16 @@ const OTHER_MANIFEST = /^(tag)?manifest-(?!sha256\.txt$)[^/]+\.txt$/u;
 /** Problems about single entries listed in a report; beyond this, one summary problem per code. */
 export const PROBLEM_CAP = 1000;
 
+/** The sink's writer for a payload file, or 'exists' when the sink already holds a file by that name (its open is exclusive). */
+async function openStaged(sink: PayloadSink, rel: string, size: number): Promise<PayloadFileWriter | 'exists'> {
+  try {
+    return await sink.openFile(rel.slice(PAYLOAD_DIR.length + 1), size);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return 'exists';
+    throw error;
+  }
+}
+
 /** Tag files a bag cannot be authenticated without: refusing one ends verification. */
 const REQUIRED_TAGS = new Set([BAGIT_TXT_NAME, MANIFEST_NAME, TAGMANIFEST_NAME, SIGNATURE_NAME]);
 
@@ -492,7 +502,14 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
         }
         const oxum = (facts as BagInfoFacts | null)?.oxum;
         if (oxum && payloadBytes > oxum.octets) fail('PAYLOAD_OXUM_MISMATCH', `The payload holds more than the ${oxum.octets} bytes Payload-Oxum declares.`, rel);
-        const writer = options.payloadSink && writing ? await options.payloadSink.openFile(rel.slice(PAYLOAD_DIR.length + 1), entry.size) : null;
+        const writer = options.payloadSink && writing ? await openStaged(options.payloadSink, rel, entry.size) : null;
+        if (writer === 'exists') {
+          // The destination's file system took two names the collision key keeps apart for one: still a duplicate, not an I/O error.
+          seen.add(rel);
+          refuseName('DUPLICATE_ENTRY', `"${rel}" lands on a file already written: the destination's file system treats the two names as one.`, rel, entry.size);
+          afterProblem();
+          continue;
+        }
         let actual: string;
         try {
           actual = await hashEntry(entry, writer);
