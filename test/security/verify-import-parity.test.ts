@@ -194,6 +194,7 @@ describe('limits: LIMIT_EXCEEDED alone, whatever the limit', () => {
     { hazard: 'a listed path longer than allowed', code: 'LIMIT_EXCEEDED', limits: { maxPathBytes: 40 }, build: () => bag({ payload: [...files, { path: `data/${'p'.repeat(40)}`, content: 'p' }] }) },
     { hazard: 'a listed name longer than allowed', code: 'LIMIT_EXCEEDED', limits: { maxComponentBytes: 20 }, build: () => bag({ payload: [...files, { path: `data/${'c'.repeat(21)}`, content: 'c' }] }) },
     { hazard: 'an unlisted name longer than allowed, in a pax record', code: 'LIMIT_EXCEEDED', build: () => bag({ after: [paxEntry(paxRecord('path', `bag/data/${'n'.repeat(300)}`)), { path: 'bag/data/z.txt', body: 'x' }] }) },
+    { hazard: 'a top directory name longer than allowed', code: 'LIMIT_EXCEEDED', limits: { maxComponentBytes: 30 }, build: () => bag({ name: 'b'.repeat(31) }) },
     { hazard: 'a covered tag file larger than allowed', code: 'LIMIT_EXCEEDED', limits: { maxTagFileBytes: 4096 }, build: () => bag({ extraTags: [{ name: 'notes.txt', bytes: Buffer.alloc(5000, 0x41) }] }) },
     { hazard: 'an uncovered tag file larger than allowed', code: 'LIMIT_EXCEEDED', limits: { maxTagFileBytes: 4096 }, build: () => bag({ before: [{ path: 'bag/notes.txt', body: Buffer.alloc(5000, 0x41) }] }) },
     { hazard: 'a tag file after the payload larger than allowed', code: 'LIMIT_EXCEEDED', limits: { maxTagFileBytes: 4096 }, build: () => bag({ after: [{ path: 'bag/notes.txt', body: Buffer.alloc(5000, 0x41) }] }) },

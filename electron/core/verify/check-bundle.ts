@@ -420,6 +420,12 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
       const first = slash < 0 ? path : path.slice(0, slash);
       if (top === null) {
         const topCheck = checkStructuralPath(first, limits);
+        if (!topCheck.ok && topCheck.kind === 'limit' && first.length > 0) {
+          // Too long for this station is a limit, with the limit's next step, not an unsafe name.
+          limitHit('paths', `The bag's top directory "${first}": ${topCheck.reason}.`);
+          fileRow(path, kind === 'file' ? entry.size : null, 'refused-limit', 'LIMIT_EXCEEDED');
+          fail('LIMIT_EXCEEDED', `The bag's top directory "${first}": ${topCheck.reason}.`, path);
+        }
         if (!topCheck.ok || first.length === 0) {
           refuseName('UNSAFE_PATH', `The bag's top directory "${first}" is unsafe.`, path, kind === 'file' ? entry.size : null);
           throw new Fatal();
