@@ -186,6 +186,15 @@ describe('limits: LIMIT_EXCEEDED alone, whatever the limit', () => {
   table([
     { hazard: 'more archive entries than allowed', code: 'LIMIT_EXCEEDED', limits: { maxEntries: 6 }, build: () => bag() },
     { hazard: 'a manifest listing more files than allowed', code: 'LIMIT_EXCEEDED', limits: { maxEntries: 7 }, build: () => bag({ manifest: listed(files, [1, 2, 3, 4, 5, 6].map((i) => ({ path: `data/ghost${i}`, sha256: ZERO }))) }) },
+    {
+      hazard: 'a manifest over the file limit, refused unread (the archive is cut after the line that breaks the limit)',
+      code: 'LIMIT_EXCEEDED',
+      limits: { maxEntries: 7 },
+      build: async () => {
+        const whole = await bag({ manifest: listed(files, Array.from({ length: 2000 }, (_, i) => ({ path: `data/ghost${i}`, sha256: ZERO }))) });
+        return whole.subarray(0, whole.indexOf('data/ghost5\n') + 12);
+      },
+    },
     { hazard: 'more payload bytes than allowed', code: 'LIMIT_EXCEEDED', limits: { maxTotalBytes: 4000 }, build: () => bag({ payload: [...files, big] }) },
     { hazard: 'a file larger than allowed (first)', code: 'LIMIT_EXCEEDED', limits: { maxFileBytes: 4000 }, build: () => bag({ payload: [big, ...files] }) },
     { hazard: 'a file larger than allowed (last)', code: 'LIMIT_EXCEEDED', limits: { maxFileBytes: 4000 }, build: () => bag({ payload: [...files, big] }) },
