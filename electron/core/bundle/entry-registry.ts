@@ -1,6 +1,7 @@
 import { collisionKey, parentPaths } from './path-rules.js';
 
-export type RegistryVerdict = { ok: true } | { ok: false; reason: string };
+/** A refusal names the entry already registered that this one clashes with (`clash`; the same path for an exact repeat). */
+export type RegistryVerdict = { ok: true } | { ok: false; reason: string; clash: string };
 
 /**
  * Tracks the files and directories of a tree by collision key, so that a second entry
@@ -16,7 +17,7 @@ export class EntryRegistry {
   addFile(path: string): RegistryVerdict {
     const key = collisionKey(path);
     const clash = this.files.get(key) ?? this.directories.get(key);
-    if (clash !== undefined) return { ok: false, reason: this.describe(path, clash) };
+    if (clash !== undefined) return { ok: false, reason: this.describe(path, clash), clash };
     // Files of one folder arrive together: once a parent folder is registered no file can take
     // its key (the check above), so its ancestors need no second look.
     const slash = path.lastIndexOf('/');
@@ -28,7 +29,7 @@ export class EntryRegistry {
     const parents = parentPaths(path);
     for (const parent of parents) {
       const fileClash = this.files.get(collisionKey(parent));
-      if (fileClash !== undefined) return { ok: false, reason: `"${path}" needs "${parent}" to be a directory, but it is the file "${fileClash}"` };
+      if (fileClash !== undefined) return { ok: false, reason: `"${path}" needs "${parent}" to be a directory, but it is the file "${fileClash}"`, clash: fileClash };
     }
     this.files.set(key, path);
     for (const parent of parents) this.directories.set(collisionKey(parent), parent);
@@ -39,13 +40,13 @@ export class EntryRegistry {
   addDirectory(path: string): RegistryVerdict {
     const key = collisionKey(path);
     const fileClash = this.files.get(key);
-    if (fileClash !== undefined) return { ok: false, reason: this.describe(path, fileClash) };
+    if (fileClash !== undefined) return { ok: false, reason: this.describe(path, fileClash), clash: fileClash };
     for (const parent of parentPaths(path)) {
       const parentClash = this.files.get(collisionKey(parent));
-      if (parentClash !== undefined) return { ok: false, reason: `"${path}" needs "${parent}" to be a directory, but it is the file "${parentClash}"` };
+      if (parentClash !== undefined) return { ok: false, reason: `"${path}" needs "${parent}" to be a directory, but it is the file "${parentClash}"`, clash: parentClash };
     }
     const existing = this.directories.get(key);
-    if (existing !== undefined && existing !== path) return { ok: false, reason: this.describe(path, existing) };
+    if (existing !== undefined && existing !== path) return { ok: false, reason: this.describe(path, existing), clash: existing };
     this.directories.set(key, path);
     for (const parent of parentPaths(path)) this.directories.set(collisionKey(parent), parent);
     return { ok: true };

@@ -37,19 +37,94 @@ export type ManifestParse =
 
 const LINE = /^([0-9a-fA-F]{64})[ \t]+(.+)$/u;
 
+/** One manifest line, or null when it is not `<sha256> <path>`. */
+export function parseManifestLine(line: string): ManifestEntry | null {
+  const match = LINE.exec(line);
+  if (!match) return null;
+  let encodedPath = match[2] ?? '';
+  // sha256sum's binary-mode marker: "<hash> *path".
+  if (encodedPath.startsWith('*')) encodedPath = encodedPath.slice(1);
+  return { sha256: (match[1] ?? '').toLowerCase(), path: decodeManifestPath(encodedPath) };
+}
+
 /** Parses a sha256 manifest. Line endings may be LF, CRLF or CR (RFC 8493 §2.1.3). */
 export function parseManifest(text: string): ManifestParse {
   const lines = text.split(/\r\n|\r|\n/u);
   if (lines.at(-1) === '') lines.pop();
   const entries: ManifestEntry[] = [];
   for (let i = 0; i < lines.length; i += 1) {
-    const line = lines[i] ?? '';
-    const match = LINE.exec(line);
-    if (!match) return { ok: false, line: i + 1, reason: `line ${i + 1} is not "<sha256>  <path>"` };
-    let encodedPath = match[2] ?? '';
-    // sha256sum's binary-mode marker: "<hash> *path".
-    if (encodedPath.startsWith('*')) encodedPath = encodedPath.slice(1);
-    entries.push({ sha256: (match[1] ?? '').toLowerCase(), path: decodeManifestPath(encodedPath) });
+    const entry = parseManifestLine(lines[i] ?? '');
+    if (!entry) return { ok: false, line: i + 1, reason: `line ${i + 1} is not "<sha256>  <path>"` };
+    entries.push(entry);
   }
   return { ok: true, entries };
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * A manifest's bytes in slices of about `sliceBytes` that end just after a line feed, so each
+ * slice decodes and splits on its own (LF and CR never occur inside a UTF-8 sequence, and a
+ * CRLF is never cut): a caller that stops early (at a station's file limit) never pays for the
+ * rest, and no array of every line is built.
+ */
+export function* manifestSlices(bytes: Uint8Array, sliceBytes = 1 << 20): Generator<Uint8Array> {
+  let start = 0;
+  while (start < bytes.length) {
+    const lf = bytes.indexOf(LF, Math.min(bytes.length, start + sliceBytes) - 1);
+    const end = lf < 0 ? bytes.length : lf + 1;
+    yield bytes.subarray(start, end);
+    start = end;
+  }
+}
+
+/** The lines of one slice (see manifestSlices): line ends LF, CRLF or CR; a final line end adds no empty line. */
+export function sliceLines(text: string): string[] {
+  const lines = text.split(/\r\n|\r|\n/u);
+  if (lines.at(-1) === '') lines.pop();
+  return lines;
+}
+
+/**
+ * Counts manifest lines as the bytes stream in (chunks split anywhere, CRLF across a chunk
+ * boundary counted once), so a manifest listing more files than a station allows is refused
+ * before it is read whole.
+ */
+export class ManifestLineCounter {
+  private ended = 0;
+  private pendingCR = false;
+  private open = false;
+
+  add(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    if (chunk.indexOf(CR) < 0) {
+      // The common case, LF only: count with indexOf rather than byte by byte.
+      for (let at = chunk.indexOf(LF); at >= 0; at = chunk.indexOf(LF, at + 1)) {
+        if (!(at === 0 && this.pendingCR)) this.ended += 1;
+      }
+      this.pendingCR = false;
+      this.open = chunk[chunk.length - 1] !== LF;
+      return;
+    }
+    for (const byte of chunk) {
+      if (byte === LF) {
+        if (!this.pendingCR) this.ended += 1;
+        this.pendingCR = false;
+        this.open = false;
+      } else if (byte === CR) {
+        this.ended += 1;
+        this.pendingCR = true;
+        this.open = false;
+      } else {
+        this.pendingCR = false;
+        this.open = true;
+      }
+    }
+  }
+
+  /** Lines so far, counting a last line without its line end. */
+  get lines(): number {
+    return this.ended + (this.open ? 1 : 0);
+  }
 }

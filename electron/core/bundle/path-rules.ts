@@ -99,11 +99,16 @@ export function portabilityFindings(path: string, rules: PortabilityRules = STRI
 
 /**
  * Two names that differ only in Unicode normalisation or letter case land on the same file
- * on macOS, Windows, FAT and exFAT: they share a collision key. Upper- then lower-casing
- * approximates full case folding (ß -> SS -> ss); erring towards a collision is the safe side.
+ * on macOS, Windows, FAT and exFAT: they share a collision key. The key equals for every pair
+ * Unicode's full case folding (CaseFolding.txt, statuses C and F) equates: lower, upper, lower
+ * again, then NFC. One upper-lower round misses ẞ (U+1E9E lowers to ß, which only upper-casing
+ * expands: ẞ -> ß -> SS -> ss); ligatures fold through upper-casing (ﬁ -> FI -> fi). The test
+ * over CaseFolding.txt (test/unit/core/bundle/path-rules.test.ts) pins this down. Erring
+ * towards a collision is the safe side: export and import share this key, so Airlock never
+ * writes a bundle it would refuse.
  */
 export function collisionKey(path: string): string {
-  return path.normalize('NFC').toUpperCase().toLowerCase();
+  return path.normalize('NFC').toLowerCase().toUpperCase().toLowerCase().normalize('NFC');
 }
 
 /** Parent directories of a `/`-separated path, shortest first: `a/b/c` -> [`a`, `a/b`]. */

@@ -6,6 +6,7 @@ import { problem, type Problem, type ProblemCode } from '../../../shared/problem
 import type { ProgressListener } from '../../../shared/progress.js';
 import type { FileOutcome, SignerInfo, VerifyResult } from '../../../shared/results.js';
 import { EntryRegistry } from '../bundle/entry-registry.js';
+import { ManifestLineCounter } from '../bundle/manifest.js';
 import { BAG_INFO_NAME, BAGIT_TXT_NAME, FETCH_NAME, FORMAT_VERSION, MANIFEST_NAME, PAYLOAD_DIR, SIGNATURE_NAME, TAGMANIFEST_NAME } from '../bundle/format.js';
 import { checkStructuralPath, portabilityFindings, type PortabilityRules } from '../bundle/path-rules.js';
 import { ArchiveError, entryKind, readTarEntries } from '../bundle/tar-entries.js';
@@ -45,7 +46,12 @@ export interface CheckBundleOptions {
   signal?: AbortSignal;
   onProgress?: ProgressListener;
   payloadSink?: PayloadSink;
-  /** Stop at the first problem (import) rather than collect every one (verify's report). */
+  /**
+   * Import: at the first problem stop feeding the payload sink (nothing more is written), but
+   * read on as verify does, so import refuses a bundle with the same problems verify reports
+   * (a later entry can explain an earlier problem: a second copy of a file whose first copy
+   * failed its checksum is a duplicate). Problems that end verification end it here too.
+   */
   failFast?: boolean;
   /**
    * Name rules of the receiving station (control/bidi characters, names Windows cannot hold),
@@ -99,6 +105,19 @@ const OTHER_MANIFEST = /^(tag)?manifest-(?!sha256\.txt$)[^/]+\.txt$/u;
 
 /** Problems about single entries listed in a report; beyond this, one summary problem per code. */
 export const PROBLEM_CAP = 1000;
+
+/** The sink's writer for a payload file, or 'exists' when the sink already holds a file by that name (its open is exclusive). */
+async function openStaged(sink: PayloadSink, rel: string, size: number): Promise<PayloadFileWriter | 'exists'> {
+  try {
+    return await sink.openFile(rel.slice(PAYLOAD_DIR.length + 1), size);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return 'exists';
+    throw error;
+  }
+}
+
+/** Tag files a bag cannot be authenticated without: refusing one ends verification. */
+const REQUIRED_TAGS = new Set([BAGIT_TXT_NAME, MANIFEST_NAME, TAGMANIFEST_NAME, SIGNATURE_NAME]);
 
 /** A problem after which reading on would mean trusting what was not proven. */
 class Fatal extends Error {}
@@ -197,8 +216,29 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
     problems.push(found);
     throw new Fatal();
   };
+  // Import writes nothing after the first problem; it reads on only to report what verify would.
+  let writing = true;
   const afterProblem = (): void => {
-    if (options.failFast && problems.length > 0) throw new Fatal();
+    if (options.failFast && problems.length > 0) writing = false;
+  };
+  /** Listed problems a later name clash explains (the entry was one of two copies): CHECKSUM_MISMATCH, FILE_UNLISTED. Bounded by the problem cap. */
+  const explainable = new Map<string, Problem>();
+  const addExplainable = (code: 'CHECKSUM_MISMATCH' | 'FILE_UNLISTED', detail: string, path: string): void => {
+    const before = problems.length;
+    add(code, detail, path);
+    if (problems.length > before) explainable.set(path, problems[problems.length - 1] as Problem);
+  };
+  /**
+   * A listed path clashing with an earlier entry makes that entry's problem a consequence of the
+   * duplicate (its first copy failed its checksum; an unlisted twin of it came first): the
+   * duplicate is reported instead. A clash between unlisted entries explains nothing.
+   */
+  const explainedBy = (clash: string, path: string): void => {
+    const earlier = explainable.get(clash);
+    if (!earlier || !(manifest as Map<string, string> | null)?.has(path)) return;
+    explainable.delete(clash);
+    problems.splice(problems.indexOf(earlier), 1);
+    entryProblems -= 1;
   };
 
   const authenticate = async (): Promise<void> => {
@@ -271,9 +311,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
 
     const manifestBytes = tagBytes.get(MANIFEST_NAME);
     if (!manifestBytes) fail('MANIFEST_INVALID', 'There is no manifest-sha256.txt before the payload.', MANIFEST_NAME);
-    const manifestText = decodeTagFile(MANIFEST_NAME, manifestBytes as Buffer);
-    if ('problem' in manifestText) failWith(manifestText.problem);
-    const parsed = readPayloadManifest((manifestText as { text: string }).text, limits);
+    const parsed = readPayloadManifest(manifestBytes as Buffer, limits);
     if ('problem' in parsed) {
       const found = parsed.problem;
       if (found.code === 'LIMIT_EXCEEDED') limitHit(found.path === MANIFEST_NAME ? 'files' : 'paths', found.message);
@@ -304,7 +342,8 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
       if (topName.startsWith('.') || portabilityFindings(topName, options.reportNames).length > 0) nameBreak(topName);
       for (const path of manifest.keys()) if (portabilityFindings(path, options.reportNames).length > 0) nameBreak(path);
     }
-    if (options.afterAuthentication) {
+    // Import's own gate (replay, destination) only for a bundle nothing has refused yet: what verify reports is what import reports.
+    if (options.afterAuthentication && problems.length === 0) {
       const gate = await options.afterAuthentication({
         name: top as string,
         signers,
@@ -328,7 +367,17 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
     if (entry.size > max) limitHit('file-bytes', `The tag file ${name} is ${entry.size} bytes; the limit for tag files is ${max}.`);
     if (entry.size > max) fail('LIMIT_EXCEEDED', `The tag file ${name} is ${entry.size} bytes; the limit is ${max}.`, name);
     const chunks: Buffer[] = [];
-    for await (const chunk of entry) chunks.push(chunk as Buffer);
+    // The manifest's lines are counted as they arrive: one listing more files than the station takes is refused unread.
+    const lines = name === MANIFEST_NAME ? new ManifestLineCounter() : null;
+    for await (const chunk of entry) {
+      chunks.push(chunk as Buffer);
+      if (!lines) continue;
+      lines.add(chunk as Buffer);
+      if (lines.lines > limits.maxEntries) {
+        limitHit('files', `manifest-sha256.txt lists more than ${limits.maxEntries} files.`);
+        fail('LIMIT_EXCEEDED', `manifest-sha256.txt lists more than ${limits.maxEntries} files; the limit is ${limits.maxEntries}.`, MANIFEST_NAME);
+      }
+    }
     const bytes = Buffer.concat(chunks);
     assertWhole(entry, bytes.length);
     return bytes;
@@ -360,6 +409,8 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
       let path = entry.path;
       if (kind === 'directory' && path.endsWith('/')) path = path.slice(0, -1);
       if (kind === 'other') {
+        // Refused, not absent: a listed path arriving as a link is not also FILE_MISSING.
+        if (top !== null && path.startsWith(`${top}/`)) seen.add(path.slice(top.length + 1));
         fileRow(path, null, 'refused-type', 'UNSAFE_ENTRY_TYPE');
         add('UNSAFE_ENTRY_TYPE', `"${path}" is a ${entry.type} entry.`, path);
         afterProblem();
@@ -369,6 +420,12 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
       const first = slash < 0 ? path : path.slice(0, slash);
       if (top === null) {
         const topCheck = checkStructuralPath(first, limits);
+        if (!topCheck.ok && topCheck.kind === 'limit' && first.length > 0) {
+          // Too long for this station is a limit, with the limit's next step, not an unsafe name.
+          limitHit('paths', `The bag's top directory "${first}": ${topCheck.reason}.`);
+          fileRow(path, kind === 'file' ? entry.size : null, 'refused-limit', 'LIMIT_EXCEEDED');
+          fail('LIMIT_EXCEEDED', `The bag's top directory "${first}": ${topCheck.reason}.`, path);
+        }
         if (!topCheck.ok || first.length === 0) {
           refuseName('UNSAFE_PATH', `The bag's top directory "${first}" is unsafe.`, path, kind === 'file' ? entry.size : null);
           throw new Fatal();
@@ -393,6 +450,8 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
       const structural = checkStructuralPath(rel, limits);
       if (!structural.ok) {
         const size = kind === 'file' ? entry.size : null;
+        // A tag file the bag needs, refused: authentication cannot follow, and saying so would only repeat this problem.
+        const neededTag = phase === 'tags' && REQUIRED_TAGS.has(rel);
         if (structural.kind === 'limit') {
           limitHit('paths', `"${path}": ${structural.reason}.`);
           fileRow(rel, size, 'refused-limit', 'LIMIT_EXCEEDED');
@@ -400,12 +459,18 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
         } else {
           refuseName('UNSAFE_PATH', `"${path}": ${structural.reason}.`, rel, size);
         }
+        if (neededTag) throw new Fatal();
+        if (kind === 'file') seen.add(rel);
         afterProblem();
         continue;
       }
       const registered = kind === 'directory' ? registry.addDirectory(rel) : registry.addFile(rel);
       if (!registered.ok) {
+        // The entry it clashes with is explained by the clash: one problem, DUPLICATE_ENTRY, whichever copy came first.
+        explainedBy(registered.clash, rel);
         refuseName('DUPLICATE_ENTRY', `${registered.reason}.`, rel, kind === 'file' ? entry.size : null);
+        if (phase === 'tags' && REQUIRED_TAGS.has(rel)) throw new Fatal();
+        if (kind === 'file') seen.add(rel);
         afterProblem();
         continue;
       }
@@ -423,6 +488,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
           limitHit('file-bytes', `"${rel}" is ${entry.size} bytes; the limit is ${limits.maxFileBytes}.`);
           fileRow(rel, entry.size, 'refused-limit', 'LIMIT_EXCEEDED');
           add('LIMIT_EXCEEDED', `"${rel}" is ${entry.size} bytes; the limit is ${limits.maxFileBytes}.`, rel);
+          seen.add(rel);
           afterProblem();
           continue;
         }
@@ -430,7 +496,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
         const expected = files.get(rel);
         if (expected === undefined) {
           fileRow(rel, entry.size, 'unlisted', 'FILE_UNLISTED');
-          add('FILE_UNLISTED', `"${rel}" is not in manifest-sha256.txt.`, rel);
+          addExplainable('FILE_UNLISTED', `"${rel}" is not in manifest-sha256.txt.`, rel);
           afterProblem();
           continue;
         }
@@ -442,7 +508,14 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
         }
         const oxum = (facts as BagInfoFacts | null)?.oxum;
         if (oxum && payloadBytes > oxum.octets) fail('PAYLOAD_OXUM_MISMATCH', `The payload holds more than the ${oxum.octets} bytes Payload-Oxum declares.`, rel);
-        const writer = options.payloadSink ? await options.payloadSink.openFile(rel.slice(PAYLOAD_DIR.length + 1), entry.size) : null;
+        const writer = options.payloadSink && writing ? await openStaged(options.payloadSink, rel, entry.size) : null;
+        if (writer === 'exists') {
+          // The destination's file system took two names the collision key keeps apart for one: still a duplicate, not an I/O error.
+          seen.add(rel);
+          refuseName('DUPLICATE_ENTRY', `"${rel}" lands on a file already written: the destination's file system treats the two names as one.`, rel, entry.size);
+          afterProblem();
+          continue;
+        }
         let actual: string;
         try {
           actual = await hashEntry(entry, writer);
@@ -457,7 +530,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
         await writer?.close(matches);
         if (!matches) {
           fileRow(rel, entry.size, 'checksum-mismatch', 'CHECKSUM_MISMATCH');
-          add('CHECKSUM_MISMATCH', `"${rel}" differs from the signed manifest.`, rel);
+          addExplainable('CHECKSUM_MISMATCH', `"${rel}" differs from the signed manifest.`, rel);
           afterProblem();
           continue;
         }

@@ -2,13 +2,27 @@ import { problem, type Problem } from '../../../shared/problems.js';
 import { bagInfoValue, parseBagInfo, parsePayloadOxum, type PayloadOxum } from '../bundle/bag-info.js';
 import { EntryRegistry } from '../bundle/entry-registry.js';
 import { BAG_INFO_NAME, BAGIT_TXT_NAME, INFO, MANIFEST_NAME, PAYLOAD_DIR, SIGNATURE_NAME, TAGMANIFEST_NAME } from '../bundle/format.js';
-import { parseManifest } from '../bundle/manifest.js';
+import { manifestSlices, parseManifest, parseManifestLine, sliceLines } from '../bundle/manifest.js';
 import { checkStructuralPath, type PathLimits } from '../bundle/path-rules.js';
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a byte-order mark stays in the text rather than vanishing silently (it is refused below).
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** Tag files are UTF-8 (bagit.txt says so); invalid bytes are a malformed bag, not something to guess at. */
+function startsWithBom(bytes: Uint8Array): boolean {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+}
+
+function bomProblem(name: string): Problem {
+  return problem('MANIFEST_INVALID', `${name} begins with a byte-order mark; tag files are UTF-8 without one (RFC 8493 §2.1.1).`, name);
+}
+
+/**
+ * Tag files are UTF-8 without a byte-order mark (bagit.txt says so; RFC 8493 §2.1.1 forbids the
+ * BOM in bagit.txt, and Airlock holds every tag file to it): invalid bytes or a BOM are a
+ * malformed bag, not something to guess at. A UTF-16 or UTF-32 BOM is not valid UTF-8.
+ */
 export function decodeTagFile(name: string, bytes: Uint8Array): { text: string } | { problem: Problem } {
+  if (startsWithBom(bytes)) return { problem: bomProblem(name) };
   try {
     return { text: utf8.decode(bytes) };
   } catch {
@@ -79,26 +93,47 @@ export function readTagManifest(text: string): { entries: Map<string, string> } 
   return { entries };
 }
 
-/** The payload manifest: bag paths (`data/...`) to checksums; every path safe and unique. */
-export function readPayloadManifest(text: string, limits: PathLimits & { maxEntries: number }): { entries: Map<string, string> } | { problem: Problem } {
-  const parsed = parseManifest(text);
-  if (!parsed.ok) return { problem: problem('MANIFEST_INVALID', `manifest-sha256.txt: ${parsed.reason}.`, MANIFEST_NAME) };
-  if (parsed.entries.length > limits.maxEntries) {
-    return { problem: problem('LIMIT_EXCEEDED', `manifest-sha256.txt lists ${parsed.entries.length} files; the limit is ${limits.maxEntries}.`, MANIFEST_NAME) };
-  }
+/**
+ * The payload manifest: bag paths (`data/...`) to checksums; every path safe and unique.
+ * Decoded and parsed a slice at a time and stopped at the station's file limit, so a manifest
+ * listing more files than the station takes is refused without building the rest.
+ */
+export function readPayloadManifest(bytes: Uint8Array, limits: PathLimits & { maxEntries: number }): { entries: Map<string, string> } | { problem: Problem } {
+  if (startsWithBom(bytes)) return { problem: bomProblem(MANIFEST_NAME) };
   const entries = new Map<string, string>();
   const registry = new EntryRegistry();
-  for (const entry of parsed.entries) {
-    if (!entry.path.startsWith(`${PAYLOAD_DIR}/`)) {
-      return { problem: problem('MANIFEST_INVALID', `manifest-sha256.txt lists "${entry.path}", which is outside data/.`, MANIFEST_NAME) };
+  let number = 0;
+  for (const slice of manifestSlices(bytes)) {
+    let text: string;
+    try {
+      text = utf8.decode(slice);
+    } catch {
+      return { problem: problem('MANIFEST_INVALID', `${MANIFEST_NAME} is not valid UTF-8 (after line ${number}).`, MANIFEST_NAME) };
     }
-    const structural = checkStructuralPath(entry.path, limits);
-    if (!structural.ok) {
-      return { problem: problem(structural.kind === 'limit' ? 'LIMIT_EXCEEDED' : 'UNSAFE_PATH', `manifest-sha256.txt lists "${entry.path}": ${structural.reason}.`, entry.path) };
+    for (const line of sliceLines(text)) {
+      number += 1;
+      if (number > limits.maxEntries) {
+        return { problem: problem('LIMIT_EXCEEDED', `manifest-sha256.txt lists more than ${limits.maxEntries} files; the limit is ${limits.maxEntries}.`, MANIFEST_NAME) };
+      }
+      const refused = addManifestLine(line, number, limits, entries, registry);
+      if (refused) return { problem: refused };
     }
-    const verdict = registry.addFile(entry.path);
-    if (!verdict.ok) return { problem: problem('DUPLICATE_ENTRY', `manifest-sha256.txt: ${verdict.reason}.`, entry.path) };
-    entries.set(entry.path, entry.sha256);
   }
   return { entries };
+}
+
+function addManifestLine(line: string, number: number, limits: PathLimits, entries: Map<string, string>, registry: EntryRegistry): Problem | null {
+  const entry = parseManifestLine(line);
+  if (!entry) return problem('MANIFEST_INVALID', `manifest-sha256.txt: line ${number} is not "<sha256>  <path>".`, MANIFEST_NAME);
+  if (!entry.path.startsWith(`${PAYLOAD_DIR}/`)) {
+    return problem('MANIFEST_INVALID', `manifest-sha256.txt lists "${entry.path}", which is outside data/.`, MANIFEST_NAME);
+  }
+  const structural = checkStructuralPath(entry.path, limits);
+  if (!structural.ok) {
+    return problem(structural.kind === 'limit' ? 'LIMIT_EXCEEDED' : 'UNSAFE_PATH', `manifest-sha256.txt lists "${entry.path}": ${structural.reason}.`, entry.path);
+  }
+  const verdict = registry.addFile(entry.path);
+  if (!verdict.ok) return problem('DUPLICATE_ENTRY', `manifest-sha256.txt: ${verdict.reason}.`, entry.path);
+  entries.set(entry.path, entry.sha256);
+  return null;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeManifestPath, encodeManifestPath, formatManifest, parseManifest } from '../../../../electron/core/bundle/manifest.js';
+import { decodeManifestPath, encodeManifestPath, formatManifest, ManifestLineCounter, manifestSlices, parseManifest, sliceLines } from '../../../../electron/core/bundle/manifest.js';
 
 const H = 'ab'.repeat(32);
 
@@ -45,4 +45,23 @@ describe('parseManifest', () => {
       if (!result.ok) expect(result.line).toBeGreaterThan(0);
     },
   );
+});
+
+describe('manifest lines from byte slices, and counted as they stream', () => {
+  const texts = ['', 'a', 'a\n', 'a\nb', 'a\r\nb\r\n', 'a\rb\r', 'a\n\nb\n', 'a\r\n\r\nb', '\n', '\r\n', '\r\r\n', 'ü\r\n€\n'];
+  it.each(texts.map((t) => [JSON.stringify(t), t]))('%s: the lines parseManifest splits, counted the same whatever the chunking', (_label, text) => {
+    const expected = text.split(/\r\n|\r|\n/u);
+    if (expected.at(-1) === '') expected.pop();
+    const bytes = Buffer.from(text);
+    for (const sliceBytes of [1, 2, 3, 1 << 20]) {
+      const slices = [...manifestSlices(bytes, sliceBytes)];
+      expect(Buffer.concat(slices)).toEqual(bytes);
+      expect(slices.flatMap((slice) => sliceLines(Buffer.from(slice).toString('utf8')))).toEqual(expected);
+    }
+    for (let size = 1; size <= Math.max(1, bytes.length); size += 1) {
+      const counter = new ManifestLineCounter();
+      for (let at = 0; at < bytes.length; at += size) counter.add(bytes.subarray(at, at + size));
+      expect(counter.lines).toBe(expected.length);
+    }
+  });
 });

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { EntryRegistry } from '../../../../electron/core/bundle/entry-registry.js';
 import { checkStructuralPath, collisionKey, parentPaths, portabilityFindings, windowsIncompatibility } from '../../../../electron/core/bundle/path-rules.js';
@@ -60,6 +63,37 @@ describe('collisions', () => {
   it('folds NFC/NFD and case', () => {
     expect(collisionKey('data/Cafe\u0301.TXT')).toBe(collisionKey('data/café.txt'));
     expect(collisionKey('data/STRASSE')).toBe(collisionKey('data/straße'));
+  });
+  it('folds fully: every pair of Unicode CaseFolding.txt (C and F) shares a key, alone and inside a path', () => {
+    const text = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/unicode/case-folding-full.txt'), 'utf8');
+    const lines = text.split('\n').filter((line) => /^[0-9A-F]+; [CF];/u.test(line));
+    expect(lines.length).toBeGreaterThan(1500);
+    const misses: string[] = [];
+    for (const line of lines) {
+      const [code, , mapping] = line.split(';').map((field) => field.trim());
+      const from = String.fromCodePoint(Number.parseInt(code ?? '', 16));
+      const to = (mapping ?? '').split(' ').map((hex) => String.fromCodePoint(Number.parseInt(hex, 16))).join('');
+      if (collisionKey(from) !== collisionKey(to)) misses.push(line);
+      if (collisionKey(`data/x${from}y.txt`) !== collisionKey(`data/x${to}y.txt`)) misses.push(`in a path: ${line}`);
+    }
+    expect(misses).toEqual([]);
+  });
+  it.each([
+    ['capital sharp s and ss', 'data/\u1E9E.txt', 'data/ss.txt'],
+    ['capital sharp s and sharp s', 'data/\u1E9E.txt', 'data/\u00DF.txt'],
+    ['fi ligature and fi', 'data/\uFB01le', 'data/FILE'],
+    ['final and medial sigma', 'data/\u03BF\u03B4\u03BF\u03C2', 'data/\u039F\u0394\u039F\u03A3'],
+    ['Kelvin sign and k', 'data/\u212A', 'data/k'],
+    ['Angstrom sign and a-ring (NFD)', 'data/\u212B', 'data/a\u030A'],
+    ['j-caron precomposed and decomposed, upper', 'data/\u01F0', 'data/J\u030C'],
+    ['Hangul syllable and its jamo', 'data/\uAC00', 'data/\u1100\u1161'],
+    ['dotted capital I and i + combining dot', 'data/\u0130', 'data/i\u0307'],
+  ])('collides: %s', (_label, a, b) => {
+    expect(collisionKey(a)).toBe(collisionKey(b));
+  });
+  it('keeps names apart that no file system folds together', () => {
+    expect(collisionKey('data/a.txt')).not.toBe(collisionKey('data/b.txt'));
+    expect(collisionKey('data/\uFF21')).not.toBe(collisionKey('data/a'));
   });
   it('lists parents', () => {
     expect(parentPaths('a/b/c')).toEqual(['a', 'a/b']);

@@ -128,12 +128,23 @@ describe('per-file results', () => {
     expect(imported.files).toMatchObject({ complete: false, notChecked: 3 });
   });
 
-  it('import stops at the first problem: the rest of the payload is counted as not checked', async () => {
+  it('import writes nothing after the first problem but reads on: its per-file results are verify\'s', async () => {
     const bag = await signedBag(signer, files);
     const payload = bag.payloadEntries.map((e) => (e.path === 'bag/data/a.txt' ? { ...e, body: 'ALPHA\n' } : e));
-    const result = await verify([...bag.tagEntries, ...payload], { failFast: true });
-    expect(result.files.listed).toEqual([{ path: 'data/a.txt', size: 6, outcome: 'checksum-mismatch', code: 'CHECKSUM_MISMATCH' }]);
-    expect(result.files).toMatchObject({ complete: false, notChecked: 2 });
+    const opened: string[] = [];
+    const sink = {
+      openFile: async (path: string) => {
+        opened.push(path);
+        return { write: async () => undefined, close: async () => undefined };
+      },
+    };
+    const imported = await verify([...bag.tagEntries, ...payload], { failFast: true, payloadSink: sink });
+    const verified = await verify([...bag.tagEntries, ...payload]);
+    expect(opened).toEqual(['a.txt']);
+    expect(imported.problems).toEqual(verified.problems);
+    expect(imported.files).toEqual(verified.files);
+    expect(imported.files.listed).toContainEqual({ path: 'data/a.txt', size: 6, outcome: 'checksum-mismatch', code: 'CHECKSUM_MISMATCH' });
+    expect(imported.files).toMatchObject({ complete: true, notChecked: 0 });
   });
 });
 
