@@ -17,6 +17,7 @@ import { DEFAULT_LIMITS, type BundleLimits } from '../policy/limits.js';
 import { policyFindings, type LimitKind } from '../policy/policy-findings.js';
 import { requiredSignersShortfall, type StationPolicy } from '../policy/station-policy.js';
 import { FileTally } from './file-results.js';
+import { NO_PAYLOAD_ROWS, PayloadIndex, SeenPaths, VerifiedPayload, type PayloadRows } from './payload-index.js';
 import { checkBagitTxt, decodeTagFile, readBagInfoFacts, readPayloadManifest, readTagManifest, type BagInfoFacts } from './tag-checks.js';
 
 /** Receives the bytes of each listed payload file as they stream (import writes them to staging). */
@@ -85,8 +86,8 @@ export interface AuthenticatedFacts {
 }
 
 export interface CheckBundleResult extends VerifyResult {
-  /** Payload paths (`data/...`) with their verified checksums and sizes, in archive order. */
-  payload: Array<{ path: string; sha256: string; size: number }>;
+  /** Payload paths (`data/...`) with their verified checksums and sizes, in archive order (read one row at a time). */
+  payload: PayloadRows;
 }
 
 /** node-tar ends an entry early when the archive is cut short; the header's size is what was promised. */
@@ -179,11 +180,12 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
   const registry = new EntryRegistry();
   let signers: SignerInfo[] = [];
   let tagEntries: Map<string, string> | null = null;
-  let manifest: Map<string, string> | null = null;
+  // The signed manifest, compact (payload-index.ts): a bundle may list a million files.
+  let manifest: PayloadIndex | null = null;
   let facts: BagInfoFacts | null = null;
   let tagmanifestSha256: string | null = null;
-  const seen = new Set<string>();
-  const payload: CheckBundleResult['payload'] = [];
+  const seen = new SeenPaths();
+  let payload = null as VerifiedPayload | null;
   let entryCount = 0;
   let payloadBytes = 0;
   let payloadFiles = 0;
@@ -283,13 +285,16 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
       }
       failWith(found);
     }
-    manifest = (parsed as { entries: Map<string, string> }).entries;
+    const listed = (parsed as { entries: Map<string, string> }).entries;
+    manifest = PayloadIndex.fromManifest(listed);
+    seen.attach(manifest);
+    payload = new VerifiedPayload(manifest);
     const oxum = (facts as BagInfoFacts | null)?.oxum;
     if (oxum && oxum.streams !== manifest.size) {
       fail('PAYLOAD_OXUM_MISMATCH', `Payload-Oxum declares ${oxum.streams} files; the manifest lists ${manifest.size}.`, BAG_INFO_NAME);
     }
     if (options.portability) {
-      for (const path of manifest.keys()) {
+      for (const path of manifest.paths()) {
         const findings = portabilityFindings(path, options.portability);
         if (findings.length > 0) {
           nameBreak(path);
@@ -302,7 +307,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
       // Verify: count what import would refuse, refuse nothing (name rules are import policy).
       const topName = top as string;
       if (topName.startsWith('.') || portabilityFindings(topName, options.reportNames).length > 0) nameBreak(topName);
-      for (const path of manifest.keys()) if (portabilityFindings(path, options.reportNames).length > 0) nameBreak(path);
+      for (const path of manifest.paths()) if (portabilityFindings(path, options.reportNames).length > 0) nameBreak(path);
     }
     if (options.afterAuthentication) {
       const gate = await options.afterAuthentication({
@@ -334,7 +339,8 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
     return bytes;
   };
 
-  const hashEntry = async (entry: ReadEntry, writer: PayloadFileWriter | null): Promise<string> => {
+  /** The entry's SHA-256 (32 bytes), each chunk handed to `writer` as it is hashed. */
+  const hashEntry = async (entry: ReadEntry, writer: PayloadFileWriter | null): Promise<Buffer> => {
     const hash = sha256();
     let received = 0;
     for await (const chunk of entry) {
@@ -343,7 +349,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
       if (writer) await writer.write(chunk as Buffer);
     }
     assertWhole(entry, received);
-    return hash.digest('hex');
+    return hash.digest();
   };
 
   const source = options.source ? options.source.open(signal) : createReadStream(options.bundlePath, { highWaterMark: 1 << 20, ...(signal ? { signal } : {}) });
@@ -416,7 +422,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
           phase = 'payload';
           await authenticate();
         }
-        const files = manifest as Map<string, string> | null;
+        const files = manifest as PayloadIndex | null;
         if (!files) throw new Fatal();
         if (entry.size > largestFile) largestFile = entry.size;
         if (entry.size > limits.maxFileBytes) {
@@ -427,8 +433,8 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
           continue;
         }
         // Unlisted first: an added file is that file's problem, not an intact file's Oxum overrun.
-        const expected = files.get(rel);
-        if (expected === undefined) {
+        const expected = files.ordinalOf(rel);
+        if (expected < 0) {
           fileRow(rel, entry.size, 'unlisted', 'FILE_UNLISTED');
           add('FILE_UNLISTED', `"${rel}" is not in manifest-sha256.txt.`, rel);
           afterProblem();
@@ -443,7 +449,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
         const oxum = (facts as BagInfoFacts | null)?.oxum;
         if (oxum && payloadBytes > oxum.octets) fail('PAYLOAD_OXUM_MISMATCH', `The payload holds more than the ${oxum.octets} bytes Payload-Oxum declares.`, rel);
         const writer = options.payloadSink ? await options.payloadSink.openFile(rel.slice(PAYLOAD_DIR.length + 1), entry.size) : null;
-        let actual: string;
+        let actual: Buffer;
         try {
           actual = await hashEntry(entry, writer);
         } catch (error) {
@@ -453,7 +459,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
         seen.add(rel);
         payloadFiles += 1;
         tracker.addFiles(1);
-        const matches = actual === expected;
+        const matches = files.matches(expected, actual);
         await writer?.close(matches);
         if (!matches) {
           fileRow(rel, entry.size, 'checksum-mismatch', 'CHECKSUM_MISMATCH');
@@ -462,7 +468,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
           continue;
         }
         fileRow(rel, entry.size, 'ok', null);
-        payload.push({ path: rel, sha256: actual, size: entry.size });
+        payload?.add(expected, entry.size);
         continue;
       }
 
@@ -477,7 +483,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
           limitHit('file-bytes', `The tag file ${rel} is ${entry.size} bytes; the limit for tag files is ${limits.maxTagFileBytes}.`);
           fail('LIMIT_EXCEEDED', `The tag file ${rel} is ${entry.size} bytes.`, rel);
         }
-        lateTagHashes.set(rel, await hashEntry(entry, null));
+        lateTagHashes.set(rel, (await hashEntry(entry, null)).toString('hex'));
       }
     }
     if (phase === 'tags') await authenticate();
@@ -495,10 +501,9 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
 
   complete = true;
   // Completeness both ways, and the late tag files against the signed tag manifest.
-  const files = manifest as Map<string, string> | null;
+  const files = manifest as PayloadIndex | null;
   if (files) {
-    for (const path of files.keys()) {
-      if (seen.has(path)) continue;
+    for (const path of files.unseen()) {
       fileRow(path, null, 'missing', 'FILE_MISSING');
       add('FILE_MISSING', `"${path}" is listed but not in the bundle.`, path);
     }
@@ -528,7 +533,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
     unlisted.clear();
     const f = facts as BagInfoFacts | null;
     const ok = problems.length === 0 && signers.length > 0;
-    const listed = manifest as Map<string, string> | null;
+    const listed = manifest as PayloadIndex | null;
     // Listed files never reached: neither hashed nor refused by name before reading.
     const notChecked = complete || !listed ? 0 : Math.max(0, listed.size - seen.size - refusedUnread);
     return {
@@ -569,7 +574,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
         structuralNameProblems,
         complete,
       }),
-      payload: ok ? payload : [],
+      payload: ok && payload ? payload : NO_PAYLOAD_ROWS,
     };
   }
 }
