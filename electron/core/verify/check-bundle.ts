@@ -287,6 +287,8 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
     }
     const listed = (parsed as { entries: Map<string, string> }).entries;
     manifest = PayloadIndex.fromManifest(listed);
+    // Read: from here only its presence matters, and it may be a hundred megabytes.
+    tagBytes.set(MANIFEST_NAME, Buffer.alloc(0));
     seen.attach(manifest);
     payload = new VerifiedPayload(manifest);
     const oxum = (facts as BagInfoFacts | null)?.oxum;
@@ -409,7 +411,8 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
         afterProblem();
         continue;
       }
-      const registered = kind === 'directory' ? registry.addDirectory(rel) : registry.addFile(rel);
+      // A listed file is registered under the manifest's own copy of its path (held once, payload-index.ts).
+      const registered = kind === 'directory' ? registry.addDirectory(rel) : registry.addFile((manifest as PayloadIndex | null)?.held(rel) ?? rel);
       if (!registered.ok) {
         refuseName('DUPLICATE_ENTRY', `${registered.reason}.`, rel, kind === 'file' ? entry.size : null);
         afterProblem();
