@@ -5,7 +5,7 @@ import { AirlockError } from '../errors.js';
 import { fsyncDirectory } from '../fs/durable.js';
 import { EarlyWriteback } from '../fs/early-writeback.js';
 import type { PayloadFileWriter, PayloadSink } from '../verify/check-bundle.js';
-import { SMALL_FILE_BYTES, SmallFileBatch } from './small-file-batch.js';
+import { SMALL_FILE_BYTES, SmallFileStager } from './small-file.js';
 import { durabilityMethodFor, StagedDurability } from './staged-durability.js';
 
 const STAGING_PREFIX = '.airlock-staging-';
@@ -27,7 +27,7 @@ export class StagingDirectory implements PayloadSink {
   /** The folder the last large file went into (files of one folder arrive together). */
   private lastParent: string | null = null;
   private durabilityReady: Promise<StagedDurability> | null = null;
-  private small: SmallFileBatch | null = null;
+  private small: SmallFileStager | null = null;
 
   private constructor(
     readonly root: string,
@@ -89,31 +89,27 @@ export class StagingDirectory implements PayloadSink {
     };
   }
 
-  /** A small file is kept in memory until it is whole and verified, then created with a batch (small-file-batch.ts). */
+  /** A small file is created now and written when whole, with synchronous calls (small-file.ts). */
   private smallFile(full: string, durability: StagedDurability): PayloadFileWriter {
-    this.small ??= new SmallFileBatch(this.payloadDir, (dir) => durability.directoryCreated(dir));
-    const batch = this.small;
+    this.small ??= new SmallFileStager(this.payloadDir, (dir) => durability.directoryCreated(dir));
+    const file = this.small.create(full);
+    durability.fileCreated(full);
     const chunks: Buffer[] = [];
     return {
       write: async (chunk) => {
         chunks.push(chunk);
       },
-      close: async (verified) => {
-        // A file that failed its checksum fails the import: it is never written.
-        if (!verified) return;
-        batch.add(full, chunks);
-        durability.fileCreated(full);
-      },
+      // A file that failed its checksum fails the import: its bytes are never written.
+      close: async (verified) => file.finish(verified ? chunks : []),
     };
   }
 
   /**
-   * Make every staged byte durable before the rename publishes it: the last small files are
-   * created, then on Linux one syncfs(2) of the staging file system, elsewhere (and on FUSE and
-   * network file systems) an fsync per file and folder (staged-durability.ts).
+   * Make every staged byte durable before the rename publishes it: on Linux one syncfs(2) of
+   * the staging file system, elsewhere (and on FUSE and network file systems) an fsync per file
+   * and folder (staged-durability.ts).
    */
   async makeDurable(): Promise<void> {
-    this.small?.flush();
     await (await this.durability()).flush(this.payloadDir);
   }
 
