@@ -16,12 +16,13 @@ export class PayloadIndex {
   private readonly ordinals = new Map<string, number>();
   private readonly listed: string[] = [];
   private digests: Buffer;
-  private readonly seenBits: Uint8Array;
+  private seenBits: Uint8Array;
   private seenTotal = 0;
 
-  private constructor(capacity: number) {
-    this.digests = Buffer.alloc(capacity * DIGEST_BYTES);
-    this.seenBits = new Uint8Array(Math.ceil(capacity / 8));
+  /** @param capacity files expected (it grows beyond). */
+  constructor(capacity = FIRST_BLOCK) {
+    this.digests = Buffer.alloc(Math.max(1, capacity) * DIGEST_BYTES);
+    this.seenBits = new Uint8Array(Math.ceil(Math.max(1, capacity) / 8));
   }
 
   /**
@@ -37,14 +38,28 @@ export class PayloadIndex {
     return index;
   }
 
-  private add(listedPath: string, hex: string): void {
+  /**
+   * List a file (as a manifest parser reads it: each path once, its checksum lowercase hex).
+   * The path is copied, so the parser's text can go as soon as the line is read.
+   */
+  add(listedPath: string, hex: string): void {
     if (!/^[0-9a-f]{64}$/u.test(hex)) throw new Error(`not a lowercase SHA-256 hex digest: ${hex}`);
     if (this.ordinals.has(listedPath)) throw new Error(`listed twice: ${listedPath}`);
     const path = ownCopy(listedPath);
     const ordinal = this.listed.length;
+    if ((ordinal + 1) * DIGEST_BYTES > this.digests.length) this.grow();
     this.ordinals.set(path, ordinal);
     this.listed.push(path);
     this.digests.write(hex, ordinal * DIGEST_BYTES, DIGEST_BYTES, 'hex');
+  }
+
+  private grow(): void {
+    const digests = Buffer.alloc(this.digests.length * 2);
+    this.digests.copy(digests);
+    this.digests = digests;
+    const seenBits = new Uint8Array(this.seenBits.length * 2);
+    seenBits.set(this.seenBits);
+    this.seenBits = seenBits;
   }
 
   /** Files listed. */
