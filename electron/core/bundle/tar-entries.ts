@@ -25,9 +25,6 @@ function compressionOf(chunk: Buffer): string | null {
   return null;
 }
 
-/** Entries parsed ahead of the consumer at most (a few more: the rest of the chunk in the parser). */
-const QUEUED_ENTRIES_MAX = 256;
-
 const REGULAR = new Set(['File', 'OldFile', 'ContiguousFile']);
 
 export type EntryKind = 'file' | 'directory' | 'other';
@@ -49,8 +46,6 @@ export async function* readTarEntries(source: Readable, onBytes?: (bytes: number
   // Format v1 is an uncompressed tar; node-tar would quietly decompress gzip or zstd input.
   const parser = new Parser({ strict: true, zstd: false, brotli: false });
   const queue: ReadEntry[] = [];
-  /** The source is paused because too many entries wait in the queue. */
-  let heldBack = false;
   let failure: Error | null = null;
   let ended = false;
   let wake: (() => void) | null = null;
@@ -87,12 +82,6 @@ export async function* readTarEntries(source: Readable, onBytes?: (bytes: number
       return;
     }
     queue.push(entry);
-    // Entries without data never hold the parser back: without this, a bundle of empty files
-    // would be parsed whole ahead of the consumer, every entry queued.
-    if (queue.length >= QUEUED_ENTRIES_MAX) {
-      heldBack = true;
-      source.pause();
-    }
     notify();
   });
   let sawEndMarker = false;
@@ -129,10 +118,6 @@ export async function* readTarEntries(source: Readable, onBytes?: (bytes: number
     for (;;) {
       if (failure) throw failure;
       const entry = queue.shift();
-      if (heldBack && queue.length < QUEUED_ENTRIES_MAX / 2) {
-        heldBack = false;
-        source.resume();
-      }
       if (entry) {
         current = entry;
         // fail() emits 'error' on the current entry to wake a consumer blocked reading it. Between
