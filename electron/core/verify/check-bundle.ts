@@ -334,10 +334,12 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
   const readWhole = async (entry: ReadEntry, max: number, name: string): Promise<Buffer> => {
     if (entry.size > max) limitHit('file-bytes', `The tag file ${name} is ${entry.size} bytes; the limit for tag files is ${max}.`);
     if (entry.size > max) fail('LIMIT_EXCEEDED', `The tag file ${name} is ${entry.size} bytes; the limit is ${max}.`, name);
-    const chunks: Buffer[] = [];
-    for await (const chunk of entry) chunks.push(chunk as Buffer);
-    const bytes = Buffer.concat(chunks);
-    assertWhole(entry, bytes.length);
+    // One buffer of the declared size (at most `max`), filled as chunks arrive: a list of chunks
+    // and their concatenation held the manifest twice (two hundred megabytes at the file limit).
+    const bytes = Buffer.allocUnsafe(entry.size);
+    let received = 0;
+    for await (const chunk of entry) received += (chunk as Buffer).copy(bytes, received);
+    assertWhole(entry, received);
     return bytes;
   };
 
