@@ -285,8 +285,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
       }
       failWith(found);
     }
-    const listed = (parsed as { entries: Map<string, string> }).entries;
-    manifest = PayloadIndex.fromManifest(listed);
+    manifest = (parsed as { entries: PayloadIndex }).entries;
     // Read: from here only its presence matters, and it may be a hundred megabytes.
     tagBytes.set(MANIFEST_NAME, Buffer.alloc(0));
     seen.attach(manifest);

@@ -26,26 +26,12 @@ export class PayloadIndex {
   }
 
   /**
-   * From the parsed manifest (path to lowercase hex SHA-256). The Map is emptied as it is read,
-   * so its hex strings can be collected while the index is built instead of after.
-   */
-  static fromManifest(entries: Map<string, string>): PayloadIndex {
-    const index = new PayloadIndex(entries.size);
-    for (const [path, hex] of entries) {
-      index.add(path, hex);
-      entries.delete(path);
-    }
-    return index;
-  }
-
-  /**
    * List a file (as a manifest parser reads it: each path once, its checksum lowercase hex).
-   * The path is copied, so the parser's text can go as soon as the line is read.
+   * Give it the path's own copy (ownCopy), not a slice of the manifest's text: it is kept.
    */
-  add(listedPath: string, hex: string): void {
+  add(path: string, hex: string): void {
     if (!/^[0-9a-f]{64}$/u.test(hex)) throw new Error(`not a lowercase SHA-256 hex digest: ${hex}`);
-    if (this.ordinals.has(listedPath)) throw new Error(`listed twice: ${listedPath}`);
-    const path = ownCopy(listedPath);
+    if (this.ordinals.has(path)) throw new Error(`listed twice: ${path}`);
     const ordinal = this.listed.length;
     if ((ordinal + 1) * DIGEST_BYTES > this.digests.length) this.grow();
     this.ordinals.set(path, ordinal);

@@ -4,6 +4,7 @@ import { EntryRegistry } from '../bundle/entry-registry.js';
 import { BAG_INFO_NAME, BAGIT_TXT_NAME, INFO, MANIFEST_NAME, PAYLOAD_DIR, SIGNATURE_NAME, TAGMANIFEST_NAME } from '../bundle/format.js';
 import { parseManifest } from '../bundle/manifest.js';
 import { checkStructuralPath, type PathLimits } from '../bundle/path-rules.js';
+import { ownCopy, PayloadIndex } from './payload-index.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -79,14 +80,14 @@ export function readTagManifest(text: string): { entries: Map<string, string> } 
   return { entries };
 }
 
-/** The payload manifest: bag paths (`data/...`) to checksums; every path safe and unique. */
-export function readPayloadManifest(text: string, limits: PathLimits & { maxEntries: number }): { entries: Map<string, string> } | { problem: Problem } {
+/** The payload manifest: bag paths (`data/...`) to checksums; every path safe and unique. Held compactly (payload-index.ts). */
+export function readPayloadManifest(text: string, limits: PathLimits & { maxEntries: number }): { entries: PayloadIndex } | { problem: Problem } {
   const parsed = parseManifest(text);
   if (!parsed.ok) return { problem: problem('MANIFEST_INVALID', `manifest-sha256.txt: ${parsed.reason}.`, MANIFEST_NAME) };
   if (parsed.entries.length > limits.maxEntries) {
     return { problem: problem('LIMIT_EXCEEDED', `manifest-sha256.txt lists ${parsed.entries.length} files; the limit is ${limits.maxEntries}.`, MANIFEST_NAME) };
   }
-  const entries = new Map<string, string>();
+  const entries = new PayloadIndex();
   const registry = new EntryRegistry();
   for (const entry of parsed.entries) {
     if (!entry.path.startsWith(`${PAYLOAD_DIR}/`)) {
@@ -96,9 +97,11 @@ export function readPayloadManifest(text: string, limits: PathLimits & { maxEntr
     if (!structural.ok) {
       return { problem: problem(structural.kind === 'limit' ? 'LIMIT_EXCEEDED' : 'UNSAFE_PATH', `manifest-sha256.txt lists "${entry.path}": ${structural.reason}.`, entry.path) };
     }
-    const verdict = registry.addFile(entry.path);
+    // The path's own copy, so neither the registry nor the index keeps the manifest's text alive.
+    const path = ownCopy(entry.path);
+    const verdict = registry.addFile(path);
     if (!verdict.ok) return { problem: problem('DUPLICATE_ENTRY', `manifest-sha256.txt: ${verdict.reason}.`, entry.path) };
-    entries.set(entry.path, entry.sha256);
+    entries.add(path, entry.sha256);
   }
   return { entries };
 }
