@@ -72,6 +72,11 @@ export class PayloadIndex {
     return ordinal === undefined ? path : (this.listed[ordinal] as string);
   }
 
+  /** Whether the manifest lists `path` (exactly). */
+  has(path: string): boolean {
+    return this.ordinals.has(path);
+  }
+
   /** The ordinal of a listed path, or -1. */
   ordinalOf(path: string): number {
     return this.ordinals.get(path) ?? -1;

@@ -54,6 +54,8 @@ describe('PayloadIndex', () => {
 
   it('does not list what the manifest did not, and refuses a path twice or a checksum that is not lowercase hex', () => {
     const index = indexOf(new Map([['data/a', hexOf('a')]]));
+    expect(index.has('data/a')).toBe(true);
+    expect(index.has('data/b')).toBe(false);
     expect(index.ordinalOf('data/b')).toBe(-1);
     expect(index.ordinalOf('data/A')).toBe(-1);
     expect(() => index.pathAt(1)).toThrow(RangeError);
