@@ -4,6 +4,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { AirlockError } from '../errors.js';
 import { fsyncDirectory } from '../fs/durable.js';
 import { EarlyWriteback } from '../fs/early-writeback.js';
+import { removeTree } from '../fs/remove-tree.js';
 import type { PayloadFileWriter, PayloadSink } from '../verify/check-bundle.js';
 import { SMALL_FILE_BYTES, SmallFileStager } from './small-file.js';
 import { durabilityMethodFor, StagedDurability } from './staged-durability.js';
@@ -120,7 +121,8 @@ export class StagingDirectory implements PayloadSink {
   }
 
   async discard(): Promise<void> {
-    await rm(this.root, { recursive: true, force: true });
+    // Not fs.rm: it starts the removal of every staged file at once (420 MB for 200,000 files).
+    await removeTree(this.root);
   }
 }
 
