@@ -3,7 +3,7 @@
  * exported, verified and imported by real processes, measured with GNU time (`%M`: peak resident
  * set size in KiB). What is kept per file (manifest, seen files, verified rows for the audit log,
  * staged files) must be compact: before it was, import peaked at 430-525 MB here. The bound is
- * on memory only; how long it takes is the bench's business (`npm run bench -- --many-files`).
+ * on memory only; how long it takes is the bench's business (`npm run bench -- --only many`).
  */
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
