@@ -4,10 +4,11 @@
  * are for developing the bench itself, not for judging the targets.
  */
 import { parseArgs } from 'node:util';
+import { DEFAULT_MANY_FILES } from './many-files.js';
 
 export type DataSetName = 'large' | 'small';
 /** What `--only` can pick. Data sets run first, in this order, then the other sections. */
-export const SECTIONS = ['large', 'small', 'audit', 'media'] as const;
+export const SECTIONS = ['large', 'small', 'audit', 'media', 'many'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -25,6 +26,9 @@ export interface BenchOptions {
   media: boolean;
   mediaBytes: number;
   fat32Big: boolean;
+  /** Bundles of empty files (bench/many-files.ts): how many files in each. */
+  many: boolean;
+  manyFiles: number[];
   json: boolean;
   /** Also print the exact command lines measured (always in --json output). */
   commands: boolean;
@@ -41,7 +45,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --small-files N      number of files in the small set (env BENCH_SMALL_FILES; default 20000)
   --small-size SIZE    size of each small file (default 4KiB)
   --audit-events N     events in the audit log bench (env BENCH_AUDIT_EVENTS; default 1000000)
-  --only LIST          run only these sections, comma-separated: large, small, audit, media
+  --only LIST          run only these sections, comma-separated: large, small, audit, media, many
+  --many-files LIST    many section: bundles of this many empty files, comma-separated
+                       (default 200000,999994: with the tag files and top folder, 1,000,000 entries)
   --media-bytes SIZE   payload of the removable-media section (needs root: loop devices; default 1GiB)
   --fat32-4g           media section: also export a bundle over 4 GiB onto FAT32 (fusefat) as parts
   --json               print one JSON object instead of tables
@@ -88,6 +94,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
         'audit-events': { type: 'string' },
         'media-bytes': { type: 'string' },
         'fat32-4g': { type: 'boolean', default: false },
+        'many-files': { type: 'string' },
         only: { type: 'string' },
         json: { type: 'boolean', default: false },
         commands: { type: 'boolean', default: false },
@@ -111,7 +118,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
   const sections = v.only === undefined ? [...SECTIONS] : parseSections(v.only);
   const sets = sections.filter((s): s is DataSetName => s === 'large' || s === 'small');
   const mediaBytes = parseSize(v['media-bytes'] ?? '1GiB', '--media-bytes');
-  return { largeBytes, largeFiles, smallFiles, smallSize, sets, audit: sections.includes('audit'), auditEvents, media: sections.includes('media'), mediaBytes, fat32Big: v['fat32-4g'], json: v.json, commands: v.commands };
+  const manyFiles = v['many-files'] === undefined ? [...DEFAULT_MANY_FILES] : v['many-files'].split(',').map((n) => parseCount(n, '--many-files'));
+  return { largeBytes, largeFiles, smallFiles, smallSize, sets, audit: sections.includes('audit'), auditEvents, media: sections.includes('media'), mediaBytes, fat32Big: v['fat32-4g'], many: sections.includes('many'), manyFiles, json: v.json, commands: v.commands };
 }
 
 /** `--only small,audit`: known names only, each once, run in SECTIONS order whatever the order given. */

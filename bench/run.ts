@@ -15,9 +15,10 @@ import { parseOptions, USAGE, UsageError, type BenchOptions, type DataSetName } 
 import { runChecked, stopAll } from './proc.js';
 import { binarySize } from './format.js';
 import { buildReport, buildSetReport, renderText, type SetReport } from './report.js';
-import { setUpStations, tearDownStations } from './stations.js';
+import { setUpStations, tearDownStations, type Stations } from './stations.js';
 import { runSuite } from './suite.js';
 import { renderMediaText, runMediaBench } from './media.js';
+import { renderManyFilesText, runManyFilesBench, type ManyFilesRun } from './many-files.js';
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -67,9 +68,15 @@ try {
   await runChecked({ argv: [process.execPath, join(import.meta.dirname, '..', 'scripts', 'build-cli.mjs')] });
   const machine = await describeMachine(root);
   const sets: SetReport[] = [];
+  // One throwaway Airlock home and GNUPGHOME (root/gnupg, which cleanUp tears down) for every section that needs them.
+  let stations: Stations | null = null;
+  const stationsOnce = async (): Promise<Stations> => {
+    if (!stations) log('setting up throwaway Airlock home and GNUPGHOME ...');
+    stations ??= await setUpStations(root);
+    return stations;
+  };
   if (opts.sets.length > 0) {
-    log('setting up throwaway Airlock home and GNUPGHOME ...');
-    const stations = await setUpStations(root);
+    const stations = await stationsOnce();
     for (const name of opts.sets) {
       const base = join(root, 'data');
       log(`generating the ${name} set ...`);
@@ -89,8 +96,18 @@ try {
     audit = buildAuditReport(await runAuditBench({ root, events: opts.auditEvents, log }));
   }
   const media = opts.media ? await runMediaBench({ root, bytes: opts.mediaBytes, fat32Big: opts.fat32Big, log }) : null;
+  let many: ManyFilesRun[] | null = null;
+  if (opts.many) {
+    log('measuring bundles of many empty files:');
+    many = await runManyFilesBench({ root, stations: await stationsOnce(), counts: opts.manyFiles, log });
+  }
   const report = buildReport(machine, opts, sets, audit);
-  process.stdout.write(opts.json ? `${JSON.stringify(media ? { ...report, media } : report, null, 2)}\n` : `${renderText(report, opts.commands)}${media ? `\n\n${renderMediaText(media)}` : ''}\n`);
+  const extra = { ...(media ? { media } : {}), ...(many ? { manyFiles: many } : {}) };
+  process.stdout.write(
+    opts.json
+      ? `${JSON.stringify({ ...report, ...extra }, null, 2)}\n`
+      : `${renderText(report, opts.commands)}${media ? `\n\n${renderMediaText(media)}` : ''}${many ? `\n\n${renderManyFilesText(many)}` : ''}\n`,
+  );
 } catch (error) {
   // After Ctrl-C the steps fail because we stopped them; that is not worth a second message.
   if (!interrupted) log(`bench failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -9,6 +9,14 @@ export interface AuditFileRow {
   sha256: string;
 }
 
+/**
+ * An event's per-file rows: an array, or a list that makes each row when it is read (an import
+ * of a million files need not hold a million row objects). Read twice: digest, then insert.
+ */
+export interface AuditFileRows extends Iterable<AuditFileRow> {
+  readonly length: number;
+}
+
 /** What a caller records; the store adds sequence, time, identity and the chain. */
 export interface AuditEventInput {
   type: AuditEventType;
@@ -22,7 +30,7 @@ export interface AuditEventInput {
   files?: number | null;
   bytes?: number | null;
   details?: Record<string, unknown>;
-  fileRows?: readonly AuditFileRow[];
+  fileRows?: AuditFileRows;
 }
 
 /** One event as stored and as every reader sees it. */
@@ -60,7 +68,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** Per-file rows are bound into their event through this digest, so editing one breaks the chain. */
-export function filesDigest(rows: readonly AuditFileRow[]): string | null {
+export function filesDigest(rows: AuditFileRows): string | null {
   if (rows.length === 0) return null;
   const hash = createHash('sha256');
   // canonicalJson of [path, size, sha256]: for an array of strings and numbers that is exactly

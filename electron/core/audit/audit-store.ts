@@ -1,7 +1,7 @@
 import type { StationDb } from '../db/station-db.js';
 import type { StationIdentity } from '../home/station-config.js';
 import type Database from 'better-sqlite3';
-import { filesDigest, GENESIS_HASH, hashStoredEvent, toStoredEvent, type AuditEvent, type AuditEventInput, type AuditFileRow, type StoredAuditEvent } from './audit-event.js';
+import { filesDigest, GENESIS_HASH, hashStoredEvent, toStoredEvent, type AuditEvent, type AuditEventInput, type AuditFileRow, type AuditFileRows, type StoredAuditEvent } from './audit-event.js';
 
 type EventRow = StoredAuditEvent;
 
@@ -38,7 +38,7 @@ export function rowToEvent(row: EventRow): AuditEvent {
 
 export interface AuditRecord {
   row: StoredAuditEvent;
-  files: readonly AuditFileRow[];
+  files: AuditFileRows;
 }
 
 /** The stored row (hash included) for an input at `seq`, linked to `prevHash`. Pure: no database. */
@@ -88,7 +88,8 @@ function prepared(db: StationDb) {
 export function insertAuditRecord(db: StationDb, record: AuditRecord): void {
   const s = prepared(db);
   s.event.run(record.row);
-  record.files.forEach((file, ordinal) => s.file.run(record.row.seq, ordinal, file.path, file.size, file.sha256));
+  let ordinal = 0;
+  for (const file of record.files) s.file.run(record.row.seq, ordinal++, file.path, file.size, file.sha256);
 }
 
 /**

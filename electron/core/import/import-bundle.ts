@@ -8,6 +8,7 @@ import type { StationDb } from '../db/station-db.js';
 import { AirlockError, toAirlockError } from '../errors.js';
 import type { StationPolicy } from '../policy/station-policy.js';
 import { checkBundle, type AuthenticatedFacts, type BundleSource } from '../verify/check-bundle.js';
+import type { PayloadRows } from '../verify/payload-index.js';
 import { portabilityFindings } from '../bundle/path-rules.js';
 import { replayFinding, replayNotChecked, withFinding } from '../policy/policy-findings.js';
 import { findPriorImport, forgetPendingImport, highestSequenceFrom, markImported, reconcilePendingImports, recordPendingImport, type ImportIdentity } from './replay-guard.js';
@@ -34,8 +35,8 @@ export interface ImportResult extends VerifyResult {
   destination: string | null;
   /** Things the operator should know that did not stop the import. */
   warnings: string[];
-  /** Every imported file with its verified checksum (empty unless ok), for the audit log. */
-  payloadFiles: Array<{ path: string; size: number; sha256: string }>;
+  /** Every imported file with its verified checksum (empty unless ok), for the audit log: rows made as they are read. */
+  payloadFiles: PayloadRows;
   /** Whether an earlier import of this bundle was overridden (--allow-replay). */
   replayOf: number | null;
 }

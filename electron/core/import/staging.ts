@@ -1,16 +1,16 @@
-import { execFile } from 'node:child_process';
 import { hostname } from 'node:os';
 import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { promisify } from 'node:util';
 import { AirlockError } from '../errors.js';
 import { fsyncDirectory } from '../fs/durable.js';
 import { EarlyWriteback } from '../fs/early-writeback.js';
+import { removeTree } from '../fs/remove-tree.js';
 import type { PayloadFileWriter, PayloadSink } from '../verify/check-bundle.js';
+import { SMALL_FILE_BYTES, SmallFileStager } from './small-file.js';
+import { durabilityMethodFor, StagedDurability } from './staged-durability.js';
 
 const STAGING_PREFIX = '.airlock-staging-';
 const OWNER_FILE = 'owner.json';
-const run = promisify(execFile);
 
 interface StagingOwner {
   pid: number;
@@ -25,8 +25,10 @@ interface StagingOwner {
  * are created here only by us, with fixed modes, never with the archive's modes or owners.
  */
 export class StagingDirectory implements PayloadSink {
-  private readonly createdDirs = new Set<string>();
-  private readonly files: string[] = [];
+  /** The folder the last large file went into (files of one folder arrive together). */
+  private lastParent: string | null = null;
+  private durabilityReady: Promise<StagedDurability> | null = null;
+  private small: SmallFileStager | null = null;
 
   private constructor(
     readonly root: string,
@@ -49,20 +51,30 @@ export class StagingDirectory implements PayloadSink {
     return full;
   }
 
-  private async ensureParent(full: string): Promise<void> {
-    const parent = dirname(full);
-    if (parent === this.payloadDir || this.createdDirs.has(parent)) return;
-    await mkdir(parent, { recursive: true, mode: 0o755 });
-    for (let dir = parent; dir !== this.payloadDir && !this.createdDirs.has(dir); dir = dirname(dir)) this.createdDirs.add(dir);
+  /** How this file system is made durable, decided once (it costs a statfs). */
+  private durability(): Promise<StagedDurability> {
+    this.durabilityReady ??= durabilityMethodFor(this.payloadDir).then((method) => new StagedDurability(method));
+    return this.durabilityReady;
   }
 
-  async openFile(payloadPath: string): Promise<PayloadFileWriter> {
+  private async ensureParent(full: string, durability: StagedDurability): Promise<void> {
+    const parent = dirname(full);
+    if (parent === this.payloadDir || parent === this.lastParent) return;
+    const first = await mkdir(parent, { recursive: true, mode: 0o755 });
+    // mkdir -p made `first` and everything under it down to `parent`.
+    if (first !== undefined) for (let dir = parent; dir.length >= first.length; dir = dirname(dir)) durability.directoryCreated(dir);
+    this.lastParent = parent;
+  }
+
+  async openFile(payloadPath: string, size: number): Promise<PayloadFileWriter> {
     const full = this.target(payloadPath);
-    await this.ensureParent(full);
+    const durability = await this.durability();
+    if (size <= SMALL_FILE_BYTES) return this.smallFile(full, durability);
+    await this.ensureParent(full, durability);
     // 'wx': a second entry for one path can never overwrite the first; 0644 whatever the archive said.
     const handle: FileHandle = await open(full, 'wx', 0o644);
     const writeback = new EarlyWriteback(handle);
-    this.files.push(full);
+    durability.fileCreated(full);
     return {
       write: async (chunk) => {
         await handle.write(chunk);
@@ -78,32 +90,28 @@ export class StagingDirectory implements PayloadSink {
     };
   }
 
+  /** A small file is created now and written when whole, with synchronous calls (small-file.ts). */
+  private smallFile(full: string, durability: StagedDurability): PayloadFileWriter {
+    this.small ??= new SmallFileStager(this.payloadDir, (dir) => durability.directoryCreated(dir));
+    const file = this.small.create(full);
+    durability.fileCreated(full);
+    const chunks: Buffer[] = [];
+    return {
+      write: async (chunk) => {
+        chunks.push(chunk);
+      },
+      // A file that failed its checksum fails the import: its bytes are never written.
+      close: async (verified) => file.finish(verified ? chunks : []),
+    };
+  }
+
   /**
-   * Make every staged byte durable before the rename publishes it. node-tar never fsyncs and
-   * neither did our writes: on Linux one syncfs(2) (`sync --file-system`) flushes the whole
-   * file system at once, far cheaper than an fsync per file for many small files; elsewhere
-   * each file is fsynced. Directories are fsynced deepest first.
+   * Make every staged byte durable before the rename publishes it: on Linux one syncfs(2) of
+   * the staging file system, elsewhere (and on FUSE and network file systems) an fsync per file
+   * and folder (staged-durability.ts).
    */
   async makeDurable(): Promise<void> {
-    if (process.platform === 'linux') {
-      try {
-        await run('sync', ['--file-system', this.payloadDir]);
-      } catch (error) {
-        throw new AirlockError('IO_ERROR', `Flushing the staged files to disk failed: ${(error as Error).message}`, { cause: error });
-      }
-    } else {
-      for (const file of this.files) {
-        const handle = await open(file, 'r');
-        try {
-          await handle.sync();
-        } finally {
-          await handle.close();
-        }
-      }
-    }
-    const dirs = [...this.createdDirs].sort((a, b) => b.length - a.length);
-    for (const dir of dirs) await fsyncDirectory(dir);
-    await fsyncDirectory(this.payloadDir);
+    await (await this.durability()).flush(this.payloadDir);
   }
 
   /** The commit point: payload/ becomes `target` in one rename. */
@@ -113,7 +121,8 @@ export class StagingDirectory implements PayloadSink {
   }
 
   async discard(): Promise<void> {
-    await rm(this.root, { recursive: true, force: true });
+    // Not fs.rm: it starts the removal of every staged file at once (420 MB for 200,000 files).
+    await removeTree(this.root);
   }
 }
 

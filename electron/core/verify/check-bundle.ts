@@ -18,6 +18,7 @@ import { DEFAULT_LIMITS, type BundleLimits } from '../policy/limits.js';
 import { policyFindings, type LimitKind } from '../policy/policy-findings.js';
 import { requiredSignersShortfall, type StationPolicy } from '../policy/station-policy.js';
 import { FileTally } from './file-results.js';
+import { NO_PAYLOAD_ROWS, PayloadIndex, SeenPaths, VerifiedPayload, type PayloadRows } from './payload-index.js';
 import { checkBagitTxt, decodeTagFile, readBagInfoFacts, readPayloadManifest, readTagManifest, type BagInfoFacts } from './tag-checks.js';
 
 /** Receives the bytes of each listed payload file as they stream (import writes them to staging). */
@@ -91,8 +92,8 @@ export interface AuthenticatedFacts {
 }
 
 export interface CheckBundleResult extends VerifyResult {
-  /** Payload paths (`data/...`) with their verified checksums and sizes, in archive order. */
-  payload: Array<{ path: string; sha256: string; size: number }>;
+  /** Payload paths (`data/...`) with their verified checksums and sizes, in archive order (read one row at a time). */
+  payload: PayloadRows;
 }
 
 /** node-tar ends an entry early when the archive is cut short; the header's size is what was promised. */
@@ -198,11 +199,12 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
   const registry = new EntryRegistry();
   let signers: SignerInfo[] = [];
   let tagEntries: Map<string, string> | null = null;
-  let manifest: Map<string, string> | null = null;
+  // The signed manifest, compact (payload-index.ts): a bundle may list a million files.
+  let manifest: PayloadIndex | null = null;
   let facts: BagInfoFacts | null = null;
   let tagmanifestSha256: string | null = null;
-  const seen = new Set<string>();
-  const payload: CheckBundleResult['payload'] = [];
+  const seen = new SeenPaths();
+  let payload = null as VerifiedPayload | null;
   let entryCount = 0;
   let payloadBytes = 0;
   let payloadFiles = 0;
@@ -235,7 +237,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
    */
   const explainedBy = (clash: string, path: string): void => {
     const earlier = explainable.get(clash);
-    if (!earlier || !(manifest as Map<string, string> | null)?.has(path)) return;
+    if (!earlier || !(manifest as PayloadIndex | null)?.has(path)) return;
     explainable.delete(clash);
     problems.splice(problems.indexOf(earlier), 1);
     entryProblems -= 1;
@@ -321,13 +323,17 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
       }
       failWith(found);
     }
-    manifest = (parsed as { entries: Map<string, string> }).entries;
+    manifest = (parsed as { entries: PayloadIndex }).entries;
+    // Read: from here only its presence matters, and it may be a hundred megabytes.
+    tagBytes.set(MANIFEST_NAME, Buffer.alloc(0));
+    seen.attach(manifest);
+    payload = new VerifiedPayload(manifest);
     const oxum = (facts as BagInfoFacts | null)?.oxum;
     if (oxum && oxum.streams !== manifest.size) {
       fail('PAYLOAD_OXUM_MISMATCH', `Payload-Oxum declares ${oxum.streams} files; the manifest lists ${manifest.size}.`, BAG_INFO_NAME);
     }
     if (options.portability) {
-      for (const path of manifest.keys()) {
+      for (const path of manifest.paths()) {
         const findings = portabilityFindings(path, options.portability);
         if (findings.length > 0) {
           nameBreak(path);
@@ -340,7 +346,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
       // Verify: count what import would refuse, refuse nothing (name rules are import policy).
       const topName = top as string;
       if (topName.startsWith('.') || portabilityFindings(topName, options.reportNames).length > 0) nameBreak(topName);
-      for (const path of manifest.keys()) if (portabilityFindings(path, options.reportNames).length > 0) nameBreak(path);
+      for (const path of manifest.paths()) if (portabilityFindings(path, options.reportNames).length > 0) nameBreak(path);
     }
     // Import's own gate (replay, destination) only for a bundle nothing has refused yet: what verify reports is what import reports.
     if (options.afterAuthentication && problems.length === 0) {
@@ -366,11 +372,14 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
   const readWhole = async (entry: ReadEntry, max: number, name: string): Promise<Buffer> => {
     if (entry.size > max) limitHit('file-bytes', `The tag file ${name} is ${entry.size} bytes; the limit for tag files is ${max}.`);
     if (entry.size > max) fail('LIMIT_EXCEEDED', `The tag file ${name} is ${entry.size} bytes; the limit is ${max}.`, name);
-    const chunks: Buffer[] = [];
+    // One buffer of the declared size (at most `max`), filled as chunks arrive: a list of chunks
+    // and their concatenation held the manifest twice (two hundred megabytes at the file limit).
+    const bytes = Buffer.allocUnsafe(entry.size);
+    let received = 0;
     // The manifest's lines are counted as they arrive: one listing more files than the station takes is refused unread.
     const lines = name === MANIFEST_NAME ? new ManifestLineCounter() : null;
     for await (const chunk of entry) {
-      chunks.push(chunk as Buffer);
+      received += (chunk as Buffer).copy(bytes, received);
       if (!lines) continue;
       lines.add(chunk as Buffer);
       if (lines.lines > limits.maxEntries) {
@@ -378,12 +387,12 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
         fail('LIMIT_EXCEEDED', `manifest-sha256.txt lists more than ${limits.maxEntries} files; the limit is ${limits.maxEntries}.`, MANIFEST_NAME);
       }
     }
-    const bytes = Buffer.concat(chunks);
-    assertWhole(entry, bytes.length);
+    assertWhole(entry, received);
     return bytes;
   };
 
-  const hashEntry = async (entry: ReadEntry, writer: PayloadFileWriter | null): Promise<string> => {
+  /** The entry's SHA-256 (32 bytes), each chunk handed to `writer` as it is hashed. */
+  const hashEntry = async (entry: ReadEntry, writer: PayloadFileWriter | null): Promise<Buffer> => {
     const hash = sha256();
     let received = 0;
     for await (const chunk of entry) {
@@ -392,7 +401,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
       if (writer) await writer.write(chunk as Buffer);
     }
     assertWhole(entry, received);
-    return hash.digest('hex');
+    return hash.digest();
   };
 
   const source = options.source ? options.source.open(signal) : createReadStream(options.bundlePath, { highWaterMark: 1 << 20, ...(signal ? { signal } : {}) });
@@ -464,7 +473,8 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
         afterProblem();
         continue;
       }
-      const registered = kind === 'directory' ? registry.addDirectory(rel) : registry.addFile(rel);
+      // A listed file is registered under the manifest's own copy of its path (held once, payload-index.ts).
+      const registered = kind === 'directory' ? registry.addDirectory(rel) : registry.addFile((manifest as PayloadIndex | null)?.held(rel) ?? rel);
       if (!registered.ok) {
         // The entry it clashes with is explained by the clash: one problem, DUPLICATE_ENTRY, whichever copy came first.
         explainedBy(registered.clash, rel);
@@ -481,7 +491,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
           phase = 'payload';
           await authenticate();
         }
-        const files = manifest as Map<string, string> | null;
+        const files = manifest as PayloadIndex | null;
         if (!files) throw new Fatal();
         if (entry.size > largestFile) largestFile = entry.size;
         if (entry.size > limits.maxFileBytes) {
@@ -493,8 +503,8 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
           continue;
         }
         // Unlisted first: an added file is that file's problem, not an intact file's Oxum overrun.
-        const expected = files.get(rel);
-        if (expected === undefined) {
+        const expected = files.ordinalOf(rel);
+        if (expected < 0) {
           fileRow(rel, entry.size, 'unlisted', 'FILE_UNLISTED');
           addExplainable('FILE_UNLISTED', `"${rel}" is not in manifest-sha256.txt.`, rel);
           afterProblem();
@@ -516,7 +526,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
           afterProblem();
           continue;
         }
-        let actual: string;
+        let actual: Buffer;
         try {
           actual = await hashEntry(entry, writer);
         } catch (error) {
@@ -526,7 +536,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
         seen.add(rel);
         payloadFiles += 1;
         tracker.addFiles(1);
-        const matches = actual === expected;
+        const matches = files.matches(expected, actual);
         await writer?.close(matches);
         if (!matches) {
           fileRow(rel, entry.size, 'checksum-mismatch', 'CHECKSUM_MISMATCH');
@@ -535,7 +545,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
           continue;
         }
         fileRow(rel, entry.size, 'ok', null);
-        payload.push({ path: rel, sha256: actual, size: entry.size });
+        payload?.add(expected, entry.size);
         continue;
       }
 
@@ -550,7 +560,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
           limitHit('file-bytes', `The tag file ${rel} is ${entry.size} bytes; the limit for tag files is ${limits.maxTagFileBytes}.`);
           fail('LIMIT_EXCEEDED', `The tag file ${rel} is ${entry.size} bytes.`, rel);
         }
-        lateTagHashes.set(rel, await hashEntry(entry, null));
+        lateTagHashes.set(rel, (await hashEntry(entry, null)).toString('hex'));
       }
     }
     if (phase === 'tags') await authenticate();
@@ -569,10 +579,9 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
 
   complete = true;
   // Completeness both ways, and the late tag files against the signed tag manifest.
-  const files = manifest as Map<string, string> | null;
+  const files = manifest as PayloadIndex | null;
   if (files) {
-    for (const path of files.keys()) {
-      if (seen.has(path)) continue;
+    for (const path of files.unseen()) {
       fileRow(path, null, 'missing', 'FILE_MISSING');
       add('FILE_MISSING', `"${path}" is listed but not in the bundle.`, path);
     }
@@ -602,7 +611,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
     unlisted.clear();
     const f = facts as BagInfoFacts | null;
     const ok = problems.length === 0 && signers.length > 0;
-    const listed = manifest as Map<string, string> | null;
+    const listed = manifest as PayloadIndex | null;
     // Listed files never reached: neither hashed nor refused by name before reading.
     const notChecked = complete || !listed ? 0 : Math.max(0, listed.size - seen.size - refusedUnread);
     return {
@@ -643,7 +652,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
         structuralNameProblems,
         complete,
       }),
-      payload: ok ? payload : [],
+      payload: ok && payload ? payload : NO_PAYLOAD_ROWS,
     };
   }
 }

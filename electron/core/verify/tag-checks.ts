@@ -4,6 +4,7 @@ import { EntryRegistry } from '../bundle/entry-registry.js';
 import { BAG_INFO_NAME, BAGIT_TXT_NAME, INFO, MANIFEST_NAME, PAYLOAD_DIR, SIGNATURE_NAME, TAGMANIFEST_NAME } from '../bundle/format.js';
 import { manifestSlices, parseManifest, parseManifestLine, sliceLines } from '../bundle/manifest.js';
 import { checkStructuralPath, type PathLimits } from '../bundle/path-rules.js';
+import { ownCopy, PayloadIndex } from './payload-index.js';
 
 // ignoreBOM: a byte-order mark stays in the text rather than vanishing silently (it is refused below).
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -98,9 +99,9 @@ export function readTagManifest(text: string): { entries: Map<string, string> } 
  * Decoded and parsed a slice at a time and stopped at the station's file limit, so a manifest
  * listing more files than the station takes is refused without building the rest.
  */
-export function readPayloadManifest(bytes: Uint8Array, limits: PathLimits & { maxEntries: number }): { entries: Map<string, string> } | { problem: Problem } {
+export function readPayloadManifest(bytes: Uint8Array, limits: PathLimits & { maxEntries: number }): { entries: PayloadIndex } | { problem: Problem } {
   if (startsWithBom(bytes)) return { problem: bomProblem(MANIFEST_NAME) };
-  const entries = new Map<string, string>();
+  const entries = new PayloadIndex();
   const registry = new EntryRegistry();
   let number = 0;
   for (const slice of manifestSlices(bytes)) {
@@ -122,7 +123,7 @@ export function readPayloadManifest(bytes: Uint8Array, limits: PathLimits & { ma
   return { entries };
 }
 
-function addManifestLine(line: string, number: number, limits: PathLimits, entries: Map<string, string>, registry: EntryRegistry): Problem | null {
+function addManifestLine(line: string, number: number, limits: PathLimits, entries: PayloadIndex, registry: EntryRegistry): Problem | null {
   const entry = parseManifestLine(line);
   if (!entry) return problem('MANIFEST_INVALID', `manifest-sha256.txt: line ${number} is not "<sha256>  <path>".`, MANIFEST_NAME);
   if (!entry.path.startsWith(`${PAYLOAD_DIR}/`)) {
@@ -132,8 +133,10 @@ function addManifestLine(line: string, number: number, limits: PathLimits, entri
   if (!structural.ok) {
     return problem(structural.kind === 'limit' ? 'LIMIT_EXCEEDED' : 'UNSAFE_PATH', `manifest-sha256.txt lists "${entry.path}": ${structural.reason}.`, entry.path);
   }
-  const verdict = registry.addFile(entry.path);
+  // The path's own copy, so neither the registry nor the index keeps the manifest's text alive.
+  const path = ownCopy(entry.path);
+  const verdict = registry.addFile(path);
   if (!verdict.ok) return problem('DUPLICATE_ENTRY', `manifest-sha256.txt: ${verdict.reason}.`, entry.path);
-  entries.set(entry.path, entry.sha256);
+  entries.add(path, entry.sha256);
   return null;
 }

@@ -1,0 +1,222 @@
+/**
+ * The signed payload manifest and what the archive delivered against it, in compact form: a
+ * bundle may list a million files (policy/limits.ts), and a Map of path to hex string, a Set of
+ * the paths seen and an array of `{ path, sha256, size }` objects cost several hundred bytes per
+ * file, about half a gigabyte at the limit. Here each path string is held once (the lookup Map's
+ * key and the ordinal array share it); a checksum is 32 bytes in one buffer, "seen" is one bit,
+ * and the verified files are an ordinal and a size each in typed arrays.
+ */
+
+const DIGEST_BYTES = 32;
+
+/** A verified-file list starts with room for this many and doubles when full. */
+const FIRST_BLOCK = 1024;
+
+export class PayloadIndex {
+  private readonly ordinals = new Map<string, number>();
+  private readonly listed: string[] = [];
+  private digests: Buffer;
+  private seenBits: Uint8Array;
+  private seenTotal = 0;
+
+  /** @param capacity files expected (it grows beyond). */
+  constructor(capacity = FIRST_BLOCK) {
+    this.digests = Buffer.alloc(Math.max(1, capacity) * DIGEST_BYTES);
+    this.seenBits = new Uint8Array(Math.ceil(Math.max(1, capacity) / 8));
+  }
+
+  /**
+   * List a file (as a manifest parser reads it: each path once, its checksum lowercase hex).
+   * Give it the path's own copy (ownCopy), not a slice of the manifest's text: it is kept.
+   */
+  add(path: string, hex: string): void {
+    if (!/^[0-9a-f]{64}$/u.test(hex)) throw new Error(`not a lowercase SHA-256 hex digest: ${hex}`);
+    if (this.ordinals.has(path)) throw new Error(`listed twice: ${path}`);
+    const ordinal = this.listed.length;
+    if ((ordinal + 1) * DIGEST_BYTES > this.digests.length) this.grow();
+    this.ordinals.set(path, ordinal);
+    this.listed.push(path);
+    this.digests.write(hex, ordinal * DIGEST_BYTES, DIGEST_BYTES, 'hex');
+  }
+
+  private grow(): void {
+    const digests = Buffer.alloc(this.digests.length * 2);
+    this.digests.copy(digests);
+    this.digests = digests;
+    const seenBits = new Uint8Array(this.seenBits.length * 2);
+    seenBits.set(this.seenBits);
+    this.seenBits = seenBits;
+  }
+
+  /** Files listed. */
+  get size(): number {
+    return this.listed.length;
+  }
+
+  /** Listed files marked seen so far. */
+  get seenCount(): number {
+    return this.seenTotal;
+  }
+
+  /** Listed paths in manifest order. */
+  paths(): readonly string[] {
+    return this.listed;
+  }
+
+  /**
+   * The index's own string for a listed path (else `path` itself): whoever keeps a path per
+   * file keeps this one, so each listed path is held once, not again as a slice of a tar header.
+   */
+  held(path: string): string {
+    const ordinal = this.ordinals.get(path);
+    return ordinal === undefined ? path : (this.listed[ordinal] as string);
+  }
+
+  /** Whether the manifest lists `path` (exactly). */
+  has(path: string): boolean {
+    return this.ordinals.has(path);
+  }
+
+  /** The ordinal of a listed path, or -1. */
+  ordinalOf(path: string): number {
+    return this.ordinals.get(path) ?? -1;
+  }
+
+  pathAt(ordinal: number): string {
+    const path = this.listed[ordinal];
+    if (path === undefined) throw new RangeError(`no listed file #${ordinal}`);
+    return path;
+  }
+
+  /** The signed checksum, as lowercase hex. */
+  expectedHex(ordinal: number): string {
+    return this.expected(ordinal).toString('hex');
+  }
+
+  /** Whether a computed SHA-256 (32 bytes) is the signed one. */
+  matches(ordinal: number, digest: Uint8Array): boolean {
+    return digest.length === DIGEST_BYTES && this.expected(ordinal).equals(digest);
+  }
+
+  /** Mark a listed file as delivered; false when it already was. */
+  markSeen(ordinal: number): boolean {
+    this.pathAt(ordinal);
+    const bit = 1 << (ordinal & 7);
+    const at = ordinal >>> 3;
+    if (((this.seenBits[at] as number) & bit) !== 0) return false;
+    this.seenBits[at] = (this.seenBits[at] as number) | bit;
+    this.seenTotal += 1;
+    return true;
+  }
+
+  seen(ordinal: number): boolean {
+    return ((this.seenBits[ordinal >>> 3] as number) & (1 << (ordinal & 7))) !== 0;
+  }
+
+  /** Listed paths never marked seen, in manifest order. */
+  *unseen(): Generator<string> {
+    for (let ordinal = 0; ordinal < this.listed.length; ordinal += 1) if (!this.seen(ordinal)) yield this.listed[ordinal] as string;
+  }
+
+  private expected(ordinal: number): Buffer {
+    this.pathAt(ordinal);
+    return this.digests.subarray(ordinal * DIGEST_BYTES, (ordinal + 1) * DIGEST_BYTES);
+  }
+}
+
+/**
+ * A string that holds its own characters. A path cut from a larger string (a manifest line, the
+ * manifest's whole text, a tar header) is a V8 "sliced string" that keeps all of the larger one
+ * alive: kept for every file, the paths of a 200,000-file manifest held its whole 19 MB text.
+ */
+export function ownCopy(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
+}
+
+export interface PayloadRow {
+  path: string;
+  size: number;
+  sha256: string;
+}
+
+/** What the audit log records per file: a list that can be read more than once, and its length. */
+export interface PayloadRows extends Iterable<PayloadRow> {
+  readonly length: number;
+}
+
+/**
+ * The verified payload files in archive order: an ordinal into the index and a size each, in
+ * typed arrays (12 bytes a file). Rows are made one at a time when read, for the audit log.
+ */
+export class VerifiedPayload implements PayloadRows {
+  private order = new Uint32Array(FIRST_BLOCK);
+  private sizes = new Float64Array(FIRST_BLOCK);
+  private count = 0;
+
+  constructor(private readonly index: PayloadIndex) {}
+
+  get length(): number {
+    return this.count;
+  }
+
+  add(ordinal: number, size: number): void {
+    if (this.count === this.order.length) {
+      const order = new Uint32Array(this.order.length * 2);
+      order.set(this.order);
+      this.order = order;
+      const sizes = new Float64Array(this.sizes.length * 2);
+      sizes.set(this.sizes);
+      this.sizes = sizes;
+    }
+    this.order[this.count] = ordinal;
+    this.sizes[this.count] = size;
+    this.count += 1;
+  }
+
+  *[Symbol.iterator](): Generator<PayloadRow> {
+    for (let i = 0; i < this.count; i += 1) {
+      const ordinal = this.order[i] as number;
+      yield { path: this.index.pathAt(ordinal), size: this.sizes[i] as number, sha256: this.index.expectedHex(ordinal) };
+    }
+  }
+}
+
+/**
+ * The entries of the archive counted as delivered or refused (so not missing), by path: listed
+ * paths as bits in the index; paths the index does not list are not kept (only listed paths are
+ * asked about). Paths added before the manifest is authenticated wait in a set until it is.
+ */
+export class SeenPaths {
+  private index: PayloadIndex | null = null;
+  private early: Set<string> | null = new Set();
+
+  /** The authenticated manifest: paths added so far are looked up in it. */
+  attach(index: PayloadIndex): void {
+    this.index = index;
+    for (const path of this.early ?? []) this.add(path);
+    this.early = null;
+  }
+
+  add(path: string): void {
+    if (this.index === null) {
+      this.early?.add(path);
+      return;
+    }
+    const ordinal = this.index.ordinalOf(path);
+    if (ordinal >= 0) this.index.markSeen(ordinal);
+  }
+
+  has(path: string): boolean {
+    if (this.index === null) return this.early?.has(path) ?? false;
+    const ordinal = this.index.ordinalOf(path);
+    return ordinal >= 0 && this.index.seen(ordinal);
+  }
+
+  /** Listed paths seen (before the manifest is authenticated: paths added). */
+  get size(): number {
+    return this.index === null ? (this.early?.size ?? 0) : this.index.seenCount;
+  }
+}
+
+/** No files: what a rejected bundle hands on. */
+export const NO_PAYLOAD_ROWS: PayloadRows = Object.freeze([]);

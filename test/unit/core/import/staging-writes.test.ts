@@ -1,0 +1,130 @@
+/**
+ * The staging write path: small files (created synchronously when opened, written when whole)
+ * and large ones (asynchronous, early writeback) land byte for byte, with mode 0644, never over
+ * an existing name; durability remembers nothing per file where syncfs is used.
+ */
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { durabilityMethodFor, StagedDurability } from '../../../../electron/core/import/staged-durability.js';
+import { SMALL_FILE_BYTES, SmallFileStager } from '../../../../electron/core/import/small-file.js';
+import { StagingDirectory } from '../../../../electron/core/import/staging.js';
+import { TempDirs } from '../../../helpers/temp-dirs.js';
+
+const dirs = new TempDirs();
+afterAll(() => dirs.cleanup());
+
+async function stage(staging: StagingDirectory, path: string, body: Buffer, verified = true): Promise<void> {
+  const writer = await staging.openFile(path, body.length);
+  for (let at = 0; at < body.length; at += 64 * 1024) await writer.write(body.subarray(at, at + 64 * 1024));
+  await writer.close(verified);
+}
+
+function bytes(size: number, seed: number): Buffer {
+  const out = Buffer.alloc(size);
+  for (let i = 0; i < size; i += 1) out[i] = (i * 31 + seed) & 0xff;
+  return out;
+}
+
+describe('StagingDirectory writes', () => {
+  it('stages empty, small, exactly-small and large files byte for byte with mode 0644, in nested folders', async () => {
+    const dest = await dirs.make('airlock-stage-');
+    const staging = await StagingDirectory.create(dest, 'bundle.tar');
+    const files: Array<[string, Buffer]> = [
+      ['empty.txt', Buffer.alloc(0)],
+      ['a/b/small.bin', bytes(1000, 1)],
+      ['a/b/edge.bin', bytes(SMALL_FILE_BYTES, 2)],
+      ['a/c/large.bin', bytes(SMALL_FILE_BYTES + 1, 3)],
+      ['x/y/z/deep.txt', bytes(5, 4)],
+      ['a/b/again.bin', bytes(70_000, 5)],
+    ];
+    for (const [path, body] of files) await stage(staging, path, body);
+    await staging.makeDurable();
+    for (const [path, body] of files) {
+      const full = join(staging.payloadDir, path);
+      expect((await readFile(full)).equals(body), path).toBe(true);
+      expect((await stat(full)).mode & 0o777).toBe(0o644);
+    }
+    await staging.discard();
+  });
+
+  it('refuses a second file by one name with EEXIST when it is opened, small or large, and keeps the first', async () => {
+    const dest = await dirs.make('airlock-stage-');
+    const staging = await StagingDirectory.create(dest, 'bundle.tar');
+    await stage(staging, 'd/one.txt', Buffer.from('first'));
+    await expect(staging.openFile('d/one.txt', 3)).rejects.toMatchObject({ code: 'EEXIST' });
+    await stage(staging, 'd/big.bin', bytes(SMALL_FILE_BYTES + 10, 7));
+    await expect(staging.openFile('d/big.bin', SMALL_FILE_BYTES + 10)).rejects.toMatchObject({ code: 'EEXIST' });
+    await expect(staging.openFile('d/big.bin', 0)).rejects.toMatchObject({ code: 'EEXIST' });
+    expect(await readFile(join(staging.payloadDir, 'd/one.txt'), 'utf8')).toBe('first');
+    await staging.discard();
+  });
+
+  it('writes none of the bytes of a small file that failed its checksum', async () => {
+    const dest = await dirs.make('airlock-stage-');
+    const staging = await StagingDirectory.create(dest, 'bundle.tar');
+    await stage(staging, 'bad.txt', Buffer.from('not what was signed'), false);
+    expect((await stat(join(staging.payloadDir, 'bad.txt'))).size).toBe(0);
+    await staging.discard();
+  });
+
+  it('refuses a path that would land outside staging', async () => {
+    const dest = await dirs.make('airlock-stage-');
+    const staging = await StagingDirectory.create(dest, 'bundle.tar');
+    await expect(staging.openFile('../escape.txt', 1)).rejects.toMatchObject({ code: 'INTERNAL' });
+    expect(await readdir(dest)).toHaveLength(1);
+    await staging.discard();
+  });
+});
+
+describe('SmallFileStager', () => {
+  it('reports every folder it made, deepest included, and none that existed', async () => {
+    const root = await dirs.make('airlock-small-');
+    await mkdir(join(root, 'existing'));
+    const made: string[] = [];
+    const stager = new SmallFileStager(root, (dir) => made.push(dir));
+    stager.create(join(root, 'existing', 'a', 'b', 'f1')).finish([Buffer.from('1')]);
+    stager.create(join(root, 'existing', 'a', 'b', 'f2')).finish([]);
+    stager.create(join(root, 'top.txt')).finish([Buffer.from('t'), Buffer.from('op')]);
+    expect(made.sort()).toEqual([join(root, 'existing', 'a'), join(root, 'existing', 'a', 'b')]);
+    expect(await readFile(join(root, 'top.txt'), 'utf8')).toBe('top');
+    expect(await readFile(join(root, 'existing', 'a', 'b', 'f1'), 'utf8')).toBe('1');
+  });
+
+  it('never writes through an existing file', async () => {
+    const root = await dirs.make('airlock-small-');
+    await writeFile(join(root, 'taken'), 'keep');
+    const stager = new SmallFileStager(root);
+    expect(() => stager.create(join(root, 'taken'))).toThrow(expect.objectContaining({ code: 'EEXIST' }));
+    expect(await readFile(join(root, 'taken'), 'utf8')).toBe('keep');
+  });
+});
+
+describe('StagedDurability', () => {
+  it('uses syncfs on a local Linux file system and an fsync per file elsewhere', async () => {
+    const root = await dirs.make('airlock-durable-');
+    expect(await durabilityMethodFor(root, 'win32')).toBe('fsync-each');
+    expect(await durabilityMethodFor(root, 'darwin')).toBe('fsync-each');
+    if (process.platform === 'linux') expect(['syncfs', 'fsync-each']).toContain(await durabilityMethodFor(root, 'linux'));
+  });
+
+  it('flushes with either method; fsync-each fails on a file that vanished (it is never skipped)', async () => {
+    const root = await dirs.make('airlock-durable-');
+    await mkdir(join(root, 'sub'));
+    await writeFile(join(root, 'sub', 'f'), 'x');
+    for (const method of ['syncfs', 'fsync-each'] as const) {
+      if (method === 'syncfs' && process.platform !== 'linux') continue;
+      const durability = new StagedDurability(method);
+      durability.directoryCreated(join(root, 'sub'));
+      durability.fileCreated(join(root, 'sub', 'f'));
+      await durability.flush(root);
+    }
+    const strict = new StagedDurability('fsync-each');
+    strict.fileCreated(join(root, 'gone'));
+    await expect(strict.flush(root)).rejects.toMatchObject({ code: 'ENOENT' });
+    // syncfs remembers nothing per file: a million staged files cost it no memory.
+    const light = new StagedDurability('syncfs');
+    light.fileCreated(join(root, 'gone'));
+    if (process.platform === 'linux') await light.flush(root);
+  });
+});
