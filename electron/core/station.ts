@@ -163,7 +163,7 @@ export class Station {
     return this.db;
   }
 
-  /** What opening the database settled: imports and exports a dead process left pending (reconcile.ts). */
+  /** What opening the database settled: imports and exports a dead process left pending (reconcile.ts); null once reported. */
   recoveredAtOpen(): ReconcileSummary | null {
     this.database();
     return this.recovered;
@@ -554,6 +554,12 @@ export class Station {
     }
     const { payloadFiles, ...outcome } = result;
     const event = settled ?? this.record({ type: 'import', ...verificationEventFields(result), details: eventDetails(result), fileRows: payloadFiles });
+    const recovered = this.recovered?.events.length ?? 0;
+    if (recovered > 0) {
+      // Said once, by the first import after the database was opened.
+      outcome.warnings.push(`Recorded ${recovered} import(s) or export(s) interrupted earlier (killed or power lost); see \`airlock audit list\` (details.recovered).`);
+      this.recovered = null;
+    }
     if (!result.ok || result.destination === null) return { ...outcome, auditEvent: event.seq, checkpoint: null, receipt: null };
     const checkpoint = await this.checkpointWith(signingKey);
     if (!signingKey) outcome.warnings.push('The receipt and the audit checkpoint are unsigned: no passphrase was given to unlock the station key.');
