@@ -4,8 +4,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { random } from './harness.js';
 import { cloneHome } from './harness.js';
+import { powerCutTrial } from './power-cut.js';
 
-export const SCENARIOS = ['kill-import', 'kill-export', 'crash-points', 'race-two-folders', 'race-same-folder', 'import-with-export'] as const;
+export const SCENARIOS = ['kill-import', 'kill-export', 'crash-points', 'race-two-folders', 'race-same-folder', 'import-with-export', 'power-cut-import', 'power-cut-export'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 const CRASH_POINTS = ['import-before-rename', 'import-after-rename', 'export-before-publish', 'export-after-publish'];
@@ -40,8 +41,8 @@ export async function runScenarios(fixture: Fixture, options: { scenarios: reado
     results.push(r);
     options.log?.(`${r.scenario} #${r.trial}: ${r.outcome}${r.bad.length > 0 ? `  BAD: ${r.bad.join('; ')}` : ''}${r.notes.length > 0 ? `  (${r.notes.join('; ')})` : ''}`);
   };
-  const importMs = options.scenarios.includes('kill-import') ? await timeOnce(fixture, 'import') : 0;
-  const exportMs = options.scenarios.includes('kill-export') ? await timeOnce(fixture, 'export') : 0;
+  const importMs = options.scenarios.some((s) => s.endsWith('-import') && s !== 'import-with-export') ? await timeOnce(fixture, 'import') : 0;
+  const exportMs = options.scenarios.some((s) => s.endsWith('-export')) ? await timeOnce(fixture, 'export') : 0;
   for (let trial = 0; trial < options.trials; trial += 1) {
     for (const scenario of options.scenarios) {
       if (scenario === 'kill-import') record(await importTrial(fixture, trial, { killAfterMs: rand() * importMs * 1.1 }, scenario));
@@ -51,6 +52,8 @@ export async function runScenarios(fixture: Fixture, options: { scenarios: reado
         record(point.startsWith('import') ? await importTrial(fixture, trial, { crashAt: point }, scenario) : await exportTrial(fixture, trial, { crashAt: point }, scenario));
       } else if (scenario === 'race-two-folders') record(await raceTrial(fixture, trial, false));
       else if (scenario === 'race-same-folder') record(await raceTrial(fixture, trial, true));
+      else if (scenario === 'power-cut-import') record(await powerCutTrial(fixture, trial, 'import', rand() * importMs * 1.1));
+      else if (scenario === 'power-cut-export') record(await powerCutTrial(fixture, trial, 'export', rand() * exportMs * 1.1));
       else record(await mixedTrial(fixture, trial));
     }
   }

@@ -21,7 +21,7 @@ export interface TrialResult {
 
 type ImportJson = { ok?: boolean; problems?: Array<{ code: string }>; error?: { code: string } };
 
-function importVerdict(run: Run): string {
+export function importVerdict(run: Run): string {
   const report = json<ImportJson>(run);
   if (run.killed) return 'killed';
   if (run.code === 0 && report?.ok) return 'ok';
@@ -31,7 +31,7 @@ function importVerdict(run: Run): string {
 }
 
 /** The ledger and audit log against the file system for one import target. */
-async function checkImportRecords(fixture: Fixture, home: string, target: string, bad: string[]): Promise<'absent' | 'complete'> {
+export async function checkImportRecords(fixture: Fixture, home: string, target: string, bad: string[]): Promise<'absent' | 'complete'> {
   const verify = await auditVerify(home);
   if (verify) bad.push(verify);
   const ledger = readLedger(home);
@@ -57,14 +57,22 @@ async function stagingLeft(dir: string): Promise<string[]> {
 }
 
 /** kill -9 an import at `killAfterMs` (or at a crash point), restart, check, retry without --allow-replay, check again. */
-export async function importTrial(fixture: Fixture, trial: number, how: { killAfterMs?: number; crashAt?: string }, scenario: string): Promise<TrialResult> {
+/** Where a trial runs and how its first run is made to stop (power-cut.ts runs it on a snapshot). */
+export interface TrialPlace {
+  home: string;
+  dir: string;
+  first: (args: string[]) => Promise<Run>;
+}
+
+export async function importTrial(fixture: Fixture, trial: number, how: { killAfterMs?: number; crashAt?: string }, scenario: string, place?: TrialPlace): Promise<TrialResult> {
   const bad: string[] = [];
   const notes: string[] = [];
-  const home = await cloneHome(fixture, join(fixture.root, `${scenario}-${trial}-home`));
-  const dest = join(fixture.root, `${scenario}-${trial}-dest`);
-  await mkdir(dest);
+  const home = place?.home ?? (await cloneHome(fixture, join(fixture.root, `${scenario}-${trial}-home`)));
+  const dest = place?.dir ?? join(fixture.root, `${scenario}-${trial}-dest`);
+  if (!place) await mkdir(dest);
   const target = join(dest, BUNDLE_NAME);
-  const first = await airlock(home, ['import', fixture.bundle, '--dest', dest, '--json'], how);
+  const firstArgs = ['import', fixture.bundle, '--dest', dest, '--json'];
+  const first = place ? await place.first(firstArgs) : await airlock(home, firstArgs, how);
   const firstVerdict = importVerdict(first);
   if (how.crashAt && !first.killed) bad.push(`crash point ${how.crashAt} not reached (${firstVerdict}): ${first.stderr.slice(0, 300)}`);
   const after = await checkImportRecords(fixture, home, target, bad);
@@ -81,14 +89,14 @@ export async function importTrial(fixture: Fixture, trial: number, how: { killAf
   return { scenario, trial, outcome: `${first.killed ? 'killed' : firstVerdict}@${at}: ${after}${recovered ? ' (recovered)' : ''}, retry ${retryVerdict}`, bad, notes };
 }
 
-function exportVerdict(run: Run): string {
+export function exportVerdict(run: Run): string {
   const report = json<{ ok?: boolean; error?: { code: string } }>(run);
   if (run.killed) return 'killed';
   if (run.code === 0 && report?.ok) return 'ok';
   return report?.error?.code ?? `exit ${run.code ?? run.signal}`;
 }
 
-async function checkExportRecords(fixture: Fixture, home: string, bundle: string, bad: string[]): Promise<'absent' | 'published'> {
+export async function checkExportRecords(fixture: Fixture, home: string, bundle: string, bad: string[]): Promise<'absent' | 'published'> {
   const verify = await auditVerify(home);
   if (verify) bad.push(verify);
   const ledger = readLedger(home);
@@ -105,16 +113,16 @@ async function checkExportRecords(fixture: Fixture, home: string, bundle: string
   return present ? 'published' : 'absent';
 }
 
-export async function exportTrial(fixture: Fixture, trial: number, how: { killAfterMs?: number; crashAt?: string }, scenario: string): Promise<TrialResult> {
+export async function exportTrial(fixture: Fixture, trial: number, how: { killAfterMs?: number; crashAt?: string }, scenario: string, place?: TrialPlace): Promise<TrialResult> {
   const bad: string[] = [];
   const notes: string[] = [];
-  const home = await cloneHome(fixture, join(fixture.root, `${scenario}-${trial}-home`));
-  const out = join(fixture.root, `${scenario}-${trial}-out`);
-  await mkdir(out);
+  const home = place?.home ?? (await cloneHome(fixture, join(fixture.root, `${scenario}-${trial}-home`)));
+  const out = place?.dir ?? join(fixture.root, `${scenario}-${trial}-out`);
+  if (!place) await mkdir(out);
   const name = 'fx';
   const bundle = join(out, `${name}.airlock.tar`);
   const args = ['export', '--out', out, '--name', name, '--passphrase-file', fixture.passFile, '--json', fixture.source];
-  const first = await airlock(home, args, how);
+  const first = place ? await place.first(args) : await airlock(home, args, how);
   const firstVerdict = exportVerdict(first);
   if (how.crashAt && !first.killed) bad.push(`crash point ${how.crashAt} not reached (${firstVerdict})`);
   const after = await checkExportRecords(fixture, home, bundle, bad);
