@@ -42,4 +42,4 @@ fs.promises.link = async (from, to) => {
 syncBuiltinESMExports();
 
 process.argv = [process.argv[0] as string, 'airlock', ...process.argv.slice(3)];
-await import('../../electron/cli/index.ts');
+await import('../../electron/cli/index.js');

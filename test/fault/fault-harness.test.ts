@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mediaTestPrerequisites } from '../helpers/loop-media.js';
 import { prepareFixture, type Fixture } from './harness.js';
 import { runScenarios, type ScenarioName } from './run-scenarios.js';
 
@@ -61,5 +62,17 @@ describe('fault harness (short run)', () => {
 
   it('an import and an export on one home at once: both succeed, one valid chain', async () => {
     await run('import-with-export', 1);
+  }, 600_000);
+});
+
+// Loop devices need root; in CI they must be there (as for the media suites).
+const missing = mediaTestPrerequisites();
+describe.skipIf(missing !== null && !process.env['CI'])(`fault harness: power-cut snapshots${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  it('a power cut during an import (what was fsynced survives): recovered or failed, the retry does the right thing', async () => {
+    await run('power-cut-import', 2);
+  }, 600_000);
+
+  it('a power cut during an export', async () => {
+    await run('power-cut-export', 2);
   }, 600_000);
 });
