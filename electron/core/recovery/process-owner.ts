@@ -30,15 +30,24 @@ export function currentBootId(): string | null {
   return readText('/proc/sys/kernel/random/boot_id')?.trim() || null;
 }
 
-/** Field 22 of /proc/PID/stat; the command name (field 2) may hold spaces and parentheses, so count from its last ')'. */
-export function processStartTicks(pid: number): string | null {
+/** /proc/PID/stat from field 3 on; the command name (field 2) may hold spaces and parentheses, so cut at its last ')'. */
+function statFields(pid: number): string[] | null {
   if (process.platform !== 'linux') return null;
   const stat = readText(`/proc/${pid}/stat`);
-  if (stat === null) return null;
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // After the name: state is field 3, so field 22 is index 19.
-  const start = fields[19];
+  return stat === null ? null : stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** Field 22 of /proc/PID/stat: when the process started, in clock ticks since boot. */
+export function processStartTicks(pid: number): string | null {
+  // Field 3 (state) is index 0, so field 22 is index 19.
+  const start = statFields(pid)?.[19];
   return start && /^\d+$/u.test(start) ? start : null;
+}
+
+/** A killed process its parent has not reaped yet still has a pid: a zombie ('Z') or dead ('X') one runs no more code. */
+function isZombie(pid: number): boolean {
+  const state = statFields(pid)?.[0];
+  return state === 'Z' || state === 'X';
 }
 
 let self: ProcessOwner | null = null;
@@ -59,7 +68,7 @@ function pidExists(pid: number): boolean {
 
 /**
  * 'dead' only when that process provably cannot be running: another boot of this host, no such
- * pid, or the pid now belongs to a process started at another time. Another host's process
+ * pid, a zombie, or the pid now belongs to a process started at another time. Another host's process
  * (a home on a shared disk) is 'unknown' and never reconciled from here.
  */
 export function ownerState(owner: ProcessOwner): OwnerState {
@@ -67,7 +76,7 @@ export function ownerState(owner: ProcessOwner): OwnerState {
   if (owner.host !== me.host) return 'unknown';
   if (owner.boot !== null && me.boot !== null && owner.boot !== me.boot) return 'dead';
   if (owner.pid === me.pid && owner.start === me.start) return 'alive';
-  if (!Number.isInteger(owner.pid) || owner.pid <= 0 || !pidExists(owner.pid)) return 'dead';
+  if (!Number.isInteger(owner.pid) || owner.pid <= 0 || !pidExists(owner.pid) || isZombie(owner.pid)) return 'dead';
   if (owner.start !== null) {
     const now = processStartTicks(owner.pid);
     if (now !== null && now !== owner.start) return 'dead';

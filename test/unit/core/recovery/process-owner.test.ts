@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { currentOwner, ownerState, processStartTicks } from '../../../../electron/core/recovery/process-owner.js';
 
@@ -27,6 +28,18 @@ describe('ownerState: whether the process holding an intent can still be running
     expect(processStartTicks(process.pid)).toBe(me.start);
     expect(ownerState({ ...me, pid: process.ppid, start: '1' })).toBe('dead');
     expect(ownerState({ ...me, pid: process.ppid, start: processStartTicks(process.ppid) })).toBe('alive');
+  });
+
+  it.runIf(process.platform === 'linux')('a killed child not yet reaped by its parent (a zombie) is dead', async () => {
+    // A shell that starts a child, kills it and keeps running without waiting for it.
+    const child = spawn('sh', ['-c', 'sleep 60 & echo $!; kill -9 $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const pid = Number(await new Promise<string>((resolve) => child.stdout.once('data', (c: Buffer) => resolve(c.toString()))));
+      for (let i = 0; i < 100 && readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z'; i += 1) await new Promise((r) => setTimeout(r, 20));
+      expect(ownerState({ ...me, pid, start: processStartTicks(pid) })).toBe('dead');
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it('another host is unknown, never settled from here', () => {
