@@ -623,11 +623,13 @@ export class Station {
       });
       const sequence = nextExportSequence(this.database());
       const name = request.name ?? defaultBundleName(sequence, startedAt);
+      const mountPoint = targets[0]?.mountPoint;
+      if (!mountPoint) throw new AirlockError('MEDIA_NOT_MOUNTED');
       // A split bundle has parts, not this file: found after a crash, only the single-file form counts as published.
-      intent = this.exportIntent({ kind: 'media', name, sequence, path: join(resolve(targets[0]?.mountPoint as string), `${name}${BUNDLE_SUFFIX}`), details });
+      intent = this.exportIntent({ kind: 'media', name, sequence, path: join(resolve(mountPoint), `${name}${BUNDLE_SUFFIX}`), details });
       result = await writeBundle({
         selection: request.selection,
-        outDir: targets[0]?.mountPoint as string,
+        outDir: mountPoint,
         name,
         sequence,
         identity: this.identity,
