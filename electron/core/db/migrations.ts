@@ -122,6 +122,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
       INSERT INTO imports_v4 (id, tagmanifest_sha256, bundle_uuid, bundle_name, signer_fingerprints, sequence, source_station, destination, status, replay_of, operator, started_at, committed_at, resolved_at)
         SELECT id, tagmanifest_sha256, bundle_uuid, bundle_name, signer_fingerprints, sequence, source_station, destination, status, replay_of, operator, started_at, committed_at, committed_at FROM imports;
+      -- Older versions could leave several pending rows for one destination or bundle; all but the
+      -- first become failed, so the one-pending indexes below can hold (the first is settled
+      -- from the file system on the next start, recovery/reconcile.ts).
+      UPDATE imports_v4 SET status = 'failed', resolved_at = started_at WHERE status = 'pending'
+        AND id NOT IN (SELECT MIN(id) FROM imports_v4 WHERE status = 'pending' GROUP BY destination);
+      UPDATE imports_v4 SET status = 'failed', resolved_at = started_at WHERE status = 'pending'
+        AND id NOT IN (SELECT MIN(id) FROM imports_v4 WHERE status = 'pending' GROUP BY tagmanifest_sha256);
       DROP TABLE imports;
       ALTER TABLE imports_v4 RENAME TO imports;
       CREATE INDEX imports_by_tagmanifest ON imports (tagmanifest_sha256);

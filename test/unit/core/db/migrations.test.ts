@@ -61,6 +61,8 @@ describe('migrations', () => {
     insert.run('/d/1', 'imported', null, 'c1');
     insert.run('/d/2', 'imported', 1, 'c2');
     insert.run('/d/3', 'pending', null, null);
+    // An older version could leave two pending rows for one destination: the second becomes failed.
+    insert.run('/d/3', 'pending', null, null);
     v3.close();
     const db = open(4, 'm4.db');
     expect(schemaVersion(db)).toBe(4);
@@ -68,6 +70,7 @@ describe('migrations', () => {
       { id: 1, destination: '/d/1', status: 'imported', replay_of: null, committed_at: 'c1', owner_pid: null, recovered: 0 },
       { id: 2, destination: '/d/2', status: 'imported', replay_of: 1, committed_at: 'c2', owner_pid: null, recovered: 0 },
       { id: 3, destination: '/d/3', status: 'pending', replay_of: null, committed_at: null, owner_pid: null, recovered: 0 },
+      { id: 4, destination: '/d/3', status: 'failed', replay_of: null, committed_at: null, owner_pid: null, recovered: 0 },
     ]);
     expect(columns(db, 'imports')).toEqual(expect.arrayContaining(['owner_pid', 'owner_boot', 'owner_start', 'staged_ino', 'resolved_at']));
     db.prepare("UPDATE imports SET status = 'failed' WHERE id = 3").run();
