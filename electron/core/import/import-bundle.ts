@@ -32,8 +32,9 @@ export interface ImportOptions {
   settleInterrupted?: () => void;
   /**
    * Records how a claimed import ended (the audit event), inside the transaction that settles
-   * its claim, so the ledger and the audit log change together or not at all. Called exactly
-   * once when the import got as far as its claim, never otherwise (the caller records those).
+   * its claim, so the ledger and the audit log change together or not at all. Called once when
+   * the import got as far as its claim, never otherwise (the caller records those). If that
+   * transaction fails, the claim stays pending and the next start settles it (reconcile.ts).
    */
   recordSettlement?: (settlement: ImportSettlement) => void;
 }
@@ -60,9 +61,10 @@ async function exists(path: string): Promise<boolean> {
 
 /**
  * Import: the verify pipeline with every payload byte landing in a private staging directory
- * as it is hashed; replay guard and name policy before any payload is read; on any problem the
- * staging directory goes and DIR is as it was; on success everything is flushed to disk and
- * the payload is renamed to DIR/<bundle name> in one step. The bundle is read once.
+ * as it is hashed; name policy, then replay guard and claim (one transaction, import-claim.ts)
+ * before any payload is read; on any problem the staging directory goes and DIR is as it was;
+ * on success everything is flushed to disk and the payload is renamed to DIR/<bundle name> in
+ * one step, then the claim is settled with its audit event. The bundle is read once.
  */
 export async function importBundle(options: ImportOptions): Promise<ImportResult> {
   // Absolute from here on: staging checks compare resolved paths.
