@@ -63,6 +63,10 @@ describe('fault harness (short run)', () => {
   it('an import and an export on one home at once: both succeed, one valid chain', async () => {
     await run('import-with-export', 1);
   }, 600_000);
+
+  it('two exports under one name into one folder at once: one publishes, the other says OUTPUT_EXISTS', async () => {
+    await run('race-export-same-name', 2);
+  }, 600_000);
 });
 
 // Loop devices need root; in CI they must be there (as for the media suites).

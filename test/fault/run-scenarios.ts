@@ -1,12 +1,12 @@
 import { airlock, type Fixture } from './harness.js';
-import { exportTrial, importTrial, mixedTrial, raceTrial, type TrialResult } from './scenarios.js';
+import { exportTrial, importTrial, mixedTrial, raceExportTrial, raceTrial, type TrialResult } from './scenarios.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { random } from './harness.js';
 import { cloneHome } from './harness.js';
 import { powerCutTrial } from './power-cut.js';
 
-export const SCENARIOS = ['kill-import', 'kill-export', 'crash-points', 'race-two-folders', 'race-same-folder', 'import-with-export', 'power-cut-import', 'power-cut-export'] as const;
+export const SCENARIOS = ['kill-import', 'kill-export', 'crash-points', 'race-two-folders', 'race-same-folder', 'import-with-export', 'race-export-same-name', 'power-cut-import', 'power-cut-export'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 const CRASH_POINTS = ['import-before-rename', 'import-after-rename', 'export-before-publish', 'export-after-publish'];
@@ -41,8 +41,9 @@ export async function runScenarios(fixture: Fixture, options: { scenarios: reado
     results.push(r);
     options.log?.(`${r.scenario} #${r.trial}: ${r.outcome}${r.bad.length > 0 ? `  BAD: ${r.bad.join('; ')}` : ''}${r.notes.length > 0 ? `  (${r.notes.join('; ')})` : ''}`);
   };
-  const importMs = options.scenarios.some((s) => s.endsWith('-import') && s !== 'import-with-export') ? await timeOnce(fixture, 'import') : 0;
-  const exportMs = options.scenarios.some((s) => s.endsWith('-export')) ? await timeOnce(fixture, 'export') : 0;
+  const needs = (names: ScenarioName[]): boolean => options.scenarios.some((s) => names.includes(s));
+  const importMs = needs(['kill-import', 'power-cut-import']) ? await timeOnce(fixture, 'import') : 0;
+  const exportMs = needs(['kill-export', 'power-cut-export']) ? await timeOnce(fixture, 'export') : 0;
   for (let trial = 0; trial < options.trials; trial += 1) {
     for (const scenario of options.scenarios) {
       if (scenario === 'kill-import') record(await importTrial(fixture, trial, { killAfterMs: rand() * importMs * 1.1 }, scenario));
@@ -52,9 +53,10 @@ export async function runScenarios(fixture: Fixture, options: { scenarios: reado
         record(point.startsWith('import') ? await importTrial(fixture, trial, { crashAt: point }, scenario) : await exportTrial(fixture, trial, { crashAt: point }, scenario));
       } else if (scenario === 'race-two-folders') record(await raceTrial(fixture, trial, false));
       else if (scenario === 'race-same-folder') record(await raceTrial(fixture, trial, true));
+      else if (scenario === 'race-export-same-name') record(await raceExportTrial(fixture, trial));
       else if (scenario === 'power-cut-import') record(await powerCutTrial(fixture, trial, 'import', rand() * importMs * 1.1));
       else if (scenario === 'power-cut-export') record(await powerCutTrial(fixture, trial, 'export', rand() * exportMs * 1.1));
-      else record(await mixedTrial(fixture, trial));
+      else if (scenario === 'import-with-export') record(await mixedTrial(fixture, trial));
     }
   }
   const byScenario: Summary['byScenario'] = {};

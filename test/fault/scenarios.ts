@@ -188,3 +188,21 @@ export async function mixedTrial(fixture: Fixture, trial: number): Promise<Trial
   if (ledger.imports.some((r) => r.status === 'pending') || ledger.exports.some((r) => r.status === 'pending')) bad.push('intent left pending');
   return { scenario, trial, outcome: `import ${verdicts[0]}, export ${verdicts[1]}`, bad, notes: [] };
 }
+
+/** Two exports under one name into one folder at once: one publishes, the other says OUTPUT_EXISTS; both recorded. */
+export async function raceExportTrial(fixture: Fixture, trial: number): Promise<TrialResult> {
+  const scenario = 'race-export-same-name';
+  const bad: string[] = [];
+  const home = await cloneHome(fixture, join(fixture.root, `${scenario}-${trial}-home`));
+  const out = join(fixture.root, `${scenario}-${trial}-out`);
+  await mkdir(out);
+  const args = ['export', '--out', out, '--name', 'same', '--passphrase-file', fixture.passFile, '--json', fixture.source];
+  const runs = await Promise.all([airlock(home, args), airlock(home, args)]);
+  const verdicts = runs.map(exportVerdict).sort();
+  if (verdicts.join() !== 'OUTPUT_EXISTS,ok') bad.push(`verdicts ${verdicts.join(', ')}: ${runs.map((r) => r.stderr.slice(0, 200)).join(' | ')}`);
+  const bundle = join(out, 'same.airlock.tar');
+  await checkExportRecords(fixture, home, bundle, bad);
+  const failed = readLedger(home).events.filter((e) => e.type === 'export' && e.outcome === 'failed' && e.errorCode === 'OUTPUT_EXISTS');
+  if (failed.length !== 1) bad.push(`${failed.length} failed export events (expected the loser's one)`);
+  return { scenario, trial, outcome: verdicts.join(' + '), bad, notes: [] };
+}
