@@ -46,16 +46,16 @@ export async function runScenarios(fixture: Fixture, options: { scenarios: reado
   const exportMs = needs(['kill-export', 'power-cut-export']) ? await timeOnce(fixture, 'export') : 0;
   for (let trial = 0; trial < options.trials; trial += 1) {
     for (const scenario of options.scenarios) {
-      if (scenario === 'kill-import') record(await importTrial(fixture, trial, { killAfterMs: rand() * importMs * 1.1 }, scenario));
-      else if (scenario === 'kill-export') record(await exportTrial(fixture, trial, { killAfterMs: rand() * exportMs * 1.1 }, scenario));
+      if (scenario === 'kill-import') record(await importTrial(fixture, trial, { killAfterMs: (0.2 + 0.85 * rand()) * importMs }, scenario));
+      else if (scenario === 'kill-export') record(await exportTrial(fixture, trial, { killAfterMs: (0.2 + 0.85 * rand()) * exportMs }, scenario));
       else if (scenario === 'crash-points') {
         const point = CRASH_POINTS[trial % CRASH_POINTS.length] as string;
         record(point.startsWith('import') ? await importTrial(fixture, trial, { crashAt: point }, scenario) : await exportTrial(fixture, trial, { crashAt: point }, scenario));
       } else if (scenario === 'race-two-folders') record(await raceTrial(fixture, trial, false));
       else if (scenario === 'race-same-folder') record(await raceTrial(fixture, trial, true));
       else if (scenario === 'race-export-same-name') record(await raceExportTrial(fixture, trial));
-      else if (scenario === 'power-cut-import') record(await powerCutTrial(fixture, trial, 'import', rand() * importMs * 1.1));
-      else if (scenario === 'power-cut-export') record(await powerCutTrial(fixture, trial, 'export', rand() * exportMs * 1.1));
+      else if (scenario === 'power-cut-import') record(await powerCutTrial(fixture, trial, 'import', (0.2 + 0.85 * rand()) * importMs));
+      else if (scenario === 'power-cut-export') record(await powerCutTrial(fixture, trial, 'export', (0.2 + 0.85 * rand()) * exportMs));
       else if (scenario === 'import-with-export') record(await mixedTrial(fixture, trial));
     }
   }
