@@ -78,6 +78,15 @@ function isDead(row: Parameters<typeof ownerOf>[0]): boolean {
   return owner === null || ownerState(owner) === 'dead';
 }
 
+/** A damaged JSON column must not stop recovery (it would keep every other row pending too). */
+function parseOr<T>(text: string, fallback: T): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
 const INTERRUPTED_NOTE = 'Settled on a later start: the process that ran it ended (killed, crashed or power lost) before recording it.';
 
 function settleImport(db: StationDb, identity: StationIdentity, row: ImportRow, summary: ReconcileSummary): void {
@@ -89,7 +98,7 @@ function settleImport(db: StationDb, identity: StationIdentity, row: ImportRow, 
     bundleUuid: row.bundle_uuid,
     bundleName: row.bundle_name,
     tagmanifestSha256: row.tagmanifest_sha256,
-    signers: JSON.parse(row.signer_fingerprints) as string[],
+    signers: parseOr<string[]>(row.signer_fingerprints, []),
   };
   const details = {
     recovered: true,
@@ -126,7 +135,7 @@ function settleExport(db: StationDb, identity: StationIdentity, row: ExportRow, 
   const front = readBundleFront(row.path);
   const ours = front !== null && front.station === row.station && front.sequence === row.sequence;
   const details = {
-    ...(JSON.parse(row.details) as Record<string, unknown>),
+    ...parseOr<Record<string, unknown>>(row.details, {}),
     recovered: true,
     note: INTERRUPTED_NOTE,
     intent: row.id,
