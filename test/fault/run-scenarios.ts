@@ -1,6 +1,6 @@
 import { airlock, type Fixture } from './harness.js';
 import { exportTrial, importTrial, mixedTrial, raceExportTrial, raceTrial, type TrialResult } from './scenarios.js';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { random } from './harness.js';
 import { cloneHome } from './harness.js';
@@ -20,8 +20,10 @@ export interface Summary {
 
 /** How long one whole operation takes here, so random kills spread over all its phases. */
 async function timeOnce(fixture: Fixture, kind: 'import' | 'export'): Promise<number> {
-  const home = await cloneHome(fixture, join(fixture.root, `timing-${kind}-home`));
-  const dir = join(fixture.root, `timing-${kind}-dir`);
+  // A fresh place each time: one fixture serves several runs.
+  const place = await mkdtemp(join(fixture.root, `timing-${kind}-`));
+  const home = await cloneHome(fixture, join(place, 'home'));
+  const dir = join(place, 'dir');
   await mkdir(dir);
   const args = kind === 'import' ? ['import', fixture.bundle, '--dest', dir] : ['export', '--out', dir, '--name', 't', '--passphrase-file', fixture.passFile, fixture.source];
   const run = await airlock(home, args);
