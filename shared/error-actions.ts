@@ -45,6 +45,7 @@ export const ERROR_ACTIONS: { readonly [K in ErrorCode]: string } & Readonly<Rec
   SENDER_REFUSED: 'Close and reopen Airlock. If it happens again, report it to your security officer: something other than the Airlock window tried to use it.',
   JOB_NOT_FOUND: 'Check the job list for the job you meant; start the operation again if it is not there (the audit log records how it ended).',
   CANCELLED: 'Nothing to clean up. Start again when you are ready.',
+  INTERRUPTED: 'Start the import or export again: nothing of it was kept (its audit event says what was found).',
   INTERNAL: 'Try again. If it happens again, note the time and what you did, and report it.',
 };
 

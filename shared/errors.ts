@@ -41,6 +41,7 @@ export const ERROR_CODES = {
   SENDER_REFUSED: { kind: 'usage', message: 'Refused: the request did not come from the Airlock window itself (another page or an embedded frame sent it).' },
   JOB_NOT_FOUND: { kind: 'operational', message: 'There is no such job: it never existed, or it finished long enough ago to be forgotten.' },
   CANCELLED: { kind: 'operational', message: 'The operation was cancelled; nothing was left half-written.' },
+  INTERRUPTED: { kind: 'operational', message: 'The operation was interrupted (the process was killed, crashed or lost power) before it finished; a later start recorded it as failed.' },
   INTERNAL: { kind: 'operational', message: 'An unexpected internal error occurred.' },
 } as const satisfies Record<string, { kind: 'usage' | 'operational'; message: string }>;
 

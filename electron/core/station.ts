@@ -32,7 +32,11 @@ import { importRevocation, loadTrustedKeys, readTrustStore, trustPublicKey, untr
 import { readStationPolicy } from './policy/station-policy.js';
 import { policyNotReached, replayFinding, replayNotChecked, withFinding } from './policy/policy-findings.js';
 import { findPriorImport } from './import/replay-guard.js';
-import { importBundle, type ImportResult } from './import/import-bundle.js';
+import { importBundle, type ImportResult, type ImportSettlement } from './import/import-bundle.js';
+import { settleInterruptedTransfers, type ReconcileSummary } from './recovery/reconcile.js';
+import { recordExportIntent, settleExportIntent, type ExportIntentRequest } from './recovery/export-intent.js';
+import { bagInfoValue, parseBagInfo } from './bundle/bag-info.js';
+import { BAG_INFO_NAME, BUNDLE_SUFFIX, INFO } from './bundle/format.js';
 import type { Writable } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import type { MediaEvent, MediaExportReport, MediaRef, MediaVolume } from '../../shared/media.js';
@@ -152,8 +156,48 @@ export class Station {
   }
 
   private database(): StationDb {
-    this.db ??= openStationDb(this.paths.database);
+    if (this.db === null) {
+      this.db = openStationDb(this.paths.database);
+      this.recovered = this.settleInterrupted();
+    }
     return this.db;
+  }
+
+  /** What opening the database settled: imports and exports a dead process left pending (reconcile.ts); null once reported. */
+  recoveredAtOpen(): ReconcileSummary | null {
+    this.database();
+    return this.recovered;
+  }
+
+  private recovered: ReconcileSummary | null = null;
+
+  /**
+   * Intents of dead processes are settled whenever the database is opened and inside every
+   * claim. A home whose database cannot take a write now (read-only media, a long lock) still
+   * serves reads: the intents stay pending for the next start.
+   */
+  private settleInterrupted(): ReconcileSummary | null {
+    try {
+      return settleInterruptedTransfers(this.database(), this.identity);
+    } catch {
+      return null;
+    }
+  }
+
+  /** An export's intent, written before anything is published (export-intent.ts). */
+  private exportIntent(request: Omit<ExportIntentRequest, 'station' | 'operator' | 'settleInterrupted'> & { station?: string }): number {
+    return recordExportIntent(this.database(), { station: this.identity.station, operator: this.identity.operator, ...request, settleInterrupted: () => settleInterruptedTransfers(this.database(), this.identity) });
+  }
+
+  /** A failed export: its intent and its audit event change together (a crash between them leaves the intent for the next start). */
+  private exportFailed(intent: number | null, error: unknown, details: Record<string, unknown>): AirlockError {
+    if (intent === null) return this.recordFailure('export', error, details);
+    return this.database()
+      .transaction(() => {
+        settleExportIntent(this.database(), intent, 'failed');
+        return this.recordFailure('export', error, details);
+      })
+      .immediate();
   }
 
   /** Every operation leaves an event; if the log cannot take it, the operator must know. */
@@ -273,15 +317,18 @@ export class Station {
     const details = { outDir: request.outDir, selection: request.selection, name: request.name ?? null };
     let signingKey: BundleSigner;
     let result: WriteBundleResult;
+    let intent: number | null = null;
     try {
       const signer = await this.signerFor(request.signer, request.passphrase);
       if (!signer) throw new AirlockError('PASSPHRASE_REQUIRED');
       signingKey = signer;
       const sequence = nextExportSequence(this.database());
+      const name = request.name ?? defaultBundleName(sequence, startedAt);
+      intent = this.exportIntent({ kind: 'folder', name, sequence, path: join(resolve(request.outDir), `${name}${BUNDLE_SUFFIX}`), details });
       result = await writeBundle({
         selection: request.selection,
         outDir: request.outDir,
-        name: request.name ?? defaultBundleName(sequence, startedAt),
+        name,
         sequence,
         identity: this.identity,
         signers: [signingKey],
@@ -291,15 +338,24 @@ export class Station {
         ...(request.onProgress ? { onProgress: withJobEta(exportsInOnePass({ signers: [signingKey] }) ? JOB_PLANS['export-one-pass'] : JOB_PLANS.export, request.onProgress) } : {}),
       });
     } catch (error) {
-      throw this.recordFailure('export', error, details);
+      throw this.exportFailed(intent, error, details);
     }
-    return this.recordExport(result, startedAt, signingKey);
+    return this.recordExport(result, startedAt, signingKey, intent);
   }
 
   /** The audit event, checkpoint and receipt of a written bundle (on removable media: receipt in the station home, with the media). */
-  private async recordExport(result: WriteBundleResult, startedAt: Date, signer: BundleSigner | null, media?: MediaExportReport): Promise<ExportOutcome> {
+  private async recordExport(result: WriteBundleResult, startedAt: Date, signer: BundleSigner | null, intent: number, media?: MediaExportReport): Promise<ExportOutcome> {
     const { payloadFiles, ...outcome } = result;
-    const event = this.record({
+    // The event and the settled intent are one transaction: a crash before it leaves the
+    // intent pending, and the next start records the published bundle as recovered.
+    const record = (input: AuditEventInput): AuditEvent =>
+      this.database()
+        .transaction(() => {
+          settleExportIntent(this.database(), intent, 'exported');
+          return this.record(input);
+        })
+        .immediate();
+    const event = record({
       type: 'export',
       outcome: 'ok',
       bundleUuid: result.uuid,
@@ -398,9 +454,13 @@ export class Station {
     let staged: StagedExport;
     let result: WriteBundleResult;
     let receiptSigner: BundleSigner | null;
+    let intent: number | null = null;
+    const details = { stagedDir: request.stagedDir, outDir: request.outDir };
     try {
       receiptSigner = await this.signerFor(request.signer, request.passphrase);
       staged = await loadStagedExport(resolve(request.stagedDir));
+      const { name, sequence } = staged.prepared;
+      intent = this.exportIntent({ kind: 'folder', name, sequence, station: preparedStation(staged.prepared.tags.files) ?? this.identity.station, path: join(resolve(request.outDir), `${name}${BUNDLE_SUFFIX}`), details });
       result = await writePreparedBundle(staged.prepared, await combinedStagedSignature(staged), {
         outDir: request.outDir,
         signers: staged.signatures.map((s) => ({ fingerprint: s.fingerprint, userIds: s.userIds })),
@@ -408,9 +468,9 @@ export class Station {
         ...(request.signal ? { signal: request.signal } : {}),
       });
     } catch (error) {
-      throw this.recordFailure('export', error, { stagedDir: request.stagedDir, outDir: request.outDir });
+      throw this.exportFailed(intent, error, details);
     }
-    const outcome = await this.recordExport(result, startedAt, receiptSigner);
+    const outcome = await this.recordExport(result, startedAt, receiptSigner, intent);
     await removeStagedExport(staged.dir);
     return outcome;
   }
@@ -459,6 +519,18 @@ export class Station {
     const startedAt = new Date();
     let signingKey: BundleSigner | null;
     let result: ImportResult;
+    // Set when the import's own transaction recorded its event (it got as far as its claim).
+    let settled: AuditEvent | null = null;
+    let settledFailure: AirlockError | null = null;
+    const eventDetails = (r: ImportResult) => ({ bundlePath: request.bundlePath, destDir: request.destDir, destination: r.destination, replayOf: r.replayOf, warnings: r.warnings });
+    const recordSettlement = (settlement: ImportSettlement): void => {
+      if (settlement.kind === 'failed') {
+        settledFailure = this.recordFailure('import', settlement.error, { bundlePath: request.bundlePath, destDir: request.destDir });
+        return;
+      }
+      const { payloadFiles, ...rest } = settlement.result;
+      settled = this.record({ type: 'import', ...verificationEventFields(rest), details: eventDetails(settlement.result), fileRows: payloadFiles });
+    };
     try {
       signingKey = await this.signerFor(request.signer, request.passphrase);
       const [trusted, policy] = await Promise.all([loadTrustedKeys(this.paths), readStationPolicy(this.paths)]);
@@ -474,17 +546,20 @@ export class Station {
         ...(request.allowReplay ? { allowReplay: true } : {}),
         ...(request.signal ? { signal: request.signal } : {}),
         ...(request.onProgress ? { onProgress: withJobEta(JOB_PLANS.import, request.onProgress) } : {}),
+        settleInterrupted: () => settleInterruptedTransfers(this.database(), this.identity),
+        recordSettlement,
       }), (rejected) => ({ ...rejected, policy: policyNotReached(policy.limits, policy.clockSkewSeconds, policy.requiredSigners), destination: null, warnings: [], payloadFiles: [], replayOf: null }), { compareTagmanifest: false });
     } catch (error) {
-      throw this.recordFailure('import', error, { bundlePath: request.bundlePath, destDir: request.destDir });
+      throw settledFailure ?? this.recordFailure('import', error, { bundlePath: request.bundlePath, destDir: request.destDir });
     }
     const { payloadFiles, ...outcome } = result;
-    const event = this.record({
-      type: 'import',
-      ...verificationEventFields(result),
-      details: { bundlePath: request.bundlePath, destDir: request.destDir, destination: result.destination, replayOf: result.replayOf, warnings: result.warnings },
-      fileRows: payloadFiles,
-    });
+    const event = settled ?? this.record({ type: 'import', ...verificationEventFields(result), details: eventDetails(result), fileRows: payloadFiles });
+    const recovered = this.recovered?.events.length ?? 0;
+    if (recovered > 0) {
+      // Said once, by the first import after the database was opened.
+      outcome.warnings.push(`Recorded ${recovered} import(s) or export(s) interrupted earlier (killed or power lost); see \`airlock audit list\` (details.recovered).`);
+      this.recovered = null;
+    }
     if (!result.ok || result.destination === null) return { ...outcome, auditEvent: event.seq, checkpoint: null, receipt: null };
     const checkpoint = await this.checkpointWith(signingKey);
     if (!signingKey) outcome.warnings.push('The receipt and the audit checkpoint are unsigned: no passphrase was given to unlock the station key.');
@@ -529,6 +604,7 @@ export class Station {
     let signer: BundleSigner | null;
     let output: MediaOutput | null = null;
     let result: WriteBundleResult;
+    let intent: number | null = null;
     try {
       signer = await this.signerFor(request.signer, request.passphrase);
       if (!signer) throw new AirlockError('PASSPHRASE_REQUIRED');
@@ -546,10 +622,15 @@ export class Station {
         ...(ask ? { nextMedium: async (wanted: NextMediumRequest) => resolveMedium(await ask(wanted), await this.listMedia({ protectedPaths: request.selection }), { forWrite: true }) } : {}),
       });
       const sequence = nextExportSequence(this.database());
+      const name = request.name ?? defaultBundleName(sequence, startedAt);
+      const mountPoint = targets[0]?.mountPoint;
+      if (!mountPoint) throw new AirlockError('MEDIA_NOT_MOUNTED');
+      // A split bundle has parts, not this file: found after a crash, only the single-file form counts as published.
+      intent = this.exportIntent({ kind: 'media', name, sequence, path: join(resolve(mountPoint), `${name}${BUNDLE_SUFFIX}`), details });
       result = await writeBundle({
         selection: request.selection,
-        outDir: targets[0]?.mountPoint as string,
-        name: request.name ?? defaultBundleName(sequence, startedAt),
+        outDir: mountPoint,
+        name,
         sequence,
         identity: this.identity,
         signers: [signer],
@@ -571,12 +652,12 @@ export class Station {
           failure = new AirlockError(failure.code, `${failure.message.slice(errorMessageFor(failure.code).length).trim()} Could not remove ${output.leftovers.join(', ')} (the medium is gone); Airlock removes such leftovers the next time it writes to that medium.`, { ...(failure.path ? { path: failure.path } : {}), cause: failure });
         }
       }
-      throw this.recordFailure('export', failure, details);
+      throw this.exportFailed(intent, failure, details);
     }
     const report = output.report();
     this.recordMediaWrite(report, 'ok', null, [], output.targets());
     this.recordReadBack(report);
-    const outcome = await this.recordExport(result, startedAt, signer, report);
+    const outcome = await this.recordExport(result, startedAt, signer, intent as number, report);
     return { ...outcome, media: report };
   }
 
@@ -900,4 +981,12 @@ async function readKeyFile(file: string): Promise<string> {
 /** `airlock-000042-20261128`: unique per station, sorts by sequence, safe on every file system. */
 export function defaultBundleName(sequence: number, now: Date): string {
   return `airlock-${String(sequence).padStart(6, '0')}-${now.toISOString().slice(0, 10).replace(/-/g, '')}`;
+}
+
+/** The station a prepared bundle's bag-info names (what a recovered export is matched against). */
+function preparedStation(tagFiles: ReadonlyArray<{ name: string; bytes: Buffer }>): string | null {
+  const bagInfo = tagFiles.find((t) => t.name === BAG_INFO_NAME);
+  if (!bagInfo) return null;
+  const parsed = parseBagInfo(bagInfo.bytes.toString('utf8'));
+  return parsed.ok ? (bagInfoValue(parsed.info, INFO.station) ?? null) : null;
 }

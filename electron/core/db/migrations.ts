@@ -89,4 +89,73 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 4,
+    description: 'intents before acts: import claims with their owner process, failed claims kept; export intents',
+    // Rebuilt, not altered: the status CHECK gains 'failed' (foreign keys are off while migrating).
+    sql: `
+      CREATE TABLE imports_v4 (
+        id                  INTEGER PRIMARY KEY,
+        tagmanifest_sha256  TEXT NOT NULL,
+        bundle_uuid         TEXT,
+        bundle_name         TEXT NOT NULL,
+        signer_fingerprints TEXT NOT NULL,
+        sequence            INTEGER,
+        source_station      TEXT,
+        destination         TEXT NOT NULL,
+        status              TEXT NOT NULL CHECK (status IN ('pending', 'imported', 'failed')),
+        replay_of           INTEGER REFERENCES imports(id),
+        operator            TEXT NOT NULL,
+        started_at          TEXT NOT NULL,
+        committed_at        TEXT,
+        owner_pid           INTEGER,
+        owner_host          TEXT,
+        owner_boot          TEXT,
+        owner_start         TEXT,
+        staged_dev          TEXT,
+        staged_ino          TEXT,
+        bundle_path         TEXT,
+        files               INTEGER,
+        bytes               INTEGER,
+        resolved_at         TEXT,
+        recovered           INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+      INSERT INTO imports_v4 (id, tagmanifest_sha256, bundle_uuid, bundle_name, signer_fingerprints, sequence, source_station, destination, status, replay_of, operator, started_at, committed_at, resolved_at)
+        SELECT id, tagmanifest_sha256, bundle_uuid, bundle_name, signer_fingerprints, sequence, source_station, destination, status, replay_of, operator, started_at, committed_at, committed_at FROM imports;
+      -- Older versions could leave several pending rows for one destination or bundle; all but the
+      -- first become failed, so the one-pending indexes below can hold (the first is settled
+      -- from the file system on the next start, recovery/reconcile.ts).
+      UPDATE imports_v4 SET status = 'failed', resolved_at = started_at WHERE status = 'pending'
+        AND id NOT IN (SELECT MIN(id) FROM imports_v4 WHERE status = 'pending' GROUP BY destination);
+      UPDATE imports_v4 SET status = 'failed', resolved_at = started_at WHERE status = 'pending'
+        AND id NOT IN (SELECT MIN(id) FROM imports_v4 WHERE status = 'pending' GROUP BY tagmanifest_sha256);
+      DROP TABLE imports;
+      ALTER TABLE imports_v4 RENAME TO imports;
+      CREATE INDEX imports_by_tagmanifest ON imports (tagmanifest_sha256);
+      CREATE INDEX imports_by_uuid ON imports (bundle_uuid);
+      -- At most one live claim per destination and per bundle: the second claimer gets a
+      -- constraint error even if the claim's own checks were ever bypassed.
+      CREATE UNIQUE INDEX imports_one_pending_per_destination ON imports (destination) WHERE status = 'pending';
+      CREATE UNIQUE INDEX imports_one_pending_per_bundle ON imports (tagmanifest_sha256) WHERE status = 'pending';
+      CREATE TABLE export_intents (
+        id          INTEGER PRIMARY KEY,
+        kind        TEXT NOT NULL CHECK (kind IN ('folder', 'media')),
+        bundle_name TEXT NOT NULL,
+        sequence    INTEGER NOT NULL,
+        station     TEXT NOT NULL,
+        path        TEXT NOT NULL,
+        status      TEXT NOT NULL CHECK (status IN ('pending', 'exported', 'failed')),
+        operator    TEXT NOT NULL,
+        details     TEXT NOT NULL,
+        owner_pid   INTEGER NOT NULL,
+        owner_host  TEXT NOT NULL,
+        owner_boot  TEXT,
+        owner_start TEXT,
+        started_at  TEXT NOT NULL,
+        resolved_at TEXT,
+        recovered   INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+      CREATE UNIQUE INDEX export_intents_one_pending_per_path ON export_intents (path) WHERE status = 'pending';
+    `,
+  },
 ];

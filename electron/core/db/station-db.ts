@@ -29,6 +29,26 @@ export function schemaVersion(db: StationDb): number {
 
 function migrate(db: StationDb, migrations: readonly Migration[]): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');
+  const pending = migrations.filter((m) => !db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(m.version));
+  if (pending.length === 0) {
+    checkKnownVersion(db, migrations);
+    return;
+  }
+  // A migration that rebuilds a table (SQLite cannot alter a CHECK) must not trip the foreign
+  // keys pointing at it; they are off while migrating (the pragma is a no-op inside a
+  // transaction) and checked as a whole after.
+  db.pragma('foreign_keys = OFF');
+  try {
+    applyMigrations(db, pending);
+    const broken = db.pragma('foreign_key_check') as unknown[];
+    if (broken.length > 0) throw new AirlockError('HOME_INVALID', `The station database has ${broken.length} broken references after migrating.`);
+  } finally {
+    db.pragma('foreign_keys = ON');
+  }
+  checkKnownVersion(db, migrations);
+}
+
+function applyMigrations(db: StationDb, migrations: readonly Migration[]): void {
   for (const migration of migrations) {
     // IMMEDIATE: two processes opening a fresh home at once must not both apply a migration.
     db.transaction(() => {
@@ -38,6 +58,9 @@ function migrate(db: StationDb, migrations: readonly Migration[]): void {
       db.prepare('INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.description, new Date().toISOString());
     }).immediate();
   }
+}
+
+function checkKnownVersion(db: StationDb, migrations: readonly Migration[]): void {
   const known = Math.max(0, ...migrations.map((m) => m.version));
   if (schemaVersion(db) > known) {
     throw new AirlockError('HOME_INVALID', `The station database was written by a newer Airlock (schema ${schemaVersion(db)}; this one knows ${known}).`);

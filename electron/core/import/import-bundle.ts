@@ -1,5 +1,5 @@
 import { access, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { problem, type Problem } from '../../../shared/problems.js';
 import type { ProgressListener } from '../../../shared/progress.js';
 import type { PolicyFinding, VerifyResult } from '../../../shared/results.js';
@@ -11,7 +11,8 @@ import { checkBundle, type AuthenticatedFacts, type BundleSource } from '../veri
 import type { PayloadRows } from '../verify/payload-index.js';
 import { portabilityFindings } from '../bundle/path-rules.js';
 import { replayFinding, replayNotChecked, withFinding } from '../policy/policy-findings.js';
-import { findPriorImport, forgetPendingImport, highestSequenceFrom, markImported, reconcilePendingImports, recordPendingImport, type ImportIdentity } from './replay-guard.js';
+import { highestSequenceFrom, type ImportIdentity, type PriorImport } from './replay-guard.js';
+import { claimImport, folderId, noteStagedTotals, settleFailed, settleImported, type ClaimOutcome, type StagedFolderId } from './import-claim.js';
 import { cleanLeftoverStaging, StagingDirectory } from './staging.js';
 
 export interface ImportOptions {
@@ -28,7 +29,18 @@ export interface ImportOptions {
   now?: Date;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
+  /** Settles claims left by dead processes (with their audit events); run inside the claim's transaction. */
+  settleInterrupted?: () => void;
+  /**
+   * Records how a claimed import ended (the audit event), inside the transaction that settles
+   * its claim, so the ledger and the audit log change together or not at all. Called once when
+   * the import got as far as its claim, never otherwise (the caller records those). If that
+   * transaction fails, the claim stays pending and the next start settles it (reconcile.ts).
+   */
+  recordSettlement?: (settlement: ImportSettlement) => void;
 }
+
+export type ImportSettlement = { kind: 'imported' | 'rejected'; result: ImportResult } | { kind: 'failed'; error: AirlockError };
 
 export interface ImportResult extends VerifyResult {
   /** Where the payload now is (DIR/<bundle name>), or null when nothing was imported. */
@@ -50,9 +62,10 @@ async function exists(path: string): Promise<boolean> {
 
 /**
  * Import: the verify pipeline with every payload byte landing in a private staging directory
- * as it is hashed; replay guard and name policy before any payload is read; on any problem the
- * staging directory goes and DIR is as it was; on success everything is flushed to disk and
- * the payload is renamed to DIR/<bundle name> in one step. The bundle is read once.
+ * as it is hashed; name policy, then replay guard and claim (one transaction, import-claim.ts)
+ * before any payload is read; on any problem the staging directory goes and DIR is as it was;
+ * on success everything is flushed to disk and the payload is renamed to DIR/<bundle name> in
+ * one step, then the claim is settled with its audit event. The bundle is read once.
  */
 export async function importBundle(options: ImportOptions): Promise<ImportResult> {
   // Absolute from here on: staging checks compare resolved paths.
@@ -66,9 +79,8 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
   const leftovers = await cleanLeftoverStaging(destDir);
   for (const dir of leftovers.removed) warnings.push(`Removed ${dir}, left by an interrupted import.`);
   for (const dir of leftovers.leftAlone) warnings.push(`${dir} belongs to an import that may still be running; left alone.`);
-  const reconciled = reconcilePendingImports(options.db);
-  if (reconciled.committed > 0) warnings.push(`${reconciled.committed} import(s) interrupted after their commit point were recorded as imported.`);
 
+  let claimId: number | null = null;
   let identity: ImportIdentity | null = null;
   let replayOf: number | null = null;
   let target: string | null = null;
@@ -87,22 +99,33 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       sequence: facts.sequence,
       station: facts.station,
     };
-    const prior = findPriorImport(options.db, identity);
-    replay = replayFinding('pass', 'Not imported on this station before.');
-    if (prior) {
-      const how = prior.sameTagmanifest ? 'This exact bundle' : 'A bundle with the same UUID';
-      const when = `${how} was imported to ${prior.destination} at ${prior.committedAt ?? '?'} (import #${prior.id}).`;
-      if (!options.allowReplay) {
-        replay = replayFinding('fail', when);
-        return [problem('REPLAY', `${when} Pass --allow-replay to import it again; the override is recorded.`)];
-      }
-      replayOf = prior.id;
-      replay = replayFinding('pass', `${when} Imported again as the operator asked (the override is recorded).`);
-      warnings.push(`${how} was imported before (import #${prior.id}); importing again as the operator asked (recorded).`);
-    }
-    // After the replay guard, so a second import of one bundle says REPLAY rather than "exists".
+    // Replay guard, destination check and claim in one transaction: of two imports of one
+    // bundle started at once, exactly one claims it; the other says REPLAY (before "exists").
     target = join(destDir, facts.name);
-    if (await exists(target)) throw new AirlockError('OUTPUT_EXISTS', `${target} exists; Airlock never overwrites or merges an import.`, { path: target });
+    if (stagedId === null) throw new AirlockError('IO_ERROR', `The staging folder ${staging.payloadDir} vanished.`, { path: staging.payloadDir });
+    const claimed = claimImport(options.db, {
+      identity,
+      destination: target,
+      staged: stagedId,
+      operator: options.operator,
+      bundlePath: options.bundlePath,
+      allowReplay: options.allowReplay === true,
+      ...(options.settleInterrupted ? { settleInterrupted: options.settleInterrupted } : {}),
+    });
+    const refused = refusal(claimed, target);
+    if (refused) {
+      replay = replayFinding('fail', refused.message);
+      return [refused];
+    }
+    if (claimed.kind !== 'claimed') throw new AirlockError('INTERNAL', 'unreachable claim outcome');
+    claimId = claimed.id;
+    replay = replayFinding('pass', 'Not imported on this station before.');
+    if (claimed.prior) {
+      const { how, when } = describePrior(claimed.prior);
+      replayOf = claimed.prior.id;
+      replay = replayFinding('pass', `${when} Imported again as the operator asked (the override is recorded).`);
+      warnings.push(`${how} was imported before (import #${claimed.prior.id}); importing again as the operator asked (recorded).`);
+    }
     const highest = highestSequenceFrom(options.db, identity.signers);
     if (facts.sequence !== null && highest !== null && facts.sequence < highest) {
       warnings.push(`Sequence number ${facts.sequence} is lower than ${highest}, already imported from this signer: an old bundle, or bundles arriving out of order.`);
@@ -111,6 +134,9 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
   };
 
   const staging = await StagingDirectory.create(destDir, options.bundlePath);
+  // The rename keeps the folder's device and inode: after a crash they prove a destination ours.
+  const stagedId = folderId(staging.payloadDir);
+  let committed = false;
   try {
     const result = await checkBundle({
       bundlePath: options.bundlePath,
@@ -129,25 +155,101 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     });
     const { payload, ...checked } = result;
     const report = { ...checked, policy: withFinding(checked.policy, replay) };
-    if (!result.ok || identity === null || target === null) return { ...report, ok: false, destination: null, warnings, payloadFiles: [], replayOf: null };
-
+    if (!result.ok || identity === null || target === null || claimId === null) {
+      const rejected: ImportResult = { ...report, ok: false, destination: null, warnings, payloadFiles: [], replayOf: null };
+      if (claimId !== null) settleQuietly(options, claimId, { kind: 'rejected', result: rejected });
+      return rejected;
+    }
+    const id: number = claimId;
+    noteStagedTotals(options.db, id, result.bundle.files, result.bundle.bytes);
     await staging.makeDurable();
     if (options.signal?.aborted) throw new AirlockError('CANCELLED');
     const finalTarget: string = target;
     if (await exists(finalTarget)) throw new AirlockError('OUTPUT_EXISTS', `${finalTarget} appeared during the import; nothing was changed.`, { path: finalTarget });
-    const id = recordPendingImport(options.db, identity, finalTarget, options.operator, replayOf);
+    await commit(staging, finalTarget, stagedId as StagedFolderId, warnings);
+    committed = true;
+    const imported: ImportResult = { ...report, destination: finalTarget, warnings, payloadFiles: payload, replayOf };
     try {
-      await staging.commitTo(finalTarget);
+      settle(options, id, { kind: 'imported', result: imported });
     } catch (error) {
-      forgetPendingImport(options.db, id);
-      throw error;
+      throw new AirlockError('AUDIT_UNAVAILABLE', `The import is in place at ${finalTarget}, but recording it failed (${(error as Error).message}); the next Airlock command records it.`, { path: finalTarget, cause: error });
     }
-    markImported(options.db, id);
-    return { ...report, destination: finalTarget, warnings, payloadFiles: payload, replayOf };
+    return imported;
   } catch (error) {
-    throw toAirlockError(error, options.bundlePath);
+    const failure = toAirlockError(error, options.bundlePath);
+    // Not after the commit: a record that failed then leaves the claim pending, for the next start to settle from the file system.
+    if (claimId !== null && !committed) settleQuietly(options, claimId, { kind: 'failed', error: failure });
+    throw failure;
   } finally {
     // After a commit only owner.json is left in it; after a failure, everything staged goes.
     await staging.discard().catch(() => undefined);
   }
+}
+
+function describePrior(prior: PriorImport): { how: string; when: string } {
+  const how = prior.sameTagmanifest ? 'This exact bundle' : 'A bundle with the same UUID';
+  return { how, when: `${how} was imported to ${prior.destination} at ${prior.committedAt ?? '?'} (import #${prior.id}).` };
+}
+
+/** What a claim that was not granted tells the operator (REPLAY), or throws (OUTPUT_EXISTS). */
+function refusal(claimed: ClaimOutcome, target: string): Problem | null {
+  switch (claimed.kind) {
+    case 'claimed':
+      return null;
+    case 'replay': {
+      const { when } = describePrior(claimed.prior);
+      return problem('REPLAY', `${when} Pass --allow-replay to import it again; the override is recorded.`);
+    }
+    case 'in-progress':
+      return problem(
+        'REPLAY',
+        `This bundle is being imported right now to ${claimed.other.destination} (import #${claimed.other.id}, process ${claimed.other.pid ?? '?'}, started ${claimed.other.startedAt}); one bundle is never imported twice at once, --allow-replay included. Wait for it to finish.`,
+      );
+    case 'destination-claimed':
+      throw new AirlockError('OUTPUT_EXISTS', `${target} is being written by another import now (import #${claimed.other.id}, process ${claimed.other.pid ?? '?'}); Airlock never overwrites or merges an import.`, { path: target });
+    case 'destination-exists':
+      throw new AirlockError('OUTPUT_EXISTS', `${target} exists; Airlock never overwrites or merges an import.`, { path: target });
+  }
+}
+
+/**
+ * The commit rename. A folder that appeared at the target since the check (another program)
+ * makes rename fail with ENOTEMPTY or EEXIST: that is OUTPUT_EXISTS, not an I/O error. If the
+ * rename happened and only the folder's fsync failed, the import did happen: say so.
+ */
+async function commit(staging: StagingDirectory, target: string, stagedId: StagedFolderId, warnings: string[]): Promise<void> {
+  try {
+    await staging.commitTo(target);
+  } catch (error) {
+    const found = folderId(target);
+    if (found !== null && found.dev === stagedId.dev && found.ino === stagedId.ino) {
+      warnings.push(`The import is in place, but flushing ${dirname(target)} to disk failed (${(error as Error).message}); a power cut now could undo it.`);
+      return;
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EISDIR' || code === 'ENOTDIR') {
+      throw new AirlockError('OUTPUT_EXISTS', `${target} appeared during the import; nothing was changed.`, { path: target, cause: error });
+    }
+    throw error;
+  }
+}
+
+/** A failure to record a failure must not hide the failure: the claim then stays pending, settled on the next start. */
+function settleQuietly(options: ImportOptions, id: number, settlement: ImportSettlement): void {
+  try {
+    settle(options, id, settlement);
+  } catch {
+    // Left pending on purpose (see above).
+  }
+}
+
+/** Settle the claim and record the outcome in one transaction. If that fails the claim stays pending, settled from the file system on the next start. */
+function settle(options: ImportOptions, id: number, settlement: ImportSettlement): void {
+  options.db
+    .transaction(() => {
+      if (settlement.kind === 'imported') settleImported(options.db, id);
+      else settleFailed(options.db, id);
+      options.recordSettlement?.(settlement);
+    })
+    .immediate();
 }

@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
 import type { StationDb } from '../db/station-db.js';
 
 /**
  * The import ledger. A bundle's identity is the SHA-256 of its signed tag manifest (so bags
- * made by hand are covered too) and, where bag-info has one, its UUID. A row is 'pending'
- * from just before the payload is renamed into place until just after, so a crash in between
- * is recognisable and reconciled on the next run.
+ * made by hand are covered too) and, where bag-info has one, its UUID. Rows are written as
+ * claims (import-claim.ts): 'pending' from authentication until the commit rename, then
+ * 'imported' (or 'failed'); a crash in between is settled by recovery/reconcile.ts.
  */
 export interface ImportIdentity {
   tagmanifestSha256: string;
@@ -49,45 +48,4 @@ export function highestSequenceFrom(db: StationDb, signers: readonly string[]): 
     if (row.s !== null && (highest === null || row.s > highest)) highest = row.s;
   }
   return highest;
-}
-
-export function recordPendingImport(db: StationDb, identity: ImportIdentity, destination: string, operator: string, replayOf: number | null): number {
-  const info = db
-    .prepare(
-      `INSERT INTO imports (tagmanifest_sha256, bundle_uuid, bundle_name, signer_fingerprints, sequence, source_station, destination, status, replay_of, operator, started_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
-    )
-    .run(identity.tagmanifestSha256, identity.uuid, identity.name, JSON.stringify(identity.signers), identity.sequence, identity.station, destination, replayOf, operator, new Date().toISOString());
-  return Number(info.lastInsertRowid);
-}
-
-export function markImported(db: StationDb, id: number): void {
-  db.prepare("UPDATE imports SET status = 'imported', committed_at = ? WHERE id = ?").run(new Date().toISOString(), id);
-}
-
-export function forgetPendingImport(db: StationDb, id: number): void {
-  db.prepare("DELETE FROM imports WHERE id = ? AND status = 'pending'").run(id);
-}
-
-/**
- * After a crash: a pending import whose destination exists was committed (the rename is the
- * commit point) and is marked imported; one whose destination is absent never happened.
- */
-export function reconcilePendingImports(db: StationDb, now: Date = new Date()): { committed: number; dropped: number } {
-  // A row is pending for the instant of a rename; one younger than this may belong to an
-  // import still running in another process, and is left to it.
-  const settled = new Date(now.getTime() - 60_000).toISOString();
-  const pending = db.prepare("SELECT id, destination FROM imports WHERE status = 'pending' AND started_at < ?").all(settled) as Array<{ id: number; destination: string }>;
-  let committed = 0;
-  let dropped = 0;
-  for (const row of pending) {
-    if (existsSync(row.destination)) {
-      markImported(db, row.id);
-      committed += 1;
-    } else {
-      forgetPendingImport(db, row.id);
-      dropped += 1;
-    }
-  }
-  return { committed, dropped };
 }

@@ -1,7 +1,8 @@
 /**
  * Crash safety: `kill -9` at any moment of an import leaves either no DIR/<bundle name> or a
  * complete, verified one, never a partial one; the next run removes the staging directories
- * the killed runs left behind.
+ * the killed runs left behind and the audit chain still verifies. (The ledger and audit log
+ * against the file system, races and power cuts: test/fault/.)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -100,6 +101,8 @@ describe('kill -9 during import', () => {
       }
       expect(await assertNoPartialImport(dest)).toBe('complete');
       expect((await readdir(dest)).filter((name) => name.startsWith('.airlock-staging-'))).toEqual([]);
+      // The killed run's claim was settled (recovered or failed) on the chain: it still verifies.
+      expect(airlock(['audit', 'verify']).status).toBe(0);
     }
     // Most kills land before the commit point; report what happened for the record.
     console.log(`import of ${(FILES * FILE_BYTES) / 2 ** 20} MiB took ${Math.round(duration)} ms; kill outcomes: ${outcomes.join(', ')}`);

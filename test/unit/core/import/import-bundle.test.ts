@@ -7,7 +7,6 @@ import { writeBundle } from '../../../../electron/core/bundle/write-bundle.js';
 import { openStationDb, type StationDb } from '../../../../electron/core/db/station-db.js';
 import { AirlockError } from '../../../../electron/core/errors.js';
 import { importBundle } from '../../../../electron/core/import/import-bundle.js';
-import { reconcilePendingImports, recordPendingImport } from '../../../../electron/core/import/replay-guard.js';
 import { cleanLeftoverStaging } from '../../../../electron/core/import/staging.js';
 import { DEFAULT_POLICY } from '../../../../electron/core/policy/station-policy.js';
 import { openpgpSigner } from '../../../../electron/core/crypto/bundle-signer.js';
@@ -201,16 +200,5 @@ describe('crash recovery', () => {
     expect(result.ok).toBe(true);
     expect(result.warnings.join(' ')).toContain('left by an interrupted import');
     expect(await readdir(dest)).toEqual(['bundle-one']);
-  });
-
-  it('a pending ledger row becomes imported if its destination exists, and is dropped if not', () => {
-    const identity = { tagmanifestSha256: 'a'.repeat(64), uuid: null, name: 'x', signers: ['F'], sequence: 1, station: null };
-    const present = recordPendingImport(db, identity, root, 'op', null);
-    const absent = recordPendingImport(db, { ...identity, tagmanifestSha256: 'b'.repeat(64) }, join(root, 'never-made'), 'op', null);
-    expect(reconcilePendingImports(db)).toEqual({ committed: 0, dropped: 0 });
-    expect(reconcilePendingImports(db, new Date(Date.now() + 120_000))).toEqual({ committed: 1, dropped: 1 });
-    const rows = db.prepare('SELECT id, status FROM imports ORDER BY id').all();
-    expect(rows).toEqual([{ id: present, status: 'imported' }]);
-    expect(absent).toBeGreaterThan(present);
   });
 });

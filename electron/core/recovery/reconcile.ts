@@ -1,0 +1,188 @@
+import { appendAuditEvent } from '../audit/audit-store.js';
+import type { StationDb } from '../db/station-db.js';
+import type { StationIdentity } from '../home/station-config.js';
+import { folderId, settleFailed, settleImported } from '../import/import-claim.js';
+import { readBundleFront } from './bundle-front.js';
+import { settleExportIntent } from './export-intent.js';
+import { ownerState, type ProcessOwner } from './process-owner.js';
+
+/**
+ * Recovery after a crash (kill -9, power cut): every import claim and export intent left
+ * pending by a process that provably cannot be running any more is settled from what the file
+ * system shows, with an audit event on the same hash chain saying it was recovered:
+ *
+ * - import: the destination folder exists and has the staged folder's device and inode (the
+ *   commit rename keeps them) -> the import happened: ledger 'imported', event `import ok`
+ *   (details.recovered). Otherwise -> ledger 'failed', event `import failed` (INTERRUPTED).
+ * - export: the bundle file exists and its bag-info names this station and the intent's
+ *   sequence number -> `export ok` (recovered); otherwise -> `export failed` (INTERRUPTED).
+ *
+ * Each settlement and its event are one transaction, so a crash during recovery leaves the row
+ * pending for the next start, never settled without its event. Runs when a station opens its
+ * database and inside every claim, so a dead claim neither blocks nor counts.
+ */
+export interface ReconcileSummary {
+  importsRecovered: number;
+  importsFailed: number;
+  exportsRecovered: number;
+  exportsFailed: number;
+  /** Audit events written, in order. */
+  events: number[];
+}
+
+interface ImportRow {
+  id: number;
+  tagmanifest_sha256: string;
+  bundle_uuid: string | null;
+  bundle_name: string;
+  signer_fingerprints: string;
+  destination: string;
+  operator: string;
+  started_at: string;
+  owner_pid: number | null;
+  owner_host: string | null;
+  owner_boot: string | null;
+  owner_start: string | null;
+  staged_dev: string | null;
+  staged_ino: string | null;
+  bundle_path: string | null;
+  files: number | null;
+  bytes: number | null;
+  replay_of: number | null;
+}
+
+interface ExportRow {
+  id: number;
+  kind: 'folder' | 'media';
+  bundle_name: string;
+  sequence: number;
+  station: string;
+  path: string;
+  operator: string;
+  details: string;
+  started_at: string;
+  owner_pid: number;
+  owner_host: string;
+  owner_boot: string | null;
+  owner_start: string | null;
+}
+
+function ownerOf(row: { owner_pid: number | null; owner_host: string | null; owner_boot: string | null; owner_start: string | null }): ProcessOwner | null {
+  if (row.owner_pid === null || row.owner_host === null) return null;
+  return { pid: row.owner_pid, host: row.owner_host, boot: row.owner_boot, start: row.owner_start };
+}
+
+/** Rows from before owners were recorded (schema 3) have no owner: no process of this version holds them. */
+function isDead(row: Parameters<typeof ownerOf>[0]): boolean {
+  const owner = ownerOf(row);
+  return owner === null || ownerState(owner) === 'dead';
+}
+
+/** A damaged JSON column must not stop recovery (it would keep every other row pending too). */
+function parseOr<T>(text: string, fallback: T): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+const INTERRUPTED_NOTE = 'Settled on a later start: the process that ran it ended (killed, crashed or power lost) before recording it.';
+
+function settleImport(db: StationDb, identity: StationIdentity, row: ImportRow, summary: ReconcileSummary): void {
+  const found = folderId(row.destination);
+  const legacy = row.staged_ino === null;
+  const ours = found !== null && (legacy || (found.dev === row.staged_dev && found.ino === row.staged_ino));
+  const common = {
+    type: 'import' as const,
+    bundleUuid: row.bundle_uuid,
+    bundleName: row.bundle_name,
+    tagmanifestSha256: row.tagmanifest_sha256,
+    signers: parseOr<string[]>(row.signer_fingerprints, []),
+  };
+  const details = {
+    recovered: true,
+    note: INTERRUPTED_NOTE,
+    claim: row.id,
+    bundlePath: row.bundle_path,
+    destination: row.destination,
+    startedAt: row.started_at,
+    interruptedOperator: row.operator,
+    interruptedProcess: row.owner_pid,
+    replayOf: row.replay_of,
+  };
+  if (ours) {
+    settleImported(db, row.id, true);
+    summary.importsRecovered += 1;
+    const event = appendAuditEvent(db, identity, {
+      ...common,
+      outcome: 'ok',
+      files: row.files,
+      bytes: row.bytes,
+      details: { ...details, destinationState: 'present, committed by this import', fileRows: 'not recorded: the signed manifest (tagmanifestSha256) lists every file' },
+    });
+    summary.events.push(event.seq);
+  } else {
+    settleFailed(db, row.id, true);
+    summary.importsFailed += 1;
+    const state = found === null ? 'absent: the import stopped before its commit rename' : 'present but not made by this import (another folder of that name)';
+    const event = appendAuditEvent(db, identity, { ...common, outcome: 'failed', errorCode: 'INTERRUPTED', details: { ...details, destinationState: state } });
+    summary.events.push(event.seq);
+  }
+}
+
+function settleExport(db: StationDb, identity: StationIdentity, row: ExportRow, summary: ReconcileSummary): void {
+  const front = readBundleFront(row.path);
+  const ours = front !== null && front.station === row.station && front.sequence === row.sequence;
+  const details = {
+    ...parseOr<Record<string, unknown>>(row.details, {}),
+    recovered: true,
+    note: INTERRUPTED_NOTE,
+    intent: row.id,
+    bundlePath: row.path,
+    sequence: row.sequence,
+    startedAt: row.started_at,
+    interruptedOperator: row.operator,
+    interruptedProcess: row.owner_pid,
+  };
+  if (ours) {
+    settleExportIntent(db, row.id, 'exported', true);
+    summary.exportsRecovered += 1;
+    const media = row.kind === 'media' ? { readBack: 'not done: the export was interrupted before reading the medium back; run airlock media verify' } : {};
+    const event = appendAuditEvent(db, identity, {
+      type: 'export',
+      outcome: 'ok',
+      bundleUuid: front.uuid,
+      bundleName: row.bundle_name,
+      tagmanifestSha256: front.tagmanifestSha256,
+      details: { ...details, ...media, bundleState: 'published', fileRows: 'not recorded: the signed manifest in the bundle lists every file' },
+    });
+    summary.events.push(event.seq);
+  } else {
+    settleExportIntent(db, row.id, 'failed', true);
+    summary.exportsFailed += 1;
+    const state = front === null ? 'absent: the export stopped before publishing (its temp file, if any, is removed by the next export to that folder)' : 'present but not this export\'s bundle';
+    const event = appendAuditEvent(db, identity, { type: 'export', outcome: 'failed', bundleName: row.bundle_name, errorCode: 'INTERRUPTED', details: { ...details, bundleState: state } });
+    summary.events.push(event.seq);
+  }
+}
+
+function pendingImports(db: StationDb): ImportRow[] {
+  return db.prepare("SELECT * FROM imports WHERE status = 'pending' ORDER BY id").all() as ImportRow[];
+}
+
+function pendingExports(db: StationDb): ExportRow[] {
+  return db.prepare("SELECT * FROM export_intents WHERE status = 'pending' ORDER BY id").all() as ExportRow[];
+}
+
+/** Settle every intent whose owner is dead. Cheap when there is none: one read, no write lock. */
+export function settleInterruptedTransfers(db: StationDb, identity: StationIdentity): ReconcileSummary {
+  const summary: ReconcileSummary = { importsRecovered: 0, importsFailed: 0, exportsRecovered: 0, exportsFailed: 0, events: [] };
+  if (!db.inTransaction && !pendingImports(db).some(isDead) && !pendingExports(db).some(isDead)) return summary;
+  db.transaction(() => {
+    // Read again under the write lock: another process may have settled them meanwhile.
+    for (const row of pendingImports(db)) if (isDead(row)) settleImport(db, identity, row, summary);
+    for (const row of pendingExports(db)) if (isDead(row)) settleExport(db, identity, row, summary);
+  }).immediate();
+  return summary;
+}

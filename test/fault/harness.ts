@@ -1,0 +1,173 @@
+/**
+ * Fault harness: real `bin/airlock.mjs` children killed with SIGKILL at random instants (or at
+ * the worst instants, crash-child.ts), run two at a time on one station home, and afterwards the
+ * file system, the ledger and the audit chain checked against each other. Used by
+ * run-harness.ts (long runs by hand) and fault-harness.test.ts (a short run in CI).
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { homePaths } from '../../electron/core/home/station-home.js';
+
+export const REPO = join(import.meta.dirname, '..', '..');
+export const CLI = join(REPO, 'bin', 'airlock.mjs');
+const CRASH_CHILD = join(import.meta.dirname, 'crash-child.ts');
+export const PASSPHRASE = 'fault harness passphrase';
+export const BUNDLE_NAME = 'fault';
+
+export interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  killed: boolean;
+  ms: number;
+}
+
+function childEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ['AIRLOCK_HOME', 'NODE_OPTIONS', 'VITEST', 'VITEST_POOL_ID', 'VITEST_WORKER_ID']) delete env[name];
+  return env;
+}
+
+/** Run `airlock --home HOME ARGS`; with killAfterMs, SIGKILL it then (if still running). */
+export function airlock(home: string, args: readonly string[], options: { killAfterMs?: number; crashAt?: string } = {}): Promise<Run> {
+  const started = performance.now();
+  const argv = options.crashAt ? ['--import', 'tsx', CRASH_CHILD, options.crashAt, '--home', home, ...args] : [CLI, '--home', home, ...args];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, argv, { cwd: REPO, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    const timer = options.killAfterMs === undefined ? null : setTimeout(() => {
+      child.kill('SIGKILL');
+    }, options.killAfterMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), killed: signal === 'SIGKILL', ms: performance.now() - started });
+    });
+  });
+}
+
+export function json<T = Record<string, unknown>>(run: Run): T | null {
+  try {
+    return JSON.parse(run.stdout.trim()) as T;
+  } catch {
+    return null;
+  }
+}
+
+export interface Fixture {
+  root: string;
+  /** A home with its key and the bundle's export recorded: each trial works on a copy. */
+  templateHome: string;
+  passFile: string;
+  source: string;
+  bundle: string;
+  /** payload path -> SHA-256, as imported under DIR/fault/. */
+  expected: Map<string, string>;
+}
+
+export async function prepareFixture(root: string, options: { files: number; fileBytes: number }): Promise<Fixture> {
+  const templateHome = join(root, 'template-home');
+  const passFile = join(root, 'passphrase');
+  const source = join(root, 'source', 'payload');
+  await mkdir(source, { recursive: true });
+  await writeFile(passFile, `${PASSPHRASE}\n`, { mode: 0o600 });
+  const expected = new Map<string, string>();
+  for (let i = 0; i < options.files; i += 1) {
+    const content = Buffer.alloc(options.fileBytes, i + 1);
+    content.writeUInt32BE(i, 0);
+    const name = `file-${String(i).padStart(4, '0')}.bin`;
+    await writeFile(join(source, name), content);
+    expected.set(`payload/${name}`, createHash('sha256').update(content).digest('hex'));
+  }
+  const keys = await airlock(templateHome, ['keys', 'generate', '--name', 'Fault Station', '--passphrase-file', passFile]);
+  if (keys.code !== 0) throw new Error(`keys generate failed: ${keys.stderr}`);
+  const out = join(root, 'bundle');
+  await mkdir(out);
+  const exported = await airlock(templateHome, ['export', '--out', out, '--name', BUNDLE_NAME, '--passphrase-file', passFile, source]);
+  if (exported.code !== 0) throw new Error(`export failed: ${exported.stderr}`);
+  // A station trusts its own key: the template home imports what it exported. Trials work on copies.
+  return { root, templateHome, passFile, source, bundle: join(out, `${BUNDLE_NAME}.airlock.tar`), expected };
+}
+
+export async function cloneHome(fixture: Fixture, to: string): Promise<string> {
+  await cp(fixture.templateHome, to, { recursive: true });
+  return to;
+}
+
+export async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** 'absent', 'complete', or what is wrong with a partial or altered import. */
+export async function importState(fixture: Fixture, target: string): Promise<'absent' | 'complete' | string> {
+  if (!(await exists(target))) return 'absent';
+  const found = new Map<string, string>();
+  try {
+    for (const name of await readdir(join(target, 'payload'))) {
+      found.set(`payload/${name}`, createHash('sha256').update(await readFile(join(target, 'payload', name))).digest('hex'));
+    }
+  } catch (error) {
+    return `unreadable: ${(error as Error).message}`;
+  }
+  if (found.size !== fixture.expected.size) return `partial: ${found.size} of ${fixture.expected.size} files`;
+  for (const [path, digest] of fixture.expected) if (found.get(path) !== digest) return `altered: ${path}`;
+  return 'complete';
+}
+
+export interface LedgerState {
+  imports: Array<{ id: number; destination: string; status: string; recovered: number }>;
+  exports: Array<{ id: number; path: string; status: string; recovered: number }>;
+  events: Array<{ seq: number; type: string; outcome: string; errorCode: string | null; details: Record<string, unknown> }>;
+}
+
+/** The ledger and the audit events as stored (read-only; the CLI settles intents first). */
+export function readLedger(home: string): LedgerState {
+  const db = new Database(homePaths(home).database, { readonly: true, fileMustExist: true });
+  try {
+    const hasExports = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'export_intents'").get() !== undefined;
+    const hasRecovered = (db.prepare("SELECT COUNT(*) AS n FROM pragma_table_info('imports') WHERE name = 'recovered'").get() as { n: number }).n > 0;
+    return {
+      imports: db.prepare(`SELECT id, destination, status, ${hasRecovered ? 'recovered' : '0 AS recovered'} FROM imports ORDER BY id`).all() as LedgerState['imports'],
+      exports: hasExports ? (db.prepare('SELECT id, path, status, recovered FROM export_intents ORDER BY id').all() as LedgerState['exports']) : [],
+      events: (db.prepare('SELECT seq, type, outcome, error_code, details FROM audit_events ORDER BY seq').all() as Array<{ seq: number; type: string; outcome: string; error_code: string | null; details: string }>).map((e) => ({
+        seq: e.seq,
+        type: e.type,
+        outcome: e.outcome,
+        errorCode: e.error_code,
+        details: JSON.parse(e.details) as Record<string, unknown>,
+      })),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/** `audit verify --json`: also the "next start" that settles what a killed process left. */
+export async function auditVerify(home: string): Promise<string | null> {
+  const run = await airlock(home, ['audit', 'verify', '--json']);
+  const result = json<{ ok: boolean; firstBroken: unknown }>(run);
+  if (run.code !== 0 || !result?.ok) return `audit verify failed (exit ${run.code}): ${run.stdout}${run.stderr}`;
+  return null;
+}
+
+/** Seeded, so a failing trial can be run again exactly. */
+export function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

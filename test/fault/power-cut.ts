@@ -1,0 +1,128 @@
+/**
+ * Power-cut snapshots: the station home and the destination live on an ext4 file system on a
+ * loop device; at a random instant the CLI child is frozen (SIGSTOP) and the loop device's image
+ * is copied. The copy holds what the file system had written to its device, not what was only
+ * in the page cache: what survives a power cut (data not yet written back is lost, fsynced data
+ * is kept). The child is then killed, the original unmounted, and the copy (its journal replayed
+ * by e2fsck) mounted at the same path, so the next start sees the disk as after the power cut.
+ * Linux, root and loop devices only (mediaTestPrerequisites in test/helpers/loop-media.ts).
+ *
+ * The copy is taken while the kernel may still be writing back the frozen process's data, so it
+ * approximates an instant snapshot: the ext4 journal (transactions without their commit block are
+ * discarded) keeps the metadata consistent; what it tests is the order of our fsyncs.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { copyFile, cp, mkdir, rm, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CLI, REPO, type Fixture, type Run } from './harness.js';
+import { exportTrial, importTrial, type TrialResult } from './scenarios.js';
+
+function sh(command: string, args: string[]): string {
+  return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function childEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ['AIRLOCK_HOME', 'NODE_OPTIONS', 'VITEST', 'VITEST_POOL_ID', 'VITEST_WORKER_ID']) delete env[name];
+  return env;
+}
+
+class Disk {
+  device = '';
+
+  constructor(
+    readonly image: string,
+    readonly mountPoint: string,
+  ) {}
+
+  attach(): void {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        this.device = sh('losetup', ['--find', '--show', this.image]).trim();
+        return;
+      } catch (error) {
+        if (attempt >= 9) throw error;
+        spawnSync('sleep', ['0.2']);
+      }
+    }
+  }
+
+  mount(): void {
+    sh('mount', ['-t', 'ext4', this.device, this.mountPoint]);
+  }
+
+  release(): void {
+    spawnSync('umount', [this.mountPoint], { stdio: 'ignore' });
+    if (this.device) spawnSync('losetup', ['-d', this.device], { stdio: 'ignore' });
+    this.device = '';
+  }
+}
+
+/** Run the CLI; at `cutAfterMs` freeze it, copy the disk image, kill it. Resolves after the copy is mounted in place of the original. */
+function runAndCut(disk: Disk, snapshot: string, home: string, args: string[], cutAfterMs: number): Promise<Run> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, '--home', home, ...args], { cwd: REPO, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+    const cut = async (): Promise<void> => {
+      if (!exited) child.kill('SIGSTOP');
+      await copyFile(disk.image, snapshot);
+      if (!exited) child.kill('SIGKILL');
+    };
+    const timer = setTimeout(() => {
+      cut().catch(reject);
+    }, cutAfterMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      exited = { code, signal };
+      void (async () => {
+        // Finished before the cut: the cut comes after it, on the same disk.
+        if (signal !== 'SIGKILL') {
+          clearTimeout(timer);
+          await cut();
+        }
+        disk.release();
+        const copy = new Disk(snapshot, disk.mountPoint);
+        copy.attach();
+        // Exit 1: errors corrected (the journal replayed) is what a power cut leaves.
+        const fsck = spawnSync('e2fsck', ['-fy', copy.device], { encoding: 'utf8' });
+        if ((fsck.status ?? 8) > 1) throw new Error(`e2fsck of the snapshot failed (${fsck.status}): ${fsck.stdout}`);
+        copy.mount();
+        disk.device = copy.device;
+        resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), killed: signal === 'SIGKILL', ms: performance.now() - started });
+      })().catch(reject);
+    });
+  });
+}
+
+export async function powerCutTrial(fixture: Fixture, trial: number, kind: 'import' | 'export', cutAfterMs: number): Promise<TrialResult> {
+  const base = join(fixture.root, `power-cut-${kind}-${trial}`);
+  const disk = new Disk(`${base}.img`, `${base}-mnt`);
+  const snapshot = `${base}-snapshot.img`;
+  await mkdir(disk.mountPoint, { recursive: true });
+  await writeFile(disk.image, '');
+  await truncate(disk.image, 160 * 2 ** 20);
+  try {
+    disk.attach();
+    sh('mkfs.ext4', ['-q', '-F', '-m', '0', disk.device]);
+    disk.mount();
+    const home = join(disk.mountPoint, 'home');
+    const dir = join(disk.mountPoint, 'dir');
+    await cp(fixture.templateHome, home, { recursive: true });
+    await mkdir(dir);
+    // The copied home and the folder are on disk before the run starts, as on a real station.
+    sh('sync', ['--file-system', disk.mountPoint]);
+    const place = { home, dir, first: (args: string[]) => runAndCut(disk, snapshot, home, args, cutAfterMs) };
+    const how = { killAfterMs: cutAfterMs };
+    const scenario = `power-cut-${kind}`;
+    return kind === 'import' ? await importTrial(fixture, trial, how, scenario, place) : await exportTrial(fixture, trial, how, scenario, place);
+  } finally {
+    disk.release();
+    await rm(disk.image, { force: true });
+    await rm(snapshot, { force: true });
+  }
+}

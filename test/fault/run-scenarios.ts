@@ -1,0 +1,73 @@
+import { airlock, type Fixture } from './harness.js';
+import { exportTrial, importTrial, mixedTrial, raceExportTrial, raceTrial, type TrialResult } from './scenarios.js';
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { join } from 'node:path';
+import { random } from './harness.js';
+import { cloneHome } from './harness.js';
+import { powerCutTrial } from './power-cut.js';
+
+export const SCENARIOS = ['kill-import', 'kill-export', 'crash-points', 'race-two-folders', 'race-same-folder', 'import-with-export', 'race-export-same-name', 'power-cut-import', 'power-cut-export'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+const CRASH_POINTS = ['import-before-rename', 'import-after-rename', 'export-before-publish', 'export-after-publish'];
+
+export interface Summary {
+  trials: number;
+  bad: number;
+  results: TrialResult[];
+  byScenario: Record<string, { trials: number; bad: number; outcomes: Record<string, number> }>;
+}
+
+/** How long one whole operation takes here, so random kills spread over all its phases. */
+async function timeOnce(fixture: Fixture, kind: 'import' | 'export'): Promise<number> {
+  // A fresh place each time: one fixture serves several runs.
+  const place = await mkdtemp(join(fixture.root, `timing-${kind}-`));
+  const home = await cloneHome(fixture, join(place, 'home'));
+  const dir = join(place, 'dir');
+  await mkdir(dir);
+  const args = kind === 'import' ? ['import', fixture.bundle, '--dest', dir] : ['export', '--out', dir, '--name', 't', '--passphrase-file', fixture.passFile, fixture.source];
+  const run = await airlock(home, args);
+  if (run.code !== 0) throw new Error(`timing ${kind} failed: ${run.stderr}`);
+  return run.ms;
+}
+
+/** Outcome text without the instant, for counting. */
+function outcomeClass(result: TrialResult): string {
+  return result.outcome.replace(/@[^:]*:/u, ':');
+}
+
+export async function runScenarios(fixture: Fixture, options: { scenarios: readonly ScenarioName[]; trials: number; seed: number; log?: (line: string) => void }): Promise<Summary> {
+  const rand = random(options.seed);
+  const results: TrialResult[] = [];
+  const record = (r: TrialResult): void => {
+    results.push(r);
+    options.log?.(`${r.scenario} #${r.trial}: ${r.outcome}${r.bad.length > 0 ? `  BAD: ${r.bad.join('; ')}` : ''}${r.notes.length > 0 ? `  (${r.notes.join('; ')})` : ''}`);
+  };
+  const needs = (names: ScenarioName[]): boolean => options.scenarios.some((s) => names.includes(s));
+  const importMs = needs(['kill-import', 'power-cut-import']) ? await timeOnce(fixture, 'import') : 0;
+  const exportMs = needs(['kill-export', 'power-cut-export']) ? await timeOnce(fixture, 'export') : 0;
+  for (let trial = 0; trial < options.trials; trial += 1) {
+    for (const scenario of options.scenarios) {
+      if (scenario === 'kill-import') record(await importTrial(fixture, trial, { killAfterMs: (0.2 + 0.85 * rand()) * importMs }, scenario));
+      else if (scenario === 'kill-export') record(await exportTrial(fixture, trial, { killAfterMs: (0.2 + 0.85 * rand()) * exportMs }, scenario));
+      else if (scenario === 'crash-points') {
+        const point = CRASH_POINTS[trial % CRASH_POINTS.length] as string;
+        record(point.startsWith('import') ? await importTrial(fixture, trial, { crashAt: point }, scenario) : await exportTrial(fixture, trial, { crashAt: point }, scenario));
+      } else if (scenario === 'race-two-folders') record(await raceTrial(fixture, trial, false));
+      else if (scenario === 'race-same-folder') record(await raceTrial(fixture, trial, true));
+      else if (scenario === 'race-export-same-name') record(await raceExportTrial(fixture, trial));
+      else if (scenario === 'power-cut-import') record(await powerCutTrial(fixture, trial, 'import', (0.2 + 0.85 * rand()) * importMs));
+      else if (scenario === 'power-cut-export') record(await powerCutTrial(fixture, trial, 'export', (0.2 + 0.85 * rand()) * exportMs));
+      else if (scenario === 'import-with-export') record(await mixedTrial(fixture, trial));
+    }
+  }
+  const byScenario: Summary['byScenario'] = {};
+  for (const r of results) {
+    const s = (byScenario[r.scenario] ??= { trials: 0, bad: 0, outcomes: {} });
+    s.trials += 1;
+    if (r.bad.length > 0) s.bad += 1;
+    const key = outcomeClass(r);
+    s.outcomes[key] = (s.outcomes[key] ?? 0) + 1;
+  }
+  return { trials: results.length, bad: results.filter((r) => r.bad.length > 0).length, results, byScenario };
+}
