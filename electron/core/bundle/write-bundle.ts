@@ -6,6 +6,7 @@ import { signWithAll, type BundleSigner } from '../crypto/bundle-signer.js';
 import { HASH_CHUNK_BYTES, sha256, sha256Hex } from '../crypto/sha256.js';
 import { AirlockError, throwIfAborted, toAirlockError } from '../errors.js';
 import { tempPathFor } from '../fs/durable.js';
+import { releaseTemp, sweepDeadTemps } from '../fs/owned-temp.js';
 import { readSmallFileSync, SMALL_FILE_BYTES, smallFileScratch } from '../fs/read-small-file.js';
 import { SequentialWriter } from '../fs/sequential-writer.js';
 import { CooperativeYield } from '../jobs/cooperative-yield.js';
@@ -100,6 +101,8 @@ async function checkOutput(outDir: string, name: string): Promise<string> {
   if (!outStats.isDirectory()) throw new AirlockError('NOT_FOUND', `${outDir} is not a directory.`, { path: outDir });
   const finalPath = join(resolve(outDir), `${name}${BUNDLE_SUFFIX}`);
   await assertAbsent(finalPath);
+  // Before the free-space check: temp files of killed exports (and receipts) here are provably dead and only take room.
+  await sweepDeadTemps(resolve(outDir));
   return finalPath;
 }
 
@@ -301,6 +304,7 @@ export async function writePreparedBundle(
 async function discardTemp(out: FileHandle, tempPath: string): Promise<void> {
   await out.close().catch(() => undefined);
   await unlink(tempPath).catch(() => undefined);
+  releaseTemp(tempPath);
 }
 
 function bundleResult(prepared: PreparedBundle, signers: Array<{ fingerprint: string; userIds: string[] }>, bundlePath: string, bundleBytes: number): WriteBundleResult {
