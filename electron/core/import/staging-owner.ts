@@ -5,7 +5,7 @@
  * whose owner process is provably gone (fs/process-owner.ts). Anything else is never deleted:
  * a folder that may still be in use is left alone, one Airlock cannot prove it made is reported.
  */
-import { constants } from 'node:fs';
+import { constants, rmdirSync, rmSync } from 'node:fs';
 import { lstat, open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fsyncDirectory } from '../fs/durable.js';
@@ -69,6 +69,20 @@ async function readOwner(dir: string, token: string): Promise<ProcessStamp | nul
   return parseStamp(v['owner']);
 }
 
+/**
+ * Remove a staging folder so that, stopped at any point, what is left still proves whose it is:
+ * everything but the owner file first, then the owner file and the folder in one synchronous
+ * step (no JavaScript signal handler runs in between; only kill -9 in that instant can leave
+ * an empty folder without its owner file, which is then reported, never deleted).
+ */
+export async function removeOwnedDirectory(root: string): Promise<void> {
+  for (const name of await readdir(root)) {
+    if (name !== OWNER_FILE) await rm(join(root, name), { recursive: true, force: true });
+  }
+  rmSync(join(root, OWNER_FILE), { force: true });
+  rmdirSync(root);
+}
+
 export async function cleanLeftoverStaging(destDir: string): Promise<StagingSweep> {
   const result: StagingSweep = { removed: [], leftAlone: [], unproven: [] };
   const uid = process.getuid?.();
@@ -88,7 +102,7 @@ export async function cleanLeftoverStaging(destDir: string): Promise<StagingSwee
     }
     const state = ownerState(owner);
     if (state === 'dead' || (state === 'self' && !stagingInUse.has(dir))) {
-      await rm(dir, { recursive: true, force: true });
+      await removeOwnedDirectory(dir);
       result.removed.push(dir);
     } else {
       result.leftAlone.push(dir);

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { closeSync, fsyncSync, mkdtempSync, openSync, renameSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { AirlockError } from '../errors.js';
@@ -9,7 +9,7 @@ import { fsyncDirectory } from '../fs/durable.js';
 import { EarlyWriteback } from '../fs/early-writeback.js';
 import { currentStamp, type ProcessStamp } from '../fs/process-owner.js';
 import type { PayloadFileWriter, PayloadSink } from '../verify/check-bundle.js';
-import { OWNER_FILE, STAGING_PREFIX, stagingInUse, type StagingOwner } from './staging-owner.js';
+import { OWNER_FILE, removeOwnedDirectory, STAGING_PREFIX, stagingInUse, type StagingOwner } from './staging-owner.js';
 
 const run = promisify(execFile);
 
@@ -136,9 +136,13 @@ export class StagingDirectory implements PayloadSink {
     await fsyncDirectory(dirname(target));
   }
 
+  /**
+   * The owner file goes last (removeOwnedDirectory): a process stopped at any point in between
+   * (a second Ctrl-C) leaves a folder that still proves whose it is, so the next import removes it.
+   */
   async discard(): Promise<void> {
     try {
-      await rm(this.root, { recursive: true, force: true });
+      await removeOwnedDirectory(this.root);
     } finally {
       // Also when rm failed: what is left is then a leftover a later sweep by this process may remove.
       stagingInUse.delete(this.root);
