@@ -50,13 +50,14 @@ export interface TempSweep {
 }
 
 /**
- * Remove the temp files in `dir` whose writer is provably gone. Only regular files named by
- * ownedTempPath are candidates (a symlink or folder of that name is someone else's); a folder
+ * Remove the temp files in `dir` whose writer is provably gone. Only regular files of our user
+ * named by ownedTempPath are candidates (a symlink or folder of that name is someone else's); a folder
  * that cannot be listed or a file that cannot be removed is skipped: sweeping is best effort
  * and never the reason an operation fails. `accept` narrows the sweep to some final names.
  */
 export async function sweepDeadTemps(dir: string, accept: (final: string) => boolean = () => true): Promise<TempSweep> {
   const result: TempSweep = { removed: [], leftAlone: [] };
+  const uid = process.getuid?.();
   let entries: string[];
   try {
     entries = await readdir(dir);
@@ -74,7 +75,8 @@ export async function sweepDeadTemps(dir: string, accept: (final: string) => boo
       continue;
     }
     try {
-      if (!(await lstat(path)).isFile()) continue;
+      const stats = await lstat(path);
+      if (!stats.isFile() || (uid !== undefined && stats.uid !== uid)) continue;
       await unlink(path);
       result.removed.push(path);
     } catch {
