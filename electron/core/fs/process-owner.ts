@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { threadId } from 'node:worker_threads';
 
 export interface ProcessStamp {
   /** First 8 hex digits of SHA-256(hostname): short enough for a file name, enough to tell hosts apart. */
@@ -16,6 +17,11 @@ export interface ProcessStamp {
   pid: number;
   /** The process's start time in clock ticks since boot (/proc/PID/stat field 22); null where unknown. */
   start: string | null;
+  /**
+   * The worker thread (worker_threads threadId; 0 for the main thread). The app runs jobs in
+   * worker threads of one process: what another thread of this process holds is never 'self'.
+   */
+  thread: number;
 }
 
 export type OwnerState = 'self' | 'alive' | 'dead' | 'unknown';
@@ -51,7 +57,7 @@ export function processStartTicks(pid: number): string | null {
 let self: ProcessStamp | null = null;
 
 export function currentStamp(): ProcessStamp {
-  self ??= { host: hostTag(hostname()), boot: bootTag(), pid: process.pid, start: processStartTicks(process.pid) };
+  self ??= { host: hostTag(hostname()), boot: bootTag(), pid: process.pid, start: processStartTicks(process.pid), thread: threadId };
   return self;
 }
 
@@ -63,7 +69,8 @@ export function parseStamp(value: unknown): ProcessStamp | null {
   if (v['boot'] !== null && (typeof v['boot'] !== 'string' || !HEX8.test(v['boot']))) return null;
   if (typeof v['pid'] !== 'number' || !Number.isSafeInteger(v['pid']) || v['pid'] <= 0) return null;
   if (v['start'] !== null && (typeof v['start'] !== 'string' || !DIGITS.test(v['start']))) return null;
-  return { host: v['host'], boot: v['boot'] as string | null, pid: v['pid'], start: v['start'] as string | null };
+  if (typeof v['thread'] !== 'number' || !Number.isSafeInteger(v['thread']) || v['thread'] < 0) return null;
+  return { host: v['host'], boot: v['boot'] as string | null, pid: v['pid'], start: v['start'] as string | null, thread: v['thread'] };
 }
 
 function pidExists(pid: number): boolean {
@@ -77,7 +84,7 @@ function pidExists(pid: number): boolean {
 }
 
 /**
- * 'self': this very process; 'dead': provably gone (an earlier boot of this host, no such pid,
+ * 'self': this very process (and thread); 'dead': provably gone (an earlier boot of this host, no such pid,
  * or the pid now belongs to a process started at another time); 'alive': may still be running;
  * 'unknown': another host (a shared file system), so nothing can be proven from here.
  */
@@ -85,7 +92,8 @@ export function ownerState(stamp: ProcessStamp): OwnerState {
   const me = currentStamp();
   if (stamp.host !== me.host) return 'unknown';
   if (stamp.boot !== null && me.boot !== null && stamp.boot !== me.boot) return 'dead';
-  if (stamp.pid === me.pid && stamp.start === me.start) return 'self';
+  // Another thread of this process is alive as long as this process is.
+  if (stamp.pid === me.pid && stamp.start === me.start) return stamp.thread === me.thread ? 'self' : 'alive';
   if (!pidExists(stamp.pid)) return 'dead';
   if (stamp.start !== null) {
     const now = processStartTicks(stamp.pid);

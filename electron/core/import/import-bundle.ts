@@ -63,6 +63,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
   const leftovers = await cleanLeftoverStaging(destDir);
   for (const dir of leftovers.removed) warnings.push(`Removed ${dir}, left by an interrupted import.`);
   for (const dir of leftovers.leftAlone) warnings.push(`${dir} belongs to an import that may still be running; left alone.`);
+  for (const dir of leftovers.unremovable) warnings.push(`${dir}, left by an interrupted import, could not be removed; the next import tries again.`);
   for (const dir of leftovers.unproven) warnings.push(`${dir} is named like an Airlock staging folder, but nothing proves Airlock made it; left alone (remove it yourself if it is not needed).`);
   await sweepDeadTemps(destDir);
   const reconciled = reconcilePendingImports(options.db);

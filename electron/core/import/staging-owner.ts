@@ -37,6 +37,8 @@ export interface StagingSweep {
   leftAlone: string[];
   /** Named like a staging folder, but nothing proves Airlock made it: left alone. */
   unproven: string[];
+  /** Provably left by a dead import, but removing it failed (permissions, I/O): what is left stays. */
+  unremovable: string[];
 }
 
 /**
@@ -84,7 +86,7 @@ export async function removeOwnedDirectory(root: string): Promise<void> {
 }
 
 export async function cleanLeftoverStaging(destDir: string): Promise<StagingSweep> {
-  const result: StagingSweep = { removed: [], leftAlone: [], unproven: [] };
+  const result: StagingSweep = { removed: [], leftAlone: [], unproven: [], unremovable: [] };
   const uid = process.getuid?.();
   for (const name of await readdir(destDir)) {
     if (!name.startsWith(STAGING_PREFIX)) continue;
@@ -102,8 +104,13 @@ export async function cleanLeftoverStaging(destDir: string): Promise<StagingSwee
     }
     const state = ownerState(owner);
     if (state === 'dead' || (state === 'self' && !stagingInUse.has(dir))) {
-      await removeOwnedDirectory(dir);
-      result.removed.push(dir);
+      try {
+        await removeOwnedDirectory(dir);
+        result.removed.push(dir);
+      } catch {
+        // Sweeping is never why an import fails; the owner file goes last, so the next sweep tries again.
+        result.unremovable.push(dir);
+      }
     } else {
       result.leftAlone.push(dir);
     }

@@ -46,7 +46,7 @@ describe.skipIf(missing !== null && !process.env['CI'])(`media leftovers${missin
     await setMediaRoots(home, [stick.mountPoint]);
     // What a killed export leaves: its temp file, named with an owner that is gone (an earlier boot).
     const me = currentStamp();
-    const dead = `.weekly.airlock.tar.al-${me.host}-${me.boot === 'ffffffff' ? 'eeeeeeee' : 'ffffffff'}-${me.pid}-1-00c0ffee.partial`;
+    const dead = `.weekly.airlock.tar.al-${me.host}-${me.boot === 'ffffffff' ? 'eeeeeeee' : 'ffffffff'}-${me.pid}-1-${me.thread}-00c0ffee.partial`;
     execFileSync('fallocate', ['-l', String(14 * 1024 * 1024), join(stick.mountPoint, dead)]);
     const result = await airlock(home, ['export', '--to-media', 'RETRY', '--name', 'weekly', '--passphrase-file', pass, payload]);
     expect(result.code, result.stderr).toBe(0);

@@ -105,7 +105,7 @@ describe('writeReceipt', () => {
 
   it("removes a killed receipt write's temp files, provably dead ones only", async () => {
     const me = currentStamp();
-    const deadTemp = `.drop.import-receipt.json.al-${me.host}-${me.boot === 'ffffffff' ? 'eeeeeeee' : 'ffffffff'}-${me.pid}-1-00000000.partial`;
+    const deadTemp = `.drop.import-receipt.json.al-${me.host}-${me.boot === 'ffffffff' ? 'eeeeeeee' : 'ffffffff'}-${me.pid}-1-${me.thread}-00000000.partial`;
     await writeFile(join(dir, deadTemp), '{"half');
     await writeReceipt(dir, receipt, signer);
     expect((await readdir(dir)).filter((f) => f.endsWith('.partial'))).toEqual(me.boot === null ? [deadTemp] : []);

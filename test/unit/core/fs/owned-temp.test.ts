@@ -15,7 +15,7 @@ let root: string;
 let dead: ProcessStamp;
 
 function tempName(final: string, owner: ProcessStamp): string {
-  return `.${final}.al-${owner.host}-${owner.boot ?? 'x'}-${owner.pid}-${owner.start ?? 'x'}-0badc0de.partial`;
+  return `.${final}.al-${owner.host}-${owner.boot ?? 'x'}-${owner.pid}-${owner.start ?? 'x'}-${owner.thread}-0badc0de.partial`;
 }
 
 beforeAll(async () => {
@@ -36,13 +36,15 @@ describe('process stamps', () => {
     expect(ownerState(dead)).toBe('dead');
     expect(ownerState({ ...me, boot: me.boot === 'ffffffff' ? 'eeeeeeee' : 'ffffffff' })).toBe(me.boot === null ? 'self' : 'dead');
     expect(ownerState({ ...me, pid: process.ppid, start: '1' })).toBe('dead');
+    // Another worker thread of this process (the app runs jobs in worker threads): alive, never self.
+    expect(ownerState({ ...me, thread: me.thread + 1 })).toBe('alive');
     expect(ownerState({ ...dead, host: me.host === '00000000' ? '00000001' : '00000000' })).toBe('unknown');
   });
 
   it('only the right shape parses', () => {
     const me = currentStamp();
     expect(parseStamp(JSON.parse(JSON.stringify(me)))).toEqual(me);
-    for (const bad of [null, 1, 'x', {}, { ...me, pid: -1 }, { ...me, pid: 1.5 }, { ...me, host: 'HOST' }, { ...me, boot: 'zz' }, { ...me, start: '1e3' }]) expect(parseStamp(bad)).toBeNull();
+    for (const bad of [null, 1, 'x', {}, { ...me, thread: -1 }, { ...me, thread: undefined }, { ...me, pid: -1 }, { ...me, pid: 1.5 }, { ...me, host: 'HOST' }, { ...me, boot: 'zz' }, { ...me, start: '1e3' }]) expect(parseStamp(bad)).toBeNull();
   });
 });
 
@@ -66,6 +68,7 @@ describe('owner-marked temp names', () => {
       alive: tempName('c.airlock.tar', { ...me, pid: process.ppid, start: processStartTicks(process.ppid) }),
       otherHost: tempName('d.airlock.tar', { ...dead, host: me.host === '00000000' ? '00000001' : '00000000' }),
       mineReleased: tempName('e.airlock.tar', me),
+      otherThread: tempName('k.airlock.tar', { ...me, thread: me.thread + 1 }),
       symlink: tempName('f.airlock.tar', dead),
       folder: tempName('g.airlock.tar', dead),
       otherUser: tempName('j.airlock.tar', dead),
@@ -83,7 +86,7 @@ describe('owner-marked temp names', () => {
 
     const sweep = await sweepDeadTemps(dir);
     expect(sweep.removed.map((p) => basename(p)).sort()).toEqual([names.dead, names.rebooted, names.mineReleased].sort());
-    expect((await readdir(dir)).sort()).toEqual([names.alive, names.otherHost, names.symlink, names.folder, names.otherUser, names.lookalike, names.usersOwn, basename(inHand)].sort());
+    expect((await readdir(dir)).sort()).toEqual([names.alive, names.otherHost, names.otherThread, names.symlink, names.folder, names.otherUser, names.lookalike, names.usersOwn, basename(inHand)].sort());
     releaseTemp(inHand);
     expect((await sweepDeadTemps(dir)).removed).toEqual([inHand]);
   });

@@ -138,19 +138,20 @@ describe('the staging sweep deletes only what it can prove a dead import made', 
     const dir = await leftover('foreign', deadStamp);
     await chown(dir, 12345, 12345);
     const sweep = await cleanLeftoverStaging(dest);
-    expect(sweep).toEqual({ removed: [], leftAlone: [], unproven: [dir] });
+    expect(sweep).toEqual({ removed: [], leftAlone: [], unproven: [dir], unremovable: [] });
   });
 
-  it('removes a dead owner (exited pid), an earlier boot, and a reused pid; leaves a live one and another host', async () => {
+  it('removes a dead owner (exited pid), an earlier boot, and a reused pid; leaves a live one, another host and another worker thread of this process', async () => {
     const dead = await leftover('dead', deadStamp);
     const rebooted = await leftover('rebooted', { ...currentStamp(), boot: currentStamp().boot === '00000000' ? '11111111' : '00000000', pid: process.pid, start: '1' });
     // process.ppid is alive, but the stamp says it started at another time: the pid was reused.
     const reused = await leftover('reused', { ...currentStamp(), pid: process.ppid, start: '1' });
     const live = await leftover('live', { ...currentStamp(), pid: process.ppid, start: null });
+    const otherThread = await leftover('otherthread', { ...currentStamp(), thread: currentStamp().thread + 1 });
     const otherHost = await leftover('otherhost', { ...deadStamp, host: currentStamp().host === 'abcdef01' ? 'abcdef02' : 'abcdef01' });
     const sweep = await cleanLeftoverStaging(dest);
     expect(sweep.removed.sort()).toEqual([dead, rebooted, reused].sort());
-    expect(sweep.leftAlone.sort()).toEqual([live, otherHost].sort());
+    expect(sweep.leftAlone.sort()).toEqual([live, otherHost, otherThread].sort());
     expect(sweep.unproven).toEqual([]);
   });
 
