@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { closeSync, fsyncSync, mkdtempSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdtempSync, openSync, renameSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { mkdir, open, rename, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { AirlockError } from '../errors.js';
 import { fsyncDirectory } from '../fs/durable.js';
 import { EarlyWriteback } from '../fs/early-writeback.js';
-import { currentStamp, type ProcessStamp } from '../fs/process-owner.js';
+import { currentStamp } from '../fs/process-owner.js';
 import type { PayloadFileWriter, PayloadSink } from '../verify/check-bundle.js';
 import { OWNER_FILE, removeOwnedDirectory, STAGING_PREFIX, stagingInUse, type StagingOwner } from './staging-owner.js';
 
@@ -25,20 +25,31 @@ function makeOwnedDirectory(destDir: string, bundlePath: string): string {
     airlock: 'staging-owner',
     version: 2,
     token: basename(root).slice(STAGING_PREFIX.length),
-    owner: currentStamp() satisfies ProcessStamp,
+    owner: currentStamp(),
     hostname: hostname(),
     startedAt: new Date().toISOString(),
     bundle: bundlePath,
   };
   const temp = join(root, `${OWNER_FILE}.tmp`);
-  const fd = openSync(temp, 'wx', 0o600);
   try {
-    writeSync(fd, JSON.stringify(owner));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(temp, 'wx', 0o600);
+    try {
+      writeSync(fd, JSON.stringify(owner));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, join(root, OWNER_FILE));
+  } catch (error) {
+    // A full disk, say: take the folder back rather than leave one without proof of whose it is.
+    try {
+      rmSync(temp, { force: true });
+      rmdirSync(root);
+    } catch {
+      // The first failure is the one to report.
+    }
+    throw error;
   }
-  renameSync(temp, join(root, OWNER_FILE));
   return root;
 }
 
