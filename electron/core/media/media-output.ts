@@ -358,8 +358,10 @@ export class MediaOutput implements BundleOutput {
     await this.assertPresent(volume, finalPath);
     const tempPath = tempPathFor(finalPath);
     let handle: FileHandle | null = null;
+    let created = false;
     try {
       handle = await open(tempPath, 'wx', 0o644);
+      created = true;
       await handle.writeFile(bytes);
       await handle.sync();
       await handle.close();
@@ -368,8 +370,9 @@ export class MediaOutput implements BundleOutput {
     } catch (error) {
       await handle?.close().catch(() => undefined);
       const failure = await this.failure(error, finalPath, volume);
-      if (failure.code === 'MEDIA_REMOVED') this.leftovers.push(tempPath);
-      else {
+      if (failure.code === 'MEDIA_REMOVED') {
+        if (created) this.leftovers.push(tempPath);
+      } else {
         await unlink(tempPath).catch((e: unknown) => {
           if (errnoOf(e) !== 'ENOENT') this.leftovers.push(tempPath);
         });
