@@ -143,7 +143,8 @@ describe('an interrupted import', () => {
       if (gap > 0) await new Promise((r) => setTimeout(r, gap));
       run.child.kill('SIGINT');
       const code = await run.exited;
-      expect([3, 130]).toContain(code);
+      // CANCELLED (3), forced exit (130), or ended by the signal itself when it lands while the process is already exiting (null).
+      expect([3, 130, null]).toContain(code);
       expect((await readdir(dest)).includes('big')).toBe(false);
       await nextImportCleans(dest);
     }, 120_000);
