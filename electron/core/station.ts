@@ -19,6 +19,8 @@ import type { BundleSigner } from './crypto/bundle-signer.js';
 import { resolveSigner, type SignerSpec } from './crypto/signer-spec.js';
 import { checkBundle } from './verify/check-bundle.js';
 import { openStationDb, nextExportSequence, type StationDb } from './db/station-db.js';
+import { openStationDbSnapshot, type StationDbSnapshot } from './db/station-db-snapshot.js';
+import { homeStorageFailure } from './home/home-storage.js';
 import { AirlockError, toAirlockError } from './errors.js';
 import { errorMessageFor } from '../../shared/error-actions.js';
 import { readStationConfig, stationIdentity, type StationIdentity } from './home/station-config.js';
@@ -136,6 +138,7 @@ export type ImportOutcome = Omit<ImportResult, 'payloadFiles'> & AuditTrail;
 /** One station's state (keys, trust, database, audit log, config) and the operations on it. */
 export class Station {
   private db: StationDb | null = null;
+  private readCopy: StationDbSnapshot | null = null;
 
   private constructor(
     readonly paths: HomePaths,
@@ -153,11 +156,17 @@ export class Station {
   close(): void {
     this.db?.close();
     this.db = null;
+    this.readCopy?.dispose();
+    this.readCopy = null;
   }
 
   private database(): StationDb {
     if (this.db === null) {
-      this.db = openStationDb(this.paths.database);
+      try {
+        this.db = openStationDb(this.paths.database);
+      } catch (error) {
+        throw homeStorageFailure(error, this.paths.root) ?? error;
+      }
       this.recovered = this.settleInterrupted();
     }
     return this.db;
@@ -200,12 +209,24 @@ export class Station {
       .immediate();
   }
 
+  /** For reading the log (audit list, verify, export): when the home cannot take a write (full, read-only), a private copy. */
+  private readDatabase(): StationDb {
+    try {
+      return this.database();
+    } catch (error) {
+      if (homeStorageFailure(error, this.paths.root) === null) throw error;
+      this.readCopy ??= openStationDbSnapshot(this.paths.database);
+      return this.readCopy.db;
+    }
+  }
+
   /** Every operation leaves an event; if the log cannot take it, the operator must know. */
   private record(input: AuditEventInput): AuditEvent {
     try {
       return appendAuditEvent(this.database(), this.identity, input);
     } catch (error) {
-      throw new AirlockError('AUDIT_UNAVAILABLE', (error as Error).message, { cause: error });
+      throw homeStorageFailure(error, this.paths.root, 'The operation itself may have completed: check before repeating it.') ??
+        new AirlockError('AUDIT_UNAVAILABLE', (error as Error).message, { cause: error });
     }
   }
 
@@ -768,23 +789,23 @@ export class Station {
   // Audit ------------------------------------------------------------------
 
   listAudit(query: AuditQuery = {}): AuditEvent[] {
-    return listAuditEvents(this.database(), query);
+    return listAuditEvents(this.readDatabase(), query);
   }
 
   /** Checkpoints are verified with the station's own public key and any earlier station keys kept in the trust store. */
   async verifyAudit(): Promise<AuditVerifyResult> {
-    return verifyAuditLog(this.database(), this.paths, await loadStationKeys(this.paths));
+    return verifyAuditLog(this.readDatabase(), this.paths, await loadStationKeys(this.paths));
   }
 
   exportAudit(format: AuditExportFormat, out: Writable): Promise<{ events: number; checkpoints: number }> {
-    return exportAuditLog(this.database(), format, out);
+    return exportAuditLog(this.readDatabase(), format, out);
   }
 
   /** The whole log to a file, written durably (temp name, fsync, rename, fsync the folder). */
   async exportAuditToFile(format: AuditExportFormat, path: string): Promise<{ events: number; checkpoints: number; path: string }> {
     const target = resolve(path);
     try {
-      return { ...(await exportAuditLogToFile(this.database(), format, target)), path: target };
+      return { ...(await exportAuditLogToFile(this.readDatabase(), format, target)), path: target };
     } catch (error) {
       throw toAirlockError(error, target);
     }

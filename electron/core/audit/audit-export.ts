@@ -8,6 +8,7 @@ import { listCheckpoints } from './audit-checkpoint.js';
 import { auditFileRows, iterateAuditEvents } from './audit-store.js';
 import type { AuditEvent } from './audit-event.js';
 import { fsyncDirectory, tempPathFor } from '../fs/durable.js';
+import { releaseTemp } from '../fs/owned-temp.js';
 
 export type AuditExportFormat = 'csv' | 'json';
 
@@ -101,5 +102,7 @@ export async function exportAuditLogToFile(db: StationDb, format: AuditExportFor
     out.destroy();
     await unlink(temp).catch(() => undefined);
     throw error;
+  } finally {
+    releaseTemp(temp);
   }
 }

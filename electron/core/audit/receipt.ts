@@ -1,9 +1,9 @@
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { groupFingerprint } from '../../../shared/fingerprint.js';
 import { formatBytes } from '../../../shared/format.js';
 import type { BundleSigner } from '../crypto/bundle-signer.js';
-import { writeFileDurably } from '../fs/durable.js';
+import { publishSetWithoutOverwrite } from '../fs/numbered-publish.js';
+import { sweepDeadTemps } from '../fs/owned-temp.js';
 
 export interface ReceiptCheck {
   check: string;
@@ -41,30 +41,23 @@ export interface WrittenReceipt {
   html: string;
 }
 
-async function absent(path: string): Promise<boolean> {
-  return access(path).then(
-    () => false,
-    () => true,
-  );
-}
-
 /**
- * Write NAME.<kind>-receipt.json (+ .asc when a key is at hand) and .html into `dir`,
- * never replacing an earlier receipt: a second one gets -2, -3 ...
+ * Write NAME.<kind>-receipt.json (+ .json.asc when a key is at hand) and .html into `dir`, never
+ * replacing a file, folder or symlink that is there: the three go in together under the first
+ * base none of whose names is taken: NAME.<kind>-receipt, then -2, -3 ... (numbered-publish.ts).
+ * Temp files of an earlier, killed receipt write in `dir` are removed first when provably dead.
  */
 export async function writeReceipt(dir: string, receipt: TransferReceipt, signer: BundleSigner | null): Promise<WrittenReceipt> {
-  let base = join(dir, `${receipt.bundle.name}.${receipt.kind}-receipt`);
-  for (let n = 2; !(await absent(`${base}.json`)); n += 1) base = join(dir, `${receipt.bundle.name}.${receipt.kind}-receipt-${n}`);
+  await sweepDeadTemps(dir, (final) => final.includes('-receipt'));
   const json = `${JSON.stringify(receipt, null, 2)}\n`;
   const signature = signer ? await signer.sign(Buffer.from(json, 'utf8')) : null;
-  const signaturePath = signature === null ? null : `${base}.json.asc`;
-  // Three small durable writes at once: their fsyncs overlap instead of queueing.
-  await Promise.all([
-    writeFileDurably(`${base}.json`, json, 0o644),
-    ...(signaturePath && signature ? [writeFileDurably(signaturePath, signature, 0o644)] : []),
-    writeFileDurably(`${base}.html`, renderReceiptHtml(receipt, signature !== null), 0o644),
-  ]);
-  return { json: `${base}.json`, signature: signaturePath, html: `${base}.html` };
+  const stem = join(dir, `${receipt.bundle.name}.${receipt.kind}-receipt`);
+  const base = await publishSetWithoutOverwrite((n) => (n === 1 ? stem : `${stem}-${n}`), [
+    { suffix: '.json', data: json },
+    ...(signature !== null ? [{ suffix: '.json.asc', data: signature }] : []),
+    { suffix: '.html', data: renderReceiptHtml(receipt, signature !== null) },
+  ], ['.json.asc']);
+  return { json: `${base}.json`, signature: signature === null ? null : `${base}.json.asc`, html: `${base}.html` };
 }
 
 function escapeHtml(text: string): string {

@@ -6,6 +6,7 @@ import { signWithAll, type BundleSigner } from '../crypto/bundle-signer.js';
 import { HASH_CHUNK_BYTES, sha256, sha256Hex } from '../crypto/sha256.js';
 import { AirlockError, throwIfAborted, toAirlockError } from '../errors.js';
 import { tempPathFor } from '../fs/durable.js';
+import { releaseTemp, sweepDeadTemps } from '../fs/owned-temp.js';
 import { readSmallFileSync, SMALL_FILE_BYTES, smallFileScratch } from '../fs/read-small-file.js';
 import { SequentialWriter } from '../fs/sequential-writer.js';
 import { CooperativeYield } from '../jobs/cooperative-yield.js';
@@ -64,7 +65,7 @@ const SPACE_MARGIN_BYTES = 1 << 20;
  */
 export async function writeBundle(options: WriteBundleOptions): Promise<WriteBundleResult> {
   const tracker = new ProgressTracker(options.onProgress);
-  const finalPath = await checkOutput(options.outDir, options.name);
+  const finalPath = await checkOutput(options.outDir, options.name, !options.openOutput);
   if (exportsInOnePass(options)) return writeBundleDirect(options, tracker, finalPath);
   const { prepared, spool } = await scanAndHash({ ...options, tracker }, options.spoolDir);
   try {
@@ -92,7 +93,8 @@ export function exportsInOnePass(options: Pick<WriteBundleOptions, 'signers' | '
   return !options.openOutput && options.signers.length > 0 && options.signers.every((s) => s.signsInProcess === true);
 }
 
-async function checkOutput(outDir: string, name: string): Promise<string> {
+/** `sweep`: remove dead temp files here first (a custom output, removable media, sweeps and reports its own). */
+async function checkOutput(outDir: string, name: string, sweep: boolean): Promise<string> {
   if (!BUNDLE_NAME_PATTERN.test(name)) throw new AirlockError('INVALID_NAME', `Got "${name}".`);
   const outStats = await stat(outDir).catch((error: unknown) => {
     throw toAirlockError(error, outDir);
@@ -100,6 +102,8 @@ async function checkOutput(outDir: string, name: string): Promise<string> {
   if (!outStats.isDirectory()) throw new AirlockError('NOT_FOUND', `${outDir} is not a directory.`, { path: outDir });
   const finalPath = join(resolve(outDir), `${name}${BUNDLE_SUFFIX}`);
   await assertAbsent(finalPath);
+  // Before the free-space check: temp files of killed exports (and receipts) here are provably dead and only take room.
+  if (sweep) await sweepDeadTemps(resolve(outDir));
   return finalPath;
 }
 
@@ -244,7 +248,7 @@ export async function writePreparedBundle(
 ): Promise<WriteBundleResult> {
   const { signal } = options;
   const tracker = options.tracker ?? new ProgressTracker(options.onProgress);
-  const finalPath = await checkOutput(options.outDir, prepared.name);
+  const finalPath = await checkOutput(options.outDir, prepared.name, !options.openOutput);
   const { payload, tags } = prepared;
   const now = prepared.createdAt;
   const signature = Buffer.from(signatureArmored, 'utf8');
@@ -301,6 +305,7 @@ export async function writePreparedBundle(
 async function discardTemp(out: FileHandle, tempPath: string): Promise<void> {
   await out.close().catch(() => undefined);
   await unlink(tempPath).catch(() => undefined);
+  releaseTemp(tempPath);
 }
 
 function bundleResult(prepared: PreparedBundle, signers: Array<{ fingerprint: string; userIds: string[] }>, bundlePath: string, bundleBytes: number): WriteBundleResult {

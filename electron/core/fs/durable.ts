@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
+import { ownedTempPath, releaseTemp } from './owned-temp.js';
 
 /**
  * fsync a directory so a rename or a new entry in it survives a power cut.
@@ -25,9 +25,13 @@ export async function fsyncDirectory(dir: string): Promise<void> {
   }
 }
 
-/** A temp name beside `finalPath`, hidden and marked so leftovers are recognisable. */
+/**
+ * A temp name beside `finalPath`, hidden and marked with its owner (owned-temp.ts), so the next
+ * run that writes there can prove a leftover dead and remove it. Call releaseTemp once it is
+ * published or removed.
+ */
 export function tempPathFor(finalPath: string): string {
-  return join(dirname(finalPath), `.${basename(finalPath)}.${randomBytes(6).toString('hex')}.partial`);
+  return ownedTempPath(finalPath);
 }
 
 /**
@@ -48,6 +52,30 @@ export async function writeFileDurably(finalPath: string, data: string | Uint8Ar
   } catch (error) {
     await unlink(temp).catch(() => undefined);
     throw error;
+  } finally {
+    releaseTemp(temp);
   }
   await fsyncDirectory(dirname(finalPath));
+}
+
+/**
+ * Write `data` to a fresh owner-marked temp file beside `finalPath` and fsync it; the caller
+ * publishes it (publish.ts) or removes it. On failure nothing is left.
+ */
+export async function writeTempDurably(finalPath: string, data: string | Uint8Array, mode = 0o644): Promise<string> {
+  const temp = tempPathFor(finalPath);
+  try {
+    const handle = await open(temp, 'wx', mode);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    releaseTemp(temp);
+    throw error;
+  }
+  return temp;
 }

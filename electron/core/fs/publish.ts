@@ -1,23 +1,33 @@
-import { access, link, rename, statfs, unlink } from 'node:fs/promises';
+import { link, lstat, rename, statfs, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AirlockError } from '../errors.js';
 import { fsyncDirectory } from './durable.js';
+import { releaseTemp } from './owned-temp.js';
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
+/**
+ * Whether anything at all has the name: a file, a folder, or a symbolic link, dangling or not.
+ * lstat, not access/stat: those follow a link, and a dangling one would read as free, so a
+ * rename would then replace the user's link.
+ */
+export async function nameTaken(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
 }
 
 export async function assertAbsent(path: string): Promise<void> {
-  if (await exists(path)) throw new AirlockError('OUTPUT_EXISTS', path, { path });
+  if (await nameTaken(path)) throw new AirlockError('OUTPUT_EXISTS', path, { path });
 }
 
 /**
- * Give a finished, fsynced temp file its final name without ever replacing an existing file:
- * link() fails if the name is taken; file systems without hard links (FAT, exFAT) fall back
- * to a checked rename. Then the directory is fsynced so the name survives a power cut.
+ * Give a finished, fsynced temp file its final name without ever replacing an existing file
+ * (or symbolic link): link() fails if the name is taken; file systems without hard links (FAT,
+ * exFAT) fall back to a checked rename. Then the directory is fsynced so the name survives a
+ * power cut.
  */
 export async function publishWithoutOverwrite(tempPath: string, finalPath: string): Promise<void> {
   try {
@@ -30,6 +40,7 @@ export async function publishWithoutOverwrite(tempPath: string, finalPath: strin
     await assertAbsent(finalPath);
     await rename(tempPath, finalPath);
   }
+  releaseTemp(tempPath);
   await fsyncDirectory(dirname(finalPath));
 }
 

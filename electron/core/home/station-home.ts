@@ -2,6 +2,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, posix, resolve, win32 } from 'node:path';
 import { AirlockError } from '../errors.js';
+import { sweepDeadTemps } from '../fs/owned-temp.js';
 
 /** Where each piece of station state lives inside the home directory. */
 export interface HomePaths {
@@ -64,5 +65,15 @@ export async function ensureHome(root: string): Promise<HomePaths> {
     if (error instanceof AirlockError) throw error;
     throw new AirlockError('HOME_INVALID', `${root}: ${(error as Error).message}`, { path: root, cause: error });
   }
+  await sweepHomeTemps(paths);
   return paths;
+}
+
+/**
+ * Temp files a killed run left in the home (audit-head.json, config, keys, receipts of media
+ * exports): removed once their writer is provably gone. Best effort: a full or read-only home
+ * must still open for `audit verify` and `audit list`.
+ */
+export async function sweepHomeTemps(paths: HomePaths): Promise<void> {
+  for (const dir of [paths.root, paths.keysDir, join(paths.root, 'receipts')]) await sweepDeadTemps(dir);
 }

@@ -1,4 +1,4 @@
-import { access, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { problem, type Problem } from '../../../shared/problems.js';
 import type { ProgressListener } from '../../../shared/progress.js';
@@ -6,6 +6,8 @@ import type { PolicyFinding, VerifyResult } from '../../../shared/results.js';
 import type { TrustedKey } from '../crypto/detached-signature.js';
 import type { StationDb } from '../db/station-db.js';
 import { AirlockError, toAirlockError } from '../errors.js';
+import { sweepDeadTemps } from '../fs/owned-temp.js';
+import { nameTaken } from '../fs/publish.js';
 import type { StationPolicy } from '../policy/station-policy.js';
 import { checkBundle, type AuthenticatedFacts, type BundleSource } from '../verify/check-bundle.js';
 import type { PayloadRows } from '../verify/payload-index.js';
@@ -53,12 +55,8 @@ export interface ImportResult extends VerifyResult {
   replayOf: number | null;
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
+/** lstat, not access(): a symlink at DIR/NAME, dangling or not, is a name taken. */
+const exists = nameTaken;
 
 /**
  * Import: the verify pipeline with every payload byte landing in a private staging directory
@@ -79,6 +77,9 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
   const leftovers = await cleanLeftoverStaging(destDir);
   for (const dir of leftovers.removed) warnings.push(`Removed ${dir}, left by an interrupted import.`);
   for (const dir of leftovers.leftAlone) warnings.push(`${dir} belongs to an import that may still be running; left alone.`);
+  for (const dir of leftovers.unremovable) warnings.push(`${dir}, left by an interrupted import, could not be removed; the next import tries again.`);
+  for (const dir of leftovers.unproven) warnings.push(`${dir} is named like an Airlock staging folder, but nothing proves Airlock made it; left alone (remove it yourself if it is not needed).`);
+  await sweepDeadTemps(destDir);
 
   let claimId: number | null = null;
   let identity: ImportIdentity | null = null;

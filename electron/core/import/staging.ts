@@ -1,22 +1,54 @@
+import { closeSync, fsyncSync, mkdtempSync, openSync, renameSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { mkdir, open, rename, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { AirlockError } from '../errors.js';
 import { fsyncDirectory } from '../fs/durable.js';
 import { EarlyWriteback } from '../fs/early-writeback.js';
-import { removeTree } from '../fs/remove-tree.js';
+import { currentStamp } from '../fs/process-owner.js';
 import type { PayloadFileWriter, PayloadSink } from '../verify/check-bundle.js';
 import { SMALL_FILE_BYTES, SmallFileStager } from './small-file.js';
 import { durabilityMethodFor, StagedDurability } from './staged-durability.js';
+import { OWNER_FILE, removeOwnedDirectory, STAGING_PREFIX, stagingInUse, type StagingOwner } from './staging-owner.js';
 
-const STAGING_PREFIX = '.airlock-staging-';
-const OWNER_FILE = 'owner.json';
-
-interface StagingOwner {
-  pid: number;
-  host: string;
-  startedAt: string;
-  bundle: string;
+/**
+ * mkdtemp and the owner file in one synchronous step: a JavaScript signal handler (the CLI's
+ * second Ctrl-C exits) cannot run between the two, so a staging folder without its owner file
+ * can only come from a kill -9 in that instant (and is then left alone, never deleted). The
+ * owner file goes in under a temp name and is renamed, so it is whole or absent.
+ */
+function makeOwnedDirectory(destDir: string, bundlePath: string): string {
+  const root = mkdtempSync(join(destDir, STAGING_PREFIX));
+  const owner: StagingOwner = {
+    airlock: 'staging-owner',
+    version: 2,
+    token: basename(root).slice(STAGING_PREFIX.length),
+    owner: currentStamp(),
+    hostname: hostname(),
+    startedAt: new Date().toISOString(),
+    bundle: bundlePath,
+  };
+  const temp = join(root, `${OWNER_FILE}.tmp`);
+  try {
+    const fd = openSync(temp, 'wx', 0o600);
+    try {
+      writeSync(fd, JSON.stringify(owner));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, join(root, OWNER_FILE));
+  } catch (error) {
+    // A full disk, say: take the folder back rather than leave one without proof of whose it is.
+    try {
+      rmSync(temp, { force: true });
+      rmdirSync(root);
+    } catch {
+      // The first failure is the one to report.
+    }
+    throw error;
+  }
+  return root;
 }
 
 /**
@@ -36,9 +68,10 @@ export class StagingDirectory implements PayloadSink {
   ) {}
 
   static async create(destDir: string, bundlePath: string): Promise<StagingDirectory> {
-    const root = await mkdtemp(join(destDir, STAGING_PREFIX));
-    const owner: StagingOwner = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), bundle: bundlePath };
-    await writeFile(join(root, OWNER_FILE), JSON.stringify(owner), { mode: 0o600 });
+    const root = makeOwnedDirectory(destDir, bundlePath);
+    stagingInUse.add(root);
+    // The owner file's name must survive a power cut before anything else lands here.
+    await fsyncDirectory(root);
     const payloadDir = join(root, 'payload');
     await mkdir(payloadDir, { mode: 0o755 });
     return new StagingDirectory(root, payloadDir);
@@ -120,52 +153,18 @@ export class StagingDirectory implements PayloadSink {
     await fsyncDirectory(dirname(target));
   }
 
+  /**
+   * The owner file goes last (removeOwnedDirectory): a process stopped at any point in between
+   * (a second Ctrl-C) leaves a folder that still proves whose it is, so the next import removes it.
+   */
   async discard(): Promise<void> {
-    // Not fs.rm: it starts the removal of every staged file at once (420 MB for 200,000 files).
-    await removeTree(this.root);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Staging directories left by an import that was killed: removed when their owner process is
- * gone; reported (and left) when it may still be running or when ownership is unclear.
- */
-export async function cleanLeftoverStaging(destDir: string, now: Date = new Date()): Promise<{ removed: string[]; leftAlone: string[] }> {
-  const removed: string[] = [];
-  const leftAlone: string[] = [];
-  for (const name of await readdir(destDir)) {
-    if (!name.startsWith(STAGING_PREFIX)) continue;
-    const dir = join(destDir, name);
-    let owner: StagingOwner | null;
     try {
-      owner = JSON.parse(await readFile(join(dir, OWNER_FILE), 'utf8')) as StagingOwner;
-    } catch {
-      owner = null;
-    }
-    let stale: boolean;
-    if (owner && typeof owner.pid === 'number') {
-      stale = owner.host !== hostname() ? false : !isAlive(owner.pid);
-    } else {
-      // Killed between mkdtemp and owner.json: ours by its name; wait a while to be sure.
-      const age = now.getTime() - (await stat(dir)).mtimeMs;
-      stale = age > 10 * 60_000;
-    }
-    if (stale) {
-      await rm(dir, { recursive: true, force: true });
-      removed.push(dir);
-    } else {
-      leftAlone.push(dir);
+      await removeOwnedDirectory(this.root);
+    } finally {
+      // Also when rm failed: what is left is then a leftover a later sweep by this process may remove.
+      stagingInUse.delete(this.root);
     }
   }
-  if (removed.length > 0) await fsyncDirectory(destDir);
-  return { removed, leftAlone };
 }
+
+export { cleanLeftoverStaging } from './staging-owner.js';

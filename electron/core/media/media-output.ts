@@ -21,12 +21,14 @@ import { BackgroundSha256 } from '../crypto/background-sha256.js';
 import { sha256Hex } from '../crypto/sha256.js';
 import { AirlockError, throwIfAborted, toAirlockError } from '../errors.js';
 import { tempPathFor } from '../fs/durable.js';
+import { releaseTemp } from '../fs/owned-temp.js';
 import { publishWithoutOverwrite } from '../fs/publish.js';
 import { SequentialWriter } from '../fs/sequential-writer.js';
 import type { ProgressTracker } from '../jobs/progress-tracker.js';
 import { exactArchiveBytes } from './archive-size.js';
 import { FAT_MAX_PART_BYTES, foldsCase, maxPartBytesOnMount } from './fs-limits.js';
-import { indexFileName, indexSignatureFileName, isAirlockTempName, partFileName } from './part-names.js';
+import { sweepMediumLeftovers } from './medium-leftovers.js';
+import { indexFileName, indexSignatureFileName, partFileName } from './part-names.js';
 import { INDEX_RESERVE_BYTES, MEDIA_MARGIN_BYTES, planLayout, type PlannedPart, type VolumeRoom } from './part-plan.js';
 import { hashUncached, planUncachedRead } from './uncached-read.js';
 import { INDEX_VERSION, serializeIndex, type VolumeIndex } from './volume-index.js';
@@ -200,6 +202,9 @@ export class MediaOutput implements BundleOutput {
 
   private async measure(target: MediaVolume): Promise<VolumeSpace> {
     if (target.mountPoint === null) throw new AirlockError('MEDIA_NOT_MOUNTED', `${target.device ?? target.id} is not mounted.`);
+    // Before measuring: room an earlier, interrupted write of ours still takes counts as free.
+    const swept = await sweepMediumLeftovers(target.mountPoint);
+    for (const path of swept.removed) if (!this.removedLeftovers.includes(path)) this.removedLeftovers.push(path);
     const space = await measureVolume(target.mountPoint).catch((error: unknown) => {
       throw mediaError(error, target.mountPoint as string);
     });
@@ -237,13 +242,6 @@ export class MediaOutput implements BundleOutput {
     const entries = await readdir(dir).catch((error: unknown) => {
       throw mediaError(error, dir);
     });
-    for (const entry of entries) {
-      if (!isAirlockTempName(entry)) continue;
-      await unlink(join(dir, entry)).then(
-        () => this.removedLeftovers.push(join(dir, entry)),
-        () => undefined,
-      );
-    }
     const fold = foldsCase(space.fstype) ? (s: string) => s.toLowerCase() : (s: string) => s;
     const present = new Set(entries.map(fold));
     for (const file of [...this.fileNames(number), `${this.name}${BUNDLE_SUFFIX}`]) {
@@ -286,7 +284,7 @@ export class MediaOutput implements BundleOutput {
       try {
         await part.writer.write(piece);
       } catch (error) {
-        throw mediaError(error, part.tempPath);
+        throw await this.failure(error, part.tempPath, this.volumes[part.planned.volume - 1]);
       }
       part.remaining -= take;
       this.bytesWritten += take;
@@ -300,10 +298,13 @@ export class MediaOutput implements BundleOutput {
     if (!planned) throw new AirlockError('INTERNAL', `The archive is longer than the ${this.exact} bytes planned.`);
     const volume = this.volumes[planned.volume - 1] ?? (await this.acquire(planned.volume));
     const finalPath = join(volume.dir, this.fileName(planned));
+    // A medium unmounted under us leaves its mount point as an empty folder of the system disk: never write there.
+    await this.assertPresent(volume, finalPath);
     const tempPath = tempPathFor(finalPath);
     this.started = true;
-    const handle = await open(tempPath, 'wx', 0o644).catch((error: unknown) => {
-      throw mediaError(error, tempPath);
+    const handle = await open(tempPath, 'wx', 0o644).catch(async (error: unknown) => {
+      releaseTemp(tempPath);
+      throw await this.failure(error, tempPath, volume);
     });
     this.current = { planned, finalPath, tempPath, handle, writer: new SequentialWriter(handle), hash: (this.hasher as BackgroundSha256).start(), remaining: planned.size };
   }
@@ -316,7 +317,7 @@ export class MediaOutput implements BundleOutput {
       await part.handle.sync();
       await part.handle.close();
     } catch (error) {
-      throw mediaError(error, part.tempPath);
+      throw await this.failure(error, part.tempPath, this.volumes[part.planned.volume - 1]);
     }
     this.current = null;
     this.nextPart += 1;
@@ -336,9 +337,10 @@ export class MediaOutput implements BundleOutput {
       throwIfAborted(this.signal);
       const part = this.synced[0] as SyncedPart;
       try {
+        await this.assertPresent(volume, part.finalPath);
         await publishWithoutOverwrite(part.tempPath, part.finalPath);
       } catch (error) {
-        throw mediaError(error, part.finalPath);
+        throw await this.failure(error, part.finalPath, volume);
       }
       this.synced.shift();
       this.record(volume, part.file);
@@ -353,10 +355,13 @@ export class MediaOutput implements BundleOutput {
   /** A small file (index, signature) written the same way: temp name, fsync, publish, directory fsync. */
   private async writeSmall(volume: VolumeState, file: string, bytes: Buffer, kind: MediaWrittenFile['kind']): Promise<void> {
     const finalPath = join(volume.dir, file);
+    await this.assertPresent(volume, finalPath);
     const tempPath = tempPathFor(finalPath);
     let handle: FileHandle | null = null;
+    let created = false;
     try {
       handle = await open(tempPath, 'wx', 0o644);
+      created = true;
       await handle.writeFile(bytes);
       await handle.sync();
       await handle.close();
@@ -364,10 +369,16 @@ export class MediaOutput implements BundleOutput {
       await publishWithoutOverwrite(tempPath, finalPath);
     } catch (error) {
       await handle?.close().catch(() => undefined);
-      await unlink(tempPath).catch(() => {
-        if (handle !== null) this.leftovers.push(tempPath);
-      });
-      throw mediaError(error, finalPath);
+      const failure = await this.failure(error, finalPath, volume);
+      if (failure.code === 'MEDIA_REMOVED') {
+        if (created) this.leftovers.push(tempPath);
+      } else {
+        await unlink(tempPath).catch((e: unknown) => {
+          if (errnoOf(e) !== 'ENOENT') this.leftovers.push(tempPath);
+        });
+      }
+      releaseTemp(tempPath);
+      throw failure;
     }
     this.record(volume, { path: finalPath, size: bytes.length, sha256: sha256Hex(bytes), volume: volume.number, kind });
   }
@@ -427,6 +438,7 @@ export class MediaOutput implements BundleOutput {
         actual = await hashUncached(file.path, plan, { ...(this.signal ? { signal: this.signal } : {}), onBytes: (n) => this.tracker?.addBytes(n) });
       } catch (e) {
         if (errnoOf(e) && MEDIA_GONE.has(errnoOf(e) as string)) throw mediaError(e, file.path);
+        if (!(await this.present(volume))) throw new AirlockError('MEDIA_REMOVED', `${volume.dir} is no longer mounted (reading back ${file.path}).`, { path: file.path, cause: e });
         error = e instanceof Error ? e.message : String(e);
       }
       this.tracker?.addFiles(1);
@@ -455,7 +467,15 @@ export class MediaOutput implements BundleOutput {
     const part = this.current;
     this.current = null;
     if (part) await part.handle.close().catch(() => undefined);
-    for (const tempPath of [...(part ? [part.tempPath] : []), ...this.synced.map((s) => s.tempPath)]) {
+    const temps = [...(part ? [{ tempPath: part.tempPath, volume: part.planned.volume }] : []), ...this.synced.map((s) => ({ tempPath: s.tempPath, volume: s.file.volume }))];
+    for (const { tempPath, volume } of temps) {
+      releaseTemp(tempPath);
+      const state = this.volumes[volume - 1];
+      // Not there (unmounted, even lazily): the path now names a folder of another disk; the file stays on the medium.
+      if (!state || !(await this.present(state))) {
+        this.leftovers.push(tempPath);
+        continue;
+      }
       await unlink(tempPath).catch((error: unknown) => {
         if (errnoOf(error) !== 'ENOENT') this.leftovers.push(tempPath);
       });
@@ -466,8 +486,7 @@ export class MediaOutput implements BundleOutput {
     if (this.readBackFailed) return;
     for (const file of [...this.written].reverse()) {
       const volume = this.volumes[file.volume - 1];
-      const present = volume ? await stat(volume.dir).then((s) => s.dev === volume.dev, () => false) : false;
-      if (!present) {
+      if (!volume || !(await this.present(volume))) {
         this.leftovers.push(file.path);
         continue;
       }
@@ -475,6 +494,26 @@ export class MediaOutput implements BundleOutput {
         if (errnoOf(error) !== 'ENOENT') this.leftovers.push(file.path);
       });
     }
+  }
+
+  /** Whether the volume's folder is still the medium adopted (a pulled or unmounted medium leaves another device's folder, or none). */
+  private async present(volume: VolumeState): Promise<boolean> {
+    return stat(volume.dir).then(
+      (s) => s.dev === volume.dev,
+      () => false,
+    );
+  }
+
+  private async assertPresent(volume: VolumeState, path: string): Promise<void> {
+    if (!(await this.present(volume))) throw new AirlockError('MEDIA_REMOVED', `${volume.dir} is no longer the medium written to (it was removed or unmounted).`, { path });
+  }
+
+  /** mediaError, and MEDIA_REMOVED whatever the errno when the medium is no longer there (ENOENT after a lazy unmount, EIO after a pull). */
+  private async failure(error: unknown, path: string, volume: VolumeState | undefined): Promise<AirlockError> {
+    const mapped = mediaError(error, path);
+    if (mapped.code === 'MEDIA_REMOVED' || mapped.code === 'CANCELLED' || !volume) return mapped;
+    if (await this.present(volume)) return mapped;
+    return new AirlockError('MEDIA_REMOVED', `${volume.dir} is no longer mounted. ${path}: ${error instanceof Error ? error.message : String(error)}`, { path, cause: error });
   }
 
   /** What was written, where, and what the read-back proved (also after a failure: what got done). */

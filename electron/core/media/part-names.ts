@@ -4,6 +4,7 @@
  * and the signed volume index NAME.airlock-index.json + NAME.airlock-index.json.asc.
  */
 import { BUNDLE_SUFFIX } from '../bundle/format.js';
+import { parseOwnedTempName } from '../fs/owned-temp.js';
 
 export const INDEX_SUFFIX = '.airlock-index.json';
 export const INDEX_SIGNATURE_SUFFIX = `${INDEX_SUFFIX}.asc`;
@@ -12,8 +13,10 @@ const NAME = '[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}';
 const PART_RE = new RegExp(`^(${NAME})\\.airlock\\.tar\\.part-(\\d{3,})-of-(\\d{3,})$`, 'u');
 const INDEX_RE = new RegExp(`^(${NAME})\\.airlock-index\\.json$`, 'u');
 const INDEX_SIG_RE = new RegExp(`^(${NAME})\\.airlock-index\\.json\\.asc$`, 'u');
-/** Temp names Airlock writes media files under (durable.ts tempPathFor): `.FILE.<12 hex>.partial`. */
-const TEMP_RE = new RegExp(`^\\.(${NAME})\\.airlock(?:\\.tar(?:\\.part-\\d{3,}-of-\\d{3,})?|-index\\.json(?:\\.asc)?)\\.[0-9a-f]{12}\\.partial$`, 'u');
+/** The files Airlock writes to media: a bundle, its parts, the volume index and its signature. */
+const MEDIA_FILE_RE = new RegExp(`^(${NAME})\\.airlock(?:\\.tar(?:\\.part-\\d{3,}-of-\\d{3,})?|-index\\.json(?:\\.asc)?)$`, 'u');
+/** Temp names of earlier Airlock versions, which carried no owner: `.FILE.<12 hex>.partial`. */
+const LEGACY_TEMP_RE = new RegExp(`^\\.(${NAME})\\.airlock(?:\\.tar(?:\\.part-\\d{3,}-of-\\d{3,})?|-index\\.json(?:\\.asc)?)\\.[0-9a-f]{12}\\.partial$`, 'u');
 
 export function partWidth(count: number): number {
   return Math.max(3, String(count).length);
@@ -53,7 +56,19 @@ export function parseIndexFileName(file: string): string | null {
   return INDEX_RE.exec(file)?.[1] ?? INDEX_SIG_RE.exec(file)?.[1] ?? null;
 }
 
-/** Whether `file` is a temp file an interrupted Airlock media write left behind. */
+/** Whether `file` is a media file Airlock writes (bundle, part, index, index signature). */
+export function isMediaFileName(file: string): boolean {
+  return MEDIA_FILE_RE.test(file);
+}
+
+/** A temp name of an earlier Airlock version (no owner in it). */
+export function isLegacyTempName(file: string): boolean {
+  return LEGACY_TEMP_RE.test(file);
+}
+
+/** Whether `file` is a temp file of an Airlock media write (owner-marked, fs/owned-temp.ts, or of an earlier version). */
 export function isAirlockTempName(file: string): boolean {
-  return TEMP_RE.test(file);
+  if (LEGACY_TEMP_RE.test(file)) return true;
+  const owned = parseOwnedTempName(file);
+  return owned !== null && MEDIA_FILE_RE.test(owned.final);
 }

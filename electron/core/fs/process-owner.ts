@@ -1,0 +1,103 @@
+/**
+ * Who made a leftover (a staging folder, a temp file) and whether that process is provably gone.
+ * A stamp names one process instance: host, boot, pid and the pid's start time, so a reused
+ * pid or a reboot is told apart from the process that wrote the stamp. Only 'dead' entitles a
+ * later run to remove what the stamp marks; everything else is left alone.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { threadId } from 'node:worker_threads';
+
+export interface ProcessStamp {
+  /** First 8 hex digits of SHA-256(hostname): short enough for a file name, enough to tell hosts apart. */
+  host: string;
+  /** First 8 hex digits of the kernel's boot id; null where the platform has none. */
+  boot: string | null;
+  pid: number;
+  /** The process's start time in clock ticks since boot (/proc/PID/stat field 22); null where unknown. */
+  start: string | null;
+  /**
+   * The worker thread (worker_threads threadId; 0 for the main thread). The app runs jobs in
+   * worker threads of one process: what another thread of this process holds is never 'self'.
+   */
+  thread: number;
+}
+
+export type OwnerState = 'self' | 'alive' | 'dead' | 'unknown';
+
+const HEX8 = /^[0-9a-f]{8}$/u;
+const DIGITS = /^\d{1,20}$/u;
+
+function hostTag(name: string): string {
+  return createHash('sha256').update(name).digest('hex').slice(0, 8);
+}
+
+function bootTag(): string | null {
+  try {
+    const id = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').replace(/[^0-9a-f]/gu, '');
+    return id.length >= 8 ? id.slice(0, 8) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Field 22 of /proc/PID/stat, read after the last ')' because the command name may hold spaces and parentheses. */
+export function processStartTicks(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const start = fields[19];
+    return start !== undefined && DIGITS.test(start) ? start : null;
+  } catch {
+    return null;
+  }
+}
+
+let self: ProcessStamp | null = null;
+
+export function currentStamp(): ProcessStamp {
+  self ??= { host: hostTag(hostname()), boot: bootTag(), pid: process.pid, start: processStartTicks(process.pid), thread: threadId };
+  return self;
+}
+
+/** A stamp as read back from a file or a name: the right shape, or null. */
+export function parseStamp(value: unknown): ProcessStamp | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const v = value as Record<string, unknown>;
+  if (typeof v['host'] !== 'string' || !HEX8.test(v['host'])) return null;
+  if (v['boot'] !== null && (typeof v['boot'] !== 'string' || !HEX8.test(v['boot']))) return null;
+  if (typeof v['pid'] !== 'number' || !Number.isSafeInteger(v['pid']) || v['pid'] <= 0) return null;
+  if (v['start'] !== null && (typeof v['start'] !== 'string' || !DIGITS.test(v['start']))) return null;
+  if (typeof v['thread'] !== 'number' || !Number.isSafeInteger(v['thread']) || v['thread'] < 0) return null;
+  return { host: v['host'], boot: v['boot'] as string | null, pid: v['pid'], start: v['start'] as string | null, thread: v['thread'] };
+}
+
+function pidExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists and belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * 'self': this very process (and thread); 'dead': provably gone (an earlier boot of this host, no such pid,
+ * or the pid now belongs to a process started at another time); 'alive': may still be running;
+ * 'unknown': another host (a shared file system), so nothing can be proven from here.
+ */
+export function ownerState(stamp: ProcessStamp): OwnerState {
+  const me = currentStamp();
+  if (stamp.host !== me.host) return 'unknown';
+  if (stamp.boot !== null && me.boot !== null && stamp.boot !== me.boot) return 'dead';
+  // Another thread of this process is alive as long as this process is.
+  if (stamp.pid === me.pid && stamp.start === me.start) return stamp.thread === me.thread ? 'self' : 'alive';
+  if (!pidExists(stamp.pid)) return 'dead';
+  if (stamp.start !== null) {
+    const now = processStartTicks(stamp.pid);
+    if (now !== null && now !== stamp.start) return 'dead';
+  }
+  return 'alive';
+}

@@ -1,0 +1,125 @@
+/**
+ * Whose a `.airlock-staging-*` folder is, and the sweep that removes the ones left by a killed
+ * import. A folder counts as ours only if it is a real folder (not a symlink) of our user
+ * holding an owner.json of the right shape, whose token is the folder's own name suffix, and
+ * whose owner process is provably gone (fs/process-owner.ts). Anything else is never deleted:
+ * a folder that may still be in use is left alone, one Airlock cannot prove it made is reported.
+ */
+import { constants, rmdirSync, rmSync } from 'node:fs';
+import { lstat, open, readdir, rm } from 'node:fs/promises';
+import { removeTree } from '../fs/remove-tree.js';
+import { join } from 'node:path';
+import { fsyncDirectory } from '../fs/durable.js';
+import { ownerState, parseStamp, type ProcessStamp } from '../fs/process-owner.js';
+
+export const STAGING_PREFIX = '.airlock-staging-';
+export const OWNER_FILE = 'owner.json';
+const MAX_OWNER_BYTES = 16 * 1024;
+
+/** Staging folders this process is using now: a sweep by this same process leaves them alone. */
+export const stagingInUse = new Set<string>();
+
+export interface StagingOwner {
+  airlock: 'staging-owner';
+  version: 2;
+  /** The folder's name after the prefix: binds the file to the folder mkdtemp made for it. */
+  token: string;
+  owner: ProcessStamp;
+  /** For the operator reading it; the proof uses owner.host. */
+  hostname: string;
+  startedAt: string;
+  bundle: string;
+}
+
+export interface StagingSweep {
+  /** Provably left by a dead import of this station: removed. */
+  removed: string[];
+  /** Its import may still be running (or runs on another host): left alone. */
+  leftAlone: string[];
+  /** Named like a staging folder, but nothing proves Airlock made it: left alone. */
+  unproven: string[];
+  /** Provably left by a dead import, but removing it failed (permissions, I/O): what is left stays. */
+  unremovable: string[];
+}
+
+/**
+ * The owner file, opened without following a symlink or waiting on a FIFO, read with a size
+ * bound; null unless it has the right shape.
+ */
+async function readOwner(dir: string, token: string): Promise<ProcessStamp | null> {
+  let text: string;
+  try {
+    const handle = await open(join(dir, OWNER_FILE), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    try {
+      const stats = await handle.stat();
+      if (!stats.isFile() || stats.size > MAX_OWNER_BYTES) return null;
+      text = await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return null;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const v = value as Record<string, unknown>;
+  if (v['airlock'] !== 'staging-owner' || v['version'] !== 2 || v['token'] !== token) return null;
+  return parseStamp(v['owner']);
+}
+
+/**
+ * Remove a staging folder so that, stopped at any point, what is left still proves whose it is:
+ * everything but the owner file first, then the owner file and the folder in one synchronous
+ * step (no JavaScript signal handler runs in between; only kill -9 in that instant can leave
+ * an empty folder without its owner file, which is then reported, never deleted).
+ */
+export async function removeOwnedDirectory(root: string): Promise<void> {
+  for (const name of await readdir(root)) {
+    if (name === OWNER_FILE) continue;
+    const path = join(root, name);
+    // Not fs.rm on the payload folder: it starts the removal of every staged file at once (420 MB for 200,000 files).
+    if ((await lstat(path)).isDirectory()) await removeTree(path);
+    else await rm(path, { force: true });
+  }
+  rmSync(join(root, OWNER_FILE), { force: true });
+  rmdirSync(root);
+}
+
+export async function cleanLeftoverStaging(destDir: string): Promise<StagingSweep> {
+  const result: StagingSweep = { removed: [], leftAlone: [], unproven: [], unremovable: [] };
+  const uid = process.getuid?.();
+  for (const name of await readdir(destDir)) {
+    if (!name.startsWith(STAGING_PREFIX)) continue;
+    const dir = join(destDir, name);
+    const stats = await lstat(dir).catch(() => null);
+    if (!stats) continue;
+    if (!stats.isDirectory() || (uid !== undefined && stats.uid !== uid)) {
+      result.unproven.push(dir);
+      continue;
+    }
+    const owner = await readOwner(dir, name.slice(STAGING_PREFIX.length));
+    if (owner === null) {
+      result.unproven.push(dir);
+      continue;
+    }
+    const state = ownerState(owner);
+    if (state === 'dead' || (state === 'self' && !stagingInUse.has(dir))) {
+      try {
+        await removeOwnedDirectory(dir);
+        result.removed.push(dir);
+      } catch {
+        // Sweeping is never why an import fails; the owner file goes last, so the next sweep tries again.
+        result.unremovable.push(dir);
+      }
+    } else {
+      result.leftAlone.push(dir);
+    }
+  }
+  if (result.removed.length > 0) await fsyncDirectory(destDir);
+  return result;
+}
