@@ -141,6 +141,7 @@ export class ShapeNormalizer {
       .replace(/\b(?:[0-9A-F]{4} ){9}[0-9A-F]{4}\b|\b[0-9A-F]{40}\b/g, (fpr) => `<FPR${this.number(this.fingerprints, fpr.replace(/ /g, ''))}>`)
       .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, (id) => `<UUID${this.number(this.uuids, id)}>`)
       .replace(/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z\b/g, '<TIME>')
+      .replace(/\b\d{4}-\d{2}-\d{2}\b/g, '<DATE>')
       .replace(/\b[0-9a-f]{64}\b/g, '<SHA256>');
     const lines = out.split('\n').map((l) => l.trimEnd());
     while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
@@ -154,6 +155,32 @@ export class ShapeNormalizer {
     seen.set(value, seen.size + 1);
     return seen.size;
   }
+}
+
+/** Every fingerprint in `text`, grouped or not, in order, as 40 hex digits. */
+export function fingerprintsIn(text: string): string[] {
+  return [...text.matchAll(/\b(?:[0-9A-F]{4} ){9}[0-9A-F]{4}\b|\b[0-9A-F]{40}\b/g)].map((m) => m[0].replace(/ /g, ''));
+}
+
+/** `text` with each fingerprint that `map` knows (40 hex digits to 40 hex digits) replaced, in the form it was written. */
+export function replaceFingerprints(text: string, map: ReadonlyMap<string, string>): string {
+  return text.replace(/\b(?:[0-9A-F]{4} ){9}[0-9A-F]{4}\b|\b[0-9A-F]{40}\b/g, (found) => {
+    const to = map.get(found.replace(/ /g, ''));
+    if (to === undefined) return found;
+    return found.includes(' ') ? (to.match(/.{4}/g) ?? []).join(' ') : to;
+  });
+}
+
+/** Runs one command in bash (stdout and stderr together, stdin empty) and returns what it printed. */
+export async function runCommand(command: string, options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const child = spawn('bash', ['--noprofile', '--norc', '-c', `exec 2>&1\n${command}`], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stderr.on('data', (c: Buffer) => chunks.push(c));
+    child.on('error', reject);
+    child.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
 }
 
 /** Replacements that make a run in `demoDir` as user `user` read like the docs' run in /tmp/airlock-demo as root. */
