@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm install`'s last step for Electron (package.json "postinstall").
 //
-// electron is an optional dependency. Its own install script downloads the Electron binary from
+// electron is an optional dependency (of tools/electron-optional, itself a development dependency,
+// so electron-builder never packs it into the app). Its own install script downloads the binary from
 // GitHub; where that cannot be reached (an offline station's build machine, a site with only an
 // npm mirror, CI) the download fails, and npm, because the dependency is optional, removes the
 // package and finishes the install instead of rolling everything back. The package itself (its
