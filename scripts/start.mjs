@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: build the app with electron-vite and launch it with the installed Electron binary.
-// Where the binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD=1, offline build machines,
-// CI), say so plainly and point at the CLI. Never downloads anything.
+// Where the binary is not installed (`npm install` could not download it: offline machines, CI;
+// or ELECTRON_SKIP_BINARY_DOWNLOAD=1), say so plainly and point at the CLI. Never downloads anything.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -26,12 +26,15 @@ const binary = electronBinary();
 if (binary === null) {
   process.stderr.write(
     [
-      'Airlock: the Electron binary is not installed on this machine.',
-      'Dependencies were installed without it (ELECTRON_SKIP_BINARY_DOWNLOAD=1, or offline), so the',
-      'desktop app cannot start here. Nothing will be downloaded.',
+      'Airlock: the Electron binary is not installed on this machine, so the desktop app cannot',
+      process.env.ELECTRON_SKIP_BINARY_DOWNLOAD
+        ? 'start here: ELECTRON_SKIP_BINARY_DOWNLOAD is set, and `npm install` skipped the download.'
+        : 'start here: `npm install` could not download it (no route to GitHub from here).',
+      'Nothing will be downloaded now. Where the network allows, `npm install` fetches it.',
       '',
-      'The command-line interface works without Electron:',
-      '  npx airlock --help',
+      'The command-line interface works without Electron. In this folder:',
+      '  export PATH="$PWD/bin:$PATH"',
+      '  airlock --help',
       '',
     ].join('\n'),
   );

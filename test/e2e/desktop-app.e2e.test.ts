@@ -29,6 +29,20 @@ const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHOTS = join(repo, 'test-results', 'e2e');
 const PASSPHRASE = 'e2e passphrase, never stored';
 const REPORT_TEXT = 'The quarterly report, version 1.\n';
+/**
+ * How long a step may wait for the page. Every wait here is for an event (a heading or a row
+ * appears, a job's result arrives) and returns the moment it happens; the bound only says when to
+ * give up. A real export, verify or read-back of 512 MiB on a busy 2-core machine takes several
+ * times as long as on an idle one, so the bound is generous: it makes a failure slower to report,
+ * never a pass easier. Each test's own limit is a multiple of it, so a wait, not the test, times out.
+ */
+const STEP = 60_000;
+/** A job that moves the 512 MiB file (hash, write, read back): three passes over it. */
+const LONG_STEP = 3 * STEP;
+/** expect.poll's own default gives up after one second, which a loaded machine can spend on one evaluate(). */
+const POLL = { timeout: STEP, interval: 100 };
+const TEST_TIMEOUT = 5 * STEP;
+const LONG_TEST_TIMEOUT = 3 * LONG_STEP + TEST_TIMEOUT;
 
 let base: string;
 let served: ServedRenderer;
@@ -129,10 +143,10 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     context = browser.context;
     await installBridge(context, main.dispatch);
     page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(15_000);
+    page.setDefaultTimeout(STEP);
     await page.goto(`${served.origin}/index.html`);
     await page.emulateMedia({ colorScheme: 'light' });
-  }, 120_000);
+  }, TEST_TIMEOUT);
 
   afterAll(async () => {
     await main?.jobHost.shutdown();
@@ -145,10 +159,10 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.reload();
-    await expect.poll(() => page.evaluate(() => typeof window.airlock?.stationStatus)).toBe('function');
+    await expect.poll(() => page.evaluate(() => typeof window.airlock?.stationStatus), POLL).toBe('function');
     await page.getByRole('heading', { name: 'Choose what to send' }).waitFor();
     expect(errors).toEqual([]);
-  });
+  }, TEST_TIMEOUT);
 
   it('creates the station key in the Keys view', async () => {
     await section(/^Keys/);
@@ -160,7 +174,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     await form.getByRole('button', { name: 'Create station key' }).click();
     await page.getByLabel('Station key').waitFor();
     await page.getByText('Station key created.').waitFor();
-  }, 60_000);
+  }, TEST_TIMEOUT);
 
   it('exports a real bundle step by step', async () => {
     await section(/^Export/);
@@ -170,7 +184,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     await shot('02-export-sources');
     await page.getByRole('button', { name: 'Next: review' }).click();
     await page.getByRole('table', { name: 'Selection' }).waitFor();
-    await expect.poll(() => page.getByRole('table', { name: 'Selection' }).textContent()).toContain('3');
+    await expect.poll(() => page.getByRole('table', { name: 'Selection' }).textContent(), POLL).toContain('3');
     await shot('03-export-review');
     await page.getByRole('button', { name: 'Next: destination' }).click();
     await page.getByRole('radio', { name: /A folder/ }).check();
@@ -199,7 +213,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     expect(result).toContain(groupFingerprint(own?.fingerprint ?? 'missing'));
     // The passphrase went to the worker and nowhere else.
     expect(await page.content()).not.toContain(PASSPHRASE);
-  }, 60_000);
+  }, TEST_TIMEOUT);
 
   it('verifies the bundle without importing', async () => {
     await section(/^Verify/);
@@ -207,11 +221,11 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     await page.getByRole('button', { name: 'Choose bundle…' }).click();
     await page.getByRole('button', { name: 'Verify bundle' }).click();
     await page.getByRole('heading', { name: 'Bundle verified' }).waitFor();
-    await expect.poll(() => page.getByRole('table', { name: 'Bundle facts' }).textContent()).toContain('every checksum matches');
+    await expect.poll(() => page.getByRole('table', { name: 'Bundle facts' }).textContent(), POLL).toContain('every checksum matches');
     await page.getByLabel(/^Signer Transfer Station 3/).waitFor();
     await shot('08-verify-verified');
     expect(await readdir(dirs.dest)).toEqual([]);
-  }, 60_000);
+  }, TEST_TIMEOUT);
 
   it('imports the bundle and the files arrive intact', async () => {
     await section(/^Import/);
@@ -223,7 +237,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     await importing.getByRole('heading', { name: 'Bundle verified' }).waitFor();
     await importing.getByLabel(/^Signer Transfer Station 3/).waitFor();
     const files = importing.getByRole('table', { name: 'Files checked' });
-    await expect.poll(() => files.locator('tbody tr').count()).toBe(3);
+    await expect.poll(() => files.locator('tbody tr').count(), POLL).toBe(3);
     expect(await files.textContent()).toContain('data/reports/q3.txt');
     expect(await files.locator('tbody tr[data-outcome="ok"]').count()).toBe(3);
     const policy = importing.getByRole('list', { name: 'Station policy checks' });
@@ -241,10 +255,10 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     await page.getByRole('heading', { name: 'Imported', exact: true }).waitFor();
     await shot('10-import-result');
     const target = join(dirs.dest, 'weekly-reports');
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Files imported to' }).textContent()).toContain(target);
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Files imported to' }).textContent(), POLL).toContain(target);
     expect(await readFile(join(target, 'reports', 'q3.txt'), 'utf8')).toBe(REPORT_TEXT);
     expect((await readdir(target)).sort()).toEqual(['notes.txt', 'reports']);
-  }, 60_000);
+  }, TEST_TIMEOUT);
 
   it('rejects a tampered bundle and says why and what to do', async () => {
     const bundle = await readFile(join(dirs.out, 'weekly-reports.airlock.tar'));
@@ -261,14 +275,14 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     await page.getByRole('button', { name: 'Verify bundle' }).click();
     await page.getByRole('heading', { name: 'Bundle rejected' }).waitFor();
     const problems = page.getByRole('list', { name: 'Problems found' });
-    await expect.poll(() => problems.textContent()).toContain('CHECKSUM_MISMATCH');
+    await expect.poll(() => problems.textContent(), POLL).toContain('CHECKSUM_MISMATCH');
     expect(await problems.textContent()).toContain('data/reports/q3.txt');
     expect(await problems.textContent()).toContain('Next: Do not import it.');
     // The per-file table opens on the problems: the tampered file, by name, with its code.
     const verifying = page.locator('section[aria-label="Verify"]');
     const files = verifying.getByRole('table', { name: 'Files checked' });
     const bad = files.locator('tbody tr[data-outcome="checksum-mismatch"]');
-    await expect.poll(() => bad.count()).toBe(1);
+    await expect.poll(() => bad.count(), POLL).toBe(1);
     expect(await bad.textContent()).toContain('data/reports/q3.txt');
     expect(await bad.textContent()).toContain('CHECKSUM_MISMATCH');
     expect(await files.locator('tbody tr').count()).toBe(1);
@@ -284,7 +298,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     expect(await replay.textContent()).toContain('Next: Check the audit log');
     await shot('11-verify-tampered-rejected');
     await verifying.locator('[data-testid="file-results"]').screenshot({ path: join(SHOTS, '11a-verify-tampered-files.png') });
-  }, 60_000);
+  }, TEST_TIMEOUT);
 
   it('cancels a long export mid-way: no bundle, no .partial file', async () => {
     await section(/^Export/);
@@ -315,7 +329,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     expect(await readdir(dirs.bigOut)).toEqual([]);
     const jobs = main.jobHost.list();
     expect(jobs[0]?.state).toBe('cancelled');
-  }, 90_000);
+  }, LONG_TEST_TIMEOUT);
 
   it('trusts another station’s key after the fingerprint is typed back', async () => {
     const other = await Station.open({ home: join(base, 'other-home') });
@@ -334,9 +348,9 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     await shot('13-keys-trust-confirm');
     await panel.getByRole('button', { name: 'Trust this key' }).click();
     await page.getByText('Now trusted: Lab B Diode <diode@lab-b.example>').waitFor();
-    await expect.poll(() => page.getByRole('table', { name: 'Trusted signers' }).textContent()).toContain('Lab B diode');
+    await expect.poll(() => page.getByRole('table', { name: 'Trusted signers' }).textContent(), POLL).toContain('Lab B diode');
     await shot('14-keys-trusted');
-  }, 60_000);
+  }, TEST_TIMEOUT);
 
   it('lists what happened in the Audit log, searches it, verifies the chain and exports CSV that matches', async () => {
     const station = await Station.open({ home: dirs.home });
@@ -350,7 +364,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
 
     await section(/^Audit log/);
     await page.getByRole('table', { name: 'Audit events' }).waitFor();
-    await expect.poll(auditRowSeqs).toEqual(logged.map((e) => e.seq));
+    await expect.poll(auditRowSeqs, POLL).toEqual(logged.map((e) => e.seq));
     const table = page.getByRole('table', { name: 'Audit events' });
     expect(await table.textContent()).toContain('bundle weekly-reports');
     expect(await table.textContent()).toContain('CHECKSUM_MISMATCH');
@@ -360,14 +374,14 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
 
     await page.getByRole('form', { name: 'Audit filters' }).getByLabel('Search').fill('weekly-reports');
     await page.getByRole('form', { name: 'Audit filters' }).getByLabel('Search').press('Enter');
-    await expect.poll(auditRowSeqs).toEqual(aboutBundle);
+    await expect.poll(auditRowSeqs, POLL).toEqual(aboutBundle);
     expect(aboutBundle.length).toBeGreaterThanOrEqual(4);
     expect(aboutBundle.length).toBeLessThan(logged.length);
     await page.getByRole('form', { name: 'Audit filters' }).getByLabel('Outcome').selectOption({ label: 'Rejected' });
-    await expect.poll(auditRowSeqs).toEqual(logged.filter((e) => e.outcome === 'rejected' && aboutBundle.includes(e.seq)).map((e) => e.seq));
+    await expect.poll(auditRowSeqs, POLL).toEqual(logged.filter((e) => e.outcome === 'rejected' && aboutBundle.includes(e.seq)).map((e) => e.seq));
     await shot('17-audit-search');
     await page.getByRole('button', { name: 'Clear filters' }).click();
-    await expect.poll(auditRowSeqs).toEqual(logged.map((e) => e.seq));
+    await expect.poll(auditRowSeqs, POLL).toEqual(logged.map((e) => e.seq));
 
     const csvPath = join(base, 'audit-export.csv');
     main.dialogs.auditExportFile = csvPath;
@@ -386,7 +400,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
       expect(row[column('hash')]).toBe(event?.hash);
     }
     expect(records.filter((r) => r[column('record')] === 'checkpoint').length).toBeGreaterThanOrEqual(1);
-  }, 60_000);
+  }, TEST_TIMEOUT);
 
   it('saves an operator name in Settings; station status and the next audit event carry it', async () => {
     await section(/^Settings/);
@@ -400,7 +414,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     await saved.waitFor();
     expect(await saved.textContent()).toContain('Operator name: not set (the OS user only) → “Dana Reyes”');
     expect(await saved.textContent()).toContain('Allowed clock skew (seconds): not set (default 300) → 600');
-    await expect.poll(() => page.getByRole('table', { name: 'This station' }).textContent()).toContain('Dana Reyes (');
+    await expect.poll(() => page.getByRole('table', { name: 'This station' }).textContent(), POLL).toContain('Dana Reyes (');
     await shot('18-settings-saved');
     // mediaRoots, which the app does not edit, is kept as it was.
     expect(JSON.parse(await readFile(join(dirs.home, 'config.json'), 'utf8'))).toEqual({ mediaRoots: [dirs.medium], operatorName: 'Dana Reyes' });
@@ -420,21 +434,21 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     station.close();
     expect(verify).toMatchObject({ type: 'verify', outcome: 'ok', operator: expect.stringMatching(/^Dana Reyes \(/u) });
     expect(change).toMatchObject({ type: 'settings-change', details: { changes: expect.arrayContaining([{ field: 'operatorName', from: null, to: 'Dana Reyes' }]) } });
-    await expect.poll(auditRowSeqs).toEqual(expect.arrayContaining([verify?.seq, change?.seq]));
+    await expect.poll(auditRowSeqs, POLL).toEqual(expect.arrayContaining([verify?.seq, change?.seq]));
     const rows = page.getByRole('table', { name: 'Audit events' }).locator('tbody tr');
     expect(await rows.nth(0).textContent()).toContain('Dana Reyes (');
     expect(await rows.nth(1).textContent()).toContain('operatorName: (default) → Dana Reyes');
-  }, 60_000);
+  }, TEST_TIMEOUT);
 
   it('follows a dark OS theme', async () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await section(/^Verify/);
-    await expect.poll(() => page.evaluate(() => document.documentElement.getAttribute('data-mantine-color-scheme'))).toBe('dark');
+    await expect.poll(() => page.evaluate(() => document.documentElement.getAttribute('data-mantine-color-scheme')), POLL).toBe('dark');
     await shot('15-verify-dark');
     await section(/^Audit log/);
     await page.getByRole('table', { name: 'Audit events' }).waitFor();
     await shot('19-audit-dark');
-  });
+  }, TEST_TIMEOUT);
 
   it('refuses IPC from a frame that is not the app’s main frame', async () => {
     const answer = await page.evaluate(async () => {
@@ -449,7 +463,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     });
     if (typeof answer === 'string') expect(answer).toBe('no binding in subframe');
     else expect(answer).toMatchObject({ ok: false, error: { code: 'SENDER_REFUSED' } });
-  });
+  }, TEST_TIMEOUT);
 
   // Removable media: dirs.medium is declared in config.json mediaRoots, so it is offered as a medium.
 
@@ -483,11 +497,11 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     // shows it, and prove from the job's own events that it ran.
     const written = page.getByRole('heading', { name: 'Bundle written and read back' });
     const shown = await Promise.race([
-      page.locator('[data-phase="reading-back"]').waitFor({ timeout: 60_000 }).then(() => true, () => false),
-      written.waitFor({ timeout: 60_000 }).then(() => false, () => false),
+      page.locator('[data-phase="reading-back"]').waitFor({ timeout: LONG_STEP }).then(() => true, () => false),
+      written.waitFor({ timeout: LONG_STEP }).then(() => false, () => false),
     ]);
     if (shown) await shot('17-export-media-readback');
-    await written.waitFor({ timeout: 60_000 });
+    await written.waitFor({ timeout: LONG_STEP });
     expect(phasesSeen.slice(phasesBefore)).toEqual(expect.arrayContaining(['hashing', 'writing', 'reading-back']));
     expect(phasesSeen.slice(phasesBefore).lastIndexOf('reading-back')).toBeGreaterThan(phasesSeen.slice(phasesBefore).lastIndexOf('writing'));
     const result = page.getByRole('table', { name: 'Export result' });
@@ -512,8 +526,8 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     await page.getByRole('button', { name: 'Next: sign' }).click();
     await page.getByLabel('Station key passphrase').fill(PASSPHRASE);
     await page.getByRole('button', { name: 'Sign and write bundle' }).click();
-    await page.getByRole('heading', { name: 'Bundle written and read back' }).waitFor({ timeout: 60_000 });
-  }, 150_000);
+    await page.getByRole('heading', { name: 'Bundle written and read back' }).waitFor({ timeout: LONG_STEP });
+  }, LONG_TEST_TIMEOUT);
 
   it('verifies the whole medium and reports per bundle', async () => {
     await section(/^Verify/);
@@ -527,7 +541,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     await page.keyboard.press('Space');
     await page.getByRole('button', { name: 'Verify medium' }).focus();
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Medium verified' }).waitFor({ timeout: 60_000 });
+    await page.getByRole('heading', { name: 'Medium verified' }).waitFor({ timeout: LONG_STEP });
     const table = page.getByRole('table', { name: 'Bundles on the medium' });
     await page.getByRole('row', { name: 'Bundle media-archive' }).getByText('Verified').waitFor();
     await page.getByRole('row', { name: 'Bundle media-reports' }).getByText('Verified').waitFor();
@@ -535,7 +549,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     expect(await page.getByRole('status').filter({ hasText: 'Read-back method' }).textContent()).toMatch(/Read-back method: (o-direct|flushbufs\+o-direct|fadvise-dontneed|remount|buffered)/u);
     await shot('19-verify-medium-report');
     expect(await readdir(dirs.mediaDest)).toEqual([]);
-  }, 90_000);
+  }, LONG_TEST_TIMEOUT);
 
   it('imports from the medium: insert a medium, its bundles, verify, destination, import', async () => {
     await section(/^Import/);
@@ -547,7 +561,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     await bundles.getByRole('radio', { name: 'media-reports' }).check();
     await page.getByRole('button', { name: 'Verify bundle' }).click();
     const importing = page.locator('section[aria-label="Import"]');
-    await importing.getByRole('heading', { name: 'Bundle verified' }).waitFor({ timeout: 30_000 });
+    await importing.getByRole('heading', { name: 'Bundle verified' }).waitFor();
     await importing.getByLabel(/^Signer Transfer Station 3/).waitFor();
     await page.getByRole('button', { name: 'Next: destination' }).click();
     main.dialogs.folder = dirs.mediaDest;
@@ -558,5 +572,5 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     const target = join(dirs.mediaDest, 'media-reports');
     expect(await readFile(join(target, 'reports', 'q3.txt'), 'utf8')).toBe(REPORT_TEXT);
     expect((await readdir(target)).sort()).toEqual(['notes.txt', 'reports']);
-  }, 60_000);
+  }, TEST_TIMEOUT);
 });

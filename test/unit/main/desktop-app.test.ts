@@ -77,7 +77,8 @@ describe('startDesktopApp', () => {
     // Before the ready promise settles: sandbox and privileged scheme already done.
     expect(calls.slice(0, 2)).toEqual(['enableSandbox', expect.stringContaining('"scheme":"app"')]);
     expect(calls[1]).toContain('"secure":true');
-    await vi.waitFor(() => expect(windows).toHaveLength(1));
+    // vi.waitFor gives up after 1 s by default: a loaded machine can spend that loading main's modules.
+    await vi.waitFor(() => expect(windows).toHaveLength(1), { timeout: 30_000 });
 
     expect(calls).toContain('protocol.handle app');
     expect(session.setPermissionRequestHandler).toHaveBeenCalledOnce();
@@ -88,7 +89,7 @@ describe('startDesktopApp', () => {
     expect([...handles.keys()].sort()).toEqual(IPC_METHODS.map((m) => IPC_CHANNELS[m].channel).sort());
 
     const [window] = windows;
-    await vi.waitFor(() => expect(window?.url).toBe('app://airlock/index.html'));
+    await vi.waitFor(() => expect(window?.url).toBe('app://airlock/index.html'), { timeout: 30_000 });
     expect(window?.options.webPreferences).toMatchObject({
       preload: '/opt/airlock/out/preload/index.cjs',
       contextIsolation: true,
