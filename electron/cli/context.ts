@@ -26,6 +26,8 @@ export function createContext(io: CliIo, globals: () => GlobalOptions, wantsJson
       let station: Station | null = null;
       try {
         const g = globals();
+        // An empty --home (an unset shell variable) would silently fall back to the default home.
+        if (g.home !== undefined && g.home.trim() === '') throw new AirlockError('USAGE', '--home needs a folder; it was given an empty value. Leave --home out to use $AIRLOCK_HOME or the default home.');
         station = await Station.open({ ...(g.home ? { home: g.home } : {}), ...(g.operator ? { operator: g.operator } : {}) });
         ctx.exitCode = await action(station, io);
       } catch (thrown) {

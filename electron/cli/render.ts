@@ -5,6 +5,7 @@ import { formatBytes } from '../../shared/format.js';
 import { PROBLEM_TEXT } from '../../shared/problems.js';
 import { FILE_OUTCOMES, type FileOutcome, type FileResults, type PolicySummary, type VerifyResult } from '../../shared/results.js';
 import type { AirlockError } from '../core/index.js';
+import { cliNextStep } from './next-step.js';
 
 /** A readable report of a verification: what was proven, or every reason for rejection with the next step. */
 export function renderVerifyResult(result: VerifyResult, operation: 'verify' | 'import' = 'verify'): string {
@@ -75,8 +76,9 @@ function renderPolicy(policy: PolicySummary, operation: 'verify' | 'import'): st
   return lines;
 }
 
+/** `airlock: CODE: message`, then what to do about it (every error has a next step). */
 export function renderError(error: AirlockError): string {
-  return `airlock: ${error.code}: ${displayText(error.message)}\n`;
+  return `airlock: ${error.code}: ${displayText(error.message)}\n  Next: ${cliNextStep(error.code)}\n`;
 }
 
 export function errorKind(error: AirlockError): 'usage' | 'operational' {
