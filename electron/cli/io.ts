@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import { AirlockError } from '../core/index.js';
 
 /** Everything the CLI touches of its process, injectable so tests run it in-process. */
 export interface CliIo {
@@ -14,4 +15,17 @@ export interface CliIo {
 
 export function write(stream: Writable, text: string): void {
   stream.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** All of stdin (`-` as a file name), refusing more than `limit` bytes: keys and passphrases are small. */
+export async function readStdin(io: CliIo, limit: number, what: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of io.stdin) {
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += bytes.length;
+    if (size > limit) throw new AirlockError('USAGE', `stdin holds more than ${limit} bytes: too large for ${what}.`);
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks);
 }

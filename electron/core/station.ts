@@ -33,6 +33,7 @@ import { readStationPolicy } from './policy/station-policy.js';
 import { policyNotReached, replayFinding, replayNotChecked, withFinding } from './policy/policy-findings.js';
 import { findPriorImport } from './import/replay-guard.js';
 import { importBundle, type ImportResult } from './import/import-bundle.js';
+import { assertBundleFile } from './bundle/bundle-file-kind.js';
 import type { Writable } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import type { MediaEvent, MediaExportReport, MediaRef, MediaVolume } from '../../shared/media.js';
@@ -241,6 +242,11 @@ export class Station {
   }
 
   /** The signer for an operation: an explicit spec, else the station key unlocked by the passphrase. */
+  /** Proves a passphrase unlocks its key (PASSPHRASE_WRONG if not) before an operation starts: a terminal may then ask again. */
+  async checkSigner(spec: SignerSpec): Promise<void> {
+    await resolveSigner(this.paths, spec);
+  }
+
   private async signerFor(spec: SignerSpec | undefined, passphrase: string | undefined): Promise<BundleSigner | null> {
     if (spec) return resolveSigner(this.paths, spec);
     if (passphrase !== undefined) return resolveSigner(this.paths, { kind: 'station', passphrase });
@@ -418,6 +424,7 @@ export class Station {
   async verifyBundle(request: VerifyRequest): Promise<VerifyResult> {
     let report: VerifyResult;
     try {
+      await assertBundleFile(request.bundlePath);
       const [trusted, policy] = await Promise.all([loadTrustedKeys(this.paths), readStationPolicy(this.paths)]);
       // A part or a volume index: the parts are checked against the signed index first, then chained.
       const split = await this.splitRoute(request.bundlePath, trusted, policy.clockSkewSeconds, request);
@@ -460,6 +467,7 @@ export class Station {
     let signingKey: BundleSigner | null;
     let result: ImportResult;
     try {
+      await assertBundleFile(request.bundlePath);
       signingKey = await this.signerFor(request.signer, request.passphrase);
       const [trusted, policy] = await Promise.all([loadTrustedKeys(this.paths), readStationPolicy(this.paths)]);
       const split = await this.splitRoute(request.bundlePath, trusted, policy.clockSkewSeconds, request);

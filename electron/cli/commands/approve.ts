@@ -45,12 +45,13 @@ export function registerApprove(program: Command, ctx: CommandContext): void {
             kind: 'gpg',
             fingerprint: parseGpgSignerOption(opts.signer),
             ...(io.env.GNUPGHOME ? { homedir: io.env.GNUPGHOME } : {}),
-            ...(opts.passphraseFile !== undefined ? { passphrase: await readPassphraseFile(opts.passphraseFile) } : {}),
+            ...(opts.passphraseFile !== undefined ? { passphrase: await readPassphraseFile(opts.passphraseFile, io) } : {}),
           };
         } else if (opts.key !== undefined) {
-          spec = { kind: 'key-file', file: opts.key, passphrase: await obtainPassphrase(io, opts.passphraseFile) };
+          const file = opts.key;
+          spec = { kind: 'key-file', file, passphrase: await obtainPassphrase(io, opts.passphraseFile, { check: (passphrase) => station.checkSigner({ kind: 'key-file', file, passphrase }) }) };
         } else {
-          spec = { kind: 'station', passphrase: await obtainPassphrase(io, opts.passphraseFile) };
+          spec = { kind: 'station', passphrase: await obtainPassphrase(io, opts.passphraseFile, { check: (passphrase) => station.checkSigner({ kind: 'station', passphrase }) }) };
         }
         const approved = await station.approveStaged(stagedDir, spec);
         if (opts.json) write(io.stdout, JSON.stringify({ ok: true, staged: approved }));

@@ -96,7 +96,7 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
     .option('--json', 'print one JSON object')
     .action(async (opts: { passphraseFile?: string; json?: boolean }) => {
       await ctx.run(async (station, io) => {
-        const checkpoint = await station.checkpointAudit(await obtainPassphrase(io, opts.passphraseFile));
+        const checkpoint = await station.checkpointAudit(await obtainPassphrase(io, opts.passphraseFile, { check: (passphrase) => station.checkSigner({ kind: 'station', passphrase }) }));
         if (opts.json) write(io.stdout, JSON.stringify({ ok: true, checkpoint }));
         else write(io.stdout, checkpoint ? `Signed the head: event #${checkpoint.seq} ${checkpoint.hash}` : 'The log is empty: nothing to sign.');
         return EXIT.OK;

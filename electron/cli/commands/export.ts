@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { displayText } from '../../../shared/display-text.js';
 import { groupFingerprint } from '../../../shared/fingerprint.js';
 import { formatBytes } from '../../../shared/format.js';
-import { AirlockError, parseGpgSignerOption, type ExportOutcome, type SignerSpec } from '../../core/index.js';
+import { AirlockError, parseGpgSignerOption, type ExportOutcome, type SignerSpec, type Station } from '../../core/index.js';
 import { write, type CliIo } from '../io.js';
 import { obtainPassphrase, readPassphraseFile } from '../passphrase.js';
 import { progressLine } from '../progress-line.js';
@@ -26,17 +26,17 @@ interface ExportOptions {
 }
 
 /** --signer gpg:FPR signs through GnuPG (smartcards: its pinentry asks); else the station key. */
-export async function signerFromOptions(io: CliIo, signer: string | undefined, passphraseFile: string | undefined): Promise<SignerSpec> {
+export async function signerFromOptions(io: CliIo, station: Station, signer: string | undefined, passphraseFile: string | undefined): Promise<SignerSpec> {
   if (signer !== undefined) {
     const fingerprint = parseGpgSignerOption(signer);
     return {
       kind: 'gpg',
       fingerprint,
       ...(io.env.GNUPGHOME ? { homedir: io.env.GNUPGHOME } : {}),
-      ...(passphraseFile !== undefined ? { passphrase: await readPassphraseFile(passphraseFile) } : {}),
+      ...(passphraseFile !== undefined ? { passphrase: await readPassphraseFile(passphraseFile, io) } : {}),
     };
   }
-  return { kind: 'station', passphrase: await obtainPassphrase(io, passphraseFile) };
+  return { kind: 'station', passphrase: await obtainPassphrase(io, passphraseFile, { check: (passphrase) => station.checkSigner({ kind: 'station', passphrase }) }) };
 }
 
 export function registerExport(program: Command, ctx: CommandContext): void {
@@ -64,7 +64,7 @@ export function registerExport(program: Command, ctx: CommandContext): void {
         if (opts.toMedia !== undefined && (opts.out !== undefined || opts.prepare || opts.finish !== undefined)) throw new AirlockError('USAGE', '--to-media writes a new export to media: it goes without --out, --prepare and --finish.');
         if (opts.toMedia === undefined && (opts.volumeSize !== undefined || opts.partSize !== undefined || opts.eject)) throw new AirlockError('USAGE', '--volume-size, --part-size and --eject go with --to-media.');
         if (!opts.prepare && opts.out === undefined && opts.toMedia === undefined) throw new AirlockError('USAGE', '--out DIR or --to-media ID is required (except with --prepare).');
-        const signer = await signerFromOptions(io, opts.signer, opts.passphraseFile);
+        const signer = await signerFromOptions(io, station, opts.signer, opts.passphraseFile);
         if (opts.toMedia !== undefined) return runMediaExport(station, io, paths, signer, { ...opts, toMedia: opts.toMedia });
         const progress = progressLine(io);
         try {

@@ -4,7 +4,7 @@ import { AirlockError } from '../../core/index.js';
 import { displayText } from '../../../shared/display-text.js';
 import { write } from '../io.js';
 import { obtainPassphrase, promptLine } from '../passphrase.js';
-import { KEY_ALGORITHMS, type KeyAlgorithm } from '../../core/index.js';
+import { KEY_ALGORITHMS, type KeyAlgorithm, type Station } from '../../core/index.js';
 import type { CommandContext } from '../context.js';
 
 export function registerKeys(program: Command, ctx: CommandContext): void {
@@ -59,6 +59,8 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
           if (!io.stdin.isTTY) throw new AirlockError('USAGE', 'Confirm the key: pass --fingerprint with the fingerprint its owner read to you (not one copied from the file).');
           expected = await promptLine(io, 'Type the fingerprint as the key’s owner read it to you (spaces allowed), or press Enter to cancel: ');
           if (expected.trim() === '') throw new AirlockError('CANCELLED', 'Nothing was trusted.');
+          // A short or mistyped answer is a typing mistake, as with --fingerprint: not an alarm about a swapped key.
+          if (!isFingerprint(expected)) throw new AirlockError('USAGE', `"${expected.trim()}" is not a 40- or 64-digit hex fingerprint: type all of it, as the key's owner read it to you. Nothing was trusted.`);
         }
         const { signer, alreadyTrusted } = await station.trustKeyFile(file, {
           expectedFingerprint: normalizeFingerprint(expected),
@@ -100,7 +102,7 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
     .action(async (opts: { name: string; email?: string; passphraseFile?: string; newPassphraseFile?: string; algorithm: string; json?: boolean }) => {
       await ctx.run(async (station, io) => {
         const algorithm = keyAlgorithm(opts.algorithm);
-        const passphrase = await obtainPassphrase(io, opts.passphraseFile);
+        const passphrase = await obtainPassphrase(io, opts.passphraseFile, { check: (typed) => station.checkSigner({ kind: 'station', passphrase: typed }) });
         const newPassphrase = await obtainPassphrase(io, opts.newPassphraseFile, { confirm: true });
         const rotated = await station.rotateKey({ name: opts.name, passphrase, newPassphrase, algorithm, ...(opts.email ? { email: opts.email } : {}) });
         if (opts.json) {
@@ -122,7 +124,7 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
     .option('--json', 'print one JSON object')
     .action(async (opts: { out: string; passphraseFile?: string; json?: boolean }) => {
       await ctx.run(async (station, io) => {
-        await station.backupKey(await obtainPassphrase(io, opts.passphraseFile), opts.out);
+        await station.backupKey(await obtainPassphrase(io, opts.passphraseFile, { check: (passphrase) => station.checkSigner({ kind: 'station', passphrase }) }), opts.out);
         if (opts.json) {
           write(io.stdout, JSON.stringify({ ok: true, file: opts.out }));
           return 0;
@@ -140,7 +142,14 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
     .option('--json', 'print one JSON object')
     .action(async (file: string, opts: { passphraseFile?: string; json?: boolean }) => {
       await ctx.run(async (station, io) => {
-        const key = await station.restoreKey(file, await obtainPassphrase(io, opts.passphraseFile));
+        // The backup's own passphrase: restoring is the check (it installs nothing until the key unlocks).
+        let restored: Awaited<ReturnType<Station['restoreKey']>> | null = null;
+        const passphrase = await obtainPassphrase(io, opts.passphraseFile, {
+          check: async (typed) => {
+            restored = await station.restoreKey(file, typed);
+          },
+        });
+        const key = restored ?? (await station.restoreKey(file, passphrase));
         if (opts.json) {
           write(io.stdout, JSON.stringify({ ok: true, key }));
           return 0;

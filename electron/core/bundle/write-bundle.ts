@@ -97,7 +97,7 @@ async function checkOutput(outDir: string, name: string): Promise<string> {
   const outStats = await stat(outDir).catch((error: unknown) => {
     throw toAirlockError(error, outDir);
   });
-  if (!outStats.isDirectory()) throw new AirlockError('NOT_FOUND', `${outDir} is not a directory.`, { path: outDir });
+  if (!outStats.isDirectory()) throw new AirlockError('NOT_A_FOLDER', `The output folder ${outDir} is a file, not a folder.`, { path: outDir });
   const finalPath = join(resolve(outDir), `${name}${BUNDLE_SUFFIX}`);
   await assertAbsent(finalPath);
   return finalPath;
