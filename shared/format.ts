@@ -1,4 +1,10 @@
 /** Human-readable sizes, rates and durations, shared by the CLI and the UI. */
+
+/** "1 file", "3 files", "1 medium"/"2 media": counts read as sentences. */
+export function plural(count: number, noun: string, many = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : many}`;
+}
+
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes)) return '?';
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];

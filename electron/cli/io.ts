@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { AirlockError } from '../core/index.js';
 
@@ -28,4 +31,22 @@ export async function readStdin(io: CliIo, limit: number, what: string): Promise
     chunks.push(bytes);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * Runs `use` with a path to read: the file itself, or for `-` a private temporary copy of stdin
+ * (the station reads some files twice, e.g. `keys trust` shows the key, then trusts it), removed after.
+ */
+export async function withInputFile<T>(io: CliIo, file: string, what: string, use: (path: string) => Promise<T>): Promise<T> {
+  if (file !== '-') return use(file);
+  if (io.stdin.isTTY) throw new AirlockError('USAGE', `"-" reads ${what} from a pipe (e.g. cat FILE | airlock ...); stdin is a terminal.`);
+  const bytes = await readStdin(io, 16 * 1024 * 1024, what);
+  const dir = await mkdtemp(join(tmpdir(), 'airlock-stdin-'));
+  try {
+    const path = join(dir, 'stdin');
+    await writeFile(path, bytes, { mode: 0o600, flag: 'wx' });
+    return await use(path);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

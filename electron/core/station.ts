@@ -34,6 +34,7 @@ import { policyNotReached, replayFinding, replayNotChecked, withFinding } from '
 import { findPriorImport } from './import/replay-guard.js';
 import { importBundle, type ImportResult } from './import/import-bundle.js';
 import { assertBundleFile } from './bundle/bundle-file-kind.js';
+import { discardStagedExport, listStagedExports, resolveDiscardTarget, type StagedEntry } from './bundle/staged-list.js';
 import type { Writable } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import type { MediaEvent, MediaExportReport, MediaRef, MediaVolume } from '../../shared/media.js';
@@ -224,15 +225,20 @@ export class Station {
     return rotated;
   }
 
-  /** Write a backup of the station key to `outFile` (mode 0600, never overwritten); recorded once written. */
-  async backupKey(passphrase: string, outFile: string): Promise<void> {
+  /**
+   * Write a backup of the station key to `outFile` (mode 0600, never overwritten); recorded once
+   * written. With `outFile` null the backup is returned for the caller to pass on (stdout).
+   */
+  async backupKey(passphrase: string, outFile: string | null): Promise<string> {
+    let backup: string;
     try {
-      const backup = await backupStationKey(this.paths, passphrase);
-      await writeFile(outFile, backup, { mode: 0o600, flag: 'wx' });
+      backup = await backupStationKey(this.paths, passphrase);
+      if (outFile !== null) await writeFile(outFile, backup, { mode: 0o600, flag: 'wx' });
     } catch (error) {
       throw this.recordFailure('key-backup', error, { file: outFile });
     }
-    this.record({ type: 'key-backup', outcome: 'ok', details: { file: resolve(outFile) } });
+    this.record({ type: 'key-backup', outcome: 'ok', details: { file: outFile === null ? null : resolve(outFile), ...(outFile === null ? { to: 'stdout' } : {}) } });
+    return backup;
   }
 
   async restoreKey(file: string, passphrase: string): Promise<KeyDescription> {
@@ -241,11 +247,12 @@ export class Station {
     return key;
   }
 
-  /** The signer for an operation: an explicit spec, else the station key unlocked by the passphrase. */
   /** Proves a passphrase unlocks its key (PASSPHRASE_WRONG if not) before an operation starts: a terminal may then ask again. */
   async checkSigner(spec: SignerSpec): Promise<void> {
     await resolveSigner(this.paths, spec);
   }
+
+  /** The signer for an operation: an explicit spec, else the station key unlocked by the passphrase. */
 
   private async signerFor(spec: SignerSpec | undefined, passphrase: string | undefined): Promise<BundleSigner | null> {
     if (spec) return resolveSigner(this.paths, spec);
@@ -372,6 +379,23 @@ export class Station {
     }
     this.record({ type: 'export-prepare', outcome: 'ok', bundleUuid: staged.prepared.tags.uuid, bundleName: staged.prepared.name, signers: staged.signatures.map((s) => s.fingerprint), files: staged.prepared.payload.length, bytes: staged.prepared.tags.payloadBytes, details: { stagedDir: staged.dir } });
     return summarizeStaged(staged, await loadTrustedKeys(this.paths));
+  }
+
+  /** The staged exports in this home's staged/ folder, ready or not (a prepare that failed half-way). */
+  listStaged(): Promise<StagedEntry[]> {
+    return listStagedExports(this.paths.root);
+  }
+
+  /** Remove a staged export (by name in staged/, or its folder), on record: its name is free again. */
+  async discardStaged(nameOrDir: string): Promise<{ dir: string; name: string }> {
+    let removed: { dir: string; name: string };
+    try {
+      removed = await discardStagedExport(await resolveDiscardTarget(this.paths.root, nameOrDir));
+    } catch (error) {
+      throw this.recordFailure('export-discard', error, { staged: nameOrDir });
+    }
+    this.record({ type: 'export-discard', outcome: 'ok', bundleName: removed.name, details: { stagedDir: removed.dir } });
+    return removed;
   }
 
   /** What an approver is about to sign: the signed manifest's files and totals, and who signed so far. */

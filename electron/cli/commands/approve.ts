@@ -27,8 +27,7 @@ export function registerApprove(program: Command, ctx: CommandContext): void {
     .option('--signer <spec>', 'sign with your GnuPG key: gpg:<fingerprint>')
     .option('--key <file>', 'sign with your own armored private key file')
     .option('--passphrase-file <file>', 'passphrase for your key (else you are asked)')
-    .option('--yes', 'approve without the interactive confirmation (scripts); you have reviewed the list')
-    .option('--json', 'print one JSON object')
+    .option('-y, --yes', 'approve without the interactive confirmation (scripts); you have reviewed the list')
     .action(async (stagedDir: string, opts: { signer?: string; key?: string; passphraseFile?: string; yes?: boolean; json?: boolean }) => {
       await ctx.run(async (station, io) => {
         if (opts.signer !== undefined && opts.key !== undefined) throw new AirlockError('USAGE', 'Choose --signer or --key, not both.');

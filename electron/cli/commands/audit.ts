@@ -29,7 +29,6 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
     .option('--bundle <id>', 'only events about this bundle (UUID or name)')
     .option('--text <text>', 'only events whose bundle name, operator, station, problems or details contain this text')
     .option('--limit <n>', 'at most this many events (default 100)', '100')
-    .option('--json', 'print one JSON object')
     .action(async (opts: { since?: string; until?: string; type?: string; outcome?: string; bundle?: string; text?: string; limit: string; json?: boolean }) => {
       await ctx.run(async (station, io) => {
         if (opts.type && !TYPES.includes(opts.type)) throw new AirlockError('USAGE', `--type must be one of ${TYPES.join(', ')}.`);
@@ -63,7 +62,6 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
   audit
     .command('verify')
     .description('check the hash chain, every signed checkpoint and the signed head; exit 1 naming the first broken event')
-    .option('--json', 'print one JSON object')
     .action(async (opts: { json?: boolean }) => {
       await ctx.run(async (station, io) => {
         const result = await station.verifyAudit();
@@ -80,7 +78,7 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
   audit
     .command('export')
     .description('stream the whole log (events, per-file rows, checkpoints) to stdout')
-    .requiredOption('--format <format>', 'csv or json')
+    .requiredOption('-f, --format <format>', 'csv or json')
     .action(async (opts: { format: string }) => {
       await ctx.run(async (station, io) => {
         if (opts.format !== 'csv' && opts.format !== 'json') throw new AirlockError('USAGE', '--format must be csv or json.');
@@ -93,7 +91,6 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
     .command('checkpoint')
     .description('sign the head of the log with the station key now (exports and signed imports do this too)')
     .option('--passphrase-file <file>', 'read the station key passphrase from the first line of a file (else you are asked)')
-    .option('--json', 'print one JSON object')
     .action(async (opts: { passphraseFile?: string; json?: boolean }) => {
       await ctx.run(async (station, io) => {
         const checkpoint = await station.checkpointAudit(await obtainPassphrase(io, opts.passphraseFile, { check: (passphrase) => station.checkSigner({ kind: 'station', passphrase }) }));

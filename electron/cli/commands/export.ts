@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { displayText } from '../../../shared/display-text.js';
 import { groupFingerprint } from '../../../shared/fingerprint.js';
-import { formatBytes } from '../../../shared/format.js';
+import { formatBytes, plural } from '../../../shared/format.js';
 import { AirlockError, parseGpgSignerOption, type ExportOutcome, type SignerSpec, type Station } from '../../core/index.js';
 import { write, type CliIo } from '../io.js';
 import { obtainPassphrase, readPassphraseFile } from '../passphrase.js';
@@ -22,6 +22,8 @@ interface ExportOptions {
   volumeSize?: string;
   partSize?: string;
   eject?: boolean;
+  listStaged?: boolean;
+  discardStaged?: string;
   json?: boolean;
 }
 
@@ -44,8 +46,8 @@ export function registerExport(program: Command, ctx: CommandContext): void {
     .command('export')
     .description('bundle files and folders into a signed NAME.airlock.tar (or prepare one for a second signature)')
     .argument('[paths...]', 'files and folders to send; a folder "foo" becomes data/foo/ in the bundle')
-    .option('--out <dir>', 'folder to write the bundle into')
-    .option('--name <name>', 'bundle name (letters, digits, . _ -); default airlock-<sequence>-<date>')
+    .option('-o, --out <dir>', 'folder to write the bundle into')
+    .option('-n, --name <name>', 'bundle name (letters, digits, . _ -); default airlock-<sequence>-<date>')
     .option('--passphrase-file <file>', 'read the station key passphrase (or the GnuPG key passphrase) from the first line of a file (else you are asked)')
     .option('--signer <spec>', 'sign with a GnuPG key instead of the station key: gpg:<fingerprint> (smartcards welcome)')
     .option('--prepare', 'two-person rule: hash and sign, but write nothing yet; prints the staged export for `airlock approve`')
@@ -55,9 +57,11 @@ export function registerExport(program: Command, ctx: CommandContext): void {
     .option('--volume-size <size>', 'with --to-media: plan each medium with this capacity (e.g. 8G); on a terminal further media are asked for')
     .option('--part-size <size>', 'with --to-media: largest part file (e.g. 700M); FAT32 media get parts under 4 GiB anyway')
     .option('--eject', 'with --to-media: eject each medium once it is written and read back')
-    .option('--json', 'print one JSON object')
+    .option('--list-staged', 'list the staged two-person exports in the home (ready to approve, or left incomplete by a failed prepare)')
+    .option('--discard-staged <name>', 'remove a staged export (its name in the home, or its folder); its name can be prepared again')
     .action(async (paths: string[], opts: ExportOptions) => {
       await ctx.run(async (station, io) => {
+        if (opts.listStaged || opts.discardStaged !== undefined) return runStagedRecovery(station, io, paths, opts);
         if (opts.prepare && opts.finish) throw new AirlockError('USAGE', '--prepare and --finish are two separate steps.');
         if (opts.finish === undefined && paths.length === 0) throw new AirlockError('USAGE', 'Name at least one file or folder to export.');
         if (opts.finish !== undefined && paths.length > 0) throw new AirlockError('USAGE', '--finish takes no paths: the staged export already names them.');
@@ -99,6 +103,34 @@ export function registerExport(program: Command, ctx: CommandContext): void {
         }
       });
     });
+}
+
+/** --list-staged and --discard-staged: recovery of two-person exports without touching folders by hand. */
+async function runStagedRecovery(station: Station, io: CliIo, paths: string[], opts: ExportOptions): Promise<number> {
+  const others = paths.length > 0 || opts.out !== undefined || opts.prepare || opts.finish !== undefined || opts.toMedia !== undefined || opts.name !== undefined;
+  if (others || (opts.listStaged && opts.discardStaged !== undefined)) throw new AirlockError('USAGE', '--list-staged and --discard-staged NAME each go alone (with --json at most).');
+  if (opts.discardStaged !== undefined) {
+    const removed = await station.discardStaged(opts.discardStaged);
+    if (opts.json) write(io.stdout, JSON.stringify({ ok: true, discarded: removed }));
+    else write(io.stdout, displayText(`Discarded the staged export ${removed.name} (${removed.dir}); the name may be prepared again.`));
+    return 0;
+  }
+  const staged = await station.listStaged();
+  if (opts.json) {
+    write(io.stdout, JSON.stringify({ ok: true, staged }));
+    return 0;
+  }
+  if (staged.length === 0) write(io.stdout, 'No staged exports.');
+  for (const entry of staged) {
+    if (entry.state === 'ready') {
+      write(io.stdout, displayText(`${entry.name}  ready: ${plural(entry.files ?? 0, 'file')}, ${formatBytes(entry.bytes ?? 0)}, ${plural(entry.signatures ?? 0, 'signature')}, prepared ${entry.createdAt ?? '?'}`));
+    } else {
+      write(io.stdout, displayText(`${entry.name}  INCOMPLETE: ${entry.reason ?? ''}`));
+      write(io.stdout, displayText(`  discard it: airlock export --discard-staged ${entry.name}`));
+    }
+    write(io.stdout, displayText(`  ${entry.dir}`));
+  }
+  return 0;
 }
 
 function printExport(io: CliIo, result: ExportOutcome, json: boolean): void {

@@ -14,10 +14,9 @@ export function registerImport(program: Command, ctx: CommandContext): void {
     .command('import')
     .description('verify a bundle and, only if every check passes, import its payload into DIR/<bundle name>')
     .argument('<bundle>', 'the NAME.airlock.tar file (may sit on read-only media), or a part or volume index of a split bundle')
-    .requiredOption('--dest <dir>', 'destination folder; the payload lands in DIR/<bundle name>/, never merged or overwritten')
+    .requiredOption('-d, --dest <dir>', 'destination folder; the payload lands in DIR/<bundle name>/, never merged or overwritten')
     .option('--allow-replay', 'import a bundle this station already imported (the override is recorded)')
     .option('--passphrase-file <file>', 'unlock the station key to sign the receipt and an audit checkpoint (on a terminal you are asked; Enter skips)')
-    .option('--json', 'print one JSON object: { ok, bundle, signers, problems, destination, warnings }')
     .action(async (bundle: string, opts: { dest: string; allowReplay?: boolean; passphraseFile?: string; json?: boolean }) => {
       await ctx.run(async (station, io) => {
         const passphrase = await optionalPassphrase(io, opts.passphraseFile, await station.hasKey(), (typed) => station.checkSigner({ kind: 'station', passphrase: typed }));

@@ -221,7 +221,6 @@ export function registerMedia(program: Command, ctx: CommandContext): void {
   media
     .command('list')
     .description('removable volumes (never a system disk) and the folders declared as media in config.json')
-    .option('--json', 'print one JSON object: { ok, media: [...] }')
     .action(async (opts: { json?: boolean }) => {
       await ctx.run(async (station, io) => {
         const found = await station.listMedia();
@@ -235,7 +234,6 @@ export function registerMedia(program: Command, ctx: CommandContext): void {
     .command('verify')
     .description('re-verify a medium: every bundle and part set on it, read past the page cache, against signatures and volume indexes')
     .argument('<target>', 'the medium: its device, label or mount point, or a folder')
-    .option('--json', 'print one JSON object: { ok, dir, medium, readBack, items, problems, warnings }')
     .action(async (target: string, opts: { json?: boolean }) => {
       await ctx.run(async (station, io) => {
         const progress = progressLine(io);
@@ -255,7 +253,6 @@ export function registerMedia(program: Command, ctx: CommandContext): void {
     .command('eject')
     .description('flush, unmount and (where possible) power off a medium')
     .argument('<id>', 'the medium: its device, label or mount point')
-    .option('--json', 'print one JSON object: { ok, medium, actions, unmounted, poweredOff }')
     .action(async (id: string, opts: { json?: boolean }) => {
       await ctx.run(async (station, io) => {
         const result = await station.ejectMedia(id);
