@@ -17,6 +17,22 @@ export function formatBytes(bytes: number): string {
   return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
 }
 
+/**
+ * Sizes in binary units (KiB, MiB, GiB, TiB: powers of 1024), the units --part-size, --volume-size
+ * and policy.json sizes are given in, so what the CLI prints can be typed back.
+ */
+export function formatSize(bytes: number): string {
+  if (!Number.isFinite(bytes)) return '?';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let value = bytes;
+  let unit = 0;
+  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
+}
+
 export function formatRate(bytesPerSecond: number | null): string {
   return bytesPerSecond === null ? '' : `${formatBytes(bytesPerSecond)}/s`;
 }

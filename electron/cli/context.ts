@@ -44,6 +44,19 @@ export function reportFailure(io: CliIo, error: AirlockError, json: boolean, ver
   return exitCodeForError(error.code);
 }
 
+const PIPE_CLOSED = new Set(['EPIPE', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_STREAM_WRITE_AFTER_END']);
+
+/** The failure is stdout's reader closing the pipe (seen on stdout itself, not, say, gpg's stdin): nothing went wrong with the work. */
+function readerWentAway(stdoutClosed: boolean, thrown: unknown): boolean {
+  let error: unknown = thrown;
+  for (let depth = 0; stdoutClosed && depth < 4 && error instanceof Error; depth += 1) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== undefined && PIPE_CLOSED.has(code)) return true;
+    error = error.cause;
+  }
+  return false;
+}
+
 const discard = (): Writable =>
   new Writable({
     write(_chunk, _encoding, callback) {
@@ -71,15 +84,23 @@ export function createContext(io: CliIo, globals: () => GlobalOptions, wantsJson
     async run(action) {
       let station: Station | null = null;
       const g = globals();
+      let stdoutClosed = false;
+      const onStdoutError = (error: NodeJS.ErrnoException): void => {
+        if (error.code !== undefined && PIPE_CLOSED.has(error.code)) stdoutClosed = true;
+      };
+      io.stdout.on('error', onStdoutError);
       try {
         // An empty --home (an unset shell variable) would silently fall back to the default home.
         if (g.home !== undefined && g.home.trim() === '') throw new AirlockError('USAGE', '--home needs a folder; it was given an empty value. Leave --home out to use $AIRLOCK_HOME or the default home.');
         station = await Station.open({ ...(g.home ? { home: g.home } : {}), ...(g.operator ? { operator: g.operator } : {}) });
         ctx.exitCode = await action(station, commandIo(io, g, ctx.command, wantsJson()));
       } catch (thrown) {
+        // `airlock audit export | head`: the reader had what it wanted; quiet, as tar and cat are.
+        if (readerWentAway(stdoutClosed, thrown)) return;
         const error = thrown instanceof AirlockError ? thrown : toAirlockError(thrown);
         ctx.exitCode = reportFailure(io, error, wantsJson(), g.verbose === true);
       } finally {
+        io.stdout.off('error', onStdoutError);
         station?.close();
       }
     },

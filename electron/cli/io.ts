@@ -16,8 +16,14 @@ export interface CliIo {
   signal: AbortSignal;
 }
 
+/** A report's lines without trailing blanks (a column left empty must not leave spaces behind). */
+export function tidyLines(text: string): string {
+  return text.replace(/[ \t]+$/gmu, '');
+}
+
 export function write(stream: Writable, text: string): void {
-  stream.write(text.endsWith('\n') ? text : `${text}\n`);
+  const tidy = tidyLines(text);
+  stream.write(tidy.endsWith('\n') ? tidy : `${tidy}\n`);
 }
 
 /** All of stdin (`-` as a file name), refusing more than `limit` bytes: keys and passphrases are small. */

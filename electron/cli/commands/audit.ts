@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { displayText } from '../../../shared/display-text.js';
+import { plural } from '../../../shared/format.js';
 import { EXIT } from '../../../shared/exit-codes.js';
 import { AUDIT_EVENT_TYPES, AUDIT_OUTCOMES } from '../../../shared/audit-types.js';
 import { AirlockError } from '../../core/index.js';
@@ -50,7 +51,7 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
         }
         if (events.length === 0) write(io.stdout, 'No events match.');
         for (const e of events) {
-          const what = [e.bundleName, e.files !== null ? `${e.files} files` : null, e.problemCodes.length > 0 ? e.problemCodes.join(',') : null, e.errorCode]
+          const what = [e.bundleName, e.files !== null ? plural(e.files, 'file') : null, e.problemCodes.length > 0 ? e.problemCodes.join(',') : null, e.errorCode]
             .filter((x): x is string => typeof x === 'string' && x.length > 0)
             .join('  ');
           write(io.stdout, displayText(`#${e.seq}  ${e.at}  ${e.type.padEnd(14)} ${e.outcome.padEnd(9)} ${e.operator}  ${what}`));
@@ -67,7 +68,7 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
         const result = await station.verifyAudit();
         if (opts.json) write(io.stdout, JSON.stringify(result));
         else {
-          if (result.ok) write(io.stdout, `INTACT  ${result.events} events, ${result.checkpoints} signed checkpoints${result.lastCheckpointSeq !== null ? ` (latest covers #${result.lastCheckpointSeq})` : ''}`);
+          if (result.ok) write(io.stdout, `INTACT  ${plural(result.events, 'event')}, ${plural(result.checkpoints, 'signed checkpoint')}${result.lastCheckpointSeq !== null ? ` (latest covers #${result.lastCheckpointSeq})` : ''}`);
           else write(io.stdout, displayText(`BROKEN at event #${result.firstBroken?.seq ?? '?'}: ${result.firstBroken?.reason ?? ''}`));
           for (const note of result.notes) write(io.stdout, `  note: ${note}`);
         }

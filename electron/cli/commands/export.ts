@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { displayText } from '../../../shared/display-text.js';
 import { groupFingerprint } from '../../../shared/fingerprint.js';
-import { formatBytes, plural } from '../../../shared/format.js';
+import { formatSize, plural } from '../../../shared/format.js';
 import { AirlockError, parseGpgSignerOption, type ExportOutcome, type SignerSpec, type Station } from '../../core/index.js';
 import { write, type CliIo } from '../io.js';
 import { obtainPassphrase, readPassphraseFile } from '../passphrase.js';
@@ -84,7 +84,7 @@ export function registerExport(program: Command, ctx: CommandContext): void {
             progress.done();
             if (opts.json) write(io.stdout, JSON.stringify({ ok: true, staged }));
             else {
-              io.stdout.write(renderStaged(staged, 5));
+              write(io.stdout, renderStaged(staged, 5));
               write(io.stdout, displayText(`Next: a second operator runs  airlock approve ${staged.stagedDir}`));
               write(io.stdout, displayText(`then:                          airlock export --finish ${staged.stagedDir} --out DIR`));
             }
@@ -123,7 +123,7 @@ async function runStagedRecovery(station: Station, io: CliIo, paths: string[], o
   if (staged.length === 0) write(io.stdout, 'No staged exports.');
   for (const entry of staged) {
     if (entry.state === 'ready') {
-      write(io.stdout, displayText(`${entry.name}  ready: ${plural(entry.files ?? 0, 'file')}, ${formatBytes(entry.bytes ?? 0)}, ${plural(entry.signatures ?? 0, 'signature')}, prepared ${entry.createdAt ?? '?'}`));
+      write(io.stdout, displayText(`${entry.name}  ready: ${plural(entry.files ?? 0, 'file')}, ${formatSize(entry.bytes ?? 0)}, ${plural(entry.signatures ?? 0, 'signature')}, prepared ${entry.createdAt ?? '?'}`));
     } else {
       write(io.stdout, displayText(`${entry.name}  INCOMPLETE: ${entry.reason ?? ''}`));
       write(io.stdout, displayText(`  discard it: airlock export --discard-staged ${entry.name}`));
@@ -140,7 +140,7 @@ function printExport(io: CliIo, result: ExportOutcome, json: boolean): void {
     return;
   }
   write(io.stdout, displayText(`Exported ${result.bundlePath}`));
-  write(io.stdout, `  ${result.files} files, ${formatBytes(result.bytes)} payload, ${formatBytes(result.bundleBytes)} on disk (fsynced)`);
+  write(io.stdout, `  ${plural(result.files, 'file')}, ${formatSize(result.bytes)} payload, ${formatSize(result.bundleBytes)} on disk (fsynced)`);
   write(io.stdout, `  id ${result.uuid}, sequence ${result.sequence}`);
   for (const signer of result.signers) write(io.stdout, displayText(`  signed by ${signer.userIds.join(', ')}  ${groupFingerprint(signer.fingerprint)}`));
   if (result.receipt) write(io.stdout, displayText(`  receipt ${result.receipt.html}${result.receipt.signature ? ' (signed)' : ''}`));

@@ -38,7 +38,7 @@ export function registerImport(program: Command, ctx: CommandContext): void {
         for (const warning of result.warnings) write(io.stderr, displayText(`warning: ${warning}`));
         if (opts.json) write(io.stdout, JSON.stringify(result));
         else {
-          io.stdout.write(renderVerifyResult(result, 'import'));
+          write(io.stdout, renderVerifyResult(result, 'import', { verbose: ctx.globals().verbose === true }));
           write(io.stdout, result.ok ? displayText(`IMPORTED  ${result.destination ?? ''}`) : 'Nothing was imported; the destination is unchanged.');
           if (result.receipt) write(io.stdout, displayText(`  receipt ${result.receipt.html}${result.receipt.signature ? ' (signed)' : ' (unsigned)'}`));
           write(io.stdout, `  audit event #${result.auditEvent}`);

@@ -21,7 +21,7 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
           progress.done();
         }
         if (opts.json) write(io.stdout, JSON.stringify(result));
-        else io.stdout.write(renderVerifyResult(result));
+        else write(io.stdout, renderVerifyResult(result, 'verify', { verbose: ctx.globals().verbose === true }));
         return result.ok ? EXIT.OK : EXIT.REJECTED;
       });
     });
