@@ -4,6 +4,7 @@ import { EXIT } from '../../../shared/exit-codes.js';
 import { groupFingerprint } from '../../../shared/fingerprint.js';
 import { formatSize, plural } from '../../../shared/format.js';
 import type { MediaRef, MediaVolume } from '../../../shared/media.js';
+import { parseSizeText } from '../../../shared/size.js';
 import { PROBLEM_TEXT, type Problem } from '../../../shared/problems.js';
 import { AirlockError, type MediaAsk, type MediaExportOutcome, type MediaVerifyReport, type NextMediumRequest, type SignerSpec, type Station } from '../../core/index.js';
 import { write, type CliIo } from '../io.js';
@@ -12,11 +13,9 @@ import type { CommandContext } from '../context.js';
 
 /** Binary sizes: 4096, 64K, 700M, 8G, 1.5GiB (K, M, G, T are powers of 1024). */
 export function parseSize(text: string, what: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(?:([KMGT])(?:i?B)?|B)?$/iu.exec(text.trim());
-  if (!m?.[1]) throw new AirlockError('USAGE', `${what}: "${text}" is not a size (e.g. 700M, 8G, 4096).`);
-  const scale = { K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 }[(m[2] ?? '').toUpperCase()] ?? 1;
-  const value = Math.floor(Number(m[1]) * scale);
-  if (!Number.isSafeInteger(value) || value < 1) throw new AirlockError('USAGE', `${what}: "${text}" is out of range.`);
+  const value = parseSizeText(text);
+  if (value === null) throw new AirlockError('USAGE', `${what}: "${text}" is not a size (e.g. 700M, 8G, 4096).`);
+  if (value < 1) throw new AirlockError('USAGE', `${what}: "${text}" is out of range.`);
   return value;
 }
 
