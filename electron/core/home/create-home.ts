@@ -51,6 +51,16 @@ async function ownerName(uid: number): Promise<string> {
   return `uid ${uid}`;
 }
 
+/** The first folder on the way down to `path` this user may not enter (search permission), or null. */
+async function firstUnreachable(path: string): Promise<string | null> {
+  const chain: string[] = [];
+  for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) chain.unshift(dir);
+  for (const dir of chain) {
+    if (!(await access(dir, constants.X_OK).then(() => true, () => false))) return dir;
+  }
+  return null;
+}
+
 /** The home (and the files in it that must change) may be written by this user: else say whose it is and what to do. */
 export async function assertHomeWritable(root: string, writable: readonly string[]): Promise<void> {
   for (const path of [root, ...writable]) {
@@ -60,17 +70,20 @@ export async function assertHomeWritable(root: string, writable: readonly string
       const errno = errnoOf(error);
       if (errno === 'ENOENT') continue;
       if (errno !== 'EACCES' && errno !== 'EPERM') throw error;
-      const uid = await stat(path).then((s) => s.uid, () => null);
+      // The folder that stops this user may be above the home (a parent it cannot enter).
+      const blocking = (await firstUnreachable(path)) ?? path;
+      const uid = await stat(blocking).then((s) => s.uid, () => null);
       const me = typeof process.getuid === 'function' ? process.getuid() : null;
       if (me !== null && (me === 0 || uid === me)) {
         // Not a question of ownership: the file system itself refuses (/proc, /sys, a read-only mount).
         throw new AirlockError('HOME_INVALID', `${path} cannot be written: the file system refuses it (for example /proc, /sys or a read-only mount). Choose a folder on a writable disk with --home DIR.`, { path, cause: error });
       }
       const owner = uid === null ? 'another user' : await ownerName(uid);
+      const where = blocking === path ? `${path} belongs to ${owner}` : `${blocking}, above it, belongs to ${owner} and this user may not enter it`;
       throw new AirlockError(
         'PERMISSION_DENIED',
-        `The station home ${root} is not writable by ${whoAmI()}: ${path} belongs to ${owner}. Run airlock as that user, or give this user your own station with --home DIR.`,
-        { path, cause: error },
+        `The station home ${root} is not writable by ${whoAmI()}: ${where}. Run airlock as that user, or give this user your own station with --home DIR.`,
+        { path: blocking, cause: error },
       );
     }
   }
