@@ -60,6 +60,21 @@ function trimPartialChar(head: Buffer): Buffer {
   return head.subarray(0, end);
 }
 
+async function readHead(path: string): Promise<Buffer> {
+  const head = Buffer.alloc(HEAD_BYTES);
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const { bytesRead } = await handle.read(head, 0, HEAD_BYTES, 0);
+      return head.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    throw toAirlockError(error, path);
+  }
+}
+
 /**
  * Before verify or import reads a bundle: a folder, or a file that is plainly something else (a
  * receipt, a zip, a text file), is named for what it is instead of ARCHIVE_CORRUPT's "re-copy
@@ -77,18 +92,6 @@ export async function assertBundleFile(path: string): Promise<void> {
     throw new AirlockError('BUNDLE_IS_FOLDER', `${path} is a folder. To check every bundle in it (a medium, a transfer folder): airlock media verify ${path}`, { path });
   }
   if (!stats.isFile() || isPartSetPath(path)) return;
-  const head = Buffer.alloc(HEAD_BYTES);
-  let read = 0;
-  try {
-    const handle = await open(path, 'r');
-    try {
-      ({ bytesRead: read } = await handle.read(head, 0, HEAD_BYTES, 0));
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    throw toAirlockError(error, path);
-  }
-  const what = identifyNonBundle(head.subarray(0, read), basename(path));
+  const what = identifyNonBundle(await readHead(path), basename(path));
   if (what !== null) throw new AirlockError('NOT_A_BUNDLE', `${path}: ${what} A bundle is a NAME.airlock.tar file.`, { path });
 }

@@ -100,7 +100,7 @@ describe('electron-builder configuration', () => {
     const hook = require(join(repo, config.beforePack)) as { default: unknown; CLI_DOCS_SCRIPT: string };
     expect(typeof hook.default).toBe('function');
     await access(hook.CLI_DOCS_SCRIPT);
-    const docs = config.extraResources.find((r) => r.from === 'dist/cli-docs') as { filter: string[] };
+    const docs = config.extraResources.find((r) => r.from === 'dist/cli-docs') as unknown as { filter: string[] };
     expect(docs.filter.sort()).toEqual(['_airlock', 'airlock.1', 'airlock.bash']);
     for (const script of [config.deb.afterInstall, config.rpm.afterInstall]) {
       const text = await readFile(join(repo, script), 'utf8');
