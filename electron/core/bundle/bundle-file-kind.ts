@@ -81,6 +81,8 @@ async function readHead(path: string): Promise<Buffer> {
  * it from the media". Parts and volume indexes of split bundles go their own way.
  */
 export async function assertBundleFile(path: string): Promise<void> {
+  // A part or index may be named although it sits on a medium not inserted yet: the split route finds or asks for it.
+  if (isPartSetPath(path)) return;
   let stats;
   try {
     stats = await stat(path);
@@ -91,7 +93,7 @@ export async function assertBundleFile(path: string): Promise<void> {
   if (stats.isDirectory()) {
     throw new AirlockError('BUNDLE_IS_FOLDER', `${path} is a folder. To check every bundle in it (a medium, a transfer folder): airlock media verify ${path}`, { path });
   }
-  if (!stats.isFile() || isPartSetPath(path)) return;
+  if (!stats.isFile()) return;
   const what = identifyNonBundle(await readHead(path), basename(path));
   if (what !== null) throw new AirlockError('NOT_A_BUNDLE', `${path}: ${what} A bundle is a NAME.airlock.tar file.`, { path });
 }
