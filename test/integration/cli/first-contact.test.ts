@@ -239,7 +239,15 @@ describe('CLI conventions', () => {
     expect(parseJson<{ problems: Array<{ code: string }> }>(verified).problems.map((p) => p.code)).toContain('LIMIT_EXCEEDED');
   });
 
-  it('`audit export | head` ends quietly with exit 0, as tar does', () => {
+  it('`audit export | head` ends quietly with exit 0, as tar does', async () => {
+    // More log than a pipe holds (64 KiB), so the export is still writing when head leaves:
+    // one export of 1500 files puts 1500 per-file rows in the log.
+    const many = await makeTemp('airlock-first-many-');
+    await Promise.all(Array.from({ length: 1500 }, (_, i) => writeFile(join(many, `f${i}.txt`), `${i}\n`)));
+    const out = await makeTemp('airlock-first-out-');
+    expect((await station.run(['export', '--out', out, '--passphrase-file', station.passFile, many])).code).toBe(0);
+    const size = spawnSync(process.execPath, [CLI_BIN, '--home', station.home, 'audit', 'export', '--format', 'csv'], { encoding: 'utf8', cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 });
+    expect(size.stdout.length).toBeGreaterThan(128 * 1024);
     const run = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${CLI_BIN}" --home "${station.home}" audit export --format csv | head -c 10 >/dev/null`], { encoding: 'utf8', cwd: REPO_ROOT });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
