@@ -32,3 +32,7 @@ await build({
 // Compile everything eagerly once, in a separate process (V8 flags are per process), and keep the code.
 const cache = spawnSync(process.execPath, [fileURLToPath(new URL('./cli-loader.cjs', import.meta.url)), '--write-code-cache'], { stdio: 'inherit' });
 if (cache.status !== 0) process.exit(cache.status ?? 1);
+
+// The man page and shell completions, from the same commander definitions (installed by the packages).
+const { buildCliDocs } = await import('./build-cli-docs.mjs');
+await buildCliDocs();

@@ -5,6 +5,8 @@ export const AUDIT_EVENT_TYPES = [
   'import',
   'export-prepare',
   'export-approve',
+  /** A staged two-person export was discarded (`airlock export --discard-staged`): details name its folder. */
+  'export-discard',
   'key-generate',
   'key-trust',
   'key-untrust',

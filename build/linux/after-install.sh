@@ -60,3 +60,12 @@ fi
 
 # Airlock: the `airlock` command on the PATH (docs/packaging.md).
 ln -sf '/opt/${sanitizedProductName}/resources/bin/airlock' /usr/bin/airlock
+
+# Airlock: the man page and the bash and zsh completions (generated from the CLI's own definitions).
+AIRLOCK_SHARE='/opt/${sanitizedProductName}/resources/share'
+mkdir -p /usr/share/man/man1 /usr/share/bash-completion/completions
+ln -sf "$AIRLOCK_SHARE/airlock.1" /usr/share/man/man1/airlock.1
+ln -sf "$AIRLOCK_SHARE/airlock.bash" /usr/share/bash-completion/completions/airlock
+for zsh_dir in /usr/share/zsh/vendor-completions /usr/share/zsh/site-functions; do
+  if [ -d "$zsh_dir" ]; then ln -sf "$AIRLOCK_SHARE/_airlock" "$zsh_dir/_airlock"; fi
+done

@@ -28,3 +28,5 @@ if [ -f "$APPARMOR_PROFILE_DEST" ]; then
 fi
 # Airlock: the `airlock` command.
 rm -f /usr/bin/airlock
+# Airlock: the man page and shell completions.
+rm -f /usr/share/man/man1/airlock.1 /usr/share/bash-completion/completions/airlock /usr/share/zsh/vendor-completions/_airlock /usr/share/zsh/site-functions/_airlock

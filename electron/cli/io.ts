@@ -1,4 +1,8 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { AirlockError } from '../core/index.js';
 
 /** Everything the CLI touches of its process, injectable so tests run it in-process. */
 export interface CliIo {
@@ -12,6 +16,43 @@ export interface CliIo {
   signal: AbortSignal;
 }
 
+/** A report's lines without trailing blanks (a column left empty must not leave spaces behind). */
+export function tidyLines(text: string): string {
+  return text.replace(/[ \t]+$/gmu, '');
+}
+
 export function write(stream: Writable, text: string): void {
-  stream.write(text.endsWith('\n') ? text : `${text}\n`);
+  const tidy = tidyLines(text);
+  stream.write(tidy.endsWith('\n') ? tidy : `${tidy}\n`);
+}
+
+/** All of stdin (`-` as a file name), refusing more than `limit` bytes: keys and passphrases are small. */
+export async function readStdin(io: CliIo, limit: number, what: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of io.stdin) {
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += bytes.length;
+    if (size > limit) throw new AirlockError('USAGE', `stdin holds more than ${limit} bytes: too large for ${what}.`);
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Runs `use` with a path to read: the file itself, or for `-` a private temporary copy of stdin
+ * (the station reads some files twice, e.g. `keys trust` shows the key, then trusts it), removed after.
+ */
+export async function withInputFile<T>(io: CliIo, file: string, what: string, use: (path: string) => Promise<T>): Promise<T> {
+  if (file !== '-') return use(file);
+  if (io.stdin.isTTY) throw new AirlockError('USAGE', `"-" reads ${what} from a pipe (e.g. cat FILE | airlock ...); stdin is a terminal.`);
+  const bytes = await readStdin(io, 16 * 1024 * 1024, what);
+  const dir = await mkdtemp(join(tmpdir(), 'airlock-stdin-'));
+  try {
+    const path = join(dir, 'stdin');
+    await writeFile(path, bytes, { mode: 0o600, flag: 'wx' });
+    return await use(path);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

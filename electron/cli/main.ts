@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT } from '../../shared/exit-codes.js';
+import { AirlockError } from '../core/index.js';
 import { registerApprove } from './commands/approve.js';
 import { registerAudit } from './commands/audit.js';
 import { registerExport } from './commands/export.js';
@@ -7,13 +8,28 @@ import { registerImport } from './commands/import.js';
 import { registerKeys } from './commands/keys.js';
 import { registerMedia } from './commands/media.js';
 import { registerVerify } from './commands/verify.js';
-import { createContext, type GlobalOptions } from './context.js';
+import { createContext, reportFailure, type GlobalOptions } from './context.js';
 import type { CliIo } from './io.js';
+import { JSON_ERROR_SHAPE, JSON_SHAPES, NO_JSON_COMMANDS } from './json-shapes.js';
 
 export const CLI_VERSION = '0.1.0';
 
-/** Run `airlock ...` with the given arguments (without node and script) and return the exit code. */
-export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
+/** `keys trust` for the keys command's trust subcommand: how help, shapes and man pages name it. */
+export function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+export function* allCommands(command: Command): Generator<Command> {
+  for (const sub of command.commands) {
+    yield sub;
+    yield* allCommands(sub);
+  }
+}
+
+/** The whole `airlock` program as commander defines it: what runCli parses and the man page and completions are generated from. */
+export function buildProgram(io: CliIo, args: readonly string[] = []): { program: Command; ctx: ReturnType<typeof createContext> } {
   const program = new Command();
   program
     .name('airlock')
@@ -21,15 +37,21 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     .version(CLI_VERSION)
     .option('--home <dir>', 'station state directory (default $AIRLOCK_HOME, else the OS app-data directory)')
     .option('--operator <name>', 'operator name recorded with the OS user')
-    .showHelpAfterError('(run with --help for usage)')
+    .option('--json', `print one JSON object on stdout (shape at the end of each command's --help; on failure ${JSON_ERROR_SHAPE})`)
+    .option('-q, --quiet', 'print no report on success (the exit code says it); errors, warnings and data still print')
+    .option('-v, --verbose', 'more detail: every file of a verification, the system error behind an error')
+    .option('--progress', 'show the progress line on stderr even when it is not a terminal')
+    .option('--no-progress', 'never show the progress line')
+    .configureHelp({ showGlobalOptions: true })
+    .showHelpAfterError('Next: run "airlock --help" to see the commands.')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
     });
 
-  const wantsJson = (): boolean => args.includes('--json');
-  const ctx = createContext(io, () => program.opts<GlobalOptions>(), wantsJson);
+  const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+  const ctx = createContext(io, globals, () => args.includes('--json') || globals().json === true);
   registerKeys(program, ctx);
   registerExport(program, ctx);
   registerVerify(program, ctx);
@@ -37,21 +59,37 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
   registerApprove(program, ctx);
   registerAudit(program, ctx);
   registerMedia(program, ctx);
-  for (const command of program.commands) {
+  for (const command of allCommands(program)) {
+    const path = commandPath(command);
     command.exitOverride();
-    for (const sub of command.commands) sub.exitOverride();
+    command.showHelpAfterError(`Next: run "airlock ${path} --help" to see what it takes.`);
+    const shape = JSON_SHAPES[path];
+    if (shape) command.addHelpText('after', `\nWith --json, stdout is one JSON object:\n  ${shape}\n  on failure: ${JSON_ERROR_SHAPE}`);
   }
+  // --json is global (before or after the command); a command's action reads it from its own options.
+  program.hook('preAction', (_program, action) => {
+    ctx.command = commandPath(action);
+    if (globals().json !== true) return;
+    if (NO_JSON_COMMANDS.has(ctx.command)) throw new AirlockError('USAGE', `airlock ${ctx.command} takes no --json: its output is the data itself.`);
+    action.setOptionValue('json', true);
+  });
+  return { program, ctx };
+}
 
+/** Run `airlock ...` with the given arguments (without node and script) and return the exit code. */
+export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
+  const { program, ctx } = buildProgram(io, args);
   try {
     await program.parseAsync([...args], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
-      // --help and --version end with code 0; every other parse failure is a usage error.
+      // --help, `airlock help` and --version end with 0; help shown because no command was given
+      // (bare `airlock`, `airlock keys`) and every other parse failure are usage errors.
       if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.OK;
-      if (error.code === 'commander.help') return EXIT.OK;
-      if (wantsJson()) io.stdout.write(`${JSON.stringify({ ok: false, error: { code: 'USAGE', message: error.message } })}\n`);
+      if (ctx.wantsJson()) io.stdout.write(`${JSON.stringify({ ok: false, error: { code: 'USAGE', message: error.message, next: 'Run the command with --help to see what it takes, then try again.' } })}\n`);
       return EXIT.USAGE;
     }
+    if (error instanceof AirlockError) return reportFailure(io, error, ctx.wantsJson(), false);
     throw error;
   }
   return ctx.exitCode;

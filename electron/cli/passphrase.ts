@@ -1,17 +1,25 @@
 import { readFile } from 'node:fs/promises';
 import { AirlockError, toAirlockError } from '../core/index.js';
-import type { CliIo } from './io.js';
+import { readStdin, type CliIo } from './io.js';
 
-/** The first line of the file: a trailing newline from an editor or `echo` is not part of the passphrase. */
-export async function readPassphraseFile(file: string): Promise<string> {
+/**
+ * The first line of the file (`-`: of stdin): a trailing newline from an editor or `echo` is not
+ * part of the passphrase.
+ */
+export async function readPassphraseFile(file: string, io?: CliIo): Promise<string> {
   let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw toAirlockError(error, file);
+  if (file === '-' && io) {
+    if (io.stdin.isTTY) throw new AirlockError('USAGE', '--passphrase-file - reads the passphrase from a pipe; on a terminal leave the option out to be asked without echo.');
+    text = (await readStdin(io, 64 * 1024, 'the passphrase')).toString('utf8');
+  } else {
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      throw toAirlockError(error, file);
+    }
   }
   const passphrase = text.split(/\r?\n/u)[0] ?? '';
-  if (passphrase.length === 0) throw new AirlockError('PASSPHRASE_REQUIRED', `${file} is empty.`);
+  if (passphrase.length === 0) throw new AirlockError('PASSPHRASE_REQUIRED', `${file === '-' ? 'stdin' : file} is empty.`);
   return passphrase;
 }
 
@@ -44,16 +52,42 @@ export function promptHidden(io: CliIo, question: string): Promise<string> {
   });
 }
 
-export async function obtainPassphrase(io: CliIo, file: string | undefined, options: { confirm?: boolean } = {}): Promise<string> {
-  if (file !== undefined) return readPassphraseFile(file);
+/** Like gpg: a wrong passphrase typed at the terminal may be typed again, this many times in all. */
+export const PASSPHRASE_TRIES = 3;
+
+export interface PassphraseOptions {
+  /** Ask twice and compare (a new passphrase). */
+  confirm?: boolean;
+  /** Proves a typed passphrase (throws PASSPHRASE_WRONG): a wrong one is asked for again. */
+  check?: (passphrase: string) => Promise<unknown>;
+  question?: string;
+}
+
+/**
+ * The passphrase from --passphrase-file (one try: a script does not retype), else typed on the
+ * terminal, where a wrong one may be retyped up to PASSPHRASE_TRIES times in all.
+ */
+export async function obtainPassphrase(io: CliIo, file: string | undefined, options: PassphraseOptions = {}): Promise<string> {
+  // From a file: not checked here; the operation itself says PASSPHRASE_WRONG (a script does not retype).
+  if (file !== undefined) return readPassphraseFile(file, io);
   if (!io.stdin.isTTY) throw new AirlockError('PASSPHRASE_REQUIRED');
-  const first = await promptHidden(io, 'Passphrase: ');
-  if (first.length === 0) throw new AirlockError('PASSPHRASE_REQUIRED', 'The passphrase may not be empty.');
-  if (options.confirm) {
-    const second = await promptHidden(io, 'Repeat passphrase: ');
-    if (second !== first) throw new AirlockError('USAGE', 'The two passphrases differ.');
+  for (let attempt = 1; ; attempt += 1) {
+    const typed = await promptHidden(io, options.question ?? 'Passphrase: ');
+    if (typed.length === 0) throw new AirlockError('PASSPHRASE_REQUIRED', 'The passphrase may not be empty.');
+    if (options.confirm) {
+      const second = await promptHidden(io, 'Repeat passphrase: ');
+      if (second !== typed) throw new AirlockError('USAGE', 'The two passphrases differ.');
+    }
+    try {
+      await options.check?.(typed);
+      return typed;
+    } catch (error) {
+      if (!(error instanceof AirlockError) || error.code !== 'PASSPHRASE_WRONG') throw error;
+      if (attempt >= PASSPHRASE_TRIES) throw new AirlockError('PASSPHRASE_WRONG', `${PASSPHRASE_TRIES} wrong tries.`, { cause: error });
+      const left = PASSPHRASE_TRIES - attempt;
+      io.stderr.write(`Wrong passphrase; ${left} ${left === 1 ? 'try' : 'tries'} left.\n`);
+    }
   }
-  return first;
 }
 
 /** A visible answer typed on the terminal (a fingerprint, a confirmation). */

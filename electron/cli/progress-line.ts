@@ -1,4 +1,4 @@
-import { formatBytes, formatDuration, formatRate } from '../../shared/format.js';
+import { formatDuration, formatSize } from '../../shared/format.js';
 import type { Progress, ProgressListener } from '../../shared/progress.js';
 import type { CliIo } from './io.js';
 
@@ -17,13 +17,12 @@ export function renderProgress(progress: Progress): string {
   const parts = [PHASE_LABEL[progress.phase]];
   if (progress.bytesTotal !== null && progress.bytesTotal > 0) {
     const percent = Math.min(100, Math.floor((progress.bytesDone / progress.bytesTotal) * 100));
-    parts.push(`${formatBytes(progress.bytesDone)} / ${formatBytes(progress.bytesTotal)} (${percent}%)`);
+    parts.push(`${formatSize(progress.bytesDone)} / ${formatSize(progress.bytesTotal)} (${percent}%)`);
   } else if (progress.bytesDone > 0) {
-    parts.push(formatBytes(progress.bytesDone));
+    parts.push(formatSize(progress.bytesDone));
   }
-  if (progress.filesTotal !== null) parts.push(`${progress.filesDone}/${progress.filesTotal} files`);
-  const rate = formatRate(progress.rateBytesPerSecond);
-  if (rate) parts.push(rate);
+  if (progress.filesTotal !== null) parts.push(`${progress.filesDone}/${progress.filesTotal} ${progress.filesTotal === 1 ? 'file' : 'files'}`);
+  if (progress.rateBytesPerSecond !== null) parts.push(`${formatSize(progress.rateBytesPerSecond)}/s`);
   const eta = formatDuration(progress.etaSeconds);
   if (eta) parts.push(`ETA ${eta}`);
   return parts.join('  ');

@@ -1,18 +1,19 @@
 import { displayText } from '../../shared/display-text.js';
 import { ERROR_CODES } from '../../shared/errors.js';
 import { groupFingerprint } from '../../shared/fingerprint.js';
-import { formatBytes } from '../../shared/format.js';
+import { formatSize, plural } from '../../shared/format.js';
 import { PROBLEM_TEXT } from '../../shared/problems.js';
 import { FILE_OUTCOMES, type FileOutcome, type FileResults, type PolicySummary, type VerifyResult } from '../../shared/results.js';
 import type { AirlockError } from '../core/index.js';
+import { cliNextStep } from './next-step.js';
 
 /** A readable report of a verification: what was proven, or every reason for rejection with the next step. */
-export function renderVerifyResult(result: VerifyResult, operation: 'verify' | 'import' = 'verify'): string {
+export function renderVerifyResult(result: VerifyResult, operation: 'verify' | 'import' = 'verify', options: { verbose?: boolean } = {}): string {
   const lines: string[] = [];
   const name = result.bundle.name ?? result.bundle.path;
   if (result.ok) {
     lines.push(`VERIFIED  ${name}`);
-    lines.push(`  ${result.bundle.files} files, ${formatBytes(result.bundle.bytes)}: every byte matches the signed manifest.`);
+    lines.push(`  ${plural(result.bundle.files, 'file')}, ${formatSize(result.bundle.bytes)}: every byte matches the signed manifest.`);
   } else {
     lines.push(`REJECTED  ${name}`);
   }
@@ -32,9 +33,10 @@ export function renderVerifyResult(result: VerifyResult, operation: 'verify' | '
   if (facts.length > 0) lines.push(`  Bundle ${facts.join(', ')}`);
   if (result.parts) {
     const found = result.parts.files.filter((f) => f.path !== null).length;
-    lines.push(`  Split bundle: ${result.parts.count} parts on ${result.parts.volumes} volume(s); ${found} found and checked against the signed volume index${result.ok ? ', then reassembled' : ''}`);
+    lines.push(`  Split bundle: ${plural(result.parts.count, 'part')} on ${plural(result.parts.volumes, 'volume')}; ${found} found and checked against the signed volume index${result.ok ? ', then reassembled' : ''}`);
   }
-  lines.push(...renderFileCounts(result.files), ...renderPolicy(result.policy, operation));
+  lines.push(...renderFileCounts(result.files, options.verbose === true), ...renderPolicy(result.policy, operation));
+  if (options.verbose) lines.push(...renderFileList(result.files));
   for (const p of result.problems) {
     lines.push(`  ${p.code}${p.path ? `  ${p.path}` : ''}`);
     lines.push(`    ${p.message}`);
@@ -53,12 +55,20 @@ const OUTCOME_WORDS: Record<FileOutcome, string> = {
   'refused-limit': 'over a limit',
 };
 
-/** One line of per-file counts (the list itself is in --json). */
-function renderFileCounts(files: FileResults): string[] {
+/** -v: every file the report lists, with its outcome (the same list --json carries, capped alike). */
+function renderFileList(files: FileResults): string[] {
+  const lines = files.listed.map((f) => `    ${OUTCOME_WORDS[f.outcome].padEnd(20)} ${f.size === null ? '-' : formatSize(f.size)}  ${f.path}`);
+  const omitted = files.omitted.ok + files.omitted.failed;
+  if (omitted > 0) lines.push(`    ... and ${plural(omitted, 'more file')} (over the list's cap)`);
+  return lines;
+}
+
+/** One line of per-file counts (the list itself is in --json, and with -v). */
+function renderFileCounts(files: FileResults, verbose: boolean): string[] {
   const parts = FILE_OUTCOMES.filter((o) => files.counts[o] > 0).map((o) => `${files.counts[o]} ${OUTCOME_WORDS[o]}`);
   if (files.notChecked > 0) parts.push(`${files.notChecked} not reached`);
   if (parts.length === 0) return [];
-  return [`  Files: ${parts.join(', ')}${files.complete ? '' : ' (verification stopped early)'}; every file with --json`];
+  return [`  Files: ${parts.join(', ')}${files.complete ? '' : ' (verification stopped early)'}${verbose ? ':' : '; every file with -v or --json'}`];
 }
 
 /** How many station policy checks pass, and each one that does not. */
@@ -75,8 +85,9 @@ function renderPolicy(policy: PolicySummary, operation: 'verify' | 'import'): st
   return lines;
 }
 
+/** `airlock: CODE: message`, then what to do about it (every error has a next step). */
 export function renderError(error: AirlockError): string {
-  return `airlock: ${error.code}: ${displayText(error.message)}\n`;
+  return `airlock: ${error.code}: ${displayText(error.message)}\n  Next: ${cliNextStep(error.code)}\n`;
 }
 
 export function errorKind(error: AirlockError): 'usage' | 'operational' {

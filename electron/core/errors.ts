@@ -1,4 +1,5 @@
 import { ERROR_CODES, type ErrorCode, type ErrorInfo } from '../../shared/errors.js';
+import { describeErrno } from './errno-text.js';
 
 /** An operational failure with a stable code; the code maps to one human message in shared/errors.ts. */
 export class AirlockError extends Error {
@@ -39,11 +40,18 @@ export function toAirlockError(error: unknown, path?: string): AirlockError {
   if (error instanceof AirlockError) return error;
   if (isAbortError(error)) return new AirlockError('CANCELLED', undefined, { cause: error });
   const errno = errnoCode(error);
-  const detail = error instanceof Error ? error.message : String(error);
+  // Node names the path it tried (error.path); the caller's path is the one the operator typed.
+  const errnoPath = typeof (error as { path?: unknown } | null)?.path === 'string' ? (error as { path: string }).path : path;
+  const detail = describeErrno(errno, errnoPath) ?? (error instanceof Error ? error.message : String(error));
   const opts = path === undefined ? { cause: error } : { path, cause: error };
   switch (errno) {
     case 'ENOENT':
       return new AirlockError('NOT_FOUND', detail, opts);
+    case 'ENOTDIR':
+      return new AirlockError('NOT_A_FOLDER', detail, opts);
+    case 'EACCES':
+    case 'EPERM':
+      return new AirlockError('PERMISSION_DENIED', detail, opts);
     case 'ENOSPC':
     case 'EDQUOT':
       return new AirlockError('NO_SPACE', detail, opts);

@@ -23,3 +23,4 @@ export type { AuditEvent } from './audit/audit-event.js';
 export type { AuditQuery } from './audit/audit-store.js';
 export type { AuditVerifyResult } from './audit/audit-verify.js';
 export { parsePartFileName, parseIndexFileName, isAirlockTempName } from './media/part-names.js';
+export type { StagedEntry } from './bundle/staged-list.js';

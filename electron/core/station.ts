@@ -39,6 +39,8 @@ import { settleInterruptedTransfers, type ReconcileSummary } from './recovery/re
 import { recordExportIntent, settleExportIntent, type ExportIntentRequest } from './recovery/export-intent.js';
 import { bagInfoValue, parseBagInfo } from './bundle/bag-info.js';
 import { BAG_INFO_NAME, BUNDLE_SUFFIX, INFO } from './bundle/format.js';
+import { assertBundleFile } from './bundle/bundle-file-kind.js';
+import { discardStagedExport, listStagedExports, resolveDiscardTarget, type StagedEntry } from './bundle/staged-list.js';
 import type { Writable } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import type { MediaEvent, MediaExportReport, MediaRef, MediaVolume } from '../../shared/media.js';
@@ -288,15 +290,20 @@ export class Station {
     return rotated;
   }
 
-  /** Write a backup of the station key to `outFile` (mode 0600, never overwritten); recorded once written. */
-  async backupKey(passphrase: string, outFile: string): Promise<void> {
+  /**
+   * Write a backup of the station key to `outFile` (mode 0600, never overwritten); recorded once
+   * written. With `outFile` null the backup is returned for the caller to pass on (stdout).
+   */
+  async backupKey(passphrase: string, outFile: string | null): Promise<string> {
+    let backup: string;
     try {
-      const backup = await backupStationKey(this.paths, passphrase);
-      await writeFile(outFile, backup, { mode: 0o600, flag: 'wx' });
+      backup = await backupStationKey(this.paths, passphrase);
+      if (outFile !== null) await writeFile(outFile, backup, { mode: 0o600, flag: 'wx' });
     } catch (error) {
       throw this.recordFailure('key-backup', error, { file: outFile });
     }
-    this.record({ type: 'key-backup', outcome: 'ok', details: { file: resolve(outFile) } });
+    this.record({ type: 'key-backup', outcome: 'ok', details: { file: outFile === null ? null : resolve(outFile), ...(outFile === null ? { to: 'stdout' } : {}) } });
+    return backup;
   }
 
   async restoreKey(file: string, passphrase: string): Promise<KeyDescription> {
@@ -305,7 +312,13 @@ export class Station {
     return key;
   }
 
+  /** Proves a passphrase unlocks its key (PASSPHRASE_WRONG if not) before an operation starts: a terminal may then ask again. */
+  async checkSigner(spec: SignerSpec): Promise<void> {
+    await resolveSigner(this.paths, spec);
+  }
+
   /** The signer for an operation: an explicit spec, else the station key unlocked by the passphrase. */
+
   private async signerFor(spec: SignerSpec | undefined, passphrase: string | undefined): Promise<BundleSigner | null> {
     if (spec) return resolveSigner(this.paths, spec);
     if (passphrase !== undefined) return resolveSigner(this.paths, { kind: 'station', passphrase });
@@ -445,6 +458,23 @@ export class Station {
     return summarizeStaged(staged, await loadTrustedKeys(this.paths));
   }
 
+  /** The staged exports in this home's staged/ folder, ready or not (a prepare that failed half-way). */
+  listStaged(): Promise<StagedEntry[]> {
+    return listStagedExports(this.paths.root);
+  }
+
+  /** Remove a staged export (by name in staged/, or its folder), on record: its name is free again. */
+  async discardStaged(nameOrDir: string): Promise<{ dir: string; name: string }> {
+    let removed: { dir: string; name: string };
+    try {
+      removed = await discardStagedExport(await resolveDiscardTarget(this.paths.root, nameOrDir));
+    } catch (error) {
+      throw this.recordFailure('export-discard', error, { staged: nameOrDir });
+    }
+    this.record({ type: 'export-discard', outcome: 'ok', bundleName: removed.name, details: { stagedDir: removed.dir } });
+    return removed;
+  }
+
   /** What an approver is about to sign: the signed manifest's files and totals, and who signed so far. */
   async describeStaged(dir: string): Promise<StagedSummary> {
     let staged: StagedExport;
@@ -499,6 +529,7 @@ export class Station {
   async verifyBundle(request: VerifyRequest): Promise<VerifyResult> {
     let report: VerifyResult;
     try {
+      await assertBundleFile(request.bundlePath);
       const [trusted, policy] = await Promise.all([loadTrustedKeys(this.paths), readStationPolicy(this.paths)]);
       // A part or a volume index: the parts are checked against the signed index first, then chained.
       const split = await this.splitRoute(request.bundlePath, trusted, policy.clockSkewSeconds, request);
@@ -553,6 +584,7 @@ export class Station {
       settled = this.record({ type: 'import', ...verificationEventFields(rest), details: eventDetails(settlement.result), fileRows: payloadFiles });
     };
     try {
+      await assertBundleFile(request.bundlePath);
       signingKey = await this.signerFor(request.signer, request.passphrase);
       const [trusted, policy] = await Promise.all([loadTrustedKeys(this.paths), readStationPolicy(this.paths)]);
       const split = await this.splitRoute(request.bundlePath, trusted, policy.clockSkewSeconds, request);

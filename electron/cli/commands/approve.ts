@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { displayText } from '../../../shared/display-text.js';
 import { groupFingerprint } from '../../../shared/fingerprint.js';
-import { formatBytes } from '../../../shared/format.js';
+import { formatSize, plural } from '../../../shared/format.js';
 import { AirlockError, parseGpgSignerOption, type SignerSpec, type StagedSummary } from '../../core/index.js';
 import { write } from '../io.js';
 import { obtainPassphrase, promptLine, readPassphraseFile } from '../passphrase.js';
@@ -9,7 +9,7 @@ import type { CommandContext } from '../context.js';
 
 /** The files and totals an approver signs (from the signed manifest), and who signed so far. */
 export function renderStaged(staged: StagedSummary, maxFiles = Number.POSITIVE_INFINITY): string {
-  const lines = [`Staged export ${staged.name}  (${staged.uuid})`, `  ${staged.files.length} files, ${formatBytes(staged.totalBytes)}`];
+  const lines = [`Staged export ${staged.name}  (${staged.uuid})`, `  ${plural(staged.files.length, 'file')}, ${formatSize(staged.totalBytes)}`];
   for (const file of staged.files.slice(0, maxFiles)) lines.push(`    ${file.path}`);
   if (staged.files.length > maxFiles) lines.push(`    ... and ${staged.files.length - maxFiles} more`);
   for (const s of staged.signatures) {
@@ -27,13 +27,12 @@ export function registerApprove(program: Command, ctx: CommandContext): void {
     .option('--signer <spec>', 'sign with your GnuPG key: gpg:<fingerprint>')
     .option('--key <file>', 'sign with your own armored private key file')
     .option('--passphrase-file <file>', 'passphrase for your key (else you are asked)')
-    .option('--yes', 'approve without the interactive confirmation (scripts); you have reviewed the list')
-    .option('--json', 'print one JSON object')
+    .option('-y, --yes', 'approve without the interactive confirmation (scripts); you have reviewed the list')
     .action(async (stagedDir: string, opts: { signer?: string; key?: string; passphraseFile?: string; yes?: boolean; json?: boolean }) => {
       await ctx.run(async (station, io) => {
         if (opts.signer !== undefined && opts.key !== undefined) throw new AirlockError('USAGE', 'Choose --signer or --key, not both.');
         const staged = await station.describeStaged(stagedDir);
-        if (!opts.json) io.stderr.write(renderStaged(staged));
+        if (!opts.json) write(io.stderr, renderStaged(staged));
         if (!opts.yes) {
           if (!io.stdin.isTTY) throw new AirlockError('USAGE', 'Review the list above, then confirm: on a terminal you are asked; in scripts pass --yes.');
           const answer = await promptLine(io, `Type the bundle name (${staged.name}) to sign it: `);
@@ -45,18 +44,19 @@ export function registerApprove(program: Command, ctx: CommandContext): void {
             kind: 'gpg',
             fingerprint: parseGpgSignerOption(opts.signer),
             ...(io.env.GNUPGHOME ? { homedir: io.env.GNUPGHOME } : {}),
-            ...(opts.passphraseFile !== undefined ? { passphrase: await readPassphraseFile(opts.passphraseFile) } : {}),
+            ...(opts.passphraseFile !== undefined ? { passphrase: await readPassphraseFile(opts.passphraseFile, io) } : {}),
           };
         } else if (opts.key !== undefined) {
-          spec = { kind: 'key-file', file: opts.key, passphrase: await obtainPassphrase(io, opts.passphraseFile) };
+          const file = opts.key;
+          spec = { kind: 'key-file', file, passphrase: await obtainPassphrase(io, opts.passphraseFile, { check: (passphrase) => station.checkSigner({ kind: 'key-file', file, passphrase }) }) };
         } else {
-          spec = { kind: 'station', passphrase: await obtainPassphrase(io, opts.passphraseFile) };
+          spec = { kind: 'station', passphrase: await obtainPassphrase(io, opts.passphraseFile, { check: (passphrase) => station.checkSigner({ kind: 'station', passphrase }) }) };
         }
         const approved = await station.approveStaged(stagedDir, spec);
         if (opts.json) write(io.stdout, JSON.stringify({ ok: true, staged: approved }));
         else {
           const mine = approved.signatures.at(-1);
-          write(io.stdout, displayText(`Approved ${approved.name}: ${approved.signatures.length} signatures${mine ? `, yours ${groupFingerprint(mine.fingerprint)}` : ''}`));
+          write(io.stdout, displayText(`Approved ${approved.name}: ${plural(approved.signatures.length, 'signature')}${mine ? `, yours ${groupFingerprint(mine.fingerprint)}` : ''}`));
           write(io.stdout, displayText(`Next: airlock export --finish ${approved.stagedDir} --out DIR`));
         }
         return 0;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { displayText } from '../../../shared/display-text.js';
+import { plural } from '../../../shared/format.js';
 import { EXIT } from '../../../shared/exit-codes.js';
 import { AUDIT_EVENT_TYPES, AUDIT_OUTCOMES } from '../../../shared/audit-types.js';
 import { AirlockError } from '../../core/index.js';
@@ -29,7 +30,6 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
     .option('--bundle <id>', 'only events about this bundle (UUID or name)')
     .option('--text <text>', 'only events whose bundle name, operator, station, problems or details contain this text')
     .option('--limit <n>', 'at most this many events (default 100)', '100')
-    .option('--json', 'print one JSON object')
     .action(async (opts: { since?: string; until?: string; type?: string; outcome?: string; bundle?: string; text?: string; limit: string; json?: boolean }) => {
       await ctx.run(async (station, io) => {
         if (opts.type && !TYPES.includes(opts.type)) throw new AirlockError('USAGE', `--type must be one of ${TYPES.join(', ')}.`);
@@ -51,7 +51,7 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
         }
         if (events.length === 0) write(io.stdout, 'No events match.');
         for (const e of events) {
-          const what = [e.bundleName, e.files !== null ? `${e.files} files` : null, e.problemCodes.length > 0 ? e.problemCodes.join(',') : null, e.errorCode]
+          const what = [e.bundleName, e.files !== null ? plural(e.files, 'file') : null, e.problemCodes.length > 0 ? e.problemCodes.join(',') : null, e.errorCode]
             .filter((x): x is string => typeof x === 'string' && x.length > 0)
             .join('  ');
           write(io.stdout, displayText(`#${e.seq}  ${e.at}  ${e.type.padEnd(14)} ${e.outcome.padEnd(9)} ${e.operator}  ${what}`));
@@ -63,13 +63,12 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
   audit
     .command('verify')
     .description('check the hash chain, every signed checkpoint and the signed head; exit 1 naming the first broken event')
-    .option('--json', 'print one JSON object')
     .action(async (opts: { json?: boolean }) => {
       await ctx.run(async (station, io) => {
         const result = await station.verifyAudit();
         if (opts.json) write(io.stdout, JSON.stringify(result));
         else {
-          if (result.ok) write(io.stdout, `INTACT  ${result.events} events, ${result.checkpoints} signed checkpoints${result.lastCheckpointSeq !== null ? ` (latest covers #${result.lastCheckpointSeq})` : ''}`);
+          if (result.ok) write(io.stdout, `INTACT  ${plural(result.events, 'event')}, ${plural(result.checkpoints, 'signed checkpoint')}${result.lastCheckpointSeq !== null ? ` (latest covers #${result.lastCheckpointSeq})` : ''}`);
           else write(io.stdout, displayText(`BROKEN at event #${result.firstBroken?.seq ?? '?'}: ${result.firstBroken?.reason ?? ''}`));
           for (const note of result.notes) write(io.stdout, `  note: ${note}`);
         }
@@ -80,7 +79,7 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
   audit
     .command('export')
     .description('stream the whole log (events, per-file rows, checkpoints) to stdout')
-    .requiredOption('--format <format>', 'csv or json')
+    .requiredOption('-f, --format <format>', 'csv or json')
     .action(async (opts: { format: string }) => {
       await ctx.run(async (station, io) => {
         if (opts.format !== 'csv' && opts.format !== 'json') throw new AirlockError('USAGE', '--format must be csv or json.');
@@ -93,10 +92,9 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
     .command('checkpoint')
     .description('sign the head of the log with the station key now (exports and signed imports do this too)')
     .option('--passphrase-file <file>', 'read the station key passphrase from the first line of a file (else you are asked)')
-    .option('--json', 'print one JSON object')
     .action(async (opts: { passphraseFile?: string; json?: boolean }) => {
       await ctx.run(async (station, io) => {
-        const checkpoint = await station.checkpointAudit(await obtainPassphrase(io, opts.passphraseFile));
+        const checkpoint = await station.checkpointAudit(await obtainPassphrase(io, opts.passphraseFile, { check: (passphrase) => station.checkSigner({ kind: 'station', passphrase }) }));
         if (opts.json) write(io.stdout, JSON.stringify({ ok: true, checkpoint }));
         else write(io.stdout, checkpoint ? `Signed the head: event #${checkpoint.seq} ${checkpoint.hash}` : 'The log is empty: nothing to sign.');
         return EXIT.OK;

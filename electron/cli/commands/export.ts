@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { displayText } from '../../../shared/display-text.js';
 import { groupFingerprint } from '../../../shared/fingerprint.js';
-import { formatBytes } from '../../../shared/format.js';
-import { AirlockError, parseGpgSignerOption, type ExportOutcome, type SignerSpec } from '../../core/index.js';
+import { formatSize, plural } from '../../../shared/format.js';
+import { AirlockError, parseGpgSignerOption, type ExportOutcome, type SignerSpec, type Station } from '../../core/index.js';
 import { write, type CliIo } from '../io.js';
 import { obtainPassphrase, readPassphraseFile } from '../passphrase.js';
 import { progressLine } from '../progress-line.js';
@@ -22,21 +22,23 @@ interface ExportOptions {
   volumeSize?: string;
   partSize?: string;
   eject?: boolean;
+  listStaged?: boolean;
+  discardStaged?: string;
   json?: boolean;
 }
 
 /** --signer gpg:FPR signs through GnuPG (smartcards: its pinentry asks); else the station key. */
-export async function signerFromOptions(io: CliIo, signer: string | undefined, passphraseFile: string | undefined): Promise<SignerSpec> {
+export async function signerFromOptions(io: CliIo, station: Station, signer: string | undefined, passphraseFile: string | undefined): Promise<SignerSpec> {
   if (signer !== undefined) {
     const fingerprint = parseGpgSignerOption(signer);
     return {
       kind: 'gpg',
       fingerprint,
       ...(io.env.GNUPGHOME ? { homedir: io.env.GNUPGHOME } : {}),
-      ...(passphraseFile !== undefined ? { passphrase: await readPassphraseFile(passphraseFile) } : {}),
+      ...(passphraseFile !== undefined ? { passphrase: await readPassphraseFile(passphraseFile, io) } : {}),
     };
   }
-  return { kind: 'station', passphrase: await obtainPassphrase(io, passphraseFile) };
+  return { kind: 'station', passphrase: await obtainPassphrase(io, passphraseFile, { check: (passphrase) => station.checkSigner({ kind: 'station', passphrase }) }) };
 }
 
 export function registerExport(program: Command, ctx: CommandContext): void {
@@ -44,8 +46,8 @@ export function registerExport(program: Command, ctx: CommandContext): void {
     .command('export')
     .description('bundle files and folders into a signed NAME.airlock.tar (or prepare one for a second signature)')
     .argument('[paths...]', 'files and folders to send; a folder "foo" becomes data/foo/ in the bundle')
-    .option('--out <dir>', 'folder to write the bundle into')
-    .option('--name <name>', 'bundle name (letters, digits, . _ -); default airlock-<sequence>-<date>')
+    .option('-o, --out <dir>', 'folder to write the bundle into')
+    .option('-n, --name <name>', 'bundle name (letters, digits, . _ -); default airlock-<sequence>-<date>')
     .option('--passphrase-file <file>', 'read the station key passphrase (or the GnuPG key passphrase) from the first line of a file (else you are asked)')
     .option('--signer <spec>', 'sign with a GnuPG key instead of the station key: gpg:<fingerprint> (smartcards welcome)')
     .option('--prepare', 'two-person rule: hash and sign, but write nothing yet; prints the staged export for `airlock approve`')
@@ -55,16 +57,18 @@ export function registerExport(program: Command, ctx: CommandContext): void {
     .option('--volume-size <size>', 'with --to-media: plan each medium with this capacity (e.g. 8G); on a terminal further media are asked for')
     .option('--part-size <size>', 'with --to-media: largest part file (e.g. 700M); FAT32 media get parts under 4 GiB anyway')
     .option('--eject', 'with --to-media: eject each medium once it is written and read back')
-    .option('--json', 'print one JSON object')
+    .option('--list-staged', 'list the staged two-person exports in the home (ready to approve, or left incomplete by a failed prepare)')
+    .option('--discard-staged <name>', 'remove a staged export (its name in the home, or its folder); its name can be prepared again')
     .action(async (paths: string[], opts: ExportOptions) => {
       await ctx.run(async (station, io) => {
+        if (opts.listStaged || opts.discardStaged !== undefined) return runStagedRecovery(station, io, paths, opts);
         if (opts.prepare && opts.finish) throw new AirlockError('USAGE', '--prepare and --finish are two separate steps.');
         if (opts.finish === undefined && paths.length === 0) throw new AirlockError('USAGE', 'Name at least one file or folder to export.');
         if (opts.finish !== undefined && paths.length > 0) throw new AirlockError('USAGE', '--finish takes no paths: the staged export already names them.');
         if (opts.toMedia !== undefined && (opts.out !== undefined || opts.prepare || opts.finish !== undefined)) throw new AirlockError('USAGE', '--to-media writes a new export to media: it goes without --out, --prepare and --finish.');
         if (opts.toMedia === undefined && (opts.volumeSize !== undefined || opts.partSize !== undefined || opts.eject)) throw new AirlockError('USAGE', '--volume-size, --part-size and --eject go with --to-media.');
         if (!opts.prepare && opts.out === undefined && opts.toMedia === undefined) throw new AirlockError('USAGE', '--out DIR or --to-media ID is required (except with --prepare).');
-        const signer = await signerFromOptions(io, opts.signer, opts.passphraseFile);
+        const signer = await signerFromOptions(io, station, opts.signer, opts.passphraseFile);
         if (opts.toMedia !== undefined) return runMediaExport(station, io, paths, signer, { ...opts, toMedia: opts.toMedia });
         const progress = progressLine(io);
         try {
@@ -80,7 +84,7 @@ export function registerExport(program: Command, ctx: CommandContext): void {
             progress.done();
             if (opts.json) write(io.stdout, JSON.stringify({ ok: true, staged }));
             else {
-              io.stdout.write(renderStaged(staged, 5));
+              write(io.stdout, renderStaged(staged, 5));
               write(io.stdout, displayText(`Next: a second operator runs  airlock approve ${staged.stagedDir}`));
               write(io.stdout, displayText(`then:                          airlock export --finish ${staged.stagedDir} --out DIR`));
             }
@@ -101,6 +105,34 @@ export function registerExport(program: Command, ctx: CommandContext): void {
     });
 }
 
+/** --list-staged and --discard-staged: recovery of two-person exports without touching folders by hand. */
+async function runStagedRecovery(station: Station, io: CliIo, paths: string[], opts: ExportOptions): Promise<number> {
+  const others = paths.length > 0 || opts.out !== undefined || opts.prepare || opts.finish !== undefined || opts.toMedia !== undefined || opts.name !== undefined;
+  if (others || (opts.listStaged && opts.discardStaged !== undefined)) throw new AirlockError('USAGE', '--list-staged and --discard-staged NAME each go alone (with --json at most).');
+  if (opts.discardStaged !== undefined) {
+    const removed = await station.discardStaged(opts.discardStaged);
+    if (opts.json) write(io.stdout, JSON.stringify({ ok: true, discarded: removed }));
+    else write(io.stdout, displayText(`Discarded the staged export ${removed.name} (${removed.dir}); the name may be prepared again.`));
+    return 0;
+  }
+  const staged = await station.listStaged();
+  if (opts.json) {
+    write(io.stdout, JSON.stringify({ ok: true, staged }));
+    return 0;
+  }
+  if (staged.length === 0) write(io.stdout, 'No staged exports.');
+  for (const entry of staged) {
+    if (entry.state === 'ready') {
+      write(io.stdout, displayText(`${entry.name}  ready: ${plural(entry.files ?? 0, 'file')}, ${formatSize(entry.bytes ?? 0)}, ${plural(entry.signatures ?? 0, 'signature')}, prepared ${entry.createdAt ?? '?'}`));
+    } else {
+      write(io.stdout, displayText(`${entry.name}  INCOMPLETE: ${entry.reason ?? ''}`));
+      write(io.stdout, displayText(`  discard it: airlock export --discard-staged ${entry.name}`));
+    }
+    write(io.stdout, displayText(`  ${entry.dir}`));
+  }
+  return 0;
+}
+
 function printExport(io: CliIo, result: ExportOutcome, json: boolean): void {
   for (const warning of result.warnings) write(io.stderr, displayText(`warning: ${warning.path}: ${warning.message}`));
   if (json) {
@@ -108,7 +140,7 @@ function printExport(io: CliIo, result: ExportOutcome, json: boolean): void {
     return;
   }
   write(io.stdout, displayText(`Exported ${result.bundlePath}`));
-  write(io.stdout, `  ${result.files} files, ${formatBytes(result.bytes)} payload, ${formatBytes(result.bundleBytes)} on disk (fsynced)`);
+  write(io.stdout, `  ${plural(result.files, 'file')}, ${formatSize(result.bytes)} payload, ${formatSize(result.bundleBytes)} on disk (fsynced)`);
   write(io.stdout, `  id ${result.uuid}, sequence ${result.sequence}`);
   for (const signer of result.signers) write(io.stdout, displayText(`  signed by ${signer.userIds.join(', ')}  ${groupFingerprint(signer.fingerprint)}`));
   if (result.receipt) write(io.stdout, displayText(`  receipt ${result.receipt.html}${result.receipt.signature ? ' (signed)' : ''}`));

@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import { groupFingerprint, isFingerprint, normalizeFingerprint } from '../../../shared/fingerprint.js';
 import { AirlockError } from '../../core/index.js';
 import { displayText } from '../../../shared/display-text.js';
-import { write } from '../io.js';
+import { withInputFile, write } from '../io.js';
 import { obtainPassphrase, promptLine } from '../passphrase.js';
-import { KEY_ALGORITHMS, type KeyAlgorithm } from '../../core/index.js';
+import { KEY_ALGORITHMS, type KeyAlgorithm, type Station } from '../../core/index.js';
 import type { CommandContext } from '../context.js';
 
 export function registerKeys(program: Command, ctx: CommandContext): void {
@@ -13,11 +13,10 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
   keys
     .command('generate')
     .description('create this station’s signing key (ed25519, encrypted with a passphrase)')
-    .requiredOption('--name <name>', 'name in the key’s user ID, e.g. "Transfer Station 3"')
+    .requiredOption('-n, --name <name>', 'name in the key’s user ID, e.g. "Transfer Station 3"')
     .option('--email <email>', 'email in the key’s user ID')
     .option('--passphrase-file <file>', 'read the passphrase from the first line of a file (else you are asked)')
     .option('--algorithm <algorithm>', `${KEY_ALGORITHMS.join(', ')} (default ed25519; RSA-4096 and NIST P-384 for sites that require them)`, 'ed25519')
-    .option('--json', 'print one JSON object')
     .action(async (opts: { name: string; email?: string; passphraseFile?: string; algorithm: string; json?: boolean }) => {
       await ctx.run(async (station, io) => {
         if (await station.hasKey()) throw new AirlockError('STATION_KEY_EXISTS', station.paths.stationPrivateKey);
@@ -38,19 +37,19 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
   keys
     .command('trust')
     .description('trust a signer’s public key (armored .asc file), after confirming its fingerprint')
-    .argument('<file>', 'the public key, e.g. from `airlock keys export-public` or `gpg --export --armor`')
+    .argument('<file>', 'the public key, e.g. from `airlock keys export-public` or `gpg --export --armor`; - reads it from stdin')
     .option('--fingerprint <fpr>', 'the fingerprint the key’s owner read to you out of band; required unless you confirm on a terminal')
     .option('--label <text>', 'a name for this signer, shown when their bundles verify')
     .option('--role <role>', 'the signer’s role for two-person rules, e.g. operator or reviewer')
-    .option('--json', 'print one JSON object')
-    .action(async (file: string, opts: { label?: string; role?: string; fingerprint?: string; json?: boolean }) => {
-      await ctx.run(async (station, io) => {
+    .action(async (given: string, opts: { label?: string; role?: string; fingerprint?: string; json?: boolean }) => {
+      await ctx.run(async (station, io) => withInputFile(io, given, 'the public key', async (file) => {
+        if (given === '-' && opts.fingerprint === undefined) throw new AirlockError('USAGE', 'With the key on stdin, give --fingerprint (the prompt needs the terminal).');
         if (opts.fingerprint !== undefined && !isFingerprint(opts.fingerprint)) {
           throw new AirlockError('USAGE', `--fingerprint "${opts.fingerprint}" is not a 40- or 64-digit hex fingerprint.`);
         }
         const key = await station.inspectKeyFile(file);
         if (!opts.json) {
-          write(io.stderr, displayText(`Key in ${file}:`));
+          write(io.stderr, displayText(`Key in ${given === '-' ? 'stdin' : given}:`));
           write(io.stderr, displayText(`  ${key.userIds.join(', ') || '(no user ID)'}   ${key.algorithm}${key.expires ? `, expires ${key.expires}` : ''}`));
           write(io.stderr, `  fingerprint ${groupFingerprint(key.fingerprint)}`);
         }
@@ -59,6 +58,8 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
           if (!io.stdin.isTTY) throw new AirlockError('USAGE', 'Confirm the key: pass --fingerprint with the fingerprint its owner read to you (not one copied from the file).');
           expected = await promptLine(io, 'Type the fingerprint as the key’s owner read it to you (spaces allowed), or press Enter to cancel: ');
           if (expected.trim() === '') throw new AirlockError('CANCELLED', 'Nothing was trusted.');
+          // A short or mistyped answer is a typing mistake, as with --fingerprint: not an alarm about a swapped key.
+          if (!isFingerprint(expected)) throw new AirlockError('USAGE', `"${expected.trim()}" is not a 40- or 64-digit hex fingerprint: type all of it, as the key's owner read it to you. Nothing was trusted.`);
         }
         const { signer, alreadyTrusted } = await station.trustKeyFile(file, {
           expectedFingerprint: normalizeFingerprint(expected),
@@ -71,17 +72,16 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
           write(io.stdout, displayText(`  fingerprint ${groupFingerprint(signer.fingerprint)}`));
         }
         return 0;
-      });
+      }));
     });
 
   keys
     .command('revoke-import')
     .description('apply a revocation certificate (or a revoked public key) to a trusted key: it then signs nothing this station accepts')
-    .argument('<file>', 'the revocation certificate, e.g. keys/station-key.revocation.asc or GnuPG’s openpgp-revocs.d/<FPR>.rev')
-    .option('--json', 'print one JSON object')
+    .argument('<file>', 'the revocation certificate, e.g. keys/station-key.revocation.asc or GnuPG’s openpgp-revocs.d/<FPR>.rev; - reads it from stdin')
     .action(async (file: string, opts: { json?: boolean }) => {
       await ctx.run(async (station, io) => {
-        const revoked = await station.importRevocation(file);
+        const revoked = await withInputFile(io, file, 'the revocation certificate', (path) => station.importRevocation(path));
         if (opts.json) write(io.stdout, JSON.stringify({ ok: true, fingerprint: revoked.fingerprint }));
         else write(io.stdout, displayText(`REVOKED ${revoked.userIds.join(', ')} ${groupFingerprint(revoked.fingerprint)}: no signature by it is accepted any more.`));
         return 0;
@@ -91,16 +91,15 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
   keys
     .command('rotate')
     .description('make a new station key; the old one stays trusted for verifying earlier bundles until you untrust it')
-    .requiredOption('--name <name>', 'name in the new key’s user ID')
+    .requiredOption('-n, --name <name>', 'name in the new key’s user ID')
     .option('--email <email>', 'email in the new key’s user ID')
     .option('--passphrase-file <file>', 'passphrase of the current key (else you are asked)')
     .option('--new-passphrase-file <file>', 'passphrase for the new key (else you are asked)')
     .option('--algorithm <algorithm>', KEY_ALGORITHMS.join(', '), 'ed25519')
-    .option('--json', 'print one JSON object')
     .action(async (opts: { name: string; email?: string; passphraseFile?: string; newPassphraseFile?: string; algorithm: string; json?: boolean }) => {
       await ctx.run(async (station, io) => {
         const algorithm = keyAlgorithm(opts.algorithm);
-        const passphrase = await obtainPassphrase(io, opts.passphraseFile);
+        const passphrase = await obtainPassphrase(io, opts.passphraseFile, { check: (typed) => station.checkSigner({ kind: 'station', passphrase: typed }) });
         const newPassphrase = await obtainPassphrase(io, opts.newPassphraseFile, { confirm: true });
         const rotated = await station.rotateKey({ name: opts.name, passphrase, newPassphrase, algorithm, ...(opts.email ? { email: opts.email } : {}) });
         if (opts.json) {
@@ -117,12 +116,17 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
   keys
     .command('backup')
     .description('write the station key (still encrypted with its passphrase), public key and revocation certificate to one file')
-    .requiredOption('--out <file>', 'the backup file to create (never overwritten); keep it offline')
+    .requiredOption('-o, --out <file>', 'the backup file to create (never overwritten; - writes it to stdout); keep it offline')
     .option('--passphrase-file <file>', 'the station key passphrase, proved before the backup is written (else you are asked)')
-    .option('--json', 'print one JSON object')
     .action(async (opts: { out: string; passphraseFile?: string; json?: boolean }) => {
       await ctx.run(async (station, io) => {
-        await station.backupKey(await obtainPassphrase(io, opts.passphraseFile), opts.out);
+        if (opts.out === '-' && opts.json) throw new AirlockError('USAGE', '--out - writes the backup itself to stdout: it goes without --json.');
+        const backup = await station.backupKey(await obtainPassphrase(io, opts.passphraseFile, { check: (passphrase) => station.checkSigner({ kind: 'station', passphrase }) }), opts.out === '-' ? null : opts.out);
+        if (opts.out === '-') {
+          io.stdout.write(backup);
+          write(io.stderr, 'Wrote the backup to stdout. Anyone with it and the passphrase can sign as this station: store it like the key itself.');
+          return 0;
+        }
         if (opts.json) {
           write(io.stdout, JSON.stringify({ ok: true, file: opts.out }));
           return 0;
@@ -135,26 +139,32 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
   keys
     .command('restore')
     .description('install a station key from a backup into a home that has none')
-    .argument('<file>', 'the file `airlock keys backup` wrote')
+    .argument('<file>', 'the file `airlock keys backup` wrote; - reads it from stdin')
     .option('--passphrase-file <file>', 'the key’s passphrase (else you are asked)')
-    .option('--json', 'print one JSON object')
-    .action(async (file: string, opts: { passphraseFile?: string; json?: boolean }) => {
-      await ctx.run(async (station, io) => {
-        const key = await station.restoreKey(file, await obtainPassphrase(io, opts.passphraseFile));
+    .action(async (given: string, opts: { passphraseFile?: string; json?: boolean }) => {
+      await ctx.run(async (station, io) => withInputFile(io, given, 'the backup', async (file) => {
+        if (given === '-' && opts.passphraseFile === '-') throw new AirlockError('USAGE', 'stdin cannot carry both the backup and the passphrase.');
+        // The backup's own passphrase: restoring is the check (it installs nothing until the key unlocks).
+        let restored: Awaited<ReturnType<Station['restoreKey']>> | null = null;
+        const passphrase = await obtainPassphrase(io, opts.passphraseFile, {
+          check: async (typed) => {
+            restored = await station.restoreKey(file, typed);
+          },
+        });
+        const key = restored ?? (await station.restoreKey(file, passphrase));
         if (opts.json) {
           write(io.stdout, JSON.stringify({ ok: true, key }));
           return 0;
         }
         write(io.stdout, displayText(`Restored the station key ${key.userIds.join(', ')}  ${groupFingerprint(key.fingerprint)}`));
         return 0;
-      });
+      }));
     });
 
   keys
     .command('untrust')
     .description('stop trusting a signer')
     .argument('<fingerprint>', 'the signer’s fingerprint (spaces allowed)')
-    .option('--json', 'print one JSON object')
     .action(async (fingerprint: string, opts: { json?: boolean }) => {
       await ctx.run(async (station, io) => {
         const removed = await station.untrustKey(fingerprint);
@@ -167,7 +177,6 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
   keys
     .command('list')
     .description('show the station key and the trusted signers')
-    .option('--json', 'print one JSON object')
     .action(async (opts: { json?: boolean }) => {
       await ctx.run(async (station, io) => {
         const signers = await station.listTrusted();

@@ -2,8 +2,9 @@ import type { Command } from 'commander';
 import { displayText } from '../../../shared/display-text.js';
 import { EXIT } from '../../../shared/exit-codes.js';
 import { groupFingerprint } from '../../../shared/fingerprint.js';
-import { formatBytes } from '../../../shared/format.js';
+import { formatSize, plural } from '../../../shared/format.js';
 import type { MediaRef, MediaVolume } from '../../../shared/media.js';
+import { parseSizeText } from '../../../shared/size.js';
 import { PROBLEM_TEXT, type Problem } from '../../../shared/problems.js';
 import { AirlockError, type MediaAsk, type MediaExportOutcome, type MediaVerifyReport, type NextMediumRequest, type SignerSpec, type Station } from '../../core/index.js';
 import { write, type CliIo } from '../io.js';
@@ -12,11 +13,9 @@ import type { CommandContext } from '../context.js';
 
 /** Binary sizes: 4096, 64K, 700M, 8G, 1.5GiB (K, M, G, T are powers of 1024). */
 export function parseSize(text: string, what: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(?:([KMGT])(?:i?B)?|B)?$/iu.exec(text.trim());
-  if (!m?.[1]) throw new AirlockError('USAGE', `${what}: "${text}" is not a size (e.g. 700M, 8G, 4096).`);
-  const scale = { K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 }[(m[2] ?? '').toUpperCase()] ?? 1;
-  const value = Math.floor(Number(m[1]) * scale);
-  if (!Number.isSafeInteger(value) || value < 1) throw new AirlockError('USAGE', `${what}: "${text}" is out of range.`);
+  const value = parseSizeText(text);
+  if (value === null) throw new AirlockError('USAGE', `${what}: "${text}" is not a size (e.g. 700M, 8G, 4096).`);
+  if (value < 1) throw new AirlockError('USAGE', `${what}: "${text}" is out of range.`);
   return value;
 }
 
@@ -89,7 +88,7 @@ function nextMediumPrompt(io: CliIo, station: Station, eject: boolean): ((reques
     }
     if (request.problem !== null) write(io.stderr, displayText(`That medium cannot be used: ${request.problem}`));
     for (;;) {
-      const answer = await promptLine(io, displayText(`Insert the medium for volume ${request.volume} of ${request.volumes} (${formatBytes(request.bytes)} free needed), then type its device, label or mount point (Enter: the one new medium; q: stop): `));
+      const answer = await promptLine(io, displayText(`Insert the medium for volume ${request.volume} of ${request.volumes} (${formatSize(request.bytes)} free needed), then type its device, label or mount point (Enter: the one new medium; q: stop): `));
       if (answer.toLowerCase() === 'q') throw new AirlockError('CANCELLED');
       if (answer !== '') return answer;
       const fresh = (await station.listMedia()).filter((m) => m.mountPoint !== null && !request.used.some((u) => u.mountPoint === m.mountPoint));
@@ -146,14 +145,14 @@ export async function runMediaExport(station: Station, io: CliIo, paths: string[
     return EXIT.OK;
   }
   const m = result.media;
-  write(io.stdout, displayText(`Exported ${result.name} to ${m.volumes.length === 1 ? 'one medium' : `${m.volumes.length} media`}${m.split ? `: ${m.parts} parts and a signed volume index` : ''}`));
+  write(io.stdout, displayText(`Exported ${result.name} to ${m.volumes.length === 1 ? 'one medium' : `${m.volumes.length} media`}${m.split ? `: ${plural(m.parts, 'part')} and a signed volume index` : ''}`));
   for (const v of m.volumes) {
     write(io.stdout, displayText(`  volume ${v.number}  ${describe(v.medium)}${v.medium.filesystem ? ` (${v.medium.filesystem})` : ''}`));
     for (const file of v.files) write(io.stdout, displayText(`    ${file}`));
     const rb = v.readBack;
-    if (rb) write(io.stdout, displayText(`    read back ${formatBytes(rb.bytes)} in ${rb.seconds.toFixed(1)} s, ${rb.method}${rb.bypassesCache ? ' (past the page cache)' : ' (THE CACHE WAS NOT BYPASSED)'}: every byte matches`));
+    if (rb) write(io.stdout, displayText(`    read back ${formatSize(rb.bytes)} in ${rb.seconds.toFixed(1)} s, ${rb.method}${rb.bypassesCache ? ' (past the page cache)' : ' (THE CACHE WAS NOT BYPASSED)'}: every byte matches`));
   }
-  write(io.stdout, `  ${result.files} files, ${formatBytes(result.bytes)} payload, ${formatBytes(result.bundleBytes)} written (fsynced)`);
+  write(io.stdout, `  ${plural(result.files, 'file')}, ${formatSize(result.bytes)} payload, ${formatSize(result.bundleBytes)} written (fsynced)`);
   write(io.stdout, `  id ${result.uuid}, sequence ${result.sequence}`);
   for (const s of result.signers) write(io.stdout, displayText(`  signed by ${s.userIds.join(', ')}  ${groupFingerprint(s.fingerprint)}`));
   if (result.receipt) write(io.stdout, displayText(`  receipt ${result.receipt.html}${result.receipt.signature ? ' (signed)' : ''}`));
@@ -172,8 +171,8 @@ export function renderMediaList(media: MediaVolume[]): string {
     cell(m.device ?? (m.source === 'config' ? m.id : null)),
     cell(m.label),
     cell(m.filesystem),
-    m.size === null ? '-' : formatBytes(m.size),
-    m.free === null ? '-' : formatBytes(m.free),
+    m.size === null ? '-' : formatSize(m.size),
+    m.free === null ? '-' : formatSize(m.free),
     cell(m.mountPoint ?? '(not mounted)'),
     cell([m.vendor, m.model].filter((x) => x !== null).join(' ') || null),
     cell(m.serial),
@@ -199,10 +198,10 @@ export function renderMediaVerify(report: MediaVerifyReport): string {
     const r = item.result;
     const name = r.bundle.name ?? item.file;
     if (item.kind === 'bundle' || item.reassembled) {
-      lines.push(`  ${item.ok ? 'ok      ' : 'REJECTED'}  ${item.file}: ${name}, ${r.bundle.files} files, ${formatBytes(r.bundle.bytes)}${item.reassembled ? `, reassembled from ${r.parts?.count ?? 0} parts` : ''}`);
+      lines.push(`  ${item.ok ? 'ok      ' : 'REJECTED'}  ${item.file}: ${name}, ${plural(r.bundle.files, 'file')}, ${formatSize(r.bundle.bytes)}${item.reassembled ? `, reassembled from ${plural(r.parts?.count ?? 0, 'part')}` : ''}`);
     } else {
       const here = (r.parts?.files ?? []).filter((p) => p.path !== null).length;
-      lines.push(`  ${item.ok ? 'ok      ' : 'REJECTED'}  ${item.file}: ${name}, ${here} of ${r.parts?.count ?? 0} parts on this medium match the signed index (the rest are on other volumes)`);
+      lines.push(`  ${item.ok ? 'ok      ' : 'REJECTED'}  ${item.file}: ${name}, ${here} of ${plural(r.parts?.count ?? 0, 'part')} on this medium match the signed index (the rest are on other volumes)`);
     }
     for (const s of r.signers) lines.push(`            signed by ${s.userIds.join(', ')}  ${groupFingerprint(s.fingerprint)}`);
   }
@@ -221,12 +220,11 @@ export function registerMedia(program: Command, ctx: CommandContext): void {
   media
     .command('list')
     .description('removable volumes (never a system disk) and the folders declared as media in config.json')
-    .option('--json', 'print one JSON object: { ok, media: [...] }')
     .action(async (opts: { json?: boolean }) => {
       await ctx.run(async (station, io) => {
         const found = await station.listMedia();
         if (opts.json) write(io.stdout, JSON.stringify({ ok: true, media: found }));
-        else io.stdout.write(renderMediaList(found));
+        else write(io.stdout, renderMediaList(found));
         return EXIT.OK;
       });
     });
@@ -235,7 +233,6 @@ export function registerMedia(program: Command, ctx: CommandContext): void {
     .command('verify')
     .description('re-verify a medium: every bundle and part set on it, read past the page cache, against signatures and volume indexes')
     .argument('<target>', 'the medium: its device, label or mount point, or a folder')
-    .option('--json', 'print one JSON object: { ok, dir, medium, readBack, items, problems, warnings }')
     .action(async (target: string, opts: { json?: boolean }) => {
       await ctx.run(async (station, io) => {
         const progress = progressLine(io);
@@ -246,7 +243,7 @@ export function registerMedia(program: Command, ctx: CommandContext): void {
           progress.done();
         }
         if (opts.json) write(io.stdout, JSON.stringify(report));
-        else io.stdout.write(renderMediaVerify(report));
+        else write(io.stdout, renderMediaVerify(report));
         return report.ok ? EXIT.OK : EXIT.REJECTED;
       });
     });
@@ -255,7 +252,6 @@ export function registerMedia(program: Command, ctx: CommandContext): void {
     .command('eject')
     .description('flush, unmount and (where possible) power off a medium')
     .argument('<id>', 'the medium: its device, label or mount point')
-    .option('--json', 'print one JSON object: { ok, medium, actions, unmounted, poweredOff }')
     .action(async (id: string, opts: { json?: boolean }) => {
       await ctx.run(async (station, io) => {
         const result = await station.ejectMedia(id);

@@ -11,7 +11,6 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
     .command('verify')
     .description('prove who signed a bundle and that every byte is intact (nothing is written)')
     .argument('<bundle>', 'the NAME.airlock.tar file, or a part or volume index of a split bundle (the other parts are found beside it or on inserted media)')
-    .option('--json', 'print one JSON object: { ok, bundle, signers, problems }')
     .action(async (bundle: string, opts: { json?: boolean }) => {
       await ctx.run(async (station, io) => {
         const progress = progressLine(io);
@@ -22,7 +21,7 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
           progress.done();
         }
         if (opts.json) write(io.stdout, JSON.stringify(result));
-        else io.stdout.write(renderVerifyResult(result));
+        else write(io.stdout, renderVerifyResult(result, 'verify', { verbose: ctx.globals().verbose === true }));
         return result.ok ? EXIT.OK : EXIT.REJECTED;
       });
     });

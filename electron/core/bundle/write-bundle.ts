@@ -99,7 +99,7 @@ async function checkOutput(outDir: string, name: string, sweep: boolean): Promis
   const outStats = await stat(outDir).catch((error: unknown) => {
     throw toAirlockError(error, outDir);
   });
-  if (!outStats.isDirectory()) throw new AirlockError('NOT_FOUND', `${outDir} is not a directory.`, { path: outDir });
+  if (!outStats.isDirectory()) throw new AirlockError('NOT_A_FOLDER', `The output folder ${outDir} is a file, not a folder.`, { path: outDir });
   const finalPath = join(resolve(outDir), `${name}${BUNDLE_SUFFIX}`);
   await assertAbsent(finalPath);
   // Before the free-space check: temp files of killed exports (and receipts) here are provably dead and only take room.

@@ -1,4 +1,5 @@
 import { createMessage, readSignature, sign, verify, type PrivateKey, type PublicKey, type Signature } from 'openpgp';
+import { groupFingerprint } from '../../../shared/fingerprint.js';
 import { problem, type Problem } from '../../../shared/problems.js';
 import type { SignerInfo } from '../../../shared/results.js';
 import { OPENPGP_CONFIG } from './openpgp-config.js';
@@ -34,6 +35,20 @@ export interface SignatureCheck {
 }
 
 const BINARY_SIGNATURE = 0x00;
+
+/**
+ * An unknown signer as the operator must check it with the sender: the full fingerprint (the
+ * issuer-fingerprint subpacket openpgp.js and GnuPG 2.2+ write), and the user ID when the
+ * signature carries one. Unauthenticated until its key is trusted: shown, never relied on.
+ */
+function unknownSignerText(packets: readonly unknown[], keyIdHex: string): string {
+  const packet = packets.find((p) => (p as { issuerKeyID?: { toHex(): string } }).issuerKeyID?.toHex().toUpperCase() === keyIdHex) as
+    | { issuerFingerprint?: Uint8Array | null; signersUserID?: string | null }
+    | undefined;
+  const fpr = packet?.issuerFingerprint ? Buffer.from(packet.issuerFingerprint).toString('hex').toUpperCase() : null;
+  const who = packet?.signersUserID ? `user ID "${packet.signersUserID}"` : 'no user ID in the signature';
+  return fpr ? `the unknown key ${groupFingerprint(fpr)} (${who})` : `the unknown key ID ${keyIdHex} (${who}; the signature does not carry the full fingerprint)`;
+}
 
 function armorProblem(armored: string): Problem | null {
   const text = armored.trim();
@@ -121,7 +136,7 @@ export async function verifyDetachedSignature(
     const keyIdHex = result.keyID.toHex().toUpperCase();
     const owner = trusted.find((t) => t.key.getKeys(result.keyID).length > 0);
     if (!owner) {
-      untrusted.push(keyIdHex);
+      untrusted.push(unknownSignerText(packets, keyIdHex));
       continue;
     }
     try {
@@ -167,7 +182,7 @@ export async function verifyDetachedSignature(
   if (signers.size === 0 && problems.length === 0) {
     if (revoked.length > 0) problems.push(problem('SIGNER_REVOKED', `Key ${revoked.join(', ')}.`, sigPath));
     else if (expired.length > 0) problems.push(problem('SIGNER_EXPIRED', `Key ${expired.join(', ')}.`, sigPath));
-    else problems.push(problem('SIGNER_UNTRUSTED', untrusted.length > 0 ? `Signed by key ID ${untrusted.join(', ')}.` : undefined, sigPath));
+    else problems.push(problem('SIGNER_UNTRUSTED', untrusted.length > 0 ? `Signed by ${untrusted.join('; ')}.` : undefined, sigPath));
   }
   return { signers: problems.length === 0 ? [...signers.values()] : [], problems, futureDated };
 }

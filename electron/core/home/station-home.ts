@@ -1,8 +1,9 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, posix, resolve, win32 } from 'node:path';
 import { AirlockError } from '../errors.js';
 import { sweepDeadTemps } from '../fs/owned-temp.js';
+import { assertHomeWritable, homeCreateFailure, makeDirs } from './create-home.js';
 
 /** Where each piece of station state lives inside the home directory. */
 export interface HomePaths {
@@ -58,14 +59,20 @@ export function resolveHomeDir(explicit?: string, env: NodeJS.ProcessEnv = proce
 export async function ensureHome(root: string): Promise<HomePaths> {
   const paths = homePaths(root);
   try {
-    await mkdir(paths.keysDir, { recursive: true, mode: 0o700 });
+    const existing = await stat(root).catch(() => null);
+    if (existing && !existing.isDirectory()) throw new AirlockError('HOME_INVALID', `${root} is a file, not a folder.`, { path: root });
+    await makeDirs(paths.keysDir, 0o700);
     const stats = await stat(root);
-    if (!stats.isDirectory()) throw new AirlockError('HOME_INVALID', `${root} is not a directory.`, { path: root });
+    if (!stats.isDirectory()) throw new AirlockError('HOME_INVALID', `${root} is not a folder.`, { path: root });
   } catch (error) {
     if (error instanceof AirlockError) throw error;
-    throw new AirlockError('HOME_INVALID', `${root}: ${(error as Error).message}`, { path: root, cause: error });
+    // Another user's home: say whose it is rather than that it "cannot be created".
+    await assertHomeWritable(root, [paths.keysDir]);
+    throw homeCreateFailure(root, error);
   }
   await sweepHomeTemps(paths);
+  // Every command records an audit event: a home this user cannot write fails here, saying whose it is.
+  await assertHomeWritable(root, [paths.keysDir, paths.database]);
   return paths;
 }
 

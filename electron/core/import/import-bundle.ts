@@ -71,7 +71,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
   const destStats = await stat(destDir).catch((error: unknown) => {
     throw toAirlockError(error, destDir);
   });
-  if (!destStats.isDirectory()) throw new AirlockError('NOT_FOUND', `${destDir} is not a directory.`, { path: destDir });
+  if (!destStats.isDirectory()) throw new AirlockError('NOT_A_FOLDER', `The destination ${destDir} is a file, not a folder.`, { path: destDir });
 
   const warnings: string[] = [];
   const leftovers = await cleanLeftoverStaging(destDir);

@@ -61,7 +61,7 @@ export function planLayout(total: number, known: readonly VolumeRoom[], assumed:
       const perVolume = Math.max(0, per.free - MEDIA_MARGIN_BYTES - INDEX_RESERVE_BYTES);
       return {
         kind: 'too-small',
-        reason: `${total} bytes need more room than the ${known.length} medium(s) given; ${remaining} bytes would be left over.`,
+        reason: `${total} bytes need more room than the ${known.length === 1 ? '1 medium' : `${known.length} media`} given; ${remaining} bytes would be left over.`,
         volumesNeeded: perVolume > 0 ? volume - 1 + Math.ceil(remaining / perVolume) : null,
       };
     }

@@ -4,7 +4,7 @@
  * this turns what it observed into one finding per check, in a fixed order (POLICY_CHECKS).
  * Pure: check-bundle gathers the observations in constant memory, station adds the replay guard.
  */
-import { formatBytes } from '../../../shared/format.js';
+import { formatSize, plural } from '../../../shared/format.js';
 import type { Problem, ProblemCode } from '../../../shared/problems.js';
 import type { PolicyCheck, PolicyFinding, PolicySummary, SignerInfo } from '../../../shared/results.js';
 import type { PortabilityRules } from '../bundle/path-rules.js';
@@ -83,7 +83,7 @@ export function policyFindings(o: PolicyObservations): PolicySummary {
   if (o.signersShortfall) findings.push(finding('required-signers', 'fail', requiredRule, o.signersShortfall, 'POLICY_DENIED'));
   else if (o.signers.length > 0) {
     const roles = o.signers.map((s) => s.role).filter((r): r is string => r !== null);
-    findings.push(finding('required-signers', 'pass', requiredRule, `${new Set(o.signers.map((s) => s.fingerprint)).size} distinct trusted signer(s)${roles.length > 0 ? ` with roles ${[...new Set(roles)].join(', ')}` : ''}.`, null));
+    findings.push(finding('required-signers', 'pass', requiredRule, `${plural(new Set(o.signers.map((s) => s.fingerprint)).size, 'distinct trusted signer')}${roles.length > 0 ? ` with roles ${[...new Set(roles)].join(', ')}` : ''}.`, null));
   } else findings.push(finding('required-signers', 'not-checked', requiredRule, 'No trusted signature was proven, so there were no signers to count.', null));
 
   const dateRule = `Signature dated no later than this station's clock plus ${o.clockSkewSeconds} s of allowed clock skew.`;
@@ -103,8 +103,8 @@ export function policyFindings(o: PolicyObservations): PolicySummary {
     else findings.push(finding(check, 'not-checked', rule, `${STOPPED} So far: ${seen}`, null));
   };
   limit('limit-files', 'files', `At most ${l.maxEntries.toLocaleString('en-US')} archive entries and manifest lines.`, `${o.manifestFiles === null ? 'manifest not read' : `${o.manifestFiles} files listed`}, ${o.entries} archive entries.`);
-  limit('limit-total-bytes', 'total-bytes', `Payload of at most ${formatBytes(l.maxTotalBytes)}.`, `${formatBytes(o.payloadBytes)} of payload read.`);
-  limit('limit-file-bytes', 'file-bytes', `No file larger than ${formatBytes(l.maxFileBytes)}.`, `Largest file ${formatBytes(o.largestFile)}.`);
+  limit('limit-total-bytes', 'total-bytes', `Payload of at most ${formatSize(l.maxTotalBytes)}.`, `${formatSize(o.payloadBytes)} of payload read.`);
+  limit('limit-file-bytes', 'file-bytes', `No file larger than ${formatSize(l.maxFileBytes)}.`, `Largest file ${formatSize(o.largestFile)}.`);
   limit(
     'limit-paths',
     'paths',

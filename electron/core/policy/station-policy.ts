@@ -1,10 +1,13 @@
 import { z } from 'zod';
+import { parseSizeText } from '../../../shared/size.js';
 import { readJsonConfig } from '../fs/read-json-config.js';
 import { STRICT_PORTABILITY, type PortabilityRules } from '../bundle/path-rules.js';
 import type { HomePaths } from '../home/station-home.js';
 import { DEFAULT_LIMITS, type BundleLimits } from './limits.js';
 
 const count = z.number().int().positive();
+/** A byte limit: a number, or a size as operators write it ("2G", "700M": powers of 1024). */
+const byteCount = z.preprocess((value) => (typeof value === 'string' ? (parseSizeText(value) ?? value) : value), count);
 
 /** policy.json in the station home. Every field is optional; what is absent keeps its safe default. */
 export const StationPolicySchema = z
@@ -12,8 +15,8 @@ export const StationPolicySchema = z
     limits: z
       .object({
         maxEntries: count,
-        maxTotalBytes: count,
-        maxFileBytes: count,
+        maxTotalBytes: byteCount,
+        maxFileBytes: byteCount,
         maxPathDepth: count.max(1024),
         maxPathBytes: count.max(65_536),
         maxComponentBytes: count.max(1024),

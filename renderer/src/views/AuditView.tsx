@@ -24,6 +24,7 @@ export const AUDIT_TYPE_LABELS: { readonly [T in AuditEventType]: string } = {
   import: 'Import',
   'export-prepare': 'Export prepared (two-person)',
   'export-approve': 'Export approved (two-person)',
+  'export-discard': 'Staged export discarded',
   'key-generate': 'Station key created',
   'key-trust': 'Key trusted',
   'key-untrust': 'Key untrusted',

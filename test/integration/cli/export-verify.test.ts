@@ -254,7 +254,7 @@ describe('export -> verify round trip', () => {
     expect(verified.code, describeResult(verified)).toBe(0);
     expect(verified.stdout).toMatch(/^VERIFIED {2}proc$/mu);
     expect(verified.stdout.replace(/ /gu, '')).toContain(station.fingerprint);
-    expect(verified.stdout).toMatch(/^ {2}Files: 1 intact; every file with --json$/mu);
+    expect(verified.stdout).toMatch(/^ {2}Files: 1 intact; every file with -v or --json$/mu);
     expect(verified.stdout).toMatch(/^ {2}Station policy: 9 of 9 checks pass$/mu);
     const json = await station.spawn(['verify', '--json', join(out, 'proc.airlock.tar')]);
     expect(json.code).toBe(0);

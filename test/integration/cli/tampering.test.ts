@@ -9,6 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { editFile, extractBundle, packBag, uniqueOffset, type PackOptions } from '../../helpers/bag-tools.js';
+import { groupFingerprint } from '../../../shared/fingerprint.js';
 import { describeResult } from '../../helpers/cli-runner.js';
 import { GnupgHome } from '../../helpers/gnupg.js';
 import { createStation, type TestStation, type VerifyJson } from '../../helpers/station.js';
@@ -130,8 +131,10 @@ describe('tampered bundles are rejected with the right problem', () => {
     });
     const report = await expectRejected(path, [{ code: 'SIGNER_UNTRUSTED', path: 'tagmanifest-sha256.txt.asc' }]);
     expect(report.signers).toEqual([]);
-    // The message names the stranger's key ID (the last 16 hex digits of its fingerprint).
-    expect(report.problems[0]?.message).toContain(stranger.slice(-16));
+    // The message names the stranger's full fingerprint (grouped to be read aloud), so the
+    // operator can check it with the sender: a key ID alone cannot be compared safely.
+    expect(report.problems[0]?.message.replace(/ /gu, '')).toContain(stranger.toUpperCase());
+    expect(report.problems[0]?.message).toContain(groupFingerprint(stranger.toUpperCase()));
   });
 
   it('no signature file: SIGNATURE_MISSING', async () => {

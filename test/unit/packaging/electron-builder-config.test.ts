@@ -19,6 +19,7 @@ interface BuilderConfig {
   asarUnpack: string[];
   npmRebuild: boolean;
   afterPack: string;
+  beforePack: string;
   files: string[];
   extraResources: Array<{ from: string; to: string }>;
   linux: { target: string[]; executableName: string };
@@ -81,7 +82,7 @@ describe('electron-builder configuration', () => {
   it('ships the built app and the `airlock` launchers, and links the command on Linux', async () => {
     const config = await loadConfig();
     expect(config.files).toContain('out/**/*');
-    expect(config.extraResources).toEqual([expect.objectContaining({ from: 'build/cli', to: 'bin' })]);
+    expect(config.extraResources).toEqual([expect.objectContaining({ from: 'build/cli', to: 'bin' }), expect.objectContaining({ from: 'dist/cli-docs', to: 'share' })]);
     const sh = await readFile(join(repo, 'build/cli/airlock'), 'utf8');
     expect(sh).toContain('--airlock-cli "$@"');
     expect(sh).toContain(`/${config.linux.executableName}"`);
@@ -91,5 +92,23 @@ describe('electron-builder configuration', () => {
       expect(await readFile(join(repo, script), 'utf8')).toContain("resources/bin/airlock' /usr/bin/airlock");
     }
     await access(join(repo, config.deb.afterRemove));
+  });
+
+  it('generates the man page and completions before packing, and links them into /usr/share on install', async () => {
+    const config = await loadConfig();
+    expect(config.beforePack).toBe('build/before-pack.cjs');
+    const hook = require(join(repo, config.beforePack)) as { default: unknown; CLI_DOCS_SCRIPT: string };
+    expect(typeof hook.default).toBe('function');
+    await access(hook.CLI_DOCS_SCRIPT);
+    const docs = config.extraResources.find((r) => r.from === 'dist/cli-docs') as unknown as { filter: string[] };
+    expect(docs.filter.sort()).toEqual(['_airlock', 'airlock.1', 'airlock.bash']);
+    for (const script of [config.deb.afterInstall, config.rpm.afterInstall]) {
+      const text = await readFile(join(repo, script), 'utf8');
+      expect(text).toContain('/usr/share/man/man1/airlock.1');
+      expect(text).toContain('/usr/share/bash-completion/completions/airlock');
+      expect(text).toContain('"$zsh_dir/_airlock"');
+    }
+    const removal = await readFile(join(repo, config.deb.afterRemove), 'utf8');
+    expect(removal).toContain('rm -f /usr/share/man/man1/airlock.1 /usr/share/bash-completion/completions/airlock');
   });
 });

@@ -1,5 +1,6 @@
 import { createMessage, enums, readKey, revokeKey, sign } from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { groupFingerprint } from '../../../../shared/fingerprint.js';
 import { signDetached, verifyDetachedSignature, type TrustedKey } from '../../../../electron/core/crypto/detached-signature.js';
 import { makeSigner, type TestSigner } from '../../../helpers/hostile-tar.js';
 
@@ -35,11 +36,12 @@ describe('verifyDetachedSignature', () => {
     expect(check.signers).toEqual([]);
   });
 
-  it('reports an untrusted signer with its key ID', async () => {
+  it('reports an untrusted signer with its full fingerprint, grouped to be read aloud', async () => {
     const asc = await signDetached(data, [bob.privateKey]);
     const check = await verifyDetachedSignature(data, asc, [alice.trusted]);
     expect(codes(check)).toEqual(['SIGNER_UNTRUSTED']);
-    expect(check.problems[0]?.message).toContain(bob.publicKey.getKeyID().toHex().toUpperCase());
+    expect(check.problems[0]?.message).toContain(groupFingerprint(bob.publicKey.getFingerprint().toUpperCase()));
+    expect(check.problems[0]?.message).toContain('no user ID in the signature');
   });
 
   it('with no trusted keys at all, nothing verifies', async () => {

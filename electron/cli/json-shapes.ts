@@ -1,0 +1,35 @@
+/**
+ * What `--json` prints for each command, shown at the end of its --help (docs/cli.md has the
+ * full descriptions). Commands whose output is the data itself take no --json.
+ */
+const VERIFY_SHAPE = '{ ok, bundle: { name, path, uuid, station, operator, sequence, created, files, bytes, tagmanifestSha256 }, signers: [ { fingerprint, userIds, label, role, signedAt } ], problems: [ { code, path?, message } ], files, policy, parts? }';
+const STAGED_SHAPE = '{ stagedDir, name, uuid, files: [ { path, sha256 } ], totalBytes, signatures: [ { fingerprint, userIds, trustedLabel, role } ] }';
+const KEY_SHAPE = '{ fingerprint, userIds, algorithm, created, expires }';
+
+export const JSON_SHAPES: Readonly<Record<string, string>> = {
+  'keys generate': `{ ok: true, key: ${KEY_SHAPE} }`,
+  'keys trust': '{ ok: true, alreadyTrusted, signer: { fingerprint, label, role, userIds, algorithm, addedAt, revokedAt?, retiredAt? } }',
+  'keys revoke-import': '{ ok: true, fingerprint }',
+  'keys rotate': `{ ok: true, retired: <old fingerprint>, current: ${KEY_SHAPE} }`,
+  'keys backup': '{ ok: true, file }',
+  'keys restore': `{ ok: true, key: ${KEY_SHAPE} }`,
+  'keys untrust': '{ ok: true, fingerprint }',
+  'keys list': '{ ok: true, stationKey: true|false, trusted: [ { fingerprint, label, role, userIds, algorithm, addedAt, revokedAt?, retiredAt? } ] }',
+  export:
+    '{ ok: true, bundle: { bundlePath, name, uuid, sequence, files, bytes, bundleBytes, tagmanifestSha256, signers, warnings, auditEvent, checkpoint, receipt, media? }, ejected? }; ' +
+    `--prepare: { ok: true, staged: ${STAGED_SHAPE} }; --list-staged: { ok: true, staged: [ { name, dir, state, reason, files, bytes, signatures, createdAt } ] }; --discard-staged: { ok: true, discarded: { name, dir } }`,
+  approve: `{ ok: true, staged: ${STAGED_SHAPE} }`,
+  verify: VERIFY_SHAPE,
+  import: `the verify object plus { destination, warnings, replayOf, auditEvent, checkpoint, receipt: { json, signature, html } | null }: ${VERIFY_SHAPE}`,
+  'audit list': '{ ok: true, events: [ { seq, at, type, outcome, operator, station, bundleUuid, bundleName, tagmanifestSha256, signers, problemCodes, errorCode, files, bytes, details, filesDigest, prevHash, hash } ] }',
+  'audit verify': '{ ok, events, checkpoints, lastCheckpointSeq, firstBroken: { seq, reason } | null, notes: [...] }',
+  'audit checkpoint': '{ ok: true, checkpoint: { seq, hash, at, fingerprint, signature } | null }',
+  'media list': '{ ok: true, media: [ { id, device, disk, label, filesystem, size, free, mountPoint, vendor, model, serial, readOnly, removable, source } ] }',
+  'media verify': '{ ok, dir, medium, readBack: { method, bypassesCache, detail }, items: [ { kind, file, ok, reassembled, result } ], problems, warnings, seconds }',
+  'media eject': '{ ok: true, medium, actions: [...], unmounted, poweredOff }',
+};
+
+/** Commands whose stdout is the data itself (a key, the log): --json is a usage error there. */
+export const NO_JSON_COMMANDS: ReadonlySet<string> = new Set(['keys export-public', 'audit export']);
+
+export const JSON_ERROR_SHAPE = '{ ok: false, error: { code, message, next, path? } }';

@@ -1,0 +1,90 @@
+import { lstat, readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { AirlockError, toAirlockError } from '../errors.js';
+import { loadStagedExport, removeStagedExport } from './staged-bundle.js';
+
+/**
+ * The staged two-person exports kept in the home (`<home>/staged/NAME`, where `export --prepare`
+ * puts them unless told otherwise), and a safe way to discard one: a prepare that failed half-way
+ * left a folder that blocks its name (OUTPUT_EXISTS) until it goes.
+ */
+export interface StagedEntry {
+  name: string;
+  dir: string;
+  /** ready: signed, can be approved and finished; invalid: incomplete or changed (reason says why). */
+  state: 'ready' | 'invalid';
+  reason: string | null;
+  files: number | null;
+  bytes: number | null;
+  signatures: number | null;
+  createdAt: string | null;
+}
+
+export function stagedRoot(homeRoot: string): string {
+  return join(homeRoot, 'staged');
+}
+
+export async function listStagedExports(homeRoot: string): Promise<StagedEntry[]> {
+  const root = stagedRoot(homeRoot);
+  let names: string[];
+  try {
+    names = await readdir(root);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw toAirlockError(error, root);
+  }
+  const entries: StagedEntry[] = [];
+  for (const name of names.sort()) {
+    const dir = join(root, name);
+    if (!(await lstat(dir)).isDirectory()) continue;
+    try {
+      const staged = await loadStagedExport(dir);
+      entries.push({
+        name,
+        dir,
+        state: 'ready',
+        reason: null,
+        files: staged.prepared.payload.length,
+        bytes: staged.prepared.tags.payloadBytes,
+        signatures: staged.signatures.length,
+        createdAt: staged.prepared.createdAt.toISOString(),
+      });
+    } catch (error) {
+      const reason = error instanceof AirlockError ? error.message : String(error);
+      entries.push({ name, dir, state: 'invalid', reason, files: null, bytes: null, signatures: null, createdAt: null });
+    }
+  }
+  return entries;
+}
+
+/**
+ * The folder `airlock export --discard-staged NAME|DIR` may remove: a name is looked up in the
+ * home's staged/ folder; a path must be a folder holding staged.json (so a typo never removes an
+ * arbitrary folder), unless it is directly inside the home's staged/ folder.
+ */
+export async function resolveDiscardTarget(homeRoot: string, nameOrDir: string): Promise<string> {
+  const root = stagedRoot(homeRoot);
+  const looksLikeName = !nameOrDir.includes('/') && !nameOrDir.includes('\\') && nameOrDir !== '.' && nameOrDir !== '..';
+  const dir = looksLikeName ? join(root, nameOrDir) : resolve(nameOrDir);
+  let stats;
+  try {
+    stats = await lstat(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new AirlockError('NOT_FOUND', `There is no staged export ${looksLikeName ? `named ${nameOrDir} in ${root}` : `at ${dir}`}; list them with airlock export --list-staged.`, { path: dir });
+    }
+    throw toAirlockError(error, dir);
+  }
+  if (!stats.isDirectory()) throw new AirlockError('NOT_A_FOLDER', `${dir} is not a staged export folder.`, { path: dir });
+  if (dirname(dir) === root) return dir;
+  const marker = await stat(join(dir, 'staged.json')).catch(() => null);
+  if (!marker?.isFile()) {
+    throw new AirlockError('USAGE', `${dir} holds no staged.json: it is not a staged export, and Airlock removes only those.`, { path: dir });
+  }
+  return dir;
+}
+
+export async function discardStagedExport(dir: string): Promise<{ dir: string; name: string }> {
+  await removeStagedExport(dir);
+  return { dir, name: basename(dir) };
+}
