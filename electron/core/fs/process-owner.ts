@@ -33,25 +33,35 @@ function hostTag(name: string): string {
   return createHash('sha256').update(name).digest('hex').slice(0, 8);
 }
 
-function bootTag(): string | null {
+/** The kernel's boot id (Linux), or null: a pid names a process only within one boot. */
+export function readBootId(): string | null {
+  if (process.platform !== 'linux') return null;
   try {
-    const id = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').replace(/[^0-9a-f]/gu, '');
-    return id.length >= 8 ? id.slice(0, 8) : null;
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
   } catch {
     return null;
   }
 }
 
-/** Field 22 of /proc/PID/stat, read after the last ')' because the command name may hold spaces and parentheses. */
-export function processStartTicks(pid: number): string | null {
+function bootTag(): string | null {
+  const id = readBootId()?.replace(/[^0-9a-f]/gu, '') ?? '';
+  return id.length >= 8 ? id.slice(0, 8) : null;
+}
+
+/** /proc/PID/stat from field 3 on; the command name (field 2) may hold spaces and parentheses, so cut at its last ')'. */
+function statFields(pid: number): string[] | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const start = fields[19];
-    return start !== undefined && DIGITS.test(start) ? start : null;
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return null;
   }
+}
+
+/** Field 22 of /proc/PID/stat: when the process started, in clock ticks since boot (field 3 is index 0). */
+export function processStartTicks(pid: number): string | null {
+  const start = statFields(pid)?.[19];
+  return start !== undefined && DIGITS.test(start) ? start : null;
 }
 
 let self: ProcessStamp | null = null;
@@ -84,6 +94,16 @@ function pidExists(pid: number): boolean {
 }
 
 /**
+ * No such pid, or a process that runs no more code: killed but not yet reaped by its parent
+ * (a zombie, 'Z', or dead, 'X').
+ */
+export function pidGone(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0 || !pidExists(pid)) return true;
+  const state = statFields(pid)?.[0];
+  return state === 'Z' || state === 'X';
+}
+
+/**
  * 'self': this very process (and thread); 'dead': provably gone (an earlier boot of this host, no such pid,
  * or the pid now belongs to a process started at another time); 'alive': may still be running;
  * 'unknown': another host (a shared file system), so nothing can be proven from here.
@@ -94,7 +114,7 @@ export function ownerState(stamp: ProcessStamp): OwnerState {
   if (stamp.boot !== null && me.boot !== null && stamp.boot !== me.boot) return 'dead';
   // Another thread of this process is alive as long as this process is.
   if (stamp.pid === me.pid && stamp.start === me.start) return stamp.thread === me.thread ? 'self' : 'alive';
-  if (!pidExists(stamp.pid)) return 'dead';
+  if (pidGone(stamp.pid)) return 'dead';
   if (stamp.start !== null) {
     const now = processStartTicks(stamp.pid);
     if (now !== null && now !== stamp.start) return 'dead';
