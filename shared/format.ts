@@ -5,16 +5,21 @@ export function plural(count: number, noun: string, many = `${noun}s`): string {
   return `${count} ${count === 1 ? noun : many}`;
 }
 
-export function formatBytes(bytes: number): string {
+/** `bytes` in units of `step` (1000 or 1024), two decimals under 10 and one above. */
+function scaled(bytes: number, step: number, units: readonly string[]): string {
   if (!Number.isFinite(bytes)) return '?';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let value = bytes;
   let unit = 0;
-  while (Math.abs(value) >= 1000 && unit < units.length - 1) {
-    value /= 1000;
+  while (Math.abs(value) >= step && unit < units.length - 1) {
+    value /= step;
     unit += 1;
   }
   return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
+}
+
+/** Decimal units (KB, MB: powers of 1000), as the desktop app shows sizes. */
+export function formatBytes(bytes: number): string {
+  return scaled(bytes, 1000, ['B', 'KB', 'MB', 'GB', 'TB']);
 }
 
 /**
@@ -22,15 +27,7 @@ export function formatBytes(bytes: number): string {
  * and policy.json sizes are given in, so what the CLI prints can be typed back.
  */
 export function formatSize(bytes: number): string {
-  if (!Number.isFinite(bytes)) return '?';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
+  return scaled(bytes, 1024, ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB']);
 }
 
 export function formatRate(bytesPerSecond: number | null): string {
