@@ -100,7 +100,12 @@ describe('kill -9 during import', () => {
         expect(report.error?.code).toBe('OUTPUT_EXISTS');
       }
       expect(await assertNoPartialImport(dest)).toBe('complete');
-      expect((await readdir(dest)).filter((name) => name.startsWith('.airlock-staging-'))).toEqual([]);
+      // The one residue by design (docs/design-notes.md §14): a kill in the instant between mkdtemp and the
+      // owner file's rename leaves an empty folder nothing proves ours; it is reported, never deleted.
+      const staging = (await readdir(dest)).filter((name) => name.startsWith('.airlock-staging-'));
+      const notEmpty: string[] = [];
+      for (const name of staging) if ((await readdir(join(dest, name))).some((entry) => !entry.startsWith('owner.json.tmp'))) notEmpty.push(name);
+      expect(notEmpty).toEqual([]);
       // The killed run's claim was settled (recovered or failed) on the chain: it still verifies.
       expect(airlock(['audit', 'verify']).status).toBe(0);
     }
