@@ -1,5 +1,4 @@
 import {
-  config as OPENPGP_DEFAULTS,
   enums,
   LiteralDataPacket,
   PacketList,
@@ -10,7 +9,7 @@ import {
   type Config,
   type PrivateKey,
 } from 'openpgp';
-import { OPENPGP_CONFIG } from './openpgp-config.js';
+import { OPENPGP_CONFIG, OPENPGP_FULL_CONFIG } from './openpgp-config.js';
 
 /**
  * Detached signatures that name their signer: the Signer's User ID subpacket (RFC 4880
@@ -20,7 +19,6 @@ import { OPENPGP_CONFIG } from './openpgp-config.js';
  * the signature packet is built here, with the hash algorithm `sign()` itself chooses.
  */
 
-const FULL_CONFIG: Config = { ...OPENPGP_DEFAULTS, ...OPENPGP_CONFIG } as Config;
 
 /** The hash `sign()` picks for this key (key preferences, curve strength): learned once per key. */
 const hashByKey = new WeakMap<PrivateKey, Promise<enums.hash>>();
@@ -44,7 +42,7 @@ function hashAlgorithmFor(key: PrivateKey, date: Date): Promise<enums.hash> {
 /** The key's primary user ID as text ("Name <mail>"), or null when it has none. */
 export async function primaryUserIdText(key: PrivateKey, date: Date): Promise<string | null> {
   try {
-    const primary = await key.getPrimaryUser(date, undefined, FULL_CONFIG);
+    const primary = await key.getPrimaryUser(date, undefined, OPENPGP_FULL_CONFIG);
     return primary.user.userID?.userID ?? null;
   } catch {
     return key.getUserIDs()[0] ?? null;
@@ -55,7 +53,7 @@ export async function primaryUserIdText(key: PrivateKey, date: Date): Promise<st
 export async function signDetachedWithUserId(data: Uint8Array, signingKeys: readonly PrivateKey[], date: Date = new Date()): Promise<string> {
   const packets = new PacketList<SignaturePacket>();
   for (const key of signingKeys) {
-    const signingKey = await key.getSigningKey(undefined, date, undefined, FULL_CONFIG);
+    const signingKey = await key.getSigningKey(undefined, date, undefined, OPENPGP_FULL_CONFIG);
     // The literal packet only carries the bytes to hash (a detached signature hashes nothing else);
     // its setter is internal in openpgp.js's typings.
     const literal = new LiteralDataPacket() as unknown as { setBytes(bytes: Uint8Array, format: enums.literal): void };
@@ -67,8 +65,8 @@ export async function signDetachedWithUserId(data: Uint8Array, signingKeys: read
     const userId = await primaryUserIdText(key, date);
     if (userId) packet.signersUserID = userId;
     // openpgp.js's typings omit sign()'s config argument and type `data` as bytes, not the literal packet it reads.
-    await (packet.sign as unknown as (key: unknown, data: unknown, date: Date, detached: boolean, config: Config) => Promise<void>).call(packet, signingKey.keyPacket, literal, date, true, FULL_CONFIG);
+    await (packet.sign as unknown as (key: unknown, data: unknown, date: Date, detached: boolean, config: Config) => Promise<void>).call(packet, signingKey.keyPacket, literal, date, true, OPENPGP_FULL_CONFIG);
     packets.push(packet);
   }
-  return new Signature(packets).armor(FULL_CONFIG);
+  return new Signature(packets).armor(OPENPGP_FULL_CONFIG);
 }
