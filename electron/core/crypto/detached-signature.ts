@@ -60,7 +60,8 @@ function unknownSigner(packets: readonly unknown[], keyIdHex: string): UnknownSi
 }
 
 function unknownSignerText(signer: UnknownSigner): string {
-  const who = signer.claimedUserId !== null ? `claims to be "${signer.claimedUserId}"` : 'the signature names no user ID';
+  // A quote inside the claim is escaped, so the claim cannot seem to end early ("Alice" (trusted)...).
+  const who = signer.claimedUserId !== null ? `claims to be "${signer.claimedUserId.replace(/"/gu, '\\"')}"` : 'the signature names no user ID';
   return signer.fingerprint
     ? `${groupFingerprint(signer.fingerprint)} (${who})`
     : `key ID ${signer.keyId} (${who}; the signature does not carry the full fingerprint)`;

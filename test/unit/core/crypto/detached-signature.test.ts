@@ -80,6 +80,12 @@ describe('verifyDetachedSignature', () => {
     }
   });
 
+  it('escapes a quote in the claim, so it cannot seem to end early', async () => {
+    const mallory = await makeSigner('Alice" (verified by this station) "x');
+    const check = await verifyDetachedSignature(data, await signDetached(data, [mallory.privateKey]), [alice.trusted]);
+    expect(check.problems[0]?.message).toContain('(claims to be "Alice\\" (verified by this station) \\"x")');
+  });
+
   it('cuts a huge claimed user ID short', async () => {
     const huge = 'A'.repeat(4000);
     const mallory = await makeSigner(huge);
