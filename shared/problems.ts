@@ -35,6 +35,20 @@ export interface Problem {
   path?: string;
   /** Human message: the code's message, plus detail specific to this occurrence. */
   message: string;
+  /** SIGNER_UNTRUSTED only: the keys that signed, as the signature states them (unauthenticated). */
+  unknownSigners?: UnknownSigner[];
+}
+
+/**
+ * A signature's key the station does not trust, as the signature itself states it. The user ID
+ * comes from the Signer's User ID subpacket: anyone can write any name there, so it is what the
+ * signature CLAIMS, shown escaped (control and bidi characters as \u escapes) and cut short.
+ */
+export interface UnknownSigner {
+  /** Full fingerprint (issuer fingerprint subpacket), or null when the signature carries only a key ID. */
+  fingerprint: string | null;
+  keyId: string;
+  claimedUserId: string | null;
 }
 
 interface ProblemText {

@@ -56,3 +56,13 @@ export async function withInputFile<T>(io: CliIo, file: string, what: string, us
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * `-` as the bundle: read it from stdin, once, as it arrives (`ssh host cat B.airlock.tar |
+ * airlock verify -`). Never from a terminal: nobody types a tar archive.
+ */
+export function bundleFromStdin(io: CliIo, bundle: string): { stream?: Readable } {
+  if (bundle !== '-') return {};
+  if (io.stdin.isTTY) throw new AirlockError('USAGE', '"-" reads the bundle from a pipe (e.g. ssh HOST cat B.airlock.tar | airlock verify -); stdin is a terminal.');
+  return { stream: io.stdin };
+}

@@ -40,8 +40,9 @@ import { recordExportIntent, settleExportIntent, type ExportIntentRequest } from
 import { bagInfoValue, parseBagInfo } from './bundle/bag-info.js';
 import { BAG_INFO_NAME, BUNDLE_SUFFIX, INFO } from './bundle/format.js';
 import { assertBundleFile } from './bundle/bundle-file-kind.js';
+import { streamBundleSource } from './bundle/stream-source.js';
 import { discardStagedExport, listStagedExports, resolveDiscardTarget, type StagedEntry } from './bundle/staged-list.js';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import type { MediaEvent, MediaExportReport, MediaRef, MediaVolume } from '../../shared/media.js';
 import { signWithAll } from './crypto/bundle-signer.js';
@@ -74,6 +75,8 @@ export interface ExportRequest {
 
 export interface ImportRequest {
   bundlePath: string;
+  /** Read the bundle from this stream (stdin) instead of bundlePath, once; bundlePath is then only its name in reports. */
+  stream?: Readable;
   destDir: string;
   allowReplay?: boolean;
   /** Unlocks the station key to sign the receipt and an audit checkpoint; without it both stay unsigned. */
@@ -86,6 +89,8 @@ export interface ImportRequest {
 
 export interface VerifyRequest {
   bundlePath: string;
+  /** Read the bundle from this stream (stdin) instead of bundlePath, once; bundlePath is then only its name in reports. */
+  stream?: Readable;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
   now?: Date;
@@ -529,14 +534,16 @@ export class Station {
   async verifyBundle(request: VerifyRequest): Promise<VerifyResult> {
     let report: VerifyResult;
     try {
-      await assertBundleFile(request.bundlePath);
+      const streamed = request.stream ? streamBundleSource(request.stream, request.bundlePath) : null;
+      if (!streamed) await assertBundleFile(request.bundlePath);
       const [trusted, policy] = await Promise.all([loadTrustedKeys(this.paths), readStationPolicy(this.paths)]);
       // A part or a volume index: the parts are checked against the signed index first, then chained.
-      const split = await this.splitRoute(request.bundlePath, trusted, policy.clockSkewSeconds, request);
+      const split = streamed ? null : await this.splitRoute(request.bundlePath, trusted, policy.clockSkewSeconds, request);
+      const source = streamed ?? split?.source;
       report = await throughParts(split, request.bundlePath, async () => {
         const { payload: _payload, ...rest } = await checkBundle({
           bundlePath: request.bundlePath,
-          ...(split?.source ? { source: split.source } : {}),
+          ...(source ? { source } : {}),
           trusted,
           limits: policy.limits,
           requiredSigners: policy.requiredSigners,
@@ -584,13 +591,15 @@ export class Station {
       settled = this.record({ type: 'import', ...verificationEventFields(rest), details: eventDetails(settlement.result), fileRows: payloadFiles });
     };
     try {
-      await assertBundleFile(request.bundlePath);
+      const streamed = request.stream ? streamBundleSource(request.stream, request.bundlePath) : null;
+      if (!streamed) await assertBundleFile(request.bundlePath);
       signingKey = await this.signerFor(request.signer, request.passphrase);
       const [trusted, policy] = await Promise.all([loadTrustedKeys(this.paths), readStationPolicy(this.paths)]);
-      const split = await this.splitRoute(request.bundlePath, trusted, policy.clockSkewSeconds, request);
+      const split = streamed ? null : await this.splitRoute(request.bundlePath, trusted, policy.clockSkewSeconds, request);
+      const source = streamed ?? split?.source;
       result = await throughParts(split, request.bundlePath, () => importBundle({
         bundlePath: request.bundlePath,
-        ...(split?.source ? { source: split.source } : {}),
+        ...(source ? { source } : {}),
         destDir: request.destDir,
         trusted,
         policy,

@@ -3,6 +3,7 @@
  * child process through bin/airlock.mjs (for process-level checks: exit status, stdin, RSS).
  */
 import { spawn } from 'node:child_process';
+import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { runCli } from '../../electron/cli/main.js';
@@ -85,6 +86,8 @@ export interface SpawnOptions {
   cwd?: string;
   /** Written to the child's stdin, which is then closed (a pipe: never a TTY). */
   stdin?: string;
+  /** Streamed through a pipe into the child's stdin instead (`cat FILE | airlock ...`). */
+  stdinFile?: string;
   /** Run the CLI under a wrapper, e.g. ['/usr/bin/time', '-f', '%M', '-o', file]. */
   wrapper?: readonly string[];
 }
@@ -117,6 +120,9 @@ export function spawnAirlock(args: readonly string[], options: SpawnOptions = {}
         stderr: Buffer.concat(err).toString('utf8'),
       });
     });
-    child.stdin.end(options.stdin ?? '');
+    // The child may stop reading early (a refused bundle): the rest of the pipe is not an error here.
+    child.stdin.on('error', () => undefined);
+    if (options.stdinFile !== undefined) createReadStream(options.stdinFile).on('error', reject).pipe(child.stdin);
+    else child.stdin.end(options.stdin ?? '');
   });
 }

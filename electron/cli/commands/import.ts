@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT } from '../../../shared/exit-codes.js';
 import { displayText } from '../../../shared/display-text.js';
-import { write, type CliIo } from '../io.js';
+import { bundleFromStdin, write, type CliIo } from '../io.js';
 import { AirlockError } from '../../core/index.js';
 import { PASSPHRASE_TRIES, promptHidden, readPassphraseFile } from '../passphrase.js';
 import { progressLine } from '../progress-line.js';
@@ -13,18 +13,21 @@ export function registerImport(program: Command, ctx: CommandContext): void {
   program
     .command('import')
     .description('verify a bundle and, only if every check passes, import its payload into DIR/<bundle name>')
-    .argument('<bundle>', 'the NAME.airlock.tar file (may sit on read-only media), or a part or volume index of a split bundle')
+    .argument('<bundle>', 'the NAME.airlock.tar file (may sit on read-only media), or a part or volume index of a split bundle, or - to read the bundle from stdin')
     .requiredOption('-d, --dest <dir>', 'destination folder; the payload lands in DIR/<bundle name>/, never merged or overwritten')
     .option('--allow-replay', 'import a bundle this station already imported (the override is recorded)')
     .option('--passphrase-file <file>', 'unlock the station key to sign the receipt and an audit checkpoint (on a terminal you are asked; Enter skips)')
     .action(async (bundle: string, opts: { dest: string; allowReplay?: boolean; passphraseFile?: string; json?: boolean }) => {
       await ctx.run(async (station, io) => {
+        if (bundle === '-' && opts.passphraseFile === '-') throw new AirlockError('USAGE', 'stdin cannot carry both the bundle and the passphrase.');
+        const stdin = bundleFromStdin(io, bundle);
         const passphrase = await optionalPassphrase(io, opts.passphraseFile, await station.hasKey(), (typed) => station.checkSigner({ kind: 'station', passphrase: typed }));
         const progress = progressLine(io);
         let result;
         try {
           result = await station.importBundle({
             bundlePath: bundle,
+            ...stdin,
             destDir: opts.dest,
             signal: io.signal,
             ...(opts.allowReplay ? { allowReplay: true } : {}),

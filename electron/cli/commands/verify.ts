@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT } from '../../../shared/exit-codes.js';
-import { write } from '../io.js';
+import { bundleFromStdin, write } from '../io.js';
 import { progressLine } from '../progress-line.js';
 import { renderVerifyResult } from '../render.js';
 import type { CommandContext } from '../context.js';
@@ -10,13 +10,14 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
   program
     .command('verify')
     .description('prove who signed a bundle and that every byte is intact (nothing is written)')
-    .argument('<bundle>', 'the NAME.airlock.tar file, or a part or volume index of a split bundle (the other parts are found beside it or on inserted media)')
+    .argument('<bundle>', 'the NAME.airlock.tar file, or a part or volume index of a split bundle (the other parts are found beside it or on inserted media), or - to read the bundle from stdin')
     .action(async (bundle: string, opts: { json?: boolean }) => {
       await ctx.run(async (station, io) => {
+        const stdin = bundleFromStdin(io, bundle);
         const progress = progressLine(io);
         let result;
         try {
-          result = await station.verifyBundle({ bundlePath: bundle, signal: io.signal, ...askForMediumOption(io), ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) });
+          result = await station.verifyBundle({ bundlePath: bundle, ...stdin, signal: io.signal, ...askForMediumOption(io), ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) });
         } finally {
           progress.done();
         }

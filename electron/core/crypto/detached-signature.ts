@@ -1,9 +1,11 @@
-import { createMessage, readSignature, sign, verify, type PrivateKey, type PublicKey, type Signature } from 'openpgp';
+import { createMessage, readSignature, verify, type PrivateKey, type PublicKey, type Signature } from 'openpgp';
 import { groupFingerprint } from '../../../shared/fingerprint.js';
-import { problem, type Problem } from '../../../shared/problems.js';
+import { displayText } from '../../../shared/display-text.js';
+import { problem, type Problem, type UnknownSigner } from '../../../shared/problems.js';
 import type { SignerInfo } from '../../../shared/results.js';
 import { OPENPGP_CONFIG } from './openpgp-config.js';
 import { signatureFileOverLimit } from './signature-packets.js';
+import { signDetachedWithUserId } from './signer-user-id.js';
 
 /** A key the station trusts, identified by its full fingerprint. */
 export interface TrustedKey {
@@ -14,17 +16,13 @@ export interface TrustedKey {
   key: PublicKey;
 }
 
-/** Detached, ASCII-armored signature(s) over exact bytes; several keys give several packets in one armor. */
+/**
+ * Detached, ASCII-armored signature(s) over exact bytes; several keys give several packets in one
+ * armor. Each names its key's primary user ID (Signer's User ID subpacket), so a station that does
+ * not trust the key can still say who the signature claims to come from.
+ */
 export async function signDetached(data: Uint8Array, signingKeys: PrivateKey[], date?: Date): Promise<string> {
-  const message = await createMessage({ binary: data });
-  return sign({
-    message,
-    signingKeys,
-    detached: true,
-    format: 'armored',
-    config: OPENPGP_CONFIG,
-    ...(date ? { date } : {}),
-  });
+  return signDetachedWithUserId(data, signingKeys, date ?? new Date());
 }
 
 export interface SignatureCheck {
@@ -36,18 +34,37 @@ export interface SignatureCheck {
 
 const BINARY_SIGNATURE = 0x00;
 
+/** A claimed user ID longer than this is cut: a subpacket can hold 64 KiB of anything. */
+export const MAX_CLAIMED_USER_ID_CHARS = 200;
+
+/** A claimed user ID safe to print: cut to a bounded length, then control and bidi characters escaped. */
+export function claimedUserIdForDisplay(raw: string): string {
+  const chars = [...raw];
+  const cut = chars.length > MAX_CLAIMED_USER_ID_CHARS ? `${chars.slice(0, MAX_CLAIMED_USER_ID_CHARS).join('')}... (${chars.length - MAX_CLAIMED_USER_ID_CHARS} more characters)` : raw;
+  return displayText(cut);
+}
+
 /**
  * An unknown signer as the operator must check it with the sender: the full fingerprint (the
- * issuer-fingerprint subpacket openpgp.js and GnuPG 2.2+ write), and the user ID when the
- * signature carries one. Unauthenticated until its key is trusted: shown, never relied on.
+ * issuer-fingerprint subpacket openpgp.js and GnuPG 2.2+ write), and the user ID the signature
+ * claims (Signer's User ID subpacket, written by Airlock and by gpg --sender). Unauthenticated
+ * until its key is trusted: shown as a claim, never relied on.
  */
-function unknownSignerText(packets: readonly unknown[], keyIdHex: string): string {
+function unknownSigner(packets: readonly unknown[], keyIdHex: string): UnknownSigner {
   const packet = packets.find((p) => (p as { issuerKeyID?: { toHex(): string } }).issuerKeyID?.toHex().toUpperCase() === keyIdHex) as
     | { issuerFingerprint?: Uint8Array | null; signersUserID?: string | null }
     | undefined;
   const fpr = packet?.issuerFingerprint ? Buffer.from(packet.issuerFingerprint).toString('hex').toUpperCase() : null;
-  const who = packet?.signersUserID ? `user ID "${packet.signersUserID}"` : 'no user ID in the signature';
-  return fpr ? `the unknown key ${groupFingerprint(fpr)} (${who})` : `the unknown key ID ${keyIdHex} (${who}; the signature does not carry the full fingerprint)`;
+  const claimed = packet?.signersUserID ? claimedUserIdForDisplay(packet.signersUserID) : null;
+  return { fingerprint: fpr, keyId: keyIdHex, claimedUserId: claimed };
+}
+
+function unknownSignerText(signer: UnknownSigner): string {
+  // A quote inside the claim is escaped, so the claim cannot seem to end early ("Alice" (trusted)...).
+  const who = signer.claimedUserId !== null ? `claims to be "${signer.claimedUserId.replace(/"/gu, '\\"')}"` : 'the signature names no user ID';
+  return signer.fingerprint
+    ? `${groupFingerprint(signer.fingerprint)} (${who})`
+    : `key ID ${signer.keyId} (${who}; the signature does not carry the full fingerprint)`;
 }
 
 function armorProblem(armored: string): Problem | null {
@@ -128,7 +145,7 @@ export async function verifyDetachedSignature(
 
   const signers = new Map<string, SignerInfo>();
   const invalid: string[] = [];
-  const untrusted: string[] = [];
+  const untrusted: UnknownSigner[] = [];
   const revoked: string[] = [];
   const expired: string[] = [];
   const futureDated: string[] = [];
@@ -136,7 +153,7 @@ export async function verifyDetachedSignature(
     const keyIdHex = result.keyID.toHex().toUpperCase();
     const owner = trusted.find((t) => t.key.getKeys(result.keyID).length > 0);
     if (!owner) {
-      untrusted.push(unknownSignerText(packets, keyIdHex));
+      untrusted.push(unknownSigner(packets, keyIdHex));
       continue;
     }
     try {
@@ -182,7 +199,11 @@ export async function verifyDetachedSignature(
   if (signers.size === 0 && problems.length === 0) {
     if (revoked.length > 0) problems.push(problem('SIGNER_REVOKED', `Key ${revoked.join(', ')}.`, sigPath));
     else if (expired.length > 0) problems.push(problem('SIGNER_EXPIRED', `Key ${expired.join(', ')}.`, sigPath));
-    else problems.push(problem('SIGNER_UNTRUSTED', untrusted.length > 0 ? `Signed by ${untrusted.join('; ')}.` : undefined, sigPath));
+    else if (untrusted.length === 0) problems.push(problem('SIGNER_UNTRUSTED', undefined, sigPath));
+    else {
+      const detail = `Signed by a key this station does not trust: ${untrusted.map(unknownSignerText).join('; ')}.`;
+      problems.push({ ...problem('SIGNER_UNTRUSTED', detail, sigPath), unknownSigners: untrusted });
+    }
   }
   return { signers: problems.length === 0 ? [...signers.values()] : [], problems, futureDated };
 }

@@ -3,12 +3,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { readKey } from 'openpgp';
+import { readKey, type PublicKey } from 'openpgp';
 import { normalizeFingerprint } from '../../../shared/fingerprint.js';
 import { AirlockError } from '../errors.js';
 import type { BundleSigner } from './bundle-signer.js';
 import { verifyDetachedSignature } from './detached-signature.js';
-import { OPENPGP_CONFIG } from './openpgp-config.js';
+import { OPENPGP_CONFIG, OPENPGP_FULL_CONFIG } from './openpgp-config.js';
 
 const run = promisify(execFile);
 
@@ -45,6 +45,9 @@ export async function gnupgSigner(fingerprintInput: string, options: GnupgOption
   const publicKey = await readKey({ armoredKey: exported, config: OPENPGP_CONFIG });
   const primary = publicKey.getFingerprint().toUpperCase();
   const trusted = [{ fingerprint: primary, label: null, userIds: publicKey.getUserIDs(), key: publicKey }];
+  // gpg writes the Signer's User ID subpacket only with --sender, and then only a mail address:
+  // enough for a station that does not trust this key yet to say who the signature claims to be.
+  const sender = await primaryEmail(publicKey);
 
   return {
     fingerprint: primary,
@@ -57,6 +60,7 @@ export async function gnupgSigner(fingerprintInput: string, options: GnupgOption
         await writeFile(input, data, { mode: 0o600 });
         const args = [...baseArgs(options), '--armor', '--detach-sign', '--local-user', `${fingerprint}!`, '--output', '-'];
         if (options.passphrase !== undefined) args.push('--pinentry-mode', 'loopback', '--passphrase-fd', '0');
+        if (sender !== null) args.push('--sender', sender);
         args.push(input);
         const armored = await spawnWithInput(gpg, args, options.passphrase !== undefined ? `${options.passphrase}\n` : '');
         const check = await verifyDetachedSignature(data, armored, trusted);
@@ -88,4 +92,14 @@ function spawnWithInput(command: string, args: string[], input: string): Promise
     });
     child.stdin.end(input);
   });
+}
+
+/** The primary user ID's mail address (what gpg --sender takes), or null. */
+async function primaryEmail(key: PublicKey): Promise<string | null> {
+  try {
+    const email = (await key.getPrimaryUser(undefined, undefined, OPENPGP_FULL_CONFIG)).user.userID?.email ?? '';
+    return /^[^\s<>]+@[^\s<>]+$/u.test(email) ? email : null;
+  } catch {
+    return null;
+  }
 }

@@ -1,4 +1,4 @@
-import type { PartialConfig } from 'openpgp';
+import { config as defaultConfig, type Config, type PartialConfig } from 'openpgp';
 
 /**
  * One explicit openpgp.js configuration for every call. The insecure switches stay off
@@ -11,3 +11,6 @@ export const OPENPGP_CONFIG: PartialConfig = {
   allowMissingKeyFlags: false,
   enableParsingV5Entities: false,
 };
+
+/** The same over openpgp.js's defaults, for the lower-level calls that take a complete configuration. */
+export const OPENPGP_FULL_CONFIG: Config = { ...defaultConfig, ...OPENPGP_CONFIG } as Config;

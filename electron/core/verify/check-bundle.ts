@@ -33,7 +33,8 @@ export interface PayloadFileWriter {
 
 /** The archive's bytes from somewhere other than one file: a split bundle's parts chained in order, or an uncached read. */
 export interface BundleSource {
-  size: number;
+  /** null when unknown (a bundle piped on stdin): progress then counts bytes without a total. */
+  size: number | null;
   open(signal?: AbortSignal): Readable;
 }
 
@@ -182,7 +183,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
     add(code, detail, path);
   };
 
-  let fileSize = options.source?.size ?? 0;
+  let fileSize: number | null = options.source ? options.source.size : 0;
   if (!options.source) try {
     const stats = await stat(options.bundlePath);
     if (!stats.isFile()) throw new AirlockError('BUNDLE_UNREADABLE', `${options.bundlePath} is not a file.`, { path: options.bundlePath });

@@ -135,6 +135,8 @@ describe('tampered bundles are rejected with the right problem', () => {
     // operator can check it with the sender: a key ID alone cannot be compared safely.
     expect(report.problems[0]?.message.replace(/ /gu, '')).toContain(stranger.toUpperCase());
     expect(report.problems[0]?.message).toContain(groupFingerprint(stranger.toUpperCase()));
+    // gpg writes no Signer's User ID unless told to (--sender): the fingerprint alone, said so.
+    expect(report.problems[0]?.message).toContain('the signature names no user ID');
   });
 
   it('no signature file: SIGNATURE_MISSING', async () => {

@@ -47,6 +47,11 @@ describe('bundles signed through GnuPG verify in Airlock', () => {
     expect(parseJson<{ bundle: { signers: Array<{ fingerprint: string }> } }>(exported).bundle.signers.map((s) => s.fingerprint)).toEqual([fpr]);
 
     const receiver = await createStation(await tempDir('receiver-'));
+    // Before trust: refused, naming the key and the mail address gpg wrote as Signer's User ID (--sender).
+    const untrusted = await receiver.verify(join(out, `gpg-${algo}.airlock.tar`));
+    expect(untrusted.code, describeResult(untrusted.result)).toBe(1);
+    expect(untrusted.report.problems.map((p) => p.code)).toEqual(['SIGNER_UNTRUSTED']);
+    expect(untrusted.report.problems[0]?.message).toContain(`(claims to be "${algo}@example.org")`);
     const pub = await gnupg.writePublic(fpr, join(await tempDir('pub-'), 'signer.asc'));
     expect((await receiver.run(['keys', 'trust', pub, '--fingerprint', fpr])).code).toBe(0);
     const verified = await receiver.verify(join(out, `gpg-${algo}.airlock.tar`));

@@ -1,7 +1,8 @@
-import { createMessage, enums, readKey, revokeKey, sign } from 'openpgp';
+import { createMessage, enums, readKey, readSignature, revokeKey, sign } from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { groupFingerprint } from '../../../../shared/fingerprint.js';
-import { signDetached, verifyDetachedSignature, type TrustedKey } from '../../../../electron/core/crypto/detached-signature.js';
+import { displayText } from '../../../../shared/display-text.js';
+import { claimedUserIdForDisplay, MAX_CLAIMED_USER_ID_CHARS, signDetached, verifyDetachedSignature, type TrustedKey } from '../../../../electron/core/crypto/detached-signature.js';
 import { makeSigner, type TestSigner } from '../../../helpers/hostile-tar.js';
 
 const data = Buffer.from('bagit.txt 1234\n');
@@ -41,7 +42,63 @@ describe('verifyDetachedSignature', () => {
     const check = await verifyDetachedSignature(data, asc, [alice.trusted]);
     expect(codes(check)).toEqual(['SIGNER_UNTRUSTED']);
     expect(check.problems[0]?.message).toContain(groupFingerprint(bob.publicKey.getFingerprint().toUpperCase()));
-    expect(check.problems[0]?.message).toContain('no user ID in the signature');
+    expect(check.problems[0]?.message).toContain('signed by a key this station does not trust'.replace(/^s/u, 'S'));
+    expect(check.problems[0]?.message).toContain('(claims to be "Bob")');
+    expect(check.problems[0]?.unknownSigners).toEqual([{ fingerprint: bob.trusted.fingerprint, keyId: bob.publicKey.getKeyID().toHex().toUpperCase(), claimedUserId: 'Bob' }]);
+  });
+
+  it("writes the signer's primary user ID into each signature it makes (Signer's User ID subpacket)", async () => {
+    const asc = await signDetached(data, [alice.privateKey, bob.privateKey]);
+    const signature = await readSignature({ armoredSignature: asc });
+    expect(signature.packets.map((p) => p.signersUserID)).toEqual(['Alice', 'Bob']);
+    // The subpacket is hashed: a trusted key's signature still verifies with it.
+    expect((await verifyDetachedSignature(data, asc, [alice.trusted, bob.trusted])).problems).toEqual([]);
+  });
+
+  it('says so when an unknown signature names no user ID (as GnuPG signs without --sender)', async () => {
+    const asc = await sign({ message: await createMessage({ binary: data }), signingKeys: bob.privateKey, detached: true });
+    const check = await verifyDetachedSignature(data, asc, [alice.trusted]);
+    expect(codes(check)).toEqual(['SIGNER_UNTRUSTED']);
+    expect(check.problems[0]?.message).toContain(groupFingerprint(bob.trusted.fingerprint));
+    expect(check.problems[0]?.message).toContain('the signature names no user ID');
+    expect(check.problems[0]?.unknownSigners?.[0]?.claimedUserId).toBeNull();
+  });
+
+  it.each([
+    ['an escape sequence', 'Mallory \u001b]0;owned\u0007\u001b[2J'],
+    ['a bidi override', 'Trusted Admin \u202egnp.exe'],
+    ['a newline forging a second line', 'Eve\nairlock: OK signed by Alice'],
+    ['C1 controls and DEL', 'x\u009b31m\u007f'],
+  ])('shows a claimed user ID holding %s escaped, never raw (terminal injection)', async (_name, hostile) => {
+    const mallory = await makeSigner(hostile);
+    const check = await verifyDetachedSignature(data, await signDetached(data, [mallory.privateKey]), [alice.trusted]);
+    const message = check.problems[0]?.message ?? '';
+    const claimed = check.problems[0]?.unknownSigners?.[0]?.claimedUserId ?? '';
+    for (const text of [message, claimed]) {
+      expect(text).toBe(displayText(text)); // nothing left to escape: no control or bidi character
+      expect(text).toContain(displayText(hostile));
+    }
+  });
+
+  it('escapes a quote in the claim, so it cannot seem to end early', async () => {
+    const mallory = await makeSigner('Alice" (verified by this station) "x');
+    const check = await verifyDetachedSignature(data, await signDetached(data, [mallory.privateKey]), [alice.trusted]);
+    expect(check.problems[0]?.message).toContain('(claims to be "Alice\\" (verified by this station) \\"x")');
+  });
+
+  it('cuts a huge claimed user ID short', async () => {
+    const huge = 'A'.repeat(4000);
+    const mallory = await makeSigner(huge);
+    const check = await verifyDetachedSignature(data, await signDetached(data, [mallory.privateKey]), [alice.trusted]);
+    const claimed = check.problems[0]?.unknownSigners?.[0]?.claimedUserId ?? '';
+    expect(claimed.length).toBeLessThan(MAX_CLAIMED_USER_ID_CHARS + 40);
+    expect(claimed).toContain(`(${4000 - MAX_CLAIMED_USER_ID_CHARS} more characters)`);
+    expect((check.problems[0]?.message ?? '').length).toBeLessThan(1000);
+  });
+
+  it('escapes after cutting, so a cut never splits an escape', () => {
+    const text = claimedUserIdForDisplay(`${'B'.repeat(MAX_CLAIMED_USER_ID_CHARS - 1)}\u001b\u001b`);
+    expect(text).toContain('\\u001b...');
   });
 
   it('with no trusted keys at all, nothing verifies', async () => {

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { renderProgress } from '../../../electron/cli/progress-line.js';
+import { JOB_PLANS, withJobEta } from '../../../electron/core/jobs/job-eta.js';
+import { ProgressTracker } from '../../../electron/core/jobs/progress-tracker.js';
+import type { Progress } from '../../../shared/progress.js';
+
+/** A bundle piped on stdin (`airlock verify -`): its size is unknown, as checkBundle passes it (bytes: null). */
+function streamedVerify(totalBytes: number | null): Progress[] {
+  const seen: Progress[] = [];
+  let clock = 0;
+  const tracker = new ProgressTracker(withJobEta(JOB_PLANS.verify, (p) => seen.push(p)), 0, () => clock);
+  tracker.startPhase('verifying-signature', { bytes: totalBytes });
+  for (let i = 0; i < 10; i += 1) {
+    clock += 500;
+    tracker.addBytes(1 << 20);
+  }
+  return seen;
+}
+
+describe('progress of a bundle whose size is unknown (stdin)', () => {
+  it('shows the bytes read and the rate, without a total, a percentage or an ETA', () => {
+    const last = streamedVerify(null).at(-1) as Progress;
+    expect(last.bytesTotal).toBeNull();
+    expect(last.etaSeconds).toBeNull();
+    expect(last.jobEtaSeconds ?? null).toBeNull();
+    const line = renderProgress(last);
+    expect(line).toContain('10.0 MiB');
+    expect(line).toMatch(/\/s/u);
+    expect(line).not.toMatch(/%|ETA| \/ /u);
+  });
+
+  it('with a known size (a file), the same run shows the total and an ETA (the check above is meaningful)', () => {
+    const line = renderProgress(streamedVerify(20 << 20).at(-1) as Progress);
+    expect(line).toMatch(/10\.0 MiB \/ 20\.0 MiB \(50%\)/u);
+    expect(line).toContain('ETA');
+  });
+});
