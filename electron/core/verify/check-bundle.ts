@@ -405,7 +405,10 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
     return hash.digest();
   };
 
-  const source = options.source ? options.source.open(signal) : createReadStream(options.bundlePath, { highWaterMark: 1 << 20, ...(signal ? { signal } : {}) });
+  // Read chunks of 256 KiB, not 1 MiB: a chunk of small entries lives while its ~2,000 entries are
+  // checked, long enough to be promoted to V8's old generation, where it waits for a full GC; with
+  // 1 MiB chunks that garbage reached ~90 MB (peak RSS 270 MB verifying 200,000 empty files, 210 now).
+  const source = options.source ? options.source.open(signal) : createReadStream(options.bundlePath, { highWaterMark: 1 << 18, ...(signal ? { signal } : {}) });
   tracker.startPhase('verifying-signature', { bytes: fileSize });
   try {
     for await (const entry of readTarEntries(source, (n) => tracker.addBytes(n))) {

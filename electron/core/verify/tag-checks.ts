@@ -101,7 +101,8 @@ export function readTagManifest(text: string): { entries: Map<string, string> } 
  */
 export function readPayloadManifest(bytes: Uint8Array, limits: PathLimits & { maxEntries: number }): { entries: PayloadIndex } | { problem: Problem } {
   if (startsWithBom(bytes)) return { problem: bomProblem(MANIFEST_NAME) };
-  const entries = new PayloadIndex();
+  // Sized from the line count up front: grown by doubling, the checksum buffer left ~as much again in garbage.
+  const entries = new PayloadIndex(Math.min(countLines(bytes), limits.maxEntries) + 1);
   const registry = new EntryRegistry();
   let number = 0;
   for (const slice of manifestSlices(bytes)) {
@@ -121,6 +122,13 @@ export function readPayloadManifest(bytes: Uint8Array, limits: PathLimits & { ma
     }
   }
   return { entries };
+}
+
+/** Line feeds in `bytes` (an upper bound on the manifest's entries, less one for a last line without one). */
+function countLines(bytes: Uint8Array): number {
+  let count = 0;
+  for (let at = bytes.indexOf(0x0a); at >= 0; at = bytes.indexOf(0x0a, at + 1)) count += 1;
+  return count;
 }
 
 function addManifestLine(line: string, number: number, limits: PathLimits, entries: PayloadIndex, registry: EntryRegistry): Problem | null {
