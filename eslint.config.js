@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * ESLint flat config. Besides the usual recommended rules it enforces the layer rules of
- * DESIGN.md §1 with `no-restricted-imports`, one config block per layer and per directory depth:
+ * docs/design.md §1 with `no-restricted-imports`, one config block per layer and per directory depth:
  * a relative import such as `../../shared/x.js` is checked against where it actually lands, so
  * each file may reach only its own layer and the targets its layer is allowed (shared/, the core
  * facade electron/core/index.ts, ...). test/unit/lint/layer-rules.test.ts proves every rule.
@@ -65,7 +65,7 @@ const LAYERS = [
   {
     name: 'shared',
     dir: 'shared',
-    message: 'shared/ is pure TypeScript: it may import only zod and other files in shared/ (DESIGN.md §1).',
+    message: 'shared/ is pure TypeScript: it may import only zod and other files in shared/ (docs/design.md §1).',
     targets: [],
     bare: [{ regex: '^(?![./])(?!zod(?:/|$))', message: '' }],
     forbidComputed: true,
@@ -75,7 +75,7 @@ const LAYERS = [
     name: 'core',
     dir: 'electron/core',
     message:
-      'electron/core is the engine: it may import shared/, node:* and npm libraries, never electron, main, preload, cli, worker or renderer (DESIGN.md §1).',
+      'electron/core is the engine: it may import shared/, node:* and npm libraries, never electron, main, preload, cli, worker or renderer (docs/design.md §1).',
     targets: [SHARED],
     bare: [
       { regex: ELECTRON_RE, message: '' },
@@ -88,7 +88,7 @@ const LAYERS = [
     name: 'cli',
     dir: 'electron/cli',
     message:
-      'electron/cli may import core only through its facade electron/core/index.ts, plus shared/, node:* and npm libraries; never electron, main, preload, worker or renderer (DESIGN.md §1).',
+      'electron/cli may import core only through its facade electron/core/index.ts, plus shared/, node:* and npm libraries; never electron, main, preload, worker or renderer (docs/design.md §1).',
     targets: [SHARED, CORE_FACADE],
     bare: [
       { regex: ELECTRON_RE, message: '' },
@@ -101,7 +101,7 @@ const LAYERS = [
     name: 'worker',
     dir: 'electron/worker',
     message:
-      'electron/worker may import core only through its facade electron/core/index.ts, plus shared/, node:* and npm libraries; never electron, main, preload, cli or renderer (DESIGN.md §1).',
+      'electron/worker may import core only through its facade electron/core/index.ts, plus shared/, node:* and npm libraries; never electron, main, preload, cli or renderer (docs/design.md §1).',
     targets: [SHARED, CORE_FACADE],
     bare: [
       { regex: ELECTRON_RE, message: '' },
@@ -114,7 +114,7 @@ const LAYERS = [
     name: 'main',
     dir: 'electron/main',
     message:
-      'electron/main may import core only through its facade electron/core/index.ts, plus shared/, electron and node:*; a worker only as an entry path (?modulePath); never renderer, preload or cli (DESIGN.md §1).',
+      'electron/main may import core only through its facade electron/core/index.ts, plus shared/, electron and node:*; a worker only as an entry path (?modulePath); never renderer, preload or cli (docs/design.md §1).',
     targets: [SHARED, CORE_FACADE, WORKER_ENTRY],
     bare: [
       { regex: REACT_RE, message: '' },
@@ -126,7 +126,7 @@ const LAYERS = [
     name: 'preload',
     dir: 'electron/preload',
     message:
-      'electron/preload may import only contextBridge/ipcRenderer (and webUtils, for dropped files) from electron and the contracts in shared/ (DESIGN.md §1).',
+      'electron/preload may import only contextBridge/ipcRenderer (and webUtils, for dropped files) from electron and the contracts in shared/ (docs/design.md §1).',
     targets: [SHARED],
     bare: [{ regex: '^(?![./])(?!electron$)', message: '' }],
     // webUtils.getPathForFile is the only way to learn a dropped file's path under context isolation.
@@ -138,7 +138,7 @@ const LAYERS = [
     name: 'renderer',
     dir: 'renderer',
     message:
-      'renderer/ may import only shared/ and npm UI libraries: no node:* or Node builtins, no electron, nothing from electron/ (DESIGN.md §1).',
+      'renderer/ may import only shared/ and npm UI libraries: no node:* or Node builtins, no electron, nothing from electron/ (docs/design.md §1).',
     targets: [SHARED],
     bare: [
       { regex: NODE_BUILTIN_RE, message: '' },

@@ -1,6 +1,6 @@
 /**
  * The standard-tools side of the comparison: the commands an operator without Airlock would
- * run (DESIGN.md §2) and the machine's floors (hashing, writing). Each is one argv so one
+ * run (docs/design.md §2) and the machine's floors (hashing, writing). Each is one argv so one
  * /usr/bin/time covers all of it. Paths travel as positional arguments to `bash -c`, never
  * spliced into the script, so no temp dir name can change what a script does.
  */
@@ -63,7 +63,7 @@ cd "$x/$name"
 sha256sum -c --quiet --strict tagmanifest-sha256.txt
 sha256sum -c --quiet --strict manifest-sha256.txt`;
 
-/** The receiving side by hand (DESIGN.md §2): extract, check the signature, check every checksum. */
+/** The receiving side by hand (docs/design.md §2): extract, check the signature, check every checksum. */
 export function pipelineVerify(bundle: string, extractDir: string, name: string, gnupgHome: string): Command {
   return bash(PIPELINE_VERIFY, [bundle, extractDir, name, gnupgHome]);
 }

@@ -1,7 +1,7 @@
 /**
  * Throwaway identities: an Airlock home with a station key, and a GNUPGHOME with an ed25519
  * signing key for the pipeline. Each side trusts the other's key so both verifiers can check
- * both kinds of bundle (gpg the Airlock bundle; Airlock the hand-made one, as DESIGN.md §2
+ * both kinds of bundle (gpg the Airlock bundle; Airlock the hand-made one, as docs/design.md §2
  * requires). Nothing here touches the user's real ~/.gnupg or Airlock home.
  */
 import { chmod, mkdir, writeFile } from 'node:fs/promises';

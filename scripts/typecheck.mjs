@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Type-checks each layer with its own tsconfig (DESIGN.md §1), in order, stopping at the first
+// Type-checks each layer with its own tsconfig (docs/design.md §1), in order, stopping at the first
 // failure. A project whose include globs match no file yet (tsc error TS18003) is skipped.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';

@@ -1,6 +1,6 @@
 import { ERROR_CODES, type ErrorCode } from './errors.js';
 
-/** CLI exit codes (DESIGN.md §3). */
+/** CLI exit codes (docs/design.md §3). */
 export const EXIT = {
   OK: 0,
   REJECTED: 1,

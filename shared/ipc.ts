@@ -1,5 +1,5 @@
 /**
- * The IPC contract between the renderer and the main process (DESIGN.md §4): every channel,
+ * The IPC contract between the renderer and the main process (docs/design.md §4): every channel,
  * its request schema and its response schema. Main parses every request with these schemas
  * before a handler runs; the preload builds `window.airlock` from this table and nothing else.
  * Requests are strict objects: an unknown key is a malformed request, not something to ignore.

@@ -1,6 +1,6 @@
 /**
  * Problem codes: why a bundle is rejected. Each code keeps one meaning forever
- * (DESIGN.md §3): add new codes, never repurpose one. The message is what an
+ * (docs/design.md §3): add new codes, never repurpose one. The message is what an
  * operator reads; the action says what to do next.
  */
 export const PROBLEM_CODES = [

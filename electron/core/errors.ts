@@ -21,7 +21,8 @@ export class AirlockError extends Error {
   }
 }
 
-function errnoCode(error: unknown): string | undefined {
+/** The errno name (ENOENT, EACCES ...) of a thrown value, if it has one: the one place that reads `.code`. */
+export function errnoOf(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
     ? error.code
     : undefined;
@@ -30,7 +31,7 @@ function errnoCode(error: unknown): string | undefined {
 export function isAbortError(error: unknown): boolean {
   return (
     (error instanceof Error && error.name === 'AbortError') ||
-    errnoCode(error) === 'ABORT_ERR' ||
+    errnoOf(error) === 'ABORT_ERR' ||
     (error instanceof AirlockError && error.code === 'CANCELLED')
   );
 }
@@ -39,7 +40,7 @@ export function isAbortError(error: unknown): boolean {
 export function toAirlockError(error: unknown, path?: string): AirlockError {
   if (error instanceof AirlockError) return error;
   if (isAbortError(error)) return new AirlockError('CANCELLED', undefined, { cause: error });
-  const errno = errnoCode(error);
+  const errno = errnoOf(error);
   // Node names the path it tried (error.path); the caller's path is the one the operator typed.
   const errnoPath = typeof (error as { path?: unknown } | null)?.path === 'string' ? (error as { path: string }).path : path;
   const detail = describeErrno(errno, errnoPath) ?? (error instanceof Error ? error.message : String(error));

@@ -1,5 +1,5 @@
 /**
- * Runs one export (to a folder or a medium), verify, import or medium verification off the main thread (DESIGN.md §4). The job arrives as
+ * Runs one export (to a folder or a medium), verify, import or medium verification off the main thread (docs/design.md §4). The job arrives as
  * workerData; a `cancel` message aborts it through its AbortSignal, and core guarantees a
  * cancelled job leaves nothing half-written. Exactly one `done` or `failed` message ends it.
  */

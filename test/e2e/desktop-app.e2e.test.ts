@@ -1,5 +1,5 @@
 /**
- * End to end in Debian's Chromium (DESIGN.md §5): the built renderer, served over HTTP on
+ * End to end in Debian's Chromium (docs/design.md §5): the built renderer, served over HTTP on
  * 127.0.0.1 and loaded with page.goto, talks through window.airlock (built by the same code as
  * the preload's) to the real main-process handlers, a real Station in a temp home and the real
  * job host. Export -> verify -> import of a real bundle (its per-file results and policy checks

@@ -1,6 +1,6 @@
 /**
  * Taking bundles apart and putting them back together with GNU tar, in the format's order
- * (DESIGN.md §2): the tag files first, then the payload. Used to build tampered bundles and
+ * (docs/design.md §2): the tag files first, then the payload. Used to build tampered bundles and
  * bags made by hand.
  */
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';

@@ -1,5 +1,5 @@
 /**
- * Loop devices standing in for USB sticks (DESIGN.md §5): ext4 mounted by the kernel, FAT32 made
+ * Loop devices standing in for USB sticks (docs/design.md §5): ext4 mounted by the kernel, FAT32 made
  * with mkfs.vfat and mounted through fusefat (this kernel has no vfat module). Needs root.
  * Every loop and mount made here is undone by cleanup(), which the suites call in afterAll,
  * also after a failure.

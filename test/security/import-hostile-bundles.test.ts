@@ -1,5 +1,5 @@
 /**
- * Hostile bundles through import (SECURITY-NOTES.md, node-tar advisories): each is validly
+ * Hostile bundles through import (docs/security-notes.md, node-tar advisories): each is validly
  * signed by a trusted key, is rejected with a problem code, creates nothing outside the
  * destination, and leaves the destination exactly as it was (no staging leftovers either).
  */

@@ -1,5 +1,5 @@
 /**
- * One test per archive hazard (SECURITY-NOTES.md, node-tar advisories): each builds its
+ * One test per archive hazard (docs/security-notes.md, node-tar advisories): each builds its
  * hostile bundle in the test, and verify must reject it with the right problem code.
  * The bundles are validly signed by a trusted key, so the rejection is the archive check's
  * doing, not the signature's.

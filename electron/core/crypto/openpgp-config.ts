@@ -2,7 +2,7 @@ import { config as defaultConfig, type Config, type PartialConfig } from 'openpg
 
 /**
  * One explicit openpgp.js configuration for every call. The insecure switches stay off
- * (SECURITY-NOTES.md); the library's default reject sets (SHA-1 signatures, weak curves)
+ * (docs/security-notes.md); the library's default reject sets (SHA-1 signatures, weak curves)
  * are kept as they are. v4 keys only: GnuPG 2.2/2.4 cannot read v6 keys.
  */
 export const OPENPGP_CONFIG: PartialConfig = {

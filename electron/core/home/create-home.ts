@@ -1,12 +1,8 @@
 import { constants } from 'node:fs';
 import { access, mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { AirlockError } from '../errors.js';
+import { AirlockError, errnoOf } from '../errors.js';
 import { describeErrno, whoAmI } from '../errno-text.js';
-
-function errnoOf(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException | null)?.code;
-}
 
 /**
  * mkdir -p, one level at a time, failing at the first level that cannot be made. Node's own

@@ -48,7 +48,7 @@ export function defaultHomeDir(env: NodeJS.ProcessEnv = process.env, platform: N
   return join(absolute(env.XDG_CONFIG_HOME) ?? join(homedir(), '.config'), 'Airlock');
 }
 
-/** --home DIR, else $AIRLOCK_HOME, else the OS app-data directory (DESIGN.md §3). */
+/** --home DIR, else $AIRLOCK_HOME, else the OS app-data directory (docs/design.md §3). */
 export function resolveHomeDir(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
   if (explicit) return resolve(explicit);
   if (env.AIRLOCK_HOME) return resolve(env.AIRLOCK_HOME);

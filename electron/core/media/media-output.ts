@@ -19,7 +19,7 @@ import { BUNDLE_SUFFIX } from '../bundle/format.js';
 import type { BundleOutput, BundleOutputPlan } from '../bundle/write-bundle.js';
 import { BackgroundSha256 } from '../crypto/background-sha256.js';
 import { sha256Hex } from '../crypto/sha256.js';
-import { AirlockError, throwIfAborted, toAirlockError } from '../errors.js';
+import { AirlockError, errnoOf, throwIfAborted, toAirlockError } from '../errors.js';
 import { tempPathFor } from '../fs/durable.js';
 import { releaseTemp } from '../fs/owned-temp.js';
 import { publishWithoutOverwrite } from '../fs/publish.js';
@@ -92,16 +92,6 @@ interface OpenPart {
 }
 
 const MEDIA_GONE = new Set(['ENOTCONN', 'ENODEV', 'ENXIO', 'ESHUTDOWN', 'ESTALE', 'ENOMEDIUM']);
-
-function errnoOf(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && /^E[A-Z]+$/u.test(code)) return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
 
 /** A file-system failure on a medium, named for the operator. */
 export function mediaError(error: unknown, path: string): AirlockError {

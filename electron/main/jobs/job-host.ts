@@ -1,6 +1,6 @@
 /**
  * The job host: every export, verify and import runs in its own worker thread so the main
- * process (and with it the window) never waits on hashing or disk I/O (DESIGN.md §4). It keeps
+ * process (and with it the window) never waits on hashing or disk I/O (docs/design.md §4). It keeps
  * a snapshot of each job for the renderer's job list, relays the worker's progress (already
  * throttled to about four reports a second by core's ProgressTracker) as events, and cancels
  * by asking the worker to abort its AbortSignal: terminating the thread instead would skip

@@ -1,5 +1,5 @@
 /**
- * Interop in (DESIGN.md §2): a bag made by hand with GNU tar, sha256sum and gpg, in the
+ * Interop in (docs/design.md §2): a bag made by hand with GNU tar, sha256sum and gpg, in the
  * format's layout, must verify in Airlock once the signer's key is trusted. GNU tar adds
  * directory entries (NAME/data/, ...) and, depending on --format, GNU long-name or pax records.
  */

@@ -1,5 +1,5 @@
 /**
- * Interop out (DESIGN.md §2): anyone can check an Airlock bundle without Airlock, with
+ * Interop out (docs/design.md §2): anyone can check an Airlock bundle without Airlock, with
  * `tar xf`, `gpg --verify NAME/tagmanifest-sha256.txt.asc NAME/tagmanifest-sha256.txt` and
  * `sha256sum -c` inside the bag. The public key comes from `airlock keys export-public`.
  *

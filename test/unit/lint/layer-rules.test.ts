@@ -1,5 +1,5 @@
 /**
- * Proves the layer rules of DESIGN.md §1 as configured in eslint.config.js: for every layer,
+ * Proves the layer rules of docs/design.md §1 as configured in eslint.config.js: for every layer,
  * forbidden imports are reported by no-restricted-imports and allowed ones are not. Linting runs
  * through the ESLint Node API on in-memory code, so no probe file is written to the tree.
  */
@@ -223,11 +223,11 @@ describe.each(LAYERS)('layer rules: $layer', ({ forbidden, allowed }) => {
   });
 });
 
-describe('layer rules: messages point at DESIGN.md', () => {
+describe('layer rules: messages point at docs/design.md', () => {
   it('explains the rule it enforces', async () => {
     const messages = await lint('renderer/src/App.tsx', importOf('node:fs'));
     const restricted = messages.find((m) => m.ruleId === STATIC_RULE);
-    expect(restricted?.message).toMatch(/renderer\/ may import only shared\/.*DESIGN\.md §1/);
+    expect(restricted?.message).toMatch(/renderer\/ may import only shared\/.*docs\/design\.md §1/);
   });
 });
 

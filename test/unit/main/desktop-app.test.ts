@@ -1,5 +1,5 @@
 /**
- * The desktop app's wiring with a mocked electron module (DESIGN.md §5): sandbox enabled and
+ * The desktop app's wiring with a mocked electron module (docs/design.md §5): sandbox enabled and
  * app:// registered before `ready`, permissions denied on the session, every web contents
  * locked down, the IPC channels registered once, the window loading app://airlock/index.html
  * with the CommonJS preload. And the CLI flag that turns the app into the `airlock` command.

@@ -1,4 +1,4 @@
-/** Main-process hardening with a mocked electron module (DESIGN.md §5). */
+/** Main-process hardening with a mocked electron module (docs/design.md §5). */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 type Listener = (event: { preventDefault: () => void }) => void;
