@@ -15,6 +15,7 @@ import { PROBLEM_CODES } from '../shared/problems.js';
 import { GENESIS_HASH, type AuditEventInput, type AuditFileRow } from '../electron/core/audit/audit-event.js';
 import { appendAuditEvent, auditHead, buildAuditRecord, insertAuditRecord } from '../electron/core/audit/audit-store.js';
 import { openStationDb, type StationDb } from '../electron/core/db/station-db.js';
+import { seededRandom } from '../test/helpers/seeded-random.js';
 
 export const NEEDLE = 'INC-424242';
 export const NEEDLE_EVENTS = 12;
@@ -38,17 +39,8 @@ export interface AuditBuild {
   seconds: number;
 }
 
-/** mulberry32: tiny, fast, and the same log on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same log on every run. */
+const prng = seededRandom;
 
 class EventMaker {
   private readonly random = prng(0xa1710c);

@@ -10,6 +10,7 @@ import { cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { homePaths } from '../../electron/core/home/station-home.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 export const REPO = join(import.meta.dirname, '..', '..');
 export const CLI = join(REPO, 'bin', 'airlock.mjs');
@@ -161,13 +162,4 @@ export async function auditVerify(home: string): Promise<string | null> {
 }
 
 /** Seeded, so a failing trial can be run again exactly. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const random = seededRandom;

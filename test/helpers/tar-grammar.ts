@@ -7,6 +7,7 @@
  */
 import { encodeFileHeader, END_OF_ARCHIVE, padding } from '../../electron/core/bundle/tar-header.js';
 import { paxRecord } from './hostile-tar.js';
+import { seededRandom } from './seeded-random.js';
 
 export interface HeaderFields {
   name: Buffer;
@@ -84,17 +85,7 @@ function meta(typeflag: string, body: Buffer, name = '././@LongLink'): Buffer {
 export const paxHeader = (body: string | Buffer): Buffer => meta('x', Buffer.from(body), 'PaxHeader/x');
 export const longName = (name: string | Buffer, typeflag = 'L'): Buffer => meta(typeflag, Buffer.concat([Buffer.from(name), Buffer.from([0])]));
 
-/** Deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = seededRandom;
 
 export interface GeneratedArchive {
   label: string;
