@@ -51,10 +51,21 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/**
+ * Facts about one error that a front end may act on (e.g. which option or form field to point
+ * at); flat and JSON-safe so they cross IPC and --json as they are. Never needed to read the
+ * message, which stands on its own.
+ */
+export type ErrorData = Readonly<Record<string, string | number | boolean | null>>;
+
+/** An error as data: `message` is the code's message followed by `detail`, kept apart here too. */
 export interface ErrorInfo {
   code: ErrorCode;
   message: string;
-  path?: string;
+  /** What this occurrence adds to the code's message (absent when it adds nothing). */
+  detail?: string | undefined;
+  path?: string | undefined;
+  data?: ErrorData | undefined;
 }
 
 export function errorMessage(code: ErrorCode): string {
