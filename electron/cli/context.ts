@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { AirlockError, Station, toAirlockError } from '../core/index.js';
+import { AirlockError, errnoOf, Station, toAirlockError } from '../core/index.js';
 import { exitCodeForError, type ExitCode } from '../../shared/exit-codes.js';
 import type { CliIo } from './io.js';
 import { cliNextStep } from './next-step.js';
@@ -50,7 +50,7 @@ const PIPE_CLOSED = new Set(['EPIPE', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_PREMAT
 function readerWentAway(stdoutClosed: boolean, thrown: unknown): boolean {
   let error: unknown = thrown;
   for (let depth = 0; stdoutClosed && depth < 4 && error instanceof Error; depth += 1) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errnoOf(error);
     if (code !== undefined && PIPE_CLOSED.has(code)) return true;
     error = error.cause;
   }
@@ -85,8 +85,9 @@ export function createContext(io: CliIo, globals: () => GlobalOptions, wantsJson
       let station: Station | null = null;
       const g = globals();
       let stdoutClosed = false;
-      const onStdoutError = (error: NodeJS.ErrnoException): void => {
-        if (error.code !== undefined && PIPE_CLOSED.has(error.code)) stdoutClosed = true;
+      const onStdoutError = (error: Error): void => {
+        const code = errnoOf(error);
+        if (code !== undefined && PIPE_CLOSED.has(code)) stdoutClosed = true;
       };
       io.stdout.on('error', onStdoutError);
       try {

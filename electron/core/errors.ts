@@ -49,6 +49,11 @@ export function errnoOf(error: unknown): string | undefined {
     : undefined;
 }
 
+/** The path Node names in a file-system error (the one it tried), if it names one. */
+export function errnoPathOf(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'path' in error && typeof error.path === 'string' ? error.path : undefined;
+}
+
 export function isAbortError(error: unknown): boolean {
   return (
     (error instanceof Error && error.name === 'AbortError') ||
@@ -63,7 +68,7 @@ export function toAirlockError(error: unknown, path?: string): AirlockError {
   if (isAbortError(error)) return new AirlockError('CANCELLED', undefined, { cause: error });
   const errno = errnoOf(error);
   // Node names the path it tried (error.path); the caller's path is the one the operator typed.
-  const errnoPath = typeof (error as { path?: unknown } | null)?.path === 'string' ? (error as { path: string }).path : path;
+  const errnoPath = errnoPathOf(error) ?? path;
   const detail = describeErrno(errno, errnoPath) ?? (error instanceof Error ? error.message : String(error));
   const opts = path === undefined ? { cause: error } : { path, cause: error };
   switch (errno) {

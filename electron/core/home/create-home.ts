@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { AirlockError, errnoOf } from '../errors.js';
+import { AirlockError, errnoOf, errnoPathOf } from '../errors.js';
 import { describeErrno, whoAmI } from '../errno-text.js';
 
 /**
@@ -90,10 +90,10 @@ export async function assertHomeWritable(root: string, writable: readonly string
 export function homeCreateFailure(root: string, error: unknown): AirlockError {
   const errno = errnoOf(error);
   if (errno === 'EACCES' || errno === 'EPERM') {
-    return new AirlockError('PERMISSION_DENIED', `The station home ${root} cannot be created: ${describeErrno(errno, (error as NodeJS.ErrnoException).path ?? root) ?? ''}`, { path: root, cause: error });
+    return new AirlockError('PERMISSION_DENIED', `The station home ${root} cannot be created: ${describeErrno(errno, errnoPathOf(error) ?? root) ?? ''}`, { path: root, cause: error });
   }
   const detail = errno === 'ENOENT'
     ? `${root} cannot be created here: the file system refuses new folders (for example /proc or /sys). Choose a folder on a disk with --home DIR.`
-    : `${root}: ${describeErrno(errno, (error as NodeJS.ErrnoException).path ?? root) ?? (error as Error).message}`;
+    : `${root}: ${describeErrno(errno, errnoPathOf(error) ?? root) ?? (error as Error).message}`;
   return new AirlockError('HOME_INVALID', detail, { path: root, cause: error });
 }

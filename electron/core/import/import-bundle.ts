@@ -5,7 +5,7 @@ import type { ProgressListener } from '../../../shared/progress.js';
 import type { PolicyFinding, VerifyResult } from '../../../shared/results.js';
 import type { TrustedKey } from '../crypto/detached-signature.js';
 import type { StationDb } from '../db/station-db.js';
-import { AirlockError, toAirlockError } from '../errors.js';
+import { AirlockError, errnoOf, toAirlockError } from '../errors.js';
 import { sweepDeadTemps } from '../fs/owned-temp.js';
 import { nameTaken } from '../fs/publish.js';
 import type { StationPolicy } from '../policy/station-policy.js';
@@ -227,7 +227,7 @@ async function commit(staging: StagingDirectory, target: string, stagedId: Stage
       warnings.push(`The import is in place, but flushing ${dirname(target)} to disk failed (${(error as Error).message}); a power cut now could undo it.`);
       return;
     }
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errnoOf(error);
     if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EISDIR' || code === 'ENOTDIR') {
       throw new AirlockError('OUTPUT_EXISTS', `${target} appeared during the import; nothing was changed.`, { path: target, cause: error });
     }
