@@ -27,6 +27,10 @@ export interface CommandContext {
   exitCode: ExitCode | number;
   /** The running command's path, e.g. "keys trust" (set before its action runs). */
   command: string;
+  /** The command a parse error or a command group's help concerns ('' for airlock itself; main.ts). */
+  usageCommand: string;
+  /** Commander's words for a parse error, kept to print as a USAGE error (main.ts). */
+  usageText: string | null;
   wantsJson(): boolean;
   globals(): GlobalOptions;
   run(action: (station: Station, io: CliIo) => Promise<number>): Promise<void>;
@@ -34,7 +38,7 @@ export interface CommandContext {
 
 /** The error on stderr (with its next step), and as JSON on stdout when asked; returns the exit code. */
 export function reportFailure(io: CliIo, error: AirlockError, json: boolean, verbose: boolean): number {
-  if (json) io.stdout.write(`${JSON.stringify({ ok: false, error: { ...error.toInfo(), next: cliNextStep(error.code) } })}\n`);
+  if (json) io.stdout.write(`${JSON.stringify({ ok: false, error: { ...error.toInfo(), next: cliNextStep(error) } })}\n`);
   io.stderr.write(renderError(error));
   if (verbose || (error.code === 'INTERNAL' && io.env.AIRLOCK_DEBUG)) {
     const cause = error.cause instanceof Error ? error.cause : null;
@@ -79,6 +83,8 @@ export function createContext(io: CliIo, globals: () => GlobalOptions, wantsJson
     io,
     exitCode: 0,
     command: '',
+    usageCommand: '',
+    usageText: null,
     wantsJson,
     globals,
     async run(action) {

@@ -91,7 +91,7 @@ export async function assertBundleFile(path: string): Promise<void> {
     throw toAirlockError(error, path);
   }
   if (stats.isDirectory()) {
-    throw new AirlockError('BUNDLE_IS_FOLDER', `${path} is a folder. To check every bundle in it (a medium, a transfer folder): airlock media verify ${path}`, { path });
+    throw new AirlockError('BUNDLE_IS_FOLDER', `${path} is a folder.`, { path, data: { folder: path } });
   }
   if (!stats.isFile()) return;
   const what = identifyNonBundle(await readHead(path), basename(path));

@@ -199,12 +199,12 @@ function refusal(claimed: ClaimOutcome, target: string): Problem | null {
       return null;
     case 'replay': {
       const { when } = describePrior(claimed.prior);
-      return problem('REPLAY', `${when} Pass --allow-replay to import it again; the override is recorded.`);
+      return problem('REPLAY', `${when} Importing it again takes the explicit override, which is recorded.`);
     }
     case 'in-progress':
       return problem(
         'REPLAY',
-        `This bundle is being imported right now to ${claimed.other.destination} (import #${claimed.other.id}, process ${claimed.other.pid ?? '?'}, started ${claimed.other.startedAt}); one bundle is never imported twice at once, --allow-replay included. Wait for it to finish.`,
+        `This bundle is being imported right now to ${claimed.other.destination} (import #${claimed.other.id}, process ${claimed.other.pid ?? '?'}, started ${claimed.other.startedAt}); one bundle is never imported twice at once, not even with the override. Wait for it to finish.`,
       );
     case 'destination-claimed':
       throw new AirlockError('OUTPUT_EXISTS', `${target} is being written by another import now (import #${claimed.other.id}, process ${claimed.other.pid ?? '?'}); Airlock never overwrites or merges an import.`, { path: target });
