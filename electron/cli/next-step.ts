@@ -32,7 +32,7 @@ export const CLI_HINTS: readonly CliHint[] = [
   { code: 'NOT_FOUND', next: 'Check the path for typing mistakes (ls shows what is there) and that removable media are still inserted, then try again.' },
   { code: 'NOT_FOUND', when: { reason: 'no-staged-export' }, next: 'List the staged exports (airlock export --list-staged) and name one shown there.' },
   { code: 'HOME_INVALID', when: { reason: 'home-place' }, next: 'Choose a folder on a writable disk for the station and name it with --home DIR (or AIRLOCK_HOME), or leave both out for the default home.' },
-  { code: 'PERMISSION_DENIED', when: { reason: 'home-owner' }, next: 'Run airlock as the user who owns the station home, or give this user a station of its own with --home DIR; ask your administrator if this user should use that station.' },
+  { code: 'PERMISSION_DENIED', when: { reason: 'home-owner' }, next: 'Run Airlock as the user who owns the station home, or give this user a station of its own with --home DIR; ask your administrator if this user should use that station.' },
   { code: 'BUNDLE_IS_FOLDER', next: 'Name the NAME.airlock.tar file inside the folder, or check every bundle in it (a medium, a transfer folder) with airlock media verify FOLDER.' },
   { code: 'BUNDLE_IS_FOLDER', next: 'Name the NAME.airlock.tar file inside the folder, or check every bundle in it (a medium, a transfer folder): airlock media verify {folder}' },
   { code: 'MEDIA_NOT_FOUND', next: 'Insert the medium and check airlock media list; name it by the device, label or mount point shown there.' },
