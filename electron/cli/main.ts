@@ -1,6 +1,6 @@
 import { Command, CommanderError, type OutputConfiguration } from 'commander';
 import { EXIT } from '../../shared/exit-codes.js';
-import { AirlockError } from '../core/index.js';
+import { AirlockError, toAirlockError } from '../core/index.js';
 import { registerApprove } from './commands/approve.js';
 import { registerAudit } from './commands/audit.js';
 import { registerExport } from './commands/export.js';
@@ -110,8 +110,8 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.OK;
       return reportFailure(io, usageError(error, ctx), ctx.wantsJson(), false);
     }
-    if (error instanceof AirlockError) return reportFailure(io, error, ctx.wantsJson(), false);
-    throw error;
+    // Anything else (a bug outside a command's run) is INTERNAL, printed like every error, Next: included.
+    return reportFailure(io, toAirlockError(error), ctx.wantsJson(), false);
   }
   return ctx.exitCode;
 }
