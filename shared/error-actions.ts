@@ -3,9 +3,10 @@
  * message). problems.ts pairs every problem code with an action; this gives error codes the
  * same, so the app never shows a code without a next step. Typed over ErrorCode: adding a
  * code to errors.ts fails to compile until it has an action here (an action may land before
- * its code does).
+ * its code does). Worded for every front end, the app first: no CLI commands or flags here (a
+ * test scans for them); the CLI says its own way in electron/cli/next-step.ts.
  */
-import { ERROR_CODES, type ErrorCode } from './errors.js';
+import { errorMessage, type ErrorCode } from './errors.js';
 
 export const ERROR_ACTIONS: { readonly [K in ErrorCode]: string } & Readonly<Record<string, string>> = {
   USAGE: 'Check what you entered and try again. If the app sent it, report it: the request did not match what Airlock expects.',
@@ -22,10 +23,10 @@ export const ERROR_ACTIONS: { readonly [K in ErrorCode]: string } & Readonly<Rec
   SOURCE_NAME_UNSAFE: 'Rename the file so its name holds no control characters and is valid text, then select it again.',
   SOURCE_CHANGED: 'Wait until nothing is writing to the selected files, then export again.',
   SOURCE_EMPTY: 'Add at least one file to the selection.',
-  NO_STATION_KEY: 'Create the station key first: Keys in the app, or `airlock keys generate --name NAME` (or restore a backup with `airlock keys restore FILE`).',
+  NO_STATION_KEY: 'Create the station key first (Keys), or restore it from its backup.',
   STATION_KEY_EXISTS: 'Nothing to do: this station already has its key. Airlock never replaces it.',
   PASSPHRASE_WRONG: 'Enter the passphrase again; check the keyboard layout and Caps Lock.',
-  SIGNING_KEY_UNUSABLE: 'Nothing can be signed with this key. Rotate to a new station key (airlock keys rotate) or restore a good one from its backup, and give receiving stations the new public key.',
+  SIGNING_KEY_UNUSABLE: 'Nothing can be signed with this key. Rotate to a new station key or restore a good one from its backup, and give receiving stations the new public key.',
   KEY_INVALID: 'Ask the signer for their public key again (an armored .asc file holding one public key).',
   FINGERPRINT_MISMATCH: 'Do not trust this file. Get the key again and compare its fingerprint with the signer out of band.',
   KEY_NOT_FOUND: 'Refresh the list of trusted signers; the key may already have been removed.',
@@ -33,14 +34,14 @@ export const ERROR_ACTIONS: { readonly [K in ErrorCode]: string } & Readonly<Rec
   CONFIG_INVALID: 'Ask your security officer to repair the station configuration file named in the message.',
   SETTINGS_INVALID: 'Correct the value named in the message (the form says what each field accepts) and save again.',
   BUNDLE_UNREADABLE: 'Check that the media is inserted and the file is an Airlock bundle, then choose it again.',
-  BUNDLE_IS_FOLDER: 'Name the NAME.airlock.tar file inside the folder, or check every bundle in it with `airlock media verify FOLDER` (Verify media in the app).',
+  BUNDLE_IS_FOLDER: 'Choose the NAME.airlock.tar file inside the folder, or check every bundle on a medium with Verify a medium.',
   NOT_A_BUNDLE: 'Choose the NAME.airlock.tar file (or a part or volume index of a split bundle). Receipts, keys, zip files and text files are not bundles.',
-  STAGED_INVALID: 'Prepare the export again (airlock export --prepare) and have it approved again.',
-  MEDIA_NOT_FOUND: 'Insert the medium and check `airlock media list`; name it by the device, label or mount point shown there.',
-  MEDIA_AMBIGUOUS: 'Name the medium by its device or mount point (shown by `airlock media list`) instead of its label.',
+  STAGED_INVALID: 'Prepare the export again and have it approved again.',
+  MEDIA_NOT_FOUND: 'Insert the medium, check that it appears in the list of media, and choose it there.',
+  MEDIA_AMBIGUOUS: 'Name the medium by its device or mount point (shown in the list of media) instead of its label.',
   MEDIA_NOT_MOUNTED: 'Mount the medium (open it in the file manager, or `udisksctl mount -b DEVICE`), then try again.',
   MEDIA_READONLY: 'Slide the write-protect switch off or remount the medium read-write, or choose another medium.',
-  MEDIA_TOO_SMALL: 'Use a larger medium, or spread the bundle over several: --to-media ID1,ID2,... (on a terminal Airlock asks for the next one).',
+  MEDIA_TOO_SMALL: 'Use a larger medium, or spread the bundle over several media.',
   MEDIA_REMOVED: 'Reinsert the medium and start again; Airlock removes what the interrupted write left on it the next time it writes there.',
   MEDIA_EJECT_FAILED: 'Close every program using the medium (file manager, a terminal in that folder), then eject it again.',
   MEDIA_READBACK_FAILED: 'Set this medium aside (it is faulty or was changed behind Airlock) and export again to another one. The files were left on it for inspection.',
@@ -57,6 +58,8 @@ export function errorAction(code: ErrorCode): string {
   return ERROR_ACTIONS[code];
 }
 
-export function errorMessageFor(code: ErrorCode): string {
-  return ERROR_CODES[code].message;
-}
+/**
+ * Only for the one caller that still takes a message apart (core/station.ts's media leftovers,
+ * which should read `error.detail`); remove with it.
+ */
+export const errorMessageFor = errorMessage;

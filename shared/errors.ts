@@ -6,8 +6,8 @@
 export const ERROR_CODES = {
   USAGE: { kind: 'usage', message: 'The command was not used correctly.' },
   INVALID_NAME: { kind: 'usage', message: 'The bundle name may hold only letters, digits, dot, dash and underscore (1-100 characters), and may not start with a dot.' },
-  PASSPHRASE_REQUIRED: { kind: 'usage', message: 'A passphrase is needed: pass --passphrase-file, or run in a terminal to be asked.' },
-  NOT_FOUND: { kind: 'operational', message: 'A file or folder named on the command line does not exist.' },
+  PASSPHRASE_REQUIRED: { kind: 'usage', message: 'A passphrase is needed, and none was given.' },
+  NOT_FOUND: { kind: 'operational', message: 'A file or folder Airlock was given does not exist.' },
   NOT_A_FOLDER: { kind: 'operational', message: 'A path that must be a folder is a file (or another non-folder).' },
   PERMISSION_DENIED: { kind: 'operational', message: 'Permission denied: this user may not read or write a file or folder Airlock needs.' },
   IO_ERROR: { kind: 'operational', message: 'Reading or writing a file failed.' },
@@ -18,7 +18,7 @@ export const ERROR_CODES = {
   SOURCE_NAME_UNSAFE: { kind: 'operational', message: 'A selected file has a name the bundle format cannot carry safely.' },
   SOURCE_CHANGED: { kind: 'operational', message: 'A source file changed while the bundle was being written; the bundle was discarded.' },
   SOURCE_EMPTY: { kind: 'operational', message: 'The selection holds no files.' },
-  NO_STATION_KEY: { kind: 'operational', message: 'This station has no signing key yet. Create one with `airlock keys generate`.' },
+  NO_STATION_KEY: { kind: 'operational', message: 'This station has no signing key yet.' },
   STATION_KEY_EXISTS: { kind: 'operational', message: 'This station already has a signing key; Airlock will not replace it.' },
   PASSPHRASE_WRONG: { kind: 'operational', message: 'The passphrase does not unlock the station key.' },
   SIGNING_KEY_UNUSABLE: { kind: 'operational', message: 'The signing key cannot sign: it has expired or been revoked, or its file is damaged.' },
@@ -51,10 +51,21 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/**
+ * Facts about one error that a front end may act on (e.g. which option or form field to point
+ * at); flat and JSON-safe so they cross IPC and --json as they are. Never needed to read the
+ * message, which stands on its own.
+ */
+export type ErrorData = Readonly<Record<string, string | number | boolean | null>>;
+
+/** An error as data: `message` is the code's message followed by `detail`, kept apart here too. */
 export interface ErrorInfo {
   code: ErrorCode;
   message: string;
-  path?: string;
+  /** What this occurrence adds to the code's message (absent when it adds nothing). */
+  detail?: string | undefined;
+  path?: string | undefined;
+  data?: ErrorData | undefined;
 }
 
 export function errorMessage(code: ErrorCode): string {

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { AirlockError, Station, toAirlockError } from '../core/index.js';
+import { AirlockError, errnoOf, Station, toAirlockError } from '../core/index.js';
 import { exitCodeForError, type ExitCode } from '../../shared/exit-codes.js';
 import type { CliIo } from './io.js';
 import { cliNextStep } from './next-step.js';
@@ -27,6 +27,10 @@ export interface CommandContext {
   exitCode: ExitCode | number;
   /** The running command's path, e.g. "keys trust" (set before its action runs). */
   command: string;
+  /** The command a parse error or a command group's help concerns ('' for airlock itself; main.ts). */
+  usageCommand: string;
+  /** Commander's words for a parse error, kept to print as a USAGE error (main.ts). */
+  usageText: string | null;
   wantsJson(): boolean;
   globals(): GlobalOptions;
   run(action: (station: Station, io: CliIo) => Promise<number>): Promise<void>;
@@ -34,7 +38,7 @@ export interface CommandContext {
 
 /** The error on stderr (with its next step), and as JSON on stdout when asked; returns the exit code. */
 export function reportFailure(io: CliIo, error: AirlockError, json: boolean, verbose: boolean): number {
-  if (json) io.stdout.write(`${JSON.stringify({ ok: false, error: { ...error.toInfo(), next: cliNextStep(error.code) } })}\n`);
+  if (json) io.stdout.write(`${JSON.stringify({ ok: false, error: { ...error.toInfo(), next: cliNextStep(error) } })}\n`);
   io.stderr.write(renderError(error));
   if (verbose || (error.code === 'INTERNAL' && io.env.AIRLOCK_DEBUG)) {
     const cause = error.cause instanceof Error ? error.cause : null;
@@ -50,7 +54,7 @@ const PIPE_CLOSED = new Set(['EPIPE', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_PREMAT
 function readerWentAway(stdoutClosed: boolean, thrown: unknown): boolean {
   let error: unknown = thrown;
   for (let depth = 0; stdoutClosed && depth < 4 && error instanceof Error; depth += 1) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errnoOf(error);
     if (code !== undefined && PIPE_CLOSED.has(code)) return true;
     error = error.cause;
   }
@@ -79,14 +83,17 @@ export function createContext(io: CliIo, globals: () => GlobalOptions, wantsJson
     io,
     exitCode: 0,
     command: '',
+    usageCommand: '',
+    usageText: null,
     wantsJson,
     globals,
     async run(action) {
       let station: Station | null = null;
       const g = globals();
       let stdoutClosed = false;
-      const onStdoutError = (error: NodeJS.ErrnoException): void => {
-        if (error.code !== undefined && PIPE_CLOSED.has(error.code)) stdoutClosed = true;
+      const onStdoutError = (error: Error): void => {
+        const code = errnoOf(error);
+        if (code !== undefined && PIPE_CLOSED.has(code)) stdoutClosed = true;
       };
       io.stdout.on('error', onStdoutError);
       try {

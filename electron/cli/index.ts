@@ -1,3 +1,4 @@
+import { errnoOf } from '../core/index.js';
 import { runCli } from './main.js';
 
 /** Process entry: wire the real process into the CLI, Ctrl-C into cancellation. */
@@ -13,8 +14,9 @@ process.on('SIGINT', () => {
 // A reader that goes away (`airlock audit list | head`) is not a failure of what the command did:
 // it finishes, keeps its exit code, and the rest of its output is dropped, as with any Unix tool.
 for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  stream.on('error', (error: Error) => {
+    const code = errnoOf(error);
+    if (code !== 'EPIPE' && code !== 'ERR_STREAM_DESTROYED') throw error;
   });
 }
 

@@ -32,4 +32,4 @@ export const JSON_SHAPES: Readonly<Record<string, string>> = {
 /** Commands whose stdout is the data itself (a key, the log): --json is a usage error there. */
 export const NO_JSON_COMMANDS: ReadonlySet<string> = new Set(['keys export-public', 'audit export']);
 
-export const JSON_ERROR_SHAPE = '{ ok: false, error: { code, message, next, path? } }';
+export const JSON_ERROR_SHAPE = '{ ok: false, error: { code, message, detail?, path?, data?, next } }';

@@ -1,6 +1,6 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, type OutputConfiguration } from 'commander';
 import { EXIT } from '../../shared/exit-codes.js';
-import { AirlockError } from '../core/index.js';
+import { AirlockError, toAirlockError } from '../core/index.js';
 import { registerApprove } from './commands/approve.js';
 import { registerAudit } from './commands/audit.js';
 import { registerExport } from './commands/export.js';
@@ -43,12 +43,7 @@ export function buildProgram(io: CliIo, args: readonly string[] = []): { program
     .option('--progress', 'show the progress line on stderr even when it is not a terminal')
     .option('--no-progress', 'never show the progress line')
     .configureHelp({ showGlobalOptions: true })
-    .showHelpAfterError('Next: run "airlock --help" to see the commands.')
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
-    });
+    .exitOverride();
 
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
   const ctx = createContext(io, globals, () => args.includes('--json') || globals().json === true);
@@ -59,10 +54,10 @@ export function buildProgram(io: CliIo, args: readonly string[] = []): { program
   registerApprove(program, ctx);
   registerAudit(program, ctx);
   registerMedia(program, ctx);
-  for (const command of allCommands(program)) {
+  for (const command of [program, ...allCommands(program)]) {
     const path = commandPath(command);
     command.exitOverride();
-    command.showHelpAfterError(`Next: run "airlock ${path} --help" to see what it takes.`);
+    command.configureOutput(usageOutput(io, ctx, path));
     const shape = JSON_SHAPES[path];
     if (shape) command.addHelpText('after', `\nWith --json, stdout is one JSON object:\n  ${shape}\n  on failure: ${JSON_ERROR_SHAPE}`);
   }
@@ -76,6 +71,33 @@ export function buildProgram(io: CliIo, args: readonly string[] = []): { program
   return { program, ctx };
 }
 
+/**
+ * Help and version go out as commander writes them; a parse error is kept (with the command it
+ * concerns) and printed like every other error, code and Next: line included, by runCli.
+ */
+function usageOutput(io: CliIo, ctx: ReturnType<typeof createContext>, path: string): OutputConfiguration {
+  return {
+    writeOut: (text) => io.stdout.write(text),
+    writeErr: (text) => {
+      ctx.usageCommand = path;
+      io.stderr.write(text);
+    },
+    outputError: (text) => {
+      ctx.usageCommand = path;
+      ctx.usageText = text;
+    },
+  };
+}
+
+/** A parse failure commander reported, or help shown because a command group was given no command, as a USAGE error. */
+function usageError(error: CommanderError, ctx: ReturnType<typeof createContext>): AirlockError {
+  const command = ctx.usageCommand === '' ? 'airlock' : `airlock ${ctx.usageCommand}`;
+  // Commander's own words ("error: unknown option '--jsn'"), on one line, as a sentence.
+  const said = (ctx.usageText ?? '').replace(/^error: /u, '').replace(/\s*\n\s*/gu, ' ').trim();
+  const detail = said !== '' ? `${said.charAt(0).toUpperCase()}${said.slice(1)}${/[.?!)]$/u.test(said) ? '' : '.'}` : `A command is needed after "${command}" (the commands are listed above).`;
+  return new AirlockError('USAGE', detail, { cause: error, data: { command } });
+}
+
 /** Run `airlock ...` with the given arguments (without node and script) and return the exit code. */
 export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
   const { program, ctx } = buildProgram(io, args);
@@ -86,11 +108,10 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       // --help, `airlock help` and --version end with 0; help shown because no command was given
       // (bare `airlock`, `airlock keys`) and every other parse failure are usage errors.
       if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.OK;
-      if (ctx.wantsJson()) io.stdout.write(`${JSON.stringify({ ok: false, error: { code: 'USAGE', message: error.message, next: 'Run the command with --help to see what it takes, then try again.' } })}\n`);
-      return EXIT.USAGE;
+      return reportFailure(io, usageError(error, ctx), ctx.wantsJson(), false);
     }
-    if (error instanceof AirlockError) return reportFailure(io, error, ctx.wantsJson(), false);
-    throw error;
+    // Anything else (a bug outside a command's run) is INTERNAL, printed like every error, Next: included.
+    return reportFailure(io, toAirlockError(error), ctx.wantsJson(), false);
   }
   return ctx.exitCode;
 }

@@ -2,10 +2,9 @@ import { displayText } from '../../shared/display-text.js';
 import { ERROR_CODES } from '../../shared/errors.js';
 import { groupFingerprint } from '../../shared/fingerprint.js';
 import { formatSize, plural } from '../../shared/format.js';
-import { PROBLEM_TEXT } from '../../shared/problems.js';
 import { FILE_OUTCOMES, type FileOutcome, type FileResults, type PolicySummary, type VerifyResult } from '../../shared/results.js';
 import type { AirlockError } from '../core/index.js';
-import { cliNextStep } from './next-step.js';
+import { cliNextStep, cliProblemNextStep } from './next-step.js';
 
 /** A readable report of a verification: what was proven, or every reason for rejection with the next step. */
 export function renderVerifyResult(result: VerifyResult, operation: 'verify' | 'import' = 'verify', options: { verbose?: boolean } = {}): string {
@@ -40,7 +39,7 @@ export function renderVerifyResult(result: VerifyResult, operation: 'verify' | '
   for (const p of result.problems) {
     lines.push(`  ${p.code}${p.path ? `  ${p.path}` : ''}`);
     lines.push(`    ${p.message}`);
-    lines.push(`    Next: ${PROBLEM_TEXT[p.code].action}`);
+    lines.push(`    Next: ${cliProblemNextStep(p.code)}`);
   }
   return `${lines.map(displayText).join('\n')}\n`;
 }
@@ -87,7 +86,7 @@ function renderPolicy(policy: PolicySummary, operation: 'verify' | 'import'): st
 
 /** `airlock: CODE: message`, then what to do about it (every error has a next step). */
 export function renderError(error: AirlockError): string {
-  return `airlock: ${error.code}: ${displayText(error.message)}\n  Next: ${cliNextStep(error.code)}\n`;
+  return `airlock: ${error.code}: ${displayText(error.message)}\n  Next: ${displayText(cliNextStep(error))}\n`;
 }
 
 export function errorKind(error: AirlockError): 'usage' | 'operational' {

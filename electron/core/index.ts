@@ -4,6 +4,7 @@
  */
 export { Station, defaultBundleName, type OpenStationOptions, type ExportRequest, type VerifyRequest, type ImportRequest } from './station.js';
 export { AirlockError, toAirlockError, isAbortError } from './errors.js';
+export { errnoOf } from './errors.js';
 export { resolveHomeDir, defaultHomeDir } from './home/station-home.js';
 export type { WriteBundleResult } from './bundle/write-bundle.js';
 export type { TrustedSigner } from './keys/trust-store.js';

@@ -5,9 +5,10 @@ import { groupFingerprint } from '../../../shared/fingerprint.js';
 import { formatSize, plural } from '../../../shared/format.js';
 import type { MediaRef, MediaVolume } from '../../../shared/media.js';
 import { parseSizeText } from '../../../shared/size.js';
-import { PROBLEM_TEXT, type Problem } from '../../../shared/problems.js';
+import type { Problem } from '../../../shared/problems.js';
 import { AirlockError, type MediaAsk, type MediaExportOutcome, type MediaVerifyReport, type NextMediumRequest, type SignerSpec, type Station } from '../../core/index.js';
 import { write, type CliIo } from '../io.js';
+import { cliProblemNextStep } from '../next-step.js';
 import { progressLine } from '../progress-line.js';
 import type { CommandContext } from '../context.js';
 
@@ -185,7 +186,7 @@ export function renderMediaList(media: MediaVolume[]): string {
 }
 
 function renderProblem(p: Problem): string[] {
-  return [`  ${p.code}${p.path ? `  ${p.path}` : ''}`, `    ${p.message}`, `    Next: ${PROBLEM_TEXT[p.code].action}`];
+  return [`  ${p.code}${p.path ? `  ${p.path}` : ''}`, `    ${p.message}`, `    Next: ${cliProblemNextStep(p.code)}`];
 }
 
 export function renderMediaVerify(report: MediaVerifyReport): string {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { BundleSigner } from '../crypto/bundle-signer.js';
 import { verifyDetachedSignature, type TrustedKey } from '../crypto/detached-signature.js';
 import type { StationDb } from '../db/station-db.js';
+import { errnoOf } from '../errors.js';
 import { writeFileDurably } from '../fs/durable.js';
 import type { HomePaths } from '../home/station-home.js';
 import { auditHead } from './audit-store.js';
@@ -45,7 +46,7 @@ export async function readHeadFile(paths: HomePaths): Promise<AuditCheckpoint | 
   try {
     text = await readFile(paths.auditHead, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (errnoOf(error) === 'ENOENT') return null;
     throw error;
   }
   return CheckpointSchema.parse(JSON.parse(text));

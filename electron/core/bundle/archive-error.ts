@@ -5,6 +5,8 @@ export class ArchiveError extends Error {
     readonly kind: 'corrupt' | 'unsafe-type' = 'corrupt',
     /** The entry's path inside the archive, when the refusal is about one entry (an unsafe type). */
     readonly path?: string,
+    /** What an unsafe entry is ("of type symbolic link"), kept apart so the entry can be renamed without taking the message apart. */
+    readonly entryType?: string,
   ) {
     super(message);
     this.name = 'ArchiveError';

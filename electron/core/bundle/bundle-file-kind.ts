@@ -1,7 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { describeErrno } from '../errno-text.js';
-import { AirlockError, toAirlockError } from '../errors.js';
+import { AirlockError, errnoOf, toAirlockError } from '../errors.js';
 import { isPartSetPath } from '../media/part-set.js';
 
 const HEAD_BYTES = 512;
@@ -87,11 +87,11 @@ export async function assertBundleFile(path: string): Promise<void> {
   try {
     stats = await stat(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new AirlockError('BUNDLE_UNREADABLE', describeErrno('ENOENT', path) ?? undefined, { path, cause: error });
+    if (errnoOf(error) === 'ENOENT') throw new AirlockError('BUNDLE_UNREADABLE', describeErrno('ENOENT', path) ?? undefined, { path, cause: error });
     throw toAirlockError(error, path);
   }
   if (stats.isDirectory()) {
-    throw new AirlockError('BUNDLE_IS_FOLDER', `${path} is a folder. To check every bundle in it (a medium, a transfer folder): airlock media verify ${path}`, { path });
+    throw new AirlockError('BUNDLE_IS_FOLDER', `${path} is a folder.`, { path, data: { folder: path } });
   }
   if (!stats.isFile()) return;
   const what = identifyNonBundle(await readHead(path), basename(path));

@@ -1,6 +1,6 @@
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { AirlockError, toAirlockError } from '../errors.js';
+import { AirlockError, errnoOf, toAirlockError } from '../errors.js';
 import { loadStagedExport, removeStagedExport } from './staged-bundle.js';
 
 /**
@@ -30,7 +30,7 @@ export async function listStagedExports(homeRoot: string): Promise<StagedEntry[]
   try {
     names = await readdir(root);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if (errnoOf(error) === 'ENOENT') return [];
     throw toAirlockError(error, root);
   }
   const entries: StagedEntry[] = [];
@@ -70,8 +70,8 @@ export async function resolveDiscardTarget(homeRoot: string, nameOrDir: string):
   try {
     stats = await lstat(dir);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new AirlockError('NOT_FOUND', `There is no staged export ${looksLikeName ? `named ${nameOrDir} in ${root}` : `at ${dir}`}; list them with airlock export --list-staged.`, { path: dir });
+    if (errnoOf(error) === 'ENOENT') {
+      throw new AirlockError('NOT_FOUND', `There is no staged export ${looksLikeName ? `named ${nameOrDir} in ${root}` : `at ${dir}`}.`, { path: dir, data: { reason: 'no-staged-export' } });
     }
     throw toAirlockError(error, dir);
   }

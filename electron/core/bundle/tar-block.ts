@@ -125,7 +125,8 @@ export function decodeHeaderBlock(block: Buffer, offset: number): HeaderBlock {
   else if (flag === 'g') throw new ArchiveError('a global pax header (it applies to every later entry)');
   else {
     const name = strictUtf8(joinedName(block, offset, gnu, true));
-    throw new ArchiveError(`${name === null ? 'an entry' : JSON.stringify(name)} is of type ${UNSAFE_TYPES[flag] ?? `"${flag}" (unsupported)`}`, 'unsafe-type', name ?? undefined);
+    const entryType = `of type ${UNSAFE_TYPES[flag] ?? `"${flag}" (unsupported)`}`;
+    throw new ArchiveError(`${name === null ? 'an entry' : JSON.stringify(name)} is ${entryType}`, 'unsafe-type', name ?? undefined, entryType);
   }
 
   const meta = kind === 'pax' || kind === 'long-name';

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { Parser, type ReadEntry } from 'tar';
+import { errnoOf } from '../errors.js';
 import { ArchiveError } from './archive-error.js';
 import { TarGuard, type GuardEntry } from './tar-guard.js';
 
@@ -78,7 +79,7 @@ export async function* readTarEntries(source: Readable, onBytes?: (bytes: number
   // Once the guard has refused a block, node-tar only sees the bytes before it: what it then says
   // about the missing rest (no entries, no marker) is the guard's refusal, not news.
   parser.on('warn', (code: string, message: string | Error) => fail(guard.failure ?? new ArchiveError(`${code}: ${String(message)}`)));
-  parser.on('error', (error: Error & { code?: string }) => fail(guard.failure ?? new ArchiveError(`${error.code ?? 'TAR_ERROR'}: ${error.message}`)));
+  parser.on('error', (error: Error) => fail(guard.failure ?? new ArchiveError(`${errnoOf(error) ?? 'TAR_ERROR'}: ${error.message}`)));
   // node-tar skips, without a warning, entry types it does not know and meta headers over its
   // size cap. The guard refuses those first; this stays as a second line.
   parser.on('ignoredEntry', (entry: ReadEntry) => {

@@ -172,7 +172,7 @@ export class TarGuard {
     } catch (error) {
       // A link or device named by a long name or pax path is reported under that name.
       const named = this.group?.longName ?? this.group?.pax?.path;
-      if (error instanceof ArchiveError && error.kind === 'unsafe-type' && named !== undefined) throw new ArchiveError(`${JSON.stringify(named)} is ${error.message.replace(/^.* is /su, '')}`, 'unsafe-type', named);
+      if (error instanceof ArchiveError && error.kind === 'unsafe-type' && named !== undefined && error.entryType !== undefined) throw new ArchiveError(`${JSON.stringify(named)} is ${error.entryType}`, 'unsafe-type', named, error.entryType);
       throw error;
     }
     if (decoded.kind === 'pax' || decoded.kind === 'long-name') {

@@ -17,7 +17,7 @@ export type SignerSpec =
 /** `gpg:FPR` as the CLI writes it; anything else is not a signer spec. */
 export function parseGpgSignerOption(value: string): string {
   const match = /^gpg:([0-9A-Fa-f:\s]{40,})$/u.exec(value.trim());
-  if (!match) throw new AirlockError('USAGE', `--signer "${value}" must be gpg:<fingerprint>.`);
+  if (!match) throw new AirlockError('USAGE', `The signer "${value}" must be written gpg:<fingerprint>.`, { data: { reason: 'signer-format' } });
   return (match[1] ?? '').replace(/[\s:]/gu, '').toUpperCase();
 }
 

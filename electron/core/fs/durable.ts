@@ -1,5 +1,6 @@
 import { open, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { errnoOf } from '../errors.js';
 import { ownedTempPath, releaseTemp } from './owned-temp.js';
 
 /**
@@ -18,7 +19,7 @@ export async function fsyncDirectory(dir: string): Promise<void> {
   try {
     await handle.sync();
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errnoOf(error);
     if (code !== 'EINVAL' && code !== 'EISDIR' && code !== 'EPERM') throw error;
   } finally {
     await handle.close();

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { threadId } from 'node:worker_threads';
+import { errnoOf } from '../errors.js';
 
 export interface ProcessStamp {
   /** First 8 hex digits of SHA-256(hostname): short enough for a file name, enough to tell hosts apart. */
@@ -89,7 +90,7 @@ function pidExists(pid: number): boolean {
     return true;
   } catch (error) {
     // EPERM: it exists and belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return errnoOf(error) === 'EPERM';
   }
 }
 

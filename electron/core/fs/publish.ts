@@ -1,6 +1,6 @@
 import { link, lstat, rename, statfs, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { AirlockError } from '../errors.js';
+import { AirlockError, errnoOf } from '../errors.js';
 import { fsyncDirectory } from './durable.js';
 import { releaseTemp } from './owned-temp.js';
 
@@ -14,7 +14,7 @@ export async function nameTaken(path: string): Promise<boolean> {
     await lstat(path);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    if (errnoOf(error) === 'ENOENT') return false;
     throw error;
   }
 }
@@ -34,7 +34,7 @@ export async function publishWithoutOverwrite(tempPath: string, finalPath: strin
     await link(tempPath, finalPath);
     await unlink(tempPath);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errnoOf(error);
     if (code === 'EEXIST') throw new AirlockError('OUTPUT_EXISTS', finalPath, { path: finalPath });
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS' && code !== 'EXDEV' && code !== 'EMLINK') throw error;
     await assertAbsent(finalPath);

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
-import { AirlockError } from '../errors.js';
+import { AirlockError, errnoOf } from '../errors.js';
 
 /**
  * Read a JSON file from the station home and validate it. A missing file is `whenMissing`; an
@@ -12,7 +12,7 @@ export async function readJsonConfig<T>(path: string, schema: z.ZodType<T>, when
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return whenMissing;
+    if (errnoOf(error) === 'ENOENT') return whenMissing;
     throw new AirlockError('CONFIG_INVALID', `${path}: ${(error as Error).message}`, { path });
   }
   let json: unknown;

@@ -1,13 +1,10 @@
 import { opendirSync, rmdirSync, unlinkSync, type Dir } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { errnoOf as code } from '../errors.js';
 
 /** Synchronous removals between two turns of the event loop (progress and cancellation go on). */
 const PER_TURN = 1024;
-
-function code(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException).code;
-}
 
 /**
  * `rm -rf` in bounded memory. Node's `fs.rm(dir, { recursive: true })` starts the removal of

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { AirlockError, errnoOf } from '../errors.js';
+import { AirlockError, errnoOf, errnoPathOf } from '../errors.js';
 import { describeErrno, whoAmI } from '../errno-text.js';
 
 /**
@@ -73,14 +73,14 @@ export async function assertHomeWritable(root: string, writable: readonly string
       const me = typeof process.getuid === 'function' ? process.getuid() : null;
       if (me !== null && (me === 0 || uid === me)) {
         // Not a question of ownership: the file system itself refuses (/proc, /sys, a read-only mount).
-        throw new AirlockError('HOME_INVALID', `${path} cannot be written: the file system refuses it (for example /proc, /sys or a read-only mount). Choose a folder on a writable disk with --home DIR.`, { path, cause: error });
+        throw new AirlockError('HOME_INVALID', `${path} cannot be written: the file system refuses it (for example /proc, /sys or a read-only mount). The station home must be a folder on a writable disk.`, { path, cause: error, data: { reason: 'home-place', home: root } });
       }
       const owner = uid === null ? 'another user' : await ownerName(uid);
       const where = blocking === path ? `${path} belongs to ${owner}` : `${blocking}, above it, belongs to ${owner} and this user may not enter it`;
       throw new AirlockError(
         'PERMISSION_DENIED',
-        `The station home ${root} is not writable by ${whoAmI()}: ${where}. Run airlock as that user, or give this user your own station with --home DIR.`,
-        { path: blocking, cause: error },
+        `The station home ${root} is not writable by ${whoAmI()}: ${where}.`,
+        { path: blocking, cause: error, data: { reason: 'home-owner', home: root } },
       );
     }
   }
@@ -90,10 +90,10 @@ export async function assertHomeWritable(root: string, writable: readonly string
 export function homeCreateFailure(root: string, error: unknown): AirlockError {
   const errno = errnoOf(error);
   if (errno === 'EACCES' || errno === 'EPERM') {
-    return new AirlockError('PERMISSION_DENIED', `The station home ${root} cannot be created: ${describeErrno(errno, (error as NodeJS.ErrnoException).path ?? root) ?? ''}`, { path: root, cause: error });
+    return new AirlockError('PERMISSION_DENIED', `The station home ${root} cannot be created: ${describeErrno(errno, errnoPathOf(error) ?? root) ?? ''}`, { path: root, cause: error, data: { reason: 'home-owner', home: root } });
   }
   const detail = errno === 'ENOENT'
-    ? `${root} cannot be created here: the file system refuses new folders (for example /proc or /sys). Choose a folder on a disk with --home DIR.`
-    : `${root}: ${describeErrno(errno, (error as NodeJS.ErrnoException).path ?? root) ?? (error as Error).message}`;
-  return new AirlockError('HOME_INVALID', detail, { path: root, cause: error });
+    ? `${root} cannot be created here: the file system refuses new folders (for example /proc or /sys). The station home must be a folder on a disk.`
+    : `${root}: ${describeErrno(errno, errnoPathOf(error) ?? root) ?? (error as Error).message}`;
+  return new AirlockError('HOME_INVALID', detail, { path: root, cause: error, data: { reason: 'home-place', home: root } });
 }

@@ -4,15 +4,10 @@
  * SQLITE_FULL), a read-only one HOME_INVALID, instead of an I/O error with no next step.
  */
 import { accessSync, constants, statfsSync } from 'node:fs';
-import { AirlockError } from '../errors.js';
+import { AirlockError, errnoOf } from '../errors.js';
 
 /** Below this the home counts as full: SQLite needs 32 KiB for its -shm file and room for the WAL. */
 const FULL_BELOW_BYTES = 1 << 20;
-
-function codeOf(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : '';
-}
 
 function freeBytes(root: string): number | null {
   try {
@@ -36,7 +31,7 @@ function writable(root: string): boolean {
 export function homeStorageFailure(error: unknown, root: string, also = ''): AirlockError | null {
   let cause: unknown = error;
   for (let depth = 0; depth < 3 && cause instanceof AirlockError && cause.cause !== undefined; depth += 1) cause = cause.cause;
-  const code = codeOf(cause);
+  const code = errnoOf(cause) ?? '';
   const detail = cause instanceof Error ? cause.message : String(cause);
   const tail = also ? ` ${also}` : '';
   // SQLite names neither cause: "unable to open database file" on a read-only home, "disk I/O error" on a full one.

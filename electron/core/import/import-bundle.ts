@@ -5,7 +5,7 @@ import type { ProgressListener } from '../../../shared/progress.js';
 import type { PolicyFinding, VerifyResult } from '../../../shared/results.js';
 import type { TrustedKey } from '../crypto/detached-signature.js';
 import type { StationDb } from '../db/station-db.js';
-import { AirlockError, toAirlockError } from '../errors.js';
+import { AirlockError, errnoOf, toAirlockError } from '../errors.js';
 import { sweepDeadTemps } from '../fs/owned-temp.js';
 import { nameTaken } from '../fs/publish.js';
 import type { StationPolicy } from '../policy/station-policy.js';
@@ -199,12 +199,12 @@ function refusal(claimed: ClaimOutcome, target: string): Problem | null {
       return null;
     case 'replay': {
       const { when } = describePrior(claimed.prior);
-      return problem('REPLAY', `${when} Pass --allow-replay to import it again; the override is recorded.`);
+      return problem('REPLAY', `${when} Importing it again takes the explicit override, which is recorded.`);
     }
     case 'in-progress':
       return problem(
         'REPLAY',
-        `This bundle is being imported right now to ${claimed.other.destination} (import #${claimed.other.id}, process ${claimed.other.pid ?? '?'}, started ${claimed.other.startedAt}); one bundle is never imported twice at once, --allow-replay included. Wait for it to finish.`,
+        `This bundle is being imported right now to ${claimed.other.destination} (import #${claimed.other.id}, process ${claimed.other.pid ?? '?'}, started ${claimed.other.startedAt}); one bundle is never imported twice at once, not even with the override. Wait for it to finish.`,
       );
     case 'destination-claimed':
       throw new AirlockError('OUTPUT_EXISTS', `${target} is being written by another import now (import #${claimed.other.id}, process ${claimed.other.pid ?? '?'}); Airlock never overwrites or merges an import.`, { path: target });
@@ -227,7 +227,7 @@ async function commit(staging: StagingDirectory, target: string, stagedId: Stage
       warnings.push(`The import is in place, but flushing ${dirname(target)} to disk failed (${(error as Error).message}); a power cut now could undo it.`);
       return;
     }
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errnoOf(error);
     if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EISDIR' || code === 'ENOTDIR') {
       throw new AirlockError('OUTPUT_EXISTS', `${target} appeared during the import; nothing was changed.`, { path: target, cause: error });
     }

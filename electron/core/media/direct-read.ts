@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, read, readSync } from 'node:fs';
-import { AirlockError } from '../errors.js';
+import { AirlockError, errnoOf } from '../errors.js';
 
 /**
  * O_DIRECT reads in this process (Linux), so a read-back goes to the medium and not to the page
@@ -41,7 +41,7 @@ export class DirectReader {
       try {
         return openSync(path, constants.O_RDONLY | flag);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EINVAL') return null;
+        if (errnoOf(error) === 'EINVAL') return null;
         throw error;
       }
     };
@@ -100,7 +100,7 @@ function alignedWindows(fd: number, count: number): Buffer[] | null {
     try {
       readSync(fd, raw, offset, PAGE, 0);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EINVAL') continue;
+      if (errnoOf(error) === 'EINVAL') continue;
       throw error;
     }
     return Array.from({ length: count }, (_, i) => raw.subarray(offset + i * DIRECT_READ_BYTES, offset + (i + 1) * DIRECT_READ_BYTES));

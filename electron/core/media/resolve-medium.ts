@@ -34,7 +34,7 @@ export interface ResolveOptions {
 }
 
 export function resolveMedium(id: string, volumes: readonly MediaVolume[], options: ResolveOptions = {}): MediaVolume {
-  if (id.trim() === '') throw new AirlockError('USAGE', 'Name a medium: its device, label or mount point (see `airlock media list`).');
+  if (id.trim() === '') throw new AirlockError('USAGE', 'Name a medium: its device, label or mount point.', { data: { reason: 'medium-unnamed' } });
   const matches = matchMedia(id, volumes);
   if (matches.length === 0) {
     const device = /^\/dev\//u.test(id) ? ` ${id} is not a removable medium Airlock offers: system, internal and loop disks never are.` : '';

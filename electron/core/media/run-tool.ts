@@ -1,5 +1,6 @@
 /** Running the OS tools media work needs (lsblk, diskutil, PowerShell, dd, udisksctl): no shell, bounded time and output. */
 import { execFile } from 'node:child_process';
+import { errnoOf } from '../errors.js';
 
 export interface ToolOutput {
   code: number;
@@ -15,7 +16,7 @@ export function runTool(file: string, args: readonly string[], options: { timeou
       [...args],
       { timeout: options.timeoutMs ?? 15_000, maxBuffer: 32 * 1024 * 1024, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C', LANG: 'C', ...options.env } },
       (error, stdout, stderr) => {
-        if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
+        if (errnoOf(error) === 'ENOENT') {
           reject(error);
           return;
         }

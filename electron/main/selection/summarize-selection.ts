@@ -7,6 +7,7 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { SelectionSummary } from '../../../shared/ipc.js';
+import { errnoOf } from '../../core/index.js';
 
 /** Past this many entries the walk stops and says the totals are lower bounds. */
 export const SUMMARY_ENTRY_CAP = 200_000;
@@ -35,7 +36,7 @@ export async function summarizeSelection(paths: readonly string[], entryCap = SU
     try {
       names = await readdir(dir);
     } catch (error) {
-      warnings.push({ path: dir, message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): the export will stop here`, blocking: true });
+      warnings.push({ path: dir, message: `cannot be read (${errnoOf(error) ?? 'error'}): the export will stop here`, blocking: true });
       return;
     }
     if (names.length === 0) warnings.push({ path: dir, message: 'empty folder: not carried (bundles carry files only)', blocking: false });

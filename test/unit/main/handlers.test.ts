@@ -122,7 +122,7 @@ describe('jobs', () => {
     // An unknown id has its own code (message + next step), and the hostile id is shown escaped.
     expect(await call('getJob', { jobId: 'nope\u202E' })).toEqual({
       ok: false,
-      error: { code: 'JOB_NOT_FOUND', message: expect.stringContaining('"nope\\u202e"') },
+      error: { code: 'JOB_NOT_FOUND', message: expect.stringContaining('"nope\\u202e"'), detail: expect.stringContaining('"nope\\u202e"') },
     });
     expect(await call('cancelJob', { jobId: 'nope' })).toMatchObject({ ok: false, error: { code: 'JOB_NOT_FOUND' } });
     expect(jobHost.cancel).not.toHaveBeenCalled();

@@ -76,9 +76,11 @@ describe('identifyNonBundle', () => {
 });
 
 describe('assertBundleFile', () => {
-  it('a folder is BUNDLE_IS_FOLDER and points to media verify', async () => {
+  it('a folder is BUNDLE_IS_FOLDER and names the folder for media verify', async () => {
     const dir = await makeTemp('airlock-kind-');
-    await expect(assertBundleFile(dir)).rejects.toMatchObject({ code: 'BUNDLE_IS_FOLDER', path: dir, message: expect.stringContaining(`airlock media verify ${dir}`) });
+    // The folder travels as data: the CLI's next step turns it into `airlock media verify DIR`
+    // (test/integration/cli/first-contact.test.ts), the app into its own words.
+    await expect(assertBundleFile(dir)).rejects.toMatchObject({ code: 'BUNDLE_IS_FOLDER', path: dir, detail: `${dir} is a folder.`, data: { folder: dir } });
   });
 
   it('a missing file is BUNDLE_UNREADABLE saying it does not exist, without errno jargon', async () => {

@@ -129,4 +129,17 @@ describe("Airlock's own writer", () => {
     const { guard } = guardOf(Buffer.concat([encodeFileHeader({ path, size: data.length, mtime: new Date(0) }), data, padding(data.length), END_OF_ARCHIVE]));
     expect(guard.entries).toEqual([{ path, kind: 'file', size: data.length }]);
   });
+
+  it.each([
+    ['a GNU long name', (name: string) => longName(name)],
+    ['a pax path', (name: string) => paxHeader(paxRecord('path', name))],
+  ])('a link named by %s is refused under that name, its type said as the header says it (no message taken apart)', (_how, named) => {
+    const name = `b/${'l'.repeat(120)} is here`;
+    const link = header({ name: Buffer.from('b/short'), size: octal(0, 12), typeflag: 0x32 });
+    const error = refusal(Buffer.concat([named(name), link, END_OF_ARCHIVE]));
+    expect(error.kind).toBe('unsafe-type');
+    expect(error.path).toBe(name);
+    expect(error.entryType).toBe('of type symbolic link');
+    expect(error.message).toBe(`${JSON.stringify(name)} is of type symbolic link`);
+  });
 });
