@@ -31,6 +31,14 @@ fs.promises.rename = async (from, to) => {
   await rename(from, to);
   if (commit && point === 'import-after-rename') die();
 };
+// The import commits with renameSync (its placeholder, the rename and the record's removal are one synchronous step).
+const renameSync = fs.renameSync;
+fs.renameSync = (from, to) => {
+  const commit = isCommit(String(from));
+  if (commit && point === 'import-before-rename') die();
+  renameSync(from, to);
+  if (commit && point === 'import-after-rename') die();
+};
 const link = fs.promises.link;
 fs.promises.link = async (from, to) => {
   const publish = isPublish(String(to));

@@ -109,9 +109,11 @@ export async function exists(path: string): Promise<boolean> {
   );
 }
 
-/** 'absent', 'complete', or what is wrong with a partial or altered import. */
-export async function importState(fixture: Fixture, target: string): Promise<'absent' | 'complete' | string> {
+/** 'absent', 'complete', 'placeholder' (an empty folder: a commit killed between its placeholder and its rename), or what is wrong with a partial or altered import. */
+export async function importState(fixture: Fixture, target: string): Promise<'absent' | 'complete' | 'placeholder' | string> {
   if (!(await exists(target))) return 'absent';
+  // The empty folder a commit makes at DIR/NAME just before renaming the payload over it (import/destination-placeholder.ts).
+  if ((await readdir(target).catch(() => null))?.length === 0) return 'placeholder';
   const found = new Map<string, string>();
   try {
     for (const name of await readdir(join(target, 'payload'))) {

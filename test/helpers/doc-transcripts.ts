@@ -190,3 +190,34 @@ export function docRunReplacements(demoDir: string, docDemoDir = '/tmp/airlock-d
   if (user !== 'root') pairs.push([`(${user})`, '(root)'], [`  ${user}  `, '  root  ']);
   return pairs;
 }
+
+/**
+ * `actual` (a shape) against `expected` (a shape) where a line of only `...` in `expected` stands
+ * for any number of lines the document leaves out. Returns what to compare `actual` with: `actual`
+ * itself when it fits, `expected` otherwise (so the failure shows both).
+ */
+export function withElisions(actual: string, expected: string): string {
+  const parts = expected.split('\n').reduce<string[][]>(
+    (acc, line) => {
+      if (line === '...') acc.push([]);
+      else acc[acc.length - 1]?.push(line);
+      return acc;
+    },
+    [[]],
+  );
+  if (parts.length === 1) return expected;
+  const lines = actual.split('\n');
+  const first = parts[0] ?? [];
+  const last = parts[parts.length - 1] ?? [];
+  if (lines.length < first.length + last.length) return expected;
+  if (first.some((l, k) => lines[k] !== l) || last.some((l, k) => lines[lines.length - last.length + k] !== l)) return expected;
+  let at = first.length;
+  const end = lines.length - last.length;
+  for (const middle of parts.slice(1, -1)) {
+    let found = -1;
+    for (let k = at; k + middle.length <= end && found < 0; k++) if (middle.every((l, j) => lines[k + j] === l)) found = k;
+    if (found < 0) return expected;
+    at = found + middle.length;
+  }
+  return actual;
+}

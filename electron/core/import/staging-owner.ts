@@ -10,6 +10,7 @@ import { lstat, open, readdir, rm } from 'node:fs/promises';
 import { removeTree } from '../fs/remove-tree.js';
 import { join } from 'node:path';
 import { fsyncDirectory } from '../fs/durable.js';
+import { releaseRecordedPlaceholder } from './destination-placeholder.js';
 import { ownerState, parseStamp, type ProcessStamp } from '../fs/process-owner.js';
 
 export const STAGING_PREFIX = '.airlock-staging-';
@@ -110,6 +111,8 @@ export async function cleanLeftoverStaging(destDir: string): Promise<StagingSwee
     const state = ownerState(owner);
     if (state === 'dead' || (state === 'self' && !stagingInUse.has(dir))) {
       try {
+        // The empty folder a killed commit made at DIR/NAME goes first: the record of it goes with the staging folder.
+        releaseRecordedPlaceholder(dir, destDir);
         await removeOwnedDirectory(dir);
         result.removed.push(dir);
       } catch {

@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, mkdtempSync, openSync, renameSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { mkdir, open, rename, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { AirlockError } from '../errors.js';
 import { fsyncDirectory } from '../fs/durable.js';
@@ -9,13 +9,16 @@ import { currentStamp } from '../fs/process-owner.js';
 import type { PayloadFileWriter, PayloadSink } from '../verify/check-bundle.js';
 import { SMALL_FILE_BYTES, SmallFileStager } from './small-file.js';
 import { durabilityMethodFor, StagedDurability } from './staged-durability.js';
+import { makePlaceholder, PLACEHOLDER_FILE, removeIfStillOurs, renameReplacesEmptyFolders, type PlaceholderRecord } from './destination-placeholder.js';
 import { OWNER_FILE, removeOwnedDirectory, STAGING_PREFIX, stagingInUse, type StagingOwner } from './staging-owner.js';
 
 /**
  * mkdtemp and the owner file in one synchronous step: a JavaScript signal handler (the CLI's
  * second Ctrl-C exits) cannot run between the two, so a staging folder without its owner file
  * can only come from a kill -9 in that instant (and is then left alone, never deleted). The
- * owner file goes in under a temp name and is renamed, so it is whole or absent.
+ * owner file goes in under a temp name and is renamed, so it is whole or absent; its fsync comes
+ * after the rename, so that instant is a few system calls long, not a disk flush (on a loaded
+ * machine a flush takes tens of milliseconds, and kills landed in it).
  */
 function makeOwnedDirectory(destDir: string, bundlePath: string): string {
   const root = mkdtempSync(join(destDir, STAGING_PREFIX));
@@ -33,11 +36,11 @@ function makeOwnedDirectory(destDir: string, bundlePath: string): string {
     const fd = openSync(temp, 'wx', 0o600);
     try {
       writeSync(fd, JSON.stringify(owner));
+      renameSync(temp, join(root, OWNER_FILE));
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
-    renameSync(temp, join(root, OWNER_FILE));
   } catch (error) {
     // A full disk, say: take the folder back rather than leave one without proof of whose it is.
     try {
@@ -61,6 +64,8 @@ export class StagingDirectory implements PayloadSink {
   private lastParent: string | null = null;
   private durabilityReady: Promise<StagedDurability> | null = null;
   private small: SmallFileStager | null = null;
+  /** The empty folder this import made at DIR/NAME for its commit, until the rename replaces it. */
+  private placeholder: PlaceholderRecord | null = null;
 
   private constructor(
     readonly root: string,
@@ -147,9 +152,19 @@ export class StagingDirectory implements PayloadSink {
     await (await this.durability()).flush(this.payloadDir);
   }
 
-  /** The commit point: payload/ becomes `target` in one rename. */
+  /**
+   * The commit point: payload/ becomes `target` in one rename, over an empty folder this import
+   * made there itself (destination-placeholder.ts), so no folder of anyone else's is ever
+   * replaced: one made before ours is EEXIST, something put in ours is ENOTEMPTY.
+   */
   async commitTo(target: string): Promise<void> {
-    await rename(this.payloadDir, target);
+    // One synchronous step from the placeholder to the rename: no signal handler runs in between,
+    // and only a kill -9 in those few system calls leaves the empty placeholder (swept with its staging folder).
+    if (renameReplacesEmptyFolders) this.placeholder = makePlaceholder(this.root, target);
+    renameSync(this.payloadDir, target);
+    // The placeholder is gone (replaced); its record goes at once, before its inode number can be reused.
+    this.placeholder = null;
+    rmSync(join(this.root, PLACEHOLDER_FILE), { force: true });
     await fsyncDirectory(dirname(target));
   }
 
@@ -159,6 +174,9 @@ export class StagingDirectory implements PayloadSink {
    */
   async discard(): Promise<void> {
     try {
+      // A commit that failed after making its placeholder takes it back (only if still ours and empty).
+      if (this.placeholder !== null) removeIfStillOurs(this.placeholder);
+      this.placeholder = null;
       await removeOwnedDirectory(this.root);
     } finally {
       // Also when rm failed: what is left is then a leftover a later sweep by this process may remove.
