@@ -11,7 +11,7 @@ import { nextExportSequence } from '../db/station-db.js';
 import { AirlockError } from '../errors.js';
 import { ProgressTracker } from '../jobs/progress-tracker.js';
 import { loadTrustedKeys } from '../keys/trust-store.js';
-import { runAudited } from './audited-operation.js';
+import { runAudited, type OutcomeEvent } from './audited-operation.js';
 import type { StationContext } from './context.js';
 import { completeExport, defaultBundleName, exportEvent, preparedStation, startExportIntent } from './export.js';
 import type { ExportOutcome, FinishExportRequest, PrepareExportRequest, StagedSummary } from './requests.js';
@@ -49,15 +49,7 @@ export async function prepareExport(context: StationContext, request: PrepareExp
       await addStagedSignature(staged, signer);
       return staged;
     },
-    succeeded: (staged) => ({
-      outcome: 'ok',
-      bundleUuid: staged.prepared.tags.uuid,
-      bundleName: staged.prepared.name,
-      signers: staged.signatures.map((s) => s.fingerprint),
-      files: staged.prepared.payload.length,
-      bytes: staged.prepared.tags.payloadBytes,
-      details: { stagedDir: staged.dir },
-    }),
+    succeeded: (staged) => ({ ...stagedEvent(staged), files: staged.prepared.payload.length, bytes: staged.prepared.tags.payloadBytes }),
   });
   return summarizeStaged(done.value, await loadTrustedKeys(context.paths));
 }
@@ -99,13 +91,7 @@ export async function approveStaged(context: StationContext, dir: string, spec: 
       await addStagedSignature(staged, await resolveSigner(context.paths, spec));
       return staged;
     },
-    succeeded: (staged) => ({
-      outcome: 'ok',
-      bundleUuid: staged.prepared.tags.uuid,
-      bundleName: staged.prepared.name,
-      signers: staged.signatures.map((s) => s.fingerprint),
-      details: { stagedDir: staged.dir },
-    }),
+    succeeded: stagedEvent,
   });
   return summarizeStaged(done.value, await loadTrustedKeys(context.paths));
 }
@@ -137,6 +123,17 @@ export async function finishExport(context: StationContext, request: FinishExpor
   const outcome = await completeExport(context, { result: done.value.result, signer: done.value.signer, event: done.event, startedAt, media: null });
   await removeStagedExport(done.value.staged.dir);
   return outcome;
+}
+
+/** A staged export's event: which bundle, who has signed it so far, where it is staged. */
+function stagedEvent(staged: StagedExport): OutcomeEvent {
+  return {
+    outcome: 'ok',
+    bundleUuid: staged.prepared.tags.uuid,
+    bundleName: staged.prepared.name,
+    signers: staged.signatures.map((s) => s.fingerprint),
+    details: { stagedDir: staged.dir },
+  };
 }
 
 /** Files and totals come from the signed manifest, not from staged.json, so the approver sees what is signed. */
