@@ -30,8 +30,8 @@ export interface WriteBundleOptions {
   identity: StationIdentity;
   signers: BundleSigner[];
   now?: Date;
-  signal?: AbortSignal;
-  onProgress?: ProgressListener;
+  signal?: AbortSignal | undefined;
+  onProgress?: ProgressListener | undefined;
   /** Stream the archive here instead of a temp file in outDir (removable media: parts, index, read-back). */
   openOutput?: OpenBundleOutput;
   /** A folder on the system disk for the small-file spool (payload-spool.ts); without it, sources are read twice. */
@@ -190,7 +190,7 @@ interface PrepareOptions {
   sequence: number;
   identity: StationIdentity;
   now?: Date;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   tracker: ProgressTracker;
 }
 
@@ -239,8 +239,8 @@ export async function writePreparedBundle(
     outDir: string;
     signers: Array<{ fingerprint: string; userIds: string[] }>;
     tracker?: ProgressTracker;
-    onProgress?: ProgressListener;
-    signal?: AbortSignal;
+    onProgress?: ProgressListener | undefined;
+    signal?: AbortSignal | undefined;
     openOutput?: OpenBundleOutput;
     /** The small files' bytes from the hashing pass (writeBundle only). */
     spool?: PayloadSpool | null;

@@ -20,17 +20,17 @@ import { cleanLeftoverStaging, StagingDirectory } from './staging.js';
 export interface ImportOptions {
   bundlePath: string;
   /** The archive's bytes when they do not come from bundlePath alone (a split bundle's parts). */
-  source?: BundleSource;
+  source?: BundleSource | undefined;
   destDir: string;
   trusted: readonly TrustedKey[];
   policy: StationPolicy;
   db: StationDb;
   operator: string;
   /** Import a bundle this station already imported; the override is recorded. */
-  allowReplay?: boolean;
+  allowReplay?: boolean | undefined;
   now?: Date;
-  signal?: AbortSignal;
-  onProgress?: ProgressListener;
+  signal?: AbortSignal | undefined;
+  onProgress?: ProgressListener | undefined;
   /** Settles claims left by dead processes (with their audit events); run inside the claim's transaction. */
   settleInterrupted?: () => void;
   /**

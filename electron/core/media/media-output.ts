@@ -51,15 +51,15 @@ export interface MediaOutputOptions {
   /** Resolved, mounted targets in order; further volumes come from nextMedium. */
   targets: readonly MediaVolume[];
   /** Capacity to plan with for every medium (--volume-size); caps the measured free space. */
-  volumeSize?: number;
+  volumeSize?: number | undefined;
   /** Largest part (--part-size); rounded down to a multiple of 512. */
-  partSize?: number;
+  partSize?: number | undefined;
   /** Interactive: ask the operator for the next medium (and again when the one offered does not fit). */
-  nextMedium?: (request: NextMediumRequest) => Promise<MediaVolume>;
+  nextMedium?: ((request: NextMediumRequest) => Promise<MediaVolume>) | undefined;
   /** Signs the volume index with the key(s) that sign the bundle. */
   signIndex: (bytes: Buffer) => Promise<string>;
   /** Read every written file back past the cache (default true). */
-  readBack?: boolean;
+  readBack?: boolean | undefined;
 }
 
 interface VolumeState {

@@ -52,7 +52,7 @@ function located(file: string, p: Problem): Problem {
   return { ...p, path: `${file}:${p.path}` };
 }
 
-export async function verifyMedium(dir: string, options: { checks: VerifyChecks; medium: MediaRef | null; signal?: AbortSignal; onProgress?: ProgressListener }): Promise<MediaVerifyReport> {
+export async function verifyMedium(dir: string, options: { checks: VerifyChecks; medium: MediaRef | null; signal?: AbortSignal | undefined; onProgress?: ProgressListener | undefined }): Promise<MediaVerifyReport> {
   const started = performance.now();
   const entries = (await readdir(dir)).sort();
   const files: string[] = [];

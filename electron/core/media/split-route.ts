@@ -21,12 +21,12 @@ export interface SplitRoute {
 export interface SplitRouteOptions {
   trusted: readonly TrustedKey[];
   clockSkewMs?: number;
-  now?: Date;
+  now?: Date | undefined;
   /** Mount points of the media inserted now, searched after the part's own folder. */
   searchDirs: readonly string[];
-  askForMedium?: AskForMedium;
+  askForMedium?: AskForMedium | undefined;
   reader?: PartReader;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   onlyVolume?: number;
 }
 

@@ -41,12 +41,12 @@ export interface BundleSource {
 export interface CheckBundleOptions {
   /** The bundle file; with `source`, only the name reported for it. */
   bundlePath: string;
-  source?: BundleSource;
+  source?: BundleSource | undefined;
   trusted: readonly TrustedKey[];
   limits?: BundleLimits;
-  now?: Date;
-  signal?: AbortSignal;
-  onProgress?: ProgressListener;
+  now?: Date | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: ProgressListener | undefined;
   payloadSink?: PayloadSink;
   /**
    * Import: at the first problem stop feeding the payload sink (nothing more is written), but

@@ -1,0 +1,138 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { MediaExportReport } from '../../../shared/media.js';
+import { exportChecks, mediaExportChecks, receiptMedia } from '../audit/receipt-checks.js';
+import { writeReceipt } from '../audit/receipt.js';
+import { buildTransferReceipt } from '../audit/transfer-receipt.js';
+import type { AuditEvent } from '../audit/audit-event.js';
+import { bagInfoValue, parseBagInfo } from '../bundle/bag-info.js';
+import { BAG_INFO_NAME, BUNDLE_SUFFIX, INFO } from '../bundle/format.js';
+import { exportsInOnePass, writeBundle, type WriteBundleResult } from '../bundle/write-bundle.js';
+import type { BundleSigner } from '../crypto/bundle-signer.js';
+import { nextExportSequence } from '../db/station-db.js';
+import { AirlockError } from '../errors.js';
+import { JOB_PLANS, withJobEta } from '../jobs/job-eta.js';
+import { recordExportIntent, settleExportIntent, type ExportIntentRequest } from '../recovery/export-intent.js';
+import { runAudited, type DuringOperation, type SuccessEvent } from './audited-operation.js';
+import type { StationContext } from './context.js';
+import type { ExportOutcome, ExportRequest } from './requests.js';
+import { checkpointWith, signerFor } from './signers.js';
+
+/** A bundle written to a folder: intent first, then the bundle, then the event that settles the intent (docs/design-notes.md §13). */
+export async function exportBundle(context: StationContext, request: ExportRequest): Promise<ExportOutcome> {
+  const startedAt = new Date();
+  const details = { outDir: request.outDir, selection: request.selection, name: request.name ?? null };
+  const done = await runAudited(context, {
+    type: 'export',
+    failureDetails: details,
+    run: async (during) => {
+      const signer = await signerFor(context, request.signer, request.passphrase);
+      if (!signer) throw new AirlockError('PASSPHRASE_REQUIRED');
+      const sequence = nextExportSequence(context.database());
+      const name = request.name ?? defaultBundleName(sequence, startedAt);
+      const intent = startExportIntent(context, during, { kind: 'folder', name, sequence, path: join(resolve(request.outDir), `${name}${BUNDLE_SUFFIX}`), details });
+      const result = await writeBundle({
+        selection: request.selection,
+        outDir: request.outDir,
+        name,
+        sequence,
+        identity: context.identity,
+        signers: [signer],
+        now: startedAt,
+        spoolDir: context.paths.spool,
+        signal: request.signal,
+        onProgress: withJobEta(exportsInOnePass({ signers: [signer] }) ? JOB_PLANS['export-one-pass'] : JOB_PLANS.export, request.onProgress),
+      });
+      return { result, signer, intent };
+    },
+    succeeded: ({ result, intent }) => exportEvent(context, result, intent, null),
+  });
+  return completeExport(context, { result: done.value.result, signer: done.value.signer, event: done.event, startedAt, media: null });
+}
+
+/**
+ * An export's intent, written before anything is published (export-intent.ts). Should the
+ * export fail, the intent is settled 'failed' in the same transaction as its failure event.
+ */
+export function startExportIntent(
+  context: StationContext,
+  during: DuringOperation,
+  request: Omit<ExportIntentRequest, 'station' | 'operator' | 'settleInterrupted'> & { station?: string | undefined },
+): number {
+  const intent = recordExportIntent(context.database(), {
+    ...request,
+    station: request.station ?? context.identity.station,
+    operator: context.identity.operator,
+    settleInterrupted: () => context.settleInterrupted(),
+  });
+  during.onFailure(() => settleExportIntent(context.database(), intent, 'failed'));
+  return intent;
+}
+
+/**
+ * The `export` event of a written bundle. The event and the settled intent are one
+ * transaction: a crash before it leaves the intent pending, and the next start records the
+ * published bundle as recovered.
+ */
+export function exportEvent(context: StationContext, result: WriteBundleResult, intent: number, media: MediaExportReport | null): SuccessEvent {
+  const details: Record<string, unknown> = { bundlePath: result.bundlePath, bundleBytes: result.bundleBytes, sequence: result.sequence, warnings: result.warnings.length };
+  if (media) {
+    details.media = media.volumes.map((v) => v.medium);
+    details.parts = media.parts;
+  }
+  return {
+    alongside: () => settleExportIntent(context.database(), intent, 'exported'),
+    outcome: 'ok',
+    bundleUuid: result.uuid,
+    bundleName: result.name,
+    tagmanifestSha256: result.tagmanifestSha256,
+    signers: result.signers.map((s) => s.fingerprint),
+    files: result.files,
+    bytes: result.bytes,
+    details,
+    fileRows: result.payloadFiles,
+  };
+}
+
+/** After the event: the checkpoint and the receipt (on removable media: receipt in the station home, with the media). */
+export async function completeExport(
+  context: StationContext,
+  done: { result: WriteBundleResult; signer: BundleSigner | null; event: AuditEvent; startedAt: Date; media: MediaExportReport | null },
+): Promise<ExportOutcome> {
+  const { result, signer, event, media } = done;
+  const { payloadFiles: _payloadFiles, ...outcome } = result;
+  const checkpoint = await checkpointWith(context, signer);
+  // A receipt on the medium would cross the gap and is not covered by the read-back: it stays here.
+  const receiptDir = media ? join(context.paths.root, 'receipts') : dirname(result.bundlePath);
+  if (media) await mkdir(receiptDir, { recursive: true, mode: 0o700 });
+  const receipt = await writeReceipt(
+    receiptDir,
+    buildTransferReceipt('export', context.identity, {
+      bundle: { name: result.name, uuid: result.uuid, tagmanifestSha256: result.tagmanifestSha256, path: result.bundlePath },
+      signers: result.signers,
+      checks: media ? mediaExportChecks(result, media) : exportChecks(result),
+      media: media ? receiptMedia(media) : null,
+      files: result.files,
+      bytes: result.bytes,
+      destination: result.bundlePath,
+      startedAt: done.startedAt,
+      event,
+      checkpoint,
+    }),
+    signer,
+  );
+  return { ...outcome, auditEvent: event.seq, checkpoint, receipt };
+}
+
+/** `airlock-000042-20261128`: unique per station, sorts by sequence, safe on every file system. */
+export function defaultBundleName(sequence: number, now: Date): string {
+  return `airlock-${String(sequence).padStart(6, '0')}-${now.toISOString().slice(0, 10).replace(/-/g, '')}`;
+}
+
+/** The station a prepared bundle's bag-info names (what a recovered export is matched against). */
+export function preparedStation(tagFiles: ReadonlyArray<{ name: string; bytes: Buffer }>): string | null {
+  const bagInfo = tagFiles.find((t) => t.name === BAG_INFO_NAME);
+  if (!bagInfo) return null;
+  const parsed = parseBagInfo(bagInfo.bytes.toString('utf8'));
+  return parsed.ok ? (bagInfoValue(parsed.info, INFO.station) ?? null) : null;
+}

@@ -1,0 +1,152 @@
+import { join, resolve } from 'node:path';
+import type { MediaExportReport, MediaRef } from '../../../shared/media.js';
+import { errorMessageFor } from '../../../shared/error-actions.js';
+import type { AuditEventInput } from '../audit/audit-event.js';
+import { BUNDLE_SUFFIX } from '../bundle/format.js';
+import { writeBundle } from '../bundle/write-bundle.js';
+import { signWithAll } from '../crypto/bundle-signer.js';
+import { nextExportSequence } from '../db/station-db.js';
+import { AirlockError, toAirlockError } from '../errors.js';
+import { JOB_PLANS, withJobEta } from '../jobs/job-eta.js';
+import { MediaOutput, type NextMediumRequest } from '../media/media-output.js';
+import { resolveMedium } from '../media/resolve-medium.js';
+import { runAudited, type RecordEvent } from './audited-operation.js';
+import type { StationContext } from './context.js';
+import { completeExport, defaultBundleName, exportEvent, startExportIntent } from './export.js';
+import type { MediaExportOutcome, MediaExportRequest } from './requests.js';
+import { signerFor } from './signers.js';
+import { listMedia } from './station-media.js';
+
+/**
+ * Export onto removable media: the bundle (or its parts and signed volume index, over as many
+ * volumes as needed) is written atomically per file and read back past the page cache. Events:
+ * media-write (ok/failed), media-readback (ok/rejected), export; the receipt names the media.
+ */
+export async function exportToMedia(context: StationContext, request: MediaExportRequest): Promise<MediaExportOutcome> {
+  const startedAt = new Date();
+  const details = { media: request.media, selection: request.selection, name: request.name ?? null };
+  const done = await runAudited(context, {
+    type: 'export',
+    failureDetails: details,
+    run: async (during) => {
+      let output: MediaOutput | null = null;
+      try {
+        const signer = await signerFor(context, request.signer, request.passphrase);
+        if (!signer) throw new AirlockError('PASSPHRASE_REQUIRED');
+        // The disks holding the sources are system disks for this export: never written to.
+        const present = await listMedia(context, { protectedPaths: request.selection });
+        const targets = request.media.map((id) => resolveMedium(id, present, { forWrite: true }));
+        const ask = request.nextMedium;
+        output = new MediaOutput({
+          targets,
+          signIndex: (bytes) => signWithAll(bytes, [signer]),
+          volumeSize: request.volumeSize,
+          partSize: request.partSize,
+          readBack: request.readBack,
+          nextMedium: ask && (async (wanted: NextMediumRequest) => resolveMedium(await ask(wanted), await listMedia(context, { protectedPaths: request.selection }), { forWrite: true })),
+        });
+        const sequence = nextExportSequence(context.database());
+        const name = request.name ?? defaultBundleName(sequence, startedAt);
+        const mountPoint = targets[0]?.mountPoint;
+        if (!mountPoint) throw new AirlockError('MEDIA_NOT_MOUNTED');
+        // A split bundle has parts, not this file: found after a crash, only the single-file form counts as published.
+        const intent = startExportIntent(context, during, { kind: 'media', name, sequence, path: join(resolve(mountPoint), `${name}${BUNDLE_SUFFIX}`), details });
+        const result = await writeBundle({
+          selection: request.selection,
+          outDir: mountPoint,
+          name,
+          sequence,
+          identity: context.identity,
+          signers: [signer],
+          now: startedAt,
+          openOutput: output.open,
+          spoolDir: context.paths.spool,
+          signal: request.signal,
+          onProgress: withJobEta(request.readBack === false ? JOB_PLANS.export : JOB_PLANS['export-to-media'], request.onProgress),
+        });
+        return { result, signer, intent, output };
+      } catch (error) {
+        // Once media were chosen, a failure is a failed media write (also when the check before writing refused them).
+        throw output ? mediaWriteFailed(output, toAirlockError(error), during.also) : error;
+      }
+    },
+    succeeded: ({ result, intent, output }, also) => {
+      const report = output.report();
+      also(mediaWriteEvent(report, 'ok', null, [], output.targets()));
+      const readBack = readBackEvent(report);
+      if (readBack) also(readBack);
+      return exportEvent(context, result, intent, report);
+    },
+  });
+  const media = done.value.output.report();
+  const outcome = await completeExport(context, { result: done.value.result, signer: done.value.signer, event: done.event, startedAt, media });
+  return { ...outcome, media };
+}
+
+/** A media write that failed: its media-write (and read-back) events, and the failure the export records after them. */
+function mediaWriteFailed(output: MediaOutput, failure: AirlockError, record: RecordEvent): AirlockError {
+  const report = output.report();
+  const readBackFailed = failure.code === 'MEDIA_READBACK_FAILED';
+  record(mediaWriteEvent(report, readBackFailed ? 'ok' : failure.code === 'CANCELLED' ? 'cancelled' : 'failed', readBackFailed ? null : failure, output.leftovers, output.targets()));
+  const readBack = readBackFailed ? readBackEvent(report) : null;
+  if (readBack) record(readBack);
+  if (output.leftovers.length === 0) return failure;
+  const detail = failure.message.slice(errorMessageFor(failure.code).length).trim();
+  return new AirlockError(
+    failure.code,
+    `${detail} Could not remove ${output.leftovers.join(', ')} (the medium is gone); Airlock removes such leftovers the next time it writes to that medium.`,
+    failure.path ? { path: failure.path, cause: failure } : { cause: failure },
+  );
+}
+
+function mediaWriteEvent(report: MediaExportReport, outcome: 'ok' | 'failed' | 'cancelled', failure: AirlockError | null, leftovers: readonly string[], targets: MediaRef[]): AuditEventInput {
+  const first = report.volumes[0]?.medium ?? targets[0];
+  const details: Record<string, unknown> = {
+    label: first?.label ?? null,
+    serial: first?.serial ?? null,
+    media: report.volumes.length > 0 ? report.volumes.map((v) => ({ volume: v.number, ...v.medium })) : targets,
+    split: report.split,
+    parts: report.parts,
+    removedLeftovers: report.removedLeftovers,
+  };
+  if (failure) {
+    details.message = failure.message;
+    details.leftovers = leftovers;
+  }
+  return {
+    type: 'media-write',
+    outcome,
+    bundleName: report.bundle.name || null,
+    bundleUuid: report.bundle.uuid,
+    tagmanifestSha256: report.bundle.tagmanifestSha256 || null,
+    errorCode: failure?.code ?? null,
+    files: report.files.length,
+    bytes: report.files.reduce((n, f) => n + f.size, 0),
+    details,
+    fileRows: report.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 })),
+  };
+}
+
+/** The media-readback event of the volumes read back; null when none was (read-back off, or the write stopped first). */
+function readBackEvent(report: MediaExportReport): AuditEventInput | null {
+  const done = report.volumes.filter((v) => v.readBack !== null);
+  if (done.length === 0) return null;
+  const problems = done.flatMap((v) => v.readBack?.problems ?? []);
+  const first = report.volumes[0]?.medium;
+  return {
+    type: 'media-readback',
+    outcome: problems.length === 0 ? 'ok' : 'rejected',
+    bundleName: report.bundle.name || null,
+    bundleUuid: report.bundle.uuid,
+    tagmanifestSha256: report.bundle.tagmanifestSha256 || null,
+    problemCodes: problems.map((p) => p.code),
+    files: done.reduce((n, v) => n + (v.readBack?.files.length ?? 0), 0),
+    bytes: done.reduce((n, v) => n + (v.readBack?.bytes ?? 0), 0),
+    details: {
+      label: first?.label ?? null,
+      serial: first?.serial ?? null,
+      volumes: done.map((v) => ({ volume: v.number, ...v.medium, method: v.readBack?.method, bypassesCache: v.readBack?.bypassesCache, methodDetail: v.readBack?.methodDetail, seconds: v.readBack?.seconds })),
+      problems,
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import type { Readable } from 'node:stream';
+import type { MediaExportReport } from '../../../shared/media.js';
+import type { ProgressListener } from '../../../shared/progress.js';
+import type { AuditCheckpoint } from '../audit/audit-checkpoint.js';
+import type { WrittenReceipt } from '../audit/receipt.js';
+import type { WriteBundleResult } from '../bundle/write-bundle.js';
+import type { SignerSpec } from '../crypto/signer-spec.js';
+import type { ImportResult } from '../import/import-bundle.js';
+import type { NextMediumRequest } from '../media/media-output.js';
+import type { AskForMedium } from '../media/part-set.js';
+
+// What the station's operations take and give: the CLI, the worker and the main process see
+// these through core/index.ts.
+
+export interface ExportRequest {
+  selection: readonly string[];
+  outDir: string;
+  name?: string | undefined;
+  /** The station key's passphrase; or give `signer` to sign with GnuPG or another key. */
+  passphrase?: string | undefined;
+  signer?: SignerSpec | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: ProgressListener | undefined;
+}
+
+export interface ImportRequest {
+  bundlePath: string;
+  /** Read the bundle from this stream (stdin) instead of bundlePath, once; bundlePath is then only its name in reports. */
+  stream?: Readable | undefined;
+  destDir: string;
+  allowReplay?: boolean | undefined;
+  /** Unlocks the station key to sign the receipt and an audit checkpoint; without it both stay unsigned. */
+  passphrase?: string | undefined;
+  signer?: SignerSpec | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: ProgressListener | undefined;
+  askForMedium?: MediaAsk | undefined;
+}
+
+export interface VerifyRequest {
+  bundlePath: string;
+  /** Read the bundle from this stream (stdin) instead of bundlePath, once; bundlePath is then only its name in reports. */
+  stream?: Readable | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: ProgressListener | undefined;
+  now?: Date | undefined;
+  /** A split bundle whose part or index is not inserted: ask the operator (resolve true when inserted, false to stop). */
+  askForMedium?: MediaAsk | undefined;
+}
+
+/** What the CLI or app is asked when a split bundle needs another medium. */
+export type MediaAsk = (request: Parameters<AskForMedium>[0]) => Promise<boolean>;
+
+export interface MediaExportRequest {
+  selection: readonly string[];
+  /** The media to write, in volume order: device, label or mount point as `media list` shows them. */
+  media: readonly string[];
+  name?: string | undefined;
+  passphrase?: string | undefined;
+  signer?: SignerSpec | undefined;
+  /** Capacity to plan each medium with (bytes); media larger than this are used only up to it. */
+  volumeSize?: number | undefined;
+  /** Largest part (bytes, rounded down to 512); FAT's limit applies anyway. */
+  partSize?: number | undefined;
+  /** Interactive: the next medium, asked for when the named ones are full; resolve with its ID. */
+  nextMedium?: ((request: NextMediumRequest) => Promise<string>) | undefined;
+  /** Read back past the page cache after writing (default true). */
+  readBack?: boolean | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: ProgressListener | undefined;
+}
+
+/** Two-person rule, step 1: hash the selection and sign the tag files as the preparing operator. */
+export interface PrepareExportRequest {
+  selection: readonly string[];
+  name?: string | undefined;
+  stagingDir?: string | undefined;
+  passphrase?: string | undefined;
+  signer?: SignerSpec | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: ProgressListener | undefined;
+}
+
+/** Two-person rule, last step: write the staged bundle with every signature. */
+export interface FinishExportRequest {
+  stagedDir: string;
+  outDir: string;
+  passphrase?: string | undefined;
+  signer?: SignerSpec | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: ProgressListener | undefined;
+}
+
+/** What the audit log and receipts add to a transfer's result. */
+export interface AuditTrail {
+  auditEvent: number;
+  checkpoint: AuditCheckpoint | null;
+  receipt: WrittenReceipt | null;
+}
+
+/** A staged export as an approver sees it. */
+export interface StagedSummary {
+  stagedDir: string;
+  name: string;
+  uuid: string;
+  files: Array<{ path: string; sha256: string }>;
+  totalBytes: number;
+  signatures: Array<{ fingerprint: string; userIds: string[]; trustedLabel: string | null; role: string | null }>;
+}
+
+export type ExportOutcome = Omit<WriteBundleResult, 'payloadFiles'> & AuditTrail;
+export type ImportOutcome = Omit<ImportResult, 'payloadFiles'> & AuditTrail;
+export type MediaExportOutcome = ExportOutcome & { media: MediaExportReport };

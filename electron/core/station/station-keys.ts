@@ -1,0 +1,151 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { normalizeFingerprint } from '../../../shared/fingerprint.js';
+import { resolveSigner, type SignerSpec } from '../crypto/signer-spec.js';
+import { AirlockError, toAirlockError } from '../errors.js';
+import { describeKey, parseTrustablePublicKey, type KeyDescription } from '../keys/public-key.js';
+import { backupStationKey, generateStationKey, hasStationKey, readStationPublicKey, restoreStationKey, rotateStationKey, type KeyAlgorithm } from '../keys/station-key.js';
+import { importRevocation, readTrustStore, trustPublicKey, untrustKey, type TrustedSigner } from '../keys/trust-store.js';
+import { runAudited } from './audited-operation.js';
+import type { StationContext } from './context.js';
+
+// Key generation, rotation, restore and untrust record their success only, as they always have:
+// a failure there changes nothing in the home. Trust, revocation and backup record failures too.
+
+export interface NewKeyOptions {
+  name: string;
+  email?: string;
+  passphrase: string;
+  algorithm?: KeyAlgorithm;
+}
+
+export async function generateKey(context: StationContext, options: NewKeyOptions): Promise<KeyDescription> {
+  const done = await runAudited(context, {
+    type: 'key-generate',
+    failureDetails: 'not recorded',
+    run: () => generateStationKey(context.paths, options),
+    succeeded: (key) => ({ outcome: 'ok', signers: [key.fingerprint], details: { userIds: key.userIds, algorithm: key.algorithm } }),
+  });
+  return done.value;
+}
+
+export function hasKey(context: StationContext): Promise<boolean> {
+  return hasStationKey(context.paths);
+}
+
+/** What a key file holds, for the operator to compare before trusting it. */
+export async function inspectKeyFile(file: string): Promise<KeyDescription> {
+  return describeKey(await parseTrustablePublicKey(await readKeyFile(file)));
+}
+
+/** Trust a signer: `expectedFingerprint` is what the operator confirmed out of band; a different key is refused. */
+export async function trustKeyFile(
+  context: StationContext,
+  file: string,
+  options: { expectedFingerprint: string; label?: string | undefined; role?: string | undefined },
+): Promise<{ signer: TrustedSigner; alreadyTrusted: boolean }> {
+  // A key file that cannot be read is not recorded (nothing was offered for trust).
+  const armored = await readKeyFile(file);
+  const done = await runAudited(context, {
+    type: 'key-trust',
+    failureDetails: { file, expectedFingerprint: options.expectedFingerprint },
+    // null and absent mean the same to trustPublicKey: keep what an earlier trust set.
+    run: () => trustPublicKey(context.paths, armored, { expectedFingerprint: options.expectedFingerprint, label: options.label ?? null, role: options.role ?? null }),
+    succeeded: ({ signer, alreadyTrusted }) => ({
+      outcome: 'ok',
+      signers: [signer.fingerprint],
+      details: { file, label: signer.label, role: signer.role, userIds: signer.userIds, alreadyTrusted },
+    }),
+  });
+  return done.value;
+}
+
+/** Apply a revocation certificate (or revoked key) to a trusted key; it then signs nothing this station accepts. */
+export async function importRevocationFile(context: StationContext, file: string): Promise<TrustedSigner> {
+  const done = await runAudited(context, {
+    type: 'key-revoke',
+    failureDetails: { file },
+    run: async () => importRevocation(context.paths, await readKeyFile(file)),
+    succeeded: (revoked) => ({ outcome: 'ok', signers: [revoked.fingerprint], details: { file, userIds: revoked.userIds } }),
+  });
+  return done.value;
+}
+
+export async function rotateKey(context: StationContext, options: NewKeyOptions & { newPassphrase: string }): Promise<{ retired: string; current: KeyDescription }> {
+  const done = await runAudited(context, {
+    type: 'key-generate',
+    failureDetails: 'not recorded',
+    run: () => rotateStationKey(context.paths, options),
+    succeeded: ({ retired, current }) => ({
+      outcome: 'ok',
+      signers: [current.fingerprint],
+      details: { rotatedFrom: retired, userIds: current.userIds, algorithm: current.algorithm },
+    }),
+  });
+  return done.value;
+}
+
+/**
+ * Write a backup of the station key to `outFile` (mode 0600, never overwritten); recorded once
+ * written. With `outFile` null the backup is returned for the caller to pass on (stdout).
+ */
+export async function backupKey(context: StationContext, passphrase: string, outFile: string | null): Promise<string> {
+  const done = await runAudited(context, {
+    type: 'key-backup',
+    failureDetails: { file: outFile },
+    run: async () => {
+      const backup = await backupStationKey(context.paths, passphrase);
+      if (outFile !== null) await writeFile(outFile, backup, { mode: 0o600, flag: 'wx' });
+      return backup;
+    },
+    succeeded: () => ({ outcome: 'ok', details: outFile === null ? { file: null, to: 'stdout' } : { file: resolve(outFile) } }),
+  });
+  return done.value;
+}
+
+export async function restoreKey(context: StationContext, file: string, passphrase: string): Promise<KeyDescription> {
+  const armored = await readKeyFile(file);
+  const done = await runAudited(context, {
+    type: 'key-generate',
+    failureDetails: 'not recorded',
+    run: () => restoreStationKey(context.paths, armored, passphrase),
+    succeeded: (key) => ({ outcome: 'ok', signers: [key.fingerprint], details: { restoredFrom: file, userIds: key.userIds } }),
+  });
+  return done.value;
+}
+
+/** Proves a passphrase unlocks its key (PASSPHRASE_WRONG if not) before an operation starts: a terminal may then ask again. */
+export async function checkSigner(context: StationContext, spec: SignerSpec): Promise<void> {
+  await resolveSigner(context.paths, spec);
+}
+
+export async function untrustFingerprint(context: StationContext, fingerprint: string): Promise<TrustedSigner> {
+  const done = await runAudited(context, {
+    type: 'key-untrust',
+    failureDetails: 'not recorded',
+    run: () => untrustKey(context.paths, fingerprint),
+    succeeded: (removed) => ({ outcome: 'ok', signers: [removed.fingerprint], details: { label: removed.label, userIds: removed.userIds } }),
+  });
+  return done.value;
+}
+
+export function listTrusted(context: StationContext): Promise<TrustedSigner[]> {
+  return readTrustStore(context.paths);
+}
+
+/** The station's public key, or a trusted signer's when a fingerprint is given. */
+export async function exportPublicKey(context: StationContext, fingerprint?: string): Promise<string> {
+  if (fingerprint === undefined) return readStationPublicKey(context.paths);
+  const wanted = normalizeFingerprint(fingerprint);
+  const signer = (await readTrustStore(context.paths)).find((s) => s.fingerprint === wanted);
+  if (!signer) throw new AirlockError('KEY_NOT_FOUND', wanted);
+  return signer.publicKey;
+}
+
+async function readKeyFile(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw toAirlockError(error, file);
+  }
+}

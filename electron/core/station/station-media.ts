@@ -1,0 +1,86 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { MediaEvent, MediaVolume } from '../../../shared/media.js';
+import type { ProgressListener } from '../../../shared/progress.js';
+import { AirlockError } from '../errors.js';
+import { loadTrustedKeys } from '../keys/trust-store.js';
+import { listMedia as discoverMedia } from '../media/discover.js';
+import { ejectMedium, type EjectResult } from '../media/eject.js';
+import { mediaRef } from '../media/media-output.js';
+import { verifyMedium, type MediaVerifyReport } from '../media/media-verify.js';
+import { watchMedia as watchMediaVolumes, type MediaWatch, type MediaWatchOptions } from '../media/media-watch.js';
+import { resolveMedium } from '../media/resolve-medium.js';
+import { readStationPolicy } from '../policy/station-policy.js';
+import { runAudited } from './audited-operation.js';
+import type { StationContext } from './context.js';
+
+/** Removable volumes (never a disk holding the system, the homes or `protectedPaths`) and the declared media roots. */
+export function listMedia(context: StationContext, options: { protectedPaths?: readonly string[] | undefined } = {}): Promise<MediaVolume[]> {
+  return discoverMedia({ mediaRoots: context.mediaRoots, protectedPaths: [context.paths.root, ...(options.protectedPaths ?? [])] });
+}
+
+/** Insert/remove events for the app (polling). */
+export function watchMedia(
+  context: StationContext,
+  onEvent: (event: MediaEvent) => void,
+  options: Omit<MediaWatchOptions, 'list' | 'onEvent'> = {},
+): MediaWatch {
+  return watchMediaVolumes({ list: () => listMedia(context), onEvent, ...options });
+}
+
+/** Flush, unmount and power off (where the OS can) the medium `id` names. */
+export async function ejectMedia(context: StationContext, id: string): Promise<EjectResult> {
+  const volumes = await listMedia(context);
+  return ejectMedium(resolveMedium(id, volumes));
+}
+
+export interface MediaVerifyRequest {
+  target: string;
+  signal?: AbortSignal | undefined;
+  onProgress?: ProgressListener | undefined;
+  now?: Date | undefined;
+}
+
+/** `media verify PATH|ID`: every bundle and part set on the medium, read past the cache, against signatures and indexes. */
+export async function verifyMedia(context: StationContext, request: MediaVerifyRequest): Promise<MediaVerifyReport> {
+  const done = await runAudited(context, {
+    type: 'media-readback',
+    failureDetails: { target: request.target },
+    run: async () => {
+      const { dir, medium } = await locateMedium(context, request.target);
+      const [trusted, policy] = await Promise.all([loadTrustedKeys(context.paths), readStationPolicy(context.paths)]);
+      return verifyMedium(dir, {
+        checks: { trusted, limits: policy.limits, requiredSigners: policy.requiredSigners, clockSkewSeconds: policy.clockSkewSeconds, reportNames: policy.names, now: request.now },
+        medium: medium ? mediaRef(medium) : null,
+        signal: request.signal,
+        onProgress: request.onProgress,
+      });
+    },
+    succeeded: (report) => ({
+      outcome: report.ok ? 'ok' : 'rejected',
+      problemCodes: report.problems.map((p) => p.code),
+      files: report.items.length,
+      details: {
+        label: report.medium?.label ?? null,
+        serial: report.medium?.serial ?? null,
+        dir: report.dir,
+        method: report.readBack?.method ?? null,
+        bypassesCache: report.readBack?.bypassesCache ?? null,
+        items: report.items.map((i) => ({ kind: i.kind, file: i.file, ok: i.ok, reassembled: i.reassembled, name: i.result.bundle.name, tagmanifestSha256: i.result.bundle.tagmanifestSha256 })),
+        problems: report.problems,
+      },
+    }),
+  });
+  return done.value;
+}
+
+/** A folder given as a path (and the medium it is the mount point of, if any), or a medium by device, label or mount point. */
+async function locateMedium(context: StationContext, target: string): Promise<{ dir: string; medium: MediaVolume | null }> {
+  const volumes = await listMedia(context);
+  const asDir = await stat(target).then((s) => (s.isDirectory() ? resolve(target) : null), () => null);
+  if (asDir !== null) return { dir: asDir, medium: volumes.find((v) => v.mountPoint !== null && resolve(v.mountPoint) === asDir) ?? null };
+  const medium = resolveMedium(target, volumes);
+  // resolveMedium refuses an unmounted medium; this keeps the type honest.
+  if (medium.mountPoint === null) throw new AirlockError('MEDIA_NOT_MOUNTED');
+  return { dir: medium.mountPoint, medium };
+}

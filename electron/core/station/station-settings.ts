@@ -1,0 +1,25 @@
+import type { SettingChange, SettingsPatch, StationSettings } from '../../../shared/settings.js';
+import { readStationSettings, updateStationSettings } from '../home/station-settings.js';
+import { runAudited } from './audited-operation.js';
+import type { StationContext } from './context.js';
+
+/** config.json and policy.json as the app edits them: what the files set, what applies, the defaults. */
+export function getSettings(context: StationContext): Promise<StationSettings> {
+  return readStationSettings(context.paths);
+}
+
+/**
+ * Change settings: `null` removes a field (back to its default), absent fields stay, and every
+ * field the app does not edit is kept. Recorded as `settings-change` with each field old -> new;
+ * a patch that changes nothing writes nothing and records nothing. The new identity applies to
+ * operations started after this one (the open Station keeps the identity it was opened with).
+ */
+export async function updateSettings(context: StationContext, patch: SettingsPatch): Promise<{ changes: SettingChange[]; auditEvent: number | null }> {
+  const done = await runAudited(context, {
+    type: 'settings-change',
+    failureDetails: { requested: patch },
+    run: () => updateStationSettings(context.paths, patch),
+    succeeded: (changes) => (changes.length === 0 ? null : { outcome: 'ok', details: { changes } }),
+  });
+  return { changes: done.value, auditEvent: done.event?.seq ?? null };
+}

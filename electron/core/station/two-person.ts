@@ -1,0 +1,160 @@
+import { access, mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { BUNDLE_SUFFIX } from '../bundle/format.js';
+import { parseManifest } from '../bundle/manifest.js';
+import { addStagedSignature, combinedStagedSignature, loadStagedExport, removeStagedExport, saveStagedExport, type StagedExport } from '../bundle/staged-bundle.js';
+import { discardStagedExport, listStagedExports, resolveDiscardTarget, type StagedEntry } from '../bundle/staged-list.js';
+import { prepareBundle, writePreparedBundle } from '../bundle/write-bundle.js';
+import type { TrustedKey } from '../crypto/detached-signature.js';
+import { resolveSigner, type SignerSpec } from '../crypto/signer-spec.js';
+import { nextExportSequence } from '../db/station-db.js';
+import { AirlockError } from '../errors.js';
+import { ProgressTracker } from '../jobs/progress-tracker.js';
+import { loadTrustedKeys } from '../keys/trust-store.js';
+import { runAudited, type OutcomeEvent } from './audited-operation.js';
+import type { StationContext } from './context.js';
+import { completeExport, defaultBundleName, exportEvent, preparedStation, startExportIntent } from './export.js';
+import type { ExportOutcome, FinishExportRequest, PrepareExportRequest, StagedSummary } from './requests.js';
+import { signerFor } from './signers.js';
+
+// The two-person rule: one operator prepares and signs, another approves (adds a signature),
+// then the bundle is written with every signature in its one .asc.
+
+/** Hash the selection and build the tag files, signed by the preparing operator; nothing is written to the output yet. */
+export async function prepareExport(context: StationContext, request: PrepareExportRequest): Promise<StagedSummary> {
+  const startedAt = new Date();
+  const done = await runAudited(context, {
+    type: 'export-prepare',
+    failureDetails: { selection: request.selection, name: request.name ?? null },
+    run: async () => {
+      const signer = await signerFor(context, request.signer, request.passphrase);
+      if (!signer) throw new AirlockError('PASSPHRASE_REQUIRED');
+      const sequence = nextExportSequence(context.database());
+      const name = request.name ?? defaultBundleName(sequence, startedAt);
+      const dir = resolve(request.stagingDir ?? join(context.paths.root, 'staged', name));
+      if (await exists(dir)) throw new AirlockError('OUTPUT_EXISTS', `${dir} already exists.`, { path: dir });
+      const prepared = await prepareBundle({
+        selection: request.selection,
+        name,
+        sequence,
+        identity: context.identity,
+        now: startedAt,
+        tracker: new ProgressTracker(request.onProgress),
+        signal: request.signal,
+      });
+      await mkdir(dirname(dir), { recursive: true, mode: 0o700 });
+      await mkdir(dir, { mode: 0o700 });
+      await saveStagedExport(dir, prepared);
+      const staged: StagedExport = { dir, prepared, signatures: [] };
+      await addStagedSignature(staged, signer);
+      return staged;
+    },
+    succeeded: (staged) => ({ ...stagedEvent(staged), files: staged.prepared.payload.length, bytes: staged.prepared.tags.payloadBytes }),
+  });
+  return summarizeStaged(done.value, await loadTrustedKeys(context.paths));
+}
+
+/** The staged exports in this home's staged/ folder, ready or not (a prepare that failed half-way). */
+export function listStaged(context: StationContext): Promise<StagedEntry[]> {
+  return listStagedExports(context.paths.root);
+}
+
+/** Remove a staged export (by name in staged/, or its folder), on record: its name is free again. */
+export async function discardStaged(context: StationContext, nameOrDir: string): Promise<{ dir: string; name: string }> {
+  const done = await runAudited(context, {
+    type: 'export-discard',
+    failureDetails: { staged: nameOrDir },
+    run: async () => discardStagedExport(await resolveDiscardTarget(context.paths.root, nameOrDir)),
+    succeeded: (removed) => ({ outcome: 'ok', bundleName: removed.name, details: { stagedDir: removed.dir } }),
+  });
+  return done.value;
+}
+
+/** What an approver is about to sign: the signed manifest's files and totals, and who signed so far. */
+export async function describeStaged(context: StationContext, dir: string): Promise<StagedSummary> {
+  const done = await runAudited(context, {
+    // A staged export that fails its checks is what an approver must not sign: on record. Reading one records nothing.
+    type: 'export-approve',
+    failureDetails: { stagedDir: dir },
+    run: () => loadStagedExport(resolve(dir)),
+    succeeded: () => null,
+  });
+  return summarizeStaged(done.value, await loadTrustedKeys(context.paths));
+}
+
+export async function approveStaged(context: StationContext, dir: string, spec: SignerSpec): Promise<StagedSummary> {
+  const done = await runAudited(context, {
+    type: 'export-approve',
+    failureDetails: { stagedDir: dir },
+    run: async () => {
+      const staged = await loadStagedExport(resolve(dir));
+      await addStagedSignature(staged, await resolveSigner(context.paths, spec));
+      return staged;
+    },
+    succeeded: stagedEvent,
+  });
+  return summarizeStaged(done.value, await loadTrustedKeys(context.paths));
+}
+
+/** Write the staged bundle with every signature in its one .asc; the staging directory is removed after. */
+export async function finishExport(context: StationContext, request: FinishExportRequest): Promise<ExportOutcome> {
+  const startedAt = new Date();
+  const details = { stagedDir: request.stagedDir, outDir: request.outDir };
+  const done = await runAudited(context, {
+    type: 'export',
+    failureDetails: details,
+    run: async (during) => {
+      const signer = await signerFor(context, request.signer, request.passphrase);
+      const staged = await loadStagedExport(resolve(request.stagedDir));
+      const { name, sequence } = staged.prepared;
+      const station = preparedStation(staged.prepared.tags.files) ?? context.identity.station;
+      const intent = startExportIntent(context, during, { kind: 'folder', name, sequence, station, path: join(resolve(request.outDir), `${name}${BUNDLE_SUFFIX}`), details });
+      const result = await writePreparedBundle(staged.prepared, await combinedStagedSignature(staged), {
+        outDir: request.outDir,
+        signers: staged.signatures.map((s) => ({ fingerprint: s.fingerprint, userIds: s.userIds })),
+        onProgress: request.onProgress,
+        signal: request.signal,
+      });
+      return { result, signer, intent, staged };
+    },
+    succeeded: ({ result, intent }) => exportEvent(context, result, intent, null),
+  });
+  // The receipt is signed by the finishing operator's key when one is given (else unsigned).
+  const outcome = await completeExport(context, { result: done.value.result, signer: done.value.signer, event: done.event, startedAt, media: null });
+  await removeStagedExport(done.value.staged.dir);
+  return outcome;
+}
+
+/** A staged export's event: which bundle, who has signed it so far, where it is staged. */
+function stagedEvent(staged: StagedExport): OutcomeEvent {
+  return {
+    outcome: 'ok',
+    bundleUuid: staged.prepared.tags.uuid,
+    bundleName: staged.prepared.name,
+    signers: staged.signatures.map((s) => s.fingerprint),
+    details: { stagedDir: staged.dir },
+  };
+}
+
+/** Files and totals come from the signed manifest, not from staged.json, so the approver sees what is signed. */
+function summarizeStaged(staged: StagedExport, trusted: TrustedKey[]): StagedSummary {
+  const manifest = parseManifest((staged.prepared.tags.files.find((t) => t.name === 'manifest-sha256.txt')?.bytes ?? Buffer.alloc(0)).toString('utf8'));
+  return {
+    stagedDir: staged.dir,
+    name: staged.prepared.name,
+    uuid: staged.prepared.tags.uuid,
+    files: manifest.ok ? manifest.entries : [],
+    totalBytes: staged.prepared.tags.payloadBytes,
+    signatures: staged.signatures.map((s) => {
+      const known = trusted.find((t) => t.fingerprint === s.fingerprint);
+      return { fingerprint: s.fingerprint, userIds: s.userIds, trustedLabel: known?.label ?? null, role: known?.role ?? null };
+    }),
+  };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}

@@ -1,0 +1,60 @@
+import type { PolicyFinding, VerifyResult } from '../../../shared/results.js';
+import { verificationEventFields } from '../audit/verification-event.js';
+import { findPriorImport } from '../import/replay-guard.js';
+import { JOB_PLANS, withJobEta } from '../jobs/job-eta.js';
+import { loadTrustedKeys } from '../keys/trust-store.js';
+import { throughParts } from '../media/split-route.js';
+import { policyNotReached, replayFinding, replayNotChecked, withFinding } from '../policy/policy-findings.js';
+import { readStationPolicy } from '../policy/station-policy.js';
+import { checkBundle } from '../verify/check-bundle.js';
+import { runAudited } from './audited-operation.js';
+import { openBundle, routeBundle } from './bundle-source.js';
+import type { StationContext } from './context.js';
+import type { VerifyRequest } from './requests.js';
+
+/** Check a bundle (a file, standard input, or a split bundle's parts) without writing anything but its audit event. */
+export async function verifyBundle(context: StationContext, request: VerifyRequest): Promise<VerifyResult> {
+  const done = await runAudited(context, {
+    type: 'verify',
+    failureDetails: { bundlePath: request.bundlePath },
+    run: async () => {
+      const streamed = await openBundle(request);
+      const [trusted, policy] = await Promise.all([loadTrustedKeys(context.paths), readStationPolicy(context.paths)]);
+      const { split, source } = await routeBundle(context, streamed, request, trusted, policy.clockSkewSeconds);
+      const report = await throughParts(
+        split,
+        request.bundlePath,
+        async () => {
+          const { payload: _payload, ...rest } = await checkBundle({
+            bundlePath: request.bundlePath,
+            source,
+            trusted,
+            limits: policy.limits,
+            requiredSigners: policy.requiredSigners,
+            clockSkewSeconds: policy.clockSkewSeconds,
+            // Name rules are import policy: verify reports what import would refuse, refuses nothing.
+            reportNames: policy.names,
+            now: request.now,
+            signal: request.signal,
+            onProgress: withJobEta(JOB_PLANS.verify, request.onProgress),
+          });
+          return rest;
+        },
+        (rejected) => ({ ...rejected, policy: policyNotReached(policy.limits, policy.clockSkewSeconds, policy.requiredSigners) }),
+      );
+      return { ...report, policy: withFinding(report.policy, replayFindingForVerify(context, report)) };
+    },
+    succeeded: (report) => ({ ...verificationEventFields(report), details: { bundlePath: request.bundlePath } }),
+  });
+  return done.value;
+}
+
+/** The replay guard as verify sees it: looked up in the import ledger, never enforced (import enforces it). */
+function replayFindingForVerify(context: StationContext, report: VerifyResult): PolicyFinding {
+  const sha = report.bundle.tagmanifestSha256;
+  if (sha === null || report.signers.length === 0) return replayNotChecked('Not checked: the bundle was not authenticated, so its identity is not proven.');
+  const prior = findPriorImport(context.database(), { tagmanifestSha256: sha, uuid: report.bundle.uuid, name: report.bundle.name ?? '', signers: [], sequence: null, station: null });
+  if (!prior) return replayFinding('pass', 'Not imported on this station before.');
+  const how = prior.sameTagmanifest ? 'This exact bundle' : 'A bundle with the same id';
+  return replayFinding('fail', `${how} was imported to ${prior.destination} at ${prior.committedAt ?? '?'} (import #${prior.id}). Import refuses it unless the operator imports it again on purpose (recorded).`);
+}
