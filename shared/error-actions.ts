@@ -57,9 +57,3 @@ export const ERROR_ACTIONS: { readonly [K in ErrorCode]: string } & Readonly<Rec
 export function errorAction(code: ErrorCode): string {
   return ERROR_ACTIONS[code];
 }
-
-/**
- * Only for the one caller that still takes a message apart (core/station.ts's media leftovers,
- * which should read `error.detail`); remove with it.
- */
-export const errorMessageFor = errorMessage;

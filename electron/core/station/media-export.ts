@@ -1,6 +1,5 @@
 import { join, resolve } from 'node:path';
 import type { MediaExportReport, MediaRef } from '../../../shared/media.js';
-import { errorMessageFor } from '../../../shared/error-actions.js';
 import type { AuditEventInput } from '../audit/audit-event.js';
 import { BUNDLE_SUFFIX } from '../bundle/format.js';
 import { writeBundle } from '../bundle/write-bundle.js';
@@ -91,11 +90,11 @@ function mediaWriteFailed(output: MediaOutput, failure: AirlockError, record: Re
   const readBack = readBackFailed ? readBackEvent(report) : null;
   if (readBack) record(readBack);
   if (output.leftovers.length === 0) return failure;
-  const detail = failure.message.slice(errorMessageFor(failure.code).length).trim();
+  const detail = failure.detail === undefined ? '' : `${failure.detail} `;
   return new AirlockError(
     failure.code,
-    `${detail} Could not remove ${output.leftovers.join(', ')} (the medium is gone); Airlock removes such leftovers the next time it writes to that medium.`,
-    failure.path ? { path: failure.path, cause: failure } : { cause: failure },
+    `${detail}Could not remove ${output.leftovers.join(', ')} (the medium is gone); Airlock removes such leftovers the next time it writes to that medium.`,
+    { path: failure.path, data: failure.data, cause: failure },
   );
 }
 
