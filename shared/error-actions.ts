@@ -6,7 +6,7 @@
  * its code does). Worded for every front end, the app first: no CLI commands or flags here (a
  * test scans for them); the CLI says its own way in electron/cli/next-step.ts.
  */
-import { errorMessage, type ErrorCode } from './errors.js';
+import type { ErrorCode } from './errors.js';
 
 export const ERROR_ACTIONS: { readonly [K in ErrorCode]: string } & Readonly<Record<string, string>> = {
   USAGE: 'Check what you entered and try again. If the app sent it, report it: the request did not match what Airlock expects.',
