@@ -10,19 +10,26 @@
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { cliBundlePath } from './cli-bundle.mjs';
+import { basename, dirname, join } from 'node:path';
+import { cliBundlePath, workerEntryDir, workerEntryNames } from './cli-bundle.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 await build({
   absWorkingDir: root,
-  entryPoints: ['electron/cli/index.ts'],
-  outfile: cliBundlePath,
+  // The CLI, and beside it each of core's worker-thread entries (electron/core/workers/worker-script.ts
+  // looks for dist/cli/<entry>.cjs next to the code that starts it).
+  entryPoints: {
+    [basename(cliBundlePath, '.cjs')]: 'electron/cli/index.ts',
+    ...Object.fromEntries(workerEntryNames.map((name) => [name, join(workerEntryDir, `${name}.ts`)])),
+  },
+  outdir: dirname(cliBundlePath),
+  outExtension: { '.js': '.cjs' },
   bundle: true,
   platform: 'node',
   format: 'cjs',
   target: 'node20',
   external: ['better-sqlite3'],
-  // import.meta does not exist in CommonJS: the one use (finding a helper beside the program) gets the bundle's own URL.
+  // import.meta does not exist in CommonJS: its uses (finding a helper or a worker beside the program) get the bundle's own URL.
   define: { 'import.meta.url': '__airlockBundleUrl' },
   banner: { js: "const __airlockBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   sourcemap: 'linked',

@@ -7,6 +7,12 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export const cliBundlePath = join(repoRoot, 'dist', 'cli', 'airlock.cjs');
 export const cliCodeCachePath = `${cliBundlePath}.cache`;
+/** Core's worker-thread entries (electron/core/workers/*-worker.ts), bundled beside airlock.cjs where core looks for them. */
+export const workerEntryDir = join(repoRoot, 'electron', 'core', 'workers');
+export const workerEntryNames = readdirSync(workerEntryDir)
+  .filter((name) => name.endsWith('-worker.ts'))
+  .map((name) => name.slice(0, -'.ts'.length));
+const workerBundlePaths = workerEntryNames.map((name) => join(repoRoot, 'dist', 'cli', `${name}.cjs`));
 const SOURCE_DIRS = ['electron/core', 'electron/cli', 'shared'];
 
 function newestSource(dir) {
@@ -21,7 +27,7 @@ function newestSource(dir) {
 
 /** 'fresh', 'stale' (sources edited since the build) or 'missing'. */
 export function cliBundleState() {
-  if (!existsSync(cliBundlePath)) return 'missing';
+  if (!existsSync(cliBundlePath) || !workerBundlePaths.every((path) => existsSync(path))) return 'missing';
   const built = statSync(cliBundlePath).mtimeMs;
   return SOURCE_DIRS.every((dir) => newestSource(join(repoRoot, dir)) <= built) ? 'fresh' : 'stale';
 }

@@ -1,6 +1,6 @@
 import { AirlockError, toAirlockError } from '../errors.js';
 import { revivedError } from '../workers/posted-error.js';
-import { startWorker } from '../workers/start-worker.js';
+import { startWorker } from '../workers/worker-script.js';
 import type { HashBatch, HashOutcome, LaneResult } from './hash-lane.js';
 import type { PayloadSpool } from './payload-spool.js';
 import { feedWorker } from './worker-run.js';

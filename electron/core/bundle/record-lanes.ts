@@ -5,7 +5,7 @@ import { AirlockError, throwIfAborted, toAirlockError } from '../errors.js';
 import { SMALL_FILE_BYTES } from '../fs/read-small-file.js';
 import { CooperativeYield } from '../jobs/cooperative-yield.js';
 import { revivedError } from '../workers/posted-error.js';
-import { startWorker } from '../workers/start-worker.js';
+import { startWorker } from '../workers/worker-script.js';
 import { FileQueue, type LaneProgress } from './parallel-hash.js';
 import { isDigest, RECORD_OPEN_FLAGS, recordSteps, RunWriter, type Mismatch, type RecordBatch, type RecordDigest, type RecordOutcome } from './record-lane.js';
 import type { SourceFile } from './source-scan.js';

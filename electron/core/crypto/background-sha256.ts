@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { AirlockError, toAirlockError } from '../errors.js';
-import { startWorker } from '../workers/start-worker.js';
+import { startWorker } from '../workers/worker-script.js';
 import type { Sha256Reply, Sha256Request, Sha256WorkerData } from './background-sha256-protocol.js';
 
 /**

@@ -4,13 +4,17 @@ import { fileURLToPath } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { AirlockError } from '../errors.js';
 
-/** Core's worker-thread entries: the .ts files of this folder, built as entries of their own. */
-export type WorkerEntry = 'record-lane-worker' | 'hash-lane-worker' | 'sha256-worker';
+/**
+ * Core's worker-thread entries: the files of this folder named *-worker.ts, each built as an entry
+ * of its own (scripts/build-cli.mjs and electron.vite.config.ts find them by that name).
+ */
+export const WORKER_ENTRIES = ['record-lane-worker', 'hash-lane-worker', 'sha256-worker'] as const;
+export type WorkerEntry = (typeof WORKER_ENTRIES)[number];
 
 /**
  * Where an entry's script is. Every build puts the entries beside the code that starts them,
  * with that code's own extension, so one rule serves the three ways core runs:
- *   source (tsx, vitest)    this file is electron/core/workers/start-worker.ts; the entry is the
+ *   source (tsx, vitest)    this file is electron/core/workers/worker-script.ts; the entry is the
  *                           .ts beside it, run through tsx-worker.mjs (a worker thread does not
  *                           inherit the TypeScript loader of the thread that starts it)
  *   the CLI bundle          this code is in dist/cli/airlock.cjs; the entry is dist/cli/<entry>.cjs
