@@ -9,32 +9,11 @@
 // native and loads from node_modules. Runs on `npm install` (prepare) and `npm run build:cli`.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { basename, dirname, join } from 'node:path';
-import { cliBundlePath, workerEntryDir, workerEntryNames } from './cli-bundle.mjs';
+import { cliBuildOptions, cliBundlePath } from './cli-bundle.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-await build({
-  absWorkingDir: root,
-  // The CLI, and beside it each of core's worker-thread entries (electron/core/workers/worker-script.ts
-  // looks for dist/cli/<entry>.cjs next to the code that starts it).
-  entryPoints: {
-    [basename(cliBundlePath, '.cjs')]: 'electron/cli/index.ts',
-    ...Object.fromEntries(workerEntryNames.map((name) => [name, join(workerEntryDir, `${name}.ts`)])),
-  },
-  outdir: dirname(cliBundlePath),
-  outExtension: { '.js': '.cjs' },
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  external: ['better-sqlite3'],
-  // import.meta does not exist in CommonJS: its uses (finding a helper or a worker beside the program) get the bundle's own URL.
-  define: { 'import.meta.url': '__airlockBundleUrl' },
-  banner: { js: "const __airlockBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  sourcemap: 'linked',
-  logLevel: 'warning',
-});
+await build(cliBuildOptions(dirname(cliBundlePath)));
 
 // Compile everything eagerly once, in a separate process (V8 flags are per process), and keep the code.
 const cache = spawnSync(process.execPath, [fileURLToPath(new URL('./cli-loader.cjs', import.meta.url)), '--write-code-cache'], { stdio: 'inherit' });
