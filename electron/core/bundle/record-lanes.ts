@@ -59,6 +59,13 @@ const PARALLEL_MIN_BYTES = 32 << 20;
 export class RecordLanes {
   private readonly worker = startWorker('record-lane-worker');
   private used = false;
+  /** Why the worker ended before write() handed it work (its script failed to load): reported then, never an unhandled 'error'. */
+  private early: Error | null = null;
+
+  constructor() {
+    this.worker.on('error', (error) => (this.early ??= error));
+    this.worker.on('exit', () => (this.early ??= new AirlockError('INTERNAL', 'The writing worker stopped unexpectedly.')));
+  }
 
   /**
    * Read, hash and write every file of `plan` into `fd` at its offset. Resolves with one digest per
@@ -77,6 +84,8 @@ export class RecordLanes {
     queue.close();
     const digests: Array<RecordDigest | undefined> = [];
     const parallel = plan.files.length >= PARALLEL_MIN_FILES || (bytes >= PARALLEL_MIN_BYTES && plan.files.length > 1);
+    // Checked in the same turn as the run below starts listening: a worker gone by now would never answer it.
+    if (parallel && this.early) throw toAirlockError(this.early);
     const worker = parallel ? runRecordWorker(this.worker, queue, plan, fd, digests, progress, signal) : null;
     const lanes = [recordLane(queue, plan, fd, digests, progress, signal)];
     if (worker) lanes.push(worker.done);

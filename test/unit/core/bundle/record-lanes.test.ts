@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import type { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HASH_CHUNK_BYTES } from '../../../../electron/core/crypto/sha256.js';
 import { RECORD_OPEN_FLAGS, recordSteps, RunWriter, type RecordBatch, type RecordLaneMessage, type RecordOutcome } from '../../../../electron/core/bundle/record-lane.js';
@@ -203,6 +204,20 @@ describe('record lanes', () => {
     const fd = openSync(out, 'r');
     try {
       await expect(lanes.write(plan, fd, noProgress)).rejects.toMatchObject({ code: 'IO_ERROR' });
+    } finally {
+      closeSync(fd);
+      await lanes.close();
+    }
+  });
+
+  it('report a worker that ended before it was handed work (a script that failed to load) with a code, not hang', async () => {
+    const { files, contents } = makeFiles(100);
+    const { plan } = planFor(files, contents);
+    const lanes = new RecordLanes();
+    await (lanes as unknown as { worker: Worker }).worker.terminate();
+    const fd = openSync(out, 'w+');
+    try {
+      await expect(lanes.write(plan, fd, noProgress)).rejects.toMatchObject({ code: 'INTERNAL' });
     } finally {
       closeSync(fd);
       await lanes.close();
