@@ -1,7 +1,7 @@
 import { closeSync, openSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { HASH_CHUNK_BYTES } from '../crypto/sha256.js';
-import { AirlockError, throwIfAborted, toAirlockError } from '../errors.js';
+import { AirlockError, errnoOf, throwIfAborted, toAirlockError } from '../errors.js';
 import { SMALL_FILE_BYTES } from '../fs/read-small-file.js';
 import { CooperativeYield } from '../jobs/cooperative-yield.js';
 import { revivedError } from '../workers/posted-error.js';
@@ -42,7 +42,7 @@ function mismatchError(file: SourceFile, mismatch: Mismatch): AirlockError {
 
 /** O_NOFOLLOW's refusal says "too many symbolic links"; the operator should read what happened. */
 function laneError(error: unknown, file: SourceFile): AirlockError {
-  if ((error as { code?: unknown } | null)?.code === 'ELOOP') {
+  if (errnoOf(error) === 'ELOOP') {
     return new AirlockError('SOURCE_UNSUPPORTED_TYPE', `${file.absPath} was replaced by a symbolic link after the scan; links are not followed.`, { path: file.absPath });
   }
   return toAirlockError(error, file.absPath);
