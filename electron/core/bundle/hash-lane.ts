@@ -1,5 +1,5 @@
-import { readSync } from 'node:fs';
-import { HASH_CHUNK_BYTES, sha256 } from '../crypto/sha256.js';
+import { closeSync, openSync } from 'node:fs';
+import { HASH_CHUNK_BYTES, hashFile, sha256 } from '../crypto/sha256.js';
 import { readExpected, SMALL_FILE_BYTES, smallFileScratch } from '../fs/read-small-file.js';
 import type { PostedError } from '../workers/posted-error.js';
 import { writeAllAt } from './record-lane.js';
@@ -70,21 +70,15 @@ export class HashLane {
   }
 
   /**
-   * Hash one file, open as `fd` (the caller opens and closes it). A small one is read whole, into the spool's run when it has a place there,
-   * and returns at once; a size other than the scan's returns `{ size }` (the size found) and no
-   * digest. A large one is streamed, yielding the bytes of each chunk, so that the caller can
-   * report progress, give its event loop a turn and stop between chunks; its caller compares the
-   * size found with the scan's.
+   * Hash one file. A small one is read whole with synchronous calls (for a page-cached small
+   * file a thread-pool round trip costs more than the work), into the spool's run when it has a
+   * place there; a size other than the scan's returns `{ size }` (the size found) and no digest.
+   * A large one streams through hashFile(), whose reads on the thread pool overlap the hashing on
+   * this thread; `onBytes` hears of each chunk, and its caller compares the size found with the scan's.
    */
-  *hash(fd: number, job: HashJob): Generator<number, LaneResult | { size: number }> {
-    if (job.size > SMALL_FILE_BYTES) return yield* this.stream(fd);
-    const spooled = this.appender !== null && job.spool >= 0;
-    const into = spooled ? this.appender.slot(job.spool, job.size) : this.scratch;
-    const got = readExpected(fd, into, 0, job.size);
-    if (got !== job.size) return { size: got };
-    const digest = sha256().update(into.subarray(0, got)).digest('hex');
-    if (spooled) this.appender.commit(got);
-    return { sha256: digest, size: got };
+  async hash(job: HashJob, onBytes: (bytes: number) => void, signal?: AbortSignal): Promise<LaneResult | { size: number }> {
+    if (job.size > SMALL_FILE_BYTES) return hashFile(job.path, { buffer: this.buffer, onBytes, signal });
+    return this.hashSmall(job);
   }
 
   /** Write what is left of the spool's run. */
@@ -92,17 +86,19 @@ export class HashLane {
     this.appender?.flush();
   }
 
-  private *stream(fd: number): Generator<number, LaneResult> {
-    const hash = sha256();
-    let size = 0;
-    for (;;) {
-      const n = readSync(fd, this.buffer, 0, this.buffer.length, null);
-      if (n === 0) break;
-      hash.update(this.buffer.subarray(0, n));
-      size += n;
-      yield n;
+  private hashSmall(job: HashJob): LaneResult | { size: number } {
+    const fd = openSync(job.path, 'r');
+    try {
+      const spooled = this.appender !== null && job.spool >= 0;
+      const into = spooled ? this.appender.slot(job.spool, job.size) : this.scratch;
+      const got = readExpected(fd, into, 0, job.size);
+      if (got !== job.size) return { size: got };
+      const digest = sha256().update(into.subarray(0, got)).digest('hex');
+      if (spooled) this.appender.commit(got);
+      return { sha256: digest, size: got };
+    } finally {
+      closeSync(fd);
     }
-    return { sha256: hash.digest('hex'), size };
   }
 }
 

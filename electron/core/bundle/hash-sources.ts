@@ -1,5 +1,4 @@
 import { AirlockError, throwIfAborted, toAirlockError } from '../errors.js';
-import { closeSync, openSync } from 'node:fs';
 import { SMALL_FILE_BYTES } from '../fs/read-small-file.js';
 import { CooperativeYield } from '../jobs/cooperative-yield.js';
 import type { ProgressTracker } from '../jobs/progress-tracker.js';
@@ -92,21 +91,10 @@ async function hashLane(queue: FileQueue, out: Array<LaneResult | undefined>, tr
       throwIfAborted(signal);
       const file = queue.files[index] as SourceFile;
       let result: LaneResult | { size: number };
-      let fd: number | undefined;
       try {
-        fd = openSync(file.absPath, 'r');
-        const steps = lane.hash(fd, { index, path: file.absPath, size: file.size, spool: spool?.offsetOf(index) ?? -1 });
-        let step = steps.next();
-        for (; !step.done; step = steps.next()) {
-          tracker.addBytes(step.value);
-          await pause.maybeYield();
-          throwIfAborted(signal);
-        }
-        result = step.value;
+        result = await lane.hash({ index, path: file.absPath, size: file.size, spool: spool?.offsetOf(index) ?? -1 }, (n) => tracker.addBytes(n), signal);
       } catch (error) {
         throw toAirlockError(error, file.absPath);
-      } finally {
-        if (fd !== undefined) closeSync(fd);
       }
       if (!('sha256' in result)) throw sizeChanged(file, result.size);
       out[index] = result;

@@ -4,7 +4,7 @@
  * the same steps (hash-lane.ts); small files bound for the spool are copied into it as hashed.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, openSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,18 +72,8 @@ describe('parallel hash worker lane', () => {
     await lane.done;
     await lane.stop();
     const local = new HashLane(null);
-    const inThread = files.map((file, index) => {
-      const fd = openSync(file.absPath, 'r');
-      try {
-        const steps = local.hash(fd, { index, path: file.absPath, size: file.size, spool: -1 });
-        for (;;) {
-          const step = steps.next();
-          if (step.done) return step.value;
-        }
-      } finally {
-        closeSync(fd);
-      }
-    });
+    const inThread: Array<LaneResult | { size: number }> = [];
+    for (const [index, file] of files.entries()) inThread.push(await local.hash({ index, path: file.absPath, size: file.size, spool: -1 }, () => undefined));
     expect(out).toEqual(inThread);
   });
 
