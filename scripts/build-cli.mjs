@@ -9,25 +9,11 @@
 // native and loads from node_modules. Runs on `npm install` (prepare) and `npm run build:cli`.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cliBundlePath } from './cli-bundle.mjs';
+import { cliBuildOptions, cliBundlePath } from './cli-bundle.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-await build({
-  absWorkingDir: root,
-  entryPoints: ['electron/cli/index.ts'],
-  outfile: cliBundlePath,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  external: ['better-sqlite3'],
-  // import.meta does not exist in CommonJS: the one use (finding a helper beside the program) gets the bundle's own URL.
-  define: { 'import.meta.url': '__airlockBundleUrl' },
-  banner: { js: "const __airlockBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  sourcemap: 'linked',
-  logLevel: 'warning',
-});
+await build(cliBuildOptions(dirname(cliBundlePath)));
 
 // Compile everything eagerly once, in a separate process (V8 flags are per process), and keep the code.
 const cache = spawnSync(process.execPath, [fileURLToPath(new URL('./cli-loader.cjs', import.meta.url)), '--write-code-cache'], { stdio: 'inherit' });

@@ -1,12 +1,18 @@
 // Where the prebuilt CLI bundle lives and when it may be used: only when it is newer than every
 // source file it was built from, so nobody ever runs stale code. bin/airlock.mjs and the bench share it.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export const cliBundlePath = join(repoRoot, 'dist', 'cli', 'airlock.cjs');
 export const cliCodeCachePath = `${cliBundlePath}.cache`;
+/** Core's worker-thread entries (electron/core/workers/*-worker.ts), bundled beside airlock.cjs where core looks for them. */
+export const workerEntryDir = join(repoRoot, 'electron', 'core', 'workers');
+export const workerEntryNames = readdirSync(workerEntryDir)
+  .filter((name) => name.endsWith('-worker.ts'))
+  .map((name) => name.slice(0, -'.ts'.length));
+const workerBundlePaths = workerEntryNames.map((name) => join(repoRoot, 'dist', 'cli', `${name}.cjs`));
 const SOURCE_DIRS = ['electron/core', 'electron/cli', 'shared'];
 
 function newestSource(dir) {
@@ -19,9 +25,36 @@ function newestSource(dir) {
   return newest;
 }
 
+/**
+ * esbuild's options for the CLI bundle written into `outdir` (scripts/build-cli.mjs; a test builds
+ * one into a temp folder): the CLI as airlock.cjs, and beside it each of core's worker-thread
+ * entries as <entry>.cjs, where electron/core/workers/worker-script.ts looks for them.
+ */
+export function cliBuildOptions(outdir) {
+  return {
+    absWorkingDir: repoRoot,
+    entryPoints: {
+      [basename(cliBundlePath, '.cjs')]: 'electron/cli/index.ts',
+      ...Object.fromEntries(workerEntryNames.map((name) => [name, join(workerEntryDir, `${name}.ts`)])),
+    },
+    outdir,
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['better-sqlite3'],
+    // import.meta does not exist in CommonJS: its uses (finding a helper or a worker beside the program) get the bundle's own URL.
+    define: { 'import.meta.url': '__airlockBundleUrl' },
+    banner: { js: "const __airlockBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  };
+}
+
 /** 'fresh', 'stale' (sources edited since the build) or 'missing'. */
 export function cliBundleState() {
-  if (!existsSync(cliBundlePath)) return 'missing';
+  if (!existsSync(cliBundlePath) || !workerBundlePaths.every((path) => existsSync(path))) return 'missing';
   const built = statSync(cliBundlePath).mtimeMs;
   return SOURCE_DIRS.every((dir) => newestSource(join(repoRoot, dir)) <= built) ? 'fresh' : 'stale';
 }

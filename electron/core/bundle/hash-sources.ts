@@ -1,18 +1,14 @@
 import { AirlockError, throwIfAborted, toAirlockError } from '../errors.js';
-import { hashFile, HASH_CHUNK_BYTES, sha256 } from '../crypto/sha256.js';
-import { readSmallFileSync, SMALL_FILE_BYTES, smallFileScratch } from '../fs/read-small-file.js';
+import { SMALL_FILE_BYTES } from '../fs/read-small-file.js';
 import { CooperativeYield } from '../jobs/cooperative-yield.js';
 import type { ProgressTracker } from '../jobs/progress-tracker.js';
 import type { SourceFile } from './source-scan.js';
-import { FileQueue, startWorkerLane, type LaneProgress, type LaneResult, type WorkerLane } from './parallel-hash.js';
-import { SpoolAppender, type PayloadSpool } from './payload-spool.js';
+import { HashLane, type LaneResult } from './hash-lane.js';
+import { FileQueue, sizeChanged, startWorkerLane, type LaneProgress, type WorkerLane } from './parallel-hash.js';
+import type { PayloadSpool } from './payload-spool.js';
 
 export interface HashedSource extends SourceFile {
   sha256: string;
-}
-
-function sizeChanged(file: SourceFile, actual: number): AirlockError {
-  return new AirlockError('SOURCE_CHANGED', `${file.absPath} was ${file.size} bytes when scanned and ${actual} when hashed.`, { path: file.absPath });
 }
 
 /** Below this much work a second lane costs more to start than it saves. */
@@ -86,36 +82,29 @@ export class SourceHasher {
   }
 }
 
-/** This thread's lane: small files read whole (into the spool's run when there is a spool), large ones streamed. */
+/** This thread's lane: the same steps as the worker's (hash-lane.ts), with cancellation between chunks. */
 async function hashLane(queue: FileQueue, out: Array<LaneResult | undefined>, tracker: LaneProgress, signal: AbortSignal | undefined, spool: PayloadSpool | null): Promise<void> {
-  const buffer = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
-  const scratch = smallFileScratch();
-  const appender = spool ? new SpoolAppender(spool) : null;
+  const lane = new HashLane(spool?.fd ?? null);
   const pause = new CooperativeYield();
   for (let batch = queue.take(); batch.length > 0; batch = queue.take()) {
     for (const index of batch) {
       throwIfAborted(signal);
       const file = queue.files[index] as SourceFile;
+      let result: LaneResult | { size: number };
       try {
-        if (file.size <= SMALL_FILE_BYTES) {
-          const spooled = appender !== null && spool?.has(index) === true;
-          const read = readSmallFileSync(file.absPath, file.size, spooled ? appender.slot(index, file.size) : scratch);
-          if ('actualSize' in read) throw sizeChanged(file, read.actualSize);
-          out[index] = { sha256: sha256().update(read.bytes).digest('hex'), size: file.size };
-          if (spooled) appender.commit(file.size);
-          tracker.addBytes(file.size);
-          await pause.maybeYield();
-        } else {
-          out[index] = await hashFile(file.absPath, { buffer, ...(signal ? { signal } : {}), onBytes: (n) => tracker.addBytes(n) });
-        }
+        result = await lane.hash({ index, path: file.absPath, size: file.size, spool: spool?.offsetOf(index) ?? -1 }, (n) => tracker.addBytes(n), signal);
       } catch (error) {
         throw toAirlockError(error, file.absPath);
       }
+      if (!('sha256' in result)) throw sizeChanged(file, result.size);
+      out[index] = result;
+      if (file.size <= SMALL_FILE_BYTES) tracker.addBytes(file.size);
       tracker.addFiles(1);
+      await pause.maybeYield();
     }
   }
   try {
-    appender?.flush();
+    lane.flush();
   } catch (error) {
     throw toAirlockError(error);
   }

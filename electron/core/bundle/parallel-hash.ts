@@ -1,97 +1,24 @@
-import { Worker } from 'node:worker_threads';
-import { toAirlockError } from '../errors.js';
-import { SMALL_FILE_BYTES } from '../fs/read-small-file.js';
-import { SPOOL_CHUNK_BYTES, type PayloadSpool } from './payload-spool.js';
+import { AirlockError, toAirlockError } from '../errors.js';
+import { revivedError } from '../workers/posted-error.js';
+import { startWorker } from '../workers/worker-script.js';
+import type { HashBatch, HashOutcome, LaneResult } from './hash-lane.js';
+import type { PayloadSpool } from './payload-spool.js';
 import { feedWorker } from './worker-run.js';
 import type { SourceFile } from './source-scan.js';
 
+export type { LaneResult } from './hash-lane.js';
+
 /**
- * A second lane for the export's hashing pass, on the other core. Plain JavaScript evaluated in
- * a worker thread (no module loader needed, so it runs the same under the CLI, tests and the
- * app's job worker): it hashes whole batches of files with synchronous reads and reports bytes
- * as it goes. Hashing is CPU-bound once files are in the page cache; two lanes roughly halve it.
- * Small files bound for the export spool (payload-spool.ts) are copied into it as they are hashed.
+ * A second lane for the export's hashing pass, on the other core: a worker thread
+ * (workers/hash-lane-worker.ts) that hashes whole batches of files with synchronous reads,
+ * through the same steps as this thread's lane (hash-lane.ts), and reports bytes as it goes.
+ * Hashing is CPU-bound once files are in the page cache; two lanes roughly halve it. Small files
+ * bound for the export spool (payload-spool.ts) are copied into it as they are hashed.
  */
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { openSync, readSync, closeSync, writeSync } = require('node:fs');
-const { createHash } = require('node:crypto');
-const buffer = Buffer.allocUnsafe(1 << 20);
-const REPORT_EVERY = 16 << 20;
-const SPOOL_CHUNK = ${SPOOL_CHUNK_BYTES};
-// Small files bound for the spool gather here in runs and are written to it in one call.
-const run = Buffer.allocUnsafe(SPOOL_CHUNK + ${SMALL_FILE_BYTES} + 1);
-let runStart = 0;
-let runUsed = 0;
-function flushRun(spoolFd) {
-  let done = 0;
-  while (done < runUsed) done += writeSync(spoolFd, run, done, runUsed - done, runStart + done);
-  runUsed = 0;
-}
-parentPort.on('message', ({ files, spoolFd }) => {
-  const results = [];
-  let unreported = 0;
-  for (const file of files) {
-    let fd;
-    try {
-      fd = openSync(file.path, 'r');
-      if (file.spool >= 0) {
-        if (runUsed > 0 && (runStart + runUsed !== file.spool || runUsed >= SPOOL_CHUNK)) flushRun(spoolFd);
-        if (runUsed === 0) runStart = file.spool;
-        // One byte more than expected: a file that grew fills it.
-        const want = file.size + 1;
-        let got = 0;
-        for (;;) {
-          const n = readSync(fd, run, runUsed + got, want - got, null);
-          if (n === 0) break;
-          got += n;
-          if (got === want) break;
-        }
-        if (got !== file.size) {
-          results.push({ index: file.index, sha256: '', size: got });
-        } else {
-          results.push({ index: file.index, sha256: createHash('sha256').update(run.subarray(runUsed, runUsed + got)).digest('hex'), size: got });
-          runUsed += got;
-          unreported += got;
-        }
-      } else {
-        const hash = createHash('sha256');
-        let size = 0;
-        for (;;) {
-          const n = readSync(fd, buffer, 0, buffer.length, null);
-          if (n === 0) break;
-          hash.update(buffer.subarray(0, n));
-          size += n;
-          unreported += n;
-          if (unreported >= REPORT_EVERY) { parentPort.postMessage({ progress: unreported }); unreported = 0; }
-        }
-        results.push({ index: file.index, sha256: hash.digest('hex'), size });
-      }
-    } catch (error) {
-      results.push({ index: file.index, error: { code: error.code, message: error.message } });
-    } finally {
-      if (fd !== undefined) closeSync(fd);
-    }
-  }
-  try {
-    if (runUsed > 0) flushRun(spoolFd);
-  } catch (error) {
-    results.push({ index: files[files.length - 1].index, error: { code: error.code, message: 'writing the export spool failed: ' + error.message } });
-  }
-  parentPort.postMessage({ progress: unreported, results });
-});
-`;
 
-interface WorkerResult {
-  index: number;
-  sha256?: string;
-  size?: number;
-  error?: { code?: string; message: string };
-}
-
-export interface LaneResult {
-  sha256: string;
-  size: number;
+/** A file whose size moved since the scan is changing under the export, which stops. */
+export function sizeChanged(file: SourceFile, actual: number): AirlockError {
+  return new AirlockError('SOURCE_CHANGED', `${file.absPath} was ${file.size} bytes when scanned and ${actual} when hashed.`, { path: file.absPath });
 }
 
 /** Batches small enough to balance the two lanes, large enough that messages cost nothing. */
@@ -184,23 +111,23 @@ export interface WorkerLane {
  * `done` resolves when the worker has finished its last batch; rejects with the first file error.
  */
 export function startWorkerLane(queue: FileQueue, out: Array<LaneResult | undefined>, progress: LaneProgress, signal: AbortSignal | undefined, spool: PayloadSpool | null): WorkerLane {
-  const run = feedWorker<WorkerResult>(new Worker(WORKER_SOURCE, { eval: true }), signal, {
+  const run = feedWorker<HashOutcome>(startWorker('hash-lane-worker'), signal, {
     source: queue,
     // Two batches in flight: the main lane answers messages only between its own files.
     inFlight: 2,
-    message: (batch) => ({
+    message: (batch): HashBatch => ({
       files: batch.map((index) => {
         const file = queue.files[index] as SourceFile;
         return { index, path: file.absPath, size: file.size, spool: spool?.offsetOf(index) ?? -1 };
       }),
-      spoolFd: spool?.fd,
+      spoolFd: spool?.fd ?? null,
     }),
     accept: (result) => {
       const file = queue.files[result.index];
-      if (result.error || result.sha256 === undefined || result.size === undefined || !file) {
-        const error = Object.assign(new Error(result.error?.message ?? 'hashing failed'), { code: result.error?.code });
-        return toAirlockError(error, file?.absPath);
-      }
+      if (!file) return new AirlockError('INTERNAL', `The hashing worker answered for file ${result.index}.`);
+      if (result.error) return toAirlockError(revivedError(result.error), file.absPath);
+      if (result.size === undefined) return new AirlockError('INTERNAL', `The hashing worker gave no size for ${file.absPath}.`);
+      if (result.sha256 === undefined) return sizeChanged(file, result.size);
       out[result.index] = { sha256: result.sha256, size: result.size };
       return null;
     },

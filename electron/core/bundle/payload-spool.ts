@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freeBytes } from '../fs/publish.js';
 import { SMALL_FILE_BYTES } from '../fs/read-small-file.js';
+import { SPOOL_CHUNK_BYTES } from './hash-lane.js';
 
 /**
  * The small files' bytes as the hashing pass read them, kept for the write pass.
@@ -23,8 +24,6 @@ import { SMALL_FILE_BYTES } from '../fs/read-small-file.js';
 
 /** Free space left on the spool's disk beyond the spool: an export never fills the system disk. */
 const SPOOL_MARGIN_BYTES = 256 << 20;
-/** Writes into and reads out of the spool in pieces of about this size. */
-export const SPOOL_CHUNK_BYTES = 4 << 20;
 
 export class PayloadSpool {
   private closed = false;
@@ -87,11 +86,6 @@ export class PayloadSpool {
     return this.offsets[index] ?? -1;
   }
 
-  writeAt(data: Buffer, position: number): void {
-    let done = 0;
-    while (done < data.length) done += writeSync(this.fd, data, done, data.length - done, position + done);
-  }
-
   /** The write pass's view: spooled files, asked for in payload order. */
   reader(): SpoolReader {
     return new SpoolReader(this);
@@ -117,37 +111,6 @@ export class PayloadSpool {
         // Best effort: the name is hidden and marked; nothing in it is secret beyond the sources.
       }
     }
-  }
-}
-
-/**
- * Collects the hashing pass's small files into contiguous runs and writes each run to the
- * spool in one call: a batch of consecutive small files sits back to back in the spool.
- */
-export class SpoolAppender {
-  private readonly chunk = Buffer.allocUnsafe(SPOOL_CHUNK_BYTES + SMALL_FILE_BYTES + 1);
-  private start = 0;
-  private used = 0;
-
-  constructor(private readonly spool: PayloadSpool) {}
-
-  /** Room for payload file `index` (`size` bytes plus one to notice growth), at its place in the run. */
-  slot(index: number, size: number): Buffer {
-    const offset = this.spool.offsetOf(index);
-    if (this.used > 0 && (this.start + this.used !== offset || this.used >= SPOOL_CHUNK_BYTES)) this.flush();
-    if (this.used === 0) this.start = offset;
-    return this.chunk.subarray(this.used, this.used + size + 1);
-  }
-
-  /** The slot's first `size` bytes are the file, hashed: keep them. */
-  commit(size: number): void {
-    this.used += size;
-  }
-
-  flush(): void {
-    if (this.used === 0) return;
-    this.spool.writeAt(this.chunk.subarray(0, this.used), this.start);
-    this.used = 0;
   }
 }
 

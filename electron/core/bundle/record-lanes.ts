@@ -1,19 +1,24 @@
-import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
-import { HASH_CHUNK_BYTES, sha256 } from '../crypto/sha256.js';
+import { closeSync, openSync } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
+import { HASH_CHUNK_BYTES } from '../crypto/sha256.js';
 import { AirlockError, errnoOf, throwIfAborted, toAirlockError } from '../errors.js';
-import { readExpected, SMALL_FILE_BYTES } from '../fs/read-small-file.js';
+import { SMALL_FILE_BYTES } from '../fs/read-small-file.js';
 import { CooperativeYield } from '../jobs/cooperative-yield.js';
+import { revivedError } from '../workers/posted-error.js';
+import { startWorker } from '../workers/worker-script.js';
 import { FileQueue, type LaneProgress } from './parallel-hash.js';
+import { isDigest, RECORD_OPEN_FLAGS, recordSteps, RunWriter, type Mismatch, type RecordBatch, type RecordDigest, type RecordOutcome } from './record-lane.js';
 import type { SourceFile } from './source-scan.js';
 import { feedWorker, type WorkerRun } from './worker-run.js';
-import { paddingLength } from './tar-header.js';
+
+export type { RecordDigest } from './record-lane.js';
 
 /**
  * The pass of a one-pass export (write-bundle.ts, direct-layout.ts): each source file is read
  * once, hashed, and written as its whole tar record (header, data, padding) at the place the layout gave it in
- * the output file. Two lanes share the work, this thread and a worker thread on the other core;
- * both write through the same descriptor with positional writes, to regions that never overlap.
+ * the output file. Two lanes share the work, this thread and a worker thread on the other core
+ * (workers/record-lane-worker.ts); both run the same steps (record-lane.ts) and write through the
+ * same descriptor with positional writes, to regions that never overlap.
  *
  * What lands in the bundle is exactly the bytes that were hashed. A file that changes under the
  * pass is refused: a size other than the scan's (one byte more is always asked for, to notice
@@ -30,127 +35,6 @@ export interface RecordPlan {
   headerOf(index: number): Buffer;
 }
 
-export interface RecordDigest {
-  sha256: string;
-  size: number;
-}
-
-/** What a lane found wrong with a file that it read without an I/O error. */
-type Mismatch = { size: number } | { modified: true };
-
-/** Open flags: never follow a link swapped in after the scan; never block on a FIFO swapped in. */
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
-
-/** Records gather into runs of about this size before one positional write. */
-const RUN_BYTES = 4 << 20;
-/** Room past the run for one more small record: its headers, data, the growth byte, padding. */
-const RUN_SLACK = SMALL_FILE_BYTES + 64 * 1024;
-
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { openSync, readSync, closeSync, writeSync, fstatSync } = require('node:fs');
-const { createHash } = require('node:crypto');
-const SMALL = ${SMALL_FILE_BYTES};
-const RUN = ${RUN_BYTES};
-const FLAGS = ${OPEN_FLAGS};
-const REPORT_EVERY = 16 << 20;
-const buffer = Buffer.allocUnsafe(${HASH_CHUNK_BYTES});
-const run = Buffer.allocUnsafe(RUN + ${RUN_SLACK});
-let runStart = 0;
-let runUsed = 0;
-let outFd = -1;
-function writeAll(data, at) {
-  let done = 0;
-  while (done < data.length) done += writeSync(outFd, data, done, data.length - done, at + done);
-}
-function flushRun() {
-  if (runUsed > 0) writeAll(run.subarray(0, runUsed), runStart);
-  runUsed = 0;
-}
-function pad(size) { const rest = size % 512; return rest === 0 ? 0 : 512 - rest; }
-parentPort.on('message', ({ files, fd, headers }) => {
-  outFd = fd;
-  const allHeaders = Buffer.from(headers.buffer, headers.byteOffset, headers.byteLength);
-  let headerAt = 0;
-  const results = [];
-  let unreported = 0;
-  for (const file of files) {
-    let handle;
-    const header = allHeaders.subarray(headerAt, headerAt + file.headerLength);
-    headerAt += file.headerLength;
-    try {
-      handle = openSync(file.path, FLAGS);
-      if (file.size <= SMALL) {
-        const need = header.length + file.size + 1 + 512;
-        if (runUsed > 0 && (runStart + runUsed !== file.at || runUsed >= RUN || runUsed + need > run.length)) flushRun();
-        if (runUsed === 0) runStart = file.at;
-        header.copy(run, runUsed);
-        const dataAt = runUsed + header.length;
-        const want = file.size + 1;
-        let got = 0;
-        for (;;) {
-          const n = readSync(handle, run, dataAt + got, want - got, null);
-          if (n === 0) break;
-          got += n;
-          if (got === want) break;
-        }
-        if (got !== file.size) { results.push({ index: file.index, size: got }); continue; }
-        const digest = createHash('sha256').update(run.subarray(dataAt, dataAt + got)).digest('hex');
-        const padding = pad(got);
-        run.fill(0, dataAt + got, dataAt + got + padding);
-        runUsed = dataAt + got + padding;
-        unreported += got;
-        results.push({ index: file.index, sha256: digest, size: got });
-      } else {
-        flushRun();
-        const before = fstatSync(handle);
-        writeAll(header, file.at);
-        let at = file.at + header.length;
-        const hash = createHash('sha256');
-        let size = 0;
-        let grew = false;
-        for (;;) {
-          const n = readSync(handle, buffer, 0, buffer.length, null);
-          if (n === 0) break;
-          if (size + n > file.size) { grew = true; size += n; break; }
-          const chunk = buffer.subarray(0, n);
-          hash.update(chunk);
-          writeAll(chunk, at);
-          at += n;
-          size += n;
-          unreported += n;
-          if (unreported >= REPORT_EVERY) { parentPort.postMessage({ progress: unreported }); unreported = 0; }
-        }
-        if (grew || size !== file.size) { results.push({ index: file.index, size }); continue; }
-        const after = fstatSync(handle);
-        if (after.mtimeMs !== file.mtimeMs || after.ctimeMs !== before.ctimeMs || after.size !== file.size) { results.push({ index: file.index, modified: true }); continue; }
-        const padding = pad(size);
-        if (padding > 0) writeAll(Buffer.alloc(padding), at);
-        results.push({ index: file.index, sha256: hash.digest('hex'), size });
-      }
-    } catch (error) {
-      results.push({ index: file.index, error: { code: error.code, message: error.message } });
-    } finally {
-      if (handle !== undefined) closeSync(handle);
-    }
-  }
-  try {
-    flushRun();
-  } catch (error) {
-    results.push({ index: files[files.length - 1].index, error: { code: error.code, message: error.message } });
-  }
-  parentPort.postMessage({ progress: unreported, results });
-});
-`;
-
-interface WorkerResult {
-  index: number;
-  sha256?: string;
-  size?: number;
-  modified?: true;
-  error?: { code?: string; message: string };
-}
-
 function mismatchError(file: SourceFile, mismatch: Mismatch): AirlockError {
   const detail = 'size' in mismatch ? `was ${file.size} bytes when scanned and ${mismatch.size > file.size ? 'grew' : `${mismatch.size} bytes`} when read` : 'was modified while the bundle was being written';
   return new AirlockError('SOURCE_CHANGED', `${file.absPath} ${detail}.`, { path: file.absPath });
@@ -164,10 +48,6 @@ function laneError(error: unknown, file: SourceFile): AirlockError {
   return toAirlockError(error, file.absPath);
 }
 
-function isDigest(result: RecordDigest | Mismatch): result is RecordDigest {
-  return 'sha256' in result;
-}
-
 /** Below this much work the worker costs more to start than it saves. */
 const PARALLEL_MIN_FILES = 64;
 const PARALLEL_MIN_BYTES = 32 << 20;
@@ -177,8 +57,15 @@ const PARALLEL_MIN_BYTES = 32 << 20;
  * while the scan and layout still run here; `close()` ends it whether or not it was used.
  */
 export class RecordLanes {
-  private readonly worker = new Worker(WORKER_SOURCE, { eval: true });
+  private readonly worker = startWorker('record-lane-worker');
   private used = false;
+  /** Why the worker ended before write() handed it work (its script failed to load): reported then, never an unhandled 'error'. */
+  private early: Error | null = null;
+
+  constructor() {
+    this.worker.on('error', (error) => (this.early ??= error));
+    this.worker.on('exit', () => (this.early ??= new AirlockError('INTERNAL', 'The writing worker stopped unexpectedly.')));
+  }
 
   /**
    * Read, hash and write every file of `plan` into `fd` at its offset. Resolves with one digest per
@@ -197,6 +84,8 @@ export class RecordLanes {
     queue.close();
     const digests: Array<RecordDigest | undefined> = [];
     const parallel = plan.files.length >= PARALLEL_MIN_FILES || (bytes >= PARALLEL_MIN_BYTES && plan.files.length > 1);
+    // Checked in the same turn as the run below starts listening: a worker gone by now would never answer it.
+    if (parallel && this.early) throw toAirlockError(this.early);
     const worker = parallel ? runRecordWorker(this.worker, queue, plan, fd, digests, progress, signal) : null;
     const lanes = [recordLane(queue, plan, fd, digests, progress, signal)];
     if (worker) lanes.push(worker.done);
@@ -219,7 +108,7 @@ export class RecordLanes {
   }
 }
 
-/** This thread's lane: the same work as the worker's, in TypeScript. */
+/** This thread's lane: the same steps as the worker's (record-lane.ts), with cancellation between chunks. */
 async function recordLane(queue: FileQueue, plan: RecordPlan, fd: number, out: Array<RecordDigest | undefined>, progress: LaneProgress, signal?: AbortSignal): Promise<void> {
   const runs = new RunWriter(fd);
   const buffer = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
@@ -231,10 +120,8 @@ async function recordLane(queue: FileQueue, plan: RecordPlan, fd: number, out: A
       let result: RecordDigest | Mismatch;
       let handle: number | undefined;
       try {
-        handle = openSync(file.absPath, OPEN_FLAGS);
-        const header = plan.headerOf(index);
-        const at = plan.offsets[index] as number;
-        result = file.size <= SMALL_FILE_BYTES ? runs.appendSmall(handle, header, file.size, at) : await streamLarge(handle, header, file, at, buffer, runs, progress, pause, signal);
+        handle = openSync(file.absPath, RECORD_OPEN_FLAGS);
+        result = await writeRecord(recordSteps(handle, plan.headerOf(index), file, plan.offsets[index] as number, buffer, runs), progress, pause, signal);
       } catch (error) {
         throw laneError(error, file);
       } finally {
@@ -254,103 +141,40 @@ async function recordLane(queue: FileQueue, plan: RecordPlan, fd: number, out: A
   }
 }
 
-/** Consecutive small records gathered in one buffer and written with one positional write. */
-class RunWriter {
-  private readonly run = Buffer.allocUnsafe(RUN_BYTES + RUN_SLACK);
-  private start = 0;
-  private used = 0;
-
-  constructor(readonly fd: number) {}
-
-  appendSmall(handle: number, header: Buffer, size: number, at: number): RecordDigest | Mismatch {
-    const need = header.length + size + 1 + 512;
-    if (this.used > 0 && (this.start + this.used !== at || this.used >= RUN_BYTES || this.used + need > this.run.length)) this.flush();
-    if (this.used === 0) this.start = at;
-    header.copy(this.run, this.used);
-    const dataAt = this.used + header.length;
-    const got = readExpected(handle, this.run, dataAt, size);
-    if (got !== size) return { size: got };
-    const digest = sha256().update(this.run.subarray(dataAt, dataAt + size)).digest('hex');
-    const pad = paddingLength(size);
-    this.run.fill(0, dataAt + size, dataAt + size + pad);
-    this.used = dataAt + size + pad;
-    return { sha256: digest, size };
-  }
-
-  flush(): void {
-    if (this.used === 0) return;
-    writeAllAt(this.fd, this.run.subarray(0, this.used), this.start);
-    this.used = 0;
-  }
-}
-
 /**
- * A large file in 1 MiB chunks, yielding to the event loop every few milliseconds: a cancel from
- * outside (Ctrl-C, the app's Cancel) must not wait for a many-gigabyte file to end.
+ * Run one record's steps, yielding to the event loop every few milliseconds between a large
+ * file's chunks: a cancel from outside (Ctrl-C, the app's Cancel) must not wait for a
+ * many-gigabyte file to end.
  */
-async function streamLarge(
-  handle: number,
-  header: Buffer,
-  file: SourceFile,
-  at: number,
-  buffer: Buffer,
-  runs: RunWriter,
-  progress: LaneProgress,
-  pause: CooperativeYield,
-  signal?: AbortSignal,
-): Promise<RecordDigest | Mismatch> {
-  runs.flush();
-  const before = fstatSync(handle);
-  writeAllAt(runs.fd, header, at);
-  let position = at + header.length;
-  const hash = sha256();
-  let size = 0;
-  for (;;) {
-    throwIfAborted(signal);
-    const n = readSync(handle, buffer, 0, buffer.length, null);
-    if (n === 0) break;
-    if (size + n > file.size) return { size: size + n };
-    const chunk = buffer.subarray(0, n);
-    hash.update(chunk);
-    writeAllAt(runs.fd, chunk, position);
-    position += n;
-    size += n;
-    progress.addBytes(n);
+async function writeRecord(steps: Generator<number, RecordDigest | Mismatch>, progress: LaneProgress, pause: CooperativeYield, signal?: AbortSignal): Promise<RecordDigest | Mismatch> {
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done) return step.value;
+    progress.addBytes(step.value);
     await pause.maybeYield();
+    throwIfAborted(signal);
   }
-  if (size !== file.size) return { size };
-  const after = fstatSync(handle);
-  if (after.mtimeMs !== file.mtimeMs || after.ctimeMs !== before.ctimeMs || after.size !== file.size) return { modified: true };
-  const pad = paddingLength(size);
-  if (pad > 0) writeAllAt(runs.fd, Buffer.alloc(pad), position);
-  return { sha256: hash.digest('hex'), size };
-}
-
-function writeAllAt(fd: number, data: Buffer, at: number): void {
-  let done = 0;
-  while (done < data.length) done += writeSync(fd, data, done, data.length - done, at + done);
 }
 
 function runRecordWorker(worker: Worker, queue: FileQueue, plan: RecordPlan, fd: number, out: Array<RecordDigest | undefined>, progress: LaneProgress, signal?: AbortSignal): WorkerRun {
-  return feedWorker<WorkerResult>(worker, signal, {
+  return feedWorker<RecordOutcome>(worker, signal, {
     source: queue,
     // This thread answers only when its own lane yields (every few milliseconds), and the worker
     // clears a batch of small files in about as long: with two in flight it idled a quarter of the pass.
     inFlight: 4,
-    message: (batch) => {
+    message: (batch): RecordBatch => {
       // One buffer for the batch's headers: a header is a view into a shared 8 KiB pool slab, and
       // posting a view copies its whole slab, which for 20,000 files was 160 MB of copying.
       const headers = batch.map((index) => plan.headerOf(index));
       const files = batch.map((index, i) => {
         const file = plan.files[index] as SourceFile;
-        return { index, path: file.absPath, size: file.size, mtimeMs: file.mtimeMs, at: plan.offsets[index], headerLength: (headers[i] as Buffer).length };
+        return { index, path: file.absPath, size: file.size, mtimeMs: file.mtimeMs, at: plan.offsets[index] as number, headerLength: (headers[i] as Buffer).length };
       });
       return { files, fd, headers: Buffer.concat(headers) };
     },
     accept: (result) => {
       const file = plan.files[result.index];
       if (!file) return new AirlockError('INTERNAL', `The writing worker answered for file ${result.index}.`);
-      if (result.error) return laneError(Object.assign(new Error(result.error.message), { code: result.error.code }), file);
+      if (result.error) return laneError(revivedError(result.error), file);
       if (result.modified) return mismatchError(file, { modified: true });
       if (result.sha256 === undefined) return mismatchError(file, { size: result.size ?? 0 });
       out[result.index] = { sha256: result.sha256, size: result.size ?? 0 };

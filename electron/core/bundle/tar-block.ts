@@ -8,6 +8,12 @@ import { ArchiveError } from './archive-error.js';
  */
 export const BLOCK = 512;
 
+/** Zero bytes after a file's data up to the next block boundary. */
+export function paddingLength(size: number): number {
+  const rest = size % BLOCK;
+  return rest === 0 ? 0 : BLOCK - rest;
+}
+
 export type BlockKind = 'file' | 'directory' | 'pax' | 'long-name';
 
 export interface HeaderBlock {

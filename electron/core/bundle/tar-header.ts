@@ -1,4 +1,5 @@
 import { Header, Pax } from 'tar';
+import { paddingLength } from './tar-block.js';
 
 export const BLOCK = 512;
 /** Two zero blocks end a tar archive. */
@@ -110,10 +111,8 @@ function encodePlainUstar(path: string, size: number, mtime: Date): Buffer {
   return block;
 }
 
-export function paddingLength(size: number): number {
-  const rest = size % BLOCK;
-  return rest === 0 ? 0 : BLOCK - rest;
-}
+// Defined beside BLOCK in tar-block.ts, which the record lane's worker loads without node-tar.
+export { paddingLength };
 
 const ZEROS = Buffer.alloc(BLOCK);
 export function padding(size: number): Buffer {

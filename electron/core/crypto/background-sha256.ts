@@ -1,5 +1,7 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { AirlockError, toAirlockError } from '../errors.js';
+import { startWorker } from '../workers/worker-script.js';
+import type { Sha256Reply, Sha256Request, Sha256WorkerData } from './background-sha256-protocol.js';
 
 /**
  * SHA-256 of byte streams, computed on another core. Writing a bundle onto a medium hashes
@@ -12,28 +14,8 @@ import { AirlockError, toAirlockError } from '../errors.js';
  * or transfer per message. When every slot waits for the worker, update() waits too, so
  * memory stays at SLOTS x SLOT_BYTES however fast the writer is.
  *
- * Plain JavaScript evaluated in the worker (as in bundle/parallel-hash.ts).
+ * The worker is workers/sha256-worker.ts; the messages are in background-sha256-protocol.ts.
  */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-const hashes = new Map();
-const slots = workerData.slots;
-const slotBytes = workerData.slotBytes;
-parentPort.on('message', (message) => {
-  if (message.op === 'start') hashes.set(message.id, createHash('sha256'));
-  else if (message.op === 'update') {
-    const data = Buffer.from(slots, message.slot * slotBytes, message.length);
-    for (const id of message.ids) hashes.get(id).update(data);
-    parentPort.postMessage({ op: 'done', slot: message.slot });
-  } else if (message.op === 'digest') {
-    const hash = hashes.get(message.id);
-    hashes.delete(message.id);
-    parentPort.postMessage({ op: 'digest', id: message.id, hex: hash.digest('hex') });
-  }
-});
-`;
-
 const SLOT_BYTES = 4 << 20;
 const SLOTS = 6;
 
@@ -54,25 +36,35 @@ export class BackgroundSha256 {
   private turn: Promise<void> = Promise.resolve();
 
   constructor() {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { slots: this.slots, slotBytes: SLOT_BYTES } });
-    this.worker.on('message', (message: { op: 'done'; slot: number } | { op: 'digest'; id: number; hex: string }) => {
-      if (message.op === 'done') {
+    const workerData: Sha256WorkerData = { slots: this.slots, slotBytes: SLOT_BYTES };
+    this.worker = startWorker('sha256-worker', { workerData });
+    this.worker.on('message', (message: Sha256Reply) => this.receive(message));
+    this.worker.on('error', (error) => this.fail(toAirlockError(error)));
+    this.worker.on('exit', () => this.fail(new AirlockError('INTERNAL', 'The hashing worker stopped unexpectedly.')));
+  }
+
+  private receive(message: Sha256Reply): void {
+    switch (message.op) {
+      case 'done':
         this.free.push(message.slot);
         for (const wake of this.drained.splice(0)) wake();
         return;
-      }
-      this.digests.get(message.id)?.resolve(message.hex);
-      this.digests.delete(message.id);
-    });
-    this.worker.on('error', (error) => this.fail(toAirlockError(error)));
-    this.worker.on('exit', () => this.fail(new AirlockError('INTERNAL', 'The hashing worker stopped unexpectedly.')));
+      case 'digest':
+        this.digests.get(message.id)?.resolve(message.hex);
+        this.digests.delete(message.id);
+        return;
+    }
+  }
+
+  private post(message: Sha256Request): void {
+    this.worker.postMessage(message);
   }
 
   /** A new hash; its id names it in update() and digest(). */
   start(): number {
     const id = this.nextId;
     this.nextId += 1;
-    this.worker.postMessage({ op: 'start', id });
+    this.post({ op: 'start', id });
     return id;
   }
 
@@ -124,7 +116,7 @@ export class BackgroundSha256 {
     this.throwIfFailed();
     this.flush();
     const result = new Promise<string>((resolve, reject) => this.digests.set(id, { resolve, reject }));
-    this.worker.postMessage({ op: 'digest', id });
+    this.post({ op: 'digest', id });
     return result;
   }
 
@@ -137,7 +129,7 @@ export class BackgroundSha256 {
   private flush(): void {
     if (this.staged === 0) return;
     const slot = this.free.shift() as number;
-    this.worker.postMessage({ op: 'update', ids: this.stagedIds, slot, length: this.staged });
+    this.post({ op: 'update', ids: this.stagedIds, slot, length: this.staged });
     this.staged = 0;
   }
 

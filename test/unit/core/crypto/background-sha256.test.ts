@@ -66,4 +66,13 @@ describe('BackgroundSha256', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     await expect(hasher.digest(id)).rejects.toMatchObject({ code: 'INTERNAL' });
   });
+
+  it('surfaces an error thrown in the worker module with a code, failing every waiting call', async () => {
+    hasher = new BackgroundSha256();
+    const id = hasher.start();
+    await hasher.update([id], randomBytes(1024));
+    // An id the worker never started: a bug on this side, which the worker refuses by throwing.
+    await expect(hasher.digest(id + 1)).rejects.toMatchObject({ code: 'INTERNAL' });
+    await expect(hasher.digest(id)).rejects.toMatchObject({ code: 'INTERNAL' });
+  });
 });
