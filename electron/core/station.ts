@@ -9,8 +9,8 @@ import { signAuditCheckpoint, type AuditCheckpoint } from './audit/audit-checkpo
 import { verifyAuditLog, type AuditVerifyResult } from './audit/audit-verify.js';
 import { exportAuditLog, exportAuditLogToFile, type AuditExportFormat } from './audit/audit-export.js';
 import { writeReceipt, type ReceiptCheck, type TransferReceipt, type WrittenReceipt } from './audit/receipt.js';
-import { exportsInOnePass, prepareBundle, writeBundle, writePreparedBundle, type WriteBundleResult } from './bundle/write-bundle.js';
-import { addStagedSignature, combinedStagedSignature, loadStagedExport, removeStagedExport, saveStagedExport, type StagedExport } from './bundle/staged-bundle.js';
+import { exportsInOnePass, prepareBundle, writeBundle, writePreparedBundle, type WriteBundleResult } from './export/write-bundle.js';
+import { addStagedSignature, combinedStagedSignature, loadStagedExport, removeStagedExport, saveStagedExport, type StagedExport } from './export/staged-bundle.js';
 import { parseManifest } from './bundle/manifest.js';
 import { ProgressTracker } from './jobs/progress-tracker.js';
 import { JOB_PLANS, withJobEta } from './jobs/job-eta.js';
@@ -41,19 +41,19 @@ import { bagInfoValue, parseBagInfo } from './bundle/bag-info.js';
 import { BAG_INFO_NAME, BUNDLE_SUFFIX, INFO } from './bundle/format.js';
 import { assertBundleFile } from './bundle/bundle-file-kind.js';
 import { streamBundleSource } from './bundle/stream-source.js';
-import { discardStagedExport, listStagedExports, resolveDiscardTarget, type StagedEntry } from './bundle/staged-list.js';
+import { discardStagedExport, listStagedExports, resolveDiscardTarget, type StagedEntry } from './export/staged-list.js';
 import type { Readable, Writable } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import type { MediaEvent, MediaExportReport, MediaRef, MediaVolume } from '../../shared/media.js';
 import { signWithAll } from './crypto/bundle-signer.js';
-import { listMedia } from './media/discover.js';
-import { ejectMedium, type EjectResult } from './media/eject.js';
-import { MediaOutput, mediaRef, type NextMediumRequest } from './media/media-output.js';
-import { verifyMedium, type MediaVerifyReport } from './media/media-verify.js';
-import { watchMedia, type MediaWatch } from './media/media-watch.js';
-import { isPartSetPath, type AskForMedium } from './media/part-set.js';
-import { resolveMedium } from './media/resolve-medium.js';
-import { routeSplit, throughParts, type SplitRoute } from './media/split-route.js';
+import { listMedia } from './media/discover/discover.js';
+import { ejectMedium, type EjectResult } from './media/discover/eject.js';
+import { MediaOutput, mediaRef, type NextMediumRequest } from './media/output/media-output.js';
+import { verifyMedium, type MediaVerifyReport } from './media/read-back/media-verify.js';
+import { watchMedia, type MediaWatch } from './media/discover/media-watch.js';
+import { isPartSetPath, type AskForMedium } from './media/parts/part-set.js';
+import { resolveMedium } from './media/discover/resolve-medium.js';
+import { routeSplit, throughParts, type SplitRoute } from './media/parts/split-route.js';
 
 export interface OpenStationOptions {
   /** --home; else $AIRLOCK_HOME; else the OS app-data directory. */

@@ -4,7 +4,7 @@ import { sha256Hex } from '../crypto/sha256.js';
 import { formatBagInfo, humanBagSize, type BagInfo } from './bag-info.js';
 import { BAG_INFO_NAME, BAGIT_TXT, BAGIT_TXT_NAME, FORMAT_VERSION, INFO, MANIFEST_NAME, TAGMANIFEST_NAME } from './format.js';
 import { formatManifest } from './manifest.js';
-import type { HashedSource } from './hash-sources.js';
+import type { HashedSource } from '../export/hash-sources.js';
 import { encodeFileHeader, padding } from './tar-header.js';
 
 export interface TagFile {

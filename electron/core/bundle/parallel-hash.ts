@@ -1,9 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import { toAirlockError } from '../errors.js';
 import { SMALL_FILE_BYTES } from '../fs/read-small-file.js';
-import { SPOOL_CHUNK_BYTES, type PayloadSpool } from './payload-spool.js';
+import { SPOOL_CHUNK_BYTES, type PayloadSpool } from '../export/payload-spool.js';
 import { feedWorker } from './worker-run.js';
-import type { SourceFile } from './source-scan.js';
+import type { SourceFile } from '../export/source-scan.js';
 
 /**
  * A second lane for the export's hashing pass, on the other core. Plain JavaScript evaluated in

@@ -5,7 +5,7 @@ import { AirlockError, throwIfAborted, toAirlockError } from '../errors.js';
 import { readExpected, SMALL_FILE_BYTES } from '../fs/read-small-file.js';
 import { CooperativeYield } from '../jobs/cooperative-yield.js';
 import { FileQueue, type LaneProgress } from './parallel-hash.js';
-import type { SourceFile } from './source-scan.js';
+import type { SourceFile } from '../export/source-scan.js';
 import { feedWorker, type WorkerRun } from './worker-run.js';
 import { paddingLength } from './tar-header.js';
 
