@@ -7,7 +7,7 @@ import { parseDiskutilInfo, parseDiskutilList, volumeFromDiskutil } from '../../
 import { parsePlist } from '../../../../../electron/core/media/discover/plist.js';
 import { parsePowerShellJson, parseWindowsListing, volumesFromWindows } from '../../../../../electron/core/media/discover/windows-parse.js';
 
-const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'media');
+const FIXTURES = join(import.meta.dirname, '..', '..', '..', '..', 'fixtures', 'media');
 const fixture = (...parts: string[]): string => readFileSync(join(FIXTURES, ...parts), 'utf8');
 
 describe('Linux: lsblk --json', () => {
