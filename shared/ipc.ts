@@ -9,7 +9,7 @@ import { AUDIT_EVENT_TYPES, AUDIT_OUTCOMES } from './audit-types.js';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
 import { PROBLEM_CODES, type Problem } from './problems.js';
 import type { MediaExportReport, MediaRef, MediaVolume } from './media.js';
-import type { Progress } from './progress.js';
+import { PROGRESS_PHASES, type Progress } from './progress.js';
 import { FILE_OUTCOMES, POLICY_CHECKS, type BundleSummary, type ExportResult, type FileResults, type PolicySummary, type SignerInfo, type VerifyResult } from './results.js';
 import { CONFIG_FIELDS, POLICY_BOUNDS, POLICY_FIELDS, type PolicyField, type SettingChange, type StationSettings } from './settings.js';
 
@@ -24,7 +24,7 @@ export const ErrorInfoSchema = z.object({ code: ErrorCodeSchema, message: z.stri
 export type IpcError = z.infer<typeof ErrorInfoSchema>;
 
 export const ProgressSchema = z.object({
-  phase: z.enum(['scanning', 'hashing', 'signing', 'writing', 'syncing', 'verifying-signature', 'verifying-payload', 'reading-back']),
+  phase: z.enum(PROGRESS_PHASES),
   bytesDone: z.number(),
   bytesTotal: z.number().nullable(),
   filesDone: z.number(),

@@ -147,7 +147,7 @@ async function scanAndWriteDirect(options: WriteBundleOptions, tracker: Progress
   /** Set when the signature does not fit the room left for it: the bundle is then written the two-pass way. */
   let refit: { prepared: PreparedBundle; signature: string };
   try {
-    tracker.startPhase('hashing', { bytes: payloadBytes, files: scan.files.length });
+    tracker.startPhase('hashing-and-writing', { bytes: payloadBytes, files: scan.files.length });
     const digests = await lanes.write(layout, out.fd, tracker, signal);
     tracker.flush();
     const payload: HashedSource[] = scan.files.map((file, index) => ({ ...file, sha256: (digests[index] as RecordDigest).sha256 }));
@@ -160,7 +160,7 @@ async function scanAndWriteDirect(options: WriteBundleOptions, tracker: Progress
     if (tagRecords.length !== layout.tagSectionBytes) {
       refit = { prepared, signature };
     } else {
-      tracker.startPhase('writing', { bytes: tagRecords.length + END_OF_ARCHIVE.length, files: 0 });
+      tracker.startPhase('writing-tag-files', { bytes: tagRecords.length + END_OF_ARCHIVE.length, files: 0 });
       await out.write(tagRecords, 0, tagRecords.length, 0);
       await out.write(END_OF_ARCHIVE, 0, END_OF_ARCHIVE.length, layout.archiveBytes - END_OF_ARCHIVE.length);
       tracker.addBytes(tagRecords.length + END_OF_ARCHIVE.length);

@@ -416,7 +416,7 @@ export class MediaOutput implements BundleOutput {
     const first = volume.files[0] as MediaWrittenFile;
     const plan = await planUncachedRead(first.path, process.platform, volume.medium);
     const total = volume.files.reduce((n, f) => n + f.size, 0);
-    this.tracker?.startPhase('verifying-payload', { bytes: total, files: volume.files.length });
+    this.tracker?.startPhase('reading-back', { bytes: total, files: volume.files.length });
     const files: ReadBackFile[] = [];
     const problems: Problem[] = [];
     let bytes = 0;
@@ -440,6 +440,8 @@ export class MediaOutput implements BundleOutput {
         problems.push(problem('CHECKSUM_MISMATCH', detail, file.path));
       }
     }
+    // The phase's last figures (every file read back), not the last throttled report.
+    this.tracker?.flush();
     return { ok: problems.length === 0, method: plan.method, bypassesCache: plan.bypassesCache, methodDetail: plan.detail, files, problems, bytes, seconds: (performance.now() - started) / 1000 };
   }
 

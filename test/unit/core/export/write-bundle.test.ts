@@ -96,7 +96,7 @@ describe('writeBundle', () => {
     const phases = new Set<string>();
     let last: Progress | undefined;
     await writeBundle(options({ onProgress: (p) => ((last = p), phases.add(p.phase)) }));
-    expect([...phases]).toEqual(['scanning', 'hashing', 'signing', 'writing', 'syncing']);
+    expect([...phases]).toEqual(['scanning', 'hashing-and-writing', 'signing', 'writing-tag-files', 'syncing']);
     expect(last?.bytesDone).toBe(last?.bytesTotal);
   });
 
@@ -122,7 +122,7 @@ describe('writeBundle', () => {
 
     it('refuses a large file modified after the scan, even at the same size, leaving nothing', async () => {
       const onProgress = (p: Progress): void => {
-        if (p.phase === 'hashing' && p.bytesDone === 0) writeFileSync(join(src, 'sub', 'big.bin'), Buffer.alloc(3 * 1024 * 1024, 2));
+        if (p.phase === 'hashing-and-writing' && p.bytesDone === 0) writeFileSync(join(src, 'sub', 'big.bin'), Buffer.alloc(3 * 1024 * 1024, 2));
       };
       await expectCode(writeBundle(options({ onProgress })), 'SOURCE_CHANGED');
       expect(await readdir(out)).toEqual([]);
@@ -131,7 +131,7 @@ describe('writeBundle', () => {
     it('refuses a small file that grew or shrank after the scan, leaving nothing', async () => {
       for (const content of ['alpha and more', 'al']) {
         const onProgress = (p: Progress): void => {
-          if (p.phase === 'hashing' && p.bytesDone === 0) writeFileSync(join(src, 'a.txt'), content);
+          if (p.phase === 'hashing-and-writing' && p.bytesDone === 0) writeFileSync(join(src, 'a.txt'), content);
         };
         await expectCode(writeBundle(options({ onProgress })), 'SOURCE_CHANGED');
         expect(await readdir(out)).toEqual([]);
@@ -143,7 +143,7 @@ describe('writeBundle', () => {
       // As long as b.txt: only the refusal to follow the link can stop it, not a size check.
       await writeFile(join(root, `secret${n}`), 'SECRT');
       const onProgress = (p: Progress): void => {
-        if (p.phase === 'hashing' && p.bytesDone === 0) {
+        if (p.phase === 'hashing-and-writing' && p.bytesDone === 0) {
           rmSync(join(src, 'b.txt'));
           symlinkSync(join(root, `secret${n}`), join(src, 'b.txt'));
         }
@@ -154,7 +154,7 @@ describe('writeBundle', () => {
 
     it('does not hang on a source swapped for a FIFO after the scan (O_NONBLOCK)', async () => {
       const onProgress = (p: Progress): void => {
-        if (p.phase === 'hashing' && p.bytesDone === 0) {
+        if (p.phase === 'hashing-and-writing' && p.bytesDone === 0) {
           rmSync(join(src, 'b.txt'));
           execFileSync('mkfifo', [join(src, 'b.txt')]);
         }
@@ -170,7 +170,7 @@ describe('writeBundle', () => {
       const controller = new AbortController();
       let startedAt = 0;
       const onProgress = (p: Progress): void => {
-        if (p.phase === 'hashing' && startedAt === 0) {
+        if (p.phase === 'hashing-and-writing' && startedAt === 0) {
           startedAt = performance.now();
           setTimeout(() => controller.abort(), 50);
         }
@@ -230,7 +230,7 @@ describe('writeBundle', () => {
   it('cancels mid-write and removes the temp file', async () => {
     const controller = new AbortController();
     const onProgress = (p: Progress): void => {
-      if (p.phase === 'writing' && p.bytesDone > 0) controller.abort();
+      if (p.phase === 'writing-tag-files' && p.bytesDone > 0) controller.abort();
     };
     await expectCode(writeBundle(options({ signal: controller.signal, onProgress })), 'CANCELLED');
     expect(await readdir(out)).toEqual([]);
@@ -348,7 +348,7 @@ describe('writeBundle', () => {
       await writeFile(join(src, 'sub', 'big.bin'), Buffer.alloc(1024 * 1024, 1));
       const filler = join(mnt, 'filler');
       const onProgress = (p: Progress): void => {
-        if (p.phase === 'hashing' && p.bytesDone === 0) writeFileSync(filler, Buffer.alloc(3 * 1024 * 1024));
+        if (p.phase === 'hashing-and-writing' && p.bytesDone === 0) writeFileSync(filler, Buffer.alloc(3 * 1024 * 1024));
       };
       await expectCode(writeBundle(options({ outDir: mnt, onProgress })), 'NO_SPACE');
       expect(await readdir(mnt)).toEqual(['filler']);
