@@ -8,7 +8,7 @@ import { encodedHeaderLength, encodeFileHeader, END_OF_ARCHIVE, paddingLength, t
 
 /**
  * Where every entry of a bundle sits before a byte of it is hashed, so the payload can be written
- * in the same pass that hashes it (direct export, write-bundle.ts).
+ * in the same pass that hashes it (the one-pass export, write-bundle.ts).
  *
  * The tag files come first in the archive, and they hold the payload's digests; yet their sizes
  * do not depend on those digests: every manifest line carries 64 hex digits whatever they are,
@@ -19,7 +19,7 @@ import { encodedHeaderLength, encodeFileHeader, END_OF_ARCHIVE, paddingLength, t
  * rounded up to a tar block; if the real signature lands in another block count (rare), the
  * caller writes the bundle the two-pass way instead.
  */
-export interface DirectLayout extends RecordPlan {
+export interface OnePassLayout extends RecordPlan {
   uuid: string;
   /** Archive bytes of the tag-file records, signature included: where the payload starts. */
   tagSectionBytes: number;
@@ -29,14 +29,14 @@ export interface DirectLayout extends RecordPlan {
 
 const STAND_IN_DIGEST = '0'.repeat(64);
 
-export async function planDirectLayout(options: {
+export async function planOnePassLayout(options: {
   name: string;
   files: readonly SourceFile[];
   identity: StationIdentity;
   sequence: number;
   now: Date;
   signers: readonly BundleSigner[];
-}): Promise<DirectLayout> {
+}): Promise<OnePassLayout> {
   const { name, files, now } = options;
   const standIn = buildBagTags(
     files.map((file) => ({ bagPath: file.bagPath, size: file.size, sha256: STAND_IN_DIGEST })),

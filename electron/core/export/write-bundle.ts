@@ -19,7 +19,7 @@ import { SourceHasher, type HashedSource } from './hash-sources.js';
 import { scanSources, type SourceScan } from './source-scan.js';
 import { PayloadSpool, type SpoolReader } from './payload-spool.js';
 import { archivedSizeBound, encodeFileHeader, END_OF_ARCHIVE, padding } from '../bundle/tar-header.js';
-import { planDirectLayout } from './one-pass-layout.js';
+import { planOnePassLayout } from './one-pass-layout.js';
 import { RecordLanes, type RecordDigest } from '../bundle/record-lanes.js';
 
 export interface WriteBundleOptions {
@@ -66,7 +66,7 @@ const SPACE_MARGIN_BYTES = 1 << 20;
 export async function writeBundle(options: WriteBundleOptions): Promise<WriteBundleResult> {
   const tracker = new ProgressTracker(options.onProgress);
   const finalPath = await checkOutput(options.outDir, options.name, !options.openOutput);
-  if (exportsInOnePass(options)) return writeBundleDirect(options, tracker, finalPath);
+  if (exportsInOnePass(options)) return writeBundleOnePass(options, tracker, finalPath);
   const { prepared, spool } = await scanAndHash({ ...options, tracker }, options.spoolDir);
   try {
     tracker.startPhase('signing');
@@ -86,7 +86,7 @@ export async function writeBundle(options: WriteBundleOptions): Promise<WriteBun
 }
 
 /**
- * Whether writeBundle reads the sources once (direct-layout.ts): to a folder, with signers that
+ * Whether writeBundle reads the sources once (one-pass-layout.ts): to a folder, with signers that
  * may be asked for a stand-in signature. Removable media and GnuPG signers take two passes.
  */
 export function exportsInOnePass(options: Pick<WriteBundleOptions, 'signers' | 'openOutput'>): boolean {
@@ -108,30 +108,30 @@ async function checkOutput(outDir: string, name: string, sweep: boolean): Promis
 }
 
 /**
- * Export in one pass over the sources (direct-layout.ts): scan, lay the archive out, then read
+ * The one-pass export: one read of each source (one-pass-layout.ts): scan, lay the archive out, then read
  * each source once, hashing it and writing its record at its place in the temp file; then build
  * and sign the tag files over the digests and write them in front. The bytes in the bundle are
  * the bytes that were hashed, read once. A change to a source during the pass stops the export
  * (record-lanes.ts). Removable media (sequential parts) and GnuPG signers use the two passes.
  */
-async function writeBundleDirect(options: WriteBundleOptions, tracker: ProgressTracker, finalPath: string): Promise<WriteBundleResult> {
+async function writeBundleOnePass(options: WriteBundleOptions, tracker: ProgressTracker, finalPath: string): Promise<WriteBundleResult> {
   tracker.startPhase('scanning');
   // The worker lane boots on the other core while this thread scans.
   const lanes = new RecordLanes();
   try {
-    return await scanAndWriteDirect(options, tracker, lanes, finalPath);
+    return await scanAndWriteOnePass(options, tracker, lanes, finalPath);
   } finally {
     await lanes.close();
   }
 }
 
-async function scanAndWriteDirect(options: WriteBundleOptions, tracker: ProgressTracker, lanes: RecordLanes, finalPath: string): Promise<WriteBundleResult> {
+async function scanAndWriteOnePass(options: WriteBundleOptions, tracker: ProgressTracker, lanes: RecordLanes, finalPath: string): Promise<WriteBundleResult> {
   const { signal } = options;
   const now = options.now ?? new Date();
   const outDir = resolve(options.outDir);
   const scan = await scanSources(options.selection, signal);
   const meta = { identity: options.identity, sequence: options.sequence, now };
-  const layout = await planDirectLayout({ name: options.name, files: scan.files, ...meta, signers: options.signers });
+  const layout = await planOnePassLayout({ name: options.name, files: scan.files, ...meta, signers: options.signers });
   const available = await freeBytes(outDir);
   if (available < layout.archiveBytes + SPACE_MARGIN_BYTES) {
     throw new AirlockError('NO_SPACE', `The bundle needs ${layout.archiveBytes} bytes; ${outDir} has ${available} free.`, { path: outDir });

@@ -100,7 +100,7 @@ describe('writeBundle', () => {
     expect(last?.bytesDone).toBe(last?.bytesTotal);
   });
 
-  describe('in one pass (the station key signs in process: direct-layout.ts)', () => {
+  describe('one-pass (the station key signs in process: one-pass-layout.ts)', () => {
     it('writes many files on both lanes byte for byte, small and large, and the result verifies', async () => {
       const expected: Record<string, Buffer> = {};
       await mkdir(join(src, 'many'), { recursive: true });
@@ -219,7 +219,7 @@ describe('writeBundle', () => {
       expect(await readdir(out)).toEqual([]);
     });
 
-    it('writes the same layout as one pass, and the result verifies', async () => {
+    it('writes the same layout as the one-pass export, and the result verifies', async () => {
       const result = await writeBundle(options({ signers: twoPassSigners() }));
       const check = await checkBundle({ bundlePath: result.bundlePath, trusted: [signer.trusted] });
       expect(check.problems).toEqual([]);
