@@ -48,7 +48,8 @@ import type { MediaEvent, MediaExportReport, MediaRef, MediaVolume } from '../..
 import { signWithAll } from './crypto/bundle-signer.js';
 import { listMedia } from './media/discover/discover.js';
 import { ejectMedium, type EjectResult } from './media/discover/eject.js';
-import { MediaOutput, mediaRef, type NextMediumRequest } from './media/output/media-output.js';
+import { MediaOutput, type NextMediumRequest } from './media/output/media-output.js';
+import { mediaRef } from './media/discover/medium-ref.js';
 import { verifyMedium, type MediaVerifyReport } from './media/read-back/media-verify.js';
 import { watchMedia, type MediaWatch } from './media/discover/media-watch.js';
 import { isPartSetPath, type AskForMedium } from './media/parts/part-set.js';

@@ -7,7 +7,7 @@
 import { realpath } from 'node:fs/promises';
 import type { MediaRef, MediaVolume } from '../../../../shared/media.js';
 import { AirlockError } from '../../errors.js';
-import { mediaRef } from '../output/media-output.js';
+import { mediaRef } from './medium-ref.js';
 import { isFuse, mountOfPath } from '../os/mount-table.js';
 import { haveTool, runTool } from '../os/run-tool.js';
 

@@ -6,72 +6,40 @@
  * signed volume index is written, then every file on the volume is read back past the page
  * cache and compared with what was written, before the operator is asked for the next medium.
  *
- * On a write failure (ENOSPC, EIO, a medium pulled) every temp file and every file this export
- * already published is removed where the medium is still there; what cannot be removed is
- * listed in `leftovers` (the next write to that medium removes it). A failed read-back leaves
- * the files for inspection and fails the export with MEDIA_READBACK_FAILED.
+ * On a write failure (ENOSPC, EIO, a medium pulled) what this export wrote is removed
+ * (undo-write.ts; errors named by media-errors.ts); the read-back is read-back/read-back-volume.ts.
+ * A failed read-back leaves the files for inspection and fails the export with MEDIA_READBACK_FAILED.
  */
-import { open, readdir, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MediaExportReport, MediaRef, MediaVolume, MediaWrittenFile, ReadBackFile, ReadBackReport } from '../../../../shared/media.js';
-import { problem, type Problem } from '../../../../shared/problems.js';
+import type { MediaExportReport, MediaRef, MediaVolume, MediaWrittenFile } from '../../../../shared/media.js';
 import { BUNDLE_SUFFIX } from '../../bundle/format.js';
 import type { BundleOutput, BundleOutputPlan } from '../../export/write-bundle.js';
 import { BackgroundSha256 } from '../../crypto/background-sha256.js';
 import { sha256Hex } from '../../crypto/sha256.js';
-import { AirlockError, errnoOf, throwIfAborted, toAirlockError } from '../../errors.js';
+import { AirlockError, throwIfAborted, toAirlockError } from '../../errors.js';
 import { tempPathFor } from '../../fs/durable.js';
 import { releaseTemp } from '../../fs/owned-temp.js';
 import { publishWithoutOverwrite } from '../../fs/publish.js';
 import { SequentialWriter } from '../../fs/sequential-writer.js';
 import type { ProgressTracker } from '../../jobs/progress-tracker.js';
+import { mediaRef, sameMedium } from '../discover/medium-ref.js';
+import { measureVolume, type VolumeSpace } from '../os/volume-space.js';
 import { exactArchiveBytes } from '../parts/archive-size.js';
-import { FAT_MAX_PART_BYTES, foldsCase, maxPartBytesOnMount } from './fs-limits.js';
-import { sweepMediumLeftovers } from './medium-leftovers.js';
 import { indexFileName, indexSignatureFileName, partFileName } from '../parts/part-names.js';
 import { INDEX_RESERVE_BYTES, MEDIA_MARGIN_BYTES, planLayout, type PlannedPart, type VolumeRoom } from '../parts/part-plan.js';
-import { hashUncached, planUncachedRead } from '../read-back/uncached-read.js';
 import { INDEX_VERSION, serializeIndex, type VolumeIndex } from '../parts/volume-index.js';
-import { measureVolume, type VolumeSpace } from '../os/volume-space.js';
+import { readBackVolume } from '../read-back/read-back-volume.js';
+import { FAT_MAX_PART_BYTES, foldsCase, maxPartBytesOnMount } from './fs-limits.js';
+import { mediaError } from './media-errors.js';
+import { sweepMediumLeftovers } from './medium-leftovers.js';
+import { writeSmallFile } from './small-file-write.js';
+import { removeUnfinished } from './undo-write.js';
+import { assertVolumePresent, volumeFailure, type VolumeState } from './volume-state.js';
+import type { MediaOutputOptions } from './media-output-options.js';
 
-export interface NextMediumRequest {
-  /** 1-based number of the volume wanted, and how many there will be. */
-  volume: number;
-  volumes: number;
-  /** Bytes the volume must have free. */
-  bytes: number;
-  files: string[];
-  /** Why the medium offered last time was not taken, or null on the first ask. */
-  problem: string | null;
-  /** The media this export already wrote, in order (written and read back). */
-  used: MediaRef[];
-}
-
-export interface MediaOutputOptions {
-  /** Resolved, mounted targets in order; further volumes come from nextMedium. */
-  targets: readonly MediaVolume[];
-  /** Capacity to plan with for every medium (--volume-size); caps the measured free space. */
-  volumeSize?: number;
-  /** Largest part (--part-size); rounded down to a multiple of 512. */
-  partSize?: number;
-  /** Interactive: ask the operator for the next medium (and again when the one offered does not fit). */
-  nextMedium?: (request: NextMediumRequest) => Promise<MediaVolume>;
-  /** Signs the volume index with the key(s) that sign the bundle. */
-  signIndex: (bytes: Buffer) => Promise<string>;
-  /** Read every written file back past the cache (default true). */
-  readBack?: boolean;
-}
-
-interface VolumeState {
-  number: number;
-  medium: MediaVolume;
-  dir: string;
-  space: VolumeSpace;
-  files: MediaWrittenFile[];
-  readBack: ReadBackReport | null;
-  /** st_dev of the folder when adopted: a different one later means the medium is gone. */
-  dev: number;
-}
+// The options live apart so that callers (station, the facade) can name them without the class.
+export type { MediaOutputOptions, NextMediumRequest } from './media-output-options.js';
 
 /** A part written and fsynced under its temp name, published when its volume is complete. */
 interface SyncedPart {
@@ -89,29 +57,6 @@ interface OpenPart {
   /** Its hash in the background hasher. */
   hash: number;
   remaining: number;
-}
-
-const MEDIA_GONE = new Set(['ENOTCONN', 'ENODEV', 'ENXIO', 'ESHUTDOWN', 'ESTALE', 'ENOMEDIUM']);
-
-/** A file-system failure on a medium, named for the operator. */
-export function mediaError(error: unknown, path: string): AirlockError {
-  if (error instanceof AirlockError && error.code !== 'IO_ERROR' && error.code !== 'INTERNAL' && error.code !== 'NOT_FOUND') return error;
-  const errno = errnoOf(error);
-  const detail = `${path}: ${error instanceof Error ? error.message : String(error)}`;
-  if (errno && MEDIA_GONE.has(errno)) return new AirlockError('MEDIA_REMOVED', detail, { path, cause: error });
-  if (errno === 'ENOSPC' || errno === 'EDQUOT') return new AirlockError('NO_SPACE', `The medium filled up while writing. ${detail}`, { path, cause: error });
-  if (errno === 'EROFS') return new AirlockError('MEDIA_READONLY', detail, { path, cause: error });
-  return toAirlockError(error, path);
-}
-
-export function mediaRef(medium: MediaVolume): MediaRef {
-  return { label: medium.label, serial: medium.serial, device: medium.device, mountPoint: medium.mountPoint, filesystem: medium.filesystem };
-}
-
-function sameMedium(a: MediaVolume, b: MediaVolume): boolean {
-  if (a.mountPoint !== null && a.mountPoint === b.mountPoint) return true;
-  if (a.device !== null && a.device === b.device) return true;
-  return a.serial !== null && a.serial === b.serial && a.label === b.label;
 }
 
 export class MediaOutput implements BundleOutput {
@@ -274,7 +219,7 @@ export class MediaOutput implements BundleOutput {
       try {
         await part.writer.write(piece);
       } catch (error) {
-        throw await this.failure(error, part.tempPath, this.volumes[part.planned.volume - 1]);
+        throw await volumeFailure(error, part.tempPath, this.volumes[part.planned.volume - 1]);
       }
       part.remaining -= take;
       this.bytesWritten += take;
@@ -289,12 +234,12 @@ export class MediaOutput implements BundleOutput {
     const volume = this.volumes[planned.volume - 1] ?? (await this.acquire(planned.volume));
     const finalPath = join(volume.dir, this.fileName(planned));
     // A medium unmounted under us leaves its mount point as an empty folder of the system disk: never write there.
-    await this.assertPresent(volume, finalPath);
+    await assertVolumePresent(volume, finalPath);
     const tempPath = tempPathFor(finalPath);
     this.started = true;
     const handle = await open(tempPath, 'wx', 0o644).catch(async (error: unknown) => {
       releaseTemp(tempPath);
-      throw await this.failure(error, tempPath, volume);
+      throw await volumeFailure(error, tempPath, volume);
     });
     this.current = { planned, finalPath, tempPath, handle, writer: new SequentialWriter(handle), hash: (this.hasher as BackgroundSha256).start(), remaining: planned.size };
   }
@@ -307,7 +252,7 @@ export class MediaOutput implements BundleOutput {
       await part.handle.sync();
       await part.handle.close();
     } catch (error) {
-      throw await this.failure(error, part.tempPath, this.volumes[part.planned.volume - 1]);
+      throw await volumeFailure(error, part.tempPath, this.volumes[part.planned.volume - 1]);
     }
     this.current = null;
     this.nextPart += 1;
@@ -327,10 +272,10 @@ export class MediaOutput implements BundleOutput {
       throwIfAborted(this.signal);
       const part = this.synced[0] as SyncedPart;
       try {
-        await this.assertPresent(volume, part.finalPath);
+        await assertVolumePresent(volume, part.finalPath);
         await publishWithoutOverwrite(part.tempPath, part.finalPath);
       } catch (error) {
-        throw await this.failure(error, part.finalPath, volume);
+        throw await volumeFailure(error, part.finalPath, volume);
       }
       this.synced.shift();
       this.record(volume, part.file);
@@ -342,34 +287,9 @@ export class MediaOutput implements BundleOutput {
     this.written.push(file);
   }
 
-  /** A small file (index, signature) written the same way: temp name, fsync, publish, directory fsync. */
+  /** A small file (index, signature) written the same way as the parts (small-file-write.ts). */
   private async writeSmall(volume: VolumeState, file: string, bytes: Buffer, kind: MediaWrittenFile['kind']): Promise<void> {
-    const finalPath = join(volume.dir, file);
-    await this.assertPresent(volume, finalPath);
-    const tempPath = tempPathFor(finalPath);
-    let handle: FileHandle | null = null;
-    let created = false;
-    try {
-      handle = await open(tempPath, 'wx', 0o644);
-      created = true;
-      await handle.writeFile(bytes);
-      await handle.sync();
-      await handle.close();
-      handle = null;
-      await publishWithoutOverwrite(tempPath, finalPath);
-    } catch (error) {
-      await handle?.close().catch(() => undefined);
-      const failure = await this.failure(error, finalPath, volume);
-      if (failure.code === 'MEDIA_REMOVED') {
-        if (created) this.leftovers.push(tempPath);
-      } else {
-        await unlink(tempPath).catch((e: unknown) => {
-          if (errnoOf(e) !== 'ENOENT') this.leftovers.push(tempPath);
-        });
-      }
-      releaseTemp(tempPath);
-      throw failure;
-    }
+    const finalPath = await writeSmallFile(volume, file, bytes, this.leftovers);
     this.record(volume, { path: finalPath, size: bytes.length, sha256: sha256Hex(bytes), volume: volume.number, kind });
   }
 
@@ -397,7 +317,7 @@ export class MediaOutput implements BundleOutput {
       await this.writeSmall(volume, indexSignatureFileName(this.name), Buffer.from(await this.options.signIndex(bytes), 'utf8'), 'index-signature');
     }
     if (this.options.readBack !== false) {
-      volume.readBack = await this.readBack(volume);
+      volume.readBack = await readBackVolume(volume, this.tracker, this.signal);
       if (!volume.readBack.ok) {
         this.readBackFailed = true;
         const bad = volume.readBack.problems.map((p) => `${p.code} ${p.path ?? ''}`).join('; ');
@@ -408,41 +328,6 @@ export class MediaOutput implements BundleOutput {
       this.tracker.startPhase('writing', { bytes: this.exact, files: null });
       this.tracker.addBytes(this.bytesWritten);
     }
-  }
-
-  /** Every file of the volume read back past the cache and compared with what was written. */
-  private async readBack(volume: VolumeState): Promise<ReadBackReport> {
-    const started = performance.now();
-    const first = volume.files[0] as MediaWrittenFile;
-    const plan = await planUncachedRead(first.path, process.platform, volume.medium);
-    const total = volume.files.reduce((n, f) => n + f.size, 0);
-    this.tracker?.startPhase('reading-back', { bytes: total, files: volume.files.length });
-    const files: ReadBackFile[] = [];
-    const problems: Problem[] = [];
-    let bytes = 0;
-    for (const file of volume.files) {
-      throwIfAborted(this.signal);
-      let actual: { sha256: string; size: number } | null = null;
-      let error: string | null = null;
-      try {
-        actual = await hashUncached(file.path, plan, { ...(this.signal ? { signal: this.signal } : {}), onBytes: (n) => this.tracker?.addBytes(n) });
-      } catch (e) {
-        if (errnoOf(e) && MEDIA_GONE.has(errnoOf(e) as string)) throw mediaError(e, file.path);
-        if (!(await this.present(volume))) throw new AirlockError('MEDIA_REMOVED', `${volume.dir} is no longer mounted (reading back ${file.path}).`, { path: file.path, cause: e });
-        error = e instanceof Error ? e.message : String(e);
-      }
-      this.tracker?.addFiles(1);
-      const ok = actual !== null && actual.sha256 === file.sha256 && actual.size === file.size;
-      bytes += actual?.size ?? 0;
-      files.push({ file: file.path, size: file.size, expectedSha256: file.sha256, actualSha256: actual?.sha256 ?? null, ok });
-      if (!ok) {
-        const detail = actual === null ? `${file.path} could not be read back: ${error ?? 'unknown error'}.` : `${file.path} read back as ${actual.size} bytes with SHA-256 ${actual.sha256}; ${file.size} bytes with SHA-256 ${file.sha256} were written.`;
-        problems.push(problem('CHECKSUM_MISMATCH', detail, file.path));
-      }
-    }
-    // The phase's last figures (every file read back), not the last throttled report.
-    this.tracker?.flush();
-    return { ok: problems.length === 0, method: plan.method, bypassesCache: plan.bypassesCache, methodDetail: plan.detail, files, problems, bytes, seconds: (performance.now() - started) / 1000 };
   }
 
   async commit(): Promise<{ bundlePath: string; bundleBytes: number }> {
@@ -460,52 +345,9 @@ export class MediaOutput implements BundleOutput {
     this.current = null;
     if (part) await part.handle.close().catch(() => undefined);
     const temps = [...(part ? [{ tempPath: part.tempPath, volume: part.planned.volume }] : []), ...this.synced.map((s) => ({ tempPath: s.tempPath, volume: s.file.volume }))];
-    for (const { tempPath, volume } of temps) {
-      releaseTemp(tempPath);
-      const state = this.volumes[volume - 1];
-      // Not there (unmounted, even lazily): the path now names a folder of another disk; the file stays on the medium.
-      if (!state || !(await this.present(state))) {
-        this.leftovers.push(tempPath);
-        continue;
-      }
-      await unlink(tempPath).catch((error: unknown) => {
-        if (errnoOf(error) !== 'ENOENT') this.leftovers.push(tempPath);
-      });
-    }
     this.synced.length = 0;
-    // A bundle or part set that is not whole is of no use: remove what was published, unless the
-    // read-back failed (then the files are the evidence, and the operator is told to set the medium aside).
-    if (this.readBackFailed) return;
-    for (const file of [...this.written].reverse()) {
-      const volume = this.volumes[file.volume - 1];
-      if (!volume || !(await this.present(volume))) {
-        this.leftovers.push(file.path);
-        continue;
-      }
-      await unlink(file.path).catch((error: unknown) => {
-        if (errnoOf(error) !== 'ENOENT') this.leftovers.push(file.path);
-      });
-    }
-  }
-
-  /** Whether the volume's folder is still the medium adopted (a pulled or unmounted medium leaves another device's folder, or none). */
-  private async present(volume: VolumeState): Promise<boolean> {
-    return stat(volume.dir).then(
-      (s) => s.dev === volume.dev,
-      () => false,
-    );
-  }
-
-  private async assertPresent(volume: VolumeState, path: string): Promise<void> {
-    if (!(await this.present(volume))) throw new AirlockError('MEDIA_REMOVED', `${volume.dir} is no longer the medium written to (it was removed or unmounted).`, { path });
-  }
-
-  /** mediaError, and MEDIA_REMOVED whatever the errno when the medium is no longer there (ENOENT after a lazy unmount, EIO after a pull). */
-  private async failure(error: unknown, path: string, volume: VolumeState | undefined): Promise<AirlockError> {
-    const mapped = mediaError(error, path);
-    if (mapped.code === 'MEDIA_REMOVED' || mapped.code === 'CANCELLED' || !volume) return mapped;
-    if (await this.present(volume)) return mapped;
-    return new AirlockError('MEDIA_REMOVED', `${volume.dir} is no longer mounted. ${path}: ${error instanceof Error ? error.message : String(error)}`, { path, cause: error });
+    // Unless the read-back failed: then the files are the evidence, and the operator is told to set the medium aside.
+    this.leftovers.push(...(await removeUnfinished({ temps, published: this.readBackFailed ? null : this.written, volumes: this.volumes })));
   }
 
   /** What was written, where, and what the read-back proved (also after a failure: what got done). */
