@@ -14,7 +14,7 @@ import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MediaExportReport, MediaRef, MediaVolume, MediaWrittenFile } from '../../../../shared/media.js';
 import { BUNDLE_SUFFIX } from '../../bundle/format.js';
-import type { BundleOutput, BundleOutputPlan } from '../../export/write-bundle.js';
+import type { BundleOutput, BundleOutputPlan } from '../../export/archive-writer.js';
 import { BackgroundSha256 } from '../../crypto/background-sha256.js';
 import { sha256Hex } from '../../crypto/sha256.js';
 import { AirlockError, throwIfAborted, toAirlockError } from '../../errors.js';
