@@ -1,13 +1,32 @@
-/** What each progress phase means to an operator (the app's progress view). */
+/**
+ * What each progress phase means to an operator: `short` for the CLI's progress line, `title` and
+ * `detail` for the app's progress view. One table, so the two say the same thing.
+ */
 import type { ProgressPhase } from './progress.js';
 
-export const PHASE_LABELS: Record<ProgressPhase, { title: string; detail: string }> = {
-  scanning: { title: 'Scanning the selection', detail: 'Listing every file and checking its name.' },
-  hashing: { title: 'Hashing', detail: 'Reading every file once to record its SHA-256 checksum.' },
-  signing: { title: 'Signing', detail: 'Signing the manifest with the station key.' },
-  writing: { title: 'Writing the bundle', detail: 'Reading every file again and checking it did not change since it was hashed.' },
-  syncing: { title: 'Flushing to disk', detail: 'Making sure every byte is on the disk before the bundle gets its final name.' },
-  'verifying-signature': { title: 'Checking the signature', detail: 'Proving who signed the manifest, before trusting any of it.' },
-  'verifying-payload': { title: 'Checking every file', detail: 'Hashing each file and comparing it with the signed manifest.' },
-  'reading-back': { title: 'Reading back from the medium', detail: 'Reading every file written to the medium again, past the page cache, and comparing it with what was written.' },
+export interface PhaseLabel {
+  short: string;
+  title: string;
+  detail: string;
+}
+
+export const PHASE_LABELS: Record<ProgressPhase, PhaseLabel> = {
+  scanning: { short: 'Scanning', title: 'Scanning the selection', detail: 'Listing every file and checking its name.' },
+  hashing: { short: 'Hashing', title: 'Hashing', detail: 'Reading every file once to record its SHA-256 checksum.' },
+  'hashing-and-writing': {
+    short: 'Hashing and writing',
+    title: 'Hashing and writing every file',
+    detail: 'Reading every file once, recording its SHA-256 checksum and writing it into the bundle in the same pass.',
+  },
+  signing: { short: 'Signing', title: 'Signing', detail: 'Signing the manifest with the station key.' },
+  writing: { short: 'Writing', title: 'Writing the bundle', detail: 'Reading every file again and checking it did not change since it was hashed.' },
+  'writing-tag-files': { short: 'Writing the manifest', title: 'Writing the signed manifest', detail: 'Writing the manifest and its signature in front of the files already written.' },
+  syncing: { short: 'Syncing to disk', title: 'Flushing to disk', detail: 'Making sure every byte is on the disk before the bundle gets its final name.' },
+  'verifying-signature': { short: 'Checking signature', title: 'Checking the signature', detail: 'Proving who signed the manifest, before trusting any of it.' },
+  'verifying-payload': { short: 'Verifying', title: 'Checking every file', detail: 'Hashing each file and comparing it with the signed manifest.' },
+  'reading-back': {
+    short: 'Reading back',
+    title: 'Reading back from the medium',
+    detail: 'Reading every file written to the medium again, past the page cache, and comparing it with what was written.',
+  },
 };

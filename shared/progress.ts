@@ -1,14 +1,42 @@
-/** Progress of a long operation, reported as data (never as text) so CLI and UI render it their own way. */
+/**
+ * Progress of a long operation, reported as data (never as text) so CLI and UI render it their own way.
+ *
+ * Each phase is named for what the operation does during it, by the code that does it (labels:
+ * shared/phase-labels.ts). An export to a folder signed in process takes one pass over the sources
+ * (scanning, hashing-and-writing, signing, writing-tag-files, syncing); the two-pass export
+ * (GnuPG signers, removable media) hashes first and writes after signing (scanning, hashing,
+ * signing, writing, syncing), then, on a medium, reads back.
+ */
 export type ProgressPhase =
   | 'scanning'
+  /** Two-pass export, first pass: every source read to record its SHA-256. */
   | 'hashing'
+  /** One-pass export: every source read once, hashed, and its record written at its place in the bundle. */
+  | 'hashing-and-writing'
   | 'signing'
+  /** Two-pass export, second pass: the bundle written, every source read again and checked against its hash. */
   | 'writing'
+  /** One-pass export: the signed tag files written in front of the records already written. */
+  | 'writing-tag-files'
   | 'syncing'
   | 'verifying-signature'
   | 'verifying-payload'
   /** Export to removable media: the files just written, read back past the page cache and compared. */
   | 'reading-back';
+
+/** Every phase, in the order an operation may pass through them (the IPC schema's enum). */
+export const PROGRESS_PHASES = [
+  'scanning',
+  'hashing',
+  'hashing-and-writing',
+  'signing',
+  'writing',
+  'writing-tag-files',
+  'syncing',
+  'verifying-signature',
+  'verifying-payload',
+  'reading-back',
+] as const satisfies readonly ProgressPhase[];
 
 export interface Progress {
   phase: ProgressPhase;

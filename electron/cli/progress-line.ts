@@ -1,20 +1,11 @@
 import { formatDuration, formatSize } from '../../shared/format.js';
+import { PHASE_LABELS } from '../../shared/phase-labels.js';
 import type { Progress, ProgressListener } from '../../shared/progress.js';
 import type { CliIo } from './io.js';
 
-const PHASE_LABEL: Record<Progress['phase'], string> = {
-  scanning: 'Scanning',
-  hashing: 'Hashing',
-  signing: 'Signing',
-  writing: 'Writing',
-  syncing: 'Syncing to disk',
-  'verifying-signature': 'Checking signature',
-  'verifying-payload': 'Verifying',
-  'reading-back': 'Reading back',
-};
 
 export function renderProgress(progress: Progress): string {
-  const parts = [PHASE_LABEL[progress.phase]];
+  const parts = [PHASE_LABELS[progress.phase].short];
   if (progress.bytesTotal !== null && progress.bytesTotal > 0) {
     const percent = Math.min(100, Math.floor((progress.bytesDone / progress.bytesTotal) * 100));
     parts.push(`${formatSize(progress.bytesDone)} / ${formatSize(progress.bytesTotal)} (${percent}%)`);

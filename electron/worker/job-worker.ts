@@ -26,9 +26,7 @@ async function run(station: Station, onProgress: ProgressListener): Promise<unkn
     case 'export': {
       const { destination, ...request } = job.request;
       if (destination.kind === 'folder') return station.exportBundle({ ...request, outDir: destination.path, signal, onProgress });
-      // Core reports the read-back as its verifying-payload phase; here it can only be the read-back.
-      const relay: ProgressListener = (p) => onProgress(p.phase === 'verifying-payload' ? { ...p, phase: 'reading-back' } : p);
-      return station.exportToMedia({ ...request, media: [destination.mediumId], signal, onProgress: relay });
+      return station.exportToMedia({ ...request, media: [destination.mediumId], signal, onProgress });
     }
     case 'verify':
       return station.verifyBundle({ ...job.request, signal, onProgress });

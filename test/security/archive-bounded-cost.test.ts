@@ -85,7 +85,7 @@ describe('early end-of-archive marker', () => {
   });
 
   it('a bundle still being written (tag section not yet filled in, payload records growing) gets a verdict, not a hang', async () => {
-    // Direct export writes payload records first and the tag files at the start last: until then
+    // The one-pass export writes payload records first and the tag files at the start last: until then
     // the file starts with zeros. Here the file keeps growing while verify reads it.
     const path = join(dir, '.bundle.airlock.tar.0123.partial');
     const record = Buffer.concat([encodeFileHeader({ path: 'bundle/data/big.bin', size: 4 * MiB, mtime: new Date(0) }), Buffer.alloc(4 * MiB, 7), padding(4 * MiB)]);

@@ -1,5 +1,5 @@
 import type { MediaExportReport } from '../../../shared/media.js';
-import type { WriteBundleResult } from '../bundle/write-bundle.js';
+import type { WriteBundleResult } from '../export/write-bundle.js';
 import type { ImportResult } from '../import/import-bundle.js';
 import type { ReceiptCheck, TransferReceipt } from './receipt.js';
 

@@ -4,7 +4,6 @@ import { sha256Hex } from '../crypto/sha256.js';
 import { formatBagInfo, humanBagSize, type BagInfo } from './bag-info.js';
 import { BAG_INFO_NAME, BAGIT_TXT, BAGIT_TXT_NAME, FORMAT_VERSION, INFO, MANIFEST_NAME, TAGMANIFEST_NAME } from './format.js';
 import { formatManifest } from './manifest.js';
-import type { HashedSource } from './hash-sources.js';
 import { encodeFileHeader, padding } from './tar-header.js';
 
 export interface TagFile {
@@ -20,9 +19,17 @@ export interface BagTags {
   payloadBytes: number;
 }
 
+/** One payload file as the tag files list it (the export's HashedSource is one). */
+export interface TaggedPayloadFile {
+  /** Its path in the bag (`data/...`). */
+  bagPath: string;
+  size: number;
+  sha256: string;
+}
+
 /** Build the tag files for a hashed payload. The tag manifest covers the three tag files before it. */
 export function buildBagTags(
-  payload: ReadonlyArray<Pick<HashedSource, 'bagPath' | 'size' | 'sha256'>>,
+  payload: readonly TaggedPayloadFile[],
   meta: { identity: StationIdentity; sequence: number; now: Date; uuid?: string },
 ): BagTags {
   const uuid = meta.uuid ?? randomUUID();

@@ -2,7 +2,7 @@ import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { describeErrno } from '../errno-text.js';
 import { AirlockError, errnoOf, toAirlockError } from '../errors.js';
-import { isPartSetPath } from '../media/part-set.js';
+import { isPartSetPath } from '../media/parts/part-set.js';
 
 const HEAD_BYTES = 512;
 

@@ -2,9 +2,9 @@ import { AirlockError, toAirlockError } from '../errors.js';
 import { revivedError } from '../workers/posted-error.js';
 import { startWorker } from '../workers/worker-script.js';
 import type { HashBatch, HashOutcome, LaneResult } from './hash-lane.js';
-import type { PayloadSpool } from './payload-spool.js';
+import type { PayloadSpool } from '../export/payload-spool.js';
 import { feedWorker } from './worker-run.js';
-import type { SourceFile } from './source-scan.js';
+import type { SourceFile } from '../export/source-scan.js';
 
 export type { LaneResult } from './hash-lane.js';
 

@@ -8,7 +8,7 @@ import { revivedError } from '../workers/posted-error.js';
 import { startWorker } from '../workers/worker-script.js';
 import { FileQueue, type LaneProgress } from './parallel-hash.js';
 import { isDigest, RECORD_OPEN_FLAGS, recordSteps, RunWriter, type Mismatch, type RecordBatch, type RecordDigest, type RecordOutcome } from './record-lane.js';
-import type { SourceFile } from './source-scan.js';
+import type { SourceFile } from '../export/source-scan.js';
 import { feedWorker, type WorkerRun } from './worker-run.js';
 
 export type { RecordDigest } from './record-lane.js';

@@ -15,7 +15,7 @@ export interface BundleSigner {
   sign(data: Uint8Array, date?: Date): Promise<string>;
   /**
    * Set when signing costs nothing but CPU (the embedded key): the export may then sign a stand-in
-   * first to learn the signature's size (direct-layout.ts). A GnuPG key may sit on a smartcard
+   * first to learn the signature's size (export/one-pass-layout.ts). A GnuPG key may sit on a smartcard
    * that asks for a PIN or a touch per signature, so it is never asked twice.
    */
   signsInProcess?: boolean;

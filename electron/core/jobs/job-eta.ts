@@ -14,10 +14,9 @@ import type { ProgressListener, ProgressPhase } from '../../../shared/progress.j
  */
 export const JOB_PLANS = {
   export: [['hashing'], ['writing']],
-  /** The one-pass export to a folder (design-notes §6): its hashing phase writes the records too. */
-  'export-one-pass': [['hashing']],
-  /** Core reports the read-back from the medium as verifying-payload. */
-  'export-to-media': [['hashing'], ['writing'], ['verifying-payload']],
+  /** The one-pass export to a folder (design-notes §6): one pass hashes and writes the records. */
+  'export-one-pass': [['hashing-and-writing']],
+  'export-to-media': [['hashing'], ['writing'], ['reading-back']],
   /** The bundle is read once: the signature phase is that one read's start (the tag files). */
   verify: [['verifying-signature', 'verifying-payload']],
   import: [['verifying-signature', 'verifying-payload']],

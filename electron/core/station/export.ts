@@ -7,7 +7,7 @@ import { buildTransferReceipt } from '../audit/transfer-receipt.js';
 import type { AuditEvent } from '../audit/audit-event.js';
 import { bagInfoValue, parseBagInfo } from '../bundle/bag-info.js';
 import { BAG_INFO_NAME, BUNDLE_SUFFIX, INFO } from '../bundle/format.js';
-import { exportsInOnePass, writeBundle, type WriteBundleResult } from '../bundle/write-bundle.js';
+import { exportsInOnePass, writeBundle, type WriteBundleResult } from '../export/write-bundle.js';
 import type { BundleSigner } from '../crypto/bundle-signer.js';
 import { nextExportSequence } from '../db/station-db.js';
 import { AirlockError } from '../errors.js';

@@ -5,7 +5,7 @@ import { buildTransferReceipt } from '../audit/transfer-receipt.js';
 import { importBundle, type ImportResult } from '../import/import-bundle.js';
 import { JOB_PLANS, withJobEta } from '../jobs/job-eta.js';
 import { loadTrustedKeys } from '../keys/trust-store.js';
-import { throughParts } from '../media/split-route.js';
+import { throughParts } from '../media/parts/split-route.js';
 import { policyNotReached } from '../policy/policy-findings.js';
 import { readStationPolicy } from '../policy/station-policy.js';
 import { runAudited, type OutcomeEvent } from './audited-operation.js';

@@ -3,11 +3,11 @@ import type { MediaExportReport } from '../../../shared/media.js';
 import type { ProgressListener } from '../../../shared/progress.js';
 import type { AuditCheckpoint } from '../audit/audit-checkpoint.js';
 import type { WrittenReceipt } from '../audit/receipt.js';
-import type { WriteBundleResult } from '../bundle/write-bundle.js';
+import type { WriteBundleResult } from '../export/write-bundle.js';
 import type { SignerSpec } from '../crypto/signer-spec.js';
 import type { ImportResult } from '../import/import-bundle.js';
-import type { NextMediumRequest } from '../media/media-output.js';
-import type { AskForMedium } from '../media/part-set.js';
+import type { NextMediumRequest } from '../media/output/media-output.js';
+import type { AskForMedium } from '../media/parts/part-set.js';
 
 // What the station's operations take and give: the CLI, the worker and the main process see
 // these through core/index.ts.

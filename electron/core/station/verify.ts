@@ -3,7 +3,7 @@ import { verificationEventFields } from '../audit/verification-event.js';
 import { findPriorImport } from '../import/replay-guard.js';
 import { JOB_PLANS, withJobEta } from '../jobs/job-eta.js';
 import { loadTrustedKeys } from '../keys/trust-store.js';
-import { throughParts } from '../media/split-route.js';
+import { throughParts } from '../media/parts/split-route.js';
 import { policyNotReached, replayFinding, replayNotChecked, withFinding } from '../policy/policy-findings.js';
 import { readStationPolicy } from '../policy/station-policy.js';
 import { checkBundle } from '../verify/check-bundle.js';

@@ -16,7 +16,7 @@ import { lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { writeBundle } from '../../../electron/core/bundle/write-bundle.js';
+import { writeBundle } from '../../../electron/core/export/write-bundle.js';
 import { openpgpSigner } from '../../../electron/core/crypto/bundle-signer.js';
 import { openStationDb, type StationDb } from '../../../electron/core/db/station-db.js';
 import type { AirlockError } from '../../../electron/core/errors.js';

@@ -5,7 +5,7 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { writeBundle } from '../../../electron/core/bundle/write-bundle.js';
+import { writeBundle } from '../../../electron/core/export/write-bundle.js';
 import { openpgpSigner } from '../../../electron/core/crypto/bundle-signer.js';
 import { homePaths } from '../../../electron/core/home/station-home.js';
 import { trustPublicKey } from '../../../electron/core/keys/trust-store.js';

@@ -166,7 +166,7 @@ describe.skipIf(missing !== null && !process.env['CI'])(`failing media writes${m
       stderrIsTTY: true,
       onStderr: (text) => {
         // Between the write (fsynced) and the read-back, the medium's bytes change under the cache.
-        if (!corrupted && text.includes('Verifying')) {
+        if (!corrupted && text.includes('Reading back')) {
           corrupted = true;
           const image = readFileSync(stick.image);
           const at = image.indexOf(marker);

@@ -82,7 +82,7 @@ describe.skipIf(missing !== null && !process.env['CI'])(`media leftovers${missin
 
   for (const [when, trigger] of [
     ['as the write starts', /Writing /u],
-    ['during the read-back', /Verifying /u],
+    ['during the read-back', /Reading back /u],
   ] as const) {
     it(`umount -l ${when}: MEDIA_REMOVED, nothing lands in the folder left behind, the next write cleans up`, async () => {
       const stick = await media.ext4(`lazy-${when.length}`, 40, 'LAZY');

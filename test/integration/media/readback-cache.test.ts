@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashUncached, planUncachedRead } from '../../../electron/core/media/uncached-read.js';
+import { hashUncached, planUncachedRead } from '../../../electron/core/media/read-back/uncached-read.js';
 import { LoopMedia, mediaTestPrerequisites, type LoopMedium } from '../../helpers/loop-media.js';
 import { airlock, json, mediaStation } from '../../helpers/media-cli.js';
 

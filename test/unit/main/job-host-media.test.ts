@@ -62,6 +62,9 @@ describe('media jobs in worker threads', () => {
     expect(phases).not.toContain('verifying-payload');
     expect(phases.lastIndexOf('writing')).toBeLessThan(phases.indexOf('reading-back'));
     expect(phases.at(-1)).toBe('reading-back');
+    // The job's snapshot carries core's own phase: nothing in the worker or main renames it.
+    expect(job.progress?.phase).toBe('reading-back');
+    expect(host.get(id)?.progress?.phase).toBe('reading-back');
     expect((await readdir(medium)).filter((f) => f.endsWith('.partial'))).toEqual([]);
   });
 

@@ -103,8 +103,8 @@ describe('JobHost', () => {
       station: { home },
       onEvent: (event) => {
         events.push(event);
-        // Cancel once the bundle file is being written: the worst moment to stop.
-        if (cancelledIn === null && event.type === 'progress' && event.progress.phase === 'writing') {
+        // Cancel once the signed manifest is being written in front of the records: the last moment to stop.
+        if (cancelledIn === null && event.type === 'progress' && event.progress.phase === 'writing-tag-files') {
           cancelledIn = event.progress.phase;
           expect(host.cancel(id)).toBe(true);
         }
@@ -112,7 +112,7 @@ describe('JobHost', () => {
     });
     id = host.start('export', { selection: [big], destination: { kind: 'folder', path: out }, passphrase: PASSPHRASE });
     const job = await host.whenFinished(id);
-    expect(cancelledIn).toBe('writing');
+    expect(cancelledIn).toBe('writing-tag-files');
     expect(job.state).toBe('cancelled');
     expect(job.error?.code).toBe('CANCELLED');
     expect(await readdir(out)).toEqual([]);

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 /** The export flow, one screen at a time, against a fake window.airlock. */
-import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ExportFlow } from '../../../renderer/src/flows/export/ExportFlow.js';
@@ -144,6 +144,25 @@ describe('export flow', () => {
     expect(alert.textContent).toContain('nothing was left half-written');
     expect(alert.textContent).toContain('Next: Nothing to clean up');
     expect(screen.queryByRole('button', { name: 'Cancel' })).toBeNull();
+  });
+
+  it('step 5: the one-pass export names its stages for what they do, as core reports them', async () => {
+    const fake = fakeApi(answers());
+    const user = userEvent.setup();
+    renderWithApi(<ExportFlow onOpenKeys={() => undefined} />, fake);
+    await walkToSign(user);
+    await user.type(screen.getByLabelText(/Station key passphrase/), 'pw{Enter}');
+    await screen.findByRole('heading', { name: 'Writing the bundle' });
+    const base = { bytesDone: 0, bytesTotal: 1000, filesDone: 0, filesTotal: 3, rateBytesPerSecond: null, etaSeconds: null };
+    act(() => fake.emit({ type: 'progress', jobId: 'job-1', progress: { ...base, phase: 'hashing-and-writing' } }));
+    expect(screen.getByText('Hashing and writing every file', { selector: '[data-phase]' })).toBeTruthy();
+    const stages = screen.getByRole('list', { name: 'Stages' });
+    expect(within(stages).getByText('Hash and write every file').closest('li')?.getAttribute('aria-current')).toBe('step');
+    act(() => fake.emit({ type: 'progress', jobId: 'job-1', progress: { ...base, phase: 'writing-tag-files' } }));
+    expect(screen.getByText('Writing the signed manifest', { selector: '[data-phase]' })).toBeTruthy();
+    expect(within(stages).getByText('Hash and write every file').closest('li')?.textContent).toContain('done');
+    expect(within(stages).getByText('Sign the manifest, write it and flush').closest('li')?.getAttribute('aria-current')).toBe('step');
+    expect(screen.getByText('The passphrase unlocked the station key and the manifest is signed.')).toBeTruthy();
   });
 
   it('step 5: a wrong passphrase returns to the sign screen with the error and its next action', async () => {

@@ -8,15 +8,22 @@ import { plural } from '../../components/plural.js';
 import { StepHeader } from '../../components/StepHeader.js';
 
 /** Phases after signing: reaching one proves the key was unlocked and the manifest signed. */
-const SIGNED_PHASES = new Set<ProgressPhase>(['writing', 'syncing', 'reading-back']);
+const SIGNED_PHASES = new Set<ProgressPhase>(['writing', 'writing-tag-files', 'syncing', 'reading-back']);
 
 interface Stage {
   name: string;
   phases: ReadonlySet<ProgressPhase>;
 }
+// The two-pass export (removable media, or a signature that did not fit the room left for it):
+// hash, sign, then write.
 const PREPARE: Stage = { name: 'Hash every file and sign the manifest', phases: new Set(['scanning', 'hashing', 'signing']) };
 const WRITE: Stage = { name: 'Write and flush', phases: new Set(['writing', 'syncing']) };
 const READ_BACK: Stage = { name: 'Read back from the medium, past the page cache', phases: new Set(['reading-back']) };
+// The one-pass export to a folder: each file hashed and written in one read, then the signed manifest.
+const HASH_AND_WRITE: Stage = { name: 'Hash and write every file', phases: new Set(['scanning', 'hashing-and-writing']) };
+const SIGN_AND_FLUSH: Stage = { name: 'Sign the manifest, write it and flush', phases: new Set(['signing', 'writing-tag-files', 'syncing']) };
+/** Phases only the two-pass export reports: seeing one switches a folder export's stage list to the two-pass one. */
+const TWO_PASS_PHASES = new Set<ProgressPhase>(['hashing', 'writing']);
 
 export interface WriteStepProps {
   summary: SelectionSummary;
@@ -31,7 +38,7 @@ export interface WriteStepProps {
 }
 
 export function WriteStep({ summary, destinationText, toMedium, progress, cancelling, onCancel }: WriteStepProps) {
-  const stages = toMedium ? [PREPARE, WRITE, READ_BACK] : [PREPARE, WRITE];
+  const stages = toMedium ? [PREPARE, WRITE, READ_BACK] : progress && TWO_PASS_PHASES.has(progress.phase) ? [PREPARE, WRITE] : [HASH_AND_WRITE, SIGN_AND_FLUSH];
   const current = progress ? stages.findIndex((s) => s.phases.has(progress.phase)) : 0;
   return (
     <Stack>

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HashLane, type LaneResult } from '../../../../electron/core/bundle/hash-lane.js';
 import { FileQueue, startWorkerLane } from '../../../../electron/core/bundle/parallel-hash.js';
-import { PayloadSpool } from '../../../../electron/core/bundle/payload-spool.js';
-import type { SourceFile } from '../../../../electron/core/bundle/source-scan.js';
+import { PayloadSpool } from '../../../../electron/core/export/payload-spool.js';
+import type { SourceFile } from '../../../../electron/core/export/source-scan.js';
 
 let dir = '';
 beforeEach(async () => {

@@ -15,7 +15,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HASH_CHUNK_BYTES } from '../../../../electron/core/crypto/sha256.js';
 import { RECORD_OPEN_FLAGS, recordSteps, RunWriter, type RecordBatch, type RecordLaneMessage, type RecordOutcome } from '../../../../electron/core/bundle/record-lane.js';
 import { RecordLanes, type RecordPlan } from '../../../../electron/core/bundle/record-lanes.js';
-import type { SourceFile } from '../../../../electron/core/bundle/source-scan.js';
+import type { SourceFile } from '../../../../electron/core/export/source-scan.js';
 import { encodeFileHeader, paddingLength } from '../../../../electron/core/bundle/tar-header.js';
 import { startWorker } from '../../../../electron/core/workers/worker-script.js';
 

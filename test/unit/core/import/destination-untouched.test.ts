@@ -9,7 +9,7 @@ import { chown, mkdir, mkdtemp, readdir, rm, symlink, utimes, writeFile } from '
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { writeBundle } from '../../../../electron/core/bundle/write-bundle.js';
+import { writeBundle } from '../../../../electron/core/export/write-bundle.js';
 import { openpgpSigner } from '../../../../electron/core/crypto/bundle-signer.js';
 import { openStationDb, type StationDb } from '../../../../electron/core/db/station-db.js';
 import type { AirlockError } from '../../../../electron/core/errors.js';

@@ -3,7 +3,7 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { writeBundle } from '../../../../electron/core/bundle/write-bundle.js';
+import { writeBundle } from '../../../../electron/core/export/write-bundle.js';
 import { openStationDb, type StationDb } from '../../../../electron/core/db/station-db.js';
 import { AirlockError } from '../../../../electron/core/errors.js';
 import { importBundle } from '../../../../electron/core/import/import-bundle.js';

@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { writeBundle } from '../../../../electron/core/bundle/write-bundle.js';
+import { writeBundle } from '../../../../electron/core/export/write-bundle.js';
 import { openpgpSigner } from '../../../../electron/core/crypto/bundle-signer.js';
 import { openStationDb, type StationDb } from '../../../../electron/core/db/station-db.js';
 import { claimImport, folderId, settleImported } from '../../../../electron/core/import/import-claim.js';

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeBundle } from '../../../../electron/core/bundle/write-bundle.js';
+import { writeBundle } from '../../../../electron/core/export/write-bundle.js';
 import { openpgpSigner } from '../../../../electron/core/crypto/bundle-signer.js';
 import { AirlockError } from '../../../../electron/core/errors.js';
 import { homePaths } from '../../../../electron/core/home/station-home.js';

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeBundle } from '../../../../electron/core/bundle/write-bundle.js';
+import { writeBundle } from '../../../../electron/core/export/write-bundle.js';
 import { openpgpSigner } from '../../../../electron/core/crypto/bundle-signer.js';
 import { readBundleFront } from '../../../../electron/core/recovery/bundle-front.js';
 import { makeSigner, type TestSigner } from '../../../helpers/hostile-tar.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../../../../electron/core/audit/audit-store.js';
 import { verifyAuditLog } from '../../../../electron/core/audit/audit-verify.js';
-import { writeBundle, type WriteBundleResult } from '../../../../electron/core/bundle/write-bundle.js';
+import { writeBundle, type WriteBundleResult } from '../../../../electron/core/export/write-bundle.js';
 import { openpgpSigner } from '../../../../electron/core/crypto/bundle-signer.js';
 import { openStationDb, type StationDb } from '../../../../electron/core/db/station-db.js';
 import { homePaths } from '../../../../electron/core/home/station-home.js';

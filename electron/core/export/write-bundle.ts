@@ -1,0 +1,325 @@
+import { open, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { ProgressListener } from '../../../shared/progress.js';
+import type { ExportResult } from '../../../shared/results.js';
+import { signWithAll, type BundleSigner } from '../crypto/bundle-signer.js';
+import { sha256Hex } from '../crypto/sha256.js';
+import { AirlockError, throwIfAborted, toAirlockError } from '../errors.js';
+import { tempPathFor } from '../fs/durable.js';
+import { releaseTemp, sweepDeadTemps } from '../fs/owned-temp.js';
+import { SequentialWriter } from '../fs/sequential-writer.js';
+import { assertAbsent, freeBytes, publishWithoutOverwrite } from '../fs/publish.js';
+import type { StationIdentity } from '../home/station-config.js';
+import { ProgressTracker } from '../jobs/progress-tracker.js';
+import { buildBagTags, encodeTagRecords, type BagTags, type TagFile } from '../bundle/bag-tag-files.js';
+import { BUNDLE_NAME_PATTERN, BUNDLE_SUFFIX, SIGNATURE_NAME } from '../bundle/format.js';
+import { SourceHasher, type HashedSource } from './hash-sources.js';
+import { scanSources, type SourceScan } from './source-scan.js';
+import { PayloadSpool } from './payload-spool.js';
+import { archivedSizeBound, END_OF_ARCHIVE } from '../bundle/tar-header.js';
+import { planOnePassLayout } from './one-pass-layout.js';
+import { RecordLanes, type RecordDigest } from '../bundle/record-lanes.js';
+import { writeArchive, writeThroughOutput, type OpenBundleOutput } from './archive-writer.js';
+
+export interface WriteBundleOptions {
+  selection: readonly string[];
+  outDir: string;
+  name: string;
+  sequence: number;
+  identity: StationIdentity;
+  signers: BundleSigner[];
+  now?: Date;
+  signal?: AbortSignal | undefined;
+  onProgress?: ProgressListener | undefined;
+  /** Stream the archive here instead of a temp file in outDir (removable media: parts, index, read-back). */
+  openOutput?: OpenBundleOutput;
+  /** A folder on the system disk for the small-file spool (payload-spool.ts); without it, sources are read twice. */
+  spoolDir?: string;
+}
+
+export interface WriteBundleResult extends ExportResult {
+  warnings: Array<{ path: string; message: string }>;
+  /** Every payload file as signed, for the audit log's per-file rows. */
+  payloadFiles: Array<{ path: string; size: number; sha256: string }>;
+}
+
+/** The first half of an export: what is to be signed, before anything is written. */
+export interface PreparedBundle {
+  name: string;
+  sequence: number;
+  createdAt: Date;
+  payload: HashedSource[];
+  tags: BagTags;
+  warnings: Array<{ path: string; message: string }>;
+}
+
+/** Free space kept beyond the bundle itself, so the export never fills a volume to the last block. */
+const SPACE_MARGIN_BYTES = 1 << 20;
+
+/**
+ * Export: scan, hash (pass 1), build and sign the tag files, then stream the tar (pass 2)
+ * to a temp name in `outDir`, hashing every source again and aborting if anything changed,
+ * fsync, and publish under NAME.airlock.tar without overwriting. On any failure or cancel
+ * the temp file is removed: there is a whole signed bundle or none.
+ */
+export async function writeBundle(options: WriteBundleOptions): Promise<WriteBundleResult> {
+  const tracker = new ProgressTracker(options.onProgress);
+  const finalPath = await checkOutput(options.outDir, options.name, !options.openOutput);
+  if (exportsInOnePass(options)) return writeBundleOnePass(options, tracker, finalPath);
+  const { prepared, spool } = await scanAndHash({ ...options, tracker }, options.spoolDir);
+  try {
+    tracker.startPhase('signing');
+    const signature = await signWithAll(prepared.tags.tagmanifest, options.signers, prepared.createdAt);
+    throwIfAborted(options.signal);
+    return await writePreparedBundle(prepared, signature, {
+      outDir: options.outDir,
+      signers: options.signers.map((s) => ({ fingerprint: s.fingerprint, userIds: s.userIds })),
+      tracker,
+      spool,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.openOutput ? { openOutput: options.openOutput } : {}),
+    });
+  } finally {
+    spool?.close();
+  }
+}
+
+/**
+ * Whether writeBundle reads the sources once (one-pass-layout.ts): to a folder, with signers that
+ * may be asked for a stand-in signature. Removable media and GnuPG signers take two passes.
+ */
+export function exportsInOnePass(options: Pick<WriteBundleOptions, 'signers' | 'openOutput'>): boolean {
+  return !options.openOutput && options.signers.length > 0 && options.signers.every((s) => s.signsInProcess === true);
+}
+
+/** `sweep`: remove dead temp files here first (a custom output, removable media, sweeps and reports its own). */
+async function checkOutput(outDir: string, name: string, sweep: boolean): Promise<string> {
+  if (!BUNDLE_NAME_PATTERN.test(name)) throw new AirlockError('INVALID_NAME', `Got "${name}".`);
+  const outStats = await stat(outDir).catch((error: unknown) => {
+    throw toAirlockError(error, outDir);
+  });
+  if (!outStats.isDirectory()) throw new AirlockError('NOT_A_FOLDER', `The output folder ${outDir} is a file, not a folder.`, { path: outDir });
+  const finalPath = join(resolve(outDir), `${name}${BUNDLE_SUFFIX}`);
+  await assertAbsent(finalPath);
+  // Before the free-space check: temp files of killed exports (and receipts) here are provably dead and only take room.
+  if (sweep) await sweepDeadTemps(resolve(outDir));
+  return finalPath;
+}
+
+/**
+ * The one-pass export: one read of each source (one-pass-layout.ts): scan, lay the archive out, then read
+ * each source once, hashing it and writing its record at its place in the temp file; then build
+ * and sign the tag files over the digests and write them in front. The bytes in the bundle are
+ * the bytes that were hashed, read once. A change to a source during the pass stops the export
+ * (record-lanes.ts). Removable media (sequential parts) and GnuPG signers use the two passes.
+ */
+async function writeBundleOnePass(options: WriteBundleOptions, tracker: ProgressTracker, finalPath: string): Promise<WriteBundleResult> {
+  tracker.startPhase('scanning');
+  // The worker lane boots on the other core while this thread scans.
+  const lanes = new RecordLanes();
+  try {
+    return await scanAndWriteOnePass(options, tracker, lanes, finalPath);
+  } finally {
+    await lanes.close();
+  }
+}
+
+async function scanAndWriteOnePass(options: WriteBundleOptions, tracker: ProgressTracker, lanes: RecordLanes, finalPath: string): Promise<WriteBundleResult> {
+  const { signal } = options;
+  const now = options.now ?? new Date();
+  const outDir = resolve(options.outDir);
+  const scan = await scanSources(options.selection, signal);
+  const meta = { identity: options.identity, sequence: options.sequence, now };
+  const layout = await planOnePassLayout({ name: options.name, files: scan.files, ...meta, signers: options.signers });
+  const available = await freeBytes(outDir);
+  if (available < layout.archiveBytes + SPACE_MARGIN_BYTES) {
+    throw new AirlockError('NO_SPACE', `The bundle needs ${layout.archiveBytes} bytes; ${outDir} has ${available} free.`, { path: outDir });
+  }
+  const payloadBytes = scan.files.reduce((sum, f) => sum + f.size, 0);
+  const signers = options.signers.map((s) => ({ fingerprint: s.fingerprint, userIds: s.userIds }));
+
+  const tempPath = tempPathFor(finalPath);
+  const out = await open(tempPath, 'wx', 0o644).catch((error: unknown) => {
+    throw toAirlockError(error, tempPath);
+  });
+  let published = false;
+  /** Set when the signature does not fit the room left for it: the bundle is then written the two-pass way. */
+  let refit: { prepared: PreparedBundle; signature: string };
+  try {
+    tracker.startPhase('hashing-and-writing', { bytes: payloadBytes, files: scan.files.length });
+    const digests = await lanes.write(layout, out.fd, tracker, signal);
+    tracker.flush();
+    const payload: HashedSource[] = scan.files.map((file, index) => ({ ...file, sha256: (digests[index] as RecordDigest).sha256 }));
+    const tags = buildBagTags(payload, { ...meta, uuid: layout.uuid });
+    const prepared: PreparedBundle = { name: options.name, sequence: options.sequence, createdAt: now, payload, tags, warnings: scan.warnings };
+    tracker.startPhase('signing');
+    const signature = await signWithAll(tags.tagmanifest, options.signers, now);
+    throwIfAborted(signal);
+    const tagRecords = encodeTagRecords(options.name, [...tags.files, { name: SIGNATURE_NAME, bytes: Buffer.from(signature, 'utf8') }], now);
+    if (tagRecords.length !== layout.tagSectionBytes) {
+      refit = { prepared, signature };
+    } else {
+      tracker.startPhase('writing-tag-files', { bytes: tagRecords.length + END_OF_ARCHIVE.length, files: 0 });
+      await out.write(tagRecords, 0, tagRecords.length, 0);
+      await out.write(END_OF_ARCHIVE, 0, END_OF_ARCHIVE.length, layout.archiveBytes - END_OF_ARCHIVE.length);
+      tracker.addBytes(tagRecords.length + END_OF_ARCHIVE.length);
+      tracker.flush();
+      tracker.startPhase('syncing', { bytes: layout.archiveBytes });
+      await out.sync();
+      await out.close();
+      throwIfAborted(signal);
+      await publishWithoutOverwrite(tempPath, finalPath);
+      published = true;
+      tracker.addBytes(layout.archiveBytes);
+      tracker.flush();
+      return bundleResult(prepared, signers, finalPath, layout.archiveBytes);
+    }
+  } catch (error) {
+    throw toAirlockError(error, finalPath);
+  } finally {
+    if (!published) await discardTemp(out, tempPath);
+  }
+  // The temp file is gone; the sources are read again and checked against the digests just signed.
+  return writePreparedBundle(refit.prepared, refit.signature, { outDir, signers, tracker, ...(signal ? { signal } : {}) });
+}
+
+interface PrepareOptions {
+  selection: readonly string[];
+  name: string;
+  sequence: number;
+  identity: StationIdentity;
+  now?: Date;
+  signal?: AbortSignal | undefined;
+  tracker: ProgressTracker;
+}
+
+/** Scan and hash the selection and build the tag files: everything a signer signs. */
+export async function prepareBundle(options: PrepareOptions): Promise<PreparedBundle> {
+  return (await scanAndHash(options)).prepared;
+}
+
+/** prepareBundle, keeping the small files' bytes in a spool for the write pass when `spoolDir` is given. */
+async function scanAndHash(options: PrepareOptions, spoolDir?: string): Promise<{ prepared: PreparedBundle; spool: PayloadSpool | null }> {
+  const { signal, tracker } = options;
+  const createdAt = options.now ?? new Date();
+  if (!BUNDLE_NAME_PATTERN.test(options.name)) throw new AirlockError('INVALID_NAME', `Got "${options.name}".`);
+  tracker.startPhase('scanning');
+  const spool = spoolDir ? await PayloadSpool.open(spoolDir).catch((error: unknown) => { throw toAirlockError(error, spoolDir); }) : null;
+  // Hashing starts on the other core while the scan still walks (hash-sources.ts).
+  const hasher = new SourceHasher(signal, spool);
+  try {
+    let scan: SourceScan;
+    try {
+      scan = await scanSources(options.selection, signal, (file) => hasher.add(file));
+    } catch (error) {
+      await hasher.abort();
+      throw error;
+    }
+    const totalBytes = scan.files.reduce((sum, f) => sum + f.size, 0);
+    tracker.startPhase('hashing', { bytes: totalBytes, files: scan.files.length });
+    const payload = await hasher.finish(tracker);
+    tracker.flush();
+    const tags = buildBagTags(payload, { identity: options.identity, sequence: options.sequence, now: createdAt });
+    return { prepared: { name: options.name, sequence: options.sequence, createdAt, payload, tags, warnings: scan.warnings }, spool };
+  } catch (error) {
+    spool?.close();
+    throw error;
+  }
+}
+
+/**
+ * The second half: write a prepared bundle with its (possibly several-signer) signature.
+ * Every source is read and hashed again; a change since preparation aborts the write.
+ */
+export async function writePreparedBundle(
+  prepared: PreparedBundle,
+  signatureArmored: string,
+  options: {
+    outDir: string;
+    signers: Array<{ fingerprint: string; userIds: string[] }>;
+    tracker?: ProgressTracker;
+    onProgress?: ProgressListener | undefined;
+    signal?: AbortSignal | undefined;
+    openOutput?: OpenBundleOutput;
+    /** The small files' bytes from the hashing pass (writeBundle only). */
+    spool?: PayloadSpool | null;
+  },
+): Promise<WriteBundleResult> {
+  const { signal } = options;
+  const tracker = options.tracker ?? new ProgressTracker(options.onProgress);
+  const finalPath = await checkOutput(options.outDir, prepared.name, !options.openOutput);
+  const { payload, tags } = prepared;
+  const now = prepared.createdAt;
+  const signature = Buffer.from(signatureArmored, 'utf8');
+  const tagFiles: TagFile[] = [...tags.files, { name: SIGNATURE_NAME, bytes: signature }];
+  const outDir = resolve(options.outDir);
+
+  // An upper bound (a few hundred bytes over per long name): checking it costs no header encoding.
+  const archiveBytes =
+    tagFiles.reduce((sum, t) => sum + archivedSizeBound(`${prepared.name}/${t.name}`, t.bytes.length), 0) +
+    payload.reduce((sum, f) => sum + archivedSizeBound(`${prepared.name}/${f.bagPath}`, f.size), 0) +
+    END_OF_ARCHIVE.length;
+  // A custom output checks its own room, with the exact size.
+  const output = options.openOutput ? await options.openOutput({ prepared, tagFiles, sizeBound: archiveBytes, tracker, ...(signal ? { signal } : {}) }) : null;
+  const available = output ? null : await freeBytes(outDir);
+  if (available !== null && available < archiveBytes + SPACE_MARGIN_BYTES) {
+    throw new AirlockError('NO_SPACE', `The bundle needs up to ${archiveBytes} bytes; ${outDir} has ${available} free.`, { path: outDir });
+  }
+
+  tracker.startPhase('writing', { bytes: archiveBytes, files: payload.length });
+  if (output) {
+    const written = await writeThroughOutput(output, (sink) => writeArchive(sink, prepared.name, tagFiles, payload, now, tracker, signal, options.spool ?? null));
+    return bundleResult(prepared, options.signers, written.bundlePath, written.bundleBytes);
+  }
+  const tempPath = tempPathFor(finalPath);
+  const out = await open(tempPath, 'wx', 0o644).catch((error: unknown) => {
+    throw toAirlockError(error, tempPath);
+  });
+  let published = false;
+  let bundleBytes: number;
+  try {
+    const writer = new SequentialWriter(out);
+    await writeArchive(writer, prepared.name, tagFiles, payload, now, tracker, signal, options.spool ?? null);
+    await writer.finish();
+    bundleBytes = writer.bytesWritten;
+    tracker.flush();
+    tracker.startPhase('syncing', { bytes: bundleBytes });
+    await out.sync();
+    await out.close();
+    throwIfAborted(signal);
+    await publishWithoutOverwrite(tempPath, finalPath);
+    published = true;
+    tracker.addBytes(bundleBytes);
+    tracker.flush();
+  } catch (error) {
+    throw toAirlockError(error, finalPath);
+  } finally {
+    if (!published) await discardTemp(out, tempPath);
+  }
+
+  return bundleResult(prepared, options.signers, finalPath, bundleBytes);
+}
+
+/** A temp bundle that was not published: close and remove it (best effort: the error that got here matters more). */
+async function discardTemp(out: FileHandle, tempPath: string): Promise<void> {
+  await out.close().catch(() => undefined);
+  await unlink(tempPath).catch(() => undefined);
+  releaseTemp(tempPath);
+}
+
+function bundleResult(prepared: PreparedBundle, signers: Array<{ fingerprint: string; userIds: string[] }>, bundlePath: string, bundleBytes: number): WriteBundleResult {
+  const { payload, tags } = prepared;
+  return {
+    bundlePath,
+    name: prepared.name,
+    uuid: tags.uuid,
+    sequence: prepared.sequence,
+    files: payload.length,
+    bytes: tags.payloadBytes,
+    bundleBytes,
+    tagmanifestSha256: sha256Hex(tags.tagmanifest),
+    signers,
+    warnings: prepared.warnings,
+    payloadFiles: payload.map((f) => ({ path: f.bagPath, size: f.size, sha256: f.sha256 })),
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * macOS: removable volumes from `diskutil list -plist external physical` and
+ * `diskutil info -plist <id>` (per volume and per whole disk). Pure, tested on sample output.
+ * diskutil does not print a USB serial number (ioreg would); `serial` stays null.
+ */
+import type { MediaVolume } from '../../../../shared/media.js';
+import { asArray, asDict, parsePlist, type PlistValue } from './plist.js';
+
+export interface DiskutilListing {
+  /** Whole disks with the identifiers of the volumes on them (partitions, APFS volumes, or the disk itself). */
+  disks: Array<{ disk: string; volumes: string[] }>;
+}
+
+type Dict = { [key: string]: PlistValue };
+
+function str(dict: Dict, key: string): string | null {
+  const value = dict[key];
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+}
+
+function num(dict: Dict, key: string): number | null {
+  const value = dict[key];
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+function bool(dict: Dict, key: string): boolean | null {
+  const value = dict[key];
+  return typeof value === 'boolean' ? value : null;
+}
+
+/** `diskutil list -plist [external physical]`. */
+export function parseDiskutilList(xml: string): DiskutilListing {
+  const root = asDict(parsePlist(xml));
+  if (!root) throw new Error('diskutil list: the plist is not a dictionary');
+  const disks: DiskutilListing['disks'] = [];
+  for (const entry of asArray(root.AllDisksAndPartitions)) {
+    const disk = asDict(entry);
+    if (!disk) continue;
+    const id = str(disk, 'DeviceIdentifier');
+    if (!id) continue;
+    const volumes: string[] = [];
+    for (const part of [...asArray(disk.Partitions), ...asArray(disk.APFSVolumes)]) {
+      const p = asDict(part);
+      const pid = p ? str(p, 'DeviceIdentifier') : null;
+      // EFI system partitions and empty slots carry no user files.
+      if (p && pid && str(p, 'Content') !== 'EFI') volumes.push(pid);
+    }
+    // A stick formatted without a partition table is its own volume.
+    if (volumes.length === 0 && (str(disk, 'VolumeName') !== null || str(disk, 'MountPoint') !== null)) volumes.push(id);
+    disks.push({ disk: id, volumes });
+  }
+  return { disks };
+}
+
+export interface DiskutilInfo {
+  [key: string]: PlistValue;
+}
+
+export function parseDiskutilInfo(xml: string): DiskutilInfo {
+  const root = asDict(parsePlist(xml));
+  if (!root) throw new Error('diskutil info: the plist is not a dictionary');
+  return root;
+}
+
+function within(path: string, mountPoint: string): boolean {
+  if (mountPoint === '/') return true;
+  return path === mountPoint || path.startsWith(`${mountPoint}/`);
+}
+
+/**
+ * A volume from its `diskutil info` and its whole disk's. Internal disks, disks holding a
+ * protected path, and non-removable external disks are not media; null is returned for them.
+ */
+export function volumeFromDiskutil(info: DiskutilInfo, wholeDisk: DiskutilInfo | null, protectedPaths: readonly string[]): MediaVolume | null {
+  const id = str(info, 'DeviceIdentifier');
+  if (!id) return null;
+  const disk = wholeDisk ?? info;
+  if (bool(disk, 'Internal') === true || bool(info, 'Internal') === true) return null;
+  const removable =
+    bool(disk, 'RemovableMediaOrExternalDevice') === true ||
+    bool(disk, 'Removable') === true ||
+    bool(disk, 'RemovableMedia') === true ||
+    bool(disk, 'Ejectable') === true ||
+    /^(USB|Secure Digital|SD|FireWire|Thunderbolt)$/iu.test(str(disk, 'BusProtocol') ?? '');
+  if (!removable) return null;
+  const mountPoint = str(info, 'MountPoint');
+  if (mountPoint && protectedPaths.some((p) => within(p, mountPoint))) return null;
+  const fsType = str(info, 'FilesystemType');
+  const device = str(info, 'DeviceNode') ?? `/dev/${id}`;
+  return {
+    id: device,
+    device,
+    disk: str(info, 'ParentWholeDisk') ?? str(disk, 'DeviceIdentifier'),
+    label: str(info, 'VolumeName'),
+    filesystem: fsType,
+    size: num(info, 'TotalSize') ?? num(info, 'VolumeSize') ?? num(info, 'Size'),
+    free: num(info, 'FreeSpace') ?? num(info, 'APFSContainerFree') ?? num(info, 'VolumeFreeSpace'),
+    mountPoint,
+    vendor: null,
+    model: str(disk, 'MediaName') ?? str(disk, 'IORegistryEntryName'),
+    serial: null,
+    readOnly: bool(info, 'WritableVolume') === false || bool(disk, 'WritableMedia') === false,
+    removable: true,
+    source: 'diskutil',
+  };
+}

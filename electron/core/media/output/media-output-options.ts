@@ -1,0 +1,30 @@
+/** What an export to removable media is given (media-output.ts): the media, sizes, and how to ask for the next medium. */
+import type { MediaRef, MediaVolume } from '../../../../shared/media.js';
+
+export interface NextMediumRequest {
+  /** 1-based number of the volume wanted, and how many there will be. */
+  volume: number;
+  volumes: number;
+  /** Bytes the volume must have free. */
+  bytes: number;
+  files: string[];
+  /** Why the medium offered last time was not taken, or null on the first ask. */
+  problem: string | null;
+  /** The media this export already wrote, in order (written and read back). */
+  used: MediaRef[];
+}
+
+export interface MediaOutputOptions {
+  /** Resolved, mounted targets in order; further volumes come from nextMedium. */
+  targets: readonly MediaVolume[];
+  /** Capacity to plan with for every medium (--volume-size); caps the measured free space. */
+  volumeSize?: number | undefined;
+  /** Largest part (--part-size); rounded down to a multiple of 512. */
+  partSize?: number | undefined;
+  /** Interactive: ask the operator for the next medium (and again when the one offered does not fit). */
+  nextMedium?: ((request: NextMediumRequest) => Promise<MediaVolume>) | undefined;
+  /** Signs the volume index with the key(s) that sign the bundle. */
+  signIndex: (bytes: Buffer) => Promise<string>;
+  /** Read every written file back past the cache (default true). */
+  readBack?: boolean | undefined;
+}

@@ -1,0 +1,378 @@
+/**
+ * Export to removable media: a BundleOutput for writePreparedBundle. The archive stream is
+ * unchanged; this transport layer cuts it into the planned files (one NAME.airlock.tar, or
+ * numbered parts over one or more volumes), each written under a temp name, fsynced, published
+ * without overwriting and its directory fsynced. After a volume's last part its copy of the
+ * signed volume index is written, then every file on the volume is read back past the page
+ * cache and compared with what was written, before the operator is asked for the next medium.
+ *
+ * On a write failure (ENOSPC, EIO, a medium pulled) what this export wrote is removed
+ * (undo-write.ts; errors named by media-errors.ts); the read-back is read-back/read-back-volume.ts.
+ * A failed read-back leaves the files for inspection and fails the export with MEDIA_READBACK_FAILED.
+ */
+import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MediaExportReport, MediaRef, MediaVolume, MediaWrittenFile } from '../../../../shared/media.js';
+import { BUNDLE_SUFFIX } from '../../bundle/format.js';
+import type { BundleOutput, BundleOutputPlan } from '../../export/archive-writer.js';
+import { BackgroundSha256 } from '../../crypto/background-sha256.js';
+import { sha256Hex } from '../../crypto/sha256.js';
+import { AirlockError, throwIfAborted, toAirlockError } from '../../errors.js';
+import { tempPathFor } from '../../fs/durable.js';
+import { releaseTemp } from '../../fs/owned-temp.js';
+import { publishWithoutOverwrite } from '../../fs/publish.js';
+import { SequentialWriter } from '../../fs/sequential-writer.js';
+import type { ProgressTracker } from '../../jobs/progress-tracker.js';
+import { mediaRef, sameMedium } from '../discover/medium-ref.js';
+import { measureVolume, type VolumeSpace } from '../os/volume-space.js';
+import { exactArchiveBytes } from '../parts/archive-size.js';
+import { indexFileName, indexSignatureFileName, partFileName } from '../parts/part-names.js';
+import { INDEX_RESERVE_BYTES, MEDIA_MARGIN_BYTES, planLayout, type PlannedPart, type VolumeRoom } from '../parts/part-plan.js';
+import { INDEX_VERSION, serializeIndex, type VolumeIndex } from '../parts/volume-index.js';
+import { readBackVolume } from '../read-back/read-back-volume.js';
+import { FAT_MAX_PART_BYTES, foldsCase, maxPartBytesOnMount } from './fs-limits.js';
+import { mediaError } from './media-errors.js';
+import { sweepMediumLeftovers } from './medium-leftovers.js';
+import { writeSmallFile } from './small-file-write.js';
+import { removeUnfinished } from './undo-write.js';
+import { assertVolumePresent, volumeFailure, type VolumeState } from './volume-state.js';
+import type { MediaOutputOptions } from './media-output-options.js';
+
+// The options live apart so that callers (station, the facade) can name them without the class.
+export type { MediaOutputOptions, NextMediumRequest } from './media-output-options.js';
+
+/** A part written and fsynced under its temp name, published when its volume is complete. */
+interface SyncedPart {
+  tempPath: string;
+  finalPath: string;
+  file: MediaWrittenFile;
+}
+
+interface OpenPart {
+  planned: PlannedPart;
+  finalPath: string;
+  tempPath: string;
+  handle: FileHandle;
+  writer: SequentialWriter;
+  /** Its hash in the background hasher. */
+  hash: number;
+  remaining: number;
+}
+
+export class MediaOutput implements BundleOutput {
+  private readonly volumes: VolumeState[] = [];
+  /** Parts fsynced under temp names, waiting for the rest of their volume. */
+  private readonly synced: SyncedPart[] = [];
+  private readonly written: MediaWrittenFile[] = [];
+  private readonly removedLeftovers: string[] = [];
+  /** Files that could not be removed after a failure (the medium had gone). */
+  readonly leftovers: string[] = [];
+  private parts: PlannedPart[] = [];
+  private split = false;
+  private name = '';
+  private exact = 0;
+  private uuid: string | null = null;
+  private tagmanifestSha256 = '';
+  private volumeCount = 0;
+  private current: OpenPart | null = null;
+  private nextPart = 0;
+  private bytesWritten = 0;
+  /** Hashes of what is written, on another core (the writer's thread is busy re-hashing sources). */
+  private hasher: BackgroundSha256 | null = null;
+  /** The whole bundle's SHA-256 in the hasher, for the index of a split bundle (a single file's own hash is the same thing). */
+  private wholeHash = 0;
+  private tracker: ProgressTracker | null = null;
+  private signal: AbortSignal | undefined;
+  private readBackFailed = false;
+  /** Set once a byte may have reached a medium: from then on a failure is a failed media write. */
+  started = false;
+
+  constructor(private readonly options: MediaOutputOptions) {
+    if (options.targets.length === 0) throw new AirlockError('USAGE', 'Name at least one medium to write to.');
+  }
+
+  /** For writePreparedBundle's openOutput. */
+  readonly open = async (plan: BundleOutputPlan): Promise<BundleOutput> => {
+    this.tracker = plan.tracker;
+    this.signal = plan.signal;
+    this.name = plan.prepared.name;
+    this.uuid = plan.prepared.tags.uuid;
+    this.tagmanifestSha256 = sha256Hex(plan.prepared.tags.tagmanifest);
+    this.exact = exactArchiveBytes(plan.prepared, plan.tagFiles);
+
+    const known: VolumeRoom[] = [];
+    const spaces: VolumeSpace[] = [];
+    for (const [i, target] of this.options.targets.entries()) {
+      if (this.options.targets.slice(0, i).some((t) => sameMedium(t, target))) throw new AirlockError('USAGE', `${target.mountPoint ?? target.id} is named twice.`);
+      const space = await this.measure(target);
+      spaces.push(space);
+      known.push(this.room(space));
+    }
+    const partLimit = this.options.partSize === undefined ? null : Math.floor(this.options.partSize / 512) * 512;
+    if (partLimit !== null && partLimit < 64 * 1024) throw new AirlockError('USAGE', 'The part size must be at least 64 KiB.');
+    const last = known.at(-1) as VolumeRoom;
+    // Media not inserted yet: the size the operator stated, else like the last one; FAT's limit unless known better.
+    const assumed: VolumeRoom | null = this.options.nextMedium ? { free: this.options.volumeSize ?? last.free, maxPart: FAT_MAX_PART_BYTES, block: 32 * 1024 } : null;
+    const layout = planLayout(this.exact, known, assumed, partLimit);
+    if (layout.kind === 'too-small') {
+      const hint = layout.volumesNeeded !== null ? ` About ${layout.volumesNeeded} media of this size are needed: name them all (--to-media ID1,ID2,...) or run on a terminal to be asked for each.` : '';
+      throw new AirlockError('MEDIA_TOO_SMALL', `The bundle is ${this.exact} bytes. ${layout.reason}${hint}`, { path: this.options.targets[0]?.mountPoint ?? undefined });
+    }
+    this.parts = layout.parts;
+    this.split = layout.kind === 'split';
+    this.hasher = new BackgroundSha256();
+    if (this.split) this.wholeHash = this.hasher.start();
+    this.volumeCount = layout.volumes;
+    for (const [i, target] of this.options.targets.entries()) {
+      if (i + 1 > this.volumeCount) break;
+      await this.adopt(i + 1, target, spaces[i] as VolumeSpace);
+    }
+    return this;
+  };
+
+  private room(space: VolumeSpace): VolumeRoom {
+    const free = Math.min(space.free ?? Number.POSITIVE_INFINITY, this.options.volumeSize ?? Number.POSITIVE_INFINITY);
+    return { free, maxPart: maxPartBytesOnMount(space.fstype, space.mountType), block: space.blockBytes };
+  }
+
+  private async measure(target: MediaVolume): Promise<VolumeSpace> {
+    if (target.mountPoint === null) throw new AirlockError('MEDIA_NOT_MOUNTED', `${target.device ?? target.id} is not mounted.`);
+    // Before measuring: room an earlier, interrupted write of ours still takes counts as free.
+    const swept = await sweepMediumLeftovers(target.mountPoint);
+    for (const path of swept.removed) if (!this.removedLeftovers.includes(path)) this.removedLeftovers.push(path);
+    const space = await measureVolume(target.mountPoint).catch((error: unknown) => {
+      throw mediaError(error, target.mountPoint as string);
+    });
+    if (space.readOnly || target.readOnly) throw new AirlockError('MEDIA_READONLY', `${target.mountPoint} is read-only.`, { path: target.mountPoint });
+    return space;
+  }
+
+  private fileNames(volume: number): string[] {
+    const names = this.parts.filter((p) => p.volume === volume).map((p) => this.fileName(p));
+    if (this.split) names.push(indexFileName(this.name), indexSignatureFileName(this.name));
+    return names;
+  }
+
+  private fileName(part: PlannedPart): string {
+    return this.split ? partFileName(this.name, part.number, this.parts.length) : `${this.name}${BUNDLE_SUFFIX}`;
+  }
+
+  private bytesOn(volume: number): number {
+    return this.parts.filter((p) => p.volume === volume).reduce((n, p) => n + p.size, 0);
+  }
+
+  /** Take a medium as volume `number`: room for its parts, its file system's limit, no name taken, leftovers cleared. */
+  private async adopt(number: number, medium: MediaVolume, space: VolumeSpace): Promise<VolumeState> {
+    const dir = medium.mountPoint as string;
+    const mine = this.parts.filter((p) => p.volume === number);
+    const needed = mine.reduce((n, p) => n + Math.ceil(p.size / space.blockBytes) * space.blockBytes, 0) + MEDIA_MARGIN_BYTES + (this.split ? INDEX_RESERVE_BYTES : 0);
+    const room = this.room(space);
+    if (room.free < needed) {
+      throw new AirlockError('MEDIA_TOO_SMALL', `${dir} has ${room.free} bytes free; volume ${number} needs ${needed}.`, { path: dir });
+    }
+    const biggest = Math.max(...mine.map((p) => p.size));
+    if (room.maxPart !== null && biggest > room.maxPart) {
+      throw new AirlockError('MEDIA_TOO_SMALL', `${dir} is ${space.fstype ?? 'a file system'} and holds files of at most ${room.maxPart} bytes; volume ${number} needs a ${biggest}-byte part.`, { path: dir });
+    }
+    const entries = await readdir(dir).catch((error: unknown) => {
+      throw mediaError(error, dir);
+    });
+    const fold = foldsCase(space.fstype) ? (s: string) => s.toLowerCase() : (s: string) => s;
+    const present = new Set(entries.map(fold));
+    for (const file of [...this.fileNames(number), `${this.name}${BUNDLE_SUFFIX}`]) {
+      if (present.has(fold(file))) throw new AirlockError('OUTPUT_EXISTS', join(dir, file), { path: join(dir, file) });
+    }
+    const dev = (await stat(dir)).dev;
+    const state: VolumeState = { number, medium, dir, space, files: [], readBack: null, dev };
+    this.volumes[number - 1] = state;
+    return state;
+  }
+
+  /** Volume `number` is not inserted yet: ask until a medium that fits is offered. */
+  private async acquire(number: number): Promise<VolumeState> {
+    const ask = this.options.nextMedium;
+    if (!ask) throw new AirlockError('MEDIA_TOO_SMALL', `Volume ${number} of ${this.volumeCount} has no medium.`);
+    let why: string | null = null;
+    for (;;) {
+      throwIfAborted(this.signal);
+      const medium = await ask({ volume: number, volumes: this.volumeCount, bytes: this.bytesOn(number) + MEDIA_MARGIN_BYTES + INDEX_RESERVE_BYTES, files: this.fileNames(number), problem: why, used: this.media() });
+      try {
+        const used = this.volumes.find((v) => v && sameMedium(v.medium, medium));
+        if (used) throw new AirlockError('MEDIA_NOT_FOUND', `That is volume ${used.number} again (${medium.label ?? medium.mountPoint ?? medium.id}); insert another medium.`);
+        return await this.adopt(number, medium, await this.measure(medium));
+      } catch (error) {
+        const failure = toAirlockError(error);
+        if (failure.code === 'CANCELLED') throw failure;
+        why = failure.message;
+      }
+    }
+  }
+
+  async write(data: Buffer): Promise<void> {
+    let rest = data;
+    while (rest.length > 0) {
+      if (!this.current) await this.openPart();
+      const part = this.current as OpenPart;
+      const take = Math.min(rest.length, part.remaining);
+      const piece = take === rest.length ? rest : rest.subarray(0, take);
+      await (this.hasher as BackgroundSha256).update(this.split ? [part.hash, this.wholeHash] : [part.hash], piece);
+      try {
+        await part.writer.write(piece);
+      } catch (error) {
+        throw await volumeFailure(error, part.tempPath, this.volumes[part.planned.volume - 1]);
+      }
+      part.remaining -= take;
+      this.bytesWritten += take;
+      rest = rest.subarray(take);
+      if (part.remaining === 0) await this.closePart();
+    }
+  }
+
+  private async openPart(): Promise<void> {
+    const planned = this.parts[this.nextPart];
+    if (!planned) throw new AirlockError('INTERNAL', `The archive is longer than the ${this.exact} bytes planned.`);
+    const volume = this.volumes[planned.volume - 1] ?? (await this.acquire(planned.volume));
+    const finalPath = join(volume.dir, this.fileName(planned));
+    // A medium unmounted under us leaves its mount point as an empty folder of the system disk: never write there.
+    await assertVolumePresent(volume, finalPath);
+    const tempPath = tempPathFor(finalPath);
+    this.started = true;
+    const handle = await open(tempPath, 'wx', 0o644).catch(async (error: unknown) => {
+      releaseTemp(tempPath);
+      throw await volumeFailure(error, tempPath, volume);
+    });
+    this.current = { planned, finalPath, tempPath, handle, writer: new SequentialWriter(handle), hash: (this.hasher as BackgroundSha256).start(), remaining: planned.size };
+  }
+
+  private async closePart(): Promise<void> {
+    const part = this.current as OpenPart;
+    try {
+      await part.writer.finish();
+      // A failed fsync is a failed write: never retried into success.
+      await part.handle.sync();
+      await part.handle.close();
+    } catch (error) {
+      throw await volumeFailure(error, part.tempPath, this.volumes[part.planned.volume - 1]);
+    }
+    this.current = null;
+    this.nextPart += 1;
+    const volume = this.volumes[part.planned.volume - 1] as VolumeState;
+    const written = await (this.hasher as BackgroundSha256).digest(part.hash);
+    this.synced.push({ tempPath: part.tempPath, finalPath: part.finalPath, file: { path: part.finalPath, size: part.planned.size, sha256: written, volume: volume.number, kind: this.split ? 'part' : 'bundle' } });
+    const next = this.parts[this.nextPart];
+    if (!next || next.volume !== part.planned.volume) await this.finishVolume(volume, !next);
+  }
+
+  /**
+   * Give a complete volume's parts their names: until now a pulled medium leaves only temp
+   * names (which the next write there removes), never a part without its index.
+   */
+  private async publishParts(volume: VolumeState): Promise<void> {
+    while (this.synced.length > 0) {
+      throwIfAborted(this.signal);
+      const part = this.synced[0] as SyncedPart;
+      try {
+        await assertVolumePresent(volume, part.finalPath);
+        await publishWithoutOverwrite(part.tempPath, part.finalPath);
+      } catch (error) {
+        throw await volumeFailure(error, part.finalPath, volume);
+      }
+      this.synced.shift();
+      this.record(volume, part.file);
+    }
+  }
+
+  private record(volume: VolumeState, file: MediaWrittenFile): void {
+    volume.files.push(file);
+    this.written.push(file);
+  }
+
+  /** A small file (index, signature) written the same way as the parts (small-file-write.ts). */
+  private async writeSmall(volume: VolumeState, file: string, bytes: Buffer, kind: MediaWrittenFile['kind']): Promise<void> {
+    const finalPath = await writeSmallFile(volume, file, bytes, this.leftovers);
+    this.record(volume, { path: finalPath, size: bytes.length, sha256: sha256Hex(bytes), volume: volume.number, kind });
+  }
+
+  private indexFor(volume: VolumeState, last: boolean, wholeSha256: string | null): VolumeIndex {
+    const hashes = new Map(this.written.filter((f) => f.kind === 'part').map((f) => [f.path.slice(f.path.lastIndexOf('/') + 1), f.sha256]));
+    return {
+      airlockIndex: INDEX_VERSION,
+      name: this.name,
+      bundle: { file: `${this.name}${BUNDLE_SUFFIX}`, size: this.exact, sha256: last ? wholeSha256 : null, tagmanifestSha256: this.tagmanifestSha256, uuid: this.uuid },
+      volume: volume.number,
+      volumes: this.volumeCount,
+      complete: last,
+      media: this.volumes.filter((v) => v !== undefined).map((v) => ({ volume: v.number, label: v.medium.label, serial: v.medium.serial })),
+      parts: this.parts.map((p) => ({ file: this.fileName(p), number: p.number, size: p.size, sha256: hashes.get(this.fileName(p)) ?? null, volume: p.volume })),
+      created: new Date().toISOString(),
+    };
+  }
+
+  private async finishVolume(volume: VolumeState, last: boolean): Promise<void> {
+    await this.publishParts(volume);
+    if (this.split) {
+      const wholeSha256 = last ? await (this.hasher as BackgroundSha256).digest(this.wholeHash) : null;
+      const bytes = serializeIndex(this.indexFor(volume, last, wholeSha256));
+      await this.writeSmall(volume, indexFileName(this.name), bytes, 'index');
+      await this.writeSmall(volume, indexSignatureFileName(this.name), Buffer.from(await this.options.signIndex(bytes), 'utf8'), 'index-signature');
+    }
+    if (this.options.readBack !== false) {
+      volume.readBack = await readBackVolume(volume, this.tracker, this.signal);
+      if (!volume.readBack.ok) {
+        this.readBackFailed = true;
+        const bad = volume.readBack.problems.map((p) => `${p.code} ${p.path ?? ''}`).join('; ');
+        throw new AirlockError('MEDIA_READBACK_FAILED', `Volume ${volume.number} (${volume.medium.label ?? volume.dir}): ${bad}. Method: ${volume.readBack.method}.`, { path: volume.readBack.problems[0]?.path ?? volume.dir });
+      }
+    }
+    if (!last && this.tracker) {
+      this.tracker.startPhase('writing', { bytes: this.exact, files: null });
+      this.tracker.addBytes(this.bytesWritten);
+    }
+  }
+
+  async commit(): Promise<{ bundlePath: string; bundleBytes: number }> {
+    await this.hasher?.close();
+    if (this.current || this.nextPart !== this.parts.length || this.bytesWritten !== this.exact) {
+      throw new AirlockError('INTERNAL', `The archive was ${this.bytesWritten} bytes; ${this.exact} were planned.`);
+    }
+    const first = this.written.find((f) => f.kind === 'part' || f.kind === 'bundle') as MediaWrittenFile;
+    return { bundlePath: first.path, bundleBytes: this.exact };
+  }
+
+  async abort(_reason: unknown): Promise<void> {
+    await this.hasher?.close();
+    const part = this.current;
+    this.current = null;
+    if (part) await part.handle.close().catch(() => undefined);
+    const temps = [...(part ? [{ tempPath: part.tempPath, volume: part.planned.volume }] : []), ...this.synced.map((s) => ({ tempPath: s.tempPath, volume: s.file.volume }))];
+    this.synced.length = 0;
+    // Unless the read-back failed: then the files are the evidence, and the operator is told to set the medium aside.
+    this.leftovers.push(...(await removeUnfinished({ temps, published: this.readBackFailed ? null : this.written, volumes: this.volumes })));
+  }
+
+  /** What was written, where, and what the read-back proved (also after a failure: what got done). */
+  report(): MediaExportReport {
+    const volumes = this.volumes.filter((v): v is VolumeState => v !== undefined);
+    const indexFile = this.written.find((f) => f.kind === 'index')?.path ?? null;
+    return {
+      bundle: { name: this.name, uuid: this.uuid, tagmanifestSha256: this.tagmanifestSha256 },
+      split: this.split,
+      parts: this.split ? this.parts.length : 1,
+      volumes: volumes.map((v) => ({ number: v.number, medium: mediaRef(v.medium), files: v.files.map((f) => f.path), readBack: v.readBack })),
+      files: [...this.written],
+      indexFile,
+      removedLeftovers: [...this.removedLeftovers],
+      readBackOk: volumes.length > 0 && volumes.every((v) => v.readBack?.ok === true),
+    };
+  }
+
+  /** The media named for this export (before any was adopted). */
+  targets(): MediaRef[] {
+    return this.options.targets.map(mediaRef);
+  }
+
+  /** The media of this export, for the receipt and the audit log. */
+  media(): MediaRef[] {
+    return this.volumes.filter((v): v is VolumeState => v !== undefined).map((v) => mediaRef(v.medium));
+  }
+}

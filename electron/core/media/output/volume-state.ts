@@ -1,0 +1,41 @@
+/**
+ * One medium adopted as a volume of an export, and whether it is still there: a pulled or
+ * unmounted medium leaves its mount point as a folder of another device (or none), so presence is
+ * the st_dev recorded when the volume was adopted.
+ */
+import { stat } from 'node:fs/promises';
+import type { MediaVolume, MediaWrittenFile, ReadBackReport } from '../../../../shared/media.js';
+import { AirlockError } from '../../errors.js';
+import type { VolumeSpace } from '../os/volume-space.js';
+import { mediaError } from './media-errors.js';
+
+export interface VolumeState {
+  number: number;
+  medium: MediaVolume;
+  dir: string;
+  space: VolumeSpace;
+  files: MediaWrittenFile[];
+  readBack: ReadBackReport | null;
+  /** st_dev of the folder when adopted: a different one later means the medium is gone. */
+  dev: number;
+}
+
+/** Whether the volume's folder is still the medium adopted (a pulled or unmounted medium leaves another device's folder, or none). */
+export async function volumePresent(volume: VolumeState): Promise<boolean> {
+  return stat(volume.dir).then(
+    (s) => s.dev === volume.dev,
+    () => false,
+  );
+}
+
+export async function assertVolumePresent(volume: VolumeState, path: string): Promise<void> {
+  if (!(await volumePresent(volume))) throw new AirlockError('MEDIA_REMOVED', `${volume.dir} is no longer the medium written to (it was removed or unmounted).`, { path });
+}
+
+/** mediaError, and MEDIA_REMOVED whatever the errno when the medium is no longer there (ENOENT after a lazy unmount, EIO after a pull). */
+export async function volumeFailure(error: unknown, path: string, volume: VolumeState | undefined): Promise<AirlockError> {
+  const mapped = mediaError(error, path);
+  if (mapped.code === 'MEDIA_REMOVED' || mapped.code === 'CANCELLED' || !volume) return mapped;
+  if (await volumePresent(volume)) return mapped;
+  return new AirlockError('MEDIA_REMOVED', `${volume.dir} is no longer mounted. ${path}: ${error instanceof Error ? error.message : String(error)}`, { path, cause: error });
+}

@@ -1,0 +1,142 @@
+/**
+ * Removable media in the IPC contract: the schemas (volumes, what an export wrote and read back,
+ * `media verify`, the bundles on a medium, the export destination) and the media channels.
+ */
+import { z } from 'zod';
+import type { MediaExportReport, MediaRef, MediaVolume } from '../media.js';
+import { inSync, JobStarted, NoRequest, PathString, ProblemSchema, type ChannelBlock, type Same } from './common.js';
+import { VerifyResultSchema } from './results.js';
+
+/** A medium as main names it: MediaVolume.id (the device, or the folder of a declared root). */
+const MediumId = z.string().min(1).max(4096);
+
+export const MediaVolumeSchema = z.object({
+  id: z.string(),
+  device: z.string().nullable(),
+  disk: z.string().nullable(),
+  label: z.string().nullable(),
+  filesystem: z.string().nullable(),
+  size: z.number().nullable(),
+  free: z.number().nullable(),
+  mountPoint: z.string().nullable(),
+  vendor: z.string().nullable(),
+  model: z.string().nullable(),
+  serial: z.string().nullable(),
+  readOnly: z.boolean(),
+  removable: z.boolean(),
+  source: z.enum(['lsblk', 'diskutil', 'windows', 'config']),
+});
+export type MediaVolumeView = z.infer<typeof MediaVolumeSchema>;
+
+export const MediaRefSchema = z.object({
+  label: z.string().nullable(),
+  serial: z.string().nullable(),
+  device: z.string().nullable(),
+  mountPoint: z.string().nullable(),
+  filesystem: z.string().nullable(),
+});
+
+export const ReadBackMethodSchema = z.enum(['o-direct', 'flushbufs+o-direct', 'fadvise-dontneed', 'remount', 'buffered']);
+
+export const ReadBackReportSchema = z.object({
+  ok: z.boolean(),
+  method: ReadBackMethodSchema,
+  bypassesCache: z.boolean(),
+  methodDetail: z.string(),
+  files: z.array(z.object({ file: z.string(), size: z.number(), expectedSha256: z.string(), actualSha256: z.string().nullable(), ok: z.boolean() })),
+  problems: z.array(ProblemSchema),
+  bytes: z.number(),
+  seconds: z.number(),
+});
+
+export const MediaExportReportSchema = z.object({
+  bundle: z.object({ name: z.string(), uuid: z.string().nullable(), tagmanifestSha256: z.string() }),
+  split: z.boolean(),
+  parts: z.number(),
+  volumes: z.array(z.object({ number: z.number(), medium: MediaRefSchema, files: z.array(z.string()), readBack: ReadBackReportSchema.nullable() })),
+  files: z.array(z.object({ path: z.string(), size: z.number(), sha256: z.string(), volume: z.number(), kind: z.enum(['bundle', 'part', 'index', 'index-signature']) })),
+  indexFile: z.string().nullable(),
+  removedLeftovers: z.array(z.string()),
+  readBackOk: z.boolean(),
+});
+export type MediaExportView = z.infer<typeof MediaExportReportSchema>;
+
+/** `media verify` of one medium: every bundle and part set on it, read past the cache (core's MediaVerifyReport). */
+export const MediaVerifyReportSchema = z.object({
+  ok: z.boolean(),
+  dir: z.string(),
+  medium: MediaRefSchema.nullable(),
+  readBack: z.object({ method: ReadBackMethodSchema, bypassesCache: z.boolean(), detail: z.string() }).nullable(),
+  items: z.array(
+    z.object({
+      kind: z.enum(['bundle', 'split']),
+      file: z.string(),
+      ok: z.boolean(),
+      reassembled: z.boolean(),
+      result: VerifyResultSchema,
+    }),
+  ),
+  problems: z.array(ProblemSchema),
+  warnings: z.array(z.string()),
+  seconds: z.number(),
+});
+export type MediaVerifyView = z.infer<typeof MediaVerifyReportSchema>;
+
+/** A bundle found on a medium: a single NAME.airlock.tar, or the parts (and index) of a split one grouped. */
+export const MediumBundleSchema = z.object({
+  name: z.string(),
+  kind: z.enum(['bundle', 'split']),
+  /** What verify and import open: the bundle file, else the first part on this medium, else the index. */
+  path: z.string(),
+  /** Bytes of the bundle file, or of the parts on this medium. */
+  bytes: z.number(),
+  /** Split only: parts on this medium, parts in the whole set (from the part names), index present here. */
+  partsHere: z.number(),
+  partsTotal: z.number().nullable(),
+  indexHere: z.boolean(),
+});
+export type MediumBundle = z.infer<typeof MediumBundleSchema>;
+
+/** Where an export goes: a folder chosen in a dialog, or a detected medium by its id. */
+export const ExportDestinationSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('folder'), path: PathString }),
+  z.strictObject({ kind: z.literal('medium'), mediumId: MediumId }),
+]);
+export type ExportDestination = z.infer<typeof ExportDestinationSchema>;
+
+/** The media block of the channel table (spread into IPC_CHANNELS). */
+export const MEDIA_CHANNELS = {
+  /** Media offered now (system disks never are). The renderer polls this every ~2 s while a media step is shown. */
+  listMedia: {
+    channel: 'airlock:media-list',
+    request: NoRequest,
+    response: z.object({ media: z.array(MediaVolumeSchema) }),
+  },
+  /** The bundles on one detected medium, split bundles grouped; `truncated` when the folder had too many entries to list. */
+  listMediumBundles: {
+    channel: 'airlock:media-bundles',
+    request: z.strictObject({ mediumId: MediumId }),
+    response: z.object({
+      medium: MediaVolumeSchema,
+      bundles: z.array(MediumBundleSchema),
+      /** Temp files an interrupted write left on the medium. */
+      leftovers: z.number(),
+      truncated: z.boolean(),
+    }),
+  },
+  /** Every bundle and part set on a medium re-verified past the page cache; result: MediaVerifyReport. */
+  startVerifyMedium: {
+    channel: 'airlock:job-verify-medium',
+    request: z.strictObject({ mediumId: MediumId }),
+    response: JobStarted,
+  },
+  ejectMedium: {
+    channel: 'airlock:media-eject',
+    request: z.strictObject({ mediumId: MediumId }),
+    response: z.object({ medium: MediaRefSchema, actions: z.array(z.string()), unmounted: z.boolean(), poweredOff: z.boolean() }),
+  },
+} as const satisfies ChannelBlock;
+
+inSync<Same<z.infer<typeof MediaVolumeSchema>, MediaVolume>>();
+inSync<Same<z.infer<typeof MediaRefSchema>, MediaRef>>();
+inSync<Same<z.infer<typeof MediaExportReportSchema>, MediaExportReport>>();

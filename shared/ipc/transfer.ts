@@ -1,0 +1,101 @@
+/** Export, verify and import in the IPC contract: choosing what and where, starting the jobs, and what they return. */
+import { z } from 'zod';
+import type { ExportResult } from '../results.js';
+import { inSync, JobStarted, NoRequest, PathString, type ChannelBlock, type Same } from './common.js';
+import { ExportDestinationSchema, MediaExportReportSchema } from './media.js';
+import { VerifyResultSchema } from './results.js';
+
+/** Where core wrote the signed transfer receipt for the operator (beside the bundle / import). */
+const ReceiptSchema = z.object({ json: z.string(), signature: z.string().nullable(), html: z.string() }).nullable().optional();
+
+export const ImportResultSchema = VerifyResultSchema.extend({
+  destination: z.string().nullable(),
+  warnings: z.array(z.string()),
+  auditEvent: z.number().optional(),
+  receipt: ReceiptSchema,
+});
+export type ImportReport = z.infer<typeof ImportResultSchema>;
+
+export const ExportResultSchema = z.object({
+  bundlePath: z.string(),
+  name: z.string(),
+  uuid: z.string(),
+  sequence: z.number(),
+  files: z.number(),
+  bytes: z.number(),
+  bundleBytes: z.number(),
+  tagmanifestSha256: z.string(),
+  signers: z.array(z.object({ fingerprint: z.string(), userIds: z.array(z.string()) })),
+  warnings: z.array(z.object({ path: z.string(), message: z.string() })),
+  auditEvent: z.number().optional(),
+  receipt: ReceiptSchema,
+  /** An export to removable media: what was written where, and what reading it back proved. */
+  media: MediaExportReportSchema.optional(),
+});
+export type ExportReport = z.infer<typeof ExportResultSchema>;
+
+export const SelectionSummarySchema = z.object({
+  items: z.array(
+    z.object({
+      path: z.string(),
+      name: z.string(),
+      kind: z.enum(['file', 'folder', 'other', 'missing']),
+      files: z.number(),
+      bytes: z.number(),
+    }),
+  ),
+  totalFiles: z.number(),
+  totalBytes: z.number(),
+  /** Things the export will refuse (blocking) or that the operator should know (not blocking). */
+  warnings: z.array(z.object({ path: z.string(), message: z.string(), blocking: z.boolean() })),
+  /** The walk stopped at its entry cap; the totals are lower bounds. */
+  truncated: z.boolean(),
+});
+export type SelectionSummary = z.infer<typeof SelectionSummarySchema>;
+
+/** The transfer block of the channel table: sources and destinations chosen, export, verify and import started. */
+export const TRANSFER_CHANNELS = {
+  chooseExportSources: {
+    channel: 'airlock:dialog-export-sources',
+    // Linux and Windows dialogs pick files or folders, never both at once.
+    request: z.strictObject({ kind: z.enum(['files', 'folders']) }),
+    response: z.object({ paths: z.array(z.string()) }),
+  },
+  chooseFolder: {
+    channel: 'airlock:dialog-folder',
+    request: z.strictObject({ purpose: z.enum(['export-destination', 'import-destination']) }),
+    response: z.object({ path: z.string().nullable() }),
+  },
+  chooseBundle: {
+    channel: 'airlock:dialog-bundle',
+    request: NoRequest,
+    response: z.object({ path: z.string().nullable() }),
+  },
+  summarizeSelection: {
+    channel: 'airlock:selection-summarize',
+    request: z.strictObject({ paths: z.array(PathString).min(1).max(10_000) }),
+    response: SelectionSummarySchema,
+  },
+  startExport: {
+    channel: 'airlock:job-export',
+    request: z.strictObject({
+      selection: z.array(PathString).min(1).max(10_000),
+      destination: ExportDestinationSchema,
+      name: z.string().min(1).max(100).optional(),
+      passphrase: z.string().min(1).max(1024),
+    }),
+    response: JobStarted,
+  },
+  startVerify: {
+    channel: 'airlock:job-verify',
+    request: z.strictObject({ bundlePath: PathString }),
+    response: JobStarted,
+  },
+  startImport: {
+    channel: 'airlock:job-import',
+    request: z.strictObject({ bundlePath: PathString, destDir: PathString, allowReplay: z.boolean().optional() }),
+    response: JobStarted,
+  },
+} as const satisfies ChannelBlock;
+
+inSync<Same<Omit<z.infer<typeof ExportResultSchema>, 'warnings' | 'auditEvent' | 'receipt' | 'media'>, ExportResult>>();
