@@ -60,15 +60,15 @@ describe('path traversal', () => {
     expect(result.ok).toBe(false);
     expect(codes(result)).toContain('UNSAFE_PATH');
   });
-  it('absolute entry path', async () => {
+  it('absolute entry path (GHSA-3jfq-g458-7qm9)', async () => {
     const result = await verifyTar(await bagWith([{ path: '/etc/evil', body: 'x' }]));
     expect(codes(result)).toContain('UNSAFE_PATH');
   });
-  it('drive-letter entry path', async () => {
+  it('drive-letter entry path (GHSA-5955-9wpr-37jh)', async () => {
     const result = await verifyTar(await bagWith([{ path: 'C:/evil.txt', body: 'x' }]));
     expect(codes(result)).toContain('UNSAFE_PATH');
   });
-  it('backslash traversal (..\\ on Windows)', async () => {
+  it('backslash traversal (..\\ on Windows; GHSA-9r2w-394v-53qc)', async () => {
     const result = await verifyTar(await bagWith([{ path: 'bag/data/..\\..\\evil.txt', body: 'x' }]));
     expect(codes(result)).toContain('UNSAFE_PATH');
   });
@@ -123,14 +123,14 @@ describe('duplicates and collisions', () => {
     const result = await verifyTar(await bagWith([{ path: 'bag/data/a.txt', body: 'alpha\n' }]));
     expect(codes(result)).toContain('DUPLICATE_ENTRY');
   });
-  it('names equal after Unicode NFC normalisation', async () => {
+  it('names equal after Unicode NFC normalisation (GHSA-qq89-hq3f-393p)', async () => {
     const nfc = 'data/caf\u00e9.txt';
     const nfd = 'data/cafe\u0301.txt';
     const bag = await signedBag(signer, [{ path: nfc, content: 'one' }]);
     const result = await verifyTar(tarOf([...bag.tagEntries, ...bag.payloadEntries, { path: `bag/${nfd}`, body: 'two' }]));
     expect(codes(result)).toContain('DUPLICATE_ENTRY');
   });
-  it('names equal after case folding', async () => {
+  it('names equal after case folding (GHSA-9r2w-394v-53qc)', async () => {
     const result = await verifyTar(await bagWith([{ path: 'bag/data/A.TXT', body: 'x' }]));
     expect(codes(result)).toContain('DUPLICATE_ENTRY');
   });
@@ -154,7 +154,7 @@ describe('parser desynchronisation (pax and long-name headers read differently b
     const result = await verifyTar(await bagWith([paxEntry(paxRecord('path', 'bag/data/x\n../../evil')), { path: 'bag/data/a2.txt', body: 'x' }]));
     expect(codes(result)).toContain('ARCHIVE_CORRUPT');
   });
-  it('pax path value holding a NUL', async () => {
+  it('pax path value holding a NUL (CVE-2026-59875)', async () => {
     const result = await verifyTar(await bagWith([paxEntry(paxRecord('path', 'bag/data/x\0/../../evil')), { path: 'bag/data/a2.txt', body: 'x' }]));
     expect(codes(result)).toContain('ARCHIVE_CORRUPT');
   });
@@ -221,7 +221,7 @@ describe('limits, checked from headers before data is read', () => {
     const result = await verifyTar(await bagWith([]), { ...DEFAULT_LIMITS, maxFileBytes: 3 });
     expect(codes(result)).toContain('LIMIT_EXCEEDED');
   });
-  it('path deeper than the depth limit', async () => {
+  it('path deeper than the depth limit (GHSA-f5x3-32g6-xq36)', async () => {
     const deep = `bag/data/${'d/'.repeat(80)}f.txt`;
     const result = await verifyTar(await bagWith([{ path: deep, body: 'x' }]));
     expect(codes(result)).toContain('LIMIT_EXCEEDED');
@@ -302,7 +302,7 @@ describe('signature file shapes (openpgp.js usage rules)', () => {
     const entries = bag.tagEntries.map((e) => (e.path.endsWith('.asc') ? { ...e, body: asc } : e));
     return verifyTar(tarOf([...entries, ...bag.payloadEntries]));
   }
-  it('an armored PGP MESSAGE instead of a detached signature', async () => {
+  it('an armored PGP MESSAGE instead of a detached signature (GHSA-8qff-qr5q-5pr8)', async () => {
     const result = await withAsc('-----BEGIN PGP MESSAGE-----\n\nabc\n-----END PGP MESSAGE-----\n');
     expect(codes(result)).toEqual(['SIGNATURE_INVALID']);
   });
@@ -324,7 +324,7 @@ describe('signature file shapes (openpgp.js usage rules)', () => {
 });
 
 describe('container shape (format v1 is a plain tar ending in its end marker)', () => {
-  it('a gzip-compressed bundle is refused, not silently decompressed', async () => {
+  it('a gzip-compressed bundle is refused, not silently decompressed (GHSA-23hp-3jrh-7fpw)', async () => {
     const { gzipSync } = await import('node:zlib');
     const result = await verifyTar(gzipSync(await bagWith([])));
     expect(codes(result)).toEqual(['ARCHIVE_CORRUPT']);

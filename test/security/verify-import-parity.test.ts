@@ -6,33 +6,25 @@
  * same: no second code that points the operator at the wrong next step (a file over a limit is
  * not also "missing"), and import leaves its destination empty.
  */
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStationDb, type StationDb } from '../../electron/core/db/station-db.js';
-import { AirlockError } from '../../electron/core/errors.js';
 import { importBundle } from '../../electron/core/import/import-bundle.js';
 import { DEFAULT_LIMITS, type BundleLimits } from '../../electron/core/policy/limits.js';
 import { DEFAULT_POLICY } from '../../electron/core/policy/station-policy.js';
 import { sha256Hex } from '../../electron/core/crypto/sha256.js';
 import { checkBundle } from '../../electron/core/verify/check-bundle.js';
 import { resignedBag, UTF8_BOM, utf16, type ResignOptions } from '../helpers/hostile-bag.js';
-import { makeSigner, paxEntry, paxRecord, tarOf, type BagPayloadFile, type RawEntry, type TestSigner } from '../helpers/hostile-tar.js';
+import { paxEntry, paxRecord, tarOf, type BagPayloadFile, type RawEntry, type TestSigner } from '../helpers/hostile-tar.js';
+import { openJudge, type Judge } from '../helpers/verify-and-import.js';
 
-let root: string;
+let judge: Judge;
 let signer: TestSigner;
-let db: StationDb;
-let n = 0;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'airlock-parity-'));
-  signer = await makeSigner();
-  db = openStationDb(join(root, 'station.db'));
+  judge = await openJudge('airlock-parity-');
+  signer = judge.signer;
 });
 afterAll(async () => {
-  db.close();
-  await rm(root, { recursive: true, force: true });
+  await judge.close();
 });
 
 const A = { path: 'data/a.txt', content: 'alpha\n' };
@@ -56,37 +48,6 @@ function listed(payload: BagPayloadFile[], extra: Array<{ path: string; sha256: 
 
 const bom = (bytes: Buffer): Buffer => Buffer.concat([UTF8_BOM, bytes]);
 
-async function verifyCodes(bundlePath: string, limits: BundleLimits): Promise<string[]> {
-  // As Station.verifyBundle calls it.
-  const result = await checkBundle({
-    bundlePath,
-    trusted: [signer.trusted],
-    limits,
-    requiredSigners: DEFAULT_POLICY.requiredSigners,
-    clockSkewSeconds: DEFAULT_POLICY.clockSkewSeconds,
-    reportNames: DEFAULT_POLICY.names,
-  });
-  expect(result.ok).toBe(false);
-  return [...new Set(result.problems.map((p) => p.code))].sort();
-}
-
-async function importCodes(bundlePath: string, limits: BundleLimits): Promise<string[]> {
-  const dest = join(root, `dest${n}`);
-  await mkdir(dest);
-  try {
-    const result = await importBundle({ bundlePath, destDir: dest, trusted: [signer.trusted], policy: { ...DEFAULT_POLICY, limits }, db, operator: 'tester' });
-    expect(result.ok).toBe(false);
-    expect(result.destination).toBeNull();
-    return [...new Set(result.problems.map((p) => p.code))].sort();
-  } catch (error) {
-    // An operational error where a problem code was meant is a disagreement too: it shows up in the comparison.
-    if (error instanceof AirlockError) return [`error:${error.code}`];
-    throw error;
-  } finally {
-    expect(await readdir(dest)).toEqual([]);
-  }
-}
-
 interface Case {
   hazard: string;
   /** The right code; several only where the bundle holds several hazards in one. */
@@ -97,12 +58,10 @@ interface Case {
 
 function table(cases: Case[]): void {
   it.each(cases.map((c) => [c.hazard, c] as const))('%s', async (_hazard, c) => {
-    n += 1;
-    const bundlePath = join(root, `b${n}.airlock.tar`);
-    await writeFile(bundlePath, await c.build());
+    const bundlePath = await judge.write(await c.build());
     const limits = { ...DEFAULT_LIMITS, ...c.limits };
-    const verified = await verifyCodes(bundlePath, limits);
-    const imported = await importCodes(bundlePath, limits);
+    const verified = await judge.verifyCodes(bundlePath, limits);
+    const imported = await judge.importCodes(bundlePath, limits);
     const right = typeof c.code === 'string' ? [c.code] : [...c.code].sort();
     expect({ verify: verified, import: imported }).toEqual({ verify: right, import: right });
   });
@@ -110,14 +69,10 @@ function table(cases: Case[]): void {
 
 describe('baseline', () => {
   it('the unmodified bag verifies and imports (so each refusal below is its hazard\'s doing)', async () => {
-    n += 1;
-    const bundlePath = join(root, `b${n}.airlock.tar`);
-    await writeFile(bundlePath, await bag());
+    const bundlePath = await judge.write(await bag());
     const verified = await checkBundle({ bundlePath, trusted: [signer.trusted], reportNames: DEFAULT_POLICY.names });
     expect(verified.problems).toEqual([]);
-    const dest = join(root, `dest${n}`);
-    await mkdir(dest);
-    const imported = await importBundle({ bundlePath, destDir: dest, trusted: [signer.trusted], policy: DEFAULT_POLICY, db, operator: 'tester' });
+    const imported = await importBundle({ bundlePath, destDir: await judge.destination(), trusted: [signer.trusted], policy: DEFAULT_POLICY, db: judge.db, operator: 'tester' });
     expect(imported.problems).toEqual([]);
     expect(imported.ok).toBe(true);
   });
@@ -236,9 +191,7 @@ describe('the other hazards, one each', () => {
 
 describe('a destination that folds names more than the collision key does', () => {
   it('two names it takes for one are DUPLICATE_ENTRY, as a problem, not an I/O error', async () => {
-    n += 1;
-    const bundlePath = join(root, `b${n}.airlock.tar`);
-    await writeFile(bundlePath, await bag({ payload: [{ path: 'data/cafe.txt', content: 'one' }, { path: 'data/caf\u00e9.txt', content: 'two' }] }));
+    const bundlePath = await judge.write(await bag({ payload: [{ path: 'data/cafe.txt', content: 'one' }, { path: 'data/caf\u00e9.txt', content: 'two' }] }));
     // A sink whose exclusive open sees accents as nothing (no real file system here does, which is why a fake stands in).
     const taken = new Set<string>();
     const sink = {
@@ -264,12 +217,10 @@ describe('names the station refuses by policy: import refuses, verify reports th
     ['a reserved Windows name', 'data/CON.txt'],
     ['a trailing dot', 'data/name.'],
   ])('%s', async (_label, path) => {
-    n += 1;
-    const bundlePath = join(root, `b${n}.airlock.tar`);
-    await writeFile(bundlePath, await bag({ payload: [...files, { path, content: 'x' }] }));
+    const bundlePath = await judge.write(await bag({ payload: [...files, { path, content: 'x' }] }));
     const verified = await checkBundle({ bundlePath, trusted: [signer.trusted], reportNames: DEFAULT_POLICY.names });
     expect(verified.problems).toEqual([]);
     expect(verified.policy.findings.find((f) => f.check === 'file-names')).toMatchObject({ outcome: 'fail', code: 'UNSAFE_PATH', refusedBy: 'import' });
-    expect(await importCodes(bundlePath, DEFAULT_LIMITS)).toEqual(['UNSAFE_PATH']);
+    expect(await judge.importCodes(bundlePath, DEFAULT_LIMITS)).toEqual(['UNSAFE_PATH']);
   });
 });

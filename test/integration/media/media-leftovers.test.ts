@@ -135,7 +135,10 @@ describe.skipIf(missing !== null && !process.env['CI'])(`media leftovers${missin
     expect(error.message).toMatch(/\.partial/u);
     expect(await readdir(stick.mountPoint)).toEqual([]);
     // The detached FUSE mount ends with its last open file; then the stick can be mounted again.
-    for (let i = 0; i < 100 && fusefatPid(stick.mountPoint) !== null; i += 1) await new Promise((r) => setTimeout(r, 50));
+    // The wait ends when fusefat has gone; the deadline (was 5 s) only guards against a hang: a
+    // loaded machine can take longer than that to let it exit.
+    const deadline = Date.now() + 60_000;
+    while (fusefatPid(stick.mountPoint) !== null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     stick.mount();
     expect((await readdir(stick.mountPoint)).filter((f) => f.includes('lazyfat.airlock') && !f.endsWith('.partial'))).toEqual([]);
     const next = await airlock(home, ['export', '--to-media', 'LAZYFAT', '--name', 'after-lazyfat', '--passphrase-file', pass, payload]);

@@ -136,10 +136,15 @@ describe('JobHost', () => {
   });
 
   it('shutdown() cancels what is running and waits for it', async () => {
-    const host = newHost();
+    let running: () => void = () => undefined;
+    const firstProgress = new Promise<void>((resolve) => {
+      running = resolve;
+    });
+    const host = new JobHost({ workerScript: WORKER, station: { home }, onEvent: (e) => (e.type === 'progress' ? running() : undefined) });
     const out = await mkdtemp(join(base, 'out-'));
     const id = host.start('export', { selection: [big], destination: { kind: 'folder', path: out }, passphrase: PASSPHRASE });
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // Shut down once the export is under way (its first progress), however long the worker takes to start.
+    await firstProgress;
     await host.shutdown();
     expect(host.get(id)?.state).toBe('cancelled');
     expect(await readdir(out)).toEqual([]);

@@ -28,6 +28,20 @@ function countingSource(archive: Buffer): { source: Readable; pulled: () => numb
   return { source, pulled: () => offset };
 }
 
+/**
+ * What the reader has pulled once it stops pulling. The source is in memory, so the reader runs
+ * on event-loop turns alone: when a round of turns pulls nothing more it has stopped (held back,
+ * or at the end). A wall-clock pause would let a busy machine hide a reader that runs ahead.
+ */
+async function whenReaderStops(pulled: () => number): Promise<number> {
+  let last = -1;
+  while (pulled() !== last) {
+    last = pulled();
+    for (let turn = 0; turn < 50; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return last;
+}
+
 describe('readTarEntries on entries without data', () => {
   it('reads only a bounded distance ahead of a consumer that stops, and delivers every entry in order', async () => {
     const archive = tarOf(Array.from({ length: ENTRIES }, (_, i) => ({ path: `bag/data/f${i}.txt`, body: '' })));
@@ -40,8 +54,7 @@ describe('readTarEntries on entries without data', () => {
       seen += 1;
       if (seen === 100) {
         // The consumer is busy (authenticating, writing): the reader must not run on to the end.
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        aheadWhilePaused = pulled();
+        aheadWhilePaused = await whenReaderStops(pulled);
       }
     }
     expect(seen).toBe(ENTRIES);

@@ -1,8 +1,9 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { readTarEntries } from '../../../../electron/core/bundle/tar-entries.js';
+import { ArchiveError, entryKind, readTarEntries } from '../../../../electron/core/bundle/tar-entries.js';
 import { END_OF_ARCHIVE } from '../../../../electron/core/bundle/tar-header.js';
-import { header, octal, withData } from '../../../helpers/tar-grammar.js';
+import { header, octal, paxHeader, withData } from '../../../helpers/tar-grammar.js';
+import { paxRecord } from '../../../helpers/hostile-tar.js';
 
 const file = (name: string, body = 'x'): Buffer => withData(header({ name: Buffer.from(name), size: octal(Buffer.byteLength(body), 12), typeflag: 0x30 }), Buffer.from(body));
 
@@ -39,5 +40,107 @@ describe('readTarEntries', () => {
   it('accepts the padding to the record at any chunking', async () => {
     const archive = Buffer.concat([file('b/one'), END_OF_ARCHIVE]);
     for (const chunk of [1, 512, 4096]) expect(await read(Buffer.concat([archive, Buffer.alloc(10240 - archive.length)]), chunk)).toEqual({ paths: ['b/one'], error: null });
+  });
+});
+
+const directory = (name: string): Buffer => header({ name: Buffer.from(name), size: octal(0, 12), typeflag: 0x35 });
+
+/** Every entry's path, kind and data, or the refusal. */
+async function readAll(bytes: Buffer): Promise<{ entries: Array<[string, string, string]>; error: Error | null }> {
+  const entries: Array<[string, string, string]> = [];
+  try {
+    for await (const entry of readTarEntries(Readable.from([bytes]))) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of entry) chunks.push(chunk as Buffer);
+      entries.push([entry.path, entryKind(entry), Buffer.concat(chunks).toString()]);
+    }
+  } catch (error) {
+    return { entries, error: error as Error };
+  }
+  return { entries, error: null };
+}
+
+describe('readTarEntries: what it delivers', () => {
+  it('delivers files and folders in order with their data, and the end marker ends the reading', async () => {
+    const result = await readAll(Buffer.concat([directory('b/'), file('b/one', 'first'), file('b/two', 'y'.repeat(1500)), END_OF_ARCHIVE]));
+    expect(result.error).toBeNull();
+    expect(result.entries).toEqual([
+      ['b/', 'directory', ''],
+      ['b/one', 'file', 'first'],
+      ['b/two', 'file', 'y'.repeat(1500)],
+    ]);
+  });
+
+  it('lets the consumer skip an entry\'s data: the next entry still arrives whole', async () => {
+    const paths: string[] = [];
+    let last = '';
+    for await (const entry of readTarEntries(Readable.from([Buffer.concat([file('b/skipped', 'z'.repeat(5000)), file('b/read', 'kept'), END_OF_ARCHIVE])]))) {
+      paths.push(entry.path);
+      if (entry.path === 'b/read') for await (const chunk of entry) last += (chunk as Buffer).toString();
+    }
+    expect(paths).toEqual(['b/skipped', 'b/read']);
+    expect(last).toBe('kept');
+  });
+
+  it('reads a pax path longer than the header holds', async () => {
+    const long = `b/${'n'.repeat(200)}.txt`;
+    const result = await readAll(Buffer.concat([paxHeader(paxRecord('path', long)), file('b/short', 'x'), END_OF_ARCHIVE]));
+    expect(result.entries).toEqual([[long, 'file', 'x']]);
+  });
+});
+
+describe('readTarEntries: what it refuses (ArchiveError)', () => {
+  it.each([
+    ['gzip', [0x1f, 0x8b, 8, 0]],
+    ['zstd', [0x28, 0xb5, 0x2f, 0xfd]],
+    ['bzip2', [0x42, 0x5a, 0x68, 0x39]],
+    ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
+  ])('a %s-compressed stream, by its first bytes, without decompressing it', async (name, magic) => {
+    const result = await readAll(Buffer.concat([Buffer.from(magic), Buffer.alloc(4096)]));
+    expect(result.entries).toEqual([]);
+    expect(result.error).toBeInstanceOf(ArchiveError);
+    expect(result.error?.message).toContain(`${name}-compressed`);
+  });
+
+  it('an archive without its end-of-archive marker (truncated between entries)', async () => {
+    const result = await readAll(file('b/one', 'x'));
+    expect(result.error).toBeInstanceOf(ArchiveError);
+    expect(result.error?.message).toContain('end-of-archive marker: it is truncated');
+  });
+
+  it('an archive cut inside an entry\'s data: the consumer reading it gets the refusal', async () => {
+    const whole = Buffer.concat([file('b/one', 'q'.repeat(3000)), END_OF_ARCHIVE]);
+    const result = await readAll(whole.subarray(0, 512 + 1024));
+    expect(result.error).toBeInstanceOf(Error);
+    expect(result.entries).toEqual([]);
+  });
+
+  it('a global pax header, which would rename every later entry', async () => {
+    const global = withData(header({ name: Buffer.from('pax_global_header'), size: octal(Buffer.byteLength(paxRecord('path', 'x')), 12), typeflag: 0x67 }), Buffer.from(paxRecord('path', 'x')));
+    const result = await readAll(Buffer.concat([global, file('b/one'), END_OF_ARCHIVE]));
+    expect(result.entries).toEqual([]);
+    expect(result.error?.message).toContain('global pax header');
+  });
+
+  it('a link, with its path, as an unsafe type', async () => {
+    const hard = header({ name: Buffer.from('b/hard'), linkname: Buffer.from('b/one'), size: octal(0, 12), typeflag: 0x31 });
+    const result = await readAll(Buffer.concat([file('b/one'), hard, END_OF_ARCHIVE]));
+    expect(result.entries).toEqual([['b/one', 'file', 'x']]);
+    expect(result.error).toMatchObject({ kind: 'unsafe-type', path: 'b/hard' });
+  });
+
+  it('a source that fails: its error, not a hang', async () => {
+    const failing = new Readable({
+      read() {
+        this.destroy(new Error('EIO: the medium was pulled'));
+      },
+    });
+    const seen: string[] = [];
+    await expect(
+      (async () => {
+        for await (const entry of readTarEntries(failing)) seen.push(entry.path);
+      })(),
+    ).rejects.toThrow('EIO');
+    expect(seen).toEqual([]);
   });
 });

@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackgroundSha256 } from '../../../../electron/core/crypto/background-sha256.js';
 
@@ -62,8 +64,11 @@ describe('BackgroundSha256', () => {
     hasher = new BackgroundSha256();
     const id = hasher.start();
     await hasher.update([id], randomBytes(1024));
-    await (hasher as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const worker = (hasher as unknown as { worker: Worker }).worker;
+    // The hasher learns of the end from the worker's 'exit' event (its listener runs before this one).
+    const exited = once(worker, 'exit');
+    await worker.terminate();
+    await exited;
     await expect(hasher.digest(id)).rejects.toMatchObject({ code: 'INTERNAL' });
   });
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../../../electron/core/policy/limits.js';
-import { decodeTagFile, readPayloadManifest } from '../../../../electron/core/verify/tag-checks.js';
+import { checkBagitTxt, decodeTagFile, readBagInfoFacts, readPayloadManifest, readTagManifest } from '../../../../electron/core/verify/tag-checks.js';
 
 const H = 'ab'.repeat(32);
 const lines = (count: number, from = 0): string => Array.from({ length: count }, (_, i) => `${H}  data/f${from + i}.txt\n`).join('');
@@ -42,5 +42,87 @@ describe('readPayloadManifest', () => {
     expect(readPayloadManifest(Buffer.from(`\uFEFF${lines(1)}`), DEFAULT_LIMITS)).toMatchObject({ problem: { code: 'MANIFEST_INVALID' } });
     const result = readPayloadManifest(Buffer.from(`${lines(3)}oops\n`), DEFAULT_LIMITS);
     expect('problem' in result && result.problem.message).toContain('line 4');
+  });
+});
+
+describe('checkBagitTxt', () => {
+  it.each(['BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n', 'BagIt-Version: 1.0\r\nTag-File-Character-Encoding: UTF-8\r\n', 'BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8'])('accepts the two required lines exactly (%j)', (text) => {
+    expect(checkBagitTxt(text)).toBeNull();
+  });
+  it.each([
+    ['another version', 'BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n'],
+    ['another encoding', 'BagIt-Version: 1.0\nTag-File-Character-Encoding: ISO-8859-1\n'],
+    ['the lines swapped', 'Tag-File-Character-Encoding: UTF-8\nBagIt-Version: 1.0\n'],
+    ['a third line', 'BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\nExtra: x\n'],
+    ['a trailing blank line', 'BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n\n'],
+    ['a trailing space', 'BagIt-Version: 1.0 \nTag-File-Character-Encoding: UTF-8\n'],
+    ['an empty file', ''],
+  ])('refuses %s as MANIFEST_INVALID on bagit.txt', (_label, text) => {
+    expect(checkBagitTxt(text)).toMatchObject({ code: 'MANIFEST_INVALID', path: 'bagit.txt' });
+  });
+});
+
+describe('readBagInfoFacts', () => {
+  const info = ['External-Identifier: 6b1c', 'Airlock-Station: lab-a', 'Airlock-Operator: Ana', 'Airlock-Sequence: 42', 'Airlock-Created: 2026-01-01T00:00:00Z', 'Airlock-Format-Version: 1', 'Payload-Oxum: 12.2', ''].join('\n');
+
+  it('reads the facts verify reports', () => {
+    expect(readBagInfoFacts(info)).toEqual({
+      facts: { uuid: '6b1c', station: 'lab-a', operator: 'Ana', sequence: 42, created: '2026-01-01T00:00:00Z', formatVersion: '1', oxum: { octets: 12, streams: 2 } },
+    });
+  });
+  it('leaves out what is absent, and a sequence that is not a plain number', () => {
+    expect(readBagInfoFacts('Airlock-Sequence: 4e2\n')).toEqual({ facts: { uuid: null, station: null, operator: null, sequence: null, created: null, formatVersion: null, oxum: null } });
+    expect(readBagInfoFacts('Airlock-Sequence: 1234567890123456\n')).toMatchObject({ facts: { sequence: null } });
+  });
+  it.each(['12', '12.2.1', '-1.2', 'twelve.two', '99999999999999999.1'])('refuses Payload-Oxum %j', (oxum) => {
+    expect(readBagInfoFacts(`Payload-Oxum: ${oxum}\n`)).toMatchObject({ problem: { code: 'MANIFEST_INVALID', path: 'bag-info.txt' } });
+  });
+  it('refuses a bag-info.txt that does not parse (a continuation line first)', () => {
+    expect(readBagInfoFacts('  continued\nA: b\n')).toMatchObject({ problem: { code: 'MANIFEST_INVALID', path: 'bag-info.txt' } });
+  });
+});
+
+describe('readTagManifest', () => {
+  const line = (path: string, sum = H): string => `${sum}  ${path}\n`;
+  const required = line('bagit.txt') + line('manifest-sha256.txt');
+
+  it('maps each covered tag file to its checksum', () => {
+    const result = readTagManifest(required + line('bag-info.txt', 'cd'.repeat(32)));
+    expect('entries' in result && [...result.entries]).toEqual([
+      ['bagit.txt', H],
+      ['manifest-sha256.txt', H],
+      ['bag-info.txt', 'cd'.repeat(32)],
+    ]);
+  });
+  it.each([
+    ['does not cover bagit.txt', line('manifest-sha256.txt'), 'MANIFEST_INVALID'],
+    ['does not cover the payload manifest', line('bagit.txt'), 'MANIFEST_INVALID'],
+    ['lists a payload file', required + line('data/a.txt'), 'MANIFEST_INVALID'],
+    ['lists the data folder itself', required + line('data'), 'MANIFEST_INVALID'],
+    ['lists itself', required + line('tagmanifest-sha256.txt'), 'MANIFEST_INVALID'],
+    ['lists the signature', required + line('tagmanifest-sha256.txt.asc'), 'MANIFEST_INVALID'],
+    ['lists a tag file twice', required + line('bagit.txt'), 'DUPLICATE_ENTRY'],
+    ['lists a path leaving the bag', required + line('../x.txt'), 'UNSAFE_PATH'],
+    ['lists an absolute path', required + line('/etc/passwd'), 'UNSAFE_PATH'],
+    ['holds a line that is not a checksum and a path', `${required}not a line\n`, 'MANIFEST_INVALID'],
+  ])('refuses a tag manifest that %s', (_label, text, code) => {
+    expect(readTagManifest(text)).toMatchObject({ problem: { code, path: 'tagmanifest-sha256.txt' } });
+  });
+});
+
+describe('readPayloadManifest path rules', () => {
+  it.each([
+    ['a path outside data/', `${H}  bagit.txt\n`, 'MANIFEST_INVALID'],
+    ['a path leaving data/', `${H}  data/../../x\n`, 'UNSAFE_PATH'],
+    ['a path over the depth limit', `${H}  data/${'d/'.repeat(70)}x\n`, 'LIMIT_EXCEEDED'],
+    ['a path twice', `${H}  data/a\n${H}  data/a\n`, 'DUPLICATE_ENTRY'],
+    ['two paths equal after case folding', `${H}  data/a\n${H}  data/A\n`, 'DUPLICATE_ENTRY'],
+    ['a file where another path needs a folder', `${H}  data/a\n${H}  data/a/b\n`, 'DUPLICATE_ENTRY'],
+  ])('refuses %s', (_label, text, code) => {
+    expect(readPayloadManifest(Buffer.from(text), DEFAULT_LIMITS)).toMatchObject({ problem: { code } });
+  });
+  it('decodes percent-encoded line breaks in paths (RFC 8493 §2.1.3)', () => {
+    const result = readPayloadManifest(Buffer.from(`${H}  data/f%0A1.txt\n`), DEFAULT_LIMITS);
+    expect('entries' in result && result.entries.paths()).toEqual(['data/f\n1.txt']);
   });
 });
