@@ -6,7 +6,7 @@
  */
 import { BAG_INFO_NAME, BAGIT_TXT_NAME, FORMAT_VERSION, MANIFEST_NAME } from '../../bundle/format.js';
 import { portabilityFindings } from '../../bundle/path-rules.js';
-import { VerifiedPayload } from '../payload-index.js';
+import { ArrivedFiles, VerifiedPayload } from '../payload-index.js';
 import { Fatal } from '../problem-list.js';
 import { checkBagitTxt, decodeTagFile, readBagInfoFacts, readPayloadManifest } from '../tag-checks.js';
 import { fileRow, limitHit, nameBreak, type VerifyState } from '../verify-state.js';
@@ -50,6 +50,8 @@ export async function checkBag(state: VerifyState): Promise<void> {
   // Read: from here only its presence matters, and it may be a hundred megabytes.
   tagBytes.set(MANIFEST_NAME, Buffer.alloc(0));
   state.seen.attach(manifest);
+  // Listed files that arrive are registered as one bit each from here (and the one that may have come already).
+  state.registry.useStore(new ArrivedFiles(manifest));
   state.payload = new VerifiedPayload(manifest);
   const oxum = state.facts?.oxum;
   if (oxum && oxum.streams !== manifest.size) {

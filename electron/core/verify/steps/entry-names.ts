@@ -64,8 +64,8 @@ export function admitEntry(state: VerifyState, entry: ReadEntry): string | null 
     afterProblem(state);
     return null;
   }
-  // A listed file is registered under the manifest's own copy of its path (held once, payload-index.ts).
-  const registered = kind === 'directory' ? state.registry.addDirectory(rel) : state.registry.addFile(state.manifest?.held(rel) ?? rel);
+  // A listed file is registered as one bit once the manifest is read (ArrivedFiles, payload-index.ts).
+  const registered = kind === 'directory' ? state.registry.addDirectory(rel) : state.registry.addFile(rel);
   if (!registered.ok) {
     // The entry it clashes with is explained by the clash: one problem, DUPLICATE_ENTRY, whichever copy came first.
     problems.explainedBy(registered.clash, state.manifest?.has(rel) ?? false);
