@@ -1,3 +1,5 @@
+// First: the heap's growth limit applies from the first allocation of any command.
+import './heap-tuning.js';
 import { runCli } from './main.js';
 
 /** Process entry: wire the real process into the CLI, Ctrl-C into cancellation. */
