@@ -18,9 +18,9 @@ const PER_FOLDER = 1000;
 const FILES = FOLDERS * PER_FOLDER;
 /**
  * Bytes of peak RSS allowed to verify and to import 200,000 empty files from the CLI bundle: the
- * target of issue #12 (under 200 MB). Measured 170-185 MB (verify) and 175-190 MB (import) on a
- * loaded two-core machine once one name registry shared the manifest index's paths and the CLI
- * capped heap growth (electron/cli/heap-tuning.ts); 234 and 250-285 MB before.
+ * target of issue #12 (under 200 MB). Measured 174 MB (verify) and 178 MB (import) on a heavily
+ * loaded two-core machine, with one name registry sharing the manifest index's paths and the
+ * CLI's heap growth capped (electron/cli/heap-tuning.ts); 240 and 255-290 MB before.
  */
 const RSS_LIMIT_BYTES = 200 * 1000 * 1000;
 const GNU_TIME = '/usr/bin/time';
