@@ -1,3 +1,5 @@
+// First: the heap's growth limit applies from the first allocation of any command.
+import './heap-tuning.js';
 import { errnoOf } from '../core/index.js';
 import { runCli } from './main.js';
 

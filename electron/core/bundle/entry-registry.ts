@@ -4,34 +4,52 @@ import { collisionKey, parentPaths } from './path-rules.js';
 export type RegistryVerdict = { ok: true } | { ok: false; reason: string; clash: string };
 
 /**
+ * Files registered outside the registry's own map, in a more compact form: the signed manifest's
+ * listed files, one bit each (verify holds a million-file manifest once, not again here).
+ */
+export interface FileStore {
+  /** The path of the file registered under collision key `key`, if this store holds one. */
+  fileAt(key: string): string | undefined;
+  /** Register `path` (key `key`) here; false when this store cannot hold it (the registry's map then does). */
+  take(key: string, path: string): boolean;
+}
+
+/**
  * Tracks the files and directories of a tree by collision key, so that a second entry
  * with the same name (exactly, after NFC, or after case folding), or a file where a
  * directory must be (or the reverse), is caught before anything lands on disk.
  */
 export class EntryRegistry {
   private readonly files = new Map<string, string>();
+  private store: FileStore | null = null;
   private readonly directories = new Map<string, string>();
   /** Parent folders (exact spelling) already registered with all their ancestors. */
   private readonly registeredDirectories = new Set<string>();
 
+  /** From now on files `store` can hold are registered there; those registered so far move to it. */
+  useStore(store: FileStore): void {
+    this.store = store;
+    for (const [key, path] of this.files) if (store.take(key, path)) this.files.delete(key);
+  }
+
   addFile(path: string): RegistryVerdict {
     const key = collisionKey(path);
-    const clash = this.files.get(key) ?? this.directories.get(key);
+    const clash = this.fileAt(key) ?? this.directories.get(key);
     if (clash !== undefined) return { ok: false, reason: this.describe(path, clash), clash };
     // Files of one folder arrive together: once a parent folder is registered no file can take
     // its key (the check above), so its ancestors need no second look.
     const slash = path.lastIndexOf('/');
     const parentDir = slash > 0 ? path.slice(0, slash) : null;
     if (parentDir !== null && this.registeredDirectories.has(parentDir)) {
-      this.files.set(key, path);
+      this.keep(key, path);
       return { ok: true };
     }
     const parents = parentPaths(path);
     for (const parent of parents) {
-      const fileClash = this.files.get(collisionKey(parent));
+      const fileClash = this.fileAt(collisionKey(parent));
       if (fileClash !== undefined) return { ok: false, reason: `"${path}" needs "${parent}" to be a directory, but it is the file "${fileClash}"`, clash: fileClash };
     }
-    this.files.set(key, path);
+    this.keep(key, path);
     for (const parent of parents) this.directories.set(collisionKey(parent), parent);
     if (parentDir !== null) this.registeredDirectories.add(parentDir);
     return { ok: true };
@@ -39,10 +57,10 @@ export class EntryRegistry {
 
   addDirectory(path: string): RegistryVerdict {
     const key = collisionKey(path);
-    const fileClash = this.files.get(key);
+    const fileClash = this.fileAt(key);
     if (fileClash !== undefined) return { ok: false, reason: this.describe(path, fileClash), clash: fileClash };
     for (const parent of parentPaths(path)) {
-      const parentClash = this.files.get(collisionKey(parent));
+      const parentClash = this.fileAt(collisionKey(parent));
       if (parentClash !== undefined) return { ok: false, reason: `"${path}" needs "${parent}" to be a directory, but it is the file "${parentClash}"`, clash: parentClash };
     }
     const existing = this.directories.get(key);
@@ -50,6 +68,14 @@ export class EntryRegistry {
     this.directories.set(key, path);
     for (const parent of parentPaths(path)) this.directories.set(collisionKey(parent), parent);
     return { ok: true };
+  }
+
+  private fileAt(key: string): string | undefined {
+    return this.files.get(key) ?? this.store?.fileAt(key);
+  }
+
+  private keep(key: string, path: string): void {
+    if (!this.store?.take(key, path)) this.files.set(key, path);
   }
 
   private describe(path: string, clash: string): string {

@@ -97,6 +97,8 @@ export function portabilityFindings(path: string, rules: PortabilityRules = STRI
   return findings;
 }
 
+const ASCII_ONLY = /^\p{ASCII}*$/u;
+
 /**
  * Two names that differ only in Unicode normalisation or letter case land on the same file
  * on macOS, Windows, FAT and exFAT: they share a collision key. The key equals for every pair
@@ -108,6 +110,9 @@ export function portabilityFindings(path: string, rules: PortabilityRules = STRI
  * writes a bundle it would refuse.
  */
 export function collisionKey(path: string): string {
+  // ASCII folds by lower-casing alone and is its own NFC; V8 then hands back the same string when
+  // nothing changes, so a registry of a million lower-case paths holds no second copy of each.
+  if (ASCII_ONLY.test(path)) return path.toLowerCase();
   return path.normalize('NFC').toLowerCase().toUpperCase().toLowerCase().normalize('NFC');
 }
 

@@ -7,12 +7,16 @@
  * and the verified files are an ordinal and a size each in typed arrays.
  */
 
+import type { FileStore } from '../bundle/entry-registry.js';
+import { collisionKey } from '../bundle/path-rules.js';
+
 const DIGEST_BYTES = 32;
 
 /** A verified-file list starts with room for this many and doubles when full. */
 const FIRST_BLOCK = 1024;
 
 export class PayloadIndex {
+  /** Ordinals by collision key (the path itself for most names: collisionKey returns it unchanged). */
   private readonly ordinals = new Map<string, number>();
   private readonly listed: string[] = [];
   private digests: Buffer;
@@ -31,10 +35,11 @@ export class PayloadIndex {
    */
   add(path: string, hex: string): void {
     if (!/^[0-9a-f]{64}$/u.test(hex)) throw new Error(`not a lowercase SHA-256 hex digest: ${hex}`);
-    if (this.ordinals.has(path)) throw new Error(`listed twice: ${path}`);
+    const key = collisionKey(path);
+    if (this.ordinals.has(key)) throw new Error(`listed twice: ${path}`);
     const ordinal = this.listed.length;
     if ((ordinal + 1) * DIGEST_BYTES > this.digests.length) this.grow();
-    this.ordinals.set(path, ordinal);
+    this.ordinals.set(key, ordinal);
     this.listed.push(path);
     this.digests.write(hex, ordinal * DIGEST_BYTES, DIGEST_BYTES, 'hex');
   }
@@ -68,18 +73,24 @@ export class PayloadIndex {
    * file keeps this one, so each listed path is held once, not again as a slice of a tar header.
    */
   held(path: string): string {
-    const ordinal = this.ordinals.get(path);
-    return ordinal === undefined ? path : (this.listed[ordinal] as string);
+    const ordinal = this.ordinalOf(path);
+    return ordinal < 0 ? path : this.pathAt(ordinal);
   }
 
   /** Whether the manifest lists `path` (exactly). */
   has(path: string): boolean {
-    return this.ordinals.has(path);
+    return this.ordinalOf(path) >= 0;
   }
 
-  /** The ordinal of a listed path, or -1. */
+  /** The ordinal of a listed path (exactly), or -1. */
   ordinalOf(path: string): number {
-    return this.ordinals.get(path) ?? -1;
+    const ordinal = this.ordinalOfKey(collisionKey(path));
+    return ordinal >= 0 && this.listed[ordinal] === path ? ordinal : -1;
+  }
+
+  /** The ordinal of the listed path with this collision key (listed paths never share one), or -1. */
+  ordinalOfKey(key: string): number {
+    return this.ordinals.get(key) ?? -1;
   }
 
   pathAt(ordinal: number): string {
@@ -215,6 +226,52 @@ export class SeenPaths {
   /** Listed paths seen (before the manifest is authenticated: paths added). */
   get size(): number {
     return this.index === null ? (this.early?.size ?? 0) : this.index.seenCount;
+  }
+}
+
+/**
+ * A name registry's store while the manifest is parsed (tag-checks.ts): every listed file counts
+ * as registered, so the registry keeps no second entry per file. `take` accepts every file; the
+ * parser lists each file it accepts right after.
+ */
+export class ListedFiles implements FileStore {
+  constructor(private readonly index: PayloadIndex) {}
+
+  fileAt(key: string): string | undefined {
+    const ordinal = this.index.ordinalOfKey(key);
+    return ordinal < 0 ? undefined : this.index.pathAt(ordinal);
+  }
+
+  take(): boolean {
+    return true;
+  }
+}
+
+/**
+ * A name registry's store while the archive is read: the listed files that arrived, one bit each.
+ * A file the manifest does not list under that exact name stays in the registry's own map.
+ */
+export class ArrivedFiles implements FileStore {
+  private readonly bits: Uint8Array;
+
+  constructor(private readonly index: PayloadIndex) {
+    this.bits = new Uint8Array(Math.ceil(index.size / 8) + 1);
+  }
+
+  fileAt(key: string): string | undefined {
+    const ordinal = this.index.ordinalOfKey(key);
+    return ordinal >= 0 && this.arrived(ordinal) ? this.index.pathAt(ordinal) : undefined;
+  }
+
+  take(key: string, path: string): boolean {
+    const ordinal = this.index.ordinalOfKey(key);
+    if (ordinal < 0 || this.index.pathAt(ordinal) !== path) return false;
+    this.bits[ordinal >>> 3] = (this.bits[ordinal >>> 3] ?? 0) | (1 << (ordinal & 7));
+    return true;
+  }
+
+  private arrived(ordinal: number): boolean {
+    return ((this.bits[ordinal >>> 3] ?? 0) & (1 << (ordinal & 7))) !== 0;
   }
 }
 

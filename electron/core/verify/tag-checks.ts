@@ -4,7 +4,7 @@ import { EntryRegistry } from '../bundle/entry-registry.js';
 import { BAG_INFO_NAME, BAGIT_TXT_NAME, INFO, MANIFEST_NAME, PAYLOAD_DIR, SIGNATURE_NAME, TAGMANIFEST_NAME } from '../bundle/format.js';
 import { manifestSlices, parseManifest, parseManifestLine, sliceLines } from '../bundle/manifest.js';
 import { checkStructuralPath, type PathLimits } from '../bundle/path-rules.js';
-import { ownCopy, PayloadIndex } from './payload-index.js';
+import { ListedFiles, ownCopy, PayloadIndex } from './payload-index.js';
 
 // ignoreBOM: a byte-order mark stays in the text rather than vanishing silently (it is refused below).
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -103,7 +103,9 @@ export function readPayloadManifest(bytes: Uint8Array, limits: PathLimits & { ma
   if (startsWithBom(bytes)) return { problem: bomProblem(MANIFEST_NAME) };
   // Sized from the line count up front: grown by doubling, the checksum buffer left ~as much again in garbage.
   const entries = new PayloadIndex(Math.min(countLines(bytes), limits.maxEntries) + 1);
+  // One name registry: the index holds the listed files, the registry only their folders.
   const registry = new EntryRegistry();
+  registry.useStore(new ListedFiles(entries));
   let number = 0;
   for (const slice of manifestSlices(bytes)) {
     let text: string;

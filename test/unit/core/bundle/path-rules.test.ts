@@ -64,6 +64,15 @@ describe('collisions', () => {
     expect(collisionKey('data/Cafe\u0301.TXT')).toBe(collisionKey('data/café.txt'));
     expect(collisionKey('data/STRASSE')).toBe(collisionKey('data/straße'));
   });
+  it('folds ASCII names by lower-casing alone, as the full fold would', () => {
+    const fullFold = (path: string): string => path.normalize('NFC').toLowerCase().toUpperCase().toLowerCase().normalize('NFC');
+    for (let code = 0; code < 128; code += 1) {
+      const name = `data/A${String.fromCharCode(code)}z.TXT`;
+      expect(collisionKey(name)).toBe(fullFold(name));
+    }
+    // Past ASCII the full fold applies (K is KELVIN SIGN, which folds to k).
+    expect(collisionKey('data/\u212a.txt')).toBe('data/k.txt');
+  });
   it('folds fully: every pair of Unicode CaseFolding.txt (C and F) shares a key, alone and inside a path', () => {
     const text = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/unicode/case-folding-full.txt'), 'utf8');
     const lines = text.split('\n').filter((line) => /^[0-9A-F]+; [CF];/u.test(line));

@@ -1,0 +1,28 @@
+/** Step 0: the bundle's bytes, from its file or from a source (a split bundle's parts, stdin). */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { AirlockError } from '../../errors.js';
+import type { CheckBundleOptions } from '../verify-options.js';
+
+/** The bundle's size for progress (null when the source cannot say); refuses a path that is not a readable file. */
+export async function bundleSize(options: CheckBundleOptions): Promise<number | null> {
+  if (options.source) return options.source.size;
+  try {
+    const stats = await stat(options.bundlePath);
+    if (!stats.isFile()) throw new AirlockError('BUNDLE_UNREADABLE', `${options.bundlePath} is not a file.`, { path: options.bundlePath });
+    return stats.size;
+  } catch (error) {
+    if (error instanceof AirlockError) throw error;
+    throw new AirlockError('BUNDLE_UNREADABLE', `${options.bundlePath}: ${(error as Error).message}`, { path: options.bundlePath, cause: error });
+  }
+}
+
+export function openBundle(options: CheckBundleOptions): Readable {
+  const { signal } = options;
+  if (options.source) return options.source.open(signal);
+  // Read chunks of 256 KiB, not 1 MiB: a chunk of small entries lives while its ~2,000 entries are
+  // checked, long enough to be promoted to V8's old generation, where it waits for a full GC; with
+  // 1 MiB chunks that garbage reached ~90 MB (peak RSS 270 MB verifying 200,000 empty files, 210 now).
+  return createReadStream(options.bundlePath, { highWaterMark: 1 << 18, ...(signal ? { signal } : {}) });
+}

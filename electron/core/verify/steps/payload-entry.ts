@@ -1,0 +1,117 @@
+/**
+ * Step 4, every payload file (`data/...`): within the station's limits, listed in the signed
+ * manifest, within Payload-Oxum; then its bytes streamed once through SHA-256, to the payload
+ * sink (import's staging) and to the inspectors (inspectors.ts), and the checksum compared with
+ * the signed one.
+ */
+import type { ReadEntry } from 'tar';
+import type { Problem } from '../../../../shared/problems.js';
+import { PAYLOAD_DIR } from '../../bundle/format.js';
+import { errnoOf } from '../../errors.js';
+import type { FileInspection } from '../inspectors.js';
+import { Fatal } from '../problem-list.js';
+import { afterProblem, fileRow, limitHit, refuseName, type VerifyState } from '../verify-state.js';
+import type { PayloadFileWriter, PayloadSink } from '../verify-options.js';
+import { hashEntry } from './entry-bytes.js';
+
+export function isPayloadPath(rel: string): boolean {
+  return rel.startsWith(`${PAYLOAD_DIR}/`);
+}
+
+export async function checkPayloadEntry(state: VerifyState, entry: ReadEntry, rel: string): Promise<void> {
+  const { options, limits, problems, observed } = state;
+  const files = state.manifest;
+  if (!files) throw new Fatal();
+  if (entry.size > observed.largestFile) observed.largestFile = entry.size;
+  if (entry.size > limits.maxFileBytes) {
+    limitHit(state, 'file-bytes', `"${rel}" is ${entry.size} bytes; the limit is ${limits.maxFileBytes}.`);
+    fileRow(state, rel, entry.size, 'refused-limit', 'LIMIT_EXCEEDED');
+    problems.add('LIMIT_EXCEEDED', `"${rel}" is ${entry.size} bytes; the limit is ${limits.maxFileBytes}.`, rel);
+    state.seen.add(rel);
+    afterProblem(state);
+    return;
+  }
+  // Unlisted first: an added file is that file's problem, not an intact file's Oxum overrun.
+  const expected = files.ordinalOf(rel);
+  if (expected < 0) {
+    fileRow(state, rel, entry.size, 'unlisted', 'FILE_UNLISTED');
+    problems.addExplainable('FILE_UNLISTED', `"${rel}" is not in manifest-sha256.txt.`, rel);
+    afterProblem(state);
+    return;
+  }
+  state.payloadBytes += entry.size;
+  if (state.payloadBytes > limits.maxTotalBytes) {
+    limitHit(state, 'total-bytes', `The payload exceeds ${limits.maxTotalBytes} bytes at "${rel}".`);
+    fileRow(state, rel, entry.size, 'refused-limit', 'LIMIT_EXCEEDED');
+    state.problems.fail('LIMIT_EXCEEDED', `The payload exceeds ${limits.maxTotalBytes} bytes.`, rel);
+  }
+  const oxum = state.facts?.oxum;
+  if (oxum && state.payloadBytes > oxum.octets) state.problems.fail('PAYLOAD_OXUM_MISMATCH', `The payload holds more than the ${oxum.octets} bytes Payload-Oxum declares.`, rel);
+  const writer = options.payloadSink && state.writing ? await openStaged(options.payloadSink, rel, entry.size) : null;
+  if (writer === 'exists') {
+    // The destination's file system took two names the collision key keeps apart for one: still a duplicate, not an I/O error.
+    state.seen.add(rel);
+    refuseName(state, 'DUPLICATE_ENTRY', `"${rel}" lands on a file already written: the destination's file system treats the two names as one.`, rel, entry.size);
+    afterProblem(state);
+    return;
+  }
+  const inspections = startInspections(state, rel, entry.size);
+  let actual: Buffer;
+  try {
+    actual = await hashEntry(entry, writer || inspections ? (chunk) => feed(chunk, writer, inspections) : undefined);
+  } catch (error) {
+    await writer?.close(false);
+    throw error;
+  }
+  state.seen.add(rel);
+  state.payloadFiles += 1;
+  state.tracker.addFiles(1);
+  const matches = files.matches(expected, actual);
+  await writer?.close(matches);
+  if (!matches) {
+    fileRow(state, rel, entry.size, 'checksum-mismatch', 'CHECKSUM_MISMATCH');
+    problems.addExplainable('CHECKSUM_MISMATCH', `"${rel}" differs from the signed manifest.`, rel);
+    afterProblem(state);
+  } else {
+    fileRow(state, rel, entry.size, 'ok', null);
+    state.payload?.add(expected, entry.size);
+  }
+  if (inspections) {
+    const found = await endInspections(inspections, matches);
+    for (const each of found) problems.addFound(each);
+    if (found.length > 0) afterProblem(state);
+  }
+}
+
+async function feed(chunk: Buffer, writer: PayloadFileWriter | null, inspections: FileInspection[] | null): Promise<void> {
+  if (writer) await writer.write(chunk);
+  if (inspections) for (const inspection of inspections) await inspection.update(chunk);
+}
+
+/** The inspections of one file, or null when no inspector looks at it (the common case costs nothing per chunk). */
+function startInspections(state: VerifyState, path: string, size: number): FileInspection[] | null {
+  const inspectors = state.options.inspectors;
+  if (!inspectors || inspectors.length === 0) return null;
+  const started: FileInspection[] = [];
+  for (const inspector of inspectors) {
+    const inspection = inspector.inspect?.({ path, size }) ?? null;
+    if (inspection) started.push(inspection);
+  }
+  return started.length > 0 ? started : null;
+}
+
+async function endInspections(inspections: readonly FileInspection[], verified: boolean): Promise<Problem[]> {
+  const found: Problem[] = [];
+  for (const inspection of inspections) found.push(...(await inspection.end(verified)));
+  return found;
+}
+
+/** The sink's writer for a payload file, or 'exists' when the sink already holds a file by that name (its open is exclusive). */
+async function openStaged(sink: PayloadSink, rel: string, size: number): Promise<PayloadFileWriter | 'exists'> {
+  try {
+    return await sink.openFile(rel.slice(PAYLOAD_DIR.length + 1), size);
+  } catch (error) {
+    if (errnoOf(error) === 'EEXIST') return 'exists';
+    throw error;
+  }
+}

@@ -1,0 +1,92 @@
+/** What a verification is asked to do, and what it hands back (check-bundle.ts runs it). */
+import type { Readable } from 'node:stream';
+import type { Problem } from '../../../shared/problems.js';
+import type { ProgressListener } from '../../../shared/progress.js';
+import type { SignerInfo, VerifyResult } from '../../../shared/results.js';
+import type { PortabilityRules } from '../bundle/path-rules.js';
+import type { TrustedKey } from '../crypto/detached-signature.js';
+import type { BundleLimits } from '../policy/limits.js';
+import type { StationPolicy } from '../policy/station-policy.js';
+import type { PayloadInspector } from './inspectors.js';
+import type { PayloadRows } from './payload-index.js';
+
+/** Receives the bytes of each listed payload file as they stream (import writes them to staging). */
+export interface PayloadSink {
+  openFile(payloadPath: string, size: number): Promise<PayloadFileWriter>;
+}
+export interface PayloadFileWriter {
+  write(chunk: Buffer): Promise<void>;
+  /** Called once: `verified` is true only when the file's checksum matched the signed manifest. */
+  close(verified: boolean): Promise<void>;
+}
+
+/** The archive's bytes from somewhere other than one file: a split bundle's parts chained in order, or an uncached read. */
+export interface BundleSource {
+  /** null when unknown (a bundle piped on stdin): progress then counts bytes without a total. */
+  size: number | null;
+  open(signal?: AbortSignal): Readable;
+}
+
+export interface CheckBundleOptions {
+  /** The bundle file; with `source`, only the name reported for it. */
+  bundlePath: string;
+  source?: BundleSource | undefined;
+  trusted: readonly TrustedKey[];
+  limits?: BundleLimits;
+  now?: Date | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: ProgressListener | undefined;
+  payloadSink?: PayloadSink;
+  /**
+   * Import: at the first problem stop feeding the payload sink (nothing more is written), but
+   * read on as verify does, so import refuses a bundle with the same problems verify reports
+   * (a later entry can explain an earlier problem: a second copy of a file whose first copy
+   * failed its checksum is a duplicate). Problems that end verification end it here too.
+   */
+  failFast?: boolean;
+  /**
+   * Name rules of the receiving station (control/bidi characters, names Windows cannot hold),
+   * applied to every manifest path before any payload is read. Verify leaves them out: they
+   * say whether this station will write a name, not whether the bundle is authentic.
+   */
+  portability?: PortabilityRules;
+  /**
+   * Name rules to report without refusing (verify): paths that break them are counted in the
+   * policy findings, so the operator learns before importing that import would refuse them.
+   */
+  reportNames?: PortabilityRules;
+  /** Most problems about single entries listed (PROBLEM_CAP by default); the rest are counted in one problem per code. */
+  problemCap?: number;
+  /** Most failed and intact files listed in the per-file results (FILE_RESULT_CAP by default). */
+  fileResultCap?: { ok: number; failed: number };
+  /**
+   * Runs once the tag manifest is authenticated and the manifest parsed, before a byte of
+   * payload is read: import's replay guard and policy. Problems it returns reject the bundle.
+   */
+  afterAuthentication?: (facts: AuthenticatedFacts) => Promise<Problem[]>;
+  /** Two-person rule; default: one trusted signer is enough. */
+  requiredSigners?: StationPolicy['requiredSigners'];
+  /** Allowance for signatures dated after `now`. */
+  clockSkewSeconds?: number;
+  /**
+   * Checks of what listed payload files hold, run on every file's bytes as they stream and once
+   * after the whole archive (inspectors.ts): content inspection and OCI checks plug in here.
+   */
+  inspectors?: readonly PayloadInspector[] | undefined;
+}
+
+export interface AuthenticatedFacts {
+  name: string;
+  signers: SignerInfo[];
+  tagmanifestSha256: string;
+  uuid: string | null;
+  sequence: number | null;
+  station: string | null;
+  files: number;
+  bytes: number | null;
+}
+
+export interface CheckBundleResult extends VerifyResult {
+  /** Payload paths (`data/...`) with their verified checksums and sizes, in archive order (read one row at a time). */
+  payload: PayloadRows;
+}
