@@ -134,6 +134,39 @@ export default defineConfig(
     },
   },
   {
+    // Type-aware rules (typescript-eslint's project service reads tsconfig.json, the all-inclusive view):
+    // a promise nobody awaits loses its error, a switch over a union must say what each member does,
+    // and a cast TypeScript does not need hides the type it would otherwise check.
+    name: 'airlock/type-aware',
+    files: ['**/*.{ts,tsx,mts,cts}'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: ROOT } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/no-unnecessary-type-assertion': 'error',
+    },
+  },
+  {
+    // TEMPORARY, remove after the #14 merge: these files were being restructured on other branches
+    // when the type-aware rules came on, so their violations are fixed there after the merge, not
+    // here (a fix here would collide with the restructuring). Only these three rules are off.
+    name: 'airlock/type-aware/pending-14-merge',
+    files: [
+      'electron/core/station.ts',
+      'electron/core/verify/check-bundle.ts',
+      'electron/core/media/media-output.ts',
+      'shared/ipc.ts',
+      'electron/core/bundle/record-lanes.ts',
+      'electron/core/bundle/parallel-hash.ts',
+      'electron/core/crypto/background-sha256.ts',
+    ],
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'off',
+      '@typescript-eslint/switch-exhaustiveness-check': 'off',
+      '@typescript-eslint/no-unnecessary-type-assertion': 'off',
+    },
+  },
+  {
     // The engine rejects control characters in paths and names on purpose (SECURITY-NOTES);
     // regexes matching \x00-\x1f are its job there, not a mistake.
     name: 'airlock/control-regex',

@@ -26,7 +26,7 @@ export function VerifyFlow({ pollMs }: { pollMs?: number } = {}) {
         <SegmentedControl
           aria-label="What to verify"
           value={mode}
-          onChange={(v) => setMode(v as Mode)}
+          onChange={(v) => setMode(v)}
           data={[
             { value: 'bundle', label: 'A bundle file' },
             { value: 'medium', label: 'A whole medium' },
