@@ -65,7 +65,7 @@ export interface OpenStationOptions {
 export interface ExportRequest {
   selection: readonly string[];
   outDir: string;
-  name?: string;
+  name?: string | undefined;
   /** The station key's passphrase; or give `signer` to sign with GnuPG or another key. */
   passphrase?: string;
   signer?: SignerSpec;
@@ -78,7 +78,7 @@ export interface ImportRequest {
   /** Read the bundle from this stream (stdin) instead of bundlePath, once; bundlePath is then only its name in reports. */
   stream?: Readable;
   destDir: string;
-  allowReplay?: boolean;
+  allowReplay?: boolean | undefined;
   /** Unlocks the station key to sign the receipt and an audit checkpoint; without it both stay unsigned. */
   passphrase?: string;
   signer?: SignerSpec;
@@ -105,7 +105,7 @@ export interface MediaExportRequest {
   selection: readonly string[];
   /** The media to write, in volume order: device, label or mount point as `media list` shows them. */
   media: readonly string[];
-  name?: string;
+  name?: string | undefined;
   passphrase?: string;
   signer?: SignerSpec;
   /** Capacity to plan each medium with (bytes); media larger than this are used only up to it. */
