@@ -23,7 +23,7 @@ function airlockCliMode(): string {
       return 'dist/cli bundle';
     case 'missing':
       return 'sources through tsx (no dist/cli bundle; npm run build:cli makes one)';
-    default:
+    case 'stale':
       return 'sources through tsx (dist/cli bundle is older than the sources; npm run build:cli refreshes it)';
   }
 }

@@ -17,12 +17,12 @@ export interface RunResult {
 /** A program and its arguments (never a shell string), and where to run it. */
 export interface Command {
   argv: [string, ...string[]];
-  cwd?: string;
+  cwd?: string | undefined;
 }
 
 export interface RunOptions {
   /** Written to the child's stdin, then closed; stdin is /dev/null otherwise. */
-  input?: string;
+  input?: string | undefined;
 }
 
 const live = new Set<ChildProcess>();

@@ -9,9 +9,9 @@ import type { Progress } from './progress.js';
 
 export interface JobRequests {
   /** A folder destination runs Station.exportBundle; a medium runs Station.exportToMedia (write, then read back). */
-  export: { selection: string[]; destination: ExportDestination; name?: string; passphrase: string };
+  export: { selection: string[]; destination: ExportDestination; name?: string | undefined; passphrase: string };
   verify: { bundlePath: string };
-  import: { bundlePath: string; destDir: string; allowReplay?: boolean };
+  import: { bundlePath: string; destDir: string; allowReplay?: boolean | undefined };
   /** Station.verifyMedia of a medium main has checked is listed now. */
   'verify-medium': { mediumId: string };
 }

@@ -32,7 +32,7 @@ export type ProblemCode = (typeof PROBLEM_CODES)[number];
 export interface Problem {
   code: ProblemCode;
   /** Path inside the bag (e.g. `data/a.txt`, `manifest-sha256.txt`) when the problem concerns one entry. */
-  path?: string;
+  path?: string | undefined;
   /** Human message: the code's message, plus detail specific to this occurrence. */
   message: string;
   /** SIGNER_UNTRUSTED only: the keys that signed, as the signature states them (unauthenticated). */

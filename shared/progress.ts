@@ -52,7 +52,7 @@ export interface Progress {
    * Seconds left for the whole job (this phase and the ones still to come), at the current
    * rate; null or absent when unknown. Core's job-eta estimator adds it (electron/core/jobs/job-eta.ts).
    */
-  jobEtaSeconds?: number | null;
+  jobEtaSeconds?: number | null | undefined;
 }
 
 export type ProgressListener = (progress: Progress) => void;

@@ -104,12 +104,14 @@ export interface VerifyResult {
   /** Each station policy check and its outcome, in a fixed order (POLICY_CHECKS). */
   policy: PolicySummary;
   /** A split bundle: its parts as found and checked against the signed volume index before reassembly. */
-  parts?: {
-    count: number;
-    volumes: number;
-    indexFiles: string[];
-    files: Array<{ file: string; volume: number; path: string | null }>;
-  };
+  parts?:
+    | {
+        count: number;
+        volumes: number;
+        indexFiles: string[];
+        files: Array<{ file: string; volume: number; path: string | null }>;
+      }
+    | undefined;
 }
 
 export interface ExportResult {

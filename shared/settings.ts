@@ -33,8 +33,8 @@ export const SETTING_PATHS: { readonly [F in ConfigField | PolicyField]: string 
 
 /** What the operator asks to change: a value sets the field, null removes it (back to the default). Absent fields stay. */
 export interface SettingsPatch {
-  config?: { [F in ConfigField]?: string | null };
-  policy?: { [F in PolicyField]?: number | null };
+  config?: { [F in ConfigField]?: string | null | undefined } | undefined;
+  policy?: { [F in PolicyField]?: number | null | undefined } | undefined;
 }
 
 /** One changed field, as recorded in the audit event `settings-change` (null: not set, the default applies). */

@@ -22,6 +22,7 @@ export function describeErrno(errno: string | undefined, path: string | undefine
       return `${where}: too many levels of symbolic links (a link may point to itself).`;
     case 'ENAMETOOLONG':
       return `${where}: the name is too long for the file system.`;
+    case undefined:
     default:
       return null;
   }

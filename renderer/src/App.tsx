@@ -3,7 +3,7 @@
  * audit, settings), and the light/dark switch. Every section stays mounted while hidden, so a
  * running export keeps its screen when the operator looks at something else.
  */
-import { AppShell, Group, NavLink, SegmentedControl, Stack, Text, Title, useMantineColorScheme, type MantineColorScheme } from '@mantine/core';
+import { AppShell, Group, NavLink, SegmentedControl, Stack, Text, Title, useMantineColorScheme } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
 import { JobsPanel } from './components/JobsPanel.js';
 import { ExportFlow } from './flows/export/ExportFlow.js';
@@ -31,7 +31,7 @@ function ThemeSwitch() {
       size="xs"
       aria-label="Colour theme"
       value={colorScheme}
-      onChange={(value) => setColorScheme(value as MantineColorScheme)}
+      onChange={(value) => setColorScheme(value)}
       data={[
         { value: 'auto', label: 'System' },
         { value: 'light', label: 'Light' },

@@ -124,8 +124,8 @@ async function readWithAirlock(path: string, chunkSizes: number[]): Promise<Read
       const hash = createHash('sha256');
       let size = 0;
       for await (const chunk of entry) {
-        hash.update(chunk as Buffer);
-        size += (chunk as Buffer).length;
+        hash.update(chunk);
+        size += chunk.length;
       }
       let name = Buffer.from(entry.path, 'utf8');
       if (kind === 'directory') while (name.length > 1 && name[name.length - 1] === 0x2f) name = name.subarray(0, -1);

@@ -13,4 +13,4 @@ export const OPENPGP_CONFIG: PartialConfig = {
 };
 
 /** The same over openpgp.js's defaults, for the lower-level calls that take a complete configuration. */
-export const OPENPGP_FULL_CONFIG: Config = { ...defaultConfig, ...OPENPGP_CONFIG } as Config;
+export const OPENPGP_FULL_CONFIG: Config = { ...defaultConfig, ...OPENPGP_CONFIG };

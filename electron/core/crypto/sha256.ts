@@ -24,7 +24,7 @@ export interface FileDigest {
  */
 export async function hashFile(
   path: string,
-  options: { signal?: AbortSignal; onBytes?: (bytes: number) => void; buffer?: Buffer } = {},
+  options: { signal?: AbortSignal | undefined; onBytes?: ((bytes: number) => void) | undefined; buffer?: Buffer | undefined } = {},
 ): Promise<FileDigest> {
   const hash = createHash('sha256');
   const handle = await open(path, 'r');

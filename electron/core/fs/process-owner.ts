@@ -81,7 +81,7 @@ export function parseStamp(value: unknown): ProcessStamp | null {
   if (typeof v['pid'] !== 'number' || !Number.isSafeInteger(v['pid']) || v['pid'] <= 0) return null;
   if (v['start'] !== null && (typeof v['start'] !== 'string' || !DIGITS.test(v['start']))) return null;
   if (typeof v['thread'] !== 'number' || !Number.isSafeInteger(v['thread']) || v['thread'] < 0) return null;
-  return { host: v['host'], boot: v['boot'] as string | null, pid: v['pid'], start: v['start'] as string | null, thread: v['thread'] };
+  return { host: v['host'], boot: v['boot'], pid: v['pid'], start: v['start'], thread: v['thread'] };
 }
 
 function pidExists(pid: number): boolean {

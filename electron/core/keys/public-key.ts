@@ -44,5 +44,5 @@ export async function parseTrustablePublicKey(armored: string, now: Date = new D
   } catch (error) {
     throw new AirlockError('KEY_INVALID', `The key is not valid now: ${(error as Error).message}.`);
   }
-  return key as PublicKey;
+  return key;
 }

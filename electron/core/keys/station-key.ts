@@ -31,7 +31,7 @@ function keyParameters(algorithm: KeyAlgorithm): { type: 'ecc'; curve: 'curve255
       return { type: 'rsa', rsaBits: 4096 };
     case 'p384':
       return { type: 'ecc', curve: 'nistP384' };
-    default:
+    case 'ed25519':
       return { type: 'ecc', curve: 'curve25519Legacy' };
   }
 }

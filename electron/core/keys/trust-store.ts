@@ -139,7 +139,7 @@ async function mergeRevokedKey(key: PublicKey, armored: string): Promise<PublicK
   try {
     const candidate = await readKey({ armoredKey: armored, config: OPENPGP_CONFIG });
     if (candidate.getFingerprint() !== key.getFingerprint()) return null;
-    return (await key.update(candidate.isPrivate() ? candidate.toPublic() : candidate)) as PublicKey;
+    return await key.update(candidate.isPrivate() ? candidate.toPublic() : candidate);
   } catch {
     return null;
   }

@@ -70,14 +70,19 @@ export function resolvePolicy(file: StationPolicyFile): StationPolicy {
   return {
     limits: {
       ...DEFAULT_LIMITS,
-      ...(l.maxEntries !== undefined ? { maxEntries: l.maxEntries } : {}),
-      ...(l.maxTotalBytes !== undefined ? { maxTotalBytes: l.maxTotalBytes } : {}),
-      ...(l.maxFileBytes !== undefined ? { maxFileBytes: l.maxFileBytes } : {}),
-      ...(l.maxPathDepth !== undefined ? { maxDepth: l.maxPathDepth } : {}),
-      ...(l.maxPathBytes !== undefined ? { maxPathBytes: l.maxPathBytes } : {}),
-      ...(l.maxComponentBytes !== undefined ? { maxComponentBytes: l.maxComponentBytes } : {}),
+      maxEntries: l.maxEntries ?? DEFAULT_LIMITS.maxEntries,
+      maxTotalBytes: l.maxTotalBytes ?? DEFAULT_LIMITS.maxTotalBytes,
+      maxFileBytes: l.maxFileBytes ?? DEFAULT_LIMITS.maxFileBytes,
+      maxDepth: l.maxPathDepth ?? DEFAULT_LIMITS.maxDepth,
+      maxPathBytes: l.maxPathBytes ?? DEFAULT_LIMITS.maxPathBytes,
+      maxComponentBytes: l.maxComponentBytes ?? DEFAULT_LIMITS.maxComponentBytes,
     },
-    names: { ...STRICT_PORTABILITY, ...file.names },
+    // Field by field: a name rule the file leaves out (or sets to undefined) keeps the strict default.
+    names: {
+      allowControlCharacters: file.names?.allowControlCharacters ?? STRICT_PORTABILITY.allowControlCharacters,
+      allowBidiCharacters: file.names?.allowBidiCharacters ?? STRICT_PORTABILITY.allowBidiCharacters,
+      allowWindowsIncompatibleNames: file.names?.allowWindowsIncompatibleNames ?? STRICT_PORTABILITY.allowWindowsIncompatibleNames,
+    },
     requiredSigners: { count: file.requiredSigners?.count ?? 1, roles: file.requiredSigners?.roles ?? [] },
     clockSkewSeconds: file.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS,
   };

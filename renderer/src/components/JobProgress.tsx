@@ -7,7 +7,7 @@ import { plural } from './plural.js';
 
 export interface JobProgressProps {
   progress: Progress | null;
-  onCancel?: () => void;
+  onCancel?: (() => void) | undefined;
   cancelling?: boolean;
 }
 

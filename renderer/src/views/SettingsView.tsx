@@ -64,7 +64,7 @@ function describeValue(field: ConfigField | PolicyField, value: string | number 
     if (field === 'stationName') return `not set (this computer's name, ${displayText(settings.defaults.stationName)})`;
     if (field === 'operatorName') return 'not set (the OS user only)';
     if (field === 'organization') return 'not set';
-    return `not set (default ${describeValue(field, settings.defaults.policy[field as PolicyField], settings)})`;
+    return `not set (default ${describeValue(field, settings.defaults.policy[field], settings)})`;
   }
   if (typeof value === 'string') return `“${displayText(value)}”`;
   if (field === 'maxTotalBytes' || field === 'maxFileBytes') return `${formatBytes(value)} (${value.toLocaleString('en-US')} bytes)`;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeResult, parseJson } from '../../helpers/cli-runner.js';
 import { GnupgHome } from '../../helpers/gnupg.js';
-import { createStation, stationAt, TEST_PASSPHRASE, type VerifyJson } from '../../helpers/station.js';
+import { createStation, stationAt, TEST_PASSPHRASE } from '../../helpers/station.js';
 import { useTempDirs } from '../../helpers/temp-dirs.js';
 import { mustRun } from '../../helpers/tools.js';
 
@@ -97,7 +97,7 @@ describe('bundles signed by Airlock keys verify in gpg', () => {
     const out = await tempDir('out-');
     await station.exportBundle(out, `own-${algorithm}`, [payload]);
     const { report } = await station.verify(join(out, `own-${algorithm}.airlock.tar`));
-    expect((report as VerifyJson).signers.map((s) => s.fingerprint)).toEqual([fpr]);
+    expect(report.signers.map((s) => s.fingerprint)).toEqual([fpr]);
 
     const pub = join(root, 'station.asc');
     await writeFile(pub, (await station.run(['keys', 'export-public'])).stdout);

@@ -75,7 +75,7 @@ describe('audit view', () => {
 
     await user.click(within(filters).getByRole('button', { name: 'Clear filters' }));
     expect(fake.callsTo('listAudit').at(-1)).toEqual({ limit: 50 });
-    expect((within(filters).getByLabelText(/^Search/) as HTMLInputElement).value).toBe('');
+    expect(within(filters).getByLabelText<HTMLInputElement>(/^Search/).value).toBe('');
   });
 
   it('says when nothing matches, without showing any sample rows', async () => {
@@ -99,11 +99,11 @@ describe('audit view', () => {
     const user = userEvent.setup();
     renderWithApi(<AuditView />, fake);
     await screen.findByText('Page 1: events #12 to #10');
-    expect((screen.getByRole('button', { name: 'Newer events' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Newer events' }).disabled).toBe(true);
     await user.click(screen.getByRole('button', { name: 'Older events' }));
     await screen.findByText('Page 2: events #9 to #9');
     expect(fake.callsTo('listAudit').at(-1)).toEqual({ limit: 50, beforeSeq: 10 });
-    expect((screen.getByRole('button', { name: 'Older events' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Older events' }).disabled).toBe(true);
     await user.click(screen.getByRole('button', { name: 'Newer events' }));
     await screen.findByText('Page 1: events #12 to #10');
   });

@@ -44,7 +44,7 @@ describe('export flow', () => {
     renderWithApi(<ExportFlow onOpenKeys={() => undefined} />, fake);
     expect(screen.getByRole('heading', { name: 'Choose what to send' })).toBeTruthy();
     expect(screen.getByText(/Nothing is read or written yet/)).toBeTruthy();
-    expect((screen.getByRole('button', { name: 'Next: review' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Next: review' }).disabled).toBe(true);
 
     await user.click(screen.getByRole('button', { name: 'Add files…' }));
     await user.click(screen.getByRole('button', { name: 'Add folders…' }));
@@ -72,7 +72,7 @@ describe('export flow', () => {
     expect(table.textContent).toContain('reports');
     expect(table.textContent).toContain('2.50 MB');
     expect(screen.getByRole('alert').textContent).toContain('/data/link: a symbolic link');
-    expect((screen.getByRole('button', { name: 'Next: destination' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Next: destination' }).disabled).toBe(true);
   });
 
   it('steps 3-4: destination (no medium: a folder, name) and a passphrase that is never kept', async () => {
@@ -85,7 +85,7 @@ describe('export flow', () => {
     await user.click(screen.getByRole('button', { name: 'Next: destination' }));
     expect(screen.getByRole('heading', { name: 'Choose where the bundle goes' })).toBeTruthy();
     expect(await screen.findByText('No medium detected')).toBeTruthy();
-    expect((screen.getByRole('button', { name: 'Next: sign' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Next: sign' }).disabled).toBe(true);
     await user.click(screen.getByRole('radio', { name: /A folder/ }));
     await user.type(screen.getByLabelText(/Bundle name/), '.hidden');
     expect(screen.getByText(/not starting with a dot/)).toBeTruthy();
@@ -96,7 +96,7 @@ describe('export flow', () => {
 
     expect(await screen.findByRole('heading', { name: 'Sign the bundle' })).toBeTruthy();
     expect(await screen.findByLabelText(`Fingerprint ${GROUPED}`)).toBeTruthy();
-    const field = screen.getByLabelText(/Station key passphrase/) as HTMLInputElement;
+    const field = screen.getByLabelText<HTMLInputElement>(/Station key passphrase/);
     await user.type(field, 'secret phrase{Enter}');
     await waitFor(() => expect(fake.callsTo('startExport')).toHaveLength(1));
     expect(fake.callsTo('startExport')[0]).toEqual({ selection: ['/data/notes.txt'], destination: { kind: 'folder', path: '/media/usb' }, name: 'weekly-report', passphrase: 'secret phrase' });

@@ -138,7 +138,7 @@ export function finishedJob<K extends JobSnapshot['kind']>(id: string, kind: K, 
 }
 
 export const running = (id: string, kind: JobSnapshot['kind']): JobSnapshot =>
-  ({ id, kind, state: 'running', subject: '/x', startedAt: '2026-11-28T10:00:00Z', finishedAt: null, progress: null, error: null, result: null }) as JobSnapshot;
+  ({ id, kind, state: 'running', subject: '/x', startedAt: '2026-11-28T10:00:00Z', finishedAt: null, progress: null, error: null, result: null });
 
 export const auditEvents: AuditEventView[] = [
   {

@@ -103,7 +103,7 @@ describe('import flow', () => {
     await user.click(await screen.findByRole('button', { name: 'Next: destination' }));
     expect(screen.getByRole('heading', { name: 'Choose where the files go' })).toBeTruthy();
     expect(screen.getByRole('list', { name: 'Proven so far' }).textContent).toContain(GROUPED);
-    expect((screen.getByRole('button', { name: 'Import' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Import' }).disabled).toBe(true);
     await user.click(screen.getByRole('button', { name: 'Choose folder…' }));
     await user.click(screen.getByRole('button', { name: 'Import' }));
     expect(await screen.findByRole('heading', { name: 'Importing' })).toBeTruthy();

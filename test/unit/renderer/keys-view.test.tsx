@@ -46,7 +46,7 @@ describe('keys view', () => {
     await user.type(within(form).getByLabelText(/^Passphrase/), 'one');
     await user.type(within(form).getByLabelText(/Repeat passphrase/), 'two');
     expect(screen.getByText('The two passphrases differ.')).toBeTruthy();
-    expect((within(form).getByRole('button', { name: 'Create station key' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(within(form).getByRole<HTMLButtonElement>('button', { name: 'Create station key' }).disabled).toBe(true);
     await user.clear(within(form).getByLabelText(/Repeat passphrase/));
     await user.type(within(form).getByLabelText(/Repeat passphrase/), 'one');
     await user.click(within(form).getByRole('button', { name: 'Create station key' }));
@@ -71,7 +71,7 @@ describe('keys view', () => {
     await user.click(await screen.findByRole('button', { name: 'Choose key file…' }));
     const panel = await screen.findByLabelText('Key to trust');
     expect(within(panel).getByLabelText(`Fingerprint ${SENDER_GROUPED}`)).toBeTruthy();
-    const trust = within(panel).getByRole('button', { name: 'Trust this key' }) as HTMLButtonElement;
+    const trust = within(panel).getByRole<HTMLButtonElement>('button', { name: 'Trust this key' });
     expect(trust.disabled).toBe(true);
 
     const typed = within(panel).getByLabelText(/Type the fingerprint/);
@@ -96,7 +96,7 @@ describe('keys view', () => {
     await user.click(await screen.findByRole('button', { name: 'Choose key file…' }));
     const panel = await screen.findByLabelText('Key to trust');
     expect(within(panel).queryByRole('checkbox')).toBeNull();
-    expect((within(panel).getByRole('button', { name: 'Trust this key' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(within(panel).getByRole<HTMLButtonElement>('button', { name: 'Trust this key' }).disabled).toBe(true);
     await user.type(within(panel).getByLabelText(/Type the fingerprint/), SENDER_GROUPED);
     await user.click(within(panel).getByRole('button', { name: 'Trust this key' }));
     const alert = await screen.findByRole('alert');

@@ -74,20 +74,20 @@ describe('export to a medium', () => {
     await toDestination(user);
     expect(await screen.findByText(/3 media detected: make sure you choose the right one/)).toBeTruthy();
 
-    const usb = screen.getByRole('radio', { name: /TRANSFER/ }) as HTMLInputElement;
+    const usb = screen.getByRole<HTMLInputElement>('radio', { name: /TRANSFER/ });
     expect(usb.disabled).toBe(false);
     const group = screen.getByRole('radiogroup', { name: 'Destination' });
     expect(group.textContent).toContain('vfat · 15.5 GB free of 15.6 GB · at /media/op/TRANSFER · SanDisk Cruzer Blade');
     expect(group.textContent).toContain('FAT32: a bundle over 4 GiB would be split into parts; this one fits in one file.');
 
     // The hostile label is shown escaped and its radio is disabled: the bundle will not fit.
-    const tiny = screen.getByRole('radio', { name: /EVIL\\u202egpj\.exe/ }) as HTMLInputElement;
+    const tiny = screen.getByRole<HTMLInputElement>('radio', { name: /EVIL\\u202egpj\.exe/ });
     expect(tiny.disabled).toBe(true);
     expect(group.textContent).toContain('Will not fit: the bundle needs about 2.77 MB, 1.00 MB is free.');
     expect(document.body.textContent).not.toContain('\u202E');
     expect(group.textContent).toContain('folder declared as a medium in config.json');
 
-    expect((screen.getByRole('button', { name: 'Next: sign' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Next: sign' }).disabled).toBe(true);
     await user.click(usb);
     expect(screen.getByLabelText('Chosen medium').textContent).toContain('TRANSFER (/media/op/TRANSFER)');
     await user.click(screen.getByRole('button', { name: 'Next: sign' }));
@@ -112,7 +112,7 @@ describe('export to a medium', () => {
     renderWithApi(<ExportFlow onOpenKeys={() => undefined} pollMs={POLL} />, fake);
     await toDestination(user);
     await user.click(await screen.findByRole('radio', { name: /TRANSFER/ }));
-    const next = screen.getByRole('button', { name: 'Next: sign' }) as HTMLButtonElement;
+    const next = screen.getByRole<HTMLButtonElement>('button', { name: 'Next: sign' });
     expect(next.disabled).toBe(false);
     plugged = [];
     expect((await screen.findByRole('alert')).textContent).toContain('TRANSFER is no longer detected');
@@ -202,7 +202,7 @@ describe('import: insert a medium', () => {
     expect(bundles.textContent).toContain('Split bundle: 2 of 3 parts here; the others are looked for on the other inserted media, 8.00 GB, with its signed volume index');
     expect(screen.getByText(/1 temporary file from an interrupted write is on this medium/)).toBeTruthy();
 
-    const verify = screen.getByRole('button', { name: 'Verify bundle' }) as HTMLButtonElement;
+    const verify = screen.getByRole<HTMLButtonElement>('button', { name: 'Verify bundle' });
     expect(verify.disabled).toBe(true);
     await user.click(screen.getByRole('radio', { name: 'scans' }));
     await user.click(verify);
@@ -240,7 +240,7 @@ describe('verify a medium', () => {
     renderWithApi(<VerifyFlow pollMs={POLL} />, fake);
     await user.click(screen.getByRole('radio', { name: 'A whole medium' }));
     expect(screen.getByRole('heading', { name: 'Choose the medium' })).toBeTruthy();
-    const go = screen.getByRole('button', { name: 'Verify medium' }) as HTMLButtonElement;
+    const go = screen.getByRole<HTMLButtonElement>('button', { name: 'Verify medium' });
     expect(go.disabled).toBe(true);
     await user.click(await screen.findByRole('radio', { name: /TRANSFER/ }));
     await user.click(go);

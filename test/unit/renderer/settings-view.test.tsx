@@ -36,18 +36,18 @@ function answers(extra: Answers = {}): Answers {
 }
 
 const form = () => screen.findByRole('form', { name: 'Station settings' });
-const save = () => screen.getByRole('button', { name: 'Save settings' }) as HTMLButtonElement;
+const save = () => screen.getByRole<HTMLButtonElement>('button', { name: 'Save settings' });
 
 describe('settings view', () => {
   it('shows what is set, and the default for what is not', async () => {
     renderWithApi(<SettingsView />, fakeApi(answers()));
     const f = await form();
-    expect((within(f).getByLabelText(/^Station name/) as HTMLInputElement).value).toBe('ws-3');
-    expect((within(f).getByLabelText(/^Operator name/) as HTMLInputElement).value).toBe('');
+    expect(within(f).getByLabelText<HTMLInputElement>(/^Station name/).value).toBe('ws-3');
+    expect(within(f).getByLabelText<HTMLInputElement>(/^Operator name/).value).toBe('');
     expect(within(f).getByText(/Empty: this computer's name \(host-7\)/)).toBeTruthy();
     // 1 MiB is shown as 1 in MiB.
-    expect((within(f).getByLabelText(/^Largest single file/) as HTMLInputElement).value).toBe('1');
-    expect((within(f).getByLabelText('Unit of largest single file') as HTMLSelectElement).value).toBe('1048576');
+    expect(within(f).getByLabelText<HTMLInputElement>(/^Largest single file/).value).toBe('1');
+    expect(within(f).getByLabelText<HTMLSelectElement>('Unit of largest single file').value).toBe('1048576');
     expect(within(f).getByText(/Empty: the default, 1,000,000\./)).toBeTruthy();
     expect(within(f).getByText(/Empty: the default, 4.40 TB \(4,398,046,511,104 bytes\)\./)).toBeTruthy();
     expect(f.textContent).toContain('kept exactly as they are when you save: config.json mediaRoots');
@@ -124,7 +124,7 @@ describe('settings view', () => {
     await user.click(within(f).getByRole('button', { name: 'Reset to defaults' }));
     expect(screen.getByText(/Every field is empty now, so each default applies once you save\. Nothing is saved yet\./)).toBeTruthy();
     expect(fake.callsTo('saveSettings')).toEqual([]);
-    expect((within(f).getByLabelText(/^Station name/) as HTMLInputElement).value).toBe('');
+    expect(within(f).getByLabelText<HTMLInputElement>(/^Station name/).value).toBe('');
     expect(within(f).getByText('2 unsaved changes.')).toBeTruthy();
     await user.click(save());
     await waitFor(() => expect(fake.callsTo('saveSettings')).toEqual([{ config: { stationName: null }, policy: { maxFileBytes: null } }]));
@@ -145,7 +145,7 @@ describe('settings view', () => {
     const alert = await screen.findByRole('alert');
     expect(alert.getAttribute('data-error-code')).toBe('SETTINGS_INVALID');
     expect(alert.textContent).toContain('Next: Correct the value named in the message');
-    expect((within(f).getByLabelText(/^Required signers/) as HTMLInputElement).value).toBe('3');
+    expect(within(f).getByLabelText<HTMLInputElement>(/^Required signers/).value).toBe('3');
   });
 
   it('says which file is malformed instead of showing a form of defaults', async () => {

@@ -116,7 +116,7 @@ export class MediaOutput implements BundleOutput {
     const layout = planLayout(this.exact, known, assumed, partLimit);
     if (layout.kind === 'too-small') {
       const hint = layout.volumesNeeded !== null ? ` About ${layout.volumesNeeded} media of this size are needed: name them all (--to-media ID1,ID2,...) or run on a terminal to be asked for each.` : '';
-      throw new AirlockError('MEDIA_TOO_SMALL', `The bundle is ${this.exact} bytes. ${layout.reason}${hint}`, { path: this.options.targets[0]?.mountPoint ?? undefined });
+      throw new AirlockError('MEDIA_TOO_SMALL', `The bundle is ${this.exact} bytes. ${layout.reason}${hint}`, this.options.targets[0]?.mountPoint ? { path: this.options.targets[0].mountPoint } : {});
     }
     this.parts = layout.parts;
     this.split = layout.kind === 'split';

@@ -22,7 +22,7 @@ import { mergeIndexes, parseIndex, verifyIndexSignature, MAX_INDEX_BYTES, type I
 /** Opens a file for reading: plainly (verify, import) or past the cache (media verify). */
 export type PartReader = (path: string, signal?: AbortSignal) => Readable;
 
-export const plainReader: PartReader = (path, signal) => createReadStream(path, { highWaterMark: 1 << 20, ...(signal ? { signal } : {}) });
+export const plainReader: PartReader = (path, signal) => createReadStream(path, { highWaterMark: 1 << 20, signal });
 
 /** True when `path` names a part or a volume index: the split-bundle route, not a plain bundle. */
 export function isPartSetPath(path: string): boolean {

@@ -69,9 +69,9 @@ export async function planUncachedRead(sample: string, platform: NodeJS.Platform
     const device = await mountDevice(mount);
     const isBlock = device !== null && (await stat(device).then((s) => s.isBlockDevice(), () => false));
     if (isBlock && isRoot()) {
-      const flushed = await runTool('blockdev', ['--flushbufs', device as string]).catch(() => null);
+      const flushed = await runTool('blockdev', ['--flushbufs', device]).catch(() => null);
       if (flushed && flushed.code === 0 && (await directRefused(sample)) === null) {
-        return { method: 'flushbufs+o-direct', bypassesCache: true, detail: `${mount.fstype}: dropped ${device as string}'s buffer cache (BLKFLSBUF), then O_DIRECT reads through the FUSE daemon.`, device };
+        return { method: 'flushbufs+o-direct', bypassesCache: true, detail: `${mount.fstype}: dropped ${device}'s buffer cache (BLKFLSBUF), then O_DIRECT reads through the FUSE daemon.`, device };
       }
     }
     const why = device === null ? 'the device behind it is unknown' : !isBlock ? `${device} is not a block device` : 'dropping the device buffers needs root';

@@ -34,7 +34,7 @@ export interface WriteStepProps {
   progress: Progress | null;
   cancelling: boolean;
   /** Absent once the job has ended. */
-  onCancel?: () => void;
+  onCancel?: (() => void) | undefined;
 }
 
 export function WriteStep({ summary, destinationText, toMedium, progress, cancelling, onCancel }: WriteStepProps) {
@@ -74,7 +74,7 @@ export function WriteStep({ summary, destinationText, toMedium, progress, cancel
           );
         })}
       </List>
-      <JobProgress progress={progress} cancelling={cancelling} {...(onCancel ? { onCancel } : {})} />
+      <JobProgress progress={progress} cancelling={cancelling} onCancel={onCancel} />
     </Stack>
   );
 }

@@ -26,7 +26,7 @@ export function VerifyFlow({ pollMs }: { pollMs?: number } = {}) {
         <SegmentedControl
           aria-label="What to verify"
           value={mode}
-          onChange={(v) => setMode(v as Mode)}
+          onChange={(v) => setMode(v)}
           data={[
             { value: 'bundle', label: 'A bundle file' },
             { value: 'medium', label: 'A whole medium' },
@@ -81,7 +81,7 @@ function VerifyBundle({ onBusy }: { onBusy: (busy: boolean) => void }) {
   }
   return (
     <Stack>
-      <VerifyingStep flow="Verify" of={3} bundlePath={bundlePath} progress={run.job.progress} cancelling={run.cancelling} {...(run.cancel ? { onCancel: run.cancel } : {})} />
+      <VerifyingStep flow="Verify" of={3} bundlePath={bundlePath} progress={run.job.progress} cancelling={run.cancelling} onCancel={run.cancel} />
       {finished?.error ? <JobFailure error={finished.error} onRestart={restart} /> : null}
     </Stack>
   );
@@ -118,7 +118,7 @@ function VerifyMedium({ onBusy, pollMs }: { onBusy: (busy: boolean) => void; pol
   }
   return (
     <Stack>
-      <VerifyingMediumStep medium={medium} progress={run.job.progress} cancelling={run.cancelling} {...(run.cancel ? { onCancel: run.cancel } : {})} />
+      <VerifyingMediumStep medium={medium} progress={run.job.progress} cancelling={run.cancelling} onCancel={run.cancel} />
       {finished?.error ? <JobFailure error={finished.error} onRestart={restart} /> : null}
     </Stack>
   );

@@ -56,7 +56,7 @@ export function ChooseMediumStep({ media, mediumId, onChange, onVerify }: Choose
   );
 }
 
-export function VerifyingMediumStep({ medium, progress, cancelling, onCancel }: { medium: MediaVolumeView; progress: Progress | null; cancelling: boolean; onCancel?: () => void }) {
+export function VerifyingMediumStep({ medium, progress, cancelling, onCancel }: { medium: MediaVolumeView; progress: Progress | null; cancelling: boolean; onCancel?: (() => void) | undefined }) {
   return (
     <Stack>
       <StepHeader
@@ -67,7 +67,7 @@ export function VerifyingMediumStep({ medium, progress, cancelling, onCancel }: 
         happens="Each bundle's signature is checked before its manifest is believed; then every file is read from the medium, past the page cache, and its checksum compared. Nothing is written."
         proven={[`Medium: ${mediumName(medium)}${medium.mountPoint ? ` at ${displayText(medium.mountPoint)}` : ''}`]}
       />
-      <JobProgress progress={progress} cancelling={cancelling} {...(onCancel ? { onCancel } : {})} />
+      <JobProgress progress={progress} cancelling={cancelling} onCancel={onCancel} />
     </Stack>
   );
 }

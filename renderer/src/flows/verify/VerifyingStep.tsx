@@ -11,7 +11,7 @@ export interface VerifyingStepProps {
   bundlePath: string;
   progress: Progress | null;
   cancelling: boolean;
-  onCancel?: () => void;
+  onCancel?: (() => void) | undefined;
 }
 
 export function VerifyingStep({ flow, of, bundlePath, progress, cancelling, onCancel }: VerifyingStepProps) {
@@ -25,7 +25,7 @@ export function VerifyingStep({ flow, of, bundlePath, progress, cancelling, onCa
         happens="The signature over the manifest is checked against the keys this station trusts before any manifest is believed; then every file is read once and its checksum compared. Nothing is written."
         proven={[`Bundle file: ${displayText(bundlePath)}`]}
       />
-      <JobProgress progress={progress} cancelling={cancelling} {...(onCancel ? { onCancel } : {})} />
+      <JobProgress progress={progress} cancelling={cancelling} onCancel={onCancel} />
     </Stack>
   );
 }
