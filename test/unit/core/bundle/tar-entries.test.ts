@@ -51,7 +51,7 @@ async function readAll(bytes: Buffer): Promise<{ entries: Array<[string, string,
   try {
     for await (const entry of readTarEntries(Readable.from([bytes]))) {
       const chunks: Buffer[] = [];
-      for await (const chunk of entry) chunks.push(chunk as Buffer);
+      for await (const chunk of entry) chunks.push(chunk);
       entries.push([entry.path, entryKind(entry), Buffer.concat(chunks).toString()]);
     }
   } catch (error) {
@@ -76,7 +76,7 @@ describe('readTarEntries: what it delivers', () => {
     let last = '';
     for await (const entry of readTarEntries(Readable.from([Buffer.concat([file('b/skipped', 'z'.repeat(5000)), file('b/read', 'kept'), END_OF_ARCHIVE])]))) {
       paths.push(entry.path);
-      if (entry.path === 'b/read') for await (const chunk of entry) last += (chunk as Buffer).toString();
+      if (entry.path === 'b/read') for await (const chunk of entry) last += (chunk).toString();
     }
     expect(paths).toEqual(['b/skipped', 'b/read']);
     expect(last).toBe('kept');

@@ -50,7 +50,7 @@ function check(overrides: Partial<PartSetCheck> = {}): PartSetCheck {
 /** A verify report as the pipeline gives it, for a bundle whose tag manifest hashes to `tagmanifestSha256`. */
 function verified(tagmanifestSha256: string | null, ok = true): VerifyResult {
   const base = splitRejection('/media/v1/q3.airlock.tar.part-1-of-2', check());
-  return { ...base, ok, problems: [], parts: undefined, bundle: { ...base.bundle, tagmanifestSha256 } } as VerifyResult;
+  return { ...base, ok, problems: [], parts: undefined, bundle: { ...base.bundle, tagmanifestSha256 } };
 }
 
 const fromBase = (base: VerifyResult): VerifyResult => base;
@@ -81,8 +81,8 @@ describe('routeSplit', () => {
 
 describe('splitRejection and partsSummary', () => {
   it('reports nothing of the bag as read: no files, no signers, every policy check unreached, the parts as found', () => {
-    const missing = check({ parts: check().parts.map((p, i) => (i === 1 ? { ...p, path: null } : p)), problems: [{ code: 'PART_MISSING', message: 'part 2 is missing' } as Problem] });
-    const report = splitRejection('/media/v1/q3.airlock.tar.part-1-of-2', missing, [{ code: 'PART_MISMATCH', message: 'extra' } as Problem]);
+    const missing = check({ parts: check().parts.map((p, i) => (i === 1 ? { ...p, path: null } : p)), problems: [{ code: 'PART_MISSING', message: 'part 2 is missing' }] });
+    const report = splitRejection('/media/v1/q3.airlock.tar.part-1-of-2', missing, [{ code: 'PART_MISMATCH', message: 'extra' }]);
     expect(report.ok).toBe(false);
     expect(report.bundle).toMatchObject({ name: 'q3', path: '/media/v1/q3.airlock.tar.part-1-of-2', uuid: 'uuid-1', files: 0, bytes: 0, tagmanifestSha256: null });
     expect(report.signers).toEqual([]);
@@ -101,7 +101,7 @@ describe('splitRejection and partsSummary', () => {
   });
 
   it('without a trusted index: the name from the part set, no uuid, no parts counted', () => {
-    const untrusted = check({ index: null, indexFiles: [], parts: [], problems: [{ code: 'INDEX_INVALID', message: 'unsigned' } as Problem] });
+    const untrusted = check({ index: null, indexFiles: [], parts: [], problems: [{ code: 'INDEX_INVALID', message: 'unsigned' }] });
     const report = splitRejection('/x/q3.airlock-index.json', untrusted);
     expect(report.bundle).toMatchObject({ name: 'q3', uuid: null });
     expect(partsSummary(untrusted)).toEqual({ count: 0, volumes: 0, indexFiles: [], files: [] });
@@ -117,7 +117,7 @@ describe('throughParts', () => {
 
   it('a part set that failed its checks is rejected without running verify', async () => {
     let ran = false;
-    const rejected: SplitRoute = { check: check({ problems: [{ code: 'PART_MISSING', message: 'gone' } as Problem] }), source: null };
+    const rejected: SplitRoute = { check: check({ problems: [{ code: 'PART_MISSING', message: 'gone' }] }), source: null };
     const result = await throughParts(rejected, '/p', () => {
       ran = true;
       return Promise.resolve(verified(TAGMANIFEST));
@@ -128,7 +128,7 @@ describe('throughParts', () => {
   });
 
   it('a part that changes while it streams turns into a rejection naming it, however deeply the error is wrapped', async () => {
-    const changed = new PartStreamError({ code: 'PART_MISMATCH', message: 'part 2 changed', path: '/media/v2/p2' } as Problem);
+    const changed = new PartStreamError({ code: 'PART_MISMATCH', message: 'part 2 changed', path: '/media/v2/p2' });
     const wrapped = new Error('pipeline failed', { cause: new Error('read failed', { cause: changed }) });
     const result = await throughParts(complete, '/p', () => Promise.reject(wrapped), fromBase);
     expect(result.ok).toBe(false);
@@ -140,7 +140,7 @@ describe('throughParts', () => {
     const failure = new Error('EIO');
     await expect(throughParts(complete, '/p', () => Promise.reject(failure), fromBase)).rejects.toBe(failure);
     // Without a route even a part error is the caller's to handle.
-    await expect(throughParts(null, '/p', () => Promise.reject(new PartStreamError({ code: 'PART_MISMATCH', message: 'x' } as Problem)), fromBase)).rejects.toBeInstanceOf(PartStreamError);
+    await expect(throughParts(null, '/p', () => Promise.reject(new PartStreamError({ code: 'PART_MISMATCH', message: 'x' })), fromBase)).rejects.toBeInstanceOf(PartStreamError);
   });
 
   it('a verified bundle that is the one the index describes stays verified, with its parts listed', async () => {
