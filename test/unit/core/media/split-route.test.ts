@@ -11,7 +11,6 @@ import { indexFileName, partFileName } from '../../../../electron/core/media/par
 import { PartStreamError, type PartSetCheck } from '../../../../electron/core/media/parts/part-set.js';
 import { partsSummary, routeSplit, splitRejection, throughParts, type SplitRoute } from '../../../../electron/core/media/parts/split-route.js';
 import type { VolumeIndex } from '../../../../electron/core/media/parts/volume-index.js';
-import type { Problem } from '../../../../shared/problems.js';
 import type { VerifyResult } from '../../../../shared/results.js';
 
 const TAGMANIFEST = 'a'.repeat(64);
