@@ -37,7 +37,7 @@ describe('worker scripts', () => {
     const worker = startWorker('sha256-worker', { workerData: { slots: new SharedArrayBuffer(16), slotBytes: 16 } });
     worker.postMessage({ op: 'start', id: 1 });
     worker.postMessage({ op: 'digest', id: 1 });
-    const [reply] = (await new Promise((resolve) => worker.once('message', (m) => resolve([m]))));
+    const reply = await new Promise<{ hex: string }>((resolve) => worker.once('message', resolve));
     await worker.terminate();
     expect(reply.hex).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
   });
