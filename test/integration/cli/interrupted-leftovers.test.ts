@@ -12,10 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killWhen, startChild, untilKilled } from '../../helpers/kill-points.js';
+import { canMountTmpfs } from '../../helpers/tmpfs.js';
 
 const REPO = join(import.meta.dirname, '..', '..', '..');
 const CLI = join(REPO, 'bin', 'airlock.mjs');
-const canMount = process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('sh', ['-c', 'd=$(mktemp -d) && mount -t tmpfs -o size=1m tmpfs "$d" && umount "$d"; s=$?; rmdir "$d"; exit $s'], { stdio: 'ignore' }).status === 0;
+const canMount = canMountTmpfs;
 
 let root: string;
 let home: string;

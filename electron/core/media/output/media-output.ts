@@ -115,8 +115,10 @@ export class MediaOutput implements BundleOutput {
     const assumed: VolumeRoom | null = this.options.nextMedium ? { free: this.options.volumeSize ?? last.free, maxPart: FAT_MAX_PART_BYTES, block: 32 * 1024 } : null;
     const layout = planLayout(this.exact, known, assumed, partLimit);
     if (layout.kind === 'too-small') {
-      const hint = layout.volumesNeeded !== null ? ` About ${layout.volumesNeeded} media of this size are needed: name them all (--to-media ID1,ID2,...) or run on a terminal to be asked for each.` : '';
-      throw new AirlockError('MEDIA_TOO_SMALL', `The bundle is ${this.exact} bytes. ${layout.reason}${hint}`, this.options.targets[0]?.mountPoint ? { path: this.options.targets[0].mountPoint } : {});
+      // How to name several media is the front end's to say (the CLI's hint table); the count is a fact.
+      const hint = layout.volumesNeeded !== null ? ` About ${layout.volumesNeeded} media of this size are needed.` : '';
+      const data = layout.volumesNeeded !== null ? { volumesNeeded: layout.volumesNeeded } : undefined;
+      throw new AirlockError('MEDIA_TOO_SMALL', `The bundle is ${this.exact} bytes. ${layout.reason}${hint}`, { path: this.options.targets[0]?.mountPoint || undefined, data });
     }
     this.parts = layout.parts;
     this.split = layout.kind === 'split';
