@@ -102,7 +102,7 @@ try {
     many = await runManyFilesBench({ root, stations: await stationsOnce(), counts: opts.manyFiles, log });
   }
   const report = buildReport(machine, opts, sets, audit);
-  const extra = { ...(media ? { media } : {}), ...(many ? { manyFiles: many } : {}) };
+  const extra = { media: media ?? undefined, manyFiles: many ?? undefined };
   process.stdout.write(
     opts.json
       ? `${JSON.stringify({ ...report, ...extra }, null, 2)}\n`

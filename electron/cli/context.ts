@@ -73,7 +73,7 @@ function commandIo(io: CliIo, g: GlobalOptions, command: string, json: boolean):
   const quiet = g.quiet === true && !json && !DATA_COMMANDS.has(command);
   return {
     ...io,
-    ...(quiet ? { stdout: discard() } : {}),
+    stdout: quiet ? discard() : io.stdout,
     stderrIsTTY: g.quiet === true ? false : (g.progress ?? io.stderrIsTTY),
   };
 }
@@ -99,7 +99,7 @@ export function createContext(io: CliIo, globals: () => GlobalOptions, wantsJson
       try {
         // An empty --home (an unset shell variable) would silently fall back to the default home.
         if (g.home !== undefined && g.home.trim() === '') throw new AirlockError('USAGE', '--home needs a folder; it was given an empty value. Leave --home out to use $AIRLOCK_HOME or the default home.');
-        station = await Station.open({ ...(g.home ? { home: g.home } : {}), ...(g.operator ? { operator: g.operator } : {}) });
+        station = await Station.open({ home: g.home || undefined, operator: g.operator || undefined });
         ctx.exitCode = await action(station, commandIo(io, g, ctx.command, wantsJson()));
       } catch (thrown) {
         // `airlock audit export | head`: the reader had what it wanted; quiet, as tar and cat are.

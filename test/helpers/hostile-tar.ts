@@ -24,7 +24,7 @@ export type RawType =
 export interface RawEntry {
   path: string;
   type?: RawType;
-  body?: Buffer | string;
+  body?: Buffer | string | undefined;
   linkpath?: string;
   /** Declared size in the header when it must differ from the body (lies). */
   declaredSize?: number;
@@ -46,6 +46,7 @@ export function rawHeader(entry: RawEntry): Buffer {
     size: entry.declaredSize ?? body.length,
     mtime: new Date(1_700_000_000_000),
     type: entry.type ?? 'File',
+    // Spread kept: node-tar's HeaderData has `linkpath?: string` (not `| undefined`), a type not ours to widen.
     ...(entry.linkpath !== undefined ? { linkpath: entry.linkpath } : {}),
     uname: '',
     gname: '',
@@ -95,6 +96,7 @@ export async function makeSigner(name = 'Test Signer', options: { keyExpirationT
     userIDs: [{ name }],
     format: 'armored',
     passphrase: 'pw',
+    // Spreads kept: openpgp's GenerateKeyOptions has `keyExpirationTime?: number; date?: Date` (not `| undefined`).
     ...(options.keyExpirationTime !== undefined ? { keyExpirationTime: options.keyExpirationTime } : {}),
     ...(options.date ? { date: options.date } : {}),
   });

@@ -180,7 +180,7 @@ describe('GHSA-6wwr-g865-f46r (CVE-2026-140248): a nested symlink target escapes
 
 describe('GHSA-w8wr-v893-vjvp (CVE-2026-59871): an all-digit pax path (read as a number) crashed the process', () => {
   it.each(['File', 'Directory'] as const)('a %s entry named 12345 by a pax record gets a verdict, not a crash', async (type) => {
-    await refusedAs(await bagWith([paxEntry(paxRecord('path', '12345')), { path: 'bag/data/x', type, ...(type === 'File' ? { body: 'x' } : {}) }]), 'UNSAFE_PATH');
+    await refusedAs(await bagWith([paxEntry(paxRecord('path', '12345')), { path: 'bag/data/x', type, body: type === 'File' ? 'x' : undefined }]), 'UNSAFE_PATH');
   });
 });
 

@@ -43,8 +43,8 @@ export function registerApprove(program: Command, ctx: CommandContext): void {
           spec = {
             kind: 'gpg',
             fingerprint: parseGpgSignerOption(opts.signer),
-            ...(io.env.GNUPGHOME ? { homedir: io.env.GNUPGHOME } : {}),
-            ...(opts.passphraseFile !== undefined ? { passphrase: await readPassphraseFile(opts.passphraseFile, io) } : {}),
+            homedir: io.env.GNUPGHOME || undefined,
+            passphrase: opts.passphraseFile !== undefined ? await readPassphraseFile(opts.passphraseFile, io) : undefined,
           };
         } else if (opts.key !== undefined) {
           const file = opts.key;

@@ -38,12 +38,12 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
         if (!Number.isInteger(limit) || limit < 1) throw new AirlockError('USAGE', '--limit must be a positive whole number.');
         const events = station.listAudit({
           limit,
-          ...(opts.since ? { since: isoTime(opts.since, '--since') } : {}),
-          ...(opts.until ? { until: isoTime(opts.until, '--until') } : {}),
-          ...(opts.type ? { type: opts.type } : {}),
-          ...(opts.outcome ? { outcome: opts.outcome } : {}),
-          ...(opts.bundle ? { bundle: opts.bundle } : {}),
-          ...(opts.text ? { text: opts.text } : {}),
+          since: opts.since ? isoTime(opts.since, '--since') : undefined,
+          until: opts.until ? isoTime(opts.until, '--until') : undefined,
+          type: opts.type || undefined,
+          outcome: opts.outcome || undefined,
+          bundle: opts.bundle || undefined,
+          text: opts.text || undefined,
         });
         if (opts.json) {
           write(io.stdout, JSON.stringify({ ok: true, events }));

@@ -34,8 +34,8 @@ export async function signerFromOptions(io: CliIo, station: Station, signer: str
     return {
       kind: 'gpg',
       fingerprint,
-      ...(io.env.GNUPGHOME ? { homedir: io.env.GNUPGHOME } : {}),
-      ...(passphraseFile !== undefined ? { passphrase: await readPassphraseFile(passphraseFile, io) } : {}),
+      homedir: io.env.GNUPGHOME || undefined,
+      passphrase: passphraseFile !== undefined ? await readPassphraseFile(passphraseFile, io) : undefined,
     };
   }
   return { kind: 'station', passphrase: await obtainPassphrase(io, passphraseFile, { check: (passphrase) => station.checkSigner({ kind: 'station', passphrase }) }) };
@@ -77,9 +77,9 @@ export function registerExport(program: Command, ctx: CommandContext): void {
               selection: paths,
               signer,
               signal: io.signal,
-              ...(opts.name !== undefined ? { name: opts.name } : {}),
-              ...(opts.staging !== undefined ? { stagingDir: opts.staging } : {}),
-              ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+              name: opts.name,
+              stagingDir: opts.staging,
+              onProgress: progress.onProgress,
             });
             progress.done();
             if (opts.json) write(io.stdout, JSON.stringify({ ok: true, staged }));
@@ -90,11 +90,11 @@ export function registerExport(program: Command, ctx: CommandContext): void {
             }
             return 0;
           }
-          const common = { outDir: opts.out as string, signal: io.signal, ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) };
+          const common = { outDir: opts.out as string, signal: io.signal, onProgress: progress.onProgress };
           const result =
             opts.finish !== undefined
               ? await station.finishExport({ stagedDir: opts.finish, signer, ...common })
-              : await station.exportBundle({ selection: paths, signer, ...common, ...(opts.name !== undefined ? { name: opts.name } : {}) });
+              : await station.exportBundle({ selection: paths, signer, ...common, name: opts.name });
           progress.done();
           printExport(io, result, opts.json === true);
           return 0;

@@ -30,9 +30,9 @@ export function registerImport(program: Command, ctx: CommandContext): void {
             ...stdin,
             destDir: opts.dest,
             signal: io.signal,
-            ...(opts.allowReplay ? { allowReplay: true } : {}),
-            ...(passphrase !== undefined ? { passphrase } : {}),
-            ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+            allowReplay: opts.allowReplay || undefined,
+            passphrase,
+            onProgress: progress.onProgress,
             ...askForMediumOption(io),
           });
         } finally {

@@ -22,7 +22,7 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
         if (await station.hasKey()) throw new AirlockError('STATION_KEY_EXISTS', station.paths.stationPrivateKey);
         const algorithm = keyAlgorithm(opts.algorithm);
         const passphrase = await obtainPassphrase(io, opts.passphraseFile, { confirm: true });
-        const key = await station.generateKey({ name: opts.name, passphrase, algorithm, ...(opts.email ? { email: opts.email } : {}) });
+        const key = await station.generateKey({ name: opts.name, passphrase, algorithm, email: opts.email || undefined });
         if (opts.json) write(io.stdout, JSON.stringify({ ok: true, key }));
         else {
           write(io.stdout, displayText(`Created the station key ${key.userIds.join(', ')}`));
@@ -63,8 +63,8 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
         }
         const { signer, alreadyTrusted } = await station.trustKeyFile(file, {
           expectedFingerprint: normalizeFingerprint(expected),
-          ...(opts.label !== undefined ? { label: opts.label } : {}),
-          ...(opts.role !== undefined ? { role: opts.role } : {}),
+          label: opts.label,
+          role: opts.role,
         });
         if (opts.json) write(io.stdout, JSON.stringify({ ok: true, alreadyTrusted, signer: { ...signer, publicKey: undefined } }));
         else {
@@ -101,7 +101,7 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
         const algorithm = keyAlgorithm(opts.algorithm);
         const passphrase = await obtainPassphrase(io, opts.passphraseFile, { check: (typed) => station.checkSigner({ kind: 'station', passphrase: typed }) });
         const newPassphrase = await obtainPassphrase(io, opts.newPassphraseFile, { confirm: true });
-        const rotated = await station.rotateKey({ name: opts.name, passphrase, newPassphrase, algorithm, ...(opts.email ? { email: opts.email } : {}) });
+        const rotated = await station.rotateKey({ name: opts.name, passphrase, newPassphrase, algorithm, email: opts.email || undefined });
         if (opts.json) {
           write(io.stdout, JSON.stringify({ ok: true, ...rotated }));
           return 0;

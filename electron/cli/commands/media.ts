@@ -121,11 +121,11 @@ export async function runMediaExport(station: Station, io: CliIo, paths: string[
       media,
       signer,
       signal: io.signal,
-      ...(opts.name !== undefined ? { name: opts.name } : {}),
-      ...(opts.volumeSize !== undefined ? { volumeSize: parseSize(opts.volumeSize, '--volume-size') } : {}),
-      ...(opts.partSize !== undefined ? { partSize: parseSize(opts.partSize, '--part-size') } : {}),
-      ...(ask ? { nextMedium: ask } : {}),
-      ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+      name: opts.name,
+      volumeSize: opts.volumeSize !== undefined ? parseSize(opts.volumeSize, '--volume-size') : undefined,
+      partSize: opts.partSize !== undefined ? parseSize(opts.partSize, '--part-size') : undefined,
+      nextMedium: ask,
+      onProgress: progress.onProgress,
     });
   } catch (error) {
     progress.done();
@@ -239,7 +239,7 @@ export function registerMedia(program: Command, ctx: CommandContext): void {
         const progress = progressLine(io);
         let report: MediaVerifyReport;
         try {
-          report = await station.verifyMedia({ target, signal: io.signal, ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) });
+          report = await station.verifyMedia({ target, signal: io.signal, onProgress: progress.onProgress });
         } finally {
           progress.done();
         }

@@ -17,7 +17,7 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
         const progress = progressLine(io);
         let result;
         try {
-          result = await station.verifyBundle({ bundlePath: bundle, ...stdin, signal: io.signal, ...askForMediumOption(io), ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) });
+          result = await station.verifyBundle({ bundlePath: bundle, ...stdin, signal: io.signal, ...askForMediumOption(io), onProgress: progress.onProgress });
         } finally {
           progress.done();
         }

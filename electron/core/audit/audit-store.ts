@@ -108,19 +108,19 @@ export function appendAuditEvent(db: StationDb, identity: StationIdentity, input
 }
 
 export interface AuditQuery {
-  since?: string;
-  until?: string;
-  type?: string;
-  outcome?: string;
+  since?: string | undefined;
+  until?: string | undefined;
+  type?: string | undefined;
+  outcome?: string | undefined;
   /** Bundle UUID or name. */
-  bundle?: string;
+  bundle?: string | undefined;
   /**
    * Case-insensitive substring of bundle name or UUID, operator, station, signer fingerprints,
    * problem codes or details; a fingerprint may be given grouped (spaces are ignored for signers).
    */
-  text?: string;
+  text?: string | undefined;
   /** Only events older than this sequence number: the next page after an event. */
-  beforeSeq?: number;
+  beforeSeq?: number | undefined;
   limit?: number;
 }
 

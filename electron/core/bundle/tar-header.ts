@@ -49,6 +49,7 @@ export function encodeFileHeader(entry: TarFileEntry): Buffer {
     const extra = entry.size > MAX_USTAR_SIZE ? new Pax({ size: entry.size }).encode() : Buffer.alloc(0);
     return Buffer.concat([extra, longName.block, name, padding(name.length), main.block]);
   }
+  // Spread kept: node-tar's HeaderData has `size?: number` (not `| undefined`), a type not ours to widen.
   const pax = new Pax({ path: entry.path, ...(entry.size > MAX_USTAR_SIZE ? { size: entry.size } : {}) }).encode();
   return Buffer.concat([pax, main.block]);
 }

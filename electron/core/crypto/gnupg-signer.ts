@@ -14,12 +14,12 @@ const run = promisify(execFile);
 
 export interface GnupgOptions {
   /** GNUPGHOME; default: GnuPG's own. */
-  homedir?: string;
+  homedir?: string | undefined;
   /**
    * For keys whose passphrase is typed into Airlock (passed with pinentry loopback). Omit it for
    * smartcards and agent-managed keys: GnuPG's pinentry asks on its own.
    */
-  passphrase?: string;
+  passphrase?: string | undefined;
   gpgPath?: string;
 }
 

@@ -11,7 +11,7 @@ import { unlockSigningKey } from './unlock-signing-key.js';
 /** Who signs: the station key, a GnuPG key (smartcard), or an operator's own armored key file. */
 export type SignerSpec =
   | { kind: 'station'; passphrase: string }
-  | { kind: 'gpg'; fingerprint: string; homedir?: string; passphrase?: string }
+  | { kind: 'gpg'; fingerprint: string; homedir?: string | undefined; passphrase?: string | undefined }
   | { kind: 'key-file'; file: string; passphrase: string };
 
 /** `gpg:FPR` as the CLI writes it; anything else is not a signer spec. */
@@ -27,8 +27,8 @@ export async function resolveSigner(paths: HomePaths, spec: SignerSpec): Promise
       return openpgpSigner(await unlockStationSigningKey(paths, spec.passphrase));
     case 'gpg':
       return gnupgSigner(spec.fingerprint, {
-        ...(spec.homedir ? { homedir: spec.homedir } : {}),
-        ...(spec.passphrase !== undefined ? { passphrase: spec.passphrase } : {}),
+        homedir: spec.homedir || undefined,
+        passphrase: spec.passphrase,
       });
     case 'key-file': {
       let armored: string;

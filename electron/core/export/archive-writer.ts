@@ -38,7 +38,7 @@ export interface BundleOutputPlan {
   /** writePreparedBundle's upper bound; the output computes the exact size itself. */
   sizeBound: number;
   tracker: ProgressTracker;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export type OpenBundleOutput = (plan: BundleOutputPlan) => Promise<BundleOutput>;

@@ -76,8 +76,8 @@ export async function writeBundle(options: WriteBundleOptions): Promise<WriteBun
       signers: options.signers.map((s) => ({ fingerprint: s.fingerprint, userIds: s.userIds })),
       tracker,
       spool,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.openOutput ? { openOutput: options.openOutput } : {}),
+      signal: options.signal,
+      openOutput: options.openOutput,
     });
   } finally {
     spool?.close();
@@ -180,7 +180,7 @@ async function scanAndWriteOnePass(options: WriteBundleOptions, tracker: Progres
     if (!published) await discardTemp(out, tempPath);
   }
   // The temp file is gone; the sources are read again and checked against the digests just signed.
-  return writePreparedBundle(refit.prepared, refit.signature, { outDir, signers, tracker, ...(signal ? { signal } : {}) });
+  return writePreparedBundle(refit.prepared, refit.signature, { outDir, signers, tracker, signal });
 }
 
 interface PrepareOptions {
@@ -240,7 +240,7 @@ export async function writePreparedBundle(
     tracker?: ProgressTracker;
     onProgress?: ProgressListener | undefined;
     signal?: AbortSignal | undefined;
-    openOutput?: OpenBundleOutput;
+    openOutput?: OpenBundleOutput | undefined;
     /** The small files' bytes from the hashing pass (writeBundle only). */
     spool?: PayloadSpool | null;
   },
@@ -260,7 +260,7 @@ export async function writePreparedBundle(
     payload.reduce((sum, f) => sum + archivedSizeBound(`${prepared.name}/${f.bagPath}`, f.size), 0) +
     END_OF_ARCHIVE.length;
   // A custom output checks its own room, with the exact size.
-  const output = options.openOutput ? await options.openOutput({ prepared, tagFiles, sizeBound: archiveBytes, tracker, ...(signal ? { signal } : {}) }) : null;
+  const output = options.openOutput ? await options.openOutput({ prepared, tagFiles, sizeBound: archiveBytes, tracker, signal }) : null;
   const available = output ? null : await freeBytes(outDir);
   if (available !== null && available < archiveBytes + SPACE_MARGIN_BYTES) {
     throw new AirlockError('NO_SPACE', `The bundle needs up to ${archiveBytes} bytes; ${outDir} has ${available} free.`, { path: outDir });

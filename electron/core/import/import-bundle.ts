@@ -111,7 +111,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       operator: options.operator,
       bundlePath: options.bundlePath,
       allowReplay: options.allowReplay === true,
-      ...(options.settleInterrupted ? { settleInterrupted: options.settleInterrupted } : {}),
+      settleInterrupted: options.settleInterrupted,
     });
     const refused = refusal(claimed, target);
     if (refused) {
@@ -141,7 +141,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
   try {
     const result = await checkBundle({
       bundlePath: options.bundlePath,
-      ...(options.source ? { source: options.source } : {}),
+      source: options.source,
       trusted: options.trusted,
       limits: options.policy.limits,
       portability: options.policy.names,
@@ -150,9 +150,9 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       failFast: true,
       payloadSink: staging,
       afterAuthentication: gate,
-      ...(options.now ? { now: options.now } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      now: options.now,
+      signal: options.signal,
+      onProgress: options.onProgress,
     });
     const { payload, ...checked } = result;
     const report = { ...checked, policy: withFinding(checked.policy, replay) };

@@ -39,7 +39,7 @@ export interface ClaimRequest {
   bundlePath: string;
   allowReplay: boolean;
   /** Settles the claims of dead processes first, so they neither block nor count (inside the claim's transaction). */
-  settleInterrupted?: () => void;
+  settleInterrupted?: (() => void) | undefined;
 }
 
 export interface LiveClaim {

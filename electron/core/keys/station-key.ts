@@ -43,13 +43,13 @@ function keyParameters(algorithm: KeyAlgorithm): { type: 'ecc'; curve: 'curve255
  */
 export async function generateStationKey(
   paths: HomePaths,
-  options: { name: string; email?: string; passphrase: string; algorithm?: KeyAlgorithm },
+  options: { name: string; email?: string | undefined; passphrase: string; algorithm?: KeyAlgorithm | undefined },
 ): Promise<KeyDescription> {
   if (await hasStationKey(paths)) throw new AirlockError('STATION_KEY_EXISTS', paths.stationPrivateKey, { path: paths.stationPrivateKey });
   return createStationKey(paths, options);
 }
 
-async function createStationKey(paths: HomePaths, options: { name: string; email?: string; passphrase: string; algorithm?: KeyAlgorithm }): Promise<KeyDescription> {
+async function createStationKey(paths: HomePaths, options: { name: string; email?: string | undefined; passphrase: string; algorithm?: KeyAlgorithm | undefined }): Promise<KeyDescription> {
   if (options.passphrase.length === 0) throw new AirlockError('PASSPHRASE_REQUIRED', 'The passphrase may not be empty.');
   const userID = options.email ? { name: options.name, email: options.email } : { name: options.name };
   const { privateKey, publicKey, revocationCertificate } = await generateKey({
@@ -79,7 +79,7 @@ async function installStationKey(paths: HomePaths, key: { privateKey: string; pu
  */
 export async function rotateStationKey(
   paths: HomePaths,
-  options: { name: string; email?: string; passphrase: string; newPassphrase: string; algorithm?: KeyAlgorithm },
+  options: { name: string; email?: string | undefined; passphrase: string; newPassphrase: string; algorithm?: KeyAlgorithm | undefined },
 ): Promise<{ retired: string; current: KeyDescription }> {
   const old = await unlockStationKey(paths, options.passphrase);
   const retiredFingerprint = old.getFingerprint().toUpperCase();
@@ -95,7 +95,7 @@ export async function rotateStationKey(
     paths,
     signers.map((s) => (s.fingerprint === retiredFingerprint ? { ...s, label: `this station until ${retiredAt.slice(0, 10)}`, retiredAt } : s)),
   );
-  const current = await createStationKey(paths, { name: options.name, passphrase: options.newPassphrase, ...(options.email ? { email: options.email } : {}), ...(options.algorithm ? { algorithm: options.algorithm } : {}) });
+  const current = await createStationKey(paths, { name: options.name, passphrase: options.newPassphrase, email: options.email || undefined, algorithm: options.algorithm || undefined });
   return { retired: retiredFingerprint, current };
 }
 

@@ -69,7 +69,7 @@ export async function trustPublicKey(
     algorithm: description.algorithm,
     addedAt: existing?.addedAt ?? (options.now ?? new Date()).toISOString(),
     publicKey: key.armor(),
-    ...(existing?.retiredAt ? { retiredAt: existing.retiredAt } : {}),
+    retiredAt: existing?.retiredAt || undefined,
   };
   const next = existing ? signers.map((s) => (s.fingerprint === signer.fingerprint ? signer : s)) : [...signers, signer];
   await writeTrustStore(paths, next);

@@ -14,7 +14,7 @@ import type { StationContext } from './context.js';
 
 export interface NewKeyOptions {
   name: string;
-  email?: string;
+  email?: string | undefined;
   passphrase: string;
   algorithm?: KeyAlgorithm;
 }

@@ -113,7 +113,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
 
     generateKey: (request) =>
       withStation((station) =>
-        station.generateKey({ name: request.name, passphrase: request.passphrase, ...(request.email ? { email: request.email } : {}) }),
+        station.generateKey({ name: request.name, passphrase: request.passphrase, email: request.email || undefined }),
       ),
 
     listTrusted: () => withStation(async (station) => ({ signers: (await station.listTrusted()).map(signerView) })),
@@ -127,7 +127,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     trustKeyFile: (request) =>
       withStation(async (station) => {
         const expectedFingerprint = normalizeFingerprint(request.expectedFingerprint);
-        const { signer, alreadyTrusted } = await station.trustKeyFile(request.file, { expectedFingerprint, ...(request.label ? { label: request.label } : {}) });
+        const { signer, alreadyTrusted } = await station.trustKeyFile(request.file, { expectedFingerprint, label: request.label || undefined });
         return { signer: signerView(signer), alreadyTrusted };
       }),
 
@@ -185,12 +185,12 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
         // One more than asked: whether an older page exists, without counting the whole log.
         const events = station.listAudit({
           limit: limit + 1,
-          ...(request.type ? { type: request.type } : {}),
-          ...(request.outcome ? { outcome: request.outcome } : {}),
-          ...(request.since ? { since: request.since } : {}),
-          ...(request.until ? { until: request.until } : {}),
-          ...(request.text ? { text: request.text } : {}),
-          ...(request.beforeSeq !== undefined ? { beforeSeq: request.beforeSeq } : {}),
+          type: request.type || undefined,
+          outcome: request.outcome || undefined,
+          since: request.since || undefined,
+          until: request.until || undefined,
+          text: request.text || undefined,
+          beforeSeq: request.beforeSeq,
         });
         return { events: events.slice(0, limit).map(auditEventView), hasMore: events.length > limit };
       }),
@@ -208,8 +208,8 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     saveSettings: (request) =>
       withStation(async (station) => {
         const { changes, auditEvent } = await station.updateSettings({
-          ...(request.config ? { config: request.config } : {}),
-          ...(request.policy ? { policy: request.policy } : {}),
+          config: request.config,
+          policy: request.policy,
         });
         return { changes, auditEvent, settings: await station.getSettings() };
       }),

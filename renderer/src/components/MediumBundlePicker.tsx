@@ -30,7 +30,7 @@ function describeBundle(b: MediumBundle): string {
 export interface MediumBundlePickerProps {
   bundlePath: string | null;
   onChange: (path: string) => void;
-  pollMs?: number;
+  pollMs?: number | undefined;
 }
 
 export function MediumBundlePicker({ bundlePath, onChange, pollMs }: MediumBundlePickerProps) {

@@ -84,12 +84,12 @@ function request(filters: Filters, beforeSeq: number | null): IpcRequest<'listAu
   const until = dayStart(filters.to, true);
   return {
     limit: AUDIT_PAGE_SIZE,
-    ...(filters.type ? { type: filters.type as AuditEventType } : {}),
-    ...(filters.outcome ? { outcome: filters.outcome as AuditOutcome } : {}),
-    ...(since ? { since } : {}),
-    ...(until ? { until } : {}),
-    ...(filters.text.trim() ? { text: filters.text.trim() } : {}),
-    ...(beforeSeq !== null ? { beforeSeq } : {}),
+    type: filters.type ? (filters.type as AuditEventType) : undefined,
+    outcome: filters.outcome ? (filters.outcome as AuditOutcome) : undefined,
+    since: since || undefined,
+    until: until || undefined,
+    text: filters.text.trim() || undefined,
+    beforeSeq: beforeSeq ?? undefined,
   };
 }
 

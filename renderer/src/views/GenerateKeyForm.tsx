@@ -21,7 +21,7 @@ export function GenerateKeyForm({ onCreated }: { onCreated: () => void }) {
     setBusy(true);
     setError(null);
     try {
-      await call(api, 'generateKey', { name, passphrase, ...(email.trim() ? { email } : {}) });
+      await call(api, 'generateKey', { name, passphrase, email: email.trim() ? email : undefined });
       setPassphrase('');
       setConfirm('');
       onCreated();

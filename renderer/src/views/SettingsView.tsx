@@ -112,7 +112,7 @@ function check(form: Form, settings: StationSettingsView): Checked {
   }
   const changed = Object.keys(config).length + Object.keys(policy).length;
   return {
-    patch: { ...(Object.keys(config).length > 0 ? { config } : {}), ...(Object.keys(policy).length > 0 ? { policy } : {}) },
+    patch: { config: Object.keys(config).length > 0 ? config : undefined, policy: Object.keys(policy).length > 0 ? policy : undefined },
     errors,
     changed,
   };

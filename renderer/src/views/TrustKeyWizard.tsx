@@ -51,7 +51,7 @@ export function TrustKeyWizard({ onTrusted }: { onTrusted: (message: string) => 
       const { signer, alreadyTrusted } = await call(api, 'trustKeyFile', {
         file: key.file,
         expectedFingerprint: normalizeFingerprint(typed),
-        ...(label.trim() ? { label } : {}),
+        label: label.trim() ? label : undefined,
       });
       reset();
       onTrusted(`${alreadyTrusted ? 'Already trusted (label updated)' : 'Now trusted'}: ${displayText(signer.userIds.join(', '))}`);

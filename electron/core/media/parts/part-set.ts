@@ -52,14 +52,14 @@ export interface LocateOptions {
   /** Other folders to look in: mount points of the media inserted now. */
   searchDirs: readonly string[];
   trusted: readonly TrustedKey[];
-  now?: Date;
-  clockSkewMs?: number;
-  reader?: PartReader;
-  askForMedium?: AskForMedium;
-  signal?: AbortSignal;
+  now?: Date | undefined;
+  clockSkewMs?: number | undefined;
+  reader?: PartReader | undefined;
+  askForMedium?: AskForMedium | undefined;
+  signal?: AbortSignal | undefined;
   onBytes?: (n: number) => void;
   /** Check only the parts the index places on this volume (media verify of one medium); the others are listed, not looked for. */
-  onlyVolume?: number;
+  onlyVolume?: number | undefined;
 }
 
 async function isFile(path: string): Promise<boolean> {

@@ -27,7 +27,7 @@ export interface SplitRouteOptions {
   askForMedium?: AskForMedium | undefined;
   reader?: PartReader;
   signal?: AbortSignal | undefined;
-  onlyVolume?: number;
+  onlyVolume?: number | undefined;
 }
 
 /** null when `path` is not a part or an index (an ordinary bundle file). */
@@ -36,12 +36,12 @@ export async function routeSplit(path: string, options: SplitRouteOptions): Prom
   const check = await locatePartSet(path, {
     searchDirs: options.searchDirs,
     trusted: options.trusted,
-    ...(options.clockSkewMs !== undefined ? { clockSkewMs: options.clockSkewMs } : {}),
-    ...(options.now ? { now: options.now } : {}),
-    ...(options.askForMedium ? { askForMedium: options.askForMedium } : {}),
-    ...(options.reader ? { reader: options.reader } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onlyVolume !== undefined ? { onlyVolume: options.onlyVolume } : {}),
+    clockSkewMs: options.clockSkewMs,
+    now: options.now,
+    askForMedium: options.askForMedium,
+    reader: options.reader,
+    signal: options.signal,
+    onlyVolume: options.onlyVolume,
   });
   const complete = check.problems.length === 0 && check.index !== null && check.parts.every((p) => p.path !== null);
   return { check, source: complete ? reassembly(check, options.reader) : null };

@@ -115,7 +115,7 @@ function alignedWindows(fd: number, count: number): Buffer[] | null {
  * may keep them); otherwise views into the reader's buffers, valid until the generator resumes.
  * Reads go up to the length the file had when the reader was opened; a short read ends it early.
  */
-export async function* readDirect(reader: DirectReader, options: { signal?: AbortSignal; copy?: boolean } = {}): AsyncGenerator<Buffer> {
+export async function* readDirect(reader: DirectReader, options: { signal?: AbortSignal | undefined; copy?: boolean } = {}): AsyncGenerator<Buffer> {
   const slots = reader.slots;
   const chunks = Math.ceil(reader.size / DIRECT_READ_BYTES);
   const inFlight: Array<Promise<Buffer>> = [];

@@ -67,8 +67,8 @@ export async function verifyMedium(dir: string, options: { checks: VerifyChecks;
   const reader: PartReader = (path, signal) => openUncached(path, plan as ReadPlan, signal);
   const common = {
     ...options.checks,
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    signal: options.signal,
+    onProgress: options.onProgress,
   };
 
   for (const file of bundles) {
@@ -90,11 +90,11 @@ export async function verifyMedium(dir: string, options: { checks: VerifyChecks;
     const route = await routeSplit(path, {
       trusted: options.checks.trusted,
       clockSkewMs: (options.checks.clockSkewSeconds ?? 0) * 1000,
-      ...(options.checks.now ? { now: options.checks.now } : {}),
+      now: options.checks.now,
       searchDirs: [],
       reader,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(here && !allHere ? { onlyVolume: here.volume } : {}),
+      signal: options.signal,
+      onlyVolume: here && !allHere ? here.volume : undefined,
     });
     if (!route) continue;
     const unreached = policyNotReached(options.checks.limits ?? DEFAULT_LIMITS, options.checks.clockSkewSeconds ?? 0, options.checks.requiredSigners);

@@ -28,7 +28,7 @@ export async function readBackVolume(volume: VolumeState, tracker: ProgressTrack
     let actual: { sha256: string; size: number } | null = null;
     let error: string | null = null;
     try {
-      actual = await hashUncached(file.path, plan, { ...(signal ? { signal } : {}), onBytes: (n) => tracker?.addBytes(n) });
+      actual = await hashUncached(file.path, plan, { signal, onBytes: (n) => tracker?.addBytes(n) });
     } catch (e) {
       if (errnoOf(e) && MEDIA_GONE.has(errnoOf(e) as string)) throw mediaError(e, file.path);
       if (!(await volumePresent(volume))) throw new AirlockError('MEDIA_REMOVED', `${volume.dir} is no longer mounted (reading back ${file.path}).`, { path: file.path, cause: e });

@@ -128,7 +128,7 @@ interface Segment {
 function ddSegment(path: string, offset: number, length: number, signal: AbortSignal | undefined): Segment {
   const child = spawn('dd', [`if=${path}`, 'iflag=direct,skip_bytes,count_bytes', `skip=${offset}`, `count=${length}`, `bs=${SEGMENT_BYTES}`, 'status=none'], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    ...(signal ? { signal } : {}),
+    signal,
   });
   const errors: Buffer[] = [];
   child.stderr?.on('data', (chunk: Buffer) => errors.push(chunk));
@@ -219,7 +219,7 @@ export function openUncached(path: string, plan: ReadPlan, signal?: AbortSignal)
     const direct = usesDirectIo(plan) ? openDirect(target, plan) : null;
     if (direct) {
       // Copies: the stream's consumer may hold a chunk past the next read.
-      const source = Readable.from(readDirect(direct, { copy: true, ...(signal ? { signal } : {}) }), { objectMode: false });
+      const source = Readable.from(readDirect(direct, { copy: true, signal }), { objectMode: false });
       source.once('close', () => direct.close());
       source.on('error', (error) => out.destroy(readBackError(path, error)));
       source.pipe(out);
@@ -235,7 +235,7 @@ export function openUncached(path: string, plan: ReadPlan, signal?: AbortSignal)
       plain.pipe(out);
       return;
     }
-    const child = spawn('dd', [`if=${target}`, 'iflag=nocache', `bs=${DD_BLOCK}`, 'status=none'], { stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
+    const child = spawn('dd', [`if=${target}`, 'iflag=nocache', `bs=${DD_BLOCK}`, 'status=none'], { stdio: ['ignore', 'pipe', 'pipe'], signal });
     const errors: Buffer[] = [];
     child.stderr.on('data', (chunk: Buffer) => errors.push(chunk));
     child.stdout.pipe(out, { end: false });
@@ -252,7 +252,7 @@ export function openUncached(path: string, plan: ReadPlan, signal?: AbortSignal)
 }
 
 /** SHA-256 and size of the file as read back past the cache. */
-export async function hashUncached(path: string, plan: ReadPlan, options: { signal?: AbortSignal; onBytes?: (n: number) => void } = {}): Promise<{ sha256: string; size: number }> {
+export async function hashUncached(path: string, plan: ReadPlan, options: { signal?: AbortSignal | undefined; onBytes?: (n: number) => void } = {}): Promise<{ sha256: string; size: number }> {
   const hash = sha256();
   let size = 0;
   if (usesDirectIo(plan)) {

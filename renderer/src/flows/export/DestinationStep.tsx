@@ -26,7 +26,7 @@ export interface DestinationStepProps {
   onBack: () => void;
   onNext: () => void;
   /** How often the media list is refreshed (tests shorten it). */
-  pollMs?: number;
+  pollMs?: number | undefined;
 }
 
 /** Not a medium id: those are device paths and absolute folders. */

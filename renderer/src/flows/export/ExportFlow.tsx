@@ -70,7 +70,7 @@ export function ExportFlow({ onOpenKeys, pollMs }: { onOpenKeys: () => void; pol
       selection,
       destination: target,
       passphrase,
-      ...(destination.name ? { name: destination.name } : {}),
+      name: destination.name || undefined,
     });
     setSignError(null);
     setCancelling(false);
@@ -105,7 +105,7 @@ export function ExportFlow({ onOpenKeys, pollMs }: { onOpenKeys: () => void; pol
           destination={destination.destination}
           name={destination.name}
           onChange={setDestination}
-          {...(pollMs ? { pollMs } : {})}
+          pollMs={pollMs || undefined}
           onBack={() => setStep('review')}
           onNext={() => setStep('sign')}
         />

@@ -53,7 +53,7 @@ export function ImportFlow({ pollMs }: { pollMs?: number } = {}) {
     void call(api, 'cancelJob', { jobId });
   };
   const runImport = (allowReplay: boolean) =>
-    bundlePath && destDir ? void startJob(() => call(api, 'startImport', { bundlePath, destDir, ...(allowReplay ? { allowReplay } : {}) }), 'import') : undefined;
+    bundlePath && destDir ? void startJob(() => call(api, 'startImport', { bundlePath, destDir, allowReplay: allowReplay || undefined }), 'import') : undefined;
   const failure = finished?.error ? (
     <>
       <ErrorAlert error={finished.error} />
@@ -70,7 +70,7 @@ export function ImportFlow({ pollMs }: { pollMs?: number } = {}) {
           flow="Import"
           of={6}
           fromMedia
-          {...(pollMs ? { pollMs } : {})}
+          pollMs={pollMs || undefined}
           bundlePath={bundlePath}
           onChange={setBundlePath}
           onNext={() => bundlePath && void startJob(() => call(api, 'startVerify', { bundlePath }), 'verify')}

@@ -12,7 +12,7 @@ export interface ChooseBundleStepProps {
   onNext: () => void;
   /** List the detected media and the bundles on them above the file dialog. */
   fromMedia?: boolean;
-  pollMs?: number;
+  pollMs?: number | undefined;
 }
 
 export function ChooseBundleStep({ flow, of, bundlePath, onChange, onNext, fromMedia = false, pollMs }: ChooseBundleStepProps) {
@@ -31,7 +31,7 @@ export function ChooseBundleStep({ flow, of, bundlePath, onChange, onNext, fromM
             : 'You pick the bundle file. Next, Airlock proves who signed it and checks every byte. Nothing is written anywhere.'
         }
       />
-      {fromMedia ? <MediumBundlePicker bundlePath={bundlePath} onChange={onChange} {...(pollMs ? { pollMs } : {})} /> : <BundlePicker value={bundlePath} onChange={onChange} />}
+      {fromMedia ? <MediumBundlePicker bundlePath={bundlePath} onChange={onChange} pollMs={pollMs || undefined} /> : <BundlePicker value={bundlePath} onChange={onChange} />}
       <Group justify="flex-end">
         <Button onClick={onNext} disabled={bundlePath === null}>
           Verify bundle

@@ -34,7 +34,7 @@ export function VerifyFlow({ pollMs }: { pollMs?: number } = {}) {
           maw={420}
         />
       )}
-      {mode === 'bundle' ? <VerifyBundle onBusy={setBusy} /> : <VerifyMedium onBusy={setBusy} {...(pollMs ? { pollMs } : {})} />}
+      {mode === 'bundle' ? <VerifyBundle onBusy={setBusy} /> : <VerifyMedium onBusy={setBusy} pollMs={pollMs || undefined} />}
     </Stack>
   );
 }
@@ -87,7 +87,7 @@ function VerifyBundle({ onBusy }: { onBusy: (busy: boolean) => void }) {
   );
 }
 
-function VerifyMedium({ onBusy, pollMs }: { onBusy: (busy: boolean) => void; pollMs?: number }) {
+function VerifyMedium({ onBusy, pollMs }: { onBusy: (busy: boolean) => void; pollMs?: number | undefined }) {
   const api = useApi();
   const { media } = useMedia(pollMs);
   const [mediumId, setMediumId] = useState<string | null>(null);
