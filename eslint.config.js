@@ -86,8 +86,7 @@ const LAYERS = [
   },
   {
     dir: 'renderer',
-    message:
-      'renderer/ may import only shared/ and npm UI libraries: no node:* or Node builtins, no electron, nothing from electron/ (docs/design.md §1).',
+    message: 'renderer/ may import only shared/ and npm UI libraries: no node:* or Node builtins, no electron, nothing from electron/ (docs/design.md §1).',
     paths: ['shared/**'],
     packages: ['*'],
     forbidPackages: ['electron', ...ENGINE_PACKAGES],

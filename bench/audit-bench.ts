@@ -150,7 +150,10 @@ export async function runAuditBench(ctx: AuditContext): Promise<AuditRun> {
       throw new Error(`audit list (${id}) returned ${String(listed.events?.length)} events, expected ${String(expected[id])}`);
     }
   }
-  const verified = parseJson<{ ok?: boolean; events?: number; checkpoints?: number; firstBroken?: unknown }>(await step('verify', ['audit', 'verify', '--json']), 'audit verify');
+  const verified = parseJson<{ ok?: boolean; events?: number; checkpoints?: number; firstBroken?: unknown }>(
+    await step('verify', ['audit', 'verify', '--json']),
+    'audit verify',
+  );
   if (verified.ok !== true || verified.events !== build.events) {
     throw new Error(`audit verify did not accept the bench's log of ${String(build.events)} events: ${JSON.stringify(verified).slice(0, 1000)}`);
   }

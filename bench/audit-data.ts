@@ -48,7 +48,10 @@ class EventMaker {
 
   hex(length: number): string {
     let out = '';
-    while (out.length < length) out += Math.floor(this.random() * 2 ** 32).toString(16).padStart(8, '0');
+    while (out.length < length)
+      out += Math.floor(this.random() * 2 ** 32)
+        .toString(16)
+        .padStart(8, '0');
     return out.slice(0, length);
   }
 
@@ -73,11 +76,32 @@ class EventMaker {
   make(n: number, needle: boolean): AuditEventInput & { operator: string } {
     const operator = this.pick(OPERATORS);
     const r = this.random();
-    const drawn = r < 0.28 ? 'export' : r < 0.5 ? 'verify' : r < 0.82 ? 'import' : r < 0.89 ? 'media-write' : r < 0.96 ? 'media-readback' : r < 0.975 ? 'key-trust' : r < 0.98 ? 'key-untrust' : 'key-revoke';
+    const drawn =
+      r < 0.28
+        ? 'export'
+        : r < 0.5
+          ? 'verify'
+          : r < 0.82
+            ? 'import'
+            : r < 0.89
+              ? 'media-write'
+              : r < 0.96
+                ? 'media-readback'
+                : r < 0.975
+                  ? 'key-trust'
+                  : r < 0.98
+                    ? 'key-untrust'
+                    : 'key-revoke';
     // A needle must land in a bundle name, which key events do not have.
     const type = needle && (drawn === 'key-trust' || drawn === 'key-untrust' || drawn === 'key-revoke') ? 'verify' : drawn;
     if (type === 'key-trust' || type === 'key-untrust' || type === 'key-revoke') {
-      return { operator, type, outcome: 'ok', signers: [this.pick(this.fingerprints)], details: type === 'key-trust' ? { file: `/media/usb0/keys/station-${String(this.int(1, 40))}.asc`, label: 'partner station', role: 'signer' } : {} };
+      return {
+        operator,
+        type,
+        outcome: 'ok',
+        signers: [this.pick(this.fingerprints)],
+        details: type === 'key-trust' ? { file: `/media/usb0/keys/station-${String(this.int(1, 40))}.asc`, label: 'partner station', role: 'signer' } : {},
+      };
     }
     const bundleName = needle ? `${NEEDLE}-evidence-${String(n)}` : `transfer-${String(n).padStart(7, '0')}`;
     const bundlePath = `/media/usb0/${bundleName}.airlock.tar`;
@@ -92,7 +116,8 @@ class EventMaker {
       signers: [this.pick(this.fingerprints)],
       files,
       bytes: files * this.int(1000, 2_000_000),
-      details: type === 'import' ? { bundlePath, destDir: '/srv/inbox', destination: `/srv/inbox/${bundleName}`, replayOf: null, warnings: [] } : { bundlePath },
+      details:
+        type === 'import' ? { bundlePath, destDir: '/srv/inbox', destination: `/srv/inbox/${bundleName}`, replayOf: null, warnings: [] } : { bundlePath },
     };
     const canReject = type === 'verify' || type === 'import';
     const roll = this.random();
@@ -107,7 +132,11 @@ class EventMaker {
       input.outcome = 'cancelled';
       input.errorCode = 'CANCELLED';
     } else if ((type === 'export' || type === 'import') && this.chance(1 / 6)) {
-      input.fileRows = Array.from({ length: this.int(1, 3) }, (_, i): AuditFileRow => ({ path: `data/${bundleName}/file-${String(i)}.bin`, size: this.int(1, 1e9), sha256: this.hex(64) }));
+      input.fileRows = Array.from({ length: this.int(1, 3) }, (_, i): AuditFileRow => ({
+        path: `data/${bundleName}/file-${String(i)}.bin`,
+        size: this.int(1, 1e9),
+        sha256: this.hex(64),
+      }));
       input.files = input.fileRows.length;
     }
     return input;
@@ -164,7 +193,7 @@ export async function buildAuditLog(dbFile: string, total: number, onProgress: (
       const { operator, ...input } = next(toAdd - 1);
       appendAuditEvent(db, { station: STATION, operator, organization: null }, input, new Date(at));
     }
-    return { events: (auditHead(db)?.seq ?? 0), added: toAdd, ...stats, seconds: (performance.now() - started) / 1000 };
+    return { events: auditHead(db)?.seq ?? 0, added: toAdd, ...stats, seconds: (performance.now() - started) / 1000 };
   } finally {
     db.close();
   }

@@ -47,7 +47,10 @@ export function binarySize(bytes: number): string {
 export function table(header: string[], rows: string[][], rightAligned: boolean[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (rightAligned[i] ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (rightAligned[i] ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -59,7 +62,12 @@ function describeTarget(t: Target | null): string {
 export function ratioTable(ratios: readonly Ratio[], header: string, digits: (r: Ratio) => number): string {
   return table(
     [header, 'value', 'target', 'result'],
-    ratios.map((r) => [r.label, r.value === null ? 'n/a' : r.value.toFixed(digits(r)), describeTarget(r.target), r.target === null ? '' : r.pass === true ? 'PASS' : 'MISS']),
+    ratios.map((r) => [
+      r.label,
+      r.value === null ? 'n/a' : r.value.toFixed(digits(r)),
+      describeTarget(r.target),
+      r.target === null ? '' : r.pass === true ? 'PASS' : 'MISS',
+    ]),
     [false, true, true, false],
   );
 }

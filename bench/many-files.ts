@@ -73,13 +73,15 @@ export async function runManyFilesBench(options: ManyFilesOptions): Promise<Many
       return m.stdout;
     };
     try {
-      const exported = JSON.parse(await step('export', airlock(stations, ['export', '--out', out, '--name', 'many', '--passphrase-file', stations.passphraseFile, '--json', src]))) as { bundle?: { bundleBytes?: number } };
+      const exported = JSON.parse(
+        await step('export', airlock(stations, ['export', '--out', out, '--name', 'many', '--passphrase-file', stations.passphraseFile, '--json', src])),
+      ) as { bundle?: { bundleBytes?: number } };
       run.bundleBytes = exported.bundle?.bundleBytes ?? null;
       await rm(src, { recursive: true, force: true });
       await step('verify', airlock(stations, ['verify', '--json', bundle]));
       await step('import', airlock(stations, ['import', '--allow-replay', '--dest', dest, '--json', bundle]));
     } catch (error) {
-      run.failed = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
+      run.failed = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
       log(`  many files (${files}): ${run.failed}`);
     }
     runs.push(run);
@@ -92,7 +94,8 @@ export function renderManyFilesText(runs: readonly ManyFilesRun[]): string {
   const out = ['== many files: bundles of empty files (reported, not judged; goal: 200,000 imported in well under a minute, peak RSS under 200 MB) =='];
   for (const run of runs) {
     out.push('', `  ${run.files} empty files${run.bundleBytes === null ? '' : `, bundle ${run.bundleBytes} bytes`}`);
-    for (const s of run.steps) out.push(`    ${s.step.padEnd(7)} ${s.seconds.toFixed(2).padStart(8)} s  ${((s.maxRssKiB * 1024) / 1e6).toFixed(1).padStart(7)} MB peak RSS`);
+    for (const s of run.steps)
+      out.push(`    ${s.step.padEnd(7)} ${s.seconds.toFixed(2).padStart(8)} s  ${((s.maxRssKiB * 1024) / 1e6).toFixed(1).padStart(7)} MB peak RSS`);
     if (run.failed) out.push(`    stopped: ${run.failed}`);
   }
   return out.join('\n');

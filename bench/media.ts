@@ -92,12 +92,26 @@ async function medium(root: string, name: string, bytes: number, fs: 'ext4' | 'v
 }
 
 interface ExportJson {
-  bundle: { bundleBytes: number; media: { files: Array<{ path: string; size: number; kind: string }>; volumes: Array<{ readBack: { method: string; bypassesCache: boolean; seconds: number; bytes: number } }> } };
+  bundle: {
+    bundleBytes: number;
+    media: {
+      files: Array<{ path: string; size: number; kind: string }>;
+      volumes: Array<{ readBack: { method: string; bypassesCache: boolean; seconds: number; bytes: number } }>;
+    };
+  };
 }
 
 export async function runMediaBench(options: MediaBenchOptions): Promise<MediaBenchReport> {
   const { root, log } = options;
-  const empty: MediaBenchReport = { skipped: null, bytes: options.bytes, steps: [], readBack: null, ratio: { label: 'airlock export --to-media (with read-back) / (pipeline export + sha256sum re-read)', value: null, limit: TARGET, pass: null }, big: null, allTargetsPass: false };
+  const empty: MediaBenchReport = {
+    skipped: null,
+    bytes: options.bytes,
+    steps: [],
+    readBack: null,
+    ratio: { label: 'airlock export --to-media (with read-back) / (pipeline export + sha256sum re-read)', value: null, limit: TARGET, pass: null },
+    big: null,
+    allTargetsPass: false,
+  };
   const missing = prerequisites(options.fat32Big);
   if (missing) {
     log(`media: skipped (${missing})`);
@@ -133,13 +147,29 @@ export async function runMediaBench(options: MediaBenchOptions): Promise<MediaBe
     await rm(out, { force: true });
     await rm(join(work, 'stage'), { recursive: true, force: true });
 
-    const exported = await step('airlock-export-media', 'airlock export --to-media (read-back)', airlock(stations, ['export', '--to-media', mnt, '--name', 'bench-media', '--passphrase-file', stations.passphraseFile, '--json', join(set.base, set.dir)]));
+    const exported = await step(
+      'airlock-export-media',
+      'airlock export --to-media (read-back)',
+      airlock(stations, [
+        'export',
+        '--to-media',
+        mnt,
+        '--name',
+        'bench-media',
+        '--passphrase-file',
+        stations.passphraseFile,
+        '--json',
+        join(set.base, set.dir),
+      ]),
+    );
     const result = JSON.parse(exported.stdout) as ExportJson;
     const readBack = result.bundle.media.volumes[0]?.readBack ?? null;
     const bundle = result.bundle.media.files[0]?.path as string;
     // For scale: the same file hashed from the page cache (what the pipeline's "check" reads) and from the disk.
     await step('sha256sum-cached', 'sha256sum of the written bundle (page cache)', { argv: ['sha256sum', bundle] });
-    await step('sha256sum-uncached', 'dd iflag=direct | sha256sum (disk)', { argv: ['bash', '-c', 'dd if="$1" iflag=direct bs=4M status=none | sha256sum > /dev/null', 'bench', bundle] });
+    await step('sha256sum-uncached', 'dd iflag=direct | sha256sum (disk)', {
+      argv: ['bash', '-c', 'dd if="$1" iflag=direct bs=4M status=none | sha256sum > /dev/null', 'bench', bundle],
+    });
     await rm(bundle, { force: true });
     await rm(join(set.base), { recursive: true, force: true });
 
@@ -149,7 +179,15 @@ export async function runMediaBench(options: MediaBenchOptions): Promise<MediaBe
     const ratio = { ...empty.ratio, value, pass: value === null ? null : value <= TARGET };
 
     const big = options.fat32Big ? await bigRuns(options, stations, work, undo, timeFile) : null;
-    return { skipped: null, bytes: options.bytes, steps, readBack, ratio, big, allTargetsPass: ratio.pass === true && (big === null || big.every((r) => r.verified)) };
+    return {
+      skipped: null,
+      bytes: options.bytes,
+      steps,
+      readBack,
+      ratio,
+      big,
+      allTargetsPass: ratio.pass === true && (big === null || big.every((r) => r.verified)),
+    };
   } finally {
     for (const fn of undo.reverse()) fn();
     await tearDownStations(stations.gnupgHome);
@@ -182,7 +220,13 @@ async function bigRuns(options: MediaBenchOptions, stations: Stations, work: str
     { label: 'ext4, --part-size 2^32-512 (FAT32 part size)', fs: 'ext4', extra: ['--part-size', String(FAT_PART)], expectedPart: FAT_PART },
   ];
   for (const target of targets) {
-    const mnt = await medium(work, target.fs === 'vfat' ? 'fatstick' : 'bigext4', target.fs === 'vfat' ? 10 * 1024 ** 3 : bytes + 512 * 1024 ** 2, target.fs, undo);
+    const mnt = await medium(
+      work,
+      target.fs === 'vfat' ? 'fatstick' : 'bigext4',
+      target.fs === 'vfat' ? 10 * 1024 ** 3 : bytes + 512 * 1024 ** 2,
+      target.fs,
+      undo,
+    );
     await writeFile(join(stations.airlockHome, 'config.json'), JSON.stringify({ mediaRoots: [mnt] }));
     const steps: MediaStep[] = [];
     const timed = async (id: string, label: string, command: Command): Promise<string> => {
@@ -191,7 +235,24 @@ async function bigRuns(options: MediaBenchOptions, stations: Stations, work: str
       steps.push({ id, label, seconds: m.seconds, maxRssKiB: m.maxRssKiB, command: shellLine(command) });
       return m.stdout;
     };
-    const result = JSON.parse(await timed(`${target.fs}-export`, `airlock export --to-media (${target.label}, read-back)`, airlock(stations, ['export', '--to-media', mnt, '--name', 'over4g', '--passphrase-file', stations.passphraseFile, '--json', ...target.extra, join(set.base, set.dir)]))) as ExportJson;
+    const result = JSON.parse(
+      await timed(
+        `${target.fs}-export`,
+        `airlock export --to-media (${target.label}, read-back)`,
+        airlock(stations, [
+          'export',
+          '--to-media',
+          mnt,
+          '--name',
+          'over4g',
+          '--passphrase-file',
+          stations.passphraseFile,
+          '--json',
+          ...target.extra,
+          join(set.base, set.dir),
+        ]),
+      ),
+    ) as ExportJson;
     const parts = result.bundle.media.files.filter((f) => f.kind === 'part').map((f) => ({ file: f.path, size: f.size }));
     let verified = true;
     await timed(`${target.fs}-verify`, 'airlock verify from the first part', airlock(stations, ['verify', '--json', parts[0]?.file ?? ''])).catch(() => {
@@ -200,7 +261,15 @@ async function bigRuns(options: MediaBenchOptions, stations: Stations, work: str
     });
     for (const f of await readdir(mnt)) if (f.startsWith('over4g')) await rm(join(mnt, f), { force: true });
     const rb = result.bundle.media.volumes[0]?.readBack;
-    runs.push({ label: target.label, bundleBytes: result.bundle.bundleBytes, parts, expectedPart: target.expectedPart, readBack: { method: rb?.method ?? '?', seconds: rb?.seconds ?? 0 }, verified: verified && parts[0]?.size === target.expectedPart, steps });
+    runs.push({
+      label: target.label,
+      bundleBytes: result.bundle.bundleBytes,
+      parts,
+      expectedPart: target.expectedPart,
+      readBack: { method: rb?.method ?? '?', seconds: rb?.seconds ?? 0 },
+      verified: verified && parts[0]?.size === target.expectedPart,
+      steps,
+    });
   }
   await rm(set.base, { recursive: true, force: true });
   return runs;
@@ -211,15 +280,24 @@ export function renderMediaText(report: MediaBenchReport): string {
   if (report.skipped) return [...out, '', `  skipped: ${report.skipped}`].join('\n');
   out.push('', `  payload ${binarySize(report.bytes)} in 4 files; loop device with direct I/O; each step timed once with /usr/bin/time`, '');
   const width = Math.max(...report.steps.map((s) => s.label.length));
-  for (const s of report.steps) out.push(`  ${s.label.padEnd(width)}  ${s.seconds.toFixed(2).padStart(7)} s  ${(report.bytes / s.seconds / 1e6).toFixed(1).padStart(7)} MB/s  ${((s.maxRssKiB * 1024) / 1e6).toFixed(1).padStart(6)} MB RSS`);
-  if (report.readBack) out.push('', `  read-back inside the export: ${report.readBack.method}${report.readBack.bypassesCache ? ' (past the page cache)' : ' (cache NOT bypassed)'}, ${binarySize(report.readBack.bytes)} in ${report.readBack.seconds.toFixed(2)} s`);
+  for (const s of report.steps)
+    out.push(
+      `  ${s.label.padEnd(width)}  ${s.seconds.toFixed(2).padStart(7)} s  ${(report.bytes / s.seconds / 1e6).toFixed(1).padStart(7)} MB/s  ${((s.maxRssKiB * 1024) / 1e6).toFixed(1).padStart(6)} MB RSS`,
+    );
+  if (report.readBack)
+    out.push(
+      '',
+      `  read-back inside the export: ${report.readBack.method}${report.readBack.bypassesCache ? ' (past the page cache)' : ' (cache NOT bypassed)'}, ${binarySize(report.readBack.bytes)} in ${report.readBack.seconds.toFixed(2)} s`,
+    );
   const r = report.ratio;
   out.push('', `  ${r.label}: ${r.value === null ? 'n/a' : r.value.toFixed(2)}  (target <= ${r.limit})  ${r.pass === true ? 'PASS' : 'MISS'}`);
   for (const run of report.big ?? []) {
     out.push('', `== media: a bundle over 4 GiB, ${run.label} (--fat32-4g) ==`, '');
     for (const s of run.steps) out.push(`  ${s.label}  ${s.seconds.toFixed(2)} s`);
     out.push(`  bundle ${run.bundleBytes} bytes -> ${run.parts.map((p) => `${p.file.split('/').pop() ?? ''} (${p.size})`).join(', ')}`);
-    out.push(`  first part ${run.parts[0]?.size === run.expectedPart ? 'is' : 'is NOT'} ${run.expectedPart} bytes; read-back ${run.readBack.method} in ${run.readBack.seconds.toFixed(1)} s; verified from the first part: ${run.verified ? 'yes' : 'NO'}`);
+    out.push(
+      `  first part ${run.parts[0]?.size === run.expectedPart ? 'is' : 'is NOT'} ${run.expectedPart} bytes; read-back ${run.readBack.method} in ${run.readBack.seconds.toFixed(1)} s; verified from the first part: ${run.verified ? 'yes' : 'NO'}`,
+    );
   }
   out.push('', `Media targets: ${report.allTargetsPass ? 'PASS' : 'MISS'}`);
   return out.join('\n');

@@ -119,7 +119,22 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
   const sets = sections.filter((s): s is DataSetName => s === 'large' || s === 'small');
   const mediaBytes = parseSize(v['media-bytes'] ?? '1GiB', '--media-bytes');
   const manyFiles = v['many-files'] === undefined ? [...DEFAULT_MANY_FILES] : v['many-files'].split(',').map((n) => parseCount(n, '--many-files'));
-  return { largeBytes, largeFiles, smallFiles, smallSize, sets, audit: sections.includes('audit'), auditEvents, media: sections.includes('media'), mediaBytes, fat32Big: v['fat32-4g'], many: sections.includes('many'), manyFiles, json: v.json, commands: v.commands };
+  return {
+    largeBytes,
+    largeFiles,
+    smallFiles,
+    smallSize,
+    sets,
+    audit: sections.includes('audit'),
+    auditEvents,
+    media: sections.includes('media'),
+    mediaBytes,
+    fat32Big: v['fat32-4g'],
+    many: sections.includes('many'),
+    manyFiles,
+    json: v.json,
+    commands: v.commands,
+  };
 }
 
 /** `--only small,audit`: known names only, each once, run in SECTIONS order whatever the order given. */

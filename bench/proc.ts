@@ -75,14 +75,17 @@ export function exitStatus(result: RunResult): string {
 
 /** Stops every running child and waits until they are gone. */
 export async function stopAll(): Promise<void> {
-  const exits = [...live].map((child) => new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('close', () => resolve());
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      child.kill('SIGTERM'); // the group is already gone; make sure the leader is too
-    }
-  }));
+  const exits = [...live].map(
+    (child) =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('close', () => resolve());
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+        } catch {
+          child.kill('SIGTERM'); // the group is already gone; make sure the leader is too
+        }
+      }),
+  );
   await Promise.all(exits);
 }

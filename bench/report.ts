@@ -84,9 +84,11 @@ export function buildReport(machine: Machine, options: BenchOptions, sets: SetRe
 }
 
 function describeSizes(s: Report['sizes']): string {
-  const parts = s.sets.map((name) => name === 'large'
-    ? `large = ${binarySize(s.largeBytes)} in ${String(s.largeFiles)} files`
-    : `small = ${String(s.smallFiles)} files of ${binarySize(s.smallSize)} over up to 100 dirs`);
+  const parts = s.sets.map((name) =>
+    name === 'large'
+      ? `large = ${binarySize(s.largeBytes)} in ${String(s.largeFiles)} files`
+      : `small = ${String(s.smallFiles)} files of ${binarySize(s.smallSize)} over up to 100 dirs`,
+  );
   if (s.audit) parts.push(`audit = ${String(s.auditEvents)} events`);
   return parts.join('; ');
 }
@@ -104,19 +106,24 @@ export function renderText(report: Report, withCommands: boolean): string {
   ];
   for (const set of report.sets) {
     out.push('', `== ${set.name}: ${String(set.files)} files, ${binarySize(set.bytes)} payload (${String(set.bytes)} bytes) ==`, '');
-    out.push(table(
-      ['step', 'seconds', 'MB/s', 'peak RSS MB'],
-      set.steps.map((s) => [s.label, s.seconds.toFixed(2), s.bytesPerSecond === null ? 'n/a' : (s.bytesPerSecond / MB).toFixed(1), s.peakRssMB.toFixed(1)]),
-      [false, true, true, true],
-    ));
+    out.push(
+      table(
+        ['step', 'seconds', 'MB/s', 'peak RSS MB'],
+        set.steps.map((s) => [s.label, s.seconds.toFixed(2), s.bytesPerSecond === null ? 'n/a' : (s.bytesPerSecond / MB).toFixed(1), s.peakRssMB.toFixed(1)]),
+        [false, true, true, true],
+      ),
+    );
     out.push('');
     out.push(ratioTable(set.ratios, 'ratio', (r) => (r.id.endsWith('-mb') ? 1 : 2)));
-    out.push('', `  hand-made (pipeline) bundle accepted by airlock verify: ${set.pipelineBundleAccepted ? 'yes' : `NO (${set.pipelineBundleProblems.join('; ')})`}`);
+    out.push(
+      '',
+      `  hand-made (pipeline) bundle accepted by airlock verify: ${set.pipelineBundleAccepted ? 'yes' : `NO (${set.pipelineBundleProblems.join('; ')})`}`,
+    );
   }
   if (report.audit) out.push('', renderAuditText(report.audit));
   out.push('', `All targets: ${report.allTargetsPass ? 'PASS' : 'MISS'}`);
   if (!withCommands) return out.join('\n');
-  out.push('', 'Commands as measured (each inside /usr/bin/time -f \'%e %M\' -o FILE --):');
+  out.push('', "Commands as measured (each inside /usr/bin/time -f '%e %M' -o FILE --):");
   for (const set of report.sets) {
     out.push('', `# ${set.name}`);
     for (const s of set.steps) out.push(`## ${s.label}`, s.command);

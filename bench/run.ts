@@ -48,7 +48,10 @@ function cleanUp(): Promise<void> {
   })();
   return cleaning;
 }
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
   process.once(signal, () => {
     interrupted = true;
     log(`\n${signal}: stopping and removing ${root} ...`);
@@ -57,9 +60,7 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
 }
 
 async function generate(name: DataSetName, base: string): Promise<DataSet> {
-  return name === 'large'
-    ? generateLarge(base, name, opts.largeBytes, opts.largeFiles)
-    : generateSmall(base, name, opts.smallFiles, opts.smallSize);
+  return name === 'large' ? generateLarge(base, name, opts.largeBytes, opts.largeFiles) : generateSmall(base, name, opts.smallFiles, opts.smallSize);
 }
 
 try {

@@ -13,7 +13,7 @@ import { exitStatus, run, runChecked, type Command } from './proc.js';
 import { airlock, type Stations } from './stations.js';
 
 export type StepId =
-  | 'openssl' | 'sha256sum' | 'pipeline-export' | 'write-fsync' | 'airlock-export' | 'airlock-verify' | 'pipeline-verify' | 'airlock-import' | 'pipeline-import';
+  'openssl' | 'sha256sum' | 'pipeline-export' | 'write-fsync' | 'airlock-export' | 'airlock-verify' | 'pipeline-verify' | 'airlock-import' | 'pipeline-import';
 
 export const STEP_LABELS: Record<StepId, string> = {
   openssl: 'openssl dgst -sha256',
@@ -28,7 +28,17 @@ export const STEP_LABELS: Record<StepId, string> = {
 };
 
 /** Table order: floors, then export side, then verify side, then import side. */
-export const STEP_ORDER: StepId[] = ['openssl', 'sha256sum', 'pipeline-export', 'write-fsync', 'airlock-export', 'airlock-verify', 'pipeline-verify', 'airlock-import', 'pipeline-import'];
+export const STEP_ORDER: StepId[] = [
+  'openssl',
+  'sha256sum',
+  'pipeline-export',
+  'write-fsync',
+  'airlock-export',
+  'airlock-verify',
+  'pipeline-verify',
+  'airlock-import',
+  'pipeline-import',
+];
 
 export interface StepResult {
   id: StepId;
@@ -102,7 +112,10 @@ export async function runSuite(set: DataSet, ctx: SuiteContext): Promise<SetRun>
   const outDir = join(work, 'out');
   await mkdir(outDir, { recursive: true });
   const bundle = join(outDir, `${name}.airlock.tar`);
-  await step('airlock-export', airlock(stations, ['export', '--out', outDir, '--name', name, '--passphrase-file', stations.passphraseFile, '--json', join(set.base, set.dir)]));
+  await step(
+    'airlock-export',
+    airlock(stations, ['export', '--out', outDir, '--name', name, '--passphrase-file', stations.passphraseFile, '--json', join(set.base, set.dir)]),
+  );
 
   const copy = join(work, 'copy.tar');
   await step('write-fsync', writeFsync(bundle, copy));

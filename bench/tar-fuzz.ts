@@ -31,14 +31,21 @@ for (const seed of seeds) {
     total += 1;
     const accepted = !('error' in airlock);
     const hung = [airlock, chunked].some((r) => 'error' in r && r.error.startsWith(NO_VERDICT));
-    const problem = hung ? 'no verdict (hang)' : accepted && (!sameReading(gnu, py) || !sameReading(gnu, airlock))
-      ? 'accepted although readers disagree'
-      : archive.honest && !accepted ? 'refused an honest archive'
-        : !sameReading(airlock, chunked) ? 'reading depends on chunking' : null;
+    const problem = hung
+      ? 'no verdict (hang)'
+      : accepted && (!sameReading(gnu, py) || !sameReading(gnu, airlock))
+        ? 'accepted although readers disagree'
+        : archive.honest && !accepted
+          ? 'refused an honest archive'
+          : !sameReading(airlock, chunked)
+            ? 'reading depends on chunking'
+            : null;
     if (!problem) continue;
     failures += 1;
     await copyFile(path, join(kept, `s${seed}-${i}.tar`));
-    process.stdout.write(`${problem}: seed ${seed} ${archive.label}\n  GNU tar: ${describeReading(gnu)}\n  Python:  ${describeReading(py)}\n  Airlock: ${describeReading(airlock)}\n`);
+    process.stdout.write(
+      `${problem}: seed ${seed} ${archive.label}\n  GNU tar: ${describeReading(gnu)}\n  Python:  ${describeReading(py)}\n  Airlock: ${describeReading(airlock)}\n`,
+    );
   }
   await Promise.all(paths.map((p) => rm(p, { force: true })));
   process.stderr.write(`seed ${seed}: ${count} archives, ${failures} failures so far\n`);

@@ -36,11 +36,15 @@ process.stdout.write(
 // dropped, from npm's cache, and leaves package.json and package-lock.json as they are.
 const npm = process.env.npm_execpath;
 const args = ['install', '--ignore-scripts', '--no-save', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'];
-const result = npm ? spawnSync(process.execPath, [npm, ...args], { cwd: root, stdio: 'inherit' }) : spawnSync('npm', args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+const result = npm
+  ? spawnSync(process.execPath, [npm, ...args], { cwd: root, stdio: 'inherit' })
+  : spawnSync('npm', args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
 
 if (result.status !== 0 || !existsSync(electronPackage)) {
   // Not fatal: everything but type checking the main process and `npm run build` works without it.
-  process.stdout.write('Airlock: could not put the electron package back; `npm run typecheck` and `npm run build` need it (run `npm install --ignore-scripts` when the registry is reachable).\n');
+  process.stdout.write(
+    'Airlock: could not put the electron package back; `npm run typecheck` and `npm run build` need it (run `npm install --ignore-scripts` when the registry is reachable).\n',
+  );
 } else {
   process.stdout.write('Airlock: electron package in place, without its binary.\n');
 }

@@ -9,14 +9,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
-const PROJECTS = [
-  'tsconfig.shared.json',
-  'tsconfig.core.json',
-  'tsconfig.main.json',
-  'tsconfig.preload.json',
-  'tsconfig.renderer.json',
-  'tsconfig.test.json',
-];
+const PROJECTS = ['tsconfig.shared.json', 'tsconfig.core.json', 'tsconfig.main.json', 'tsconfig.preload.json', 'tsconfig.renderer.json', 'tsconfig.test.json'];
 
 for (const project of PROJECTS) {
   const started = Date.now();

@@ -14,7 +14,8 @@ export const ERROR_ACTIONS: { readonly [K in ErrorCode]: string } & Readonly<Rec
   PASSPHRASE_REQUIRED: 'Enter the station key passphrase.',
   NOT_FOUND: 'Check that the file or folder still exists and that removable media are still inserted, then choose it again.',
   NOT_A_FOLDER: 'Name a folder there (create it first if needed); a file of that name is in the way.',
-  PERMISSION_DENIED: 'Check the owner and permissions of the path named (ls -ld PATH): run Airlock as a user who may use it, or ask your administrator to grant access.',
+  PERMISSION_DENIED:
+    'Check the owner and permissions of the path named (ls -ld PATH): run Airlock as a user who may use it, or ask your administrator to grant access.',
   IO_ERROR: 'Check the media or disk (write protection, permissions, a loose cable) and try again.',
   NO_SPACE: 'Free some space at the destination or choose another one, then try again.',
   OUTPUT_EXISTS: 'Choose another destination or bundle name, or move the existing file away yourself.',
@@ -26,7 +27,8 @@ export const ERROR_ACTIONS: { readonly [K in ErrorCode]: string } & Readonly<Rec
   NO_STATION_KEY: 'Create the station key first (Keys), or restore it from its backup.',
   STATION_KEY_EXISTS: 'Nothing to do: this station already has its key. Airlock never replaces it.',
   PASSPHRASE_WRONG: 'Enter the passphrase again; check the keyboard layout and Caps Lock.',
-  SIGNING_KEY_UNUSABLE: 'Nothing can be signed with this key. Rotate to a new station key or restore a good one from its backup, and give receiving stations the new public key.',
+  SIGNING_KEY_UNUSABLE:
+    'Nothing can be signed with this key. Rotate to a new station key or restore a good one from its backup, and give receiving stations the new public key.',
   KEY_INVALID: 'Ask the signer for their public key again (an armored .asc file holding one public key).',
   FINGERPRINT_MISMATCH: 'Do not trust this file. Get the key again and compare its fingerprint with the signer out of band.',
   KEY_NOT_FOUND: 'Refresh the list of trusted signers; the key may already have been removed.',
@@ -44,7 +46,8 @@ export const ERROR_ACTIONS: { readonly [K in ErrorCode]: string } & Readonly<Rec
   MEDIA_TOO_SMALL: 'Use a larger medium, or spread the bundle over several media.',
   MEDIA_REMOVED: 'Reinsert the medium and start again; Airlock removes what the interrupted write left on it the next time it writes there.',
   MEDIA_EJECT_FAILED: 'Close every program using the medium (file manager, a terminal in that folder), then eject it again.',
-  MEDIA_READBACK_FAILED: 'Set this medium aside (it is faulty or was changed behind Airlock) and export again to another one. The files were left on it for inspection.',
+  MEDIA_READBACK_FAILED:
+    'Set this medium aside (it is faulty or was changed behind Airlock) and export again to another one. The files were left on it for inspection.',
   MEDIA_NOT_LISTED: 'Check that the medium is inserted and mounted, wait a moment for the list of media to refresh, and choose it again.',
   AUDIT_UNAVAILABLE: 'Check the result (the bundle or the imported folder) before repeating, and make sure no other program holds the station database.',
   SENDER_REFUSED: 'Close and reopen Airlock. If it happens again, report it to your security officer: something other than the Airlock window tried to use it.',

@@ -5,7 +5,10 @@
  */
 export const ERROR_CODES = {
   USAGE: { kind: 'usage', message: 'The command was not used correctly.' },
-  INVALID_NAME: { kind: 'usage', message: 'The bundle name may hold only letters, digits, dot, dash and underscore (1-100 characters), and may not start with a dot.' },
+  INVALID_NAME: {
+    kind: 'usage',
+    message: 'The bundle name may hold only letters, digits, dot, dash and underscore (1-100 characters), and may not start with a dot.',
+  },
   PASSPHRASE_REQUIRED: { kind: 'usage', message: 'A passphrase is needed, and none was given.' },
   NOT_FOUND: { kind: 'operational', message: 'A file or folder Airlock was given does not exist.' },
   NOT_A_FOLDER: { kind: 'operational', message: 'A path that must be a folder is a file (or another non-folder).' },
@@ -13,8 +16,14 @@ export const ERROR_CODES = {
   IO_ERROR: { kind: 'operational', message: 'Reading or writing a file failed.' },
   NO_SPACE: { kind: 'operational', message: 'There is not enough free space at the destination.' },
   OUTPUT_EXISTS: { kind: 'operational', message: 'The destination already holds a file of that name; Airlock never overwrites.' },
-  SOURCE_UNSUPPORTED_TYPE: { kind: 'operational', message: 'The selection holds something that is not a plain file or folder (a symbolic link, device, socket or FIFO).' },
-  SOURCE_NAME_CONFLICT: { kind: 'operational', message: 'Two selected files would have the same name in the bundle (exactly, or after Unicode normalisation or case folding).' },
+  SOURCE_UNSUPPORTED_TYPE: {
+    kind: 'operational',
+    message: 'The selection holds something that is not a plain file or folder (a symbolic link, device, socket or FIFO).',
+  },
+  SOURCE_NAME_CONFLICT: {
+    kind: 'operational',
+    message: 'Two selected files would have the same name in the bundle (exactly, or after Unicode normalisation or case folding).',
+  },
   SOURCE_NAME_UNSAFE: { kind: 'operational', message: 'A selected file has a name the bundle format cannot carry safely.' },
   SOURCE_CHANGED: { kind: 'operational', message: 'A source file changed while the bundle was being written; the bundle was discarded.' },
   SOURCE_EMPTY: { kind: 'operational', message: 'The selection holds no files.' },
@@ -23,7 +32,10 @@ export const ERROR_CODES = {
   PASSPHRASE_WRONG: { kind: 'operational', message: 'The passphrase does not unlock the station key.' },
   SIGNING_KEY_UNUSABLE: { kind: 'operational', message: 'The signing key cannot sign: it has expired or been revoked, or its file is damaged.' },
   KEY_INVALID: { kind: 'operational', message: 'The file is not a usable OpenPGP public key.' },
-  FINGERPRINT_MISMATCH: { kind: 'operational', message: 'The key file does not have the fingerprint you expected: it may have been swapped. Nothing was trusted.' },
+  FINGERPRINT_MISMATCH: {
+    kind: 'operational',
+    message: 'The key file does not have the fingerprint you expected: it may have been swapped. Nothing was trusted.',
+  },
   KEY_NOT_FOUND: { kind: 'operational', message: 'No trusted key has that fingerprint.' },
   HOME_INVALID: { kind: 'operational', message: 'The Airlock home directory cannot be used.' },
   CONFIG_INVALID: { kind: 'operational', message: 'A station configuration file is malformed.' },
@@ -40,12 +52,21 @@ export const ERROR_CODES = {
   MEDIA_REMOVED: { kind: 'operational', message: 'The medium was removed or stopped responding during the write.' },
   MEDIA_EJECT_FAILED: { kind: 'operational', message: 'The medium could not be ejected.' },
   MEDIA_READBACK_FAILED: { kind: 'operational', message: 'Reading the medium back did not return the bytes that were written: do not use this medium.' },
-  MEDIA_NOT_LISTED: { kind: 'operational', message: 'The medium chosen is not among the media Airlock detects now: it was removed or unmounted, or it was never offered.' },
-  AUDIT_UNAVAILABLE: { kind: 'operational', message: 'The audit log could not record this operation. The operation itself may have completed: check before repeating it.' },
+  MEDIA_NOT_LISTED: {
+    kind: 'operational',
+    message: 'The medium chosen is not among the media Airlock detects now: it was removed or unmounted, or it was never offered.',
+  },
+  AUDIT_UNAVAILABLE: {
+    kind: 'operational',
+    message: 'The audit log could not record this operation. The operation itself may have completed: check before repeating it.',
+  },
   SENDER_REFUSED: { kind: 'usage', message: 'Refused: the request did not come from the Airlock window itself (another page or an embedded frame sent it).' },
   JOB_NOT_FOUND: { kind: 'operational', message: 'There is no such job: it never existed, or it finished long enough ago to be forgotten.' },
   CANCELLED: { kind: 'operational', message: 'The operation was cancelled; nothing was left half-written.' },
-  INTERRUPTED: { kind: 'operational', message: 'The operation was interrupted (the process was killed, crashed or lost power) before it finished; a later start recorded it as failed.' },
+  INTERRUPTED: {
+    kind: 'operational',
+    message: 'The operation was interrupted (the process was killed, crashed or lost power) before it finished; a later start recorded it as failed.',
+  },
   INTERNAL: { kind: 'operational', message: 'An unexpected internal error occurred.' },
 } as const satisfies Record<string, { kind: 'usage' | 'operational'; message: string }>;
 

@@ -23,7 +23,4 @@ export type JobStart = {
 
 export type HostToWorker = { type: 'cancel' };
 
-export type WorkerToHost =
-  | { type: 'progress'; progress: Progress }
-  | { type: 'done'; result: unknown }
-  | { type: 'failed'; error: ErrorInfo };
+export type WorkerToHost = { type: 'progress'; progress: Progress } | { type: 'done'; result: unknown } | { type: 'failed'; error: ErrorInfo };

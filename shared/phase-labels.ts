@@ -20,9 +20,17 @@ export const PHASE_LABELS: Record<ProgressPhase, PhaseLabel> = {
   },
   signing: { short: 'Signing', title: 'Signing', detail: 'Signing the manifest with the station key.' },
   writing: { short: 'Writing', title: 'Writing the bundle', detail: 'Reading every file again and checking it did not change since it was hashed.' },
-  'writing-tag-files': { short: 'Writing the manifest', title: 'Writing the signed manifest', detail: 'Writing the manifest and its signature in front of the files already written.' },
+  'writing-tag-files': {
+    short: 'Writing the manifest',
+    title: 'Writing the signed manifest',
+    detail: 'Writing the manifest and its signature in front of the files already written.',
+  },
   syncing: { short: 'Syncing to disk', title: 'Flushing to disk', detail: 'Making sure every byte is on the disk before the bundle gets its final name.' },
-  'verifying-signature': { short: 'Checking signature', title: 'Checking the signature', detail: 'Proving who signed the manifest, before trusting any of it.' },
+  'verifying-signature': {
+    short: 'Checking signature',
+    title: 'Checking the signature',
+    detail: 'Proving who signed the manifest, before trusting any of it.',
+  },
   'verifying-payload': { short: 'Verifying', title: 'Checking every file', detail: 'Hashing each file and comparing it with the signed manifest.' },
   'reading-back': {
     short: 'Reading back',

@@ -98,7 +98,8 @@ export function createContext(io: CliIo, globals: () => GlobalOptions, wantsJson
       io.stdout.on('error', onStdoutError);
       try {
         // An empty --home (an unset shell variable) would silently fall back to the default home.
-        if (g.home !== undefined && g.home.trim() === '') throw new AirlockError('USAGE', '--home needs a folder; it was given an empty value. Leave --home out to use $AIRLOCK_HOME or the default home.');
+        if (g.home !== undefined && g.home.trim() === '')
+          throw new AirlockError('USAGE', '--home needs a folder; it was given an empty value. Leave --home out to use $AIRLOCK_HOME or the default home.');
         station = await Station.open({ home: g.home || undefined, operator: g.operator || undefined });
         ctx.exitCode = await action(station, commandIo(io, g, ctx.command, wantsJson()));
       } catch (thrown) {

@@ -63,6 +63,7 @@ export async function withInputFile<T>(io: CliIo, file: string, what: string, us
  */
 export function bundleFromStdin(io: CliIo, bundle: string): { stream?: Readable } {
   if (bundle !== '-') return {};
-  if (io.stdin.isTTY) throw new AirlockError('USAGE', '"-" reads the bundle from a pipe (e.g. ssh HOST cat B.airlock.tar | airlock verify -); stdin is a terminal.');
+  if (io.stdin.isTTY)
+    throw new AirlockError('USAGE', '"-" reads the bundle from a pipe (e.g. ssh HOST cat B.airlock.tar | airlock verify -); stdin is a terminal.');
   return { stream: io.stdin };
 }

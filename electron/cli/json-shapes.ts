@@ -2,7 +2,8 @@
  * What `--json` prints for each command, shown at the end of its --help (docs/cli.md has the
  * full descriptions). Commands whose output is the data itself take no --json.
  */
-const VERIFY_SHAPE = '{ ok, bundle: { name, path, uuid, station, operator, sequence, created, files, bytes, tagmanifestSha256 }, signers: [ { fingerprint, userIds, label, role, signedAt } ], problems: [ { code, path?, message, unknownSigners?: [ { fingerprint, keyId, claimedUserId } ] } ], files, policy, parts? }';
+const VERIFY_SHAPE =
+  '{ ok, bundle: { name, path, uuid, station, operator, sequence, created, files, bytes, tagmanifestSha256 }, signers: [ { fingerprint, userIds, label, role, signedAt } ], problems: [ { code, path?, message, unknownSigners?: [ { fingerprint, keyId, claimedUserId } ] } ], files, policy, parts? }';
 const STAGED_SHAPE = '{ stagedDir, name, uuid, files: [ { path, sha256 } ], totalBytes, signatures: [ { fingerprint, userIds, trustedLabel, role } ] }';
 const KEY_SHAPE = '{ fingerprint, userIds, algorithm, created, expires }';
 
@@ -21,11 +22,13 @@ export const JSON_SHAPES: Readonly<Record<string, string>> = {
   approve: `{ ok: true, staged: ${STAGED_SHAPE} }`,
   verify: VERIFY_SHAPE,
   import: `the verify object plus { destination, warnings, replayOf, auditEvent, checkpoint, receipt: { json, signature, html } | null }: ${VERIFY_SHAPE}`,
-  'audit list': '{ ok: true, events: [ { seq, at, type, outcome, operator, station, bundleUuid, bundleName, tagmanifestSha256, signers, problemCodes, errorCode, files, bytes, details, filesDigest, prevHash, hash } ] }',
+  'audit list':
+    '{ ok: true, events: [ { seq, at, type, outcome, operator, station, bundleUuid, bundleName, tagmanifestSha256, signers, problemCodes, errorCode, files, bytes, details, filesDigest, prevHash, hash } ] }',
   'audit verify': '{ ok, events, checkpoints, lastCheckpointSeq, firstBroken: { seq, reason } | null, notes: [...] }',
   'audit checkpoint': '{ ok: true, checkpoint: { seq, hash, at, fingerprint, signature } | null }',
   'media list': '{ ok: true, media: [ { id, device, disk, label, filesystem, size, free, mountPoint, vendor, model, serial, readOnly, removable, source } ] }',
-  'media verify': '{ ok, dir, medium, readBack: { method, bypassesCache, detail }, items: [ { kind, file, ok, reassembled, result } ], problems, warnings, seconds }',
+  'media verify':
+    '{ ok, dir, medium, readBack: { method, bypassesCache, detail }, items: [ { kind, file, ok, reassembled, result } ], problems, warnings, seconds }',
   'media eject': '{ ok: true, medium, actions: [...], unmounted, poweredOff }',
 };
 

@@ -93,8 +93,14 @@ function usageOutput(io: CliIo, ctx: ReturnType<typeof createContext>, path: str
 function usageError(error: CommanderError, ctx: ReturnType<typeof createContext>): AirlockError {
   const command = ctx.usageCommand === '' ? 'airlock' : `airlock ${ctx.usageCommand}`;
   // Commander's own words ("error: unknown option '--jsn'"), on one line, as a sentence.
-  const said = (ctx.usageText ?? '').replace(/^error: /u, '').replace(/\s*\n\s*/gu, ' ').trim();
-  const detail = said !== '' ? `${said.charAt(0).toUpperCase()}${said.slice(1)}${/[.?!)]$/u.test(said) ? '' : '.'}` : `A command is needed after "${command}" (the commands are listed above).`;
+  const said = (ctx.usageText ?? '')
+    .replace(/^error: /u, '')
+    .replace(/\s*\n\s*/gu, ' ')
+    .trim();
+  const detail =
+    said !== ''
+      ? `${said.charAt(0).toUpperCase()}${said.slice(1)}${/[.?!)]$/u.test(said) ? '' : '.'}`
+      : `A command is needed after "${command}" (the commands are listed above).`;
   return new AirlockError('USAGE', detail, { cause: error, data: { command } });
 }
 

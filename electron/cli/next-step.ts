@@ -18,26 +18,63 @@ export interface CliHint {
 export const CLI_HINTS: readonly CliHint[] = [
   { code: 'USAGE', next: 'Run the command with --help to see what it takes, then try again.' },
   { code: 'USAGE', next: 'Run "{command} --help" to see what it takes, then try again.' },
-  { code: 'USAGE', when: { reason: 'signer-format' }, next: 'Give --signer as gpg:FINGERPRINT (the 40 hex digits gpg --list-secret-keys shows), then try again.' },
+  {
+    code: 'USAGE',
+    when: { reason: 'signer-format' },
+    next: 'Give --signer as gpg:FINGERPRINT (the 40 hex digits gpg --list-secret-keys shows), then try again.',
+  },
   { code: 'USAGE', when: { reason: 'medium-unnamed' }, next: 'Name the medium by the device, label or mount point airlock media list shows.' },
-  { code: 'INVALID_NAME', next: 'Give --name with letters, digits, dot, dash and underscore only (1-100, not starting with a dot), or leave --name out for the default.' },
+  {
+    code: 'INVALID_NAME',
+    next: 'Give --name with letters, digits, dot, dash and underscore only (1-100, not starting with a dot), or leave --name out for the default.',
+  },
   { code: 'PASSPHRASE_REQUIRED', next: 'Pass --passphrase-file FILE (its first line is the passphrase), or run the command in a terminal to be asked.' },
-  { code: 'PASSPHRASE_WRONG', next: 'Check the passphrase (the first line of --passphrase-file, else type it again): keyboard layout, Caps Lock. Three tries on a terminal.' },
+  {
+    code: 'PASSPHRASE_WRONG',
+    next: 'Check the passphrase (the first line of --passphrase-file, else type it again): keyboard layout, Caps Lock. Three tries on a terminal.',
+  },
   { code: 'NO_STATION_KEY', next: 'Create it: airlock keys generate --name "Station name" (or restore a backup: airlock keys restore FILE).' },
-  { code: 'SIGNING_KEY_UNUSABLE', next: 'Nothing can be signed with this key. Rotate to a new station key (airlock keys rotate) or restore a good one from its backup (airlock keys restore FILE), and give receiving stations the new public key.' },
-  { code: 'KEY_INVALID', when: { reason: 'private-key' }, next: 'Ask the signer for their public key (airlock keys export-public on their station, or gpg --export --armor), then trust that file.' },
+  {
+    code: 'SIGNING_KEY_UNUSABLE',
+    next: 'Nothing can be signed with this key. Rotate to a new station key (airlock keys rotate) or restore a good one from its backup (airlock keys restore FILE), and give receiving stations the new public key.',
+  },
+  {
+    code: 'KEY_INVALID',
+    when: { reason: 'private-key' },
+    next: 'Ask the signer for their public key (airlock keys export-public on their station, or gpg --export --armor), then trust that file.',
+  },
   { code: 'KEY_NOT_FOUND', next: 'List the trusted signers (airlock keys list) and copy the fingerprint from there.' },
-  { code: 'STAGED_INVALID', next: 'List the staged exports (airlock export --list-staged), discard this one (airlock export --discard-staged NAME) and prepare it again.' },
+  {
+    code: 'STAGED_INVALID',
+    next: 'List the staged exports (airlock export --list-staged), discard this one (airlock export --discard-staged NAME) and prepare it again.',
+  },
   { code: 'SETTINGS_INVALID', next: 'Correct the value named in the message and try again.' },
   { code: 'NOT_FOUND', next: 'Check the path for typing mistakes (ls shows what is there) and that removable media are still inserted, then try again.' },
   { code: 'NOT_FOUND', when: { reason: 'no-staged-export' }, next: 'List the staged exports (airlock export --list-staged) and name one shown there.' },
-  { code: 'HOME_INVALID', when: { reason: 'home-place' }, next: 'Choose a folder on a writable disk for the station and name it with --home DIR (or AIRLOCK_HOME), or leave both out for the default home.' },
-  { code: 'PERMISSION_DENIED', when: { reason: 'home-owner' }, next: 'Run Airlock as the user who owns the station home, or give this user a station of its own with --home DIR; ask your administrator if this user should use that station.' },
-  { code: 'BUNDLE_IS_FOLDER', next: 'Name the NAME.airlock.tar file inside the folder, or check every bundle in it (a medium, a transfer folder) with airlock media verify FOLDER.' },
-  { code: 'BUNDLE_IS_FOLDER', next: 'Name the NAME.airlock.tar file inside the folder, or check every bundle in it (a medium, a transfer folder): airlock media verify {folder}' },
+  {
+    code: 'HOME_INVALID',
+    when: { reason: 'home-place' },
+    next: 'Choose a folder on a writable disk for the station and name it with --home DIR (or AIRLOCK_HOME), or leave both out for the default home.',
+  },
+  {
+    code: 'PERMISSION_DENIED',
+    when: { reason: 'home-owner' },
+    next: 'Run Airlock as the user who owns the station home, or give this user a station of its own with --home DIR; ask your administrator if this user should use that station.',
+  },
+  {
+    code: 'BUNDLE_IS_FOLDER',
+    next: 'Name the NAME.airlock.tar file inside the folder, or check every bundle in it (a medium, a transfer folder) with airlock media verify FOLDER.',
+  },
+  {
+    code: 'BUNDLE_IS_FOLDER',
+    next: 'Name the NAME.airlock.tar file inside the folder, or check every bundle in it (a medium, a transfer folder): airlock media verify {folder}',
+  },
   { code: 'MEDIA_NOT_FOUND', next: 'Insert the medium and check airlock media list; name it by the device, label or mount point shown there.' },
   { code: 'MEDIA_AMBIGUOUS', next: 'Name the medium by its device or mount point (shown by airlock media list) instead of its label.' },
-  { code: 'MEDIA_TOO_SMALL', next: 'Use a larger medium, or spread the bundle over several: --to-media ID1,ID2,... (on a terminal Airlock asks for the next one).' },
+  {
+    code: 'MEDIA_TOO_SMALL',
+    next: 'Use a larger medium, or spread the bundle over several: --to-media ID1,ID2,... (on a terminal Airlock asks for the next one).',
+  },
 ];
 
 /** Where the CLI's next step for a problem differs from the shared one (the override is a flag here). */

@@ -9,7 +9,8 @@ import { readStdin, type CliIo } from './io.js';
 export async function readPassphraseFile(file: string, io?: CliIo): Promise<string> {
   let text: string;
   if (file === '-' && io) {
-    if (io.stdin.isTTY) throw new AirlockError('USAGE', '--passphrase-file - reads the passphrase from a pipe; on a terminal leave the option out to be asked without echo.');
+    if (io.stdin.isTTY)
+      throw new AirlockError('USAGE', '--passphrase-file - reads the passphrase from a pipe; on a terminal leave the option out to be asked without echo.');
     text = (await readStdin(io, 64 * 1024, 'the passphrase')).toString('utf8');
   } else {
     try {

@@ -3,7 +3,6 @@ import { PHASE_LABELS } from '../../shared/phase-labels.js';
 import type { Progress, ProgressListener } from '../../shared/progress.js';
 import type { CliIo } from './io.js';
 
-
 export function renderProgress(progress: Progress): string {
   const parts = [PHASE_LABELS[progress.phase].short];
   if (progress.bytesTotal !== null && progress.bytesTotal > 0) {

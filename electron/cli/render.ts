@@ -32,7 +32,9 @@ export function renderVerifyResult(result: VerifyResult, operation: 'verify' | '
   if (facts.length > 0) lines.push(`  Bundle ${facts.join(', ')}`);
   if (result.parts) {
     const found = result.parts.files.filter((f) => f.path !== null).length;
-    lines.push(`  Split bundle: ${plural(result.parts.count, 'part')} on ${plural(result.parts.volumes, 'volume')}; ${found} found and checked against the signed volume index${result.ok ? ', then reassembled' : ''}`);
+    lines.push(
+      `  Split bundle: ${plural(result.parts.count, 'part')} on ${plural(result.parts.volumes, 'volume')}; ${found} found and checked against the signed volume index${result.ok ? ', then reassembled' : ''}`,
+    );
   }
   lines.push(...renderFileCounts(result.files, options.verbose === true), ...renderPolicy(result.policy, operation));
   if (options.verbose) lines.push(...renderFileList(result.files));

@@ -44,9 +44,7 @@ export class AirlockError extends Error {
 
 /** The errno name (ENOENT, EACCES ...) of a thrown value, if it has one: the one place that reads `.code`. */
 export function errnoOf(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
-    ? error.code
-    : undefined;
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
 }
 
 /** The path Node names in a file-system error (the one it tried), if it names one. */
@@ -56,9 +54,7 @@ export function errnoPathOf(error: unknown): string | undefined {
 
 export function isAbortError(error: unknown): boolean {
   return (
-    (error instanceof Error && error.name === 'AbortError') ||
-    errnoOf(error) === 'ABORT_ERR' ||
-    (error instanceof AirlockError && error.code === 'CANCELLED')
+    (error instanceof Error && error.name === 'AbortError') || errnoOf(error) === 'ABORT_ERR' || (error instanceof AirlockError && error.code === 'CANCELLED')
   );
 }
 

@@ -21,7 +21,18 @@ import { openStationContext, type OpenStationOptions, type StationContext } from
 import { exportBundle } from './station/export.js';
 import { importInto } from './station/import.js';
 import { exportToMedia } from './station/media-export.js';
-import type { ExportOutcome, ExportRequest, FinishExportRequest, ImportOutcome, ImportRequest, MediaExportOutcome, MediaExportRequest, PrepareExportRequest, StagedSummary, VerifyRequest } from './station/requests.js';
+import type {
+  ExportOutcome,
+  ExportRequest,
+  FinishExportRequest,
+  ImportOutcome,
+  ImportRequest,
+  MediaExportOutcome,
+  MediaExportRequest,
+  PrepareExportRequest,
+  StagedSummary,
+  VerifyRequest,
+} from './station/requests.js';
 import * as audit from './station/station-audit.js';
 import * as keys from './station/station-keys.js';
 import * as media from './station/station-media.js';
@@ -31,7 +42,18 @@ import { verifyBundle } from './station/verify.js';
 
 export { defaultBundleName } from './station/export.js';
 export type { OpenStationOptions } from './station/context.js';
-export type { AuditTrail, ExportOutcome, ExportRequest, ImportOutcome, ImportRequest, MediaAsk, MediaExportOutcome, MediaExportRequest, StagedSummary, VerifyRequest } from './station/requests.js';
+export type {
+  AuditTrail,
+  ExportOutcome,
+  ExportRequest,
+  ImportOutcome,
+  ImportRequest,
+  MediaAsk,
+  MediaExportOutcome,
+  MediaExportRequest,
+  StagedSummary,
+  VerifyRequest,
+} from './station/requests.js';
 
 /**
  * One station's state (keys, trust, database, audit log, config) and the operations on it: the
@@ -78,7 +100,10 @@ export class Station {
   }
 
   /** Trust a signer: `expectedFingerprint` is what the operator confirmed out of band; a different key is refused. */
-  trustKeyFile(file: string, options: { expectedFingerprint: string; label?: string | undefined; role?: string | undefined }): Promise<{ signer: TrustedSigner; alreadyTrusted: boolean }> {
+  trustKeyFile(
+    file: string,
+    options: { expectedFingerprint: string; label?: string | undefined; role?: string | undefined },
+  ): Promise<{ signer: TrustedSigner; alreadyTrusted: boolean }> {
     return keys.trustKeyFile(this.context, file, options);
   }
 

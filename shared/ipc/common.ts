@@ -13,7 +13,13 @@ export const PathString = z.string().min(1).max(4096);
 export const Fingerprint = z.string().regex(/^[0-9A-Fa-f\s:]{40,100}$/u);
 
 export const ErrorCodeSchema = z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]);
-export const ErrorInfoSchema = z.object({ code: ErrorCodeSchema, message: z.string(), detail: z.string().optional(), path: z.string().optional(), data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional() });
+export const ErrorInfoSchema = z.object({
+  code: ErrorCodeSchema,
+  message: z.string(),
+  detail: z.string().optional(),
+  path: z.string().optional(),
+  data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+});
 export type IpcError = z.infer<typeof ErrorInfoSchema>;
 
 export const ProgressSchema = z.object({

@@ -54,7 +54,9 @@ export const MediaExportReportSchema = z.object({
   split: z.boolean(),
   parts: z.number(),
   volumes: z.array(z.object({ number: z.number(), medium: MediaRefSchema, files: z.array(z.string()), readBack: ReadBackReportSchema.nullable() })),
-  files: z.array(z.object({ path: z.string(), size: z.number(), sha256: z.string(), volume: z.number(), kind: z.enum(['bundle', 'part', 'index', 'index-signature']) })),
+  files: z.array(
+    z.object({ path: z.string(), size: z.number(), sha256: z.string(), volume: z.number(), kind: z.enum(['bundle', 'part', 'index', 'index-signature']) }),
+  ),
   indexFile: z.string().nullable(),
   removedLeftovers: z.array(z.string()),
   readBackOk: z.boolean(),

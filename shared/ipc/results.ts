@@ -30,9 +30,7 @@ const OutcomeCounts = z.object(Object.fromEntries(FILE_OUTCOMES.map((o) => [o, z
 
 /** Per-file results; core bounds `listed` (FileResults.cap), and so does this schema, with room to spare. */
 export const FileResultsSchema = z.object({
-  listed: z
-    .array(z.object({ path: z.string(), size: z.number().nullable(), outcome: FileOutcomeSchema, code: z.enum(PROBLEM_CODES).nullable() }))
-    .max(20_000),
+  listed: z.array(z.object({ path: z.string(), size: z.number().nullable(), outcome: FileOutcomeSchema, code: z.enum(PROBLEM_CODES).nullable() })).max(20_000),
   counts: OutcomeCounts,
   cap: z.object({ ok: z.number(), failed: z.number() }),
   omitted: z.object({ ok: z.number(), failed: z.number() }),

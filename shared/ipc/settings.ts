@@ -55,7 +55,11 @@ export const SETTINGS_CHANNELS = {
     /** A value sets a field, null removes it (the default applies), an absent field is left as it is. */
     request: z.strictObject({
       config: z
-        .strictObject({ stationName: SettingText.nullable().optional(), operatorName: SettingText.nullable().optional(), organization: SettingText.nullable().optional() })
+        .strictObject({
+          stationName: SettingText.nullable().optional(),
+          operatorName: SettingText.nullable().optional(),
+          organization: SettingText.nullable().optional(),
+        })
         .optional(),
       policy: z
         .strictObject({

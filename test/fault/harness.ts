@@ -43,13 +43,23 @@ export function airlock(home: string, args: readonly string[], options: { killAf
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => err.push(c));
-    const timer = options.killAfterMs === undefined ? null : setTimeout(() => {
-      child.kill('SIGKILL');
-    }, options.killAfterMs);
+    const timer =
+      options.killAfterMs === undefined
+        ? null
+        : setTimeout(() => {
+            child.kill('SIGKILL');
+          }, options.killAfterMs);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
-      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), killed: signal === 'SIGKILL', ms: performance.now() - started });
+      resolve({
+        code,
+        signal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        killed: signal === 'SIGKILL',
+        ms: performance.now() - started,
+      });
     });
   });
 }
@@ -117,7 +127,12 @@ export async function importState(fixture: Fixture, target: string): Promise<'ab
   const found = new Map<string, string>();
   try {
     for (const name of await readdir(join(target, 'payload'))) {
-      found.set(`payload/${name}`, createHash('sha256').update(await readFile(join(target, 'payload', name))).digest('hex'));
+      found.set(
+        `payload/${name}`,
+        createHash('sha256')
+          .update(await readFile(join(target, 'payload', name)))
+          .digest('hex'),
+      );
     }
   } catch (error) {
     return `unreadable: ${(error as Error).message}`;
@@ -140,9 +155,19 @@ export function readLedger(home: string): LedgerState {
     const hasExports = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'export_intents'").get() !== undefined;
     const hasRecovered = (db.prepare("SELECT COUNT(*) AS n FROM pragma_table_info('imports') WHERE name = 'recovered'").get() as { n: number }).n > 0;
     return {
-      imports: db.prepare(`SELECT id, destination, status, ${hasRecovered ? 'recovered' : '0 AS recovered'} FROM imports ORDER BY id`).all() as LedgerState['imports'],
+      imports: db
+        .prepare(`SELECT id, destination, status, ${hasRecovered ? 'recovered' : '0 AS recovered'} FROM imports ORDER BY id`)
+        .all() as LedgerState['imports'],
       exports: hasExports ? (db.prepare('SELECT id, path, status, recovered FROM export_intents ORDER BY id').all() as LedgerState['exports']) : [],
-      events: (db.prepare('SELECT seq, type, outcome, error_code, details FROM audit_events ORDER BY seq').all() as Array<{ seq: number; type: string; outcome: string; error_code: string | null; details: string }>).map((e) => ({
+      events: (
+        db.prepare('SELECT seq, type, outcome, error_code, details FROM audit_events ORDER BY seq').all() as Array<{
+          seq: number;
+          type: string;
+          outcome: string;
+          error_code: string | null;
+          details: string;
+        }>
+      ).map((e) => ({
         seq: e.seq,
         type: e.type,
         outcome: e.outcome,

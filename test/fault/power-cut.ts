@@ -93,7 +93,14 @@ function runAndCut(disk: Disk, snapshot: string, home: string, args: string[], c
         if ((fsck.status ?? 8) > 1) throw new Error(`e2fsck of the snapshot failed (${fsck.status}): ${fsck.stdout}`);
         copy.mount();
         disk.device = copy.device;
-        resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), killed: signal === 'SIGKILL', ms: performance.now() - started });
+        resolve({
+          code,
+          signal,
+          stdout: Buffer.concat(out).toString('utf8'),
+          stderr: Buffer.concat(err).toString('utf8'),
+          killed: signal === 'SIGKILL',
+          ms: performance.now() - started,
+        });
       })().catch(reject);
     });
   });

@@ -31,7 +31,12 @@ try {
   const fixture = await prepareFixture(root, { files: Number(values.files), fileBytes: Number(values['file-mib']) * 2 ** 20 });
   const summary = await runScenarios(fixture, { scenarios, trials: Number(values.trials), seed: Number(values.seed), log: (line) => console.log(line) });
   console.log(`\nseed ${values.seed}`);
-  for (const [scenario, s] of Object.entries(summary.byScenario)) console.log(`${scenario.padEnd(24)} ${s.trials} trials, ${s.bad} bad; ${Object.entries(s.outcomes).map(([k, v]) => `${v}x ${k}`).join('; ')}`);
+  for (const [scenario, s] of Object.entries(summary.byScenario))
+    console.log(
+      `${scenario.padEnd(24)} ${s.trials} trials, ${s.bad} bad; ${Object.entries(s.outcomes)
+        .map(([k, v]) => `${v}x ${k}`)
+        .join('; ')}`,
+    );
   console.log(`total: ${summary.trials} trials, ${summary.bad} bad`);
   process.exitCode = summary.bad > 0 ? 1 : 0;
 } finally {

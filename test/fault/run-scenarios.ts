@@ -6,7 +6,17 @@ import { random } from './harness.js';
 import { cloneHome } from './harness.js';
 import { powerCutTrial } from './power-cut.js';
 
-export const SCENARIOS = ['kill-import', 'kill-export', 'crash-points', 'race-two-folders', 'race-same-folder', 'import-with-export', 'race-export-same-name', 'power-cut-import', 'power-cut-export'] as const;
+export const SCENARIOS = [
+  'kill-import',
+  'kill-export',
+  'crash-points',
+  'race-two-folders',
+  'race-same-folder',
+  'import-with-export',
+  'race-export-same-name',
+  'power-cut-import',
+  'power-cut-export',
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 const CRASH_POINTS = ['import-before-rename', 'import-after-rename', 'export-before-publish', 'export-after-publish'];
@@ -25,7 +35,10 @@ async function timeOnce(fixture: Fixture, kind: 'import' | 'export'): Promise<nu
   const home = await cloneHome(fixture, join(place, 'home'));
   const dir = join(place, 'dir');
   await mkdir(dir);
-  const args = kind === 'import' ? ['import', fixture.bundle, '--dest', dir] : ['export', '--out', dir, '--name', 't', '--passphrase-file', fixture.passFile, fixture.source];
+  const args =
+    kind === 'import'
+      ? ['import', fixture.bundle, '--dest', dir]
+      : ['export', '--out', dir, '--name', 't', '--passphrase-file', fixture.passFile, fixture.source];
   const run = await airlock(home, args);
   if (run.code !== 0) throw new Error(`timing ${kind} failed: ${run.stderr}`);
   return run.ms;
@@ -36,12 +49,17 @@ function outcomeClass(result: TrialResult): string {
   return result.outcome.replace(/@[^:]*:/u, ':');
 }
 
-export async function runScenarios(fixture: Fixture, options: { scenarios: readonly ScenarioName[]; trials: number; seed: number; log?: (line: string) => void }): Promise<Summary> {
+export async function runScenarios(
+  fixture: Fixture,
+  options: { scenarios: readonly ScenarioName[]; trials: number; seed: number; log?: (line: string) => void },
+): Promise<Summary> {
   const rand = random(options.seed);
   const results: TrialResult[] = [];
   const record = (r: TrialResult): void => {
     results.push(r);
-    options.log?.(`${r.scenario} #${r.trial}: ${r.outcome}${r.bad.length > 0 ? `  BAD: ${r.bad.join('; ')}` : ''}${r.notes.length > 0 ? `  (${r.notes.join('; ')})` : ''}`);
+    options.log?.(
+      `${r.scenario} #${r.trial}: ${r.outcome}${r.bad.length > 0 ? `  BAD: ${r.bad.join('; ')}` : ''}${r.notes.length > 0 ? `  (${r.notes.join('; ')})` : ''}`,
+    );
   };
   const needs = (names: ScenarioName[]): boolean => options.scenarios.some((s) => names.includes(s));
   const importMs = needs(['kill-import', 'power-cut-import']) ? await timeOnce(fixture, 'import') : 0;
@@ -52,7 +70,11 @@ export async function runScenarios(fixture: Fixture, options: { scenarios: reado
       else if (scenario === 'kill-export') record(await exportTrial(fixture, trial, { killAfterMs: (0.2 + 0.85 * rand()) * exportMs }, scenario));
       else if (scenario === 'crash-points') {
         const point = CRASH_POINTS[trial % CRASH_POINTS.length] as string;
-        record(point.startsWith('import') ? await importTrial(fixture, trial, { crashAt: point }, scenario) : await exportTrial(fixture, trial, { crashAt: point }, scenario));
+        record(
+          point.startsWith('import')
+            ? await importTrial(fixture, trial, { crashAt: point }, scenario)
+            : await exportTrial(fixture, trial, { crashAt: point }, scenario),
+        );
       } else if (scenario === 'race-two-folders') record(await raceTrial(fixture, trial, false));
       else if (scenario === 'race-same-folder') record(await raceTrial(fixture, trial, true));
       else if (scenario === 'race-export-same-name') record(await raceExportTrial(fixture, trial));

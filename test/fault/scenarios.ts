@@ -65,7 +65,13 @@ export interface TrialPlace {
   first: (args: string[]) => Promise<Run>;
 }
 
-export async function importTrial(fixture: Fixture, trial: number, how: { killAfterMs?: number; crashAt?: string }, scenario: string, place?: TrialPlace): Promise<TrialResult> {
+export async function importTrial(
+  fixture: Fixture,
+  trial: number,
+  how: { killAfterMs?: number; crashAt?: string },
+  scenario: string,
+  place?: TrialPlace,
+): Promise<TrialResult> {
   const bad: string[] = [];
   const notes: string[] = [];
   const home = place?.home ?? (await cloneHome(fixture, join(fixture.root, `${scenario}-${trial}-home`)));
@@ -81,14 +87,21 @@ export async function importTrial(fixture: Fixture, trial: number, how: { killAf
   const retry = await airlock(home, ['import', fixture.bundle, '--dest', dest, '--json']);
   const retryVerdict = importVerdict(retry);
   const expected = after === 'complete' || firstVerdict === 'ok' ? 'REPLAY' : 'ok';
-  if (retryVerdict !== expected) bad.push(`retry said ${retryVerdict}, expected ${expected} (destination ${after}): ${retry.stdout.slice(0, 300)}${retry.stderr.slice(0, 300)}`);
+  if (retryVerdict !== expected)
+    bad.push(`retry said ${retryVerdict}, expected ${expected} (destination ${after}): ${retry.stdout.slice(0, 300)}${retry.stderr.slice(0, 300)}`);
   const final = await checkImportRecords(fixture, home, target, bad);
   if (final !== 'complete') bad.push('after the retry the import is not in place');
   const left = await stagingLeft(dest);
   // Every killed run leaves a staging folder that proves whose it is (owner file renamed in before its flush): the retry removes it.
   if (left.length > 0) bad.push(`staging left after the retry: ${left.join(', ')}`);
   const at = how.crashAt ?? `${Math.round(how.killAfterMs ?? 0)}ms`;
-  return { scenario, trial, outcome: `${first.killed ? 'killed' : firstVerdict}@${at}: ${after}${recovered ? ' (recovered)' : ''}, retry ${retryVerdict}`, bad, notes };
+  return {
+    scenario,
+    trial,
+    outcome: `${first.killed ? 'killed' : firstVerdict}@${at}: ${after}${recovered ? ' (recovered)' : ''}, retry ${retryVerdict}`,
+    bad,
+    notes,
+  };
 }
 
 export function exportVerdict(run: Run): string {
@@ -115,7 +128,13 @@ export async function checkExportRecords(fixture: Fixture, home: string, bundle:
   return present ? 'published' : 'absent';
 }
 
-export async function exportTrial(fixture: Fixture, trial: number, how: { killAfterMs?: number; crashAt?: string }, scenario: string, place?: TrialPlace): Promise<TrialResult> {
+export async function exportTrial(
+  fixture: Fixture,
+  trial: number,
+  how: { killAfterMs?: number; crashAt?: string },
+  scenario: string,
+  place?: TrialPlace,
+): Promise<TrialResult> {
   const bad: string[] = [];
   const notes: string[] = [];
   const home = place?.home ?? (await cloneHome(fixture, join(fixture.root, `${scenario}-${trial}-home`)));
@@ -137,7 +156,13 @@ export async function exportTrial(fixture: Fixture, trial: number, how: { killAf
   const temps = (await readdir(out)).filter((n) => n.endsWith('.partial'));
   if (temps.length > 0) notes.push(`temp files left: ${temps.join(', ')}`);
   const at = how.crashAt ?? `${Math.round(how.killAfterMs ?? 0)}ms`;
-  return { scenario, trial, outcome: `${first.killed ? 'killed' : firstVerdict}@${at}: ${after}${recovered ? ' (recovered)' : ''}, retry ${retryVerdict}`, bad, notes };
+  return {
+    scenario,
+    trial,
+    outcome: `${first.killed ? 'killed' : firstVerdict}@${at}: ${after}${recovered ? ' (recovered)' : ''}, retry ${retryVerdict}`,
+    bad,
+    notes,
+  };
 }
 
 /** Two imports of one bundle at once, into two folders or one: exactly one wins, the other says REPLAY (or OUTPUT_EXISTS). */
@@ -149,8 +174,14 @@ export async function raceTrial(fixture: Fixture, trial: number, sameFolder: boo
   for (const d of dests) await mkdir(d);
   const runs = await Promise.all([0, 1].map((i) => airlock(home, ['import', fixture.bundle, '--dest', dests[i % dests.length] as string, '--json'])));
   const verdicts = runs.map(importVerdict).sort();
-  const allowed = sameFolder ? [['OUTPUT_EXISTS', 'ok'], ['REPLAY', 'ok']] : [['REPLAY', 'ok']];
-  if (!allowed.some((a) => a.join() === verdicts.join())) bad.push(`verdicts ${verdicts.join(', ')}: ${runs.map((r) => r.stdout.slice(0, 200) + r.stderr.slice(0, 200)).join(' | ')}`);
+  const allowed = sameFolder
+    ? [
+        ['OUTPUT_EXISTS', 'ok'],
+        ['REPLAY', 'ok'],
+      ]
+    : [['REPLAY', 'ok']];
+  if (!allowed.some((a) => a.join() === verdicts.join()))
+    bad.push(`verdicts ${verdicts.join(', ')}: ${runs.map((r) => r.stdout.slice(0, 200) + r.stderr.slice(0, 200)).join(' | ')}`);
   const verify = await auditVerify(home);
   if (verify) bad.push(verify);
   const ledger = readLedger(home);

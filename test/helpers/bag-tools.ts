@@ -50,7 +50,9 @@ export async function packBag(parent: string, name: string, out: string, options
 
 /** Member names of a tar file as GNU tar lists them (`tar tf`, one per line). */
 export function listTar(bundle: string): string[] {
-  return mustRun('tar', ['-t', '-f', bundle]).stdout.split('\n').filter((line) => line.length > 0);
+  return mustRun('tar', ['-t', '-f', bundle])
+    .stdout.split('\n')
+    .filter((line) => line.length > 0);
 }
 
 /** Replace the first occurrence of `from` in a text file. Throws if it is not there. */

@@ -13,7 +13,14 @@ export interface CliSurface {
 }
 
 export function cliSurface(): CliSurface {
-  const io = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: new PassThrough(), env: {}, stderrIsTTY: false, signal: new AbortController().signal };
+  const io = {
+    stdout: new PassThrough(),
+    stderr: new PassThrough(),
+    stdin: new PassThrough(),
+    env: {},
+    stderrIsTTY: false,
+    signal: new AbortController().signal,
+  };
   const { program } = buildProgram(io);
   const flags = new Set<string>();
   const commands = new Set<string>();

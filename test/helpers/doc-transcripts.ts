@@ -117,7 +117,8 @@ export async function runDocSteps(steps: readonly DocStep[], options: { cwd: str
     child.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
   });
   const parts = output.split(`\n${MARKER}\n`);
-  if (parts.length !== steps.length + 1) throw new Error(`The transcript did not run to its end (${parts.length - 1} of ${steps.length} steps started):\n${output}`);
+  if (parts.length !== steps.length + 1)
+    throw new Error(`The transcript did not run to its end (${parts.length - 1} of ${steps.length} steps started):\n${output}`);
   return steps.map((step, k) => ({ step, output: parts[k + 1] ?? '' }));
 }
 
@@ -174,7 +175,11 @@ export function replaceFingerprints(text: string, map: ReadonlyMap<string, strin
 /** Runs one command in bash (stdout and stderr together, stdin empty) and returns what it printed. */
 export async function runCommand(command: string, options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<string> {
   return new Promise<string>((resolve, reject) => {
-    const child = spawn('bash', ['--noprofile', '--norc', '-c', `exec 2>&1\n${command}`], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['--noprofile', '--norc', '-c', `exec 2>&1\n${command}`], {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => chunks.push(c));
     child.stderr.on('data', (c: Buffer) => chunks.push(c));

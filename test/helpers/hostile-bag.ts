@@ -40,7 +40,11 @@ export function utf16(bytes: Buffer, endian: 'le' | 'be'): Buffer {
 export async function resignedBag(signer: TestSigner, files: BagPayloadFile[], options: ResignOptions = {}): Promise<ResignedBag> {
   const name = options.name ?? 'bag';
   const hashed = files.map((f) => ({ bagPath: f.path, size: Buffer.byteLength(f.content), sha256: sha256Hex(Buffer.from(f.content)) }));
-  const tags = buildBagTags(hashed, { identity: { station: 'test-station', operator: 'tester', organization: null }, sequence: 1, now: new Date('2026-01-01T00:00:00Z') });
+  const tags = buildBagTags(hashed, {
+    identity: { station: 'test-station', operator: 'tester', organization: null },
+    sequence: 1,
+    now: new Date('2026-01-01T00:00:00Z'),
+  });
   const bytesOf = (tag: CoveredTag): Buffer => {
     const built = tags.files.find((t) => t.name === tag)?.bytes ?? Buffer.alloc(0);
     const original = tag === 'manifest-sha256.txt' && options.manifest ? Buffer.from(formatManifest(options.manifest)) : built;
@@ -57,7 +61,10 @@ export async function resignedBag(signer: TestSigner, files: BagPayloadFile[], o
   const plainAsc = Buffer.from(await signDetached(tagmanifest, [signer.privateKey]));
   const asc = options.edit?.['tagmanifest-sha256.txt.asc']?.(plainAsc) ?? plainAsc;
   return {
-    tagEntries: [...covered, { name: 'tagmanifest-sha256.txt', bytes: tagmanifest }, { name: 'tagmanifest-sha256.txt.asc', bytes: asc }].map((t) => ({ path: `${name}/${t.name}`, body: t.bytes })),
+    tagEntries: [...covered, { name: 'tagmanifest-sha256.txt', bytes: tagmanifest }, { name: 'tagmanifest-sha256.txt.asc', bytes: asc }].map((t) => ({
+      path: `${name}/${t.name}`,
+      body: t.bytes,
+    })),
     payloadEntries: files.map((f) => ({ path: `${name}/${f.path}`, body: Buffer.from(f.content) })),
   };
 }

@@ -148,7 +148,11 @@ export async function signedBag(
     now: new Date('2026-01-01T00:00:00Z'),
   });
   const signers = Array.isArray(signer) ? signer : [signer];
-  const asc = await signDetached(tags.tagmanifest, signers.map((s) => s.privateKey), options.signDate);
+  const asc = await signDetached(
+    tags.tagmanifest,
+    signers.map((s) => s.privateKey),
+    options.signDate,
+  );
   return {
     name,
     tagmanifest: tags.tagmanifest,

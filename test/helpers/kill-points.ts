@@ -14,7 +14,9 @@ export interface Child {
 
 export function startChild(argv: readonly string[]): Child {
   const child = spawn(process.execPath, argv, { stdio: 'ignore' });
-  const ended = new Promise<{ killed: boolean; code: number | null }>((resolve) => child.on('exit', (code, signal) => resolve({ killed: signal === 'SIGKILL', code })));
+  const ended = new Promise<{ killed: boolean; code: number | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ killed: signal === 'SIGKILL', code })),
+  );
   return { child, ended };
 }
 

@@ -40,7 +40,9 @@ export function mediaTestPrerequisites(options: { fat?: boolean } = {}): string 
   if (missing.length > 0) return `missing ${missing.join(', ')} (apt-get install dosfstools fusefat)`;
   if (options.fat && !existsSync('/dev/fuse')) return 'no /dev/fuse';
   // A container may run as root without the right to attach loop devices: try once.
-  const probe = spawnSync('sh', ['-c', 'f=$(mktemp) && truncate -s 1M "$f" && d=$(losetup --find --show "$f") && losetup -d "$d"; s=$?; rm -f "$f"; exit $s'], { stdio: 'ignore' });
+  const probe = spawnSync('sh', ['-c', 'f=$(mktemp) && truncate -s 1M "$f" && d=$(losetup --find --show "$f") && losetup -d "$d"; s=$?; rm -f "$f"; exit $s'], {
+    stdio: 'ignore',
+  });
   return probe.status === 0 ? null : 'cannot attach a loop device here';
 }
 

@@ -63,7 +63,19 @@ export async function createStation(root: string, name = 'Integration Station'):
   const home = join(root, 'home');
   const passFile = join(root, 'passphrase.txt');
   await writeFile(passFile, `${TEST_PASSPHRASE}\n`, { mode: 0o600 });
-  const result = await runAirlock(['--home', home, 'keys', 'generate', '--name', name, '--email', 'station@example.org', '--passphrase-file', passFile, '--json']);
+  const result = await runAirlock([
+    '--home',
+    home,
+    'keys',
+    'generate',
+    '--name',
+    name,
+    '--email',
+    'station@example.org',
+    '--passphrase-file',
+    passFile,
+    '--json',
+  ]);
   if (result.code !== 0) throw new Error(`keys generate failed: ${describeResult(result)}`);
   const { key } = parseJson<{ key: { fingerprint: string } }>(result);
   return stationAt(home, passFile, key.fingerprint);

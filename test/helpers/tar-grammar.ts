@@ -80,7 +80,17 @@ export function withData(head: Buffer, data: Buffer): Buffer {
 }
 
 function meta(typeflag: string, body: Buffer, name = '././@LongLink'): Buffer {
-  return withData(header({ name: Buffer.from(name), size: octal(body.length, 12), typeflag: typeflag.charCodeAt(0), mtime: Buffer.alloc(12), uid: Buffer.alloc(8), gid: Buffer.alloc(8) }), body);
+  return withData(
+    header({
+      name: Buffer.from(name),
+      size: octal(body.length, 12),
+      typeflag: typeflag.charCodeAt(0),
+      mtime: Buffer.alloc(12),
+      uid: Buffer.alloc(8),
+      gid: Buffer.alloc(8),
+    }),
+    body,
+  );
 }
 export const paxHeader = (body: string | Buffer): Buffer => meta('x', Buffer.from(body), 'PaxHeader/x');
 export const longName = (name: string | Buffer, typeflag = 'L'): Buffer => meta(typeflag, Buffer.concat([Buffer.from(name), Buffer.from([0])]));
@@ -126,58 +136,141 @@ const ENTRY_MUTATIONS: Record<string, (rand: Rand, path: string, data: Buffer) =
     const dir = `${path.replace(/[^ -~]/gu, 'u')}/${'p'.repeat(Math.floor(rand() * 150))}`.slice(0, 155);
     return withData(header({ name: Buffer.from('leaf.txt'), prefix: Buffer.from(dir), size: octal(data.length, 12), typeflag: 0x30 }), data);
   },
-  'prefix-with-gnu-magic': (_r, path, data) => withData(header({ name: Buffer.from('leaf'), prefix: Buffer.from(path), magic: GNU, size: octal(data.length, 12), typeflag: 0x30 }), data),
+  'prefix-with-gnu-magic': (_r, path, data) =>
+    withData(header({ name: Buffer.from('leaf'), prefix: Buffer.from(path), magic: GNU, size: octal(data.length, 12), typeflag: 0x30 }), data),
   'prefix-with-version-blank': (_r, path, data) =>
-    withData(header({ name: Buffer.from('leaf'), prefix: Buffer.from(path), magic: Buffer.from('ustar\0  ', 'latin1'), size: octal(data.length, 12), typeflag: 0x30 }), data),
+    withData(
+      header({ name: Buffer.from('leaf'), prefix: Buffer.from(path), magic: Buffer.from('ustar\0  ', 'latin1'), size: octal(data.length, 12), typeflag: 0x30 }),
+      data,
+    ),
   'gnu-magic': (_r, path, data) => withData(header({ name: Buffer.from(path), magic: GNU, size: octal(data.length, 12), typeflag: 0x30 }), data),
-  'gnu-magic-atime': (_r, path, data) => withData(header({ name: Buffer.from(path), magic: GNU, extra: Buffer.from(octal(1_700_000_000, 12)), size: octal(data.length, 12), typeflag: 0x30 }), data),
+  'gnu-magic-atime': (_r, path, data) =>
+    withData(header({ name: Buffer.from(path), magic: GNU, extra: Buffer.from(octal(1_700_000_000, 12)), size: octal(data.length, 12), typeflag: 0x30 }), data),
   'v7-no-magic': (_r, path, data) => withData(header({ name: Buffer.from(path), magic: Buffer.alloc(8), size: octal(data.length, 12), typeflag: 0x30 }), data),
-  'invalid-utf8-name': (_r, path, data) => withData(header({ name: Buffer.concat([Buffer.from(path), Buffer.from([0xff, 0xfe])]), size: octal(data.length, 12), typeflag: 0x30 }), data),
-  'nul-then-text-in-name': (_r, path, data) => withData(header({ name: Buffer.from(`${path}\0\n../evil`), size: octal(data.length, 12), typeflag: 0x30 }), data),
+  'invalid-utf8-name': (_r, path, data) =>
+    withData(header({ name: Buffer.concat([Buffer.from(path), Buffer.from([0xff, 0xfe])]), size: octal(data.length, 12), typeflag: 0x30 }), data),
+  'nul-then-text-in-name': (_r, path, data) =>
+    withData(header({ name: Buffer.from(`${path}\0\n../evil`), size: octal(data.length, 12), typeflag: 0x30 }), data),
   'newline-in-name': (_r, path, data) => withData(header({ name: Buffer.from(`${path}\nx`), size: octal(data.length, 12), typeflag: 0x30 }), data),
-  'size-garbage-suffix': (_r, path, data) => withData(header({ name: Buffer.from(path), size: Buffer.from(`${data.length.toString(8)}x \0`), typeflag: 0x30 }), data),
-  'size-0o-prefix': (_r, path, data) => withData(header({ name: Buffer.from(path), size: Buffer.from(`0o${data.length.toString(8)}\0`), typeflag: 0x30 }), data),
-  'size-underscore': (_r, path, data) => withData(header({ name: Buffer.from(path), size: Buffer.from(`0_${data.length.toString(8)}\0`), typeflag: 0x30 }), data),
+  'size-garbage-suffix': (_r, path, data) =>
+    withData(header({ name: Buffer.from(path), size: Buffer.from(`${data.length.toString(8)}x \0`), typeflag: 0x30 }), data),
+  'size-0o-prefix': (_r, path, data) =>
+    withData(header({ name: Buffer.from(path), size: Buffer.from(`0o${data.length.toString(8)}\0`), typeflag: 0x30 }), data),
+  'size-underscore': (_r, path, data) =>
+    withData(header({ name: Buffer.from(path), size: Buffer.from(`0_${data.length.toString(8)}\0`), typeflag: 0x30 }), data),
   'size-plus-sign': (_r, path, data) => withData(header({ name: Buffer.from(path), size: Buffer.from(`+${data.length.toString(8)}\0`), typeflag: 0x30 }), data),
-  'size-leading-spaces': (_r, path, data) => withData(header({ name: Buffer.from(path), size: Buffer.from(`   ${data.length.toString(8)} \0`), typeflag: 0x30 }), data),
-  'size-no-terminator': (_r, path, data) => withData(header({ name: Buffer.from(path), size: Buffer.from(data.length.toString(8).padStart(12, '0')), typeflag: 0x30 }), data),
+  'size-leading-spaces': (_r, path, data) =>
+    withData(header({ name: Buffer.from(path), size: Buffer.from(`   ${data.length.toString(8)} \0`), typeflag: 0x30 }), data),
+  'size-no-terminator': (_r, path, data) =>
+    withData(header({ name: Buffer.from(path), size: Buffer.from(data.length.toString(8).padStart(12, '0')), typeflag: 0x30 }), data),
   'size-base256': (_r, path, data) => withData(header({ name: Buffer.from(path), size: base256(data.length, 12), typeflag: 0x30 }), data),
-  'size-negative-base256': (_r, path, data) => withData(header({ name: Buffer.from(path), size: Buffer.from([0xff, ...Array<number>(11).fill(0xff)]), typeflag: 0x30 }), data),
+  'size-negative-base256': (_r, path, data) =>
+    withData(header({ name: Buffer.from(path), size: Buffer.from([0xff, ...Array<number>(11).fill(0xff)]), typeflag: 0x30 }), data),
   'size-empty': (_r, path) => header({ name: Buffer.from(path), size: Buffer.alloc(12), typeflag: 0x30 }),
-  'mtime-garbage': (_r, path, data) => withData(header({ name: Buffer.from(path), size: octal(data.length, 12), mtime: Buffer.from('12345678zz\0\0'), typeflag: 0x30 }), data),
+  'mtime-garbage': (_r, path, data) =>
+    withData(header({ name: Buffer.from(path), size: octal(data.length, 12), mtime: Buffer.from('12345678zz\0\0'), typeflag: 0x30 }), data),
   'mode-empty': (_r, path, data) => withData(header({ name: Buffer.from(path), size: octal(data.length, 12), mode: Buffer.alloc(8), typeflag: 0x30 }), data),
   'checksum-wrong': (_r, path, data) => withData(header({ name: Buffer.from(path), size: octal(data.length, 12), typeflag: 0x30, checksum: 'wrong' }), data),
-  'checksum-signed': (_r, path, data) => withData(header({ name: Buffer.from(path), uname: Buffer.from([0xe9, 0xe9]), size: octal(data.length, 12), typeflag: 0x30, checksum: 'signed' }), data),
+  'checksum-signed': (_r, path, data) =>
+    withData(header({ name: Buffer.from(path), uname: Buffer.from([0xe9, 0xe9]), size: octal(data.length, 12), typeflag: 0x30, checksum: 'signed' }), data),
   'size-understated': (_r, path, data) => withData(header({ name: Buffer.from(path), size: octal(Math.max(0, data.length - 600), 12), typeflag: 0x30 }), data),
   'size-overstated': (_r, path, data) => withData(header({ name: Buffer.from(path), size: octal(data.length + 700, 12), typeflag: 0x30 }), data),
-  'linkname-on-file': (_r, path, data) => withData(header({ name: Buffer.from(path), linkname: Buffer.from('other'), size: octal(data.length, 12), typeflag: 0x30 }), data),
+  'linkname-on-file': (_r, path, data) =>
+    withData(header({ name: Buffer.from(path), linkname: Buffer.from('other'), size: octal(data.length, 12), typeflag: 0x30 }), data),
   symlink: (_r, path) => header({ name: Buffer.from(path), linkname: Buffer.from('../../../etc/passwd'), size: octal(0, 12), typeflag: 0x32 }),
-  'symlink-with-size': (_r, path, data) => withData(header({ name: Buffer.from(path), linkname: Buffer.from('x'), size: octal(data.length, 12), typeflag: 0x32 }), data),
+  'symlink-with-size': (_r, path, data) =>
+    withData(header({ name: Buffer.from(path), linkname: Buffer.from('x'), size: octal(data.length, 12), typeflag: 0x32 }), data),
   hardlink: (_r, path) => header({ name: Buffer.from(path), linkname: Buffer.from('b/a.txt'), size: octal(0, 12), typeflag: 0x31 }),
   fifo: (_r, path) => header({ name: Buffer.from(path), size: octal(0, 12), typeflag: 0x36 }),
   'unknown-type': (_r, path, data) => withData(header({ name: Buffer.from(path), size: octal(data.length, 12), typeflag: 0x51 }), data),
-  'pax-path': (_r, path, data) => Buffer.concat([paxHeader(paxRecord('path', `${path}-pax`)), withData(header({ name: Buffer.from(path), size: octal(data.length, 12), typeflag: 0x30 }), data)]),
-  'pax-size': (_r, path, data) => Buffer.concat([paxHeader(paxRecord('size', String(data.length))), withData(header({ name: Buffer.from(path), size: octal(0, 12), typeflag: 0x30 }), data)]),
-  'pax-mtime-gnu-style': (_r, path, data) => Buffer.concat([paxHeader(paxRecord('mtime', '1700000000.123456789') + paxRecord('atime', '1700000001') + paxRecord('ctime', '1700000002')), withData(header({ name: Buffer.from(path), size: octal(data.length, 12), typeflag: 0x30 }), data)]),
+  'pax-path': (_r, path, data) =>
+    Buffer.concat([
+      paxHeader(paxRecord('path', `${path}-pax`)),
+      withData(header({ name: Buffer.from(path), size: octal(data.length, 12), typeflag: 0x30 }), data),
+    ]),
+  'pax-size': (_r, path, data) =>
+    Buffer.concat([paxHeader(paxRecord('size', String(data.length))), withData(header({ name: Buffer.from(path), size: octal(0, 12), typeflag: 0x30 }), data)]),
+  'pax-mtime-gnu-style': (_r, path, data) =>
+    Buffer.concat([
+      paxHeader(paxRecord('mtime', '1700000000.123456789') + paxRecord('atime', '1700000001') + paxRecord('ctime', '1700000002')),
+      withData(header({ name: Buffer.from(path), size: octal(data.length, 12), typeflag: 0x30 }), data),
+    ]),
   'pax-size-then-longname': (_r, path, data) =>
-    Buffer.concat([paxHeader(paxRecord('size', String(data.length))), longName(`${path}/${'n'.repeat(120)}\r\n`), withData(header({ name: Buffer.from(path), size: octal(0, 12), typeflag: 0x30 }), data)]),
+    Buffer.concat([
+      paxHeader(paxRecord('size', String(data.length))),
+      longName(`${path}/${'n'.repeat(120)}\r\n`),
+      withData(header({ name: Buffer.from(path), size: octal(0, 12), typeflag: 0x30 }), data),
+    ]),
   'longname-then-pax-size': (_r, path, data) =>
-    Buffer.concat([longName(`${path}/${'m'.repeat(120)}`), paxHeader(paxRecord('size', String(data.length))), withData(header({ name: Buffer.from(path), size: octal(0, 12), typeflag: 0x30 }), data)]),
-  'pax-path-then-longname': (_r, path, data) => Buffer.concat([paxHeader(paxRecord('path', `${path}-pax`)), longName(`${path}-long`), withData(header({ name: Buffer.from(path), size: octal(data.length, 12), typeflag: 0x30 }), data)]),
-  'longname-then-pax-path': (_r, path, data) => Buffer.concat([longName(`${path}-long`), paxHeader(paxRecord('path', `${path}-pax`)), withData(header({ name: Buffer.from(path), size: octal(data.length, 12), typeflag: 0x30 }), data)]),
+    Buffer.concat([
+      longName(`${path}/${'m'.repeat(120)}`),
+      paxHeader(paxRecord('size', String(data.length))),
+      withData(header({ name: Buffer.from(path), size: octal(0, 12), typeflag: 0x30 }), data),
+    ]),
+  'pax-path-then-longname': (_r, path, data) =>
+    Buffer.concat([
+      paxHeader(paxRecord('path', `${path}-pax`)),
+      longName(`${path}-long`),
+      withData(header({ name: Buffer.from(path), size: octal(data.length, 12), typeflag: 0x30 }), data),
+    ]),
+  'longname-then-pax-path': (_r, path, data) =>
+    Buffer.concat([
+      longName(`${path}-long`),
+      paxHeader(paxRecord('path', `${path}-pax`)),
+      withData(header({ name: Buffer.from(path), size: octal(data.length, 12), typeflag: 0x30 }), data),
+    ]),
   'two-pax': (_r, path, data) =>
-    Buffer.concat([paxHeader(paxRecord('path', `${path}-one`)), paxHeader(paxRecord('path', `${path}-two`)), withData(header({ name: Buffer.from(path), size: octal(data.length, 12), typeflag: 0x30 }), data)]),
-  'two-longnames': (_r, path, data) => Buffer.concat([longName(`${path}-one`), longName(`${path}-two`), withData(header({ name: Buffer.from(path), size: octal(data.length, 12), typeflag: 0x30 }), data)]),
-  'pax-body-nul-ended': (_r, path, data) => Buffer.concat([paxHeader(`${paxRecord('path', `${path}-pax`)}\0`), withData(header({ name: Buffer.from(path), size: octal(data.length, 12), typeflag: 0x30 }), data)]),
+    Buffer.concat([
+      paxHeader(paxRecord('path', `${path}-one`)),
+      paxHeader(paxRecord('path', `${path}-two`)),
+      withData(header({ name: Buffer.from(path), size: octal(data.length, 12), typeflag: 0x30 }), data),
+    ]),
+  'two-longnames': (_r, path, data) =>
+    Buffer.concat([
+      longName(`${path}-one`),
+      longName(`${path}-two`),
+      withData(header({ name: Buffer.from(path), size: octal(data.length, 12), typeflag: 0x30 }), data),
+    ]),
+  'pax-body-nul-ended': (_r, path, data) =>
+    Buffer.concat([
+      paxHeader(`${paxRecord('path', `${path}-pax`)}\0`),
+      withData(header({ name: Buffer.from(path), size: octal(data.length, 12), typeflag: 0x30 }), data),
+    ]),
   'pax-hidden-size': (_r, path, data) =>
-    Buffer.concat([paxHeader(`${paxRecord('comment', `x\0${paxRecord('size', '1024')}`)}\0`), withData(header({ name: Buffer.from(path), size: octal(data.length, 12), typeflag: 0x30 }), data)]),
-  'pax-newline-value': (_r, path, data) => Buffer.concat([paxHeader(paxRecord('path', `${path}\n../../evil`)), withData(header({ name: Buffer.from(path), size: octal(data.length, 12), typeflag: 0x30 }), data)]),
-  'pax-linkpath': (_r, path, data) => Buffer.concat([paxHeader(paxRecord('linkpath', '/etc/passwd')), withData(header({ name: Buffer.from(path), size: octal(data.length, 12), typeflag: 0x30 }), data)]),
+    Buffer.concat([
+      paxHeader(`${paxRecord('comment', `x\0${paxRecord('size', '1024')}`)}\0`),
+      withData(header({ name: Buffer.from(path), size: octal(data.length, 12), typeflag: 0x30 }), data),
+    ]),
+  'pax-newline-value': (_r, path, data) =>
+    Buffer.concat([
+      paxHeader(paxRecord('path', `${path}\n../../evil`)),
+      withData(header({ name: Buffer.from(path), size: octal(data.length, 12), typeflag: 0x30 }), data),
+    ]),
+  'pax-linkpath': (_r, path, data) =>
+    Buffer.concat([
+      paxHeader(paxRecord('linkpath', '/etc/passwd')),
+      withData(header({ name: Buffer.from(path), size: octal(data.length, 12), typeflag: 0x30 }), data),
+    ]),
   'pax-invalid-utf8-path': (_r, path, data) =>
-    Buffer.concat([paxHeader(Buffer.concat([Buffer.from(`${path.length + 9 + 2} path=${path}`), Buffer.from([0xff]), Buffer.from('\n')])), withData(header({ name: Buffer.from(path), size: octal(data.length, 12), typeflag: 0x30 }), data)]),
-  'longname-invalid-utf8': (_r, path, data) => Buffer.concat([longName(Buffer.concat([Buffer.from(path), Buffer.from([0xc3, 0x28])])), withData(header({ name: Buffer.from(path), size: octal(data.length, 12), typeflag: 0x30 }), data)]),
-  'longlink-symlink': (_r, path) => Buffer.concat([longName(`../${'x/'.repeat(60)}`, 'K'), header({ name: Buffer.from(path), linkname: Buffer.from('short'), size: octal(0, 12), typeflag: 0x32 })]),
-  'global-pax': (_r, path, data) => Buffer.concat([meta('g', Buffer.from(paxRecord('path', 'other'))), withData(header({ name: Buffer.from(path), size: octal(data.length, 12), typeflag: 0x30 }), data)]),
+    Buffer.concat([
+      paxHeader(Buffer.concat([Buffer.from(`${path.length + 9 + 2} path=${path}`), Buffer.from([0xff]), Buffer.from('\n')])),
+      withData(header({ name: Buffer.from(path), size: octal(data.length, 12), typeflag: 0x30 }), data),
+    ]),
+  'longname-invalid-utf8': (_r, path, data) =>
+    Buffer.concat([
+      longName(Buffer.concat([Buffer.from(path), Buffer.from([0xc3, 0x28])])),
+      withData(header({ name: Buffer.from(path), size: octal(data.length, 12), typeflag: 0x30 }), data),
+    ]),
+  'longlink-symlink': (_r, path) =>
+    Buffer.concat([
+      longName(`../${'x/'.repeat(60)}`, 'K'),
+      header({ name: Buffer.from(path), linkname: Buffer.from('short'), size: octal(0, 12), typeflag: 0x32 }),
+    ]),
+  'global-pax': (_r, path, data) =>
+    Buffer.concat([
+      meta('g', Buffer.from(paxRecord('path', 'other'))),
+      withData(header({ name: Buffer.from(path), size: octal(data.length, 12), typeflag: 0x30 }), data),
+    ]),
   'dangling-pax': (_r, path) => paxHeader(paxRecord('path', `${path}-lost`)),
 };
 
@@ -201,7 +294,16 @@ function byteFlip(rand: Rand, path: string, data: Buffer): Buffer {
   if (entry[156] === 0x78 || entry[156] === 0x4c) blocks.push(512 + Math.ceil(size / 512) * 512);
   const at = pick(rand, blocks);
   for (let flips = 1 + Math.floor(rand() * 3); flips > 0; flips -= 1) {
-    const field = pick(rand, [[0, 100], [100, 8], [124, 12], [136, 12], [156, 1], [257, 8], [345, 155], [157, 100]] as const);
+    const field = pick(rand, [
+      [0, 100],
+      [100, 8],
+      [124, 12],
+      [136, 12],
+      [156, 1],
+      [257, 8],
+      [345, 155],
+      [157, 100],
+    ] as const);
     entry[at + field[0] + Math.floor(rand() * field[1])] = pick(rand, FLIP_BYTES);
   }
   if (rand() < 0.85) fixChecksum(entry.subarray(at, at + 512));
@@ -211,7 +313,22 @@ ENTRY_MUTATIONS['byte-flip'] = byteFlip;
 ENTRY_MUTATIONS['byte-flip-2'] = byteFlip;
 ENTRY_MUTATIONS['byte-flip-3'] = byteFlip;
 
-const HONEST_ENTRY = new Set(['plain', 'airlock-writer', 'airlock-writer-long', 'airlock-writer-crlf-long', 'nul-typeflag', 'contiguous', 'directory', 'prefix-split', 'gnu-magic', 'pax-path', 'pax-size', 'pax-mtime-gnu-style', 'pax-size-then-longname', 'longname-then-pax-size']);
+const HONEST_ENTRY = new Set([
+  'plain',
+  'airlock-writer',
+  'airlock-writer-long',
+  'airlock-writer-crlf-long',
+  'nul-typeflag',
+  'contiguous',
+  'directory',
+  'prefix-split',
+  'gnu-magic',
+  'pax-path',
+  'pax-size',
+  'pax-mtime-gnu-style',
+  'pax-size-then-longname',
+  'longname-then-pax-size',
+]);
 
 /** Endings of an archive after its entries. */
 const ENDINGS: Record<string, (rand: Rand, body: Buffer) => Buffer> = {
@@ -225,8 +342,20 @@ const ENDINGS: Record<string, (rand: Rand, body: Buffer) => Buffer> = {
   'truncated-mid-block': (rand, body) => body.subarray(0, Math.max(1, body.length - 1 - Math.floor(rand() * 700))),
   'trailing-garbage': (_r, body) => Buffer.concat([body, END_OF_ARCHIVE, Buffer.from('garbage after the end')]),
   'zeros-past-record': (_r, body) => Buffer.concat([body, END_OF_ARCHIVE, Buffer.alloc(20480)]),
-  'hidden-entry-after-marker': (_r, body) => Buffer.concat([body, END_OF_ARCHIVE, withData(header({ name: Buffer.from('b/hidden'), size: octal(3, 12), typeflag: 0x30 }), Buffer.from('bad')), END_OF_ARCHIVE]),
-  'hidden-entry-after-lone-zero-block': (_r, body) => Buffer.concat([body, Buffer.alloc(512), withData(header({ name: Buffer.from('b/hidden'), size: octal(3, 12), typeflag: 0x30 }), Buffer.from('bad')), END_OF_ARCHIVE]),
+  'hidden-entry-after-marker': (_r, body) =>
+    Buffer.concat([
+      body,
+      END_OF_ARCHIVE,
+      withData(header({ name: Buffer.from('b/hidden'), size: octal(3, 12), typeflag: 0x30 }), Buffer.from('bad')),
+      END_OF_ARCHIVE,
+    ]),
+  'hidden-entry-after-lone-zero-block': (_r, body) =>
+    Buffer.concat([
+      body,
+      Buffer.alloc(512),
+      withData(header({ name: Buffer.from('b/hidden'), size: octal(3, 12), typeflag: 0x30 }), Buffer.from('bad')),
+      END_OF_ARCHIVE,
+    ]),
 };
 
 /** `count` archives from `seed`: roughly a third honest, the rest with one or two hostile parts. */

@@ -67,8 +67,16 @@ export async function gnuTarReading(path: string): Promise<Reading> {
   let listing: string;
   let data: Buffer;
   try {
-    ({ stdout: listing } = await run('tar', ['--list', '--verbose', '--absolute-names', '--quoting-style=c', '--numeric-owner', '--full-time', '--file', path], { env, maxBuffer: 64 << 20 }));
-    ({ stdout: data } = (await run('tar', ['--extract', '--to-stdout', '--absolute-names', '--file', path], { env, encoding: 'buffer', maxBuffer: 64 << 20 })) as unknown as { stdout: Buffer });
+    ({ stdout: listing } = await run(
+      'tar',
+      ['--list', '--verbose', '--absolute-names', '--quoting-style=c', '--numeric-owner', '--full-time', '--file', path],
+      { env, maxBuffer: 64 << 20 },
+    ));
+    ({ stdout: data } = (await run('tar', ['--extract', '--to-stdout', '--absolute-names', '--file', path], {
+      env,
+      encoding: 'buffer',
+      maxBuffer: 64 << 20,
+    })) as unknown as { stdout: Buffer });
   } catch (error) {
     return { error: `GNU tar: ${String((error as { stderr?: unknown }).stderr ?? error).trim()}` };
   }
@@ -83,7 +91,9 @@ export async function gnuTarReading(path: string): Promise<Reading> {
     const size = type === 'file' ? Number(match[2]) : 0;
     let sha256: string | null = null;
     if (type === 'file') {
-      sha256 = createHash('sha256').update(data.subarray(at, at + size)).digest('hex');
+      sha256 = createHash('sha256')
+        .update(data.subarray(at, at + size))
+        .digest('hex');
       at += size;
     }
     if (type === 'directory') while (name.length > 1 && name[name.length - 1] === 0x2f) name = name.subarray(0, -1);
@@ -129,7 +139,12 @@ async function readWithAirlock(path: string, chunkSizes: number[]): Promise<Read
       }
       let name = Buffer.from(entry.path, 'utf8');
       if (kind === 'directory') while (name.length > 1 && name[name.length - 1] === 0x2f) name = name.subarray(0, -1);
-      entries.push({ path: name.toString('base64'), type: kind === 'other' ? `other:${entry.type}` : kind, size: kind === 'file' ? size : 0, sha256: kind === 'file' ? hash.digest('hex') : null });
+      entries.push({
+        path: name.toString('base64'),
+        type: kind === 'other' ? `other:${entry.type}` : kind,
+        size: kind === 'file' ? size : 0,
+        sha256: kind === 'file' ? hash.digest('hex') : null,
+      });
     }
   } catch (error) {
     return { error: `Airlock: ${(error as Error).message}` };
@@ -144,5 +159,7 @@ export function sameReading(a: Reading, b: Reading): boolean {
 
 export function describeReading(reading: Reading): string {
   if ('error' in reading) return reading.error;
-  return reading.entries.map((e) => `${e.type} ${JSON.stringify(Buffer.from(e.path, 'base64').toString('latin1'))} ${e.size} ${e.sha256?.slice(0, 8) ?? ''}`).join('; ');
+  return reading.entries
+    .map((e) => `${e.type} ${JSON.stringify(Buffer.from(e.path, 'base64').toString('latin1'))} ${e.size} ${e.sha256?.slice(0, 8) ?? ''}`)
+    .join('; ');
 }

@@ -11,7 +11,13 @@ export async function fileDigests(root: string): Promise<Map<string, string>> {
       const path = rel ? `${rel}/${name}` : name;
       const stats = await lstat(full);
       if (stats.isDirectory()) await walk(full, path);
-      else if (stats.isFile()) out.set(path, createHash('sha256').update(await readFile(full)).digest('hex'));
+      else if (stats.isFile())
+        out.set(
+          path,
+          createHash('sha256')
+            .update(await readFile(full))
+            .digest('hex'),
+        );
       else throw new Error(`${full} is neither a file nor a directory`);
     }
   };

@@ -14,7 +14,13 @@ export async function snapshotTree(root: string): Promise<Record<string, string>
     const stats = await lstat(full);
     const mode = (stats.mode & 0o7777).toString(8);
     if (stats.isDirectory()) return { entry: `dir ${mode}`, dir: true };
-    if (stats.isFile()) return { entry: `file ${mode} ${stats.size} ${createHash('sha256').update(await readFile(full)).digest('hex')}`, dir: false };
+    if (stats.isFile())
+      return {
+        entry: `file ${mode} ${stats.size} ${createHash('sha256')
+          .update(await readFile(full))
+          .digest('hex')}`,
+        dir: false,
+      };
     if (stats.isSymbolicLink()) return { entry: `symlink -> ${await readlink(full)}`, dir: false };
     const kind = stats.isFIFO() ? 'fifo' : stats.isSocket() ? 'socket' : stats.isBlockDevice() ? 'block' : 'char';
     return { entry: `${kind} ${mode}${stats.isBlockDevice() || stats.isCharacterDevice() ? ` ${stats.rdev}` : ''}`, dir: false };

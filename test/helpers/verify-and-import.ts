@@ -67,7 +67,14 @@ export async function openJudge(prefix: string): Promise<Judge> {
     async importCodes(bundlePath, limits = DEFAULT_LIMITS) {
       const dest = await judge.destination();
       try {
-        const result = await importBundle({ bundlePath, destDir: dest, trusted: [signer.trusted], policy: { ...DEFAULT_POLICY, limits }, db, operator: 'tester' });
+        const result = await importBundle({
+          bundlePath,
+          destDir: dest,
+          trusted: [signer.trusted],
+          policy: { ...DEFAULT_POLICY, limits },
+          db,
+          operator: 'tester',
+        });
         expect(result.ok).toBe(false);
         expect(result.destination).toBeNull();
         return [...new Set(result.problems.map((p) => p.code))].sort();

@@ -88,7 +88,11 @@ describe('early end-of-archive marker', () => {
     // The one-pass export writes payload records first and the tag files at the start last: until then
     // the file starts with zeros. Here the file keeps growing while verify reads it.
     const path = join(dir, '.bundle.airlock.tar.0123.partial');
-    const record = Buffer.concat([encodeFileHeader({ path: 'bundle/data/big.bin', size: 4 * MiB, mtime: new Date(0) }), Buffer.alloc(4 * MiB, 7), padding(4 * MiB)]);
+    const record = Buffer.concat([
+      encodeFileHeader({ path: 'bundle/data/big.bin', size: 4 * MiB, mtime: new Date(0) }),
+      Buffer.alloc(4 * MiB, 7),
+      padding(4 * MiB),
+    ]);
     await writeFile(path, Buffer.concat([Buffer.alloc(16 * 1024), record]));
     const handle = await open(path, 'a');
     let writing = true;
@@ -113,7 +117,7 @@ describe('early end-of-archive marker', () => {
 });
 
 describe('data after the end-of-archive marker', () => {
-  it('1 GiB of data after a valid bundle\'s marker is refused after a bounded read', async () => {
+  it("1 GiB of data after a valid bundle's marker is refused after a bounded read", async () => {
     const bag = await signedBag(signer, files);
     const bundle = tarOf([...bag.tagEntries, ...bag.payloadEntries]);
     const source = countedSource(bundle, bundle.length + GiB, 0x42);

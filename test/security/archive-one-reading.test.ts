@@ -81,9 +81,18 @@ describe('readers would disagree: ARCHIVE_CORRUPT on verify and import alike', (
   it.each([
     ['a pax header whose body ends in NUL (once taken for a GNU long name)', () => paxHeader(`${paxRecord('path', 'bag/data/p.txt')}\0`)],
     ['a size record hidden after a NUL in a pax value', () => paxHeader(`${paxRecord('comment', `x\0${paxRecord('size', '2048')}`)}`)],
-    ['a pax header followed by a GNU long name for the same entry', () => Buffer.concat([paxHeader(paxRecord('path', 'bag/data/one.txt')), longName('bag/data/two.txt')])],
-    ['a GNU long name followed by a pax path for the same entry', () => Buffer.concat([longName('bag/data/two.txt'), paxHeader(paxRecord('path', 'bag/data/one.txt'))])],
-    ['two pax headers before one entry', () => Buffer.concat([paxHeader(paxRecord('path', 'bag/data/one.txt')), paxHeader(paxRecord('path', 'bag/data/two.txt'))])],
+    [
+      'a pax header followed by a GNU long name for the same entry',
+      () => Buffer.concat([paxHeader(paxRecord('path', 'bag/data/one.txt')), longName('bag/data/two.txt')]),
+    ],
+    [
+      'a GNU long name followed by a pax path for the same entry',
+      () => Buffer.concat([longName('bag/data/two.txt'), paxHeader(paxRecord('path', 'bag/data/one.txt'))]),
+    ],
+    [
+      'two pax headers before one entry',
+      () => Buffer.concat([paxHeader(paxRecord('path', 'bag/data/one.txt')), paxHeader(paxRecord('path', 'bag/data/two.txt'))]),
+    ],
     ['two GNU long names before one entry', () => Buffer.concat([longName('bag/data/one.txt'), longName('bag/data/two.txt')])],
     ['a GNU long name that is not valid UTF-8', () => longName(Buffer.from([0x62, 0x61, 0x67, 0x2f, 0xff]))],
   ])('%s', async (_label, meta) => {
@@ -93,17 +102,35 @@ describe('readers would disagree: ARCHIVE_CORRUPT on verify and import alike', (
   });
 
   it.each([
-    ['a ustar magic with version "  " and a prefix node-tar ignores', () => plain('z.txt', 'x', { prefix: Buffer.from('bag/data'), magic: Buffer.from('ustar\0  ', 'latin1') })],
+    [
+      'a ustar magic with version "  " and a prefix node-tar ignores',
+      () => plain('z.txt', 'x', { prefix: Buffer.from('bag/data'), magic: Buffer.from('ustar\0  ', 'latin1') }),
+    ],
     ['a ustar magic with version "01"', () => plain('bag/data/z.txt', 'x', { magic: Buffer.from('ustar\u000001', 'latin1') })],
     ['a GNU magic with a prefix Python would read and GNU tar ignore', () => plain('z.txt', 'x', { extra: Buffer.from('bag/data'), magic: GNU })],
     ['no magic at all (v7)', () => plain('bag/data/z.txt', 'x', { magic: Buffer.alloc(8) })],
-    ['non-octal garbage after the size', () => withData(header({ name: Buffer.from('bag/data/z.txt'), size: Buffer.from('1x \0'), typeflag: 0x30 }), Buffer.from('x'))],
-    ['a 0o-prefixed size (Python reads it, node-tar reads 0)', () => withData(header({ name: Buffer.from('bag/data/z.txt'), size: Buffer.from('0o1\0'), typeflag: 0x30 }), Buffer.from('x'))],
-    ['a negative base-256 size', () => withData(header({ name: Buffer.from('bag/data/z.txt'), size: Buffer.alloc(12, 0xff), typeflag: 0x30 }), Buffer.from('x'))],
+    [
+      'non-octal garbage after the size',
+      () => withData(header({ name: Buffer.from('bag/data/z.txt'), size: Buffer.from('1x \0'), typeflag: 0x30 }), Buffer.from('x')),
+    ],
+    [
+      'a 0o-prefixed size (Python reads it, node-tar reads 0)',
+      () => withData(header({ name: Buffer.from('bag/data/z.txt'), size: Buffer.from('0o1\0'), typeflag: 0x30 }), Buffer.from('x')),
+    ],
+    [
+      'a negative base-256 size',
+      () => withData(header({ name: Buffer.from('bag/data/z.txt'), size: Buffer.alloc(12, 0xff), typeflag: 0x30 }), Buffer.from('x')),
+    ],
     ['garbage in the mtime field', () => plain('bag/data/z.txt', 'x', { mtime: Buffer.from('1234zz\0') })],
-    ['a name that is not valid UTF-8 (silently U+FFFD before)', () => plain('bag/data/\xff.txt', 'x', { name: Buffer.from([...Buffer.from('bag/data/'), 0xff, 0x2e, 0x74]) })],
+    [
+      'a name that is not valid UTF-8 (silently U+FFFD before)',
+      () => plain('bag/data/\xff.txt', 'x', { name: Buffer.from([...Buffer.from('bag/data/'), 0xff, 0x2e, 0x74]) }),
+    ],
     ['text after the NUL of a name', () => plain('bag/data/z.txt', 'x', { name: Buffer.from('bag/data/z.txt\0\n../evil') })],
-    ['a directory entry with data', () => withData(header({ name: Buffer.from('bag/data/d/'), size: octal(512, 12), typeflag: 0x35 }), Buffer.alloc(512, 0x41))],
+    [
+      'a directory entry with data',
+      () => withData(header({ name: Buffer.from('bag/data/d/'), size: octal(512, 12), typeflag: 0x35 }), Buffer.alloc(512, 0x41)),
+    ],
     ['a checksum that only matches as signed bytes', () => plain('bag/data/z.txt', 'x', { uname: Buffer.from([0xe9]), checksum: 'signed' })],
   ])('%s', async (_label, entry) => {
     const result = await bothWays(await bagWith([entry()]));
@@ -128,15 +155,48 @@ describe('readers would disagree: ARCHIVE_CORRUPT on verify and import alike', (
 
 describe('a link, device, FIFO or sparse entry however it is spelled: UNSAFE_ENTRY_TYPE on verify and import alike', () => {
   it.each([
-    ['a symlink with a relative target escaping the bag', () => header({ name: Buffer.from('bag/data/l'), linkname: Buffer.from('../../../../etc/passwd'), size: octal(0, 12), typeflag: 0x32 })],
-    ['a symlink to an absolute path', () => header({ name: Buffer.from('bag/data/l'), linkname: Buffer.from('/etc/passwd'), size: octal(0, 12), typeflag: 0x32 })],
-    ['a symlink whose target is a GNU long link name', () => Buffer.concat([longName(`${'../'.repeat(50)}etc/passwd`, 'K'), header({ name: Buffer.from('bag/data/l'), linkname: Buffer.from('x'), size: octal(0, 12), typeflag: 0x32 })])],
-    ['a symlink whose target is a pax linkpath', () => Buffer.concat([paxHeader(paxRecord('linkpath', `${'../'.repeat(50)}etc`)), header({ name: Buffer.from('bag/data/l'), size: octal(0, 12), typeflag: 0x32 })])],
+    [
+      'a symlink with a relative target escaping the bag',
+      () => header({ name: Buffer.from('bag/data/l'), linkname: Buffer.from('../../../../etc/passwd'), size: octal(0, 12), typeflag: 0x32 }),
+    ],
+    [
+      'a symlink to an absolute path',
+      () => header({ name: Buffer.from('bag/data/l'), linkname: Buffer.from('/etc/passwd'), size: octal(0, 12), typeflag: 0x32 }),
+    ],
+    [
+      'a symlink whose target is a GNU long link name',
+      () =>
+        Buffer.concat([
+          longName(`${'../'.repeat(50)}etc/passwd`, 'K'),
+          header({ name: Buffer.from('bag/data/l'), linkname: Buffer.from('x'), size: octal(0, 12), typeflag: 0x32 }),
+        ]),
+    ],
+    [
+      'a symlink whose target is a pax linkpath',
+      () =>
+        Buffer.concat([
+          paxHeader(paxRecord('linkpath', `${'../'.repeat(50)}etc`)),
+          header({ name: Buffer.from('bag/data/l'), size: octal(0, 12), typeflag: 0x32 }),
+        ]),
+    ],
     ['a pax linkpath on a regular-file entry', () => Buffer.concat([paxHeader(paxRecord('linkpath', '../../x')), plain('bag/data/l', 'x')])],
-    ['a symlink with a GNU long name', () => Buffer.concat([longName(`bag/data/${'n'.repeat(120)}`), header({ name: Buffer.from('bag/data/l'), linkname: Buffer.from('../x'), size: octal(0, 12), typeflag: 0x32 })])],
+    [
+      'a symlink with a GNU long name',
+      () =>
+        Buffer.concat([
+          longName(`bag/data/${'n'.repeat(120)}`),
+          header({ name: Buffer.from('bag/data/l'), linkname: Buffer.from('../x'), size: octal(0, 12), typeflag: 0x32 }),
+        ]),
+    ],
     ['a symlink with an empty target', () => header({ name: Buffer.from('bag/data/l'), size: octal(0, 12), typeflag: 0x32 })],
-    ['a symlink declaring data', () => withData(header({ name: Buffer.from('bag/data/l'), linkname: Buffer.from('a.txt'), size: octal(600, 12), typeflag: 0x32 }), Buffer.alloc(600))],
-    ['a hard link to a file outside', () => header({ name: Buffer.from('bag/data/h'), linkname: Buffer.from('../../etc/shadow'), size: octal(0, 12), typeflag: 0x31 })],
+    [
+      'a symlink declaring data',
+      () => withData(header({ name: Buffer.from('bag/data/l'), linkname: Buffer.from('a.txt'), size: octal(600, 12), typeflag: 0x32 }), Buffer.alloc(600)),
+    ],
+    [
+      'a hard link to a file outside',
+      () => header({ name: Buffer.from('bag/data/h'), linkname: Buffer.from('../../etc/shadow'), size: octal(0, 12), typeflag: 0x31 }),
+    ],
     ['a character device', () => header({ name: Buffer.from('bag/data/c'), size: octal(0, 12), typeflag: 0x33, devmajor: octal(1, 8), devminor: octal(3, 8) })],
     ['a block device', () => header({ name: Buffer.from('bag/data/b'), size: octal(0, 12), typeflag: 0x34 })],
     ['a FIFO', () => header({ name: Buffer.from('bag/data/f'), size: octal(0, 12), typeflag: 0x36 })],
@@ -150,7 +210,9 @@ describe('a link, device, FIFO or sparse entry however it is spelled: UNSAFE_ENT
   });
 
   it('a symlink among the tag files, before the payload', async () => {
-    const result = await bothWays(await bagWith([header({ name: Buffer.from('bag/extra.txt'), linkname: Buffer.from('../../x'), size: octal(0, 12), typeflag: 0x32 })], 'before-payload'));
+    const result = await bothWays(
+      await bagWith([header({ name: Buffer.from('bag/extra.txt'), linkname: Buffer.from('../../x'), size: octal(0, 12), typeflag: 0x32 })], 'before-payload'),
+    );
     expect(result.verify).toEqual(['UNSAFE_ENTRY_TYPE']);
     expect(result.import).toEqual(result.verify);
   });

@@ -96,7 +96,12 @@ describe('import refuses, and DIR stays exactly as it was', () => {
   });
   it('traversal in a GNU long-name record', async () => {
     rejectedWith(
-      await importTar(await bagWith([rawEntry({ path: '././@LongLink', type: 'NextFileHasLongPath', body: `bag/data/${'../'.repeat(30)}evil\0` }), { path: 'bag/data/x', body: 'x' }])),
+      await importTar(
+        await bagWith([
+          rawEntry({ path: '././@LongLink', type: 'NextFileHasLongPath', body: `bag/data/${'../'.repeat(30)}evil\0` }),
+          { path: 'bag/data/x', body: 'x' },
+        ]),
+      ),
       'UNSAFE_PATH',
     );
   });
@@ -105,7 +110,12 @@ describe('import refuses, and DIR stays exactly as it was', () => {
     rejectedWith(await importTar(tarOf([...bag.tagEntries, ...bag.payloadEntries])), 'UNSAFE_PATH');
   });
   it('symlink entry followed by a file written through it (link-then-write)', async () => {
-    const result = await importTar(await bagWith([{ path: 'bag/data/escape', type: 'SymbolicLink', linkpath: jail }, { path: 'bag/data/escape/evil.txt', body: 'x' }]));
+    const result = await importTar(
+      await bagWith([
+        { path: 'bag/data/escape', type: 'SymbolicLink', linkpath: jail },
+        { path: 'bag/data/escape/evil.txt', body: 'x' },
+      ]),
+    );
     rejectedWith(result, 'UNSAFE_ENTRY_TYPE');
   });
   it('hard link to a file outside', async () => {
@@ -185,7 +195,10 @@ describe('import refuses, and DIR stays exactly as it was', () => {
     });
     it('but a station whose policy allows them imports them', async () => {
       const bag = await signedBag(signer, [{ path: 'data/a\nb:c.', content: 'x' }]);
-      const policy: StationPolicy = { ...DEFAULT_POLICY, names: { allowControlCharacters: true, allowBidiCharacters: false, allowWindowsIncompatibleNames: true } };
+      const policy: StationPolicy = {
+        ...DEFAULT_POLICY,
+        names: { allowControlCharacters: true, allowBidiCharacters: false, allowWindowsIncompatibleNames: true },
+      };
       const result = await importTar(tarOf([...bag.tagEntries, ...bag.payloadEntries]), policy);
       expect(result).toMatchObject({ ok: true });
       await rm(join(dest, 'bag'), { recursive: true });

@@ -78,7 +78,13 @@ describe('GHSA-9r2w-394v-53qc (CVE-2021-37701): backslash separators and case-fo
     await refusedAs(await bagWith(entries), 'UNSAFE_ENTRY_TYPE');
   });
   it('the same without the symlink: directory entries FOO and foo (one folder on the destination) are refused', async () => {
-    await refusedAs(await bagWith([{ path: 'bag/data/FOO/', type: 'Directory' }, { path: 'bag/data/foo/', type: 'Directory' }]), 'DUPLICATE_ENTRY');
+    await refusedAs(
+      await bagWith([
+        { path: 'bag/data/FOO/', type: 'Directory' },
+        { path: 'bag/data/foo/', type: 'Directory' },
+      ]),
+      'DUPLICATE_ENTRY',
+    );
   });
 });
 
@@ -86,9 +92,15 @@ describe('GHSA-qq89-hq3f-393p (CVE-2021-37712): two directory names equal after 
   const nfc = 'bag/data/caf\u00e9';
   const nfd = 'bag/data/cafe\u0301';
   it('directory entries in NFC and NFD spelling are refused', async () => {
-    await refusedAs(await bagWith([{ path: `${nfc}/`, type: 'Directory' }, { path: `${nfd}/`, type: 'Directory' }]), 'DUPLICATE_ENTRY');
+    await refusedAs(
+      await bagWith([
+        { path: `${nfc}/`, type: 'Directory' },
+        { path: `${nfd}/`, type: 'Directory' },
+      ]),
+      'DUPLICATE_ENTRY',
+    );
   });
-  it('the advisory\'s chain (both folders, a symlink in the first spelling, a file in the second) is refused', async () => {
+  it("the advisory's chain (both folders, a symlink in the first spelling, a file in the second) is refused", async () => {
     const entries: RawEntry[] = [
       { path: `${nfc}/`, type: 'Directory' },
       { path: `${nfd}/`, type: 'Directory' },
@@ -107,7 +119,10 @@ describe('GHSA-5955-9wpr-37jh (CVE-2021-37713): drive-relative paths (C:some\\pa
 
 describe('GHSA-f5x3-32g6-xq36 (CVE-2024-28863): denial of service by folder depth', () => {
   it('a path thousands of folders deep is refused from its header, before any folder is made', async () => {
-    await refusedAs(await bagWith([paxEntry(paxRecord('path', `bag/data/${'d/'.repeat(2000)}f.txt`)), { path: 'bag/data/f.txt', body: 'x' }]), 'LIMIT_EXCEEDED');
+    await refusedAs(
+      await bagWith([paxEntry(paxRecord('path', `bag/data/${'d/'.repeat(2000)}f.txt`)), { path: 'bag/data/f.txt', body: 'x' }]),
+      'LIMIT_EXCEEDED',
+    );
   });
   it('a listed path deeper than the station limit is refused', async () => {
     await refusedAs(await bagWith([], [...files, { path: `data/${'d/'.repeat(70)}f.txt`, content: 'x' }]), 'LIMIT_EXCEEDED');
@@ -141,7 +156,13 @@ describe('GHSA-r6q2-hw4h-h46w (CVE-2026-23950): names that collide on macOS APFS
     await refusedAs(await bagWith([], payload), 'DUPLICATE_ENTRY');
   });
   it('directory entries colliding only under ligature folding are refused', async () => {
-    await refusedAs(await bagWith([{ path: 'bag/data/\uFB01les/', type: 'Directory' }, { path: 'bag/data/files/', type: 'Directory' }]), 'DUPLICATE_ENTRY');
+    await refusedAs(
+      await bagWith([
+        { path: 'bag/data/\uFB01les/', type: 'Directory' },
+        { path: 'bag/data/files/', type: 'Directory' },
+      ]),
+      'DUPLICATE_ENTRY',
+    );
   });
 });
 
@@ -180,7 +201,10 @@ describe('GHSA-6wwr-g865-f46r (CVE-2026-140248): a nested symlink target escapes
 
 describe('GHSA-w8wr-v893-vjvp (CVE-2026-59871): an all-digit pax path (read as a number) crashed the process', () => {
   it.each(['File', 'Directory'] as const)('a %s entry named 12345 by a pax record gets a verdict, not a crash', async (type) => {
-    await refusedAs(await bagWith([paxEntry(paxRecord('path', '12345')), { path: 'bag/data/x', type, body: type === 'File' ? 'x' : undefined }]), 'UNSAFE_PATH');
+    await refusedAs(
+      await bagWith([paxEntry(paxRecord('path', '12345')), { path: 'bag/data/x', type, body: type === 'File' ? 'x' : undefined }]),
+      'UNSAFE_PATH',
+    );
   });
 });
 
@@ -214,7 +238,10 @@ describe('GHSA-vmf3-w455-68vh (CVE-2026-53655): a pax size applied to an interme
   it('Airlock refuses the archive or reads exactly what GNU tar and Python read', async () => {
     // What node-tar before 7.5.16 took for the long name's body (1536 bytes) swallows the file's
     // header and a hidden one; GNU tar and Python give the pax size to the file.
-    const hidden = withData(header({ name: Buffer.from('bag/data/smuggled.txt'), size: Buffer.from('00000000004 \0', 'latin1'), typeflag: 0x30 }), Buffer.from('evil'));
+    const hidden = withData(
+      header({ name: Buffer.from('bag/data/smuggled.txt'), size: Buffer.from('00000000004 \0', 'latin1'), typeflag: 0x30 }),
+      Buffer.from('evil'),
+    );
     const fileBody = Buffer.concat([hidden, Buffer.alloc(1536 - hidden.length)]);
     const archive = Buffer.concat([
       paxHeader(paxRecord('size', String(fileBody.length))),
@@ -224,7 +251,11 @@ describe('GHSA-vmf3-w455-68vh (CVE-2026-53655): a pax size applied to an interme
     ]);
     const path = join(judge.root, 'smuggle.tar');
     await writeFile(path, archive);
-    const [airlock, gnu, python] = await Promise.all([airlockReading(path), gnuTarReading(path), pythonReadings([path]).then((m) => m.get(path) ?? { error: 'no Python reading' })]);
+    const [airlock, gnu, python] = await Promise.all([
+      airlockReading(path),
+      gnuTarReading(path),
+      pythonReadings([path]).then((m) => m.get(path) ?? { error: 'no Python reading' }),
+    ]);
     expect('error' in gnu || 'error' in python).toBe(false);
     if (!('error' in airlock)) {
       expect(sameReading(airlock, gnu)).toBe(true);

@@ -37,7 +37,7 @@ describe('GHSA-8qff-qr5q-5pr8 (CVE-2025-47934): a genuine signature beside forge
   const forged = Buffer.from('bagit.txt 1234\nmanifest-sha256.txt 9999\n');
 
   it.each([
-    ['armored as a PGP MESSAGE (the advisory\'s inline-signed form)', enums.armor.message],
+    ["armored as a PGP MESSAGE (the advisory's inline-signed form)", enums.armor.message],
     ['armored as a PGP SIGNATURE (mixed packets under the detached label)', enums.armor.signature],
   ])('the forged bytes do not verify: %s', async (_label, type) => {
     const { signer } = judge;

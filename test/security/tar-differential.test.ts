@@ -59,7 +59,11 @@ beforeAll(async () => {
   for (let i = 0; i < archives.length; i += 4) {
     const batch = archives.slice(i, i + 4).map(async (archive, j) => {
       const path = paths[i + j] as string;
-      const [gnu, airlock, airlockSmallChunks] = await Promise.all([gnuTarReading(path), airlockReading(path), airlockReading(path, [1, 511, 7, 1024, 513, 4096])]);
+      const [gnu, airlock, airlockSmallChunks] = await Promise.all([
+        gnuTarReading(path),
+        airlockReading(path),
+        airlockReading(path, [1, 511, 7, 1024, 513, 4096]),
+      ]);
       return { archive, gnu, python: python.get(path) ?? { error: 'no Python reading' }, airlock, airlockSmallChunks };
     });
     compared.push(...(await Promise.all(batch)));
@@ -81,7 +85,7 @@ describe('tar differential: GNU tar, Python tarfile and Airlock read every archi
     expect(disagreements.map(report)).toEqual([]);
   });
 
-  it('accepts every honest archive: Airlock\'s own writer (long, non-ASCII and CR/LF names, pax size before a GNU long name) and GNU tar\'s formats', () => {
+  it("accepts every honest archive: Airlock's own writer (long, non-ASCII and CR/LF names, pax size before a GNU long name) and GNU tar's formats", () => {
     const refused = compared.filter((c) => c.archive.honest && 'error' in c.airlock);
     expect(refused.map(report)).toEqual([]);
   });

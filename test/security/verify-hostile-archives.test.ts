@@ -78,7 +78,9 @@ describe('path traversal', () => {
   });
   it('traversal hidden in a GNU long-name record', async () => {
     const name = `bag/data/${'../'.repeat(40)}evil.txt\0`;
-    const result = await verifyTar(await bagWith([rawEntry({ path: '././@LongLink', type: 'NextFileHasLongPath', body: name }), { path: 'bag/data/harmless.txt', body: 'x' }]));
+    const result = await verifyTar(
+      await bagWith([rawEntry({ path: '././@LongLink', type: 'NextFileHasLongPath', body: name }), { path: 'bag/data/harmless.txt', body: 'x' }]),
+    );
     expect(codes(result)).toContain('UNSAFE_PATH');
   });
   it('manifest path leaving data/ (data/../x)', async () => {
@@ -106,12 +108,16 @@ describe('entry types (links, devices, FIFOs, sparse files)', () => {
     expect(codes(result)).toContain('UNSAFE_ENTRY_TYPE');
   });
   it('pax GNU.sparse records (PAX sparse format)', async () => {
-    const result = await verifyTar(await bagWith([paxEntry(paxRecord('GNU.sparse.major', '1') + paxRecord('GNU.sparse.minor', '0')), { path: 'bag/data/s.txt', body: 'x' }]));
+    const result = await verifyTar(
+      await bagWith([paxEntry(paxRecord('GNU.sparse.major', '1') + paxRecord('GNU.sparse.minor', '0')), { path: 'bag/data/s.txt', body: 'x' }]),
+    );
     expect(codes(result)).toContain('UNSAFE_ENTRY_TYPE');
   });
   it('symlink as a tag file', async () => {
     const bag = await signedBag(signer, files);
-    const tags = bag.tagEntries.map((e) => (e.path === 'bag/bagit.txt' ? { path: 'bag/bagit.txt', type: 'SymbolicLink' as const, linkpath: '/etc/passwd' } : e));
+    const tags = bag.tagEntries.map((e) =>
+      e.path === 'bag/bagit.txt' ? { path: 'bag/bagit.txt', type: 'SymbolicLink' as const, linkpath: '/etc/passwd' } : e,
+    );
     const result = await verifyTar(tarOf([...tags, ...bag.payloadEntries]));
     expect(result.ok).toBe(false);
     expect(codes(result)).toContain('UNSAFE_ENTRY_TYPE');
@@ -168,7 +174,12 @@ describe('parser desynchronisation (pax and long-name headers read differently b
     expect(codes(result)).toContain('ARCHIVE_CORRUPT');
   });
   it('GNU long name with a NUL inside the name', async () => {
-    const result = await verifyTar(await bagWith([rawEntry({ path: '././@LongLink', type: 'NextFileHasLongPath', body: 'bag/data/ok\0\n../../evil\0' }), { path: 'bag/data/a2.txt', body: 'x' }]));
+    const result = await verifyTar(
+      await bagWith([
+        rawEntry({ path: '././@LongLink', type: 'NextFileHasLongPath', body: 'bag/data/ok\0\n../../evil\0' }),
+        { path: 'bag/data/a2.txt', body: 'x' },
+      ]),
+    );
     expect(codes(result)).toContain('ARCHIVE_CORRUPT');
   });
   it('pax linkpath record', async () => {
@@ -257,7 +268,13 @@ describe('bag rules (RFC 8493 and format v1)', () => {
     const { buildBagTags } = await import('../../electron/core/bundle/bag-tag-files.js');
     const { signDetached } = await import('../../electron/core/crypto/detached-signature.js');
     const tags = buildBagTags(
-      [...files, { path: 'data/phantom', content: '' }].map((f) => ({ absPath: '', bagPath: f.path, size: f.content.length, mtime: new Date(0), sha256: 'c'.repeat(64) })),
+      [...files, { path: 'data/phantom', content: '' }].map((f) => ({
+        absPath: '',
+        bagPath: f.path,
+        size: f.content.length,
+        mtime: new Date(0),
+        sha256: 'c'.repeat(64),
+      })),
       { identity: { station: 's', operator: 'o', organization: null }, sequence: 1, now: new Date() },
     );
     const bagInfo = tags.files.find((t) => t.name === 'bag-info.txt');
@@ -307,7 +324,9 @@ describe('signature file shapes (openpgp.js usage rules)', () => {
     expect(codes(result)).toEqual(['SIGNATURE_INVALID']);
   });
   it('a cleartext-signed message instead of a detached signature', async () => {
-    const result = await withAsc('-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nhello\n-----BEGIN PGP SIGNATURE-----\n\nabc\n-----END PGP SIGNATURE-----\n');
+    const result = await withAsc(
+      '-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nhello\n-----BEGIN PGP SIGNATURE-----\n\nabc\n-----END PGP SIGNATURE-----\n',
+    );
     expect(codes(result)).toEqual(['SIGNATURE_INVALID']);
   });
   it('an empty signature file', async () => {
@@ -355,7 +374,11 @@ describe('container shape (format v1 is a plain tar ending in its end marker)', 
     const tags = buildBagTags(hashed, { identity: { station: 's', operator: 'o', organization: null }, sequence: 1, now: new Date() });
     const bagit = tags.files.find((t) => t.name === 'bagit.txt')?.bytes ?? Buffer.alloc(0);
     const manifest = tags.files.find((t) => t.name === 'manifest-sha256.txt')?.bytes ?? Buffer.alloc(0);
-    const bagInfo = Buffer.from((tags.files.find((t) => t.name === 'bag-info.txt')?.bytes ?? Buffer.alloc(0)).toString().replace('Airlock-Format-Version: 1', 'Airlock-Format-Version: 2'));
+    const bagInfo = Buffer.from(
+      (tags.files.find((t) => t.name === 'bag-info.txt')?.bytes ?? Buffer.alloc(0))
+        .toString()
+        .replace('Airlock-Format-Version: 1', 'Airlock-Format-Version: 2'),
+    );
     const tagmanifest = Buffer.from(
       formatManifest([
         { path: 'bagit.txt', sha256: sha256Hex(bagit) },

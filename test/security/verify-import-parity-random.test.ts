@@ -120,7 +120,7 @@ const MUTATIONS: Mutation[] = [
 
 function mixFor(seed: number): Mix {
   const random = generator(seed);
-  const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const mix: Mix = { entries: [...payloadEntries], limits: DEFAULT_LIMITS, applied: [] };
   // Positions inside the payload part (the tag files stay first, as the format puts them).
   const at = (): number => Math.floor(random() * (mix.entries.length + 1));
@@ -138,11 +138,30 @@ describe('random hazard mixes: verify and import report the same codes', () => {
     const mix = mixFor(seed);
     const bundlePath = join(root, `s${seed}.airlock.tar`);
     await writeFile(bundlePath, tarOf([...tagEntries, ...mix.entries]));
-    const verified = await checkBundle({ bundlePath, trusted: [signer.trusted], limits: mix.limits, requiredSigners: DEFAULT_POLICY.requiredSigners, clockSkewSeconds: DEFAULT_POLICY.clockSkewSeconds, reportNames: DEFAULT_POLICY.names });
+    const verified = await checkBundle({
+      bundlePath,
+      trusted: [signer.trusted],
+      limits: mix.limits,
+      requiredSigners: DEFAULT_POLICY.requiredSigners,
+      clockSkewSeconds: DEFAULT_POLICY.clockSkewSeconds,
+      reportNames: DEFAULT_POLICY.names,
+    });
     const dest = join(root, `d${seed}`);
     await mkdir(dest);
-    const imported = await importBundle({ bundlePath, destDir: dest, trusted: [signer.trusted], policy: { ...DEFAULT_POLICY, limits: mix.limits }, db, operator: 'tester', allowReplay: true });
-    const outcome = { applied: mix.applied, verify: { ok: verified.ok, codes: await codesOf(verified.problems) }, import: { ok: imported.ok, codes: await codesOf(imported.problems) } };
+    const imported = await importBundle({
+      bundlePath,
+      destDir: dest,
+      trusted: [signer.trusted],
+      policy: { ...DEFAULT_POLICY, limits: mix.limits },
+      db,
+      operator: 'tester',
+      allowReplay: true,
+    });
+    const outcome = {
+      applied: mix.applied,
+      verify: { ok: verified.ok, codes: await codesOf(verified.problems) },
+      import: { ok: imported.ok, codes: await codesOf(imported.problems) },
+    };
     expect(outcome.import).toEqual(outcome.verify);
     if (!imported.ok) expect(await readdir(dest)).toEqual([]);
     else await rm(join(dest, 'bag'), { recursive: true });

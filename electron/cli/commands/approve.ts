@@ -13,7 +13,9 @@ export function renderStaged(staged: StagedSummary, maxFiles = Number.POSITIVE_I
   for (const file of staged.files.slice(0, maxFiles)) lines.push(`    ${file.path}`);
   if (staged.files.length > maxFiles) lines.push(`    ... and ${staged.files.length - maxFiles} more`);
   for (const s of staged.signatures) {
-    lines.push(`  signed by ${s.userIds.join(', ')}${s.trustedLabel ? ` [${s.trustedLabel}]` : ' (not a signer this station trusts)'}${s.role ? ` role ${s.role}` : ''}`);
+    lines.push(
+      `  signed by ${s.userIds.join(', ')}${s.trustedLabel ? ` [${s.trustedLabel}]` : ' (not a signer this station trusts)'}${s.role ? ` role ${s.role}` : ''}`,
+    );
     lines.push(`            ${groupFingerprint(s.fingerprint)}`);
   }
   return `${lines.map(displayText).join('\n')}\n`;
@@ -48,15 +50,27 @@ export function registerApprove(program: Command, ctx: CommandContext): void {
           };
         } else if (opts.key !== undefined) {
           const file = opts.key;
-          spec = { kind: 'key-file', file, passphrase: await obtainPassphrase(io, opts.passphraseFile, { check: (passphrase) => station.checkSigner({ kind: 'key-file', file, passphrase }) }) };
+          spec = {
+            kind: 'key-file',
+            file,
+            passphrase: await obtainPassphrase(io, opts.passphraseFile, { check: (passphrase) => station.checkSigner({ kind: 'key-file', file, passphrase }) }),
+          };
         } else {
-          spec = { kind: 'station', passphrase: await obtainPassphrase(io, opts.passphraseFile, { check: (passphrase) => station.checkSigner({ kind: 'station', passphrase }) }) };
+          spec = {
+            kind: 'station',
+            passphrase: await obtainPassphrase(io, opts.passphraseFile, { check: (passphrase) => station.checkSigner({ kind: 'station', passphrase }) }),
+          };
         }
         const approved = await station.approveStaged(stagedDir, spec);
         if (opts.json) write(io.stdout, JSON.stringify({ ok: true, staged: approved }));
         else {
           const mine = approved.signatures.at(-1);
-          write(io.stdout, displayText(`Approved ${approved.name}: ${plural(approved.signatures.length, 'signature')}${mine ? `, yours ${groupFingerprint(mine.fingerprint)}` : ''}`));
+          write(
+            io.stdout,
+            displayText(
+              `Approved ${approved.name}: ${plural(approved.signatures.length, 'signature')}${mine ? `, yours ${groupFingerprint(mine.fingerprint)}` : ''}`,
+            ),
+          );
           write(io.stdout, displayText(`Next: airlock export --finish ${approved.stagedDir} --out DIR`));
         }
         return 0;

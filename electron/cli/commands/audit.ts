@@ -30,35 +30,42 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
     .option('--bundle <id>', 'only events about this bundle (UUID or name)')
     .option('--text <text>', 'only events whose bundle name, operator, station, problems or details contain this text')
     .option('--limit <n>', 'at most this many events (default 100)', '100')
-    .action(async (opts: { since?: string; until?: string; type?: string; outcome?: string; bundle?: string; text?: string; limit: string; json?: boolean }) => {
-      await ctx.run(async (station, io) => {
-        if (opts.type && !TYPES.includes(opts.type)) throw new AirlockError('USAGE', `--type must be one of ${TYPES.join(', ')}.`);
-        if (opts.outcome && !OUTCOMES.includes(opts.outcome)) throw new AirlockError('USAGE', `--outcome must be one of ${OUTCOMES.join(', ')}.`);
-        const limit = Number(opts.limit);
-        if (!Number.isInteger(limit) || limit < 1) throw new AirlockError('USAGE', '--limit must be a positive whole number.');
-        const events = station.listAudit({
-          limit,
-          since: opts.since ? isoTime(opts.since, '--since') : undefined,
-          until: opts.until ? isoTime(opts.until, '--until') : undefined,
-          type: opts.type || undefined,
-          outcome: opts.outcome || undefined,
-          bundle: opts.bundle || undefined,
-          text: opts.text || undefined,
-        });
-        if (opts.json) {
-          write(io.stdout, JSON.stringify({ ok: true, events }));
+    .action(
+      async (opts: { since?: string; until?: string; type?: string; outcome?: string; bundle?: string; text?: string; limit: string; json?: boolean }) => {
+        await ctx.run(async (station, io) => {
+          if (opts.type && !TYPES.includes(opts.type)) throw new AirlockError('USAGE', `--type must be one of ${TYPES.join(', ')}.`);
+          if (opts.outcome && !OUTCOMES.includes(opts.outcome)) throw new AirlockError('USAGE', `--outcome must be one of ${OUTCOMES.join(', ')}.`);
+          const limit = Number(opts.limit);
+          if (!Number.isInteger(limit) || limit < 1) throw new AirlockError('USAGE', '--limit must be a positive whole number.');
+          const events = station.listAudit({
+            limit,
+            since: opts.since ? isoTime(opts.since, '--since') : undefined,
+            until: opts.until ? isoTime(opts.until, '--until') : undefined,
+            type: opts.type || undefined,
+            outcome: opts.outcome || undefined,
+            bundle: opts.bundle || undefined,
+            text: opts.text || undefined,
+          });
+          if (opts.json) {
+            write(io.stdout, JSON.stringify({ ok: true, events }));
+            return EXIT.OK;
+          }
+          if (events.length === 0) write(io.stdout, 'No events match.');
+          for (const e of events) {
+            const what = [
+              e.bundleName,
+              e.files !== null ? plural(e.files, 'file') : null,
+              e.problemCodes.length > 0 ? e.problemCodes.join(',') : null,
+              e.errorCode,
+            ]
+              .filter((x): x is string => typeof x === 'string' && x.length > 0)
+              .join('  ');
+            write(io.stdout, displayText(`#${e.seq}  ${e.at}  ${e.type.padEnd(14)} ${e.outcome.padEnd(9)} ${e.operator}  ${what}`));
+          }
           return EXIT.OK;
-        }
-        if (events.length === 0) write(io.stdout, 'No events match.');
-        for (const e of events) {
-          const what = [e.bundleName, e.files !== null ? plural(e.files, 'file') : null, e.problemCodes.length > 0 ? e.problemCodes.join(',') : null, e.errorCode]
-            .filter((x): x is string => typeof x === 'string' && x.length > 0)
-            .join('  ');
-          write(io.stdout, displayText(`#${e.seq}  ${e.at}  ${e.type.padEnd(14)} ${e.outcome.padEnd(9)} ${e.operator}  ${what}`));
-        }
-        return EXIT.OK;
-      });
-    });
+        });
+      },
+    );
 
   audit
     .command('verify')
@@ -68,7 +75,11 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
         const result = await station.verifyAudit();
         if (opts.json) write(io.stdout, JSON.stringify(result));
         else {
-          if (result.ok) write(io.stdout, `INTACT  ${plural(result.events, 'event')}, ${plural(result.checkpoints, 'signed checkpoint')}${result.lastCheckpointSeq !== null ? ` (latest covers #${result.lastCheckpointSeq})` : ''}`);
+          if (result.ok)
+            write(
+              io.stdout,
+              `INTACT  ${plural(result.events, 'event')}, ${plural(result.checkpoints, 'signed checkpoint')}${result.lastCheckpointSeq !== null ? ` (latest covers #${result.lastCheckpointSeq})` : ''}`,
+            );
           else write(io.stdout, displayText(`BROKEN at event #${result.firstBroken?.seq ?? '?'}: ${result.firstBroken?.reason ?? ''}`));
           for (const note of result.notes) write(io.stdout, `  note: ${note}`);
         }
@@ -94,7 +105,9 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
     .option('--passphrase-file <file>', 'read the station key passphrase from the first line of a file (else you are asked)')
     .action(async (opts: { passphraseFile?: string; json?: boolean }) => {
       await ctx.run(async (station, io) => {
-        const checkpoint = await station.checkpointAudit(await obtainPassphrase(io, opts.passphraseFile, { check: (passphrase) => station.checkSigner({ kind: 'station', passphrase }) }));
+        const checkpoint = await station.checkpointAudit(
+          await obtainPassphrase(io, opts.passphraseFile, { check: (passphrase) => station.checkSigner({ kind: 'station', passphrase }) }),
+        );
         if (opts.json) write(io.stdout, JSON.stringify({ ok: true, checkpoint }));
         else write(io.stdout, checkpoint ? `Signed the head: event #${checkpoint.seq} ${checkpoint.hash}` : 'The log is empty: nothing to sign.');
         return EXIT.OK;

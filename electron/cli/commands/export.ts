@@ -38,7 +38,10 @@ export async function signerFromOptions(io: CliIo, station: Station, signer: str
       passphrase: passphraseFile !== undefined ? await readPassphraseFile(passphraseFile, io) : undefined,
     };
   }
-  return { kind: 'station', passphrase: await obtainPassphrase(io, passphraseFile, { check: (passphrase) => station.checkSigner({ kind: 'station', passphrase }) }) };
+  return {
+    kind: 'station',
+    passphrase: await obtainPassphrase(io, passphraseFile, { check: (passphrase) => station.checkSigner({ kind: 'station', passphrase }) }),
+  };
 }
 
 export function registerExport(program: Command, ctx: CommandContext): void {
@@ -53,7 +56,10 @@ export function registerExport(program: Command, ctx: CommandContext): void {
     .option('--prepare', 'two-person rule: hash and sign, but write nothing yet; prints the staged export for `airlock approve`')
     .option('--staging <dir>', 'with --prepare: where to keep the staged export (default: the home’s staged/ folder)')
     .option('--finish <staged>', 'write a prepared and approved export to --out, with every signature')
-    .option('--to-media <ids>', 'write to removable media instead of --out: device, label or mount point (see `airlock media list`); several, comma-separated, for a bundle that spans media')
+    .option(
+      '--to-media <ids>',
+      'write to removable media instead of --out: device, label or mount point (see `airlock media list`); several, comma-separated, for a bundle that spans media',
+    )
     .option('--volume-size <size>', 'with --to-media: plan each medium with this capacity (e.g. 8G); on a terminal further media are asked for')
     .option('--part-size <size>', 'with --to-media: largest part file (e.g. 700M); FAT32 media get parts under 4 GiB anyway')
     .option('--eject', 'with --to-media: eject each medium once it is written and read back')
@@ -65,9 +71,12 @@ export function registerExport(program: Command, ctx: CommandContext): void {
         if (opts.prepare && opts.finish) throw new AirlockError('USAGE', '--prepare and --finish are two separate steps.');
         if (opts.finish === undefined && paths.length === 0) throw new AirlockError('USAGE', 'Name at least one file or folder to export.');
         if (opts.finish !== undefined && paths.length > 0) throw new AirlockError('USAGE', '--finish takes no paths: the staged export already names them.');
-        if (opts.toMedia !== undefined && (opts.out !== undefined || opts.prepare || opts.finish !== undefined)) throw new AirlockError('USAGE', '--to-media writes a new export to media: it goes without --out, --prepare and --finish.');
-        if (opts.toMedia === undefined && (opts.volumeSize !== undefined || opts.partSize !== undefined || opts.eject)) throw new AirlockError('USAGE', '--volume-size, --part-size and --eject go with --to-media.');
-        if (!opts.prepare && opts.out === undefined && opts.toMedia === undefined) throw new AirlockError('USAGE', '--out DIR or --to-media ID is required (except with --prepare).');
+        if (opts.toMedia !== undefined && (opts.out !== undefined || opts.prepare || opts.finish !== undefined))
+          throw new AirlockError('USAGE', '--to-media writes a new export to media: it goes without --out, --prepare and --finish.');
+        if (opts.toMedia === undefined && (opts.volumeSize !== undefined || opts.partSize !== undefined || opts.eject))
+          throw new AirlockError('USAGE', '--volume-size, --part-size and --eject go with --to-media.');
+        if (!opts.prepare && opts.out === undefined && opts.toMedia === undefined)
+          throw new AirlockError('USAGE', '--out DIR or --to-media ID is required (except with --prepare).');
         const signer = await signerFromOptions(io, station, opts.signer, opts.passphraseFile);
         if (opts.toMedia !== undefined) return runMediaExport(station, io, paths, signer, { ...opts, toMedia: opts.toMedia });
         const progress = progressLine(io);
@@ -107,8 +116,10 @@ export function registerExport(program: Command, ctx: CommandContext): void {
 
 /** --list-staged and --discard-staged: recovery of two-person exports without touching folders by hand. */
 async function runStagedRecovery(station: Station, io: CliIo, paths: string[], opts: ExportOptions): Promise<number> {
-  const others = paths.length > 0 || opts.out !== undefined || opts.prepare || opts.finish !== undefined || opts.toMedia !== undefined || opts.name !== undefined;
-  if (others || (opts.listStaged && opts.discardStaged !== undefined)) throw new AirlockError('USAGE', '--list-staged and --discard-staged NAME each go alone (with --json at most).');
+  const others =
+    paths.length > 0 || opts.out !== undefined || opts.prepare || opts.finish !== undefined || opts.toMedia !== undefined || opts.name !== undefined;
+  if (others || (opts.listStaged && opts.discardStaged !== undefined))
+    throw new AirlockError('USAGE', '--list-staged and --discard-staged NAME each go alone (with --json at most).');
   if (opts.discardStaged !== undefined) {
     const removed = await station.discardStaged(opts.discardStaged);
     if (opts.json) write(io.stdout, JSON.stringify({ ok: true, discarded: removed }));
@@ -123,7 +134,12 @@ async function runStagedRecovery(station: Station, io: CliIo, paths: string[], o
   if (staged.length === 0) write(io.stdout, 'No staged exports.');
   for (const entry of staged) {
     if (entry.state === 'ready') {
-      write(io.stdout, displayText(`${entry.name}  ready: ${plural(entry.files ?? 0, 'file')}, ${formatSize(entry.bytes ?? 0)}, ${plural(entry.signatures ?? 0, 'signature')}, prepared ${entry.createdAt ?? '?'}`));
+      write(
+        io.stdout,
+        displayText(
+          `${entry.name}  ready: ${plural(entry.files ?? 0, 'file')}, ${formatSize(entry.bytes ?? 0)}, ${plural(entry.signatures ?? 0, 'signature')}, prepared ${entry.createdAt ?? '?'}`,
+        ),
+      );
     } else {
       write(io.stdout, displayText(`${entry.name}  INCOMPLETE: ${entry.reason ?? ''}`));
       write(io.stdout, displayText(`  discard it: airlock export --discard-staged ${entry.name}`));

@@ -13,7 +13,10 @@ export function registerImport(program: Command, ctx: CommandContext): void {
   program
     .command('import')
     .description('verify a bundle and, only if every check passes, import its payload into DIR/<bundle name>')
-    .argument('<bundle>', 'the NAME.airlock.tar file (may sit on read-only media), or a part or volume index of a split bundle, or - to read the bundle from stdin')
+    .argument(
+      '<bundle>',
+      'the NAME.airlock.tar file (may sit on read-only media), or a part or volume index of a split bundle, or - to read the bundle from stdin',
+    )
     .requiredOption('-d, --dest <dir>', 'destination folder; the payload lands in DIR/<bundle name>/, never merged or overwritten')
     .option('--allow-replay', 'import a bundle this station already imported (the override is recorded)')
     .option('--passphrase-file <file>', 'unlock the station key to sign the receipt and an audit checkpoint (on a terminal you are asked; Enter skips)')
@@ -21,7 +24,9 @@ export function registerImport(program: Command, ctx: CommandContext): void {
       await ctx.run(async (station, io) => {
         if (bundle === '-' && opts.passphraseFile === '-') throw new AirlockError('USAGE', 'stdin cannot carry both the bundle and the passphrase.');
         const stdin = bundleFromStdin(io, bundle);
-        const passphrase = await optionalPassphrase(io, opts.passphraseFile, await station.hasKey(), (typed) => station.checkSigner({ kind: 'station', passphrase: typed }));
+        const passphrase = await optionalPassphrase(io, opts.passphraseFile, await station.hasKey(), (typed) =>
+          station.checkSigner({ kind: 'station', passphrase: typed }),
+        );
         const progress = progressLine(io);
         let result;
         try {
@@ -52,7 +57,12 @@ export function registerImport(program: Command, ctx: CommandContext): void {
 }
 
 /** A passphrase only signs the receipt here; on a terminal the operator may press Enter to skip. */
-async function optionalPassphrase(io: CliIo, file: string | undefined, hasKey: boolean, check: (passphrase: string) => Promise<void>): Promise<string | undefined> {
+async function optionalPassphrase(
+  io: CliIo,
+  file: string | undefined,
+  hasKey: boolean,
+  check: (passphrase: string) => Promise<void>,
+): Promise<string | undefined> {
   if (file !== undefined) return readPassphraseFile(file, io);
   if (!hasKey || !io.stdin.isTTY) return undefined;
   for (let attempt = 1; ; attempt += 1) {

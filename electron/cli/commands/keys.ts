@@ -42,37 +42,50 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
     .option('--label <text>', 'a name for this signer, shown when their bundles verify')
     .option('--role <role>', 'the signer’s role for two-person rules, e.g. operator or reviewer')
     .action(async (given: string, opts: { label?: string; role?: string; fingerprint?: string; json?: boolean }) => {
-      await ctx.run(async (station, io) => withInputFile(io, given, 'the public key', async (file) => {
-        if (given === '-' && opts.fingerprint === undefined) throw new AirlockError('USAGE', 'With the key on stdin, give --fingerprint (the prompt needs the terminal).');
-        if (opts.fingerprint !== undefined && !isFingerprint(opts.fingerprint)) {
-          throw new AirlockError('USAGE', `--fingerprint "${opts.fingerprint}" is not a 40- or 64-digit hex fingerprint.`);
-        }
-        const key = await station.inspectKeyFile(file);
-        if (!opts.json) {
-          write(io.stderr, displayText(`Key in ${given === '-' ? 'stdin' : given}:`));
-          write(io.stderr, displayText(`  ${key.userIds.join(', ') || '(no user ID)'}   ${key.algorithm}${key.expires ? `, expires ${key.expires}` : ''}`));
-          write(io.stderr, `  fingerprint ${groupFingerprint(key.fingerprint)}`);
-        }
-        let expected = opts.fingerprint;
-        if (expected === undefined) {
-          if (!io.stdin.isTTY) throw new AirlockError('USAGE', 'Confirm the key: pass --fingerprint with the fingerprint its owner read to you (not one copied from the file).');
-          expected = await promptLine(io, 'Type the fingerprint as the key’s owner read it to you (spaces allowed), or press Enter to cancel: ');
-          if (expected.trim() === '') throw new AirlockError('CANCELLED', 'Nothing was trusted.');
-          // A short or mistyped answer is a typing mistake, as with --fingerprint: not an alarm about a swapped key.
-          if (!isFingerprint(expected)) throw new AirlockError('USAGE', `"${expected.trim()}" is not a 40- or 64-digit hex fingerprint: type all of it, as the key's owner read it to you. Nothing was trusted.`);
-        }
-        const { signer, alreadyTrusted } = await station.trustKeyFile(file, {
-          expectedFingerprint: normalizeFingerprint(expected),
-          label: opts.label,
-          role: opts.role,
-        });
-        if (opts.json) write(io.stdout, JSON.stringify({ ok: true, alreadyTrusted, signer: { ...signer, publicKey: undefined } }));
-        else {
-          write(io.stdout, displayText(`${alreadyTrusted ? 'Already trusted' : 'Trusted'} ${signer.userIds.join(', ')}${signer.label ? ` [${signer.label}]` : ''}${signer.role ? ` (role ${signer.role})` : ''}`));
-          write(io.stdout, displayText(`  fingerprint ${groupFingerprint(signer.fingerprint)}`));
-        }
-        return 0;
-      }));
+      await ctx.run(async (station, io) =>
+        withInputFile(io, given, 'the public key', async (file) => {
+          if (given === '-' && opts.fingerprint === undefined)
+            throw new AirlockError('USAGE', 'With the key on stdin, give --fingerprint (the prompt needs the terminal).');
+          if (opts.fingerprint !== undefined && !isFingerprint(opts.fingerprint)) {
+            throw new AirlockError('USAGE', `--fingerprint "${opts.fingerprint}" is not a 40- or 64-digit hex fingerprint.`);
+          }
+          const key = await station.inspectKeyFile(file);
+          if (!opts.json) {
+            write(io.stderr, displayText(`Key in ${given === '-' ? 'stdin' : given}:`));
+            write(io.stderr, displayText(`  ${key.userIds.join(', ') || '(no user ID)'}   ${key.algorithm}${key.expires ? `, expires ${key.expires}` : ''}`));
+            write(io.stderr, `  fingerprint ${groupFingerprint(key.fingerprint)}`);
+          }
+          let expected = opts.fingerprint;
+          if (expected === undefined) {
+            if (!io.stdin.isTTY)
+              throw new AirlockError('USAGE', 'Confirm the key: pass --fingerprint with the fingerprint its owner read to you (not one copied from the file).');
+            expected = await promptLine(io, 'Type the fingerprint as the key’s owner read it to you (spaces allowed), or press Enter to cancel: ');
+            if (expected.trim() === '') throw new AirlockError('CANCELLED', 'Nothing was trusted.');
+            // A short or mistyped answer is a typing mistake, as with --fingerprint: not an alarm about a swapped key.
+            if (!isFingerprint(expected))
+              throw new AirlockError(
+                'USAGE',
+                `"${expected.trim()}" is not a 40- or 64-digit hex fingerprint: type all of it, as the key's owner read it to you. Nothing was trusted.`,
+              );
+          }
+          const { signer, alreadyTrusted } = await station.trustKeyFile(file, {
+            expectedFingerprint: normalizeFingerprint(expected),
+            label: opts.label,
+            role: opts.role,
+          });
+          if (opts.json) write(io.stdout, JSON.stringify({ ok: true, alreadyTrusted, signer: { ...signer, publicKey: undefined } }));
+          else {
+            write(
+              io.stdout,
+              displayText(
+                `${alreadyTrusted ? 'Already trusted' : 'Trusted'} ${signer.userIds.join(', ')}${signer.label ? ` [${signer.label}]` : ''}${signer.role ? ` (role ${signer.role})` : ''}`,
+              ),
+            );
+            write(io.stdout, displayText(`  fingerprint ${groupFingerprint(signer.fingerprint)}`));
+          }
+          return 0;
+        }),
+      );
     });
 
   keys
@@ -83,7 +96,11 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
       await ctx.run(async (station, io) => {
         const revoked = await withInputFile(io, file, 'the revocation certificate', (path) => station.importRevocation(path));
         if (opts.json) write(io.stdout, JSON.stringify({ ok: true, fingerprint: revoked.fingerprint }));
-        else write(io.stdout, displayText(`REVOKED ${revoked.userIds.join(', ')} ${groupFingerprint(revoked.fingerprint)}: no signature by it is accepted any more.`));
+        else
+          write(
+            io.stdout,
+            displayText(`REVOKED ${revoked.userIds.join(', ')} ${groupFingerprint(revoked.fingerprint)}: no signature by it is accepted any more.`),
+          );
         return 0;
       });
     });
@@ -106,7 +123,10 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
           write(io.stdout, JSON.stringify({ ok: true, ...rotated }));
           return 0;
         }
-        write(io.stdout, `Retired ${groupFingerprint(rotated.retired)} (still trusted for verification; untrust it when no bundles signed by it remain in transit)`);
+        write(
+          io.stdout,
+          `Retired ${groupFingerprint(rotated.retired)} (still trusted for verification; untrust it when no bundles signed by it remain in transit)`,
+        );
         write(io.stdout, displayText(`New station key ${rotated.current.userIds.join(', ')}  ${groupFingerprint(rotated.current.fingerprint)}`));
         write(io.stdout, 'Give receiving stations the new public key: airlock keys export-public');
         return 0;
@@ -121,7 +141,10 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
     .action(async (opts: { out: string; passphraseFile?: string; json?: boolean }) => {
       await ctx.run(async (station, io) => {
         if (opts.out === '-' && opts.json) throw new AirlockError('USAGE', '--out - writes the backup itself to stdout: it goes without --json.');
-        const backup = await station.backupKey(await obtainPassphrase(io, opts.passphraseFile, { check: (passphrase) => station.checkSigner({ kind: 'station', passphrase }) }), opts.out === '-' ? null : opts.out);
+        const backup = await station.backupKey(
+          await obtainPassphrase(io, opts.passphraseFile, { check: (passphrase) => station.checkSigner({ kind: 'station', passphrase }) }),
+          opts.out === '-' ? null : opts.out,
+        );
         if (opts.out === '-') {
           io.stdout.write(backup);
           write(io.stderr, 'Wrote the backup to stdout. Anyone with it and the passphrase can sign as this station: store it like the key itself.');
@@ -142,23 +165,25 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
     .argument('<file>', 'the file `airlock keys backup` wrote; - reads it from stdin')
     .option('--passphrase-file <file>', 'the key’s passphrase (else you are asked)')
     .action(async (given: string, opts: { passphraseFile?: string; json?: boolean }) => {
-      await ctx.run(async (station, io) => withInputFile(io, given, 'the backup', async (file) => {
-        if (given === '-' && opts.passphraseFile === '-') throw new AirlockError('USAGE', 'stdin cannot carry both the backup and the passphrase.');
-        // The backup's own passphrase: restoring is the check (it installs nothing until the key unlocks).
-        let restored: Awaited<ReturnType<Station['restoreKey']>> | null = null;
-        const passphrase = await obtainPassphrase(io, opts.passphraseFile, {
-          check: async (typed) => {
-            restored = await station.restoreKey(file, typed);
-          },
-        });
-        const key = restored ?? (await station.restoreKey(file, passphrase));
-        if (opts.json) {
-          write(io.stdout, JSON.stringify({ ok: true, key }));
+      await ctx.run(async (station, io) =>
+        withInputFile(io, given, 'the backup', async (file) => {
+          if (given === '-' && opts.passphraseFile === '-') throw new AirlockError('USAGE', 'stdin cannot carry both the backup and the passphrase.');
+          // The backup's own passphrase: restoring is the check (it installs nothing until the key unlocks).
+          let restored: Awaited<ReturnType<Station['restoreKey']>> | null = null;
+          const passphrase = await obtainPassphrase(io, opts.passphraseFile, {
+            check: async (typed) => {
+              restored = await station.restoreKey(file, typed);
+            },
+          });
+          const key = restored ?? (await station.restoreKey(file, passphrase));
+          if (opts.json) {
+            write(io.stdout, JSON.stringify({ ok: true, key }));
+            return 0;
+          }
+          write(io.stdout, displayText(`Restored the station key ${key.userIds.join(', ')}  ${groupFingerprint(key.fingerprint)}`));
           return 0;
-        }
-        write(io.stdout, displayText(`Restored the station key ${key.userIds.join(', ')}  ${groupFingerprint(key.fingerprint)}`));
-        return 0;
-      }));
+        }),
+      );
     });
 
   keys

@@ -6,7 +6,15 @@ import { formatSize, plural } from '../../../shared/format.js';
 import type { MediaRef, MediaVolume } from '../../../shared/media.js';
 import { parseSizeText } from '../../../shared/size.js';
 import type { Problem } from '../../../shared/problems.js';
-import { AirlockError, type MediaAsk, type MediaExportOutcome, type MediaVerifyReport, type NextMediumRequest, type SignerSpec, type Station } from '../../core/index.js';
+import {
+  AirlockError,
+  type MediaAsk,
+  type MediaExportOutcome,
+  type MediaVerifyReport,
+  type NextMediumRequest,
+  type SignerSpec,
+  type Station,
+} from '../../core/index.js';
 import { write, type CliIo } from '../io.js';
 import { cliProblemNextStep } from '../next-step.js';
 import { progressLine } from '../progress-line.js';
@@ -60,7 +68,10 @@ function describe(v: { label: string | null; device: string | null; mountPoint: 
 export function mediaAsk(io: CliIo): MediaAsk | undefined {
   if (!io.stdin.isTTY) return undefined;
   return async (wanted) => {
-    const which = wanted.volume === null ? `the medium holding ${wanted.files.join(', ')}` : `volume ${wanted.volume}${wanted.label ? ` (label ${wanted.label})` : ''} holding ${wanted.files.join(', ')}`;
+    const which =
+      wanted.volume === null
+        ? `the medium holding ${wanted.files.join(', ')}`
+        : `volume ${wanted.volume}${wanted.label ? ` (label ${wanted.label})` : ''} holding ${wanted.files.join(', ')}`;
     const answer = await promptLine(io, displayText(`Insert ${which} of ${wanted.name}, then press Enter (q to stop): `));
     return answer.toLowerCase() !== 'q';
   };
@@ -89,12 +100,20 @@ function nextMediumPrompt(io: CliIo, station: Station, eject: boolean): ((reques
     }
     if (request.problem !== null) write(io.stderr, displayText(`That medium cannot be used: ${request.problem}`));
     for (;;) {
-      const answer = await promptLine(io, displayText(`Insert the medium for volume ${request.volume} of ${request.volumes} (${formatSize(request.bytes)} free needed), then type its device, label or mount point (Enter: the one new medium; q: stop): `));
+      const answer = await promptLine(
+        io,
+        displayText(
+          `Insert the medium for volume ${request.volume} of ${request.volumes} (${formatSize(request.bytes)} free needed), then type its device, label or mount point (Enter: the one new medium; q: stop): `,
+        ),
+      );
       if (answer.toLowerCase() === 'q') throw new AirlockError('CANCELLED');
       if (answer !== '') return answer;
       const fresh = (await station.listMedia()).filter((m) => m.mountPoint !== null && !request.used.some((u) => u.mountPoint === m.mountPoint));
       if (fresh.length === 1) return (fresh[0] as MediaVolume).id;
-      write(io.stderr, fresh.length === 0 ? 'No new medium is mounted yet.' : displayText(`Several media are inserted: ${fresh.map(describe).join('; ')}. Type one.`));
+      write(
+        io.stderr,
+        fresh.length === 0 ? 'No new medium is mounted yet.' : displayText(`Several media are inserted: ${fresh.map(describe).join('; ')}. Type one.`),
+      );
     }
   };
 }
@@ -110,7 +129,10 @@ export interface MediaExportCliOptions {
 
 /** `airlock export --to-media ID[,ID...] PATH...` */
 export async function runMediaExport(station: Station, io: CliIo, paths: string[], signer: SignerSpec, opts: MediaExportCliOptions): Promise<number> {
-  const media = opts.toMedia.split(',').map((id) => id.trim()).filter((id) => id !== '');
+  const media = opts.toMedia
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
   if (media.length === 0) throw new AirlockError('USAGE', '--to-media needs a medium: its device, label or mount point (see `airlock media list`).');
   const progress = progressLine(io);
   const ask = nextMediumPrompt(io, station, opts.eject === true);
@@ -129,7 +151,8 @@ export async function runMediaExport(station: Station, io: CliIo, paths: string[
     });
   } catch (error) {
     progress.done();
-    if (error instanceof AirlockError && error.code === 'MEDIA_READBACK_FAILED') write(io.stderr, 'The medium was not ejected: it does not hold what was written.');
+    if (error instanceof AirlockError && error.code === 'MEDIA_READBACK_FAILED')
+      write(io.stderr, 'The medium was not ejected: it does not hold what was written.');
     throw error;
   } finally {
     progress.done();
@@ -146,12 +169,23 @@ export async function runMediaExport(station: Station, io: CliIo, paths: string[
     return EXIT.OK;
   }
   const m = result.media;
-  write(io.stdout, displayText(`Exported ${result.name} to ${m.volumes.length === 1 ? 'one medium' : `${m.volumes.length} media`}${m.split ? `: ${plural(m.parts, 'part')} and a signed volume index` : ''}`));
+  write(
+    io.stdout,
+    displayText(
+      `Exported ${result.name} to ${m.volumes.length === 1 ? 'one medium' : `${m.volumes.length} media`}${m.split ? `: ${plural(m.parts, 'part')} and a signed volume index` : ''}`,
+    ),
+  );
   for (const v of m.volumes) {
     write(io.stdout, displayText(`  volume ${v.number}  ${describe(v.medium)}${v.medium.filesystem ? ` (${v.medium.filesystem})` : ''}`));
     for (const file of v.files) write(io.stdout, displayText(`    ${file}`));
     const rb = v.readBack;
-    if (rb) write(io.stdout, displayText(`    read back ${formatSize(rb.bytes)} in ${rb.seconds.toFixed(1)} s, ${rb.method}${rb.bypassesCache ? ' (past the page cache)' : ' (THE CACHE WAS NOT BYPASSED)'}: every byte matches`));
+    if (rb)
+      write(
+        io.stdout,
+        displayText(
+          `    read back ${formatSize(rb.bytes)} in ${rb.seconds.toFixed(1)} s, ${rb.method}${rb.bypassesCache ? ' (past the page cache)' : ' (THE CACHE WAS NOT BYPASSED)'}: every byte matches`,
+        ),
+      );
   }
   write(io.stdout, `  ${plural(result.files, 'file')}, ${formatSize(result.bytes)} payload, ${formatSize(result.bundleBytes)} written (fsynced)`);
   write(io.stdout, `  id ${result.uuid}, sequence ${result.sequence}`);
@@ -181,7 +215,11 @@ export function renderMediaList(media: MediaVolume[]): string {
   ]);
   const header = ['DEVICE', 'LABEL', 'FS', 'SIZE', 'FREE', 'MOUNTED AT', 'MODEL', 'SERIAL', ''];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return `${[line(header), ...rows.map(line)].map(displayText).join('\n')}\n`;
 }
 
@@ -192,17 +230,23 @@ function renderProblem(p: Problem): string[] {
 export function renderMediaVerify(report: MediaVerifyReport): string {
   const lines: string[] = [];
   const where = report.medium ? `${describe(report.medium)}` : report.dir;
-  const how = report.readBack ? `read ${report.readBack.bypassesCache ? 'past the page cache' : 'WITHOUT bypassing the cache'}: ${report.readBack.method}` : 'nothing to read';
+  const how = report.readBack
+    ? `read ${report.readBack.bypassesCache ? 'past the page cache' : 'WITHOUT bypassing the cache'}: ${report.readBack.method}`
+    : 'nothing to read';
   if (report.items.length === 0) lines.push(`NOTHING TO VERIFY  ${where}: no Airlock bundle or part set on it`);
   else lines.push(`${report.ok ? 'VERIFIED' : 'REJECTED'}  ${where}  (${how})`);
   for (const item of report.items) {
     const r = item.result;
     const name = r.bundle.name ?? item.file;
     if (item.kind === 'bundle' || item.reassembled) {
-      lines.push(`  ${item.ok ? 'ok      ' : 'REJECTED'}  ${item.file}: ${name}, ${plural(r.bundle.files, 'file')}, ${formatSize(r.bundle.bytes)}${item.reassembled ? `, reassembled from ${plural(r.parts?.count ?? 0, 'part')}` : ''}`);
+      lines.push(
+        `  ${item.ok ? 'ok      ' : 'REJECTED'}  ${item.file}: ${name}, ${plural(r.bundle.files, 'file')}, ${formatSize(r.bundle.bytes)}${item.reassembled ? `, reassembled from ${plural(r.parts?.count ?? 0, 'part')}` : ''}`,
+      );
     } else {
       const here = (r.parts?.files ?? []).filter((p) => p.path !== null).length;
-      lines.push(`  ${item.ok ? 'ok      ' : 'REJECTED'}  ${item.file}: ${name}, ${here} of ${plural(r.parts?.count ?? 0, 'part')} on this medium match the signed index (the rest are on other volumes)`);
+      lines.push(
+        `  ${item.ok ? 'ok      ' : 'REJECTED'}  ${item.file}: ${name}, ${here} of ${plural(r.parts?.count ?? 0, 'part')} on this medium match the signed index (the rest are on other volumes)`,
+      );
     }
     for (const s of r.signers) lines.push(`            signed by ${s.userIds.join(', ')}  ${groupFingerprint(s.fingerprint)}`);
   }

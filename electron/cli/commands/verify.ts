@@ -10,7 +10,10 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
   program
     .command('verify')
     .description('prove who signed a bundle and that every byte is intact (nothing is written)')
-    .argument('<bundle>', 'the NAME.airlock.tar file, or a part or volume index of a split bundle (the other parts are found beside it or on inserted media), or - to read the bundle from stdin')
+    .argument(
+      '<bundle>',
+      'the NAME.airlock.tar file, or a part or volume index of a split bundle (the other parts are found beside it or on inserted media), or - to read the bundle from stdin',
+    )
     .action(async (bundle: string, opts: { json?: boolean }) => {
       await ctx.run(async (station, io) => {
         const stdin = bundleFromStdin(io, bundle);

@@ -32,7 +32,13 @@ export async function signAuditCheckpoint(db: StationDb, paths: HomePaths, signe
   const body = { seq: head.seq, hash: head.hash, at: now.toISOString(), fingerprint: signer.fingerprint };
   const signature = await signer.sign(checkpointStatement(body), now);
   const checkpoint: AuditCheckpoint = { ...body, signature };
-  db.prepare('INSERT INTO audit_checkpoints (event_seq, head_hash, at, fingerprint, signature) VALUES (?, ?, ?, ?, ?)').run(checkpoint.seq, checkpoint.hash, checkpoint.at, checkpoint.fingerprint, checkpoint.signature);
+  db.prepare('INSERT INTO audit_checkpoints (event_seq, head_hash, at, fingerprint, signature) VALUES (?, ?, ?, ?, ?)').run(
+    checkpoint.seq,
+    checkpoint.hash,
+    checkpoint.at,
+    checkpoint.fingerprint,
+    checkpoint.signature,
+  );
   // Never move the recorded head backwards: a slower process must not overwrite a newer head.
   const current = await readHeadFile(paths).catch(() => null);
   if (!current || current.seq <= checkpoint.seq) await writeFileDurably(paths.auditHead, `${JSON.stringify(checkpoint, null, 2)}\n`, 0o600);
@@ -61,6 +67,11 @@ export async function checkpointSignatureValid(checkpoint: AuditCheckpoint, stat
   const signer = stationKeys.find((k) => k.fingerprint === checkpoint.fingerprint);
   if (!signer) return false;
   const { fingerprint: _f, signature, ...rest } = checkpoint;
-  const check = await verifyDetachedSignature(checkpointStatement({ ...rest, fingerprint: checkpoint.fingerprint }), signature, [signer], new Date(Date.parse(checkpoint.at) + 1000));
+  const check = await verifyDetachedSignature(
+    checkpointStatement({ ...rest, fingerprint: checkpoint.fingerprint }),
+    signature,
+    [signer],
+    new Date(Date.parse(checkpoint.at) + 1000),
+  );
   return check.problems.length === 0;
 }

@@ -13,9 +13,30 @@ import { releaseTemp } from '../fs/owned-temp.js';
 export type AuditExportFormat = 'csv' | 'json';
 
 const CSV_COLUMNS = [
-  'record', 'seq', 'at', 'type', 'outcome', 'operator', 'station', 'bundle_uuid', 'bundle_name', 'tagmanifest_sha256',
-  'signers', 'problem_codes', 'error_code', 'files', 'bytes', 'details', 'files_digest', 'prev_hash', 'hash',
-  'path', 'size', 'sha256', 'fingerprint', 'signature',
+  'record',
+  'seq',
+  'at',
+  'type',
+  'outcome',
+  'operator',
+  'station',
+  'bundle_uuid',
+  'bundle_name',
+  'tagmanifest_sha256',
+  'signers',
+  'problem_codes',
+  'error_code',
+  'files',
+  'bytes',
+  'details',
+  'files_digest',
+  'prev_hash',
+  'hash',
+  'path',
+  'size',
+  'sha256',
+  'fingerprint',
+  'signature',
 ] as const;
 
 /**
@@ -35,10 +56,25 @@ function csvRow(values: Partial<Record<(typeof CSV_COLUMNS)[number], unknown>>):
 
 function eventColumns(e: AuditEvent): Partial<Record<(typeof CSV_COLUMNS)[number], unknown>> {
   return {
-    record: 'event', seq: e.seq, at: e.at, type: e.type, outcome: e.outcome, operator: e.operator, station: e.station,
-    bundle_uuid: e.bundleUuid, bundle_name: e.bundleName, tagmanifest_sha256: e.tagmanifestSha256,
-    signers: e.signers.join(' '), problem_codes: e.problemCodes.join(' '), error_code: e.errorCode, files: e.files, bytes: e.bytes,
-    details: e.details, files_digest: e.filesDigest, prev_hash: e.prevHash, hash: e.hash,
+    record: 'event',
+    seq: e.seq,
+    at: e.at,
+    type: e.type,
+    outcome: e.outcome,
+    operator: e.operator,
+    station: e.station,
+    bundle_uuid: e.bundleUuid,
+    bundle_name: e.bundleName,
+    tagmanifest_sha256: e.tagmanifestSha256,
+    signers: e.signers.join(' '),
+    problem_codes: e.problemCodes.join(' '),
+    error_code: e.errorCode,
+    files: e.files,
+    bytes: e.bytes,
+    details: e.details,
+    files_digest: e.filesDigest,
+    prev_hash: e.prevHash,
+    hash: e.hash,
   };
 }
 
@@ -60,10 +96,12 @@ export async function exportAuditLog(db: StationDb, format: AuditExportFormat, o
       events += 1;
       await put(out, csvRow(eventColumns(event)));
       if (event.filesDigest !== null) {
-        for (const file of auditFileRows(db, event.seq)) await put(out, csvRow({ record: 'file', seq: event.seq, path: file.path, size: file.size, sha256: file.sha256 }));
+        for (const file of auditFileRows(db, event.seq))
+          await put(out, csvRow({ record: 'file', seq: event.seq, path: file.path, size: file.size, sha256: file.sha256 }));
       }
     }
-    for (const c of checkpoints) await put(out, csvRow({ record: 'checkpoint', seq: c.seq, at: c.at, hash: c.hash, fingerprint: c.fingerprint, signature: c.signature }));
+    for (const c of checkpoints)
+      await put(out, csvRow({ record: 'checkpoint', seq: c.seq, at: c.at, hash: c.hash, fingerprint: c.fingerprint, signature: c.signature }));
   } else {
     await put(out, '{"format":"airlock-audit-export","version":1,"events":[');
     for (const event of iterateAuditEvents(db)) {

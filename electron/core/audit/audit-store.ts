@@ -1,7 +1,17 @@
 import type { StationDb } from '../db/station-db.js';
 import type { StationIdentity } from '../home/station-config.js';
 import type Database from 'better-sqlite3';
-import { filesDigest, GENESIS_HASH, hashStoredEvent, toStoredEvent, type AuditEvent, type AuditEventInput, type AuditFileRow, type AuditFileRows, type StoredAuditEvent } from './audit-event.js';
+import {
+  filesDigest,
+  GENESIS_HASH,
+  hashStoredEvent,
+  toStoredEvent,
+  type AuditEvent,
+  type AuditEventInput,
+  type AuditFileRow,
+  type AuditFileRows,
+  type StoredAuditEvent,
+} from './audit-event.js';
 
 type EventRow = StoredAuditEvent;
 

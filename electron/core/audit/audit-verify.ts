@@ -83,7 +83,10 @@ export async function verifyAuditLog(db: StationDb, paths: HomePaths, stationKey
       return null;
     }
     if (checkpoint.seq > lastSeq && !firstBroken) {
-      breakAt(lastSeq + 1, `the log ends at event #${lastSeq}, but the ${where} signed at ${checkpoint.at} vouches for event #${checkpoint.seq}: the newest events were cut`);
+      breakAt(
+        lastSeq + 1,
+        `the log ends at event #${lastSeq}, but the ${where} signed at ${checkpoint.at} vouches for event #${checkpoint.seq}: the newest events were cut`,
+      );
       return null;
     }
     const hash = hashes.get(checkpoint.seq);

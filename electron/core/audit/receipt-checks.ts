@@ -8,7 +8,11 @@ export function exportChecks(result: WriteBundleResult): ReceiptCheck[] {
   return [
     { check: 'Selection holds plain files only (no links, devices or FIFOs)', result: 'passed', detail: `${result.files} files` },
     { check: 'Pass 1: every source file hashed (SHA-256) for the manifest', result: 'passed' },
-    { check: `Tag manifest signed (${result.signers.length === 1 ? 'one signer' : `${result.signers.length} signers`})`, result: 'passed', detail: result.signers.map((s) => s.fingerprint).join(', ') },
+    {
+      check: `Tag manifest signed (${result.signers.length === 1 ? 'one signer' : `${result.signers.length} signers`})`,
+      result: 'passed',
+      detail: result.signers.map((s) => s.fingerprint).join(', '),
+    },
     { check: 'Pass 2: every file hashed again while written, unchanged since pass 1', result: 'passed' },
     { check: 'Bundle written under a temp name, fsynced, published without overwriting', result: 'passed', detail: `${result.bundleBytes} bytes` },
     { check: 'Read back from the media past the page cache', result: 'not run', detail: 'written to a folder, not to removable media' },
@@ -22,7 +26,9 @@ export function mediaExportChecks(result: WriteBundleResult, media: MediaExportR
   return [
     ...exportChecks(result).slice(0, 4),
     {
-      check: media.split ? 'Parts and signed volume index written under temp names, fsynced, published without overwriting' : 'Bundle written under a temp name, fsynced, published without overwriting',
+      check: media.split
+        ? 'Parts and signed volume index written under temp names, fsynced, published without overwriting'
+        : 'Bundle written under a temp name, fsynced, published without overwriting',
       result: 'passed',
       detail: `${result.bundleBytes} bytes${media.split ? ` in ${media.parts} parts on ${media.volumes.length} volume(s)` : ''}`,
     },
@@ -55,12 +61,20 @@ export function receiptMedia(media: MediaExportReport): NonNullable<TransferRece
 /** The checks an import's receipt lists: everything the bundle passed before it was committed. */
 export function importChecks(result: ImportResult): ReceiptCheck[] {
   return [
-    { check: 'Tag manifest signature by a trusted key, valid now (not expired, not revoked)', result: 'passed', detail: result.signers.map((s) => s.fingerprint).join(', ') },
+    {
+      check: 'Tag manifest signature by a trusted key, valid now (not expired, not revoked)',
+      result: 'passed',
+      detail: result.signers.map((s) => s.fingerprint).join(', '),
+    },
     { check: 'Tag files (bagit.txt, bag-info.txt, manifest) match the signed tag manifest', result: 'passed' },
     { check: 'bagit.txt, bag-info.txt and Payload-Oxum well-formed and consistent', result: 'passed' },
     { check: 'Every path safe, no links or special entries, no duplicates; names allowed by station policy', result: 'passed' },
     { check: 'Station limits (entries, sizes, path depth and length)', result: 'passed' },
-    { check: 'Replay guard', result: 'passed', detail: result.replayOf === null ? 'first import of this bundle' : `re-import of import #${result.replayOf}, overridden by the operator` },
+    {
+      check: 'Replay guard',
+      result: 'passed',
+      detail: result.replayOf === null ? 'first import of this bundle' : `re-import of import #${result.replayOf}, overridden by the operator`,
+    },
     { check: 'Every payload file matches its signed SHA-256', result: 'passed', detail: `${result.bundle.files} files, ${result.bundle.bytes} bytes` },
     { check: 'Complete: nothing listed is missing, nothing present is unlisted', result: 'passed' },
     { check: 'Staged privately, flushed to disk, committed in one rename', result: 'passed', detail: result.destination ?? '' },

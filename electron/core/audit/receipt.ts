@@ -26,7 +26,15 @@ export interface TransferReceipt {
   media: {
     label: string | null;
     serial: string | null;
-    volumes?: Array<{ number: number; label: string | null; serial: string | null; device: string | null; filesystem: string | null; files: string[]; readBack: string | null }>;
+    volumes?: Array<{
+      number: number;
+      label: string | null;
+      serial: string | null;
+      device: string | null;
+      filesystem: string | null;
+      files: string[];
+      readBack: string | null;
+    }>;
   } | null;
   operator: string;
   station: string;
@@ -52,23 +60,32 @@ export async function writeReceipt(dir: string, receipt: TransferReceipt, signer
   const json = `${JSON.stringify(receipt, null, 2)}\n`;
   const signature = signer ? await signer.sign(Buffer.from(json, 'utf8')) : null;
   const stem = join(dir, `${receipt.bundle.name}.${receipt.kind}-receipt`);
-  const base = await publishSetWithoutOverwrite((n) => (n === 1 ? stem : `${stem}-${n}`), [
-    { suffix: '.json', data: json },
-    ...(signature !== null ? [{ suffix: '.json.asc', data: signature }] : []),
-    { suffix: '.html', data: renderReceiptHtml(receipt, signature !== null) },
-  ], ['.json.asc']);
+  const base = await publishSetWithoutOverwrite(
+    (n) => (n === 1 ? stem : `${stem}-${n}`),
+    [
+      { suffix: '.json', data: json },
+      ...(signature !== null ? [{ suffix: '.json.asc', data: signature }] : []),
+      { suffix: '.html', data: renderReceiptHtml(receipt, signature !== null) },
+    ],
+    ['.json.asc'],
+  );
   return { json: `${base}.json`, signature: signature === null ? null : `${base}.json.asc`, html: `${base}.html` };
 }
 
 function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/gu, (c) => `&#${c.charCodeAt(0)};`).replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text
+    .replace(/[&<>"']/gu, (c) => `&#${c.charCodeAt(0)};`)
+    .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function mediaText(media: NonNullable<TransferReceipt['media']>): string {
   const volumes = media.volumes ?? [];
   if (volumes.length === 0) return `${media.label ?? ''} ${media.serial ?? ''}`.trim();
   return volumes
-    .map((v) => `volume ${v.number}: ${[v.label, v.serial, v.device, v.filesystem].filter((x) => x !== null).join(' ')}${v.readBack ? ` (read back: ${v.readBack})` : ''}: ${v.files.join(', ')}`)
+    .map(
+      (v) =>
+        `volume ${v.number}: ${[v.label, v.serial, v.device, v.filesystem].filter((x) => x !== null).join(' ')}${v.readBack ? ` (read back: ${v.readBack})` : ''}: ${v.files.join(', ')}`,
+    )
     .join(' | ');
 }
 
@@ -76,7 +93,10 @@ function mediaText(media: NonNullable<TransferReceipt['media']>): string {
 export function renderReceiptHtml(receipt: TransferReceipt, signed: boolean): string {
   const row = (label: string, value: string): string => `<tr><th scope="row">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`;
   const checks = receipt.checks
-    .map((c) => `<tr class="${c.result === 'passed' ? 'ok' : c.result === 'failed' ? 'bad' : ''}"><td>${escapeHtml(c.check)}</td><td>${escapeHtml(c.result)}</td><td>${escapeHtml(c.detail ?? '')}</td></tr>`)
+    .map(
+      (c) =>
+        `<tr class="${c.result === 'passed' ? 'ok' : c.result === 'failed' ? 'bad' : ''}"><td>${escapeHtml(c.check)}</td><td>${escapeHtml(c.result)}</td><td>${escapeHtml(c.detail ?? '')}</td></tr>`,
+    )
     .join('\n');
   const signers = receipt.signers.map((s) => `${s.userIds.join(', ')} — ${groupFingerprint(s.fingerprint)}`).join('\n');
   return `<!doctype html>

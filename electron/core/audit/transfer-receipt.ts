@@ -34,6 +34,10 @@ export function buildTransferReceipt(kind: TransferReceipt['kind'], identity: St
     station: identity.station,
     startedAt: facts.startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
-    audit: { eventSeq: facts.event.seq, eventHash: facts.event.hash, checkpoint: facts.checkpoint ? { seq: facts.checkpoint.seq, hash: facts.checkpoint.hash, at: facts.checkpoint.at } : null },
+    audit: {
+      eventSeq: facts.event.seq,
+      eventHash: facts.event.hash,
+      checkpoint: facts.checkpoint ? { seq: facts.checkpoint.seq, hash: facts.checkpoint.hash, at: facts.checkpoint.at } : null,
+    },
   };
 }

@@ -28,10 +28,7 @@ export interface TaggedPayloadFile {
 }
 
 /** Build the tag files for a hashed payload. The tag manifest covers the three tag files before it. */
-export function buildBagTags(
-  payload: readonly TaggedPayloadFile[],
-  meta: { identity: StationIdentity; sequence: number; now: Date; uuid?: string },
-): BagTags {
+export function buildBagTags(payload: readonly TaggedPayloadFile[], meta: { identity: StationIdentity; sequence: number; now: Date; uuid?: string }): BagTags {
   const uuid = meta.uuid ?? randomUUID();
   const payloadBytes = payload.reduce((sum, file) => sum + file.size, 0);
   const info: BagInfo = [
@@ -72,5 +69,7 @@ export function buildBagTags(
 
 /** The tag files as tar records (header, bytes, padding), in the order given, as one buffer. */
 export function encodeTagRecords(bundleName: string, tagFiles: readonly TagFile[], mtime: Date): Buffer {
-  return Buffer.concat(tagFiles.flatMap((tag) => [encodeFileHeader({ path: `${bundleName}/${tag.name}`, size: tag.bytes.length, mtime }), tag.bytes, padding(tag.bytes.length)]));
+  return Buffer.concat(
+    tagFiles.flatMap((tag) => [encodeFileHeader({ path: `${bundleName}/${tag.name}`, size: tag.bytes.length, mtime }), tag.bytes, padding(tag.bytes.length)]),
+  );
 }

@@ -41,7 +41,11 @@ export function identifyNonBundle(head: Buffer, fileName: string): string | null
 /** The first block is a tar header whose checksum field matches its bytes (any tar dialect). */
 function hasTarChecksum(head: Buffer): boolean {
   if (head.length < HEAD_BYTES) return false;
-  const field = head.subarray(148, 156).toString('latin1').replace(/[\0 ]+$/u, '').trim();
+  const field = head
+    .subarray(148, 156)
+    .toString('latin1')
+    .replace(/[\0 ]+$/u, '')
+    .trim();
   if (!/^[0-7]{1,8}$/u.test(field)) return false;
   let sum = 0;
   for (let i = 0; i < HEAD_BYTES; i += 1) sum += i >= 148 && i < 156 ? 0x20 : (head[i] as number);

@@ -47,7 +47,8 @@ export class EntryRegistry {
     const parents = parentPaths(path);
     for (const parent of parents) {
       const fileClash = this.fileAt(collisionKey(parent));
-      if (fileClash !== undefined) return { ok: false, reason: `"${path}" needs "${parent}" to be a directory, but it is the file "${fileClash}"`, clash: fileClash };
+      if (fileClash !== undefined)
+        return { ok: false, reason: `"${path}" needs "${parent}" to be a directory, but it is the file "${fileClash}"`, clash: fileClash };
     }
     this.keep(key, path);
     for (const parent of parents) this.directories.set(collisionKey(parent), parent);
@@ -61,7 +62,8 @@ export class EntryRegistry {
     if (fileClash !== undefined) return { ok: false, reason: this.describe(path, fileClash), clash: fileClash };
     for (const parent of parentPaths(path)) {
       const parentClash = this.fileAt(collisionKey(parent));
-      if (parentClash !== undefined) return { ok: false, reason: `"${path}" needs "${parent}" to be a directory, but it is the file "${parentClash}"`, clash: parentClash };
+      if (parentClash !== undefined)
+        return { ok: false, reason: `"${path}" needs "${parent}" to be a directory, but it is the file "${parentClash}"`, clash: parentClash };
     }
     const existing = this.directories.get(key);
     if (existing !== undefined && existing !== path) return { ok: false, reason: this.describe(path, existing), clash: existing };

@@ -31,9 +31,7 @@ export function formatManifest(entries: readonly ManifestEntry[]): string {
   return entries.map((entry) => `${entry.sha256}  ${encodeManifestPath(entry.path)}\n`).join('');
 }
 
-export type ManifestParse =
-  | { ok: true; entries: ManifestEntry[] }
-  | { ok: false; line: number; reason: string };
+export type ManifestParse = { ok: true; entries: ManifestEntry[] } | { ok: false; line: number; reason: string };
 
 const LINE = /^([0-9a-fA-F]{64})[ \t]+(.+)$/u;
 

@@ -110,7 +110,13 @@ export interface WorkerLane {
  * Run the worker lane over `queue` until it is closed and empty, storing digests into `out`.
  * `done` resolves when the worker has finished its last batch; rejects with the first file error.
  */
-export function startWorkerLane(queue: FileQueue, out: Array<LaneResult | undefined>, progress: LaneProgress, signal: AbortSignal | undefined, spool: PayloadSpool | null): WorkerLane {
+export function startWorkerLane(
+  queue: FileQueue,
+  out: Array<LaneResult | undefined>,
+  progress: LaneProgress,
+  signal: AbortSignal | undefined,
+  spool: PayloadSpool | null,
+): WorkerLane {
   const run = feedWorker<HashOutcome>(startWorker('hash-lane-worker'), signal, {
     source: queue,
     // Two batches in flight: the main lane answers messages only between its own files.

@@ -18,9 +18,7 @@ export const DEFAULT_PATH_LIMITS: PathLimits = {
   maxDepth: 64,
 };
 
-export type PathVerdict =
-  | { ok: true }
-  | { ok: false; kind: 'unsafe' | 'limit'; reason: string };
+export type PathVerdict = { ok: true } | { ok: false; kind: 'unsafe' | 'limit'; reason: string };
 
 const OK: PathVerdict = { ok: true };
 

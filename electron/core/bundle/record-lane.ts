@@ -59,7 +59,9 @@ export class RunWriter {
     const dataAt = this.used + header.length;
     const got = readExpected(handle, this.run, dataAt, size);
     if (got !== size) return { size: got };
-    const digest = sha256().update(this.run.subarray(dataAt, dataAt + size)).digest('hex');
+    const digest = sha256()
+      .update(this.run.subarray(dataAt, dataAt + size))
+      .digest('hex');
     const pad = paddingLength(size);
     this.run.fill(0, dataAt + size, dataAt + size + pad);
     this.used = dataAt + size + pad;
@@ -79,7 +81,14 @@ export class RunWriter {
  * large one is streamed in `buffer`-sized chunks, yielding the bytes of each chunk written, so
  * that the caller can report progress, give its event loop a turn and stop between chunks.
  */
-export function* recordSteps(handle: number, header: Buffer, file: ScannedFile, at: number, buffer: Buffer, runs: RunWriter): Generator<number, RecordDigest | Mismatch> {
+export function* recordSteps(
+  handle: number,
+  header: Buffer,
+  file: ScannedFile,
+  at: number,
+  buffer: Buffer,
+  runs: RunWriter,
+): Generator<number, RecordDigest | Mismatch> {
   if (file.size <= SMALL_FILE_BYTES) return runs.appendSmall(handle, header, file.size, at);
   runs.flush();
   const before = fstatSync(handle);

@@ -36,14 +36,19 @@ export interface RecordPlan {
 }
 
 function mismatchError(file: SourceFile, mismatch: Mismatch): AirlockError {
-  const detail = 'size' in mismatch ? `was ${file.size} bytes when scanned and ${mismatch.size > file.size ? 'grew' : `${mismatch.size} bytes`} when read` : 'was modified while the bundle was being written';
+  const detail =
+    'size' in mismatch
+      ? `was ${file.size} bytes when scanned and ${mismatch.size > file.size ? 'grew' : `${mismatch.size} bytes`} when read`
+      : 'was modified while the bundle was being written';
   return new AirlockError('SOURCE_CHANGED', `${file.absPath} ${detail}.`, { path: file.absPath });
 }
 
 /** O_NOFOLLOW's refusal says "too many symbolic links"; the operator should read what happened. */
 function laneError(error: unknown, file: SourceFile): AirlockError {
   if (errnoOf(error) === 'ELOOP') {
-    return new AirlockError('SOURCE_UNSUPPORTED_TYPE', `${file.absPath} was replaced by a symbolic link after the scan; links are not followed.`, { path: file.absPath });
+    return new AirlockError('SOURCE_UNSUPPORTED_TYPE', `${file.absPath} was replaced by a symbolic link after the scan; links are not followed.`, {
+      path: file.absPath,
+    });
   }
   return toAirlockError(error, file.absPath);
 }
@@ -109,7 +114,14 @@ export class RecordLanes {
 }
 
 /** This thread's lane: the same steps as the worker's (record-lane.ts), with cancellation between chunks. */
-async function recordLane(queue: FileQueue, plan: RecordPlan, fd: number, out: Array<RecordDigest | undefined>, progress: LaneProgress, signal?: AbortSignal): Promise<void> {
+async function recordLane(
+  queue: FileQueue,
+  plan: RecordPlan,
+  fd: number,
+  out: Array<RecordDigest | undefined>,
+  progress: LaneProgress,
+  signal?: AbortSignal,
+): Promise<void> {
   const runs = new RunWriter(fd);
   const buffer = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
   const pause = new CooperativeYield();
@@ -146,7 +158,12 @@ async function recordLane(queue: FileQueue, plan: RecordPlan, fd: number, out: A
  * file's chunks: a cancel from outside (Ctrl-C, the app's Cancel) must not wait for a
  * many-gigabyte file to end.
  */
-async function writeRecord(steps: Generator<number, RecordDigest | Mismatch>, progress: LaneProgress, pause: CooperativeYield, signal?: AbortSignal): Promise<RecordDigest | Mismatch> {
+async function writeRecord(
+  steps: Generator<number, RecordDigest | Mismatch>,
+  progress: LaneProgress,
+  pause: CooperativeYield,
+  signal?: AbortSignal,
+): Promise<RecordDigest | Mismatch> {
   for (let step = steps.next(); ; step = steps.next()) {
     if (step.done) return step.value;
     progress.addBytes(step.value);
@@ -155,7 +172,15 @@ async function writeRecord(steps: Generator<number, RecordDigest | Mismatch>, pr
   }
 }
 
-function runRecordWorker(worker: Worker, queue: FileQueue, plan: RecordPlan, fd: number, out: Array<RecordDigest | undefined>, progress: LaneProgress, signal?: AbortSignal): WorkerRun {
+function runRecordWorker(
+  worker: Worker,
+  queue: FileQueue,
+  plan: RecordPlan,
+  fd: number,
+  out: Array<RecordDigest | undefined>,
+  progress: LaneProgress,
+  signal?: AbortSignal,
+): WorkerRun {
   return feedWorker<RecordOutcome>(worker, signal, {
     source: queue,
     // This thread answers only when its own lane yields (every few milliseconds), and the worker
@@ -167,7 +192,14 @@ function runRecordWorker(worker: Worker, queue: FileQueue, plan: RecordPlan, fd:
       const headers = batch.map((index) => plan.headerOf(index));
       const files = batch.map((index, i) => {
         const file = plan.files[index] as SourceFile;
-        return { index, path: file.absPath, size: file.size, mtimeMs: file.mtimeMs, at: plan.offsets[index] as number, headerLength: (headers[i] as Buffer).length };
+        return {
+          index,
+          path: file.absPath,
+          size: file.size,
+          mtimeMs: file.mtimeMs,
+          at: plan.offsets[index] as number,
+          headerLength: (headers[i] as Buffer).length,
+        };
       });
       return { files, fd, headers: Buffer.concat(headers) };
     },

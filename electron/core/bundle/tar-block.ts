@@ -120,7 +120,8 @@ export function decodeHeaderBlock(block: Buffer, offset: number): HeaderBlock {
   const gnu = magic.equals(GNU_MAGIC);
   if (!gnu && !magic.equals(USTAR_MAGIC)) throw new ArchiveError('a tar header is neither POSIX ustar (magic "ustar", version "00") nor GNU tar format');
   // In GNU format this area holds atime, ctime and sparse data; Python's tarfile would still read it as a name prefix.
-  if (gnu && !isZeroRange(block, offset + 345, offset + 500)) throw new ArchiveError('a GNU-format tar header uses its extended fields (incremental or sparse archive)');
+  if (gnu && !isZeroRange(block, offset + 345, offset + 500))
+    throw new ArchiveError('a GNU-format tar header uses its extended fields (incremental or sparse archive)');
 
   const flag = block[offset + 156] === 0 ? '' : String.fromCharCode(block[offset + 156] as number);
   let kind: BlockKind;
@@ -143,7 +144,8 @@ export function decodeHeaderBlock(block: Buffer, offset: number): HeaderBlock {
   numericField(block, offset + 136, 12, 'mtime', { allowEmpty: meta });
   numericField(block, offset + 329, 8, 'devmajor', { allowEmpty: true });
   numericField(block, offset + 337, 8, 'devminor', { allowEmpty: true });
-  if (stringField(block, offset + 157, 100, 'linkname').length > 0) throw new ArchiveError('a tar header for a file, directory or extended header names a link target');
+  if (stringField(block, offset + 157, 100, 'linkname').length > 0)
+    throw new ArchiveError('a tar header for a file, directory or extended header names a link target');
   stringField(block, offset + 265, 32, 'uname');
   stringField(block, offset + 297, 32, 'gname');
 
@@ -152,7 +154,9 @@ export function decodeHeaderBlock(block: Buffer, offset: number): HeaderBlock {
 
 /** ustar's `prefix/name` (no prefix in GNU format); `lenient` cuts at the first NUL instead of refusing bytes after it. */
 function joinedName(block: Buffer, offset: number, gnu: boolean, lenient = false): Buffer {
-  const field = lenient ? (at: number, length: number): Buffer => cString(block, at, length) : (at: number, length: number, what: string): Buffer => stringField(block, at, length, what);
+  const field = lenient
+    ? (at: number, length: number): Buffer => cString(block, at, length)
+    : (at: number, length: number, what: string): Buffer => stringField(block, at, length, what);
   const name = field(offset, 100, 'name');
   const prefix = gnu ? Buffer.alloc(0) : field(offset + 345, 155, 'prefix');
   return prefix.length > 0 ? Buffer.concat([prefix, Buffer.from('/'), name]) : name;

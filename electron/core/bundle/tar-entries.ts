@@ -40,7 +40,8 @@ function disagreement(entry: ReadEntry, view: GuardEntry | undefined): string | 
   const kind = entryKind(entry);
   const seen = { path: entry.path, kind, size: kind === 'file' ? entry.size : 0 };
   if (!view) return `node-tar read an entry ${describe(seen)} that the archive's structure does not hold`;
-  if (seen.path !== asNodeTarPath(view.path) || seen.kind !== view.kind || seen.size !== view.size) return `readers disagree on an entry: ${describe(view)} by its headers, ${describe(seen)} by node-tar`;
+  if (seen.path !== asNodeTarPath(view.path) || seen.kind !== view.kind || seen.size !== view.size)
+    return `readers disagree on an entry: ${describe(view)} by its headers, ${describe(seen)} by node-tar`;
   return null;
 }
 
@@ -108,7 +109,10 @@ export async function* readTarEntries(source: Readable, onBytes?: (bytes: number
   parser.on('end', () => {
     if (guard.failure) fail(guard.failure);
     else if (!sawEndMarker) fail(new ArchiveError('the archive has no end-of-archive marker: it is truncated'));
-    else if (guard.entries.length > 0) fail(new ArchiveError(`node-tar skipped ${guard.entries.length} entries the archive's headers hold, the first ${describe(guard.entries[0] as GuardEntry)}`));
+    else if (guard.entries.length > 0)
+      fail(
+        new ArchiveError(`node-tar skipped ${guard.entries.length} entries the archive's headers hold, the first ${describe(guard.entries[0] as GuardEntry)}`),
+      );
     parserEnded = true;
     notify();
   });

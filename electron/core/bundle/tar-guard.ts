@@ -165,14 +165,16 @@ export class TarGuard {
       return { release: [] };
     }
     // Python's tarfile stops at a single zero block; node-tar reads on. One reading only.
-    if (this.zeroBlockAt !== null) throw new ArchiveError(`a lone zero block at byte ${this.zeroBlockAt} is followed by more headers (some readers stop there, others read on)`);
+    if (this.zeroBlockAt !== null)
+      throw new ArchiveError(`a lone zero block at byte ${this.zeroBlockAt} is followed by more headers (some readers stop there, others read on)`);
     let decoded;
     try {
       decoded = decodeHeaderBlock(block, at);
     } catch (error) {
       // A link or device named by a long name or pax path is reported under that name.
       const named = this.group?.longName ?? this.group?.pax?.path;
-      if (error instanceof ArchiveError && error.kind === 'unsafe-type' && named !== undefined && error.entryType !== undefined) throw new ArchiveError(`${JSON.stringify(named)} is ${error.entryType}`, 'unsafe-type', named, error.entryType);
+      if (error instanceof ArchiveError && error.kind === 'unsafe-type' && named !== undefined && error.entryType !== undefined)
+        throw new ArchiveError(`${JSON.stringify(named)} is ${error.entryType}`, 'unsafe-type', named, error.entryType);
       throw error;
     }
     if (decoded.kind === 'pax' || decoded.kind === 'long-name') {
@@ -189,7 +191,8 @@ export class TarGuard {
     if (path === null) throw new ArchiveError(`the name in the tar header at byte ${blockOffset} is not valid UTF-8`);
     if (path.length === 0) throw new ArchiveError(`the tar header at byte ${blockOffset} has an empty name`);
     const size = group?.pax?.size ?? decoded.size;
-    if (decoded.kind === 'file' && path.endsWith('/')) throw new ArchiveError(`"${path}" is a regular-file entry whose name ends in "/" (readers disagree on whether it is a directory)`);
+    if (decoded.kind === 'file' && path.endsWith('/'))
+      throw new ArchiveError(`"${path}" is a regular-file entry whose name ends in "/" (readers disagree on whether it is a directory)`);
     if (decoded.kind === 'directory' && size !== 0) throw new ArchiveError(`the directory entry "${path}" declares ${size} bytes of data`);
     this.group = null;
     this.entries.push({ path, kind: decoded.kind, size });

@@ -40,7 +40,10 @@ export const MAX_CLAIMED_USER_ID_CHARS = 200;
 /** A claimed user ID safe to print: cut to a bounded length, then control and bidi characters escaped. */
 export function claimedUserIdForDisplay(raw: string): string {
   const chars = [...raw];
-  const cut = chars.length > MAX_CLAIMED_USER_ID_CHARS ? `${chars.slice(0, MAX_CLAIMED_USER_ID_CHARS).join('')}... (${chars.length - MAX_CLAIMED_USER_ID_CHARS} more characters)` : raw;
+  const cut =
+    chars.length > MAX_CLAIMED_USER_ID_CHARS
+      ? `${chars.slice(0, MAX_CLAIMED_USER_ID_CHARS).join('')}... (${chars.length - MAX_CLAIMED_USER_ID_CHARS} more characters)`
+      : raw;
   return displayText(cut);
 }
 
@@ -52,8 +55,7 @@ export function claimedUserIdForDisplay(raw: string): string {
  */
 function unknownSigner(packets: readonly unknown[], keyIdHex: string): UnknownSigner {
   const packet = packets.find((p) => (p as { issuerKeyID?: { toHex(): string } }).issuerKeyID?.toHex().toUpperCase() === keyIdHex) as
-    | { issuerFingerprint?: Uint8Array | null; signersUserID?: string | null }
-    | undefined;
+    { issuerFingerprint?: Uint8Array | null; signersUserID?: string | null } | undefined;
   const fpr = packet?.issuerFingerprint ? Buffer.from(packet.issuerFingerprint).toString('hex').toUpperCase() : null;
   const claimed = packet?.signersUserID ? claimedUserIdForDisplay(packet.signersUserID) : null;
   return { fingerprint: fpr, keyId: keyIdHex, claimedUserId: claimed };
@@ -128,7 +130,13 @@ export async function verifyDetachedSignature(
     if (type !== BINARY_SIGNATURE) {
       return {
         signers: [],
-        problems: [problem('SIGNATURE_INVALID', `A signature is not a binary-document signature (type ${String(type)}); sign with gpg --detach-sign, not in text mode.`, sigPath)],
+        problems: [
+          problem(
+            'SIGNATURE_INVALID',
+            `A signature is not a binary-document signature (type ${String(type)}); sign with gpg --detach-sign, not in text mode.`,
+            sigPath,
+          ),
+        ],
       };
     }
   }
@@ -137,10 +145,25 @@ export async function verifyDetachedSignature(
   const keys = trusted.map((t) => t.key);
   let results;
   try {
-    ({ signatures: results } = await verify({ message, signature, verificationKeys: keys, expectSigned: true, format: 'binary', date: latestSignatureDate, config: OPENPGP_CONFIG }));
+    ({ signatures: results } = await verify({
+      message,
+      signature,
+      verificationKeys: keys,
+      expectSigned: true,
+      format: 'binary',
+      date: latestSignatureDate,
+      config: OPENPGP_CONFIG,
+    }));
   } catch {
     // No signature verified with a trusted key: verify again without expectSigned to say why, per signature.
-    ({ signatures: results } = await verify({ message, signature, verificationKeys: keys, format: 'binary', date: latestSignatureDate, config: OPENPGP_CONFIG }));
+    ({ signatures: results } = await verify({
+      message,
+      signature,
+      verificationKeys: keys,
+      format: 'binary',
+      date: latestSignatureDate,
+      config: OPENPGP_CONFIG,
+    }));
   }
 
   const signers = new Map<string, SignerInfo>();
@@ -166,9 +189,10 @@ export async function verifyDetachedSignature(
       else if (/expired/iu.test(reason)) expired.push(owner.fingerprint);
       else if (/future/iu.test(reason)) {
         futureDated.push(owner.fingerprint);
-        invalid.push(`${owner.fingerprint}: the signature is dated in the future, beyond the allowed clock skew of ${Math.round((options.clockSkewMs ?? 0) / 1000)} s (check both stations' clocks)`);
-      }
-      else invalid.push(`${owner.fingerprint}: ${reason}`);
+        invalid.push(
+          `${owner.fingerprint}: the signature is dated in the future, beyond the allowed clock skew of ${Math.round((options.clockSkewMs ?? 0) / 1000)} s (check both stations' clocks)`,
+        );
+      } else invalid.push(`${owner.fingerprint}: ${reason}`);
       continue;
     }
     const state = await keyStateNow(owner, result.keyID, now);
@@ -183,7 +207,13 @@ export async function verifyDetachedSignature(
     const packet = (await result.signature).packets[0];
     const created = packet?.created ?? now;
     if (!signers.has(owner.fingerprint)) {
-      signers.set(owner.fingerprint, { fingerprint: owner.fingerprint, userIds: owner.userIds, label: owner.label, role: owner.role ?? null, signedAt: created.toISOString() });
+      signers.set(owner.fingerprint, {
+        fingerprint: owner.fingerprint,
+        userIds: owner.userIds,
+        label: owner.label,
+        role: owner.role ?? null,
+        signedAt: created.toISOString(),
+      });
     }
   }
 

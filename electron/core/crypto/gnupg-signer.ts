@@ -87,7 +87,9 @@ function spawnWithInput(command: string, args: string[], input: string): Promise
       if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
       else {
         const message = Buffer.concat(err).toString('utf8').trim();
-        reject(new AirlockError(/bad passphrase|no pinentry|Bad PIN/iu.test(message) ? 'PASSPHRASE_WRONG' : 'IO_ERROR', `gpg failed (exit ${code}): ${message}`));
+        reject(
+          new AirlockError(/bad passphrase|no pinentry|Bad PIN/iu.test(message) ? 'PASSPHRASE_WRONG' : 'IO_ERROR', `gpg failed (exit ${code}): ${message}`),
+        );
       }
     });
     child.stdin.end(input);

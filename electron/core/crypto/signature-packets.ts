@@ -67,9 +67,11 @@ export function countPackets(binary: Buffer): number | null {
 /** Why the signature file is too large to read, or null. */
 export function signatureFileOverLimit(armored: string): string | null {
   const bytes = Buffer.byteLength(armored, 'utf8');
-  if (bytes > MAX_SIGNATURE_FILE_BYTES) return `The signature file is ${bytes} bytes; at most ${MAX_SIGNATURE_FILE_BYTES} are read (about ${MAX_SIGNATURE_PACKETS} signatures).`;
+  if (bytes > MAX_SIGNATURE_FILE_BYTES)
+    return `The signature file is ${bytes} bytes; at most ${MAX_SIGNATURE_FILE_BYTES} are read (about ${MAX_SIGNATURE_PACKETS} signatures).`;
   const body = armoredBody(armored);
   const packets = body ? countPackets(body) : null;
-  if (packets !== null && packets > MAX_SIGNATURE_PACKETS) return `The signature file holds ${packets} packets; at most ${MAX_SIGNATURE_PACKETS} signatures are read.`;
+  if (packets !== null && packets > MAX_SIGNATURE_PACKETS)
+    return `The signature file holds ${packets} packets; at most ${MAX_SIGNATURE_PACKETS} signatures are read.`;
   return null;
 }

@@ -1,14 +1,4 @@
-import {
-  enums,
-  LiteralDataPacket,
-  PacketList,
-  Signature,
-  SignaturePacket,
-  sign,
-  createMessage,
-  type Config,
-  type PrivateKey,
-} from 'openpgp';
+import { enums, LiteralDataPacket, PacketList, Signature, SignaturePacket, sign, createMessage, type Config, type PrivateKey } from 'openpgp';
 import { OPENPGP_CONFIG, OPENPGP_FULL_CONFIG } from './openpgp-config.js';
 
 /**
@@ -19,7 +9,6 @@ import { OPENPGP_CONFIG, OPENPGP_FULL_CONFIG } from './openpgp-config.js';
  * the signature packet is built here, with the hash algorithm `sign()` itself chooses.
  */
 
-
 /** The hash `sign()` picks for this key (key preferences, curve strength): learned once per key. */
 const hashByKey = new WeakMap<PrivateKey, Promise<enums.hash>>();
 
@@ -27,7 +16,14 @@ function hashAlgorithmFor(key: PrivateKey, date: Date): Promise<enums.hash> {
   let known = hashByKey.get(key);
   if (!known) {
     known = (async () => {
-      const probe = await sign({ message: await createMessage({ binary: new Uint8Array(0) }), signingKeys: key, detached: true, format: 'object', date, config: OPENPGP_CONFIG });
+      const probe = await sign({
+        message: await createMessage({ binary: new Uint8Array(0) }),
+        signingKeys: key,
+        detached: true,
+        format: 'object',
+        date,
+        config: OPENPGP_CONFIG,
+      });
       const packet = probe.packets[0] as SignaturePacket | undefined;
       if (!packet?.hashAlgorithm) throw new Error('openpgp.js made no signature packet');
       return packet.hashAlgorithm;
@@ -65,7 +61,14 @@ export async function signDetachedWithUserId(data: Uint8Array, signingKeys: read
     const userId = await primaryUserIdText(key, date);
     if (userId) packet.signersUserID = userId;
     // openpgp.js's typings omit sign()'s config argument and type `data` as bytes, not the literal packet it reads.
-    await (packet.sign as unknown as (key: unknown, data: unknown, date: Date, detached: boolean, config: Config) => Promise<void>).call(packet, signingKey.keyPacket, literal, date, true, OPENPGP_FULL_CONFIG);
+    await (packet.sign as unknown as (key: unknown, data: unknown, date: Date, detached: boolean, config: Config) => Promise<void>).call(
+      packet,
+      signingKey.keyPacket,
+      literal,
+      date,
+      true,
+      OPENPGP_FULL_CONFIG,
+    );
     packets.push(packet);
   }
   return new Signature(packets).armor(OPENPGP_FULL_CONFIG);

@@ -22,7 +22,8 @@ export async function unlockSigningKey(privateKey: PrivateKey, passphrase: strin
   } catch (error) {
     throw new AirlockError('SIGNING_KEY_UNUSABLE', `${whose}: ${(error as Error).message}.`);
   }
-  if (!(packet instanceof SecretKeyPacket || packet instanceof SecretSubkeyPacket)) throw new AirlockError('SIGNING_KEY_UNUSABLE', `${whose} holds no secret signing key.`);
+  if (!(packet instanceof SecretKeyPacket || packet instanceof SecretSubkeyPacket))
+    throw new AirlockError('SIGNING_KEY_UNUSABLE', `${whose} holds no secret signing key.`);
   try {
     await packet.decrypt(passphrase);
   } catch {

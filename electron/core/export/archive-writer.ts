@@ -43,7 +43,10 @@ export interface BundleOutputPlan {
 
 export type OpenBundleOutput = (plan: BundleOutputPlan) => Promise<BundleOutput>;
 
-export async function writeThroughOutput(output: BundleOutput, write: (sink: ArchiveSink) => Promise<void>): Promise<{ bundlePath: string; bundleBytes: number }> {
+export async function writeThroughOutput(
+  output: BundleOutput,
+  write: (sink: ArchiveSink) => Promise<void>,
+): Promise<{ bundlePath: string; bundleBytes: number }> {
   try {
     await write(output);
     return await output.commit();
@@ -116,7 +119,8 @@ function readSmallSourceUnchanged(file: HashedSource, scratch: Buffer): Buffer {
   } catch (error) {
     throw toAirlockError(error, file.absPath);
   }
-  if ('actualSize' in read) throw changed(file, read.actualSize > file.size ? 'grew while the bundle was written.' : 'became shorter while the bundle was written.');
+  if ('actualSize' in read)
+    throw changed(file, read.actualSize > file.size ? 'grew while the bundle was written.' : 'became shorter while the bundle was written.');
   if (sha256().update(read.bytes).digest('hex') !== file.sha256) throw changed(file, 'changed between hashing and writing.');
   return read.bytes;
 }

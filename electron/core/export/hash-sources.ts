@@ -83,7 +83,13 @@ export class SourceHasher {
 }
 
 /** This thread's lane: the same steps as the worker's (hash-lane.ts), with cancellation between chunks. */
-async function hashLane(queue: FileQueue, out: Array<LaneResult | undefined>, tracker: LaneProgress, signal: AbortSignal | undefined, spool: PayloadSpool | null): Promise<void> {
+async function hashLane(
+  queue: FileQueue,
+  out: Array<LaneResult | undefined>,
+  tracker: LaneProgress,
+  signal: AbortSignal | undefined,
+  spool: PayloadSpool | null,
+): Promise<void> {
   const lane = new HashLane(spool?.fd ?? null);
   const pause = new CooperativeYield();
   for (let batch = queue.take(); batch.length > 0; batch = queue.take()) {

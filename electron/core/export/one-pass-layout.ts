@@ -54,5 +54,12 @@ export async function planOnePassLayout(options: {
     offsets[index] = cursor;
     cursor += encodedHeaderLength(entryOf(index)) + file.size + paddingLength(file.size);
   }
-  return { uuid: standIn.uuid, files, offsets, headerOf: (index) => encodeFileHeader(entryOf(index)), tagSectionBytes, archiveBytes: cursor + END_OF_ARCHIVE.length };
+  return {
+    uuid: standIn.uuid,
+    files,
+    offsets,
+    headerOf: (index) => encodeFileHeader(entryOf(index)),
+    tagSectionBytes,
+    archiveBytes: cursor + END_OF_ARCHIVE.length,
+  };
 }

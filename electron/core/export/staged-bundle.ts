@@ -108,7 +108,8 @@ export async function loadStagedExport(dir: string): Promise<StagedExport> {
   const manifest = parseManifest((tagBytes.get(MANIFEST_NAME) as Buffer).toString('utf8'));
   if (!manifest.ok) throw invalid(dir, 'the manifest is malformed');
   const same =
-    manifest.entries.length === staged.files.length && manifest.entries.every((entry, i) => entry.path === staged.files[i]?.bagPath && entry.sha256 === staged.files[i]?.sha256);
+    manifest.entries.length === staged.files.length &&
+    manifest.entries.every((entry, i) => entry.path === staged.files[i]?.bagPath && entry.sha256 === staged.files[i]?.sha256);
   if (!same) throw invalid(dir, 'staged.json does not match the signed manifest');
   const info = parseBagInfo((tagBytes.get(BAG_INFO_NAME) as Buffer).toString('utf8'));
   const uuid = info.ok ? bagInfoValue(info.info, INFO.externalIdentifier) : undefined;
@@ -124,7 +125,14 @@ export async function loadStagedExport(dir: string): Promise<StagedExport> {
     name: staged.name,
     sequence: staged.sequence,
     createdAt: new Date(staged.createdAt),
-    payload: staged.files.map((f) => ({ absPath: f.absPath, bagPath: f.bagPath, size: f.size, mtime: new Date(f.mtime), mtimeMs: new Date(f.mtime).getTime(), sha256: f.sha256 })),
+    payload: staged.files.map((f) => ({
+      absPath: f.absPath,
+      bagPath: f.bagPath,
+      size: f.size,
+      mtime: new Date(f.mtime),
+      mtimeMs: new Date(f.mtime).getTime(),
+      sha256: f.sha256,
+    })),
     tags,
     warnings: staged.warnings,
   };
@@ -133,7 +141,10 @@ export async function loadStagedExport(dir: string): Promise<StagedExport> {
   const names = (await readdir(join(dir, 'signatures')).catch(() => [] as string[])).filter((n) => /^\d{2}-[0-9A-F]+\.asc$/u.test(n)).sort();
   for (const name of names) {
     const armored = await readFile(join(dir, 'signatures', name), 'utf8');
-    const publicKey = await readKey({ armoredKey: await readFile(join(dir, 'signatures', name.replace(/\.asc$/u, '.pub.asc')), 'utf8'), config: OPENPGP_CONFIG });
+    const publicKey = await readKey({
+      armoredKey: await readFile(join(dir, 'signatures', name.replace(/\.asc$/u, '.pub.asc')), 'utf8'),
+      config: OPENPGP_CONFIG,
+    });
     const fingerprint = publicKey.getFingerprint().toUpperCase();
     const check = await verifyDetachedSignature(tagmanifest, armored, [{ fingerprint, label: null, userIds: publicKey.getUserIDs(), key: publicKey }]);
     if (check.problems.length > 0) throw invalid(dir, `the signature ${name} does not verify: ${check.problems.map((p) => p.code).join(', ')}`);

@@ -71,7 +71,10 @@ export async function resolveDiscardTarget(homeRoot: string, nameOrDir: string):
     stats = await lstat(dir);
   } catch (error) {
     if (errnoOf(error) === 'ENOENT') {
-      throw new AirlockError('NOT_FOUND', `There is no staged export ${looksLikeName ? `named ${nameOrDir} in ${root}` : `at ${dir}`}.`, { path: dir, data: { reason: 'no-staged-export' } });
+      throw new AirlockError('NOT_FOUND', `There is no staged export ${looksLikeName ? `named ${nameOrDir} in ${root}` : `at ${dir}`}.`, {
+        path: dir,
+        data: { reason: 'no-staged-export' },
+      });
     }
     throw toAirlockError(error, dir);
   }

@@ -204,7 +204,11 @@ async function scanAndHash(options: PrepareOptions, spoolDir?: string): Promise<
   const createdAt = options.now ?? new Date();
   if (!BUNDLE_NAME_PATTERN.test(options.name)) throw new AirlockError('INVALID_NAME', `Got "${options.name}".`);
   tracker.startPhase('scanning');
-  const spool = spoolDir ? await PayloadSpool.open(spoolDir).catch((error: unknown) => { throw toAirlockError(error, spoolDir); }) : null;
+  const spool = spoolDir
+    ? await PayloadSpool.open(spoolDir).catch((error: unknown) => {
+        throw toAirlockError(error, spoolDir);
+      })
+    : null;
   // Hashing starts on the other core while the scan still walks (hash-sources.ts).
   const hasher = new SourceHasher(signal, spool);
   try {
@@ -268,7 +272,9 @@ export async function writePreparedBundle(
 
   tracker.startPhase('writing', { bytes: archiveBytes, files: payload.length });
   if (output) {
-    const written = await writeThroughOutput(output, (sink) => writeArchive(sink, prepared.name, tagFiles, payload, now, tracker, signal, options.spool ?? null));
+    const written = await writeThroughOutput(output, (sink) =>
+      writeArchive(sink, prepared.name, tagFiles, payload, now, tracker, signal, options.spool ?? null),
+    );
     return bundleResult(prepared, options.signers, written.bundlePath, written.bundleBytes);
   }
   const tempPath = tempPathFor(finalPath);
@@ -307,7 +313,12 @@ async function discardTemp(out: FileHandle, tempPath: string): Promise<void> {
   releaseTemp(tempPath);
 }
 
-function bundleResult(prepared: PreparedBundle, signers: Array<{ fingerprint: string; userIds: string[] }>, bundlePath: string, bundleBytes: number): WriteBundleResult {
+function bundleResult(
+  prepared: PreparedBundle,
+  signers: Array<{ fingerprint: string; userIds: string[] }>,
+  bundlePath: string,
+  bundleBytes: number,
+): WriteBundleResult {
   const { payload, tags } = prepared;
   return {
     bundlePath,

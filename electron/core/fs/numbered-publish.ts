@@ -25,7 +25,11 @@ const MAX_ALTERNATIVES = 1000;
  * further suffixes that must be free too (a receipt without a signature must not sit beside
  * someone's NAME.import-receipt.json.asc, which would read as its signature).
  */
-export async function publishSetWithoutOverwrite(baseFor: (n: number) => string, members: readonly SetMember[], reserved: readonly string[] = []): Promise<string> {
+export async function publishSetWithoutOverwrite(
+  baseFor: (n: number) => string,
+  members: readonly SetMember[],
+  reserved: readonly string[] = [],
+): Promise<string> {
   const first = baseFor(1);
   const temps: string[] = [];
   try {
@@ -41,7 +45,9 @@ export async function publishSetWithoutOverwrite(baseFor: (n: number) => string,
       releaseTemp(temp);
     }
   }
-  throw new AirlockError('OUTPUT_EXISTS', `${first}${members[0]?.suffix ?? ''} and ${MAX_ALTERNATIVES - 1} numbered alternatives are all taken.`, { path: first });
+  throw new AirlockError('OUTPUT_EXISTS', `${first}${members[0]?.suffix ?? ''} and ${MAX_ALTERNATIVES - 1} numbered alternatives are all taken.`, {
+    path: first,
+  });
 }
 
 async function anyTaken(base: string, suffixes: readonly string[]): Promise<boolean> {

@@ -52,7 +52,13 @@ async function firstUnreachable(path: string): Promise<string | null> {
   const chain: string[] = [];
   for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) chain.unshift(dir);
   for (const dir of chain) {
-    if (!(await access(dir, constants.X_OK).then(() => true, () => false))) return dir;
+    if (
+      !(await access(dir, constants.X_OK).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return dir;
   }
   return null;
 }
@@ -69,19 +75,26 @@ export async function assertHomeWritable(root: string, writable: readonly string
       if (errno !== 'EACCES' && errno !== 'EPERM') throw error;
       // The folder that stops this user may be above the home (a parent it cannot enter).
       const blocking = (await firstUnreachable(path)) ?? path;
-      const uid = await stat(blocking).then((s) => s.uid, () => null);
+      const uid = await stat(blocking).then(
+        (s) => s.uid,
+        () => null,
+      );
       const me = typeof process.getuid === 'function' ? process.getuid() : null;
       if (me !== null && (me === 0 || uid === me)) {
         // Not a question of ownership: the file system itself refuses (/proc, /sys, a read-only mount).
-        throw new AirlockError('HOME_INVALID', `${path} cannot be written: the file system refuses it (for example /proc, /sys or a read-only mount). The station home must be a folder on a writable disk.`, { path, cause: error, data: { reason: 'home-place', home: root } });
+        throw new AirlockError(
+          'HOME_INVALID',
+          `${path} cannot be written: the file system refuses it (for example /proc, /sys or a read-only mount). The station home must be a folder on a writable disk.`,
+          { path, cause: error, data: { reason: 'home-place', home: root } },
+        );
       }
       const owner = uid === null ? 'another user' : await ownerName(uid);
       const where = blocking === path ? `${path} belongs to ${owner}` : `${blocking}, above it, belongs to ${owner} and this user may not enter it`;
-      throw new AirlockError(
-        'PERMISSION_DENIED',
-        `The station home ${root} is not writable by ${whoAmI()}: ${where}.`,
-        { path: blocking, cause: error, data: { reason: 'home-owner', home: root } },
-      );
+      throw new AirlockError('PERMISSION_DENIED', `The station home ${root} is not writable by ${whoAmI()}: ${where}.`, {
+        path: blocking,
+        cause: error,
+        data: { reason: 'home-owner', home: root },
+      });
     }
   }
 }
@@ -90,10 +103,15 @@ export async function assertHomeWritable(root: string, writable: readonly string
 export function homeCreateFailure(root: string, error: unknown): AirlockError {
   const errno = errnoOf(error);
   if (errno === 'EACCES' || errno === 'EPERM') {
-    return new AirlockError('PERMISSION_DENIED', `The station home ${root} cannot be created: ${describeErrno(errno, errnoPathOf(error) ?? root) ?? ''}`, { path: root, cause: error, data: { reason: 'home-owner', home: root } });
+    return new AirlockError('PERMISSION_DENIED', `The station home ${root} cannot be created: ${describeErrno(errno, errnoPathOf(error) ?? root) ?? ''}`, {
+      path: root,
+      cause: error,
+      data: { reason: 'home-owner', home: root },
+    });
   }
-  const detail = errno === 'ENOENT'
-    ? `${root} cannot be created here: the file system refuses new folders (for example /proc or /sys). The station home must be a folder on a disk.`
-    : `${root}: ${describeErrno(errno, errnoPathOf(error) ?? root) ?? (error as Error).message}`;
+  const detail =
+    errno === 'ENOENT'
+      ? `${root} cannot be created here: the file system refuses new folders (for example /proc or /sys). The station home must be a folder on a disk.`
+      : `${root}: ${describeErrno(errno, errnoPathOf(error) ?? root) ?? (error as Error).message}`;
   return new AirlockError('HOME_INVALID', detail, { path: root, cause: error, data: { reason: 'home-place', home: root } });
 }

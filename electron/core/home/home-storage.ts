@@ -37,11 +37,19 @@ export function homeStorageFailure(error: unknown, root: string, also = ''): Air
   // SQLite names neither cause: "unable to open database file" on a read-only home, "disk I/O error" on a full one.
   const sqliteStorage = code === 'SQLITE_FULL' || /^SQLITE_(?:IOERR|CANTOPEN|READONLY)/u.test(code);
   if (code === 'EROFS' || (sqliteStorage && !writable(root))) {
-    return new AirlockError('HOME_INVALID', `The station home ${root} cannot be written (read-only) (${detail}): Airlock can show, verify and export the audit log but record nothing.${tail}`, { path: root, cause });
+    return new AirlockError(
+      'HOME_INVALID',
+      `The station home ${root} cannot be written (read-only) (${detail}): Airlock can show, verify and export the audit log but record nothing.${tail}`,
+      { path: root, cause },
+    );
   }
   const free = freeBytes(root);
   if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL' || (sqliteStorage && free !== null && free < FULL_BELOW_BYTES)) {
-    return new AirlockError('NO_SPACE', `The station home ${root} is full (${free ?? 'unknown'} bytes free): the audit log cannot record anything until space is freed there (${detail}).${tail}`, { path: root, cause });
+    return new AirlockError(
+      'NO_SPACE',
+      `The station home ${root} is full (${free ?? 'unknown'} bytes free): the audit log cannot record anything until space is freed there (${detail}).${tail}`,
+      { path: root, cause },
+    );
   }
   return null;
 }

@@ -18,7 +18,13 @@ export const StationConfigSchema = z
     organization: singleLine.optional(),
     /** Folders listed as removable media (a diode's receive folder, a test's loop mount): absolute paths. */
     mediaRoots: z
-      .array(z.string().min(1).max(4096).refine((path) => isAbsolute(path) && !/[\u0000-\u001f]/u.test(path), 'must be an absolute path without control characters'))
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(4096)
+          .refine((path) => isAbsolute(path) && !/[\u0000-\u001f]/u.test(path), 'must be an absolute path without control characters'),
+      )
       .max(64)
       .optional(),
   })

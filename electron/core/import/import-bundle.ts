@@ -78,7 +78,8 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
   for (const dir of leftovers.removed) warnings.push(`Removed ${dir}, left by an interrupted import.`);
   for (const dir of leftovers.leftAlone) warnings.push(`${dir} belongs to an import that may still be running; left alone.`);
   for (const dir of leftovers.unremovable) warnings.push(`${dir}, left by an interrupted import, could not be removed; the next import tries again.`);
-  for (const dir of leftovers.unproven) warnings.push(`${dir} is named like an Airlock staging folder, but nothing proves Airlock made it; left alone (remove it yourself if it is not needed).`);
+  for (const dir of leftovers.unproven)
+    warnings.push(`${dir} is named like an Airlock staging folder, but nothing proves Airlock made it; left alone (remove it yourself if it is not needed).`);
   await sweepDeadTemps(destDir);
 
   let claimId: number | null = null;
@@ -91,7 +92,8 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     // The top directory becomes DIR/<name>: it must be a name this station would write.
     const nameFindings = portabilityFindings(facts.name, options.policy.names);
     if (facts.name.startsWith('.')) nameFindings.push('it starts with a dot (hidden, and reserved for staging)');
-    if (nameFindings.length > 0) return [problem('UNSAFE_PATH', `The bundle's top directory "${facts.name}" cannot become a folder here: ${nameFindings.join('; ')}.`, facts.name)];
+    if (nameFindings.length > 0)
+      return [problem('UNSAFE_PATH', `The bundle's top directory "${facts.name}" cannot become a folder here: ${nameFindings.join('; ')}.`, facts.name)];
     identity = {
       tagmanifestSha256: facts.tagmanifestSha256,
       uuid: facts.uuid,
@@ -129,7 +131,9 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     }
     const highest = highestSequenceFrom(options.db, identity.signers);
     if (facts.sequence !== null && highest !== null && facts.sequence < highest) {
-      warnings.push(`Sequence number ${facts.sequence} is lower than ${highest}, already imported from this signer: an old bundle, or bundles arriving out of order.`);
+      warnings.push(
+        `Sequence number ${facts.sequence} is lower than ${highest}, already imported from this signer: an old bundle, or bundles arriving out of order.`,
+      );
     }
     return [];
   };
@@ -166,14 +170,19 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     await staging.makeDurable();
     if (options.signal?.aborted) throw new AirlockError('CANCELLED');
     const finalTarget: string = target;
-    if (await exists(finalTarget)) throw new AirlockError('OUTPUT_EXISTS', `${finalTarget} appeared during the import; nothing was changed.`, { path: finalTarget });
+    if (await exists(finalTarget))
+      throw new AirlockError('OUTPUT_EXISTS', `${finalTarget} appeared during the import; nothing was changed.`, { path: finalTarget });
     await commit(staging, finalTarget, stagedId as StagedFolderId, warnings);
     committed = true;
     const imported: ImportResult = { ...report, destination: finalTarget, warnings, payloadFiles: payload, replayOf };
     try {
       settle(options, id, { kind: 'imported', result: imported });
     } catch (error) {
-      throw new AirlockError('AUDIT_UNAVAILABLE', `The import is in place at ${finalTarget}, but recording it failed (${(error as Error).message}); the next Airlock command records it.`, { path: finalTarget, cause: error });
+      throw new AirlockError(
+        'AUDIT_UNAVAILABLE',
+        `The import is in place at ${finalTarget}, but recording it failed (${(error as Error).message}); the next Airlock command records it.`,
+        { path: finalTarget, cause: error },
+      );
     }
     return imported;
   } catch (error) {
@@ -207,7 +216,11 @@ function refusal(claimed: ClaimOutcome, target: string): Problem | null {
         `This bundle is being imported right now to ${claimed.other.destination} (import #${claimed.other.id}, process ${claimed.other.pid ?? '?'}, started ${claimed.other.startedAt}); one bundle is never imported twice at once, not even with the override. Wait for it to finish.`,
       );
     case 'destination-claimed':
-      throw new AirlockError('OUTPUT_EXISTS', `${target} is being written by another import now (import #${claimed.other.id}, process ${claimed.other.pid ?? '?'}); Airlock never overwrites or merges an import.`, { path: target });
+      throw new AirlockError(
+        'OUTPUT_EXISTS',
+        `${target} is being written by another import now (import #${claimed.other.id}, process ${claimed.other.pid ?? '?'}); Airlock never overwrites or merges an import.`,
+        { path: target },
+      );
     case 'destination-exists':
       throw new AirlockError('OUTPUT_EXISTS', `${target} exists; Airlock never overwrites or merges an import.`, { path: target });
   }

@@ -91,7 +91,9 @@ export function claimImport(db: StationDb, request: ClaimRequest, owner: Process
     if (sameBundle) return { kind: 'in-progress', other: live(sameBundle) };
     const prior = findPriorImport(db, identity);
     if (prior && !request.allowReplay) return { kind: 'replay', prior };
-    const sameDestination = db.prepare("SELECT id, destination, owner_pid, started_at FROM imports WHERE status = 'pending' AND destination = ?").get(request.destination) as PendingRow | undefined;
+    const sameDestination = db
+      .prepare("SELECT id, destination, owner_pid, started_at FROM imports WHERE status = 'pending' AND destination = ?")
+      .get(request.destination) as PendingRow | undefined;
     if (sameDestination) return { kind: 'destination-claimed', other: live(sameDestination) };
     if (pathExists(request.destination)) return { kind: 'destination-exists' };
     const info = db
@@ -132,11 +134,17 @@ export function noteStagedTotals(db: StationDb, id: number, files: number, bytes
 /** The payload is in place: the claim becomes the ledger's record of the import. */
 export function settleImported(db: StationDb, id: number, recovered = false): void {
   const now = new Date().toISOString();
-  const changed = db.prepare("UPDATE imports SET status = 'imported', committed_at = ?, resolved_at = ?, recovered = ? WHERE id = ? AND status = 'pending'").run(now, now, recovered ? 1 : 0, id);
+  const changed = db
+    .prepare("UPDATE imports SET status = 'imported', committed_at = ?, resolved_at = ?, recovered = ? WHERE id = ? AND status = 'pending'")
+    .run(now, now, recovered ? 1 : 0, id);
   if (changed.changes !== 1) throw new Error(`Import claim #${id} is no longer pending; it cannot be recorded as imported.`);
 }
 
 /** The import ended without its rename: the claim stays in the ledger as failed and counts for nothing. */
 export function settleFailed(db: StationDb, id: number, recovered = false): void {
-  db.prepare("UPDATE imports SET status = 'failed', resolved_at = ?, recovered = ? WHERE id = ? AND status = 'pending'").run(new Date().toISOString(), recovered ? 1 : 0, id);
+  db.prepare("UPDATE imports SET status = 'failed', resolved_at = ?, recovered = ? WHERE id = ? AND status = 'pending'").run(
+    new Date().toISOString(),
+    recovered ? 1 : 0,
+    id,
+  );
 }

@@ -30,8 +30,7 @@ export function findPriorImport(db: StationDb, identity: ImportIdentity): PriorI
         ORDER BY id LIMIT 1`,
     )
     .get(identity.tagmanifestSha256, identity.uuid, identity.uuid) as
-    | { id: number; destination: string; committed_at: string | null; tagmanifest_sha256: string }
-    | undefined;
+    { id: number; destination: string; committed_at: string | null; tagmanifest_sha256: string } | undefined;
   if (!row) return null;
   return { id: row.id, destination: row.destination, committedAt: row.committed_at, sameTagmanifest: row.tagmanifest_sha256 === identity.tagmanifestSha256 };
 }

@@ -59,7 +59,7 @@ export class SmallFile {
     this.fd = null;
     try {
       for (const chunk of chunks) {
-        for (let offset = 0; offset < chunk.length; ) offset += writeSync(fd, chunk, offset, chunk.length - offset);
+        for (let offset = 0; offset < chunk.length;) offset += writeSync(fd, chunk, offset, chunk.length - offset);
       }
     } finally {
       closeSync(fd);

@@ -51,10 +51,7 @@ export class ProgressTracker {
   snapshot(): Progress {
     const t = this.now();
     const rate = this.rate(t);
-    const eta =
-      rate !== null && rate > 0 && this.bytesTotal !== null
-        ? Math.max(0, (this.bytesTotal - this.bytesDone) / rate)
-        : null;
+    const eta = rate !== null && rate > 0 && this.bytesTotal !== null ? Math.max(0, (this.bytesTotal - this.bytesDone) / rate) : null;
     return {
       phase: this.phase,
       bytesDone: this.bytesDone,

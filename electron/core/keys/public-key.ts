@@ -28,7 +28,11 @@ export async function describeKey(key: Key): Promise<KeyDescription> {
  */
 export async function parseTrustablePublicKey(armored: string, now: Date = new Date()): Promise<PublicKey> {
   if (/-----BEGIN PGP PRIVATE KEY BLOCK-----/u.test(armored)) {
-    throw new AirlockError('KEY_INVALID', 'This is a private key. Trust the signer’s public key instead (exported from their station, or with gpg --export --armor).', { data: { reason: 'private-key' } });
+    throw new AirlockError(
+      'KEY_INVALID',
+      'This is a private key. Trust the signer’s public key instead (exported from their station, or with gpg --export --armor).',
+      { data: { reason: 'private-key' } },
+    );
   }
   let keys: Key[];
   try {

@@ -49,7 +49,10 @@ export async function generateStationKey(
   return createStationKey(paths, options);
 }
 
-async function createStationKey(paths: HomePaths, options: { name: string; email?: string | undefined; passphrase: string; algorithm?: KeyAlgorithm | undefined }): Promise<KeyDescription> {
+async function createStationKey(
+  paths: HomePaths,
+  options: { name: string; email?: string | undefined; passphrase: string; algorithm?: KeyAlgorithm | undefined },
+): Promise<KeyDescription> {
   if (options.passphrase.length === 0) throw new AirlockError('PASSPHRASE_REQUIRED', 'The passphrase may not be empty.');
   const userID = options.email ? { name: options.name, email: options.email } : { name: options.name };
   const { privateKey, publicKey, revocationCertificate } = await generateKey({
@@ -63,7 +66,10 @@ async function createStationKey(paths: HomePaths, options: { name: string; email
 }
 
 /** Write a station key's three files and trust its public part as this station's. */
-async function installStationKey(paths: HomePaths, key: { privateKey: string; publicKey: string; revocationCertificate: string | null }): Promise<KeyDescription> {
+async function installStationKey(
+  paths: HomePaths,
+  key: { privateKey: string; publicKey: string; revocationCertificate: string | null },
+): Promise<KeyDescription> {
   const parsed = await readPrivateKey({ armoredKey: key.privateKey, config: OPENPGP_CONFIG });
   await writeFileDurably(paths.stationPrivateKey, key.privateKey, 0o600);
   if (key.revocationCertificate) await writeFileDurably(paths.stationRevocation, key.revocationCertificate, 0o600);
@@ -95,7 +101,12 @@ export async function rotateStationKey(
     paths,
     signers.map((s) => (s.fingerprint === retiredFingerprint ? { ...s, label: `this station until ${retiredAt.slice(0, 10)}`, retiredAt } : s)),
   );
-  const current = await createStationKey(paths, { name: options.name, passphrase: options.newPassphrase, email: options.email || undefined, algorithm: options.algorithm || undefined });
+  const current = await createStationKey(paths, {
+    name: options.name,
+    passphrase: options.newPassphrase,
+    email: options.email || undefined,
+    algorithm: options.algorithm || undefined,
+  });
   return { retired: retiredFingerprint, current };
 }
 

@@ -81,7 +81,10 @@ export async function untrustKey(paths: HomePaths, fingerprintInput: string): Pr
   const signers = await readTrustStore(paths);
   const existing = signers.find((s) => s.fingerprint === fingerprint);
   if (!existing) throw new AirlockError('KEY_NOT_FOUND', fingerprint);
-  await writeTrustStore(paths, signers.filter((s) => s.fingerprint !== fingerprint));
+  await writeTrustStore(
+    paths,
+    signers.filter((s) => s.fingerprint !== fingerprint),
+  );
   return existing;
 }
 
@@ -128,7 +131,10 @@ async function applyRevocation(paths: HomePaths, armored: string): Promise<Trust
     }
     if (revoked === null || !(await revoked.isRevoked().catch(() => false))) continue;
     const updated: TrustedSigner = { ...signer, publicKey: revoked.armor(), revokedAt: new Date().toISOString() };
-    await writeTrustStore(paths, signers.map((s) => (s.fingerprint === signer.fingerprint ? updated : s)));
+    await writeTrustStore(
+      paths,
+      signers.map((s) => (s.fingerprint === signer.fingerprint ? updated : s)),
+    );
     return updated;
   }
   return null;

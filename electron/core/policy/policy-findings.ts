@@ -44,7 +44,14 @@ export interface PolicyObservations {
   complete: boolean;
 }
 
-function finding(check: PolicyCheck, outcome: PolicyFinding['outcome'], rule: string, detail: string, code: ProblemCode | null, refusedBy: PolicyFinding['refusedBy'] = 'verify'): PolicyFinding {
+function finding(
+  check: PolicyCheck,
+  outcome: PolicyFinding['outcome'],
+  rule: string,
+  detail: string,
+  code: ProblemCode | null,
+  refusedBy: PolicyFinding['refusedBy'] = 'verify',
+): PolicyFinding {
   return { check, outcome, rule, detail, code, refusedBy };
 }
 
@@ -83,16 +90,36 @@ export function policyFindings(o: PolicyObservations): PolicySummary {
   if (o.signersShortfall) findings.push(finding('required-signers', 'fail', requiredRule, o.signersShortfall, 'POLICY_DENIED'));
   else if (o.signers.length > 0) {
     const roles = o.signers.map((s) => s.role).filter((r): r is string => r !== null);
-    findings.push(finding('required-signers', 'pass', requiredRule, `${plural(new Set(o.signers.map((s) => s.fingerprint)).size, 'distinct trusted signer')}${roles.length > 0 ? ` with roles ${[...new Set(roles)].join(', ')}` : ''}.`, null));
+    findings.push(
+      finding(
+        'required-signers',
+        'pass',
+        requiredRule,
+        `${plural(new Set(o.signers.map((s) => s.fingerprint)).size, 'distinct trusted signer')}${roles.length > 0 ? ` with roles ${[...new Set(roles)].join(', ')}` : ''}.`,
+        null,
+      ),
+    );
   } else findings.push(finding('required-signers', 'not-checked', requiredRule, 'No trusted signature was proven, so there were no signers to count.', null));
 
   const dateRule = `Signature dated no later than this station's clock plus ${o.clockSkewSeconds} s of allowed clock skew.`;
   if (o.futureDated.length > 0) {
-    findings.push(finding('signature-date', 'fail', dateRule, `Key ${o.futureDated.join(', ')} signed with a date after ${new Date(o.now.getTime() + o.clockSkewSeconds * 1000).toISOString()} (station clock ${o.now.toISOString()}).`, 'SIGNATURE_INVALID'));
+    findings.push(
+      finding(
+        'signature-date',
+        'fail',
+        dateRule,
+        `Key ${o.futureDated.join(', ')} signed with a date after ${new Date(o.now.getTime() + o.clockSkewSeconds * 1000).toISOString()} (station clock ${o.now.toISOString()}).`,
+        'SIGNATURE_INVALID',
+      ),
+    );
   } else if (o.signers.length > 0) {
-    findings.push(finding('signature-date', 'pass', dateRule, `Signed at ${o.signers.map((s) => s.signedAt).join(', ')}; station clock ${o.now.toISOString()}.`, null));
+    findings.push(
+      finding('signature-date', 'pass', dateRule, `Signed at ${o.signers.map((s) => s.signedAt).join(', ')}; station clock ${o.now.toISOString()}.`, null),
+    );
   } else {
-    findings.push(finding('signature-date', 'not-checked', dateRule, o.signatureChecked ? 'No signature by a trusted key was dated: see the signer check.' : STOPPED, null));
+    findings.push(
+      finding('signature-date', 'not-checked', dateRule, o.signatureChecked ? 'No signature by a trusted key was dated: see the signer check.' : STOPPED, null),
+    );
   }
 
   // Limits.
@@ -102,7 +129,12 @@ export function policyFindings(o: PolicyObservations): PolicySummary {
     else if (o.complete) findings.push(finding(check, 'pass', rule, seen, null));
     else findings.push(finding(check, 'not-checked', rule, `${STOPPED} So far: ${seen}`, null));
   };
-  limit('limit-files', 'files', `At most ${l.maxEntries.toLocaleString('en-US')} archive entries and manifest lines.`, `${o.manifestFiles === null ? 'manifest not read' : `${o.manifestFiles} files listed`}, ${o.entries} archive entries.`);
+  limit(
+    'limit-files',
+    'files',
+    `At most ${l.maxEntries.toLocaleString('en-US')} archive entries and manifest lines.`,
+    `${o.manifestFiles === null ? 'manifest not read' : `${o.manifestFiles} files listed`}, ${o.entries} archive entries.`,
+  );
   limit('limit-total-bytes', 'total-bytes', `Payload of at most ${formatSize(l.maxTotalBytes)}.`, `${formatSize(o.payloadBytes)} of payload read.`);
   limit('limit-file-bytes', 'file-bytes', `No file larger than ${formatSize(l.maxFileBytes)}.`, `Largest file ${formatSize(o.largestFile)}.`);
   limit(
@@ -116,11 +148,21 @@ export function policyFindings(o: PolicyObservations): PolicySummary {
   const names = o.names;
   const rule = nameRule(names?.rules ?? { allowControlCharacters: true, allowBidiCharacters: true, allowWindowsIncompatibleNames: true });
   if (o.structuralNameProblems > 0) {
-    findings.push(finding('file-names', 'fail', rule, `${o.structuralNameProblems} entr${o.structuralNameProblems === 1 ? 'y has' : 'ies have'} an unsafe or duplicate path: see the files marked "name refused".`, 'UNSAFE_PATH'));
+    findings.push(
+      finding(
+        'file-names',
+        'fail',
+        rule,
+        `${o.structuralNameProblems} entr${o.structuralNameProblems === 1 ? 'y has' : 'ies have'} an unsafe or duplicate path: see the files marked "name refused".`,
+        'UNSAFE_PATH',
+      ),
+    );
   } else if (names && names.count > 0) {
     const more = names.count > names.examples.length ? ` and ${names.count - names.examples.length} more` : '';
     const what = `${names.count} name${names.count === 1 ? '' : 's'} break${names.count === 1 ? 's' : ''} this station's name rules: ${names.examples.map((e) => `"${e}"`).join(', ')}${more}.`;
-    findings.push(finding('file-names', 'fail', rule, names.enforced ? what : `${what} Verify reports this; import refuses the bundle.`, 'UNSAFE_PATH', 'import'));
+    findings.push(
+      finding('file-names', 'fail', rule, names.enforced ? what : `${what} Verify reports this; import refuses the bundle.`, 'UNSAFE_PATH', 'import'),
+    );
   } else if (names && o.manifestFiles !== null) {
     findings.push(finding('file-names', 'pass', rule, `All ${o.manifestFiles} listed paths and the bundle's name pass.`, null, 'import'));
   } else {
@@ -131,7 +173,8 @@ export function policyFindings(o: PolicyObservations): PolicySummary {
   return { findings };
 }
 
-const REPLAY_RULE = 'A bundle this station already imported (same signed tag manifest, or same bundle id) is not imported again without the explicit, recorded override.';
+const REPLAY_RULE =
+  'A bundle this station already imported (same signed tag manifest, or same bundle id) is not imported again without the explicit, recorded override.';
 
 export function replayNotChecked(detail = STOPPED): PolicyFinding {
   return finding('replay', 'not-checked', REPLAY_RULE, detail, null, 'import');

@@ -94,7 +94,10 @@ export async function readStationPolicy(paths: HomePaths): Promise<StationPolicy
 }
 
 /** Why the proven signers do not satisfy the station's two-person rule, or null when they do. */
-export function requiredSignersShortfall(policy: StationPolicy['requiredSigners'], signers: ReadonlyArray<{ fingerprint: string; role: string | null }>): string | null {
+export function requiredSignersShortfall(
+  policy: StationPolicy['requiredSigners'],
+  signers: ReadonlyArray<{ fingerprint: string; role: string | null }>,
+): string | null {
   const distinct = new Set(signers.map((s) => s.fingerprint));
   if (distinct.size < policy.count) {
     return `The station requires ${policy.count} distinct trusted signers; ${distinct.size} signed.`;

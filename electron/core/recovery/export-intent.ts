@@ -25,8 +25,10 @@ export interface ExportIntentRequest {
 export function recordExportIntent(db: StationDb, request: ExportIntentRequest, owner: ProcessOwner = currentOwner()): number {
   const record = db.transaction((): number => {
     request.settleInterrupted?.();
-    const other = db.prepare("SELECT id, owner_pid FROM export_intents WHERE status = 'pending' AND path = ?").get(request.path) as { id: number; owner_pid: number } | undefined;
-    if (other) throw new AirlockError('OUTPUT_EXISTS', `${request.path} is being written by another export now (process ${other.owner_pid}).`, { path: request.path });
+    const other = db.prepare("SELECT id, owner_pid FROM export_intents WHERE status = 'pending' AND path = ?").get(request.path) as
+      { id: number; owner_pid: number } | undefined;
+    if (other)
+      throw new AirlockError('OUTPUT_EXISTS', `${request.path} is being written by another export now (process ${other.owner_pid}).`, { path: request.path });
     let exists = true;
     try {
       lstatSync(request.path);
@@ -39,12 +41,30 @@ export function recordExportIntent(db: StationDb, request: ExportIntentRequest, 
         `INSERT INTO export_intents (kind, bundle_name, sequence, station, path, status, operator, details, owner_pid, owner_host, owner_boot, owner_start, started_at)
          VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(request.kind, request.name, request.sequence, request.station, request.path, request.operator, JSON.stringify(request.details), owner.pid, owner.host, owner.boot, owner.start, new Date().toISOString());
+      .run(
+        request.kind,
+        request.name,
+        request.sequence,
+        request.station,
+        request.path,
+        request.operator,
+        JSON.stringify(request.details),
+        owner.pid,
+        owner.host,
+        owner.boot,
+        owner.start,
+        new Date().toISOString(),
+      );
     return Number(info.lastInsertRowid);
   });
   return record.immediate();
 }
 
 export function settleExportIntent(db: StationDb, id: number, status: 'exported' | 'failed', recovered = false): void {
-  db.prepare("UPDATE export_intents SET status = ?, resolved_at = ?, recovered = ? WHERE id = ? AND status = 'pending'").run(status, new Date().toISOString(), recovered ? 1 : 0, id);
+  db.prepare("UPDATE export_intents SET status = ?, resolved_at = ?, recovered = ? WHERE id = ? AND status = 'pending'").run(
+    status,
+    new Date().toISOString(),
+    recovered ? 1 : 0,
+    id,
+  );
 }

@@ -119,7 +119,11 @@ function settleImport(db: StationDb, identity: StationIdentity, row: ImportRow, 
       outcome: 'ok',
       files: row.files,
       bytes: row.bytes,
-      details: { ...details, destinationState: 'present, committed by this import', fileRows: 'not recorded: the signed manifest (tagmanifestSha256) lists every file' },
+      details: {
+        ...details,
+        destinationState: 'present, committed by this import',
+        fileRows: 'not recorded: the signed manifest (tagmanifestSha256) lists every file',
+      },
     });
     summary.events.push(event.seq);
   } else {
@@ -161,8 +165,17 @@ function settleExport(db: StationDb, identity: StationIdentity, row: ExportRow, 
   } else {
     settleExportIntent(db, row.id, 'failed', true);
     summary.exportsFailed += 1;
-    const state = front === null ? 'absent: the export stopped before publishing (its temp file, if any, is removed by the next export to that folder)' : 'present but not this export\'s bundle';
-    const event = appendAuditEvent(db, identity, { type: 'export', outcome: 'failed', bundleName: row.bundle_name, errorCode: 'INTERRUPTED', details: { ...details, bundleState: state } });
+    const state =
+      front === null
+        ? 'absent: the export stopped before publishing (its temp file, if any, is removed by the next export to that folder)'
+        : "present but not this export's bundle";
+    const event = appendAuditEvent(db, identity, {
+      type: 'export',
+      outcome: 'failed',
+      bundleName: row.bundle_name,
+      errorCode: 'INTERRUPTED',
+      details: { ...details, bundleState: state },
+    });
     summary.events.push(event.seq);
   }
 }

@@ -108,18 +108,36 @@ function recordEvent(context: StationContext, input: AuditEventInput): AuditEven
   try {
     return appendAuditEvent(context.database(), context.identity, input);
   } catch (error) {
-    throw homeStorageFailure(error, context.paths.root, 'The operation itself may have completed: check before repeating it.') ??
-      new AirlockError('AUDIT_UNAVAILABLE', error instanceof Error ? error.message : String(error), { cause: error });
+    throw (
+      homeStorageFailure(error, context.paths.root, 'The operation itself may have completed: check before repeating it.') ??
+      new AirlockError('AUDIT_UNAVAILABLE', error instanceof Error ? error.message : String(error), { cause: error })
+    );
   }
 }
 
 /** The failure as an AirlockError, recorded (with `steps` in the same transaction when there are any). */
-function recordFailure(context: StationContext, type: AuditEventType, details: Record<string, unknown> | 'not recorded', error: unknown, steps: ReadonlyArray<() => void>): AirlockError {
+function recordFailure(
+  context: StationContext,
+  type: AuditEventType,
+  details: Record<string, unknown> | 'not recorded',
+  error: unknown,
+  steps: ReadonlyArray<() => void>,
+): AirlockError {
   const failure = toAirlockError(error);
   if (details === 'not recorded') return failure;
-  const input: AuditEventInput = { type, outcome: failure.code === 'CANCELLED' ? 'cancelled' : 'failed', errorCode: failure.code, details: { ...details, message: failure.message } };
+  const input: AuditEventInput = {
+    type,
+    outcome: failure.code === 'CANCELLED' ? 'cancelled' : 'failed',
+    errorCode: failure.code,
+    details: { ...details, message: failure.message },
+  };
   if (steps.length === 0) recordEvent(context, input);
-  else inTransaction(context, () => steps.forEach((step) => step()), () => recordEvent(context, input));
+  else
+    inTransaction(
+      context,
+      () => steps.forEach((step) => step()),
+      () => recordEvent(context, input),
+    );
   return failure;
 }
 

@@ -30,7 +30,13 @@ export async function exportBundle(context: StationContext, request: ExportReque
       if (!signer) throw new AirlockError('PASSPHRASE_REQUIRED');
       const sequence = nextExportSequence(context.database());
       const name = request.name ?? defaultBundleName(sequence, startedAt);
-      const intent = startExportIntent(context, during, { kind: 'folder', name, sequence, path: join(resolve(request.outDir), `${name}${BUNDLE_SUFFIX}`), details });
+      const intent = startExportIntent(context, during, {
+        kind: 'folder',
+        name,
+        sequence,
+        path: join(resolve(request.outDir), `${name}${BUNDLE_SUFFIX}`),
+        details,
+      });
       const result = await writeBundle({
         selection: request.selection,
         outDir: request.outDir,
@@ -75,7 +81,12 @@ export function startExportIntent(
  * published bundle as recovered.
  */
 export function exportEvent(context: StationContext, result: WriteBundleResult, intent: number, media: MediaExportReport | null): SuccessEvent {
-  const details: Record<string, unknown> = { bundlePath: result.bundlePath, bundleBytes: result.bundleBytes, sequence: result.sequence, warnings: result.warnings.length };
+  const details: Record<string, unknown> = {
+    bundlePath: result.bundlePath,
+    bundleBytes: result.bundleBytes,
+    sequence: result.sequence,
+    warnings: result.warnings.length,
+  };
   if (media) {
     details.media = media.volumes.map((v) => v.medium);
     details.parts = media.parts;

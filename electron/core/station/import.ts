@@ -24,7 +24,13 @@ export async function importInto(context: StationContext, request: ImportRequest
   const startedAt = new Date();
   const importEvent = (result: ImportResult): OutcomeEvent => ({
     ...verificationEventFields(result),
-    details: { bundlePath: request.bundlePath, destDir: request.destDir, destination: result.destination, replayOf: result.replayOf, warnings: result.warnings },
+    details: {
+      bundlePath: request.bundlePath,
+      destDir: request.destDir,
+      destination: result.destination,
+      replayOf: result.replayOf,
+      warnings: result.warnings,
+    },
     fileRows: result.payloadFiles,
   });
   const done = await runAudited(context, {
@@ -56,7 +62,14 @@ export async function importInto(context: StationContext, request: ImportRequest
               else during.outcomeNow(importEvent(settlement.result));
             },
           }),
-        (rejected) => ({ ...rejected, policy: policyNotReached(policy.limits, policy.clockSkewSeconds, policy.requiredSigners), destination: null, warnings: [], payloadFiles: [], replayOf: null }),
+        (rejected) => ({
+          ...rejected,
+          policy: policyNotReached(policy.limits, policy.clockSkewSeconds, policy.requiredSigners),
+          destination: null,
+          warnings: [],
+          payloadFiles: [],
+          replayOf: null,
+        }),
         { compareTagmanifest: false },
       );
       return { result, signer };
@@ -69,7 +82,9 @@ export async function importInto(context: StationContext, request: ImportRequest
   const recovered = context.takeRecovered();
   if (recovered) {
     // Said once, by the first import after the database was opened.
-    outcome.warnings.push(`Recorded ${recovered.events.length} import(s) or export(s) interrupted earlier (killed or power lost); see \`airlock audit list\` (details.recovered).`);
+    outcome.warnings.push(
+      `Recorded ${recovered.events.length} import(s) or export(s) interrupted earlier (killed or power lost); see \`airlock audit list\` (details.recovered).`,
+    );
   }
   if (!result.ok || result.destination === null) return { ...outcome, auditEvent: event.seq, checkpoint: null, receipt: null };
   const checkpoint = await checkpointWith(context, signer);

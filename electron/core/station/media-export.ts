@@ -42,14 +42,23 @@ export async function exportToMedia(context: StationContext, request: MediaExpor
           volumeSize: request.volumeSize,
           partSize: request.partSize,
           readBack: request.readBack,
-          nextMedium: ask && (async (wanted: NextMediumRequest) => resolveMedium(await ask(wanted), await listMedia(context, { protectedPaths: request.selection }), { forWrite: true })),
+          nextMedium:
+            ask &&
+            (async (wanted: NextMediumRequest) =>
+              resolveMedium(await ask(wanted), await listMedia(context, { protectedPaths: request.selection }), { forWrite: true })),
         });
         const sequence = nextExportSequence(context.database());
         const name = request.name ?? defaultBundleName(sequence, startedAt);
         const mountPoint = targets[0]?.mountPoint;
         if (!mountPoint) throw new AirlockError('MEDIA_NOT_MOUNTED');
         // A split bundle has parts, not this file: found after a crash, only the single-file form counts as published.
-        const intent = startExportIntent(context, during, { kind: 'media', name, sequence, path: join(resolve(mountPoint), `${name}${BUNDLE_SUFFIX}`), details });
+        const intent = startExportIntent(context, during, {
+          kind: 'media',
+          name,
+          sequence,
+          path: join(resolve(mountPoint), `${name}${BUNDLE_SUFFIX}`),
+          details,
+        });
         const result = await writeBundle({
           selection: request.selection,
           outDir: mountPoint,
@@ -86,7 +95,15 @@ export async function exportToMedia(context: StationContext, request: MediaExpor
 function mediaWriteFailed(output: MediaOutput, failure: AirlockError, record: RecordEvent): AirlockError {
   const report = output.report();
   const readBackFailed = failure.code === 'MEDIA_READBACK_FAILED';
-  record(mediaWriteEvent(report, readBackFailed ? 'ok' : failure.code === 'CANCELLED' ? 'cancelled' : 'failed', readBackFailed ? null : failure, output.leftovers, output.targets()));
+  record(
+    mediaWriteEvent(
+      report,
+      readBackFailed ? 'ok' : failure.code === 'CANCELLED' ? 'cancelled' : 'failed',
+      readBackFailed ? null : failure,
+      output.leftovers,
+      output.targets(),
+    ),
+  );
   const readBack = readBackFailed ? readBackEvent(report) : null;
   if (readBack) record(readBack);
   if (output.leftovers.length === 0) return failure;
@@ -98,7 +115,13 @@ function mediaWriteFailed(output: MediaOutput, failure: AirlockError, record: Re
   );
 }
 
-function mediaWriteEvent(report: MediaExportReport, outcome: 'ok' | 'failed' | 'cancelled', failure: AirlockError | null, leftovers: readonly string[], targets: MediaRef[]): AuditEventInput {
+function mediaWriteEvent(
+  report: MediaExportReport,
+  outcome: 'ok' | 'failed' | 'cancelled',
+  failure: AirlockError | null,
+  leftovers: readonly string[],
+  targets: MediaRef[],
+): AuditEventInput {
   const first = report.volumes[0]?.medium ?? targets[0];
   const details: Record<string, unknown> = {
     label: first?.label ?? null,
@@ -144,7 +167,14 @@ function readBackEvent(report: MediaExportReport): AuditEventInput | null {
     details: {
       label: first?.label ?? null,
       serial: first?.serial ?? null,
-      volumes: done.map((v) => ({ volume: v.number, ...v.medium, method: v.readBack?.method, bypassesCache: v.readBack?.bypassesCache, methodDetail: v.readBack?.methodDetail, seconds: v.readBack?.seconds })),
+      volumes: done.map((v) => ({
+        volume: v.number,
+        ...v.medium,
+        method: v.readBack?.method,
+        bypassesCache: v.readBack?.bypassesCache,
+        methodDetail: v.readBack?.methodDetail,
+        seconds: v.readBack?.seconds,
+      })),
       problems,
     },
   };

@@ -28,7 +28,11 @@ export function exportAudit(context: StationContext, format: AuditExportFormat, 
 }
 
 /** The whole log to a file, written durably (temp name, fsync, rename, fsync the folder). */
-export async function exportAuditToFile(context: StationContext, format: AuditExportFormat, path: string): Promise<{ events: number; checkpoints: number; path: string }> {
+export async function exportAuditToFile(
+  context: StationContext,
+  format: AuditExportFormat,
+  path: string,
+): Promise<{ events: number; checkpoints: number; path: string }> {
   const target = resolve(path);
   try {
     return { ...(await exportAuditLogToFile(context.readDatabase(), format, target)), path: target };
@@ -42,7 +46,10 @@ export async function checkpointAudit(context: StationContext, passphrase: strin
   const resolved = await signerFor(context, signer, passphrase);
   if (!resolved) throw new AirlockError('PASSPHRASE_REQUIRED');
   if (!(await isStationKey(context, resolved))) {
-    throw new AirlockError('KEY_INVALID', `${resolved.fingerprint} is not this station's key; only a station key (trusted with role station) signs audit checkpoints.`);
+    throw new AirlockError(
+      'KEY_INVALID',
+      `${resolved.fingerprint} is not this station's key; only a station key (trusted with role station) signs audit checkpoints.`,
+    );
   }
   return signAuditCheckpoint(context.database(), context.paths, resolved);
 }

@@ -4,7 +4,15 @@ import { normalizeFingerprint } from '../../../shared/fingerprint.js';
 import { resolveSigner, type SignerSpec } from '../crypto/signer-spec.js';
 import { AirlockError, toAirlockError } from '../errors.js';
 import { describeKey, parseTrustablePublicKey, type KeyDescription } from '../keys/public-key.js';
-import { backupStationKey, generateStationKey, hasStationKey, readStationPublicKey, restoreStationKey, rotateStationKey, type KeyAlgorithm } from '../keys/station-key.js';
+import {
+  backupStationKey,
+  generateStationKey,
+  hasStationKey,
+  readStationPublicKey,
+  restoreStationKey,
+  rotateStationKey,
+  type KeyAlgorithm,
+} from '../keys/station-key.js';
 import { importRevocation, readTrustStore, trustPublicKey, untrustKey, type TrustedSigner } from '../keys/trust-store.js';
 import { runAudited } from './audited-operation.js';
 import type { StationContext } from './context.js';
@@ -50,7 +58,8 @@ export async function trustKeyFile(
     type: 'key-trust',
     failureDetails: { file, expectedFingerprint: options.expectedFingerprint },
     // null and absent mean the same to trustPublicKey: keep what an earlier trust set.
-    run: () => trustPublicKey(context.paths, armored, { expectedFingerprint: options.expectedFingerprint, label: options.label ?? null, role: options.role ?? null }),
+    run: () =>
+      trustPublicKey(context.paths, armored, { expectedFingerprint: options.expectedFingerprint, label: options.label ?? null, role: options.role ?? null }),
     succeeded: ({ signer, alreadyTrusted }) => ({
       outcome: 'ok',
       signers: [signer.fingerprint],
@@ -71,7 +80,10 @@ export async function importRevocationFile(context: StationContext, file: string
   return done.value;
 }
 
-export async function rotateKey(context: StationContext, options: NewKeyOptions & { newPassphrase: string }): Promise<{ retired: string; current: KeyDescription }> {
+export async function rotateKey(
+  context: StationContext,
+  options: NewKeyOptions & { newPassphrase: string },
+): Promise<{ retired: string; current: KeyDescription }> {
   const done = await runAudited(context, {
     type: 'key-generate',
     failureDetails: 'not recorded',

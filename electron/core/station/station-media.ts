@@ -50,7 +50,14 @@ export async function verifyMedia(context: StationContext, request: MediaVerifyR
       const { dir, medium } = await locateMedium(context, request.target);
       const [trusted, policy] = await Promise.all([loadTrustedKeys(context.paths), readStationPolicy(context.paths)]);
       return verifyMedium(dir, {
-        checks: { trusted, limits: policy.limits, requiredSigners: policy.requiredSigners, clockSkewSeconds: policy.clockSkewSeconds, reportNames: policy.names, now: request.now },
+        checks: {
+          trusted,
+          limits: policy.limits,
+          requiredSigners: policy.requiredSigners,
+          clockSkewSeconds: policy.clockSkewSeconds,
+          reportNames: policy.names,
+          now: request.now,
+        },
         medium: medium ? mediaRef(medium) : null,
         signal: request.signal,
         onProgress: request.onProgress,
@@ -66,7 +73,14 @@ export async function verifyMedia(context: StationContext, request: MediaVerifyR
         dir: report.dir,
         method: report.readBack?.method ?? null,
         bypassesCache: report.readBack?.bypassesCache ?? null,
-        items: report.items.map((i) => ({ kind: i.kind, file: i.file, ok: i.ok, reassembled: i.reassembled, name: i.result.bundle.name, tagmanifestSha256: i.result.bundle.tagmanifestSha256 })),
+        items: report.items.map((i) => ({
+          kind: i.kind,
+          file: i.file,
+          ok: i.ok,
+          reassembled: i.reassembled,
+          name: i.result.bundle.name,
+          tagmanifestSha256: i.result.bundle.tagmanifestSha256,
+        })),
         problems: report.problems,
       },
     }),
@@ -77,7 +91,10 @@ export async function verifyMedia(context: StationContext, request: MediaVerifyR
 /** A folder given as a path (and the medium it is the mount point of, if any), or a medium by device, label or mount point. */
 async function locateMedium(context: StationContext, target: string): Promise<{ dir: string; medium: MediaVolume | null }> {
   const volumes = await listMedia(context);
-  const asDir = await stat(target).then((s) => (s.isDirectory() ? resolve(target) : null), () => null);
+  const asDir = await stat(target).then(
+    (s) => (s.isDirectory() ? resolve(target) : null),
+    () => null,
+  );
   if (asDir !== null) return { dir: asDir, medium: volumes.find((v) => v.mountPoint !== null && resolve(v.mountPoint) === asDir) ?? null };
   const medium = resolveMedium(target, volumes);
   // resolveMedium refuses an unmounted medium; this keeps the type honest.

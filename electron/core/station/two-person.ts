@@ -2,7 +2,14 @@ import { access, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { BUNDLE_SUFFIX } from '../bundle/format.js';
 import { parseManifest } from '../bundle/manifest.js';
-import { addStagedSignature, combinedStagedSignature, loadStagedExport, removeStagedExport, saveStagedExport, type StagedExport } from '../export/staged-bundle.js';
+import {
+  addStagedSignature,
+  combinedStagedSignature,
+  loadStagedExport,
+  removeStagedExport,
+  saveStagedExport,
+  type StagedExport,
+} from '../export/staged-bundle.js';
 import { discardStagedExport, listStagedExports, resolveDiscardTarget, type StagedEntry } from '../export/staged-list.js';
 import { prepareBundle, writePreparedBundle } from '../export/write-bundle.js';
 import type { TrustedKey } from '../crypto/detached-signature.js';
@@ -108,7 +115,14 @@ export async function finishExport(context: StationContext, request: FinishExpor
       const staged = await loadStagedExport(resolve(request.stagedDir));
       const { name, sequence } = staged.prepared;
       const station = preparedStation(staged.prepared.tags.files) ?? context.identity.station;
-      const intent = startExportIntent(context, during, { kind: 'folder', name, sequence, station, path: join(resolve(request.outDir), `${name}${BUNDLE_SUFFIX}`), details });
+      const intent = startExportIntent(context, during, {
+        kind: 'folder',
+        name,
+        sequence,
+        station,
+        path: join(resolve(request.outDir), `${name}${BUNDLE_SUFFIX}`),
+        details,
+      });
       const result = await writePreparedBundle(staged.prepared, await combinedStagedSignature(staged), {
         outDir: request.outDir,
         signers: staged.signatures.map((s) => ({ fingerprint: s.fingerprint, userIds: s.userIds })),

@@ -53,8 +53,18 @@ export async function verifyBundle(context: StationContext, request: VerifyReque
 function replayFindingForVerify(context: StationContext, report: VerifyResult): PolicyFinding {
   const sha = report.bundle.tagmanifestSha256;
   if (sha === null || report.signers.length === 0) return replayNotChecked('Not checked: the bundle was not authenticated, so its identity is not proven.');
-  const prior = findPriorImport(context.database(), { tagmanifestSha256: sha, uuid: report.bundle.uuid, name: report.bundle.name ?? '', signers: [], sequence: null, station: null });
+  const prior = findPriorImport(context.database(), {
+    tagmanifestSha256: sha,
+    uuid: report.bundle.uuid,
+    name: report.bundle.name ?? '',
+    signers: [],
+    sequence: null,
+    station: null,
+  });
   if (!prior) return replayFinding('pass', 'Not imported on this station before.');
   const how = prior.sameTagmanifest ? 'This exact bundle' : 'A bundle with the same id';
-  return replayFinding('fail', `${how} was imported to ${prior.destination} at ${prior.committedAt ?? '?'} (import #${prior.id}). Import refuses it unless the operator imports it again on purpose (recorded).`);
+  return replayFinding(
+    'fail',
+    `${how} was imported to ${prior.destination} at ${prior.committedAt ?? '?'} (import #${prior.id}). Import refuses it unless the operator imports it again on purpose (recorded).`,
+  );
 }

@@ -66,5 +66,9 @@ async function beginPayload(state: VerifyState): Promise<void> {
 /** The archive itself cannot be read on (node-tar or the tar guards refused it). */
 function reportArchiveError(state: VerifyState, error: ArchiveError): void {
   if (error.kind === 'unsafe-type' && error.path !== undefined) fileRow(state, error.path, null, 'refused-type', 'UNSAFE_ENTRY_TYPE');
-  state.problems.add(error.kind === 'unsafe-type' ? 'UNSAFE_ENTRY_TYPE' : 'ARCHIVE_CORRUPT', `${error.message}.`, error.kind === 'unsafe-type' ? error.path : undefined);
+  state.problems.add(
+    error.kind === 'unsafe-type' ? 'UNSAFE_ENTRY_TYPE' : 'ARCHIVE_CORRUPT',
+    `${error.message}.`,
+    error.kind === 'unsafe-type' ? error.path : undefined,
+  );
 }

@@ -85,7 +85,12 @@ export class ProblemList {
   /** The listed problems, then one summary per code counted beyond the cap. */
   finish(): Problem[] {
     for (const [code, count] of this.unlisted) {
-      this.listed.push(problem(code, `${count} more ${count === 1 ? 'entry has' : 'entries have'} this problem; the report lists the first ${this.cap} problems about single entries (the per-file results count them all).`));
+      this.listed.push(
+        problem(
+          code,
+          `${count} more ${count === 1 ? 'entry has' : 'entries have'} this problem; the report lists the first ${this.cap} problems about single entries (the per-file results count them all).`,
+        ),
+      );
     }
     this.unlisted.clear();
     return this.listed;

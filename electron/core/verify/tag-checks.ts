@@ -78,7 +78,13 @@ export function readTagManifest(text: string): { entries: Map<string, string> } 
     const structural = checkStructuralPath(entry.path);
     if (!structural.ok) return { problem: problem('UNSAFE_PATH', `tagmanifest-sha256.txt lists "${entry.path}": ${structural.reason}.`, TAGMANIFEST_NAME) };
     if (entry.path === PAYLOAD_DIR || entry.path.startsWith(`${PAYLOAD_DIR}/`)) {
-      return { problem: problem('MANIFEST_INVALID', `tagmanifest-sha256.txt lists the payload file "${entry.path}"; tag manifests list tag files only.`, TAGMANIFEST_NAME) };
+      return {
+        problem: problem(
+          'MANIFEST_INVALID',
+          `tagmanifest-sha256.txt lists the payload file "${entry.path}"; tag manifests list tag files only.`,
+          TAGMANIFEST_NAME,
+        ),
+      };
     }
     if (entry.path === TAGMANIFEST_NAME || entry.path === SIGNATURE_NAME) {
       return { problem: problem('MANIFEST_INVALID', `tagmanifest-sha256.txt lists "${entry.path}", which it cannot cover.`, TAGMANIFEST_NAME) };
@@ -88,7 +94,9 @@ export function readTagManifest(text: string): { entries: Map<string, string> } 
   }
   for (const required of [BAGIT_TXT_NAME, MANIFEST_NAME]) {
     if (!entries.has(required)) {
-      return { problem: problem('MANIFEST_INVALID', `tagmanifest-sha256.txt does not cover ${required}, so the signature would not protect it.`, TAGMANIFEST_NAME) };
+      return {
+        problem: problem('MANIFEST_INVALID', `tagmanifest-sha256.txt does not cover ${required}, so the signature would not protect it.`, TAGMANIFEST_NAME),
+      };
     }
   }
   return { entries };
@@ -117,7 +125,13 @@ export function readPayloadManifest(bytes: Uint8Array, limits: PathLimits & { ma
     for (const line of sliceLines(text)) {
       number += 1;
       if (number > limits.maxEntries) {
-        return { problem: problem('LIMIT_EXCEEDED', `manifest-sha256.txt lists more than ${limits.maxEntries} files; the limit is ${limits.maxEntries}.`, MANIFEST_NAME) };
+        return {
+          problem: problem(
+            'LIMIT_EXCEEDED',
+            `manifest-sha256.txt lists more than ${limits.maxEntries} files; the limit is ${limits.maxEntries}.`,
+            MANIFEST_NAME,
+          ),
+        };
       }
       const refused = addManifestLine(line, number, limits, entries, registry);
       if (refused) return { problem: refused };
@@ -141,7 +155,11 @@ function addManifestLine(line: string, number: number, limits: PathLimits, entri
   }
   const structural = checkStructuralPath(entry.path, limits);
   if (!structural.ok) {
-    return problem(structural.kind === 'limit' ? 'LIMIT_EXCEEDED' : 'UNSAFE_PATH', `manifest-sha256.txt lists "${entry.path}": ${structural.reason}.`, entry.path);
+    return problem(
+      structural.kind === 'limit' ? 'LIMIT_EXCEEDED' : 'UNSAFE_PATH',
+      `manifest-sha256.txt lists "${entry.path}": ${structural.reason}.`,
+      entry.path,
+    );
   }
   // The path's own copy, so neither the registry nor the index keeps the manifest's text alive.
   const path = ownCopy(entry.path);

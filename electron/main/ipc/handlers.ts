@@ -81,7 +81,8 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     const media = await station.listMedia();
     const medium = media.find((v) => v.id === mediumId);
     if (!medium) {
-      const present = media.length === 0 ? 'No media are detected now.' : `Detected now: ${media.map((v) => displayText(v.label ?? v.mountPoint ?? v.id)).join(', ')}.`;
+      const present =
+        media.length === 0 ? 'No media are detected now.' : `Detected now: ${media.map((v) => displayText(v.label ?? v.mountPoint ?? v.id)).join(', ')}.`;
       throw new AirlockError('MEDIA_NOT_LISTED', `"${displayText(mediumId)}" is not one of them. ${present}`);
     }
     const name = displayText(medium.label ?? medium.device ?? medium.id);
@@ -112,9 +113,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
       }),
 
     generateKey: (request) =>
-      withStation((station) =>
-        station.generateKey({ name: request.name, passphrase: request.passphrase, email: request.email || undefined }),
-      ),
+      withStation((station) => station.generateKey({ name: request.name, passphrase: request.passphrase, email: request.email || undefined })),
 
     listTrusted: () => withStation(async (station) => ({ signers: (await station.listTrusted()).map(signerView) })),
 

@@ -38,7 +38,12 @@ export interface JobHostOptions {
   keepFinished?: number;
 }
 
-const RESULT_SCHEMAS = { export: ExportResultSchema, verify: VerifyResultSchema, import: ImportResultSchema, 'verify-medium': MediaVerifyReportSchema } as const;
+const RESULT_SCHEMAS = {
+  export: ExportResultSchema,
+  verify: VerifyResultSchema,
+  import: ImportResultSchema,
+  'verify-medium': MediaVerifyReportSchema,
+} as const;
 
 interface Entry {
   snapshot: JobSnapshot;

@@ -13,5 +13,13 @@ export interface DestinationPickerProps {
 
 export function DestinationPicker({ purpose, value, onChange }: DestinationPickerProps) {
   const api = useApi();
-  return <PathPicker noun="folder" emptyText="No folder chosen yet." value={value} onChange={onChange} choose={async () => (await call(api, 'chooseFolder', { purpose })).path} />;
+  return (
+    <PathPicker
+      noun="folder"
+      emptyText="No folder chosen yet."
+      value={value}
+      onChange={onChange}
+      choose={async () => (await call(api, 'chooseFolder', { purpose })).path}
+    />
+  );
 }

@@ -34,12 +34,27 @@ function compare(a: FileResult, b: FileResult, key: SortKey): number {
   return 0;
 }
 
-function SortHeader({ label, sortKey, sort, onSort }: { label: string; sortKey: SortKey; sort: { key: SortKey; dir: 1 | -1 }; onSort: (key: SortKey) => void }) {
+function SortHeader({
+  label,
+  sortKey,
+  sort,
+  onSort,
+}: {
+  label: string;
+  sortKey: SortKey;
+  sort: { key: SortKey; dir: 1 | -1 };
+  onSort: (key: SortKey) => void;
+}) {
   const active = sort.key === sortKey;
   const ariaSort = active ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none';
   return (
     <Table.Th aria-sort={ariaSort}>
-      <UnstyledButton onClick={() => onSort(sortKey)} aria-label={`Sort by ${label.toLowerCase()}${active ? (sort.dir === 1 ? ', sorted ascending' : ', sorted descending') : ''}`} fw={600} fz="sm">
+      <UnstyledButton
+        onClick={() => onSort(sortKey)}
+        aria-label={`Sort by ${label.toLowerCase()}${active ? (sort.dir === 1 ? ', sorted ascending' : ', sorted descending') : ''}`}
+        fw={600}
+        fz="sm"
+      >
         {label} {active ? (sort.dir === 1 ? '▲' : '▼') : ''}
       </UnstyledButton>
     </Table.Th>
@@ -98,7 +113,9 @@ export function FileResultsTable({ files }: { files: FileResults }) {
               maw={320}
             />
             <Text size="xs" c="dimmed" aria-live="polite">
-              {rows.length === 0 ? 'No files match.' : `Showing ${(current - 1) * FILES_PAGE_SIZE + 1}-${(current - 1) * FILES_PAGE_SIZE + shown.length} of ${rows.length}`}
+              {rows.length === 0
+                ? 'No files match.'
+                : `Showing ${(current - 1) * FILES_PAGE_SIZE + 1}-${(current - 1) * FILES_PAGE_SIZE + shown.length} of ${rows.length}`}
             </Text>
           </Group>
           <Table.ScrollContainer minWidth={560}>

@@ -13,8 +13,7 @@ export interface JobProgressProps {
 
 export function JobProgress({ progress, onCancel, cancelling = false }: JobProgressProps) {
   const label = progress ? PHASE_LABELS[progress.phase] : { title: 'Starting', detail: 'Handing the job to a worker.' };
-  const percent =
-    progress && progress.bytesTotal !== null && progress.bytesTotal > 0 ? Math.min(100, (progress.bytesDone / progress.bytesTotal) * 100) : null;
+  const percent = progress && progress.bytesTotal !== null && progress.bytesTotal > 0 ? Math.min(100, (progress.bytesDone / progress.bytesTotal) * 100) : null;
   const rate = progress ? formatRate(progress.rateBytesPerSecond) : '';
   const eta = progress ? formatDuration(progress.etaSeconds) : '';
   const jobEta = progress?.jobEtaSeconds ?? null;
@@ -47,7 +46,9 @@ export function JobProgress({ progress, onCancel, cancelling = false }: JobProgr
         ) : null}
         {rate ? <Text size="sm">{rate}</Text> : null}
         {/* The phase's own estimate, and core's estimate for the whole job (the passes still to come at the current rate). */}
-        {eta && progress?.etaSeconds != null ? <Text size="sm">{progress.etaSeconds < 1 ? 'under a second left in this step' : `about ${eta} left in this step`}</Text> : null}
+        {eta && progress?.etaSeconds != null ? (
+          <Text size="sm">{progress.etaSeconds < 1 ? 'under a second left in this step' : `about ${eta} left in this step`}</Text>
+        ) : null}
         {jobEta !== null ? (
           <Text size="sm" fw={600} data-job-eta={Math.round(jobEta)}>
             {jobEta < 1 ? 'Whole job: under a second left' : `Whole job: about ${formatDuration(jobEta)} left`}

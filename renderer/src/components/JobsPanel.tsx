@@ -43,7 +43,10 @@ export function JobsPanel() {
       if (!known.has(event.jobId)) call(api, 'getJob', { jobId: event.jobId }).then(add, () => undefined);
       setJobs((list) => list.map((j) => (j.id === event.jobId ? { ...j, progress: event.progress } : j)));
     });
-    call(api, 'listJobs', {}).then(({ jobs: all }) => all.forEach(add), () => undefined);
+    call(api, 'listJobs', {}).then(
+      ({ jobs: all }) => all.forEach(add),
+      () => undefined,
+    );
     return () => {
       active = false;
       unsubscribe();
@@ -64,7 +67,13 @@ export function JobsPanel() {
             <Text size="sm" truncate="end" title={displayText(job.subject)}>
               {KIND_LABEL[job.kind]}: {name}
             </Text>
-            <Bar value={value ?? 100} striped={value === null} animated={value === null} size="sm" aria-label={`${KIND_LABEL[job.kind]} ${name}${value === null ? '' : `, ${Math.floor(value)} percent`}`} />
+            <Bar
+              value={value ?? 100}
+              striped={value === null}
+              animated={value === null}
+              size="sm"
+              aria-label={`${KIND_LABEL[job.kind]} ${name}${value === null ? '' : `, ${Math.floor(value)} percent`}`}
+            />
             <Button
               size="compact-xs"
               variant="subtle"

@@ -74,7 +74,12 @@ export function MediumBundlePicker({ bundlePath, onChange, pollMs }: MediumBundl
         <Radio.Group value={mediumId} onChange={setMediumId} label="Medium" name="medium">
           <Stack gap="xs" mt="xs">
             {media.map((m) => (
-              <MediumRadio key={m.id} medium={m} disabled={m.mountPoint === null} notes={m.mountPoint === null ? ['Not mounted: mount it (open it in the file manager) to read it.'] : []} />
+              <MediumRadio
+                key={m.id}
+                medium={m}
+                disabled={m.mountPoint === null}
+                notes={m.mountPoint === null ? ['Not mounted: mount it (open it in the file manager) to read it.'] : []}
+              />
             ))}
           </Stack>
         </Radio.Group>
@@ -89,8 +94,8 @@ export function MediumBundlePicker({ bundlePath, onChange, pollMs }: MediumBundl
         onMedium.bundles.length === 0 ? (
           <Alert color="yellow" title={`No Airlock bundles on ${mediumName(chosen)}`} role="status">
             <Text size="sm">
-              Is this the right medium? Airlock looks for files named NAME.airlock.tar, or the parts NAME.airlock.tar.part-001-of-003 and the
-              volume index of a split bundle, in the top folder of the medium.
+              Is this the right medium? Airlock looks for files named NAME.airlock.tar, or the parts NAME.airlock.tar.part-001-of-003 and the volume index of a
+              split bundle, in the top folder of the medium.
             </Text>
           </Alert>
         ) : (
@@ -110,8 +115,8 @@ export function MediumBundlePicker({ bundlePath, onChange, pollMs }: MediumBundl
       ) : null}
       {onMedium && onMedium.leftovers > 0 ? (
         <Text size="sm" c="yellow.8">
-          {plural(onMedium.leftovers, 'temporary file')} from an interrupted write {onMedium.leftovers === 1 ? 'is' : 'are'} on this medium; Airlock
-          removes them the next time it writes there.
+          {plural(onMedium.leftovers, 'temporary file')} from an interrupted write {onMedium.leftovers === 1 ? 'is' : 'are'} on this medium; Airlock removes
+          them the next time it writes there.
         </Text>
       ) : null}
       {onMedium?.truncated ? (

@@ -29,15 +29,16 @@ export function VerificationReport({ report, context = 'verify' }: { report: Ver
     <Stack gap="md" data-verified={report.ok ? 'yes' : 'no'}>
       {report.ok ? (
         <Alert color="green" title="Verified" role="status">
-          Signed by a trusted key, and {b.files === 1 ? 'the one file' : `all ${b.files} files`} ({formatBytes(b.bytes)}) match the signed manifest byte for byte.
+          Signed by a trusted key, and {b.files === 1 ? 'the one file' : `all ${b.files} files`} ({formatBytes(b.bytes)}) match the signed manifest byte for
+          byte.
           {context === 'verify' && importRefusals.length > 0
             ? ` But this station's import policy refuses it: ${importRefusals.map((f) => POLICY_CHECK_LABELS[f.check].toLowerCase()).join(', ')} (see Station policy below).`
             : ''}
         </Alert>
       ) : (
         <Alert color="red" title="Rejected" role="alert">
-          This bundle must not be imported. {report.problems.length === 1 ? 'One problem was' : `${report.problems.length} problems were`} found;
-          each says what to do next.
+          This bundle must not be imported. {report.problems.length === 1 ? 'One problem was' : `${report.problems.length} problems were`} found; each says what
+          to do next.
         </Alert>
       )}
       <Stack gap="xs">
@@ -59,7 +60,9 @@ export function VerificationReport({ report, context = 'verify' }: { report: Ver
           <Table.Tr>
             <Table.Th>Files checked</Table.Th>
             <Table.Td>
-              {report.ok ? `${plural(b.files, 'file')}, ${formatBytes(b.bytes)}: every checksum matches` : `${plural(b.files, 'file')}, ${formatBytes(b.bytes)} read; see the problems below`}
+              {report.ok
+                ? `${plural(b.files, 'file')}, ${formatBytes(b.bytes)}: every checksum matches`
+                : `${plural(b.files, 'file')}, ${formatBytes(b.bytes)} read; see the problems below`}
             </Table.Td>
           </Table.Tr>
         </Table.Tbody>

@@ -80,8 +80,8 @@ export function MediaCount({ media, purpose }: { media: MediaVolumeView[] | null
     return (
       <Alert color="gray" title="No medium detected" role="status">
         <Text size="sm">
-          Insert a USB stick, SD card or disk. It appears here within a few seconds once the system has mounted it. Disks that hold the
-          system or this station are never offered.
+          Insert a USB stick, SD card or disk. It appears here within a few seconds once the system has mounted it. Disks that hold the system or this station
+          are never offered.
           {purpose === 'write' ? ' Or choose a folder below.' : ' Or choose a bundle file below.'}
         </Text>
       </Alert>
@@ -89,8 +89,8 @@ export function MediaCount({ media, purpose }: { media: MediaVolumeView[] | null
   }
   return (
     <Text size="sm" role="status">
-      {media.length === 1 ? 'One medium detected.' : `${media.length} media detected: make sure you choose the right one.`} The list updates
-      by itself when a medium is inserted or removed.
+      {media.length === 1 ? 'One medium detected.' : `${media.length} media detected: make sure you choose the right one.`} The list updates by itself when a
+      medium is inserted or removed.
     </Text>
   );
 }

@@ -150,8 +150,8 @@ function ChainStatus({ report }: { report: AuditVerifyReport }) {
         <Text span fw={600}>
           Next:{' '}
         </Text>
-        Do not rely on events from #{report.firstBroken?.seq ?? '?'} on. Stop transfers on this station and tell your security officer; do not try to
-        repair the log. Copy the station&apos;s data folder to read-only media and export the log (operator guide, section 8).
+        Do not rely on events from #{report.firstBroken?.seq ?? '?'} on. Stop transfers on this station and tell your security officer; do not try to repair the
+        log. Copy the station&apos;s data folder to read-only media and export the log (operator guide, section 8).
       </Text>
       <ChainNotes notes={report.notes} />
     </Alert>
@@ -223,7 +223,10 @@ export function AuditView({ active = true }: { active?: boolean }) {
       setExported(
         result.path === null
           ? { message: 'Export cancelled: nothing was written.', written: false }
-          : { message: `Exported ${plural(result.events, 'event')} and ${plural(result.checkpoints, 'signed checkpoint')} to ${displayText(result.path)}.`, written: true },
+          : {
+              message: `Exported ${plural(result.events, 'event')} and ${plural(result.checkpoints, 'signed checkpoint')} to ${displayText(result.path)}.`,
+              written: true,
+            },
       );
       setError(null);
     } catch (e) {
@@ -242,8 +245,8 @@ export function AuditView({ active = true }: { active?: boolean }) {
     <Stack gap="lg">
       <Title order={2}>Audit log</Title>
       <Text size="sm">
-        Every export, verification, import, key change and settings change on this station, newest first. Each event is chained to the one before by its
-        hash, so an edited, deleted or inserted event shows below.
+        Every export, verification, import, key change and settings change on this station, newest first. Each event is chained to the one before by its hash,
+        so an edited, deleted or inserted event shows below.
       </Text>
 
       <Stack gap="xs">

@@ -35,9 +35,22 @@ export function GenerateKeyForm({ onCreated }: { onCreated: () => void }) {
   return (
     <form onSubmit={(e) => void submit(e)} aria-label="Create the station key">
       <Stack maw={480}>
-        <TextInput label="Station name" description='Shown to receiving stations, e.g. "Transfer Station 3".' value={name} onChange={(e) => setName(e.currentTarget.value)} required />
+        <TextInput
+          label="Station name"
+          description='Shown to receiving stations, e.g. "Transfer Station 3".'
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          required
+        />
         <TextInput label="Email (optional)" value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
-        <PasswordInput label="Passphrase" description="Needed for every export. Airlock never stores it." value={passphrase} onChange={(e) => setPassphrase(e.currentTarget.value)} autoComplete="new-password" required />
+        <PasswordInput
+          label="Passphrase"
+          description="Needed for every export. Airlock never stores it."
+          value={passphrase}
+          onChange={(e) => setPassphrase(e.currentTarget.value)}
+          autoComplete="new-password"
+          required
+        />
         <PasswordInput
           label="Repeat passphrase"
           value={confirm}

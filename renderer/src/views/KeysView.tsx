@@ -119,7 +119,13 @@ export function KeysView() {
                     <Text size="sm">{displayText(s.addedAt.slice(0, 10))}</Text>
                   </Table.Td>
                   <Table.Td>
-                    <Button size="xs" variant="default" color="red" onClick={() => setUntrusting(s)} aria-label={`Stop trusting ${displayText(s.userIds.join(', '))}`}>
+                    <Button
+                      size="xs"
+                      variant="default"
+                      color="red"
+                      onClick={() => setUntrusting(s)}
+                      aria-label={`Stop trusting ${displayText(s.userIds.join(', '))}`}
+                    >
                       Untrust…
                     </Button>
                   </Table.Td>

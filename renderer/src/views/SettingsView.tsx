@@ -11,7 +11,16 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { displayText } from '../../../shared/display-text.js';
 import { formatBytes } from '../../../shared/format.js';
 import type { IpcError, IpcRequest, IpcResponse, StationSettingsView } from '../../../shared/ipc.js';
-import { CONFIG_FIELDS, hasControlCharacters, POLICY_BOUNDS, POLICY_FIELDS, SETTING_TEXT_MAX, type ConfigField, type PolicyField, type SettingChange } from '../../../shared/settings.js';
+import {
+  CONFIG_FIELDS,
+  hasControlCharacters,
+  POLICY_BOUNDS,
+  POLICY_FIELDS,
+  SETTING_TEXT_MAX,
+  type ConfigField,
+  type PolicyField,
+  type SettingChange,
+} from '../../../shared/settings.js';
 import { asIpcError, call, useApi } from '../api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 
@@ -118,7 +127,17 @@ function check(form: Form, settings: StationSettingsView): Checked {
   };
 }
 
-function Saved({ changes, auditEvent, settings, onClose }: { changes: SettingChange[]; auditEvent: number | null; settings: StationSettingsView; onClose: () => void }) {
+function Saved({
+  changes,
+  auditEvent,
+  settings,
+  onClose,
+}: {
+  changes: SettingChange[];
+  auditEvent: number | null;
+  settings: StationSettingsView;
+  onClose: () => void;
+}) {
   return (
     <Alert color="green" title="Settings saved" role="status" withCloseButton onClose={onClose} closeButtonLabel="Dismiss">
       <List size="sm" aria-label="What was saved">
@@ -197,8 +216,10 @@ export function SettingsView({ active = true }: { active?: boolean }) {
   const setPolicy = (field: PolicyField, value: string) => form && setForm({ ...form, policy: { ...form.policy, [field]: value } });
 
   const configHelp = (field: ConfigField, s: StationSettingsView): string => {
-    if (field === 'stationName') return `Recorded in every bundle this station exports and in every audit event. Empty: this computer's name (${displayText(s.defaults.stationName)}).`;
-    if (field === 'operatorName') return `Recorded with the OS user in every audit event and bundle from now on, e.g. “J. Smith (${displayText(s.defaults.operator)})”. Empty: the OS user only.`;
+    if (field === 'stationName')
+      return `Recorded in every bundle this station exports and in every audit event. Empty: this computer's name (${displayText(s.defaults.stationName)}).`;
+    if (field === 'operatorName')
+      return `Recorded with the OS user in every audit event and bundle from now on, e.g. “J. Smith (${displayText(s.defaults.operator)})”. Empty: the OS user only.`;
     return 'Recorded in the bundles this station exports. Empty: none.';
   };
   const policyHelp = (field: PolicyField, s: StationSettingsView): string => {
@@ -313,7 +334,11 @@ export function SettingsView({ active = true }: { active?: boolean }) {
                 Reset to defaults
               </Button>
               <Text size="sm" aria-live="polite">
-                {invalid ? 'Correct the fields marked above to save.' : checked.changed === 0 ? 'No unsaved changes.' : `${checked.changed} unsaved ${checked.changed === 1 ? 'change' : 'changes'}.`}
+                {invalid
+                  ? 'Correct the fields marked above to save.'
+                  : checked.changed === 0
+                    ? 'No unsaved changes.'
+                    : `${checked.changed} unsaved ${checked.changed === 1 ? 'change' : 'changes'}.`}
               </Text>
             </Group>
           </Stack>

@@ -75,7 +75,8 @@ export function TrustKeyWizard({ onTrusted }: { onTrusted: (message: string) => 
       {key ? (
         <Stack gap="sm" aria-label="Key to trust">
           <Text size="sm">
-            The file <b>{displayText(key.file)}</b> holds the key of <b>{displayText(key.userIds.join(', ') || '(no user ID)')}</b> ({displayText(key.algorithm)}).
+            The file <b>{displayText(key.file)}</b> holds the key of <b>{displayText(key.userIds.join(', ') || '(no user ID)')}</b> (
+            {displayText(key.algorithm)}).
           </Text>
           <Text size="sm" fw={600}>
             Read this fingerprint to the key&apos;s owner, group by group:
@@ -95,7 +96,13 @@ export function TrustKeyWizard({ onTrusted }: { onTrusted: (message: string) => 
               The fingerprint you typed matches the key.
             </Text>
           ) : null}
-          <TextInput label="Label (optional)" description='Shown when their bundles verify, e.g. "Lab B diode".' value={label} onChange={(e) => setLabel(e.currentTarget.value)} maw={400} />
+          <TextInput
+            label="Label (optional)"
+            description='Shown when their bundles verify, e.g. "Lab B diode".'
+            value={label}
+            onChange={(e) => setLabel(e.currentTarget.value)}
+            maw={400}
+          />
           {!confirmed ? (
             <Alert color="gray" variant="light">
               Confirm the fingerprint first: type it as the key&apos;s owner reads it to you.

@@ -11,12 +11,16 @@ process.stdout.write('ready\n');
 await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
 const startedAt = Date.now();
 for (let i = 0; i < Number(count); i += 1) {
-  appendAuditEvent(db, { station: 'st', operator: `worker-${worker}`, organization: null }, {
-    type: 'verify',
-    outcome: 'ok',
-    details: { worker, i },
-    fileRows: [{ path: `data/${worker}/${i}`, size: i, sha256: 'd'.repeat(64) }],
-  });
+  appendAuditEvent(
+    db,
+    { station: 'st', operator: `worker-${worker}`, organization: null },
+    {
+      type: 'verify',
+      outcome: 'ok',
+      details: { worker, i },
+      fileRows: [{ path: `data/${worker}/${i}`, size: i, sha256: 'd'.repeat(64) }],
+    },
+  );
 }
 db.close();
 process.stdout.write(`${JSON.stringify({ startedAt, finishedAt: Date.now() })}\n`);

@@ -18,7 +18,9 @@ afterAll(async () => {
 });
 
 function startChild(file: string, worker: string, count: number) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'append-events-process.ts'), file, worker, String(count)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'append-events-process.ts'), file, worker, String(count)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   let output = '';
   const ready = new Promise<void>((resolve) =>
     child.stdout.on('data', (chunk: Buffer) => {
@@ -50,7 +52,10 @@ it('two processes appending at once keep the chain valid and complete', async ()
   expect(result).toMatchObject({ ok: true, events: 2 * COUNT, firstBroken: null });
   const events = listAuditEvents(db, { limit: 10_000 });
   for (const worker of ['a', 'b']) {
-    const mine = events.filter((e) => e.details.worker === worker).map((e) => e.details.i as number).sort((x, y) => x - y);
+    const mine = events
+      .filter((e) => e.details.worker === worker)
+      .map((e) => e.details.i as number)
+      .sort((x, y) => x - y);
     expect(mine).toEqual(Array.from({ length: COUNT }, (_, i) => i));
   }
   db.close();

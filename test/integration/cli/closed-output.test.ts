@@ -20,7 +20,9 @@ beforeAll(async () => {
 describe('stdout closed by its reader (EPIPE)', () => {
   it('keys list piped into a reader that exits at once: exit 0, no crash', () => {
     // `true` exits without reading: by the time Airlock writes (after its start-up) the pipe has no reader.
-    const run = spawnSync('bash', ['-c', 'node "$1" --home "$2" keys list | true; echo "exit=${PIPESTATUS[0]}" >&2', 'closed-output', CLI_BIN, station.home], { encoding: 'utf8' });
+    const run = spawnSync('bash', ['-c', 'node "$1" --home "$2" keys list | true; echo "exit=${PIPESTATUS[0]}" >&2', 'closed-output', CLI_BIN, station.home], {
+      encoding: 'utf8',
+    });
     expect(run.stderr).toContain('exit=0');
     expect(run.stderr).not.toMatch(/EPIPE|Unhandled 'error'/u);
   });

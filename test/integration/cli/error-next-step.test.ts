@@ -79,7 +79,9 @@ describe('errors from the engine and from the CLI', () => {
   it('a folder given as a bundle: the next step names the folder, the message stays the engine’s', async () => {
     const result = await runAirlock(['--home', home, 'verify', folder]);
     expectEndsWithNext(result, 3, 'BUNDLE_IS_FOLDER');
-    expect(result.stderr).toContain(`  Next: Name the NAME.airlock.tar file inside the folder, or check every bundle in it (a medium, a transfer folder): airlock media verify ${folder}\n`);
+    expect(result.stderr).toContain(
+      `  Next: Name the NAME.airlock.tar file inside the folder, or check every bundle in it (a medium, a transfer folder): airlock media verify ${folder}\n`,
+    );
     const json = expectJsonError(await runAirlock(['--home', home, '--json', 'verify', folder]), 'BUNDLE_IS_FOLDER');
     expect(json.detail).toBe(`${folder} is a folder.`);
     expect(json.data).toEqual({ folder });

@@ -147,12 +147,15 @@ describe('export: output, name, key and passphrase', () => {
     expect(await readdir(out)).toEqual(['taken.airlock.tar']);
   });
 
-  it.each(['../escape', '.hidden', 'a/b', 'with space', 'semi;colon', 'x'.repeat(101), 'tab\there'])('refuses the bundle name %j with a usage error', async (name) => {
-    const src = join(await makeTemp('airlock-err-src-'), 'payload');
-    await writeTree(src, { 'x.txt': 'x\n' });
-    const out = await outDir();
-    await expectRefused(await exportJson(out, [src], ['--name', name]), out, { exit: 2, code: 'INVALID_NAME' });
-  });
+  it.each(['../escape', '.hidden', 'a/b', 'with space', 'semi;colon', 'x'.repeat(101), 'tab\there'])(
+    'refuses the bundle name %j with a usage error',
+    async (name) => {
+      const src = join(await makeTemp('airlock-err-src-'), 'payload');
+      await writeTree(src, { 'x.txt': 'x\n' });
+      const out = await outDir();
+      await expectRefused(await exportJson(out, [src], ['--name', name]), out, { exit: 2, code: 'INVALID_NAME' });
+    },
+  );
 
   it('refuses an empty --name with a usage error instead of silently using the default name', async () => {
     const src = join(await makeTemp('airlock-err-src-'), 'payload');

@@ -99,7 +99,14 @@ describe('export -> verify round trip', () => {
     expect(report.bundle.bytes).toBe(exported.bytes);
     expect(await fileDigests(join(unpacked, 'nested', 'data'))).toEqual(await expectedPayload({ tree: src }));
     expect((await manifestPaths(unpacked, 'nested')).sort()).toEqual(
-      ['data/tree/top.txt', 'data/tree/a/one.txt', 'data/tree/a/b/two.txt', 'data/tree/a/b/c/d/e/deep.txt', 'data/tree/a/b/c/blob.bin', 'data/tree/z/last.txt'].sort(),
+      [
+        'data/tree/top.txt',
+        'data/tree/a/one.txt',
+        'data/tree/a/b/two.txt',
+        'data/tree/a/b/c/d/e/deep.txt',
+        'data/tree/a/b/c/blob.bin',
+        'data/tree/z/last.txt',
+      ].sort(),
     );
   });
 
@@ -150,7 +157,10 @@ describe('export -> verify round trip', () => {
 
   it('carries a non-ASCII path longer than 100 bytes (pax path record)', async () => {
     const parent = await makeTemp('airlock-ev-src-');
-    const dirs = ['\u00fcberl\u00e4nge-verzeichnis-\u00e4\u00f6\u00fc', '\u0435\u0449\u0451-\u043e\u0434\u0438\u043d-\u043a\u0430\u0442\u0430\u043b\u043e\u0433'];
+    const dirs = [
+      '\u00fcberl\u00e4nge-verzeichnis-\u00e4\u00f6\u00fc',
+      '\u0435\u0449\u0451-\u043e\u0434\u0438\u043d-\u043a\u0430\u0442\u0430\u043b\u043e\u0433',
+    ];
     const file = '\u30d5\u30a1\u30a4\u30eb\u540d\u304c\u3068\u3066\u3082\u9577\u3044\u6587\u66f8.txt';
     const rel = `${dirs.join('/')}/${file}`;
     const src = join(parent, 'long');
@@ -182,7 +192,9 @@ describe('export -> verify round trip', () => {
     expect(bytes.includes(Buffer.from(`${archivePath}\0`))).toBe(true);
     expect(await readdir(join(unpacked, 'longnl', 'data', 'longnl', 'dir'))).toEqual([name]);
     expect(await readFile(join(unpacked, 'longnl', 'data', 'longnl', 'dir', name), 'utf8')).toBe('newline in a long name\n');
-    expect((await manifestPaths(unpacked, 'longnl')).sort()).toEqual([`data/longnl/dir/${'x'.repeat(60)}%0A${'y'.repeat(60)}.txt`, 'data/longnl/short.txt'].sort());
+    expect((await manifestPaths(unpacked, 'longnl')).sort()).toEqual(
+      [`data/longnl/dir/${'x'.repeat(60)}%0A${'y'.repeat(60)}.txt`, 'data/longnl/short.txt'].sort(),
+    );
   });
 
   it('carries empty files, in a tree and as the only selected file', async () => {

@@ -67,7 +67,10 @@ describe('what is not a bundle says what it is', () => {
     ['the printable receipt', () => bundle.replace(/\.airlock\.tar$/u, '.export-receipt.html'), /receipt \(HTML\)/u],
     ['a text file', () => source, /text file/u],
   ])('verify and import of %s: NOT_A_BUNDLE, not ARCHIVE_CORRUPT', async (_what, path, what) => {
-    for (const args of [['verify', path()], ['import', path(), '-d', work]]) {
+    for (const args of [
+      ['verify', path()],
+      ['import', path(), '-d', work],
+    ]) {
       const result = await station.run(args);
       expectError(result, 3, 'NOT_A_BUNDLE');
       expect(result.stderr).toMatch(what);
@@ -113,25 +116,36 @@ describe('the station home', () => {
   });
 
   // Needs root to act as another user (runuser); CI runs as root, as the media suites need too.
-  it.skipIf(process.getuid?.() !== 0 && !process.env['CI'])('a home owned by root, used by another user: PERMISSION_DENIED naming the owner (not AUDIT_UNAVAILABLE)', async () => {
-    // Run as "nobody" through runuser; the home is root's, readable by all but not writable.
-    const parent = await makeTemp('airlock-first-roothome-');
-    await chmod(parent, 0o755);
-    const home = join(parent, 'home');
-    await mkdir(home, { mode: 0o755 });
-    // Root's verify records its event: the database now exists, root's and 0644.
-    expect((await runAirlock(['--home', home, 'verify', bundle])).code).toBe(1);
-    const run = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, CLI_BIN, '--home', home, 'verify', bundle], { encoding: 'utf8', cwd: '/', env: { PATH: process.env.PATH ?? '' } });
-    expect(run.status, run.stderr).toBe(3);
-    expect(run.stderr).toMatch(/^airlock: PERMISSION_DENIED: .*not writable by user nobody .*belongs to user root \(uid 0\)/mu);
-    expect(run.stderr).toMatch(/\n {2}Next: /u);
-    expect(run.stderr).not.toContain('AUDIT_UNAVAILABLE');
-    // A parent the user may not enter is the one named.
-    await chmod(parent, 0o700);
-    const hidden = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, CLI_BIN, '--home', home, 'keys', 'list'], { encoding: 'utf8', cwd: '/', env: { PATH: process.env.PATH ?? '' } });
-    expect(hidden.status, hidden.stderr).toBe(3);
-    expect(hidden.stderr).toContain(`${parent}, above it, belongs to user root (uid 0) and this user may not enter it`);
-  });
+  it.skipIf(process.getuid?.() !== 0 && !process.env['CI'])(
+    'a home owned by root, used by another user: PERMISSION_DENIED naming the owner (not AUDIT_UNAVAILABLE)',
+    async () => {
+      // Run as "nobody" through runuser; the home is root's, readable by all but not writable.
+      const parent = await makeTemp('airlock-first-roothome-');
+      await chmod(parent, 0o755);
+      const home = join(parent, 'home');
+      await mkdir(home, { mode: 0o755 });
+      // Root's verify records its event: the database now exists, root's and 0644.
+      expect((await runAirlock(['--home', home, 'verify', bundle])).code).toBe(1);
+      const run = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, CLI_BIN, '--home', home, 'verify', bundle], {
+        encoding: 'utf8',
+        cwd: '/',
+        env: { PATH: process.env.PATH ?? '' },
+      });
+      expect(run.status, run.stderr).toBe(3);
+      expect(run.stderr).toMatch(/^airlock: PERMISSION_DENIED: .*not writable by user nobody .*belongs to user root \(uid 0\)/mu);
+      expect(run.stderr).toMatch(/\n {2}Next: /u);
+      expect(run.stderr).not.toContain('AUDIT_UNAVAILABLE');
+      // A parent the user may not enter is the one named.
+      await chmod(parent, 0o700);
+      const hidden = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, CLI_BIN, '--home', home, 'keys', 'list'], {
+        encoding: 'utf8',
+        cwd: '/',
+        env: { PATH: process.env.PATH ?? '' },
+      });
+      expect(hidden.status, hidden.stderr).toBe(3);
+      expect(hidden.stderr).toContain(`${parent}, above it, belongs to user root (uid 0) and this user may not enter it`);
+    },
+  );
 });
 
 describe('keys trust at the prompt', () => {
@@ -246,9 +260,17 @@ describe('CLI conventions', () => {
     await Promise.all(Array.from({ length: 1500 }, (_, i) => writeFile(join(many, `f${i}.txt`), `${i}\n`)));
     const out = await makeTemp('airlock-first-out-');
     expect((await station.run(['export', '--out', out, '--passphrase-file', station.passFile, many])).code).toBe(0);
-    const size = spawnSync(process.execPath, [CLI_BIN, '--home', station.home, 'audit', 'export', '--format', 'csv'], { encoding: 'utf8', cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 });
+    const size = spawnSync(process.execPath, [CLI_BIN, '--home', station.home, 'audit', 'export', '--format', 'csv'], {
+      encoding: 'utf8',
+      cwd: REPO_ROOT,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     expect(size.stdout.length).toBeGreaterThan(128 * 1024);
-    const run = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${CLI_BIN}" --home "${station.home}" audit export --format csv | head -c 10 >/dev/null`], { encoding: 'utf8', cwd: REPO_ROOT });
+    const run = spawnSync(
+      'bash',
+      ['-c', `set -o pipefail; "${process.execPath}" "${CLI_BIN}" --home "${station.home}" audit export --format csv | head -c 10 >/dev/null`],
+      { encoding: 'utf8', cwd: REPO_ROOT },
+    );
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
   });
@@ -270,7 +292,9 @@ describe('staged two-person exports can be listed and discarded', () => {
     expect(discarded.code, describeResult(discarded)).toBe(0);
     const prepared = await station.run(['export', '--prepare', '-n', 'half', '--passphrase-file', station.passFile, source, '--json']);
     expect(prepared.code, describeResult(prepared)).toBe(0);
-    const ready = parseJson<{ staged: Array<{ name: string; state: string; signatures: number }> }>(await station.run(['export', '--list-staged', '--json'])).staged;
+    const ready = parseJson<{ staged: Array<{ name: string; state: string; signatures: number }> }>(
+      await station.run(['export', '--list-staged', '--json']),
+    ).staged;
     expect(ready).toEqual([expect.objectContaining({ name: 'half', state: 'ready', signatures: 1 })]);
     const events = await station.run(['audit', 'list', '--type', 'export-discard', '--json']);
     expect(parseJson<{ events: unknown[] }>(events).events).toHaveLength(1);

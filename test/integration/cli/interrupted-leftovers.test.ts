@@ -69,7 +69,8 @@ describe.skipIf(!canMount && !process.env['CI'])(`kill -9 during export${canMoun
     mounts.push(out);
     const partialBytes = async (prefix: string): Promise<number> => {
       let bytes = 0;
-      for (const f of await readdir(out)) if (f.startsWith(prefix) && f.endsWith('.partial')) bytes += ((await stat(join(out, f)).catch(() => null))?.blocks ?? 0) * 512;
+      for (const f of await readdir(out))
+        if (f.startsWith(prefix) && f.endsWith('.partial')) bytes += ((await stat(join(out, f)).catch(() => null))?.blocks ?? 0) * 512;
       return bytes;
     };
     let left = 0;
@@ -77,7 +78,11 @@ describe.skipIf(!canMount && !process.env['CI'])(`kill -9 during export${canMoun
       // Killed once this run's temp file holds 8 MiB; a run that published first is not a kill: its bundle goes and it runs again.
       await untilKilled(
         8,
-        () => killWhen(startChild([CLI, '--home', home, 'export', '--out', out, '--name', `k${i}`, '--passphrase-file', pass, src]), async () => (await partialBytes(`.k${i}.airlock.tar.`)) >= 8 * 1024 * 1024),
+        () =>
+          killWhen(
+            startChild([CLI, '--home', home, 'export', '--out', out, '--name', `k${i}`, '--passphrase-file', pass, src]),
+            async () => (await partialBytes(`.k${i}.airlock.tar.`)) >= 8 * 1024 * 1024,
+          ),
         async () => {
           expect((await readdir(out)).filter((f) => f.endsWith('.airlock.tar'))).toEqual([`k${i}.airlock.tar`]);
           await rm(join(out, `k${i}.airlock.tar`));

@@ -98,9 +98,7 @@ describe('keys trust / list / untrust', () => {
     expect(result.stdout).toContain('[Alice at HQ]');
     const listed = await list(station);
     expect(listed.stationKey).toBe(false);
-    expect(listed.trusted).toEqual([
-      expect.objectContaining({ fingerprint: aliceFpr, label: 'Alice at HQ', userIds: ['Alice Sender <alice@example.org>'] }),
-    ]);
+    expect(listed.trusted).toEqual([expect.objectContaining({ fingerprint: aliceFpr, label: 'Alice at HQ', userIds: ['Alice Sender <alice@example.org>'] })]);
   });
 
   it('trusts with a matching --fingerprint typed in groups, and says so in --json', async () => {

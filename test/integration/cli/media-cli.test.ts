@@ -52,7 +52,19 @@ describe('media list', () => {
 
 describe('export --to-media onto a declared folder', () => {
   it('writes, reads back and verifies; split with --part-size', async () => {
-    const result = await airlock(home, ['export', '--to-media', outbox, '--name', 'split-here', '--part-size', '256K', '--passphrase-file', pass, '--json', src]);
+    const result = await airlock(home, [
+      'export',
+      '--to-media',
+      outbox,
+      '--name',
+      'split-here',
+      '--part-size',
+      '256K',
+      '--passphrase-file',
+      pass,
+      '--json',
+      src,
+    ]);
     expect(result.code, result.stderr).toBe(0);
     const bundle = json<{ bundle: { media: { parts: number; readBackOk: boolean; volumes: Array<{ readBack: { method: string } }> } } }>(result).bundle;
     expect(bundle.media).toMatchObject({ parts: 3, readBackOk: true });
@@ -109,7 +121,9 @@ describe('split bundles handed to verify, and media verify of what is not whole'
   it('the receipt of a media export stays in the station home, naming the medium', async () => {
     const receipts = await readdir(join(home, 'receipts'));
     expect(receipts).toContain('split-here.export-receipt.json');
-    const receipt = JSON.parse(await readFile(join(home, 'receipts', 'split-here.export-receipt.json'), 'utf8')) as { media: { volumes: Array<{ files: string[] }> } };
+    const receipt = JSON.parse(await readFile(join(home, 'receipts', 'split-here.export-receipt.json'), 'utf8')) as {
+      media: { volumes: Array<{ files: string[] }> };
+    };
     expect(receipt.media.volumes[0]?.files.length).toBe(5);
     expect((await readdir(outbox)).some((f) => f.includes('receipt'))).toBe(false);
   });

@@ -75,7 +75,9 @@ describe('memory with many files', () => {
 
     const verifyPeak = await peakRssBytes(verifyRss);
     const importPeak = await peakRssBytes(importRss);
-    console.log(`${FILES} empty files: peak RSS verify ${(verifyPeak / 1e6).toFixed(1)} MB, import ${(importPeak / 1e6).toFixed(1)} MB (limit ${RSS_LIMIT_BYTES / 1e6} MB)`);
+    console.log(
+      `${FILES} empty files: peak RSS verify ${(verifyPeak / 1e6).toFixed(1)} MB, import ${(importPeak / 1e6).toFixed(1)} MB (limit ${RSS_LIMIT_BYTES / 1e6} MB)`,
+    );
     expect(verifyPeak).toBeLessThan(RSS_LIMIT_BYTES);
     expect(importPeak).toBeLessThan(RSS_LIMIT_BYTES);
   }, 600_000);

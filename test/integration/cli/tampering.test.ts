@@ -104,7 +104,9 @@ describe('tampered bundles are rejected with the right problem', () => {
       const manifest = await readFile(join(bag, 'manifest-sha256.txt'));
       // Make the tag manifest consistent with an edited manifest: only the signature can catch it.
       await writeFile(join(bag, 'manifest-sha256.txt'), Buffer.concat([manifest, Buffer.from(`${'0'.repeat(64)}  data/p/planted.txt\n`)]));
-      const digest = createHash('sha256').update(await readFile(join(bag, 'manifest-sha256.txt'))).digest('hex');
+      const digest = createHash('sha256')
+        .update(await readFile(join(bag, 'manifest-sha256.txt')))
+        .digest('hex');
       await editFile(join(bag, 'tagmanifest-sha256.txt'), /^[0-9a-f]{64}( {2}manifest-sha256\.txt)$/mu, `${digest}$1`);
     });
     const report = await expectRejected(path, [{ code: 'SIGNATURE_INVALID', path: 'tagmanifest-sha256.txt.asc' }]);
@@ -161,9 +163,12 @@ describe('tampered bundles are rejected with the right problem', () => {
   });
 
   it('an extra payload file at the end of the archive: FILE_UNLISTED for it', async () => {
-    const path = await tampered(async (bag) => {
-      await writeFile(join(bag, 'data', 'zz-added-last.txt'), 'slipped in after signing, at the end\n');
-    }, { payload: ['data/p', 'data/zz-added-last.txt'] });
+    const path = await tampered(
+      async (bag) => {
+        await writeFile(join(bag, 'data', 'zz-added-last.txt'), 'slipped in after signing, at the end\n');
+      },
+      { payload: ['data/p', 'data/zz-added-last.txt'] },
+    );
     const { code, report, result } = await station.verify(path);
     expect(code, describeResult(result)).toBe(1);
     expect(report.problems).toContainEqual(expect.objectContaining({ code: 'FILE_UNLISTED', path: 'data/zz-added-last.txt' }));
@@ -208,9 +213,12 @@ describe('tampered bundles are rejected with the right problem', () => {
   });
 
   it('a bag with fetch.txt: MANIFEST_INVALID', async () => {
-    const path = await tampered(async (bag) => {
-      await writeFile(join(bag, 'fetch.txt'), 'https://example.org/more.bin 1024 data/p/more.bin\n');
-    }, { extraTags: ['fetch.txt'] });
+    const path = await tampered(
+      async (bag) => {
+        await writeFile(join(bag, 'fetch.txt'), 'https://example.org/more.bin 1024 data/p/more.bin\n');
+      },
+      { extraTags: ['fetch.txt'] },
+    );
     await expectRejected(path, [{ code: 'MANIFEST_INVALID', path: 'fetch.txt' }]);
   });
 

@@ -32,7 +32,12 @@ describe('a bundle signed by a key this station does not trust', () => {
     expect(result.code, describeResult(result)).toBe(1);
     const out = `${result.stdout}${result.stderr}`;
     expect(out).toContain('SIGNER_UNTRUSTED');
-    expect(out).toContain(`signed by a key this station does not trust: ${groupFingerprint(sender.fingerprint)} (claims to be "Lab A Export Desk <station@example.org>")`.replace(/^s/u, 'S'));
+    expect(out).toContain(
+      `signed by a key this station does not trust: ${groupFingerprint(sender.fingerprint)} (claims to be "Lab A Export Desk <station@example.org>")`.replace(
+        /^s/u,
+        'S',
+      ),
+    );
   });
 
   it('--json gives the same in the problem, and as fields', async () => {

@@ -69,8 +69,23 @@ describe('operator guide: the procedures run as written', () => {
     const bySection = SECTIONS.map((heading) => ({ heading, steps: docSteps(markdownSection(guide, heading)).filter((s) => !withoutAirlock(s)) }));
     for (const { heading, steps } of bySection) expect(steps.length, `${heading} has commands to run`).toBeGreaterThan(0);
     const all = bySection.flatMap((s) => s.steps.map((step) => ({ ...step, heading: s.heading })));
-    for (const needed of ['verify', 'import', '--prepare', 'approve', '--finish', '--list-staged', '--discard-staged', 'audit list', 'audit verify', 'audit checkpoint', 'audit export']) {
-      expect(all.some((s) => s.commands.includes(needed)), `the guide runs ${needed}`).toBe(true);
+    for (const needed of [
+      'verify',
+      'import',
+      '--prepare',
+      'approve',
+      '--finish',
+      '--list-staged',
+      '--discard-staged',
+      'audit list',
+      'audit verify',
+      'audit checkpoint',
+      'audit export',
+    ]) {
+      expect(
+        all.some((s) => s.commands.includes(needed)),
+        `the guide runs ${needed}`,
+      ).toBe(true);
     }
     const walkthrough = docSteps(markdownSection(readme, '## A 60-second walkthrough'));
     const setup = walkthrough[0];
@@ -83,14 +98,23 @@ describe('operator guide: the procedures run as written', () => {
     const demo = join(tmp, 'airlock-demo');
     const gnupg = join(tmp, 'gnupg');
     await mkdir(gnupg, { mode: 0o700 });
-    const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmp, GNUPGHOME: gnupg, D: demo, LC_ALL: 'C.UTF-8', PATH: `${join(REPO_ROOT, 'bin')}:${process.env['PATH'] ?? ''}` };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      TMPDIR: tmp,
+      GNUPGHOME: gnupg,
+      D: demo,
+      LC_ALL: 'C.UTF-8',
+      PATH: `${join(REPO_ROOT, 'bin')}:${process.env['PATH'] ?? ''}`,
+    };
     delete env['AIRLOCK_HOME'];
     await runCommand(setup?.commands ?? '', { cwd: tmp, env });
 
     // The reviewer's key, in GnuPG, with a passphrase, as the guide's reviewer has it.
     await writeFile(join(demo, 'reviewer-pass.txt'), 'reviewer passphrase\n');
     const gpg = (args: string[]) => spawnSync('gpg', ['--batch', '--no-tty', '--pinentry-mode', 'loopback', ...args], { env, encoding: 'utf8' });
-    expect(gpg(['--passphrase-file', join(demo, 'reviewer-pass.txt'), '--quick-gen-key', 'R. Reviewer <reviewer@example.org>', 'ed25519', 'sign', 'never']).status).toBe(0);
+    expect(
+      gpg(['--passphrase-file', join(demo, 'reviewer-pass.txt'), '--quick-gen-key', 'R. Reviewer <reviewer@example.org>', 'ed25519', 'sign', 'never']).status,
+    ).toBe(0);
     const reviewer = fingerprintsIn(gpg(['--with-colons', '--list-secret-keys']).stdout.replace(/^fpr:+([0-9A-F]{40}):$/gm, ' $1 '))[0] ?? '';
     expect(reviewer).toMatch(/^[0-9A-F]{40}$/);
     await writeFile(join(demo, 'reviewer.asc'), gpg(['--armor', '--export', reviewer]).stdout);
@@ -106,7 +130,10 @@ describe('operator guide: the procedures run as written', () => {
       const shown = step.expected ?? '';
       const want = expected.shape(shown);
       const got = actual.shape(output);
-      if (withElisions(got, want) !== got) differences.push(`docs/operator-guide.md line ${step.line} (${step.heading}): the output differs from the guide's\n--- ran:\n${command}\n--- guide:\n${want}\n--- got:\n${got}\n--- raw:\n${output}`);
+      if (withElisions(got, want) !== got)
+        differences.push(
+          `docs/operator-guide.md line ${step.line} (${step.heading}): the output differs from the guide's\n--- ran:\n${command}\n--- guide:\n${want}\n--- got:\n${got}\n--- raw:\n${output}`,
+        );
       const docPrints = fingerprintsIn(shown);
       const runPrints = fingerprintsIn(output);
       docPrints.forEach((fpr, k) => {

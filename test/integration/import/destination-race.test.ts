@@ -77,7 +77,16 @@ beforeAll(async () => {
   await writeFile(join(src, 'b.bin'), Buffer.alloc(300_000, 7));
   const out = join(root, 'out');
   await mkdir(out);
-  bundlePath = (await writeBundle({ selection: [src], outDir: out, name: 'drop', sequence: 1, identity: { station: 's', operator: 'o', organization: null }, signers: [openpgpSigner(signer.privateKey)] })).bundlePath;
+  bundlePath = (
+    await writeBundle({
+      selection: [src],
+      outDir: out,
+      name: 'drop',
+      sequence: 1,
+      identity: { station: 's', operator: 'o', organization: null },
+      signers: [openpgpSigner(signer.privateKey)],
+    })
+  ).bundlePath;
 });
 afterAll(async () => {
   db?.close();
@@ -160,7 +169,11 @@ describe('a folder made at DIR/NAME in the instant before the commit', () => {
 
 /** The stamp of a process that has exited. */
 function deadStamp(): ProcessStamp {
-  const out = spawnSync(process.execPath, ['-e', "const s=require('fs').readFileSync('/proc/self/stat','utf8');process.stdout.write(process.pid+' '+s.slice(s.lastIndexOf(')')+2).split(' ')[19])"], { encoding: 'utf8' });
+  const out = spawnSync(
+    process.execPath,
+    ['-e', "const s=require('fs').readFileSync('/proc/self/stat','utf8');process.stdout.write(process.pid+' '+s.slice(s.lastIndexOf(')')+2).split(' ')[19])"],
+    { encoding: 'utf8' },
+  );
   const [pid, start] = out.stdout.split(' ');
   return { ...currentStamp(), pid: Number(pid), start: start ?? null };
 }
@@ -171,10 +184,24 @@ async function killedCommit(placeholder: string, record: Partial<{ path: string;
   const staging = join(dest, `.airlock-staging-${token}`);
   await mkdir(join(staging, 'payload', 'reports'), { recursive: true });
   await writeFile(join(staging, 'payload', 'reports', 'a.txt'), 'a\n');
-  await writeFile(join(staging, 'owner.json'), JSON.stringify({ airlock: 'staging-owner', version: 2, token, owner: deadStamp(), hostname: hostname(), startedAt: new Date().toISOString(), bundle: bundlePath }));
+  await writeFile(
+    join(staging, 'owner.json'),
+    JSON.stringify({
+      airlock: 'staging-owner',
+      version: 2,
+      token,
+      owner: deadStamp(),
+      hostname: hostname(),
+      startedAt: new Date().toISOString(),
+      bundle: bundlePath,
+    }),
+  );
   await mkdir(placeholder, { mode: 0o700 });
   const stats = await lstat(placeholder, { bigint: true });
-  await writeFile(join(staging, PLACEHOLDER_FILE), JSON.stringify({ airlock: 'destination-placeholder', version: 1, path: placeholder, dev: String(stats.dev), ino: String(stats.ino), ...record }));
+  await writeFile(
+    join(staging, PLACEHOLDER_FILE),
+    JSON.stringify({ airlock: 'destination-placeholder', version: 1, path: placeholder, dev: String(stats.dev), ino: String(stats.ino), ...record }),
+  );
   return staging;
 }
 

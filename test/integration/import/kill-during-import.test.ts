@@ -58,7 +58,12 @@ async function assertNoPartialImport(dest: string): Promise<'absent' | 'placehol
   if ((await readdir(join(dest, 'big'))).length === 0) return 'placeholder';
   const found = new Map<string, string>();
   for (const name of await readdir(join(dest, 'big', 'payload'))) {
-    found.set(`payload/${name}`, createHash('sha256').update(await readFile(join(dest, 'big', 'payload', name))).digest('hex'));
+    found.set(
+      `payload/${name}`,
+      createHash('sha256')
+        .update(await readFile(join(dest, 'big', 'payload', name)))
+        .digest('hex'),
+    );
   }
   expect(found).toEqual(expected);
   return 'complete';
@@ -68,7 +73,8 @@ async function assertNoPartialImport(dest: string): Promise<'absent' | 'placehol
 async function ownedStaging(dest: string): Promise<string[]> {
   const found: string[] = [];
   for (const name of await readdir(dest)) {
-    if (name.startsWith('.airlock-staging-') && (await readdir(join(dest, name)).catch(() => [] as string[])).includes('owner.json')) found.push(join(dest, name));
+    if (name.startsWith('.airlock-staging-') && (await readdir(join(dest, name)).catch(() => [] as string[])).includes('owner.json'))
+      found.push(join(dest, name));
   }
   return found;
 }

@@ -60,7 +60,10 @@ async function handMadeBag(options: HandBagOptions): Promise<string> {
   mustRun('bash', ['-c', `set -euo pipefail; find data -type f -print0 | sort -z | xargs -0 sha256sum ${sumFlag} > manifest-sha256.txt`], { cwd: bag });
   const tagFiles = ['bagit.txt'];
   if (options.bagInfo !== false) {
-    await writeFile(join(bag, 'bag-info.txt'), `Bagging-Date: 2026-01-15\nPayload-Oxum: ${PAYLOAD_BYTES}.${PAYLOAD_FILES}\nSource-Organization: Hand Bagging Unit\nContact-Name: Hand Bagger\n`);
+    await writeFile(
+      join(bag, 'bag-info.txt'),
+      `Bagging-Date: 2026-01-15\nPayload-Oxum: ${PAYLOAD_BYTES}.${PAYLOAD_FILES}\nSource-Organization: Hand Bagging Unit\nContact-Name: Hand Bagger\n`,
+    );
     tagFiles.push('bag-info.txt');
   }
   tagFiles.push('manifest-sha256.txt');

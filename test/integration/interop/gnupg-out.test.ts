@@ -58,7 +58,7 @@ afterAll(async () => {
 
 describe('an Airlock bundle checked with standard tools only', () => {
   it('`tar xf` unpacks the bag layout', async () => {
-    expect((await readFile(join(bag, 'bagit.txt'), 'utf8'))).toBe('BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n');
+    expect(await readFile(join(bag, 'bagit.txt'), 'utf8')).toBe('BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n');
     expect(await readFile(join(bag, 'data', 'reports', 'summary.txt'), 'utf8')).toBe('quarterly summary\n');
     expect(await readFile(join(bag, 'data', 'notes.md'), 'utf8')).toBe('# notes\n');
   });
@@ -77,7 +77,10 @@ describe('an Airlock bundle checked with standard tools only', () => {
   it('gpg rejects the signature once the tag manifest is altered (the check above is meaningful)', async () => {
     const copy = join(await makeTemp('airlock-gout-bad-'), 'tagmanifest-sha256.txt');
     const original = await readFile(join(bag, 'tagmanifest-sha256.txt'), 'utf8');
-    await writeFile(copy, original.replace(/^([0-9a-f])/u, (d) => (d === '0' ? '1' : '0')));
+    await writeFile(
+      copy,
+      original.replace(/^([0-9a-f])/u, (d) => (d === '0' ? '1' : '0')),
+    );
     const result = gnupg.verify(join(bag, 'tagmanifest-sha256.txt.asc'), copy);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain('BAD signature');

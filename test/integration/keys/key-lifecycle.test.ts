@@ -34,7 +34,15 @@ async function publicKeyFile(station: TestStation): Promise<string> {
 /** A bundle signed by `signer` as if at `date` (the signer controls that date). */
 async function bundleSignedAt(signer: TestSigner, date: Date, name: string): Promise<string> {
   const out = await tempDir('out-');
-  const result = await writeBundle({ selection: [payload], outDir: out, name, sequence: 1, identity: { station: 's', operator: 'o', organization: null }, signers: [openpgpSigner(signer.privateKey)], now: date });
+  const result = await writeBundle({
+    selection: [payload],
+    outDir: out,
+    name,
+    sequence: 1,
+    identity: { station: 's', operator: 'o', organization: null },
+    signers: [openpgpSigner(signer.privateKey)],
+    now: date,
+  });
   return result.bundlePath;
 }
 
@@ -111,7 +119,10 @@ describe('expiry and dates', () => {
     const bundle = await bundleSignedAt(signer, new Date(created.getTime() + 60_000), 'expired-signer');
     const receiver = await createStation(await tempDir('receiver-'));
     // Trusted back when it was valid (the trust store entry is what an earlier trust left).
-    await trustPublicKey(homePaths(receiver.home), signer.publicKey.armor(), { expectedFingerprint: signer.trusted.fingerprint, now: new Date(created.getTime() + 1000) });
+    await trustPublicKey(homePaths(receiver.home), signer.publicKey.armor(), {
+      expectedFingerprint: signer.trusted.fingerprint,
+      now: new Date(created.getTime() + 1000),
+    });
     const verified = await receiver.verify(bundle);
     expect(verified.code).toBe(1);
     expect(verified.report.problems.map((p) => p.code)).toEqual(['SIGNER_EXPIRED']);
@@ -149,7 +160,16 @@ describe('rotation and backup', () => {
     await station.exportBundle(out, 'old-key', [payload]);
     const newPass = join(await tempDir('np-'), 'new');
     await writeFile(newPass, 'a brand new passphrase\n');
-    const rotated = await station.run(['keys', 'rotate', '--name', 'Rotating Station 2027', '--passphrase-file', station.passFile, '--new-passphrase-file', newPass]);
+    const rotated = await station.run([
+      'keys',
+      'rotate',
+      '--name',
+      'Rotating Station 2027',
+      '--passphrase-file',
+      station.passFile,
+      '--new-passphrase-file',
+      newPass,
+    ]);
     expect(rotated.code, describeResult(rotated)).toBe(0);
     const after = stationAt(station.home, newPass);
     const exported = await after.exportBundle(out, 'new-key', [payload]);
@@ -161,7 +181,10 @@ describe('rotation and backup', () => {
     expect(parseJson<{ checkpoints: number }>(audit).checkpoints).toBe(2);
     expect((await after.run(['keys', 'list'])).stdout).toContain('retired station key');
     // The old private key is kept, still encrypted, with its revocation certificate.
-    expect((await readdir(join(station.home, 'keys', 'retired'))).sort()).toEqual([`${station.fingerprint}.private.asc`, `${station.fingerprint}.revocation.asc`]);
+    expect((await readdir(join(station.home, 'keys', 'retired'))).sort()).toEqual([
+      `${station.fingerprint}.private.asc`,
+      `${station.fingerprint}.revocation.asc`,
+    ]);
   });
 
   it('a backup restores into a fresh home and signs as the same station', async () => {

@@ -121,8 +121,20 @@ describe('two-person rule', () => {
   it('a staged export edited after signing cannot be approved or finished (STAGED_INVALID)', async () => {
     const staged = await prepare('edited');
     const manifest = join(staged.stagedDir, 'manifest-sha256.txt');
-    await writeFile(manifest, (await readFile(manifest, 'utf8')).replace(/^[0-9a-f]/u, (c) => (c === '0' ? '1' : '0')));
-    const approveResult = await operator.run(['approve', staged.stagedDir, '--key', join(reviewer.home, 'keys', 'station-key.private.asc'), '--passphrase-file', reviewer.passFile, '--yes', '--json']);
+    await writeFile(
+      manifest,
+      (await readFile(manifest, 'utf8')).replace(/^[0-9a-f]/u, (c) => (c === '0' ? '1' : '0')),
+    );
+    const approveResult = await operator.run([
+      'approve',
+      staged.stagedDir,
+      '--key',
+      join(reviewer.home, 'keys', 'station-key.private.asc'),
+      '--passphrase-file',
+      reviewer.passFile,
+      '--yes',
+      '--json',
+    ]);
     expect(approveResult.code).toBe(3);
     expect(parseJson<{ error: { code: string } }>(approveResult).error.code).toBe('STAGED_INVALID');
     const out = await tempDir('out-');

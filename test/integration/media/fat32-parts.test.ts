@@ -15,13 +15,22 @@ import { airlock, json, mediaStation } from '../../helpers/media-cli.js';
 
 const missing = mediaTestPrerequisites({ fat: true });
 const MiB = 1024 * 1024;
-const digest = async (path: string): Promise<string> => createHash('sha256').update(await readFile(path)).digest('hex');
+const digest = async (path: string): Promise<string> =>
+  createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 
 interface ExportJson {
   bundle: {
     bundlePath: string;
     bundleBytes: number;
-    media: { split: boolean; parts: number; indexFile: string; files: Array<{ path: string; size: number; kind: string }>; volumes: Array<{ readBack: { ok: boolean; method: string } }> };
+    media: {
+      split: boolean;
+      parts: number;
+      indexFile: string;
+      files: Array<{ path: string; size: number; kind: string }>;
+      volumes: Array<{ readBack: { ok: boolean; method: string } }>;
+    };
   };
 }
 
@@ -44,7 +53,19 @@ describe.skipIf(missing !== null && !process.env['CI'])(`FAT32 media: parts${mis
     await writeFile(join(src, 'q3', 'scan.tif'), randomBytes(3 * MiB + 12345));
     await writeFile(join(src, 'summary.txt'), 'three files, one larger than a part\n');
     await writeFile(join(src, 'q3', 'notes.md'), '# notes\n');
-    const result = await airlock(home, ['export', '--to-media', 'FATPARTS', '--name', 'q3-reports', '--part-size', '1M', '--passphrase-file', pass, '--json', src]);
+    const result = await airlock(home, [
+      'export',
+      '--to-media',
+      'FATPARTS',
+      '--name',
+      'q3-reports',
+      '--part-size',
+      '1M',
+      '--passphrase-file',
+      pass,
+      '--json',
+      src,
+    ]);
     expect(result.code, result.stderr).toBe(0);
     exported = json<ExportJson>(result).bundle;
   });
@@ -55,7 +76,9 @@ describe.skipIf(missing !== null && !process.env['CI'])(`FAT32 media: parts${mis
   });
 
   it('media list shows the stick as vfat with its label', async () => {
-    const listed = json<{ media: Array<{ id: string; label: string; filesystem: string; device: string; free: number }> }>(await airlock(home, ['media', 'list', '--json']));
+    const listed = json<{ media: Array<{ id: string; label: string; filesystem: string; device: string; free: number }> }>(
+      await airlock(home, ['media', 'list', '--json']),
+    );
     expect(listed.media).toEqual([expect.objectContaining({ id: fat.mountPoint, label: 'FATPARTS', filesystem: 'vfat', device: fat.device })]);
     expect(listed.media[0]?.free).toBeGreaterThan(30 * MiB);
   });
@@ -68,7 +91,10 @@ describe.skipIf(missing !== null && !process.env['CI'])(`FAT32 media: parts${mis
     expect(parts.map((p) => p.path.slice(fat.mountPoint.length + 1))).toEqual([1, 2, 3, 4].map((i) => `q3-reports.airlock.tar.part-00${i}-of-004`));
     expect(parts.every((p) => p.size <= MiB && p.size % 512 === 0)).toBe(true);
     expect(parts.reduce((n, p) => n + p.size, 0)).toBe(exported.bundleBytes);
-    expect(m.files.filter((f) => f.kind !== 'part').map((f) => f.path.slice(fat.mountPoint.length + 1))).toEqual(['q3-reports.airlock-index.json', 'q3-reports.airlock-index.json.asc']);
+    expect(m.files.filter((f) => f.kind !== 'part').map((f) => f.path.slice(fat.mountPoint.length + 1))).toEqual([
+      'q3-reports.airlock-index.json',
+      'q3-reports.airlock-index.json.asc',
+    ]);
     expect(m.volumes[0]?.readBack).toMatchObject({ ok: true, method: 'flushbufs+o-direct' });
     const files = await readdir(fat.mountPoint);
     expect(files.filter((f) => f.endsWith('.partial'))).toEqual([]);
@@ -99,7 +125,10 @@ describe.skipIf(missing !== null && !process.env['CI'])(`FAT32 media: parts${mis
 
   it('the parts are byte ranges of the bundle: cat reassembles a bundle that verifies and that GNU tar lists', async () => {
     const whole = join(root, 'q3-reports.airlock.tar');
-    const parts = (await readdir(fat.mountPoint)).filter((f) => f.includes('.part-')).sort().map((f) => join(fat.mountPoint, f));
+    const parts = (await readdir(fat.mountPoint))
+      .filter((f) => f.includes('.part-'))
+      .sort()
+      .map((f) => join(fat.mountPoint, f));
     execFileSync('sh', ['-c', 'cat "$@" > "$0"', whole, ...parts]);
     expect((await stat(whole)).size).toBe(exported.bundleBytes);
     const index = JSON.parse(await readFile(exported.media.indexFile, 'utf8')) as { bundle: { sha256: string } };

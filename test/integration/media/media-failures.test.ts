@@ -63,9 +63,16 @@ describe.skipIf(missing !== null && !process.env['CI'])(`failing media writes${m
     await setMediaRoots(home, [tiny.mountPoint]);
     const result = await airlock(home, ['export', '--to-media', 'TINY', '--name', 'too-big', '--passphrase-file', pass, '--json', big]);
     expect(result.code).toBe(3);
-    expect(json<{ error: { code: string; message: string } }>(result).error).toMatchObject({ code: 'MEDIA_TOO_SMALL', message: expect.stringMatching(/About 4 media of this size/) });
+    expect(json<{ error: { code: string; message: string } }>(result).error).toMatchObject({
+      code: 'MEDIA_TOO_SMALL',
+      message: expect.stringMatching(/About 4 media of this size/),
+    });
     expect(await leftovers(tiny.mountPoint)).toEqual([]);
-    expect((await lastEvents('media-write'))[0]).toMatchObject({ outcome: 'failed', errorCode: 'MEDIA_TOO_SMALL', details: expect.objectContaining({ label: 'TINY' }) });
+    expect((await lastEvents('media-write'))[0]).toMatchObject({
+      outcome: 'failed',
+      errorCode: 'MEDIA_TOO_SMALL',
+      details: expect.objectContaining({ label: 'TINY' }),
+    });
   });
 
   it('a medium that fills up mid-write (ENOSPC): NO_SPACE, exit 3, temp file removed, media-write failed', async () => {
@@ -87,7 +94,11 @@ describe.skipIf(missing !== null && !process.env['CI'])(`failing media writes${m
     expect(result.code, result.stderr).toBe(3);
     expect(json<{ error: { code: string } }>(result).error.code, result.stdout).toBe('NO_SPACE');
     expect(await leftovers(stick.mountPoint)).toEqual([]);
-    expect((await lastEvents('media-write'))[0]).toMatchObject({ outcome: 'failed', errorCode: 'NO_SPACE', details: expect.objectContaining({ label: 'FILLING' }) });
+    expect((await lastEvents('media-write'))[0]).toMatchObject({
+      outcome: 'failed',
+      errorCode: 'NO_SPACE',
+      details: expect.objectContaining({ label: 'FILLING' }),
+    });
     const exports = await lastEvents('export');
     expect(exports[0]).toMatchObject({ outcome: 'failed', errorCode: 'NO_SPACE' });
   });
@@ -113,7 +124,11 @@ describe.skipIf(missing !== null && !process.env['CI'])(`failing media writes${m
     const error = json<{ error: { code: string; message: string } }>(result).error;
     expect(error.code).toBe('MEDIA_REMOVED');
     expect(error.message).toMatch(/Could not remove .*\.partial .*the next time it writes/u);
-    expect((await lastEvents('media-write'))[0]).toMatchObject({ outcome: 'failed', errorCode: 'MEDIA_REMOVED', details: expect.objectContaining({ label: 'PULLED', leftovers: expect.arrayContaining([expect.stringMatching(/\.partial$/u)]) }) });
+    expect((await lastEvents('media-write'))[0]).toMatchObject({
+      outcome: 'failed',
+      errorCode: 'MEDIA_REMOVED',
+      details: expect.objectContaining({ label: 'PULLED', leftovers: expect.arrayContaining([expect.stringMatching(/\.partial$/u)]) }),
+    });
 
     // Plugged in again: what the interrupted write left is only temp files, never a part without its index.
     execFileSync('umount', ['-l', stick.mountPoint]);
@@ -176,7 +191,11 @@ describe.skipIf(missing !== null && !process.env['CI'])(`failing media writes${m
     });
     expect(corrupted).toBe(true);
     expect(result.code).toBe(3);
-    expect(json<{ error: { code: string; message: string; path: string } }>(result).error).toMatchObject({ code: 'MEDIA_READBACK_FAILED', message: expect.stringContaining('CHECKSUM_MISMATCH'), path: join(stick.mountPoint, 'faulty.airlock.tar') });
+    expect(json<{ error: { code: string; message: string; path: string } }>(result).error).toMatchObject({
+      code: 'MEDIA_READBACK_FAILED',
+      message: expect.stringContaining('CHECKSUM_MISMATCH'),
+      path: join(stick.mountPoint, 'faulty.airlock.tar'),
+    });
     expect(result.stderr).toContain('The medium was not ejected');
     expect(stick.mounted()).toBe(true);
     const readback = (await lastEvents('media-readback'))[0];

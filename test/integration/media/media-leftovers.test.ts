@@ -57,7 +57,9 @@ describe.skipIf(missing !== null && !process.env['CI'])(`media leftovers${missin
   it('kill -9 mid-write, then the retry on the same medium succeeds', async () => {
     const stick = await media.ext4('killed', 24, 'KILLED');
     await setMediaRoots(home, [stick.mountPoint]);
-    const child = spawn(process.execPath, [CLI, '--home', home, 'export', '--to-media', 'KILLED', '--name', 'weekly', '--passphrase-file', pass, payload], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [CLI, '--home', home, 'export', '--to-media', 'KILLED', '--name', 'weekly', '--passphrase-file', pass, payload], {
+      stdio: 'ignore',
+    });
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     let done = false;
     void exited.then(() => (done = true));
@@ -88,15 +90,19 @@ describe.skipIf(missing !== null && !process.env['CI'])(`media leftovers${missin
       const stick = await media.ext4(`lazy-${when.length}`, 40, 'LAZY');
       await setMediaRoots(home, [stick.mountPoint]);
       let pulled = false;
-      const result = await airlock(home, ['export', '--to-media', 'LAZY', '--name', 'lazy', '--part-size', '4M', '--passphrase-file', pass, '--json', payload], {
-        stderrIsTTY: true,
-        onStderr: (text) => {
-          if (!pulled && trigger.test(text)) {
-            pulled = true;
-            execFileSync('umount', ['-l', stick.mountPoint]);
-          }
+      const result = await airlock(
+        home,
+        ['export', '--to-media', 'LAZY', '--name', 'lazy', '--part-size', '4M', '--passphrase-file', pass, '--json', payload],
+        {
+          stderrIsTTY: true,
+          onStderr: (text) => {
+            if (!pulled && trigger.test(text)) {
+              pulled = true;
+              execFileSync('umount', ['-l', stick.mountPoint]);
+            }
+          },
         },
-      });
+      );
       expect(pulled, `the medium was unmounted during the write: ${result.stderr}`).toBe(true);
       expect(result.code, result.stderr).toBe(3);
       const error = json<{ error: { code: string; message: string } }>(result).error;
@@ -114,35 +120,43 @@ describe.skipIf(missing !== null && !process.env['CI'])(`media leftovers${missin
     }, 120_000);
   }
 
-  it.skipIf(fatMissing !== null && !process.env['CI'])('umount -l mid-part on FAT32 (fusefat): MEDIA_REMOVED, not NOT_FOUND; the temp files left are named and the next write removes them', async () => {
-    const stick = await media.fat32('lazyfat', 40, 'LAZYFAT');
-    await setMediaRoots(home, [stick.mountPoint]);
-    let pulled = false;
-    const result = await airlock(home, ['export', '--to-media', 'LAZYFAT', '--name', 'lazyfat', '--part-size', '8M', '--passphrase-file', pass, '--json', payload], {
-      stderrIsTTY: true,
-      onStderr: (text) => {
-        const percent = /Writing .*\((\d+)%\)/u.exec(text)?.[1];
-        if (!pulled && percent !== undefined && Number(percent) >= 15) {
-          pulled = true;
-          execFileSync('umount', ['-l', stick.mountPoint]);
-        }
-      },
-    });
-    expect(pulled, `the medium was unmounted during the write: ${result.stderr}`).toBe(true);
-    expect(result.code, result.stderr).toBe(3);
-    const error = json<{ error: { code: string; message: string } }>(result).error;
-    expect(error.code).toBe('MEDIA_REMOVED');
-    expect(error.message).toMatch(/\.partial/u);
-    expect(await readdir(stick.mountPoint)).toEqual([]);
-    // The detached FUSE mount ends with its last open file; then the stick can be mounted again.
-    // The wait ends when fusefat has gone; the deadline (was 5 s) only guards against a hang: a
-    // loaded machine can take longer than that to let it exit.
-    const deadline = Date.now() + 60_000;
-    while (fusefatPid(stick.mountPoint) !== null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    stick.mount();
-    expect((await readdir(stick.mountPoint)).filter((f) => f.includes('lazyfat.airlock') && !f.endsWith('.partial'))).toEqual([]);
-    const next = await airlock(home, ['export', '--to-media', 'LAZYFAT', '--name', 'after-lazyfat', '--passphrase-file', pass, payload]);
-    expect(next.code, next.stderr).toBe(0);
-    expect((await readdir(stick.mountPoint)).filter((f) => f.endsWith('.partial'))).toEqual([]);
-  }, 180_000);
+  it.skipIf(fatMissing !== null && !process.env['CI'])(
+    'umount -l mid-part on FAT32 (fusefat): MEDIA_REMOVED, not NOT_FOUND; the temp files left are named and the next write removes them',
+    async () => {
+      const stick = await media.fat32('lazyfat', 40, 'LAZYFAT');
+      await setMediaRoots(home, [stick.mountPoint]);
+      let pulled = false;
+      const result = await airlock(
+        home,
+        ['export', '--to-media', 'LAZYFAT', '--name', 'lazyfat', '--part-size', '8M', '--passphrase-file', pass, '--json', payload],
+        {
+          stderrIsTTY: true,
+          onStderr: (text) => {
+            const percent = /Writing .*\((\d+)%\)/u.exec(text)?.[1];
+            if (!pulled && percent !== undefined && Number(percent) >= 15) {
+              pulled = true;
+              execFileSync('umount', ['-l', stick.mountPoint]);
+            }
+          },
+        },
+      );
+      expect(pulled, `the medium was unmounted during the write: ${result.stderr}`).toBe(true);
+      expect(result.code, result.stderr).toBe(3);
+      const error = json<{ error: { code: string; message: string } }>(result).error;
+      expect(error.code).toBe('MEDIA_REMOVED');
+      expect(error.message).toMatch(/\.partial/u);
+      expect(await readdir(stick.mountPoint)).toEqual([]);
+      // The detached FUSE mount ends with its last open file; then the stick can be mounted again.
+      // The wait ends when fusefat has gone; the deadline (was 5 s) only guards against a hang: a
+      // loaded machine can take longer than that to let it exit.
+      const deadline = Date.now() + 60_000;
+      while (fusefatPid(stick.mountPoint) !== null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      stick.mount();
+      expect((await readdir(stick.mountPoint)).filter((f) => f.includes('lazyfat.airlock') && !f.endsWith('.partial'))).toEqual([]);
+      const next = await airlock(home, ['export', '--to-media', 'LAZYFAT', '--name', 'after-lazyfat', '--passphrase-file', pass, payload]);
+      expect(next.code, next.stderr).toBe(0);
+      expect((await readdir(stick.mountPoint)).filter((f) => f.endsWith('.partial'))).toEqual([]);
+    },
+    180_000,
+  );
 });

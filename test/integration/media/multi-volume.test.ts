@@ -74,12 +74,27 @@ describe.skipIf(missing !== null && !process.env['CI'])(`a bundle spanning two m
   });
 
   it('puts a part and a signed index copy on each medium; the last copy is complete', async () => {
-    expect((await readdir(one.mountPoint)).filter((f) => f.startsWith('spanned')).sort()).toEqual(['spanned.airlock-index.json', 'spanned.airlock-index.json.asc', 'spanned.airlock.tar.part-001-of-002']);
-    expect((await readdir(two.mountPoint)).filter((f) => f.startsWith('spanned')).sort()).toEqual(['spanned.airlock-index.json', 'spanned.airlock-index.json.asc', 'spanned.airlock.tar.part-002-of-002']);
-    const first = JSON.parse(await readFile(join(one.mountPoint, 'spanned.airlock-index.json'), 'utf8')) as { volume: number; complete: boolean; parts: Array<{ sha256: string | null; volume: number }> };
+    expect((await readdir(one.mountPoint)).filter((f) => f.startsWith('spanned')).sort()).toEqual([
+      'spanned.airlock-index.json',
+      'spanned.airlock-index.json.asc',
+      'spanned.airlock.tar.part-001-of-002',
+    ]);
+    expect((await readdir(two.mountPoint)).filter((f) => f.startsWith('spanned')).sort()).toEqual([
+      'spanned.airlock-index.json',
+      'spanned.airlock-index.json.asc',
+      'spanned.airlock.tar.part-002-of-002',
+    ]);
+    const first = JSON.parse(await readFile(join(one.mountPoint, 'spanned.airlock-index.json'), 'utf8')) as {
+      volume: number;
+      complete: boolean;
+      parts: Array<{ sha256: string | null; volume: number }>;
+    };
     const last = JSON.parse(await readFile(join(two.mountPoint, 'spanned.airlock-index.json'), 'utf8')) as typeof first & { media: Array<{ label: string }> };
     expect(first).toMatchObject({ volume: 1, complete: false });
-    expect(first.parts.map((p) => [p.volume, p.sha256 !== null])).toEqual([[1, true], [2, false]]);
+    expect(first.parts.map((p) => [p.volume, p.sha256 !== null])).toEqual([
+      [1, true],
+      [2, false],
+    ]);
     expect(last).toMatchObject({ volume: 2, complete: true });
     expect(last.media.map((m) => m.label)).toEqual(['SPAN1', 'SPAN2']);
   });

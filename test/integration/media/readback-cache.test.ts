@@ -67,11 +67,20 @@ describe.skipIf(missing !== null && !process.env['CI'])(`read-back past the page
   it('ext4 (O_DIRECT): export reads back past the cache; a byte changed behind the warm cache is found by media verify', async () => {
     const exported = await airlock(home, ['export', '--to-media', 'CACHEEXT', '--name', 'cache-ext4', '--passphrase-file', pass, '--json', src]);
     expect(exported.code, exported.stderr).toBe(0);
-    const result = json<{ bundle: { bundlePath: string; media: { volumes: Array<{ readBack: { ok: boolean; method: string; bypassesCache: boolean } }> }; receipt: { json: string } } }>(exported);
+    const result = json<{
+      bundle: {
+        bundlePath: string;
+        media: { volumes: Array<{ readBack: { ok: boolean; method: string; bypassesCache: boolean } }> };
+        receipt: { json: string };
+      };
+    }>(exported);
     const bundle = result.bundle.bundlePath;
     expect(bundle).toBe(join(ext4.mountPoint, 'cache-ext4.airlock.tar'));
     expect(result.bundle.media.volumes[0]?.readBack).toMatchObject({ ok: true, method: 'o-direct', bypassesCache: true });
-    const receipt = JSON.parse(await readFile(result.bundle.receipt.json, 'utf8')) as { media: { label: string }; checks: Array<{ check: string; result: string; detail?: string }> };
+    const receipt = JSON.parse(await readFile(result.bundle.receipt.json, 'utf8')) as {
+      media: { label: string };
+      checks: Array<{ check: string; result: string; detail?: string }>;
+    };
     expect(receipt.media.label).toBe('CACHEEXT');
     expect(receipt.checks.find((c) => c.check.startsWith('Read back'))).toMatchObject({ result: 'passed', detail: expect.stringContaining('o-direct') });
 
@@ -106,15 +115,24 @@ describe.skipIf(missing !== null && !process.env['CI'])(`read-back past the page
     // What O_DIRECT alone returns on fusefat: the daemon answers from the block device's cache.
     const directOnly = execFileSync('dd', [`if=${bundle}`, 'iflag=direct', 'bs=4M', 'status=none'], { maxBuffer: 1 << 26 });
     expect(sha(directOnly), 'dd iflag=direct on fusefat is still served from a cache').toBe(sha(good));
-    const report = json<{ problems: Array<{ code: string; path: string }>; readBack: { method: string } }>(await airlock(home, ['media', 'verify', 'CACHEFAT', '--json']));
+    const report = json<{ problems: Array<{ code: string; path: string }>; readBack: { method: string } }>(
+      await airlock(home, ['media', 'verify', 'CACHEFAT', '--json']),
+    );
     expect(report.readBack.method).toBe('flushbufs+o-direct');
     expect(report.problems).toEqual([expect.objectContaining({ code: 'CHECKSUM_MISMATCH', path: `${bundle}:data/outgoing/report.bin` })]);
   });
 
   it('records media-write and media-readback events with the label', async () => {
-    const events = json<{ events: Array<{ type: string; outcome: string; details: { label?: string | null } }> }>(await airlock(home, ['audit', 'list', '--json', '--limit', '50']));
+    const events = json<{ events: Array<{ type: string; outcome: string; details: { label?: string | null } }> }>(
+      await airlock(home, ['audit', 'list', '--json', '--limit', '50']),
+    );
     const media = events.events.filter((e) => e.type.startsWith('media-'));
-    expect(media.filter((e) => e.type === 'media-write').map((e) => [e.outcome, e.details.label])).toEqual(expect.arrayContaining([['ok', 'CACHEEXT'], ['ok', 'CACHEFAT']]));
+    expect(media.filter((e) => e.type === 'media-write').map((e) => [e.outcome, e.details.label])).toEqual(
+      expect.arrayContaining([
+        ['ok', 'CACHEEXT'],
+        ['ok', 'CACHEFAT'],
+      ]),
+    );
     expect(media.filter((e) => e.type === 'media-readback').map((e) => e.outcome)).toEqual(expect.arrayContaining(['ok', 'rejected']));
   });
 });

@@ -19,7 +19,8 @@ const hintTexts: Array<[string, string]> = [
 
 describe('the derived CLI surface', () => {
   it('holds the flags and commands the program defines (the derivation itself works)', () => {
-    for (const flag of ['--home', '--json', '--passphrase-file', '--dest', '--allow-replay', '--to-media', '--signer', '--list-staged', '--help']) expect(surface.flags).toContain(flag);
+    for (const flag of ['--home', '--json', '--passphrase-file', '--dest', '--allow-replay', '--to-media', '--signer', '--list-staged', '--help'])
+      expect(surface.flags).toContain(flag);
     for (const command of ['verify', 'keys trust', 'keys generate', 'media verify', 'export']) expect(surface.commands).toContain(command);
     expect(surface.flags).not.toContain('--no-such-flag');
   });
@@ -73,7 +74,9 @@ describe('cliNextStep chooses by code and data', () => {
   it('fills {key} from data, and uses the hint without it when the data is missing', () => {
     expect(cliNextStep({ code: 'BUNDLE_IS_FOLDER', data: { folder: '/media/usb' } })).toMatch(/airlock media verify \/media\/usb$/u);
     expect(cliNextStep({ code: 'BUNDLE_IS_FOLDER' })).toContain('airlock media verify FOLDER');
-    expect(cliNextStep({ code: 'USAGE', data: { command: 'airlock keys trust' } })).toBe('Run "airlock keys trust --help" to see what it takes, then try again.');
+    expect(cliNextStep({ code: 'USAGE', data: { command: 'airlock keys trust' } })).toBe(
+      'Run "airlock keys trust --help" to see what it takes, then try again.',
+    );
     expect(cliNextStep({ code: 'USAGE' })).not.toContain('{');
   });
 

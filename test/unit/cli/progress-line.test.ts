@@ -8,7 +8,11 @@ import type { Progress } from '../../../shared/progress.js';
 function streamedVerify(totalBytes: number | null): Progress[] {
   const seen: Progress[] = [];
   let clock = 0;
-  const tracker = new ProgressTracker(withJobEta(JOB_PLANS.verify, (p) => seen.push(p)), 0, () => clock);
+  const tracker = new ProgressTracker(
+    withJobEta(JOB_PLANS.verify, (p) => seen.push(p)),
+    0,
+    () => clock,
+  );
   tracker.startPhase('verifying-signature', { bytes: totalBytes });
   for (let i = 0; i < 10; i += 1) {
     clock += 500;

@@ -40,7 +40,10 @@ describe('AirlockError keeps code, detail and data apart', () => {
   });
 
   it('toInfo() carries detail, path and data, and leaves out what the error does not have', () => {
-    const full = new AirlockError('HOME_INVALID', '/proc/x cannot be created here.', { path: '/proc/x', data: { reason: 'home-place', home: '/proc/x' } }).toInfo();
+    const full = new AirlockError('HOME_INVALID', '/proc/x cannot be created here.', {
+      path: '/proc/x',
+      data: { reason: 'home-place', home: '/proc/x' },
+    }).toInfo();
     expect(full).toStrictEqual({
       code: 'HOME_INVALID',
       message: `${ERROR_CODES.HOME_INVALID.message} /proc/x cannot be created here.`,

@@ -38,7 +38,13 @@ function literalsOf(path: string): Literal[] {
   const found: Literal[] = [];
   const visit = (node: ts.Node, inError: boolean): void => {
     const isError = ts.isNewExpression(node) && node.expression.getText(file) === 'AirlockError';
-    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) {
+    if (
+      ts.isStringLiteral(node) ||
+      ts.isNoSubstitutionTemplateLiteral(node) ||
+      ts.isTemplateHead(node) ||
+      ts.isTemplateMiddle(node) ||
+      ts.isTemplateTail(node)
+    ) {
       const line = file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1;
       found.push({ where: `${relative(ROOT, path)}:${line}`, text: node.text, inError });
     }
@@ -63,7 +69,11 @@ describe('core and shared messages name no CLI flag', () => {
   it('no string literal in electron/core or shared names a flag of the airlock CLI', () => {
     const offending = literals
       .filter((l) => !isToolArgument(l.text))
-      .flatMap((l) => flagsNamedIn(l.text).filter((f) => flags.has(f)).map((f) => `${l.where}: ${f} in ${JSON.stringify(l.text)}`));
+      .flatMap((l) =>
+        flagsNamedIn(l.text)
+          .filter((f) => flags.has(f))
+          .map((f) => `${l.where}: ${f} in ${JSON.stringify(l.text)}`),
+      );
     expect(offending).toEqual([]);
   });
 
@@ -73,7 +83,11 @@ describe('core and shared messages name no CLI flag', () => {
   });
 
   it('the message and action tables name neither flags nor commands', () => {
-    const texts = [...Object.values(ERROR_CODES).map((e) => e.message), ...Object.values(ERROR_ACTIONS), ...Object.values(PROBLEM_TEXT).flatMap((p) => [p.message, p.action])];
+    const texts = [
+      ...Object.values(ERROR_CODES).map((e) => e.message),
+      ...Object.values(ERROR_ACTIONS),
+      ...Object.values(PROBLEM_TEXT).flatMap((p) => [p.message, p.action]),
+    ];
     for (const text of texts) {
       expect(flagsNamedIn(text), text).toEqual([]);
       expect(commandsNamedIn(text), text).toEqual([]);

@@ -116,30 +116,28 @@ const LAYERS: LayerCases[] = [
       { file: 'electron/core/bundle/probe.ts', spec: '../../../shared/problems.js' },
     ],
   },
-  ...(['cli', 'worker'] as const).map(
-    (name): LayerCases => ({
-      layer: `electron/${name}`,
-      forbidden: [
-        { file: `electron/${name}/probe.ts`, spec: '../core/bundle/format.js' },
-        { file: `electron/${name}/probe.ts`, spec: '../core/keys/station-key.js' },
-        { file: `electron/${name}/sub/probe.ts`, spec: '../../core/crypto/sha256.js' },
-        { file: `electron/${name}/probe.ts`, spec: 'electron' },
-        { file: `electron/${name}/probe.ts`, spec: '../main/index.js' },
-        { file: `electron/${name}/probe.ts`, spec: '../preload/index.js' },
-        { file: `electron/${name}/probe.ts`, spec: `../${name === 'cli' ? 'worker' : 'cli'}/index.js` },
-        { file: `electron/${name}/probe.ts`, spec: '../../renderer/src/App.js' },
-      ],
-      allowed: [
-        { file: `electron/${name}/probe.ts`, spec: '../core/index.js' },
-        { file: `electron/${name}/probe.ts`, spec: '../core' },
-        { file: `electron/${name}/sub/probe.ts`, spec: '../../core/index.js' },
-        { file: `electron/${name}/probe.ts`, spec: '../../shared/problems.js' },
-        { file: `electron/${name}/probe.ts`, spec: 'node:fs' },
-        { file: `electron/${name}/probe.ts`, spec: 'commander' },
-        { file: `electron/${name}/probe.ts`, spec: './output.js' },
-      ],
-    }),
-  ),
+  ...(['cli', 'worker'] as const).map((name): LayerCases => ({
+    layer: `electron/${name}`,
+    forbidden: [
+      { file: `electron/${name}/probe.ts`, spec: '../core/bundle/format.js' },
+      { file: `electron/${name}/probe.ts`, spec: '../core/keys/station-key.js' },
+      { file: `electron/${name}/sub/probe.ts`, spec: '../../core/crypto/sha256.js' },
+      { file: `electron/${name}/probe.ts`, spec: 'electron' },
+      { file: `electron/${name}/probe.ts`, spec: '../main/index.js' },
+      { file: `electron/${name}/probe.ts`, spec: '../preload/index.js' },
+      { file: `electron/${name}/probe.ts`, spec: `../${name === 'cli' ? 'worker' : 'cli'}/index.js` },
+      { file: `electron/${name}/probe.ts`, spec: '../../renderer/src/App.js' },
+    ],
+    allowed: [
+      { file: `electron/${name}/probe.ts`, spec: '../core/index.js' },
+      { file: `electron/${name}/probe.ts`, spec: '../core' },
+      { file: `electron/${name}/sub/probe.ts`, spec: '../../core/index.js' },
+      { file: `electron/${name}/probe.ts`, spec: '../../shared/problems.js' },
+      { file: `electron/${name}/probe.ts`, spec: 'node:fs' },
+      { file: `electron/${name}/probe.ts`, spec: 'commander' },
+      { file: `electron/${name}/probe.ts`, spec: './output.js' },
+    ],
+  })),
   {
     layer: 'electron/main',
     forbidden: [

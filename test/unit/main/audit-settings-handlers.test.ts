@@ -65,10 +65,24 @@ describe('listAudit', () => {
     const first = await value('listAudit', { limit: 4 });
     expect(first.hasMore).toBe(true);
     expect(first.events.map((e) => e.seq)).toEqual([6, 5, 4, 3]);
-    expect(first.events[1]).toMatchObject({ type: 'settings-change', outcome: 'ok', subject: 'clockSkewSeconds: 40 → 50', changes: [{ field: 'clockSkewSeconds', from: 40, to: 50 }] });
-    expect(first.events[0]).toMatchObject({ type: 'key-trust', outcome: 'failed', errorCode: 'KEY_INVALID', subject: join(home, 'not-a-key.asc'), message: expect.stringContaining('not a usable OpenPGP public key') });
+    expect(first.events[1]).toMatchObject({
+      type: 'settings-change',
+      outcome: 'ok',
+      subject: 'clockSkewSeconds: 40 → 50',
+      changes: [{ field: 'clockSkewSeconds', from: 40, to: 50 }],
+    });
+    expect(first.events[0]).toMatchObject({
+      type: 'key-trust',
+      outcome: 'failed',
+      errorCode: 'KEY_INVALID',
+      subject: join(home, 'not-a-key.asc'),
+      message: expect.stringContaining('not a usable OpenPGP public key'),
+    });
     expect(first.events[0]).not.toHaveProperty('details');
-    expect(await value('listAudit', { limit: 4, beforeSeq: 3 })).toEqual({ events: [expect.objectContaining({ seq: 2 }), expect.objectContaining({ seq: 1 })], hasMore: false });
+    expect(await value('listAudit', { limit: 4, beforeSeq: 3 })).toEqual({
+      events: [expect.objectContaining({ seq: 2 }), expect.objectContaining({ seq: 1 })],
+      hasMore: false,
+    });
   });
 
   it('filters by type, outcome, time and text', async () => {
@@ -110,7 +124,10 @@ describe('verifyAudit', () => {
     const db = new Database(join(home, 'airlock.db'));
     db.prepare("UPDATE audit_events SET operator = 'someone else' WHERE seq = 3").run();
     db.close();
-    expect(await call('verifyAudit', {})).toMatchObject({ ok: true, value: { ok: false, firstBroken: { seq: 3, reason: 'event #3 was edited after it was recorded' } } });
+    expect(await call('verifyAudit', {})).toMatchObject({
+      ok: true,
+      value: { ok: false, firstBroken: { seq: 3, reason: 'event #3 was edited after it was recorded' } },
+    });
     expect(await call('verifyAudit', { deep: true })).toMatchObject({ ok: false, error: { code: 'USAGE' } });
   });
 });
@@ -129,7 +146,14 @@ describe('exportAudit', () => {
     const rows = (await readFile(saveAs, 'utf8')).trim().split('\r\n');
     expect(rows[0]).toMatch(/^record,seq,at,type,outcome,operator,/u);
     const events = rows.slice(1).map((r) => r.split('","').slice(1, 5));
-    expect(events.map(([seq, , type]) => `${seq} ${type}`)).toEqual(['1 settings-change', '2 settings-change', '3 settings-change', '4 settings-change', '5 settings-change', '6 key-trust']);
+    expect(events.map(([seq, , type]) => `${seq} ${type}`)).toEqual([
+      '1 settings-change',
+      '2 settings-change',
+      '3 settings-change',
+      '4 settings-change',
+      '5 settings-change',
+      '6 key-trust',
+    ]);
   });
 
   it('writes JSON when asked, and reports a folder that is gone with its code', async () => {
@@ -151,14 +175,20 @@ describe('settings', () => {
       defaults: { policy: { requiredSigners: 1, clockSkewSeconds: 300 } },
       files: { config: join(home, 'config.json'), policy: join(home, 'policy.json') },
     });
-    const saved = await value('saveSettings', { config: { operatorName: '  J. Smith ', organization: 'Example Agency' }, policy: { maxFileBytes: 1_048_576, requiredSigners: 2 } });
+    const saved = await value('saveSettings', {
+      config: { operatorName: '  J. Smith ', organization: 'Example Agency' },
+      policy: { maxFileBytes: 1_048_576, requiredSigners: 2 },
+    });
     expect(saved.changes).toEqual([
       { field: 'operatorName', from: null, to: 'J. Smith' },
       { field: 'organization', from: null, to: 'Example Agency' },
       { field: 'maxFileBytes', from: null, to: 1_048_576 },
       { field: 'requiredSigners', from: null, to: 2 },
     ]);
-    expect(saved.settings).toMatchObject({ config: { operatorName: 'J. Smith' }, effective: { operator: expect.stringMatching(/^J\. Smith \(/u), policy: { maxFileBytes: 1_048_576, requiredSigners: 2 } } });
+    expect(saved.settings).toMatchObject({
+      config: { operatorName: 'J. Smith' },
+      effective: { operator: expect.stringMatching(/^J\. Smith \(/u), policy: { maxFileBytes: 1_048_576, requiredSigners: 2 } },
+    });
     const [event] = (await value('listAudit', { type: 'settings-change' })).events;
     expect(event).toMatchObject({ seq: saved.auditEvent, subject: expect.stringContaining('operatorName: (default) → J. Smith') });
     expect((await value('stationStatus', {})).operator).toMatch(/^J\. Smith \(/u);
@@ -200,7 +230,10 @@ describe('settings', () => {
     ['a number as text', { policy: { clockSkewSeconds: '60' } }],
     ['an unknown top-level key', { operator: 'x' }],
   ])('refuses %s as USAGE and writes nothing', async (_what, payload) => {
-    expect(await call('saveSettings', payload)).toMatchObject({ ok: false, error: { code: 'USAGE', message: expect.stringContaining('airlock:settings-save') } });
+    expect(await call('saveSettings', payload)).toMatchObject({
+      ok: false,
+      error: { code: 'USAGE', message: expect.stringContaining('airlock:settings-save') },
+    });
     expect((await value('listAudit', {})).events).toEqual([]);
   });
 });

@@ -61,7 +61,13 @@ describe('station and keys', () => {
     const inspected = await call('inspectKeyFile', { file: otherKeyFile });
     expect(inspected).toEqual({
       ok: true,
-      value: { fingerprint: otherFingerprint, userIds: ['Sender Station <sender@example.org>'], algorithm: expect.any(String), created: expect.any(String), expires: null },
+      value: {
+        fingerprint: otherFingerprint,
+        userIds: ['Sender Station <sender@example.org>'],
+        algorithm: expect.any(String),
+        created: expect.any(String),
+        expires: null,
+      },
     });
     const listed = (await call('listTrusted', {})) as { ok: true; value: { signers: Array<{ fingerprint: string }> } };
     expect(listed.value.signers.map((s) => s.fingerprint)).not.toContain(otherFingerprint);
@@ -69,7 +75,10 @@ describe('station and keys', () => {
 
   it('refuses to trust a file whose fingerprint is not the one confirmed', async () => {
     const wrong = 'ABCD'.repeat(10);
-    expect(await call('trustKeyFile', { file: otherKeyFile, expectedFingerprint: wrong })).toMatchObject({ ok: false, error: { code: 'FINGERPRINT_MISMATCH' } });
+    expect(await call('trustKeyFile', { file: otherKeyFile, expectedFingerprint: wrong })).toMatchObject({
+      ok: false,
+      error: { code: 'FINGERPRINT_MISMATCH' },
+    });
   });
 
   it('trusts with the confirmed fingerprint (spaces allowed), then untrusts', async () => {

@@ -53,7 +53,10 @@ describe('media jobs in worker threads', () => {
     const media = job.result.media;
     if (!media) throw new Error('no media report');
     expect(media.readBackOk).toBe(true);
-    expect(media.volumes[0]?.readBack).toMatchObject({ ok: true, method: expect.stringMatching(/^(o-direct|flushbufs\+o-direct|fadvise-dontneed|remount|buffered)$/u) });
+    expect(media.volumes[0]?.readBack).toMatchObject({
+      ok: true,
+      method: expect.stringMatching(/^(o-direct|flushbufs\+o-direct|fadvise-dontneed|remount|buffered)$/u),
+    });
     expect(media.volumes[0]?.readBack?.files.map((f) => f.file)).toEqual([join(medium, 'q3-figures.airlock.tar')]);
 
     const phases = events.flatMap((e) => (e.type === 'progress' && e.jobId === id ? [e.progress.phase] : []));

@@ -23,11 +23,10 @@ const dialogs: Dialogs = { chooseExportSources: vi.fn(), chooseFolder: vi.fn(), 
 const jobHost = { start: vi.fn(() => 'job-m'), list: vi.fn(() => []), get: vi.fn(() => undefined), cancel: vi.fn(() => false) };
 const FRAME = { url: 'app://airlock/index.html', parent: null };
 const call = (method: Parameters<ReturnType<typeof createDispatch>>[0], payload: unknown) =>
-  createDispatch(createHandlers({ openStation: () => Station.open({ home }), jobHost, dialogs, version: '1' }), { trustedOrigins: ['app://airlock'], log: () => undefined })(
-    method,
-    FRAME,
-    payload,
-  );
+  createDispatch(createHandlers({ openStation: () => Station.open({ home }), jobHost, dialogs, version: '1' }), {
+    trustedOrigins: ['app://airlock'],
+    log: () => undefined,
+  })(method, FRAME, payload);
 
 beforeAll(async () => {
   base = await mkdtemp(join(tmpdir(), 'airlock-media-handlers-'));
@@ -141,7 +140,10 @@ describe('requests naming a medium', () => {
     ] as const;
     for (const [method, payload] of malformed) {
       const answer = await call(method, payload);
-      expect(answer, `${method} ${JSON.stringify(payload)}`).toMatchObject({ ok: false, error: { code: 'USAGE', message: expect.stringContaining('malformed') } });
+      expect(answer, `${method} ${JSON.stringify(payload)}`).toMatchObject({
+        ok: false,
+        error: { code: 'USAGE', message: expect.stringContaining('malformed') },
+      });
     }
     expect(jobHost.start).not.toHaveBeenCalled();
   });

@@ -4,12 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  APP_INDEX_URL,
-  CONTENT_SECURITY_POLICY,
-  resolveAppPath,
-  serveAppRequest,
-} from '../../../electron/main/protocol.js';
+import { APP_INDEX_URL, CONTENT_SECURITY_POLICY, resolveAppPath, serveAppRequest } from '../../../electron/main/protocol.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 let base: string;

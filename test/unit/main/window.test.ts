@@ -31,9 +31,7 @@ vi.mock('electron', () => ({
   },
 }));
 
-const { createMainWindow, denyAllPermissions, lockDownWebContents, mainWindowOptions } = await import(
-  '../../../electron/main/window.js'
-);
+const { createMainWindow, denyAllPermissions, lockDownWebContents, mainWindowOptions } = await import('../../../electron/main/window.js');
 
 beforeEach(() => {
   created.length = 0;

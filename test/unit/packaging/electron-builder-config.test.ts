@@ -82,7 +82,10 @@ describe('electron-builder configuration', () => {
   it('ships the built app and the `airlock` launchers, and links the command on Linux', async () => {
     const config = await loadConfig();
     expect(config.files).toContain('out/**/*');
-    expect(config.extraResources).toEqual([expect.objectContaining({ from: 'build/cli', to: 'bin' }), expect.objectContaining({ from: 'dist/cli-docs', to: 'share' })]);
+    expect(config.extraResources).toEqual([
+      expect.objectContaining({ from: 'build/cli', to: 'bin' }),
+      expect.objectContaining({ from: 'dist/cli-docs', to: 'share' }),
+    ]);
     const sh = await readFile(join(repo, 'build/cli/airlock'), 'utf8');
     expect(sh).toContain('--airlock-cli "$@"');
     expect(sh).toContain(`/${config.linux.executableName}"`);

@@ -48,9 +48,9 @@ describe('npm install without a route to the Electron binary', () => {
   });
 
   it('has a lockfile in which electron and everything only it needs are dev and optional', async () => {
-    const lock = await readJson<{ packages: Record<string, { dev?: boolean; optional?: boolean; link?: boolean; resolved?: string; dependencies?: Record<string, string> }> }>(
-      join(REPO_ROOT, 'package-lock.json'),
-    );
+    const lock = await readJson<{
+      packages: Record<string, { dev?: boolean; optional?: boolean; link?: boolean; resolved?: string; dependencies?: Record<string, string> }>;
+    }>(join(REPO_ROOT, 'package-lock.json'));
     expect(lock.packages['node_modules/airlock-electron-optional']).toMatchObject({ link: true, resolved: 'tools/electron-optional' });
     const electron = lock.packages['node_modules/electron'];
     expect(electron).toMatchObject({ dev: true, optional: true });
@@ -61,7 +61,10 @@ describe('npm install without a route to the Electron binary', () => {
 
 describe('scripts/postinstall.mjs', () => {
   /** A project folder with the script and a stand-in npm that records its arguments and can put electron back. */
-  async function project(options: { electronPresent: boolean; npmRestores: boolean }): Promise<{ root: string; run: (env?: NodeJS.ProcessEnv) => { status: number | null; stdout: string; npmArgs: string[] | null } }> {
+  async function project(options: {
+    electronPresent: boolean;
+    npmRestores: boolean;
+  }): Promise<{ root: string; run: (env?: NodeJS.ProcessEnv) => { status: number | null; stdout: string; npmArgs: string[] | null } }> {
     const root = await makeTemp('airlock-postinstall-');
     await mkdir(join(root, 'scripts'));
     await copyFile(join(REPO_ROOT, 'scripts', 'postinstall.mjs'), join(root, 'scripts', 'postinstall.mjs'));
@@ -90,7 +93,11 @@ describe('scripts/postinstall.mjs', () => {
           encoding: 'utf8',
         });
         const argsFile = join(root, 'npm-args.json');
-        return { status: result.status, stdout: result.stdout, npmArgs: existsSync(argsFile) ? (JSON.parse(readFileSync(argsFile, 'utf8')) as string[]) : null };
+        return {
+          status: result.status,
+          stdout: result.stdout,
+          npmArgs: existsSync(argsFile) ? (JSON.parse(readFileSync(argsFile, 'utf8')) as string[]) : null,
+        };
       },
     };
   }

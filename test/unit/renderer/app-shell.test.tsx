@@ -11,7 +11,13 @@ beforeAll(installDomShims);
 afterEach(cleanup);
 
 const fake = () =>
-  fakeApi({ stationStatus: status, listTrusted: { signers: [] }, listAudit: { events: auditEvents, hasMore: false }, verifyAudit: chainIntact, getSettings: settings });
+  fakeApi({
+    stationStatus: status,
+    listTrusted: { signers: [] },
+    listAudit: { events: auditEvents, hasMore: false },
+    verifyAudit: chainIntact,
+    getSettings: settings,
+  });
 const visibleSection = () => document.querySelector('main section:not([hidden])');
 
 describe('app shell', () => {
@@ -76,7 +82,12 @@ describe('app shell', () => {
 describe('running jobs panel', () => {
   it('lists running jobs from main, follows their progress, cancels, and drops finished ones', async () => {
     const job = { ...running('job-7', 'export'), subject: '/media/usb' };
-    const fake = fakeApi({ stationStatus: status, listTrusted: { signers: [] }, listJobs: { jobs: [job, finishedJob('job-6', 'verify', null)] }, cancelJob: { cancelling: true } });
+    const fake = fakeApi({
+      stationStatus: status,
+      listTrusted: { signers: [] },
+      listJobs: { jobs: [job, finishedJob('job-6', 'verify', null)] },
+      cancelJob: { cancelling: true },
+    });
     const user = userEvent.setup();
     renderWithApi(<App />, fake);
     const panel = await screen.findByRole('region', { name: 'Running jobs' });

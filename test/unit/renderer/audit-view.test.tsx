@@ -16,7 +16,10 @@ function answers(extra: Answers = {}): Answers {
   return { listAudit: { events: auditEvents, hasMore: false }, verifyAudit: chainIntact, ...extra };
 }
 
-const rows = () => within(screen.getByRole('table', { name: 'Audit events' })).getAllByRole('row').slice(1);
+const rows = () =>
+  within(screen.getByRole('table', { name: 'Audit events' }))
+    .getAllByRole('row')
+    .slice(1);
 
 describe('audit view', () => {
   it('lists the events with their type, outcome, operator and details, hostile names escaped', async () => {
@@ -46,7 +49,18 @@ describe('audit view', () => {
   });
 
   it('says where a broken chain breaks and what to do', async () => {
-    const fake = fakeApi(answers({ verifyAudit: { ok: false, events: 12, checkpoints: 1, lastCheckpointSeq: 9, firstBroken: { seq: 7, reason: 'event #7 was edited after it was recorded' }, notes: [] } }));
+    const fake = fakeApi(
+      answers({
+        verifyAudit: {
+          ok: false,
+          events: 12,
+          checkpoints: 1,
+          lastCheckpointSeq: 9,
+          firstBroken: { seq: 7, reason: 'event #7 was edited after it was recorded' },
+          notes: [],
+        },
+      }),
+    );
     renderWithApi(<AuditView />, fake);
     const alert = await screen.findByRole('alert', { name: 'Chain broken at event #7' });
     expect(alert.textContent).toContain('event #7 was edited after it was recorded');
@@ -95,7 +109,9 @@ describe('audit view', () => {
 
   it('pages to older events by sequence number and back', async () => {
     const older = [{ ...auditEvents[2]!, seq: 9, subject: '/older' }];
-    const fake = fakeApi(answers({ listAudit: (request) => (request.beforeSeq === 10 ? { events: older, hasMore: false } : { events: auditEvents, hasMore: true }) }));
+    const fake = fakeApi(
+      answers({ listAudit: (request) => (request.beforeSeq === 10 ? { events: older, hasMore: false } : { events: auditEvents, hasMore: true }) }),
+    );
     const user = userEvent.setup();
     renderWithApi(<AuditView />, fake);
     await screen.findByText('Page 1: events #12 to #10');

@@ -99,7 +99,12 @@ describe('export flow', () => {
     const field = screen.getByLabelText<HTMLInputElement>(/Station key passphrase/);
     await user.type(field, 'secret phrase{Enter}');
     await waitFor(() => expect(fake.callsTo('startExport')).toHaveLength(1));
-    expect(fake.callsTo('startExport')[0]).toEqual({ selection: ['/data/notes.txt'], destination: { kind: 'folder', path: '/media/usb' }, name: 'weekly-report', passphrase: 'secret phrase' });
+    expect(fake.callsTo('startExport')[0]).toEqual({
+      selection: ['/data/notes.txt'],
+      destination: { kind: 'folder', path: '/media/usb' },
+      name: 'weekly-report',
+      passphrase: 'secret phrase',
+    });
     expect(await screen.findByRole('heading', { name: 'Writing the bundle' })).toBeTruthy();
     expect(document.body.innerHTML).not.toContain('secret phrase');
   });
@@ -126,7 +131,15 @@ describe('export flow', () => {
       fake.emit({
         type: 'progress',
         jobId: 'job-1',
-        progress: { phase: 'writing', bytesDone: 50_000_000, bytesTotal: 200_000_000, filesDone: 1, filesTotal: 3, rateBytesPerSecond: 25_000_000, etaSeconds: 6 },
+        progress: {
+          phase: 'writing',
+          bytesDone: 50_000_000,
+          bytesTotal: 200_000_000,
+          filesDone: 1,
+          filesTotal: 3,
+          rateBytesPerSecond: 25_000_000,
+          etaSeconds: 6,
+        },
       }),
     );
     expect(screen.getByText('Writing the bundle', { selector: '[data-phase]' })).toBeTruthy();
@@ -138,7 +151,12 @@ describe('export flow', () => {
 
     await user.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(fake.callsTo('cancelJob')).toEqual([{ jobId: 'job-1' }]);
-    act(() => fake.emit({ type: 'finished', job: finishedJob('job-1', 'export', null, { code: 'CANCELLED', message: 'The operation was cancelled; nothing was left half-written.' }) }));
+    act(() =>
+      fake.emit({
+        type: 'finished',
+        job: finishedJob('job-1', 'export', null, { code: 'CANCELLED', message: 'The operation was cancelled; nothing was left half-written.' }),
+      }),
+    );
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('CANCELLED');
     expect(alert.textContent).toContain('nothing was left half-written');
@@ -172,7 +190,12 @@ describe('export flow', () => {
     await walkToSign(user);
     await user.type(screen.getByLabelText(/Station key passphrase/), 'wrong{Enter}');
     await screen.findByRole('heading', { name: 'Writing the bundle' });
-    act(() => fake.emit({ type: 'finished', job: finishedJob('job-1', 'export', null, { code: 'PASSPHRASE_WRONG', message: 'The passphrase does not unlock the station key.' }) }));
+    act(() =>
+      fake.emit({
+        type: 'finished',
+        job: finishedJob('job-1', 'export', null, { code: 'PASSPHRASE_WRONG', message: 'The passphrase does not unlock the station key.' }),
+      }),
+    );
     expect(await screen.findByRole('heading', { name: 'Sign the bundle' })).toBeTruthy();
     const alert = screen.getByRole('alert');
     expect(alert.textContent).toContain('PASSPHRASE_WRONG');

@@ -87,15 +87,64 @@ export const verified: VerifyReport = {
 /** The nine findings as core reports them, every one passing unless overridden. */
 export function policyFindings(overrides: Partial<Record<PolicyFinding['check'], Partial<PolicyFinding>>> = {}): PolicyFinding[] {
   const base: PolicyFinding[] = [
-    { check: 'trusted-signer', outcome: 'pass', rule: 'A signature over the tag manifest by a key this station trusts, neither expired nor revoked.', detail: 'Signed by Lab B diode.', code: null, refusedBy: 'verify' },
-    { check: 'required-signers', outcome: 'pass', rule: 'At least 1 distinct trusted signer.', detail: '1 distinct trusted signer(s).', code: null, refusedBy: 'verify' },
-    { check: 'signature-date', outcome: 'pass', rule: "Signature dated no later than this station's clock plus 300 s of allowed clock skew.", detail: 'Signed at 2026-11-28T10:00:00.000Z.', code: null, refusedBy: 'verify' },
-    { check: 'limit-files', outcome: 'pass', rule: 'At most 1,000,000 archive entries and manifest lines.', detail: '3 files listed, 9 archive entries.', code: null, refusedBy: 'verify' },
+    {
+      check: 'trusted-signer',
+      outcome: 'pass',
+      rule: 'A signature over the tag manifest by a key this station trusts, neither expired nor revoked.',
+      detail: 'Signed by Lab B diode.',
+      code: null,
+      refusedBy: 'verify',
+    },
+    {
+      check: 'required-signers',
+      outcome: 'pass',
+      rule: 'At least 1 distinct trusted signer.',
+      detail: '1 distinct trusted signer(s).',
+      code: null,
+      refusedBy: 'verify',
+    },
+    {
+      check: 'signature-date',
+      outcome: 'pass',
+      rule: "Signature dated no later than this station's clock plus 300 s of allowed clock skew.",
+      detail: 'Signed at 2026-11-28T10:00:00.000Z.',
+      code: null,
+      refusedBy: 'verify',
+    },
+    {
+      check: 'limit-files',
+      outcome: 'pass',
+      rule: 'At most 1,000,000 archive entries and manifest lines.',
+      detail: '3 files listed, 9 archive entries.',
+      code: null,
+      refusedBy: 'verify',
+    },
     { check: 'limit-total-bytes', outcome: 'pass', rule: 'Payload of at most 4.40 TB.', detail: '2.50 MB of payload read.', code: null, refusedBy: 'verify' },
     { check: 'limit-file-bytes', outcome: 'pass', rule: 'No file larger than 1.10 TB.', detail: 'Largest file 2.00 MB.', code: null, refusedBy: 'verify' },
-    { check: 'limit-paths', outcome: 'pass', rule: 'Paths at most 64 levels deep and 4096 bytes long, each name at most 255 bytes.', detail: 'Deepest path 3 levels, longest 24 bytes.', code: null, refusedBy: 'verify' },
-    { check: 'file-names', outcome: 'pass', rule: 'No absolute, "..", backslash or duplicate (Unicode or case twin) paths.', detail: 'All 3 listed paths and the bundle\'s name pass.', code: null, refusedBy: 'import' },
-    { check: 'replay', outcome: 'pass', rule: 'A bundle this station already imported is not imported again without the explicit, recorded override.', detail: 'Not imported on this station before.', code: null, refusedBy: 'import' },
+    {
+      check: 'limit-paths',
+      outcome: 'pass',
+      rule: 'Paths at most 64 levels deep and 4096 bytes long, each name at most 255 bytes.',
+      detail: 'Deepest path 3 levels, longest 24 bytes.',
+      code: null,
+      refusedBy: 'verify',
+    },
+    {
+      check: 'file-names',
+      outcome: 'pass',
+      rule: 'No absolute, "..", backslash or duplicate (Unicode or case twin) paths.',
+      detail: "All 3 listed paths and the bundle's name pass.",
+      code: null,
+      refusedBy: 'import',
+    },
+    {
+      check: 'replay',
+      outcome: 'pass',
+      rule: 'A bundle this station already imported is not imported again without the explicit, recorded override.',
+      detail: 'Not imported on this station before.',
+      code: null,
+      refusedBy: 'import',
+    },
   ];
   return base.map((f) => ({ ...f, ...overrides[f.check] }));
 }
@@ -137,32 +186,98 @@ export function finishedJob<K extends JobSnapshot['kind']>(id: string, kind: K, 
   } as JobSnapshot;
 }
 
-export const running = (id: string, kind: JobSnapshot['kind']): JobSnapshot =>
-  ({ id, kind, state: 'running', subject: '/x', startedAt: '2026-11-28T10:00:00Z', finishedAt: null, progress: null, error: null, result: null });
+export const running = (id: string, kind: JobSnapshot['kind']): JobSnapshot => ({
+  id,
+  kind,
+  state: 'running',
+  subject: '/x',
+  startedAt: '2026-11-28T10:00:00Z',
+  finishedAt: null,
+  progress: null,
+  error: null,
+  result: null,
+});
 
 export const auditEvents: AuditEventView[] = [
   {
-    seq: 12, at: '2026-11-28T10:05:00.000Z', type: 'settings-change', outcome: 'ok', operator: 'op (op)', station: 'ws-3', bundleName: null, bundleUuid: null,
-    signers: [], problemCodes: [], errorCode: null, files: null, bytes: null, subject: 'operatorName: (default) → J. Smith', message: null,
+    seq: 12,
+    at: '2026-11-28T10:05:00.000Z',
+    type: 'settings-change',
+    outcome: 'ok',
+    operator: 'op (op)',
+    station: 'ws-3',
+    bundleName: null,
+    bundleUuid: null,
+    signers: [],
+    problemCodes: [],
+    errorCode: null,
+    files: null,
+    bytes: null,
+    subject: 'operatorName: (default) → J. Smith',
+    message: null,
     changes: [{ field: 'operatorName', from: null, to: 'J. Smith' }],
   },
   {
-    seq: 11, at: '2026-11-28T10:04:00.000Z', type: 'verify', outcome: 'rejected', operator: 'op (op)', station: 'ws-3', bundleName: 'q3\u202Etxt.pdf', bundleUuid: exportResult.uuid,
-    signers: [FPR], problemCodes: ['CHECKSUM_MISMATCH'], errorCode: null, files: 3, bytes: 2_501_200, subject: '/media/usb/q3.airlock.tar', message: null, changes: [],
+    seq: 11,
+    at: '2026-11-28T10:04:00.000Z',
+    type: 'verify',
+    outcome: 'rejected',
+    operator: 'op (op)',
+    station: 'ws-3',
+    bundleName: 'q3\u202Etxt.pdf',
+    bundleUuid: exportResult.uuid,
+    signers: [FPR],
+    problemCodes: ['CHECKSUM_MISMATCH'],
+    errorCode: null,
+    files: 3,
+    bytes: 2_501_200,
+    subject: '/media/usb/q3.airlock.tar',
+    message: null,
+    changes: [],
   },
   {
-    seq: 10, at: '2026-11-28T10:03:00.000Z', type: 'export', outcome: 'cancelled', operator: 'op (op)', station: 'ws-3', bundleName: null, bundleUuid: null,
-    signers: [], problemCodes: [], errorCode: 'CANCELLED', files: null, bytes: null, subject: '/media/usb', message: 'The operation was cancelled; nothing was left half-written.', changes: [],
+    seq: 10,
+    at: '2026-11-28T10:03:00.000Z',
+    type: 'export',
+    outcome: 'cancelled',
+    operator: 'op (op)',
+    station: 'ws-3',
+    bundleName: null,
+    bundleUuid: null,
+    signers: [],
+    problemCodes: [],
+    errorCode: 'CANCELLED',
+    files: null,
+    bytes: null,
+    subject: '/media/usb',
+    message: 'The operation was cancelled; nothing was left half-written.',
+    changes: [],
   },
 ];
 
-export const chainIntact: AuditVerifyReport = { ok: true, events: 12, checkpoints: 1, lastCheckpointSeq: 9, firstBroken: null, notes: ['Events #10-#12 are chained but not yet covered by a signed checkpoint.'] };
+export const chainIntact: AuditVerifyReport = {
+  ok: true,
+  events: 12,
+  checkpoints: 1,
+  lastCheckpointSeq: 9,
+  firstBroken: null,
+  notes: ['Events #10-#12 are chained but not yet covered by a signed checkpoint.'],
+};
 
 export const settings: StationSettingsView = {
   config: { stationName: 'ws-3', operatorName: null, organization: null },
   policy: { maxEntries: null, maxTotalBytes: null, maxFileBytes: 1_048_576, requiredSigners: null, clockSkewSeconds: null },
-  effective: { station: 'ws-3', operator: 'op', organization: null, policy: { maxEntries: 1_000_000, maxTotalBytes: 4096 * 1024 ** 3, maxFileBytes: 1_048_576, requiredSigners: 1, clockSkewSeconds: 300 } },
-  defaults: { stationName: 'host-7', operator: 'op', policy: { maxEntries: 1_000_000, maxTotalBytes: 4096 * 1024 ** 3, maxFileBytes: 1024 * 1024 ** 3, requiredSigners: 1, clockSkewSeconds: 300 } },
+  effective: {
+    station: 'ws-3',
+    operator: 'op',
+    organization: null,
+    policy: { maxEntries: 1_000_000, maxTotalBytes: 4096 * 1024 ** 3, maxFileBytes: 1_048_576, requiredSigners: 1, clockSkewSeconds: 300 },
+  },
+  defaults: {
+    stationName: 'host-7',
+    operator: 'op',
+    policy: { maxEntries: 1_000_000, maxTotalBytes: 4096 * 1024 ** 3, maxFileBytes: 1024 * 1024 ** 3, requiredSigners: 1, clockSkewSeconds: 300 },
+  },
   preserved: ['config.json mediaRoots'],
   files: { config: '/home/op/.config/Airlock/config.json', policy: '/home/op/.config/Airlock/policy.json' },
 };
@@ -217,10 +332,27 @@ export const declaredFolder: MediaVolumeView = {
 
 export const mediumBundles: MediumBundle[] = [
   { name: 'q3\u202Egpj', kind: 'bundle', path: '/media/op/TRANSFER/q3\u202Egpj.airlock.tar', bytes: 10_240, partsHere: 0, partsTotal: null, indexHere: false },
-  { name: 'scans', kind: 'split', path: '/media/op/TRANSFER/scans.airlock.tar.part-001-of-003', bytes: 8_000_000_000, partsHere: 2, partsTotal: 3, indexHere: true },
+  {
+    name: 'scans',
+    kind: 'split',
+    path: '/media/op/TRANSFER/scans.airlock.tar.part-001-of-003',
+    bytes: 8_000_000_000,
+    partsHere: 2,
+    partsTotal: 3,
+    indexHere: true,
+  },
 ];
 
-export const readBack = { ok: true, method: 'o-direct' as const, bypassesCache: true, methodDetail: 'dd iflag=direct on vfat', files: [], problems: [], bytes: 2_516_992, seconds: 0.4 };
+export const readBack = {
+  ok: true,
+  method: 'o-direct' as const,
+  bypassesCache: true,
+  methodDetail: 'dd iflag=direct on vfat',
+  files: [],
+  problems: [],
+  bytes: 2_516_992,
+  seconds: 0.4,
+};
 
 export const mediaExportResult: ExportReport = {
   ...exportResult,
@@ -236,7 +368,15 @@ export const mediaExportResult: ExportReport = {
         files: ['/media/op/TRANSFER/airlock-000007-20261128.airlock.tar'],
         readBack: {
           ...readBack,
-          files: [{ file: '/media/op/TRANSFER/airlock-000007-20261128.airlock.tar', size: 2_516_992, expectedSha256: 'cd'.repeat(32), actualSha256: 'cd'.repeat(32), ok: true }],
+          files: [
+            {
+              file: '/media/op/TRANSFER/airlock-000007-20261128.airlock.tar',
+              size: 2_516_992,
+              expectedSha256: 'cd'.repeat(32),
+              actualSha256: 'cd'.repeat(32),
+              ok: true,
+            },
+          ],
         },
       },
     ],

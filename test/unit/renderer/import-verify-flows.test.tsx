@@ -79,7 +79,10 @@ describe('verify flow', () => {
     await user.click(screen.getByRole('button', { name: 'Verify bundle' }));
     await screen.findByRole('heading', { name: 'Verifying the bundle' });
     act(() =>
-      fake.emit({ type: 'finished', job: finishedJob('verify-1', 'verify', null, { code: 'BUNDLE_UNREADABLE', message: 'The bundle file cannot be opened.' }) }),
+      fake.emit({
+        type: 'finished',
+        job: finishedJob('verify-1', 'verify', null, { code: 'BUNDLE_UNREADABLE', message: 'The bundle file cannot be opened.' }),
+      }),
     );
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('BUNDLE_UNREADABLE');
@@ -131,7 +134,12 @@ describe('import flow', () => {
     await user.click(screen.getByRole('button', { name: 'Choose folder…' }));
     await user.click(screen.getByRole('button', { name: 'Import' }));
     await screen.findByRole('heading', { name: 'Importing' });
-    const replay = { ...imported, ok: false, destination: null, problems: [{ code: 'REPLAY' as const, message: 'This bundle was already imported on this station.' }] };
+    const replay = {
+      ...imported,
+      ok: false,
+      destination: null,
+      problems: [{ code: 'REPLAY' as const, message: 'This bundle was already imported on this station.' }],
+    };
     act(() => fake.emit({ type: 'finished', job: finishedJob('import-1', 'import', replay) }));
     expect(await screen.findByRole('heading', { name: 'Nothing was imported' })).toBeTruthy();
     expect(screen.getByRole('list', { name: 'Problems found' }).textContent).toContain('Next: Check the audit log');

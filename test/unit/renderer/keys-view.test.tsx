@@ -19,7 +19,13 @@ function answers(extra: Answers = {}): Answers {
     stationStatus: status,
     listTrusted: { signers: [stationKey, sender] },
     chooseKeyFile: { path: '/media/usb/sender.asc' },
-    inspectKeyFile: { fingerprint: SENDER_FPR, userIds: ['Sender <sender@example.org>'], algorithm: 'eddsaLegacy (ed25519)', created: '2026-11-01T00:00:00.000Z', expires: null },
+    inspectKeyFile: {
+      fingerprint: SENDER_FPR,
+      userIds: ['Sender <sender@example.org>'],
+      algorithm: 'eddsaLegacy (ed25519)',
+      created: '2026-11-01T00:00:00.000Z',
+      expires: null,
+    },
     trustKeyFile: { signer: sender, alreadyTrusted: false },
     untrustKey: sender,
     ...extra,
@@ -89,7 +95,12 @@ describe('keys view', () => {
 
   it('offers no way around typing the fingerprint, and shows FINGERPRINT_MISMATCH from core', async () => {
     const fake = fakeApi(
-      answers({ trustKeyFile: { code: 'FINGERPRINT_MISMATCH', message: 'The key file does not have the fingerprint you expected: it may have been swapped. Nothing was trusted.' } }),
+      answers({
+        trustKeyFile: {
+          code: 'FINGERPRINT_MISMATCH',
+          message: 'The key file does not have the fingerprint you expected: it may have been swapped. Nothing was trusted.',
+        },
+      }),
     );
     const user = userEvent.setup();
     renderWithApi(<KeysView />, fake);

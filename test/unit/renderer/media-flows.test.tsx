@@ -45,7 +45,12 @@ function answers(extra: Answers = {}): Answers {
     startVerifyMedium: { jobId: 'job-3' },
     getJob: ({ jobId }) => running(jobId, jobId === 'job-3' ? 'verify-medium' : 'export'),
     cancelJob: { cancelling: true },
-    ejectMedium: { medium: { label: 'TRANSFER', serial: null, device: '/dev/sdb1', mountPoint: usbStick.mountPoint, filesystem: 'vfat' }, actions: ['flushed /media/op/TRANSFER (sync -f)', 'unmounted /dev/sdb1 (udisksctl unmount)'], unmounted: true, poweredOff: true },
+    ejectMedium: {
+      medium: { label: 'TRANSFER', serial: null, device: '/dev/sdb1', mountPoint: usbStick.mountPoint, filesystem: 'vfat' },
+      actions: ['flushed /media/op/TRANSFER (sync -f)', 'unmounted /dev/sdb1 (udisksctl unmount)'],
+      unmounted: true,
+      poweredOff: true,
+    },
     ...extra,
   };
 }
@@ -93,7 +98,9 @@ describe('export to a medium', () => {
     await user.click(screen.getByRole('button', { name: 'Next: sign' }));
     expect(await screen.findByText('The bundle goes to TRANSFER (/media/op/TRANSFER).')).toBeTruthy();
     await user.type(screen.getByLabelText(/Station key passphrase/), 'pw{Enter}');
-    await waitFor(() => expect(fake.callsTo('startExport')).toEqual([{ selection: ['/data/reports'], destination: { kind: 'medium', mediumId: '/dev/sdb1' }, passphrase: 'pw' }]));
+    await waitFor(() =>
+      expect(fake.callsTo('startExport')).toEqual([{ selection: ['/data/reports'], destination: { kind: 'medium', mediumId: '/dev/sdb1' }, passphrase: 'pw' }]),
+    );
   });
 
   it('says when a bundle needs FAT32 parts', async () => {
@@ -135,7 +142,12 @@ describe('export to a medium', () => {
     expect(screen.queryByText('The bundle is written and flushed to the medium.')).toBeNull();
     act(() => fake.emit({ type: 'progress', jobId: 'job-1', progress: { ...progress, phase: 'reading-back' } }));
     expect(screen.getByText('Reading back from the medium', { selector: '[data-phase]' })).toBeTruthy();
-    expect(within(stages).getByText(/Read back from the medium/).closest('li')?.getAttribute('aria-current')).toBe('step');
+    expect(
+      within(stages)
+        .getByText(/Read back from the medium/)
+        .closest('li')
+        ?.getAttribute('aria-current'),
+    ).toBe('step');
     expect(within(stages).getByText('Write and flush').closest('li')?.textContent).toContain('done');
     expect(screen.getByText('The bundle is written and flushed to the medium.')).toBeTruthy();
 
@@ -161,7 +173,10 @@ describe('export to a medium', () => {
     act(() =>
       fake.emit({
         type: 'finished',
-        job: finishedJob('job-1', 'export', null, { code: 'MEDIA_READBACK_FAILED', message: 'Reading the medium back did not return the bytes that were written: do not use this medium.' }),
+        job: finishedJob('job-1', 'export', null, {
+          code: 'MEDIA_READBACK_FAILED',
+          message: 'Reading the medium back did not return the bytes that were written: do not use this medium.',
+        }),
       }),
     );
     const alert = await screen.findByRole('alert');
@@ -172,7 +187,9 @@ describe('export to a medium', () => {
 
   it('an eject that fails says why and what to do', async () => {
     plugged = [usbStick];
-    const fake = fakeApi(answers({ ejectMedium: { code: 'MEDIA_EJECT_FAILED', message: 'The medium could not be ejected. udisksctl unmount -b /dev/sdb1: target is busy' } }));
+    const fake = fakeApi(
+      answers({ ejectMedium: { code: 'MEDIA_EJECT_FAILED', message: 'The medium could not be ejected. udisksctl unmount -b /dev/sdb1: target is busy' } }),
+    );
     const user = userEvent.setup();
     renderWithApi(<ExportFlow onOpenKeys={() => undefined} pollMs={POLL} />, fake);
     await toWrite(user);
@@ -187,7 +204,11 @@ describe('export to a medium', () => {
 describe('import: insert a medium', () => {
   it('waits for a medium, takes the only one, lists its bundles (hostile names escaped) and verifies the chosen one', async () => {
     plugged = [];
-    const fake = fakeApi(answers({ listMediumBundles: ({ mediumId }) => ({ medium: usbStick, bundles: mediumId === usbStick.id ? mediumBundles : [], leftovers: 1, truncated: false }) }));
+    const fake = fakeApi(
+      answers({
+        listMediumBundles: ({ mediumId }) => ({ medium: usbStick, bundles: mediumId === usbStick.id ? mediumBundles : [], leftovers: 1, truncated: false }),
+      }),
+    );
     const user = userEvent.setup();
     renderWithApi(<ImportFlow pollMs={POLL} />, fake);
     expect(screen.getByRole('heading', { name: 'Insert a medium' })).toBeTruthy();
@@ -199,7 +220,9 @@ describe('import: insert a medium', () => {
     expect(fake.callsTo('listMediumBundles')[0]).toEqual({ mediumId: '/dev/sdb1' });
     expect(bundles.textContent).toContain('q3\\u202egpj');
     expect(document.body.textContent).not.toContain('\u202E');
-    expect(bundles.textContent).toContain('Split bundle: 2 of 3 parts here; the others are looked for on the other inserted media, 8.00 GB, with its signed volume index');
+    expect(bundles.textContent).toContain(
+      'Split bundle: 2 of 3 parts here; the others are looked for on the other inserted media, 8.00 GB, with its signed volume index',
+    );
     expect(screen.getByText(/1 temporary file from an interrupted write is on this medium/)).toBeTruthy();
 
     const verify = screen.getByRole<HTMLButtonElement>('button', { name: 'Verify bundle' });
@@ -224,7 +247,9 @@ describe('import: insert a medium', () => {
 
   it('shows a medium that cannot be read with its code and next step', async () => {
     plugged = [usbStick];
-    const fake = fakeApi(answers({ listMediumBundles: { code: 'MEDIA_NOT_LISTED', message: 'The medium chosen is not among the media Airlock detects now.' } }));
+    const fake = fakeApi(
+      answers({ listMediumBundles: { code: 'MEDIA_NOT_LISTED', message: 'The medium chosen is not among the media Airlock detects now.' } }),
+    );
     renderWithApi(<ImportFlow pollMs={POLL} />, fake);
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('MEDIA_NOT_LISTED');

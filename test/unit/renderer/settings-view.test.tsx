@@ -25,8 +25,16 @@ function answers(extra: Answers = {}): Answers {
     getSettings: settings,
     saveSettings: (request) => ({
       changes: [
-        ...Object.entries(request.config ?? {}).map(([field, to]) => ({ field: field as 'operatorName', from: settings.config[field as 'operatorName'], to: to ?? null })),
-        ...Object.entries(request.policy ?? {}).map(([field, to]) => ({ field: field as 'maxEntries', from: settings.policy[field as 'maxEntries'], to: to ?? null })),
+        ...Object.entries(request.config ?? {}).map(([field, to]) => ({
+          field: field as 'operatorName',
+          from: settings.config[field as 'operatorName'],
+          to: to ?? null,
+        })),
+        ...Object.entries(request.policy ?? {}).map(([field, to]) => ({
+          field: field as 'maxEntries',
+          from: settings.policy[field as 'maxEntries'],
+          to: to ?? null,
+        })),
       ],
       auditEvent: 13,
       settings: applied(request),
@@ -137,7 +145,14 @@ describe('settings view', () => {
     const user = userEvent.setup();
     renderWithApi(
       <SettingsView />,
-      fakeApi(answers({ saveSettings: { code: 'SETTINGS_INVALID', message: 'A setting is out of range or malformed; nothing was saved. policy.json requiredSigners.count: too big' } })),
+      fakeApi(
+        answers({
+          saveSettings: {
+            code: 'SETTINGS_INVALID',
+            message: 'A setting is out of range or malformed; nothing was saved. policy.json requiredSigners.count: too big',
+          },
+        }),
+      ),
     );
     const f = await form();
     await user.type(within(f).getByLabelText(/^Required signers/), '3');
@@ -151,7 +166,15 @@ describe('settings view', () => {
   it('says which file is malformed instead of showing a form of defaults', async () => {
     renderWithApi(
       <SettingsView />,
-      fakeApi(answers({ getSettings: { code: 'CONFIG_INVALID', message: 'A station configuration file is malformed. policy.json: clockSkewSeconds: expected number', path: '/home/op/.config/Airlock/policy.json' } })),
+      fakeApi(
+        answers({
+          getSettings: {
+            code: 'CONFIG_INVALID',
+            message: 'A station configuration file is malformed. policy.json: clockSkewSeconds: expected number',
+            path: '/home/op/.config/Airlock/policy.json',
+          },
+        }),
+      ),
     );
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('CONFIG_INVALID');

@@ -34,12 +34,25 @@ function manyFiles(ok: number, failed: number, extra: Partial<FileResults> = {})
   const listed: FileResult[] = [];
   for (let i = 0; i < ok + failed; i += 1) {
     const bad = i % Math.ceil((ok + failed) / Math.max(1, failed)) === 0 && listed.filter((r) => r.outcome !== 'ok').length < failed;
-    listed.push({ path: `data/f${String(i).padStart(3, '0')}.txt`, size: 1000 + i, outcome: bad ? 'checksum-mismatch' : 'ok', code: bad ? 'CHECKSUM_MISMATCH' : null });
+    listed.push({
+      path: `data/f${String(i).padStart(3, '0')}.txt`,
+      size: 1000 + i,
+      outcome: bad ? 'checksum-mismatch' : 'ok',
+      code: bad ? 'CHECKSUM_MISMATCH' : null,
+    });
   }
   const failedCount = listed.filter((r) => r.outcome !== 'ok').length;
   return {
     listed,
-    counts: { ok: listed.length - failedCount, 'checksum-mismatch': failedCount, missing: 0, unlisted: 0, 'refused-name': 0, 'refused-type': 0, 'refused-limit': 0 },
+    counts: {
+      ok: listed.length - failedCount,
+      'checksum-mismatch': failedCount,
+      missing: 0,
+      unlisted: 0,
+      'refused-name': 0,
+      'refused-type': 0,
+      'refused-limit': 0,
+    },
     cap: { ok: 500, failed: 1000 },
     omitted: { ok: 0, failed: 0 },
     notChecked: 0,
@@ -104,7 +117,14 @@ describe('per-file results table', () => {
   });
 
   it('says when core listed only part of the files, and when verification stopped early', () => {
-    renderUi(<FileResultsTable files={manyFiles(10, 2, { omitted: { ok: 99_990, failed: 0 }, counts: { ok: 100_000, 'checksum-mismatch': 2, missing: 0, unlisted: 0, 'refused-name': 0, 'refused-type': 0, 'refused-limit': 0 } })} />);
+    renderUi(
+      <FileResultsTable
+        files={manyFiles(10, 2, {
+          omitted: { ok: 99_990, failed: 0 },
+          counts: { ok: 100_000, 'checksum-mismatch': 2, missing: 0, unlisted: 0, 'refused-name': 0, 'refused-type': 0, 'refused-limit': 0 },
+        })}
+      />,
+    );
     const summary = document.querySelector('[data-files-summary]')?.textContent ?? '';
     expect(summary).toContain('100002 files checked');
     expect(summary).toContain('only the first 1000 failed and 500 intact files are listed');
@@ -144,7 +164,14 @@ describe('policy findings', () => {
   });
 
   it('an import-only rule that fails in a verify report says the import will be refused; hostile names stay escaped', () => {
-    const names = { 'file-names': { outcome: 'fail' as const, code: 'UNSAFE_PATH' as const, refusedBy: 'import' as const, detail: '1 name breaks this station\u2019s name rules: "data/invoice\u202Etxt.exe".' } };
+    const names = {
+      'file-names': {
+        outcome: 'fail' as const,
+        code: 'UNSAFE_PATH' as const,
+        refusedBy: 'import' as const,
+        detail: '1 name breaks this station\u2019s name rules: "data/invoice\u202Etxt.exe".',
+      },
+    };
     renderUi(<PolicyFindings policy={{ findings: policyFindings(names) }} context="verify" />);
     const item = screen.getByLabelText('File-name rules: Fail');
     expect(item.textContent).toContain('importing this bundle on this station will be refused');
@@ -170,7 +197,10 @@ describe('verification report', () => {
   });
 
   it('a verified bundle that import would refuse says so in the verdict', () => {
-    const report = { ...verified, policy: { findings: policyFindings({ replay: { outcome: 'fail', code: 'REPLAY', refusedBy: 'import', detail: 'Imported before.' } }) } };
+    const report = {
+      ...verified,
+      policy: { findings: policyFindings({ replay: { outcome: 'fail', code: 'REPLAY', refusedBy: 'import', detail: 'Imported before.' } }) },
+    };
     renderUi(<VerificationReport report={report} />);
     expect(screen.getByRole('status').textContent).toContain("this station's import policy refuses it: not already imported (replay guard)");
   });
@@ -217,14 +247,38 @@ describe('import flow report step', () => {
 describe('job progress', () => {
   it('shows the whole job’s time left beside the step’s', () => {
     renderUi(
-      <JobProgress progress={{ phase: 'hashing', bytesDone: 250, bytesTotal: 1000, filesDone: 1, filesTotal: 4, rateBytesPerSecond: 10, etaSeconds: 75, jobEtaSeconds: 175 }} />,
+      <JobProgress
+        progress={{
+          phase: 'hashing',
+          bytesDone: 250,
+          bytesTotal: 1000,
+          filesDone: 1,
+          filesTotal: 4,
+          rateBytesPerSecond: 10,
+          etaSeconds: 75,
+          jobEtaSeconds: 175,
+        }}
+      />,
     );
     expect(screen.getByText('about 1:15 left in this step')).toBeTruthy();
     expect(screen.getByText('Whole job: about 2:55 left')).toBeTruthy();
   });
 
   it('says nothing of the whole job when core has no estimate', () => {
-    renderUi(<JobProgress progress={{ phase: 'hashing', bytesDone: 0, bytesTotal: 1000, filesDone: 0, filesTotal: 4, rateBytesPerSecond: null, etaSeconds: null, jobEtaSeconds: null }} />);
+    renderUi(
+      <JobProgress
+        progress={{
+          phase: 'hashing',
+          bytesDone: 0,
+          bytesTotal: 1000,
+          filesDone: 0,
+          filesTotal: 4,
+          rateBytesPerSecond: null,
+          etaSeconds: null,
+          jobEtaSeconds: null,
+        }}
+      />,
+    );
     expect(screen.queryByText(/Whole job/u)).toBeNull();
   });
 });

@@ -25,7 +25,8 @@ describe('the IPC channel table, composed from its domain blocks', () => {
     }
     for (const [method, domains] of owners) expect(domains, method).toHaveLength(1);
     expect([...owners.keys()].sort()).toEqual([...IPC_METHODS].sort());
-    for (const [domain, methods] of Object.entries(EXPECTED)) expect(Object.keys(IPC_BLOCKS[domain as keyof typeof IPC_BLOCKS]).sort(), domain).toEqual([...methods].sort());
+    for (const [domain, methods] of Object.entries(EXPECTED))
+      expect(Object.keys(IPC_BLOCKS[domain as keyof typeof IPC_BLOCKS]).sort(), domain).toEqual([...methods].sort());
   });
 
   it('gives every method its block entry unchanged, on a channel name of its own', () => {

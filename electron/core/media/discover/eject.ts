@@ -47,7 +47,11 @@ export async function ejectMedium(medium: MediaVolume, platform: NodeJS.Platform
   const mount = await mountOfPath(mountPoint);
   const real = await realpath(mountPoint).catch(() => mountPoint);
   if (!mount || mount.mountPoint !== real) {
-    throw new AirlockError('MEDIA_EJECT_FAILED', `${mountPoint} is a folder on ${mount?.mountPoint ?? 'another file system'}, not a mounted medium: there is nothing to eject.`, { path: mountPoint });
+    throw new AirlockError(
+      'MEDIA_EJECT_FAILED',
+      `${mountPoint} is a folder on ${mount?.mountPoint ?? 'another file system'}, not a mounted medium: there is nothing to eject.`,
+      { path: mountPoint },
+    );
   }
   await must(`sync ${mountPoint}`, 'sync', ['-f', mountPoint]);
   actions.push(`flushed ${mountPoint} (sync -f)`);
@@ -76,7 +80,9 @@ export async function ejectMedium(medium: MediaVolume, platform: NodeJS.Platform
   if (disk !== null && disk.startsWith('/dev/') && !/\/loop\d+$/u.test(disk) && (await haveTool('eject', ['--version']))) {
     const out = await runTool('eject', [disk]).catch(() => null);
     poweredOff = out?.code === 0;
-    actions.push(poweredOff ? `ejected ${disk} (eject)` : `could not eject ${disk}: ${out?.stderr.trim() || 'eject failed'}; it is unmounted and safe to remove`);
+    actions.push(
+      poweredOff ? `ejected ${disk} (eject)` : `could not eject ${disk}: ${out?.stderr.trim() || 'eject failed'}; it is unmounted and safe to remove`,
+    );
   } else {
     actions.push('not powered off (no udisksctl): the medium is unmounted and safe to remove');
   }

@@ -7,7 +7,27 @@
 import type { MediaVolume } from '../../../../shared/media.js';
 
 /** The columns Airlock asks for (all exist in util-linux 2.33+, MOUNTPOINTS from 2.37). */
-export const LSBLK_COLUMNS = ['NAME', 'KNAME', 'PATH', 'PKNAME', 'TYPE', 'RM', 'HOTPLUG', 'RO', 'TRAN', 'SIZE', 'FSTYPE', 'LABEL', 'UUID', 'FSAVAIL', 'FSSIZE', 'MOUNTPOINT', 'VENDOR', 'MODEL', 'SERIAL'];
+export const LSBLK_COLUMNS = [
+  'NAME',
+  'KNAME',
+  'PATH',
+  'PKNAME',
+  'TYPE',
+  'RM',
+  'HOTPLUG',
+  'RO',
+  'TRAN',
+  'SIZE',
+  'FSTYPE',
+  'LABEL',
+  'UUID',
+  'FSAVAIL',
+  'FSSIZE',
+  'MOUNTPOINT',
+  'VENDOR',
+  'MODEL',
+  'SERIAL',
+];
 /** Where util-linux knows it, MOUNTPOINTS lists every mount of a device (bind mounts, btrfs subvolumes). */
 export const LSBLK_COLUMNS_237 = [...LSBLK_COLUMNS, 'MOUNTPOINTS'];
 

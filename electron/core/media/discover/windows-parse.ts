@@ -55,7 +55,13 @@ function bool(raw: Raw, key: string): boolean {
 function letter(raw: Raw): string | null {
   const value = raw.DriveLetter;
   if (typeof value === 'number') return value >= 65 && value <= 90 ? String.fromCharCode(value) : null;
-  const s = typeof value === 'string' ? value.replace(/\u0000/gu, '').trim().toUpperCase() : '';
+  const s =
+    typeof value === 'string'
+      ? value
+          .replace(/\u0000/gu, '')
+          .trim()
+          .toUpperCase()
+      : '';
   return /^[A-Z]$/u.test(s) ? s : null;
 }
 

@@ -95,7 +95,12 @@ export async function fatSpace(device: string): Promise<FatSpace | null> {
       got += bytesRead;
     }
     const freeClusters = countFreeClusters(fat.subarray(0, got), geometry);
-    return { type: geometry.type, free: freeClusters * geometry.clusterBytes, size: geometry.clusters * geometry.clusterBytes, clusterBytes: geometry.clusterBytes };
+    return {
+      type: geometry.type,
+      free: freeClusters * geometry.clusterBytes,
+      size: geometry.clusters * geometry.clusterBytes,
+      clusterBytes: geometry.clusterBytes,
+    };
   } catch {
     return null;
   } finally {

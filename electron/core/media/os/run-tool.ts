@@ -20,7 +20,7 @@ export function runTool(file: string, args: readonly string[], options: { timeou
           reject(error);
           return;
         }
-        const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : 1) : 0;
+        const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : 1) : 0;
         resolve({ code, stdout, stderr });
       },
     );

@@ -29,7 +29,11 @@ export async function measureVolume(dir: string): Promise<VolumeSpace> {
   const fuse = mount !== null && isFuse(mount);
   const device = mount ? await mountDevice(mount) : null;
   let readOnly = mount !== null && isReadOnlyMount(mount);
-  if (!readOnly) readOnly = await access(dir, constants.W_OK).then(() => false, () => true);
+  if (!readOnly)
+    readOnly = await access(dir, constants.W_OK).then(
+      () => false,
+      () => true,
+    );
 
   let free: number | null = null;
   let size: number | null = null;

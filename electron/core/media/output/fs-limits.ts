@@ -10,10 +10,52 @@ export const FAT_MAX_FILE_BYTES = 2 ** 32 - 1;
 /** The largest part that fits FAT, as a multiple of 512 (docs/bundle-format.md §14). */
 export const FAT_MAX_PART_BYTES = 2 ** 32 - 512;
 
-const FAT_NAMES = new Set(['vfat', 'fat', 'fat12', 'fat16', 'fat32', 'msdos', 'ms-dos', 'ms-dos fat32', 'ms-dos fat16', 'fuse.fusefat', 'fusefat', 'dos_fat_32', 'dos_fat_16']);
+const FAT_NAMES = new Set([
+  'vfat',
+  'fat',
+  'fat12',
+  'fat16',
+  'fat32',
+  'msdos',
+  'ms-dos',
+  'ms-dos fat32',
+  'ms-dos fat16',
+  'fuse.fusefat',
+  'fusefat',
+  'dos_fat_32',
+  'dos_fat_16',
+]);
 const LARGE_FILE_NAMES = new Set([
-  'exfat', 'fuse.exfat', 'ntfs', 'ntfs3', 'fuseblk', 'ext2', 'ext3', 'ext4', 'xfs', 'btrfs', 'f2fs', 'apfs', 'hfs', 'hfsplus', 'hfs+',
-  'udf', 'zfs', 'tmpfs', 'refs', 'jfs', 'reiserfs', 'nilfs2', 'bcachefs', 'overlay', 'nfs', 'nfs4', 'cifs', 'smb3', '9p', 'virtiofs',
+  'exfat',
+  'fuse.exfat',
+  'ntfs',
+  'ntfs3',
+  'fuseblk',
+  'ext2',
+  'ext3',
+  'ext4',
+  'xfs',
+  'btrfs',
+  'f2fs',
+  'apfs',
+  'hfs',
+  'hfsplus',
+  'hfs+',
+  'udf',
+  'zfs',
+  'tmpfs',
+  'refs',
+  'jfs',
+  'reiserfs',
+  'nilfs2',
+  'bcachefs',
+  'overlay',
+  'nfs',
+  'nfs4',
+  'cifs',
+  'smb3',
+  '9p',
+  'virtiofs',
 ]);
 
 function normal(fs: string | null): string {

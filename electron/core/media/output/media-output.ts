@@ -103,7 +103,8 @@ export class MediaOutput implements BundleOutput {
     const known: VolumeRoom[] = [];
     const spaces: VolumeSpace[] = [];
     for (const [i, target] of this.options.targets.entries()) {
-      if (this.options.targets.slice(0, i).some((t) => sameMedium(t, target))) throw new AirlockError('USAGE', `${target.mountPoint ?? target.id} is named twice.`);
+      if (this.options.targets.slice(0, i).some((t) => sameMedium(t, target)))
+        throw new AirlockError('USAGE', `${target.mountPoint ?? target.id} is named twice.`);
       const space = await this.measure(target);
       spaces.push(space);
       known.push(this.room(space));
@@ -112,13 +113,18 @@ export class MediaOutput implements BundleOutput {
     if (partLimit !== null && partLimit < 64 * 1024) throw new AirlockError('USAGE', 'The part size must be at least 64 KiB.');
     const last = known.at(-1) as VolumeRoom;
     // Media not inserted yet: the size the operator stated, else like the last one; FAT's limit unless known better.
-    const assumed: VolumeRoom | null = this.options.nextMedium ? { free: this.options.volumeSize ?? last.free, maxPart: FAT_MAX_PART_BYTES, block: 32 * 1024 } : null;
+    const assumed: VolumeRoom | null = this.options.nextMedium
+      ? { free: this.options.volumeSize ?? last.free, maxPart: FAT_MAX_PART_BYTES, block: 32 * 1024 }
+      : null;
     const layout = planLayout(this.exact, known, assumed, partLimit);
     if (layout.kind === 'too-small') {
       // How to name several media is the front end's to say (the CLI's hint table); the count is a fact.
       const hint = layout.volumesNeeded !== null ? ` About ${layout.volumesNeeded} media of this size are needed.` : '';
       const data = layout.volumesNeeded !== null ? { volumesNeeded: layout.volumesNeeded } : undefined;
-      throw new AirlockError('MEDIA_TOO_SMALL', `The bundle is ${this.exact} bytes. ${layout.reason}${hint}`, { path: this.options.targets[0]?.mountPoint || undefined, data });
+      throw new AirlockError('MEDIA_TOO_SMALL', `The bundle is ${this.exact} bytes. ${layout.reason}${hint}`, {
+        path: this.options.targets[0]?.mountPoint || undefined,
+        data,
+      });
     }
     this.parts = layout.parts;
     this.split = layout.kind === 'split';
@@ -167,14 +173,19 @@ export class MediaOutput implements BundleOutput {
   private async adopt(number: number, medium: MediaVolume, space: VolumeSpace): Promise<VolumeState> {
     const dir = medium.mountPoint as string;
     const mine = this.parts.filter((p) => p.volume === number);
-    const needed = mine.reduce((n, p) => n + Math.ceil(p.size / space.blockBytes) * space.blockBytes, 0) + MEDIA_MARGIN_BYTES + (this.split ? INDEX_RESERVE_BYTES : 0);
+    const needed =
+      mine.reduce((n, p) => n + Math.ceil(p.size / space.blockBytes) * space.blockBytes, 0) + MEDIA_MARGIN_BYTES + (this.split ? INDEX_RESERVE_BYTES : 0);
     const room = this.room(space);
     if (room.free < needed) {
       throw new AirlockError('MEDIA_TOO_SMALL', `${dir} has ${room.free} bytes free; volume ${number} needs ${needed}.`, { path: dir });
     }
     const biggest = Math.max(...mine.map((p) => p.size));
     if (room.maxPart !== null && biggest > room.maxPart) {
-      throw new AirlockError('MEDIA_TOO_SMALL', `${dir} is ${space.fstype ?? 'a file system'} and holds files of at most ${room.maxPart} bytes; volume ${number} needs a ${biggest}-byte part.`, { path: dir });
+      throw new AirlockError(
+        'MEDIA_TOO_SMALL',
+        `${dir} is ${space.fstype ?? 'a file system'} and holds files of at most ${room.maxPart} bytes; volume ${number} needs a ${biggest}-byte part.`,
+        { path: dir },
+      );
     }
     const entries = await readdir(dir).catch((error: unknown) => {
       throw mediaError(error, dir);
@@ -197,10 +208,21 @@ export class MediaOutput implements BundleOutput {
     let why: string | null = null;
     for (;;) {
       throwIfAborted(this.signal);
-      const medium = await ask({ volume: number, volumes: this.volumeCount, bytes: this.bytesOn(number) + MEDIA_MARGIN_BYTES + INDEX_RESERVE_BYTES, files: this.fileNames(number), problem: why, used: this.media() });
+      const medium = await ask({
+        volume: number,
+        volumes: this.volumeCount,
+        bytes: this.bytesOn(number) + MEDIA_MARGIN_BYTES + INDEX_RESERVE_BYTES,
+        files: this.fileNames(number),
+        problem: why,
+        used: this.media(),
+      });
       try {
         const used = this.volumes.find((v) => v && sameMedium(v.medium, medium));
-        if (used) throw new AirlockError('MEDIA_NOT_FOUND', `That is volume ${used.number} again (${medium.label ?? medium.mountPoint ?? medium.id}); insert another medium.`);
+        if (used)
+          throw new AirlockError(
+            'MEDIA_NOT_FOUND',
+            `That is volume ${used.number} again (${medium.label ?? medium.mountPoint ?? medium.id}); insert another medium.`,
+          );
         return await this.adopt(number, medium, await this.measure(medium));
       } catch (error) {
         const failure = toAirlockError(error);
@@ -243,7 +265,15 @@ export class MediaOutput implements BundleOutput {
       releaseTemp(tempPath);
       throw await volumeFailure(error, tempPath, volume);
     });
-    this.current = { planned, finalPath, tempPath, handle, writer: new SequentialWriter(handle), hash: (this.hasher as BackgroundSha256).start(), remaining: planned.size };
+    this.current = {
+      planned,
+      finalPath,
+      tempPath,
+      handle,
+      writer: new SequentialWriter(handle),
+      hash: (this.hasher as BackgroundSha256).start(),
+      remaining: planned.size,
+    };
   }
 
   private async closePart(): Promise<void> {
@@ -260,7 +290,11 @@ export class MediaOutput implements BundleOutput {
     this.nextPart += 1;
     const volume = this.volumes[part.planned.volume - 1] as VolumeState;
     const written = await (this.hasher as BackgroundSha256).digest(part.hash);
-    this.synced.push({ tempPath: part.tempPath, finalPath: part.finalPath, file: { path: part.finalPath, size: part.planned.size, sha256: written, volume: volume.number, kind: this.split ? 'part' : 'bundle' } });
+    this.synced.push({
+      tempPath: part.tempPath,
+      finalPath: part.finalPath,
+      file: { path: part.finalPath, size: part.planned.size, sha256: written, volume: volume.number, kind: this.split ? 'part' : 'bundle' },
+    });
     const next = this.parts[this.nextPart];
     if (!next || next.volume !== part.planned.volume) await this.finishVolume(volume, !next);
   }
@@ -300,12 +334,24 @@ export class MediaOutput implements BundleOutput {
     return {
       airlockIndex: INDEX_VERSION,
       name: this.name,
-      bundle: { file: `${this.name}${BUNDLE_SUFFIX}`, size: this.exact, sha256: last ? wholeSha256 : null, tagmanifestSha256: this.tagmanifestSha256, uuid: this.uuid },
+      bundle: {
+        file: `${this.name}${BUNDLE_SUFFIX}`,
+        size: this.exact,
+        sha256: last ? wholeSha256 : null,
+        tagmanifestSha256: this.tagmanifestSha256,
+        uuid: this.uuid,
+      },
       volume: volume.number,
       volumes: this.volumeCount,
       complete: last,
       media: this.volumes.filter((v) => v !== undefined).map((v) => ({ volume: v.number, label: v.medium.label, serial: v.medium.serial })),
-      parts: this.parts.map((p) => ({ file: this.fileName(p), number: p.number, size: p.size, sha256: hashes.get(this.fileName(p)) ?? null, volume: p.volume })),
+      parts: this.parts.map((p) => ({
+        file: this.fileName(p),
+        number: p.number,
+        size: p.size,
+        sha256: hashes.get(this.fileName(p)) ?? null,
+        volume: p.volume,
+      })),
       created: new Date().toISOString(),
     };
   }
@@ -323,7 +369,11 @@ export class MediaOutput implements BundleOutput {
       if (!volume.readBack.ok) {
         this.readBackFailed = true;
         const bad = volume.readBack.problems.map((p) => `${p.code} ${p.path ?? ''}`).join('; ');
-        throw new AirlockError('MEDIA_READBACK_FAILED', `Volume ${volume.number} (${volume.medium.label ?? volume.dir}): ${bad}. Method: ${volume.readBack.method}.`, { path: volume.readBack.problems[0]?.path ?? volume.dir });
+        throw new AirlockError(
+          'MEDIA_READBACK_FAILED',
+          `Volume ${volume.number} (${volume.medium.label ?? volume.dir}): ${bad}. Method: ${volume.readBack.method}.`,
+          { path: volume.readBack.problems[0]?.path ?? volume.dir },
+        );
       }
     }
     if (!last && this.tracker) {
@@ -346,7 +396,10 @@ export class MediaOutput implements BundleOutput {
     const part = this.current;
     this.current = null;
     if (part) await part.handle.close().catch(() => undefined);
-    const temps = [...(part ? [{ tempPath: part.tempPath, volume: part.planned.volume }] : []), ...this.synced.map((s) => ({ tempPath: s.tempPath, volume: s.file.volume }))];
+    const temps = [
+      ...(part ? [{ tempPath: part.tempPath, volume: part.planned.volume }] : []),
+      ...this.synced.map((s) => ({ tempPath: s.tempPath, volume: s.file.volume })),
+    ];
     this.synced.length = 0;
     // Unless the read-back failed: then the files are the evidence, and the operator is told to set the medium aside.
     this.leftovers.push(...(await removeUnfinished({ temps, published: this.readBackFailed ? null : this.written, volumes: this.volumes })));

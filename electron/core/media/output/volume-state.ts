@@ -29,7 +29,8 @@ export async function volumePresent(volume: VolumeState): Promise<boolean> {
 }
 
 export async function assertVolumePresent(volume: VolumeState, path: string): Promise<void> {
-  if (!(await volumePresent(volume))) throw new AirlockError('MEDIA_REMOVED', `${volume.dir} is no longer the medium written to (it was removed or unmounted).`, { path });
+  if (!(await volumePresent(volume)))
+    throw new AirlockError('MEDIA_REMOVED', `${volume.dir} is no longer the medium written to (it was removed or unmounted).`, { path });
 }
 
 /** mediaError, and MEDIA_REMOVED whatever the errno when the medium is no longer there (ENOENT after a lazy unmount, EIO after a pull). */
@@ -37,5 +38,8 @@ export async function volumeFailure(error: unknown, path: string, volume: Volume
   const mapped = mediaError(error, path);
   if (mapped.code === 'MEDIA_REMOVED' || mapped.code === 'CANCELLED' || !volume) return mapped;
   if (await volumePresent(volume)) return mapped;
-  return new AirlockError('MEDIA_REMOVED', `${volume.dir} is no longer mounted. ${path}: ${error instanceof Error ? error.message : String(error)}`, { path, cause: error });
+  return new AirlockError('MEDIA_REMOVED', `${volume.dir} is no longer mounted. ${path}: ${error instanceof Error ? error.message : String(error)}`, {
+    path,
+    cause: error,
+  });
 }

@@ -40,9 +40,16 @@ const ceilTo = (n: number, unit: number): number => Math.ceil(n / unit) * unit;
  * volumes of `assumed` room (null: no further volumes may be asked for). `partLimit` caps every
  * part (the operator's --part-size).
  */
-export function planLayout(total: number, known: readonly VolumeRoom[], assumed: VolumeRoom | null, partLimit: number | null = null, maxVolumes = 1000): Layout {
+export function planLayout(
+  total: number,
+  known: readonly VolumeRoom[],
+  assumed: VolumeRoom | null,
+  partLimit: number | null = null,
+  maxVolumes = 1000,
+): Layout {
   if (total <= 0 || total % 512 !== 0) throw new Error(`archive size ${total} is not a positive multiple of 512`);
-  const limitOf = (room: VolumeRoom): number => floor512(Math.min(room.maxPart ?? Number.POSITIVE_INFINITY, partLimit ?? Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER));
+  const limitOf = (room: VolumeRoom): number =>
+    floor512(Math.min(room.maxPart ?? Number.POSITIVE_INFINITY, partLimit ?? Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER));
   const first = known[0];
   if (!first) throw new Error('no target volume');
   if (total <= limitOf(first) && ceilTo(total, first.block) <= first.free - MEDIA_MARGIN_BYTES) {
@@ -79,7 +86,8 @@ export function planLayout(total: number, known: readonly VolumeRoom[], assumed:
     }
     spaceLeft.push(space);
     if (placed === 0) {
-      if (volume <= known.length) return { kind: 'too-small', reason: `Medium ${volume} has no room for a part (${Math.max(0, room.free)} bytes free).`, volumesNeeded: null };
+      if (volume <= known.length)
+        return { kind: 'too-small', reason: `Medium ${volume} has no room for a part (${Math.max(0, room.free)} bytes free).`, volumesNeeded: null };
       return { kind: 'too-small', reason: `A medium of ${assumed?.free ?? 0} bytes has no room for a part.`, volumesNeeded: null };
     }
   }

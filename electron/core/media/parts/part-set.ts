@@ -63,7 +63,10 @@ export interface LocateOptions {
 }
 
 async function isFile(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isFile(), () => false);
+  return stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 async function listDir(dir: string): Promise<string[]> {
@@ -148,7 +151,10 @@ export async function locatePartSet(startPath: string, options: LocateOptions): 
   }
   if (copies.length === 0) {
     result.problems.push(...indexProblems);
-    if (indexProblems.length === 0) result.problems.push(problem('INDEX_INVALID', `No ${indexFileName(name)} beside ${file} or on any inserted medium: the parts cannot be checked.`, indexFileName(name)));
+    if (indexProblems.length === 0)
+      result.problems.push(
+        problem('INDEX_INVALID', `No ${indexFileName(name)} beside ${file} or on any inserted medium: the parts cannot be checked.`, indexFileName(name)),
+      );
     return result;
   }
   const merged = mergeIndexes(copies.map((c) => c.index));
@@ -186,12 +192,26 @@ export async function locatePartSet(startPath: string, options: LocateOptions): 
   while (missing().length > 0 && options.askForMedium) {
     const first = missing()[0] as IndexPart;
     const label = index.media.find((m) => m.volume === first.volume)?.label ?? null;
-    const more = await options.askForMedium({ name, volume: first.volume, label, files: missing().filter((p) => p.volume === first.volume).map((p) => p.file) });
+    const more = await options.askForMedium({
+      name,
+      volume: first.volume,
+      label,
+      files: missing()
+        .filter((p) => p.volume === first.volume)
+        .map((p) => p.file),
+    });
     if (more === null) break;
     for (const d of more) if (!dirs.includes(resolve(d))) dirs.push(resolve(d));
     await scan();
   }
-  for (const path of extras) result.problems.push(problem('PART_EXTRA', `${path} is named as a part of ${name}, but the signed index lists ${index.parts.length} parts named ${index.parts[0]?.file ?? ''} ... ${index.parts.at(-1)?.file ?? ''}.`, path));
+  for (const path of extras)
+    result.problems.push(
+      problem(
+        'PART_EXTRA',
+        `${path} is named as a part of ${name}, but the signed index lists ${index.parts.length} parts named ${index.parts[0]?.file ?? ''} ... ${index.parts.at(-1)?.file ?? ''}.`,
+        path,
+      ),
+    );
 
   // 3. Every located part against the signed index, before any reassembly.
   for (const part of index.parts) {
@@ -202,11 +222,23 @@ export async function locatePartSet(startPath: string, options: LocateOptions): 
     if (!inScope(part)) continue;
     if (candidates.length === 0) {
       const label = index.media.find((m) => m.volume === part.volume)?.label;
-      result.problems.push(problem('PART_MISSING', `${part.file} (volume ${part.volume} of ${index.volumes}${label ? `, label ${label}` : ''}) was not found beside ${file} or on any inserted medium.`, part.file));
+      result.problems.push(
+        problem(
+          'PART_MISSING',
+          `${part.file} (volume ${part.volume} of ${index.volumes}${label ? `, label ${label}` : ''}) was not found beside ${file} or on any inserted medium.`,
+          part.file,
+        ),
+      );
       continue;
     }
     if (part.sha256 === null) {
-      result.problems.push(problem('INDEX_INVALID', `No index copy from volume ${part.volume} or later was found, so ${part.file} cannot be checked: insert the last volume too.`, part.file));
+      result.problems.push(
+        problem(
+          'INDEX_INVALID',
+          `No index copy from volume ${part.volume} or later was found, so ${part.file} cannot be checked: insert the last volume too.`,
+          part.file,
+        ),
+      );
       continue;
     }
     const reasons: string[] = [];
@@ -275,13 +307,17 @@ export function reassembly(check: PartSetCheck, reader: PartReader = plainReader
           }
           const digest = hash.digest('hex');
           if (digest !== part.sha256 || size !== part.size) {
-            throw new PartStreamError(problem('PART_MISMATCH', `${part.path as string} changed after it was checked (SHA-256 ${digest}, ${size} bytes).`, part.path as string));
+            throw new PartStreamError(
+              problem('PART_MISMATCH', `${part.path as string} changed after it was checked (SHA-256 ${digest}, ${size} bytes).`, part.path as string),
+            );
           }
           total += size;
         }
         whole = wholeHash.digest('hex');
         if (total !== index.bundle.size || (index.bundle.sha256 !== null && whole !== index.bundle.sha256)) {
-          throw new PartStreamError(problem('INDEX_INVALID', `The reassembled bundle (${total} bytes, SHA-256 ${whole}) differs from the signed index.`, check.indexFiles[0]));
+          throw new PartStreamError(
+            problem('INDEX_INVALID', `The reassembled bundle (${total} bytes, SHA-256 ${whole}) differs from the signed index.`, check.indexFiles[0]),
+          );
         }
         out.end();
       })().catch((error: unknown) => out.destroy(error as Error));

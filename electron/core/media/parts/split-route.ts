@@ -109,7 +109,11 @@ export async function throughParts<T extends VerifyResult>(
   // (Import already compared the whole bundle's SHA-256 with the index before committing.)
   if (options.compareTagmanifest && result.ok && index && result.bundle.tagmanifestSha256 !== index.bundle.tagmanifestSha256) {
     result.ok = false;
-    result.problems.push({ code: 'INDEX_INVALID', path: route.check.indexFiles[0] ?? path, message: `The volume index describes tag manifest ${index.bundle.tagmanifestSha256}; the reassembled bundle's is ${String(result.bundle.tagmanifestSha256)}.` });
+    result.problems.push({
+      code: 'INDEX_INVALID',
+      path: route.check.indexFiles[0] ?? path,
+      message: `The volume index describes tag manifest ${index.bundle.tagmanifestSha256}; the reassembled bundle's is ${String(result.bundle.tagmanifestSha256)}.`,
+    });
   }
   return result;
 }

@@ -40,9 +40,13 @@ const IndexSchema = z
     volume: z.number().int().positive(),
     volumes: z.number().int().positive().max(10_000),
     complete: z.boolean(),
-    media: z.array(z.object({ volume: z.number().int().positive(), label: z.string().max(200).nullable(), serial: z.string().max(200).nullable() }).strict()).max(10_000),
+    media: z
+      .array(z.object({ volume: z.number().int().positive(), label: z.string().max(200).nullable(), serial: z.string().max(200).nullable() }).strict())
+      .max(10_000),
     parts: z
-      .array(z.object({ file: z.string(), number: z.number().int().positive(), size: COUNT, sha256: HEX.nullable(), volume: z.number().int().positive() }).strict())
+      .array(
+        z.object({ file: z.string(), number: z.number().int().positive(), size: COUNT, sha256: HEX.nullable(), volume: z.number().int().positive() }).strict(),
+      )
       .min(2)
       .max(100_000),
     created: z.string().max(64),
@@ -66,18 +70,21 @@ function consistency(index: VolumeIndex): string | null {
     if (part.number !== i + 1) return `parts must be numbered 1..${n} in order (found ${part.number} at position ${i + 1})`;
     if (part.file !== partFileName(index.name, part.number, n)) return `part ${part.number} must be named ${partFileName(index.name, part.number, n)}`;
     if (part.size === 0 || part.size % 512 !== 0) return `part ${part.number} is ${part.size} bytes; parts are whole 512-byte blocks`;
-    if (part.volume < previousVolume || part.volume > previousVolume + 1) return `part ${part.number} is on volume ${part.volume} after volume ${previousVolume}`;
+    if (part.volume < previousVolume || part.volume > previousVolume + 1)
+      return `part ${part.number} is on volume ${part.volume} after volume ${previousVolume}`;
     if (i === 0 && part.volume !== 1) return 'the first part must be on volume 1';
     previousVolume = part.volume;
     total += part.size;
-    if (part.volume <= index.volume && part.sha256 === null) return `part ${part.number} is on volume ${part.volume}, written before this index, but has no SHA-256`;
+    if (part.volume <= index.volume && part.sha256 === null)
+      return `part ${part.number} is on volume ${part.volume}, written before this index, but has no SHA-256`;
   }
   if (previousVolume !== index.volumes) return `the parts span ${previousVolume} volumes; the index says ${index.volumes}`;
   if (index.volume > index.volumes) return `volume ${index.volume} of ${index.volumes}`;
   if (total !== index.bundle.size) return `the parts add up to ${total} bytes; the bundle is ${index.bundle.size}`;
   if ((index.parts.at(-1)?.size ?? 0) < MIN_LAST_PART_BYTES) return `the last part must hold at least ${MIN_LAST_PART_BYTES} bytes`;
   const filled = index.parts.every((p) => p.sha256 !== null) && index.bundle.sha256 !== null;
-  if (index.complete !== filled) return index.complete ? 'marked complete but some SHA-256 values are missing' : 'every SHA-256 is present but it is not marked complete';
+  if (index.complete !== filled)
+    return index.complete ? 'marked complete but some SHA-256 values are missing' : 'every SHA-256 is present but it is not marked complete';
   if (index.complete && index.volume !== index.volumes) return 'only the last volume carries a complete index';
   return null;
 }
@@ -127,14 +134,20 @@ export function mergeIndexes(copies: readonly VolumeIndex[]): { index: VolumeInd
       copy.bundle.uuid === merged.bundle.uuid &&
       copy.volumes === merged.volumes &&
       copy.parts.length === merged.parts.length;
-    if (!same) return { error: `the index on volume ${copy.volume} describes another bundle (tag manifest ${copy.bundle.tagmanifestSha256.slice(0, 12)}..., uuid ${String(copy.bundle.uuid)})` };
+    if (!same)
+      return {
+        error: `the index on volume ${copy.volume} describes another bundle (tag manifest ${copy.bundle.tagmanifestSha256.slice(0, 12)}..., uuid ${String(copy.bundle.uuid)})`,
+      };
     for (const [i, part] of copy.parts.entries()) {
       const mine = merged.parts[i] as IndexPart;
-      if (part.size !== mine.size || part.volume !== mine.volume) return { error: `part ${part.number}: the copies on volumes ${merged.volume} and ${copy.volume} disagree on its size or volume` };
-      if (part.sha256 !== null && mine.sha256 !== null && part.sha256 !== mine.sha256) return { error: `part ${part.number}: the copies of the index disagree on its SHA-256` };
+      if (part.size !== mine.size || part.volume !== mine.volume)
+        return { error: `part ${part.number}: the copies on volumes ${merged.volume} and ${copy.volume} disagree on its size or volume` };
+      if (part.sha256 !== null && mine.sha256 !== null && part.sha256 !== mine.sha256)
+        return { error: `part ${part.number}: the copies of the index disagree on its SHA-256` };
       mine.sha256 ??= part.sha256;
     }
-    if (copy.bundle.sha256 !== null && merged.bundle.sha256 !== null && copy.bundle.sha256 !== merged.bundle.sha256) return { error: 'the copies of the index disagree on the bundle SHA-256' };
+    if (copy.bundle.sha256 !== null && merged.bundle.sha256 !== null && copy.bundle.sha256 !== merged.bundle.sha256)
+      return { error: 'the copies of the index disagree on the bundle SHA-256' };
     merged.bundle.sha256 ??= copy.bundle.sha256;
     for (const m of copy.media) if (!merged.media.some((x) => x.volume === m.volume)) merged.media.push(m);
     if (copy.volume > merged.volume) merged.volume = copy.volume;

@@ -52,18 +52,35 @@ function located(file: string, p: Problem): Problem {
   return { ...p, path: `${file}:${p.path}` };
 }
 
-export async function verifyMedium(dir: string, options: { checks: VerifyChecks; medium: MediaRef | null; signal?: AbortSignal | undefined; onProgress?: ProgressListener | undefined }): Promise<MediaVerifyReport> {
+export async function verifyMedium(
+  dir: string,
+  options: { checks: VerifyChecks; medium: MediaRef | null; signal?: AbortSignal | undefined; onProgress?: ProgressListener | undefined },
+): Promise<MediaVerifyReport> {
   const started = performance.now();
   const entries = (await readdir(dir)).sort();
   const files: string[] = [];
-  for (const entry of entries) if (await stat(join(dir, entry)).then((s) => s.isFile(), () => false)) files.push(entry);
+  for (const entry of entries)
+    if (
+      await stat(join(dir, entry)).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    )
+      files.push(entry);
   const bundles = files.filter((f) => f.endsWith(BUNDLE_SUFFIX) && !f.startsWith('.'));
   const indexes = files.filter((f) => parseIndexFileName(f) !== null && !f.endsWith('.asc'));
-  const warnings = files.filter(isAirlockTempName).map((f) => `${join(dir, f)} is left over from an interrupted write (removed the next time Airlock writes to this medium).`);
+  const warnings = files
+    .filter(isAirlockTempName)
+    .map((f) => `${join(dir, f)} is left over from an interrupted write (removed the next time Airlock writes to this medium).`);
   const items: MediaVerifyItem[] = [];
   const sample = [...bundles, ...indexes][0];
   let plan: ReadPlan | null = null;
-  if (sample !== undefined) plan = await planUncachedRead(join(dir, sample), process.platform, options.medium ? { device: options.medium.device, mountPoint: options.medium.mountPoint } : undefined);
+  if (sample !== undefined)
+    plan = await planUncachedRead(
+      join(dir, sample),
+      process.platform,
+      options.medium ? { device: options.medium.device, mountPoint: options.medium.mountPoint } : undefined,
+    );
   const reader: PartReader = (path, signal) => openUncached(path, plan as ReadPlan, signal);
   const common = {
     ...options.checks,
@@ -101,20 +118,41 @@ export async function verifyMedium(dir: string, options: { checks: VerifyChecks;
     const rejected = (base: VerifyResult): VerifyResult => ({ ...base, policy: unreached });
     let result: VerifyResult;
     if (allHere) {
-      result = await throughParts(route, path, async () => {
-        const { payload: _payload, ...report } = await checkBundle({ ...common, bundlePath: path, source: route.source as NonNullable<typeof route.source> });
-        return report;
-      }, rejected);
+      result = await throughParts(
+        route,
+        path,
+        async () => {
+          const { payload: _payload, ...report } = await checkBundle({ ...common, bundlePath: path, source: route.source as NonNullable<typeof route.source> });
+          return report;
+        },
+        rejected,
+      );
     } else {
       const checked = route.check;
       result = {
         ok: checked.problems.length === 0 && checked.index !== null,
-        bundle: { name: checked.index?.name ?? checked.name, path, uuid: checked.index?.bundle.uuid ?? null, station: null, operator: null, sequence: null, created: null, files: 0, bytes: 0, tagmanifestSha256: checked.index?.bundle.tagmanifestSha256 ?? null },
+        bundle: {
+          name: checked.index?.name ?? checked.name,
+          path,
+          uuid: checked.index?.bundle.uuid ?? null,
+          station: null,
+          operator: null,
+          sequence: null,
+          created: null,
+          files: 0,
+          bytes: 0,
+          tagmanifestSha256: checked.index?.bundle.tagmanifestSha256 ?? null,
+        },
         signers: checked.indexSigners,
         problems: checked.problems,
         files: noFileResults(),
         policy: unreached,
-        parts: { count: checked.index?.parts.length ?? 0, volumes: checked.index?.volumes ?? 0, indexFiles: checked.indexFiles, files: checked.parts.map((p) => ({ file: p.file, volume: p.volume, path: p.path })) },
+        parts: {
+          count: checked.index?.parts.length ?? 0,
+          volumes: checked.index?.volumes ?? 0,
+          indexFiles: checked.indexFiles,
+          files: checked.parts.map((p) => ({ file: p.file, volume: p.volume, path: p.path })),
+        },
       };
     }
     items.push({ kind: 'split', file: path, ok: result.ok, reassembled: allHere && result.ok, result });

@@ -31,7 +31,8 @@ export async function readBackVolume(volume: VolumeState, tracker: ProgressTrack
       actual = await hashUncached(file.path, plan, { signal, onBytes: (n) => tracker?.addBytes(n) });
     } catch (e) {
       if (errnoOf(e) && MEDIA_GONE.has(errnoOf(e) as string)) throw mediaError(e, file.path);
-      if (!(await volumePresent(volume))) throw new AirlockError('MEDIA_REMOVED', `${volume.dir} is no longer mounted (reading back ${file.path}).`, { path: file.path, cause: e });
+      if (!(await volumePresent(volume)))
+        throw new AirlockError('MEDIA_REMOVED', `${volume.dir} is no longer mounted (reading back ${file.path}).`, { path: file.path, cause: e });
       error = e instanceof Error ? e.message : String(e);
     }
     tracker?.addFiles(1);
@@ -39,11 +40,23 @@ export async function readBackVolume(volume: VolumeState, tracker: ProgressTrack
     bytes += actual?.size ?? 0;
     files.push({ file: file.path, size: file.size, expectedSha256: file.sha256, actualSha256: actual?.sha256 ?? null, ok });
     if (!ok) {
-      const detail = actual === null ? `${file.path} could not be read back: ${error ?? 'unknown error'}.` : `${file.path} read back as ${actual.size} bytes with SHA-256 ${actual.sha256}; ${file.size} bytes with SHA-256 ${file.sha256} were written.`;
+      const detail =
+        actual === null
+          ? `${file.path} could not be read back: ${error ?? 'unknown error'}.`
+          : `${file.path} read back as ${actual.size} bytes with SHA-256 ${actual.sha256}; ${file.size} bytes with SHA-256 ${file.sha256} were written.`;
       problems.push(problem('CHECKSUM_MISMATCH', detail, file.path));
     }
   }
   // The phase's last figures (every file read back), not the last throttled report.
   tracker?.flush();
-  return { ok: problems.length === 0, method: plan.method, bypassesCache: plan.bypassesCache, methodDetail: plan.detail, files, problems, bytes, seconds: (performance.now() - started) / 1000 };
+  return {
+    ok: problems.length === 0,
+    method: plan.method,
+    bypassesCache: plan.bypassesCache,
+    methodDetail: plan.detail,
+    files,
+    problems,
+    bytes,
+    seconds: (performance.now() - started) / 1000,
+  };
 }

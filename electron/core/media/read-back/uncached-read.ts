@@ -56,35 +56,81 @@ async function directRefused(sample: string): Promise<string | null> {
  * Decide how to read files under the mount that holds `sample` (a file just written there):
  * which method, whether it really bypasses caches, and why.
  */
-export async function planUncachedRead(sample: string, platform: NodeJS.Platform = process.platform, volume?: { device: string | null; mountPoint: string | null }): Promise<ReadPlan> {
+export async function planUncachedRead(
+  sample: string,
+  platform: NodeJS.Platform = process.platform,
+  volume?: { device: string | null; mountPoint: string | null },
+): Promise<ReadPlan> {
   if (platform === 'win32') {
-    return { method: 'buffered', bypassesCache: false, detail: 'Windows: unbuffered reads need a native helper (FILE_FLAG_NO_BUFFERING with aligned buffers); read through the cache.', device: null };
+    return {
+      method: 'buffered',
+      bypassesCache: false,
+      detail: 'Windows: unbuffered reads need a native helper (FILE_FLAG_NO_BUFFERING with aligned buffers); read through the cache.',
+      device: null,
+    };
   }
   if (platform === 'darwin') {
     if (volume?.device && volume.mountPoint) return remountPlan(volume.device, volume.mountPoint);
-    return { method: 'buffered', bypassesCache: false, detail: 'macOS: dd has no cache flag and F_NOCACHE is not reachable from Node; use remount (diskutil unmount/mount) to read past the cache.', device: null };
+    return {
+      method: 'buffered',
+      bypassesCache: false,
+      detail: 'macOS: dd has no cache flag and F_NOCACHE is not reachable from Node; use remount (diskutil unmount/mount) to read past the cache.',
+      device: null,
+    };
   }
   const mount = await mountOfPath(sample);
   if (mount && isFuse(mount)) {
     const device = await mountDevice(mount);
-    const isBlock = device !== null && (await stat(device).then((s) => s.isBlockDevice(), () => false));
+    const isBlock =
+      device !== null &&
+      (await stat(device).then(
+        (s) => s.isBlockDevice(),
+        () => false,
+      ));
     if (isBlock && isRoot()) {
       const flushed = await runTool('blockdev', ['--flushbufs', device]).catch(() => null);
       if (flushed && flushed.code === 0 && (await directRefused(sample)) === null) {
-        return { method: 'flushbufs+o-direct', bypassesCache: true, detail: `${mount.fstype}: dropped ${device}'s buffer cache (BLKFLSBUF), then O_DIRECT reads through the FUSE daemon.`, device };
+        return {
+          method: 'flushbufs+o-direct',
+          bypassesCache: true,
+          detail: `${mount.fstype}: dropped ${device}'s buffer cache (BLKFLSBUF), then O_DIRECT reads through the FUSE daemon.`,
+          device,
+        };
       }
     }
     const why = device === null ? 'the device behind it is unknown' : !isBlock ? `${device} is not a block device` : 'dropping the device buffers needs root';
-    return { method: 'fadvise-dontneed', bypassesCache: false, detail: `${mount.fstype}: ${why}; the FUSE daemon may answer from the device's cache.`, device: null };
+    return {
+      method: 'fadvise-dontneed',
+      bypassesCache: false,
+      detail: `${mount.fstype}: ${why}; the FUSE daemon may answer from the device's cache.`,
+      device: null,
+    };
   }
   const refused = await directRefused(sample);
-  if (refused === null) return { method: 'o-direct', bypassesCache: true, detail: `${mount?.fstype ?? 'file system'}: O_DIRECT reads (aligned buffers, ${DIRECT_READ_BYTES >> 20} MiB per read; dd iflag=direct where no aligned buffer is found).`, device: null };
-  return { method: 'fadvise-dontneed', bypassesCache: true, detail: `${mount?.fstype ?? 'file system'} refused O_DIRECT (${refused}); cached pages dropped before and while reading (posix_fadvise DONTNEED).`, device: null };
+  if (refused === null)
+    return {
+      method: 'o-direct',
+      bypassesCache: true,
+      detail: `${mount?.fstype ?? 'file system'}: O_DIRECT reads (aligned buffers, ${DIRECT_READ_BYTES >> 20} MiB per read; dd iflag=direct where no aligned buffer is found).`,
+      device: null,
+    };
+  return {
+    method: 'fadvise-dontneed',
+    bypassesCache: true,
+    detail: `${mount?.fstype ?? 'file system'} refused O_DIRECT (${refused}); cached pages dropped before and while reading (posix_fadvise DONTNEED).`,
+    device: null,
+  };
 }
 
 /** macOS plan: remount, then read. Not run on Linux. */
 export function remountPlan(device: string, mountPoint: string): ReadPlan {
-  return { method: 'remount', bypassesCache: true, detail: `unmounted and mounted ${device} again (diskutil), then read.`, device: null, remount: { device, mountPoint } };
+  return {
+    method: 'remount',
+    bypassesCache: true,
+    detail: `unmounted and mounted ${device} again (diskutil), then read.`,
+    device: null,
+    remount: { device, mountPoint },
+  };
 }
 
 async function prepare(path: string, plan: ReadPlan): Promise<string> {
@@ -136,7 +182,12 @@ function ddSegment(path: string, offset: number, length: number, signal: AbortSi
     child.on('error', reject);
     child.on('close', (code) => {
       if (code === 0) resolve();
-      else reject(new AirlockError('IO_ERROR', `Reading ${path} back failed: ${Buffer.concat(errors).toString('utf8').trim() || `dd exited ${String(code)}`}`, { path }));
+      else
+        reject(
+          new AirlockError('IO_ERROR', `Reading ${path} back failed: ${Buffer.concat(errors).toString('utf8').trim() || `dd exited ${String(code)}`}`, {
+            path,
+          }),
+        );
     });
   });
   done.catch(() => undefined);
@@ -242,7 +293,12 @@ export function openUncached(path: string, plan: ReadPlan, signal?: AbortSignal)
     child.on('error', (error) => out.destroy(error));
     child.on('close', (code) => {
       if (code === 0) out.end();
-      else out.destroy(new AirlockError('IO_ERROR', `Reading ${path} back failed: ${Buffer.concat(errors).toString('utf8').trim() || `dd exited ${String(code)}`}`, { path }));
+      else
+        out.destroy(
+          new AirlockError('IO_ERROR', `Reading ${path} back failed: ${Buffer.concat(errors).toString('utf8').trim() || `dd exited ${String(code)}`}`, {
+            path,
+          }),
+        );
     });
     out.on('close', () => {
       if (child.exitCode === null) child.kill('SIGTERM');
@@ -252,7 +308,11 @@ export function openUncached(path: string, plan: ReadPlan, signal?: AbortSignal)
 }
 
 /** SHA-256 and size of the file as read back past the cache. */
-export async function hashUncached(path: string, plan: ReadPlan, options: { signal?: AbortSignal | undefined; onBytes?: (n: number) => void } = {}): Promise<{ sha256: string; size: number }> {
+export async function hashUncached(
+  path: string,
+  plan: ReadPlan,
+  options: { signal?: AbortSignal | undefined; onBytes?: (n: number) => void } = {},
+): Promise<{ sha256: string; size: number }> {
   const hash = sha256();
   let size = 0;
   if (usesDirectIo(plan)) {

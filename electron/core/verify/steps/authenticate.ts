@@ -30,7 +30,9 @@ export async function authenticateTagFiles(state: VerifyState): Promise<void> {
   }
   const signatureText = decodeTagFile(SIGNATURE_NAME, signature);
   if ('problem' in signatureText) state.problems.failWith(signatureText.problem);
-  const check = await verifyDetachedSignature(tagmanifest, signatureText.text, options.trusted, state.now, { clockSkewMs: (options.clockSkewSeconds ?? 0) * 1000 });
+  const check = await verifyDetachedSignature(tagmanifest, signatureText.text, options.trusted, state.now, {
+    clockSkewMs: (options.clockSkewSeconds ?? 0) * 1000,
+  });
   throwIfAborted(options.signal);
   observed.signatureChecked = true;
   observed.futureDated = check.futureDated ?? [];

@@ -29,7 +29,11 @@ export async function checkBag(state: VerifyState): Promise<void> {
     state.facts = read.facts;
     const version = read.facts.formatVersion;
     if (version !== null && version !== String(FORMAT_VERSION)) {
-      state.problems.fail('MANIFEST_INVALID', `bag-info.txt declares Airlock-Format-Version ${version}; this Airlock reads version ${FORMAT_VERSION}. Update Airlock on this station.`, BAG_INFO_NAME);
+      state.problems.fail(
+        'MANIFEST_INVALID',
+        `bag-info.txt declares Airlock-Format-Version ${version}; this Airlock reads version ${FORMAT_VERSION}. Update Airlock on this station.`,
+        BAG_INFO_NAME,
+      );
     }
   }
 

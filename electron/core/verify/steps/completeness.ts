@@ -23,12 +23,17 @@ export async function checkCompleteness(state: VerifyState): Promise<void> {
       else if (expected !== hash) problems.add('CHECKSUM_MISMATCH', `The tag file ${name} differs from what was signed.`, name);
     }
     for (const name of tags.keys()) {
-      if (!state.tagBytes.has(name) && !state.lateTagHashes.has(name)) problems.add('FILE_MISSING', `The tag file ${name} is listed in the tag manifest but not in the bundle.`, name);
+      if (!state.tagBytes.has(name) && !state.lateTagHashes.has(name))
+        problems.add('FILE_MISSING', `The tag file ${name} is listed in the tag manifest but not in the bundle.`, name);
     }
   }
   const oxum = state.facts?.oxum;
   if (oxum && (oxum.octets !== state.payloadBytes || oxum.streams !== state.payloadFiles) && problems.length === 0) {
-    problems.add('PAYLOAD_OXUM_MISMATCH', `Payload-Oxum declares ${oxum.octets}.${oxum.streams}; the bundle holds ${state.payloadBytes}.${state.payloadFiles}.`, BAG_INFO_NAME);
+    problems.add(
+      'PAYLOAD_OXUM_MISMATCH',
+      `Payload-Oxum declares ${oxum.octets}.${oxum.streams}; the bundle holds ${state.payloadBytes}.${state.payloadFiles}.`,
+      BAG_INFO_NAME,
+    );
   }
   for (const inspector of state.options.inspectors ?? []) {
     if (inspector.finish) for (const found of await inspector.finish()) problems.addFound(found);

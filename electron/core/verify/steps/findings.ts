@@ -45,7 +45,9 @@ export function findings(state: VerifyState): CheckBundleResult {
       deepestPath: observed.deepestPath,
       longestPathBytes: observed.longestPathBytes,
       limitHits: observed.limitHits,
-      names: nameRules ? { rules: nameRules, count: observed.nameBreaks.count, examples: observed.nameBreaks.examples, enforced: options.portability !== undefined } : null,
+      names: nameRules
+        ? { rules: nameRules, count: observed.nameBreaks.count, examples: observed.nameBreaks.examples, enforced: options.portability !== undefined }
+        : null,
       structuralNameProblems: observed.structuralNameProblems,
       complete,
     }),

@@ -46,12 +46,19 @@ export async function checkPayloadEntry(state: VerifyState, entry: ReadEntry, re
     state.problems.fail('LIMIT_EXCEEDED', `The payload exceeds ${limits.maxTotalBytes} bytes.`, rel);
   }
   const oxum = state.facts?.oxum;
-  if (oxum && state.payloadBytes > oxum.octets) state.problems.fail('PAYLOAD_OXUM_MISMATCH', `The payload holds more than the ${oxum.octets} bytes Payload-Oxum declares.`, rel);
+  if (oxum && state.payloadBytes > oxum.octets)
+    state.problems.fail('PAYLOAD_OXUM_MISMATCH', `The payload holds more than the ${oxum.octets} bytes Payload-Oxum declares.`, rel);
   const writer = options.payloadSink && state.writing ? await openStaged(options.payloadSink, rel, entry.size) : null;
   if (writer === 'exists') {
     // The destination's file system took two names the collision key keeps apart for one: still a duplicate, not an I/O error.
     state.seen.add(rel);
-    refuseName(state, 'DUPLICATE_ENTRY', `"${rel}" lands on a file already written: the destination's file system treats the two names as one.`, rel, entry.size);
+    refuseName(
+      state,
+      'DUPLICATE_ENTRY',
+      `"${rel}" lands on a file already written: the destination's file system treats the two names as one.`,
+      rel,
+      entry.size,
+    );
     afterProblem(state);
     return;
   }

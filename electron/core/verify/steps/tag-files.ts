@@ -17,7 +17,8 @@ export const OTHER_MANIFEST = /^(tag)?manifest-(?!sha256\.txt$)[^/]+\.txt$/u;
 
 export async function checkTagEntry(state: VerifyState, entry: ReadEntry, rel: string): Promise<void> {
   const { limits } = state;
-  if (rel === FETCH_NAME) state.problems.fail('MANIFEST_INVALID', 'The bag has a fetch.txt: its payload would come from elsewhere. Airlock accepts complete bags only.', rel);
+  if (rel === FETCH_NAME)
+    state.problems.fail('MANIFEST_INVALID', 'The bag has a fetch.txt: its payload would come from elsewhere. Airlock accepts complete bags only.', rel);
   if (state.phase === 'tags') {
     const max = rel === MANIFEST_NAME ? limits.maxManifestBytes : limits.maxTagFileBytes;
     state.tagBytes.set(rel, await readWhole(state, entry, max, rel));
@@ -49,7 +50,11 @@ async function readWhole(state: VerifyState, entry: ReadEntry, max: number, name
     lines.add(chunk);
     if (lines.lines > limits.maxEntries) {
       limitHit(state, 'files', `manifest-sha256.txt lists more than ${limits.maxEntries} files.`);
-      state.problems.fail('LIMIT_EXCEEDED', `manifest-sha256.txt lists more than ${limits.maxEntries} files; the limit is ${limits.maxEntries}.`, MANIFEST_NAME);
+      state.problems.fail(
+        'LIMIT_EXCEEDED',
+        `manifest-sha256.txt lists more than ${limits.maxEntries} files; the limit is ${limits.maxEntries}.`,
+        MANIFEST_NAME,
+      );
     }
   }
   assertWhole(entry, received);

@@ -67,7 +67,11 @@ export function ChooseSourcesStep({ selection, onChange, onNext }: ChooseSources
           …or drop files and folders here
         </Text>
       </Paper>
-      {dropNote ? <Text size="sm" c="yellow.8">{dropNote}</Text> : null}
+      {dropNote ? (
+        <Text size="sm" c="yellow.8">
+          {dropNote}
+        </Text>
+      ) : null}
       {error ? <ErrorAlert error={error} /> : null}
       {selection.length > 0 ? (
         <List spacing={4} listStyleType="none" pl={0} aria-label="Selected files and folders">

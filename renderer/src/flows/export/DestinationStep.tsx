@@ -38,7 +38,8 @@ export function DestinationStep({ summary, destination, name, onChange, onBack, 
   const bundleBytes = estimateBundleBytes(summary);
   const nameError = name !== '' && !NAME_RE.test(name) ? 'Letters, digits, dot, dash and underscore only (up to 100), not starting with a dot.' : null;
   // The chosen medium as listed now (its free space may have changed); null when it is gone.
-  const chosenMedium = destination?.kind === 'medium' ? (media?.find((v) => v.id === destination.medium.id) ?? (media === null ? destination.medium : null)) : null;
+  const chosenMedium =
+    destination?.kind === 'medium' ? (media?.find((v) => v.id === destination.medium.id) ?? (media === null ? destination.medium : null)) : null;
   const gone = destination?.kind === 'medium' && chosenMedium === null;
   const chosenFits = chosenMedium ? fitOnMedium(bundleBytes, chosenMedium).fits !== false : false;
   const ready =
@@ -58,7 +59,9 @@ export function DestinationStep({ summary, destination, name, onChange, onBack, 
         of={6}
         title="Choose where the bundle goes"
         happens="On a removable medium the bundle is written, flushed, then read back past the page cache to prove the medium holds exactly what was signed. In a folder it is written as NAME.airlock.tar. Airlock never overwrites a file that is already there."
-        proven={[`The selection holds ${plural(summary.totalFiles, 'file')}, ${formatBytes(summary.totalBytes)}: the bundle needs about ${formatBytes(bundleBytes)}.`]}
+        proven={[
+          `The selection holds ${plural(summary.totalFiles, 'file')}, ${formatBytes(summary.totalBytes)}: the bundle needs about ${formatBytes(bundleBytes)}.`,
+        ]}
       />
       <MediaCount media={media} purpose="write" />
       {error ? <ErrorAlert error={error} title="The list of media could not be refreshed" /> : null}
@@ -93,7 +96,11 @@ export function DestinationStep({ summary, destination, name, onChange, onBack, 
             }
             return <MediumRadio key={medium.id} medium={medium} disabled={fit.fits === false} notes={notes} />;
           })}
-          <Radio value={FOLDER} label={<Text fw={600}>A folder</Text>} description="Any folder, for example a data diode’s outbox or a medium Airlock does not list." />
+          <Radio
+            value={FOLDER}
+            label={<Text fw={600}>A folder</Text>}
+            description="Any folder, for example a data diode’s outbox or a medium Airlock does not list."
+          />
         </Stack>
       </Radio.Group>
       {gone ? (
@@ -104,7 +111,11 @@ export function DestinationStep({ summary, destination, name, onChange, onBack, 
         </Alert>
       ) : null}
       {destination?.kind === 'folder' ? (
-        <DestinationPicker purpose="export-destination" value={destination.path} onChange={(path) => onChange({ destination: { kind: 'folder', path }, name })} />
+        <DestinationPicker
+          purpose="export-destination"
+          value={destination.path}
+          onChange={(path) => onChange({ destination: { kind: 'folder', path }, name })}
+        />
       ) : null}
       {destination?.kind === 'medium' && chosenMedium ? (
         <Text size="sm" aria-label="Chosen medium">

@@ -130,8 +130,8 @@ export function ExportResultStep({ result, medium = null, onDone }: ExportResult
       {media && readBacks.some((r) => !r.bypassesCache) ? (
         <Alert color="yellow" title="The read-back may have come from the page cache">
           <Text size="sm">
-            This system could not read the medium past its cache, so the comparison proves what the system holds, not necessarily what is on the
-            medium. Verify the medium on another station (Verify → A whole medium) before relying on it.
+            This system could not read the medium past its cache, so the comparison proves what the system holds, not necessarily what is on the medium. Verify
+            the medium on another station (Verify → A whole medium) before relying on it.
           </Text>
         </Alert>
       ) : null}

@@ -99,7 +99,14 @@ export function ImportFlow({ pollMs }: { pollMs?: number } = {}) {
     }
     return (
       <Stack>
-        <VerifyingStep flow="Import" of={6} bundlePath={bundlePath} progress={job.progress} cancelling={cancelling} {...(finished ? {} : { onCancel: cancel })} />
+        <VerifyingStep
+          flow="Import"
+          of={6}
+          bundlePath={bundlePath}
+          progress={job.progress}
+          cancelling={cancelling}
+          {...(finished ? {} : { onCancel: cancel })}
+        />
         {failure}
       </Stack>
     );

@@ -21,8 +21,14 @@ export function ImportResultStep({ result, onDone, onImportAgain }: ImportResult
         step={6}
         of={6}
         title={result.ok ? 'Imported' : 'Nothing was imported'}
-        happens={result.ok ? 'Nothing more. The import is recorded on this station.' : 'The destination is unchanged. Follow the next step given for each problem.'}
-        proven={result.ok ? ['The signature and every byte were checked again while copying.', 'The files were flushed to disk before they were moved into place.'] : []}
+        happens={
+          result.ok ? 'Nothing more. The import is recorded on this station.' : 'The destination is unchanged. Follow the next step given for each problem.'
+        }
+        proven={
+          result.ok
+            ? ['The signature and every byte were checked again while copying.', 'The files were flushed to disk before they were moved into place.']
+            : []
+        }
       />
       {result.ok && result.destination ? (
         <Alert color="green" title="Files imported to" role="status">

@@ -27,11 +27,15 @@ export function ChooseBundleStep({ flow, of, bundlePath, onChange, onNext, fromM
           fromMedia
             ? 'Insert the medium; Airlock lists the bundles on it. Pick one (or a bundle file elsewhere). Next, Airlock proves who signed it and checks every byte before anything is imported.'
             : flow === 'Import'
-            ? 'You pick the bundle file. Next, Airlock proves who signed it and checks every byte before anything is imported.'
-            : 'You pick the bundle file. Next, Airlock proves who signed it and checks every byte. Nothing is written anywhere.'
+              ? 'You pick the bundle file. Next, Airlock proves who signed it and checks every byte before anything is imported.'
+              : 'You pick the bundle file. Next, Airlock proves who signed it and checks every byte. Nothing is written anywhere.'
         }
       />
-      {fromMedia ? <MediumBundlePicker bundlePath={bundlePath} onChange={onChange} pollMs={pollMs || undefined} /> : <BundlePicker value={bundlePath} onChange={onChange} />}
+      {fromMedia ? (
+        <MediumBundlePicker bundlePath={bundlePath} onChange={onChange} pollMs={pollMs || undefined} />
+      ) : (
+        <BundlePicker value={bundlePath} onChange={onChange} />
+      )}
       <Group justify="flex-end">
         <Button onClick={onNext} disabled={bundlePath === null}>
           Verify bundle

@@ -36,8 +36,8 @@ export function ReportStep({ flow, of, report, onAnother, onContinue }: ReportSt
       <VerificationReport report={report} context="verify" />
       {replay && canContinue ? (
         <Alert color="yellow" title="Already imported here">
-          This station imported this bundle before (see Station policy). The import will stop with REPLAY; you can then import it again on purpose, and
-          that override is recorded.
+          This station imported this bundle before (see Station policy). The import will stop with REPLAY; you can then import it again on purpose, and that
+          override is recorded.
         </Alert>
       ) : null}
       <Group justify="space-between">

@@ -56,7 +56,17 @@ export function ChooseMediumStep({ media, mediumId, onChange, onVerify }: Choose
   );
 }
 
-export function VerifyingMediumStep({ medium, progress, cancelling, onCancel }: { medium: MediaVolumeView; progress: Progress | null; cancelling: boolean; onCancel?: (() => void) | undefined }) {
+export function VerifyingMediumStep({
+  medium,
+  progress,
+  cancelling,
+  onCancel,
+}: {
+  medium: MediaVolumeView;
+  progress: Progress | null;
+  cancelling: boolean;
+  onCancel?: (() => void) | undefined;
+}) {
   return (
     <Stack>
       <StepHeader
@@ -104,7 +114,11 @@ export function MediumReportStep({ report, medium, onAnother }: MediumReportStep
           ...(report.readBack ? [`Read with ${report.readBack.method}: ${READ_BACK_TEXT[report.readBack.method]}.`] : []),
         ]}
       />
-      <Alert color={report.ok ? 'green' : 'red'} title={report.ok ? `Every bundle on ${name} verified` : empty ? `Nothing to verify on ${name}` : `Problems on ${name}`} role="status">
+      <Alert
+        color={report.ok ? 'green' : 'red'}
+        title={report.ok ? `Every bundle on ${name} verified` : empty ? `Nothing to verify on ${name}` : `Problems on ${name}`}
+        role="status"
+      >
         <Text size="sm">
           Folder: <Code>{displayText(report.dir)}</Code>
         </Text>

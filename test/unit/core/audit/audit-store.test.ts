@@ -53,7 +53,12 @@ describe('audit events', () => {
   it('filters by type, outcome, bundle, time and text, newest first, with a limit', () => {
     appendAuditEvent(db, identity, { type: 'export', outcome: 'ok', bundleName: 'alpha', bundleUuid: 'u-1' }, new Date('2026-01-01T00:00:00Z'));
     appendAuditEvent(db, identity, { type: 'import', outcome: 'rejected', bundleName: 'beta', problemCodes: ['REPLAY'] }, new Date('2026-02-01T00:00:00Z'));
-    appendAuditEvent(db, identity, { type: 'import', outcome: 'ok', bundleName: 'gamma', details: { destination: '/srv/inbox' } }, new Date('2026-03-01T00:00:00Z'));
+    appendAuditEvent(
+      db,
+      identity,
+      { type: 'import', outcome: 'ok', bundleName: 'gamma', details: { destination: '/srv/inbox' } },
+      new Date('2026-03-01T00:00:00Z'),
+    );
     const seqs = (q: Parameters<typeof listAuditEvents>[1]) => listAuditEvents(db, q).map((e) => e.seq);
     expect(seqs({})).toEqual([3, 2, 1]);
     expect(seqs({ type: 'import' })).toEqual([3, 2]);
@@ -67,7 +72,12 @@ describe('audit events', () => {
   });
 
   it('exports CSV with events, file rows and checkpoints, defusing formula-looking cells', async () => {
-    appendAuditEvent(db, identity, { type: 'export', outcome: 'ok', bundleName: '=HYPERLINK("http://x")', fileRows: [{ path: 'data/"q".txt', size: 1, sha256: 'f'.repeat(64) }] });
+    appendAuditEvent(db, identity, {
+      type: 'export',
+      outcome: 'ok',
+      bundleName: '=HYPERLINK("http://x")',
+      fileRows: [{ path: 'data/"q".txt', size: 1, sha256: 'f'.repeat(64) }],
+    });
     const csv = await collect('csv');
     const lines = csv.trimEnd().split('\r\n');
     expect(lines[0]).toMatch(/^record,seq,at,type,outcome/u);
@@ -151,7 +161,12 @@ describe('paging, fingerprint search and export to a file', () => {
   });
 
   it('writes the export to a file through a temp name and fsync, leaving no temp file', async () => {
-    appendAuditEvent(db, identity, { type: 'export', outcome: 'ok', bundleName: '=HYPERLINK("x")', fileRows: [{ path: 'data/a', size: 1, sha256: 'a'.repeat(64) }] });
+    appendAuditEvent(db, identity, {
+      type: 'export',
+      outcome: 'ok',
+      bundleName: '=HYPERLINK("x")',
+      fileRows: [{ path: 'data/a', size: 1, sha256: 'a'.repeat(64) }],
+    });
     appendAuditEvent(db, identity, { type: 'settings-change', outcome: 'ok', details: { changes: [{ field: 'operatorName', from: null, to: 'Dana' }] } });
     const target = join(dir, 'audit.csv');
     await writeFile(target, 'an older export');
@@ -164,7 +179,10 @@ describe('paging, fingerprint search and export to a file', () => {
     expect((await readdir(dir)).filter((f) => f.endsWith('.partial'))).toEqual([]);
     const json = join(dir, 'audit.json');
     await exportAuditLogToFile(db, 'json', json);
-    expect(JSON.parse(await readFile(json, 'utf8'))).toMatchObject({ format: 'airlock-audit-export', events: [{ seq: 1 }, { seq: 2, type: 'settings-change' }] });
+    expect(JSON.parse(await readFile(json, 'utf8'))).toMatchObject({
+      format: 'airlock-audit-export',
+      events: [{ seq: 1 }, { seq: 2, type: 'settings-change' }],
+    });
   });
 
   it('fails into a missing folder without leaving anything', async () => {

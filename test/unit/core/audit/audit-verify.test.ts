@@ -120,7 +120,8 @@ describe('audit verify', () => {
   });
 
   it('detects two events swapped (reordered)', async () => {
-    const cols = 'at, type, outcome, operator, station, bundle_uuid, bundle_name, tagmanifest_sha256, signers, problem_codes, error_code, files, bytes, details, files_digest, prev_hash, hash';
+    const cols =
+      'at, type, outcome, operator, station, bundle_uuid, bundle_name, tagmanifest_sha256, signers, problem_codes, error_code, files, bytes, details, files_digest, prev_hash, hash';
     db.exec(`CREATE TEMP TABLE t AS SELECT seq, ${cols} FROM audit_events WHERE seq IN (2, 5)`);
     for (const [a, b] of [
       [2, 5],
@@ -134,7 +135,7 @@ describe('audit verify', () => {
   });
 
   it('detects an edited per-file row', async () => {
-    db.prepare("UPDATE audit_files SET sha256 = ? WHERE event_seq = 5 AND ordinal = 1").run('c'.repeat(64));
+    db.prepare('UPDATE audit_files SET sha256 = ? WHERE event_seq = 5 AND ordinal = 1').run('c'.repeat(64));
     expect((await verify()).firstBroken).toEqual({ seq: 5, reason: 'the per-file rows of event #5 were edited' });
   });
 

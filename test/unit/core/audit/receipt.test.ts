@@ -65,7 +65,11 @@ async function userFiles(): Promise<Record<string, string>> {
 describe('writeReceipt', () => {
   it('writes the three files under the plain name when all are free', async () => {
     const written = await writeReceipt(dir, receipt, signer);
-    expect(written).toEqual({ json: join(dir, 'drop.import-receipt.json'), signature: join(dir, 'drop.import-receipt.json.asc'), html: join(dir, 'drop.import-receipt.html') });
+    expect(written).toEqual({
+      json: join(dir, 'drop.import-receipt.json'),
+      signature: join(dir, 'drop.import-receipt.json.asc'),
+      html: join(dir, 'drop.import-receipt.html'),
+    });
     expect((await readdir(dir)).sort()).toEqual(['drop.import-receipt.html', 'drop.import-receipt.json', 'drop.import-receipt.json.asc']);
   });
 
@@ -73,7 +77,13 @@ describe('writeReceipt', () => {
     ['a file at .html', () => writeFile(join(dir, 'drop.import-receipt.html'), 'my page')],
     ['a file at .json.asc', () => writeFile(join(dir, 'drop.import-receipt.json.asc'), 'my signature')],
     ['a dangling symlink at .html', () => symlink('nowhere', join(dir, 'drop.import-receipt.html'))],
-    ['a symlink to a file at .json', async () => { await writeFile(join(dir, 'target'), 't'); await symlink('target', join(dir, 'drop.import-receipt.json')); }],
+    [
+      'a symlink to a file at .json',
+      async () => {
+        await writeFile(join(dir, 'target'), 't');
+        await symlink('target', join(dir, 'drop.import-receipt.json'));
+      },
+    ],
     ['a folder at .json.asc', () => mkdir(join(dir, 'drop.import-receipt.json.asc'))],
   ] as const) {
     it(`${what}: the receipt goes to -2, the user's file stays byte for byte`, async () => {
@@ -99,7 +109,12 @@ describe('writeReceipt', () => {
     const written = await writeReceipt(dir, receipt, signer);
     expect(written.json).toBe(join(dir, 'drop.import-receipt-2.json'));
     expect(await userFiles()).toEqual(before);
-    expect((await readdir(dir)).sort()).toEqual(['drop.import-receipt-2.html', 'drop.import-receipt-2.json', 'drop.import-receipt-2.json.asc', 'drop.import-receipt.html']);
+    expect((await readdir(dir)).sort()).toEqual([
+      'drop.import-receipt-2.html',
+      'drop.import-receipt-2.json',
+      'drop.import-receipt-2.json.asc',
+      'drop.import-receipt.html',
+    ]);
     expect(JSON.parse(await readFile(written.json, 'utf8'))).toEqual(receipt);
   });
 

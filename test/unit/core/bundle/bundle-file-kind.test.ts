@@ -64,7 +64,14 @@ describe('identifyNonBundle', () => {
   it('leaves a tar header with no NUL byte at all to the pipeline when its checksum is valid', () => {
     // Crafted: every field space-padded, name and link name full; not text, a (strange) tar.
     const block = Buffer.alloc(512, 0x41);
-    for (const [offset, field] of [[100, '0000644 '], [108, '0000000 '], [116, '0000000 '], [124, '00000000000 '], [136, '00000000000 ']] as const) block.write(field, offset, 'latin1');
+    for (const [offset, field] of [
+      [100, '0000644 '],
+      [108, '0000000 '],
+      [116, '0000000 '],
+      [124, '00000000000 '],
+      [136, '00000000000 '],
+    ] as const)
+      block.write(field, offset, 'latin1');
     block.write('        ', 148, 'latin1');
     block.write('0', 156, 'latin1');
     let sum = 0;
@@ -85,7 +92,10 @@ describe('assertBundleFile', () => {
 
   it('a missing file is BUNDLE_UNREADABLE saying it does not exist, without errno jargon', async () => {
     const missing = join(await makeTemp('airlock-kind-'), 'gone.airlock.tar');
-    const error = (await assertBundleFile(missing).then(() => null, (e: unknown) => e)) as Error;
+    const error = (await assertBundleFile(missing).then(
+      () => null,
+      (e: unknown) => e,
+    )) as Error;
     expect(error).toMatchObject({ code: 'BUNDLE_UNREADABLE', message: expect.stringContaining(`${missing} does not exist.`) });
     expect(error.message).not.toContain('ENOENT');
   });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { decodeManifestPath, encodeManifestPath, formatManifest, ManifestLineCounter, manifestSlices, parseManifest, sliceLines } from '../../../../electron/core/bundle/manifest.js';
+import {
+  decodeManifestPath,
+  encodeManifestPath,
+  formatManifest,
+  ManifestLineCounter,
+  manifestSlices,
+  parseManifest,
+  sliceLines,
+} from '../../../../electron/core/bundle/manifest.js';
 
 const H = 'ab'.repeat(32);
 
@@ -37,14 +45,16 @@ describe('parseManifest', () => {
       ],
     });
   });
-  it.each([['short hash', `${'a'.repeat(63)}  data/a\n`], ['no path', `${H}\n`], ['no separator', `${H}data/a\n`], ['blank line', `${H}  data/a\n\n${H}  data/b\n`]])(
-    'rejects %s with the line number',
-    (_label, text) => {
-      const result = parseManifest(text);
-      expect(result.ok).toBe(false);
-      if (!result.ok) expect(result.line).toBeGreaterThan(0);
-    },
-  );
+  it.each([
+    ['short hash', `${'a'.repeat(63)}  data/a\n`],
+    ['no path', `${H}\n`],
+    ['no separator', `${H}data/a\n`],
+    ['blank line', `${H}  data/a\n\n${H}  data/b\n`],
+  ])('rejects %s with the line number', (_label, text) => {
+    const result = parseManifest(text);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.line).toBeGreaterThan(0);
+  });
 });
 
 describe('manifest lines from byte slices, and counted as they stream', () => {

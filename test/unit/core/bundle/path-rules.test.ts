@@ -81,7 +81,10 @@ describe('collisions', () => {
     for (const line of lines) {
       const [code, , mapping] = line.split(';').map((field) => field.trim());
       const from = String.fromCodePoint(Number.parseInt(code ?? '', 16));
-      const to = (mapping ?? '').split(' ').map((hex) => String.fromCodePoint(Number.parseInt(hex, 16))).join('');
+      const to = (mapping ?? '')
+        .split(' ')
+        .map((hex) => String.fromCodePoint(Number.parseInt(hex, 16)))
+        .join('');
       if (collisionKey(from) !== collisionKey(to)) misses.push(line);
       if (collisionKey(`data/x${from}y.txt`) !== collisionKey(`data/x${to}y.txt`)) misses.push(`in a path: ${line}`);
     }

@@ -38,7 +38,10 @@ describe('pax records', () => {
 
 describe('checkPaxHeader', () => {
   it('returns the path and size it sets', () => {
-    expect(checkPaxHeader(Buffer.from(paxRecord('path', 'bag/data/long name') + paxRecord('size', '9000000000')))).toEqual({ path: 'bag/data/long name', size: 9_000_000_000 });
+    expect(checkPaxHeader(Buffer.from(paxRecord('path', 'bag/data/long name') + paxRecord('size', '9000000000')))).toEqual({
+      path: 'bag/data/long name',
+      size: 9_000_000_000,
+    });
     expect(checkPaxHeader(Buffer.from(paxRecord('mtime', '1700000000.25') + paxRecord('atime', '1') + paxRecord('SCHILY.xattr.user.k', 'v')))).toEqual({});
   });
   it.each([

@@ -13,7 +13,14 @@ import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HASH_CHUNK_BYTES } from '../../../../electron/core/crypto/sha256.js';
-import { RECORD_OPEN_FLAGS, recordSteps, RunWriter, type RecordBatch, type RecordLaneMessage, type RecordOutcome } from '../../../../electron/core/bundle/record-lane.js';
+import {
+  RECORD_OPEN_FLAGS,
+  recordSteps,
+  RunWriter,
+  type RecordBatch,
+  type RecordLaneMessage,
+  type RecordOutcome,
+} from '../../../../electron/core/bundle/record-lane.js';
 import { RecordLanes, type RecordPlan } from '../../../../electron/core/bundle/record-lanes.js';
 import type { SourceFile } from '../../../../electron/core/export/source-scan.js';
 import { encodeFileHeader, paddingLength } from '../../../../electron/core/bundle/tar-header.js';
@@ -85,7 +92,14 @@ async function runWorkerBatch(plan: RecordPlan, indices: number[], fd: number): 
       headers: Buffer.concat(headers),
       files: indices.map((index, i) => {
         const file = plan.files[index] as SourceFile;
-        return { index, path: file.absPath, size: file.size, mtimeMs: file.mtimeMs, at: plan.offsets[index] as number, headerLength: (headers[i] as Buffer).length };
+        return {
+          index,
+          path: file.absPath,
+          size: file.size,
+          mtimeMs: file.mtimeMs,
+          at: plan.offsets[index] as number,
+          headerLength: (headers[i] as Buffer).length,
+        };
       }),
     };
     worker.postMessage(batch);

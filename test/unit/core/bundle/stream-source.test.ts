@@ -48,7 +48,10 @@ describe('streamBundleSource', () => {
     ['an armored key', Buffer.from('-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nabc\n'), /OpenPGP/u],
   ])('refuses %s as NOT_A_BUNDLE from its first block, whatever the piece size', async (_what, bytes, reason) => {
     for (const size of [1, 100, 4096]) {
-      await expect(drain(streamBundleSource(piped(bytes, size), '-').open())).rejects.toMatchObject({ code: 'NOT_A_BUNDLE', message: expect.stringMatching(reason) });
+      await expect(drain(streamBundleSource(piped(bytes, size), '-').open())).rejects.toMatchObject({
+        code: 'NOT_A_BUNDLE',
+        message: expect.stringMatching(reason),
+      });
     }
   });
 

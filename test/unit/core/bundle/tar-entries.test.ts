@@ -5,7 +5,8 @@ import { END_OF_ARCHIVE } from '../../../../electron/core/bundle/tar-header.js';
 import { header, octal, paxHeader, withData } from '../../../helpers/tar-grammar.js';
 import { paxRecord } from '../../../helpers/hostile-tar.js';
 
-const file = (name: string, body = 'x'): Buffer => withData(header({ name: Buffer.from(name), size: octal(Buffer.byteLength(body), 12), typeflag: 0x30 }), Buffer.from(body));
+const file = (name: string, body = 'x'): Buffer =>
+  withData(header({ name: Buffer.from(name), size: octal(Buffer.byteLength(body), 12), typeflag: 0x30 }), Buffer.from(body));
 
 /** Paths read, and the refusal (if any), with the bytes delivered in chunks of `chunk` bytes. */
 async function read(bytes: Buffer, chunk: number): Promise<{ paths: string[]; error: string | null }> {
@@ -39,7 +40,8 @@ describe('readTarEntries', () => {
 
   it('accepts the padding to the record at any chunking', async () => {
     const archive = Buffer.concat([file('b/one'), END_OF_ARCHIVE]);
-    for (const chunk of [1, 512, 4096]) expect(await read(Buffer.concat([archive, Buffer.alloc(10240 - archive.length)]), chunk)).toEqual({ paths: ['b/one'], error: null });
+    for (const chunk of [1, 512, 4096])
+      expect(await read(Buffer.concat([archive, Buffer.alloc(10240 - archive.length)]), chunk)).toEqual({ paths: ['b/one'], error: null });
   });
 });
 
@@ -71,12 +73,12 @@ describe('readTarEntries: what it delivers', () => {
     ]);
   });
 
-  it('lets the consumer skip an entry\'s data: the next entry still arrives whole', async () => {
+  it("lets the consumer skip an entry's data: the next entry still arrives whole", async () => {
     const paths: string[] = [];
     let last = '';
     for await (const entry of readTarEntries(Readable.from([Buffer.concat([file('b/skipped', 'z'.repeat(5000)), file('b/read', 'kept'), END_OF_ARCHIVE])]))) {
       paths.push(entry.path);
-      if (entry.path === 'b/read') for await (const chunk of entry) last += (chunk).toString();
+      if (entry.path === 'b/read') for await (const chunk of entry) last += chunk.toString();
     }
     expect(paths).toEqual(['b/skipped', 'b/read']);
     expect(last).toBe('kept');
@@ -108,7 +110,7 @@ describe('readTarEntries: what it refuses (ArchiveError)', () => {
     expect(result.error?.message).toContain('end-of-archive marker: it is truncated');
   });
 
-  it('an archive cut inside an entry\'s data: the consumer reading it gets the refusal', async () => {
+  it("an archive cut inside an entry's data: the consumer reading it gets the refusal", async () => {
     const whole = Buffer.concat([file('b/one', 'q'.repeat(3000)), END_OF_ARCHIVE]);
     const result = await readAll(whole.subarray(0, 512 + 1024));
     expect(result.error).toBeInstanceOf(Error);
@@ -116,7 +118,10 @@ describe('readTarEntries: what it refuses (ArchiveError)', () => {
   });
 
   it('a global pax header, which would rename every later entry', async () => {
-    const global = withData(header({ name: Buffer.from('pax_global_header'), size: octal(Buffer.byteLength(paxRecord('path', 'x')), 12), typeflag: 0x67 }), Buffer.from(paxRecord('path', 'x')));
+    const global = withData(
+      header({ name: Buffer.from('pax_global_header'), size: octal(Buffer.byteLength(paxRecord('path', 'x')), 12), typeflag: 0x67 }),
+      Buffer.from(paxRecord('path', 'x')),
+    );
     const result = await readAll(Buffer.concat([global, file('b/one'), END_OF_ARCHIVE]));
     expect(result.entries).toEqual([]);
     expect(result.error?.message).toContain('global pax header');

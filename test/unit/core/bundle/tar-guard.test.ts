@@ -27,11 +27,17 @@ function refusal(bytes: Buffer): ArchiveError {
   throw new Error('expected a refusal');
 }
 
-const file = (name: string, body = 'x'): Buffer => withData(header({ name: Buffer.from(name), size: octal(Buffer.byteLength(body), 12), typeflag: 0x30 }), Buffer.from(body));
+const file = (name: string, body = 'x'): Buffer =>
+  withData(header({ name: Buffer.from(name), size: octal(Buffer.byteLength(body), 12), typeflag: 0x30 }), Buffer.from(body));
 
 describe('TarGuard', () => {
   it('reads plain entries and passes their bytes through unchanged, at any chunking', () => {
-    const archive = Buffer.concat([file('b/one.txt', 'one'), header({ name: Buffer.from('b/d/'), size: octal(0, 12), typeflag: 0x35 }), file('b/two', 'x'.repeat(700)), END_OF_ARCHIVE]);
+    const archive = Buffer.concat([
+      file('b/one.txt', 'one'),
+      header({ name: Buffer.from('b/d/'), size: octal(0, 12), typeflag: 0x35 }),
+      file('b/two', 'x'.repeat(700)),
+      END_OF_ARCHIVE,
+    ]);
     for (const chunk of [1, 7, 511, 512, 513, 4096, archive.length]) {
       const { guard, out } = guardOf(archive, chunk);
       expect(guard.entries).toEqual([
@@ -45,7 +51,12 @@ describe('TarGuard', () => {
 
   it('joins prefix and name as ustar defines, up to a 155-byte prefix', () => {
     const prefix = `b/${'p'.repeat(150)}`;
-    const { guard } = guardOf(Buffer.concat([withData(header({ name: Buffer.from('leaf'), prefix: Buffer.from(prefix), size: octal(1, 12), typeflag: 0x30 }), Buffer.from('x')), END_OF_ARCHIVE]));
+    const { guard } = guardOf(
+      Buffer.concat([
+        withData(header({ name: Buffer.from('leaf'), prefix: Buffer.from(prefix), size: octal(1, 12), typeflag: 0x30 }), Buffer.from('x')),
+        END_OF_ARCHIVE,
+      ]),
+    );
     expect(guard.entries[0]?.path).toBe(`${prefix}/leaf`);
   });
 
@@ -59,7 +70,16 @@ describe('TarGuard', () => {
   it('on a refusal, returns the bytes before the refused header and nothing after', () => {
     const before = Buffer.concat([file('b/one', 'x'.repeat(600)), file('b/two')]);
     const guard = new TarGuard();
-    const out = Buffer.concat(guard.write(Buffer.concat([before, header({ name: Buffer.from('b/l'), linkname: Buffer.from('x'), size: octal(0, 12), typeflag: 0x32 }), file('b/three'), END_OF_ARCHIVE])));
+    const out = Buffer.concat(
+      guard.write(
+        Buffer.concat([
+          before,
+          header({ name: Buffer.from('b/l'), linkname: Buffer.from('x'), size: octal(0, 12), typeflag: 0x32 }),
+          file('b/three'),
+          END_OF_ARCHIVE,
+        ]),
+      ),
+    );
     expect(guard.failure).toMatchObject({ kind: 'unsafe-type', path: 'b/l' });
     expect(out.equals(before)).toBe(true);
     expect(guard.write(Buffer.alloc(512))).toEqual([]);
@@ -82,8 +102,18 @@ describe('TarGuard', () => {
     ['a pax path with a trailing slash on a regular file', Buffer.concat([paxHeader(paxRecord('path', 'b/x/')), file('b/x'), END_OF_ARCHIVE])],
     ['two pax headers', Buffer.concat([paxHeader(paxRecord('mtime', '1')), paxHeader(paxRecord('path', 'b/y')), file('b/x'), END_OF_ARCHIVE])],
     ['a pax path and a long name', Buffer.concat([longName('b/long'), paxHeader(paxRecord('path', 'b/y')), file('b/x'), END_OF_ARCHIVE])],
-    ['a global pax header', Buffer.concat([withData(header({ name: Buffer.from('g'), size: octal(12, 12), typeflag: 0x67 }), Buffer.from(paxRecord('comment', 'x'))), file('b/x'), END_OF_ARCHIVE])],
-    ['an oversized meta header', Buffer.concat([header({ name: Buffer.from('././@LongLink'), size: octal(2 * 1024 * 1024, 12), typeflag: 0x4c }), END_OF_ARCHIVE])],
+    [
+      'a global pax header',
+      Buffer.concat([
+        withData(header({ name: Buffer.from('g'), size: octal(12, 12), typeflag: 0x67 }), Buffer.from(paxRecord('comment', 'x'))),
+        file('b/x'),
+        END_OF_ARCHIVE,
+      ]),
+    ],
+    [
+      'an oversized meta header',
+      Buffer.concat([header({ name: Buffer.from('././@LongLink'), size: octal(2 * 1024 * 1024, 12), typeflag: 0x4c }), END_OF_ARCHIVE]),
+    ],
   ])('refuses %s as corrupt', (_label, bytes) => {
     expect(refusal(bytes).kind).toBe('corrupt');
   });

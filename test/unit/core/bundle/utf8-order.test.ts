@@ -19,7 +19,9 @@ describe('sortByUtf8', () => {
   it('agrees with byte order on random names', () => {
     const pool = ['a', 'Z', '~', 'ß', 'ü', '\u2028', '中', '\ufffd', '😀', '\u{10FFFF}', '\ue000', '0'];
     for (let round = 0; round < 50; round += 1) {
-      const names = Array.from({ length: 20 }, (_, i) => Array.from({ length: 1 + ((i * 7 + round) % 4) }, (_, j) => pool[(i * 31 + j * 17 + round * 13) % pool.length]).join(''));
+      const names = Array.from({ length: 20 }, (_, i) =>
+        Array.from({ length: 1 + ((i * 7 + round) % 4) }, (_, j) => pool[(i * 31 + j * 17 + round * 13) % pool.length]).join(''),
+      );
       expect(sortByUtf8(names, (n) => n)).toEqual(byBytes(names));
     }
   });

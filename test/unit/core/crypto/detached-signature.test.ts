@@ -2,7 +2,13 @@ import { createMessage, enums, readKey, readSignature, revokeKey, sign } from 'o
 import { beforeAll, describe, expect, it } from 'vitest';
 import { groupFingerprint } from '../../../../shared/fingerprint.js';
 import { displayText } from '../../../../shared/display-text.js';
-import { claimedUserIdForDisplay, MAX_CLAIMED_USER_ID_CHARS, signDetached, verifyDetachedSignature, type TrustedKey } from '../../../../electron/core/crypto/detached-signature.js';
+import {
+  claimedUserIdForDisplay,
+  MAX_CLAIMED_USER_ID_CHARS,
+  signDetached,
+  verifyDetachedSignature,
+  type TrustedKey,
+} from '../../../../electron/core/crypto/detached-signature.js';
 import { makeSigner, type TestSigner } from '../../../helpers/hostile-tar.js';
 
 const data = Buffer.from('bagit.txt 1234\n');
@@ -44,7 +50,9 @@ describe('verifyDetachedSignature', () => {
     expect(check.problems[0]?.message).toContain(groupFingerprint(bob.publicKey.getFingerprint().toUpperCase()));
     expect(check.problems[0]?.message).toContain('signed by a key this station does not trust'.replace(/^s/u, 'S'));
     expect(check.problems[0]?.message).toContain('(claims to be "Bob")');
-    expect(check.problems[0]?.unknownSigners).toEqual([{ fingerprint: bob.trusted.fingerprint, keyId: bob.publicKey.getKeyID().toHex().toUpperCase(), claimedUserId: 'Bob' }]);
+    expect(check.problems[0]?.unknownSigners).toEqual([
+      { fingerprint: bob.trusted.fingerprint, keyId: bob.publicKey.getKeyID().toHex().toUpperCase(), claimedUserId: 'Bob' },
+    ]);
   });
 
   it("writes the signer's primary user ID into each signature it makes (Signer's User ID subpacket)", async () => {
@@ -150,7 +158,11 @@ describe('verifyDetachedSignature', () => {
   it('reports a revoked co-signer even when another signature would count', async () => {
     const revokedSigner = await makeSigner('Compromised', { date: new Date(Date.now() - 5 * DAY) });
     const asc = await signDetached(data, [alice.privateKey, revokedSigner.privateKey]);
-    const { publicKey } = await revokeKey({ key: revokedSigner.privateKey, reasonForRevocation: { flag: enums.reasonForRevocation.keyCompromised }, format: 'armored' });
+    const { publicKey } = await revokeKey({
+      key: revokedSigner.privateKey,
+      reasonForRevocation: { flag: enums.reasonForRevocation.keyCompromised },
+      format: 'armored',
+    });
     const check = await verifyDetachedSignature(data, asc, [alice.trusted, { ...revokedSigner.trusted, key: await readKey({ armoredKey: publicKey }) }]);
     expect(codes(check)).toEqual(['SIGNER_REVOKED']);
     expect(check.signers).toEqual([]);

@@ -20,7 +20,10 @@ const armored = (packets: Buffer[]): string => armor(enums.armor.signature, Buff
 describe('signature packet count', () => {
   it('counts the packets of an armored signature, with or without armor headers', async () => {
     expect(countPackets(Buffer.concat([packet, packet, packet]))).toBe(3);
-    const withHeaders = armored([packet, packet]).replace('-----BEGIN PGP SIGNATURE-----\n', '-----BEGIN PGP SIGNATURE-----\nVersion: GnuPG v2\nComment: two\n');
+    const withHeaders = armored([packet, packet]).replace(
+      '-----BEGIN PGP SIGNATURE-----\n',
+      '-----BEGIN PGP SIGNATURE-----\nVersion: GnuPG v2\nComment: two\n',
+    );
     expect(signatureFileOverLimit(withHeaders)).toBeNull();
     expect(countPackets(Buffer.from([0x00, 0x01]))).toBeNull();
   });

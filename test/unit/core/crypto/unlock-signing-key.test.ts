@@ -22,7 +22,9 @@ describe('unlockSigningKey', () => {
     expect(key.subkeys[0]?.keyPacket.isDecrypted()).toBe(false);
     const data = Buffer.from('tagmanifest bytes');
     const publicKey = await readKey({ armoredKey: armoredPublic });
-    const check = await verifyDetachedSignature(data, await signDetached(data, [key]), [{ fingerprint: publicKey.getFingerprint().toUpperCase(), label: 't', userIds: [], key: publicKey }]);
+    const check = await verifyDetachedSignature(data, await signDetached(data, [key]), [
+      { fingerprint: publicKey.getFingerprint().toUpperCase(), label: 't', userIds: [], key: publicKey },
+    ]);
     expect(check.problems).toEqual([]);
   });
 
@@ -34,9 +36,20 @@ describe('unlockSigningKey', () => {
   });
 
   it('says an expired key cannot sign (SIGNING_KEY_UNUSABLE), not that the passphrase is wrong', async () => {
-    const expiring = await generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'Expired' }], passphrase: PASSPHRASE, keyExpirationTime: 1, date: new Date(Date.now() - 10_000), format: 'armored' });
+    const expiring = await generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [{ name: 'Expired' }],
+      passphrase: PASSPHRASE,
+      keyExpirationTime: 1,
+      date: new Date(Date.now() - 10_000),
+      format: 'armored',
+    });
     const key = await readPrivateKey({ armoredKey: expiring.privateKey });
-    await expect(unlockSigningKey(key, PASSPHRASE, '/keys/old.asc')).rejects.toMatchObject({ code: 'SIGNING_KEY_UNUSABLE', message: expect.stringContaining('/keys/old.asc') });
+    await expect(unlockSigningKey(key, PASSPHRASE, '/keys/old.asc')).rejects.toMatchObject({
+      code: 'SIGNING_KEY_UNUSABLE',
+      message: expect.stringContaining('/keys/old.asc'),
+    });
     expect(key.keyPacket.isDecrypted()).toBe(false);
   });
 

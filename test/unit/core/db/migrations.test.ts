@@ -15,7 +15,10 @@ afterAll(async () => {
 });
 
 function open(upTo: number, name: string) {
-  return openStationDb(join(dir, name), MIGRATIONS.filter((m) => m.version <= upTo));
+  return openStationDb(
+    join(dir, name),
+    MIGRATIONS.filter((m) => m.version <= upTo),
+  );
 }
 function columns(db: ReturnType<typeof open>, table: string): string[] {
   return (db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name);
@@ -41,7 +44,13 @@ describe('migrations', () => {
     expect(schemaVersion(db)).toBe(2);
     expect(columns(db, 'imports')).toContain('tagmanifest_sha256');
     expect(db.prepare("SELECT value FROM counters WHERE name = 'export-sequence'").get()).toEqual({ value: 41 });
-    expect(() => db.prepare("INSERT INTO imports (tagmanifest_sha256, bundle_name, signer_fingerprints, destination, status, operator, started_at) VALUES ('x','n','[]','/d','bogus','o','t')").run()).toThrow();
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO imports (tagmanifest_sha256, bundle_name, signer_fingerprints, destination, status, operator, started_at) VALUES ('x','n','[]','/d','bogus','o','t')",
+        )
+        .run(),
+    ).toThrow();
     db.close();
   });
 
@@ -57,7 +66,9 @@ describe('migrations', () => {
 
   it('4: import claims keep every earlier row (a replay stays linked to its first import); failed claims and export intents', () => {
     const v3 = open(3, 'm4.db');
-    const insert = v3.prepare("INSERT INTO imports (tagmanifest_sha256, bundle_name, signer_fingerprints, destination, status, replay_of, operator, started_at, committed_at) VALUES ('t','n','[]',?,?,?,'o','s',?)");
+    const insert = v3.prepare(
+      "INSERT INTO imports (tagmanifest_sha256, bundle_name, signer_fingerprints, destination, status, replay_of, operator, started_at, committed_at) VALUES ('t','n','[]',?,?,?,'o','s',?)",
+    );
     insert.run('/d/1', 'imported', null, 'c1');
     insert.run('/d/2', 'imported', 1, 'c2');
     insert.run('/d/3', 'pending', null, null);
@@ -75,7 +86,9 @@ describe('migrations', () => {
     expect(columns(db, 'imports')).toEqual(expect.arrayContaining(['owner_pid', 'owner_boot', 'owner_start', 'staged_ino', 'resolved_at']));
     db.prepare("UPDATE imports SET status = 'failed' WHERE id = 3").run();
     // At most one pending claim per destination, enforced by the database too.
-    const claim = db.prepare("INSERT INTO imports (tagmanifest_sha256, bundle_name, signer_fingerprints, destination, status, operator, started_at) VALUES (?, 'n', '[]', '/d/9', 'pending', 'o', 's')");
+    const claim = db.prepare(
+      "INSERT INTO imports (tagmanifest_sha256, bundle_name, signer_fingerprints, destination, status, operator, started_at) VALUES (?, 'n', '[]', '/d/9', 'pending', 'o', 's')",
+    );
     claim.run('a');
     expect(() => claim.run('b')).toThrow(/UNIQUE/u);
     expect(columns(db, 'export_intents')).toEqual(expect.arrayContaining(['path', 'sequence', 'station', 'status', 'owner_pid']));

@@ -44,7 +44,20 @@ describe('process stamps', () => {
   it('only the right shape parses', () => {
     const me = currentStamp();
     expect(parseStamp(JSON.parse(JSON.stringify(me)))).toEqual(me);
-    for (const bad of [null, 1, 'x', {}, { ...me, thread: -1 }, { ...me, thread: undefined }, { ...me, pid: -1 }, { ...me, pid: 1.5 }, { ...me, host: 'HOST' }, { ...me, boot: 'zz' }, { ...me, start: '1e3' }]) expect(parseStamp(bad)).toBeNull();
+    for (const bad of [
+      null,
+      1,
+      'x',
+      {},
+      { ...me, thread: -1 },
+      { ...me, thread: undefined },
+      { ...me, pid: -1 },
+      { ...me, pid: 1.5 },
+      { ...me, host: 'HOST' },
+      { ...me, boot: 'zz' },
+      { ...me, start: '1e3' },
+    ])
+      expect(parseStamp(bad)).toBeNull();
   });
 });
 
@@ -86,7 +99,9 @@ describe('owner-marked temp names', () => {
 
     const sweep = await sweepDeadTemps(dir);
     expect(sweep.removed.map((p) => basename(p)).sort()).toEqual([names.dead, names.rebooted, names.mineReleased].sort());
-    expect((await readdir(dir)).sort()).toEqual([names.alive, names.otherHost, names.otherThread, names.symlink, names.folder, names.otherUser, names.lookalike, names.usersOwn, basename(inHand)].sort());
+    expect((await readdir(dir)).sort()).toEqual(
+      [names.alive, names.otherHost, names.otherThread, names.symlink, names.folder, names.otherUser, names.lookalike, names.usersOwn, basename(inHand)].sort(),
+    );
     releaseTemp(inHand);
     expect((await sweepDeadTemps(dir)).removed).toEqual([inHand]);
   });

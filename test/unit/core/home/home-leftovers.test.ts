@@ -31,11 +31,19 @@ describe('opening a station home', () => {
     const me = currentStamp();
     const earlierBoot: ProcessStamp = { ...me, boot: me.boot === 'ffffffff' ? 'eeeeeeee' : 'ffffffff', start: '1' };
     const live: ProcessStamp = { ...me, pid: process.ppid, start: processStartTicks(process.ppid) };
-    const dead = [join(home, tempName('audit-head.json', earlierBoot)), join(home, 'keys', tempName('trusted-signers.json', earlierBoot)), join(home, 'receipts', tempName('q3.export-receipt.html', earlierBoot))];
+    const dead = [
+      join(home, tempName('audit-head.json', earlierBoot)),
+      join(home, 'keys', tempName('trusted-signers.json', earlierBoot)),
+      join(home, 'receipts', tempName('q3.export-receipt.html', earlierBoot)),
+    ];
     const kept = [join(home, tempName('config.json', live)), join(home, 'notes.partial'), join(home, 'receipts', 'q3.export-receipt.html')];
     for (const file of [...dead, ...kept]) await writeFile(file, 'x');
     await ensureHome(home);
-    const present = [...(await readdir(home)).map((f) => join(home, f)), ...(await readdir(join(home, 'keys'))).map((f) => join(home, 'keys', f)), ...(await readdir(join(home, 'receipts'))).map((f) => join(home, 'receipts', f))];
+    const present = [
+      ...(await readdir(home)).map((f) => join(home, f)),
+      ...(await readdir(join(home, 'keys'))).map((f) => join(home, 'keys', f)),
+      ...(await readdir(join(home, 'receipts'))).map((f) => join(home, 'receipts', f)),
+    ];
     for (const file of dead) expect(present).not.toContain(file);
     for (const file of kept) expect(present).toContain(file);
   });

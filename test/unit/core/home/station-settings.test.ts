@@ -49,7 +49,11 @@ describe('applying a patch (pure)', () => {
     };
     const { next, changes } = applyPolicyPatch(current, { maxEntries: null, maxFileBytes: 4096, requiredSigners: null, clockSkewSeconds: null });
     // With roles listed a count is required: "not set" becomes the default count, roles stay.
-    expect(next).toEqual({ limits: { maxPathDepth: 5, maxFileBytes: 4096 }, names: { allowBidiCharacters: true }, requiredSigners: { count: 1, roles: ['reviewer'] } });
+    expect(next).toEqual({
+      limits: { maxPathDepth: 5, maxFileBytes: 4096 },
+      names: { allowBidiCharacters: true },
+      requiredSigners: { count: 1, roles: ['reviewer'] },
+    });
     expect(changes).toEqual([
       { field: 'maxEntries', from: 10, to: null },
       { field: 'maxFileBytes', from: null, to: 4096 },
@@ -68,7 +72,10 @@ describe('writing the files', () => {
   it('writes both files durably, keeping unknown-to-the-app fields, and leaves no temp file', async () => {
     await writeFile(join(home, 'config.json'), JSON.stringify({ stationName: 'tx-1', mediaRoots: ['/srv/diode/outbox'] }));
     await writeFile(join(home, 'policy.json'), JSON.stringify({ names: { allowWindowsIncompatibleNames: true }, limits: { maxComponentBytes: 200 } }));
-    const changes = await updateStationSettings(homePaths(home), { config: { operatorName: 'J. Smith' }, policy: { maxTotalBytes: 1_000_000, requiredSigners: 2 } });
+    const changes = await updateStationSettings(homePaths(home), {
+      config: { operatorName: 'J. Smith' },
+      policy: { maxTotalBytes: 1_000_000, requiredSigners: 2 },
+    });
     expect(changes.map((c) => c.field)).toEqual(['operatorName', 'maxTotalBytes', 'requiredSigners']);
     expect(await readJson('config.json')).toEqual({ stationName: 'tx-1', mediaRoots: ['/srv/diode/outbox'], operatorName: 'J. Smith' });
     expect(await readJson('policy.json')).toEqual({
@@ -103,7 +110,13 @@ describe('writing the files', () => {
     const settings = await readStationSettings(homePaths(home));
     expect(settings.config).toEqual({ stationName: null, operatorName: 'J. Smith', organization: null });
     expect(settings.policy).toEqual({ maxEntries: 5, maxTotalBytes: null, maxFileBytes: null, requiredSigners: 2, clockSkewSeconds: null });
-    expect(settings.effective.policy).toEqual({ maxEntries: 5, maxTotalBytes: DEFAULT_LIMITS.maxTotalBytes, maxFileBytes: DEFAULT_LIMITS.maxFileBytes, requiredSigners: 2, clockSkewSeconds: 300 });
+    expect(settings.effective.policy).toEqual({
+      maxEntries: 5,
+      maxTotalBytes: DEFAULT_LIMITS.maxTotalBytes,
+      maxFileBytes: DEFAULT_LIMITS.maxFileBytes,
+      requiredSigners: 2,
+      clockSkewSeconds: 300,
+    });
     expect(settings.effective.operator).toMatch(/^J\. Smith \(.+\)$/u);
     expect(settings.defaults.policy.maxEntries).toBe(DEFAULT_LIMITS.maxEntries);
     expect(settings.preserved).toEqual(['config.json mediaRoots', 'policy.json limits.maxPathDepth', 'policy.json requiredSigners.roles']);
@@ -137,7 +150,12 @@ describe('Station.updateSettings', () => {
     const station = await Station.open({ home });
     await expect(station.updateSettings({ policy: { maxEntries: 0 } })).rejects.toMatchObject({ code: 'SETTINGS_INVALID' });
     const [event] = station.listAudit({});
-    expect(event).toMatchObject({ type: 'settings-change', outcome: 'failed', errorCode: 'SETTINGS_INVALID', details: { requested: { policy: { maxEntries: 0 } } } });
+    expect(event).toMatchObject({
+      type: 'settings-change',
+      outcome: 'failed',
+      errorCode: 'SETTINGS_INVALID',
+      details: { requested: { policy: { maxEntries: 0 } } },
+    });
     station.close();
     expect((await readdir(home)).filter((f) => f.endsWith('.json'))).toEqual([]);
   });

@@ -31,7 +31,11 @@ let deadStamp: ProcessStamp;
 
 /** The stamp of a process that has exited: run one and wait for it. */
 function stampOfExitedProcess(): ProcessStamp {
-  const out = spawnSync(process.execPath, ['-e', "const s=require('fs').readFileSync('/proc/self/stat','utf8');process.stdout.write(process.pid+' '+s.slice(s.lastIndexOf(')')+2).split(' ')[19])"], { encoding: 'utf8' });
+  const out = spawnSync(
+    process.execPath,
+    ['-e', "const s=require('fs').readFileSync('/proc/self/stat','utf8');process.stdout.write(process.pid+' '+s.slice(s.lastIndexOf(')')+2).split(' ')[19])"],
+    { encoding: 'utf8' },
+  );
   const [pid, start] = out.stdout.split(' ');
   return { ...currentStamp(), pid: Number(pid), start: start ?? null };
 }
@@ -59,7 +63,16 @@ beforeAll(async () => {
   await writeFile(join(src, 'b.bin'), Buffer.alloc(300_000, 7));
   const out = join(root, 'out');
   await mkdir(out);
-  bundlePath = (await writeBundle({ selection: [src], outDir: out, name: 'drop', sequence: 1, identity: { station: 's', operator: 'o', organization: null }, signers: [openpgpSigner(signer.privateKey)] })).bundlePath;
+  bundlePath = (
+    await writeBundle({
+      selection: [src],
+      outDir: out,
+      name: 'drop',
+      sequence: 1,
+      identity: { station: 's', operator: 'o', organization: null },
+      signers: [openpgpSigner(signer.privateKey)],
+    })
+  ).bundlePath;
   deadStamp = stampOfExitedProcess();
 });
 afterAll(async () => {
@@ -134,16 +147,24 @@ describe('the staging sweep deletes only what it can prove a dead import made', 
     expect(await snap()).toEqual(before);
   });
 
-  it.skipIf(process.getuid?.() !== 0 && !process.env['CI'])('a folder of another user with a valid dead owner file is not ours (needs root to chown)', async () => {
-    const dir = await leftover('foreign', deadStamp);
-    await chown(dir, 12345, 12345);
-    const sweep = await cleanLeftoverStaging(dest);
-    expect(sweep).toEqual({ removed: [], leftAlone: [], unproven: [dir], unremovable: [] });
-  });
+  it.skipIf(process.getuid?.() !== 0 && !process.env['CI'])(
+    'a folder of another user with a valid dead owner file is not ours (needs root to chown)',
+    async () => {
+      const dir = await leftover('foreign', deadStamp);
+      await chown(dir, 12345, 12345);
+      const sweep = await cleanLeftoverStaging(dest);
+      expect(sweep).toEqual({ removed: [], leftAlone: [], unproven: [dir], unremovable: [] });
+    },
+  );
 
   it('removes a dead owner (exited pid), an earlier boot, and a reused pid; leaves a live one, another host and another worker thread of this process', async () => {
     const dead = await leftover('dead', deadStamp);
-    const rebooted = await leftover('rebooted', { ...currentStamp(), boot: currentStamp().boot === '00000000' ? '11111111' : '00000000', pid: process.pid, start: '1' });
+    const rebooted = await leftover('rebooted', {
+      ...currentStamp(),
+      boot: currentStamp().boot === '00000000' ? '11111111' : '00000000',
+      pid: process.pid,
+      start: '1',
+    });
     // process.ppid is alive, but the stamp says it started at another time: the pid was reused.
     const reused = await leftover('reused', { ...currentStamp(), pid: process.ppid, start: '1' });
     const live = await leftover('live', { ...currentStamp(), pid: process.ppid, start: null });
@@ -167,7 +188,10 @@ describe('the staging sweep deletes only what it can prove a dead import made', 
     const staging = await StagingDirectory.create(dest, bundlePath);
     const entries = await readdir(staging.root);
     expect(entries.sort()).toEqual(['owner.json', 'payload']);
-    const owner = JSON.parse(await (await import('node:fs/promises')).readFile(join(staging.root, 'owner.json'), 'utf8')) as { token: string; owner: ProcessStamp };
+    const owner = JSON.parse(await (await import('node:fs/promises')).readFile(join(staging.root, 'owner.json'), 'utf8')) as {
+      token: string;
+      owner: ProcessStamp;
+    };
     expect(`.airlock-staging-${owner.token}`).toBe(staging.root.slice(dest.length + 1));
     expect(owner.owner).toEqual(currentStamp());
     await staging.discard();

@@ -69,7 +69,15 @@ describe('importBundle', () => {
     expect(result.destination).toBe(join(dest, 'bundle-one'));
     expect(await readdir(dest)).toEqual(['bundle-one']);
     const tree = await snapshotTree(join(dest, 'bundle-one'));
-    expect(Object.keys(tree).sort()).toEqual(['reports', 'reports/q3', 'reports/q3/deep', 'reports/q3/deep/data.bin', 'reports/q3/empty.txt', 'reports/setuid-looking.sh', 'reports/summary.txt']);
+    expect(Object.keys(tree).sort()).toEqual([
+      'reports',
+      'reports/q3',
+      'reports/q3/deep',
+      'reports/q3/deep/data.bin',
+      'reports/q3/empty.txt',
+      'reports/setuid-looking.sh',
+      'reports/summary.txt',
+    ]);
     // Same bytes as the source. Buffer.equals, not toEqual: vitest's deep equality walks a Buffer
     // element by element and spent 30 s (60 s on a loaded machine) on these 2 MiB.
     expect((await readFile(join(dest, 'bundle-one/reports/q3/deep/data.bin'))).equals(await readFile(join(src, 'q3/deep/data.bin')))).toBe(true);

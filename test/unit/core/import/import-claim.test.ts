@@ -33,7 +33,16 @@ beforeAll(async () => {
   await mkdir(src);
   await (await import('node:fs/promises')).writeFile(join(src, 'a.txt'), 'a\n');
   await mkdir(join(root, 'out'));
-  bundlePath = (await writeBundle({ selection: [src], outDir: join(root, 'out'), name: 'race', sequence: 1, identity: STATION, signers: [openpgpSigner(signer.privateKey)] })).bundlePath;
+  bundlePath = (
+    await writeBundle({
+      selection: [src],
+      outDir: join(root, 'out'),
+      name: 'race',
+      sequence: 1,
+      identity: STATION,
+      signers: [openpgpSigner(signer.privateKey)],
+    })
+  ).bundlePath;
 });
 afterAll(async () => {
   db?.close();
@@ -46,7 +55,11 @@ beforeEach(() => {
 });
 
 function claim(destination: string, extra: Partial<Parameters<typeof claimImport>[1]> = {}, owner = currentOwner()) {
-  return claimImport(db, { identity, destination, staged: { dev: '1', ino: String(n) }, operator: 'op', bundlePath: 'b.tar', allowReplay: false, ...extra }, owner);
+  return claimImport(
+    db,
+    { identity, destination, staged: { dev: '1', ino: String(n) }, operator: 'op', bundlePath: 'b.tar', allowReplay: false, ...extra },
+    owner,
+  );
 }
 
 describe('claimImport', () => {
@@ -108,8 +121,13 @@ describe('importBundle: two imports of one bundle at the same instant', () => {
     const dir = join(root, `one${n}`);
     await mkdir(dir);
     const results = await Promise.allSettled([run(dir), run(dir)]);
-    const verdicts = results.map((r) => (r.status === 'fulfilled' ? (r.value.ok ? 'ok' : r.value.problems[0]?.code) : (r.reason as { code?: string }).code)).sort();
-    expect([['OUTPUT_EXISTS', 'ok'], ['REPLAY', 'ok']]).toContainEqual(verdicts);
+    const verdicts = results
+      .map((r) => (r.status === 'fulfilled' ? (r.value.ok ? 'ok' : r.value.problems[0]?.code) : (r.reason as { code?: string }).code))
+      .sort();
+    expect([
+      ['OUTPUT_EXISTS', 'ok'],
+      ['REPLAY', 'ok'],
+    ]).toContainEqual(verdicts);
     expect(await readdir(dir)).toEqual(['race']);
   });
 });

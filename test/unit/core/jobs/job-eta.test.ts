@@ -27,7 +27,11 @@ describe('whole-job ETA', () => {
   });
 
   it('a one-pass export (to a folder, station key) counts no second pass', () => {
-    const etas = run(JOB_PLANS['export-one-pass'], [p('hashing-and-writing', 250, 1000, 100, 7.5), p('signing', 0, null, null), p('writing-tag-files', 0, 4096, null, 0.01)]);
+    const etas = run(JOB_PLANS['export-one-pass'], [
+      p('hashing-and-writing', 250, 1000, 100, 7.5),
+      p('signing', 0, null, null),
+      p('writing-tag-files', 0, 4096, null, 0.01),
+    ]);
     expect(etas[0]).toBeCloseTo(7.5, 5);
     expect(etas[1]).toBeCloseTo(0, 5);
     expect(etas[2]).toBeCloseTo(0.01, 5);

@@ -6,7 +6,11 @@ describe('ProgressTracker', () => {
   it('throttles to the interval, always reports phase starts and flushes, and computes rate and ETA', () => {
     let now = 0;
     const seen: Progress[] = [];
-    const tracker = new ProgressTracker((p) => seen.push(p), 250, () => now);
+    const tracker = new ProgressTracker(
+      (p) => seen.push(p),
+      250,
+      () => now,
+    );
     tracker.startPhase('hashing', { bytes: 1000, files: 2 });
     expect(seen).toHaveLength(1);
     now = 100;
@@ -25,7 +29,11 @@ describe('ProgressTracker', () => {
   it('has no rate or ETA until enough time has passed, nor ETA without a total', () => {
     let now = 0;
     const seen: Progress[] = [];
-    const tracker = new ProgressTracker((p) => seen.push(p), 0, () => now);
+    const tracker = new ProgressTracker(
+      (p) => seen.push(p),
+      0,
+      () => now,
+    );
     tracker.startPhase('writing');
     now = 50;
     tracker.addBytes(10);

@@ -53,7 +53,15 @@ function verified(tagmanifestSha256: string | null, ok = true): VerifyResult {
 }
 
 const fromBase = (base: VerifyResult): VerifyResult => base;
-const complete: SplitRoute = { check: check(), source: { size: 3000, open: () => { throw new Error('not read in these tests'); } } };
+const complete: SplitRoute = {
+  check: check(),
+  source: {
+    size: 3000,
+    open: () => {
+      throw new Error('not read in these tests');
+    },
+  },
+};
 
 describe('routeSplit', () => {
   let dir: string;
@@ -80,10 +88,20 @@ describe('routeSplit', () => {
 
 describe('splitRejection and partsSummary', () => {
   it('reports nothing of the bag as read: no files, no signers, every policy check unreached, the parts as found', () => {
-    const missing = check({ parts: check().parts.map((p, i) => (i === 1 ? { ...p, path: null } : p)), problems: [{ code: 'PART_MISSING', message: 'part 2 is missing' }] });
+    const missing = check({
+      parts: check().parts.map((p, i) => (i === 1 ? { ...p, path: null } : p)),
+      problems: [{ code: 'PART_MISSING', message: 'part 2 is missing' }],
+    });
     const report = splitRejection('/media/v1/q3.airlock.tar.part-1-of-2', missing, [{ code: 'PART_MISMATCH', message: 'extra' }]);
     expect(report.ok).toBe(false);
-    expect(report.bundle).toMatchObject({ name: 'q3', path: '/media/v1/q3.airlock.tar.part-1-of-2', uuid: 'uuid-1', files: 0, bytes: 0, tagmanifestSha256: null });
+    expect(report.bundle).toMatchObject({
+      name: 'q3',
+      path: '/media/v1/q3.airlock.tar.part-1-of-2',
+      uuid: 'uuid-1',
+      files: 0,
+      bytes: 0,
+      tagmanifestSha256: null,
+    });
     expect(report.signers).toEqual([]);
     expect(report.problems.map((p) => p.code)).toEqual(['PART_MISSING', 'PART_MISMATCH']);
     expect(report.files).toMatchObject({ listed: [], complete: false, notChecked: 0 });
@@ -108,7 +126,7 @@ describe('splitRejection and partsSummary', () => {
 });
 
 describe('throughParts', () => {
-  it('an ordinary bundle (no route): the run\'s own result, untouched', async () => {
+  it("an ordinary bundle (no route): the run's own result, untouched", async () => {
     const result = verified(OTHER);
     expect(await throughParts(null, '/b.airlock.tar', () => Promise.resolve(result), fromBase)).toBe(result);
     expect(result.parts).toBeUndefined();
@@ -117,10 +135,15 @@ describe('throughParts', () => {
   it('a part set that failed its checks is rejected without running verify', async () => {
     let ran = false;
     const rejected: SplitRoute = { check: check({ problems: [{ code: 'PART_MISSING', message: 'gone' }] }), source: null };
-    const result = await throughParts(rejected, '/p', () => {
-      ran = true;
-      return Promise.resolve(verified(TAGMANIFEST));
-    }, fromBase);
+    const result = await throughParts(
+      rejected,
+      '/p',
+      () => {
+        ran = true;
+        return Promise.resolve(verified(TAGMANIFEST));
+      },
+      fromBase,
+    );
     expect(ran).toBe(false);
     expect(result.ok).toBe(false);
     expect(result.problems.map((p) => p.code)).toEqual(['PART_MISSING']);
@@ -139,7 +162,9 @@ describe('throughParts', () => {
     const failure = new Error('EIO');
     await expect(throughParts(complete, '/p', () => Promise.reject(failure), fromBase)).rejects.toBe(failure);
     // Without a route even a part error is the caller's to handle.
-    await expect(throughParts(null, '/p', () => Promise.reject(new PartStreamError({ code: 'PART_MISMATCH', message: 'x' })), fromBase)).rejects.toBeInstanceOf(PartStreamError);
+    await expect(throughParts(null, '/p', () => Promise.reject(new PartStreamError({ code: 'PART_MISMATCH', message: 'x' })), fromBase)).rejects.toBeInstanceOf(
+      PartStreamError,
+    );
   });
 
   it('a verified bundle that is the one the index describes stays verified, with its parts listed', async () => {
@@ -149,14 +174,14 @@ describe('throughParts', () => {
     expect(result.parts?.files).toHaveLength(2);
   });
 
-  it('a verified bundle whose tag manifest is not the index\'s fails with INDEX_INVALID (the parts belong to another bundle)', async () => {
+  it("a verified bundle whose tag manifest is not the index's fails with INDEX_INVALID (the parts belong to another bundle)", async () => {
     const result = await throughParts(complete, '/p', () => Promise.resolve(verified(OTHER)), fromBase);
     expect(result.ok).toBe(false);
     expect(result.problems).toEqual([expect.objectContaining({ code: 'INDEX_INVALID', path: '/media/a/q3.airlock-index.json' })]);
     expect(result.problems[0]?.message).toContain(TAGMANIFEST);
   });
 
-  it('the comparison can be left to the caller (import compares the whole bundle\'s SHA-256 before committing)', async () => {
+  it("the comparison can be left to the caller (import compares the whole bundle's SHA-256 before committing)", async () => {
     const result = await throughParts(complete, '/p', () => Promise.resolve(verified(OTHER)), fromBase, { compareTagmanifest: false });
     expect(result.ok).toBe(true);
   });

@@ -26,7 +26,10 @@ describe('station policy file', () => {
   it('overrides only what it names', async () => {
     const home = join(dir, 'some');
     await (await import('node:fs/promises')).mkdir(home);
-    await writeFile(join(home, 'policy.json'), JSON.stringify({ limits: { maxEntries: 10, maxPathDepth: 5 }, requiredSigners: { count: 2, roles: ['reviewer'] } }));
+    await writeFile(
+      join(home, 'policy.json'),
+      JSON.stringify({ limits: { maxEntries: 10, maxPathDepth: 5 }, requiredSigners: { count: 2, roles: ['reviewer'] } }),
+    );
     const policy = await readStationPolicy(homePaths(home));
     expect(policy.limits).toMatchObject({ maxEntries: 10, maxDepth: 5, maxFileBytes: DEFAULT_POLICY.limits.maxFileBytes });
     expect(policy.requiredSigners).toEqual({ count: 2, roles: ['reviewer'] });
@@ -50,9 +53,24 @@ describe('required signers', () => {
   it('counts distinct fingerprints and checks roles', () => {
     const rule = { count: 2, roles: ['operator', 'reviewer'] };
     expect(requiredSignersShortfall(rule, [{ fingerprint: 'A', role: 'operator' }])).toMatch(/2 distinct/u);
-    expect(requiredSignersShortfall(rule, [{ fingerprint: 'A', role: 'operator' }, { fingerprint: 'A', role: 'operator' }])).toMatch(/2 distinct/u);
-    expect(requiredSignersShortfall(rule, [{ fingerprint: 'A', role: 'operator' }, { fingerprint: 'B', role: 'operator' }])).toMatch(/reviewer/u);
-    expect(requiredSignersShortfall(rule, [{ fingerprint: 'A', role: 'operator' }, { fingerprint: 'B', role: 'reviewer' }])).toBeNull();
+    expect(
+      requiredSignersShortfall(rule, [
+        { fingerprint: 'A', role: 'operator' },
+        { fingerprint: 'A', role: 'operator' },
+      ]),
+    ).toMatch(/2 distinct/u);
+    expect(
+      requiredSignersShortfall(rule, [
+        { fingerprint: 'A', role: 'operator' },
+        { fingerprint: 'B', role: 'operator' },
+      ]),
+    ).toMatch(/reviewer/u);
+    expect(
+      requiredSignersShortfall(rule, [
+        { fingerprint: 'A', role: 'operator' },
+        { fingerprint: 'B', role: 'reviewer' },
+      ]),
+    ).toBeNull();
   });
 
   it('a bundle signed twice by the same key is one signer: a 2-of-2 station refuses it', async () => {

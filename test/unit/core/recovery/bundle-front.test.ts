@@ -25,7 +25,14 @@ describe('readBundleFront', () => {
     ['a short name', 'q3'],
     ['a 100-character name (its tag file paths need the ustar prefix or a pax header)', 'n'.repeat(100)],
   ])('%s: station, sequence, UUID and tag manifest digest', async (_label, name) => {
-    const written = await writeBundle({ selection: [join(root, 'src')], outDir: root, name, sequence: 42, identity: { station: 'st-1', operator: 'op', organization: 'Org' }, signers: [openpgpSigner(signer.privateKey)] });
+    const written = await writeBundle({
+      selection: [join(root, 'src')],
+      outDir: root,
+      name,
+      sequence: 42,
+      identity: { station: 'st-1', operator: 'op', organization: 'Org' },
+      signers: [openpgpSigner(signer.privateKey)],
+    });
     expect(readBundleFront(written.bundlePath)).toEqual({ station: 'st-1', sequence: 42, uuid: written.uuid, tagmanifestSha256: written.tagmanifestSha256 });
   });
 

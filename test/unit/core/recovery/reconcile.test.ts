@@ -54,7 +54,18 @@ async function deadClaim(commit: boolean): Promise<{ id: number; target: string 
   await mkdir(staged, { recursive: true });
   await writeFile(join(staged, 'f.txt'), 'f\n');
   const target = join(dir, 'inbound');
-  const claimed = claimImport(db, { identity, destination: target, staged: folderId(staged) as { dev: string; ino: string }, operator: 'killed-op', bundlePath: '/media/inbound.airlock.tar', allowReplay: false }, DEAD);
+  const claimed = claimImport(
+    db,
+    {
+      identity,
+      destination: target,
+      staged: folderId(staged) as { dev: string; ino: string },
+      operator: 'killed-op',
+      bundlePath: '/media/inbound.airlock.tar',
+      allowReplay: false,
+    },
+    DEAD,
+  );
   if (claimed.kind !== 'claimed') throw new Error(claimed.kind);
   noteStagedTotals(db, claimed.id, 1, 2);
   if (commit) await rename(staged, target);
@@ -68,7 +79,15 @@ describe('settleInterruptedTransfers: imports', () => {
     expect(summary).toMatchObject({ importsRecovered: 1, importsFailed: 0 });
     expect(db.prepare('SELECT status, recovered FROM imports WHERE id = ?').get(id)).toEqual({ status: 'imported', recovered: 1 });
     const [event] = listAuditEvents(db);
-    expect(event).toMatchObject({ type: 'import', outcome: 'ok', tagmanifestSha256: identity.tagmanifestSha256, bundleUuid: 'uuid-1', signers: ['FP'], files: 1, bytes: 2 });
+    expect(event).toMatchObject({
+      type: 'import',
+      outcome: 'ok',
+      tagmanifestSha256: identity.tagmanifestSha256,
+      bundleUuid: 'uuid-1',
+      signers: ['FP'],
+      files: 1,
+      bytes: 2,
+    });
     expect(event?.details).toMatchObject({ recovered: true, destination: target, claim: id, interruptedOperator: 'killed-op', interruptedProcess: DEAD.pid });
     expect(await chainOk()).toBe(true);
     // Settled once: a second start finds nothing to do.
@@ -94,7 +113,14 @@ describe('settleInterruptedTransfers: imports', () => {
   it('a live claim is left to its process', async () => {
     const staged = join(dir, 'live');
     await mkdir(staged);
-    claimImport(db, { identity, destination: join(dir, 'inbound'), staged: folderId(staged) as { dev: string; ino: string }, operator: 'op', bundlePath: 'b', allowReplay: false });
+    claimImport(db, {
+      identity,
+      destination: join(dir, 'inbound'),
+      staged: folderId(staged) as { dev: string; ino: string },
+      operator: 'op',
+      bundlePath: 'b',
+      allowReplay: false,
+    });
     expect(settleInterruptedTransfers(db, STATION).events).toEqual([]);
     expect(db.prepare('SELECT status FROM imports').all()).toEqual([{ status: 'pending' }]);
   });
@@ -109,7 +135,11 @@ describe('settleInterruptedTransfers: exports', () => {
   }
 
   function intent(name: string, sequence: number): number {
-    return recordExportIntent(db, { kind: 'folder', name, sequence, station: STATION.station, path: join(dir, `${name}.airlock.tar`), operator: 'killed-op', details: { outDir: dir } }, DEAD);
+    return recordExportIntent(
+      db,
+      { kind: 'folder', name, sequence, station: STATION.station, path: join(dir, `${name}.airlock.tar`), operator: 'killed-op', details: { outDir: dir } },
+      DEAD,
+    );
   }
 
   it('killed after publishing: `export ok` recovered, with the bundle UUID and tag manifest digest read from the bundle', async () => {
@@ -117,7 +147,14 @@ describe('settleInterruptedTransfers: exports', () => {
     const written = await publish('out1', 7);
     expect(settleInterruptedTransfers(db, STATION)).toMatchObject({ exportsRecovered: 1, exportsFailed: 0 });
     expect(db.prepare('SELECT status, recovered FROM export_intents WHERE id = ?').get(id)).toEqual({ status: 'exported', recovered: 1 });
-    expect(listAuditEvents(db)[0]).toMatchObject({ type: 'export', outcome: 'ok', bundleName: 'out1', bundleUuid: written.uuid, tagmanifestSha256: written.tagmanifestSha256, details: { recovered: true, bundlePath: written.bundlePath, sequence: 7 } });
+    expect(listAuditEvents(db)[0]).toMatchObject({
+      type: 'export',
+      outcome: 'ok',
+      bundleName: 'out1',
+      bundleUuid: written.uuid,
+      tagmanifestSha256: written.tagmanifestSha256,
+      details: { recovered: true, bundlePath: written.bundlePath, sequence: 7 },
+    });
     expect(await chainOk()).toBe(true);
   });
 
@@ -135,6 +172,8 @@ describe('settleInterruptedTransfers: exports', () => {
 
   it('a path a live export is writing cannot be claimed by a second export', () => {
     recordExportIntent(db, { kind: 'folder', name: 'same', sequence: 1, station: 'alpha', path: join(dir, 'same.airlock.tar'), operator: 'op', details: {} });
-    expect(() => recordExportIntent(db, { kind: 'folder', name: 'same', sequence: 2, station: 'alpha', path: join(dir, 'same.airlock.tar'), operator: 'op', details: {} })).toThrow(expect.objectContaining({ code: 'OUTPUT_EXISTS' }));
+    expect(() =>
+      recordExportIntent(db, { kind: 'folder', name: 'same', sequence: 2, station: 'alpha', path: join(dir, 'same.airlock.tar'), operator: 'op', details: {} }),
+    ).toThrow(expect.objectContaining({ code: 'OUTPUT_EXISTS' }));
   });
 });

@@ -35,7 +35,14 @@ describe('runAudited', () => {
     expect(done.value).toEqual({ fingerprint: 'F'.repeat(40) });
     const all = events();
     expect(all).toHaveLength(1);
-    expect(all[0]).toMatchObject({ seq: done.event.seq, type: 'key-trust', outcome: 'ok', signers: ['F'.repeat(40)], errorCode: null, details: { file: 'k.asc' } });
+    expect(all[0]).toMatchObject({
+      seq: done.event.seq,
+      type: 'key-trust',
+      outcome: 'ok',
+      signers: ['F'.repeat(40)],
+      errorCode: null,
+      details: { file: 'k.asc' },
+    });
   });
 
   it('records a failure with its code and message, and throws that failure', async () => {
@@ -51,7 +58,12 @@ describe('runAudited', () => {
     expect(thrown).toMatchObject({ code: 'NOT_A_BUNDLE' });
     const all = events();
     expect(all).toHaveLength(1);
-    expect(all[0]).toMatchObject({ type: 'verify', outcome: 'failed', errorCode: 'NOT_A_BUNDLE', details: { bundlePath: '/x.airlock', message: (thrown as AirlockError).message } });
+    expect(all[0]).toMatchObject({
+      type: 'verify',
+      outcome: 'failed',
+      errorCode: 'NOT_A_BUNDLE',
+      details: { bundlePath: '/x.airlock', message: (thrown as AirlockError).message },
+    });
   });
 
   it('maps a plain error to its code before recording it (ENOENT -> NOT_FOUND)', async () => {
@@ -82,7 +94,9 @@ describe('runAudited', () => {
     const none = await runAudited(context, { type: 'settings-change', failureDetails: {}, run: async () => [], succeeded: () => null });
     expect(none.event).toBeNull();
     const original = new Error('gpg said no');
-    await expect(runAudited(context, { type: 'key-generate', failureDetails: 'not recorded', run: () => Promise.reject(original), succeeded: () => ({ outcome: 'ok' }) })).rejects.toBe(original);
+    await expect(
+      runAudited(context, { type: 'key-generate', failureDetails: 'not recorded', run: () => Promise.reject(original), succeeded: () => ({ outcome: 'ok' }) }),
+    ).rejects.toBe(original);
     expect(events()).toEqual([]);
   });
 
@@ -101,7 +115,10 @@ describe('runAudited', () => {
       }),
     ).rejects.toMatchObject({ code: 'MEDIA_REMOVED' });
     expect(seen).toEqual([true]);
-    expect(events().map((e) => [e.type, e.outcome])).toEqual([['media-write', 'failed'], ['export', 'failed']]);
+    expect(events().map((e) => [e.type, e.outcome])).toEqual([
+      ['media-write', 'failed'],
+      ['export', 'failed'],
+    ]);
   });
 
   it('a failing onFailure step rolls the failure event back with it (both or neither)', async () => {
@@ -133,7 +150,10 @@ describe('runAudited', () => {
       },
     });
     expect(seen).toEqual([true]);
-    expect(events().map((e) => [e.type, e.outcome])).toEqual([['media-readback', 'ok'], ['export', 'ok']]);
+    expect(events().map((e) => [e.type, e.outcome])).toEqual([
+      ['media-readback', 'ok'],
+      ['export', 'ok'],
+    ]);
   });
 
   it('an outcome the work recorded itself (inside its own transaction) is not recorded twice', async () => {

@@ -128,7 +128,7 @@ describe('per-file results', () => {
     expect(imported.files).toMatchObject({ complete: false, notChecked: 3 });
   });
 
-  it('import writes nothing after the first problem but reads on: its per-file results are verify\'s', async () => {
+  it("import writes nothing after the first problem but reads on: its per-file results are verify's", async () => {
     const bag = await signedBag(signer, files);
     const payload = bag.payloadEntries.map((e) => (e.path === 'bag/data/a.txt' ? { ...e, body: 'ALPHA\n' } : e));
     const opened: string[] = [];
@@ -169,7 +169,12 @@ describe('bounded listing', () => {
     const many = Array.from({ length: 12 }, (_, i) => ({ path: `data/g${String(i).padStart(2, '0')}.txt`, content: `file ${i}\n` }));
     const bag = await signedBag(signer, many);
     // Same sizes, different bytes: every file fails its checksum, nothing else changes.
-    const payload = bag.payloadEntries.map((e) => ({ ...e, body: Buffer.from(e.body ?? '').toString().toUpperCase() }));
+    const payload = bag.payloadEntries.map((e) => ({
+      ...e,
+      body: Buffer.from(e.body ?? '')
+        .toString()
+        .toUpperCase(),
+    }));
     const result = await verify([...bag.tagEntries, ...payload, { path: 'bag/data/extra.bin', body: 'x' }], { problemCap: 4 });
     expect(result.ok).toBe(false);
     const listed = result.problems.filter((p) => p.path !== undefined);

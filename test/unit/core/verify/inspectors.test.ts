@@ -94,7 +94,10 @@ describe('payload inspectors', () => {
   });
 
   it('never see an unlisted file, and their bundle-level rule runs after the completeness checks', async () => {
-    const bag = await signedBag(signer, files.filter((f) => !f.path.endsWith('.exe')));
+    const bag = await signedBag(
+      signer,
+      files.filter((f) => !f.path.endsWith('.exe')),
+    );
     const watcher = recordingInspector({ refuseAtFinish: true });
     const result = await verify([...bag.tagEntries, ...bag.payloadEntries, { path: 'bag/data/extra.txt', body: 'not signed\n' }], [watcher.inspector]);
     expect(watcher.seen.map((s) => s.path)).toEqual(['data/a.txt', 'data/c.txt']);

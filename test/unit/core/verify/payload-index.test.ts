@@ -76,7 +76,7 @@ describe('PayloadIndex', () => {
     expect(unseen).toEqual(index.paths().filter((_, ordinal) => ![0, 3, 8, 9, 16, 19].includes(ordinal)));
   });
 
-  it('makes a path its own copy (a slice would keep the whole text alive) and hands out the index\'s copy', () => {
+  it("makes a path its own copy (a slice would keep the whole text alive) and hands out the index's copy", () => {
     const text = `${'x'.repeat(1000)}data/some/long/path/name.txt${'y'.repeat(1000)}`;
     const slice = text.slice(1000, 1000 + 'data/some/long/path/name.txt'.length);
     const copy = ownCopy(slice);
@@ -94,7 +94,13 @@ describe('SeenPaths', () => {
     seen.add('data/unlisted-early');
     expect(seen.has('data/early')).toBe(true);
     expect(seen.size).toBe(2);
-    const index = indexOf(new Map([['data/early', hexOf('1')], ['data/late', hexOf('2')], ['data/never', hexOf('3')]]));
+    const index = indexOf(
+      new Map([
+        ['data/early', hexOf('1')],
+        ['data/late', hexOf('2')],
+        ['data/never', hexOf('3')],
+      ]),
+    );
     seen.attach(index);
     expect(seen.size).toBe(1);
     seen.add('data/late');

@@ -50,7 +50,8 @@ describe('policy findings from the verify pipeline', () => {
     const bag = await signedBag(alice, files);
     const result = await verify([...bag.tagEntries, ...bag.payloadEntries], { requiredSigners: { count: 1, roles: [] } });
     expect(result.policy.findings.map((f) => f.check)).toEqual([...POLICY_CHECKS]);
-    for (const f of result.policy.findings.filter((x) => x.check !== 'replay' && x.check !== 'file-names')) expect(f).toMatchObject({ outcome: 'pass', code: null });
+    for (const f of result.policy.findings.filter((x) => x.check !== 'replay' && x.check !== 'file-names'))
+      expect(f).toMatchObject({ outcome: 'pass', code: null });
     expect(finding(result, 'replay').outcome).toBe('not-checked');
     // Without name rules to report, the name check says so instead of passing silently.
     expect(finding(result, 'file-names').outcome).toBe('not-checked');

@@ -35,7 +35,9 @@ describe('readPayloadManifest', () => {
   });
   it('stops at the limit: what follows the limit is never parsed (a malformed line there does not change the answer)', () => {
     const bytes = Buffer.from(`${lines(5)}not a manifest line\n`);
-    expect(readPayloadManifest(bytes, { ...DEFAULT_LIMITS, maxEntries: 5 })).toMatchObject({ problem: { code: 'LIMIT_EXCEEDED', path: 'manifest-sha256.txt' } });
+    expect(readPayloadManifest(bytes, { ...DEFAULT_LIMITS, maxEntries: 5 })).toMatchObject({
+      problem: { code: 'LIMIT_EXCEEDED', path: 'manifest-sha256.txt' },
+    });
     expect(readPayloadManifest(bytes, { ...DEFAULT_LIMITS, maxEntries: 10 })).toMatchObject({ problem: { code: 'MANIFEST_INVALID' } });
   });
   it('refuses a byte-order mark and names the line that is malformed', () => {
@@ -46,7 +48,11 @@ describe('readPayloadManifest', () => {
 });
 
 describe('checkBagitTxt', () => {
-  it.each(['BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n', 'BagIt-Version: 1.0\r\nTag-File-Character-Encoding: UTF-8\r\n', 'BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8'])('accepts the two required lines exactly (%j)', (text) => {
+  it.each([
+    'BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n',
+    'BagIt-Version: 1.0\r\nTag-File-Character-Encoding: UTF-8\r\n',
+    'BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8',
+  ])('accepts the two required lines exactly (%j)', (text) => {
     expect(checkBagitTxt(text)).toBeNull();
   });
   it.each([
@@ -63,15 +69,34 @@ describe('checkBagitTxt', () => {
 });
 
 describe('readBagInfoFacts', () => {
-  const info = ['External-Identifier: 6b1c', 'Airlock-Station: lab-a', 'Airlock-Operator: Ana', 'Airlock-Sequence: 42', 'Airlock-Created: 2026-01-01T00:00:00Z', 'Airlock-Format-Version: 1', 'Payload-Oxum: 12.2', ''].join('\n');
+  const info = [
+    'External-Identifier: 6b1c',
+    'Airlock-Station: lab-a',
+    'Airlock-Operator: Ana',
+    'Airlock-Sequence: 42',
+    'Airlock-Created: 2026-01-01T00:00:00Z',
+    'Airlock-Format-Version: 1',
+    'Payload-Oxum: 12.2',
+    '',
+  ].join('\n');
 
   it('reads the facts verify reports', () => {
     expect(readBagInfoFacts(info)).toEqual({
-      facts: { uuid: '6b1c', station: 'lab-a', operator: 'Ana', sequence: 42, created: '2026-01-01T00:00:00Z', formatVersion: '1', oxum: { octets: 12, streams: 2 } },
+      facts: {
+        uuid: '6b1c',
+        station: 'lab-a',
+        operator: 'Ana',
+        sequence: 42,
+        created: '2026-01-01T00:00:00Z',
+        formatVersion: '1',
+        oxum: { octets: 12, streams: 2 },
+      },
     });
   });
   it('leaves out what is absent, and a sequence that is not a plain number', () => {
-    expect(readBagInfoFacts('Airlock-Sequence: 4e2\n')).toEqual({ facts: { uuid: null, station: null, operator: null, sequence: null, created: null, formatVersion: null, oxum: null } });
+    expect(readBagInfoFacts('Airlock-Sequence: 4e2\n')).toEqual({
+      facts: { uuid: null, station: null, operator: null, sequence: null, created: null, formatVersion: null, oxum: null },
+    });
     expect(readBagInfoFacts('Airlock-Sequence: 1234567890123456\n')).toMatchObject({ facts: { sequence: null } });
   });
   it.each(['12', '12.2.1', '-1.2', 'twelve.two', '99999999999999999.1'])('refuses Payload-Oxum %j', (oxum) => {

@@ -61,7 +61,16 @@ describe('Linux: lsblk --json', () => {
     expect(legacy.map((d) => d.path)).toEqual(['/dev/sda', '/dev/vda']);
     const volumes = volumesFromLsblk(legacy, ['/', '/root']);
     expect(volumes).toHaveLength(1);
-    expect(volumes[0]).toMatchObject({ id: '/dev/sda1', label: 'USB DISK', mountPoint: '/media/usb disk', size: 30990090240, free: 30987526144, vendor: 'Verbatim', serial: '07A1B2C3D4E5F6', readOnly: false });
+    expect(volumes[0]).toMatchObject({
+      id: '/dev/sda1',
+      label: 'USB DISK',
+      mountPoint: '/media/usb disk',
+      size: 30990090240,
+      free: 30987526144,
+      vendor: 'Verbatim',
+      serial: '07A1B2C3D4E5F6',
+      readOnly: false,
+    });
   });
 
   it('refuses output that is not lsblk JSON', () => {
@@ -96,7 +105,13 @@ describe('macOS: diskutil -plist', () => {
       removable: true,
       source: 'diskutil',
     });
-    expect(volumeFromDiskutil(info('disk5s2'), info('disk5'), ['/'])).toMatchObject({ label: 'SD & CO', mountPoint: '/Volumes/SD & CO', filesystem: 'exfat', readOnly: true, model: 'STORAGE DEVICE' });
+    expect(volumeFromDiskutil(info('disk5s2'), info('disk5'), ['/'])).toMatchObject({
+      label: 'SD & CO',
+      mountPoint: '/Volumes/SD & CO',
+      filesystem: 'exfat',
+      readOnly: true,
+      model: 'STORAGE DEVICE',
+    });
   });
 
   it('refuses internal disks and volumes holding a protected path', () => {
@@ -106,7 +121,9 @@ describe('macOS: diskutil -plist', () => {
   });
 
   it('parses plist values: integers, booleans, entities, data, empty dicts; refuses unknown elements', () => {
-    const value = parsePlist('<?xml version="1.0"?><plist version="1.0"><dict><key>a&amp;b</key><integer>-3</integer><key>t</key><true/><key>d</key><data>AAEC</data><key>e</key><dict/><key>r</key><real>1.5</real></dict></plist>');
+    const value = parsePlist(
+      '<?xml version="1.0"?><plist version="1.0"><dict><key>a&amp;b</key><integer>-3</integer><key>t</key><true/><key>d</key><data>AAEC</data><key>e</key><dict/><key>r</key><real>1.5</real></dict></plist>',
+    );
     expect(value).toEqual({ 'a&b': -3, t: true, d: Buffer.from([0, 1, 2]), e: {}, r: 1.5 });
     expect(() => parsePlist('<plist><dict><key>x</key><script>1</script></dict></plist>')).toThrow(/unsupported/);
   });
@@ -148,6 +165,8 @@ describe('Windows: Get-Disk / Get-Partition / Get-Volume | ConvertTo-Json', () =
   it('reads one object where a cmdlet returned one item, and enums as numbers (PowerShell 7, WINDOWS_LIST_SCRIPT)', () => {
     expect(parsePowerShellJson(fixture('windows', 'get-disk-single.json'))).toHaveLength(1);
     const volumes = volumesFromWindows(parseWindowsListing(fixture('windows', 'list-script-pwsh7.json')), []);
-    expect(volumes).toEqual([expect.objectContaining({ id: 'H:', label: 'KINGSTON', filesystem: 'FAT32', serial: 'E0D55EA5740AF1A0B8430E37', model: 'DataTraveler 3.0' })]);
+    expect(volumes).toEqual([
+      expect.objectContaining({ id: 'H:', label: 'KINGSTON', filesystem: 'FAT32', serial: 'E0D55EA5740AF1A0B8430E37', model: 'DataTraveler 3.0' }),
+    ]);
   });
 });

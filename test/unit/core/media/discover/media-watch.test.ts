@@ -61,7 +61,12 @@ describe('watchMedia', () => {
     const inbox = join(root, 'diode-in');
     const events: MediaEvent[] = [];
     const errors: unknown[] = [];
-    const watch = watchMedia({ list: () => listMedia({ mediaRoots: [inbox] }), onEvent: (e) => events.push(e), onError: (e) => errors.push(e), intervalMs: 60_000 });
+    const watch = watchMedia({
+      list: () => listMedia({ mediaRoots: [inbox] }),
+      onEvent: (e) => events.push(e),
+      onError: (e) => errors.push(e),
+      intervalMs: 60_000,
+    });
     try {
       await watch.poll();
       await mkdir(inbox);
@@ -79,7 +84,13 @@ describe('watchMedia', () => {
 });
 
 describe('resolveMedium', () => {
-  const media = [volume('/dev/sdb1', { label: 'TRANSFER' }), volume('/dev/sdc1', { label: 'USB' }), volume('/dev/sdd1', { label: 'USB' }), volume('/dev/sde1', { label: 'RAW', mountPoint: null }), volume('/dev/sdf1', { label: 'LOCKED', readOnly: true })];
+  const media = [
+    volume('/dev/sdb1', { label: 'TRANSFER' }),
+    volume('/dev/sdc1', { label: 'USB' }),
+    volume('/dev/sdd1', { label: 'USB' }),
+    volume('/dev/sde1', { label: 'RAW', mountPoint: null }),
+    volume('/dev/sdf1', { label: 'LOCKED', readOnly: true }),
+  ];
   const code = (fn: () => unknown): string => {
     try {
       fn();

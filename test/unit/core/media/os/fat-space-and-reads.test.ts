@@ -49,7 +49,10 @@ describe.skipIf(process.platform !== 'linux')('uncached reads through dd', () =>
     // Three 32 MiB read segments, the last a few bytes (dd's O_DIRECT reads go by segment, two at a time).
     const file = join(root, 'odd-size.bin');
     const block = randomBytes(1024 * 1024);
-    const bytes = Buffer.concat([...Array.from({ length: 65 }, (_, i) => Buffer.concat([Buffer.from(String(i).padStart(8, '0')), block.subarray(8)])), randomBytes(123)]);
+    const bytes = Buffer.concat([
+      ...Array.from({ length: 65 }, (_, i) => Buffer.concat([Buffer.from(String(i).padStart(8, '0')), block.subarray(8)])),
+      randomBytes(123),
+    ]);
     await writeFile(file, bytes);
     const expected = createHash('sha256').update(bytes).digest('hex');
     const plan = await planUncachedRead(file);

@@ -1,6 +1,14 @@
 /** Parts as a transport layer: layout arithmetic, names, the signed volume index and its merging. */
 import { describe, expect, it, beforeAll } from 'vitest';
-import { FAT_MAX_PART_BYTES, foldsCase, FUSEFAT_MAX_PART_BYTES, isFat, maxFileBytes, maxPartBytes, maxPartBytesOnMount } from '../../../../../electron/core/media/output/fs-limits.js';
+import {
+  FAT_MAX_PART_BYTES,
+  foldsCase,
+  FUSEFAT_MAX_PART_BYTES,
+  isFat,
+  maxFileBytes,
+  maxPartBytes,
+  maxPartBytesOnMount,
+} from '../../../../../electron/core/media/output/fs-limits.js';
 import { indexFileName, isAirlockTempName, parseIndexFileName, parsePartFileName, partFileName } from '../../../../../electron/core/media/parts/part-names.js';
 import { INDEX_RESERVE_BYTES, MEDIA_MARGIN_BYTES, planLayout, type VolumeRoom } from '../../../../../electron/core/media/parts/part-plan.js';
 import { mergeIndexes, parseIndex, serializeIndex, verifyIndexSignature, type VolumeIndex } from '../../../../../electron/core/media/parts/volume-index.js';
@@ -127,7 +135,12 @@ describe('volume index', () => {
   });
 
   it('merges the copies of several volumes: hashes from whichever knows them; another bundle is refused', () => {
-    const first = index({ volume: 1, complete: false, bundle: { ...index().bundle, sha256: null }, parts: index().parts.map((p) => (p.volume === 2 ? { ...p, sha256: null } : p)) });
+    const first = index({
+      volume: 1,
+      complete: false,
+      bundle: { ...index().bundle, sha256: null },
+      parts: index().parts.map((p) => (p.volume === 2 ? { ...p, sha256: null } : p)),
+    });
     expect('error' in parseIndex(serializeIndex(first))).toBe(false);
     const merged = mergeIndexes([first, index()]);
     expect(merged).toEqual({ index: { ...index(), media: index().media } });
@@ -139,7 +152,9 @@ describe('volume index', () => {
     const bytes = serializeIndex(index());
     const armored = await signDetached(bytes, [signer.privateKey]);
     const trusted = [signer.trusted];
-    expect((await verifyIndexSignature(bytes, armored, trusted, 'q3.airlock-index.json.asc')).signers.map((s) => s.fingerprint)).toEqual([signer.trusted.fingerprint]);
+    expect((await verifyIndexSignature(bytes, armored, trusted, 'q3.airlock-index.json.asc')).signers.map((s) => s.fingerprint)).toEqual([
+      signer.trusted.fingerprint,
+    ]);
     const altered = Buffer.from(bytes.toString('utf8').replace('"volume": 2', '"volume": 1'));
     const refused = await verifyIndexSignature(altered, armored, trusted, 'q3.airlock-index.json.asc');
     expect(refused.problems.map((p) => p.code)).toEqual(['INDEX_INVALID']);
