@@ -3,10 +3,9 @@
  * (buildProgram), so they list exactly the commands and options the CLI parses. Written at build
  * time by scripts/build-cli-docs.mjs; the packages install them.
  */
-import { PassThrough } from 'node:stream';
 import type { Command, Option } from 'commander';
 import { EXIT } from '../../shared/exit-codes.js';
-import type { CliIo } from './io.js';
+import { inertIo } from './io.js';
 import { JSON_SHAPES } from './json-shapes.js';
 import { allCommands, buildProgram, CLI_VERSION, commandPath } from './main.js';
 
@@ -22,15 +21,7 @@ export interface CommandDoc {
 
 /** The program as data, without running anything. */
 export function describeProgram(): { globals: Option[]; commands: CommandDoc[] } {
-  const io: CliIo = {
-    stdout: new PassThrough(),
-    stderr: new PassThrough(),
-    stdin: new PassThrough(),
-    env: {},
-    stderrIsTTY: false,
-    signal: new AbortController().signal,
-  };
-  const { program } = buildProgram(io);
+  const { program } = buildProgram(inertIo());
   const doc = (command: Command): CommandDoc => ({
     path: commandPath(command),
     description: command.description(),

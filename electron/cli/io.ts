@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { AirlockError } from '../core/index.js';
 
 /** Everything the CLI touches of its process, injectable so tests run it in-process. */
@@ -14,6 +14,11 @@ export interface CliIo {
   stderrIsTTY: boolean;
   /** Aborted on Ctrl-C: long operations stop and leave nothing half-written. */
   signal: AbortSignal;
+}
+
+/** An io that goes nowhere: for reading the program's definitions (man page, completions, tests) without running a command. */
+export function inertIo(): CliIo {
+  return { stdout: new PassThrough(), stderr: new PassThrough(), stdin: new PassThrough(), env: {}, stderrIsTTY: false, signal: new AbortController().signal };
 }
 
 /** A report's lines without trailing blanks (a column left empty must not leave spaces behind). */

@@ -2,7 +2,7 @@
  * What the CLI's commander definitions accept, derived from the program itself (never a copied
  * list): every long option of every command (help and version included), and every command path.
  */
-import { PassThrough } from 'node:stream';
+import { inertIo } from '../../electron/cli/io.js';
 import { allCommands, buildProgram, commandPath } from '../../electron/cli/main.js';
 
 export interface CliSurface {
@@ -13,15 +13,7 @@ export interface CliSurface {
 }
 
 export function cliSurface(): CliSurface {
-  const io = {
-    stdout: new PassThrough(),
-    stderr: new PassThrough(),
-    stdin: new PassThrough(),
-    env: {},
-    stderrIsTTY: false,
-    signal: new AbortController().signal,
-  };
-  const { program } = buildProgram(io);
+  const { program } = buildProgram(inertIo());
   const flags = new Set<string>();
   const commands = new Set<string>();
   for (const command of [program, ...allCommands(program)]) {

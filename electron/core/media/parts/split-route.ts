@@ -47,22 +47,30 @@ export async function routeSplit(path: string, options: SplitRouteOptions): Prom
   return { check, source: complete ? reassembly(check, options.reader) : null };
 }
 
+/**
+ * What a part set says of its bundle before the bag is read: the name and id from the signed
+ * volume index (or the part names), nothing the bag itself would tell.
+ */
+export function partSetBundle(path: string, check: PartSetCheck): VerifyResult['bundle'] {
+  return {
+    name: check.index?.name ?? check.name,
+    path,
+    uuid: check.index?.bundle.uuid ?? null,
+    station: null,
+    operator: null,
+    sequence: null,
+    created: null,
+    files: 0,
+    bytes: 0,
+    tagmanifestSha256: check.index?.bundle.tagmanifestSha256 ?? null,
+  };
+}
+
 /** The report for a split bundle rejected before (or while) reassembling: nothing of the bag was trusted. */
 export function splitRejection(path: string, check: PartSetCheck, extra: Problem[] = []): VerifyResult {
   return {
     ok: false,
-    bundle: {
-      name: check.index?.name ?? check.name,
-      path,
-      uuid: check.index?.bundle.uuid ?? null,
-      station: null,
-      operator: null,
-      sequence: null,
-      created: null,
-      files: 0,
-      bytes: 0,
-      tagmanifestSha256: null,
-    },
+    bundle: { ...partSetBundle(path, check), tagmanifestSha256: null },
     signers: [],
     problems: [...check.problems, ...extra],
     // Nothing of the bag was read: no file results, every policy check unreached (callers that

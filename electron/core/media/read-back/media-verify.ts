@@ -18,7 +18,7 @@ import { DEFAULT_LIMITS } from '../../policy/limits.js';
 import { policyNotReached } from '../../policy/policy-findings.js';
 import { isAirlockTempName, parseIndexFileName, parsePartFileName } from '../parts/part-names.js';
 import type { PartReader } from '../parts/part-set.js';
-import { routeSplit, throughParts } from '../parts/split-route.js';
+import { partSetBundle, routeSplit, throughParts } from '../parts/split-route.js';
 import { openUncached, planUncachedRead, type ReadPlan } from './uncached-read.js';
 import { parseIndex } from '../parts/volume-index.js';
 
@@ -131,18 +131,7 @@ export async function verifyMedium(
       const checked = route.check;
       result = {
         ok: checked.problems.length === 0 && checked.index !== null,
-        bundle: {
-          name: checked.index?.name ?? checked.name,
-          path,
-          uuid: checked.index?.bundle.uuid ?? null,
-          station: null,
-          operator: null,
-          sequence: null,
-          created: null,
-          files: 0,
-          bytes: 0,
-          tagmanifestSha256: checked.index?.bundle.tagmanifestSha256 ?? null,
-        },
+        bundle: partSetBundle(path, checked),
         signers: checked.indexSigners,
         problems: checked.problems,
         files: noFileResults(),
