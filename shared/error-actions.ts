@@ -54,6 +54,17 @@ export const ERROR_ACTIONS: { readonly [K in ErrorCode]: string } & Readonly<Rec
   JOB_NOT_FOUND: 'Check the job list for the job you meant; start the operation again if it is not there (the audit log records how it ended).',
   CANCELLED: 'Nothing to clean up. Start again when you are ready.',
   INTERRUPTED: 'Start the import or export again: nothing of it was kept (its audit event says what was found).',
+  IMAGE_SOURCE_INVALID:
+    'Write the reference as oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE or docker://HOST[:PORT]/REPO:TAG (or @sha256:DIGEST).',
+  IMAGE_NOT_FOUND: 'Check the path, tag or digest (list the layout or registry to see what it holds) and try again.',
+  IMAGE_SOURCE_CORRUPT: 'Copy the image again from where it came from (skopeo copy, docker save) and export again.',
+  REGISTRY_UNREACHABLE: 'Check the registry address, that the registry runs, and the network path to it; then try again: a push resumes where it stopped.',
+  REGISTRY_AUTH_FAILED: 'Check the user name and password or token for this registry, and that the user may push to the repository.',
+  REGISTRY_REFUSED: 'Read the registry code in the message (DENIED, TAG_INVALID for an immutable tag ...); fix it at the registry, then push again.',
+  REGISTRY_DIGEST_MISMATCH: 'Do not use the pushed image. Tell your security officer; check the registry for a proxy or rewrite rule that changes manifests.',
+  REGISTRY_BLOB_ABSENT:
+    'Ask the sender to export again without leaving out blobs, or with a current receipt from this station: the registry no longer holds what an older receipt said.',
+  RECEIPT_INVALID: 'Use the import receipt exactly as the receiving station wrote it (the .json with its .asc), signed by a key this station trusts.',
   INTERNAL: 'Try again. If it happens again, note the time and what you did, and report it.',
 };
 

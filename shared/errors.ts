@@ -67,6 +67,21 @@ export const ERROR_CODES = {
     kind: 'operational',
     message: 'The operation was interrupted (the process was killed, crashed or lost power) before it finished; a later start recorded it as failed.',
   },
+  IMAGE_SOURCE_INVALID: { kind: 'usage', message: 'An image or chart reference is malformed or names a transport Airlock does not read.' },
+  IMAGE_NOT_FOUND: { kind: 'operational', message: 'The image or chart named was not found where the reference points.' },
+  IMAGE_SOURCE_CORRUPT: { kind: 'operational', message: 'The image source is damaged: a blob is missing or does not match its digest.' },
+  REGISTRY_UNREACHABLE: { kind: 'operational', message: 'The container registry could not be reached, or it dropped the connection.' },
+  REGISTRY_AUTH_FAILED: { kind: 'operational', message: 'The container registry refused the credentials, or gave no token for them.' },
+  REGISTRY_REFUSED: { kind: 'operational', message: 'The container registry refused the request.' },
+  REGISTRY_DIGEST_MISMATCH: {
+    kind: 'operational',
+    message: 'The container registry reports a digest other than the one in the signed bundle; the image is not what was approved.',
+  },
+  REGISTRY_BLOB_ABSENT: {
+    kind: 'operational',
+    message: 'A blob the bundle was exported without (the sender was told this registry holds it) is not in the registry; nothing was pushed.',
+  },
+  RECEIPT_INVALID: { kind: 'operational', message: 'The receipt file is malformed, unsigned, or not signed by a trusted key.' },
   INTERNAL: { kind: 'operational', message: 'An unexpected internal error occurred.' },
 } as const satisfies Record<string, { kind: 'usage' | 'operational'; message: string }>;
 

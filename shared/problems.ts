@@ -25,6 +25,9 @@ export const PROBLEM_CODES = [
   'PART_MISMATCH',
   'PART_EXTRA',
   'INDEX_INVALID',
+  'OCI_BLOB_MISSING',
+  'OCI_DIGEST_MISMATCH',
+  'OCI_GRAPH_INVALID',
 ] as const;
 
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
@@ -140,6 +143,20 @@ export const PROBLEM_TEXT: Record<ProblemCode, ProblemText> = {
   INDEX_INVALID: {
     message: 'The volume index of a split bundle is missing, malformed, not signed by a trusted key, or contradicts the bundle.',
     action: 'Do not import it. The index and its .asc travel with the parts: ask the sender for a fresh export.',
+  },
+  OCI_BLOB_MISSING: {
+    message:
+      'An image in the bundle names a blob (layer, config or manifest) that the bundle does not hold, and that was not declared as already present at the receiving registry.',
+    action: 'Do not import it. Ask the sender to export the image again; if it was exported against a receipt, check that receipt came from this station.',
+  },
+  OCI_DIGEST_MISMATCH: {
+    message: 'An image blob does not have the size or digest its descriptor names.',
+    action: 'Do not import it. The image was altered or built wrongly on the sending side: ask for a fresh export.',
+  },
+  OCI_GRAPH_INVALID: {
+    message:
+      'The image layout in the bundle is malformed: an unknown media type, a loop, a blob nothing refers to, or a descriptor file that disagrees with index.json.',
+    action: 'Do not import it. Ask the sender to export the image again with Airlock; report the bundle if it came from Airlock.',
   },
 };
 
