@@ -37,4 +37,14 @@ export const PHASE_LABELS: Record<ProgressPhase, PhaseLabel> = {
     title: 'Reading back from the medium',
     detail: 'Reading every file written to the medium again, past the page cache, and comparing it with what was written.',
   },
+  'pulling-images': {
+    short: 'Pulling images',
+    title: 'Pulling images from the registry',
+    detail: 'Fetching each image’s manifests and layers from the sending side’s registry and checking each against its digest.',
+  },
+  'pushing-images': {
+    short: 'Pushing images',
+    title: 'Pushing images to the registry',
+    detail: 'Sending each verified image to the internal registry: layers first, then manifests; the registry’s digest is checked against the signed one.',
+  },
 };

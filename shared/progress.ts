@@ -22,7 +22,11 @@ export type ProgressPhase =
   | 'verifying-signature'
   | 'verifying-payload'
   /** Export to removable media: the files just written, read back past the page cache and compared. */
-  | 'reading-back';
+  | 'reading-back'
+  /** Export of docker:// images: manifests and blobs fetched from the sending side's registry, each checked against its digest. */
+  | 'pulling-images'
+  /** Import with a registry target: blobs, then manifests, then indexes sent to the internal registry. */
+  | 'pushing-images';
 
 /** Every phase, in the order an operation may pass through them (the IPC schema's enum). */
 export const PROGRESS_PHASES = [
@@ -36,6 +40,8 @@ export const PROGRESS_PHASES = [
   'verifying-signature',
   'verifying-payload',
   'reading-back',
+  'pulling-images',
+  'pushing-images',
 ] as const satisfies readonly ProgressPhase[];
 
 export interface Progress {
@@ -53,6 +59,8 @@ export interface Progress {
    * rate; null or absent when unknown. Core's job-eta estimator adds it (electron/core/jobs/job-eta.ts).
    */
   jobEtaSeconds?: number | null | undefined;
+  /** What this progress is about when a phase works item by item (the image being pushed: `repository:tag`). */
+  item?: string | undefined;
 }
 
 export type ProgressListener = (progress: Progress) => void;

@@ -1,3 +1,4 @@
+import type { ImageSummary } from './images.js';
 import type { Problem, ProblemCode } from './problems.js';
 
 /** A signer proven by a verified signature over the tag manifest. */
@@ -96,6 +97,8 @@ export interface PolicySummary {
 
 export interface VerifyResult {
   ok: boolean;
+  /** Images and charts the bundle carries (docs/bundle-format.md §15); absent when it carries none. */
+  images?: ImageSummary[] | undefined;
   bundle: BundleSummary;
   signers: SignerInfo[];
   problems: Problem[];

@@ -31,6 +31,7 @@ export const ProgressSchema = z.object({
   rateBytesPerSecond: z.number().nullable(),
   etaSeconds: z.number().nullable(),
   jobEtaSeconds: z.number().nullable().optional(),
+  item: z.string().max(1024).optional(),
 });
 
 export const ProblemSchema = z.object({ code: z.enum(PROBLEM_CODES), path: z.string().optional(), message: z.string() });

@@ -1,10 +1,12 @@
 import type { Readable } from 'node:stream';
+import type { ImagePushResult } from '../../../shared/images.js';
 import type { MediaExportReport } from '../../../shared/media.js';
 import type { ProgressListener } from '../../../shared/progress.js';
 import type { AuditCheckpoint } from '../audit/audit-checkpoint.js';
 import type { WrittenReceipt } from '../audit/receipt.js';
 import type { WriteBundleResult } from '../export/write-bundle.js';
 import type { SignerSpec } from '../crypto/signer-spec.js';
+import type { RegistryEndpoint } from '../oci/registry/registry-api.js';
 import type { ImportResult } from '../import/import-bundle.js';
 import type { NextMediumRequest } from '../media/output/media-output.js';
 import type { AskForMedium } from '../media/parts/part-set.js';
@@ -13,7 +15,18 @@ import type { AskForMedium } from '../media/parts/part-set.js';
 // these through core/index.ts.
 
 export interface ExportRequest {
+  /** Files and folders; may be empty when images or charts are given. */
   selection: readonly string[];
+  /** Image references (`oci:DIR[:TAG]`, `oci-archive:FILE[:TAG]`, `docker-archive:FILE`, `docker://HOST[:PORT]/REPO:TAG|@DIGEST`), issue #15. */
+  images?: readonly string[] | undefined;
+  /** A file of image references, one per line (`--images-from`). */
+  imagesFrom?: string | undefined;
+  /** Platforms to take from multi-platform images (`linux/amd64`, `linux/arm64/v8`); absent: all. */
+  platforms?: readonly string[] | undefined;
+  /** Helm chart archives (`--chart FILE.tgz`). */
+  charts?: readonly string[] | undefined;
+  /** A signed import receipt from the far side: blobs its registry holds are left out (`--skip-blobs-in`). */
+  skipBlobsIn?: string | undefined;
   outDir: string;
   name?: string | undefined;
   /** The station key's passphrase; or give `signer` to sign with GnuPG or another key. */
@@ -35,6 +48,8 @@ export interface ImportRequest {
   signal?: AbortSignal | undefined;
   onProgress?: ProgressListener | undefined;
   askForMedium?: MediaAsk | undefined;
+  /** Push the bundle's images to this registry after full verification (`--push-to`), issue #15. */
+  pushTo?: RegistryEndpoint | undefined;
 }
 
 export interface VerifyRequest {
@@ -109,5 +124,9 @@ export interface StagedSummary {
 }
 
 export type ExportOutcome = Omit<WriteBundleResult, 'payloadFiles'> & AuditTrail;
-export type ImportOutcome = Omit<ImportResult, 'payloadFiles'> & AuditTrail;
+export type ImportOutcome = Omit<ImportResult, 'payloadFiles'> &
+  AuditTrail & {
+    /** Per image, what the registry push did (present when `pushTo` was given and the bundle carries images). */
+    pushes?: ImagePushResult[] | undefined;
+  };
 export type MediaExportOutcome = ExportOutcome & { media: MediaExportReport };
