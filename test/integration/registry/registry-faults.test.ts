@@ -219,3 +219,43 @@ describe('abort', () => {
     expect(await readFile(bigFile).then((b) => b.length)).toBe(big.size);
   });
 });
+
+describe('resume after a restart (the push journal keeps the location)', () => {
+  it('goes on from the session a killed run left, sending only the rest', async () => {
+    const repository = repo();
+    const controller = new AbortController();
+    let location: string | undefined;
+    let accepted = 0;
+    await expect(
+      client.uploadBlob(repository, big, openBig, {
+        signal: controller.signal,
+        onProgress: (p) => {
+          location = p.location;
+          accepted = p.bytes;
+          if (p.bytes >= 3 * MiB) controller.abort();
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(accepted).toBe(3 * MiB);
+    proxy.clearLog();
+    const restarted = await createRegistryClient(parseRegistryEndpoint(proxy.host, { insecure: true }), { upload: { chunkSize: MiB, monolithicMax: MiB } });
+    try {
+      await restarted.uploadBlob(repository, big, openBig, { resumeUrl: location });
+    } finally {
+      await restarted.close();
+    }
+    expect(await digestAtRegistry(repository, big.digest)).toBe(big.digest);
+    expect(proxy.count((r) => r.method === 'POST')).toBe(0);
+    expect(proxy.requests.filter((r) => r.method === 'PATCH').reduce((sum, r) => sum + r.bytesIn, 0)).toBe(big.size - 3 * MiB);
+  });
+
+  it('starts again when the session the journal names is gone', async () => {
+    const repository = repo();
+    proxy.clearLog();
+    await client.uploadBlob(repository, big, openBig, {
+      resumeUrl: `${proxy.url}/v2/${repository}/blobs/uploads/00000000-0000-0000-0000-000000000000?_state=x`,
+    });
+    expect(await digestAtRegistry(repository, big.digest)).toBe(big.digest);
+    expect(proxy.count((r) => r.method === 'POST')).toBe(1);
+  });
+});
