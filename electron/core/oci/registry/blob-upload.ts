@@ -32,21 +32,32 @@ export interface UploadOptions {
   resumeUrl?: string | undefined;
 }
 
-/** `length` bytes of `open(offset)`, then the source is closed; IMAGE_SOURCE_CORRUPT when it ends early. */
+/** Body pieces handed to fetch: larger pieces halve its per-chunk cost (measured: 64 KiB vs 1 MiB). */
+const PIECE = 1024 * 1024;
+
+/**
+ * `length` bytes of `open(offset)`, in pieces of about 1 MiB, then the source is closed;
+ * IMAGE_SOURCE_CORRUPT when it ends early.
+ */
 async function* slice(open: (offset: number) => Readable, offset: number, length: number, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array> {
   if (length === 0) return;
   const source = open(offset);
   let left = length;
+  let held: Buffer[] = [];
+  let heldBytes = 0;
   try {
     for await (const chunk of source as AsyncIterable<Buffer>) {
       throwIfAborted(signal);
-      if (chunk.length >= left) {
-        yield chunk.subarray(0, left);
-        left = 0;
-        break;
+      const part = chunk.length > left ? chunk.subarray(0, left) : chunk;
+      left -= part.length;
+      held.push(part);
+      heldBytes += part.length;
+      if (heldBytes >= PIECE || left === 0) {
+        yield held.length === 1 ? held[0]! : Buffer.concat(held, heldBytes);
+        held = [];
+        heldBytes = 0;
       }
-      left -= chunk.length;
-      yield chunk;
+      if (left === 0) break;
     }
   } finally {
     source.destroy();
