@@ -298,12 +298,13 @@ export class RegistryFaultProxy {
     const chunks: Buffer[] = [];
     req.on('error', () => undefined);
     for await (const chunk of req as AsyncIterable<Buffer>) {
-      record.bytesIn += chunk.length;
-      if (record.bytesIn >= afterBytes) {
+      if (record.bytesIn + chunk.length >= afterBytes) {
+        record.bytesIn = afterBytes;
         record.dropped = true;
         req.socket.destroy();
         return;
       }
+      record.bytesIn += chunk.length;
       chunks.push(chunk);
     }
     record.status = await this.forwardBuffered(req, res, Buffer.concat(chunks));
