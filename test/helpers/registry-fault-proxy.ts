@@ -145,7 +145,7 @@ export class RegistryFaultProxy {
   }
 
   /** Recorded requests that match. */
-  count(match: RequestMatch): number {
+  count(match: (request: RecordedRequest) => boolean): number {
     return this.requests.filter((r) => match(r)).length;
   }
 

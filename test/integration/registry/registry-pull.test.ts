@@ -117,14 +117,14 @@ describe('pullToLayout', () => {
     const layer = manifest.layers[1]!.digest.slice(7);
     const data = join(registry().storageDir, 'docker', 'registry', 'v2', 'blobs', 'sha256', layer.slice(0, 2), layer, 'data');
     const bytes = await readFile(data);
-    bytes[bytes.length - 10] ^= 0xff;
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 10) ^ 0xff, bytes.length - 10);
     await writeFile(data, bytes);
     const out = join(await tempDir(), 'tampered');
     await expect(pullToLayout(client, 'tampered/app', '1.0', { platforms: 'all', layoutDir: out })).rejects.toMatchObject({ code: 'IMAGE_SOURCE_CORRUPT' });
     const names = await blobNames(out);
     expect(names).not.toContain(layer);
     expect(names.filter((n) => n.startsWith('.'))).toEqual([]);
-    bytes[bytes.length - 10] ^= 0xff;
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 10) ^ 0xff, bytes.length - 10);
     await writeFile(data, bytes);
   });
 
