@@ -145,14 +145,14 @@ export function parseDocumentAs(json: unknown, descriptorType: string, where: st
   if (INDEX_TYPES.has(descriptorType)) {
     const manifests = parseDescriptors(json.manifests, `manifests of ${where}`);
     if (typeof manifests === 'string') return manifests;
-    return { kind: 'index', mediaType: own as string | undefined, manifests, subject, artifactType };
+    return { kind: 'index', mediaType: own, manifests, subject, artifactType };
   }
   if (IMAGE_MANIFEST_TYPES.has(descriptorType)) {
     const config = parseDescriptor(json.config, `the config of ${where}`);
     if (typeof config === 'string') return config;
     const layers = parseDescriptors(json.layers ?? [], `layers of ${where}`);
     if (typeof layers === 'string') return layers;
-    return { kind: 'manifest', mediaType: own as string | undefined, config, layers, subject, artifactType };
+    return { kind: 'manifest', mediaType: own, config, layers, subject, artifactType };
   }
   return `${where} is referenced as ${descriptorType}, which is not a manifest or index type.`;
 }
