@@ -142,7 +142,7 @@ describe('layer bigger than the station limit: LIMIT_EXCEEDED from the tar heade
     for (const over of [1, 2]) {
       const maxFileBytes = sizes[over] as number;
       expect(sizes[over - 1]).toBeGreaterThan(maxFileBytes);
-      await expect(expectRefused(fx, base, ['LIMIT_EXCEEDED'], { maxFileBytes }), `${over} over`).resolves.toBeUndefined();
+      await expect(expectRefused(fx, base, ['LIMIT_EXCEEDED'], { limits: { maxFileBytes } }), `${over} over`).resolves.toBeUndefined();
     }
   });
 });
