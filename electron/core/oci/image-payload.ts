@@ -4,6 +4,7 @@
  * payload and check after hashing. The caller removes the work folder when the export ends.
  */
 import { lstat, readFile } from 'node:fs/promises';
+import type { ExportedImages } from '../../../shared/images.js';
 import type { ProgressListener } from '../../../shared/progress.js';
 import type { TrustedKey } from '../crypto/detached-signature.js';
 import type { SourceFile } from '../export/source-scan.js';
@@ -176,4 +177,21 @@ async function resolveReference(
       });
     }
   }
+}
+
+/** The export summary's view of the images (what the bundle's descriptor file says, and what was left out). */
+export function exportedImages(payload: ImagePayload): ExportedImages {
+  const images = payload.descriptor.images;
+  return {
+    images: images.map(({ chartImages: _chartImages, ...image }) => ({
+      ...image,
+      platforms: image.platforms.map((p) => ({ os: p.os, architecture: p.architecture, variant: p.variant, digest: p.digest })),
+    })),
+    chartImages: images
+      .filter((i) => i.kind === 'chart' && (i.chartImages?.length ?? 0) > 0)
+      .map((i) => ({ chart: `${i.repository}:${i.tag ?? ''}`, images: i.chartImages ?? [] })),
+    storedBlobs: payload.storedBlobs,
+    skippedBlobs: payload.skipped.blobs,
+    skippedBytes: payload.skipped.bytes,
+  };
 }
