@@ -55,7 +55,9 @@ describe('export --image oci:DIR:TAG', () => {
     expect(blobLines).toHaveLength(built.blobs.size);
     // The base layer both images share: one line, one file.
     const layersOf = async (digest: string): Promise<string[]> =>
-      (JSON.parse(await readFile(join(built.dir, 'blobs', 'sha256', digest.slice(7)), 'utf8')) as { layers: Array<{ digest: string }> }).layers.map((l) => l.digest);
+      (JSON.parse(await readFile(join(built.dir, 'blobs', 'sha256', digest.slice(7)), 'utf8')) as { layers: Array<{ digest: string }> }).layers.map(
+        (l) => l.digest,
+      );
     const appLayers = await layersOf(image('app-1.0').manifests[0]!.digest);
     const shared = (await layersOf(image('tool-1.0').manifests[0]!.digest)).filter((d) => appLayers.includes(d));
     expect(shared).toHaveLength(1);
@@ -88,7 +90,9 @@ describe('export --image oci:DIR:TAG', () => {
     const copy = join(await makeTemp('airlock-img-src-'), 'any');
     await cp(built.dir, copy, { recursive: true });
     const index = JSON.parse(await readFile(join(copy, 'index.json'), 'utf8')) as { manifests: Array<{ annotations?: Record<string, string> }> };
-    for (const m of index.manifests) if (m.annotations?.['org.opencontainers.image.ref.name'] === 'app-1.0') m.annotations['org.opencontainers.image.ref.name'] = 'registry.example.org:5000/team/App:1.0';
+    for (const m of index.manifests)
+      if (m.annotations?.['org.opencontainers.image.ref.name'] === 'app-1.0')
+        m.annotations['org.opencontainers.image.ref.name'] = 'registry.example.org:5000/team/App:1.0';
     await writeFile(join(copy, 'index.json'), JSON.stringify(index));
     await writeFile(join(root, 'readme.txt'), 'release notes\n');
     const out = await makeTemp('airlock-img-out-');
@@ -142,7 +146,17 @@ describe('--platform', () => {
 
   it('a platform the image lacks: IMAGE_NOT_FOUND naming what it has', async () => {
     const out = await makeTemp('airlock-img-out-');
-    const result = await station.run(['export', '--out', out, '--passphrase-file', station.passFile, '--image', `oci:${built.dir}:tool-1.0`, '--platform', 'windows/amd64']);
+    const result = await station.run([
+      'export',
+      '--out',
+      out,
+      '--passphrase-file',
+      station.passFile,
+      '--image',
+      `oci:${built.dir}:tool-1.0`,
+      '--platform',
+      'windows/amd64',
+    ]);
     expect(result.code, describeResult(result)).toBe(3);
     expect(result.stderr).toContain('IMAGE_NOT_FOUND');
     expect(result.stderr).toContain('linux/arm64/v8');
