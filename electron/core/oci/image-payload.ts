@@ -158,7 +158,7 @@ async function resolveReference(
         );
       }
       const destDir = await work.subDir(`pull-${count}`);
-      const reference = ref.digest ?? (ref.tag as string);
+      const reference = ref.digest ?? ref.tag ?? '';
       const pulled = await options.pull({
         endpoint: options.endpointFor(ref.host),
         repository: ref.repository,
