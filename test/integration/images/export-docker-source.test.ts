@@ -46,6 +46,8 @@ describe('export --image docker://HOST:PORT/REPO:TAG', () => {
     const out = await makeTemp('airlock-img-docker-out-');
     const { json } = await exportImages(station, out, 'pulled', ['--insecure-registry', '--image', `docker://${registry().host}/team/tool:1.0`]);
     const bag = unpack(json.bundle.bundlePath, out, 'pulled');
+    const verified = await station.verify(json.bundle.bundlePath);
+    expect(verified.code, describeResult(verified.result)).toBe(0);
     sha256sumPasses(bag);
     const [entry] = (await imagesFile(bag)).images;
     expect(entry).toMatchObject({ repository: 'team/tool', tag: '1.0', digest: tool().descriptor.digest, source: `docker://${registry().host}/team/tool:1.0` });
@@ -65,6 +67,8 @@ describe('export --image docker://HOST:PORT/REPO:TAG', () => {
       `oci:${built.dir}:app-1.0`,
     ]);
     const bag = unpack(json.bundle.bundlePath, out, 'arm');
+    const verified = await station.verify(json.bundle.bundlePath);
+    expect(verified.code, describeResult(verified.result)).toBe(0);
     const [pulled, local] = (await imagesFile(bag)).images;
     expect(pulled).toMatchObject({ repository: 'team/tool', tag: null, digest: tool().manifests[1]!.digest });
     expect(local).toMatchObject({ digest: app().descriptor.digest });
