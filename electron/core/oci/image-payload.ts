@@ -60,7 +60,8 @@ const LIST_MAX_BYTES = 1024 * 1024;
 
 /** Whether the request names any image or chart. */
 export function hasImageSources(sources: ImageSources): boolean {
-  return (sources.images?.length ?? 0) > 0 || sources.imagesFrom !== undefined || (sources.charts?.length ?? 0) > 0;
+  // A receipt alone names no image, but must not be ignored silently: parseImageSources refuses it.
+  return (sources.images?.length ?? 0) > 0 || sources.imagesFrom !== undefined || (sources.charts?.length ?? 0) > 0 || sources.skipBlobsIn !== undefined;
 }
 
 /** Every reference parsed before anything is opened: a typo fails fast, with its line number for a list file. */
