@@ -126,6 +126,12 @@ export class RegistryFaultProxy {
     this.immutable = style;
   }
 
+  /** Drop every drop and failure rule not used up yet. */
+  clearRules(): void {
+    this.drops = [];
+    this.failures = [];
+  }
+
   /** Forget the recorded requests (rules stay). */
   clearLog(): void {
     this.requests.length = 0;
@@ -256,6 +262,13 @@ export class RegistryFaultProxy {
     const headers = { ...req.headers };
     delete headers['content-length'];
     delete headers['content-type'];
+    // Distribution answers 404 for an OCI manifest the request does not accept.
+    headers.accept = [
+      'application/vnd.oci.image.index.v1+json',
+      'application/vnd.oci.image.manifest.v1+json',
+      'application/vnd.docker.distribution.manifest.list.v2+json',
+      'application/vnd.docker.distribution.manifest.v2+json',
+    ].join(', ');
     const upstream = httpRequest({ host: this.target.hostname, port: this.target.port, method, path, headers });
     upstream.end();
     const [response] = (await once(upstream, 'response')) as [IncomingMessage];
@@ -285,12 +298,13 @@ export class RegistryFaultProxy {
     const chunks: Buffer[] = [];
     req.on('error', () => undefined);
     for await (const chunk of req as AsyncIterable<Buffer>) {
-      record.bytesIn += chunk.length;
-      if (record.bytesIn >= afterBytes) {
+      if (record.bytesIn + chunk.length >= afterBytes) {
+        record.bytesIn = afterBytes;
         record.dropped = true;
         req.socket.destroy();
         return;
       }
+      record.bytesIn += chunk.length;
       chunks.push(chunk);
     }
     record.status = await this.forwardBuffered(req, res, Buffer.concat(chunks));
