@@ -3,6 +3,7 @@
  * no temp file and no work folder is left behind. Variants of one hazard each: a flipped byte, a
  * missing blob, a blob of another size, a linked blob, a manifest pointing at a blob of another size.
  */
+import { createHash } from 'node:crypto';
 import { cp, mkdir, readdir, readFile, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -204,5 +205,60 @@ describe('the two-pass export (a GnuPG signer) checks blobs the same way', () =>
     } finally {
       await gnupg.close();
     }
+  });
+});
+
+describe('hostile layout documents', () => {
+  async function writeBlob(dir: string, value: unknown): Promise<{ digest: string; size: number }> {
+    const body = Buffer.from(JSON.stringify(value));
+    const hex = createHash('sha256').update(body).digest('hex');
+    await writeFile(join(dir, 'blobs', 'sha256', hex), body);
+    return { digest: `sha256:${hex}`, size: body.length };
+  }
+
+  it('indexes nested deeper than the limit: IMAGE_SOURCE_CORRUPT', async () => {
+    const dir = await layoutCopy();
+    const app = built.images.find((i) => i.refName === 'app-1.0')!.descriptor;
+    let child = { mediaType: app.mediaType, digest: app.digest, size: app.size };
+    for (let depth = 0; depth < 8; depth++) {
+      const mediaType = 'application/vnd.oci.image.index.v1+json';
+      child = { mediaType, ...(await writeBlob(dir, { schemaVersion: 2, mediaType, manifests: [child] })) };
+    }
+    await writeFile(
+      join(dir, 'index.json'),
+      JSON.stringify({ schemaVersion: 2, manifests: [{ ...child, annotations: { 'org.opencontainers.image.ref.name': 'deep' } }] }),
+    );
+    const { result, out } = await exportFails(['--image', `oci:${dir}:deep`]);
+    refused(result, 'IMAGE_SOURCE_CORRUPT', 3);
+    expect(result.stderr).toContain('nest deeper');
+    await nothingLeft(out);
+  });
+
+  it('an index.json over the size limit: refused before it is parsed', async () => {
+    const dir = await layoutCopy();
+    await writeFile(join(dir, 'index.json'), `{"schemaVersion":2,"manifests":[],"pad":"${'x'.repeat(5 * 1024 * 1024)}"}`);
+    const { result } = await exportFails(['--image', `oci:${dir}:app-1.0`]);
+    refused(result, 'IMAGE_SOURCE_CORRUPT', 3);
+    expect(result.stderr).toContain('limit');
+  });
+
+  it('a descriptor whose digest is not sha256 hex (a path in disguise): refused', async () => {
+    const dir = await layoutCopy();
+    await writeFile(
+      join(dir, 'index.json'),
+      JSON.stringify({
+        schemaVersion: 2,
+        manifests: [
+          {
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            digest: 'sha256:../../../etc/passwd',
+            size: 10,
+            annotations: { 'org.opencontainers.image.ref.name': 'x' },
+          },
+        ],
+      }),
+    );
+    const { result } = await exportFails(['--image', `oci:${dir}:x`]);
+    refused(result, 'IMAGE_SOURCE_CORRUPT', 3);
   });
 });
