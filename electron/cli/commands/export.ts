@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { displayText } from '../../../shared/display-text.js';
 import { groupFingerprint } from '../../../shared/fingerprint.js';
 import { formatSize, plural } from '../../../shared/format.js';
-import { AirlockError, parseGpgSignerOption, type ExportOutcome, type SignerSpec, type Station } from '../../core/index.js';
+import { AirlockError, parseGpgSignerOption, type ExportOutcome, type ExportRequest, type SignerSpec, type Station } from '../../core/index.js';
+import { printImages } from '../image-lines.js';
 import { write, type CliIo } from '../io.js';
 import { obtainPassphrase, readPassphraseFile } from '../passphrase.js';
 import { progressLine } from '../progress-line.js';
@@ -25,6 +26,40 @@ interface ExportOptions {
   listStaged?: boolean;
   discardStaged?: string;
   json?: boolean;
+  image: string[];
+  imagesFrom?: string;
+  platform: string[];
+  chart: string[];
+  skipBlobsIn?: string;
+  insecureRegistry?: boolean;
+  registryCa?: string;
+  registryUser?: string;
+  registryPasswordFile?: string;
+}
+
+/** Same variable as import's --push-to uses: a password never goes on the command line. */
+const REGISTRY_PASSWORD_ENV = 'AIRLOCK_REGISTRY_PASSWORD';
+
+/** How docker:// sources' registries are reached (--insecure-registry, --registry-ca, --registry-user). */
+async function sourceRegistry(io: CliIo, opts: ExportOptions): Promise<ExportRequest['registry']> {
+  let credentials: { username: string; password: string } | undefined;
+  if (opts.registryUser !== undefined) {
+    const fromEnv = io.env[REGISTRY_PASSWORD_ENV];
+    const password = opts.registryPasswordFile !== undefined ? await readPassphraseFile(opts.registryPasswordFile, io) : fromEnv ? fromEnv : undefined;
+    if (password === undefined)
+      throw new AirlockError('USAGE', `--registry-user needs the password in --registry-password-file FILE or in ${REGISTRY_PASSWORD_ENV}.`);
+    credentials = { username: opts.registryUser, password };
+  } else if (opts.registryPasswordFile !== undefined) {
+    throw new AirlockError('USAGE', '--registry-password-file goes with --registry-user.');
+  }
+  return { insecure: opts.insecureRegistry === true, caFile: opts.registryCa, credentials };
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** Whether the command names images or charts (issue #15), besides or instead of paths. */
+function namesImages(opts: ExportOptions): boolean {
+  return opts.image.length > 0 || opts.imagesFrom !== undefined || opts.chart.length > 0;
 }
 
 /** --signer gpg:FPR signs through GnuPG (smartcards: its pinentry asks); else the station key. */
@@ -65,11 +100,33 @@ export function registerExport(program: Command, ctx: CommandContext): void {
     .option('--eject', 'with --to-media: eject each medium once it is written and read back')
     .option('--list-staged', 'list the staged two-person exports in the home (ready to approve, or left incomplete by a failed prepare)')
     .option('--discard-staged <name>', 'remove a staged export (its name in the home, or its folder); its name can be prepared again')
+    .option(
+      '--image <ref>',
+      'add a container image (repeatable): oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE or docker://HOST[:PORT]/REPO:TAG|@sha256:DIGEST',
+      collect,
+      [],
+    )
+    .option('--images-from <file>', 'add the images listed in a file: one reference per line, # comments and blank lines ignored')
+    .option('--platform <os/arch[/variant]>', 'take only these platforms of multi-platform images (repeatable; default: all)', collect, [])
+    .option('--chart <file.tgz>', 'add a Helm chart archive as an OCI artifact (repeatable); images its values name are listed', collect, [])
+    .option('--skip-blobs-in <receipt.json>', 'leave out image blobs that this signed import receipt from the far station says its registry holds')
+    .option('--insecure-registry', 'pull docker:// images over plain HTTP; only for a registry on this machine (localhost, 127.0.0.0/8, ::1)')
+    .option('--registry-ca <file>', "PEM file of the CA(s) that signed the source registry's certificate, trusted besides the system's")
+    .option('--registry-user <user>', `user name at the source registry; the password from --registry-password-file or ${REGISTRY_PASSWORD_ENV}`)
+    .option('--registry-password-file <file>', "file whose first line is the source registry user's password")
     .action(async (paths: string[], opts: ExportOptions) => {
       await ctx.run(async (station, io) => {
         if (opts.listStaged || opts.discardStaged !== undefined) return runStagedRecovery(station, io, paths, opts);
         if (opts.prepare && opts.finish) throw new AirlockError('USAGE', '--prepare and --finish are two separate steps.');
-        if (opts.finish === undefined && paths.length === 0) throw new AirlockError('USAGE', 'Name at least one file or folder to export.');
+        const images = namesImages(opts);
+        const registryFlags =
+          opts.insecureRegistry === true || opts.registryCa !== undefined || opts.registryUser !== undefined || opts.registryPasswordFile !== undefined;
+        if (!images && (opts.platform.length > 0 || opts.skipBlobsIn !== undefined || registryFlags))
+          throw new AirlockError('USAGE', '--platform, --skip-blobs-in and the registry options go with --image, --images-from or --chart.');
+        if (images && (opts.prepare || opts.finish !== undefined))
+          throw new AirlockError('USAGE', 'Images and charts are exported with --out DIR or --to-media ID; the two-person --prepare does not take them yet.');
+        if (opts.finish === undefined && paths.length === 0 && !images)
+          throw new AirlockError('USAGE', 'Name at least one file or folder to export (or --image, --images-from, --chart).');
         if (opts.finish !== undefined && paths.length > 0) throw new AirlockError('USAGE', '--finish takes no paths: the staged export already names them.');
         if (opts.toMedia !== undefined && (opts.out !== undefined || opts.prepare || opts.finish !== undefined))
           throw new AirlockError('USAGE', '--to-media writes a new export to media: it goes without --out, --prepare and --finish.');
@@ -78,7 +135,17 @@ export function registerExport(program: Command, ctx: CommandContext): void {
         if (!opts.prepare && opts.out === undefined && opts.toMedia === undefined)
           throw new AirlockError('USAGE', '--out DIR or --to-media ID is required (except with --prepare).');
         const signer = await signerFromOptions(io, station, opts.signer, opts.passphraseFile);
-        if (opts.toMedia !== undefined) return runMediaExport(station, io, paths, signer, { ...opts, toMedia: opts.toMedia });
+        const imageRequest = images
+          ? {
+              images: opts.image,
+              imagesFrom: opts.imagesFrom,
+              platforms: opts.platform,
+              charts: opts.chart,
+              skipBlobsIn: opts.skipBlobsIn,
+              registry: await sourceRegistry(io, opts),
+            }
+          : undefined;
+        if (opts.toMedia !== undefined) return runMediaExport(station, io, paths, signer, { ...opts, toMedia: opts.toMedia, images: imageRequest });
         const progress = progressLine(io);
         try {
           if (opts.prepare) {
@@ -103,7 +170,13 @@ export function registerExport(program: Command, ctx: CommandContext): void {
           const result =
             opts.finish !== undefined
               ? await station.finishExport({ stagedDir: opts.finish, signer, ...common })
-              : await station.exportBundle({ selection: paths, signer, ...common, name: opts.name });
+              : await station.exportBundle({
+                  selection: paths,
+                  signer,
+                  ...common,
+                  name: opts.name,
+                  ...imageRequest,
+                });
           progress.done();
           printExport(io, result, opts.json === true);
           return 0;
@@ -159,6 +232,7 @@ function printExport(io: CliIo, result: ExportOutcome, json: boolean): void {
   write(io.stdout, `  ${plural(result.files, 'file')}, ${formatSize(result.bytes)} payload, ${formatSize(result.bundleBytes)} on disk (fsynced)`);
   write(io.stdout, `  id ${result.uuid}, sequence ${result.sequence}`);
   for (const signer of result.signers) write(io.stdout, displayText(`  signed by ${signer.userIds.join(', ')}  ${groupFingerprint(signer.fingerprint)}`));
+  if (result.images) printImages(io, result.images);
   if (result.receipt) write(io.stdout, displayText(`  receipt ${result.receipt.html}${result.receipt.signature ? ' (signed)' : ''}`));
   write(io.stdout, `  audit event #${result.auditEvent}${result.checkpoint ? ', checkpoint signed' : ''}`);
 }

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { ImagePushResult } from '../../../shared/images.js';
+import type { ExportedImages, ImagePushResult } from '../../../shared/images.js';
 import type { MediaExportReport } from '../../../shared/media.js';
 import type { ProgressListener } from '../../../shared/progress.js';
 import type { AuditCheckpoint } from '../audit/audit-checkpoint.js';
@@ -27,6 +27,8 @@ export interface ExportRequest {
   charts?: readonly string[] | undefined;
   /** A signed import receipt from the far side: blobs its registry holds are left out (`--skip-blobs-in`). */
   skipBlobsIn?: string | undefined;
+  /** How docker:// sources' registries are reached: plain HTTP (loopback only), CA file, credentials. */
+  registry?: { insecure?: boolean | undefined; caFile?: string | undefined; credentials?: { username: string; password: string } | undefined } | undefined;
   outDir: string;
   name?: string | undefined;
   /** The station key's passphrase; or give `signer` to sign with GnuPG or another key. */
@@ -68,6 +70,13 @@ export type MediaAsk = (request: Parameters<AskForMedium>[0]) => Promise<boolean
 
 export interface MediaExportRequest {
   selection: readonly string[];
+  /** Images and charts, as in ExportRequest (issue #15). */
+  images?: readonly string[] | undefined;
+  imagesFrom?: string | undefined;
+  platforms?: readonly string[] | undefined;
+  charts?: readonly string[] | undefined;
+  skipBlobsIn?: string | undefined;
+  registry?: ExportRequest['registry'];
   /** The media to write, in volume order: device, label or mount point as `media list` shows them. */
   media: readonly string[];
   name?: string | undefined;
@@ -123,7 +132,11 @@ export interface StagedSummary {
   signatures: Array<{ fingerprint: string; userIds: string[]; trustedLabel: string | null; role: string | null }>;
 }
 
-export type ExportOutcome = Omit<WriteBundleResult, 'payloadFiles'> & AuditTrail;
+export type ExportOutcome = Omit<WriteBundleResult, 'payloadFiles'> &
+  AuditTrail & {
+    /** Present when the export carried images or charts (issue #15). */
+    images?: ExportedImages | undefined;
+  };
 export type ImportOutcome = Omit<ImportResult, 'payloadFiles'> &
   AuditTrail & {
     /** Per image, what the registry push did (present when `pushTo` was given and the bundle carries images). */
