@@ -29,6 +29,8 @@ export interface BlobDescriptor {
 export interface UploadProgress {
   /** Bytes of this blob accepted by the registry so far. */
   bytes: number;
+  /** The upload's URL (Location) as the registry last gave it: the push journal keeps it so a killed push resumes there. */
+  uploadUrl?: string | undefined;
 }
 
 export interface RegistryClientApi {
