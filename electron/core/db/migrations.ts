@@ -177,6 +177,15 @@ export const MIGRATIONS: readonly Migration[] = [
         updated_at         TEXT NOT NULL,
         PRIMARY KEY (tagmanifest_sha256, target, repository, kind, digest)
       ) STRICT;
+      -- An import that committed while some of its images failed to push: running it again with
+      -- the same target only pushes (no replay override needed, nothing imported twice).
+      CREATE TABLE push_unfinished (
+        tagmanifest_sha256 TEXT NOT NULL,
+        target             TEXT NOT NULL,
+        failed_images      INTEGER NOT NULL,
+        recorded_at        TEXT NOT NULL,
+        PRIMARY KEY (tagmanifest_sha256, target)
+      ) STRICT;
     `,
   },
 ];

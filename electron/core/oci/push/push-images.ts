@@ -10,7 +10,7 @@ import type { StationDb } from '../../db/station-db.js';
 import { AirlockError } from '../../errors.js';
 import { ProgressTracker } from '../../jobs/progress-tracker.js';
 import { planImage, type ImagePushPlan } from '../graph/push-plan.js';
-import type { ExpectedPresentBlob, ImagesFile } from '../images-file.js';
+import type { ExpectedPresentBlob } from '../images-file.js';
 import type { ReceiptRegistrySection } from '../registry-receipt.js';
 import type { RegistryClientApi, RegistryEndpoint } from '../registry/registry-api.js';
 import { pushImage, targetRepository } from './push-image.js';
