@@ -117,6 +117,9 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     const earlier = options.pushRetry?.(identity) === true ? findPriorImport(options.db, identity) : null;
     if (earlier !== null) {
       pushRetryOf = earlier;
+      warnings.push(
+        `This bundle was imported before (import #${earlier.id}, to ${earlier.destination}) and some of its images failed to push: this run only pushed; no file was imported again.`,
+      );
       replay = replayFinding(
         'pass',
         `${describePrior(earlier).when} This run only pushes its images again (a push was left unfinished); no file is imported twice.`,

@@ -20,6 +20,7 @@ import { PushOnImport } from '../oci/push/push-on-import.js';
 import { pushSpoolDir, removeSpooled, sweepPushSpool } from '../oci/push/push-spool.js';
 import { registryClientFor } from '../oci/push/registry-client-for.js';
 import { endpointTarget } from '../oci/push/push-images.js';
+import type { RegistryClientApi } from '../oci/registry/registry-api.js';
 
 /**
  * Verify and import a bundle atomically. An import that got as far as its claim records its
@@ -28,17 +29,28 @@ import { endpointTarget } from '../oci/push/push-images.js';
  * the receipt, both signed when the station key is unlocked.
  */
 export async function importInto(context: StationContext, request: ImportRequest): Promise<ImportOutcome> {
+  if (!request.pushTo) return importWith(context, request, null);
+  const client = await registryClientFor(request.pushTo);
+  try {
+    return await importWith(context, request, client);
+  } finally {
+    await client.close();
+  }
+}
+
+async function importWith(context: StationContext, request: ImportRequest, client: RegistryClientApi | null): Promise<ImportOutcome> {
   const startedAt = new Date();
-  const push = request.pushTo
-    ? new PushOnImport({
-        endpoint: request.pushTo,
-        client: registryClientFor(request.pushTo),
-        db: context.database(),
-        destGiven: request.destDir !== undefined,
-        signal: request.signal,
-        onProgress: request.onProgress,
-      })
-    : null;
+  const push =
+    request.pushTo && client
+      ? new PushOnImport({
+          endpoint: request.pushTo,
+          client,
+          db: context.database(),
+          destGiven: request.destDir !== undefined,
+          signal: request.signal,
+          onProgress: request.onProgress,
+        })
+      : null;
   // Without --dest the payload (images only) is staged and committed in the station's spool, then removed.
   const spool = request.destDir === undefined ? await pushSpoolDir(context.paths.spool) : null;
   if (spool !== null) await sweepPushSpool(spool, context.database());

@@ -135,7 +135,7 @@ async function uploadBlob(blob: BlobDescriptor, repository: string, context: Ima
           onSent(delta);
           context.onBytes(delta);
         }
-        if (progress.uploadUrl !== undefined) journal.noteUpload(repository, blob.digest, progress.uploadUrl, progress.bytes);
+        if (progress.location !== undefined) journal.noteUpload(repository, blob.digest, progress.location, progress.bytes);
       },
     });
   };

@@ -1,12 +1,12 @@
 /**
- * The registry client the push uses for an endpoint. One seam, so tests of the orchestration
- * can hand in their own RegistryClientApi and the station uses the real one.
+ * The registry client the push uses for an endpoint: one seam, so the station opens the real
+ * client (registry-client.ts) and closes it when the import ends.
  */
-import { AirlockError } from '../../errors.js';
 import type { RegistryClientApi, RegistryEndpoint } from '../registry/registry-api.js';
+import { createRegistryClient } from '../registry/registry-client.js';
 
-export type RegistryClientFactory = (endpoint: RegistryEndpoint) => RegistryClientApi;
+export type ClosableRegistryClient = RegistryClientApi & { close(): Promise<void> | void };
 
-export const registryClientFor: RegistryClientFactory = () => {
-  throw new AirlockError('INTERNAL', 'The registry client is not built in yet.');
-};
+export async function registryClientFor(endpoint: RegistryEndpoint): Promise<ClosableRegistryClient> {
+  return createRegistryClient(endpoint);
+}

@@ -29,8 +29,8 @@ export interface BlobDescriptor {
 export interface UploadProgress {
   /** Bytes of this blob accepted by the registry so far. */
   bytes: number;
-  /** The upload's URL (Location) as the registry last gave it: the push journal keeps it so a killed push resumes there. */
-  uploadUrl?: string | undefined;
+  /** The upload session's current URL: keep it (the push journal) to pass as `resumeUrl` after a restart. */
+  location?: string | undefined;
 }
 
 export interface RegistryClientApi {
