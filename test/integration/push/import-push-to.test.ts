@@ -121,7 +121,9 @@ describe('import --push-to', () => {
     const layer = [...built.layout.blobs].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
     const content = await readFile(join(built.layout.dir, 'blobs', 'sha256', layer.slice(7)));
     content[content.length >> 1] = (content[content.length >> 1] ?? 0) ^ 0xff;
-    const bundle = await buildImageBundle(join(dir, 'bad'), defaultTestImages(), signer, { tamper: { path: `oci/blobs/sha256/${layer.slice(7)}`, content } });
+    const bundle = await buildImageBundle(join(dir, 'bad'), defaultTestImages(), signer, {
+      tamper: { path: `data/oci/blobs/sha256/${layer.slice(7)}`, content },
+    });
     const faulty = await proxy();
     const result = await (
       await receivingStation(join(dir, 'rx'), signer)
