@@ -10,10 +10,12 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { describeResult, parseJson, type CliResult } from '../../helpers/cli-runner.js';
 import { buildImageBundle, makeSigner, receivingStation } from '../../helpers/image-bundle.js';
-import { defaultTestImages } from '../../helpers/oci-test-image.js';
+
 import { DISTRIBUTION_IMMUTABLE, startFaultProxy, type RegistryFaultProxy } from '../../helpers/registry-fault-proxy.js';
 import { useRegistryServer } from '../../helpers/registry-server.js';
-import type { TestSigner } from '../../helpers/hostile-tar.js';
+import type { BagPayloadFile, TestSigner } from '../../helpers/hostile-tar.js';
+import type { ImagesFile } from '../../../electron/core/oci/images-file.js';
+import { buildTestLayout, defaultTestImages } from '../../helpers/oci-test-image.js';
 import { useTempDirs } from '../../helpers/temp-dirs.js';
 import { mustRun } from '../../helpers/tools.js';
 
@@ -59,6 +61,18 @@ function skopeoDigest(host: string, reference: string): string {
 const uploads = (r: { method: string; path: string }): boolean =>
   (r.method === 'POST' || r.method === 'PATCH' || r.method === 'PUT') && r.path.includes('/blobs/');
 const writes = (r: { method: string }): boolean => r.method !== 'GET' && r.method !== 'HEAD';
+
+/** The layer both default test images share (their base): digest, size and media type. */
+async function baseLayer(dir: string): Promise<{ digest: string; size: number; mediaType: string }> {
+  const layout = await buildTestLayout(dir, defaultTestImages());
+  const app = layout.images.find((i) => i.refName === 'app-1.0')?.manifests[0];
+  const manifest = JSON.parse(await readFile(join(dir, 'blobs', 'sha256', (app?.digest ?? '').slice(7)), 'utf8')) as {
+    layers: Array<{ digest: string; size: number; mediaType: string }>;
+  };
+  const first = manifest.layers[0];
+  if (!first) throw new Error('no base layer');
+  return { digest: first.digest, size: first.size, mediaType: first.mediaType };
+}
 
 function pushJson(result: CliResult): PushJson {
   return parseJson<PushJson>(result);
@@ -133,22 +147,35 @@ describe('import --push-to', () => {
     expect(faulty.requests).toEqual([]);
   });
 
-  it('an expected-present blob the registry lacks: refused before any push (REGISTRY_BLOB_ABSENT)', async () => {
+  it('an expected-present blob the registry lacks: refused before any push (REGISTRY_BLOB_ABSENT); one it holds is mounted', async () => {
     const dir = await makeTemp('airlock-push-expected-');
-    const absent = `sha256:${'ab'.repeat(32)}`;
-    const bundle = await buildImageBundle(dir, defaultTestImages(), signer, {
-      editImages: (images) => ({
-        ...images,
-        expectedPresent: [{ digest: absent, size: 1234, mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', repository: 'expected/base' }],
-      }),
-    });
     const faulty = await proxy();
-    const result = await (
-      await receivingStation(join(dir, 'rx'), signer)
-    ).run(['import', bundle.path, '--push-to', `${faulty.host}/expected`, '--insecure-registry', '--json']);
-    expect(result.code, describeResult(result)).toBe(3);
-    expect(parseJson<{ error: { code: string } }>(result).error.code).toBe('REGISTRY_BLOB_ABSENT');
+    const base = await baseLayer(join(dir, 'probe'));
+    const withoutBase = (repository: string) => ({
+      name: 'lean',
+      editImages: (images: ImagesFile): ImagesFile => ({ ...images, expectedPresent: [{ ...base, repository }] }),
+      editPayload: (files: BagPayloadFile[]) => files.filter((f) => f.path !== `data/oci/blobs/sha256/${base.digest.slice(7)}`),
+    });
+    // The registry does not hold the base layer anywhere: nothing is pushed.
+    const lean = await buildImageBundle(join(dir, 'lean'), defaultTestImages(), signer, withoutBase('expected/test/app'));
+    const refused = await (
+      await receivingStation(join(dir, 'rx1'), signer)
+    ).run(['import', lean.path, '--push-to', `${faulty.host}/expected`, '--insecure-registry', '--json']);
+    expect(refused.code, describeResult(refused)).toBe(3);
+    expect(parseJson<{ error: { code: string } }>(refused).error.code).toBe('REGISTRY_BLOB_ABSENT');
     expect(faulty.count(writes)).toBe(0);
+    // A full push first (as an earlier release would have been): then the lean bundle pushes, the base mounted, not sent.
+    const full = await buildImageBundle(join(dir, 'full'), defaultTestImages(), signer, { name: 'full' });
+    const rx = await receivingStation(join(dir, 'rx2'), signer);
+    expect((await rx.run(['import', full.path, '--push-to', `${faulty.host}/base`, '--insecure-registry'])).code).toBe(0);
+    const lean2 = await buildImageBundle(join(dir, 'lean2'), defaultTestImages(), signer, withoutBase('base/test/app'));
+    const pushed = await rx.run(['import', lean2.path, '--push-to', `${faulty.host}/expected`, '--insecure-registry', '--json']);
+    expect(pushed.code, describeResult(pushed)).toBe(0);
+    expect(pushJson(pushed).pushes.map((p) => [p.outcome, p.blobs.mounted > 0])).toEqual([
+      ['pushed', true],
+      ['pushed', true],
+    ]);
+    for (const image of lean2.images.images) expect(skopeoDigest(registry().host, `expected/${image.repository}:${image.tag ?? ''}`)).toBe(image.digest);
   });
 
   it('an immutable tag: that image fails with the registry code, the other is pushed; the same command again pushes the rest', async () => {
