@@ -215,6 +215,32 @@ describe('import --push-to', () => {
     expect(replay.stdout).toContain('REPLAY');
   });
 
+  it('cancelled (Ctrl-C) during the push: no tag, nothing imported, nothing left in the spool; the same command again pushes', async () => {
+    const dir = await makeTemp('airlock-push-cancel-');
+    const bundle = await buildImageBundle(
+      dir,
+      { images: [{ refName: 'slow-1.0', layers: [{ seed: 11, size: 24 * 1024 * 1024 }] }], compression: 'none' },
+      signer,
+    );
+    const faulty = await proxy();
+    const station = await receivingStation(join(dir, 'rx'), signer);
+    const controller = new AbortController();
+    const cancelled = await station.run(['import', bundle.path, '--push-to', `${faulty.host}/cancel`, '--insecure-registry'], {
+      signal: controller.signal,
+      stderrIsTTY: true,
+      onStderr: (text) => {
+        if (text.includes('slow-1.0')) controller.abort();
+      },
+    });
+    expect(cancelled.code, describeResult(cancelled)).toBe(3);
+    expect(cancelled.stderr).toContain('CANCELLED');
+    expect(faulty.count((r) => r.method === 'PUT' && r.path.includes('/manifests/'))).toBe(0);
+    expect(await readdir(join(station.home, 'spool', 'push'))).toEqual([]);
+    const again = await station.run(['import', bundle.path, '--push-to', `${faulty.host}/cancel`, '--insecure-registry', '--json']);
+    expect(again.code, describeResult(again)).toBe(0);
+    expect(skopeoDigest(registry().host, 'cancel/test/slow:slow-1.0')).toBe(bundle.images.images[0]?.digest);
+  });
+
   it('a registry answering 500 a few times, then recovering: every image pushed', async () => {
     const dir = await makeTemp('airlock-push-500-');
     const bundle = await buildImageBundle(dir, defaultTestImages(), signer);
