@@ -115,7 +115,11 @@ describe('pushImages', () => {
       // The tag is the last write of the image's own manifests (referrers follow by digest).
       const tagAt = writes.findIndex((c) => c.op === 'put' && c.ref === image.tag);
       expect(tagAt).toBeGreaterThan(0);
-      expect(writes.slice(tagAt + 1).every((c) => c.op === 'put' && c.ref.startsWith('sha256:') && image.referrers.includes(c.ref))).toBe(true);
+      // After the tag only the referrers, each followed by its subject's `sha256-<hex>` tag index (no referrers API here).
+      const after = writes.slice(tagAt + 1);
+      expect(after.filter((c) => c.op === 'put' && image.referrers.includes(c.ref)).map((c) => c.ref)).toEqual(image.referrers);
+      expect(after.every((c) => c.op === 'put' && (image.referrers.includes(c.ref) || /^sha256-[0-9a-f]{64}$/u.test(c.ref)))).toBe(true);
+      expect(after.filter((c) => c.ref.startsWith('sha256-'))).toHaveLength(image.referrers.length);
       const firstPut = writes.findIndex((c) => c.op === 'put');
       expect(writes.slice(0, firstPut).every((c) => c.op !== 'put')).toBe(true);
       for (const platform of image.platforms) {
