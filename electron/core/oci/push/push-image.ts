@@ -67,11 +67,12 @@ export async function pushImage(plan: ImagePushPlan, repository: string, context
     const failure = toAirlockError(error);
     if (!failure.code.startsWith('REGISTRY_')) throw failure;
     const registryCode = failure.data?.['registryCode'];
+    // Bounded as the receipt's schema wants them (registry-receipt.ts): a registry's text is hostile input too.
     return {
       ...result,
       outcome: 'failed',
-      errorCode: typeof registryCode === 'string' ? registryCode : failure.code,
-      message: failure.message,
+      errorCode: (typeof registryCode === 'string' && registryCode !== '' ? registryCode : failure.code).slice(0, 128),
+      message: failure.message.slice(0, 4000),
     };
   }
 }

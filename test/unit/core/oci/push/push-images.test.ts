@@ -13,6 +13,7 @@ import { openStationDb } from '../../../../../electron/core/db/station-db.js';
 import { AirlockError } from '../../../../../electron/core/errors.js';
 import type { ImagesFile } from '../../../../../electron/core/oci/images-file.js';
 import { pushImages } from '../../../../../electron/core/oci/push/push-images.js';
+import { RECEIPT_REGISTRY_SECTION } from '../../../../../electron/core/oci/registry-receipt.js';
 import type { BlobDescriptor, RegistryClientApi, UploadProgress } from '../../../../../electron/core/oci/registry/registry-api.js';
 import { imagesFileFor } from '../../../../helpers/oci-images-file.js';
 import { buildTestLayout, defaultTestImages } from '../../../../helpers/oci-test-image.js';
@@ -28,6 +29,8 @@ class MemoryRegistry implements RegistryClientApi {
   readonly manifests = new Map<string, string>();
   /** Repositories whose manifest PUTs report another digest (a rewriting proxy). */
   readonly rewrite = new Set<string>();
+  /** Repositories whose manifest PUTs are refused with a huge, hostile error. */
+  readonly refuse = new Set<string>();
 
   async hasBlob(repository: string, digest: string): Promise<{ present: boolean; size: number | null }> {
     this.calls.push({ op: 'hasBlob', repository, ref: digest });
@@ -60,6 +63,9 @@ class MemoryRegistry implements RegistryClientApi {
   }
   async putManifest(repository: string, reference: string, _mediaType: string, body: Buffer): Promise<{ digest: string }> {
     this.calls.push({ op: 'put', repository, ref: reference });
+    if (this.refuse.has(repository)) {
+      throw new AirlockError('REGISTRY_REFUSED', 'x'.repeat(20_000), { data: { registryCode: `DENIED${'\u202e'.repeat(500)}` } });
+    }
     const digest = `sha256:${createHash('sha256')
       .update(this.rewrite.has(repository) ? Buffer.concat([body, Buffer.from(' ')]) : body)
       .digest('hex')}`;
@@ -164,5 +170,17 @@ describe('pushImages', () => {
     const again = await run(registry, dir, dbDir);
     expect(again.pushes.map((p) => p.outcome)).toEqual(['already-present', 'already-present']);
     expect(registry.calls.every((c) => c.op === 'head')).toBe(true);
+  });
+
+  it("a registry's oversized error text and code are bounded so the receipt stays readable by the far side", async () => {
+    const { dir } = await layoutWithImages();
+    const registry = new MemoryRegistry();
+    registry.refuse.add('site/test/tool');
+    const result = await run(registry, dir, await makeTemp('airlock-push-db-'));
+    const failed = result.pushes[1];
+    expect(failed?.outcome).toBe('failed');
+    expect(failed?.errorCode?.length).toBeLessThanOrEqual(128);
+    expect(failed?.message?.length).toBeLessThanOrEqual(4096);
+    expect(RECEIPT_REGISTRY_SECTION.safeParse(result.registry).success).toBe(true);
   });
 });
