@@ -49,7 +49,7 @@ interface PushJson {
     errorCode?: string;
     blobs: { uploaded: number; mounted: number; skipped: number };
   }>;
-  receipt: { json: string } | null;
+  receipt: { json: string; html: string } | null;
   auditEvent: number;
 }
 
@@ -110,6 +110,9 @@ describe('import --push-to', () => {
     expect(receipt.registry.target).toBe(`${host}/basic`);
     expect(receipt.registry.images).toHaveLength(2);
     expect(new Set(receipt.registry.blobsPresent.map((b) => b.repository))).toEqual(new Set(['basic/test/app', 'basic/test/tool']));
+    const html = await readFile(report.receipt?.html ?? '', 'utf8');
+    expect(html).toContain(`Registry ${host}/basic`);
+    expect(html).toContain('basic/test/tool:tool-1.0');
     const audit = await station.run(['audit', 'list', '--json']);
     const events = parseJson<{ events: Array<{ seq: number; type: string; details: { pushes?: Array<{ outcome: string; digest: string }> } }> }>(audit).events;
     const event = events.find((e) => e.seq === report.auditEvent);
