@@ -18,7 +18,6 @@ export const IMAGE_REFERENCE_MAX = 4096;
 export const REGISTRY_TARGET_MAX = 512;
 
 // C0/C1 controls, and the bidirectional and zero-width marks that make text read other than it is.
-// eslint-disable-next-line no-control-regex
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u;
 
 /** Why `reference` cannot be an image reference, in words; null when its shape is acceptable. */

@@ -45,7 +45,8 @@ export function DestinationStep({ summary, destination, name, onChange, foldersO
   const gone = destination?.kind === 'medium' && chosenMedium === null;
   const chosenFits = chosenMedium ? fitOnMedium(bundleBytes, chosenMedium).fits !== false : false;
   const ready =
-    nameError === null && (destination?.kind === 'folder' ? destination.path !== null : destination?.kind === 'medium' ? chosenFits && !gone && !foldersOnly : false);
+    nameError === null &&
+    (destination?.kind === 'folder' ? destination.path !== null : destination?.kind === 'medium' ? chosenFits && !gone && !foldersOnly : false);
 
   const choose = (value: string) => {
     if (value === FOLDER) onChange({ destination: { kind: 'folder', path: destination?.kind === 'folder' ? destination.path : null }, name });

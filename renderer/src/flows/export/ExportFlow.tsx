@@ -104,9 +104,7 @@ export function ExportFlow({ onOpenKeys, pollMs }: { onOpenKeys: () => void; pol
 
   switch (step) {
     case 'sources':
-      return (
-        <ChooseSourcesStep selection={selection} onChange={setSelection} images={images} onImagesChange={setImages} onNext={() => setStep('review')} />
-      );
+      return <ChooseSourcesStep selection={selection} onChange={setSelection} images={images} onImagesChange={setImages} onNext={() => setStep('review')} />;
     case 'review':
       return (
         <ReviewStep

@@ -31,13 +31,11 @@ export function ImageChoiceSummary({ choice }: { choice: ImageChoice }) {
           ))}
         </Table.Tbody>
       </Table>
-      <Text size="sm">
-        Platforms: {choice.platforms === 'all' ? 'all that each image has' : <Code translate="no">{choice.platforms.join(', ')}</Code>}.
-      </Text>
+      <Text size="sm">Platforms: {choice.platforms === 'all' ? 'all that each image has' : <Code translate="no">{choice.platforms.join(', ')}</Code>}.</Text>
       {choice.skipBlobsIn !== null ? (
         <Text size="sm">
-          Blobs the far side’s registry holds, as its receipt <Code translate="no">{displayText(choice.skipBlobsIn)}</Code> lists them, are left out (the receipt’s
-          signature is checked first).
+          Blobs the far side’s registry holds, as its receipt <Code translate="no">{displayText(choice.skipBlobsIn)}</Code> lists them, are left out (the
+          receipt’s signature is checked first).
         </Text>
       ) : null}
       <Text size="sm" c="dimmed">

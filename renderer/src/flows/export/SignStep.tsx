@@ -60,7 +60,11 @@ export function SignStep({ summary, destinationText, imagesFact = null, lastErro
           of={6}
           title="Sign the bundle"
           happens="Your passphrase unlocks the station key for this one export. Every file is hashed, the manifest is signed, and the bundle is written and flushed to disk. The passphrase is not stored."
-          proven={[`The selection holds ${plural(summary.totalFiles, 'file')}, ${formatBytes(summary.totalBytes)}.`, ...(imagesFact ? [imagesFact] : []), `The bundle goes to ${destinationText}.`]}
+          proven={[
+            `The selection holds ${plural(summary.totalFiles, 'file')}, ${formatBytes(summary.totalBytes)}.`,
+            ...(imagesFact ? [imagesFact] : []),
+            `The bundle goes to ${destinationText}.`,
+          ]}
         />
         {status && !status.hasKey ? (
           <Alert color="red" title="This station has no signing key yet" role="alert">
