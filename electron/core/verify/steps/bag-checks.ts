@@ -10,6 +10,7 @@ import { ArrivedFiles, VerifiedPayload } from '../payload-index.js';
 import { Fatal } from '../problem-list.js';
 import { checkBagitTxt, decodeTagFile, readBagInfoFacts, readPayloadManifest } from '../tag-checks.js';
 import { fileRow, limitHit, nameBreak, type VerifyState } from '../verify-state.js';
+import { checkOciLayout } from './oci-layout.js';
 
 export async function checkBag(state: VerifyState): Promise<void> {
   const { options, limits, problems, tagBytes, observed } = state;
@@ -64,6 +65,9 @@ export async function checkBag(state: VerifyState): Promise<void> {
   // Authentication read tag files (so the first entry named the top directory) and hashed the tag manifest.
   const { top, tagmanifestSha256 } = state;
   if (top === null || tagmanifestSha256 === null) throw new Error('The bag was checked before its tag manifest was authenticated.');
+  // The image layout's names are format rules, checked before the station's name rules (import policy), so
+  // verify and import refuse a malformed layout with the same code.
+  checkOciLayout(state);
   if (options.portability) {
     for (const path of manifest.paths()) {
       const findings = portabilityFindings(path, options.portability);
