@@ -37,7 +37,8 @@ export function imageReferenceProblem(reference: string): string | null {
 }
 
 /** `os/architecture[/variant]`, as image indexes name platforms (`linux/amd64`, `linux/arm64/v8`). */
-export const PLATFORM_PATTERN = /^[a-z0-9]{1,32}\/[a-z0-9_]{1,32}(?:\/[a-z0-9]{1,32})?$/u;
+// The engine's rule for each part (electron/core/oci/sources/platform-choice.ts).
+export const PLATFORM_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}\/[a-z0-9][a-z0-9._-]{0,63}(?:\/[a-z0-9][a-z0-9._-]{0,63})?$/u;
 /** Platforms offered as checkboxes; any other is typed. */
 export const COMMON_PLATFORMS = ['linux/amd64', 'linux/arm64/v8', 'linux/arm/v7', 'linux/ppc64le', 'linux/s390x'] as const;
 

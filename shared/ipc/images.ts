@@ -4,7 +4,7 @@
  * Every string and array is bounded; the shape checks are shared/image-input.ts's.
  */
 import { z } from 'zod';
-import { PUSH_OUTCOMES, type ImagePushResult, type ImageSummary } from '../images.js';
+import { PUSH_OUTCOMES, type ExportedImages, type ImagePushResult, type ImageSummary } from '../images.js';
 import { IMAGE_REFERENCE_MAX, imageReferenceProblem, PLATFORM_PATTERN, REGISTRY_TARGET_MAX, registryTargetProblem } from '../image-input.js';
 import { inSync, PathString, type Same } from './common.js';
 
@@ -17,7 +17,7 @@ export const ImageReferenceSchema = z
   .max(IMAGE_REFERENCE_MAX)
   .refine((ref) => imageReferenceProblem(ref) === null, { message: 'not an image reference' });
 
-export const PlatformSchema = z.string().max(100).regex(PLATFORM_PATTERN);
+export const PlatformSchema = z.string().max(200).regex(PLATFORM_PATTERN);
 
 /** The image part of an export request (ExportRequest.images, imagesFrom, platforms, charts, skipBlobsIn). */
 export const ExportImagesFields = {
@@ -75,5 +75,15 @@ export const ImagePushResultSchema = z.object({
   message: z.string().max(4096).optional(),
 });
 
+/** What an export that carried images says of them (core's ExportedImages). */
+export const ExportedImagesSchema = z.object({
+  images: z.array(ImageSummarySchema).max(4096),
+  chartImages: z.array(z.object({ chart: z.string().max(4096), images: z.array(z.string().max(1024)).max(1024) })).max(4096),
+  storedBlobs: z.number(),
+  skippedBlobs: z.number(),
+  skippedBytes: z.number(),
+});
+
+inSync<Same<z.infer<typeof ExportedImagesSchema>, ExportedImages>>();
 inSync<Same<z.infer<typeof ImageSummarySchema>, ImageSummary>>();
 inSync<Same<z.infer<typeof ImagePushResultSchema>, ImagePushResult>>();

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { ExportResult } from '../results.js';
 import { inSync, JobStarted, NoRequest, PathString, type ChannelBlock, type Same } from './common.js';
-import { ExportImagesFields, ImagePushResultSchema, PushTargetSchema } from './images.js';
+import { ExportedImagesSchema, ExportImagesFields, ImagePushResultSchema, PushTargetSchema } from './images.js';
 import { ExportDestinationSchema, MediaExportReportSchema } from './media.js';
 import { VerifyResultSchema } from './results.js';
 
@@ -34,6 +34,8 @@ export const ExportResultSchema = z.object({
   receipt: ReceiptSchema,
   /** An export to removable media: what was written where, and what reading it back proved. */
   media: MediaExportReportSchema.optional(),
+  /** An export that carried images or charts: what it stored of them. */
+  images: ExportedImagesSchema.optional(),
 });
 export type ExportReport = z.infer<typeof ExportResultSchema>;
 
@@ -118,4 +120,4 @@ export const TRANSFER_CHANNELS = {
   },
 } as const satisfies ChannelBlock;
 
-inSync<Same<Omit<z.infer<typeof ExportResultSchema>, 'warnings' | 'auditEvent' | 'receipt' | 'media'>, ExportResult>>();
+inSync<Same<Omit<z.infer<typeof ExportResultSchema>, 'warnings' | 'auditEvent' | 'receipt' | 'media' | 'images'>, ExportResult>>();

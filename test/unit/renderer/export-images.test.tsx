@@ -4,7 +4,9 @@ import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ExportFlow } from '../../../renderer/src/flows/export/ExportFlow.js';
-import { running, status, summary, usbStick } from './fixtures.js';
+import { ExportResultStep } from '../../../renderer/src/flows/export/ExportResultStep.js';
+import { exportResult, running, status, summary, usbStick } from './fixtures.js';
+import { appImage, toolImage } from './image-fixtures.js';
 import { fakeApi, installDomShims, renderWithApi, unnamedControls, type Answers } from './render-with-api.js';
 
 beforeAll(installDomShims);
@@ -186,5 +188,21 @@ describe('export flow: images beside files', () => {
     await user.click(screen.getByRole('button', { name: 'Next: review' }));
     const heading = await screen.findByRole('heading', { name: 'Review the selection' });
     expect(document.activeElement).toBe(heading);
+  });
+
+  it('the result lists the images stored, the blobs left out by the receipt, and images the charts name', () => {
+    const fake = fakeApi(answers());
+    const images = {
+      images: [toolImage, appImage],
+      chartImages: [{ chart: 'app-chart 1.0', images: ['docker.io/library/redis:7\u001b[2J'] }],
+      storedBlobs: 9,
+      skippedBlobs: 2,
+      skippedBytes: 50_000_000,
+    };
+    renderWithApi(<ExportResultStep result={{ ...exportResult, images }} onDone={() => undefined} />, fake);
+    expect(screen.getByText(/9 blobs stored in the bundle/).textContent).toContain('2 blobs (50.0 MB) left out');
+    expect(within(screen.getByRole('table', { name: 'Images and charts' })).getAllByRole('row')).toHaveLength(3);
+    const named = screen.getByRole('list', { name: 'Images the charts name' });
+    expect(named.textContent).toContain('docker.io/library/redis:7\\u001b[2J');
   });
 });
