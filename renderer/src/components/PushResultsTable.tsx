@@ -2,7 +2,7 @@
  * What the registry push did, per image: pushed, already present, or failed with the registry's
  * code and message; each outcome as text with an icon, never colour alone.
  */
-import { Badge, Group, Table, Text } from '@mantine/core';
+import { Group, Table, Text } from '@mantine/core';
 import { displayText } from '../../../shared/display-text.js';
 import { formatBytes } from '../../../shared/format.js';
 import type { ImagePushResult, PushOutcome } from '../../../shared/images.js';
@@ -39,14 +39,13 @@ export function PushResultsTable({ pushes }: { pushes: readonly ImagePushResult[
             <Table.Tr key={`${push.repository}:${push.tag ?? ''}@${push.digest}`} data-outcome={push.outcome}>
               <Table.Td translate="no">{imageName(push)}</Table.Td>
               <Table.Td>
-                <Group gap={6} wrap="nowrap">
-                  <Badge
-                    color={outcome.color}
-                    variant={push.outcome === 'failed' ? 'filled' : 'light'}
-                    leftSection={<span aria-hidden="true">{outcome.icon}</span>}
-                  >
+                <Group gap={6} wrap="wrap">
+                  <Text span aria-hidden="true" fw={700} c={`${outcome.color}.8`}>
+                    {outcome.icon}
+                  </Text>
+                  <Text span size="sm" fw={600} style={{ whiteSpace: 'nowrap' }}>
                     {outcome.text}
-                  </Badge>
+                  </Text>
                   {push.errorCode ? (
                     <Text size="sm" ff="monospace" translate="no">
                       {displayText(push.errorCode)}
