@@ -23,7 +23,7 @@ export interface JobRequests {
   };
   verify: { bundlePath: string };
   /** `pushTo` is core's RegistryEndpoint, built by main from the renderer's `HOST[:PORT][/PREFIX]`. */
-  import: { bundlePath: string; destDir: string; allowReplay?: boolean | undefined; pushTo?: PushEndpoint | undefined };
+  import: { bundlePath: string; destDir?: string | undefined; allowReplay?: boolean | undefined; pushTo?: PushEndpoint | undefined };
   /** Station.verifyMedia of a medium main has checked is listed now. */
   'verify-medium': { mediumId: string };
 }

@@ -115,7 +115,10 @@ export const TRANSFER_CHANNELS = {
   },
   startImport: {
     channel: 'airlock:job-import',
-    request: z.strictObject({ bundlePath: PathString, destDir: PathString, allowReplay: z.boolean().optional(), pushTo: PushTargetSchema.optional() }),
+    request: z
+      .strictObject({ bundlePath: PathString, destDir: PathString.optional(), allowReplay: z.boolean().optional(), pushTo: PushTargetSchema.optional() })
+      // No folder only for a push: the engine then refuses a bundle that holds files besides its images.
+      .refine((r) => r.destDir !== undefined || r.pushTo !== undefined, { message: 'a destination folder or a registry', path: ['destDir'] }),
     response: JobStarted,
   },
 } as const satisfies ChannelBlock;

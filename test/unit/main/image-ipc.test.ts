@@ -132,6 +132,15 @@ describe('import requests with a push target', () => {
     expect(jobHost.start).toHaveBeenLastCalledWith('import', { bundlePath: '/b.airlock.tar', destDir: '/d', pushTo: undefined });
   });
 
+  it('takes no destination folder only together with a push target', async () => {
+    expect(await call('startImport', { bundlePath: '/b.airlock.tar', pushTo: { registry: '127.0.0.1:5000', insecure: true } })).toMatchObject({ ok: true });
+    expect(jobHost.start).toHaveBeenLastCalledWith('import', expect.not.objectContaining({ destDir: expect.anything() }));
+    jobHost.start.mockClear();
+    expect(await call('startImport', { bundlePath: '/b.airlock.tar' })).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+    expect(await call('startImport', { bundlePath: '/b.airlock.tar', destDir: '' })).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+    expect(jobHost.start).not.toHaveBeenCalled();
+  });
+
   it.each(['registry.internal:5000', '10.0.0.5:5000', '127.0.0.1.evil.example', 'localhost.evil.example:5000', '[::2]:5000', '0.0.0.0:5000'])(
     'refuses plain HTTP to %s (not loopback) before any job starts',
     async (registry) => {

@@ -33,15 +33,27 @@ function answers(extra: Answers = {}): Answers {
 type User = ReturnType<typeof userEvent.setup>;
 type Fake = ReturnType<typeof fakeApi>;
 
-async function toDestination(fake: Fake, user: User, report = withImages) {
+async function toDestination(fake: Fake, user: User, report = withImages, chooseFolder = true) {
   renderWithApi(<ImportFlow />, fake);
   await user.click(screen.getByRole('button', { name: 'Choose bundle…' }));
   await user.click(screen.getByRole('button', { name: 'Verify bundle' }));
   await screen.findByRole('heading', { name: 'Verifying the bundle' });
   act(() => fake.emit({ type: 'finished', job: finishedJob('verify-1', 'verify', report) }));
   await user.click(await screen.findByRole('button', { name: 'Next: destination' }));
-  await user.click(screen.getByRole('button', { name: 'Choose folder…' }));
+  if (chooseFolder) await user.click(screen.getByRole('button', { name: 'Choose folder…' }));
 }
+
+/** A bundle whose payload is its image layout only. */
+const imagesOnly = {
+  ...withImages,
+  files: {
+    ...withImages.files,
+    listed: [
+      { path: 'data/oci/index.json', size: 900, outcome: 'ok' as const, code: null },
+      { path: `data/oci/blobs/sha256/${'a'.repeat(64)}`, size: 1200, outcome: 'ok' as const, code: null },
+    ],
+  },
+};
 
 const pushing = (item: string, bytesDone: number): Progress => ({
   phase: 'pushing-images',
@@ -211,5 +223,32 @@ describe('import: push images to a registry', () => {
     expect((await screen.findByText(/0 pushed, 2 already present, 0 failed/)).getAttribute('role')).toBe('status');
     expect(screen.queryByRole('alert')).toBeNull();
     expect(screen.getAllByText('Already present')).toHaveLength(2);
+  });
+
+  it('needs no folder for a bundle of images only when it pushes; a bundle with files still needs one', async () => {
+    const fake = fakeApi(answers());
+    const user = userEvent.setup();
+    await toDestination(fake, user, imagesOnly, false);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Import' }).disabled).toBe(true);
+    await user.click(screen.getByRole('checkbox', { name: /Push the 2 images/ }));
+    await user.click(screen.getByRole('textbox', { name: /^Registry/ }));
+    await user.paste('127.0.0.1:5000');
+    await user.click(screen.getByRole('checkbox', { name: /Plain HTTP/ }));
+    expect(screen.getByText(/holds images only: no folder is needed/)).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Import and push' }));
+    await waitFor(() => expect(fake.callsTo('startImport')).toHaveLength(1));
+    expect(fake.callsTo('startImport')[0]).toEqual({ bundlePath: BUNDLE, destDir: undefined, pushTo: { registry: '127.0.0.1:5000', insecure: true } });
+    expect((await screen.findByRole('list', { name: 'Proven so far' })).textContent).toContain('No folder: the bundle holds images only.');
+    cleanup();
+
+    // The fixture's payload holds plain files besides the images: the folder stays required.
+    const withFiles = fakeApi(answers());
+    await toDestination(withFiles, user, withImages, false);
+    await user.click(screen.getByRole('checkbox', { name: /Push the 2 images/ }));
+    await user.click(screen.getByRole('textbox', { name: /^Registry/ }));
+    await user.paste('127.0.0.1:5000');
+    await user.click(screen.getByRole('checkbox', { name: /Plain HTTP/ }));
+    expect(screen.queryByText(/no folder is needed/)).toBeNull();
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Import and push' }).disabled).toBe(true);
   });
 });

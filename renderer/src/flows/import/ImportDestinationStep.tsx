@@ -1,5 +1,5 @@
 /** Import step 4: the folder the payload goes into (as DIR/<bundle name>/, never merged), and for a bundle with images, the registry push. */
-import { Button, Group, Stack } from '@mantine/core';
+import { Button, Group, Stack, Text } from '@mantine/core';
 import { displayText } from '../../../../shared/display-text.js';
 import type { VerifyReport } from '../../../../shared/ipc.js';
 import { DestinationPicker } from '../../components/DestinationPicker.js';
@@ -22,6 +22,11 @@ export function ImportDestinationStep({ report, destDir, onChange, push, onPushC
   const name = displayText(report.bundle.name ?? 'the bundle name');
   const imageCount = report.images?.length ?? 0;
   const pushing = imageCount > 0 && push.enabled;
+  // Every payload file is part of the image layout: with a push, no folder is needed (the engine checks it again).
+  const files = report.files;
+  const imagesOnly =
+    imageCount > 0 && files.complete && files.omitted.ok + files.omitted.failed === 0 && files.listed.every((f) => f.path.startsWith('data/oci/'));
+  const folderOptional = pushing && imagesOnly;
   return (
     <Stack>
       <StepHeader
@@ -41,12 +46,17 @@ export function ImportDestinationStep({ report, destDir, onChange, push, onPushC
         ]}
       />
       <DestinationPicker purpose="import-destination" value={destDir} onChange={onChange} />
+      {folderOptional && destDir === null ? (
+        <Text size="sm" role="status">
+          This bundle holds images only: no folder is needed, they go straight to the registry.
+        </Text>
+      ) : null}
       {imageCount > 0 ? <RegistryPushOptions imageCount={imageCount} choice={push} onChange={onPushChange} /> : null}
       <Group justify="space-between">
         <Button variant="default" onClick={onBack}>
           Back
         </Button>
-        <Button onClick={onImport} disabled={destDir === null || (pushing && !pushChoiceReady(push))}>
+        <Button onClick={onImport} disabled={(destDir === null && !folderOptional) || (pushing && !pushChoiceReady(push))}>
           {pushing ? 'Import and push' : 'Import'}
         </Button>
       </Group>

@@ -63,12 +63,12 @@ export function ImportFlow({ pollMs }: { pollMs?: number } = {}) {
     void call(api, 'cancelJob', { jobId });
   };
   const runImport = (allowReplay: boolean) => {
-    if (!bundlePath || !destDir) return;
     // Only a bundle with images is pushed; the password leaves this state as the job starts.
     const pushTo = (report?.images?.length ?? 0) > 0 ? pushRequest(push) : undefined;
+    if (!bundlePath || (destDir === null && pushTo === undefined)) return;
     setPushingTo(pushTo ? pushTo.registry : null);
     setPush((p) => ({ ...p, password: '' }));
-    void startJob(() => call(api, 'startImport', { bundlePath, destDir, allowReplay: allowReplay || undefined, pushTo }), 'import');
+    void startJob(() => call(api, 'startImport', { bundlePath, destDir: destDir ?? undefined, allowReplay: allowReplay || undefined, pushTo }), 'import');
   };
   // Import again on purpose; a push with credentials goes back to the form, where the password is typed again.
   const importAgain = () => {
@@ -166,7 +166,7 @@ export function ImportFlow({ pollMs }: { pollMs?: number } = {}) {
         happens="Every file is verified again as it is copied into a private staging folder next to the destination; only when all of it checks out is it moved into place. Cancel, or any problem, removes the staging folder and leaves the destination as it was."
         proven={[
           `Bundle verified: ${displayText(bundlePath)}`,
-          `Destination: ${displayText(destDir ?? '')}`,
+          destDir === null ? 'No folder: the bundle holds images only.' : `Destination: ${displayText(destDir)}`,
           ...(pushingTo !== null ? [`Images then go to the registry ${displayText(pushingTo)}.`] : []),
         ]}
       />
