@@ -3,7 +3,7 @@
  * way a sender would (signedBag over the layout as bag payload), and a receiving station that
  * trusts its signer: what the push tests import with --push-to.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ImagesFile } from '../../electron/core/oci/images-file.js';
 import { makeSigner, signedBag, tarOf, type BagPayloadFile, type TestSigner } from './hostile-tar.js';
@@ -48,6 +48,7 @@ export async function buildImageBundle(dir: string, spec: TestLayoutSpec, signer
 /** A receiving station (no key of its own: receipts unsigned) that trusts `signer`. */
 export async function receivingStation(root: string, signer: TestSigner): Promise<TestStation> {
   const station = stationAt(join(root, 'home'), join(root, 'unused-passphrase'));
+  await mkdir(root, { recursive: true });
   const pub = join(root, 'sender.asc');
   await writeFile(pub, signer.publicKey.armor());
   const trusted = await station.run(['keys', 'trust', pub, '--fingerprint', signer.trusted.fingerprint]);

@@ -256,6 +256,9 @@ export class RegistryFaultProxy {
     const headers = { ...req.headers };
     delete headers['content-length'];
     delete headers['content-type'];
+    // distribution 2.8 answers 404 for an OCI manifest unless the request accepts OCI types.
+    headers.accept =
+      'application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json';
     const upstream = httpRequest({ host: this.target.hostname, port: this.target.port, method, path, headers });
     upstream.end();
     const [response] = (await once(upstream, 'response')) as [IncomingMessage];

@@ -131,6 +131,21 @@ ${row('Audit checkpoint', receipt.audit.checkpoint ? `#${receipt.audit.checkpoin
 <table><thead><tr><th scope="col">Check</th><th scope="col">Result</th><th scope="col">Detail</th></tr></thead><tbody>
 ${checks}
 </tbody></table>
-</body></html>
+${receipt.registry ? registryHtml(receipt.registry) : ''}</body></html>
+`;
+}
+
+/** Import with --push-to: per image what the registry push did (the JSON also lists every blob the registry holds). */
+function registryHtml(registry: ReceiptRegistrySection): string {
+  const rows = registry.images
+    .map(
+      (i) =>
+        `<tr class="${i.outcome === 'failed' ? 'bad' : 'ok'}"><td>${escapeHtml(`${i.repository}${i.tag === null ? '' : `:${i.tag}`}`)}</td><td>${escapeHtml(i.outcome)}</td><td>${escapeHtml(i.digest)}</td><td>${escapeHtml(i.outcome === 'failed' ? `${i.errorCode ?? ''}: ${i.message ?? ''}` : `${i.blobs.uploaded} uploaded, ${i.blobs.mounted} mounted, ${i.blobs.skipped} already there`)}</td></tr>`,
+    )
+    .join('\n');
+  return `<h2>Registry ${escapeHtml(registry.target)}</h2>
+<table><thead><tr><th scope="col">Image</th><th scope="col">Result</th><th scope="col">Digest</th><th scope="col">Detail</th></tr></thead><tbody>
+${rows}
+</tbody></table>
 `;
 }

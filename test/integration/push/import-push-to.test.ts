@@ -10,10 +10,12 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { describeResult, parseJson, type CliResult } from '../../helpers/cli-runner.js';
 import { buildImageBundle, makeSigner, receivingStation } from '../../helpers/image-bundle.js';
-import { defaultTestImages } from '../../helpers/oci-test-image.js';
+
 import { DISTRIBUTION_IMMUTABLE, startFaultProxy, type RegistryFaultProxy } from '../../helpers/registry-fault-proxy.js';
 import { useRegistryServer } from '../../helpers/registry-server.js';
-import type { TestSigner } from '../../helpers/hostile-tar.js';
+import type { BagPayloadFile, TestSigner } from '../../helpers/hostile-tar.js';
+import type { ImagesFile } from '../../../electron/core/oci/images-file.js';
+import { buildTestLayout, defaultTestImages } from '../../helpers/oci-test-image.js';
 import { useTempDirs } from '../../helpers/temp-dirs.js';
 import { mustRun } from '../../helpers/tools.js';
 
@@ -47,7 +49,7 @@ interface PushJson {
     errorCode?: string;
     blobs: { uploaded: number; mounted: number; skipped: number };
   }>;
-  receipt: { json: string } | null;
+  receipt: { json: string; html: string } | null;
   auditEvent: number;
 }
 
@@ -59,6 +61,18 @@ function skopeoDigest(host: string, reference: string): string {
 const uploads = (r: { method: string; path: string }): boolean =>
   (r.method === 'POST' || r.method === 'PATCH' || r.method === 'PUT') && r.path.includes('/blobs/');
 const writes = (r: { method: string }): boolean => r.method !== 'GET' && r.method !== 'HEAD';
+
+/** The layer both default test images share (their base): digest, size and media type. */
+async function baseLayer(dir: string): Promise<{ digest: string; size: number; mediaType: string }> {
+  const layout = await buildTestLayout(dir, defaultTestImages());
+  const app = layout.images.find((i) => i.refName === 'app-1.0')?.manifests[0];
+  const manifest = JSON.parse(await readFile(join(dir, 'blobs', 'sha256', (app?.digest ?? '').slice(7)), 'utf8')) as {
+    layers: Array<{ digest: string; size: number; mediaType: string }>;
+  };
+  const first = manifest.layers[0];
+  if (!first) throw new Error('no base layer');
+  return { digest: first.digest, size: first.size, mediaType: first.mediaType };
+}
 
 function pushJson(result: CliResult): PushJson {
   return parseJson<PushJson>(result);
@@ -81,6 +95,13 @@ describe('import --push-to', () => {
     for (const image of bundle.images.images) {
       expect(skopeoDigest(host, `basic/${image.repository}:${image.tag ?? ''}`)).toBe(image.digest);
     }
+    // The referrer is listed in its subject's `sha256-<hex>` tag index (distribution 2.8 has no referrers API).
+    const app = bundle.layout.images.find((i) => i.refName === 'app-1.0');
+    const subject = app?.manifests[0]?.digest ?? '';
+    const referrers = JSON.parse(
+      mustRun('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${host}/basic/test/app:sha256-${subject.slice(7)}`]).stdout,
+    ) as { manifests: Array<{ digest: string }> };
+    expect(referrers.manifests.map((m) => m.digest)).toEqual(app?.referrers.map((r) => r.digest));
     // The shared base layer went up once, then was mounted into the second repository.
     expect(report.pushes[1]?.blobs.mounted).toBeGreaterThanOrEqual(1);
     const receipt = JSON.parse(await readFile(report.receipt?.json ?? '', 'utf8')) as {
@@ -89,6 +110,9 @@ describe('import --push-to', () => {
     expect(receipt.registry.target).toBe(`${host}/basic`);
     expect(receipt.registry.images).toHaveLength(2);
     expect(new Set(receipt.registry.blobsPresent.map((b) => b.repository))).toEqual(new Set(['basic/test/app', 'basic/test/tool']));
+    const html = await readFile(report.receipt?.html ?? '', 'utf8');
+    expect(html).toContain(`Registry ${host}/basic`);
+    expect(html).toContain('basic/test/tool:tool-1.0');
     const audit = await station.run(['audit', 'list', '--json']);
     const events = parseJson<{ events: Array<{ seq: number; type: string; details: { pushes?: Array<{ outcome: string; digest: string }> } }> }>(audit).events;
     const event = events.find((e) => e.seq === report.auditEvent);
@@ -121,7 +145,9 @@ describe('import --push-to', () => {
     const layer = [...built.layout.blobs].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
     const content = await readFile(join(built.layout.dir, 'blobs', 'sha256', layer.slice(7)));
     content[content.length >> 1] = (content[content.length >> 1] ?? 0) ^ 0xff;
-    const bundle = await buildImageBundle(join(dir, 'bad'), defaultTestImages(), signer, { tamper: { path: `oci/blobs/sha256/${layer.slice(7)}`, content } });
+    const bundle = await buildImageBundle(join(dir, 'bad'), defaultTestImages(), signer, {
+      tamper: { path: `data/oci/blobs/sha256/${layer.slice(7)}`, content },
+    });
     const faulty = await proxy();
     const result = await (
       await receivingStation(join(dir, 'rx'), signer)
@@ -131,22 +157,35 @@ describe('import --push-to', () => {
     expect(faulty.requests).toEqual([]);
   });
 
-  it('an expected-present blob the registry lacks: refused before any push (REGISTRY_BLOB_ABSENT)', async () => {
+  it('an expected-present blob the registry lacks: refused before any push (REGISTRY_BLOB_ABSENT); one it holds is mounted', async () => {
     const dir = await makeTemp('airlock-push-expected-');
-    const absent = `sha256:${'ab'.repeat(32)}`;
-    const bundle = await buildImageBundle(dir, defaultTestImages(), signer, {
-      editImages: (images) => ({
-        ...images,
-        expectedPresent: [{ digest: absent, size: 1234, mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', repository: 'expected/base' }],
-      }),
-    });
     const faulty = await proxy();
-    const result = await (
-      await receivingStation(join(dir, 'rx'), signer)
-    ).run(['import', bundle.path, '--push-to', `${faulty.host}/expected`, '--insecure-registry', '--json']);
-    expect(result.code, describeResult(result)).toBe(3);
-    expect(parseJson<{ error: { code: string } }>(result).error.code).toBe('REGISTRY_BLOB_ABSENT');
+    const base = await baseLayer(join(dir, 'probe'));
+    const withoutBase = (repository: string) => ({
+      name: 'lean',
+      editImages: (images: ImagesFile): ImagesFile => ({ ...images, expectedPresent: [{ ...base, repository }] }),
+      editPayload: (files: BagPayloadFile[]) => files.filter((f) => f.path !== `data/oci/blobs/sha256/${base.digest.slice(7)}`),
+    });
+    // The registry does not hold the base layer anywhere: nothing is pushed.
+    const lean = await buildImageBundle(join(dir, 'lean'), defaultTestImages(), signer, withoutBase('expected/test/app'));
+    const refused = await (
+      await receivingStation(join(dir, 'rx1'), signer)
+    ).run(['import', lean.path, '--push-to', `${faulty.host}/expected`, '--insecure-registry', '--json']);
+    expect(refused.code, describeResult(refused)).toBe(3);
+    expect(parseJson<{ error: { code: string } }>(refused).error.code).toBe('REGISTRY_BLOB_ABSENT');
     expect(faulty.count(writes)).toBe(0);
+    // A full push first (as an earlier release would have been): then the lean bundle pushes, the base mounted, not sent.
+    const full = await buildImageBundle(join(dir, 'full'), defaultTestImages(), signer, { name: 'full' });
+    const rx = await receivingStation(join(dir, 'rx2'), signer);
+    expect((await rx.run(['import', full.path, '--push-to', `${faulty.host}/base`, '--insecure-registry'])).code).toBe(0);
+    const lean2 = await buildImageBundle(join(dir, 'lean2'), defaultTestImages(), signer, withoutBase('base/test/app'));
+    const pushed = await rx.run(['import', lean2.path, '--push-to', `${faulty.host}/expected`, '--insecure-registry', '--json']);
+    expect(pushed.code, describeResult(pushed)).toBe(0);
+    expect(pushJson(pushed).pushes.map((p) => [p.outcome, p.blobs.mounted > 0])).toEqual([
+      ['pushed', true],
+      ['pushed', true],
+    ]);
+    for (const image of lean2.images.images) expect(skopeoDigest(registry().host, `expected/${image.repository}:${image.tag ?? ''}`)).toBe(image.digest);
   });
 
   it('an immutable tag: that image fails with the registry code, the other is pushed; the same command again pushes the rest', async () => {
@@ -184,6 +223,32 @@ describe('import --push-to', () => {
     const replay = await rx.run(['import', bundle.path, '--push-to', `${faulty.host}/immutable`, '--insecure-registry', '--dest', dest, '--json']);
     expect(replay.code).toBe(1);
     expect(replay.stdout).toContain('REPLAY');
+  });
+
+  it('cancelled (Ctrl-C) during the push: no tag, nothing imported, nothing left in the spool; the same command again pushes', async () => {
+    const dir = await makeTemp('airlock-push-cancel-');
+    const bundle = await buildImageBundle(
+      dir,
+      { images: [{ refName: 'slow-1.0', layers: [{ seed: 11, size: 24 * 1024 * 1024 }] }], compression: 'none' },
+      signer,
+    );
+    const faulty = await proxy();
+    const station = await receivingStation(join(dir, 'rx'), signer);
+    const controller = new AbortController();
+    const cancelled = await station.run(['import', bundle.path, '--push-to', `${faulty.host}/cancel`, '--insecure-registry'], {
+      signal: controller.signal,
+      stderrIsTTY: true,
+      onStderr: (text) => {
+        if (text.includes('slow-1.0')) controller.abort();
+      },
+    });
+    expect(cancelled.code, describeResult(cancelled)).toBe(3);
+    expect(cancelled.stderr).toContain('CANCELLED');
+    expect(faulty.count((r) => r.method === 'PUT' && r.path.includes('/manifests/'))).toBe(0);
+    expect(await readdir(join(station.home, 'spool', 'push'))).toEqual([]);
+    const again = await station.run(['import', bundle.path, '--push-to', `${faulty.host}/cancel`, '--insecure-registry', '--json']);
+    expect(again.code, describeResult(again)).toBe(0);
+    expect(skopeoDigest(registry().host, 'cancel/test/slow:slow-1.0')).toBe(bundle.images.images[0]?.digest);
   });
 
   it('a registry answering 500 a few times, then recovering: every image pushed', async () => {
