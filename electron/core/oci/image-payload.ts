@@ -16,22 +16,14 @@ import { readChart } from './sources/chart-source.js';
 import { parseImageList, parseImageReference, printable, type ImageReference } from './sources/image-reference.js';
 import { selectImage, type ResolvedImage } from './sources/image-selection.js';
 import { LayoutDir } from './sources/layout-reader.js';
-import { parsePlatform, type PlatformChoice } from './sources/platform-choice.js';
+import { parsePlatform, platformText, type PlatformChoice } from './sources/platform-choice.js';
 import { readSkipReceipt } from './sources/skip-receipt.js';
 import { ImageWorkDir } from './sources/work-dir.js';
-import type { RegistryEndpoint } from './registry/registry-api.js';
-
-/** A docker:// image pulled into a fresh OCI layout folder (the registry client's pullToLayout). */
-export type PullToLayout = (request: {
-  endpoint: RegistryEndpoint;
-  repository: string;
-  /** Tag or digest. */
-  reference: string;
-  destDir: string;
-  platforms: readonly PlatformChoice[];
-  signal?: AbortSignal | undefined;
-  onProgress?: ProgressListener | undefined;
-}) => Promise<{ refName: string }>;
+import { ProgressTracker } from '../jobs/progress-tracker.js';
+import type { RegistryClientApi, RegistryEndpoint } from './registry/registry-api.js';
+import { createRegistryClient } from './registry/registry-client.js';
+import { parseRegistryEndpoint, type EndpointOptions } from './registry/registry-endpoint.js';
+import { pullToLayout } from './registry/pull-to-layout.js';
 
 export interface ImageSources {
   images?: readonly string[] | undefined;
@@ -39,15 +31,16 @@ export interface ImageSources {
   platforms?: readonly string[] | undefined;
   charts?: readonly string[] | undefined;
   skipBlobsIn?: string | undefined;
+  /** How docker:// sources' registries are reached: plain HTTP (loopback only), a CA file, credentials. */
+  registry?: EndpointOptions | undefined;
 }
 
 export interface ImagePayloadOptions {
   /** Where the work folder goes (the station's spool). */
   workParent: string;
   trustedKeys: () => Promise<TrustedKey[]>;
-  pull?: PullToLayout | undefined;
-  /** How docker:// hosts are reached (CA file, credentials, plain HTTP on loopback). */
-  endpointFor?: ((host: string) => RegistryEndpoint) | undefined;
+  /** The registry client for docker:// sources (tests give a fake; default: registry-client.ts). */
+  openRegistry?: ((endpoint: RegistryEndpoint) => Promise<RegistryClientApi & { close(): Promise<void> }>) | undefined;
   signal?: AbortSignal | undefined;
   onProgress?: ProgressListener | undefined;
 }
@@ -65,9 +58,13 @@ export interface ImagePayload {
 
 const LIST_MAX_BYTES = 1024 * 1024;
 
+/** The name a pulled image gets in its work layout (its target comes from the docker:// reference). */
+const PULLED_REF_NAME = 'pulled';
+
 /** Whether the request names any image or chart. */
 export function hasImageSources(sources: ImageSources): boolean {
-  return (sources.images?.length ?? 0) > 0 || sources.imagesFrom !== undefined || (sources.charts?.length ?? 0) > 0;
+  // A receipt alone names no image, but must not be ignored silently: parseImageSources refuses it.
+  return (sources.images?.length ?? 0) > 0 || sources.imagesFrom !== undefined || (sources.charts?.length ?? 0) > 0 || sources.skipBlobsIn !== undefined;
 }
 
 /** Every reference parsed before anything is opened: a typo fails fast, with its line number for a list file. */
@@ -104,7 +101,7 @@ export async function prepareImagePayload(sources: ImageSources, options: ImageP
     const images: ResolvedImage[] = [];
     for (const [count, ref] of refs.entries()) {
       throwIfAborted(options.signal);
-      images.push(await resolveReference(ref, count, platforms, work, options));
+      images.push(await resolveReference(ref, count, platforms, work, { ...options, registry: sources.registry }));
     }
     for (const chart of sources.charts ?? []) {
       throwIfAborted(options.signal);
@@ -130,7 +127,7 @@ async function resolveReference(
   count: number,
   platforms: PlatformChoice[],
   work: ImageWorkDir,
-  options: ImagePayloadOptions,
+  options: ImagePayloadOptions & { registry?: EndpointOptions | undefined },
 ): Promise<ResolvedImage> {
   switch (ref.transport) {
     case 'oci': {
@@ -151,25 +148,29 @@ async function resolveReference(
       return selectImage(layout, { tag: null, platforms, namePath: ref.file, work });
     }
     case 'docker': {
-      if (!options.pull || !options.endpointFor) {
-        throw new AirlockError(
-          'IMAGE_SOURCE_INVALID',
-          `${printable(ref.text)}: this build cannot pull from a registry; copy the image into an OCI layout first (skopeo copy) and export oci:DIR:TAG.`,
-        );
-      }
+      const endpoint = parseRegistryEndpoint(ref.host, options.registry ?? {});
       const destDir = await work.subDir(`pull-${count}`);
-      const reference = ref.digest ?? (ref.tag as string);
-      const pulled = await options.pull({
-        endpoint: options.endpointFor(ref.host),
-        repository: ref.repository,
-        reference,
-        destDir,
-        platforms,
-        signal: options.signal,
-        onProgress: options.onProgress,
-      });
+      const client = await (options.openRegistry ?? createRegistryClient)(endpoint);
+      const tracker = new ProgressTracker(options.onProgress);
+      tracker.startPhase('pulling-images');
+      let bytesSeen = 0;
+      try {
+        await pullToLayout(client, ref.repository, ref.digest ?? ref.tag ?? '', {
+          platforms: platforms.length === 0 ? 'all' : platforms.map(platformText),
+          layoutDir: destDir,
+          refName: PULLED_REF_NAME,
+          signal: options.signal,
+          onProgress: (progress) => {
+            tracker.addBytes(progress.bytesDone - bytesSeen);
+            bytesSeen = progress.bytesDone;
+          },
+        });
+      } finally {
+        tracker.flush();
+        await client.close();
+      }
       return selectImage(new LayoutDir(destDir, ref.text), {
-        tag: pulled.refName,
+        tag: PULLED_REF_NAME,
         platforms,
         namePath: ref.repository,
         target: { repository: ref.repository, tag: ref.tag },

@@ -27,6 +27,8 @@ export interface ExportRequest {
   charts?: readonly string[] | undefined;
   /** A signed import receipt from the far side: blobs its registry holds are left out (`--skip-blobs-in`). */
   skipBlobsIn?: string | undefined;
+  /** How docker:// sources' registries are reached: plain HTTP (loopback only), CA file, credentials. */
+  registry?: { insecure?: boolean | undefined; caFile?: string | undefined; credentials?: { username: string; password: string } | undefined } | undefined;
   outDir: string;
   name?: string | undefined;
   /** The station key's passphrase; or give `signer` to sign with GnuPG or another key. */
@@ -69,6 +71,13 @@ export type MediaAsk = (request: Parameters<AskForMedium>[0]) => Promise<boolean
 
 export interface MediaExportRequest {
   selection: readonly string[];
+  /** Images and charts, as in ExportRequest (issue #15). */
+  images?: readonly string[] | undefined;
+  imagesFrom?: string | undefined;
+  platforms?: readonly string[] | undefined;
+  charts?: readonly string[] | undefined;
+  skipBlobsIn?: string | undefined;
+  registry?: ExportRequest['registry'];
   /** The media to write, in volume order: device, label or mount point as `media list` shows them. */
   media: readonly string[];
   name?: string | undefined;

@@ -3,10 +3,12 @@
  * no temp file and no work folder is left behind. Variants of one hazard each: a flipped byte, a
  * missing blob, a blob of another size, a linked blob, a manifest pointing at a blob of another size.
  */
+import { createHash } from 'node:crypto';
 import { cp, mkdir, readdir, readFile, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeResult, type CliResult } from '../../helpers/cli-runner.js';
+import { GnupgHome } from '../../helpers/gnupg.js';
 import { buildTestLayout, defaultTestImages, type BuiltLayout } from '../../helpers/oci-test-image.js';
 import { createStation, type TestStation } from '../../helpers/station.js';
 import { useTempDirs } from '../../helpers/temp-dirs.js';
@@ -126,7 +128,8 @@ describe('damaged sources: IMAGE_SOURCE_CORRUPT, nothing published', () => {
     const dir = await layoutCopy();
     const path = join(dir, 'blobs', 'sha256', largestBlob());
     const bytes = await readFile(path);
-    bytes[bytes.length >> 1] ^= 0x01;
+    const middle = bytes.length >> 1;
+    bytes[middle] = (bytes[middle] ?? 0) ^ 0x01;
     await writeFile(path, bytes);
     const { result, out } = await exportFails(['--image', `oci:${dir}:app-1.0`, '--image', `oci:${dir}:tool-1.0`]);
     refused(result, 'IMAGE_SOURCE_CORRUPT', 3);
@@ -174,5 +177,88 @@ describe('damaged sources: IMAGE_SOURCE_CORRUPT, nothing published', () => {
     const { result, out } = await exportFails(['--image', `oci:${again}:app-1.0`]);
     refused(result, 'IMAGE_SOURCE_CORRUPT', 3);
     await nothingLeft(out);
+  });
+});
+
+describe('the two-pass export (a GnuPG signer) checks blobs the same way', () => {
+  it('exports images signed by GnuPG, and refuses a flipped layer with IMAGE_SOURCE_CORRUPT', async () => {
+    const gnupg = await GnupgHome.create();
+    try {
+      const fpr = gnupg.generateKey('Smartcard Operator <card@example.org>');
+      const env = { GNUPGHOME: gnupg.dir };
+      const out = await makeTemp('airlock-img-gpg-out-');
+      const good = await station.run(['export', '--out', out, '--name', 'gpg', '--signer', `gpg:${fpr}`, '--image', `oci:${built.dir}:app-1.0`], { env });
+      expect(good.code, describeResult(good)).toBe(0);
+      expect(good.stdout).toContain('image layout:app-1.0');
+
+      const dir = await layoutCopy();
+      const path = join(dir, 'blobs', 'sha256', largestBlob());
+      const bytes = await readFile(path);
+      bytes[0] = (bytes[0] ?? 0) ^ 0x01;
+      await writeFile(path, bytes);
+      const badOut = await makeTemp('airlock-img-gpg-out-');
+      const bad = await station.run(['export', '--out', badOut, '--signer', `gpg:${fpr}`, '--image', `oci:${dir}:app-1.0`, '--image', `oci:${dir}:tool-1.0`], {
+        env,
+      });
+      refused(bad, 'IMAGE_SOURCE_CORRUPT', 3);
+      await nothingLeft(badOut);
+    } finally {
+      await gnupg.close();
+    }
+  });
+});
+
+describe('hostile layout documents', () => {
+  async function writeBlob(dir: string, value: unknown): Promise<{ digest: string; size: number }> {
+    const body = Buffer.from(JSON.stringify(value));
+    const hex = createHash('sha256').update(body).digest('hex');
+    await writeFile(join(dir, 'blobs', 'sha256', hex), body);
+    return { digest: `sha256:${hex}`, size: body.length };
+  }
+
+  it('indexes nested deeper than the limit: IMAGE_SOURCE_CORRUPT', async () => {
+    const dir = await layoutCopy();
+    const app = built.images.find((i) => i.refName === 'app-1.0')!.descriptor;
+    let child = { mediaType: app.mediaType, digest: app.digest, size: app.size };
+    for (let depth = 0; depth < 8; depth++) {
+      const mediaType = 'application/vnd.oci.image.index.v1+json';
+      child = { mediaType, ...(await writeBlob(dir, { schemaVersion: 2, mediaType, manifests: [child] })) };
+    }
+    await writeFile(
+      join(dir, 'index.json'),
+      JSON.stringify({ schemaVersion: 2, manifests: [{ ...child, annotations: { 'org.opencontainers.image.ref.name': 'deep' } }] }),
+    );
+    const { result, out } = await exportFails(['--image', `oci:${dir}:deep`]);
+    refused(result, 'IMAGE_SOURCE_CORRUPT', 3);
+    expect(result.stderr).toContain('nest deeper');
+    await nothingLeft(out);
+  });
+
+  it('an index.json over the size limit: refused before it is parsed', async () => {
+    const dir = await layoutCopy();
+    await writeFile(join(dir, 'index.json'), `{"schemaVersion":2,"manifests":[],"pad":"${'x'.repeat(5 * 1024 * 1024)}"}`);
+    const { result } = await exportFails(['--image', `oci:${dir}:app-1.0`]);
+    refused(result, 'IMAGE_SOURCE_CORRUPT', 3);
+    expect(result.stderr).toContain('limit');
+  });
+
+  it('a descriptor whose digest is not sha256 hex (a path in disguise): refused', async () => {
+    const dir = await layoutCopy();
+    await writeFile(
+      join(dir, 'index.json'),
+      JSON.stringify({
+        schemaVersion: 2,
+        manifests: [
+          {
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            digest: 'sha256:../../../etc/passwd',
+            size: 10,
+            annotations: { 'org.opencontainers.image.ref.name': 'x' },
+          },
+        ],
+      }),
+    );
+    const { result } = await exportFails(['--image', `oci:${dir}:x`]);
+    refused(result, 'IMAGE_SOURCE_CORRUPT', 3);
   });
 });
