@@ -19,6 +19,7 @@ import { TRANSFER_CHANNELS } from './ipc/transfer.js';
 
 export { ErrorCodeSchema, ErrorInfoSchema, ProblemSchema, ProgressSchema, type IpcError } from './ipc/common.js';
 export * from './ipc/results.js';
+export * from './ipc/images.js';
 export * from './ipc/keys.js';
 export * from './ipc/transfer.js';
 export * from './ipc/media.js';

@@ -9,11 +9,32 @@ import type { Progress } from './progress.js';
 
 export interface JobRequests {
   /** A folder destination runs Station.exportBundle; a medium runs Station.exportToMedia (write, then read back). */
-  export: { selection: string[]; destination: ExportDestination; name?: string | undefined; passphrase: string };
+  export: {
+    selection: string[];
+    destination: ExportDestination;
+    name?: string | undefined;
+    passphrase: string;
+    /** Images and charts (issue #15): the ExportRequest fields of the same names. */
+    images?: string[] | undefined;
+    imagesFrom?: string | undefined;
+    platforms?: string[] | undefined;
+    charts?: string[] | undefined;
+    skipBlobsIn?: string | undefined;
+  };
   verify: { bundlePath: string };
-  import: { bundlePath: string; destDir: string; allowReplay?: boolean | undefined };
+  /** `pushTo` is core's RegistryEndpoint, built by main from the renderer's `HOST[:PORT][/PREFIX]`. */
+  import: { bundlePath: string; destDir?: string | undefined; allowReplay?: boolean | undefined; pushTo?: PushEndpoint | undefined };
   /** Station.verifyMedia of a medium main has checked is listed now. */
   'verify-medium': { mediumId: string };
+}
+
+/** Where an import job pushes images (core's RegistryEndpoint, structurally: shared imports no core type). */
+export interface PushEndpoint {
+  host: string;
+  prefix: string;
+  insecure: boolean;
+  caFile?: string | undefined;
+  credentials?: { username: string; password: string } | undefined;
 }
 
 /** workerData of a job worker. */

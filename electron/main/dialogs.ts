@@ -4,6 +4,7 @@
  */
 import { BrowserWindow, dialog, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
 import { BUNDLE_SUFFIX } from '../core/index.js';
+import type { FilePurpose } from '../../shared/ipc.js';
 import type { Dialogs } from './ipc/handlers.js';
 
 async function pick(window: () => BrowserWindow | null, options: OpenDialogOptions): Promise<string[]> {
@@ -17,6 +18,41 @@ async function save(window: () => BrowserWindow | null, options: SaveDialogOptio
   const result = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
   return result.canceled || !result.filePath ? null : result.filePath;
 }
+
+const FILE_DIALOGS: Record<FilePurpose, OpenDialogOptions> = {
+  'image-list': {
+    title: 'Choose a list of image references (one per line)',
+    properties: ['openFile', 'dontAddToRecent'],
+    filters: [
+      { name: 'Text files', extensions: ['txt', 'list'] },
+      { name: 'All files', extensions: ['*'] },
+    ],
+  },
+  chart: {
+    title: 'Choose Helm chart archives',
+    properties: ['openFile', 'multiSelections', 'dontAddToRecent'],
+    filters: [
+      { name: 'Helm charts', extensions: ['tgz'] },
+      { name: 'All files', extensions: ['*'] },
+    ],
+  },
+  'registry-ca': {
+    title: "Choose the registry's CA certificate (PEM)",
+    properties: ['openFile', 'dontAddToRecent'],
+    filters: [
+      { name: 'PEM certificates', extensions: ['pem', 'crt', 'cer'] },
+      { name: 'All files', extensions: ['*'] },
+    ],
+  },
+  'blobs-receipt': {
+    title: "Choose the far side's import receipt",
+    properties: ['openFile', 'dontAddToRecent'],
+    filters: [
+      { name: 'Import receipts', extensions: ['json'] },
+      { name: 'All files', extensions: ['*'] },
+    ],
+  },
+};
 
 /** `airlock-audit-20261128.csv`: a default name that sorts by day. */
 export function defaultAuditExportName(format: 'csv' | 'json', now: Date = new Date()): string {
@@ -48,6 +84,7 @@ export function electronDialogs(window: () => BrowserWindow | null): Dialogs {
           ],
         })
       )[0] ?? null,
+    chooseFile: (purpose) => pick(window, FILE_DIALOGS[purpose]),
     chooseKeyFile: async () =>
       (
         await pick(window, {

@@ -24,9 +24,12 @@ async function run(station: Station, onProgress: ProgressListener): Promise<unkn
   const { signal } = controller;
   switch (job.kind) {
     case 'export': {
-      const { destination, ...request } = job.request;
-      if (destination.kind === 'folder') return station.exportBundle({ ...request, outDir: destination.path, signal, onProgress });
-      return station.exportToMedia({ ...request, media: [destination.mediumId], signal, onProgress });
+      // Named one by one: the media export takes files only (main refuses images for it), and a spread would drop them unseen.
+      const { destination, images, imagesFrom, platforms, charts, skipBlobsIn, ...files } = job.request;
+      if (destination.kind === 'folder') {
+        return station.exportBundle({ ...files, images, imagesFrom, platforms, charts, skipBlobsIn, outDir: destination.path, signal, onProgress });
+      }
+      return station.exportToMedia({ ...files, media: [destination.mediumId], signal, onProgress });
     }
     case 'verify':
       return station.verifyBundle({ ...job.request, signal, onProgress });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { PROBLEM_CODES } from '../problems.js';
 import { FILE_OUTCOMES, POLICY_CHECKS, type BundleSummary, type FileResults, type PolicySummary, type SignerInfo, type VerifyResult } from '../results.js';
 import { inSync, ProblemSchema, type Same } from './common.js';
+import { ImageSummarySchema } from './images.js';
 
 export const SignerInfoSchema = z.object({
   fingerprint: z.string(),
@@ -53,6 +54,8 @@ export const PolicySummarySchema = z.object({
 
 export const VerifyResultSchema = z.object({
   ok: z.boolean(),
+  /** Images and charts the bundle carries (docs/bundle-format.md §15); absent when none. */
+  images: z.array(ImageSummarySchema).max(4096).optional(),
   bundle: BundleSummarySchema,
   signers: z.array(SignerInfoSchema),
   problems: z.array(ProblemSchema),

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { ExportResult } from '../results.js';
 import { inSync, JobStarted, NoRequest, PathString, type ChannelBlock, type Same } from './common.js';
+import { ExportedImagesSchema, ExportImagesFields, ImagePushResultSchema, PushTargetSchema } from './images.js';
 import { ExportDestinationSchema, MediaExportReportSchema } from './media.js';
 import { VerifyResultSchema } from './results.js';
 
@@ -13,6 +14,8 @@ export const ImportResultSchema = VerifyResultSchema.extend({
   warnings: z.array(z.string()),
   auditEvent: z.number().optional(),
   receipt: ReceiptSchema,
+  /** Per image, what the registry push did (an import with a push target, of a bundle carrying images). */
+  pushes: z.array(ImagePushResultSchema).max(4096).optional(),
 });
 export type ImportReport = z.infer<typeof ImportResultSchema>;
 
@@ -31,6 +34,8 @@ export const ExportResultSchema = z.object({
   receipt: ReceiptSchema,
   /** An export to removable media: what was written where, and what reading it back proved. */
   media: MediaExportReportSchema.optional(),
+  /** An export that carried images or charts: what it stored of them. */
+  images: ExportedImagesSchema.optional(),
 });
 export type ExportReport = z.infer<typeof ExportResultSchema>;
 
@@ -53,6 +58,10 @@ export const SelectionSummarySchema = z.object({
 });
 export type SelectionSummary = z.infer<typeof SelectionSummarySchema>;
 
+/** What a file dialog is for; only charts may be picked several at once. */
+export const FILE_PURPOSES = ['image-list', 'chart', 'registry-ca', 'blobs-receipt'] as const;
+export type FilePurpose = (typeof FILE_PURPOSES)[number];
+
 /** The transfer block of the channel table: sources and destinations chosen, export, verify and import started. */
 export const TRANSFER_CHANNELS = {
   chooseExportSources: {
@@ -66,6 +75,12 @@ export const TRANSFER_CHANNELS = {
     request: z.strictObject({ purpose: z.enum(['export-destination', 'import-destination']) }),
     response: z.object({ path: z.string().nullable() }),
   },
+  /** Files that go with images: a list of references, chart archives, the registry's CA, the far side's import receipt. */
+  chooseFile: {
+    channel: 'airlock:dialog-file',
+    request: z.strictObject({ purpose: z.enum(FILE_PURPOSES) }),
+    response: z.object({ paths: z.array(z.string()) }),
+  },
   chooseBundle: {
     channel: 'airlock:dialog-bundle',
     request: NoRequest,
@@ -78,12 +93,19 @@ export const TRANSFER_CHANNELS = {
   },
   startExport: {
     channel: 'airlock:job-export',
-    request: z.strictObject({
-      selection: z.array(PathString).min(1).max(10_000),
-      destination: ExportDestinationSchema,
-      name: z.string().min(1).max(100).optional(),
-      passphrase: z.string().min(1).max(1024),
-    }),
+    request: z
+      .strictObject({
+        /** Files and folders; may be empty when images or charts are given. */
+        selection: z.array(PathString).max(10_000),
+        destination: ExportDestinationSchema,
+        name: z.string().min(1).max(100).optional(),
+        passphrase: z.string().min(1).max(1024),
+        ...ExportImagesFields,
+      })
+      .refine((r) => r.selection.length > 0 || (r.images?.length ?? 0) > 0 || r.imagesFrom !== undefined || (r.charts?.length ?? 0) > 0, {
+        message: 'nothing to export',
+        path: ['selection'],
+      }),
     response: JobStarted,
   },
   startVerify: {
@@ -93,9 +115,12 @@ export const TRANSFER_CHANNELS = {
   },
   startImport: {
     channel: 'airlock:job-import',
-    request: z.strictObject({ bundlePath: PathString, destDir: PathString, allowReplay: z.boolean().optional() }),
+    request: z
+      .strictObject({ bundlePath: PathString, destDir: PathString.optional(), allowReplay: z.boolean().optional(), pushTo: PushTargetSchema.optional() })
+      // No folder only for a push: the engine then refuses a bundle that holds files besides its images.
+      .refine((r) => r.destDir !== undefined || r.pushTo !== undefined, { message: 'a destination folder or a registry', path: ['destDir'] }),
     response: JobStarted,
   },
 } as const satisfies ChannelBlock;
 
-inSync<Same<Omit<z.infer<typeof ExportResultSchema>, 'warnings' | 'auditEvent' | 'receipt' | 'media'>, ExportResult>>();
+inSync<Same<Omit<z.infer<typeof ExportResultSchema>, 'warnings' | 'auditEvent' | 'receipt' | 'media' | 'images'>, ExportResult>>();

@@ -5,13 +5,14 @@
  */
 import { displayText } from '../../../shared/display-text.js';
 import { normalizeFingerprint } from '../../../shared/fingerprint.js';
-import type { IpcMethod, IpcParsedRequest, IpcResponse, TrustedSignerView } from '../../../shared/ipc.js';
+import type { FilePurpose, IpcMethod, IpcParsedRequest, IpcResponse, TrustedSignerView } from '../../../shared/ipc.js';
 import type { MediaVolume } from '../../../shared/media.js';
 import { AirlockError, toAirlockError, type Station, type TrustedSigner } from '../../core/index.js';
 import type { JobHost } from '../jobs/job-host.js';
 import { listMediumBundles } from '../media/medium-bundles.js';
 import { summarizeSelection } from '../selection/summarize-selection.js';
 import { auditEventView } from './audit-view.js';
+import { pushEndpointOf } from './push-endpoint.js';
 
 /** Events per page when the view does not say. */
 const AUDIT_PAGE_DEFAULT = 50;
@@ -21,6 +22,8 @@ export interface Dialogs {
   chooseExportSources(kind: 'files' | 'folders'): Promise<string[]>;
   chooseFolder(purpose: 'export-destination' | 'import-destination'): Promise<string | null>;
   chooseBundle(): Promise<string | null>;
+  /** Files that go with images; several only for charts; [] when the operator cancels. */
+  chooseFile(purpose: FilePurpose): Promise<string[]>;
   chooseKeyFile(): Promise<string | null>;
   /** Where to save an audit export; null when the operator cancels. */
   chooseAuditExportFile(format: 'csv' | 'json'): Promise<string | null>;
@@ -61,6 +64,10 @@ export type IpcHandlers = {
 /** The armored key stays in main; the UI needs who and which fingerprint. */
 function signerView({ publicKey: _publicKey, ...view }: TrustedSigner): TrustedSignerView {
   return view;
+}
+
+function carriesImages(request: IpcParsedRequest<'startExport'>): boolean {
+  return (request.images?.length ?? 0) > 0 || request.imagesFrom !== undefined || (request.charts?.length ?? 0) > 0 || request.skipBlobsIn !== undefined;
 }
 
 export function createHandlers(deps: HandlerDeps): IpcHandlers {
@@ -134,6 +141,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
 
     chooseExportSources: async (request) => ({ paths: await deps.dialogs.chooseExportSources(request.kind) }),
     chooseFolder: async (request) => ({ path: await deps.dialogs.chooseFolder(request.purpose) }),
+    chooseFile: async (request) => ({ paths: await deps.dialogs.chooseFile(request.purpose) }),
     chooseBundle: async () => ({ path: await deps.dialogs.chooseBundle() }),
     chooseKeyFile: async () => ({ path: await deps.dialogs.chooseKeyFile() }),
 
@@ -141,13 +149,17 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
 
     startExport: async (request) => {
       if (request.destination.kind === 'medium') {
+        // The export to media takes files only: images would be dropped without a word.
+        if (carriesImages(request)) {
+          throw new AirlockError('USAGE', 'Images and charts are exported to a folder, not straight to a medium. Choose a folder as the destination.');
+        }
         const { mediumId } = request.destination;
         await withStation((station) => offeredMedium(station, mediumId, 'write'));
       }
       return { jobId: deps.jobHost.start('export', request) };
     },
     startVerify: async (request) => ({ jobId: deps.jobHost.start('verify', request) }),
-    startImport: async (request) => ({ jobId: deps.jobHost.start('import', request) }),
+    startImport: async ({ pushTo, ...request }) => ({ jobId: deps.jobHost.start('import', { ...request, pushTo: pushTo && pushEndpointOf(pushTo) }) }),
     listJobs: async () => ({ jobs: deps.jobHost.list() }),
     getJob: async (request) => jobOrNotFound(request.jobId),
 

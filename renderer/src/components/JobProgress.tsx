@@ -1,6 +1,7 @@
 /** Live progress of a running job: phase, bytes, files, rate, time left, and a way to cancel. */
 import { Button, Group, Progress as Bar, Stack, Text } from '@mantine/core';
 import { formatBytes, formatDuration, formatRate } from '../../../shared/format.js';
+import { displayText } from '../../../shared/display-text.js';
 import { PHASE_LABELS } from '../../../shared/phase-labels.js';
 import type { Progress } from '../../../shared/progress.js';
 import { plural } from './plural.js';
@@ -25,6 +26,14 @@ export function JobProgress({ progress, onCancel, cancelling = false }: JobProgr
       <Text size="sm" c="dimmed">
         {label.detail}
       </Text>
+      {progress?.item ? (
+        <Text size="sm" data-progress-item={progress.item}>
+          Now:{' '}
+          <Text span ff="monospace" translate="no">
+            {displayText(progress.item)}
+          </Text>
+        </Text>
+      ) : null}
       <Bar
         value={percent ?? 100}
         animated={percent === null}

@@ -1,6 +1,10 @@
-/** Every step says where the operator is, what will happen, and what has been proven so far. */
+/**
+ * Every step says where the operator is, what will happen, and what has been proven so far. A
+ * new step takes the focus on its heading, so a screen reader announces it and Tab starts from
+ * it; a step in a hidden section (the app keeps every section mounted) leaves the focus alone.
+ */
 import { Badge, Group, List, Stack, Text, Title } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 
 export interface StepHeaderProps {
   flow: string;
@@ -14,6 +18,11 @@ export interface StepHeaderProps {
 }
 
 export function StepHeader({ flow, step, of, title, happens, proven = [] }: StepHeaderProps) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    const element = heading.current;
+    if (element && element.closest('[hidden]') === null) element.focus({ preventScroll: true });
+  }, []);
   return (
     <Stack gap="xs" mb="md">
       <Group gap="xs">
@@ -21,7 +30,9 @@ export function StepHeader({ flow, step, of, title, happens, proven = [] }: Step
           {flow} · step {step} of {of}
         </Badge>
       </Group>
-      <Title order={2}>{title}</Title>
+      <Title order={2} ref={heading} tabIndex={-1} style={{ outlineOffset: 2 }}>
+        {title}
+      </Title>
       <Text size="sm" c="dimmed">
         <Text span fw={600} c="var(--mantine-color-text)">
           What happens:{' '}

@@ -8,10 +8,13 @@ import { displayText } from '../../../shared/display-text.js';
 import { formatBytes } from '../../../shared/format.js';
 import type { VerifyReport } from '../../../shared/ipc.js';
 import { FileResultsTable } from './FileResultsTable.js';
+import { ImagesTable } from './ImagesTable.js';
 import { plural } from './plural.js';
 import { POLICY_CHECK_LABELS, PolicyFindings } from './PolicyFindings.js';
 import { ProblemList } from './ProblemList.js';
 import { SignerCard } from './SignerCard.js';
+
+const imageCount = (n: number): string => `${n} ${n === 1 ? 'image or chart' : 'images or charts'}`;
 
 export function VerificationReport({ report, context = 'verify' }: { report: VerifyReport; context?: 'verify' | 'import' }) {
   const importRefusals = report.policy.findings.filter((f) => f.outcome === 'fail' && f.refusedBy === 'import');
@@ -71,6 +74,17 @@ export function VerificationReport({ report, context = 'verify' }: { report: Ver
         <Title order={3}>Files</Title>
         <FileResultsTable files={report.files} />
       </Stack>
+      {report.images && report.images.length > 0 ? (
+        <Stack gap="xs">
+          <Title order={3}>Images and charts</Title>
+          <Text size="sm">
+            {report.ok
+              ? `${imageCount(report.images.length)} in the bundle's OCI layout: every manifest, config and layer reachable from its index is present with its exact size and digest.`
+              : `${imageCount(report.images.length)} as the signed descriptor lists them; see the problems below before trusting any of them.`}
+          </Text>
+          <ImagesTable images={report.images} />
+        </Stack>
+      ) : null}
       <Stack gap="xs">
         <Title order={3}>Station policy</Title>
         <PolicyFindings policy={report.policy} context={context} />

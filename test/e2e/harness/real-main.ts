@@ -13,6 +13,9 @@ export interface DialogAnswers {
   exportSources: string[];
   folder: string | null;
   bundle: string | null;
+  /** What the file dialog answers for images: a list file, charts, a CA, a receipt; the purposes asked are kept in filePurposes. */
+  files: string[];
+  filePurposes: string[];
   keyFile: string | null;
   /** The save dialog's answer for an audit export; the format asked for is kept in auditExportFormats. */
   auditExportFile: string | null;
@@ -26,11 +29,24 @@ export interface RealMain {
 }
 
 export function startRealMain(options: { home: string; trustedOrigin: string; onEvent: (event: JobEvent) => void }): RealMain {
-  const answers: DialogAnswers = { exportSources: [], folder: null, bundle: null, keyFile: null, auditExportFile: null, auditExportFormats: [] };
+  const answers: DialogAnswers = {
+    exportSources: [],
+    folder: null,
+    bundle: null,
+    files: [],
+    filePurposes: [],
+    keyFile: null,
+    auditExportFile: null,
+    auditExportFormats: [],
+  };
   const dialogs: Dialogs = {
     chooseExportSources: async () => answers.exportSources,
     chooseFolder: async () => answers.folder,
     chooseBundle: async () => answers.bundle,
+    chooseFile: async (purpose) => {
+      answers.filePurposes.push(purpose);
+      return answers.files;
+    },
     chooseKeyFile: async () => answers.keyFile,
     chooseAuditExportFile: async (format) => {
       answers.auditExportFormats.push(format);

@@ -42,6 +42,7 @@ beforeEach(async () => {
     chooseExportSources: vi.fn(async () => []),
     chooseFolder: vi.fn(async () => null),
     chooseBundle: vi.fn(async () => null),
+    chooseFile: vi.fn(async () => []),
     chooseKeyFile: vi.fn(async () => null),
     chooseAuditExportFile: vi.fn(async () => saveAs),
   };

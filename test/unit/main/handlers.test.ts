@@ -19,6 +19,7 @@ const dialogs: Dialogs = {
   chooseExportSources: vi.fn(async () => ['/picked/a', '/picked/b']),
   chooseFolder: vi.fn(async () => '/picked/folder'),
   chooseBundle: vi.fn(async () => null),
+  chooseFile: vi.fn(async () => []),
   chooseKeyFile: vi.fn(async () => '/picked/key.asc'),
   chooseAuditExportFile: vi.fn(async (): Promise<string | null> => null),
 };

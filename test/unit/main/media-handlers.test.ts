@@ -19,7 +19,14 @@ let home: string;
 let stick: string;
 let readOnlyNote: string;
 
-const dialogs: Dialogs = { chooseExportSources: vi.fn(), chooseFolder: vi.fn(), chooseBundle: vi.fn(), chooseKeyFile: vi.fn(), chooseAuditExportFile: vi.fn() };
+const dialogs: Dialogs = {
+  chooseExportSources: vi.fn(),
+  chooseFolder: vi.fn(),
+  chooseBundle: vi.fn(),
+  chooseFile: vi.fn(),
+  chooseKeyFile: vi.fn(),
+  chooseAuditExportFile: vi.fn(),
+};
 const jobHost = { start: vi.fn(() => 'job-m'), list: vi.fn(() => []), get: vi.fn(() => undefined), cancel: vi.fn(() => false) };
 const FRAME = { url: 'app://airlock/index.html', parent: null };
 const call = (method: Parameters<ReturnType<typeof createDispatch>>[0], payload: unknown) =>

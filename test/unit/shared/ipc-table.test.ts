@@ -11,7 +11,7 @@ import { IPC_BLOCKS, IPC_CHANNELS, IPC_METHODS } from '../../../shared/ipc.js';
 const EXPECTED: Record<keyof typeof IPC_BLOCKS, string[]> = {
   media: ['listMedia', 'listMediumBundles', 'startVerifyMedium', 'ejectMedium'],
   keys: ['stationStatus', 'generateKey', 'listTrusted', 'inspectKeyFile', 'trustKeyFile', 'untrustKey', 'chooseKeyFile'],
-  transfer: ['chooseExportSources', 'chooseFolder', 'chooseBundle', 'summarizeSelection', 'startExport', 'startVerify', 'startImport'],
+  transfer: ['chooseExportSources', 'chooseFolder', 'chooseFile', 'chooseBundle', 'summarizeSelection', 'startExport', 'startVerify', 'startImport'],
   jobs: ['listJobs', 'getJob', 'cancelJob'],
   audit: ['listAudit', 'verifyAudit', 'exportAudit'],
   settings: ['getSettings', 'saveSettings'],

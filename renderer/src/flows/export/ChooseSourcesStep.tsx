@@ -1,19 +1,23 @@
-/** Export step 1: pick files and folders by dialog or by dropping them on the window. */
-import { ActionIcon, Button, Code, Group, List, Paper, Stack, Text } from '@mantine/core';
+/** Export step 1: pick files and folders by dialog or by dropping them on the window, and images or charts beside them. */
+import { ActionIcon, Button, Code, Divider, Group, List, Paper, Stack, Text } from '@mantine/core';
 import { useState, type DragEvent } from 'react';
 import { displayText } from '../../../../shared/display-text.js';
 import type { IpcError } from '../../../../shared/ipc.js';
 import { asIpcError, call, useApi } from '../../api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { StepHeader } from '../../components/StepHeader.js';
+import { carriesImages, platformsIncomplete, type ImageChoice } from './image-choice.js';
+import { ImageSourcesPanel } from './ImageSourcesPanel.js';
 
 export interface ChooseSourcesStepProps {
   selection: string[];
   onChange: (selection: string[]) => void;
+  images: ImageChoice;
+  onImagesChange: (images: ImageChoice) => void;
   onNext: () => void;
 }
 
-export function ChooseSourcesStep({ selection, onChange, onNext }: ChooseSourcesStepProps) {
+export function ChooseSourcesStep({ selection, onChange, images, onImagesChange, onNext }: ChooseSourcesStepProps) {
   const api = useApi();
   const [error, setError] = useState<IpcError | null>(null);
   const [dropNote, setDropNote] = useState<string | null>(null);
@@ -44,7 +48,7 @@ export function ChooseSourcesStep({ selection, onChange, onNext }: ChooseSources
         step={1}
         of={6}
         title="Choose what to send"
-        happens="You pick files and folders. Nothing is read or written yet; a folder is sent with everything inside it."
+        happens="You pick files and folders, container images or Helm charts. Nothing is read or written yet; a folder is sent with everything inside it."
       />
       <Group>
         <Button onClick={() => void pick('files')}>Add files…</Button>
@@ -96,8 +100,10 @@ export function ChooseSourcesStep({ selection, onChange, onNext }: ChooseSources
           Nothing selected yet.
         </Text>
       )}
+      <Divider />
+      <ImageSourcesPanel choice={images} onChange={onImagesChange} />
       <Group justify="flex-end">
-        <Button onClick={onNext} disabled={selection.length === 0}>
+        <Button onClick={onNext} disabled={(selection.length === 0 && !carriesImages(images)) || platformsIncomplete(images)}>
           Next: review
         </Button>
       </Group>

@@ -23,6 +23,8 @@ export interface DestinationStepProps {
   destination: ChosenDestination;
   name: string;
   onChange: (value: { destination: ChosenDestination; name: string }) => void;
+  /** The export carries images or charts: those are written to a folder only (the media export takes files). */
+  foldersOnly?: boolean | undefined;
   onBack: () => void;
   onNext: () => void;
   /** How often the media list is refreshed (tests shorten it). */
@@ -33,7 +35,7 @@ export interface DestinationStepProps {
 const FOLDER = 'airlock:folder';
 const valueOf = (d: ChosenDestination): string | null => (d === null ? null : d.kind === 'folder' ? FOLDER : d.medium.id);
 
-export function DestinationStep({ summary, destination, name, onChange, onBack, onNext, pollMs }: DestinationStepProps) {
+export function DestinationStep({ summary, destination, name, onChange, foldersOnly = false, onBack, onNext, pollMs }: DestinationStepProps) {
   const { media, error } = useMedia(pollMs);
   const bundleBytes = estimateBundleBytes(summary);
   const nameError = name !== '' && !NAME_RE.test(name) ? 'Letters, digits, dot, dash and underscore only (up to 100), not starting with a dot.' : null;
@@ -43,7 +45,8 @@ export function DestinationStep({ summary, destination, name, onChange, onBack, 
   const gone = destination?.kind === 'medium' && chosenMedium === null;
   const chosenFits = chosenMedium ? fitOnMedium(bundleBytes, chosenMedium).fits !== false : false;
   const ready =
-    nameError === null && (destination?.kind === 'folder' ? destination.path !== null : destination?.kind === 'medium' ? chosenFits && !gone : false);
+    nameError === null &&
+    (destination?.kind === 'folder' ? destination.path !== null : destination?.kind === 'medium' ? chosenFits && !gone && !foldersOnly : false);
 
   const choose = (value: string) => {
     if (value === FOLDER) onChange({ destination: { kind: 'folder', path: destination?.kind === 'folder' ? destination.path : null }, name });
@@ -64,6 +67,13 @@ export function DestinationStep({ summary, destination, name, onChange, onBack, 
         ]}
       />
       <MediaCount media={media} purpose="write" />
+      {foldersOnly ? (
+        <Alert color="blue" title="Images go to a folder">
+          <Text size="sm">
+            A bundle with images or charts is written to a folder. Choose the medium’s folder below (“A folder”), or copy the bundle to the medium afterwards.
+          </Text>
+        </Alert>
+      ) : null}
       {error ? <ErrorAlert error={error} title="The list of media could not be refreshed" /> : null}
       <Radio.Group value={valueOf(destination)} onChange={choose} label="Destination" name="export-destination">
         <Stack gap="sm" mt="xs">
@@ -94,7 +104,7 @@ export function DestinationStep({ summary, destination, name, onChange, onBack, 
                   : 'FAT32: a bundle over 4 GiB would be split into parts; this one fits in one file.',
               );
             }
-            return <MediumRadio key={medium.id} medium={medium} disabled={fit.fits === false} notes={notes} />;
+            return <MediumRadio key={medium.id} medium={medium} disabled={fit.fits === false || foldersOnly} notes={notes} />;
           })}
           <Radio
             value={FOLDER}

@@ -6,10 +6,12 @@ import type { ExportDestination, IpcError, SelectionSummary } from '../../../../
 import { asIpcError, call, useApi } from '../../api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { mediumNameAndPlace } from '../../components/media.js';
+import { plural } from '../../components/plural.js';
 import { useJob } from '../../hooks/useJob.js';
 import { ChooseSourcesStep } from './ChooseSourcesStep.js';
 import { DestinationStep, type ChosenDestination } from './DestinationStep.js';
 import { ExportResultStep } from './ExportResultStep.js';
+import { carriesImages, imageRequestFields, NO_IMAGES, type ImageChoice } from './image-choice.js';
 import { ReviewStep } from './ReviewStep.js';
 import { SignStep } from './SignStep.js';
 import { WriteStep } from './WriteStep.js';
@@ -31,11 +33,25 @@ function describeDestination(d: ChosenDestination): string {
   return d?.path ? displayText(d.path) : '';
 }
 
+/** "2 images, 1 chart" (a list file's references are counted when it is read). */
+function imagesSentence(choice: ImageChoice): string {
+  const parts = [
+    choice.images.length > 0 ? plural(choice.images.length, 'image') : null,
+    choice.imagesFrom !== null ? 'the images of a list file' : null,
+    choice.charts.length > 0 ? plural(choice.charts.length, 'Helm chart') : null,
+  ].filter((p): p is string => p !== null);
+  return `Also sent: ${parts.join(', ')}${choice.platforms === 'all' ? '' : ` (platforms ${choice.platforms.join(', ')})`}.`;
+}
+
 export function ExportFlow({ onOpenKeys, pollMs }: { onOpenKeys: () => void; pollMs?: number }) {
   const api = useApi();
   const [step, setStep] = useState<Step>('sources');
   const [selection, setSelection] = useState<string[]>([]);
   const [summary, setSummary] = useState<SelectionSummary | null>(null);
+  const [images, setImages] = useState<ImageChoice>(NO_IMAGES);
+  const withImages = carriesImages(images);
+  const imagesFact = withImages ? imagesSentence(images) : null;
+  const pullsImages = images.imagesFrom !== null || images.images.some((ref) => ref.startsWith('docker://'));
   const [destination, setDestination] = useState<{ destination: ChosenDestination; name: string }>({ destination: null, name: '' });
   const target = requestDestination(destination.destination);
   const toMedium = destination.destination?.kind === 'medium';
@@ -58,6 +74,7 @@ export function ExportFlow({ onOpenKeys, pollMs }: { onOpenKeys: () => void; pol
     setStep('sources');
     setSelection([]);
     setSummary(null);
+    setImages(NO_IMAGES);
     setDestination({ destination: null, name: '' });
     setJobId(null);
     setCancelling(false);
@@ -71,6 +88,7 @@ export function ExportFlow({ onOpenKeys, pollMs }: { onOpenKeys: () => void; pol
       destination: target,
       passphrase,
       name: destination.name || undefined,
+      ...imageRequestFields(images),
     });
     setSignError(null);
     setCancelling(false);
@@ -86,11 +104,12 @@ export function ExportFlow({ onOpenKeys, pollMs }: { onOpenKeys: () => void; pol
 
   switch (step) {
     case 'sources':
-      return <ChooseSourcesStep selection={selection} onChange={setSelection} onNext={() => setStep('review')} />;
+      return <ChooseSourcesStep selection={selection} onChange={setSelection} images={images} onImagesChange={setImages} onNext={() => setStep('review')} />;
     case 'review':
       return (
         <ReviewStep
           selection={selection}
+          images={images}
           onBack={() => setStep('sources')}
           onNext={(s) => {
             setSummary(s);
@@ -105,6 +124,7 @@ export function ExportFlow({ onOpenKeys, pollMs }: { onOpenKeys: () => void; pol
           destination={destination.destination}
           name={destination.name}
           onChange={setDestination}
+          foldersOnly={withImages}
           pollMs={pollMs || undefined}
           onBack={() => setStep('review')}
           onNext={() => setStep('sign')}
@@ -115,6 +135,7 @@ export function ExportFlow({ onOpenKeys, pollMs }: { onOpenKeys: () => void; pol
         <SignStep
           summary={summary}
           destinationText={destinationText}
+          imagesFact={imagesFact}
           lastError={signError}
           onBack={() => setStep('destination')}
           onSign={sign}
@@ -132,6 +153,8 @@ export function ExportFlow({ onOpenKeys, pollMs }: { onOpenKeys: () => void; pol
             summary={summary}
             destinationText={destinationText}
             toMedium={toMedium}
+            imagesFact={imagesFact}
+            pullsImages={pullsImages}
             progress={job.progress}
             cancelling={cancelling}
             {...(finished ? {} : { onCancel: cancel })}

@@ -1,10 +1,11 @@
 /** Export step 6: what was written and who signed it; on a medium, what reading it back proved, and Eject. */
-import { Alert, Button, Code, Group, List, Stack, Table, Text } from '@mantine/core';
+import { Alert, Button, Code, Group, List, Stack, Table, Text, Title } from '@mantine/core';
 import { displayText } from '../../../../shared/display-text.js';
 import { formatBytes } from '../../../../shared/format.js';
 import type { ExportReport, MediaVolumeView } from '../../../../shared/ipc.js';
 import { EjectMedium } from '../../components/EjectMedium.js';
 import { Fingerprint } from '../../components/Fingerprint.js';
+import { ImagesTable } from '../../components/ImagesTable.js';
 import { mediumName, READ_BACK_TEXT } from '../../components/media.js';
 import { StepHeader } from '../../components/StepHeader.js';
 
@@ -13,6 +14,35 @@ export interface ExportResultStepProps {
   /** The medium written to, as it was chosen; null for a folder. */
   medium?: MediaVolumeView | null;
   onDone: () => void;
+}
+
+/** The images the bundle carries, each layer stored once; what a receipt let it leave out; images charts name. */
+function ExportedImagesSection({ images }: { images: NonNullable<ExportReport['images']> }) {
+  const named = images.chartImages.filter((c) => c.images.length > 0);
+  return (
+    <Stack gap="xs">
+      <Title order={3}>Images and charts</Title>
+      <Text size="sm">
+        {images.storedBlobs} blobs stored in the bundle, each once however many images share it
+        {images.skippedBlobs > 0
+          ? `; ${images.skippedBlobs} blobs (${formatBytes(images.skippedBytes)}) left out because the far side's registry holds them: the import checks they are there before it pushes.`
+          : '.'}
+      </Text>
+      <ImagesTable images={images.images} />
+      {named.length > 0 ? (
+        <Alert color="yellow" title="Images the charts name">
+          <Text size="sm">These charts’ values name images; add them with an image reference if the far side needs them.</Text>
+          <List size="sm" aria-label="Images the charts name">
+            {named.map((c) => (
+              <List.Item key={c.chart}>
+                <Code>{displayText(c.chart)}</Code>: {c.images.map((i) => displayText(i)).join(', ')}
+              </List.Item>
+            ))}
+          </List>
+        </Alert>
+      ) : null}
+    </Stack>
+  );
 }
 
 export function ExportResultStep({ result, medium = null, onDone }: ExportResultStepProps) {
@@ -127,6 +157,7 @@ export function ExportResultStep({ result, medium = null, onDone }: ExportResult
           ) : null}
         </Table.Tbody>
       </Table>
+      {result.images ? <ExportedImagesSection images={result.images} /> : null}
       {media && readBacks.some((r) => !r.bypassesCache) ? (
         <Alert color="yellow" title="The read-back may have come from the page cache">
           <Text size="sm">

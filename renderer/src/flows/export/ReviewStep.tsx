@@ -1,3 +1,6 @@
+/** An export of images only has no files to list. */
+const NO_FILES: SelectionSummary = { items: [], totalFiles: 0, totalBytes: 0, warnings: [], truncated: false };
+
 /** Export step 2: what the selection holds, its totals, and what the export will refuse or leave out. */
 import { Alert, Button, Group, List, Loader, Stack, Table, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
@@ -7,22 +10,29 @@ import type { IpcError, SelectionSummary } from '../../../../shared/ipc.js';
 import { asIpcError, call, useApi } from '../../api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { StepHeader } from '../../components/StepHeader.js';
+import { carriesImages, type ImageChoice } from './image-choice.js';
+import { ImageChoiceSummary } from './ImageChoiceSummary.js';
 
 const KIND_LABEL = { file: 'File', folder: 'Folder', other: 'Not a file', missing: 'Missing' } as const;
 
 export interface ReviewStepProps {
   selection: string[];
+  images: ImageChoice;
   onBack: () => void;
   onNext: (summary: SelectionSummary) => void;
 }
 
-export function ReviewStep({ selection, onBack, onNext }: ReviewStepProps) {
+export function ReviewStep({ selection, images, onBack, onNext }: ReviewStepProps) {
   const api = useApi();
   const [summary, setSummary] = useState<SelectionSummary | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
 
   useEffect(() => {
     let active = true;
+    if (selection.length === 0) {
+      setSummary(NO_FILES);
+      return;
+    }
     call(api, 'summarizeSelection', { paths: selection })
       .then((s) => active && setSummary(s))
       .catch((e: unknown) => active && setError(asIpcError(e)));
@@ -44,7 +54,7 @@ export function ReviewStep({ selection, onBack, onNext }: ReviewStepProps) {
       />
       {error ? <ErrorAlert error={error} /> : null}
       {!summary && !error ? <Loader aria-label="Listing the selection" /> : null}
-      {summary ? (
+      {summary && summary.items.length > 0 ? (
         <>
           <Table withTableBorder striped aria-label="Selection">
             <Table.Thead>
@@ -106,11 +116,12 @@ export function ReviewStep({ selection, onBack, onNext }: ReviewStepProps) {
           ) : null}
         </>
       ) : null}
+      <ImageChoiceSummary choice={images} />
       <Group justify="space-between">
         <Button variant="default" onClick={onBack}>
           Back
         </Button>
-        <Button onClick={() => summary && onNext(summary)} disabled={!summary || blocking.length > 0 || summary.totalFiles === 0}>
+        <Button onClick={() => summary && onNext(summary)} disabled={!summary || blocking.length > 0 || (summary.totalFiles === 0 && !carriesImages(images))}>
           Next: destination
         </Button>
       </Group>

@@ -17,6 +17,8 @@ export interface SignStepProps {
   summary: SelectionSummary;
   /** Where the bundle goes, already displayText'ed. */
   destinationText: string;
+  /** What besides files the bundle carries, in a sentence; null for files only. */
+  imagesFact?: string | null | undefined;
   /** An error from the previous attempt (a wrong passphrase, say), shown above the field. */
   lastError: IpcError | null;
   onBack: () => void;
@@ -24,7 +26,7 @@ export interface SignStepProps {
   onOpenKeys: () => void;
 }
 
-export function SignStep({ summary, destinationText, lastError, onBack, onSign, onOpenKeys }: SignStepProps) {
+export function SignStep({ summary, destinationText, imagesFact = null, lastError, onBack, onSign, onOpenKeys }: SignStepProps) {
   const api = useApi();
   const [passphrase, setPassphrase] = useState('');
   const [status, setStatus] = useState<IpcResponse<'stationStatus'> | null>(null);
@@ -58,7 +60,11 @@ export function SignStep({ summary, destinationText, lastError, onBack, onSign, 
           of={6}
           title="Sign the bundle"
           happens="Your passphrase unlocks the station key for this one export. Every file is hashed, the manifest is signed, and the bundle is written and flushed to disk. The passphrase is not stored."
-          proven={[`The selection holds ${plural(summary.totalFiles, 'file')}, ${formatBytes(summary.totalBytes)}.`, `The bundle goes to ${destinationText}.`]}
+          proven={[
+            `The selection holds ${plural(summary.totalFiles, 'file')}, ${formatBytes(summary.totalBytes)}.`,
+            ...(imagesFact ? [imagesFact] : []),
+            `The bundle goes to ${destinationText}.`,
+          ]}
         />
         {status && !status.hasKey ? (
           <Alert color="red" title="This station has no signing key yet" role="alert">

@@ -22,6 +22,8 @@ const READ_BACK: Stage = { name: 'Read back from the medium, past the page cache
 // The one-pass export to a folder: each file hashed and written in one read, then the signed manifest.
 const HASH_AND_WRITE: Stage = { name: 'Hash and write every file', phases: new Set(['scanning', 'hashing-and-writing']) };
 const SIGN_AND_FLUSH: Stage = { name: 'Sign the manifest, write it and flush', phases: new Set(['signing', 'writing-tag-files', 'syncing']) };
+// Images from a registry on the sending side are fetched (and checked against their digests) first.
+const PULL: Stage = { name: 'Fetch images from the registry, checking every digest', phases: new Set(['pulling-images']) };
 /** Phases only the two-pass export reports: seeing one switches a folder export's stage list to the two-pass one. */
 const TWO_PASS_PHASES = new Set<ProgressPhase>(['hashing', 'writing']);
 
@@ -31,14 +33,19 @@ export interface WriteStepProps {
   destinationText: string;
   /** Writing to a removable medium: the read-back stage follows the write. */
   toMedium: boolean;
+  /** What besides files the bundle carries, in a sentence; null for files only. */
+  imagesFact?: string | null | undefined;
+  /** The export fetches images from a registry (docker:// references, or a list file that may hold them). */
+  pullsImages?: boolean | undefined;
   progress: Progress | null;
   cancelling: boolean;
   /** Absent once the job has ended. */
   onCancel?: (() => void) | undefined;
 }
 
-export function WriteStep({ summary, destinationText, toMedium, progress, cancelling, onCancel }: WriteStepProps) {
-  const stages = toMedium ? [PREPARE, WRITE, READ_BACK] : progress && TWO_PASS_PHASES.has(progress.phase) ? [PREPARE, WRITE] : [HASH_AND_WRITE, SIGN_AND_FLUSH];
+export function WriteStep({ summary, destinationText, toMedium, imagesFact = null, pullsImages = false, progress, cancelling, onCancel }: WriteStepProps) {
+  const passes = toMedium ? [PREPARE, WRITE, READ_BACK] : progress && TWO_PASS_PHASES.has(progress.phase) ? [PREPARE, WRITE] : [HASH_AND_WRITE, SIGN_AND_FLUSH];
+  const stages = pullsImages || progress?.phase === 'pulling-images' ? [PULL, ...passes] : passes;
   const current = progress ? stages.findIndex((s) => s.phases.has(progress.phase)) : 0;
   return (
     <Stack>
@@ -54,6 +61,7 @@ export function WriteStep({ summary, destinationText, toMedium, progress, cancel
         }
         proven={[
           `The selection holds ${plural(summary.totalFiles, 'file')}, ${formatBytes(summary.totalBytes)}.`,
+          ...(imagesFact ? [imagesFact] : []),
           `Destination: ${destinationText}`,
           ...(progress && SIGNED_PHASES.has(progress.phase) ? ['The passphrase unlocked the station key and the manifest is signed.'] : []),
           ...(progress?.phase === 'reading-back' ? ['The bundle is written and flushed to the medium.'] : []),

@@ -1,21 +1,32 @@
-/** Import step 4: the folder the payload goes into (as DIR/<bundle name>/, never merged). */
-import { Button, Group, Stack } from '@mantine/core';
+/** Import step 4: the folder the payload goes into (as DIR/<bundle name>/, never merged), and for a bundle with images, the registry push. */
+import { Button, Group, Stack, Text } from '@mantine/core';
 import { displayText } from '../../../../shared/display-text.js';
 import type { VerifyReport } from '../../../../shared/ipc.js';
 import { DestinationPicker } from '../../components/DestinationPicker.js';
 import { StepHeader } from '../../components/StepHeader.js';
 import { groupFingerprint } from '../../../../shared/fingerprint.js';
+import { pushChoiceReady, type PushChoice } from './push-choice.js';
+import { RegistryPushOptions } from './RegistryPushOptions.js';
 
 export interface ImportDestinationStepProps {
   report: VerifyReport;
   destDir: string | null;
   onChange: (path: string) => void;
+  push: PushChoice;
+  onPushChange: (push: PushChoice) => void;
   onBack: () => void;
   onImport: () => void;
 }
 
-export function ImportDestinationStep({ report, destDir, onChange, onBack, onImport }: ImportDestinationStepProps) {
+export function ImportDestinationStep({ report, destDir, onChange, push, onPushChange, onBack, onImport }: ImportDestinationStepProps) {
   const name = displayText(report.bundle.name ?? 'the bundle name');
+  const imageCount = report.images?.length ?? 0;
+  const pushing = imageCount > 0 && push.enabled;
+  // Every payload file is part of the image layout: with a push, no folder is needed (the engine checks it again).
+  const files = report.files;
+  const imagesOnly =
+    imageCount > 0 && files.complete && files.omitted.ok + files.omitted.failed === 0 && files.listed.every((f) => f.path.startsWith('data/oci/'));
+  const folderOptional = pushing && imagesOnly;
   return (
     <Stack>
       <StepHeader
@@ -23,7 +34,9 @@ export function ImportDestinationStep({ report, destDir, onChange, onBack, onImp
         step={4}
         of={6}
         title="Choose where the files go"
-        happens={`The files land in a new folder "${name}" inside the folder you choose. Airlock verifies everything again while copying into a private staging folder, and only then moves it into place in one step; it never overwrites or merges.`}
+        happens={`The files land in a new folder "${name}" inside the folder you choose. Airlock verifies everything again while copying into a private staging folder, and only then moves it into place in one step; it never overwrites or merges.${
+          pushing ? ' Then the images are pushed to the registry; a push that stops can be run again and resumes where it stopped.' : ''
+        }`}
         proven={[
           ...report.signers.map((s) => `Signed by ${displayText(s.userIds.join(', '))} (${groupFingerprint(s.fingerprint)}), a key this station trusts.`),
           `All ${report.bundle.files} files match the signed manifest.`,
@@ -33,12 +46,18 @@ export function ImportDestinationStep({ report, destDir, onChange, onBack, onImp
         ]}
       />
       <DestinationPicker purpose="import-destination" value={destDir} onChange={onChange} />
+      {folderOptional && destDir === null ? (
+        <Text size="sm" role="status">
+          This bundle holds images only: no folder is needed, they go straight to the registry.
+        </Text>
+      ) : null}
+      {imageCount > 0 ? <RegistryPushOptions imageCount={imageCount} choice={push} onChange={onPushChange} /> : null}
       <Group justify="space-between">
         <Button variant="default" onClick={onBack}>
           Back
         </Button>
-        <Button onClick={onImport} disabled={destDir === null}>
-          Import
+        <Button onClick={onImport} disabled={(destDir === null && !folderOptional) || (pushing && !pushChoiceReady(push))}>
+          {pushing ? 'Import and push' : 'Import'}
         </Button>
       </Group>
     </Stack>

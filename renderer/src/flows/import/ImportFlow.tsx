@@ -13,6 +13,8 @@ import { ReportStep } from '../verify/ReportStep.js';
 import { VerifyingStep } from '../verify/VerifyingStep.js';
 import { ImportDestinationStep } from './ImportDestinationStep.js';
 import { ImportResultStep } from './ImportResultStep.js';
+import { ImagePushProgress } from '../../components/ImagePushProgress.js';
+import { NO_PUSH, pushRequest, type PushChoice } from './push-choice.js';
 
 type Step = 'bundle' | 'verify' | 'destination' | 'import';
 
@@ -22,6 +24,11 @@ export function ImportFlow({ pollMs }: { pollMs?: number } = {}) {
   const [bundlePath, setBundlePath] = useState<string | null>(null);
   const [report, setReport] = useState<VerifyReport | null>(null);
   const [destDir, setDestDir] = useState<string | null>(null);
+  const [push, setPush] = useState<PushChoice>(NO_PUSH);
+  /** Where the running or last import pushes (the password is not kept here). */
+  const [pushingTo, setPushingTo] = useState<string | null>(null);
+  /** The operator chose to import a bundle this station imported before (the override is recorded). */
+  const [allowReplay, setAllowReplay] = useState(false);
   const [jobId, setJobId] = useState<string | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
   const [cancelling, setCancelling] = useState(false);
@@ -33,6 +40,9 @@ export function ImportFlow({ pollMs }: { pollMs?: number } = {}) {
     setBundlePath(null);
     setReport(null);
     setDestDir(null);
+    setPush(NO_PUSH);
+    setPushingTo(null);
+    setAllowReplay(false);
     setJobId(null);
     setError(null);
     setCancelling(false);
@@ -52,8 +62,22 @@ export function ImportFlow({ pollMs }: { pollMs?: number } = {}) {
     setCancelling(true);
     void call(api, 'cancelJob', { jobId });
   };
-  const runImport = (allowReplay: boolean) =>
-    bundlePath && destDir ? void startJob(() => call(api, 'startImport', { bundlePath, destDir, allowReplay: allowReplay || undefined }), 'import') : undefined;
+  const runImport = (allowReplay: boolean) => {
+    // Only a bundle with images is pushed; the password leaves this state as the job starts.
+    const pushTo = (report?.images?.length ?? 0) > 0 ? pushRequest(push) : undefined;
+    if (!bundlePath || (destDir === null && pushTo === undefined)) return;
+    setPushingTo(pushTo ? pushTo.registry : null);
+    setPush((p) => ({ ...p, password: '' }));
+    void startJob(() => call(api, 'startImport', { bundlePath, destDir: destDir ?? undefined, allowReplay: allowReplay || undefined, pushTo }), 'import');
+  };
+  // Import again on purpose; a push with credentials goes back to the form, where the password is typed again.
+  const importAgain = () => {
+    setAllowReplay(true);
+    if (push.enabled && push.username !== '' && push.password === '') {
+      setJobId(null);
+      setStep('destination');
+    } else runImport(true);
+  };
   const failure = finished?.error ? (
     <>
       <ErrorAlert error={finished.error} />
@@ -115,14 +139,22 @@ export function ImportFlow({ pollMs }: { pollMs?: number } = {}) {
   if (step === 'destination' && report) {
     return (
       <Stack>
-        <ImportDestinationStep report={report} destDir={destDir} onChange={setDestDir} onBack={() => setStep('verify')} onImport={() => runImport(false)} />
+        <ImportDestinationStep
+          report={report}
+          destDir={destDir}
+          onChange={setDestDir}
+          push={push}
+          onPushChange={setPush}
+          onBack={() => setStep('verify')}
+          onImport={() => runImport(allowReplay)}
+        />
         {error ? <ErrorAlert error={error} /> : null}
       </Stack>
     );
   }
 
   if (finished?.kind === 'import' && finished.result) {
-    return <ImportResultStep result={finished.result} onDone={restart} onImportAgain={() => runImport(true)} />;
+    return <ImportResultStep result={finished.result} onDone={restart} onImportAgain={importAgain} />;
   }
   return (
     <Stack>
@@ -132,9 +164,14 @@ export function ImportFlow({ pollMs }: { pollMs?: number } = {}) {
         of={6}
         title="Importing"
         happens="Every file is verified again as it is copied into a private staging folder next to the destination; only when all of it checks out is it moved into place. Cancel, or any problem, removes the staging folder and leaves the destination as it was."
-        proven={[`Bundle verified: ${displayText(bundlePath)}`, `Destination: ${displayText(destDir ?? '')}`]}
+        proven={[
+          `Bundle verified: ${displayText(bundlePath)}`,
+          destDir === null ? 'No folder: the bundle holds images only.' : `Destination: ${displayText(destDir)}`,
+          ...(pushingTo !== null ? [`Images then go to the registry ${displayText(pushingTo)}.`] : []),
+        ]}
       />
       <JobProgress progress={job.progress} cancelling={cancelling} {...(finished ? {} : { onCancel: cancel })} />
+      {pushingTo !== null && report?.images ? <ImagePushProgress images={report.images} progress={job.progress} /> : null}
       {failure}
     </Stack>
   );

@@ -1,9 +1,10 @@
 /** Import step 6: where the files are now, or why nothing was imported. */
-import { Alert, Button, Code, Group, List, Stack, Text } from '@mantine/core';
+import { Alert, Button, Code, Group, List, Stack, Text, Title } from '@mantine/core';
 import { displayText } from '../../../../shared/display-text.js';
 import type { ImportReport } from '../../../../shared/ipc.js';
 import { StepHeader } from '../../components/StepHeader.js';
 import { VerificationReport } from '../../components/VerificationReport.js';
+import { PushResultsTable, pushTally } from '../../components/PushResultsTable.js';
 
 export interface ImportResultStepProps {
   result: ImportReport;
@@ -13,6 +14,8 @@ export interface ImportResultStepProps {
 }
 
 export function ImportResultStep({ result, onDone, onImportAgain }: ImportResultStepProps) {
+  const pushes = result.pushes ?? [];
+  const failedPushes = pushes.filter((p) => p.outcome === 'failed').length;
   const replayOnly = !result.ok && result.problems.length > 0 && result.problems.every((p) => p.code === 'REPLAY');
   return (
     <Stack>
@@ -39,6 +42,24 @@ export function ImportResultStep({ result, onDone, onImportAgain }: ImportResult
             </Text>
           ) : null}
         </Alert>
+      ) : null}
+      {pushes.length > 0 ? (
+        <Stack gap="xs">
+          <Title order={3}>Registry push</Title>
+          {failedPushes > 0 ? (
+            <Alert color="red" title={`${failedPushes === 1 ? 'One image was' : `${failedPushes} images were`} not pushed`} role="alert">
+              <Text size="sm">
+                {pushTally(pushes)}. The other images were pushed regardless. Fix what the registry said for each failed image, then import the bundle again
+                with the push: images already there are skipped.
+              </Text>
+            </Alert>
+          ) : (
+            <Text size="sm" role="status">
+              {pushTally(pushes)}: the registry reported each image's signed digest.
+            </Text>
+          )}
+          <PushResultsTable pushes={pushes} />
+        </Stack>
       ) : null}
       {result.warnings.length > 0 ? (
         <Alert color="yellow" title="Warnings">
