@@ -49,3 +49,15 @@ export interface ImagePushResult {
   errorCode?: string | undefined;
   message?: string | undefined;
 }
+
+/** What an export that carries images says of them (the export summary, --json, the app). */
+export interface ExportedImages {
+  images: ImageSummary[];
+  /** Charts: images their values name (information only: "add them with an image reference"). */
+  chartImages: Array<{ chart: string; images: string[] }>;
+  /** Blobs stored in the bundle (each once, however many images share it). */
+  storedBlobs: number;
+  /** Blobs left out because a signed receipt says the far registry holds them (expected-present). */
+  skippedBlobs: number;
+  skippedBytes: number;
+}

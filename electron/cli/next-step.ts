@@ -72,6 +72,27 @@ export const CLI_HINTS: readonly CliHint[] = [
   { code: 'MEDIA_NOT_FOUND', next: 'Insert the medium and check airlock media list; name it by the device, label or mount point shown there.' },
   { code: 'MEDIA_AMBIGUOUS', next: 'Name the medium by its device or mount point (shown by airlock media list) instead of its label.' },
   {
+    code: 'IMAGE_SOURCE_INVALID',
+    next: 'Give --image as oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE or docker://HOST[:PORT]/REPO:TAG, then try again.',
+  },
+  {
+    code: 'IMAGE_SOURCE_INVALID',
+    when: { reason: 'platform' },
+    next: 'Give --platform as OS/ARCH or OS/ARCH/VARIANT (linux/amd64, linux/arm64/v8), then try again.',
+  },
+  {
+    code: 'IMAGE_SOURCE_INVALID',
+    next: 'Correct line {line} of the --images-from file ({reference}): one reference per line, # for comments; then try again.',
+  },
+  {
+    code: 'IMAGE_NOT_FOUND',
+    next: 'Check the path and tag (skopeo inspect oci:DIR:TAG, or cat DIR/index.json, shows what a layout holds), then run airlock export --image again.',
+  },
+  {
+    code: 'RECEIPT_INVALID',
+    next: 'Give --skip-blobs-in the import receipt .json exactly as the far station wrote it, with its .json.asc beside it; trust the far station key first (airlock keys trust FILE.asc).',
+  },
+  {
     code: 'MEDIA_TOO_SMALL',
     next: 'Use a larger medium, or spread the bundle over several: --to-media ID1,ID2,... (on a terminal Airlock asks for the next one).',
   },

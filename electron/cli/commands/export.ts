@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { displayText } from '../../../shared/display-text.js';
 import { groupFingerprint } from '../../../shared/fingerprint.js';
 import { formatSize, plural } from '../../../shared/format.js';
+import type { ExportedImages } from '../../../shared/images.js';
 import { AirlockError, parseGpgSignerOption, type ExportOutcome, type SignerSpec, type Station } from '../../core/index.js';
 import { write, type CliIo } from '../io.js';
 import { obtainPassphrase, readPassphraseFile } from '../passphrase.js';
@@ -25,6 +26,18 @@ interface ExportOptions {
   listStaged?: boolean;
   discardStaged?: string;
   json?: boolean;
+  image: string[];
+  imagesFrom?: string;
+  platform: string[];
+  chart: string[];
+  skipBlobsIn?: string;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** Whether the command names images or charts (issue #15), besides or instead of paths. */
+function namesImages(opts: ExportOptions): boolean {
+  return opts.image.length > 0 || opts.imagesFrom !== undefined || opts.chart.length > 0;
 }
 
 /** --signer gpg:FPR signs through GnuPG (smartcards: its pinentry asks); else the station key. */
@@ -65,11 +78,27 @@ export function registerExport(program: Command, ctx: CommandContext): void {
     .option('--eject', 'with --to-media: eject each medium once it is written and read back')
     .option('--list-staged', 'list the staged two-person exports in the home (ready to approve, or left incomplete by a failed prepare)')
     .option('--discard-staged <name>', 'remove a staged export (its name in the home, or its folder); its name can be prepared again')
+    .option(
+      '--image <ref>',
+      'add a container image (repeatable): oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE or docker://HOST[:PORT]/REPO:TAG|@sha256:DIGEST',
+      collect,
+      [],
+    )
+    .option('--images-from <file>', 'add the images listed in a file: one reference per line, # comments and blank lines ignored')
+    .option('--platform <os/arch[/variant]>', 'take only these platforms of multi-platform images (repeatable; default: all)', collect, [])
+    .option('--chart <file.tgz>', 'add a Helm chart archive as an OCI artifact (repeatable); images its values name are listed', collect, [])
+    .option('--skip-blobs-in <receipt.json>', 'leave out image blobs that this signed import receipt from the far station says its registry holds')
     .action(async (paths: string[], opts: ExportOptions) => {
       await ctx.run(async (station, io) => {
         if (opts.listStaged || opts.discardStaged !== undefined) return runStagedRecovery(station, io, paths, opts);
         if (opts.prepare && opts.finish) throw new AirlockError('USAGE', '--prepare and --finish are two separate steps.');
-        if (opts.finish === undefined && paths.length === 0) throw new AirlockError('USAGE', 'Name at least one file or folder to export.');
+        const images = namesImages(opts);
+        if (!images && (opts.platform.length > 0 || opts.skipBlobsIn !== undefined))
+          throw new AirlockError('USAGE', '--platform and --skip-blobs-in go with --image, --images-from or --chart.');
+        if (images && (opts.prepare || opts.finish !== undefined || opts.toMedia !== undefined))
+          throw new AirlockError('USAGE', 'Images and charts are exported to a folder (--out DIR); --prepare, --finish and --to-media do not take them yet.');
+        if (opts.finish === undefined && paths.length === 0 && !images)
+          throw new AirlockError('USAGE', 'Name at least one file or folder to export (or --image, --images-from, --chart).');
         if (opts.finish !== undefined && paths.length > 0) throw new AirlockError('USAGE', '--finish takes no paths: the staged export already names them.');
         if (opts.toMedia !== undefined && (opts.out !== undefined || opts.prepare || opts.finish !== undefined))
           throw new AirlockError('USAGE', '--to-media writes a new export to media: it goes without --out, --prepare and --finish.');
@@ -103,7 +132,17 @@ export function registerExport(program: Command, ctx: CommandContext): void {
           const result =
             opts.finish !== undefined
               ? await station.finishExport({ stagedDir: opts.finish, signer, ...common })
-              : await station.exportBundle({ selection: paths, signer, ...common, name: opts.name });
+              : await station.exportBundle({
+                  selection: paths,
+                  signer,
+                  ...common,
+                  name: opts.name,
+                  images: opts.image,
+                  imagesFrom: opts.imagesFrom,
+                  platforms: opts.platform,
+                  charts: opts.chart,
+                  skipBlobsIn: opts.skipBlobsIn,
+                });
           progress.done();
           printExport(io, result, opts.json === true);
           return 0;
@@ -159,6 +198,32 @@ function printExport(io: CliIo, result: ExportOutcome, json: boolean): void {
   write(io.stdout, `  ${plural(result.files, 'file')}, ${formatSize(result.bytes)} payload, ${formatSize(result.bundleBytes)} on disk (fsynced)`);
   write(io.stdout, `  id ${result.uuid}, sequence ${result.sequence}`);
   for (const signer of result.signers) write(io.stdout, displayText(`  signed by ${signer.userIds.join(', ')}  ${groupFingerprint(signer.fingerprint)}`));
+  if (result.images) printImages(io, result.images);
   if (result.receipt) write(io.stdout, displayText(`  receipt ${result.receipt.html}${result.receipt.signature ? ' (signed)' : ''}`));
   write(io.stdout, `  audit event #${result.auditEvent}${result.checkpoint ? ', checkpoint signed' : ''}`);
+}
+
+function printImages(io: CliIo, exported: ExportedImages): void {
+  for (const image of exported.images) {
+    const platforms =
+      image.platforms.length > 1 ? `, ${image.platforms.map((p) => [p.os, p.architecture, p.variant].filter(Boolean).join('/')).join(' ')}` : '';
+    const referrers = image.referrers.length > 0 ? `, ${plural(image.referrers.length, 'referrer')}` : '';
+    write(
+      io.stdout,
+      displayText(
+        `  ${image.kind} ${image.repository}${image.tag === null ? '' : `:${image.tag}`}  ${image.digest}  ${formatSize(image.size)}${platforms}${referrers}`,
+      ),
+    );
+  }
+  write(io.stdout, `  ${plural(exported.storedBlobs, 'blob')} stored once each in data/oci/`);
+  if (exported.skippedBlobs > 0) {
+    write(
+      io.stdout,
+      `  ${plural(exported.skippedBlobs, 'blob')} (${formatSize(exported.skippedBytes)}) left out: the far registry holds them (expected-present)`,
+    );
+  }
+  for (const chart of exported.chartImages) {
+    write(io.stdout, displayText(`  chart ${chart.chart} names ${plural(chart.images.length, 'image')}: ${chart.images.join(', ')}`));
+    write(io.stdout, '  add them with --image (they are not in this bundle unless you did)');
+  }
 }

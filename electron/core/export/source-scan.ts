@@ -45,7 +45,13 @@ function describeType(stats: {
  * with an error naming them: nothing is skipped silently. `onFile` sees each file as it is
  * found, in the final order (the export's hashing starts before the walk ends).
  */
-export async function scanSources(selection: readonly string[], signal?: AbortSignal, onFile?: (file: SourceFile) => void): Promise<SourceScan> {
+export async function scanSources(
+  selection: readonly string[],
+  signal?: AbortSignal,
+  onFile?: (file: SourceFile) => void,
+  /** Files from outside the selection with their bag paths set (the bundle's OCI layout, issue #15): added after it. */
+  extra: readonly SourceFile[] = [],
+): Promise<SourceScan> {
   const files: SourceFile[] = [];
   const warnings: SourceScan['warnings'] = [];
   const registry = new EntryRegistry();
@@ -120,6 +126,29 @@ export async function scanSources(selection: readonly string[], signal?: AbortSi
     else if (stats.isFile()) addFile(absPath, `${PAYLOAD_DIR}/${name}`, stats);
     else throw new AirlockError('SOURCE_UNSUPPORTED_TYPE', `${absPath} is ${describeType(stats)}.`, { path: absPath });
   }
+  if (extra.length > 0) reserveLayoutFolder(files);
+  for (const file of extra) addFile(file.absPath, file.bagPath, file);
   if (files.length === 0) throw new AirlockError('SOURCE_EMPTY');
   return { files, warnings };
+}
+
+/**
+ * A bundle with images holds its OCI layout in data/oci/ (docs/bundle-format.md §15): a selected
+ * file or folder named `oci` (in any case or Unicode form, as the receiving file system may fold
+ * it) would mix with it, so it is refused rather than renamed behind the operator's back.
+ */
+function reserveLayoutFolder(files: readonly SourceFile[]): void {
+  const reserved = `${PAYLOAD_DIR}/oci`;
+  for (const file of files) {
+    const folded = file.bagPath.normalize('NFC').toLowerCase();
+    if (folded === reserved || folded.startsWith(`${reserved}/`)) {
+      throw new AirlockError(
+        'SOURCE_NAME_CONFLICT',
+        `${file.absPath} would go to ${file.bagPath}, inside ${reserved}/ where the bundle's images go. Rename the folder "oci", or send it in another bundle.`,
+        {
+          path: file.absPath,
+        },
+      );
+    }
+  }
 }

@@ -14,7 +14,7 @@ import { ProgressTracker } from '../jobs/progress-tracker.js';
 import { buildBagTags, encodeTagRecords, type BagTags, type TagFile } from '../bundle/bag-tag-files.js';
 import { BUNDLE_NAME_PATTERN, BUNDLE_SUFFIX, SIGNATURE_NAME } from '../bundle/format.js';
 import { SourceHasher, type HashedSource } from './hash-sources.js';
-import { scanSources, type SourceScan } from './source-scan.js';
+import { scanSources, type SourceFile, type SourceScan } from './source-scan.js';
 import { PayloadSpool } from './payload-spool.js';
 import { archivedSizeBound, END_OF_ARCHIVE } from '../bundle/tar-header.js';
 import { planOnePassLayout } from './one-pass-layout.js';
@@ -35,6 +35,10 @@ export interface WriteBundleOptions {
   openOutput?: OpenBundleOutput;
   /** A folder on the system disk for the small-file spool (payload-spool.ts); without it, sources are read twice. */
   spoolDir?: string;
+  /** Payload files from outside the selection, bag paths set (the bundle's OCI layout, issue #15). */
+  extraFiles?: readonly SourceFile[] | undefined;
+  /** Sees every payload file's hash after the hashing pass, before anything is signed; throws to stop the export. */
+  checkPayload?: ((payload: readonly HashedSource[]) => void) | undefined;
 }
 
 export interface WriteBundleResult extends ExportResult {
@@ -128,7 +132,7 @@ async function scanAndWriteOnePass(options: WriteBundleOptions, tracker: Progres
   const { signal } = options;
   const now = options.now ?? new Date();
   const outDir = resolve(options.outDir);
-  const scan = await scanSources(options.selection, signal);
+  const scan = await scanSources(options.selection, signal, undefined, options.extraFiles);
   const meta = { identity: options.identity, sequence: options.sequence, now };
   const layout = await planOnePassLayout({ name: options.name, files: scan.files, ...meta, signers: options.signers });
   const available = await freeBytes(outDir);
@@ -150,6 +154,7 @@ async function scanAndWriteOnePass(options: WriteBundleOptions, tracker: Progres
     const digests = await lanes.write(layout, out.fd, tracker, signal);
     tracker.flush();
     const payload: HashedSource[] = scan.files.map((file, index) => ({ ...file, sha256: (digests[index] as RecordDigest).sha256 }));
+    options.checkPayload?.(payload);
     const tags = buildBagTags(payload, { ...meta, uuid: layout.uuid });
     const prepared: PreparedBundle = { name: options.name, sequence: options.sequence, createdAt: now, payload, tags, warnings: scan.warnings };
     tracker.startPhase('signing');
@@ -191,6 +196,8 @@ interface PrepareOptions {
   now?: Date;
   signal?: AbortSignal | undefined;
   tracker: ProgressTracker;
+  extraFiles?: readonly SourceFile[] | undefined;
+  checkPayload?: ((payload: readonly HashedSource[]) => void) | undefined;
 }
 
 /** Scan and hash the selection and build the tag files: everything a signer signs. */
@@ -214,7 +221,7 @@ async function scanAndHash(options: PrepareOptions, spoolDir?: string): Promise<
   try {
     let scan: SourceScan;
     try {
-      scan = await scanSources(options.selection, signal, (file) => hasher.add(file));
+      scan = await scanSources(options.selection, signal, (file) => hasher.add(file), options.extraFiles);
     } catch (error) {
       await hasher.abort();
       throw error;
@@ -223,6 +230,7 @@ async function scanAndHash(options: PrepareOptions, spoolDir?: string): Promise<
     tracker.startPhase('hashing', { bytes: totalBytes, files: scan.files.length });
     const payload = await hasher.finish(tracker);
     tracker.flush();
+    options.checkPayload?.(payload);
     const tags = buildBagTags(payload, { identity: options.identity, sequence: options.sequence, now: createdAt });
     return { prepared: { name: options.name, sequence: options.sequence, createdAt, payload, tags, warnings: scan.warnings }, spool };
   } catch (error) {

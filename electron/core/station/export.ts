@@ -1,6 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import type { ExportedImages } from '../../../shared/images.js';
 import type { MediaExportReport } from '../../../shared/media.js';
+import { loadTrustedKeys } from '../keys/trust-store.js';
+import { exportedImages, hasImageSources, prepareImagePayload } from '../oci/image-payload.js';
 import { exportChecks, mediaExportChecks, receiptMedia } from '../audit/receipt-checks.js';
 import { writeReceipt } from '../audit/receipt.js';
 import { buildTransferReceipt } from '../audit/transfer-receipt.js';
@@ -37,23 +40,39 @@ export async function exportBundle(context: StationContext, request: ExportReque
         path: join(resolve(request.outDir), `${name}${BUNDLE_SUFFIX}`),
         details,
       });
-      const result = await writeBundle({
-        selection: request.selection,
-        outDir: request.outDir,
-        name,
-        sequence,
-        identity: context.identity,
-        signers: [signer],
-        now: startedAt,
-        spoolDir: context.paths.spool,
-        signal: request.signal,
-        onProgress: withJobEta(exportsInOnePass({ signers: [signer] }) ? JOB_PLANS['export-one-pass'] : JOB_PLANS.export, request.onProgress),
-      });
-      return { result, signer, intent };
+      const imagePayload = hasImageSources(request)
+        ? await prepareImagePayload(request, {
+            workParent: context.paths.spool,
+            trustedKeys: () => loadTrustedKeys(context.paths),
+            signal: request.signal,
+            onProgress: request.onProgress,
+          })
+        : null;
+      let result: WriteBundleResult;
+      try {
+        result = await writeBundle({
+          extraFiles: imagePayload?.files,
+          checkPayload: imagePayload ? (payload) => imagePayload.check(payload) : undefined,
+          selection: request.selection,
+          outDir: request.outDir,
+          name,
+          sequence,
+          identity: context.identity,
+          signers: [signer],
+          now: startedAt,
+          spoolDir: context.paths.spool,
+          signal: request.signal,
+          onProgress: withJobEta(exportsInOnePass({ signers: [signer] }) ? JOB_PLANS['export-one-pass'] : JOB_PLANS.export, request.onProgress),
+        });
+      } finally {
+        await imagePayload?.cleanup();
+      }
+      return { result, signer, intent, images: imagePayload ? exportedImages(imagePayload) : undefined };
     },
-    succeeded: ({ result, intent }) => exportEvent(context, result, intent, null),
+    succeeded: ({ result, intent, images }) => exportEvent(context, result, intent, null, images),
   });
-  return completeExport(context, { result: done.value.result, signer: done.value.signer, event: done.event, startedAt, media: null });
+  const outcome = await completeExport(context, { result: done.value.result, signer: done.value.signer, event: done.event, startedAt, media: null });
+  return { ...outcome, images: done.value.images };
 }
 
 /**
@@ -80,7 +99,13 @@ export function startExportIntent(
  * transaction: a crash before it leaves the intent pending, and the next start records the
  * published bundle as recovered.
  */
-export function exportEvent(context: StationContext, result: WriteBundleResult, intent: number, media: MediaExportReport | null): SuccessEvent {
+export function exportEvent(
+  context: StationContext,
+  result: WriteBundleResult,
+  intent: number,
+  media: MediaExportReport | null,
+  images?: ExportedImages | undefined,
+): SuccessEvent {
   const details: Record<string, unknown> = {
     bundlePath: result.bundlePath,
     bundleBytes: result.bundleBytes,
@@ -90,6 +115,11 @@ export function exportEvent(context: StationContext, result: WriteBundleResult, 
   if (media) {
     details.media = media.volumes.map((v) => v.medium);
     details.parts = media.parts;
+  }
+  if (images) {
+    // Who moved what: each image's target and digest, and what was left out as expected-present.
+    details.images = images.images.map((i) => ({ kind: i.kind, source: i.source, repository: i.repository, tag: i.tag, digest: i.digest }));
+    details.skippedBlobs = images.skippedBlobs;
   }
   return {
     alongside: () => settleExportIntent(context.database(), intent, 'exported'),

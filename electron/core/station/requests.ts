@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { ImagePushResult } from '../../../shared/images.js';
+import type { ExportedImages, ImagePushResult } from '../../../shared/images.js';
 import type { MediaExportReport } from '../../../shared/media.js';
 import type { ProgressListener } from '../../../shared/progress.js';
 import type { AuditCheckpoint } from '../audit/audit-checkpoint.js';
@@ -123,7 +123,11 @@ export interface StagedSummary {
   signatures: Array<{ fingerprint: string; userIds: string[]; trustedLabel: string | null; role: string | null }>;
 }
 
-export type ExportOutcome = Omit<WriteBundleResult, 'payloadFiles'> & AuditTrail;
+export type ExportOutcome = Omit<WriteBundleResult, 'payloadFiles'> &
+  AuditTrail & {
+    /** Present when the export carried images or charts (issue #15). */
+    images?: ExportedImages | undefined;
+  };
 export type ImportOutcome = Omit<ImportResult, 'payloadFiles'> &
   AuditTrail & {
     /** Per image, what the registry push did (present when `pushTo` was given and the bundle carries images). */

@@ -1,0 +1,197 @@
+/**
+ * Images and charts of one export (issue #15.1/#15.5): every reference resolved from its source,
+ * the bundle's OCI layout assembled (layout-writer.ts), and what the export must add to its
+ * payload and check after hashing. The caller removes the work folder when the export ends.
+ */
+import { lstat, readFile } from 'node:fs/promises';
+import type { ExportedImages } from '../../../shared/images.js';
+import type { ProgressListener } from '../../../shared/progress.js';
+import type { TrustedKey } from '../crypto/detached-signature.js';
+import type { SourceFile } from '../export/source-scan.js';
+import { AirlockError, errnoOf, throwIfAborted } from '../errors.js';
+import type { ImagesFile } from './images-file.js';
+import { buildLayoutPayload, checkBlobHashes, type PresentBlobs } from './layout-writer.js';
+import { convertDockerArchive, unpackOciArchive } from './sources/archive-sources.js';
+import { readChart } from './sources/chart-source.js';
+import { parseImageList, parseImageReference, printable, type ImageReference } from './sources/image-reference.js';
+import { selectImage, type ResolvedImage } from './sources/image-selection.js';
+import { LayoutDir } from './sources/layout-reader.js';
+import { parsePlatform, type PlatformChoice } from './sources/platform-choice.js';
+import { readSkipReceipt } from './sources/skip-receipt.js';
+import { ImageWorkDir } from './sources/work-dir.js';
+import type { RegistryEndpoint } from './registry/registry-api.js';
+
+/** A docker:// image pulled into a fresh OCI layout folder (the registry client's pullToLayout). */
+export type PullToLayout = (request: {
+  endpoint: RegistryEndpoint;
+  repository: string;
+  /** Tag or digest. */
+  reference: string;
+  destDir: string;
+  platforms: readonly PlatformChoice[];
+  signal?: AbortSignal | undefined;
+  onProgress?: ProgressListener | undefined;
+}) => Promise<{ refName: string }>;
+
+export interface ImageSources {
+  images?: readonly string[] | undefined;
+  imagesFrom?: string | undefined;
+  platforms?: readonly string[] | undefined;
+  charts?: readonly string[] | undefined;
+  skipBlobsIn?: string | undefined;
+}
+
+export interface ImagePayloadOptions {
+  /** Where the work folder goes (the station's spool). */
+  workParent: string;
+  trustedKeys: () => Promise<TrustedKey[]>;
+  pull?: PullToLayout | undefined;
+  /** How docker:// hosts are reached (CA file, credentials, plain HTTP on loopback). */
+  endpointFor?: ((host: string) => RegistryEndpoint) | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: ProgressListener | undefined;
+}
+
+export interface ImagePayload {
+  files: SourceFile[];
+  descriptor: ImagesFile;
+  /** After hashing, before signing: each blob hashes to its name (IMAGE_SOURCE_CORRUPT otherwise). */
+  check(payload: ReadonlyArray<{ bagPath: string; sha256: string; size: number }>): void;
+  skipped: { blobs: number; bytes: number };
+  storedBlobs: number;
+  /** Remove the work folder (generated documents, unpacked archives). */
+  cleanup(): Promise<void>;
+}
+
+const LIST_MAX_BYTES = 1024 * 1024;
+
+/** Whether the request names any image or chart. */
+export function hasImageSources(sources: ImageSources): boolean {
+  return (sources.images?.length ?? 0) > 0 || sources.imagesFrom !== undefined || (sources.charts?.length ?? 0) > 0;
+}
+
+/** Every reference parsed before anything is opened: a typo fails fast, with its line number for a list file. */
+export async function parseImageSources(sources: ImageSources): Promise<{ refs: ImageReference[]; platforms: PlatformChoice[] }> {
+  const refs = (sources.images ?? []).map(parseImageReference);
+  if (sources.imagesFrom !== undefined) refs.push(...parseImageList(await readList(sources.imagesFrom), sources.imagesFrom));
+  const platforms = (sources.platforms ?? []).map(parsePlatform);
+  if (sources.skipBlobsIn !== undefined && refs.length === 0 && (sources.charts?.length ?? 0) === 0) {
+    throw new AirlockError('USAGE', 'The receipt given to leave blobs out applies to images: name at least one image.');
+  }
+  return { refs, platforms };
+}
+
+async function readList(file: string): Promise<string> {
+  try {
+    const stats = await lstat(file);
+    if (!stats.isFile()) throw new AirlockError('IMAGE_SOURCE_INVALID', `${printable(file)} is not a regular file.`, { path: file });
+    if (stats.size > LIST_MAX_BYTES)
+      throw new AirlockError('IMAGE_SOURCE_INVALID', `${printable(file)} is over ${LIST_MAX_BYTES} bytes: not a list of references.`, { path: file });
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if (error instanceof AirlockError) throw error;
+    if (errnoOf(error) === 'ENOENT') throw new AirlockError('IMAGE_NOT_FOUND', `The list file ${printable(file)} does not exist.`, { path: file });
+    throw error;
+  }
+}
+
+export async function prepareImagePayload(sources: ImageSources, options: ImagePayloadOptions): Promise<ImagePayload> {
+  const { refs, platforms } = await parseImageSources(sources);
+  const present: PresentBlobs =
+    sources.skipBlobsIn === undefined ? new Map() : (await readSkipReceipt(sources.skipBlobsIn, await options.trustedKeys())).present;
+  const work = await ImageWorkDir.create(options.workParent);
+  try {
+    const images: ResolvedImage[] = [];
+    for (const [count, ref] of refs.entries()) {
+      throwIfAborted(options.signal);
+      images.push(await resolveReference(ref, count, platforms, work, options));
+    }
+    for (const chart of sources.charts ?? []) {
+      throwIfAborted(options.signal);
+      images.push(await readChart(chart, work, options.signal));
+    }
+    const layout = await buildLayoutPayload(images, work, present);
+    return {
+      files: layout.files,
+      descriptor: layout.descriptor,
+      check: (payload) => checkBlobHashes(layout.expected, payload),
+      skipped: layout.skipped,
+      storedBlobs: layout.storedBlobs,
+      cleanup: () => work.remove(),
+    };
+  } catch (error) {
+    await work.remove();
+    throw error;
+  }
+}
+
+async function resolveReference(
+  ref: ImageReference,
+  count: number,
+  platforms: PlatformChoice[],
+  work: ImageWorkDir,
+  options: ImagePayloadOptions,
+): Promise<ResolvedImage> {
+  switch (ref.transport) {
+    case 'oci': {
+      const stats = await lstat(ref.dir).catch(() => null);
+      if (!stats) throw new AirlockError('IMAGE_NOT_FOUND', `${printable(ref.text)}: the folder ${printable(ref.dir)} does not exist.`, { path: ref.dir });
+      if (!stats.isDirectory())
+        throw new AirlockError('IMAGE_SOURCE_INVALID', `${printable(ref.text)}: ${printable(ref.dir)} is not a folder (an archive? write oci-archive:).`, {
+          path: ref.dir,
+        });
+      return selectImage(new LayoutDir(ref.dir, ref.text), { tag: ref.tag, platforms, namePath: ref.dir, work });
+    }
+    case 'oci-archive': {
+      const layout = await unpackOciArchive(ref.file, ref.text, work, count, options.signal);
+      return selectImage(layout, { tag: ref.tag, platforms, namePath: ref.file, work });
+    }
+    case 'docker-archive': {
+      const layout = await convertDockerArchive(ref.file, ref.text, work, count, options.signal);
+      return selectImage(layout, { tag: null, platforms, namePath: ref.file, work });
+    }
+    case 'docker': {
+      if (!options.pull || !options.endpointFor) {
+        throw new AirlockError(
+          'IMAGE_SOURCE_INVALID',
+          `${printable(ref.text)}: this build cannot pull from a registry; copy the image into an OCI layout first (skopeo copy) and export oci:DIR:TAG.`,
+        );
+      }
+      const destDir = await work.subDir(`pull-${count}`);
+      const reference = ref.digest ?? (ref.tag as string);
+      const pulled = await options.pull({
+        endpoint: options.endpointFor(ref.host),
+        repository: ref.repository,
+        reference,
+        destDir,
+        platforms,
+        signal: options.signal,
+        onProgress: options.onProgress,
+      });
+      return selectImage(new LayoutDir(destDir, ref.text), {
+        tag: pulled.refName,
+        platforms,
+        namePath: ref.repository,
+        target: { repository: ref.repository, tag: ref.tag },
+        work,
+      });
+    }
+  }
+}
+
+/** The export summary's view of the images (what the bundle's descriptor file says, and what was left out). */
+export function exportedImages(payload: ImagePayload): ExportedImages {
+  const images = payload.descriptor.images;
+  return {
+    images: images.map(({ chartImages: _chartImages, ...image }) => ({
+      ...image,
+      platforms: image.platforms.map((p) => ({ os: p.os, architecture: p.architecture, variant: p.variant, digest: p.digest })),
+    })),
+    chartImages: images
+      .filter((i) => i.kind === 'chart' && (i.chartImages?.length ?? 0) > 0)
+      .map((i) => ({ chart: `${i.repository}:${i.tag ?? ''}`, images: i.chartImages ?? [] })),
+    storedBlobs: payload.storedBlobs,
+    skippedBlobs: payload.skipped.blobs,
+    skippedBytes: payload.skipped.bytes,
+  };
+}
