@@ -11,6 +11,7 @@ import type { PortabilityRules } from '../bundle/path-rules.js';
 import { ProgressTracker } from '../jobs/progress-tracker.js';
 import { DEFAULT_LIMITS, type BundleLimits } from '../policy/limits.js';
 import type { LimitKind } from '../policy/policy-findings.js';
+import type { LayoutInspector } from '../oci/graph/layout-inspector.js';
 import { FileTally } from './file-results.js';
 import type { PayloadIndex, VerifiedPayload } from './payload-index.js';
 import { SeenPaths } from './payload-index.js';
@@ -51,6 +52,8 @@ export interface VerifyState {
   /** The signed manifest, compact (payload-index.ts): a bundle may list a million files. */
   manifest: PayloadIndex | null;
   payload: VerifiedPayload | null;
+  /** The OCI graph check, when the manifest lists data/oci/index.json (steps/oci-layout.ts). */
+  oci: LayoutInspector | null;
   /** Entries counted as delivered or refused (so not missing). */
   readonly seen: SeenPaths;
   payloadBytes: number;
@@ -99,6 +102,7 @@ export function createVerifyState(options: CheckBundleOptions, fileSize: number 
     facts: null,
     manifest: null,
     payload: null,
+    oci: null,
     seen: new SeenPaths(),
     payloadBytes: 0,
     payloadFiles: 0,

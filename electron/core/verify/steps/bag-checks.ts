@@ -10,6 +10,7 @@ import { ArrivedFiles, VerifiedPayload } from '../payload-index.js';
 import { Fatal } from '../problem-list.js';
 import { checkBagitTxt, decodeTagFile, readBagInfoFacts, readPayloadManifest } from '../tag-checks.js';
 import { fileRow, limitHit, nameBreak, type VerifyState } from '../verify-state.js';
+import { checkOciLayout } from './oci-layout.js';
 
 export async function checkBag(state: VerifyState): Promise<void> {
   const { options, limits, problems, tagBytes, observed } = state;
@@ -79,6 +80,8 @@ export async function checkBag(state: VerifyState): Promise<void> {
     if (top.startsWith('.') || portabilityFindings(top, options.reportNames).length > 0) nameBreak(state, top);
     for (const path of manifest.paths()) if (portabilityFindings(path, options.reportNames).length > 0) nameBreak(state, path);
   }
+  // Before import's gate: a bundle whose image layout breaks the rules is refused as verify refuses it.
+  checkOciLayout(state);
   // Import's own gate (replay, destination) only for a bundle nothing has refused yet: what verify reports is what import reports.
   if (options.afterAuthentication && problems.length === 0) {
     const gate = await options.afterAuthentication({

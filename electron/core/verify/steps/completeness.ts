@@ -35,7 +35,8 @@ export async function checkCompleteness(state: VerifyState): Promise<void> {
       BAG_INFO_NAME,
     );
   }
-  for (const inspector of state.options.inspectors ?? []) {
+  // The OCI graph (a bundle that carries images), then the caller's inspectors.
+  for (const inspector of state.oci ? [state.oci, ...(state.options.inspectors ?? [])] : (state.options.inspectors ?? [])) {
     if (inspector.finish) for (const found of await inspector.finish()) problems.addFound(found);
   }
 }

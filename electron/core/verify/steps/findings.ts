@@ -11,8 +11,11 @@ export function findings(state: VerifyState): CheckBundleResult {
   // Listed files never reached: neither hashed nor refused by name before reading.
   const notChecked = complete || !listed ? 0 : Math.max(0, listed.size - state.seen.size - observed.refusedUnread);
   const nameRules = observed.nameRules;
+  // Images only from a graph proven whole (and a bundle accepted): never what a rejected bundle claims.
+  const images = ok ? (state.oci?.images ?? undefined) : undefined;
   return {
     ok,
+    images,
     bundle: {
       name: state.top,
       path: options.bundlePath,

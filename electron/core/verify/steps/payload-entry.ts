@@ -97,10 +97,10 @@ async function feed(chunk: Buffer, writer: PayloadFileWriter | null, inspections
 
 /** The inspections of one file, or null when no inspector looks at it (the common case costs nothing per chunk). */
 function startInspections(state: VerifyState, path: string, size: number): FileInspection[] | null {
-  const inspectors = state.options.inspectors;
-  if (!inspectors || inspectors.length === 0) return null;
+  const inspectors = state.options.inspectors ?? [];
+  if (inspectors.length === 0 && state.oci === null) return null;
   const started: FileInspection[] = [];
-  for (const inspector of inspectors) {
+  for (const inspector of state.oci ? [state.oci, ...inspectors] : inspectors) {
     const inspection = inspector.inspect?.({ path, size }) ?? null;
     if (inspection) started.push(inspection);
   }
