@@ -196,7 +196,16 @@ export async function runImagesBench(options: ImagesBenchOptions): Promise<Image
       const pushed = await step('airlock-push', airlock(stations, importArgs(join(work, 'dest-1'), false)), true);
       const pushes = pushed === null ? null : (parseJson<PushJson>(pushed)?.pushes ?? null);
       if (pushes !== null) report.digestsMatch = await digestsServed(airlockRegistry.host, pushes, report.notes);
-      if (pushed !== null) {
+      if (pushed === null)
+        report.steps.push({
+          id: 'airlock-repush',
+          label: IMAGE_STEP_LABELS['airlock-repush'],
+          seconds: null,
+          peakRssMB: null,
+          command: '',
+          notRun: 'the first push did not run',
+        });
+      else {
         await mkdir(join(work, 'dest-2'), { recursive: true });
         const again = await step('airlock-repush', airlock(stations, importArgs(join(work, 'dest-2'), true)), true);
         const repushes = again === null ? null : (parseJson<PushJson>(again)?.pushes ?? null);
