@@ -29,6 +29,8 @@ export interface BlobDescriptor {
 export interface UploadProgress {
   /** Bytes of this blob accepted by the registry so far. */
   bytes: number;
+  /** The upload session's current URL: keep it (the push journal) to pass as `resumeUrl` after a restart. */
+  location?: string | undefined;
 }
 
 export interface RegistryClientApi {

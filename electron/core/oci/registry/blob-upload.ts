@@ -1,0 +1,236 @@
+/**
+ * One blob into a registry (distribution spec "pushing blobs"): POST opens an upload session;
+ * a small blob goes in one PUT ?digest=, a large one in PATCH chunks read from `open(offset)` (a
+ * stream per chunk, never the whole blob in memory), then PUT ?digest= closes it. When a request
+ * fails (dropped connection, 5xx), the session's state is asked for (GET of its URL: the Range the
+ * registry holds) and the upload goes on from there; a session the registry no longer knows (404:
+ * distribution cancels one whose offset no longer matches after a cut mid-PATCH) starts again
+ * from byte 0. Failures without progress are bounded; the AbortSignal is honoured at every await
+ * and inside a chunk's body.
+ */
+import type { Readable } from 'node:stream';
+import type { Response } from 'undici';
+import { AirlockError, throwIfAborted } from '../../errors.js';
+import type { BlobDescriptor, UploadProgress } from './registry-api.js';
+import { registryNetworkError, registryResponseError } from './registry-errors.js';
+import { errorText, type RegistryHttp, sleep } from './registry-http.js';
+
+export interface UploadTuning {
+  /** Blobs up to this size go in one PUT (default 8 MiB). */
+  monolithicMax: number;
+  /** PATCH size for larger blobs (default 32 MiB). */
+  chunkSize: number;
+  /** Failed requests in a row (no byte accepted in between) before giving up (default 6). */
+  maxStalls: number;
+}
+
+export const DEFAULT_UPLOAD_TUNING: UploadTuning = { monolithicMax: 8 * 1024 * 1024, chunkSize: 32 * 1024 * 1024, maxStalls: 6 };
+
+export interface UploadOptions {
+  signal?: AbortSignal | undefined;
+  onProgress?: ((progress: UploadProgress) => void) | undefined;
+  resumeUrl?: string | undefined;
+}
+
+/** `length` bytes of `open(offset)`, then the source is closed; IMAGE_SOURCE_CORRUPT when it ends early. */
+async function* slice(open: (offset: number) => Readable, offset: number, length: number, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array> {
+  if (length === 0) return;
+  const source = open(offset);
+  let left = length;
+  try {
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      throwIfAborted(signal);
+      if (chunk.length >= left) {
+        yield chunk.subarray(0, left);
+        left = 0;
+        break;
+      }
+      left -= chunk.length;
+      yield chunk;
+    }
+  } finally {
+    source.destroy();
+  }
+  if (left > 0) throw new AirlockError('IMAGE_SOURCE_CORRUPT', `The blob's source ended ${left} bytes short of its size.`);
+}
+
+/** `Range: 0-N` → N+1; no header → 0. */
+function rangeEnd(header: string | null): number | null {
+  if (header === null || header === '') return 0;
+  const match = /^(?:bytes=)?0-([0-9]{1,16})$/u.exec(header.trim());
+  return match ? Number(match[1]) + 1 : null;
+}
+
+function withDigest(location: string, digest: string, http: RegistryHttp): string {
+  const url = http.resolve(location);
+  url.searchParams.set('digest', digest);
+  return url.toString();
+}
+
+/** Raised inside the loop for a failure worth resuming after. */
+class Resumable extends Error {
+  constructor(
+    readonly failure: AirlockError,
+    /** The registry forgot the session: start again. */
+    readonly sessionLost: boolean,
+  ) {
+    super(failure.message);
+  }
+}
+
+export class BlobUpload {
+  private location = '';
+  private offset = 0;
+
+  constructor(
+    private readonly http: RegistryHttp,
+    private readonly repository: string,
+    private readonly blob: BlobDescriptor,
+    private readonly open: (offset: number) => Readable,
+    private readonly options: UploadOptions,
+    private readonly tuning: UploadTuning,
+  ) {}
+
+  private get scopes(): string[] {
+    return [`repository:${this.repository}:pull,push`];
+  }
+
+  private get what(): string {
+    return `upload of ${this.blob.digest} to ${this.repository}`;
+  }
+
+  async run(): Promise<void> {
+    const { signal } = this.options;
+    if (this.options.resumeUrl === undefined || !(await this.resume(this.options.resumeUrl))) await this.start();
+    let stalls = 0;
+    for (;;) {
+      throwIfAborted(signal);
+      const before = this.offset;
+      try {
+        if (this.offset === 0 && this.blob.size <= this.tuning.monolithicMax) {
+          await this.finish(this.blob.size);
+          return;
+        }
+        if (this.offset === this.blob.size) {
+          await this.finish(0);
+          return;
+        }
+        await this.patch();
+        stalls = 0;
+      } catch (error) {
+        if (!(error instanceof Resumable)) throw error;
+        if (this.offset === before) stalls++;
+        if (stalls > this.tuning.maxStalls) throw error.failure;
+        await sleep(Math.min(8000, 200 * 2 ** Math.min(stalls, 6)), signal);
+        if (error.sessionLost || !(await this.resume(this.location))) await this.start();
+      }
+    }
+  }
+
+  private report(): void {
+    this.options.onProgress?.({ bytes: this.offset, location: this.location });
+  }
+
+  /** POST: a new session at offset 0. */
+  private async start(): Promise<void> {
+    const response = await this.http.send({
+      method: 'POST',
+      url: `/v2/${this.repository}/blobs/uploads/`,
+      headers: { 'content-length': '0' },
+      scopes: this.scopes,
+      retry: true,
+      signal: this.options.signal,
+      what: this.what,
+    });
+    const location = response.headers.get('location');
+    if (response.status !== 202 || location === null) throw registryResponseError(response.status, await errorText(response), `start of ${this.what}`);
+    await response.body?.cancel();
+    this.location = this.http.resolve(location).toString();
+    this.offset = 0;
+    this.report();
+  }
+
+  /** GET the session: where does it stand? false when the registry does not know it (any more). */
+  private async resume(location: string): Promise<boolean> {
+    const url = this.http.resolve(location);
+    if (url.origin !== this.http.origin) return false;
+    const response = await this.http.send({
+      method: 'GET',
+      url: url.toString(),
+      scopes: this.scopes,
+      retry: true,
+      signal: this.options.signal,
+      what: `status of ${this.what}`,
+    });
+    const text = await errorText(response);
+    if (response.status === 404 || response.status === 400) return false;
+    if (response.status !== 204 && response.status !== 200) throw registryResponseError(response.status, text, `status of ${this.what}`);
+    const end = rangeEnd(response.headers.get('range'));
+    if (end === null || end > this.blob.size)
+      throw new AirlockError('REGISTRY_REFUSED', `${this.what}: the registry reports a range beyond the blob.`, { data: { registryCode: null } });
+    this.location = this.http.resolve(response.headers.get('location') ?? url.toString()).toString();
+    this.offset = end;
+    this.report();
+    return true;
+  }
+
+  /** Sends a request that carries bytes; failures worth resuming after become Resumable. */
+  private async sendBytes(method: 'PATCH' | 'PUT', url: string, headers: Record<string, string>, offset: number, length: number): Promise<Response> {
+    const { signal } = this.options;
+    try {
+      const response = await this.http.send({
+        method,
+        url,
+        headers: { ...headers, 'content-length': String(length), 'content-type': 'application/octet-stream' },
+        body: length === 0 ? undefined : () => slice(this.open, offset, length, signal),
+        scopes: this.scopes,
+        retry: false,
+        signal,
+        what: this.what,
+      });
+      if (response.status === 404) throw new Resumable(registryResponseError(404, await errorText(response), this.what), true);
+      if (response.status === 429 || response.status >= 500)
+        throw new Resumable(registryResponseError(response.status, await errorText(response), this.what), false);
+      return response;
+    } catch (error) {
+      if (error instanceof Resumable) throw error;
+      const failure = registryNetworkError(error, this.what);
+      if (failure.code === 'REGISTRY_UNREACHABLE' && failure.data?.tls !== true) throw new Resumable(failure, false);
+      throw failure;
+    }
+  }
+
+  private async patch(): Promise<void> {
+    const length = Math.min(this.tuning.chunkSize, this.blob.size - this.offset);
+    const end = this.offset + length - 1;
+    const response = await this.sendBytes('PATCH', this.location, { 'content-range': `${this.offset}-${end}` }, this.offset, length);
+    const text = await errorText(response);
+    if (response.status === 416) throw new Resumable(registryResponseError(416, text, this.what), false);
+    if (response.status !== 202) throw registryResponseError(response.status, text, this.what);
+    const accepted = rangeEnd(response.headers.get('range'));
+    if (accepted === null || accepted > this.offset + length) {
+      throw new AirlockError('REGISTRY_REFUSED', `${this.what}: the registry reports a range other than what was sent.`, { data: { registryCode: null } });
+    }
+    const location = response.headers.get('location');
+    if (location !== null) this.location = this.http.resolve(location).toString();
+    this.offset = accepted;
+    this.report();
+  }
+
+  /** PUT ?digest=, with the rest of the blob (`length` bytes from the current offset) or nothing. */
+  private async finish(length: number): Promise<void> {
+    const response = await this.sendBytes('PUT', withDigest(this.location, this.blob.digest, this.http), {}, this.offset, length);
+    const text = await errorText(response);
+    if (response.status === 400 && /"code"\s*:\s*"(DIGEST_INVALID|SIZE_INVALID)"/u.test(text)) {
+      throw registryResponseError(400, text, `${this.what}: the bytes sent do not hash to the digest`, 'REGISTRY_DIGEST_MISMATCH');
+    }
+    if (response.status === 416) throw new Resumable(registryResponseError(416, text, this.what), false);
+    if (response.status !== 201) throw registryResponseError(response.status, text, this.what);
+    const digest = response.headers.get('docker-content-digest');
+    if (digest !== null && digest !== this.blob.digest) {
+      throw new AirlockError('REGISTRY_DIGEST_MISMATCH', `${this.what}: the registry stored it as ${digest.slice(0, 80)}.`, { data: { registryCode: null } });
+    }
+    this.offset = this.blob.size;
+    this.report();
+  }
+}
