@@ -11,7 +11,7 @@ import { lstat } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import type { ReadEntry } from 'tar';
+import { Parser, type ReadEntry } from 'tar';
 import { ArchiveError } from '../../bundle/archive-error.js';
 import { entryKind, readTarEntries } from '../../bundle/tar-entries.js';
 import { AirlockError, errnoOf, throwIfAborted } from '../../errors.js';
@@ -48,7 +48,13 @@ export function archiveName(raw: string, source: string): string {
 export async function readArchiveFiles(
   file: string,
   source: string,
-  options: { gunzip: boolean; limits: ArchiveLimits; signal?: AbortSignal | undefined },
+  options: {
+    gunzip: boolean;
+    limits: ArchiveLimits;
+    signal?: AbortSignal | undefined;
+    /** Skip symbolic and hard links instead of refusing the archive (docker-archive's legacy `<id>/layer.tar` links): never followed, never created. */
+    skipLinks?: boolean | undefined;
+  },
   onFile: (name: string, entry: ReadEntry) => Promise<void>,
 ): Promise<void> {
   const stats = await lstat(file).catch((error: unknown) => {
@@ -66,18 +72,31 @@ export async function readArchiveFiles(
   }
   let entries = 0;
   let bytes = 0;
+  const countBytes = (n: number): void => {
+    bytes += n;
+    if (bytes > options.limits.maxBytes) input.destroy(new ArchiveError(`the archive unpacks to more than ${options.limits.maxBytes} bytes`));
+  };
+  const handle = async (entry: ReadEntry): Promise<void> => {
+    throwIfAborted(options.signal);
+    if (++entries > options.limits.maxEntries) throw new ArchiveError(`the archive holds more than ${options.limits.maxEntries} entries`);
+    const kind = entryKind(entry);
+    if (kind === 'other' && options.skipLinks === true && (entry.type === 'SymbolicLink' || entry.type === 'Link')) {
+      entry.resume();
+      return;
+    }
+    if (kind === 'other') throw new ArchiveError(`"${entry.path}" is not a regular file or folder (type ${entry.type})`);
+    const name = archiveName(entry.path, source);
+    if (kind === 'directory' || name === '') {
+      entry.resume();
+      return;
+    }
+    await onFile(name, entry);
+  };
   try {
-    for await (const entry of readTarEntries(input, (n) => {
-      bytes += n;
-      if (bytes > options.limits.maxBytes) input.destroy(new ArchiveError(`the archive unpacks to more than ${options.limits.maxBytes} bytes`));
-    })) {
-      throwIfAborted(options.signal);
-      if (++entries > options.limits.maxEntries) throw new ArchiveError(`the archive holds more than ${options.limits.maxEntries} entries`);
-      const kind = entryKind(entry);
-      if (kind === 'other') throw new ArchiveError(`"${entry.path}" is not a regular file or folder (type ${entry.type})`);
-      const name = archiveName(entry.path, source);
-      if (kind === 'directory' || name === '') continue;
-      await onFile(name, entry);
+    if (options.skipLinks === true) {
+      await nodeTarEntries(input, countBytes, handle);
+    } else {
+      for await (const entry of readTarEntries(input, countBytes)) await handle(entry);
     }
   } catch (error) {
     if (error instanceof ArchiveError) throw new AirlockError('IMAGE_SOURCE_CORRUPT', `${printable(source)}: ${error.message}.`, { path: file });
@@ -110,4 +129,44 @@ export async function entryBytes(entry: ReadEntry, max: number, what: string): P
   const chunks: Buffer[] = [];
   for await (const chunk of entry as AsyncIterable<Buffer>) chunks.push(chunk);
   return Buffer.concat(chunks);
+}
+
+/**
+ * Entries through node-tar's Parser alone (strict; every warning fatal; entries it would skip
+ * refused), for archives whose writers use links the bundle reader's structural guard refuses
+ * outright (skopeo's docker-archive). The parser emits one entry at a time, after the previous
+ * one's data is consumed, and holds back its input meanwhile.
+ */
+function nodeTarEntries(input: Readable, onBytes: (n: number) => void, onEntry: (entry: ReadEntry) => Promise<void>): Promise<void> {
+  const parser = new Parser({ strict: true, zstd: false, brotli: false });
+  const pending: Array<Promise<void>> = [];
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const settle = (failure: unknown): void => {
+      if (settled) return;
+      settled = true;
+      void Promise.allSettled(pending).then(() => (failure === null ? resolve() : reject(failure instanceof Error ? failure : new Error(String(failure)))));
+    };
+    const fail = (error: unknown): void => {
+      input.unpipe(parser);
+      input.destroy();
+      settle(error);
+    };
+    parser.on('warn', (code: string, message: string | Error) => fail(new ArchiveError(`${code}: ${String(message)}`)));
+    parser.on('error', (error: Error) => fail(new ArchiveError(error.message)));
+    parser.on('ignoredEntry', (entry: ReadEntry) => fail(new ArchiveError(`"${entry.path}" is an entry of unsupported type ${entry.type}`)));
+    parser.on('entry', (entry: ReadEntry) => {
+      entry.on('error', () => undefined);
+      pending.push(
+        onEntry(entry).catch((error: unknown) => {
+          entry.resume();
+          fail(error);
+        }),
+      );
+    });
+    parser.on('end', () => settle(null));
+    input.on('data', (chunk: Buffer) => onBytes(chunk.length));
+    input.on('error', (error) => fail(error));
+    input.pipe(parser);
+  });
 }

@@ -59,14 +59,16 @@ export async function convertDockerArchive(file: string, source: string, work: I
   const dir = await work.subDir(`archive-${count}`);
   let manifestJson: Buffer | null = null;
   const saved = new Map<string, { path: string; sha256: string; size: number }>();
-  await readArchiveFiles(file, source, { gunzip: false, limits: IMAGE_ARCHIVE_LIMITS, signal }, async (name, entry) => {
+  let members = 0;
+  // skopeo writes the legacy `<id>/layer.tar` names as links to the real `<hex>.tar`; manifest.json names the real files.
+  await readArchiveFiles(file, source, { gunzip: false, limits: IMAGE_ARCHIVE_LIMITS, signal, skipLinks: true }, async (name, entry) => {
     if (name === 'manifest.json') {
       if (manifestJson) throw duplicate(source, name);
       manifestJson = await entryBytes(entry, JSON_BLOB_MAX_BYTES, `${printable(source)}: manifest.json`);
       return;
     }
     if (saved.has(name)) throw duplicate(source, name);
-    const path = join(dir, `entry-${saved.size}`);
+    const path = join(dir, `entry-${members++}`);
     saved.set(name, { path, ...(await saveEntry(entry, path)) });
   });
   if (!manifestJson) throw new AirlockError('IMAGE_SOURCE_CORRUPT', `${printable(source)}: no manifest.json: not a docker save archive.`);
