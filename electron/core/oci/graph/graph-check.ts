@@ -48,8 +48,11 @@ export function checkGraph(input: GraphInput): GraphResult {
     expected.set(blob.digest, blob);
   }
   const walk = new GraphWalk(input.blob, expected);
-  if (!walk.walkFrom(input.indexBytes)) return { findings: [...findings, ...walk.findings], images: null };
-  findings.push(...walk.findings);
+  if (!walk.walkFrom(input.indexBytes) || walk.findings.length > 0) {
+    // Blobs below a broken descriptor look unreferenced, and an image's platforms unprovable: consequences, not
+    // more hazards. The walk's own findings are the report.
+    return { findings: [...findings, ...walk.findings], images: null };
+  }
 
   for (const digest of input.carried())
     if (!walk.reached.has(digest))

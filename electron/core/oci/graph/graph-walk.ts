@@ -102,22 +102,19 @@ export class GraphWalk {
 
   private visit(d: OciDescriptor, role: Role, inArtifact: boolean, depth: number, stack: readonly string[], where: string): void {
     const path = blobBagPath(d.digest);
-    if (!knownForRole(d.mediaType, role, inArtifact)) {
-      this.find('OCI_GRAPH_INVALID', `${where} has the media type ${d.mediaType}, unknown for a ${role}.`, path);
-      return;
-    }
+    const known = knownForRole(d.mediaType, role, inArtifact);
+    if (!known) this.find('OCI_GRAPH_INVALID', `${where} has the media type ${d.mediaType}, unknown for a ${role}.`, path);
     const held = this.blob(d.digest);
     if (held.state === 'unproven') return;
     if (held.state === 'absent') {
-      this.expectedBlob(d, role, where);
+      if (known) this.expectedBlob(d, role, where);
       return;
     }
-    if (held.size !== d.size) {
-      this.find('OCI_DIGEST_MISMATCH', `${where} says ${d.digest} is ${d.size} bytes; the bundle's blob is ${held.size} bytes.`, path);
-      return;
-    }
+    // The blob is the bundle's (its name is its proven hash): a descriptor lying about its size is
+    // reported, and the walk goes on below it, so one wrong size is one problem, not a cascade.
+    if (held.size !== d.size) this.find('OCI_DIGEST_MISMATCH', `${where} says ${d.digest} is ${d.size} bytes; the bundle's blob is ${held.size} bytes.`, path);
     this.reached.set(d.digest, held.size);
-    if (role !== 'manifest') return;
+    if (role !== 'manifest' || !known) return;
     if (stack.includes(d.digest)) {
       this.find('OCI_GRAPH_INVALID', `${where}: ${d.digest} reaches itself (a loop).`, path);
       return;
@@ -126,10 +123,10 @@ export class GraphWalk {
       this.find('OCI_GRAPH_INVALID', `${where}: indexes nest deeper than ${MAX_NESTING} levels.`, path);
       return;
     }
-    const known = this.nodes.get(d.digest);
-    if (known) {
-      if (known.mediaType !== d.mediaType)
-        this.find('OCI_GRAPH_INVALID', `${where} names ${d.digest} as ${d.mediaType}; elsewhere it is ${known.mediaType}.`, path);
+    const seen = this.nodes.get(d.digest);
+    if (seen) {
+      if (seen.mediaType !== d.mediaType)
+        this.find('OCI_GRAPH_INVALID', `${where} names ${d.digest} as ${d.mediaType}; elsewhere it is ${seen.mediaType}.`, path);
       return;
     }
     if (this.refused.has(d.digest)) return;

@@ -65,6 +65,9 @@ export async function checkBag(state: VerifyState): Promise<void> {
   // Authentication read tag files (so the first entry named the top directory) and hashed the tag manifest.
   const { top, tagmanifestSha256 } = state;
   if (top === null || tagmanifestSha256 === null) throw new Error('The bag was checked before its tag manifest was authenticated.');
+  // The image layout's names are format rules, checked before the station's name rules (import policy), so
+  // verify and import refuse a malformed layout with the same code.
+  checkOciLayout(state);
   if (options.portability) {
     for (const path of manifest.paths()) {
       const findings = portabilityFindings(path, options.portability);
@@ -80,8 +83,6 @@ export async function checkBag(state: VerifyState): Promise<void> {
     if (top.startsWith('.') || portabilityFindings(top, options.reportNames).length > 0) nameBreak(state, top);
     for (const path of manifest.paths()) if (portabilityFindings(path, options.reportNames).length > 0) nameBreak(state, path);
   }
-  // Before import's gate: a bundle whose image layout breaks the rules is refused as verify refuses it.
-  checkOciLayout(state);
   // Import's own gate (replay, destination) only for a bundle nothing has refused yet: what verify reports is what import reports.
   if (options.afterAuthentication && problems.length === 0) {
     const gate = await options.afterAuthentication({
