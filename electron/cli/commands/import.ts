@@ -8,6 +8,15 @@ import { progressLine } from '../progress-line.js';
 import { renderVerifyResult } from '../render.js';
 import type { CommandContext } from '../context.js';
 import { askForMediumOption } from './media.js';
+import { REGISTRY_PASSWORD_ENV, registryEndpointFrom, type RegistryCliOptions } from '../registry-options.js';
+import { PUSH_FAILED_NEXT, renderPushes } from '../render-pushes.js';
+
+interface ImportCliOptions extends RegistryCliOptions {
+  dest?: string;
+  allowReplay?: boolean;
+  passphraseFile?: string;
+  json?: boolean;
+}
 
 export function registerImport(program: Command, ctx: CommandContext): void {
   program
@@ -17,12 +26,29 @@ export function registerImport(program: Command, ctx: CommandContext): void {
       '<bundle>',
       'the NAME.airlock.tar file (may sit on read-only media), or a part or volume index of a split bundle, or - to read the bundle from stdin',
     )
-    .requiredOption('-d, --dest <dir>', 'destination folder; the payload lands in DIR/<bundle name>/, never merged or overwritten')
+    .option(
+      '-d, --dest <dir>',
+      'destination folder; the payload lands in DIR/<bundle name>/, never merged or overwritten (may be left out with --push-to when the bundle holds images only)',
+    )
     .option('--allow-replay', 'import a bundle this station already imported (the override is recorded)')
     .option('--passphrase-file <file>', 'unlock the station key to sign the receipt and an audit checkpoint (on a terminal you are asked; Enter skips)')
-    .action(async (bundle: string, opts: { dest: string; allowReplay?: boolean; passphraseFile?: string; json?: boolean }) => {
+    .option('--push-to <registry>', "after full verification, push the bundle's images to HOST[:PORT][/PREFIX] (HTTPS)")
+    .option('--insecure-registry', 'push over plain HTTP; only for a registry on this machine (localhost, 127.0.0.0/8, ::1)')
+    .option('--registry-ca <file>', "PEM file of the CA(s) that signed the registry's certificate, trusted besides the system's")
+    .option(
+      '--registry-user <user>',
+      `registry user name (Basic, or to obtain a token); the password from --registry-password-file or ${REGISTRY_PASSWORD_ENV}`,
+    )
+    .option('--registry-password-file <file>', "file whose first line is the registry user's password (- reads it from a pipe)")
+    .action(async (bundle: string, opts: ImportCliOptions) => {
       await ctx.run(async (station, io) => {
         if (bundle === '-' && opts.passphraseFile === '-') throw new AirlockError('USAGE', 'stdin cannot carry both the bundle and the passphrase.');
+        if (bundle === '-' && opts.registryPasswordFile === '-')
+          throw new AirlockError('USAGE', 'stdin cannot carry both the bundle and the registry password.');
+        if (opts.passphraseFile === '-' && opts.registryPasswordFile === '-') throw new AirlockError('USAGE', 'stdin cannot carry both passwords.');
+        if (opts.dest === undefined && opts.pushTo === undefined)
+          throw new AirlockError('USAGE', 'Give --dest DIR for the files, or --push-to REGISTRY for the images (or both).');
+        const pushTo = await registryEndpointFrom(opts, io);
         const stdin = bundleFromStdin(io, bundle);
         const passphrase = await optionalPassphrase(io, opts.passphraseFile, await station.hasKey(), (typed) =>
           station.checkSigner({ kind: 'station', passphrase: typed }),
@@ -34,6 +60,7 @@ export function registerImport(program: Command, ctx: CommandContext): void {
             bundlePath: bundle,
             ...stdin,
             destDir: opts.dest,
+            pushTo,
             signal: io.signal,
             allowReplay: opts.allowReplay || undefined,
             passphrase,
@@ -44,14 +71,19 @@ export function registerImport(program: Command, ctx: CommandContext): void {
           progress.done();
         }
         for (const warning of result.warnings) write(io.stderr, displayText(`warning: ${warning}`));
+        const pushFailed = result.pushes?.some((p) => p.outcome === 'failed') === true;
         if (opts.json) write(io.stdout, JSON.stringify(result));
         else {
           write(io.stdout, renderVerifyResult(result, 'import', { verbose: ctx.globals().verbose === true }));
-          write(io.stdout, result.ok ? displayText(`IMPORTED  ${result.destination ?? ''}`) : 'Nothing was imported; the destination is unchanged.');
+          if (result.pushes !== undefined) write(io.stdout, renderPushes(result.pushes, opts.pushTo ?? ''));
+          if (!result.ok) write(io.stdout, 'Nothing was imported; the destination is unchanged.');
+          else if (result.destination !== null) write(io.stdout, displayText(`IMPORTED  ${result.destination}`));
+          if (pushFailed) write(io.stdout, `Next: ${PUSH_FAILED_NEXT}`);
           if (result.receipt) write(io.stdout, displayText(`  receipt ${result.receipt.html}${result.receipt.signature ? ' (signed)' : ' (unsigned)'}`));
           write(io.stdout, `  audit event #${result.auditEvent}`);
         }
-        return result.ok ? EXIT.OK : EXIT.REJECTED;
+        if (!result.ok) return EXIT.REJECTED;
+        return pushFailed ? EXIT.OPERATIONAL : EXIT.OK;
       });
     });
 }

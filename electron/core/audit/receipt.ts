@@ -4,6 +4,7 @@ import { formatBytes } from '../../../shared/format.js';
 import type { BundleSigner } from '../crypto/bundle-signer.js';
 import { publishSetWithoutOverwrite } from '../fs/numbered-publish.js';
 import { sweepDeadTemps } from '../fs/owned-temp.js';
+import type { ReceiptRegistrySection } from '../oci/registry-receipt.js';
 
 export interface ReceiptCheck {
   check: string;
@@ -36,6 +37,8 @@ export interface TransferReceipt {
       readBack: string | null;
     }>;
   } | null;
+  /** Import with --push-to (issue #15.4): the far side's `export --skip-blobs-in` reads `blobsPresent`. */
+  registry?: ReceiptRegistrySection | null | undefined;
   operator: string;
   station: string;
   startedAt: string;

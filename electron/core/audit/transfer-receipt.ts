@@ -16,6 +16,8 @@ export interface TransferReceiptFacts {
   event: AuditEvent;
   checkpoint: AuditCheckpoint | null;
   media: TransferReceipt['media'];
+  /** Import with --push-to: what the push did per image, and the blobs the registry holds (issue #15.4). */
+  registry?: TransferReceipt['registry'];
 }
 
 export function buildTransferReceipt(kind: TransferReceipt['kind'], identity: StationIdentity, facts: TransferReceiptFacts): TransferReceipt {
@@ -30,6 +32,7 @@ export function buildTransferReceipt(kind: TransferReceipt['kind'], identity: St
     bytes: facts.bytes,
     destination: facts.destination,
     media: facts.media,
+    registry: facts.registry,
     operator: identity.operator,
     station: identity.station,
     startedAt: facts.startedAt.toISOString(),

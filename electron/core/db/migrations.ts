@@ -158,4 +158,34 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX export_intents_one_pending_per_path ON export_intents (path) WHERE status = 'pending';
     `,
   },
+  {
+    version: 5,
+    description: 'registry push journal (resume a killed push, issue #15.4)',
+    sql: `
+      -- One row per blob or manifest of a bundle pushed to a registry target: what is done, and
+      -- for a blob in progress the registry's upload URL and the bytes it acknowledged, so a push
+      -- run again after a kill resumes there (the registry's Range decides the real offset).
+      CREATE TABLE push_journal (
+        tagmanifest_sha256 TEXT NOT NULL,
+        target             TEXT NOT NULL,
+        repository         TEXT NOT NULL,
+        kind               TEXT NOT NULL CHECK (kind IN ('blob', 'manifest')),
+        digest             TEXT NOT NULL,
+        state              TEXT NOT NULL CHECK (state IN ('uploading', 'done')),
+        upload_url         TEXT,
+        bytes_acked        INTEGER NOT NULL DEFAULT 0,
+        updated_at         TEXT NOT NULL,
+        PRIMARY KEY (tagmanifest_sha256, target, repository, kind, digest)
+      ) STRICT;
+      -- An import that committed while some of its images failed to push: running it again with
+      -- the same target only pushes (no replay override needed, nothing imported twice).
+      CREATE TABLE push_unfinished (
+        tagmanifest_sha256 TEXT NOT NULL,
+        target             TEXT NOT NULL,
+        failed_images      INTEGER NOT NULL,
+        recorded_at        TEXT NOT NULL,
+        PRIMARY KEY (tagmanifest_sha256, target)
+      ) STRICT;
+    `,
+  },
 ];

@@ -13,7 +13,7 @@ import { checkBundle, type AuthenticatedFacts, type BundleSource } from '../veri
 import type { PayloadRows } from '../verify/payload-index.js';
 import { portabilityFindings } from '../bundle/path-rules.js';
 import { replayFinding, replayNotChecked, withFinding } from '../policy/policy-findings.js';
-import { highestSequenceFrom, type ImportIdentity, type PriorImport } from './replay-guard.js';
+import { findPriorImport, highestSequenceFrom, type ImportIdentity, type PriorImport } from './replay-guard.js';
 import { claimImport, folderId, noteStagedTotals, settleFailed, settleImported, type ClaimOutcome, type StagedFolderId } from './import-claim.js';
 import { cleanLeftoverStaging, StagingDirectory } from './staging.js';
 
@@ -40,6 +40,17 @@ export interface ImportOptions {
    * transaction fails, the claim stays pending and the next start settles it (reconcile.ts).
    */
   recordSettlement?: (settlement: ImportSettlement) => void;
+  /**
+   * Push on import (issue #15.4): runs once every payload byte is verified and durable in
+   * staging, before the commit, with the staged payload folder; a throw fails the import.
+   */
+  beforeCommit?: ((staged: { payloadDir: string; tagmanifestSha256: string }) => Promise<void>) | undefined;
+  /**
+   * Whether an earlier import of this bundle committed with a push left unfinished (some image
+   * failed): then this run is a push retry, not a replay. It verifies everything again, runs
+   * beforeCommit, and imports no file again (no claim, no commit).
+   */
+  pushRetry?: ((identity: ImportIdentity) => boolean) | undefined;
 }
 
 export type ImportSettlement = { kind: 'imported' | 'rejected'; result: ImportResult } | { kind: 'failed'; error: AirlockError };
@@ -87,6 +98,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
   let replayOf: number | null = null;
   let target: string | null = null;
   let replay: PolicyFinding = replayNotChecked();
+  let pushRetryOf: PriorImport | null = null;
 
   const gate = async (facts: AuthenticatedFacts): Promise<Problem[]> => {
     // The top directory becomes DIR/<name>: it must be a name this station would write.
@@ -102,6 +114,18 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       sequence: facts.sequence,
       station: facts.station,
     };
+    const earlier = options.pushRetry?.(identity) === true ? findPriorImport(options.db, identity) : null;
+    if (earlier !== null) {
+      pushRetryOf = earlier;
+      warnings.push(
+        `This bundle was imported before (import #${earlier.id}, to ${earlier.destination}) and some of its images failed to push: this run only pushed; no file was imported again.`,
+      );
+      replay = replayFinding(
+        'pass',
+        `${describePrior(earlier).when} This run only pushes its images again (a push was left unfinished); no file is imported twice.`,
+      );
+      return [];
+    }
     // Replay guard, destination check and claim in one transaction: of two imports of one
     // bundle started at once, exactly one claims it; the other says REPLAY (before "exists").
     target = join(destDir, facts.name);
@@ -160,6 +184,13 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     });
     const { payload, ...checked } = result;
     const report = { ...checked, policy: withFinding(checked.policy, replay) };
+    // Set inside the gate (a closure): the compiler cannot see that.
+    const retryOf = pushRetryOf as PriorImport | null;
+    if (result.ok && identity !== null && retryOf !== null) {
+      await staging.makeDurable();
+      await options.beforeCommit?.({ payloadDir: staging.payloadDir, tagmanifestSha256: (identity as ImportIdentity).tagmanifestSha256 });
+      return { ...report, destination: retryOf.destination, warnings, payloadFiles: [], replayOf: retryOf.id };
+    }
     if (!result.ok || identity === null || target === null || claimId === null) {
       const rejected: ImportResult = { ...report, ok: false, destination: null, warnings, payloadFiles: [], replayOf: null };
       if (claimId !== null) settleQuietly(options, claimId, { kind: 'rejected', result: rejected });
@@ -168,6 +199,8 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     const id: number = claimId;
     noteStagedTotals(options.db, id, result.bundle.files, result.bundle.bytes);
     await staging.makeDurable();
+    if (options.signal?.aborted) throw new AirlockError('CANCELLED');
+    await options.beforeCommit?.({ payloadDir: staging.payloadDir, tagmanifestSha256: (identity as ImportIdentity).tagmanifestSha256 });
     if (options.signal?.aborted) throw new AirlockError('CANCELLED');
     const finalTarget: string = target;
     if (await exists(finalTarget))

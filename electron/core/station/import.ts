@@ -8,11 +8,19 @@ import { loadTrustedKeys } from '../keys/trust-store.js';
 import { throughParts } from '../media/parts/split-route.js';
 import { policyNotReached } from '../policy/policy-findings.js';
 import { readStationPolicy } from '../policy/station-policy.js';
+import { AirlockError } from '../errors.js';
 import { runAudited, type OutcomeEvent } from './audited-operation.js';
 import { openBundle, routeBundle } from './bundle-source.js';
 import type { StationContext } from './context.js';
 import type { ImportOutcome, ImportRequest } from './requests.js';
 import { checkpointWith, signerFor } from './signers.js';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { PushOnImport } from '../oci/push/push-on-import.js';
+import { pushSpoolDir, removeSpooled, sweepPushSpool } from '../oci/push/push-spool.js';
+import { registryClientFor } from '../oci/push/registry-client-for.js';
+import { endpointTarget } from '../oci/push/push-images.js';
+import type { RegistryClientApi } from '../oci/registry/registry-api.js';
 
 /**
  * Verify and import a bundle atomically. An import that got as far as its claim records its
@@ -21,21 +29,48 @@ import { checkpointWith, signerFor } from './signers.js';
  * the receipt, both signed when the station key is unlocked.
  */
 export async function importInto(context: StationContext, request: ImportRequest): Promise<ImportOutcome> {
+  if (!request.pushTo) return importWith(context, request, null);
+  const client = await registryClientFor(request.pushTo);
+  try {
+    return await importWith(context, request, client);
+  } finally {
+    await client.close();
+  }
+}
+
+async function importWith(context: StationContext, request: ImportRequest, client: RegistryClientApi | null): Promise<ImportOutcome> {
   const startedAt = new Date();
+  const push =
+    request.pushTo && client
+      ? new PushOnImport({
+          endpoint: request.pushTo,
+          client,
+          db: context.database(),
+          destGiven: request.destDir !== undefined,
+          signal: request.signal,
+          onProgress: request.onProgress,
+        })
+      : null;
+  // Without --dest the payload (images only) is staged and committed in the station's spool, then removed.
+  const spool = request.destDir === undefined ? await pushSpoolDir(context.paths.spool) : null;
+  if (spool !== null) await sweepPushSpool(spool, context.database());
+  const destDir = request.destDir ?? spool;
+  if (destDir === null) throw new AirlockError('USAGE', 'Give a destination folder, or a registry to push the images to.');
   const importEvent = (result: ImportResult): OutcomeEvent => ({
     ...verificationEventFields(result),
     details: {
       bundlePath: request.bundlePath,
-      destDir: request.destDir,
-      destination: result.destination,
+      destDir: request.destDir ?? null,
+      destination: spool === null ? result.destination : null,
       replayOf: result.replayOf,
       warnings: result.warnings,
+      ...pushDetails(request, push),
     },
     fileRows: result.payloadFiles,
   });
   const done = await runAudited(context, {
     type: 'import',
-    failureDetails: { bundlePath: request.bundlePath, destDir: request.destDir },
+    failureDetails: { bundlePath: request.bundlePath, destDir: request.destDir ?? null, ...pushDetails(request, push) },
     run: async (during) => {
       const streamed = await openBundle(request);
       const signer = await signerFor(context, request.signer, request.passphrase);
@@ -48,7 +83,7 @@ export async function importInto(context: StationContext, request: ImportRequest
           importBundle({
             bundlePath: request.bundlePath,
             source,
-            destDir: request.destDir,
+            destDir,
             trusted,
             policy,
             db: context.database(),
@@ -57,6 +92,8 @@ export async function importInto(context: StationContext, request: ImportRequest
             signal: request.signal,
             onProgress: withJobEta(JOB_PLANS.import, request.onProgress),
             settleInterrupted: () => context.settleInterrupted(),
+            beforeCommit: push?.beforeCommit,
+            pushRetry: push?.pushRetry,
             recordSettlement: (settlement) => {
               if (settlement.kind === 'failed') during.failureNow(settlement.error);
               else during.outcomeNow(importEvent(settlement.result));
@@ -78,7 +115,16 @@ export async function importInto(context: StationContext, request: ImportRequest
   });
   const { result, signer } = done.value;
   const event = done.event;
-  const { payloadFiles: _payloadFiles, ...outcome } = result;
+  const { payloadFiles: _payloadFiles, ...rest } = result;
+  const pushed = push?.outcome() ?? null;
+  const outcome = { ...rest, pushes: pushed?.pushes };
+  // Only ever a folder inside the spool: a push retry reports the earlier import's destination, which may be the operator's folder.
+  if (spool !== null && result.destination !== null && dirname(result.destination) === spool) {
+    // The images are in the registry (or failed there); the spooled copy has served its purpose.
+    await removeSpooled(result.destination).catch(() => undefined);
+    outcome.destination = null;
+  }
+  if (pushed !== null && pushed.pushes.length === 0) outcome.warnings.push('The bundle carries no images; nothing was pushed.');
   const recovered = context.takeRecovered();
   if (recovered) {
     // Said once, by the first import after the database was opened.
@@ -87,10 +133,12 @@ export async function importInto(context: StationContext, request: ImportRequest
     );
   }
   if (!result.ok || result.destination === null) return { ...outcome, auditEvent: event.seq, checkpoint: null, receipt: null };
+  const receiptDir = request.destDir ?? join(context.paths.root, 'receipts');
+  await mkdir(receiptDir, { recursive: true, mode: 0o700 });
   const checkpoint = await checkpointWith(context, signer);
   if (!signer) outcome.warnings.push('The receipt and the audit checkpoint are unsigned: no passphrase was given to unlock the station key.');
   const receipt = await writeReceipt(
-    request.destDir,
+    receiptDir,
     buildTransferReceipt('import', context.identity, {
       bundle: { name: result.bundle.name ?? '', uuid: result.bundle.uuid, tagmanifestSha256: result.bundle.tagmanifestSha256, path: request.bundlePath },
       signers: result.signers,
@@ -98,7 +146,8 @@ export async function importInto(context: StationContext, request: ImportRequest
       media: null,
       files: result.bundle.files,
       bytes: result.bundle.bytes,
-      destination: result.destination,
+      destination: outcome.destination,
+      registry: pushed?.registry ?? null,
       startedAt,
       event,
       checkpoint,
@@ -106,4 +155,23 @@ export async function importInto(context: StationContext, request: ImportRequest
     signer,
   );
   return { ...outcome, auditEvent: event.seq, checkpoint, receipt };
+}
+
+/** The push's part of the audit event: per image repository, tag, digest and outcome (with the registry's code when it failed). */
+function pushDetails(request: ImportRequest, push: PushOnImport | null): Record<string, unknown> {
+  if (!request.pushTo || !push) return {};
+  const pushes = push.outcome()?.pushes ?? null;
+  return {
+    pushTo: endpointTarget(request.pushTo),
+    pushes:
+      pushes?.map((p) => ({
+        repository: p.repository,
+        tag: p.tag,
+        digest: p.digest,
+        outcome: p.outcome,
+        blobs: p.blobs,
+        bytesSent: p.bytesSent,
+        errorCode: p.errorCode ?? null,
+      })) ?? null,
+  };
 }

@@ -40,7 +40,8 @@ export interface ImportRequest {
   bundlePath: string;
   /** Read the bundle from this stream (stdin) instead of bundlePath, once; bundlePath is then only its name in reports. */
   stream?: Readable | undefined;
-  destDir: string;
+  /** Where the files land (DIR/<bundle name>); may be left out when `pushTo` is given and the bundle holds images only. */
+  destDir?: string | undefined;
   allowReplay?: boolean | undefined;
   /** Unlocks the station key to sign the receipt and an audit checkpoint; without it both stay unsigned. */
   passphrase?: string | undefined;

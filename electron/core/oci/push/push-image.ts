@@ -1,0 +1,183 @@
+/**
+ * One image into the registry, in the order planImage() gives (graph/push-plan.ts): each blob
+ * before the manifest that lists it (HEAD to skip, mount from a repository this push already
+ * filled or the receipt named, else a streamed upload from the verified staged file, a few at a
+ * time), platform manifests before their index, the tagged top last, referrers after their
+ * subject. Every manifest's Docker-Content-Digest must be the bundle's digest.
+ */
+import type { ImagePushResult } from '../../../../shared/images.js';
+import { AirlockError, isAbortError, toAirlockError } from '../../errors.js';
+import type { ImagePushPlan, ManifestStep } from '../graph/push-plan.js';
+import type { BlobDescriptor, RegistryClientApi } from '../registry/registry-api.js';
+import type { PushJournal } from './push-journal.js';
+import type { StagedLayout } from './staged-layout.js';
+
+/** Blobs of one image sent at once: enough to hide round trips, few enough for a 2-core station and a small registry. */
+export const PARALLEL_BLOBS = 3;
+
+export interface ImagePushContext {
+  client: RegistryClientApi;
+  layout: StagedLayout;
+  journal: PushJournal;
+  /** Blobs this run put into some repository (digest -> repository): mounted rather than sent again. */
+  placed: Map<string, string>;
+  /** Blobs left out of the bundle as expected-present (digest -> repository holding them). */
+  expectedPresent: ReadonlyMap<string, string>;
+  signal?: AbortSignal | undefined;
+  /** Bytes sent, or skipped as present (progress only). */
+  onBytes: (bytes: number) => void;
+}
+
+/** The full repository path at the registry: the --push-to prefix, then the image's repository. */
+export function targetRepository(prefix: string, repository: string): string {
+  return prefix === '' ? repository : `${prefix}/${repository}`;
+}
+
+/**
+ * Push one image; never throws for a registry failure (the image is `failed` with the registry's
+ * code and the caller goes on with the next image). Cancellation and internal errors do throw.
+ */
+export async function pushImage(plan: ImagePushPlan, repository: string, context: ImagePushContext): Promise<ImagePushResult> {
+  const result: ImagePushResult = {
+    repository,
+    tag: plan.tag,
+    digest: plan.digest,
+    outcome: 'pushed',
+    blobs: { uploaded: 0, mounted: 0, skipped: 0 },
+    bytesSent: 0,
+  };
+  try {
+    if (await alreadyPresent(plan, repository, context)) {
+      result.outcome = 'already-present';
+      result.blobs.skipped = plan.blobs.length;
+      context.onBytes(plan.blobs.reduce((sum, blob) => sum + blob.size, 0));
+      return result;
+    }
+    await eachLimited(plan.blobs, PARALLEL_BLOBS, async (blob) => {
+      const how = await placeBlob(blob, repository, context, (sent) => {
+        result.bytesSent += sent;
+      });
+      result.blobs[how] += 1;
+    });
+    for (const step of plan.manifests) await putManifest(step, repository, context);
+    return result;
+  } catch (error) {
+    if (isAbortError(error) || context.signal?.aborted) throw new AirlockError('CANCELLED', undefined, { cause: error });
+    const failure = toAirlockError(error);
+    if (!failure.code.startsWith('REGISTRY_')) throw failure;
+    const registryCode = failure.data?.['registryCode'];
+    return {
+      ...result,
+      outcome: 'failed',
+      errorCode: typeof registryCode === 'string' ? registryCode : failure.code,
+      message: failure.message,
+    };
+  }
+}
+
+/** Present when every manifest of the plan is there by digest and the tag names the top one: then no blob is even asked about. */
+async function alreadyPresent(plan: ImagePushPlan, repository: string, context: ImagePushContext): Promise<boolean> {
+  const top = await context.client.headManifest(repository, plan.tag ?? plan.digest, context.signal);
+  if (top?.digest !== plan.digest) return false;
+  for (const step of plan.manifests) {
+    if (step.digest === plan.digest) continue;
+    const found = await context.client.headManifest(repository, step.digest, context.signal);
+    if (found?.digest !== step.digest) return false;
+  }
+  return true;
+}
+
+async function placeBlob(
+  blob: BlobDescriptor,
+  repository: string,
+  context: ImagePushContext,
+  onSent: (bytes: number) => void,
+): Promise<'uploaded' | 'mounted' | 'skipped'> {
+  const { client, journal, signal } = context;
+  const head = await client.hasBlob(repository, blob.digest, signal);
+  if (head.present && (head.size === null || head.size === blob.size)) {
+    journal.markDone('blob', repository, blob.digest);
+    context.placed.set(blob.digest, repository);
+    context.onBytes(blob.size);
+    return 'skipped';
+  }
+  const from = context.placed.get(blob.digest) ?? context.expectedPresent.get(blob.digest);
+  if (from !== undefined && from !== repository && (await client.mountBlob(repository, blob.digest, from, signal))) {
+    journal.markDone('blob', repository, blob.digest);
+    context.placed.set(blob.digest, repository);
+    context.onBytes(blob.size);
+    return 'mounted';
+  }
+  if (!(await context.layout.hasBlob(blob.digest))) {
+    throw new AirlockError(
+      'REGISTRY_BLOB_ABSENT',
+      `The blob ${blob.digest} was left out of the bundle as present${from === undefined ? '' : ` in ${from}`}, but the registry could not mount it into ${repository}.`,
+    );
+  }
+  await uploadBlob(blob, repository, context, onSent);
+  journal.markDone('blob', repository, blob.digest);
+  context.placed.set(blob.digest, repository);
+  return 'uploaded';
+}
+
+async function uploadBlob(blob: BlobDescriptor, repository: string, context: ImagePushContext, onSent: (bytes: number) => void): Promise<void> {
+  const { client, journal, layout, signal } = context;
+  const resume = journal.upload(repository, blob.digest);
+  let acked = 0;
+  const attempt = async (resumeUrl: string | undefined): Promise<void> => {
+    await client.uploadBlob(repository, blob, (offset) => layout.open(blob.digest, offset), {
+      signal,
+      resumeUrl,
+      onProgress: (progress) => {
+        if (progress.bytes > acked) {
+          const delta = progress.bytes - acked;
+          acked = progress.bytes;
+          onSent(delta);
+          context.onBytes(delta);
+        }
+        if (progress.location !== undefined) journal.noteUpload(repository, blob.digest, progress.location, progress.bytes);
+      },
+    });
+  };
+  if (resume === null) return attempt(undefined);
+  try {
+    await attempt(resume.uploadUrl);
+  } catch (error) {
+    // The registry forgot the upload (expired, garbage-collected, restarted): send the blob afresh once.
+    const failure = toAirlockError(error);
+    if (signal?.aborted || failure.code === 'REGISTRY_DIGEST_MISMATCH' || failure.code === 'REGISTRY_AUTH_FAILED') throw error;
+    journal.forgetUpload(repository, blob.digest);
+    await attempt(undefined);
+  }
+}
+
+async function putManifest(step: ManifestStep, repository: string, context: ImagePushContext): Promise<void> {
+  const body = await context.layout.manifestBytes(step.digest);
+  const reference = step.tag ?? step.digest;
+  const { digest } = await context.client.putManifest(repository, reference, step.mediaType, body, context.signal);
+  if (digest !== step.digest) {
+    throw new AirlockError('REGISTRY_DIGEST_MISMATCH', `${repository}:${reference} was stored as ${digest}; the signed bundle says ${step.digest}.`, {
+      data: { expected: step.digest, reported: digest },
+    });
+  }
+  context.journal.markDone('manifest', repository, step.digest);
+}
+
+/** Run `work` over `items`, at most `limit` at once; the first failure stops new starts and is thrown once the running ones end. */
+async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed: { error: unknown } | null = null;
+  const worker = async (): Promise<void> => {
+    while (failed === null && next < items.length) {
+      const item = items[next] as T;
+      next += 1;
+      try {
+        await work(item);
+      } catch (error) {
+        failed ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, () => worker()));
+  if (failed !== null) throw (failed as { error: unknown }).error;
+}
