@@ -10,6 +10,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, open, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_BIN, REPO_ROOT, describeResult, parseJson, type CliResult } from '../helpers/cli-runner.js';
 import { createStation, type TestStation } from '../helpers/station.js';
@@ -58,6 +59,22 @@ function served(host: string, image: ImageJson): string {
   return `sha256:${spawnSync('sha256sum', { input: result.stdout, encoding: 'utf8' }).stdout.split(' ')[0] ?? ''}`;
 }
 
+/** Bytes of the layout's blobs that the registry has committed (distribution's filesystem storage: blobs/sha256/xx/HEX/data). */
+async function committedBlobBytes(storage: string, blobs: ReadonlyMap<string, number>): Promise<number> {
+  let total = 0;
+  for (const [hex, size] of blobs) {
+    const data = join(storage, 'docker', 'registry', 'v2', 'blobs', 'sha256', hex.slice(0, 2), hex, 'data');
+    if (
+      await stat(data).then(
+        () => true,
+        () => false,
+      )
+    )
+      total += size;
+  }
+  return total;
+}
+
 async function catalog(host: string): Promise<string[]> {
   const response = await fetch(`http://${host}/v2/_catalog`);
   return ((await response.json()) as { repositories?: string[] }).repositories ?? [];
@@ -91,6 +108,8 @@ describe('images: the new user walkthrough (issue #15)', () => {
 
   beforeAll(async () => {
     tmp = await makeTemp('airlock-images-walk-');
+    await mkdir(join(tmp, 'tx'));
+    await mkdir(join(tmp, 'rx'));
     sender = await createStation(join(tmp, 'tx'), 'Images Sender');
     receiver = await createStation(join(tmp, 'rx'), 'Images Receiver');
     const pub = await sender.run(['keys', 'export-public']);
@@ -122,8 +141,9 @@ describe('images: the new user walkthrough (issue #15)', () => {
         .map(([tag, digest]) => [tag, digest]),
     );
     expect([...built.keys()]).toEqual(['app-1.0', 'tool-1.0']);
-    let blobBytes = 0;
-    for (const name of await readdir(join(layout, 'blobs', 'sha256'))) blobBytes += (await stat(join(layout, 'blobs', 'sha256', name))).size;
+    const layoutBlobs = new Map<string, number>();
+    for (const name of await readdir(join(layout, 'blobs', 'sha256'))) layoutBlobs.set(name, (await stat(join(layout, 'blobs', 'sha256', name))).size);
+    const blobBytes = [...layoutBlobs.values()].reduce((a, b) => a + b, 0);
 
     // 2. Export both images.
     const out = join(tmp, 'usb');
@@ -151,18 +171,24 @@ describe('images: the new user walkthrough (issue #15)', () => {
     expect(images.map((i) => i.digest).sort()).toEqual([...built.values()].sort());
     const text = await receiver.spawn(['verify', bundle]);
     expect(text.code, describeResult(text)).toBe(0);
-    for (const image of images) expect(text.stdout).toContain(image.digest);
+    // The text report lists each image too (issue #15.3); soft, so the later steps still run and report.
+    for (const image of images) expect.soft(text.stdout, 'verify lists the image').toContain(image.digest);
 
     // 4. Import with --push-to through a proxy that stalls half-way; kill -9 the import there.
     const registry = await startRegistry();
     registries.push(registry);
-    const proxy = await startStallingProxy(registry.port, Math.floor(blobBytes / 2));
+    // Stalls late enough that whole blobs have reached the registry: distribution 2.8 drops an upload session
+    // whose PATCH was cut, so what a resumed push can skip is what the registry had committed.
+    const proxy = await startStallingProxy(registry.port, Math.floor(blobBytes * 0.85));
     proxies.push(proxy);
     const pushArgs = (dest: string) => ['import', bundle, '--push-to', proxy.host, '--insecure-registry', '--dest', dest, '--json'];
     await mkdir(join(tmp, 'inbox-1'));
     const first = startAirlock(receiver.home, pushArgs(join(tmp, 'inbox-1')));
     const outcome = await Promise.race([proxy.stalled.then(() => 'stalled' as const), first.done.then(() => 'ended' as const)]);
     if (outcome === 'ended') throw new Error(`the import ended before the push was half-way: ${describeResult(await first.done)}`);
+    await sleep(500); // let the registry finish what reached it before the stall
+    const committed = await committedBlobBytes(registry.storageDir, layoutBlobs);
+    expect(committed, 'some blobs reached the registry before the kill').toBeGreaterThan(0);
     process.kill(first.pid, 'SIGKILL');
     const killed = await first.done;
     expect(killed.code, describeResult(killed)).not.toBe(0);
@@ -178,16 +204,14 @@ describe('images: the new user walkthrough (issue #15)', () => {
     const pushes = parseJson<{ ok: boolean; pushes?: PushJson[] }>(again).pushes ?? [];
     expect(pushes.map((p) => p.outcome).filter((o) => o === 'failed')).toEqual([]);
     expect(pushes.map((p) => p.digest).sort()).toEqual([...built.values()].sort());
-    expect(pushes.reduce((sum, p) => sum + p.bytesSent, 0)).toBeLessThan(blobBytes);
+    // Resumed, not restarted: nothing the registry already held is sent again.
+    expect(pushes.reduce((sum, p) => sum + p.bytesSent, 0)).toBeLessThanOrEqual(blobBytes - committed);
     for (const image of images) expect(served(registry.host, image)).toBe(image.digest);
 
     // 6. Tamper one layer blob: the import refuses, and a fresh registry receives nothing.
     const fresh = await startRegistry();
     registries.push(fresh);
-    const base = [...(await readdir(join(layout, 'blobs', 'sha256')))].sort((a, b) => a.localeCompare(b));
-    let biggest = base[0] ?? '';
-    for (const name of base)
-      if ((await stat(join(layout, 'blobs', 'sha256', name))).size > (await stat(join(layout, 'blobs', 'sha256', biggest))).size) biggest = name;
+    const biggest = [...layoutBlobs.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? '';
     const tampered = await tamperMember(bundle, `/data/oci/blobs/sha256/${biggest}`);
     await mkdir(join(tmp, 'inbox-3'));
     // --allow-replay: this station imported the bundle in step 5; the refusal must come from the blob, not from the replay check.
