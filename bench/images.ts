@@ -181,19 +181,17 @@ export async function runImagesBench(options: ImagesBenchOptions): Promise<Image
     if (exported !== null) {
       const airlockRegistry = await startRegistry(join(work, 'registry-airlock'));
       registries.push(airlockRegistry);
-      const importArgs = (dest: string, again: boolean) => [
+      // No --dest: an images-only bundle pushed as the issue's operator runs it (the station spools what it pushes).
+      const importArgs = (again: boolean) => [
         'import',
         bundle,
         '--push-to',
         `${airlockRegistry.host}/bench`,
         '--insecure-registry',
-        '--dest',
-        dest,
         ...(again ? ['--allow-replay'] : []),
         '--json',
       ];
-      await mkdir(join(work, 'dest-1'), { recursive: true });
-      const pushed = await step('airlock-push', airlock(stations, importArgs(join(work, 'dest-1'), false)), true);
+      const pushed = await step('airlock-push', airlock(stations, importArgs(false)), true);
       const pushes = pushed === null ? null : (parseJson<PushJson>(pushed)?.pushes ?? null);
       if (pushes !== null) report.digestsMatch = await digestsServed(airlockRegistry.host, pushes, report.notes);
       if (pushed === null)
@@ -206,8 +204,7 @@ export async function runImagesBench(options: ImagesBenchOptions): Promise<Image
           notRun: 'the first push did not run',
         });
       else {
-        await mkdir(join(work, 'dest-2'), { recursive: true });
-        const again = await step('airlock-repush', airlock(stations, importArgs(join(work, 'dest-2'), true)), true);
+        const again = await step('airlock-repush', airlock(stations, importArgs(true)), true);
         const repushes = again === null ? null : (parseJson<PushJson>(again)?.pushes ?? null);
         if (repushes !== null) report.repushBytesSent = repushes.reduce((sum, p) => sum + (p.bytesSent ?? 0), 0);
       }
