@@ -168,9 +168,6 @@ export class BlobUpload {
     const end = rangeEnd(response.headers.get('range'));
     if (end === null || end > this.blob.size)
       throw new AirlockError('REGISTRY_REFUSED', `${this.what}: the registry reports a range beyond the blob.`, { data: { registryCode: null } });
-    // distribution answers `Range: 0-0` both for an empty session and for one byte: resuming at 1 would drop
-    // byte 0 and end in DIGEST_INVALID (a push killed between POST and its first bytes). Start afresh instead.
-    if (end <= 1) return false;
     this.location = this.http.resolve(response.headers.get('location') ?? url.toString()).toString();
     this.offset = end;
     this.report();
