@@ -126,6 +126,12 @@ export class RegistryFaultProxy {
     this.immutable = style;
   }
 
+  /** Drop every drop and failure rule not used up yet. */
+  clearRules(): void {
+    this.drops = [];
+    this.failures = [];
+  }
+
   /** Forget the recorded requests (rules stay). */
   clearLog(): void {
     this.requests.length = 0;
@@ -256,6 +262,13 @@ export class RegistryFaultProxy {
     const headers = { ...req.headers };
     delete headers['content-length'];
     delete headers['content-type'];
+    // Distribution answers 404 for an OCI manifest the request does not accept.
+    headers.accept = [
+      'application/vnd.oci.image.index.v1+json',
+      'application/vnd.oci.image.manifest.v1+json',
+      'application/vnd.docker.distribution.manifest.list.v2+json',
+      'application/vnd.docker.distribution.manifest.v2+json',
+    ].join(', ');
     const upstream = httpRequest({ host: this.target.hostname, port: this.target.port, method, path, headers });
     upstream.end();
     const [response] = (await once(upstream, 'response')) as [IncomingMessage];

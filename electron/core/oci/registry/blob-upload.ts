@@ -32,21 +32,32 @@ export interface UploadOptions {
   resumeUrl?: string | undefined;
 }
 
-/** `length` bytes of `open(offset)`, then the source is closed; IMAGE_SOURCE_CORRUPT when it ends early. */
+/** Body pieces handed to fetch: larger pieces halve its per-chunk cost (measured: 64 KiB vs 1 MiB). */
+const PIECE = 1024 * 1024;
+
+/**
+ * `length` bytes of `open(offset)`, in pieces of about 1 MiB, then the source is closed;
+ * IMAGE_SOURCE_CORRUPT when it ends early.
+ */
 async function* slice(open: (offset: number) => Readable, offset: number, length: number, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array> {
   if (length === 0) return;
   const source = open(offset);
   let left = length;
+  let held: Buffer[] = [];
+  let heldBytes = 0;
   try {
     for await (const chunk of source as AsyncIterable<Buffer>) {
       throwIfAborted(signal);
-      if (chunk.length >= left) {
-        yield chunk.subarray(0, left);
-        left = 0;
-        break;
+      const part = chunk.length > left ? chunk.subarray(0, left) : chunk;
+      left -= part.length;
+      held.push(part);
+      heldBytes += part.length;
+      if (heldBytes >= PIECE || left === 0) {
+        yield held.length === 1 ? held[0]! : Buffer.concat(held, heldBytes);
+        held = [];
+        heldBytes = 0;
       }
-      left -= chunk.length;
-      yield chunk;
+      if (left === 0) break;
     }
   } finally {
     source.destroy();
@@ -103,6 +114,7 @@ export class BlobUpload {
     const { signal } = this.options;
     if (this.options.resumeUrl === undefined || !(await this.resume(this.options.resumeUrl))) await this.start();
     let stalls = 0;
+    let restartedWhole = false;
     for (;;) {
       throwIfAborted(signal);
       const before = this.offset;
@@ -118,10 +130,18 @@ export class BlobUpload {
         await this.patch();
         stalls = 0;
       } catch (error) {
+        if (error instanceof AirlockError && error.code === 'REGISTRY_DIGEST_MISMATCH' && !restartedWhole) {
+          // The registry holds other bytes than the blob's: a resume may have gone wrong (a registry
+          // that misreports its Range). Send the whole blob once more in a new session; a second
+          // mismatch means the bytes really differ.
+          restartedWhole = true;
+          await this.start();
+          continue;
+        }
         if (!(error instanceof Resumable)) throw error;
         if (this.offset === before) stalls++;
         if (stalls > this.tuning.maxStalls) throw error.failure;
-        await sleep(Math.min(8000, 200 * 2 ** Math.min(stalls, 6)), signal);
+        await sleep(this.http.backoff(stalls), signal);
         if (error.sessionLost || !(await this.resume(this.location))) await this.start();
       }
     }
@@ -165,7 +185,10 @@ export class BlobUpload {
     const text = await errorText(response);
     if (response.status === 404 || response.status === 400) return false;
     if (response.status !== 204 && response.status !== 200) throw registryResponseError(response.status, text, `status of ${this.what}`);
-    const end = rangeEnd(response.headers.get('range'));
+    const range = response.headers.get('range');
+    // Distribution answers `0-0` both for nothing and for one byte received: start again rather than guess.
+    if (range?.trim() === '0-0') return false;
+    const end = rangeEnd(range);
     if (end === null || end > this.blob.size)
       throw new AirlockError('REGISTRY_REFUSED', `${this.what}: the registry reports a range beyond the blob.`, { data: { registryCode: null } });
     this.location = this.http.resolve(response.headers.get('location') ?? url.toString()).toString();

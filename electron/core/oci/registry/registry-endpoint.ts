@@ -64,7 +64,7 @@ export function parseRegistryEndpoint(spec: string, options: EndpointOptions = {
   const prefix = slash < 0 ? '' : spec.slice(slash + 1);
   const host = splitHost(hostPort);
   if (hostPort === '' || host === undefined) throw usage(`Not a registry host: ${JSON.stringify(hostPort.slice(0, 300))}.`, spec);
-  if (prefix !== '' && !isRepositoryName(prefix)) {
+  if (slash >= 0 && !isRepositoryName(prefix)) {
     throw usage(`Not a repository prefix (lower-case path components, no empty or trailing component): ${JSON.stringify(prefix.slice(0, 300))}.`, spec);
   }
   const insecure = options.insecure === true;

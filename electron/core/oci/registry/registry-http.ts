@@ -213,7 +213,8 @@ export class RegistryHttp {
     }
   }
 
-  private backoff(attempt: number, retryAfter?: string | null): number {
+  /** Delay before retry `attempt` (0-based): exponential with jitter, or the registry's Retry-After, capped. */
+  backoff(attempt: number, retryAfter?: string | null): number {
     const base = this.options.backoffMs ?? 250;
     const max = this.options.maxBackoffMs ?? 8000;
     const seconds = retryAfter ? Number(retryAfter) : NaN;
