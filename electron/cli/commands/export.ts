@@ -3,7 +3,7 @@ import { displayText } from '../../../shared/display-text.js';
 import { groupFingerprint } from '../../../shared/fingerprint.js';
 import { formatSize, plural } from '../../../shared/format.js';
 import type { ExportedImages } from '../../../shared/images.js';
-import { AirlockError, parseGpgSignerOption, type ExportOutcome, type SignerSpec, type Station } from '../../core/index.js';
+import { AirlockError, parseGpgSignerOption, type ExportOutcome, type ExportRequest, type SignerSpec, type Station } from '../../core/index.js';
 import { write, type CliIo } from '../io.js';
 import { obtainPassphrase, readPassphraseFile } from '../passphrase.js';
 import { progressLine } from '../progress-line.js';
@@ -31,6 +31,28 @@ interface ExportOptions {
   platform: string[];
   chart: string[];
   skipBlobsIn?: string;
+  insecureRegistry?: boolean;
+  registryCa?: string;
+  registryUser?: string;
+  registryPasswordFile?: string;
+}
+
+/** Same variable as import's --push-to uses: a password never goes on the command line. */
+const REGISTRY_PASSWORD_ENV = 'AIRLOCK_REGISTRY_PASSWORD';
+
+/** How docker:// sources' registries are reached (--insecure-registry, --registry-ca, --registry-user). */
+async function sourceRegistry(io: CliIo, opts: ExportOptions): Promise<ExportRequest['registry']> {
+  let credentials: { username: string; password: string } | undefined;
+  if (opts.registryUser !== undefined) {
+    const fromEnv = io.env[REGISTRY_PASSWORD_ENV];
+    const password = opts.registryPasswordFile !== undefined ? await readPassphraseFile(opts.registryPasswordFile, io) : fromEnv ? fromEnv : undefined;
+    if (password === undefined)
+      throw new AirlockError('USAGE', `--registry-user needs the password in --registry-password-file FILE or in ${REGISTRY_PASSWORD_ENV}.`);
+    credentials = { username: opts.registryUser, password };
+  } else if (opts.registryPasswordFile !== undefined) {
+    throw new AirlockError('USAGE', '--registry-password-file goes with --registry-user.');
+  }
+  return { insecure: opts.insecureRegistry === true, caFile: opts.registryCa, credentials };
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -88,13 +110,19 @@ export function registerExport(program: Command, ctx: CommandContext): void {
     .option('--platform <os/arch[/variant]>', 'take only these platforms of multi-platform images (repeatable; default: all)', collect, [])
     .option('--chart <file.tgz>', 'add a Helm chart archive as an OCI artifact (repeatable); images its values name are listed', collect, [])
     .option('--skip-blobs-in <receipt.json>', 'leave out image blobs that this signed import receipt from the far station says its registry holds')
+    .option('--insecure-registry', 'pull docker:// images over plain HTTP; only for a registry on this machine (localhost, 127.0.0.0/8, ::1)')
+    .option('--registry-ca <file>', "PEM file of the CA(s) that signed the source registry's certificate, trusted besides the system's")
+    .option('--registry-user <user>', `user name at the source registry; the password from --registry-password-file or ${REGISTRY_PASSWORD_ENV}`)
+    .option('--registry-password-file <file>', "file whose first line is the source registry user's password")
     .action(async (paths: string[], opts: ExportOptions) => {
       await ctx.run(async (station, io) => {
         if (opts.listStaged || opts.discardStaged !== undefined) return runStagedRecovery(station, io, paths, opts);
         if (opts.prepare && opts.finish) throw new AirlockError('USAGE', '--prepare and --finish are two separate steps.');
         const images = namesImages(opts);
-        if (!images && (opts.platform.length > 0 || opts.skipBlobsIn !== undefined))
-          throw new AirlockError('USAGE', '--platform and --skip-blobs-in go with --image, --images-from or --chart.');
+        const registryFlags =
+          opts.insecureRegistry === true || opts.registryCa !== undefined || opts.registryUser !== undefined || opts.registryPasswordFile !== undefined;
+        if (!images && (opts.platform.length > 0 || opts.skipBlobsIn !== undefined || registryFlags))
+          throw new AirlockError('USAGE', '--platform, --skip-blobs-in and the registry options go with --image, --images-from or --chart.');
         if (images && (opts.prepare || opts.finish !== undefined || opts.toMedia !== undefined))
           throw new AirlockError('USAGE', 'Images and charts are exported to a folder (--out DIR); --prepare, --finish and --to-media do not take them yet.');
         if (opts.finish === undefined && paths.length === 0 && !images)
@@ -142,6 +170,7 @@ export function registerExport(program: Command, ctx: CommandContext): void {
                   platforms: opts.platform,
                   charts: opts.chart,
                   skipBlobsIn: opts.skipBlobsIn,
+                  registry: images ? await sourceRegistry(io, opts) : undefined,
                 });
           progress.done();
           printExport(io, result, opts.json === true);

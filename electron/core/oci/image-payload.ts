@@ -19,19 +19,11 @@ import { LayoutDir } from './sources/layout-reader.js';
 import { parsePlatform, type PlatformChoice } from './sources/platform-choice.js';
 import { readSkipReceipt } from './sources/skip-receipt.js';
 import { ImageWorkDir } from './sources/work-dir.js';
-import type { RegistryEndpoint } from './registry/registry-api.js';
-
-/** A docker:// image pulled into a fresh OCI layout folder (the registry client's pullToLayout). */
-export type PullToLayout = (request: {
-  endpoint: RegistryEndpoint;
-  repository: string;
-  /** Tag or digest. */
-  reference: string;
-  destDir: string;
-  platforms: readonly PlatformChoice[];
-  signal?: AbortSignal | undefined;
-  onProgress?: ProgressListener | undefined;
-}) => Promise<{ refName: string }>;
+import { ProgressTracker } from '../jobs/progress-tracker.js';
+import type { RegistryClientApi, RegistryEndpoint } from './registry/registry-api.js';
+import { createRegistryClient } from './registry/registry-client.js';
+import { parseRegistryEndpoint, type EndpointOptions } from './registry/registry-endpoint.js';
+import { pullToLayout } from './sources/docker-pull.js';
 
 export interface ImageSources {
   images?: readonly string[] | undefined;
@@ -39,15 +31,16 @@ export interface ImageSources {
   platforms?: readonly string[] | undefined;
   charts?: readonly string[] | undefined;
   skipBlobsIn?: string | undefined;
+  /** How docker:// sources' registries are reached: plain HTTP (loopback only), a CA file, credentials. */
+  registry?: EndpointOptions | undefined;
 }
 
 export interface ImagePayloadOptions {
   /** Where the work folder goes (the station's spool). */
   workParent: string;
   trustedKeys: () => Promise<TrustedKey[]>;
-  pull?: PullToLayout | undefined;
-  /** How docker:// hosts are reached (CA file, credentials, plain HTTP on loopback). */
-  endpointFor?: ((host: string) => RegistryEndpoint) | undefined;
+  /** The registry client for docker:// sources (tests give a fake; default: registry-client.ts). */
+  openRegistry?: ((endpoint: RegistryEndpoint) => Promise<RegistryClientApi & { close(): Promise<void> }>) | undefined;
   signal?: AbortSignal | undefined;
   onProgress?: ProgressListener | undefined;
 }
@@ -104,7 +97,7 @@ export async function prepareImagePayload(sources: ImageSources, options: ImageP
     const images: ResolvedImage[] = [];
     for (const [count, ref] of refs.entries()) {
       throwIfAborted(options.signal);
-      images.push(await resolveReference(ref, count, platforms, work, options));
+      images.push(await resolveReference(ref, count, platforms, work, { ...options, registry: sources.registry }));
     }
     for (const chart of sources.charts ?? []) {
       throwIfAborted(options.signal);
@@ -130,7 +123,7 @@ async function resolveReference(
   count: number,
   platforms: PlatformChoice[],
   work: ImageWorkDir,
-  options: ImagePayloadOptions,
+  options: ImagePayloadOptions & { registry?: EndpointOptions | undefined },
 ): Promise<ResolvedImage> {
   switch (ref.transport) {
     case 'oci': {
@@ -151,23 +144,27 @@ async function resolveReference(
       return selectImage(layout, { tag: null, platforms, namePath: ref.file, work });
     }
     case 'docker': {
-      if (!options.pull || !options.endpointFor) {
-        throw new AirlockError(
-          'IMAGE_SOURCE_INVALID',
-          `${printable(ref.text)}: this build cannot pull from a registry; copy the image into an OCI layout first (skopeo copy) and export oci:DIR:TAG.`,
-        );
-      }
+      const endpoint = parseRegistryEndpoint(ref.host, options.registry ?? {});
       const destDir = await work.subDir(`pull-${count}`);
-      const reference = ref.digest ?? (ref.tag as string);
-      const pulled = await options.pull({
-        endpoint: options.endpointFor(ref.host),
-        repository: ref.repository,
-        reference,
-        destDir,
-        platforms,
-        signal: options.signal,
-        onProgress: options.onProgress,
-      });
+      const client = await (options.openRegistry ?? createRegistryClient)(endpoint);
+      const tracker = new ProgressTracker(options.onProgress);
+      tracker.startPhase('pulling-images');
+      let pulled;
+      try {
+        pulled = await pullToLayout({
+          client,
+          source: ref.text,
+          repository: ref.repository,
+          reference: ref.digest ?? ref.tag ?? '',
+          destDir,
+          platforms,
+          tracker,
+          signal: options.signal,
+        });
+      } finally {
+        tracker.flush();
+        await client.close();
+      }
       return selectImage(new LayoutDir(destDir, ref.text), {
         tag: pulled.refName,
         platforms,

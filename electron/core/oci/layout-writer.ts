@@ -38,15 +38,15 @@ export interface LayoutPayload {
   storedBlobs: number;
 }
 
-/** The ref name an image has in the bundle's index.json: `repository:tag`, or `repository@digest` without a tag. */
-export function bundleRefName(entry: Pick<ImageEntry, 'repository' | 'tag' | 'digest'>): string {
-  return entry.tag === null ? `${entry.repository}@${entry.digest}` : `${entry.repository}:${entry.tag}`;
+/** The ref name an image has in the bundle's index.json: `repository:tag`; none for an image that travels by digest only. */
+export function bundleRefName(entry: Pick<ImageEntry, 'repository' | 'tag' | 'digest'>): string | null {
+  return entry.tag === null ? null : `${entry.repository}:${entry.tag}`;
 }
 
 export async function buildLayoutPayload(images: readonly ResolvedImage[], work: ImageWorkDir, present: PresentBlobs): Promise<LayoutPayload> {
   const targets = new Map<string, string>();
   for (const image of images) {
-    const name = bundleRefName(image.entry);
+    const name = bundleRefName(image.entry) ?? `${image.entry.repository}@${image.entry.digest}`;
     const earlier = targets.get(name);
     if (earlier !== undefined && earlier !== image.entry.digest) {
       throw new AirlockError(
@@ -85,7 +85,13 @@ export async function buildLayoutPayload(images: readonly ResolvedImage[], work:
   const index = {
     schemaVersion: 2,
     mediaType: MEDIA_TYPES.ociIndex,
-    manifests: [...images.map((image) => ({ ...image.top, annotations: { [REF_NAME_ANNOTATION]: bundleRefName(image.entry) } })), ...uniqueReferrers(images)],
+    manifests: [
+      ...images.map((image) => {
+        const refName = bundleRefName(image.entry);
+        return refName === null ? { ...image.top } : { ...image.top, annotations: { [REF_NAME_ANNOTATION]: refName } };
+      }),
+      ...uniqueReferrers(images),
+    ],
   };
   const descriptor = IMAGES_FILE.parse({ airlockImages: 1, images: images.map((i) => i.entry), expectedPresent });
 

@@ -27,6 +27,8 @@ export interface ExportRequest {
   charts?: readonly string[] | undefined;
   /** A signed import receipt from the far side: blobs its registry holds are left out (`--skip-blobs-in`). */
   skipBlobsIn?: string | undefined;
+  /** How docker:// sources' registries are reached: plain HTTP (loopback only), CA file, credentials. */
+  registry?: { insecure?: boolean | undefined; caFile?: string | undefined; credentials?: { username: string; password: string } | undefined } | undefined;
   outDir: string;
   name?: string | undefined;
   /** The station key's passphrase; or give `signer` to sign with GnuPG or another key. */

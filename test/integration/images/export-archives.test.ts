@@ -32,6 +32,8 @@ describe('oci-archive:FILE[:TAG]', () => {
     const out = await makeTemp('airlock-img-arc-out-');
     const { json } = await exportImages(station, out, 'ociarc', ['--image', `oci-archive:${archive}:tool-1.0`]);
     const bag = unpack(json.bundle.bundlePath, out, 'ociarc');
+    const verified = await station.verify(json.bundle.bundlePath);
+    expect(verified.code, describeResult(verified.result)).toBe(0);
     sha256sumPasses(bag);
     const [entry] = (await imagesFile(bag)).images;
     const tool = built.images.find((i) => i.refName === 'tool-1.0')!;
@@ -49,7 +51,7 @@ describe('oci-archive:FILE[:TAG]', () => {
     const result = await station.run(['export', '--out', out, '--passphrase-file', station.passFile, '--image', `oci-archive:${archive}:app-1.0`]);
     expect(result.code, describeResult(result)).toBe(3);
     expect(result.stderr).toContain('IMAGE_SOURCE_CORRUPT');
-    expect(result.stderr).toContain('unsafe name "../../evil"');
+    expect(result.stderr).toContain('symbolic link');
   });
 });
 
@@ -60,6 +62,8 @@ describe('docker-archive:FILE', () => {
     const out = await makeTemp('airlock-img-arc-out-');
     const { json } = await exportImages(station, out, 'dockerarc', ['--image', `docker-archive:${archive}`]);
     const bag = unpack(json.bundle.bundlePath, out, 'dockerarc');
+    const verified = await station.verify(json.bundle.bundlePath);
+    expect(verified.code, describeResult(verified.result)).toBe(0);
     sha256sumPasses(bag);
     const [entry] = (await imagesFile(bag)).images;
     expect(entry).toMatchObject({ repository: 'team/app', tag: '1.0', mediaType: 'application/vnd.oci.image.manifest.v1+json' });

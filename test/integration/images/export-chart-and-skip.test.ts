@@ -77,6 +77,8 @@ describe('--chart FILE.tgz', () => {
     expect(result.stdout).toContain('nginx:1.25, busybox:1.36, reg.example.org/team/api:v2');
     expect(result.stdout).toContain('add them with --image');
     const bag = unpack(join(out, 'chart.airlock.tar'), out, 'chart');
+    const verified = await station.verify(join(out, 'chart.airlock.tar'));
+    expect(verified.code, describeResult(verified.result)).toBe(0);
     sha256sumPasses(bag);
     const [entry] = (await imagesFile(bag)).images;
     expect(entry).toMatchObject({
@@ -165,6 +167,8 @@ describe('--skip-blobs-in RECEIPT.json', () => {
     expect(json.bundle.images).toMatchObject({ skippedBlobs: 1, skippedBytes: base!.size });
     expect(result.stdout).not.toContain('left out'); // --json prints the object only
     const bag = unpack(json.bundle.bundlePath, out, 'skip');
+    const verified = await station.verify(json.bundle.bundlePath);
+    expect(verified.code, describeResult(verified.result)).toBe(0);
     sha256sumPasses(bag);
     const names = await blobNames(bag);
     expect(names).not.toContain(base!.digest.slice(7));

@@ -126,7 +126,8 @@ describe('damaged sources: IMAGE_SOURCE_CORRUPT, nothing published', () => {
     const dir = await layoutCopy();
     const path = join(dir, 'blobs', 'sha256', largestBlob());
     const bytes = await readFile(path);
-    bytes[bytes.length >> 1] ^= 0x01;
+    const middle = bytes.length >> 1;
+    bytes[middle] = (bytes[middle] ?? 0) ^ 0x01;
     await writeFile(path, bytes);
     const { result, out } = await exportFails(['--image', `oci:${dir}:app-1.0`, '--image', `oci:${dir}:tool-1.0`]);
     refused(result, 'IMAGE_SOURCE_CORRUPT', 3);

@@ -110,6 +110,8 @@ describe('--platform', () => {
     const out = await makeTemp('airlock-img-out-');
     const { json } = await exportImages(station, out, 'arm', ['--image', `oci:${built.dir}:tool-1.0`, '--platform', 'linux/arm64/v8']);
     const bag = unpack(json.bundle.bundlePath, out, 'arm');
+    const verified = await station.verify(json.bundle.bundlePath);
+    expect(verified.code, describeResult(verified.result)).toBe(0);
     const arm = image('tool-1.0').manifests[1]!;
     const [entry] = (await imagesFile(bag)).images;
     expect(entry).toMatchObject({ digest: arm.digest, mediaType: 'application/vnd.oci.image.manifest.v1+json' });
@@ -137,6 +139,8 @@ describe('--platform', () => {
     const out = await makeTemp('airlock-img-out-');
     const { json } = await exportImages(station, out, 'two', ['--image', `oci:${three.dir}`, '--platform', 'linux/amd64', '--platform', 'linux/arm64']);
     const bag = unpack(json.bundle.bundlePath, out, 'two');
+    const verified = await station.verify(json.bundle.bundlePath);
+    expect(verified.code, describeResult(verified.result)).toBe(0);
     const [entry] = (await imagesFile(bag)).images;
     expect(entry!.digest).not.toBe(three.images[0]!.descriptor.digest);
     expect(entry!.platforms.map((p) => p.digest)).toEqual(three.images[0]!.manifests.slice(0, 2).map((m) => m.digest));

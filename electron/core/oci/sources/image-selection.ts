@@ -146,12 +146,7 @@ async function pickPlatforms(layout: LayoutDir, chosen: Descriptor, options: Sel
     await walk.add(chosen, 0);
     const manifest = await layout.readManifest(chosen);
     const platform = manifest.kind === 'manifest' ? await layout.readConfigPlatform(manifest.doc.config) : null;
-    if (wanted.length > 0 && platform !== null && !wanted.some((w) => platformMatches(w, platform))) {
-      throw new AirlockError(
-        'IMAGE_NOT_FOUND',
-        `${printable(layout.source)} is for ${platformText(platform)} only, none of the platforms asked for (${wanted.map(platformText).join(', ')}).`,
-      );
-    }
+    // --platform picks from multi-platform indexes; a single-platform image travels as it is.
     return { top: descriptorOf(chosen), platforms: platform ? [{ ...platform, variant: platform.variant, digest: chosen.digest }] : [] };
   }
   const top = await layout.readManifest(chosen);
