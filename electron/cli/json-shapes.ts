@@ -3,7 +3,7 @@
  * full descriptions). Commands whose output is the data itself take no --json.
  */
 const VERIFY_SHAPE =
-  '{ ok, bundle: { name, path, uuid, station, operator, sequence, created, files, bytes, tagmanifestSha256 }, signers: [ { fingerprint, userIds, label, role, signedAt } ], problems: [ { code, path?, message, unknownSigners?: [ { fingerprint, keyId, claimedUserId } ] } ], files, policy, parts? }';
+  '{ ok, bundle: { name, path, uuid, station, operator, sequence, created, files, bytes, tagmanifestSha256 }, images?: [ { kind, source, repository, tag, digest, mediaType, size, platforms: [ { os, architecture, variant?, digest } ], referrers } ], signers: [ { fingerprint, userIds, label, role, signedAt } ], problems: [ { code, path?, message, unknownSigners?: [ { fingerprint, keyId, claimedUserId } ] } ], files, policy, parts? }';
 const STAGED_SHAPE = '{ stagedDir, name, uuid, files: [ { path, sha256 } ], totalBytes, signatures: [ { fingerprint, userIds, trustedLabel, role } ] }';
 const KEY_SHAPE = '{ fingerprint, userIds, algorithm, created, expires }';
 

@@ -2,6 +2,7 @@ import { displayText } from '../../shared/display-text.js';
 import { ERROR_CODES } from '../../shared/errors.js';
 import { groupFingerprint } from '../../shared/fingerprint.js';
 import { formatSize, plural } from '../../shared/format.js';
+import type { ImageSummary } from '../../shared/images.js';
 import { FILE_OUTCOMES, type FileOutcome, type FileResults, type PolicySummary, type VerifyResult } from '../../shared/results.js';
 import type { AirlockError } from '../core/index.js';
 import { cliNextStep, cliProblemNextStep } from './next-step.js';
@@ -36,7 +37,7 @@ export function renderVerifyResult(result: VerifyResult, operation: 'verify' | '
       `  Split bundle: ${plural(result.parts.count, 'part')} on ${plural(result.parts.volumes, 'volume')}; ${found} found and checked against the signed volume index${result.ok ? ', then reassembled' : ''}`,
     );
   }
-  lines.push(...renderFileCounts(result.files, options.verbose === true), ...renderPolicy(result.policy, operation));
+  lines.push(...renderImages(result.images), ...renderFileCounts(result.files, options.verbose === true), ...renderPolicy(result.policy, operation));
   if (options.verbose) lines.push(...renderFileList(result.files));
   for (const p of result.problems) {
     lines.push(`  ${p.code}${p.path ? `  ${p.path}` : ''}`);
@@ -44,6 +45,23 @@ export function renderVerifyResult(result: VerifyResult, operation: 'verify' | '
     lines.push(`    Next: ${cliProblemNextStep(p.code)}`);
   }
   return `${lines.map(displayText).join('\n')}\n`;
+}
+
+/**
+ * The images a bundle carries, from its proven graph (docs/bundle-format.md §15): one line each,
+ * `REPO:TAG  DIGEST  SIZE  PLATFORMS` (`-` for no platforms, as for a chart; `REPO` alone for an
+ * image that travels by digest only), then how many referrers travel with it.
+ */
+function renderImages(images: readonly ImageSummary[] | undefined): string[] {
+  if (!images || images.length === 0) return [];
+  const lines = [`  Images: ${images.length}, every blob proven against its digest:`];
+  for (const image of images) {
+    const name = image.tag === null ? image.repository : `${image.repository}:${image.tag}`;
+    const platforms = image.platforms.map((p) => `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}`).join(',') || '-';
+    const referrers = image.referrers.length > 0 ? `  +${plural(image.referrers.length, 'referrer')}` : '';
+    lines.push(`    ${name}  ${image.digest}  ${formatSize(image.size)}  ${platforms}${image.kind === 'chart' ? '  (chart)' : ''}${referrers}`);
+  }
+  return lines;
 }
 
 const OUTCOME_WORDS: Record<FileOutcome, string> = {

@@ -71,8 +71,22 @@ export async function openOciFixture(spec: TestLayoutSpec = defaultTestImages(40
   return fixture;
 }
 
-/** Verify and import both refuse with exactly `codes`. */
-export async function expectRefused(fixture: OciFixture, files: BagPayloadFile[], codes: string[], limits?: Partial<BundleLimits>): Promise<void> {
+/**
+ * Verify and import both refuse with exactly `codes`; with `message` or `path`, every problem verify
+ * reports must match them (so a case is refused by the rule it is about, not by another one).
+ */
+export async function expectRefused(
+  fixture: OciFixture,
+  files: BagPayloadFile[],
+  codes: string[],
+  options: { limits?: Partial<BundleLimits>; message?: RegExp; path?: string } = {},
+): Promise<void> {
   const right = [...codes].sort();
-  expect(await fixture.codes(files, limits)).toEqual({ verify: right, import: right });
+  expect(await fixture.codes(files, options.limits)).toEqual({ verify: right, import: right });
+  if (options.message === undefined && options.path === undefined) return;
+  const { problems } = await fixture.verify(files);
+  for (const p of problems) {
+    if (options.message) expect(p.message).toMatch(options.message);
+    if (options.path !== undefined) expect(p.path).toBe(options.path);
+  }
 }

@@ -142,7 +142,33 @@ describe('layer bigger than the station limit: LIMIT_EXCEEDED from the tar heade
     for (const over of [1, 2]) {
       const maxFileBytes = sizes[over] as number;
       expect(sizes[over - 1]).toBeGreaterThan(maxFileBytes);
-      await expect(expectRefused(fx, base, ['LIMIT_EXCEEDED'], { maxFileBytes }), `${over} over`).resolves.toBeUndefined();
+      await expect(expectRefused(fx, base, ['LIMIT_EXCEEDED'], { limits: { maxFileBytes } }), `${over} over`).resolves.toBeUndefined();
+    }
+  });
+});
+
+describe('a blob altered after signing (BagIt not re-hashed): CHECKSUM_MISMATCH alone, not also graph findings below it', () => {
+  it('a manifest, an index, a layer, airlock-images.json, index.json', async () => {
+    const base = await fx.payload();
+    const targets = [
+      blobPath(app.descriptor.digest),
+      blobPath(tool.descriptor.digest),
+      positions(base)[1]?.[1] as string,
+      'data/oci/airlock-images.json',
+      'data/oci/index.json',
+    ];
+    for (const target of targets) {
+      const path = target.startsWith('sha256:') ? blobPath(target) : target;
+      const bag = await signedBag(fx.judge.signer, sorted(base));
+      const entries = bag.payloadEntries.map((e) => {
+        if (!e.path.endsWith(path)) return e;
+        const body = Buffer.from(e.body ?? '');
+        body[0] ^= 0x20;
+        return { ...e, body };
+      });
+      const bundlePath = await fx.judge.write(tarOf([...bag.tagEntries, ...entries]));
+      expect(await fx.judge.verifyCodes(bundlePath), path).toEqual(['CHECKSUM_MISMATCH']);
+      expect(await fx.judge.importCodes(bundlePath), path).toEqual(['CHECKSUM_MISMATCH']);
     }
   });
 });

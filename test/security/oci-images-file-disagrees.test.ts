@@ -75,7 +75,7 @@ describe('airlock-images.json disagrees with index.json and the graph', () => {
       ['a repository with upper case', onImages(base, (i) => void (i[0]!.repository = 'Team/App'))],
       ['no images', onImages(base, (i, d) => void (d.images = []))],
     );
-    for (const [what, files] of cases) await expect(expectRefused(fx, files, ['OCI_GRAPH_INVALID']), what).resolves.toBeUndefined();
+    for (const [what, files] of cases) await expect(expectRefused(fx, files, ['OCI_GRAPH_INVALID'], { path: IMAGES }), what).resolves.toBeUndefined();
   });
 
   it('index.json may tag an image `repository:tag` as well as `tag`; an image may travel by digest only (tag null, untagged in index.json)', async () => {
@@ -129,15 +129,19 @@ describe('expected-present blobs (--skip-blobs-in)', () => {
     const base = await fx.payload();
     const layer = layerOf(base, app.descriptor.digest, 1);
     const config = blobJson(base, app.descriptor.digest).config as Desc;
-    await expectRefused(fx, declare(base, { ...layer, size: layer.size + 1 }), ['OCI_DIGEST_MISMATCH']);
-    const cases: Array<[string, BagPayloadFile[]]> = [
-      ['another media type', declare(base, { ...layer, mediaType: MEDIA_TYPES.ociLayerTar })],
-      ['a config', declare(base, config)],
-      ['a platform manifest', declare(base, { ...(tool.manifests[0] as Desc) })],
-      ['declared yet carried', declare(base, layer, true)],
-      ['declared, referenced by nothing', declare(base, { digest: `sha256:${'f'.repeat(64)}`, size: 10, mediaType: MEDIA_TYPES.ociLayerGzip })],
-      ['declared twice', declare(declare(base, layer), layer)],
+    await expectRefused(fx, declare(base, { ...layer, size: layer.size + 1 }), ['OCI_DIGEST_MISMATCH'], { message: /declares it expected-present with/u });
+    const cases: Array<[string, BagPayloadFile[], RegExp]> = [
+      ['another media type', declare(base, { ...layer, mediaType: MEDIA_TYPES.ociLayerTar }), /declares it expected-present as/u],
+      ['a config', declare(base, config), /only layers may be left out/u],
+      ['a platform manifest', declare(base, { ...(tool.manifests[0] as Desc) }), /only layers may be left out/u],
+      ['declared yet carried', declare(base, layer, true), /but the bundle carries it/u],
+      [
+        'declared, referenced by nothing',
+        declare(base, { digest: `sha256:${'f'.repeat(64)}`, size: 10, mediaType: MEDIA_TYPES.ociLayerGzip }),
+        /no image refers to it/u,
+      ],
+      ['declared twice', declare(declare(base, layer), layer), /expected-present twice/u],
     ];
-    for (const [what, files] of cases) await expect(expectRefused(fx, files, ['OCI_GRAPH_INVALID']), what).resolves.toBeUndefined();
+    for (const [what, files, message] of cases) await expect(expectRefused(fx, files, ['OCI_GRAPH_INVALID'], { message }), what).resolves.toBeUndefined();
   });
 });

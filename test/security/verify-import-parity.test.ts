@@ -6,6 +6,9 @@
  * same: no second code that points the operator at the wrong next step (a file over a limit is
  * not also "missing"), and import leaves its destination empty.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importBundle } from '../../electron/core/import/import-bundle.js';
 import { DEFAULT_LIMITS, type BundleLimits } from '../../electron/core/policy/limits.js';
@@ -15,6 +18,8 @@ import { checkBundle } from '../../electron/core/verify/check-bundle.js';
 import { resignedBag, UTF8_BOM, utf16, type ResignOptions } from '../helpers/hostile-bag.js';
 import { paxEntry, paxRecord, tarOf, type BagPayloadFile, type RawEntry, type TestSigner } from '../helpers/hostile-tar.js';
 import { openJudge, type Judge } from '../helpers/verify-and-import.js';
+import { layoutPayload } from '../helpers/oci-images-file.js';
+import { buildTestLayout, defaultTestImages } from '../helpers/oci-test-image.js';
 
 let judge: Judge;
 let signer: TestSigner;
@@ -435,6 +440,52 @@ describe('a destination that folds names more than the collision key does', () =
     expect(result.problems.map((p) => [p.code, p.path])).toEqual([['DUPLICATE_ENTRY', 'data/caf\u00e9.txt']]);
     expect(result.ok).toBe(false);
   });
+});
+
+describe('images (bundle-format.md §15): the OCI codes, the same from verify and import', () => {
+  // An image layout as payload beside the plain files; each case breaks one rule of §15.3.
+  // (test/security/oci-*.test.ts hold the variants of each hazard.)
+  let image: BagPayloadFile[] = [];
+  beforeAll(async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'airlock-parity-oci-'));
+    image = await layoutPayload(await buildTestLayout(join(dir, 'layout'), defaultTestImages(2048)));
+    await rm(dir, { recursive: true, force: true });
+  });
+  const blobs = (): BagPayloadFile[] => image.filter((f) => f.path.startsWith('data/oci/blobs/'));
+  const withImage = (edit: (payload: BagPayloadFile[]) => BagPayloadFile[]): Promise<Buffer> =>
+    bag({ payload: edit([...files, ...image]).sort((x, y) => Buffer.compare(Buffer.from(x.path), Buffer.from(y.path))) });
+  const gzipLayer = (): BagPayloadFile => blobs().find((f) => Buffer.from(f.content)[0] === 0x1f) as BagPayloadFile;
+  table([
+    {
+      hazard: 'a blob whose bytes were changed and re-hashed (its digest is not its name)',
+      code: 'OCI_DIGEST_MISMATCH',
+      build: () =>
+        withImage((p) => p.map((f) => (f === gzipLayer() ? { path: f.path, content: Buffer.concat([Buffer.from(f.content), Buffer.from('!')]) } : f))),
+    },
+    { hazard: 'a layer left out of the bundle', code: 'OCI_BLOB_MISSING', build: () => withImage((p) => p.filter((f) => f !== gzipLayer())) },
+    {
+      hazard: 'a blob nothing references',
+      code: 'OCI_GRAPH_INVALID',
+      build: () => withImage((p) => [...p, { path: `data/oci/blobs/sha256/${sha256Hex(Buffer.from('stray'))}`, content: 'stray' }]),
+    },
+    { hazard: 'a stray file in the layout', code: 'OCI_GRAPH_INVALID', build: () => withImage((p) => [...p, { path: 'data/oci/notes.txt', content: 'x' }]) },
+    {
+      hazard: 'an upper-case blob name',
+      code: 'OCI_GRAPH_INVALID',
+      build: () =>
+        withImage((p) =>
+          p.map((f) =>
+            f === gzipLayer() ? { path: f.path.toUpperCase().replace('DATA/OCI/BLOBS/SHA256/', 'data/oci/blobs/sha256/'), content: f.content } : f,
+          ),
+        ),
+    },
+    {
+      hazard: 'a layer over the station limit',
+      code: 'LIMIT_EXCEEDED',
+      build: () => withImage((p) => p),
+      limits: { maxFileBytes: 2047 },
+    },
+  ]);
 });
 
 describe('names the station refuses by policy: import refuses, verify reports the same code as a failed finding', () => {

@@ -48,7 +48,7 @@ export function checkGraph(input: GraphInput): GraphResult {
     expected.set(blob.digest, blob);
   }
   const walk = new GraphWalk(input.blob, expected);
-  if (!walk.walkFrom(input.indexBytes) || walk.findings.length > 0) {
+  if (!walk.walkFrom(input.indexBytes) || walk.findings.length > 0 || walk.incomplete) {
     // Blobs below a broken descriptor look unreferenced, and an image's platforms unprovable: consequences, not
     // more hazards. The walk's own findings are the report.
     return { findings: [...findings, ...walk.findings], images: null };

@@ -60,6 +60,8 @@ export class GraphWalk {
   readonly expectedUsed = new Set<string>();
   /** index.json's own descriptors (the layout's images and referrers), once parsed. */
   top: OciDescriptor[] = [];
+  /** A blob reached was missing, refused or altered (its own problem is reported): what lies below it is unknown. */
+  incomplete = false;
   private readonly refused = new Set<string>();
   private readonly subjects: Array<{ referrer: string; subject: OciDescriptor }> = [];
 
@@ -84,7 +86,9 @@ export class GraphWalk {
     for (const [i, descriptor] of index.manifests.entries()) this.visit(descriptor, 'manifest', false, 1, [], `manifests[${i}] of index.json`);
     for (const { referrer, subject } of this.subjects) {
       const node = this.nodes.get(subject.digest);
-      if (!node)
+      // A subject that failed its own check (reported as such) leaves its referrers unjudged.
+      if (!node && this.blob(subject.digest).state === 'unproven') this.incomplete = true;
+      else if (!node)
         this.find(
           'OCI_GRAPH_INVALID',
           `The referrer ${referrer} names the subject ${subject.digest}, which is not a manifest in the bundle.`,
@@ -105,7 +109,10 @@ export class GraphWalk {
     const known = knownForRole(d.mediaType, role, inArtifact);
     if (!known) this.find('OCI_GRAPH_INVALID', `${where} has the media type ${d.mediaType}, unknown for a ${role}.`, path);
     const held = this.blob(d.digest);
-    if (held.state === 'unproven') return;
+    if (held.state === 'unproven') {
+      this.incomplete = true;
+      return;
+    }
     if (held.state === 'absent') {
       if (known) this.expectedBlob(d, role, where);
       return;

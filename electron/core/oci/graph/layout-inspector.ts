@@ -19,7 +19,7 @@ import { checkGraph, type BlobState } from './graph-check.js';
 
 /** A blob larger than this is never read as a manifest, index or config (distribution's own manifest limit). */
 export const JSON_BLOB_MAX_BYTES = 4 * 1024 * 1024;
-/** All documents kept for the walk together. */
+/** All blobs kept for the walk together (oci-layout, index.json and airlock-images.json, at most 4 MiB each, come on top). */
 export const JSON_BUDGET_BYTES = 64 * 1024 * 1024;
 
 const DOCUMENTS: ReadonlySet<string> = new Set([OCI_LAYOUT_FILE, OCI_INDEX_FILE, OCI_IMAGES_FILE]);
@@ -43,6 +43,11 @@ export class LayoutInspector implements PayloadInspector {
     this.sizes = new Float64Array(manifest.size).fill(NOT_DELIVERED);
   }
 
+  /** Bytes of blobs kept for the walk so far (never more than JSON_BUDGET_BYTES). */
+  get keptBlobBytes(): number {
+    return JSON_BUDGET_BYTES - this.budgetLeft;
+  }
+
   /** The images, once finish() proved the graph; null before, or when it was refused. */
   get images(): ImageSummary[] | null {
     return this.proven;
@@ -59,6 +64,10 @@ export class LayoutInspector implements PayloadInspector {
     const decide = (first: number): void => {
       decided = true;
       if (file.size > JSON_BLOB_MAX_BYTES || (!isDocument && !JSON_START.has(first))) return;
+      if (isDocument) {
+        buffer = Buffer.allocUnsafe(file.size);
+        return;
+      }
       if (file.size > this.budgetLeft) {
         this.overBudget.add(ordinal);
         return;
@@ -74,7 +83,7 @@ export class LayoutInspector implements PayloadInspector {
       end: (verified: boolean): Problem[] => {
         const whole: Buffer | null = buffer;
         if (verified && whole !== null && filled === whole.length) this.kept.set(ordinal, whole);
-        else if (whole !== null) this.budgetLeft += file.size;
+        else if (whole !== null && !isDocument) this.budgetLeft += file.size;
         this.sizes[ordinal] = verified ? file.size : UNPROVEN;
         return [];
       },
