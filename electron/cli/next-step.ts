@@ -23,6 +23,11 @@ export const CLI_HINTS: readonly CliHint[] = [
     when: { reason: 'signer-format' },
     next: 'Give --signer as gpg:FINGERPRINT (the 40 hex digits gpg --list-secret-keys shows), then try again.',
   },
+  {
+    code: 'USAGE',
+    when: { reason: 'push-needs-dest' },
+    next: 'Give --dest DIR for the files as well (the images still go to the --push-to registry), then run the import again.',
+  },
   { code: 'USAGE', when: { reason: 'medium-unnamed' }, next: 'Name the medium by the device, label or mount point airlock media list shows.' },
   {
     code: 'INVALID_NAME',

@@ -1,3 +1,4 @@
+import { displayText } from '../../shared/display-text.js';
 import { formatDuration, formatSize } from '../../shared/format.js';
 import { PHASE_LABELS } from '../../shared/phase-labels.js';
 import type { Progress, ProgressListener } from '../../shared/progress.js';
@@ -5,6 +6,8 @@ import type { CliIo } from './io.js';
 
 export function renderProgress(progress: Progress): string {
   const parts = [PHASE_LABELS[progress.phase].short];
+  // The image being pushed or pulled (`repository:tag`): names from a bundle, made safe to print.
+  if (progress.item !== undefined) parts.push(displayText(progress.item));
   if (progress.bytesTotal !== null && progress.bytesTotal > 0) {
     const percent = Math.min(100, Math.floor((progress.bytesDone / progress.bytesTotal) * 100));
     parts.push(`${formatSize(progress.bytesDone)} / ${formatSize(progress.bytesTotal)} (${percent}%)`);

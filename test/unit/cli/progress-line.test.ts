@@ -39,3 +39,21 @@ describe('progress of a bundle whose size is unknown (stdin)', () => {
     expect(line).toContain('ETA');
   });
 });
+
+describe('progress of an image push', () => {
+  it('names the image being pushed, with control characters from the bundle made harmless', () => {
+    const line = renderProgress({
+      phase: 'pushing-images',
+      bytesDone: 1 << 20,
+      bytesTotal: 4 << 20,
+      filesDone: 0,
+      filesTotal: 2,
+      rateBytesPerSecond: 1 << 20,
+      etaSeconds: 3,
+      item: 'site/app:1.0\u001b[2J',
+    });
+    expect(line).toContain('site/app:1.0');
+    expect(line).not.toContain('\u001b');
+    expect(line).toContain('25%');
+  });
+});

@@ -123,8 +123,10 @@ async function placeBlob(
 async function uploadBlob(blob: BlobDescriptor, repository: string, context: ImagePushContext, onSent: (bytes: number) => void): Promise<void> {
   const { client, journal, layout, signal } = context;
   const resume = journal.upload(repository, blob.digest);
+  // Bytes the registry had acknowledged: a resumed upload counts only what it sends from there.
   let acked = 0;
   const attempt = async (resumeUrl: string | undefined): Promise<void> => {
+    acked = resumeUrl === undefined ? 0 : (resume?.bytesAcked ?? 0);
     await client.uploadBlob(repository, blob, (offset) => layout.open(blob.digest, offset), {
       signal,
       resumeUrl,

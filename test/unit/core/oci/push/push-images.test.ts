@@ -1,0 +1,164 @@
+/**
+ * The push orchestration against an in-memory registry that records every call: order (blobs
+ * before their manifest, platform manifests before their index, the tag last), the manifest
+ * digest check, one failed image not stopping the others, expected-present checked before any
+ * write, and the journal cleared only when everything reached the registry.
+ */
+import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { openStationDb } from '../../../../../electron/core/db/station-db.js';
+import { AirlockError } from '../../../../../electron/core/errors.js';
+import type { ImagesFile } from '../../../../../electron/core/oci/images-file.js';
+import { pushImages } from '../../../../../electron/core/oci/push/push-images.js';
+import type { BlobDescriptor, RegistryClientApi, UploadProgress } from '../../../../../electron/core/oci/registry/registry-api.js';
+import { imagesFileFor } from '../../../../helpers/oci-images-file.js';
+import { buildTestLayout, defaultTestImages } from '../../../../helpers/oci-test-image.js';
+import { useTempDirs } from '../../../../helpers/temp-dirs.js';
+
+const makeTemp = useTempDirs();
+
+type Call = { op: 'hasBlob' | 'mount' | 'upload' | 'put' | 'head'; repository: string; ref: string };
+
+class MemoryRegistry implements RegistryClientApi {
+  readonly calls: Call[] = [];
+  readonly blobs = new Map<string, number>();
+  readonly manifests = new Map<string, string>();
+  /** Repositories whose manifest PUTs report another digest (a rewriting proxy). */
+  readonly rewrite = new Set<string>();
+
+  async hasBlob(repository: string, digest: string): Promise<{ present: boolean; size: number | null }> {
+    this.calls.push({ op: 'hasBlob', repository, ref: digest });
+    const size = this.blobs.get(`${repository}@${digest}`);
+    return Promise.resolve({ present: size !== undefined, size: size ?? null });
+  }
+  async mountBlob(repository: string, digest: string, from: string): Promise<boolean> {
+    this.calls.push({ op: 'mount', repository, ref: digest });
+    const size = this.blobs.get(`${from}@${digest}`);
+    if (size === undefined) return Promise.resolve(false);
+    this.blobs.set(`${repository}@${digest}`, size);
+    return Promise.resolve(true);
+  }
+  async uploadBlob(
+    repository: string,
+    blob: BlobDescriptor,
+    open: (offset: number) => Readable,
+    options?: { onProgress?: ((progress: UploadProgress) => void) | undefined },
+  ): Promise<void> {
+    this.calls.push({ op: 'upload', repository, ref: blob.digest });
+    const hash = createHash('sha256');
+    let bytes = 0;
+    for await (const chunk of open(0) as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      bytes += chunk.length;
+    }
+    if (`sha256:${hash.digest('hex')}` !== blob.digest) throw new AirlockError('REGISTRY_DIGEST_MISMATCH', 'blob');
+    options?.onProgress?.({ bytes, location: `http://memory/${repository}/uploads/1` });
+    this.blobs.set(`${repository}@${blob.digest}`, bytes);
+  }
+  async putManifest(repository: string, reference: string, _mediaType: string, body: Buffer): Promise<{ digest: string }> {
+    this.calls.push({ op: 'put', repository, ref: reference });
+    const digest = `sha256:${createHash('sha256')
+      .update(this.rewrite.has(repository) ? Buffer.concat([body, Buffer.from(' ')]) : body)
+      .digest('hex')}`;
+    this.manifests.set(`${repository}:${reference}`, digest);
+    this.manifests.set(`${repository}@${digest}`, digest);
+    return Promise.resolve({ digest });
+  }
+  async headManifest(repository: string, reference: string): Promise<{ digest: string; mediaType: string; size: number } | null> {
+    this.calls.push({ op: 'head', repository, ref: reference });
+    const digest = this.manifests.get(reference.startsWith('sha256:') ? `${repository}@${reference}` : `${repository}:${reference}`);
+    return Promise.resolve(digest === undefined ? null : { digest, mediaType: '', size: 0 });
+  }
+  getManifest(): Promise<null> {
+    return Promise.resolve(null);
+  }
+  getBlob(): Promise<Readable> {
+    return Promise.reject(new Error('not used'));
+  }
+  listReferrers(): Promise<BlobDescriptor[]> {
+    return Promise.resolve([]);
+  }
+}
+
+async function layoutWithImages(edit: (images: ImagesFile) => ImagesFile = (i) => i): Promise<{ dir: string; images: ImagesFile }> {
+  const dir = await makeTemp('airlock-push-unit-');
+  const layout = await buildTestLayout(join(dir, 'oci'), defaultTestImages(4096));
+  const images = edit(await imagesFileFor(layout));
+  await writeFile(join(layout.dir, 'airlock-images.json'), JSON.stringify(images));
+  return { dir: layout.dir, images };
+}
+
+async function run(registry: MemoryRegistry, layoutDir: string, dbDir: string) {
+  const db = openStationDb(join(dbDir, 'station.db'));
+  try {
+    const result = await pushImages({ layoutDir, endpoint: { host: 'memory', prefix: 'site', insecure: true }, client: registry, db, bundle: 'b'.repeat(64) });
+    const journal = (db.prepare('SELECT COUNT(*) AS n FROM push_journal').get() as { n: number }).n;
+    return { ...result, journal };
+  } finally {
+    db.close();
+  }
+}
+
+describe('pushImages', () => {
+  it('puts each manifest after its blobs, platform manifests before their index, the tag last; mounts the shared base', async () => {
+    const { dir, images } = await layoutWithImages();
+    const registry = new MemoryRegistry();
+    const result = await run(registry, dir, await makeTemp('airlock-push-db-'));
+    expect(result.pushes.map((p) => p.outcome)).toEqual(['pushed', 'pushed']);
+    expect(result.journal).toBe(0);
+    for (const image of images.images) {
+      const repository = `site/${image.repository}`;
+      const writes = registry.calls.filter((c) => c.repository === repository && (c.op === 'upload' || c.op === 'mount' || c.op === 'put'));
+      // The tag is the last write of the image's own manifests (referrers follow by digest).
+      const tagAt = writes.findIndex((c) => c.op === 'put' && c.ref === image.tag);
+      expect(tagAt).toBeGreaterThan(0);
+      expect(writes.slice(tagAt + 1).every((c) => c.op === 'put' && c.ref.startsWith('sha256:') && image.referrers.includes(c.ref))).toBe(true);
+      const firstPut = writes.findIndex((c) => c.op === 'put');
+      expect(writes.slice(0, firstPut).every((c) => c.op !== 'put')).toBe(true);
+      for (const platform of image.platforms) {
+        if (platform.digest === image.digest) continue;
+        expect(writes.findIndex((c) => c.ref === platform.digest)).toBeLessThan(tagAt);
+      }
+      expect(registry.manifests.get(`${repository}:${image.tag ?? ''}`)).toBe(image.digest);
+    }
+    expect(result.pushes[1]?.blobs.mounted).toBeGreaterThanOrEqual(1);
+    expect(result.registry.blobsPresent.length).toBeGreaterThan(0);
+  });
+
+  it('a registry that reports another manifest digest fails that image (REGISTRY_DIGEST_MISMATCH); the other is pushed; the journal stays', async () => {
+    const { dir } = await layoutWithImages();
+    const registry = new MemoryRegistry();
+    registry.rewrite.add('site/test/app');
+    const result = await run(registry, dir, await makeTemp('airlock-push-db-'));
+    expect(result.pushes.map((p) => [p.repository, p.outcome, p.errorCode ?? null])).toEqual([
+      ['site/test/app', 'failed', 'REGISTRY_DIGEST_MISMATCH'],
+      ['site/test/tool', 'pushed', null],
+    ]);
+    expect(result.journal).toBeGreaterThan(0);
+    expect(result.registry.blobsPresent.every((b) => b.repository === 'site/test/tool')).toBe(true);
+  });
+
+  it('an expected-present blob the registry lacks stops the push before any write', async () => {
+    const { dir } = await layoutWithImages((images) => ({
+      ...images,
+      expectedPresent: [{ digest: `sha256:${'cd'.repeat(32)}`, size: 10, mediaType: 'application/vnd.oci.image.layer.v1.tar', repository: 'site/base' }],
+    }));
+    const registry = new MemoryRegistry();
+    await expect(run(registry, dir, await makeTemp('airlock-push-db-'))).rejects.toMatchObject({ code: 'REGISTRY_BLOB_ABSENT' });
+    expect(registry.calls.filter((c) => c.op !== 'hasBlob')).toEqual([]);
+  });
+
+  it('a second run against a registry holding everything asks no blob and writes nothing', async () => {
+    const { dir } = await layoutWithImages();
+    const registry = new MemoryRegistry();
+    const dbDir = await makeTemp('airlock-push-db-');
+    await run(registry, dir, dbDir);
+    registry.calls.length = 0;
+    const again = await run(registry, dir, dbDir);
+    expect(again.pushes.map((p) => p.outcome)).toEqual(['already-present', 'already-present']);
+    expect(registry.calls.every((c) => c.op === 'head')).toBe(true);
+  });
+});
