@@ -171,8 +171,8 @@ describe('images: the new user walkthrough (issue #15)', () => {
     expect(images.map((i) => i.digest).sort()).toEqual([...built.values()].sort());
     const text = await receiver.spawn(['verify', bundle]);
     expect(text.code, describeResult(text)).toBe(0);
-    // The text report lists each image too (issue #15.3); soft, so the later steps still run and report.
-    for (const image of images) expect.soft(text.stdout, 'verify lists the image').toContain(image.digest);
+    // The text report lists each image too (issue #15.3): repository:tag and digest on one line.
+    for (const image of images) expect(text.stdout).toMatch(new RegExp(`${image.repository}:${image.tag ?? ''}\\s+${image.digest}`, 'u'));
 
     // 4. Import with --push-to through a proxy that stalls half-way; kill -9 the import there.
     const registry = await startRegistry();
