@@ -7,7 +7,7 @@
  * reaches the registry. Every command is the real CLI in a child process, as a user runs it.
  * docs/operator-guide.md "Images and charts" shows the same procedure.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdir, open, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -34,11 +34,16 @@ interface PushJson {
   bytesSent: number;
 }
 
+/** Children still running when the file ends (a failed assertion between start and kill) are killed in afterAll. */
+const children = new Set<ChildProcess>();
+
 /** `airlock --home HOME ARGS` as a child process whose pid the test can kill. */
 function startAirlock(home: string, args: readonly string[]): { pid: number; done: Promise<CliResult> } {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of ['AIRLOCK_HOME', 'NODE_OPTIONS', 'VITEST', 'VITEST_POOL_ID', 'VITEST_WORKER_ID']) delete env[name];
   const child = spawn(process.execPath, [CLI_BIN, '--home', home, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.on('close', () => children.delete(child));
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout.on('data', (c: Buffer) => out.push(c));
@@ -121,6 +126,7 @@ describe('images: the new user walkthrough (issue #15)', () => {
   });
 
   afterAll(async () => {
+    for (const child of children) child.kill('SIGKILL');
     for (const proxy of proxies) await proxy.close();
     for (const registry of registries) await registry.stop();
   });
