@@ -25,5 +25,5 @@ export type { AuditQuery } from './audit/audit-store.js';
 export type { AuditVerifyResult } from './audit/audit-verify.js';
 export { parsePartFileName, parseIndexFileName, isAirlockTempName } from './media/parts/part-names.js';
 export type { StagedEntry } from './export/staged-list.js';
-export { parseRegistryEndpoint } from './oci/registry/registry-endpoint.js';
+export { parseRegistryEndpoint, type EndpointOptions } from './oci/registry/registry-endpoint.js';
 export type { RegistryEndpoint } from './oci/registry/registry-api.js';

@@ -77,6 +77,7 @@ export class RegistryFaultProxy {
   referrersApi: 'hide' | 'serve' = 'hide';
   private drops: DropRule[] = [];
   private failures: FailRule[] = [];
+  private responseDrops: { afterBytes: number; times: number; match: RequestMatch }[] = [];
   private immutable: ImmutableTagStyle | null = null;
   private readonly referrers = new Map<string, ReferrerEntry[]>();
 
@@ -116,6 +117,11 @@ export class RegistryFaultProxy {
     this.drops.push({ afterBytes, times: options.times ?? 1, match: options.match ?? isPatch, registrySees: options.registrySees ?? 'partial' });
   }
 
+  /** Cut the answer of the next `times` matching requests (default: blob GETs) after `afterBytes` of its body. */
+  dropResponseAfter(afterBytes: number, options: { times?: number; match?: RequestMatch } = {}): void {
+    this.responseDrops.push({ afterBytes, times: options.times ?? 1, match: options.match ?? ((r) => r.method === 'GET' && /\/blobs\/sha256:/u.test(r.path)) });
+  }
+
   /** Answer the next `times` matching requests with `status` (default 500) without passing them on. */
   failNext(times: number, options: { status?: number; match?: RequestMatch } = {}): void {
     this.failures.push({ times, status: options.status ?? 500, match: options.match ?? isAny });
@@ -130,6 +136,7 @@ export class RegistryFaultProxy {
   clearRules(): void {
     this.drops = [];
     this.failures = [];
+    this.responseDrops = [];
   }
 
   /** Forget the recorded requests (rules stay). */
@@ -138,7 +145,7 @@ export class RegistryFaultProxy {
   }
 
   /** Recorded requests that match. */
-  count(match: RequestMatch): number {
+  count(match: (request: RecordedRequest) => boolean): number {
     return this.requests.filter((r) => match(r)).length;
   }
 
@@ -192,8 +199,9 @@ export class RegistryFaultProxy {
     }
 
     const drop = this.takeRule(this.drops, request);
+    const responseDrop = this.takeRule(this.responseDrops, request);
     if (drop?.registrySees === 'nothing') await this.dropBuffered(req, res, record, drop.afterBytes);
-    else await this.forward(req, res, record, drop?.afterBytes);
+    else await this.forward(req, res, record, drop?.afterBytes, responseDrop?.afterBytes);
   }
 
   /** Manifest PUTs are buffered (small, capped): the immutable-tag rule and the referrers index need them. */
@@ -298,19 +306,26 @@ export class RegistryFaultProxy {
     const chunks: Buffer[] = [];
     req.on('error', () => undefined);
     for await (const chunk of req as AsyncIterable<Buffer>) {
-      record.bytesIn += chunk.length;
-      if (record.bytesIn >= afterBytes) {
+      if (record.bytesIn + chunk.length >= afterBytes) {
+        record.bytesIn = afterBytes;
         record.dropped = true;
         req.socket.destroy();
         return;
       }
+      record.bytesIn += chunk.length;
       chunks.push(chunk);
     }
     record.status = await this.forwardBuffered(req, res, Buffer.concat(chunks));
   }
 
   /** Streams the request through; with `dropAfter`, cuts both connections once that many body bytes went up. */
-  private async forward(req: IncomingMessage, res: ServerResponse, record: RecordedRequest, dropAfter: number | undefined): Promise<void> {
+  private async forward(
+    req: IncomingMessage,
+    res: ServerResponse,
+    record: RecordedRequest,
+    dropAfter: number | undefined,
+    dropResponseAfter?: number,
+  ): Promise<void> {
     const upstream = httpRequest(this.upstreamOptions(req, req.method ?? 'GET', req.url ?? '/'));
     // A cut connection is this proxy's doing, not a failure of the test.
     upstream.on('error', () => undefined);
@@ -342,7 +357,17 @@ export class RegistryFaultProxy {
     const [response] = await responded;
     record.status = response.statusCode ?? 0;
     res.writeHead(response.statusCode ?? 502, response.headers);
+    let sent = 0;
     for await (const chunk of response as AsyncIterable<Buffer>) {
+      if (dropResponseAfter !== undefined && sent + chunk.length >= dropResponseAfter) {
+        const part = chunk.subarray(0, dropResponseAfter - sent);
+        record.dropped = true;
+        await new Promise<void>((resolve) => res.write(part, () => resolve()));
+        response.destroy();
+        res.destroy();
+        return;
+      }
+      sent += chunk.length;
       if (!res.write(chunk)) await once(res, 'drain');
     }
     res.end();

@@ -34,7 +34,9 @@ async function startFake(): Promise<Fake> {
     req.on('end', () => {
       fake.seen.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization });
       if (req.url === '/v2/') {
-        res.writeHead(200).end('{}');
+        // Basic auth: from here on the client sends its credentials (to this origin only).
+        if (req.headers.authorization === undefined) res.writeHead(401, { 'www-authenticate': 'Basic realm="fake"' }).end();
+        else res.writeHead(200).end('{}');
         return;
       }
       fake.handler(req, res, Buffer.concat(chunks));
@@ -156,6 +158,8 @@ describe('uploads', () => {
     await client.uploadBlob('a/b', blob, open);
     expect(other.seen.length).toBeGreaterThan(0);
     expect(other.seen.every((r) => r.authorization === undefined)).toBe(true);
+    // The registry itself did get them: the rule is about the other host, not a client without credentials.
+    expect(fake.seen.filter((r) => r.method === 'POST').every((r) => r.authorization?.startsWith('Basic '))).toBe(true);
   });
 });
 

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -135,6 +135,10 @@ describe('server errors', () => {
     const { digest } = await pushImage(client, layout.dir, repository, image.descriptor, image.refName);
     expect(digest).toBe(image.descriptor.digest);
     expect(proxy.count((r) => r.status === 500)).toBe(6);
+    // Every blob here is small (one PUT): after a 500 the session's `Range: 0-0` must not be read as
+    // one byte held (distribution's ambiguity), which would send a PATCH and end in DIGEST_INVALID.
+    expect(proxy.count((r) => r.method === 'PATCH')).toBe(0);
+    expect(proxy.count((r) => r.status === 400)).toBe(0);
     expect((await client.headManifest(repository, image.refName))?.digest).toBe(image.descriptor.digest);
   });
 
@@ -199,24 +203,29 @@ describe('abort', () => {
   it('stops within the chunk in flight: CANCELLED, and no request after it', async () => {
     const repository = repo();
     const controller = new AbortController();
+    const fourMiB = await createRegistryClient(parseRegistryEndpoint(proxy.host, { insecure: true }), { upload: { chunkSize: 4 * MiB, monolithicMax: MiB } });
     let read = 0;
     const open = (offset: number): Readable => {
       const source = openBig(offset);
       source.on('data', (chunk: Buffer) => {
         read += chunk.length;
-        // Half-way through the third chunk.
+        // Part-way through the first 4 MiB chunk.
         if (read >= 2.5 * MiB) controller.abort();
       });
       return source;
     };
-    await expect(client.uploadBlob(repository, big, open, { signal: controller.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+    try {
+      await expect(fourMiB.uploadBlob(repository, big, open, { signal: controller.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+    } finally {
+      await fourMiB.close();
+    }
     const patches = proxy.requests.filter((r) => r.method === 'PATCH');
-    expect(patches.length).toBe(3);
-    expect(patches[2]!.bytesIn).toBeLessThan(MiB);
+    expect(patches.length).toBe(1);
+    expect(patches[0]!.bytesIn).toBeLessThan(4 * MiB);
     const countAtAbort = proxy.requests.length;
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(proxy.requests.length).toBe(countAtAbort);
-    expect(await readFile(bigFile).then((b) => b.length)).toBe(big.size);
+    expect(read).toBeLessThan(4 * MiB);
   });
 });
 

@@ -11,6 +11,7 @@ import { pullToLayout } from '../../../electron/core/oci/registry/pull-to-layout
 import { createRegistryClient, type RegistryClient } from '../../../electron/core/oci/registry/registry-client.js';
 import { parseRegistryEndpoint } from '../../../electron/core/oci/registry/registry-endpoint.js';
 import { buildTestLayout, defaultTestImages, type BuiltLayout } from '../../helpers/oci-test-image.js';
+import { startFaultProxy } from '../../helpers/registry-fault-proxy.js';
 import { pushImage, pushReferrer, readIndex } from '../../helpers/registry-push-layout.js';
 import { useRegistryServer } from '../../helpers/registry-server.js';
 import { useTempDirs } from '../../helpers/temp-dirs.js';
@@ -116,15 +117,40 @@ describe('pullToLayout', () => {
     const layer = manifest.layers[1]!.digest.slice(7);
     const data = join(registry().storageDir, 'docker', 'registry', 'v2', 'blobs', 'sha256', layer.slice(0, 2), layer, 'data');
     const bytes = await readFile(data);
-    bytes[bytes.length - 10] ^= 0xff;
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 10) ^ 0xff, bytes.length - 10);
     await writeFile(data, bytes);
     const out = join(await tempDir(), 'tampered');
     await expect(pullToLayout(client, 'tampered/app', '1.0', { platforms: 'all', layoutDir: out })).rejects.toMatchObject({ code: 'IMAGE_SOURCE_CORRUPT' });
     const names = await blobNames(out);
     expect(names).not.toContain(layer);
     expect(names.filter((n) => n.startsWith('.'))).toEqual([]);
-    bytes[bytes.length - 10] ^= 0xff;
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 10) ^ 0xff, bytes.length - 10);
     await writeFile(data, bytes);
+  });
+
+  it('fetches a blob again after the registry cut its download, and gives up after a bound', async () => {
+    const proxy = await startFaultProxy(registry().url);
+    const viaProxy = await createRegistryClient(parseRegistryEndpoint(proxy.host, { insecure: true }), { backoffMs: 5 });
+    try {
+      const tool = layout.images.find((i) => i.refName === 'tool-1.0')!;
+      proxy.dropResponseAfter(50_000, { times: 2 });
+      const out = join(await tempDir(), 'cut');
+      const pulled = await pullToLayout(viaProxy, 'from/skopeo', '1.0', { platforms: 'all', layoutDir: out });
+      expect(pulled.descriptor.digest).toBe(tool.descriptor.digest);
+      // The rule also takes small blobs (configs) that end before the cut; at least one layer was cut, and fetched again.
+      const cut = proxy.requests.filter((r) => r.dropped);
+      expect(cut.length).toBeGreaterThanOrEqual(1);
+      for (const request of cut) expect(proxy.count((r) => r.method === 'GET' && r.path === request.path)).toBeGreaterThanOrEqual(2);
+      for (const name of await blobNames(out))
+        expect(await sameBytes(join(out, 'blobs', 'sha256', name), join(layout.dir, 'blobs', 'sha256', name))).toBe(true);
+      proxy.dropResponseAfter(50_000, { times: 100 });
+      const out2 = join(await tempDir(), 'cut-for-good');
+      await expect(pullToLayout(viaProxy, 'from/skopeo', '1.0', { platforms: 'all', layoutDir: out2 })).rejects.toMatchObject({ code: 'REGISTRY_UNREACHABLE' });
+      expect((await blobNames(out2)).filter((n) => n.startsWith('.'))).toEqual([]);
+    } finally {
+      await viaProxy.close();
+      await proxy.close();
+    }
   });
 
   it('says IMAGE_NOT_FOUND for a tag the registry does not have', async () => {

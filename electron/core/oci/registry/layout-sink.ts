@@ -74,19 +74,30 @@ export async function writeLayoutBlob(
   source: Readable,
   signal: AbortSignal | undefined,
   onBytes: (n: number) => void,
+  /** What a failure of `source` itself (a dropped connection) is: not a file error of the layout. */
+  sourceFailure: (error: unknown) => AirlockError,
 ): Promise<void> {
   const temp = join(layoutDir, 'blobs', 'sha256', `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
   const hash = createHash('sha256');
   let written = 0;
   const check = async function* (chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-    for await (const chunk of chunks) {
-      written += chunk.length;
-      if (written > descriptor.size) throw new AirlockError('IMAGE_SOURCE_CORRUPT', `Blob ${descriptor.digest} is longer than its ${descriptor.size} bytes.`);
-      hash.update(chunk);
-      onBytes(chunk.length);
-      yield chunk;
+    try {
+      for await (const chunk of chunks) {
+        written += chunk.length;
+        if (written > descriptor.size) throw new AirlockError('IMAGE_SOURCE_CORRUPT', `Blob ${descriptor.digest} is longer than its ${descriptor.size} bytes.`);
+        hash.update(chunk);
+        onBytes(chunk.length);
+        yield chunk;
+      }
+    } catch (error) {
+      throw error instanceof AirlockError ? error : sourceFailure(error);
     }
   };
+  // pipeline() rejects with the source's own error before the loop above sees it: note it here.
+  let sourceError: unknown;
+  source.once('error', (error) => {
+    sourceError = error;
+  });
   try {
     await pipeline(source, check, createWriteStream(temp, { flags: 'wx' }), { signal });
     const actual = `sha256:${hash.digest('hex')}`;
@@ -96,7 +107,8 @@ export async function writeLayoutBlob(
   } catch (error) {
     source.destroy();
     await unlink(temp).catch(() => undefined);
-    throw toAirlockError(error, layoutDir);
+    if (error instanceof AirlockError) throw error;
+    throw sourceError !== undefined && error === sourceError ? sourceFailure(error) : toAirlockError(error, layoutDir);
   }
 }
 

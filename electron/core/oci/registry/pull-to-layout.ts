@@ -25,6 +25,7 @@ import {
 } from './layout-sink.js';
 import { checkReference, checkRepository, isDigest, isTag } from './registry-names.js';
 import { MANIFEST_ACCEPT } from './registry-client.js';
+import { registryNetworkError } from './registry-errors.js';
 import { parseDescriptor, parseManifestJson, parsePlatforms, platformMatches, type PlatformSpec } from './manifest-parse.js';
 
 export interface PullProgress {
@@ -117,11 +118,18 @@ class Pull {
       let sent = 0;
       try {
         const stream = await this.client.getBlob(this.repository, descriptor.digest, signal);
-        await writeLayoutBlob(layoutDir, descriptor, stream, signal, (n) => {
-          sent += n;
-          this.bytesDone += n;
-          this.progress();
-        });
+        await writeLayoutBlob(
+          layoutDir,
+          descriptor,
+          stream,
+          signal,
+          (n) => {
+            sent += n;
+            this.bytesDone += n;
+            this.progress();
+          },
+          (error) => registryNetworkError(error, `GET blob ${descriptor.digest} from ${this.repository}`),
+        );
         break;
       } catch (error) {
         this.bytesDone -= sent;
@@ -155,8 +163,14 @@ class Pull {
         const fetched = await this.manifest(child.digest, child);
         await this.walk(fetched.descriptor, fetched.json, depth + 1);
       }
-    } else {
+    } else if (typeof json.config === 'object' && json.config !== null) {
       await this.imageBlobs(json, descriptor.digest);
+    } else {
+      // Docker schema 1 and anything else without a config: nothing Airlock can carry as OCI.
+      throw new AirlockError(
+        'IMAGE_SOURCE_INVALID',
+        `Manifest ${descriptor.digest} (${descriptor.mediaType}) is of a kind Airlock does not carry (no config).`,
+      );
     }
   }
 
