@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { displayText } from '../../../shared/display-text.js';
 import { groupFingerprint } from '../../../shared/fingerprint.js';
 import { formatSize, plural } from '../../../shared/format.js';
-import type { ExportedImages } from '../../../shared/images.js';
 import { AirlockError, parseGpgSignerOption, type ExportOutcome, type ExportRequest, type SignerSpec, type Station } from '../../core/index.js';
+import { printImages } from '../image-lines.js';
 import { write, type CliIo } from '../io.js';
 import { obtainPassphrase, readPassphraseFile } from '../passphrase.js';
 import { progressLine } from '../progress-line.js';
@@ -123,8 +123,8 @@ export function registerExport(program: Command, ctx: CommandContext): void {
           opts.insecureRegistry === true || opts.registryCa !== undefined || opts.registryUser !== undefined || opts.registryPasswordFile !== undefined;
         if (!images && (opts.platform.length > 0 || opts.skipBlobsIn !== undefined || registryFlags))
           throw new AirlockError('USAGE', '--platform, --skip-blobs-in and the registry options go with --image, --images-from or --chart.');
-        if (images && (opts.prepare || opts.finish !== undefined || opts.toMedia !== undefined))
-          throw new AirlockError('USAGE', 'Images and charts are exported to a folder (--out DIR); --prepare, --finish and --to-media do not take them yet.');
+        if (images && (opts.prepare || opts.finish !== undefined))
+          throw new AirlockError('USAGE', 'Images and charts are exported with --out DIR or --to-media ID; the two-person --prepare does not take them yet.');
         if (opts.finish === undefined && paths.length === 0 && !images)
           throw new AirlockError('USAGE', 'Name at least one file or folder to export (or --image, --images-from, --chart).');
         if (opts.finish !== undefined && paths.length > 0) throw new AirlockError('USAGE', '--finish takes no paths: the staged export already names them.');
@@ -135,7 +135,17 @@ export function registerExport(program: Command, ctx: CommandContext): void {
         if (!opts.prepare && opts.out === undefined && opts.toMedia === undefined)
           throw new AirlockError('USAGE', '--out DIR or --to-media ID is required (except with --prepare).');
         const signer = await signerFromOptions(io, station, opts.signer, opts.passphraseFile);
-        if (opts.toMedia !== undefined) return runMediaExport(station, io, paths, signer, { ...opts, toMedia: opts.toMedia });
+        const imageRequest = images
+          ? {
+              images: opts.image,
+              imagesFrom: opts.imagesFrom,
+              platforms: opts.platform,
+              charts: opts.chart,
+              skipBlobsIn: opts.skipBlobsIn,
+              registry: await sourceRegistry(io, opts),
+            }
+          : undefined;
+        if (opts.toMedia !== undefined) return runMediaExport(station, io, paths, signer, { ...opts, toMedia: opts.toMedia, images: imageRequest });
         const progress = progressLine(io);
         try {
           if (opts.prepare) {
@@ -165,12 +175,7 @@ export function registerExport(program: Command, ctx: CommandContext): void {
                   signer,
                   ...common,
                   name: opts.name,
-                  images: opts.image,
-                  imagesFrom: opts.imagesFrom,
-                  platforms: opts.platform,
-                  charts: opts.chart,
-                  skipBlobsIn: opts.skipBlobsIn,
-                  registry: images ? await sourceRegistry(io, opts) : undefined,
+                  ...imageRequest,
                 });
           progress.done();
           printExport(io, result, opts.json === true);
@@ -230,29 +235,4 @@ function printExport(io: CliIo, result: ExportOutcome, json: boolean): void {
   if (result.images) printImages(io, result.images);
   if (result.receipt) write(io.stdout, displayText(`  receipt ${result.receipt.html}${result.receipt.signature ? ' (signed)' : ''}`));
   write(io.stdout, `  audit event #${result.auditEvent}${result.checkpoint ? ', checkpoint signed' : ''}`);
-}
-
-function printImages(io: CliIo, exported: ExportedImages): void {
-  for (const image of exported.images) {
-    const platforms =
-      image.platforms.length > 1 ? `, ${image.platforms.map((p) => [p.os, p.architecture, p.variant].filter(Boolean).join('/')).join(' ')}` : '';
-    const referrers = image.referrers.length > 0 ? `, ${plural(image.referrers.length, 'referrer')}` : '';
-    write(
-      io.stdout,
-      displayText(
-        `  ${image.kind} ${image.repository}${image.tag === null ? '' : `:${image.tag}`}  ${image.digest}  ${formatSize(image.size)}${platforms}${referrers}`,
-      ),
-    );
-  }
-  write(io.stdout, `  ${plural(exported.storedBlobs, 'blob')} stored once each in data/oci/`);
-  if (exported.skippedBlobs > 0) {
-    write(
-      io.stdout,
-      `  ${plural(exported.skippedBlobs, 'blob')} (${formatSize(exported.skippedBytes)}) left out: the far registry holds them (expected-present)`,
-    );
-  }
-  for (const chart of exported.chartImages) {
-    write(io.stdout, displayText(`  chart ${chart.chart} names ${plural(chart.images.length, 'image')}: ${chart.images.join(', ')}`));
-    write(io.stdout, '  add them with --image (they are not in this bundle unless you did)');
-  }
 }

@@ -10,11 +10,13 @@ import {
   AirlockError,
   type MediaAsk,
   type MediaExportOutcome,
+  type MediaExportRequest,
   type MediaVerifyReport,
   type NextMediumRequest,
   type SignerSpec,
   type Station,
 } from '../../core/index.js';
+import { printImages } from '../image-lines.js';
 import { write, type CliIo } from '../io.js';
 import { cliProblemNextStep } from '../next-step.js';
 import { progressLine } from '../progress-line.js';
@@ -120,6 +122,8 @@ function nextMediumPrompt(io: CliIo, station: Station, eject: boolean): ((reques
 
 export interface MediaExportCliOptions {
   toMedia: string;
+  /** Images and charts (issue #15), as the export command parsed them. */
+  images?: Pick<MediaExportRequest, 'images' | 'imagesFrom' | 'platforms' | 'charts' | 'skipBlobsIn' | 'registry'> | undefined;
   volumeSize?: string;
   partSize?: string;
   eject?: boolean;
@@ -139,6 +143,7 @@ export async function runMediaExport(station: Station, io: CliIo, paths: string[
   let result: MediaExportOutcome;
   try {
     result = await station.exportToMedia({
+      ...opts.images,
       selection: paths,
       media,
       signer,
@@ -190,6 +195,7 @@ export async function runMediaExport(station: Station, io: CliIo, paths: string[
   write(io.stdout, `  ${plural(result.files, 'file')}, ${formatSize(result.bytes)} payload, ${formatSize(result.bundleBytes)} written (fsynced)`);
   write(io.stdout, `  id ${result.uuid}, sequence ${result.sequence}`);
   for (const s of result.signers) write(io.stdout, displayText(`  signed by ${s.userIds.join(', ')}  ${groupFingerprint(s.fingerprint)}`));
+  if (result.images) printImages(io, result.images);
   if (result.receipt) write(io.stdout, displayText(`  receipt ${result.receipt.html}${result.receipt.signature ? ' (signed)' : ''}`));
   write(io.stdout, `  audit event #${result.auditEvent}${result.checkpoint ? ', checkpoint signed' : ''}`);
   for (const action of ejected) write(io.stdout, displayText(`  ${action}`));

@@ -16,14 +16,14 @@ import { readChart } from './sources/chart-source.js';
 import { parseImageList, parseImageReference, printable, type ImageReference } from './sources/image-reference.js';
 import { selectImage, type ResolvedImage } from './sources/image-selection.js';
 import { LayoutDir } from './sources/layout-reader.js';
-import { parsePlatform, type PlatformChoice } from './sources/platform-choice.js';
+import { parsePlatform, platformText, type PlatformChoice } from './sources/platform-choice.js';
 import { readSkipReceipt } from './sources/skip-receipt.js';
 import { ImageWorkDir } from './sources/work-dir.js';
 import { ProgressTracker } from '../jobs/progress-tracker.js';
 import type { RegistryClientApi, RegistryEndpoint } from './registry/registry-api.js';
 import { createRegistryClient } from './registry/registry-client.js';
 import { parseRegistryEndpoint, type EndpointOptions } from './registry/registry-endpoint.js';
-import { pullToLayout } from './sources/docker-pull.js';
+import { pullToLayout } from './registry/pull-to-layout.js';
 
 export interface ImageSources {
   images?: readonly string[] | undefined;
@@ -58,9 +58,13 @@ export interface ImagePayload {
 
 const LIST_MAX_BYTES = 1024 * 1024;
 
+/** The name a pulled image gets in its work layout (its target comes from the docker:// reference). */
+const PULLED_REF_NAME = 'pulled';
+
 /** Whether the request names any image or chart. */
 export function hasImageSources(sources: ImageSources): boolean {
-  return (sources.images?.length ?? 0) > 0 || sources.imagesFrom !== undefined || (sources.charts?.length ?? 0) > 0;
+  // A receipt alone names no image, but must not be ignored silently: parseImageSources refuses it.
+  return (sources.images?.length ?? 0) > 0 || sources.imagesFrom !== undefined || (sources.charts?.length ?? 0) > 0 || sources.skipBlobsIn !== undefined;
 }
 
 /** Every reference parsed before anything is opened: a typo fails fast, with its line number for a list file. */
@@ -149,24 +153,24 @@ async function resolveReference(
       const client = await (options.openRegistry ?? createRegistryClient)(endpoint);
       const tracker = new ProgressTracker(options.onProgress);
       tracker.startPhase('pulling-images');
-      let pulled;
+      let bytesSeen = 0;
       try {
-        pulled = await pullToLayout({
-          client,
-          source: ref.text,
-          repository: ref.repository,
-          reference: ref.digest ?? ref.tag ?? '',
-          destDir,
-          platforms,
-          tracker,
+        await pullToLayout(client, ref.repository, ref.digest ?? ref.tag ?? '', {
+          platforms: platforms.length === 0 ? 'all' : platforms.map(platformText),
+          layoutDir: destDir,
+          refName: PULLED_REF_NAME,
           signal: options.signal,
+          onProgress: (progress) => {
+            tracker.addBytes(progress.bytesDone - bytesSeen);
+            bytesSeen = progress.bytesDone;
+          },
         });
       } finally {
         tracker.flush();
         await client.close();
       }
       return selectImage(new LayoutDir(destDir, ref.text), {
-        tag: pulled.refName,
+        tag: PULLED_REF_NAME,
         platforms,
         namePath: ref.repository,
         target: { repository: ref.repository, tag: ref.tag },

@@ -24,7 +24,13 @@ import { checkpointWith, signerFor } from './signers.js';
 /** A bundle written to a folder: intent first, then the bundle, then the event that settles the intent (docs/design-notes.md §13). */
 export async function exportBundle(context: StationContext, request: ExportRequest): Promise<ExportOutcome> {
   const startedAt = new Date();
-  const details = { outDir: request.outDir, selection: request.selection, name: request.name ?? null };
+  const details = {
+    outDir: request.outDir,
+    selection: request.selection,
+    name: request.name ?? null,
+    // Who asked to move what, also when the export fails: the references as given.
+    ...(hasImageSources(request) ? { images: request.images ?? [], imagesFrom: request.imagesFrom ?? null, charts: request.charts ?? [] } : {}),
+  };
   const done = await runAudited(context, {
     type: 'export',
     failureDetails: details,

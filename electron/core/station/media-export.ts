@@ -3,6 +3,8 @@ import type { MediaExportReport, MediaRef } from '../../../shared/media.js';
 import type { AuditEventInput } from '../audit/audit-event.js';
 import { BUNDLE_SUFFIX } from '../bundle/format.js';
 import { writeBundle } from '../export/write-bundle.js';
+import { loadTrustedKeys } from '../keys/trust-store.js';
+import { exportedImages, hasImageSources, prepareImagePayload, type ImagePayload } from '../oci/image-payload.js';
 import { signWithAll } from '../crypto/bundle-signer.js';
 import { nextExportSequence } from '../db/station-db.js';
 import { AirlockError, toAirlockError } from '../errors.js';
@@ -23,15 +25,31 @@ import { listMedia } from './station-media.js';
  */
 export async function exportToMedia(context: StationContext, request: MediaExportRequest): Promise<MediaExportOutcome> {
   const startedAt = new Date();
-  const details = { media: request.media, selection: request.selection, name: request.name ?? null };
+  const details = {
+    media: request.media,
+    selection: request.selection,
+    name: request.name ?? null,
+    ...(hasImageSources(request) ? { images: request.images ?? [], imagesFrom: request.imagesFrom ?? null, charts: request.charts ?? [] } : {}),
+  };
   const done = await runAudited(context, {
     type: 'export',
     failureDetails: details,
     run: async (during) => {
       let output: MediaOutput | null = null;
+      let imagePayload: ImagePayload | null = null;
       try {
         const signer = await signerFor(context, request.signer, request.passphrase);
         if (!signer) throw new AirlockError('PASSPHRASE_REQUIRED');
+        // Images first: a bad reference or a damaged source fails before the media are touched.
+        imagePayload = hasImageSources(request)
+          ? await prepareImagePayload(request, {
+              workParent: context.paths.spool,
+              trustedKeys: () => loadTrustedKeys(context.paths),
+              signal: request.signal,
+              onProgress: request.onProgress,
+            })
+          : null;
+        const images = imagePayload;
         // The disks holding the sources are system disks for this export: never written to.
         const present = await listMedia(context, { protectedPaths: request.selection });
         const targets = request.media.map((id) => resolveMedium(id, present, { forWrite: true }));
@@ -60,6 +78,8 @@ export async function exportToMedia(context: StationContext, request: MediaExpor
           details,
         });
         const result = await writeBundle({
+          extraFiles: images?.files,
+          checkPayload: images ? (payload) => images.check(payload) : undefined,
           selection: request.selection,
           outDir: mountPoint,
           name,
@@ -72,23 +92,25 @@ export async function exportToMedia(context: StationContext, request: MediaExpor
           signal: request.signal,
           onProgress: withJobEta(request.readBack === false ? JOB_PLANS.export : JOB_PLANS['export-to-media'], request.onProgress),
         });
-        return { result, signer, intent, output };
+        return { result, signer, intent, output, images: images ? exportedImages(images) : undefined };
       } catch (error) {
         // Once media were chosen, a failure is a failed media write (also when the check before writing refused them).
         throw output ? mediaWriteFailed(output, toAirlockError(error), during.also) : error;
+      } finally {
+        await imagePayload?.cleanup();
       }
     },
-    succeeded: ({ result, intent, output }, also) => {
+    succeeded: ({ result, intent, output, images }, also) => {
       const report = output.report();
       also(mediaWriteEvent(report, 'ok', null, [], output.targets()));
       const readBack = readBackEvent(report);
       if (readBack) also(readBack);
-      return exportEvent(context, result, intent, report);
+      return exportEvent(context, result, intent, report, images);
     },
   });
   const media = done.value.output.report();
   const outcome = await completeExport(context, { result: done.value.result, signer: done.value.signer, event: done.event, startedAt, media });
-  return { ...outcome, media };
+  return { ...outcome, media, images: done.value.images };
 }
 
 /** A media write that failed: its media-write (and read-back) events, and the failure the export records after them. */

@@ -7,6 +7,7 @@ import { cp, mkdir, readdir, readFile, rm, symlink, truncate, writeFile } from '
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeResult, type CliResult } from '../../helpers/cli-runner.js';
+import { GnupgHome } from '../../helpers/gnupg.js';
 import { buildTestLayout, defaultTestImages, type BuiltLayout } from '../../helpers/oci-test-image.js';
 import { createStation, type TestStation } from '../../helpers/station.js';
 import { useTempDirs } from '../../helpers/temp-dirs.js';
@@ -175,5 +176,33 @@ describe('damaged sources: IMAGE_SOURCE_CORRUPT, nothing published', () => {
     const { result, out } = await exportFails(['--image', `oci:${again}:app-1.0`]);
     refused(result, 'IMAGE_SOURCE_CORRUPT', 3);
     await nothingLeft(out);
+  });
+});
+
+describe('the two-pass export (a GnuPG signer) checks blobs the same way', () => {
+  it('exports images signed by GnuPG, and refuses a flipped layer with IMAGE_SOURCE_CORRUPT', async () => {
+    const gnupg = await GnupgHome.create();
+    try {
+      const fpr = gnupg.generateKey('Smartcard Operator <card@example.org>');
+      const env = { GNUPGHOME: gnupg.dir };
+      const out = await makeTemp('airlock-img-gpg-out-');
+      const good = await station.run(['export', '--out', out, '--name', 'gpg', '--signer', `gpg:${fpr}`, '--image', `oci:${built.dir}:app-1.0`], { env });
+      expect(good.code, describeResult(good)).toBe(0);
+      expect(good.stdout).toContain('image layout:app-1.0');
+
+      const dir = await layoutCopy();
+      const path = join(dir, 'blobs', 'sha256', largestBlob());
+      const bytes = await readFile(path);
+      bytes[0] = (bytes[0] ?? 0) ^ 0x01;
+      await writeFile(path, bytes);
+      const badOut = await makeTemp('airlock-img-gpg-out-');
+      const bad = await station.run(['export', '--out', badOut, '--signer', `gpg:${fpr}`, '--image', `oci:${dir}:app-1.0`, '--image', `oci:${dir}:tool-1.0`], {
+        env,
+      });
+      refused(bad, 'IMAGE_SOURCE_CORRUPT', 3);
+      await nothingLeft(badOut);
+    } finally {
+      await gnupg.close();
+    }
   });
 });

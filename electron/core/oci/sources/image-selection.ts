@@ -167,14 +167,15 @@ async function pickPlatforms(layout: LayoutDir, chosen: Descriptor, options: Sel
   const platforms = kept.flatMap((m) =>
     m.platform ? [{ os: m.platform.os, architecture: m.platform.architecture, variant: m.platform.variant, digest: m.digest }] : [],
   );
-  if (kept.length === all.length) {
-    await walk.add(chosen, 0);
-    return { top: descriptorOf(chosen), platforms };
-  }
-  if (kept.length === 1) {
+  // One platform asked for and found: that platform's manifest itself (digest preserved), even from an index of one.
+  if (kept.length === 1 && wanted.length > 0) {
     const only = kept[0] as Descriptor;
     await walk.add(only, 0);
     return { top: descriptorOf(only), platforms };
+  }
+  if (kept.length === all.length) {
+    await walk.add(chosen, 0);
+    return { top: descriptorOf(chosen), platforms };
   }
   // A subset: a new index of the kept manifests (its digest is not the source's).
   const mediaType = top.doc.mediaType ?? chosen.mediaType;
