@@ -52,7 +52,8 @@ describe('tampered blob: bytes changed and BagIt re-hashed, so its digest is not
       const files = base.map((f) => {
         if (f.path !== blobPath(digest)) return f;
         const bytes = Buffer.from(f.content);
-        bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+        const at = Math.floor(bytes.length / 2);
+        bytes[at] = (bytes[at] as number) ^ 0x01;
         return { path: f.path, content: bytes };
       });
       await expect(expectRefused(fx, files, ['OCI_DIGEST_MISMATCH']), what).resolves.toBeUndefined();
@@ -163,7 +164,7 @@ describe('a blob altered after signing (BagIt not re-hashed): CHECKSUM_MISMATCH 
       const entries = bag.payloadEntries.map((e) => {
         if (!e.path.endsWith(path)) return e;
         const body = Buffer.from(e.body ?? '');
-        body[0] ^= 0x20;
+        body[0] = (body[0] as number) ^ 0x20;
         return { ...e, body };
       });
       const bundlePath = await fx.judge.write(tarOf([...bag.tagEntries, ...entries]));

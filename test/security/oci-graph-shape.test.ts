@@ -177,3 +177,24 @@ describe('a malformed manifest blob', () => {
     for (const [what, files] of cases) await expect(expectRefused(fx, files, ['OCI_GRAPH_INVALID']), what).resolves.toBeUndefined();
   });
 });
+
+describe('JSON documents built to exhaust the reader', () => {
+  it('a million nested lists as a descriptor field, in a manifest, in index.json and in airlock-images.json: a problem, not a crash', async () => {
+    const base = await fx.payload();
+    const deep = `${'['.repeat(500_000)}${']'.repeat(500_000)}`;
+    const inManifest = (field: string): Buffer =>
+      Buffer.from(JSON.stringify(blobJson(base, app.descriptor.digest)).replace(`"${field}":`, `"${field}":${deep},"x${field}":`));
+    const cases: Array<[string, BagPayloadFile[]]> = [
+      ['config', replaceBlob(base, app.descriptor.digest, inManifest('config')).files],
+      ['layers', replaceBlob(base, app.descriptor.digest, inManifest('layers')).files],
+      ['mediaType of a manifest', replaceBlob(base, app.descriptor.digest, inManifest('mediaType')).files],
+    ];
+    for (const [what, files] of cases) await expect(expectRefused(fx, files, ['OCI_GRAPH_INVALID']), what).resolves.toBeUndefined();
+    const index = base.map((f) => (f.path === 'data/oci/index.json' ? { path: f.path, content: `{"schemaVersion":2,"manifests":${deep}}` } : f));
+    await expectRefused(fx, index, ['OCI_GRAPH_INVALID']);
+    const images = base.map((f) =>
+      f.path === 'data/oci/airlock-images.json' ? { path: f.path, content: `{"airlockImages":1,"images":${deep},"expectedPresent":[]}` } : f,
+    );
+    await expectRefused(fx, images, ['OCI_GRAPH_INVALID']);
+  });
+});

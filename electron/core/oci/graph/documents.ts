@@ -74,7 +74,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function shortText(value: unknown): string {
-  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  // Never JSON.stringify a hostile value: a deeply nested one overflows the stack (JSON.parse does not).
+  const text =
+    typeof value === 'string'
+      ? value
+      : typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined
+        ? String(value)
+        : Array.isArray(value)
+          ? 'a list'
+          : 'an object';
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
