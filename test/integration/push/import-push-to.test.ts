@@ -95,6 +95,13 @@ describe('import --push-to', () => {
     for (const image of bundle.images.images) {
       expect(skopeoDigest(host, `basic/${image.repository}:${image.tag ?? ''}`)).toBe(image.digest);
     }
+    // The referrer is listed in its subject's `sha256-<hex>` tag index (distribution 2.8 has no referrers API).
+    const app = bundle.layout.images.find((i) => i.refName === 'app-1.0');
+    const subject = app?.manifests[0]?.digest ?? '';
+    const referrers = JSON.parse(
+      mustRun('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${host}/basic/test/app:sha256-${subject.slice(7)}`]).stdout,
+    ) as { manifests: Array<{ digest: string }> };
+    expect(referrers.manifests.map((m) => m.digest)).toEqual(app?.referrers.map((r) => r.digest));
     // The shared base layer went up once, then was mounted into the second repository.
     expect(report.pushes[1]?.blobs.mounted).toBeGreaterThanOrEqual(1);
     const receipt = JSON.parse(await readFile(report.receipt?.json ?? '', 'utf8')) as {

@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { CLI_BIN, describeResult, parseJson } from '../../helpers/cli-runner.js';
 import { buildImageBundle, makeSigner, receivingStation } from '../../helpers/image-bundle.js';
+import { defaultTestImages } from '../../helpers/oci-test-image.js';
 import { killWhen, startChild, untilKilled } from '../../helpers/kill-points.js';
 import { useRegistryServer } from '../../helpers/registry-server.js';
 import { startFaultProxy } from '../../helpers/registry-fault-proxy.js';
@@ -127,4 +128,42 @@ describe('push resumes after kill -9', () => {
       await proxy.close();
     }
   });
+
+  // Variants: killed at other observed instants of a two-image push; every run again ends with both digests and an empty spool.
+  const killPoints: Array<[string, (r: { method: string; path: string }) => boolean]> = [
+    ['at the first blob HEAD', (r) => r.method === 'HEAD' && r.path.includes('/blobs/')],
+    ['at the first upload', (r) => r.method === 'POST' && r.path.includes('/blobs/uploads/')],
+    ['at the first manifest PUT (one image may be tagged, the other not)', (r) => r.method === 'PUT' && r.path.includes('/manifests/')],
+  ];
+  for (const [label, point] of killPoints) {
+    it(`killed ${label}, run again: both images pushed with the signed digests`, { timeout: 240_000 }, async () => {
+      const dir = await makeTemp('airlock-push-killpoint-');
+      const signer = await makeSigner('Killpoint Sender');
+      const bundle = await buildImageBundle(dir, defaultTestImages(2 * 1024 * 1024), signer);
+      const proxy = await startFaultProxy(registry().url);
+      const prefix = `kp${killPoints.findIndex(([l]) => l === label)}`;
+      try {
+        const station = await receivingStation(join(dir, 'rx'), signer);
+        const run = startChild([CLI_BIN, '--home', station.home, 'import', bundle.path, '--push-to', `${proxy.host}/${prefix}`, '--insecure-registry']);
+        // The points are early in the push: a run that finished before one is a failure to see, not a pass.
+        expect(await killWhen(run, async () => Promise.resolve(proxy.count(point) > 0))).toBe('killed');
+        const again = await station.spawn(['import', bundle.path, '--push-to', `${proxy.host}/${prefix}`, '--insecure-registry', '--json']);
+        expect(again.code, describeResult(again)).toBe(0);
+        const report = parseJson<{ pushes: Array<{ outcome: string }> }>(again);
+        expect(report.pushes.every((p) => p.outcome === 'pushed' || p.outcome === 'already-present')).toBe(true);
+        for (const image of bundle.images.images) {
+          const raw = mustRun('skopeo', [
+            'inspect',
+            '--raw',
+            '--tls-verify=false',
+            `docker://${registry().host}/${prefix}/${image.repository}:${image.tag ?? ''}`,
+          ]).stdout;
+          expect(`sha256:${createHash('sha256').update(raw).digest('hex')}`).toBe(image.digest);
+        }
+        expect(await readdir(join(station.home, 'spool', 'push'))).toEqual([]);
+      } finally {
+        await proxy.close();
+      }
+    });
+  }
 });

@@ -9,6 +9,7 @@ import type { ImagePushResult } from '../../../../shared/images.js';
 import { AirlockError, isAbortError, toAirlockError } from '../../errors.js';
 import type { ImagePushPlan, ManifestStep } from '../graph/push-plan.js';
 import type { BlobDescriptor, RegistryClientApi } from '../registry/registry-api.js';
+import { updateReferrersTag, type ReferrerDescriptor } from '../registry/referrers.js';
 import type { PushJournal } from './push-journal.js';
 import type { StagedLayout } from './staged-layout.js';
 
@@ -66,11 +67,12 @@ export async function pushImage(plan: ImagePushPlan, repository: string, context
     const failure = toAirlockError(error);
     if (!failure.code.startsWith('REGISTRY_')) throw failure;
     const registryCode = failure.data?.['registryCode'];
+    // Bounded as the receipt's schema wants them (registry-receipt.ts): a registry's text is hostile input too.
     return {
       ...result,
       outcome: 'failed',
-      errorCode: typeof registryCode === 'string' ? registryCode : failure.code,
-      message: failure.message,
+      errorCode: (typeof registryCode === 'string' && registryCode !== '' ? registryCode : failure.code).slice(0, 128),
+      message: failure.message.slice(0, 4000),
     };
   }
 }
@@ -156,13 +158,30 @@ async function uploadBlob(blob: BlobDescriptor, repository: string, context: Ima
 async function putManifest(step: ManifestStep, repository: string, context: ImagePushContext): Promise<void> {
   const body = await context.layout.manifestBytes(step.digest);
   const reference = step.tag ?? step.digest;
-  const { digest } = await context.client.putManifest(repository, reference, step.mediaType, body, context.signal);
+  const put = await context.client.putManifest(repository, reference, step.mediaType, body, context.signal);
+  const { digest } = put;
   if (digest !== step.digest) {
     throw new AirlockError('REGISTRY_DIGEST_MISMATCH', `${repository}:${reference} was stored as ${digest}; the signed bundle says ${step.digest}.`, {
       data: { expected: step.digest, reported: digest },
     });
   }
+  // distribution 2.8 and older Harbor have no referrers API (no OCI-Subject in the answer): list the referrer in its subject's `sha256-<hex>` tag index.
+  const answered = (put as { subject?: unknown }).subject;
+  if (step.subject !== null && typeof answered !== 'string') {
+    await updateReferrersTag(context.client, repository, step.subject, referrerDescriptor(step, body), context.signal);
+  }
   context.journal.markDone('manifest', repository, step.digest);
+}
+
+/** The descriptor a referrers index lists for a referrer manifest: its artifact type (or config type) and annotations. */
+function referrerDescriptor(step: ManifestStep, body: Buffer): ReferrerDescriptor {
+  const doc = JSON.parse(body.toString('utf8')) as { artifactType?: unknown; config?: { mediaType?: unknown }; annotations?: unknown };
+  const artifactType = typeof doc.artifactType === 'string' ? doc.artifactType : typeof doc.config?.mediaType === 'string' ? doc.config.mediaType : undefined;
+  const annotations =
+    typeof doc.annotations === 'object' && doc.annotations !== null && Object.values(doc.annotations).every((v) => typeof v === 'string')
+      ? (doc.annotations as Record<string, string>)
+      : undefined;
+  return { mediaType: step.mediaType, digest: step.digest, size: body.length, artifactType, annotations };
 }
 
 /** Run `work` over `items`, at most `limit` at once; the first failure stops new starts and is thrown once the running ones end. */

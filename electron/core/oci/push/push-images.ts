@@ -11,7 +11,7 @@ import { AirlockError } from '../../errors.js';
 import { ProgressTracker } from '../../jobs/progress-tracker.js';
 import { planImage, type ImagePushPlan } from '../graph/push-plan.js';
 import type { ExpectedPresentBlob } from '../images-file.js';
-import type { ReceiptRegistrySection } from '../registry-receipt.js';
+import { RECEIPT_REGISTRY_SECTION, type ReceiptRegistrySection } from '../registry-receipt.js';
 import type { RegistryClientApi, RegistryEndpoint } from '../registry/registry-api.js';
 import { pushImage, targetRepository } from './push-image.js';
 import { PushJournal } from './push-journal.js';
@@ -69,7 +69,12 @@ export async function pushImages(options: PushImagesOptions): Promise<PushImages
   progress.flush();
   // Done with this bundle and target: a later re-run starts from the registry's own state.
   if (pushes.every((p) => p.outcome !== 'failed')) journal.clear();
-  return { pushes, registry: { target, images: pushes, blobsPresent: blobsPresent(plans, pushes, images.expectedPresent, options.endpoint.prefix) } };
+  const registry = { target, images: pushes, blobsPresent: blobsPresent(plans, pushes, images.expectedPresent, options.endpoint.prefix) };
+  // The far side reads this section with the same schema (export --skip-blobs-in): never write one it would refuse.
+  const checked = RECEIPT_REGISTRY_SECTION.safeParse(registry);
+  if (!checked.success)
+    throw new AirlockError('INTERNAL', `The receipt's registry section does not match its schema: ${checked.error.issues[0]?.message ?? ''}`);
+  return { pushes, registry };
 }
 
 /** Fail closed before any push: every blob the sender left out must be in the registry with its size. */

@@ -13,6 +13,7 @@ import { openStationDb } from '../../../../../electron/core/db/station-db.js';
 import { AirlockError } from '../../../../../electron/core/errors.js';
 import type { ImagesFile } from '../../../../../electron/core/oci/images-file.js';
 import { pushImages } from '../../../../../electron/core/oci/push/push-images.js';
+import { RECEIPT_REGISTRY_SECTION } from '../../../../../electron/core/oci/registry-receipt.js';
 import type { BlobDescriptor, RegistryClientApi, UploadProgress } from '../../../../../electron/core/oci/registry/registry-api.js';
 import { imagesFileFor } from '../../../../helpers/oci-images-file.js';
 import { buildTestLayout, defaultTestImages } from '../../../../helpers/oci-test-image.js';
@@ -28,6 +29,8 @@ class MemoryRegistry implements RegistryClientApi {
   readonly manifests = new Map<string, string>();
   /** Repositories whose manifest PUTs report another digest (a rewriting proxy). */
   readonly rewrite = new Set<string>();
+  /** Repositories whose manifest PUTs are refused with a huge, hostile error. */
+  readonly refuse = new Set<string>();
 
   async hasBlob(repository: string, digest: string): Promise<{ present: boolean; size: number | null }> {
     this.calls.push({ op: 'hasBlob', repository, ref: digest });
@@ -60,6 +63,9 @@ class MemoryRegistry implements RegistryClientApi {
   }
   async putManifest(repository: string, reference: string, _mediaType: string, body: Buffer): Promise<{ digest: string }> {
     this.calls.push({ op: 'put', repository, ref: reference });
+    if (this.refuse.has(repository)) {
+      throw new AirlockError('REGISTRY_REFUSED', 'x'.repeat(20_000), { data: { registryCode: `DENIED${'\u202e'.repeat(500)}` } });
+    }
     const digest = `sha256:${createHash('sha256')
       .update(this.rewrite.has(repository) ? Buffer.concat([body, Buffer.from(' ')]) : body)
       .digest('hex')}`;
@@ -115,7 +121,11 @@ describe('pushImages', () => {
       // The tag is the last write of the image's own manifests (referrers follow by digest).
       const tagAt = writes.findIndex((c) => c.op === 'put' && c.ref === image.tag);
       expect(tagAt).toBeGreaterThan(0);
-      expect(writes.slice(tagAt + 1).every((c) => c.op === 'put' && c.ref.startsWith('sha256:') && image.referrers.includes(c.ref))).toBe(true);
+      // After the tag only the referrers, each followed by its subject's `sha256-<hex>` tag index (no referrers API here).
+      const after = writes.slice(tagAt + 1);
+      expect(after.filter((c) => c.op === 'put' && image.referrers.includes(c.ref)).map((c) => c.ref)).toEqual(image.referrers);
+      expect(after.every((c) => c.op === 'put' && (image.referrers.includes(c.ref) || /^sha256-[0-9a-f]{64}$/u.test(c.ref)))).toBe(true);
+      expect(after.filter((c) => c.ref.startsWith('sha256-'))).toHaveLength(image.referrers.length);
       const firstPut = writes.findIndex((c) => c.op === 'put');
       expect(writes.slice(0, firstPut).every((c) => c.op !== 'put')).toBe(true);
       for (const platform of image.platforms) {
@@ -160,5 +170,17 @@ describe('pushImages', () => {
     const again = await run(registry, dir, dbDir);
     expect(again.pushes.map((p) => p.outcome)).toEqual(['already-present', 'already-present']);
     expect(registry.calls.every((c) => c.op === 'head')).toBe(true);
+  });
+
+  it("a registry's oversized error text and code are bounded so the receipt stays readable by the far side", async () => {
+    const { dir } = await layoutWithImages();
+    const registry = new MemoryRegistry();
+    registry.refuse.add('site/test/tool');
+    const result = await run(registry, dir, await makeTemp('airlock-push-db-'));
+    const failed = result.pushes[1];
+    expect(failed?.outcome).toBe('failed');
+    expect(failed?.errorCode?.length).toBeLessThanOrEqual(128);
+    expect(failed?.message?.length).toBeLessThanOrEqual(4096);
+    expect(RECEIPT_REGISTRY_SECTION.safeParse(result.registry).success).toBe(true);
   });
 });
