@@ -8,7 +8,7 @@ import { DEFAULT_MANY_FILES } from './many-files.js';
 
 export type DataSetName = 'large' | 'small';
 /** What `--only` can pick. Data sets run first, in this order, then the other sections. */
-export const SECTIONS = ['large', 'small', 'audit', 'media', 'many'] as const;
+export const SECTIONS = ['large', 'small', 'audit', 'media', 'many', 'images'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -29,6 +29,9 @@ export interface BenchOptions {
   /** Bundles of empty files (bench/many-files.ts): how many files in each. */
   many: boolean;
   manyFiles: number[];
+  /** Container images (bench/images.ts): blob bytes of the image set. */
+  images: boolean;
+  imageBytes: number;
   json: boolean;
   /** Also print the exact command lines measured (always in --json output). */
   commands: boolean;
@@ -45,7 +48,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --small-files N      number of files in the small set (env BENCH_SMALL_FILES; default 20000)
   --small-size SIZE    size of each small file (default 4KiB)
   --audit-events N     events in the audit log bench (env BENCH_AUDIT_EVENTS; default 1000000)
-  --only LIST          run only these sections, comma-separated: large, small, audit, media, many
+  --only LIST          run only these sections, comma-separated: large, small, audit, media, many, images
+  --image-bytes SIZE   images section: blob bytes of the image set (env BENCH_IMAGE_BYTES; default 1GiB)
   --many-files LIST    many section: bundles of this many empty files, comma-separated
                        (default 200000,999994: with the tag files and top folder, 1,000,000 entries)
   --media-bytes SIZE   payload of the removable-media section (needs root: loop devices; default 1GiB)
@@ -95,6 +99,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
         'media-bytes': { type: 'string' },
         'fat32-4g': { type: 'boolean', default: false },
         'many-files': { type: 'string' },
+        'image-bytes': { type: 'string' },
         only: { type: 'string' },
         json: { type: 'boolean', default: false },
         commands: { type: 'boolean', default: false },
@@ -132,6 +137,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     fat32Big: v['fat32-4g'],
     many: sections.includes('many'),
     manyFiles,
+    images: sections.includes('images'),
+    imageBytes: parseSize(v['image-bytes'] ?? env.BENCH_IMAGE_BYTES ?? '1GiB', '--image-bytes'),
     json: v.json,
     commands: v.commands,
   };

@@ -25,7 +25,7 @@ export function sha256sum(set: DataSet): Command {
   return { ...bash(`set -euo pipefail\nfind "$1" -type f -print0 | xargs -0 sha256sum > /dev/null`, [set.dir]), cwd: set.base };
 }
 
-const PIPELINE_EXPORT = `set -euo pipefail
+export const PIPELINE_EXPORT = `set -euo pipefail
 base=$1 dir=$2 name=$3 stage=$4 out=$5 key=$7
 export GNUPGHOME=$6
 bag=$stage/$name

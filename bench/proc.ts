@@ -31,14 +31,42 @@ const live = new Set<ChildProcess>();
 const MAX_CAPTURE = 4 * 1024 * 1024;
 
 export function run(command: Command, options: RunOptions = {}): Promise<RunResult> {
+  return start(command, options).exited;
+}
+
+/** A child that runs until stopped (a registry the bench pushes to); stopAll() stops it too. */
+export interface Service {
+  exited: Promise<RunResult>;
+  /** Stops its process group and waits for it; a no-op once it has exited. */
+  stop(): Promise<RunResult>;
+}
+
+export function startService(command: Command): Service {
+  const { child, exited } = start(command, {});
+  return {
+    exited,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, 'SIGTERM');
+        } catch {
+          child.kill('SIGTERM');
+        }
+      }
+      return exited;
+    },
+  };
+}
+
+function start(command: Command, options: RunOptions): { child: ChildProcess; exited: Promise<RunResult> } {
   const [file, ...args] = command.argv;
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, {
-      cwd: command.cwd,
-      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      detached: true,
-    });
-    live.add(child);
+  const child = spawn(file, args, {
+    cwd: command.cwd,
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
+  live.add(child);
+  const exited = new Promise<RunResult>((resolve, reject) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const collect = (sink: Buffer[]) => {
@@ -60,6 +88,7 @@ export function run(command: Command, options: RunOptions = {}): Promise<RunResu
       resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
     });
   });
+  return { child, exited };
 }
 
 /** Runs a command that must succeed; its stderr becomes the error message otherwise. */

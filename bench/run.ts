@@ -19,6 +19,7 @@ import { setUpStations, tearDownStations, type Stations } from './stations.js';
 import { runSuite } from './suite.js';
 import { renderMediaText, runMediaBench } from './media.js';
 import { renderManyFilesText, runManyFilesBench, type ManyFilesRun } from './many-files.js';
+import { renderImagesText, runImagesBench, type ImagesBenchReport } from './images.js';
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -102,12 +103,19 @@ try {
     log('measuring bundles of many empty files:');
     many = await runManyFilesBench({ root, stations: await stationsOnce(), counts: opts.manyFiles, log });
   }
+  let images: ImagesBenchReport | null = null;
+  if (opts.images) {
+    log('measuring container images:');
+    images = await runImagesBench({ root, stations: await stationsOnce(), bytes: opts.imageBytes, log });
+  }
   const report = buildReport(machine, opts, sets, audit);
-  const extra = { media: media ?? undefined, manyFiles: many ?? undefined };
+  // A section that ran and missed a target (or could not measure one) makes the whole run MISS.
+  if (images && !images.skipped) report.allTargetsPass &&= images.allTargetsPass;
+  const extra = { media: media ?? undefined, manyFiles: many ?? undefined, images: images ?? undefined };
   process.stdout.write(
     opts.json
       ? `${JSON.stringify({ ...report, ...extra }, null, 2)}\n`
-      : `${renderText(report, opts.commands)}${media ? `\n\n${renderMediaText(media)}` : ''}${many ? `\n\n${renderManyFilesText(many)}` : ''}\n`,
+      : `${renderText(report, opts.commands)}${media ? `\n\n${renderMediaText(media)}` : ''}${many ? `\n\n${renderManyFilesText(many)}` : ''}${images ? `\n\n${renderImagesText(images, opts.commands)}` : ''}\n`,
   );
 } catch (error) {
   // After Ctrl-C the steps fail because we stopped them; that is not worth a second message.
