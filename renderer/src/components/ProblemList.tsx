@@ -10,7 +10,8 @@ export function ProblemList({ problems }: { problems: readonly Problem[] }) {
       {problems.map((p, index) => (
         <List.Item key={`${p.code}-${index}`} data-problem-code={p.code}>
           <Stack gap={2}>
-            <Text size="sm">
+            {/* A div, not a p: Mantine's Badge renders a div, which a p may not hold. */}
+            <Text size="sm" component="div">
               <Badge color="red" variant="filled" mr="xs">
                 {p.code}
               </Badge>
