@@ -2,8 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { ExportedImages } from '../../../shared/images.js';
 import type { MediaExportReport } from '../../../shared/media.js';
-import { loadTrustedKeys } from '../keys/trust-store.js';
-import { exportedImages, hasImageSources, prepareImagePayload } from '../oci/image-payload.js';
+import { exportedImages } from '../oci/image-payload.js';
 import { exportChecks, mediaExportChecks, receiptMedia } from '../audit/receipt-checks.js';
 import { writeReceipt } from '../audit/receipt.js';
 import { buildTransferReceipt } from '../audit/transfer-receipt.js';
@@ -18,6 +17,7 @@ import { JOB_PLANS, withJobEta } from '../jobs/job-eta.js';
 import { recordExportIntent, settleExportIntent, type ExportIntentRequest } from '../recovery/export-intent.js';
 import { runAudited, type DuringOperation, type SuccessEvent } from './audited-operation.js';
 import type { StationContext } from './context.js';
+import { imageAuditDetails, stationImagePayload } from './image-sources.js';
 import type { ExportOutcome, ExportRequest } from './requests.js';
 import { checkpointWith, signerFor } from './signers.js';
 
@@ -29,7 +29,7 @@ export async function exportBundle(context: StationContext, request: ExportReque
     selection: request.selection,
     name: request.name ?? null,
     // Who asked to move what, also when the export fails: the references as given.
-    ...(hasImageSources(request) ? { images: request.images ?? [], imagesFrom: request.imagesFrom ?? null, charts: request.charts ?? [] } : {}),
+    ...imageAuditDetails(request),
   };
   const done = await runAudited(context, {
     type: 'export',
@@ -46,14 +46,7 @@ export async function exportBundle(context: StationContext, request: ExportReque
         path: join(resolve(request.outDir), `${name}${BUNDLE_SUFFIX}`),
         details,
       });
-      const imagePayload = hasImageSources(request)
-        ? await prepareImagePayload(request, {
-            workParent: context.paths.spool,
-            trustedKeys: () => loadTrustedKeys(context.paths),
-            signal: request.signal,
-            onProgress: request.onProgress,
-          })
-        : null;
+      const imagePayload = await stationImagePayload(context, request);
       let result: WriteBundleResult;
       try {
         result = await writeBundle({

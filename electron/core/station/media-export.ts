@@ -3,8 +3,7 @@ import type { MediaExportReport, MediaRef } from '../../../shared/media.js';
 import type { AuditEventInput } from '../audit/audit-event.js';
 import { BUNDLE_SUFFIX } from '../bundle/format.js';
 import { writeBundle } from '../export/write-bundle.js';
-import { loadTrustedKeys } from '../keys/trust-store.js';
-import { exportedImages, hasImageSources, prepareImagePayload, type ImagePayload } from '../oci/image-payload.js';
+import { exportedImages, type ImagePayload } from '../oci/image-payload.js';
 import { signWithAll } from '../crypto/bundle-signer.js';
 import { nextExportSequence } from '../db/station-db.js';
 import { AirlockError, toAirlockError } from '../errors.js';
@@ -13,6 +12,7 @@ import { MediaOutput, type NextMediumRequest } from '../media/output/media-outpu
 import { resolveMedium } from '../media/discover/resolve-medium.js';
 import { runAudited, type RecordEvent } from './audited-operation.js';
 import type { StationContext } from './context.js';
+import { imageAuditDetails, stationImagePayload } from './image-sources.js';
 import { completeExport, defaultBundleName, exportEvent, startExportIntent } from './export.js';
 import type { MediaExportOutcome, MediaExportRequest } from './requests.js';
 import { signerFor } from './signers.js';
@@ -29,7 +29,7 @@ export async function exportToMedia(context: StationContext, request: MediaExpor
     media: request.media,
     selection: request.selection,
     name: request.name ?? null,
-    ...(hasImageSources(request) ? { images: request.images ?? [], imagesFrom: request.imagesFrom ?? null, charts: request.charts ?? [] } : {}),
+    ...imageAuditDetails(request),
   };
   const done = await runAudited(context, {
     type: 'export',
@@ -41,14 +41,7 @@ export async function exportToMedia(context: StationContext, request: MediaExpor
         const signer = await signerFor(context, request.signer, request.passphrase);
         if (!signer) throw new AirlockError('PASSPHRASE_REQUIRED');
         // Images first: a bad reference or a damaged source fails before the media are touched.
-        imagePayload = hasImageSources(request)
-          ? await prepareImagePayload(request, {
-              workParent: context.paths.spool,
-              trustedKeys: () => loadTrustedKeys(context.paths),
-              signal: request.signal,
-              onProgress: request.onProgress,
-            })
-          : null;
+        imagePayload = await stationImagePayload(context, request);
         const images = imagePayload;
         // The disks holding the sources are system disks for this export: never written to.
         const present = await listMedia(context, { protectedPaths: request.selection });

@@ -12,6 +12,7 @@ import { MEDIA_TYPES } from '../layout-format.js';
 import { BlobUpload, DEFAULT_UPLOAD_TUNING, type UploadOptions, type UploadTuning } from './blob-upload.js';
 import type { BlobDescriptor, RegistryClientApi, RegistryEndpoint } from './registry-api.js';
 import { cleanRegistryText, registryResponseError } from './registry-errors.js';
+import type { Response } from 'undici';
 import { errorText, readCapped, RegistryHttp, type RegistryHttpOptions } from './registry-http.js';
 import { checkDigest, checkReference, checkRepository, isDigest } from './registry-names.js';
 import { listReferrers } from './referrers.js';
@@ -69,20 +70,17 @@ export class RegistryClient implements RegistryClientApi {
     await this.http.close();
   }
 
-  async hasBlob(repository: string, digest: string, signal?: AbortSignal): Promise<{ present: boolean; size: number | null }> {
+  /** HEAD or GET of one blob, names checked first, redirects to storage followed, retried on a dropped connection. */
+  private async sendBlobRequest(method: 'HEAD' | 'GET', repository: string, digest: string, what: string, signal: AbortSignal | undefined): Promise<Response> {
     checkRepository(repository);
     checkDigest(digest);
     await this.http.ping(signal);
+    return this.http.send({ method, url: `/v2/${repository}/blobs/${digest}`, scopes: pull(repository), retry: true, signal, follow: true, what });
+  }
+
+  async hasBlob(repository: string, digest: string, signal?: AbortSignal): Promise<{ present: boolean; size: number | null }> {
     const what = `HEAD blob ${digest} in ${repository}`;
-    const response = await this.http.send({
-      method: 'HEAD',
-      url: `/v2/${repository}/blobs/${digest}`,
-      scopes: pull(repository),
-      retry: true,
-      signal,
-      follow: true,
-      what,
-    });
+    const response = await this.sendBlobRequest('HEAD', repository, digest, what, signal);
     await response.body?.cancel();
     if (response.status === 404) return { present: false, size: null };
     if (response.status !== 200) throw registryResponseError(response.status, '', what);
@@ -241,19 +239,8 @@ export class RegistryClient implements RegistryClientApi {
   }
 
   async getBlob(repository: string, digest: string, signal?: AbortSignal): Promise<Readable> {
-    checkRepository(repository);
-    checkDigest(digest);
-    await this.http.ping(signal);
     const what = `GET blob ${digest} from ${repository}`;
-    const response = await this.http.send({
-      method: 'GET',
-      url: `/v2/${repository}/blobs/${digest}`,
-      scopes: pull(repository),
-      retry: true,
-      signal,
-      follow: true,
-      what,
-    });
+    const response = await this.sendBlobRequest('GET', repository, digest, what, signal);
     if (response.status === 404) {
       const text = await errorText(response);
       throw registryResponseError(404, text, what, 'IMAGE_NOT_FOUND');
