@@ -26,10 +26,10 @@ interface ExportOptions {
   listStaged?: boolean;
   discardStaged?: string;
   json?: boolean;
-  image: string[];
+  image?: string[] | undefined;
   imagesFrom?: string;
-  platform: string[];
-  chart: string[];
+  platform?: string[] | undefined;
+  chart?: string[] | undefined;
   skipBlobsIn?: string;
   insecureRegistry?: boolean;
   registryCa?: string;
@@ -55,11 +55,12 @@ async function sourceRegistry(io: CliIo, opts: ExportOptions): Promise<ExportReq
   return { insecure: opts.insecureRegistry === true, caFile: opts.registryCa, credentials };
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+// No default value: commander would print `(default: [])` beside the option's own words; the first use starts the list.
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 /** Whether the command names images or charts (issue #15), besides or instead of paths. */
 function namesImages(opts: ExportOptions): boolean {
-  return opts.image.length > 0 || opts.imagesFrom !== undefined || opts.chart.length > 0;
+  return (opts.image?.length ?? 0) > 0 || opts.imagesFrom !== undefined || (opts.chart?.length ?? 0) > 0;
 }
 
 /** --signer gpg:FPR signs through GnuPG (smartcards: its pinentry asks); else the station key. */
@@ -104,11 +105,10 @@ export function registerExport(program: Command, ctx: CommandContext): void {
       '--image <ref>',
       'add a container image (repeatable): oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE or docker://HOST[:PORT]/REPO:TAG|@sha256:DIGEST',
       collect,
-      [],
     )
     .option('--images-from <file>', 'add the images listed in a file: one reference per line, # comments and blank lines ignored')
-    .option('--platform <os/arch[/variant]>', 'take only these platforms of multi-platform images (repeatable; default: all)', collect, [])
-    .option('--chart <file.tgz>', 'add a Helm chart archive as an OCI artifact (repeatable); images its values name are listed', collect, [])
+    .option('--platform <os/arch[/variant]>', 'take only these platforms of multi-platform images (repeatable; default: all)', collect)
+    .option('--chart <file.tgz>', 'add a Helm chart archive as an OCI artifact (repeatable); images its values name are listed', collect)
     .option('--skip-blobs-in <receipt.json>', 'leave out image blobs that this signed import receipt from the far station says its registry holds')
     .option('--insecure-registry', 'pull docker:// images over plain HTTP; only for a registry on this machine (localhost, 127.0.0.0/8, ::1)')
     .option('--registry-ca <file>', "PEM file of the CA(s) that signed the source registry's certificate, trusted besides the system's")
@@ -121,7 +121,7 @@ export function registerExport(program: Command, ctx: CommandContext): void {
         const images = namesImages(opts);
         const registryFlags =
           opts.insecureRegistry === true || opts.registryCa !== undefined || opts.registryUser !== undefined || opts.registryPasswordFile !== undefined;
-        if (!images && (opts.platform.length > 0 || opts.skipBlobsIn !== undefined || registryFlags))
+        if (!images && ((opts.platform?.length ?? 0) > 0 || opts.skipBlobsIn !== undefined || registryFlags))
           throw new AirlockError('USAGE', '--platform, --skip-blobs-in and the registry options go with --image, --images-from or --chart.');
         if (images && (opts.prepare || opts.finish !== undefined))
           throw new AirlockError('USAGE', 'Images and charts are exported with --out DIR or --to-media ID; the two-person --prepare does not take them yet.');
@@ -137,10 +137,10 @@ export function registerExport(program: Command, ctx: CommandContext): void {
         const signer = await signerFromOptions(io, station, opts.signer, opts.passphraseFile);
         const imageRequest = images
           ? {
-              images: opts.image,
+              images: opts.image ?? [],
               imagesFrom: opts.imagesFrom,
-              platforms: opts.platform,
-              charts: opts.chart,
+              platforms: opts.platform ?? [],
+              charts: opts.chart ?? [],
               skipBlobsIn: opts.skipBlobsIn,
               registry: await sourceRegistry(io, opts),
             }
