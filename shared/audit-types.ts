@@ -16,6 +16,12 @@ export const AUDIT_EVENT_TYPES = [
   'media-readback',
   /** config.json or policy.json changed through Airlock: details.changes lists each field, old -> new. */
   'settings-change',
+  /** An operator released a quarantined bundle (details: id, reason, approvers, destination). */
+  'quarantine-release',
+  /** Quarantined bundles were deleted (details: ids). */
+  'quarantine-purge',
+  /** A signature-database feed bundle was installed for the scanner (details: files, database version before and after). */
+  'feed-import',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -82,6 +82,18 @@ export const ERROR_CODES = {
     message: 'A blob the bundle was exported without (the sender was told this registry holds it) is not in the registry; nothing was pushed.',
   },
   RECEIPT_INVALID: { kind: 'operational', message: 'The receipt file is malformed, unsigned, or not signed by a trusted key.' },
+  QUARANTINE_NOT_FOUND: { kind: 'operational', message: 'No quarantined bundle has that id.' },
+  QUARANTINE_NOT_HELD: { kind: 'operational', message: 'That quarantined bundle is no longer held: it was released or purged already.' },
+  RELEASE_APPROVAL_INVALID: {
+    kind: 'usage',
+    message: 'The release was not approved as the station’s policy requires (a reason, and a second, different operator where two persons are required).',
+  },
+  SCANNER_ERROR: { kind: 'operational', message: 'The malware scanner could not be reached, or it refused the command.' },
+  FEED_INVALID: {
+    kind: 'operational',
+    message:
+      'The signature-database feed is malformed, not signed by a key with the feeds role, or failed the database check; the scanner’s database was not changed.',
+  },
   INTERNAL: { kind: 'operational', message: 'An unexpected internal error occurred.' },
 } as const satisfies Record<string, { kind: 'usage' | 'operational'; message: string }>;
 

@@ -28,6 +28,16 @@ export const PROBLEM_CODES = [
   'OCI_BLOB_MISSING',
   'OCI_DIGEST_MISMATCH',
   'OCI_GRAPH_INVALID',
+  'TYPE_DENIED',
+  'TYPE_MISMATCH',
+  'MACRO_FOUND',
+  'ARCHIVE_LIMIT',
+  'ARCHIVE_ENCRYPTED',
+  'ARCHIVE_UNREADABLE',
+  'MALWARE_FOUND',
+  'SCAN_FAILED',
+  'SCANNER_UNAVAILABLE',
+  'SCAN_DB_STALE',
 ] as const;
 
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
@@ -38,6 +48,8 @@ export interface Problem {
   path?: string | undefined;
   /** Human message: the code's message, plus detail specific to this occurrence. */
   message: string;
+  /** Content inspection: for a member of an archive inside `path`, the names from the outer archive inwards. Hostile text. */
+  members?: string[] | undefined;
   /** SIGNER_UNTRUSTED only: the keys that signed, as the signature states them (unauthenticated). */
   unknownSigners?: UnknownSigner[];
 }
@@ -157,6 +169,48 @@ export const PROBLEM_TEXT: Record<ProblemCode, ProblemText> = {
     message:
       'The image layout in the bundle is malformed: an unknown media type, a loop, a blob nothing refers to, or a descriptor file that disagrees with index.json.',
     action: 'Do not import it. Ask the sender to export the image again with Airlock; report the bundle if it came from Airlock.',
+  },
+  TYPE_DENIED: {
+    message: 'A file’s type, as its content shows it, or its extension is one this station’s inspection policy refuses.',
+    action: 'Do not import it. Ask the sender to leave the file out, or ask your security officer whether the policy should allow the type.',
+  },
+  TYPE_MISMATCH: {
+    message: 'A file’s extension does not match its content: it claims to be one type and is another.',
+    action: 'Do not import it. A disguised file is a common way to smuggle executables: report the bundle to your security officer.',
+  },
+  MACRO_FOUND: {
+    message: 'An Office document carries macros (a VBA project), which this station’s inspection policy refuses.',
+    action: 'Ask the sender for the document without macros (saved as .docx/.xlsx/.pptx or PDF), or ask your security officer.',
+  },
+  ARCHIVE_LIMIT: {
+    message:
+      'An archive inside the bundle goes beyond an inspection limit (nesting depth, member count, expanded size or expansion ratio); what lies beyond was not inspected, so it is not taken.',
+    action: 'Ask the sender to send the contents unpacked or split, or ask your security officer whether the limits should be raised.',
+  },
+  ARCHIVE_ENCRYPTED: {
+    message: 'An archive inside the bundle is encrypted (password-protected), so its contents cannot be inspected.',
+    action: 'Ask the sender for the contents unencrypted; the signature already protects them in transit.',
+  },
+  ARCHIVE_UNREADABLE: {
+    message: 'An archive inside the bundle is damaged or of a kind the station cannot open safely, so its contents cannot be inspected.',
+    action: 'Ask the sender to send the contents unpacked or as zip or tar, or ask your security officer.',
+  },
+  MALWARE_FOUND: {
+    message: 'The malware scanner found a threat in a file.',
+    action: 'Do not import it. The bundle is in quarantine: tell your security officer, who decides what happens to it.',
+  },
+  SCAN_FAILED: {
+    message:
+      'The malware scanner could not give a clean verdict for a file (too large for it, a scan limit, an error or a timeout); a file not proven clean is not taken.',
+    action: 'Ask your security officer to check the scanner’s limits and log, then import again.',
+  },
+  SCANNER_UNAVAILABLE: {
+    message: 'The malware scanner the station’s policy names did not answer, so nothing could be scanned; the bundle was not imported.',
+    action: 'Start the scanner (or ask your administrator to), check its address in the policy, then import again.',
+  },
+  SCAN_DB_STALE: {
+    message: 'The malware scanner’s signature database is older than the station’s policy allows.',
+    action: 'Bring a current signature database across (a feed bundle), then import again.',
   },
 };
 

@@ -1,4 +1,5 @@
 import type { ImageSummary } from './images.js';
+import type { InspectionSummary } from './inspection.js';
 import type { Problem, ProblemCode } from './problems.js';
 
 /** A signer proven by a verified signature over the tag manifest. */
@@ -99,6 +100,8 @@ export interface VerifyResult {
   ok: boolean;
   /** Images and charts the bundle carries (docs/bundle-format.md §15); absent when it carries none. */
   images?: ImageSummary[] | undefined;
+  /** Content inspection (issue #16): present when the station's policy has an `inspect` section. */
+  inspection?: InspectionSummary | undefined;
   bundle: BundleSummary;
   signers: SignerInfo[];
   problems: Problem[];

@@ -4,6 +4,7 @@ import { readJsonConfig } from '../fs/read-json-config.js';
 import { STRICT_PORTABILITY, type PortabilityRules } from '../bundle/path-rules.js';
 import type { HomePaths } from '../home/station-home.js';
 import { DEFAULT_LIMITS, type BundleLimits } from './limits.js';
+import { InspectPolicySchema, resolveInspectPolicy, type InspectPolicy } from './inspect-policy.js';
 
 const count = z.number().int().positive();
 /** A byte limit: a number, or a size as operators write it ("2G", "700M": powers of 1024). */
@@ -43,6 +44,8 @@ export const StationPolicySchema = z
       .optional(),
     /** How far in the future a signature's date may lie (clock drift between stations). */
     clockSkewSeconds: z.number().int().min(0).max(86_400).optional(),
+    /** Content inspection on the receiving side (issue #16): absent, nothing is inspected. */
+    inspect: InspectPolicySchema.optional(),
   })
   .strict();
 
@@ -53,6 +56,8 @@ export interface StationPolicy {
   names: PortabilityRules;
   requiredSigners: { count: number; roles: string[] };
   clockSkewSeconds: number;
+  /** Content inspection; null when policy.json has no `inspect` section. */
+  inspect: InspectPolicy | null;
 }
 
 /** Five minutes: enough for unsynchronised offline clocks, short enough that a far-future date stands out. */
@@ -63,6 +68,7 @@ export const DEFAULT_POLICY: StationPolicy = {
   names: STRICT_PORTABILITY,
   requiredSigners: { count: 1, roles: [] },
   clockSkewSeconds: DEFAULT_CLOCK_SKEW_SECONDS,
+  inspect: null,
 };
 
 export function resolvePolicy(file: StationPolicyFile): StationPolicy {
@@ -85,6 +91,7 @@ export function resolvePolicy(file: StationPolicyFile): StationPolicy {
     },
     requiredSigners: { count: file.requiredSigners?.count ?? 1, roles: file.requiredSigners?.roles ?? [] },
     clockSkewSeconds: file.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS,
+    inspect: resolveInspectPolicy(file.inspect),
   };
 }
 

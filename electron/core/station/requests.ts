@@ -142,5 +142,7 @@ export type ImportOutcome = Omit<ImportResult, 'payloadFiles'> &
   AuditTrail & {
     /** Per image, what the registry push did (present when `pushTo` was given and the bundle carries images). */
     pushes?: ImagePushResult[] | undefined;
+    /** A bundle refused by content inspection was kept in the station's quarantine (issue #16.5). */
+    quarantine?: { id: string; path: string } | undefined;
   };
 export type MediaExportOutcome = ExportOutcome & { media: MediaExportReport };

@@ -33,6 +33,9 @@ export const AUDIT_TYPE_LABELS: { readonly [T in AuditEventType]: string } = {
   'media-write': 'Written to media',
   'media-readback': 'Media read back',
   'settings-change': 'Settings changed',
+  'quarantine-release': 'Released from quarantine',
+  'quarantine-purge': 'Quarantine purged',
+  'feed-import': 'Scanner database updated',
 };
 
 const OUTCOME_LABELS: { readonly [O in AuditOutcome]: { label: string; color: string } } = {
