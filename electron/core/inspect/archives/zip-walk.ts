@@ -14,7 +14,8 @@
  * the walk goes on with the other members. The ratio is the zip's: inflated bytes of all its
  * members over the zip's own size, counted as they are inflated.
  */
-import type { Readable } from 'node:stream';
+import { pipeline, Transform, type Readable } from 'node:stream';
+import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import { throwIfAborted } from '../../errors.js';
 import type { ByteSource } from '../contract.js';
@@ -36,6 +37,21 @@ class ByteSourceReader extends yauzl.RandomAccessReader {
   override _readStreamForRange(start: number, end: number): Readable {
     return this.source.stream(start, end);
   }
+}
+
+/** The member's bytes, failing at their end when their CRC-32 is not the one the directory states (as unzip would). */
+function checkCrc(raw: Readable, expected: number): Readable {
+  let crc = 0;
+  const check = new Transform({
+    transform(chunk: Buffer, _encoding, callback): void {
+      crc = crc32(chunk, crc);
+      callback(null, chunk);
+    },
+    flush(callback): void {
+      callback(crc === expected ? null : new Error(`its CRC-32 is ${crc.toString(16)}, not the ${expected.toString(16)} the directory states`));
+    },
+  });
+  return pipeline(raw, check, () => undefined);
 }
 
 function message(error: unknown): string {
@@ -177,7 +193,7 @@ async function walkEntry(
       error ? reject(error) : resolve(stream),
     );
   });
-  const member = new MemberStream(raw, meter, ctx.signal);
+  const member = new MemberStream(checkCrc(raw, entry.crc32), meter, ctx.signal);
   await ctx.openMember(ctx, member, members, entry.uncompressedSize, depth, 'stop');
   const end = member.ended;
   if (end?.kind === 'limit') return true;
