@@ -125,8 +125,14 @@ export async function walkTar(ctx: WalkContext, input: MemberStream, path: strin
       if ('ignored' in item) {
         const entry = item.ignored;
         if (entry.meta) fail(`an extended header of ${entry.size} bytes is larger than the tar reader takes`);
-        else if (entry.size > 0)
-          fail(`an entry of type ${JSON.stringify(entry.type)} holds ${entry.size} bytes that the station does not read (some tar tools extract it as a file)`);
+        else if (entry.size > 0) {
+          ctx.find(
+            'ARCHIVE_UNREADABLE',
+            [...path, entry.path],
+            `is a tar entry of a type the station does not read, holding ${entry.size} bytes (some tar tools extract it as a file)`,
+          );
+          stop();
+        }
         continue;
       }
       const entry = item.entry;
