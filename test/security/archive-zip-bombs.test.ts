@@ -82,7 +82,7 @@ describe('overlapping entries (the "better zip bomb") are refused before anythin
     const bomb = makeArchive({ kind: 'zip-shared-header', size: MiB, count: 500 });
     const { findings, seen } = await walk(bomb, 'zip', { maxRatio: 100_000 });
     expect(findings.map((f) => [f.code, f.members])).toEqual([['ARCHIVE_UNREADABLE', []]]);
-    expect(findings[0]?.detail).toContain('share');
+    expect(findings[0]?.detail).toContain('overlap');
     expect(seen).toEqual([]);
   });
 });
