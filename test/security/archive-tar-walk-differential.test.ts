@@ -90,7 +90,7 @@ describe('the archive walk over the tar grammar', () => {
 
   it('passes the honest archives clean', () => {
     // Known and fail-closed: node-tar applies a pax header's size to a GNU long-name header that
-    // follows it and then misreads the archive; the walk says ARCHIVE_UNREADABLE (docs/inspection.md).
+    // follows it and then misreads the archive; the walk says ARCHIVE_UNREADABLE (docs/inspection-archives.md).
     const nodeTarMisreads = (label: string): boolean => label.includes('pax-size-then-longname');
     const refused = rows.filter((r) => r.archive.honest && !nodeTarMisreads(r.archive.label) && (r.walked[0]?.findings.length ?? 0) > 0);
     expect(refused.map((r) => `${r.archive.label}: ${r.walked[0]?.findings.join('; ') ?? ''}`)).toEqual([]);

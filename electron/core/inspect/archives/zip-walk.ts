@@ -100,7 +100,9 @@ export async function walkZip(ctx: WalkContext, source: ByteSource, path: string
         entries.push(await nextEntry(zip));
       }
     } catch (error) {
-      ctx.find('ARCHIVE_UNREADABLE', path, `has a damaged central directory (${message(error)})`);
+      // yauzl refuses PKWARE strong encryption (flag bit 6) while reading the directory.
+      if (/strong encryption/u.test(message(error))) ctx.find('ARCHIVE_ENCRYPTED', path, 'uses strong encryption');
+      else ctx.find('ARCHIVE_UNREADABLE', path, `has a damaged central directory (${message(error)})`);
       return;
     }
     const layout = await checkZipLayout(source, entries, directoryOffset, entries.length === zip.entryCount, ctx.signal);
