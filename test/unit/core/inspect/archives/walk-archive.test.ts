@@ -70,6 +70,11 @@ describe('walkArchive: zip, tar, gzip members in order', () => {
     // A NUL ends a tar name for every reader; what is left is still a member, inspected.
     expect(seen).toHaveLength(names.length + 1);
     expect(findings).toEqual([]);
+    // A zip name keeps its NUL (the stored bytes, as they are): still a name, never a path.
+    const nul = makeArchive({ kind: 'zip-encrypted', members: [{ nameHex: '2e2e2f610062', data: text('n'), encrypted: false }] });
+    const zipped = await walk(nul, 'zip');
+    expect(zipped.findings).toEqual([]);
+    expect(zipped.seen.map((s) => s.members)).toEqual([['../a\u0000b']]);
   });
 });
 
