@@ -51,6 +51,12 @@ export interface ImportOptions {
    * beforeCommit, and imports no file again (no claim, no commit).
    */
   pushRetry?: ((identity: ImportIdentity) => boolean) | undefined;
+  /**
+   * false for a push-only import staged in the station's spool: its staged files are read by the
+   * push and removed once the import is recorded, so they are never flushed to disk (a crash
+   * leaves them to be swept; the re-run verifies again from the bundle). Default true.
+   */
+  durable?: boolean | undefined;
 }
 
 export type ImportSettlement = { kind: 'imported' | 'rejected'; result: ImportResult } | { kind: 'failed'; error: AirlockError };
@@ -162,7 +168,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     return [];
   };
 
-  const staging = await StagingDirectory.create(destDir, options.bundlePath);
+  const staging = await StagingDirectory.create(destDir, options.bundlePath, { durable: options.durable });
   // The rename keeps the folder's device and inode: after a crash they prove a destination ours.
   const stagedId = folderId(staging.payloadDir);
   let committed = false;

@@ -94,6 +94,8 @@ async function importWith(context: StationContext, request: ImportRequest, clien
             settleInterrupted: () => context.settleInterrupted(),
             beforeCommit: push?.beforeCommit,
             pushRetry: push?.pushRetry,
+            // The spool's copy lives only until the push has read it: flushing it to disk buys nothing (push-spool.ts).
+            durable: spool === null,
             recordSettlement: (settlement) => {
               if (settlement.kind === 'failed') during.failureNow(settlement.error);
               else during.outcomeNow(importEvent(settlement.result));
