@@ -9,7 +9,7 @@ import { AirlockError, errnoOf, toAirlockError } from '../errors.js';
 import { sweepDeadTemps } from '../fs/owned-temp.js';
 import { nameTaken } from '../fs/publish.js';
 import type { StationPolicy } from '../policy/station-policy.js';
-import { checkBundle, type AuthenticatedFacts, type BundleSource } from '../verify/check-bundle.js';
+import { checkBundle, type AuthenticatedFacts, type BundleSource, type PayloadSink } from '../verify/check-bundle.js';
 import type { PayloadRows } from '../verify/payload-index.js';
 import { portabilityFindings } from '../bundle/path-rules.js';
 import { replayFinding, replayNotChecked, withFinding } from '../policy/policy-findings.js';
@@ -57,6 +57,8 @@ export interface ImportOptions {
    * leaves them to be swept; the re-run verifies again from the bundle). Default true.
    */
   durable?: boolean | undefined;
+  /** What the verify pass writes payload files to, given the staging folder (default: the staging folder itself). */
+  payloadSink?: ((staging: PayloadSink) => PayloadSink) | undefined;
 }
 
 export type ImportSettlement = { kind: 'imported' | 'rejected'; result: ImportResult } | { kind: 'failed'; error: AirlockError };
@@ -182,7 +184,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       requiredSigners: options.policy.requiredSigners,
       clockSkewSeconds: options.policy.clockSkewSeconds,
       failFast: true,
-      payloadSink: staging,
+      payloadSink: options.payloadSink?.(staging) ?? staging,
       afterAuthentication: gate,
       now: options.now,
       signal: options.signal,

@@ -96,6 +96,8 @@ async function importWith(context: StationContext, request: ImportRequest, clien
             pushRetry: push?.pushRetry,
             // The spool's copy lives only until the push has read it: flushing it to disk buys nothing (push-spool.ts).
             durable: spool === null,
+            // Nothing else reads the spool: large blobs are read again from the bundle file itself (bundle-blobs.ts).
+            payloadSink: spool !== null && source === undefined ? push?.leaveBlobsIn(request.bundlePath) : undefined,
             recordSettlement: (settlement) => {
               if (settlement.kind === 'failed') during.failureNow(settlement.error);
               else during.outcomeNow(importEvent(settlement.result));

@@ -128,7 +128,7 @@ describe('blob upload: the bytes sent must hash to the digest before the upload 
   ])('%s: IMAGE_SOURCE_CORRUPT, nothing stored, not retried', async (_label, size, after) => {
     const bytes = pattern(size, 1);
     const other = Buffer.from(bytes);
-    other[size - 1] ^= 0x01; // one bit of the last byte: only the whole blob's hash can tell
+    other.writeUInt8(other.readUInt8(size - 1) ^ 0x01, size - 1); // one bit of the last byte: only the whole blob's hash can tell
     const blob = { digest: digestOf(bytes), size, mediaType: 'application/octet-stream' };
     const read = source(bytes, { bytes: other, after });
     await expect(client.uploadBlob('app', blob, read.open)).rejects.toMatchObject({ code: 'IMAGE_SOURCE_CORRUPT' });
@@ -145,7 +145,7 @@ describe('blob upload: the bytes sent must hash to the digest before the upload 
     // A killed run left a session holding all the bytes; the source has changed since.
     registry.sessions.set('left', { bytes: [bytes] });
     const changed = Buffer.from(bytes);
-    changed[10] ^= 0xff;
+    changed.writeUInt8(changed.readUInt8(10) ^ 0xff, 10);
     const read = source(changed);
     await expect(client.uploadBlob('app', blob, read.open, { resumeUrl: `http://${registry.host}/v2/app/blobs/uploads/left` })).rejects.toMatchObject({
       code: 'IMAGE_SOURCE_CORRUPT',
