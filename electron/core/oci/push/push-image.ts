@@ -132,6 +132,7 @@ async function uploadBlob(blob: BlobDescriptor, repository: string, context: Ima
     await client.uploadBlob(repository, blob, (offset) => layout.open(blob.digest, offset), {
       signal,
       resumeUrl,
+      reader: () => layout.reader(blob.digest),
       onProgress: (progress) => {
         if (progress.bytes > acked) {
           const delta = progress.bytes - acked;

@@ -7,9 +7,10 @@
  * hashed again by the upload before it is closed (registry/blob-upload.ts).
  */
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { open as openFile, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import type { BlobReader } from '../registry/registry-api.js';
 import type { BundleBlobs } from './bundle-blobs.js';
 import { AirlockError } from '../../errors.js';
 import { IMAGES_FILE, IMAGES_FILE_MAX_BYTES, type ImagesFile } from '../images-file.js';
@@ -60,6 +61,24 @@ export class StagedLayout {
 
   async readJson(digest: string): Promise<unknown> {
     return JSON.parse((await this.manifestBytes(digest)).toString('utf8')) as unknown;
+  }
+
+  /** The blob's bytes by position, from the staged file or from its place in the bundle (never a byte past the blob's end). */
+  async reader(digest: string): Promise<BlobReader> {
+    const path = this.blobPath(digest);
+    const bundle = this.inBundle;
+    const located = bundle?.locate(digest);
+    const handle = await openFile(bundle === null || located === undefined ? path : bundle.bundlePath, 'r');
+    const base = located?.offset ?? 0;
+    const end = located?.size ?? Number.MAX_SAFE_INTEGER;
+    return {
+      read: async (buffer, position) => {
+        const length = Math.min(buffer.length, end - position);
+        if (length <= 0) return 0;
+        return (await handle.read(buffer, 0, length, base + position)).bytesRead;
+      },
+      close: () => handle.close(),
+    };
   }
 
   open(digest: string, offset: number): Readable {

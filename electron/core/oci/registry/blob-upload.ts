@@ -18,7 +18,7 @@ import { createHash, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Response } from 'undici';
 import { AirlockError, throwIfAborted } from '../../errors.js';
-import type { BlobDescriptor, UploadProgress } from './registry-api.js';
+import type { BlobDescriptor, BlobReader, UploadProgress } from './registry-api.js';
 import { registryNetworkError, registryResponseError } from './registry-errors.js';
 import { errorText, type RegistryHttp, sleep } from './registry-http.js';
 
@@ -35,6 +35,8 @@ export const DEFAULT_UPLOAD_TUNING: UploadTuning = { monolithicMax: 8 * 1024 * 1
 
 export interface UploadOptions {
   signal?: AbortSignal | undefined;
+  /** Read the blob through this instead of `open` (see pieces()). */
+  reader?: (() => Promise<BlobReader>) | undefined;
   onProgress?: ((progress: UploadProgress) => void) | undefined;
   resumeUrl?: string | undefined;
 }
@@ -70,6 +72,45 @@ async function* slice(open: (offset: number) => Readable, offset: number, length
     source.destroy();
   }
   if (left > 0) throw new AirlockError('IMAGE_SOURCE_CORRUPT', `The blob's source ended ${left} bytes short of its size.`);
+}
+
+/** Buffers one request body cycles through when reading with a BlobReader. */
+const RING = 3;
+
+/**
+ * `length` bytes from `offset` read with a BlobReader into RING buffers of PIECE bytes, reused in
+ * turn, then the reader is closed; IMAGE_SOURCE_CORRUPT when the blob ends early. A fresh 1 MiB
+ * buffer per read made a garbage collection every 64 MiB or so (V8 collects when this much memory
+ * outside its heap was allocated): seconds of a 1 GiB push. Reuse is safe because undici hands
+ * each piece to the socket before it asks for the next, and waits for 'drain' when the socket
+ * holds more than its high-water mark (16 KiB, less than a piece): when a buffer comes round
+ * again, the piece read into it two pieces earlier is with the kernel. Even so, nothing depends
+ * on it: the bytes are hashed as read, and the registry checks the digest on the closing PUT.
+ * The ring is made per request body: a body abandoned on a retry can never write into the next.
+ */
+async function* pieces(open: () => Promise<BlobReader>, offset: number, length: number, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array> {
+  if (length === 0) return;
+  const reader = await open();
+  const ring = Array.from({ length: Math.min(RING, Math.ceil(length / PIECE)) }, () => Buffer.allocUnsafeSlow(Math.min(PIECE, length)));
+  let done = 0;
+  try {
+    for (let turn = 0; done < length; turn += 1) {
+      throwIfAborted(signal);
+      const buffer = ring[turn % ring.length] as Buffer;
+      const want = Math.min(buffer.length, length - done);
+      let got = 0;
+      while (got < want) {
+        const n = await reader.read(buffer.subarray(got, want), offset + done + got);
+        if (n === 0) break;
+        got += n;
+      }
+      if (got < want) throw new AirlockError('IMAGE_SOURCE_CORRUPT', `The blob's source ended ${length - done - got} bytes short of its size.`);
+      done += want;
+      yield buffer.subarray(0, want);
+    }
+  } finally {
+    await reader.close();
+  }
 }
 
 /** `Range: 0-N` → N+1; no header → 0. */
@@ -213,7 +254,7 @@ export class BlobUpload {
   private async *body(offset: number, length: number): AsyncGenerator<Uint8Array> {
     try {
       if (this.hashedTo !== offset) await this.hashAgain(offset);
-      for await (const piece of slice(this.open, offset, length, this.options.signal)) {
+      for await (const piece of this.read(offset, length)) {
         this.hasher.update(piece);
         this.hashedTo += piece.length;
         if (this.hashedTo === this.blob.size) this.checkHashed();
@@ -225,11 +266,16 @@ export class BlobUpload {
     }
   }
 
+  private read(offset: number, length: number): AsyncGenerator<Uint8Array> {
+    const { reader, signal } = this.options;
+    return reader ? pieces(reader, offset, length, signal) : slice(this.open, offset, length, signal);
+  }
+
   /** The bytes before `offset` (sent earlier, by this run or a killed one) hashed again, not sent. */
   private async hashAgain(offset: number): Promise<void> {
     this.hasher = createHash('sha256');
     this.hashedTo = 0;
-    for await (const piece of slice(this.open, 0, offset, this.options.signal)) {
+    for await (const piece of this.read(0, offset)) {
       this.hasher.update(piece);
       this.hashedTo += piece.length;
     }

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RegistryClient } from '../../../../../electron/core/oci/registry/registry-client.js';
+import type { BlobReader } from '../../../../../electron/core/oci/registry/registry-api.js';
 import { parseRegistryEndpoint } from '../../../../../electron/core/oci/registry/registry-endpoint.js';
 
 interface Session {
@@ -20,7 +21,9 @@ interface Session {
 /** POST opens a session, PATCH appends (Range back), PUT ?digest= closes it and stores the blob (no digest check: a careless registry). */
 class CarelessRegistry {
   readonly sessions = new Map<string, Session>();
+  /** Closed uploads: the digest asked for -> size and the SHA-256 of what actually arrived. */
   readonly stored = new Map<string, number>();
+  readonly arrived = new Map<string, string>();
   readonly requests: string[] = [];
   private server: Server | null = null;
   host = '';
@@ -55,6 +58,7 @@ class CarelessRegistry {
         if (req.method === 'PUT') {
           const digest = url.searchParams.get('digest') ?? '';
           this.stored.set(digest, size);
+          this.arrived.set(digest, digestOf(Buffer.concat(session.bytes)));
           this.sessions.delete(id);
           return void res.writeHead(201, { 'docker-content-digest': digest }).end();
         }
@@ -78,14 +82,40 @@ function pattern(size: number, seed: number): Buffer {
 
 const digestOf = (bytes: Buffer): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
+type Mode = 'stream' | 'reader';
+
+interface Source {
+  open: (offset: number) => Readable;
+  /** Upload options that make the client read through a BlobReader (mode 'reader') or the stream. */
+  via: { reader?: () => Promise<BlobReader> };
+  /** Where each read of the source started (each stream opened; each reader's first read). */
+  opens: number[];
+}
+
 /** A source that reads `bytes`, except that `changed` (if given) replaces them from the `after`-th open on. */
-function source(bytes: Buffer, changed?: { bytes: Buffer; after: number }): { open: (offset: number) => Readable; opens: number[] } {
+function source(mode: Mode, bytes: Buffer, changed?: { bytes: Buffer; after: number }): Source {
   const opens: number[] = [];
+  const current = (): Buffer => (changed && opens.length > changed.after ? changed.bytes : bytes);
+  const reader = (): Promise<BlobReader> => {
+    let first = true;
+    return Promise.resolve({
+      read: (buffer: Uint8Array, position: number) => {
+        if (first) opens.push(position);
+        first = false;
+        const now = current();
+        const n = Math.max(0, Math.min(buffer.length, now.length - position, 100_000));
+        now.copy(buffer, 0, position, position + n);
+        return Promise.resolve(n);
+      },
+      close: () => Promise.resolve(),
+    });
+  };
   return {
     opens,
+    via: mode === 'reader' ? { reader } : {},
     open: (offset: number) => {
       opens.push(offset);
-      const now = changed && opens.length > changed.after ? changed.bytes : bytes;
+      const now = current();
       const parts: Buffer[] = [];
       for (let at = offset; at < now.length; at += 100_000) parts.push(now.subarray(at, Math.min(now.length, at + 100_000)));
       return Readable.from(parts);
@@ -93,7 +123,7 @@ function source(bytes: Buffer, changed?: { bytes: Buffer; after: number }): { op
   };
 }
 
-describe('blob upload: the bytes sent must hash to the digest before the upload is closed', () => {
+describe.each(['stream', 'reader'] as const)('blob upload (%s source): the bytes sent must hash to the digest before the upload is closed', (mode) => {
   let registry: CarelessRegistry;
   let client: RegistryClient;
 
@@ -112,12 +142,30 @@ describe('blob upload: the bytes sent must hash to the digest before the upload 
     await registry.stop();
   });
 
-  it('an honest source is stored, monolithic and chunked', async () => {
+  it('an honest source arrives byte for byte, monolithic and chunked', async () => {
     for (const size of [1000, 64 * 1024, 700 * 1024 + 3]) {
       const bytes = pattern(size, size);
       const blob = { digest: digestOf(bytes), size, mediaType: 'application/octet-stream' };
-      await client.uploadBlob('app', blob, source(bytes).open);
+      const read = source(mode, bytes);
+      await client.uploadBlob('app', blob, read.open, read.via);
       expect(registry.stored.get(blob.digest)).toBe(size);
+      expect(registry.arrived.get(blob.digest)).toBe(blob.digest);
+    }
+  });
+
+  it('request bodies of many pieces (the reader cycles its few buffers) arrive byte for byte', async () => {
+    const wide = await RegistryClient.create(parseRegistryEndpoint(registry.host, { insecure: true }), {
+      upload: { monolithicMax: 1024, chunkSize: 9 * 1024 * 1024 },
+    });
+    try {
+      const size = 20 * 1024 * 1024 + 17;
+      const bytes = pattern(size, 5);
+      const blob = { digest: digestOf(bytes), size, mediaType: 'application/octet-stream' };
+      const read = source(mode, bytes);
+      await wide.uploadBlob('app', blob, read.open, read.via);
+      expect(registry.arrived.get(blob.digest)).toBe(blob.digest);
+    } finally {
+      await wide.close();
     }
   });
 
@@ -130,8 +178,8 @@ describe('blob upload: the bytes sent must hash to the digest before the upload 
     const other = Buffer.from(bytes);
     other.writeUInt8(other.readUInt8(size - 1) ^ 0x01, size - 1); // one bit of the last byte: only the whole blob's hash can tell
     const blob = { digest: digestOf(bytes), size, mediaType: 'application/octet-stream' };
-    const read = source(bytes, { bytes: other, after });
-    await expect(client.uploadBlob('app', blob, read.open)).rejects.toMatchObject({ code: 'IMAGE_SOURCE_CORRUPT' });
+    const read = source(mode, bytes, { bytes: other, after });
+    await expect(client.uploadBlob('app', blob, read.open, read.via)).rejects.toMatchObject({ code: 'IMAGE_SOURCE_CORRUPT' });
     expect(registry.stored.size).toBe(0);
     // Never retried as if the network had failed: one session, and no closing PUT arrived whole.
     expect(registry.requests.filter((r) => r.startsWith('POST'))).toHaveLength(1);
@@ -146,14 +194,17 @@ describe('blob upload: the bytes sent must hash to the digest before the upload 
     registry.sessions.set('left', { bytes: [bytes] });
     const changed = Buffer.from(bytes);
     changed.writeUInt8(changed.readUInt8(10) ^ 0xff, 10);
-    const read = source(changed);
-    await expect(client.uploadBlob('app', blob, read.open, { resumeUrl: `http://${registry.host}/v2/app/blobs/uploads/left` })).rejects.toMatchObject({
+    const read = source(mode, changed);
+    await expect(
+      client.uploadBlob('app', blob, read.open, { ...read.via, resumeUrl: `http://${registry.host}/v2/app/blobs/uploads/left` }),
+    ).rejects.toMatchObject({
       code: 'IMAGE_SOURCE_CORRUPT',
     });
     expect(registry.stored.size).toBe(0);
     expect(read.opens).toEqual([0]);
     // The unchanged source closes the same session with nothing more sent.
-    await client.uploadBlob('app', blob, source(bytes).open, { resumeUrl: `http://${registry.host}/v2/app/blobs/uploads/left` });
+    const honest = source(mode, bytes);
+    await client.uploadBlob('app', blob, honest.open, { ...honest.via, resumeUrl: `http://${registry.host}/v2/app/blobs/uploads/left` });
     expect(registry.stored.get(blob.digest)).toBe(size);
   });
 
@@ -163,8 +214,8 @@ describe('blob upload: the bytes sent must hash to the digest before the upload 
     const blob = { digest: digestOf(bytes), size, mediaType: 'application/octet-stream' };
     const half = 300 * 1024;
     registry.sessions.set('half', { bytes: [bytes.subarray(0, half)] });
-    const read = source(bytes);
-    await client.uploadBlob('app', blob, read.open, { resumeUrl: `http://${registry.host}/v2/app/blobs/uploads/half` });
+    const read = source(mode, bytes);
+    await client.uploadBlob('app', blob, read.open, { ...read.via, resumeUrl: `http://${registry.host}/v2/app/blobs/uploads/half` });
     expect(registry.stored.get(blob.digest)).toBe(size);
     expect(read.opens[0]).toBe(0);
     expect(read.opens.slice(1).every((at) => at >= half)).toBe(true);
