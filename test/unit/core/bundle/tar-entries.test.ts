@@ -166,7 +166,7 @@ describe('archiveOffsetOf', () => {
     const seen: Array<[string, string]> = [];
     for await (const entry of readTarEntries(Readable.from(chunks))) {
       const parts: Buffer[] = [];
-      for await (const part of entry) parts.push(part as Buffer);
+      for await (const part of entry) parts.push(part);
       const data = Buffer.concat(parts);
       const at = archiveOffsetOf(entry);
       expect(at, entry.path).toBeDefined();
