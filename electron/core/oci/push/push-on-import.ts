@@ -56,8 +56,11 @@ export class PushOnImport {
   /**
    * For importBundle's payloadSink, when the import only pushes and its bundle is one plain file
    * (not parts, not standard input): the large blobs stay in `bundlePath` (bundle-blobs.ts).
+   * Undefined (stage everything) when the path is not a regular file: a pipe or a device named
+   * as the bundle (`<(cat ...)`, /dev/fd/N) cannot be read again by offset.
    */
-  leaveBlobsIn(bundlePath: string): (staging: PayloadSink) => PayloadSink {
+  async leaveBlobsIn(bundlePath: string): Promise<((staging: PayloadSink) => PayloadSink) | undefined> {
+    if (!(await isFile(bundlePath))) return undefined;
     return (staging) => {
       this.inBundle = new BundleBlobSink(staging, bundlePath);
       return this.inBundle;

@@ -4,12 +4,16 @@
  * a second entry for one blob is refused like the staging folder refuses it, and the layout reads
  * a located blob from exactly its bytes in the bundle (never a byte of what follows it).
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BundleBlobSink, LEAVE_IN_BUNDLE_MIN_BYTES } from '../../../../../electron/core/oci/push/bundle-blobs.js';
+import { PushOnImport } from '../../../../../electron/core/oci/push/push-on-import.js';
 import { StagedLayout } from '../../../../../electron/core/oci/push/staged-layout.js';
+import type { RegistryClientApi } from '../../../../../electron/core/oci/registry/registry-api.js';
+import type { StationDb } from '../../../../../electron/core/db/station-db.js';
 import type { PayloadFileWriter, PayloadSink } from '../../../../../electron/core/verify/check-bundle.js';
 import { useTempDirs } from '../../../../helpers/temp-dirs.js';
 
@@ -107,5 +111,26 @@ describe('StagedLayout reading blobs left in the bundle', () => {
     // Never pushed as a manifest: bigger than any manifest Airlock pushes.
     await expect(layout.manifestBytes(digest)).rejects.toMatchObject({ code: 'INTERNAL' });
     expect(await readdir(dir)).toEqual(['b.airlock.tar']);
+  });
+});
+
+describe('PushOnImport.leaveBlobsIn', () => {
+  it('leaves blobs in a regular bundle file, never in a pipe named as the bundle (it cannot be read again by offset)', async () => {
+    const dir = await makeTemp('airlock-bundle-kind-');
+    const file = join(dir, 'b.airlock.tar');
+    await writeFile(file, 'x');
+    const fifo = join(dir, 'piped.airlock.tar');
+    execFileSync('mkfifo', [fifo]);
+    const push = new PushOnImport({
+      endpoint: { host: '127.0.0.1:5000', prefix: '', insecure: true },
+      client: {} as RegistryClientApi,
+      db: {} as StationDb,
+      destGiven: false,
+    });
+    const staging = new RecordingSink();
+    const sink = (await push.leaveBlobsIn(file))?.(staging);
+    expect(sink).toBeInstanceOf(BundleBlobSink);
+    expect(await push.leaveBlobsIn(fifo)).toBeUndefined();
+    expect(await push.leaveBlobsIn(join(dir, 'missing.airlock.tar'))).toBeUndefined();
   });
 });
