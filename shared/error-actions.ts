@@ -36,6 +36,7 @@ export const ERROR_ACTIONS: { readonly [K in ErrorCode]: string } & Readonly<Rec
   CONFIG_INVALID: 'Ask your security officer to repair the station configuration file named in the message.',
   SETTINGS_INVALID: 'Correct the value named in the message (the form says what each field accepts) and save again.',
   BUNDLE_UNREADABLE: 'Check that the media is inserted and the file is an Airlock bundle, then choose it again.',
+  BUNDLE_CHANGED: "Copy the bundle to a folder nothing else writes to (on this station's own disk), then import it again: it is verified again from the start.",
   BUNDLE_IS_FOLDER: 'Choose the NAME.airlock.tar file inside the folder, or check every bundle on a medium with Verify a medium.',
   NOT_A_BUNDLE: 'Choose the NAME.airlock.tar file (or a part or volume index of a split bundle). Receipts, keys, zip files and text files are not bundles.',
   STAGED_INVALID: 'Prepare the export again and have it approved again.',

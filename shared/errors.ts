@@ -42,6 +42,10 @@ export const ERROR_CODES = {
   SETTINGS_INVALID: { kind: 'usage', message: 'A setting is out of range or malformed; nothing was saved.' },
   BUNDLE_UNREADABLE: { kind: 'operational', message: 'The bundle file cannot be opened.' },
   BUNDLE_IS_FOLDER: { kind: 'operational', message: 'The path given as a bundle is a folder, not a bundle file.' },
+  BUNDLE_CHANGED: {
+    kind: 'operational',
+    message: 'The bundle changed after it was verified: bytes read from it again to push an image are not the verified ones; none of them was stored.',
+  },
   NOT_A_BUNDLE: { kind: 'operational', message: 'The file is not an Airlock bundle.' },
   STAGED_INVALID: { kind: 'operational', message: 'The staged export is incomplete or was changed after it was prepared; it cannot be approved or finished.' },
   MEDIA_NOT_FOUND: { kind: 'operational', message: 'No removable medium matches that name.' },

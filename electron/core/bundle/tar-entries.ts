@@ -32,6 +32,18 @@ function describe(view: { path: string; kind: string; size: number }): string {
   return `${JSON.stringify(view.path)} (${view.kind}, ${view.size} bytes)`;
 }
 
+/** Where each entry's data starts in the archive, as the guard counted it (see archiveOffsetOf). */
+const dataOffsets = new WeakMap<ReadEntry, number>();
+
+/**
+ * The archive offset of an entry's first data byte (an entry readTarEntries yielded), so its bytes
+ * can be read again from the bundle file itself (a push-only import, oci/push/push-payload-sink.ts).
+ * Whoever reads there again must check the bytes again: the file may have changed since.
+ */
+export function archiveOffsetOf(entry: ReadEntry): number | undefined {
+  return dataOffsets.get(entry);
+}
+
 /** node-tar turns backslashes into slashes on Windows (and only there); the path rules refuse both alike later. */
 const asNodeTarPath = process.platform === 'win32' ? (path: string): string => path.replace(/\\/gu, '/') : (path: string): string => path;
 
@@ -93,12 +105,14 @@ export async function* readTarEntries(source: Readable, onBytes?: (bytes: number
       fail(new ArchiveError('a global pax header (it applies to every later entry)'));
       return;
     }
-    const differs = disagreement(entry, guard.entries.shift());
+    const view = guard.entries.shift();
+    const differs = disagreement(entry, view);
     if (differs) {
       entry.on('error', () => undefined);
       fail(new ArchiveError(differs));
       return;
     }
+    if (view) dataOffsets.set(entry, view.dataOffset);
     queue.push(entry);
     notify();
   });

@@ -9,7 +9,7 @@ import { AirlockError, errnoOf, toAirlockError } from '../errors.js';
 import { sweepDeadTemps } from '../fs/owned-temp.js';
 import { nameTaken } from '../fs/publish.js';
 import type { StationPolicy } from '../policy/station-policy.js';
-import { checkBundle, type AuthenticatedFacts, type BundleSource } from '../verify/check-bundle.js';
+import { checkBundle, type AuthenticatedFacts, type BundleSource, type PayloadSink } from '../verify/check-bundle.js';
 import type { PayloadRows } from '../verify/payload-index.js';
 import { portabilityFindings } from '../bundle/path-rules.js';
 import { replayFinding, replayNotChecked, withFinding } from '../policy/policy-findings.js';
@@ -51,6 +51,14 @@ export interface ImportOptions {
    * beforeCommit, and imports no file again (no claim, no commit).
    */
   pushRetry?: ((identity: ImportIdentity) => boolean) | undefined;
+  /**
+   * false for a push-only import staged in the station's spool: its staged files are read by the
+   * push and removed once the import is recorded, so they are never flushed to disk (a crash
+   * leaves them to be swept; the re-run verifies again from the bundle). Default true.
+   */
+  durable?: boolean | undefined;
+  /** What the verify pass writes payload files to, given the staging folder (default: the staging folder itself). */
+  payloadSink?: ((staging: PayloadSink) => PayloadSink) | undefined;
 }
 
 export type ImportSettlement = { kind: 'imported' | 'rejected'; result: ImportResult } | { kind: 'failed'; error: AirlockError };
@@ -162,7 +170,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     return [];
   };
 
-  const staging = await StagingDirectory.create(destDir, options.bundlePath);
+  const staging = await StagingDirectory.create(destDir, options.bundlePath, { durable: options.durable });
   // The rename keeps the folder's device and inode: after a crash they prove a destination ours.
   const stagedId = folderId(staging.payloadDir);
   let committed = false;
@@ -176,7 +184,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       requiredSigners: options.policy.requiredSigners,
       clockSkewSeconds: options.policy.clockSkewSeconds,
       failFast: true,
-      payloadSink: staging,
+      payloadSink: options.payloadSink?.(staging) ?? staging,
       afterAuthentication: gate,
       now: options.now,
       signal: options.signal,

@@ -12,7 +12,12 @@ const run = promisify(execFile);
  */
 const SYNCFS_NOT_ENOUGH = new Set([0x65735546 /* FUSE */, 0x6969 /* NFS */, 0xff534d42 /* CIFS */, 0xfe534d42 /* SMB2 */]);
 
-export type DurabilityMethod = 'syncfs' | 'fsync-each';
+/**
+ * 'none': nothing is flushed, for staging that never outlives the process's own use of it (a
+ * push-only import's spool, docs/design-notes.md "Push speed"): a power cut loses only what the
+ * next run verifies again from the bundle.
+ */
+export type DurabilityMethod = 'syncfs' | 'fsync-each' | 'none';
 
 /** How staged files are made durable on the file system holding `dir`. */
 export async function durabilityMethodFor(dir: string, platform: NodeJS.Platform = process.platform): Promise<DurabilityMethod> {
@@ -34,6 +39,11 @@ export class StagedDurability {
 
   constructor(readonly method: DurabilityMethod) {}
 
+  /** Whether writes should start their writeback early (EarlyWriteback): not when nothing is flushed. */
+  get flushes(): boolean {
+    return this.method !== 'none';
+  }
+
   fileCreated(path: string): void {
     if (this.method === 'fsync-each') this.files.push(path);
   }
@@ -44,6 +54,7 @@ export class StagedDurability {
 
   /** Flush everything staged under `root` (which is fsynced last). */
   async flush(root: string): Promise<void> {
+    if (this.method === 'none') return;
     if (this.method === 'syncfs') {
       try {
         await run('sync', ['--file-system', root]);

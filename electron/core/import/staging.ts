@@ -8,7 +8,7 @@ import { EarlyWriteback } from '../fs/early-writeback.js';
 import { currentStamp } from '../fs/process-owner.js';
 import type { PayloadFileWriter, PayloadSink } from '../verify/check-bundle.js';
 import { SMALL_FILE_BYTES, SmallFileStager } from './small-file.js';
-import { durabilityMethodFor, StagedDurability } from './staged-durability.js';
+import { durabilityMethodFor, StagedDurability, type DurabilityMethod } from './staged-durability.js';
 import { makePlaceholder, PLACEHOLDER_FILE, removeIfStillOurs, renameReplacesEmptyFolders, type PlaceholderRecord } from './destination-placeholder.js';
 import { OWNER_FILE, removeOwnedDirectory, STAGING_PREFIX, stagingInUse, type StagingOwner } from './staging-owner.js';
 
@@ -70,16 +70,22 @@ export class StagingDirectory implements PayloadSink {
   private constructor(
     readonly root: string,
     readonly payloadDir: string,
+    private readonly durable: boolean,
   ) {}
 
-  static async create(destDir: string, bundlePath: string): Promise<StagingDirectory> {
+  /**
+   * `durable: false` (a push-only import's spool) skips every flush of staged bytes: no early
+   * writeback, no syncfs or fsyncs before the commit. The owner file is still flushed: it is what
+   * lets a later import sweep the folder after a crash.
+   */
+  static async create(destDir: string, bundlePath: string, options: { durable?: boolean | undefined } = {}): Promise<StagingDirectory> {
     const root = makeOwnedDirectory(destDir, bundlePath);
     stagingInUse.add(root);
     // The owner file's name must survive a power cut before anything else lands here.
     await fsyncDirectory(root);
     const payloadDir = join(root, 'payload');
     await mkdir(payloadDir, { mode: 0o755 });
-    return new StagingDirectory(root, payloadDir);
+    return new StagingDirectory(root, payloadDir, options.durable !== false);
   }
 
   /** Resolve a payload path inside payload/, refusing anything that would land elsewhere. */
@@ -89,10 +95,17 @@ export class StagingDirectory implements PayloadSink {
     return full;
   }
 
-  /** How this file system is made durable, decided once (it costs a statfs). */
+  /** How this file system is made durable, decided once (it costs a statfs); 'none' when staged without durability. */
   private durability(): Promise<StagedDurability> {
-    this.durabilityReady ??= durabilityMethodFor(this.payloadDir).then((method) => new StagedDurability(method));
+    this.durabilityReady ??= this.durable
+      ? durabilityMethodFor(this.payloadDir).then((method) => new StagedDurability(method))
+      : Promise.resolve(new StagedDurability('none'));
     return this.durabilityReady;
+  }
+
+  /** How makeDurable() flushes what is staged here. */
+  async durabilityMethod(): Promise<DurabilityMethod> {
+    return (await this.durability()).method;
   }
 
   private async ensureParent(full: string, durability: StagedDurability): Promise<void> {
@@ -111,16 +124,16 @@ export class StagingDirectory implements PayloadSink {
     await this.ensureParent(full, durability);
     // 'wx': a second entry for one path can never overwrite the first; 0644 whatever the archive said.
     const handle: FileHandle = await open(full, 'wx', 0o644);
-    const writeback = new EarlyWriteback(handle);
+    const writeback = durability.flushes ? new EarlyWriteback(handle) : null;
     durability.fileCreated(full);
     return {
       write: async (chunk) => {
         await handle.write(chunk);
-        writeback.wrote(chunk.length);
+        writeback?.wrote(chunk.length);
       },
       close: async () => {
         try {
-          await writeback.settle();
+          await writeback?.settle();
         } finally {
           await handle.close();
         }

@@ -76,6 +76,8 @@ async function importWith(context: StationContext, request: ImportRequest, clien
       const signer = await signerFor(context, request.signer, request.passphrase);
       const [trusted, policy] = await Promise.all([loadTrustedKeys(context.paths), readStationPolicy(context.paths)]);
       const { split, source } = await routeBundle(context, streamed, request, trusted, policy.clockSkewSeconds);
+      // Only pushing, from one plain file: large blobs are read again from the bundle, not spooled (bundle-blobs.ts).
+      const leaveBlobs = spool !== null && source === undefined ? await push?.leaveBlobsIn(request.bundlePath) : undefined;
       const result = await throughParts(
         split,
         request.bundlePath,
@@ -94,6 +96,9 @@ async function importWith(context: StationContext, request: ImportRequest, clien
             settleInterrupted: () => context.settleInterrupted(),
             beforeCommit: push?.beforeCommit,
             pushRetry: push?.pushRetry,
+            // The spool's copy lives only until the push has read it: flushing it to disk buys nothing (push-spool.ts).
+            durable: spool === null,
+            payloadSink: leaveBlobs,
             recordSettlement: (settlement) => {
               if (settlement.kind === 'failed') during.failureNow(settlement.error);
               else during.outcomeNow(importEvent(settlement.result));

@@ -12,7 +12,8 @@ import type { PayloadRows } from './payload-index.js';
 
 /** Receives the bytes of each listed payload file as they stream (import writes them to staging). */
 export interface PayloadSink {
-  openFile(payloadPath: string, size: number): Promise<PayloadFileWriter>;
+  /** `archiveOffset`: where the file's bytes start in the archive stream (tar-entries.ts archiveOffsetOf). */
+  openFile(payloadPath: string, size: number, archiveOffset?: number | undefined): Promise<PayloadFileWriter>;
 }
 export interface PayloadFileWriter {
   write(chunk: Buffer): Promise<void>;

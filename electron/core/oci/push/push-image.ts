@@ -132,6 +132,7 @@ async function uploadBlob(blob: BlobDescriptor, repository: string, context: Ima
     await client.uploadBlob(repository, blob, (offset) => layout.open(blob.digest, offset), {
       signal,
       resumeUrl,
+      reader: () => layout.reader(blob.digest),
       onProgress: (progress) => {
         if (progress.bytes > acked) {
           const delta = progress.bytes - acked;
@@ -143,15 +144,23 @@ async function uploadBlob(blob: BlobDescriptor, repository: string, context: Ima
       },
     });
   };
-  if (resume === null) return attempt(undefined);
   try {
-    await attempt(resume.uploadUrl);
+    if (resume === null) return await attempt(undefined);
+    try {
+      await attempt(resume.uploadUrl);
+    } catch (error) {
+      // The registry forgot the upload (expired, garbage-collected, restarted): send the blob afresh once.
+      const failure = toAirlockError(error);
+      if (signal?.aborted || failure.code === 'REGISTRY_DIGEST_MISMATCH' || failure.code === 'REGISTRY_AUTH_FAILED' || failure.code === 'IMAGE_SOURCE_CORRUPT')
+        throw error;
+      journal.forgetUpload(repository, blob.digest);
+      await attempt(undefined);
+    }
   } catch (error) {
-    // The registry forgot the upload (expired, garbage-collected, restarted): send the blob afresh once.
-    const failure = toAirlockError(error);
-    if (signal?.aborted || failure.code === 'REGISTRY_DIGEST_MISMATCH' || failure.code === 'REGISTRY_AUTH_FAILED') throw error;
-    journal.forgetUpload(repository, blob.digest);
-    await attempt(undefined);
+    // The upload hashes what it reads (from the bundle or the spool) and refused bytes that are not the verified ones.
+    if (error instanceof AirlockError && error.code === 'IMAGE_SOURCE_CORRUPT')
+      throw new AirlockError('BUNDLE_CHANGED', `${error.message} Read again for ${repository}.`, { cause: error, data: error.data });
+    throw error;
   }
 }
 

@@ -15,11 +15,14 @@ import { RECEIPT_REGISTRY_SECTION, type ReceiptRegistrySection } from '../regist
 import type { RegistryClientApi, RegistryEndpoint } from '../registry/registry-api.js';
 import { pushImage, targetRepository } from './push-image.js';
 import { PushJournal } from './push-journal.js';
+import type { BundleBlobs } from './bundle-blobs.js';
 import { StagedLayout } from './staged-layout.js';
 
 export interface PushImagesOptions {
   /** The staged, verified `data/oci` folder. */
   layoutDir: string;
+  /** Large blobs a push-only import left in the bundle file (bundle-blobs.ts); null when all are staged. */
+  inBundle?: BundleBlobs | null | undefined;
   endpoint: RegistryEndpoint;
   client: RegistryClientApi;
   db: StationDb;
@@ -41,7 +44,7 @@ export function endpointTarget(endpoint: RegistryEndpoint): string {
 }
 
 export async function pushImages(options: PushImagesOptions): Promise<PushImagesResult> {
-  const layout = new StagedLayout(options.layoutDir);
+  const layout = new StagedLayout(options.layoutDir, options.inBundle ?? null);
   const images = await layout.readImagesFile();
   const target = endpointTarget(options.endpoint);
   const journal = new PushJournal(options.db, options.bundle, target);

@@ -4,7 +4,9 @@
  * left unfinished is told apart from a replay.
  *
  * - The push reads the staged bytes (`<staging>/payload/oci`), so nothing unverified reaches the
- *   registry and nothing is read twice from the medium. A kill during the push leaves the staging
+ *   registry and nothing is read twice from the medium. A push-only import of a bundle file
+ *   leaves the large blobs in the bundle instead and reads them again from there, hashed again
+ *   as they are sent (bundle-blobs.ts). A kill during the push leaves the staging
  *   folder (swept by the next import) and a pending claim (settled failed at the next start): the
  *   re-run is a fresh import, and the journal lets its push resume.
  * - When some image failed, the files still commit and the receipt says which image failed;
@@ -18,6 +20,8 @@ import type { StationDb } from '../../db/station-db.js';
 import { AirlockError } from '../../errors.js';
 import type { ImportIdentity } from '../../import/replay-guard.js';
 import type { RegistryClientApi, RegistryEndpoint } from '../registry/registry-api.js';
+import type { PayloadSink } from '../../verify/check-bundle.js';
+import { BundleBlobSink } from './bundle-blobs.js';
 import { endpointTarget, pushImages, type PushImagesResult } from './push-images.js';
 
 export interface PushOnImportOptions {
@@ -33,6 +37,7 @@ export interface PushOnImportOptions {
 export class PushOnImport {
   private result: PushImagesResult | null = null;
   private readonly target: string;
+  private inBundle: BundleBlobSink | null = null;
 
   constructor(private readonly options: PushOnImportOptions) {
     this.target = endpointTarget(options.endpoint);
@@ -47,6 +52,20 @@ export class PushOnImport {
   readonly pushRetry = (identity: ImportIdentity): boolean =>
     this.options.db.prepare('SELECT 1 AS one FROM push_unfinished WHERE tagmanifest_sha256 = ? AND target = ?').get(identity.tagmanifestSha256, this.target) !==
     undefined;
+
+  /**
+   * For importBundle's payloadSink, when the import only pushes and its bundle is one plain file
+   * (not parts, not standard input): the large blobs stay in `bundlePath` (bundle-blobs.ts).
+   * Undefined (stage everything) when the path is not a regular file: a pipe or a device named
+   * as the bundle (`<(cat ...)`, /dev/fd/N) cannot be read again by offset.
+   */
+  async leaveBlobsIn(bundlePath: string): Promise<((staging: PayloadSink) => PayloadSink) | undefined> {
+    if (!(await isFile(bundlePath))) return undefined;
+    return (staging) => {
+      this.inBundle = new BundleBlobSink(staging, bundlePath);
+      return this.inBundle;
+    };
+  }
 
   /** For importBundle's beforeCommit. */
   readonly beforeCommit = async (staged: { payloadDir: string; tagmanifestSha256: string }): Promise<void> => {
@@ -67,6 +86,7 @@ export class PushOnImport {
     }
     const result = await pushImages({
       layoutDir,
+      inBundle: this.inBundle,
       endpoint: this.options.endpoint,
       client: this.options.client,
       db: this.options.db,

@@ -4,7 +4,9 @@
  * (so the ledger, the claim and crash recovery work unchanged) and the folder is removed as soon
  * as the import is recorded. A kill between the commit and the removal leaves a folder no
  * pending claim names: the next push sweeps it. Staging folders of dead imports are swept by the
- * import itself (cleanLeftoverStaging).
+ * import itself (cleanLeftoverStaging). Nothing here outlives the push, so nothing is flushed to
+ * disk (import-bundle.ts `durable: false`), and large blobs of a bundle file are not copied here
+ * at all (bundle-blobs.ts).
  */
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';

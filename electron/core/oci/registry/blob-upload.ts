@@ -7,11 +7,18 @@
  * distribution cancels one whose offset no longer matches after a cut mid-PATCH) starts again
  * from byte 0. Failures without progress are bounded; the AbortSignal is honoured at every await
  * and inside a chunk's body.
+ *
+ * The bytes are hashed as they are sent, and the upload is never closed with bytes that do not
+ * hash to the blob's digest: the last piece is held back and the request fails instead
+ * (IMAGE_SOURCE_CORRUPT). The registry checks the digest on the final PUT as well; this check
+ * does not rely on it, so a source that changed after it was verified (the bundle file a
+ * push-only import reads blobs from) cannot land under the verified digest.
  */
+import { createHash, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Response } from 'undici';
 import { AirlockError, throwIfAborted } from '../../errors.js';
-import type { BlobDescriptor, UploadProgress } from './registry-api.js';
+import type { BlobDescriptor, BlobReader, UploadProgress } from './registry-api.js';
 import { registryNetworkError, registryResponseError } from './registry-errors.js';
 import { errorText, type RegistryHttp, sleep } from './registry-http.js';
 
@@ -28,6 +35,8 @@ export const DEFAULT_UPLOAD_TUNING: UploadTuning = { monolithicMax: 8 * 1024 * 1
 
 export interface UploadOptions {
   signal?: AbortSignal | undefined;
+  /** Read the blob through this instead of `open` (see pieces()). */
+  reader?: (() => Promise<BlobReader>) | undefined;
   onProgress?: ((progress: UploadProgress) => void) | undefined;
   resumeUrl?: string | undefined;
 }
@@ -65,6 +74,45 @@ async function* slice(open: (offset: number) => Readable, offset: number, length
   if (left > 0) throw new AirlockError('IMAGE_SOURCE_CORRUPT', `The blob's source ended ${left} bytes short of its size.`);
 }
 
+/** Buffers one request body cycles through when reading with a BlobReader. */
+const RING = 3;
+
+/**
+ * `length` bytes from `offset` read with a BlobReader into RING buffers of PIECE bytes, reused in
+ * turn, then the reader is closed; IMAGE_SOURCE_CORRUPT when the blob ends early. A fresh 1 MiB
+ * buffer per read made a garbage collection every 64 MiB or so (V8 collects when this much memory
+ * outside its heap was allocated): seconds of a 1 GiB push. Reuse is safe because undici hands
+ * each piece to the socket before it asks for the next, and waits for 'drain' when the socket
+ * holds more than its high-water mark (16 KiB, less than a piece): when a buffer comes round
+ * again, the piece read into it two pieces earlier is with the kernel. Even so, nothing depends
+ * on it: the bytes are hashed as read, and the registry checks the digest on the closing PUT.
+ * The ring is made per request body: a body abandoned on a retry can never write into the next.
+ */
+async function* pieces(open: () => Promise<BlobReader>, offset: number, length: number, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array> {
+  if (length === 0) return;
+  const reader = await open();
+  const ring = Array.from({ length: Math.min(RING, Math.ceil(length / PIECE)) }, () => Buffer.allocUnsafeSlow(Math.min(PIECE, length)));
+  let done = 0;
+  try {
+    for (let turn = 0; done < length; turn += 1) {
+      throwIfAborted(signal);
+      const buffer = ring[turn % ring.length] as Buffer;
+      const want = Math.min(buffer.length, length - done);
+      let got = 0;
+      while (got < want) {
+        const n = await reader.read(buffer.subarray(got, want), offset + done + got);
+        if (n === 0) break;
+        got += n;
+      }
+      if (got < want) throw new AirlockError('IMAGE_SOURCE_CORRUPT', `The blob's source ended ${length - done - got} bytes short of its size.`);
+      done += want;
+      yield buffer.subarray(0, want);
+    }
+  } finally {
+    await reader.close();
+  }
+}
+
 /** `Range: 0-N` → N+1; no header → 0. */
 function rangeEnd(header: string | null): number | null {
   if (header === null || header === '') return 0;
@@ -92,6 +140,11 @@ class Resumable extends Error {
 export class BlobUpload {
   private location = '';
   private offset = 0;
+  /** SHA-256 of the blob's bytes [0, hashedTo), as read for sending. */
+  private hasher: Hash = createHash('sha256');
+  private hashedTo = 0;
+  /** What made the last request body fail (the source, not the network): thrown as it is, never retried. */
+  private sourceFailure: unknown = null;
 
   constructor(
     private readonly http: RegistryHttp,
@@ -197,15 +250,56 @@ export class BlobUpload {
     return true;
   }
 
+  /** `length` bytes from `offset`, hashed on the way; the blob's last byte is sent only if the whole blob hashes to its digest. */
+  private async *body(offset: number, length: number): AsyncGenerator<Uint8Array> {
+    try {
+      if (this.hashedTo !== offset) await this.hashAgain(offset);
+      for await (const piece of this.read(offset, length)) {
+        this.hasher.update(piece);
+        this.hashedTo += piece.length;
+        if (this.hashedTo === this.blob.size) this.checkHashed();
+        yield piece;
+      }
+    } catch (error) {
+      this.sourceFailure = error;
+      throw error;
+    }
+  }
+
+  private read(offset: number, length: number): AsyncGenerator<Uint8Array> {
+    const { reader, signal } = this.options;
+    return reader ? pieces(reader, offset, length, signal) : slice(this.open, offset, length, signal);
+  }
+
+  /** The bytes before `offset` (sent earlier, by this run or a killed one) hashed again, not sent. */
+  private async hashAgain(offset: number): Promise<void> {
+    this.hasher = createHash('sha256');
+    this.hashedTo = 0;
+    for await (const piece of this.read(0, offset)) {
+      this.hasher.update(piece);
+      this.hashedTo += piece.length;
+    }
+  }
+
+  private checkHashed(): void {
+    const digest = `sha256:${this.hasher.copy().digest('hex')}`;
+    if (digest !== this.blob.digest) {
+      throw new AirlockError('IMAGE_SOURCE_CORRUPT', `The bytes read for blob ${this.blob.digest} hash to ${digest}; they were not stored as that blob.`, {
+        data: { expected: this.blob.digest, actual: digest },
+      });
+    }
+  }
+
   /** Sends a request that carries bytes; failures worth resuming after become Resumable. */
   private async sendBytes(method: 'PATCH' | 'PUT', url: string, headers: Record<string, string>, offset: number, length: number): Promise<Response> {
     const { signal } = this.options;
+    this.sourceFailure = null;
     try {
       const response = await this.http.send({
         method,
         url,
         headers: { ...headers, 'content-length': String(length), 'content-type': 'application/octet-stream' },
-        body: length === 0 ? undefined : () => slice(this.open, offset, length, signal),
+        body: length === 0 ? undefined : () => this.body(offset, length),
         scopes: this.scopes,
         retry: false,
         signal,
@@ -217,6 +311,8 @@ export class BlobUpload {
       return response;
     } catch (error) {
       if (error instanceof Resumable) throw error;
+      // The body's own failure, whatever the HTTP layer made of the aborted request.
+      if (this.sourceFailure !== null) throw this.sourceFailure;
       const failure = registryNetworkError(error, this.what);
       if (failure.code === 'REGISTRY_UNREACHABLE' && failure.data?.tls !== true) throw new Resumable(failure, false);
       throw failure;
@@ -242,6 +338,11 @@ export class BlobUpload {
 
   /** PUT ?digest=, with the rest of the blob (`length` bytes from the current offset) or nothing. */
   private async finish(length: number): Promise<void> {
+    if (length === 0) {
+      // Every byte is with the registry already (sent by PATCH, or by a killed run): check them all before closing.
+      if (this.hashedTo !== this.blob.size) await this.hashAgain(this.blob.size);
+      this.checkHashed();
+    }
     const response = await this.sendBytes('PUT', withDigest(this.location, this.blob.digest, this.http), {}, this.offset, length);
     const text = await errorText(response);
     if (response.status === 400 && /"code"\s*:\s*"(DIGEST_INVALID|SIZE_INVALID)"/u.test(text)) {

@@ -26,6 +26,16 @@ export interface BlobDescriptor {
   mediaType: string;
 }
 
+/**
+ * A blob's bytes by position (a file): read into the caller's buffer. An upload given one reads
+ * into a few buffers it reuses instead of a new buffer per read (blob-upload.ts says why).
+ */
+export interface BlobReader {
+  /** Reads up to `buffer.length` bytes of the blob from `position`; 0 at its end. */
+  read(buffer: Uint8Array, position: number): Promise<number>;
+  close(): Promise<void>;
+}
+
 export interface UploadProgress {
   /** Bytes of this blob accepted by the registry so far. */
   bytes: number;
@@ -47,7 +57,13 @@ export interface RegistryClientApi {
     repository: string,
     blob: BlobDescriptor,
     open: (offset: number) => Readable,
-    options?: { signal?: AbortSignal | undefined; onProgress?: ((progress: UploadProgress) => void) | undefined; resumeUrl?: string | undefined },
+    options?: {
+      signal?: AbortSignal | undefined;
+      onProgress?: ((progress: UploadProgress) => void) | undefined;
+      resumeUrl?: string | undefined;
+      /** Read the bytes through this rather than `open` (same bytes; fewer allocations). */
+      reader?: (() => Promise<BlobReader>) | undefined;
+    },
   ): Promise<void>;
   /** PUT a manifest by tag or digest; returns the digest the registry computed (Docker-Content-Digest), checked by the caller. */
   putManifest(repository: string, reference: string, mediaType: string, body: Buffer, signal?: AbortSignal): Promise<{ digest: string }>;

@@ -7,6 +7,7 @@
 import type { ReadEntry } from 'tar';
 import type { Problem } from '../../../../shared/problems.js';
 import { PAYLOAD_DIR } from '../../bundle/format.js';
+import { archiveOffsetOf } from '../../bundle/tar-entries.js';
 import { errnoOf } from '../../errors.js';
 import type { FileInspection } from '../inspectors.js';
 import { Fatal } from '../problem-list.js';
@@ -48,7 +49,7 @@ export async function checkPayloadEntry(state: VerifyState, entry: ReadEntry, re
   const oxum = state.facts?.oxum;
   if (oxum && state.payloadBytes > oxum.octets)
     state.problems.fail('PAYLOAD_OXUM_MISMATCH', `The payload holds more than the ${oxum.octets} bytes Payload-Oxum declares.`, rel);
-  const writer = options.payloadSink && state.writing ? await openStaged(options.payloadSink, rel, entry.size) : null;
+  const writer = options.payloadSink && state.writing ? await openStaged(options.payloadSink, rel, entry) : null;
   if (writer === 'exists') {
     // The destination's file system took two names the collision key keeps apart for one: still a duplicate, not an I/O error.
     state.seen.add(rel);
@@ -114,9 +115,9 @@ async function endInspections(inspections: readonly FileInspection[], verified: 
 }
 
 /** The sink's writer for a payload file, or 'exists' when the sink already holds a file by that name (its open is exclusive). */
-async function openStaged(sink: PayloadSink, rel: string, size: number): Promise<PayloadFileWriter | 'exists'> {
+async function openStaged(sink: PayloadSink, rel: string, entry: ReadEntry): Promise<PayloadFileWriter | 'exists'> {
   try {
-    return await sink.openFile(rel.slice(PAYLOAD_DIR.length + 1), size);
+    return await sink.openFile(rel.slice(PAYLOAD_DIR.length + 1), entry.size, archiveOffsetOf(entry));
   } catch (error) {
     if (errnoOf(error) === 'EEXIST') return 'exists';
     throw error;

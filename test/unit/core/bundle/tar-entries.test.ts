@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { ArchiveError, entryKind, readTarEntries } from '../../../../electron/core/bundle/tar-entries.js';
+import { archiveOffsetOf, ArchiveError, entryKind, readTarEntries } from '../../../../electron/core/bundle/tar-entries.js';
 import { END_OF_ARCHIVE } from '../../../../electron/core/bundle/tar-header.js';
 import { header, octal, paxHeader, withData } from '../../../helpers/tar-grammar.js';
 import { paxRecord } from '../../../helpers/hostile-tar.js';
@@ -147,5 +147,38 @@ describe('readTarEntries: what it refuses (ArchiveError)', () => {
       })(),
     ).rejects.toThrow('EIO');
     expect(seen).toEqual([]);
+  });
+});
+
+describe('archiveOffsetOf', () => {
+  it.each([1, 512, 4096])("names where each entry's data lies in the archive, pax and long names included (chunks of %i bytes)", async (chunk) => {
+    const long = `b/${'n'.repeat(150)}/${'m'.repeat(120)}`;
+    const archive = Buffer.concat([
+      directory('b/'),
+      file('b/one', 'first'),
+      paxHeader(paxRecord('path', long)),
+      file('b/placeholder', 'z'.repeat(1500)),
+      file('b/two', 'y'.repeat(700)),
+      END_OF_ARCHIVE,
+    ]);
+    const chunks: Buffer[] = [];
+    for (let at = 0; at < archive.length; at += chunk) chunks.push(archive.subarray(at, at + chunk));
+    const seen: Array<[string, string]> = [];
+    for await (const entry of readTarEntries(Readable.from(chunks))) {
+      const parts: Buffer[] = [];
+      for await (const part of entry) parts.push(part);
+      const data = Buffer.concat(parts);
+      const at = archiveOffsetOf(entry);
+      expect(at, entry.path).toBeDefined();
+      // Read again from the archive at that offset: the same bytes.
+      expect(archive.subarray(at, (at ?? 0) + data.length).equals(data), entry.path).toBe(true);
+      seen.push([entry.path, data.toString().slice(0, 5)]);
+    }
+    expect(seen).toEqual([
+      ['b/', ''],
+      ['b/one', 'first'],
+      [long, 'zzzzz'],
+      ['b/two', 'yyyyy'],
+    ]);
   });
 });

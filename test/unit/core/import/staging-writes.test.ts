@@ -128,3 +128,32 @@ describe('StagedDurability', () => {
     if (process.platform === 'linux') await light.flush(root);
   });
 });
+
+describe('staging without durability (a push-only import spool)', () => {
+  it("'none' flushes nothing, not even the root: it never touches the disk", async () => {
+    const root = await dirs.make('airlock-durable-');
+    const none = new StagedDurability('none');
+    none.fileCreated(join(root, 'gone'));
+    none.directoryCreated(join(root, 'gone-dir'));
+    expect(none.flushes).toBe(false);
+    // A root that does not exist: any fsync would fail with ENOENT.
+    await none.flush(join(root, 'no-such-folder'));
+    await expect(new StagedDurability('fsync-each').flush(join(root, 'no-such-folder'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('stages byte for byte without flushing when made with durable: false, and flushes by default', async () => {
+    const dest = await dirs.make('airlock-stage-');
+    const light = await StagingDirectory.create(dest, 'bundle.tar', { durable: false });
+    const durable = await StagingDirectory.create(dest, 'bundle.tar');
+    expect(await light.durabilityMethod()).toBe('none');
+    expect(await durable.durabilityMethod()).not.toBe('none');
+    const large = bytes(SMALL_FILE_BYTES * 3 + 7, 9);
+    await stage(light, 'oci/blobs/sha256/large', large);
+    await stage(light, 'oci/index.json', Buffer.from('{}'));
+    await light.makeDurable();
+    expect((await readFile(join(light.payloadDir, 'oci/blobs/sha256/large'))).equals(large)).toBe(true);
+    expect(await readFile(join(light.payloadDir, 'oci/index.json'), 'utf8')).toBe('{}');
+    await light.discard();
+    await durable.discard();
+  });
+});
