@@ -87,11 +87,13 @@ export async function readDirectory(source: ByteSource, signal?: AbortSignal): P
   const fat = new FatReader(source, header, sectorCount, signal);
   const entries: DirectoryEntry[] = [];
   const seen = new Set<number>();
+  let steps = 0;
   for (let sector = header.firstDirectorySector; sector !== END_OF_CHAIN; sector = await fat.next(sector)) {
     signal?.throwIfAborted();
     if (sector > MAX_REGULAR_SECTOR || sector >= sectorCount) throw new CompoundFileError(`directory sector ${sector} lies outside the file`);
     if (seen.has(sector)) throw new CompoundFileError('the directory chain loops');
-    if (seen.size >= MAX_DIRECTORY_SECTORS) throw new CompoundFileError(`the directory is longer than ${MAX_DIRECTORY_SECTORS} sectors`);
+    // Counted by steps, not by distinct sectors: the cap ends the walk even if a loop went unseen.
+    if (++steps > MAX_DIRECTORY_SECTORS) throw new CompoundFileError(`the directory is longer than ${MAX_DIRECTORY_SECTORS} sectors`);
     seen.add(sector);
     const bytes = await source.read(sectorOffset(header, sector), sectorSize, signal);
     if (bytes.length < sectorSize) throw new CompoundFileError('a directory sector is cut short');
@@ -160,7 +162,13 @@ class FatReader {
     // DIFAT sectors (files past ~7 MB) are read as far as this index needs, no further.
     while (this.difat.length <= index - HEADER_DIFAT_ENTRIES) {
       const sector = this.nextDifatSector;
-      if (sector > MAX_REGULAR_SECTOR || sector >= this.sectorCount || this.difatSeen.has(sector) || this.difatSeen.size >= this.header.difatSectorCount) {
+      if (
+        sector > MAX_REGULAR_SECTOR ||
+        sector >= this.sectorCount ||
+        this.difatSeen.has(sector) ||
+        this.difatSeen.size >= this.header.difatSectorCount ||
+        this.difatSeen.size >= this.sectorCount
+      ) {
         throw new CompoundFileError('the DIFAT chain is broken');
       }
       this.difatSeen.add(sector);
