@@ -3,8 +3,9 @@
  * name, by a content type or a relationship that declares one under any name), Excel 4.0 macro
  * sheets, a macro-enabled main part, an attached template fetched from outside the document, and
  * embedded Office objects (looked into, two levels deep). OLE compound files: the VBA storages
- * Word, Excel and a bare vbaProject.bin hold. Bounded: a capped part list, each part read into
- * memory within a budget. Anything that cannot be read to the end is `unreadable`, not clean.
+ * Word, Excel and a bare vbaProject.bin hold. OpenDocument packages: Basic modules and scripts.
+ * Bounded: a capped part list, each part read into memory within a budget. Anything that cannot
+ * be read to the end is `unreadable`, not clean.
  */
 import { displayText } from '../../../../shared/display-text.js';
 import type { ByteSource } from '../contract.js';
@@ -29,6 +30,8 @@ const MAX_EMBEDDING_DEPTH = 2;
 /** OLE storages and streams that hold a VBA project (Word: Macros/VBA, Excel: _VBA_PROJECT_CUR/VBA, vbaProject.bin: VBA). */
 const VBA_ENTRY_NAMES = new Set(['vba', '_vba_project_cur', '_vba_project', 'macros']);
 const MACRO_ENABLED_EXTENSIONS = /\.(docm|dotm|xlsm|xltm|xlam|xlsb|pptm|potm|ppsm|ppam|sldm)$/u;
+/** OpenDocument macros: Basic modules (Basic/<library>/<module>.xml; the library lists alone are empty) and scripts. */
+const OPEN_DOCUMENT_MACRO = /^(basic\/[^/]+\/[^/]+\.xml|scripts\/(python|javascript|beanshell|java)\/.+)$/u;
 /** Content types that run code: macro-enabled main parts, VBA projects, Excel 4.0 macro sheets. */
 const MACRO_CONTENT_TYPE = /macroenabled|vnd\.ms-office\.vbaproject|vnd\.ms-excel\.(intl)?macrosheet/iu;
 /** Relationships to a VBA project under any part name, or to a template loaded from elsewhere when the document opens. */
@@ -82,6 +85,7 @@ async function partMacros(part: ZipPart, budget: { left: number }, depth: number
   const base = name.slice(name.lastIndexOf('/') + 1);
   if (base === 'vbaproject.bin' || base === 'vbadata.xml') return { kind: 'found', detail: `VBA part ${shown}` };
   if (name.includes('macrosheets/')) return { kind: 'found', detail: `Excel 4.0 macro sheet ${shown}` };
+  if (OPEN_DOCUMENT_MACRO.test(name) && !/\/(script|dialog)-l[bc]\.xml$/u.test(name)) return { kind: 'found', detail: `OpenDocument macro ${shown}` };
   if (MACRO_ENABLED_EXTENSIONS.test(name)) return { kind: 'found', detail: `macro-enabled document ${shown}` };
   if (name === '[content_types].xml') {
     const match = MACRO_CONTENT_TYPE.exec((await readWithin(part, MAX_XML_PART_BYTES, budget)).toString('utf8'));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bufferSource } from '../../../../../electron/core/inspect/types/buffer-source.js';
 import { officeMacros } from '../../../../../electron/core/inspect/types/office-macros.js';
+import { detectType } from '../../../../../electron/core/inspect/types/detect-type.js';
 import * as corpus from '../../../../helpers/type-corpus.js';
 
 const macrosOf = (bytes: Buffer) => officeMacros(bufferSource(bytes));
@@ -112,6 +113,31 @@ describe('officeMacros: OOXML packages', () => {
   it('calls a part list past the limit, or an XML part too large to read, unreadable', async () => {
     const big = corpus.ooxml({ parts: [{ name: 'word/_rels/document.xml.rels', data: Buffer.alloc(2 << 20, 0x20) }] });
     expect(await macrosOf(big)).toMatchObject({ kind: 'unreadable', detail: expect.stringContaining('too large') as unknown });
+  });
+});
+
+describe('officeMacros: OpenDocument packages', () => {
+  const odt = (parts: corpus.ZipMember[]): Buffer =>
+    corpus.zip([
+      { name: 'mimetype', data: 'application/vnd.oasis.opendocument.text', deflate: false },
+      { name: 'content.xml', data: '<office:document-content/>' },
+      ...parts,
+    ]);
+
+  it('finds Basic modules and scripts, and takes empty library lists', async () => {
+    expect(await macrosOf(odt([{ name: 'Basic/Standard/Module1.xml', data: '<script:module/>' }]))).toMatchObject({ kind: 'found' });
+    expect(await macrosOf(odt([{ name: 'Scripts/python/evil.py', data: 'import os' }]))).toMatchObject({ kind: 'found' });
+    const empty = odt([
+      { name: 'Basic/script-lc.xml', data: '<library:libraries/>' },
+      { name: 'Basic/Standard/script-lb.xml', data: '<library:library/>' },
+    ]);
+    expect(await macrosOf(empty)).toEqual({ kind: 'none' });
+    expect(await macrosOf(odt([]))).toEqual({ kind: 'none' });
+  });
+
+  it('marks OpenDocument files for the look inside', async () => {
+    const d = await detectType(odt([]), 'a.odt');
+    expect(d.office).toBe('ooxml');
   });
 });
 
