@@ -127,6 +127,21 @@ describe('a VBA project is found wherever Office would find it', () => {
     expect(await codesFor(xls, 'a.xls')).toEqual(['MACRO_FOUND']);
   });
 
+  it('an Excel 4.0 (XLM) macro sheet in a binary workbook, visible or very hidden, in a large or a small stream', async () => {
+    for (const fillerBytes of [0, 8000]) {
+      const globals = corpus.workbookGlobals(
+        [
+          { name: 'Sheet1', kind: 0 },
+          { name: 'Auto_Open', kind: 1 },
+        ],
+        { fillerBytes },
+      );
+      globals[globals.length - 4 - 8 - 'Auto_Open'.length + 4] = 2; // hsState of the last sheet: very hidden
+      const book = corpus.ole({ clsid: corpus.EXCEL_CLSID, entries: [{ name: 'Workbook', type: 2, data: globals }] });
+      expect(await codesFor(book, 'invoice.xls')).toEqual(['MACRO_FOUND']);
+    }
+  });
+
   it('a bare vbaProject.bin is itself a VBA project', async () => {
     expect(await codesFor(vba(), 'vbaProject.bin')).toContain('MACRO_FOUND');
   });

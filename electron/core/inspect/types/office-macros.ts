@@ -10,7 +10,8 @@
 import { displayText } from '../../../../shared/display-text.js';
 import type { ByteSource } from '../contract.js';
 import { bufferSource } from './buffer-source.js';
-import { CompoundFileError, isCompoundFile, readDirectory } from './compound-file.js';
+import { CompoundFileError, isCompoundFile, openCompoundFile } from './compound-file.js';
+import { excelSheetMacros, wordEncrypted } from './ole-streams.js';
 import { forEachZipPart, ZipPartsError, type ZipPart } from './zip-parts.js';
 
 export type MacroScan =
@@ -26,6 +27,8 @@ export const MAX_EMBEDDED_BYTES = 32 << 20;
 /** Bytes inflated for one document altogether. */
 export const MAX_BYTES_READ = 64 << 20;
 const MAX_EMBEDDING_DEPTH = 2;
+/** An Excel workbook's sheet list lies in its globals, before the shared strings: this much is read to find it. */
+export const MAX_WORKBOOK_GLOBALS_BYTES = 4 << 20;
 
 /** OLE storages and streams that hold a VBA project (Word: Macros/VBA, Excel: _VBA_PROJECT_CUR/VBA, vbaProject.bin: VBA). */
 const VBA_ENTRY_NAMES = new Set(['vba', '_vba_project_cur', '_vba_project', 'macros']);
@@ -57,11 +60,22 @@ async function macrosIn(source: ByteSource, budget: { left: number }, depth: num
 }
 
 async function oleMacros(source: ByteSource, signal?: AbortSignal): Promise<MacroScan> {
-  const entries = await readDirectory(source, signal);
-  const vba = entries.find((e) => VBA_ENTRY_NAMES.has(e.name.toLowerCase()));
+  const file = await openCompoundFile(source, signal);
+  const vba = file.entries.find((e) => VBA_ENTRY_NAMES.has(e.name.toLowerCase()));
   if (vba !== undefined) return { kind: 'found', detail: `VBA ${vba.type === 2 ? 'stream' : 'storage'} "${displayText(vba.name)}"` };
-  if (entries.some((e) => e.name === 'EncryptedPackage' || e.name === 'EncryptionInfo')) {
+  if (file.entries.some((e) => e.name === 'EncryptedPackage' || e.name === 'EncryptionInfo')) {
     return { kind: 'unreadable', encrypted: true, detail: 'an encrypted (password-protected) Office document' };
+  }
+  // Macros that live inside the document streams rather than as VBA storages.
+  for (const entry of file.entries) {
+    if (entry.type !== 2) continue;
+    if (entry.name === 'Workbook' || entry.name === 'Book') {
+      const found = excelSheetMacros(await file.readStream(entry, MAX_WORKBOOK_GLOBALS_BYTES), entry.size);
+      if (found.kind !== 'none') return found;
+    }
+    if (entry.name === 'WordDocument' && wordEncrypted(await file.readStream(entry, 12))) {
+      return { kind: 'unreadable', encrypted: true, detail: 'a Word document encrypted or obfuscated with a password' };
+    }
   }
   return { kind: 'none' };
 }

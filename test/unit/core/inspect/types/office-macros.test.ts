@@ -199,6 +199,52 @@ describe('officeMacros: OLE compound files', () => {
     });
   });
 
+  const xls = (workbook: Buffer): Buffer => corpus.ole({ clsid: corpus.EXCEL_CLSID, entries: [{ name: 'Workbook', type: 2, data: workbook }] });
+
+  it('finds an Excel 4.0 macro sheet and a VBA module sheet in a workbook, in a large or a small stream', async () => {
+    const xlm = [
+      { name: 'Sheet1', kind: 0 as const },
+      { name: 'Macro1', kind: 1 as const },
+    ];
+    expect(await macrosOf(xls(corpus.workbookGlobals(xlm, { fillerBytes: 6000 })))).toMatchObject({
+      kind: 'found',
+      detail: expect.stringContaining('4.0') as unknown,
+    });
+    expect(await macrosOf(xls(corpus.workbookGlobals(xlm)))).toMatchObject({ kind: 'found' });
+    expect(await macrosOf(xls(corpus.workbookGlobals([{ name: 'Module1', kind: 6 }], { fillerBytes: 9000 })))).toMatchObject({ kind: 'found' });
+  });
+
+  it('takes a workbook of worksheets and charts', async () => {
+    const plain = [
+      { name: 'Sheet1', kind: 0 as const },
+      { name: 'Chart1', kind: 2 as const },
+    ];
+    expect(await macrosOf(xls(corpus.workbookGlobals(plain, { fillerBytes: 6000 })))).toEqual({ kind: 'none' });
+    expect(await macrosOf(xls(corpus.workbookGlobals(plain)))).toEqual({ kind: 'none' });
+  });
+
+  it('calls a password-encrypted workbook or Word document encrypted, and broken globals unreadable', async () => {
+    expect(await macrosOf(xls(corpus.workbookGlobals([{ name: 'Sheet1', kind: 0 }], { filepass: true })))).toMatchObject({
+      kind: 'unreadable',
+      encrypted: true,
+    });
+    expect(await macrosOf(xls(corpus.workbookGlobals([{ name: 'Sheet1', kind: 0 }], { eof: false })))).toMatchObject({ kind: 'unreadable', encrypted: false });
+    expect(await macrosOf(xls(Buffer.from('not a BIFF stream at all')))).toMatchObject({ kind: 'unreadable', encrypted: false });
+    const doc = (encrypted: boolean): Buffer =>
+      corpus.ole({
+        clsid: corpus.WORD_CLSID,
+        entries: [{ name: 'WordDocument', type: 2, data: Buffer.concat([corpus.wordFib(encrypted), Buffer.alloc(5000)]) }],
+      });
+    expect(await macrosOf(doc(true))).toMatchObject({ kind: 'unreadable', encrypted: true });
+    expect(await macrosOf(doc(false))).toEqual({ kind: 'none' });
+  });
+
+  it('calls a stream whose chain is cut short or loops unreadable', async () => {
+    const file = xls(corpus.workbookGlobals([{ name: 'Sheet1', kind: 0 }], { fillerBytes: 6000 }));
+    // The stream is the last thing but the mini structures (none here): cut its final sectors off.
+    expect(await macrosOf(file.subarray(0, file.length - 1024))).toMatchObject({ kind: 'unreadable' });
+  });
+
   it('says none for content that is neither OLE nor a zip', async () => {
     expect(await macrosOf(corpus.pdf())).toEqual({ kind: 'none' });
     expect(await macrosOf(Buffer.alloc(0))).toEqual({ kind: 'none' });
