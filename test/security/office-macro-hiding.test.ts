@@ -165,6 +165,11 @@ describe('what cannot be looked through is not clean', () => {
     const bytes = corpus.zip([{ name: '[Content_Types].xml', data: corpus.contentTypes(corpus.DOCX_MAIN), flags: 1 }]);
     expect(await codesFor(bytes, 'a.docx')).toContain('ARCHIVE_ENCRYPTED');
   });
+  it('a plain zip named as an Office document is not passed as a clean document', async () => {
+    const zip = corpus.zip([{ name: 'payload.exe', data: corpus.pe() }]);
+    for (const name of ['report.docx', 'sheet.xlsx', 'letter.odt']) expect(await codesFor(zip, name)).toContain('ARCHIVE_UNREADABLE');
+    expect(await codesFor(zip, 'archive.zip')).toEqual([]);
+  });
   it('objects embedded deeper than the look-inside depth are refused, not assumed clean', async () => {
     const deep = docx([
       { name: 'word/embeddings/a.bin', data: docx([{ name: 'word/embeddings/b.bin', data: docx([{ name: 'word/embeddings/c.bin', data: corpus.pdf() }]) }]) },

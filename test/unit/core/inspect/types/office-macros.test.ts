@@ -121,6 +121,7 @@ describe('officeMacros: OpenDocument packages', () => {
     corpus.zip([
       { name: 'mimetype', data: 'application/vnd.oasis.opendocument.text', deflate: false },
       { name: 'content.xml', data: '<office:document-content/>' },
+      { name: 'META-INF/manifest.xml', data: '<manifest:manifest/>' },
       ...parts,
     ]);
 
