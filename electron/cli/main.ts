@@ -8,6 +8,7 @@ import { registerImport } from './commands/import.js';
 import { registerKeys } from './commands/keys.js';
 import { registerMedia } from './commands/media.js';
 import { registerVerify } from './commands/verify.js';
+import { registerFeed } from './commands/feed.js';
 import { createContext, reportFailure, type GlobalOptions } from './context.js';
 import type { CliIo } from './io.js';
 import { JSON_ERROR_SHAPE, JSON_SHAPES, NO_JSON_COMMANDS } from './json-shapes.js';
@@ -54,6 +55,7 @@ export function buildProgram(io: CliIo, args: readonly string[] = []): { program
   registerApprove(program, ctx);
   registerAudit(program, ctx);
   registerMedia(program, ctx);
+  registerFeed(program, ctx);
   for (const command of [program, ...allCommands(program)]) {
     const path = commandPath(command);
     command.exitOverride();
