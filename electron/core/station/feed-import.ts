@@ -88,7 +88,7 @@ async function runFeedImport(context: StationContext, request: FeedImportRequest
   const scanner = createScanner(scan);
   const warnings: string[] = [];
   // Verified all the same (SIGNER_UNTRUSTED): the operator sees who signed it and learns what is missing.
-  if (feedKeys.length === 0) warnings.push(`No trusted key has the ${FEEDS_ROLE} role: trust the feed signer’s key with --role ${FEEDS_ROLE}.`);
+  if (feedKeys.length === 0) warnings.push(`No trusted key has the ${FEEDS_ROLE} role: trust the feed signer’s key with that role.`);
   try {
     const beforeStatus = await scanner.status(now, request.signal);
     const before = beforeStatus.databaseVersion !== null ? stateOf(beforeStatus) : await stateFromHeaders(databaseDir, now);
