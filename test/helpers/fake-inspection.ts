@@ -5,7 +5,16 @@
  * tiny made-up format. The real parts have their own tests; the integration tests use them.
  */
 import type { ScannerStatus } from '../../shared/inspection.js';
-import type { ArchiveWalkFinding, ByteSource, FileScan, ItemFinding, Scanner, ScanVerdict, TypeDetection, WalkArchive } from '../../electron/core/inspect/contract.js';
+import type {
+  ArchiveWalkFinding,
+  ByteSource,
+  FileScan,
+  ItemFinding,
+  Scanner,
+  ScanVerdict,
+  TypeDetection,
+  WalkArchive,
+} from '../../electron/core/inspect/contract.js';
 import type { InspectionParts } from '../../electron/core/inspect/inspection-parts.js';
 import type { InspectPolicy } from '../../electron/core/policy/inspect-policy.js';
 import { Readable } from 'node:stream';
@@ -88,7 +97,8 @@ async function readAll(source: ByteSource): Promise<Buffer> {
   const whole = Buffer.concat(chunks);
   // Both ways of reading must agree (the walk uses either).
   const again = await source.read(0, source.size);
-  if (!again.equals(whole) || whole.length !== source.size) throw new Error(`ByteSource disagrees with itself: ${whole.length} / ${again.length} / ${source.size}`);
+  if (!again.equals(whole) || whole.length !== source.size)
+    throw new Error(`ByteSource disagrees with itself: ${whole.length} / ${again.length} / ${source.size}`);
   return whole;
 }
 
@@ -100,12 +110,11 @@ export interface FakePartsLog {
 
 export function fakeParts(options: { walkThrows?: boolean } = {}): { parts: InspectionParts; log: FakePartsLog } {
   const log: FakePartsLog = { detected: [], walked: [], macroChecks: 0 };
-  const walk = async (
-    bytes: Buffer,
-    chain: string[],
-    visit: Parameters<WalkArchive>[3],
-  ): Promise<ArchiveWalkFinding[]> => {
-    const parsed = JSON.parse(bytes.toString('utf8').slice('FAKEZIP\n'.length)) as { members: Array<{ name: string; content: string }>; findings: ArchiveWalkFinding[] };
+  const walk = async (bytes: Buffer, chain: string[], visit: Parameters<WalkArchive>[3]): Promise<ArchiveWalkFinding[]> => {
+    const parsed = JSON.parse(bytes.toString('utf8').slice('FAKEZIP\n'.length)) as {
+      members: Array<{ name: string; content: string }>;
+      findings: ArchiveWalkFinding[];
+    };
     const findings = [...parsed.findings];
     for (const member of parsed.members) {
       const members = [...chain, member.name];
@@ -120,11 +129,21 @@ export function fakeParts(options: { walkThrows?: boolean } = {}): { parts: Insp
       const text = head.toString('latin1');
       const dot = name.lastIndexOf('.');
       const extension = dot > 0 ? name.slice(dot + 1).toLowerCase() : null;
-      const base: TypeDetection = { mime: null, detectedExtension: null, extension, mismatch: false, executable: false, script: false, archive: null, office: null };
+      const base: TypeDetection = {
+        mime: null,
+        detectedExtension: null,
+        extension,
+        mismatch: false,
+        executable: false,
+        script: false,
+        archive: null,
+        office: null,
+      };
       if (text.startsWith('FAKEZIP\n')) return { ...base, mime: 'application/zip', detectedExtension: 'zip', archive: 'zip', mismatch: extension !== 'zip' };
       if (text.startsWith('FAKE7Z')) return { ...base, mime: 'application/x-7z-compressed', detectedExtension: '7z', archive: 'unsupported' };
       if (text.startsWith('OLE!')) return { ...base, mime: 'application/x-cfb', detectedExtension: 'doc', office: 'ole' };
-      if (text.startsWith('MZ')) return { ...base, mime: 'application/x-msdownload', detectedExtension: 'exe', executable: true, mismatch: extension !== 'exe' };
+      if (text.startsWith('MZ'))
+        return { ...base, mime: 'application/x-msdownload', detectedExtension: 'exe', executable: true, mismatch: extension !== 'exe' };
       return base;
     },
     typeFindings: (detection, policy: InspectPolicy['types']): ItemFinding[] => {

@@ -12,7 +12,9 @@ import { bufferSource } from '../../../../electron/core/inspect/byte-sources.js'
 import { resolveInspectPolicy, type InspectPolicyFile } from '../../../../electron/core/policy/inspect-policy.js';
 import { FakeScanner, fakeParts, fakeZip, MARKER, readyStatus, type FakeScannerOptions } from '../../../helpers/fake-inspection.js';
 
-function inspector(options: { policy?: InspectPolicyFile; scanner?: FakeScannerOptions | null; walkThrows?: boolean; caps?: { flagged: number; clean: number } } = {}) {
+function inspector(
+  options: { policy?: InspectPolicyFile; scanner?: FakeScannerOptions | null; walkThrows?: boolean; caps?: { flagged: number; clean: number } } = {},
+) {
   const policy = resolveInspectPolicy(options.policy ?? { scan: { clamd: 'unix:/fake/clamd.sock' } });
   if (!policy) throw new Error('no policy');
   const scanner = options.scanner === null ? null : new FakeScanner(options.scanner ?? {});
@@ -92,7 +94,12 @@ describe('content inspector: one payload file', () => {
     const { content } = inspector({ policy: { types: { onMismatch: 'warn' }, scan: { clamd: 'unix:/fake/clamd.sock' } } });
     const found = await feed(content, 'data/readme.txt', 'MZ\x90\x00 not text');
     expect(found.map((p) => p.code)).toEqual(['TYPE_DENIED']);
-    expect(content.summary().items[0]).toMatchObject({ findings: ['TYPE_DENIED'], warnings: ['TYPE_MISMATCH'], detectedType: 'application/x-msdownload', extension: 'txt' });
+    expect(content.summary().items[0]).toMatchObject({
+      findings: ['TYPE_DENIED'],
+      warnings: ['TYPE_MISMATCH'],
+      detectedType: 'application/x-msdownload',
+      extension: 'txt',
+    });
   });
 
   it('an empty file is not sent to the scanner and is not a finding', async () => {
