@@ -154,7 +154,9 @@ export function fakeParts(options: { walkThrows?: boolean } = {}): { parts: Insp
     },
     officeMacros: async (source) => {
       log.macroChecks += 1;
-      return (await readAll(source)).includes('VBA');
+      const bytes = await readAll(source);
+      if (bytes.includes('ENCRYPTED')) return { kind: 'unreadable', encrypted: true, detail: 'it is encrypted' };
+      return bytes.includes('VBA') ? { kind: 'found', detail: 'It holds a VBA project.' } : { kind: 'none' };
     },
     walkArchive: async (source, _kind, _limits, visit) => {
       if (options.walkThrows) throw new Error('central directory is damaged');
