@@ -108,7 +108,7 @@ export interface FakePartsLog {
   macroChecks: number;
 }
 
-export function fakeParts(options: { walkThrows?: boolean } = {}): { parts: InspectionParts; log: FakePartsLog } {
+export function fakeParts(options: { walkThrows?: boolean | undefined } = {}): { parts: InspectionParts; log: FakePartsLog } {
   const log: FakePartsLog = { detected: [], walked: [], macroChecks: 0 };
   const walk = async (bytes: Buffer, chain: string[], visit: Parameters<WalkArchive>[3]): Promise<ArchiveWalkFinding[]> => {
     const parsed = JSON.parse(bytes.toString('utf8').slice('FAKEZIP\n'.length)) as {
