@@ -122,6 +122,14 @@ describe('import with clamd configured in policy.json', () => {
     expect(json.inspection).toMatchObject({ enabled: true, files: 2, refused: expect.any(Number) });
   });
 
+  it('verify of a bundle piped on stdin (no file to read archives back from: a private spool) names the inner path alike', async () => {
+    await writePolicy({ clamd: clamd().unixAddress });
+    const result = await station.spawn(['--json', 'verify', '-'], { stdinFile: markedBundle });
+    expect(result.code, describeResult(result)).toBe(1);
+    const report = parseJson<ImportJson>(result);
+    expect(report.problems.some((p) => p.code === 'MALWARE_FOUND' && p.members?.join(' / ') === 'inner.zip / deep/marker.txt')).toBe(true);
+  });
+
   it('an extension that lies about the content is TYPE_MISMATCH', async () => {
     await writePolicy({ clamd: clamd().unixAddress });
     const { code, report, dest } = await importJson(lyingBundle);
