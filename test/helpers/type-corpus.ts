@@ -106,20 +106,23 @@ export function zip(members: ZipMember[], options: { before?: Buffer; after?: Bu
   return Buffer.concat([options.before ?? Buffer.alloc(0), ...locals, directory, end, comment, options.after ?? Buffer.alloc(0)]);
 }
 
-const CONTENT_TYPES = (main: string): string =>
+/** A package's part list; `extra` adds Default/Override elements (a VBA project's content type, as Word writes it in a .docm). */
+export const contentTypes = (main: string, extra = ''): string =>
   '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
-  '<Default Extension="xml" ContentType="application/xml"/><Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>' +
-  `<Override PartName="/word/document.xml" ContentType="${main}"/></Types>`;
+  `<Default Extension="xml" ContentType="application/xml"/>${extra}<Override PartName="/word/document.xml" ContentType="${main}"/></Types>`;
+const VBA_DEFAULT = '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>';
 export const DOCX_MAIN = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml';
 export const DOCM_MAIN = 'application/vnd.ms-word.document.macroEnabled.main+xml';
 
 /** A Word package: [Content_Types].xml, the document part, and a VBA project when asked (as Word writes a .docm). */
-export function ooxml(options: { macros?: boolean; main?: string; contentTypesLast?: boolean; padding?: number } = {}): Buffer {
-  const types: ZipMember = { name: '[Content_Types].xml', data: CONTENT_TYPES(options.main ?? (options.macros === true ? DOCM_MAIN : DOCX_MAIN)) };
+export function ooxml(options: { macros?: boolean; main?: string; contentTypesLast?: boolean; padding?: number; parts?: ZipMember[] } = {}): Buffer {
+  const main = options.main ?? (options.macros === true ? DOCM_MAIN : DOCX_MAIN);
+  const types: ZipMember = { name: '[Content_Types].xml', data: contentTypes(main, options.macros === true ? VBA_DEFAULT : '') };
   const parts: ZipMember[] = [
     { name: '_rels/.rels', data: '<Relationships/>' },
     // Incompressible padding pushes later parts out of the head (TYPE_SNIFF_BYTES), as a real document's media does.
     { name: 'word/document.xml', data: Buffer.concat([Buffer.from('<w:document/>'), noise(options.padding ?? 0)]), deflate: false },
+    ...(options.parts ?? []),
   ];
   if (options.macros === true)
     parts.push({
