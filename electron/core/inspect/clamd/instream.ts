@@ -94,6 +94,11 @@ export class InstreamScan implements FileScan {
   async finish(): Promise<ScanVerdict> {
     try {
       if (this.aborted) return { outcome: 'error', detail: 'the scan was cancelled' };
+      // Everything queued reaches clamd, and a reply it sent meanwhile is read, before the end
+      // marker goes: a reply that was there before the end is early (never clean), not the verdict.
+      if (this.socket.writableLength > 0 && !this.reader.settled) await this.drained();
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.aborted) return { outcome: 'error', detail: 'the scan was cancelled' };
       if (this.failure !== null) return { outcome: 'error', detail: this.failure };
       if (this.reader.settled) {
         // clamd answered before the end of the stream: a size limit or an error, never a clean verdict.
