@@ -7,7 +7,9 @@ import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerKeys } from './commands/keys.js';
 import { registerMedia } from './commands/media.js';
+import { registerPolicy } from './commands/policy.js';
 import { registerVerify } from './commands/verify.js';
+import { registerFeed } from './commands/feed.js';
 import { createContext, reportFailure, type GlobalOptions } from './context.js';
 import type { CliIo } from './io.js';
 import { JSON_ERROR_SHAPE, JSON_SHAPES, NO_JSON_COMMANDS } from './json-shapes.js';
@@ -54,6 +56,8 @@ export function buildProgram(io: CliIo, args: readonly string[] = []): { program
   registerApprove(program, ctx);
   registerAudit(program, ctx);
   registerMedia(program, ctx);
+  registerPolicy(program, ctx);
+  registerFeed(program, ctx);
   for (const command of [program, ...allCommands(program)]) {
     const path = commandPath(command);
     command.exitOverride();

@@ -32,7 +32,7 @@ function describe(view: { path: string; kind: string; size: number }): string {
   return `${JSON.stringify(view.path)} (${view.kind}, ${view.size} bytes)`;
 }
 
-/** Where each entry's data starts in the archive, as the guard counted it (see archiveOffsetOf). */
+/** Where each entry's data starts in the archive, as the guard counted it (entries are not ours to extend). */
 const dataOffsets = new WeakMap<ReadEntry, number>();
 
 /**
@@ -42,6 +42,11 @@ const dataOffsets = new WeakMap<ReadEntry, number>();
  */
 export function archiveOffsetOf(entry: ReadEntry): number | undefined {
   return dataOffsets.get(entry);
+}
+
+/** The same, null for an entry readTarEntries did not emit (content inspection's read-back source). */
+export function entryDataOffset(entry: ReadEntry): number | null {
+  return dataOffsets.get(entry) ?? null;
 }
 
 /** node-tar turns backslashes into slashes on Windows (and only there); the path rules refuse both alike later. */

@@ -16,7 +16,7 @@ export interface GuardEntry {
   path: string;
   kind: 'file' | 'directory';
   size: number;
-  /** Where the entry's data starts in the archive (bytes from its first byte). */
+  /** Where the entry's data starts in the archive stream (bytes from its first byte): the push and content inspection read a file entry again there. */
   dataOffset: number;
 }
 
