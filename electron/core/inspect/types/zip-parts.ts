@@ -49,7 +49,7 @@ export async function forEachZipPart(source: ByteSource, visit: (part: ZipPart) 
       const entry = await nextEntry(zipfile);
       if (entry === null) return;
       const part: ZipPart = {
-        name: entry.fileName,
+        name: partName(entry),
         size: entry.uncompressedSize,
         encrypted: entry.isEncrypted(),
         read: (limit) => readEntry(zipfile, entry, limit, signal),
@@ -61,9 +61,20 @@ export async function forEachZipPart(source: ByteSource, visit: (part: ZipPart) 
   }
 }
 
+/**
+ * The part's name as Office would see it. Names are decoded here (yauzl's decodeStrings is off) so
+ * that a name yauzl would reject for extraction (absolute, `..`) is still looked at, not a reason
+ * to stop looking: nothing is ever written under these names.
+ */
+function partName(entry: yauzl.Entry): string {
+  const raw = entry.fileName as unknown as Buffer;
+  // General-purpose flag bit 11: the name is UTF-8; otherwise CP437, whose ASCII range is all that part names use.
+  return raw.toString((entry.generalPurposeBitFlag & 0x800) !== 0 ? 'utf8' : 'latin1').replace(/\\/gu, '/');
+}
+
 function openZip(source: ByteSource): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
-    const options = { lazyEntries: true, autoClose: false, decodeStrings: true, validateEntrySizes: true, strictFileNames: false };
+    const options = { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true, strictFileNames: false };
     yauzl.fromRandomAccessReader(new SourceReader(source), source.size, options, (error, zipfile) => {
       if (error !== null) reject(new ZipPartsError(error.message));
       else resolve(zipfile);
@@ -98,11 +109,11 @@ function nextEntry(zipfile: yauzl.ZipFile): Promise<yauzl.Entry | null> {
 }
 
 async function readEntry(zipfile: yauzl.ZipFile, entry: yauzl.Entry, limit: number, signal?: AbortSignal): Promise<Buffer> {
-  if (entry.isEncrypted()) throw new ZipPartsError(`part ${displayText(entry.fileName)} is encrypted`, true);
-  if (entry.uncompressedSize > limit) throw new ZipPartsError(`part ${displayText(entry.fileName)} is larger than ${limit} bytes`);
+  if (entry.isEncrypted()) throw new ZipPartsError(`part ${displayText(partName(entry))} is encrypted`, true);
+  if (entry.uncompressedSize > limit) throw new ZipPartsError(`part ${displayText(partName(entry))} is larger than ${limit} bytes`);
   const stream = await new Promise<Readable>((resolve, reject) => {
     zipfile.openReadStream(entry, (error, s) => {
-      if (error !== null) reject(new ZipPartsError(`part ${displayText(entry.fileName)}: ${error.message}`));
+      if (error !== null) reject(new ZipPartsError(`part ${displayText(partName(entry))}: ${error.message}`));
       else resolve(s);
     });
   });
@@ -113,13 +124,13 @@ async function readEntry(zipfile: yauzl.ZipFile, entry: yauzl.Entry, limit: numb
       signal?.throwIfAborted();
       const bytes = chunk as Buffer;
       total += bytes.length;
-      if (total > limit) throw new ZipPartsError(`part ${displayText(entry.fileName)} inflates past ${limit} bytes`);
+      if (total > limit) throw new ZipPartsError(`part ${displayText(partName(entry))} inflates past ${limit} bytes`);
       chunks.push(bytes);
     }
   } catch (error) {
     stream.destroy();
     if (error instanceof ZipPartsError || signal?.aborted === true) throw error;
-    throw new ZipPartsError(`part ${displayText(entry.fileName)}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ZipPartsError(`part ${displayText(partName(entry))}: ${error instanceof Error ? error.message : String(error)}`);
   }
   return Buffer.concat(chunks);
 }
