@@ -32,6 +32,7 @@ export const JSON_SHAPES: Readonly<Record<string, string>> = {
   'media verify':
     '{ ok, dir, medium, readBack: { method, bypassesCache, detail }, items: [ { kind, file, ok, reassembled, result } ], problems, warnings, seconds }',
   'media eject': '{ ok: true, medium, actions: [...], unmounted, poweredOff }',
+  'feed import': `the verify object plus { installed: [ { name, version, signatures, builtAt } ], superseded, databaseDir, before, after: { version, date, ageDays, source } | null, reloaded, warnings, auditEvent }: ${VERIFY_SHAPE}`,
 };
 
 /** Commands whose stdout is the data itself (a key, the log): --json is a usage error there. */
