@@ -71,7 +71,11 @@ function disagreement(entry: ReadEntry, view: GuardEntry | undefined): string | 
  * each entry's data (`for await (const chunk of entry)` or `entry.resume()`) before asking for
  * the next; the parser holds back the source meanwhile, so memory stays at a few chunks.
  */
-export async function* readTarEntries(source: Readable, onBytes?: (bytes: number) => void): AsyncGenerator<ReadEntry, void, undefined> {
+export async function* readTarEntries(
+  source: Readable,
+  onBytes?: (bytes: number) => void,
+  options: { dataOffsets?: boolean } = {},
+): AsyncGenerator<ReadEntry, void, undefined> {
   // Format v1 is an uncompressed tar; node-tar would quietly decompress gzip or zstd input.
   const parser = new Parser({ strict: true, zstd: false, brotli: false });
   const guard = new TarGuard();
@@ -117,7 +121,7 @@ export async function* readTarEntries(source: Readable, onBytes?: (bytes: number
       fail(new ArchiveError(differs));
       return;
     }
-    if (view) dataOffsets.set(entry, view.dataOffset);
+    if (view && options.dataOffsets === true) dataOffsets.set(entry, view.dataOffset);
     queue.push(entry);
     notify();
   });

@@ -16,7 +16,7 @@ import type { Problem } from '../../../shared/problems.js';
 import { AirlockError } from '../errors.js';
 import type { InspectPolicy } from '../policy/inspect-policy.js';
 import type { FileInspection, InspectedFile, PayloadInspector } from '../verify/inspectors.js';
-import { SpoolFile } from './byte-sources.js';
+import { closeSource, SpoolFile } from './byte-sources.js';
 import { TYPE_SNIFF_BYTES, type ByteSource, type FileScan, type ItemFinding, type Scanner, type TypeDetection } from './contract.js';
 import type { InspectionParts, MacroVerdict } from './inspection-parts.js';
 import { TailWindow } from './types/polyglot.js';
@@ -123,6 +123,8 @@ class PayloadFileInspection implements FileInspection {
   /** Chunks seen before the type was known (at most TYPE_SNIFF_BYTES plus one chunk): a spool needs them. */
   private early: Buffer[] | null = [];
   private spool: SpoolFile | null = null;
+  /** The read-back source in use, closed when the file's inspection ends. */
+  private reading: ByteSource | null = null;
   private scanned = 0;
 
   constructor(
@@ -180,6 +182,7 @@ class PayloadFileInspection implements FileInspection {
       this.scan?.abort();
       throw error;
     } finally {
+      await closeSource(this.reading);
       await this.spool?.remove();
     }
   }
@@ -224,8 +227,8 @@ class PayloadFileInspection implements FileInspection {
   }
 
   private async source(): Promise<ByteSource | null> {
-    if (this.spool) return this.spool.source();
-    return this.file.reread?.() ?? null;
+    this.reading = this.spool ? await this.spool.source() : (this.file.reread?.() ?? null);
+    return this.reading;
   }
 
   /**

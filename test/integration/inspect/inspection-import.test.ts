@@ -120,6 +120,14 @@ describe('import with clamd configured in policy.json', () => {
     const json = report as unknown as ImportJson;
     expect(json.problems.some((p) => p.code === 'MALWARE_FOUND' && p.members?.at(-1) === 'deep/marker.txt')).toBe(true);
     expect(json.inspection).toMatchObject({ enabled: true, files: 2, refused: expect.any(Number) });
+    const audit = parseJson<{ events: Array<{ details: { inspection?: { scanner: { databaseVersion: number }; codes: string[]; members: number } } }> }>(
+      await station.run(['audit', 'list', '--type', 'verify', '--limit', '1', '--json']),
+    );
+    expect(audit.events[0]?.details.inspection).toMatchObject({
+      scanner: { databaseVersion: json.inspection?.scanner?.databaseVersion },
+      codes: ['MALWARE_FOUND'],
+      members: 1,
+    });
   });
 
   it('verify of a bundle piped on stdin (no file to read archives back from: a private spool) names the inner path alike', async () => {

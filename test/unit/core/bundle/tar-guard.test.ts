@@ -40,6 +40,7 @@ describe('TarGuard', () => {
     ]);
     for (const chunk of [1, 7, 511, 512, 513, 4096, archive.length]) {
       const { guard, out } = guardOf(archive, chunk);
+      // Each entry's data offset is where its bytes start in the stream (content inspection reads a file back there).
       expect(guard.entries).toEqual([
         { path: 'b/one.txt', kind: 'file', size: 3, dataOffset: 512 },
         { path: 'b/d/', kind: 'directory', size: 0, dataOffset: 1536 },
