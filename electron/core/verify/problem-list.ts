@@ -18,7 +18,13 @@ export class ProblemList {
   /** Listed problems a later name clash explains (the entry was one of two copies): CHECKSUM_MISMATCH, FILE_UNLISTED. Bounded by the cap. */
   private readonly explainable = new Map<string, Problem>();
 
-  constructor(readonly cap = PROBLEM_CAP) {}
+  /** Findings the caller accepted (a quarantine release overriding what was recorded at quarantine): reported apart, never problems. */
+  readonly overridden: Problem[] = [];
+
+  constructor(
+    readonly cap = PROBLEM_CAP,
+    private readonly accept?: ((found: Problem) => boolean) | undefined,
+  ) {}
 
   get length(): number {
     return this.listed.length;
@@ -26,14 +32,21 @@ export class ProblemList {
 
   /** A problem; one about a single entry (`path` given) counts against the cap. */
   add(code: ProblemCode, detail?: string, path?: string): void {
-    if (this.beyondCap(code, path)) return;
-    this.listed.push(problem(code, detail, path));
+    const made = problem(code, detail, path);
+    if (this.accepted(made) || this.beyondCap(code, path)) return;
+    this.listed.push(made);
   }
 
   /** A problem made elsewhere (an inspector's), listed or counted like `add`'s. */
   addFound(found: Problem): void {
-    if (this.beyondCap(found.code, found.path)) return;
+    if (this.accepted(found) || this.beyondCap(found.code, found.path)) return;
     this.listed.push(found);
+  }
+
+  private accepted(found: Problem): boolean {
+    if (!this.accept?.(found)) return false;
+    this.overridden.push(found);
+    return true;
   }
 
   /** Counts a problem about a single entry; true when it is beyond the cap (counted by code, not listed). */
