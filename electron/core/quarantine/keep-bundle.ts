@@ -51,13 +51,18 @@ export function keptBundleName(bundlePath: string): string {
   return isMediaFileName(name) && name.endsWith(BUNDLE_SUFFIX) ? name : `bundle${BUNDLE_SUFFIX}`;
 }
 
-export async function keepBundle(store: QuarantineStore, request: KeepRequest): Promise<Kept> {
+/** What keeping reads of the machine; a test replaces it to play a disk that fills after the check (another writer). */
+export interface KeepDeps {
+  freeBytes: (dir: string) => Promise<number>;
+}
+
+export async function keepBundle(store: QuarantineStore, request: KeepRequest, deps: KeepDeps = { freeBytes }): Promise<Kept> {
   const now = request.now ?? new Date();
   const id = newQuarantineId(now);
   const sizes = await Promise.all(request.files.map(async (f) => (await stat(f.source)).size));
   const bytes = sizes.reduce((a, b) => a + b, 0);
   await store.ensureRoot();
-  const free = await freeBytes(store.root);
+  const free = await deps.freeBytes(store.root);
   if (free < bytes + SLACK_BYTES)
     throw new AirlockError('NO_SPACE', `Keeping the bundle in quarantine takes ${bytes} bytes; ${store.root} has ${free} free. Nothing was kept.`, {
       path: store.root,
