@@ -59,7 +59,15 @@ export interface KeepDeps {
 export async function keepBundle(store: QuarantineStore, request: KeepRequest, deps: KeepDeps = { freeBytes }): Promise<Kept> {
   const now = request.now ?? new Date();
   const id = newQuarantineId(now);
-  const sizes = await Promise.all(request.files.map(async (f) => (await stat(f.source)).size));
+  const sizes = await Promise.all(
+    request.files.map(async (f) => {
+      try {
+        return (await stat(f.source)).size;
+      } catch (error) {
+        throw toAirlockError(error, f.source);
+      }
+    }),
+  );
   const bytes = sizes.reduce((a, b) => a + b, 0);
   await store.ensureRoot();
   const free = await deps.freeBytes(store.root);

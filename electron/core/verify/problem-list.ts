@@ -18,7 +18,11 @@ export class ProblemList {
   /** Listed problems a later name clash explains (the entry was one of two copies): CHECKSUM_MISMATCH, FILE_UNLISTED. Bounded by the cap. */
   private readonly explainable = new Map<string, Problem>();
 
-  /** Findings the caller accepted (a quarantine release overriding what was recorded at quarantine): reported apart, never problems. */
+  /**
+   * Inspectors' findings the caller accepted (a quarantine release overriding what was recorded at
+   * quarantine): reported apart, never problems. Only `addFound` consults the predicate: the
+   * pipeline's own problems (signature, checksums, names, limits) can never be accepted.
+   */
   readonly overridden: Problem[] = [];
 
   constructor(
@@ -32,9 +36,8 @@ export class ProblemList {
 
   /** A problem; one about a single entry (`path` given) counts against the cap. */
   add(code: ProblemCode, detail?: string, path?: string): void {
-    const made = problem(code, detail, path);
-    if (this.accepted(made) || this.beyondCap(code, path)) return;
-    this.listed.push(made);
+    if (this.beyondCap(code, path)) return;
+    this.listed.push(problem(code, detail, path));
   }
 
   /** A problem made elsewhere (an inspector's), listed or counted like `add`'s. */
