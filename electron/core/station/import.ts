@@ -16,6 +16,8 @@ import type { AuditTrail, ImportOutcome, ImportRequest } from './requests.js';
 import { keepRefusedBundle, type QuarantineKeepOutcome } from './quarantine-keep.js';
 import type { Problem } from '../../../shared/problems.js';
 import { checkpointWith, signerFor } from './signers.js';
+import { inspectionRecord } from '../inspect/inspection-record.js';
+import { openInspection } from './inspection.js';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { PushOnImport } from '../oci/push/push-on-import.js';
@@ -84,6 +86,7 @@ async function importWith(
       destination: spool === null ? result.destination : null,
       replayOf: result.replayOf,
       warnings: result.warnings,
+      inspection: inspectionRecord(result.inspection),
       ...pushDetails(request, push),
       ...(quarantined === null ? {} : { quarantine: quarantined }),
       ...(release === null ? {} : { quarantineRelease: release.id, overridden: overriddenDetails(result) }),
@@ -97,50 +100,58 @@ async function importWith(
       const streamed = await openBundle(request);
       const signer = await signerFor(context, request.signer, request.passphrase);
       const [trusted, policy] = await Promise.all([loadTrustedKeys(context.paths), readStationPolicy(context.paths)]);
+      const { split, source } = await routeBundle(context, streamed, request, trusted, policy.clockSkewSeconds);
       const keepRefused =
         release === null
           ? async (rejected: ImportResult): Promise<void> => {
               quarantined = await keepRefusedBundle(context, request, split, rejected, policy.inspect);
             }
           : undefined;
-      const { split, source } = await routeBundle(context, streamed, request, trusted, policy.clockSkewSeconds);
-      const result = await throughParts(
-        split,
-        request.bundlePath,
-        () =>
-          importBundle({
-            bundlePath: request.bundlePath,
-            source,
-            destDir,
-            trusted,
-            policy,
-            db: context.database(),
-            operator: context.identity.operator,
-            allowReplay: request.allowReplay,
-            signal: request.signal,
-            onProgress: withJobEta(JOB_PLANS.import, request.onProgress),
-            settleInterrupted: () => context.settleInterrupted(),
-            beforeCommit: push?.beforeCommit,
-            pushRetry: push?.pushRetry,
-            acceptFinding: release?.acceptFinding,
-            expectTagmanifest: release?.tagmanifestSha256,
-            beforeRefusalRecorded: keepRefused,
-            recordSettlement: (settlement) => {
-              if (settlement.kind === 'failed') during.failureNow(settlement.error);
-              else during.outcomeNow(importEvent(settlement.result));
-            },
+      // Content inspection (issue #16): the scanner's status is asked now, before the bundle is read.
+      const inspection = await openInspection(policy, new Date(), request.signal);
+      try {
+        const result = await throughParts(
+          split,
+          request.bundlePath,
+          () =>
+            importBundle({
+              bundlePath: request.bundlePath,
+              source,
+              destDir,
+              trusted,
+              policy,
+              db: context.database(),
+              operator: context.identity.operator,
+              allowReplay: request.allowReplay,
+              signal: request.signal,
+              onProgress: withJobEta(JOB_PLANS.import, request.onProgress),
+              settleInterrupted: () => context.settleInterrupted(),
+              beforeCommit: push?.beforeCommit,
+              pushRetry: push?.pushRetry,
+              inspection: inspection?.inspector,
+              acceptFinding: release?.acceptFinding,
+              expectTagmanifest: release?.tagmanifestSha256,
+              beforeRefusalRecorded: keepRefused,
+              recordSettlement: (settlement) => {
+                if (settlement.kind === 'failed') during.failureNow(settlement.error);
+                else during.outcomeNow(importEvent(settlement.result));
+              },
+            }),
+          (rejected) => ({
+            ...rejected,
+            policy: policyNotReached(policy.limits, policy.clockSkewSeconds, policy.requiredSigners),
+            destination: null,
+            warnings: [],
+            payloadFiles: [],
+            replayOf: null,
+            inspection: inspection?.inspector.summary(),
           }),
-        (rejected) => ({
-          ...rejected,
-          policy: policyNotReached(policy.limits, policy.clockSkewSeconds, policy.requiredSigners),
-          destination: null,
-          warnings: [],
-          payloadFiles: [],
-          replayOf: null,
-        }),
-        { compareTagmanifest: false },
-      );
-      return { result, signer };
+          { compareTagmanifest: false },
+        );
+        return { result, signer };
+      } finally {
+        await inspection?.close();
+      }
     },
     succeeded: ({ result }) => importEvent(result),
   });
@@ -184,6 +195,7 @@ async function importWith(
       bytes: result.bundle.bytes,
       destination: outcome.destination,
       registry: pushed?.registry ?? null,
+      inspection: inspectionRecord(result.inspection),
       startedAt,
       event,
       checkpoint,
