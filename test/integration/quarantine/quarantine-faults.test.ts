@@ -6,7 +6,7 @@
  * consistent with the destination, and a held one releases afterwards. Kill points are observed
  * from outside (a folder appearing), not timed.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,6 +126,29 @@ describe.skipIf(!canMount && !process.env['CI'])(`a full disk while keeping${can
       mounts.pop();
     }
   });
+});
+
+describe('a race', () => {
+  it('two releases of one entry at once: exactly one imports, the other is refused; the entry ends released', async () => {
+    const kept = json<{ quarantine: { id: string } }>(airlock(['import', smallBundle, '--dest', await freshDest(), '--json'])).quarantine;
+    const dests = [await freshDest(), await freshDest()];
+    const runs = dests.map(
+      (dest) =>
+        new Promise<number | null>((resolve) => {
+          const child = spawn(process.execPath, [CLI, '--home', home, 'quarantine', 'release', kept.id, '--dest', dest, '--reason', 'race', '--yes'], {
+            stdio: 'ignore',
+          });
+          child.on('exit', (code) => resolve(code));
+        }),
+    );
+    const codes = await Promise.all(runs);
+    expect(codes.filter((c) => c === 0)).toHaveLength(1);
+    const imported = [];
+    for (const dest of dests) if ((await readdir(dest)).includes('small')) imported.push(dest);
+    expect(imported).toHaveLength(1);
+    const entry = json<{ entry: { status: string; releasedTo: string } }>(airlock(['quarantine', 'show', kept.id, '--json'])).entry;
+    expect(entry).toEqual(expect.objectContaining({ status: 'released', releasedTo: join(imported[0] ?? '', 'small') }));
+  }, 120_000);
 });
 
 describe('kill -9', () => {
