@@ -225,6 +225,10 @@ export class QuarantineStore {
 
   private async readEntryOrNull(id: string): Promise<QuarantineEntry | null> {
     const dir = this.dirOf(id);
+    // Only a real folder is an entry: a symbolic link named like an id (planted in the home) would
+    // lead a purge's removal, or a release's read, somewhere else.
+    const stats = await lstat(dir).catch(() => null);
+    if (!stats?.isDirectory()) return null;
     // entry.json is replaced through temp files: a killed writer's leftover goes first.
     await sweepDeadTemps(dir);
     let text: string;
