@@ -7,6 +7,7 @@ import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerKeys } from './commands/keys.js';
 import { registerMedia } from './commands/media.js';
+import { registerQuarantine } from './commands/quarantine.js';
 import { registerPolicy } from './commands/policy.js';
 import { registerVerify } from './commands/verify.js';
 import { registerFeed } from './commands/feed.js';
@@ -56,6 +57,7 @@ export function buildProgram(io: CliIo, args: readonly string[] = []): { program
   registerApprove(program, ctx);
   registerAudit(program, ctx);
   registerMedia(program, ctx);
+  registerQuarantine(program, ctx);
   registerPolicy(program, ctx);
   registerFeed(program, ctx);
   for (const command of [program, ...allCommands(program)]) {
