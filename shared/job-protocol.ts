@@ -26,6 +26,11 @@ export interface JobRequests {
   import: { bundlePath: string; destDir?: string | undefined; allowReplay?: boolean | undefined; pushTo?: PushEndpoint | undefined };
   /** Station.verifyMedia of a medium main has checked is listed now. */
   'verify-medium': { mediumId: string };
+  /**
+   * Release a quarantined bundle (issue #16.5): main has checked the typed name against the entry.
+   * `approvers` in order: the operator at the station, then (two-person rule) the second one.
+   */
+  'quarantine-release': { id: string; destDir: string; approvers: Array<{ operator: string; reason: string }> };
 }
 
 /** Where an import job pushes images (core's RegistryEndpoint, structurally: shared imports no core type). */

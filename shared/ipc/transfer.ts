@@ -16,6 +16,8 @@ export const ImportResultSchema = VerifyResultSchema.extend({
   receipt: ReceiptSchema,
   /** Per image, what the registry push did (an import with a push target, of a bundle carrying images). */
   pushes: z.array(ImagePushResultSchema).max(4096).optional(),
+  /** A bundle content inspection refused, kept in the station's quarantine (issue #16.5). */
+  quarantine: z.object({ id: z.string().max(128), path: z.string().max(4096) }).optional(),
 });
 export type ImportReport = z.infer<typeof ImportResultSchema>;
 

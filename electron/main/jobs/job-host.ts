@@ -13,6 +13,7 @@ import {
   ExportResultSchema,
   ImportResultSchema,
   MediaVerifyReportSchema,
+  QuarantineReleaseResultSchema,
   VerifyResultSchema,
   type JobEvent,
   type JobKind,
@@ -43,6 +44,7 @@ const RESULT_SCHEMAS = {
   verify: VerifyResultSchema,
   import: ImportResultSchema,
   'verify-medium': MediaVerifyReportSchema,
+  'quarantine-release': QuarantineReleaseResultSchema,
 } as const;
 
 interface Entry {
@@ -58,6 +60,7 @@ function internalError(): ErrorInfo {
 
 function subjectOf<K extends JobKind>(kind: K, request: JobRequests[K]): string {
   if ('bundlePath' in request) return request.bundlePath;
+  if ('approvers' in request) return request.id;
   if ('destination' in request) return request.destination.kind === 'folder' ? request.destination.path : request.destination.mediumId;
   if ('mediumId' in request) return request.mediumId;
   return kind;

@@ -18,7 +18,7 @@ import { NO_PUSH, pushRequest, type PushChoice } from './push-choice.js';
 
 type Step = 'bundle' | 'verify' | 'destination' | 'import';
 
-export function ImportFlow({ pollMs }: { pollMs?: number } = {}) {
+export function ImportFlow({ pollMs, onOpenQuarantine }: { pollMs?: number; onOpenQuarantine?: (() => void) | undefined } = {}) {
   const api = useApi();
   const [step, setStep] = useState<Step>('bundle');
   const [bundlePath, setBundlePath] = useState<string | null>(null);
@@ -154,7 +154,7 @@ export function ImportFlow({ pollMs }: { pollMs?: number } = {}) {
   }
 
   if (finished?.kind === 'import' && finished.result) {
-    return <ImportResultStep result={finished.result} onDone={restart} onImportAgain={importAgain} />;
+    return <ImportResultStep result={finished.result} onDone={restart} onImportAgain={importAgain} onOpenQuarantine={onOpenQuarantine} />;
   }
   return (
     <Stack>
