@@ -107,8 +107,7 @@ export function ReleaseForm({ entry, releaseApprovals, onFinished }: ReleaseForm
           label="Reason for the release"
           description="Recorded in the audit log with your name: who decided, and why."
           required
-          autosize
-          minRows={2}
+          rows={2}
           maxLength={1000}
           value={reason}
           onChange={(e) => setReason(e.currentTarget.value)}
@@ -128,8 +127,7 @@ export function ReleaseForm({ entry, releaseApprovals, onFinished }: ReleaseForm
             <Textarea
               label="Second operator's reason"
               required
-              autosize
-              minRows={2}
+              rows={2}
               maxLength={1000}
               value={second.reason}
               onChange={(e) => setSecond({ ...second, reason: e.currentTarget.value })}
