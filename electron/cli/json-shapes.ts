@@ -3,7 +3,7 @@
  * full descriptions). Commands whose output is the data itself take no --json.
  */
 const VERIFY_SHAPE =
-  '{ ok, bundle: { name, path, uuid, station, operator, sequence, created, files, bytes, tagmanifestSha256 }, images?: [ { kind, source, repository, tag, digest, mediaType, size, platforms: [ { os, architecture, variant?, digest } ], referrers } ], signers: [ { fingerprint, userIds, label, role, signedAt } ], problems: [ { code, path?, message, unknownSigners?: [ { fingerprint, keyId, claimedUserId } ] } ], files, policy, parts? }';
+  '{ ok, bundle: { name, path, uuid, station, operator, sequence, created, files, bytes, tagmanifestSha256 }, images?: [ { kind, source, repository, tag, digest, mediaType, size, platforms: [ { os, architecture, variant?, digest } ], referrers } ], signers: [ { fingerprint, userIds, label, role, signedAt } ], problems: [ { code, path?, message, members?, unknownSigners?: [ { fingerprint, keyId, claimedUserId } ] } ], files, policy, parts?, inspection?: { enabled, scanner, files, members, bytesScanned, refused, warned, items: [ { path, members, size, detectedType, extension, macros, scan, scanDetail, findings, warnings } ], omitted, complete } }';
 const STAGED_SHAPE = '{ stagedDir, name, uuid, files: [ { path, sha256 } ], totalBytes, signatures: [ { fingerprint, userIds, trustedLabel, role } ] }';
 const KEY_SHAPE = '{ fingerprint, userIds, algorithm, created, expires }';
 
@@ -26,6 +26,8 @@ export const JSON_SHAPES: Readonly<Record<string, string>> = {
     '{ ok: true, events: [ { seq, at, type, outcome, operator, station, bundleUuid, bundleName, tagmanifestSha256, signers, problemCodes, errorCode, files, bytes, details, filesDigest, prevHash, hash } ] }',
   'audit verify': '{ ok, events, checkpoints, lastCheckpointSeq, firstBroken: { seq, reason } | null, notes: [...] }',
   'audit checkpoint': '{ ok: true, checkpoint: { seq, hash, at, fingerprint, signature } | null }',
+  'policy check':
+    '{ ok, file, exists, inspect: <resolved inspect section> | null, scanner: { kind, address, reachable, engineVersion, databaseVersion, databaseDate, databaseAgeDays, databaseSource, error } | null, problems, warnings }',
   'media list': '{ ok: true, media: [ { id, device, disk, label, filesystem, size, free, mountPoint, vendor, model, serial, readOnly, removable, source } ] }',
   'media verify':
     '{ ok, dir, medium, readBack: { method, bypassesCache, detail }, items: [ { kind, file, ok, reassembled, result } ], problems, warnings, seconds }',

@@ -6,6 +6,7 @@ import type { ImageSummary } from '../../shared/images.js';
 import { FILE_OUTCOMES, type FileOutcome, type FileResults, type PolicySummary, type VerifyResult } from '../../shared/results.js';
 import type { AirlockError } from '../core/index.js';
 import { cliNextStep, cliProblemNextStep } from './next-step.js';
+import { renderInspection } from './inspection-lines.js';
 
 /** A readable report of a verification: what was proven, or every reason for rejection with the next step. */
 export function renderVerifyResult(result: VerifyResult, operation: 'verify' | 'import' = 'verify', options: { verbose?: boolean } = {}): string {
@@ -37,7 +38,12 @@ export function renderVerifyResult(result: VerifyResult, operation: 'verify' | '
       `  Split bundle: ${plural(result.parts.count, 'part')} on ${plural(result.parts.volumes, 'volume')}; ${found} found and checked against the signed volume index${result.ok ? ', then reassembled' : ''}`,
     );
   }
-  lines.push(...renderImages(result.images), ...renderFileCounts(result.files, options.verbose === true), ...renderPolicy(result.policy, operation));
+  lines.push(
+    ...renderImages(result.images),
+    ...renderFileCounts(result.files, options.verbose === true),
+    ...renderPolicy(result.policy, operation),
+    ...renderInspection(result.inspection),
+  );
   if (options.verbose) lines.push(...renderFileList(result.files));
   for (const p of result.problems) {
     lines.push(`  ${p.code}${p.path ? `  ${p.path}` : ''}`);

@@ -27,3 +27,5 @@ export { parsePartFileName, parseIndexFileName, isAirlockTempName } from './medi
 export type { StagedEntry } from './export/staged-list.js';
 export { parseRegistryEndpoint, type EndpointOptions } from './oci/registry/registry-endpoint.js';
 export type { RegistryEndpoint } from './oci/registry/registry-api.js';
+export type { InspectionStatus, PolicyCheck } from './station.js';
+export type { InspectPolicy } from './policy/inspect-policy.js';

@@ -34,6 +34,8 @@ import type {
   VerifyRequest,
 } from './station/requests.js';
 import * as audit from './station/station-audit.js';
+import * as inspection from './station/inspection.js';
+import type { InspectionStatus, PolicyCheck } from './station/inspection.js';
 import * as keys from './station/station-keys.js';
 import * as media from './station/station-media.js';
 import * as settings from './station/station-settings.js';
@@ -42,6 +44,7 @@ import { verifyBundle } from './station/verify.js';
 
 export { defaultBundleName } from './station/export.js';
 export type { OpenStationOptions } from './station/context.js';
+export type { InspectionStatus, PolicyCheck } from './station/inspection.js';
 export type {
   AuditTrail,
   ExportOutcome,
@@ -249,5 +252,17 @@ export class Station {
   /** Change settings (null: back to the default); recorded as settings-change, nothing recorded when nothing changed. */
   updateSettings(patch: SettingsPatch): Promise<{ changes: SettingChange[]; auditEvent: number | null }> {
     return settings.updateSettings(this.context, patch);
+  }
+
+  // Content inspection (issue #16) -----------------------------------------
+
+  /** The resolved `inspect` policy (null: no inspection) and the scanner's status now (null: no scanner), for the app and `policy check`. */
+  inspectionStatus(now: Date = new Date(), signal?: AbortSignal): Promise<InspectionStatus> {
+    return inspection.inspectionStatus(this.context, now, signal);
+  }
+
+  /** Validate policy.json (the station's, or `file`): CONFIG_INVALID naming the field, else the resolved policy and the scanner's status. */
+  checkPolicy(file?: string, now: Date = new Date(), signal?: AbortSignal): Promise<PolicyCheck> {
+    return inspection.checkPolicyFile(this.context, file, now, signal);
   }
 }

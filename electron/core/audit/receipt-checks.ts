@@ -2,6 +2,7 @@ import type { MediaExportReport } from '../../../shared/media.js';
 import type { WriteBundleResult } from '../export/write-bundle.js';
 import type { ImportResult } from '../import/import-bundle.js';
 import type { ReceiptCheck, TransferReceipt } from './receipt.js';
+import { inspectionCheckDetail, inspectionRecord } from '../inspect/inspection-record.js';
 
 /** The checks an export's receipt lists: what was done to the bundle before it left, in order. */
 export function exportChecks(result: WriteBundleResult): ReceiptCheck[] {
@@ -77,6 +78,16 @@ export function importChecks(result: ImportResult): ReceiptCheck[] {
     },
     { check: 'Every payload file matches its signed SHA-256', result: 'passed', detail: `${result.bundle.files} files, ${result.bundle.bytes} bytes` },
     { check: 'Complete: nothing listed is missing, nothing present is unlisted', result: 'passed' },
+    ...inspectionCheck(result),
     { check: 'Staged privately, flushed to disk, committed in one rename', result: 'passed', detail: result.destination ?? '' },
+  ];
+}
+
+/** Content inspection's line (issue #16), when the station policy has an `inspect` section. */
+function inspectionCheck(result: ImportResult): ReceiptCheck[] {
+  const record = inspectionRecord(result.inspection);
+  if (record === null) return [];
+  return [
+    { check: 'Content inspection: true file types, archive members, malware scan (policy `inspect`)', result: 'passed', detail: inspectionCheckDetail(record) },
   ];
 }

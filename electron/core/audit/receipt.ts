@@ -5,6 +5,7 @@ import type { BundleSigner } from '../crypto/bundle-signer.js';
 import { publishSetWithoutOverwrite } from '../fs/numbered-publish.js';
 import { sweepDeadTemps } from '../fs/owned-temp.js';
 import type { ReceiptRegistrySection } from '../oci/registry-receipt.js';
+import { inspectionCheckDetail, type InspectionRecord } from '../inspect/inspection-record.js';
 
 export interface ReceiptCheck {
   check: string;
@@ -39,6 +40,8 @@ export interface TransferReceipt {
   } | null;
   /** Import with --push-to (issue #15.4): the far side's `export --skip-blobs-in` reads `blobsPresent`. */
   registry?: ReceiptRegistrySection | null | undefined;
+  /** Content inspection (issue #16): scanner, database version and date, counts; absent or null when the policy has none. */
+  inspection?: InspectionRecord | null | undefined;
   operator: string;
   station: string;
   startedAt: string;
@@ -120,6 +123,7 @@ ${row('Signed by', signers || '(none)')}
 ${row('Files', String(receipt.files))}
 ${row('Bytes', `${receipt.bytes} (${formatBytes(receipt.bytes)})`)}
 ${row('Media', receipt.media ? mediaText(receipt.media) : '(not recorded)')}
+${receipt.inspection ? row('Content inspection', inspectionCheckDetail(receipt.inspection)) : ''}
 ${row('Operator', receipt.operator)}
 ${row('Station', receipt.station)}
 ${row('Started', receipt.startedAt)}

@@ -18,6 +18,8 @@ export interface TransferReceiptFacts {
   media: TransferReceipt['media'];
   /** Import with --push-to: what the push did per image, and the blobs the registry holds (issue #15.4). */
   registry?: TransferReceipt['registry'];
+  /** Import with content inspection (issue #16): the scanner, its database version and date, and the counts. */
+  inspection?: TransferReceipt['inspection'];
 }
 
 export function buildTransferReceipt(kind: TransferReceipt['kind'], identity: StationIdentity, facts: TransferReceiptFacts): TransferReceipt {
@@ -33,6 +35,7 @@ export function buildTransferReceipt(kind: TransferReceipt['kind'], identity: St
     destination: facts.destination,
     media: facts.media,
     registry: facts.registry,
+    inspection: facts.inspection,
     operator: identity.operator,
     station: identity.station,
     startedAt: facts.startedAt.toISOString(),

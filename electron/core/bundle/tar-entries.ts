@@ -28,6 +28,14 @@ export function entryKind(entry: ReadEntry): EntryKind {
   return 'other';
 }
 
+/** Each entry's data offset in the archive stream, by the guard's own parse (entries are not ours to extend). */
+const dataOffsets = new WeakMap<ReadEntry, number>();
+
+/** Where an entry read by readTarEntries starts its data in the archive stream (null for an entry it did not emit). */
+export function entryDataOffset(entry: ReadEntry): number | null {
+  return dataOffsets.get(entry) ?? null;
+}
+
 function describe(view: { path: string; kind: string; size: number }): string {
   return `${JSON.stringify(view.path)} (${view.kind}, ${view.size} bytes)`;
 }
@@ -93,12 +101,14 @@ export async function* readTarEntries(source: Readable, onBytes?: (bytes: number
       fail(new ArchiveError('a global pax header (it applies to every later entry)'));
       return;
     }
-    const differs = disagreement(entry, guard.entries.shift());
+    const view = guard.entries.shift();
+    const differs = disagreement(entry, view);
     if (differs) {
       entry.on('error', () => undefined);
       fail(new ArchiveError(differs));
       return;
     }
+    if (view) dataOffsets.set(entry, view.dataOffset);
     queue.push(entry);
     notify();
   });

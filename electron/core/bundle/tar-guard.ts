@@ -16,6 +16,8 @@ export interface GuardEntry {
   path: string;
   kind: 'file' | 'directory';
   size: number;
+  /** Where the entry's data starts in the archive stream (content inspection reads a file entry again there). */
+  dataOffset: number;
 }
 
 /** GNU tar and Python pad an archive to a record of 20 blocks; nothing but zeros may follow the marker within it. */
@@ -195,7 +197,7 @@ export class TarGuard {
       throw new ArchiveError(`"${path}" is a regular-file entry whose name ends in "/" (readers disagree on whether it is a directory)`);
     if (decoded.kind === 'directory' && size !== 0) throw new ArchiveError(`the directory entry "${path}" declares ${size} bytes of data`);
     this.group = null;
-    this.entries.push({ path, kind: decoded.kind, size });
+    this.entries.push({ path, kind: decoded.kind, size, dataOffset: this.offset });
     this.entryCount += 1;
     this.dataRemaining = roundUp(size, BLOCK);
     // node-tar applies a pending pax header to a long-name header's own size; a long name first is read alike by all.

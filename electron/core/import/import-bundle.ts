@@ -16,6 +16,7 @@ import { replayFinding, replayNotChecked, withFinding } from '../policy/policy-f
 import { findPriorImport, highestSequenceFrom, type ImportIdentity, type PriorImport } from './replay-guard.js';
 import { claimImport, folderId, noteStagedTotals, settleFailed, settleImported, type ClaimOutcome, type StagedFolderId } from './import-claim.js';
 import { cleanLeftoverStaging, StagingDirectory } from './staging.js';
+import type { ContentInspector } from '../inspect/content-inspector.js';
 
 export interface ImportOptions {
   bundlePath: string;
@@ -51,6 +52,12 @@ export interface ImportOptions {
    * beforeCommit, and imports no file again (no claim, no commit).
    */
   pushRetry?: ((identity: ImportIdentity) => boolean) | undefined;
+  /**
+   * Content inspection (issue #16.5), when the station policy has an `inspect` section: its scanner
+   * must be ready before any payload byte is read; it sees every file in the one pass; any
+   * refuse-severity finding is a problem, so nothing is committed.
+   */
+  inspection?: ContentInspector | undefined;
 }
 
 export type ImportSettlement = { kind: 'imported' | 'rejected'; result: ImportResult } | { kind: 'failed'; error: AirlockError };
@@ -106,6 +113,10 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     if (facts.name.startsWith('.')) nameFindings.push('it starts with a dot (hidden, and reserved for staging)');
     if (nameFindings.length > 0)
       return [problem('UNSAFE_PATH', `The bundle's top directory "${facts.name}" cannot become a folder here: ${nameFindings.join('; ')}.`, facts.name)];
+    // The scanner before the claim and before any payload byte: an import it cannot inspect is refused now.
+    const ready = options.inspection?.readiness();
+    if (ready && ready.problems.length > 0) return ready.problems;
+    if (ready) warnings.push(...ready.warnings);
     identity = {
       tagmanifestSha256: facts.tagmanifestSha256,
       uuid: facts.uuid,
@@ -178,12 +189,13 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       failFast: true,
       payloadSink: staging,
       afterAuthentication: gate,
+      inspectors: options.inspection ? [options.inspection] : undefined,
       now: options.now,
       signal: options.signal,
       onProgress: options.onProgress,
     });
     const { payload, ...checked } = result;
-    const report = { ...checked, policy: withFinding(checked.policy, replay) };
+    const report = { ...checked, policy: withFinding(checked.policy, replay), inspection: options.inspection?.summary() };
     // Set inside the gate (a closure): the compiler cannot see that.
     const retryOf = pushRetryOf as PriorImport | null;
     if (result.ok && identity !== null && retryOf !== null) {

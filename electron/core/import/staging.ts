@@ -7,6 +7,7 @@ import { fsyncDirectory } from '../fs/durable.js';
 import { EarlyWriteback } from '../fs/early-writeback.js';
 import { currentStamp } from '../fs/process-owner.js';
 import type { PayloadFileWriter, PayloadSink } from '../verify/check-bundle.js';
+import { bufferSource, fileRangeSource } from '../inspect/byte-sources.js';
 import { SMALL_FILE_BYTES, SmallFileStager } from './small-file.js';
 import { durabilityMethodFor, StagedDurability } from './staged-durability.js';
 import { makePlaceholder, PLACEHOLDER_FILE, removeIfStillOurs, renameReplacesEmptyFolders, type PlaceholderRecord } from './destination-placeholder.js';
@@ -125,6 +126,7 @@ export class StagingDirectory implements PayloadSink {
           await handle.close();
         }
       },
+      written: () => fileRangeSource(full, 0, size),
     };
   }
 
@@ -140,6 +142,7 @@ export class StagingDirectory implements PayloadSink {
       },
       // A file that failed its checksum fails the import: its bytes are never written.
       close: async (verified) => file.finish(verified ? chunks : []),
+      written: () => bufferSource(chunks),
     };
   }
 

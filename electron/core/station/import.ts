@@ -14,6 +14,8 @@ import { openBundle, routeBundle } from './bundle-source.js';
 import type { StationContext } from './context.js';
 import type { ImportOutcome, ImportRequest } from './requests.js';
 import { checkpointWith, signerFor } from './signers.js';
+import { inspectionRecord } from '../inspect/inspection-record.js';
+import { openInspection } from './inspection.js';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { PushOnImport } from '../oci/push/push-on-import.js';
@@ -64,6 +66,7 @@ async function importWith(context: StationContext, request: ImportRequest, clien
       destination: spool === null ? result.destination : null,
       replayOf: result.replayOf,
       warnings: result.warnings,
+      inspection: inspectionRecord(result.inspection),
       ...pushDetails(request, push),
     },
     fileRows: result.payloadFiles,
@@ -76,40 +79,48 @@ async function importWith(context: StationContext, request: ImportRequest, clien
       const signer = await signerFor(context, request.signer, request.passphrase);
       const [trusted, policy] = await Promise.all([loadTrustedKeys(context.paths), readStationPolicy(context.paths)]);
       const { split, source } = await routeBundle(context, streamed, request, trusted, policy.clockSkewSeconds);
-      const result = await throughParts(
-        split,
-        request.bundlePath,
-        () =>
-          importBundle({
-            bundlePath: request.bundlePath,
-            source,
-            destDir,
-            trusted,
-            policy,
-            db: context.database(),
-            operator: context.identity.operator,
-            allowReplay: request.allowReplay,
-            signal: request.signal,
-            onProgress: withJobEta(JOB_PLANS.import, request.onProgress),
-            settleInterrupted: () => context.settleInterrupted(),
-            beforeCommit: push?.beforeCommit,
-            pushRetry: push?.pushRetry,
-            recordSettlement: (settlement) => {
-              if (settlement.kind === 'failed') during.failureNow(settlement.error);
-              else during.outcomeNow(importEvent(settlement.result));
-            },
+      // Content inspection (issue #16): the scanner's status is asked now, before the bundle is read.
+      const inspection = await openInspection(policy, new Date(), request.signal);
+      try {
+        const result = await throughParts(
+          split,
+          request.bundlePath,
+          () =>
+            importBundle({
+              bundlePath: request.bundlePath,
+              source,
+              destDir,
+              trusted,
+              policy,
+              db: context.database(),
+              operator: context.identity.operator,
+              allowReplay: request.allowReplay,
+              signal: request.signal,
+              onProgress: withJobEta(JOB_PLANS.import, request.onProgress),
+              settleInterrupted: () => context.settleInterrupted(),
+              beforeCommit: push?.beforeCommit,
+              pushRetry: push?.pushRetry,
+              inspection: inspection?.inspector,
+              recordSettlement: (settlement) => {
+                if (settlement.kind === 'failed') during.failureNow(settlement.error);
+                else during.outcomeNow(importEvent(settlement.result));
+              },
+            }),
+          (rejected) => ({
+            ...rejected,
+            policy: policyNotReached(policy.limits, policy.clockSkewSeconds, policy.requiredSigners),
+            destination: null,
+            warnings: [],
+            payloadFiles: [],
+            replayOf: null,
+            inspection: inspection?.inspector.summary(),
           }),
-        (rejected) => ({
-          ...rejected,
-          policy: policyNotReached(policy.limits, policy.clockSkewSeconds, policy.requiredSigners),
-          destination: null,
-          warnings: [],
-          payloadFiles: [],
-          replayOf: null,
-        }),
-        { compareTagmanifest: false },
-      );
-      return { result, signer };
+          { compareTagmanifest: false },
+        );
+        return { result, signer };
+      } finally {
+        await inspection?.close();
+      }
     },
     succeeded: ({ result }) => importEvent(result),
   });
@@ -148,6 +159,7 @@ async function importWith(context: StationContext, request: ImportRequest, clien
       bytes: result.bundle.bytes,
       destination: outcome.destination,
       registry: pushed?.registry ?? null,
+      inspection: inspectionRecord(result.inspection),
       startedAt,
       event,
       checkpoint,

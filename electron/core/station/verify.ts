@@ -11,6 +11,8 @@ import { runAudited } from './audited-operation.js';
 import { openBundle, routeBundle } from './bundle-source.js';
 import type { StationContext } from './context.js';
 import type { VerifyRequest } from './requests.js';
+import { inspectionRecord } from '../inspect/inspection-record.js';
+import { openInspection, readinessGate } from './inspection.js';
 
 /** Check a bundle (a file, standard input, or a split bundle's parts) without writing anything but its audit event. */
 export async function verifyBundle(context: StationContext, request: VerifyRequest): Promise<VerifyResult> {
@@ -21,30 +23,46 @@ export async function verifyBundle(context: StationContext, request: VerifyReque
       const streamed = await openBundle(request);
       const [trusted, policy] = await Promise.all([loadTrustedKeys(context.paths), readStationPolicy(context.paths)]);
       const { split, source } = await routeBundle(context, streamed, request, trusted, policy.clockSkewSeconds);
-      const report = await throughParts(
-        split,
-        request.bundlePath,
-        async () => {
-          const { payload: _payload, ...rest } = await checkBundle({
-            bundlePath: request.bundlePath,
-            source,
-            trusted,
-            limits: policy.limits,
-            requiredSigners: policy.requiredSigners,
-            clockSkewSeconds: policy.clockSkewSeconds,
-            // Name rules are import policy: verify reports what import would refuse, refuses nothing.
-            reportNames: policy.names,
-            now: request.now,
-            signal: request.signal,
-            onProgress: withJobEta(JOB_PLANS.verify, request.onProgress),
-          });
-          return rest;
-        },
-        (rejected) => ({ ...rejected, policy: policyNotReached(policy.limits, policy.clockSkewSeconds, policy.requiredSigners) }),
-      );
-      return { ...report, policy: withFinding(report.policy, replayFindingForVerify(context, report)) };
+      const inspection = await openInspection(policy, request.now ?? new Date(), request.signal);
+      const inspector = inspection?.inspector ?? null;
+      try {
+        const report = await throughParts(
+          split,
+          request.bundlePath,
+          async () => {
+            const { payload: _payload, ...rest } = await checkBundle({
+              bundlePath: request.bundlePath,
+              source,
+              trusted,
+              limits: policy.limits,
+              requiredSigners: policy.requiredSigners,
+              clockSkewSeconds: policy.clockSkewSeconds,
+              // Name rules are import policy: verify reports what import would refuse, refuses nothing.
+              reportNames: policy.names,
+              now: request.now,
+              signal: request.signal,
+              onProgress: withJobEta(JOB_PLANS.verify, request.onProgress),
+              // Content inspection (issue #16): the scanner must be fit before any payload byte; then it sees every file in the pass.
+              inspectors: inspector ? [inspector] : undefined,
+              afterAuthentication: inspector ? readinessGate(inspector) : undefined,
+            });
+            return { ...rest, inspection: inspector?.summary() };
+          },
+          (rejected) => ({
+            ...rejected,
+            policy: policyNotReached(policy.limits, policy.clockSkewSeconds, policy.requiredSigners),
+            inspection: inspector?.summary(),
+          }),
+        );
+        return { ...report, policy: withFinding(report.policy, replayFindingForVerify(context, report)) };
+      } finally {
+        await inspection?.close();
+      }
     },
-    succeeded: (report) => ({ ...verificationEventFields(report), details: { bundlePath: request.bundlePath } }),
+    succeeded: (report) => ({
+      ...verificationEventFields(report),
+      details: { bundlePath: request.bundlePath, inspection: inspectionRecord(report.inspection) },
+    }),
   });
   return done.value;
 }

@@ -12,12 +12,20 @@
  * bundle may hold a million files.
  */
 import type { Problem } from '../../../shared/problems.js';
+import type { ByteSource } from '../inspect/contract.js';
 
 export interface InspectedFile {
   /** The bag path (`data/...`). */
   path: string;
   /** Bytes the archive declares for it (already within the station's limits). */
   size: number;
+  /**
+   * The file's bytes read again, for checks that need random access (a zip's central directory):
+   * valid from `end` on, until it returns. The staged copy in an import, the bundle file at the
+   * entry's offset in verify; null when the pass has nowhere to read them back from (a bundle on
+   * stdin, a split bundle's parts): the inspector then keeps its own copy as the chunks pass.
+   */
+  reread?: (() => ByteSource | null) | undefined;
 }
 
 /** Watches one file's bytes. */

@@ -7,6 +7,7 @@ import type { PortabilityRules } from '../bundle/path-rules.js';
 import type { TrustedKey } from '../crypto/detached-signature.js';
 import type { BundleLimits } from '../policy/limits.js';
 import type { StationPolicy } from '../policy/station-policy.js';
+import type { ByteSource } from '../inspect/contract.js';
 import type { PayloadInspector } from './inspectors.js';
 import type { PayloadRows } from './payload-index.js';
 
@@ -18,6 +19,8 @@ export interface PayloadFileWriter {
   write(chunk: Buffer): Promise<void>;
   /** Called once: `verified` is true only when the file's checksum matched the signed manifest. */
   close(verified: boolean): Promise<void>;
+  /** After a verified close: the written file's bytes, read again (content inspection; inspectors.ts). */
+  written?(): ByteSource | null;
 }
 
 /** The archive's bytes from somewhere other than one file: a split bundle's parts chained in order, or an uncached read. */

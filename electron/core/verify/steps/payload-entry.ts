@@ -12,6 +12,9 @@ import type { FileInspection } from '../inspectors.js';
 import { Fatal } from '../problem-list.js';
 import { afterProblem, fileRow, limitHit, refuseName, type VerifyState } from '../verify-state.js';
 import type { PayloadFileWriter, PayloadSink } from '../verify-options.js';
+import { entryDataOffset } from '../../bundle/tar-entries.js';
+import { fileRangeSource } from '../../inspect/byte-sources.js';
+import type { ByteSource } from '../../inspect/contract.js';
 import { hashEntry } from './entry-bytes.js';
 
 export function isPayloadPath(rel: string): boolean {
@@ -62,7 +65,7 @@ export async function checkPayloadEntry(state: VerifyState, entry: ReadEntry, re
     afterProblem(state);
     return;
   }
-  const inspections = startInspections(state, rel, entry.size);
+  const inspections = startInspections(state, rel, entry.size, () => rereadSource(state, entry, writer));
   let actual: Buffer;
   try {
     actual = await hashEntry(entry, writer || inspections ? (chunk) => feed(chunk, writer, inspections) : undefined);
@@ -96,12 +99,12 @@ async function feed(chunk: Buffer, writer: PayloadFileWriter | null, inspections
 }
 
 /** The inspections of one file, or null when no inspector looks at it (the common case costs nothing per chunk). */
-function startInspections(state: VerifyState, path: string, size: number): FileInspection[] | null {
+function startInspections(state: VerifyState, path: string, size: number, reread: () => ByteSource | null): FileInspection[] | null {
   const inspectors = state.options.inspectors ?? [];
   if (inspectors.length === 0 && state.oci === null) return null;
   const started: FileInspection[] = [];
   for (const inspector of state.oci ? [state.oci, ...inspectors] : inspectors) {
-    const inspection = inspector.inspect?.({ path, size }) ?? null;
+    const inspection = inspector.inspect?.({ path, size, reread }) ?? null;
     if (inspection) started.push(inspection);
   }
   return started.length > 0 ? started : null;
@@ -111,6 +114,18 @@ async function endInspections(inspections: readonly FileInspection[], verified: 
   const found: Problem[] = [];
   for (const inspection of inspections) found.push(...(await inspection.end(verified)));
   return found;
+}
+
+/**
+ * Where a verified file's bytes can be read again: what the sink wrote (import's staged copy), else
+ * the bundle file itself at the entry's data offset; null for a bundle read from a stream or parts.
+ */
+function rereadSource(state: VerifyState, entry: ReadEntry, writer: PayloadFileWriter | null): ByteSource | null {
+  const written = writer?.written?.() ?? null;
+  if (written) return written;
+  if (state.options.source) return null;
+  const offset = entryDataOffset(entry);
+  return offset === null ? null : fileRangeSource(state.options.bundlePath, offset, entry.size);
 }
 
 /** The sink's writer for a payload file, or 'exists' when the sink already holds a file by that name (its open is exclusive). */

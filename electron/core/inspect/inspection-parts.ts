@@ -1,0 +1,17 @@
+/**
+ * The parts the content inspector is made of (contract.ts): type detection and its policy (types/),
+ * the Office macro check, the archive walk (archives/). The inspector takes them as one record so
+ * tests can put in fakes for each and the station the real ones (default-parts.ts).
+ */
+import type { InspectPolicy } from '../policy/inspect-policy.js';
+import type { ByteSource, ItemFinding, TypeDetection, WalkArchive } from './contract.js';
+
+export interface InspectionParts {
+  /** What a file is, from its first TYPE_SNIFF_BYTES bytes (fewer for a shorter file) and its name. */
+  detectType(head: Buffer, name: string): TypeDetection | Promise<TypeDetection>;
+  /** The type policy's findings for one detection (TYPE_DENIED, TYPE_MISMATCH, undetected). */
+  typeFindings(detection: TypeDetection, policy: InspectPolicy['types']): ItemFinding[];
+  /** Whether an Office document (detection.office set) carries macros (a VBA project). */
+  officeMacros(source: ByteSource, detection: TypeDetection, signal?: AbortSignal): Promise<boolean>;
+  walkArchive: WalkArchive;
+}

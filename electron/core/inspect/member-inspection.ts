@@ -1,0 +1,49 @@
+/**
+ * One member of an archive inside a payload file (issue #16.3/#16.5): read once from the walk's
+ * bounded stream, its head sniffed for the type policy and every byte sent to its own scan, so a
+ * marker inside a zip inside a tar.gz is found and named by its inner path. An Office document
+ * inside an archive is not opened for macros (that needs random access within the member): the
+ * scanner's own macro detection covers it where the site enables it (docs/inspection.md).
+ */
+import type { Problem } from '../../../shared/problems.js';
+import type { ArchiveMemberVisit, ItemFinding } from './contract.js';
+import { baseName, HeadSniffer, type ContentInspector } from './content-inspector.js';
+import { itemVerdict, NOT_SCANNED, scanFinding } from './item-verdict.js';
+
+export async function inspectMember(owner: ContentInspector, path: string, member: ArchiveMemberVisit): Promise<Problem[]> {
+  const { policy, parts } = owner.options;
+  const sniffer = new HeadSniffer();
+  const scan = member.size > 0 ? await owner.beginScan() : null;
+  let bytes = 0;
+  try {
+    for await (const chunk of member.stream as AsyncIterable<Buffer>) {
+      sniffer.add(chunk);
+      bytes += chunk.length;
+      if (scan) await scan.write(chunk);
+    }
+  } catch (error) {
+    scan?.abort();
+    throw error;
+  }
+  const verdict = scan ? await scan.finish() : null;
+  owner.throwIfCancelled();
+  owner.tally.scanned(scan ? bytes : 0);
+  const name = member.members.at(-1) ?? '';
+  const detection = await parts.detectType(sniffer.head(), baseName(name));
+  const findings: ItemFinding[] = [...parts.typeFindings(detection, policy.types)];
+  const scanFound = verdict ? scanFinding(verdict, policy.scan?.onError ?? 'refuse') : null;
+  if (scanFound) findings.push(scanFound);
+  const { item, problems } = itemVerdict(
+    {
+      path,
+      members: [...member.members],
+      size: bytes,
+      detection,
+      macros: false,
+      scan: verdict ?? (owner.options.scanner ? { outcome: 'not-scanned', detail: 'empty member: nothing to scan' } : NOT_SCANNED),
+    },
+    findings,
+  );
+  owner.tally.record(item);
+  return problems;
+}

@@ -1,0 +1,176 @@
+/**
+ * OLE compound files (MS-CFB: .doc, .xls, .ppt, .msi, vbaProject.bin), read just far enough to
+ * list the directory: the header, the FAT sectors the directory chain needs, and the directory
+ * sectors themselves. Hostile input: every sector number is checked against the file, a chain
+ * that loops or runs past the file is malformed, and the directory is capped, so the cost is
+ * bounded whatever the file claims. Malformed is an answer (`CompoundFileError`), never a pass.
+ */
+import type { ByteSource } from '../contract.js';
+
+export const OLE_MAGIC: readonly number[] = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+
+/** A document has a few dozen entries; past this many directory sectors the file is refused as unreadable. */
+export const MAX_DIRECTORY_SECTORS = 4096;
+const HEADER_BYTES = 512;
+const ENTRY_BYTES = 128;
+const HEADER_DIFAT_ENTRIES = 109;
+const FAT_SECTORS_KEPT = 64;
+const END_OF_CHAIN = 0xfffffffe;
+const MAX_REGULAR_SECTOR = 0xfffffffa;
+
+export class CompoundFileError extends Error {}
+
+export interface DirectoryEntry {
+  name: string;
+  /** 1 storage, 2 stream, 5 root. */
+  type: 1 | 2 | 5;
+  /** The class id, as a GUID in upper case (`00020906-0000-0000-C000-000000000046`). */
+  clsid: string;
+}
+
+export function isCompoundFile(head: Buffer): boolean {
+  return head.length >= OLE_MAGIC.length && OLE_MAGIC.every((b, i) => head[i] === b);
+}
+
+interface Header {
+  sectorShift: number;
+  firstDirectorySector: number;
+  fatSectorCount: number;
+  firstDifatSector: number;
+  difatSectorCount: number;
+  headerDifat: number[];
+}
+
+export function parseHeader(header: Buffer): Header {
+  if (header.length < HEADER_BYTES || !isCompoundFile(header)) throw new CompoundFileError('not an OLE compound file header');
+  if (header.readUInt16LE(0x1c) !== 0xfffe) throw new CompoundFileError('bad byte-order mark');
+  const major = header.readUInt16LE(0x1a);
+  const sectorShift = header.readUInt16LE(0x1e);
+  if (!((major === 3 && sectorShift === 9) || (major === 4 && sectorShift === 12))) {
+    throw new CompoundFileError(`version ${major} with sector shift ${sectorShift}`);
+  }
+  const headerDifat: number[] = [];
+  for (let i = 0; i < HEADER_DIFAT_ENTRIES; i++) headerDifat.push(header.readUInt32LE(0x4c + i * 4));
+  return {
+    sectorShift,
+    firstDirectorySector: header.readUInt32LE(0x30),
+    fatSectorCount: header.readUInt32LE(0x2c),
+    firstDifatSector: header.readUInt32LE(0x44),
+    difatSectorCount: header.readUInt32LE(0x48),
+    headerDifat,
+  };
+}
+
+/** The class id of the root entry when the head holds the first directory sector (it tells .doc from .xls and .msi); null otherwise. */
+export function rootClassIdFromHead(head: Buffer): string | null {
+  try {
+    const header = parseHeader(head);
+    const offset = sectorOffset(header, header.firstDirectorySector);
+    if (header.firstDirectorySector > MAX_REGULAR_SECTOR || offset + ENTRY_BYTES > head.length) return null;
+    const entry = head.subarray(offset, offset + ENTRY_BYTES);
+    return entry[0x42] === 5 ? guidOf(entry.subarray(0x50, 0x60)) : null;
+  } catch (error) {
+    if (error instanceof CompoundFileError) return null;
+    throw error;
+  }
+}
+
+/** Every allocated entry of the directory, in directory order (the tree is not needed to find names). */
+export async function readDirectory(source: ByteSource, signal?: AbortSignal): Promise<DirectoryEntry[]> {
+  const header = parseHeader(await source.read(0, HEADER_BYTES, signal));
+  const sectorSize = 1 << header.sectorShift;
+  const sectorCount = Math.floor((source.size - HEADER_BYTES) / sectorSize) + (source.size % sectorSize === 0 ? 0 : 1);
+  const fat = new FatReader(source, header, sectorCount, signal);
+  const entries: DirectoryEntry[] = [];
+  const seen = new Set<number>();
+  for (let sector = header.firstDirectorySector; sector !== END_OF_CHAIN; sector = await fat.next(sector)) {
+    signal?.throwIfAborted();
+    if (sector > MAX_REGULAR_SECTOR || sector >= sectorCount) throw new CompoundFileError(`directory sector ${sector} lies outside the file`);
+    if (seen.has(sector)) throw new CompoundFileError('the directory chain loops');
+    if (seen.size >= MAX_DIRECTORY_SECTORS) throw new CompoundFileError(`the directory is longer than ${MAX_DIRECTORY_SECTORS} sectors`);
+    seen.add(sector);
+    const bytes = await source.read(sectorOffset(header, sector), sectorSize, signal);
+    if (bytes.length < sectorSize) throw new CompoundFileError('a directory sector is cut short');
+    for (let at = 0; at < sectorSize; at += ENTRY_BYTES) {
+      const entry = parseEntry(bytes.subarray(at, at + ENTRY_BYTES));
+      if (entry !== null) entries.push(entry);
+    }
+  }
+  if (entries[0]?.type !== 5) throw new CompoundFileError('the first directory entry is not the root');
+  return entries;
+}
+
+function parseEntry(raw: Buffer): DirectoryEntry | null {
+  const type = raw[0x42];
+  if (type === 0) return null;
+  if (type !== 1 && type !== 2 && type !== 5) throw new CompoundFileError(`directory entry of unknown type ${String(type)}`);
+  const nameBytes = raw.readUInt16LE(0x40);
+  if (nameBytes > 64 || nameBytes % 2 !== 0) throw new CompoundFileError('directory entry name length out of range');
+  const name = raw.subarray(0, Math.max(0, nameBytes - 2)).toString('utf16le');
+  return { name, type, clsid: guidOf(raw.subarray(0x50, 0x60)) };
+}
+
+const sectorOffset = (header: Header, sector: number): number => (sector + 1) * (1 << header.sectorShift);
+
+function guidOf(b: Buffer): string {
+  const hex = (buf: Buffer): string => buf.toString('hex').toUpperCase();
+  const le = (start: number, length: number): string => hex(Buffer.from(b.subarray(start, start + length)).reverse());
+  return `${le(0, 4)}-${le(4, 2)}-${le(6, 2)}-${hex(b.subarray(8, 10))}-${hex(b.subarray(10, 16))}`;
+}
+
+/** Looks up FAT entries, reading (and keeping) only the FAT sectors asked for; bounded by the directory cap. */
+class FatReader {
+  private readonly perSector: number;
+  private readonly fatSectors = new Map<number, Buffer>();
+  private readonly difat: number[] = [];
+  private readonly difatSeen = new Set<number>();
+  private nextDifatSector: number;
+
+  constructor(
+    private readonly source: ByteSource,
+    private readonly header: Header,
+    private readonly sectorCount: number,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    this.perSector = (1 << header.sectorShift) / 4;
+    this.nextDifatSector = header.firstDifatSector;
+  }
+
+  async next(sector: number): Promise<number> {
+    const index = Math.floor(sector / this.perSector);
+    if (index >= this.header.fatSectorCount) throw new CompoundFileError(`sector ${sector} has no FAT entry`);
+    let fatSector = this.fatSectors.get(index);
+    if (fatSector === undefined) {
+      const location = await this.fatSectorLocation(index);
+      if (location > MAX_REGULAR_SECTOR || location >= this.sectorCount) throw new CompoundFileError(`FAT sector ${location} lies outside the file`);
+      fatSector = await this.readSector(location);
+      // A directory chain mostly walks forwards: a few FAT sectors at a time are enough to keep.
+      if (this.fatSectors.size >= FAT_SECTORS_KEPT) this.fatSectors.clear();
+      this.fatSectors.set(index, fatSector);
+    }
+    return fatSector.readUInt32LE((sector % this.perSector) * 4);
+  }
+
+  private async fatSectorLocation(index: number): Promise<number> {
+    if (index < HEADER_DIFAT_ENTRIES) return this.header.headerDifat[index] ?? END_OF_CHAIN;
+    // DIFAT sectors (files past ~7 MB) are read as far as this index needs, no further.
+    while (this.difat.length <= index - HEADER_DIFAT_ENTRIES) {
+      const sector = this.nextDifatSector;
+      if (sector > MAX_REGULAR_SECTOR || sector >= this.sectorCount || this.difatSeen.has(sector) || this.difatSeen.size >= this.header.difatSectorCount) {
+        throw new CompoundFileError('the DIFAT chain is broken');
+      }
+      this.difatSeen.add(sector);
+      const bytes = await this.readSector(sector);
+      for (let i = 0; i < this.perSector - 1; i++) this.difat.push(bytes.readUInt32LE(i * 4));
+      this.nextDifatSector = bytes.readUInt32LE((this.perSector - 1) * 4);
+    }
+    return this.difat[index - HEADER_DIFAT_ENTRIES] ?? END_OF_CHAIN;
+  }
+
+  private async readSector(sector: number): Promise<Buffer> {
+    const size = 1 << this.header.sectorShift;
+    const bytes = await this.source.read(sectorOffset(this.header, sector), size, this.signal);
+    if (bytes.length < size) throw new CompoundFileError(`sector ${sector} is cut short`);
+    return bytes;
+  }
+}

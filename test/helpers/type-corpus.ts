@@ -1,0 +1,212 @@
+/**
+ * A corpus of file kinds built in the test (no binary fixtures from outside): the first bytes of
+ * each format as its specification puts them, a hand-written zip writer (stored or deflated, with
+ * bytes before and after for polyglots) and an OLE compound file writer (MS-CFB version 3) whose
+ * directory can hold a VBA storage, a class id, and chosen damage.
+ */
+import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
+
+const ascii = (text: string): Buffer => Buffer.from(text, 'latin1');
+
+export const pdf = (): Buffer => ascii('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+export const png = (): Buffer =>
+  Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('0000000d49484452000000010000000108060000001f15c489', 'hex')]);
+export const jpeg = (): Buffer =>
+  Buffer.concat([Buffer.from('ffd8ffe000104a46494600010100000100010000', 'hex'), Buffer.alloc(64, 0x11), Buffer.from('ffd9', 'hex')]);
+export const gif = (): Buffer => Buffer.concat([ascii('GIF89a'), Buffer.from('0100010000000021f90401000000002c00000000010001000002024401003b', 'hex')]);
+export const sevenZip = (): Buffer => Buffer.concat([Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0x00, 0x04]), Buffer.alloc(56)]);
+export const gzip = (data = 'hello\n'): Buffer => gzipSync(Buffer.from(data));
+export const elf = (): Buffer => Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00]), Buffer.alloc(120)]);
+export const machO64 = (): Buffer => Buffer.concat([Buffer.from([0xcf, 0xfa, 0xed, 0xfe, 0x07, 0x00, 0x00, 0x01]), Buffer.alloc(56)]);
+export const machOFat = (): Buffer => Buffer.concat([Buffer.from([0xca, 0xfe, 0xba, 0xbe, 0x00, 0x00, 0x00, 0x02]), Buffer.alloc(56)]);
+export const javaClass = (): Buffer => Buffer.concat([Buffer.from([0xca, 0xfe, 0xba, 0xbe, 0x00, 0x00, 0x00, 0x34]), Buffer.alloc(56)]);
+
+/** A Windows program: DOS stub with e_lfanew pointing at "PE\0\0" and a COFF header. */
+export function pe(): Buffer {
+  const b = Buffer.alloc(0x200);
+  b.write('MZ', 0, 'latin1');
+  b.writeUInt32LE(0x80, 0x3c);
+  b.write('PE\0\0', 0x80, 'latin1');
+  b.writeUInt16LE(0x8664, 0x84);
+  return b;
+}
+
+/** One ustar member. */
+export function tar(name = 'a.txt', data = Buffer.from('hello\n')): Buffer {
+  const header = Buffer.alloc(512);
+  header.write(name, 0, 'utf8');
+  header.write('0000644\0', 100, 'latin1');
+  header.write('0000000\0', 108, 'latin1');
+  header.write('0000000\0', 116, 'latin1');
+  header.write(`${data.length.toString(8).padStart(11, '0')}\0`, 124, 'latin1');
+  header.write('00000000000\0', 136, 'latin1');
+  header.write('        ', 148, 'latin1');
+  header.write('0', 156, 'latin1');
+  header.write('ustar\0' + '00', 257, 'latin1');
+  let sum = 0;
+  for (const byte of header) sum += byte;
+  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+  const padded = Buffer.alloc(Math.ceil(data.length / 512) * 512);
+  data.copy(padded);
+  return Buffer.concat([header, padded, Buffer.alloc(1024)]);
+}
+
+export interface ZipMember {
+  name: string;
+  data: Buffer | string;
+  deflate?: boolean;
+  /** General-purpose flag bit 0 (encrypted), for damaged or encrypted cases. */
+  flags?: number;
+}
+
+/** A zip (PKWARE APPNOTE 4.3) with the members in order; `before`/`after` wrap it (offsets stay relative to the zip's start, as appended-zip polyglots do). */
+export function zip(members: ZipMember[], options: { before?: Buffer; after?: Buffer; comment?: string } = {}): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const member of members) {
+    const raw = Buffer.isBuffer(member.data) ? member.data : Buffer.from(member.data);
+    const body = member.deflate === false ? raw : deflateRawSync(raw);
+    const method = member.deflate === false ? 0 : 8;
+    const name = Buffer.from(member.name);
+    const crc = crc32(raw);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(member.flags ?? 0, 6);
+    local.writeUInt16LE(method, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(body.length, 18);
+    local.writeUInt32LE(raw.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(member.flags ?? 0, 8);
+    central.writeUInt16LE(method, 10);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(body.length, 20);
+    central.writeUInt32LE(raw.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, body);
+    centrals.push(central, name);
+    offset += local.length + name.length + body.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const comment = Buffer.from(options.comment ?? '');
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(members.length, 8);
+  end.writeUInt16LE(members.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  end.writeUInt16LE(comment.length, 20);
+  return Buffer.concat([options.before ?? Buffer.alloc(0), ...locals, directory, end, comment, options.after ?? Buffer.alloc(0)]);
+}
+
+const CONTENT_TYPES = (main: string): string =>
+  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
+  '<Default Extension="xml" ContentType="application/xml"/><Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>' +
+  `<Override PartName="/word/document.xml" ContentType="${main}"/></Types>`;
+export const DOCX_MAIN = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml';
+export const DOCM_MAIN = 'application/vnd.ms-word.document.macroEnabled.main+xml';
+
+/** A Word package: [Content_Types].xml, the document part, and a VBA project when asked (as Word writes a .docm). */
+export function ooxml(options: { macros?: boolean; main?: string; contentTypesLast?: boolean; padding?: number } = {}): Buffer {
+  const types: ZipMember = { name: '[Content_Types].xml', data: CONTENT_TYPES(options.main ?? (options.macros === true ? DOCM_MAIN : DOCX_MAIN)) };
+  const parts: ZipMember[] = [
+    { name: '_rels/.rels', data: '<Relationships/>' },
+    // Incompressible padding pushes later parts out of the head (TYPE_SNIFF_BYTES), as a real document's media does.
+    { name: 'word/document.xml', data: Buffer.concat([Buffer.from('<w:document/>'), noise(options.padding ?? 0)]), deflate: false },
+  ];
+  if (options.macros === true)
+    parts.push({
+      name: 'word/vbaProject.bin',
+      data: ole({
+        entries: [
+          { name: 'VBA', type: 1 },
+          { name: 'PROJECT', type: 2 },
+        ],
+      }),
+    });
+  return zip(options.contentTypesLast === true ? [...parts, types] : [types, ...parts]);
+}
+
+/** Bytes that do not compress (a linear congruential sequence). */
+export function noise(length: number, seed = 7): Buffer {
+  const b = Buffer.alloc(length);
+  let x = seed;
+  for (let i = 0; i < length; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    b[i] = x >>> 24;
+  }
+  return b;
+}
+
+export const WORD_CLSID = '00020906-0000-0000-C000-000000000046';
+export const EXCEL_CLSID = '00020820-0000-0000-C000-000000000046';
+export const MSI_CLSID = '000C1084-0000-0000-C000-000000000046';
+
+export interface OleOptions {
+  clsid?: string;
+  entries?: Array<{ name: string; type: 1 | 2 }>;
+  /** Damage: the directory chain points back at itself, or to a sector past the end. */
+  damage?: 'loop' | 'out-of-range' | 'bad-entry-type' | 'truncated';
+  /** Sectors of filler before the directory (pushes it out of the head). */
+  fillerSectors?: number;
+}
+
+/** An OLE compound file, version 3 (512-byte sectors): header, one FAT sector, filler, the directory. */
+export function ole(options: OleOptions = {}): Buffer {
+  const SECTOR = 512;
+  const names = [{ name: 'Root Entry', type: 5 as const }, ...(options.entries ?? [{ name: 'WordDocument', type: 2 as const }])];
+  const dirSectors = Math.ceil(names.length / 4);
+  const filler = options.fillerSectors ?? 0;
+  const firstDir = 1 + filler;
+  const header = Buffer.alloc(SECTOR);
+  Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]).copy(header, 0);
+  header.writeUInt16LE(0x3e, 0x18);
+  header.writeUInt16LE(3, 0x1a);
+  header.writeUInt16LE(0xfffe, 0x1c);
+  header.writeUInt16LE(9, 0x1e);
+  header.writeUInt16LE(6, 0x20);
+  header.writeUInt32LE(1, 0x2c);
+  header.writeUInt32LE(firstDir, 0x30);
+  header.writeUInt32LE(0x1000, 0x38);
+  header.writeUInt32LE(0xfffffffe, 0x3c);
+  header.writeUInt32LE(0xfffffffe, 0x44);
+  for (let i = 0; i < 109; i++) header.writeUInt32LE(i === 0 ? 0 : 0xffffffff, 0x4c + i * 4);
+  const fat = Buffer.alloc(SECTOR, 0xff);
+  fat.writeUInt32LE(0xfffffffd, 0);
+  for (let i = 0; i < filler; i++) fat.writeUInt32LE(0xfffffffe, (1 + i) * 4);
+  for (let i = 0; i < dirSectors; i++) {
+    const next = i === dirSectors - 1 ? 0xfffffffe : firstDir + i + 1;
+    fat.writeUInt32LE(next, (firstDir + i) * 4);
+  }
+  if (options.damage === 'loop') fat.writeUInt32LE(firstDir, (firstDir + dirSectors - 1) * 4);
+  if (options.damage === 'out-of-range') fat.writeUInt32LE(5000, (firstDir + dirSectors - 1) * 4);
+  const dir = Buffer.alloc(dirSectors * SECTOR);
+  names.forEach((entry, i) => {
+    const at = i * 128;
+    const name = Buffer.from(`${entry.name}\0`, 'utf16le');
+    name.copy(dir, at);
+    dir.writeUInt16LE(name.length, at + 0x40);
+    dir[at + 0x42] = options.damage === 'bad-entry-type' && i === names.length - 1 ? 9 : entry.type;
+    dir[at + 0x43] = 1;
+    dir.writeUInt32LE(0xffffffff, at + 0x44);
+    dir.writeUInt32LE(i + 1 < names.length && i > 0 ? i + 1 : 0xffffffff, at + 0x48);
+    dir.writeUInt32LE(i === 0 && names.length > 1 ? 1 : 0xffffffff, at + 0x4c);
+    if (i === 0 && options.clsid !== undefined) guidBytes(options.clsid).copy(dir, at + 0x50);
+    dir.writeUInt32LE(0xfffffffe, at + 0x74);
+  });
+  const file = Buffer.concat([header, fat, Buffer.alloc(filler * SECTOR, 0x20), dir]);
+  return options.damage === 'truncated' ? file.subarray(0, file.length - 256) : file;
+}
+
+function guidBytes(guid: string): Buffer {
+  const [a = '', b = '', c = '', d = '', e = ''] = guid.split('-');
+  const le = (hex: string): Buffer => Buffer.from(hex, 'hex').reverse();
+  return Buffer.concat([le(a), le(b), le(c), Buffer.from(d + e, 'hex')]);
+}
