@@ -60,8 +60,8 @@ export const SelectionSummarySchema = z.object({
 });
 export type SelectionSummary = z.infer<typeof SelectionSummarySchema>;
 
-/** What a file dialog is for; only charts may be picked several at once. */
-export const FILE_PURPOSES = ['image-list', 'chart', 'registry-ca', 'blobs-receipt'] as const;
+/** What a file dialog is for; only charts may be picked several at once. `signing-key`: an operator's own armored private key (a quarantine release). */
+export const FILE_PURPOSES = ['image-list', 'chart', 'registry-ca', 'blobs-receipt', 'signing-key'] as const;
 export type FilePurpose = (typeof FILE_PURPOSES)[number];
 
 /** The transfer block of the channel table: sources and destinations chosen, export, verify and import started. */

@@ -14,7 +14,6 @@ import { summarizeSelection } from '../selection/summarize-selection.js';
 import { auditEventView } from './audit-view.js';
 import { pushEndpointOf } from './push-endpoint.js';
 import { createQuarantineHandlers } from './quarantine-handlers.js';
-import { quarantineOpsOf } from './quarantine-ops.js';
 
 /** Events per page when the view does not say. */
 const AUDIT_PAGE_DEFAULT = 50;
@@ -50,6 +49,9 @@ export type StationOps = Pick<
   | 'listMedia'
   | 'ejectMedia'
   | 'inspectionStatus'
+  | 'quarantineList'
+  | 'quarantineShow'
+  | 'quarantinePurge'
 >;
 
 export interface HandlerDeps {
@@ -109,7 +111,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
 
   return {
     // Content inspection and the quarantine (issue #16): quarantine-handlers.ts.
-    ...createQuarantineHandlers({ withStation: (action) => withStation((station) => action(quarantineOpsOf(station))), jobHost: deps.jobHost }),
+    ...createQuarantineHandlers({ withStation, jobHost: deps.jobHost }),
 
     stationStatus: () =>
       withStation(async (station) => {

@@ -2,9 +2,11 @@
  * The quarantine and inspection channels (issue #16.5, #16.7): plain functions over the station
  * facade and the job host, like handlers.ts. Main, not only the page, checks what a release or a
  * purge needs before anything happens: the entry exists and is held, the bundle's name typed as
- * confirmation matches it, and a second, different operator where the policy requires two.
+ * confirmation matches it, and a signed decision where the policy requires two persons (core
+ * then checks the keys: two decisions by one key are one person).
  */
 import { displayText } from '../../../shared/display-text.js';
+import type { QuarantineEntry } from '../../../shared/inspection.js';
 import type { IpcParsedRequest, IpcResponse } from '../../../shared/ipc.js';
 import { confirmsBundleName } from '../../../shared/quarantine-confirm.js';
 import { AirlockError } from '../../core/index.js';
@@ -35,43 +37,57 @@ function confirmOrRefuse(typed: string, bundleName: string): void {
   }
 }
 
+/** Only an entry still held may be released; main says so before a job starts. */
+function mustBeHeld(entry: QuarantineEntry): void {
+  if (entry.status !== 'held')
+    throw new AirlockError(
+      'QUARANTINE_NOT_HELD',
+      `"${displayText(entry.bundleName)}" was ${entry.status}${entry.releasedTo ? ` to ${displayText(entry.releasedTo)}` : ''}.`,
+    );
+}
+
 export function createQuarantineHandlers({ withStation, jobHost }: QuarantineHandlerDeps): QuarantineHandlers {
   return {
-    inspectionStatus: () => withStation(async (station) => inspectionStatusView(await station.inspectionStatus(new Date()), new Date())),
+    inspectionStatus: () =>
+      withStation(async (station) => {
+        const now = new Date();
+        return inspectionStatusView(await station.inspectionStatus(now), now);
+      }),
 
     listQuarantine: (request) =>
       withStation(async (station) => {
-        const [entries, releaseApprovals] = await Promise.all([station.quarantineList(), station.quarantineReleaseApprovals()]);
         const wanted = request.status ?? 'held';
-        // Newest first, as the view lists them.
-        const kept = entries.filter((e) => wanted === 'all' || e.status === wanted).sort((a, b) => (a.quarantinedAt < b.quarantinedAt ? 1 : -1));
-        return { entries: kept, releaseApprovals };
+        const entries = (await station.quarantineList()).filter((e) => wanted === 'all' || e.status === wanted);
+        // Newest first, as the view lists them (core lists oldest first).
+        return { entries: entries.sort((a, b) => (a.quarantinedAt < b.quarantinedAt ? 1 : a.quarantinedAt > b.quarantinedAt ? -1 : 0)) };
       }),
 
-    showQuarantine: (request) => withStation((station) => station.quarantineShow(request.id)),
-
-    startQuarantineRelease: (request) =>
+    showQuarantine: (request) =>
       withStation(async (station) => {
-        const [{ entry }, releaseApprovals] = await Promise.all([station.quarantineShow(request.id), station.quarantineReleaseApprovals()]);
-        if (entry.status !== 'held') throw new AirlockError('QUARANTINE_NOT_HELD', `"${displayText(entry.bundleName)}" is ${entry.status}.`);
-        confirmOrRefuse(request.confirmName, entry.bundleName);
-        const second = request.secondApprover;
-        if (releaseApprovals === 2 && second === undefined) {
-          throw new AirlockError('RELEASE_APPROVAL_INVALID', 'This station requires two persons to release: a second operator approves under their own name.');
+        const { entry, report, files, approvals, releasingTo } = await station.quarantineShow(request.id);
+        return { entry, report, files, approvals, releasingTo };
+      }),
+
+    startQuarantineRelease: ({ confirmName, ...request }) =>
+      withStation(async (station) => {
+        const { entry, approvals } = await station.quarantineShow(request.id);
+        mustBeHeld(entry);
+        confirmOrRefuse(confirmName, entry.bundleName);
+        if (approvals.required === 2 && request.signer === undefined) {
+          throw new AirlockError(
+            'RELEASE_APPROVAL_INVALID',
+            'Two persons are required: each operator proves who they are by signing the decision with their own key.',
+          );
         }
-        if (second !== undefined && second.operator.toLowerCase() === station.identity.operator.toLowerCase()) {
-          throw new AirlockError('RELEASE_APPROVAL_INVALID', 'The second approver must be a different operator from the one releasing.');
-        }
-        const approvers = [{ operator: station.identity.operator, reason: request.reason }, ...(second ? [second] : [])];
-        return { jobId: jobHost.start('quarantine-release', { id: entry.id, destDir: request.destDir, approvers }) };
+        return { jobId: jobHost.start('quarantine-release', { ...request, id: entry.id }) };
       }),
 
     purgeQuarantine: (request) =>
       withStation(async (station) => {
         const { entry } = await station.quarantineShow(request.id);
-        if (entry.status !== 'held') throw new AirlockError('QUARANTINE_NOT_HELD', `"${displayText(entry.bundleName)}" is ${entry.status}.`);
         confirmOrRefuse(request.confirmName, entry.bundleName);
-        return station.quarantinePurge(entry.id);
+        const { purged, auditEvent } = await station.quarantinePurge({ ids: [entry.id] });
+        return { purged, auditEvent };
       }),
   };
 }

@@ -60,7 +60,7 @@ function internalError(): ErrorInfo {
 
 function subjectOf<K extends JobKind>(kind: K, request: JobRequests[K]): string {
   if ('bundlePath' in request) return request.bundlePath;
-  if ('approvers' in request) return request.id;
+  if ('reason' in request) return request.id;
   if ('destination' in request) return request.destination.kind === 'folder' ? request.destination.path : request.destination.mediumId;
   if ('mediumId' in request) return request.mediumId;
   return kind;

@@ -20,16 +20,21 @@ afterEach(cleanup);
 
 const DEST = '/srv/inbox';
 
-function answers(entries: QuarantineEntry[], releaseApprovals: 1 | 2 = 1, extra: Answers = {}): Answers {
+function answers(entries: QuarantineEntry[], required: 1 | 2 = 1, extra: Answers = {}): Answers {
   return {
-    listQuarantine: (request) => ({
-      entries: entries.filter((e) => (request.status ?? 'held') === 'all' || e.status === (request.status ?? 'held')),
-      releaseApprovals,
-    }),
+    listQuarantine: (request) => ({ entries: entries.filter((e) => (request.status ?? 'held') === 'all' || e.status === (request.status ?? 'held')) }),
     showQuarantine: (request) => {
       const entry = entries.find((e) => e.id === request.id);
-      return entry ? { entry, report: refusedReport } : { code: 'QUARANTINE_NOT_FOUND', message: 'No quarantined bundle has that id.' };
+      if (!entry) return { code: 'QUARANTINE_NOT_FOUND', message: 'No quarantined bundle has that id.' };
+      return {
+        entry,
+        report: refusedReport,
+        files: [{ name: 'b.airlock.tar', bytes: entry.bytes }],
+        approvals: { given: entry.releases.length, required },
+        releasingTo: null,
+      };
     },
+    chooseFile: { paths: ['/home/b/my-key.asc'] },
     chooseFolder: { path: DEST },
     startQuarantineRelease: { jobId: 'job-r' },
     getJob: { code: 'JOB_NOT_FOUND', message: 'not yet' },
@@ -56,7 +61,12 @@ function finishedRelease(entry: QuarantineEntry, released: boolean): JobSnapshot
     finishedAt: '2026-12-03T08:10:05.000Z',
     progress: null,
     error: null,
-    result: { entry, released, destination: released ? `${DEST}/${entry.bundleName}` : null, auditEvent: 42 },
+    result: {
+      entry,
+      approvals: { given: 1, required: released ? 1 : 2 },
+      import: released ? { ...refusedReport, ok: true, problems: [], destination: `${DEST}/${entry.bundleName}`, warnings: [] } : null,
+      auditEvent: 42,
+    },
   };
 }
 
@@ -89,10 +99,11 @@ describe('the quarantine list and details', () => {
     await screen.findByRole('table', { name: 'Quarantined bundles' });
     await user.selectOptions(screen.getByLabelText('Show quarantined bundles'), 'released');
     const details = await openEntry(releasedEntry.id);
-    expect(within(details).getByRole('list', { name: 'Release decisions' }).textContent).toContain('op (op) — “database was updated; false alarm”');
+    expect(within(details).getByRole('list', { name: 'Release decisions' }).textContent).toContain('op (op) (no key) — “database was updated; false alarm”');
     expect(details.textContent).toContain(`Imported to ${releasedEntry.releasedTo}`);
     expect(screen.queryByTestId('release-form')).toBeNull();
-    expect(screen.queryByTestId('purge-form')).toBeNull();
+    // A released bundle's kept copy may still be purged.
+    expect(screen.getByTestId('purge-form').textContent).toContain('the imported files stay where they are');
   });
 
   it('says when nothing is held, and shows a listing error with its next step', async () => {
@@ -127,7 +138,8 @@ describe('releasing a quarantined bundle', () => {
           destDir: DEST,
           reason: 'security officer cleared it: false positive',
           confirmName: heldEntry.bundleName,
-          secondApprover: undefined,
+          operator: undefined,
+          signer: undefined,
         } satisfies IpcRequest<'startQuarantineRelease'>,
       ]),
     );
@@ -137,24 +149,51 @@ describe('releasing a quarantined bundle', () => {
     const listsBefore = fake.callsTo('listQuarantine').length;
     act(() => fake.emit({ type: 'finished', job: finishedRelease({ ...heldEntry, status: 'released' }, true) }));
     await waitFor(() => expect(fake.callsTo('listQuarantine').length).toBeGreaterThan(listsBefore));
+    expect(within(job).getByRole('status').textContent).toContain(`imported to ${DEST}/${heldEntry.bundleName}`);
   });
 
-  it('requires a second operator where the policy says two persons, and sends both decisions', async () => {
+  it('asks for a signed decision where the policy says two persons, and says the first approval was recorded', async () => {
     const user = userEvent.setup();
     const fake = fakeApi(answers([heldEntry], 2));
     renderWithApi(<QuarantineView />, fake);
     await openEntry(heldEntry.id);
-    expect(screen.getByText(/requires two operators to release/)).toBeTruthy();
-    await user.click(within(screen.getByTestId('release-form')).getByRole('button', { name: 'Choose folder…' }));
-    await user.type(screen.getByLabelText(/^Reason for the release/), 'cleared');
+    const form = screen.getByTestId('release-form');
+    expect(form.textContent).toContain('Two persons are required: 0 of 2 approvals given.');
+    // No unsigned choice: each of the two signs with their own key.
+    expect(within(form).queryByLabelText(/^No key/)).toBeNull();
+    await user.click(within(form).getByRole('button', { name: 'Choose folder…' }));
+    await user.type(within(form).getByLabelText(/^Reason for the release/), 'cleared');
+    await user.type(within(form).getByLabelText(/^Your name/), 'A. Smith');
     await user.type(releaseConfirm(), heldEntry.bundleName);
-    expect(releaseButton().disabled).toBe(true);
-    expect(screen.getByText(/Still needed: the second operator's name, the second operator's reason\./)).toBeTruthy();
-    await user.type(screen.getByLabelText(/^Second operator's name/), 'B. Jones');
-    await user.type(screen.getByLabelText(/^Second operator's reason/), 'agreed');
-    await user.click(releaseButton());
+    await user.click(within(form).getByLabelText('My own key file'));
+    expect(within(form).getByText(/Still needed: your key file\./)).toBeTruthy();
+    await user.click(within(form).getByRole('button', { name: 'Choose key file…' }));
+    expect(fake.callsTo('chooseFile')).toEqual([{ purpose: 'signing-key' }]);
+    expect(within(form).getByText(/Still needed: your key's passphrase\./)).toBeTruthy();
+    await user.type(within(form).getByLabelText(/^Passphrase/), 'secret words');
+    await user.click(within(form).getByRole('button', { name: 'Approve the release' }));
     await waitFor(() => expect(fake.callsTo('startQuarantineRelease')).toHaveLength(1));
-    expect(fake.callsTo('startQuarantineRelease')[0]).toMatchObject({ secondApprover: { operator: 'B. Jones', reason: 'agreed' } });
+    expect(fake.callsTo('startQuarantineRelease')[0]).toMatchObject({
+      operator: 'A. Smith',
+      signer: { kind: 'key-file', file: '/home/b/my-key.asc', passphrase: 'secret words' },
+    });
+    act(() =>
+      fake.emit({ type: 'finished', job: finishedRelease({ ...heldEntry, releases: [{ operator: 'A. Smith (op)', reason: 'cleared', at: 'now' }] }, false) }),
+    );
+    const recorded = await screen.findByText('Your approval is recorded');
+    expect(recorded.closest('[role="status"]')?.textContent).toContain('1 of 2 approvals given');
+    // The passphrase is not kept in the page.
+    expect(document.body.innerHTML).not.toContain('secret words');
+  });
+
+  it('offers the second approval once the first is recorded', async () => {
+    const first = { ...heldEntry, releases: [{ operator: 'A. Smith (op)', reason: 'cleared', at: '2026-12-03T08:05:00.000Z', fingerprint: 'AB'.repeat(20) }] };
+    renderWithApi(<QuarantineView />, fakeApi(answers([first], 2)));
+    await openEntry(heldEntry.id);
+    const form = screen.getByTestId('release-form');
+    expect(form.textContent).toContain('1 of 2 approvals given. You are the second operator');
+    expect(within(form).getByRole('button', { name: 'Release and import' })).toBeTruthy();
+    expect(screen.getByRole('list', { name: 'Release decisions' }).textContent).toContain(`A. Smith (op) (key ${'AB'.repeat(20)})`);
   });
 
   it('shows why main refused the release, and keeps the form', async () => {
@@ -194,7 +233,7 @@ describe('releasing a quarantined bundle', () => {
 describe('purging a quarantined bundle', () => {
   it('purges only after the name is typed, and says it was recorded', async () => {
     const user = userEvent.setup();
-    const purged: IpcResponse<'purgeQuarantine'> = { entry: { ...heldEntry, status: 'purged' }, auditEvent: 43 };
+    const purged: IpcResponse<'purgeQuarantine'> = { purged: [{ id: heldEntry.id, bundleName: heldEntry.bundleName, status: 'held' }], auditEvent: 43 };
     const fake = fakeApi(answers([heldEntry], 1, { purgeQuarantine: purged }));
     renderWithApi(<QuarantineView />, fake);
     await openEntry(heldEntry.id);

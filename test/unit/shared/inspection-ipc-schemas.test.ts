@@ -40,7 +40,12 @@ describe('verify and import results keep what inspection adds', () => {
       finishedAt: 'y',
       progress: null,
       error: null,
-      result: { entry: { ...heldEntry, status: 'released' }, released: true, destination: '/srv/in/b', auditEvent: 4 },
+      result: {
+        entry: { ...heldEntry, status: 'released' },
+        approvals: { given: 1, required: 1 },
+        import: { ...refusedReport, ok: true, problems: [], destination: '/srv/in/b', warnings: [] },
+        auditEvent: 4,
+      },
     };
     expect(JobSnapshotSchema.parse(snapshot)).toEqual(snapshot);
   });
@@ -81,9 +86,16 @@ describe('quarantine requests', () => {
     });
 
   it('takes a well-formed release, trimming the reason', () => {
-    const parsed = release({ reason: '  cleared by the security officer ', secondApprover: { operator: ' B. Jones ', reason: 'agreed' } });
+    const parsed = release({ reason: '  cleared by the security officer ', operator: ' B. Jones ', signer: { kind: 'station', passphrase: 'pw' } });
     expect(parsed.success && parsed.data.reason).toBe('cleared by the security officer');
-    expect(parsed.success && parsed.data.secondApprover?.operator).toBe('B. Jones');
+    expect(parsed.success && parsed.data.operator).toBe('B. Jones');
+    for (const signer of [
+      { kind: 'key-file', file: '/home/b/key.asc', passphrase: 'pw' },
+      { kind: 'gpg', fingerprint: 'AB'.repeat(20) },
+      { kind: 'gpg', fingerprint: 'AB'.repeat(20), passphrase: 'pw' },
+    ]) {
+      expect(release({ signer }).success, JSON.stringify(signer)).toBe(true);
+    }
   });
 
   it.each([
@@ -104,9 +116,14 @@ describe('quarantine requests', () => {
     ['no confirmation', { confirmName: undefined }],
     ['an empty destination', { destDir: '' }],
     ['a destination over the limit', { destDir: `/${'d'.repeat(4096)}` }],
-    ['a second approver without a reason', { secondApprover: { operator: 'B' } }],
-    ['a second approver with an escape sequence', { secondApprover: { operator: 'B\u001b[2J', reason: 'r' } }],
-    ['a second approver with an unknown key', { secondApprover: { operator: 'B', reason: 'r', role: 'admin' } }],
+    ['an operator name with an escape sequence', { operator: 'B\u001b[2J' }],
+    ['an operator name over the limit', { operator: 'B'.repeat(201) }],
+    ['an unknown signer kind', { signer: { kind: 'smartcard', passphrase: 'pw' } }],
+    ['a station signer without a passphrase', { signer: { kind: 'station' } }],
+    ['a key file signer with an empty path', { signer: { kind: 'key-file', file: '', passphrase: 'pw' } }],
+    ['a GnuPG signer with a short fingerprint', { signer: { kind: 'gpg', fingerprint: 'ABCD' } }],
+    ['a GnuPG signer with a home folder', { signer: { kind: 'gpg', fingerprint: 'AB'.repeat(20), homedir: '/tmp/evil' } }],
+    ['a signer with an unknown key', { signer: { kind: 'station', passphrase: 'pw', cache: true } }],
     ['an unknown key', { force: true }],
   ])('refuses a release with %s', (_name, fields) => {
     expect(release(fields).success).toBe(false);
@@ -115,6 +132,7 @@ describe('quarantine requests', () => {
   it('refuses malformed list, show and purge requests', () => {
     expect(IPC_CHANNELS.listQuarantine.request.safeParse({}).success).toBe(true);
     expect(IPC_CHANNELS.listQuarantine.request.safeParse({ status: 'deleted' }).success).toBe(false);
+    expect(IPC_CHANNELS.listQuarantine.request.safeParse({ status: 'purged' }).success).toBe(false);
     expect(IPC_CHANNELS.listQuarantine.request.safeParse({ status: 'held', limit: 5 }).success).toBe(false);
     expect(IPC_CHANNELS.showQuarantine.request.safeParse({ id: '../x' }).success).toBe(false);
     expect(IPC_CHANNELS.purgeQuarantine.request.safeParse({ id: heldEntry.id }).success).toBe(false);

@@ -34,7 +34,11 @@ export function PurgeForm({ entry, onPurged }: { entry: QuarantineEntry; onPurge
   return (
     <Fieldset legend="Purge" data-testid="purge-form">
       <Stack gap="sm">
-        <Text size="sm">Deletes the kept bundle and its report from this station for good. The audit log keeps the record of it.</Text>
+        <Text size="sm">
+          {entry.status === 'held'
+            ? 'Deletes the kept bundle and its report from this station for good: it can then never be released. The audit log keeps the record of it.'
+            : 'Deletes the copy the quarantine kept of this released bundle (the imported files stay where they are). The audit log keeps the record.'}
+        </Text>
         <TextInput
           label="Type the bundle's name to confirm the purge"
           description={

@@ -1,7 +1,7 @@
 /**
  * One quarantined bundle: what it is, why it was refused (the report kept with it, inspection
- * section included), who decided what about it so far, and the two decisions while it is held:
- * release (recorded, with a reason) or purge.
+ * section included), who decided what about it so far, and the decisions: release while it is
+ * held (recorded, with a reason), and purge (a held bundle, or a released one's kept copy).
  */
 import { Alert, Code, List, Stack, Table, Text, Title } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
@@ -17,16 +17,16 @@ import { ReleaseForm } from './ReleaseForm.js';
 
 export interface QuarantineDetailsProps {
   id: string;
-  releaseApprovals: 1 | 2;
   /** Something changed (released, approved, purged): the list reloads. */
   onChanged: () => void;
 }
 
-export function QuarantineDetails({ id, releaseApprovals, onChanged }: QuarantineDetailsProps) {
+export function QuarantineDetails({ id, onChanged }: QuarantineDetailsProps) {
   const api = useApi();
   const [shown, setShown] = useState<IpcResponse<'showQuarantine'> | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
-  const [purgedEvent, setPurgedEvent] = useState<number | null | undefined>(undefined);
+  /** Once purged, the entry is gone from the station: what the purge said replaces the details. */
+  const [purged, setPurged] = useState<{ name: string; auditEvent: number | null } | null>(null);
 
   const load = useCallback(async () => {
     try {
@@ -38,7 +38,7 @@ export function QuarantineDetails({ id, releaseApprovals, onChanged }: Quarantin
   }, [api, id]);
   useEffect(() => {
     setShown(null);
-    setPurgedEvent(undefined);
+    setPurged(null);
     void load();
   }, [load]);
   const changed = useCallback(() => {
@@ -46,9 +46,17 @@ export function QuarantineDetails({ id, releaseApprovals, onChanged }: Quarantin
     onChanged();
   }, [load, onChanged]);
 
+  if (purged) {
+    return (
+      <Alert color="gray" title="Purged" role="status" data-testid="quarantine-purged">
+        {displayText(purged.name)}: the kept bundle and its report were deleted from this station.
+        {purged.auditEvent !== null ? ` Recorded in the audit log as event #${purged.auditEvent}.` : ''}
+      </Alert>
+    );
+  }
   if (error) return <ErrorAlert error={error} title="This quarantined bundle could not be read" />;
   if (!shown || shown.entry.id !== id) return <Text size="sm">Reading the quarantined bundle…</Text>;
-  const { entry, report } = shown;
+  const { entry, report, approvals, releasingTo } = shown;
   const facts: Array<[string, string]> = [
     ['Quarantine id', displayText(entry.id)],
     ['Quarantined', displayText(entry.quarantinedAt)],
@@ -57,14 +65,15 @@ export function QuarantineDetails({ id, releaseApprovals, onChanged }: Quarantin
     ['Kept', formatBytes(entry.bytes)],
     ['Trusted signers proven', entry.signers.length === 0 ? 'none' : entry.signers.map(displayText).join(', ')],
     ['Refused for', entry.codes.join(', ')],
+    ['Release approvals', `${approvals.given} of ${approvals.required} given`],
   ];
   return (
     <Stack gap="md" data-testid="quarantine-details" data-quarantine-id={entry.id} data-status={entry.status}>
       <Title order={3}>{displayText(entry.bundleName)}</Title>
       <QuarantineStatus entry={entry} />
-      {purgedEvent !== undefined ? (
-        <Alert color="gray" title="Purged" role="status">
-          The bundle&apos;s files were deleted from this station.{purgedEvent !== null ? ` Recorded in the audit log as event #${purgedEvent}.` : ''}
+      {releasingTo !== null ? (
+        <Alert color="yellow" title="A release is under way" role="status">
+          Importing to <Code>{displayText(releasingTo)}</Code> (or interrupted: reading it again settles it).
         </Alert>
       ) : null}
       {entry.status === 'released' && entry.releasedTo !== null ? (
@@ -88,7 +97,8 @@ export function QuarantineDetails({ id, releaseApprovals, onChanged }: Quarantin
           <List size="sm" aria-label="Release decisions">
             {entry.releases.map((r, i) => (
               <List.Item key={`${r.at}-${i}`}>
-                {displayText(r.at)}: {displayText(r.operator)} — “{displayText(r.reason)}”
+                {displayText(r.at)}: {displayText(r.operator)}
+                {r.fingerprint ? ` (key ${displayText(r.fingerprint)})` : ' (no key)'} — “{displayText(r.reason)}”
               </List.Item>
             ))}
           </List>
@@ -96,18 +106,18 @@ export function QuarantineDetails({ id, releaseApprovals, onChanged }: Quarantin
       ) : null}
       {entry.status === 'held' ? (
         <>
-          <ReleaseForm entry={entry} releaseApprovals={releaseApprovals} onFinished={changed} />
-          <PurgeForm
-            entry={entry}
-            onPurged={(auditEvent) => {
-              setPurgedEvent(auditEvent);
-              changed();
-            }}
-          />
+          <ReleaseForm entry={entry} approvals={approvals} onFinished={changed} />
         </>
       ) : null}
+      <PurgeForm
+        entry={entry}
+        onPurged={(auditEvent) => {
+          setPurged({ name: entry.bundleName, auditEvent });
+          onChanged();
+        }}
+      />
       <Title order={3}>Report kept with it</Title>
-      {report ? <VerificationReport report={report} context="import" /> : <Text size="sm">No report was kept: the bundle was refused before it was read.</Text>}
+      <VerificationReport report={report} context="import" />
     </Stack>
   );
 }

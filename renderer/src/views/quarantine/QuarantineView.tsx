@@ -2,7 +2,7 @@
  * The Quarantine view (issue #16.7): the bundles content inspection refused and the station kept.
  * Nothing here reaches a destination unless an operator releases it: on purpose, with a reason,
  * after typing the bundle's name (and with a second operator where the policy says two persons),
- * all of it recorded in the audit log. Purge deletes a held bundle for good.
+ * all of it recorded in the audit log. Purge deletes a kept bundle for good (the record stays).
  */
 import { Button, Group, NativeSelect, Stack, Text, Title } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
@@ -40,7 +40,6 @@ export function QuarantineView({ active = true }: { active?: boolean }) {
       <Title order={2}>Quarantine</Title>
       <Text size="sm">
         Bundles content inspection refused. They never reached a destination; each stays here, with its report, until an operator releases or purges it.
-        {listing?.releaseApprovals === 2 ? ' This station requires two operators to release a bundle.' : ''}
       </Text>
       <Group align="flex-end">
         <NativeSelect
@@ -51,7 +50,6 @@ export function QuarantineView({ active = true }: { active?: boolean }) {
           data={[
             { value: 'held', label: 'Held' },
             { value: 'released', label: 'Released' },
-            { value: 'purged', label: 'Purged' },
             { value: 'all', label: 'All' },
           ]}
         />
@@ -72,7 +70,7 @@ export function QuarantineView({ active = true }: { active?: boolean }) {
         </Text>
       ) : null}
       {entries.length > 0 ? <QuarantineTable entries={entries} selected={selected} onOpen={setSelected} /> : null}
-      {selected !== null ? <QuarantineDetails id={selected} releaseApprovals={listing?.releaseApprovals ?? 1} onChanged={() => void load()} /> : null}
+      {selected !== null ? <QuarantineDetails id={selected} onChanged={() => void load()} /> : null}
     </Stack>
   );
 }
