@@ -108,7 +108,7 @@ export interface FakePartsLog {
   macroChecks: number;
 }
 
-export function fakeParts(options: { walkThrows?: boolean } = {}): { parts: InspectionParts; log: FakePartsLog } {
+export function fakeParts(options: { walkThrows?: boolean | undefined } = {}): { parts: InspectionParts; log: FakePartsLog } {
   const log: FakePartsLog = { detected: [], walked: [], macroChecks: 0 };
   const walk = async (bytes: Buffer, chain: string[], visit: Parameters<WalkArchive>[3]): Promise<ArchiveWalkFinding[]> => {
     const parsed = JSON.parse(bytes.toString('utf8').slice('FAKEZIP\n'.length)) as {
@@ -154,7 +154,9 @@ export function fakeParts(options: { walkThrows?: boolean } = {}): { parts: Insp
     },
     officeMacros: async (source) => {
       log.macroChecks += 1;
-      return (await readAll(source)).includes('VBA');
+      const bytes = await readAll(source);
+      if (bytes.includes('ENCRYPTED')) return { kind: 'unreadable', encrypted: true, detail: 'it is encrypted' };
+      return bytes.includes('VBA') ? { kind: 'found', detail: 'It holds a VBA project.' } : { kind: 'none' };
     },
     walkArchive: async (source, _kind, _limits, visit) => {
       if (options.walkThrows) throw new Error('central directory is damaged');

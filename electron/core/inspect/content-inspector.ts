@@ -20,7 +20,7 @@ import { SpoolFile } from './byte-sources.js';
 import { TYPE_SNIFF_BYTES, type ByteSource, type FileScan, type ItemFinding, type Scanner, type TypeDetection } from './contract.js';
 import type { InspectionParts } from './inspection-parts.js';
 import { InspectionTally } from './inspection-tally.js';
-import { byRule, itemProblem, itemVerdict, macroFinding, NOT_SCANNED, scanFinding, walkFinding, type ItemObservation } from './item-verdict.js';
+import { byRule, itemProblem, itemVerdict, macroVerdictFinding, NOT_SCANNED, scanFinding, walkFinding, type ItemObservation } from './item-verdict.js';
 import { inspectMember } from './member-inspection.js';
 import { scannerReadiness, type Readiness } from './scanner-readiness.js';
 
@@ -195,8 +195,10 @@ class PayloadFileInspection implements FileInspection {
     let macros = false;
     const source = this.needsRandomAccess(detection) ? await this.source() : null;
     if (source && detection.office !== null && policy.types.macros !== 'allow') {
-      macros = await owner.options.parts.officeMacros(source, detection, owner.options.signal);
-      const found = macros ? macroFinding(policy.types) : null;
+      const verdict = await owner.options.parts.officeMacros(source, owner.options.signal);
+      owner.throwIfCancelled();
+      macros = verdict.kind === 'found';
+      const found = macroVerdictFinding(verdict, policy);
       if (found) findings.push(found);
     }
     if (detection.archive === 'unsupported' && policy.archives.expand) {

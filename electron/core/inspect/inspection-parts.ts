@@ -6,12 +6,15 @@
 import type { InspectPolicy } from '../policy/inspect-policy.js';
 import type { ByteSource, ItemFinding, TypeDetection, WalkArchive } from './contract.js';
 
+/** What the macro check found (types/office-macros.ts). */
+export type MacroVerdict = { kind: 'none' } | { kind: 'found'; detail: string } | { kind: 'unreadable'; encrypted: boolean; detail: string };
+
 export interface InspectionParts {
   /** What a file is, from its first TYPE_SNIFF_BYTES bytes (fewer for a shorter file) and its name. */
   detectType(head: Buffer, name: string): TypeDetection | Promise<TypeDetection>;
   /** The type policy's findings for one detection (TYPE_DENIED, TYPE_MISMATCH, undetected). */
   typeFindings(detection: TypeDetection, policy: InspectPolicy['types']): ItemFinding[];
-  /** Whether an Office document (detection.office set) carries macros (a VBA project). */
-  officeMacros(source: ByteSource, detection: TypeDetection, signal?: AbortSignal): Promise<boolean>;
+  /** Whether an Office document (detection.office set) carries macros; `unreadable` when that cannot be told (never a pass). */
+  officeMacros(source: ByteSource, signal?: AbortSignal): Promise<MacroVerdict>;
   walkArchive: WalkArchive;
 }

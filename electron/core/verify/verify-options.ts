@@ -66,7 +66,7 @@ export interface CheckBundleOptions {
    * Runs once the tag manifest is authenticated and the manifest parsed, before a byte of
    * payload is read: import's replay guard and policy. Problems it returns reject the bundle.
    */
-  afterAuthentication?: (facts: AuthenticatedFacts) => Promise<Problem[]>;
+  afterAuthentication?: ((facts: AuthenticatedFacts) => Promise<Problem[]>) | undefined;
   /** Two-person rule; default: one trusted signer is enough. */
   requiredSigners?: StationPolicy['requiredSigners'];
   /** Allowance for signatures dated after `now`. */

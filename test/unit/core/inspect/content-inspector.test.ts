@@ -174,6 +174,8 @@ describe('content inspector: Office macros', () => {
     expect((await feed(strict.content, 'data/report.doc', 'OLE!...VBA...')).map((p) => p.code)).toEqual(['MACRO_FOUND']);
     expect(strict.content.summary().items[0]).toMatchObject({ macros: true });
     expect((await feed(strict.content, 'data/clean.doc', 'OLE!... nothing ...')).map((p) => p.code)).toEqual([]);
+    // One that cannot be read through is never a pass.
+    expect((await feed(strict.content, 'data/locked.doc', 'OLE!...ENCRYPTED...')).map((p) => p.code)).toEqual(['ARCHIVE_ENCRYPTED']);
     const lenient = inspector({ policy: { types: { macros: 'allow' }, scan: { clamd: 'unix:/fake/clamd.sock' } } });
     expect(await feed(lenient.content, 'data/report.doc', 'OLE!...VBA...')).toEqual([]);
     expect(lenient.log.macroChecks).toBe(0);
