@@ -30,7 +30,7 @@ export function databaseState(scanner: ScannerStatus, maxAgeDays: number | null,
 
 export function ageText(days: number | null): string {
   if (days === null) return 'age unknown';
-  if (days <= 0) return 'built today';
+  if (days <= 0) return 'under a day old';
   return days === 1 ? '1 day old' : `${days} days old`;
 }
 
