@@ -45,6 +45,21 @@ const station = {
     auditEvent: 9,
   })),
 };
+const openStation = vi.fn(async () => station as unknown as StationOps);
+const call = (method: IpcMethod, payload: unknown) =>
+  createDispatch(createHandlers({ openStation, jobHost, dialogs, version: '1' }), { trustedOrigins: ['app://airlock'], log: () => undefined })(
+    method,
+    FRAME,
+    payload,
+  );
+const releaseOf = (fields: Record<string, unknown> = {}) => ({
+  id: heldEntry.id,
+  destDir: '/srv/in',
+  reason: 'cleared',
+  confirmName: heldEntry.bundleName,
+  ...fields,
+});
+
 beforeEach(() => {
   required = 1;
   entries = [releasedEntry, heldEntry];

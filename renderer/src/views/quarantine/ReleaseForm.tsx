@@ -188,7 +188,7 @@ export function ReleaseForm({ entry, approvals, onFinished }: ReleaseFormProps) 
           label="Prove who you are"
           description={twoPersons ? 'Each of the two operators signs with a different key.' : 'Optional here: a signed decision names your key in the record.'}
           value={signerForm.kind}
-          onChange={(kind) => setSignerForm({ ...signerForm, kind: kind as SignerKind, passphrase: '' })}
+          onChange={(kind) => setSignerForm({ ...signerForm, kind, passphrase: '' })}
         >
           <Stack gap={4} mt={4}>
             {kinds.map((kind) => (
