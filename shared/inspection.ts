@@ -89,8 +89,11 @@ export interface QuarantineEntry {
   /** Fingerprints of the trusted signers proven, if any. */
   signers: string[];
   status: 'held' | 'released' | 'purged';
-  /** Operator decisions to release, in order (two when policy requires two persons). */
-  releases: Array<{ operator: string; reason: string; at: string }>;
+  /**
+   * Operator decisions to release, in order (two when policy requires two persons). `fingerprint`:
+   * the key the operator proved who they are with (signed the decision); null when no key was used.
+   */
+  releases: Array<{ operator: string; reason: string; at: string; fingerprint?: string | null | undefined }>;
   /** Where a release imported it to. */
   releasedTo: string | null;
 }

@@ -6,6 +6,8 @@ const VERIFY_SHAPE =
   '{ ok, bundle: { name, path, uuid, station, operator, sequence, created, files, bytes, tagmanifestSha256 }, images?: [ { kind, source, repository, tag, digest, mediaType, size, platforms: [ { os, architecture, variant?, digest } ], referrers } ], signers: [ { fingerprint, userIds, label, role, signedAt } ], problems: [ { code, path?, message, members?, unknownSigners?: [ { fingerprint, keyId, claimedUserId } ] } ], files, policy, parts?, inspection?: { enabled, scanner, files, members, bytesScanned, refused, warned, items: [ { path, members, size, detectedType, extension, macros, scan, scanDetail, findings, warnings } ], omitted, complete } }';
 const STAGED_SHAPE = '{ stagedDir, name, uuid, files: [ { path, sha256 } ], totalBytes, signatures: [ { fingerprint, userIds, trustedLabel, role } ] }';
 const KEY_SHAPE = '{ fingerprint, userIds, algorithm, created, expires }';
+const QUARANTINE_ENTRY_SHAPE =
+  '{ id, quarantinedAt, bundleName, tagmanifestSha256, bytes, codes, signers, status: held|released, releases: [ { operator, reason, at, fingerprint } ], releasedTo }';
 
 export const JSON_SHAPES: Readonly<Record<string, string>> = {
   'keys generate': `{ ok: true, key: ${KEY_SHAPE} }`,
@@ -21,7 +23,7 @@ export const JSON_SHAPES: Readonly<Record<string, string>> = {
     `--prepare: { ok: true, staged: ${STAGED_SHAPE} }; --list-staged: { ok: true, staged: [ { name, dir, state, reason, files, bytes, signatures, createdAt } ] }; --discard-staged: { ok: true, discarded: { name, dir } }`,
   approve: `{ ok: true, staged: ${STAGED_SHAPE} }`,
   verify: VERIFY_SHAPE,
-  import: `the verify object plus { destination, warnings, replayOf, auditEvent, checkpoint, receipt: { json, signature, html } | null }: ${VERIFY_SHAPE}`,
+  import: `the verify object plus { destination, warnings, replayOf, auditEvent, checkpoint, receipt: { json, signature, html } | null, quarantine?: { id, path } }: ${VERIFY_SHAPE}`,
   'audit list':
     '{ ok: true, events: [ { seq, at, type, outcome, operator, station, bundleUuid, bundleName, tagmanifestSha256, signers, problemCodes, errorCode, files, bytes, details, filesDigest, prevHash, hash } ] }',
   'audit verify': '{ ok, events, checkpoints, lastCheckpointSeq, firstBroken: { seq, reason } | null, notes: [...] }',
@@ -32,6 +34,10 @@ export const JSON_SHAPES: Readonly<Record<string, string>> = {
   'media verify':
     '{ ok, dir, medium, readBack: { method, bypassesCache, detail }, items: [ { kind, file, ok, reassembled, result } ], problems, warnings, seconds }',
   'media eject': '{ ok: true, medium, actions: [...], unmounted, poweredOff }',
+  'quarantine list': `{ ok: true, entries: [ ${QUARANTINE_ENTRY_SHAPE} ] }`,
+  'quarantine show': `{ ok: true, entry: ${QUARANTINE_ENTRY_SHAPE}, path, report: <the verify object>, files: [ { name, bytes } ], approvals: { given, required }, releasingTo }`,
+  'quarantine release': `{ ok, entry: ${QUARANTINE_ENTRY_SHAPE}, approvals: { given, required }, import: <the import object plus overridden: [ { code, path, members, message } ]> | null, auditEvent }`,
+  'quarantine purge': '{ ok: true, purged: [ { id, bundleName, status } ], auditEvent }',
 };
 
 /** Commands whose stdout is the data itself (a key, the log): --json is a usage error there. */

@@ -7,6 +7,7 @@ import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerKeys } from './commands/keys.js';
 import { registerMedia } from './commands/media.js';
+import { registerQuarantine } from './commands/quarantine.js';
 import { registerPolicy } from './commands/policy.js';
 import { registerVerify } from './commands/verify.js';
 import { createContext, reportFailure, type GlobalOptions } from './context.js';
@@ -55,6 +56,7 @@ export function buildProgram(io: CliIo, args: readonly string[] = []): { program
   registerApprove(program, ctx);
   registerAudit(program, ctx);
   registerMedia(program, ctx);
+  registerQuarantine(program, ctx);
   registerPolicy(program, ctx);
   for (const command of [program, ...allCommands(program)]) {
     const path = commandPath(command);

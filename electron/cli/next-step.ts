@@ -74,6 +74,12 @@ export const CLI_HINTS: readonly CliHint[] = [
     code: 'BUNDLE_IS_FOLDER',
     next: 'Name the NAME.airlock.tar file inside the folder, or check every bundle in it (a medium, a transfer folder): airlock media verify {folder}',
   },
+  { code: 'QUARANTINE_NOT_FOUND', next: 'List what the quarantine holds (airlock quarantine list) and use an id shown there.' },
+  {
+    code: 'RELEASE_APPROVAL_INVALID',
+    next: 'Give --reason TEXT. Where two persons are required, each releases under their own key (--key FILE or --signer gpg:FINGERPRINT, or the station key), to the same --dest.',
+  },
+  { code: 'QUARANTINE_NOT_HELD', next: 'See airlock quarantine show ID, and airlock audit list --type quarantine-release for who released it.' },
   { code: 'MEDIA_NOT_FOUND', next: 'Insert the medium and check airlock media list; name it by the device, label or mount point shown there.' },
   { code: 'MEDIA_AMBIGUOUS', next: 'Name the medium by its device or mount point (shown by airlock media list) instead of its label.' },
   {

@@ -14,6 +14,7 @@ export type { ImportResult } from './import/import-bundle.js';
 export { KEY_ALGORITHMS, type KeyAlgorithm } from './keys/station-key.js';
 export { parseGpgSignerOption, type SignerSpec } from './crypto/signer-spec.js';
 export type { StagedSummary, ExportOutcome, ImportOutcome } from './station.js';
+export type { QuarantineDetail, QuarantinePurgeOutcome, QuarantinePurgeRequest, QuarantineReleaseOutcome, QuarantineReleaseRequest } from './station.js';
 export type { MediaExportRequest, MediaExportOutcome, MediaAsk } from './station.js';
 export type { NextMediumRequest } from './media/output/media-output.js';
 export type { MediaVerifyReport, MediaVerifyItem } from './media/read-back/media-verify.js';

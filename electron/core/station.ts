@@ -30,9 +30,15 @@ import type {
   MediaExportOutcome,
   MediaExportRequest,
   PrepareExportRequest,
+  QuarantineDetail,
+  QuarantinePurgeOutcome,
+  QuarantinePurgeRequest,
+  QuarantineReleaseOutcome,
+  QuarantineReleaseRequest,
   StagedSummary,
   VerifyRequest,
 } from './station/requests.js';
+import type { QuarantineEntry } from '../../shared/inspection.js';
 import * as audit from './station/station-audit.js';
 import * as inspection from './station/inspection.js';
 import type { InspectionStatus, PolicyCheck } from './station/inspection.js';
@@ -40,6 +46,7 @@ import * as keys from './station/station-keys.js';
 import * as media from './station/station-media.js';
 import * as settings from './station/station-settings.js';
 import * as twoPerson from './station/two-person.js';
+import * as quarantine from './station/quarantine.js';
 import { verifyBundle } from './station/verify.js';
 
 export { defaultBundleName } from './station/export.js';
@@ -54,6 +61,11 @@ export type {
   MediaAsk,
   MediaExportOutcome,
   MediaExportRequest,
+  QuarantineDetail,
+  QuarantinePurgeOutcome,
+  QuarantinePurgeRequest,
+  QuarantineReleaseOutcome,
+  QuarantineReleaseRequest,
   StagedSummary,
   VerifyRequest,
 } from './station/requests.js';
@@ -189,6 +201,32 @@ export class Station {
   /** Write the staged bundle with every signature in its one .asc; the staging directory is removed after. */
   finishExport(request: FinishExportRequest): Promise<ExportOutcome> {
     return twoPerson.finishExport(this.context, request);
+  }
+
+  // Quarantine (issue #16.5) ------------------------------------------------
+
+  /** Bundles kept because content inspection refused them, oldest first (held and released; purged ones are gone). */
+  quarantineList(): Promise<QuarantineEntry[]> {
+    return quarantine.listQuarantine(this.context);
+  }
+
+  /** One kept bundle: its entry, the report that refused it, its files, the release decisions so far. QUARANTINE_NOT_FOUND for an unknown or malformed id. */
+  quarantineShow(id: string): Promise<QuarantineDetail> {
+    return quarantine.showQuarantined(this.context, id);
+  }
+
+  /**
+   * An operator's decision to release a kept bundle to `destDir` (reason required; signed with the
+   * operator's own key where the policy requires two persons). Once enough operators decided, the
+   * kept bundle is verified again and imported, overriding only the findings recorded at quarantine.
+   */
+  quarantineRelease(request: QuarantineReleaseRequest): Promise<QuarantineReleaseOutcome> {
+    return quarantine.releaseQuarantined(this.context, request);
+  }
+
+  /** Delete kept bundles (by id, all released, or older than N days), recorded as quarantine-purge. */
+  quarantinePurge(request: QuarantinePurgeRequest): Promise<QuarantinePurgeOutcome> {
+    return quarantine.purgeQuarantine(this.context, request);
   }
 
   // Removable media ----------------------------------------------------------

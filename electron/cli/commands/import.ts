@@ -77,7 +77,10 @@ export function registerImport(program: Command, ctx: CommandContext): void {
           write(io.stdout, renderVerifyResult(result, 'import', { verbose: ctx.globals().verbose === true }));
           if (result.pushes !== undefined) write(io.stdout, renderPushes(result.pushes, opts.pushTo ?? ''));
           if (!result.ok) write(io.stdout, 'Nothing was imported; the destination is unchanged.');
-          else if (result.destination !== null) write(io.stdout, displayText(`IMPORTED  ${result.destination}`));
+          if (result.quarantine) {
+            write(io.stdout, displayText(`QUARANTINED  ${result.quarantine.id}  (kept in ${result.quarantine.path})`));
+            write(io.stdout, displayText(`Next: airlock quarantine show ${result.quarantine.id}`));
+          } else if (result.destination !== null) write(io.stdout, displayText(`IMPORTED  ${result.destination}`));
           if (pushFailed) write(io.stdout, `Next: ${PUSH_FAILED_NEXT}`);
           if (result.receipt) write(io.stdout, displayText(`  receipt ${result.receipt.html}${result.receipt.signature ? ' (signed)' : ' (unsigned)'}`));
           write(io.stdout, `  audit event #${result.auditEvent}`);

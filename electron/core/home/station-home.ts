@@ -19,6 +19,8 @@ export interface HomePaths {
   auditHead: string;
   /** Scratch space on the system disk for the export's small-file spool. */
   spool: string;
+  /** Bundles refused by content inspection, kept one folder each (issue #16.5, core/quarantine/). */
+  quarantine: string;
 }
 
 export function homePaths(root: string): HomePaths {
@@ -35,6 +37,7 @@ export function homePaths(root: string): HomePaths {
     database: join(root, 'airlock.db'),
     auditHead: join(root, 'audit-head.json'),
     spool: join(root, 'spool'),
+    quarantine: join(root, 'quarantine'),
   };
 }
 

@@ -52,6 +52,18 @@ export interface ImportOptions {
    * beforeCommit, and imports no file again (no claim, no commit).
    */
   pushRetry?: ((identity: ImportIdentity) => boolean) | undefined;
+  /** A quarantine release: the findings recorded at quarantine are accepted (verify-options.ts acceptFinding). */
+  acceptFinding?: ((found: Problem) => boolean) | undefined;
+  /**
+   * A quarantine release: the tag manifest the operators approved. A kept bundle that is not that
+   * bundle any more fails before a byte of payload is read (RELEASE_APPROVAL_INVALID).
+   */
+  expectTagmanifest?: string | null | undefined;
+  /**
+   * A refused import, before its outcome is recorded: the station keeps a bundle refused for its
+   * content in quarantine here, so the refusal's audit event can name where it went.
+   */
+  beforeRefusalRecorded?: ((rejected: ImportResult) => Promise<void>) | undefined;
   /**
    * Content inspection (issue #16.5), when the station policy has an `inspect` section: its scanner
    * must be ready before any payload byte is read; it sees every file in the one pass; any
@@ -71,6 +83,8 @@ export interface ImportResult extends VerifyResult {
   payloadFiles: PayloadRows;
   /** Whether an earlier import of this bundle was overridden (--allow-replay). */
   replayOf: number | null;
+  /** A quarantine release: the recorded findings it overrode (absent for an ordinary import). */
+  overridden?: Problem[] | undefined;
 }
 
 /** lstat, not access(): a symlink at DIR/NAME, dangling or not, is a name taken. */
@@ -108,6 +122,11 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
   let pushRetryOf: PriorImport | null = null;
 
   const gate = async (facts: AuthenticatedFacts): Promise<Problem[]> => {
+    if (options.expectTagmanifest !== undefined && facts.tagmanifestSha256 !== options.expectTagmanifest)
+      throw new AirlockError(
+        'RELEASE_APPROVAL_INVALID',
+        `The kept bundle's tag manifest is ${facts.tagmanifestSha256}; the one quarantined and approved was ${String(options.expectTagmanifest)}. Nothing was imported.`,
+      );
     // The top directory becomes DIR/<name>: it must be a name this station would write.
     const nameFindings = portabilityFindings(facts.name, options.policy.names);
     if (facts.name.startsWith('.')) nameFindings.push('it starts with a dot (hidden, and reserved for staging)');
@@ -193,6 +212,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       now: options.now,
       signal: options.signal,
       onProgress: options.onProgress,
+      acceptFinding: options.acceptFinding,
     });
     const { payload, ...checked } = result;
     const report = { ...checked, policy: withFinding(checked.policy, replay), inspection: options.inspection?.summary() };
@@ -205,6 +225,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     }
     if (!result.ok || identity === null || target === null || claimId === null) {
       const rejected: ImportResult = { ...report, ok: false, destination: null, warnings, payloadFiles: [], replayOf: null };
+      await options.beforeRefusalRecorded?.(rejected);
       if (claimId !== null) settleQuietly(options, claimId, { kind: 'rejected', result: rejected });
       return rejected;
     }

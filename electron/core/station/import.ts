@@ -12,7 +12,9 @@ import { AirlockError } from '../errors.js';
 import { runAudited, type OutcomeEvent } from './audited-operation.js';
 import { openBundle, routeBundle } from './bundle-source.js';
 import type { StationContext } from './context.js';
-import type { ImportOutcome, ImportRequest } from './requests.js';
+import type { AuditTrail, ImportOutcome, ImportRequest } from './requests.js';
+import { keepRefusedBundle, type QuarantineKeepOutcome } from './quarantine-keep.js';
+import type { Problem } from '../../../shared/problems.js';
 import { checkpointWith, signerFor } from './signers.js';
 import { inspectionRecord } from '../inspect/inspection-record.js';
 import { openInspection } from './inspection.js';
@@ -30,18 +32,36 @@ import type { RegistryClientApi } from '../oci/registry/registry-api.js';
  * audit log change together; one stopped before that records it here. Then the checkpoint and
  * the receipt, both signed when the station key is unlocked.
  */
-export async function importInto(context: StationContext, request: ImportRequest): Promise<ImportOutcome> {
-  if (!request.pushTo) return importWith(context, request, null);
+export async function importInto(context: StationContext, request: ImportRequest, release?: ReleaseImport): Promise<ImportOutcome> {
+  if (!request.pushTo) return importWith(context, request, null, release ?? null);
   const client = await registryClientFor(request.pushTo);
   try {
-    return await importWith(context, request, client);
+    return await importWith(context, request, client, release ?? null);
   } finally {
     await client.close();
   }
 }
 
-async function importWith(context: StationContext, request: ImportRequest, client: RegistryClientApi | null): Promise<ImportOutcome> {
+/**
+ * A quarantine release's import (station/quarantine.ts): the kept bundle verified again in full,
+ * the findings recorded at quarantine accepted, nothing kept again when it is refused.
+ */
+export interface ReleaseImport {
+  id: string;
+  acceptFinding: (found: Problem) => boolean;
+  /** The tag manifest recorded at quarantine (and approved): a different bundle is never imported. */
+  tagmanifestSha256: string | null;
+}
+
+async function importWith(
+  context: StationContext,
+  request: ImportRequest,
+  client: RegistryClientApi | null,
+  release: ReleaseImport | null,
+): Promise<ImportOutcome> {
   const startedAt = new Date();
+  // Set on the refused path before the refusal's event is recorded, so the event names it.
+  let quarantined: QuarantineKeepOutcome | null = null;
   const push =
     request.pushTo && client
       ? new PushOnImport({
@@ -68,6 +88,8 @@ async function importWith(context: StationContext, request: ImportRequest, clien
       warnings: result.warnings,
       inspection: inspectionRecord(result.inspection),
       ...pushDetails(request, push),
+      ...(quarantined === null ? {} : { quarantine: quarantined }),
+      ...(release === null ? {} : { quarantineRelease: release.id, overridden: overriddenDetails(result) }),
     },
     fileRows: result.payloadFiles,
   });
@@ -79,6 +101,12 @@ async function importWith(context: StationContext, request: ImportRequest, clien
       const signer = await signerFor(context, request.signer, request.passphrase);
       const [trusted, policy] = await Promise.all([loadTrustedKeys(context.paths), readStationPolicy(context.paths)]);
       const { split, source } = await routeBundle(context, streamed, request, trusted, policy.clockSkewSeconds);
+      const keepRefused =
+        release === null
+          ? async (rejected: ImportResult): Promise<void> => {
+              quarantined = await keepRefusedBundle(context, request, split, rejected, policy.inspect);
+            }
+          : undefined;
       // Content inspection (issue #16): the scanner's status is asked now, before the bundle is read.
       const inspection = await openInspection(policy, new Date(), request.signal);
       try {
@@ -101,6 +129,9 @@ async function importWith(context: StationContext, request: ImportRequest, clien
               beforeCommit: push?.beforeCommit,
               pushRetry: push?.pushRetry,
               inspection: inspection?.inspector,
+              acceptFinding: release?.acceptFinding,
+              expectTagmanifest: release?.tagmanifestSha256,
+              beforeRefusalRecorded: keepRefused,
               recordSettlement: (settlement) => {
                 if (settlement.kind === 'failed') during.failureNow(settlement.error);
                 else during.outcomeNow(importEvent(settlement.result));
@@ -128,7 +159,12 @@ async function importWith(context: StationContext, request: ImportRequest, clien
   const event = done.event;
   const { payloadFiles: _payloadFiles, ...rest } = result;
   const pushed = push?.outcome() ?? null;
-  const outcome = { ...rest, pushes: pushed?.pushes };
+  const kept = quarantined as QuarantineKeepOutcome | null;
+  const outcome: Omit<ImportOutcome, keyof AuditTrail> = {
+    ...rest,
+    pushes: pushed?.pushes,
+    quarantine: kept?.kept ? { id: kept.id, path: kept.path } : undefined,
+  };
   // Only ever a folder inside the spool: a push retry reports the earlier import's destination, which may be the operator's folder.
   if (spool !== null && result.destination !== null && dirname(result.destination) === spool) {
     // The images are in the registry (or failed there); the spooled copy has served its purpose.
@@ -167,6 +203,11 @@ async function importWith(context: StationContext, request: ImportRequest, clien
     signer,
   );
   return { ...outcome, auditEvent: event.seq, checkpoint, receipt };
+}
+
+/** A release's overridden findings as the audit event records them: code, file and member, no scanner text beyond the message. */
+function overriddenDetails(result: ImportResult): Array<{ code: string; path: string | null; members: string[] }> {
+  return (result.overridden ?? []).map((p) => ({ code: p.code, path: p.path ?? null, members: p.members ?? [] }));
 }
 
 /** The push's part of the audit event: per image repository, tag, digest and outcome (with the registry's code when it failed). */

@@ -1,5 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { ExportedImages, ImagePushResult } from '../../../shared/images.js';
+import type { QuarantineEntry } from '../../../shared/inspection.js';
+import type { VerifyResult } from '../../../shared/results.js';
 import type { MediaExportReport } from '../../../shared/media.js';
 import type { ProgressListener } from '../../../shared/progress.js';
 import type { AuditCheckpoint } from '../audit/audit-checkpoint.js';
@@ -146,3 +148,64 @@ export type ImportOutcome = Omit<ImportResult, 'payloadFiles'> &
     quarantine?: { id: string; path: string } | undefined;
   };
 export type MediaExportOutcome = ExportOutcome & { media: MediaExportReport };
+
+// Quarantine (issue #16.5; station/quarantine.ts) ------------------------------------------------
+
+/** One quarantined bundle in full: its entry, the report that refused it, its files and the release decisions so far. */
+export interface QuarantineDetail {
+  entry: QuarantineEntry;
+  /** The entry's folder (`<home>/quarantine/<id>`). */
+  path: string;
+  /** The verification and inspection report that refused it (its problems are the findings a release may override). */
+  report: VerifyResult;
+  /** The kept files (the bundle, or its parts with the volume index and its signature) and their sizes. */
+  files: Array<{ name: string; bytes: number }>;
+  /** Release approvals given so far and how many the policy requires now. */
+  approvals: { given: number; required: 1 | 2 };
+  /** A release in progress or interrupted: where it was importing to. */
+  releasingTo: string | null;
+}
+
+export interface QuarantineReleaseRequest {
+  id: string;
+  /** Where the bundle's files land (DIR/<bundle name>), as with import. */
+  destDir: string;
+  /** Why it is released: recorded in the audit log (required, in words). */
+  reason: string;
+  /**
+   * The releasing operator proves who they are with their own key (station key passphrase, GnuPG
+   * or a key file): required where the policy requires two persons; optional otherwise.
+   */
+  signer?: SignerSpec | undefined;
+  /** Unlocks the station key to sign the import receipt and an audit checkpoint (as import). */
+  passphrase?: string | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: ProgressListener | undefined;
+}
+
+export interface QuarantineReleaseOutcome {
+  /** The entry after this decision (status `released` once imported). */
+  entry: QuarantineEntry;
+  approvals: { given: number; required: 1 | 2 };
+  /**
+   * The import of the kept bundle, once enough operators decided; null while a second
+   * operator's approval is awaited. `import.ok` false: a new finding (or any other problem) refused it.
+   */
+  import: ImportOutcome | null;
+  /** The quarantine-release audit event. */
+  auditEvent: number;
+}
+
+export interface QuarantinePurgeRequest {
+  /** Entries by id; or every released entry; or every entry (held or released) kept longer than this many days. */
+  ids?: readonly string[] | undefined;
+  allReleased?: boolean | undefined;
+  olderThanDays?: number | undefined;
+  now?: Date | undefined;
+}
+
+export interface QuarantinePurgeOutcome {
+  purged: Array<{ id: string; bundleName: string; status: QuarantineEntry['status'] }>;
+  /** The quarantine-purge audit event; null when nothing matched. */
+  auditEvent: number | null;
+}

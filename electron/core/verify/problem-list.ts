@@ -18,7 +18,17 @@ export class ProblemList {
   /** Listed problems a later name clash explains (the entry was one of two copies): CHECKSUM_MISMATCH, FILE_UNLISTED. Bounded by the cap. */
   private readonly explainable = new Map<string, Problem>();
 
-  constructor(readonly cap = PROBLEM_CAP) {}
+  /**
+   * Inspectors' findings the caller accepted (a quarantine release overriding what was recorded at
+   * quarantine): reported apart, never problems. Only `addFound` consults the predicate: the
+   * pipeline's own problems (signature, checksums, names, limits) can never be accepted.
+   */
+  readonly overridden: Problem[] = [];
+
+  constructor(
+    readonly cap = PROBLEM_CAP,
+    private readonly accept?: ((found: Problem) => boolean) | undefined,
+  ) {}
 
   get length(): number {
     return this.listed.length;
@@ -32,8 +42,14 @@ export class ProblemList {
 
   /** A problem made elsewhere (an inspector's), listed or counted like `add`'s. */
   addFound(found: Problem): void {
-    if (this.beyondCap(found.code, found.path)) return;
+    if (this.accepted(found) || this.beyondCap(found.code, found.path)) return;
     this.listed.push(found);
+  }
+
+  private accepted(found: Problem): boolean {
+    if (!this.accept?.(found)) return false;
+    this.overridden.push(found);
+    return true;
   }
 
   /** Counts a problem about a single entry; true when it is beyond the cap (counted by code, not listed). */

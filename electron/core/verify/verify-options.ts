@@ -60,6 +60,12 @@ export interface CheckBundleOptions {
   reportNames?: PortabilityRules;
   /** Most problems about single entries listed (PROBLEM_CAP by default); the rest are counted in one problem per code. */
   problemCap?: number;
+  /**
+   * A quarantine release (quarantine/finding-match.ts): findings this predicate accepts were
+   * recorded when the bundle was kept and an operator decided to release it; they are reported
+   * as `overridden`, not as problems. Every other problem refuses as usual.
+   */
+  acceptFinding?: ((found: Problem) => boolean) | undefined;
   /** Most failed and intact files listed in the per-file results (FILE_RESULT_CAP by default). */
   fileResultCap?: { ok: number; failed: number };
   /**
@@ -90,6 +96,8 @@ export interface AuthenticatedFacts {
 }
 
 export interface CheckBundleResult extends VerifyResult {
+  /** Findings `acceptFinding` accepted (a quarantine release); absent when none was given. */
+  overridden?: Problem[] | undefined;
   /** Payload paths (`data/...`) with their verified checksums and sizes, in archive order (read one row at a time). */
   payload: PayloadRows;
 }

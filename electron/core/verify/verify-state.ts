@@ -87,7 +87,7 @@ export function createVerifyState(options: CheckBundleOptions, fileSize: number 
     limits: options.limits ?? DEFAULT_LIMITS,
     now: options.now ?? new Date(),
     tracker: new ProgressTracker(options.onProgress),
-    problems: new ProblemList(options.problemCap),
+    problems: new ProblemList(options.problemCap, options.acceptFinding),
     tally: new FileTally(options.fileResultCap),
     fileSize,
     top: null,

@@ -55,5 +55,6 @@ export function findings(state: VerifyState): CheckBundleResult {
       complete,
     }),
     payload: ok && state.payload ? state.payload : NO_PAYLOAD_ROWS,
+    overridden: options.acceptFinding ? state.problems.overridden : undefined,
   };
 }
