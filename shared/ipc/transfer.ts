@@ -1,7 +1,7 @@
 /** Export, verify and import in the IPC contract: choosing what and where, starting the jobs, and what they return. */
 import { z } from 'zod';
 import type { ExportResult } from '../results.js';
-import { inSync, JobStarted, NoRequest, PathString, type ChannelBlock, type Same } from './common.js';
+import { inSync, JobStarted, NoRequest, PathString, ProblemSchema, type ChannelBlock, type Same } from './common.js';
 import { ExportedImagesSchema, ExportImagesFields, ImagePushResultSchema, PushTargetSchema } from './images.js';
 import { ExportDestinationSchema, MediaExportReportSchema } from './media.js';
 import { VerifyResultSchema } from './results.js';
@@ -18,6 +18,8 @@ export const ImportResultSchema = VerifyResultSchema.extend({
   pushes: z.array(ImagePushResultSchema).max(4096).optional(),
   /** A bundle content inspection refused, kept in the station's quarantine (issue #16.5). */
   quarantine: z.object({ id: z.string().max(128), path: z.string().max(4096) }).optional(),
+  /** A quarantine release: the findings recorded at quarantine that this import accepted (nothing else may be). */
+  overridden: z.array(ProblemSchema).max(100_000).optional(),
 });
 export type ImportReport = z.infer<typeof ImportResultSchema>;
 

@@ -5,10 +5,10 @@
  * and the real job host. Settings shows the scanner (address, reachable, engine, database version
  * and age) and "Check now" sees clamd stop and start; verify names a marker file hidden in a zip
  * by its chain of names with MALWARE_FOUND and the database version in view; a clean import shows
- * the database age on its result; the marker bundle's import is refused, the destination is left
- * untouched and the bundle kept in quarantine; the Quarantine view lists it, shows its report,
- * and releases it only with a reason and the typed name, after which the files arrive and the
- * audit log holds the release. Every screen's controls have accessible names. Screenshots land in
+ * the database age on its result; the marker bundle's report offers no destination but the way to
+ * the quarantine, and its import leaves the destination untouched and keeps the bundle; the
+ * Quarantine view lists it, shows its report, and releases it only with a reason and the typed
+ * name, after which the files arrive and the audit log holds the release. Every screen's controls have accessible names. Screenshots land in
  * test-results/e2e/inspection-*.png.
  */
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -216,6 +216,91 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('content inspection in
       await shot('04-import-clean');
       expect(await readFile(join(dirs.dest, 'clean-notes', 'notes.txt'), 'utf8')).toBe(NOTES);
       await importing.getByRole('button', { name: 'Import another bundle' }).click();
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'refuses the marker bundle on import: the destination untouched, the bundle kept in quarantine',
+    async () => {
+      const importing = page.locator('section[aria-label="Import"]');
+      main!.dialogs.bundle = join(dirs.out, 'hidden-marker.airlock.tar');
+      await importing.getByRole('button', { name: 'Choose bundle…' }).click();
+      await importing.getByRole('button', { name: 'Verify bundle' }).click();
+      await importing.getByRole('heading', { name: 'Bundle rejected' }).waitFor();
+      // No way to the files; the way on is the quarantine, said in words.
+      expect(await importing.getByRole('button', { name: 'Next: destination' }).count()).toBe(0);
+      expect(await importing.getByText('Refused for what it holds').count()).toBe(1);
+      await importing.getByRole('button', { name: 'Next: keep it in quarantine' }).click();
+      await importing.getByRole('heading', { name: 'Keep it in quarantine' }).waitFor();
+      main!.dialogs.folder = dirs.released;
+      await importing.getByRole('button', { name: 'Choose folder…' }).click();
+      await importing.getByRole('button', { name: 'Import and keep in quarantine' }).click();
+      await importing.getByRole('heading', { name: 'Nothing was imported' }).waitFor();
+      const kept = importing.locator('[data-quarantine-id]');
+      await kept.waitFor();
+      expect(await kept.textContent()).toContain('Nothing of it reached the destination');
+      expect(await unnamedControls()).toEqual([]);
+      await shot('05-import-kept-in-quarantine');
+      expect(await readdir(dirs.released)).toEqual([]);
+      const station = await Station.open({ home: dirs.home });
+      try {
+        const list = await station.quarantineList();
+        expect(list.map((e) => [e.id, e.status, e.bundleName])).toEqual([[await kept.getAttribute('data-quarantine-id'), 'held', 'hidden-marker.airlock.tar']]);
+      } finally {
+        station.close();
+      }
+      await importing.getByRole('button', { name: 'Open the quarantine' }).click();
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'lists the kept bundle in the Quarantine view with its report, and releases it only with a reason and the typed name',
+    async () => {
+      // The import result led here (Open the quarantine).
+      expect(await page.locator('main section:not([hidden])').getAttribute('aria-label')).toBe('Quarantine');
+      const quarantine = page.locator('section[aria-label="Quarantine"]');
+      const row = quarantine.getByRole('table', { name: 'Quarantined bundles' }).locator('tbody tr');
+      await expect.poll(() => row.count(), POLL).toBe(1);
+      expect(await row.textContent()).toContain('hidden-marker');
+      expect(await row.textContent()).toContain('MALWARE_FOUND');
+      expect(await row.getAttribute('data-status')).toBe('held');
+      await row.getByRole('button', { name: /^Open/ }).click();
+      const details = quarantine.getByTestId('quarantine-details');
+      await details.getByRole('table', { name: 'Quarantined bundle' }).waitFor();
+      const kept = details.getByTestId('inspection').locator('tbody tr[data-member-depth="1"]');
+      await expect.poll(() => kept.count(), POLL).toBe(1);
+      expect(await kept.textContent()).toContain('data/outer.zip › inner/marker.txt');
+      expect(await unnamedControls()).toEqual([]);
+      await shot('06-quarantine-details');
+
+      const form = details.getByTestId('release-form');
+      const release = form.getByRole('button', { name: 'Release and import' });
+      main!.dialogs.folder = dirs.released;
+      await form.getByRole('button', { name: 'Choose folder…' }).click();
+      await form.getByLabel(/^Reason for the release/).fill('Test marker only: cleared by the security officer');
+      await form.getByLabel(/^Type the bundle's name to confirm/).fill('hidden-marker');
+      expect(await release.isDisabled()).toBe(true);
+      await form.getByLabel(/^Type the bundle's name to confirm/).fill('hidden-marker.airlock.tar');
+      await shot('07-quarantine-release-form');
+      await release.click();
+      // The release job ends; the details read the entry again: released, and where to.
+      await expect.poll(() => details.getAttribute('data-status'), POLL).toBe('released');
+      expect(await details.getByRole('status').filter({ hasText: 'Imported to' }).textContent()).toContain(join(dirs.released, 'hidden-marker'));
+      await shot('08-quarantine-released');
+      expect(await readFile(join(dirs.released, 'hidden-marker', 'notes.txt'), 'utf8')).toBe(NOTES);
+      expect((await readdir(join(dirs.released, 'hidden-marker'))).sort()).toEqual(['notes.txt', 'outer.zip']);
+
+      const station = await Station.open({ home: dirs.home });
+      try {
+        const events = station.listAudit({ type: 'quarantine-release', limit: 10 });
+        expect(events.length).toBeGreaterThan(0);
+        expect(JSON.stringify(events)).toContain('Test marker only: cleared by the security officer');
+        expect((await station.quarantineList())[0]?.status).toBe('released');
+      } finally {
+        station.close();
+      }
     },
     TEST_TIMEOUT,
   );

@@ -1,6 +1,6 @@
 /** Content inspection and quarantine results as main sends them (issue #16), for component tests. */
-import type { InspectionStatusView, QuarantineEntry, VerifyReport } from '../../../shared/ipc.js';
-import type { InspectedItem, InspectionSummary, ScannerStatus } from '../../../shared/inspection.js';
+import type { InspectionStatusView, VerifyReport } from '../../../shared/ipc.js';
+import type { InspectedItem, InspectionSummary, QuarantineEntry, ScannerStatus } from '../../../shared/inspection.js';
 import { problem } from '../../../shared/problems.js';
 import { FPR, verified } from './fixtures.js';
 

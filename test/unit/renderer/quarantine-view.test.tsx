@@ -9,8 +9,8 @@
 import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { IpcRequest, IpcResponse, JobSnapshot } from '../../../shared/ipc.js';
 import type { QuarantineEntry } from '../../../shared/inspection.js';
+import type { IpcRequest, IpcResponse, JobSnapshot } from '../../../shared/ipc.js';
 import { QuarantineView } from '../../../renderer/src/views/quarantine/QuarantineView.js';
 import { heldEntry, refusedReport, releasedEntry } from './inspection-fixtures.js';
 import { fakeApi, installDomShims, renderWithApi, unnamedControls, type Answers } from './render-with-api.js';

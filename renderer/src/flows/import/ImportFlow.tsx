@@ -29,6 +29,8 @@ export function ImportFlow({ pollMs, onOpenQuarantine }: { pollMs?: number; onOp
   const [pushingTo, setPushingTo] = useState<string | null>(null);
   /** The operator chose to import a bundle this station imported before (the override is recorded). */
   const [allowReplay, setAllowReplay] = useState(false);
+  /** The report refused the bundle for what it holds: the import goes ahead only to have it refused and kept in quarantine. */
+  const [quarantining, setQuarantining] = useState(false);
   const [jobId, setJobId] = useState<string | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
   const [cancelling, setCancelling] = useState(false);
@@ -43,6 +45,7 @@ export function ImportFlow({ pollMs, onOpenQuarantine }: { pollMs?: number; onOp
     setPush(NO_PUSH);
     setPushingTo(null);
     setAllowReplay(false);
+    setQuarantining(false);
     setJobId(null);
     setError(null);
     setCancelling(false);
@@ -118,6 +121,12 @@ export function ImportFlow({ pollMs, onOpenQuarantine }: { pollMs?: number; onOp
             setJobId(null);
             setStep('destination');
           }}
+          onQuarantine={() => {
+            setReport(verified);
+            setQuarantining(true);
+            setJobId(null);
+            setStep('destination');
+          }}
         />
       );
     }
@@ -141,6 +150,7 @@ export function ImportFlow({ pollMs, onOpenQuarantine }: { pollMs?: number; onOp
       <Stack>
         <ImportDestinationStep
           report={report}
+          quarantining={quarantining}
           destDir={destDir}
           onChange={setDestDir}
           push={push}

@@ -82,6 +82,12 @@ function ReleaseJob({ run }: { run: ReturnType<typeof useJobRun> }) {
             Verified again byte for byte and imported to <Code>{displayText(imported.destination ?? '')}</Code>. Recorded in the audit log as event #
             {result?.auditEvent}.
           </Text>
+          {imported.overridden && imported.overridden.length > 0 ? (
+            <Text size="sm" mt="xs" data-overridden={imported.overridden.length}>
+              Findings accepted by this release, as recorded at quarantine:{' '}
+              {imported.overridden.map((p) => `${p.code} ${[p.path ?? '', ...(p.members ?? [])].map(displayText).join(' › ')}`).join('; ')}.
+            </Text>
+          ) : null}
         </Alert>
       ) : null}
       {imported && !imported.ok ? (
