@@ -38,6 +38,7 @@ export const JSON_SHAPES: Readonly<Record<string, string>> = {
   'quarantine show': `{ ok: true, entry: ${QUARANTINE_ENTRY_SHAPE}, path, report: <the verify object>, files: [ { name, bytes } ], approvals: { given, required }, releasingTo }`,
   'quarantine release': `{ ok, entry: ${QUARANTINE_ENTRY_SHAPE}, approvals: { given, required }, import: <the import object plus overridden: [ { code, path, members, message } ]> | null, auditEvent }`,
   'quarantine purge': '{ ok: true, purged: [ { id, bundleName, status } ], auditEvent }',
+  'feed import': `the verify object plus { installed: [ { name, version, signatures, builtAt } ], superseded, databaseDir, before, after: { version, date, ageDays, source } | null, reloaded, warnings, auditEvent }: ${VERIFY_SHAPE}`,
 };
 
 /** Commands whose stdout is the data itself (a key, the log): --json is a usage error there. */

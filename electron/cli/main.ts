@@ -10,6 +10,7 @@ import { registerMedia } from './commands/media.js';
 import { registerQuarantine } from './commands/quarantine.js';
 import { registerPolicy } from './commands/policy.js';
 import { registerVerify } from './commands/verify.js';
+import { registerFeed } from './commands/feed.js';
 import { createContext, reportFailure, type GlobalOptions } from './context.js';
 import type { CliIo } from './io.js';
 import { JSON_ERROR_SHAPE, JSON_SHAPES, NO_JSON_COMMANDS } from './json-shapes.js';
@@ -58,6 +59,7 @@ export function buildProgram(io: CliIo, args: readonly string[] = []): { program
   registerMedia(program, ctx);
   registerQuarantine(program, ctx);
   registerPolicy(program, ctx);
+  registerFeed(program, ctx);
   for (const command of [program, ...allCommands(program)]) {
     const path = commandPath(command);
     command.exitOverride();

@@ -16,6 +16,7 @@ export { parseGpgSignerOption, type SignerSpec } from './crypto/signer-spec.js';
 export type { StagedSummary, ExportOutcome, ImportOutcome } from './station.js';
 export type { QuarantineDetail, QuarantinePurgeOutcome, QuarantinePurgeRequest, QuarantineReleaseOutcome, QuarantineReleaseRequest } from './station.js';
 export type { MediaExportRequest, MediaExportOutcome, MediaAsk } from './station.js';
+export type { FeedImportRequest, FeedImportOutcome, DatabaseState } from './inspect/feeds/feed-types.js';
 export type { NextMediumRequest } from './media/output/media-output.js';
 export type { MediaVerifyReport, MediaVerifyItem } from './media/read-back/media-verify.js';
 export type { EjectResult } from './media/discover/eject.js';

@@ -20,6 +20,8 @@ import type { ReconcileSummary } from './recovery/reconcile.js';
 import { openStationContext, type OpenStationOptions, type StationContext } from './station/context.js';
 import { exportBundle } from './station/export.js';
 import { importInto } from './station/import.js';
+import { importFeed } from './station/feed-import.js';
+import type { FeedImportOutcome, FeedImportRequest } from './inspect/feeds/feed-types.js';
 import { exportToMedia } from './station/media-export.js';
 import type {
   ExportOutcome,
@@ -170,6 +172,11 @@ export class Station {
 
   importBundle(request: ImportRequest): Promise<ImportOutcome> {
     return importInto(this.context, request);
+  }
+
+  /** Install a signature-database feed bundle for the scanner (issue #16.6; station/feed-import.ts). */
+  importFeed(request: FeedImportRequest): Promise<FeedImportOutcome> {
+    return importFeed(this.context, request);
   }
 
   // Two-person rule ------------------------------------------------------

@@ -51,7 +51,7 @@ export function pythonListing(archive: Buffer, dir: string): Array<{ name: strin
 }
 
 /** A ByteSource over bytes in memory, counting how it is read. */
-export function bufferSource(bytes: Buffer): ByteSource & { streams: number } {
+export function bufferSource(bytes: Buffer, chunkSize = 16 * 1024): ByteSource & { streams: number } {
   const source = {
     size: bytes.length,
     streams: 0,
@@ -62,7 +62,7 @@ export function bufferSource(bytes: Buffer): ByteSource & { streams: number } {
       source.streams += 1;
       const slice = bytes.subarray(start, end);
       const chunks: Buffer[] = [];
-      for (let at = 0; at < slice.length; at += 16 * 1024) chunks.push(slice.subarray(at, at + 16 * 1024));
+      for (let at = 0; at < slice.length; at += chunkSize) chunks.push(slice.subarray(at, at + chunkSize));
       return Readable.from(chunks, { objectMode: false });
     },
   };
@@ -83,11 +83,11 @@ export async function walk(
   archive: Buffer,
   kind: 'zip' | 'tar' | 'gzip',
   limits: Partial<ArchiveWalkLimits> = {},
-  options: { read?: (visit: ArchiveMemberVisit) => Promise<Buffer | null>; signal?: AbortSignal } = {},
+  options: { read?: (visit: ArchiveMemberVisit) => Promise<Buffer | null>; signal?: AbortSignal; chunkSize?: number } = {},
 ): Promise<{ findings: ArchiveWalkFinding[]; seen: SeenMember[] }> {
   const seen: SeenMember[] = [];
   const findings = await walkArchive(
-    bufferSource(archive),
+    bufferSource(archive, options.chunkSize),
     kind,
     { ...WIDE_LIMITS, ...limits },
     async (visit) => {

@@ -146,12 +146,18 @@ export function fakeParts(options: { walkThrows?: boolean | undefined } = {}): {
         return { ...base, mime: 'application/x-msdownload', detectedExtension: 'exe', executable: true, mismatch: extension !== 'exe' };
       return base;
     },
-    typeFindings: (detection, policy: InspectPolicy['types']): ItemFinding[] => {
+    typeFindings: (detection, macros, policy: InspectPolicy, polyglot): ItemFinding[] => {
       const found: ItemFinding[] = [];
       if (detection.executable) found.push({ code: 'TYPE_DENIED', severity: 'refuse', detail: 'An executable.' });
-      if (detection.mismatch && policy.onMismatch !== 'allow') found.push({ code: 'TYPE_MISMATCH', severity: policy.onMismatch, detail: 'Extension lies.' });
+      if ((detection.mismatch || polyglot !== null) && policy.types.onMismatch !== 'allow')
+        found.push({ code: 'TYPE_MISMATCH', severity: policy.types.onMismatch, detail: polyglot ?? 'Extension lies.' });
+      if (macros?.kind === 'found' && policy.types.macros !== 'allow')
+        found.push({ code: 'MACRO_FOUND', severity: policy.types.macros, detail: macros.detail });
+      if (macros?.kind === 'unreadable' && policy.archives.encrypted !== 'allow')
+        found.push({ code: macros.encrypted ? 'ARCHIVE_ENCRYPTED' : 'ARCHIVE_UNREADABLE', severity: 'refuse', detail: macros.detail });
       return found;
     },
+    polyglotIn: (_head, tail) => (tail.toString('latin1').endsWith('ZIPEND') ? 'a zip is joined to its end' : null),
     officeMacros: async (source) => {
       log.macroChecks += 1;
       const bytes = await readAll(source);

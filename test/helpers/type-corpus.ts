@@ -106,20 +106,23 @@ export function zip(members: ZipMember[], options: { before?: Buffer; after?: Bu
   return Buffer.concat([options.before ?? Buffer.alloc(0), ...locals, directory, end, comment, options.after ?? Buffer.alloc(0)]);
 }
 
-const CONTENT_TYPES = (main: string): string =>
+/** A package's part list; `extra` adds Default/Override elements (a VBA project's content type, as Word writes it in a .docm). */
+export const contentTypes = (main: string, extra = ''): string =>
   '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
-  '<Default Extension="xml" ContentType="application/xml"/><Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>' +
-  `<Override PartName="/word/document.xml" ContentType="${main}"/></Types>`;
+  `<Default Extension="xml" ContentType="application/xml"/>${extra}<Override PartName="/word/document.xml" ContentType="${main}"/></Types>`;
+const VBA_DEFAULT = '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>';
 export const DOCX_MAIN = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml';
 export const DOCM_MAIN = 'application/vnd.ms-word.document.macroEnabled.main+xml';
 
 /** A Word package: [Content_Types].xml, the document part, and a VBA project when asked (as Word writes a .docm). */
-export function ooxml(options: { macros?: boolean; main?: string; contentTypesLast?: boolean; padding?: number } = {}): Buffer {
-  const types: ZipMember = { name: '[Content_Types].xml', data: CONTENT_TYPES(options.main ?? (options.macros === true ? DOCM_MAIN : DOCX_MAIN)) };
+export function ooxml(options: { macros?: boolean; main?: string; contentTypesLast?: boolean; padding?: number; parts?: ZipMember[] } = {}): Buffer {
+  const main = options.main ?? (options.macros === true ? DOCM_MAIN : DOCX_MAIN);
+  const types: ZipMember = { name: '[Content_Types].xml', data: contentTypes(main, options.macros === true ? VBA_DEFAULT : '') };
   const parts: ZipMember[] = [
     { name: '_rels/.rels', data: '<Relationships/>' },
     // Incompressible padding pushes later parts out of the head (TYPE_SNIFF_BYTES), as a real document's media does.
     { name: 'word/document.xml', data: Buffer.concat([Buffer.from('<w:document/>'), noise(options.padding ?? 0)]), deflate: false },
+    ...(options.parts ?? []),
   ];
   if (options.macros === true)
     parts.push({
@@ -209,4 +212,65 @@ function guidBytes(guid: string): Buffer {
   const [a = '', b = '', c = '', d = '', e = ''] = guid.split('-');
   const le = (hex: string): Buffer => Buffer.from(hex, 'hex').reverse();
   return Buffer.concat([le(a), le(b), le(c), Buffer.from(d + e, 'hex')]);
+}
+
+/**
+ * A version 3 compound file of `sectors` sectors laid out as: FAT sectors from sector 0, then DIFAT
+ * sectors when more than 109 FAT sectors are needed, then `chain` (the directory's sectors, in
+ * order) wherever the caller puts them; the first directory sector holds a root entry and `names`.
+ */
+export function sparseCompoundFile(
+  sectors: number,
+  chain: number[],
+  names: string[],
+  patch?: (header: Buffer, fat: (sector: number, next: number) => void) => void,
+): Buffer {
+  const SECTOR = 512;
+  const FREE = 0xffffffff;
+  const END = 0xfffffffe;
+  const file = Buffer.alloc((sectors + 1) * SECTOR);
+  const fatSectors = Math.ceil(sectors / 128);
+  const difatSectors = Math.max(0, Math.ceil((fatSectors - 109) / 127));
+  const header = file.subarray(0, SECTOR);
+  Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]).copy(header);
+  header.writeUInt16LE(3, 0x1a);
+  header.writeUInt16LE(0xfffe, 0x1c);
+  header.writeUInt16LE(9, 0x1e);
+  header.writeUInt16LE(6, 0x20);
+  header.writeUInt32LE(0x1000, 0x38);
+  header.writeUInt32LE(END, 0x3c);
+  header.writeUInt32LE(fatSectors, 0x2c);
+  header.writeUInt32LE(chain[0] ?? END, 0x30);
+  header.writeUInt32LE(difatSectors === 0 ? END : fatSectors, 0x44);
+  header.writeUInt32LE(difatSectors, 0x48);
+  for (let i = 0; i < 109; i++) header.writeUInt32LE(i < fatSectors ? i : FREE, 0x4c + i * 4);
+  for (let d = 0; d < difatSectors; d++) {
+    const at = (fatSectors + d + 1) * SECTOR;
+    for (let i = 0; i < 127; i++) {
+      const index = 109 + d * 127 + i;
+      file.writeUInt32LE(index < fatSectors ? index : FREE, at + i * 4);
+    }
+    file.writeUInt32LE(d === difatSectors - 1 ? END : fatSectors + d + 1, at + 508);
+  }
+  const fat = (sector: number, next: number): void => file.writeUInt32LE(next, (Math.floor(sector / 128) + 1) * SECTOR + (sector % 128) * 4);
+  for (let s = 0; s < sectors; s++) fat(s, FREE);
+  for (let s = 0; s < fatSectors; s++) fat(s, 0xfffffffd);
+  for (let d = 0; d < difatSectors; d++) fat(fatSectors + d, 0xfffffffc);
+  chain.forEach((sector, i) => fat(sector, chain[i + 1] ?? END));
+  const first = ((chain[0] ?? 0) + 1) * SECTOR;
+  ['Root Entry', ...names].forEach((name, i) => {
+    const at = first + i * 128;
+    const encoded = Buffer.from(`${name}\0`, 'utf16le');
+    encoded.copy(file, at);
+    file.writeUInt16LE(encoded.length, at + 0x40);
+    file[at + 0x42] = i === 0 ? 5 : 1;
+    file[at + 0x43] = 1;
+    // Tree: the root's child is entry 1; the others are chained by their right-sibling pointers.
+    file.writeUInt32LE(0xffffffff, at + 0x44);
+    file.writeUInt32LE(i > 0 && i < names.length ? i + 1 : 0xffffffff, at + 0x48);
+    file.writeUInt32LE(i === 0 && names.length > 0 ? 1 : 0xffffffff, at + 0x4c);
+    file.writeUInt32LE(END, at + 0x74);
+  });
+  patch?.(header, fat);
+  return file;
 }

@@ -12,28 +12,35 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ByteSource } from './contract.js';
 
-/** `size` bytes of the file at `path`, starting at `offset` (a tar entry's data inside the bundle, or a whole staged file). */
-export function fileRangeSource(path: string, offset: number, size: number): ByteSource {
+/** A ByteSource over a file, holding one read handle from its first read until `close()`. */
+export interface FileByteSource extends ByteSource {
+  close(): Promise<void>;
+}
+
+/**
+ * `size` bytes of the file at `path`, starting at `offset` (a tar entry's data inside the bundle,
+ * or a whole staged file). One handle serves every read (a zip walk makes thousands of small
+ * ones) until `close()`; streams open their own.
+ */
+export function fileRangeSource(path: string, offset: number, size: number): FileByteSource {
   const clamp = (position: number, length: number): number => Math.max(0, Math.min(length, size - position));
+  let handle: Promise<FileHandle> | null = null;
   return {
     size,
     read: async (position, length, signal) => {
       signal?.throwIfAborted();
       const want = clamp(position, length);
       if (want === 0) return Buffer.alloc(0);
-      const handle = await open(path, 'r');
-      try {
-        const buffer = Buffer.alloc(want);
-        let got = 0;
-        while (got < want) {
-          const { bytesRead } = await handle.read(buffer, got, want - got, offset + position + got);
-          if (bytesRead === 0) break;
-          got += bytesRead;
-        }
-        return buffer.subarray(0, got);
-      } finally {
-        await handle.close();
+      handle ??= open(path, 'r');
+      const file = await handle;
+      const buffer = Buffer.alloc(want);
+      let got = 0;
+      while (got < want) {
+        const { bytesRead } = await file.read(buffer, got, want - got, offset + position + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
       }
+      return buffer.subarray(0, got);
     },
     stream: (start = 0, end = size): ReadStream | Readable => {
       const from = Math.max(0, Math.min(start, size));
@@ -42,7 +49,18 @@ export function fileRangeSource(path: string, offset: number, size: number): Byt
       if (to === from) return Readable.from([], { objectMode: false });
       return createReadStream(path, { start: offset + from, end: offset + to - 1, highWaterMark: 1 << 18 });
     },
+    close: async () => {
+      const opened = handle;
+      handle = null;
+      if (opened) await (await opened.catch(() => null))?.close();
+    },
   };
+}
+
+/** Closes a source that holds a handle (fileRangeSource); nothing for one in memory. */
+export async function closeSource(source: ByteSource | null): Promise<void> {
+  const closable = source as Partial<FileByteSource> | null;
+  await closable?.close?.().catch(() => undefined);
 }
 
 /** Bytes already in memory (a small staged file, at most a few hundred KiB); joined on first use. */
@@ -95,17 +113,21 @@ export class SpoolFile {
     this.size += chunk.length;
   }
 
+  private reader: FileByteSource | null = null;
+
   /** Everything written so far, readable again. */
   async source(): Promise<ByteSource> {
     await this.handle?.close();
     this.handle = null;
-    return fileRangeSource(this.path, 0, this.size);
+    this.reader ??= fileRangeSource(this.path, 0, this.size);
+    return this.reader;
   }
 
   async remove(): Promise<void> {
     const handle = this.handle;
     this.handle = null;
     await handle?.close().catch(() => undefined);
+    await this.reader?.close().catch(() => undefined);
     await rm(this.dir, { recursive: true, force: true });
   }
 }

@@ -95,12 +95,14 @@ class CommandFileScan implements FileScan {
     void this.cleanup();
   }
 
-  private cleaned = false;
-  private async cleanup(): Promise<void> {
-    if (this.cleaned) return;
-    this.cleaned = true;
-    await this.file.close().catch(() => undefined);
-    await rm(this.dir, { recursive: true, force: true });
+  private cleaning: Promise<void> | null = null;
+  /** Close and remove the temp copy, once; every caller waits for the same removal. */
+  private cleanup(): Promise<void> {
+    this.cleaning ??= (async () => {
+      await this.file.close().catch(() => undefined);
+      await rm(this.dir, { recursive: true, force: true });
+    })();
+    return this.cleaning;
   }
 
   private run(): Promise<ScanVerdict> {

@@ -16,11 +16,12 @@ import type { Problem } from '../../../shared/problems.js';
 import { AirlockError } from '../errors.js';
 import type { InspectPolicy } from '../policy/inspect-policy.js';
 import type { FileInspection, InspectedFile, PayloadInspector } from '../verify/inspectors.js';
-import { SpoolFile } from './byte-sources.js';
+import { closeSource, SpoolFile } from './byte-sources.js';
 import { TYPE_SNIFF_BYTES, type ByteSource, type FileScan, type ItemFinding, type Scanner, type TypeDetection } from './contract.js';
-import type { InspectionParts } from './inspection-parts.js';
+import type { InspectionParts, MacroVerdict } from './inspection-parts.js';
+import { TailWindow } from './types/polyglot.js';
 import { InspectionTally } from './inspection-tally.js';
-import { byRule, itemProblem, itemVerdict, macroVerdictFinding, NOT_SCANNED, scanFinding, walkFinding, type ItemObservation } from './item-verdict.js';
+import { byRule, itemProblem, itemVerdict, NOT_SCANNED, scanFinding, walkFinding, type ItemObservation } from './item-verdict.js';
 import { inspectMember } from './member-inspection.js';
 import { scannerReadiness, type Readiness } from './scanner-readiness.js';
 
@@ -114,12 +115,16 @@ export function baseName(path: string): string {
 /** One payload file's inspection, fed by the payload pass. */
 class PayloadFileInspection implements FileInspection {
   private readonly sniffer = new HeadSniffer();
+  /** The last bytes, for the polyglot check (a zip joined to the end of another file). */
+  private readonly tail = new TailWindow();
   private detection: TypeDetection | null = null;
   private scan: FileScan | null = null;
   private scanStarted = false;
   /** Chunks seen before the type was known (at most TYPE_SNIFF_BYTES plus one chunk): a spool needs them. */
   private early: Buffer[] | null = [];
   private spool: SpoolFile | null = null;
+  /** The read-back source in use, closed when the file's inspection ends. */
+  private reading: ByteSource | null = null;
   private scanned = 0;
 
   constructor(
@@ -140,6 +145,7 @@ class PayloadFileInspection implements FileInspection {
       await this.scan.write(chunk);
       this.scanned += chunk.length;
     }
+    this.tail.push(chunk);
     if (this.spool) await this.spool.write(chunk);
     else if (this.early) {
       this.sniffer.add(chunk);
@@ -176,6 +182,7 @@ class PayloadFileInspection implements FileInspection {
       this.scan?.abort();
       throw error;
     } finally {
+      await closeSource(this.reading);
       await this.spool?.remove();
     }
   }
@@ -183,7 +190,7 @@ class PayloadFileInspection implements FileInspection {
   private async verdict(): Promise<Problem[]> {
     const { owner, file, policy } = this;
     const detection = this.detection as TypeDetection;
-    const findings: ItemFinding[] = [...owner.options.parts.typeFindings(detection, policy.types)];
+    const findings: ItemFinding[] = [];
     /** Findings whose problems are made where they are found (the archive walk's). */
     const rowFindings: ItemFinding[] = [];
     const verdict = this.scan ? await this.scan.finish() : null;
@@ -192,15 +199,14 @@ class PayloadFileInspection implements FileInspection {
     const scanFound = verdict ? scanFinding(verdict, policy.scan?.onError ?? 'refuse') : null;
     if (scanFound) findings.push(scanFound);
     const extra: Problem[] = [];
-    let macros = false;
     const source = this.needsRandomAccess(detection) ? await this.source() : null;
+    let macros: MacroVerdict | null = null;
     if (source && detection.office !== null && policy.types.macros !== 'allow') {
-      const verdict = await owner.options.parts.officeMacros(source, owner.options.signal);
+      macros = await owner.options.parts.officeMacros(source, owner.options.signal);
       owner.throwIfCancelled();
-      macros = verdict.kind === 'found';
-      const found = macroVerdictFinding(verdict, policy);
-      if (found) findings.push(found);
     }
+    const polyglot = owner.options.parts.polyglotIn(this.sniffer.head(), this.tail.bytes(), file.size, detection);
+    findings.unshift(...owner.options.parts.typeFindings(detection, macros, policy, polyglot));
     if (detection.archive === 'unsupported' && policy.archives.expand) {
       const found = byRule(policy.archives.unreadable, 'ARCHIVE_UNREADABLE', 'It is an archive kind the station does not open (7z, rar, xz, ...).');
       if (found) findings.push(found);
@@ -212,7 +218,7 @@ class PayloadFileInspection implements FileInspection {
       members: [],
       size: file.size,
       detection,
-      macros,
+      macros: macros?.kind === 'found',
       scan: verdict ?? (owner.options.scanner ? { outcome: 'not-scanned', detail: 'empty file: nothing to scan' } : NOT_SCANNED),
     };
     const { item, problems } = itemVerdict(seen, findings, rowFindings);
@@ -221,8 +227,8 @@ class PayloadFileInspection implements FileInspection {
   }
 
   private async source(): Promise<ByteSource | null> {
-    if (this.spool) return this.spool.source();
-    return this.file.reread?.() ?? null;
+    this.reading = this.spool ? await this.spool.source() : (this.file.reread?.() ?? null);
+    return this.reading;
   }
 
   /**

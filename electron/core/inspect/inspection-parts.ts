@@ -12,8 +12,14 @@ export type MacroVerdict = { kind: 'none' } | { kind: 'found'; detail: string } 
 export interface InspectionParts {
   /** What a file is, from its first TYPE_SNIFF_BYTES bytes (fewer for a shorter file) and its name. */
   detectType(head: Buffer, name: string): TypeDetection | Promise<TypeDetection>;
-  /** The type policy's findings for one detection (TYPE_DENIED, TYPE_MISMATCH, undetected). */
-  typeFindings(detection: TypeDetection, policy: InspectPolicy['types']): ItemFinding[];
+  /**
+   * The type policy's findings for one item: TYPE_DENIED, TYPE_MISMATCH (a lying extension, or a
+   * polyglot), undetected content, MACRO_FOUND, and an Office file whose macros could not be told
+   * (ARCHIVE_ENCRYPTED / ARCHIVE_UNREADABLE by the archive rules: never a pass).
+   */
+  typeFindings(detection: TypeDetection, macros: MacroVerdict | null, policy: InspectPolicy, polyglot: string | null): ItemFinding[];
+  /** What else a file is, from its head and its last ZIP_TAIL_BYTES (a zip appended, a PDF header inside); null when nothing. */
+  polyglotIn(head: Buffer, tail: Buffer, size: number, detection: TypeDetection): string | null;
   /** Whether an Office document (detection.office set) carries macros; `unreadable` when that cannot be told (never a pass). */
   officeMacros(source: ByteSource, signal?: AbortSignal): Promise<MacroVerdict>;
   walkArchive: WalkArchive;

@@ -7,7 +7,6 @@ import type { InspectedItem, ScanOutcome } from '../../../shared/inspection.js';
 import { problem, type Problem, type ProblemCode } from '../../../shared/problems.js';
 import type { InspectPolicy, RuleAction } from '../policy/inspect-policy.js';
 import type { ArchiveWalkFinding, ItemFinding, ScanVerdict, TypeDetection } from './contract.js';
-import type { MacroVerdict } from './inspection-parts.js';
 
 /** A verdict meaning nothing was asked of a scanner (no scanner in the policy, or an empty file). */
 export const NOT_SCANNED: { outcome: ScanOutcome; detail: string | null } = { outcome: 'not-scanned', detail: null };
@@ -30,20 +29,6 @@ export function scanFinding(verdict: ScanVerdict, onError: 'refuse' | 'warn'): I
 export function byRule(action: RuleAction, code: ProblemCode, detail: string): ItemFinding | null {
   if (action === 'allow') return null;
   return { code, severity: action, detail };
-}
-
-/** The macro check's verdict: found by `types.macros`; a document it could not read through is encrypted or unreadable, never a pass. */
-export function macroVerdictFinding(verdict: MacroVerdict, policy: InspectPolicy): ItemFinding | null {
-  switch (verdict.kind) {
-    case 'none':
-      return null;
-    case 'found':
-      return byRule(policy.types.macros, 'MACRO_FOUND', verdict.detail);
-    case 'unreadable':
-      return verdict.encrypted
-        ? byRule(policy.archives.encrypted, 'ARCHIVE_ENCRYPTED', `Whether it carries macros cannot be told: ${verdict.detail}`)
-        : byRule(policy.archives.unreadable, 'ARCHIVE_UNREADABLE', `Whether it carries macros cannot be told: ${verdict.detail}`);
-  }
 }
 
 /** What stopped or limited an archive walk: a limit is always refused (never a silent pass); encrypted and unreadable by policy. */

@@ -9,15 +9,18 @@ import type { Problem } from '../../../shared/problems.js';
 import type { ArchiveMemberVisit, ItemFinding } from './contract.js';
 import { baseName, HeadSniffer, type ContentInspector } from './content-inspector.js';
 import { itemVerdict, NOT_SCANNED, scanFinding } from './item-verdict.js';
+import { TailWindow } from './types/polyglot.js';
 
 export async function inspectMember(owner: ContentInspector, path: string, member: ArchiveMemberVisit): Promise<Problem[]> {
   const { policy, parts } = owner.options;
   const sniffer = new HeadSniffer();
+  const tail = new TailWindow();
   const scan = member.size > 0 ? await owner.beginScan() : null;
   let bytes = 0;
   try {
     for await (const chunk of member.stream as AsyncIterable<Buffer>) {
       sniffer.add(chunk);
+      tail.push(chunk);
       bytes += chunk.length;
       if (scan) await scan.write(chunk);
     }
@@ -30,7 +33,9 @@ export async function inspectMember(owner: ContentInspector, path: string, membe
   owner.tally.scanned(scan ? bytes : 0);
   const name = member.members.at(-1) ?? '';
   const detection = await parts.detectType(sniffer.head(), baseName(name));
-  const findings: ItemFinding[] = [...parts.typeFindings(detection, policy.types)];
+  const head = sniffer.head();
+  // Macros inside a member are not looked for (no random access within it): null, as for a non-Office item.
+  const findings: ItemFinding[] = [...parts.typeFindings(detection, null, policy, parts.polyglotIn(head, tail.bytes(), bytes, detection))];
   const scanFound = verdict ? scanFinding(verdict, policy.scan?.onError ?? 'refuse') : null;
   if (scanFound) findings.push(scanFound);
   const { item, problems } = itemVerdict(

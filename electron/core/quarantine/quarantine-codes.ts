@@ -12,8 +12,10 @@
  * the bundle: it is not malware, the operator's media is unchanged, and once the scanner is
  * back (or a feed brings a current database) the same bundle imports as usual. Keeping those
  * would fill the quarantine with clean bundles and teach operators to release without looking.
- * Refusals of authenticity and integrity (signature, checksum, names) are not kept either:
- * nothing proves who sent such a bundle, and the next import attempt reads the media again.
+ * Refusals of authenticity and integrity alone (signature, checksum, names) are not kept either:
+ * content is inspected only once the signature is proven, and the next attempt reads the media
+ * again. A refusal with a content finding among other problems is kept whole (its report holds
+ * them all); a release overrides only the content findings, so such a bundle never releases.
  */
 import type { Problem, ProblemCode } from '../../../shared/problems.js';
 

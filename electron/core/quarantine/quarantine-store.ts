@@ -18,7 +18,8 @@ import { join } from 'node:path';
 import type { QuarantineEntry } from '../../../shared/inspection.js';
 import type { VerifyResult } from '../../../shared/results.js';
 import { AirlockError, errnoOf } from '../errors.js';
-import { fsyncDirectory, writeFileDurably } from '../fs/durable.js';
+import { fsyncDirectory, writeFileDurably, writeTempDurably } from '../fs/durable.js';
+import { publishWithoutOverwrite } from '../fs/publish.js';
 import { ownedTempPath, parseOwnedTempName, releaseTemp, sweepDeadTemps } from '../fs/owned-temp.js';
 import { ownerState } from '../fs/process-owner.js';
 import { removeTree } from '../fs/remove-tree.js';
@@ -94,6 +95,22 @@ export class QuarantineStore {
   /** A small JSON file in the entry's folder, written atomically. */
   async writeJson(id: string, file: string, value: unknown): Promise<void> {
     await writeFileDurably(join(this.dirOf(id), file), `${JSON.stringify(value, null, 2)}\n`, 0o600);
+  }
+
+  /**
+   * A small JSON file that must not exist yet (a release under way): written to a temp name,
+   * fsynced, then linked into place, which fails if the name is taken (OUTPUT_EXISTS).
+   */
+  async createJson(id: string, file: string, value: unknown): Promise<void> {
+    const final = join(this.dirOf(id), file);
+    const temp = await writeTempDurably(final, `${JSON.stringify(value, null, 2)}\n`, 0o600);
+    try {
+      await publishWithoutOverwrite(temp, final);
+    } catch (error) {
+      await unlink(temp).catch(() => undefined);
+      releaseTemp(temp);
+      throw error;
+    }
   }
 
   async readJson(id: string, file: string): Promise<unknown> {
@@ -208,6 +225,10 @@ export class QuarantineStore {
 
   private async readEntryOrNull(id: string): Promise<QuarantineEntry | null> {
     const dir = this.dirOf(id);
+    // Only a real folder is an entry: a symbolic link named like an id (planted in the home) would
+    // lead a purge's removal, or a release's read, somewhere else.
+    const stats = await lstat(dir).catch(() => null);
+    if (!stats?.isDirectory()) return null;
     // entry.json is replaced through temp files: a killed writer's leftover goes first.
     await sweepDeadTemps(dir);
     let text: string;

@@ -34,7 +34,10 @@ export async function keepRefusedBundle(
     return { kept: false, errorCode: null, message };
   }
   try {
-    const kept = await keepBundle(new QuarantineStore(context.paths.quarantine), {
+    const store = new QuarantineStore(context.paths.quarantine);
+    // What killed keeps left goes first (an interrupted purge is settled by the next quarantine command, which reads the log).
+    await store.sweep();
+    const kept = await keepBundle(store, {
       bundlePath: request.bundlePath,
       files: split ? splitFiles(split) : [{ source: request.bundlePath, name: keptBundleName(request.bundlePath) }],
       report: withoutRows(rejected),

@@ -62,7 +62,14 @@ export async function releaseQuarantined(context: StationContext, request: Quara
     type: 'quarantine-release',
     failureDetails: { ...decisionDetails(d), stage: 'import' },
     run: async () => {
-      await store.writeJson(d.entry.id, RELEASING_FILE, releasing);
+      try {
+        await store.createJson(d.entry.id, RELEASING_FILE, releasing);
+      } catch (error) {
+        // Another process began a release of this entry since our checks: one release at a time.
+        if (error instanceof AirlockError && error.code === 'OUTPUT_EXISTS')
+          throw new AirlockError('QUARANTINE_NOT_HELD', `${d.entry.id} is being released right now by another process; wait for it to finish.`);
+        throw error;
+      }
       let imported: ImportOutcome;
       try {
         imported = await importInto(

@@ -89,9 +89,11 @@ describe('import with clamd configured in policy.json', () => {
     expect(code, text).toBe(1);
     expect(report.ok).toBe(false);
     const inner = report.problems.find((p) => p.code === 'MALWARE_FOUND' && p.members !== undefined);
-    expect(inner, text).toMatchObject({ path: 'data/outer.tar.gz', members: ['inner.zip', 'deep/marker.txt'] });
+    expect(inner, text).toMatchObject({ path: 'data/marked/outer.tar.gz', members: ['inner.zip', 'deep/marker.txt'] });
     expect(inner?.message).toContain('"inner.zip" → "deep/marker.txt"');
     expect(inner?.message).toContain(MARKER_SIGNATURE);
+    // The outer file's own scan finds it too; nothing else is wrong with the bundle (a .tar.gz is what it says).
+    expect(new Set(report.problems.map((p) => p.code))).toEqual(new Set(['MALWARE_FOUND']));
     expect(report.inspection?.scanner?.databaseVersion).toEqual(expect.any(Number));
     expect(await readdir(dest)).toEqual([]);
     const audit = parseJson<{
@@ -106,7 +108,7 @@ describe('import with clamd configured in policy.json', () => {
     const dest = await makeTemp('airlock-insp-dest-');
     const result = await station.run(['import', markedBundle, '--dest', dest]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('REFUSED  data/outer.tar.gz › inner.zip › deep/marker.txt');
+    expect(result.stdout).toContain('REFUSED  data/marked/outer.tar.gz › inner.zip › deep/marker.txt');
     expect(result.stdout).toMatch(/MALWARE_FOUND; type .*; scan found: Airlock\.Test\.Marker/u);
     expect(result.stdout).toMatch(/Scanner: ClamAV [^\n]*database version \d+/u);
   });
@@ -118,13 +120,29 @@ describe('import with clamd configured in policy.json', () => {
     const json = report as unknown as ImportJson;
     expect(json.problems.some((p) => p.code === 'MALWARE_FOUND' && p.members?.at(-1) === 'deep/marker.txt')).toBe(true);
     expect(json.inspection).toMatchObject({ enabled: true, files: 2, refused: expect.any(Number) });
+    const audit = parseJson<{ events: Array<{ details: { inspection?: { scanner: { databaseVersion: number }; codes: string[]; members: number } } }> }>(
+      await station.run(['audit', 'list', '--type', 'verify', '--limit', '1', '--json']),
+    );
+    expect(audit.events[0]?.details.inspection).toMatchObject({
+      scanner: { databaseVersion: json.inspection?.scanner?.databaseVersion },
+      codes: ['MALWARE_FOUND'],
+      members: 1,
+    });
+  });
+
+  it('verify of a bundle piped on stdin (no file to read archives back from: a private spool) names the inner path alike', async () => {
+    await writePolicy({ clamd: clamd().unixAddress });
+    const result = await station.spawn(['--json', 'verify', '-'], { stdinFile: markedBundle });
+    expect(result.code, describeResult(result)).toBe(1);
+    const report = parseJson<ImportJson>(result);
+    expect(report.problems.some((p) => p.code === 'MALWARE_FOUND' && p.members?.join(' / ') === 'inner.zip / deep/marker.txt')).toBe(true);
   });
 
   it('an extension that lies about the content is TYPE_MISMATCH', async () => {
     await writePolicy({ clamd: clamd().unixAddress });
     const { code, report, dest } = await importJson(lyingBundle);
     expect(code).toBe(1);
-    expect(report.problems).toEqual([expect.objectContaining({ code: 'TYPE_MISMATCH', path: 'data/photo.jpg' })]);
+    expect(report.problems).toEqual([expect.objectContaining({ code: 'TYPE_MISMATCH', path: 'data/lying/photo.jpg' })]);
     expect(await readdir(dest)).toEqual([]);
   });
 

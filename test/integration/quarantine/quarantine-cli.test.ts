@@ -11,6 +11,7 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeResult, parseJson, type CliResult } from '../../helpers/cli-runner.js';
+import { setMediaRoots } from '../../helpers/media-cli.js';
 import { createStation, type TestStation } from '../../helpers/station.js';
 import { useTempDirs } from '../../helpers/temp-dirs.js';
 
@@ -249,6 +250,44 @@ describe('release', () => {
     const result = await release(id, await makeTemp('airlock-q-dest-'));
     expect(result.code).not.toBe(0);
     expect((await show(id)).approvals.given).toBe(0);
+  });
+});
+
+describe('a split bundle', () => {
+  it('is kept whole (every part, the volume index and its signature) and released from the kept copy', async () => {
+    await policy(DENY_EXE);
+    const outbox = await makeTemp('airlock-q-outbox-');
+    await setMediaRoots(sender.home, [outbox]);
+    const src = join(await makeTemp('airlock-q-src-'), 'split');
+    await mkdir(src);
+    await writeFile(join(src, 'setup.exe'), 'MZ split installer\n');
+    await writeFile(join(src, 'data.bin'), Buffer.alloc(600 * 1024, 3));
+    const exported = await sender.run([
+      'export',
+      '--to-media',
+      outbox,
+      '--name',
+      'split',
+      '--part-size',
+      '256K',
+      '--passphrase-file',
+      sender.passFile,
+      '--json',
+      src,
+    ]);
+    expect(exported.code, describeResult(exported)).toBe(0);
+    const onMedia = (await readdir(outbox)).sort();
+    expect(onMedia.filter((n) => n.includes('.part-'))).toHaveLength(3);
+    const { report } = await importRefused(join(outbox, 'split.airlock-index.json'));
+    expect(report.problems.map((p) => p.code)).toEqual(['TYPE_DENIED']);
+    const id = report.quarantine?.id ?? '';
+    const kept = (await show(id)).files.map((f) => f.name);
+    expect(kept).toEqual(onMedia.filter((n) => n.startsWith('split.airlock')));
+    expect((await readdir(outbox)).sort()).toEqual(onMedia);
+    const dest = await makeTemp('airlock-q-dest-');
+    const released = await release(id, dest);
+    expect(released.code, describeResult(released)).toBe(0);
+    expect(await readFile(join(dest, 'split', 'split', 'setup.exe'), 'utf8')).toBe('MZ split installer\n');
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * One archive member's bytes on their way to `visit` (issue #16.3; docs/inspection.md). Every
+ * One archive member's bytes on their way to `visit` (issue #16.3; docs/inspection-archives.md). Every
  * chunk is admitted by the walk's limits first (expanded bytes, ratio); at a limit the stream
  * ends early and the source is stopped, so a bomb is never inflated to the end. A damaged
  * source (bad deflate data, a truncated tar) also just ends the stream: the walk turns the

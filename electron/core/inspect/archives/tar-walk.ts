@@ -76,14 +76,17 @@ export async function walkTar(ctx: WalkContext, input: MemberStream, path: strin
     w?.();
   };
   const stop = (): void => {
+    if (stopped) return;
     stopped = true;
     notify();
     parser.emit('drain');
-    try {
-      current?.end();
-    } catch {
-      // Already ended.
-    }
+    // The entry being read gets no more bytes: end it so its reader finishes. Not from inside the
+    // parser's own write (it may still be writing to that entry), hence the next turn.
+    const entry = current;
+    if (entry)
+      setImmediate(() => {
+        if (!entry.emittedEnd) entry.end();
+      });
   };
   const fail = (reason: string): void => {
     failure ??= reason;
@@ -122,8 +125,14 @@ export async function walkTar(ctx: WalkContext, input: MemberStream, path: strin
       if ('ignored' in item) {
         const entry = item.ignored;
         if (entry.meta) fail(`an extended header of ${entry.size} bytes is larger than the tar reader takes`);
-        else if (entry.size > 0)
-          fail(`an entry of type ${JSON.stringify(entry.type)} holds ${entry.size} bytes that the station does not read (some tar tools extract it as a file)`);
+        else if (entry.size > 0) {
+          ctx.find(
+            'ARCHIVE_UNREADABLE',
+            [...path, entry.path],
+            `is a tar entry of a type the station does not read, holding ${entry.size} bytes (some tar tools extract it as a file)`,
+          );
+          stop();
+        }
         continue;
       }
       const entry = item.entry;
@@ -180,6 +189,7 @@ async function feed(input: MemberStream, parser: Parser, stopped: () => boolean,
   } catch {
     // The input was destroyed (a stop or a cancel); the walk says why.
   } finally {
-    parser.end();
+    // After a stop nothing more is parsed (what the parser says about the rest is no news).
+    if (!stopped()) parser.end();
   }
 }

@@ -1,5 +1,5 @@
 /**
- * walkArchive (contract.ts, issue #16.3; docs/inspection.md "Archives"): every member of a zip,
+ * walkArchive (contract.ts, issue #16.3; docs/inspection-archives.md): every member of a zip,
  * tar or gzip payload file, and of the archives inside it, depth-first, in archive order, shown to
  * `visit` as a bounded stream. Never extracted: bytes go from the reader to `visit` (a nested zip,
  * which needs random access, goes through a private temp folder: spool.ts). Names are hostile text,

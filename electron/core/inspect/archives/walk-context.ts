@@ -4,7 +4,7 @@
  * handled (walk-archive.ts's openMember, passed in so the zip, tar and gzip readers need not
  * import each other).
  *
- * What counts (docs/inspection.md, "Archives"):
+ * What counts (docs/inspection-archives.md):
  * - entries: every entry of every archive in the tree (files, folders, links, devices, a gzip's
  *   one member), as it is met;
  * - expanded bytes: bytes that come out of a zip member or a gzip stream, counted as they are

@@ -81,16 +81,18 @@ export class ReplyReader {
   private done = false;
   private readonly waiters: Array<(reply: string | Error) => void> = [];
   private outcome: string | Error | null = null;
+  private failure: Error | null = null;
   /** True when the reply ended with its NUL (clamd finished its sentence), false when it was cut off. */
   complete = false;
 
   constructor(private readonly socket: Socket) {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.settle(this.bytes > 0 ? this.text() : new Error('clamd closed the connection without a reply')));
-    socket.on('close', () => this.settle(this.bytes > 0 ? this.text() : new Error('clamd closed the connection without a reply')));
-    socket.on('error', (error: Error) =>
-      this.settle(this.bytes > 0 ? this.text() : new Error(`connection to clamd failed: ${errnoOf(error) ?? error.message}`)),
-    );
+    socket.on('close', () => this.settle(this.bytes > 0 ? this.text() : (this.failure ?? new Error('clamd closed the connection without a reply'))));
+    // A write error (EPIPE, ECONNRESET) can come just after clamd's reply: settle at 'close', so a reply that arrived is kept.
+    socket.on('error', (error: Error) => {
+      this.failure ??= new Error(`connection to clamd failed: ${errnoOf(error) ?? error.message}`);
+    });
   }
 
   /** A reply (complete, or what arrived before the connection ended) has come in. */

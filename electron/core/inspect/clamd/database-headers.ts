@@ -17,6 +17,8 @@ export interface DatabaseHeader {
   signatures: number;
   builtAt: Date;
   builder: string;
+  /** MD5 of the body after the header (hex), as the header states it; `X` or empty when it states none. */
+  md5: string;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -39,11 +41,11 @@ export function parseDatabaseHeader(name: string, head: Buffer): DatabaseHeader 
   if (!text.startsWith('ClamAV-VDB:') || !/^[\x20-\x7e]+$/u.test(text)) return null;
   const fields = text.trimEnd().split(':');
   if (fields.length < 9) return null;
-  const [, timeText = '', versionText = '', sigsText = '', , , , builder = '', stimeText = ''] = fields;
+  const [, timeText = '', versionText = '', sigsText = '', , md5 = '', , builder = '', stimeText = ''] = fields;
   if (!/^[0-9]{1,12}$/u.test(versionText) || !/^[0-9]{1,12}$/u.test(sigsText)) return null;
   const builtAt = /^[0-9]{1,12}$/u.test(stimeText.trim()) ? new Date(Number(stimeText.trim()) * 1000) : parseHeaderTime(timeText);
   if (builtAt === null) return null;
-  return { name, version: Number(versionText), signatures: Number(sigsText), builtAt, builder };
+  return { name, version: Number(versionText), signatures: Number(sigsText), builtAt, builder, md5: md5.toLowerCase() };
 }
 
 /** The header of one container file; null when it has none (too short, not a container). */

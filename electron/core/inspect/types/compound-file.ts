@@ -80,6 +80,10 @@ export async function readDirectory(source: ByteSource, signal?: AbortSignal): P
   const header = parseHeader(await source.read(0, HEADER_BYTES, signal));
   const sectorSize = 1 << header.sectorShift;
   const sectorCount = Math.floor((source.size - HEADER_BYTES) / sectorSize) + (source.size % sectorSize === 0 ? 0 : 1);
+  // Counts past the sectors the file has are lies (a valid file has at most that many FAT and DIFAT sectors).
+  if (header.fatSectorCount === 0 || header.fatSectorCount > sectorCount)
+    throw new CompoundFileError(`${header.fatSectorCount} FAT sectors in a file of ${sectorCount}`);
+  if (header.difatSectorCount > sectorCount) throw new CompoundFileError(`${header.difatSectorCount} DIFAT sectors in a file of ${sectorCount}`);
   const fat = new FatReader(source, header, sectorCount, signal);
   const entries: DirectoryEntry[] = [];
   const seen = new Set<number>();

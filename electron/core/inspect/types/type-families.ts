@@ -31,7 +31,7 @@ const FAMILIES: readonly Family[] = [
   { names: 'psd', content: 'psd' },
   { names: 'zip', content: 'zip' },
   { names: 'tar', content: 'tar' },
-  { names: 'gz tgz gzip tar.gz', content: 'gz' },
+  { names: 'gz tgz gzip tar.gz', content: 'gz tar.gz' },
   { names: 'bz2 tbz tbz2 tar.bz2', content: 'bz2' },
   { names: 'xz txz tar.xz', content: 'xz' },
   { names: 'zst tar.zst', content: 'zst' },

@@ -102,6 +102,14 @@ describe('content inspector: one payload file', () => {
     });
   });
 
+  it('the polyglot check sees the last bytes of a file, however it was chunked, and of a member too', async () => {
+    const { content } = inspector();
+    const joined = `${'x'.repeat(200_000)}ZIPEND`;
+    expect((await feed(content, 'data/photo.jpg', joined, { chunk: 4096 })).map((p) => p.code)).toEqual(['TYPE_MISMATCH']);
+    const inZip = await feed(content, 'data/a.zip', fakeZip([{ name: 'in/photo.jpg', content: joined }]));
+    expect(inZip.map((p) => [p.code, p.members])).toEqual([['TYPE_MISMATCH', ['in/photo.jpg']]]);
+  });
+
   it('an empty file is not sent to the scanner and is not a finding', async () => {
     const { content, scanner } = inspector();
     expect(await feed(content, 'data/empty', '')).toEqual([]);

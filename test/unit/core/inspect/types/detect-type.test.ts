@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { detectType } from '../../../../../electron/core/inspect/types/detect-type.js';
 import * as corpus from '../../../../helpers/type-corpus.js';
@@ -123,6 +124,13 @@ describe('detectType: what a file is by its first bytes', () => {
     ['backup.tgz', corpus.gzip()],
   ])('does not call %s a mismatch', async (name, bytes) => {
     expect((await detectType(bytes, name)).mismatch).toBe(false);
+  });
+
+  it('takes a gzip of a tar (file-type says tar.gz) under every gzip name, and not under a text name', async () => {
+    const tgz = gzipSync(corpus.tar('a.txt', Buffer.from('hi')));
+    for (const name of ['a.tar.gz', 'a.tgz', 'a.gz']) expect((await detectType(tgz, name)).mismatch, name).toBe(false);
+    expect((await detectType(tgz, 'a.txt')).mismatch).toBe(true);
+    expect((await detectType(tgz, 'a.tar')).mismatch).toBe(true);
   });
 
   it('reads the extension as a desktop would: last segment, trailing dots and spaces dropped, tar.gz whole', async () => {
