@@ -8,7 +8,7 @@ import { DEFAULT_MANY_FILES } from './many-files.js';
 
 export type DataSetName = 'large' | 'small';
 /** What `--only` can pick. Data sets run first, in this order, then the other sections. */
-export const SECTIONS = ['large', 'small', 'audit', 'media', 'many', 'images'] as const;
+export const SECTIONS = ['large', 'small', 'audit', 'media', 'many', 'images', 'inspect'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -32,6 +32,8 @@ export interface BenchOptions {
   /** Container images (bench/images.ts): blob bytes of the image set. */
   images: boolean;
   imageBytes: number;
+  /** Content inspection with clamd (bench/inspect.ts), on the large and small sets' sizes. */
+  inspect: boolean;
   json: boolean;
   /** Also print the exact command lines measured (always in --json output). */
   commands: boolean;
@@ -48,7 +50,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --small-files N      number of files in the small set (env BENCH_SMALL_FILES; default 20000)
   --small-size SIZE    size of each small file (default 4KiB)
   --audit-events N     events in the audit log bench (env BENCH_AUDIT_EVENTS; default 1000000)
-  --only LIST          run only these sections, comma-separated: large, small, audit, media, many, images
+  --only LIST          run only these sections, comma-separated: large, small, audit, media, many, images,
+                       inspect (import with clamd inspection vs pipeline + clamdscan, on the large and small sizes)
   --image-bytes SIZE   images section: blob bytes of the image set (env BENCH_IMAGE_BYTES; default 1GiB)
   --many-files LIST    many section: bundles of this many empty files, comma-separated
                        (default 200000,999994: with the tag files and top folder, 1,000,000 entries)
@@ -139,6 +142,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     manyFiles,
     images: sections.includes('images'),
     imageBytes: parseSize(v['image-bytes'] ?? env.BENCH_IMAGE_BYTES ?? '1GiB', '--image-bytes'),
+    inspect: sections.includes('inspect'),
     json: v.json,
     commands: v.commands,
   };

@@ -20,6 +20,7 @@ import { runSuite } from './suite.js';
 import { renderMediaText, runMediaBench } from './media.js';
 import { renderManyFilesText, runManyFilesBench, type ManyFilesRun } from './many-files.js';
 import { renderImagesText, runImagesBench, type ImagesBenchReport } from './images.js';
+import { renderInspectText, runInspectBench, type InspectBenchReport } from './inspect.js';
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -108,14 +109,26 @@ try {
     log('measuring container images:');
     images = await runImagesBench({ root, stations: await stationsOnce(), bytes: opts.imageBytes, log });
   }
+  let inspect: InspectBenchReport | null = null;
+  if (opts.inspect) {
+    log('measuring content inspection with clamd:');
+    inspect = await runInspectBench({
+      root,
+      stations: await stationsOnce(),
+      large: { bytes: opts.largeBytes, files: opts.largeFiles },
+      small: { files: opts.smallFiles, size: opts.smallSize },
+      log,
+    });
+  }
   const report = buildReport(machine, opts, sets, audit);
   // A section that ran and missed a target (or could not measure one) makes the whole run MISS.
   if (images && !images.skipped) report.allTargetsPass &&= images.allTargetsPass;
-  const extra = { media: media ?? undefined, manyFiles: many ?? undefined, images: images ?? undefined };
+  if (inspect) report.allTargetsPass &&= inspect.allTargetsPass;
+  const extra = { media: media ?? undefined, manyFiles: many ?? undefined, images: images ?? undefined, inspect: inspect ?? undefined };
   process.stdout.write(
     opts.json
       ? `${JSON.stringify({ ...report, ...extra }, null, 2)}\n`
-      : `${renderText(report, opts.commands)}${media ? `\n\n${renderMediaText(media)}` : ''}${many ? `\n\n${renderManyFilesText(many)}` : ''}${images ? `\n\n${renderImagesText(images, opts.commands)}` : ''}\n`,
+      : `${renderText(report, opts.commands)}${media ? `\n\n${renderMediaText(media)}` : ''}${many ? `\n\n${renderManyFilesText(many)}` : ''}${images ? `\n\n${renderImagesText(images, opts.commands)}` : ''}${inspect ? `\n\n${renderInspectText(inspect, opts.commands)}` : ''}\n`,
   );
 } catch (error) {
   // After Ctrl-C the steps fail because we stopped them; that is not worth a second message.

@@ -231,10 +231,8 @@ def build(spec):
 
 
 def listing(path):
-    with open(path, "rb") as f:
-        head = f.read(4)
     out = []
-    if head[:2] == b"PK":
+    if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as z:
             for info in z.infolist():
                 if not info.is_dir():

@@ -32,7 +32,7 @@ export function pe(): Buffer {
 }
 
 /** One ustar member. */
-export function tar(name = 'a.txt', data = Buffer.from('hello\n')): Buffer {
+export function tar(name = 'a.txt', data: Buffer = Buffer.from('hello\n')): Buffer {
   const header = Buffer.alloc(512);
   header.write(name, 0, 'utf8');
   header.write('0000644\0', 100, 'latin1');
@@ -154,43 +154,81 @@ export const MSI_CLSID = '000C1084-0000-0000-C000-000000000046';
 
 export interface OleOptions {
   clsid?: string;
-  entries?: Array<{ name: string; type: 1 | 2 }>;
+  /** Storages (1) and streams (2); a stream's data goes to regular sectors from 4,096 bytes, to the mini stream below. */
+  entries?: Array<{ name: string; type: 1 | 2; data?: Buffer }>;
   /** Damage: the directory chain points back at itself, or to a sector past the end. */
   damage?: 'loop' | 'out-of-range' | 'bad-entry-type' | 'truncated';
   /** Sectors of filler before the directory (pushes it out of the head). */
   fillerSectors?: number;
 }
 
-/** An OLE compound file, version 3 (512-byte sectors): header, one FAT sector, filler, the directory. */
+/** An OLE compound file, version 3 (512-byte sectors): header, FAT sectors, filler, directory, streams, mini stream, mini FAT. */
 export function ole(options: OleOptions = {}): Buffer {
   const SECTOR = 512;
-  const names = [{ name: 'Root Entry', type: 5 as const }, ...(options.entries ?? [{ name: 'WordDocument', type: 2 as const }])];
+  const END = 0xfffffffe;
+  const names = [
+    { name: 'Root Entry', type: 5 as const, data: undefined as Buffer | undefined },
+    ...(options.entries ?? [{ name: 'WordDocument', type: 2 as const }]),
+  ];
   const dirSectors = Math.ceil(names.length / 4);
   const filler = options.fillerSectors ?? 0;
-  const firstDir = 1 + filler;
-  const header = Buffer.alloc(SECTOR);
-  Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]).copy(header, 0);
-  header.writeUInt16LE(0x3e, 0x18);
-  header.writeUInt16LE(3, 0x1a);
-  header.writeUInt16LE(0xfffe, 0x1c);
-  header.writeUInt16LE(9, 0x1e);
-  header.writeUInt16LE(6, 0x20);
-  header.writeUInt32LE(1, 0x2c);
-  header.writeUInt32LE(firstDir, 0x30);
-  header.writeUInt32LE(0x1000, 0x38);
-  header.writeUInt32LE(0xfffffffe, 0x3c);
-  header.writeUInt32LE(0xfffffffe, 0x44);
-  for (let i = 0; i < 109; i++) header.writeUInt32LE(i === 0 ? 0 : 0xffffffff, 0x4c + i * 4);
-  const fat = Buffer.alloc(SECTOR, 0xff);
-  fat.writeUInt32LE(0xfffffffd, 0);
-  for (let i = 0; i < filler; i++) fat.writeUInt32LE(0xfffffffe, (1 + i) * 4);
-  for (let i = 0; i < dirSectors; i++) {
-    const next = i === dirSectors - 1 ? 0xfffffffe : firstDir + i + 1;
-    fat.writeUInt32LE(next, (firstDir + i) * 4);
-  }
-  if (options.damage === 'loop') fat.writeUInt32LE(firstDir, (firstDir + dirSectors - 1) * 4);
-  if (options.damage === 'out-of-range') fat.writeUInt32LE(5000, (firstDir + dirSectors - 1) * 4);
+  // Small streams, packed into the mini stream in 64-byte mini sectors.
+  const mini: Buffer[] = [];
+  const miniFat: number[] = [];
+  const starts = names.map(() => END);
+  const sizes = names.map((entry) => entry.data?.length ?? 0);
+  names.forEach((entry, i) => {
+    if (entry.data === undefined || entry.data.length === 0 || entry.data.length >= 4096) return;
+    const count = Math.ceil(entry.data.length / 64);
+    starts[i] = miniFat.length;
+    for (let k = 0; k < count; k++) miniFat.push(k === count - 1 ? END : miniFat.length + 1);
+    const padded = Buffer.alloc(count * 64);
+    entry.data.copy(padded);
+    mini.push(padded);
+  });
+  const miniStream = Buffer.concat(mini);
+  const big = names.map((entry) => (entry.data !== undefined && entry.data.length >= 4096 ? entry.data : null));
+  const bodySectors =
+    filler +
+    dirSectors +
+    big.reduce((n, d) => n + (d === null ? 0 : Math.ceil(d.length / SECTOR)), 0) +
+    Math.ceil(miniStream.length / SECTOR) +
+    Math.ceil((miniFat.length * 4) / SECTOR);
+  let fatSectors = 1;
+  while (fatSectors * 128 < fatSectors + bodySectors) fatSectors++;
+  const total = fatSectors + bodySectors;
+  const fat: number[] = new Array<number>(fatSectors * 128).fill(0xffffffff);
+  for (let i = 0; i < fatSectors; i++) fat[i] = 0xfffffffd;
+  const sectors: Buffer[] = [];
+  let next = fatSectors;
+  /** Lays `bytes` out in consecutive sectors, chained in the FAT; returns the first sector. */
+  const place = (bytes: Buffer): number => {
+    const count = Math.max(1, Math.ceil(bytes.length / SECTOR));
+    const first = next;
+    for (let k = 0; k < count; k++) {
+      const chunk = Buffer.alloc(SECTOR);
+      bytes.copy(chunk, 0, k * SECTOR, (k + 1) * SECTOR);
+      sectors.push(chunk);
+      fat[next] = k === count - 1 ? END : next + 1;
+      next++;
+    }
+    return first;
+  };
+  for (let i = 0; i < filler; i++) place(Buffer.alloc(SECTOR, 0x20));
   const dir = Buffer.alloc(dirSectors * SECTOR);
+  const firstDir = place(dir);
+  big.forEach((data, i) => {
+    if (data !== null) starts[i] = place(data);
+  });
+  const rootStart = miniStream.length > 0 ? place(miniStream) : END;
+  const miniFatBytes = Buffer.alloc(miniFat.length * 4);
+  miniFat.forEach((v, i) => miniFatBytes.writeUInt32LE(v, i * 4));
+  const miniFatStart = miniFat.length > 0 ? place(miniFatBytes) : END;
+  starts[0] = rootStart;
+  sizes[0] = miniStream.length;
+  const lastDir = firstDir + dirSectors - 1;
+  if (options.damage === 'loop') fat[lastDir] = firstDir;
+  if (options.damage === 'out-of-range') fat[lastDir] = 5000;
   names.forEach((entry, i) => {
     const at = i * 128;
     const name = Buffer.from(`${entry.name}\0`, 'utf16le');
@@ -202,9 +240,29 @@ export function ole(options: OleOptions = {}): Buffer {
     dir.writeUInt32LE(i + 1 < names.length && i > 0 ? i + 1 : 0xffffffff, at + 0x48);
     dir.writeUInt32LE(i === 0 && names.length > 1 ? 1 : 0xffffffff, at + 0x4c);
     if (i === 0 && options.clsid !== undefined) guidBytes(options.clsid).copy(dir, at + 0x50);
-    dir.writeUInt32LE(0xfffffffe, at + 0x74);
+    dir.writeUInt32LE(starts[i] ?? END, at + 0x74);
+    dir.writeUInt32LE(sizes[i] ?? 0, at + 0x78);
   });
-  const file = Buffer.concat([header, fat, Buffer.alloc(filler * SECTOR, 0x20), dir]);
+  // The directory was placed before its bytes were written: copy them into its sectors.
+  for (let k = 0; k < dirSectors; k++) dir.copy(sectors[firstDir - fatSectors + k] as Buffer, 0, k * SECTOR, (k + 1) * SECTOR);
+  const header = Buffer.alloc(SECTOR);
+  Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]).copy(header, 0);
+  header.writeUInt16LE(0x3e, 0x18);
+  header.writeUInt16LE(3, 0x1a);
+  header.writeUInt16LE(0xfffe, 0x1c);
+  header.writeUInt16LE(9, 0x1e);
+  header.writeUInt16LE(6, 0x20);
+  header.writeUInt32LE(fatSectors, 0x2c);
+  header.writeUInt32LE(firstDir, 0x30);
+  header.writeUInt32LE(0x1000, 0x38);
+  header.writeUInt32LE(miniFatStart, 0x3c);
+  header.writeUInt32LE(Math.ceil((miniFat.length * 4) / SECTOR), 0x40);
+  header.writeUInt32LE(END, 0x44);
+  for (let i = 0; i < 109; i++) header.writeUInt32LE(i < fatSectors ? i : 0xffffffff, 0x4c + i * 4);
+  const fatBytes = Buffer.alloc(fatSectors * SECTOR);
+  fat.forEach((v, i) => fatBytes.writeUInt32LE(v, i * 4));
+  if (next !== total) throw new Error(`ole(): laid out ${next} sectors, planned ${total}`);
+  const file = Buffer.concat([header, fatBytes, ...sectors]);
   return options.damage === 'truncated' ? file.subarray(0, file.length - 256) : file;
 }
 
@@ -252,7 +310,9 @@ export function sparseCompoundFile(
     }
     file.writeUInt32LE(d === difatSectors - 1 ? END : fatSectors + d + 1, at + 508);
   }
-  const fat = (sector: number, next: number): void => file.writeUInt32LE(next, (Math.floor(sector / 128) + 1) * SECTOR + (sector % 128) * 4);
+  const fat = (sector: number, next: number): void => {
+    file.writeUInt32LE(next, (Math.floor(sector / 128) + 1) * SECTOR + (sector % 128) * 4);
+  };
   for (let s = 0; s < sectors; s++) fat(s, FREE);
   for (let s = 0; s < fatSectors; s++) fat(s, 0xfffffffd);
   for (let d = 0; d < difatSectors; d++) fat(fatSectors + d, 0xfffffffc);
@@ -273,4 +333,42 @@ export function sparseCompoundFile(
   });
   patch?.(header, fat);
   return file;
+}
+
+/** BIFF8 records of a workbook's globals (MS-XLS): BOF, optional FILEPASS and filler, one BOUNDSHEET per sheet, EOF. */
+export function workbookGlobals(
+  sheets: Array<{ name: string; kind: 0 | 1 | 2 | 6 }>,
+  options: { filepass?: boolean; eof?: boolean; fillerBytes?: number } = {},
+): Buffer {
+  const record = (type: number, data: Buffer): Buffer => {
+    const head = Buffer.alloc(4);
+    head.writeUInt16LE(type, 0);
+    head.writeUInt16LE(data.length, 2);
+    return Buffer.concat([head, data]);
+  };
+  const bof = Buffer.alloc(16);
+  bof.writeUInt16LE(0x0600, 0);
+  bof.writeUInt16LE(0x0005, 2);
+  const parts = [record(0x0809, bof)];
+  if (options.filepass === true) parts.push(record(0x002f, Buffer.alloc(54, 1)));
+  for (let left = options.fillerBytes ?? 0; left > 0; left -= 1000) parts.push(record(0x0031, Buffer.alloc(Math.min(1000, left), 0x20)));
+  for (const sheet of sheets) {
+    const data = Buffer.alloc(8 + sheet.name.length);
+    data[4] = 0;
+    data[5] = sheet.kind;
+    data[6] = sheet.name.length;
+    data.write(sheet.name, 8, 'latin1');
+    parts.push(record(0x0085, data));
+  }
+  if (options.eof !== false) parts.push(record(0x000a, Buffer.alloc(0)));
+  return Buffer.concat(parts);
+}
+
+/** The start of a Word 97+ document stream (FIB): wIdent 0xA5EC and the flags word, optionally encrypted. */
+export function wordFib(encrypted: boolean): Buffer {
+  const fib = Buffer.alloc(64);
+  fib.writeUInt16LE(0xa5ec, 0);
+  fib.writeUInt16LE(0x00c1, 2);
+  fib.writeUInt16LE(encrypted ? 0x0100 : 0x0000, 0x0a);
+  return fib;
 }

@@ -122,3 +122,17 @@ describe('memory stays bounded while 1 GiB expands', () => {
     expect(maxMemory).toBeLessThan(256 * MiB);
   });
 });
+
+describe('a central directory too large to hold', () => {
+  it('entries with 64 KiB names past 32 MiB of names: ARCHIVE_LIMIT before anything is inflated', { timeout: 120_000 }, async () => {
+    const members = Array.from({ length: 520 }, (_, i) => ({
+      name: `${String(i).padStart(4, '0')}${'n'.repeat(65_000)}`,
+      data: { text: 'x' },
+      encrypted: false,
+    }));
+    const { findings, seen } = await walk(makeArchive({ kind: 'zip-encrypted', members }), 'zip');
+    expect(findings.map((f) => [f.code, f.members])).toEqual([['ARCHIVE_LIMIT', []]]);
+    expect(findings[0]?.detail).toContain('central directory');
+    expect(seen).toEqual([]);
+  });
+});

@@ -127,6 +127,21 @@ describe('a VBA project is found wherever Office would find it', () => {
     expect(await codesFor(xls, 'a.xls')).toEqual(['MACRO_FOUND']);
   });
 
+  it('an Excel 4.0 (XLM) macro sheet in a binary workbook, visible or very hidden, in a large or a small stream', async () => {
+    for (const fillerBytes of [0, 8000]) {
+      const globals = corpus.workbookGlobals(
+        [
+          { name: 'Sheet1', kind: 0 },
+          { name: 'Auto_Open', kind: 1 },
+        ],
+        { fillerBytes },
+      );
+      globals[globals.length - 4 - 8 - 'Auto_Open'.length + 4] = 2; // hsState of the last sheet: very hidden
+      const book = corpus.ole({ clsid: corpus.EXCEL_CLSID, entries: [{ name: 'Workbook', type: 2, data: globals }] });
+      expect(await codesFor(book, 'invoice.xls')).toEqual(['MACRO_FOUND']);
+    }
+  });
+
   it('a bare vbaProject.bin is itself a VBA project', async () => {
     expect(await codesFor(vba(), 'vbaProject.bin')).toContain('MACRO_FOUND');
   });
@@ -149,6 +164,11 @@ describe('what cannot be looked through is not clean', () => {
   it('a package with an encrypted part is refused', async () => {
     const bytes = corpus.zip([{ name: '[Content_Types].xml', data: corpus.contentTypes(corpus.DOCX_MAIN), flags: 1 }]);
     expect(await codesFor(bytes, 'a.docx')).toContain('ARCHIVE_ENCRYPTED');
+  });
+  it('a plain zip named as an Office document is not passed as a clean document', async () => {
+    const zip = corpus.zip([{ name: 'payload.exe', data: corpus.pe() }]);
+    for (const name of ['report.docx', 'sheet.xlsx', 'letter.odt']) expect(await codesFor(zip, name)).toContain('ARCHIVE_UNREADABLE');
+    expect(await codesFor(zip, 'archive.zip')).toEqual([]);
   });
   it('objects embedded deeper than the look-inside depth are refused, not assumed clean', async () => {
     const deep = docx([

@@ -31,7 +31,7 @@ export function entryKind(entry: ReadEntry): EntryKind {
 /** Each entry's data offset in the archive stream, by the guard's own parse (entries are not ours to extend). */
 const dataOffsets = new WeakMap<ReadEntry, number>();
 
-/** Where an entry read by readTarEntries starts its data in the archive stream (null for an entry it did not emit). */
+/** Where an entry starts its data in the archive stream, when readTarEntries was asked to keep offsets (else null). */
 export function entryDataOffset(entry: ReadEntry): number | null {
   return dataOffsets.get(entry) ?? null;
 }
@@ -62,7 +62,11 @@ function disagreement(entry: ReadEntry, view: GuardEntry | undefined): string | 
  * each entry's data (`for await (const chunk of entry)` or `entry.resume()`) before asking for
  * the next; the parser holds back the source meanwhile, so memory stays at a few chunks.
  */
-export async function* readTarEntries(source: Readable, onBytes?: (bytes: number) => void): AsyncGenerator<ReadEntry, void, undefined> {
+export async function* readTarEntries(
+  source: Readable,
+  onBytes?: (bytes: number) => void,
+  options: { dataOffsets?: boolean } = {},
+): AsyncGenerator<ReadEntry, void, undefined> {
   // Format v1 is an uncompressed tar; node-tar would quietly decompress gzip or zstd input.
   const parser = new Parser({ strict: true, zstd: false, brotli: false });
   const guard = new TarGuard();
@@ -108,7 +112,7 @@ export async function* readTarEntries(source: Readable, onBytes?: (bytes: number
       fail(new ArchiveError(differs));
       return;
     }
-    if (view) dataOffsets.set(entry, view.dataOffset);
+    if (view && options.dataOffsets === true) dataOffsets.set(entry, view.dataOffset);
     queue.push(entry);
     notify();
   });

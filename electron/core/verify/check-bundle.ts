@@ -33,7 +33,9 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
   const source = openBundle(options);
   state.tracker.startPhase('verifying-signature', { bytes: state.fileSize });
   try {
-    for await (const entry of readTarEntries(source, (n) => state.tracker.addBytes(n))) {
+    // Offsets only for inspectors that may read a verified file back (inspectors.ts); none are kept otherwise.
+    const dataOffsets = (options.inspectors?.length ?? 0) > 0;
+    for await (const entry of readTarEntries(source, (n) => state.tracker.addBytes(n), { dataOffsets })) {
       throwIfAborted(signal);
       const rel = admitEntry(state, entry);
       if (rel === null) continue;

@@ -102,6 +102,11 @@ describe('feed import', () => {
       const error = parseJson<{ error: { code: string; detail: string } }>(result).error;
       expect(error.code).toBe('FEED_INVALID');
       expect(error.detail).toMatch(why);
+      const audit = parseJson<{ events: Array<{ seq: number; type: string; outcome: string; errorCode: string | null }> }>(
+        await receiver.run(['audit', 'list', '--json']),
+      );
+      const latest = audit.events.filter((e) => e.type === 'feed-import').sort((a, b) => b.seq - a.seq)[0];
+      expect(latest).toMatchObject({ outcome: 'failed', errorCode: 'FEED_INVALID' });
       expect(await databaseSnapshot()).toEqual(before);
     }
   });

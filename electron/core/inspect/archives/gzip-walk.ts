@@ -44,9 +44,10 @@ export function gzipContentName(gzipName: string | null, head: Buffer): string {
 
 /**
  * Walks the gzip whose compressed bytes are `input` (already peeked: `head` is their start).
- * `path` names the gzip ([] for the payload file itself); `size` is the member's declared size for visit.
+ * `path` names the gzip ([] for the payload file itself); `declared` is the size its trailer
+ * states, when it can be read ahead (the payload file itself), else null.
  */
-export async function walkGzip(ctx: WalkContext, input: MemberStream, head: Buffer, path: string[], depth: number, size: number): Promise<void> {
+export async function walkGzip(ctx: WalkContext, input: MemberStream, head: Buffer, path: string[], depth: number, declared: number | null): Promise<void> {
   const gunzip = createGunzip();
   let compressed = 0;
   const count = (chunk: Buffer): void => {
@@ -64,6 +65,10 @@ export async function walkGzip(ctx: WalkContext, input: MemberStream, head: Buff
     if (archiveKindOf(contentHead) === 'tar') {
       await walkTar(ctx, content, path, depth);
     } else if (!(content.ended?.kind === 'error' && contentHead.length === 0) && ctx.countEntry(path)) {
+      // The content's size: exact when it ended within the head; else what the trailer states, but
+      // never less than what has already come out (a trailer is hostile, and a consumer may skip a
+      // member it believes empty).
+      const size = content.ended?.kind === 'end' ? content.received : Math.max(declared ?? 0, content.received);
       await ctx.openMember(ctx, content, [...path, gzipContentName(path[path.length - 1] ?? null, head)], size, depth, 'stop');
     }
   } finally {

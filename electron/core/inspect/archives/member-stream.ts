@@ -42,6 +42,8 @@ export class MemberStream extends Readable {
   private waiter: (() => void) | null = null;
   private peeked: Buffer | null = null;
   private readonly onAbort: () => void;
+  /** Bytes admitted so far. */
+  received = 0;
 
   constructor(
     private readonly source: ChunkSource & { destroy?: (error?: Error) => unknown },
@@ -130,6 +132,7 @@ export class MemberStream extends Readable {
       this.end({ kind: 'limit' }, true);
       return;
     }
+    this.received += chunk.length;
     if (this.discard) return;
     if (this.holding) {
       this.pending.push(chunk);

@@ -15,8 +15,9 @@
  * `visit` may read its stream wholly, partly or not at all. The stream ends early at a limit or on
  * damage (the finding says so) and is destroyed with an AbortError on cancel; a rejection from
  * `visit` is the caller's own and ends the walk with it. `size` is the size the archive declares
- * (hostile; the stream is the truth); for a gzip's content it is the gzip trailer's size field when
- * the gzip is the payload file itself, else -1 (unknown).
+ * (hostile; the stream is the truth), never negative. A gzip's content is known only at its end:
+ * its size is exact when it is short (it fits the head the walk peeks at), else the trailer's
+ * size field for the payload file itself, but never less than the bytes already out.
  */
 import { tmpdir } from 'node:os';
 import { AirlockError, isAbortError, throwIfAborted } from '../../errors.js';
@@ -65,11 +66,11 @@ export function createArchiveWalker(options: ArchiveWalkerOptions = {}): WalkArc
 
 export const walkArchive: WalkArchive = createArchiveWalker();
 
-/** The uncompressed size a gzip's trailer states (modulo 2^32, as `gzip -l` shows it); -1 when the file is too short. */
-async function gzipTrailerSize(source: { size: number; read(position: number, length: number): Promise<Buffer> }): Promise<number> {
-  if (source.size < 18) return -1;
+/** The uncompressed size a gzip's trailer states (modulo 2^32, as `gzip -l` shows it); null when the file is too short. */
+async function gzipTrailerSize(source: { size: number; read(position: number, length: number): Promise<Buffer> }): Promise<number | null> {
+  if (source.size < 18) return null;
   const tail = await source.read(source.size - 4, 4);
-  return tail.length === 4 ? tail.readUInt32LE(0) : -1;
+  return tail.length === 4 ? tail.readUInt32LE(0) : null;
 }
 
 /** One member: shown to visit, or walked as the archive it is, then finished (drained or stopped). */
@@ -91,7 +92,7 @@ async function openMember(ctx: WalkContext, member: MemberStream, members: strin
     } else if (kind === 'tar') {
       await walkTar(ctx, member, members, depth + 1);
     } else if (kind === 'gzip') {
-      await walkGzip(ctx, member, head, members, depth + 1, -1);
+      await walkGzip(ctx, member, head, members, depth + 1, null);
     } else {
       await walkNestedZip(ctx, member, members, depth + 1);
     }

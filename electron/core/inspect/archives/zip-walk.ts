@@ -60,6 +60,25 @@ function nameOf(entry: yauzl.Entry): string {
   return yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
 }
 
+/**
+ * Names and extra fields kept for the whole directory at most: a hostile directory can give each
+ * of its entries 192 KiB of name, fields and comment, and every entry is held until the walk.
+ */
+const MAX_DIRECTORY_BYTES = 32 * 1024 * 1024;
+const NOTHING = Buffer.alloc(0);
+
+/** The entry without its comment, and with copies of its name and fields (so yauzl's read buffer is not held). */
+function slim(entry: yauzl.Entry): yauzl.Entry {
+  entry.fileNameRaw = Buffer.from(entry.fileNameRaw);
+  entry.extraFields = entry.extraFields.map((field) => ({ id: field.id, data: Buffer.from(field.data) }));
+  entry.extraFieldRaw = NOTHING;
+  entry.fileCommentRaw = NOTHING;
+  entry.fileName = '';
+  entry.fileComment = '';
+  entry.comment = '';
+  return entry;
+}
+
 function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry> {
   return new Promise((resolve, reject) => {
     const onEntry = (entry: yauzl.Entry): void => {
@@ -93,11 +112,18 @@ export async function walkZip(ctx: WalkContext, source: ByteSource, path: string
     // yauzl's cursor starts at the central directory (its typings call it a boolean).
     const directoryOffset = (zip as unknown as { readEntryCursor: number }).readEntryCursor;
     const entries: yauzl.Entry[] = [];
+    let kept = 0;
     try {
       while (entries.length < zip.entryCount) {
         throwIfAborted(ctx.signal);
         if (!ctx.countEntry(path)) break;
-        entries.push(await nextEntry(zip));
+        const entry = slim(await nextEntry(zip));
+        kept += entry.fileNameRaw.length + entry.extraFields.reduce((sum, field) => sum + field.data.length, 0);
+        if (kept > MAX_DIRECTORY_BYTES) {
+          ctx.find('ARCHIVE_LIMIT', path, `has a central directory with more than ${MAX_DIRECTORY_BYTES} bytes of names and fields; it was not inspected`);
+          return;
+        }
+        entries.push(entry);
       }
     } catch (error) {
       // yauzl refuses PKWARE strong encryption (flag bit 6) while reading the directory.

@@ -77,12 +77,14 @@ export async function readDatabaseHeaders(dir: string): Promise<DatabaseHeader[]
 }
 
 /**
- * The database's version and date as a whole: the most recently built container (daily is rebuilt
- * many times a day, main rarely), so its age is the age of the newest signatures the station has.
+ * The database's version and date as a whole, as clamd's VERSION would state them: the daily
+ * database when there is one (VERSION reports daily's version and date), else the most recently
+ * built container, so the age is the age of the newest signatures the station has.
  */
 export function newestDatabase(headers: readonly DatabaseHeader[]): DatabaseHeader | null {
+  const daily = headers.filter((header) => header.name.startsWith('daily.'));
   let newest: DatabaseHeader | null = null;
-  for (const header of headers) {
+  for (const header of daily.length > 0 ? daily : headers) {
     if (newest === null || header.builtAt.getTime() > newest.builtAt.getTime()) newest = header;
   }
   return newest;

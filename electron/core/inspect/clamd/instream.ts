@@ -15,6 +15,12 @@ import { classifyScanReply, replyText } from './reply.js';
 
 /** Bytes per INSTREAM chunk: large enough to keep syscalls few, small enough to stay under any StreamMaxLength granularity. */
 export const INSTREAM_CHUNK_BYTES = 256 * 1024;
+/**
+ * Bytes queued for clamd before a write waits for it to catch up. Node's default (16 KiB) would
+ * make every chunk wait for a full drain, so clamd would sit idle while the payload pass reads the
+ * next chunk; a few MiB keep both busy, and memory bounded per scan.
+ */
+export const INSTREAM_QUEUE_BYTES = 4 * 1024 * 1024;
 const END_OF_STREAM = Buffer.alloc(4);
 
 export class InstreamScan implements FileScan {
@@ -59,9 +65,9 @@ export class InstreamScan implements FileScan {
       length.writeUInt32BE(piece.length, 0);
       this.socket.cork();
       this.socket.write(length);
-      const flushed = this.socket.write(piece);
+      this.socket.write(piece);
       this.socket.uncork();
-      if (!flushed) await this.drained();
+      if (this.socket.writableLength > INSTREAM_QUEUE_BYTES) await this.drained();
     }
   }
 
@@ -87,6 +93,11 @@ export class InstreamScan implements FileScan {
 
   async finish(): Promise<ScanVerdict> {
     try {
+      if (this.aborted) return { outcome: 'error', detail: 'the scan was cancelled' };
+      // Everything queued reaches clamd, and a reply it sent meanwhile is read, before the end
+      // marker goes: a reply that was there before the end is early (never clean), not the verdict.
+      if (this.socket.writableLength > 0 && !this.reader.settled) await this.drained();
+      await new Promise((resolve) => setImmediate(resolve));
       if (this.aborted) return { outcome: 'error', detail: 'the scan was cancelled' };
       if (this.failure !== null) return { outcome: 'error', detail: this.failure };
       if (this.reader.settled) {

@@ -26,6 +26,16 @@ export interface DirectoryEntry {
   type: 1 | 2 | 5;
   /** The class id, as a GUID in upper case (`00020906-0000-0000-C000-000000000046`). */
   clsid: string;
+  /** First sector of a stream (of the mini stream when it is smaller than the cutoff), and its size (capped at 2^32-1). */
+  start: number;
+  size: number;
+}
+
+/** An opened compound file: its directory, and the first bytes of any stream in it. */
+export interface CompoundFile {
+  entries: DirectoryEntry[];
+  /** Up to `limit` bytes from the start of a stream, following its FAT (or mini FAT) chain; a chain cut short is an error. */
+  readStream(entry: DirectoryEntry, limit: number): Promise<Buffer>;
 }
 
 export function isCompoundFile(head: Buffer): boolean {
@@ -34,6 +44,8 @@ export function isCompoundFile(head: Buffer): boolean {
 
 interface Header {
   sectorShift: number;
+  miniStreamCutoff: number;
+  firstMiniFatSector: number;
   firstDirectorySector: number;
   fatSectorCount: number;
   firstDifatSector: number;
@@ -53,6 +65,8 @@ export function parseHeader(header: Buffer): Header {
   for (let i = 0; i < HEADER_DIFAT_ENTRIES; i++) headerDifat.push(header.readUInt32LE(0x4c + i * 4));
   return {
     sectorShift,
+    miniStreamCutoff: header.readUInt32LE(0x38),
+    firstMiniFatSector: header.readUInt32LE(0x3c),
     firstDirectorySector: header.readUInt32LE(0x30),
     fatSectorCount: header.readUInt32LE(0x2c),
     firstDifatSector: header.readUInt32LE(0x44),
@@ -77,6 +91,10 @@ export function rootClassIdFromHead(head: Buffer): string | null {
 
 /** Every allocated entry of the directory, in directory order (the tree is not needed to find names). */
 export async function readDirectory(source: ByteSource, signal?: AbortSignal): Promise<DirectoryEntry[]> {
+  return (await openCompoundFile(source, signal)).entries;
+}
+
+export async function openCompoundFile(source: ByteSource, signal?: AbortSignal): Promise<CompoundFile> {
   const header = parseHeader(await source.read(0, HEADER_BYTES, signal));
   const sectorSize = 1 << header.sectorShift;
   const sectorCount = Math.floor((source.size - HEADER_BYTES) / sectorSize) + (source.size % sectorSize === 0 ? 0 : 1);
@@ -87,11 +105,13 @@ export async function readDirectory(source: ByteSource, signal?: AbortSignal): P
   const fat = new FatReader(source, header, sectorCount, signal);
   const entries: DirectoryEntry[] = [];
   const seen = new Set<number>();
+  let steps = 0;
   for (let sector = header.firstDirectorySector; sector !== END_OF_CHAIN; sector = await fat.next(sector)) {
     signal?.throwIfAborted();
     if (sector > MAX_REGULAR_SECTOR || sector >= sectorCount) throw new CompoundFileError(`directory sector ${sector} lies outside the file`);
     if (seen.has(sector)) throw new CompoundFileError('the directory chain loops');
-    if (seen.size >= MAX_DIRECTORY_SECTORS) throw new CompoundFileError(`the directory is longer than ${MAX_DIRECTORY_SECTORS} sectors`);
+    // Counted by steps, not by distinct sectors: the cap ends the walk even if a loop went unseen.
+    if (++steps > MAX_DIRECTORY_SECTORS) throw new CompoundFileError(`the directory is longer than ${MAX_DIRECTORY_SECTORS} sectors`);
     seen.add(sector);
     const bytes = await source.read(sectorOffset(header, sector), sectorSize, signal);
     if (bytes.length < sectorSize) throw new CompoundFileError('a directory sector is cut short');
@@ -100,8 +120,10 @@ export async function readDirectory(source: ByteSource, signal?: AbortSignal): P
       if (entry !== null) entries.push(entry);
     }
   }
-  if (entries[0]?.type !== 5) throw new CompoundFileError('the first directory entry is not the root');
-  return entries;
+  const root = entries[0];
+  if (root?.type !== 5) throw new CompoundFileError('the first directory entry is not the root');
+  const streams = new StreamReader(source, header, sectorCount, fat, root, signal);
+  return { entries, readStream: (entry, limit) => streams.read(entry, limit) };
 }
 
 function parseEntry(raw: Buffer): DirectoryEntry | null {
@@ -111,7 +133,8 @@ function parseEntry(raw: Buffer): DirectoryEntry | null {
   const nameBytes = raw.readUInt16LE(0x40);
   if (nameBytes > 64 || nameBytes % 2 !== 0) throw new CompoundFileError('directory entry name length out of range');
   const name = raw.subarray(0, Math.max(0, nameBytes - 2)).toString('utf16le');
-  return { name, type, clsid: guidOf(raw.subarray(0x50, 0x60)) };
+  const size = raw.readUInt32LE(0x7c) === 0 ? raw.readUInt32LE(0x78) : 0xffffffff;
+  return { name, type, clsid: guidOf(raw.subarray(0x50, 0x60)), start: raw.readUInt32LE(0x74), size };
 }
 
 const sectorOffset = (header: Header, sector: number): number => (sector + 1) * (1 << header.sectorShift);
@@ -120,6 +143,96 @@ function guidOf(b: Buffer): string {
   const hex = (buf: Buffer): string => buf.toString('hex').toUpperCase();
   const le = (start: number, length: number): string => hex(Buffer.from(b.subarray(start, start + length)).reverse());
   return `${le(0, 4)}-${le(4, 2)}-${le(6, 2)}-${hex(b.subarray(8, 10))}-${hex(b.subarray(10, 16))}`;
+}
+
+const MINI_SECTOR = 64;
+
+/** Reads the head of a stream: regular sectors through the FAT, small streams through the mini FAT inside the root's mini stream. */
+class StreamReader {
+  private readonly sectorSize: number;
+  private miniFat: number[] | null = null;
+
+  constructor(
+    private readonly source: ByteSource,
+    private readonly header: Header,
+    private readonly sectorCount: number,
+    private readonly fat: FatReader,
+    private readonly root: DirectoryEntry,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    this.sectorSize = 1 << header.sectorShift;
+  }
+
+  async read(entry: DirectoryEntry, limit: number): Promise<Buffer> {
+    const want = Math.min(entry.size, limit);
+    if (want === 0) return Buffer.alloc(0);
+    if (entry.type === 5 || entry.size >= this.header.miniStreamCutoff) {
+      const sectors = await this.chain(entry.start, Math.ceil(want / this.sectorSize));
+      const parts: Buffer[] = [];
+      for (const s of sectors) parts.push(await this.sector(s));
+      return Buffer.concat(parts).subarray(0, want);
+    }
+    // A small stream: mini sectors of 64 bytes, chained by the mini FAT, stored in the root's stream.
+    const miniSectors: number[] = [];
+    const seen = new Set<number>();
+    for (let n = entry.start; miniSectors.length < Math.ceil(want / MINI_SECTOR); n = await this.nextMini(n)) {
+      if (n === END_OF_CHAIN) throw new CompoundFileError('a small stream is cut short');
+      if (seen.has(n)) throw new CompoundFileError('a mini stream chain loops');
+      seen.add(n);
+      miniSectors.push(n);
+    }
+    const rootSectors = await this.chain(this.root.start, Math.floor((Math.max(...miniSectors) * MINI_SECTOR) / this.sectorSize) + 1);
+    const parts: Buffer[] = [];
+    for (const n of miniSectors) {
+      const at = n * MINI_SECTOR;
+      const holder = rootSectors[Math.floor(at / this.sectorSize)];
+      if (holder === undefined) throw new CompoundFileError('a mini sector lies outside the mini stream');
+      parts.push((await this.sector(holder)).subarray(at % this.sectorSize, (at % this.sectorSize) + MINI_SECTOR));
+    }
+    return Buffer.concat(parts).subarray(0, want);
+  }
+
+  /** The first `count` sectors of a chain (fewer is an error), each inside the file, without loops. */
+  private async chain(start: number, count: number): Promise<number[]> {
+    const sectors: number[] = [];
+    const seen = new Set<number>();
+    for (let s = start; sectors.length < count; s = await this.fat.next(s)) {
+      this.signal?.throwIfAborted();
+      if (s === END_OF_CHAIN) throw new CompoundFileError('a stream is shorter than its size');
+      if (s > MAX_REGULAR_SECTOR || s >= this.sectorCount) throw new CompoundFileError(`stream sector ${s} lies outside the file`);
+      if (seen.has(s)) throw new CompoundFileError('a stream chain loops');
+      seen.add(s);
+      sectors.push(s);
+    }
+    return sectors;
+  }
+
+  private async nextMini(n: number): Promise<number> {
+    // The mini FAT is small (4 bytes per 64-byte mini sector); it is read whole, within the file's bounds, once.
+    this.miniFat ??= await this.readMiniFat();
+    const next = this.miniFat[n];
+    if (next === undefined) throw new CompoundFileError(`mini sector ${n} has no mini FAT entry`);
+    return next;
+  }
+
+  private async readMiniFat(): Promise<number[]> {
+    const entries: number[] = [];
+    const seen = new Set<number>();
+    for (let s = this.header.firstMiniFatSector; s !== END_OF_CHAIN; s = await this.fat.next(s)) {
+      if (s > MAX_REGULAR_SECTOR || s >= this.sectorCount || seen.has(s) || seen.size >= MAX_DIRECTORY_SECTORS)
+        throw new CompoundFileError('the mini FAT chain is broken');
+      seen.add(s);
+      const bytes = await this.sector(s);
+      for (let i = 0; i < bytes.length; i += 4) entries.push(bytes.readUInt32LE(i));
+    }
+    return entries;
+  }
+
+  private async sector(s: number): Promise<Buffer> {
+    const bytes = await this.source.read(sectorOffset(this.header, s), this.sectorSize, this.signal);
+    if (bytes.length < this.sectorSize) throw new CompoundFileError(`sector ${s} is cut short`);
+    return bytes;
+  }
 }
 
 /** Looks up FAT entries, reading (and keeping) only the FAT sectors asked for; bounded by the directory cap. */
@@ -160,7 +273,13 @@ class FatReader {
     // DIFAT sectors (files past ~7 MB) are read as far as this index needs, no further.
     while (this.difat.length <= index - HEADER_DIFAT_ENTRIES) {
       const sector = this.nextDifatSector;
-      if (sector > MAX_REGULAR_SECTOR || sector >= this.sectorCount || this.difatSeen.has(sector) || this.difatSeen.size >= this.header.difatSectorCount) {
+      if (
+        sector > MAX_REGULAR_SECTOR ||
+        sector >= this.sectorCount ||
+        this.difatSeen.has(sector) ||
+        this.difatSeen.size >= this.header.difatSectorCount ||
+        this.difatSeen.size >= this.sectorCount
+      ) {
         throw new CompoundFileError('the DIFAT chain is broken');
       }
       this.difatSeen.add(sector);

@@ -13,8 +13,13 @@ import { executableOf, shebangScriptOf, SCRIPT_EXTENSIONS, type ContentType } fr
 import { extensionOf } from './extension.js';
 import { extensionMismatch } from './type-families.js';
 
-/** Zip-based Office Open XML kinds (their macros live in a vbaProject.bin part). */
-const OOXML_EXTENSIONS = new Set('docx docm dotx dotm xlsx xlsm xltx xltm xlam pptx pptm potx potm ppsx ppsm ppam vsdx'.split(' '));
+/**
+ * Zip-based Office packages whose macros need a look inside: Office Open XML (a vbaProject.bin
+ * part), and OpenDocument (Basic/ and Scripts/ parts), which the contract's `ooxml` also covers.
+ */
+const OOXML_EXTENSIONS = new Set(
+  'docx docm dotx dotm xlsx xlsm xltx xltm xlam pptx pptm potx potm ppsx ppsm ppam vsdx odt ods odp odg ott ots otp otg'.split(' '),
+);
 /** Programs and program packages a runtime or the desktop loads (besides the magic-byte ones in executables.ts). */
 const EXECUTABLE_CONTENT = new Set('exe elf macho class dex wasm jar apk xpi crx lnk msi chm deb rpm'.split(' '));
 

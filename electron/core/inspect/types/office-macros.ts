@@ -3,13 +3,15 @@
  * name, by a content type or a relationship that declares one under any name), Excel 4.0 macro
  * sheets, a macro-enabled main part, an attached template fetched from outside the document, and
  * embedded Office objects (looked into, two levels deep). OLE compound files: the VBA storages
- * Word, Excel and a bare vbaProject.bin hold. Bounded: a capped part list, each part read into
- * memory within a budget. Anything that cannot be read to the end is `unreadable`, not clean.
+ * Word, Excel and a bare vbaProject.bin hold. OpenDocument packages: Basic modules and scripts.
+ * Bounded: a capped part list, each part read into memory within a budget. Anything that cannot
+ * be read to the end is `unreadable`, not clean.
  */
 import { displayText } from '../../../../shared/display-text.js';
 import type { ByteSource } from '../contract.js';
 import { bufferSource } from './buffer-source.js';
-import { CompoundFileError, isCompoundFile, readDirectory } from './compound-file.js';
+import { CompoundFileError, isCompoundFile, openCompoundFile } from './compound-file.js';
+import { excelSheetMacros, wordEncrypted } from './ole-streams.js';
 import { forEachZipPart, ZipPartsError, type ZipPart } from './zip-parts.js';
 
 export type MacroScan =
@@ -25,10 +27,14 @@ export const MAX_EMBEDDED_BYTES = 32 << 20;
 /** Bytes inflated for one document altogether. */
 export const MAX_BYTES_READ = 64 << 20;
 const MAX_EMBEDDING_DEPTH = 2;
+/** An Excel workbook's sheet list lies in its globals, before the shared strings: this much is read to find it. */
+export const MAX_WORKBOOK_GLOBALS_BYTES = 4 << 20;
 
 /** OLE storages and streams that hold a VBA project (Word: Macros/VBA, Excel: _VBA_PROJECT_CUR/VBA, vbaProject.bin: VBA). */
 const VBA_ENTRY_NAMES = new Set(['vba', '_vba_project_cur', '_vba_project', 'macros']);
 const MACRO_ENABLED_EXTENSIONS = /\.(docm|dotm|xlsm|xltm|xlam|xlsb|pptm|potm|ppsm|ppam|sldm)$/u;
+/** OpenDocument macros: Basic modules (Basic/<library>/<module>.xml; the library lists alone are empty) and scripts. */
+const OPEN_DOCUMENT_MACRO = /^(basic\/[^/]+\/[^/]+\.xml|scripts\/(python|javascript|beanshell|java)\/.+)$/u;
 /** Content types that run code: macro-enabled main parts, VBA projects, Excel 4.0 macro sheets. */
 const MACRO_CONTENT_TYPE = /macroenabled|vnd\.ms-office\.vbaproject|vnd\.ms-excel\.(intl)?macrosheet/iu;
 /** Relationships to a VBA project under any part name, or to a template loaded from elsewhere when the document opens. */
@@ -54,27 +60,48 @@ async function macrosIn(source: ByteSource, budget: { left: number }, depth: num
 }
 
 async function oleMacros(source: ByteSource, signal?: AbortSignal): Promise<MacroScan> {
-  const entries = await readDirectory(source, signal);
-  const vba = entries.find((e) => VBA_ENTRY_NAMES.has(e.name.toLowerCase()));
+  const file = await openCompoundFile(source, signal);
+  const vba = file.entries.find((e) => VBA_ENTRY_NAMES.has(e.name.toLowerCase()));
   if (vba !== undefined) return { kind: 'found', detail: `VBA ${vba.type === 2 ? 'stream' : 'storage'} "${displayText(vba.name)}"` };
-  if (entries.some((e) => e.name === 'EncryptedPackage' || e.name === 'EncryptionInfo')) {
+  if (file.entries.some((e) => e.name === 'EncryptedPackage' || e.name === 'EncryptionInfo')) {
     return { kind: 'unreadable', encrypted: true, detail: 'an encrypted (password-protected) Office document' };
+  }
+  // Macros that live inside the document streams rather than as VBA storages.
+  for (const entry of file.entries) {
+    if (entry.type !== 2) continue;
+    if (entry.name === 'Workbook' || entry.name === 'Book') {
+      const found = excelSheetMacros(await file.readStream(entry, MAX_WORKBOOK_GLOBALS_BYTES), entry.size);
+      if (found.kind !== 'none') return found;
+    }
+    if (entry.name === 'WordDocument' && wordEncrypted(await file.readStream(entry, 12))) {
+      return { kind: 'unreadable', encrypted: true, detail: 'a Word document encrypted or obfuscated with a password' };
+    }
   }
   return { kind: 'none' };
 }
 
 async function ooxmlMacros(source: ByteSource, budget: { left: number }, depth: number, signal?: AbortSignal): Promise<MacroScan> {
   let result: MacroScan = { kind: 'none' };
+  let packageList = false;
   await forEachZipPart(
     source,
     async (part) => {
+      packageList ||= PACKAGE_LISTS.has(part.name.toLowerCase().replace(/^\/+/u, ''));
       result = await partMacros(part, budget, depth, signal);
       return result.kind === 'none';
     },
     signal,
   );
+  // A zip under an Office name that lists no parts is not an Office package: the archive walk, which
+  // skips Office packages, must not skip it, so it is not passed as a clean document.
+  if (result.kind === 'none' && !packageList) {
+    return { kind: 'unreadable', encrypted: false, detail: 'a zip without [Content_Types].xml or META-INF/manifest.xml is not an Office package' };
+  }
   return result;
 }
+
+/** The part lists of an OOXML package and of an OpenDocument package. */
+const PACKAGE_LISTS = new Set(['[content_types].xml', 'meta-inf/manifest.xml']);
 
 async function partMacros(part: ZipPart, budget: { left: number }, depth: number, signal?: AbortSignal): Promise<MacroScan> {
   const name = part.name.toLowerCase().replace(/^\/+/u, '');
@@ -82,6 +109,7 @@ async function partMacros(part: ZipPart, budget: { left: number }, depth: number
   const base = name.slice(name.lastIndexOf('/') + 1);
   if (base === 'vbaproject.bin' || base === 'vbadata.xml') return { kind: 'found', detail: `VBA part ${shown}` };
   if (name.includes('macrosheets/')) return { kind: 'found', detail: `Excel 4.0 macro sheet ${shown}` };
+  if (OPEN_DOCUMENT_MACRO.test(name) && !/\/(script|dialog)-l[bc]\.xml$/u.test(name)) return { kind: 'found', detail: `OpenDocument macro ${shown}` };
   if (MACRO_ENABLED_EXTENSIONS.test(name)) return { kind: 'found', detail: `macro-enabled document ${shown}` };
   if (name === '[content_types].xml') {
     const match = MACRO_CONTENT_TYPE.exec((await readWithin(part, MAX_XML_PART_BYTES, budget)).toString('utf8'));

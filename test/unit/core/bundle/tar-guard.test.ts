@@ -40,10 +40,11 @@ describe('TarGuard', () => {
     ]);
     for (const chunk of [1, 7, 511, 512, 513, 4096, archive.length]) {
       const { guard, out } = guardOf(archive, chunk);
+      // Each entry's data offset is where its bytes start in the stream (content inspection reads a file back there).
       expect(guard.entries).toEqual([
-        { path: 'b/one.txt', kind: 'file', size: 3 },
-        { path: 'b/d/', kind: 'directory', size: 0 },
-        { path: 'b/two', kind: 'file', size: 700 },
+        { path: 'b/one.txt', kind: 'file', size: 3, dataOffset: 512 },
+        { path: 'b/d/', kind: 'directory', size: 0, dataOffset: 1536 },
+        { path: 'b/two', kind: 'file', size: 700, dataOffset: 2048 },
       ]);
       expect(out.equals(archive)).toBe(true);
     }
@@ -144,7 +145,7 @@ describe("Airlock's own writer", () => {
     const headers = encodeFileHeader({ path, size, mtime: new Date(1_700_000_000_000) });
     const guard = new TarGuard();
     guard.write(Buffer.concat([headers, Buffer.alloc(1024)]));
-    expect(guard.entries).toEqual([{ path, kind: 'file', size }]);
+    expect(guard.entries).toEqual([{ path, kind: 'file', size, dataOffset: headers.length }]);
     const entry = await firstNodeTarEntry(Buffer.concat([headers, Buffer.alloc(1024)]));
     expect({ path: entry.path, size: entry.size, type: entry.type }).toEqual({ path, size, type: 'File' });
   });
@@ -156,8 +157,9 @@ describe("Airlock's own writer", () => {
     ['a short name', 'bag/data/a.txt'],
   ])('%s', (_label, path) => {
     const data = Buffer.from('payload');
-    const { guard } = guardOf(Buffer.concat([encodeFileHeader({ path, size: data.length, mtime: new Date(0) }), data, padding(data.length), END_OF_ARCHIVE]));
-    expect(guard.entries).toEqual([{ path, kind: 'file', size: data.length }]);
+    const headers = encodeFileHeader({ path, size: data.length, mtime: new Date(0) });
+    const { guard } = guardOf(Buffer.concat([headers, data, padding(data.length), END_OF_ARCHIVE]));
+    expect(guard.entries).toEqual([{ path, kind: 'file', size: data.length, dataOffset: headers.length }]);
   });
 
   it.each([

@@ -50,7 +50,21 @@ describe('walkArchive: zip, tar, gzip members in order', () => {
     expect(plain.findings).toEqual([]);
     expect(plain.seen).toEqual([{ members: ['report.txt'], size: 5, bytes: 5, sha256: sha256('hello') }]);
     const nested = makeArchive({ kind: 'tar', members: [{ name: 'notes.txt.gz', data: { archive: { kind: 'gzip', data: text('n') } } }] });
-    expect((await walk(nested, 'tar')).seen.map((s) => [s.members, s.size])).toEqual([[['notes.txt.gz', 'notes.txt'], -1]]);
+    expect((await walk(nested, 'tar')).seen.map((s) => [s.members, s.size])).toEqual([[['notes.txt.gz', 'notes.txt'], 1]]);
+  });
+
+  it('never gives a gzip member a size below the bytes already out, whatever its trailer says', async () => {
+    const big = makeArchive({ kind: 'tar', members: [{ name: 'big.bin.gz', data: { archive: { kind: 'gzip', data: { random: 100_000, seed: 3 } } } }] });
+    const nested = await walk(big, 'tar');
+    expect(nested.seen.map((s) => [s.members, s.bytes])).toEqual([[['big.bin.gz', 'big.bin'], 100_000]]);
+    expect(nested.seen[0]?.size).toBeGreaterThan(0);
+    const lying = makeArchive({ kind: 'gzip', data: { random: 100_000, seed: 4 }, gzipName: 'x' });
+    lying.writeUInt32LE(0, lying.length - 4);
+    const top = await walk(lying, 'gzip');
+    expect(top.seen[0]?.size).toBeGreaterThan(0);
+    expect(top.findings.map((f) => f.code)).toEqual(['ARCHIVE_UNREADABLE']);
+    const honest = makeArchive({ kind: 'gzip', data: { random: 100_000, seed: 4 }, gzipName: 'x' });
+    expect((await walk(honest, 'gzip')).seen.map((s) => [s.size, s.bytes])).toEqual([[100_000, 100_000]]);
   });
 
   it('reads zip64 archives', async () => {
@@ -70,6 +84,11 @@ describe('walkArchive: zip, tar, gzip members in order', () => {
     // A NUL ends a tar name for every reader; what is left is still a member, inspected.
     expect(seen).toHaveLength(names.length + 1);
     expect(findings).toEqual([]);
+    // A zip name keeps its NUL (the stored bytes, as they are): still a name, never a path.
+    const nul = makeArchive({ kind: 'zip-encrypted', members: [{ nameHex: '2e2e2f610062', data: text('n'), encrypted: false }] });
+    const zipped = await walk(nul, 'zip');
+    expect(zipped.findings).toEqual([]);
+    expect(zipped.seen.map((s) => s.members)).toEqual([['../a\u0000b']]);
   });
 });
 

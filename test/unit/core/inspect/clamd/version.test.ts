@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDatabaseHeader } from '../../../../../electron/core/inspect/clamd/database-headers.js';
+import { newestDatabase, parseDatabaseHeader } from '../../../../../electron/core/inspect/clamd/database-headers.js';
 import { ageInDays, parseVersionReply } from '../../../../../electron/core/inspect/clamd/version.js';
 
 function header(text: string): Buffer {
@@ -65,5 +65,18 @@ describe('parseDatabaseHeader', () => {
     expect(parseDatabaseHeader('a.cvd', header('ClamAV-VDB:01 Dec 2026 09-28 +0000:1:1:90:X:X:b:1796117280\u0000'))).toBeNull();
     expect(parseDatabaseHeader('a.cvd', header('ClamAV-VDB:01 Dec 2026 09-28 +0000:1'))).toBeNull();
     expect(parseDatabaseHeader('a.cvd', header('ClamAV-VDB:garbage:1:1:90:X:X:b:soon'))).toBeNull();
+  });
+});
+
+describe('newestDatabase', () => {
+  const at = (name: string, version: number, iso: string) => ({ name, version, signatures: 1, builtAt: new Date(iso), builder: 'b', md5: 'x' });
+
+  it('the daily database speaks for the whole, as clamd’s VERSION does, even when another container was built later', () => {
+    expect(newestDatabase([at('main.cvd', 62, '2026-12-02T00:00:00Z'), at('daily.cld', 27_480, '2026-11-30T00:00:00Z')])?.name).toBe('daily.cld');
+  });
+
+  it('without a daily database, the most recently built container', () => {
+    expect(newestDatabase([at('main.cvd', 62, '2021-09-16T00:00:00Z'), at('bytecode.cvd', 335, '2024-01-01T00:00:00Z')])?.name).toBe('bytecode.cvd');
+    expect(newestDatabase([])).toBeNull();
   });
 });

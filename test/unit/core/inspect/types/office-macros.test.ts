@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bufferSource } from '../../../../../electron/core/inspect/types/buffer-source.js';
 import { officeMacros } from '../../../../../electron/core/inspect/types/office-macros.js';
+import { detectType } from '../../../../../electron/core/inspect/types/detect-type.js';
 import * as corpus from '../../../../helpers/type-corpus.js';
 
 const macrosOf = (bytes: Buffer) => officeMacros(bufferSource(bytes));
@@ -115,6 +116,32 @@ describe('officeMacros: OOXML packages', () => {
   });
 });
 
+describe('officeMacros: OpenDocument packages', () => {
+  const odt = (parts: corpus.ZipMember[]): Buffer =>
+    corpus.zip([
+      { name: 'mimetype', data: 'application/vnd.oasis.opendocument.text', deflate: false },
+      { name: 'content.xml', data: '<office:document-content/>' },
+      { name: 'META-INF/manifest.xml', data: '<manifest:manifest/>' },
+      ...parts,
+    ]);
+
+  it('finds Basic modules and scripts, and takes empty library lists', async () => {
+    expect(await macrosOf(odt([{ name: 'Basic/Standard/Module1.xml', data: '<script:module/>' }]))).toMatchObject({ kind: 'found' });
+    expect(await macrosOf(odt([{ name: 'Scripts/python/evil.py', data: 'import os' }]))).toMatchObject({ kind: 'found' });
+    const empty = odt([
+      { name: 'Basic/script-lc.xml', data: '<library:libraries/>' },
+      { name: 'Basic/Standard/script-lb.xml', data: '<library:library/>' },
+    ]);
+    expect(await macrosOf(empty)).toEqual({ kind: 'none' });
+    expect(await macrosOf(odt([]))).toEqual({ kind: 'none' });
+  });
+
+  it('marks OpenDocument files for the look inside', async () => {
+    const d = await detectType(odt([]), 'a.odt');
+    expect(d.office).toBe('ooxml');
+  });
+});
+
 describe('officeMacros: OLE compound files', () => {
   it('finds Word, Excel and bare vbaProject.bin VBA storages', async () => {
     const word = corpus.ole({
@@ -171,6 +198,52 @@ describe('officeMacros: OLE compound files', () => {
       kind: 'unreadable',
       encrypted: false,
     });
+  });
+
+  const xls = (workbook: Buffer): Buffer => corpus.ole({ clsid: corpus.EXCEL_CLSID, entries: [{ name: 'Workbook', type: 2, data: workbook }] });
+
+  it('finds an Excel 4.0 macro sheet and a VBA module sheet in a workbook, in a large or a small stream', async () => {
+    const xlm = [
+      { name: 'Sheet1', kind: 0 as const },
+      { name: 'Macro1', kind: 1 as const },
+    ];
+    expect(await macrosOf(xls(corpus.workbookGlobals(xlm, { fillerBytes: 6000 })))).toMatchObject({
+      kind: 'found',
+      detail: expect.stringContaining('4.0') as unknown,
+    });
+    expect(await macrosOf(xls(corpus.workbookGlobals(xlm)))).toMatchObject({ kind: 'found' });
+    expect(await macrosOf(xls(corpus.workbookGlobals([{ name: 'Module1', kind: 6 }], { fillerBytes: 9000 })))).toMatchObject({ kind: 'found' });
+  });
+
+  it('takes a workbook of worksheets and charts', async () => {
+    const plain = [
+      { name: 'Sheet1', kind: 0 as const },
+      { name: 'Chart1', kind: 2 as const },
+    ];
+    expect(await macrosOf(xls(corpus.workbookGlobals(plain, { fillerBytes: 6000 })))).toEqual({ kind: 'none' });
+    expect(await macrosOf(xls(corpus.workbookGlobals(plain)))).toEqual({ kind: 'none' });
+  });
+
+  it('calls a password-encrypted workbook or Word document encrypted, and broken globals unreadable', async () => {
+    expect(await macrosOf(xls(corpus.workbookGlobals([{ name: 'Sheet1', kind: 0 }], { filepass: true })))).toMatchObject({
+      kind: 'unreadable',
+      encrypted: true,
+    });
+    expect(await macrosOf(xls(corpus.workbookGlobals([{ name: 'Sheet1', kind: 0 }], { eof: false })))).toMatchObject({ kind: 'unreadable', encrypted: false });
+    expect(await macrosOf(xls(Buffer.from('not a BIFF stream at all')))).toMatchObject({ kind: 'unreadable', encrypted: false });
+    const doc = (encrypted: boolean): Buffer =>
+      corpus.ole({
+        clsid: corpus.WORD_CLSID,
+        entries: [{ name: 'WordDocument', type: 2, data: Buffer.concat([corpus.wordFib(encrypted), Buffer.alloc(5000)]) }],
+      });
+    expect(await macrosOf(doc(true))).toMatchObject({ kind: 'unreadable', encrypted: true });
+    expect(await macrosOf(doc(false))).toEqual({ kind: 'none' });
+  });
+
+  it('calls a stream whose chain is cut short or loops unreadable', async () => {
+    const file = xls(corpus.workbookGlobals([{ name: 'Sheet1', kind: 0 }], { fillerBytes: 6000 }));
+    // The stream is the last thing but the mini structures (none here): cut its final sectors off.
+    expect(await macrosOf(file.subarray(0, file.length - 1024))).toMatchObject({ kind: 'unreadable' });
   });
 
   it('says none for content that is neither OLE nor a zip', async () => {
