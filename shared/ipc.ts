@@ -5,15 +5,17 @@
  * Requests are strict objects: an unknown key is a malformed request, not something to ignore.
  *
  * Each domain keeps its schemas and its block of channels in shared/ipc/ (keys, transfer, media,
- * jobs, audit, settings; common building blocks and verify results beside them); this file
+ * jobs, audit, settings, inspection, quarantine; common building blocks and verify results beside them); this file
  * composes the blocks into the one table and is what every layer imports.
  */
 import type { z } from 'zod';
 import { AUDIT_CHANNELS } from './ipc/audit.js';
 import type { ChannelBlock, IpcError } from './ipc/common.js';
+import { INSPECTION_CHANNELS } from './ipc/inspection.js';
 import { JOB_CHANNELS } from './ipc/jobs.js';
 import { KEY_CHANNELS } from './ipc/keys.js';
 import { MEDIA_CHANNELS } from './ipc/media.js';
+import { QUARANTINE_CHANNELS } from './ipc/quarantine.js';
 import { SETTINGS_CHANNELS } from './ipc/settings.js';
 import { TRANSFER_CHANNELS } from './ipc/transfer.js';
 
@@ -26,6 +28,8 @@ export * from './ipc/media.js';
 export * from './ipc/jobs.js';
 export * from './ipc/audit.js';
 export * from './ipc/settings.js';
+export * from './ipc/inspection.js';
+export * from './ipc/quarantine.js';
 
 /** The domain blocks, by name: each method belongs to exactly one (test/unit/shared/ipc-table.test.ts). */
 export const IPC_BLOCKS = {
@@ -35,6 +39,8 @@ export const IPC_BLOCKS = {
   jobs: JOB_CHANNELS,
   audit: AUDIT_CHANNELS,
   settings: SETTINGS_CHANNELS,
+  inspection: INSPECTION_CHANNELS,
+  quarantine: QUARANTINE_CHANNELS,
 } as const satisfies Record<string, ChannelBlock>;
 
 /**
@@ -49,6 +55,8 @@ export const IPC_CHANNELS = {
   ...JOB_CHANNELS,
   ...AUDIT_CHANNELS,
   ...SETTINGS_CHANNELS,
+  ...INSPECTION_CHANNELS,
+  ...QUARANTINE_CHANNELS,
 } as const satisfies ChannelBlock;
 
 export type IpcMethod = keyof typeof IPC_CHANNELS;

@@ -26,6 +26,12 @@ export interface JobRequests {
   import: { bundlePath: string; destDir?: string | undefined; allowReplay?: boolean | undefined; pushTo?: PushEndpoint | undefined };
   /** Station.verifyMedia of a medium main has checked is listed now. */
   'verify-medium': { mediumId: string };
+  /**
+   * One operator's decision to release a quarantined bundle (Station.quarantineRelease, issue #16.5):
+   * main has checked the typed name against the entry. `operator` opens the station as that operator
+   * (the CLI's --operator); `signer` is core's SignerSpec, structurally.
+   */
+  'quarantine-release': { id: string; destDir: string; reason: string; operator?: string | undefined; signer?: ReleaseSigner | undefined };
 }
 
 /** Where an import job pushes images (core's RegistryEndpoint, structurally: shared imports no core type). */
@@ -36,6 +42,12 @@ export interface PushEndpoint {
   caFile?: string | undefined;
   credentials?: { username: string; password: string } | undefined;
 }
+
+/** How a releasing operator proves who they are (core's SignerSpec, structurally: shared imports no core type). */
+export type ReleaseSigner =
+  | { kind: 'station'; passphrase: string }
+  | { kind: 'key-file'; file: string; passphrase: string }
+  | { kind: 'gpg'; fingerprint: string; passphrase?: string | undefined };
 
 /** workerData of a job worker. */
 export type JobStart = {

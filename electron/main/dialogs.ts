@@ -44,6 +44,14 @@ const FILE_DIALOGS: Record<FilePurpose, OpenDialogOptions> = {
       { name: 'All files', extensions: ['*'] },
     ],
   },
+  'signing-key': {
+    title: 'Choose your own private key file (armored OpenPGP)',
+    properties: ['openFile', 'dontAddToRecent'],
+    filters: [
+      { name: 'OpenPGP keys', extensions: ['asc', 'key', 'gpg'] },
+      { name: 'All files', extensions: ['*'] },
+    ],
+  },
   'blobs-receipt': {
     title: "Choose the far side's import receipt",
     properties: ['openFile', 'dontAddToRecent'],

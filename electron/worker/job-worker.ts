@@ -1,5 +1,5 @@
 /**
- * Runs one export (to a folder or a medium), verify, import or medium verification off the main thread (docs/design.md §4). The job arrives as
+ * Runs one export (to a folder or a medium), verify, import, medium verification or quarantine release off the main thread (docs/design.md §4). The job arrives as
  * workerData; a `cancel` message aborts it through its AbortSignal, and core guarantees a
  * cancelled job leaves nothing half-written. Exactly one `done` or `failed` message ends it.
  */
@@ -37,6 +37,10 @@ async function run(station: Station, onProgress: ProgressListener): Promise<unkn
       return station.importBundle({ ...job.request, signal, onProgress });
     case 'verify-medium':
       return station.verifyMedia({ target: job.request.mediumId, signal, onProgress });
+    case 'quarantine-release': {
+      const { id, destDir, reason, signer } = job.request;
+      return station.quarantineRelease({ id, destDir, reason, signer, signal, onProgress });
+    }
   }
 }
 
@@ -44,7 +48,9 @@ async function run(station: Station, onProgress: ProgressListener): Promise<unkn
 async function main(): Promise<void> {
   let station: Station | null = null;
   try {
-    station = await Station.open(job.station);
+    // A release decision is recorded under the name of the operator who takes it (the CLI's --operator).
+    const operator = job.kind === 'quarantine-release' ? (job.request.operator ?? job.station.operator) : job.station.operator;
+    station = await Station.open({ ...job.station, operator });
     const result = await run(station, (progress) => post({ type: 'progress', progress }));
     post({ type: 'done', result });
   } catch (thrown) {

@@ -1,6 +1,6 @@
 /**
- * The app shell: navigation between the flows (export, import, verify) and the views (keys,
- * audit, settings), and the light/dark switch. Every section stays mounted while hidden, so a
+ * The app shell: navigation between the flows (export, import, verify) and the views (quarantine,
+ * keys, audit, settings), and the light/dark switch. Every section stays mounted while hidden, so a
  * running export keeps its screen when the operator looks at something else.
  */
 import { AppShell, Group, NavLink, SegmentedControl, Stack, Text, Title, useMantineColorScheme } from '@mantine/core';
@@ -11,14 +11,16 @@ import { ImportFlow } from './flows/import/ImportFlow.js';
 import { VerifyFlow } from './flows/verify/VerifyFlow.js';
 import { AuditView } from './views/AuditView.js';
 import { KeysView } from './views/KeysView.js';
+import { QuarantineView } from './views/quarantine/QuarantineView.js';
 import { SettingsView } from './views/SettingsView.js';
 
-export type Section = 'export' | 'import' | 'verify' | 'keys' | 'audit' | 'settings';
+export type Section = 'export' | 'import' | 'verify' | 'quarantine' | 'keys' | 'audit' | 'settings';
 
 const SECTIONS: Array<{ id: Section; label: string; description: string }> = [
   { id: 'export', label: 'Export', description: 'Send files as a signed bundle' },
   { id: 'import', label: 'Import', description: 'Verify and bring files in' },
   { id: 'verify', label: 'Verify', description: 'Check a bundle, import nothing' },
+  { id: 'quarantine', label: 'Quarantine', description: 'Bundles inspection refused' },
   { id: 'keys', label: 'Keys', description: 'Station key, trusted signers' },
   { id: 'audit', label: 'Audit log', description: 'What happened here' },
   { id: 'settings', label: 'Settings', description: 'This station' },
@@ -45,8 +47,9 @@ export function App({ initial = 'export' }: { initial?: Section }) {
   const [section, setSection] = useState<Section>(initial);
   const panes: Record<Section, ReactNode> = {
     export: <ExportFlow onOpenKeys={() => setSection('keys')} />,
-    import: <ImportFlow />,
+    import: <ImportFlow onOpenQuarantine={() => setSection('quarantine')} />,
     verify: <VerifyFlow />,
+    quarantine: <QuarantineView active={section === 'quarantine'} />,
     keys: <KeysView />,
     audit: <AuditView active={section === 'audit'} />,
     settings: <SettingsView active={section === 'settings'} />,

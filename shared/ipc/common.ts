@@ -34,7 +34,13 @@ export const ProgressSchema = z.object({
   item: z.string().max(1024).optional(),
 });
 
-export const ProblemSchema = z.object({ code: z.enum(PROBLEM_CODES), path: z.string().optional(), message: z.string() });
+export const ProblemSchema = z.object({
+  code: z.enum(PROBLEM_CODES),
+  path: z.string().optional(),
+  message: z.string(),
+  /** Content inspection: the archive members inside `path`, outer to inner (bounded: nesting is at most 32 deep). */
+  members: z.array(z.string().max(8192)).max(64).optional(),
+});
 
 /** A job was started: its id, for progress events and the job list. */
 export const JobStarted = z.object({ jobId: z.string() });

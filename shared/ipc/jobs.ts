@@ -2,10 +2,11 @@
 import { z } from 'zod';
 import { ErrorInfoSchema, NoRequest, ProgressSchema, type ChannelBlock } from './common.js';
 import { MediaVerifyReportSchema } from './media.js';
+import { QuarantineReleaseResultSchema } from './quarantine.js';
 import { VerifyResultSchema } from './results.js';
 import { ExportResultSchema, ImportResultSchema } from './transfer.js';
 
-export const JobKindSchema = z.enum(['export', 'verify', 'import', 'verify-medium']);
+export const JobKindSchema = z.enum(['export', 'verify', 'import', 'verify-medium', 'quarantine-release']);
 export type JobKind = z.infer<typeof JobKindSchema>;
 export const JobStateSchema = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
 export type JobState = z.infer<typeof JobStateSchema>;
@@ -26,6 +27,7 @@ export const JobSnapshotSchema = z.discriminatedUnion('kind', [
   JobBase.extend({ kind: z.literal('verify'), result: VerifyResultSchema.nullable() }),
   JobBase.extend({ kind: z.literal('import'), result: ImportResultSchema.nullable() }),
   JobBase.extend({ kind: z.literal('verify-medium'), result: MediaVerifyReportSchema.nullable() }),
+  JobBase.extend({ kind: z.literal('quarantine-release'), result: QuarantineReleaseResultSchema.nullable() }),
 ]);
 export type JobSnapshot = z.infer<typeof JobSnapshotSchema>;
 

@@ -4,6 +4,7 @@ import { PROBLEM_CODES } from '../problems.js';
 import { FILE_OUTCOMES, POLICY_CHECKS, type BundleSummary, type FileResults, type PolicySummary, type SignerInfo, type VerifyResult } from '../results.js';
 import { inSync, ProblemSchema, type Same } from './common.js';
 import { ImageSummarySchema } from './images.js';
+import { InspectionSummarySchema } from './inspection.js';
 
 export const SignerInfoSchema = z.object({
   fingerprint: z.string(),
@@ -56,6 +57,8 @@ export const VerifyResultSchema = z.object({
   ok: z.boolean(),
   /** Images and charts the bundle carries (docs/bundle-format.md §15); absent when none. */
   images: z.array(ImageSummarySchema).max(4096).optional(),
+  /** Content inspection (issue #16): present when the station's policy has an `inspect` section. */
+  inspection: InspectionSummarySchema.optional(),
   bundle: BundleSummarySchema,
   signers: z.array(SignerInfoSchema),
   problems: z.array(ProblemSchema),

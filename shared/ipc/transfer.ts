@@ -1,7 +1,7 @@
 /** Export, verify and import in the IPC contract: choosing what and where, starting the jobs, and what they return. */
 import { z } from 'zod';
 import type { ExportResult } from '../results.js';
-import { inSync, JobStarted, NoRequest, PathString, type ChannelBlock, type Same } from './common.js';
+import { inSync, JobStarted, NoRequest, PathString, ProblemSchema, type ChannelBlock, type Same } from './common.js';
 import { ExportedImagesSchema, ExportImagesFields, ImagePushResultSchema, PushTargetSchema } from './images.js';
 import { ExportDestinationSchema, MediaExportReportSchema } from './media.js';
 import { VerifyResultSchema } from './results.js';
@@ -16,6 +16,10 @@ export const ImportResultSchema = VerifyResultSchema.extend({
   receipt: ReceiptSchema,
   /** Per image, what the registry push did (an import with a push target, of a bundle carrying images). */
   pushes: z.array(ImagePushResultSchema).max(4096).optional(),
+  /** A bundle content inspection refused, kept in the station's quarantine (issue #16.5). */
+  quarantine: z.object({ id: z.string().max(128), path: z.string().max(4096) }).optional(),
+  /** A quarantine release: the findings recorded at quarantine that this import accepted (nothing else may be). */
+  overridden: z.array(ProblemSchema).max(100_000).optional(),
 });
 export type ImportReport = z.infer<typeof ImportResultSchema>;
 
@@ -58,8 +62,8 @@ export const SelectionSummarySchema = z.object({
 });
 export type SelectionSummary = z.infer<typeof SelectionSummarySchema>;
 
-/** What a file dialog is for; only charts may be picked several at once. */
-export const FILE_PURPOSES = ['image-list', 'chart', 'registry-ca', 'blobs-receipt'] as const;
+/** What a file dialog is for; only charts may be picked several at once. `signing-key`: an operator's own armored private key (a quarantine release). */
+export const FILE_PURPOSES = ['image-list', 'chart', 'registry-ca', 'blobs-receipt', 'signing-key'] as const;
 export type FilePurpose = (typeof FILE_PURPOSES)[number];
 
 /** The transfer block of the channel table: sources and destinations chosen, export, verify and import started. */

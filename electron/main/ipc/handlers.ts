@@ -13,6 +13,7 @@ import { listMediumBundles } from '../media/medium-bundles.js';
 import { summarizeSelection } from '../selection/summarize-selection.js';
 import { auditEventView } from './audit-view.js';
 import { pushEndpointOf } from './push-endpoint.js';
+import { createQuarantineHandlers } from './quarantine-handlers.js';
 
 /** Events per page when the view does not say. */
 const AUDIT_PAGE_DEFAULT = 50;
@@ -47,6 +48,10 @@ export type StationOps = Pick<
   | 'close'
   | 'listMedia'
   | 'ejectMedia'
+  | 'inspectionStatus'
+  | 'quarantineList'
+  | 'quarantineShow'
+  | 'quarantinePurge'
 >;
 
 export interface HandlerDeps {
@@ -105,6 +110,9 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
   };
 
   return {
+    // Content inspection and the quarantine (issue #16): quarantine-handlers.ts.
+    ...createQuarantineHandlers({ withStation, jobHost: deps.jobHost }),
+
     stationStatus: () =>
       withStation(async (station) => {
         const [hasKey, signers] = await Promise.all([station.hasKey(), station.listTrusted()]);

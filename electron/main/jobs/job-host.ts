@@ -13,19 +13,25 @@ import {
   ExportResultSchema,
   ImportResultSchema,
   MediaVerifyReportSchema,
+  QuarantineReleaseResultSchema,
   VerifyResultSchema,
   type JobEvent,
   type JobKind,
   type JobSnapshot,
 } from '../../../shared/ipc.js';
 import type { HostToWorker, JobRequests, JobStart, WorkerToHost } from '../../../shared/job-protocol.js';
-import type { MediaVerifyView } from '../../../shared/ipc.js';
-import type { MediaVerifyReport } from '../../core/index.js';
+import type { MediaVerifyView, QuarantineDetailView, QuarantineReleaseView } from '../../../shared/ipc.js';
+import type { MediaVerifyReport, QuarantineDetail, QuarantineReleaseOutcome } from '../../core/index.js';
 
 // The verify-medium result schema describes core's report; this fails to compile when they drift apart.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const verifyMediumInSync: Same<MediaVerifyView, MediaVerifyReport> = true;
 void verifyMediumInSync;
+// Likewise a quarantine release's outcome (its import as the import result schema states it), and the detail less its folder path.
+const releaseInSync: Same<Omit<QuarantineReleaseView, 'import'>, Omit<QuarantineReleaseOutcome, 'import'>> = true;
+const detailInSync: Same<QuarantineDetailView, Omit<QuarantineDetail, 'path'>> = true;
+void releaseInSync;
+void detailInSync;
 
 export interface JobHostOptions {
   /** The worker entry: the built job-worker in the app, a tsx bootstrap in tests. */
@@ -43,6 +49,7 @@ const RESULT_SCHEMAS = {
   verify: VerifyResultSchema,
   import: ImportResultSchema,
   'verify-medium': MediaVerifyReportSchema,
+  'quarantine-release': QuarantineReleaseResultSchema,
 } as const;
 
 interface Entry {
@@ -58,6 +65,7 @@ function internalError(): ErrorInfo {
 
 function subjectOf<K extends JobKind>(kind: K, request: JobRequests[K]): string {
   if ('bundlePath' in request) return request.bundlePath;
+  if ('reason' in request) return request.id;
   if ('destination' in request) return request.destination.kind === 'folder' ? request.destination.path : request.destination.mediumId;
   if ('mediumId' in request) return request.mediumId;
   return kind;

@@ -9,7 +9,13 @@ import { displayText } from '../../../shared/display-text.js';
 import type { JobSnapshot } from '../../../shared/ipc.js';
 import { call, useApi } from '../api.js';
 
-const KIND_LABEL = { export: 'Export', verify: 'Verify', import: 'Import', 'verify-medium': 'Verify medium' } as const;
+const KIND_LABEL = {
+  export: 'Export',
+  verify: 'Verify',
+  import: 'Import',
+  'verify-medium': 'Verify medium',
+  'quarantine-release': 'Release from quarantine',
+} as const;
 
 function percent(job: JobSnapshot): number | null {
   const p = job.progress;

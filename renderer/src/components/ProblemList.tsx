@@ -1,4 +1,7 @@
-/** Why a bundle was rejected: every problem with its code, the file it concerns, its message and the next step. */
+/**
+ * Why a bundle was rejected: every problem with its code, the file it concerns (and, for a member of
+ * an archive inside it, the names inwards: `data/a.tar.gz › inner.zip › x.exe`), its message and the next step.
+ */
 import { Badge, Code, List, Stack, Text } from '@mantine/core';
 import { displayText } from '../../../shared/display-text.js';
 import { PROBLEM_TEXT, type Problem } from '../../../shared/problems.js';
@@ -15,7 +18,7 @@ export function ProblemList({ problems }: { problems: readonly Problem[] }) {
               <Badge color="red" variant="filled" mr="xs">
                 {p.code}
               </Badge>
-              {p.path ? <Code>{displayText(p.path)}</Code> : null}
+              {p.path ? <Code>{[p.path, ...(p.members ?? [])].map(displayText).join(' › ')}</Code> : null}
             </Text>
             <Text size="sm">{displayText(p.message)}</Text>
             <Text size="sm">

@@ -1,7 +1,7 @@
 /**
  * The outcome of a verification, in the order the operator needs it: verified or rejected, who
- * signed (signer cards), every file's outcome, each station policy check, then every problem
- * with its next step.
+ * signed (signer cards), every file's outcome, content inspection (types, archives, scan, the
+ * scanner's database age), each station policy check, then every problem with its next step.
  */
 import { Alert, Stack, Table, Text, Title } from '@mantine/core';
 import { displayText } from '../../../shared/display-text.js';
@@ -9,6 +9,7 @@ import { formatBytes } from '../../../shared/format.js';
 import type { VerifyReport } from '../../../shared/ipc.js';
 import { FileResultsTable } from './FileResultsTable.js';
 import { ImagesTable } from './ImagesTable.js';
+import { InspectionReport } from './inspection/InspectionReport.js';
 import { plural } from './plural.js';
 import { POLICY_CHECK_LABELS, PolicyFindings } from './PolicyFindings.js';
 import { ProblemList } from './ProblemList.js';
@@ -74,6 +75,7 @@ export function VerificationReport({ report, context = 'verify' }: { report: Ver
         <Title order={3}>Files</Title>
         <FileResultsTable files={report.files} />
       </Stack>
+      <InspectionReport inspection={report.inspection} problems={report.problems} />
       {report.images && report.images.length > 0 ? (
         <Stack gap="xs">
           <Title order={3}>Images and charts</Title>

@@ -23,6 +23,7 @@ import {
 } from '../../../shared/settings.js';
 import { asIpcError, call, useApi } from '../api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
+import { ScannerStatusPanel } from './ScannerStatusPanel.js';
 
 const UNITS = [
   { value: '1', label: 'bytes' },
@@ -344,6 +345,7 @@ export function SettingsView({ active = true }: { active?: boolean }) {
           </Stack>
         </form>
       ) : null}
+      <ScannerStatusPanel active={active} />
     </Stack>
   );
 }

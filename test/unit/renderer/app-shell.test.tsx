@@ -33,6 +33,9 @@ describe('app shell', () => {
     expect(keys.getAttribute('aria-current')).toBe('page');
     await user.tab({ shift: true });
     await user.keyboard(' ');
+    expect(visibleSection()?.getAttribute('aria-label')).toBe('Quarantine');
+    await user.tab({ shift: true });
+    await user.keyboard(' ');
     expect(visibleSection()?.getAttribute('aria-label')).toBe('Verify');
   });
 

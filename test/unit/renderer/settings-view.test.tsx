@@ -6,6 +6,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { IpcRequest, StationSettingsView } from '../../../shared/ipc.js';
 import { SettingsView } from '../../../renderer/src/views/SettingsView.js';
 import { settings, status } from './fixtures.js';
+import { inspectionOff } from './inspection-fixtures.js';
 import { fakeApi, installDomShims, renderWithApi, unnamedControls, type Answers } from './render-with-api.js';
 
 beforeAll(installDomShims);
@@ -23,6 +24,7 @@ function answers(extra: Answers = {}): Answers {
   return {
     stationStatus: status,
     getSettings: settings,
+    inspectionStatus: inspectionOff,
     saveSettings: (request) => ({
       changes: [
         ...Object.entries(request.config ?? {}).map(([field, to]) => ({

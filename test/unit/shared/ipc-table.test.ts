@@ -15,6 +15,8 @@ const EXPECTED: Record<keyof typeof IPC_BLOCKS, string[]> = {
   jobs: ['listJobs', 'getJob', 'cancelJob'],
   audit: ['listAudit', 'verifyAudit', 'exportAudit'],
   settings: ['getSettings', 'saveSettings'],
+  inspection: ['inspectionStatus'],
+  quarantine: ['listQuarantine', 'showQuarantine', 'startQuarantineRelease', 'purgeQuarantine'],
 };
 
 describe('the IPC channel table, composed from its domain blocks', () => {

@@ -16,9 +16,11 @@ export interface ImportDestinationStepProps {
   onPushChange: (push: PushChoice) => void;
   onBack: () => void;
   onImport: () => void;
+  /** Content inspection refused the bundle: this import is refused too, and keeps it in quarantine. */
+  quarantining?: boolean | undefined;
 }
 
-export function ImportDestinationStep({ report, destDir, onChange, push, onPushChange, onBack, onImport }: ImportDestinationStepProps) {
+export function ImportDestinationStep({ report, destDir, onChange, push, onPushChange, onBack, onImport, quarantining = false }: ImportDestinationStepProps) {
   const name = displayText(report.bundle.name ?? 'the bundle name');
   const imageCount = report.images?.length ?? 0;
   const pushing = imageCount > 0 && push.enabled;
@@ -27,6 +29,29 @@ export function ImportDestinationStep({ report, destDir, onChange, push, onPushC
   const imagesOnly =
     imageCount > 0 && files.complete && files.omitted.ok + files.omitted.failed === 0 && files.listed.every((f) => f.path.startsWith('data/oci/'));
   const folderOptional = pushing && imagesOnly;
+  if (quarantining) {
+    return (
+      <Stack>
+        <StepHeader
+          flow="Import"
+          step={4}
+          of={6}
+          title="Keep it in quarantine"
+          happens="Choose the folder it was meant for. The import verifies the bundle again, content inspection refuses it again, and the station keeps the bundle with its report in its quarantine. Nothing is written to the folder."
+          proven={[`Refused by content inspection: ${[...new Set(report.problems.map((p) => p.code))].join(', ')}.`]}
+        />
+        <DestinationPicker purpose="import-destination" value={destDir} onChange={onChange} />
+        <Group justify="space-between">
+          <Button variant="default" onClick={onBack}>
+            Back
+          </Button>
+          <Button color="orange" onClick={onImport} disabled={destDir === null}>
+            Import and keep in quarantine
+          </Button>
+        </Group>
+      </Stack>
+    );
+  }
   return (
     <Stack>
       <StepHeader

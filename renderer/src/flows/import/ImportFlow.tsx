@@ -18,7 +18,7 @@ import { NO_PUSH, pushRequest, type PushChoice } from './push-choice.js';
 
 type Step = 'bundle' | 'verify' | 'destination' | 'import';
 
-export function ImportFlow({ pollMs }: { pollMs?: number } = {}) {
+export function ImportFlow({ pollMs, onOpenQuarantine }: { pollMs?: number; onOpenQuarantine?: (() => void) | undefined } = {}) {
   const api = useApi();
   const [step, setStep] = useState<Step>('bundle');
   const [bundlePath, setBundlePath] = useState<string | null>(null);
@@ -29,6 +29,8 @@ export function ImportFlow({ pollMs }: { pollMs?: number } = {}) {
   const [pushingTo, setPushingTo] = useState<string | null>(null);
   /** The operator chose to import a bundle this station imported before (the override is recorded). */
   const [allowReplay, setAllowReplay] = useState(false);
+  /** The report refused the bundle for what it holds: the import goes ahead only to have it refused and kept in quarantine. */
+  const [quarantining, setQuarantining] = useState(false);
   const [jobId, setJobId] = useState<string | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
   const [cancelling, setCancelling] = useState(false);
@@ -43,6 +45,7 @@ export function ImportFlow({ pollMs }: { pollMs?: number } = {}) {
     setPush(NO_PUSH);
     setPushingTo(null);
     setAllowReplay(false);
+    setQuarantining(false);
     setJobId(null);
     setError(null);
     setCancelling(false);
@@ -118,6 +121,12 @@ export function ImportFlow({ pollMs }: { pollMs?: number } = {}) {
             setJobId(null);
             setStep('destination');
           }}
+          onQuarantine={() => {
+            setReport(verified);
+            setQuarantining(true);
+            setJobId(null);
+            setStep('destination');
+          }}
         />
       );
     }
@@ -141,6 +150,7 @@ export function ImportFlow({ pollMs }: { pollMs?: number } = {}) {
       <Stack>
         <ImportDestinationStep
           report={report}
+          quarantining={quarantining}
           destDir={destDir}
           onChange={setDestDir}
           push={push}
@@ -154,7 +164,7 @@ export function ImportFlow({ pollMs }: { pollMs?: number } = {}) {
   }
 
   if (finished?.kind === 'import' && finished.result) {
-    return <ImportResultStep result={finished.result} onDone={restart} onImportAgain={importAgain} />;
+    return <ImportResultStep result={finished.result} onDone={restart} onImportAgain={importAgain} onOpenQuarantine={onOpenQuarantine} />;
   }
   return (
     <Stack>

@@ -4,6 +4,7 @@ import { displayText } from '../../../../shared/display-text.js';
 import type { ImportReport } from '../../../../shared/ipc.js';
 import { StepHeader } from '../../components/StepHeader.js';
 import { VerificationReport } from '../../components/VerificationReport.js';
+import { InspectionReport } from '../../components/inspection/InspectionReport.js';
 import { PushResultsTable, pushTally } from '../../components/PushResultsTable.js';
 
 export interface ImportResultStepProps {
@@ -11,9 +12,11 @@ export interface ImportResultStepProps {
   onDone: () => void;
   /** Offered when the only reason was REPLAY: import again on purpose (the override is recorded). */
   onImportAgain?: () => void;
+  /** Offered when content inspection refused the bundle and the station kept it: go to the Quarantine view. */
+  onOpenQuarantine?: (() => void) | undefined;
 }
 
-export function ImportResultStep({ result, onDone, onImportAgain }: ImportResultStepProps) {
+export function ImportResultStep({ result, onDone, onImportAgain, onOpenQuarantine }: ImportResultStepProps) {
   const pushes = result.pushes ?? [];
   const failedPushes = pushes.filter((p) => p.outcome === 'failed').length;
   const replayOnly = !result.ok && result.problems.length > 0 && result.problems.every((p) => p.code === 'REPLAY');
@@ -43,6 +46,20 @@ export function ImportResultStep({ result, onDone, onImportAgain }: ImportResult
           ) : null}
         </Alert>
       ) : null}
+      {!result.ok && result.quarantine ? (
+        <Alert color="orange" title="Kept in quarantine" role="status" icon={<span aria-hidden="true">⚠</span>} data-quarantine-id={result.quarantine.id}>
+          <Text size="sm">
+            Content inspection refused this bundle, so the station keeps it in quarantine as <Code>{displayText(result.quarantine.id)}</Code>, with this report.
+            Nothing of it reached the destination. Only an operator&apos;s recorded decision can release it.
+          </Text>
+          {onOpenQuarantine ? (
+            <Button mt="xs" size="xs" variant="default" onClick={onOpenQuarantine}>
+              Open the quarantine
+            </Button>
+          ) : null}
+        </Alert>
+      ) : null}
+      {result.ok && result.inspection ? <InspectionReport inspection={result.inspection} problems={result.problems} /> : null}
       {pushes.length > 0 ? (
         <Stack gap="xs">
           <Title order={3}>Registry push</Title>

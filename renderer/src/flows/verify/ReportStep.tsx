@@ -7,6 +7,7 @@ import { Alert, Button, Group, Stack } from '@mantine/core';
 import type { VerifyReport } from '../../../../shared/ipc.js';
 import { StepHeader } from '../../components/StepHeader.js';
 import { VerificationReport } from '../../components/VerificationReport.js';
+import { isQuarantineCase } from '../../components/inspection/quarantine-case.js';
 
 export interface ReportStepProps {
   flow: 'Import' | 'Verify';
@@ -15,14 +16,17 @@ export interface ReportStepProps {
   onAnother: () => void;
   /** Import only: go on to the destination (offered only when the bundle verified). */
   onContinue?: () => void;
+  /** Import only: a bundle refused for what it holds goes on to an import that refuses it and keeps it in quarantine. */
+  onQuarantine?: (() => void) | undefined;
 }
 
-export function ReportStep({ flow, of, report, onAnother, onContinue }: ReportStepProps) {
+export function ReportStep({ flow, of, report, onAnother, onContinue, onQuarantine }: ReportStepProps) {
   const failed = (check: string) => report.policy.findings.some((f) => f.check === check && f.outcome === 'fail');
   // Import refuses names its rules forbid, with no override: do not lead the operator on.
   const namesRefused = flow === 'Import' && failed('file-names');
   const replay = flow === 'Import' && failed('replay');
   const canContinue = report.ok && onContinue !== undefined && !namesRefused;
+  const canQuarantine = flow === 'Import' && !report.ok && onQuarantine !== undefined && isQuarantineCase(report.problems);
   const happens = report.ok
     ? onContinue
       ? namesRefused
@@ -40,11 +44,22 @@ export function ReportStep({ flow, of, report, onAnother, onContinue }: ReportSt
           override is recorded.
         </Alert>
       ) : null}
+      {canQuarantine ? (
+        <Alert color="orange" title="Refused for what it holds" icon={<span aria-hidden="true">⚠</span>}>
+          Content inspection refused this bundle. Its import will be refused too, and the station then keeps it in quarantine with this report, so your security
+          officer can decide about it (release or purge). Nothing reaches the destination.
+        </Alert>
+      ) : null}
       <Group justify="space-between">
         <Button variant="default" onClick={onAnother}>
           {flow === 'Import' ? 'Choose another bundle' : 'Verify another bundle'}
         </Button>
         {canContinue ? <Button onClick={onContinue}>Next: destination</Button> : null}
+        {canQuarantine ? (
+          <Button color="orange" onClick={onQuarantine}>
+            Next: keep it in quarantine
+          </Button>
+        ) : null}
       </Group>
     </Stack>
   );

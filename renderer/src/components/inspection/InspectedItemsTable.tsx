@@ -1,0 +1,148 @@
+/**
+ * Every inspected item core listed: the payload file and, for an archive member, the chain of
+ * names from the outer archive inwards; its type by content and its extension; the scan result
+ * with the scanner's words; the codes it raised. Names are hostile text: each goes through
+ * displayText(). Outcomes carry an icon and words, never colour alone. Paged like the file table.
+ */
+import { Code, Group, NativeSelect, Pagination, Stack, Table, Text } from '@mantine/core';
+import { useMemo, useState } from 'react';
+import { displayText } from '../../../../shared/display-text.js';
+import { formatBytes } from '../../../../shared/format.js';
+import type { InspectedItem, ScanOutcome } from '../../../../shared/inspection.js';
+
+export const SCAN_TEXT: Record<ScanOutcome, { icon: string; text: string; color: string }> = {
+  clean: { icon: '✓', text: 'Clean', color: 'green' },
+  found: { icon: '✗', text: 'Threat found', color: 'red' },
+  error: { icon: '✗', text: 'Scan failed', color: 'red' },
+  unavailable: { icon: '✗', text: 'Scanner unavailable', color: 'red' },
+  'not-scanned': { icon: '–', text: 'Not scanned', color: 'gray' },
+};
+
+export const ITEMS_PAGE_SIZE = 25;
+
+type Filter = 'flagged' | 'all';
+
+/** `data/a.tar.gz › inner/b.zip › c.exe`: the file, then each member inwards. */
+export function itemChain(item: Pick<InspectedItem, 'path' | 'members'>): string {
+  return [item.path, ...item.members].map(displayText).join(' › ');
+}
+
+function Verdict({ item }: { item: InspectedItem }) {
+  if (item.findings.length > 0)
+    return (
+      <Text size="sm" fw={700}>
+        ✗ Refused
+      </Text>
+    );
+  if (item.warnings.length > 0)
+    return (
+      <Text size="sm" fw={600}>
+        ⚠ Warning
+      </Text>
+    );
+  return <Text size="sm">✓ Passed</Text>;
+}
+
+export function InspectedItemsTable({ items }: { items: readonly InspectedItem[] }) {
+  const flagged = items.filter((i) => i.findings.length > 0 || i.warnings.length > 0).length;
+  const [filter, setFilter] = useState<Filter>(flagged > 0 ? 'flagged' : 'all');
+  const [page, setPage] = useState(1);
+  const rows = useMemo(() => (filter === 'all' ? items : items.filter((i) => i.findings.length > 0 || i.warnings.length > 0)), [items, filter]);
+  const pages = Math.max(1, Math.ceil(rows.length / ITEMS_PAGE_SIZE));
+  const current = Math.min(page, pages);
+  const shown = rows.slice((current - 1) * ITEMS_PAGE_SIZE, current * ITEMS_PAGE_SIZE);
+  if (items.length === 0) return null;
+  return (
+    <Stack gap="xs">
+      <Group align="flex-end" justify="space-between">
+        <NativeSelect
+          label="Show"
+          aria-label="Show inspected items"
+          data={[
+            { value: 'flagged', label: `Refused or warned only (${flagged})` },
+            { value: 'all', label: `All listed items (${items.length})` },
+          ]}
+          value={filter}
+          onChange={(event) => {
+            setFilter(event.currentTarget.value as Filter);
+            setPage(1);
+          }}
+          maw={320}
+        />
+        <Text size="xs" c="dimmed" aria-live="polite">
+          {rows.length === 0
+            ? 'No items match.'
+            : `Showing ${(current - 1) * ITEMS_PAGE_SIZE + 1}-${(current - 1) * ITEMS_PAGE_SIZE + shown.length} of ${rows.length}`}
+        </Text>
+      </Group>
+      <Table.ScrollContainer minWidth={720}>
+        <Table withTableBorder striped aria-label="Inspected items">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Item</Table.Th>
+              <Table.Th>Type by content</Table.Th>
+              <Table.Th>Extension</Table.Th>
+              <Table.Th>Scan</Table.Th>
+              <Table.Th>Result</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {shown.map((item, index) => {
+              const scan = SCAN_TEXT[item.scan];
+              return (
+                <Table.Tr
+                  key={`${item.path}\u0000${item.members.join('\u0000')}:${index}`}
+                  data-scan={item.scan}
+                  data-findings={item.findings.join(' ')}
+                  data-member-depth={item.members.length}
+                >
+                  <Table.Td style={{ wordBreak: 'break-all' }}>
+                    <Code>{itemChain(item)}</Code>
+                    <Text size="xs" c="dimmed">
+                      {item.members.length > 0 ? `archive member, ${item.members.length === 1 ? '1 level' : `${item.members.length} levels`} deep; ` : ''}
+                      {formatBytes(item.size)}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    {item.detectedType ? <Code>{displayText(item.detectedType)}</Code> : <Text size="sm">not recognised</Text>}
+                    {item.macros ? (
+                      <Text size="sm" fw={700}>
+                        ⚠ carries macros
+                      </Text>
+                    ) : null}
+                  </Table.Td>
+                  <Table.Td>{item.extension ? <Code>{displayText(item.extension)}</Code> : <Text size="sm">none</Text>}</Table.Td>
+                  <Table.Td>
+                    <Group gap={6} wrap="nowrap">
+                      <Text span aria-hidden="true" fw={700} c={`${scan.color}.8`}>
+                        {scan.icon}
+                      </Text>
+                      <Text span size="sm" fw={item.scan === 'clean' ? 400 : 700} style={{ whiteSpace: 'nowrap' }}>
+                        {scan.text}
+                      </Text>
+                    </Group>
+                    {item.scanDetail ? (
+                      <Text size="sm" ff="monospace" translate="no" style={{ wordBreak: 'break-all' }}>
+                        {displayText(item.scanDetail)}
+                      </Text>
+                    ) : null}
+                  </Table.Td>
+                  <Table.Td>
+                    <Verdict item={item} />
+                    {[...item.findings, ...item.warnings].map((code, i) => (
+                      <Code key={`${code}-${i}`} mr={4} data-code={code}>
+                        {code}
+                        {i >= item.findings.length ? ' (warning)' : ''}
+                      </Code>
+                    ))}
+                  </Table.Td>
+                </Table.Tr>
+              );
+            })}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      {pages > 1 ? <Pagination total={pages} value={current} onChange={setPage} aria-label="Inspected item pages" size="sm" /> : null}
+    </Stack>
+  );
+}

@@ -1,0 +1,23 @@
+/**
+ * Which refusals the station keeps in quarantine when the bundle is imported (core's
+ * electron/core/quarantine/quarantine-codes.ts; test/unit/renderer/quarantine-case.test.ts keeps
+ * the two lists equal): findings about what the bundle holds. Not the scanner's absence or an old
+ * database (about the station), nor authenticity or integrity (nothing proves who sent it).
+ */
+import type { Problem, ProblemCode } from '../../../../shared/problems.js';
+
+export const QUARANTINE_CASE_CODES: ReadonlySet<ProblemCode> = new Set<ProblemCode>([
+  'TYPE_DENIED',
+  'TYPE_MISMATCH',
+  'MACRO_FOUND',
+  'ARCHIVE_LIMIT',
+  'ARCHIVE_ENCRYPTED',
+  'ARCHIVE_UNREADABLE',
+  'MALWARE_FOUND',
+  'SCAN_FAILED',
+]);
+
+/** An import of a bundle with these problems would be refused and the bundle kept in quarantine (when the policy keeps, its default). */
+export function isQuarantineCase(problems: readonly Problem[]): boolean {
+  return problems.some((p) => QUARANTINE_CASE_CODES.has(p.code));
+}
