@@ -102,7 +102,7 @@ export async function checkStagedLayout(stagedDir: string, payload: readonly Has
     if (!stats) throw changed(stagedDir, file.bagPath, 'is missing');
     if (!stats.isFile()) throw changed(stagedDir, file.bagPath, 'is no longer a regular file');
     if (stats.size !== file.size) throw changed(stagedDir, file.bagPath, `has ${stats.size} bytes, not ${file.size}`);
-    if (Math.trunc(stats.mtimeMs) !== file.mtime.getTime()) throw changed(stagedDir, file.bagPath, 'was modified');
+    if (stats.mtime.getTime() !== file.mtime.getTime()) throw changed(stagedDir, file.bagPath, 'was modified');
     if (file.bagPath.startsWith(OCI_BLOBS_PREFIX)) storedBlobs += 1;
     if (file.bagPath === OCI_IMAGES_FILE) descriptor = file;
   }
