@@ -131,7 +131,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app: images e
       await toSend.waitFor();
       expect(await toSend.textContent()).toContain(`oci:${dirs.layout}:tool-1.0`);
       await page.getByRole('button', { name: 'Next: destination' }).click();
-      await page.getByText('Images go to a folder').waitFor();
+      await page.getByText('Images are sized when they are read').waitFor();
       await page.getByRole('radio', { name: /A folder/ }).check();
       if (!main) throw new Error('main not started');
       main.dialogs.folder = dirs.out;
