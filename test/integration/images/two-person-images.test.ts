@@ -7,7 +7,7 @@
  * a 2-of-2 receiving station accepts it with the same digests; the prepare, approve, export and
  * the receiver's verify events name the images. A prepare that fails leaves no staged folder.
  */
-import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeResult, parseJson } from '../../helpers/cli-runner.js';
