@@ -8,12 +8,17 @@ export function printImages(io: CliIo, exported: ExportedImages): void {
   for (const line of imageLines(exported)) write(io.stdout, line);
 }
 
-/** One line per image (kind, repository:tag, digest, size, platforms, referrers), then the blobs and the charts' hints; display-safe. */
-export function imageLines(exported: ExportedImages): string[] {
+/**
+ * One line per image (kind, repository:tag, digest, size, platforms, referrers), then the blobs and
+ * the charts' hints; display-safe. The export summary names the platforms of multi-platform images
+ * only; `everyPlatform` names a single-platform image's too (what an approver reviews).
+ */
+export function imageLines(exported: ExportedImages, options: { everyPlatform?: boolean } = {}): string[] {
   const lines: string[] = [];
+  const least = options.everyPlatform === true ? 1 : 2;
   for (const image of exported.images) {
     const platforms =
-      image.platforms.length > 1 ? `, ${image.platforms.map((p) => [p.os, p.architecture, p.variant].filter(Boolean).join('/')).join(' ')}` : '';
+      image.platforms.length >= least ? `, ${image.platforms.map((p) => [p.os, p.architecture, p.variant].filter(Boolean).join('/')).join(' ')}` : '';
     const referrers = image.referrers.length > 0 ? `, ${plural(image.referrers.length, 'referrer')}` : '';
     lines.push(
       displayText(

@@ -25,7 +25,7 @@ export function renderStaged(staged: StagedSummary, maxFiles = Number.POSITIVE_I
   const lines = [`Staged export ${staged.name}  (${staged.uuid})`, `  ${plural(files.length, 'file')}${carried}, ${formatSize(staged.totalBytes)}`];
   for (const file of files.slice(0, maxFiles)) lines.push(`    ${file.path}`);
   if (files.length > maxFiles) lines.push(`    ... and ${files.length - maxFiles} more`);
-  if (images) lines.push(...imageLines(images));
+  if (images) lines.push(...imageLines(images, { everyPlatform: true }));
   for (const s of staged.signatures) {
     lines.push(
       `  signed by ${s.userIds.join(', ')}${s.trustedLabel ? ` [${s.trustedLabel}]` : ' (not a signer this station trusts)'}${s.role ? ` role ${s.role}` : ''}`,

@@ -47,7 +47,7 @@ export async function prepareExport(context: StationContext, request: PrepareExp
       if (await exists(dir)) throw new AirlockError('OUTPUT_EXISTS', `${dir} already exists.`, { path: dir });
       const bundle = { selection: request.selection, name, sequence, identity: context.identity, now: startedAt, signal: request.signal };
       let prepared: PreparedBundle;
-      let images = null;
+      let images: StagedExport['images'] = null;
       if (!hasImageSources(request)) {
         prepared = await prepareBundle({ ...bundle, tracker: new ProgressTracker(request.onProgress) });
         await mkdir(dirname(dir), { recursive: true, mode: 0o700 });
