@@ -89,7 +89,10 @@ export function registerExport(program: Command, ctx: CommandContext): void {
     .option('-n, --name <name>', 'bundle name (letters, digits, . _ -); default airlock-<sequence>-<date>')
     .option('--passphrase-file <file>', 'read the station key passphrase (or the GnuPG key passphrase) from the first line of a file (else you are asked)')
     .option('--signer <spec>', 'sign with a GnuPG key instead of the station key: gpg:<fingerprint> (smartcards welcome)')
-    .option('--prepare', 'two-person rule: hash and sign, but write nothing yet; prints the staged export for `airlock approve`')
+    .option(
+      '--prepare',
+      'two-person rule: hash and sign, but write no bundle yet (images are pulled or copied into the staged export now); prints it for `airlock approve`',
+    )
     .option('--staging <dir>', 'with --prepare: where to keep the staged export (default: the home’s staged/ folder)')
     .option('--finish <staged>', 'write a prepared and approved export to --out, with every signature')
     .option(
