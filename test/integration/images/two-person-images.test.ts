@@ -164,6 +164,36 @@ describe('two-person export with images', () => {
     expect(checked?.details.images).toEqual(rows.map((r) => expect.objectContaining(r)));
   });
 
+  it('a chart and a platform choice go through prepare, approve and finish as in a plain export', async () => {
+    const dir = await tempDir('airlock-2p-img-chart-');
+    await mkdir(join(dir, 'mychart'));
+    await writeFile(join(dir, 'mychart', 'Chart.yaml'), 'apiVersion: v2\nname: mychart\nversion: 0.2.0\n');
+    await writeFile(join(dir, 'mychart', 'values.yaml'), 'image:\n  repository: team/tool\n  tag: "1.0"\n');
+    mustRun('tar', ['-czf', join(dir, 'mychart-0.2.0.tgz'), '-C', dir, 'mychart']);
+    const staged = await prepare('release-chart', [
+      '--image',
+      `oci:${built.dir}:tool-1.0`,
+      '--platform',
+      'linux/arm64',
+      '--chart',
+      join(dir, 'mychart-0.2.0.tgz'),
+    ]);
+    const [image, chart] = staged.images?.images ?? [];
+    // One platform kept: that platform's manifest travels, with its own digest.
+    expect(image).toMatchObject({ kind: 'image', digest: tool().manifests[1]!.digest });
+    expect(image!.platforms.map((p) => `${p.os}/${p.architecture}`)).toEqual(['linux/arm64']);
+    expect(chart).toMatchObject({ kind: 'chart', repository: 'mychart', tag: '0.2.0' });
+    const approved = await approve(staged.stagedDir);
+    expect(approved.code, describeResult(approved)).toBe(0);
+    expect(approved.stderr).toContain(`chart mychart:0.2.0  ${chart!.digest}`);
+    expect(approved.stderr).toContain('names 1 image: team/tool:1.0');
+    const out = await tempDir('airlock-2p-img-out-');
+    const finished = await finish(staged.stagedDir, out);
+    expect(finished.code, describeResult(finished)).toBe(0);
+    const verified = await receiver.verify(join(out, 'release-chart.airlock.tar'));
+    expect(verified.code, describeResult(verified.result)).toBe(0);
+  });
+
   it('a prepare whose image cannot be read leaves no staged folder, and the name can be prepared again', async () => {
     const failed = await operator.run([
       'export',
