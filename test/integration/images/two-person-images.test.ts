@@ -7,10 +7,11 @@
  * a 2-of-2 receiving station accepts it with the same digests; the prepare, approve, export and
  * the receiver's verify events name the images. A prepare that fails leaves no staged folder.
  */
-import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeResult, parseJson } from '../../helpers/cli-runner.js';
+import { GnupgHome } from '../../helpers/gnupg.js';
 import { buildTestLayout, defaultTestImages, type BuiltLayout } from '../../helpers/oci-test-image.js';
 import { useRegistryServer } from '../../helpers/registry-server.js';
 import { createStation, type TestStation } from '../../helpers/station.js';
@@ -192,6 +193,57 @@ describe('two-person export with images', () => {
     expect(finished.code, describeResult(finished)).toBe(0);
     const verified = await receiver.verify(join(out, 'release-chart.airlock.tar'));
     expect(verified.code, describeResult(verified.result)).toBe(0);
+  });
+
+  it("--skip-blobs-in at prepare: the far registry's blobs stay out of the staged layout and of the bundle, and the reviewer is told", async () => {
+    const far = await GnupgHome.create();
+    try {
+      const farFpr = far.generateKey('Far Station <far@example.org>');
+      const dir = await tempDir('airlock-2p-img-skip-');
+      const trusted = await operator.run(['keys', 'trust', await far.writePublic(farFpr, join(dir, 'far.asc')), '--fingerprint', farFpr]);
+      expect(trusted.code, describeResult(trusted)).toBe(0);
+      const manifest = JSON.parse(await readFile(join(built.dir, 'blobs', 'sha256', app().descriptor.digest.slice(7)), 'utf8')) as {
+        layers: Array<{ digest: string; size: number; mediaType: string }>;
+      };
+      const base = manifest.layers[0]!;
+      const receipt = join(dir, 'far.import-receipt.json');
+      await writeFile(
+        receipt,
+        JSON.stringify({
+          receipt: 'airlock-transfer-receipt',
+          version: 1,
+          kind: 'import',
+          bundle: { name: 'earlier', uuid: null, tagmanifestSha256: null, path: '/media/earlier.airlock.tar' },
+          signers: [],
+          checks: [],
+          files: 0,
+          bytes: 0,
+          destination: null,
+          media: null,
+          operator: 'far',
+          station: 'far',
+          startedAt: '2026-12-01T00:00:00.000Z',
+          finishedAt: '2026-12-01T00:00:01.000Z',
+          audit: { eventSeq: 1, eventHash: 'x', checkpoint: null },
+          registry: { target: '127.0.0.1:5000/mirror', images: [], blobsPresent: [{ ...base, repository: 'mirror/layout' }] },
+        }),
+      );
+      far.detachSign(farFpr, receipt, `${receipt}.asc`);
+      const staged = await prepare('release-skip', ['--image', `oci:${built.dir}:app-1.0`, '--skip-blobs-in', receipt]);
+      expect(staged.images).toMatchObject({ skippedBlobs: 1 });
+      expect(await readdir(join(staged.stagedDir, 'oci', 'blobs', 'sha256'))).not.toContain(base.digest.slice(7));
+      const approved = await approve(staged.stagedDir);
+      expect(approved.code, describeResult(approved)).toBe(0);
+      expect(approved.stderr).toMatch(/1 blob \(.+\) left out: the far registry holds them/u);
+      const out = await tempDir('airlock-2p-img-out-');
+      const finished = await finish(staged.stagedDir, out);
+      expect(finished.code, describeResult(finished)).toBe(0);
+      const bag = unpack(join(out, 'release-skip.airlock.tar'), await tempDir('airlock-2p-img-x-'), 'release-skip');
+      sha256sumPasses(bag);
+      expect((await imagesFile(bag)).expectedPresent).toEqual([{ ...base, repository: 'mirror/layout' }]);
+    } finally {
+      await far.close();
+    }
   });
 
   it('a prepare whose image cannot be read leaves no staged folder, and the name can be prepared again', async () => {
