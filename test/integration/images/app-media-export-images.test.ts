@@ -88,6 +88,12 @@ describe('the app exports images straight to a medium', () => {
       expect(verified.images?.map((i) => i.digest)).toEqual(digests);
       const exported = station.listAudit({ limit: 20, type: 'export' }).find((e) => e.bundleName === 'app-images');
       expect((exported?.details as { images?: Array<{ digest: string }> }).images?.map((i) => i.digest)).toEqual(digests);
+      // Verifying the whole medium records, per bundle, the images it carried.
+      const medium = await station.verifyMedia({ target: stick });
+      expect(medium.ok).toBe(true);
+      const readBack = station.listAudit({ limit: 20, type: 'media-readback' })[0];
+      const items = (readBack?.details as { items?: Array<{ name: string; images?: Array<{ digest: string }> }> }).items ?? [];
+      expect(items.find((i) => i.name === 'app-images')?.images?.map((i) => i.digest)).toEqual(digests);
     } finally {
       station.close();
     }
