@@ -24,12 +24,11 @@ async function run(station: Station, onProgress: ProgressListener): Promise<unkn
   const { signal } = controller;
   switch (job.kind) {
     case 'export': {
-      // Named one by one: the media export takes files only (main refuses images for it), and a spread would drop them unseen.
+      // Images and charts go to a folder and to a medium alike: named one by one, so neither drops one unseen.
       const { destination, images, imagesFrom, platforms, charts, skipBlobsIn, ...files } = job.request;
-      if (destination.kind === 'folder') {
-        return station.exportBundle({ ...files, images, imagesFrom, platforms, charts, skipBlobsIn, outDir: destination.path, signal, onProgress });
-      }
-      return station.exportToMedia({ ...files, media: [destination.mediumId], signal, onProgress });
+      const sources = { images, imagesFrom, platforms, charts, skipBlobsIn };
+      if (destination.kind === 'folder') return station.exportBundle({ ...files, ...sources, outDir: destination.path, signal, onProgress });
+      return station.exportToMedia({ ...files, ...sources, media: [destination.mediumId], signal, onProgress });
     }
     case 'verify':
       return station.verifyBundle({ ...job.request, signal, onProgress });

@@ -5,10 +5,11 @@
  * base layer), verifies the bundle and sees the images with their digests, then imports it with
  * "Push images to a registry": per-image progress while it pushes, per-image results after, and
  * skopeo reads from the registry the very digests the report showed. A bundle with one tampered
- * blob is rejected, and nothing reaches the registry. Screenshots land in test-results/e2e/.
+ * blob is rejected, and nothing reaches the registry. An image goes straight onto a medium too
+ * (written, read back, listed in the result). Screenshots land in test-results/e2e/.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,7 +41,7 @@ let context: BrowserContext;
 let page: Page;
 let main: RealMain | undefined;
 let registry: RegistryServer | undefined;
-const dirs = { home: '', layout: '', out: '', dest: '' };
+const dirs = { home: '', layout: '', out: '', dest: '', medium: '' };
 const events: JobEvent[] = [];
 
 async function shot(name: string): Promise<void> {
@@ -86,6 +87,8 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app: images e
     } finally {
       station.close();
     }
+    // A folder declared as a medium (config.json mediaRoots): the app offers it like a USB stick.
+    await writeFile(join(dirs.home, 'config.json'), JSON.stringify({ mediaRoots: [dirs.medium] }));
     const rendererDir = join(base, 'renderer');
     await buildRenderer(rendererDir);
     served = await serveRenderer(rendererDir);
@@ -131,7 +134,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app: images e
       await toSend.waitFor();
       expect(await toSend.textContent()).toContain(`oci:${dirs.layout}:tool-1.0`);
       await page.getByRole('button', { name: 'Next: destination' }).click();
-      await page.getByText('Images go to a folder').waitFor();
+      await page.getByText('Images are sized when they are read').waitFor();
       await page.getByRole('radio', { name: /A folder/ }).check();
       if (!main) throw new Error('main not started');
       main.dialogs.folder = dirs.out;
@@ -146,6 +149,31 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app: images e
       await expect.poll(() => images.locator('tbody tr').count(), { timeout: STEP }).toBe(2);
       await shot('31-export-images-result');
       expect(await readdir(dirs.out)).toContain('release-images.airlock.tar');
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'exports an image straight to a medium: written, read back, and listed in the result',
+    async () => {
+      await section(/^Export/);
+      await page.getByRole('button', { name: 'Export something else' }).click();
+      await page.getByRole('heading', { name: 'Choose what to send' }).waitFor();
+      await addImage(`oci:${dirs.layout}:tool-1.0`);
+      await page.getByRole('button', { name: 'Next: review' }).click();
+      await page.getByRole('table', { name: 'Images and charts to send' }).waitFor();
+      await page.getByRole('button', { name: 'Next: destination' }).click();
+      await page.getByText('Images are sized when they are read').waitFor();
+      await page.getByRole('radiogroup', { name: 'Destination' }).getByRole('radio', { name: dirs.medium }).check();
+      await page.getByLabel('Bundle name (optional)').fill('media-images');
+      await page.getByRole('button', { name: 'Next: sign' }).click();
+      await page.getByLabel('Station key passphrase').fill(PASSPHRASE);
+      await page.getByRole('button', { name: 'Sign and write bundle' }).click();
+      await page.getByRole('heading', { name: 'Bundle written and read back' }).waitFor();
+      const images = page.getByRole('table', { name: 'Images and charts' });
+      await expect.poll(() => images.locator('tbody tr').count(), { timeout: STEP }).toBe(1);
+      await shot('36-export-images-to-medium');
+      expect(await readdir(dirs.medium)).toEqual(['media-images.airlock.tar']);
     },
     TEST_TIMEOUT,
   );

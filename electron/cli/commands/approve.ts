@@ -3,15 +3,29 @@ import { displayText } from '../../../shared/display-text.js';
 import { groupFingerprint } from '../../../shared/fingerprint.js';
 import { formatSize, plural } from '../../../shared/format.js';
 import { AirlockError, parseGpgSignerOption, type SignerSpec, type StagedSummary } from '../../core/index.js';
+import { imageLines } from '../image-lines.js';
 import { write } from '../io.js';
 import { obtainPassphrase, promptLine, readPassphraseFile } from '../passphrase.js';
 import type { CommandContext } from '../context.js';
 
-/** The files and totals an approver signs (from the signed manifest), and who signed so far. */
+/** Where a bundle's images live (docs/bundle-format.md §15). */
+const IMAGE_LAYOUT_FOLDER = 'data/oci';
+
+/**
+ * The files and totals an approver signs (from the signed manifest), the images beside them (from
+ * the signed descriptor file: repository, tag, digest, size, platforms), and who signed so far.
+ */
 export function renderStaged(staged: StagedSummary, maxFiles = Number.POSITIVE_INFINITY): string {
-  const lines = [`Staged export ${staged.name}  (${staged.uuid})`, `  ${plural(staged.files.length, 'file')}, ${formatSize(staged.totalBytes)}`];
-  for (const file of staged.files.slice(0, maxFiles)) lines.push(`    ${file.path}`);
-  if (staged.files.length > maxFiles) lines.push(`    ... and ${staged.files.length - maxFiles} more`);
+  const images = staged.images;
+  // With images, data/oci/ is the image layout: its blobs are summed up by the image lines, not listed.
+  const files = images ? staged.files.filter((f) => !f.path.startsWith(`${IMAGE_LAYOUT_FOLDER}/`)) : staged.files;
+  const carried = images
+    ? ` and ${plural(images.images.length, images.images.every((i) => i.kind === 'chart') ? 'chart' : 'image')} (${plural(staged.files.length - files.length, 'file')} in ${IMAGE_LAYOUT_FOLDER}/)`
+    : '';
+  const lines = [`Staged export ${staged.name}  (${staged.uuid})`, `  ${plural(files.length, 'file')}${carried}, ${formatSize(staged.totalBytes)}`];
+  for (const file of files.slice(0, maxFiles)) lines.push(`    ${file.path}`);
+  if (files.length > maxFiles) lines.push(`    ... and ${files.length - maxFiles} more`);
+  if (images) lines.push(...imageLines(images, { everyPlatform: true }));
   for (const s of staged.signatures) {
     lines.push(
       `  signed by ${s.userIds.join(', ')}${s.trustedLabel ? ` [${s.trustedLabel}]` : ' (not a signer this station trusts)'}${s.role ? ` role ${s.role}` : ''}`,

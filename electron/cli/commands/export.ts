@@ -89,7 +89,10 @@ export function registerExport(program: Command, ctx: CommandContext): void {
     .option('-n, --name <name>', 'bundle name (letters, digits, . _ -); default airlock-<sequence>-<date>')
     .option('--passphrase-file <file>', 'read the station key passphrase (or the GnuPG key passphrase) from the first line of a file (else you are asked)')
     .option('--signer <spec>', 'sign with a GnuPG key instead of the station key: gpg:<fingerprint> (smartcards welcome)')
-    .option('--prepare', 'two-person rule: hash and sign, but write nothing yet; prints the staged export for `airlock approve`')
+    .option(
+      '--prepare',
+      'two-person rule: hash and sign, but write no bundle yet (images are pulled or copied into the staged export now); prints it for `airlock approve`',
+    )
     .option('--staging <dir>', 'with --prepare: where to keep the staged export (default: the home’s staged/ folder)')
     .option('--finish <staged>', 'write a prepared and approved export to --out, with every signature')
     .option(
@@ -123,8 +126,8 @@ export function registerExport(program: Command, ctx: CommandContext): void {
           opts.insecureRegistry === true || opts.registryCa !== undefined || opts.registryUser !== undefined || opts.registryPasswordFile !== undefined;
         if (!images && ((opts.platform?.length ?? 0) > 0 || opts.skipBlobsIn !== undefined || registryFlags))
           throw new AirlockError('USAGE', '--platform, --skip-blobs-in and the registry options go with --image, --images-from or --chart.');
-        if (images && (opts.prepare || opts.finish !== undefined))
-          throw new AirlockError('USAGE', 'Images and charts are exported with --out DIR or --to-media ID; the two-person --prepare does not take them yet.');
+        if (images && opts.finish !== undefined)
+          throw new AirlockError('USAGE', '--finish takes no images: the staged export already holds the ones prepared (and approved).');
         if (opts.finish === undefined && paths.length === 0 && !images)
           throw new AirlockError('USAGE', 'Name at least one file or folder to export (or --image, --images-from, --chart).');
         if (opts.finish !== undefined && paths.length > 0) throw new AirlockError('USAGE', '--finish takes no paths: the staged export already names them.');
@@ -151,6 +154,7 @@ export function registerExport(program: Command, ctx: CommandContext): void {
           if (opts.prepare) {
             const staged = await station.prepareExport({
               selection: paths,
+              ...imageRequest,
               signer,
               signal: io.signal,
               name: opts.name,

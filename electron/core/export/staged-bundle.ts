@@ -13,6 +13,8 @@ import { bagInfoValue, parseBagInfo } from '../bundle/bag-info.js';
 import type { BagTags } from '../bundle/bag-tag-files.js';
 import { BAG_INFO_NAME, BAGIT_TXT_NAME, INFO, MANIFEST_NAME, TAGMANIFEST_NAME } from '../bundle/format.js';
 import { parseManifest } from '../bundle/manifest.js';
+import type { ExportedImages } from '../../../shared/images.js';
+import { checkStagedLayout, isLayoutFile, STAGED_LAYOUT_DIR, stagedLayoutPath } from './staged-images.js';
 import type { PreparedBundle } from './write-bundle.js';
 
 /**
@@ -20,6 +22,8 @@ import type { PreparedBundle } from './write-bundle.js';
  * staged.json (where each payload file comes from), the four tag files exactly as they will be
  * in the bundle, and one signature (+ the signer's public key) per signer. Approvers are shown
  * the signed manifest itself, never staged.json, and every signature is re-checked on load.
+ * An export with images also holds its OCI layout in `oci/` (staged-images.ts); staged.json then
+ * says so, and those files are always read from there, whatever path staged.json gives them.
  */
 const StagedSchema = z.object({
   format: z.literal('airlock-staged-export'),
@@ -29,6 +33,8 @@ const StagedSchema = z.object({
   createdAt: z.string(),
   files: z.array(z.object({ absPath: z.string(), bagPath: z.string(), size: z.number().int().nonnegative(), mtime: z.string(), sha256: z.string() })),
   warnings: z.array(z.object({ path: z.string(), message: z.string() })),
+  /** Present when the export carries images: the staged OCI layout's folder (issue #15). */
+  imageLayout: z.literal(STAGED_LAYOUT_DIR).optional(),
 });
 
 const TAG_NAMES = [BAGIT_TXT_NAME, BAG_INFO_NAME, MANIFEST_NAME, TAGMANIFEST_NAME] as const;
@@ -43,13 +49,15 @@ export interface StagedExport {
   dir: string;
   prepared: PreparedBundle;
   signatures: StagedSignature[];
+  /** The images the staged layout holds, from its signed descriptor file; null when it holds none. */
+  images: ExportedImages | null;
 }
 
 function invalid(dir: string, reason: string): AirlockError {
   return new AirlockError('STAGED_INVALID', `${dir}: ${reason}`, { path: dir });
 }
 
-export async function saveStagedExport(dir: string, prepared: PreparedBundle): Promise<void> {
+export async function saveStagedExport(dir: string, prepared: PreparedBundle, options: { images: boolean } = { images: false }): Promise<void> {
   await mkdir(join(dir, 'signatures'), { recursive: true, mode: 0o700 });
   for (const tag of prepared.tags.files) await writeFileDurably(join(dir, tag.name), tag.bytes, 0o600);
   const staged: z.infer<typeof StagedSchema> = {
@@ -60,6 +68,7 @@ export async function saveStagedExport(dir: string, prepared: PreparedBundle): P
     createdAt: prepared.createdAt.toISOString(),
     files: prepared.payload.map((f) => ({ absPath: f.absPath, bagPath: f.bagPath, size: f.size, mtime: f.mtime.toISOString(), sha256: f.sha256 })),
     warnings: prepared.warnings,
+    imageLayout: options.images ? STAGED_LAYOUT_DIR : undefined,
   };
   await writeFileDurably(join(dir, 'staged.json'), `${JSON.stringify(staged, null, 2)}\n`, 0o600);
 }
@@ -126,7 +135,7 @@ export async function loadStagedExport(dir: string): Promise<StagedExport> {
     sequence: staged.sequence,
     createdAt: new Date(staged.createdAt),
     payload: staged.files.map((f) => ({
-      absPath: f.absPath,
+      absPath: staged.imageLayout !== undefined && isLayoutFile(f.bagPath) ? layoutFilePath(dir, f.bagPath) : f.absPath,
       bagPath: f.bagPath,
       size: f.size,
       mtime: new Date(f.mtime),
@@ -136,6 +145,7 @@ export async function loadStagedExport(dir: string): Promise<StagedExport> {
     tags,
     warnings: staged.warnings,
   };
+  const images = staged.imageLayout !== undefined ? await checkStagedLayout(dir, prepared.payload) : null;
 
   const signatures: StagedSignature[] = [];
   const names = (await readdir(join(dir, 'signatures')).catch(() => [] as string[])).filter((n) => /^\d{2}-[0-9A-F]+\.asc$/u.test(n)).sort();
@@ -150,7 +160,13 @@ export async function loadStagedExport(dir: string): Promise<StagedExport> {
     if (check.problems.length > 0) throw invalid(dir, `the signature ${name} does not verify: ${check.problems.map((p) => p.code).join(', ')}`);
     signatures.push({ fingerprint, userIds: publicKey.getUserIDs(), armored });
   }
-  return { dir, prepared, signatures };
+  return { dir, prepared, signatures, images };
+}
+
+function layoutFilePath(dir: string, bagPath: string): string {
+  const path = stagedLayoutPath(dir, bagPath);
+  if (path === null) throw invalid(dir, `${bagPath} is not a file an OCI image layout holds`);
+  return path;
 }
 
 export function combinedStagedSignature(staged: StagedExport): Promise<string> {

@@ -182,7 +182,12 @@ async function resolveReference(
 
 /** The export summary's view of the images (what the bundle's descriptor file says, and what was left out). */
 export function exportedImages(payload: ImagePayload): ExportedImages {
-  const images = payload.descriptor.images;
+  return describeImages(payload.descriptor, payload.storedBlobs);
+}
+
+/** The same view from a descriptor file alone (a staged two-person export, whose work folder is long gone). */
+export function describeImages(descriptor: ImagesFile, storedBlobs: number): ExportedImages {
+  const images = descriptor.images;
   return {
     images: images.map(({ chartImages: _chartImages, ...image }) => ({
       ...image,
@@ -191,8 +196,8 @@ export function exportedImages(payload: ImagePayload): ExportedImages {
     chartImages: images
       .filter((i) => i.kind === 'chart' && (i.chartImages?.length ?? 0) > 0)
       .map((i) => ({ chart: `${i.repository}:${i.tag ?? ''}`, images: i.chartImages ?? [] })),
-    storedBlobs: payload.storedBlobs,
-    skippedBlobs: payload.skipped.blobs,
-    skippedBytes: payload.skipped.bytes,
+    storedBlobs,
+    skippedBlobs: descriptor.expectedPresent.length,
+    skippedBytes: descriptor.expectedPresent.reduce((sum, b) => sum + b.size, 0),
   };
 }

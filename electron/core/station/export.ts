@@ -7,6 +7,7 @@ import { exportChecks, mediaExportChecks, receiptMedia } from '../audit/receipt-
 import { writeReceipt } from '../audit/receipt.js';
 import { buildTransferReceipt } from '../audit/transfer-receipt.js';
 import type { AuditEvent } from '../audit/audit-event.js';
+import { imageEventRows } from '../audit/image-event-rows.js';
 import { bagInfoValue, parseBagInfo } from '../bundle/bag-info.js';
 import { BAG_INFO_NAME, BUNDLE_SUFFIX, INFO } from '../bundle/format.js';
 import { exportsInOnePass, writeBundle, type WriteBundleResult } from '../export/write-bundle.js';
@@ -117,7 +118,7 @@ export function exportEvent(
   }
   if (images) {
     // Who moved what: each image's target and digest, and what was left out as expected-present.
-    details.images = images.images.map((i) => ({ kind: i.kind, source: i.source, repository: i.repository, tag: i.tag, digest: i.digest }));
+    details.images = imageEventRows(images.images);
     details.skippedBlobs = images.skippedBlobs;
   }
   return {

@@ -1,3 +1,4 @@
+import { imageEventRows } from '../audit/image-event-rows.js';
 import { verificationEventFields } from '../audit/verification-event.js';
 import { importChecks } from '../audit/receipt-checks.js';
 import { writeReceipt } from '../audit/receipt.js';
@@ -82,6 +83,7 @@ async function importWith(
     ...verificationEventFields(result),
     details: {
       bundlePath: request.bundlePath,
+      images: result.images ? imageEventRows(result.images) : undefined,
       destDir: request.destDir ?? null,
       destination: spool === null ? result.destination : null,
       replayOf: result.replayOf,

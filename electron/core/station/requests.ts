@@ -97,8 +97,15 @@ export interface MediaExportRequest {
   onProgress?: ProgressListener | undefined;
 }
 
-/** Two-person rule, step 1: hash the selection and sign the tag files as the preparing operator. */
-export interface PrepareExportRequest {
+/** The image sources an export names (issue #15): the same fields for every kind of export. */
+export type ExportImageSources = Pick<ExportRequest, 'images' | 'imagesFrom' | 'platforms' | 'charts' | 'skipBlobsIn' | 'registry'>;
+
+/**
+ * Two-person rule, step 1: hash the selection and sign the tag files as the preparing operator.
+ * Images are pulled or copied into the staged export now, so the approver reviews what finish writes.
+ */
+export interface PrepareExportRequest extends ExportImageSources {
+  /** Files and folders; may be empty when images or charts are given. */
   selection: readonly string[];
   name?: string | undefined;
   stagingDir?: string | undefined;
@@ -133,6 +140,8 @@ export interface StagedSummary {
   files: Array<{ path: string; sha256: string }>;
   totalBytes: number;
   signatures: Array<{ fingerprint: string; userIds: string[]; trustedLabel: string | null; role: string | null }>;
+  /** The images and charts it carries (repository, tag, digest, platforms, size), from its signed descriptor file. */
+  images?: ExportedImages | undefined;
 }
 
 export type ExportOutcome = Omit<WriteBundleResult, 'payloadFiles'> &

@@ -11,6 +11,7 @@ import { verifyMedium, type MediaVerifyReport } from '../media/read-back/media-v
 import { watchMedia as watchMediaVolumes, type MediaWatch, type MediaWatchOptions } from '../media/discover/media-watch.js';
 import { resolveMedium } from '../media/discover/resolve-medium.js';
 import { readStationPolicy } from '../policy/station-policy.js';
+import { imageEventRows } from '../audit/image-event-rows.js';
 import { runAudited } from './audited-operation.js';
 import type { StationContext } from './context.js';
 
@@ -80,6 +81,8 @@ export async function verifyMedia(context: StationContext, request: MediaVerifyR
           reassembled: i.reassembled,
           name: i.result.bundle.name,
           tagmanifestSha256: i.result.bundle.tagmanifestSha256,
+          // The images each bundle carried, as verify records them.
+          images: i.result.images ? imageEventRows(i.result.images) : undefined,
         })),
         problems: report.problems,
       },

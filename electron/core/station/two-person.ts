@@ -1,4 +1,4 @@
-import { access, mkdir } from 'node:fs/promises';
+import { access, mkdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { BUNDLE_SUFFIX } from '../bundle/format.js';
 import { parseManifest } from '../bundle/manifest.js';
@@ -11,28 +11,33 @@ import {
   type StagedExport,
 } from '../export/staged-bundle.js';
 import { discardStagedExport, listStagedExports, resolveDiscardTarget, type StagedEntry } from '../export/staged-list.js';
-import { prepareBundle, writePreparedBundle } from '../export/write-bundle.js';
+import { imageEventRows } from '../audit/image-event-rows.js';
+import { asStagedChange, stageImageLayout } from '../export/staged-images.js';
+import { prepareBundle, writePreparedBundle, type PreparedBundle } from '../export/write-bundle.js';
 import type { TrustedKey } from '../crypto/detached-signature.js';
 import { resolveSigner, type SignerSpec } from '../crypto/signer-spec.js';
 import { nextExportSequence } from '../db/station-db.js';
 import { AirlockError } from '../errors.js';
 import { ProgressTracker } from '../jobs/progress-tracker.js';
 import { loadTrustedKeys } from '../keys/trust-store.js';
+import { hasImageSources, prepareImagePayload } from '../oci/image-payload.js';
 import { runAudited, type OutcomeEvent } from './audited-operation.js';
 import type { StationContext } from './context.js';
 import { completeExport, defaultBundleName, exportEvent, preparedStation, startExportIntent } from './export.js';
+import { imageAuditDetails } from './image-sources.js';
 import type { ExportOutcome, FinishExportRequest, PrepareExportRequest, StagedSummary } from './requests.js';
 import { signerFor } from './signers.js';
 
 // The two-person rule: one operator prepares and signs, another approves (adds a signature),
-// then the bundle is written with every signature in its one .asc.
+// then the bundle is written with every signature in its one .asc. Images are pulled (or copied)
+// into the staged export at prepare, so approve shows and finish writes exactly what was signed.
 
 /** Hash the selection and build the tag files, signed by the preparing operator; nothing is written to the output yet. */
 export async function prepareExport(context: StationContext, request: PrepareExportRequest): Promise<StagedSummary> {
   const startedAt = new Date();
   const done = await runAudited(context, {
     type: 'export-prepare',
-    failureDetails: { selection: request.selection, name: request.name ?? null },
+    failureDetails: { selection: request.selection, name: request.name ?? null, ...imageAuditDetails(request) },
     run: async () => {
       const signer = await signerFor(context, request.signer, request.passphrase);
       if (!signer) throw new AirlockError('PASSPHRASE_REQUIRED');
@@ -40,25 +45,65 @@ export async function prepareExport(context: StationContext, request: PrepareExp
       const name = request.name ?? defaultBundleName(sequence, startedAt);
       const dir = resolve(request.stagingDir ?? join(context.paths.root, 'staged', name));
       if (await exists(dir)) throw new AirlockError('OUTPUT_EXISTS', `${dir} already exists.`, { path: dir });
-      const prepared = await prepareBundle({
-        selection: request.selection,
-        name,
-        sequence,
-        identity: context.identity,
-        now: startedAt,
-        tracker: new ProgressTracker(request.onProgress),
-        signal: request.signal,
-      });
-      await mkdir(dirname(dir), { recursive: true, mode: 0o700 });
-      await mkdir(dir, { mode: 0o700 });
-      await saveStagedExport(dir, prepared);
-      const staged: StagedExport = { dir, prepared, signatures: [] };
+      const bundle = { selection: request.selection, name, sequence, identity: context.identity, now: startedAt, signal: request.signal };
+      let prepared: PreparedBundle;
+      let images: StagedExport['images'] = null;
+      if (!hasImageSources(request)) {
+        prepared = await prepareBundle({ ...bundle, tracker: new ProgressTracker(request.onProgress) });
+        await mkdir(dirname(dir), { recursive: true, mode: 0o700 });
+        await mkdir(dir, { mode: 0o700 });
+        await saveStagedExport(dir, prepared);
+      } else {
+        ({ prepared, images } = await prepareWithImages(context, request, dir, bundle));
+      }
+      const staged: StagedExport = { dir, prepared, signatures: [], images };
       await addStagedSignature(staged, signer);
       return staged;
     },
     succeeded: (staged) => ({ ...stagedEvent(staged), files: staged.prepared.payload.length, bytes: staged.prepared.tags.payloadBytes }),
   });
   return summarizeStaged(done.value, await loadTrustedKeys(context.paths));
+}
+
+/**
+ * A prepare with images: the staged folder first (the images are pulled and unpacked inside it,
+ * then laid out in its oci/ folder), then the hashing pass over the selection and the staged
+ * layout, each blob checked against its name. A failure removes the folder this prepare made.
+ */
+async function prepareWithImages(
+  context: StationContext,
+  request: PrepareExportRequest,
+  dir: string,
+  bundle: Omit<Parameters<typeof prepareBundle>[0], 'tracker'>,
+): Promise<{ prepared: PreparedBundle; images: StagedExport['images'] }> {
+  await mkdir(dirname(dir), { recursive: true, mode: 0o700 });
+  await mkdir(dir, { mode: 0o700 });
+  try {
+    const payload = await prepareImagePayload(request, {
+      workParent: dir,
+      trustedKeys: () => loadTrustedKeys(context.paths),
+      signal: request.signal,
+      onProgress: request.onProgress,
+    });
+    let extraFiles;
+    try {
+      extraFiles = await stageImageLayout(dir, payload, request.signal);
+    } finally {
+      await payload.cleanup();
+    }
+    const prepared = await prepareBundle({
+      ...bundle,
+      extraFiles,
+      checkPayload: (hashed) => payload.check(hashed),
+      tracker: new ProgressTracker(request.onProgress),
+    });
+    await saveStagedExport(dir, prepared, { images: true });
+    // Read back as approve will: the summary shows what the staged folder holds, not what memory says.
+    return { prepared, images: (await loadStagedExport(dir)).images };
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 /** The staged exports in this home's staged/ folder, ready or not (a prepare that failed half-way). */
@@ -128,15 +173,18 @@ export async function finishExport(context: StationContext, request: FinishExpor
         signers: staged.signatures.map((s) => ({ fingerprint: s.fingerprint, userIds: s.userIds })),
         onProgress: request.onProgress,
         signal: request.signal,
+      }).catch((error: unknown) => {
+        // A staged layout file whose bytes changed behind an unchanged size and time: the staged export is invalid.
+        throw asStagedChange(error, staged.dir);
       });
       return { result, signer, intent, staged };
     },
-    succeeded: ({ result, intent }) => exportEvent(context, result, intent, null),
+    succeeded: ({ result, intent, staged }) => exportEvent(context, result, intent, null, staged.images ?? undefined),
   });
   // The receipt is signed by the finishing operator's key when one is given (else unsigned).
   const outcome = await completeExport(context, { result: done.value.result, signer: done.value.signer, event: done.event, startedAt, media: null });
   await removeStagedExport(done.value.staged.dir);
-  return outcome;
+  return { ...outcome, images: done.value.staged.images ?? undefined };
 }
 
 /** A staged export's event: which bundle, who has signed it so far, where it is staged. */
@@ -146,7 +194,8 @@ function stagedEvent(staged: StagedExport): OutcomeEvent {
     bundleUuid: staged.prepared.tags.uuid,
     bundleName: staged.prepared.name,
     signers: staged.signatures.map((s) => s.fingerprint),
-    details: { stagedDir: staged.dir },
+    // What was prepared or approved, image by image: who let which digest through is on record.
+    details: { stagedDir: staged.dir, images: staged.images ? imageEventRows(staged.images.images) : undefined },
   };
 }
 
@@ -163,6 +212,7 @@ function summarizeStaged(staged: StagedExport, trusted: TrustedKey[]): StagedSum
       const known = trusted.find((t) => t.fingerprint === s.fingerprint);
       return { fingerprint: s.fingerprint, userIds: s.userIds, trustedLabel: known?.label ?? null, role: known?.role ?? null };
     }),
+    images: staged.images ?? undefined,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { PolicyFinding, VerifyResult } from '../../../shared/results.js';
+import { imageEventRows } from '../audit/image-event-rows.js';
 import { verificationEventFields } from '../audit/verification-event.js';
 import { findPriorImport } from '../import/replay-guard.js';
 import { JOB_PLANS, withJobEta } from '../jobs/job-eta.js';
@@ -59,9 +60,14 @@ export async function verifyBundle(context: StationContext, request: VerifyReque
         await inspection?.close();
       }
     },
+    // The images the bundle carried (as its verified descriptor names them): who checked what, to the digest.
     succeeded: (report) => ({
       ...verificationEventFields(report),
-      details: { bundlePath: request.bundlePath, inspection: inspectionRecord(report.inspection) },
+      details: {
+        bundlePath: request.bundlePath,
+        images: report.images ? imageEventRows(report.images) : undefined,
+        inspection: inspectionRecord(report.inspection),
+      },
     }),
   });
   return done.value;

@@ -71,10 +71,6 @@ function signerView({ publicKey: _publicKey, ...view }: TrustedSigner): TrustedS
   return view;
 }
 
-function carriesImages(request: IpcParsedRequest<'startExport'>): boolean {
-  return (request.images?.length ?? 0) > 0 || request.imagesFrom !== undefined || (request.charts?.length ?? 0) > 0 || request.skipBlobsIn !== undefined;
-}
-
 export function createHandlers(deps: HandlerDeps): IpcHandlers {
   const withStation = async <T>(action: (station: StationOps) => Promise<T>): Promise<T> => {
     const station = await deps.openStation();
@@ -157,10 +153,6 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
 
     startExport: async (request) => {
       if (request.destination.kind === 'medium') {
-        // The export to media takes files only: images would be dropped without a word.
-        if (carriesImages(request)) {
-          throw new AirlockError('USAGE', 'Images and charts are exported to a folder, not straight to a medium. Choose a folder as the destination.');
-        }
         const { mediumId } = request.destination;
         await withStation((station) => offeredMedium(station, mediumId, 'write'));
       }

@@ -3,7 +3,7 @@
  * payloads refused as USAGE before a job starts (oversized, control characters, unknown keys,
  * wrong transports, half credentials); the push target becomes core's RegistryEndpoint in main,
  * plain HTTP only for a loopback registry; the password reaches the job request and nothing
- * else (no answer, no log line); a media export never drops images silently.
+ * else (no answer, no log line); a media export takes images like a folder export.
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDispatch } from '../../../electron/main/ipc/dispatch.js';
@@ -89,13 +89,28 @@ describe('export requests with images', () => {
     expect(jobHost.start).not.toHaveBeenCalled();
   });
 
-  it('refuses images with a medium as destination rather than dropping them', async () => {
-    for (const fields of [{ images: ['oci:/l'] }, { imagesFrom: '/l.txt' }, { charts: ['/c.tgz'] }, { selection: ['/a'], skipBlobsIn: '/r.json' }]) {
-      const answer = await call('startExport', { ...exportOf(fields), destination: { kind: 'medium', mediumId: '/dev/sdb1' } });
-      expect(answer, JSON.stringify(fields)).toMatchObject({ ok: false, error: { code: 'USAGE', message: expect.stringContaining('folder') } });
+  it('passes images to an export straight to a medium, as given, once the medium is one offered now', async () => {
+    const medium = { id: '/dev/sdb1', mountPoint: '/media/stick', readOnly: false, label: 'STICK', device: '/dev/sdb1' };
+    openStation.mockImplementation(() => Promise.resolve({ listMedia: async () => [medium], close: () => undefined } as never));
+    try {
+      for (const fields of [
+        { images: ['oci:/l'] },
+        { imagesFrom: '/l.txt' },
+        { charts: ['/c.tgz'] },
+        { selection: ['/a'], images: ['oci:/l'], skipBlobsIn: '/r.json' },
+      ]) {
+        jobHost.start.mockClear();
+        const request = { ...exportOf(fields), destination: { kind: 'medium', mediumId: '/dev/sdb1' } };
+        expect(await call('startExport', request), JSON.stringify(fields)).toEqual({ ok: true, value: { jobId: 'job-i' } });
+        expect(jobHost.start).toHaveBeenCalledWith('export', request);
+      }
+      jobHost.start.mockClear();
+      const elsewhere = await call('startExport', { ...exportOf({ images: ['oci:/l'] }), destination: { kind: 'medium', mediumId: '/dev/sdz9' } });
+      expect(elsewhere).toMatchObject({ ok: false, error: { code: 'MEDIA_NOT_LISTED' } });
+      expect(jobHost.start).not.toHaveBeenCalled();
+    } finally {
+      openStation.mockImplementation(() => Promise.reject(new Error('no station needed here')));
     }
-    expect(jobHost.start).not.toHaveBeenCalled();
-    expect(openStation).not.toHaveBeenCalled();
   });
 });
 

@@ -121,9 +121,9 @@ describe('export flow: images beside files', () => {
     expect(screen.getByText(/are left out/).textContent).toContain('/srv/receipts/import-41.json');
 
     await user.click(screen.getByRole('button', { name: 'Next: destination' }));
-    // Images go to a folder: the medium is listed but cannot be chosen.
-    expect(await screen.findByText('Images go to a folder')).toBeTruthy();
-    expect(screen.getByRole<HTMLInputElement>('radio', { name: /TRANSFER/ }).disabled).toBe(true);
+    // Images may go to a medium too: the sizes shown count the files, and the station checks the room with the exact size.
+    expect(await screen.findByText('Images are sized when they are read')).toBeTruthy();
+    expect(screen.getByRole<HTMLInputElement>('radio', { name: /TRANSFER/ }).disabled).toBe(false);
     await user.click(screen.getByRole('radio', { name: /A folder/ }));
     await user.click(screen.getByRole('button', { name: 'Choose folder…' }));
     await user.click(screen.getByRole('button', { name: 'Next: sign' }));
@@ -167,6 +167,26 @@ describe('export flow: images beside files', () => {
     });
   });
 
+  it('images go straight to a medium: the request names the medium and carries the images', async () => {
+    const fake = fakeApi(answers());
+    const user = userEvent.setup();
+    renderWithApi(<ExportFlow onOpenKeys={() => undefined} />, fake);
+    await addReference(user, 'oci:/srv/images/layout:tool-1.0');
+    await user.click(screen.getByRole('button', { name: 'Next: review' }));
+    await screen.findByRole('table', { name: 'Images and charts to send' });
+    await user.click(screen.getByRole('button', { name: 'Next: destination' }));
+    await user.click(await screen.findByRole('radio', { name: /TRANSFER/ }));
+    await user.click(screen.getByRole('button', { name: 'Next: sign' }));
+    await user.type(await screen.findByLabelText(/Station key passphrase/), 'pw{Enter}');
+    await waitFor(() => expect(fake.callsTo('startExport')).toHaveLength(1));
+    expect(fake.callsTo('startExport')[0]).toEqual({
+      selection: [],
+      destination: { kind: 'medium', mediumId: usbStick.id },
+      passphrase: 'pw',
+      images: ['oci:/srv/images/layout:tool-1.0'],
+    });
+  });
+
   it('a files-only export sends what it always did, and may still go to a medium', async () => {
     const fake = fakeApi(answers());
     const user = userEvent.setup();
@@ -176,7 +196,7 @@ describe('export flow: images beside files', () => {
     await screen.findByRole('table', { name: 'Selection' });
     expect(screen.queryByRole('table', { name: 'Images and charts to send' })).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Next: destination' }));
-    expect(screen.queryByText('Images go to a folder')).toBeNull();
+    expect(screen.queryByText('Images are sized when they are read')).toBeNull();
     expect((await screen.findByRole<HTMLInputElement>('radio', { name: /TRANSFER/ })).disabled).toBe(false);
   });
 

@@ -23,8 +23,8 @@ export interface DestinationStepProps {
   destination: ChosenDestination;
   name: string;
   onChange: (value: { destination: ChosenDestination; name: string }) => void;
-  /** The export carries images or charts: those are written to a folder only (the media export takes files). */
-  foldersOnly?: boolean | undefined;
+  /** The export carries images or charts: their size is known only once they are read, so the fit shown covers the files. */
+  withImages?: boolean | undefined;
   onBack: () => void;
   onNext: () => void;
   /** How often the media list is refreshed (tests shorten it). */
@@ -35,7 +35,7 @@ export interface DestinationStepProps {
 const FOLDER = 'airlock:folder';
 const valueOf = (d: ChosenDestination): string | null => (d === null ? null : d.kind === 'folder' ? FOLDER : d.medium.id);
 
-export function DestinationStep({ summary, destination, name, onChange, foldersOnly = false, onBack, onNext, pollMs }: DestinationStepProps) {
+export function DestinationStep({ summary, destination, name, onChange, withImages = false, onBack, onNext, pollMs }: DestinationStepProps) {
   const { media, error } = useMedia(pollMs);
   const bundleBytes = estimateBundleBytes(summary);
   const nameError = name !== '' && !NAME_RE.test(name) ? 'Letters, digits, dot, dash and underscore only (up to 100), not starting with a dot.' : null;
@@ -45,8 +45,7 @@ export function DestinationStep({ summary, destination, name, onChange, foldersO
   const gone = destination?.kind === 'medium' && chosenMedium === null;
   const chosenFits = chosenMedium ? fitOnMedium(bundleBytes, chosenMedium).fits !== false : false;
   const ready =
-    nameError === null &&
-    (destination?.kind === 'folder' ? destination.path !== null : destination?.kind === 'medium' ? chosenFits && !gone && !foldersOnly : false);
+    nameError === null && (destination?.kind === 'folder' ? destination.path !== null : destination?.kind === 'medium' ? chosenFits && !gone : false);
 
   const choose = (value: string) => {
     if (value === FOLDER) onChange({ destination: { kind: 'folder', path: destination?.kind === 'folder' ? destination.path : null }, name });
@@ -67,10 +66,11 @@ export function DestinationStep({ summary, destination, name, onChange, foldersO
         ]}
       />
       <MediaCount media={media} purpose="write" />
-      {foldersOnly ? (
-        <Alert color="blue" title="Images go to a folder">
+      {withImages ? (
+        <Alert color="blue" title="Images are sized when they are read">
           <Text size="sm">
-            A bundle with images or charts is written to a folder. Choose the medium’s folder below (“A folder”), or copy the bundle to the medium afterwards.
+            The sizes below count the files only. Images and charts are read (or pulled) first, before anything is written; then Airlock checks the free space
+            with the bundle’s exact size and writes nothing if it does not fit.
           </Text>
         </Alert>
       ) : null}
@@ -104,7 +104,7 @@ export function DestinationStep({ summary, destination, name, onChange, foldersO
                   : 'FAT32: a bundle over 4 GiB would be split into parts; this one fits in one file.',
               );
             }
-            return <MediumRadio key={medium.id} medium={medium} disabled={fit.fits === false || foldersOnly} notes={notes} />;
+            return <MediumRadio key={medium.id} medium={medium} disabled={fit.fits === false} notes={notes} />;
           })}
           <Radio
             value={FOLDER}

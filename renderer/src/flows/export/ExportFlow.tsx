@@ -124,7 +124,7 @@ export function ExportFlow({ onOpenKeys, pollMs }: { onOpenKeys: () => void; pol
           destination={destination.destination}
           name={destination.name}
           onChange={setDestination}
-          foldersOnly={withImages}
+          withImages={withImages}
           pollMs={pollMs || undefined}
           onBack={() => setStep('review')}
           onNext={() => setStep('sign')}
