@@ -87,7 +87,7 @@ export class FakeScanner implements Scanner {
 }
 
 /** The made-up archive: `FAKEZIP\n` then JSON `{ members: [{ name, content }], findings?: [...] }`; a member whose content starts with FAKEZIP is walked in turn. */
-export function fakeZip(members: Array<{ name: string; content: string }>, findings: ArchiveWalkFinding[] = []): string {
+export function fakeZip(members: Array<{ name: string; content: string; declaredSize?: number }>, findings: ArchiveWalkFinding[] = []): string {
   return `FAKEZIP\n${JSON.stringify({ members, findings })}`;
 }
 
@@ -112,14 +112,14 @@ export function fakeParts(options: { walkThrows?: boolean | undefined } = {}): {
   const log: FakePartsLog = { detected: [], walked: [], macroChecks: 0 };
   const walk = async (bytes: Buffer, chain: string[], visit: Parameters<WalkArchive>[3]): Promise<ArchiveWalkFinding[]> => {
     const parsed = JSON.parse(bytes.toString('utf8').slice('FAKEZIP\n'.length)) as {
-      members: Array<{ name: string; content: string }>;
+      members: Array<{ name: string; content: string; declaredSize?: number }>;
       findings: ArchiveWalkFinding[];
     };
     const findings = [...parsed.findings];
     for (const member of parsed.members) {
       const members = [...chain, member.name];
       if (member.content.startsWith('FAKEZIP\n')) findings.push(...(await walk(Buffer.from(member.content), members, visit)));
-      else await visit({ members, size: Buffer.byteLength(member.content), stream: Readable.from([Buffer.from(member.content)]) });
+      else await visit({ members, size: member.declaredSize ?? Buffer.byteLength(member.content), stream: Readable.from([Buffer.from(member.content)]) });
     }
     return findings;
   };

@@ -6,7 +6,7 @@
  * scanner's own macro detection covers it where the site enables it (docs/inspection.md).
  */
 import type { Problem } from '../../../shared/problems.js';
-import type { ArchiveMemberVisit, ItemFinding } from './contract.js';
+import type { ArchiveMemberVisit, FileScan, ItemFinding } from './contract.js';
 import { baseName, HeadSniffer, type ContentInspector } from './content-inspector.js';
 import { itemVerdict, NOT_SCANNED, scanFinding } from './item-verdict.js';
 import { TailWindow } from './types/polyglot.js';
@@ -15,13 +15,21 @@ export async function inspectMember(owner: ContentInspector, path: string, membe
   const { policy, parts } = owner.options;
   const sniffer = new HeadSniffer();
   const tail = new TailWindow();
-  const scan = member.size > 0 ? await owner.beginScan() : null;
+  // Begun at the first byte that arrives, not by the declared size: an archive's sizes are hostile
+  // (a member declared empty that yields bytes is still scanned); a truly empty member needs no scan.
+  let scan: FileScan | null = null;
+  let scanBegun = false;
   let bytes = 0;
   try {
     for await (const chunk of member.stream as AsyncIterable<Buffer>) {
       sniffer.add(chunk);
       tail.push(chunk);
       bytes += chunk.length;
+      if (chunk.length === 0) continue;
+      if (!scanBegun) {
+        scanBegun = true;
+        scan = await owner.beginScan();
+      }
       if (scan) await scan.write(chunk);
     }
   } catch (error) {

@@ -146,6 +146,15 @@ describe('content inspector: archives inside the payload', () => {
     }
   });
 
+  it('scans a member by the bytes that arrive, never by its declared size (hostile: declared empty or negative)', async () => {
+    for (const declaredSize of [0, -1]) {
+      const lying = fakeZip([{ name: 'empty-looking.txt', content: `..${MARKER}..`, declaredSize }]);
+      const { content } = inspector();
+      const found = await feed(content, 'data/lying.zip', lying);
+      expect(found.find((p) => p.code === 'MALWARE_FOUND' && p.members !== undefined)).toMatchObject({ members: ['empty-looking.txt'] });
+    }
+  });
+
   it('a limit hit refuses whatever the policy (never a silent pass); encrypted and unreadable follow the policy', async () => {
     const walkFindings = [
       { code: 'ARCHIVE_LIMIT' as const, members: ['a.zip'], detail: 'More than 5 levels deep.' },
