@@ -42,6 +42,25 @@ export const PROBLEM_CODES = [
 
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 
+/**
+ * Findings about what a bundle holds (content inspection, issue #16): the refusals the station
+ * keeps in quarantine (docs/inspection.md). Not the scanner's absence or an old database (those
+ * are about the station), nor authenticity or integrity (nothing proves who sent it).
+ */
+export const CONTENT_FINDING_CODES: ReadonlySet<ProblemCode> = new Set<ProblemCode>([
+  'TYPE_DENIED',
+  'TYPE_MISMATCH',
+  'MACRO_FOUND',
+  'ARCHIVE_LIMIT',
+  'ARCHIVE_ENCRYPTED',
+  'ARCHIVE_UNREADABLE',
+  'MALWARE_FOUND',
+  'SCAN_FAILED',
+]);
+
+/** Every code content inspection raises: its findings, and the station's own fitness to inspect. */
+export const INSPECTION_CODES: ReadonlySet<ProblemCode> = new Set<ProblemCode>([...CONTENT_FINDING_CODES, 'SCANNER_UNAVAILABLE', 'SCAN_DB_STALE']);
+
 export interface Problem {
   code: ProblemCode;
   /** Path inside the bag (e.g. `data/a.txt`, `manifest-sha256.txt`) when the problem concerns one entry. */

@@ -2,8 +2,8 @@
  * Content inspection (issue #16; docs/inspection.md): the interfaces its parts are built against.
  *
  *   content inspector (content-inspector.ts, a PayloadInspector from verify/inspectors.ts)
- *     ├─ type detection  (types/)     detectType(head, name) → TypeDetection; officeMacros(source)
- *     ├─ type policy     (types/)     typeFindings(detection, policy.types)
+ *     ├─ type detection  (types/)     detectType(head, name) → Promise<TypeDetection>; officeMacros(source)
+ *     ├─ type policy     (types/)     typeFindings(detection, macros, policy.types, { polyglot, archives })
  *     ├─ archives        (archives/)  walkArchive(source, detection, limits, visit) — zip, tar, gzip
  *     └─ scanner         (clamd/, command-scanner.ts)  Scanner: status(), begin() → FileScan
  *

@@ -17,18 +17,9 @@
  * again. A refusal with a content finding among other problems is kept whole (its report holds
  * them all); a release overrides only the content findings, so such a bundle never releases.
  */
-import type { Problem, ProblemCode } from '../../../shared/problems.js';
+import { CONTENT_FINDING_CODES, type Problem, type ProblemCode } from '../../../shared/problems.js';
 
-export const QUARANTINE_CODES: ReadonlySet<ProblemCode> = new Set<ProblemCode>([
-  'TYPE_DENIED',
-  'TYPE_MISMATCH',
-  'MACRO_FOUND',
-  'ARCHIVE_LIMIT',
-  'ARCHIVE_ENCRYPTED',
-  'ARCHIVE_UNREADABLE',
-  'MALWARE_FOUND',
-  'SCAN_FAILED',
-]);
+export const QUARANTINE_CODES: ReadonlySet<ProblemCode> = CONTENT_FINDING_CODES;
 
 /** The content findings among a refusal's problems: those that make it a quarantine case. */
 export function contentFindings(problems: readonly Problem[]): Problem[] {

@@ -7,24 +7,13 @@
 import { Alert, Badge, List, Stack, Text, Title } from '@mantine/core';
 import { formatBytes } from '../../../../shared/format.js';
 import type { InspectionSummary } from '../../../../shared/inspection.js';
-import { PROBLEM_TEXT, type Problem, type ProblemCode } from '../../../../shared/problems.js';
+import { INSPECTION_CODES, PROBLEM_TEXT, type Problem, type ProblemCode } from '../../../../shared/problems.js';
 import { plural } from '../plural.js';
 import { InspectedItemsTable } from './InspectedItemsTable.js';
 import { ScannerLine } from './ScannerLine.js';
 
 /** The codes content inspection raises (shared/problems.ts, issue #16). */
-export const INSPECTION_CODES: ReadonlySet<ProblemCode> = new Set<ProblemCode>([
-  'TYPE_DENIED',
-  'TYPE_MISMATCH',
-  'MACRO_FOUND',
-  'ARCHIVE_LIMIT',
-  'ARCHIVE_ENCRYPTED',
-  'ARCHIVE_UNREADABLE',
-  'MALWARE_FOUND',
-  'SCAN_FAILED',
-  'SCANNER_UNAVAILABLE',
-  'SCAN_DB_STALE',
-]);
+export { INSPECTION_CODES };
 
 /** Distinct codes, in first-seen order. */
 function distinctCodes(summary: InspectionSummary): ProblemCode[] {

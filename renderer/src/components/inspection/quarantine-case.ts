@@ -1,21 +1,11 @@
 /**
  * Which refusals the station keeps in quarantine when the bundle is imported (core's
- * electron/core/quarantine/quarantine-codes.ts; test/unit/renderer/quarantine-case.test.ts keeps
- * the two lists equal): findings about what the bundle holds. Not the scanner's absence or an old
+ * electron/core/quarantine/quarantine-codes.ts; both are shared/problems.ts CONTENT_FINDING_CODES): findings about what the bundle holds. Not the scanner's absence or an old
  * database (about the station), nor authenticity or integrity (nothing proves who sent it).
  */
-import type { Problem, ProblemCode } from '../../../../shared/problems.js';
+import { CONTENT_FINDING_CODES, type Problem, type ProblemCode } from '../../../../shared/problems.js';
 
-export const QUARANTINE_CASE_CODES: ReadonlySet<ProblemCode> = new Set<ProblemCode>([
-  'TYPE_DENIED',
-  'TYPE_MISMATCH',
-  'MACRO_FOUND',
-  'ARCHIVE_LIMIT',
-  'ARCHIVE_ENCRYPTED',
-  'ARCHIVE_UNREADABLE',
-  'MALWARE_FOUND',
-  'SCAN_FAILED',
-]);
+export const QUARANTINE_CASE_CODES: ReadonlySet<ProblemCode> = CONTENT_FINDING_CODES;
 
 /** An import of a bundle with these problems would be refused and the bundle kept in quarantine (when the policy keeps, its default). */
 export function isQuarantineCase(problems: readonly Problem[]): boolean {
