@@ -74,6 +74,7 @@ function disagreement(entry: ReadEntry, view: GuardEntry | undefined): string | 
 export async function* readTarEntries(
   source: Readable,
   onBytes?: (bytes: number) => void,
+  /** dataOffsets: remember where each entry's data lies (archiveOffsetOf); default true (a WeakMap entry per live entry). */
   options: { dataOffsets?: boolean } = {},
 ): AsyncGenerator<ReadEntry, void, undefined> {
   // Format v1 is an uncompressed tar; node-tar would quietly decompress gzip or zstd input.
@@ -121,7 +122,7 @@ export async function* readTarEntries(
       fail(new ArchiveError(differs));
       return;
     }
-    if (view && options.dataOffsets === true) dataOffsets.set(entry, view.dataOffset);
+    if (view && options.dataOffsets !== false) dataOffsets.set(entry, view.dataOffset);
     queue.push(entry);
     notify();
   });

@@ -33,10 +33,9 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
   const source = openBundle(options);
   state.tracker.startPhase('verifying-signature', { bytes: state.fileSize });
   try {
-    // Offsets for readers that read a verified file back from the bundle: inspectors (inspectors.ts) and a
-    // push-only import's payload sink (oci/push/bundle-blobs.ts). A WeakMap entry per live entry: no growth.
-    const dataOffsets = true;
-    for await (const entry of readTarEntries(source, (n) => state.tracker.addBytes(n), { dataOffsets })) {
+    // Data offsets are kept (the default) for readers that read a verified file back from the bundle:
+    // inspectors (inspectors.ts) and a push-only import's payload sink (oci/push/bundle-blobs.ts).
+    for await (const entry of readTarEntries(source, (n) => state.tracker.addBytes(n))) {
       throwIfAborted(signal);
       const rel = admitEntry(state, entry);
       if (rel === null) continue;
