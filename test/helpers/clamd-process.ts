@@ -8,10 +8,11 @@
  * process exit kills what is left (SIGKILL), so a crashed test worker leaves no clamd behind.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { freePort, killOnExit } from './test-daemons.js';
 import { once } from 'node:events';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeDatabaseContainer, writePlainSignatures } from './clamav-database.js';
@@ -53,17 +54,6 @@ export interface ClamdServer {
   kill(): Promise<void>;
   /** Start again with the same config, database and addresses; resolves when it answers PING. */
   start(): Promise<void>;
-}
-
-const running = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const child of running) child.kill('SIGKILL');
-  });
 }
 
 function configText(options: ClamdServerOptions, paths: { socket: string; port: number; db: string; log: string; pid: string }): string {
@@ -116,20 +106,7 @@ export function clamdSay(socketPath: string, command: string, timeoutMs = 5_000)
 
 export const READY_TIMEOUT_MS = 120_000;
 
-/** A port free at this instant on 127.0.0.1 (another process may take it: startClamd retries). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
 export async function startClamd(options: ClamdServerOptions = {}): Promise<ClamdServer> {
-  installExitHook();
   const dir = await mkdtemp(join(tmpdir(), 'airlock-clamd-'));
   const databaseDir = join(dir, 'db');
   await mkdir(databaseDir);
@@ -153,8 +130,7 @@ export async function startClamd(options: ClamdServerOptions = {}): Promise<Clam
       closeSync(out);
     }
     const started = child;
-    running.add(started);
-    started.once('exit', () => running.delete(started));
+    killOnExit(started);
     const exited = once(started, 'exit').then(() => true);
     const deadline = Date.now() + READY_TIMEOUT_MS;
     for (;;) {

@@ -7,10 +7,10 @@
  * test worker leaves no registry behind.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { freePort, killOnExit } from './test-daemons.js';
 import { once } from 'node:events';
 import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
@@ -42,30 +42,6 @@ export interface RegistryServer {
   /** Everything the registry printed (for failure messages). */
   log(): Promise<string>;
   stop(): Promise<void>;
-}
-
-const running = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  // Synchronous: the only thing an exiting process can still do is send signals.
-  process.on('exit', () => {
-    for (const child of running) child.kill('SIGKILL');
-  });
-}
-
-/** A port free at this instant on 127.0.0.1 (another process may take it: startRegistry retries). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 function htpasswdLine(user: string, password: string): string {
@@ -123,12 +99,10 @@ async function stopChild(child: ChildProcess): Promise<void> {
     await exited;
     clearTimeout(timer);
   }
-  running.delete(child);
 }
 
 /** Starts a registry; the caller must stop() it (useRegistryServer does). */
 export async function startRegistry(options: RegistryServerOptions = {}): Promise<RegistryServer> {
-  installExitHook();
   const dir = await mkdtemp(join(tmpdir(), 'airlock-registry-'));
   const storageDir = join(dir, 'storage');
   const logFile = join(dir, 'registry.log');
@@ -172,7 +146,7 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
     const logFd = openSync(logFile, 'a');
     const child = spawn('docker-registry', ['serve', configFile], { stdio: ['ignore', logFd, logFd] });
     closeSync(logFd);
-    running.add(child);
+    killOnExit(child);
     const url = `${scheme}://127.0.0.1:${port}`;
     try {
       await waitUntilAnswering(url, child, dispatcher, logFile);
