@@ -22,6 +22,13 @@ export const AUDIT_EVENT_TYPES = [
   'quarantine-purge',
   /** A signature-database feed bundle was installed for the scanner (details: files, database version before and after). */
   'feed-import',
+  /** A heartbeat bundle was made (details.direction 'sent') or received (details.direction 'received'); details: channel, sequence. */
+  'heartbeat',
+  /** Nothing arrived on a channel for longer than the policy's heartbeat interval (details: signer, channel, lastReceivedAt, intervalSeconds). */
+  'channel-alarm',
+  /** `airlock watch` started or stopped on an inbox (details: inbox, dest, pid; stop: counts, reason). */
+  'watch-start',
+  'watch-stop',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -71,6 +71,10 @@ export const ERROR_ACTIONS: { readonly [K in ErrorCode]: string } & Readonly<Rec
   SCANNER_ERROR: 'Check that the scanner is running and that the address in the station policy is right, then try again.',
   FEED_INVALID: 'Ask the sending side for a fresh feed bundle, signed by a key this station trusts with the feeds role.',
   RECEIPT_INVALID: 'Use the import receipt exactly as the receiving station wrote it (the .json with its .asc), signed by a key this station trusts.',
+  CHANNEL_NAME_INVALID: 'Use a short name such as "diode-a" or "feeds.daily".',
+  WATCH_INBOX_INVALID: 'Give an inbox folder that exists and lies outside the destination and the station home.',
+  WATCH_ALREADY_RUNNING: 'Check the running watcher’s status; stop it before starting another on the same inbox.',
+  FORWARD_UNAVAILABLE: 'Check that the SIEM or syslog server runs and the address and certificates in config.json; the forwarding status shows the backlog.',
   INTERNAL: 'Try again. If it happens again, note the time and what you did, and report it.',
 };
 

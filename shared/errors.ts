@@ -98,6 +98,19 @@ export const ERROR_CODES = {
     message:
       'The signature-database feed is malformed, not signed by a key with the feeds role, or failed the database check; the scanner’s database was not changed.',
   },
+  CHANNEL_NAME_INVALID: {
+    kind: 'usage',
+    message: 'A channel name may hold only lower-case letters, digits, dot, dash and underscore (1-64 characters), starting with a letter or digit.',
+  },
+  WATCH_INBOX_INVALID: {
+    kind: 'usage',
+    message: 'The inbox must be an existing folder, apart from the destination and the station home (neither inside the other).',
+  },
+  WATCH_ALREADY_RUNNING: { kind: 'operational', message: 'A watcher of this station already runs on this inbox.' },
+  FORWARD_UNAVAILABLE: {
+    kind: 'operational',
+    message: 'An audit forwarding sink (syslog or the JSON-lines file) could not take the events; they stay in the outbox and are sent later.',
+  },
   INTERNAL: { kind: 'operational', message: 'An unexpected internal error occurred.' },
 } as const satisfies Record<string, { kind: 'usage' | 'operational'; message: string }>;
 

@@ -38,6 +38,11 @@ export const PROBLEM_CODES = [
   'SCAN_FAILED',
   'SCANNER_UNAVAILABLE',
   'SCAN_DB_STALE',
+  'CHANNEL_GAP',
+  'CHANNEL_DUPLICATE',
+  'CHANNEL_REORDERED',
+  'CHANNEL_BACKLINK_BROKEN',
+  'CHANNEL_STAMP_INVALID',
 ] as const;
 
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
@@ -230,6 +235,27 @@ export const PROBLEM_TEXT: Record<ProblemCode, ProblemText> = {
   SCAN_DB_STALE: {
     message: 'The malware scanner’s signature database is older than the station’s policy allows.',
     action: 'Bring a current signature database across (a feed bundle), then import again.',
+  },
+  CHANNEL_GAP: {
+    message: 'The bundle’s channel sequence number skips ahead: one or more bundles sent on this channel before it have not arrived.',
+    action: 'Ask the sending side which bundles carry the missing sequence numbers (its audit log lists them) and send them again.',
+  },
+  CHANNEL_DUPLICATE: {
+    message: 'A bundle with this channel sequence number was already received from this signer on this channel.',
+    action: 'Check the audit log for the earlier bundle; if the two differ, report it to your security officer: a sender reused a number.',
+  },
+  CHANNEL_REORDERED: {
+    message: 'The bundle’s channel sequence number is lower than one already received: it arrived out of order, or it is an old bundle sent again.',
+    action: 'If it fills a reported gap, nothing more is needed; otherwise check the audit log for a replayed bundle.',
+  },
+  CHANNEL_BACKLINK_BROKEN: {
+    message:
+      'The bundle names a previous bundle on its channel (by its tag manifest’s SHA-256) other than the one this station received with the sequence number before it.',
+    action: 'Report it to your security officer: the channel’s history differs between the two sides (a substituted or forged bundle).',
+  },
+  CHANNEL_STAMP_INVALID: {
+    message: 'The bundle’s channel fields in bag-info.txt are malformed or incomplete (channel name, sequence number or previous-bundle hash).',
+    action: 'Do not import it. Ask the sender to export again with a current Airlock.',
   },
 };
 

@@ -188,4 +188,59 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 6,
+    description: 'channels: sequence numbers and back-links on both sides (issue #17.1)',
+    sql: `
+      -- Sending side: per channel, the last sequence stamped and the SHA-256 of that bundle's
+      -- tagmanifest-sha256.txt (the next bundle's back-link). Advanced only when an export
+      -- (or heartbeat) is published, in the same transaction as its audit event.
+      CREATE TABLE channel_send (
+        channel            TEXT PRIMARY KEY,
+        sequence           INTEGER NOT NULL,
+        tagmanifest_sha256 TEXT NOT NULL,
+        bundle_uuid        TEXT NOT NULL,
+        at                 TEXT NOT NULL
+      ) STRICT;
+      -- Receiving side: per trusted signer fingerprint and channel, the highest sequence seen and
+      -- its tag manifest hash; when anything last arrived (heartbeat alarms).
+      CREATE TABLE channel_receive (
+        signer             TEXT NOT NULL,
+        channel            TEXT NOT NULL,
+        last_sequence      INTEGER NOT NULL,
+        last_tagmanifest_sha256 TEXT NOT NULL,
+        last_received_at   TEXT NOT NULL,
+        last_heartbeat_at  TEXT,
+        -- When a heartbeat alarm was raised and not yet cleared by new traffic (one alarm per silence).
+        alarm_raised_at    TEXT,
+        PRIMARY KEY (signer, channel)
+      ) STRICT;
+      -- Every sequence number the receiver has taken per (signer, channel), with its tag manifest
+      -- hash: duplicates, reordering and gap filling are told apart from this, and the back-link
+      -- of sequence N+1 is checked against the hash recorded for N.
+      CREATE TABLE channel_seen (
+        signer             TEXT NOT NULL,
+        channel            TEXT NOT NULL,
+        sequence           INTEGER NOT NULL,
+        tagmanifest_sha256 TEXT NOT NULL,
+        received_at        TEXT NOT NULL,
+        PRIMARY KEY (signer, channel, sequence)
+      ) STRICT;
+    `,
+  },
+  {
+    version: 7,
+    description: 'audit forwarding outbox: per-sink delivery cursor (issue #17.3)',
+    sql: `
+      -- The audit log is the outbox: each sink keeps the highest seq it acknowledged, so delivery
+      -- is at-least-once across outages and restarts and the SIEM de-duplicates by seq.
+      CREATE TABLE forward_cursor (
+        sink              TEXT PRIMARY KEY,
+        delivered_seq     INTEGER NOT NULL DEFAULT 0,
+        last_delivered_at TEXT,
+        last_attempt_at   TEXT,
+        last_error        TEXT
+      ) STRICT;
+    `,
+  },
 ];

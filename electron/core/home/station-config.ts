@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AirlockError } from '../errors.js';
 import { readJsonConfig } from '../fs/read-json-config.js';
 import type { HomePaths } from './station-home.js';
+import { ForwardConfigSchema } from './forward-config.js';
 
 export const singleLine = z
   .string()
@@ -27,6 +28,8 @@ export const StationConfigSchema = z
       )
       .max(64)
       .optional(),
+    /** Audit forwarding to a SIEM (issue #17.3, docs/siem.md): contract names, see forward-config.ts. */
+    forward: ForwardConfigSchema.optional(),
   })
   .strict();
 

@@ -36,6 +36,10 @@ export const AUDIT_TYPE_LABELS: { readonly [T in AuditEventType]: string } = {
   'quarantine-release': 'Released from quarantine',
   'quarantine-purge': 'Quarantine purged',
   'feed-import': 'Scanner database updated',
+  heartbeat: 'Channel heartbeat',
+  'channel-alarm': 'Channel heartbeat missing',
+  'watch-start': 'Inbox watcher started',
+  'watch-stop': 'Inbox watcher stopped',
 };
 
 const OUTCOME_LABELS: { readonly [O in AuditOutcome]: { label: string; color: string } } = {
