@@ -23,6 +23,8 @@ const TOOLS = [
   ['clamd', 'clamav-daemon'],
   ['clamdscan', 'clamdscan'],
   ['sigtool', 'clamav'],
+  ['rsyslogd', 'rsyslog'],
+  // rsyslog's TLS driver (lmnsd_ossl.so) comes from rsyslog-openssl, which .ci/run installs too.
 ];
 
 // sbin folders too: a user's PATH may leave them out, and the tests run these programs as root.
