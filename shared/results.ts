@@ -1,3 +1,4 @@
+import type { ChannelFinding, ChannelStamp } from './channels.js';
 import type { ImageSummary } from './images.js';
 import type { InspectionSummary } from './inspection.js';
 import type { Problem, ProblemCode } from './problems.js';
@@ -96,12 +97,23 @@ export interface PolicySummary {
   findings: PolicyFinding[];
 }
 
+/** What verify/import found of a bundle's channel stamp, checked against this station's channel state. */
+export interface ChannelReport {
+  stamp: ChannelStamp;
+  /** The signer whose channel state it was checked against (the first trusted signer). */
+  signer: string;
+  /** Empty when the sequence and back-link are exactly what was expected. */
+  findings: ChannelFinding[];
+}
+
 export interface VerifyResult {
   ok: boolean;
   /** Images and charts the bundle carries (docs/bundle-format.md §15); absent when it carries none. */
   images?: ImageSummary[] | undefined;
   /** Content inspection (issue #16): present when the station's policy has an `inspect` section. */
   inspection?: InspectionSummary | undefined;
+  /** Channel stamp and findings (issue #17, docs/channels.md); absent when the bundle carries no channel fields. */
+  channel?: ChannelReport | undefined;
   bundle: BundleSummary;
   signers: SignerInfo[];
   problems: Problem[];
