@@ -10,7 +10,7 @@
  * (undo-write.ts; errors named by media-errors.ts); the read-back is read-back/read-back-volume.ts.
  * A failed read-back leaves the files for inspection and fails the export with MEDIA_READBACK_FAILED.
  */
-import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MediaExportReport, MediaRef, MediaVolume, MediaWrittenFile } from '../../../../shared/media.js';
 import { BUNDLE_SUFFIX } from '../../bundle/format.js';
@@ -28,9 +28,11 @@ import { measureVolume, type VolumeSpace } from '../os/volume-space.js';
 import { exactArchiveBytes } from '../parts/archive-size.js';
 import { indexFileName, indexSignatureFileName, partFileName } from '../parts/part-names.js';
 import { INDEX_RESERVE_BYTES, MEDIA_MARGIN_BYTES, planLayout, type PlannedPart, type VolumeRoom } from '../parts/part-plan.js';
-import { INDEX_VERSION, serializeIndex, type VolumeIndex } from '../parts/volume-index.js';
+import { serializeIndex } from '../parts/volume-index.js';
 import { readBackVolume } from '../read-back/read-back-volume.js';
-import { FAT_MAX_PART_BYTES, foldsCase, maxPartBytesOnMount } from './fs-limits.js';
+import { FAT_MAX_PART_BYTES, maxPartBytesOnMount } from './fs-limits.js';
+import { assertNamesFree, assertVolumeFits } from './volume-fit.js';
+import { volumeIndexFor, type VolumeIndexInput } from './volume-index-for.js';
 import { mediaError } from './media-errors.js';
 import { sweepMediumLeftovers } from './medium-leftovers.js';
 import { writeSmallFile } from './small-file-write.js';
@@ -172,29 +174,8 @@ export class MediaOutput implements BundleOutput {
   /** Take a medium as volume `number`: room for its parts, its file system's limit, no name taken, leftovers cleared. */
   private async adopt(number: number, medium: MediaVolume, space: VolumeSpace): Promise<VolumeState> {
     const dir = medium.mountPoint as string;
-    const mine = this.parts.filter((p) => p.volume === number);
-    const needed =
-      mine.reduce((n, p) => n + Math.ceil(p.size / space.blockBytes) * space.blockBytes, 0) + MEDIA_MARGIN_BYTES + (this.split ? INDEX_RESERVE_BYTES : 0);
-    const room = this.room(space);
-    if (room.free < needed) {
-      throw new AirlockError('MEDIA_TOO_SMALL', `${dir} has ${room.free} bytes free; volume ${number} needs ${needed}.`, { path: dir });
-    }
-    const biggest = Math.max(...mine.map((p) => p.size));
-    if (room.maxPart !== null && biggest > room.maxPart) {
-      throw new AirlockError(
-        'MEDIA_TOO_SMALL',
-        `${dir} is ${space.fstype ?? 'a file system'} and holds files of at most ${room.maxPart} bytes; volume ${number} needs a ${biggest}-byte part.`,
-        { path: dir },
-      );
-    }
-    const entries = await readdir(dir).catch((error: unknown) => {
-      throw mediaError(error, dir);
-    });
-    const fold = foldsCase(space.fstype) ? (s: string) => s.toLowerCase() : (s: string) => s;
-    const present = new Set(entries.map(fold));
-    for (const file of [...this.fileNames(number), `${this.name}${BUNDLE_SUFFIX}`]) {
-      if (present.has(fold(file))) throw new AirlockError('OUTPUT_EXISTS', join(dir, file), { path: join(dir, file) });
-    }
+    assertVolumeFits({ number, dir, parts: this.parts.filter((p) => p.volume === number), space, room: this.room(space), split: this.split });
+    await assertNamesFree(dir, [...this.fileNames(number), `${this.name}${BUNDLE_SUFFIX}`], space.fstype);
     const dev = (await stat(dir)).dev;
     const state: VolumeState = { number, medium, dir, space, files: [], readBack: null, dev };
     this.volumes[number - 1] = state;
@@ -329,38 +310,16 @@ export class MediaOutput implements BundleOutput {
     this.record(volume, { path: finalPath, size: bytes.length, sha256: sha256Hex(bytes), volume: volume.number, kind });
   }
 
-  private indexFor(volume: VolumeState, last: boolean, wholeSha256: string | null): VolumeIndex {
-    const hashes = new Map(this.written.filter((f) => f.kind === 'part').map((f) => [f.path.slice(f.path.lastIndexOf('/') + 1), f.sha256]));
-    return {
-      airlockIndex: INDEX_VERSION,
-      name: this.name,
-      bundle: {
-        file: `${this.name}${BUNDLE_SUFFIX}`,
-        size: this.exact,
-        sha256: last ? wholeSha256 : null,
-        tagmanifestSha256: this.tagmanifestSha256,
-        uuid: this.uuid,
-      },
-      volume: volume.number,
-      volumes: this.volumeCount,
-      complete: last,
-      media: this.volumes.filter((v) => v !== undefined).map((v) => ({ volume: v.number, label: v.medium.label, serial: v.medium.serial })),
-      parts: this.parts.map((p) => ({
-        file: this.fileName(p),
-        number: p.number,
-        size: p.size,
-        sha256: hashes.get(this.fileName(p)) ?? null,
-        volume: p.volume,
-      })),
-      created: new Date().toISOString(),
-    };
+  private indexInput(): VolumeIndexInput {
+    const { name, uuid, tagmanifestSha256, exact, volumeCount, parts, written, volumes } = this;
+    return { name, uuid, tagmanifestSha256, exact, volumeCount, parts, written, volumes, fileName: (p) => this.fileName(p) };
   }
 
   private async finishVolume(volume: VolumeState, last: boolean): Promise<void> {
     await this.publishParts(volume);
     if (this.split) {
       const wholeSha256 = last ? await (this.hasher as BackgroundSha256).digest(this.wholeHash) : null;
-      const bytes = serializeIndex(this.indexFor(volume, last, wholeSha256));
+      const bytes = serializeIndex(volumeIndexFor(this.indexInput(), volume, last, wholeSha256));
       await this.writeSmall(volume, indexFileName(this.name), bytes, 'index');
       await this.writeSmall(volume, indexSignatureFileName(this.name), Buffer.from(await this.options.signIndex(bytes), 'utf8'), 'index-signature');
     }
