@@ -24,6 +24,9 @@ const TOOLS = [
   ['clamdscan', 'clamdscan'],
   ['sigtool', 'clamav'],
   ['rsyslogd', 'rsyslog'],
+  ['qpdf', 'qpdf'],
+  ['pdftoppm', 'poppler-utils'],
+  ['pdffonts', 'poppler-utils'],
   // rsyslog's TLS driver (lmnsd_ossl.so) comes from rsyslog-openssl, which .ci/run installs too.
 ];
 
