@@ -17,6 +17,7 @@ import { AirlockError } from '../errors.js';
 import { JOB_PLANS, withJobEta } from '../jobs/job-eta.js';
 import { recordExportIntent, settleExportIntent, type ExportIntentRequest } from '../recovery/export-intent.js';
 import type { ChannelStamp } from '../../../shared/channels.js';
+import { channelReceipt } from '../channels/channel-receive.js';
 import { advanceChannel, assertChannelName, confirmChannelStamp, INTENT_CHANNEL_KEY, reserveChannelStamp, whileChannelBusy } from '../channels/channel-send.js';
 import { runAudited, type DuringOperation, type SuccessEvent } from './audited-operation.js';
 import type { StationContext } from './context.js';
@@ -76,7 +77,14 @@ export async function exportBundle(context: StationContext, request: ExportReque
     },
     succeeded: ({ result, intent, stamp, images }) => exportEvent(context, result, intent, null, images, stamp),
   });
-  const outcome = await completeExport(context, { result: done.value.result, signer: done.value.signer, event: done.event, startedAt, media: null });
+  const outcome = await completeExport(context, {
+    result: done.value.result,
+    signer: done.value.signer,
+    event: done.event,
+    startedAt,
+    media: null,
+    channel: done.value.stamp,
+  });
   return { ...outcome, images: done.value.images, channel: done.value.stamp ?? undefined };
 }
 
@@ -180,7 +188,14 @@ export function exportEvent(
 /** After the event: the checkpoint and the receipt (on removable media: receipt in the station home, with the media). */
 export async function completeExport(
   context: StationContext,
-  done: { result: WriteBundleResult; signer: BundleSigner | null; event: AuditEvent; startedAt: Date; media: MediaExportReport | null },
+  done: {
+    result: WriteBundleResult;
+    signer: BundleSigner | null;
+    event: AuditEvent;
+    startedAt: Date;
+    media: MediaExportReport | null;
+    channel?: ChannelStamp | null | undefined;
+  },
 ): Promise<ExportOutcome> {
   const { result, signer, event, media } = done;
   const { payloadFiles: _payloadFiles, ...outcome } = result;
@@ -195,6 +210,7 @@ export async function completeExport(
       signers: result.signers,
       checks: media ? mediaExportChecks(result, media) : exportChecks(result),
       media: media ? receiptMedia(media) : null,
+      channel: channelReceipt(done.channel),
       files: result.files,
       bytes: result.bytes,
       destination: result.bundlePath,

@@ -70,6 +70,13 @@ export async function sendHeartbeat(context: StationContext, request: HeartbeatR
       return { ...event, details: { ...event.details, direction: 'sent' } };
     },
   });
-  const outcome = await completeExport(context, { result: done.value.result, signer: done.value.signer, event: done.event, startedAt, media: null });
+  const outcome = await completeExport(context, {
+    result: done.value.result,
+    signer: done.value.signer,
+    event: done.event,
+    startedAt,
+    media: null,
+    channel: done.value.stamp,
+  });
   return { ...outcome, channel: done.value.stamp ?? undefined };
 }
