@@ -97,3 +97,46 @@ describe('kill -9 during an export on a channel', () => {
     }
   }, 600_000);
 });
+
+describe('kill -9 during an import on a channel', () => {
+  it('releases the number the killed import reserved: a later bundle reports it missing, and it imports after', async () => {
+    const chanOut = await makeTemp('airlock-chk-imp-out-');
+    const small = join(await makeTemp('airlock-chk-imp-src-'), 'small.txt');
+    await writeFile(small, 'small\n');
+    const exportTo = async (name: string, file: string): Promise<string> => {
+      const result = await sender.run(['export', '--out', chanOut, '--name', name, '--channel', 'imp', '--passphrase-file', sender.passFile, '--json', file]);
+      expect(result.code, describeResult(result)).toBe(0);
+      return parseJson<{ bundle: { bundlePath: string } }>(result).bundle.bundlePath;
+    };
+    const b1 = await exportTo('i1', small);
+    const b2 = await exportTo('i2', src);
+    const b3 = await exportTo('i3', small);
+    const dest = await makeTemp('airlock-chk-imp-dest-');
+    expect((await receiver.run(['import', '--json', b1, '--dest', dest])).code).toBe(0);
+    // Killed while bundle 2's payload is being staged: its claim (and channel number) were taken.
+    let landed = false;
+    for (let attempt = 0; attempt < 6 && !landed; attempt += 1) {
+      const run = startChild([CLI_BIN, '--home', receiver.home, 'import', b2, '--dest', dest]);
+      const outcome = await killWhen(run, async () => {
+        for (const f of await readdir(dest)) {
+          if (!f.startsWith('.airlock-staging-')) continue;
+          // The payload file is being written: the claim (and the channel number with it) was taken before that.
+          const size = (await stat(join(dest, f, 'payload', 'payload.bin')).catch(() => null))?.size ?? 0;
+          if (size > 1024 * 1024) return true;
+        }
+        return false;
+      });
+      landed = outcome === 'killed' && !(await readdir(dest)).includes('i2');
+      if (!landed && (await readdir(dest)).includes('i2')) throw new Error('bundle 2 imported before the kill; the test needs a slower import');
+    }
+    expect(landed).toBe(true);
+    const third = await receiver.run(['import', '--json', b3, '--dest', dest]);
+    expect(third.code, describeResult(third)).toBe(0);
+    const report = parseJson<{ channel: ChannelReport }>(third).channel;
+    expect(report.findings.map((f) => f.code)).toEqual(['CHANNEL_GAP']);
+    expect(report.missing).toEqual([2]);
+    const second = await receiver.run(['import', '--json', b2, '--dest', dest]);
+    expect(second.code, describeResult(second)).toBe(0);
+    expect(parseJson<{ channel: ChannelReport }>(second).channel.findings.map((f) => f.code)).toEqual(['CHANNEL_REORDERED']);
+  }, 600_000);
+});
