@@ -54,4 +54,13 @@ describe('hostile channel stamps are refused by verify and import alike', () => 
     expect(await judge.verifyCodes(bundle)).toEqual(['CHANNEL_STAMP_INVALID']);
     expect(await judge.importCodes(bundle)).toEqual(['CHANNEL_STAMP_INVALID']);
   });
+
+  it('a signed, stamped bundle whose tar puts bag-info.txt after the payload (the stamp would go unchecked)', async () => {
+    const bag = await resignedBag(judge.signer, payload, { edit: { 'bag-info.txt': (bytes) => Buffer.concat([bytes, Buffer.from(stamp('1', 'none'))]) } });
+    const late = bag.tagEntries.filter((e) => e.path.endsWith('/bag-info.txt'));
+    const early = bag.tagEntries.filter((e) => !e.path.endsWith('/bag-info.txt'));
+    const bundle = await judge.write(tarOf([...early, ...bag.payloadEntries, ...late]));
+    expect(await judge.verifyCodes(bundle)).toEqual(['CHANNEL_STAMP_INVALID']);
+    expect(await judge.importCodes(bundle)).toEqual(['CHANNEL_STAMP_INVALID']);
+  });
 });
