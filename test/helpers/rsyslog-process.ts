@@ -27,6 +27,8 @@ export interface RsyslogOptions {
   tls?: boolean | undefined;
   /** TLS only: the server requires a client certificate signed by the test CA (AuthMode x509/certvalid). */
   requireClientCert?: boolean | undefined;
+  /** TLS only: the server certificate's subjectAltName; default `IP:127.0.0.1,IP:::1,DNS:localhost` (another name tests name checks). */
+  serverNames?: string | undefined;
   /** Where to keep the state; default a fresh temp dir. */
   dir?: string | undefined;
 }
@@ -82,36 +84,28 @@ export const RSYSLOG_READY_TIMEOUT_MS = 60_000;
 const PROBE_APP = 'rsyslog-test-probe';
 
 /** Test certificates: CA, server (127.0.0.1/localhost), a client certificate, and an unrelated CA. */
-export async function makeTlsMaterial(dir: string): Promise<TlsMaterial> {
+export async function makeTlsMaterial(dir: string, serverNames?: string): Promise<TlsMaterial> {
   const ca = await makeTestCa(join(dir, 'ca'), 'Airlock SIEM Test CA');
-  const server = await makeServerCert(ca, join(dir, 'server'));
-  const client = await makeClientCert(ca, join(dir, 'client'));
+  const server = serverNames === undefined ? await makeServerCert(ca, join(dir, 'server')) : await makeCert(ca, join(dir, 'server'), 'server', serverNames);
+  const client = await makeCert(ca, join(dir, 'client'), 'client');
   const otherCa = await makeTestCa(join(dir, 'other-ca'), 'Unrelated Test CA');
   return { ca, server, client, otherCa };
 }
 
-async function makeClientCert(ca: TestCa, dir: string): Promise<TestCert> {
+/** A certificate signed by `ca`: a client certificate, or a server certificate for `serverNames` (a subjectAltName value). */
+async function makeCert(ca: TestCa, dir: string, role: 'client' | 'server', serverNames = ''): Promise<TestCert> {
   await mkdir(dir, { recursive: true });
-  const keyFile = join(dir, 'client.key');
-  const csrFile = join(dir, 'client.csr');
-  const certFile = join(dir, 'client.crt');
-  const extFile = join(dir, 'client.ext');
-  await writeFile(extFile, ['basicConstraints=CA:FALSE', 'keyUsage=digitalSignature', 'extendedKeyUsage=clientAuth', ''].join('\n'));
-  mustRun('openssl', [
-    'req',
-    '-new',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    keyFile,
-    '-out',
-    csrFile,
-    '-subj',
-    '/CN=airlock-station',
-  ]);
+  const keyFile = join(dir, `${role}.key`);
+  const csrFile = join(dir, `${role}.csr`);
+  const certFile = join(dir, `${role}.crt`);
+  const extFile = join(dir, `${role}.ext`);
+  const extensions =
+    role === 'client'
+      ? ['basicConstraints=CA:FALSE', 'keyUsage=digitalSignature', 'extendedKeyUsage=clientAuth']
+      : [`subjectAltName=${serverNames}`, 'basicConstraints=CA:FALSE', 'keyUsage=digitalSignature,keyEncipherment', 'extendedKeyUsage=serverAuth'];
+  await writeFile(extFile, [...extensions, ''].join('\n'));
+  const subject = role === 'client' ? '/CN=airlock-station' : '/CN=syslog-test-server';
+  mustRun('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', keyFile, '-out', csrFile, '-subj', subject]);
   mustRun('openssl', [
     'x509',
     '-req',
@@ -192,7 +186,7 @@ function probeFrame(id: string): Buffer {
 function sendProbe(port: number, tls: TlsMaterial | null, id: string): Promise<boolean> {
   return new Promise((resolve) => {
     const socket: Socket = tls
-      ? tlsConnect({ host: '127.0.0.1', port, ca: tls.ca.certPem, cert: tls.client.certPem, key: tls.client.keyPem })
+      ? tlsConnect({ host: '127.0.0.1', port, ca: tls.ca.certPem, cert: tls.client.certPem, key: tls.client.keyPem, checkServerIdentity: () => undefined })
       : netConnect({ host: '127.0.0.1', port });
     const done = (ok: boolean): void => {
       clearTimeout(timer);
@@ -213,7 +207,7 @@ function sendProbe(port: number, tls: TlsMaterial | null, id: string): Promise<b
 export async function startRsyslog(options: RsyslogOptions = {}): Promise<RsyslogServer> {
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'airlock-rsyslog-')));
   await mkdir(dir, { recursive: true });
-  const tls = options.tls === true ? await makeTlsMaterial(join(dir, 'certs')) : null;
+  const tls = options.tls === true ? await makeTlsMaterial(join(dir, 'certs'), options.serverNames) : null;
   const out = join(dir, 'messages.jsonl');
   const configPath = join(dir, 'rsyslog.conf');
   const consolePath = join(dir, 'console.log');

@@ -48,11 +48,11 @@ export class SyslogConnection {
     socket.resume();
   }
 
-  static async open(endpoint: SyslogEndpoint, config: SyslogSinkConfig, signal: AbortSignal): Promise<SyslogConnection> {
+  static async open(endpoint: SyslogEndpoint, config: SyslogSinkConfig, signal: AbortSignal, timeoutMs = CONNECT_TIMEOUT_MS): Promise<SyslogConnection> {
     const tlsOptions = endpoint.protocol === 'tls' ? await tlsConnectionOptions(endpoint, config) : null;
     const socket = await new Promise<Socket>((resolve, reject) => {
       const onAbort = (): void => fail(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-      const timer = setTimeout(() => fail(new Error(`no connection within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
+      const timer = setTimeout(() => fail(new Error(`no connection within ${timeoutMs / 1000} s`)), timeoutMs);
       const connecting: Socket =
         tlsOptions === null ? netConnect({ host: endpoint.host, port: endpoint.port }, () => done()) : tlsConnect(tlsOptions, () => done());
       function cleanup(): void {

@@ -21,6 +21,8 @@ export interface SyslogSinkOptions {
   settleMs?: number | undefined;
   /** Events per connection before a round trip; default 5000. */
   roundTripEvery?: number | undefined;
+  /** How long to wait for a connection (TLS handshake included); default 10 s. */
+  connectTimeoutMs?: number | undefined;
 }
 
 export const DEFAULT_SETTLE_MS = 2_000;
@@ -38,6 +40,7 @@ export class SyslogSink implements ForwardSink {
   private readonly format: SyslogFormatOptions;
   private readonly settleMs: number;
   private readonly roundTripEvery: number;
+  private readonly connectTimeoutMs: number | undefined;
   private connection: SyslogConnection | null = null;
   /** Sent on the current connection, not yet round-tripped. */
   private unreadSeq = 0;
@@ -55,6 +58,7 @@ export class SyslogSink implements ForwardSink {
     this.format = { facility: config.facility, appName: config.appName, procId: String(process.pid) };
     this.settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
     this.roundTripEvery = options.roundTripEvery ?? DEFAULT_ROUND_TRIP_EVERY;
+    this.connectTimeoutMs = options.connectTimeoutMs;
   }
 
   get pending(): boolean {
@@ -109,7 +113,7 @@ export class SyslogSink implements ForwardSink {
       if (current.broken) throw current.broken;
       if (current.open) return current;
     }
-    this.connection = await SyslogConnection.open(this.endpoint, this.config, signal);
+    this.connection = await SyslogConnection.open(this.endpoint, this.config, signal, this.connectTimeoutMs);
     this.sentOnConnection = 0;
     return this.connection;
   }
