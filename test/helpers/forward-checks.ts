@@ -38,3 +38,13 @@ export function expectEverySeqOnce(copies: readonly DeliveredCopy[], head: numbe
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** The first control (C0, DEL, C1), bidi or line/paragraph-separator character in `text`, or null. */
+export function unsafeCharIn(text: string): string | null {
+  for (const char of text) {
+    const cp = char.codePointAt(0) ?? 0;
+    const bidi = cp === 0x61c || cp === 0x200e || cp === 0x200f || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+    if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp === 0x2028 || cp === 0x2029 || bidi) return `U+${cp.toString(16).padStart(4, '0')}`;
+  }
+  return null;
+}
