@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { displayText } from '../../../shared/display-text.js';
 import { EXIT } from '../../../shared/exit-codes.js';
+import { plural } from '../../../shared/format.js';
 import type { ForwardSinkStatus, ForwardStatus } from '../../../shared/forward.js';
 import { AirlockError, type SinkChange, type Station } from '../../core/index.js';
 import type { CommandContext } from '../context.js';
@@ -32,7 +33,9 @@ function failing(status: ForwardStatus): ForwardSinkStatus[] {
 }
 
 function unavailable(sinks: ForwardSinkStatus[]): AirlockError {
-  const what = sinks.map((sink) => `${sink.kind} ${sink.target}: ${sink.lastError ?? 'not delivered'}; ${sink.backlog} events wait in the outbox`).join('. ');
+  const what = sinks
+    .map((sink) => `${sink.kind} ${sink.target}: ${sink.lastError ?? 'not delivered'}; ${plural(sink.backlog, 'event')} wait in the outbox`)
+    .join('. ');
   return new AirlockError('FORWARD_UNAVAILABLE', displayText(what), { data: { sinks: sinks.length } });
 }
 
@@ -57,15 +60,16 @@ async function deliverOnce(station: Station, io: CliIo, json: boolean): Promise<
   });
   if (io.signal.aborted) throw new AirlockError('CANCELLED');
   const status = await station.forwardStatus();
-  if (json) write(io.stdout, JSON.stringify({ ok: failing(status).length === 0 || result.busy, busy: result.busy, ...status }));
-  else {
+  // A running forwarder delivers the backlog; only its last attempt's failure counts against this run.
+  const failed = result.busy ? status.sinks.filter((sink) => sink.lastError !== null) : failing(status);
+  if (!json) {
     if (result.busy)
       write(io.stdout, 'Another forwarder (airlock watch, airlock audit forward --follow or the app) is delivering for this station; its status:');
     printStatus(io, status);
   }
-  // A running forwarder delivers the backlog; only its last attempt's failure counts against this run.
-  const failed = result.busy ? status.sinks.filter((sink) => sink.lastError !== null) : failing(status);
+  // With --json a failure prints only the error object (its message names each failing sink).
   if (failed.length > 0) throw unavailable(failed);
+  if (json) write(io.stdout, JSON.stringify({ ok: true, busy: result.busy, ...status }));
   return EXIT.OK;
 }
 
