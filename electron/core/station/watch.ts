@@ -8,6 +8,7 @@ import { runWatcher } from '../watch/watcher.js';
 import { runAudited } from './audited-operation.js';
 import type { StationContext } from './context.js';
 import { importInto } from './import.js';
+import { forwardStatus, runForwarder } from './station-forward.js';
 
 export interface WatchRequest {
   inbox: string;
@@ -43,6 +44,16 @@ export async function watchInbox(context: StationContext, request: WatchRequest)
     });
     let final: WatchStatus | null = null;
     let reason = 'signal';
+    // config.json's `forward` section: the audit log goes to the SIEM from this process too (resolves at once without one).
+    const forwarding = new AbortController();
+    const forwarder = runForwarder(context, {
+      signal: forwarding.signal,
+      onChange: (kind, target, change) => {
+        if (change.kind === 'failed' && change.failures === 1)
+          request.onTrouble?.(`audit forwarding to ${kind} ${target} failed: ${change.error} (kept in the outbox, retried)`);
+        if (change.kind === 'recovered') request.onTrouble?.(`audit forwarding to ${kind} ${target} works again`);
+      },
+    }).catch((error: unknown) => request.onTrouble?.(`audit forwarding stopped: ${error instanceof Error ? error.message : String(error)}`));
     try {
       final = await runWatcher(
         {
@@ -76,9 +87,25 @@ export async function watchInbox(context: StationContext, request: WatchRequest)
         run: async () => stopped,
         succeeded: () => ({ outcome: 'ok', details: stopped }),
       }).catch(() => undefined);
+      await drainForwarding(context);
+      forwarding.abort();
+      await forwarder;
     }
   } finally {
     await release();
+  }
+}
+
+/**
+ * Give the forwarder a moment (at most 3 s) to deliver the last events, watch-stop included, before
+ * it is stopped: what it cannot deliver now stays in the outbox for the next forwarder.
+ */
+async function drainForwarding(context: StationContext): Promise<void> {
+  const deadline = Date.now() + 3000;
+  while (Date.now() < deadline) {
+    const status = await forwardStatus(context).catch(() => null);
+    if (status === null || !status.configured || status.sinks.every((sink) => sink.backlog === 0 || sink.lastError !== null)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
