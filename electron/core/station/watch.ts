@@ -8,6 +8,7 @@ import { runWatcher } from '../watch/watcher.js';
 import { runAudited } from './audited-operation.js';
 import type { StationContext } from './context.js';
 import { importInto } from './import.js';
+import { checkHeartbeatAlarms } from '../channels/heartbeat-alarms.js';
 import { forwardStatus, runForwarder } from './station-forward.js';
 
 export interface WatchRequest {
@@ -60,7 +61,7 @@ export async function watchInbox(context: StationContext, request: WatchRequest)
           home,
           importBundle: (bundlePath, signal) => importInto(context, { bundlePath, destDir: dest, signal, passphrase: request.passphrase }),
           priorImport: (bundlePath) => priorImport(context, bundlePath),
-          checkAlarms: () => [],
+          checkAlarms: () => checkHeartbeatAlarms(context),
         },
         {
           inbox,
@@ -150,6 +151,7 @@ interface ImportRow {
 
 interface EventRow {
   seq: number;
+  type: string;
   outcome: string;
   problem_codes: string;
   bundle_uuid: string | null;
@@ -168,8 +170,8 @@ function priorImport(context: StationContext, bundlePath: string): PriorImport |
     .get(bundlePath) as ImportRow | undefined;
   const event = db
     .prepare(
-      `SELECT seq, outcome, problem_codes, bundle_uuid, json_extract(details, '$.quarantine.kept') AS quarantined FROM audit_events
-        WHERE type = 'import' AND outcome IN ('ok', 'rejected') AND json_extract(details, '$.bundlePath') = ? ORDER BY seq DESC LIMIT 1`,
+      `SELECT seq, type, outcome, problem_codes, bundle_uuid, json_extract(details, '$.quarantine.kept') AS quarantined FROM audit_events
+        WHERE type IN ('import', 'heartbeat') AND outcome IN ('ok', 'rejected') AND json_extract(details, '$.bundlePath') = ? ORDER BY seq DESC LIMIT 1`,
     )
     .get(bundlePath) as EventRow | undefined;
   if (imported)
@@ -180,6 +182,7 @@ function priorImport(context: StationContext, bundlePath: string): PriorImport |
       bundleUuid: imported.bundle_uuid,
       tagmanifestSha256: imported.tagmanifest_sha256,
     };
+  if (event?.type === 'heartbeat' && event.outcome === 'ok') return { kind: 'heartbeat', auditSeq: event.seq, bundleUuid: event.bundle_uuid };
   if (event?.outcome === 'rejected')
     return {
       kind: 'refused',

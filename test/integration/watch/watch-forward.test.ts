@@ -43,7 +43,8 @@ describe('airlock watch forwards its audit events', () => {
     await writeFile(join(inbox, 'fwd.airlock.tar.done'), '');
     await station.exportBundle(out, 'other', [src]);
     const bad = await readFile(join(out, 'other.airlock.tar'));
-    bad[bad.indexOf(Buffer.from('forwarded'))] ^= 0x20;
+    const at = bad.indexOf(Buffer.from('forwarded'));
+    bad[at] = bad[at]! ^ 0x20;
     await writeFile(join(inbox, 'bad.airlock.tar'), bad);
     await writeFile(join(inbox, 'bad.airlock.tar.done'), '');
     const watch = startWatch(station.home, inbox, join(root, 'dest'), ['--settle', '600']);
