@@ -56,7 +56,8 @@ describe.skipIf(!canMountTmpfs && !process.env['CI'])(
       expect(claims.length).toBe(1);
       expect(await readdir(join(inbox, '.airlock-watch', claims[0]!))).toContain('big.airlock.tar');
       expect(await inboxFolder(inbox, 'quarantine')).toEqual([]);
-      expect((await readdir(dest)).filter((n) => n === 'big' || n.startsWith('.airlock-staging-'))).toEqual([]);
+      // (A retry may be staging right now; the staging is checked at the end.)
+      expect(await readdir(dest)).not.toContain('big');
       expect(running.stderr()).toMatch(/warning: big: NO_SPACE/u);
       // Room again: a retry imports it.
       execFileSync('mount', ['-o', 'remount,size=64m', dest]);
