@@ -1,5 +1,5 @@
 import { mkdir, realpath, stat } from 'node:fs/promises';
-import { relative, isAbsolute } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { WatchBundleRecord, WatchStatus } from '../../../shared/watch.js';
 import { AirlockError, errnoOf } from '../errors.js';
 import { acquireWatchLock, readWatchStatuses, statusPath } from '../watch/status-file.js';
@@ -131,8 +131,8 @@ async function checkedFolders(context: StationContext, request: WatchRequest): P
     if (error instanceof AirlockError) throw error;
     throw invalid(`${request.inbox}: ${errnoOf(error) === 'ENOENT' ? 'no such folder' : (errnoOf(error) ?? String(error))}.`);
   }
-  await mkdir(request.destDir, { recursive: true });
-  const dest = await realpath(request.destDir);
+  // Checked before anything is made: a destination that would lie inside the inbox is never created.
+  const dest = await realPathOf(request.destDir);
   const home = await realpath(context.paths.root);
   for (const [a, b, what] of [
     [inbox, dest, 'the destination'],
@@ -140,7 +140,19 @@ async function checkedFolders(context: StationContext, request: WatchRequest): P
   ] as const) {
     if (inside(a, b) || inside(b, a)) throw invalid(`The inbox and ${what} overlap (${b}).`);
   }
+  await mkdir(dest, { recursive: true });
   return { inbox, dest, home };
+}
+
+/** The real path of `path`, which need not exist yet: its nearest existing ancestor resolved, the rest appended. */
+async function realPathOf(path: string): Promise<string> {
+  const absolute = resolve(path);
+  try {
+    return await realpath(absolute);
+  } catch (error) {
+    if (errnoOf(error) !== 'ENOENT' || dirname(absolute) === absolute) throw error;
+    return join(await realPathOf(dirname(absolute)), basename(absolute));
+  }
 }
 
 interface ImportRow {
