@@ -1,10 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChannelFinding } from '../../../shared/channels.js';
 import { ERROR_CODES, type ErrorCode } from '../../../shared/errors.js';
 import type { WatchBundleRecord, WatchOutcome } from '../../../shared/watch.js';
 import { isAbortError, toAirlockError, type AirlockError } from '../errors.js';
 import type { ImportOutcome } from '../station/requests.js';
-import { decide, finalFolder, finish, primaryIsFile, type Claim } from './claim-folder.js';
+import { decide, finalFolder, finish, primaryIsFile, REPORT_FILE, type Claim } from './claim-folder.js';
 import type { InboxLayout } from './inbox-layout.js';
 
 /** What the station already recorded for an import from one exact path (a claim's bundle), found after a restart. */
@@ -24,6 +25,18 @@ export interface WatchPort {
 
 export type ClaimResult =
   { kind: 'done'; record: WatchBundleRecord; findings: ChannelFinding[] } | { kind: 'failed'; error: AirlockError; storage: boolean } | { kind: 'cancelled' };
+
+/** The import report a claim already holds (written after the import returned), if it reads as one. */
+async function readReport(claim: Claim): Promise<ImportOutcome | null> {
+  try {
+    const parsed = JSON.parse(await readFile(join(claim.dir, REPORT_FILE), 'utf8')) as Partial<ImportOutcome>;
+    return typeof parsed.ok === 'boolean' && Array.isArray(parsed.problems) && typeof parsed.bundle === 'object' && parsed.bundle !== null
+      ? (parsed as ImportOutcome)
+      : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Errors that say the bundle itself is unusable: it is refused and moved to quarantine/, never retried. */
 const BUNDLE_FAULTS = new Set<ErrorCode>(['NOT_A_BUNDLE', 'BUNDLE_IS_FOLDER', 'INVALID_NAME', 'SOURCE_NAME_UNSAFE', 'BUNDLE_CHANGED']);
@@ -55,7 +68,17 @@ export async function processClaim(layout: InboxLayout, claim: Claim, port: Watc
     movedTo: finalFolder(layout, claim, outcome),
     ...extra,
   });
-  if (prior?.kind === 'imported') {
+  // Killed between the report and the outcome: the import's own report is there; keep it rather than a summary.
+  const written = recovered ? await readReport(claim) : null;
+  if (written !== null) {
+    findings = written.channel?.findings ?? [];
+    record = recorded(outcomeOf(written), {
+      bundleUuid: written.bundle.uuid,
+      codes: [...new Set(written.problems.map((p) => p.code))],
+      auditSeq: written.auditEvent,
+    });
+    report = written;
+  } else if (prior?.kind === 'imported') {
     // Committed before the last watcher died: accepted, not refused now as a replay of itself.
     record = recorded('accepted', { bundleUuid: prior.bundleUuid, codes: [], auditSeq: prior.auditSeq });
     report = { ok: true, recovered: true, destination: prior.destination, auditEvent: prior.auditSeq, tagmanifestSha256: prior.tagmanifestSha256 };
