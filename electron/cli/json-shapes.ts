@@ -39,6 +39,8 @@ export const JSON_SHAPES: Readonly<Record<string, string>> = {
   'quarantine release': `{ ok, entry: ${QUARANTINE_ENTRY_SHAPE}, approvals: { given, required }, import: <the import object plus overridden: [ { code, path, members, message } ]> | null, auditEvent }`,
   'quarantine purge': '{ ok: true, purged: [ { id, bundleName, status } ], auditEvent }',
   'feed import': `the verify object plus { installed: [ { name, version, signatures, builtAt } ], superseded, databaseDir, before, after: { version, date, ageDays, source } | null, reloaded, warnings, auditEvent }: ${VERIFY_SHAPE}`,
+  watch:
+    '{ ok: true, status: <the final status, as --status> }; --status: { ok: true, watchers: [ { state: running|stopped|dead, pid, inbox, dest, startedAt, updatedAt, current, lastBundle, counts: { accepted, quarantined, rejected, heartbeats, failed, queued, arriving }, recent: [ { name, outcome, arrivedAt, finishedAt, bundleUuid, codes, movedTo, auditSeq } ], gaps, alarms } ] }',
 };
 
 /** Commands whose stdout is the data itself (a key, the log): --json is a usage error there. */

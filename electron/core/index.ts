@@ -2,7 +2,15 @@
  * The engine's facade: the CLI, the Electron main process and the worker import from here
  * and nowhere deeper (lint enforces it).
  */
-export { Station, defaultBundleName, type OpenStationOptions, type ExportRequest, type VerifyRequest, type ImportRequest } from './station.js';
+export {
+  Station,
+  defaultBundleName,
+  type OpenStationOptions,
+  type ExportRequest,
+  type VerifyRequest,
+  type ImportRequest,
+  type WatchRequest,
+} from './station.js';
 export { AirlockError, toAirlockError, isAbortError } from './errors.js';
 export { errnoOf } from './errors.js';
 export { resolveHomeDir, defaultHomeDir } from './home/station-home.js';

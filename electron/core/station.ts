@@ -50,9 +50,12 @@ import * as settings from './station/station-settings.js';
 import * as twoPerson from './station/two-person.js';
 import * as quarantine from './station/quarantine.js';
 import { verifyBundle } from './station/verify.js';
+import { watchInbox, watchStatuses, type WatchRequest } from './station/watch.js';
+import type { WatchStatus } from '../../shared/watch.js';
 
 export { defaultBundleName } from './station/export.js';
 export type { OpenStationOptions } from './station/context.js';
+export type { WatchRequest } from './station/watch.js';
 export type { InspectionStatus, PolicyCheck } from './station/inspection.js';
 export type {
   AuditTrail,
@@ -177,6 +180,18 @@ export class Station {
   /** Install a signature-database feed bundle for the scanner (issue #16.6; station/feed-import.ts). */
   importFeed(request: FeedImportRequest): Promise<FeedImportOutcome> {
     return importFeed(this.context, request);
+  }
+
+  // Unattended inbox (issue #17.2) ------------------------------------------
+
+  /** `airlock watch INBOX --dest DIR`: import what arrives until the signal stops it; the final status (docs/watch.md). */
+  watchInbox(request: WatchRequest): Promise<WatchStatus> {
+    return watchInbox(this.context, request);
+  }
+
+  /** Every watcher of this home as its status file says (running, stopped, or dead when its process is gone). */
+  watchStatuses(): WatchStatus[] {
+    return watchStatuses(this.context);
   }
 
   // Two-person rule ------------------------------------------------------
