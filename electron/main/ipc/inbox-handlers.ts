@@ -9,7 +9,8 @@
 import type { ChannelState } from '../../../shared/channels.js';
 import { errorMessage } from '../../../shared/errors.js';
 import type { ForwardStatus } from '../../../shared/forward.js';
-import { INBOX_IPC_LIMITS as L, type InboxPart, type IpcResponse } from '../../../shared/ipc.js';
+import type { z } from 'zod';
+import { ChannelStateSchema, ForwardStatusSchema, INBOX_IPC_LIMITS as L, WatchStatusSchema, type InboxPart, type IpcResponse } from '../../../shared/ipc.js';
 import type { WatchStatus } from '../../../shared/watch.js';
 import { AirlockError } from '../../core/index.js';
 
@@ -57,15 +58,32 @@ const clipChannels = (states: ChannelState[]): ChannelState[] => clip(states, L.
 const clipForward = (status: ForwardStatus): ForwardStatus => ({ ...status, sinks: clip(status.sinks, L.sinks) });
 
 export function createInboxHandlers({ withStation, log = (m, d) => console.error(m, d), now = () => new Date() }: InboxHandlerDeps): InboxHandlers {
-  const readPart = async <T>(what: string, read: Read<T> | undefined, unavailable: string, bound: (value: T) => T): Promise<InboxPart<T>> => {
+  const internal = (what: string, error: unknown): InboxPart<never> => {
+    // As dispatch does: the details go to the log, the page gets the code's message only.
+    log(`Inbox overview: reading ${what} failed unexpectedly:`, error);
+    return { state: 'error', error: { code: 'INTERNAL', message: errorMessage('INTERNAL') } };
+  };
+
+  /**
+   * One part: read, clipped, then checked against its schema. The status files are written by other
+   * processes (another version of Airlock, a crash mid-write on a file system without atomic rename):
+   * what does not fit the contract is an error here, never a half-drawn view; zod also drops keys
+   * the contract does not name.
+   */
+  const readPart = async <T>(
+    what: string,
+    read: Read<T> | undefined,
+    unavailable: string,
+    bound: (value: T) => T,
+    schema: z.ZodType<T>,
+  ): Promise<InboxPart<T>> => {
     if (read === undefined) return { state: 'unavailable', reason: unavailable };
     try {
-      return { state: 'available', value: bound(await read()) };
+      const checked = schema.safeParse(bound(await read()));
+      return checked.success ? { state: 'available', value: checked.data } : internal(what, checked.error);
     } catch (error) {
       if (error instanceof AirlockError && error.code !== 'INTERNAL') return { state: 'error', error: error.toInfo() };
-      // As dispatch does: the details go to the log, the page gets the code's message only.
-      log(`Inbox overview: reading ${what} failed unexpectedly:`, error);
-      return { state: 'error', error: { code: 'INTERNAL', message: errorMessage('INTERNAL') } };
+      return internal(what, error);
     }
   };
 
@@ -74,9 +92,27 @@ export function createInboxHandlers({ withStation, log = (m, d) => console.error
       withStation(async (station) => {
         const checkedAt = now().toISOString();
         // One after the other: all three read the one station database.
-        const watchers = await readPart('the watchers', station.watchStatuses?.bind(station), INBOX_UNAVAILABLE.watchers, clipWatchers);
-        const channels = await readPart('the channel states', station.channelStates?.bind(station), INBOX_UNAVAILABLE.channels, clipChannels);
-        const forward = await readPart('the forwarding status', station.forwardStatus?.bind(station), INBOX_UNAVAILABLE.forward, clipForward);
+        const watchers = await readPart(
+          'the watchers',
+          station.watchStatuses?.bind(station),
+          INBOX_UNAVAILABLE.watchers,
+          clipWatchers,
+          WatchStatusSchema.array(),
+        );
+        const channels = await readPart(
+          'the channel states',
+          station.channelStates?.bind(station),
+          INBOX_UNAVAILABLE.channels,
+          clipChannels,
+          ChannelStateSchema.array(),
+        );
+        const forward = await readPart(
+          'the forwarding status',
+          station.forwardStatus?.bind(station),
+          INBOX_UNAVAILABLE.forward,
+          clipForward,
+          ForwardStatusSchema,
+        );
         return { checkedAt, watchers, channels, forward };
       }),
   };

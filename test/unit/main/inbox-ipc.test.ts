@@ -99,6 +99,20 @@ describe('inbox:overview', () => {
     expect(overview.forward.value.sinks).toHaveLength(L.sinks);
   });
 
+  it('answers an error for a status that does not fit the contract (a torn or foreign status file), never a half-drawn view', async () => {
+    const { counts: _counts, ...noCounts } = running;
+    const { call } = harness({
+      watchStatuses: () => [{ ...noCounts, owner: { pid: 1 } }],
+      channelStates: () => [{ ...channelOk, lastSequence: 'seven' }],
+      forwardStatus: async () => ({ ...forwardBehind, secret: 'x' }),
+    });
+    const overview = await valueOf(call());
+    expect(overview.watchers).toMatchObject({ state: 'error', error: { code: 'INTERNAL' } });
+    expect(overview.channels).toMatchObject({ state: 'error', error: { code: 'INTERNAL' } });
+    // Keys the contract does not name never reach the page.
+    expect(overview.forward).toEqual({ state: 'available', value: forwardBehind });
+  });
+
   it('refuses a request with any field, or from a frame that is not the app, before the station is opened', async () => {
     const { call, openStation } = harness({ watchStatuses: async () => [running] });
     expect(await call({ inbox: '/etc' })).toMatchObject({ ok: false, error: { code: 'USAGE' } });

@@ -35,7 +35,7 @@ export const failed: WatchBundleRecord = {
   name: 'big.airlock.tar',
   outcome: 'failed',
   finishedAt: '2026-12-03T09:59:30.000Z',
-  codes: ['NO_SPACE', 'SOMETHING_NEW'],
+  codes: ['NO_SPACE', 'INBOX_ENTRY_REFUSED', 'SOMETHING_NEW'],
   movedTo: null,
   auditSeq: null,
 };

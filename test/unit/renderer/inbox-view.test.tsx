@@ -14,6 +14,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { displayText } from '../../../shared/display-text.js';
 import { ERROR_CODES } from '../../../shared/errors.js';
 import { PROBLEM_TEXT } from '../../../shared/problems.js';
+import { WATCH_ENTRY_CODES } from '../../../shared/watch-codes.js';
 import { App } from '../../../renderer/src/App.js';
 import { InboxView } from '../../../renderer/src/views/inbox/InboxView.js';
 import { alarm, channelGaps, CHECKED_AT, dead, HOSTILE_NAME, overview, running, stale } from './inbox-fixtures.js';
@@ -85,6 +86,7 @@ describe('the Inbox view', () => {
     const failedRow = rows[1] as HTMLElement;
     expect(failedRow.textContent).toContain('⚠Failed');
     expect(failedRow.textContent).toContain(`NO_SPACE ${ERROR_CODES.NO_SPACE.message}`);
+    expect(failedRow.textContent).toContain(`INBOX_ENTRY_REFUSED ${WATCH_ENTRY_CODES.INBOX_ENTRY_REFUSED.message}`);
     expect(failedRow.textContent).toContain('SOMETHING_NEW A code this version of Airlock does not know');
     expect((rows[3] as HTMLElement).textContent).toContain('✓Accepted');
     expect((rows[3] as HTMLElement).textContent).toContain('audit event #120');

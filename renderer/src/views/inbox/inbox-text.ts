@@ -1,13 +1,14 @@
 /**
  * Words for what the Inbox view shows (issue #17.4): outcomes and watcher states as an icon AND a
  * word (never colour alone), codes in words (problem codes by their message in shared/problems.ts,
- * error codes by theirs in shared/errors.ts), times, ages and runs of missing sequence numbers.
+ * error codes by theirs in shared/errors.ts, inbox-entry codes by shared/watch-codes.ts), times, ages and runs of missing sequence numbers.
  * Everything a watcher or a bundle wrote is hostile text: each value passes through displayText().
  */
 import { displayText } from '../../../../shared/display-text.js';
 import { ERROR_CODES, errorMessage, type ErrorCode } from '../../../../shared/errors.js';
 import { PROBLEM_TEXT, type ProblemCode } from '../../../../shared/problems.js';
 import type { WatchOutcome, WatchStatus } from '../../../../shared/watch.js';
+import { WATCH_ENTRY_CODES, type WatchEntryCode } from '../../../../shared/watch-codes.js';
 
 export interface Marked {
   icon: string;
@@ -39,11 +40,13 @@ export const STALE_AFTER_SECONDS = 60;
 
 const isProblemCode = (code: string): code is ProblemCode => Object.hasOwn(PROBLEM_TEXT, code);
 const isErrorCode = (code: string): code is ErrorCode => Object.hasOwn(ERROR_CODES, code);
+const isWatchEntryCode = (code: string): code is WatchEntryCode => Object.hasOwn(WATCH_ENTRY_CODES, code);
 
 /** A code from a status file or a report, in words: never a bare code the operator must look up. */
 export function codeWords(code: string): string {
   if (isProblemCode(code)) return PROBLEM_TEXT[code].message;
   if (isErrorCode(code)) return errorMessage(code);
+  if (isWatchEntryCode(code)) return WATCH_ENTRY_CODES[code].message;
   return 'A code this version of Airlock does not know: see the bundle’s report.';
 }
 
