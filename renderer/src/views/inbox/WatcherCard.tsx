@@ -15,7 +15,7 @@ import { OutcomesTable } from './OutcomesTable.js';
 
 function CountsTable({ status, label }: { status: WatchStatus; label: string }) {
   const c = status.counts;
-  const rows: Array<[string, number]> = [
+  const columns: Array<[string, number]> = [
     ['Accepted', c.accepted],
     ['Quarantined', c.quarantined],
     ['Rejected', c.rejected],
@@ -23,14 +23,22 @@ function CountsTable({ status, label }: { status: WatchStatus; label: string }) 
     ['Failed', c.failed],
   ];
   return (
-    <Table withTableBorder variant="vertical" aria-label={label} w="auto">
+    <Table withTableBorder aria-label={label} w="auto">
+      <Table.Thead>
+        <Table.Tr>
+          {columns.map(([name]) => (
+            <Table.Th key={name}>{name}</Table.Th>
+          ))}
+        </Table.Tr>
+      </Table.Thead>
       <Table.Tbody>
-        {rows.map(([name, count]) => (
-          <Table.Tr key={name}>
-            <Table.Th w={160}>{name}</Table.Th>
-            <Table.Td data-count={name.toLowerCase()}>{count}</Table.Td>
-          </Table.Tr>
-        ))}
+        <Table.Tr>
+          {columns.map(([name, count]) => (
+            <Table.Td key={name} data-count={name.toLowerCase()}>
+              {count}
+            </Table.Td>
+          ))}
+        </Table.Tr>
       </Table.Tbody>
     </Table>
   );

@@ -1,0 +1,243 @@
+/**
+ * The Inbox view end to end in Debian's Chromium (issue #17.4): the built renderer against the
+ * real main-process handlers over a real Station, and a REAL `airlock watch INBOX --dest DIR`
+ * started as its own process on a temp inbox. Before the watcher starts the view says none runs
+ * and what to do; once it runs, a good bundle, a tampered one (one payload byte flipped after
+ * signing) and a file with a hostile name are dropped into the inbox: the view shows the good one
+ * accepted, the tampered one refused with CHECKSUM_MISMATCH in words, the hostile name escaped,
+ * and the counts; the files land in DIR and nowhere else. After SIGTERM the watcher shows as
+ * stopped. Every control in the view is named. Screenshots land in test-results/e2e/inbox-*.png
+ * (docs/screenshots/inbox.png is a copy of inbox-outcomes.png).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { displayText } from '../../shared/display-text.js';
+import { PROBLEM_TEXT } from '../../shared/problems.js';
+import { Station } from '../../electron/core/index.js';
+import { killOnExit } from '../helpers/test-daemons.js';
+import { installBridge } from './harness/bridge.js';
+import { buildRenderer } from './harness/build-renderer.js';
+import { chromiumAvailable, launchChromium, type LaunchedChromium } from './harness/launch-chromium.js';
+import { startRealMain, type RealMain } from './harness/real-main.js';
+import { serveRenderer, type ServedRenderer } from './harness/serve-renderer.js';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SHOTS = join(repo, 'test-results', 'e2e');
+const PASSPHRASE = 'e2e inbox passphrase';
+const GOOD = 'Good notes for the inbox, carried across the diode.\n';
+const BAD = 'These notes are changed after signing: one byte flipped.\n';
+/** A name a hostile sender chose: a bidi override and an escape sequence. */
+const HOSTILE = 'report\u202Eexe.txt\u001b[2J';
+/** Each wait is for an event and returns the moment it happens; the bound is generous for a loaded 2-core machine. */
+const STEP = 90_000;
+const POLL = { timeout: STEP, interval: 200 };
+const TEST_TIMEOUT = 5 * STEP;
+
+let base: string;
+let served: ServedRenderer | undefined;
+let browser: LaunchedChromium | undefined;
+let page: Page;
+let main: RealMain | undefined;
+let watcher: ChildProcess | undefined;
+let watcherOutput = '';
+const dirs = { home: '', src: '', out: '', inbox: '', dest: '' };
+
+async function shot(name: string): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(SHOTS, `inbox-${name}.png`), fullPage: true });
+}
+
+/** Buttons, inputs, selects and links in the visible section with no accessible name (an axe-style check, in the page). */
+async function unnamedControls(): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('main section:not([hidden]) :is(button, input, select, textarea, a[href])')]
+      .filter((control) => {
+        const id = control.getAttribute('id');
+        const labelledBy = control.getAttribute('aria-labelledby');
+        const name =
+          control.getAttribute('aria-label') ??
+          (labelledBy ? document.getElementById(labelledBy)?.textContent : null) ??
+          (id ? document.querySelector(`label[for="${CSS.escape(id)}"]`)?.textContent : null) ??
+          control.closest('label')?.textContent ??
+          (control.matches('button, a') ? control.textContent : null);
+        return !name?.trim();
+      })
+      .map((control) => control.outerHTML.slice(0, 120)),
+  );
+}
+
+/** A copy of a bundle with one byte of its payload file flipped: the signed manifests stay as they were. */
+async function tamperPayload(from: string, to: string, payload: string): Promise<void> {
+  const tar = await readFile(from);
+  const at = tar.indexOf(Buffer.from(payload));
+  expect(at).toBeGreaterThan(0);
+  tar[at + 6] = (tar[at + 6] ?? 0) ^ 0x01;
+  await writeFile(to, tar);
+}
+
+/** Drop a file into the inbox as a sender would: written elsewhere, then renamed in (one atomic step). */
+async function drop(from: string, name: string): Promise<void> {
+  const staging = join(base, `drop-${name.length}-${Date.now()}`);
+  await copyFile(from, staging);
+  await rename(staging, join(dirs.inbox, name));
+}
+
+function watcherEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env['AIRLOCK_HOME'];
+  return env;
+}
+
+function startWatcher(): ChildProcess {
+  const child = spawn(
+    process.execPath,
+    [join(repo, 'bin', 'airlock.mjs'), '--home', dirs.home, 'watch', dirs.inbox, '--dest', dirs.dest, '--settle', '0.5', '--rescan', '0.2'],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: watcherEnv() },
+  );
+  killOnExit(child);
+  const keep = (chunk: Buffer) => {
+    watcherOutput = `${watcherOutput}${chunk.toString('utf8')}`.slice(-20_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return child;
+}
+
+const view = () => page.locator('main section:not([hidden])');
+const outcomeRows = (outcome: string) => view().locator(`table[aria-label$="recent outcomes"] tbody tr[data-outcome="${outcome}"]`);
+
+describe.skipIf(!chromiumAvailable && !process.env['CI'])('the Inbox view with a real airlock watch (Debian Chromium)', () => {
+  beforeAll(async () => {
+    base = await mkdtemp(join(tmpdir(), 'airlock-e2e-inbox-'));
+    for (const key of Object.keys(dirs) as Array<keyof typeof dirs>) {
+      await mkdir(join(base, key), { recursive: true });
+      // The watcher names its inbox by its real path (a temp folder may lie behind a link).
+      dirs[key] = await realpath(join(base, key));
+    }
+    await mkdir(SHOTS, { recursive: true });
+    await writeFile(join(dirs.src, 'good.txt'), GOOD);
+    await writeFile(join(dirs.src, 'bad.txt'), BAD);
+    // The sending side is this very station (it trusts its own key): two bundles, one then tampered.
+    const station = await Station.open({ home: dirs.home });
+    try {
+      await station.generateKey({ name: 'Inbox Station', passphrase: PASSPHRASE });
+      await station.exportBundle({ selection: [join(dirs.src, 'good.txt')], outDir: dirs.out, name: 'good-notes', passphrase: PASSPHRASE });
+      await station.exportBundle({ selection: [join(dirs.src, 'bad.txt')], outDir: dirs.out, name: 'bad-notes', passphrase: PASSPHRASE });
+    } finally {
+      station.close();
+    }
+    await tamperPayload(join(dirs.out, 'bad-notes.airlock.tar'), join(dirs.out, 'bad-notes.tampered'), BAD);
+
+    const rendererDir = join(base, 'renderer');
+    await buildRenderer(rendererDir);
+    served = await serveRenderer(rendererDir);
+    main = startRealMain({ home: dirs.home, trustedOrigin: served.origin, onEvent: () => undefined });
+    browser = await launchChromium();
+    await installBridge(browser.context, main.dispatch);
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page.setDefaultTimeout(STEP);
+    await page.goto(`${served.origin}/index.html`);
+    await page.emulateMedia({ colorScheme: 'light' });
+  }, TEST_TIMEOUT);
+
+  afterAll(async () => {
+    if (watcher && watcher.exitCode === null && watcher.signalCode === null) {
+      watcher.kill('SIGKILL');
+      await once(watcher, 'exit');
+    }
+    await main?.jobHost.shutdown();
+    await browser?.close();
+    await served?.close();
+    if (base) await rm(base, { recursive: true, force: true });
+  });
+
+  it(
+    'says no watcher runs and what to do, reached by keyboard with the focus on its heading',
+    async () => {
+      const nav = page.getByRole('navigation', { name: 'Sections' });
+      const focused = () => page.evaluate(() => document.activeElement?.textContent ?? '');
+      // The first screen takes the focus on its heading once it mounts: focus the nav entry after that.
+      await expect
+        .poll(async () => {
+          await nav.getByRole('button', { name: /^Import/ }).focus();
+          return focused();
+        }, POLL)
+        .toMatch(/^Import/u);
+      await page.keyboard.press('Tab');
+      expect(await focused()).toMatch(/^Inbox/u);
+      await page.keyboard.press('Enter');
+      await expect.poll(() => view().getAttribute('aria-label'), POLL).toBe('Inbox');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent), POLL).toBe('Inbox');
+      const empty = view().getByTestId('no-watcher');
+      await expect.poll(() => empty.textContent(), POLL).toContain('airlock watch INBOX --dest DIR');
+      expect(await unnamedControls()).toEqual([]);
+      await shot('no-watcher');
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'shows a real watcher take a good, a tampered and a hostile-named file, with each outcome and why',
+    async () => {
+      watcher = startWatcher();
+      const card = view().getByRole('article', { name: `Watcher of ${displayText(dirs.inbox)}` });
+      await expect.poll(async () => ((await card.count()) > 0 ? card.getAttribute('data-watcher-state') : null), POLL).toBe('running');
+
+      await drop(join(dirs.out, 'good-notes.airlock.tar'), 'good-notes.airlock.tar');
+      await expect.poll(() => outcomeRows('accepted').count(), POLL).toBe(1);
+      await drop(join(dirs.out, 'bad-notes.tampered'), 'bad-notes.airlock.tar');
+      await writeFile(join(dirs.inbox, HOSTILE), 'not a bundle\n');
+      await expect.poll(() => outcomeRows('rejected').count(), POLL).toBe(2);
+
+      const accepted = outcomeRows('accepted');
+      expect(await accepted.textContent()).toContain('good-notes');
+      expect(await accepted.textContent()).toContain('✓Accepted');
+      const tampered = outcomeRows('rejected').filter({ hasText: 'bad-notes' });
+      expect(await tampered.textContent()).toContain(`CHECKSUM_MISMATCH ${PROBLEM_TEXT.CHECKSUM_MISMATCH.message}`);
+      expect(await tampered.textContent()).toContain('✗Rejected');
+      const hostile = outcomeRows('rejected').filter({ hasText: 'INBOX_ENTRY_REFUSED' });
+      const hostileText = (await hostile.textContent()) ?? '';
+      expect(hostileText).toContain(displayText(HOSTILE));
+      expect(hostileText).not.toContain('\u202e');
+      expect(hostileText).not.toContain('\u001b');
+
+      const counts = card.getByRole('table', { name: /counts$/u });
+      await expect.poll(() => counts.locator('[data-count="accepted"]').textContent(), POLL).toBe('1');
+      await expect.poll(() => counts.locator('[data-count="rejected"]').textContent(), POLL).toBe('2');
+      await expect.poll(() => card.getByTestId('watcher-queue').textContent(), POLL).toBe('The inbox is empty: nothing waits, nothing is arriving.');
+      expect(await unnamedControls()).toEqual([]);
+      await shot('outcomes');
+
+      // What the view says is what happened on disk: the good payload in DIR, nothing of the tampered one.
+      expect(await readFile(join(dirs.dest, 'good-notes', 'good.txt'), 'utf8')).toBe(GOOD);
+      // The payload folder and its import receipts; nothing of bad-notes.
+      expect((await readdir(dirs.dest)).filter((name) => !name.startsWith('good-notes'))).toEqual([]);
+      expect((await readdir(join(dirs.inbox, 'accepted'))).join(' ')).toContain('good-notes');
+      expect((await readdir(join(dirs.inbox, 'quarantine'))).join(' ')).toContain('bad-notes');
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'shows the watcher stopped after SIGTERM, with what it did kept',
+    async () => {
+      const child = watcher;
+      if (!child) throw new Error('the watcher did not start');
+      child.kill('SIGTERM');
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(code, watcherOutput).toBe(0);
+      const card = view().getByRole('article', { name: `Watcher of ${displayText(dirs.inbox)}` });
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await expect.poll(() => card.getAttribute('data-watcher-state'), POLL).toBe('stopped');
+      expect(await card.getByTestId('watcher-state').textContent()).toContain('■Stopped');
+      expect(await outcomeRows('accepted').count()).toBe(1);
+    },
+    TEST_TIMEOUT,
+  );
+});
