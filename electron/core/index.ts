@@ -39,3 +39,4 @@ export { parseRegistryEndpoint, type EndpointOptions } from './oci/registry/regi
 export type { RegistryEndpoint } from './oci/registry/registry-api.js';
 export type { InspectionStatus, PolicyCheck } from './station.js';
 export type { InspectPolicy } from './policy/inspect-policy.js';
+export type { DeliverNowResult, SinkChange } from './forward/index.js';

@@ -42,6 +42,9 @@ import type {
 } from './station/requests.js';
 import type { QuarantineEntry } from '../../shared/inspection.js';
 import * as audit from './station/station-audit.js';
+import * as forward from './station/station-forward.js';
+import type { ForwardStatus } from '../../shared/forward.js';
+import type { DeliverNowResult } from './forward/index.js';
 import * as inspection from './station/inspection.js';
 import type { InspectionStatus, PolicyCheck } from './station/inspection.js';
 import * as keys from './station/station-keys.js';
@@ -300,6 +303,23 @@ export class Station {
 
   checkpointAudit(passphrase: string, signer?: SignerSpec): Promise<AuditCheckpoint | null> {
     return audit.checkpointAudit(this.context, passphrase, signer);
+  }
+
+  // Audit forwarding to a SIEM (issue #17.3, docs/siem.md) ---------------------
+
+  /** Each configured sink's delivered seq and backlog; `configured: false` when config.json has no `forward` section. */
+  forwardStatus(): Promise<ForwardStatus> {
+    return forward.forwardStatus(this.context);
+  }
+
+  /** Deliver the backlog up to the current head now (`airlock audit forward`); `busy` when another forwarder holds the lease. */
+  forwardNow(options: forward.ForwardRunOptions): Promise<DeliverNowResult> {
+    return forward.forwardNow(this.context, options);
+  }
+
+  /** Forward every event, new ones included, until `options.signal` aborts (`--follow`; the app's main process). */
+  runForwarder(options: forward.ForwardRunOptions): Promise<void> {
+    return forward.runForwarder(this.context, options);
   }
 
   // Settings ---------------------------------------------------------------
