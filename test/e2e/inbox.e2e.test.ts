@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { displayText } from '../../shared/display-text.js';
 import { PROBLEM_TEXT } from '../../shared/problems.js';
 import { Station } from '../../electron/core/index.js';
-import { killOnExit } from '../helpers/test-daemons.js';
+import { freePort, killOnExit } from '../helpers/test-daemons.js';
 import { installBridge } from './harness/bridge.js';
 import { buildRenderer } from './harness/build-renderer.js';
 import { chromiumAvailable, launchChromium, type LaunchedChromium } from './harness/launch-chromium.js';
@@ -46,6 +46,8 @@ let page: Page;
 let main: RealMain | undefined;
 let watcher: ChildProcess | undefined;
 let watcherOutput = '';
+let siemFile = '';
+let syslogUrl = '';
 const dirs = { home: '', src: '', out: '', inbox: '', dest: '' };
 
 async function shot(name: string): Promise<void> {
@@ -132,6 +134,13 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('the Inbox view with a
     } finally {
       station.close();
     }
+    // Two SIEM sinks: a JSON-lines file, and a syslog address where nothing listens (its backlog and error show).
+    siemFile = join(base, 'siem', 'audit.ecs.jsonl');
+    await mkdir(dirname(siemFile), { recursive: true });
+    syslogUrl = `tcp://127.0.0.1:${await freePort()}`;
+    const configPath = join(dirs.home, 'config.json');
+    const config = JSON.parse(await readFile(configPath, 'utf8').catch(() => '{}')) as Record<string, unknown>;
+    await writeFile(configPath, JSON.stringify({ ...config, forward: { syslog: { url: syslogUrl }, jsonLines: { path: siemFile } } }, null, 2));
     await tamperPayload(join(dirs.out, 'bad-notes.airlock.tar'), join(dirs.out, 'bad-notes.tampered'), BAD);
 
     const rendererDir = join(base, 'renderer');
@@ -211,6 +220,10 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('the Inbox view with a
       await expect.poll(() => counts.locator('[data-count="accepted"]').textContent(), POLL).toBe('1');
       await expect.poll(() => counts.locator('[data-count="rejected"]').textContent(), POLL).toBe('2');
       await expect.poll(() => card.getByTestId('watcher-queue').textContent(), POLL).toBe('The inbox is empty: nothing waits, nothing is arriving.');
+      // Both sinks listed with where they send; the audit log has events for them (whether the watcher forwards as it goes or not).
+      const sinks = view().getByRole('table', { name: 'Forwarding sinks' });
+      expect(await sinks.locator('tbody tr[data-sink="syslog"]').textContent()).toContain(syslogUrl);
+      expect(await sinks.locator('tbody tr[data-sink="jsonLines"]').textContent()).toContain(siemFile);
       expect(await unnamedControls()).toEqual([]);
       await shot('outcomes');
 
@@ -237,6 +250,27 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('the Inbox view with a
       await expect.poll(() => card.getAttribute('data-watcher-state'), POLL).toBe('stopped');
       expect(await card.getByTestId('watcher-state').textContent()).toContain('■Stopped');
       expect(await outcomeRows('accepted').count()).toBe(1);
+
+      // Deliver the audit log now (as `airlock audit forward` does): the file takes everything, the dead syslog address nothing.
+      const station = await Station.open({ home: dirs.home });
+      try {
+        const delivered = await station.forwardNow({ signal: AbortSignal.timeout(STEP) });
+        expect(delivered.busy).toBe(false);
+      } finally {
+        station.close();
+      }
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      const sinks = view().getByRole('table', { name: 'Forwarding sinks' });
+      const file = sinks.locator('tbody tr[data-sink="jsonLines"]');
+      const syslog = sinks.locator('tbody tr[data-sink="syslog"]');
+      await expect.poll(() => file.getAttribute('data-backlog'), POLL).toBe('0');
+      expect(await file.textContent()).toContain('✓None: up to date');
+      expect(Number(await syslog.getAttribute('data-backlog'))).toBeGreaterThan(0);
+      expect(await syslog.textContent()).toMatch(/⚠\d+ events waiting/u);
+      expect(await syslog.textContent()).toContain('✗');
+      const lines = (await readFile(siemFile, 'utf8')).trim().split('\n');
+      expect(lines.length).toBeGreaterThan(3);
+      await shot('stopped-forwarded');
     },
     TEST_TIMEOUT,
   );

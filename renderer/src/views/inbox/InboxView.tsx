@@ -40,7 +40,8 @@ function Part<T>({ part, title, children }: { part: InboxPart<T>; title: string;
 
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
   return (
-    <Stack gap="sm" component="section" aria-labelledby={`inbox-${id}`} data-testid={`inbox-${id}`}>
+    // A named region, not a <section>: the shell's sections are its panes.
+    <Stack gap="sm" role="region" aria-labelledby={`inbox-${id}`} data-testid={`inbox-${id}`}>
       <Title order={3} id={`inbox-${id}`}>
         {title}
       </Title>

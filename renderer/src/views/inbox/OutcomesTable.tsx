@@ -38,7 +38,7 @@ export function OutcomesTable({ records, label }: { records: readonly WatchBundl
         <Table.Tbody>
           {records.map((record, index) => (
             <Table.Tr key={`${record.finishedAt}-${index}`} data-outcome={record.outcome} data-bundle={record.name}>
-              <Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>
                 <Text size="sm">{when(record.finishedAt)}</Text>
                 <Text size="xs" c="dimmed">
                   arrived {when(record.arrivedAt)}
