@@ -72,6 +72,8 @@ export const ERROR_ACTIONS: { readonly [K in ErrorCode]: string } & Readonly<Rec
   FEED_INVALID: 'Ask the sending side for a fresh feed bundle, signed by a key this station trusts with the feeds role.',
   RECEIPT_INVALID: 'Use the import receipt exactly as the receiving station wrote it (the .json with its .asc), signed by a key this station trusts.',
   CHANNEL_NAME_INVALID: 'Use a short name such as "diode-a" or "feeds.daily".',
+  CHANNEL_BUSY: 'Wait for the other export on the channel to finish, then try again.',
+  CHANNEL_STAMP_STALE: 'Discard the staged export and prepare it again: it then takes the channel’s next number.',
   WATCH_INBOX_INVALID: 'Give an inbox folder that exists and lies outside the destination and the station home.',
   WATCH_ALREADY_RUNNING: 'Check the running watcher’s status; stop it before starting another on the same inbox.',
   FORWARD_UNAVAILABLE: 'Check that the SIEM or syslog server runs and the address and certificates in config.json; the forwarding status shows the backlog.',

@@ -102,6 +102,11 @@ export const ERROR_CODES = {
     kind: 'usage',
     message: 'A channel name may hold only lower-case letters, digits, dot, dash and underscore (1-64 characters), starting with a letter or digit.',
   },
+  CHANNEL_BUSY: { kind: 'operational', message: 'Another export on this channel is being written now; exports on one channel go one at a time.' },
+  CHANNEL_STAMP_STALE: {
+    kind: 'operational',
+    message: 'The staged export’s channel sequence number was taken by another bundle published on the channel since it was prepared; nothing was written.',
+  },
   WATCH_INBOX_INVALID: {
     kind: 'usage',
     message: 'The inbox must be an existing folder, apart from the destination and the station home (neither inside the other).',

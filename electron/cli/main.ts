@@ -12,6 +12,7 @@ import { registerPolicy } from './commands/policy.js';
 import { registerVerify } from './commands/verify.js';
 import { registerFeed } from './commands/feed.js';
 import { registerWatch } from './commands/watch.js';
+import { registerChannels } from './commands/channels.js';
 import { createContext, reportFailure, type GlobalOptions } from './context.js';
 import type { CliIo } from './io.js';
 import { JSON_ERROR_SHAPE, JSON_SHAPES, NO_JSON_COMMANDS } from './json-shapes.js';
@@ -62,6 +63,7 @@ export function buildProgram(io: CliIo, args: readonly string[] = []): { program
   registerPolicy(program, ctx);
   registerFeed(program, ctx);
   registerWatch(program, ctx);
+  registerChannels(program, ctx);
   for (const command of [program, ...allCommands(program)]) {
     const path = commandPath(command);
     command.exitOverride();

@@ -55,8 +55,14 @@ import * as quarantine from './station/quarantine.js';
 import { verifyBundle } from './station/verify.js';
 import { watchInbox, watchStatuses, type WatchRequest } from './station/watch.js';
 import type { WatchStatus } from '../../shared/watch.js';
+import { sendHeartbeat, type HeartbeatRequest } from './station/heartbeat.js';
+import { channelStates } from './channels/channel-state.js';
+import { checkHeartbeatAlarms } from './channels/heartbeat-alarms.js';
+import { readStationPolicy } from './policy/station-policy.js';
+import type { ChannelState, HeartbeatAlarm } from '../../shared/channels.js';
 
 export { defaultBundleName } from './station/export.js';
+export type { HeartbeatRequest } from './station/heartbeat.js';
 export type { OpenStationOptions } from './station/context.js';
 export type { WatchRequest } from './station/watch.js';
 export type { InspectionStatus, PolicyCheck } from './station/inspection.js';
@@ -178,6 +184,23 @@ export class Station {
 
   importBundle(request: ImportRequest): Promise<ImportOutcome> {
     return importInto(this.context, request);
+  }
+
+  // Channels (issue #17.1, docs/channels.md) ---------------------------------
+
+  /** A signed heartbeat bundle with an empty payload, taking the channel's next sequence number. */
+  sendHeartbeat(request: HeartbeatRequest): Promise<ExportOutcome> {
+    return sendHeartbeat(this.context, request);
+  }
+
+  /** What this station received per signer and channel: last sequence, missing numbers, heartbeat alarm. */
+  async channelStates(now: Date = new Date()): Promise<ChannelState[]> {
+    return channelStates(this.context.readDatabase(), (await readStationPolicy(this.context.paths)).channels, now);
+  }
+
+  /** Channels silent past their heartbeat interval; raises one `channel-alarm` audit event per silence (the watcher calls it periodically). */
+  checkHeartbeatAlarms(now: Date = new Date()): Promise<HeartbeatAlarm[]> {
+    return checkHeartbeatAlarms(this.context, now);
   }
 
   /** Install a signature-database feed bundle for the scanner (issue #16.6; station/feed-import.ts). */

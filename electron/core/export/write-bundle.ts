@@ -1,3 +1,4 @@
+import type { ChannelStamp } from '../../../shared/channels.js';
 import { open, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ProgressListener } from '../../../shared/progress.js';
@@ -28,6 +29,10 @@ export interface WriteBundleOptions {
   sequence: number;
   identity: StationIdentity;
   signers: BundleSigner[];
+  /** The channel stamp to sign into bag-info (docs/channels.md); absent: no channel. */
+  channel?: ChannelStamp | undefined;
+  /** A heartbeat: the selection is empty on purpose (no SOURCE_EMPTY). */
+  emptyPayload?: boolean | undefined;
   now?: Date;
   signal?: AbortSignal | undefined;
   onProgress?: ProgressListener | undefined;
@@ -132,8 +137,8 @@ async function scanAndWriteOnePass(options: WriteBundleOptions, tracker: Progres
   const { signal } = options;
   const now = options.now ?? new Date();
   const outDir = resolve(options.outDir);
-  const scan = await scanSources(options.selection, signal, undefined, options.extraFiles);
-  const meta = { identity: options.identity, sequence: options.sequence, now };
+  const scan = await scanSources(options.selection, signal, undefined, options.extraFiles, options.emptyPayload === true);
+  const meta = { identity: options.identity, sequence: options.sequence, now, channel: options.channel };
   const layout = await planOnePassLayout({ name: options.name, files: scan.files, ...meta, signers: options.signers });
   const available = await freeBytes(outDir);
   if (available < layout.archiveBytes + SPACE_MARGIN_BYTES) {
@@ -193,6 +198,8 @@ interface PrepareOptions {
   name: string;
   sequence: number;
   identity: StationIdentity;
+  channel?: ChannelStamp | undefined;
+  emptyPayload?: boolean | undefined;
   now?: Date;
   signal?: AbortSignal | undefined;
   tracker: ProgressTracker;
@@ -221,7 +228,7 @@ async function scanAndHash(options: PrepareOptions, spoolDir?: string): Promise<
   try {
     let scan: SourceScan;
     try {
-      scan = await scanSources(options.selection, signal, (file) => hasher.add(file), options.extraFiles);
+      scan = await scanSources(options.selection, signal, (file) => hasher.add(file), options.extraFiles, options.emptyPayload === true);
     } catch (error) {
       await hasher.abort();
       throw error;
@@ -231,7 +238,7 @@ async function scanAndHash(options: PrepareOptions, spoolDir?: string): Promise<
     const payload = await hasher.finish(tracker);
     tracker.flush();
     options.checkPayload?.(payload);
-    const tags = buildBagTags(payload, { identity: options.identity, sequence: options.sequence, now: createdAt });
+    const tags = buildBagTags(payload, { identity: options.identity, sequence: options.sequence, now: createdAt, channel: options.channel });
     return { prepared: { name: options.name, sequence: options.sequence, createdAt, payload, tags, warnings: scan.warnings }, spool };
   } catch (error) {
     spool?.close();

@@ -4,6 +4,8 @@ import type { StationIdentity } from '../home/station-config.js';
 import { folderId, settleFailed, settleImported } from '../import/import-claim.js';
 import { readBundleFront } from './bundle-front.js';
 import { settleExportIntent } from './export-intent.js';
+import { advanceChannel, stampFromIntentDetails } from '../channels/channel-send.js';
+import { confirmReservation, releaseReservation } from '../channels/channel-receive.js';
 import { ownerState, type ProcessOwner } from './process-owner.js';
 
 /**
@@ -113,6 +115,8 @@ function settleImport(db: StationDb, identity: StationIdentity, row: ImportRow, 
   };
   if (ours) {
     settleImported(db, row.id, true);
+    // The channel number it reserved in its claim (channels/channel-receive.ts) stands: the channel moves on.
+    confirmReservation(db, row.tagmanifest_sha256);
     summary.importsRecovered += 1;
     const event = appendAuditEvent(db, identity, {
       ...common,
@@ -128,6 +132,7 @@ function settleImport(db: StationDb, identity: StationIdentity, row: ImportRow, 
     summary.events.push(event.seq);
   } else {
     settleFailed(db, row.id, true);
+    releaseReservation(db, row.tagmanifest_sha256);
     summary.importsFailed += 1;
     const state = found === null ? 'absent: the import stopped before its commit rename' : 'present but not made by this import (another folder of that name)';
     const event = appendAuditEvent(db, identity, { ...common, outcome: 'failed', errorCode: 'INTERRUPTED', details: { ...details, destinationState: state } });
@@ -138,8 +143,11 @@ function settleImport(db: StationDb, identity: StationIdentity, row: ImportRow, 
 function settleExport(db: StationDb, identity: StationIdentity, row: ExportRow, summary: ReconcileSummary): void {
   const front = readBundleFront(row.path);
   const ours = front !== null && front.station === row.station && front.sequence === row.sequence;
+  const recorded = parseOr<Record<string, unknown>>(row.details, {});
+  // A bundle stamped on a channel (channels/channel-send.ts): published means the channel moved on.
+  const stamp = stampFromIntentDetails(recorded);
   const details = {
-    ...parseOr<Record<string, unknown>>(row.details, {}),
+    ...recorded,
     recovered: true,
     note: INTERRUPTED_NOTE,
     intent: row.id,
@@ -151,10 +159,11 @@ function settleExport(db: StationDb, identity: StationIdentity, row: ExportRow, 
   };
   if (ours) {
     settleExportIntent(db, row.id, 'exported', true);
+    if (stamp && front.tagmanifestSha256 !== null) advanceChannel(db, stamp, { tagmanifestSha256: front.tagmanifestSha256, uuid: front.uuid ?? '' });
     summary.exportsRecovered += 1;
     const media = row.kind === 'media' ? { readBack: 'not done: the export was interrupted before reading the medium back; run airlock media verify' } : {};
     const event = appendAuditEvent(db, identity, {
-      type: 'export',
+      type: stamp?.heartbeat === true ? 'heartbeat' : 'export',
       outcome: 'ok',
       bundleUuid: front.uuid,
       bundleName: row.bundle_name,
@@ -170,7 +179,7 @@ function settleExport(db: StationDb, identity: StationIdentity, row: ExportRow, 
         ? 'absent: the export stopped before publishing (its temp file, if any, is removed by the next export to that folder)'
         : "present but not this export's bundle";
     const event = appendAuditEvent(db, identity, {
-      type: 'export',
+      type: stamp?.heartbeat === true ? 'heartbeat' : 'export',
       outcome: 'failed',
       bundleName: row.bundle_name,
       errorCode: 'INTERRUPTED',

@@ -16,6 +16,8 @@ import { nextExportSequence } from '../db/station-db.js';
 import { AirlockError } from '../errors.js';
 import { JOB_PLANS, withJobEta } from '../jobs/job-eta.js';
 import { recordExportIntent, settleExportIntent, type ExportIntentRequest } from '../recovery/export-intent.js';
+import type { ChannelStamp } from '../../../shared/channels.js';
+import { advanceChannel, assertChannelName, confirmChannelStamp, INTENT_CHANNEL_KEY, reserveChannelStamp, whileChannelBusy } from '../channels/channel-send.js';
 import { runAudited, type DuringOperation, type SuccessEvent } from './audited-operation.js';
 import type { StationContext } from './context.js';
 import { imageAuditDetails, stationImagePayload } from './image-sources.js';
@@ -29,6 +31,7 @@ export async function exportBundle(context: StationContext, request: ExportReque
     outDir: request.outDir,
     selection: request.selection,
     name: request.name ?? null,
+    channel: request.channel ?? null,
     // Who asked to move what, also when the export fails: the references as given.
     ...imageAuditDetails(request),
   };
@@ -36,17 +39,18 @@ export async function exportBundle(context: StationContext, request: ExportReque
     type: 'export',
     failureDetails: details,
     run: async (during) => {
+      if (request.channel !== undefined) assertChannelName(request.channel);
       const signer = await signerFor(context, request.signer, request.passphrase);
       if (!signer) throw new AirlockError('PASSPHRASE_REQUIRED');
       const sequence = nextExportSequence(context.database());
       const name = request.name ?? defaultBundleName(sequence, startedAt);
-      const intent = startExportIntent(context, during, {
-        kind: 'folder',
-        name,
-        sequence,
-        path: join(resolve(request.outDir), `${name}${BUNDLE_SUFFIX}`),
-        details,
-      });
+      const { intent, stamp } = await startChannelExportIntent(
+        context,
+        during,
+        { kind: 'folder', name, sequence, path: join(resolve(request.outDir), `${name}${BUNDLE_SUFFIX}`), details },
+        request.channel === undefined ? null : { reserve: request.channel, heartbeat: false },
+        request.signal,
+      );
       const imagePayload = await stationImagePayload(context, request);
       let result: WriteBundleResult;
       try {
@@ -59,6 +63,7 @@ export async function exportBundle(context: StationContext, request: ExportReque
           sequence,
           identity: context.identity,
           signers: [signer],
+          channel: stamp ?? undefined,
           now: startedAt,
           spoolDir: context.paths.spool,
           signal: request.signal,
@@ -67,12 +72,12 @@ export async function exportBundle(context: StationContext, request: ExportReque
       } finally {
         await imagePayload?.cleanup();
       }
-      return { result, signer, intent, images: imagePayload ? exportedImages(imagePayload) : undefined };
+      return { result, signer, intent, stamp, images: imagePayload ? exportedImages(imagePayload) : undefined };
     },
-    succeeded: ({ result, intent, images }) => exportEvent(context, result, intent, null, images),
+    succeeded: ({ result, intent, stamp, images }) => exportEvent(context, result, intent, null, images, stamp),
   });
   const outcome = await completeExport(context, { result: done.value.result, signer: done.value.signer, event: done.event, startedAt, media: null });
-  return { ...outcome, images: done.value.images };
+  return { ...outcome, images: done.value.images, channel: done.value.stamp ?? undefined };
 }
 
 /**
@@ -94,6 +99,36 @@ export function startExportIntent(
   return intent;
 }
 
+/** A channel for a new export: take its next number (`reserve`), or confirm one fixed at prepare (`confirm`). */
+export type ChannelIntent = { reserve: string; heartbeat: boolean } | { confirm: ChannelStamp };
+
+/**
+ * startExportIntent, taking the channel's sequence number in the intent's own transaction
+ * (channels/channel-send.ts): while another export holds the channel this one waits (cancellable).
+ */
+export async function startChannelExportIntent(
+  context: StationContext,
+  during: DuringOperation,
+  request: Omit<ExportIntentRequest, 'station' | 'operator' | 'settleInterrupted'> & { station?: string | undefined },
+  channel: ChannelIntent | null,
+  signal: AbortSignal | undefined,
+): Promise<{ intent: number; stamp: ChannelStamp | null }> {
+  if (channel === null) return { intent: startExportIntent(context, during, request), stamp: null };
+  const db = context.database();
+  return whileChannelBusy(() => {
+    const taken: { stamp: ChannelStamp | null } = { stamp: null };
+    const intent = startExportIntent(context, during, {
+      ...request,
+      inTransaction: () => {
+        if ('confirm' in channel) confirmChannelStamp(db, channel.confirm);
+        taken.stamp = 'confirm' in channel ? channel.confirm : reserveChannelStamp(db, channel.reserve, channel.heartbeat);
+        return { [INTENT_CHANNEL_KEY]: taken.stamp };
+      },
+    });
+    return { intent, stamp: taken.stamp };
+  }, signal);
+}
+
 /**
  * The `export` event of a written bundle. The event and the settled intent are one
  * transaction: a crash before it leaves the intent pending, and the next start records the
@@ -105,6 +140,7 @@ export function exportEvent(
   intent: number,
   media: MediaExportReport | null,
   images?: ExportedImages | undefined,
+  channel?: ChannelStamp | null | undefined,
 ): SuccessEvent {
   const details: Record<string, unknown> = {
     bundlePath: result.bundlePath,
@@ -112,6 +148,8 @@ export function exportEvent(
     sequence: result.sequence,
     warnings: result.warnings.length,
   };
+  // Which channel and number it carries: the sender's audit log says what the receiver should have.
+  if (channel) details.channel = channel;
   if (media) {
     details.media = media.volumes.map((v) => v.medium);
     details.parts = media.parts;
@@ -122,7 +160,11 @@ export function exportEvent(
     details.skippedBlobs = images.skippedBlobs;
   }
   return {
-    alongside: () => settleExportIntent(context.database(), intent, 'exported'),
+    alongside: () => {
+      settleExportIntent(context.database(), intent, 'exported');
+      // Published: the channel moves on, in the same transaction as the event (channel-send.ts).
+      if (channel) advanceChannel(context.database(), channel, { tagmanifestSha256: result.tagmanifestSha256, uuid: result.uuid });
+    },
     outcome: 'ok',
     bundleUuid: result.uuid,
     bundleName: result.name,

@@ -18,6 +18,7 @@ import { keepRefusedBundle, type QuarantineKeepOutcome } from './quarantine-keep
 import type { Problem } from '../../../shared/problems.js';
 import { checkpointWith, signerFor } from './signers.js';
 import { inspectionRecord } from '../inspect/inspection-record.js';
+import { channelAuditDetails } from '../channels/channel-receive.js';
 import { openInspection } from './inspection.js';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -89,6 +90,8 @@ async function importWith(
       replayOf: result.replayOf,
       warnings: result.warnings,
       inspection: inspectionRecord(result.inspection),
+      channel: channelAuditDetails(result.channel),
+      ...(result.heartbeat === true ? { direction: 'received' } : {}),
       ...pushDetails(request, push),
       ...(quarantined === null ? {} : { quarantine: quarantined }),
       ...(release === null ? {} : { quarantineRelease: release.id, overridden: overriddenDetails(result) }),
@@ -142,6 +145,8 @@ async function importWith(
               beforeRefusalRecorded: keepRefused,
               recordSettlement: (settlement) => {
                 if (settlement.kind === 'failed') during.failureNow(settlement.error);
+                // A heartbeat received: its own event type (docs/channels.md), nothing imported.
+                else if (settlement.kind === 'heartbeat') during.outcomeNow(importEvent(settlement.result), 'heartbeat');
                 else during.outcomeNow(importEvent(settlement.result));
               },
             }),
