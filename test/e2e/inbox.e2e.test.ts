@@ -2,12 +2,17 @@
  * The Inbox view end to end in Debian's Chromium (issue #17.4): the built renderer against the
  * real main-process handlers over a real Station, and a REAL `airlock watch INBOX --dest DIR`
  * started as its own process on a temp inbox. Before the watcher starts the view says none runs
- * and what to do; once it runs, a good bundle, a tampered one (one payload byte flipped after
- * signing) and a file with a hostile name are dropped into the inbox: the view shows the good one
- * accepted, the tampered one refused with CHECKSUM_MISMATCH in words, the hostile name escaped,
- * and the counts; the files land in DIR and nowhere else. After SIGTERM the watcher shows as
- * stopped. Every control in the view is named. Screenshots land in test-results/e2e/inbox-*.png
- * (docs/screenshots/inbox.png is a copy of inbox-outcomes.png).
+ * and what to do. Once it runs, bundles stamped on channels are dropped one by one: a heartbeat on
+ * a channel whose policy wants one a minute, a good bundle (sequence 1) and one with sequence 3
+ * (2 never arrives), then a tampered bundle (one payload byte flipped after signing) and a file
+ * with a hostile name. The view shows the heartbeat, both accepted, the gap as a channel finding
+ * let through on record and as a missing number, the tampered one rejected with CHECKSUM_MISMATCH
+ * in words, the hostile name escaped, the counts; the files land in DIR and nowhere else. The
+ * silent channel then raises a heartbeat alarm at the top of the view. After SIGTERM the watcher
+ * shows as stopped, and after a delivery the SIEM backlog of a JSON-lines sink is gone while a
+ * dead syslog address keeps its backlog and error. Every control in the view is named.
+ * Screenshots land in test-results/e2e/inbox-*.png (docs/screenshots/inbox.png is a copy of
+ * inbox-alarm.png).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -38,6 +43,8 @@ const HOSTILE = 'report\u202Eexe.txt\u001b[2J';
 const STEP = 90_000;
 const POLL = { timeout: STEP, interval: 200 };
 const TEST_TIMEOUT = 5 * STEP;
+/** The policy's least heartbeat interval: the alarm test waits this long (plus the time to notice) for silence. */
+const HEARTBEAT_SECONDS = 60;
 
 let base: string;
 let served: ServedRenderer | undefined;
@@ -124,16 +131,26 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('the Inbox view with a
     }
     await mkdir(SHOTS, { recursive: true });
     await writeFile(join(dirs.src, 'good.txt'), GOOD);
+    await writeFile(join(dirs.src, 'lost.txt'), 'This bundle never reaches the inbox.\n');
+    await writeFile(join(dirs.src, 'late.txt'), 'Sent after the lost one.\n');
     await writeFile(join(dirs.src, 'bad.txt'), BAD);
-    // The sending side is this very station (it trusts its own key): two bundles, one then tampered.
+    // The sending side is this very station (it trusts its own key): the channel's bundles, a heartbeat, one to tamper with.
     const station = await Station.open({ home: dirs.home });
     try {
       await station.generateKey({ name: 'Inbox Station', passphrase: PASSPHRASE });
-      await station.exportBundle({ selection: [join(dirs.src, 'good.txt')], outDir: dirs.out, name: 'good-notes', passphrase: PASSPHRASE });
-      await station.exportBundle({ selection: [join(dirs.src, 'bad.txt')], outDir: dirs.out, name: 'bad-notes', passphrase: PASSPHRASE });
+      const send = (file: string, name: string, channel?: string) =>
+        station.exportBundle({ selection: [join(dirs.src, file)], outDir: dirs.out, name, passphrase: PASSPHRASE, channel });
+      await send('good.txt', 'good-notes', 'diode-a');
+      await send('lost.txt', 'lost-notes', 'diode-a');
+      await send('late.txt', 'late-notes', 'diode-a');
+      await send('bad.txt', 'bad-notes');
+      const beat = await station.sendHeartbeat({ channel: 'quiet', outDir: dirs.out, name: 'quiet-beat', passphrase: PASSPHRASE });
+      expect(beat.bundlePath).toBe(join(dirs.out, 'quiet-beat.airlock.tar'));
     } finally {
       station.close();
     }
+    // The channel `quiet` promises a heartbeat a minute (the least the policy takes); `diode-a` promises none.
+    await writeFile(join(dirs.home, 'policy.json'), JSON.stringify({ channels: { channels: { quiet: { heartbeatIntervalSeconds: HEARTBEAT_SECONDS } } } }));
     // Two SIEM sinks: a JSON-lines file, and a syslog address where nothing listens (its backlog and error show).
     siemFile = join(base, 'siem', 'audit.ecs.jsonl');
     await mkdir(dirname(siemFile), { recursive: true });
@@ -192,21 +209,38 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('the Inbox view with a
   );
 
   it(
-    'shows a real watcher take a good, a tampered and a hostile-named file, with each outcome and why',
+    'shows a real watcher take a heartbeat, a channel with a gap, a tampered bundle and a hostile-named file, with each outcome and why',
     async () => {
       watcher = startWatcher();
       const card = view().getByRole('article', { name: `Watcher of ${displayText(dirs.inbox)}` });
       await expect.poll(async () => ((await card.count()) > 0 ? card.getAttribute('data-watcher-state') : null), POLL).toBe('running');
 
+      // One at a time, each seen settled before the next: the channel's order is the point.
+      await drop(join(dirs.out, 'quiet-beat.airlock.tar'), 'quiet-beat.airlock.tar');
+      await expect.poll(() => outcomeRows('heartbeat').count(), POLL).toBe(1);
       await drop(join(dirs.out, 'good-notes.airlock.tar'), 'good-notes.airlock.tar');
       await expect.poll(() => outcomeRows('accepted').count(), POLL).toBe(1);
+      await drop(join(dirs.out, 'late-notes.airlock.tar'), 'late-notes.airlock.tar');
+      await expect.poll(() => outcomeRows('accepted').count(), POLL).toBe(2);
       await drop(join(dirs.out, 'bad-notes.tampered'), 'bad-notes.airlock.tar');
       await writeFile(join(dirs.inbox, HOSTILE), 'not a bundle\n');
       await expect.poll(() => outcomeRows('rejected').count(), POLL).toBe(2);
 
-      const accepted = outcomeRows('accepted');
-      expect(await accepted.textContent()).toContain('good-notes');
+      // The gap: a finding the watcher reported (let through, as the default policy says), and a missing number on the channel.
+      const finding = card.getByRole('table', { name: /channel findings$/u }).locator('tbody tr[data-finding="CHANNEL_GAP"]');
+      await expect.poll(() => finding.count(), POLL).toBe(1);
+      expect(await finding.textContent()).toContain(PROBLEM_TEXT.CHANNEL_GAP.message);
+      expect(await finding.textContent()).toContain('⚠Let through, on record');
+      const channel = view().getByRole('table', { name: 'Channel states' }).locator('tbody tr[data-channel="diode-a"]');
+      await expect.poll(() => channel.getAttribute('data-missing'), POLL).toBe('1');
+      expect(await channel.textContent()).toContain('⚠1 missing');
+      expect(await channel.textContent()).toContain('No interval set by the policy');
+      const quiet = view().getByRole('table', { name: 'Channel states' }).locator('tbody tr[data-channel="quiet"]');
+      expect(await quiet.textContent()).toContain('expected every 60 s');
+
+      const accepted = outcomeRows('accepted').filter({ hasText: 'good-notes' });
       expect(await accepted.textContent()).toContain('✓Accepted');
+      expect(await outcomeRows('heartbeat').textContent()).toContain('♥Heartbeat');
       const tampered = outcomeRows('rejected').filter({ hasText: 'bad-notes' });
       expect(await tampered.textContent()).toContain(`CHECKSUM_MISMATCH ${PROBLEM_TEXT.CHECKSUM_MISMATCH.message}`);
       expect(await tampered.textContent()).toContain('✗Rejected');
@@ -217,7 +251,8 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('the Inbox view with a
       expect(hostileText).not.toContain('\u001b');
 
       const counts = card.getByRole('table', { name: /counts$/u });
-      await expect.poll(() => counts.locator('[data-count="accepted"]').textContent(), POLL).toBe('1');
+      await expect.poll(() => counts.locator('[data-count="accepted"]').textContent(), POLL).toBe('2');
+      expect(await counts.locator('[data-count="heartbeats"]').textContent()).toBe('1');
       await expect.poll(() => counts.locator('[data-count="rejected"]').textContent(), POLL).toBe('2');
       await expect.poll(() => card.getByTestId('watcher-queue').textContent(), POLL).toBe('The inbox is empty: nothing waits, nothing is arriving.');
       // Both sinks listed with where they send; the audit log has events for them (whether the watcher forwards as it goes or not).
@@ -229,12 +264,33 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('the Inbox view with a
 
       // What the view says is what happened on disk: the good payload in DIR, nothing of the tampered one.
       expect(await readFile(join(dirs.dest, 'good-notes', 'good.txt'), 'utf8')).toBe(GOOD);
-      // The payload folder and its import receipts; nothing of bad-notes.
-      expect((await readdir(dirs.dest)).filter((name) => !name.startsWith('good-notes'))).toEqual([]);
+      // The payload folders and their import receipts (and the heartbeat's, if it leaves one); nothing of bad-notes.
+      expect(await readFile(join(dirs.dest, 'late-notes', 'late.txt'), 'utf8')).toBe('Sent after the lost one.\n');
+      expect((await readdir(dirs.dest)).filter((name) => !/^(good-notes|late-notes|quiet-beat)/u.test(name))).toEqual([]);
       expect((await readdir(join(dirs.inbox, 'accepted'))).join(' ')).toContain('good-notes');
       expect((await readdir(join(dirs.inbox, 'quarantine'))).join(' ')).toContain('bad-notes');
     },
     TEST_TIMEOUT,
+  );
+
+  it(
+    'raises a heartbeat alarm at the top of the view when a channel stays silent past its interval',
+    async () => {
+      const alarm = view().getByTestId('heartbeat-alarms').locator('[data-alarm-channel="quiet"]');
+      // Silence is the event: nothing arrives on `quiet` after its heartbeat, so the alarm comes once the interval has passed.
+      await expect.poll(() => alarm.count(), { timeout: HEARTBEAT_SECONDS * 1000 + STEP, interval: 1000 }).toBe(1);
+      expect(await alarm.getAttribute('role')).toBe('alert');
+      expect(await alarm.textContent()).toContain('Heartbeat alarm: nothing arrived on channel “quiet”');
+      expect(await alarm.textContent()).toContain('at least every 60 s');
+      const quiet = view().getByRole('table', { name: 'Channel states' }).locator('tbody tr[data-channel="quiet"]');
+      await expect.poll(() => quiet.getAttribute('data-alarm'), POLL).toBe('yes');
+      expect(await quiet.textContent()).toContain('⚠Overdue by');
+      // diode-a promises no heartbeat: no alarm for it.
+      expect(await view().getByTestId('heartbeat-alarms').locator('[data-alarm-channel="diode-a"]').count()).toBe(0);
+      expect(await unnamedControls()).toEqual([]);
+      await shot('alarm');
+    },
+    HEARTBEAT_SECONDS * 1000 + TEST_TIMEOUT,
   );
 
   it(
@@ -249,7 +305,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('the Inbox view with a
       await page.getByRole('button', { name: 'Refresh' }).click();
       await expect.poll(() => card.getAttribute('data-watcher-state'), POLL).toBe('stopped');
       expect(await card.getByTestId('watcher-state').textContent()).toContain('■Stopped');
-      expect(await outcomeRows('accepted').count()).toBe(1);
+      expect(await outcomeRows('accepted').count()).toBe(2);
 
       // Deliver the audit log now (as `airlock audit forward` does): the file takes everything, the dead syslog address nothing.
       const station = await Station.open({ home: dirs.home });

@@ -100,6 +100,8 @@ describe('the Inbox view', () => {
     expect(row.getAttribute('data-finding')).toBe('CHANNEL_GAP');
     expect(row.textContent).toContain(PROBLEM_TEXT.CHANNEL_GAP.message);
     expect(row.textContent).toContain('Sequence 40 to 41 did not arrive.');
+    // The code's message once; the finding's own words are what it adds.
+    expect(row.textContent?.split(PROBLEM_TEXT.CHANNEL_GAP.message)).toHaveLength(2);
     expect(row.textContent).toContain('⚠Let through, on record');
     expect(within(row).getByLabelText(/^Fingerprint 0123 4567/u)).toBeTruthy();
   });
@@ -125,10 +127,10 @@ describe('the Inbox view', () => {
     expect(alerts).toHaveLength(1);
     const first = alerts[0] as HTMLElement;
     expect(first.getAttribute('data-alarm-channel')).toBe('diode-a');
-    expect(first.textContent).toContain('Heartbeat alarm: nothing arrived on channel diode-a for 2 h 0 min');
+    expect(first.textContent).toContain('Heartbeat alarm: nothing arrived on channel “diode-a” for 2 h 0 min');
     expect(first.textContent).toContain('at least every 60 min');
     expect(first.textContent).toContain('now 60 min overdue');
-    expect(first.textContent).toContain('⏰');
+    expect(first.textContent).toContain('⚠');
     // Before the watchers, so it is the first thing read.
     expect(alarms.compareDocumentPosition(screen.getByTestId('inbox-watchers')) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
   });
@@ -145,7 +147,7 @@ describe('the Inbox view', () => {
     expect(gaps.textContent).toContain('⚠6 missing');
     expect(gaps.textContent).toContain('4, 7–9, 40, 41');
     expect(gaps.textContent).toContain('44');
-    expect(gaps.textContent).toContain('⏰Overdue by 60 min');
+    expect(gaps.textContent).toContain('⚠Overdue by 60 min');
     expect(gaps.textContent).toContain('none received yet');
   });
 

@@ -7,7 +7,7 @@ import { Code, Table, Text } from '@mantine/core';
 import type { ChannelState } from '../../../../shared/channels.js';
 import { displayText } from '../../../../shared/display-text.js';
 import { Fingerprint } from '../../components/Fingerprint.js';
-import { runsOf, span, when } from './inbox-text.js';
+import { ALARM_ICON, runsOf, span, when } from './inbox-text.js';
 import { MarkedText } from './MarkedText.js';
 
 function HeartbeatCell({ state }: { state: ChannelState }) {
@@ -16,7 +16,9 @@ function HeartbeatCell({ state }: { state: ChannelState }) {
     <>
       <MarkedText
         mark={
-          state.alarm ? { icon: '⏰', text: `Overdue by ${span(state.alarm.overdueSeconds)}`, color: 'red' } : { icon: '✓', text: 'On time', color: 'green' }
+          state.alarm
+            ? { icon: ALARM_ICON, text: `Overdue by ${span(state.alarm.overdueSeconds)}`, color: 'red' }
+            : { icon: '✓', text: 'On time', color: 'green' }
         }
       />
       <Text size="xs" c="dimmed">

@@ -8,12 +8,22 @@ import type { ChannelFinding } from '../../../../shared/channels.js';
 import { displayText } from '../../../../shared/display-text.js';
 import { PROBLEM_TEXT } from '../../../../shared/problems.js';
 import { Fingerprint } from '../../components/Fingerprint.js';
+import { detailOf } from './inbox-text.js';
 import { MarkedText } from './MarkedText.js';
 
 const DECISION_TEXT = {
   refuse: { icon: '✗', text: 'Refused', color: 'red' },
   warn: { icon: '⚠', text: 'Let through, on record', color: 'orange' },
 } as const;
+
+function FindingDetail({ finding }: { finding: ChannelFinding }) {
+  const detail = detailOf(finding.message, PROBLEM_TEXT[finding.code].message);
+  return detail === null ? null : (
+    <Text size="xs" c="dimmed">
+      {displayText(detail)}
+    </Text>
+  );
+}
 
 export function FindingsTable({ findings, label }: { findings: readonly ChannelFinding[]; label: string }) {
   return (
@@ -35,11 +45,7 @@ export function FindingsTable({ findings, label }: { findings: readonly ChannelF
                 <Text size="sm">
                   <Code>{finding.code}</Code> {PROBLEM_TEXT[finding.code].message}
                 </Text>
-                {finding.message !== PROBLEM_TEXT[finding.code].message ? (
-                  <Text size="xs" c="dimmed">
-                    {displayText(finding.message)}
-                  </Text>
-                ) : null}
+                <FindingDetail finding={finding} />
               </Table.Td>
               <Table.Td>
                 <Fingerprint value={finding.signer} />

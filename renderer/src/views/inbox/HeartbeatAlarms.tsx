@@ -8,7 +8,7 @@ import { Alert, Code, Stack, Text } from '@mantine/core';
 import type { HeartbeatAlarm } from '../../../../shared/channels.js';
 import { displayText } from '../../../../shared/display-text.js';
 import { Fingerprint } from '../../components/Fingerprint.js';
-import { span, when } from './inbox-text.js';
+import { ALARM_ICON, span, when } from './inbox-text.js';
 
 /** The alarms of the channel states and of every watcher, one per (signer, channel): the latest check wins. */
 export function standingAlarms(lists: ReadonlyArray<readonly HeartbeatAlarm[]>): HeartbeatAlarm[] {
@@ -29,16 +29,22 @@ export function HeartbeatAlarms({ alarms }: { alarms: readonly HeartbeatAlarm[] 
         <Alert
           key={`${alarm.signer}-${alarm.channel}`}
           color="red"
-          variant="filled"
+          variant="light"
           role="alert"
-          icon={<span aria-hidden="true">⏰</span>}
-          title={`Heartbeat alarm: nothing arrived on channel ${displayText(alarm.channel)} for ${span(alarm.intervalSeconds + alarm.overdueSeconds)}`}
+          // Prominent without a filled background: the fingerprint and channel stay readable in both themes.
+          style={{ borderLeft: '6px solid var(--mantine-color-red-7)' }}
+          icon={
+            <Text span aria-hidden="true" fw={700} c="red.8" fz="lg">
+              {ALARM_ICON}
+            </Text>
+          }
+          title={`Heartbeat alarm: nothing arrived on channel “${displayText(alarm.channel)}” for ${span(alarm.intervalSeconds + alarm.overdueSeconds)}`}
           data-alarm-channel={alarm.channel}
         >
           <Text size="sm">
-            The sender promised a heartbeat at least every {span(alarm.intervalSeconds)}; the last bundle or heartbeat arrived {when(alarm.lastReceivedAt)}, now{' '}
-            {span(alarm.overdueSeconds)} overdue (checked {when(alarm.checkedAt)}). The link, the sending station or the traffic itself may be lost: check the
-            diode and ask the sending side what it sent on <Code>{displayText(alarm.channel)}</Code>.
+            The sending side promised a heartbeat at least every {span(alarm.intervalSeconds)}; the last bundle or heartbeat arrived{' '}
+            {when(alarm.lastReceivedAt)}, now {span(alarm.overdueSeconds)} overdue (checked {when(alarm.checkedAt)}). The link, the sending station or the
+            traffic itself may be lost: check the diode and ask the sending side what it sent on <Code>{displayText(alarm.channel)}</Code>.
           </Text>
           <Text size="sm" mt={4}>
             Signer: <Fingerprint value={alarm.signer} />

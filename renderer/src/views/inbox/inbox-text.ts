@@ -35,6 +35,9 @@ export const WATCHER_STATE_TEXT: Record<WatchStatus['state'], Marked & { meaning
   },
 };
 
+/** The heartbeat alarm's mark: a sign every station font draws (an emoji clock is a blank box where no emoji font is installed). */
+export const ALARM_ICON = '⚠';
+
 /** A watcher that runs but has not written its status for this long may be hung (it writes every few seconds). */
 export const STALE_AFTER_SECONDS = 60;
 
@@ -48,6 +51,12 @@ export function codeWords(code: string): string {
   if (isErrorCode(code)) return errorMessage(code);
   if (isWatchEntryCode(code)) return WATCH_ENTRY_CODES[code].message;
   return 'A code this version of Airlock does not know: see the bundle’s report.';
+}
+
+/** What a finding's message adds to its code's message (the detail), or null when it adds nothing. */
+export function detailOf(message: string, codeMessage: string): string | null {
+  const rest = message.startsWith(codeMessage) ? message.slice(codeMessage.length).trim() : message.trim();
+  return rest.length > 0 ? rest : null;
 }
 
 /** An ISO 8601 time as `2026-12-03 08:10:05 UTC` (the status file writes UTC), escaped. */
