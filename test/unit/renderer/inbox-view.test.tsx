@@ -90,6 +90,9 @@ describe('the Inbox view', () => {
     expect(failedRow.textContent).toContain('SOMETHING_NEW A code this version of Airlock does not know');
     expect((rows[3] as HTMLElement).textContent).toContain('✓Accepted');
     expect((rows[3] as HTMLElement).textContent).toContain('audit event #120');
+    // Where it lies now, under the watcher's inbox; the full path on hover.
+    const lies = within(rows[3] as HTMLElement).getByText('accepted/daily-0042.airlock.tar');
+    expect(lies.getAttribute('title')).toBe('/srv/inbox/accepted/daily-0042.airlock.tar');
     expect((rows[0] as HTMLElement).textContent).toContain('♥Heartbeat');
   });
 

@@ -22,7 +22,13 @@ function Codes({ codes }: { codes: readonly string[] }) {
   );
 }
 
-export function OutcomesTable({ records, label }: { records: readonly WatchBundleRecord[]; label: string }) {
+/** Where a bundle lies, relative to the watcher's inbox when it lies under it (accepted/…, quarantine/…, refused/…). */
+function underInbox(path: string, inbox: string): string {
+  const prefix = inbox.endsWith('/') ? inbox : `${inbox}/`;
+  return path.startsWith(prefix) ? path.slice(prefix.length) : path;
+}
+
+export function OutcomesTable({ records, label, inbox }: { records: readonly WatchBundleRecord[]; label: string; inbox: string }) {
   return (
     <Table.ScrollContainer minWidth={760}>
       <Table withTableBorder striped aria-label={label}>
@@ -32,7 +38,7 @@ export function OutcomesTable({ records, label }: { records: readonly WatchBundl
             <Table.Th>Bundle</Table.Th>
             <Table.Th>Outcome</Table.Th>
             <Table.Th>Why</Table.Th>
-            <Table.Th>Now in</Table.Th>
+            <Table.Th>Now in (under the inbox)</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -59,7 +65,7 @@ export function OutcomesTable({ records, label }: { records: readonly WatchBundl
                 <Codes codes={record.codes} />
               </Table.Td>
               <Table.Td style={{ wordBreak: 'break-all' }}>
-                {record.movedTo ? <Code>{displayText(record.movedTo)}</Code> : <Text size="sm">—</Text>}
+                {record.movedTo ? <Code title={displayText(record.movedTo)}>{displayText(underInbox(record.movedTo, inbox))}</Code> : <Text size="sm">—</Text>}
                 {record.auditSeq !== null ? (
                   <Text size="xs" c="dimmed">
                     audit event #{record.auditSeq}

@@ -125,7 +125,7 @@ export function WatcherCard({ status, checkedAt }: { status: WatchStatus; checke
         {status.recent.length === 0 ? (
           <Text size="sm">No bundle taken since it started. Bundles dropped into the inbox appear here once settled.</Text>
         ) : (
-          <OutcomesTable records={status.recent} label={`Watcher of ${inbox}: recent outcomes`} />
+          <OutcomesTable records={status.recent} label={`Watcher of ${inbox}: recent outcomes`} inbox={status.inbox} />
         )}
       </Stack>
     </Paper>
