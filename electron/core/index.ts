@@ -41,4 +41,3 @@ export type { InspectionStatus, PolicyCheck } from './station.js';
 export type { InspectPolicy } from './policy/inspect-policy.js';
 export type { DeliverNowResult, SinkChange } from './forward/index.js';
 export type { HeartbeatRequest } from './station.js';
-export { checkHeartbeatAlarms } from './channels/heartbeat-alarms.js';

@@ -12,6 +12,7 @@
 import type { ChannelFinding, ChannelStamp } from '../../../shared/channels.js';
 import { PROBLEM_TEXT, problem, type Problem, type ProblemCode } from '../../../shared/problems.js';
 import type { ChannelReport } from '../../../shared/results.js';
+import type { ReceiptChannel } from '../audit/receipt.js';
 import type { StationDb } from '../db/station-db.js';
 import { channelDecision, type ChannelPolicy } from '../policy/channel-policy.js';
 
@@ -109,6 +110,12 @@ export function channelAuditDetails(report: ChannelReport | undefined): Record<s
     findings: report.findings.map((f) => ({ code: f.code, expected: f.expected, received: f.received, decision: f.decision })),
     missing: report.missing,
   };
+}
+
+/** What a receipt records of the channel (audit/receipt.ts). */
+export function channelReceipt(stamp: ChannelStamp | null | undefined, findings: readonly ChannelFinding[] = []): ReceiptChannel | undefined {
+  if (!stamp) return undefined;
+  return { ...stamp, findings: findings.map((f) => ({ code: f.code, expected: f.expected, received: f.received, decision: f.decision })) };
 }
 
 /** Inside the claim's transaction: take the number (idempotent: the same bundle's row stays). */

@@ -120,3 +120,27 @@ export async function whileChannelBusy<T>(attempt: () => T, signal: AbortSignal 
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }
+
+/** Where the intent notes the tag manifest of a bundle about to be published. */
+const PUBLISHING_KEY = 'publishingTagmanifestSha256';
+
+/**
+ * Right before the rename that publishes a channel bundle: its tag manifest hash goes into the
+ * intent (durably). If the process dies after the rename and the bundle is gone from the output
+ * folder before recovery looks (a diode's outbox is emptied as soon as a file lands), recovery
+ * cannot prove the bundle was published, nor that it was not: it then counts the number as used
+ * (the channel moves on to this hash), so the receiver sees at worst a gap, never a false duplicate.
+ */
+export function notePublishing(db: StationDb, intent: number, tagmanifestSha256: string): void {
+  db.prepare(`UPDATE export_intents SET details = json_set(details, '$.${INTENT_CHANNEL_KEY}.${PUBLISHING_KEY}', ?) WHERE id = ? AND status = 'pending'`).run(
+    tagmanifestSha256,
+    intent,
+  );
+}
+
+/** The hash notePublishing recorded in an intent's details, or null. */
+export function publishingFromIntentDetails(details: Record<string, unknown>): string | null {
+  const value = details[INTENT_CHANNEL_KEY] as Record<string, unknown> | null | undefined;
+  const noted = value !== null && typeof value === 'object' ? value[PUBLISHING_KEY] : undefined;
+  return typeof noted === 'string' && /^[0-9a-f]{64}$/u.test(noted) ? noted : null;
+}

@@ -33,6 +33,11 @@ export interface WriteBundleOptions {
   channel?: ChannelStamp | undefined;
   /** A heartbeat: the selection is empty on purpose (no SOURCE_EMPTY). */
   emptyPayload?: boolean | undefined;
+  /**
+   * Called with the tag manifest's SHA-256 right before the bundle is published (renamed into
+   * place): a channel export notes it in its intent, so recovery knows what may have gone out.
+   */
+  beforePublish?: ((tagmanifestSha256: string) => void) | undefined;
   now?: Date;
   signal?: AbortSignal | undefined;
   onProgress?: ProgressListener | undefined;
@@ -87,6 +92,7 @@ export async function writeBundle(options: WriteBundleOptions): Promise<WriteBun
       spool,
       signal: options.signal,
       openOutput: options.openOutput,
+      beforePublish: options.beforePublish,
     });
   } finally {
     spool?.close();
@@ -178,6 +184,7 @@ async function scanAndWriteOnePass(options: WriteBundleOptions, tracker: Progres
       await out.sync();
       await out.close();
       throwIfAborted(signal);
+      options.beforePublish?.(sha256Hex(tags.tagmanifest));
       await publishWithoutOverwrite(tempPath, finalPath);
       published = true;
       tracker.addBytes(layout.archiveBytes);
@@ -190,7 +197,7 @@ async function scanAndWriteOnePass(options: WriteBundleOptions, tracker: Progres
     if (!published) await discardTemp(out, tempPath);
   }
   // The temp file is gone; the sources are read again and checked against the digests just signed.
-  return writePreparedBundle(refit.prepared, refit.signature, { outDir, signers, tracker, signal });
+  return writePreparedBundle(refit.prepared, refit.signature, { outDir, signers, tracker, signal, beforePublish: options.beforePublish });
 }
 
 interface PrepareOptions {
@@ -262,6 +269,8 @@ export async function writePreparedBundle(
     openOutput?: OpenBundleOutput | undefined;
     /** The small files' bytes from the hashing pass (writeBundle only). */
     spool?: PayloadSpool | null;
+    /** As WriteBundleOptions.beforePublish (a file in outDir only). */
+    beforePublish?: ((tagmanifestSha256: string) => void) | undefined;
   },
 ): Promise<WriteBundleResult> {
   const { signal } = options;
@@ -308,6 +317,7 @@ export async function writePreparedBundle(
     await out.sync();
     await out.close();
     throwIfAborted(signal);
+    options.beforePublish?.(sha256Hex(tags.tagmanifest));
     await publishWithoutOverwrite(tempPath, finalPath);
     published = true;
     tracker.addBytes(bundleBytes);

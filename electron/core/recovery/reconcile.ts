@@ -4,7 +4,7 @@ import type { StationIdentity } from '../home/station-config.js';
 import { folderId, settleFailed, settleImported } from '../import/import-claim.js';
 import { readBundleFront } from './bundle-front.js';
 import { settleExportIntent } from './export-intent.js';
-import { advanceChannel, stampFromIntentDetails } from '../channels/channel-send.js';
+import { advanceChannel, publishingFromIntentDetails, stampFromIntentDetails } from '../channels/channel-send.js';
 import { confirmReservation, releaseReservation } from '../channels/channel-receive.js';
 import { ownerState, type ProcessOwner } from './process-owner.js';
 
@@ -146,7 +146,7 @@ function settleExport(db: StationDb, identity: StationIdentity, row: ExportRow, 
   const recorded = parseOr<Record<string, unknown>>(row.details, {});
   // A bundle stamped on a channel (channels/channel-send.ts): published means the channel moved on.
   const stamp = stampFromIntentDetails(recorded);
-  const details = {
+  const details: Record<string, unknown> = {
     ...recorded,
     recovered: true,
     note: INTERRUPTED_NOTE,
@@ -173,6 +173,12 @@ function settleExport(db: StationDb, identity: StationIdentity, row: ExportRow, 
     summary.events.push(event.seq);
   } else {
     settleExportIntent(db, row.id, 'failed', true);
+    // Killed at or after its publishing rename, the bundle gone (or replaced) since: the number counts as used (channel-send.ts notePublishing).
+    const publishing = publishingFromIntentDetails(recorded);
+    if (stamp && publishing !== null) {
+      advanceChannel(db, stamp, { tagmanifestSha256: publishing, uuid: '' });
+      details.channelNumber = `sequence ${stamp.sequence} counted as used: the bundle may have been published before the interruption`;
+    }
     summary.exportsFailed += 1;
     const state =
       front === null

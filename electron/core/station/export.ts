@@ -17,7 +17,17 @@ import { AirlockError } from '../errors.js';
 import { JOB_PLANS, withJobEta } from '../jobs/job-eta.js';
 import { recordExportIntent, settleExportIntent, type ExportIntentRequest } from '../recovery/export-intent.js';
 import type { ChannelStamp } from '../../../shared/channels.js';
-import { advanceChannel, assertChannelName, confirmChannelStamp, INTENT_CHANNEL_KEY, reserveChannelStamp, whileChannelBusy } from '../channels/channel-send.js';
+import { channelReceipt } from '../channels/channel-receive.js';
+import { readBundleFront } from '../recovery/bundle-front.js';
+import {
+  advanceChannel,
+  assertChannelName,
+  confirmChannelStamp,
+  INTENT_CHANNEL_KEY,
+  notePublishing,
+  reserveChannelStamp,
+  whileChannelBusy,
+} from '../channels/channel-send.js';
 import { runAudited, type DuringOperation, type SuccessEvent } from './audited-operation.js';
 import type { StationContext } from './context.js';
 import { imageAuditDetails, stationImagePayload } from './image-sources.js';
@@ -64,6 +74,7 @@ export async function exportBundle(context: StationContext, request: ExportReque
           identity: context.identity,
           signers: [signer],
           channel: stamp ?? undefined,
+          beforePublish: publishingNote(context, intent, stamp),
           now: startedAt,
           spoolDir: context.paths.spool,
           signal: request.signal,
@@ -76,7 +87,14 @@ export async function exportBundle(context: StationContext, request: ExportReque
     },
     succeeded: ({ result, intent, stamp, images }) => exportEvent(context, result, intent, null, images, stamp),
   });
-  const outcome = await completeExport(context, { result: done.value.result, signer: done.value.signer, event: done.event, startedAt, media: null });
+  const outcome = await completeExport(context, {
+    result: done.value.result,
+    signer: done.value.signer,
+    event: done.event,
+    startedAt,
+    media: null,
+    channel: done.value.stamp,
+  });
   return { ...outcome, images: done.value.images, channel: done.value.stamp ?? undefined };
 }
 
@@ -97,6 +115,11 @@ export function startExportIntent(
   });
   during.onFailure(() => settleExportIntent(context.database(), intent, 'failed'));
   return intent;
+}
+
+/** For a channel export: note the tag manifest in the intent right before the publishing rename (channel-send.ts notePublishing). */
+export function publishingNote(context: StationContext, intent: number, stamp: ChannelStamp | null): ((tagmanifestSha256: string) => void) | undefined {
+  return stamp === null ? undefined : (tagmanifestSha256) => notePublishing(context.database(), intent, tagmanifestSha256);
 }
 
 /** A channel for a new export: take its next number (`reserve`), or confirm one fixed at prepare (`confirm`). */
@@ -125,8 +148,19 @@ export async function startChannelExportIntent(
         return { [INTENT_CHANNEL_KEY]: taken.stamp };
       },
     });
-    return { intent, stamp: taken.stamp };
+    const stamp = taken.stamp;
+    // A failure after the publishing rename (flushing the folder, say): the bundle is out, so its number is used.
+    if (stamp !== null) during.onFailure(() => advanceIfPublished(context, request, stamp));
+    return { intent, stamp };
   }, signal);
+}
+
+/** The bundle at the intent's path is this export's (as recovery proves it, reconcile.ts): the channel moves on to it. */
+function advanceIfPublished(context: StationContext, request: { path: string; sequence: number; station?: string | undefined }, stamp: ChannelStamp): void {
+  const front = readBundleFront(request.path);
+  if (front === null || front.tagmanifestSha256 === null) return;
+  if (front.station !== (request.station ?? context.identity.station) || front.sequence !== request.sequence) return;
+  advanceChannel(context.database(), stamp, { tagmanifestSha256: front.tagmanifestSha256, uuid: front.uuid ?? '' });
 }
 
 /**
@@ -180,7 +214,14 @@ export function exportEvent(
 /** After the event: the checkpoint and the receipt (on removable media: receipt in the station home, with the media). */
 export async function completeExport(
   context: StationContext,
-  done: { result: WriteBundleResult; signer: BundleSigner | null; event: AuditEvent; startedAt: Date; media: MediaExportReport | null },
+  done: {
+    result: WriteBundleResult;
+    signer: BundleSigner | null;
+    event: AuditEvent;
+    startedAt: Date;
+    media: MediaExportReport | null;
+    channel?: ChannelStamp | null | undefined;
+  },
 ): Promise<ExportOutcome> {
   const { result, signer, event, media } = done;
   const { payloadFiles: _payloadFiles, ...outcome } = result;
@@ -195,6 +236,7 @@ export async function completeExport(
       signers: result.signers,
       checks: media ? mediaExportChecks(result, media) : exportChecks(result),
       media: media ? receiptMedia(media) : null,
+      channel: channelReceipt(done.channel),
       files: result.files,
       bytes: result.bytes,
       destination: result.bundlePath,

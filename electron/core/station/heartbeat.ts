@@ -9,7 +9,7 @@ import type { SignerSpec } from '../crypto/signer-spec.js';
 import type { ProgressListener } from '../../../shared/progress.js';
 import { runAudited } from './audited-operation.js';
 import type { StationContext } from './context.js';
-import { completeExport, exportEvent, startChannelExportIntent } from './export.js';
+import { completeExport, exportEvent, publishingNote, startChannelExportIntent } from './export.js';
 import type { ExportOutcome } from './requests.js';
 import { signerFor } from './signers.js';
 
@@ -59,6 +59,7 @@ export async function sendHeartbeat(context: StationContext, request: HeartbeatR
         identity: context.identity,
         signers: [signer],
         channel: stamp ?? undefined,
+        beforePublish: publishingNote(context, intent, stamp),
         now: startedAt,
         signal: request.signal,
         onProgress: withJobEta(JOB_PLANS.export, request.onProgress),
@@ -70,6 +71,13 @@ export async function sendHeartbeat(context: StationContext, request: HeartbeatR
       return { ...event, details: { ...event.details, direction: 'sent' } };
     },
   });
-  const outcome = await completeExport(context, { result: done.value.result, signer: done.value.signer, event: done.event, startedAt, media: null });
+  const outcome = await completeExport(context, {
+    result: done.value.result,
+    signer: done.value.signer,
+    event: done.event,
+    startedAt,
+    media: null,
+    channel: done.value.stamp,
+  });
   return { ...outcome, channel: done.value.stamp ?? undefined };
 }

@@ -18,7 +18,7 @@ import { keepRefusedBundle, type QuarantineKeepOutcome } from './quarantine-keep
 import type { Problem } from '../../../shared/problems.js';
 import { checkpointWith, signerFor } from './signers.js';
 import { inspectionRecord } from '../inspect/inspection-record.js';
-import { channelAuditDetails } from '../channels/channel-receive.js';
+import { channelAuditDetails, channelReceipt } from '../channels/channel-receive.js';
 import { openInspection } from './inspection.js';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -209,6 +209,7 @@ async function importWith(
       destination: outcome.destination,
       registry: pushed?.registry ?? null,
       inspection: inspectionRecord(result.inspection),
+      channel: channelReceipt(result.channel?.stamp, result.channel?.findings),
       startedAt,
       event,
       checkpoint,

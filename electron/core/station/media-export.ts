@@ -106,7 +106,14 @@ export async function exportToMedia(context: StationContext, request: MediaExpor
     },
   });
   const media = done.value.output.report();
-  const outcome = await completeExport(context, { result: done.value.result, signer: done.value.signer, event: done.event, startedAt, media });
+  const outcome = await completeExport(context, {
+    result: done.value.result,
+    signer: done.value.signer,
+    event: done.event,
+    startedAt,
+    media,
+    channel: done.value.stamp,
+  });
   return { ...outcome, media, images: done.value.images, channel: done.value.stamp ?? undefined };
 }
 

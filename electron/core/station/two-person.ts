@@ -23,7 +23,7 @@ import { loadTrustedKeys } from '../keys/trust-store.js';
 import { hasImageSources, prepareImagePayload } from '../oci/image-payload.js';
 import { runAudited, type OutcomeEvent } from './audited-operation.js';
 import type { StationContext } from './context.js';
-import { completeExport, defaultBundleName, exportEvent, preparedStation, startChannelExportIntent } from './export.js';
+import { completeExport, defaultBundleName, exportEvent, preparedStation, publishingNote, startChannelExportIntent } from './export.js';
 import { assertChannelName, nextChannelStamp } from '../channels/channel-send.js';
 import { preparedChannelStamp } from '../channels/prepared-stamp.js';
 import { imageAuditDetails } from './image-sources.js';
@@ -178,6 +178,7 @@ export async function finishExport(context: StationContext, request: FinishExpor
         signers: staged.signatures.map((s) => ({ fingerprint: s.fingerprint, userIds: s.userIds })),
         onProgress: request.onProgress,
         signal: request.signal,
+        beforePublish: publishingNote(context, intent, stamp),
       }).catch((error: unknown) => {
         // A staged layout file whose bytes changed behind an unchanged size and time: the staged export is invalid.
         throw asStagedChange(error, staged.dir);
@@ -187,7 +188,14 @@ export async function finishExport(context: StationContext, request: FinishExpor
     succeeded: ({ result, intent, staged, stamp }) => exportEvent(context, result, intent, null, staged.images ?? undefined, stamp),
   });
   // The receipt is signed by the finishing operator's key when one is given (else unsigned).
-  const outcome = await completeExport(context, { result: done.value.result, signer: done.value.signer, event: done.event, startedAt, media: null });
+  const outcome = await completeExport(context, {
+    result: done.value.result,
+    signer: done.value.signer,
+    event: done.event,
+    startedAt,
+    media: null,
+    channel: done.value.stamp,
+  });
   await removeStagedExport(done.value.staged.dir);
   return { ...outcome, images: done.value.staged.images ?? undefined, channel: done.value.stamp ?? undefined };
 }

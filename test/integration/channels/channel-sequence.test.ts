@@ -3,7 +3,7 @@
  * trusts A) verifies and imports. Gaps, reordering that fills a gap, a re-stamped duplicate and a
  * broken back-link, each in --json, in the audit log and in `airlock channels`.
  */
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openStationDb } from '../../../electron/core/db/station-db.js';
@@ -26,6 +26,7 @@ interface ImportJson {
   channel?: ChannelReport;
   heartbeat?: boolean;
   auditEvent: number;
+  receipt: { json: string } | null;
 }
 
 beforeAll(async () => {
@@ -118,6 +119,9 @@ describe('a channel from export to import', () => {
       findings: [{ code: 'CHANNEL_GAP', expected: 2, received: 3, decision: 'warn' }],
       missing: [2],
     });
+    // The receipt names the stamp and the finding.
+    const receipt = JSON.parse(await readFile(third.report.receipt?.json ?? '', 'utf8')) as { channel: unknown };
+    expect(receipt.channel).toMatchObject({ channel: 'diode-a', sequence: 3, findings: [{ code: 'CHANNEL_GAP', decision: 'warn' }] });
     const states = await channelsOf(receiver);
     expect(states.map((s) => [s.channel, s.signer, s.lastSequence, s.missing])).toEqual([['diode-a', sender.fingerprint, 3, [2]]]);
 
@@ -196,5 +200,33 @@ describe('heartbeats', () => {
     expect(replayed.code).toBe(1);
     expect(parseJson<ImportJson>(replayed).problems.map((p) => p.code)).toEqual(['REPLAY']);
     expect(await readdir(hbDest)).toEqual([]);
+  });
+});
+
+describe('a policy that requires a channel stamp', () => {
+  it('refuses an unstamped bundle in verify and import, and takes a stamped one', async () => {
+    const policy = join(receiver.home, 'policy.json');
+    await writeFile(policy, JSON.stringify({ channels: { require: true } }));
+    try {
+      const src = join(await makeTemp('airlock-ch-src-'), 'plain.txt');
+      await writeFile(src, 'plain\n');
+      const plain = await sender.run(['export', '--out', out, '--name', 'plain', '--passphrase-file', sender.passFile, '--json', src]);
+      const bundle = parseJson<ExportJson>(plain).bundle.bundlePath;
+      const verified = await receiver.run(['verify', '--json', bundle]);
+      expect(verified.code).toBe(1);
+      expect(parseJson<ImportJson>(verified).problems.map((p) => p.code)).toEqual(['CHANNEL_STAMP_INVALID']);
+      const imported = await importJson(bundle);
+      expect(imported.code).toBe(1);
+      expect(imported.report.problems.map((p) => p.code)).toEqual(['CHANNEL_STAMP_INVALID']);
+      const stamped = await exportOn('required', 'stamped');
+      expect((await importJson(stamped.bundlePath)).code).toBe(0);
+      // A policy naming an unknown field is refused, naming it.
+      await writeFile(policy, JSON.stringify({ channels: { gaps: 'warn' } }));
+      const bad = await receiver.run(['verify', '--json', stamped.bundlePath]);
+      expect(bad.code).toBe(3);
+      expect(parseJson<{ error: { code: string; message: string } }>(bad).error).toMatchObject({ code: 'CONFIG_INVALID' });
+    } finally {
+      await rm(policy, { force: true });
+    }
   });
 });
