@@ -32,6 +32,8 @@ export const JSON_SHAPES: Readonly<Record<string, string>> = {
     '{ ok: true, events: [ { seq, at, type, outcome, operator, station, bundleUuid, bundleName, tagmanifestSha256, signers, problemCodes, errorCode, files, bytes, details, filesDigest, prevHash, hash } ] }',
   'audit verify': '{ ok, events, checkpoints, lastCheckpointSeq, firstBroken: { seq, reason } | null, notes: [...] }',
   'audit checkpoint': '{ ok: true, checkpoint: { seq, hash, at, fingerprint, signature } | null }',
+  'audit forward':
+    '{ ok, busy, configured, sinks: [ { kind: syslog|jsonLines, target, deliveredSeq, headSeq, backlog, lastDeliveredAt, lastAttemptAt, lastError } ] }',
   'policy check':
     '{ ok, file, exists, inspect: <resolved inspect section> | null, scanner: { kind, address, reachable, engineVersion, databaseVersion, databaseDate, databaseAgeDays, databaseSource, error } | null, problems, warnings }',
   'media list': '{ ok: true, media: [ { id, device, disk, label, filesystem, size, free, mountPoint, vendor, model, serial, readOnly, removable, source } ] }',

@@ -3,7 +3,7 @@
  * (database and paths, what startForwarder takes), and a way to append audit events as any
  * operation would, hostile text included.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { appendAuditEvent } from '../../electron/core/audit/audit-store.js';
 import type { AuditEvent, AuditEventInput } from '../../electron/core/audit/audit-event.js';
@@ -37,6 +37,7 @@ export function importEvent(n: number): AuditEventInput {
 }
 
 export async function makeForwardHome(home: string, forward: ForwardConfig, extra: Record<string, unknown> = {}): Promise<ForwardHome> {
+  await mkdir(home, { recursive: true });
   await writeFile(join(home, 'config.json'), JSON.stringify({ stationName: 'station-1', operatorName: 'Test Operator', ...extra, forward }, null, 2));
   const context = await openStationContext({ home });
   let counter = 0;

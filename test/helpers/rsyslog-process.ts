@@ -163,18 +163,32 @@ function configText(options: { dir: string; port: number; out: string; tls: TlsM
   ].join('\n');
 }
 
-/** Parse rsyslog's output file (one JSON object per line; a last line without its newline is still being written). */
+/**
+ * Parse rsyslog's output file (one JSON object per line; a last line without its newline is still
+ * being written). A rsyslogd killed mid-write leaves a torn line, which the restarted one
+ * continues on: the torn part is dropped (that message did not arrive), the whole one after it kept.
+ */
 export function parseReceived(text: string): ReceivedMessage[] {
   const lines = text.split('\n');
   lines.pop();
-  return lines
-    .filter((line) => line.length > 0)
-    .map((line) => {
-      const raw = JSON.parse(line) as Omit<ReceivedMessage, 'params'> & { parsed: string };
-      const parsed = raw.parsed === '' ? {} : (JSON.parse(raw.parsed) as { 'rfc5424-sd'?: Record<string, Record<string, string>> });
-      const { parsed: _parsed, ...fields } = raw;
-      return { ...fields, params: parsed['rfc5424-sd'] ?? {} };
-    });
+  const messages: ReceivedMessage[] = [];
+  for (const line of lines) {
+    const message = parseLine(line) ?? parseLine(line.slice(Math.max(0, line.lastIndexOf('{"pri":'))));
+    if (message !== null) messages.push(message);
+  }
+  return messages;
+}
+
+function parseLine(line: string): ReceivedMessage | null {
+  let raw: Omit<ReceivedMessage, 'params'> & { parsed: string };
+  try {
+    raw = JSON.parse(line) as Omit<ReceivedMessage, 'params'> & { parsed: string };
+  } catch {
+    return null;
+  }
+  const parsed = raw.parsed === '' ? {} : (JSON.parse(raw.parsed) as { 'rfc5424-sd'?: Record<string, Record<string, string>> });
+  const { parsed: _parsed, ...fields } = raw;
+  return { ...fields, params: parsed['rfc5424-sd'] ?? {} };
 }
 
 /** Octet-counted (RFC 5425) bytes of one probe message. */

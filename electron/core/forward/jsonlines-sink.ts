@@ -8,7 +8,7 @@
  * again. Only the forwarder holding the lease (forward-lease.ts) writes the file.
  */
 import { constants } from 'node:fs';
-import { open, rename, type FileHandle } from 'node:fs/promises';
+import { lstat, open, rename, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { AuditEvent } from '../audit/audit-event.js';
 import { errnoOf } from '../errors.js';
@@ -134,7 +134,10 @@ export class JsonLinesSink implements ForwardSink {
   /** PATH.(k) -> PATH.(k+1) from the oldest kept down, PATH -> PATH.1, fsync the folder; the next line opens a new PATH. */
   private async rotate(): Promise<void> {
     await this.close();
-    for (let k = this.keep - 1; k >= 1; k -= 1) await renameIfPresent(`${this.target}.${k}`, `${this.target}.${k + 1}`);
+    // Only the files there are move (not keep-1 renames each time): count the run PATH.1, PATH.2 ...
+    let present = 0;
+    while (present < this.keep - 1 && (await exists(`${this.target}.${present + 1}`))) present += 1;
+    for (let k = present; k >= 1; k -= 1) await renameIfPresent(`${this.target}.${k}`, `${this.target}.${k + 1}`);
     await renameIfPresent(this.target, `${this.target}.1`);
     await fsyncDirectory(dirname(this.target));
     this.size = 0;
@@ -146,5 +149,15 @@ async function renameIfPresent(from: string, to: string): Promise<void> {
     await rename(from, to);
   } catch (error) {
     if (errnoOf(error) !== 'ENOENT') throw error;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return false;
+    throw error;
   }
 }
