@@ -8,7 +8,7 @@ import { DEFAULT_MANY_FILES } from './many-files.js';
 
 export type DataSetName = 'large' | 'small';
 /** What `--only` can pick. Data sets run first, in this order, then the other sections. */
-export const SECTIONS = ['large', 'small', 'audit', 'media', 'many', 'images', 'inspect'] as const;
+export const SECTIONS = ['large', 'small', 'audit', 'media', 'many', 'images', 'inspect', 'inbox'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -34,6 +34,12 @@ export interface BenchOptions {
   imageBytes: number;
   /** Content inspection with clamd (bench/inspect.ts), on the large and small sets' sizes. */
   inspect: boolean;
+  /** The unattended inbox (bench/inbox.ts): small bundles, large ones and their size, the import loop's sample. */
+  inbox: boolean;
+  inboxSmall: number;
+  inboxLarge: number;
+  inboxLargeBytes: number;
+  inboxLoop: number;
   json: boolean;
   /** Also print the exact command lines measured (always in --json output). */
   commands: boolean;
@@ -51,7 +57,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --small-size SIZE    size of each small file (default 4KiB)
   --audit-events N     events in the audit log bench (env BENCH_AUDIT_EVENTS; default 1000000)
   --only LIST          run only these sections, comma-separated: large, small, audit, media, many, images,
-                       inspect (import with clamd inspection vs pipeline + clamdscan, on the large and small sizes)
+                       inspect (import with clamd inspection vs pipeline + clamdscan, on the large and small sizes),
+                       inbox (airlock watch vs an airlock import loop; env BENCH_INBOX_SMALL, BENCH_INBOX_LARGE_BYTES,
+                       BENCH_INBOX_LOOP: default 1000 small bundles, 4 x 256MiB, a loop over 100 of them)
   --image-bytes SIZE   images section: blob bytes of the image set (env BENCH_IMAGE_BYTES; default 1GiB)
   --many-files LIST    many section: bundles of this many empty files, comma-separated
                        (default 200000,999994: with the tag files and top folder, 1,000,000 entries)
@@ -143,6 +151,11 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     images: sections.includes('images'),
     imageBytes: parseSize(v['image-bytes'] ?? env.BENCH_IMAGE_BYTES ?? '1GiB', '--image-bytes'),
     inspect: sections.includes('inspect'),
+    inbox: sections.includes('inbox'),
+    inboxSmall: parseCount(env.BENCH_INBOX_SMALL ?? '1000', 'BENCH_INBOX_SMALL'),
+    inboxLarge: 4,
+    inboxLargeBytes: parseSize(env.BENCH_INBOX_LARGE_BYTES ?? '256MiB', 'BENCH_INBOX_LARGE_BYTES'),
+    inboxLoop: parseCount(env.BENCH_INBOX_LOOP ?? '100', 'BENCH_INBOX_LOOP'),
     json: v.json,
     commands: v.commands,
   };

@@ -21,6 +21,7 @@ import { renderMediaText, runMediaBench } from './media.js';
 import { renderManyFilesText, runManyFilesBench, type ManyFilesRun } from './many-files.js';
 import { renderImagesText, runImagesBench, type ImagesBenchReport } from './images.js';
 import { renderInspectText, runInspectBench, type InspectBenchReport } from './inspect.js';
+import { renderInboxText, runInboxBench, type InboxBenchReport } from './inbox.js';
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -120,15 +121,36 @@ try {
       log,
     });
   }
+  let inbox: InboxBenchReport | null = null;
+  if (opts.inbox) {
+    log('measuring the unattended inbox (airlock watch):');
+    const stationsNow = await stationsOnce();
+    inbox = await runInboxBench({
+      root,
+      stations: stationsNow,
+      small: opts.inboxSmall,
+      large: opts.inboxLarge,
+      largeBytes: opts.inboxLargeBytes,
+      loopSample: Math.min(opts.inboxLoop, opts.inboxSmall),
+      log,
+    });
+  }
   const report = buildReport(machine, opts, sets, audit);
   // A section that ran and missed a target (or could not measure one) makes the whole run MISS.
   if (images && !images.skipped) report.allTargetsPass &&= images.allTargetsPass;
   if (inspect) report.allTargetsPass &&= inspect.allTargetsPass;
-  const extra = { media: media ?? undefined, manyFiles: many ?? undefined, images: images ?? undefined, inspect: inspect ?? undefined };
+  if (inbox) report.allTargetsPass &&= inbox.allTargetsPass;
+  const extra = {
+    media: media ?? undefined,
+    manyFiles: many ?? undefined,
+    images: images ?? undefined,
+    inspect: inspect ?? undefined,
+    inbox: inbox ?? undefined,
+  };
   process.stdout.write(
     opts.json
       ? `${JSON.stringify({ ...report, ...extra }, null, 2)}\n`
-      : `${renderText(report, opts.commands)}${media ? `\n\n${renderMediaText(media)}` : ''}${many ? `\n\n${renderManyFilesText(many)}` : ''}${images ? `\n\n${renderImagesText(images, opts.commands)}` : ''}${inspect ? `\n\n${renderInspectText(inspect, opts.commands)}` : ''}\n`,
+      : `${renderText(report, opts.commands)}${media ? `\n\n${renderMediaText(media)}` : ''}${many ? `\n\n${renderManyFilesText(many)}` : ''}${images ? `\n\n${renderImagesText(images, opts.commands)}` : ''}${inspect ? `\n\n${renderInspectText(inspect, opts.commands)}` : ''}${inbox ? `\n\n${renderInboxText(inbox)}` : ''}\n`,
   );
 } catch (error) {
   // After Ctrl-C the steps fail because we stopped them; that is not worth a second message.

@@ -54,6 +54,10 @@ export const CLI_HINTS: readonly CliHint[] = [
     next: 'List the staged exports (airlock export --list-staged), discard this one (airlock export --discard-staged NAME) and prepare it again.',
   },
   { code: 'SETTINGS_INVALID', next: 'Correct the value named in the message and try again.' },
+  {
+    code: 'WATCH_ALREADY_RUNNING',
+    next: 'See it with airlock watch --status; stop it (systemctl stop, or kill -TERM with the pid it shows) before starting another on the same inbox.',
+  },
   { code: 'NOT_FOUND', next: 'Check the path for typing mistakes (ls shows what is there) and that removable media are still inserted, then try again.' },
   { code: 'NOT_FOUND', when: { reason: 'no-staged-export' }, next: 'List the staged exports (airlock export --list-staged) and name one shown there.' },
   {

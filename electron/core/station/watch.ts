@@ -1,5 +1,5 @@
 import { mkdir, realpath, stat } from 'node:fs/promises';
-import { relative, isAbsolute } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { WatchBundleRecord, WatchStatus } from '../../../shared/watch.js';
 import { AirlockError, errnoOf } from '../errors.js';
 import { acquireWatchLock, readWatchStatuses, statusPath } from '../watch/status-file.js';
@@ -8,6 +8,8 @@ import { runWatcher } from '../watch/watcher.js';
 import { runAudited } from './audited-operation.js';
 import type { StationContext } from './context.js';
 import { importInto } from './import.js';
+import { checkHeartbeatAlarms } from '../channels/heartbeat-alarms.js';
+import { forwardStatus, runForwarder } from './station-forward.js';
 
 export interface WatchRequest {
   inbox: string;
@@ -43,13 +45,23 @@ export async function watchInbox(context: StationContext, request: WatchRequest)
     });
     let final: WatchStatus | null = null;
     let reason = 'signal';
+    // config.json's `forward` section: the audit log goes to the SIEM from this process too (resolves at once without one).
+    const forwarding = new AbortController();
+    const forwarder = runForwarder(context, {
+      signal: forwarding.signal,
+      onChange: (kind, target, change) => {
+        if (change.kind === 'failed' && change.failures === 1)
+          request.onTrouble?.(`audit forwarding to ${kind} ${target} failed: ${change.error} (kept in the outbox, retried)`);
+        if (change.kind === 'recovered') request.onTrouble?.(`audit forwarding to ${kind} ${target} works again`);
+      },
+    }).catch((error: unknown) => request.onTrouble?.(`audit forwarding stopped: ${error instanceof Error ? error.message : String(error)}`));
     try {
       final = await runWatcher(
         {
           home,
           importBundle: (bundlePath, signal) => importInto(context, { bundlePath, destDir: dest, signal, passphrase: request.passphrase }),
           priorImport: (bundlePath) => priorImport(context, bundlePath),
-          checkAlarms: () => [],
+          checkAlarms: () => checkHeartbeatAlarms(context),
         },
         {
           inbox,
@@ -76,9 +88,25 @@ export async function watchInbox(context: StationContext, request: WatchRequest)
         run: async () => stopped,
         succeeded: () => ({ outcome: 'ok', details: stopped }),
       }).catch(() => undefined);
+      await drainForwarding(context);
+      forwarding.abort();
+      await forwarder;
     }
   } finally {
     await release();
+  }
+}
+
+/**
+ * Give the forwarder a moment (at most 3 s) to deliver the last events, watch-stop included, before
+ * it is stopped: what it cannot deliver now stays in the outbox for the next forwarder.
+ */
+async function drainForwarding(context: StationContext): Promise<void> {
+  const deadline = Date.now() + 3000;
+  while (Date.now() < deadline) {
+    const status = await forwardStatus(context).catch(() => null);
+    if (status === null || !status.configured || status.sinks.every((sink) => sink.backlog === 0 || sink.lastError !== null)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
@@ -103,8 +131,8 @@ async function checkedFolders(context: StationContext, request: WatchRequest): P
     if (error instanceof AirlockError) throw error;
     throw invalid(`${request.inbox}: ${errnoOf(error) === 'ENOENT' ? 'no such folder' : (errnoOf(error) ?? String(error))}.`);
   }
-  await mkdir(request.destDir, { recursive: true });
-  const dest = await realpath(request.destDir);
+  // Checked before anything is made: a destination that would lie inside the inbox is never created.
+  const dest = await realPathOf(request.destDir);
   const home = await realpath(context.paths.root);
   for (const [a, b, what] of [
     [inbox, dest, 'the destination'],
@@ -112,7 +140,19 @@ async function checkedFolders(context: StationContext, request: WatchRequest): P
   ] as const) {
     if (inside(a, b) || inside(b, a)) throw invalid(`The inbox and ${what} overlap (${b}).`);
   }
+  await mkdir(dest, { recursive: true });
   return { inbox, dest, home };
+}
+
+/** The real path of `path`, which need not exist yet: its nearest existing ancestor resolved, the rest appended. */
+async function realPathOf(path: string): Promise<string> {
+  const absolute = resolve(path);
+  try {
+    return await realpath(absolute);
+  } catch (error) {
+    if (errnoOf(error) !== 'ENOENT' || dirname(absolute) === absolute) throw error;
+    return join(await realPathOf(dirname(absolute)), basename(absolute));
+  }
 }
 
 interface ImportRow {
@@ -123,6 +163,7 @@ interface ImportRow {
 
 interface EventRow {
   seq: number;
+  type: string;
   outcome: string;
   problem_codes: string;
   bundle_uuid: string | null;
@@ -141,8 +182,8 @@ function priorImport(context: StationContext, bundlePath: string): PriorImport |
     .get(bundlePath) as ImportRow | undefined;
   const event = db
     .prepare(
-      `SELECT seq, outcome, problem_codes, bundle_uuid, json_extract(details, '$.quarantine.kept') AS quarantined FROM audit_events
-        WHERE type = 'import' AND outcome IN ('ok', 'rejected') AND json_extract(details, '$.bundlePath') = ? ORDER BY seq DESC LIMIT 1`,
+      `SELECT seq, type, outcome, problem_codes, bundle_uuid, json_extract(details, '$.quarantine.kept') AS quarantined FROM audit_events
+        WHERE type IN ('import', 'heartbeat') AND outcome IN ('ok', 'rejected') AND json_extract(details, '$.bundlePath') = ? ORDER BY seq DESC LIMIT 1`,
     )
     .get(bundlePath) as EventRow | undefined;
   if (imported)
@@ -153,6 +194,7 @@ function priorImport(context: StationContext, bundlePath: string): PriorImport |
       bundleUuid: imported.bundle_uuid,
       tagmanifestSha256: imported.tagmanifest_sha256,
     };
+  if (event?.type === 'heartbeat' && event.outcome === 'ok') return { kind: 'heartbeat', auditSeq: event.seq, bundleUuid: event.bundle_uuid };
   if (event?.outcome === 'rejected')
     return {
       kind: 'refused',

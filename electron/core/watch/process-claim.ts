@@ -10,6 +10,7 @@ import type { InboxLayout } from './inbox-layout.js';
 /** What the station already recorded for an import from one exact path (a claim's bundle), found after a restart. */
 export type PriorImport =
   | { kind: 'imported'; auditSeq: number | null; destination: string; bundleUuid: string | null; tagmanifestSha256: string }
+  | { kind: 'heartbeat'; auditSeq: number; bundleUuid: string | null }
   | { kind: 'refused'; auditSeq: number; quarantined: boolean; codes: string[]; bundleUuid: string | null };
 
 /** The station side of a watcher: the same import path as `airlock import`, and its ledger. */
@@ -30,7 +31,7 @@ const BUNDLE_FAULTS = new Set<ErrorCode>(['NOT_A_BUNDLE', 'BUNDLE_IS_FOLDER', 'I
 const STORAGE_FAULTS = new Set<ErrorCode>(['NO_SPACE', 'IO_ERROR', 'PERMISSION_DENIED', 'AUDIT_UNAVAILABLE', 'HOME_INVALID']);
 
 export function outcomeOf(result: ImportOutcome): WatchOutcome {
-  if (result.ok) return result.channel?.stamp.heartbeat === true ? 'heartbeat' : 'accepted';
+  if (result.ok) return result.heartbeat === true ? 'heartbeat' : 'accepted';
   return result.quarantine ? 'quarantined' : 'rejected';
 }
 
@@ -58,6 +59,9 @@ export async function processClaim(layout: InboxLayout, claim: Claim, port: Watc
     // Committed before the last watcher died: accepted, not refused now as a replay of itself.
     record = recorded('accepted', { bundleUuid: prior.bundleUuid, codes: [], auditSeq: prior.auditSeq });
     report = { ok: true, recovered: true, destination: prior.destination, auditEvent: prior.auditSeq, tagmanifestSha256: prior.tagmanifestSha256 };
+  } else if (prior?.kind === 'heartbeat') {
+    record = recorded('heartbeat', { bundleUuid: prior.bundleUuid, codes: [], auditSeq: prior.auditSeq });
+    report = { ok: true, recovered: true, heartbeat: true, auditEvent: prior.auditSeq };
   } else if (prior?.kind === 'refused') {
     record = recorded(prior.quarantined ? 'quarantined' : 'rejected', { bundleUuid: prior.bundleUuid, codes: prior.codes, auditSeq: prior.auditSeq });
     report = { ok: false, recovered: true, problems: prior.codes.map((code) => ({ code })), auditEvent: prior.auditSeq };

@@ -34,7 +34,7 @@ export interface WatcherOptions {
 
 export interface WatcherPort extends WatchPort {
   /** Heartbeat alarms standing now (channels); checked every alarmEveryMs. */
-  checkAlarms(): HeartbeatAlarm[];
+  checkAlarms(): Promise<HeartbeatAlarm[]>;
 }
 
 const MAX_BACKOFF_MS = 5 * 60_000;
@@ -160,7 +160,7 @@ export async function runWatcher(port: WatcherPort, options: WatcherOptions): Pr
     if (now - lastAlarmCheck >= options.alarmEveryMs) {
       lastAlarmCheck = now;
       try {
-        keeper.standingAlarms(port.checkAlarms());
+        keeper.standingAlarms(await port.checkAlarms());
       } catch (e) {
         trouble(`heartbeat alarms: ${String(e)}`);
       }
