@@ -185,15 +185,14 @@ describe('kill -9', () => {
     await rm(join(home, 'quarantine'), { recursive: true, force: true });
     const kept = json<{ quarantine: { id: string } }>(airlock(['import', bigBundle, '--dest', await freshDest(), '--json'])).quarantine;
     const outcomes = new Set<string>();
-    // Not yet the instant right after the commit rename: killed there, about one run in four settles as
-    // held although the destination holds the import (an open bug, recorded in the closing note of
-    // 2026-12-03); the settle from the ledger is still exercised when a 'staged' kill lands late.
-    for (const point of ['releasing', 'staged'] as const) {
+    for (const point of ['releasing', 'staged', 'committed'] as const) {
       const dest = await freshDest();
       const run = startChild([CLI, '--home', home, 'quarantine', 'release', kept.id, '--dest', dest, '--reason', 'kill test', '--yes']);
       const landed = await killWhen(run, async () => {
         if (point === 'releasing') return (await readdir(join(home, 'quarantine', kept.id))).includes('releasing.json');
-        return (await readdir(dest)).some((n) => n.startsWith('.'));
+        if (point === 'staged') return (await readdir(dest)).some((n) => n.startsWith('.'));
+        // The commit's rename is done; the entry's status is not written yet (or just).
+        return (await readdir(dest)).includes('big');
       });
       const shown = json<{ entry: { status: string; releasedTo: string | null }; releasingTo: string | null }>(
         airlock(['quarantine', 'show', kept.id, '--json']),
