@@ -2,6 +2,7 @@ import { appendAuditEvent } from '../audit/audit-store.js';
 import type { StationDb } from '../db/station-db.js';
 import type { StationIdentity } from '../home/station-config.js';
 import { folderId, settleFailed, settleImported } from '../import/import-claim.js';
+import { releaseDeadPlaceholders } from '../import/staging-owner.js';
 import { readBundleFront } from './bundle-front.js';
 import { settleExportIntent } from './export-intent.js';
 import { ownerState, type ProcessOwner } from './process-owner.js';
@@ -90,9 +91,16 @@ function parseOr<T>(text: string, fallback: T): T {
 const INTERRUPTED_NOTE = 'Settled on a later start: the process that ran it ended (killed, crashed or power lost) before recording it.';
 
 function settleImport(db: StationDb, identity: StationIdentity, row: ImportRow, summary: ReconcileSummary): void {
-  const found = folderId(row.destination);
+  let found = folderId(row.destination);
   const legacy = row.staged_ino === null;
-  const ours = found !== null && (legacy || (found.dev === row.staged_dev && found.ino === row.staged_ino));
+  const isOurs = (f: typeof found): boolean => f !== null && (legacy || (f.dev === row.staged_dev && f.ino === row.staged_ino));
+  if (found !== null && !isOurs(found)) {
+    // Killed between the commit's placeholder and its rename: the empty folder it made goes, so the
+    // destination does not show an import that did not happen (quarantine release settles by this too).
+    releaseDeadPlaceholders(row.destination);
+    found = folderId(row.destination);
+  }
+  const ours = isOurs(found);
   const common = {
     type: 'import' as const,
     bundleUuid: row.bundle_uuid,
