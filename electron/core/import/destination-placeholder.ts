@@ -34,9 +34,13 @@ interface PlaceholderIntent extends Omit<PlaceholderRecord, 'dev' | 'ino'> {
 }
 
 /**
- * How soon after the intent was written an empty folder at its path counts as the one its mkdir
- * made. Only proves authorship when nothing better exists: a folder made later is left alone.
+ * The placeholder's mode: private, and with the sticky bit, which mkdir(2) sets and no umask
+ * clears. Folders people make do not look like this; with the intent record it marks the folder as
+ * the one this import's mkdir made (file times alone cannot order two steps within a clock tick).
+ * The commit rename replaces it, so the imported folder never has it.
  */
+export const PLACEHOLDER_MODE = 0o1700;
+/** How soon after the intent an empty placeholder-mode folder at its path counts as the one its mkdir made. */
 const INTENT_PROOF_NS = 2_000_000_000n;
 
 /** Whether the commit needs a placeholder here: where rename(2) replaces an empty folder. */
@@ -80,7 +84,7 @@ function writeRecord(stagingRoot: string, record: PlaceholderRecord | Placeholde
  */
 export function makePlaceholder(stagingRoot: string, target: string): PlaceholderRecord {
   writeRecord(stagingRoot, { airlock: 'destination-placeholder', version: 1, path: target, dev: null, ino: null });
-  mkdirSync(target, { mode: 0o700 });
+  mkdirSync(target, { mode: PLACEHOLDER_MODE });
   const id = folderStamp(target);
   if (id === null) throw Object.assign(new Error(`${target} changed as it was made`), { code: 'EEXIST' });
   try {
@@ -142,8 +146,9 @@ export function releaseRecordedPlaceholder(stagingRoot: string, destDir: string)
 
 /**
  * Killed between the intent and the full record: the folder at `path` is this import's if it is a
- * real, empty folder of this user that appeared within moments after the intent was written (the
- * import held the ledger's claim on that name all the while, so no other import made it).
+ * real, empty folder of this user with the placeholder's mode, changed last within moments after
+ * the intent was written (the import held the ledger's claim on that name all the while, so no
+ * other import made it). rmdir never removes content.
  */
 function removeIfMadeAfterIntent(path: string, intentWrittenNs: bigint): void {
   let stats;
@@ -154,6 +159,7 @@ function removeIfMadeAfterIntent(path: string, intentWrittenNs: bigint): void {
   }
   const uid = process.getuid?.();
   if (!stats.isDirectory() || (uid !== undefined && stats.uid !== BigInt(uid))) return;
+  if ((stats.mode & 0o7777n) !== BigInt(PLACEHOLDER_MODE)) return;
   const after = stats.ctimeNs - intentWrittenNs;
   if (after < 0n || after > INTENT_PROOF_NS) return;
   try {
