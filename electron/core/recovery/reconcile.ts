@@ -5,6 +5,7 @@ import { folderId, settleFailed, settleImported } from '../import/import-claim.j
 import { releaseDeadPlaceholders } from '../import/staging-owner.js';
 import { readBundleFront } from './bundle-front.js';
 import { settleExportIntent } from './export-intent.js';
+import { pendingFeedIntents, settleFeed } from './feed-intent.js';
 import { ownerState, type ProcessOwner } from './process-owner.js';
 
 /**
@@ -17,6 +18,9 @@ import { ownerState, type ProcessOwner } from './process-owner.js';
  *   (details.recovered). Otherwise -> ledger 'failed', event `import failed` (INTERRUPTED).
  * - export: the bundle file exists and its bag-info names this station and the intent's
  *   sequence number -> `export ok` (recovered); otherwise -> `export failed` (INTERRUPTED).
+ * - feed import: every database file in place (the staged copies' device and inode) ->
+ *   `feed-import ok` (recovered); otherwise `feed-import failed` (INTERRUPTED), naming what is
+ *   in place (recovery/feed-intent.ts).
  *
  * Each settlement and its event are one transaction, so a crash during recovery leaves the row
  * pending for the next start, never settled without its event. Runs when a station opens its
@@ -27,6 +31,9 @@ export interface ReconcileSummary {
   importsFailed: number;
   exportsRecovered: number;
   exportsFailed: number;
+  /** Feed imports (signature database swaps) found complete, or not. */
+  feedsRecovered: number;
+  feedsFailed: number;
   /** Audit events written, in order. */
   events: number[];
 }
@@ -198,12 +205,27 @@ function pendingExports(db: StationDb): ExportRow[] {
 
 /** Settle every intent whose owner is dead. Cheap when there is none: one read, no write lock. */
 export function settleInterruptedTransfers(db: StationDb, identity: StationIdentity): ReconcileSummary {
-  const summary: ReconcileSummary = { importsRecovered: 0, importsFailed: 0, exportsRecovered: 0, exportsFailed: 0, events: [] };
-  if (!db.inTransaction && !pendingImports(db).some(isDead) && !pendingExports(db).some(isDead)) return summary;
+  const summary: ReconcileSummary = {
+    importsRecovered: 0,
+    importsFailed: 0,
+    exportsRecovered: 0,
+    exportsFailed: 0,
+    feedsRecovered: 0,
+    feedsFailed: 0,
+    events: [],
+  };
+  if (!db.inTransaction && !pendingImports(db).some(isDead) && !pendingExports(db).some(isDead) && !pendingFeedIntents(db).some(isDead)) return summary;
   db.transaction(() => {
     // Read again under the write lock: another process may have settled them meanwhile.
     for (const row of pendingImports(db)) if (isDead(row)) settleImport(db, identity, row, summary);
     for (const row of pendingExports(db)) if (isDead(row)) settleExport(db, identity, row, summary);
+    for (const row of pendingFeedIntents(db)) {
+      if (!isDead(row)) continue;
+      const settled = settleFeed(db, identity, row, INTERRUPTED_NOTE);
+      if (settled.recovered) summary.feedsRecovered += 1;
+      else summary.feedsFailed += 1;
+      summary.events.push(settled.seq);
+    }
   }).immediate();
   return summary;
 }
