@@ -22,6 +22,7 @@ import { loadTrustedKeys } from '../keys/trust-store.js';
 import { readStationPolicy } from '../policy/station-policy.js';
 import { recordedFindingMatcher } from '../quarantine/finding-match.js';
 import { contentFindings } from '../quarantine/quarantine-codes.js';
+import { withDecisionLock } from '../quarantine/decision-lock.js';
 import { QuarantineStore } from '../quarantine/quarantine-store.js';
 import { currentStamp, ownerState, parseStamp, type ProcessStamp } from '../fs/process-owner.js';
 import { checkApprovals, checkReason, makeApproval, parseStoredApprovals, STATEMENT_KIND, type StoredApproval } from '../quarantine/release-approval.js';
@@ -55,7 +56,8 @@ export async function releaseQuarantined(context: StationContext, request: Quara
   const decided = await runAudited(context, {
     type: 'quarantine-release',
     failureDetails: { id: request.id, destDir, reason: request.reason },
-    run: () => decide(context, store, request, destDir),
+    // One decision at a time per entry: of two "first" approvals at once, one is recorded, the other refused (QUARANTINE_BUSY).
+    run: () => withDecisionLock(store, request.id, () => decide(context, store, request, destDir)),
     // A decision that completes the approvals is recorded with the import's outcome, below.
     succeeded: (d) =>
       d.complete ? null : { outcome: 'ok', bundleName: d.entry.bundleName, tagmanifestSha256: d.entry.tagmanifestSha256, details: decisionDetails(d) },
@@ -74,7 +76,7 @@ export async function releaseQuarantined(context: StationContext, request: Quara
       } catch (error) {
         // Another process began a release of this entry since our checks: one release at a time.
         if (error instanceof AirlockError && error.code === 'OUTPUT_EXISTS')
-          throw new AirlockError('QUARANTINE_NOT_HELD', `${d.entry.id} is being released right now by another process; wait for it to finish.`);
+          throw new AirlockError('QUARANTINE_BUSY', `${d.entry.id} is being released right now by another process; wait for it to finish.`);
         throw error;
       }
       let imported: ImportOutcome;
@@ -141,7 +143,7 @@ async function decide(context: StationContext, store: QuarantineStore, request: 
   if (entry.status !== 'held')
     throw new AirlockError('QUARANTINE_NOT_HELD', `${entry.id} was ${entry.status}${entry.releasedTo ? ` to ${entry.releasedTo}` : ''}.`);
   if ((await readReleasing(store, entry.id)) !== null)
-    throw new AirlockError('QUARANTINE_NOT_HELD', `${entry.id} is being released right now by another process; wait for it to finish.`);
+    throw new AirlockError('QUARANTINE_BUSY', `${entry.id} is being released right now by another process; wait for it to finish.`);
   const reason = checkReason(request.reason);
   const policy = await readStationPolicy(context.paths);
   const required = policy.inspect?.quarantine.releaseApprovals ?? 1;
