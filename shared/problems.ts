@@ -76,6 +76,11 @@ export interface Problem {
   members?: string[] | undefined;
   /** SIGNER_UNTRUSTED only: the keys that signed, as the signature states them (unauthenticated). */
   unknownSigners?: UnknownSigner[];
+  /**
+   * A summary of entries beyond the report's cap (no `path`): how many more have this code. A
+   * quarantine release overrides up to this many findings of the code (quarantine/finding-match.ts).
+   */
+  count?: number | undefined;
 }
 
 /**

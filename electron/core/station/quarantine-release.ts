@@ -118,7 +118,7 @@ export async function releaseQuarantined(context: StationContext, request: Quara
         ...decisionDetails(d),
         destination: imported.destination,
         importEvent: imported.auditEvent,
-        overridden: (imported.overridden ?? []).map((p) => ({ code: p.code, path: p.path ?? null, members: p.members ?? [] })),
+        overridden: (imported.overridden ?? []).map((p) => ({ code: p.code, path: p.path ?? null, members: p.members ?? [], count: p.count ?? 1 })),
       },
     }),
   });
