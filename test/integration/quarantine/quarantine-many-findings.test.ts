@@ -5,6 +5,7 @@
  * counts the rest). A release that finds MORE of a code than were recorded (the policy now
  * denies another extension) is refused: nothing imported, still held.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -82,5 +83,33 @@ describe(`a kept bundle with ${FILES} findings (more than a report lists)`, () =
     expect(released.code, describeResult(released)).toBe(1);
     expect(await readdir(dest)).toEqual([]);
     expect(parseJson<ShowJson>(await receiver.run(['quarantine', 'show', id, '--json'])).entry.status).toBe('held');
+  }, 300_000);
+
+  it('the kept report holds the findings after the first too (later files, archive members), and the release overrides each', async () => {
+    await policy(['exe']);
+    const src = join(await makeTemp('airlock-qm-src-'), 'mixed');
+    await mkdir(src, { recursive: true });
+    await writeFile(join(src, 'a-first.exe'), 'MZ first\n');
+    await writeFile(join(src, 'b-looks.txt'), '%PDF-1.4\n%\n');
+    const inner = await makeTemp('airlock-qm-zip-');
+    await writeFile(join(inner, 'hidden.exe'), 'MZ hidden\n');
+    execFileSync('zip', ['-q', join(src, 'c-later.zip'), 'hidden.exe'], { cwd: inner });
+    await writeFile(join(src, 'd-last.exe'), 'MZ last\n');
+    const bundle = (await sender.exportBundle(await makeTemp('airlock-qm-out-'), 'mixed', [src])).bundle.bundlePath;
+    const id = await keep(bundle);
+    const detail = parseJson<ShowJson & { report: { problems: Array<{ members?: string[] }> } }>(await receiver.run(['quarantine', 'show', id, '--json']));
+    const found = detail.report.problems.map((p) => [p.code, p.path, (p as { members?: string[] }).members ?? []]);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        ['TYPE_DENIED', 'data/mixed/a-first.exe', []],
+        ['TYPE_MISMATCH', 'data/mixed/b-looks.txt', []],
+        ['TYPE_DENIED', 'data/mixed/c-later.zip', ['hidden.exe']],
+        ['TYPE_DENIED', 'data/mixed/d-last.exe', []],
+      ]),
+    );
+    expect(detail.entry.findingCounts).toEqual({ TYPE_DENIED: 3, TYPE_MISMATCH: 1 });
+    const released = await receiver.run(['quarantine', 'release', id, '--dest', await makeTemp('airlock-qm-dest-'), '--reason', 'reviewed', '--yes', '--json']);
+    expect(released.code, describeResult(released)).toBe(0);
+    expect(parseJson<{ import: { overridden: unknown[] } }>(released).import.overridden).toHaveLength(4);
   }, 300_000);
 });
