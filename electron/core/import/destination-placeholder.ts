@@ -115,7 +115,7 @@ export function removeIfStillOurs(record: Pick<PlaceholderRecord, 'path' | 'dev'
  */
 export function releaseRecordedPlaceholder(stagingRoot: string, destDir: string): void {
   let text: string;
-  let recordChanged = 0n;
+  let recordChanged: bigint;
   try {
     const fd = openSync(join(stagingRoot, PLACEHOLDER_FILE), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     try {
