@@ -146,7 +146,7 @@ describe('release', () => {
     const [event] = await audit('quarantine-release');
     expect(event).toMatchObject({ seq: outcome.auditEvent, outcome: 'ok' });
     expect(event?.details).toMatchObject({ id, reason: 'checked by hand: a signed installer we ordered', destination: join(dest, 'release-one') });
-    expect(event?.details.overridden).toEqual([{ code: 'TYPE_DENIED', path: 'data/release-one/setup.exe', members: [] }]);
+    expect(event?.details.overridden).toEqual([{ code: 'TYPE_DENIED', path: 'data/release-one/setup.exe', members: [], count: 1 }]);
     const [importEvent] = await audit('import');
     expect(importEvent).toMatchObject({ seq: outcome.import.auditEvent, outcome: 'ok' });
     expect(importEvent?.details.quarantineRelease).toBe(id);
