@@ -67,6 +67,7 @@ export const ERROR_ACTIONS: { readonly [K in ErrorCode]: string } & Readonly<Rec
     'Ask the sender to export again without leaving out blobs, or with a current receipt from this station: the registry no longer holds what an older receipt said.',
   QUARANTINE_NOT_FOUND: 'List what the quarantine holds and use an id from that list.',
   QUARANTINE_NOT_HELD: 'Nothing to do: check the audit log for who released or purged it, and when.',
+  QUARANTINE_BUSY: 'Wait a moment, look at the entry again (its approvals or its release may have changed), then decide.',
   RELEASE_APPROVAL_INVALID: 'Give the reason for the release; where the policy requires two persons, a second operator approves it under their own name.',
   SCANNER_ERROR: 'Check that the scanner is running and that the address in the station policy is right, then try again.',
   FEED_INVALID: 'Ask the sending side for a fresh feed bundle, signed by a key this station trusts with the feeds role.',

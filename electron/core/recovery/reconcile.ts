@@ -2,10 +2,12 @@ import { appendAuditEvent } from '../audit/audit-store.js';
 import type { StationDb } from '../db/station-db.js';
 import type { StationIdentity } from '../home/station-config.js';
 import { folderId, settleFailed, settleImported } from '../import/import-claim.js';
+import { releaseDeadPlaceholders } from '../import/staging-owner.js';
 import { readBundleFront } from './bundle-front.js';
 import { settleExportIntent } from './export-intent.js';
 import { advanceChannel, publishingFromIntentDetails, stampFromIntentDetails } from '../channels/channel-send.js';
 import { confirmReservation, releaseReservation } from '../channels/channel-receive.js';
+import { pendingFeedIntents, settleFeed } from './feed-intent.js';
 import { ownerState, type ProcessOwner } from './process-owner.js';
 
 /**
@@ -18,6 +20,9 @@ import { ownerState, type ProcessOwner } from './process-owner.js';
  *   (details.recovered). Otherwise -> ledger 'failed', event `import failed` (INTERRUPTED).
  * - export: the bundle file exists and its bag-info names this station and the intent's
  *   sequence number -> `export ok` (recovered); otherwise -> `export failed` (INTERRUPTED).
+ * - feed import: every database file in place (the staged copies' device and inode) ->
+ *   `feed-import ok` (recovered); otherwise `feed-import failed` (INTERRUPTED), naming what is
+ *   in place (recovery/feed-intent.ts).
  *
  * Each settlement and its event are one transaction, so a crash during recovery leaves the row
  * pending for the next start, never settled without its event. Runs when a station opens its
@@ -28,6 +33,9 @@ export interface ReconcileSummary {
   importsFailed: number;
   exportsRecovered: number;
   exportsFailed: number;
+  /** Feed imports (signature database swaps) found complete, or not. */
+  feedsRecovered: number;
+  feedsFailed: number;
   /** Audit events written, in order. */
   events: number[];
 }
@@ -92,9 +100,16 @@ function parseOr<T>(text: string, fallback: T): T {
 const INTERRUPTED_NOTE = 'Settled on a later start: the process that ran it ended (killed, crashed or power lost) before recording it.';
 
 function settleImport(db: StationDb, identity: StationIdentity, row: ImportRow, summary: ReconcileSummary): void {
-  const found = folderId(row.destination);
+  let found = folderId(row.destination);
   const legacy = row.staged_ino === null;
-  const ours = found !== null && (legacy || (found.dev === row.staged_dev && found.ino === row.staged_ino));
+  const isOurs = (f: typeof found): boolean => f !== null && (legacy || (f.dev === row.staged_dev && f.ino === row.staged_ino));
+  if (found !== null && !isOurs(found)) {
+    // Killed between the commit's placeholder and its rename: the empty folder it made goes, so the
+    // destination does not show an import that did not happen (quarantine release settles by this too).
+    releaseDeadPlaceholders(row.destination);
+    found = folderId(row.destination);
+  }
+  const ours = isOurs(found);
   const common = {
     type: 'import' as const,
     bundleUuid: row.bundle_uuid,
@@ -205,12 +220,27 @@ function pendingExports(db: StationDb): ExportRow[] {
 
 /** Settle every intent whose owner is dead. Cheap when there is none: one read, no write lock. */
 export function settleInterruptedTransfers(db: StationDb, identity: StationIdentity): ReconcileSummary {
-  const summary: ReconcileSummary = { importsRecovered: 0, importsFailed: 0, exportsRecovered: 0, exportsFailed: 0, events: [] };
-  if (!db.inTransaction && !pendingImports(db).some(isDead) && !pendingExports(db).some(isDead)) return summary;
+  const summary: ReconcileSummary = {
+    importsRecovered: 0,
+    importsFailed: 0,
+    exportsRecovered: 0,
+    exportsFailed: 0,
+    feedsRecovered: 0,
+    feedsFailed: 0,
+    events: [],
+  };
+  if (!db.inTransaction && !pendingImports(db).some(isDead) && !pendingExports(db).some(isDead) && !pendingFeedIntents(db).some(isDead)) return summary;
   db.transaction(() => {
     // Read again under the write lock: another process may have settled them meanwhile.
     for (const row of pendingImports(db)) if (isDead(row)) settleImport(db, identity, row, summary);
     for (const row of pendingExports(db)) if (isDead(row)) settleExport(db, identity, row, summary);
+    for (const row of pendingFeedIntents(db)) {
+      if (!isDead(row)) continue;
+      const settled = settleFeed(db, identity, row, INTERRUPTED_NOTE);
+      if (settled.recovered) summary.feedsRecovered += 1;
+      else summary.feedsFailed += 1;
+      summary.events.push(settled.seq);
+    }
   }).immediate();
   return summary;
 }

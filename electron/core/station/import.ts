@@ -220,8 +220,8 @@ async function importWith(
 }
 
 /** A release's overridden findings as the audit event records them: code, file and member, no scanner text beyond the message. */
-function overriddenDetails(result: ImportResult): Array<{ code: string; path: string | null; members: string[] }> {
-  return (result.overridden ?? []).map((p) => ({ code: p.code, path: p.path ?? null, members: p.members ?? [] }));
+function overriddenDetails(result: ImportResult): Array<{ code: string; path: string | null; members: string[]; count: number }> {
+  return (result.overridden ?? []).map((p) => ({ code: p.code, path: p.path ?? null, members: p.members ?? [], count: p.count ?? 1 }));
 }
 
 /** The push's part of the audit event: per image repository, tag, digest and outcome (with the registry's code when it failed). */
