@@ -21,9 +21,10 @@ import { TYPE_SNIFF_BYTES, type ByteSource, type FileScan, type ItemFinding, typ
 import type { InspectionParts, MacroVerdict } from './inspection-parts.js';
 import { TailWindow } from './types/polyglot.js';
 import { InspectionTally } from './inspection-tally.js';
-import { byRule, itemProblem, itemVerdict, NOT_SCANNED, scanFinding, walkFinding, type ItemObservation } from './item-verdict.js';
+import { byRule, itemProblem, NOT_SCANNED, settleItem, walkFinding, type ItemObservation, type ItemSettling } from './item-verdict.js';
 import { inspectMember } from './member-inspection.js';
 import { scannerReadiness, type Readiness } from './scanner-readiness.js';
+import { PendingVerdicts } from './scan-verdicts.js';
 
 export interface ContentInspectorOptions {
   policy: InspectPolicy;
@@ -40,6 +41,8 @@ export interface ContentInspectorOptions {
 export class ContentInspector implements PayloadInspector {
   readonly name = 'content-inspection';
   readonly tally: InspectionTally;
+  /** Scan verdicts still to come, collected off the pass. */
+  readonly verdicts = new PendingVerdicts();
   private finished = false;
 
   constructor(readonly options: ContentInspectorOptions) {
@@ -55,9 +58,17 @@ export class ContentInspector implements PayloadInspector {
     return new PayloadFileInspection(this, file);
   }
 
-  finish(): Problem[] {
+  /** Every scan verdict the pass left to settle (scan-verdicts.ts): nothing is decided before they are all in. */
+  async finish(): Promise<Problem[]> {
+    const problems = await this.verdicts.drain();
+    this.throwIfCancelled();
     this.finished = true;
-    return [];
+    return problems;
+  }
+
+  /** Drops scans still running (the operation ended without finish: a refusal, a failure, a cancel). */
+  dispose(): void {
+    this.verdicts.abort();
   }
 
   /** The summary for the report; `complete` only when every payload file was seen to the end. */
@@ -76,6 +87,11 @@ export class ContentInspector implements PayloadInspector {
       // A scanner that throws instead of answering is unavailable for this file: fail closed.
       return failedScan(`${(error as Error).message}`);
     }
+  }
+
+  /** What settling an item's verdict needs (item-verdict.ts settleItem). */
+  get settling(): ItemSettling {
+    return { tally: this.tally, onError: this.options.policy.scan?.onError ?? 'refuse', scanning: this.options.scanner !== null };
   }
 
   throwIfCancelled(): void {
@@ -187,17 +203,17 @@ class PayloadFileInspection implements FileInspection {
     }
   }
 
+  /**
+   * What needs the bytes (type policy, macros, the archive walk) is decided now, while they can be
+   * read back; the scan's verdict settles later (scan-verdicts.ts), and with it the file's report
+   * row and its scan problem, which the inspector's finish() returns.
+   */
   private async verdict(): Promise<Problem[]> {
     const { owner, file, policy } = this;
     const detection = this.detection as TypeDetection;
-    const findings: ItemFinding[] = [];
     /** Findings whose problems are made where they are found (the archive walk's). */
     const rowFindings: ItemFinding[] = [];
-    const verdict = this.scan ? await this.scan.finish() : null;
-    owner.throwIfCancelled();
     owner.tally.scanned(this.scanned);
-    const scanFound = verdict ? scanFinding(verdict, policy.scan?.onError ?? 'refuse') : null;
-    if (scanFound) findings.push(scanFound);
     const extra: Problem[] = [];
     const source = this.needsRandomAccess(detection) ? await this.source() : null;
     let macros: MacroVerdict | null = null;
@@ -206,24 +222,18 @@ class PayloadFileInspection implements FileInspection {
       owner.throwIfCancelled();
     }
     const polyglot = owner.options.parts.polyglotIn(this.sniffer.head(), this.tail.bytes(), file.size, detection);
-    findings.unshift(...owner.options.parts.typeFindings(detection, macros, policy, polyglot));
+    const findings: ItemFinding[] = owner.options.parts.typeFindings(detection, macros, policy, polyglot);
     if (detection.archive === 'unsupported' && policy.archives.expand) {
       const found = byRule(policy.archives.unreadable, 'ARCHIVE_UNREADABLE', 'It is an archive kind the station does not open (7z, rar, xz, ...).');
       if (found) findings.push(found);
     } else if (source && detection.archive !== null && detection.archive !== 'unsupported' && !(detection.office === 'ooxml')) {
       extra.push(...(await this.walk(source, detection.archive, rowFindings)));
     }
-    const seen: ItemObservation = {
-      path: file.path,
-      members: [],
-      size: file.size,
-      detection,
-      macros: macros?.kind === 'found',
-      scan: verdict ?? (owner.options.scanner ? { outcome: 'not-scanned', detail: 'empty file: nothing to scan' } : NOT_SCANNED),
-    };
-    const { item, problems } = itemVerdict(seen, findings, rowFindings);
-    owner.tally.record(item);
-    return [...problems, ...extra];
+    const seen: ItemObservation = { path: file.path, members: [], size: file.size, detection, macros: macros?.kind === 'found', scan: NOT_SCANNED };
+    await owner.verdicts.add(this.scan, (verdict) => settleItem(owner.settling, seen, findings, rowFindings, verdict, 'empty file: nothing to scan'));
+    // Handed over: the verdicts own it now (and abort it on dispose).
+    this.scan = null;
+    return [...findings.filter((f) => f.severity === 'refuse').map((f) => itemProblem(f, file.path, [])), ...extra];
   }
 
   private async source(): Promise<ByteSource | null> {

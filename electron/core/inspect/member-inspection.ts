@@ -8,7 +8,7 @@
 import type { Problem } from '../../../shared/problems.js';
 import type { ArchiveMemberVisit, FileScan, ItemFinding } from './contract.js';
 import { baseName, HeadSniffer, type ContentInspector } from './content-inspector.js';
-import { itemVerdict, NOT_SCANNED, scanFinding } from './item-verdict.js';
+import { itemProblem, NOT_SCANNED, settleItem, type ItemObservation } from './item-verdict.js';
 import { TailWindow } from './types/polyglot.js';
 
 export async function inspectMember(owner: ContentInspector, path: string, member: ArchiveMemberVisit): Promise<Problem[]> {
@@ -36,7 +36,6 @@ export async function inspectMember(owner: ContentInspector, path: string, membe
     scan?.abort();
     throw error;
   }
-  const verdict = scan ? await scan.finish() : null;
   owner.throwIfCancelled();
   owner.tally.scanned(scan ? bytes : 0);
   const name = member.members.at(-1) ?? '';
@@ -44,19 +43,13 @@ export async function inspectMember(owner: ContentInspector, path: string, membe
   const head = sniffer.head();
   // Macros inside a member are not looked for (no random access within it): null, as for a non-Office item.
   const findings: ItemFinding[] = [...parts.typeFindings(detection, null, policy, parts.polyglotIn(head, tail.bytes(), bytes, detection))];
-  const scanFound = verdict ? scanFinding(verdict, policy.scan?.onError ?? 'refuse') : null;
-  if (scanFound) findings.push(scanFound);
-  const { item, problems } = itemVerdict(
-    {
-      path,
-      members: [...member.members],
-      size: bytes,
-      detection,
-      macros: false,
-      scan: verdict ?? (owner.options.scanner ? { outcome: 'not-scanned', detail: 'empty member: nothing to scan' } : NOT_SCANNED),
-    },
-    findings,
-  );
-  owner.tally.record(item);
-  return problems;
+  const seen: ItemObservation = { path, members: [...member.members], size: bytes, detection, macros: false, scan: NOT_SCANNED };
+  // The verdict settles off the walk (scan-verdicts.ts); the member's row and scan problem come with it.
+  try {
+    await owner.verdicts.add(scan, (verdict) => settleItem(owner.settling, seen, findings, [], verdict, 'empty member: nothing to scan'));
+  } catch (error) {
+    scan?.abort();
+    throw error;
+  }
+  return findings.filter((f) => f.severity === 'refuse').map((f) => itemProblem(f, path, seen.members));
 }
