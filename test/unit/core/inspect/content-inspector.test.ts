@@ -217,3 +217,43 @@ describe('content inspector: the summary stays bounded', () => {
     expect(content.summary().complete).toBe(false);
   });
 });
+
+describe('content inspector: verdicts settle off the payload pass', () => {
+  it('a file’s end does not wait for clamd’s verdict; finish() does, and only then is the bundle decided', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const { content, scanner } = inspector({ scanner: { gate } });
+    const file = content.inspect({ path: 'data/x.txt', size: MARKER.length, reread: () => null });
+    await file.update(Buffer.from(MARKER));
+    // Resolves while the scan is still running: the pass reads on.
+    expect(await file.end(true)).toEqual([]);
+    expect(scanner?.finished).toBe(0);
+    let decided = false;
+    const finishing = content.finish().then((problems) => {
+      decided = true;
+      return problems;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(decided).toBe(false);
+    expect(content.summary().complete).toBe(false);
+    open();
+    expect((await finishing).map((p) => p.code)).toEqual(['MALWARE_FOUND']);
+    expect(content.summary()).toMatchObject({ complete: true, refused: 1 });
+  });
+
+  it('a scan that throws at its end is SCAN_FAILED (fail closed), reported at finish', async () => {
+    const { content } = inspector({ scanner: { finishThrows: true } });
+    expect((await feed(content, 'data/a.txt', 'abc')).map((p) => p.code)).toEqual(['SCAN_FAILED']);
+    expect(content.summary().items[0]).toMatchObject({ scan: 'error', findings: ['SCAN_FAILED'] });
+  });
+
+  it('dispose() drops the scans an operation left unsettled', async () => {
+    const gate = new Promise<void>(() => undefined);
+    const { content, scanner } = inspector({ scanner: { gate } });
+    const file = content.inspect({ path: 'data/a.txt', size: 3, reread: () => null });
+    await file.update(Buffer.from('abc'));
+    await file.end(true);
+    content.dispose();
+    expect(scanner?.aborted).toBe(1);
+  });
+});
