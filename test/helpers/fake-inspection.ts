@@ -170,6 +170,7 @@ export function fakeParts(options: { walkThrows?: boolean | undefined } = {}): {
       if (bytes.includes('ENCRYPTED')) return { kind: 'unreadable', encrypted: true, detail: 'it is encrypted' };
       return bytes.includes('VBA') ? { kind: 'found', detail: 'It holds a VBA project.' } : { kind: 'none' };
     },
+    officePackage: async () => ({ kind: 'valid' }),
     walkArchive: async (source, _kind, _limits, visit) => {
       if (options.walkThrows) throw new Error('central directory is damaged');
       const bytes = await readAll(source);

@@ -18,11 +18,12 @@ import type { InspectPolicy } from '../policy/inspect-policy.js';
 import type { FileInspection, InspectedFile, PayloadInspector } from '../verify/inspectors.js';
 import { closeSource, SpoolFile } from './byte-sources.js';
 import { TYPE_SNIFF_BYTES, type ByteSource, type FileScan, type ItemFinding, type Scanner, type TypeDetection } from './contract.js';
-import type { InspectionParts, MacroVerdict } from './inspection-parts.js';
+import type { InspectionParts } from './inspection-parts.js';
 import { TailWindow } from './types/polyglot.js';
 import { InspectionTally } from './inspection-tally.js';
 import { byRule, itemProblem, NOT_SCANNED, settleItem, walkFinding, type ItemObservation, type ItemSettling } from './item-verdict.js';
-import { inspectMember } from './member-inspection.js';
+import { inspectMember, inspectNestedPackage, PackageChains } from './member-inspection.js';
+import { mismatchReasons, NO_OFFICE_CHECKS, officeChecks, officeChecksWanted } from './office-checks.js';
 import { scannerReadiness, type Readiness } from './scanner-readiness.js';
 import { PendingVerdicts } from './scan-verdicts.js';
 
@@ -182,7 +183,7 @@ class PayloadFileInspection implements FileInspection {
 
   private needsRandomAccess(detection: TypeDetection): boolean {
     const archive = detection.archive !== null && detection.archive !== 'unsupported' && this.policy.archives.expand;
-    return archive || (detection.office !== null && this.policy.types.macros !== 'allow');
+    return archive || officeChecksWanted(detection, this.policy);
   }
 
   async end(verified: boolean): Promise<Problem[]> {
@@ -216,20 +217,24 @@ class PayloadFileInspection implements FileInspection {
     owner.tally.scanned(this.scanned);
     const extra: Problem[] = [];
     const source = this.needsRandomAccess(detection) ? await this.source() : null;
-    let macros: MacroVerdict | null = null;
-    if (source && detection.office !== null && policy.types.macros !== 'allow') {
-      macros = await owner.options.parts.officeMacros(source, owner.options.signal);
-      owner.throwIfCancelled();
-    }
+    const office =
+      source && officeChecksWanted(detection, policy)
+        ? await officeChecks(owner.options.parts, policy, source, detection, owner.options.signal)
+        : NO_OFFICE_CHECKS;
+    owner.throwIfCancelled();
     const polyglot = owner.options.parts.polyglotIn(this.sniffer.head(), this.tail.bytes(), file.size, detection);
-    const findings: ItemFinding[] = owner.options.parts.typeFindings(detection, macros, policy, polyglot);
+    const findings: ItemFinding[] = [
+      ...owner.options.parts.typeFindings(detection, office.macros, policy, mismatchReasons(polyglot, office)),
+      ...office.findings,
+    ];
     if (detection.archive === 'unsupported' && policy.archives.expand) {
       const found = byRule(policy.archives.unreadable, 'ARCHIVE_UNREADABLE', 'It is an archive kind the station does not open (7z, rar, xz, ...).');
       if (found) findings.push(found);
-    } else if (source && detection.archive !== null && detection.archive !== 'unsupported' && !(detection.office === 'ooxml')) {
-      extra.push(...(await this.walk(source, detection.archive, rowFindings)));
+    } else if (source && detection.archive !== null && detection.archive !== 'unsupported') {
+      // An Office package is a zip: its parts are walked as members too (office-checks.ts says which rules they get).
+      extra.push(...(await this.walk(source, detection.archive, rowFindings, detection.office === 'ooxml')));
     }
-    const seen: ItemObservation = { path: file.path, members: [], size: file.size, detection, macros: macros?.kind === 'found', scan: NOT_SCANNED };
+    const seen: ItemObservation = { path: file.path, members: [], size: file.size, detection, macros: office.macros?.kind === 'found', scan: NOT_SCANNED };
     await owner.verdicts.add(this.scan, (verdict) => settleItem(owner.settling, seen, findings, rowFindings, verdict, 'empty file: nothing to scan'));
     // Handed over: the verdicts own it now (and abort it on dispose).
     this.scan = null;
@@ -246,10 +251,12 @@ class PayloadFileInspection implements FileInspection {
    * stopped or limited the walk goes in `rowFindings` (the file's row) and comes back as problems
    * naming where in the tree it happened.
    */
-  private async walk(source: ByteSource, kind: 'zip' | 'tar' | 'gzip', rowFindings: ItemFinding[]): Promise<Problem[]> {
+  private async walk(source: ByteSource, kind: 'zip' | 'tar' | 'gzip', rowFindings: ItemFinding[], isPackage: boolean): Promise<Problem[]> {
     const { owner, file, policy } = this;
     const problems: Problem[] = [];
     const { maxDepth, maxEntries, maxExpandedBytes, maxRatio } = policy.archives;
+    /** Member chains of the Office packages in this tree ([] for the payload file itself): their parts get the part rules. */
+    const packages = new PackageChains(isPackage);
     let walked;
     try {
       walked = await owner.options.parts.walkArchive(
@@ -257,9 +264,12 @@ class PayloadFileInspection implements FileInspection {
         kind,
         { maxDepth, maxEntries, maxExpandedBytes, maxRatio },
         async (member) => {
-          problems.push(...(await inspectMember(owner, file.path, member)));
+          problems.push(...(await inspectMember(owner, file.path, member, packages.holds(member.members))));
         },
         owner.options.signal,
+        async (members, zip) => {
+          problems.push(...(await inspectNestedPackage(owner, file.path, members, zip, packages)));
+        },
       );
     } catch (error) {
       owner.throwIfCancelled();
