@@ -48,6 +48,8 @@ export class ContentInspector implements PayloadInspector {
 
   constructor(readonly options: ContentInspectorOptions) {
     this.tally = new InspectionTally(options.scannerStatus, options.caps);
+    // A cancel drops the scans still settling at once, and nothing waits for them any more.
+    options.signal?.addEventListener('abort', () => this.verdicts.abort(), { once: true });
   }
 
   /** Whether the scanner may be used at all: checked after authentication, before any payload byte. */
@@ -61,7 +63,13 @@ export class ContentInspector implements PayloadInspector {
 
   /** Every scan verdict the pass left to settle (scan-verdicts.ts): nothing is decided before they are all in. */
   async finish(): Promise<Problem[]> {
-    const problems = await this.verdicts.drain();
+    let problems: Problem[];
+    try {
+      problems = await this.verdicts.drain();
+    } catch (error) {
+      this.throwIfCancelled();
+      throw error;
+    }
     this.throwIfCancelled();
     this.finished = true;
     return problems;

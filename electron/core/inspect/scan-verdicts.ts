@@ -34,11 +34,17 @@ export class PendingVerdicts {
   private recorded = 0;
   private failure: { error: unknown } | null = null;
   private waiting: Array<() => void> = [];
+  /** Set by abort(): nothing more is waited for (a scan that ignores its abort cannot hold the operation). */
+  private aborted = false;
+  private readonly abortedNow: Promise<void>;
+  private wakeAborted: () => void = () => undefined;
 
   constructor(
     private readonly maxScans = MAX_PENDING_SCANS,
     private readonly window = MAX_UNRECORDED_ITEMS,
-  ) {}
+  ) {
+    this.abortedNow = new Promise((resolve) => (this.wakeAborted = resolve));
+  }
 
   /** Verdicts still awaited (tests, diagnostics). */
   get pending(): number {
@@ -70,14 +76,19 @@ export class PendingVerdicts {
 
   /** Every verdict in, every item recorded: the problems of all of them, in the order they were added. */
   async drain(): Promise<Problem[]> {
-    while (this.inFlight.size > 0) await Promise.all([...this.inFlight.values()].map((each) => each.task));
+    while (this.inFlight.size > 0 && !this.aborted) await Promise.race([Promise.all([...this.inFlight.values()].map((each) => each.task)), this.abortedNow]);
     this.throwIfFailed();
     return this.problems.splice(0);
   }
 
   /** Drop every scan still running (the operation was cancelled or failed); their items are never recorded. */
   abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.failure ??= { error: new Error('the inspection was cancelled; scans still running were dropped') };
     for (const { scan } of this.inFlight.values()) scan.abort();
+    this.wakeAborted();
+    for (const wake of this.waiting.splice(0)) wake();
   }
 
   private complete(order: number, settle: () => SettledItem): void {

@@ -247,6 +247,22 @@ describe('content inspector: verdicts settle off the payload pass', () => {
     expect(content.summary().items[0]).toMatchObject({ scan: 'error', findings: ['SCAN_FAILED'] });
   });
 
+  it('a cancel while verdicts are outstanding ends finish() with CANCELLED at once, even if a scan ignores its abort', async () => {
+    const controller = new AbortController();
+    const policy = resolveInspectPolicy({ scan: { clamd: 'unix:/fake/clamd.sock' } });
+    if (!policy) throw new Error('no policy');
+    const scanner = new FakeScanner({ gate: new Promise<void>(() => undefined) });
+    const { parts } = fakeParts({});
+    const content = new ContentInspector({ policy, scanner, scannerStatus: readyStatus(), parts, signal: controller.signal });
+    const file = content.inspect({ path: 'data/a.txt', size: 3, reread: () => null });
+    await file.update(Buffer.from('abc'));
+    await file.end(true);
+    const finishing = content.finish();
+    controller.abort();
+    await expect(finishing).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(scanner.aborted).toBe(1);
+  });
+
   it('dispose() drops the scans an operation left unsettled', async () => {
     const gate = new Promise<void>(() => undefined);
     const { content, scanner } = inspector({ scanner: { gate } });
