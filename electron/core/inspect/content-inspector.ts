@@ -11,6 +11,7 @@
  * counters and capped lists (inspection-tally.ts). Fail closed throughout: a scan that does not say
  * `clean`, a limit hit, an archive that cannot be read are findings, never a pass.
  */
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import type { InspectionSummary, ScannerStatus } from '../../../shared/inspection.js';
 import type { Problem } from '../../../shared/problems.js';
 import { AirlockError } from '../errors.js';
@@ -25,7 +26,7 @@ import { byRule, itemProblem, NOT_SCANNED, settleItem, walkFinding, type ItemObs
 import { inspectMember, inspectNestedPackage, PackageChains } from './member-inspection.js';
 import { mismatchReasons, NO_OFFICE_CHECKS, officeChecks, officeChecksWanted } from './office-checks.js';
 import { scannerReadiness, type Readiness } from './scanner-readiness.js';
-import { PendingVerdicts } from './scan-verdicts.js';
+import { MAX_PENDING_SCANS, PendingVerdicts } from './scan-verdicts.js';
 
 export interface ContentInspectorOptions {
   policy: InspectPolicy;
@@ -48,8 +49,14 @@ export class ContentInspector implements PayloadInspector {
 
   constructor(readonly options: ContentInspectorOptions) {
     this.tally = new InspectionTally(options.scannerStatus, options.caps);
-    // A cancel drops the scans still settling at once, and nothing waits for them any more.
-    options.signal?.addEventListener('abort', () => this.verdicts.abort(), { once: true });
+    const signal = options.signal;
+    if (signal) {
+      // Every outstanding scan listens for a cancel (its connection and its reply wait): more than
+      // the default 10 listeners on one signal is by design here, not a leak (Node would warn).
+      setMaxListeners(Math.max(getMaxListeners(signal), 16 + 4 * MAX_PENDING_SCANS), signal);
+      // A cancel drops the scans still settling at once, and nothing waits for them any more.
+      signal.addEventListener('abort', () => this.verdicts.abort(), { once: true });
+    }
   }
 
   /** Whether the scanner may be used at all: checked after authentication, before any payload byte. */

@@ -263,6 +263,44 @@ describe('content inspector: verdicts settle off the payload pass', () => {
     expect(scanner.aborted).toBe(1);
   });
 
+  it('outstanding scans listening for a cancel on one signal raise no MaxListenersExceededWarning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const controller = new AbortController();
+      // The CLI and the verify pipeline listen too.
+      for (let i = 0; i < 3; i++) controller.signal.addEventListener('abort', () => undefined);
+      const policy = resolveInspectPolicy({ scan: { clamd: 'unix:/fake/clamd.sock' } });
+      if (!policy) throw new Error('no policy');
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const fake = new FakeScanner({ gate });
+      // Like InstreamScan: a listener for the scan and one for its reply wait, until it is over.
+      const scanner = Object.assign(Object.create(fake) as FakeScanner, {
+        begin: async (signal?: AbortSignal) => {
+          const scan = await fake.begin();
+          const listeners = [() => undefined, () => undefined];
+          for (const listener of listeners) signal?.addEventListener('abort', listener);
+          return { ...scan, finish: async () => scan.finish().finally(() => listeners.forEach((l) => signal?.removeEventListener('abort', l))) };
+        },
+      });
+      const { parts } = fakeParts({});
+      const content = new ContentInspector({ policy, scanner, scannerStatus: readyStatus(), parts, signal: controller.signal });
+      for (const path of ['data/a', 'data/b', 'data/c', 'data/d']) {
+        const file = content.inspect({ path, size: 3, reread: () => null });
+        await file.update(Buffer.from('abc'));
+        await file.end(true);
+      }
+      open();
+      expect(await content.finish()).toEqual([]);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('dispose() drops the scans an operation left unsettled', async () => {
     const gate = new Promise<void>(() => undefined);
     const { content, scanner } = inspector({ scanner: { gate } });
