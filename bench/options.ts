@@ -8,7 +8,7 @@ import { DEFAULT_MANY_FILES } from './many-files.js';
 
 export type DataSetName = 'large' | 'small';
 /** What `--only` can pick. Data sets run first, in this order, then the other sections. */
-export const SECTIONS = ['large', 'small', 'audit', 'media', 'many', 'images', 'inspect'] as const;
+export const SECTIONS = ['large', 'small', 'audit', 'media', 'many', 'images', 'inspect', 'forward'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -34,6 +34,9 @@ export interface BenchOptions {
   imageBytes: number;
   /** Content inspection with clamd (bench/inspect.ts), on the large and small sets' sizes. */
   inspect: boolean;
+  /** Audit forwarding to rsyslog over TLS (bench/forward.ts): how many events. */
+  forward: boolean;
+  forwardEvents: number;
   json: boolean;
   /** Also print the exact command lines measured (always in --json output). */
   commands: boolean;
@@ -51,7 +54,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --small-size SIZE    size of each small file (default 4KiB)
   --audit-events N     events in the audit log bench (env BENCH_AUDIT_EVENTS; default 1000000)
   --only LIST          run only these sections, comma-separated: large, small, audit, media, many, images,
-                       inspect (import with clamd inspection vs pipeline + clamdscan, on the large and small sizes)
+                       inspect (import with clamd inspection vs pipeline + clamdscan, on the large and small sizes),
+                       forward (audit events to rsyslog over TLS)
+  --forward-events N   forward section: audit events delivered (env BENCH_FORWARD_EVENTS; default 100000)
   --image-bytes SIZE   images section: blob bytes of the image set (env BENCH_IMAGE_BYTES; default 1GiB)
   --many-files LIST    many section: bundles of this many empty files, comma-separated
                        (default 200000,999994: with the tag files and top folder, 1,000,000 entries)
@@ -103,6 +108,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
         'fat32-4g': { type: 'boolean', default: false },
         'many-files': { type: 'string' },
         'image-bytes': { type: 'string' },
+        'forward-events': { type: 'string' },
         only: { type: 'string' },
         json: { type: 'boolean', default: false },
         commands: { type: 'boolean', default: false },
@@ -143,6 +149,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     images: sections.includes('images'),
     imageBytes: parseSize(v['image-bytes'] ?? env.BENCH_IMAGE_BYTES ?? '1GiB', '--image-bytes'),
     inspect: sections.includes('inspect'),
+    forward: sections.includes('forward'),
+    forwardEvents: parseCount(v['forward-events'] ?? env.BENCH_FORWARD_EVENTS ?? '100000', '--forward-events'),
     json: v.json,
     commands: v.commands,
   };

@@ -21,6 +21,7 @@ import { renderMediaText, runMediaBench } from './media.js';
 import { renderManyFilesText, runManyFilesBench, type ManyFilesRun } from './many-files.js';
 import { renderImagesText, runImagesBench, type ImagesBenchReport } from './images.js';
 import { renderInspectText, runInspectBench, type InspectBenchReport } from './inspect.js';
+import { renderForwardText, runForwardBench, type ForwardBenchReport } from './forward.js';
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -120,15 +121,27 @@ try {
       log,
     });
   }
+  let forward: ForwardBenchReport | null = null;
+  if (opts.forward) {
+    log('measuring audit forwarding to rsyslog over TLS:');
+    forward = await runForwardBench({ root, events: opts.forwardEvents, log });
+  }
   const report = buildReport(machine, opts, sets, audit);
   // A section that ran and missed a target (or could not measure one) makes the whole run MISS.
   if (images && !images.skipped) report.allTargetsPass &&= images.allTargetsPass;
   if (inspect) report.allTargetsPass &&= inspect.allTargetsPass;
-  const extra = { media: media ?? undefined, manyFiles: many ?? undefined, images: images ?? undefined, inspect: inspect ?? undefined };
+  if (forward) report.allTargetsPass &&= forward.allTargetsPass;
+  const extra = {
+    media: media ?? undefined,
+    manyFiles: many ?? undefined,
+    images: images ?? undefined,
+    inspect: inspect ?? undefined,
+    forward: forward ?? undefined,
+  };
   process.stdout.write(
     opts.json
       ? `${JSON.stringify({ ...report, ...extra }, null, 2)}\n`
-      : `${renderText(report, opts.commands)}${media ? `\n\n${renderMediaText(media)}` : ''}${many ? `\n\n${renderManyFilesText(many)}` : ''}${images ? `\n\n${renderImagesText(images, opts.commands)}` : ''}${inspect ? `\n\n${renderInspectText(inspect, opts.commands)}` : ''}\n`,
+      : `${renderText(report, opts.commands)}${media ? `\n\n${renderMediaText(media)}` : ''}${many ? `\n\n${renderManyFilesText(many)}` : ''}${images ? `\n\n${renderImagesText(images, opts.commands)}` : ''}${inspect ? `\n\n${renderInspectText(inspect, opts.commands)}` : ''}${forward ? `\n\n${renderForwardText(forward)}` : ''}\n`,
   );
 } catch (error) {
   // After Ctrl-C the steps fail because we stopped them; that is not worth a second message.
