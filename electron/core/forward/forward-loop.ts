@@ -95,7 +95,11 @@ export async function runSinkLoop(options: SinkLoopOptions): Promise<SinkLoopRes
         sentSeq = cursor;
         failures += 1;
         const description = describeFailure(error);
-        recordAttempt(db, key, description, new Date());
+        try {
+          recordAttempt(db, key, description, new Date());
+        } catch {
+          // The database is busy or full: the status misses this attempt, the loop goes on regardless.
+        }
         errorOnRecord = true;
         options.onChange?.({ kind: 'failed', error: description, failures });
         if (options.until !== undefined && failures >= (options.maxFailures ?? 2)) return { deliveredSeq: cursor, error: description };
