@@ -8,7 +8,7 @@ import { DEFAULT_MANY_FILES } from './many-files.js';
 
 export type DataSetName = 'large' | 'small';
 /** What `--only` can pick. Data sets run first, in this order, then the other sections. */
-export const SECTIONS = ['large', 'small', 'audit', 'media', 'many', 'images', 'inspect', 'inbox'] as const;
+export const SECTIONS = ['large', 'small', 'audit', 'media', 'many', 'images', 'inspect', 'inbox', 'forward'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -40,6 +40,9 @@ export interface BenchOptions {
   inboxLarge: number;
   inboxLargeBytes: number;
   inboxLoop: number;
+  /** Audit forwarding to rsyslog over TLS (bench/forward.ts): how many events. */
+  forward: boolean;
+  forwardEvents: number;
   json: boolean;
   /** Also print the exact command lines measured (always in --json output). */
   commands: boolean;
@@ -59,7 +62,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --only LIST          run only these sections, comma-separated: large, small, audit, media, many, images,
                        inspect (import with clamd inspection vs pipeline + clamdscan, on the large and small sizes),
                        inbox (airlock watch vs an airlock import loop; env BENCH_INBOX_SMALL, BENCH_INBOX_LARGE_BYTES,
-                       BENCH_INBOX_LOOP: default 1000 small bundles, 4 x 256MiB, a loop over 100 of them)
+                       BENCH_INBOX_LOOP: default 1000 small bundles, 4 x 256MiB, a loop over 100 of them),
+                       forward (audit events to rsyslog over TLS)
+  --forward-events N   forward section: audit events delivered (env BENCH_FORWARD_EVENTS; default 100000)
   --image-bytes SIZE   images section: blob bytes of the image set (env BENCH_IMAGE_BYTES; default 1GiB)
   --many-files LIST    many section: bundles of this many empty files, comma-separated
                        (default 200000,999994: with the tag files and top folder, 1,000,000 entries)
@@ -111,6 +116,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
         'fat32-4g': { type: 'boolean', default: false },
         'many-files': { type: 'string' },
         'image-bytes': { type: 'string' },
+        'forward-events': { type: 'string' },
         only: { type: 'string' },
         json: { type: 'boolean', default: false },
         commands: { type: 'boolean', default: false },
@@ -156,6 +162,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     inboxLarge: 4,
     inboxLargeBytes: parseSize(env.BENCH_INBOX_LARGE_BYTES ?? '256MiB', 'BENCH_INBOX_LARGE_BYTES'),
     inboxLoop: parseCount(env.BENCH_INBOX_LOOP ?? '100', 'BENCH_INBOX_LOOP'),
+    forward: sections.includes('forward'),
+    forwardEvents: parseCount(v['forward-events'] ?? env.BENCH_FORWARD_EVENTS ?? '100000', '--forward-events'),
     json: v.json,
     commands: v.commands,
   };

@@ -22,6 +22,7 @@ import { renderManyFilesText, runManyFilesBench, type ManyFilesRun } from './man
 import { renderImagesText, runImagesBench, type ImagesBenchReport } from './images.js';
 import { renderInspectText, runInspectBench, type InspectBenchReport } from './inspect.js';
 import { renderInboxText, runInboxBench, type InboxBenchReport } from './inbox.js';
+import { renderForwardText, runForwardBench, type ForwardBenchReport } from './forward.js';
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -135,22 +136,29 @@ try {
       log,
     });
   }
+  let forward: ForwardBenchReport | null = null;
+  if (opts.forward) {
+    log('measuring audit forwarding to rsyslog over TLS:');
+    forward = await runForwardBench({ root, events: opts.forwardEvents, log });
+  }
   const report = buildReport(machine, opts, sets, audit);
   // A section that ran and missed a target (or could not measure one) makes the whole run MISS.
   if (images && !images.skipped) report.allTargetsPass &&= images.allTargetsPass;
   if (inspect) report.allTargetsPass &&= inspect.allTargetsPass;
   if (inbox) report.allTargetsPass &&= inbox.allTargetsPass;
+  if (forward) report.allTargetsPass &&= forward.allTargetsPass;
   const extra = {
     media: media ?? undefined,
     manyFiles: many ?? undefined,
     images: images ?? undefined,
     inspect: inspect ?? undefined,
     inbox: inbox ?? undefined,
+    forward: forward ?? undefined,
   };
   process.stdout.write(
     opts.json
       ? `${JSON.stringify({ ...report, ...extra }, null, 2)}\n`
-      : `${renderText(report, opts.commands)}${media ? `\n\n${renderMediaText(media)}` : ''}${many ? `\n\n${renderManyFilesText(many)}` : ''}${images ? `\n\n${renderImagesText(images, opts.commands)}` : ''}${inspect ? `\n\n${renderInspectText(inspect, opts.commands)}` : ''}${inbox ? `\n\n${renderInboxText(inbox)}` : ''}\n`,
+      : `${renderText(report, opts.commands)}${media ? `\n\n${renderMediaText(media)}` : ''}${many ? `\n\n${renderManyFilesText(many)}` : ''}${images ? `\n\n${renderImagesText(images, opts.commands)}` : ''}${inspect ? `\n\n${renderInspectText(inspect, opts.commands)}` : ''}${inbox ? `\n\n${renderInboxText(inbox)}` : ''}${forward ? `\n\n${renderForwardText(forward)}` : ''}\n`,
   );
 } catch (error) {
   // After Ctrl-C the steps fail because we stopped them; that is not worth a second message.

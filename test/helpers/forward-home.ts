@@ -51,9 +51,11 @@ export async function makeForwardHome(home: string, forward: ForwardConfig, extr
     appendMany(count, input) {
       let last: AuditEvent | null = null;
       const db = context.database();
+      // IMMEDIATE, as appendAuditEvent itself: a deferred transaction that reads first cannot take the
+      // write lock after another process (the forwarder moving its cursor) wrote in between.
       db.transaction(() => {
         for (let i = 0; i < count; i += 1) last = forwardHome.append(input?.(i));
-      })();
+      }).immediate();
       return last;
     },
     close: () => context.close(),

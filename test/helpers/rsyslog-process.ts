@@ -29,6 +29,12 @@ export interface RsyslogOptions {
   requireClientCert?: boolean | undefined;
   /** TLS only: the server certificate's subjectAltName; default `IP:127.0.0.1,IP:::1,DNS:localhost` (another name tests name checks). */
   serverNames?: string | undefined;
+  /**
+   * `parsed` (default): every field rsyslog parsed, and mmpstrucdata's parse of the SD, as JSON
+   * lines (messages() reads them). `raw`: each message exactly as received, one per line, and no
+   * parsing (the bench: a relay that only stores, so rsyslog's own parsing is not what is measured).
+   */
+  output?: 'parsed' | 'raw' | undefined;
   /** Where to keep the state; default a fresh temp dir. */
   dir?: string | undefined;
 }
@@ -126,7 +132,7 @@ async function makeCert(ca: TestCa, dir: string, role: 'client' | 'server', serv
   return { certFile, keyFile, certPem: await readFile(certFile, 'utf8'), keyPem: await readFile(keyFile, 'utf8') };
 }
 
-function configText(options: { dir: string; port: number; out: string; tls: TlsMaterial | null; requireClientCert: boolean }): string {
+function configText(options: { dir: string; port: number; out: string; tls: TlsMaterial | null; requireClientCert: boolean; raw: boolean }): string {
   const { dir, port, out, tls } = options;
   const globals = [`workDirectory="${dir}"`, 'maxMessageSize="64k"'];
   if (tls) {
@@ -155,9 +161,10 @@ function configText(options: { dir: string; port: number; out: string; tls: TlsM
     '  property(outname="msg" name="msg" format="jsonf")',
     '  property(outname="parsed" name="$!" format="jsonf")',
     '}',
+    'template(name="airlockRaw" type="string" string="%rawmsg%\\n")',
     'ruleset(name="airlock") {',
-    '  action(type="mmpstrucdata" sd_name.lowercase="off")',
-    `  action(type="omfile" file="${out}" template="airlockTest")`,
+    ...(options.raw ? [] : ['  action(type="mmpstrucdata" sd_name.lowercase="off")']),
+    `  action(type="omfile" file="${out}" template="${options.raw ? 'airlockRaw' : 'airlockTest'}")`,
     '}',
     '',
   ].join('\n');
@@ -278,7 +285,7 @@ export async function startRsyslog(options: RsyslogOptions = {}): Promise<Rsyslo
   // A free port may be taken by another test process before rsyslogd binds it: try a few.
   for (let attempt = 1; ; attempt += 1) {
     port = await freePort();
-    await writeFile(configPath, configText({ dir, port, out, tls, requireClientCert: options.requireClientCert === true }));
+    await writeFile(configPath, configText({ dir, port, out, tls, requireClientCert: options.requireClientCert === true, raw: options.output === 'raw' }));
     try {
       await launch();
       break;

@@ -5,6 +5,7 @@
  * nothing is held open across the network waits. The cursor only moves forward (MAX), so a
  * second forwarder on the same home can never move it back.
  */
+import type Database from 'better-sqlite3';
 import type { StationDb } from '../db/station-db.js';
 import { rowToEvent } from '../audit/audit-store.js';
 import type { AuditEvent, StoredAuditEvent } from '../audit/audit-event.js';
@@ -49,8 +50,15 @@ export function recordAttempt(db: StationDb, sink: string, error: string | null,
 }
 
 /** The events after `afterSeq`, oldest first, at most `limit`. */
+const pageStatements = new WeakMap<StationDb, Database.Statement>();
+
 export function eventsAfter(db: StationDb, afterSeq: number, limit: number): AuditEvent[] {
-  const rows = db.prepare('SELECT * FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as StoredAuditEvent[];
+  let statement = pageStatements.get(db);
+  if (statement === undefined) {
+    statement = db.prepare('SELECT * FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?');
+    pageStatements.set(db, statement);
+  }
+  const rows = statement.all(afterSeq, limit) as StoredAuditEvent[];
   return rows.map(rowToEvent);
 }
 

@@ -15,7 +15,7 @@ export interface SinkLoopOptions {
   /** The cursor row's key (forward-sink.ts sinkKey). */
   key: string;
   signal: AbortSignal;
-  /** Events read and sent at a time; default 1000. */
+  /** Events read and sent at a time; default 500. */
   pageSize?: number | undefined;
   /** How often to look for new events when caught up; default 500 ms. */
   pollMs?: number | undefined;
@@ -59,7 +59,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 export async function runSinkLoop(options: SinkLoopOptions): Promise<SinkLoopResult> {
   const { db, sink, key, signal } = options;
-  const pageSize = options.pageSize ?? 1_000;
+  const pageSize = options.pageSize ?? 500;
   const pollMs = options.pollMs ?? 500;
   let cursor = readCursor(db, key).deliveredSeq;
   let sentSeq = cursor;
@@ -95,7 +95,11 @@ export async function runSinkLoop(options: SinkLoopOptions): Promise<SinkLoopRes
         sentSeq = cursor;
         failures += 1;
         const description = describeFailure(error);
-        recordAttempt(db, key, description, new Date());
+        try {
+          recordAttempt(db, key, description, new Date());
+        } catch {
+          // The database is busy or full: the status misses this attempt, the loop goes on regardless.
+        }
         errorOnRecord = true;
         options.onChange?.({ kind: 'failed', error: description, failures });
         if (options.until !== undefined && failures >= (options.maxFailures ?? 2)) return { deliveredSeq: cursor, error: description };

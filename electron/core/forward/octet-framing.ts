@@ -11,6 +11,13 @@ export function frameOctetCounted(message: string): Buffer {
   return Buffer.concat([Buffer.from(`${body.length} `, 'ascii'), body]);
 }
 
+/** Many messages framed as one buffer (one allocation per batch, not per message). */
+export function frameAllOctetCounted(messages: Iterable<string>): Buffer {
+  let text = '';
+  for (const message of messages) text += `${Buffer.byteLength(message, 'utf8')} ${message}`;
+  return Buffer.from(text, 'utf8');
+}
+
 /**
  * Split a byte stream of octet-counted frames (the receiver's side, for tests and diagnostics):
  * the complete messages and what is left over. Throws on a malformed length: a receiver cannot

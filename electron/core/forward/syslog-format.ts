@@ -34,7 +34,8 @@ export interface SyslogFormatOptions {
 
 /** Control (C0, DEL, C1), bidi and lone-surrogate characters, and the backslash that marks our own escapes. */
 const NEEDS_ESCAPE = /[\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]/u;
-const SAFE_ASCII_RUN = /^[ !#-[^-~]*$/u;
+/** Printable ASCII but the backslash: nothing to escape (`"` and `]` are the SD layer's business). */
+const SAFE_ASCII_RUN = /^[ -[\]-~]*$/u;
 
 function escapeChar(char: string): string {
   switch (char) {
@@ -75,6 +76,7 @@ export function safeText(text: string, maxBytes: number): string {
 
 /** An SD-PARAM value: `"`, `\` and `]` preceded by a backslash (RFC 5424 §6.3.3). */
 export function escapeParamValue(value: string): string {
+  if (!/["\\\]]/u.test(value)) return value;
   return value.replace(/["\\\]]/gu, (char) => `\\${char}`);
 }
 
@@ -87,40 +89,46 @@ export function headerField(value: string | null, max: number): string {
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/u;
 const CODE_LIST_BYTES = 512;
+/**
+ * Per-parameter byte bounds (after the visible escapes): long enough for every real value (a hash
+ * is 64, a fingerprint list 16 x 41), short enough for the whole to fit 4 KiB.
+ */
+const DEFAULT_PARAM_BYTES = 128;
 
 function codeList(codes: readonly string[]): string {
   return safeText(codes.join(','), CODE_LIST_BYTES);
 }
 
-/** The SD element's parameters in a fixed order; absent values are left out. */
-function sdParams(event: AuditEvent): Array<[string, string]> {
-  const channel = channelOf(event.details);
-  const params: Array<[string, string | null]> = [
-    ['seq', String(event.seq)],
-    ['hash', event.hash],
-    ['prevHash', event.prevHash],
-    ['type', event.type],
-    ['outcome', event.outcome],
-    ['bundleId', event.bundleUuid],
-    ['bundleName', event.bundleName],
-    ['tagmanifestSha256', event.tagmanifestSha256],
-    ['signers', event.signers.length > 0 ? event.signers.join(',') : null],
-    ['problems', event.problemCodes.length > 0 ? codeList(event.problemCodes) : null],
-    ['errorCode', event.errorCode],
-    ['channel', channel.name],
-    ['channelSeq', channel.sequence === null ? null : String(channel.sequence)],
-    ['channelFindings', channel.findings.length > 0 ? codeList(channel.findings) : null],
-    ['files', event.files === null ? null : String(event.files)],
-    ['bytes', event.bytes === null ? null : String(event.bytes)],
-    ['station', event.station],
-    ['operator', event.operator],
-  ];
-  return params.filter((entry): entry is [string, string] => entry[1] !== null);
+/** One SD-PARAM, ` name="value"`, or nothing for an absent value. */
+function param(name: string, value: string | null, maxBytes = DEFAULT_PARAM_BYTES): string {
+  return value === null ? '' : ` ${name}="${escapeParamValue(safeText(value, maxBytes))}"`;
 }
 
-/** Per-parameter byte bounds (after the visible escapes): long enough for every real value, short enough for the whole to fit 4 KiB. */
-const PARAM_BYTES: Record<string, number> = { bundleName: 512, signers: 1024, station: 256, operator: 256, channel: 128 };
-const DEFAULT_PARAM_BYTES = 128;
+/** The SD element's parameters in a fixed order; absent values are left out. Built as one string: this runs per event. */
+function sdParams(event: AuditEvent): string {
+  const channel = channelOf(event.details);
+  return (
+    param('seq', String(event.seq)) +
+    param('hash', event.hash) +
+    param('prevHash', event.prevHash) +
+    param('type', event.type) +
+    param('outcome', event.outcome) +
+    param('bundleId', event.bundleUuid) +
+    param('bundleName', event.bundleName, 512) +
+    param('tagmanifestSha256', event.tagmanifestSha256) +
+    param('signers', event.signers.length > 0 ? event.signers.join(',') : null, 1024) +
+    param('problems', event.problemCodes.length > 0 ? codeList(event.problemCodes) : null, CODE_LIST_BYTES) +
+    param('errorCode', event.errorCode) +
+    param('channel', channel.name, 128) +
+    param('channelSeq', channel.sequence === null ? null : String(channel.sequence)) +
+    param('channelFindings', channel.findings.length > 0 ? codeList(channel.findings) : null, CODE_LIST_BYTES) +
+    param('files', event.files === null ? null : String(event.files)) +
+    param('bytes', event.bytes === null ? null : String(event.bytes)) +
+    param('station', event.station, 256) +
+    param('operator', event.operator, 256)
+  );
+}
+
 const MSG_BYTES = 512;
 
 export function formatSyslogMessage(event: AuditEvent, options: SyslogFormatOptions = {}): string {
@@ -135,8 +143,5 @@ export function formatSyslogMessage(event: AuditEvent, options: SyslogFormatOpti
     headerField(options.procId ?? String(process.pid), 128),
     headerField(event.type, 32),
   ].join(' ');
-  const params = sdParams(event)
-    .map(([name, value]) => `${name}="${escapeParamValue(safeText(value, PARAM_BYTES[name] ?? DEFAULT_PARAM_BYTES))}"`)
-    .join(' ');
-  return `${header} [${SD_ID} ${params}] ${safeText(summaryLine(event), MSG_BYTES)}`;
+  return `${header} [${SD_ID}${sdParams(event)}] ${safeText(summaryLine(event), MSG_BYTES)}`;
 }

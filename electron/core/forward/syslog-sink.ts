@@ -12,7 +12,7 @@
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { SyslogSinkConfig } from '../home/forward-config.js';
 import type { ForwardSink } from './forward-sink.js';
-import { frameOctetCounted } from './octet-framing.js';
+import { frameAllOctetCounted } from './octet-framing.js';
 import { SyslogConnection, parseSyslogUrl, type SyslogEndpoint } from './syslog-connection.js';
 import { formatSyslogMessage, type SyslogFormatOptions } from './syslog-format.js';
 
@@ -68,9 +68,7 @@ export class SyslogSink implements ForwardSink {
   async send(events: readonly AuditEvent[], signal: AbortSignal): Promise<void> {
     if (events.length === 0) return;
     const connection = await this.connected(signal);
-    const frames: Buffer[] = [];
-    for (const event of events) frames.push(frameOctetCounted(formatSyslogMessage(event, this.format)));
-    await connection.write(Buffer.concat(frames), signal);
+    await connection.write(frameAllOctetCounted(events.map((event) => formatSyslogMessage(event, this.format))), signal);
     this.unreadSeq = events[events.length - 1]?.seq ?? this.unreadSeq;
     this.sentOnConnection += events.length;
     if (this.sentOnConnection >= this.roundTripEvery) await this.roundTrip(signal);

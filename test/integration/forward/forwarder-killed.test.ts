@@ -105,12 +105,12 @@ describe('the forwarder killed -9 and restarted mid-stream', () => {
       await stopProcess(child, 'SIGTERM');
 
       const received = (await rsyslog.messages()).filter((m) => m.hostname === stationName);
-      const syslog = expectEverySeqOnce(
+      // (Whether a kill landed between sending and confirming depends on the machine's speed: a kill
+      // during a slow start-up sends nothing twice. The rsyslog kill test asserts the repeats.)
+      expectEverySeqOnce(
         received.map((m) => ({ seq: Number(m.params[SD_ID]?.['seq']), content: m.sd })),
         head,
       );
-      // Kills landed before events were confirmed: the next start sent them again.
-      expect(syslog.duplicates, `seed ${seed}`).toBeGreaterThan(0);
       const { copies, files } = await jsonLinesCopies(linesPath);
       expectEverySeqOnce(copies, head);
       expect(files.length, `seed ${seed}: the file rotated`).toBeGreaterThan(3);
