@@ -1,5 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { pidGone } from '../fs/process-owner.js';
 import type { HeartbeatAlarm } from '../../../shared/channels.js';
 import type { WatchBundleRecord, WatchStatus } from '../../../shared/watch.js';
 import { errnoOf, toAirlockError } from '../errors.js';
@@ -236,8 +238,13 @@ async function recoverClaims(
   for (const state of await readClaims(layout)) {
     try {
       if (state.kind === 'empty') {
+        // No claim.json yet: the folder's name carries its maker's pid. Only a gone maker's is dropped:
+        // a live watcher (of any home) may be about to write claim.json and move a bundle in.
+        const pid = Number(/^c-[0-9a-z]+-(\d+)-/u.exec(basename(state.dir))?.[1]);
         const left = await readdir(state.dir).catch(() => [] as string[]);
-        if (left.every((name) => name.startsWith('.'))) await dropClaim(state.dir);
+        const age = Date.now() - ((await stat(state.dir).catch(() => null))?.mtimeMs ?? Date.now());
+        const gone = (Number.isInteger(pid) && pid !== process.pid && pidGone(pid)) || age > 60_000;
+        if (gone && left.every((name) => name.startsWith('.'))) await dropClaim(state.dir);
         continue;
       }
       const { claim } = state;

@@ -92,8 +92,14 @@ async function observe(inbox: string, dest: string): Promise<Record<Point, numbe
   };
 }
 
+/** Bundles not yet settled: in the inbox, or in a claim (a claim folder left empty by a kill holds nothing). */
 async function remaining(inbox: string): Promise<number> {
-  return (await readdir(inbox)).filter((n) => n.endsWith('.airlock.tar')).length + (await readdir(join(inbox, '.airlock-watch')).catch(() => [])).length;
+  const work = join(inbox, '.airlock-watch');
+  let claimed = 0;
+  for (const claim of await readdir(work).catch(() => [] as string[])) {
+    if ((await readdir(join(work, claim)).catch(() => [] as string[])).some((n) => n.endsWith('.airlock.tar'))) claimed += 1;
+  }
+  return (await readdir(inbox)).filter((n) => n.endsWith('.airlock.tar')).length + claimed;
 }
 
 describe('airlock watch killed at random points', () => {

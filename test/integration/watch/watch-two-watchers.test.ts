@@ -49,10 +49,12 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function importedNames(home: string): string[] {
+function importedNames(home: string, dest: string): string[] {
   const db = new Database(join(home, 'airlock.db'), { readonly: true });
   try {
-    return (db.prepare("SELECT bundle_name AS name FROM imports WHERE status = 'imported'").all() as Array<{ name: string }>).map((r) => r.name);
+    return (db.prepare("SELECT bundle_name AS name, destination FROM imports WHERE status = 'imported'").all() as Array<{ name: string; destination: string }>)
+      .filter((r) => r.destination.startsWith(`${dest}/`))
+      .map((r) => r.name);
   } finally {
     db.close();
   }
@@ -108,8 +110,9 @@ describe('two watchers on one inbox', () => {
     expect(await settledNames(inbox, 'accepted')).toEqual(all);
     expect(await settledNames(inbox, 'quarantine')).toEqual([]);
     for (const w of running.splice(0)) expect(await stopWatch(w)).toEqual({ code: 0, signal: null });
-    const byA = importedNames(sender.home);
-    const byB = importedNames(other.home);
+    // The first test imported t00 into the sender's home already (from another inbox): only this inbox's imports count.
+    const byA = importedNames(sender.home, join(root, 'dest-a'));
+    const byB = importedNames(other.home, join(root, 'dest-b'));
     expect([...byA, ...byB].sort()).toEqual(all);
   }, 300_000);
 });
