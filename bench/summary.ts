@@ -12,7 +12,7 @@ import type { ManyFilesRun } from './many-files.js';
 import type { MediaBenchReport } from './media.js';
 import type { BenchOptions } from './options.js';
 import type { SetReport } from './report.js';
-import type { StartupRun } from './startup.js';
+import { STARTUP_RUNS, type StartupRun } from './startup.js';
 
 export type SummaryResult = 'PASS' | 'MISS' | 'n/a (section not run)' | 'n/a (not measured)' | 'reported';
 
@@ -159,7 +159,7 @@ export function buildSummary(input: SummaryInput): SummaryRow[] {
   rows.push(
     row(
       'cli-startup',
-      `CLI start-up, airlock keys list (median of ${String(input.startup?.seconds.length ?? 0)})`,
+      `CLI start-up, airlock keys list (median of ${String(input.startup?.seconds.length ?? STARTUP_RUNS)})`,
       input.startup !== null,
       input.startup?.medianSeconds ?? null,
       { op: '<', limit: 0.09 },
