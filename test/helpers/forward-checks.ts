@@ -4,6 +4,8 @@
  * sent again, which the SIEM de-duplicates by seq), never a different event under a reused seq.
  */
 import { expect } from 'vitest';
+import { SD_ID } from '../../electron/core/forward/syslog-format.js';
+import type { ReceivedMessage } from './rsyslog-process.js';
 
 export interface DeliveredCopy {
   seq: number;
@@ -47,4 +49,12 @@ export function unsafeCharIn(text: string): string | null {
     if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp === 0x2028 || cp === 0x2029 || bidi) return `U+${cp.toString(16).padStart(4, '0')}`;
   }
   return null;
+}
+
+/** Whether rsyslog's file holds every seq 1..head from this station (any number of copies). */
+export function everySeqIn(messages: readonly ReceivedMessage[], station: string, head: number): boolean {
+  const seen = new Set<number>();
+  for (const m of messages) if (m.hostname === station) seen.add(Number(m.params[SD_ID]?.['seq']));
+  for (let seq = 1; seq <= head; seq += 1) if (!seen.has(seq)) return false;
+  return true;
 }

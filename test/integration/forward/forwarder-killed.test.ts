@@ -15,7 +15,7 @@ import { forwardStatusOf } from '../../../electron/core/forward/index.js';
 import { SD_ID } from '../../../electron/core/forward/syslog-format.js';
 import type { ForwardConfig } from '../../../electron/core/home/forward-config.js';
 import { CLI_BIN, REPO_ROOT } from '../../helpers/cli-runner.js';
-import { expectEverySeqOnce, sleep } from '../../helpers/forward-checks.js';
+import { expectEverySeqOnce, sleep, everySeqIn } from '../../helpers/forward-checks.js';
 import { makeForwardHome } from '../../helpers/forward-home.js';
 import { startRsyslog, type RsyslogServer } from '../../helpers/rsyslog-process.js';
 import { seededRandom } from '../../helpers/seeded-random.js';
@@ -67,7 +67,7 @@ async function jsonLinesCopies(path: string): Promise<{ copies: Array<{ seq: num
 }
 
 describe('the forwarder killed -9 and restarted mid-stream', () => {
-  it('delivers every seq to rsyslog and to the rotating JSON-lines file', { timeout: 300_000 }, async () => {
+  it('delivers every seq to rsyslog and to the rotating JSON-lines file', { timeout: 420_000 }, async () => {
     const seed = Number(process.env.AIRLOCK_FAULT_SEED ?? Date.now() % 1_000_000);
     const random = seededRandom(seed);
     const dir = await tempDir('airlock-fwd-self-');
@@ -104,6 +104,9 @@ describe('the forwarder killed -9 and restarted mid-stream', () => {
       }
       await stopProcess(child, 'SIGTERM');
 
+      // The cursor moved once rsyslog had read the events; its own queue writes them to the file a
+      // moment later (seconds on a loaded machine): wait for that before counting.
+      await rsyslog.waitFor((messages) => everySeqIn(messages, stationName, head), 90_000).catch(() => undefined);
       const received = (await rsyslog.messages()).filter((m) => m.hostname === stationName);
       // (Whether a kill landed between sending and confirming depends on the machine's speed: a kill
       // during a slow start-up sends nothing twice. The rsyslog kill test asserts the repeats.)

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { forwardStatusOf, startForwarder } from '../../../electron/core/forward/index.js';
 import { SD_ID } from '../../../electron/core/forward/syslog-format.js';
 import type { ForwardConfig } from '../../../electron/core/home/forward-config.js';
-import { expectEverySeqOnce, sleep } from '../../helpers/forward-checks.js';
+import { expectEverySeqOnce, sleep, everySeqIn } from '../../helpers/forward-checks.js';
 import { makeForwardHome } from '../../helpers/forward-home.js';
 import { startRsyslog, type RsyslogServer } from '../../helpers/rsyslog-process.js';
 import { seededRandom } from '../../helpers/seeded-random.js';
@@ -64,6 +64,8 @@ describe.each([{ tls: false }, { tls: true }])('rsyslog killed -9 and restarted 
           throw new Error(`seed ${seed}: the cursor did not reach #${head}: ${JSON.stringify(forwardStatusOf(station.context.database(), forward))}`);
         await sleep(100);
       }
+      // rsyslog writes what it read to its file from its own queue, a moment after: wait for that before counting.
+      await server.waitFor((messages) => everySeqIn(messages, stationName, head), 90_000).catch(() => undefined);
       const ours = (await server.messages()).filter((m) => m.hostname === stationName);
       const copies = ours.map((m) => ({ seq: Number(m.params[SD_ID]?.['seq']), content: m.sd }));
       const { duplicates } = expectEverySeqOnce(copies, head);
