@@ -2,7 +2,8 @@
  * Two watchers on one inbox. Of one station home: the second is refused (WATCH_ALREADY_RUNNING)
  * while the first runs, and takes over once the first is dead. Of two stations (two homes, both
  * trusting the sender): both take bundles at once, and the claim's rename decides, so each bundle
- * is imported by exactly one of them and lies once in accepted/.
+ * is imported by exactly one of them and lies once in accepted/. (Each test has its own bundles: a
+ * home that imported a bundle once quarantines it as a replay the next time, as it must.)
  */
 import { readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -18,6 +19,9 @@ let root: string;
 let sender: TestStation;
 let other: TestStation;
 const bundles: Array<{ name: string; bytes: Buffer }> = [];
+// The first test's own bundle: were it one of `bundles`, the sender's home would have imported it
+// already when the second test runs, and a watcher of that home would rightly quarantine it as a replay.
+let solo: Buffer;
 const running: WatchChild[] = [];
 
 beforeAll(async () => {
@@ -39,6 +43,10 @@ beforeAll(async () => {
     await sender.exportBundle(out, name, [src]);
     bundles.push({ name, bytes: await readFile(join(out, `${name}.airlock.tar`)) });
   }
+  await mkdir(join(root, 'src', 'solo'), { recursive: true });
+  await writeFile(join(root, 'src', 'solo', 'x.txt'), 'bundle solo\n');
+  await sender.exportBundle(out, 'solo', [join(root, 'src', 'solo')]);
+  solo = await readFile(join(out, 'solo.airlock.tar'));
 }, 240_000);
 
 afterEach(async () => {
@@ -76,9 +84,9 @@ describe('two watchers on one inbox', () => {
     await first.ended;
     const third = startWatch(sender.home, inbox, join(root, 'dest-same'));
     running.push(third);
-    await writeFile(join(inbox, 't00.airlock.tar'), bundles[0]!.bytes);
-    await writeFile(join(inbox, 't00.airlock.tar.done'), '');
-    await waitUntil('t00 accepted', async () => (await settledNames(inbox, 'accepted')).includes('t00'));
+    await writeFile(join(inbox, 'solo.airlock.tar'), solo);
+    await writeFile(join(inbox, 'solo.airlock.tar.done'), '');
+    await waitUntil('solo accepted', async () => (await settledNames(inbox, 'accepted')).includes('solo'));
   }, 180_000);
 
   it('of two stations: each bundle is imported by exactly one of them', async () => {
@@ -110,7 +118,7 @@ describe('two watchers on one inbox', () => {
     expect(await settledNames(inbox, 'accepted')).toEqual(all);
     expect(await settledNames(inbox, 'quarantine')).toEqual([]);
     for (const w of running.splice(0)) expect(await stopWatch(w)).toEqual({ code: 0, signal: null });
-    // The first test imported t00 into the sender's home already (from another inbox): only this inbox's imports count.
+    // Only this inbox's imports count (the first test imported its own bundle into the sender's home).
     const byA = importedNames(sender.home, join(root, 'dest-a'));
     const byB = importedNames(other.home, join(root, 'dest-b'));
     expect([...byA, ...byB].sort()).toEqual(all);
