@@ -13,7 +13,11 @@ export interface DeliveredCopy {
   content: string;
 }
 
-export function expectEverySeqOnce(copies: readonly DeliveredCopy[], head: number): { duplicates: number } {
+/**
+ * `where` names the sink (and the seed) in a failure: two sinks fail with the same shape of
+ * message, and a JSON-lines failure once read as rsyslog's sent the diagnosis the wrong way.
+ */
+export function expectEverySeqOnce(copies: readonly DeliveredCopy[], head: number, where: string): { duplicates: number } {
   const bySeq = new Map<number, string>();
   let duplicates = 0;
   const differing: number[] = [];
@@ -28,7 +32,7 @@ export function expectEverySeqOnce(copies: readonly DeliveredCopy[], head: numbe
   const missing: number[] = [];
   for (let seq = 1; seq <= head; seq += 1) if (!bySeq.has(seq)) missing.push(seq);
   const unexpected = [...bySeq.keys()].filter((seq) => !Number.isInteger(seq) || seq < 1 || seq > head);
-  expect({ missing: missing.slice(0, 50), missingCount: missing.length, unexpected, differing }).toEqual({
+  expect({ missing: missing.slice(0, 50), missingCount: missing.length, unexpected, differing }, `every seq 1..${head} in ${where}`).toEqual({
     missing: [],
     missingCount: 0,
     unexpected: [],

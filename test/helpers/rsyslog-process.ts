@@ -162,6 +162,9 @@ function configText(options: { dir: string; port: number; out: string; tls: TlsM
     '  property(outname="parsed" name="$!" format="jsonf")',
     '}',
     'template(name="airlockRaw" type="string" string="%rawmsg%\\n")',
+    // rsyslogd's own messages (a framing error, a closed session, a discarded message) go to the
+    // default ruleset: keep them in a file beside the console log, where log() finds them.
+    `*.* action(type="omfile" file="${dir}/rsyslogd-internal.log")`,
     'ruleset(name="airlock") {',
     ...(options.raw ? [] : ['  action(type="mmpstrucdata" sd_name.lowercase="off")']),
     `  action(type="omfile" file="${out}" template="${options.raw ? 'airlockRaw' : 'airlockTest'}")`,
@@ -321,7 +324,9 @@ export async function startRsyslog(options: RsyslogOptions = {}): Promise<Rsyslo
       }
     },
     async log() {
-      return readFile(consolePath, 'utf8').catch(() => '');
+      const console = await readFile(consolePath, 'utf8').catch(() => '');
+      const internal = await readFile(join(dir, 'rsyslogd-internal.log'), 'utf8').catch(() => '');
+      return internal === '' ? console : `${console}\n--- rsyslogd's own messages ---\n${internal.slice(-20_000)}`;
     },
     stop: () => halt('SIGTERM'),
     kill: () => halt('SIGKILL'),

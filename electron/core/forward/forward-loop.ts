@@ -8,6 +8,7 @@ import type { StationDb } from '../db/station-db.js';
 import { isAbortError } from '../errors.js';
 import { advanceCursor, eventsAfter, readCursor, recordAttempt } from './forward-cursor.js';
 import type { ForwardSink } from './forward-sink.js';
+import { trace, tracing } from './forward-trace.js';
 
 export interface SinkLoopOptions {
   db: StationDb;
@@ -65,6 +66,7 @@ export async function runSinkLoop(options: SinkLoopOptions): Promise<SinkLoopRes
   let sentSeq = cursor;
   let failures = 0;
   let errorOnRecord = readCursor(db, key).lastError !== null;
+  if (tracing) trace(`loop ${key} start at cursor #${cursor}`);
   try {
     while (!signal.aborted) {
       if (options.until !== undefined && cursor >= options.until) break;
@@ -79,6 +81,7 @@ export async function runSinkLoop(options: SinkLoopOptions): Promise<SinkLoopRes
         const confirmed = sink.confirmedSeq(Date.now());
         if (confirmed > cursor) {
           advanceCursor(db, key, confirmed, new Date());
+          if (tracing) trace(`loop ${key} cursor #${cursor} -> #${confirmed}`);
           cursor = confirmed;
           errorOnRecord = false;
           options.onChange?.({ kind: 'delivered', seq: cursor });
@@ -95,6 +98,7 @@ export async function runSinkLoop(options: SinkLoopOptions): Promise<SinkLoopRes
         sentSeq = cursor;
         failures += 1;
         const description = describeFailure(error);
+        if (tracing) trace(`loop ${key} failed: ${description}`);
         try {
           recordAttempt(db, key, description, new Date());
         } catch {

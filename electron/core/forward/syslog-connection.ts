@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { SyslogSinkConfig } from '../home/forward-config.js';
+import { trace, tracing } from './forward-trace.js';
 
 export interface SyslogEndpoint {
   protocol: 'tcp' | 'tls';
@@ -36,14 +37,22 @@ export class SyslogConnection {
   private endedByUs = false;
   private readonly closed: Promise<void>;
 
+  /** The local port, which names this connection in the trace. */
+  readonly name: string;
+
   private constructor(private readonly socket: Socket) {
+    this.name = `:${socket.localPort ?? '?'}`;
+    if (tracing) trace(`conn ${this.name} open`);
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('error', (error) => {
+      if (tracing) trace(`conn ${this.name} error ${String(error)} endedByUs=${this.endedByUs}`);
       this.broken ??= error;
     });
     socket.on('end', () => {
+      if (tracing) trace(`conn ${this.name} end endedByUs=${this.endedByUs}`);
       if (!this.endedByUs) this.broken ??= new Error('the server closed the connection');
     });
+    if (tracing) socket.on('close', () => trace(`conn ${this.name} close`));
     // The server sends nothing; reading keeps its close (or a reset) visible at once.
     socket.resume();
   }

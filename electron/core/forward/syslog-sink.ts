@@ -15,6 +15,7 @@ import type { ForwardSink } from './forward-sink.js';
 import { frameAllOctetCounted } from './octet-framing.js';
 import { SyslogConnection, parseSyslogUrl, type SyslogEndpoint } from './syslog-connection.js';
 import { formatSyslogMessage, type SyslogFormatOptions } from './syslog-format.js';
+import { trace, tracing } from './forward-trace.js';
 
 export interface SyslogSinkOptions {
   /** How long the server must stay up after reading a batch before it counts as delivered; default 2000 ms. */
@@ -68,6 +69,7 @@ export class SyslogSink implements ForwardSink {
   async send(events: readonly AuditEvent[], signal: AbortSignal): Promise<void> {
     if (events.length === 0) return;
     const connection = await this.connected(signal);
+    if (tracing) trace(`syslog ${connection.name} write #${events[0]?.seq}-#${events[events.length - 1]?.seq}`);
     await connection.write(frameAllOctetCounted(events.map((event) => formatSyslogMessage(event, this.format))), signal);
     this.unreadSeq = events[events.length - 1]?.seq ?? this.unreadSeq;
     this.sentOnConnection += events.length;
@@ -87,6 +89,7 @@ export class SyslogSink implements ForwardSink {
       const batch = this.readBatches[0];
       if (batch === undefined || watcher === null || !watcher.open || watcher.connectedAt < batch.readAt || now - batch.readAt < this.settleMs) break;
       this.confirmed = batch.seq;
+      if (tracing) trace(`syslog confirmed #${batch.seq} (watcher ${watcher.name})`);
       this.readBatches.shift();
     }
     return this.confirmed;
@@ -119,7 +122,9 @@ export class SyslogSink implements ForwardSink {
   private async roundTrip(signal: AbortSignal): Promise<void> {
     const connection = this.connection;
     if (connection === null) return;
+    if (tracing) trace(`syslog ${connection.name} round trip up to #${this.unreadSeq}`);
     await connection.roundTrip(signal);
+    if (tracing) trace(`syslog ${connection.name} round trip done #${this.unreadSeq}`);
     this.readBatches.push({ seq: this.unreadSeq, readAt: Date.now() });
     this.unreadSeq = 0;
     this.sentOnConnection = 0;

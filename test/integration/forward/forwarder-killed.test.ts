@@ -31,7 +31,18 @@ afterAll(async () => {
   await rsyslog?.dispose();
 });
 
-const MAX_BYTES = 16 * 1024;
+/**
+ * The JSON-lines file rotates at MAX_BYTES and keeps KEEP rotated files: a rotation past KEEP drops
+ * the oldest file, as configured, and with it the lowest seqs. That, not a lost event, was the CI
+ * failure this test once had: 16 KiB files (13 lines each) and 1,000 kept held about 13,000 lines,
+ * and a run that produced more (a faster machine appends faster) lost its first seqs to rotation.
+ * So the run is sized to stay far inside what the files hold (MAX_EVENTS plus at most a page per
+ * kill sent twice, against KEEP x about 50 lines), and the test checks that no file was dropped
+ * before it counts seqs, so a run that outgrows the files says so instead of looking like a loss.
+ */
+const MAX_BYTES = 64 * 1024;
+const KEEP = 1000;
+const MAX_EVENTS = 20_000;
 
 function startForwarderProcess(home: string): ChildProcess {
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -74,14 +85,15 @@ describe('the forwarder killed -9 and restarted mid-stream', () => {
     const linesPath = join(dir, 'siem', 'audit.ecs.jsonl');
     await mkdir(join(dir, 'siem'));
     const stationName = `self-killed-${seed}`;
-    const forward: ForwardConfig = { syslog: { url: rsyslog.url }, jsonLines: { path: linesPath, maxBytes: MAX_BYTES, keep: 1000 } };
+    const forward: ForwardConfig = { syslog: { url: rsyslog.url }, jsonLines: { path: linesPath, maxBytes: MAX_BYTES, keep: KEEP } };
     const station = await makeForwardHome(join(dir, 'home'), forward, { stationName });
     let child = startForwarderProcess(station.home);
     try {
       let producingOn = true;
+      let produced = 0;
       const producing = (async () => {
-        while (producingOn) {
-          station.appendMany(1 + Math.floor(random() * 30), (i) => (i % 7 === 0 ? { bundleName: `naughty\n]"\\ ${i}\u202e` } : {}));
+        while (producingOn && produced < MAX_EVENTS) {
+          produced = station.appendMany(1 + Math.floor(random() * 30), (i) => (i % 7 === 0 ? { bundleName: `naughty\n]"\\ ${i}\u202e` } : {}))?.seq ?? produced;
           await sleep(Math.floor(random() * 30));
         }
       })();
@@ -113,9 +125,14 @@ describe('the forwarder killed -9 and restarted mid-stream', () => {
       expectEverySeqOnce(
         received.map((m) => ({ seq: Number(m.params[SD_ID]?.['seq']), content: m.sd })),
         head,
+        `rsyslog's file (seed ${seed})`,
       );
       const { copies, files } = await jsonLinesCopies(linesPath);
-      expectEverySeqOnce(copies, head);
+      expect(
+        files.some((file) => file.name.endsWith(`.${KEEP}`)),
+        `seed ${seed}: ${copies.length} lines in ${files.length} files: the oldest kept file was reached, so rotation may have dropped lines (size the run smaller)`,
+      ).toBe(false);
+      expectEverySeqOnce(copies, head, `the JSON-lines files (seed ${seed})`);
       expect(files.length, `seed ${seed}: the file rotated`).toBeGreaterThan(3);
       for (const file of files) expect(file.bytes, file.name).toBeLessThanOrEqual(MAX_BYTES);
     } finally {

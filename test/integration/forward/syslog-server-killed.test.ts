@@ -68,7 +68,7 @@ describe.each([{ tls: false }, { tls: true }])('rsyslog killed -9 and restarted 
       await server.waitFor((messages) => everySeqIn(messages, stationName, head), 90_000).catch(() => undefined);
       const ours = (await server.messages()).filter((m) => m.hostname === stationName);
       const copies = ours.map((m) => ({ seq: Number(m.params[SD_ID]?.['seq']), content: m.sd }));
-      const { duplicates } = expectEverySeqOnce(copies, head);
+      const { duplicates } = expectEverySeqOnce(copies, head, `rsyslog's file (seed ${seed})`);
       // Each kill made the forwarder send again from its cursor: the fault was real.
       expect(duplicates, `seed ${seed}`).toBeGreaterThan(0);
     } finally {
