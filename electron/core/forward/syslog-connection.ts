@@ -35,6 +35,8 @@ export class SyslogConnection {
   broken: Error | null = null;
   readonly connectedAt = Date.now();
   private endedByUs = false;
+  /** The last write handed to the kernel (TLS: encrypted and written). */
+  private written: Promise<void> = Promise.resolve();
   private readonly closed: Promise<void>;
 
   /** The local port, which names this connection in the trace. */
@@ -90,7 +92,12 @@ export class SyslogConnection {
   /** Write bytes, waiting while the server's buffers are full; throws when the connection broke. */
   async write(bytes: Buffer, signal: AbortSignal): Promise<void> {
     this.throwIfBroken();
-    if (this.socket.write(bytes)) return;
+    let accepted = true;
+    // Settles when these bytes are handed to the kernel (or failed: then `broken` says why).
+    this.written = new Promise<void>((resolve) => {
+      accepted = this.socket.write(bytes, () => resolve());
+    });
+    if (accepted) return;
     await this.waitFor((resolve) => this.socket.once('drain', resolve), 'drain', signal);
     this.throwIfBroken();
   }
@@ -100,6 +107,14 @@ export class SyslogConnection {
    * The connection is finished after this, whatever the outcome.
    */
   async roundTrip(signal: AbortSignal): Promise<void> {
+    this.throwIfBroken();
+    // A close the server made on its own (a session dropped at accept, a relay giving up) must not
+    // pass for its answer to our end: once we have ended, any close looks like that answer. Under
+    // load the server's close can sit unread in the kernel while this process formats and writes,
+    // so hand every byte to the kernel and let the event loop read what already arrived first: a
+    // close or reset that came before our end is then the server's own (`broken`), and fails.
+    await this.waitFor((resolve) => void this.written.then(resolve), 'drain', signal);
+    for (let turn = 0; turn < 3; turn += 1) await pendingIo();
     this.throwIfBroken();
     this.endedByUs = true;
     this.socket.end();
@@ -152,6 +167,11 @@ export class SyslogConnection {
       if (signal.aborted) onAbort();
     });
   }
+}
+
+/** One turn of the event loop: its poll phase reads what the kernel already holds (a close, a reset). */
+function pendingIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 async function tlsConnectionOptions(endpoint: SyslogEndpoint, config: SyslogSinkConfig): Promise<ConnectionOptions> {
