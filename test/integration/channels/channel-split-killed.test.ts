@@ -150,4 +150,32 @@ describe('kill -9 during a split export on a channel', () => {
     }
     expect(findings).toEqual([[], ['CHANNEL_GAP 2->3'], [], [], []]);
   }, 600_000);
+
+  it('a single-file bundle on media, killed after its publish and taken away at once: its number counts as used, the next export does not reuse it', async () => {
+    const single = (name: string): string[] => [
+      'export',
+      '--to-media',
+      stick,
+      '--name',
+      name,
+      '--channel',
+      'single',
+      '--passphrase-file',
+      sender.passFile,
+      '--json',
+      src,
+    ];
+    const signal = await crashChild('export-after-publish', single('m0'));
+    expect(signal).toBe('SIGKILL');
+    await rename(join(stick, 'm0.airlock.tar'), join(delivered, 'm0.airlock.tar'));
+    const next = await sender.run(single('m1'));
+    expect(next.code, describeResult(next)).toBe(0);
+    const sequences: number[] = [];
+    for (const file of [join(delivered, 'm0.airlock.tar'), join(stick, 'm1.airlock.tar')]) {
+      const verified = await verifyJson(file);
+      expect(verified.code, verified.problems.join(', ')).toBe(0);
+      sequences.push(verified.channel?.stamp.sequence ?? 0);
+    }
+    expect(sequences).toEqual([1, 2]);
+  }, 300_000);
 });
