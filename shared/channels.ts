@@ -36,6 +36,7 @@ export const CHANNEL_FINDING_CODES: ReadonlySet<ProblemCode> = new Set<ProblemCo
   'CHANNEL_REORDERED',
   'CHANNEL_BACKLINK_BROKEN',
   'CHANNEL_STAMP_INVALID',
+  'CHANNEL_FIRST_CONTACT',
 ]);
 
 /** What the receiver knows of one (signer, channel): the `channel_receive` table. */

@@ -43,6 +43,7 @@ export const PROBLEM_CODES = [
   'CHANNEL_REORDERED',
   'CHANNEL_BACKLINK_BROKEN',
   'CHANNEL_STAMP_INVALID',
+  'CHANNEL_FIRST_CONTACT',
 ] as const;
 
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
@@ -262,6 +263,11 @@ export const PROBLEM_TEXT: Record<ProblemCode, ProblemText> = {
   CHANNEL_STAMP_INVALID: {
     message: 'The bundle’s channel fields in bag-info.txt are malformed or incomplete (channel name, sequence number or previous-bundle hash).',
     action: 'Do not import it. Ask the sender to export again with a current Airlock.',
+  },
+  CHANNEL_FIRST_CONTACT: {
+    message:
+      'This is the first bundle this station receives from this signer on this channel, and its sequence number is above 1: the numbers before it were sent before this station joined, and are not counted as missing.',
+    action: 'If this station should have received the channel from its start, ask the sending side for the earlier bundles; otherwise nothing is needed.',
   },
 };
 

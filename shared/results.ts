@@ -100,8 +100,10 @@ export interface PolicySummary {
 /** What verify/import found of a bundle's channel stamp, checked against this station's channel state. */
 export interface ChannelReport {
   stamp: ChannelStamp;
-  /** The signer whose channel state it was checked against (the first trusted signer). */
+  /** The first trusted signer (the findings name each signer they concern). */
   signer: string;
+  /** Every trusted signer: the stamp is checked against, and recorded in, each one's channel state. */
+  signers: string[];
   /** Empty when the sequence and back-link are exactly what was expected. */
   findings: ChannelFinding[];
   /** A gap's missing sequence numbers (at most 100 listed; the CHANNEL_GAP message counts them all). */

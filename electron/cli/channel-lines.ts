@@ -12,11 +12,16 @@ export function channelLine(stamp: ChannelStamp): string {
 export function renderChannel(report: ChannelReport | undefined): string[] {
   if (!report) return [];
   const { stamp } = report;
+  const signers = report.signers.length > 0 ? report.signers : [report.signer];
   const lines = [
-    `  Channel ${stamp.channel}: ${stamp.heartbeat ? 'heartbeat, ' : ''}sequence ${stamp.sequence} from ${groupFingerprint(report.signer)}${report.findings.length === 0 ? ', as expected' : ''}`,
+    `  Channel ${stamp.channel}: ${stamp.heartbeat ? 'heartbeat, ' : ''}sequence ${stamp.sequence} from ${signers.map(groupFingerprint).join(' and ')}${report.findings.length === 0 ? ', as expected' : ''}`,
   ];
   for (const finding of report.findings) {
-    lines.push(`    ${finding.decision === 'refuse' ? 'REFUSED' : 'WARNING'} ${finding.code}: expected ${finding.expected}, received ${finding.received}`);
+    // Several signers: each has its own state on the channel, so a finding says whose it is.
+    const whose = signers.length > 1 ? ` (${groupFingerprint(finding.signer)})` : '';
+    lines.push(
+      `    ${finding.decision === 'refuse' ? 'REFUSED' : 'WARNING'} ${finding.code}${whose}: expected ${finding.expected}, received ${finding.received}`,
+    );
     lines.push(`      ${finding.message}`);
   }
   return lines;

@@ -8,7 +8,10 @@
  *
  * POINT: import-before-rename | import-after-rename | export-before-publish | export-after-publish |
  *        feed-before-install | feed-after-rename-1 | feed-after-rename-2 (a feed import's database
- *        files moved into the scanner's folder: none, the first, the second)
+ *        files moved into the scanner's folder: none, the first, the second) |
+ *        split-after-part-1 | split-after-index | split-before-signature | split-after-signature
+ *        (an export --to-media split into parts: part 1 published, the (last) index copy published,
+ *        right before and right after its signature is published, which completes the set)
  */
 import fs from 'node:fs';
 import { basename, dirname } from 'node:path';
@@ -23,6 +26,10 @@ const POINTS = [
   'feed-before-install',
   'feed-after-rename-1',
   'feed-after-rename-2',
+  'split-after-part-1',
+  'split-after-index',
+  'split-before-signature',
+  'split-after-signature',
 ];
 if (!POINTS.includes(point)) throw new Error(`crash point must be one of ${POINTS.join(', ')}`);
 
@@ -33,6 +40,15 @@ function die(): never {
 
 const isCommit = (from: string): boolean => basename(from) === 'payload' && basename(dirname(from)).startsWith('.airlock-staging-');
 const isPublish = (to: string): boolean => to.endsWith('.airlock.tar');
+/** Publishing a split bundle's files (docs/bundle-format.md §14.1): part 1, an index copy, its signature. */
+const splitFile = (to: string): 'part-1' | 'index' | 'signature' | null =>
+  /\.airlock\.tar\.part-0*1-of-\d+$/u.test(to)
+    ? 'part-1'
+    : to.endsWith('.airlock-index.json')
+      ? 'index'
+      : to.endsWith('.airlock-index.json.asc')
+        ? 'signature'
+        : null;
 
 /** A feed import moving a staged database file into the scanner's folder (inspect/feeds/install-feed.ts). */
 const isFeedInstall = (from: string, to: string): boolean => from.includes('/.airlock-staging-') && /\.(cvd|cld|cud)$/u.test(to);
@@ -60,9 +76,12 @@ fs.renameSync = (from, to) => {
 const link = fs.promises.link;
 fs.promises.link = async (from, to) => {
   const publish = isPublish(String(to));
+  const split = splitFile(String(to));
   if (publish && point === 'export-before-publish') die();
+  if (split === 'signature' && point === 'split-before-signature') die();
   await link(from, to);
   if (publish && point === 'export-after-publish') die();
+  if (split !== null && point === `split-after-${split}`) die();
 };
 // ESM named imports of node:fs/promises follow the patched object from here on.
 syncBuiltinESMExports();

@@ -1,5 +1,5 @@
 /**
- * The receiving side of a channel (docs/channels.md): per first trusted signer and channel, which
+ * The receiving side of a channel (docs/channels.md): per trusted signer and channel, which
  * sequence numbers arrived (`channel_seen`, with each bundle's tag manifest hash) and the highest
  * (`channel_receive`). A stamp is checked against them (checkStamp: read only; verify reports it)
  * and, once the bundle is imported, recorded (recordReceived: in the import's settle transaction).
@@ -36,15 +36,38 @@ function seenHash(db: StationDb, signer: string, channel: string, sequence: numb
   return row?.tagmanifest_sha256 ?? null;
 }
 
-function highestSeen(db: StationDb, signer: string, channel: string): number {
-  const row = db.prepare('SELECT MAX(sequence) AS top FROM channel_seen WHERE signer = ? AND channel = ?').get(signer, channel) as { top: number | null };
-  return row.top ?? 0;
+function seenRange(db: StationDb, signer: string, channel: string): { lowest: number; highest: number } {
+  const row = db.prepare('SELECT MIN(sequence) AS low, MAX(sequence) AS top FROM channel_seen WHERE signer = ? AND channel = ?').get(signer, channel) as {
+    low: number | null;
+    top: number | null;
+  };
+  return { lowest: row.low ?? 0, highest: row.top ?? 0 };
 }
 
-/** Check a stamp against what this station received on the channel. Changes nothing. */
-export function checkStamp(db: StationDb, policy: ChannelPolicy, signer: string, stamp: ChannelStamp, tagmanifestSha256: string): StampCheck {
+/**
+ * Check a stamp against what this station received on the channel from EVERY trusted signer of
+ * the bundle (state is per signer and channel; a bundle signed by A and B is on A's channel and
+ * on B's). Each signer's findings carry its fingerprint; one refusal refuses the bundle. So a
+ * number one trusted key already vouched for with another bundle is a duplicate whichever key
+ * signed first. Changes nothing.
+ */
+export function checkStamp(db: StationDb, policy: ChannelPolicy, signers: readonly string[], stamp: ChannelStamp, tagmanifestSha256: string): StampCheck {
+  if (signers.length === 0) throw new Error('a channel stamp is checked against at least one trusted signer');
+  const checks = signers.map((signer) => checkForSigner(db, policy, signer, stamp, tagmanifestSha256));
+  const first = checks[0] as StampCheck;
+  return {
+    expected: first.expected,
+    sameBundleSeen: checks.every((c) => c.sameBundleSeen),
+    findings: checks.flatMap((c) => c.findings),
+    missing: checks.find((c) => c.missing.count > 0)?.missing ?? first.missing,
+  };
+}
+
+/** One signer's view of the stamp (checkStamp). */
+function checkForSigner(db: StationDb, policy: ChannelPolicy, signer: string, stamp: ChannelStamp, tagmanifestSha256: string): StampCheck {
   const { channel, sequence } = stamp;
-  const expected = highestSeen(db, signer, channel) + 1;
+  const { lowest, highest } = seenRange(db, signer, channel);
+  const expected = highest + 1;
   const found: Array<{ code: ProblemCode; detail: string }> = [];
   const missing = { numbers: [] as number[], count: 0 };
   const already = seenHash(db, signer, channel, sequence);
@@ -54,13 +77,22 @@ export function checkStamp(db: StationDb, policy: ChannelPolicy, signer: string,
       code: 'CHANNEL_DUPLICATE',
       detail: `Sequence ${sequence} on "${channel}" was received before as the bundle whose tag manifest is ${already}.`,
     });
+  } else if (highest === 0 && sequence > 1) {
+    // First contact: the channel began before this station heard from this signer on it. Not a gap:
+    // this number is the baseline the next ones are counted from (policy `firstContact`).
+    if (policy.firstContact !== 'accept')
+      found.push({
+        code: 'CHANNEL_FIRST_CONTACT',
+        detail: `Sequence ${sequence} on "${channel}" is the first this station receives; numbers are counted from it.`,
+      });
   } else if (sequence > expected) {
     missing.count = sequence - expected;
     for (let n = expected; n < sequence && missing.numbers.length < MISSING_LIST_CAP; n += 1) missing.numbers.push(n);
     const listed = missing.count > missing.numbers.length ? `${missing.numbers.join(', ')}, … (${missing.count} in all)` : missing.numbers.join(', ');
     found.push({ code: 'CHANNEL_GAP', detail: `Expected ${expected} on "${channel}", got ${sequence}: missing ${listed}.` });
   } else if (sequence < expected) {
-    found.push({ code: 'CHANNEL_REORDERED', detail: `Sequence ${sequence} on "${channel}" arrived after ${expected - 1}; it fills a gap.` });
+    const why = sequence < lowest ? `it is older than the first bundle this station received there (${lowest})` : 'it fills a gap';
+    found.push({ code: 'CHANNEL_REORDERED', detail: `Sequence ${sequence} on "${channel}" arrived after ${expected - 1}; ${why}.` });
   }
   // The back-link, whenever the bundle before it is known (a duplicate is judged on its own).
   if (already === null && sequence > 1) {
@@ -95,8 +127,14 @@ export function missingStampProblem(): Problem {
 }
 
 /** The report verify and import give (VerifyResult.channel). */
-export function channelReport(stamp: ChannelStamp, signer: string, check: StampCheck | null): ChannelReport {
-  return { stamp, signer, findings: check?.findings ?? [], missing: check && check.missing.count > 0 ? check.missing.numbers : undefined };
+export function channelReport(stamp: ChannelStamp, signers: readonly string[], check: StampCheck | null): ChannelReport {
+  return {
+    stamp,
+    signer: signers[0] ?? '',
+    signers: [...signers],
+    findings: check?.findings ?? [],
+    missing: check && check.missing.count > 0 ? check.missing.numbers : undefined,
+  };
 }
 
 /** What the audit event records of the channel (details.channel). */
@@ -106,6 +144,7 @@ export function channelAuditDetails(report: ChannelReport | undefined): Record<s
     channel: report.stamp.channel,
     sequence: report.stamp.sequence,
     signer: report.signer,
+    signers: report.signers,
     heartbeat: report.stamp.heartbeat,
     findings: report.findings.map((f) => ({ code: f.code, expected: f.expected, received: f.received, decision: f.decision })),
     missing: report.missing,

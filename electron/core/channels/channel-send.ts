@@ -10,6 +10,7 @@
  * while one has a pending intent on the channel, another waits (or, for a prepared two-person
  * export whose number was fixed at prepare, finds its stamp stale and is refused).
  */
+import { isAbsolute } from 'node:path';
 import type { ChannelStamp } from '../../../shared/channels.js';
 import { CHANNEL_NAME_PATTERN } from '../../../shared/channels.js';
 import type { StationDb } from '../db/station-db.js';
@@ -123,24 +124,39 @@ export async function whileChannelBusy<T>(attempt: () => T, signal: AbortSignal 
 
 /** Where the intent notes the tag manifest of a bundle about to be published. */
 const PUBLISHING_KEY = 'publishingTagmanifestSha256';
+/** Where the file whose rename completes the bundle goes (a split bundle's last index signature may be on another medium). */
+const PUBLISHING_PATH_KEY = 'publishingPath';
 
 /**
- * Right before the rename that publishes a channel bundle: its tag manifest hash goes into the
- * intent (durably). If the process dies after the rename and the bundle is gone from the output
- * folder before recovery looks (a diode's outbox is emptied as soon as a file lands), recovery
- * cannot prove the bundle was published, nor that it was not: it then counts the number as used
- * (the channel moves on to this hash), so the receiver sees at worst a gap, never a false duplicate.
+ * Right before the rename that makes a channel bundle readable by a receiver (a file's publish;
+ * for a split bundle, its last volume's index signature: media-output.ts beforeComplete): its tag
+ * manifest hash, and that file's path, go into the intent (durably). If the process dies after
+ * the rename and the bundle is gone before recovery looks (a diode's outbox is emptied as soon as
+ * a file lands, a medium leaves the station), recovery cannot prove the bundle was published, nor
+ * that it was not: it then counts the number as used (the channel moves on to this hash), so the
+ * receiver sees at worst a gap, never a false duplicate. Killed before it, nothing readable was
+ * published (parts without their complete signed index are refused by every reader): the number is free.
  */
-export function notePublishing(db: StationDb, intent: number, tagmanifestSha256: string): void {
-  db.prepare(`UPDATE export_intents SET details = json_set(details, '$.${INTENT_CHANNEL_KEY}.${PUBLISHING_KEY}', ?) WHERE id = ? AND status = 'pending'`).run(
-    tagmanifestSha256,
-    intent,
-  );
+export function notePublishing(db: StationDb, intent: number, tagmanifestSha256: string, completingPath: string | null = null): void {
+  db.prepare(
+    `UPDATE export_intents SET details = json_set(details, '$.${INTENT_CHANNEL_KEY}.${PUBLISHING_KEY}', ?, '$.${INTENT_CHANNEL_KEY}.${PUBLISHING_PATH_KEY}', ?)
+     WHERE id = ? AND status = 'pending'`,
+  ).run(tagmanifestSha256, completingPath, intent);
+}
+
+function noted(details: Record<string, unknown>, key: string): unknown {
+  const value = details[INTENT_CHANNEL_KEY] as Record<string, unknown> | null | undefined;
+  return value !== null && typeof value === 'object' ? value[key] : undefined;
 }
 
 /** The hash notePublishing recorded in an intent's details, or null. */
 export function publishingFromIntentDetails(details: Record<string, unknown>): string | null {
-  const value = details[INTENT_CHANNEL_KEY] as Record<string, unknown> | null | undefined;
-  const noted = value !== null && typeof value === 'object' ? value[PUBLISHING_KEY] : undefined;
-  return typeof noted === 'string' && /^[0-9a-f]{64}$/u.test(noted) ? noted : null;
+  const hash = noted(details, PUBLISHING_KEY);
+  return typeof hash === 'string' && /^[0-9a-f]{64}$/u.test(hash) ? hash : null;
+}
+
+/** The completing file's path notePublishing recorded, or null (a bundle in a folder: the intent's own path). */
+export function publishingPathFromIntentDetails(details: Record<string, unknown>): string | null {
+  const path = noted(details, PUBLISHING_PATH_KEY);
+  return typeof path === 'string' && isAbsolute(path) ? path : null;
 }

@@ -22,13 +22,17 @@ export function receiveRows(db: StationDb): ReceiveRow[] {
   return db.prepare('SELECT * FROM channel_receive ORDER BY channel, signer').all() as ReceiveRow[];
 }
 
-/** Sequence numbers below the highest that never arrived (the first MISSING_LIST_CAP, ascending). */
+/**
+ * Sequence numbers between the lowest and the highest received that never arrived (the first
+ * MISSING_LIST_CAP, ascending). Numbers below the lowest were sent before this station's first
+ * contact with the channel (CHANNEL_FIRST_CONTACT): not missing.
+ */
 export function missingNumbers(db: StationDb, signer: string, channel: string, cap = MISSING_LIST_CAP): number[] {
-  // Each row is a gap: the numbers between the sequence before it (0 at the start) and it.
+  // Each row is a gap: the numbers between the sequence before it (none before the lowest) and it.
   const gaps = db
     .prepare(
       `SELECT sequence, before FROM (
-         SELECT sequence, LAG(sequence, 1, 0) OVER (ORDER BY sequence) AS before FROM channel_seen WHERE signer = ? AND channel = ?
+         SELECT sequence, LAG(sequence, 1, sequence) OVER (ORDER BY sequence) AS before FROM channel_seen WHERE signer = ? AND channel = ?
        ) WHERE sequence - before > 1 ORDER BY sequence LIMIT ?`,
     )
     .all(signer, channel, cap) as Array<{ sequence: number; before: number }>;

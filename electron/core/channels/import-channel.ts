@@ -26,7 +26,8 @@ import {
 
 export class ImportChannelCheck {
   private stamp: ChannelStamp | null = null;
-  private signer: string | null = null;
+  /** Every trusted signer: the stamp is checked against, and recorded in, each one's channel state. */
+  private signers: readonly string[] = [];
   private check: StampCheck | null = null;
   /** The tag manifest whose number was reserved in the claim (null: none reserved). */
   private reserved: string | null = null;
@@ -42,29 +43,30 @@ export class ImportChannelCheck {
   }
 
   /** At the gate, before any claim: the policy's requirement, and a heartbeat's whole check. */
-  atGate(stamp: ChannelStamp | null, signer: string | null, tagmanifestSha256: string): Problem[] {
+  atGate(stamp: ChannelStamp | null, signers: readonly string[], tagmanifestSha256: string): Problem[] {
     this.stamp = stamp;
-    this.signer = signer;
-    if (stamp === null || signer === null) return this.policy.require ? [missingStampProblem()] : [];
+    this.signers = signers;
+    if (stamp === null || signers.length === 0) return this.policy.require ? [missingStampProblem()] : [];
     if (!stamp.heartbeat) return [];
     return this.heartbeatProblems(tagmanifestSha256);
   }
 
   /** In the claim's transaction: check against the state and reserve the number. */
   inClaim(tagmanifestSha256: string): Problem[] {
-    if (this.stamp === null || this.signer === null) return [];
-    this.check = checkStamp(this.db, this.policy, this.signer, this.stamp, tagmanifestSha256);
+    if (this.stamp === null || this.signers.length === 0) return [];
+    this.check = checkStamp(this.db, this.policy, this.signers, this.stamp, tagmanifestSha256);
     const refused = refusals(this.check);
     if (refused.length > 0) return refused;
-    if (!this.check.sameBundleSeen) reserveSequence(this.db, this.signer, this.stamp, tagmanifestSha256);
+    // Idempotent per signer: a signer that received this very bundle before keeps its row.
+    for (const signer of this.signers) reserveSequence(this.db, signer, this.stamp, tagmanifestSha256);
     this.reserved = tagmanifestSha256;
     return [];
   }
 
   /** In the settle transaction of a claimed import: committed, the channel moves on; otherwise the reservation goes. */
   settled(committed: boolean): void {
-    if (this.stamp === null || this.signer === null || this.reserved === null) return;
-    if (committed) recordReceived(this.db, this.signer, this.stamp, this.reserved);
+    if (this.stamp === null || this.reserved === null) return;
+    if (committed) for (const signer of this.signers) recordReceived(this.db, signer, this.stamp, this.reserved);
     else releaseReservation(this.db, this.reserved);
   }
 
@@ -76,7 +78,7 @@ export class ImportChannelCheck {
     return this.db
       .transaction((): Problem[] => {
         const refused = this.heartbeatProblems(tagmanifestSha256);
-        if (refused.length === 0 && this.stamp !== null && this.signer !== null) recordReceived(this.db, this.signer, this.stamp, tagmanifestSha256);
+        if (refused.length === 0 && this.stamp !== null) for (const signer of this.signers) recordReceived(this.db, signer, this.stamp, tagmanifestSha256);
         record(refused);
         return refused;
       })
@@ -85,13 +87,13 @@ export class ImportChannelCheck {
 
   /** VerifyResult.channel for the import's report (absent without a stamp). */
   report(): ChannelReport | undefined {
-    if (this.stamp === null || this.signer === null) return undefined;
-    return channelReport(this.stamp, this.signer, this.check);
+    if (this.stamp === null || this.signers.length === 0) return undefined;
+    return channelReport(this.stamp, this.signers, this.check);
   }
 
   private heartbeatProblems(tagmanifestSha256: string): Problem[] {
-    if (this.stamp === null || this.signer === null) return [];
-    this.check = checkStamp(this.db, this.policy, this.signer, this.stamp, tagmanifestSha256);
+    if (this.stamp === null || this.signers.length === 0) return [];
+    this.check = checkStamp(this.db, this.policy, this.signers, this.stamp, tagmanifestSha256);
     if (this.check.sameBundleSeen)
       return [problem('REPLAY', `This heartbeat (sequence ${this.stamp.sequence} on "${this.stamp.channel}") was received before; a heartbeat counts once.`)];
     return refusals(this.check);

@@ -149,7 +149,11 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     if (ready && ready.problems.length > 0) return ready.problems;
     if (ready) warnings.push(...ready.warnings);
     // The channel stamp (channels/import-channel.ts): a heartbeat is checked whole here and takes no claim.
-    const channelRefused = channel.atGate(facts.channel, facts.signers[0]?.fingerprint ?? null, facts.tagmanifestSha256);
+    const channelRefused = channel.atGate(
+      facts.channel,
+      facts.signers.map((s) => s.fingerprint),
+      facts.tagmanifestSha256,
+    );
     if (channelRefused.length > 0 || channel.heartbeat) return channelRefused;
     identity = {
       tagmanifestSha256: facts.tagmanifestSha256,

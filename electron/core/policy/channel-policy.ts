@@ -12,6 +12,14 @@ import type { ProblemCode } from '../../../shared/problems.js';
 const decision = z.enum(['refuse', 'warn']);
 export type ChannelDecision = z.infer<typeof decision>;
 
+/**
+ * The first bundle from a signer on a channel whose number is above 1 (a station joining a channel
+ * that started before it): `accept` takes it as the baseline silently, `warn` takes it with a
+ * CHANNEL_FIRST_CONTACT finding on record, `refuse` rejects it (the channel must start at 1 here).
+ */
+const firstContact = z.enum(['accept', 'warn', 'refuse']);
+export type FirstContactRule = z.infer<typeof firstContact>;
+
 /** Seconds of silence allowed on a channel: at least a minute, at most a year. */
 const interval = z
   .number()
@@ -31,6 +39,8 @@ export const ChannelPolicySchema = z
     duplicate: decision,
     /** Names a previous bundle other than the one received with the number before. Default refuse. */
     backlinkBroken: decision,
+    /** The first bundle seen from a signer on a channel carries a number above 1. Default warn (never a gap). */
+    firstContact,
     /** Heartbeat alarm for every channel: seconds of silence allowed. Absent: no alarm. */
     heartbeatIntervalSeconds: interval,
     /** Per channel name: its own interval, or null for no alarm on that channel. */
@@ -45,6 +55,7 @@ export interface ChannelPolicy {
   require: boolean;
   /** Per finding code, refuse or warn. CHANNEL_STAMP_INVALID always refuses. */
   decisions: Record<'CHANNEL_GAP' | 'CHANNEL_REORDERED' | 'CHANNEL_DUPLICATE' | 'CHANNEL_BACKLINK_BROKEN', ChannelDecision>;
+  firstContact: FirstContactRule;
   defaultHeartbeatSeconds: number | null;
   perChannelHeartbeatSeconds: ReadonlyMap<string, number | null>;
 }
@@ -52,6 +63,7 @@ export interface ChannelPolicy {
 export const DEFAULT_CHANNEL_POLICY: ChannelPolicy = {
   require: false,
   decisions: { CHANNEL_GAP: 'warn', CHANNEL_REORDERED: 'warn', CHANNEL_DUPLICATE: 'refuse', CHANNEL_BACKLINK_BROKEN: 'refuse' },
+  firstContact: 'warn',
   defaultHeartbeatSeconds: null,
   perChannelHeartbeatSeconds: new Map(),
 };
@@ -67,6 +79,7 @@ export function resolveChannelPolicy(file: ChannelPolicyFile | undefined): Chann
       CHANNEL_DUPLICATE: file.duplicate ?? d.CHANNEL_DUPLICATE,
       CHANNEL_BACKLINK_BROKEN: file.backlinkBroken ?? d.CHANNEL_BACKLINK_BROKEN,
     },
+    firstContact: file.firstContact ?? DEFAULT_CHANNEL_POLICY.firstContact,
     defaultHeartbeatSeconds: file.heartbeatIntervalSeconds ?? null,
     perChannelHeartbeatSeconds: new Map(Object.entries(file.channels ?? {}).map(([name, rule]) => [name, rule.heartbeatIntervalSeconds])),
   };
@@ -74,6 +87,7 @@ export function resolveChannelPolicy(file: ChannelPolicyFile | undefined): Chann
 
 /** What the policy does with a finding: a malformed stamp (or any code it does not name) always refuses. */
 export function channelDecision(policy: ChannelPolicy, code: ProblemCode): ChannelDecision {
+  if (code === 'CHANNEL_FIRST_CONTACT') return policy.firstContact === 'refuse' ? 'refuse' : 'warn';
   return code in policy.decisions ? policy.decisions[code as keyof ChannelPolicy['decisions']] : 'refuse';
 }
 

@@ -4,8 +4,9 @@ import type { StationIdentity } from '../home/station-config.js';
 import { folderId, settleFailed, settleImported } from '../import/import-claim.js';
 import { releaseDeadPlaceholders } from '../import/staging-owner.js';
 import { readBundleFront } from './bundle-front.js';
+import { findPublishedBundle } from './published-bundle.js';
 import { settleExportIntent } from './export-intent.js';
-import { advanceChannel, publishingFromIntentDetails, stampFromIntentDetails } from '../channels/channel-send.js';
+import { advanceChannel, publishingFromIntentDetails, publishingPathFromIntentDetails, stampFromIntentDetails } from '../channels/channel-send.js';
 import { confirmReservation, releaseReservation } from '../channels/channel-receive.js';
 import { pendingFeedIntents, settleFeed } from './feed-intent.js';
 import { ownerState, type ProcessOwner } from './process-owner.js';
@@ -19,7 +20,10 @@ import { ownerState, type ProcessOwner } from './process-owner.js';
  *   commit rename keeps them) -> the import happened: ledger 'imported', event `import ok`
  *   (details.recovered). Otherwise -> ledger 'failed', event `import failed` (INTERRUPTED).
  * - export: the bundle file exists and its bag-info names this station and the intent's
- *   sequence number -> `export ok` (recovered); otherwise -> `export failed` (INTERRUPTED).
+ *   sequence number, or a split set's last index copy is complete and signed (published-bundle.ts)
+ *   -> `export ok` (recovered); otherwise -> `export failed` (INTERRUPTED). A channel number
+ *   moves on with a published bundle, and also when the completing rename was noted but the
+ *   bundle is gone (it may have left the station).
  * - feed import: every database file in place (the staged copies' device and inode) ->
  *   `feed-import ok` (recovered); otherwise `feed-import failed` (INTERRUPTED), naming what is
  *   in place (recovery/feed-intent.ts).
@@ -156,11 +160,18 @@ function settleImport(db: StationDb, identity: StationIdentity, row: ImportRow, 
 }
 
 function settleExport(db: StationDb, identity: StationIdentity, row: ExportRow, summary: ReconcileSummary): void {
-  const front = readBundleFront(row.path);
-  const ours = front !== null && front.station === row.station && front.sequence === row.sequence;
   const recorded = parseOr<Record<string, unknown>>(row.details, {});
   // A bundle stamped on a channel (channels/channel-send.ts): published means the channel moved on.
   const stamp = stampFromIntentDetails(recorded);
+  const publishing = publishingFromIntentDetails(recorded);
+  // One file at the intent's path, or a split set whose last index copy is complete (published-bundle.ts).
+  const published = findPublishedBundle({
+    path: row.path,
+    station: row.station,
+    sequence: row.sequence,
+    notedTagmanifestSha256: publishing,
+    notedPath: publishingPathFromIntentDetails(recorded),
+  });
   const details: Record<string, unknown> = {
     ...recorded,
     recovered: true,
@@ -172,42 +183,45 @@ function settleExport(db: StationDb, identity: StationIdentity, row: ExportRow, 
     interruptedOperator: row.operator,
     interruptedProcess: row.owner_pid,
   };
-  if (ours) {
+  if (published) {
     settleExportIntent(db, row.id, 'exported', true);
-    if (stamp && front.tagmanifestSha256 !== null) advanceChannel(db, stamp, { tagmanifestSha256: front.tagmanifestSha256, uuid: front.uuid ?? '' });
+    if (stamp) advanceChannel(db, stamp, { tagmanifestSha256: published.tagmanifestSha256, uuid: published.uuid ?? '' });
     summary.exportsRecovered += 1;
     const media = row.kind === 'media' ? { readBack: 'not done: the export was interrupted before reading the medium back; run airlock media verify' } : {};
+    const form = published.form === 'split' ? { bundlePath: published.path, split: true, parts: published.parts } : {};
     const event = appendAuditEvent(db, identity, {
       type: stamp?.heartbeat === true ? 'heartbeat' : 'export',
       outcome: 'ok',
-      bundleUuid: front.uuid,
+      bundleUuid: published.uuid,
       bundleName: row.bundle_name,
-      tagmanifestSha256: front.tagmanifestSha256,
-      details: { ...details, ...media, bundleState: 'published', fileRows: 'not recorded: the signed manifest in the bundle lists every file' },
+      tagmanifestSha256: published.tagmanifestSha256,
+      details: { ...details, ...media, ...form, bundleState: 'published', fileRows: 'not recorded: the signed manifest in the bundle lists every file' },
     });
     summary.events.push(event.seq);
   } else {
     settleExportIntent(db, row.id, 'failed', true);
-    // Killed at or after its publishing rename, the bundle gone (or replaced) since: the number counts as used (channel-send.ts notePublishing).
-    const publishing = publishingFromIntentDetails(recorded);
+    // Killed at or after its completing rename, the bundle gone (or replaced) since: the number counts as used (channel-send.ts notePublishing).
     if (stamp && publishing !== null) {
       advanceChannel(db, stamp, { tagmanifestSha256: publishing, uuid: '' });
       details.channelNumber = `sequence ${stamp.sequence} counted as used: the bundle may have been published before the interruption`;
     }
     summary.exportsFailed += 1;
-    const state =
-      front === null
-        ? 'absent: the export stopped before publishing (its temp file, if any, is removed by the next export to that folder)'
-        : "present but not this export's bundle";
     const event = appendAuditEvent(db, identity, {
       type: stamp?.heartbeat === true ? 'heartbeat' : 'export',
       outcome: 'failed',
       bundleName: row.bundle_name,
       errorCode: 'INTERRUPTED',
-      details: { ...details, bundleState: state },
+      details: { ...details, bundleState: unpublishedState(row.path) },
     });
     summary.events.push(event.seq);
   }
+}
+
+/** What is at an unpublished export's path, for its failure event. */
+function unpublishedState(path: string): string {
+  return readBundleFront(path) === null
+    ? 'absent: the export stopped before publishing (its temp file, if any, is removed by the next export to that folder; parts of an incomplete split set are not a bundle any reader accepts)'
+    : "present but not this export's bundle";
 }
 
 function pendingImports(db: StationDb): ImportRow[] {

@@ -18,13 +18,15 @@ import { JOB_PLANS, withJobEta } from '../jobs/job-eta.js';
 import { recordExportIntent, settleExportIntent, type ExportIntentRequest } from '../recovery/export-intent.js';
 import type { ChannelStamp } from '../../../shared/channels.js';
 import { channelReceipt } from '../channels/channel-receive.js';
-import { readBundleFront } from '../recovery/bundle-front.js';
+import { findPublishedBundle } from '../recovery/published-bundle.js';
 import {
   advanceChannel,
   assertChannelName,
   confirmChannelStamp,
   INTENT_CHANNEL_KEY,
   notePublishing,
+  publishingFromIntentDetails,
+  publishingPathFromIntentDetails,
   reserveChannelStamp,
   whileChannelBusy,
 } from '../channels/channel-send.js';
@@ -118,8 +120,14 @@ export function startExportIntent(
 }
 
 /** For a channel export: note the tag manifest in the intent right before the publishing rename (channel-send.ts notePublishing). */
-export function publishingNote(context: StationContext, intent: number, stamp: ChannelStamp | null): ((tagmanifestSha256: string) => void) | undefined {
-  return stamp === null ? undefined : (tagmanifestSha256) => notePublishing(context.database(), intent, tagmanifestSha256);
+export function publishingNote(
+  context: StationContext,
+  intent: number,
+  stamp: ChannelStamp | null,
+): ((tagmanifestSha256: string, completingPath?: string) => void) | undefined {
+  return stamp === null
+    ? undefined
+    : (tagmanifestSha256, completingPath) => notePublishing(context.database(), intent, tagmanifestSha256, completingPath ?? null);
 }
 
 /** A channel for a new export: take its next number (`reserve`), or confirm one fixed at prepare (`confirm`). */
@@ -135,6 +143,8 @@ export async function startChannelExportIntent(
   request: Omit<ExportIntentRequest, 'station' | 'operator' | 'settleInterrupted'> & { station?: string | undefined },
   channel: ChannelIntent | null,
   signal: AbortSignal | undefined,
+  /** After a failure: whether a published file could not be removed (its medium had gone): the bundle may be out. */
+  publishedLeftBehind?: () => boolean,
 ): Promise<{ intent: number; stamp: ChannelStamp | null }> {
   if (channel === null) return { intent: startExportIntent(context, during, request), stamp: null };
   const db = context.database();
@@ -149,18 +159,37 @@ export async function startChannelExportIntent(
       },
     });
     const stamp = taken.stamp;
-    // A failure after the publishing rename (flushing the folder, say): the bundle is out, so its number is used.
-    if (stamp !== null) during.onFailure(() => advanceIfPublished(context, request, stamp));
+    // A failure after the completing rename (flushing the folder, a failed read-back): the bundle is out, so its number is used.
+    if (stamp !== null) during.onFailure(() => advanceIfPublished(context, intent, request, stamp, publishedLeftBehind));
     return { intent, stamp };
   }, signal);
 }
 
-/** The bundle at the intent's path is this export's (as recovery proves it, reconcile.ts): the channel moves on to it. */
-function advanceIfPublished(context: StationContext, request: { path: string; sequence: number; station?: string | undefined }, stamp: ChannelStamp): void {
-  const front = readBundleFront(request.path);
-  if (front === null || front.tagmanifestSha256 === null) return;
-  if (front.station !== (request.station ?? context.identity.station) || front.sequence !== request.sequence) return;
-  advanceChannel(context.database(), stamp, { tagmanifestSha256: front.tagmanifestSha256, uuid: front.uuid ?? '' });
+/**
+ * The export failed: if its bundle was published anyway (a file or a complete split set, as
+ * recovery proves it: recovery/published-bundle.ts), or its completing rename was noted and a
+ * published file could not be removed, the channel moves on to it. Otherwise its number is free.
+ */
+function advanceIfPublished(
+  context: StationContext,
+  intent: number,
+  request: { path: string; sequence: number; station?: string | undefined },
+  stamp: ChannelStamp,
+  publishedLeftBehind: (() => boolean) | undefined,
+): void {
+  const db = context.database();
+  const row = db.prepare('SELECT details FROM export_intents WHERE id = ?').get(intent) as { details: string } | undefined;
+  const details = row ? (JSON.parse(row.details) as Record<string, unknown>) : {};
+  const noted = publishingFromIntentDetails(details);
+  const published = findPublishedBundle({
+    path: request.path,
+    station: request.station ?? context.identity.station,
+    sequence: request.sequence,
+    notedTagmanifestSha256: noted,
+    notedPath: publishingPathFromIntentDetails(details),
+  });
+  if (published) advanceChannel(db, stamp, { tagmanifestSha256: published.tagmanifestSha256, uuid: published.uuid ?? '' });
+  else if (noted !== null && publishedLeftBehind?.() === true) advanceChannel(db, stamp, { tagmanifestSha256: noted, uuid: '' });
 }
 
 /**

@@ -13,7 +13,7 @@ import { resolveMedium } from '../media/discover/resolve-medium.js';
 import { runAudited, type RecordEvent } from './audited-operation.js';
 import type { StationContext } from './context.js';
 import { imageAuditDetails, stationImagePayload } from './image-sources.js';
-import { completeExport, defaultBundleName, exportEvent, startChannelExportIntent } from './export.js';
+import { completeExport, defaultBundleName, exportEvent, publishingNote, startChannelExportIntent } from './export.js';
 import { assertChannelName } from '../channels/channel-send.js';
 import type { MediaExportOutcome, MediaExportRequest } from './requests.js';
 import { signerFor } from './signers.js';
@@ -39,6 +39,7 @@ export async function exportToMedia(context: StationContext, request: MediaExpor
     run: async (during) => {
       let output: MediaOutput | null = null;
       let imagePayload: ImagePayload | null = null;
+      let noteCompleting: ((tagmanifestSha256: string, completingPath: string) => void) | undefined;
       try {
         if (request.channel !== undefined) assertChannelName(request.channel);
         const signer = await signerFor(context, request.signer, request.passphrase);
@@ -56,6 +57,8 @@ export async function exportToMedia(context: StationContext, request: MediaExpor
           volumeSize: request.volumeSize,
           partSize: request.partSize,
           readBack: request.readBack,
+          // A channel export notes its tag manifest before the rename that completes the bundle (set once the intent exists).
+          beforeComplete: (tagmanifestSha256, completingPath) => noteCompleting?.(tagmanifestSha256, completingPath),
           nextMedium:
             ask &&
             (async (wanted: NextMediumRequest) =>
@@ -65,14 +68,17 @@ export async function exportToMedia(context: StationContext, request: MediaExpor
         const name = request.name ?? defaultBundleName(sequence, startedAt);
         const mountPoint = targets[0]?.mountPoint;
         if (!mountPoint) throw new AirlockError('MEDIA_NOT_MOUNTED');
-        // A split bundle has parts, not this file: found after a crash, only the single-file form counts as published.
+        // A split bundle has parts, not this file: recovery also looks for its complete index (recovery/published-bundle.ts).
+        const written = output;
         const { intent, stamp } = await startChannelExportIntent(
           context,
           during,
           { kind: 'media', name, sequence, path: join(resolve(mountPoint), `${name}${BUNDLE_SUFFIX}`), details },
           request.channel === undefined ? null : { reserve: request.channel, heartbeat: false },
           request.signal,
+          () => written.leftovers.length > 0,
         );
+        noteCompleting = publishingNote(context, intent, stamp);
         const result = await writeBundle({
           extraFiles: images?.files,
           checkPayload: images ? (payload) => images.check(payload) : undefined,

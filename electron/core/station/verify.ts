@@ -84,8 +84,8 @@ function withChannelFindings(context: StationContext, policy: ChannelPolicy, rep
   const sha = report.bundle.tagmanifestSha256;
   if (!report.ok || sha === null) return report;
   if (!report.channel) return policy.require ? { ...report, ok: false, problems: [...report.problems, missingStampProblem()] } : report;
-  const check = checkStamp(context.readDatabase(), policy, report.channel.signer, report.channel.stamp, sha);
-  return { ...report, channel: channelReport(report.channel.stamp, report.channel.signer, check) };
+  const check = checkStamp(context.readDatabase(), policy, report.channel.signers, report.channel.stamp, sha);
+  return { ...report, channel: channelReport(report.channel.stamp, report.channel.signers, check) };
 }
 
 /** The replay guard as verify sees it: looked up in the import ledger, never enforced (import enforces it). */

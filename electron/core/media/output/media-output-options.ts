@@ -27,4 +27,11 @@ export interface MediaOutputOptions {
   signIndex: (bytes: Buffer) => Promise<string>;
   /** Read every written file back past the cache (default true). */
   readBack?: boolean | undefined;
+  /**
+   * Called right before the rename that makes the bundle readable by a receiver: the single
+   * file's, or a split bundle's last index signature (before it no reader accepts the set), with
+   * the tag manifest's SHA-256 and that file's final path. A channel export notes it in its
+   * intent, so recovery after a crash counts the number as used (channels/channel-send.ts).
+   */
+  beforeComplete?: ((tagmanifestSha256: string, completingPath: string) => void) | undefined;
 }

@@ -290,6 +290,8 @@ export class MediaOutput implements BundleOutput {
       const part = this.synced[0] as SyncedPart;
       try {
         await assertVolumePresent(volume, part.finalPath);
+        // A single file is readable the moment it has its name; parts only once the set is complete.
+        if (!this.split) this.options.beforeComplete?.(this.tagmanifestSha256, part.finalPath);
         await publishWithoutOverwrite(part.tempPath, part.finalPath);
       } catch (error) {
         throw await volumeFailure(error, part.finalPath, volume);
@@ -321,6 +323,8 @@ export class MediaOutput implements BundleOutput {
       const wholeSha256 = last ? await (this.hasher as BackgroundSha256).digest(this.wholeHash) : null;
       const bytes = serializeIndex(volumeIndexFor(this.indexInput(), volume, last, wholeSha256));
       await this.writeSmall(volume, indexFileName(this.name), bytes, 'index');
+      // The last copy's signature completes the set: before it, no reader accepts it (bundle-format.md §14.6).
+      if (last) this.options.beforeComplete?.(this.tagmanifestSha256, join(volume.dir, indexSignatureFileName(this.name)));
       await this.writeSmall(volume, indexSignatureFileName(this.name), Buffer.from(await this.options.signIndex(bytes), 'utf8'), 'index-signature');
     }
     if (this.options.readBack !== false) {

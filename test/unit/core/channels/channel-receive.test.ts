@@ -39,20 +39,45 @@ function codes(check: StampCheck): Array<[string, number, number, string]> {
 
 describe('checkStamp', () => {
   it('the first bundle of a channel, then each next one: no finding', () => {
-    expect(codes(checkStamp(db, DEFAULT_CHANNEL_POLICY, SIGNER, stamp(1), h(1)))).toEqual([]);
+    expect(codes(checkStamp(db, DEFAULT_CHANNEL_POLICY, [SIGNER], stamp(1), h(1)))).toEqual([]);
     receive(1);
-    expect(codes(checkStamp(db, DEFAULT_CHANNEL_POLICY, SIGNER, stamp(2), h(2)))).toEqual([]);
+    expect(codes(checkStamp(db, DEFAULT_CHANNEL_POLICY, [SIGNER], stamp(2), h(2)))).toEqual([]);
   });
 
-  it('first contact in the middle of a channel is a gap from 1', () => {
-    const check = checkStamp(db, DEFAULT_CHANNEL_POLICY, SIGNER, stamp(4), h(4));
-    expect(codes(check)).toEqual([['CHANNEL_GAP', 1, 4, 'warn']]);
-    expect(check.missing).toEqual({ numbers: [1, 2, 3], count: 3 });
+  it('first contact in the middle of a channel is not a gap: the baseline, reported as CHANNEL_FIRST_CONTACT', () => {
+    const check = checkStamp(db, DEFAULT_CHANNEL_POLICY, [SIGNER], stamp(4), h(4));
+    expect(codes(check)).toEqual([['CHANNEL_FIRST_CONTACT', 1, 4, 'warn']]);
+    expect(check.missing).toEqual({ numbers: [], count: 0 });
+    receive(4);
+    // Counted from the baseline: the next is as expected, a skip after it is a gap of only what follows 4.
+    expect(codes(checkStamp(db, DEFAULT_CHANNEL_POLICY, [SIGNER], stamp(5), h(5)))).toEqual([]);
+    expect(checkStamp(db, DEFAULT_CHANNEL_POLICY, [SIGNER], stamp(7), h(7)).missing).toEqual({ numbers: [5, 6], count: 2 });
+    expect(missingNumbers(db, SIGNER, 'c')).toEqual([]);
+  });
+
+  it('the policy key firstContact: accept takes the baseline silently, refuse rejects it; sequence 1 is never a first-contact finding', () => {
+    expect(codes(checkStamp(db, resolveChannelPolicy({ firstContact: 'accept' }), [SIGNER], stamp(9), h(9)))).toEqual([]);
+    expect(codes(checkStamp(db, resolveChannelPolicy({ firstContact: 'refuse' }), [SIGNER], stamp(9), h(9)))).toEqual([
+      ['CHANNEL_FIRST_CONTACT', 1, 9, 'refuse'],
+    ]);
+    expect(codes(checkStamp(db, resolveChannelPolicy({ firstContact: 'refuse' }), [SIGNER], stamp(1), h(1)))).toEqual([]);
+    // Only the very first: after it, a skip is a gap as before.
+    receive(9);
+    expect(codes(checkStamp(db, resolveChannelPolicy({ firstContact: 'refuse' }), [SIGNER], stamp(11), h(11)))).toEqual([['CHANNEL_GAP', 10, 11, 'warn']]);
+  });
+
+  it('a number below the first contact is older than the baseline: reordered, and not missing in between', () => {
+    receive(5);
+    const check = checkStamp(db, DEFAULT_CHANNEL_POLICY, [SIGNER], stamp(2), h(2));
+    expect(codes(check)).toEqual([['CHANNEL_REORDERED', 6, 2, 'warn']]);
+    expect(check.findings[0]?.message).toContain('older than the first bundle');
+    receive(2);
+    expect(missingNumbers(db, SIGNER, 'c')).toEqual([3, 4]);
   });
 
   it('a gap lists at most 100 numbers and counts them all', () => {
     receive(1);
-    const check = checkStamp(db, DEFAULT_CHANNEL_POLICY, SIGNER, stamp(1_000_000_000_000), h(9));
+    const check = checkStamp(db, DEFAULT_CHANNEL_POLICY, [SIGNER], stamp(1_000_000_000_000), h(9));
     expect(check.missing.numbers).toHaveLength(100);
     expect(check.missing.count).toBe(1_000_000_000_000 - 2);
     expect(check.findings[0]?.message).toContain('in all');
@@ -60,8 +85,8 @@ describe('checkStamp', () => {
 
   it('a number below the highest not yet seen fills a gap (reordered); its back-link is checked when the one before is known', () => {
     receive(1, 3);
-    expect(codes(checkStamp(db, DEFAULT_CHANNEL_POLICY, SIGNER, stamp(2), h(2)))).toEqual([['CHANNEL_REORDERED', 4, 2, 'warn']]);
-    expect(codes(checkStamp(db, DEFAULT_CHANNEL_POLICY, SIGNER, stamp(2, h(77)), h(2)))).toEqual([
+    expect(codes(checkStamp(db, DEFAULT_CHANNEL_POLICY, [SIGNER], stamp(2), h(2)))).toEqual([['CHANNEL_REORDERED', 4, 2, 'warn']]);
+    expect(codes(checkStamp(db, DEFAULT_CHANNEL_POLICY, [SIGNER], stamp(2, h(77)), h(2)))).toEqual([
       ['CHANNEL_REORDERED', 4, 2, 'warn'],
       ['CHANNEL_BACKLINK_BROKEN', 4, 2, 'refuse'],
     ]);
@@ -69,28 +94,28 @@ describe('checkStamp', () => {
 
   it('the same number again: the same bundle is no finding (the replay guard handles it), another bundle is a duplicate', () => {
     receive(1, 2);
-    const same = checkStamp(db, DEFAULT_CHANNEL_POLICY, SIGNER, stamp(2), h(2));
+    const same = checkStamp(db, DEFAULT_CHANNEL_POLICY, [SIGNER], stamp(2), h(2));
     expect(same.sameBundleSeen).toBe(true);
     expect(codes(same)).toEqual([]);
-    expect(codes(checkStamp(db, DEFAULT_CHANNEL_POLICY, SIGNER, stamp(2), h(99)))).toEqual([['CHANNEL_DUPLICATE', 3, 2, 'refuse']]);
+    expect(codes(checkStamp(db, DEFAULT_CHANNEL_POLICY, [SIGNER], stamp(2), h(99)))).toEqual([['CHANNEL_DUPLICATE', 3, 2, 'refuse']]);
   });
 
   it('the next number naming another previous bundle is a broken back-link', () => {
     receive(1, 2);
-    expect(codes(checkStamp(db, DEFAULT_CHANNEL_POLICY, SIGNER, stamp(3, h(55)), h(3)))).toEqual([['CHANNEL_BACKLINK_BROKEN', 3, 3, 'refuse']]);
+    expect(codes(checkStamp(db, DEFAULT_CHANNEL_POLICY, [SIGNER], stamp(3, h(55)), h(3)))).toEqual([['CHANNEL_BACKLINK_BROKEN', 3, 3, 'refuse']]);
   });
 
   it('state is per signer: another signer on the same channel name starts at 1', () => {
     receive(1, 2, 3);
-    expect(codes(checkStamp(db, DEFAULT_CHANNEL_POLICY, OTHER, stamp(1), h(1)))).toEqual([]);
+    expect(codes(checkStamp(db, DEFAULT_CHANNEL_POLICY, [OTHER], stamp(1), h(1)))).toEqual([]);
   });
 
   it('the policy decides refuse or warn per finding', () => {
     const policy = resolveChannelPolicy({ gap: 'refuse', duplicate: 'warn', reordered: 'refuse', backlinkBroken: 'warn' });
     receive(1, 3);
-    expect(codes(checkStamp(db, policy, SIGNER, stamp(5, null), h(5)))[0]).toEqual(['CHANNEL_GAP', 4, 5, 'refuse']);
-    expect(codes(checkStamp(db, policy, SIGNER, stamp(3), h(42)))).toEqual([['CHANNEL_DUPLICATE', 4, 3, 'warn']]);
-    expect(codes(checkStamp(db, policy, SIGNER, stamp(2, h(7)), h(2)))).toEqual([
+    expect(codes(checkStamp(db, policy, [SIGNER], stamp(5, null), h(5)))[0]).toEqual(['CHANNEL_GAP', 4, 5, 'refuse']);
+    expect(codes(checkStamp(db, policy, [SIGNER], stamp(3), h(42)))).toEqual([['CHANNEL_DUPLICATE', 4, 3, 'warn']]);
+    expect(codes(checkStamp(db, policy, [SIGNER], stamp(2, h(7)), h(2)))).toEqual([
       ['CHANNEL_REORDERED', 4, 2, 'refuse'],
       ['CHANNEL_BACKLINK_BROKEN', 4, 2, 'warn'],
     ]);
@@ -101,15 +126,38 @@ describe('reservations and state', () => {
   it('a reserved number counts for the next check; released, it is free again', () => {
     receive(1);
     reserveSequence(db, SIGNER, stamp(2), h(2));
-    expect(codes(checkStamp(db, DEFAULT_CHANNEL_POLICY, SIGNER, stamp(2), h(200)))).toEqual([['CHANNEL_DUPLICATE', 3, 2, 'refuse']]);
+    expect(codes(checkStamp(db, DEFAULT_CHANNEL_POLICY, [SIGNER], stamp(2), h(200)))).toEqual([['CHANNEL_DUPLICATE', 3, 2, 'refuse']]);
     releaseReservation(db, h(2));
-    expect(codes(checkStamp(db, DEFAULT_CHANNEL_POLICY, SIGNER, stamp(2), h(200)))).toEqual([]);
+    expect(codes(checkStamp(db, DEFAULT_CHANNEL_POLICY, [SIGNER], stamp(2), h(200)))).toEqual([]);
   });
 
   it('missing numbers are the holes below the highest, and the highest never moves down', () => {
-    receive(2, 5, 3, 9);
-    expect(missingNumbers(db, SIGNER, 'c')).toEqual([1, 4, 6, 7, 8]);
+    receive(1, 5, 3, 9);
+    expect(missingNumbers(db, SIGNER, 'c')).toEqual([2, 4, 6, 7, 8]);
     const [state] = channelStates(db, DEFAULT_CHANNEL_POLICY);
-    expect(state).toMatchObject({ signer: SIGNER, channel: 'c', lastSequence: 9, lastTagManifestSha256: h(9), missing: [1, 4, 6, 7, 8], alarm: null });
+    expect(state).toMatchObject({ signer: SIGNER, channel: 'c', lastSequence: 9, lastTagManifestSha256: h(9), missing: [2, 4, 6, 7, 8], alarm: null });
+  });
+});
+
+describe('several trusted signers: every one has its own state, and every one is checked', () => {
+  it('a number one signer vouched for is a duplicate in a bundle where that signer signs second', () => {
+    // Bundle X (sequence 2) signed by SIGNER alone, then bundle Y (another, also 2) signed by OTHER first and SIGNER second.
+    receive(1, 2);
+    recordReceived(db, OTHER, stamp(1), h(1));
+    const check = checkStamp(db, DEFAULT_CHANNEL_POLICY, [OTHER, SIGNER], stamp(2), h(222));
+    expect(check.findings.map((f) => [f.code, f.signer, f.decision])).toEqual([['CHANNEL_DUPLICATE', SIGNER, 'refuse']]);
+    expect(check.sameBundleSeen).toBe(false);
+  });
+
+  it('findings name the signer they concern; the same bundle counts as seen only when every signer saw it', () => {
+    receive(1, 2);
+    const check = checkStamp(db, DEFAULT_CHANNEL_POLICY, [SIGNER, OTHER], stamp(3), h(3));
+    expect(check.findings.map((f) => [f.code, f.signer, f.expected])).toEqual([['CHANNEL_FIRST_CONTACT', OTHER, 1]]);
+    expect(checkStamp(db, DEFAULT_CHANNEL_POLICY, [SIGNER, OTHER], stamp(2), h(2)).sameBundleSeen).toBe(false);
+    expect(checkStamp(db, DEFAULT_CHANNEL_POLICY, [SIGNER], stamp(2), h(2)).sameBundleSeen).toBe(true);
+  });
+
+  it('no signer: refused as a programming error, never checked against nobody', () => {
+    expect(() => checkStamp(db, DEFAULT_CHANNEL_POLICY, [], stamp(1), h(1))).toThrow();
   });
 });
