@@ -37,10 +37,12 @@ afterAll(async () => {
  * failure this test once had: 16 KiB files (13 lines each) and 1,000 kept held about 13,000 lines,
  * and a run that produced more (a faster machine appends faster) lost its first seqs to rotation.
  * So the run is sized to stay far inside what the files hold (MAX_EVENTS plus at most a page per
- * kill sent twice, against KEEP x about 50 lines), and the test checks that no file was dropped
+ * kill sent twice, against KEEP x about 200 lines), and the test checks that no file was dropped
  * before it counts seqs, so a run that outgrows the files says so instead of looking like a loss.
+ * Each rotation renames every kept file (PATH.1 newest ... PATH.N oldest): fewer, larger files keep
+ * that cost down, which a loaded disk once made too slow for the 150 s the cursors get.
  */
-const MAX_BYTES = 64 * 1024;
+const MAX_BYTES = 256 * 1024;
 const KEEP = 1000;
 const MAX_EVENTS = 20_000;
 
