@@ -6,6 +6,9 @@ import { publishSetWithoutOverwrite } from '../fs/numbered-publish.js';
 import { sweepDeadTemps } from '../fs/owned-temp.js';
 import type { ReceiptRegistrySection } from '../oci/registry-receipt.js';
 import { inspectionCheckDetail, type InspectionRecord } from '../inspect/inspection-record.js';
+import type { ReceiptLanguage } from '../receipts/catalogue.js';
+import type { AnnexFiles } from '../receipts/receipt-annex.js';
+import { renderReceiptPdf } from '../receipts/receipt-pdf.js';
 
 export interface ReceiptCheck {
   check: string;
@@ -53,29 +56,90 @@ export interface WrittenReceipt {
   json: string;
   signature: string | null;
   html: string;
+  /** NAME.<kind>-receipt.pdf (PDF/A-3b, issue #19.2); null only when it could not be made (then `pdfProblem` says why). */
+  pdf: string | null;
+  /** NAME.<kind>-receipt.pdf.asc, when a key is at hand. */
+  pdfSignature: string | null;
+  pdfProblem?: string | undefined;
+}
+
+/** What the PDF needs beyond the JSON receipt: language, the annex's file rows, the two-person rule. */
+export interface ReceiptPdfOptions {
+  language?: ReceiptLanguage | undefined;
+  /** The audit event's file rows (the first ANNEX_MAX_FILES are read) and their count; absent: no annex. */
+  files?: AnnexFiles | undefined;
+  /** A staged export prepared by one person and approved by another: two signature lines. */
+  twoPerson?: boolean | undefined;
+  organization?: string | null | undefined;
 }
 
 /**
- * Write NAME.<kind>-receipt.json (+ .json.asc when a key is at hand) and .html into `dir`, never
- * replacing a file, folder or symlink that is there: the three go in together under the first
- * base none of whose names is taken: NAME.<kind>-receipt, then -2, -3 ... (numbered-publish.ts).
- * Temp files of an earlier, killed receipt write in `dir` are removed first when provably dead.
+ * Write NAME.<kind>-receipt.json (+ .json.asc when a key is at hand), .html and .pdf (+ .pdf.asc)
+ * into `dir`, never replacing a file, folder or symlink that is there: the set goes in together
+ * under the first base none of whose names is taken: NAME.<kind>-receipt, then -2, -3 ...
+ * (numbered-publish.ts). The PDF embeds the JSON and its .asc byte for byte. Temp files of an
+ * earlier, killed receipt write in `dir` are removed first when provably dead.
  */
-export async function writeReceipt(dir: string, receipt: TransferReceipt, signer: BundleSigner | null): Promise<WrittenReceipt> {
+export async function writeReceipt(
+  dir: string,
+  receipt: TransferReceipt,
+  signer: BundleSigner | null,
+  options: ReceiptPdfOptions = {},
+): Promise<WrittenReceipt> {
   await sweepDeadTemps(dir, (final) => final.includes('-receipt'));
   const json = `${JSON.stringify(receipt, null, 2)}\n`;
   const signature = signer ? await signer.sign(Buffer.from(json, 'utf8')) : null;
   const stem = join(dir, `${receipt.bundle.name}.${receipt.kind}-receipt`);
+  const pdf = await receiptPdf(receipt, json, signature, options);
+  const pdfSignature = signer && pdf.bytes ? await signer.sign(pdf.bytes) : null;
   const base = await publishSetWithoutOverwrite(
     (n) => (n === 1 ? stem : `${stem}-${n}`),
     [
       { suffix: '.json', data: json },
       ...(signature !== null ? [{ suffix: '.json.asc', data: signature }] : []),
       { suffix: '.html', data: renderReceiptHtml(receipt, signature !== null) },
+      ...(pdf.bytes ? [{ suffix: '.pdf', data: pdf.bytes }] : []),
+      ...(pdfSignature !== null ? [{ suffix: '.pdf.asc', data: pdfSignature }] : []),
     ],
-    ['.json.asc'],
+    // An unsigned (or PDF-less) receipt must not sit beside someone's .asc or .pdf, which would read as its own.
+    ['.json.asc', '.pdf', '.pdf.asc'],
   );
-  return { json: `${base}.json`, signature: signature === null ? null : `${base}.json.asc`, html: `${base}.html` };
+  return {
+    json: `${base}.json`,
+    signature: signature === null ? null : `${base}.json.asc`,
+    html: `${base}.html`,
+    pdf: pdf.bytes ? `${base}.pdf` : null,
+    pdfSignature: pdfSignature === null ? null : `${base}.pdf.asc`,
+    pdfProblem: pdf.problem,
+  };
+}
+
+/**
+ * The PDF, or why there is none: the transfer is done and on record when the receipt is written,
+ * so a PDF that cannot be made (fonts missing from a broken installation) must not cost the JSON
+ * receipt; the caller reports the problem as a warning.
+ */
+async function receiptPdf(
+  receipt: TransferReceipt,
+  json: string,
+  signature: string | null,
+  options: ReceiptPdfOptions,
+): Promise<{ bytes: Buffer | null; problem?: string }> {
+  try {
+    const bytes = await renderReceiptPdf({
+      receipt,
+      json,
+      signature,
+      attachmentName: `${receipt.bundle.name}.${receipt.kind}-receipt.json`,
+      language: options.language ?? 'en',
+      files: options.files ?? { total: 0, rows: [] },
+      twoPerson: options.twoPerson ?? false,
+      organization: options.organization ?? null,
+    });
+    return { bytes };
+  } catch (error) {
+    return { bytes: null, problem: `The PDF receipt could not be made: ${error instanceof Error ? error.message : String(error)}` };
+  }
 }
 
 function escapeHtml(text: string): string {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AirlockError } from '../errors.js';
 import { readJsonConfig } from '../fs/read-json-config.js';
 import type { HomePaths } from './station-home.js';
+import { STATION_LANGUAGES } from '../../../shared/language.js';
 import { ForwardConfigSchema } from './forward-config.js';
 
 export const singleLine = z
@@ -30,6 +31,8 @@ export const StationConfigSchema = z
       .optional(),
     /** Audit forwarding to a SIEM (issue #17.3, docs/siem.md): contract names, see forward-config.ts. */
     forward: ForwardConfigSchema.optional(),
+    /** The station's language (issue #19): its PDF receipts are written in it. Default "en". */
+    language: z.enum(STATION_LANGUAGES).optional(),
   })
   .strict();
 

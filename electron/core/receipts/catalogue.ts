@@ -4,11 +4,11 @@
  * through Intl for the catalogue's locale. Hashes, fingerprints, paths, names and problem codes are
  * never passed through a catalogue: they are printed as recorded.
  */
+import type { StationLanguage } from '../../../shared/language.js';
 import { catalogueDe } from './catalogue-de.js';
 import { catalogueEn } from './catalogue-en.js';
 
-export const RECEIPT_LANGUAGES = ['en', 'de'] as const;
-export type ReceiptLanguage = (typeof RECEIPT_LANGUAGES)[number];
+export type ReceiptLanguage = StationLanguage;
 
 export type ReceiptKind = 'export' | 'import';
 export type CheckResult = 'passed' | 'failed' | 'not run';

@@ -7,8 +7,28 @@
  * was left out (the whole value is in the embedded JSON receipt and the audit log).
  */
 
-/** Characters that reorder, hide or break lines: never drawn as themselves. */
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\ufff9-\ufffb]/u;
+/** Characters that reorder, hide or break lines (controls, bidi, zero-width, fillers, variation selectors): never drawn as themselves. */
+const INVISIBLE_RANGES: ReadonlyArray<readonly [number, number]> = [
+  [0x0000, 0x001f],
+  [0x007f, 0x009f],
+  [0x00ad, 0x00ad],
+  [0x061c, 0x061c],
+  [0x115f, 0x1160],
+  [0x180e, 0x180e],
+  [0x200b, 0x200f],
+  [0x2028, 0x202e],
+  [0x2060, 0x206f],
+  [0x3164, 0x3164],
+  [0xfe00, 0xfe0f],
+  [0xfeff, 0xfeff],
+  [0xfff9, 0xfffb],
+  [0xe0000, 0xe007f],
+];
+
+function invisible(cp: number): boolean {
+  return INVISIBLE_RANGES.some(([lo, hi]) => cp >= lo && cp <= hi);
+}
+
 const COMBINING = /\p{M}/u;
 /** Combining marks allowed on one base character (accents, Vietnamese); more are escaped (Zalgo text). */
 const MAX_MARKS = 2;
@@ -29,7 +49,7 @@ export function safeText(value: string, hasGlyph: GlyphCheck, max = 400): string
     const isMark = COMBINING.test(char);
     marks = isMark ? marks + 1 : 0;
     const lone = cp >= 0xd800 && cp <= 0xdfff;
-    const visible = !lone && !INVISIBLE.test(char) && (cp === 0x20 || hasGlyph(cp)) && !(isMark && marks > MAX_MARKS);
+    const visible = !lone && !invisible(cp) && (cp === 0x20 || hasGlyph(cp)) && !(isMark && marks > MAX_MARKS);
     const piece = visible ? char : escapeCodePoint(cp);
     if (out.length + piece.length > max) {
       const left = [...value].length - index;

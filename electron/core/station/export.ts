@@ -5,6 +5,7 @@ import type { MediaExportReport } from '../../../shared/media.js';
 import { exportedImages } from '../oci/image-payload.js';
 import { exportChecks, mediaExportChecks, receiptMedia } from '../audit/receipt-checks.js';
 import { writeReceipt } from '../audit/receipt.js';
+import { receiptPdfOptions } from '../receipts/receipt-options.js';
 import { buildTransferReceipt } from '../audit/transfer-receipt.js';
 import type { AuditEvent } from '../audit/audit-event.js';
 import { imageEventRows } from '../audit/image-event-rows.js';
@@ -138,7 +139,15 @@ export function exportEvent(
 /** After the event: the checkpoint and the receipt (on removable media: receipt in the station home, with the media). */
 export async function completeExport(
   context: StationContext,
-  done: { result: WriteBundleResult; signer: BundleSigner | null; event: AuditEvent; startedAt: Date; media: MediaExportReport | null },
+  done: {
+    result: WriteBundleResult;
+    signer: BundleSigner | null;
+    event: AuditEvent;
+    startedAt: Date;
+    media: MediaExportReport | null;
+    /** A staged export prepared by one person and approved by another: the PDF receipt gets two signature lines. */
+    twoPerson?: boolean | undefined;
+  },
 ): Promise<ExportOutcome> {
   const { result, signer, event, media } = done;
   const { payloadFiles: _payloadFiles, ...outcome } = result;
@@ -161,7 +170,9 @@ export async function completeExport(
       checkpoint,
     }),
     signer,
+    receiptPdfOptions(context, event, done.twoPerson ?? false),
   );
+  if (receipt.pdfProblem !== undefined) outcome.warnings.push({ path: receipt.json, message: receipt.pdfProblem });
   return { ...outcome, auditEvent: event.seq, checkpoint, receipt };
 }
 

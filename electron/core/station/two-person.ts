@@ -182,7 +182,14 @@ export async function finishExport(context: StationContext, request: FinishExpor
     succeeded: ({ result, intent, staged }) => exportEvent(context, result, intent, null, staged.images ?? undefined),
   });
   // The receipt is signed by the finishing operator's key when one is given (else unsigned).
-  const outcome = await completeExport(context, { result: done.value.result, signer: done.value.signer, event: done.event, startedAt, media: null });
+  const outcome = await completeExport(context, {
+    result: done.value.result,
+    signer: done.value.signer,
+    event: done.event,
+    startedAt,
+    media: null,
+    twoPerson: done.value.staged.signatures.length > 1,
+  });
   await removeStagedExport(done.value.staged.dir);
   return { ...outcome, images: done.value.staged.images ?? undefined };
 }
