@@ -3,6 +3,12 @@ import { localNumber, type ReceiptCatalogue } from './catalogue.js';
 const locale = 'de-DE';
 const plural = (n: number, one: string, many: string): string => `${localNumber(locale, n)} ${n === 1 ? one : many}`;
 
+/** Fixed check details of receipt-checks.ts. */
+const DETAILS: Readonly<Record<string, string>> = {
+  'written to a folder, not to removable media': 'in einen Ordner geschrieben, nicht auf einen Wechseldatenträger',
+  'first import of this bundle': 'erster Import dieses Bündels',
+};
+
 /** German: the terms of German records management (Übertragungsbeleg, Unterzeichner, Fingerabdruck, Prüfsumme). */
 export const catalogueDe: ReceiptCatalogue = {
   locale,
@@ -35,6 +41,7 @@ export const catalogueDe: ReceiptCatalogue = {
     files: 'Dateien',
     size: 'Größe',
     fingerprint: 'Fingerabdruck',
+    signer: 'Name (Benutzerkennung)',
     auditEvent: 'Protokolleintrag',
     checkpoint: 'Signierter Prüfpunkt',
     operator: 'Bediener',
@@ -73,6 +80,15 @@ export const catalogueDe: ReceiptCatalogue = {
     'Content inspection: true file types, archive members, malware scan (policy `inspect`)':
       'Inhaltsprüfung: tatsächliche Dateitypen, Archivinhalte, Schadsoftware-Scan (Richtlinie `inspect`)',
     'Staged privately, flushed to disk, committed in one rename': 'Privat bereitgestellt, auf Datenträger gesichert, mit einer Umbenennung übernommen',
+  },
+  checkDetail: (detail) => {
+    const fixed = DETAILS[detail];
+    if (fixed !== undefined) return fixed;
+    const counted = /^(\d+) files(?:, (\d+) bytes)?$/u.exec(detail) ?? /^(\d+) bytes$/u.exec(detail);
+    if (counted === null) return detail;
+    if (detail.endsWith(' bytes') && !detail.includes('files')) return plural(Number(counted[1]), 'Byte', 'Byte');
+    const files = plural(Number(counted[1]), 'Datei', 'Dateien');
+    return counted[2] === undefined ? files : `${files}, ${plural(Number(counted[2]), 'Byte', 'Byte')}`;
   },
   inspection: (c, scanner) =>
     `${plural(c.files, 'Datei', 'Dateien')} und ${plural(c.members, 'Archivinhalt', 'Archivinhalte')} geprüft; ${scanner ?? 'kein Scanner eingerichtet'}` +

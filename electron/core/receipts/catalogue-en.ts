@@ -35,6 +35,7 @@ export const catalogueEn: ReceiptCatalogue = {
     files: 'Files',
     size: 'Size',
     fingerprint: 'Fingerprint',
+    signer: 'Name (user ID)',
     auditEvent: 'Audit event',
     checkpoint: 'Signed checkpoint',
     operator: 'Operator',
@@ -50,6 +51,7 @@ export const catalogueEn: ReceiptCatalogue = {
   },
   result: { passed: 'passed', failed: 'FAILED', 'not run': 'not run' },
   checkNames: {},
+  checkDetail: (detail) => detail,
   inspection: (c, scanner) =>
     `${plural(c.files, 'file', 'files')} and ${plural(c.members, 'archive member', 'archive members')} inspected; ${scanner ?? 'no scanner configured'}` +
     `${c.warned > 0 ? `; ${plural(c.warned, 'item', 'items')} with warnings` : ''}${c.refused > 0 ? `; ${plural(c.refused, 'item', 'items')} refused` : ''}`,

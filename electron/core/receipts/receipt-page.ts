@@ -36,7 +36,8 @@ export function drawReceiptPage(w: PageWriter, t: ReceiptCatalogue, facts: PageF
   w.row(t.labels.size, `${localSize(t.locale, r.bytes)} (${t.count.bytes(r.bytes)})`);
 
   w.heading(t.sections.signers);
-  if (r.signers.length === 0) w.row(t.labels.fingerprint, t.labels.none);
+  w.row(t.labels.signer, t.labels.fingerprint, 'bold', 8.5);
+  if (r.signers.length === 0) w.row(t.labels.none, t.labels.none);
   for (const s of r.signers) {
     w.row(s.userIds.join(', ') || t.labels.none, groupFingerprint(s.fingerprint), 'mono');
   }
@@ -79,7 +80,7 @@ function drawCheck(w: PageWriter, t: ReceiptCatalogue, c: TransferReceipt['check
   const mark = c.result === 'passed' ? '✓' : c.result === 'failed' ? '✗' : '–';
   const color = c.result === 'passed' ? '#17602b' : c.result === 'failed' ? '#a11111' : GREY;
   const name = w.safe(t.checkNames[c.check] ?? c.check);
-  const detail = c.detail ? w.safe(c.detail, 'regular', 600) : null;
+  const detail = c.detail ? w.safe(t.checkDetail(c.detail), 'regular', 600) : null;
   const nameWidth = CONTENT_WIDTH - 105;
   const height =
     w.use('regular', 8.5).heightOfString(name, { width: nameWidth }) + (detail ? w.use('regular', 7).heightOfString(detail, { width: nameWidth }) : 0);
