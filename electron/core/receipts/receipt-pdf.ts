@@ -4,6 +4,7 @@
  * in the station's language. Deterministic: the same receipt, attachments and language give the
  * same bytes (creation date and file ID come from the receipt's finishedAt), which the tests use.
  */
+import { createRequire } from 'node:module';
 import type { TransferReceipt } from '../audit/receipt.js';
 import { receiptCatalogue, type ReceiptLanguage } from './catalogue.js';
 import { receiptFonts } from './pdf-fonts.js';
@@ -28,8 +29,7 @@ export interface ReceiptPdfInput {
 type AttachmentOptions = PDFKit.Mixins.PDFAttachmentOptions & { relationship: 'Source' | 'Supplement' };
 
 export async function renderReceiptPdf(input: ReceiptPdfInput): Promise<Buffer> {
-  // Loaded on first use: most CLI commands never write a receipt (start-up time, issue #18).
-  const { default: PDFDocument } = await import('pdfkit');
+  const PDFDocument = loadPdfkit();
   const fonts = receiptFonts();
   const t = receiptCatalogue(input.language);
   const r = input.receipt;
@@ -93,6 +93,15 @@ export async function renderReceiptPdf(input: ReceiptPdfInput): Promise<Buffer> 
   doc.end();
   await ended;
   return Buffer.concat(chunks);
+}
+
+/**
+ * pdfkit, loaded on first use (most CLI commands never write a receipt: start-up time, issue #18)
+ * with require: the CLI bundle runs from a code-cached vm.Script, which has no dynamic import(),
+ * and leaves pdfkit in node_modules (it reads its ICC profile from beside its own code).
+ */
+function loadPdfkit(): typeof import('pdfkit') {
+  return createRequire(import.meta.url)('pdfkit') as typeof import('pdfkit');
 }
 
 function attach(doc: PDFKit.PDFDocument, data: Buffer, options: AttachmentOptions): void {
