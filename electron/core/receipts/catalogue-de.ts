@@ -3,6 +3,33 @@ import { localNumber, type ReceiptCatalogue } from './catalogue.js';
 const locale = 'de-DE';
 const plural = (n: number, one: string, many: string): string => `${localNumber(locale, n)} ${n === 1 ? one : many}`;
 
+/** Check names of receipt-checks.ts (the JSON's English words). */
+const CHECK_NAMES: Readonly<Record<string, string>> = {
+  'Selection holds plain files only (no links, devices or FIFOs)': 'Auswahl enthält nur reguläre Dateien (keine Links, Geräte oder FIFOs)',
+  'Pass 1: every source file hashed (SHA-256) for the manifest': 'Durchgang 1: Prüfsumme (SHA-256) jeder Quelldatei für das Manifest gebildet',
+  'Pass 2: every file hashed again while written, unchanged since pass 1':
+    'Durchgang 2: Prüfsumme jeder Datei beim Schreiben erneut gebildet, unverändert seit Durchgang 1',
+  'Bundle written under a temp name, fsynced, published without overwriting':
+    'Bündel unter temporärem Namen geschrieben, auf Datenträger gesichert (fsync), ohne Überschreiben veröffentlicht',
+  'Parts and signed volume index written under temp names, fsynced, published without overwriting':
+    'Teile und signierter Datenträgerindex unter temporären Namen geschrieben, gesichert (fsync), ohne Überschreiben veröffentlicht',
+  'Read back from the media past the page cache': 'Vom Datenträger zurückgelesen, am Seitencache vorbei',
+  'Tag manifest signature by a trusted key, valid now (not expired, not revoked)':
+    'Signatur des Tag-Manifests von einem vertrauenswürdigen Schlüssel, jetzt gültig (nicht abgelaufen, nicht widerrufen)',
+  'Tag files (bagit.txt, bag-info.txt, manifest) match the signed tag manifest':
+    'Tag-Dateien (bagit.txt, bag-info.txt, Manifest) stimmen mit dem signierten Tag-Manifest überein',
+  'bagit.txt, bag-info.txt and Payload-Oxum well-formed and consistent': 'bagit.txt, bag-info.txt und Payload-Oxum wohlgeformt und stimmig',
+  'Every path safe, no links or special entries, no duplicates; names allowed by station policy':
+    'Jeder Pfad sicher, keine Links oder Sondereinträge, keine Duplikate; Namen nach Stationsrichtlinie erlaubt',
+  'Station limits (entries, sizes, path depth and length)': 'Stationsgrenzen (Einträge, Größen, Pfadtiefe und -länge)',
+  'Replay guard': 'Schutz vor Wiedereinspielung',
+  'Every payload file matches its signed SHA-256': 'Jede Nutzdatei stimmt mit ihrer signierten Prüfsumme (SHA-256) überein',
+  'Complete: nothing listed is missing, nothing present is unlisted': 'Vollständig: nichts Aufgeführtes fehlt, nichts Vorhandenes ist unaufgeführt',
+  'Content inspection: true file types, archive members, malware scan (policy `inspect`)':
+    'Inhaltsprüfung: tatsächliche Dateitypen, Archivinhalte, Schadsoftware-Scan (Richtlinie `inspect`)',
+  'Staged privately, flushed to disk, committed in one rename': 'Privat bereitgestellt, auf Datenträger gesichert, mit einer Umbenennung übernommen',
+};
+
 /** Fixed check details of receipt-checks.ts. */
 const DETAILS: Readonly<Record<string, string>> = {
   'written to a folder, not to removable media': 'in einen Ordner geschrieben, nicht auf einen Wechseldatenträger',
@@ -56,30 +83,10 @@ export const catalogueDe: ReceiptCatalogue = {
     readBack: 'zurückgelesen',
   },
   result: { passed: 'bestanden', failed: 'FEHLGESCHLAGEN', 'not run': 'nicht ausgeführt' },
-  checkNames: {
-    'Selection holds plain files only (no links, devices or FIFOs)': 'Auswahl enthält nur reguläre Dateien (keine Links, Geräte oder FIFOs)',
-    'Pass 1: every source file hashed (SHA-256) for the manifest': 'Durchgang 1: Prüfsumme (SHA-256) jeder Quelldatei für das Manifest gebildet',
-    'Pass 2: every file hashed again while written, unchanged since pass 1':
-      'Durchgang 2: Prüfsumme jeder Datei beim Schreiben erneut gebildet, unverändert seit Durchgang 1',
-    'Bundle written under a temp name, fsynced, published without overwriting':
-      'Bündel unter temporärem Namen geschrieben, auf Datenträger gesichert (fsync), ohne Überschreiben veröffentlicht',
-    'Parts and signed volume index written under temp names, fsynced, published without overwriting':
-      'Teile und signierter Datenträgerindex unter temporären Namen geschrieben, gesichert (fsync), ohne Überschreiben veröffentlicht',
-    'Read back from the media past the page cache': 'Vom Datenträger zurückgelesen, am Seitencache vorbei',
-    'Tag manifest signature by a trusted key, valid now (not expired, not revoked)':
-      'Signatur des Tag-Manifests von einem vertrauenswürdigen Schlüssel, jetzt gültig (nicht abgelaufen, nicht widerrufen)',
-    'Tag files (bagit.txt, bag-info.txt, manifest) match the signed tag manifest':
-      'Tag-Dateien (bagit.txt, bag-info.txt, Manifest) stimmen mit dem signierten Tag-Manifest überein',
-    'bagit.txt, bag-info.txt and Payload-Oxum well-formed and consistent': 'bagit.txt, bag-info.txt und Payload-Oxum wohlgeformt und stimmig',
-    'Every path safe, no links or special entries, no duplicates; names allowed by station policy':
-      'Jeder Pfad sicher, keine Links oder Sondereinträge, keine Duplikate; Namen nach Stationsrichtlinie erlaubt',
-    'Station limits (entries, sizes, path depth and length)': 'Stationsgrenzen (Einträge, Größen, Pfadtiefe und -länge)',
-    'Replay guard': 'Schutz vor Wiedereinspielung',
-    'Every payload file matches its signed SHA-256': 'Jede Nutzdatei stimmt mit ihrer signierten Prüfsumme (SHA-256) überein',
-    'Complete: nothing listed is missing, nothing present is unlisted': 'Vollständig: nichts Aufgeführtes fehlt, nichts Vorhandenes ist unaufgeführt',
-    'Content inspection: true file types, archive members, malware scan (policy `inspect`)':
-      'Inhaltsprüfung: tatsächliche Dateitypen, Archivinhalte, Schadsoftware-Scan (Richtlinie `inspect`)',
-    'Staged privately, flushed to disk, committed in one rename': 'Privat bereitgestellt, auf Datenträger gesichert, mit einer Umbenennung übernommen',
+  checkName: (check) => {
+    const signed = /^Tag manifest signed \((one signer|(\d+) signers)\)$/u.exec(check);
+    if (signed !== null) return `Tag-Manifest signiert (${signed[2] === undefined ? 'ein Unterzeichner' : `${signed[2]} Unterzeichner`})`;
+    return CHECK_NAMES[check] ?? check;
   },
   checkDetail: (detail) => {
     const fixed = DETAILS[detail];

@@ -50,7 +50,7 @@ export const catalogueEn: ReceiptCatalogue = {
     readBack: 'read back',
   },
   result: { passed: 'passed', failed: 'FAILED', 'not run': 'not run' },
-  checkNames: {},
+  checkName: (check) => check,
   checkDetail: (detail) => detail,
   inspection: (c, scanner) =>
     `${plural(c.files, 'file', 'files')} and ${plural(c.members, 'archive member', 'archive members')} inspected; ${scanner ?? 'no scanner configured'}` +

@@ -50,7 +50,7 @@ export interface ReceiptCatalogue {
   };
   result: Record<CheckResult, string>;
   /** Check names as receipt-checks.ts writes them (English, the JSON's words), translated where known. */
-  checkNames: Readonly<Record<string, string>>;
+  checkName: (check: string) => string;
   /** A check's detail in this language where its form is known ("12 files"); else as recorded (it may hold fingerprints and paths). */
   checkDetail: (detail: string) => string;
   inspection: (counts: { files: number; members: number; warned: number; refused: number }, scanner: string | null) => string;

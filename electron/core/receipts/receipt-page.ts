@@ -79,7 +79,7 @@ export function drawReceiptPage(w: PageWriter, t: ReceiptCatalogue, facts: PageF
 function drawCheck(w: PageWriter, t: ReceiptCatalogue, c: TransferReceipt['checks'][number]): void {
   const mark = c.result === 'passed' ? '✓' : c.result === 'failed' ? '✗' : '–';
   const color = c.result === 'passed' ? '#17602b' : c.result === 'failed' ? '#a11111' : GREY;
-  const name = w.safe(t.checkNames[c.check] ?? c.check);
+  const name = w.safe(t.checkName(c.check));
   const detail = c.detail ? w.safe(t.checkDetail(c.detail), 'regular', 600) : null;
   const nameWidth = CONTENT_WIDTH - 105;
   const height =
