@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { groupFingerprint } from '../../../shared/fingerprint.js';
 import { formatBytes } from '../../../shared/format.js';
 import type { BundleSigner } from '../crypto/bundle-signer.js';
-import { publishSetWithoutOverwrite } from '../fs/numbered-publish.js';
+import { publishSetWithoutOverwrite, recoverInterruptedSets } from '../fs/numbered-publish.js';
 import { sweepDeadTemps } from '../fs/owned-temp.js';
 import type { ReceiptRegistrySection } from '../oci/registry-receipt.js';
 import { inspectionCheckDetail, type InspectionRecord } from '../inspect/inspection-record.js';
@@ -77,8 +77,9 @@ export interface ReceiptPdfOptions {
  * Write NAME.<kind>-receipt.json (+ .json.asc when a key is at hand), .html and .pdf (+ .pdf.asc)
  * into `dir`, never replacing a file, folder or symlink that is there: the set goes in together
  * under the first base none of whose names is taken: NAME.<kind>-receipt, then -2, -3 ...
- * (numbered-publish.ts). The PDF embeds the JSON and its .asc byte for byte. Temp files of an
- * earlier, killed receipt write in `dir` are removed first when provably dead.
+ * (numbered-publish.ts), all or nothing under a kill (set-journal.ts). The PDF embeds the JSON
+ * and its .asc byte for byte. A set an earlier, killed receipt write left half published in `dir`
+ * is finished first, and its temp files are removed when provably dead.
  */
 export async function writeReceipt(
   dir: string,
@@ -86,6 +87,8 @@ export async function writeReceipt(
   signer: BundleSigner | null,
   options: ReceiptPdfOptions = {},
 ): Promise<WrittenReceipt> {
+  // First finish a receipt set a killed run left half published, then clear its dead temps.
+  await recoverInterruptedSets(dir);
   await sweepDeadTemps(dir, (final) => final.includes('-receipt'));
   const json = `${JSON.stringify(receipt, null, 2)}\n`;
   const signature = signer ? await signer.sign(Buffer.from(json, 'utf8')) : null;
