@@ -14,6 +14,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { writeReceipt } from '../../../electron/core/audit/receipt.js';
 import { openpgpSigner, type BundleSigner } from '../../../electron/core/crypto/bundle-signer.js';
 import { recoverInterruptedSets } from '../../../electron/core/fs/numbered-publish.js';
+import { ensureHome, sweepHomeTemps } from '../../../electron/core/home/station-home.js';
+import { mkdir } from 'node:fs/promises';
 import { createMessage, readKey, readSignature, verify } from 'openpgp';
 import { makeSigner } from '../../helpers/hostile-tar.js';
 import { useTempDirs } from '../../helpers/temp-dirs.js';
@@ -98,6 +100,17 @@ describe('receipt set under kill -9', () => {
       expect(hidden).toEqual([]);
     });
   }
+
+  it("the station home's receipts folder (media exports, imports without --dest) is finished when the home opens", async () => {
+    const paths = await ensureHome(join(await makeTemp('airlock-rkill-home-'), 'home'));
+    const receipts = join(paths.root, 'receipts');
+    await mkdir(receipts, { recursive: true });
+    expect(await runChild('link-2', receipts)).toBe(true);
+    expect(await receiptFiles(receipts, 'killed.import-receipt')).toHaveLength(1);
+    await sweepHomeTemps(paths);
+    await expectWholeSet(receipts, 'killed.import-receipt');
+    expect((await readdir(receipts)).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
 
   it('a name a user took after the kill is never replaced: the whole set moves to -2', async () => {
     const dir = await makeTemp('airlock-rkill-');
