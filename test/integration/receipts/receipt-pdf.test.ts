@@ -160,7 +160,8 @@ describe('a signed export receipt as PDF', () => {
 
   it('gpg rejects the .pdf.asc once one byte of the PDF changes (the check above is meaningful)', async () => {
     const bytes = await readFile(written.pdf as string);
-    bytes[bytes.length - 20] ^= 0x01;
+    const at = bytes.length - 20;
+    bytes.writeUInt8(bytes.readUInt8(at) ^ 0x01, at);
     const tampered = join(dir, 'tampered.pdf');
     await writeFile(tampered, bytes);
     expect(gnupg.verify(written.pdfSignature as string, tampered).status).not.toBe(0);
