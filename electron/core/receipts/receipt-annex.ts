@@ -1,15 +1,15 @@
 /**
  * The per-file annex: path, size and SHA-256 of every file as the audit event's file rows hold
  * them, one line each, on the pages after the first. Bounded: at most ANNEX_MAX_FILES lines
- * (about 30 pages); past that a line says how many are listed and that every file is in the audit
- * log (event #seq), so a 200,000-file transfer gives a PDF of a few dozen pages, not thousands.
+ * (about 8 pages; each line costs pdfkit a text layout, about 2-5 ms here); past that a line says how many are listed and that every file is in the audit
+ * log (event #seq), so a 200,000-file transfer gives a PDF of a few pages, not thousands.
  */
 import type { AuditFileRow } from '../audit/audit-event.js';
 import { localNumber, type ReceiptCatalogue } from './catalogue.js';
 import { CONTENT_WIDTH, GREY, PAGE, type PageWriter } from './pdf-layout.js';
 import { fitOneLine } from './pdf-text.js';
 
-export const ANNEX_MAX_FILES = 2000;
+export const ANNEX_MAX_FILES = 500;
 
 export interface AnnexFiles {
   /** How many files the transfer moved (the audit event's row count). */

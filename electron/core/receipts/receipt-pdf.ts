@@ -45,6 +45,8 @@ export async function renderReceiptPdf(input: ReceiptPdfInput): Promise<Buffer> 
     displayTitle: true,
     bufferPages: true,
     autoFirstPage: true,
+    // Every annex line is a new string: a layout cache would only grow (memory bound of a 200,000-file import).
+    fontLayoutCache: false,
     info: {
       Title: `${t.title[r.kind]}: ${r.bundle.name}`,
       Author: r.station,

@@ -259,13 +259,11 @@ describe('bounds and hostile text', () => {
     const file = await writeTemp(await renderReceiptPdf(input({ receipt: receiptOf({ files: 200_000 }), files: { total: 200_000, rows: many() } })));
     expect(read).toBeLessThanOrEqual(ANNEX_MAX_FILES + 1);
     const count = pages(file);
-    expect(count).toBeGreaterThan(10);
-    expect(count).toBeLessThan(45);
+    expect(count).toBeGreaterThan(5);
+    expect(count).toBeLessThan(15);
     const last = text(file, count);
     expect(last).toContain(`bulk/f-${ANNEX_MAX_FILES - 1}.bin`);
-    expect(last.replace(/\s+/gu, ' ')).toContain(
-      `The first 2,000 of 200,000 files are listed; every file (path, size, SHA-256) is in the audit log, event #42.`,
-    );
+    expect(last.replace(/\s+/gu, ' ')).toContain(`The first 500 of 200,000 files are listed; every file (path, size, SHA-256) is in the audit log, event #42.`);
     expect(qpdfCheck(file).status).toBe(0);
   });
 
