@@ -11,6 +11,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { measure } from './measure.js';
+import { measureWithStalls } from './progress-stall.js';
 import { runChecked, type Command } from './proc.js';
 import { airlock, type Stations } from './stations.js';
 
@@ -24,6 +25,8 @@ export interface ManyFilesStep {
   seconds: number;
   maxRssKiB: number;
   command: string;
+  /** Import only: the longest stretch without a progress draw (progress-stall.ts). */
+  longestStallSeconds?: number | undefined;
 }
 
 export interface ManyFilesRun {
@@ -79,7 +82,16 @@ export async function runManyFilesBench(options: ManyFilesOptions): Promise<Many
       run.bundleBytes = exported.bundle?.bundleBytes ?? null;
       await rm(src, { recursive: true, force: true });
       await step('verify', airlock(stations, ['verify', '--json', bundle]));
-      await step('import', airlock(stations, ['import', '--allow-replay', '--dest', dest, '--json', bundle]));
+      log(`  many files (${files}): import (--progress, the line watched) ...`);
+      const command = airlock(stations, ['import', '--allow-replay', '--dest', dest, '--json', bundle]);
+      const m = await measureWithStalls(command, timeFile);
+      run.steps.push({
+        step: 'import',
+        seconds: m.seconds,
+        maxRssKiB: m.maxRssKiB,
+        command: command.argv.join(' '),
+        longestStallSeconds: m.longestStallSeconds,
+      });
     } catch (error) {
       run.failed = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
       log(`  many files (${files}): ${run.failed}`);
@@ -95,7 +107,9 @@ export function renderManyFilesText(runs: readonly ManyFilesRun[]): string {
   for (const run of runs) {
     out.push('', `  ${run.files} empty files${run.bundleBytes === null ? '' : `, bundle ${run.bundleBytes} bytes`}`);
     for (const s of run.steps)
-      out.push(`    ${s.step.padEnd(7)} ${s.seconds.toFixed(2).padStart(8)} s  ${((s.maxRssKiB * 1024) / 1e6).toFixed(1).padStart(7)} MB peak RSS`);
+      out.push(
+        `    ${s.step.padEnd(7)} ${s.seconds.toFixed(2).padStart(8)} s  ${((s.maxRssKiB * 1024) / 1e6).toFixed(1).padStart(7)} MB peak RSS${s.longestStallSeconds === undefined ? '' : `  longest progress stall ${s.longestStallSeconds.toFixed(2)} s`}`,
+      );
     if (run.failed) out.push(`    stopped: ${run.failed}`);
   }
   return out.join('\n');

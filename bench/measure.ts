@@ -5,7 +5,7 @@
  * would not give peak RSS for the standard tools.
  */
 import { readFile, rm } from 'node:fs/promises';
-import { exitStatus, run, type Command } from './proc.js';
+import { exitStatus, run, type Command, type RunOptions } from './proc.js';
 
 export const TIME_BIN = '/usr/bin/time';
 
@@ -21,9 +21,9 @@ export interface Measurement {
  * they cannot mix with whatever the command prints on stderr. A non-zero exit is an error: a
  * failing step's time measures nothing useful.
  */
-export async function measure(command: Command, timeFile: string): Promise<Measurement> {
+export async function measure(command: Command, timeFile: string, options: Pick<RunOptions, 'onStderr'> = {}): Promise<Measurement> {
   await rm(timeFile, { force: true });
-  const result = await run({ argv: [TIME_BIN, '-f', '%e %M', '-o', timeFile, '--', ...command.argv], cwd: command.cwd });
+  const result = await run({ argv: [TIME_BIN, '-f', '%e %M', '-o', timeFile, '--', ...command.argv], cwd: command.cwd }, options);
   if (result.code !== 0) {
     // --json commands report their reasons on stdout; show whichever stream has something.
     const detail = (result.stderr.trim() || result.stdout.trim()).slice(-4000);

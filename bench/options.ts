@@ -3,12 +3,17 @@
  * The defaults are the sizes the project's performance targets are stated for; smaller sizes
  * are for developing the bench itself, not for judging the targets.
  */
+import { statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MANY_FILES } from './many-files.js';
 
 export type DataSetName = 'large' | 'small';
 /** What `--only` can pick. Data sets run first, in this order, then the other sections. */
-export const SECTIONS = ['large', 'small', 'audit', 'media', 'many', 'images', 'inspect'] as const;
+export const SECTIONS = ['large', 'small', 'audit', 'media', 'many', 'images', 'inspect', 'inbox', 'forward', 'startup', 'huge'] as const;
+/** Sections `npm run bench` runs without --only: all but the 20 GiB import, which needs ~2x its size in free disk. */
+export const DEFAULT_SECTIONS: readonly SectionName[] = SECTIONS.filter((name) => name !== 'huge');
 export type SectionName = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -34,6 +39,22 @@ export interface BenchOptions {
   imageBytes: number;
   /** Content inspection with clamd (bench/inspect.ts), on the large and small sets' sizes. */
   inspect: boolean;
+  /** The unattended inbox (bench/inbox.ts): small bundles, large ones and their size, the import loop's sample. */
+  inbox: boolean;
+  inboxSmall: number;
+  inboxLarge: number;
+  inboxLargeBytes: number;
+  inboxLoop: number;
+  /** Audit forwarding to rsyslog over TLS (bench/forward.ts): how many events. */
+  forward: boolean;
+  forwardEvents: number;
+  /** CLI start-up: `airlock keys list`, timed STARTUP_RUNS times (bench/startup.ts). */
+  startup: boolean;
+  /** One file of `hugeBytes` exported and imported with the progress line watched (bench/huge-import.ts). */
+  huge: boolean;
+  hugeBytes: number;
+  /** The folder every temp file of every section goes under (the file system measured). */
+  tmp: string;
   json: boolean;
   /** Also print the exact command lines measured (always in --json output). */
   commands: boolean;
@@ -51,10 +72,20 @@ export const USAGE = `Usage: npm run bench -- [options]
   --small-size SIZE    size of each small file (default 4KiB)
   --audit-events N     events in the audit log bench (env BENCH_AUDIT_EVENTS; default 1000000)
   --only LIST          run only these sections, comma-separated: large, small, audit, media, many, images,
-                       inspect (import with clamd inspection vs pipeline + clamdscan, on the large and small sizes)
+                       inspect (import with clamd inspection vs pipeline + clamdscan, on the large and small sizes),
+                       inbox (airlock watch vs an airlock import loop; env BENCH_INBOX_SMALL, BENCH_INBOX_LARGE_BYTES,
+                       BENCH_INBOX_LOOP: default 1000 small bundles, 4 x 256MiB, a loop over 100 of them),
+                       forward (audit events to rsyslog over TLS),
+                       startup (airlock keys list), huge (as --huge-import)
+  --forward-events N   forward section: audit events delivered (env BENCH_FORWARD_EVENTS; default 100000)
   --image-bytes SIZE   images section: blob bytes of the image set (env BENCH_IMAGE_BYTES; default 1GiB)
   --many-files LIST    many section: bundles of this many empty files, comma-separated
                        (default 200000,999994: with the tag files and top folder, 1,000,000 entries)
+  --tmp DIR            put every temp file of every section under DIR (env BENCH_TMP; default the OS temp dir,
+                       $TMPDIR or /tmp): the file system the numbers are measured on
+  --huge-import        also run the huge section: one file of --huge-bytes exported, then imported with the
+                       progress line watched for stalls; needs about 2.1x that much free space under --tmp
+  --huge-bytes SIZE    size of the huge section's file (default 20GiB)
   --media-bytes SIZE   payload of the removable-media section (needs root: loop devices; default 1GiB)
   --fat32-4g           media section: also export a bundle over 4 GiB onto FAT32 (fusefat) as parts
   --json               print one JSON object instead of tables
@@ -103,6 +134,10 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
         'fat32-4g': { type: 'boolean', default: false },
         'many-files': { type: 'string' },
         'image-bytes': { type: 'string' },
+        'forward-events': { type: 'string' },
+        tmp: { type: 'string' },
+        'huge-import': { type: 'boolean', default: false },
+        'huge-bytes': { type: 'string' },
         only: { type: 'string' },
         json: { type: 'boolean', default: false },
         commands: { type: 'boolean', default: false },
@@ -123,7 +158,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
 
   const auditEvents = parseCount(v['audit-events'] ?? env.BENCH_AUDIT_EVENTS ?? '1000000', '--audit-events');
 
-  const sections = v.only === undefined ? [...SECTIONS] : parseSections(v.only);
+  const sections = v.only === undefined ? [...DEFAULT_SECTIONS, ...(v['huge-import'] ? (['huge'] as const) : [])] : parseSections(v.only);
   const sets = sections.filter((s): s is DataSetName => s === 'large' || s === 'small');
   const mediaBytes = parseSize(v['media-bytes'] ?? '1GiB', '--media-bytes');
   const manyFiles = v['many-files'] === undefined ? [...DEFAULT_MANY_FILES] : v['many-files'].split(',').map((n) => parseCount(n, '--many-files'));
@@ -143,9 +178,34 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     images: sections.includes('images'),
     imageBytes: parseSize(v['image-bytes'] ?? env.BENCH_IMAGE_BYTES ?? '1GiB', '--image-bytes'),
     inspect: sections.includes('inspect'),
+    inbox: sections.includes('inbox'),
+    inboxSmall: parseCount(env.BENCH_INBOX_SMALL ?? '1000', 'BENCH_INBOX_SMALL'),
+    inboxLarge: 4,
+    inboxLargeBytes: parseSize(env.BENCH_INBOX_LARGE_BYTES ?? '256MiB', 'BENCH_INBOX_LARGE_BYTES'),
+    inboxLoop: parseCount(env.BENCH_INBOX_LOOP ?? '100', 'BENCH_INBOX_LOOP'),
+    forward: sections.includes('forward'),
+    forwardEvents: parseCount(v['forward-events'] ?? env.BENCH_FORWARD_EVENTS ?? '100000', '--forward-events'),
+    startup: sections.includes('startup'),
+    huge: sections.includes('huge'),
+    hugeBytes: parseSize(v['huge-bytes'] ?? '20GiB', '--huge-bytes'),
+    tmp: parseTmp(v.tmp ?? env.BENCH_TMP),
     json: v.json,
     commands: v.commands,
   };
+}
+
+/** An existing folder, made absolute (children run in other folders); the OS temp dir when not given. */
+function parseTmp(text: string | undefined): string {
+  if (text === undefined || text === '') return tmpdir();
+  const dir = resolve(text);
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isDir) throw new UsageError(`--tmp: "${text}" is not an existing folder.`);
+  return dir;
 }
 
 /** `--only small,audit`: known names only, each once, run in SECTIONS order whatever the order given. */

@@ -23,6 +23,8 @@ export interface Command {
 export interface RunOptions {
   /** Written to the child's stdin, then closed; stdin is /dev/null otherwise. */
   input?: string | undefined;
+  /** Sees each piece of stderr as it arrives (bench/progress-stall.ts times the progress line by it). */
+  onStderr?: ((chunk: Buffer) => void) | undefined;
 }
 
 const live = new Set<ChildProcess>();
@@ -78,6 +80,7 @@ function start(command: Command, options: RunOptions): { child: ChildProcess; ex
     };
     child.stdout?.on('data', collect(out));
     child.stderr?.on('data', collect(err));
+    if (options.onStderr) child.stderr?.on('data', options.onStderr);
     if (options.input !== undefined) child.stdin?.end(options.input);
     child.on('error', (error) => {
       live.delete(child);

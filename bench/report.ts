@@ -121,7 +121,7 @@ export function renderText(report: Report, withCommands: boolean): string {
     );
   }
   if (report.audit) out.push('', renderAuditText(report.audit));
-  out.push('', `All targets: ${report.allTargetsPass ? 'PASS' : 'MISS'}`);
+  // The verdict ("All targets") is printed by run.ts after the last section and the #18 table.
   if (!withCommands) return out.join('\n');
   out.push('', "Commands as measured (each inside /usr/bin/time -f '%e %M' -o FILE --):");
   for (const set of report.sets) {

@@ -1,11 +1,13 @@
 /**
  * `npm run bench`: Airlock's export, verify and import against the standard tools doing the
  * same job, on generated data, and its audit log at scale, with the project's performance
- * targets as PASS/MISS. Everything lives in one temp dir that is removed at the end, also after
- * a failure or Ctrl-C. Progress goes to stderr so `--json` leaves stdout to the one JSON object.
+ * targets as PASS/MISS, ending with one table of every issue #18 target (bench/summary.ts).
+ * Everything lives in one temp dir under --tmp (default the OS temp dir) that is removed at the
+ * end, also after a failure or Ctrl-C; TMPDIR points into it for every command measured, so the
+ * tools' own temp files land on the file system under test too. Progress goes to stderr so
+ * `--json` leaves stdout to the one JSON object.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runAuditBench } from './audit-bench.js';
 import { buildAuditReport, type AuditReport } from './audit-report.js';
@@ -21,6 +23,11 @@ import { renderMediaText, runMediaBench } from './media.js';
 import { renderManyFilesText, runManyFilesBench, type ManyFilesRun } from './many-files.js';
 import { renderImagesText, runImagesBench, type ImagesBenchReport } from './images.js';
 import { renderInspectText, runInspectBench, type InspectBenchReport } from './inspect.js';
+import { renderInboxText, runInboxBench, type InboxBenchReport } from './inbox.js';
+import { renderForwardText, runForwardBench, type ForwardBenchReport } from './forward.js';
+import { renderHugeImportText, runHugeImportBench, type HugeImportRun } from './huge-import.js';
+import { runStartupBench, type StartupRun } from './startup.js';
+import { buildSummary, renderSummaryText, summaryPasses } from './summary.js';
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -38,7 +45,10 @@ if (options === null) {
 }
 const opts = options;
 
-const root = await mkdtemp(join(tmpdir(), 'airlock-bench-'));
+const root = await mkdtemp(join(opts.tmp, 'airlock-bench-'));
+// Children inherit it: airlock's own temp files (and gpg's, sort's ...) go under root as well.
+process.env.TMPDIR = join(root, 'tmp');
+await mkdir(process.env.TMPDIR);
 let cleaning: Promise<void> | null = null;
 let interrupted = false;
 /** Idempotent: the signal handler and the normal path may both get here. */
@@ -120,16 +130,68 @@ try {
       log,
     });
   }
+  let inbox: InboxBenchReport | null = null;
+  if (opts.inbox) {
+    log('measuring the unattended inbox (airlock watch):');
+    const stationsNow = await stationsOnce();
+    inbox = await runInboxBench({
+      root,
+      stations: stationsNow,
+      small: opts.inboxSmall,
+      large: opts.inboxLarge,
+      largeBytes: opts.inboxLargeBytes,
+      loopSample: Math.min(opts.inboxLoop, opts.inboxSmall),
+      log,
+    });
+  }
+  let forward: ForwardBenchReport | null = null;
+  if (opts.forward) {
+    log('measuring audit forwarding to rsyslog over TLS:');
+    forward = await runForwardBench({ root, events: opts.forwardEvents, log });
+  }
+  let startup: StartupRun | null = null;
+  if (opts.startup) {
+    log('measuring CLI start-up:');
+    startup = await runStartupBench({ root, stations: await stationsOnce(), log });
+  }
+  let huge: HugeImportRun | null = null;
+  if (opts.huge) {
+    log(`measuring the import of one ${binarySize(opts.hugeBytes)} file:`);
+    huge = await runHugeImportBench({ root, stations: await stationsOnce(), bytes: opts.hugeBytes, log });
+  }
   const report = buildReport(machine, opts, sets, audit);
+  const summary = buildSummary({ options: opts, sets, audit, media, many, startup, huge });
+  report.allTargetsPass &&= summaryPasses(summary);
   // A section that ran and missed a target (or could not measure one) makes the whole run MISS.
   if (images && !images.skipped) report.allTargetsPass &&= images.allTargetsPass;
   if (inspect) report.allTargetsPass &&= inspect.allTargetsPass;
-  const extra = { media: media ?? undefined, manyFiles: many ?? undefined, images: images ?? undefined, inspect: inspect ?? undefined };
-  process.stdout.write(
-    opts.json
-      ? `${JSON.stringify({ ...report, ...extra }, null, 2)}\n`
-      : `${renderText(report, opts.commands)}${media ? `\n\n${renderMediaText(media)}` : ''}${many ? `\n\n${renderManyFilesText(many)}` : ''}${images ? `\n\n${renderImagesText(images, opts.commands)}` : ''}${inspect ? `\n\n${renderInspectText(inspect, opts.commands)}` : ''}\n`,
-  );
+  if (inbox) report.allTargetsPass &&= inbox.allTargetsPass;
+  if (forward) report.allTargetsPass &&= forward.allTargetsPass;
+  const extra = {
+    media: media ?? undefined,
+    manyFiles: many ?? undefined,
+    images: images ?? undefined,
+    inspect: inspect ?? undefined,
+    inbox: inbox ?? undefined,
+    forward: forward ?? undefined,
+    startup: startup ?? undefined,
+    huge: huge ?? undefined,
+    summary,
+  };
+  const sections = [
+    renderText(report, opts.commands),
+    media ? renderMediaText(media) : null,
+    many ? renderManyFilesText(many) : null,
+    images ? renderImagesText(images, opts.commands) : null,
+    inspect ? renderInspectText(inspect, opts.commands) : null,
+    inbox ? renderInboxText(inbox) : null,
+    forward ? renderForwardText(forward) : null,
+    huge ? renderHugeImportText(huge) : null,
+    // Last: the one table of every #18 target.
+    renderSummaryText(summary),
+    `All targets: ${report.allTargetsPass ? 'PASS' : 'MISS'}`,
+  ];
+  process.stdout.write(opts.json ? `${JSON.stringify({ ...report, ...extra }, null, 2)}\n` : `${sections.filter((s) => s !== null).join('\n\n')}\n`);
 } catch (error) {
   // After Ctrl-C the steps fail because we stopped them; that is not worth a second message.
   if (!interrupted) log(`bench failed: ${error instanceof Error ? error.message : String(error)}`);

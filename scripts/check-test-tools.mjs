@@ -27,6 +27,8 @@ const TOOLS = [
   ['qpdf', 'qpdf'],
   ['pdftoppm', 'poppler-utils'],
   ['pdffonts', 'poppler-utils'],
+  ['pdftotext', 'poppler-utils'],
+  ['systemd-analyze', 'systemd'],
   // rsyslog's TLS driver (lmnsd_ossl.so) comes from rsyslog-openssl, which .ci/run installs too.
 ];
 

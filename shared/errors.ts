@@ -88,6 +88,10 @@ export const ERROR_CODES = {
   RECEIPT_INVALID: { kind: 'operational', message: 'The receipt file is malformed, unsigned, or not signed by a trusted key.' },
   QUARANTINE_NOT_FOUND: { kind: 'operational', message: 'No quarantined bundle has that id.' },
   QUARANTINE_NOT_HELD: { kind: 'operational', message: 'That quarantined bundle is no longer held: it was released or purged already.' },
+  QUARANTINE_BUSY: {
+    kind: 'operational',
+    message: 'Another operator is recording a decision about this quarantined bundle, or releasing it, at this moment; nothing was recorded for you.',
+  },
   RELEASE_APPROVAL_INVALID: {
     kind: 'usage',
     message: 'The release was not approved as the station’s policy requires (a reason, and a second, different operator where two persons are required).',
@@ -101,6 +105,11 @@ export const ERROR_CODES = {
   CHANNEL_NAME_INVALID: {
     kind: 'usage',
     message: 'A channel name may hold only lower-case letters, digits, dot, dash and underscore (1-64 characters), starting with a letter or digit.',
+  },
+  CHANNEL_BUSY: { kind: 'operational', message: 'Another export on this channel is being written now; exports on one channel go one at a time.' },
+  CHANNEL_STAMP_STALE: {
+    kind: 'operational',
+    message: 'The staged export’s channel sequence number was taken by another bundle published on the channel since it was prepared; nothing was written.',
   },
   WATCH_INBOX_INVALID: {
     kind: 'usage',

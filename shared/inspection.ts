@@ -86,6 +86,11 @@ export interface QuarantineEntry {
   bytes: number;
   /** The problem codes that refused it, distinct, in first-seen order. */
   codes: ProblemCode[];
+  /**
+   * Every content finding recorded, counted per code: those the report lists by name and those
+   * it counts beyond its cap (all of them a release overrides). Absent in entries kept before it existed.
+   */
+  findingCounts?: Partial<Record<ProblemCode, number>> | undefined;
   /** Fingerprints of the trusted signers proven, if any. */
   signers: string[];
   status: 'held' | 'released' | 'purged';

@@ -5,12 +5,13 @@
  * Requests are strict objects: an unknown key is a malformed request, not something to ignore.
  *
  * Each domain keeps its schemas and its block of channels in shared/ipc/ (keys, transfer, media,
- * jobs, audit, settings, inspection, quarantine; common building blocks and verify results beside them); this file
+ * jobs, audit, settings, inspection, quarantine, inbox; common building blocks and verify results beside them); this file
  * composes the blocks into the one table and is what every layer imports.
  */
 import type { z } from 'zod';
 import { AUDIT_CHANNELS } from './ipc/audit.js';
 import type { ChannelBlock, IpcError } from './ipc/common.js';
+import { INBOX_CHANNELS } from './ipc/inbox.js';
 import { INSPECTION_CHANNELS } from './ipc/inspection.js';
 import { JOB_CHANNELS } from './ipc/jobs.js';
 import { KEY_CHANNELS } from './ipc/keys.js';
@@ -30,6 +31,7 @@ export * from './ipc/audit.js';
 export * from './ipc/settings.js';
 export * from './ipc/inspection.js';
 export * from './ipc/quarantine.js';
+export * from './ipc/inbox.js';
 
 /** The domain blocks, by name: each method belongs to exactly one (test/unit/shared/ipc-table.test.ts). */
 export const IPC_BLOCKS = {
@@ -41,6 +43,7 @@ export const IPC_BLOCKS = {
   settings: SETTINGS_CHANNELS,
   inspection: INSPECTION_CHANNELS,
   quarantine: QUARANTINE_CHANNELS,
+  inbox: INBOX_CHANNELS,
 } as const satisfies Record<string, ChannelBlock>;
 
 /**
@@ -57,6 +60,7 @@ export const IPC_CHANNELS = {
   ...SETTINGS_CHANNELS,
   ...INSPECTION_CHANNELS,
   ...QUARANTINE_CHANNELS,
+  ...INBOX_CHANNELS,
 } as const satisfies ChannelBlock;
 
 export type IpcMethod = keyof typeof IPC_CHANNELS;

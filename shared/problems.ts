@@ -76,6 +76,11 @@ export interface Problem {
   members?: string[] | undefined;
   /** SIGNER_UNTRUSTED only: the keys that signed, as the signature states them (unauthenticated). */
   unknownSigners?: UnknownSigner[];
+  /**
+   * A summary of entries beyond the report's cap (no `path`): how many more have this code. A
+   * quarantine release overrides up to this many findings of the code (quarantine/finding-match.ts).
+   */
+  count?: number | undefined;
 }
 
 /**
@@ -229,8 +234,9 @@ export const PROBLEM_TEXT: Record<ProblemCode, ProblemText> = {
     action: 'Ask your security officer to check the scanner’s limits and log, then import again.',
   },
   SCANNER_UNAVAILABLE: {
-    message: 'The malware scanner the station’s policy names did not answer, so nothing could be scanned; the bundle was not imported.',
-    action: 'Start the scanner (or ask your administrator to), check its address in the policy, then import again.',
+    // One meaning, whoever asks (import, verify, policy check): the scanner did not answer. What became of a bundle, if there is one, its report says.
+    message: 'The malware scanner the station’s policy names did not answer, so nothing could be scanned.',
+    action: 'Start the scanner (or ask your administrator to) and check its address in the policy; then try again.',
   },
   SCAN_DB_STALE: {
     message: 'The malware scanner’s signature database is older than the station’s policy allows.',

@@ -104,6 +104,8 @@ export interface ChannelReport {
   signer: string;
   /** Empty when the sequence and back-link are exactly what was expected. */
   findings: ChannelFinding[];
+  /** A gap's missing sequence numbers (at most 100 listed; the CHANNEL_GAP message counts them all). */
+  missing?: number[] | undefined;
 }
 
 export interface VerifyResult {

@@ -11,6 +11,8 @@ import { registerQuarantine } from './commands/quarantine.js';
 import { registerPolicy } from './commands/policy.js';
 import { registerVerify } from './commands/verify.js';
 import { registerFeed } from './commands/feed.js';
+import { registerWatch } from './commands/watch.js';
+import { registerChannels } from './commands/channels.js';
 import { createContext, reportFailure, type GlobalOptions } from './context.js';
 import type { CliIo } from './io.js';
 import { JSON_ERROR_SHAPE, JSON_SHAPES, NO_JSON_COMMANDS } from './json-shapes.js';
@@ -60,6 +62,8 @@ export function buildProgram(io: CliIo, args: readonly string[] = []): { program
   registerQuarantine(program, ctx);
   registerPolicy(program, ctx);
   registerFeed(program, ctx);
+  registerWatch(program, ctx);
+  registerChannels(program, ctx);
   for (const command of [program, ...allCommands(program)]) {
     const path = commandPath(command);
     command.exitOverride();

@@ -54,6 +54,10 @@ export const CLI_HINTS: readonly CliHint[] = [
     next: 'List the staged exports (airlock export --list-staged), discard this one (airlock export --discard-staged NAME) and prepare it again.',
   },
   { code: 'SETTINGS_INVALID', next: 'Correct the value named in the message and try again.' },
+  {
+    code: 'WATCH_ALREADY_RUNNING',
+    next: 'See it with airlock watch --status; stop it (systemctl stop, or kill -TERM with the pid it shows) before starting another on the same inbox.',
+  },
   { code: 'NOT_FOUND', next: 'Check the path for typing mistakes (ls shows what is there) and that removable media are still inserted, then try again.' },
   { code: 'NOT_FOUND', when: { reason: 'no-staged-export' }, next: 'List the staged exports (airlock export --list-staged) and name one shown there.' },
   {
@@ -80,6 +84,7 @@ export const CLI_HINTS: readonly CliHint[] = [
     next: 'Give --reason TEXT. Where two persons are required, each releases under their own key (--key FILE or --signer gpg:FINGERPRINT, or the station key), to the same --dest.',
   },
   { code: 'QUARANTINE_NOT_HELD', next: 'See airlock quarantine show ID, and airlock audit list --type quarantine-release for who released it.' },
+  { code: 'QUARANTINE_BUSY', next: 'Look again with airlock quarantine show ID (approvals given, a release under way), then run your release again.' },
   { code: 'MEDIA_NOT_FOUND', next: 'Insert the medium and check airlock media list; name it by the device, label or mount point shown there.' },
   { code: 'MEDIA_AMBIGUOUS', next: 'Name the medium by its device or mount point (shown by airlock media list) instead of its label.' },
   {

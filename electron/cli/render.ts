@@ -7,6 +7,7 @@ import { FILE_OUTCOMES, type FileOutcome, type FileResults, type PolicySummary, 
 import type { AirlockError } from '../core/index.js';
 import { cliNextStep, cliProblemNextStep } from './next-step.js';
 import { renderInspection } from './inspection-lines.js';
+import { renderChannel } from './channel-lines.js';
 
 /** A readable report of a verification: what was proven, or every reason for rejection with the next step. */
 export function renderVerifyResult(result: VerifyResult, operation: 'verify' | 'import' = 'verify', options: { verbose?: boolean } = {}): string {
@@ -43,6 +44,7 @@ export function renderVerifyResult(result: VerifyResult, operation: 'verify' | '
     ...renderFileCounts(result.files, options.verbose === true),
     ...renderPolicy(result.policy, operation),
     ...renderInspection(result.inspection),
+    ...renderChannel(result.channel),
   );
   if (options.verbose) lines.push(...renderFileList(result.files));
   for (const p of result.problems) {

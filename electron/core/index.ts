@@ -2,7 +2,15 @@
  * The engine's facade: the CLI, the Electron main process and the worker import from here
  * and nowhere deeper (lint enforces it).
  */
-export { Station, defaultBundleName, type OpenStationOptions, type ExportRequest, type VerifyRequest, type ImportRequest } from './station.js';
+export {
+  Station,
+  defaultBundleName,
+  type OpenStationOptions,
+  type ExportRequest,
+  type VerifyRequest,
+  type ImportRequest,
+  type WatchRequest,
+} from './station.js';
 export { AirlockError, toAirlockError, isAbortError } from './errors.js';
 export { errnoOf } from './errors.js';
 export { resolveHomeDir, defaultHomeDir } from './home/station-home.js';
@@ -31,3 +39,6 @@ export { parseRegistryEndpoint, type EndpointOptions } from './oci/registry/regi
 export type { RegistryEndpoint } from './oci/registry/registry-api.js';
 export type { InspectionStatus, PolicyCheck } from './station.js';
 export type { InspectPolicy } from './policy/inspect-policy.js';
+export type { HeartbeatRequest } from './station.js';
+export type { DeliverNowResult, SinkChange } from './forward/index.js';
+export { checkHeartbeatAlarms } from './channels/heartbeat-alarms.js';

@@ -42,6 +42,9 @@ import type {
 } from './station/requests.js';
 import type { QuarantineEntry } from '../../shared/inspection.js';
 import * as audit from './station/station-audit.js';
+import * as forward from './station/station-forward.js';
+import type { ForwardStatus } from '../../shared/forward.js';
+import type { DeliverNowResult } from './forward/index.js';
 import * as inspection from './station/inspection.js';
 import type { InspectionStatus, PolicyCheck } from './station/inspection.js';
 import * as keys from './station/station-keys.js';
@@ -50,9 +53,18 @@ import * as settings from './station/station-settings.js';
 import * as twoPerson from './station/two-person.js';
 import * as quarantine from './station/quarantine.js';
 import { verifyBundle } from './station/verify.js';
+import { watchInbox, watchStatuses, type WatchRequest } from './station/watch.js';
+import type { WatchStatus } from '../../shared/watch.js';
+import { sendHeartbeat, type HeartbeatRequest } from './station/heartbeat.js';
+import { channelStates } from './channels/channel-state.js';
+import { checkHeartbeatAlarms } from './channels/heartbeat-alarms.js';
+import { readStationPolicy } from './policy/station-policy.js';
+import type { ChannelState, HeartbeatAlarm } from '../../shared/channels.js';
 
 export { defaultBundleName } from './station/export.js';
+export type { HeartbeatRequest } from './station/heartbeat.js';
 export type { OpenStationOptions } from './station/context.js';
+export type { WatchRequest } from './station/watch.js';
 export type { InspectionStatus, PolicyCheck } from './station/inspection.js';
 export type {
   AuditTrail,
@@ -174,9 +186,38 @@ export class Station {
     return importInto(this.context, request);
   }
 
+  // Channels (issue #17.1, docs/channels.md) ---------------------------------
+
+  /** A signed heartbeat bundle with an empty payload, taking the channel's next sequence number. */
+  sendHeartbeat(request: HeartbeatRequest): Promise<ExportOutcome> {
+    return sendHeartbeat(this.context, request);
+  }
+
+  /** What this station received per signer and channel: last sequence, missing numbers, heartbeat alarm. */
+  async channelStates(now: Date = new Date()): Promise<ChannelState[]> {
+    return channelStates(this.context.readDatabase(), (await readStationPolicy(this.context.paths)).channels, now);
+  }
+
+  /** Channels silent past their heartbeat interval; raises one `channel-alarm` audit event per silence (the watcher calls it periodically). */
+  checkHeartbeatAlarms(now: Date = new Date()): Promise<HeartbeatAlarm[]> {
+    return checkHeartbeatAlarms(this.context, now);
+  }
+
   /** Install a signature-database feed bundle for the scanner (issue #16.6; station/feed-import.ts). */
   importFeed(request: FeedImportRequest): Promise<FeedImportOutcome> {
     return importFeed(this.context, request);
+  }
+
+  // Unattended inbox (issue #17.2) ------------------------------------------
+
+  /** `airlock watch INBOX --dest DIR`: import what arrives until the signal stops it; the final status (docs/watch.md). */
+  watchInbox(request: WatchRequest): Promise<WatchStatus> {
+    return watchInbox(this.context, request);
+  }
+
+  /** Every watcher of this home as its status file says (running, stopped, or dead when its process is gone). */
+  watchStatuses(): WatchStatus[] {
+    return watchStatuses(this.context);
   }
 
   // Two-person rule ------------------------------------------------------
@@ -285,6 +326,23 @@ export class Station {
 
   checkpointAudit(passphrase: string, signer?: SignerSpec): Promise<AuditCheckpoint | null> {
     return audit.checkpointAudit(this.context, passphrase, signer);
+  }
+
+  // Audit forwarding to a SIEM (issue #17.3, docs/siem.md) ---------------------
+
+  /** Each configured sink's delivered seq and backlog; `configured: false` when config.json has no `forward` section. */
+  forwardStatus(): Promise<ForwardStatus> {
+    return forward.forwardStatus(this.context);
+  }
+
+  /** Deliver the backlog up to the current head now (`airlock audit forward`); `busy` when another forwarder holds the lease. */
+  forwardNow(options: forward.ForwardRunOptions): Promise<DeliverNowResult> {
+    return forward.forwardNow(this.context, options);
+  }
+
+  /** Forward every event, new ones included, until `options.signal` aborts (`--follow`; the app's main process). */
+  runForwarder(options: forward.ForwardRunOptions): Promise<void> {
+    return forward.runForwarder(this.context, options);
   }
 
   // Settings ---------------------------------------------------------------

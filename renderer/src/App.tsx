@@ -1,5 +1,5 @@
 /**
- * The app shell: navigation between the flows (export, import, verify) and the views (quarantine,
+ * The app shell: navigation between the flows (export, import, verify) and the views (inbox, quarantine,
  * keys, audit, settings), and the light/dark switch. Every section stays mounted while hidden, so a
  * running export keeps its screen when the operator looks at something else.
  */
@@ -10,15 +10,17 @@ import { ExportFlow } from './flows/export/ExportFlow.js';
 import { ImportFlow } from './flows/import/ImportFlow.js';
 import { VerifyFlow } from './flows/verify/VerifyFlow.js';
 import { AuditView } from './views/AuditView.js';
+import { InboxView } from './views/inbox/InboxView.js';
 import { KeysView } from './views/KeysView.js';
 import { QuarantineView } from './views/quarantine/QuarantineView.js';
 import { SettingsView } from './views/SettingsView.js';
 
-export type Section = 'export' | 'import' | 'verify' | 'quarantine' | 'keys' | 'audit' | 'settings';
+export type Section = 'export' | 'import' | 'inbox' | 'verify' | 'quarantine' | 'keys' | 'audit' | 'settings';
 
 const SECTIONS: Array<{ id: Section; label: string; description: string }> = [
   { id: 'export', label: 'Export', description: 'Send files as a signed bundle' },
   { id: 'import', label: 'Import', description: 'Verify and bring files in' },
+  { id: 'inbox', label: 'Inbox', description: 'Watched inbox, channels, SIEM' },
   { id: 'verify', label: 'Verify', description: 'Check a bundle, import nothing' },
   { id: 'quarantine', label: 'Quarantine', description: 'Bundles inspection refused' },
   { id: 'keys', label: 'Keys', description: 'Station key, trusted signers' },
@@ -48,6 +50,7 @@ export function App({ initial = 'export' }: { initial?: Section }) {
   const panes: Record<Section, ReactNode> = {
     export: <ExportFlow onOpenKeys={() => setSection('keys')} />,
     import: <ImportFlow onOpenQuarantine={() => setSection('quarantine')} />,
+    inbox: <InboxView active={section === 'inbox'} />,
     verify: <VerifyFlow />,
     quarantine: <QuarantineView active={section === 'quarantine'} />,
     keys: <KeysView />,

@@ -37,9 +37,9 @@ describe('fault harness (short run)', () => {
   it('kill -9 just before and just after the import commit rename and the export publish: recovered or failed, truthfully', async () => {
     const summary = await run('crash-points', 4);
     // Killed just before the rename, the import leaves its empty placeholder at DIR/NAME (never a
-    // partial folder); the retry's sweep proves it the dead import's and removes it.
+    // partial folder); recovery at the next start proves it the dead import's and removes it.
     expect(summary.results.map((r) => r.outcome.replace(/@[^:]*:/u, ':'))).toEqual([
-      'killed: placeholder (recovered), retry ok',
+      'killed: absent (recovered), retry ok',
       'killed: complete (recovered), retry REPLAY',
       'killed: absent (recovered), retry ok',
       'killed: published (recovered), retry OUTPUT_EXISTS',

@@ -36,8 +36,10 @@ export async function checkImportRecords(fixture: Fixture, home: string, target:
   if (verify) bad.push(verify);
   const ledger = readLedger(home);
   const state = await importState(fixture, target);
-  // An empty placeholder is not an import (the ledger says failed); the next import into DIR removes it.
-  if (state !== 'absent' && state !== 'complete' && state !== 'placeholder') bad.push(`destination ${state}`);
+  // An empty placeholder is not an import (the ledger says failed); recovery at the next start removes it,
+  // so the destination never shows an import that did not happen.
+  if (state === 'placeholder') bad.push('an empty placeholder left at DIR/NAME after the next start');
+  else if (state !== 'absent' && state !== 'complete') bad.push(`destination ${state}`);
   const pending = ledger.imports.filter((r) => r.status === 'pending');
   if (pending.length > 0) bad.push(`${pending.length} import claim(s) still pending after the next start`);
   const imported = ledger.imports.filter((r) => r.status === 'imported' && r.destination === target);

@@ -41,6 +41,10 @@ export interface FakeScannerOptions {
   verdict?: ScanVerdict;
   /** begin() throws. */
   throwOnBegin?: boolean;
+  /** Every finish() waits for this before answering (a clamd still scanning). */
+  gate?: Promise<void>;
+  /** finish() rejects instead of answering. */
+  finishThrows?: boolean;
 }
 
 export class FakeScanner implements Scanner {
@@ -71,7 +75,9 @@ export class FakeScanner implements Scanner {
         tail = text.slice(-MARKER.length);
       },
       finish: async () => {
+        if (this.options.gate) await this.options.gate;
         this.finished += 1;
+        if (this.options.finishThrows) throw new Error('socket hang up');
         if (found) return { outcome: 'found', detail: 'Airlock.Test.Marker.UNOFFICIAL' };
         return this.options.verdict ?? { outcome: 'clean', detail: null };
       },
@@ -164,6 +170,7 @@ export function fakeParts(options: { walkThrows?: boolean | undefined } = {}): {
       if (bytes.includes('ENCRYPTED')) return { kind: 'unreadable', encrypted: true, detail: 'it is encrypted' };
       return bytes.includes('VBA') ? { kind: 'found', detail: 'It holds a VBA project.' } : { kind: 'none' };
     },
+    officePackage: async () => ({ kind: 'valid' }),
     walkArchive: async (source, _kind, _limits, visit) => {
       if (options.walkThrows) throw new Error('central directory is damaged');
       const bytes = await readAll(source);

@@ -11,6 +11,7 @@ import { resolveInspectPolicy } from '../../electron/core/policy/inspect-policy.
 import { bufferSource } from '../../electron/core/inspect/types/buffer-source.js';
 import { detectType } from '../../electron/core/inspect/types/detect-type.js';
 import { officeMacros } from '../../electron/core/inspect/types/office-macros.js';
+import { officePackageVerdict } from '../../electron/core/inspect/types/office-package.js';
 import { typeFindings } from '../../electron/core/inspect/types/type-findings.js';
 import * as corpus from '../helpers/type-corpus.js';
 
@@ -32,7 +33,9 @@ const docx = (parts: corpus.ZipMember[], main = corpus.DOCX_MAIN, extraTypes = '
 async function codesFor(bytes: Buffer, name: string): Promise<string[]> {
   const detection = await detectType(bytes.subarray(0, 4100), name);
   const macros = detection.office === null ? null : await officeMacros(bufferSource(bytes));
-  return typeFindings(detection, macros, types as NonNullable<typeof types>)
+  // The package structure check (office-package.ts) is the inspector's other look at an Office zip.
+  const pkg = detection.office === 'ooxml' ? await officePackageVerdict(bufferSource(bytes), detection.extension) : null;
+  return typeFindings(detection, macros, types as NonNullable<typeof types>, { polyglot: pkg?.kind === 'mismatch' ? pkg.detail : null })
     .filter((f) => f.severity === 'refuse')
     .map((f) => f.code);
 }
@@ -167,7 +170,8 @@ describe('what cannot be looked through is not clean', () => {
   });
   it('a plain zip named as an Office document is not passed as a clean document', async () => {
     const zip = corpus.zip([{ name: 'payload.exe', data: corpus.pe() }]);
-    for (const name of ['report.docx', 'sheet.xlsx', 'letter.odt']) expect(await codesFor(zip, name)).toContain('ARCHIVE_UNREADABLE');
+    // Not a package (docs/type-inspection.md, "Office packages are archives"): TYPE_MISMATCH, and its members are walked.
+    for (const name of ['report.docx', 'sheet.xlsx', 'letter.odt']) expect(await codesFor(zip, name)).toContain('TYPE_MISMATCH');
     expect(await codesFor(zip, 'archive.zip')).toEqual([]);
   });
   it('objects embedded deeper than the look-inside depth are refused, not assumed clean', async () => {

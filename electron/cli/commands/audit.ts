@@ -7,6 +7,7 @@ import { AirlockError } from '../../core/index.js';
 import { write } from '../io.js';
 import { obtainPassphrase } from '../passphrase.js';
 import type { CommandContext } from '../context.js';
+import { registerAuditForward } from './audit-forward.js';
 
 const TYPES: readonly string[] = AUDIT_EVENT_TYPES;
 const OUTCOMES: readonly string[] = AUDIT_OUTCOMES;
@@ -113,4 +114,6 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
         return EXIT.OK;
       });
     });
+
+  registerAuditForward(audit, ctx);
 }

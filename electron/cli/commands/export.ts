@@ -10,10 +10,12 @@ import { progressLine } from '../progress-line.js';
 import type { CommandContext } from '../context.js';
 import { renderStaged } from './approve.js';
 import { runMediaExport } from './media.js';
+import { channelLine } from '../channel-lines.js';
 
 interface ExportOptions {
   out?: string;
   name?: string;
+  channel?: string;
   passphraseFile?: string;
   signer?: string;
   prepare?: boolean;
@@ -87,6 +89,7 @@ export function registerExport(program: Command, ctx: CommandContext): void {
     .argument('[paths...]', 'files and folders to send; a folder "foo" becomes data/foo/ in the bundle')
     .option('-o, --out <dir>', 'folder to write the bundle into')
     .option('-n, --name <name>', 'bundle name (letters, digits, . _ -); default airlock-<sequence>-<date>')
+    .option('--channel <name>', 'stamp the bundle on this channel: its next sequence number and a link to the previous bundle (docs/channels.md)')
     .option('--passphrase-file <file>', 'read the station key passphrase (or the GnuPG key passphrase) from the first line of a file (else you are asked)')
     .option('--signer <spec>', 'sign with a GnuPG key instead of the station key: gpg:<fingerprint> (smartcards welcome)')
     .option(
@@ -135,6 +138,8 @@ export function registerExport(program: Command, ctx: CommandContext): void {
           throw new AirlockError('USAGE', '--to-media writes a new export to media: it goes without --out, --prepare and --finish.');
         if (opts.toMedia === undefined && (opts.volumeSize !== undefined || opts.partSize !== undefined || opts.eject))
           throw new AirlockError('USAGE', '--volume-size, --part-size and --eject go with --to-media.');
+        if (opts.finish !== undefined && opts.channel !== undefined)
+          throw new AirlockError('USAGE', '--finish takes no --channel: the staged export carries the channel it was prepared with.');
         if (!opts.prepare && opts.out === undefined && opts.toMedia === undefined)
           throw new AirlockError('USAGE', '--out DIR or --to-media ID is required (except with --prepare).');
         const signer = await signerFromOptions(io, station, opts.signer, opts.passphraseFile);
@@ -158,6 +163,7 @@ export function registerExport(program: Command, ctx: CommandContext): void {
               signer,
               signal: io.signal,
               name: opts.name,
+              channel: opts.channel,
               stagingDir: opts.staging,
               onProgress: progress.onProgress,
             });
@@ -179,6 +185,7 @@ export function registerExport(program: Command, ctx: CommandContext): void {
                   signer,
                   ...common,
                   name: opts.name,
+                  channel: opts.channel,
                   ...imageRequest,
                 });
           progress.done();
@@ -235,6 +242,7 @@ function printExport(io: CliIo, result: ExportOutcome, json: boolean): void {
   write(io.stdout, displayText(`Exported ${result.bundlePath}`));
   write(io.stdout, `  ${plural(result.files, 'file')}, ${formatSize(result.bytes)} payload, ${formatSize(result.bundleBytes)} on disk (fsynced)`);
   write(io.stdout, `  id ${result.uuid}, sequence ${result.sequence}`);
+  if (result.channel) write(io.stdout, displayText(channelLine(result.channel)));
   for (const signer of result.signers) write(io.stdout, displayText(`  signed by ${signer.userIds.join(', ')}  ${groupFingerprint(signer.fingerprint)}`));
   if (result.images) printImages(io, result.images);
   if (result.receipt) write(io.stdout, displayText(`  receipt ${result.receipt.html}${result.receipt.signature ? ' (signed)' : ''}`));

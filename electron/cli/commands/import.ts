@@ -77,6 +77,8 @@ export function registerImport(program: Command, ctx: CommandContext): void {
           write(io.stdout, renderVerifyResult(result, 'import', { verbose: ctx.globals().verbose === true }));
           if (result.pushes !== undefined) write(io.stdout, renderPushes(result.pushes, opts.pushTo ?? ''));
           if (!result.ok) write(io.stdout, 'Nothing was imported; the destination is unchanged.');
+          else if (result.heartbeat === true)
+            write(io.stdout, 'HEARTBEAT  received and recorded on its channel; a heartbeat carries no files, nothing was written to the destination.');
           if (result.quarantine) {
             write(io.stdout, displayText(`QUARANTINED  ${result.quarantine.id}  (kept in ${result.quarantine.path})`));
             write(io.stdout, displayText(`Next: airlock quarantine show ${result.quarantine.id}`));

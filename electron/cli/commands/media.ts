@@ -128,6 +128,7 @@ export interface MediaExportCliOptions {
   partSize?: string;
   eject?: boolean;
   name?: string;
+  channel?: string;
   json?: boolean;
 }
 
@@ -149,6 +150,7 @@ export async function runMediaExport(station: Station, io: CliIo, paths: string[
       signer,
       signal: io.signal,
       name: opts.name,
+      channel: opts.channel,
       volumeSize: opts.volumeSize !== undefined ? parseSize(opts.volumeSize, '--volume-size') : undefined,
       partSize: opts.partSize !== undefined ? parseSize(opts.partSize, '--part-size') : undefined,
       nextMedium: ask,

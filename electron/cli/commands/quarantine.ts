@@ -110,7 +110,11 @@ export function registerQuarantine(program: Command, ctx: CommandContext): void 
           write(io.stdout, `  audit event #${outcome.auditEvent}`);
         } else {
           write(io.stdout, renderVerifyResult(imported, 'import', { verbose: ctx.globals().verbose === true }));
-          for (const p of imported.overridden ?? []) write(io.stdout, displayText(`  overridden  ${p.code}  ${p.path ?? ''}${memberText(p.members)}`));
+          for (const p of imported.overridden ?? [])
+            write(
+              io.stdout,
+              displayText(p.path === undefined ? `  overridden  ${p.code}  ${p.message}` : `  overridden  ${p.code}  ${p.path}${memberText(p.members)}`),
+            );
           if (!imported.ok) write(io.stdout, 'Not released: nothing was imported; the bundle stays in quarantine.');
           else if (imported.destination !== null) write(io.stdout, displayText(`RELEASED  ${outcome.entry.id}  to ${imported.destination}`));
           if (imported.receipt) write(io.stdout, displayText(`  receipt ${imported.receipt.html}${imported.receipt.signature ? ' (signed)' : ' (unsigned)'}`));
@@ -191,6 +195,9 @@ function renderDetail(detail: QuarantineDetail): string {
   ];
   for (const fpr of e.signers) lines.push(`  signed by ${groupFingerprint(fpr)}`);
   lines.push(`  refused for: ${e.codes.join(', ')}`);
+  // Every finding recorded, counted per code (the list below names the first 1,000; a release overrides all of them).
+  const counts = Object.entries(e.findingCounts ?? {});
+  if (counts.length > 0) lines.push(`  findings recorded: ${counts.map(([code, n]) => `${code} ${n}`).join(', ')}`);
   for (const p of detail.report.problems) {
     lines.push(`    ${p.code}  ${p.path ?? ''}${memberText(p.members)}`);
     lines.push(`      ${p.message}`);

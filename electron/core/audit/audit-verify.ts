@@ -1,9 +1,8 @@
 import type { TrustedKey } from '../crypto/detached-signature.js';
 import type { StationDb } from '../db/station-db.js';
 import type { HomePaths } from '../home/station-home.js';
-import { filesDigest, GENESIS_HASH, hashStoredEvent } from './audit-event.js';
 import { checkpointSignatureValid, listCheckpoints, readHeadFile, type AuditCheckpoint } from './audit-checkpoint.js';
-import { auditFileRowReader, iterateStoredEvents } from './audit-store.js';
+import { walkAuditChain, type ChainWalkOptions } from './audit-chain-lanes.js';
 
 export interface AuditVerifyResult {
   ok: boolean;
@@ -20,9 +19,15 @@ export interface AuditVerifyResult {
 /**
  * Walk the chain from the first event: contiguous sequence numbers, each event linked to the
  * one before, each hash recomputed (file rows included), then every signed checkpoint and the
- * signed head file checked against the events they vouch for.
+ * signed head file checked against the events they vouch for. The walk runs on every core for
+ * a large log (audit-chain-lanes.ts) and stops at the first break, as a single walk would.
  */
-export async function verifyAuditLog(db: StationDb, paths: HomePaths, stationKeys: readonly TrustedKey[]): Promise<AuditVerifyResult> {
+export async function verifyAuditLog(
+  db: StationDb,
+  paths: HomePaths,
+  stationKeys: readonly TrustedKey[],
+  options: ChainWalkOptions = {},
+): Promise<AuditVerifyResult> {
   const notes: string[] = [];
   let firstBroken: AuditVerifyResult['firstBroken'] = null;
   const breakAt = (seq: number, reason: string): void => {
@@ -39,36 +44,10 @@ export async function verifyAuditLog(db: StationDb, paths: HomePaths, stationKey
     headUnreadable = (error as Error).message;
   }
   const wanted = new Set([...checkpoints.map((c) => c.seq), ...(head ? [head.seq] : [])]);
-  const hashes = new Map<number, string>();
-  const fileRows = auditFileRowReader(db);
-  let expected = 1;
-  let prev = GENESIS_HASH;
-  let count = 0;
-  for (const row of iterateStoredEvents(db)) {
-    count += 1;
-    if (row.seq !== expected) {
-      breakAt(expected, row.seq > expected ? `event #${expected} is missing (deleted)` : `event #${row.seq} is out of order`);
-      break;
-    }
-    if (row.prev_hash !== prev) {
-      breakAt(row.seq, `event #${row.seq} does not follow event #${row.seq - 1} (inserted, reordered or edited)`);
-      break;
-    }
-    const { hash, ...rest } = row;
-    if (hashStoredEvent(rest) !== hash) {
-      breakAt(row.seq, `event #${row.seq} was edited after it was recorded`);
-      break;
-    }
-    // Rows added to an event recorded without any are caught by one query after the loop.
-    if (row.files_digest !== null && filesDigest(fileRows(row.seq)) !== row.files_digest) {
-      breakAt(row.seq, `the per-file rows of event #${row.seq} were edited`);
-      break;
-    }
-    if (wanted.has(row.seq)) hashes.set(row.seq, hash);
-    prev = hash;
-    expected += 1;
-  }
-  const lastSeq = expected - 1;
+  const walk = await walkAuditChain(db, wanted, options);
+  const { hashes, rows: count } = walk;
+  if (walk.broken) breakAt(walk.broken.seq, walk.broken.reason);
+  const lastSeq = walk.expected - 1;
   if (headUnreadable !== null) breakAt(lastSeq + 1, `audit-head.json is unreadable or malformed (${headUnreadable}): the newest events cannot be vouched for`);
   const added = db
     .prepare('SELECT MIN(f.event_seq) AS seq FROM audit_files f JOIN audit_events e ON e.seq = f.event_seq WHERE e.files_digest IS NULL AND e.seq <= ?')

@@ -45,11 +45,21 @@ export interface TransferReceipt {
   registry?: ReceiptRegistrySection | null | undefined;
   /** Content inspection (issue #16): scanner, database version and date, counts; absent or null when the policy has none. */
   inspection?: InspectionRecord | null | undefined;
+  /** The bundle's channel stamp (docs/channels.md) and, on import, each finding with what the policy decided; absent without a stamp. */
+  channel?: ReceiptChannel | undefined;
   operator: string;
   station: string;
   startedAt: string;
   finishedAt: string;
   audit: { eventSeq: number; eventHash: string; checkpoint: { seq: number; hash: string; at: string } | null };
+}
+
+export interface ReceiptChannel {
+  channel: string;
+  sequence: number;
+  previousTagManifestSha256: string | null;
+  heartbeat: boolean;
+  findings: Array<{ code: string; expected: number; received: number; decision: 'refuse' | 'warn' }>;
 }
 
 export interface WrittenReceipt {
@@ -191,6 +201,7 @@ ${row('Files', String(receipt.files))}
 ${row('Bytes', `${receipt.bytes} (${formatBytes(receipt.bytes)})`)}
 ${row('Media', receipt.media ? mediaText(receipt.media) : '(not recorded)')}
 ${receipt.inspection ? row('Content inspection', inspectionCheckDetail(receipt.inspection)) : ''}
+${receipt.channel ? row('Channel', channelText(receipt.channel)) : ''}
 ${row('Operator', receipt.operator)}
 ${row('Station', receipt.station)}
 ${row('Started', receipt.startedAt)}
@@ -219,4 +230,11 @@ function registryHtml(registry: ReceiptRegistrySection): string {
 ${rows}
 </tbody></table>
 `;
+}
+
+/** `diode-a, sequence 3 (previous 9f86…); CHANNEL_GAP warn (expected 2)`. */
+function channelText(channel: ReceiptChannel): string {
+  const previous = channel.previousTagManifestSha256 === null ? 'first on the channel' : `previous ${channel.previousTagManifestSha256}`;
+  const findings = channel.findings.map((f) => `; ${f.code} ${f.decision} (expected ${f.expected})`).join('');
+  return `${channel.heartbeat ? 'heartbeat on ' : ''}${channel.channel}, sequence ${channel.sequence} (${previous})${findings}`;
 }

@@ -20,6 +20,8 @@ export interface TransferReceiptFacts {
   registry?: TransferReceipt['registry'];
   /** Import with content inspection (issue #16): the scanner, its database version and date, and the counts. */
   inspection?: TransferReceipt['inspection'];
+  /** A bundle with a channel stamp (docs/channels.md). */
+  channel?: TransferReceipt['channel'];
 }
 
 export function buildTransferReceipt(kind: TransferReceipt['kind'], identity: StationIdentity, facts: TransferReceiptFacts): TransferReceipt {
@@ -36,6 +38,7 @@ export function buildTransferReceipt(kind: TransferReceipt['kind'], identity: St
     media: facts.media,
     registry: facts.registry,
     inspection: facts.inspection,
+    channel: facts.channel,
     operator: identity.operator,
     station: identity.station,
     startedAt: facts.startedAt.toISOString(),

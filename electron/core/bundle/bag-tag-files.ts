@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { ChannelStamp } from '../../../shared/channels.js';
 import type { StationIdentity } from '../home/station-config.js';
+import { channelBagInfo } from '../channels/channel-stamp.js';
 import { sha256Hex } from '../crypto/sha256.js';
 import { formatBagInfo, humanBagSize, type BagInfo } from './bag-info.js';
 import { BAG_INFO_NAME, BAGIT_TXT, BAGIT_TXT_NAME, FORMAT_VERSION, INFO, MANIFEST_NAME, TAGMANIFEST_NAME } from './format.js';
@@ -28,7 +30,10 @@ export interface TaggedPayloadFile {
 }
 
 /** Build the tag files for a hashed payload. The tag manifest covers the three tag files before it. */
-export function buildBagTags(payload: readonly TaggedPayloadFile[], meta: { identity: StationIdentity; sequence: number; now: Date; uuid?: string }): BagTags {
+export function buildBagTags(
+  payload: readonly TaggedPayloadFile[],
+  meta: { identity: StationIdentity; sequence: number; now: Date; uuid?: string; channel?: ChannelStamp | undefined },
+): BagTags {
   const uuid = meta.uuid ?? randomUUID();
   const payloadBytes = payload.reduce((sum, file) => sum + file.size, 0);
   const info: BagInfo = [
@@ -42,6 +47,8 @@ export function buildBagTags(payload: readonly TaggedPayloadFile[], meta: { iden
     { label: INFO.operator, value: meta.identity.operator },
     { label: INFO.sequence, value: String(meta.sequence) },
     { label: INFO.created, value: meta.now.toISOString() },
+    // The channel stamp (docs/bundle-format.md §17): signed with the rest through the tag manifest.
+    ...(meta.channel ? channelBagInfo(meta.channel) : []),
   ];
   const bagit = Buffer.from(BAGIT_TXT, 'utf8');
   const bagInfo = Buffer.from(formatBagInfo(info), 'utf8');

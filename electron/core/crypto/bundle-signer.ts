@@ -1,4 +1,5 @@
-import { armor, enums, readSignature, type PrivateKey } from 'openpgp';
+import type { PrivateKey } from 'openpgp';
+import { openpgp } from './openpgp-lazy.js';
 import { OPENPGP_CONFIG } from './openpgp-config.js';
 import { signDetached } from './detached-signature.js';
 
@@ -38,7 +39,7 @@ export function openpgpSigner(key: PrivateKey): BundleSigner {
 export async function combineSignatures(armoredSignatures: readonly string[]): Promise<string> {
   const parts: Uint8Array[] = [];
   for (const armored of armoredSignatures) {
-    const signature = await readSignature({ armoredSignature: armored, config: OPENPGP_CONFIG });
+    const signature = await (await openpgp()).readSignature({ armoredSignature: armored, config: OPENPGP_CONFIG });
     parts.push(signature.write());
   }
   const total = parts.reduce((n, p) => n + p.length, 0);
@@ -48,6 +49,7 @@ export async function combineSignatures(armoredSignatures: readonly string[]): P
     bytes.set(part, offset);
     offset += part.length;
   }
+  const { armor, enums } = await openpgp();
   return armor(enums.armor.signature, bytes);
 }
 

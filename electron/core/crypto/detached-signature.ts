@@ -1,4 +1,5 @@
-import { createMessage, readSignature, verify, type PrivateKey, type PublicKey, type Signature } from 'openpgp';
+import type { PrivateKey, PublicKey, Signature } from 'openpgp';
+import { openpgp } from './openpgp-lazy.js';
 import { groupFingerprint } from '../../../shared/fingerprint.js';
 import { displayText } from '../../../shared/display-text.js';
 import { problem, type Problem, type UnknownSigner } from '../../../shared/problems.js';
@@ -119,7 +120,7 @@ export async function verifyDetachedSignature(
 
   let signature: Signature;
   try {
-    signature = await readSignature({ armoredSignature: armored, config: OPENPGP_CONFIG });
+    signature = await (await openpgp()).readSignature({ armoredSignature: armored, config: OPENPGP_CONFIG });
   } catch (error) {
     return { signers: [], problems: [problem('SIGNATURE_INVALID', `The signature cannot be read: ${(error as Error).message}.`, sigPath)] };
   }
@@ -141,11 +142,13 @@ export async function verifyDetachedSignature(
     }
   }
 
-  const message = await createMessage({ binary: data });
+  const message = await (await openpgp()).createMessage({ binary: data });
   const keys = trusted.map((t) => t.key);
   let results;
   try {
-    ({ signatures: results } = await verify({
+    ({ signatures: results } = await (
+      await openpgp()
+    ).verify({
       message,
       signature,
       verificationKeys: keys,
@@ -156,7 +159,9 @@ export async function verifyDetachedSignature(
     }));
   } catch {
     // No signature verified with a trusted key: verify again without expectSigned to say why, per signature.
-    ({ signatures: results } = await verify({
+    ({ signatures: results } = await (
+      await openpgp()
+    ).verify({
       message,
       signature,
       verificationKeys: keys,

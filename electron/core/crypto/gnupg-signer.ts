@@ -3,12 +3,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { readKey, type PublicKey } from 'openpgp';
+import type { PublicKey } from 'openpgp';
+import { openpgp, openpgpFullConfig } from './openpgp-lazy.js';
 import { normalizeFingerprint } from '../../../shared/fingerprint.js';
 import { AirlockError } from '../errors.js';
 import type { BundleSigner } from './bundle-signer.js';
 import { verifyDetachedSignature } from './detached-signature.js';
-import { OPENPGP_CONFIG, OPENPGP_FULL_CONFIG } from './openpgp-config.js';
+import { OPENPGP_CONFIG } from './openpgp-config.js';
 
 const run = promisify(execFile);
 
@@ -42,7 +43,7 @@ export async function gnupgSigner(fingerprintInput: string, options: GnupgOption
     throw new AirlockError('KEY_NOT_FOUND', `GnuPG cannot export ${fingerprint}: ${(error as Error).message}`);
   }
   if (!exported.includes('BEGIN PGP PUBLIC KEY BLOCK')) throw new AirlockError('KEY_NOT_FOUND', `GnuPG has no key ${fingerprint}.`);
-  const publicKey = await readKey({ armoredKey: exported, config: OPENPGP_CONFIG });
+  const publicKey = await (await openpgp()).readKey({ armoredKey: exported, config: OPENPGP_CONFIG });
   const primary = publicKey.getFingerprint().toUpperCase();
   const trusted = [{ fingerprint: primary, label: null, userIds: publicKey.getUserIDs(), key: publicKey }];
   // gpg writes the Signer's User ID subpacket only with --sender, and then only a mail address:
@@ -99,7 +100,7 @@ function spawnWithInput(command: string, args: string[], input: string): Promise
 /** The primary user ID's mail address (what gpg --sender takes), or null. */
 async function primaryEmail(key: PublicKey): Promise<string | null> {
   try {
-    const email = (await key.getPrimaryUser(undefined, undefined, OPENPGP_FULL_CONFIG)).user.userID?.email ?? '';
+    const email = (await key.getPrimaryUser(undefined, undefined, await openpgpFullConfig())).user.userID?.email ?? '';
     return /^[^\s<>]+@[^\s<>]+$/u.test(email) ? email : null;
   } catch {
     return null;

@@ -1,4 +1,4 @@
-import { config as defaultConfig, type Config, type PartialConfig } from 'openpgp';
+import type { PartialConfig } from 'openpgp';
 
 /**
  * One explicit openpgp.js configuration for every call. The insecure switches stay off
@@ -12,5 +12,5 @@ export const OPENPGP_CONFIG: PartialConfig = {
   enableParsingV5Entities: false,
 };
 
-/** The same over openpgp.js's defaults, for the lower-level calls that take a complete configuration. */
-export const OPENPGP_FULL_CONFIG: Config = { ...defaultConfig, ...OPENPGP_CONFIG };
+// The same over openpgp.js's defaults (a complete Config) is openpgpFullConfig() in openpgp-lazy.ts:
+// it needs openpgp.js loaded, which this module does not do.

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { readPrivateKey } from 'openpgp';
+import { openpgp } from './openpgp-lazy.js';
 import { AirlockError, toAirlockError } from '../errors.js';
 import type { HomePaths } from '../home/station-home.js';
 import { unlockStationSigningKey } from '../keys/station-key.js';
@@ -39,7 +39,7 @@ export async function resolveSigner(paths: HomePaths, spec: SignerSpec): Promise
       }
       let key;
       try {
-        key = await readPrivateKey({ armoredKey: armored, config: OPENPGP_CONFIG });
+        key = await (await openpgp()).readPrivateKey({ armoredKey: armored, config: OPENPGP_CONFIG });
       } catch (error) {
         throw new AirlockError('KEY_INVALID', `${spec.file} is not an armored private key: ${(error as Error).message}`);
       }

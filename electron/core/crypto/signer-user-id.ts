@@ -1,5 +1,6 @@
-import { enums, LiteralDataPacket, PacketList, Signature, SignaturePacket, sign, createMessage, type Config, type PrivateKey } from 'openpgp';
-import { OPENPGP_CONFIG, OPENPGP_FULL_CONFIG } from './openpgp-config.js';
+import type { enums, Config, PrivateKey, SignaturePacket } from 'openpgp';
+import { OPENPGP_CONFIG } from './openpgp-config.js';
+import { openpgp, openpgpFullConfig } from './openpgp-lazy.js';
 
 /**
  * Detached signatures that name their signer: the Signer's User ID subpacket (RFC 4880
@@ -16,6 +17,7 @@ function hashAlgorithmFor(key: PrivateKey, date: Date): Promise<enums.hash> {
   let known = hashByKey.get(key);
   if (!known) {
     known = (async () => {
+      const { sign, createMessage } = await openpgp();
       const probe = await sign({
         message: await createMessage({ binary: new Uint8Array(0) }),
         signingKeys: key,
@@ -38,7 +40,7 @@ function hashAlgorithmFor(key: PrivateKey, date: Date): Promise<enums.hash> {
 /** The key's primary user ID as text ("Name <mail>"), or null when it has none. */
 export async function primaryUserIdText(key: PrivateKey, date: Date): Promise<string | null> {
   try {
-    const primary = await key.getPrimaryUser(date, undefined, OPENPGP_FULL_CONFIG);
+    const primary = await key.getPrimaryUser(date, undefined, await openpgpFullConfig());
     return primary.user.userID?.userID ?? null;
   } catch {
     return key.getUserIDs()[0] ?? null;
@@ -47,9 +49,11 @@ export async function primaryUserIdText(key: PrivateKey, date: Date): Promise<st
 
 /** One detached binary signature packet per key over `data`, each naming its key's primary user ID. */
 export async function signDetachedWithUserId(data: Uint8Array, signingKeys: readonly PrivateKey[], date: Date = new Date()): Promise<string> {
+  const { enums, LiteralDataPacket, PacketList, Signature, SignaturePacket } = await openpgp();
+  const fullConfig = await openpgpFullConfig();
   const packets = new PacketList<SignaturePacket>();
   for (const key of signingKeys) {
-    const signingKey = await key.getSigningKey(undefined, date, undefined, OPENPGP_FULL_CONFIG);
+    const signingKey = await key.getSigningKey(undefined, date, undefined, fullConfig);
     // The literal packet only carries the bytes to hash (a detached signature hashes nothing else);
     // its setter is internal in openpgp.js's typings.
     const literal = new LiteralDataPacket() as unknown as { setBytes(bytes: Uint8Array, format: enums.literal): void };
@@ -67,9 +71,9 @@ export async function signDetachedWithUserId(data: Uint8Array, signingKeys: read
       literal,
       date,
       true,
-      OPENPGP_FULL_CONFIG,
+      fullConfig,
     );
     packets.push(packet);
   }
-  return new Signature(packets).armor(OPENPGP_FULL_CONFIG);
+  return new Signature(packets).armor(fullConfig);
 }

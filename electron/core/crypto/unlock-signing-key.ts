@@ -1,6 +1,6 @@
-import { config as openpgpDefaults, SecretKeyPacket, SecretSubkeyPacket, type PrivateKey } from 'openpgp';
+import type { PrivateKey } from 'openpgp';
+import { openpgp, openpgpFullConfig } from './openpgp-lazy.js';
 import { AirlockError } from '../errors.js';
-import { OPENPGP_CONFIG } from './openpgp-config.js';
 
 /**
  * Decrypt only the key packet that makes signatures, not every packet of the key: Airlock signs
@@ -18,10 +18,11 @@ export async function unlockSigningKey(privateKey: PrivateKey, passphrase: strin
   const whose = keyFile ?? 'the station key';
   let packet;
   try {
-    packet = (await privateKey.getSigningKey(undefined, undefined, undefined, { ...openpgpDefaults, ...OPENPGP_CONFIG })).keyPacket;
+    packet = (await privateKey.getSigningKey(undefined, undefined, undefined, await openpgpFullConfig())).keyPacket;
   } catch (error) {
     throw new AirlockError('SIGNING_KEY_UNUSABLE', `${whose}: ${(error as Error).message}.`);
   }
+  const { SecretKeyPacket, SecretSubkeyPacket } = await openpgp();
   if (!(packet instanceof SecretKeyPacket || packet instanceof SecretSubkeyPacket))
     throw new AirlockError('SIGNING_KEY_UNUSABLE', `${whose} holds no secret signing key.`);
   try {

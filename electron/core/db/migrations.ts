@@ -243,4 +243,33 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 8,
+    description: 'feed import intents (crash recovery of a signature database swap, issue #16.6)',
+    sql: `
+      -- Written before a feed import moves its first database file into place; settled with its
+      -- feed-import audit event. files: JSON [{name, base, version, signatures, builtAt, dev, ino}]
+      -- (the staged copy's device and inode, which the rename keeps).
+      CREATE TABLE feed_intents (
+        id                 INTEGER PRIMARY KEY,
+        bundle_path        TEXT NOT NULL,
+        bundle_name        TEXT,
+        bundle_uuid        TEXT,
+        tagmanifest_sha256 TEXT,
+        signers            TEXT NOT NULL,
+        database_dir       TEXT NOT NULL,
+        files              TEXT NOT NULL,
+        details            TEXT NOT NULL,
+        status             TEXT NOT NULL CHECK (status IN ('pending', 'installed', 'failed')),
+        operator           TEXT NOT NULL,
+        owner_pid          INTEGER NOT NULL,
+        owner_host         TEXT NOT NULL,
+        owner_boot         TEXT,
+        owner_start        TEXT,
+        started_at         TEXT NOT NULL,
+        resolved_at        TEXT,
+        recovered          INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+    `,
+  },
 ];

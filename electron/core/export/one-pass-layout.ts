@@ -1,3 +1,4 @@
+import type { ChannelStamp } from '../../../shared/channels.js';
 import type { StationIdentity } from '../home/station-config.js';
 import { signWithAll, type BundleSigner } from '../crypto/bundle-signer.js';
 import { buildBagTags, encodeTagRecords } from '../bundle/bag-tag-files.js';
@@ -36,11 +37,12 @@ export async function planOnePassLayout(options: {
   sequence: number;
   now: Date;
   signers: readonly BundleSigner[];
+  channel?: ChannelStamp | undefined;
 }): Promise<OnePassLayout> {
   const { name, files, now } = options;
   const standIn = buildBagTags(
     files.map((file) => ({ bagPath: file.bagPath, size: file.size, sha256: STAND_IN_DIGEST })),
-    { identity: options.identity, sequence: options.sequence, now },
+    { identity: options.identity, sequence: options.sequence, now, channel: options.channel },
   );
   const signature = Buffer.from(await signWithAll(standIn.tagmanifest, options.signers, now), 'utf8');
   const tagSectionBytes = encodeTagRecords(name, [...standIn.files, { name: SIGNATURE_NAME, bytes: signature }], now).length;

@@ -51,6 +51,8 @@ export async function scanSources(
   onFile?: (file: SourceFile) => void,
   /** Files from outside the selection with their bag paths set (the bundle's OCI layout, issue #15): added after it. */
   extra: readonly SourceFile[] = [],
+  /** A heartbeat (docs/channels.md) carries no payload: an empty selection is what it means, not a mistake. */
+  allowEmpty = false,
 ): Promise<SourceScan> {
   const files: SourceFile[] = [];
   const warnings: SourceScan['warnings'] = [];
@@ -128,7 +130,7 @@ export async function scanSources(
   }
   if (extra.length > 0) reserveLayoutFolder(files);
   for (const file of extra) addFile(file.absPath, file.bagPath, file);
-  if (files.length === 0) throw new AirlockError('SOURCE_EMPTY');
+  if (files.length === 0 && !allowEmpty) throw new AirlockError('SOURCE_EMPTY');
   return { files, warnings };
 }
 

@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readKey } from 'openpgp';
+import { openpgp } from '../crypto/openpgp-lazy.js';
 import { z } from 'zod';
 import type { BundleSigner } from '../crypto/bundle-signer.js';
 import { combineSignatures } from '../crypto/bundle-signer.js';
@@ -151,7 +151,9 @@ export async function loadStagedExport(dir: string): Promise<StagedExport> {
   const names = (await readdir(join(dir, 'signatures')).catch(() => [] as string[])).filter((n) => /^\d{2}-[0-9A-F]+\.asc$/u.test(n)).sort();
   for (const name of names) {
     const armored = await readFile(join(dir, 'signatures', name), 'utf8');
-    const publicKey = await readKey({
+    const publicKey = await (
+      await openpgp()
+    ).readKey({
       armoredKey: await readFile(join(dir, 'signatures', name.replace(/\.asc$/u, '.pub.asc')), 'utf8'),
       config: OPENPGP_CONFIG,
     });

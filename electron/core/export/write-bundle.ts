@@ -1,3 +1,4 @@
+import type { ChannelStamp } from '../../../shared/channels.js';
 import { open, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ProgressListener } from '../../../shared/progress.js';
@@ -28,6 +29,15 @@ export interface WriteBundleOptions {
   sequence: number;
   identity: StationIdentity;
   signers: BundleSigner[];
+  /** The channel stamp to sign into bag-info (docs/channels.md); absent: no channel. */
+  channel?: ChannelStamp | undefined;
+  /** A heartbeat: the selection is empty on purpose (no SOURCE_EMPTY). */
+  emptyPayload?: boolean | undefined;
+  /**
+   * Called with the tag manifest's SHA-256 right before the bundle is published (renamed into
+   * place): a channel export notes it in its intent, so recovery knows what may have gone out.
+   */
+  beforePublish?: ((tagmanifestSha256: string) => void) | undefined;
   now?: Date;
   signal?: AbortSignal | undefined;
   onProgress?: ProgressListener | undefined;
@@ -82,6 +92,7 @@ export async function writeBundle(options: WriteBundleOptions): Promise<WriteBun
       spool,
       signal: options.signal,
       openOutput: options.openOutput,
+      beforePublish: options.beforePublish,
     });
   } finally {
     spool?.close();
@@ -132,8 +143,8 @@ async function scanAndWriteOnePass(options: WriteBundleOptions, tracker: Progres
   const { signal } = options;
   const now = options.now ?? new Date();
   const outDir = resolve(options.outDir);
-  const scan = await scanSources(options.selection, signal, undefined, options.extraFiles);
-  const meta = { identity: options.identity, sequence: options.sequence, now };
+  const scan = await scanSources(options.selection, signal, undefined, options.extraFiles, options.emptyPayload === true);
+  const meta = { identity: options.identity, sequence: options.sequence, now, channel: options.channel };
   const layout = await planOnePassLayout({ name: options.name, files: scan.files, ...meta, signers: options.signers });
   const available = await freeBytes(outDir);
   if (available < layout.archiveBytes + SPACE_MARGIN_BYTES) {
@@ -173,6 +184,7 @@ async function scanAndWriteOnePass(options: WriteBundleOptions, tracker: Progres
       await out.sync();
       await out.close();
       throwIfAborted(signal);
+      options.beforePublish?.(sha256Hex(tags.tagmanifest));
       await publishWithoutOverwrite(tempPath, finalPath);
       published = true;
       tracker.addBytes(layout.archiveBytes);
@@ -185,7 +197,7 @@ async function scanAndWriteOnePass(options: WriteBundleOptions, tracker: Progres
     if (!published) await discardTemp(out, tempPath);
   }
   // The temp file is gone; the sources are read again and checked against the digests just signed.
-  return writePreparedBundle(refit.prepared, refit.signature, { outDir, signers, tracker, signal });
+  return writePreparedBundle(refit.prepared, refit.signature, { outDir, signers, tracker, signal, beforePublish: options.beforePublish });
 }
 
 interface PrepareOptions {
@@ -193,6 +205,8 @@ interface PrepareOptions {
   name: string;
   sequence: number;
   identity: StationIdentity;
+  channel?: ChannelStamp | undefined;
+  emptyPayload?: boolean | undefined;
   now?: Date;
   signal?: AbortSignal | undefined;
   tracker: ProgressTracker;
@@ -221,7 +235,7 @@ async function scanAndHash(options: PrepareOptions, spoolDir?: string): Promise<
   try {
     let scan: SourceScan;
     try {
-      scan = await scanSources(options.selection, signal, (file) => hasher.add(file), options.extraFiles);
+      scan = await scanSources(options.selection, signal, (file) => hasher.add(file), options.extraFiles, options.emptyPayload === true);
     } catch (error) {
       await hasher.abort();
       throw error;
@@ -231,7 +245,7 @@ async function scanAndHash(options: PrepareOptions, spoolDir?: string): Promise<
     const payload = await hasher.finish(tracker);
     tracker.flush();
     options.checkPayload?.(payload);
-    const tags = buildBagTags(payload, { identity: options.identity, sequence: options.sequence, now: createdAt });
+    const tags = buildBagTags(payload, { identity: options.identity, sequence: options.sequence, now: createdAt, channel: options.channel });
     return { prepared: { name: options.name, sequence: options.sequence, createdAt, payload, tags, warnings: scan.warnings }, spool };
   } catch (error) {
     spool?.close();
@@ -255,6 +269,8 @@ export async function writePreparedBundle(
     openOutput?: OpenBundleOutput | undefined;
     /** The small files' bytes from the hashing pass (writeBundle only). */
     spool?: PayloadSpool | null;
+    /** As WriteBundleOptions.beforePublish (a file in outDir only). */
+    beforePublish?: ((tagmanifestSha256: string) => void) | undefined;
   },
 ): Promise<WriteBundleResult> {
   const { signal } = options;
@@ -301,6 +317,7 @@ export async function writePreparedBundle(
     await out.sync();
     await out.close();
     throwIfAborted(signal);
+    options.beforePublish?.(sha256Hex(tags.tagmanifest));
     await publishWithoutOverwrite(tempPath, finalPath);
     published = true;
     tracker.addBytes(bundleBytes);

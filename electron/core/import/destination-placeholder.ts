@@ -27,6 +27,22 @@ export interface PlaceholderRecord {
   ino: string;
 }
 
+/** Written before the mkdir: the path only (the folder's device and inode are not known yet). */
+interface PlaceholderIntent extends Omit<PlaceholderRecord, 'dev' | 'ino'> {
+  dev: null;
+  ino: null;
+}
+
+/**
+ * The placeholder's mode: private, and with the sticky bit, which mkdir(2) sets and no umask
+ * clears. Folders people make do not look like this; with the intent record it marks the folder as
+ * the one this import's mkdir made (file times alone cannot order two steps within a clock tick).
+ * The commit rename replaces it, so the imported folder never has it.
+ */
+export const PLACEHOLDER_MODE = 0o1700;
+/** How soon after the intent an empty placeholder-mode folder at its path counts as the one its mkdir made. */
+const INTENT_PROOF_NS = 2_000_000_000n;
+
 /** Whether the commit needs a placeholder here: where rename(2) replaces an empty folder. */
 export const renameReplacesEmptyFolders = process.platform !== 'win32';
 
@@ -39,29 +55,43 @@ function folderStamp(path: string): { dev: string; ino: string } | null {
   }
 }
 
-/**
- * mkdir `target` (EEXIST if anything is there, symlinks included) and record it in `stagingRoot`.
- * If the record cannot be written, the folder is taken back and the error thrown.
- */
-export function makePlaceholder(stagingRoot: string, target: string): PlaceholderRecord {
-  mkdirSync(target, { mode: 0o700 });
-  const id = folderStamp(target);
-  if (id === null) throw Object.assign(new Error(`${target} changed as it was made`), { code: 'EEXIST' });
+/** The record, whole or absent: written under a temp name and renamed (not fsynced: see makePlaceholder). */
+function writeRecord(stagingRoot: string, record: PlaceholderRecord | PlaceholderIntent): void {
   const temp = join(stagingRoot, `${PLACEHOLDER_FILE}.tmp`);
   try {
-    const record: PlaceholderRecord = { airlock: 'destination-placeholder', version: 1, path: target, ...id };
-    const fd = openSync(temp, 'wx', 0o600);
+    const fd = openSync(temp, 'w', 0o600);
     try {
       writeSync(fd, JSON.stringify(record));
-      // Not fsynced: a kill -9 loses nothing written, and the placeholder lives only until the
-      // commit rename a few system calls later, whose folder fsync then makes both durable.
-      renameSync(temp, join(stagingRoot, PLACEHOLDER_FILE));
     } finally {
       closeSync(fd);
     }
-    return record;
+    renameSync(temp, join(stagingRoot, PLACEHOLDER_FILE));
   } catch (error) {
     rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * mkdir `target` (EEXIST if anything is there, symlinks included) and record it in `stagingRoot`.
+ * The record is written twice: naming the path before the mkdir (an intent), with the folder's
+ * device and inode after it. A kill between the two (a few system calls, but a write to a loaded
+ * disk can stall there: kills landed in it) leaves the intent, and recovery can still prove the
+ * empty folder this import's (releaseRecordedPlaceholder). If a record cannot be written, the
+ * folder is taken back and the error thrown.
+ * Not fsynced: a kill -9 loses nothing written, and the placeholder lives only until the commit
+ * rename a few system calls later, whose folder fsync then makes both durable.
+ */
+export function makePlaceholder(stagingRoot: string, target: string): PlaceholderRecord {
+  writeRecord(stagingRoot, { airlock: 'destination-placeholder', version: 1, path: target, dev: null, ino: null });
+  mkdirSync(target, { mode: PLACEHOLDER_MODE });
+  const id = folderStamp(target);
+  if (id === null) throw Object.assign(new Error(`${target} changed as it was made`), { code: 'EEXIST' });
+  try {
+    const record: PlaceholderRecord = { airlock: 'destination-placeholder', version: 1, path: target, ...id };
+    writeRecord(stagingRoot, record);
+    return record;
+  } catch (error) {
     removeIfStillOurs({ path: target, ...id });
     throw error;
   }
@@ -85,11 +115,13 @@ export function removeIfStillOurs(record: Pick<PlaceholderRecord, 'path' | 'dev'
  */
 export function releaseRecordedPlaceholder(stagingRoot: string, destDir: string): void {
   let text: string;
+  let recordChanged: bigint;
   try {
     const fd = openSync(join(stagingRoot, PLACEHOLDER_FILE), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     try {
-      const stats = fstatSync(fd);
-      if (!stats.isFile() || stats.size > MAX_RECORD_BYTES) return;
+      const stats = fstatSync(fd, { bigint: true });
+      if (!stats.isFile() || stats.size > BigInt(MAX_RECORD_BYTES)) return;
+      recordChanged = stats.mtimeNs;
       text = readFileSync(fd, 'utf8');
     } finally {
       closeSync(fd);
@@ -106,7 +138,33 @@ export function releaseRecordedPlaceholder(stagingRoot: string, destDir: string)
   if (typeof value !== 'object' || value === null) return;
   const v = value as Record<string, unknown>;
   const { path, dev, ino } = v;
-  if (v['airlock'] !== 'destination-placeholder' || typeof path !== 'string' || typeof dev !== 'string' || typeof ino !== 'string') return;
+  if (v['airlock'] !== 'destination-placeholder' || typeof path !== 'string') return;
   if (dirname(path) !== resolve(destDir) || basename(path).startsWith('.')) return;
-  removeIfStillOurs({ path, dev, ino });
+  if (typeof dev === 'string' && typeof ino === 'string') removeIfStillOurs({ path, dev, ino });
+  else if (dev === null && ino === null) removeIfMadeAfterIntent(path, recordChanged);
+}
+
+/**
+ * Killed between the intent and the full record: the folder at `path` is this import's if it is a
+ * real, empty folder of this user with the placeholder's mode, changed last within moments after
+ * the intent was written (the import held the ledger's claim on that name all the while, so no
+ * other import made it). rmdir never removes content.
+ */
+function removeIfMadeAfterIntent(path: string, intentWrittenNs: bigint): void {
+  let stats;
+  try {
+    stats = lstatSync(path, { bigint: true });
+  } catch {
+    return;
+  }
+  const uid = process.getuid?.();
+  if (!stats.isDirectory() || (uid !== undefined && stats.uid !== BigInt(uid))) return;
+  if ((stats.mode & 0o7777n) !== BigInt(PLACEHOLDER_MODE)) return;
+  const after = stats.ctimeNs - intentWrittenNs;
+  if (after < 0n || after > INTENT_PROOF_NS) return;
+  try {
+    rmdirSync(path);
+  } catch {
+    // ENOTEMPTY: someone put something in it; it is theirs now.
+  }
 }

@@ -17,6 +17,7 @@ import { findPriorImport, highestSequenceFrom, type ImportIdentity, type PriorIm
 import { claimImport, folderId, noteStagedTotals, settleFailed, settleImported, type ClaimOutcome, type StagedFolderId } from './import-claim.js';
 import { cleanLeftoverStaging, StagingDirectory } from './staging.js';
 import type { ContentInspector } from '../inspect/content-inspector.js';
+import { ImportChannelCheck } from '../channels/import-channel.js';
 
 export interface ImportOptions {
   bundlePath: string;
@@ -80,7 +81,7 @@ export interface ImportOptions {
   inspection?: ContentInspector | undefined;
 }
 
-export type ImportSettlement = { kind: 'imported' | 'rejected'; result: ImportResult } | { kind: 'failed'; error: AirlockError };
+export type ImportSettlement = { kind: 'imported' | 'rejected' | 'heartbeat'; result: ImportResult } | { kind: 'failed'; error: AirlockError };
 
 export interface ImportResult extends VerifyResult {
   /** Where the payload now is (DIR/<bundle name>), or null when nothing was imported. */
@@ -93,6 +94,8 @@ export interface ImportResult extends VerifyResult {
   replayOf: number | null;
   /** A quarantine release: the recorded findings it overrode (absent for an ordinary import). */
   overridden?: Problem[] | undefined;
+  /** A heartbeat bundle (docs/channels.md): verified and its channel recorded; nothing was written to the destination. */
+  heartbeat?: boolean | undefined;
 }
 
 /** lstat, not access(): a symlink at DIR/NAME, dangling or not, is a name taken. */
@@ -128,6 +131,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
   let target: string | null = null;
   let replay: PolicyFinding = replayNotChecked();
   let pushRetryOf: PriorImport | null = null;
+  const channel = new ImportChannelCheck(options.db, options.policy.channels);
 
   const gate = async (facts: AuthenticatedFacts): Promise<Problem[]> => {
     if (options.expectTagmanifest !== undefined && facts.tagmanifestSha256 !== options.expectTagmanifest)
@@ -144,6 +148,9 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     const ready = options.inspection?.readiness();
     if (ready && ready.problems.length > 0) return ready.problems;
     if (ready) warnings.push(...ready.warnings);
+    // The channel stamp (channels/import-channel.ts): a heartbeat is checked whole here and takes no claim.
+    const channelRefused = channel.atGate(facts.channel, facts.signers[0]?.fingerprint ?? null, facts.tagmanifestSha256);
+    if (channelRefused.length > 0 || channel.heartbeat) return channelRefused;
     identity = {
       tagmanifestSha256: facts.tagmanifestSha256,
       uuid: facts.uuid,
@@ -176,7 +183,9 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       bundlePath: options.bundlePath,
       allowReplay: options.allowReplay === true,
       settleInterrupted: options.settleInterrupted,
+      inClaim: () => channel.inClaim(facts.tagmanifestSha256),
     });
+    if (claimed.kind === 'refused') return claimed.problems;
     const refused = refusal(claimed, target);
     if (refused) {
       replay = replayFinding('fail', refused.message);
@@ -223,7 +232,13 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       acceptFinding: options.acceptFinding,
     });
     const { payload, ...checked } = result;
-    const report = { ...checked, policy: withFinding(checked.policy, replay), inspection: options.inspection?.summary() };
+    const report = {
+      ...checked,
+      policy: withFinding(checked.policy, replay),
+      inspection: options.inspection?.summary(),
+      channel: channel.report() ?? checked.channel,
+    };
+    if (result.ok && channel.heartbeat) return settleHeartbeat(options, channel, report, warnings);
     // Set inside the gate (a closure): the compiler cannot see that.
     const retryOf = pushRetryOf as PriorImport | null;
     if (result.ok && identity !== null && retryOf !== null) {
@@ -234,7 +249,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     if (!result.ok || identity === null || target === null || claimId === null) {
       const rejected: ImportResult = { ...report, ok: false, destination: null, warnings, payloadFiles: [], replayOf: null };
       await options.beforeRefusalRecorded?.(rejected);
-      if (claimId !== null) settleQuietly(options, claimId, { kind: 'rejected', result: rejected });
+      if (claimId !== null) settleQuietly(options, claimId, { kind: 'rejected', result: rejected }, channel);
       return rejected;
     }
     const id: number = claimId;
@@ -250,7 +265,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     committed = true;
     const imported: ImportResult = { ...report, destination: finalTarget, warnings, payloadFiles: payload, replayOf };
     try {
-      settle(options, id, { kind: 'imported', result: imported });
+      settle(options, id, { kind: 'imported', result: imported }, channel);
     } catch (error) {
       throw new AirlockError(
         'AUDIT_UNAVAILABLE',
@@ -262,7 +277,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
   } catch (error) {
     const failure = toAirlockError(error, options.bundlePath);
     // Not after the commit: a record that failed then leaves the claim pending, for the next start to settle from the file system.
-    if (claimId !== null && !committed) settleQuietly(options, claimId, { kind: 'failed', error: failure });
+    if (claimId !== null && !committed) settleQuietly(options, claimId, { kind: 'failed', error: failure }, channel);
     throw failure;
   } finally {
     // After a commit only owner.json is left in it; after a failure, everything staged goes.
@@ -297,6 +312,9 @@ function refusal(claimed: ClaimOutcome, target: string): Problem | null {
       );
     case 'destination-exists':
       throw new AirlockError('OUTPUT_EXISTS', `${target} exists; Airlock never overwrites or merges an import.`, { path: target });
+    case 'refused':
+      // The channel check in the claim's transaction (channels/import-channel.ts): its first refusal; the report lists all.
+      return claimed.problems[0] ?? null;
   }
 }
 
@@ -323,21 +341,45 @@ async function commit(staging: StagingDirectory, target: string, stagedId: Stage
 }
 
 /** A failure to record a failure must not hide the failure: the claim then stays pending, settled on the next start. */
-function settleQuietly(options: ImportOptions, id: number, settlement: ImportSettlement): void {
+function settleQuietly(options: ImportOptions, id: number, settlement: ImportSettlement, channel: ImportChannelCheck): void {
   try {
-    settle(options, id, settlement);
+    settle(options, id, settlement, channel);
   } catch {
     // Left pending on purpose (see above).
   }
 }
 
 /** Settle the claim and record the outcome in one transaction. If that fails the claim stays pending, settled from the file system on the next start. */
-function settle(options: ImportOptions, id: number, settlement: ImportSettlement): void {
+function settle(options: ImportOptions, id: number, settlement: ImportSettlement, channel: ImportChannelCheck): void {
   options.db
     .transaction(() => {
       if (settlement.kind === 'imported') settleImported(options.db, id);
       else settleFailed(options.db, id);
+      // The channel moves on with the commit; a reservation of an import that did not commit is released.
+      channel.settled(settlement.kind === 'imported');
       options.recordSettlement?.(settlement);
     })
     .immediate();
+}
+
+/**
+ * A verified heartbeat: nothing is imported (no claim, no commit). Its channel is checked again
+ * and recorded with its audit event in one transaction; a refusal then rejects it.
+ */
+function settleHeartbeat(
+  options: ImportOptions,
+  channel: ImportChannelCheck,
+  report: Omit<ImportResult, 'destination' | 'warnings' | 'payloadFiles' | 'replayOf'>,
+  warnings: string[],
+): ImportResult {
+  const received: ImportResult = { ...report, destination: null, warnings, payloadFiles: [], replayOf: null, heartbeat: true };
+  let outcome = received;
+  channel.settleHeartbeat(report.bundle.tagmanifestSha256 ?? '', (refused) => {
+    outcome =
+      refused.length === 0
+        ? { ...received, channel: channel.report() }
+        : { ...received, ok: false, problems: [...report.problems, ...refused], channel: channel.report() };
+    options.recordSettlement?.({ kind: refused.length === 0 ? 'heartbeat' : 'rejected', result: outcome });
+  });
+  return outcome;
 }

@@ -1,4 +1,5 @@
 import { lstatSync } from 'node:fs';
+import type { Problem } from '../../../shared/problems.js';
 import type { StationDb } from '../db/station-db.js';
 import { currentOwner, type ProcessOwner } from '../recovery/process-owner.js';
 import { findPriorImport, type ImportIdentity, type PriorImport } from './replay-guard.js';
@@ -40,6 +41,12 @@ export interface ClaimRequest {
   allowReplay: boolean;
   /** Settles the claims of dead processes first, so they neither block nor count (inside the claim's transaction). */
   settleInterrupted?: (() => void) | undefined;
+  /**
+   * Runs in the claim's transaction after the replay and destination checks, before the claim is
+   * written (the channel check and its reservation, channels/channel-receive.ts): problems it
+   * returns refuse the bundle and no claim is written.
+   */
+  inClaim?: (() => Problem[]) | undefined;
 }
 
 export interface LiveClaim {
@@ -54,7 +61,8 @@ export type ClaimOutcome =
   | { kind: 'replay'; prior: PriorImport }
   | { kind: 'in-progress'; other: LiveClaim }
   | { kind: 'destination-claimed'; other: LiveClaim }
-  | { kind: 'destination-exists' };
+  | { kind: 'destination-exists' }
+  | { kind: 'refused'; problems: Problem[] };
 
 interface PendingRow {
   id: number;
@@ -96,6 +104,8 @@ export function claimImport(db: StationDb, request: ClaimRequest, owner: Process
       .get(request.destination) as PendingRow | undefined;
     if (sameDestination) return { kind: 'destination-claimed', other: live(sameDestination) };
     if (pathExists(request.destination)) return { kind: 'destination-exists' };
+    const refused = request.inClaim?.() ?? [];
+    if (refused.length > 0) return { kind: 'refused', problems: refused };
     const info = db
       .prepare(
         `INSERT INTO imports (tagmanifest_sha256, bundle_uuid, bundle_name, signer_fingerprints, sequence, source_station, destination, status, replay_of, operator, started_at,

@@ -5,10 +5,10 @@
  * whose owner process is provably gone (fs/process-owner.ts). Anything else is never deleted:
  * a folder that may still be in use is left alone, one Airlock cannot prove it made is reported.
  */
-import { constants, rmdirSync, rmSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { lstat, open, readdir, rm } from 'node:fs/promises';
 import { removeTree } from '../fs/remove-tree.js';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fsyncDirectory } from '../fs/durable.js';
 import { releaseRecordedPlaceholder } from './destination-placeholder.js';
 import { ownerState, parseStamp, type ProcessStamp } from '../fs/process-owner.js';
@@ -61,6 +61,59 @@ async function readOwner(dir: string, token: string): Promise<ProcessStamp | nul
   } catch {
     return null;
   }
+  return parseOwner(text, token);
+}
+
+/** readOwner, synchronously: for recovery, which runs inside a database transaction. */
+function readOwnerSync(dir: string, token: string): ProcessStamp | null {
+  let text: string;
+  try {
+    const fd = openSync(join(dir, OWNER_FILE), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    try {
+      const stats = fstatSync(fd);
+      if (!stats.isFile() || stats.size > MAX_OWNER_BYTES) return null;
+      text = readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+  return parseOwner(text, token);
+}
+
+/**
+ * The empty folder a killed import's commit made at `destination` (its placeholder, recorded in its
+ * staging folder), removed now: recovery settles that import as not committed, and an empty folder
+ * under the bundle's name would look like an import that happened. Only the placeholder goes (same
+ * device and inode as recorded, still empty), only from staging folders whose owner is provably
+ * dead; the staging folder itself is swept by the next import into that folder, as before.
+ */
+export function releaseDeadPlaceholders(destination: string): void {
+  const destDir = dirname(destination);
+  let names: string[];
+  try {
+    names = readdirSync(destDir);
+  } catch {
+    return;
+  }
+  const uid = process.getuid?.();
+  for (const name of names) {
+    if (!name.startsWith(STAGING_PREFIX)) continue;
+    const dir = join(destDir, name);
+    try {
+      const stats = lstatSync(dir);
+      if (!stats.isDirectory() || (uid !== undefined && stats.uid !== uid)) continue;
+    } catch {
+      continue;
+    }
+    const owner = readOwnerSync(dir, name.slice(STAGING_PREFIX.length));
+    if (owner === null || ownerState(owner) !== 'dead') continue;
+    releaseRecordedPlaceholder(dir, destDir);
+  }
+}
+
+function parseOwner(text: string, token: string): ProcessStamp | null {
   let value: unknown;
   try {
     value = JSON.parse(text);

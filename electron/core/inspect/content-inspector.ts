@@ -11,6 +11,7 @@
  * counters and capped lists (inspection-tally.ts). Fail closed throughout: a scan that does not say
  * `clean`, a limit hit, an archive that cannot be read are findings, never a pass.
  */
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import type { InspectionSummary, ScannerStatus } from '../../../shared/inspection.js';
 import type { Problem } from '../../../shared/problems.js';
 import { AirlockError } from '../errors.js';
@@ -18,12 +19,14 @@ import type { InspectPolicy } from '../policy/inspect-policy.js';
 import type { FileInspection, InspectedFile, PayloadInspector } from '../verify/inspectors.js';
 import { closeSource, SpoolFile } from './byte-sources.js';
 import { TYPE_SNIFF_BYTES, type ByteSource, type FileScan, type ItemFinding, type Scanner, type TypeDetection } from './contract.js';
-import type { InspectionParts, MacroVerdict } from './inspection-parts.js';
+import type { InspectionParts } from './inspection-parts.js';
 import { TailWindow } from './types/polyglot.js';
 import { InspectionTally } from './inspection-tally.js';
-import { byRule, itemProblem, itemVerdict, NOT_SCANNED, scanFinding, walkFinding, type ItemObservation } from './item-verdict.js';
-import { inspectMember } from './member-inspection.js';
+import { byRule, itemProblem, NOT_SCANNED, settleItem, walkFinding, type ItemObservation, type ItemSettling } from './item-verdict.js';
+import { inspectMember, inspectNestedPackage, PackageChains } from './member-inspection.js';
+import { mismatchReasons, NO_OFFICE_CHECKS, officeChecks, officeChecksWanted } from './office-checks.js';
 import { scannerReadiness, type Readiness } from './scanner-readiness.js';
+import { MAX_PENDING_SCANS, PendingVerdicts } from './scan-verdicts.js';
 
 export interface ContentInspectorOptions {
   policy: InspectPolicy;
@@ -40,10 +43,20 @@ export interface ContentInspectorOptions {
 export class ContentInspector implements PayloadInspector {
   readonly name = 'content-inspection';
   readonly tally: InspectionTally;
+  /** Scan verdicts still to come, collected off the pass. */
+  readonly verdicts = new PendingVerdicts();
   private finished = false;
 
   constructor(readonly options: ContentInspectorOptions) {
     this.tally = new InspectionTally(options.scannerStatus, options.caps);
+    const signal = options.signal;
+    if (signal) {
+      // Every outstanding scan listens for a cancel (its connection and its reply wait): more than
+      // the default 10 listeners on one signal is by design here, not a leak (Node would warn).
+      setMaxListeners(Math.max(getMaxListeners(signal), 16 + 4 * MAX_PENDING_SCANS), signal);
+      // A cancel drops the scans still settling at once, and nothing waits for them any more.
+      signal.addEventListener('abort', () => this.verdicts.abort(), { once: true });
+    }
   }
 
   /** Whether the scanner may be used at all: checked after authentication, before any payload byte. */
@@ -55,9 +68,23 @@ export class ContentInspector implements PayloadInspector {
     return new PayloadFileInspection(this, file);
   }
 
-  finish(): Problem[] {
+  /** Every scan verdict the pass left to settle (scan-verdicts.ts): nothing is decided before they are all in. */
+  async finish(): Promise<Problem[]> {
+    let problems: Problem[];
+    try {
+      problems = await this.verdicts.drain();
+    } catch (error) {
+      this.throwIfCancelled();
+      throw error;
+    }
+    this.throwIfCancelled();
     this.finished = true;
-    return [];
+    return problems;
+  }
+
+  /** Drops scans still running (the operation ended without finish: a refusal, a failure, a cancel). */
+  dispose(): void {
+    this.verdicts.abort();
   }
 
   /** The summary for the report; `complete` only when every payload file was seen to the end. */
@@ -76,6 +103,11 @@ export class ContentInspector implements PayloadInspector {
       // A scanner that throws instead of answering is unavailable for this file: fail closed.
       return failedScan(`${(error as Error).message}`);
     }
+  }
+
+  /** What settling an item's verdict needs (item-verdict.ts settleItem). */
+  get settling(): ItemSettling {
+    return { tally: this.tally, onError: this.options.policy.scan?.onError ?? 'refuse', scanning: this.options.scanner !== null };
   }
 
   throwIfCancelled(): void {
@@ -166,7 +198,7 @@ class PayloadFileInspection implements FileInspection {
 
   private needsRandomAccess(detection: TypeDetection): boolean {
     const archive = detection.archive !== null && detection.archive !== 'unsupported' && this.policy.archives.expand;
-    return archive || (detection.office !== null && this.policy.types.macros !== 'allow');
+    return archive || officeChecksWanted(detection, this.policy);
   }
 
   async end(verified: boolean): Promise<Problem[]> {
@@ -187,43 +219,41 @@ class PayloadFileInspection implements FileInspection {
     }
   }
 
+  /**
+   * What needs the bytes (type policy, macros, the archive walk) is decided now, while they can be
+   * read back; the scan's verdict settles later (scan-verdicts.ts), and with it the file's report
+   * row and its scan problem, which the inspector's finish() returns.
+   */
   private async verdict(): Promise<Problem[]> {
     const { owner, file, policy } = this;
     const detection = this.detection as TypeDetection;
-    const findings: ItemFinding[] = [];
     /** Findings whose problems are made where they are found (the archive walk's). */
     const rowFindings: ItemFinding[] = [];
-    const verdict = this.scan ? await this.scan.finish() : null;
-    owner.throwIfCancelled();
     owner.tally.scanned(this.scanned);
-    const scanFound = verdict ? scanFinding(verdict, policy.scan?.onError ?? 'refuse') : null;
-    if (scanFound) findings.push(scanFound);
     const extra: Problem[] = [];
     const source = this.needsRandomAccess(detection) ? await this.source() : null;
-    let macros: MacroVerdict | null = null;
-    if (source && detection.office !== null && policy.types.macros !== 'allow') {
-      macros = await owner.options.parts.officeMacros(source, owner.options.signal);
-      owner.throwIfCancelled();
-    }
+    const office =
+      source && officeChecksWanted(detection, policy)
+        ? await officeChecks(owner.options.parts, policy, source, detection, owner.options.signal)
+        : NO_OFFICE_CHECKS;
+    owner.throwIfCancelled();
     const polyglot = owner.options.parts.polyglotIn(this.sniffer.head(), this.tail.bytes(), file.size, detection);
-    findings.unshift(...owner.options.parts.typeFindings(detection, macros, policy, polyglot));
+    const findings: ItemFinding[] = [
+      ...owner.options.parts.typeFindings(detection, office.macros, policy, mismatchReasons(polyglot, office)),
+      ...office.findings,
+    ];
     if (detection.archive === 'unsupported' && policy.archives.expand) {
       const found = byRule(policy.archives.unreadable, 'ARCHIVE_UNREADABLE', 'It is an archive kind the station does not open (7z, rar, xz, ...).');
       if (found) findings.push(found);
-    } else if (source && detection.archive !== null && detection.archive !== 'unsupported' && !(detection.office === 'ooxml')) {
-      extra.push(...(await this.walk(source, detection.archive, rowFindings)));
+    } else if (source && detection.archive !== null && detection.archive !== 'unsupported') {
+      // An Office package is a zip: its parts are walked as members too (office-checks.ts says which rules they get).
+      extra.push(...(await this.walk(source, detection.archive, rowFindings, detection.office === 'ooxml')));
     }
-    const seen: ItemObservation = {
-      path: file.path,
-      members: [],
-      size: file.size,
-      detection,
-      macros: macros?.kind === 'found',
-      scan: verdict ?? (owner.options.scanner ? { outcome: 'not-scanned', detail: 'empty file: nothing to scan' } : NOT_SCANNED),
-    };
-    const { item, problems } = itemVerdict(seen, findings, rowFindings);
-    owner.tally.record(item);
-    return [...problems, ...extra];
+    const seen: ItemObservation = { path: file.path, members: [], size: file.size, detection, macros: office.macros?.kind === 'found', scan: NOT_SCANNED };
+    await owner.verdicts.add(this.scan, (verdict) => settleItem(owner.settling, seen, findings, rowFindings, verdict, 'empty file: nothing to scan'));
+    // Handed over: the verdicts own it now (and abort it on dispose).
+    this.scan = null;
+    return [...findings.filter((f) => f.severity === 'refuse').map((f) => itemProblem(f, file.path, [])), ...extra];
   }
 
   private async source(): Promise<ByteSource | null> {
@@ -236,10 +266,12 @@ class PayloadFileInspection implements FileInspection {
    * stopped or limited the walk goes in `rowFindings` (the file's row) and comes back as problems
    * naming where in the tree it happened.
    */
-  private async walk(source: ByteSource, kind: 'zip' | 'tar' | 'gzip', rowFindings: ItemFinding[]): Promise<Problem[]> {
+  private async walk(source: ByteSource, kind: 'zip' | 'tar' | 'gzip', rowFindings: ItemFinding[], isPackage: boolean): Promise<Problem[]> {
     const { owner, file, policy } = this;
     const problems: Problem[] = [];
     const { maxDepth, maxEntries, maxExpandedBytes, maxRatio } = policy.archives;
+    /** Member chains of the Office packages in this tree ([] for the payload file itself): their parts get the part rules. */
+    const packages = new PackageChains(isPackage);
     let walked;
     try {
       walked = await owner.options.parts.walkArchive(
@@ -247,9 +279,12 @@ class PayloadFileInspection implements FileInspection {
         kind,
         { maxDepth, maxEntries, maxExpandedBytes, maxRatio },
         async (member) => {
-          problems.push(...(await inspectMember(owner, file.path, member)));
+          problems.push(...(await inspectMember(owner, file.path, member, packages.holds(member.members))));
         },
         owner.options.signal,
+        async (members, zip) => {
+          problems.push(...(await inspectNestedPackage(owner, file.path, members, zip, packages)));
+        },
       );
     } catch (error) {
       owner.throwIfCancelled();

@@ -74,6 +74,13 @@ export interface ArchiveWalkLimits {
   maxRatio: number;
 }
 
+/**
+ * Told of each zip opened inside the tree (`members`: its chain), with random access to its bytes,
+ * before its members are walked: an Office package inside an archive gets its own checks (macros,
+ * package structure) there. A rejection ends the walk with it, as from `visit`.
+ */
+export type NestedZipSeen = (members: string[], source: ByteSource) => Promise<void>;
+
 /** Walks an archive (and archives inside it, depth-first) and shows each plain member to `visit`. */
 export type WalkArchive = (
   source: ByteSource,
@@ -81,6 +88,7 @@ export type WalkArchive = (
   limits: ArchiveWalkLimits,
   visit: (member: ArchiveMemberVisit) => Promise<void>,
   signal?: AbortSignal,
+  onNestedZip?: NestedZipSeen,
 ) => Promise<ArchiveWalkFinding[]>;
 
 /** What stopped or limited a walk; each is a finding (or warning, by policy), never a silent pass. */

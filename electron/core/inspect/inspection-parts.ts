@@ -5,6 +5,7 @@
  */
 import type { InspectPolicy } from '../policy/inspect-policy.js';
 import type { ByteSource, ItemFinding, TypeDetection, WalkArchive } from './contract.js';
+import type { PackageVerdict } from './types/office-package.js';
 
 /** What the macro check found (types/office-macros.ts). */
 export type MacroVerdict = { kind: 'none' } | { kind: 'found'; detail: string } | { kind: 'unreadable'; encrypted: boolean; detail: string };
@@ -22,5 +23,7 @@ export interface InspectionParts {
   polyglotIn(head: Buffer, tail: Buffer, size: number, detection: TypeDetection): string | null;
   /** Whether an Office document (detection.office set) carries macros; `unreadable` when that cannot be told (never a pass). */
   officeMacros(source: ByteSource, signal?: AbortSignal): Promise<MacroVerdict>;
+  /** Whether an OOXML/OpenDocument package (detection.office `ooxml`) is the valid package its extension claims (types/office-package.ts). */
+  officePackage(source: ByteSource, extension: string | null, signal?: AbortSignal): Promise<PackageVerdict>;
   walkArchive: WalkArchive;
 }

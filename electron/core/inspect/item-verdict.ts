@@ -7,6 +7,8 @@ import type { InspectedItem, ScanOutcome } from '../../../shared/inspection.js';
 import { problem, type Problem, type ProblemCode } from '../../../shared/problems.js';
 import type { InspectPolicy, RuleAction } from '../policy/inspect-policy.js';
 import type { ArchiveWalkFinding, ItemFinding, ScanVerdict, TypeDetection } from './contract.js';
+import type { InspectionTally } from './inspection-tally.js';
+import type { SettledItem } from './scan-verdicts.js';
 
 /** A verdict meaning nothing was asked of a scanner (no scanner in the policy, or an empty file). */
 export const NOT_SCANNED: { outcome: ScanOutcome; detail: string | null } = { outcome: 'not-scanned', detail: null };
@@ -91,4 +93,33 @@ export function itemVerdict(
 
 function distinct(codes: readonly ProblemCode[]): ProblemCode[] {
   return [...new Set(codes)];
+}
+
+/** What turning a verdict into a report row needs: where rows go, what a scan error means, whether a scanner is configured. */
+export interface ItemSettling {
+  tally: InspectionTally;
+  onError: 'refuse' | 'warn';
+  scanning: boolean;
+}
+
+/**
+ * An item once its scan verdict is in (scan-verdicts.ts): its report row (the findings known
+ * before, plus the scan's) and the scan's problem. `verdict` null: nothing was scanned (no
+ * scanner, or no bytes: `emptyDetail` says so).
+ */
+export function settleItem(
+  settling: ItemSettling,
+  seen: ItemObservation,
+  findings: readonly ItemFinding[],
+  rowOnly: readonly ItemFinding[],
+  verdict: ScanVerdict | null,
+  emptyDetail: string,
+): SettledItem {
+  const scanFound = verdict ? scanFinding(verdict, settling.onError) : null;
+  const scan = verdict ?? (settling.scanning ? { outcome: 'not-scanned' as const, detail: emptyDetail } : NOT_SCANNED);
+  const { item } = itemVerdict({ ...seen, scan }, scanFound ? [...findings, scanFound] : findings, rowOnly);
+  return {
+    problems: scanFound?.severity === 'refuse' ? [itemProblem(scanFound, seen.path, seen.members)] : [],
+    record: () => settling.tally.record(item),
+  };
 }

@@ -1,4 +1,5 @@
-import { readKeys, type Key, type PublicKey } from 'openpgp';
+import type { Key, PublicKey } from 'openpgp';
+import { openpgp } from '../crypto/openpgp-lazy.js';
 import { AirlockError } from '../errors.js';
 import { OPENPGP_CONFIG } from '../crypto/openpgp-config.js';
 
@@ -36,7 +37,7 @@ export async function parseTrustablePublicKey(armored: string, now: Date = new D
   }
   let keys: Key[];
   try {
-    keys = await readKeys({ armoredKeys: armored, config: OPENPGP_CONFIG });
+    keys = await (await openpgp()).readKeys({ armoredKeys: armored, config: OPENPGP_CONFIG });
   } catch (error) {
     throw new AirlockError('KEY_INVALID', `It cannot be read: ${(error as Error).message}.`);
   }

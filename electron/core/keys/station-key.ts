@@ -1,6 +1,7 @@
 import { access, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decryptKey, generateKey, readKey, readPrivateKey, type PrivateKey } from 'openpgp';
+import type { PrivateKey } from 'openpgp';
+import { openpgp } from '../crypto/openpgp-lazy.js';
 import type { TrustedKey } from '../crypto/detached-signature.js';
 import { AirlockError } from '../errors.js';
 import { writeFileDurably } from '../fs/durable.js';
@@ -55,7 +56,9 @@ async function createStationKey(
 ): Promise<KeyDescription> {
   if (options.passphrase.length === 0) throw new AirlockError('PASSPHRASE_REQUIRED', 'The passphrase may not be empty.');
   const userID = options.email ? { name: options.name, email: options.email } : { name: options.name };
-  const { privateKey, publicKey, revocationCertificate } = await generateKey({
+  const { privateKey, publicKey, revocationCertificate } = await (
+    await openpgp()
+  ).generateKey({
     ...keyParameters(options.algorithm ?? 'ed25519'),
     userIDs: [userID],
     passphrase: options.passphrase,
@@ -70,7 +73,7 @@ async function installStationKey(
   paths: HomePaths,
   key: { privateKey: string; publicKey: string; revocationCertificate: string | null },
 ): Promise<KeyDescription> {
-  const parsed = await readPrivateKey({ armoredKey: key.privateKey, config: OPENPGP_CONFIG });
+  const parsed = await (await openpgp()).readPrivateKey({ armoredKey: key.privateKey, config: OPENPGP_CONFIG });
   await writeFileDurably(paths.stationPrivateKey, key.privateKey, 0o600);
   if (key.revocationCertificate) await writeFileDurably(paths.stationRevocation, key.revocationCertificate, 0o600);
   await writeFileDurably(paths.stationPublicKey, key.publicKey, 0o644);
@@ -139,9 +142,9 @@ export async function restoreStationKey(paths: HomePaths, backup: string, passph
   const privateKey = block('PRIVATE KEY BLOCK');
   const blocks = [...backup.matchAll(/-----BEGIN PGP PUBLIC KEY BLOCK-----[\s\S]*?-----END PGP PUBLIC KEY BLOCK-----/gu)].map((m) => `${m[0]}\n`);
   if (!privateKey || blocks.length === 0) throw new AirlockError('KEY_INVALID', 'The backup is incomplete.');
-  const parsed = await readPrivateKey({ armoredKey: privateKey, config: OPENPGP_CONFIG });
+  const parsed = await (await openpgp()).readPrivateKey({ armoredKey: privateKey, config: OPENPGP_CONFIG });
   try {
-    await decryptKey({ privateKey: parsed, passphrase, config: OPENPGP_CONFIG });
+    await (await openpgp()).decryptKey({ privateKey: parsed, passphrase, config: OPENPGP_CONFIG });
   } catch {
     throw new AirlockError('PASSPHRASE_WRONG');
   }
@@ -160,7 +163,7 @@ export async function readStationPublicKey(paths: HomePaths): Promise<string> {
 export async function unlockStationKey(paths: HomePaths, passphrase: string): Promise<PrivateKey> {
   const privateKey = await readStationPrivateKey(paths);
   try {
-    return await decryptKey({ privateKey, passphrase, config: OPENPGP_CONFIG });
+    return await (await openpgp()).decryptKey({ privateKey, passphrase, config: OPENPGP_CONFIG });
   } catch {
     throw new AirlockError('PASSPHRASE_WRONG');
   }
@@ -178,7 +181,7 @@ async function readStationPrivateKey(paths: HomePaths): Promise<PrivateKey> {
   } catch {
     throw new AirlockError('NO_STATION_KEY');
   }
-  return readPrivateKey({ armoredKey: armored, config: OPENPGP_CONFIG });
+  return (await openpgp()).readPrivateKey({ armoredKey: armored, config: OPENPGP_CONFIG });
 }
 
 /** This station's public key(s): the current one and earlier station keys still in the trust store. */
@@ -186,12 +189,12 @@ export async function loadStationKeys(paths: HomePaths): Promise<TrustedKey[]> {
   const keys: TrustedKey[] = [];
   const current = await readFile(paths.stationPublicKey, 'utf8').catch(() => null);
   if (current) {
-    const key = await readKey({ armoredKey: current, config: OPENPGP_CONFIG });
+    const key = await (await openpgp()).readKey({ armoredKey: current, config: OPENPGP_CONFIG });
     keys.push({ fingerprint: key.getFingerprint().toUpperCase(), label: 'this station', userIds: key.getUserIDs(), key });
   }
   for (const signer of await readTrustStore(paths)) {
     if (signer.role !== 'station' || keys.some((k) => k.fingerprint === signer.fingerprint)) continue;
-    const key = await readKey({ armoredKey: signer.publicKey, config: OPENPGP_CONFIG });
+    const key = await (await openpgp()).readKey({ armoredKey: signer.publicKey, config: OPENPGP_CONFIG });
     keys.push({ fingerprint: signer.fingerprint, label: signer.label, userIds: signer.userIds, key });
   }
   return keys;

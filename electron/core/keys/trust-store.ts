@@ -1,4 +1,5 @@
-import { readKey, revokeKey, type PublicKey } from 'openpgp';
+import type { PublicKey } from 'openpgp';
+import { openpgp } from '../crypto/openpgp-lazy.js';
 import { z } from 'zod';
 import { normalizeFingerprint } from '../../../shared/fingerprint.js';
 import { AirlockError } from '../errors.js';
@@ -93,7 +94,7 @@ export async function loadTrustedKeys(paths: HomePaths): Promise<TrustedKey[]> {
   const signers = await readTrustStore(paths);
   const keys: TrustedKey[] = [];
   for (const signer of signers) {
-    const key = await readKey({ armoredKey: signer.publicKey, config: OPENPGP_CONFIG });
+    const key = await (await openpgp()).readKey({ armoredKey: signer.publicKey, config: OPENPGP_CONFIG });
     // The stored fingerprint is what the operator trusted; a key that no longer matches it is not that key.
     if (key.getFingerprint().toUpperCase() !== signer.fingerprint) {
       throw new AirlockError('CONFIG_INVALID', `The trust store entry ${signer.fingerprint} holds a different key.`, { path: paths.trustStore });
@@ -122,10 +123,10 @@ export async function importRevocation(paths: HomePaths, armoredInput: string): 
 async function applyRevocation(paths: HomePaths, armored: string): Promise<TrustedSigner | null> {
   const signers = await readTrustStore(paths);
   for (const signer of signers) {
-    const key = await readKey({ armoredKey: signer.publicKey, config: OPENPGP_CONFIG });
+    const key = await (await openpgp()).readKey({ armoredKey: signer.publicKey, config: OPENPGP_CONFIG });
     let revoked: PublicKey | null;
     try {
-      ({ publicKey: revoked } = await revokeKey({ key, revocationCertificate: armored, format: 'object', config: OPENPGP_CONFIG }));
+      ({ publicKey: revoked } = await (await openpgp()).revokeKey({ key, revocationCertificate: armored, format: 'object', config: OPENPGP_CONFIG }));
     } catch {
       revoked = await mergeRevokedKey(key, armored);
     }
@@ -143,7 +144,7 @@ async function applyRevocation(paths: HomePaths, armored: string): Promise<Trust
 /** A full key block carrying a revocation signature for `key`: merged, so the revocation is verified against `key`. */
 async function mergeRevokedKey(key: PublicKey, armored: string): Promise<PublicKey | null> {
   try {
-    const candidate = await readKey({ armoredKey: armored, config: OPENPGP_CONFIG });
+    const candidate = await (await openpgp()).readKey({ armoredKey: armored, config: OPENPGP_CONFIG });
     if (candidate.getFingerprint() !== key.getFingerprint()) return null;
     return await key.update(candidate.isPrivate() ? candidate.toPublic() : candidate);
   } catch {

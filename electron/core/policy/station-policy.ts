@@ -5,6 +5,7 @@ import { STRICT_PORTABILITY, type PortabilityRules } from '../bundle/path-rules.
 import type { HomePaths } from '../home/station-home.js';
 import { DEFAULT_LIMITS, type BundleLimits } from './limits.js';
 import { InspectPolicySchema, resolveInspectPolicy, type InspectPolicy } from './inspect-policy.js';
+import { ChannelPolicySchema, DEFAULT_CHANNEL_POLICY, resolveChannelPolicy, type ChannelPolicy } from './channel-policy.js';
 
 const count = z.number().int().positive();
 /** A byte limit: a number, or a size as operators write it ("2G", "700M": powers of 1024). */
@@ -46,6 +47,8 @@ export const StationPolicySchema = z
     clockSkewSeconds: z.number().int().min(0).max(86_400).optional(),
     /** Content inspection on the receiving side (issue #16): absent, nothing is inspected. */
     inspect: InspectPolicySchema.optional(),
+    /** Channel sequence findings and heartbeat alarms (issue #17.1, docs/channels.md): absent, the defaults. */
+    channels: ChannelPolicySchema.optional(),
   })
   .strict();
 
@@ -58,6 +61,8 @@ export interface StationPolicy {
   clockSkewSeconds: number;
   /** Content inspection; null when policy.json has no `inspect` section. */
   inspect: InspectPolicy | null;
+  /** Channel findings and heartbeat alarms (channel-policy.ts); the defaults when the section is absent. */
+  channels: ChannelPolicy;
 }
 
 /** Five minutes: enough for unsynchronised offline clocks, short enough that a far-future date stands out. */
@@ -69,6 +74,7 @@ export const DEFAULT_POLICY: StationPolicy = {
   requiredSigners: { count: 1, roles: [] },
   clockSkewSeconds: DEFAULT_CLOCK_SKEW_SECONDS,
   inspect: null,
+  channels: DEFAULT_CHANNEL_POLICY,
 };
 
 export function resolvePolicy(file: StationPolicyFile): StationPolicy {
@@ -92,6 +98,7 @@ export function resolvePolicy(file: StationPolicyFile): StationPolicy {
     requiredSigners: { count: file.requiredSigners?.count ?? 1, roles: file.requiredSigners?.roles ?? [] },
     clockSkewSeconds: file.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS,
     inspect: resolveInspectPolicy(file.inspect),
+    channels: resolveChannelPolicy(file.channels),
   };
 }
 

@@ -24,6 +24,7 @@ export const QuarantineEntrySchema = z
     tagmanifestSha256: z.string().nullable(),
     bytes: z.number().int().min(0),
     codes: z.array(z.enum(PROBLEM_CODES)),
+    findingCounts: z.partialRecord(z.enum(PROBLEM_CODES), z.number().int().min(0)).optional(),
     signers: z.array(z.string()),
     status: z.enum(['held', 'released', 'purged']),
     releases: z.array(ReleaseDecisionSchema),

@@ -14,6 +14,7 @@ import { AirlockError, throwIfAborted, toAirlockError } from '../errors.js';
 import { fsyncDirectory } from '../fs/durable.js';
 import { freeBytes } from '../fs/publish.js';
 import { isMediaFileName } from '../media/parts/part-names.js';
+import { recordedFindingCounts } from './finding-match.js';
 import { distinctCodes } from './quarantine-codes.js';
 import { newQuarantineId } from './quarantine-id.js';
 import { BUNDLE_DIR, ENTRY_FILE, REPORT_FILE, type QuarantineStore } from './quarantine-store.js';
@@ -91,6 +92,7 @@ export async function keepBundle(store: QuarantineStore, request: KeepRequest, d
       tagmanifestSha256: request.report.bundle.tagmanifestSha256,
       bytes,
       codes: distinctCodes(request.report.problems),
+      findingCounts: recordedFindingCounts(request.report.problems),
       signers: request.report.signers.map((s) => s.fingerprint),
       status: 'held',
       releases: [],

@@ -20,6 +20,12 @@ export interface ExportIntentRequest {
   operator: string;
   details: Record<string, unknown>;
   settleInterrupted?: () => void;
+  /**
+   * Runs inside the intent's transaction, after dead intents are settled and before the row is
+   * written; what it returns is added to the details (a channel's sequence number is taken here,
+   * channels/channel-send.ts). A throw writes no intent.
+   */
+  inTransaction?: (() => Record<string, unknown>) | undefined;
 }
 
 export function recordExportIntent(db: StationDb, request: ExportIntentRequest, owner: ProcessOwner = currentOwner()): number {
@@ -36,6 +42,7 @@ export function recordExportIntent(db: StationDb, request: ExportIntentRequest, 
       exists = false;
     }
     if (exists) throw new AirlockError('OUTPUT_EXISTS', request.path, { path: request.path });
+    const details = { ...request.details, ...request.inTransaction?.() };
     const info = db
       .prepare(
         `INSERT INTO export_intents (kind, bundle_name, sequence, station, path, status, operator, details, owner_pid, owner_host, owner_boot, owner_start, started_at)
@@ -48,7 +55,7 @@ export function recordExportIntent(db: StationDb, request: ExportIntentRequest, 
         request.station,
         request.path,
         request.operator,
-        JSON.stringify(request.details),
+        JSON.stringify(details),
         owner.pid,
         owner.host,
         owner.boot,

@@ -2,8 +2,12 @@ import { appendAuditEvent } from '../audit/audit-store.js';
 import type { StationDb } from '../db/station-db.js';
 import type { StationIdentity } from '../home/station-config.js';
 import { folderId, settleFailed, settleImported } from '../import/import-claim.js';
+import { releaseDeadPlaceholders } from '../import/staging-owner.js';
 import { readBundleFront } from './bundle-front.js';
 import { settleExportIntent } from './export-intent.js';
+import { advanceChannel, publishingFromIntentDetails, stampFromIntentDetails } from '../channels/channel-send.js';
+import { confirmReservation, releaseReservation } from '../channels/channel-receive.js';
+import { pendingFeedIntents, settleFeed } from './feed-intent.js';
 import { ownerState, type ProcessOwner } from './process-owner.js';
 
 /**
@@ -16,6 +20,9 @@ import { ownerState, type ProcessOwner } from './process-owner.js';
  *   (details.recovered). Otherwise -> ledger 'failed', event `import failed` (INTERRUPTED).
  * - export: the bundle file exists and its bag-info names this station and the intent's
  *   sequence number -> `export ok` (recovered); otherwise -> `export failed` (INTERRUPTED).
+ * - feed import: every database file in place (the staged copies' device and inode) ->
+ *   `feed-import ok` (recovered); otherwise `feed-import failed` (INTERRUPTED), naming what is
+ *   in place (recovery/feed-intent.ts).
  *
  * Each settlement and its event are one transaction, so a crash during recovery leaves the row
  * pending for the next start, never settled without its event. Runs when a station opens its
@@ -26,6 +33,9 @@ export interface ReconcileSummary {
   importsFailed: number;
   exportsRecovered: number;
   exportsFailed: number;
+  /** Feed imports (signature database swaps) found complete, or not. */
+  feedsRecovered: number;
+  feedsFailed: number;
   /** Audit events written, in order. */
   events: number[];
 }
@@ -90,9 +100,16 @@ function parseOr<T>(text: string, fallback: T): T {
 const INTERRUPTED_NOTE = 'Settled on a later start: the process that ran it ended (killed, crashed or power lost) before recording it.';
 
 function settleImport(db: StationDb, identity: StationIdentity, row: ImportRow, summary: ReconcileSummary): void {
-  const found = folderId(row.destination);
+  let found = folderId(row.destination);
   const legacy = row.staged_ino === null;
-  const ours = found !== null && (legacy || (found.dev === row.staged_dev && found.ino === row.staged_ino));
+  const isOurs = (f: typeof found): boolean => f !== null && (legacy || (f.dev === row.staged_dev && f.ino === row.staged_ino));
+  if (found !== null && !isOurs(found)) {
+    // Killed between the commit's placeholder and its rename: the empty folder it made goes, so the
+    // destination does not show an import that did not happen (quarantine release settles by this too).
+    releaseDeadPlaceholders(row.destination);
+    found = folderId(row.destination);
+  }
+  const ours = isOurs(found);
   const common = {
     type: 'import' as const,
     bundleUuid: row.bundle_uuid,
@@ -113,6 +130,8 @@ function settleImport(db: StationDb, identity: StationIdentity, row: ImportRow, 
   };
   if (ours) {
     settleImported(db, row.id, true);
+    // The channel number it reserved in its claim (channels/channel-receive.ts) stands: the channel moves on.
+    confirmReservation(db, row.tagmanifest_sha256);
     summary.importsRecovered += 1;
     const event = appendAuditEvent(db, identity, {
       ...common,
@@ -128,6 +147,7 @@ function settleImport(db: StationDb, identity: StationIdentity, row: ImportRow, 
     summary.events.push(event.seq);
   } else {
     settleFailed(db, row.id, true);
+    releaseReservation(db, row.tagmanifest_sha256);
     summary.importsFailed += 1;
     const state = found === null ? 'absent: the import stopped before its commit rename' : 'present but not made by this import (another folder of that name)';
     const event = appendAuditEvent(db, identity, { ...common, outcome: 'failed', errorCode: 'INTERRUPTED', details: { ...details, destinationState: state } });
@@ -138,8 +158,11 @@ function settleImport(db: StationDb, identity: StationIdentity, row: ImportRow, 
 function settleExport(db: StationDb, identity: StationIdentity, row: ExportRow, summary: ReconcileSummary): void {
   const front = readBundleFront(row.path);
   const ours = front !== null && front.station === row.station && front.sequence === row.sequence;
-  const details = {
-    ...parseOr<Record<string, unknown>>(row.details, {}),
+  const recorded = parseOr<Record<string, unknown>>(row.details, {});
+  // A bundle stamped on a channel (channels/channel-send.ts): published means the channel moved on.
+  const stamp = stampFromIntentDetails(recorded);
+  const details: Record<string, unknown> = {
+    ...recorded,
     recovered: true,
     note: INTERRUPTED_NOTE,
     intent: row.id,
@@ -151,10 +174,11 @@ function settleExport(db: StationDb, identity: StationIdentity, row: ExportRow, 
   };
   if (ours) {
     settleExportIntent(db, row.id, 'exported', true);
+    if (stamp && front.tagmanifestSha256 !== null) advanceChannel(db, stamp, { tagmanifestSha256: front.tagmanifestSha256, uuid: front.uuid ?? '' });
     summary.exportsRecovered += 1;
     const media = row.kind === 'media' ? { readBack: 'not done: the export was interrupted before reading the medium back; run airlock media verify' } : {};
     const event = appendAuditEvent(db, identity, {
-      type: 'export',
+      type: stamp?.heartbeat === true ? 'heartbeat' : 'export',
       outcome: 'ok',
       bundleUuid: front.uuid,
       bundleName: row.bundle_name,
@@ -164,13 +188,19 @@ function settleExport(db: StationDb, identity: StationIdentity, row: ExportRow, 
     summary.events.push(event.seq);
   } else {
     settleExportIntent(db, row.id, 'failed', true);
+    // Killed at or after its publishing rename, the bundle gone (or replaced) since: the number counts as used (channel-send.ts notePublishing).
+    const publishing = publishingFromIntentDetails(recorded);
+    if (stamp && publishing !== null) {
+      advanceChannel(db, stamp, { tagmanifestSha256: publishing, uuid: '' });
+      details.channelNumber = `sequence ${stamp.sequence} counted as used: the bundle may have been published before the interruption`;
+    }
     summary.exportsFailed += 1;
     const state =
       front === null
         ? 'absent: the export stopped before publishing (its temp file, if any, is removed by the next export to that folder)'
         : "present but not this export's bundle";
     const event = appendAuditEvent(db, identity, {
-      type: 'export',
+      type: stamp?.heartbeat === true ? 'heartbeat' : 'export',
       outcome: 'failed',
       bundleName: row.bundle_name,
       errorCode: 'INTERRUPTED',
@@ -190,12 +220,27 @@ function pendingExports(db: StationDb): ExportRow[] {
 
 /** Settle every intent whose owner is dead. Cheap when there is none: one read, no write lock. */
 export function settleInterruptedTransfers(db: StationDb, identity: StationIdentity): ReconcileSummary {
-  const summary: ReconcileSummary = { importsRecovered: 0, importsFailed: 0, exportsRecovered: 0, exportsFailed: 0, events: [] };
-  if (!db.inTransaction && !pendingImports(db).some(isDead) && !pendingExports(db).some(isDead)) return summary;
+  const summary: ReconcileSummary = {
+    importsRecovered: 0,
+    importsFailed: 0,
+    exportsRecovered: 0,
+    exportsFailed: 0,
+    feedsRecovered: 0,
+    feedsFailed: 0,
+    events: [],
+  };
+  if (!db.inTransaction && !pendingImports(db).some(isDead) && !pendingExports(db).some(isDead) && !pendingFeedIntents(db).some(isDead)) return summary;
   db.transaction(() => {
     // Read again under the write lock: another process may have settled them meanwhile.
     for (const row of pendingImports(db)) if (isDead(row)) settleImport(db, identity, row, summary);
     for (const row of pendingExports(db)) if (isDead(row)) settleExport(db, identity, row, summary);
+    for (const row of pendingFeedIntents(db)) {
+      if (!isDead(row)) continue;
+      const settled = settleFeed(db, identity, row, INTERRUPTED_NOTE);
+      if (settled.recovered) summary.feedsRecovered += 1;
+      else summary.feedsFailed += 1;
+      summary.events.push(settled.seq);
+    }
   }).immediate();
   return summary;
 }

@@ -55,8 +55,11 @@ export interface DuringOperation {
   onFailure(step: () => void): void;
   /** Record another event type along the way (a media write that failed, before the export's failure). */
   also: RecordEvent;
-  /** Record the outcome now, inside a transaction the work owns (an import's settlement): the helper records none after. */
-  outcomeNow(event: OutcomeEvent): AuditEvent;
+  /**
+   * Record the outcome now, inside a transaction the work owns (an import's settlement): the helper records none after.
+   * `type`: an outcome of another type than the operation's (an import that received a heartbeat records `heartbeat`).
+   */
+  outcomeNow(event: OutcomeEvent, type?: AuditEventType): AuditEvent;
   /** Record the failure now, inside a transaction the work owns: the helper rethrows this failure and records none after. */
   failureNow(error: unknown): AirlockError;
 }
@@ -78,8 +81,8 @@ export async function runAudited<T>(context: StationContext, operation: AuditedO
       failureSteps.push(step);
     },
     also,
-    outcomeNow: (event) => {
-      recordedNow.event = recordEvent(context, { ...event, type: operation.type });
+    outcomeNow: (event, type) => {
+      recordedNow.event = recordEvent(context, { ...event, type: type ?? operation.type });
       return recordedNow.event;
     },
     failureNow: (error) => {

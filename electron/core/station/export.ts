@@ -17,6 +17,18 @@ import { nextExportSequence } from '../db/station-db.js';
 import { AirlockError } from '../errors.js';
 import { JOB_PLANS, withJobEta } from '../jobs/job-eta.js';
 import { recordExportIntent, settleExportIntent, type ExportIntentRequest } from '../recovery/export-intent.js';
+import type { ChannelStamp } from '../../../shared/channels.js';
+import { channelReceipt } from '../channels/channel-receive.js';
+import { readBundleFront } from '../recovery/bundle-front.js';
+import {
+  advanceChannel,
+  assertChannelName,
+  confirmChannelStamp,
+  INTENT_CHANNEL_KEY,
+  notePublishing,
+  reserveChannelStamp,
+  whileChannelBusy,
+} from '../channels/channel-send.js';
 import { runAudited, type DuringOperation, type SuccessEvent } from './audited-operation.js';
 import type { StationContext } from './context.js';
 import { imageAuditDetails, stationImagePayload } from './image-sources.js';
@@ -30,6 +42,7 @@ export async function exportBundle(context: StationContext, request: ExportReque
     outDir: request.outDir,
     selection: request.selection,
     name: request.name ?? null,
+    channel: request.channel ?? null,
     // Who asked to move what, also when the export fails: the references as given.
     ...imageAuditDetails(request),
   };
@@ -37,17 +50,18 @@ export async function exportBundle(context: StationContext, request: ExportReque
     type: 'export',
     failureDetails: details,
     run: async (during) => {
+      if (request.channel !== undefined) assertChannelName(request.channel);
       const signer = await signerFor(context, request.signer, request.passphrase);
       if (!signer) throw new AirlockError('PASSPHRASE_REQUIRED');
       const sequence = nextExportSequence(context.database());
       const name = request.name ?? defaultBundleName(sequence, startedAt);
-      const intent = startExportIntent(context, during, {
-        kind: 'folder',
-        name,
-        sequence,
-        path: join(resolve(request.outDir), `${name}${BUNDLE_SUFFIX}`),
-        details,
-      });
+      const { intent, stamp } = await startChannelExportIntent(
+        context,
+        during,
+        { kind: 'folder', name, sequence, path: join(resolve(request.outDir), `${name}${BUNDLE_SUFFIX}`), details },
+        request.channel === undefined ? null : { reserve: request.channel, heartbeat: false },
+        request.signal,
+      );
       const imagePayload = await stationImagePayload(context, request);
       let result: WriteBundleResult;
       try {
@@ -60,6 +74,8 @@ export async function exportBundle(context: StationContext, request: ExportReque
           sequence,
           identity: context.identity,
           signers: [signer],
+          channel: stamp ?? undefined,
+          beforePublish: publishingNote(context, intent, stamp),
           now: startedAt,
           spoolDir: context.paths.spool,
           signal: request.signal,
@@ -68,12 +84,19 @@ export async function exportBundle(context: StationContext, request: ExportReque
       } finally {
         await imagePayload?.cleanup();
       }
-      return { result, signer, intent, images: imagePayload ? exportedImages(imagePayload) : undefined };
+      return { result, signer, intent, stamp, images: imagePayload ? exportedImages(imagePayload) : undefined };
     },
-    succeeded: ({ result, intent, images }) => exportEvent(context, result, intent, null, images),
+    succeeded: ({ result, intent, stamp, images }) => exportEvent(context, result, intent, null, images, stamp),
   });
-  const outcome = await completeExport(context, { result: done.value.result, signer: done.value.signer, event: done.event, startedAt, media: null });
-  return { ...outcome, images: done.value.images };
+  const outcome = await completeExport(context, {
+    result: done.value.result,
+    signer: done.value.signer,
+    event: done.event,
+    startedAt,
+    media: null,
+    channel: done.value.stamp,
+  });
+  return { ...outcome, images: done.value.images, channel: done.value.stamp ?? undefined };
 }
 
 /**
@@ -95,6 +118,52 @@ export function startExportIntent(
   return intent;
 }
 
+/** For a channel export: note the tag manifest in the intent right before the publishing rename (channel-send.ts notePublishing). */
+export function publishingNote(context: StationContext, intent: number, stamp: ChannelStamp | null): ((tagmanifestSha256: string) => void) | undefined {
+  return stamp === null ? undefined : (tagmanifestSha256) => notePublishing(context.database(), intent, tagmanifestSha256);
+}
+
+/** A channel for a new export: take its next number (`reserve`), or confirm one fixed at prepare (`confirm`). */
+export type ChannelIntent = { reserve: string; heartbeat: boolean } | { confirm: ChannelStamp };
+
+/**
+ * startExportIntent, taking the channel's sequence number in the intent's own transaction
+ * (channels/channel-send.ts): while another export holds the channel this one waits (cancellable).
+ */
+export async function startChannelExportIntent(
+  context: StationContext,
+  during: DuringOperation,
+  request: Omit<ExportIntentRequest, 'station' | 'operator' | 'settleInterrupted'> & { station?: string | undefined },
+  channel: ChannelIntent | null,
+  signal: AbortSignal | undefined,
+): Promise<{ intent: number; stamp: ChannelStamp | null }> {
+  if (channel === null) return { intent: startExportIntent(context, during, request), stamp: null };
+  const db = context.database();
+  return whileChannelBusy(() => {
+    const taken: { stamp: ChannelStamp | null } = { stamp: null };
+    const intent = startExportIntent(context, during, {
+      ...request,
+      inTransaction: () => {
+        if ('confirm' in channel) confirmChannelStamp(db, channel.confirm);
+        taken.stamp = 'confirm' in channel ? channel.confirm : reserveChannelStamp(db, channel.reserve, channel.heartbeat);
+        return { [INTENT_CHANNEL_KEY]: taken.stamp };
+      },
+    });
+    const stamp = taken.stamp;
+    // A failure after the publishing rename (flushing the folder, say): the bundle is out, so its number is used.
+    if (stamp !== null) during.onFailure(() => advanceIfPublished(context, request, stamp));
+    return { intent, stamp };
+  }, signal);
+}
+
+/** The bundle at the intent's path is this export's (as recovery proves it, reconcile.ts): the channel moves on to it. */
+function advanceIfPublished(context: StationContext, request: { path: string; sequence: number; station?: string | undefined }, stamp: ChannelStamp): void {
+  const front = readBundleFront(request.path);
+  if (front === null || front.tagmanifestSha256 === null) return;
+  if (front.station !== (request.station ?? context.identity.station) || front.sequence !== request.sequence) return;
+  advanceChannel(context.database(), stamp, { tagmanifestSha256: front.tagmanifestSha256, uuid: front.uuid ?? '' });
+}
+
 /**
  * The `export` event of a written bundle. The event and the settled intent are one
  * transaction: a crash before it leaves the intent pending, and the next start records the
@@ -106,6 +175,7 @@ export function exportEvent(
   intent: number,
   media: MediaExportReport | null,
   images?: ExportedImages | undefined,
+  channel?: ChannelStamp | null | undefined,
 ): SuccessEvent {
   const details: Record<string, unknown> = {
     bundlePath: result.bundlePath,
@@ -113,6 +183,8 @@ export function exportEvent(
     sequence: result.sequence,
     warnings: result.warnings.length,
   };
+  // Which channel and number it carries: the sender's audit log says what the receiver should have.
+  if (channel) details.channel = channel;
   if (media) {
     details.media = media.volumes.map((v) => v.medium);
     details.parts = media.parts;
@@ -123,7 +195,11 @@ export function exportEvent(
     details.skippedBlobs = images.skippedBlobs;
   }
   return {
-    alongside: () => settleExportIntent(context.database(), intent, 'exported'),
+    alongside: () => {
+      settleExportIntent(context.database(), intent, 'exported');
+      // Published: the channel moves on, in the same transaction as the event (channel-send.ts).
+      if (channel) advanceChannel(context.database(), channel, { tagmanifestSha256: result.tagmanifestSha256, uuid: result.uuid });
+    },
     outcome: 'ok',
     bundleUuid: result.uuid,
     bundleName: result.name,
@@ -147,6 +223,7 @@ export async function completeExport(
     media: MediaExportReport | null;
     /** A staged export prepared by one person and approved by another: the PDF receipt gets two signature lines. */
     twoPerson?: boolean | undefined;
+    channel?: ChannelStamp | null | undefined;
   },
 ): Promise<ExportOutcome> {
   const { result, signer, event, media } = done;
@@ -162,6 +239,7 @@ export async function completeExport(
       signers: result.signers,
       checks: media ? mediaExportChecks(result, media) : exportChecks(result),
       media: media ? receiptMedia(media) : null,
+      channel: channelReceipt(done.channel),
       files: result.files,
       bytes: result.bytes,
       destination: result.bundlePath,

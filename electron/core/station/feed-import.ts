@@ -19,9 +19,12 @@ import { createScanner } from '../inspect/scanner-for.js';
 import { loadTrustedKeys } from '../keys/trust-store.js';
 import { readStationPolicy } from '../policy/station-policy.js';
 import { checkBundle } from '../verify/check-bundle.js';
-import { runAudited } from './audited-operation.js';
+import { recordFeedIntent, settleFeedIntent, type FeedIntentFile } from '../recovery/feed-intent.js';
+import { runAudited, type DuringOperation } from './audited-operation.js';
 import type { StationContext } from './context.js';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FeedFile } from '../inspect/feeds/feed-files.js';
 
 /** The role a trusted key needs to sign feeds (`airlock keys trust --role feeds`). */
 export const FEEDS_ROLE = 'feeds';
@@ -53,8 +56,10 @@ export async function importFeed(context: StationContext, request: FeedImportReq
   const done = await runAudited(context, {
     type: 'feed-import',
     failureDetails: { bundlePath: request.bundlePath },
-    run: () => runFeedImport(context, request),
-    succeeded: (outcome) => ({
+    run: (during) => runFeedImport(context, request, during),
+    succeeded: ({ intent, ...outcome }) => ({
+      // The intent is settled with the event, in one transaction: a kill before leaves it pending for recovery.
+      alongside: intent === null ? undefined : () => settleFeedIntent(context.database(), intent, 'installed'),
       ...verificationEventFields(outcome),
       details: {
         bundlePath: request.bundlePath,
@@ -71,10 +76,14 @@ export async function importFeed(context: StationContext, request: FeedImportReq
       },
     }),
   });
-  return { ...done.value, auditEvent: done.event.seq };
+  const { intent: _intent, ...outcome } = done.value;
+  return { ...outcome, auditEvent: done.event.seq };
 }
 
-async function runFeedImport(context: StationContext, request: FeedImportRequest): Promise<FeedImportOutcome> {
+/** The outcome, and the feed intent recorded before the first file moved (null when none moved). */
+type FeedRun = FeedImportOutcome & { intent: number | null };
+
+async function runFeedImport(context: StationContext, request: FeedImportRequest, during: DuringOperation): Promise<FeedRun> {
   const now = request.now ?? new Date();
   const [allTrusted, policy] = await Promise.all([loadTrustedKeys(context.paths), readStationPolicy(context.paths)]);
   const scan = policy.inspect?.scan ?? null;
@@ -109,7 +118,7 @@ async function runFeedImport(context: StationContext, request: FeedImportRequest
         onProgress: request.onProgress,
       });
       const { payload, ...report } = result;
-      const empty = { installed: [], superseded: [], databaseDir, before, after: before, reloaded: null, warnings, auditEvent: null };
+      const empty = { installed: [], superseded: [], databaseDir, before, after: before, reloaded: null, warnings, auditEvent: null, intent: null };
       if (!report.ok) return { ...report, ...empty };
 
       await staging.makeDurable();
@@ -123,6 +132,19 @@ async function runFeedImport(context: StationContext, request: FeedImportRequest
         throw new AirlockError('FEED_INVALID', `${older.join('; ')}: an outdated feed is not installed.`);
       if (older.length > 0) warnings.push(`Installed an older database on purpose: ${older.join('; ')}.`);
       if (request.signal?.aborted) throw new AirlockError('CANCELLED');
+      const intent = recordFeedIntent(context.database(), {
+        bundlePath: request.bundlePath,
+        bundleName: report.bundle.name,
+        bundleUuid: report.bundle.uuid,
+        tagmanifestSha256: report.bundle.tagmanifestSha256,
+        signers: report.signers.map((s) => s.fingerprint),
+        databaseDir,
+        files: files.map((f) => intentFile(f)),
+        operator: context.identity.operator,
+        details: { databaseVersionBefore: before?.version ?? null, databaseDateBefore: before?.date ?? null, allowDowngrade: request.allowDowngrade === true },
+        settleInterrupted: () => context.settleInterrupted(),
+      });
+      during.onFailure(() => settleFeedIntent(context.database(), intent, 'failed'));
       const superseded = await installFeedFiles(databaseDir, files);
 
       let reloaded: boolean | null = null;
@@ -149,11 +171,25 @@ async function runFeedImport(context: StationContext, request: FeedImportRequest
         signatures: f.header.signatures,
         builtAt: f.header.builtAt.toISOString(),
       }));
-      return { ...report, installed, superseded, databaseDir, before, after, reloaded, warnings, auditEvent: null };
+      return { ...report, installed, superseded, databaseDir, before, after, reloaded, warnings, auditEvent: null, intent };
     } finally {
       await staging.discard().catch(() => undefined);
     }
   } finally {
     await scanner.close();
   }
+}
+
+/** What the intent records of a checked, staged file: its header facts and the staged copy's device and inode (the rename keeps them). */
+function intentFile(file: FeedFile): FeedIntentFile {
+  const stats = lstatSync(file.stagedPath, { bigint: true });
+  return {
+    name: file.name,
+    base: file.base,
+    version: file.header.version,
+    signatures: file.header.signatures,
+    builtAt: file.header.builtAt.toISOString(),
+    dev: String(stats.dev),
+    ino: String(stats.ino),
+  };
 }

@@ -19,6 +19,7 @@ import { keepRefusedBundle, type QuarantineKeepOutcome } from './quarantine-keep
 import type { Problem } from '../../../shared/problems.js';
 import { checkpointWith, signerFor } from './signers.js';
 import { inspectionRecord } from '../inspect/inspection-record.js';
+import { channelAuditDetails, channelReceipt } from '../channels/channel-receive.js';
 import { openInspection } from './inspection.js';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -90,6 +91,8 @@ async function importWith(
       replayOf: result.replayOf,
       warnings: result.warnings,
       inspection: inspectionRecord(result.inspection),
+      channel: channelAuditDetails(result.channel),
+      ...(result.heartbeat === true ? { direction: 'received' } : {}),
       ...pushDetails(request, push),
       ...(quarantined === null ? {} : { quarantine: quarantined }),
       ...(release === null ? {} : { quarantineRelease: release.id, overridden: overriddenDetails(result) }),
@@ -143,6 +146,8 @@ async function importWith(
               beforeRefusalRecorded: keepRefused,
               recordSettlement: (settlement) => {
                 if (settlement.kind === 'failed') during.failureNow(settlement.error);
+                // A heartbeat received: its own event type (docs/channels.md), nothing imported.
+                else if (settlement.kind === 'heartbeat') during.outcomeNow(importEvent(settlement.result), 'heartbeat');
                 else during.outcomeNow(importEvent(settlement.result));
               },
             }),
@@ -205,6 +210,7 @@ async function importWith(
       destination: outcome.destination,
       registry: pushed?.registry ?? null,
       inspection: inspectionRecord(result.inspection),
+      channel: channelReceipt(result.channel?.stamp, result.channel?.findings),
       startedAt,
       event,
       checkpoint,
@@ -217,8 +223,8 @@ async function importWith(
 }
 
 /** A release's overridden findings as the audit event records them: code, file and member, no scanner text beyond the message. */
-function overriddenDetails(result: ImportResult): Array<{ code: string; path: string | null; members: string[] }> {
-  return (result.overridden ?? []).map((p) => ({ code: p.code, path: p.path ?? null, members: p.members ?? [] }));
+function overriddenDetails(result: ImportResult): Array<{ code: string; path: string | null; members: string[]; count: number }> {
+  return (result.overridden ?? []).map((p) => ({ code: p.code, path: p.path ?? null, members: p.members ?? [], count: p.count ?? 1 }));
 }
 
 /** The push's part of the audit event: per image repository, tag, digest and outcome (with the registry's code when it failed). */

@@ -31,7 +31,14 @@ export async function openInspection(policy: StationPolicy, now: Date, signal?: 
   try {
     const scannerStatus = scanner ? await scanner.status(now, signal) : null;
     const inspector = new ContentInspector({ policy: inspect, scanner, scannerStatus, parts: defaultInspectionParts, signal });
-    return { inspector, close: async () => scanner?.close() };
+    return {
+      inspector,
+      close: async () => {
+        // Scans the operation left unsettled (it ended before the inspector's finish) are dropped, then the scanner closed.
+        inspector.dispose();
+        await scanner?.close();
+      },
+    };
   } catch (error) {
     await scanner?.close().catch(() => undefined);
     throw error;

@@ -13,7 +13,8 @@ import { resolveMedium } from '../media/discover/resolve-medium.js';
 import { runAudited, type RecordEvent } from './audited-operation.js';
 import type { StationContext } from './context.js';
 import { imageAuditDetails, stationImagePayload } from './image-sources.js';
-import { completeExport, defaultBundleName, exportEvent, startExportIntent } from './export.js';
+import { completeExport, defaultBundleName, exportEvent, startChannelExportIntent } from './export.js';
+import { assertChannelName } from '../channels/channel-send.js';
 import type { MediaExportOutcome, MediaExportRequest } from './requests.js';
 import { signerFor } from './signers.js';
 import { listMedia } from './station-media.js';
@@ -29,6 +30,7 @@ export async function exportToMedia(context: StationContext, request: MediaExpor
     media: request.media,
     selection: request.selection,
     name: request.name ?? null,
+    channel: request.channel ?? null,
     ...imageAuditDetails(request),
   };
   const done = await runAudited(context, {
@@ -38,6 +40,7 @@ export async function exportToMedia(context: StationContext, request: MediaExpor
       let output: MediaOutput | null = null;
       let imagePayload: ImagePayload | null = null;
       try {
+        if (request.channel !== undefined) assertChannelName(request.channel);
         const signer = await signerFor(context, request.signer, request.passphrase);
         if (!signer) throw new AirlockError('PASSPHRASE_REQUIRED');
         // Images first: a bad reference or a damaged source fails before the media are touched.
@@ -63,13 +66,13 @@ export async function exportToMedia(context: StationContext, request: MediaExpor
         const mountPoint = targets[0]?.mountPoint;
         if (!mountPoint) throw new AirlockError('MEDIA_NOT_MOUNTED');
         // A split bundle has parts, not this file: found after a crash, only the single-file form counts as published.
-        const intent = startExportIntent(context, during, {
-          kind: 'media',
-          name,
-          sequence,
-          path: join(resolve(mountPoint), `${name}${BUNDLE_SUFFIX}`),
-          details,
-        });
+        const { intent, stamp } = await startChannelExportIntent(
+          context,
+          during,
+          { kind: 'media', name, sequence, path: join(resolve(mountPoint), `${name}${BUNDLE_SUFFIX}`), details },
+          request.channel === undefined ? null : { reserve: request.channel, heartbeat: false },
+          request.signal,
+        );
         const result = await writeBundle({
           extraFiles: images?.files,
           checkPayload: images ? (payload) => images.check(payload) : undefined,
@@ -79,13 +82,14 @@ export async function exportToMedia(context: StationContext, request: MediaExpor
           sequence,
           identity: context.identity,
           signers: [signer],
+          channel: stamp ?? undefined,
           now: startedAt,
           openOutput: output.open,
           spoolDir: context.paths.spool,
           signal: request.signal,
           onProgress: withJobEta(request.readBack === false ? JOB_PLANS.export : JOB_PLANS['export-to-media'], request.onProgress),
         });
-        return { result, signer, intent, output, images: images ? exportedImages(images) : undefined };
+        return { result, signer, intent, stamp, output, images: images ? exportedImages(images) : undefined };
       } catch (error) {
         // Once media were chosen, a failure is a failed media write (also when the check before writing refused them).
         throw output ? mediaWriteFailed(output, toAirlockError(error), during.also) : error;
@@ -93,17 +97,24 @@ export async function exportToMedia(context: StationContext, request: MediaExpor
         await imagePayload?.cleanup();
       }
     },
-    succeeded: ({ result, intent, output, images }, also) => {
+    succeeded: ({ result, intent, stamp, output, images }, also) => {
       const report = output.report();
       also(mediaWriteEvent(report, 'ok', null, [], output.targets()));
       const readBack = readBackEvent(report);
       if (readBack) also(readBack);
-      return exportEvent(context, result, intent, report, images);
+      return exportEvent(context, result, intent, report, images, stamp);
     },
   });
   const media = done.value.output.report();
-  const outcome = await completeExport(context, { result: done.value.result, signer: done.value.signer, event: done.event, startedAt, media });
-  return { ...outcome, media, images: done.value.images };
+  const outcome = await completeExport(context, {
+    result: done.value.result,
+    signer: done.value.signer,
+    event: done.event,
+    startedAt,
+    media,
+    channel: done.value.stamp,
+  });
+  return { ...outcome, media, images: done.value.images, channel: done.value.stamp ?? undefined };
 }
 
 /** A media write that failed: its media-write (and read-back) events, and the failure the export records after them. */

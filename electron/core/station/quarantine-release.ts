@@ -11,16 +11,18 @@
  * that reads the entry settles it from the import ledger (committed: released, and recorded; not
  * committed: still held). entry.json changes atomically (quarantine-store.ts).
  */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { QuarantineEntry } from '../../../shared/inspection.js';
 import { resolveSigner } from '../crypto/signer-spec.js';
 import type { TrustedKey } from '../crypto/detached-signature.js';
+import { listAuditEvents } from '../audit/audit-store.js';
 import { AirlockError } from '../errors.js';
 import { loadStationKeys } from '../keys/station-key.js';
 import { loadTrustedKeys } from '../keys/trust-store.js';
 import { readStationPolicy } from '../policy/station-policy.js';
 import { recordedFindingMatcher } from '../quarantine/finding-match.js';
 import { contentFindings } from '../quarantine/quarantine-codes.js';
+import { withDecisionLock } from '../quarantine/decision-lock.js';
 import { QuarantineStore } from '../quarantine/quarantine-store.js';
 import { currentStamp, ownerState, parseStamp, type ProcessStamp } from '../fs/process-owner.js';
 import { checkApprovals, checkReason, makeApproval, parseStoredApprovals, STATEMENT_KIND, type StoredApproval } from '../quarantine/release-approval.js';
@@ -40,6 +42,12 @@ interface Releasing {
   decisions: Decision[];
   /** The releasing process: only once it is provably gone is its release settled by another. */
   owner: ProcessStamp;
+  /**
+   * The highest import-ledger row id when the release began: its import's claim is a later row
+   * (ids only grow; rows are never deleted), so the settle finds it by id, not by clock time.
+   * Absent in files written before it existed (then started_at decides, as it did).
+   */
+  ledgerMark?: number | undefined;
 }
 
 export async function releaseQuarantined(context: StationContext, request: QuarantineReleaseRequest): Promise<QuarantineReleaseOutcome> {
@@ -48,7 +56,8 @@ export async function releaseQuarantined(context: StationContext, request: Quara
   const decided = await runAudited(context, {
     type: 'quarantine-release',
     failureDetails: { id: request.id, destDir, reason: request.reason },
-    run: () => decide(context, store, request, destDir),
+    // One decision at a time per entry: of two "first" approvals at once, one is recorded, the other refused (QUARANTINE_BUSY).
+    run: () => withDecisionLock(store, request.id, () => decide(context, store, request, destDir)),
     // A decision that completes the approvals is recorded with the import's outcome, below.
     succeeded: (d) =>
       d.complete ? null : { outcome: 'ok', bundleName: d.entry.bundleName, tagmanifestSha256: d.entry.tagmanifestSha256, details: decisionDetails(d) },
@@ -57,7 +66,7 @@ export async function releaseQuarantined(context: StationContext, request: Quara
   if (!d.complete)
     return { entry: d.entry, approvals: { given: d.decisions.length, required: d.required }, import: null, auditEvent: (decided.event as { seq: number }).seq };
 
-  const releasing: Releasing = { destDir, at: new Date().toISOString(), decisions: d.decisions, owner: currentStamp() };
+  const releasing: Releasing = { destDir, at: new Date().toISOString(), decisions: d.decisions, owner: currentStamp(), ledgerMark: ledgerMark(context) };
   const done = await runAudited(context, {
     type: 'quarantine-release',
     failureDetails: { ...decisionDetails(d), stage: 'import' },
@@ -67,7 +76,7 @@ export async function releaseQuarantined(context: StationContext, request: Quara
       } catch (error) {
         // Another process began a release of this entry since our checks: one release at a time.
         if (error instanceof AirlockError && error.code === 'OUTPUT_EXISTS')
-          throw new AirlockError('QUARANTINE_NOT_HELD', `${d.entry.id} is being released right now by another process; wait for it to finish.`);
+          throw new AirlockError('QUARANTINE_BUSY', `${d.entry.id} is being released right now by another process; wait for it to finish.`);
         throw error;
       }
       let imported: ImportOutcome;
@@ -88,9 +97,13 @@ export async function releaseQuarantined(context: StationContext, request: Quara
         await store.removeFile(d.entry.id, RELEASING_FILE).catch(() => undefined);
         throw error;
       }
-      const entry = imported.ok && imported.destination !== null ? await markReleased(store, d.entry, d.decisions, imported.destination) : d.entry;
-      await store.removeFile(d.entry.id, RELEASING_FILE);
-      return { imported, entry };
+      if (!imported.ok || imported.destination === null) {
+        // Nothing committed: the release is over, the entry held as before.
+        await store.removeFile(d.entry.id, RELEASING_FILE);
+        return { imported, entry: d.entry };
+      }
+      // releasing.json stays until the release's event is recorded (below): a kill in between is settled from it.
+      return { imported, entry: await markReleased(store, d.entry, d.decisions, imported.destination) };
     },
     succeeded: ({ imported }) => ({
       outcome: imported.ok ? 'ok' : 'rejected',
@@ -105,10 +118,11 @@ export async function releaseQuarantined(context: StationContext, request: Quara
         ...decisionDetails(d),
         destination: imported.destination,
         importEvent: imported.auditEvent,
-        overridden: (imported.overridden ?? []).map((p) => ({ code: p.code, path: p.path ?? null, members: p.members ?? [] })),
+        overridden: (imported.overridden ?? []).map((p) => ({ code: p.code, path: p.path ?? null, members: p.members ?? [], count: p.count ?? 1 })),
       },
     }),
   });
+  if (done.value.entry.status === 'released') await store.removeFile(d.entry.id, RELEASING_FILE);
   return { entry: done.value.entry, approvals: { given: d.decisions.length, required: d.required }, import: done.value.imported, auditEvent: done.event.seq };
 }
 
@@ -129,7 +143,7 @@ async function decide(context: StationContext, store: QuarantineStore, request: 
   if (entry.status !== 'held')
     throw new AirlockError('QUARANTINE_NOT_HELD', `${entry.id} was ${entry.status}${entry.releasedTo ? ` to ${entry.releasedTo}` : ''}.`);
   if ((await readReleasing(store, entry.id)) !== null)
-    throw new AirlockError('QUARANTINE_NOT_HELD', `${entry.id} is being released right now by another process; wait for it to finish.`);
+    throw new AirlockError('QUARANTINE_BUSY', `${entry.id} is being released right now by another process; wait for it to finish.`);
   const reason = checkReason(request.reason);
   const policy = await readStationPolicy(context.paths);
   const required = policy.inspect?.quarantine.releaseApprovals ?? 1;
@@ -197,38 +211,98 @@ export async function readReleasing(store: QuarantineStore, id: string): Promise
   return json as Releasing;
 }
 
+/** The highest import-ledger row id now (0 for an empty ledger). */
+function ledgerMark(context: StationContext): number {
+  return (context.database().prepare('SELECT COALESCE(MAX(id), 0) AS id FROM imports').get() as { id: number }).id;
+}
+
+interface ReleaseClaim {
+  id: number;
+  status: 'pending' | 'imported' | 'failed';
+  destination: string;
+}
+
+/** The import claims this release made: this bundle, into the approved folder, claimed after the release began. */
+function releaseClaims(context: StationContext, entry: QuarantineEntry, releasing: Releasing): ReleaseClaim[] {
+  const db = context.database();
+  const rows = (
+    typeof releasing.ledgerMark === 'number'
+      ? db
+          .prepare('SELECT id, status, destination FROM imports WHERE tagmanifest_sha256 = ? AND id > ? ORDER BY id')
+          .all(entry.tagmanifestSha256, releasing.ledgerMark)
+      : db
+          .prepare('SELECT id, status, destination FROM imports WHERE tagmanifest_sha256 = ? AND started_at >= ? ORDER BY id')
+          .all(entry.tagmanifestSha256, releasing.at)
+  ) as ReleaseClaim[];
+  return rows.filter((row) => dirname(row.destination) === releasing.destDir);
+}
+
 /**
- * A release a killed process left (releasing.json): its import committed (the ledger says
- * imported, into the approved folder, since the release began): the entry is released and the
- * release recorded now; else it is held as before. A release still running in another process
- * has a pending claim, not a committed one: its own end writes the final state.
+ * A release a killed process left (releasing.json), decided from durable facts only: the import
+ * ledger's claim for this release (a later row than the release's mark, this bundle, the approved
+ * folder). Imported: the entry is released and the release recorded now. Still pending (its owner
+ * is dead, so recovery settles it from the destination folder's device and inode, now): decided
+ * after that; pending still (recovery could not run) decides nothing, and releasing.json stays for
+ * the next command. No claim, or a failed one: nothing was committed, the entry is held as before.
+ * A release still running in another process is left to finish: its own end writes the final state.
  */
 export async function settleInterruptedRelease(context: StationContext, store: QuarantineStore, entry: QuarantineEntry): Promise<QuarantineEntry> {
-  if (entry.status !== 'held') return entry;
+  if (entry.status === 'purged') return entry;
   const releasing = await readReleasing(store, entry.id);
   const owner = releasing === null ? null : parseStamp(releasing.owner);
   // A stamp that cannot be read proves nothing about its process: settled like a dead one's (the ledger decides).
   if (releasing === null || entry.tagmanifestSha256 === null || (owner !== null && ownerState(owner) !== 'dead')) return entry;
-  const row = context
-    .database()
-    .prepare(`SELECT id, destination FROM imports WHERE status = 'imported' AND tagmanifest_sha256 = ? AND started_at >= ? ORDER BY id DESC LIMIT 1`)
-    .get(entry.tagmanifestSha256, releasing.at) as { id: number; destination: string } | undefined;
-  if (row === undefined || resolve(row.destination, '..') !== releasing.destDir) {
+  if (entry.status === 'released') {
+    // Killed after the entry said released, before (or just after) its event: recorded now unless it was.
+    if (entry.releasedTo !== null && !releaseRecorded(context, entry.id, entry.releasedTo))
+      await recordRecovered(context, entry, releasing, entry.releasedTo, null);
+    await store.removeFile(entry.id, RELEASING_FILE);
+    return entry;
+  }
+  let claims = releaseClaims(context, entry, releasing);
+  if (claims.some((c) => c.status === 'pending')) {
+    try {
+      context.settleInterrupted();
+    } catch {
+      // Recovery could not write now (a lock, a full disk): undecided, and said so by releasing.json staying.
+    }
+    claims = releaseClaims(context, entry, releasing);
+    if (claims.some((c) => c.status === 'pending')) return entry;
+  }
+  const row = claims.filter((c) => c.status === 'imported').pop();
+  if (row === undefined) {
     // Its owner is dead and nothing committed: the release did not happen; the entry is held as before.
     await store.removeFile(entry.id, RELEASING_FILE).catch(() => undefined);
     return entry;
   }
   const released = await markReleased(store, entry, releasing.decisions, row.destination);
+  await recordRecovered(context, entry, releasing, row.destination, row.id);
+  await store.removeFile(entry.id, RELEASING_FILE);
+  return released;
+}
+
+/** Whether the release of `id` to `destination` is on record (the event of its completing decision). */
+function releaseRecorded(context: StationContext, id: string, destination: string): boolean {
+  const events = listAuditEvents(context.database(), { type: 'quarantine-release', outcome: 'ok', text: id, limit: 1000 });
+  return events.some((e) => e.details['id'] === id && e.details['destination'] === destination);
+}
+
+async function recordRecovered(
+  context: StationContext,
+  entry: QuarantineEntry,
+  releasing: Releasing,
+  destination: string,
+  importId: number | null,
+): Promise<void> {
   await runAudited(context, {
     type: 'quarantine-release',
     failureDetails: 'not recorded',
-    run: () => store.removeFile(entry.id, RELEASING_FILE),
+    run: () => Promise.resolve(),
     succeeded: () => ({
       outcome: 'ok',
       bundleName: entry.bundleName,
       tagmanifestSha256: entry.tagmanifestSha256,
-      details: { id: entry.id, destination: row.destination, recovered: true, importId: row.id, approvers: releasing.decisions },
+      details: { id: entry.id, destination, recovered: true, importId, approvers: releasing.decisions },
     }),
   });
-  return released;
 }

@@ -13,6 +13,7 @@ import { AirlockError } from '../errors.js';
 import { assertQuarantineId } from '../quarantine/quarantine-id.js';
 import { BUNDLE_DIR, QuarantineStore } from '../quarantine/quarantine-store.js';
 import { parseStoredApprovals } from '../quarantine/release-approval.js';
+import { recordedFindingCounts } from '../quarantine/finding-match.js';
 import { runAudited } from './audited-operation.js';
 import type { StationContext } from './context.js';
 import { APPROVALS_FILE, readReleasing, settleInterruptedRelease } from './quarantine-release.js';
@@ -45,10 +46,12 @@ export async function showQuarantined(context: StationContext, id: string): Prom
   const files = await Promise.all(names.map(async (name) => ({ name, bytes: (await stat(join(dir, BUNDLE_DIR, name))).size })));
   const policy = await readStationPolicy(context.paths);
   const given = parseStoredApprovals(await store.readJson(id, APPROVALS_FILE)).length;
+  const report = await store.readReport(id);
   return {
-    entry,
+    // Entries kept before the counts were recorded: counted from their report, which holds the same facts.
+    entry: { ...entry, findingCounts: entry.findingCounts ?? recordedFindingCounts(report.problems) },
     path: dir,
-    report: await store.readReport(id),
+    report,
     files,
     approvals: { given: entry.status === 'released' ? entry.releases.length : given, required: policy.inspect?.quarantine.releaseApprovals ?? 1 },
     releasingTo: (await readReleasing(store, id))?.destDir ?? null,

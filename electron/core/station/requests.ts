@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { ChannelStamp } from '../../../shared/channels.js';
 import type { ExportedImages, ImagePushResult } from '../../../shared/images.js';
 import type { QuarantineEntry } from '../../../shared/inspection.js';
 import type { VerifyResult } from '../../../shared/results.js';
@@ -33,6 +34,8 @@ export interface ExportRequest {
   registry?: { insecure?: boolean | undefined; caFile?: string | undefined; credentials?: { username: string; password: string } | undefined } | undefined;
   outDir: string;
   name?: string | undefined;
+  /** Stamp the bundle on this channel: its next sequence number and the back-link (docs/channels.md). */
+  channel?: string | undefined;
   /** The station key's passphrase; or give `signer` to sign with GnuPG or another key. */
   passphrase?: string | undefined;
   signer?: SignerSpec | undefined;
@@ -83,6 +86,8 @@ export interface MediaExportRequest {
   /** The media to write, in volume order: device, label or mount point as `media list` shows them. */
   media: readonly string[];
   name?: string | undefined;
+  /** As in ExportRequest (docs/channels.md). */
+  channel?: string | undefined;
   passphrase?: string | undefined;
   signer?: SignerSpec | undefined;
   /** Capacity to plan each medium with (bytes); media larger than this are used only up to it. */
@@ -108,6 +113,8 @@ export interface PrepareExportRequest extends ExportImageSources {
   /** Files and folders; may be empty when images or charts are given. */
   selection: readonly string[];
   name?: string | undefined;
+  /** Stamp the bundle on this channel; the number is taken now and confirmed at finish (docs/channels.md). */
+  channel?: string | undefined;
   stagingDir?: string | undefined;
   passphrase?: string | undefined;
   signer?: SignerSpec | undefined;
@@ -148,6 +155,8 @@ export type ExportOutcome = Omit<WriteBundleResult, 'payloadFiles'> &
   AuditTrail & {
     /** Present when the export carried images or charts (issue #15). */
     images?: ExportedImages | undefined;
+    /** The channel stamp the bundle carries (docs/channels.md); absent without a channel. */
+    channel?: ChannelStamp | undefined;
   };
 export type ImportOutcome = Omit<ImportResult, 'payloadFiles'> &
   AuditTrail & {

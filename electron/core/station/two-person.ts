@@ -23,7 +23,9 @@ import { loadTrustedKeys } from '../keys/trust-store.js';
 import { hasImageSources, prepareImagePayload } from '../oci/image-payload.js';
 import { runAudited, type OutcomeEvent } from './audited-operation.js';
 import type { StationContext } from './context.js';
-import { completeExport, defaultBundleName, exportEvent, preparedStation, startExportIntent } from './export.js';
+import { completeExport, defaultBundleName, exportEvent, preparedStation, publishingNote, startChannelExportIntent } from './export.js';
+import { assertChannelName, nextChannelStamp } from '../channels/channel-send.js';
+import { preparedChannelStamp } from '../channels/prepared-stamp.js';
 import { imageAuditDetails } from './image-sources.js';
 import type { ExportOutcome, FinishExportRequest, PrepareExportRequest, StagedSummary } from './requests.js';
 import { signerFor } from './signers.js';
@@ -37,15 +39,18 @@ export async function prepareExport(context: StationContext, request: PrepareExp
   const startedAt = new Date();
   const done = await runAudited(context, {
     type: 'export-prepare',
-    failureDetails: { selection: request.selection, name: request.name ?? null, ...imageAuditDetails(request) },
+    failureDetails: { selection: request.selection, name: request.name ?? null, channel: request.channel ?? null, ...imageAuditDetails(request) },
     run: async () => {
+      if (request.channel !== undefined) assertChannelName(request.channel);
       const signer = await signerFor(context, request.signer, request.passphrase);
       if (!signer) throw new AirlockError('PASSPHRASE_REQUIRED');
       const sequence = nextExportSequence(context.database());
       const name = request.name ?? defaultBundleName(sequence, startedAt);
       const dir = resolve(request.stagingDir ?? join(context.paths.root, 'staged', name));
       if (await exists(dir)) throw new AirlockError('OUTPUT_EXISTS', `${dir} already exists.`, { path: dir });
-      const bundle = { selection: request.selection, name, sequence, identity: context.identity, now: startedAt, signal: request.signal };
+      // The number is signed now and confirmed at finish: if another bundle takes it meanwhile, finish refuses (CHANNEL_STAMP_STALE).
+      const channel = request.channel === undefined ? undefined : nextChannelStamp(context.database(), request.channel, false);
+      const bundle = { selection: request.selection, name, sequence, identity: context.identity, channel, now: startedAt, signal: request.signal };
       let prepared: PreparedBundle;
       let images: StagedExport['images'] = null;
       if (!hasImageSources(request)) {
@@ -160,26 +165,27 @@ export async function finishExport(context: StationContext, request: FinishExpor
       const staged = await loadStagedExport(resolve(request.stagedDir));
       const { name, sequence } = staged.prepared;
       const station = preparedStation(staged.prepared.tags.files) ?? context.identity.station;
-      const intent = startExportIntent(context, during, {
-        kind: 'folder',
-        name,
-        sequence,
-        station,
-        path: join(resolve(request.outDir), `${name}${BUNDLE_SUFFIX}`),
-        details,
-      });
+      const stamp = preparedChannelStamp(staged.prepared.tags.files);
+      const { intent } = await startChannelExportIntent(
+        context,
+        during,
+        { kind: 'folder', name, sequence, station, path: join(resolve(request.outDir), `${name}${BUNDLE_SUFFIX}`), details },
+        stamp === null ? null : { confirm: stamp },
+        request.signal,
+      );
       const result = await writePreparedBundle(staged.prepared, await combinedStagedSignature(staged), {
         outDir: request.outDir,
         signers: staged.signatures.map((s) => ({ fingerprint: s.fingerprint, userIds: s.userIds })),
         onProgress: request.onProgress,
         signal: request.signal,
+        beforePublish: publishingNote(context, intent, stamp),
       }).catch((error: unknown) => {
         // A staged layout file whose bytes changed behind an unchanged size and time: the staged export is invalid.
         throw asStagedChange(error, staged.dir);
       });
-      return { result, signer, intent, staged };
+      return { result, signer, intent, staged, stamp };
     },
-    succeeded: ({ result, intent, staged }) => exportEvent(context, result, intent, null, staged.images ?? undefined),
+    succeeded: ({ result, intent, staged, stamp }) => exportEvent(context, result, intent, null, staged.images ?? undefined, stamp),
   });
   // The receipt is signed by the finishing operator's key when one is given (else unsigned).
   const outcome = await completeExport(context, {
@@ -189,9 +195,10 @@ export async function finishExport(context: StationContext, request: FinishExpor
     startedAt,
     media: null,
     twoPerson: done.value.staged.signatures.length > 1,
+    channel: done.value.stamp,
   });
   await removeStagedExport(done.value.staged.dir);
-  return { ...outcome, images: done.value.staged.images ?? undefined };
+  return { ...outcome, images: done.value.staged.images ?? undefined, channel: done.value.stamp ?? undefined };
 }
 
 /** A staged export's event: which bundle, who has signed it so far, where it is staged. */

@@ -8,6 +8,8 @@ import { throughParts } from '../media/parts/split-route.js';
 import { policyNotReached, replayFinding, replayNotChecked, withFinding } from '../policy/policy-findings.js';
 import { readStationPolicy } from '../policy/station-policy.js';
 import { checkBundle } from '../verify/check-bundle.js';
+import { channelAuditDetails, channelReport, checkStamp, missingStampProblem } from '../channels/channel-receive.js';
+import type { ChannelPolicy } from '../policy/channel-policy.js';
 import { runAudited } from './audited-operation.js';
 import { openBundle, routeBundle } from './bundle-source.js';
 import type { StationContext } from './context.js';
@@ -55,7 +57,7 @@ export async function verifyBundle(context: StationContext, request: VerifyReque
             inspection: inspector?.summary(),
           }),
         );
-        return { ...report, policy: withFinding(report.policy, replayFindingForVerify(context, report)) };
+        return withChannelFindings(context, policy.channels, { ...report, policy: withFinding(report.policy, replayFindingForVerify(context, report)) });
       } finally {
         await inspection?.close();
       }
@@ -67,10 +69,23 @@ export async function verifyBundle(context: StationContext, request: VerifyReque
         bundlePath: request.bundlePath,
         images: report.images ? imageEventRows(report.images) : undefined,
         inspection: inspectionRecord(report.inspection),
+        channel: channelAuditDetails(report.channel),
       },
     }),
   });
   return done.value;
+}
+
+/**
+ * The channel check as verify sees it (docs/channels.md): the stamp against this station's channel
+ * state, findings with the policy's decision, nothing recorded (import records).
+ */
+function withChannelFindings(context: StationContext, policy: ChannelPolicy, report: VerifyResult): VerifyResult {
+  const sha = report.bundle.tagmanifestSha256;
+  if (!report.ok || sha === null) return report;
+  if (!report.channel) return policy.require ? { ...report, ok: false, problems: [...report.problems, missingStampProblem()] } : report;
+  const check = checkStamp(context.readDatabase(), policy, report.channel.signer, report.channel.stamp, sha);
+  return { ...report, channel: channelReport(report.channel.stamp, report.channel.signer, check) };
 }
 
 /** The replay guard as verify sees it: looked up in the import ledger, never enforced (import enforces it). */

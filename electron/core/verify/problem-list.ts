@@ -23,7 +23,8 @@ export class ProblemList {
    * quarantine): reported apart, never problems. Only `addFound` consults the predicate: the
    * pipeline's own problems (signature, checksums, names, limits) can never be accepted.
    */
-  readonly overridden: Problem[] = [];
+  private readonly overriddenListed: Problem[] = [];
+  private readonly overriddenBeyondCap = new Map<ProblemCode, number>();
 
   constructor(
     readonly cap = PROBLEM_CAP,
@@ -48,8 +49,19 @@ export class ProblemList {
 
   private accepted(found: Problem): boolean {
     if (!this.accept?.(found)) return false;
-    this.overridden.push(found);
+    // Listed up to the cap like problems (a release of 100,000 findings keeps no 100,000-row list), the rest counted by code.
+    if (this.overriddenListed.length < this.cap) this.overriddenListed.push(found);
+    else this.overriddenBeyondCap.set(found.code, (this.overriddenBeyondCap.get(found.code) ?? 0) + 1);
     return true;
+  }
+
+  /** The accepted findings: the first `cap` listed, then one summary per code (with its count) for the rest. */
+  get overridden(): Problem[] {
+    const summaries = [...this.overriddenBeyondCap].map(([code, count]): Problem => ({
+      ...problem(code, `${count} more ${count === 1 ? 'finding' : 'findings'} of this code, overridden as recorded.`),
+      count,
+    }));
+    return [...this.overriddenListed, ...summaries];
   }
 
   /** Counts a problem about a single entry; true when it is beyond the cap (counted by code, not listed). */
@@ -101,12 +113,13 @@ export class ProblemList {
   /** The listed problems, then one summary per code counted beyond the cap. */
   finish(): Problem[] {
     for (const [code, count] of this.unlisted) {
-      this.listed.push(
-        problem(
+      this.listed.push({
+        ...problem(
           code,
           `${count} more ${count === 1 ? 'entry has' : 'entries have'} this problem; the report lists the first ${this.cap} problems about single entries (the per-file results count them all).`,
         ),
-      );
+        count,
+      });
     }
     this.unlisted.clear();
     return this.listed;

@@ -1,5 +1,6 @@
 /** What a verification is asked to do, and what it hands back (check-bundle.ts runs it). */
 import type { Readable } from 'node:stream';
+import type { ChannelStamp } from '../../../shared/channels.js';
 import type { Problem } from '../../../shared/problems.js';
 import type { ProgressListener } from '../../../shared/progress.js';
 import type { SignerInfo, VerifyResult } from '../../../shared/results.js';
@@ -92,6 +93,8 @@ export interface AuthenticatedFacts {
   uuid: string | null;
   sequence: number | null;
   station: string | null;
+  /** The channel stamp (docs/channels.md), authenticated with the rest of bag-info; null when none. */
+  channel: ChannelStamp | null;
   files: number;
   bytes: number | null;
 }

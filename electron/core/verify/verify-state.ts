@@ -4,6 +4,7 @@
  * report is made of. Every per-file structure in it is bounded or compact: a bundle may hold a
  * million files.
  */
+import type { ChannelStamp } from '../../../shared/channels.js';
 import type { FileOutcome, SignerInfo } from '../../../shared/results.js';
 import type { Problem, ProblemCode } from '../../../shared/problems.js';
 import { EntryRegistry } from '../bundle/entry-registry.js';
@@ -49,6 +50,8 @@ export interface VerifyState {
   tagmanifestSha256: string | null;
   /** Set by the bag checks. */
   facts: BagInfoFacts | null;
+  /** The channel stamp bag-info carries (docs/channels.md); null when none. Set by the bag checks. */
+  channel: ChannelStamp | null;
   /** The signed manifest, compact (payload-index.ts): a bundle may list a million files. */
   manifest: PayloadIndex | null;
   payload: VerifiedPayload | null;
@@ -100,6 +103,7 @@ export function createVerifyState(options: CheckBundleOptions, fileSize: number 
     tagEntries: null,
     tagmanifestSha256: null,
     facts: null,
+    channel: null,
     manifest: null,
     payload: null,
     oci: null,

@@ -12,6 +12,7 @@ import type { JobHost } from '../jobs/job-host.js';
 import { listMediumBundles } from '../media/medium-bundles.js';
 import { summarizeSelection } from '../selection/summarize-selection.js';
 import { auditEventView } from './audit-view.js';
+import { createInboxHandlers, type InboxStationOps } from './inbox-handlers.js';
 import { pushEndpointOf } from './push-endpoint.js';
 import { createQuarantineHandlers } from './quarantine-handlers.js';
 
@@ -52,7 +53,8 @@ export type StationOps = Pick<
   | 'quarantineList'
   | 'quarantineShow'
   | 'quarantinePurge'
->;
+> &
+  InboxStationOps;
 
 export interface HandlerDeps {
   /** Opens the operator's station; each call gets its own and closes it when done. */
@@ -108,6 +110,8 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
   return {
     // Content inspection and the quarantine (issue #16): quarantine-handlers.ts.
     ...createQuarantineHandlers({ withStation, jobHost: deps.jobHost }),
+    // The unattended inbox, channels and SIEM forwarding (issue #17): inbox-handlers.ts.
+    ...createInboxHandlers({ withStation }),
 
     stationStatus: () =>
       withStation(async (station) => {

@@ -21,7 +21,7 @@ import { openpgpSigner } from '../../../electron/core/crypto/bundle-signer.js';
 import { openStationDb, type StationDb } from '../../../electron/core/db/station-db.js';
 import type { AirlockError } from '../../../electron/core/errors.js';
 import { currentStamp, type ProcessStamp } from '../../../electron/core/fs/process-owner.js';
-import { PLACEHOLDER_FILE } from '../../../electron/core/import/destination-placeholder.js';
+import { PLACEHOLDER_FILE, PLACEHOLDER_MODE } from '../../../electron/core/import/destination-placeholder.js';
 import { importBundle } from '../../../electron/core/import/import-bundle.js';
 import { cleanLeftoverStaging } from '../../../electron/core/import/staging.js';
 import { DEFAULT_POLICY } from '../../../electron/core/policy/station-policy.js';
@@ -179,7 +179,11 @@ function deadStamp(): ProcessStamp {
 }
 
 /** What a commit killed between its placeholder and its rename leaves: a dead staging folder recording the placeholder. */
-async function killedCommit(placeholder: string, record: Partial<{ path: string; dev: string; ino: string }> = {}): Promise<string> {
+async function killedCommit(
+  placeholder: string,
+  record: Partial<{ path: string; dev: string; ino: string }> = {},
+  order: 'full record' | 'intent, then mkdir' | 'mkdir, then intent' = 'full record',
+): Promise<string> {
   const token = `k${n}x`;
   const staging = join(dest, `.airlock-staging-${token}`);
   await mkdir(join(staging, 'payload', 'reports'), { recursive: true });
@@ -196,7 +200,15 @@ async function killedCommit(placeholder: string, record: Partial<{ path: string;
       bundle: bundlePath,
     }),
   );
-  await mkdir(placeholder, { mode: 0o700 });
+  const intent = JSON.stringify({ airlock: 'destination-placeholder', version: 1, path: placeholder, dev: null, ino: null });
+  if (order === 'intent, then mkdir') await writeFile(join(staging, PLACEHOLDER_FILE), intent);
+  // As makePlaceholder makes it, but for the folder someone else made before the intent.
+  await mkdir(placeholder, { mode: order === 'intent, then mkdir' ? PLACEHOLDER_MODE : 0o700 });
+  if (order !== 'full record') {
+    // Killed between the intent and the full record (the record says only which path it was about to make).
+    if (order === 'mkdir, then intent') await writeFile(join(staging, PLACEHOLDER_FILE), intent);
+    return staging;
+  }
   const stats = await lstat(placeholder, { bigint: true });
   await writeFile(
     join(staging, PLACEHOLDER_FILE),
@@ -227,6 +239,20 @@ describe('the placeholder of a killed commit', () => {
   it('is kept when the folder there now is another one (not the recorded device and inode), even empty', async () => {
     await killedCommit(join(dest, 'drop'), { ino: '1' });
     await cleanLeftoverStaging(dest);
+    expect(await readdir(dest)).toEqual(['drop']);
+  });
+
+  it('killed between the intent record and the full one: the empty folder made after the intent is removed, and the retry imports', async () => {
+    await killedCommit(join(dest, 'drop'), {}, 'intent, then mkdir');
+    const result = await runImport();
+    expect(result.ok).toBe(true);
+    expect(await readdir(join(dest, 'drop'))).toEqual(['reports']);
+  });
+
+  it('an intent record never removes a folder that was there before it (someone else made it)', async () => {
+    await killedCommit(join(dest, 'drop'), {}, 'mkdir, then intent');
+    const sweep = await cleanLeftoverStaging(dest);
+    expect(sweep.removed).toHaveLength(1);
     expect(await readdir(dest)).toEqual(['drop']);
   });
 

@@ -146,7 +146,7 @@ describe('release', () => {
     const [event] = await audit('quarantine-release');
     expect(event).toMatchObject({ seq: outcome.auditEvent, outcome: 'ok' });
     expect(event?.details).toMatchObject({ id, reason: 'checked by hand: a signed installer we ordered', destination: join(dest, 'release-one') });
-    expect(event?.details.overridden).toEqual([{ code: 'TYPE_DENIED', path: 'data/release-one/setup.exe', members: [] }]);
+    expect(event?.details.overridden).toEqual([{ code: 'TYPE_DENIED', path: 'data/release-one/setup.exe', members: [], count: 1 }]);
     const [importEvent] = await audit('import');
     expect(importEvent).toMatchObject({ seq: outcome.import.auditEvent, outcome: 'ok' });
     expect(importEvent?.details.quarantineRelease).toBe(id);
@@ -242,6 +242,34 @@ describe('release', () => {
     expect(event?.details).toMatchObject({ id, approvals: 2, required: 2, complete: true });
     expect((event?.details.approvers as Array<{ fingerprint: string }>).map((a) => a.fingerprint)).toEqual([receiver.fingerprint, reviewer.fingerprint]);
   });
+
+  it('two persons, two first approvals at once: never both counted as the first (one is QUARANTINE_BUSY, or the later one completes the release)', async () => {
+    await policy({ ...DENY_EXE, quarantine: { releaseApprovals: 2 } });
+    const reviewerKey = ['--key', join(reviewer.home, 'keys', 'station-key.private.asc'), '--passphrase-file', reviewer.passFile];
+    const seen = new Set<string>();
+    for (let round = 0; round < 3; round += 1) {
+      const id = (await importRefused(await exportTree(`approve-race-${round}`, { 'setup.exe': 'MZ\n' }))).report.quarantine?.id ?? '';
+      const dest = await makeTemp('airlock-q-dest-');
+      const [a, b] = await Promise.all([release(id, dest, ['--passphrase-file', receiver.passFile]), release(id, dest, reviewerKey)]);
+      const codes = [a, b].map((r) => (r.code === 0 ? 'ok' : parseJson<{ error: { code: string } }>(r).error.code)).sort();
+      const detail = await show(id);
+      if (codes.join() === 'ok,ok') {
+        // One after the other: the second decision saw the first and completed the release.
+        expect(detail.entry.status).toBe('released');
+        expect(detail.entry.releases).toHaveLength(2);
+        seen.add('serialized');
+      } else {
+        expect(codes).toEqual(['QUARANTINE_BUSY', 'ok']);
+        expect(detail.entry.status).toBe('held');
+        expect(detail.approvals.given).toBe(1);
+        expect(await readdir(dest)).toEqual([]);
+        seen.add('one refused');
+      }
+      const decisions = (await audit('quarantine-release', 50)).filter((e) => e.details.id === id && e.outcome === 'ok');
+      expect(decisions).toHaveLength(codes.filter((c) => c === 'ok').length);
+    }
+    expect(seen.size).toBeGreaterThan(0);
+  }, 180_000);
 
   it('two persons: an unsigned decision is refused', async () => {
     await policy({ ...DENY_EXE, quarantine: { releaseApprovals: 2 } });

@@ -185,15 +185,14 @@ describe('kill -9', () => {
     await rm(join(home, 'quarantine'), { recursive: true, force: true });
     const kept = json<{ quarantine: { id: string } }>(airlock(['import', bigBundle, '--dest', await freshDest(), '--json'])).quarantine;
     const outcomes = new Set<string>();
-    // Not yet the instant right after the commit rename: killed there, about one run in four settles as
-    // held although the destination holds the import (an open bug, recorded in the closing note of
-    // 2026-12-03); the settle from the ledger is still exercised when a 'staged' kill lands late.
-    for (const point of ['releasing', 'staged'] as const) {
+    for (const point of ['releasing', 'staged', 'committed'] as const) {
       const dest = await freshDest();
       const run = startChild([CLI, '--home', home, 'quarantine', 'release', kept.id, '--dest', dest, '--reason', 'kill test', '--yes']);
       const landed = await killWhen(run, async () => {
         if (point === 'releasing') return (await readdir(join(home, 'quarantine', kept.id))).includes('releasing.json');
-        return (await readdir(dest)).some((n) => n.startsWith('.'));
+        if (point === 'staged') return (await readdir(dest)).some((n) => n.startsWith('.'));
+        // The commit's rename is done; the entry's status is not written yet (or just).
+        return (await readdir(dest)).includes('big');
       });
       const shown = json<{ entry: { status: string; releasedTo: string | null }; releasingTo: string | null }>(
         airlock(['quarantine', 'show', kept.id, '--json']),
@@ -226,4 +225,36 @@ describe('kill -9', () => {
     // The first two points always come before the commit.
     expect(outcomes.has('held')).toBe(true);
   }, 300_000);
+
+  it('after the commit (the payload renamed in, or the entry already saying released): released, to that folder, recorded exactly once', async () => {
+    let kills = 0;
+    for (const point of ['renamed', 'entry released'] as const) {
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        const bundle = await exportTree(`after${kills}${attempt}${point.length}`, { 'setup.exe': 'MZ\n', 'fill.bin': Buffer.alloc(12 * 1024 * 1024, 3) });
+        const kept = json<{ quarantine: { id: string } }>(airlock(['import', bundle, '--dest', await freshDest(), '--json'])).quarantine;
+        const name = (await readdir(join(home, 'quarantine', kept.id, 'bundle')))[0]?.replace(/\.airlock\.tar$/u, '') ?? '';
+        const dest = await freshDest();
+        const run = startChild([CLI, '--home', home, 'quarantine', 'release', kept.id, '--dest', dest, '--reason', 'kill after commit', '--yes']);
+        const landed = await killWhen(run, async () => {
+          if (point === 'renamed') return (await readdir(join(dest, name)).catch(() => [])).length > 0;
+          return (await readFile(join(home, 'quarantine', kept.id, 'entry.json'), 'utf8').catch(() => '')).includes('"released"');
+        });
+        const shown = json<{ entry: { status: string; releasedTo: string | null }; releasingTo: string | null }>(
+          airlock(['quarantine', 'show', kept.id, '--json']),
+        );
+        expect(shown.entry).toMatchObject({ status: 'released', releasedTo: join(dest, name) });
+        expect(shown.releasingTo).toBeNull();
+        const recorded = json<{ events: Array<{ details: { id?: string; destination?: string } }> }>(
+          airlock(['audit', 'list', '--type', 'quarantine-release', '--outcome', 'ok', '--json']),
+        ).events.filter((e) => e.details.id === kept.id && e.details.destination === join(dest, name));
+        expect(recorded).toHaveLength(1);
+        if (landed === 'killed') {
+          kills += 1;
+          break;
+        }
+      }
+    }
+    expect(kills).toBeGreaterThan(0);
+    expect(airlock(['audit', 'verify']).status).toBe(0);
+  }, 600_000);
 });

@@ -17,6 +17,7 @@ const EXPECTED: Record<keyof typeof IPC_BLOCKS, string[]> = {
   settings: ['getSettings', 'saveSettings'],
   inspection: ['inspectionStatus'],
   quarantine: ['listQuarantine', 'showQuarantine', 'startQuarantineRelease', 'purgeQuarantine'],
+  inbox: ['inboxOverview'],
 };
 
 describe('the IPC channel table, composed from its domain blocks', () => {

@@ -37,10 +37,10 @@ export interface ArchiveWalkerOptions {
 
 /** A walkArchive whose temp folder lives under `options.tempDir` (e.g. the station's own tmp). */
 export function createArchiveWalker(options: ArchiveWalkerOptions = {}): WalkArchive {
-  return async (source, kind, limits, visit, signal): Promise<ArchiveWalkFinding[]> => {
+  return async (source, kind, limits, visit, signal, onNestedZip): Promise<ArchiveWalkFinding[]> => {
     throwIfAborted(signal);
     const spool = new Spool(options.tempDir ?? tmpdir());
-    const ctx = new WalkContext(limits, visit, signal, spool, openMember);
+    const ctx = new WalkContext(limits, visit, signal, spool, openMember, onNestedZip);
     try {
       if (kind === 'zip') {
         await walkZip(ctx, source, [], 1);
@@ -112,6 +112,9 @@ async function walkNestedZip(ctx: WalkContext, member: MemberStream, members: st
     if (member.cut) return;
     const source = await fileByteSource(path);
     try {
+      // Random access is here anyway (the spooled copy): the caller's own look at the whole zip (an Office package's checks).
+      await ctx.onNestedZip?.(members, source);
+      throwIfAborted(ctx.signal);
       await walkZip(ctx, source, members, depth);
     } finally {
       await source.close();

@@ -17,7 +17,7 @@
  * everywhere. Depth: the payload file's archive is depth 1; a tar inside a gzip is the same
  * archive (tar.gz), anything else inside an archive is one level deeper.
  */
-import type { ArchiveMemberVisit, ArchiveWalkFinding, ArchiveWalkLimits } from '../contract.js';
+import type { ArchiveMemberVisit, ArchiveWalkFinding, ArchiveWalkLimits, NestedZipSeen } from '../contract.js';
 import type { MemberStream } from './member-stream.js';
 import type { Spool } from './spool.js';
 
@@ -39,6 +39,7 @@ export class WalkContext {
     readonly signal: AbortSignal | undefined,
     readonly spool: Spool,
     readonly openMember: OpenMember,
+    readonly onNestedZip?: NestedZipSeen | undefined,
   ) {}
 
   find(code: ArchiveWalkFinding['code'], members: string[], detail: string): void {

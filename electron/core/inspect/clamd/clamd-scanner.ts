@@ -66,15 +66,25 @@ export class ClamdScanner implements Scanner {
     if (version === null) return { ...status, error: `clamd answered VERSION with "${versionReply}"` };
     status.engineVersion = version.engineVersion;
     if (version.databaseVersion !== null && version.databaseDate !== null) {
+      // VERSION's date has no time zone; the header of that very version states the exact time (unix seconds).
+      const exact = await this.headerTimeOf(version.databaseVersion);
+      const date = exact ?? version.databaseDate;
       return {
         ...status,
         databaseVersion: version.databaseVersion,
-        databaseDate: version.databaseDate.toISOString(),
-        databaseAgeDays: ageInDays(version.databaseDate, now),
+        databaseDate: date.toISOString(),
+        databaseAgeDays: ageInDays(date, now),
         databaseSource: 'version-command',
       };
     }
     return this.fromDatabaseHeaders(status, now);
+  }
+
+  /** The build time in databaseDir's header of this version, or null (no databaseDir, no such header). */
+  private async headerTimeOf(databaseVersion: number): Promise<Date | null> {
+    if (this.options.databaseDir === null) return null;
+    const headers = await readDatabaseHeaders(this.options.databaseDir).catch(() => []);
+    return headers.find((h) => h.version === databaseVersion)?.builtAt ?? null;
   }
 
   /** VERSION was silent: the newest container header in databaseDir speaks for the database. */

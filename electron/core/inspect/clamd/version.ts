@@ -5,19 +5,23 @@
 export interface ClamdVersion {
   engineVersion: string;
   databaseVersion: number | null;
-  /** The daily database's build time; clamd prints it with ctime() in its own time zone, read here as local time. */
+  /**
+   * The daily database's build time. clamd prints it with ctime() in ITS time zone, which names
+   * none; a service runs in UTC, and this station's own zone says nothing about clamd's: read as
+   * UTC. Where databaseDir holds the header of that version, its exact time wins (clamd-scanner.ts).
+   */
   databaseDate: Date | null;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** ctime() text, `Tue Dec  1 09:28:47 2026`, as local time; null when it is not that shape. */
+/** ctime() text, `Tue Dec  1 09:28:47 2026`, as UTC (never this process's time zone); null when it is not that shape. */
 export function parseCtime(text: string): Date | null {
   const m = /^[A-Z][a-z]{2} ([A-Z][a-z]{2}) +([0-9]{1,2}) ([0-9]{2}):([0-9]{2}):([0-9]{2}) ([0-9]{4})$/u.exec(text.trim());
   if (m === null) return null;
   const month = MONTHS.indexOf(m[1] ?? '');
   if (month < 0) return null;
-  const date = new Date(Number(m[6]), month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]));
+  const date = new Date(Date.UTC(Number(m[6]), month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])));
   return Number.isNaN(date.getTime()) ? null : date;
 }
 

@@ -82,26 +82,18 @@ async function oleMacros(source: ByteSource, signal?: AbortSignal): Promise<Macr
 
 async function ooxmlMacros(source: ByteSource, budget: { left: number }, depth: number, signal?: AbortSignal): Promise<MacroScan> {
   let result: MacroScan = { kind: 'none' };
-  let packageList = false;
+  // Whether the zip is a package at all is office-package.ts's question (TYPE_MISMATCH), and its
+  // parts are walked as archive members whatever the answer: here only macros are looked for.
   await forEachZipPart(
     source,
     async (part) => {
-      packageList ||= PACKAGE_LISTS.has(part.name.toLowerCase().replace(/^\/+/u, ''));
       result = await partMacros(part, budget, depth, signal);
       return result.kind === 'none';
     },
     signal,
   );
-  // A zip under an Office name that lists no parts is not an Office package: the archive walk, which
-  // skips Office packages, must not skip it, so it is not passed as a clean document.
-  if (result.kind === 'none' && !packageList) {
-    return { kind: 'unreadable', encrypted: false, detail: 'a zip without [Content_Types].xml or META-INF/manifest.xml is not an Office package' };
-  }
   return result;
 }
-
-/** The part lists of an OOXML package and of an OpenDocument package. */
-const PACKAGE_LISTS = new Set(['[content_types].xml', 'meta-inf/manifest.xml']);
 
 async function partMacros(part: ZipPart, budget: { left: number }, depth: number, signal?: AbortSignal): Promise<MacroScan> {
   const name = part.name.toLowerCase().replace(/^\/+/u, '');

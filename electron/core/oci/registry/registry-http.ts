@@ -8,7 +8,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { rootCertificates } from 'node:tls';
-import { Agent, fetch, Headers, Response } from 'undici';
+// undici is loaded when a registry is first contacted (create()), not when the CLI starts: it is
+// a fifth of the start-up of every other command (docs/design-notes.md, CLI start-up).
+import type { Agent, Response } from 'undici';
+
+type Undici = typeof import('undici');
 import { AirlockError, throwIfAborted, toAirlockError } from '../../errors.js';
 import { checkRealm, parseChallenges, scopeKey, TokenCache, tokenFromAnswer, type Challenge } from './registry-auth.js';
 import { endpointOrigin } from './registry-endpoint.js';
@@ -105,6 +109,7 @@ export class RegistryHttp {
   private pinged = false;
 
   private constructor(
+    private readonly undici: Undici,
     readonly endpoint: RegistryEndpoint,
     private readonly dispatcher: Agent,
     private readonly options: RegistryHttpOptions,
@@ -126,8 +131,9 @@ export class RegistryHttp {
       ca = [...rootCertificates, pem];
     }
     const headersTimeout = options.headersTimeoutMs ?? 120_000;
-    const dispatcher = new Agent({ connect: ca ? { ca } : {}, headersTimeout, bodyTimeout: headersTimeout });
-    return new RegistryHttp(endpoint, dispatcher, options);
+    const undici = await import('undici');
+    const dispatcher = new undici.Agent({ connect: ca ? { ca } : {}, headersTimeout, bodyTimeout: headersTimeout });
+    return new RegistryHttp(undici, endpoint, dispatcher, options);
   }
 
   /**
@@ -254,7 +260,7 @@ export class RegistryHttp {
     if (authorization !== undefined) headers.authorization = authorization;
     const body = request.body?.();
     if (body !== undefined && !(body instanceof Uint8Array)) return this.streamOnce(url, request, headers, body);
-    return fetch(url, {
+    return this.undici.fetch(url, {
       method: request.method,
       headers,
       body: body as never,
@@ -262,7 +268,7 @@ export class RegistryHttp {
       redirect: request.follow ? 'follow' : 'manual',
       signal: request.signal,
       dispatcher: this.dispatcher,
-    } as Parameters<typeof fetch>[1]);
+    } as Parameters<Undici['fetch']>[1]);
   }
 
   /**
@@ -282,7 +288,7 @@ export class RegistryHttp {
       body: body as never,
       signal: request.signal,
     });
-    const responseHeaders = new Headers();
+    const responseHeaders = new this.undici.Headers();
     for (const [name, value] of Object.entries(answer.headers)) {
       if (Array.isArray(value)) for (const one of value) responseHeaders.append(name, one);
       else if (typeof value === 'string') responseHeaders.append(name, value);
@@ -290,9 +296,9 @@ export class RegistryHttp {
     // A Response with status 204/205/304 may have no body; upload answers carry a few bytes at most.
     if (answer.statusCode === 204 || answer.statusCode === 205 || answer.statusCode === 304) {
       await answer.body.dump();
-      return new Response(null, { status: answer.statusCode, headers: responseHeaders });
+      return new this.undici.Response(null, { status: answer.statusCode, headers: responseHeaders });
     }
-    return new Response(answer.body as AsyncIterable<Uint8Array> as never, { status: answer.statusCode, headers: responseHeaders });
+    return new this.undici.Response(answer.body as AsyncIterable<Uint8Array> as never, { status: answer.statusCode, headers: responseHeaders });
   }
 
   private basic(): string {
@@ -323,7 +329,7 @@ export class RegistryHttp {
     if (this.endpoint.credentials) headers.authorization = this.basic();
     let response: Response;
     try {
-      response = await fetch(realm, { headers, redirect: 'manual', signal: signal ?? null, dispatcher: this.dispatcher });
+      response = await this.undici.fetch(realm, { headers, redirect: 'manual', signal: signal ?? null, dispatcher: this.dispatcher });
     } catch (error) {
       throw registryNetworkError(error, `token request to ${realm.host}`);
     }

@@ -5,6 +5,8 @@
  * destination), all before a byte of payload is read.
  */
 import { BAG_INFO_NAME, BAGIT_TXT_NAME, FORMAT_VERSION, MANIFEST_NAME } from '../../bundle/format.js';
+import { parseBagInfo } from '../../bundle/bag-info.js';
+import { parseChannelStamp } from '../../channels/channel-stamp.js';
 import { portabilityFindings } from '../../bundle/path-rules.js';
 import { ArrivedFiles, VerifiedPayload } from '../payload-index.js';
 import { Fatal } from '../problem-list.js';
@@ -28,6 +30,11 @@ export async function checkBag(state: VerifyState): Promise<void> {
     const read = readBagInfoFacts(infoText.text);
     if ('problem' in read) state.problems.failWith(read.problem);
     state.facts = read.facts;
+    // The channel stamp (docs/channels.md): malformed is always a refusal, never a guess.
+    const parsedInfo = parseBagInfo(infoText.text);
+    const stamp = parsedInfo.ok ? parseChannelStamp(parsedInfo.info) : { kind: 'none' as const };
+    if (stamp.kind === 'invalid') state.problems.fail('CHANNEL_STAMP_INVALID', `bag-info.txt: ${stamp.reason}.`, BAG_INFO_NAME);
+    state.channel = stamp.kind === 'stamp' ? stamp.stamp : null;
     const version = read.facts.formatVersion;
     if (version !== null && version !== String(FORMAT_VERSION)) {
       state.problems.fail(
@@ -58,6 +65,9 @@ export async function checkBag(state: VerifyState): Promise<void> {
   // Listed files that arrive are registered as one bit each from here (and the one that may have come already).
   state.registry.useStore(new ArrivedFiles(manifest));
   state.payload = new VerifiedPayload(manifest);
+  // A heartbeat carries nothing: a payload under one would be imported nowhere and checked by no one.
+  if (state.channel?.heartbeat === true && manifest.size > 0)
+    state.problems.fail('CHANNEL_STAMP_INVALID', `A heartbeat bundle has an empty payload; this one lists ${manifest.size} file(s).`, MANIFEST_NAME);
   const oxum = state.facts?.oxum;
   if (oxum && oxum.streams !== manifest.size) {
     state.problems.fail('PAYLOAD_OXUM_MISMATCH', `Payload-Oxum declares ${oxum.streams} files; the manifest lists ${manifest.size}.`, BAG_INFO_NAME);
@@ -92,6 +102,7 @@ export async function checkBag(state: VerifyState): Promise<void> {
       uuid: state.facts?.uuid ?? null,
       sequence: state.facts?.sequence ?? null,
       station: state.facts?.station ?? null,
+      channel: state.channel,
       files: manifest.size,
       bytes: oxum?.octets ?? null,
     });

@@ -30,6 +30,8 @@ export function findings(state: VerifyState): CheckBundleResult {
     },
     signers,
     problems,
+    // The stamp as signed; the findings against this station's channel state are added by verify and import (channels/).
+    channel: state.channel && signers[0] ? { stamp: state.channel, signer: signers[0].fingerprint, findings: [] } : undefined,
     files: state.tally.result({ notChecked, complete }),
     policy: policyFindings({
       limits: state.limits,

@@ -4,7 +4,10 @@
  * trusted before use, so they are only hashed and compared at the end (completeness.ts).
  */
 import type { ReadEntry } from 'tar';
-import { BAGIT_TXT_NAME, FETCH_NAME, MANIFEST_NAME, SIGNATURE_NAME, TAGMANIFEST_NAME } from '../../bundle/format.js';
+import { BAG_INFO_NAME, BAGIT_TXT_NAME, FETCH_NAME, MANIFEST_NAME, SIGNATURE_NAME, TAGMANIFEST_NAME } from '../../bundle/format.js';
+import { parseBagInfo } from '../../bundle/bag-info.js';
+import { parseChannelStamp } from '../../channels/channel-stamp.js';
+import { sha256Hex } from '../../crypto/sha256.js';
 import { ManifestLineCounter } from '../../bundle/manifest.js';
 import { limitHit, type VerifyState } from '../verify-state.js';
 import { assertWhole, hashEntry } from './entry-bytes.js';
@@ -28,6 +31,20 @@ export async function checkTagEntry(state: VerifyState, entry: ReadEntry, rel: s
   if (entry.size > limits.maxTagFileBytes) {
     limitHit(state, 'file-bytes', `The tag file ${rel} is ${entry.size} bytes; the limit for tag files is ${limits.maxTagFileBytes}.`);
     state.problems.fail('LIMIT_EXCEEDED', `The tag file ${rel} is ${entry.size} bytes.`, rel);
+  }
+  if (rel === BAG_INFO_NAME) {
+    // bag-info after the payload was not read before the payload was trusted: a channel stamp in
+    // it would go unchecked (a signed bundle's tar reordered), so it is refused (docs/channels.md).
+    const bytes = await readWhole(state, entry, limits.maxTagFileBytes, rel);
+    const parsed = parseBagInfo(bytes.toString('utf8'));
+    if (parsed.ok && parseChannelStamp(parsed.info).kind !== 'none')
+      state.problems.add(
+        'CHANNEL_STAMP_INVALID',
+        'bag-info.txt comes after the payload, so its channel stamp could not be checked before the payload was read.',
+        rel,
+      );
+    state.lateTagHashes.set(rel, sha256Hex(bytes));
+    return;
   }
   state.lateTagHashes.set(rel, (await hashEntry(entry)).toString('hex'));
 }

@@ -30,14 +30,16 @@ async function feed(content: ContentInspector, path: string, text: string | Buff
   const file = content.inspect({ path, size: bytes.length, reread: opts.reread === false ? () => null : () => source });
   const step = opts.chunk ?? 7;
   for (let at = 0; at < bytes.length; at += step) await file.update(bytes.subarray(at, at + step));
-  return file.end(opts.verified ?? true);
+  const found = await file.end(opts.verified ?? true);
+  // Scan verdicts settle off the pass (scan-verdicts.ts): the inspector's finish() gives their problems.
+  return [...found, ...(await content.finish())];
 }
 
 describe('content inspector: one payload file', () => {
   it('passes a clean file and lists it with its scan verdict', async () => {
     const { content, scanner } = inspector();
     expect(await feed(content, 'data/a.txt', 'hello world\n')).toEqual([]);
-    content.finish();
+    await content.finish();
     const summary = content.summary();
     expect(summary).toMatchObject({ enabled: true, files: 1, members: 0, refused: 0, warned: 0, bytesScanned: 12, complete: true, omitted: 0 });
     expect(summary.items).toEqual([expect.objectContaining({ path: 'data/a.txt', members: [], scan: 'clean', findings: [], warnings: [] })]);
@@ -204,7 +206,7 @@ describe('content inspector: the summary stays bounded', () => {
     const { content } = inspector({ caps: { flagged: 3, clean: 2 } });
     for (let i = 0; i < 10; i += 1) await feed(content, `data/clean-${i}.txt`, `file ${i}`);
     for (let i = 0; i < 5; i += 1) await feed(content, `data/bad-${i}.txt`, MARKER);
-    content.finish();
+    await content.finish();
     const summary = content.summary();
     expect(summary).toMatchObject({ files: 15, refused: 5, omitted: 8, complete: true });
     expect(summary.items).toHaveLength(5);
@@ -213,5 +215,99 @@ describe('content inspector: the summary stays bounded', () => {
   it('is marked incomplete when the pass never finished', () => {
     const { content } = inspector();
     expect(content.summary().complete).toBe(false);
+  });
+});
+
+describe('content inspector: verdicts settle off the payload pass', () => {
+  it('a file’s end does not wait for clamd’s verdict; finish() does, and only then is the bundle decided', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const { content, scanner } = inspector({ scanner: { gate } });
+    const file = content.inspect({ path: 'data/x.txt', size: MARKER.length, reread: () => null });
+    await file.update(Buffer.from(MARKER));
+    // Resolves while the scan is still running: the pass reads on.
+    expect(await file.end(true)).toEqual([]);
+    expect(scanner?.finished).toBe(0);
+    let decided = false;
+    const finishing = content.finish().then((problems) => {
+      decided = true;
+      return problems;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(decided).toBe(false);
+    expect(content.summary().complete).toBe(false);
+    open();
+    expect((await finishing).map((p) => p.code)).toEqual(['MALWARE_FOUND']);
+    expect(content.summary()).toMatchObject({ complete: true, refused: 1 });
+  });
+
+  it('a scan that throws at its end is SCAN_FAILED (fail closed), reported at finish', async () => {
+    const { content } = inspector({ scanner: { finishThrows: true } });
+    expect((await feed(content, 'data/a.txt', 'abc')).map((p) => p.code)).toEqual(['SCAN_FAILED']);
+    expect(content.summary().items[0]).toMatchObject({ scan: 'error', findings: ['SCAN_FAILED'] });
+  });
+
+  it('a cancel while verdicts are outstanding ends finish() with CANCELLED at once, even if a scan ignores its abort', async () => {
+    const controller = new AbortController();
+    const policy = resolveInspectPolicy({ scan: { clamd: 'unix:/fake/clamd.sock' } });
+    if (!policy) throw new Error('no policy');
+    const scanner = new FakeScanner({ gate: new Promise<void>(() => undefined) });
+    const { parts } = fakeParts({});
+    const content = new ContentInspector({ policy, scanner, scannerStatus: readyStatus(), parts, signal: controller.signal });
+    const file = content.inspect({ path: 'data/a.txt', size: 3, reread: () => null });
+    await file.update(Buffer.from('abc'));
+    await file.end(true);
+    const finishing = content.finish();
+    controller.abort();
+    await expect(finishing).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(scanner.aborted).toBe(1);
+  });
+
+  it('outstanding scans listening for a cancel on one signal raise no MaxListenersExceededWarning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const controller = new AbortController();
+      // The CLI and the verify pipeline listen too.
+      for (let i = 0; i < 3; i++) controller.signal.addEventListener('abort', () => undefined);
+      const policy = resolveInspectPolicy({ scan: { clamd: 'unix:/fake/clamd.sock' } });
+      if (!policy) throw new Error('no policy');
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const fake = new FakeScanner({ gate });
+      // Like InstreamScan: a listener for the scan and one for its reply wait, until it is over.
+      const scanner = Object.assign(Object.create(fake) as FakeScanner, {
+        begin: async (signal?: AbortSignal) => {
+          const scan = await fake.begin();
+          const listeners = [() => undefined, () => undefined];
+          for (const listener of listeners) signal?.addEventListener('abort', listener);
+          return { ...scan, finish: async () => scan.finish().finally(() => listeners.forEach((l) => signal?.removeEventListener('abort', l))) };
+        },
+      });
+      const { parts } = fakeParts({});
+      const content = new ContentInspector({ policy, scanner, scannerStatus: readyStatus(), parts, signal: controller.signal });
+      for (const path of ['data/a', 'data/b', 'data/c', 'data/d']) {
+        const file = content.inspect({ path, size: 3, reread: () => null });
+        await file.update(Buffer.from('abc'));
+        await file.end(true);
+      }
+      open();
+      expect(await content.finish()).toEqual([]);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
+  it('dispose() drops the scans an operation left unsettled', async () => {
+    const gate = new Promise<void>(() => undefined);
+    const { content, scanner } = inspector({ scanner: { gate } });
+    const file = content.inspect({ path: 'data/a.txt', size: 3, reread: () => null });
+    await file.update(Buffer.from('abc'));
+    await file.end(true);
+    content.dispose();
+    expect(scanner?.aborted).toBe(1);
   });
 });

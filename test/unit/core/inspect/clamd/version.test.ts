@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { newestDatabase, parseDatabaseHeader } from '../../../../../electron/core/inspect/clamd/database-headers.js';
 import { ageInDays, parseVersionReply } from '../../../../../electron/core/inspect/clamd/version.js';
@@ -9,11 +12,23 @@ function header(text: string): Buffer {
 }
 
 describe('parseVersionReply', () => {
-  it('engine, daily version and its date (ctime, local time)', () => {
+  it('engine, daily version and its date (ctime, read as UTC)', () => {
     const parsed = parseVersionReply('ClamAV 1.4.6/27480/Tue Dec  1 09:28:47 2026');
     expect(parsed?.engineVersion).toBe('ClamAV 1.4.6');
     expect(parsed?.databaseVersion).toBe(27_480);
-    expect(parsed?.databaseDate?.getTime()).toBe(new Date(2026, 11, 1, 9, 28, 47).getTime());
+    expect(parsed?.databaseDate?.toISOString()).toBe('2026-12-01T09:28:47.000Z');
+  });
+
+  it.each(['America/New_York', 'Asia/Tokyo', 'UTC'])('reads the same instant whatever this process’s time zone (TZ=%s)', (tz) => {
+    const module = pathToFileURL(join(import.meta.dirname, '../../../../../electron/core/inspect/clamd/version.ts')).href;
+    const script = `const { parseVersionReply } = await import(${JSON.stringify(module)});
+      process.stdout.write(String(new Date(2026, 0, 1).getTimezoneOffset()) + ' ' + parseVersionReply('ClamAV 1.4.6/27480/Tue Dec  1 23:28:47 2026').databaseDate.toISOString());`;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, TZ: tz } });
+    expect(run.status, run.stderr).toBe(0);
+    const [offset, iso] = run.stdout.split(' ');
+    // The zone took effect in the child (New York is behind UTC, Tokyo ahead), and the date did not move with it.
+    expect(Number(offset)).toBe(tz === 'America/New_York' ? 300 : tz === 'Asia/Tokyo' ? -540 : 0);
+    expect(iso).toBe('2026-12-01T23:28:47.000Z');
   });
 
   it('only the engine when no daily database is loaded', () => {

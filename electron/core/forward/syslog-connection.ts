@@ -1,0 +1,165 @@
+/**
+ * One connection to a syslog server (RFC 5425 framing over TCP or TLS): connect, write frames
+ * with backpressure, and the one round trip plain syslog allows, a graceful close: we end our
+ * side and the server closes its side only after it has read everything up to our end. A close
+ * or error the server starts on its own (crash, restart, kill) is recorded as `broken`.
+ * TLS verifies the server's certificate and name against the configured CA (the system's CAs
+ * without one) and never falls back to plain TCP.
+ */
+import { readFile } from 'node:fs/promises';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import type { SyslogSinkConfig } from '../home/forward-config.js';
+
+export interface SyslogEndpoint {
+  protocol: 'tcp' | 'tls';
+  host: string;
+  port: number;
+}
+
+/** `tcp://HOST:PORT` / `tls://HOST:PORT` (already validated by the config schema); IPv6 in brackets. */
+export function parseSyslogUrl(url: string): SyslogEndpoint {
+  const match = /^(tcp|tls):\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/u.exec(url);
+  if (match === null) throw new Error(`not a syslog address: ${url}`);
+  const host = match[2] ?? '';
+  return { protocol: match[1] === 'tls' ? 'tls' : 'tcp', host: host.startsWith('[') ? host.slice(1, -1) : host, port: Number(match[3]) };
+}
+
+export const CONNECT_TIMEOUT_MS = 10_000;
+/** How long a server may leave our writes unread, or our end unanswered, before the connection counts as failed. */
+export const STALL_TIMEOUT_MS = 30_000;
+
+export class SyslogConnection {
+  /** Set when the server closed or failed the connection without our asking: what it had not yet processed may be lost. */
+  broken: Error | null = null;
+  readonly connectedAt = Date.now();
+  private endedByUs = false;
+  private readonly closed: Promise<void>;
+
+  private constructor(private readonly socket: Socket) {
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    socket.on('error', (error) => {
+      this.broken ??= error;
+    });
+    socket.on('end', () => {
+      if (!this.endedByUs) this.broken ??= new Error('the server closed the connection');
+    });
+    // The server sends nothing; reading keeps its close (or a reset) visible at once.
+    socket.resume();
+  }
+
+  static async open(endpoint: SyslogEndpoint, config: SyslogSinkConfig, signal: AbortSignal, timeoutMs = CONNECT_TIMEOUT_MS): Promise<SyslogConnection> {
+    const tlsOptions = endpoint.protocol === 'tls' ? await tlsConnectionOptions(endpoint, config) : null;
+    const socket = await new Promise<Socket>((resolve, reject) => {
+      const onAbort = (): void => fail(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+      const timer = setTimeout(() => fail(new Error(`no connection within ${timeoutMs / 1000} s`)), timeoutMs);
+      const connecting: Socket =
+        tlsOptions === null ? netConnect({ host: endpoint.host, port: endpoint.port }, () => done()) : tlsConnect(tlsOptions, () => done());
+      function cleanup(): void {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        connecting.off('error', fail);
+      }
+      function done(): void {
+        cleanup();
+        resolve(connecting);
+      }
+      function fail(error: Error): void {
+        cleanup();
+        connecting.destroy();
+        reject(error);
+      }
+      connecting.once('error', fail);
+      signal.addEventListener('abort', onAbort, { once: true });
+      if (signal.aborted) onAbort();
+    });
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, 30_000);
+    return new SyslogConnection(socket);
+  }
+
+  /** Write bytes, waiting while the server's buffers are full; throws when the connection broke. */
+  async write(bytes: Buffer, signal: AbortSignal): Promise<void> {
+    this.throwIfBroken();
+    if (this.socket.write(bytes)) return;
+    await this.waitFor((resolve) => this.socket.once('drain', resolve), 'drain', signal);
+    this.throwIfBroken();
+  }
+
+  /**
+   * End our side and wait for the server to close its own: it then has read every byte we wrote.
+   * The connection is finished after this, whatever the outcome.
+   */
+  async roundTrip(signal: AbortSignal): Promise<void> {
+    this.throwIfBroken();
+    this.endedByUs = true;
+    this.socket.end();
+    try {
+      await this.waitFor((resolve) => void this.closed.then(resolve), 'close', signal);
+    } finally {
+      this.socket.destroy();
+    }
+    this.throwIfBroken();
+  }
+
+  get open(): boolean {
+    return this.broken === null && !this.socket.destroyed && !this.endedByUs;
+  }
+
+  destroy(): void {
+    this.endedByUs = true;
+    this.socket.destroy();
+  }
+
+  private throwIfBroken(): void {
+    if (this.broken !== null) throw this.broken;
+    if (this.socket.destroyed && !this.endedByUs) throw new Error('the connection is closed');
+  }
+
+  private waitFor(arm: (resolve: () => void) => void, what: string, signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const finish = (error: Error | null): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        this.socket.off('close', onClose);
+        if (error === null) resolve();
+        else reject(error);
+      };
+      const onAbort = (): void => finish(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+      const onClose = (): void => finish(what === 'close' ? null : (this.broken ?? new Error('the connection closed')));
+      const timer = setTimeout(
+        () =>
+          finish(
+            new Error(`the server did not ${what === 'drain' ? 'read our messages' : 'confirm the end of the batch'} within ${STALL_TIMEOUT_MS / 1000} s`),
+          ),
+        STALL_TIMEOUT_MS,
+      );
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.socket.once('close', onClose);
+      arm(() => finish(null));
+      if (signal.aborted) onAbort();
+    });
+  }
+}
+
+async function tlsConnectionOptions(endpoint: SyslogEndpoint, config: SyslogSinkConfig): Promise<ConnectionOptions> {
+  const [ca, cert, key] = await Promise.all([
+    config.ca === undefined ? undefined : readFile(config.ca),
+    config.cert === undefined ? undefined : readFile(config.cert),
+    config.key === undefined ? undefined : readFile(config.key),
+  ]);
+  return {
+    host: endpoint.host,
+    port: endpoint.port,
+    // SNI takes a name only; an address is checked against the certificate's IP entries.
+    servername: isIP(endpoint.host) === 0 ? endpoint.host : undefined,
+    ca,
+    cert,
+    key,
+    rejectUnauthorized: true,
+    minVersion: 'TLSv1.2',
+  };
+}
