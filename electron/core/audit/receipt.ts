@@ -6,9 +6,11 @@ import { publishSetWithoutOverwrite, recoverInterruptedSets } from '../fs/number
 import { sweepDeadTemps } from '../fs/owned-temp.js';
 import type { ReceiptRegistrySection } from '../oci/registry-receipt.js';
 import { inspectionCheckDetail, type InspectionRecord } from '../inspect/inspection-record.js';
+import { AirlockError } from '../errors.js';
 import type { ReceiptLanguage } from '../receipts/catalogue.js';
-import type { AnnexFiles } from '../receipts/receipt-annex.js';
-import { renderReceiptPdf } from '../receipts/receipt-pdf.js';
+import { receiptFonts } from '../receipts/pdf-fonts.js';
+import { renderPdfApart, type RenderMode } from '../receipts/pdf-render-host.js';
+import type { AnnexJob } from '../receipts/pdf-render-job.js';
 
 export interface ReceiptCheck {
   check: string;
@@ -70,17 +72,20 @@ export interface WrittenReceipt {
   pdf: string | null;
   /** NAME.<kind>-receipt.pdf.asc, when a key is at hand. */
   pdfSignature: string | null;
+  /** Why there is no PDF: `RECEIPT_PDF_FAILED: <message>`, for the operation's warnings; the rest of the set is published. */
   pdfProblem?: string | undefined;
 }
 
 /** What the PDF needs beyond the JSON receipt: language, the annex's file rows, the two-person rule. */
 export interface ReceiptPdfOptions {
   language?: ReceiptLanguage | undefined;
-  /** The audit event's file rows (the first ANNEX_MAX_FILES are read) and their count; absent: no annex. */
-  files?: AnnexFiles | undefined;
+  /** Where the annex's rows are: the station database and the event (the renderer reads the first ANNEX_MAX_FILES), or the rows; absent: no annex. */
+  files?: AnnexJob | undefined;
   /** A staged export prepared by one person and approved by another: two signature lines. */
   twoPerson?: boolean | undefined;
   organization?: string | null | undefined;
+  /** Where the renderer runs (pdf-render-host.ts): by default a child process under Node, a worker thread under Electron. */
+  renderMode?: RenderMode | undefined;
 }
 
 /**
@@ -128,9 +133,11 @@ export async function writeReceipt(
 }
 
 /**
- * The PDF, or why there is none: the transfer is done and on record when the receipt is written,
- * so a PDF that cannot be made (fonts missing from a broken installation) must not cost the JSON
- * receipt; the caller reports the problem as a warning.
+ * The PDF, or why there is none. It is made apart from this process (pdf-render-host.ts: the
+ * renderer's memory never adds to a big transfer's peak) and only after the transfer is done and
+ * on record, so a PDF that cannot be made (a renderer that crashed or hung, fonts missing from a
+ * broken installation) must not cost the JSON receipt: the set is published without the .pdf and
+ * the caller reports the problem as a warning with its code (RECEIPT_PDF_FAILED).
  */
 async function receiptPdf(
   receipt: TransferReceipt,
@@ -139,19 +146,23 @@ async function receiptPdf(
   options: ReceiptPdfOptions,
 ): Promise<{ bytes: Buffer | null; problem?: string }> {
   try {
-    const bytes = await renderReceiptPdf({
-      receipt,
-      json,
-      signature,
-      attachmentName: `${receipt.bundle.name}.${receipt.kind}-receipt.json`,
-      language: options.language ?? 'en',
-      files: options.files ?? { total: 0, rows: [] },
-      twoPerson: options.twoPerson ?? false,
-      organization: options.organization ?? null,
-    });
+    const bytes = await renderPdfApart(
+      {
+        json,
+        signature,
+        attachmentName: `${receipt.bundle.name}.${receipt.kind}-receipt.json`,
+        language: options.language ?? 'en',
+        annex: options.files ?? { total: 0, rows: [] },
+        twoPerson: options.twoPerson ?? false,
+        organization: options.organization ?? null,
+        fonts: receiptFonts(),
+      },
+      { mode: options.renderMode },
+    );
     return { bytes };
   } catch (error) {
-    return { bytes: null, problem: `The PDF receipt could not be made: ${error instanceof Error ? error.message : String(error)}` };
+    const failure = new AirlockError('RECEIPT_PDF_FAILED', error instanceof Error ? error.message : String(error));
+    return { bytes: null, problem: `${failure.code}: ${failure.message}` };
   }
 }
 

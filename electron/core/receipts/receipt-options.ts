@@ -1,13 +1,15 @@
 import type { ReceiptPdfOptions } from '../audit/receipt.js';
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { StationContext } from '../station/context.js';
-import { auditAnnexFiles } from './annex-files.js';
 
-/** The PDF receipt's station-side facts: the station's language and organization, the event's file rows. */
+/**
+ * The PDF receipt's station-side facts: the station's language and organization, and where the
+ * event's file rows are (the renderer reads them itself: this process reads none).
+ */
 export function receiptPdfOptions(context: StationContext, event: AuditEvent, twoPerson: boolean): ReceiptPdfOptions {
   return {
     language: context.language,
-    files: auditAnnexFiles(context.database(), event.seq),
+    files: { database: context.paths.database, eventSeq: event.seq },
     twoPerson,
     organization: context.identity.organization,
   };

@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import type { TransferReceipt } from '../audit/receipt.js';
 import { receiptCatalogue, type ReceiptLanguage } from './catalogue.js';
-import { receiptFonts } from './pdf-fonts.js';
+import { receiptFonts, type ReceiptFonts } from './pdf-fonts.js';
 import { PAGE, PageWriter, type FontRole } from './pdf-layout.js';
 import type { GlyphCheck } from './pdf-text.js';
 import { drawAnnex, type AnnexFiles } from './receipt-annex.js';
@@ -24,13 +24,15 @@ export interface ReceiptPdfInput {
   files: AnnexFiles;
   twoPerson: boolean;
   organization: string | null;
+  /** The font files; found beside this code (pdf-fonts.ts) when not given. */
+  fonts?: ReceiptFonts | undefined;
 }
 
 type AttachmentOptions = PDFKit.Mixins.PDFAttachmentOptions & { relationship: 'Source' | 'Supplement' };
 
 export async function renderReceiptPdf(input: ReceiptPdfInput): Promise<Buffer> {
   const PDFDocument = loadPdfkit();
-  const fonts = receiptFonts();
+  const fonts = input.fonts ?? receiptFonts();
   const t = receiptCatalogue(input.language);
   const r = input.receipt;
   const finished = validDate(r.finishedAt);
