@@ -38,6 +38,7 @@ export interface RenderApartOptions {
 
 export async function renderPdfApart(job: PdfRenderJob, options: RenderApartOptions = {}): Promise<Buffer> {
   const mode = options.mode ?? defaultRenderMode();
+  if (options.signal?.aborted) throw new Error('The PDF renderer was cancelled before it started');
   const reply = await (mode === 'process' ? inChildProcess : inWorkerThread)(job, options.timeoutMs ?? RENDER_TIMEOUT_MS, options.signal);
   if (!reply.ok) throw revivedError(reply.error);
   return Buffer.from(reply.pdf.buffer, reply.pdf.byteOffset, reply.pdf.byteLength);
