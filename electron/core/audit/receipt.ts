@@ -161,7 +161,9 @@ async function receiptPdf(
     );
     return { bytes };
   } catch (error) {
-    const failure = new AirlockError('RECEIPT_PDF_FAILED', error instanceof Error ? error.message : String(error));
+    // The cause's own words (an AirlockError's detail: its code's message would only say "internal error").
+    const cause = error instanceof AirlockError ? (error.detail ?? error.message) : error instanceof Error ? error.message : String(error);
+    const failure = new AirlockError('RECEIPT_PDF_FAILED', cause);
     return { bytes: null, problem: `${failure.code}: ${failure.message}` };
   }
 }
