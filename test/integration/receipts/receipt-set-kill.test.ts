@@ -83,45 +83,63 @@ async function expectWholeSet(dir: string, stem: string): Promise<void> {
   expect(attachment(join(dir, `${stem}.pdf`), 'killed.import-receipt.json.asc').toString('utf8')).toBe(jsonAsc);
 }
 
+/**
+ * Each case starts a TypeScript child (tsx) that forks its own PDF renderer, then renders another
+ * receipt: on a loaded two-core machine that took over a minute.
+ */
+const KILL_TEST_MS = 300_000;
+
 describe('receipt set under kill -9', () => {
   for (const point of ['journal', 'link-1', 'link-2', 'link-3', 'link-4', 'link-5', 'after-links']) {
-    it(`killed ${point === 'journal' ? 'before the journal is in place' : point === 'after-links' ? 'after the last link' : `before member ${point.slice(5)} is linked`}: the next receipt write leaves none or all five`, async () => {
-      const dir = await makeTemp('airlock-rkill-');
-      expect(await runChild(point, dir)).toBe(true);
-      const left = await receiptFiles(dir, 'killed.import-receipt');
-      // The kill landed where it should: between two links there is half a set before recovery.
-      if (point.startsWith('link-')) expect(left).toHaveLength(Number(point.slice(5)) - 1);
-      if (point === 'after-links') expect(left).toHaveLength(5);
-      // The next receipt into the same folder finishes it first.
-      await writeReceipt(dir, { ...killReceipt, bundle: { ...killReceipt.bundle, name: 'next' } }, signer);
-      if (point === 'journal') expect(await receiptFiles(dir, 'killed.import-receipt')).toEqual([]);
-      else await expectWholeSet(dir, 'killed.import-receipt');
-      const hidden = (await readdir(dir)).filter((f) => f.startsWith('.'));
-      expect(hidden).toEqual([]);
-    });
+    it(
+      `killed ${point === 'journal' ? 'before the journal is in place' : point === 'after-links' ? 'after the last link' : `before member ${point.slice(5)} is linked`}: the next receipt write leaves none or all five`,
+      async () => {
+        const dir = await makeTemp('airlock-rkill-');
+        expect(await runChild(point, dir)).toBe(true);
+        const left = await receiptFiles(dir, 'killed.import-receipt');
+        // The kill landed where it should: between two links there is half a set before recovery.
+        if (point.startsWith('link-')) expect(left).toHaveLength(Number(point.slice(5)) - 1);
+        if (point === 'after-links') expect(left).toHaveLength(5);
+        // The next receipt into the same folder finishes it first.
+        await writeReceipt(dir, { ...killReceipt, bundle: { ...killReceipt.bundle, name: 'next' } }, signer);
+        if (point === 'journal') expect(await receiptFiles(dir, 'killed.import-receipt')).toEqual([]);
+        else await expectWholeSet(dir, 'killed.import-receipt');
+        const hidden = (await readdir(dir)).filter((f) => f.startsWith('.'));
+        expect(hidden).toEqual([]);
+      },
+      KILL_TEST_MS,
+    );
   }
 
-  it("the station home's receipts folder (media exports, imports without --dest) is finished when the home opens", async () => {
-    const paths = await ensureHome(join(await makeTemp('airlock-rkill-home-'), 'home'));
-    const receipts = join(paths.root, 'receipts');
-    await mkdir(receipts, { recursive: true });
-    expect(await runChild('link-2', receipts)).toBe(true);
-    expect(await receiptFiles(receipts, 'killed.import-receipt')).toHaveLength(1);
-    await sweepHomeTemps(paths);
-    await expectWholeSet(receipts, 'killed.import-receipt');
-    expect((await readdir(receipts)).filter((f) => f.startsWith('.'))).toEqual([]);
-  });
+  it(
+    "the station home's receipts folder (media exports, imports without --dest) is finished when the home opens",
+    async () => {
+      const paths = await ensureHome(join(await makeTemp('airlock-rkill-home-'), 'home'));
+      const receipts = join(paths.root, 'receipts');
+      await mkdir(receipts, { recursive: true });
+      expect(await runChild('link-2', receipts)).toBe(true);
+      expect(await receiptFiles(receipts, 'killed.import-receipt')).toHaveLength(1);
+      await sweepHomeTemps(paths);
+      await expectWholeSet(receipts, 'killed.import-receipt');
+      expect((await readdir(receipts)).filter((f) => f.startsWith('.'))).toEqual([]);
+    },
+    KILL_TEST_MS,
+  );
 
-  it('a name a user took after the kill is never replaced: the whole set moves to -2', async () => {
-    const dir = await makeTemp('airlock-rkill-');
-    expect(await runChild('link-3', dir)).toBe(true);
-    await writeFile(join(dir, 'killed.import-receipt.pdf'), 'the user’s own pdf');
-    expect(await recoverInterruptedSets(dir)).toEqual([join(dir, 'killed.import-receipt-2')]);
-    expect(await readFile(join(dir, 'killed.import-receipt.pdf'), 'utf8')).toBe('the user’s own pdf');
-    expect(await receiptFiles(dir, 'killed.import-receipt')).toEqual(['killed.import-receipt.pdf']);
-    await expectWholeSet(dir, 'killed.import-receipt-2');
-    expect((await readdir(dir)).filter((f) => f.includes('set-journal'))).toEqual([]);
-  });
+  it(
+    'a name a user took after the kill is never replaced: the whole set moves to -2',
+    async () => {
+      const dir = await makeTemp('airlock-rkill-');
+      expect(await runChild('link-3', dir)).toBe(true);
+      await writeFile(join(dir, 'killed.import-receipt.pdf'), 'the user’s own pdf');
+      expect(await recoverInterruptedSets(dir)).toEqual([join(dir, 'killed.import-receipt-2')]);
+      expect(await readFile(join(dir, 'killed.import-receipt.pdf'), 'utf8')).toBe('the user’s own pdf');
+      expect(await receiptFiles(dir, 'killed.import-receipt')).toEqual(['killed.import-receipt.pdf']);
+      await expectWholeSet(dir, 'killed.import-receipt-2');
+      expect((await readdir(dir)).filter((f) => f.includes('set-journal'))).toEqual([]);
+    },
+    KILL_TEST_MS,
+  );
 
   it('a journal whose writer may still be running is left alone', async () => {
     const dir = await makeTemp('airlock-rkill-');
