@@ -15,7 +15,13 @@ export function openAnnexFiles(job: AnnexJob): AnnexFiles & { close(): void } {
   try {
     // The same patience as the station's own connections: a writer holding the log briefly is normal.
     db.pragma('busy_timeout = 10000');
-    const { n } = db.prepare('SELECT COUNT(*) AS n FROM audit_files WHERE event_seq = ?').get(job.eventSeq) as { n: number };
+    // A small page cache: 500 rows need a few pages (better-sqlite3's default cache is 16 MB).
+    db.pragma('cache_size = -1024');
+    // The count the event recorded, not COUNT(*) over its rows: counting 200,000 rows read the whole
+    // table through the page cache and took this process from 150 to 195 MB.
+    const event = db.prepare('SELECT files FROM audit_events WHERE seq = ?').get(job.eventSeq) as { files: number | null } | undefined;
+    if (event === undefined) throw new Error(`The audit log has no event #${job.eventSeq}.`);
+    const n = event.files ?? 0;
     const rows = db
       .prepare('SELECT path, size, sha256 FROM audit_files WHERE event_seq = ? ORDER BY ordinal LIMIT ?')
       .iterate(job.eventSeq, ANNEX_MAX_FILES) as IterableIterator<AuditFileRow>;

@@ -25,6 +25,15 @@ export type RenderMode = 'process' | 'thread';
 /** A hang guard only: a receipt of ANNEX_MAX_FILES rows takes seconds even on a loaded two-core station. */
 export const RENDER_TIMEOUT_MS = 300_000;
 
+/**
+ * The renderer's V8 heap bounds. Left to grow freely its peak was 150-195 MB (GNU time, 500-row
+ * annex, loaded two-core machine), too near the 200 MB a 200,000-file import must stay under
+ * (GNU time counts the larger of the CLI's and the renderer's peaks); with a 1 MB semi-space and
+ * a 96 MB old space it is about 100 MB, a few seconds slower. A receipt that needed more would
+ * fail as RECEIPT_PDF_FAILED, never the transfer.
+ */
+const HEAP = { youngMb: 1, oldMb: 96 } as const;
+
 /** Where this core runs: a child process needs a Node binary, which only plain Node is. */
 export function defaultRenderMode(): RenderMode {
   return process.versions.electron === undefined ? 'process' : 'thread';
@@ -49,8 +58,8 @@ function inChildProcess(job: PdfRenderJob, timeoutMs: number, signal: AbortSigna
   if (!existsSync(where.entry)) throw new AirlockError('INTERNAL', `The PDF renderer ${fileURLToPath(where.entry)} is missing from this installation.`);
   return new Promise<PdfRenderReply>((resolve, reject) => {
     const child = fork(fileURLToPath(where.script), where.argv, {
-      // Not the parent's flags (a heap cap tuned for the CLI, an inspector port): the renderer is a plain Node program.
-      execArgv: [],
+      // Not the parent's flags (the CLI's heap tuning, an inspector port): the renderer's own heap bounds.
+      execArgv: [`--max-semi-space-size=${HEAP.youngMb}`, `--max-old-space-size=${HEAP.oldMb}`],
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       signal,
@@ -77,7 +86,10 @@ function inChildProcess(job: PdfRenderJob, timeoutMs: number, signal: AbortSigna
 }
 
 function inWorkerThread(job: PdfRenderJob, timeoutMs: number, signal: AbortSignal | undefined): Promise<PdfRenderReply> {
-  const worker = startWorker('receipt-pdf-worker', { workerData: job });
+  const worker = startWorker('receipt-pdf-worker', {
+    workerData: job,
+    resourceLimits: { maxYoungGenerationSizeMb: 2 * HEAP.youngMb, maxOldGenerationSizeMb: HEAP.oldMb },
+  });
   return new Promise<PdfRenderReply>((resolve, reject) => {
     let reply: PdfRenderReply | null = null;
     const stop = (): void => void worker.terminate();
