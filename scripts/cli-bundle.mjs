@@ -43,7 +43,8 @@ export function cliBuildOptions(outdir) {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['better-sqlite3'],
+    // pdfkit reads its ICC profile (PDF/A output intent) and font metrics from files beside its own code: loaded from node_modules.
+    external: ['better-sqlite3', 'pdfkit'],
     // import.meta does not exist in CommonJS: its uses (finding a helper or a worker beside the program) get the bundle's own URL.
     define: { 'import.meta.url': '__airlockBundleUrl' },
     banner: { js: "const __airlockBundleUrl = require('node:url').pathToFileURL(__filename).href;" },

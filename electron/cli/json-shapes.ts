@@ -27,7 +27,7 @@ export const JSON_SHAPES: Readonly<Record<string, string>> = {
   channels:
     '{ ok: true, channels: [ { signer, channel, lastSequence, lastTagManifestSha256, lastReceivedAt, lastHeartbeatAt, missing, heartbeatIntervalSeconds, alarm: { signer, channel, lastReceivedAt, intervalSeconds, overdueSeconds, checkedAt } | null } ] }',
   verify: VERIFY_SHAPE,
-  import: `the verify object plus { destination, warnings, replayOf, auditEvent, checkpoint, receipt: { json, signature, html } | null, quarantine?: { id, path }, heartbeat? }: ${VERIFY_SHAPE}`,
+  import: `the verify object plus { destination, warnings, replayOf, auditEvent, checkpoint, receipt: { json, signature, html, pdf, pdfSignature } | null, quarantine?: { id, path }, heartbeat? }: ${VERIFY_SHAPE}`,
   'audit list':
     '{ ok: true, events: [ { seq, at, type, outcome, operator, station, bundleUuid, bundleName, tagmanifestSha256, signers, problemCodes, errorCode, files, bytes, details, filesDigest, prevHash, hash } ] }',
   'audit verify': '{ ok, events, checkpoints, lastCheckpointSeq, firstBroken: { seq, reason } | null, notes: [...] }',

@@ -7,7 +7,17 @@ import { ExportDestinationSchema, MediaExportReportSchema } from './media.js';
 import { VerifyResultSchema } from './results.js';
 
 /** Where core wrote the signed transfer receipt for the operator (beside the bundle / import). */
-const ReceiptSchema = z.object({ json: z.string(), signature: z.string().nullable(), html: z.string() }).nullable().optional();
+const ReceiptSchema = z
+  .object({
+    json: z.string(),
+    signature: z.string().nullable(),
+    html: z.string(),
+    // The PDF receipt (issue #19.2) and its signature; optional so an older worker's answer still parses.
+    pdf: z.string().nullable().optional(),
+    pdfSignature: z.string().nullable().optional(),
+  })
+  .nullable()
+  .optional();
 
 export const ImportResultSchema = VerifyResultSchema.extend({
   destination: z.string().nullable(),

@@ -85,6 +85,7 @@ export function registerImport(program: Command, ctx: CommandContext): void {
           } else if (result.destination !== null) write(io.stdout, displayText(`IMPORTED  ${result.destination}`));
           if (pushFailed) write(io.stdout, `Next: ${PUSH_FAILED_NEXT}`);
           if (result.receipt) write(io.stdout, displayText(`  receipt ${result.receipt.html}${result.receipt.signature ? ' (signed)' : ' (unsigned)'}`));
+          if (result.receipt?.pdf) write(io.stdout, displayText(`  receipt PDF ${result.receipt.pdf}${result.receipt.pdfSignature ? ' (signed)' : ''}`));
           write(io.stdout, `  audit event #${result.auditEvent}`);
         }
         if (!result.ok) return EXIT.REJECTED;

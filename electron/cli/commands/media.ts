@@ -199,6 +199,7 @@ export async function runMediaExport(station: Station, io: CliIo, paths: string[
   for (const s of result.signers) write(io.stdout, displayText(`  signed by ${s.userIds.join(', ')}  ${groupFingerprint(s.fingerprint)}`));
   if (result.images) printImages(io, result.images);
   if (result.receipt) write(io.stdout, displayText(`  receipt ${result.receipt.html}${result.receipt.signature ? ' (signed)' : ''}`));
+  if (result.receipt?.pdf) write(io.stdout, displayText(`  receipt PDF ${result.receipt.pdf}${result.receipt.pdfSignature ? ' (signed)' : ''}`));
   write(io.stdout, `  audit event #${result.auditEvent}${result.checkpoint ? ', checkpoint signed' : ''}`);
   for (const action of ejected) write(io.stdout, displayText(`  ${action}`));
   return EXIT.OK;

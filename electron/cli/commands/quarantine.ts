@@ -118,6 +118,7 @@ export function registerQuarantine(program: Command, ctx: CommandContext): void 
           if (!imported.ok) write(io.stdout, 'Not released: nothing was imported; the bundle stays in quarantine.');
           else if (imported.destination !== null) write(io.stdout, displayText(`RELEASED  ${outcome.entry.id}  to ${imported.destination}`));
           if (imported.receipt) write(io.stdout, displayText(`  receipt ${imported.receipt.html}${imported.receipt.signature ? ' (signed)' : ' (unsigned)'}`));
+          if (imported.receipt?.pdf) write(io.stdout, displayText(`  receipt PDF ${imported.receipt.pdf}${imported.receipt.pdfSignature ? ' (signed)' : ''}`));
           write(io.stdout, `  audit events #${imported.auditEvent} (import), #${outcome.auditEvent} (quarantine-release)`);
         }
         return imported === null || imported.ok ? EXIT.OK : EXIT.REJECTED;

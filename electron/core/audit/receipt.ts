@@ -2,10 +2,15 @@ import { join } from 'node:path';
 import { groupFingerprint } from '../../../shared/fingerprint.js';
 import { formatBytes } from '../../../shared/format.js';
 import type { BundleSigner } from '../crypto/bundle-signer.js';
-import { publishSetWithoutOverwrite } from '../fs/numbered-publish.js';
+import { publishSetWithoutOverwrite, recoverInterruptedSets } from '../fs/numbered-publish.js';
 import { sweepDeadTemps } from '../fs/owned-temp.js';
 import type { ReceiptRegistrySection } from '../oci/registry-receipt.js';
 import { inspectionCheckDetail, type InspectionRecord } from '../inspect/inspection-record.js';
+import { AirlockError } from '../errors.js';
+import type { ReceiptLanguage } from '../receipts/catalogue.js';
+import { receiptFonts } from '../receipts/pdf-fonts.js';
+import { renderPdfApart, type RenderMode } from '../receipts/pdf-render-host.js';
+import type { AnnexJob } from '../receipts/pdf-render-job.js';
 
 export interface ReceiptCheck {
   check: string;
@@ -63,29 +68,104 @@ export interface WrittenReceipt {
   json: string;
   signature: string | null;
   html: string;
+  /** NAME.<kind>-receipt.pdf (PDF/A-3b, issue #19.2); null only when it could not be made (then `pdfProblem` says why). */
+  pdf: string | null;
+  /** NAME.<kind>-receipt.pdf.asc, when a key is at hand. */
+  pdfSignature: string | null;
+  /** Why there is no PDF: `RECEIPT_PDF_FAILED: <message>`, for the operation's warnings; the rest of the set is published. */
+  pdfProblem?: string | undefined;
+}
+
+/** What the PDF needs beyond the JSON receipt: language, the annex's file rows, the two-person rule. */
+export interface ReceiptPdfOptions {
+  language?: ReceiptLanguage | undefined;
+  /** Where the annex's rows are: the station database and the event (the renderer reads the first ANNEX_MAX_FILES), or the rows; absent: no annex. */
+  files?: AnnexJob | undefined;
+  /** A staged export prepared by one person and approved by another: two signature lines. */
+  twoPerson?: boolean | undefined;
+  organization?: string | null | undefined;
+  /** Where the renderer runs (pdf-render-host.ts): by default a child process under Node, a worker thread under Electron. */
+  renderMode?: RenderMode | undefined;
 }
 
 /**
- * Write NAME.<kind>-receipt.json (+ .json.asc when a key is at hand) and .html into `dir`, never
- * replacing a file, folder or symlink that is there: the three go in together under the first
- * base none of whose names is taken: NAME.<kind>-receipt, then -2, -3 ... (numbered-publish.ts).
- * Temp files of an earlier, killed receipt write in `dir` are removed first when provably dead.
+ * Write NAME.<kind>-receipt.json (+ .json.asc when a key is at hand), .html and .pdf (+ .pdf.asc)
+ * into `dir`, never replacing a file, folder or symlink that is there: the set goes in together
+ * under the first base none of whose names is taken: NAME.<kind>-receipt, then -2, -3 ...
+ * (numbered-publish.ts), all or nothing under a kill (set-journal.ts). The PDF embeds the JSON
+ * and its .asc byte for byte. A set an earlier, killed receipt write left half published in `dir`
+ * is finished first, and its temp files are removed when provably dead.
  */
-export async function writeReceipt(dir: string, receipt: TransferReceipt, signer: BundleSigner | null): Promise<WrittenReceipt> {
+export async function writeReceipt(
+  dir: string,
+  receipt: TransferReceipt,
+  signer: BundleSigner | null,
+  options: ReceiptPdfOptions = {},
+): Promise<WrittenReceipt> {
+  // First finish a receipt set a killed run left half published, then clear its dead temps.
+  await recoverInterruptedSets(dir);
   await sweepDeadTemps(dir, (final) => final.includes('-receipt'));
   const json = `${JSON.stringify(receipt, null, 2)}\n`;
   const signature = signer ? await signer.sign(Buffer.from(json, 'utf8')) : null;
   const stem = join(dir, `${receipt.bundle.name}.${receipt.kind}-receipt`);
+  const pdf = await receiptPdf(receipt, json, signature, options);
+  const pdfSignature = signer && pdf.bytes ? await signer.sign(pdf.bytes) : null;
   const base = await publishSetWithoutOverwrite(
     (n) => (n === 1 ? stem : `${stem}-${n}`),
     [
       { suffix: '.json', data: json },
       ...(signature !== null ? [{ suffix: '.json.asc', data: signature }] : []),
       { suffix: '.html', data: renderReceiptHtml(receipt, signature !== null) },
+      ...(pdf.bytes ? [{ suffix: '.pdf', data: pdf.bytes }] : []),
+      ...(pdfSignature !== null ? [{ suffix: '.pdf.asc', data: pdfSignature }] : []),
     ],
-    ['.json.asc'],
+    // An unsigned (or PDF-less) receipt must not sit beside someone's .asc or .pdf, which would read as its own.
+    ['.json.asc', '.pdf', '.pdf.asc'],
   );
-  return { json: `${base}.json`, signature: signature === null ? null : `${base}.json.asc`, html: `${base}.html` };
+  return {
+    json: `${base}.json`,
+    signature: signature === null ? null : `${base}.json.asc`,
+    html: `${base}.html`,
+    pdf: pdf.bytes ? `${base}.pdf` : null,
+    pdfSignature: pdfSignature === null ? null : `${base}.pdf.asc`,
+    pdfProblem: pdf.problem,
+  };
+}
+
+/**
+ * The PDF, or why there is none. It is made apart from this process (pdf-render-host.ts: the
+ * renderer's memory never adds to a big transfer's peak) and only after the transfer is done and
+ * on record, so a PDF that cannot be made (a renderer that crashed or hung, fonts missing from a
+ * broken installation) must not cost the JSON receipt: the set is published without the .pdf and
+ * the caller reports the problem as a warning with its code (RECEIPT_PDF_FAILED).
+ */
+async function receiptPdf(
+  receipt: TransferReceipt,
+  json: string,
+  signature: string | null,
+  options: ReceiptPdfOptions,
+): Promise<{ bytes: Buffer | null; problem?: string }> {
+  try {
+    const bytes = await renderPdfApart(
+      {
+        json,
+        signature,
+        attachmentName: `${receipt.bundle.name}.${receipt.kind}-receipt.json`,
+        language: options.language ?? 'en',
+        annex: options.files ?? { total: 0, rows: [] },
+        twoPerson: options.twoPerson ?? false,
+        organization: options.organization ?? null,
+        fonts: receiptFonts(),
+      },
+      { mode: options.renderMode },
+    );
+    return { bytes };
+  } catch (error) {
+    // The cause's own words (an AirlockError's detail: its code's message would only say "internal error").
+    const cause = error instanceof AirlockError ? (error.detail ?? error.message) : error instanceof Error ? error.message : String(error);
+    const failure = new AirlockError('RECEIPT_PDF_FAILED', cause);
+    return { bytes: null, problem: `${failure.code}: ${failure.message}` };
+  }
 }
 
 function escapeHtml(text: string): string {

@@ -19,7 +19,9 @@ export function identifyNonBundle(head: Buffer, fileName: string): string | null
     return head.length >= bytes.length && head.subarray(0, bytes.length).equals(bytes);
   };
   if (starts('PK\u0003\u0004') || starts('PK\u0005\u0006') || starts('PK\u0007\u0008')) return 'It is a zip archive.';
-  if (starts('%PDF-')) return 'It is a PDF document.';
+  if (starts('%PDF-')) {
+    return /\.(export|import)-receipt(-\d+)?\.pdf$/u.test(fileName.toLowerCase()) ? 'It is the PDF copy of an Airlock receipt.' : 'It is a PDF document.';
+  }
   if (starts('SQLite format 3\u0000')) return 'It is an SQLite database.';
   if (head.includes(0)) return null;
   let text: string;

@@ -5,11 +5,12 @@
  * in with link(2), which fails on a taken name, so a name taken between the check and the
  * publish moves the whole set to the next number instead of replacing the newcomer.
  */
-import { lstat, unlink } from 'node:fs/promises';
+import { lstat, readFile, unlink } from 'node:fs/promises';
 import { AirlockError } from '../errors.js';
 import { writeTempDurably } from './durable.js';
 import { releaseTemp } from './owned-temp.js';
 import { nameTaken, publishWithoutOverwrite } from './publish.js';
+import { deadSetJournals, removeSetJournal, writeSetJournal, type SetJournal } from './set-journal.js';
 
 export interface SetMember {
   suffix: string;
@@ -37,7 +38,12 @@ export async function publishSetWithoutOverwrite(
     for (let n = 1; n <= MAX_ALTERNATIVES; n += 1) {
       const base = baseFor(n);
       if (await anyTaken(base, [...members.map((m) => m.suffix), ...reserved])) continue;
-      if (await publishAll(base, members, temps)) return base;
+      // Written down before the first link: a kill between two links is finished by the next run (set-journal.ts).
+      const journal = await writeSetJournal(await journalOf(base, first, reserved, members, temps));
+      // An unexpected error leaves the journal: the set is then finished once this process is gone.
+      const published = await publishAll(base, members, temps);
+      await removeSetJournal(journal);
+      if (published) return base;
     }
   } finally {
     for (const temp of temps) {
@@ -48,6 +54,84 @@ export async function publishSetWithoutOverwrite(
   throw new AirlockError('OUTPUT_EXISTS', `${first}${members[0]?.suffix ?? ''} and ${MAX_ALTERNATIVES - 1} numbered alternatives are all taken.`, {
     path: first,
   });
+}
+
+async function journalOf(
+  base: string,
+  first: string,
+  reserved: readonly string[],
+  members: readonly SetMember[],
+  temps: readonly string[],
+): Promise<SetJournal> {
+  const list = [];
+  for (const [i, m] of members.entries()) {
+    const stats = await lstat(temps[i] as string);
+    list.push({ suffix: m.suffix, mode: m.mode ?? 0o644, data: bytesOf(m.data), ino: stats.ino, dev: stats.dev });
+  }
+  return { base, first, reserved: [...reserved], members: list };
+}
+
+function bytesOf(data: string | Uint8Array): Uint8Array {
+  return typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+}
+
+/**
+ * Finish the sets in `dir` whose publishing process was killed between two links (their journal
+ * is left, its writer provably dead): afterwards each is whole, under its base or, when one of its
+ * names was taken meanwhile, under the next free number. Best effort: a set that cannot be finished
+ * now keeps its journal for the next run. Returns the bases finished.
+ */
+export async function recoverInterruptedSets(dir: string): Promise<string[]> {
+  const finished: string[] = [];
+  for (const { path, journal } of await deadSetJournals(dir)) {
+    try {
+      finished.push(await finishSet(journal));
+      await removeSetJournal(path);
+    } catch {
+      // Left for the next run (a name raced, the disk is full): the journal still says what the set is.
+    }
+  }
+  return finished;
+}
+
+async function finishSet(journal: SetJournal): Promise<string> {
+  const state = [];
+  for (const m of journal.members) {
+    const path = `${journal.base}${m.suffix}`;
+    state.push({ m, path, ...(await memberState(path, m)) });
+  }
+  if (state.every((s) => s.ours || s.free)) {
+    for (const s of state.filter((x) => x.free)) {
+      const temp = await writeTempDurably(s.path, s.m.data, s.m.mode);
+      try {
+        await publishWithoutOverwrite(temp, s.path);
+      } finally {
+        await unlink(temp).catch(() => undefined);
+        releaseTemp(temp);
+      }
+    }
+    return journal.base;
+  }
+  // A missing member's name was taken meanwhile: take back what went in, publish the whole set anew.
+  for (const s of state.filter((x) => x.ours)) await unlink(s.path).catch(() => undefined);
+  return publishSetWithoutOverwrite(
+    (n) => (n === 1 ? journal.first : `${journal.first}-${n}`),
+    journal.members.map((m) => ({ suffix: m.suffix, data: m.data, mode: m.mode })),
+    journal.reserved,
+  );
+}
+
+/**
+ * Ours: the published name holds the inode the journal recorded, or (published by an earlier,
+ * itself interrupted recovery) a regular file with exactly the journal's bytes. Free: nothing there.
+ */
+async function memberState(path: string, m: SetJournal['members'][number]): Promise<{ ours: boolean; free: boolean }> {
+  const stats = await lstat(path).catch(() => null);
+  if (stats === null) return { ours: false, free: !(await nameTaken(path)) };
+  if (stats.ino === m.ino && stats.dev === m.dev) return { ours: true, free: false };
+  if (!stats.isFile() || stats.size !== m.data.byteLength) return { ours: false, free: false };
+  const bytes = await readFile(path).catch(() => null);
+  return { ours: bytes !== null && Buffer.from(m.data).equals(bytes), free: false };
 }
 
 async function anyTaken(base: string, suffixes: readonly string[]): Promise<boolean> {

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, posix, resolve, win32 } from 'node:path';
 import { AirlockError } from '../errors.js';
+import { recoverInterruptedSets } from '../fs/numbered-publish.js';
 import { sweepDeadTemps } from '../fs/owned-temp.js';
 import { assertHomeWritable, homeCreateFailure, makeDirs } from './create-home.js';
 
@@ -85,5 +86,7 @@ export async function ensureHome(root: string): Promise<HomePaths> {
  * must still open for `audit verify` and `audit list`.
  */
 export async function sweepHomeTemps(paths: HomePaths): Promise<void> {
+  // A receipt set a killed run left half published is finished first (set-journal.ts).
+  await recoverInterruptedSets(join(paths.root, 'receipts'));
   for (const dir of [paths.root, paths.keysDir, join(paths.root, 'receipts')]) await sweepDeadTemps(dir);
 }

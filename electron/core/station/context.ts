@@ -1,6 +1,7 @@
 import { openStationDb, type StationDb } from '../db/station-db.js';
 import { openStationDbSnapshot, type StationDbSnapshot } from '../db/station-db-snapshot.js';
 import { homeStorageFailure } from '../home/home-storage.js';
+import { DEFAULT_STATION_LANGUAGE, type StationLanguage } from '../../../shared/language.js';
 import { readStationConfig, stationIdentity, type StationIdentity } from '../home/station-config.js';
 import { ensureHome, resolveHomeDir, type HomePaths } from '../home/station-home.js';
 import { settleInterruptedTransfers, type ReconcileSummary } from '../recovery/reconcile.js';
@@ -23,6 +24,8 @@ export interface StationContext {
   readonly identity: StationIdentity;
   /** config.json `mediaRoots`: folders listed as media. */
   readonly mediaRoots: readonly string[];
+  /** config.json `language`: the language its PDF receipts are written in. */
+  readonly language: StationLanguage;
   /** The station database, opened (and interrupted transfers settled) on first use. */
   database(): StationDb;
   /** For reading the log (audit list, verify, export): when the home cannot take a write (full, read-only), a private copy. */
@@ -39,7 +42,7 @@ export interface StationContext {
 export async function openStationContext(options: OpenStationOptions): Promise<StationContext> {
   const paths = await ensureHome(resolveHomeDir(options.home));
   const config = await readStationConfig(paths);
-  return new StationHome(paths, stationIdentity(config, options.operator), config.mediaRoots ?? []);
+  return new StationHome(paths, stationIdentity(config, options.operator), config.mediaRoots ?? [], config.language ?? DEFAULT_STATION_LANGUAGE);
 }
 
 class StationHome implements StationContext {
@@ -51,6 +54,7 @@ class StationHome implements StationContext {
     readonly paths: HomePaths,
     readonly identity: StationIdentity,
     readonly mediaRoots: readonly string[],
+    readonly language: StationLanguage,
   ) {}
 
   close(): void {

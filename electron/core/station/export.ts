@@ -5,6 +5,7 @@ import type { MediaExportReport } from '../../../shared/media.js';
 import { exportedImages } from '../oci/image-payload.js';
 import { exportChecks, mediaExportChecks, receiptMedia } from '../audit/receipt-checks.js';
 import { writeReceipt } from '../audit/receipt.js';
+import { receiptPdfOptions } from '../receipts/receipt-options.js';
 import { buildTransferReceipt } from '../audit/transfer-receipt.js';
 import type { AuditEvent } from '../audit/audit-event.js';
 import { imageEventRows } from '../audit/image-event-rows.js';
@@ -249,6 +250,8 @@ export async function completeExport(
     event: AuditEvent;
     startedAt: Date;
     media: MediaExportReport | null;
+    /** A staged export prepared by one person and approved by another: the PDF receipt gets two signature lines. */
+    twoPerson?: boolean | undefined;
     channel?: ChannelStamp | null | undefined;
   },
 ): Promise<ExportOutcome> {
@@ -274,7 +277,9 @@ export async function completeExport(
       checkpoint,
     }),
     signer,
+    receiptPdfOptions(context, event, done.twoPerson ?? false),
   );
+  if (receipt.pdfProblem !== undefined) outcome.warnings.push({ path: receipt.json, message: receipt.pdfProblem });
   return { ...outcome, auditEvent: event.seq, checkpoint, receipt };
 }
 

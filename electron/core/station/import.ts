@@ -2,6 +2,7 @@ import { imageEventRows } from '../audit/image-event-rows.js';
 import { verificationEventFields } from '../audit/verification-event.js';
 import { importChecks } from '../audit/receipt-checks.js';
 import { writeReceipt } from '../audit/receipt.js';
+import { receiptPdfOptions } from '../receipts/receipt-options.js';
 import { buildTransferReceipt } from '../audit/transfer-receipt.js';
 import { importBundle, type ImportResult } from '../import/import-bundle.js';
 import { JOB_PLANS, withJobEta } from '../jobs/job-eta.js';
@@ -215,7 +216,9 @@ async function importWith(
       checkpoint,
     }),
     signer,
+    receiptPdfOptions(context, event, false),
   );
+  if (receipt.pdfProblem !== undefined) outcome.warnings.push(receipt.pdfProblem);
   return { ...outcome, auditEvent: event.seq, checkpoint, receipt };
 }
 

@@ -194,6 +194,7 @@ export async function finishExport(context: StationContext, request: FinishExpor
     event: done.event,
     startedAt,
     media: null,
+    twoPerson: done.value.staged.signatures.length > 1,
     channel: done.value.stamp,
   });
   await removeStagedExport(done.value.staged.dir);

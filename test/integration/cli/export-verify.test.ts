@@ -278,7 +278,8 @@ describe('export -> verify round trip', () => {
     expect(again.code, describeResult(again)).toBe(0);
     expect(again.stdout).toMatch(/^ {2}Station policy: 8 of 9 checks pass$/mu);
     expect(again.stdout).toMatch(/^ {4}FAIL replay \(REPLAY\): .*\(import refuses it; verify only reports it\)$/mu);
-  });
+    // Five CLI processes, two of them starting a receipt PDF renderer: over a minute at load 25 on two cores.
+  }, 240_000);
 
   it('exports the same tree twice as two distinct bundles that both verify', async () => {
     const parent = await makeTemp('airlock-ev-src-');

@@ -1,11 +1,12 @@
 /**
  * The CLI bundle carries core's worker threads: built with the bundle's own options
  * (scripts/cli-bundle.mjs) into a temp folder, with no TypeScript beside it, an export on both
- * lanes (record-lane worker), a prepared export (hash-lane worker) and a verify all run.
+ * lanes (record-lane worker), a prepared export (hash-lane worker) and a verify all run, and the
+ * receipt PDF is rendered by the bundle's own receipt-pdf-worker.cjs in a child process.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,8 @@ beforeAll(async () => {
   // better-sqlite3 stays external: the bundle finds it through node_modules, as in a checkout.
   symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
   await build({ ...cliBuildOptions(join(dir, 'cli')), sourcemap: false, logLevel: 'error' });
+  // The receipt fonts where an installation keeps them above the program (resources/fonts).
+  cpSync(join(repoRoot, 'resources', 'fonts'), join(dir, 'resources', 'fonts'), { recursive: true });
 }, 120_000);
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
@@ -57,6 +60,41 @@ describe('the CLI bundle', () => {
     const prepared = airlock('export', '--prepare', '-n', 'two', '--passphrase-file', pass, data);
     expect(prepared.stderr).toBe('');
     expect(prepared.status).toBe(0);
+  }, 180_000);
+
+  it('renders the PDF receipt in its bundled child process; an installation without the fonts still exports, with RECEIPT_PDF_FAILED', () => {
+    const data = join(dir, 'data');
+    const pass = join(dir, 'pass');
+    // No resources/fonts above this bundle: the PDF cannot be made, the export and the rest of its receipt stand.
+    renameSync(join(dir, 'resources'), join(dir, 'resources-away'));
+    mkdirSync(join(dir, 'out-nofonts'));
+    const bare = airlock('export', '-o', join(dir, 'out-nofonts'), '-n', 'bare', '--passphrase-file', pass, '--json', data);
+    expect(bare.status, bare.stderr).toBe(0);
+    const bareReport = (JSON.parse(bare.stdout) as { bundle: { warnings: Array<{ message: string }>; receipt: { json: string; pdf: string | null } } }).bundle;
+    expect(bareReport.receipt.pdf).toBeNull();
+    expect(bareReport.warnings.map((w) => w.message).join('\n')).toMatch(/^RECEIPT_PDF_FAILED: .*receipt fonts/mu);
+    expect(readdirSync(join(dir, 'out-nofonts')).sort()).toEqual([
+      'bare.airlock.tar',
+      'bare.export-receipt.html',
+      'bare.export-receipt.json',
+      'bare.export-receipt.json.asc',
+    ]);
+    // The fonts back: the bundle's receipt-pdf-worker.cjs renders.
+    renameSync(join(dir, 'resources-away'), join(dir, 'resources'));
+    mkdirSync(join(dir, 'out-pdf'));
+    const made = airlock('export', '-o', join(dir, 'out-pdf'), '-n', 'paper', '--passphrase-file', pass, '--json', data);
+    expect(made.status, made.stderr).toBe(0);
+    const report = (
+      JSON.parse(made.stdout) as { bundle: { warnings: Array<{ message: string }>; receipt: { pdf: string | null; pdfSignature: string | null } } }
+    ).bundle;
+    expect(report.warnings).toEqual([]);
+    expect(report.receipt.pdf).toBe(join(dir, 'out-pdf', 'paper.export-receipt.pdf'));
+    expect(
+      readFileSync(report.receipt.pdf as string)
+        .subarray(0, 5)
+        .toString('latin1'),
+    ).toBe('%PDF-');
+    expect(existsSync(report.receipt.pdfSignature as string)).toBe(true);
   }, 180_000);
 
   it('says which worker script is missing rather than falling back to anything else', () => {

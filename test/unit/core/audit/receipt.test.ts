@@ -1,6 +1,6 @@
 /**
- * Receipts never replace anything: not a user's file at any of the receipt's three names
- * (.json, .json.asc, .html), not a symlink (dangling or not), not a file that appears between
+ * Receipts never replace anything: not a user's file at any of the receipt's five names
+ * (.json, .json.asc, .html, .pdf, .pdf.asc), not a symlink (dangling or not), not a file that appears between
  * the check and the publish. The whole set moves to the next number instead, and the user's
  * files stay byte for byte.
  */
@@ -63,14 +63,23 @@ async function userFiles(): Promise<Record<string, string>> {
 }
 
 describe('writeReceipt', () => {
-  it('writes the three files under the plain name when all are free', async () => {
+  it('writes the five files under the plain name when all are free', async () => {
     const written = await writeReceipt(dir, receipt, signer);
     expect(written).toEqual({
       json: join(dir, 'drop.import-receipt.json'),
       signature: join(dir, 'drop.import-receipt.json.asc'),
       html: join(dir, 'drop.import-receipt.html'),
+      pdf: join(dir, 'drop.import-receipt.pdf'),
+      pdfSignature: join(dir, 'drop.import-receipt.pdf.asc'),
+      pdfProblem: undefined,
     });
-    expect((await readdir(dir)).sort()).toEqual(['drop.import-receipt.html', 'drop.import-receipt.json', 'drop.import-receipt.json.asc']);
+    expect((await readdir(dir)).sort()).toEqual([
+      'drop.import-receipt.html',
+      'drop.import-receipt.json',
+      'drop.import-receipt.json.asc',
+      'drop.import-receipt.pdf',
+      'drop.import-receipt.pdf.asc',
+    ]);
   });
 
   for (const [what, make] of [
@@ -85,6 +94,9 @@ describe('writeReceipt', () => {
       },
     ],
     ['a folder at .json.asc', () => mkdir(join(dir, 'drop.import-receipt.json.asc'))],
+    ['a file at .pdf', () => writeFile(join(dir, 'drop.import-receipt.pdf'), '%PDF-1.4 my own')],
+    ['a file at .pdf.asc', () => writeFile(join(dir, 'drop.import-receipt.pdf.asc'), 'my pdf signature')],
+    ['a dangling symlink at .pdf', () => symlink('nowhere', join(dir, 'drop.import-receipt.pdf'))],
   ] as const) {
     it(`${what}: the receipt goes to -2, the user's file stays byte for byte`, async () => {
       await make();
@@ -92,6 +104,7 @@ describe('writeReceipt', () => {
       const written = await writeReceipt(dir, receipt, signer);
       expect(written.json).toBe(join(dir, 'drop.import-receipt-2.json'));
       expect(written.html).toBe(join(dir, 'drop.import-receipt-2.html'));
+      expect(written.pdf).toBe(join(dir, 'drop.import-receipt-2.pdf'));
       expect(await userFiles()).toEqual(before);
     });
   }
@@ -99,7 +112,18 @@ describe('writeReceipt', () => {
   it('an unsigned receipt does not sit beside a foreign .json.asc (it would read as its signature)', async () => {
     await writeFile(join(dir, 'drop.import-receipt.json.asc'), 'someone else');
     const written = await writeReceipt(dir, receipt, null);
-    expect(written).toEqual({ json: join(dir, 'drop.import-receipt-2.json'), signature: null, html: join(dir, 'drop.import-receipt-2.html') });
+    expect(written).toMatchObject({
+      json: join(dir, 'drop.import-receipt-2.json'),
+      signature: null,
+      html: join(dir, 'drop.import-receipt-2.html'),
+      pdfSignature: null,
+    });
+  });
+
+  it('an unsigned receipt does not sit beside a foreign .pdf.asc either', async () => {
+    await writeFile(join(dir, 'drop.import-receipt.pdf.asc'), 'someone else');
+    const written = await writeReceipt(dir, receipt, null);
+    expect(written).toMatchObject({ json: join(dir, 'drop.import-receipt-2.json'), pdf: join(dir, 'drop.import-receipt-2.pdf'), pdfSignature: null });
   });
 
   it('a name taken between the check and the publish: the set moves on, the newcomer stays, no half set or temp is left', async () => {
@@ -113,6 +137,8 @@ describe('writeReceipt', () => {
       'drop.import-receipt-2.html',
       'drop.import-receipt-2.json',
       'drop.import-receipt-2.json.asc',
+      'drop.import-receipt-2.pdf',
+      'drop.import-receipt-2.pdf.asc',
       'drop.import-receipt.html',
     ]);
     expect(JSON.parse(await readFile(written.json, 'utf8'))).toEqual(receipt);

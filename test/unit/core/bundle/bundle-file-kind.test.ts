@@ -37,6 +37,7 @@ describe('identifyNonBundle', () => {
     ['a PDF', Buffer.from('%PDF-1.7\n%\u00e2\u00e3', 'latin1'), 'x.pdf', /PDF/u],
     ['an export receipt', Buffer.from('{\n  "receipt": "airlock-export",\n  "bundle": {}\n}\n'), 'q3.export-receipt.json', /Airlock receipt/u],
     ['an import receipt page', Buffer.from('<!DOCTYPE html><html><body>receipt</body></html>'), 'q3.import-receipt.html', /receipt \(HTML\)/u],
+    ['an export receipt as PDF', Buffer.from('%PDF-1.7\n%\xff\xff\xff\xff\n', 'latin1'), 'q3.export-receipt.pdf', /PDF copy of an Airlock receipt/u],
     ['a JSON file', Buffer.from('  [1, 2, 3]\n'), 'data.json', /JSON/u],
     ['an armored key', Buffer.from('-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nxjMEZ...\n'), 'station.asc', /OpenPGP/u],
     ['an HTML page', Buffer.from('<html><head></head></html>'), 'page.htm', /HTML/u],

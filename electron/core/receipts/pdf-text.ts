@@ -1,0 +1,79 @@
+/**
+ * Hostile text made safe for the PDF page: a file name, user ID or path is printed so that what is
+ * on paper is unambiguous, like the HTML receipt does it. Control characters, bidi overrides and
+ * isolates, zero-width and line-separator characters, lone surrogates and characters the embedded
+ * font has no glyph for (CJK is not in DejaVu) become a visible \uXXXX escape; piles of combining
+ * marks are cut to two; a value longer than `max` characters ends in an ellipsis that says how much
+ * was left out (the whole value is in the embedded JSON receipt and the audit log).
+ */
+
+/** Characters that reorder, hide or break lines (controls, bidi, zero-width, fillers, variation selectors): never drawn as themselves. */
+const INVISIBLE_RANGES: ReadonlyArray<readonly [number, number]> = [
+  [0x0000, 0x001f],
+  [0x007f, 0x009f],
+  [0x00ad, 0x00ad],
+  [0x061c, 0x061c],
+  [0x115f, 0x1160],
+  [0x180e, 0x180e],
+  [0x200b, 0x200f],
+  [0x2028, 0x202e],
+  [0x2060, 0x206f],
+  [0x3164, 0x3164],
+  [0xfe00, 0xfe0f],
+  [0xfeff, 0xfeff],
+  [0xfff9, 0xfffb],
+  [0xe0000, 0xe007f],
+];
+
+function invisible(cp: number): boolean {
+  return INVISIBLE_RANGES.some(([lo, hi]) => cp >= lo && cp <= hi);
+}
+
+const COMBINING = /\p{M}/u;
+/** Combining marks allowed on one base character (accents, Vietnamese); more are escaped (Zalgo text). */
+const MAX_MARKS = 2;
+
+export type GlyphCheck = (codePoint: number) => boolean;
+
+export function escapeCodePoint(cp: number): string {
+  return cp > 0xffff ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, '0')}`;
+}
+
+/** The visible, bounded form of `value`: at most `max` characters of output, then "… (+N)". */
+export function safeText(value: string, hasGlyph: GlyphCheck, max = 400): string {
+  let out = '';
+  let marks = 0;
+  let index = 0;
+  for (const char of value) {
+    const cp = char.codePointAt(0) ?? 0;
+    const isMark = COMBINING.test(char);
+    marks = isMark ? marks + 1 : 0;
+    const lone = cp >= 0xd800 && cp <= 0xdfff;
+    const visible = !lone && !invisible(cp) && (cp === 0x20 || hasGlyph(cp)) && !(isMark && marks > MAX_MARKS);
+    const piece = visible ? char : escapeCodePoint(cp);
+    if (out.length + piece.length > max) {
+      const left = [...value].length - index;
+      return `${out}… (+${left})`;
+    }
+    out += piece;
+    index += 1;
+  }
+  return out;
+}
+
+/**
+ * The longest start of `text` (cut at a character, never inside a surrogate pair) that with an
+ * ellipsis fits `width` as measured by `measure`: for one-line table cells (the annex's paths).
+ */
+export function fitOneLine(text: string, width: number, measure: (s: string) => number): string {
+  if (measure(text) <= width) return text;
+  const chars = [...text];
+  let lo = 0;
+  let hi = chars.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (measure(`${chars.slice(0, mid).join('')}…`) <= width) lo = mid;
+    else hi = mid - 1;
+  }
+  return `${chars.slice(0, lo).join('')}…`;
+}

@@ -1,0 +1,145 @@
+/**
+ * The PDF form of a transfer receipt (issue #19.2): PDF/A-3b, DejaVu fonts embedded, the signed
+ * JSON receipt (AFRelationship Source) and its .asc (Supplement) embedded as associated files,
+ * in the station's language. Deterministic: the same receipt, attachments and language give the
+ * same bytes (creation date and file ID come from the receipt's finishedAt), which the tests use.
+ */
+import { createRequire } from 'node:module';
+import type { TransferReceipt } from '../audit/receipt.js';
+import { receiptCatalogue, type ReceiptLanguage } from './catalogue.js';
+import { receiptFonts, type ReceiptFonts } from './pdf-fonts.js';
+import { PAGE, PageWriter, type FontRole } from './pdf-layout.js';
+import type { GlyphCheck } from './pdf-text.js';
+import { drawAnnex, type AnnexFiles } from './receipt-annex.js';
+import { drawReceiptPage } from './receipt-page.js';
+
+export interface ReceiptPdfInput {
+  receipt: TransferReceipt;
+  /** The JSON receipt exactly as published beside the PDF, and its detached signature when signed. */
+  json: string;
+  signature: string | null;
+  /** The name the JSON is published under (NAME.<kind>-receipt.json), for the attachment names. */
+  attachmentName: string;
+  language: ReceiptLanguage;
+  files: AnnexFiles;
+  twoPerson: boolean;
+  organization: string | null;
+  /** The font files; found beside this code (pdf-fonts.ts) when not given. */
+  fonts?: ReceiptFonts | undefined;
+}
+
+type AttachmentOptions = PDFKit.Mixins.PDFAttachmentOptions & { relationship: 'Source' | 'Supplement' };
+
+export async function renderReceiptPdf(input: ReceiptPdfInput): Promise<Buffer> {
+  const PDFDocument = loadPdfkit();
+  const fonts = input.fonts ?? receiptFonts();
+  const t = receiptCatalogue(input.language);
+  const r = input.receipt;
+  const finished = validDate(r.finishedAt);
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: PAGE.margin,
+    font: fonts.regular,
+    subset: 'PDF/A-3b',
+    pdfVersion: '1.7',
+    tagged: false,
+    lang: t.locale,
+    displayTitle: true,
+    bufferPages: true,
+    autoFirstPage: true,
+    // Every annex line is a new string: a layout cache would only grow (memory bound of a 200,000-file import).
+    fontLayoutCache: false,
+    info: {
+      Title: `${t.title[r.kind]}: ${r.bundle.name}`,
+      Author: r.station,
+      Subject: t.family,
+      Keywords: `airlock ${r.kind} receipt ${r.bundle.uuid ?? ''}`.trim(),
+      Creator: 'Airlock',
+      Producer: 'Airlock (PDFKit)',
+      CreationDate: finished,
+      ModDate: finished,
+    },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const ended = new Promise<void>((resolve, reject) => {
+    doc.on('end', () => resolve());
+    doc.on('error', reject);
+  });
+  const glyphs = {} as Record<FontRole, GlyphCheck>;
+  for (const role of ['regular', 'bold', 'mono'] as const) {
+    doc.registerFont(role, fonts[role]);
+    doc.font(role);
+    glyphs[role] = glyphCheckOf(doc);
+  }
+  const writer = new PageWriter(doc, glyphs);
+  drawReceiptPage(writer, t, { receipt: r, signed: input.signature !== null, twoPerson: input.twoPerson, organization: input.organization });
+  drawAnnex(writer, t, input.files, r.audit.eventSeq);
+  drawFooters(writer, t, r);
+  attach(doc, Buffer.from(input.json, 'utf8'), {
+    name: input.attachmentName,
+    type: 'application/json',
+    description: 'Airlock transfer receipt (JSON), the source of this document',
+    relationship: 'Source',
+    creationDate: finished,
+    modifiedDate: finished,
+  });
+  if (input.signature !== null) {
+    attach(doc, Buffer.from(input.signature, 'utf8'), {
+      name: `${input.attachmentName}.asc`,
+      type: 'application/pgp-signature',
+      description: 'OpenPGP detached signature over the JSON receipt by the station key',
+      relationship: 'Supplement',
+      creationDate: finished,
+      modifiedDate: finished,
+    });
+  }
+  doc.end();
+  await ended;
+  return Buffer.concat(chunks);
+}
+
+/**
+ * pdfkit, loaded on first use (most CLI commands never write a receipt: start-up time, issue #18)
+ * with require: the CLI bundle runs from a code-cached vm.Script, which has no dynamic import(),
+ * and leaves pdfkit in node_modules (it reads its ICC profile from beside its own code).
+ */
+function loadPdfkit(): typeof import('pdfkit') {
+  return createRequire(import.meta.url)('pdfkit') as typeof import('pdfkit');
+}
+
+function attach(doc: PDFKit.PDFDocument, data: Buffer, options: AttachmentOptions): void {
+  doc.file(data, options);
+}
+
+/** Every page: the receipt it belongs to and "page n of m" (drawn last, when m is known). */
+function drawFooters(w: PageWriter, t: ReturnType<typeof receiptCatalogue>, r: TransferReceipt): void {
+  const range = w.doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i += 1) {
+    w.doc.switchToPage(i);
+    const bottomMargin = w.doc.page.margins.bottom;
+    w.doc.page.margins.bottom = 0;
+    const y = PAGE.height - PAGE.margin - 12;
+    const left = `${t.title[r.kind]} · ${w.safe(r.bundle.name, 'regular', 80)} · #${r.audit.eventSeq}`;
+    w.use('regular', 7, '#777777').text(left, PAGE.margin, y, { width: 380, lineBreak: false, height: 10, ellipsis: true });
+    w.use('regular', 7, '#777777').text(t.page(i - range.start + 1, range.count), PAGE.margin + 380, y, {
+      width: PAGE.width - 2 * PAGE.margin - 380,
+      align: 'right',
+      lineBreak: false,
+    });
+    w.doc.page.margins.bottom = bottomMargin;
+  }
+}
+
+/** Whether the current font has a glyph: fontkit's cmap lookup behind pdfkit's embedded font. */
+function glyphCheckOf(doc: PDFKit.PDFDocument): GlyphCheck {
+  const font = (doc as unknown as { _font?: { font?: { hasGlyphForCodePoint?: (cp: number) => boolean } } })._font?.font;
+  const has = font?.hasGlyphForCodePoint;
+  if (typeof has !== 'function') throw new Error('pdfkit no longer exposes the font glyph map the receipt checks names against');
+  return (cp) => has.call(font, cp);
+}
+
+function validDate(iso: string): Date {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? new Date(0) : date;
+}
