@@ -27,7 +27,7 @@ export interface Claim {
   readonly size: number;
   /** Where the entry's data ends with its padding to a whole tar block. */
   readonly end: number;
-  /** The source reached it (so its bytes went to the walk as zeros). */
+  /** The source reached it (so zeros went to the walk in its place); a claim is filled whenever the source gets there. */
   filled: boolean;
   /** The walk met its entry. */
   passed: boolean;
@@ -54,6 +54,10 @@ function newClaim(path: string, start: number, size: number, end: number): Claim
 export class ClaimBook {
   /** Claims the walk has not passed, in archive order. */
   private readonly ahead: Claim[] = [];
+  /** Claims the source has not read past (the walk passes an entry at its header, before the source reaches its data). */
+  private unread: Claim[] = [];
+  /** Where the last claim ends: claims never overlap. */
+  private lastEnd = 0;
   /** Claims no lane has taken, in archive order (a passed one stays while the walk may still ask for it). */
   private queue: Claim[] = [];
   /** Every byte before this is known to the scout: a header, data, or claimed. */
@@ -71,9 +75,11 @@ export class ClaimBook {
 
   /** Claim a range; refused when the source has already read into it. */
   offer(path: string, start: number, size: number, end: number): boolean {
-    if (this.closed || start < this.readTo || start < (this.ahead.at(-1)?.end ?? 0)) return false;
+    if (this.closed || start < this.readTo || start < this.lastEnd) return false;
+    this.lastEnd = end;
     const claim = newClaim(path, start, size, end);
     this.ahead.push(claim);
+    this.unread.push(claim);
     this.queue.push(claim);
     this.wakeLanes();
     return true;
@@ -114,24 +120,26 @@ export class ClaimBook {
 
   /** The claim holding `offset`, if any. */
   claimAt(offset: number): Claim | undefined {
-    return this.ahead.find((claim) => claim.start <= offset && offset < claim.end);
+    return this.unread.find((claim) => claim.start <= offset && offset < claim.end);
   }
 
   /** How far from `offset` the source may read real bytes: up to the next claim and what the scout has decided. */
   realUntil(offset: number): number {
-    const next = this.ahead.find((claim) => claim.start > offset)?.start ?? Infinity;
+    const next = this.unread.find((claim) => claim.start > offset)?.start ?? Infinity;
     return Math.min(next, this.scoutStopped ? Infinity : this.scannedTo);
   }
 
   /** The source reads (or fills) up to `offset`: nothing before it can be claimed any more. */
   reserve(offset: number): void {
     if (offset > this.readTo) this.readTo = offset;
+    if (this.unread.length > 0 && (this.unread[0] as Claim).end <= this.readTo) this.unread = this.unread.filter((claim) => claim.end > this.readTo);
   }
 
   // The walk's side.
 
   /**
-   * The walk met a regular-file entry with data at `start`: its claim, if the source filled it.
+   * The walk met a regular-file entry with data at `start`: its claim, if there is one (node-tar
+   * announces an entry at its header, usually before the source has reached its data).
    * A filled claim the walk went past, or one whose range is not exactly this entry's data, means
    * the archive read differently the second time: it changed while it was read.
    */
@@ -149,7 +157,8 @@ export class ClaimBook {
     }
     if (found) found.passed = true;
     this.wake('scout');
-    return found?.filled ? found : null;
+    // Filled or not yet: the source never reads a claimed byte, so the walk will read zeros there either way.
+    return found;
   }
 
   /** Whatever the walk did not meet (the archive ended before it): a filled one is the same change. */
