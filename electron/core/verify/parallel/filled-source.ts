@@ -26,6 +26,8 @@ export class FilledSource extends Readable {
   private busy = false;
   /** The file's size when last asked (asked again only when a claim seems to reach past it). */
   private knownSize = -1;
+  /** Bytes handed on as zeros so far (claimed data the walk did not read from the file). */
+  filledBytes = 0;
 
   constructor(
     private readonly fd: number,
@@ -70,7 +72,10 @@ export class FilledSource extends Readable {
       if (this.destroyed) return;
       this.position = at + bytes;
       if (bytes === 0) this.push(null);
-      else this.push(ZEROS.subarray(0, bytes));
+      else {
+        this.filledBytes += bytes;
+        this.push(ZEROS.subarray(0, bytes));
+      }
       return;
     }
     const until = Math.min(at + READ_BYTES, this.book.realUntil(at));
