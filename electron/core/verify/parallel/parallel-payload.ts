@@ -41,6 +41,8 @@ export class ParallelPayload {
   private readonly lanes: HashLanes;
   private readonly scout: Promise<void>;
   private current: { entry: ReadEntry; claim: Claim } | null = null;
+  /** Claimed bytes read again on this thread for an inspector that needs them (read()). */
+  rereadBytes = 0;
 
   private constructor(
     private readonly handle: FileHandle,
@@ -105,6 +107,7 @@ export class ParallelPayload {
       if (bytes === 0)
         throw new ArchiveError(`the bundle changed while it was read: "${claim.path}" now ends after ${position - claim.start} of its ${claim.size} bytes`);
       position += bytes;
+      this.rereadBytes += bytes;
       this.count(claim, bytes);
       yield chunk.subarray(0, bytes);
     }

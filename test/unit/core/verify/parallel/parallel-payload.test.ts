@@ -19,6 +19,8 @@ import { ParallelPayload } from '../../../../../electron/core/verify/parallel/pa
 import { scoutPayload } from '../../../../../electron/core/verify/parallel/payload-scout.js';
 import { checkBundle } from '../../../../../electron/core/verify/check-bundle.js';
 import { makeSigner, signedBag, tarOf, type TestSigner } from '../../../../helpers/hostile-tar.js';
+import { openOciFixture } from '../../../../helpers/oci-bundle.js';
+import { defaultTestImages } from '../../../../helpers/oci-test-image.js';
 import { reportOf, verifyBothWays } from '../../../../helpers/verify-both-ways.js';
 
 let dir: string;
@@ -170,5 +172,24 @@ describe('the claim book', () => {
     expect(unmet.offer('bag/data/a', 1024, 5000, 6144)).toBe(true);
     unmet.claimAt(1024)!.filled = true;
     expect(() => unmet.assertAllPassed()).toThrow(ArchiveError);
+  });
+});
+
+describe('an image bundle (the OCI graph check inspects every blob)', () => {
+  it('hashes layers over 4 MiB on the lanes without reading them here, and reports what the sequential pass reports', async () => {
+    const fx = await openOciFixture(defaultTestImages(5 << 20));
+    try {
+      const bundlePath = await fx.bundle(await fx.payload());
+      const closed = vi.spyOn(ParallelPayload.prototype, 'close');
+      const result = await verifyBothWays({ bundlePath, trusted: [fx.judge.signer.trusted] }, { minBundleBytes: 0, claimMinBytes: 1 << 20 });
+      expect(result.problems).toEqual([]);
+      expect(result.images?.length).toBeGreaterThan(0);
+      const pass = closed.mock.contexts[0] as ParallelPayload;
+      expect(pass.source.filledBytes).toBeGreaterThan(5 << 20);
+      // Only blobs the graph check may keep (4 MiB at most) are read again here; the layers are not.
+      expect(pass.rereadBytes).toBeLessThan(4 << 20);
+    } finally {
+      await fx.close();
+    }
   });
 });
