@@ -22,6 +22,9 @@ export class HashLanes {
   private readonly waiting = new Map<number, { claim: Claim; resolve: (digest: RangeDigest) => void; reject: (error: Error) => void }>();
   private nextId = 1;
   private lanes: Promise<void>[] = [];
+  /** Aborted by close() (the walk ended early: a refusal) or by the caller's cancel: a lane stops within a chunk. */
+  private readonly stopper = new AbortController();
+  private readonly stop: AbortSignal;
 
   /** The worker thread starts now, so it has booted by the time the tag manifest is authenticated. */
   constructor(
@@ -30,6 +33,7 @@ export class HashLanes {
     private readonly progress: LaneProgress,
     private readonly signal: AbortSignal | undefined,
   ) {
+    this.stop = signal ? AbortSignal.any([signal, this.stopper.signal]) : this.stopper.signal;
     this.worker = this.startWorker();
   }
 
@@ -42,6 +46,7 @@ export class HashLanes {
   /** Stop both lanes; resolves once no read of theirs is in flight and the worker has exited. */
   async close(): Promise<void> {
     this.book.close(new AirlockError('CANCELLED'));
+    this.stopper.abort();
     await this.worker?.run.stop();
     for (const { reject } of this.waiting.values()) reject(new AirlockError('CANCELLED'));
     this.waiting.clear();
@@ -77,7 +82,7 @@ export class HashLanes {
     const buffers = rangeBuffers();
     for (let claim = await this.book.nextJob(); claim; claim = await this.book.nextJob()) {
       const job = claim;
-      await this.settle(job, () => hashRange(this.fd, job.start, job.size, buffers, { onBytes: (bytes) => this.progress(job, bytes), signal: this.signal }));
+      await this.settle(job, () => hashRange(this.fd, job.start, job.size, buffers, { onBytes: (bytes) => this.progress(job, bytes), signal: this.stop }));
     }
   }
 
