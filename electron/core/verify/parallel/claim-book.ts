@@ -70,6 +70,12 @@ export class ClaimBook {
   private sourceWaiters: Array<() => void> = [];
   private scoutWaiters: Array<() => void> = [];
   private laneWaiters: Array<() => void> = [];
+  private firstClaim: (() => void) | null = null;
+
+  /** Called once, at the first claim taken (the lanes start their worker thread then). */
+  onFirstClaim(listener: () => void): void {
+    this.firstClaim = listener;
+  }
 
   // The scout's side.
 
@@ -81,6 +87,9 @@ export class ClaimBook {
     this.ahead.push(claim);
     this.unread.push(claim);
     this.queue.push(claim);
+    const first = this.firstClaim;
+    this.firstClaim = null;
+    first?.();
     this.wakeLanes();
     return true;
   }

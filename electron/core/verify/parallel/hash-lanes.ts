@@ -18,7 +18,8 @@ import type { RangeJob, RangeReply } from './range-protocol.js';
 export type LaneProgress = (claim: Claim, bytes: number) => void;
 
 export class HashLanes {
-  private readonly worker: { thread: Worker; run: WorkerRun } | null;
+  private worker: { thread: Worker; run: WorkerRun } | null = null;
+  private workerTried = false;
   private readonly waiting = new Map<number, { claim: Claim; resolve: (digest: RangeDigest) => void; reject: (error: Error) => void }>();
   private nextId = 1;
   private lanes: Promise<void>[] = [];
@@ -26,7 +27,10 @@ export class HashLanes {
   private readonly stopper = new AbortController();
   private readonly stop: AbortSignal;
 
-  /** The worker thread starts now, so it has booted by the time the tag manifest is authenticated. */
+  /**
+   * The worker thread starts at the first claim (usually while the tag files are read, so it has
+   * booted by the time the tag manifest is authenticated); a bundle with no large file never starts it.
+   */
   constructor(
     private readonly fd: number,
     private readonly book: ClaimBook,
@@ -34,13 +38,21 @@ export class HashLanes {
     private readonly signal: AbortSignal | undefined,
   ) {
     this.stop = signal ? AbortSignal.any([signal, this.stopper.signal]) : this.stopper.signal;
-    this.worker = this.startWorker();
+    book.onFirstClaim(() => this.bootWorker());
   }
 
   /** Start hashing (the book hands out claims only once it is opened). */
   start(): void {
     if (this.lanes.length > 0) return;
-    this.lanes = [this.threadLane(), ...(this.worker ? [this.workerLane(this.worker)] : [])];
+    this.lanes = [this.threadLane()];
+    if (this.worker) this.lanes.push(this.workerLane(this.worker));
+  }
+
+  private bootWorker(): void {
+    if (this.workerTried) return;
+    this.workerTried = true;
+    this.worker = this.startWorker();
+    if (this.worker && this.lanes.length > 0) this.lanes.push(this.workerLane(this.worker));
   }
 
   /** Stop both lanes; resolves once no read of theirs is in flight and the worker has exited. */
