@@ -10,11 +10,12 @@ import { expect } from 'vitest';
 import { importBundle, type ImportResult } from '../../electron/core/import/import-bundle.js';
 import { DEFAULT_LIMITS, type BundleLimits } from '../../electron/core/policy/limits.js';
 import { DEFAULT_POLICY } from '../../electron/core/policy/station-policy.js';
-import { checkBundle, type CheckBundleResult } from '../../electron/core/verify/check-bundle.js';
+import type { CheckBundleResult } from '../../electron/core/verify/check-bundle.js';
 import { signedBag, tarOf, type BagPayloadFile } from './hostile-tar.js';
 import { layoutPayload } from './oci-images-file.js';
 import { buildTestLayout, defaultTestImages, type BuiltLayout, type TestLayoutSpec } from './oci-test-image.js';
 import { openJudge, type Judge } from './verify-and-import.js';
+import { verifyBothWays } from './verify-both-ways.js';
 
 export interface OciFixture {
   judge: Judge;
@@ -50,7 +51,8 @@ export async function openOciFixture(spec: TestLayoutSpec = defaultTestImages(40
       return { verify: await judge.verifyCodes(bundlePath, all), import: await judge.importCodes(bundlePath, all) };
     },
     async verify(files) {
-      return checkBundle({ bundlePath: await fixture.bundle(files), trusted: [judge.signer.trusted], reportNames: DEFAULT_POLICY.names });
+      // Both passes, sequential and parallel, must report the same (verify-both-ways.ts).
+      return verifyBothWays({ bundlePath: await fixture.bundle(files), trusted: [judge.signer.trusted], reportNames: DEFAULT_POLICY.names });
     },
     async import(files) {
       return importBundle({

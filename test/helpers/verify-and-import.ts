@@ -12,8 +12,8 @@ import { AirlockError } from '../../electron/core/errors.js';
 import { importBundle } from '../../electron/core/import/import-bundle.js';
 import { DEFAULT_LIMITS, type BundleLimits } from '../../electron/core/policy/limits.js';
 import { DEFAULT_POLICY } from '../../electron/core/policy/station-policy.js';
-import { checkBundle } from '../../electron/core/verify/check-bundle.js';
 import { makeSigner, type TestSigner } from './hostile-tar.js';
+import { verifyBothWays } from './verify-both-ways.js';
 
 export interface Judge {
   root: string;
@@ -53,7 +53,8 @@ export async function openJudge(prefix: string): Promise<Judge> {
     },
     async verifyCodes(bundlePath, limits = DEFAULT_LIMITS) {
       // As Station.verifyBundle calls it.
-      const result = await checkBundle({
+      // Both passes (sequential and parallel) must report the same: verify-both-ways.ts.
+      const result = await verifyBothWays({
         bundlePath,
         trusted: [signer.trusted],
         limits,

@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStationDb, type StationDb } from '../../electron/core/db/station-db.js';
 import { importBundle } from '../../electron/core/import/import-bundle.js';
 import { DEFAULT_POLICY } from '../../electron/core/policy/station-policy.js';
-import { checkBundle } from '../../electron/core/verify/check-bundle.js';
 import { makeSigner, paxRecord, rawEntry, signedBag, tarOf, type RawEntry, type TestSigner } from '../helpers/hostile-tar.js';
 import { GNU, header, longName, octal, paxHeader, withData } from '../helpers/tar-grammar.js';
+import { verifyBothWays } from '../helpers/verify-both-ways.js';
 
 let root: string;
 let signer: TestSigner;
@@ -40,7 +40,7 @@ async function bothWays(bytes: Buffer): Promise<{ verify: string[]; import: stri
   n += 1;
   const bundlePath = join(root, `b${n}.airlock.tar`);
   await writeFile(bundlePath, bytes);
-  const verified = await checkBundle({ bundlePath, trusted: [signer.trusted] });
+  const verified = await verifyBothWays({ bundlePath, trusted: [signer.trusted] });
   const dest = join(root, `dest${n}`);
   await mkdir(dest);
   const imported = await importBundle({ bundlePath, destDir: dest, trusted: [signer.trusted], policy: DEFAULT_POLICY, db, operator: 'tester' });

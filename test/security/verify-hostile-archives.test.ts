@@ -8,9 +8,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkBundle } from '../../electron/core/verify/check-bundle.js';
 import { DEFAULT_LIMITS } from '../../electron/core/policy/limits.js';
 import { makeSigner, paxEntry, paxRecord, rawEntry, signedBag, tarOf, type RawEntry, type TestSigner } from '../helpers/hostile-tar.js';
+import { verifyBothWays } from '../helpers/verify-both-ways.js';
 
 let dir: string;
 let signer: TestSigner;
@@ -28,7 +28,7 @@ async function verifyTar(bytes: Buffer, limits = DEFAULT_LIMITS) {
   counter += 1;
   const path = join(dir, `b${counter}.airlock.tar`);
   await writeFile(path, bytes);
-  return checkBundle({ bundlePath: path, trusted: [signer.trusted], limits });
+  return verifyBothWays({ bundlePath: path, trusted: [signer.trusted], limits });
 }
 
 const files = [

@@ -13,9 +13,9 @@ import { openStationDb, type StationDb } from '../../electron/core/db/station-db
 import { importBundle } from '../../electron/core/import/import-bundle.js';
 import { DEFAULT_LIMITS, type BundleLimits } from '../../electron/core/policy/limits.js';
 import { DEFAULT_POLICY } from '../../electron/core/policy/station-policy.js';
-import { checkBundle } from '../../electron/core/verify/check-bundle.js';
 import { resignedBag } from '../helpers/hostile-bag.js';
 import { makeSigner, tarOf, type RawEntry, type TestSigner } from '../helpers/hostile-tar.js';
+import { verifyBothWays } from '../helpers/verify-both-ways.js';
 
 let root: string;
 let signer: TestSigner;
@@ -138,7 +138,7 @@ describe('random hazard mixes: verify and import report the same codes', () => {
     const mix = mixFor(seed);
     const bundlePath = join(root, `s${seed}.airlock.tar`);
     await writeFile(bundlePath, tarOf([...tagEntries, ...mix.entries]));
-    const verified = await checkBundle({
+    const verified = await verifyBothWays({
       bundlePath,
       trusted: [signer.trusted],
       limits: mix.limits,

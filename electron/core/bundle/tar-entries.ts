@@ -73,7 +73,7 @@ function disagreement(entry: ReadEntry, view: GuardEntry | undefined): string | 
  */
 export async function* readTarEntries(
   source: Readable,
-  onBytes?: (bytes: number) => void,
+  onBytes?: (bytes: number, chunk: Buffer) => void,
   /** dataOffsets: remember where each entry's data lies (archiveOffsetOf); default true (a WeakMap entry per live entry). */
   options: { dataOffsets?: boolean } = {},
 ): AsyncGenerator<ReadEntry, void, undefined> {
@@ -150,7 +150,7 @@ export async function* readTarEntries(
   };
   source.on('data', (chunk: Buffer) => {
     if (failure || guard.failure) return;
-    onBytes?.(chunk.length);
+    onBytes?.(chunk.length, chunk);
     if (first) {
       first = false;
       const compression = compressionOf(chunk);

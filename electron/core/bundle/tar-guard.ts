@@ -140,6 +140,22 @@ export class TarGuard {
     }
   }
 
+  /** Bytes of the current entry's data (and its padding) still to come: a reader that knows where it is may skip them. */
+  get pendingData(): number {
+    return this.failure ? 0 : this.dataRemaining;
+  }
+
+  /**
+   * Skip `bytes` of the current entry's data without reading them (verify/parallel/payload-scout.ts).
+   * The guard never looks inside an entry's data, so what it decides about every later block is the
+   * same whether those bytes were read or skipped.
+   */
+  skipData(bytes: number): void {
+    if (bytes < 0 || bytes > this.pendingData) throw new RangeError(`cannot skip ${bytes} bytes: ${this.dataRemaining} of data are pending`);
+    this.offset += bytes;
+    this.dataRemaining -= bytes;
+  }
+
   /** The source ended: throws unless the archive ended with its marker (and only padding after it). */
   end(): void {
     if (this.failure) throw this.failure;

@@ -10,7 +10,10 @@
  * what the payload holds plug in as inspectors (inspectors.ts, docs/design-notes.md).
  */
 import { ArchiveError, readTarEntries } from '../bundle/tar-entries.js';
+import type { Readable } from 'node:stream';
 import { AirlockError, throwIfAborted } from '../errors.js';
+import { isFiller } from './parallel/filled-source.js';
+import { ParallelPayload } from './parallel/parallel-payload.js';
 import { Fatal } from './problem-list.js';
 import { authenticateTagFiles } from './steps/authenticate.js';
 import { checkBag } from './steps/bag-checks.js';
@@ -23,20 +26,42 @@ import { checkTagEntry } from './steps/tag-files.js';
 import { createVerifyState, fileRow, type VerifyState } from './verify-state.js';
 import type { CheckBundleOptions, CheckBundleResult } from './verify-options.js';
 
-export type { AuthenticatedFacts, BundleSource, CheckBundleOptions, CheckBundleResult, PayloadFileWriter, PayloadSink } from './verify-options.js';
+export type {
+  AuthenticatedFacts,
+  BundleSource,
+  CheckBundleOptions,
+  CheckBundleResult,
+  PayloadFileWriter,
+  PayloadLanes,
+  PayloadSink,
+} from './verify-options.js';
 export type { FileInspection, InspectedFile, PayloadInspector } from './inspectors.js';
 export { PROBLEM_CAP } from './problem-list.js';
 
 export async function checkBundle(options: CheckBundleOptions): Promise<CheckBundleResult> {
-  const { signal } = options;
   const state = createVerifyState(options, await bundleSize(options));
-  const source = openBundle(options);
+  const parallel = await ParallelPayload.open(options, state.fileSize, state.tracker);
+  state.parallel = parallel;
+  try {
+    return await walk(state, parallel?.source ?? openBundle(options));
+  } finally {
+    await parallel?.close();
+  }
+}
+
+async function walk(state: VerifyState, source: Readable): Promise<CheckBundleResult> {
+  const { signal } = state.options;
   state.tracker.startPhase('verifying-signature', { bytes: state.fileSize });
+  // Claimed data (zeros in the stream) is counted by the lanes as they hash it.
+  const onBytes = (bytes: number, chunk: Buffer): void => {
+    if (!isFiller(chunk)) state.tracker.addBytes(bytes);
+  };
   try {
     // Data offsets are kept (the default) for readers that read a verified file back from the bundle:
-    // inspectors (inspectors.ts) and a push-only import's payload sink (oci/push/bundle-blobs.ts).
-    for await (const entry of readTarEntries(source, (n) => state.tracker.addBytes(n))) {
+    // inspectors (inspectors.ts), a push-only import's payload sink (oci/push/bundle-blobs.ts), the parallel pass.
+    for await (const entry of readTarEntries(source, onBytes)) {
       throwIfAborted(signal);
+      state.parallel?.pass(entry);
       const rel = admitEntry(state, entry);
       if (rel === null) continue;
       if (!isPayloadPath(rel)) {
@@ -47,6 +72,7 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
       await checkPayloadEntry(state, entry, rel);
     }
     if (state.phase === 'tags') await beginPayload(state);
+    state.parallel?.finishWalk();
   } catch (error) {
     source.destroy();
     if (error instanceof ArchiveError) reportArchiveError(state, error);
@@ -63,6 +89,9 @@ async function beginPayload(state: VerifyState): Promise<void> {
   state.phase = 'payload';
   await authenticateTagFiles(state);
   await checkBag(state);
+  // Only now may a payload byte be hashed: the lanes take the listed files within the limits (the walk asks for any other it needs).
+  const { manifest, top, limits } = state;
+  state.parallel?.startHashing((claim) => claim.size <= limits.maxFileBytes && manifest?.has(claim.path.slice((top?.length ?? 0) + 1)) === true);
 }
 
 /** The archive itself cannot be read on (node-tar or the tar guards refused it). */

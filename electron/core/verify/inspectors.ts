@@ -30,6 +30,12 @@ export interface InspectedFile {
 
 /** Watches one file's bytes. */
 export interface FileInspection {
+  /**
+   * false: this inspection needs none of the file's bytes, only `end` (its size and verdict are
+   * enough), so a pass that hashes the file elsewhere (verify on both cores) need not read them
+   * here; `update` may then not be called at all. Any other value: every byte, in order.
+   */
+  readonly readsBytes?: boolean | undefined;
   /** A chunk of the file, in order; it is not kept by the caller after this returns. */
   update(chunk: Buffer): void | Promise<void>;
   /** All bytes seen; `verified` says whether they matched the signed checksum. Problems found, if any. */

@@ -84,7 +84,16 @@ export interface CheckBundleOptions {
    * after the whole archive (inspectors.ts): content inspection and OCI checks plug in here.
    */
   inspectors?: readonly PayloadInspector[] | undefined;
+  /**
+   * Whether large payload files are hashed on both cores (verify/parallel/parallel-payload.ts):
+   * by default for a plain bundle file of at least 64 MiB verified without a sink or inspectors.
+   * 'off' keeps the sequential pass; tests give small sizes to run the parallel pass on small bundles.
+   */
+  payloadLanes?: PayloadLanes | undefined;
 }
+
+/** Sizes for the parallel payload pass: the smallest bundle it runs for, the smallest file it hashes on the lanes, the scout's read size. */
+export type PayloadLanes = 'off' | { minBundleBytes: number; claimMinBytes: number; scoutReadBytes?: number | undefined };
 
 export interface AuthenticatedFacts {
   name: string;

@@ -14,6 +14,7 @@ import { DEFAULT_LIMITS, type BundleLimits } from '../policy/limits.js';
 import type { LimitKind } from '../policy/policy-findings.js';
 import type { LayoutInspector } from '../oci/graph/layout-inspector.js';
 import { FileTally } from './file-results.js';
+import type { ParallelPayload } from './parallel/parallel-payload.js';
 import type { PayloadIndex, VerifiedPayload } from './payload-index.js';
 import { SeenPaths } from './payload-index.js';
 import { ProblemList } from './problem-list.js';
@@ -59,6 +60,8 @@ export interface VerifyState {
   oci: LayoutInspector | null;
   /** Entries counted as delivered or refused (so not missing). */
   readonly seen: SeenPaths;
+  /** Large payload files hashed on both cores ahead of the walk (parallel/parallel-payload.ts); null: the sequential pass. */
+  parallel: ParallelPayload | null;
   payloadBytes: number;
   payloadFiles: number;
   /** Import writes nothing after the first problem; it reads on only to report what verify would. */
@@ -108,6 +111,7 @@ export function createVerifyState(options: CheckBundleOptions, fileSize: number 
     payload: null,
     oci: null,
     seen: new SeenPaths(),
+    parallel: null,
     payloadBytes: 0,
     payloadFiles: 0,
     writing: true,

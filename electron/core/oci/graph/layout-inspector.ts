@@ -58,6 +58,9 @@ export class LayoutInspector implements PayloadInspector {
     if (!isDocument && !file.path.startsWith(OCI_BLOBS_PREFIX)) return null;
     const ordinal = this.manifest.ordinalOf(file.path);
     if (ordinal < 0) return null;
+    // Never a document to keep: only its size and verdict count (and verify need not read it here: verify/parallel/).
+    if (!isDocument && file.size > JSON_BLOB_MAX_BYTES)
+      return { readsBytes: false, update: () => undefined, end: (verified) => this.ended(ordinal, file.size, verified) };
     let buffer: Buffer | null = null;
     let filled = 0;
     let decided = false;
@@ -84,10 +87,14 @@ export class LayoutInspector implements PayloadInspector {
         const whole: Buffer | null = buffer;
         if (verified && whole !== null && filled === whole.length) this.kept.set(ordinal, whole);
         else if (whole !== null && !isDocument) this.budgetLeft += file.size;
-        this.sizes[ordinal] = verified ? file.size : UNPROVEN;
-        return [];
+        return this.ended(ordinal, file.size, verified);
       },
     };
+  }
+
+  private ended(ordinal: number, size: number, verified: boolean): Problem[] {
+    this.sizes[ordinal] = verified ? size : UNPROVEN;
+    return [];
   }
 
   finish(): Problem[] {

@@ -20,3 +20,10 @@ export async function hashEntry(entry: ReadEntry, onChunk?: (chunk: Buffer) => P
   assertWhole(entry, received);
   return hash.digest();
 }
+
+/** Read an entry's bytes to its end without keeping them (its data reads as zeros: parallel/filled-source.ts), checking it is whole. */
+export async function drainEntry(entry: ReadEntry): Promise<void> {
+  let received = 0;
+  for await (const chunk of entry) received += chunk.length;
+  assertWhole(entry, received);
+}

@@ -15,7 +15,9 @@ import type { PayloadFileWriter, PayloadSink } from '../verify-options.js';
 import { archiveOffsetOf, entryDataOffset } from '../../bundle/tar-entries.js';
 import { fileRangeSource } from '../../inspect/byte-sources.js';
 import type { ByteSource } from '../../inspect/contract.js';
-import { hashEntry } from './entry-bytes.js';
+import { drainEntry, hashEntry } from './entry-bytes.js';
+import { sha256 } from '../../crypto/sha256.js';
+import type { ParallelPayload } from '../parallel/parallel-payload.js';
 
 export function isPayloadPath(rel: string): boolean {
   return rel.startsWith(`${PAYLOAD_DIR}/`);
@@ -68,7 +70,10 @@ export async function checkPayloadEntry(state: VerifyState, entry: ReadEntry, re
   const inspections = startInspections(state, rel, entry.size, () => rereadSource(state, entry, writer));
   let actual: Buffer;
   try {
-    actual = await hashEntry(entry, writer || inspections ? (chunk) => feed(chunk, writer, inspections) : undefined);
+    actual =
+      state.parallel?.claimed(entry) === true
+        ? await hashClaimed(state.parallel, entry, inspections)
+        : await hashEntry(entry, writer || inspections ? (chunk) => feed(chunk, writer, inspections) : undefined);
   } catch (error) {
     await writer?.close(false);
     throw error;
@@ -91,6 +96,24 @@ export async function checkPayloadEntry(state: VerifyState, entry: ReadEntry, re
     for (const each of found) problems.addFound(each);
     if (found.length > 0) afterProblem(state);
   }
+}
+
+/**
+ * A file hashed on the lanes (parallel/parallel-payload.ts): the walk's stream holds zeros in its
+ * place and is read to its end all the same (a truncated archive is found exactly as before); the
+ * digest is the lanes'. An inspector needs the bytes themselves: they are read from the bundle
+ * here and hashed as they pass, so it sees exactly the bytes that were hashed.
+ */
+async function hashClaimed(parallel: ParallelPayload, entry: ReadEntry, inspections: FileInspection[] | null): Promise<Buffer> {
+  await drainEntry(entry);
+  // Inspections that read no bytes hear only the end (endInspections, after the checksum verdict).
+  if (!inspections || inspections.every((inspection) => inspection.readsBytes === false)) return parallel.digest(entry);
+  const hash = sha256();
+  for await (const chunk of parallel.read(entry)) {
+    hash.update(chunk);
+    await feed(chunk, null, inspections);
+  }
+  return hash.digest();
 }
 
 async function feed(chunk: Buffer, writer: PayloadFileWriter | null, inspections: FileInspection[] | null): Promise<void> {

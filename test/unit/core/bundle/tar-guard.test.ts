@@ -1,9 +1,9 @@
 import { Parser, type ReadEntry } from 'tar';
 import { describe, expect, it } from 'vitest';
 import { ArchiveError } from '../../../../electron/core/bundle/archive-error.js';
-import { TarGuard, TAR_RECORD } from '../../../../electron/core/bundle/tar-guard.js';
+import { TarGuard, TAR_RECORD, type GuardEntry } from '../../../../electron/core/bundle/tar-guard.js';
 import { encodeFileHeader, END_OF_ARCHIVE, padding } from '../../../../electron/core/bundle/tar-header.js';
-import { paxRecord } from '../../../helpers/hostile-tar.js';
+import { paxRecord, tarOf } from '../../../helpers/hostile-tar.js';
 import { header, longName, octal, paxHeader, withData } from '../../../helpers/tar-grammar.js';
 
 function guardOf(bytes: Buffer, chunk = bytes.length || 1): { guard: TarGuard; out: Buffer } {
@@ -174,5 +174,31 @@ describe("Airlock's own writer", () => {
     expect(error.path).toBe(name);
     expect(error.entryType).toBe('of type symbolic link');
     expect(error.message).toBe(`${JSON.stringify(name)} is of type symbolic link`);
+  });
+});
+
+describe('skipping data (verify/parallel/payload-scout.ts)', () => {
+  it('finds the same entries whether file data is read or skipped, and never skips past the data', () => {
+    const archive = tarOf([
+      { path: 'bag/a.txt', body: 'x'.repeat(700) },
+      { path: 'bag/data/big.bin', body: Buffer.alloc(5000, 7) },
+      { path: 'bag/data/empty', body: '' },
+      { path: 'bag/data/c.bin', body: Buffer.alloc(1500, 1) },
+    ]);
+    const whole = guardOf(archive).guard.entries;
+    const skipping = new TarGuard();
+    const found: GuardEntry[] = [];
+    let at = 0;
+    while (!skipping.ended) {
+      skipping.write(archive.subarray(at, at + 512));
+      at += 512;
+      found.push(...skipping.entries.splice(0));
+      const pending = skipping.pendingData;
+      if (pending === 0) continue;
+      expect(() => skipping.skipData(pending + 1)).toThrow(RangeError);
+      skipping.skipData(pending);
+      at += pending;
+    }
+    expect(found).toEqual(whole);
   });
 });

@@ -1,0 +1,128 @@
+/**
+ * The two lanes that hash claimed payload ranges (claim-book.ts): this thread, whose reads run on
+ * libuv's thread pool while it hashes, and a worker thread on the other core
+ * (workers/range-hash-worker.ts). Each takes the next claim in archive order when it is free, so
+ * four equal files go two to each lane; one large file is hashed by one lane (SHA-256 cannot be
+ * split), its reads still overlapping its hashing. Both lanes run crypto/range-hash.ts.
+ */
+import type { Worker } from 'node:worker_threads';
+import { WorkerRun } from '../../bundle/worker-run.js';
+import { hashRange, rangeBuffers, type RangeDigest } from '../../crypto/range-hash.js';
+import { AirlockError, toAirlockError } from '../../errors.js';
+import { revivedError } from '../../workers/posted-error.js';
+import { startWorker } from '../../workers/worker-script.js';
+import type { Claim, ClaimBook } from './claim-book.js';
+import type { RangeJob, RangeReply } from './range-protocol.js';
+
+/** Hears of bytes hashed, per claim. */
+export type LaneProgress = (claim: Claim, bytes: number) => void;
+
+export class HashLanes {
+  private worker: { thread: Worker; run: WorkerRun } | null = null;
+  private workerTried = false;
+  private readonly waiting = new Map<number, { claim: Claim; resolve: (digest: RangeDigest) => void; reject: (error: Error) => void }>();
+  private nextId = 1;
+  private lanes: Promise<void>[] = [];
+  /** Aborted by close() (the walk ended early: a refusal) or by the caller's cancel: a lane stops within a chunk. */
+  private readonly stopper = new AbortController();
+  private readonly stop: AbortSignal;
+
+  /**
+   * The worker thread starts at the first claim (usually while the tag files are read, so it has
+   * booted by the time the tag manifest is authenticated); a bundle with no large file never starts it.
+   */
+  constructor(
+    private readonly fd: number,
+    private readonly book: ClaimBook,
+    private readonly progress: LaneProgress,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    this.stop = signal ? AbortSignal.any([signal, this.stopper.signal]) : this.stopper.signal;
+    book.onFirstClaim(() => this.bootWorker());
+  }
+
+  /** Start hashing (the book hands out claims only once it is opened). */
+  start(): void {
+    if (this.lanes.length > 0) return;
+    this.lanes = [this.threadLane()];
+    if (this.worker) this.lanes.push(this.workerLane(this.worker));
+  }
+
+  private bootWorker(): void {
+    if (this.workerTried) return;
+    this.workerTried = true;
+    this.worker = this.startWorker();
+    if (this.worker && this.lanes.length > 0) this.lanes.push(this.workerLane(this.worker));
+  }
+
+  /** Stop both lanes; resolves once no read of theirs is in flight and the worker has exited. */
+  async close(): Promise<void> {
+    this.book.close(new AirlockError('CANCELLED'));
+    this.stopper.abort();
+    await this.worker?.run.stop();
+    for (const { reject } of this.waiting.values()) reject(new AirlockError('CANCELLED'));
+    this.waiting.clear();
+    await Promise.allSettled(this.lanes);
+  }
+
+  private startWorker(): { thread: Worker; run: WorkerRun } | null {
+    let thread: Worker;
+    try {
+      thread = startWorker('range-hash-worker');
+    } catch {
+      // A build without the worker: this thread's lane does all of it.
+      return null;
+    }
+    const run = new WorkerRun(thread, this.signal);
+    thread.on('message', (reply: RangeReply) => this.receive(reply));
+    thread.on('error', (error) => run.finish(toAirlockError(error)));
+    thread.on('exit', () => run.finish(new AirlockError('INTERNAL', 'The hashing worker stopped unexpectedly.')));
+    return { thread, run };
+  }
+
+  private receive(reply: RangeReply): void {
+    const waiter = this.waiting.get(reply.id);
+    if (!waiter) return;
+    if (reply.progress) this.progress(waiter.claim, reply.progress);
+    if (reply.error) waiter.reject(toAirlockError(revivedError(reply.error)));
+    else if (reply.digest && reply.read !== undefined) waiter.resolve({ digest: reply.digest, read: reply.read });
+    else return;
+    this.waiting.delete(reply.id);
+  }
+
+  private async threadLane(): Promise<void> {
+    const buffers = rangeBuffers();
+    for (let claim = await this.book.nextJob(); claim; claim = await this.book.nextJob()) {
+      const job = claim;
+      await this.settle(job, () => hashRange(this.fd, job.start, job.size, buffers, { onBytes: (bytes) => this.progress(job, bytes), signal: this.stop }));
+    }
+  }
+
+  private async workerLane(worker: { thread: Worker; run: WorkerRun }): Promise<void> {
+    for (let claim = await this.book.nextJob(); claim; claim = await this.book.nextJob()) {
+      const job = claim;
+      await this.settle(job, () => this.post(worker, job));
+    }
+  }
+
+  private post(worker: { thread: Worker; run: WorkerRun }, claim: Claim): Promise<RangeDigest> {
+    const id = this.nextId;
+    this.nextId += 1;
+    const reply = new Promise<RangeDigest>((resolve, reject) => this.waiting.set(id, { claim, resolve, reject }));
+    const job: RangeJob = { id, fd: this.fd, start: claim.start, size: claim.size };
+    worker.thread.postMessage(job);
+    // The worker's end (an error, a cancel, an unexpected exit) fails the range it holds.
+    return Promise.race([reply, worker.run.done.then(() => Promise.reject(new AirlockError('CANCELLED')))]);
+  }
+
+  /** Settle a claim with its lane's outcome; a lane's failure ends the pass (the walk hears of it when it asks). */
+  private async settle(claim: Claim, hash: () => Promise<RangeDigest>): Promise<void> {
+    try {
+      claim.settle(await hash());
+    } catch (error) {
+      const failure = this.signal?.aborted ? new AirlockError('CANCELLED') : toAirlockError(error);
+      claim.settle(failure);
+      this.book.close(failure);
+    }
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * Verify's payload on both cores (docs/design-notes.md, "Verify on both cores"). The walk
+ * (check-bundle.ts) is unchanged: it reads every header, checks every entry in archive order and
+ * records every result in the same order, and it still authenticates the tag manifest and parses
+ * the payload manifest before a payload byte is hashed. What changes is where a large payload
+ * file's bytes are hashed: by two lanes (hash-lanes.ts) reading the file at the entry's offset,
+ * ahead of the walk, which reads zeros in their place (filled-source.ts) and takes the digest
+ * when it reaches the entry.
+ *
+ * Only for a bundle that is one plain file read by verify alone: import writes the bytes it
+ * hashes (and hashes the bytes it writes), a split bundle's parts and standard input cannot be
+ * read at an offset, and content inspection reads every byte anyway. They keep the sequential pass.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import type { ReadEntry } from 'tar';
+import { ArchiveError } from '../../bundle/archive-error.js';
+import { BLOCK } from '../../bundle/tar-block.js';
+import { entryDataOffset, entryKind } from '../../bundle/tar-entries.js';
+import { HASH_CHUNK_BYTES } from '../../crypto/sha256.js';
+import { readAt } from '../../crypto/range-hash.js';
+import { AirlockError } from '../../errors.js';
+import type { ProgressTracker } from '../../jobs/progress-tracker.js';
+import type { CheckBundleOptions, PayloadLanes } from '../verify-options.js';
+import { ClaimBook, type Claim } from './claim-book.js';
+import { FilledSource } from './filled-source.js';
+import { HashLanes } from './hash-lanes.js';
+import { CLAIM_MIN_BYTES, scoutPayload } from './payload-scout.js';
+
+/** Below this a bundle is verified by the sequential pass: a worker thread costs more to start than it saves. */
+export const PARALLEL_MIN_BYTES = 64 << 20;
+
+const DEFAULT_LANES: Exclude<PayloadLanes, 'off'> = { minBundleBytes: PARALLEL_MIN_BYTES, claimMinBytes: CLAIM_MIN_BYTES };
+
+function roundUp(value: number, unit: number): number {
+  return Math.ceil(value / unit) * unit;
+}
+
+export class ParallelPayload {
+  readonly source: FilledSource;
+  private readonly book = new ClaimBook();
+  private readonly lanes: HashLanes;
+  private readonly scout: Promise<void>;
+  private current: { entry: ReadEntry; claim: Claim } | null = null;
+  /** Claimed bytes read again on this thread for an inspector that needs them (read()). */
+  rereadBytes = 0;
+
+  private constructor(
+    private readonly handle: FileHandle,
+    private readonly tracker: ProgressTracker,
+    signal: AbortSignal | undefined,
+    settings: Exclude<PayloadLanes, 'off'>,
+  ) {
+    this.source = new FilledSource(handle.fd, this.book);
+    this.lanes = new HashLanes(handle.fd, this.book, (claim, bytes) => this.count(claim, bytes), signal);
+    this.scout = scoutPayload(handle.fd, this.book, settings, signal).catch(() => {
+      // A read the scout could not make, the walk makes too, and reports.
+    });
+  }
+
+  /** The parallel pass for this verification, or null where the sequential pass runs (see above). */
+  static async open(options: CheckBundleOptions, fileSize: number | null, tracker: ProgressTracker): Promise<ParallelPayload | null> {
+    const settings = options.payloadLanes ?? DEFAULT_LANES;
+    if (settings === 'off' || options.source || options.payloadSink || (options.inspectors?.length ?? 0) > 0) return null;
+    if (fileSize === null || fileSize < settings.minBundleBytes) return null;
+    const handle = await open(options.bundlePath, 'r');
+    return new ParallelPayload(handle, tracker, options.signal, settings);
+  }
+
+  /** The walk met `entry` (every entry, in order, before anything else is done with it). */
+  pass(entry: ReadEntry): void {
+    this.current = null;
+    const start = entryDataOffset(entry);
+    if (entryKind(entry) !== 'file' || start === null) return;
+    const claim = this.book.pass(start, entry.size, start + roundUp(entry.size, BLOCK));
+    if (claim) this.current = { entry, claim };
+  }
+
+  /** The tag manifest is authenticated and the payload manifest parsed: the lanes may hash what `wanted` accepts. */
+  startHashing(wanted: (claim: Claim) => boolean): void {
+    this.book.open(wanted);
+    this.lanes.start();
+  }
+
+  /** Whether the walk reads zeros for this entry's data (its bytes are to be had from digest() or read()). */
+  claimed(entry: ReadEntry): boolean {
+    return this.current?.entry === entry;
+  }
+
+  /** The SHA-256 of the claimed entry's data as the lanes read it from the bundle. */
+  async digest(entry: ReadEntry): Promise<Buffer> {
+    const claim = this.claimOf(entry);
+    this.book.demand(claim);
+    const { digest, read } = await claim.result;
+    if (read !== claim.size) throw new ArchiveError(`the bundle changed while it was read: "${claim.path}" now ends after ${read} of its ${claim.size} bytes`);
+    this.count(claim, claim.end - claim.start);
+    return Buffer.from(digest.buffer, digest.byteOffset, digest.byteLength);
+  }
+
+  /** The claimed entry's bytes read from the bundle here, for a caller that needs them (an inspector): hashed by whoever reads them. */
+  async *read(entry: ReadEntry): AsyncGenerator<Buffer> {
+    const claim = this.claimOf(entry);
+    let position = claim.start;
+    const end = claim.start + claim.size;
+    while (position < end) {
+      const chunk = Buffer.allocUnsafe(Math.min(HASH_CHUNK_BYTES, end - position));
+      const bytes = await readAt(this.handle.fd, chunk, chunk.length, position);
+      if (bytes === 0)
+        throw new ArchiveError(`the bundle changed while it was read: "${claim.path}" now ends after ${position - claim.start} of its ${claim.size} bytes`);
+      position += bytes;
+      this.rereadBytes += bytes;
+      this.count(claim, bytes);
+      yield chunk.subarray(0, bytes);
+    }
+    this.count(claim, claim.end - claim.start);
+  }
+
+  /** The walk read the whole archive: every claimed range must have been an entry's data. */
+  finishWalk(): void {
+    this.book.assertAllPassed();
+  }
+
+  /** Stop the scout, the source and the lanes, then close the descriptor they share. */
+  async close(): Promise<void> {
+    this.book.close(new AirlockError('CANCELLED'));
+    this.source.destroy();
+    await this.lanes.close();
+    await this.scout;
+    await this.source.settled();
+    await this.handle.close();
+  }
+
+  /** Progress: a claim's bytes count once, as they are hashed (its padding with the last of them). */
+  private count(claim: Claim, bytes: number): void {
+    const add = Math.min(bytes, claim.end - claim.start - claim.counted);
+    if (add <= 0) return;
+    claim.counted += add;
+    this.tracker.addBytes(add);
+  }
+
+  private claimOf(entry: ReadEntry): Claim {
+    if (this.current?.entry !== entry) throw new AirlockError('INTERNAL', `"${entry.path}" was not claimed for hashing on the lanes.`);
+    return this.current.claim;
+  }
+}

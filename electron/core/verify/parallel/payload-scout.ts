@@ -1,0 +1,75 @@
+/**
+ * The scout of verify's parallel payload pass (claim-book.ts): it reads the bundle's tar headers
+ * ahead of the walk with positional reads, through a TarGuard of its own, skipping every entry's
+ * data it does not need, and claims the data of each large regular file under `TOP/data/`, so the
+ * lanes can hash it while the walk reads on.
+ *
+ * The scout decides nothing about the bundle. Its guard is the walk's guard over the same header
+ * bytes (the guard never looks inside an entry's data), so it finds the same entries; if it is
+ * refused, reaches the end, or meets many small files, it stops and the walk reads the rest of the
+ * archive itself, as the sequential verify does. Whatever it claimed, the walk checks that it met
+ * an entry with exactly that data (ClaimBook.pass).
+ */
+import { BLOCK } from '../../bundle/tar-block.js';
+import { TarGuard } from '../../bundle/tar-guard.js';
+import { PAYLOAD_DIR } from '../../bundle/format.js';
+import { readAt } from '../../crypto/range-hash.js';
+import type { ClaimBook } from './claim-book.js';
+
+/** Files at least this large are hashed by the lanes; smaller ones stream through the walk as before. */
+export const CLAIM_MIN_BYTES = 1 << 20;
+/** The scout reads headers (and the small entries between them) in pieces of this size. */
+const SCOUT_READ_BYTES = 64 << 10;
+/** Read this much without finding a file to claim (a bundle of small files) and the scout stops: reading twice costs more than it gains. */
+const GIVE_UP_BYTES = 4 << 20;
+
+function roundUp(value: number, unit: number): number {
+  return Math.ceil(value / unit) * unit;
+}
+
+export async function scoutPayload(
+  fd: number,
+  book: ClaimBook,
+  sizes: { claimMinBytes: number; scoutReadBytes?: number | undefined },
+  signal?: AbortSignal,
+): Promise<void> {
+  const guard = new TarGuard();
+  const buffer = Buffer.allocUnsafe(sizes.scoutReadBytes ?? SCOUT_READ_BYTES);
+  let offset = 0;
+  let top: string | null = null;
+  let readSinceClaim = 0;
+  try {
+    while (!book.isClosed && !signal?.aborted && !guard.ended && readSinceClaim < GIVE_UP_BYTES) {
+      await book.roomAhead();
+      const bytes = await readAt(fd, buffer, buffer.length, offset);
+      if (bytes === 0) break;
+      // A copy: the guard keeps pieces of meta headers across reads, and this buffer is read into again.
+      guard.write(Buffer.from(buffer.subarray(0, bytes)));
+      if (guard.failure) break;
+      offset += bytes;
+      readSinceClaim += bytes;
+      const entries = guard.entries.splice(0);
+      top ??= entries[0]?.path.split('/')[0] ?? null;
+      const pending = guard.pendingData;
+      if (pending > 0) {
+        // Data goes on past what was read: it is the last entry's (the data before it was skipped after the previous read).
+        const last = entries.at(-1);
+        const end = offset + pending;
+        if (
+          last &&
+          last.kind === 'file' &&
+          last.size >= sizes.claimMinBytes &&
+          last.path.startsWith(`${top}/${PAYLOAD_DIR}/`) &&
+          last.dataOffset + roundUp(last.size, BLOCK) === end
+        ) {
+          if (book.offer(last.path, last.dataOffset, last.size, end)) readSinceClaim = 0;
+        }
+        guard.skipData(pending);
+        offset = end;
+      }
+      book.scanned(offset);
+    }
+  } finally {
+    book.stopScout();
+  }
+}

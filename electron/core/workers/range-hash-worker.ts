@@ -1,0 +1,43 @@
+/**
+ * The worker thread's lane of verify's parallel payload pass (verify/parallel/hash-lanes.ts
+ * starts it): it hashes the byte ranges it is posted, one after another, through the same
+ * function as the other lane (crypto/range-hash.ts), reading the bundle through the descriptor
+ * the posting thread opened (threads share descriptors), so both lanes read the same file.
+ */
+import { parentPort } from 'node:worker_threads';
+import { hashRange, rangeBuffers } from '../crypto/range-hash.js';
+import type { RangeJob, RangeReply } from '../verify/parallel/range-protocol.js';
+import { postableError } from './posted-error.js';
+
+/** Bytes between two progress reports. */
+const REPORT_EVERY = 16 << 20;
+
+if (!parentPort) throw new Error('range-hash-worker runs only as a worker thread');
+const port = parentPort;
+const buffers = rangeBuffers();
+/** Ranges are hashed in the order posted. */
+let turn: Promise<void> = Promise.resolve();
+
+function post(message: RangeReply): void {
+  port.postMessage(message);
+}
+
+async function hashJob(job: RangeJob): Promise<void> {
+  let unreported = 0;
+  const onBytes = (bytes: number): void => {
+    unreported += bytes;
+    if (unreported < REPORT_EVERY) return;
+    post({ id: job.id, progress: unreported });
+    unreported = 0;
+  };
+  try {
+    const { digest, read } = await hashRange(job.fd, job.start, job.size, buffers, { onBytes });
+    post({ id: job.id, progress: unreported, digest, read });
+  } catch (error) {
+    post({ id: job.id, error: postableError(error) });
+  }
+}
+
+port.on('message', (job: RangeJob) => {
+  turn = turn.then(() => hashJob(job));
+});
