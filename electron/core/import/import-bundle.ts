@@ -16,6 +16,7 @@ import { replayFinding, replayNotChecked, withFinding } from '../policy/policy-f
 import { findPriorImport, highestSequenceFrom, type ImportIdentity, type PriorImport } from './replay-guard.js';
 import { claimImport, folderId, noteStagedTotals, settleFailed, settleImported, type ClaimOutcome, type StagedFolderId } from './import-claim.js';
 import { cleanLeftoverStaging, StagingDirectory } from './staging.js';
+import { flushStaged } from './staged-sync.js';
 import type { ContentInspector } from '../inspect/content-inspector.js';
 import { ImportChannelCheck } from '../channels/import-channel.js';
 
@@ -246,7 +247,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     // Set inside the gate (a closure): the compiler cannot see that.
     const retryOf = pushRetryOf as PriorImport | null;
     if (result.ok && identity !== null && retryOf !== null) {
-      await staging.makeDurable();
+      await flushStaged(staging, options.onProgress);
       await options.beforeCommit?.({ payloadDir: staging.payloadDir, tagmanifestSha256: (identity as ImportIdentity).tagmanifestSha256 });
       return { ...report, destination: retryOf.destination, warnings, payloadFiles: [], replayOf: retryOf.id };
     }
@@ -258,7 +259,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     }
     const id: number = claimId;
     noteStagedTotals(options.db, id, result.bundle.files, result.bundle.bytes);
-    await staging.makeDurable();
+    await flushStaged(staging, options.onProgress);
     if (options.signal?.aborted) throw new AirlockError('CANCELLED');
     await options.beforeCommit?.({ payloadDir: staging.payloadDir, tagmanifestSha256: (identity as ImportIdentity).tagmanifestSha256 });
     if (options.signal?.aborted) throw new AirlockError('CANCELLED');

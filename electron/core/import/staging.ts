@@ -9,6 +9,8 @@ import { currentStamp } from '../fs/process-owner.js';
 import type { PayloadFileWriter, PayloadSink } from '../verify/check-bundle.js';
 import { bufferSource, fileRangeSource } from '../inspect/byte-sources.js';
 import { SMALL_FILE_BYTES, SmallFileStager } from './small-file.js';
+import { SmallFileQueue } from './small-file-queue.js';
+import { foldsNames } from '../fs/name-folding.js';
 import { durabilityMethodFor, StagedDurability, type DurabilityMethod } from './staged-durability.js';
 import { makePlaceholder, PLACEHOLDER_FILE, removeIfStillOurs, renameReplacesEmptyFolders, type PlaceholderRecord } from './destination-placeholder.js';
 import { OWNER_FILE, removeOwnedDirectory, STAGING_PREFIX, stagingInUse, type StagingOwner } from './staging-owner.js';
@@ -65,6 +67,9 @@ export class StagingDirectory implements PayloadSink {
   private lastParent: string | null = null;
   private durabilityReady: Promise<StagedDurability> | null = null;
   private small: SmallFileStager | null = null;
+  private queue: SmallFileQueue | null = null;
+  /** How small files are created, decided at the first one (smallFileMode). */
+  private smallMode: SmallFileMode | null;
   /** The empty folder this import made at DIR/NAME for its commit, until the rename replaces it. */
   private placeholder: PlaceholderRecord | null = null;
 
@@ -72,21 +77,28 @@ export class StagingDirectory implements PayloadSink {
     readonly root: string,
     readonly payloadDir: string,
     private readonly durable: boolean,
-  ) {}
+    smallFiles: SmallFileMode | undefined,
+  ) {
+    this.smallMode = smallFiles ?? null;
+  }
 
   /**
    * `durable: false` (a push-only import's spool) skips every flush of staged bytes: no early
    * writeback, no syncfs or fsyncs before the commit. The owner file is still flushed: it is what
    * lets a later import sweep the folder after a crash.
    */
-  static async create(destDir: string, bundlePath: string, options: { durable?: boolean | undefined } = {}): Promise<StagingDirectory> {
+  static async create(
+    destDir: string,
+    bundlePath: string,
+    options: { durable?: boolean | undefined; smallFiles?: SmallFileMode | undefined } = {},
+  ): Promise<StagingDirectory> {
     const root = makeOwnedDirectory(destDir, bundlePath);
     stagingInUse.add(root);
     // The owner file's name must survive a power cut before anything else lands here.
     await fsyncDirectory(root);
     const payloadDir = join(root, 'payload');
     await mkdir(payloadDir, { mode: 0o755 });
-    return new StagingDirectory(root, payloadDir, options.durable !== false);
+    return new StagingDirectory(root, payloadDir, options.durable !== false, options.smallFiles);
   }
 
   /** Resolve a payload path inside payload/, refusing anything that would land elsewhere. */
@@ -143,8 +155,31 @@ export class StagingDirectory implements PayloadSink {
     };
   }
 
-  /** A small file is created now and written when whole, with synchronous calls (small-file.ts). */
+  /**
+   * 'queued' (small-file-queue.ts: created when whole, in batches on the other core) where nothing
+   * is remembered per file (syncfs, or no flush) and the file system compares names byte for
+   * byte; else 'at-open' (small-file.ts: created on this thread when opened, so a name the file
+   * system takes for one already there is EEXIST for that entry, and fsync-each sees every file).
+   */
+  private smallFileMode(durability: StagedDurability): SmallFileMode {
+    this.smallMode ??= durability.method === 'fsync-each' ? 'at-open' : chooseSmallFileMode(durability.method, foldsNames(this.root));
+    return this.smallMode;
+  }
+
+  /** A small file is written when whole: queued for the other core, or created now and written on this thread. */
   private smallFile(full: string, durability: StagedDurability): PayloadFileWriter {
+    if (this.smallFileMode(durability) === 'queued') {
+      const queue = (this.queue ??= new SmallFileQueue(this.payloadDir));
+      const chunks: Buffer[] = [];
+      return {
+        write: async (chunk) => {
+          chunks.push(chunk);
+        },
+        // A file that failed its checksum fails the import: its name is created, none of its bytes.
+        close: async (verified) => queue.add(full, verified ? chunks : []),
+        written: () => bufferSource(chunks),
+      };
+    }
     this.small ??= new SmallFileStager(this.payloadDir, (dir) => durability.directoryCreated(dir));
     const file = this.small.create(full);
     durability.fileCreated(full);
@@ -165,6 +200,8 @@ export class StagingDirectory implements PayloadSink {
    * and folder (staged-durability.ts).
    */
   async makeDurable(): Promise<void> {
+    // Every queued small file exists before the flush that makes it durable.
+    await this.queue?.drain();
     await (await this.durability()).flush(this.payloadDir);
   }
 
@@ -190,6 +227,8 @@ export class StagingDirectory implements PayloadSink {
    */
   async discard(): Promise<void> {
     try {
+      // No file may be created while the folder is removed.
+      await this.queue?.stop();
       // A commit that failed after making its placeholder takes it back (only if still ours and empty).
       if (this.placeholder !== null) removeIfStillOurs(this.placeholder);
       this.placeholder = null;
@@ -199,6 +238,14 @@ export class StagingDirectory implements PayloadSink {
       stagingInUse.delete(this.root);
     }
   }
+}
+
+/** How small staged files are created (StagingDirectory.smallFileMode); tests force one. */
+export type SmallFileMode = 'queued' | 'at-open';
+
+/** Queued only where nothing is remembered per file (fsync-each needs every name) and no two names the verify step keeps apart can meet. */
+export function chooseSmallFileMode(method: DurabilityMethod, foldsNames: boolean): SmallFileMode {
+  return method !== 'fsync-each' && !foldsNames ? 'queued' : 'at-open';
 }
 
 export { cleanLeftoverStaging } from './staging-owner.js';

@@ -8,7 +8,15 @@ import { AirlockError } from '../errors.js';
  * Core's worker-thread entries: the files of this folder named *-worker.ts, each built as an entry
  * of its own (scripts/build-cli.mjs and electron.vite.config.ts find them by that name).
  */
-export const WORKER_ENTRIES = ['record-lane-worker', 'hash-lane-worker', 'sha256-worker', 'audit-chain-worker', 'receipt-pdf-worker', 'range-hash-worker'] as const;
+export const WORKER_ENTRIES = [
+  'record-lane-worker',
+  'hash-lane-worker',
+  'sha256-worker',
+  'audit-chain-worker',
+  'receipt-pdf-worker',
+  'range-hash-worker',
+  'small-file-worker',
+] as const;
 export type WorkerEntry = (typeof WORKER_ENTRIES)[number];
 
 /**

@@ -159,6 +159,14 @@ describe('importBundle', () => {
     expect(await snapshotTree(dest)).toEqual(before);
   });
 
+  it('reports the flush before the commit as its own phase, after the payload (the line never sits still on the last file)', async () => {
+    const phases: string[] = [];
+    const result = await run({ onProgress: (p) => phases.push(p.phase) });
+    expect(result.ok).toBe(true);
+    const distinct = phases.filter((phase, i) => phase !== phases[i - 1]);
+    expect(distinct.slice(-2)).toEqual(['verifying-payload', 'syncing']);
+  });
+
   it('accepts a relative destination', async () => {
     const cwd = process.cwd();
     process.chdir(dest);

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { durabilityMethodFor, StagedDurability } from '../../../../electron/core/import/staged-durability.js';
 import { SMALL_FILE_BYTES, SmallFileStager } from '../../../../electron/core/import/small-file.js';
-import { StagingDirectory } from '../../../../electron/core/import/staging.js';
+import { chooseSmallFileMode, StagingDirectory } from '../../../../electron/core/import/staging.js';
+import { foldsNames } from '../../../../electron/core/fs/name-folding.js';
 import { TempDirs } from '../../../helpers/temp-dirs.js';
 
 const dirs = new TempDirs();
@@ -48,9 +49,9 @@ describe('StagingDirectory writes', () => {
     await staging.discard();
   });
 
-  it('refuses a second file by one name with EEXIST when it is opened, small or large, and keeps the first', async () => {
+  it('refuses a second file by one name with EEXIST when it is opened, small or large, and keeps the first (small files created at open)', async () => {
     const dest = await dirs.make('airlock-stage-');
-    const staging = await StagingDirectory.create(dest, 'bundle.tar');
+    const staging = await StagingDirectory.create(dest, 'bundle.tar', { smallFiles: 'at-open' });
     await stage(staging, 'd/one.txt', Buffer.from('first'));
     await expect(staging.openFile('d/one.txt', 3)).rejects.toMatchObject({ code: 'EEXIST' });
     await stage(staging, 'd/big.bin', bytes(SMALL_FILE_BYTES + 10, 7));
@@ -60,11 +61,22 @@ describe('StagingDirectory writes', () => {
     await staging.discard();
   });
 
-  it('writes none of the bytes of a small file that failed its checksum', async () => {
+  it.each(['at-open', 'queued'] as const)('writes none of the bytes of a small file that failed its checksum (%s)', async (smallFiles) => {
     const dest = await dirs.make('airlock-stage-');
-    const staging = await StagingDirectory.create(dest, 'bundle.tar');
+    const staging = await StagingDirectory.create(dest, 'bundle.tar', { smallFiles });
     await stage(staging, 'bad.txt', Buffer.from('not what was signed'), false);
+    await staging.makeDurable();
     expect((await stat(join(staging.payloadDir, 'bad.txt'))).size).toBe(0);
+    await staging.discard();
+  });
+
+  it('queued small files: a second file by one name fails the flush with EEXIST naming it, and the first is kept', async () => {
+    const dest = await dirs.make('airlock-stage-');
+    const staging = await StagingDirectory.create(dest, 'bundle.tar', { smallFiles: 'queued' });
+    await stage(staging, 'd/one.txt', Buffer.from('first'));
+    await stage(staging, 'd/one.txt', Buffer.from('two'));
+    await expect(staging.makeDurable()).rejects.toMatchObject({ code: 'EEXIST', path: join(staging.payloadDir, 'd/one.txt') });
+    expect(await readFile(join(staging.payloadDir, 'd/one.txt'), 'utf8')).toBe('first');
     await staging.discard();
   });
 
@@ -74,6 +86,24 @@ describe('StagingDirectory writes', () => {
     await expect(staging.openFile('../escape.txt', 1)).rejects.toMatchObject({ code: 'INTERNAL' });
     expect(await readdir(dest)).toHaveLength(1);
     await staging.discard();
+  });
+});
+
+describe('how small files are created', () => {
+  it('queues them only where nothing is remembered per file and names are compared byte for byte', () => {
+    expect(chooseSmallFileMode('syncfs', false)).toBe('queued');
+    expect(chooseSmallFileMode('none', false)).toBe('queued');
+    expect(chooseSmallFileMode('syncfs', true)).toBe('at-open');
+    expect(chooseSmallFileMode('none', true)).toBe('at-open');
+    expect(chooseSmallFileMode('fsync-each', false)).toBe('at-open');
+  });
+
+  it('the folding probe finds a case-sensitive folder byte-for-byte and leaves nothing behind', async () => {
+    const root = await dirs.make('airlock-fold-');
+    // Linux temp folders are case-sensitive and keep names as given (ext4, tmpfs, xfs, btrfs).
+    if (process.platform === 'linux') expect(foldsNames(root)).toBe(false);
+    else foldsNames(root);
+    expect(await readdir(root)).toEqual([]);
   });
 });
 
