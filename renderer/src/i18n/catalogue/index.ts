@@ -1,5 +1,6 @@
 /** Every area's messages; en.ts and de.ts merge them (test/unit/renderer/i18n/catalogues.test.ts: no id in two areas). */
 import { appMessages } from './app.js';
+import { auditMessages } from './audit.js';
 import { commonMessages } from './common.js';
 import { exportMessages } from './export.js';
 import { flowMessages } from './flow.js';
@@ -14,6 +15,7 @@ import { verifyMessages } from './verify.js';
 export const AREAS = {
   app: appMessages,
   common: commonMessages,
+  audit: auditMessages,
   flow: flowMessages,
   export: exportMessages,
   media: mediaMessages,
