@@ -228,6 +228,12 @@ export const DE_ERROR_TEXT: { readonly [C in ErrorCode]: { message: string; acti
     action:
       'Bitten Sie den Absender, ohne ausgelassene Blobs oder mit einer aktuellen Quittung dieser Station erneut zu exportieren: Die Registry enthält nicht mehr, was eine ältere Quittung angab.',
   },
+  RECEIPT_PDF_FAILED: {
+    message:
+      'Die PDF-Fassung der Quittung konnte nicht erstellt werden. Die Übertragung ist abgeschlossen und protokolliert: Die JSON-Quittung, ihre Signatur und das Prüfprotokoll-Ereignis bleiben gültig.',
+    action:
+      'Legen Sie die signierte JSON-Quittung (oder die ausgedruckte HTML-Seite daneben) ab. Geschieht es erneut, prüfen Sie, ob die Installation vollständig ist (ihre Quittungs-Schriftarten), und melden Sie es.',
+  },
   RECEIPT_INVALID: {
     message: 'Die Quittungsdatei ist fehlerhaft, unsigniert oder nicht von einem vertrauenswürdigen Schlüssel signiert.',
     action:

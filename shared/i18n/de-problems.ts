@@ -179,4 +179,9 @@ export const DE_PROBLEM_TEXT: { readonly [C in ProblemCode]: { message: string; 
     message: 'Die Kanalfelder des Pakets in bag-info.txt sind fehlerhaft oder unvollständig (Kanalname, Sequenznummer oder Hash des vorherigen Pakets).',
     action: 'Importieren Sie es nicht. Bitten Sie den Absender, mit einem aktuellen Airlock erneut zu exportieren.',
   },
+  CHANNEL_FIRST_CONTACT: {
+    message:
+      'Dies ist das erste Paket, das diese Station von diesem Unterzeichner auf diesem Kanal empfängt, und seine Sequenznummer ist größer als 1: Die Nummern davor wurden gesendet, bevor diese Station hinzukam, und gelten nicht als fehlend.',
+    action: 'Sollte diese Station den Kanal von Anfang an empfangen haben, bitten Sie die sendende Seite um die früheren Pakete; sonst ist nichts zu tun.',
+  },
 };
