@@ -60,6 +60,14 @@ export interface ReadBackFile {
   expectedSha256: string;
   /** SHA-256 of the bytes read back; null when the file could not be read. */
   actualSha256: string | null;
+  /** Bytes read back (null when the file could not be read). */
+  actualSize?: number | null | undefined;
+  /**
+   * Where a file that read back differently first differs: the 1 MiB chunk (or, where the sizes
+   * differ, the tail) holding the first difference, `offset` its first byte. Null when the file
+   * matched or could not be read at all.
+   */
+  firstDifference?: { offset: number; length: number } | null | undefined;
   ok: boolean;
 }
 
