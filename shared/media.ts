@@ -29,7 +29,19 @@ export interface MediaVolume {
   removable: boolean;
   /** Where the description came from: OS discovery, or `mediaRoots` in config.json. */
   source: 'lsblk' | 'diskutil' | 'windows' | 'config';
+  /**
+   * Larger than the station's large-drive threshold (config.json `largeMediumBytes`, default
+   * LARGE_MEDIUM_BYTES): warned about before writing, in the CLI and the app. Absent: not large.
+   */
+  large?: boolean | undefined;
 }
+
+/**
+ * 512 GiB: transfer sticks and SD cards are almost all smaller; a drive larger than this is far
+ * more often an external backup disk or an internal disk in a USB enclosure, whose other files
+ * would leave the station with the bundle. Still allowed, after a warning.
+ */
+export const LARGE_MEDIUM_BYTES = 512 * 1024 ** 3;
 
 /** A medium as recorded in audit events and receipts. */
 export interface MediaRef {

@@ -11,6 +11,7 @@ import { verifyMedium, type MediaVerifyReport } from '../media/read-back/media-v
 import { watchMedia as watchMediaVolumes, type MediaWatch, type MediaWatchOptions } from '../media/discover/media-watch.js';
 import { resolveMedium } from '../media/discover/resolve-medium.js';
 import { readStationPolicy } from '../policy/station-policy.js';
+import { readStationConfig } from '../home/station-config.js';
 import { imageEventRows } from '../audit/image-event-rows.js';
 import { runAudited } from './audited-operation.js';
 import type { StationContext } from './context.js';
@@ -21,8 +22,10 @@ export async function listMedia(context: StationContext, options: { protectedPat
 }
 
 /** The media offered, and the disks refused (system disks; the disks holding `sourcePaths`, the selection of an export). */
-export function surveyMedia(context: StationContext, options: { sourcePaths?: readonly string[] | undefined } = {}): Promise<MediaSurvey> {
-  return discoverMedia({ mediaRoots: context.mediaRoots, protectedPaths: [context.paths.root], sourcePaths: options.sourcePaths });
+export async function surveyMedia(context: StationContext, options: { sourcePaths?: readonly string[] | undefined } = {}): Promise<MediaSurvey> {
+  // Read each time: the app lists media every two seconds, and an edited threshold applies at once.
+  const { largeMediumBytes } = await readStationConfig(context.paths);
+  return discoverMedia({ mediaRoots: context.mediaRoots, protectedPaths: [context.paths.root], sourcePaths: options.sourcePaths, largeMediumBytes });
 }
 
 /** Insert/remove events for the app (polling). */

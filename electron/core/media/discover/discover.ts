@@ -7,7 +7,7 @@ import { realpath } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MediaVolume } from '../../../../shared/media.js';
+import { LARGE_MEDIUM_BYTES, type MediaVolume } from '../../../../shared/media.js';
 import { declaredVolumes } from './declared-roots.js';
 import { discoverLinux } from './discover-linux.js';
 import { discoverMacos } from './discover-macos.js';
@@ -21,6 +21,8 @@ export interface ListMediaOptions {
   mediaRoots?: readonly string[];
   /** More paths whose disks are never offered: the station home. */
   protectedPaths?: readonly string[];
+  /** Media larger than this are marked `large` (default LARGE_MEDIUM_BYTES). */
+  largeMediumBytes?: number | undefined;
   /** The files and folders being exported: their disks are never offered either (refused as MEDIA_HOLDS_SOURCES). */
   sourcePaths?: readonly string[] | undefined;
   platform?: NodeJS.Platform;
@@ -80,6 +82,8 @@ export async function surveyMedia(options: ListMediaOptions = {}): Promise<Media
     if (holding) refused.push(holding);
     else offered.push(volume);
   }
+  const threshold = options.largeMediumBytes ?? LARGE_MEDIUM_BYTES;
+  for (const volume of offered) if (volume.size !== null && volume.size > threshold) volume.large = true;
   return { offered, refused };
 }
 
