@@ -25,6 +25,7 @@ export const MediaVolumeSchema = z.object({
   readOnly: z.boolean(),
   removable: z.boolean(),
   source: z.enum(['lsblk', 'diskutil', 'windows', 'config']),
+  large: z.boolean().optional(),
 });
 export type MediaVolumeView = z.infer<typeof MediaVolumeSchema>;
 
@@ -43,7 +44,17 @@ export const ReadBackReportSchema = z.object({
   method: ReadBackMethodSchema,
   bypassesCache: z.boolean(),
   methodDetail: z.string(),
-  files: z.array(z.object({ file: z.string(), size: z.number(), expectedSha256: z.string(), actualSha256: z.string().nullable(), ok: z.boolean() })),
+  files: z.array(
+    z.object({
+      file: z.string(),
+      size: z.number(),
+      expectedSha256: z.string(),
+      actualSha256: z.string().nullable(),
+      actualSize: z.number().nullable().optional(),
+      firstDifference: z.object({ offset: z.number(), length: z.number() }).nullable().optional(),
+      ok: z.boolean(),
+    }),
+  ),
   problems: z.array(ProblemSchema),
   bytes: z.number(),
   seconds: z.number(),

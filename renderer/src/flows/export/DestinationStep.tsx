@@ -11,7 +11,9 @@ import { FAT_MAX_FILE_BYTES, isFat, MediaCount, mediumName, mediumNameAndPlace, 
 import { plural } from '../../components/plural.js';
 import { StepHeader } from '../../components/StepHeader.js';
 import { useMedia } from '../../hooks/useMedia.js';
+import { useState } from 'react';
 import { estimateBundleBytes, fitOnMedium } from './bundle-estimate.js';
+import { LargeDriveAlert } from './LargeDriveAlert.js';
 
 /** The core's rule for bundle names (shared/errors.ts INVALID_NAME). */
 const NAME_RE = /^(?!\.)[A-Za-z0-9._-]{1,100}$/u;
@@ -44,8 +46,12 @@ export function DestinationStep({ summary, destination, name, onChange, withImag
     destination?.kind === 'medium' ? (media?.find((v) => v.id === destination.medium.id) ?? (media === null ? destination.medium : null)) : null;
   const gone = destination?.kind === 'medium' && chosenMedium === null;
   const chosenFits = chosenMedium ? fitOnMedium(bundleBytes, chosenMedium).fits !== false : false;
+  // A large drive is written to only once the operator has said it is the one (issue #19.4).
+  const [largeAcknowledged, setLargeAcknowledged] = useState<string | null>(null);
+  const largeOk = !chosenMedium?.large || largeAcknowledged === chosenMedium.id;
   const ready =
-    nameError === null && (destination?.kind === 'folder' ? destination.path !== null : destination?.kind === 'medium' ? chosenFits && !gone : false);
+    nameError === null &&
+    (destination?.kind === 'folder' ? destination.path !== null : destination?.kind === 'medium' ? chosenFits && !gone && largeOk : false);
 
   const choose = (value: string) => {
     if (value === FOLDER) onChange({ destination: { kind: 'folder', path: destination?.kind === 'folder' ? destination.path : null }, name });
@@ -125,6 +131,13 @@ export function DestinationStep({ summary, destination, name, onChange, withImag
           purpose="export-destination"
           value={destination.path}
           onChange={(path) => onChange({ destination: { kind: 'folder', path }, name })}
+        />
+      ) : null}
+      {chosenMedium?.large ? (
+        <LargeDriveAlert
+          medium={chosenMedium}
+          acknowledged={largeAcknowledged === chosenMedium.id}
+          onAcknowledge={(ok) => setLargeAcknowledged(ok ? chosenMedium.id : null)}
         />
       ) : null}
       {destination?.kind === 'medium' && chosenMedium ? (
