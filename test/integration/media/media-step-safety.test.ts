@@ -17,6 +17,8 @@ import { LoopMedia, mediaTestPrerequisites } from '../../helpers/loop-media.js';
 import { airlock, json, mediaStation, setMediaRoots } from '../../helpers/media-cli.js';
 
 const missing = mediaTestPrerequisites();
+/** How the CLI starts each progress line: carriage return, then ESC [2K (erase the line). */
+const PROGRESS_PREFIX = `\r${String.fromCharCode(27)}[2K`;
 
 interface ErrorJson {
   error: { code: string; message: string; path?: string; data?: Record<string, unknown> };
@@ -96,7 +98,8 @@ describe.skipIf(missing !== null && !process.env['CI'])(`the media step's safety
     const result = await airlock(home, ['export', '--to-media', 'FLIPPED', '--name', 'flipped', '--passphrase-file', pass, '--json', src], {
       stderrIsTTY: true,
       onStderr: (text) => {
-        const phase = /\r\u001b\[2K([A-Z][a-z]+(?: [a-z]+)*)/u.exec(text)?.[1];
+        const line = text.startsWith(PROGRESS_PREFIX) ? text.slice(PROGRESS_PREFIX.length) : '';
+        const phase = /^([A-Z][a-z]+(?: [a-z]+)*)/u.exec(line)?.[1];
         if (phase && phases.at(-1) !== phase) phases.push(phase);
         // Between the write (flushed) and the read-back: what was written, then one byte changed under the cache.
         if (written === null && text.includes('Reading back')) {

@@ -279,9 +279,9 @@ describe('export to a medium', () => {
     const alert = await screen.findByRole('alert');
     expect(alert.getAttribute('data-warning')).toBe('large-drive');
     expect(alert.textContent).toContain('This is a large drive (1.82 TiB)');
-    expect((screen.getByRole('button', { name: 'Next: sign' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Next: sign' }).disabled).toBe(true);
     await user.click(screen.getByRole('checkbox', { name: 'I checked: BACKUP is the medium to write to' }));
-    expect((screen.getByRole('button', { name: 'Next: sign' }) as HTMLButtonElement).disabled).toBe(false);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Next: sign' }).disabled).toBe(false);
   });
 
   it('an eject that fails says why and what to do', async () => {
