@@ -122,7 +122,8 @@ export const MEDIA_CHANNELS = {
   /** Media offered now (system disks never are). The renderer polls this every ~2 s while a media step is shown. */
   listMedia: {
     channel: 'airlock:media-list',
-    request: NoRequest,
+    /** `sources`: the export's selection; a medium on the disk holding any of them is not offered (issue #19.4). */
+    request: z.strictObject({ sources: z.array(PathString).max(10_000).optional() }),
     response: z.object({ media: z.array(MediaVolumeSchema) }),
   },
   /** The bundles on one detected medium, split bundles grouped; `truncated` when the folder had too many entries to list. */

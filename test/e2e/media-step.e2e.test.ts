@@ -20,9 +20,13 @@ import { startRealMain, type RealMain } from './harness/real-main.js';
 import { serveRenderer, type ServedRenderer } from './harness/serve-renderer.js';
 
 const PASSPHRASE = 'media step e2e passphrase';
+const PAYLOAD_BYTES = 64 << 20;
+const CORRUPT_AT = (60 << 20) + 4321;
 /** Bounds for waits on events (never a timed assertion): generous for a loaded 2-core machine. */
 const STEP = 60_000;
-const TEST_TIMEOUT = 5 * STEP;
+/** A job over the 64 MiB payload: hash, write, flush, read back, on a machine others share. */
+const JOB_STEP = 4 * STEP;
+const TEST_TIMEOUT = 8 * STEP;
 
 let base: string;
 let served: ServedRenderer;
@@ -37,13 +41,17 @@ const phasesSeen: string[] = [];
 let corruptOnFlush = false;
 let corrupted = false;
 
-/** One byte past the first MiB of the bundle being written to the medium, changed in place. */
+/**
+ * One byte near the end of the bundle being written to the medium, changed in place. The job runs
+ * in a worker and this runs when main relays its `syncing` event: the byte is far enough in that
+ * the flush and the read-back of the 60 MiB before it leave ample time for the relay.
+ */
 function corruptTempBundle(): void {
   const temp = readdirSync(medium).find((f) => f.includes('.airlock.tar') && f !== 'first.airlock.tar');
   if (!temp) return;
   const fd = openSync(join(medium, temp), 'r+');
   try {
-    writeSync(fd, Buffer.from('!'), 0, 1, (1 << 20) + 4321);
+    writeSync(fd, Buffer.from('!'), 0, 1, CORRUPT_AT);
   } finally {
     closeSync(fd);
   }
@@ -81,7 +89,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('the media step end to
     src = join(base, 'src');
     await mkdir(medium);
     await mkdir(src);
-    await writeFile(join(src, 'payload.bin'), Buffer.alloc(3 << 20, 0x42));
+    await writeFile(join(src, 'payload.bin'), Buffer.alloc(PAYLOAD_BYTES, 0x42));
     const station = await Station.open({ home });
     await station.generateKey({ name: 'Media Step Station', passphrase: PASSPHRASE });
     station.close();
@@ -127,7 +135,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('the media step end to
       expect(await page.getByRole('button', { name: 'Next: sign' }).isDisabled()).toBe(false);
       const before = phasesSeen.length;
       await sign();
-      await page.getByRole('heading', { name: 'Bundle written and read back' }).waitFor();
+      await page.getByRole('heading', { name: 'Bundle written and read back' }).waitFor({ timeout: JOB_STEP });
       const phases = phasesSeen.slice(before);
       expect(phases).toEqual(expect.arrayContaining(['writing', 'syncing', 'reading-back']));
       expect(phases.indexOf('writing')).toBeLessThan(phases.indexOf('syncing'));
@@ -144,12 +152,13 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('the media step end to
       corruptOnFlush = true;
       await sign();
       const failure = page.locator('[data-failure="read-back"]');
-      await failure.waitFor();
+      await failure.waitFor({ timeout: JOB_STEP });
       expect(corrupted).toBe(true);
       const text = (await failure.textContent()) ?? '';
       expect(text).toContain('Read-back failed: do not use this medium');
       expect(text).toContain(join(medium, 'second.airlock.tar'));
-      expect(text).toContain('at byte 1048576 (within bytes 1048576–2097151)');
+      const chunk = Math.floor(CORRUPT_AT / (1 << 20)) * (1 << 20);
+      expect(text).toContain(`at byte ${chunk} (within bytes ${chunk}–${chunk + (1 << 20) - 1})`);
       expect(text).toMatch(/Expected SHA-256[0-9a-f]{64}/u);
       expect(text).toMatch(/Found SHA-256[0-9a-f]{64}/u);
       expect(await page.locator('[data-media-phase="reading-back"]').getAttribute('data-state')).toBe('failed');

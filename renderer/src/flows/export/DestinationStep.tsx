@@ -31,14 +31,16 @@ export interface DestinationStepProps {
   onNext: () => void;
   /** How often the media list is refreshed (tests shorten it). */
   pollMs?: number | undefined;
+  /** The selection: media on the disks holding it are not offered (core refuses them anyway). */
+  sources?: readonly string[] | undefined;
 }
 
 /** Not a medium id: those are device paths and absolute folders. */
 const FOLDER = 'airlock:folder';
 const valueOf = (d: ChosenDestination): string | null => (d === null ? null : d.kind === 'folder' ? FOLDER : d.medium.id);
 
-export function DestinationStep({ summary, destination, name, onChange, withImages = false, onBack, onNext, pollMs }: DestinationStepProps) {
-  const { media, error } = useMedia(pollMs);
+export function DestinationStep({ summary, destination, name, onChange, withImages = false, onBack, onNext, pollMs, sources }: DestinationStepProps) {
+  const { media, error } = useMedia(pollMs, sources);
   const bundleBytes = estimateBundleBytes(summary);
   const nameError = name !== '' && !NAME_RE.test(name) ? 'Letters, digits, dot, dash and underscore only (up to 100), not starting with a dot.' : null;
   // The chosen medium as listed now (its free space may have changed); null when it is gone.

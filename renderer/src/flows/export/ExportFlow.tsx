@@ -127,6 +127,7 @@ export function ExportFlow({ onOpenKeys, pollMs }: { onOpenKeys: () => void; pol
           onChange={setDestination}
           withImages={withImages}
           pollMs={pollMs || undefined}
+          sources={selection}
           onBack={() => setStep('review')}
           onNext={() => setStep('sign')}
         />
