@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { MediaExportReport, MediaRef, MediaVolume } from '../media.js';
-import { inSync, JobStarted, NoRequest, PathString, ProblemSchema, type ChannelBlock, type Same } from './common.js';
+import { inSync, JobStarted, PathString, ProblemSchema, type ChannelBlock, type Same } from './common.js';
 import { VerifyResultSchema } from './results.js';
 
 /** A medium as main names it: MediaVolume.id (the device, or the folder of a declared root). */
