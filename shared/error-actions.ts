@@ -47,6 +47,8 @@ export const ERROR_ACTIONS: { readonly [K in ErrorCode]: string } & Readonly<Rec
   MEDIA_TOO_SMALL: 'Use a larger medium, or spread the bundle over several media.',
   MEDIA_REMOVED: 'Reinsert the medium and start again; Airlock removes what the interrupted write left on it the next time it writes there.',
   MEDIA_EJECT_FAILED: 'Close every program using the medium (file manager, a terminal in that folder), then eject it again.',
+  MEDIA_IS_SYSTEM_DISK: 'Insert a removable medium (a USB stick or SD card) and choose it from the list of media.',
+  MEDIA_HOLDS_SOURCES: 'Choose another medium, or copy the files to be exported off this one first and select the copies.',
   MEDIA_READBACK_FAILED:
     'Set this medium aside (it is faulty or was changed behind Airlock) and export again to another one. The files were left on it for inspection.',
   MEDIA_NOT_LISTED: 'Check that the medium is inserted and mounted, wait a moment for the list of media to refresh, and choose it again.',

@@ -55,6 +55,15 @@ export const ERROR_CODES = {
   MEDIA_TOO_SMALL: { kind: 'operational', message: 'The bundle does not fit on the media given.' },
   MEDIA_REMOVED: { kind: 'operational', message: 'The medium was removed or stopped responding during the write.' },
   MEDIA_EJECT_FAILED: { kind: 'operational', message: 'The medium could not be ejected.' },
+  MEDIA_IS_SYSTEM_DISK: {
+    kind: 'operational',
+    message:
+      'The medium named is on a system disk (the one holding the operating system, swap, the station home or Airlock itself): Airlock never writes there.',
+  },
+  MEDIA_HOLDS_SOURCES: {
+    kind: 'operational',
+    message: 'The medium named is on the disk that holds files selected for this export: Airlock never writes a bundle onto the disk it reads from.',
+  },
   MEDIA_READBACK_FAILED: { kind: 'operational', message: 'Reading the medium back did not return the bytes that were written: do not use this medium.' },
   MEDIA_NOT_LISTED: {
     kind: 'operational',

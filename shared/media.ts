@@ -29,7 +29,19 @@ export interface MediaVolume {
   removable: boolean;
   /** Where the description came from: OS discovery, or `mediaRoots` in config.json. */
   source: 'lsblk' | 'diskutil' | 'windows' | 'config';
+  /**
+   * Larger than the station's large-drive threshold (config.json `largeMediumBytes`, default
+   * LARGE_MEDIUM_BYTES): warned about before writing, in the CLI and the app. Absent: not large.
+   */
+  large?: boolean | undefined;
 }
+
+/**
+ * 512 GiB: transfer sticks and SD cards are almost all smaller; a drive larger than this is far
+ * more often an external backup disk or an internal disk in a USB enclosure, whose other files
+ * would leave the station with the bundle. Still allowed, after a warning.
+ */
+export const LARGE_MEDIUM_BYTES = 512 * 1024 ** 3;
 
 /** A medium as recorded in audit events and receipts. */
 export interface MediaRef {
@@ -60,6 +72,14 @@ export interface ReadBackFile {
   expectedSha256: string;
   /** SHA-256 of the bytes read back; null when the file could not be read. */
   actualSha256: string | null;
+  /** Bytes read back (null when the file could not be read). */
+  actualSize?: number | null | undefined;
+  /**
+   * Where a file that read back differently first differs: the 1 MiB chunk (or, where the sizes
+   * differ, the tail) holding the first difference, `offset` its first byte. Null when the file
+   * matched or could not be read at all.
+   */
+  firstDifference?: { offset: number; length: number } | null | undefined;
   ok: boolean;
 }
 

@@ -86,6 +86,8 @@ export const CLI_HINTS: readonly CliHint[] = [
   { code: 'QUARANTINE_NOT_HELD', next: 'See airlock quarantine show ID, and airlock audit list --type quarantine-release for who released it.' },
   { code: 'QUARANTINE_BUSY', next: 'Look again with airlock quarantine show ID (approvals given, a release under way), then run your release again.' },
   { code: 'MEDIA_NOT_FOUND', next: 'Insert the medium and check airlock media list; name it by the device, label or mount point shown there.' },
+  { code: 'MEDIA_IS_SYSTEM_DISK', next: 'Insert a removable medium and name one that airlock media list shows.' },
+  { code: 'MEDIA_HOLDS_SOURCES', next: 'Name another medium (airlock media list), or copy the files off this one first and export the copies.' },
   { code: 'MEDIA_AMBIGUOUS', next: 'Name the medium by its device or mount point (shown by airlock media list) instead of its label.' },
   {
     code: 'IMAGE_SOURCE_INVALID',

@@ -127,6 +127,16 @@ export const DE_ERROR_TEXT: { readonly [C in ErrorCode]: { message: string; acti
     message: 'Der vorbereitete Export ist unvollständig oder wurde nach der Vorbereitung verändert; er kann nicht freigegeben oder abgeschlossen werden.',
     action: 'Bereiten Sie den Export erneut vor und lassen Sie ihn erneut freigeben.',
   },
+  MEDIA_IS_SYSTEM_DISK: {
+    message:
+      'Der genannte Datenträger liegt auf einer Systemplatte (der mit dem Betriebssystem, der Auslagerung, dem Stationsverzeichnis oder Airlock selbst): Dorthin schreibt Airlock nie.',
+    action: 'Stecken Sie einen Wechseldatenträger (USB-Stick oder SD-Karte) ein und wählen Sie ihn aus der Liste der Datenträger.',
+  },
+  MEDIA_HOLDS_SOURCES: {
+    message:
+      'Der genannte Datenträger liegt auf der Platte, die für diesen Export ausgewählte Dateien enthält: Airlock schreibt ein Paket nie auf die Platte, von der es liest.',
+    action: 'Wählen Sie einen anderen Datenträger, oder kopieren Sie die zu exportierenden Dateien zuerst von diesem herunter und wählen Sie die Kopien.',
+  },
   MEDIA_NOT_FOUND: {
     message: 'Kein Wechseldatenträger passt zu diesem Namen.',
     action: 'Stecken Sie den Datenträger ein, prüfen Sie, ob er in der Liste der Datenträger erscheint, und wählen Sie ihn dort.',

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { MediaExportReport, MediaRef, MediaVolume } from '../media.js';
-import { inSync, JobStarted, NoRequest, PathString, ProblemSchema, type ChannelBlock, type Same } from './common.js';
+import { inSync, JobStarted, PathString, ProblemSchema, type ChannelBlock, type Same } from './common.js';
 import { VerifyResultSchema } from './results.js';
 
 /** A medium as main names it: MediaVolume.id (the device, or the folder of a declared root). */
@@ -25,6 +25,7 @@ export const MediaVolumeSchema = z.object({
   readOnly: z.boolean(),
   removable: z.boolean(),
   source: z.enum(['lsblk', 'diskutil', 'windows', 'config']),
+  large: z.boolean().optional(),
 });
 export type MediaVolumeView = z.infer<typeof MediaVolumeSchema>;
 
@@ -43,7 +44,17 @@ export const ReadBackReportSchema = z.object({
   method: ReadBackMethodSchema,
   bypassesCache: z.boolean(),
   methodDetail: z.string(),
-  files: z.array(z.object({ file: z.string(), size: z.number(), expectedSha256: z.string(), actualSha256: z.string().nullable(), ok: z.boolean() })),
+  files: z.array(
+    z.object({
+      file: z.string(),
+      size: z.number(),
+      expectedSha256: z.string(),
+      actualSha256: z.string().nullable(),
+      actualSize: z.number().nullable().optional(),
+      firstDifference: z.object({ offset: z.number(), length: z.number() }).nullable().optional(),
+      ok: z.boolean(),
+    }),
+  ),
   problems: z.array(ProblemSchema),
   bytes: z.number(),
   seconds: z.number(),
@@ -111,7 +122,8 @@ export const MEDIA_CHANNELS = {
   /** Media offered now (system disks never are). The renderer polls this every ~2 s while a media step is shown. */
   listMedia: {
     channel: 'airlock:media-list',
-    request: NoRequest,
+    /** `sources`: the export's selection; a medium on the disk holding any of them is not offered (issue #19.4). */
+    request: z.strictObject({ sources: z.array(PathString).max(10_000).optional() }),
     response: z.object({ media: z.array(MediaVolumeSchema) }),
   },
   /** The bundles on one detected medium, split bundles grouped; `truncated` when the folder had too many entries to list. */

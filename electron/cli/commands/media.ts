@@ -120,6 +120,11 @@ function nextMediumPrompt(io: CliIo, station: Station, eject: boolean): ((reques
   };
 }
 
+/** The line shown before writing to a large drive (issue #19.4): more often a backup or system disk than a transfer medium. */
+export function largeDriveWarning(medium: MediaVolume): string {
+  return `warning: ${describe(medium)} is a large drive (${formatSize(medium.size ?? 0)}): such drives are more often backup or system disks than transfer media. Make sure it is the medium you mean; everything else on it leaves with it.`;
+}
+
 export interface MediaExportCliOptions {
   toMedia: string;
   /** Images and charts (issue #15), as the export command parsed them. */
@@ -154,6 +159,9 @@ export async function runMediaExport(station: Station, io: CliIo, paths: string[
       volumeSize: opts.volumeSize !== undefined ? parseSize(opts.volumeSize, '--volume-size') : undefined,
       partSize: opts.partSize !== undefined ? parseSize(opts.partSize, '--part-size') : undefined,
       nextMedium: ask,
+      onMediaChosen: (chosen) => {
+        for (const medium of chosen) if (medium.large) write(io.stderr, displayText(largeDriveWarning(medium)));
+      },
       onProgress: progress.onProgress,
     });
   } catch (error) {

@@ -31,6 +31,8 @@ export const StationConfigSchema = z
       .optional(),
     /** Audit forwarding to a SIEM (issue #17.3, docs/siem.md): contract names, see forward-config.ts. */
     forward: ForwardConfigSchema.optional(),
+    /** Media larger than this many bytes get a warning before writing (issue #19.4). Default 512 GiB (shared/media.ts). */
+    largeMediumBytes: z.number().int().positive().optional(),
     /** The station's language (issue #19): its PDF receipts are written in it. Default "en". */
     language: z.enum(STATION_LANGUAGES).optional(),
   })

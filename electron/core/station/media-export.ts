@@ -17,7 +17,7 @@ import { completeExport, defaultBundleName, exportEvent, publishingNote, startCh
 import { assertChannelName } from '../channels/channel-send.js';
 import type { MediaExportOutcome, MediaExportRequest } from './requests.js';
 import { signerFor } from './signers.js';
-import { listMedia } from './station-media.js';
+import { surveyMedia } from './station-media.js';
 
 /**
  * Export onto removable media: the bundle (or its parts and signed volume index, over as many
@@ -48,8 +48,9 @@ export async function exportToMedia(context: StationContext, request: MediaExpor
         imagePayload = await stationImagePayload(context, request);
         const images = imagePayload;
         // The disks holding the sources are system disks for this export: never written to.
-        const present = await listMedia(context, { protectedPaths: request.selection });
-        const targets = request.media.map((id) => resolveMedium(id, present, { forWrite: true }));
+        const present = await surveyMedia(context, { sourcePaths: request.selection });
+        const targets = request.media.map((id) => resolveMedium(id, present.offered, { forWrite: true }, present.refused));
+        request.onMediaChosen?.(targets);
         const ask = request.nextMedium;
         output = new MediaOutput({
           targets,
@@ -61,8 +62,13 @@ export async function exportToMedia(context: StationContext, request: MediaExpor
           beforeComplete: (tagmanifestSha256, completingPath) => noteCompleting?.(tagmanifestSha256, completingPath),
           nextMedium:
             ask &&
-            (async (wanted: NextMediumRequest) =>
-              resolveMedium(await ask(wanted), await listMedia(context, { protectedPaths: request.selection }), { forWrite: true })),
+            (async (wanted: NextMediumRequest) => {
+              const id = await ask(wanted);
+              const now = await surveyMedia(context, { sourcePaths: request.selection });
+              const medium = resolveMedium(id, now.offered, { forWrite: true }, now.refused);
+              request.onMediaChosen?.([medium]);
+              return medium;
+            }),
         });
         const sequence = nextExportSequence(context.database());
         const name = request.name ?? defaultBundleName(sequence, startedAt);

@@ -3,7 +3,7 @@ import type { ChannelStamp } from '../../../shared/channels.js';
 import type { ExportedImages, ImagePushResult } from '../../../shared/images.js';
 import type { QuarantineEntry } from '../../../shared/inspection.js';
 import type { VerifyResult } from '../../../shared/results.js';
-import type { MediaExportReport } from '../../../shared/media.js';
+import type { MediaExportReport, MediaVolume } from '../../../shared/media.js';
 import type { ProgressListener } from '../../../shared/progress.js';
 import type { AuditCheckpoint } from '../audit/audit-checkpoint.js';
 import type { WrittenReceipt } from '../audit/receipt.js';
@@ -98,6 +98,8 @@ export interface MediaExportRequest {
   nextMedium?: ((request: NextMediumRequest) => Promise<string>) | undefined;
   /** Read back past the page cache after writing (default true). */
   readBack?: boolean | undefined;
+  /** Each medium once resolved, before a byte is written to it (the CLI warns of a large drive here). */
+  onMediaChosen?: ((media: readonly MediaVolume[]) => void) | undefined;
   signal?: AbortSignal | undefined;
   onProgress?: ProgressListener | undefined;
 }

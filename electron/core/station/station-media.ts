@@ -4,20 +4,28 @@ import type { MediaEvent, MediaVolume } from '../../../shared/media.js';
 import type { ProgressListener } from '../../../shared/progress.js';
 import { AirlockError } from '../errors.js';
 import { loadTrustedKeys } from '../keys/trust-store.js';
-import { listMedia as discoverMedia } from '../media/discover/discover.js';
+import { surveyMedia as discoverMedia, type MediaSurvey } from '../media/discover/discover.js';
 import { ejectMedium, type EjectResult } from '../media/discover/eject.js';
 import { mediaRef } from '../media/discover/medium-ref.js';
 import { verifyMedium, type MediaVerifyReport } from '../media/read-back/media-verify.js';
 import { watchMedia as watchMediaVolumes, type MediaWatch, type MediaWatchOptions } from '../media/discover/media-watch.js';
 import { resolveMedium } from '../media/discover/resolve-medium.js';
 import { readStationPolicy } from '../policy/station-policy.js';
+import { readStationConfig } from '../home/station-config.js';
 import { imageEventRows } from '../audit/image-event-rows.js';
 import { runAudited } from './audited-operation.js';
 import type { StationContext } from './context.js';
 
 /** Removable volumes (never a disk holding the system, the homes or `protectedPaths`) and the declared media roots. */
-export function listMedia(context: StationContext, options: { protectedPaths?: readonly string[] | undefined } = {}): Promise<MediaVolume[]> {
-  return discoverMedia({ mediaRoots: context.mediaRoots, protectedPaths: [context.paths.root, ...(options.protectedPaths ?? [])] });
+export async function listMedia(context: StationContext, options: { protectedPaths?: readonly string[] | undefined } = {}): Promise<MediaVolume[]> {
+  return (await surveyMedia(context, { sourcePaths: options.protectedPaths })).offered;
+}
+
+/** The media offered, and the disks refused (system disks; the disks holding `sourcePaths`, the selection of an export). */
+export async function surveyMedia(context: StationContext, options: { sourcePaths?: readonly string[] | undefined } = {}): Promise<MediaSurvey> {
+  // Read each time: the app lists media every two seconds, and an edited threshold applies at once.
+  const { largeMediumBytes } = await readStationConfig(context.paths);
+  return discoverMedia({ mediaRoots: context.mediaRoots, protectedPaths: [context.paths.root], sourcePaths: options.sourcePaths, largeMediumBytes });
 }
 
 /** Insert/remove events for the app (polling). */

@@ -168,7 +168,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     getJob: async (request) => jobOrNotFound(request.jobId),
 
     // Removable media
-    listMedia: () => withStation(async (station) => ({ media: await station.listMedia() })),
+    listMedia: (request) => withStation(async (station) => ({ media: await station.listMedia({ protectedPaths: request.sources }) })),
     listMediumBundles: (request) =>
       withStation(async (station) => {
         const medium = await offeredMedium(station, request.mediumId, 'read');

@@ -16,8 +16,11 @@ export interface MediaView {
   error: IpcError | null;
 }
 
-export function useMedia(intervalMs = MEDIA_POLL_MS): MediaView {
+/** `sources`: an export's selection; media on the disks holding it are not offered. */
+export function useMedia(intervalMs = MEDIA_POLL_MS, sources?: readonly string[]): MediaView {
   const api = useApi();
+  // A stable key, so a new array with the same paths does not restart the polling.
+  const sourcesKey = sources === undefined ? null : JSON.stringify(sources);
   const [view, setView] = useState<MediaView>({ media: null, error: null });
 
   useEffect(() => {
@@ -25,7 +28,7 @@ export function useMedia(intervalMs = MEDIA_POLL_MS): MediaView {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = async (): Promise<void> => {
       try {
-        const { media } = await call(api, 'listMedia', {});
+        const { media } = await call(api, 'listMedia', sourcesKey === null ? {} : { sources: JSON.parse(sourcesKey) as string[] });
         if (active) setView({ media, error: null });
       } catch (e) {
         if (active) setView((v) => ({ media: v.media, error: asIpcError(e) }));
@@ -37,7 +40,7 @@ export function useMedia(intervalMs = MEDIA_POLL_MS): MediaView {
       active = false;
       clearTimeout(timer);
     };
-  }, [api, intervalMs]);
+  }, [api, intervalMs, sourcesKey]);
 
   return view;
 }

@@ -79,6 +79,16 @@ describe('listMedia', () => {
     expect(declared[0]).toHaveProperty('vendor');
     expect(declared[0]).toHaveProperty('model');
   });
+
+  it("does not offer a medium holding the export's sources (the selection is inside the declared folder)", async () => {
+    const answer = await call('listMedia', { sources: [join(stick, 'notes.txt')] });
+    if (!answer.ok) throw new Error(JSON.stringify(answer));
+    const { media } = answer.value as { media: Array<Record<string, unknown>> };
+    expect(media.map((m) => m['id'])).not.toContain(stick);
+    const elsewhere = await call('listMedia', { sources: [join(base, 'elsewhere.txt')] });
+    if (!elsewhere.ok) throw new Error(JSON.stringify(elsewhere));
+    expect((elsewhere.value as { media: Array<Record<string, unknown>> }).media.map((m) => m['id'])).toContain(stick);
+  });
 });
 
 describe('listMediumBundles', () => {

@@ -181,8 +181,107 @@ describe('export to a medium', () => {
     );
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('MEDIA_READBACK_FAILED');
-    expect(alert.textContent).toContain('Set this medium aside');
+    expect(alert.textContent).toContain('set this medium aside');
     expect(screen.queryByRole('button', { name: /^Eject/ })).toBeNull();
+  });
+
+  it('a failed read-back names the file, the first difference and both SHA-256, marks the read-back phase failed, and offers no Eject', async () => {
+    plugged = [usbStick];
+    const fake = fakeApi(answers());
+    const user = userEvent.setup();
+    renderWithApi(<ExportFlow onOpenKeys={() => undefined} pollMs={POLL} />, fake);
+    await toWrite(user);
+    const base = { bytesDone: 0, bytesTotal: 3_000_000, filesDone: 0, filesTotal: null, rateBytesPerSecond: null, etaSeconds: null };
+    act(() => fake.emit({ type: 'progress', jobId: 'job-1', progress: { ...base, phase: 'reading-back', bytesDone: 1_500_000 } }));
+    const expected = 'a'.repeat(64);
+    const found = 'b'.repeat(64);
+    act(() =>
+      fake.emit({
+        type: 'finished',
+        job: finishedJob('job-1', 'export', null, {
+          code: 'MEDIA_READBACK_FAILED',
+          message: 'Volume 1 (TRANSFER): /media/op/TRANSFER/b.airlock.tar first differs at byte 1048576 …',
+          path: '/media/op/TRANSFER/b.airlock.tar',
+          data: {
+            file: '/media/op/TRANSFER/b.airlock.tar',
+            offset: 1_048_576,
+            length: 1_048_576,
+            expectedSha256: expected,
+            foundSha256: found,
+            files: 2,
+          },
+        }),
+      }),
+    );
+    const alert = await screen.findByRole('alert');
+    expect(alert.getAttribute('data-failure')).toBe('read-back');
+    expect(alert.textContent).toContain('Read-back failed: do not use this medium');
+    expect(alert.textContent).toContain('/media/op/TRANSFER/b.airlock.tar');
+    expect(alert.textContent).toContain('at byte 1048576 (within bytes 1048576–2097151)');
+    expect(alert.textContent).toContain(expected);
+    expect(alert.textContent).toContain(found);
+    expect(alert.textContent).toContain('1 more file differs too.');
+    const phases = screen.getByRole('list', { name: 'Write, flush and read back' });
+    expect(phases.querySelector('[data-media-phase="reading-back"]')?.getAttribute('data-state')).toBe('failed');
+    expect(phases.querySelector('[data-media-phase="reading-back"]')?.textContent).toContain('(failed)');
+    expect(screen.queryByRole('button', { name: /Eject/ })).toBeNull();
+  });
+
+  it('shows write, flush and read back as three labelled phases, each with its bytes, rate and time left', async () => {
+    plugged = [usbStick];
+    const fake = fakeApi(answers());
+    const user = userEvent.setup();
+    renderWithApi(<ExportFlow onOpenKeys={() => undefined} pollMs={POLL} />, fake);
+    await toWrite(user);
+    const phases = screen.getByRole('list', { name: 'Write, flush and read back' });
+    const row = (phase: string) => phases.querySelector(`[data-media-phase="${phase}"]`) as HTMLElement;
+    const base = { bytesTotal: 3_000_000, filesDone: 0, filesTotal: null };
+    act(() =>
+      fake.emit({
+        type: 'progress',
+        jobId: 'job-1',
+        progress: { ...base, phase: 'writing', bytesDone: 1_000_000, rateBytesPerSecond: 50_000_000, etaSeconds: 40 },
+      }),
+    );
+    expect(row('writing').getAttribute('aria-current')).toBe('step');
+    expect(row('writing').textContent).toMatch(/Write.*\(now\).*1\.00 MB of 3\.00 MB.*at 50\.0 MB\/s.*about 0:40 left/u);
+    expect(row('syncing').getAttribute('data-state')).toBe('waiting');
+    act(() =>
+      fake.emit({
+        type: 'progress',
+        jobId: 'job-1',
+        progress: { ...base, phase: 'syncing', bytesDone: 500_000, rateBytesPerSecond: 8_000_000, etaSeconds: 90 },
+      }),
+    );
+    expect(row('writing').textContent).toContain('(done)');
+    expect(row('syncing').textContent).toMatch(/Flush.*\(now\).*500\.0 KB of 3\.00 MB.*at 8\.00 MB\/s.*about 1:30 left/u);
+    act(() =>
+      fake.emit({
+        type: 'progress',
+        jobId: 'job-1',
+        progress: { ...base, phase: 'reading-back', bytesDone: 2_000_000, rateBytesPerSecond: 30_000_000, etaSeconds: 0.5 },
+      }),
+    );
+    expect(row('syncing').textContent).toContain('(done)');
+    expect(row('reading-back').textContent).toMatch(/Read back.*\(now\).*2\.00 MB of 3\.00 MB.*at 30\.0 MB\/s.*under a second left/u);
+    // Status is a symbol and a word, not colour alone.
+    expect(row('writing').textContent).toContain('✓');
+  });
+
+  it('a very large drive must be acknowledged before signing', async () => {
+    const big: MediaVolumeView = { ...usbStick, id: '/dev/sdf1', device: '/dev/sdf1', disk: '/dev/sdf', label: 'BACKUP', size: 2_000_000_000_000, large: true };
+    plugged = [big];
+    const fake = fakeApi(answers());
+    const user = userEvent.setup();
+    renderWithApi(<ExportFlow onOpenKeys={() => undefined} pollMs={POLL} />, fake);
+    await toDestination(user);
+    await user.click(await screen.findByRole('radio', { name: /BACKUP/ }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.getAttribute('data-warning')).toBe('large-drive');
+    expect(alert.textContent).toContain('This is a large drive (1.82 TiB)');
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Next: sign' }).disabled).toBe(true);
+    await user.click(screen.getByRole('checkbox', { name: 'I checked: BACKUP is the medium to write to' }));
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Next: sign' }).disabled).toBe(false);
   });
 
   it('an eject that fails says why and what to do', async () => {

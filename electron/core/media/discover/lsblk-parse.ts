@@ -49,6 +49,10 @@ export interface BlockDevice {
   vendor: string | null;
   model: string | null;
   serial: string | null;
+  /** A loop device's backing file (lsblk's BACK-FILE where it has one, else /sys/block/NAME/loop/backing_file). */
+  backFile: string | null;
+  /** In use as swap (lsblk's [SWAP] mount point): a system disk like the one holding /. */
+  swap: boolean;
   children: BlockDevice[];
 }
 
@@ -107,6 +111,8 @@ function device(raw: Raw): BlockDevice {
     vendor: text(raw.vendor),
     model: text(raw.model),
     serial: text(raw.serial),
+    backFile: text(raw['back-file']),
+    swap: (Array.isArray(raw.mountpoints) ? raw.mountpoints : [raw.mountpoint]).some((m) => text(m) === '[SWAP]'),
     children,
   };
 }
@@ -137,75 +143,47 @@ export function parseLsblk(json: string): BlockDevice[] {
 /** Transports of media a person plugs in and carries away. */
 const REMOVABLE_TRANSPORTS = new Set(['usb', 'mmc', 'sdio', 'ieee1394', 'firewire']);
 
-function isRemovableDisk(disk: BlockDevice): boolean {
+export function isRemovableDisk(disk: BlockDevice): boolean {
   return disk.removable || disk.hotplug || (disk.transport !== null && REMOVABLE_TRANSPORTS.has(disk.transport.toLowerCase()));
 }
 
-function walk(node: BlockDevice, visit: (node: BlockDevice, root: BlockDevice) => void, root: BlockDevice = node): void {
+/** Every node of the tree under `node`, with the whole disk (top of the tree) it is on. */
+export function walk(node: BlockDevice, visit: (node: BlockDevice, root: BlockDevice) => void, root: BlockDevice = node): void {
   visit(node, root);
   for (const child of node.children) walk(child, visit, root);
-}
-
-function within(path: string, mountPoint: string): boolean {
-  if (mountPoint === '/') return path.startsWith('/');
-  return path === mountPoint || path.startsWith(`${mountPoint}/`);
-}
-
-/**
- * The whole disks holding any of `protectedPaths` (/, /boot, the home directories, the
- * sources being exported): for each path, the device whose mount point is its longest prefix.
- */
-export function systemDisks(roots: readonly BlockDevice[], protectedPaths: readonly string[]): Set<string> {
-  const mounted: Array<{ mountPoint: string; root: BlockDevice }> = [];
-  for (const root of roots) walk(root, (node, r) => node.mountpoints.forEach((m) => mounted.push({ mountPoint: m, root: r })));
-  const system = new Set<string>();
-  for (const path of protectedPaths) {
-    let best: { mountPoint: string; root: BlockDevice } | null = null;
-    for (const m of mounted) {
-      if (within(path, m.mountPoint) && (best === null || m.mountPoint.length > best.mountPoint.length)) best = m;
-    }
-    if (best) system.add(best.root.path);
-  }
-  return system;
 }
 
 const VOLUME_TYPES = new Set(['part', 'disk', 'rom', 'crypt', 'lvm', 'md']);
 
 /**
- * Removable volumes: every device with a file system on a removable, hot-plug or USB/SD disk
- * that holds none of the protected paths. A stick formatted without a partition table
- * (a "superfloppy") is its own volume. System disks are never offered, whatever their flags.
+ * The volumes of one whole disk: every device with a file system (or a mount) on it. A stick
+ * formatted without a partition table (a "superfloppy") is its own volume.
  */
-export function volumesFromLsblk(roots: readonly BlockDevice[], protectedPaths: readonly string[]): MediaVolume[] {
-  const system = systemDisks(roots, protectedPaths);
+export function volumesOfDisk(disk: BlockDevice): MediaVolume[] {
   const volumes: MediaVolume[] = [];
-  for (const disk of roots) {
-    if (disk.type === 'loop' || disk.type === 'ram' || disk.type === 'zram') continue;
-    if (system.has(disk.path) || !isRemovableDisk(disk)) continue;
-    walk(disk, (node) => {
-      if (!VOLUME_TYPES.has(node.type)) return;
-      if (node.fstype === null && node.mountpoints.length === 0) return;
-      // Swap, RAID members and encrypted containers hold no files of their own.
-      if (node.fstype !== null && /^(swap|linux_raid_member|crypto_luks|lvm2_member)$/iu.test(node.fstype)) return;
-      const mountPoint = node.mountpoints[0] ?? null;
-      volumes.push({
-        id: node.path,
-        device: node.path,
-        disk: disk.path,
-        label: node.label,
-        filesystem: node.fstype,
-        size: node.fssize ?? node.size,
-        free: node.fsavail,
-        mountPoint,
-        vendor: disk.vendor,
-        model: disk.model,
-        serial: disk.serial,
-        readOnly: node.readOnly || disk.readOnly,
-        removable: true,
-        source: 'lsblk',
-      });
+  walk(disk, (node) => {
+    if (!VOLUME_TYPES.has(node.type) && !(node === disk && node.type === 'loop')) return;
+    if (node.fstype === null && node.mountpoints.length === 0) return;
+    // Swap, RAID members and encrypted containers hold no files of their own.
+    if (node.fstype !== null && /^(swap|linux_raid_member|crypto_luks|lvm2_member)$/iu.test(node.fstype)) return;
+    const mountPoint = node.mountpoints[0] ?? null;
+    volumes.push({
+      id: node.path,
+      device: node.path,
+      disk: disk.path,
+      label: node.label,
+      filesystem: node.fstype,
+      size: node.fssize ?? node.size,
+      free: node.fsavail,
+      mountPoint,
+      vendor: disk.vendor,
+      model: disk.model,
+      serial: disk.serial,
+      readOnly: node.readOnly || disk.readOnly,
+      removable: isRemovableDisk(disk),
+      source: 'lsblk',
     });
-  }
+  });
   return volumes;
 }
 

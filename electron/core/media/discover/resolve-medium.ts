@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import type { MediaVolume } from '../../../../shared/media.js';
 import { AirlockError } from '../../errors.js';
+import type { RefusedDisk } from './protected-disks.js';
 
 function describe(v: MediaVolume): string {
   return [v.device ?? v.mountPoint ?? v.id, v.label ? `"${v.label}"` : null, v.mountPoint && v.mountPoint !== v.device ? `at ${v.mountPoint}` : null]
@@ -42,10 +43,34 @@ export interface ResolveOptions {
   forWrite?: boolean;
 }
 
-export function resolveMedium(id: string, volumes: readonly MediaVolume[], options: ResolveOptions = {}): MediaVolume {
+/**
+ * A request naming a disk Airlock never writes to: refused with why (MEDIA_IS_SYSTEM_DISK,
+ * MEDIA_HOLDS_SOURCES), not "not found". Matched by the whole disk's path or by one of its volumes.
+ */
+export function assertNotRefused(id: string, refused: readonly RefusedDisk[]): void {
+  const wanted = trimSlash(id.trim());
+  const hit = refused.find((r) => r.disk === wanted || matchMedia(id, r.volumes).length > 0);
+  if (!hit) return;
+  const named = hit.volumes.find((v) => matchMedia(id, [v]).length > 0);
+  const what = named ? describe(named) : hit.disk;
+  const through = hit.via.length > 1 ? ` (through ${hit.via.join(' -> ')})` : '';
+  const data = { disk: hit.disk, path: hit.path, via: hit.via.join(' -> ') };
+  if (hit.reason === 'system')
+    throw new AirlockError('MEDIA_IS_SYSTEM_DISK', `${what} is on ${hit.disk}, which holds ${hit.path}${through}.`, {
+      path: named?.mountPoint ?? hit.disk,
+      data,
+    });
+  throw new AirlockError('MEDIA_HOLDS_SOURCES', `${what} is on ${hit.disk}, which holds ${hit.path}, selected for this export${through}.`, {
+    path: named?.mountPoint ?? hit.disk,
+    data,
+  });
+}
+
+export function resolveMedium(id: string, volumes: readonly MediaVolume[], options: ResolveOptions = {}, refused: readonly RefusedDisk[] = []): MediaVolume {
   if (id.trim() === '') throw new AirlockError('USAGE', 'Name a medium: its device, label or mount point.', { data: { reason: 'medium-unnamed' } });
   const matches = matchMedia(id, volumes);
   if (matches.length === 0) {
+    assertNotRefused(id, refused);
     const device = /^\/dev\//u.test(id) ? ` ${id} is not a removable medium Airlock offers: system, internal and loop disks never are.` : '';
     throw new AirlockError('MEDIA_NOT_FOUND', `Nothing matches "${id}".${device} ${describeMedia(volumes)}`);
   }

@@ -29,7 +29,9 @@ import { exactArchiveBytes } from '../parts/archive-size.js';
 import { indexFileName, indexSignatureFileName, partFileName } from '../parts/part-names.js';
 import { INDEX_RESERVE_BYTES, MEDIA_MARGIN_BYTES, planLayout, type PlannedPart, type VolumeRoom } from '../parts/part-plan.js';
 import { serializeIndex } from '../parts/volume-index.js';
-import { readBackVolume } from '../read-back/read-back-volume.js';
+import { ChunkSums } from '../read-back/chunk-sums.js';
+import { readBackFailure, readBackVolume } from '../read-back/read-back-volume.js';
+import { flushWithProgress } from './flush-progress.js';
 import { FAT_MAX_PART_BYTES, maxPartBytesOnMount } from './fs-limits.js';
 import { assertNamesFree, assertVolumeFits } from './volume-fit.js';
 import { volumeIndexFor, type VolumeIndexInput } from './volume-index-for.js';
@@ -48,6 +50,7 @@ interface SyncedPart {
   tempPath: string;
   finalPath: string;
   file: MediaWrittenFile;
+  sums: number[];
 }
 
 interface OpenPart {
@@ -58,6 +61,8 @@ interface OpenPart {
   writer: SequentialWriter;
   /** Its hash in the background hasher. */
   hash: number;
+  /** CRC-32 per chunk, for naming where a failed read-back differs. */
+  sums: ChunkSums;
   remaining: number;
 }
 
@@ -177,7 +182,7 @@ export class MediaOutput implements BundleOutput {
     assertVolumeFits({ number, dir, parts: this.parts.filter((p) => p.volume === number), space, room: this.room(space), split: this.split });
     await assertNamesFree(dir, [...this.fileNames(number), `${this.name}${BUNDLE_SUFFIX}`], space.fstype);
     const dev = (await stat(dir)).dev;
-    const state: VolumeState = { number, medium, dir, space, files: [], readBack: null, dev };
+    const state: VolumeState = { number, medium, dir, space, files: [], readBack: null, dev, chunkSums: new Map() };
     this.volumes[number - 1] = state;
     return state;
   }
@@ -221,6 +226,7 @@ export class MediaOutput implements BundleOutput {
       const take = Math.min(rest.length, part.remaining);
       const piece = take === rest.length ? rest : rest.subarray(0, take);
       await (this.hasher as BackgroundSha256).update(this.split ? [part.hash, this.wholeHash] : [part.hash], piece);
+      part.sums.update(piece);
       try {
         await part.writer.write(piece);
       } catch (error) {
@@ -253,31 +259,41 @@ export class MediaOutput implements BundleOutput {
       handle,
       writer: new SequentialWriter(handle),
       hash: (this.hasher as BackgroundSha256).start(),
+      sums: new ChunkSums(),
       remaining: planned.size,
     };
   }
 
   private async closePart(): Promise<void> {
     const part = this.current as OpenPart;
+    const volume = this.volumes[part.planned.volume - 1] as VolumeState;
     try {
       await part.writer.finish();
-      // A failed fsync is a failed write: never retried into success.
-      await part.handle.sync();
+      // Flushing is a phase of its own (on a stick, most of the time): a failed fsync is a failed write, never retried into success.
+      await flushWithProgress(part.handle, part.planned.size, volume.dev, this.tracker);
       await part.handle.close();
     } catch (error) {
-      throw await volumeFailure(error, part.tempPath, this.volumes[part.planned.volume - 1]);
+      throw await volumeFailure(error, part.tempPath, volume);
     }
     this.current = null;
     this.nextPart += 1;
-    const volume = this.volumes[part.planned.volume - 1] as VolumeState;
     const written = await (this.hasher as BackgroundSha256).digest(part.hash);
     this.synced.push({
       tempPath: part.tempPath,
       finalPath: part.finalPath,
       file: { path: part.finalPath, size: part.planned.size, sha256: written, volume: volume.number, kind: this.split ? 'part' : 'bundle' },
+      sums: part.sums.finish(),
     });
     const next = this.parts[this.nextPart];
     if (!next || next.volume !== part.planned.volume) await this.finishVolume(volume, !next);
+    else this.resumeWriting();
+  }
+
+  /** Back to the `writing` phase after a flush or another volume, at the bytes written so far. */
+  private resumeWriting(): void {
+    if (!this.tracker) return;
+    this.tracker.startPhase('writing', { bytes: this.exact, files: null });
+    this.tracker.addBytes(this.bytesWritten);
   }
 
   /**
@@ -297,19 +313,22 @@ export class MediaOutput implements BundleOutput {
         throw await volumeFailure(error, part.finalPath, volume);
       }
       this.synced.shift();
-      this.record(volume, part.file);
+      this.record(volume, part.file, part.sums);
     }
   }
 
-  private record(volume: VolumeState, file: MediaWrittenFile): void {
+  private record(volume: VolumeState, file: MediaWrittenFile, sums: number[]): void {
     volume.files.push(file);
+    volume.chunkSums.set(file.path, sums);
     this.written.push(file);
   }
 
   /** A small file (index, signature) written the same way as the parts (small-file-write.ts). */
   private async writeSmall(volume: VolumeState, file: string, bytes: Buffer, kind: MediaWrittenFile['kind']): Promise<void> {
     const finalPath = await writeSmallFile(volume, file, bytes, this.leftovers);
-    this.record(volume, { path: finalPath, size: bytes.length, sha256: sha256Hex(bytes), volume: volume.number, kind });
+    const sums = new ChunkSums();
+    sums.update(bytes);
+    this.record(volume, { path: finalPath, size: bytes.length, sha256: sha256Hex(bytes), volume: volume.number, kind }, sums.finish());
   }
 
   private indexInput(): VolumeIndexInput {
@@ -331,18 +350,10 @@ export class MediaOutput implements BundleOutput {
       volume.readBack = await readBackVolume(volume, this.tracker, this.signal);
       if (!volume.readBack.ok) {
         this.readBackFailed = true;
-        const bad = volume.readBack.problems.map((p) => `${p.code} ${p.path ?? ''}`).join('; ');
-        throw new AirlockError(
-          'MEDIA_READBACK_FAILED',
-          `Volume ${volume.number} (${volume.medium.label ?? volume.dir}): ${bad}. Method: ${volume.readBack.method}.`,
-          { path: volume.readBack.problems[0]?.path ?? volume.dir },
-        );
+        throw readBackFailure(volume, volume.readBack);
       }
     }
-    if (!last && this.tracker) {
-      this.tracker.startPhase('writing', { bytes: this.exact, files: null });
-      this.tracker.addBytes(this.bytesWritten);
-    }
+    if (!last) this.resumeWriting();
   }
 
   async commit(): Promise<{ bundlePath: string; bundleBytes: number }> {

@@ -18,6 +18,8 @@ export interface VolumeState {
   readBack: ReadBackReport | null;
   /** st_dev of the folder when adopted: a different one later means the medium is gone. */
   dev: number;
+  /** CRC-32 per chunk of each file written (read-back/chunk-sums.ts): where a failed read-back first differs. */
+  chunkSums: Map<string, number[]>;
 }
 
 /** Whether the volume's folder is still the medium adopted (a pulled or unmounted medium leaves another device's folder, or none). */

@@ -11,6 +11,7 @@ import { AirlockError, errnoOf, throwIfAborted } from '../../errors.js';
 import type { ProgressTracker } from '../../jobs/progress-tracker.js';
 import { MEDIA_GONE, mediaError } from '../output/media-errors.js';
 import { volumePresent, type VolumeState } from '../output/volume-state.js';
+import { ChunkSums, firstDifference, type FirstDifference } from './chunk-sums.js';
 import { hashUncached, planUncachedRead } from './uncached-read.js';
 
 /** Every file of the volume read back past the cache and compared with what was written. */
@@ -27,8 +28,9 @@ export async function readBackVolume(volume: VolumeState, tracker: ProgressTrack
     throwIfAborted(signal);
     let actual: { sha256: string; size: number } | null = null;
     let error: string | null = null;
+    const sums = new ChunkSums();
     try {
-      actual = await hashUncached(file.path, plan, { signal, onBytes: (n) => tracker?.addBytes(n) });
+      actual = await hashUncached(file.path, plan, { signal, onBytes: (n) => tracker?.addBytes(n), onData: (chunk) => sums.update(chunk) });
     } catch (e) {
       if (errnoOf(e) && MEDIA_GONE.has(errnoOf(e) as string)) throw mediaError(e, file.path);
       if (!(await volumePresent(volume)))
@@ -38,12 +40,22 @@ export async function readBackVolume(volume: VolumeState, tracker: ProgressTrack
     tracker?.addFiles(1);
     const ok = actual !== null && actual.sha256 === file.sha256 && actual.size === file.size;
     bytes += actual?.size ?? 0;
-    files.push({ file: file.path, size: file.size, expectedSha256: file.sha256, actualSha256: actual?.sha256 ?? null, ok });
+    const expectedSums = volume.chunkSums.get(file.path);
+    const differs = ok || actual === null || !expectedSums ? null : firstDifference(expectedSums, sums.finish(), file.size, actual.size);
+    files.push({
+      file: file.path,
+      size: file.size,
+      expectedSha256: file.sha256,
+      actualSha256: actual?.sha256 ?? null,
+      actualSize: actual?.size ?? null,
+      firstDifference: differs,
+      ok,
+    });
     if (!ok) {
       const detail =
         actual === null
           ? `${file.path} could not be read back: ${error ?? 'unknown error'}.`
-          : `${file.path} read back as ${actual.size} bytes with SHA-256 ${actual.sha256}; ${file.size} bytes with SHA-256 ${file.sha256} were written.`;
+          : `${file.path} read back as ${actual.size} bytes with SHA-256 ${actual.sha256}; ${file.size} bytes with SHA-256 ${file.sha256} were written.${where(differs)}`;
       problems.push(problem('CHECKSUM_MISMATCH', detail, file.path));
     }
   }
@@ -59,4 +71,45 @@ export async function readBackVolume(volume: VolumeState, tracker: ProgressTrack
     bytes,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+function where(differs: FirstDifference | null): string {
+  if (!differs) return '';
+  return ` The first difference is in bytes ${differs.offset}-${differs.offset + differs.length - 1}.`;
+}
+
+/**
+ * The export's failure after a read-back that found other bytes: the first bad file, where it
+ * first differs, and both SHA-256 in the message and in the error's data (for the CLI's --json,
+ * the app and the audit log); the files are left on the medium as evidence.
+ */
+export function readBackFailure(volume: VolumeState, report: ReadBackReport): AirlockError {
+  const bad = report.files.find((f) => !f.ok);
+  const name = volume.medium.label ?? volume.dir;
+  if (!bad)
+    return new AirlockError('MEDIA_READBACK_FAILED', `Volume ${volume.number} (${name}): read-back failed. Method: ${report.method}.`, { path: volume.dir });
+  const others = report.files.filter((f) => !f.ok).length - 1;
+  const differs = bad.firstDifference ?? null;
+  const found = bad.actualSha256 === null ? 'it could not be read back' : `found SHA-256 ${bad.actualSha256} (${bad.actualSize ?? '?'} bytes)`;
+  const at = differs ? ` first differs at byte ${differs.offset} (within bytes ${differs.offset}-${differs.offset + differs.length - 1});` : '';
+  const more = others > 0 ? ` ${others} more file${others === 1 ? '' : 's'} differ${others === 1 ? 's' : ''} too.` : '';
+  return new AirlockError(
+    'MEDIA_READBACK_FAILED',
+    `Volume ${volume.number} (${name}): ${bad.file}${at} expected SHA-256 ${bad.expectedSha256} (${bad.size} bytes), ${found}.${more} Method: ${report.method}.`,
+    {
+      path: bad.file,
+      data: {
+        volume: volume.number,
+        file: bad.file,
+        offset: differs?.offset ?? null,
+        length: differs?.length ?? null,
+        expectedSha256: bad.expectedSha256,
+        foundSha256: bad.actualSha256,
+        expectedSize: bad.size,
+        foundSize: bad.actualSize ?? null,
+        method: report.method,
+        files: others + 1,
+      },
+    },
+  );
 }

@@ -311,7 +311,8 @@ export function openUncached(path: string, plan: ReadPlan, signal?: AbortSignal)
 export async function hashUncached(
   path: string,
   plan: ReadPlan,
-  options: { signal?: AbortSignal | undefined; onBytes?: (n: number) => void } = {},
+  /** onData sees each piece read, before the next read may reuse its buffer (do not keep it). */
+  options: { signal?: AbortSignal | undefined; onBytes?: (n: number) => void; onData?: ((chunk: Buffer) => void) | undefined } = {},
 ): Promise<{ sha256: string; size: number }> {
   const hash = sha256();
   let size = 0;
@@ -323,6 +324,7 @@ export async function hashUncached(
         // Views into the reader's buffers: each is hashed before the next read lands in it.
         for await (const chunk of readDirect(direct, options.signal ? { signal: options.signal } : {})) {
           hash.update(chunk);
+          options.onData?.(chunk);
           size += chunk.length;
           options.onBytes?.(chunk.length);
         }
@@ -336,6 +338,7 @@ export async function hashUncached(
   }
   for await (const chunk of openUncached(path, plan, options.signal)) {
     hash.update(chunk as Buffer);
+    options.onData?.(chunk as Buffer);
     size += (chunk as Buffer).length;
     options.onBytes?.((chunk as Buffer).length);
   }

@@ -11,7 +11,9 @@ import { StepHeader } from '../../components/StepHeader.js';
 import { useMedia } from '../../hooks/useMedia.js';
 import { useFormat } from '../../i18n/format.js';
 import { useT } from '../../i18n/useT.js';
+import { useState } from 'react';
 import { estimateBundleBytes, fitOnMedium } from './bundle-estimate.js';
+import { LargeDriveAlert } from './LargeDriveAlert.js';
 
 /** The core's rule for bundle names (shared/errors.ts INVALID_NAME). */
 const NAME_RE = /^(?!\.)[A-Za-z0-9._-]{1,100}$/u;
@@ -29,16 +31,18 @@ export interface DestinationStepProps {
   onNext: () => void;
   /** How often the media list is refreshed (tests shorten it). */
   pollMs?: number | undefined;
+  /** The selection: media on the disks holding it are not offered (core refuses them anyway). */
+  sources?: readonly string[] | undefined;
 }
 
 /** Not a medium id: those are device paths and absolute folders. */
 const FOLDER = 'airlock:folder';
 const valueOf = (d: ChosenDestination): string | null => (d === null ? null : d.kind === 'folder' ? FOLDER : d.medium.id);
 
-export function DestinationStep({ summary, destination, name, onChange, withImages = false, onBack, onNext, pollMs }: DestinationStepProps) {
+export function DestinationStep({ summary, destination, name, onChange, withImages = false, onBack, onNext, pollMs, sources }: DestinationStepProps) {
   const t = useT();
   const f = useFormat();
-  const { media, error } = useMedia(pollMs);
+  const { media, error } = useMedia(pollMs, sources);
   const bundleBytes = estimateBundleBytes(summary);
   const nameError = name !== '' && !NAME_RE.test(name) ? t('export.destination.nameError') : null;
   // The chosen medium as listed now (its free space may have changed); null when it is gone.
@@ -46,8 +50,12 @@ export function DestinationStep({ summary, destination, name, onChange, withImag
     destination?.kind === 'medium' ? (media?.find((v) => v.id === destination.medium.id) ?? (media === null ? destination.medium : null)) : null;
   const gone = destination?.kind === 'medium' && chosenMedium === null;
   const chosenFits = chosenMedium ? fitOnMedium(bundleBytes, chosenMedium).fits !== false : false;
+  // A large drive is written to only once the operator has said it is the one (issue #19.4).
+  const [largeAcknowledged, setLargeAcknowledged] = useState<string | null>(null);
+  const largeOk = !chosenMedium?.large || largeAcknowledged === chosenMedium.id;
   const ready =
-    nameError === null && (destination?.kind === 'folder' ? destination.path !== null : destination?.kind === 'medium' ? chosenFits && !gone : false);
+    nameError === null &&
+    (destination?.kind === 'folder' ? destination.path !== null : destination?.kind === 'medium' ? chosenFits && !gone && largeOk : false);
 
   const choose = (value: string) => {
     if (value === FOLDER) onChange({ destination: { kind: 'folder', path: destination?.kind === 'folder' ? destination.path : null }, name });
@@ -112,6 +120,13 @@ export function DestinationStep({ summary, destination, name, onChange, withImag
           purpose="export-destination"
           value={destination.path}
           onChange={(path) => onChange({ destination: { kind: 'folder', path }, name })}
+        />
+      ) : null}
+      {chosenMedium?.large ? (
+        <LargeDriveAlert
+          medium={chosenMedium}
+          acknowledged={largeAcknowledged === chosenMedium.id}
+          onAcknowledge={(ok) => setLargeAcknowledged(ok ? chosenMedium.id : null)}
         />
       ) : null}
       {destination?.kind === 'medium' && chosenMedium ? (

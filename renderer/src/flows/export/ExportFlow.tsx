@@ -14,6 +14,7 @@ import { ExportResultStep } from './ExportResultStep.js';
 import { carriesImages, imageRequestFields, NO_IMAGES, type ImageChoice } from './image-choice.js';
 import { ReviewStep } from './ReviewStep.js';
 import { SignStep } from './SignStep.js';
+import { ReadBackFailed } from './ReadBackFailed.js';
 import { WriteStep } from './WriteStep.js';
 
 type Step = 'sources' | 'review' | 'destination' | 'sign' | 'write';
@@ -129,6 +130,7 @@ export function ExportFlow({ onOpenKeys, pollMs }: { onOpenKeys: () => void; pol
           onChange={setDestination}
           withImages={withImages}
           pollMs={pollMs || undefined}
+          sources={selection}
           onBack={() => setStep('review')}
           onNext={() => setStep('sign')}
         />
@@ -159,12 +161,17 @@ export function ExportFlow({ onOpenKeys, pollMs }: { onOpenKeys: () => void; pol
             imagesFact={imagesFact}
             pullsImages={pullsImages}
             progress={job.progress}
+            readBackFailed={finished?.error?.code === 'MEDIA_READBACK_FAILED'}
             cancelling={cancelling}
             {...(finished ? {} : { onCancel: cancel })}
           />
           {finished?.error ? (
             <>
-              <ErrorAlert error={finished.error} title={finished.state === 'cancelled' ? t('export.cancelled') : t('export.failed')} />
+              {finished.error.code === 'MEDIA_READBACK_FAILED' ? (
+                <ReadBackFailed error={finished.error} />
+              ) : (
+                <ErrorAlert error={finished.error} title={finished.state === 'cancelled' ? t('export.cancelled') : t('export.failed')} />
+              )}
               <Group justify="space-between">
                 <Button variant="default" onClick={() => setStep('sign')}>
                   {t('export.backToSigning')}

@@ -7,6 +7,7 @@ import { StepHeader } from '../../components/StepHeader.js';
 import type { MessageId } from '../../i18n/en.js';
 import { useFormat } from '../../i18n/format.js';
 import { useT } from '../../i18n/useT.js';
+import { MediaPhases } from './MediaPhases.js';
 
 /** Phases after signing: reaching one proves the key was unlocked and the manifest signed. */
 const SIGNED_PHASES = new Set<ProgressPhase>(['writing', 'writing-tag-files', 'syncing', 'reading-back']);
@@ -39,12 +40,24 @@ export interface WriteStepProps {
   /** The export fetches images from a registry (docker:// references, or a list file that may hold them). */
   pullsImages?: boolean | undefined;
   progress: Progress | null;
+  /** The export failed in the read-back: the read-back phase shows failed. */
+  readBackFailed?: boolean | undefined;
   cancelling: boolean;
   /** Absent once the job has ended. */
   onCancel?: (() => void) | undefined;
 }
 
-export function WriteStep({ summary, destinationText, toMedium, imagesFact = null, pullsImages = false, progress, cancelling, onCancel }: WriteStepProps) {
+export function WriteStep({
+  summary,
+  destinationText,
+  toMedium,
+  imagesFact = null,
+  pullsImages = false,
+  progress,
+  readBackFailed = false,
+  cancelling,
+  onCancel,
+}: WriteStepProps) {
   const t = useT();
   const f = useFormat();
   const passes = toMedium ? [PREPARE, WRITE, READ_BACK] : progress && TWO_PASS_PHASES.has(progress.phase) ? [PREPARE, WRITE] : [HASH_AND_WRITE, SIGN_AND_FLUSH];
@@ -81,6 +94,7 @@ export function WriteStep({ summary, destinationText, toMedium, imagesFact = nul
           );
         })}
       </List>
+      {toMedium ? <MediaPhases progress={progress} readBackFailed={readBackFailed} /> : null}
       <JobProgress progress={progress} cancelling={cancelling} onCancel={onCancel} />
     </Stack>
   );

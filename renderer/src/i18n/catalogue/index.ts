@@ -13,6 +13,7 @@ import { mediaMessages } from './media.js';
 import { partsMessages } from './parts.js';
 import { reportMessages } from './report.js';
 import { scannerMessages } from './scanner.js';
+import { mediaStepMessages } from './media-step.js';
 import { settingsMessages } from './settings.js';
 import { verifyMessages } from './verify.js';
 
@@ -33,4 +34,5 @@ export const AREAS = {
   scanner: scannerMessages,
   settings: settingsMessages,
   verify: verifyMessages,
+  mediaStep: mediaStepMessages,
 } as const;

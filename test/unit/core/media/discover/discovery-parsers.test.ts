@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseLsblk, systemDisks, volumesFromLsblk } from '../../../../../electron/core/media/discover/lsblk-parse.js';
+import { parseLsblk } from '../../../../../electron/core/media/discover/lsblk-parse.js';
+import { systemDisks, volumesFromLsblk } from '../../../../../electron/core/media/discover/protected-disks.js';
 import { parseDiskutilInfo, parseDiskutilList, volumeFromDiskutil } from '../../../../../electron/core/media/discover/diskutil-parse.js';
 import { parsePlist } from '../../../../../electron/core/media/discover/plist.js';
 import { parsePowerShellJson, parseWindowsListing, volumesFromWindows } from '../../../../../electron/core/media/discover/windows-parse.js';

@@ -50,6 +50,12 @@ describe('export to media: the read-back phase at its source', () => {
     expect(phases).toContain('reading-back');
     expect(phases.lastIndexOf('writing')).toBeLessThan(phases.indexOf('reading-back'));
     expect(phases.at(-1)).toBe('reading-back');
+    // Write, flush, read back: the flush is a phase of its own, over the bundle's bytes, complete before the read-back.
+    const flushing = seen.filter((p) => p.phase === 'syncing');
+    expect(phases.lastIndexOf('writing')).toBeLessThan(phases.indexOf('syncing'));
+    expect(phases.lastIndexOf('syncing')).toBeLessThan(phases.indexOf('reading-back'));
+    expect(flushing.at(-1)?.bytesTotal).toBeGreaterThan(1 << 20);
+    expect(flushing.at(-1)?.bytesDone).toBe(flushing.at(-1)?.bytesTotal);
     const readBack = seen.filter((p) => p.phase === 'reading-back');
     // The read-back covers the bundle file just written: its whole size, one file.
     expect(readBack.at(-1)).toMatchObject({ filesTotal: 1, filesDone: 1 });
