@@ -4,7 +4,7 @@
  * running export keeps its screen when the operator looks at something else.
  */
 import { AppShell, Group, NavLink, SegmentedControl, Stack, Text, Title, useMantineColorScheme } from '@mantine/core';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { JobsPanel } from './components/JobsPanel.js';
 import { ExportFlow } from './flows/export/ExportFlow.js';
 import { ImportFlow } from './flows/import/ImportFlow.js';
@@ -45,8 +45,28 @@ function ThemeSwitch() {
   );
 }
 
+/**
+ * After the operator moves to another section, the focus goes to that section's heading (its
+ * current step's, in a flow), so a screen reader announces where they are and Tab starts there.
+ * Not on the first render: the page load leaves the focus to the first step's own heading.
+ */
+function useFocusOnSectionChange(section: Section): void {
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const heading = document.querySelector<HTMLElement>(`main section[data-section="${section}"] h2`);
+    if (!heading) return;
+    if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+    heading.focus({ preventScroll: false });
+  }, [section]);
+}
+
 export function App({ initial = 'export' }: { initial?: Section }) {
   const [section, setSection] = useState<Section>(initial);
+  useFocusOnSectionChange(section);
   const panes: Record<Section, ReactNode> = {
     export: <ExportFlow onOpenKeys={() => setSection('keys')} />,
     import: <ImportFlow onOpenQuarantine={() => setSection('quarantine')} />,
@@ -87,7 +107,7 @@ export function App({ initial = 'export' }: { initial?: Section }) {
       </AppShell.Navbar>
       <AppShell.Main>
         {SECTIONS.map((s) => (
-          <section key={s.id} hidden={section !== s.id} aria-label={s.label} style={{ maxWidth: 960 }}>
+          <section key={s.id} hidden={section !== s.id} aria-label={s.label} data-section={s.id} style={{ maxWidth: 960 }}>
             {panes[s.id]}
           </section>
         ))}

@@ -4,7 +4,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiProvider } from './api.js';
 import { App, NoBridge } from './App.js';
-import { theme } from './theme.js';
+import { cssVariablesResolver, theme } from './theme.js';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('Airlock: #root element missing from index.html');
@@ -12,7 +12,7 @@ if (!container) throw new Error('Airlock: #root element missing from index.html'
 const api = window.airlock;
 createRoot(container).render(
   <StrictMode>
-    <MantineProvider theme={theme} defaultColorScheme="auto">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="auto">
       {api ? (
         <ApiProvider api={api}>
           <App />
