@@ -4,7 +4,7 @@
  * running export keeps its screen when the operator looks at something else.
  */
 import { AppShell, Group, NavLink, SegmentedControl, Stack, Text, Title, useMantineColorScheme } from '@mantine/core';
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { JobsPanel } from './components/JobsPanel.js';
 import { ExportFlow } from './flows/export/ExportFlow.js';
 import { ImportFlow } from './flows/import/ImportFlow.js';
@@ -46,27 +46,28 @@ function ThemeSwitch() {
 }
 
 /**
- * After the operator moves to another section, the focus goes to that section's heading (its
- * current step's, in a flow), so a screen reader announces where they are and Tab starts there.
- * Not on the first render: the page load leaves the focus to the first step's own heading.
+ * When the operator picks a section (or a flow sends them to one), the focus goes to that section's
+ * heading (its current step's, in a flow), so a screen reader announces where they are and Tab
+ * starts there. Not on the first render: the page load leaves the focus to the first step's heading.
  */
-function useFocusOnSectionChange(section: Section): void {
-  const first = useRef(true);
+function useSectionFocus(section: Section, request: number): void {
   useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
+    if (request === 0) return;
     const heading = document.querySelector<HTMLElement>(`main section[data-section="${section}"] h2`);
     if (!heading) return;
     if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
-    heading.focus({ preventScroll: false });
-  }, [section]);
+    heading.focus();
+  }, [section, request]);
 }
 
 export function App({ initial = 'export' }: { initial?: Section }) {
-  const [section, setSection] = useState<Section>(initial);
-  useFocusOnSectionChange(section);
+  const [section, setShown] = useState<Section>(initial);
+  const [focusRequest, setFocusRequest] = useState(0);
+  useSectionFocus(section, focusRequest);
+  const setSection = (next: Section) => {
+    setShown(next);
+    setFocusRequest((n) => n + 1);
+  };
   const panes: Record<Section, ReactNode> = {
     export: <ExportFlow onOpenKeys={() => setSection('keys')} />,
     import: <ImportFlow onOpenQuarantine={() => setSection('quarantine')} />,

@@ -293,7 +293,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('accessibility: axe on
       }
       await section('Import');
       await expect.poll(() => focusedHeading(page), POLL).toBe('Insert a medium');
-      const media = visible().getByRole('radiogroup', { name: 'Medium' });
+      const media = visible().getByRole('radiogroup', { name: 'Medium', exact: true });
       await chooseRadio(page, media, media.getByRole('radio', { name: dirs.medium }));
       const bundles = visible().getByRole('radiogroup', { name: /^Bundles on .* \(2 bundles\)$/u });
       await chooseRadio(page, bundles, bundles.getByRole('radio', { name: 'keyboard-notes' }));
@@ -315,7 +315,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('accessibility: axe on
 
       await press('Import another bundle');
       await step('Insert a medium');
-      const again = visible().getByRole('radiogroup', { name: 'Medium' });
+      const again = visible().getByRole('radiogroup', { name: 'Medium', exact: true });
       await chooseRadio(page, again, again.getByRole('radio', { name: dirs.medium }));
       const listed = visible().getByRole('radiogroup', { name: /^Bundles on .* \(2 bundles\)$/u });
       await chooseRadio(page, listed, listed.getByRole('radio', { name: 'refused-tool' }));
@@ -361,6 +361,14 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('accessibility: axe on
       await press('Trust this key', panel);
       await page.getByText('Now trusted: Lab B Diode <diode@lab-b.example>').waitFor();
       await axe('Keys: two trusted signers');
+      // The confirmation dialog: axe with it open, the focus inside it, Escape closes it.
+      await press(/^Stop trusting Lab B Diode/u);
+      const dialog = page.getByRole('dialog', { name: 'Stop trusting this signer?' });
+      await dialog.waitFor();
+      await expect.poll(() => dialog.evaluate((d) => d.contains(document.activeElement)), POLL).toBe(true);
+      await axe('Keys: stop-trusting dialog open');
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
     },
     TEST_TIMEOUT,
   );

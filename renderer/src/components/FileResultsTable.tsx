@@ -11,6 +11,7 @@ import { formatBytes } from '../../../shared/format.js';
 import type { FileOutcome, FileResult, FileResults } from '../../../shared/results.js';
 import { FILE_OUTCOMES } from '../../../shared/results.js';
 import { plural } from './plural.js';
+import { StatusBadge } from './StatusIcon.js';
 
 export const OUTCOME_LABELS: Record<FileOutcome, string> = {
   ok: 'Intact',
@@ -136,9 +137,7 @@ export function FileResultsTable({ files }: { files: FileResults }) {
                     </Table.Td>
                     <Table.Td>{r.size === null ? '—' : formatBytes(r.size)}</Table.Td>
                     <Table.Td>
-                      <Badge color={r.outcome === 'ok' ? 'green' : 'red'} variant="light">
-                        {OUTCOME_LABELS[r.outcome]}
-                      </Badge>
+                      <StatusBadge tone={r.outcome === 'ok' ? 'pass' : 'fail'}>{OUTCOME_LABELS[r.outcome]}</StatusBadge>
                     </Table.Td>
                     <Table.Td>{r.code ? <Code>{r.code}</Code> : '—'}</Table.Td>
                   </Table.Tr>

@@ -3,10 +3,11 @@
  * code, its human message and the next step) or not reached. Details may quote the bundle:
  * hostile text, shown through displayText().
  */
-import { Badge, Code, Group, List, Stack, Text } from '@mantine/core';
+import { Code, Group, List, Stack, Text } from '@mantine/core';
 import { displayText } from '../../../shared/display-text.js';
 import { PROBLEM_TEXT } from '../../../shared/problems.js';
 import type { PolicyCheck, PolicyFinding, PolicySummary } from '../../../shared/results.js';
+import { StatusBadge, type StatusTone } from './StatusIcon.js';
 
 export const POLICY_CHECK_LABELS: Record<PolicyCheck, string> = {
   'trusted-signer': 'Signed by a trusted key',
@@ -20,10 +21,10 @@ export const POLICY_CHECK_LABELS: Record<PolicyCheck, string> = {
   replay: 'Not already imported (replay guard)',
 };
 
-const OUTCOME_BADGE: Record<PolicyFinding['outcome'], { label: string; color: string }> = {
-  pass: { label: 'Pass', color: 'green' },
-  fail: { label: 'Fail', color: 'red' },
-  'not-checked': { label: 'Not checked', color: 'gray' },
+const OUTCOME_BADGE: Record<PolicyFinding['outcome'], { label: string; tone: StatusTone }> = {
+  pass: { label: 'Pass', tone: 'pass' },
+  fail: { label: 'Fail', tone: 'fail' },
+  'not-checked': { label: 'Not checked', tone: 'neutral' },
 };
 
 /** `context`: a verify report says that import-only checks stop the import; an import result has already applied them. */
@@ -37,9 +38,9 @@ export function PolicyFindings({ policy, context }: { policy: PolicySummary; con
           <List.Item key={f.check} data-policy-check={f.check} data-outcome={f.outcome} aria-label={`${label}: ${badge.label}`}>
             <Stack gap={2}>
               <Group gap="xs">
-                <Badge color={badge.color} variant={f.outcome === 'fail' ? 'filled' : 'light'} w={96}>
+                <StatusBadge tone={badge.tone} variant={f.outcome === 'fail' ? 'filled' : 'light'} miw={96}>
                   {badge.label}
-                </Badge>
+                </StatusBadge>
                 <Text size="sm" fw={600}>
                   {label}
                 </Text>

@@ -14,6 +14,7 @@ import type { AuditEventView, AuditVerifyReport, IpcError, IpcRequest, IpcRespon
 import { asIpcError, call, useApi } from '../api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { plural } from '../components/plural.js';
+import { StatusBadge, type StatusTone } from '../components/StatusIcon.js';
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -42,11 +43,11 @@ export const AUDIT_TYPE_LABELS: { readonly [T in AuditEventType]: string } = {
   'watch-stop': 'Inbox watcher stopped',
 };
 
-const OUTCOME_LABELS: { readonly [O in AuditOutcome]: { label: string; color: string } } = {
-  ok: { label: 'OK', color: 'green' },
-  rejected: { label: 'Rejected', color: 'red' },
-  failed: { label: 'Failed', color: 'orange' },
-  cancelled: { label: 'Cancelled', color: 'gray' },
+const OUTCOME_LABELS: { readonly [O in AuditOutcome]: { label: string; tone: StatusTone } } = {
+  ok: { label: 'OK', tone: 'pass' },
+  rejected: { label: 'Rejected', tone: 'fail' },
+  failed: { label: 'Failed', tone: 'warn' },
+  cancelled: { label: 'Cancelled', tone: 'neutral' },
 };
 
 function typeLabel(type: string): string {
@@ -54,12 +55,8 @@ function typeLabel(type: string): string {
 }
 
 function outcomeBadge(outcome: string) {
-  const known = (OUTCOME_LABELS as Readonly<Record<string, { label: string; color: string }>>)[outcome];
-  return (
-    <Badge color={known?.color ?? 'gray'} variant="light">
-      {known?.label ?? displayText(outcome)}
-    </Badge>
-  );
+  const known = (OUTCOME_LABELS as Readonly<Record<string, { label: string; tone: StatusTone }>>)[outcome];
+  return <StatusBadge tone={known?.tone ?? 'neutral'}>{known?.label ?? displayText(outcome)}</StatusBadge>;
 }
 
 /** "2026-11-28 10:00:05 UTC": unambiguous on a station whatever its locale. */

@@ -126,7 +126,7 @@ export function KeysView() {
                       onClick={() => setUntrusting(s)}
                       aria-label={`Stop trusting ${displayText(s.userIds.join(', '))}`}
                     >
-                      Untrust…
+                      Stop trusting…
                     </Button>
                   </Table.Td>
                 </Table.Tr>

@@ -45,11 +45,15 @@ export async function activate(page: Page, target: Locator, options: { backwards
   await page.keyboard.press('Enter');
 }
 
-/** Tab into the group's radios, then arrow down until `radio` is checked (arrows select in a radio group). */
+/**
+ * Tab into the group's radios, then arrow down until `radio` is checked (arrows select in a radio
+ * group; Space checks the focused one when none is). Checking it may open a new step that takes
+ * the focus, so a checked radio is enough.
+ */
 export async function chooseRadio(page: Page, group: Locator, radio: Locator): Promise<void> {
   await tabTo(page, group, { into: true });
   for (let presses = 0; presses <= 20; presses += 1) {
-    if ((await radio.isChecked()) && (await hasFocus(radio))) return;
+    if (await radio.isChecked()) return;
     if (await hasFocus(radio)) {
       await page.keyboard.press('Space');
       continue;

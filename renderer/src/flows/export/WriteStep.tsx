@@ -1,11 +1,12 @@
 /** Export step 5: the bundle being written (and, on a medium, read back), live, with cancel. */
-import { Badge, Group, List, Stack, Text } from '@mantine/core';
+import { Group, List, Stack, Text } from '@mantine/core';
 import { formatBytes } from '../../../../shared/format.js';
 import type { SelectionSummary } from '../../../../shared/ipc.js';
 import type { Progress, ProgressPhase } from '../../../../shared/progress.js';
 import { JobProgress } from '../../components/JobProgress.js';
 import { plural } from '../../components/plural.js';
 import { StepHeader } from '../../components/StepHeader.js';
+import { StatusBadge } from '../../components/StatusIcon.js';
 
 /** Phases after signing: reaching one proves the key was unlocked and the manifest signed. */
 const SIGNED_PHASES = new Set<ProgressPhase>(['writing', 'writing-tag-files', 'syncing', 'reading-back']);
@@ -73,9 +74,9 @@ export function WriteStep({ summary, destinationText, toMedium, imagesFact = nul
           return (
             <List.Item key={stage.name} aria-current={state === 'now' ? 'step' : undefined}>
               <Group gap="xs">
-                <Badge variant={state === 'now' ? 'filled' : 'light'} color={state === 'done' ? 'green' : state === 'now' ? 'blue' : 'gray'} w={90}>
+                <StatusBadge variant={state === 'now' ? 'filled' : 'light'} tone={state === 'done' ? 'pass' : state === 'now' ? 'running' : 'neutral'} miw={90}>
                   {state === 'done' ? 'done' : state === 'now' ? 'now' : 'next'}
-                </Badge>
+                </StatusBadge>
                 <Text size="sm">{stage.name}</Text>
               </Group>
             </List.Item>

@@ -2,7 +2,7 @@
  * "Verify a medium": choose a detected medium, re-verify every bundle and part set on it past
  * the page cache (Station.verifyMedia), and report per bundle. Nothing is written or imported.
  */
-import { Alert, Badge, Button, Code, Group, List, Radio, Stack, Table, Text } from '@mantine/core';
+import { Alert, Button, Code, Group, List, Radio, Stack, Table, Text } from '@mantine/core';
 import { displayText } from '../../../../shared/display-text.js';
 import type { MediaVerifyView, MediaVolumeView } from '../../../../shared/ipc.js';
 import type { Progress } from '../../../../shared/progress.js';
@@ -13,6 +13,7 @@ import { plural } from '../../components/plural.js';
 import { ProblemList } from '../../components/ProblemList.js';
 import { SignerCard } from '../../components/SignerCard.js';
 import { StepHeader } from '../../components/StepHeader.js';
+import { StatusBadge } from '../../components/StatusIcon.js';
 
 export interface ChooseMediumStepProps {
   media: MediaVolumeView[] | null;
@@ -169,9 +170,9 @@ export function MediumReportStep({ report, medium, onAnother }: MediumReportStep
                     <Text size="sm">{checked}</Text>
                   </Table.Td>
                   <Table.Td>
-                    <Badge color={item.ok ? 'green' : 'red'} variant="filled">
+                    <StatusBadge tone={item.ok ? 'pass' : 'fail'} variant="filled">
                       {item.ok ? 'Verified' : 'Rejected'}
-                    </Badge>
+                    </StatusBadge>
                   </Table.Td>
                 </Table.Tr>
               );
