@@ -4,11 +4,20 @@
  * the same fields. Fields the app does not edit (mediaRoots, name rules, signer roles, path
  * limits) are kept as they are whenever the app writes a file.
  */
+import type { StationLanguage } from './language.js';
+
 export const CONFIG_FIELDS = ['stationName', 'operatorName', 'organization'] as const;
 export type ConfigField = (typeof CONFIG_FIELDS)[number];
 
 export const POLICY_FIELDS = ['maxEntries', 'maxTotalBytes', 'maxFileBytes', 'requiredSigners', 'clockSkewSeconds'] as const;
 export type PolicyField = (typeof POLICY_FIELDS)[number];
+
+/**
+ * config.json `language` (shared/language.ts): the app's language and the PDF receipts'. Not a
+ * text field like CONFIG_FIELDS: a choice among STATION_LANGUAGES, chosen in Settings.
+ */
+export const LANGUAGE_FIELD = 'language';
+export type SettingField = ConfigField | PolicyField | typeof LANGUAGE_FIELD;
 
 /** Inclusive bounds of each policy field, as policy.json's schema accepts them. */
 export const POLICY_BOUNDS: { readonly [F in PolicyField]: { min: number; max: number } } = {
@@ -35,11 +44,13 @@ export const SETTING_PATHS: { readonly [F in ConfigField | PolicyField]: string 
 export interface SettingsPatch {
   config?: { [F in ConfigField]?: string | null | undefined } | undefined;
   policy?: { [F in PolicyField]?: number | null | undefined } | undefined;
+  /** config.json `language`; null removes it (the default language applies). */
+  language?: StationLanguage | null | undefined;
 }
 
 /** One changed field, as recorded in the audit event `settings-change` (null: not set, the default applies). */
 export interface SettingChange {
-  field: ConfigField | PolicyField;
+  field: SettingField;
   from: string | number | null;
   to: string | number | null;
 }
@@ -53,6 +64,8 @@ export interface StationSettings {
   effective: { station: string; operator: string; organization: string | null; policy: { [F in PolicyField]: number } };
   /** What applies when a field is not set. */
   defaults: { stationName: string; operator: string; policy: { [F in PolicyField]: number } };
+  /** config.json `language`: what it sets (null: not set) and the language that applies. */
+  language: { configured: StationLanguage | null; effective: StationLanguage };
   /** Fields the files set that the app does not edit; kept as they are on every save. */
   preserved: string[];
   files: { config: string; policy: string };

@@ -6,6 +6,7 @@
 import { AppShell, Group, NavLink, SegmentedControl, Stack, Text, Title, useMantineColorScheme } from '@mantine/core';
 import { useEffect, useState, type ReactNode } from 'react';
 import { JobsPanel } from './components/JobsPanel.js';
+import { useT } from './i18n/useT.js';
 import { ExportFlow } from './flows/export/ExportFlow.js';
 import { ImportFlow } from './flows/import/ImportFlow.js';
 import { VerifyFlow } from './flows/verify/VerifyFlow.js';
@@ -17,29 +18,21 @@ import { SettingsView } from './views/SettingsView.js';
 
 export type Section = 'export' | 'import' | 'inbox' | 'verify' | 'quarantine' | 'keys' | 'audit' | 'settings';
 
-const SECTIONS: Array<{ id: Section; label: string; description: string }> = [
-  { id: 'export', label: 'Export', description: 'Send files as a signed bundle' },
-  { id: 'import', label: 'Import', description: 'Verify and bring files in' },
-  { id: 'inbox', label: 'Inbox', description: 'Watched inbox, channels, SIEM' },
-  { id: 'verify', label: 'Verify', description: 'Check a bundle, import nothing' },
-  { id: 'quarantine', label: 'Quarantine', description: 'Bundles inspection refused' },
-  { id: 'keys', label: 'Keys', description: 'Station key, trusted signers' },
-  { id: 'audit', label: 'Audit log', description: 'What happened here' },
-  { id: 'settings', label: 'Settings', description: 'This station' },
-];
+const SECTIONS: readonly Section[] = ['export', 'import', 'inbox', 'verify', 'quarantine', 'keys', 'audit', 'settings'];
 
 function ThemeSwitch() {
+  const t = useT();
   const { colorScheme, setColorScheme } = useMantineColorScheme();
   return (
     <SegmentedControl
       size="xs"
-      aria-label="Colour theme"
+      aria-label={t('app.theme')}
       value={colorScheme}
       onChange={(value) => setColorScheme(value)}
       data={[
-        { value: 'auto', label: 'System' },
-        { value: 'light', label: 'Light' },
-        { value: 'dark', label: 'Dark' },
+        { value: 'auto', label: t('app.theme.auto') },
+        { value: 'light', label: t('app.theme.light') },
+        { value: 'dark', label: t('app.theme.dark') },
       ]}
     />
   );
@@ -61,6 +54,7 @@ function useSectionFocus(section: Section, request: number): void {
 }
 
 export function App({ initial = 'export' }: { initial?: Section }) {
+  const t = useT();
   const [section, setShown] = useState<Section>(initial);
   const [focusRequest, setFocusRequest] = useState(0);
   useSectionFocus(section, focusRequest);
@@ -68,6 +62,7 @@ export function App({ initial = 'export' }: { initial?: Section }) {
     setShown(next);
     setFocusRequest((n) => n + 1);
   };
+  const label = (s: Section) => t(`app.section.${s}`);
   const panes: Record<Section, ReactNode> = {
     export: <ExportFlow onOpenKeys={() => setSection('keys')} />,
     import: <ImportFlow onOpenQuarantine={() => setSection('quarantine')} />,
@@ -83,22 +78,22 @@ export function App({ initial = 'export' }: { initial?: Section }) {
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between">
           <Title order={1} fz="lg">
-            Airlock
+            {t('app.title')}
           </Title>
           <ThemeSwitch />
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" aria-label="Sections">
+      <AppShell.Navbar p="xs" aria-label={t('app.sections')}>
         <Stack gap={2}>
           {SECTIONS.map((s) => (
             <NavLink
-              key={s.id}
+              key={s}
               component="button"
-              label={s.label}
-              description={s.description}
-              active={section === s.id}
-              aria-current={section === s.id ? 'page' : undefined}
-              onClick={() => setSection(s.id)}
+              label={label(s)}
+              description={t(`app.section.${s}.description`)}
+              active={section === s}
+              aria-current={section === s ? 'page' : undefined}
+              onClick={() => setSection(s)}
             />
           ))}
         </Stack>
@@ -108,8 +103,8 @@ export function App({ initial = 'export' }: { initial?: Section }) {
       </AppShell.Navbar>
       <AppShell.Main>
         {SECTIONS.map((s) => (
-          <section key={s.id} hidden={section !== s.id} aria-label={s.label} data-section={s.id} style={{ maxWidth: 960 }}>
-            {panes[s.id]}
+          <section key={s} hidden={section !== s} aria-label={label(s)} data-section={s} style={{ maxWidth: 960 }}>
+            {panes[s]}
           </section>
         ))}
       </AppShell.Main>
@@ -119,10 +114,11 @@ export function App({ initial = 'export' }: { initial?: Section }) {
 
 /** Shown when the page is opened outside Airlock (no preload): nothing here can work. */
 export function NoBridge() {
+  const t = useT();
   return (
     <Stack p="xl" maw={640}>
-      <Title order={1}>Airlock</Title>
-      <Text>This page runs inside the Airlock desktop app only. The command-line interface works everywhere: run npx airlock --help.</Text>
+      <Title order={1}>{t('app.title')}</Title>
+      <Text>{t('app.noBridge')}</Text>
     </Stack>
   );
 }

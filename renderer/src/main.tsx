@@ -4,6 +4,9 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiProvider } from './api.js';
 import { App, NoBridge } from './App.js';
+import { I18nRoot } from './i18n/I18nRoot.js';
+import { pseudoLocaleRequested } from './i18n/locales.js';
+import { StationI18n } from './i18n/StationI18n.js';
 import { cssVariablesResolver, theme } from './theme.js';
 
 const container = document.getElementById('root');
@@ -15,10 +18,14 @@ createRoot(container).render(
     <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="auto">
       {api ? (
         <ApiProvider api={api}>
-          <App />
+          <StationI18n api={api} pseudo={pseudoLocaleRequested(window.location.search)}>
+            <App />
+          </StationI18n>
         </ApiProvider>
       ) : (
-        <NoBridge />
+        <I18nRoot initial="en">
+          <NoBridge />
+        </I18nRoot>
       )}
     </MantineProvider>
   </StrictMode>,

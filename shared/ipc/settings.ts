@@ -1,11 +1,12 @@
 /** Station settings in the IPC contract: config.json and policy.json as the settings view reads and saves them. */
 import { z } from 'zod';
-import { CONFIG_FIELDS, POLICY_BOUNDS, POLICY_FIELDS, type PolicyField, type SettingChange, type StationSettings } from '../settings.js';
+import { STATION_LANGUAGES } from '../language.js';
+import { CONFIG_FIELDS, LANGUAGE_FIELD, POLICY_BOUNDS, POLICY_FIELDS, type PolicyField, type SettingChange, type StationSettings } from '../settings.js';
 import { inSync, NoRequest, type ChannelBlock, type Same } from './common.js';
 
 /** One field changed, old -> new (a settings-change audit event carries these too). */
 export const SettingChangeSchema = z.object({
-  field: z.enum([...CONFIG_FIELDS, ...POLICY_FIELDS]),
+  field: z.enum([...CONFIG_FIELDS, ...POLICY_FIELDS, LANGUAGE_FIELD]),
   from: z.union([z.string(), z.number()]).nullable(),
   to: z.union([z.string(), z.number()]).nullable(),
 });
@@ -38,6 +39,7 @@ export const StationSettingsSchema = z.object({
   }),
   effective: z.object({ station: z.string(), operator: z.string(), organization: z.string().nullable(), policy: PolicyNumbers }),
   defaults: z.object({ stationName: z.string(), operator: z.string(), policy: PolicyNumbers }),
+  language: z.object({ configured: z.enum(STATION_LANGUAGES).nullable(), effective: z.enum(STATION_LANGUAGES) }),
   preserved: z.array(z.string()),
   files: z.object({ config: z.string(), policy: z.string() }),
 });
@@ -70,6 +72,8 @@ export const SETTINGS_CHANNELS = {
           clockSkewSeconds: policyValue('clockSkewSeconds'),
         })
         .optional(),
+      /** config.json `language`: the app's language and the receipts' (null: back to the default). */
+      language: z.enum(STATION_LANGUAGES).nullable().optional(),
     }),
     response: z.object({ changes: z.array(SettingChangeSchema), auditEvent: z.number().nullable(), settings: StationSettingsSchema }),
   },

@@ -8,7 +8,16 @@
  */
 import { hostname } from 'node:os';
 import type { z } from 'zod';
-import { CONFIG_FIELDS, POLICY_FIELDS, type PolicyField, type SettingChange, type SettingsPatch, type StationSettings } from '../../../shared/settings.js';
+import { DEFAULT_STATION_LANGUAGE } from '../../../shared/language.js';
+import {
+  CONFIG_FIELDS,
+  LANGUAGE_FIELD,
+  POLICY_FIELDS,
+  type PolicyField,
+  type SettingChange,
+  type SettingsPatch,
+  type StationSettings,
+} from '../../../shared/settings.js';
 import { AirlockError } from '../errors.js';
 import { writeFileDurably } from '../fs/durable.js';
 import { readJsonConfig } from '../fs/read-json-config.js';
@@ -63,13 +72,18 @@ export async function readStationSettings(paths: HomePaths): Promise<StationSett
     policy: Object.fromEntries(POLICY_FIELDS.map((f) => [f, policyFileValue(policyFile, f)])) as StationSettings['policy'],
     effective: { station: identity.station, operator: identity.operator, organization: identity.organization, policy: policyValues(resolvePolicy(policyFile)) },
     defaults: { stationName: hostname(), operator: safeOsUser(), policy: policyValues(DEFAULT_POLICY) },
+    language: { configured: config.language ?? null, effective: config.language ?? DEFAULT_STATION_LANGUAGE },
     preserved: preservedFields(config, policyFile),
     files: { config: paths.config, policy: paths.policy },
   };
 }
 
 /** The new config.json content and what changed; mediaRoots and any field not in the patch stay. Pure. */
-export function applyConfigPatch(current: StationConfig, patch: SettingsPatch['config'] = {}): { next: StationConfig; changes: SettingChange[] } {
+export function applyConfigPatch(
+  current: StationConfig,
+  patch: SettingsPatch['config'] = {},
+  language: SettingsPatch['language'] = undefined,
+): { next: StationConfig; changes: SettingChange[] } {
   const next: StationConfig = { ...current };
   const changes: SettingChange[] = [];
   for (const field of CONFIG_FIELDS) {
@@ -80,6 +94,12 @@ export function applyConfigPatch(current: StationConfig, patch: SettingsPatch['c
     if (wanted === null) delete next[field];
     else next[field] = wanted;
     changes.push({ field, from, to: wanted });
+  }
+  const fromLanguage = current.language ?? null;
+  if (language !== undefined && language !== fromLanguage) {
+    if (language === null) delete next.language;
+    else next.language = language;
+    changes.push({ field: LANGUAGE_FIELD, from: fromLanguage, to: language });
   }
   return { next, changes };
 }
@@ -134,7 +154,7 @@ function validated<T>(schema: z.ZodType<T>, value: unknown, file: string): T {
  */
 export async function updateStationSettings(paths: HomePaths, patch: SettingsPatch): Promise<SettingChange[]> {
   const [config, policyFile] = await Promise.all([readStationConfig(paths), readStationPolicyFile(paths)]);
-  const configUpdate = applyConfigPatch(config, patch.config);
+  const configUpdate = applyConfigPatch(config, patch.config, patch.language);
   const policyUpdate = applyPolicyPatch(policyFile, patch.policy);
   const nextConfig = validated(StationConfigSchema, configUpdate.next, 'config.json');
   const nextPolicy = validated(StationPolicySchema, policyUpdate.next, 'policy.json');

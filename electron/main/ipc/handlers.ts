@@ -225,6 +225,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
         const { changes, auditEvent } = await station.updateSettings({
           config: request.config,
           policy: request.policy,
+          language: request.language,
         });
         return { changes, auditEvent, settings: await station.getSettings() };
       }),

@@ -9,7 +9,6 @@
 import { Alert, Button, Fieldset, Group, List, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { displayText } from '../../../shared/display-text.js';
-import { formatBytes } from '../../../shared/format.js';
 import type { IpcError, IpcRequest, IpcResponse, StationSettingsView } from '../../../shared/ipc.js';
 import {
   CONFIG_FIELDS,
@@ -20,13 +19,19 @@ import {
   type ConfigField,
   type PolicyField,
   type SettingChange,
+  type SettingField,
 } from '../../../shared/settings.js';
 import { asIpcError, call, useApi } from '../api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
+import type { MessageId } from '../i18n/en.js';
+import { useFormat, type LocalFormat } from '../i18n/format.js';
+import { LANGUAGE_NAMES, isStationLanguage } from '../i18n/locales.js';
+import { useT, type Translate } from '../i18n/useT.js';
+import { LanguageSetting } from './LanguageSetting.js';
 import { ScannerStatusPanel } from './ScannerStatusPanel.js';
 
 const UNITS = [
-  { value: '1', label: 'bytes' },
+  { value: '1', label: 'bytes' as const },
   { value: '1024', label: 'KiB' },
   { value: '1048576', label: 'MiB' },
   { value: '1073741824', label: 'GiB' },
@@ -36,16 +41,17 @@ type ByteField = 'maxTotalBytes' | 'maxFileBytes';
 const BYTE_FIELDS: readonly PolicyField[] = ['maxTotalBytes', 'maxFileBytes'];
 const isByteField = (field: PolicyField): field is ByteField => BYTE_FIELDS.includes(field);
 
-/** Every field in words; typed over the field lists so a new setting does not compile without a label. */
-export const SETTING_LABELS: { readonly [F in ConfigField | PolicyField]: string } = {
-  stationName: 'Station name',
-  operatorName: 'Operator name',
-  organization: 'Organization',
-  maxEntries: 'Most files in a bundle',
-  maxTotalBytes: 'Largest bundle payload',
-  maxFileBytes: 'Largest single file',
-  requiredSigners: 'Required signers',
-  clockSkewSeconds: 'Allowed clock skew (seconds)',
+/** Every field's label in the catalogue; typed over the field lists so a new setting does not compile without a label. */
+export const SETTING_LABELS: { readonly [F in SettingField]: MessageId } = {
+  stationName: 'settings.field.stationName',
+  operatorName: 'settings.field.operatorName',
+  organization: 'settings.field.organization',
+  maxEntries: 'settings.field.maxEntries',
+  maxTotalBytes: 'settings.field.maxTotalBytes',
+  maxFileBytes: 'settings.field.maxFileBytes',
+  requiredSigners: 'settings.field.requiredSigners',
+  clockSkewSeconds: 'settings.field.clockSkewSeconds',
+  language: 'settings.field.language',
 };
 
 type Form = { config: Record<ConfigField, string>; policy: Record<PolicyField, string>; units: Record<ByteField, string> };
@@ -69,16 +75,27 @@ function formFrom(settings: StationSettingsView): Form {
   return { config, policy, units };
 }
 
-function describeValue(field: ConfigField | PolicyField, value: string | number | null, settings: StationSettingsView): string {
-  if (value === null) {
-    if (field === 'stationName') return `not set (this computer's name, ${displayText(settings.defaults.stationName)})`;
-    if (field === 'operatorName') return 'not set (the OS user only)';
-    if (field === 'organization') return 'not set';
-    return `not set (default ${describeValue(field, settings.defaults.policy[field], settings)})`;
+/** Words for a field's value: the text quoted, sizes in both units, "not set" with what applies then. */
+interface Words {
+  t: Translate;
+  f: LocalFormat;
+}
+
+function describeValue(w: Words, field: SettingField, value: string | number | null, settings: StationSettingsView): string {
+  const { t, f } = w;
+  if (field === 'language') {
+    if (value === null) return t('settings.value.notSetDefault', { value: LANGUAGE_NAMES.en });
+    return isStationLanguage(value) ? LANGUAGE_NAMES[value] : displayText(String(value));
   }
-  if (typeof value === 'string') return `“${displayText(value)}”`;
-  if (field === 'maxTotalBytes' || field === 'maxFileBytes') return `${formatBytes(value)} (${value.toLocaleString('en-US')} bytes)`;
-  return value.toLocaleString('en-US');
+  if (value === null) {
+    if (field === 'stationName') return t('settings.value.notSetStation', { name: displayText(settings.defaults.stationName) });
+    if (field === 'operatorName') return t('settings.value.notSetOperator');
+    if (field === 'organization') return t('settings.value.notSet');
+    return t('settings.value.notSetDefault', { value: describeValue(w, field, settings.defaults.policy[field], settings) });
+  }
+  if (typeof value === 'string') return t('settings.value.text', { text: displayText(value) });
+  if (field === 'maxTotalBytes' || field === 'maxFileBytes') return t('settings.value.bytes', { size: f.bytes(value), bytes: f.number(value) });
+  return f.number(value);
 }
 
 interface Checked {
@@ -88,14 +105,15 @@ interface Checked {
 }
 
 /** The form checked field by field against what the station accepts, and the patch of the fields that differ from the saved settings. */
-function check(form: Form, settings: StationSettingsView): Checked {
+function check(w: Words, form: Form, settings: StationSettingsView): Checked {
+  const { t, f } = w;
   const errors: Checked['errors'] = {};
   const config: Partial<Record<ConfigField, string | null>> = {};
   const policy: Partial<Record<PolicyField, number | null>> = {};
   for (const field of CONFIG_FIELDS) {
     const text = form.config[field].trim();
-    if (text.length > SETTING_TEXT_MAX) errors[field] = `At most ${SETTING_TEXT_MAX} characters (now ${text.length}).`;
-    else if (hasControlCharacters(text)) errors[field] = 'One line of text, without tabs or other control characters.';
+    if (text.length > SETTING_TEXT_MAX) errors[field] = t('settings.error.tooLong', { max: SETTING_TEXT_MAX, length: text.length });
+    else if (hasControlCharacters(text)) errors[field] = t('settings.error.controlCharacters');
     else {
       const value = text === '' ? null : text;
       if (value !== settings.config[field]) config[field] = value;
@@ -107,14 +125,14 @@ function check(form: Form, settings: StationSettingsView): Checked {
     let value: number | null = null;
     if (text !== '') {
       if (!/^\d+$/u.test(text)) {
-        errors[field] = 'Enter a whole number (digits only), or leave it empty for the default.';
+        errors[field] = t('settings.error.notNumber');
         continue;
       }
       value = Number(text) * (isByteField(field) ? Number(form.units[field]) : 1);
       if (!Number.isSafeInteger(value) || value < min || value > max) {
         errors[field] = isByteField(field)
-          ? `Enter a size from 1 byte to ${formatBytes(max)}.`
-          : `Enter a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}.`;
+          ? t('settings.error.sizeRange', { max: f.bytes(max) })
+          : t('settings.error.numberRange', { min: f.number(min), max: f.number(max) });
         continue;
       }
     }
@@ -139,17 +157,20 @@ function Saved({
   settings: StationSettingsView;
   onClose: () => void;
 }) {
+  const w = { t: useT(), f: useFormat() };
+  const { t } = w;
   return (
-    <Alert color="green" title="Settings saved" role="status" withCloseButton onClose={onClose} closeButtonLabel="Dismiss">
-      <List size="sm" aria-label="What was saved">
+    <Alert color="green" title={t('settings.saved.title')} role="status" withCloseButton onClose={onClose} closeButtonLabel={t('common.dismiss')}>
+      <List size="sm" aria-label={t('settings.saved.list')}>
         {changes.map((c) => (
           <List.Item key={c.field}>
-            {SETTING_LABELS[c.field]}: {describeValue(c.field, c.from, settings)} → {describeValue(c.field, c.to, settings)}
+            {t(SETTING_LABELS[c.field])}: {describeValue(w, c.field, c.from, settings)} → {describeValue(w, c.field, c.to, settings)}
           </List.Item>
         ))}
       </List>
       <Text size="sm" mt={4}>
-        {auditEvent !== null ? `Recorded in the audit log as event #${auditEvent}. ` : ''}New exports, verifications and imports use these settings.
+        {auditEvent !== null ? `${t('settings.saved.event', { seq: auditEvent })} ` : ''}
+        {t('settings.saved.applies')}
       </Text>
     </Alert>
   );
@@ -157,6 +178,9 @@ function Saved({
 
 export function SettingsView({ active = true }: { active?: boolean }) {
   const api = useApi();
+  const t = useT();
+  const f = useFormat();
+  const w: Words = { t, f };
   const [status, setStatus] = useState<IpcResponse<'stationStatus'> | null>(null);
   const [settings, setSettings] = useState<StationSettingsView | null>(null);
   const [form, setForm] = useState<Form | null>(null);
@@ -180,7 +204,7 @@ export function SettingsView({ active = true }: { active?: boolean }) {
     if (active) void load();
   }, [active, load]);
 
-  const checked = settings && form ? check(form, settings) : null;
+  const checked = settings && form ? check(w, form, settings) : null;
   const invalid = checked !== null && Object.keys(checked.errors).length > 0;
 
   const submit = async (event: FormEvent) => {
@@ -210,73 +234,74 @@ export function SettingsView({ active = true }: { active?: boolean }) {
       units: form.units,
     });
     setSaved(null);
-    setNotice('Every field is empty now, so each default applies once you save. Nothing is saved yet.');
+    setNotice(t('settings.reset.notice'));
   };
 
   const setConfig = (field: ConfigField, value: string) => form && setForm({ ...form, config: { ...form.config, [field]: value } });
   const setPolicy = (field: PolicyField, value: string) => form && setForm({ ...form, policy: { ...form.policy, [field]: value } });
 
   const configHelp = (field: ConfigField, s: StationSettingsView): string => {
-    if (field === 'stationName')
-      return `Recorded in every bundle this station exports and in every audit event. Empty: this computer's name (${displayText(s.defaults.stationName)}).`;
-    if (field === 'operatorName')
-      return `Recorded with the OS user in every audit event and bundle from now on, e.g. “J. Smith (${displayText(s.defaults.operator)})”. Empty: the OS user only.`;
-    return 'Recorded in the bundles this station exports. Empty: none.';
+    if (field === 'stationName') return t('settings.help.stationName', { name: displayText(s.defaults.stationName) });
+    if (field === 'operatorName') return t('settings.help.operatorName', { user: displayText(s.defaults.operator) });
+    return t('settings.help.organization');
   };
-  const policyHelp = (field: PolicyField, s: StationSettingsView): string => {
-    const fallback = `Empty: the default, ${describeValue(field, s.defaults.policy[field], s)}.`;
-    if (field === 'maxEntries') return `Bundles holding more files are refused before their payload is read. ${fallback}`;
-    if (field === 'maxTotalBytes') return `Bundles whose payload is larger are refused before it is read. ${fallback}`;
-    if (field === 'maxFileBytes') return `Bundles holding a larger file are refused before it is read. ${fallback}`;
-    if (field === 'requiredSigners') return `Distinct trusted signers every bundle must carry; 2 or more is the two-person rule (1 to 16). ${fallback}`;
-    return `How far in the future a signature's date may lie, for clocks that drift (0 to 86,400). ${fallback}`;
-  };
+  const policyHelp = (field: PolicyField, s: StationSettingsView): string =>
+    t(`settings.help.${field}`, { fallback: t('settings.help.fallback', { value: describeValue(w, field, s.defaults.policy[field], s) }) });
 
   return (
     <Stack gap="lg">
-      <Title order={2}>Settings</Title>
+      <Title order={2}>{t('settings.title')}</Title>
       {status ? (
-        <Table withTableBorder variant="vertical" aria-label="This station" maw={720}>
+        <Table withTableBorder variant="vertical" aria-label={t('settings.station')} maw={720}>
           <Table.Tbody>
             <Table.Tr>
-              <Table.Th w={180}>Station</Table.Th>
+              <Table.Th w={180}>{t('settings.station.station')}</Table.Th>
               <Table.Td>{displayText(status.station)}</Table.Td>
             </Table.Tr>
             <Table.Tr>
-              <Table.Th>Operator</Table.Th>
+              <Table.Th>{t('settings.station.operator')}</Table.Th>
               <Table.Td>{displayText(status.operator)}</Table.Td>
             </Table.Tr>
             <Table.Tr>
-              <Table.Th>Data folder</Table.Th>
+              <Table.Th>{t('settings.station.home')}</Table.Th>
               <Table.Td>{displayText(status.home)}</Table.Td>
             </Table.Tr>
             <Table.Tr>
-              <Table.Th>Airlock version</Table.Th>
+              <Table.Th>{t('settings.station.version')}</Table.Th>
               <Table.Td>{displayText(status.version)}</Table.Td>
             </Table.Tr>
           </Table.Tbody>
         </Table>
       ) : null}
 
+      {settings ? (
+        <LanguageSetting
+          settings={settings}
+          onSaved={(next) => {
+            setSettings(next);
+            void call(api, 'stationStatus', {}).then(setStatus, () => undefined);
+          }}
+        />
+      ) : null}
       {error ? <ErrorAlert error={error} /> : null}
       {saved && settings ? <Saved changes={saved.changes} auditEvent={saved.auditEvent} settings={settings} onClose={() => setSaved(null)} /> : null}
       {notice ? (
-        <Alert color="blue" role="status" withCloseButton onClose={() => setNotice(null)} closeButtonLabel="Dismiss">
+        <Alert color="blue" role="status" withCloseButton onClose={() => setNotice(null)} closeButtonLabel={t('common.dismiss')}>
           {notice}
         </Alert>
       ) : null}
 
       {settings && form && checked ? (
-        <form onSubmit={(e) => void submit(e)} aria-label="Station settings" noValidate>
+        <form onSubmit={(e) => void submit(e)} aria-label={t('settings.form')} noValidate>
           <Stack maw={720}>
-            <Fieldset legend="This station (config.json)">
+            <Fieldset legend={t('settings.form.config')}>
               <Stack>
                 {CONFIG_FIELDS.map((field) => (
                   <TextInput
                     key={field}
-                    label={SETTING_LABELS[field]}
+                    label={t(SETTING_LABELS[field])}
                     description={configHelp(field, settings)}
-                    placeholder={field === 'stationName' ? displayText(settings.defaults.stationName) : 'not set'}
+                    placeholder={field === 'stationName' ? displayText(settings.defaults.stationName) : t('settings.placeholder.notSet')}
                     value={form.config[field]}
                     onChange={(e) => setConfig(field, e.currentTarget.value)}
                     error={checked.errors[field] ?? null}
@@ -284,32 +309,32 @@ export function SettingsView({ active = true }: { active?: boolean }) {
                 ))}
               </Stack>
             </Fieldset>
-            <Fieldset legend="Policy limits (policy.json)">
+            <Fieldset legend={t('settings.form.policy')}>
               <Stack>
                 {POLICY_FIELDS.map((field) =>
                   isByteField(field) ? (
                     <Group key={field} align={checked.errors[field] ? 'center' : 'flex-end'} gap="xs" wrap="nowrap">
                       <TextInput
                         style={{ flex: 1 }}
-                        label={SETTING_LABELS[field]}
+                        label={t(SETTING_LABELS[field])}
                         description={policyHelp(field, settings)}
-                        placeholder="default"
+                        placeholder={t('settings.placeholder.default')}
                         inputMode="numeric"
                         value={form.policy[field]}
                         onChange={(e) => setPolicy(field, e.currentTarget.value)}
                         error={checked.errors[field] ?? null}
                       />
                       <NativeSelect
-                        aria-label={`Unit of ${SETTING_LABELS[field].toLowerCase()}`}
+                        aria-label={t(`settings.unitOf.${field}`)}
                         value={form.units[field]}
                         onChange={(e) => setForm({ ...form, units: { ...form.units, [field]: e.currentTarget.value } })}
-                        data={UNITS.map((u) => ({ value: u.value, label: u.label }))}
+                        data={UNITS.map((u) => ({ value: u.value, label: u.label === 'bytes' ? t('settings.unit.bytes') : u.label }))}
                       />
                     </Group>
                   ) : (
                     <TextInput
                       key={field}
-                      label={SETTING_LABELS[field]}
+                      label={t(SETTING_LABELS[field])}
                       description={policyHelp(field, settings)}
                       placeholder={String(settings.defaults.policy[field])}
                       inputMode="numeric"
@@ -322,24 +347,24 @@ export function SettingsView({ active = true }: { active?: boolean }) {
               </Stack>
             </Fieldset>
             {settings.preserved.length > 0 ? (
-              <Text size="sm">Also set in the files and kept exactly as they are when you save: {settings.preserved.map(displayText).join(', ')}.</Text>
+              <Text size="sm">{t('settings.preserved', { fields: settings.preserved.map(displayText).join(', ') })}</Text>
             ) : null}
             <Text size="xs" c="dimmed">
-              Saved to {displayText(settings.files.config)} and {displayText(settings.files.policy)}.
+              {t('settings.files', { config: displayText(settings.files.config), policy: displayText(settings.files.policy) })}
             </Text>
             <Group>
               <Button type="submit" loading={busy} disabled={busy || invalid || checked.changed === 0}>
-                Save settings
+                {t('settings.save')}
               </Button>
               <Button variant="default" onClick={resetToDefaults}>
-                Reset to defaults
+                {t('settings.reset')}
               </Button>
               <Text size="sm" aria-live="polite">
                 {invalid
-                  ? 'Correct the fields marked above to save.'
+                  ? t('settings.state.invalid')
                   : checked.changed === 0
-                    ? 'No unsaved changes.'
-                    : `${checked.changed} unsaved ${checked.changed === 1 ? 'change' : 'changes'}.`}
+                    ? t('settings.state.clean')
+                    : t('settings.state.changed', { count: checked.changed })}
               </Text>
             </Group>
           </Stack>

@@ -278,6 +278,7 @@ export const settings: StationSettingsView = {
     operator: 'op',
     policy: { maxEntries: 1_000_000, maxTotalBytes: 4096 * 1024 ** 3, maxFileBytes: 1024 * 1024 ** 3, requiredSigners: 1, clockSkewSeconds: 300 },
   },
+  language: { configured: null, effective: 'en' },
   preserved: ['config.json mediaRoots'],
   files: { config: '/home/op/.config/Airlock/config.json', policy: '/home/op/.config/Airlock/policy.json' },
 };

@@ -10,6 +10,8 @@ import { vi } from 'vitest';
 import type { AirlockApi } from '../../../shared/airlock-api.js';
 import { IPC_METHODS, type IpcError, type IpcMethod, type IpcRequest, type IpcResponse, type JobEvent } from '../../../shared/ipc.js';
 import { ApiProvider } from '../../../renderer/src/api.js';
+import { I18nRoot } from '../../../renderer/src/i18n/I18nRoot.js';
+import type { AppLocale } from '../../../renderer/src/i18n/locales.js';
 import { theme } from '../../../renderer/src/theme.js';
 
 export function installDomShims(): void {
@@ -84,10 +86,13 @@ export function fakeApi(answers: Answers, dropped: Record<string, string> = {}):
   };
 }
 
-export function renderWithApi(ui: ReactElement, fake: FakeApi): RenderResult {
+/** The component in the app's providers; English unless the test asks for another locale. */
+export function renderWithApi(ui: ReactElement, fake: FakeApi, locale: AppLocale = 'en'): RenderResult {
   return render(
     <MantineProvider theme={theme} defaultColorScheme="light">
-      <ApiProvider api={fake.api}>{ui}</ApiProvider>
+      <ApiProvider api={fake.api}>
+        <I18nRoot initial={locale}>{ui}</I18nRoot>
+      </ApiProvider>
     </MantineProvider>,
   );
 }
