@@ -5,9 +5,15 @@
  *   (0.179), black or white text, whichever contrasts more (always at least 4.58:1);
  * - "dimmed" text is gray.7 (light) and dark.1 (dark) instead of Mantine's gray.6/dark.2 (3.3:1, 4.0:1);
  * - light-variant alerts and badges write their text in the body colour on the tinted background
- *   (Mantine's green.6 or yellow.9 on a pale tint is under 3:1); the status icon carries the colour.
+ *   (Mantine's green.6 or yellow.9 on a pale tint is under 3:1); the status icon carries the colour;
+ * - every Alert shows its tone's icon (status.css), so its status is never colour alone.
  */
-import { createTheme, type CSSVariablesResolver, DEFAULT_THEME } from '@mantine/core';
+import { Alert, createTheme, type CSSVariablesResolver, DEFAULT_THEME } from '@mantine/core';
+import type { StatusTone } from './components/StatusIcon.js';
+import './status.css';
+
+/** The status an Alert's colour stands for; its icon (status.css) says it in shape. */
+const ALERT_TONE: Readonly<Record<string, StatusTone>> = { green: 'pass', red: 'fail', yellow: 'warn', orange: 'warn', blue: 'info', gray: 'neutral' };
 
 export const theme = createTheme({
   primaryColor: 'blue',
@@ -19,6 +25,12 @@ export const theme = createTheme({
   defaultRadius: 'sm',
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif',
   fontFamilyMonospace: 'ui-monospace, "DejaVu Sans Mono", "Cascadia Mono", Menlo, monospace',
+  components: {
+    // Every alert without an icon of its own gets its tone's icon: status is never colour alone.
+    Alert: Alert.extend({
+      classNames: (_theme, props) => (props.icon ? {} : { wrapper: `airlock-alert-wrapper airlock-tone-${ALERT_TONE[props.color ?? 'blue'] ?? 'info'}` }),
+    }),
+  },
 });
 
 const PALETTES = Object.keys(DEFAULT_THEME.colors);

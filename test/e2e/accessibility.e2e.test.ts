@@ -46,12 +46,31 @@ async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `a11y-${name}.png`), fullPage: true });
 }
 
-/** axe on the page as it is: no serious or critical violation. */
+/** Status elements (data-status badges and lines, alerts) in the visible section that lack words or an icon. */
+async function statusWithoutTextOrIcon(): Promise<string[]> {
+  return page.evaluate(() => {
+    const bad: string[] = [];
+    for (const el of document.querySelectorAll('main section:not([hidden]) [data-status]')) {
+      if (!(el.textContent ?? '').trim() || !el.querySelector('[data-status-icon]')) bad.push(el.outerHTML.slice(0, 160));
+    }
+    for (const alert of document.querySelectorAll('main section:not([hidden]) .mantine-Alert-root')) {
+      const wrapper = alert.querySelector('.mantine-Alert-wrapper');
+      const drawn = wrapper ? getComputedStyle(wrapper, '::before') : null;
+      const mask = drawn ? drawn.getPropertyValue('mask-image') || drawn.getPropertyValue('-webkit-mask-image') : '';
+      const icon = alert.querySelector('.mantine-Alert-icon') !== null || (mask !== '' && mask !== 'none');
+      if (!(alert.textContent ?? '').trim() || !icon) bad.push(alert.outerHTML.slice(0, 160));
+    }
+    return bad;
+  });
+}
+
+/** axe on the page as it is: no serious or critical violation; and status is never colour alone. */
 async function axe(where: string): Promise<void> {
   const found = await blockingViolations(page);
   const text = describeFindings(where, found);
   if (text) findings.push(text);
   expect(text, `axe found serious or critical violations on ${where}`).toBe('');
+  expect(await statusWithoutTextOrIcon(), `status without words or icon on ${where}`).toEqual([]);
 }
 
 const visible = () => page.locator('main section:not([hidden])');

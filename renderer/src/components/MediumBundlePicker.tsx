@@ -15,6 +15,7 @@ import { BundlePicker } from './BundlePicker.js';
 import { ErrorAlert } from './ErrorAlert.js';
 import { MediaCount, mediumName, MediumRadio } from './media.js';
 import { plural } from './plural.js';
+import { StatusText } from './StatusIcon.js';
 
 function describeBundle(b: MediumBundle): string {
   if (b.kind === 'bundle') return `Bundle file, ${formatBytes(b.bytes)}`;
@@ -114,10 +115,10 @@ export function MediumBundlePicker({ bundlePath, onChange, pollMs }: MediumBundl
         )
       ) : null}
       {onMedium && onMedium.leftovers > 0 ? (
-        <Text size="sm" c="yellow.8">
+        <StatusText tone="warn">
           {plural(onMedium.leftovers, 'temporary file')} from an interrupted write {onMedium.leftovers === 1 ? 'is' : 'are'} on this medium; Airlock removes
           them the next time it writes there.
-        </Text>
+        </StatusText>
       ) : null}
       {onMedium?.truncated ? (
         <Text size="sm" c="dimmed">

@@ -12,9 +12,7 @@ export function SignerCard({ signer }: { signer: SignerInfo }) {
       <Stack gap={6}>
         <Group justify="space-between" wrap="nowrap">
           <Text fw={600}>{name}</Text>
-          <StatusBadge tone="pass">
-            {signer.label ? `Trusted: ${displayText(signer.label)}` : 'Trusted signer'}
-          </StatusBadge>
+          <StatusBadge tone="pass">{signer.label ? `Trusted: ${displayText(signer.label)}` : 'Trusted signer'}</StatusBadge>
         </Group>
         <Fingerprint value={signer.fingerprint} />
         <Text size="xs" c="dimmed">

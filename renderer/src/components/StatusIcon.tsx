@@ -4,7 +4,7 @@
  * from green, or reads a grey printout, still sees which is which. The icon is decoration for a
  * screen reader (aria-hidden): the words say it.
  */
-import { Badge, type BadgeProps } from '@mantine/core';
+import { Badge, Box, Text, type BadgeProps } from '@mantine/core';
 import type { ReactNode } from 'react';
 
 export type StatusTone = 'pass' | 'fail' | 'warn' | 'quarantine' | 'info' | 'running' | 'neutral';
@@ -93,5 +93,21 @@ export function StatusBadge({ tone, children, variant = 'light', ...rest }: Stat
     <Badge color={TONE_COLOR[tone]} variant={variant} leftSection={<StatusIcon tone={tone} size={12} />} data-status={tone} {...rest}>
       {children}
     </Badge>
+  );
+}
+
+/**
+ * A line of status text (a warning under a choice, a match confirmed): its icon, then its words in
+ * the body colour (Mantine's yellow.8 or red.7 as text on white is under 4.5:1). Spans only, so it
+ * fits inside a sentence or a radio's description as well as on its own line.
+ */
+export function StatusText({ tone, children, role }: { tone: StatusTone; children: ReactNode; role?: 'status' | 'alert' | undefined }) {
+  return (
+    <Text span size="sm" role={role} data-status={tone} style={{ display: 'inline-flex', gap: 6, alignItems: 'baseline' }}>
+      <Box component="span" c={`${TONE_COLOR[tone]}.9`} style={{ alignSelf: 'center' }}>
+        <StatusIcon tone={tone} />
+      </Box>
+      <span>{children}</span>
+    </Text>
   );
 }

@@ -12,6 +12,7 @@ import type { IpcError, IpcResponse } from '../../../shared/ipc.js';
 import { asIpcError, call, useApi } from '../api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { Fingerprint } from '../components/Fingerprint.js';
+import { StatusText } from '../components/StatusIcon.js';
 
 type Inspected = IpcResponse<'inspectKeyFile'> & { file: string };
 
@@ -92,9 +93,9 @@ export function TrustKeyWizard({ onTrusted }: { onTrusted: (message: string) => 
             spellCheck={false}
           />
           {typedMatches ? (
-            <Text size="sm" c="green.8" role="status">
+            <StatusText tone="pass" role="status">
               The fingerprint you typed matches the key.
-            </Text>
+            </StatusText>
           ) : null}
           <TextInput
             label="Label (optional)"

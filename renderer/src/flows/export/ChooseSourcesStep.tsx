@@ -8,6 +8,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { StepHeader } from '../../components/StepHeader.js';
 import { carriesImages, platformsIncomplete, type ImageChoice } from './image-choice.js';
 import { ImageSourcesPanel } from './ImageSourcesPanel.js';
+import { StatusText } from '../../components/StatusIcon.js';
 
 export interface ChooseSourcesStepProps {
   selection: string[];
@@ -71,11 +72,7 @@ export function ChooseSourcesStep({ selection, onChange, images, onImagesChange,
           …or drop files and folders here
         </Text>
       </Paper>
-      {dropNote ? (
-        <Text size="sm" c="yellow.8">
-          {dropNote}
-        </Text>
-      ) : null}
+      {dropNote ? <StatusText tone="warn">{dropNote}</StatusText> : null}
       {error ? <ErrorAlert error={error} /> : null}
       {selection.length > 0 ? (
         <List spacing={4} listStyleType="none" pl={0} aria-label="Selected files and folders">

@@ -12,6 +12,7 @@ import { plural } from '../../components/plural.js';
 import { StepHeader } from '../../components/StepHeader.js';
 import { useMedia } from '../../hooks/useMedia.js';
 import { estimateBundleBytes, fitOnMedium } from './bundle-estimate.js';
+import { StatusText } from '../../components/StatusIcon.js';
 
 /** The core's rule for bundle names (shared/errors.ts INVALID_NAME). */
 const NAME_RE = /^(?!\.)[A-Za-z0-9._-]{1,100}$/u;
@@ -82,20 +83,16 @@ export function DestinationStep({ summary, destination, name, onChange, withImag
             const notes = [];
             if (fit.fits === false) {
               notes.push(
-                <Text span c="red.7" size="sm">
+                <StatusText tone="fail">
                   {fit.reason === 'too small'
                     ? `Will not fit: the bundle needs about ${formatBytes(bundleBytes)}, ${formatBytes(medium.free ?? 0)} is free.`
                     : `Cannot be written to: ${fit.reason}.`}
-                </Text>,
+                </StatusText>,
               );
             } else if (fit.fits === 'unknown') {
               notes.push('Free space unknown: Airlock checks it before writing.');
             } else if (fit.tight) {
-              notes.push(
-                <Text span c="yellow.8" size="sm">
-                  Fits, but only just ({formatBytes(medium.free ?? 0)} free).
-                </Text>,
-              );
+              notes.push(<StatusText tone="warn">Fits, but only just ({formatBytes(medium.free ?? 0)} free).</StatusText>);
             }
             if (isFat(medium.filesystem)) {
               notes.push(

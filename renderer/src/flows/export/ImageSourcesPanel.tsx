@@ -11,6 +11,7 @@ import type { FilePurpose, IpcError } from '../../../../shared/ipc.js';
 import { asIpcError, call, useApi } from '../../api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import type { ImageChoice } from './image-choice.js';
+import { StatusText } from '../../components/StatusIcon.js';
 
 export interface ImageSourcesPanelProps {
   choice: ImageChoice;
@@ -193,9 +194,9 @@ export function ImageSourcesPanel({ choice, onChange }: ImageSourcesPanelProps) 
             </Button>
           </Group>
           {chosenPlatforms.length === 0 ? (
-            <Text size="sm" c="red.8" role="status">
+            <StatusText tone="fail" role="status">
               Choose at least one platform, or take all of them.
-            </Text>
+            </StatusText>
           ) : null}
         </Stack>
       ) : null}

@@ -13,7 +13,7 @@ import { plural } from '../../components/plural.js';
 import { ProblemList } from '../../components/ProblemList.js';
 import { SignerCard } from '../../components/SignerCard.js';
 import { StepHeader } from '../../components/StepHeader.js';
-import { StatusBadge } from '../../components/StatusIcon.js';
+import { StatusBadge, StatusText } from '../../components/StatusIcon.js';
 
 export interface ChooseMediumStepProps {
   media: MediaVolumeView[] | null;
@@ -130,11 +130,7 @@ export function MediumReportStep({ report, medium, onAnother }: MediumReportStep
           </Text>
         ) : null}
       </Alert>
-      {report.readBack && !report.readBack.bypassesCache ? (
-        <Text size="sm" c="yellow.8">
-          {displayText(report.readBack.detail)}
-        </Text>
-      ) : null}
+      {report.readBack && !report.readBack.bypassesCache ? <StatusText tone="warn">{displayText(report.readBack.detail)}</StatusText> : null}
       {!empty ? (
         <Table withTableBorder aria-label="Bundles on the medium">
           <Table.Thead>
