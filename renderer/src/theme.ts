@@ -11,6 +11,7 @@
 import { Alert, createTheme, type CSSVariablesResolver, DEFAULT_THEME } from '@mantine/core';
 import type { StatusTone } from './components/StatusIcon.js';
 import './status.css';
+import './zoom.css';
 
 /** The status an Alert's colour stands for; its icon (status.css) says it in shape. */
 const ALERT_TONE: Readonly<Record<string, StatusTone>> = { green: 'pass', red: 'fail', yellow: 'warn', orange: 'warn', blue: 'info', gray: 'neutral' };

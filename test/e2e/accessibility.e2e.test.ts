@@ -22,7 +22,7 @@ import { groupFingerprint } from '../../shared/fingerprint.js';
 import { Station } from '../../electron/core/index.js';
 import { openApp, type AppUnderTest } from './harness/app.js';
 import { blockingViolations, describeFindings } from './harness/axe.js';
-import { activate, chooseRadio, focusedHeading, focusIsVisible, tabTo } from './harness/keyboard.js';
+import { chooseRadio, focusedHeading, focusIsVisible, tabTo } from './harness/keyboard.js';
 import { chromiumAvailable } from './harness/launch-chromium.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

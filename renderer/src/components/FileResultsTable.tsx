@@ -4,7 +4,7 @@
  * says so, so the operator never mistakes a page of a sample for the whole bundle. Paths are
  * hostile text: every one goes through displayText().
  */
-import { Badge, Code, Group, NativeSelect, Pagination, Stack, Table, Text, UnstyledButton } from '@mantine/core';
+import { Code, Group, NativeSelect, Pagination, Stack, Table, Text, UnstyledButton } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { displayText } from '../../../shared/display-text.js';
 import { formatBytes } from '../../../shared/format.js';

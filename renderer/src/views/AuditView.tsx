@@ -5,7 +5,7 @@
  * security officer. Everything shown comes from the station's log through window.airlock; every
  * string from it passes displayText (names in bundles and key user IDs are hostile).
  */
-import { Alert, Badge, Button, Code, Group, List, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Code, Group, List, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { AUDIT_EVENT_TYPES, AUDIT_OUTCOMES, type AuditEventType, type AuditOutcome } from '../../../shared/audit-types.js';
 import { displayText } from '../../../shared/display-text.js';

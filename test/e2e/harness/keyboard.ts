@@ -39,12 +39,6 @@ export async function tabTo(page: Page, target: Locator, options: { backwards?: 
   throw new Error(`${key} never reached ${target.toString()}; focus went: ${seen.join(' | ')}`);
 }
 
-/** Tab to `target` and press Enter on it (a button, a link). */
-export async function activate(page: Page, target: Locator, options: { backwards?: boolean } = {}): Promise<void> {
-  await tabTo(page, target, options);
-  await page.keyboard.press('Enter');
-}
-
 /**
  * Tab into the group's radios, then arrow down until `radio` is checked (arrows select in a radio
  * group; Space checks the focused one when none is). Checking it may open a new step that takes
