@@ -146,7 +146,13 @@ export function KeysView() {
         />
       </Stack>
 
-      <Modal opened={untrusting !== null} onClose={() => setUntrusting(null)} title="Stop trusting this signer?" centered>
+      <Modal
+        opened={untrusting !== null}
+        onClose={() => setUntrusting(null)}
+        title="Stop trusting this signer?"
+        centered
+        closeButtonProps={{ 'aria-label': 'Close' }}
+      >
         {untrusting ? (
           <Stack>
             <Text size="sm">
