@@ -3,6 +3,7 @@
  * choice (removable media are listed by the export's DestinationStep itself).
  */
 import { call, useApi } from '../api.js';
+import { useT } from '../i18n/useT.js';
 import { PathPicker } from './PathPicker.js';
 
 export interface DestinationPickerProps {
@@ -13,10 +14,11 @@ export interface DestinationPickerProps {
 
 export function DestinationPicker({ purpose, value, onChange }: DestinationPickerProps) {
   const api = useApi();
+  const t = useT();
   return (
     <PathPicker
-      noun="folder"
-      emptyText="No folder chosen yet."
+      labels={{ choose: t('picker.folder.choose'), another: t('picker.folder.another'), chosen: t('picker.folder.chosen') }}
+      emptyText={t('picker.folder.empty')}
       value={value}
       onChange={onChange}
       choose={async () => (await call(api, 'chooseFolder', { purpose })).path}

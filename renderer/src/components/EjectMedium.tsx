@@ -9,10 +9,12 @@ import { displayText } from '../../../shared/display-text.js';
 import type { IpcError, IpcResponse, MediaVolumeView } from '../../../shared/ipc.js';
 import { asIpcError, call, useApi } from '../api.js';
 import { ErrorAlert } from './ErrorAlert.js';
+import { useT } from '../i18n/useT.js';
 import { mediumName } from './media.js';
 
 export function EjectMedium({ medium }: { medium: MediaVolumeView }) {
   const api = useApi();
+  const t = useT();
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<IpcResponse<'ejectMedium'> | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
@@ -21,13 +23,13 @@ export function EjectMedium({ medium }: { medium: MediaVolumeView }) {
   if (!medium.removable) {
     return (
       <Text size="sm" c="dimmed">
-        {name} is a folder declared as a medium in config.json, not a device Airlock ejects: remove it the way your system expects.
+        {t('eject.folder', { name })}
       </Text>
     );
   }
   if (done) {
     return (
-      <Alert color="green" title={done.unmounted ? `${name} can be removed now` : `${name} was flushed`} role="status">
+      <Alert color="green" title={done.unmounted ? t('eject.removable', { name }) : t('eject.flushed', { name })} role="status">
         <List size="sm">
           {done.actions.map((a, i) => (
             <List.Item key={i}>{displayText(a)}</List.Item>
@@ -50,9 +52,9 @@ export function EjectMedium({ medium }: { medium: MediaVolumeView }) {
   return (
     <Stack gap="xs">
       <Button variant="default" onClick={() => void eject()} loading={busy} disabled={busy} maw={320}>
-        Eject {name}
+        {t('eject.button', { name })}
       </Button>
-      {error ? <ErrorAlert error={error} title="The medium was not ejected" /> : null}
+      {error ? <ErrorAlert error={error} title={t('eject.failed')} /> : null}
     </Stack>
   );
 }

@@ -1,26 +1,34 @@
-/** An operational error: its code, the human message main sent, and what to do next. */
+/** An operational error: its code (never translated), its message in the app's language, and what to do next. */
 import { Alert, Code, Text } from '@mantine/core';
 import { displayText } from '../../../shared/display-text.js';
-import { ERROR_ACTIONS } from '../../../shared/error-actions.js';
 import type { IpcError } from '../../../shared/ipc.js';
+import { useSharedText } from '../i18n/shared-text.js';
+import { useT } from '../i18n/useT.js';
 
 export function ErrorAlert({ error, title }: { error: IpcError; title?: string }) {
+  const t = useT();
+  const text = useSharedText();
   const cancelled = error.code === 'CANCELLED';
   return (
-    <Alert color={cancelled ? 'yellow' : 'red'} title={title ?? (cancelled ? 'Cancelled' : 'This did not work')} role="alert" data-error-code={error.code}>
+    <Alert
+      color={cancelled ? 'yellow' : 'red'}
+      title={title ?? (cancelled ? t('common.error.cancelled') : t('common.error.title'))}
+      role="alert"
+      data-error-code={error.code}
+    >
       <Text size="sm">
-        <Code>{error.code}</Code> {displayText(error.message)}
+        <Code>{error.code}</Code> {displayText(text.errorMessage(error))}
       </Text>
       {error.path ? (
         <Text size="sm" mt={4}>
-          Concerning: <Code>{displayText(error.path)}</Code>
+          {t('common.concerning')} <Code>{displayText(error.path)}</Code>
         </Text>
       ) : null}
       <Text size="sm" mt={4}>
         <Text span fw={600}>
-          Next:{' '}
+          {t('common.next')}{' '}
         </Text>
-        {ERROR_ACTIONS[error.code]}
+        {text.errorAction(error.code)}
       </Text>
     </Alert>
   );

@@ -7,20 +7,22 @@
 import { Code, Group, NativeSelect, Pagination, Stack, Table, Text, UnstyledButton } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { displayText } from '../../../shared/display-text.js';
-import { formatBytes } from '../../../shared/format.js';
 import type { FileOutcome, FileResult, FileResults } from '../../../shared/results.js';
 import { FILE_OUTCOMES } from '../../../shared/results.js';
-import { plural } from './plural.js';
 import { StatusBadge } from './StatusIcon.js';
+import type { MessageId } from '../i18n/en.js';
+import { useFormat } from '../i18n/format.js';
+import { useT } from '../i18n/useT.js';
 
-export const OUTCOME_LABELS: Record<FileOutcome, string> = {
-  ok: 'Intact',
-  'checksum-mismatch': 'Checksum mismatch',
-  missing: 'Missing',
-  unlisted: 'Not in the manifest',
-  'refused-name': 'Name refused',
-  'refused-type': 'Entry type refused',
-  'refused-limit': 'Over a station limit',
+/** Each outcome's label in the catalogue. */
+export const OUTCOME_LABELS: Record<FileOutcome, MessageId> = {
+  ok: 'outcome.ok',
+  'checksum-mismatch': 'outcome.checksum-mismatch',
+  missing: 'outcome.missing',
+  unlisted: 'outcome.unlisted',
+  'refused-name': 'outcome.refused-name',
+  'refused-type': 'outcome.refused-type',
+  'refused-limit': 'outcome.refused-limit',
 };
 
 export const FILES_PAGE_SIZE = 25;
@@ -35,24 +37,17 @@ function compare(a: FileResult, b: FileResult, key: SortKey): number {
   return 0;
 }
 
-function SortHeader({
-  label,
-  sortKey,
-  sort,
-  onSort,
-}: {
-  label: string;
-  sortKey: SortKey;
-  sort: { key: SortKey; dir: 1 | -1 };
-  onSort: (key: SortKey) => void;
-}) {
+function SortHeader({ sortKey, sort, onSort }: { sortKey: Exclude<SortKey, 'order'>; sort: { key: SortKey; dir: 1 | -1 }; onSort: (key: SortKey) => void }) {
+  const t = useT();
+  const label = t(`files.${sortKey}`);
+  const column = t(`files.column.${sortKey}`);
   const active = sort.key === sortKey;
   const ariaSort = active ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none';
   return (
     <Table.Th aria-sort={ariaSort}>
       <UnstyledButton
         onClick={() => onSort(sortKey)}
-        aria-label={`Sort by ${label.toLowerCase()}${active ? (sort.dir === 1 ? ', sorted ascending' : ', sorted descending') : ''}`}
+        aria-label={t(active ? (sort.dir === 1 ? 'files.sortedAsc' : 'files.sortedDesc') : 'files.sortBy', { column })}
         fw={600}
         fz="sm"
       >
@@ -63,6 +58,8 @@ function SortHeader({
 }
 
 export function FileResultsTable({ files }: { files: FileResults }) {
+  const t = useT();
+  const f = useFormat();
   const failedCount = FILE_OUTCOMES.filter((o) => o !== 'ok').reduce((n, o) => n + files.counts[o], 0);
   const checked = failedCount + files.counts.ok;
   const [filter, setFilter] = useState<Filter>(failedCount > 0 ? 'failed' : 'all');
@@ -82,29 +79,31 @@ export function FileResultsTable({ files }: { files: FileResults }) {
     setSort((s) => (s.key === key ? { key, dir: s.dir === 1 ? -1 : 1 } : { key, dir: 1 }));
     setPage(1);
   };
-  const breakdown = FILE_OUTCOMES.filter((o) => files.counts[o] > 0).map((o) => `${files.counts[o]} ${OUTCOME_LABELS[o].toLowerCase()}`);
+  const breakdown = FILE_OUTCOMES.filter((o) => files.counts[o] > 0).map((o) => t(`files.count.${o}`, { count: f.number(files.counts[o]) }));
   const options = [
-    { value: 'failed', label: `Problems only (${failedCount})` },
-    { value: 'all', label: `All listed files (${files.listed.length})` },
-    ...FILE_OUTCOMES.filter((o) => files.counts[o] > 0).map((o) => ({ value: o, label: `${OUTCOME_LABELS[o]} (${files.counts[o]})` })),
+    { value: 'failed', label: t('files.failedOnly', { count: failedCount }) },
+    { value: 'all', label: t('files.allListed', { count: files.listed.length }) },
+    ...FILE_OUTCOMES.filter((o) => files.counts[o] > 0).map((o) => ({
+      value: o,
+      label: t('files.outcomeCount', { outcome: t(OUTCOME_LABELS[o]), count: files.counts[o] }),
+    })),
   ];
+  const capped = { capFailed: files.cap.failed, capOk: files.cap.ok, omittedFailed: files.omitted.failed, omittedOk: files.omitted.ok };
 
   return (
     <Stack gap="xs" data-testid="file-results">
       <Text size="sm" data-files-summary>
-        {checked === 0 ? 'No payload file was checked.' : `${plural(checked, 'file')} checked: ${breakdown.join(', ')}.`}
-        {files.omitted.ok + files.omitted.failed > 0
-          ? ` To keep the report small, only the first ${files.cap.failed} failed and ${files.cap.ok} intact files are listed: ${files.omitted.failed > 0 ? `${files.omitted.failed} more failed and ` : ''}${files.omitted.ok} more intact files were checked and counted but are not listed.`
-          : ''}
-        {!files.complete && files.notChecked > 0 ? ` Verification stopped before the end: ${plural(files.notChecked, 'listed file')} were not checked.` : ''}
-        {!files.complete && files.notChecked === 0 && checked > 0 ? ' Verification stopped before the end of the bundle.' : ''}
+        {checked === 0 ? t('files.noneChecked') : t('files.checked', { count: checked, breakdown: breakdown.join(', ') })}
+        {files.omitted.ok + files.omitted.failed > 0 ? ` ${t(files.omitted.failed > 0 ? 'files.cappedFailed' : 'files.capped', capped)}` : ''}
+        {!files.complete && files.notChecked > 0 ? ` ${t('files.stoppedListed', { count: files.notChecked })}` : ''}
+        {!files.complete && files.notChecked === 0 && checked > 0 ? ` ${t('files.stopped')}` : ''}
       </Text>
       {files.listed.length > 0 ? (
         <>
           <Group align="flex-end" justify="space-between">
             <NativeSelect
-              label="Show"
-              aria-label="Show files"
+              label={t('files.show')}
+              aria-label={t('files.showLabel')}
               data={options}
               value={filter}
               onChange={(event) => {
@@ -115,18 +114,22 @@ export function FileResultsTable({ files }: { files: FileResults }) {
             />
             <Text size="xs" c="dimmed" aria-live="polite">
               {rows.length === 0
-                ? 'No files match.'
-                : `Showing ${(current - 1) * FILES_PAGE_SIZE + 1}-${(current - 1) * FILES_PAGE_SIZE + shown.length} of ${rows.length}`}
+                ? t('files.noMatch')
+                : t('files.showing', {
+                    from: (current - 1) * FILES_PAGE_SIZE + 1,
+                    to: (current - 1) * FILES_PAGE_SIZE + shown.length,
+                    total: rows.length,
+                  })}
             </Text>
           </Group>
           <Table.ScrollContainer minWidth={560}>
-            <Table withTableBorder striped aria-label="Files checked" aria-rowcount={rows.length + 1}>
+            <Table withTableBorder striped aria-label={t('files.table')} aria-rowcount={rows.length + 1}>
               <Table.Thead>
                 <Table.Tr>
-                  <SortHeader label="Path" sortKey="path" sort={sort} onSort={onSort} />
-                  <SortHeader label="Size" sortKey="size" sort={sort} onSort={onSort} />
-                  <SortHeader label="Outcome" sortKey="outcome" sort={sort} onSort={onSort} />
-                  <Table.Th>Code</Table.Th>
+                  <SortHeader sortKey="path" sort={sort} onSort={onSort} />
+                  <SortHeader sortKey="size" sort={sort} onSort={onSort} />
+                  <SortHeader sortKey="outcome" sort={sort} onSort={onSort} />
+                  <Table.Th>{t('files.code')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -135,9 +138,9 @@ export function FileResultsTable({ files }: { files: FileResults }) {
                     <Table.Td style={{ wordBreak: 'break-all' }}>
                       <Code>{displayText(r.path)}</Code>
                     </Table.Td>
-                    <Table.Td>{r.size === null ? '—' : formatBytes(r.size)}</Table.Td>
+                    <Table.Td>{r.size === null ? '—' : f.bytes(r.size)}</Table.Td>
                     <Table.Td>
-                      <StatusBadge tone={r.outcome === 'ok' ? 'pass' : 'fail'}>{OUTCOME_LABELS[r.outcome]}</StatusBadge>
+                      <StatusBadge tone={r.outcome === 'ok' ? 'pass' : 'fail'}>{t(OUTCOME_LABELS[r.outcome])}</StatusBadge>
                     </Table.Td>
                     <Table.Td>{r.code ? <Code>{r.code}</Code> : '—'}</Table.Td>
                   </Table.Tr>
@@ -145,7 +148,7 @@ export function FileResultsTable({ files }: { files: FileResults }) {
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-          {pages > 1 ? <Pagination total={pages} value={current} onChange={setPage} aria-label="File pages" size="sm" /> : null}
+          {pages > 1 ? <Pagination total={pages} value={current} onChange={setPage} aria-label={t('files.pages')} size="sm" /> : null}
         </>
       ) : null}
     </Stack>

@@ -7,13 +7,15 @@ import { Group, List, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { ImageSummary } from '../../../shared/images.js';
 import type { Progress } from '../../../shared/progress.js';
+import type { MessageId } from '../i18n/en.js';
+import { useT } from '../i18n/useT.js';
 import { imageName } from './ImagesTable.js';
 
 type PushState = 'waiting' | 'now' | 'sent';
-const STATE_TEXT: Record<PushState, { icon: string; text: string }> = {
-  waiting: { icon: '○', text: 'waiting' },
-  now: { icon: '➜', text: 'pushing now' },
-  sent: { icon: '✓', text: 'sent, result at the end' },
+const STATE_TEXT: Record<PushState, { icon: string; text: MessageId }> = {
+  waiting: { icon: '○', text: 'push.state.waiting' },
+  now: { icon: '➜', text: 'push.state.now' },
+  sent: { icon: '✓', text: 'push.state.sent' },
 };
 
 /** Whether the progress item names this image (the engine may put the registry prefix in front). */
@@ -23,6 +25,7 @@ export function itemIsImage(item: string, image: ImageSummary): boolean {
 }
 
 export function ImagePushProgress({ images, progress }: { images: readonly ImageSummary[]; progress: Progress | null }) {
+  const t = useT();
   const [seen, setSeen] = useState<readonly string[]>([]);
   const item = progress?.phase === 'pushing-images' ? (progress.item ?? null) : null;
   useEffect(() => {
@@ -32,7 +35,7 @@ export function ImagePushProgress({ images, progress }: { images: readonly Image
   const stateOf = (image: ImageSummary): PushState =>
     item !== null && itemIsImage(item, image) ? 'now' : seen.some((s) => itemIsImage(s, image)) ? 'sent' : 'waiting';
   return (
-    <List listStyleType="none" pl={0} spacing={4} aria-label="Images to push">
+    <List listStyleType="none" pl={0} spacing={4} aria-label={t('push.list')}>
       {images.map((image) => {
         const state = stateOf(image);
         return (
@@ -45,7 +48,7 @@ export function ImagePushProgress({ images, progress }: { images: readonly Image
                 {imageName(image)}
               </Text>
               <Text size="sm" c="dimmed">
-                {STATE_TEXT[state].text}
+                {t(STATE_TEXT[state].text)}
               </Text>
             </Group>
           </List.Item>

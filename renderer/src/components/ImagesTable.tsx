@@ -5,9 +5,9 @@
  */
 import { Code, Table, Text } from '@mantine/core';
 import { displayText } from '../../../shared/display-text.js';
-import { formatBytes } from '../../../shared/format.js';
 import type { ImagePlatform, ImageSummary } from '../../../shared/images.js';
-import { plural } from './plural.js';
+import { useFormat } from '../i18n/format.js';
+import { useT } from '../i18n/useT.js';
 
 /** `team/app:1.0`, or `team/app@sha256:…` for an image that travels by digest only. */
 export function imageName(image: { repository: string; tag: string | null; digest: string }): string {
@@ -27,15 +27,17 @@ export function Digest({ value }: { value: string }) {
 }
 
 export function ImagesTable({ images }: { images: readonly ImageSummary[] }) {
+  const t = useT();
+  const f = useFormat();
   return (
-    <Table withTableBorder striped aria-label="Images and charts" data-images={images.length}>
+    <Table withTableBorder striped aria-label={t('images.table')} data-images={images.length}>
       <Table.Thead>
         <Table.Tr>
-          <Table.Th>Image</Table.Th>
-          <Table.Th>Digest</Table.Th>
-          <Table.Th ta="right">Size</Table.Th>
-          <Table.Th>Platforms</Table.Th>
-          <Table.Th ta="right">Referrers</Table.Th>
+          <Table.Th>{t('images.image')}</Table.Th>
+          <Table.Th>{t('images.digest')}</Table.Th>
+          <Table.Th ta="right">{t('images.size')}</Table.Th>
+          <Table.Th>{t('images.platforms')}</Table.Th>
+          <Table.Th ta="right">{t('images.referrers')}</Table.Th>
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
@@ -46,15 +48,15 @@ export function ImagesTable({ images }: { images: readonly ImageSummary[] }) {
                 {imageName(image)}
               </Text>
               <Text size="xs" c="dimmed">
-                {image.kind === 'chart' ? 'Helm chart' : 'Image'} from <span translate="no">{displayText(image.source)}</span>
+                {image.kind === 'chart' ? t('images.chartFrom') : t('images.imageFrom')} <span translate="no">{displayText(image.source)}</span>
               </Text>
             </Table.Td>
             <Table.Td>
               <Digest value={image.digest} />
             </Table.Td>
-            <Table.Td ta="right">{formatBytes(image.size)}</Table.Td>
+            <Table.Td ta="right">{f.bytes(image.size)}</Table.Td>
             <Table.Td translate="no">{image.platforms.length > 0 ? image.platforms.map(platformText).join(', ') : '—'}</Table.Td>
-            <Table.Td ta="right" aria-label={plural(image.referrers.length, 'referrer')}>
+            <Table.Td ta="right" aria-label={t('images.referrerCount', { count: image.referrers.length })}>
               {image.referrers.length}
             </Table.Td>
           </Table.Tr>

@@ -1,10 +1,11 @@
 /** Live progress of a running job: phase, bytes, files, rate, time left, and a way to cancel. */
 import { Button, Group, Progress as Bar, Stack, Text } from '@mantine/core';
-import { formatBytes, formatDuration, formatRate } from '../../../shared/format.js';
+import { formatDuration } from '../../../shared/format.js';
 import { displayText } from '../../../shared/display-text.js';
-import { PHASE_LABELS } from '../../../shared/phase-labels.js';
 import type { Progress } from '../../../shared/progress.js';
-import { plural } from './plural.js';
+import { useFormat } from '../i18n/format.js';
+import { useSharedText } from '../i18n/shared-text.js';
+import { useT } from '../i18n/useT.js';
 
 export interface JobProgressProps {
   progress: Progress | null;
@@ -13,9 +14,12 @@ export interface JobProgressProps {
 }
 
 export function JobProgress({ progress, onCancel, cancelling = false }: JobProgressProps) {
-  const label = progress ? PHASE_LABELS[progress.phase] : { title: 'Starting', detail: 'Handing the job to a worker.' };
+  const t = useT();
+  const f = useFormat();
+  const text = useSharedText();
+  const label = progress ? text.phase(progress.phase) : { title: t('progress.starting'), detail: t('progress.startingDetail') };
   const percent = progress && progress.bytesTotal !== null && progress.bytesTotal > 0 ? Math.min(100, (progress.bytesDone / progress.bytesTotal) * 100) : null;
-  const rate = progress ? formatRate(progress.rateBytesPerSecond) : '';
+  const rate = progress ? f.rate(progress.rateBytesPerSecond) : '';
   const eta = progress ? formatDuration(progress.etaSeconds) : '';
   const jobEta = progress?.jobEtaSeconds ?? null;
   return (
@@ -29,7 +33,7 @@ export function JobProgress({ progress, onCancel, cancelling = false }: JobProgr
       </Text>
       {progress?.item ? (
         <Text size="sm" data-progress-item={progress.item}>
-          Now:{' '}
+          {t('progress.now')}{' '}
           <Text span ff="monospace" translate="no">
             {displayText(progress.item)}
           </Text>
@@ -40,38 +44,37 @@ export function JobProgress({ progress, onCancel, cancelling = false }: JobProgr
         animated={percent === null}
         striped={percent === null}
         size="lg"
-        aria-label={`${label.title}${percent === null ? '' : `, ${Math.floor(percent)} percent`}`}
+        aria-label={percent === null ? label.title : t('progress.percent', { title: label.title, percent: Math.floor(percent) })}
       />
       <Group gap="lg">
         {progress ? (
           <Text size="sm">
-            {formatBytes(progress.bytesDone)}
-            {progress.bytesTotal !== null ? ` of ${formatBytes(progress.bytesTotal)}` : ''}
+            {progress.bytesTotal !== null
+              ? t('progress.bytesOf', { done: f.bytes(progress.bytesDone), total: f.bytes(progress.bytesTotal) })
+              : f.bytes(progress.bytesDone)}
           </Text>
         ) : null}
         {progress && progress.filesTotal !== null ? (
-          <Text size="sm">
-            {progress.filesDone} of {plural(progress.filesTotal, 'file')}
-          </Text>
+          <Text size="sm">{t('progress.filesOf', { done: f.number(progress.filesDone), total: progress.filesTotal })}</Text>
         ) : null}
         {rate ? <Text size="sm">{rate}</Text> : null}
         {/* The phase's own estimate, and core's estimate for the whole job (the passes still to come at the current rate). */}
         {eta && progress?.etaSeconds != null ? (
-          <Text size="sm">{progress.etaSeconds < 1 ? 'under a second left in this step' : `about ${eta} left in this step`}</Text>
+          <Text size="sm">{progress.etaSeconds < 1 ? t('progress.stepUnderSecond') : t('progress.stepLeft', { eta })}</Text>
         ) : null}
         {jobEta !== null ? (
           <Text size="sm" fw={600} data-job-eta={Math.round(jobEta)}>
-            {jobEta < 1 ? 'Whole job: under a second left' : `Whole job: about ${formatDuration(jobEta)} left`}
+            {jobEta < 1 ? t('progress.jobUnderSecond') : t('progress.jobLeft', { eta: formatDuration(jobEta) })}
           </Text>
         ) : null}
       </Group>
       {onCancel ? (
         <Group>
           <Button variant="default" color="red" onClick={onCancel} loading={cancelling} disabled={cancelling}>
-            Cancel
+            {t('progress.cancel')}
           </Button>
           <Text size="xs" c="dimmed">
-            Cancelling leaves nothing half-written.
+            {t('progress.cancelNote')}
           </Text>
         </Group>
       ) : null}

@@ -7,8 +7,8 @@ import { asIpcError } from '../api.js';
 import { ErrorAlert } from './ErrorAlert.js';
 
 export interface PathPickerProps {
-  /** What is picked, in the button and the label: "bundle", "folder". */
-  noun: string;
+  /** The button before and after a choice, and the name of what was chosen (from the catalogue). */
+  labels: { choose: string; another: string; chosen: string };
   /** Shown while nothing is chosen. */
   emptyText: string;
   value: string | null;
@@ -17,7 +17,7 @@ export interface PathPickerProps {
   choose: () => Promise<string | null>;
 }
 
-export function PathPicker({ noun, emptyText, value, onChange, choose }: PathPickerProps) {
+export function PathPicker({ labels, emptyText, value, onChange, choose }: PathPickerProps) {
   const [error, setError] = useState<IpcError | null>(null);
   const pick = async () => {
     setError(null);
@@ -32,10 +32,10 @@ export function PathPicker({ noun, emptyText, value, onChange, choose }: PathPic
     <Stack gap="sm">
       <Group>
         <Button variant={value ? 'default' : 'filled'} onClick={() => void pick()}>
-          {value ? `Choose another ${noun}…` : `Choose ${noun}…`}
+          {value ? labels.another : labels.choose}
         </Button>
         {value ? (
-          <Text size="sm" aria-label={`Chosen ${noun}`}>
+          <Text size="sm" aria-label={labels.chosen}>
             <Code>{displayText(value)}</Code>
           </Text>
         ) : (

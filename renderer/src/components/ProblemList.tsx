@@ -4,13 +4,17 @@
  */
 import { Code, List, Stack, Text } from '@mantine/core';
 import { displayText } from '../../../shared/display-text.js';
-import { PROBLEM_TEXT, type Problem } from '../../../shared/problems.js';
+import type { Problem } from '../../../shared/problems.js';
+import { useSharedText } from '../i18n/shared-text.js';
+import { useT } from '../i18n/useT.js';
 import { StatusBadge } from './StatusIcon.js';
 
 export function ProblemList({ problems }: { problems: readonly Problem[] }) {
+  const t = useT();
+  const text = useSharedText();
   if (problems.length === 0) return null;
   return (
-    <List spacing="sm" listStyleType="none" aria-label="Problems found" pl={0}>
+    <List spacing="sm" listStyleType="none" aria-label={t('common.problems')} pl={0}>
       {problems.map((p, index) => (
         <List.Item key={`${p.code}-${index}`} data-problem-code={p.code}>
           <Stack gap={2}>
@@ -21,12 +25,12 @@ export function ProblemList({ problems }: { problems: readonly Problem[] }) {
               </StatusBadge>
               {p.path ? <Code>{[p.path, ...(p.members ?? [])].map(displayText).join(' › ')}</Code> : null}
             </Text>
-            <Text size="sm">{displayText(p.message)}</Text>
+            <Text size="sm">{displayText(text.problemMessage(p))}</Text>
             <Text size="sm">
               <Text span fw={600}>
-                Next:{' '}
+                {t('common.next')}{' '}
               </Text>
-              {PROBLEM_TEXT[p.code].action}
+              {text.problemAction(p.code)}
             </Text>
           </Stack>
         </List.Item>

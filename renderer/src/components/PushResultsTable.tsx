@@ -4,32 +4,39 @@
  */
 import { Group, Table, Text } from '@mantine/core';
 import { displayText } from '../../../shared/display-text.js';
-import { formatBytes } from '../../../shared/format.js';
 import type { ImagePushResult, PushOutcome } from '../../../shared/images.js';
+import type { MessageId } from '../i18n/en.js';
+import { useFormat } from '../i18n/format.js';
+import { useT } from '../i18n/useT.js';
 import { Digest, imageName } from './ImagesTable.js';
 
-export const OUTCOME_TEXT: Record<PushOutcome, { icon: string; text: string; color: string }> = {
-  pushed: { icon: '✓', text: 'Pushed', color: 'green' },
-  'already-present': { icon: '=', text: 'Already present', color: 'blue' },
-  failed: { icon: '✗', text: 'Failed', color: 'red' },
+export const OUTCOME_TEXT: Record<PushOutcome, { icon: string; text: MessageId; color: string }> = {
+  pushed: { icon: '✓', text: 'push.outcome.pushed', color: 'green' },
+  'already-present': { icon: '=', text: 'push.outcome.already-present', color: 'blue' },
+  failed: { icon: '✗', text: 'push.outcome.failed', color: 'red' },
 };
 
-/** "2 pushed, 1 already present, 1 failed". */
-export function pushTally(pushes: readonly ImagePushResult[]): string {
-  const count = (o: PushOutcome) => pushes.filter((p) => p.outcome === o).length;
-  return [`${count('pushed')} pushed`, `${count('already-present')} already present`, `${count('failed')} failed`].join(', ');
+/** "2 pushed, 1 already present, 1 failed", in the app's language. */
+export function usePushTally(): (pushes: readonly ImagePushResult[]) => string {
+  const t = useT();
+  return (pushes) => {
+    const count = (o: PushOutcome) => pushes.filter((p) => p.outcome === o).length;
+    return t('push.tally', { pushed: count('pushed'), present: count('already-present'), failed: count('failed') });
+  };
 }
 
 export function PushResultsTable({ pushes }: { pushes: readonly ImagePushResult[] }) {
+  const t = useT();
+  const f = useFormat();
   return (
-    <Table withTableBorder striped aria-label="Registry push results">
+    <Table withTableBorder striped aria-label={t('push.table')}>
       <Table.Thead>
         <Table.Tr>
-          <Table.Th>Image</Table.Th>
-          <Table.Th>Result</Table.Th>
-          <Table.Th>Digest</Table.Th>
-          <Table.Th>Blobs</Table.Th>
-          <Table.Th ta="right">Sent</Table.Th>
+          <Table.Th>{t('images.image')}</Table.Th>
+          <Table.Th>{t('push.result')}</Table.Th>
+          <Table.Th>{t('images.digest')}</Table.Th>
+          <Table.Th>{t('push.blobs')}</Table.Th>
+          <Table.Th ta="right">{t('push.sent')}</Table.Th>
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
@@ -44,7 +51,7 @@ export function PushResultsTable({ pushes }: { pushes: readonly ImagePushResult[
                     {outcome.icon}
                   </Text>
                   <Text span size="sm" fw={600} style={{ whiteSpace: 'nowrap' }}>
-                    {outcome.text}
+                    {t(outcome.text)}
                   </Text>
                   {push.errorCode ? (
                     <Text size="sm" ff="monospace" translate="no">
@@ -58,11 +65,9 @@ export function PushResultsTable({ pushes }: { pushes: readonly ImagePushResult[
                 <Digest value={push.digest} />
               </Table.Td>
               <Table.Td>
-                <Text size="sm">
-                  {push.blobs.uploaded} uploaded, {push.blobs.mounted} mounted, {push.blobs.skipped} already there
-                </Text>
+                <Text size="sm">{t('push.blobCounts', { uploaded: push.blobs.uploaded, mounted: push.blobs.mounted, skipped: push.blobs.skipped })}</Text>
               </Table.Td>
-              <Table.Td ta="right">{formatBytes(push.bytesSent)}</Table.Td>
+              <Table.Td ta="right">{f.bytes(push.bytesSent)}</Table.Td>
             </Table.Tr>
           );
         })}

@@ -2,21 +2,23 @@
 import { Card, Group, Stack, Text } from '@mantine/core';
 import { displayText } from '../../../shared/display-text.js';
 import type { SignerInfo } from '../../../shared/results.js';
+import { useT } from '../i18n/useT.js';
 import { Fingerprint } from './Fingerprint.js';
 import { StatusBadge } from './StatusIcon.js';
 
 export function SignerCard({ signer }: { signer: SignerInfo }) {
-  const name = signer.userIds.length > 0 ? signer.userIds.map(displayText).join(', ') : '(no user ID)';
+  const t = useT();
+  const name = signer.userIds.length > 0 ? signer.userIds.map(displayText).join(', ') : t('signer.noUserId');
   return (
-    <Card withBorder padding="md" aria-label={`Signer ${name}`}>
+    <Card withBorder padding="md" aria-label={t('signer.label', { name })}>
       <Stack gap={6}>
         <Group justify="space-between" wrap="nowrap">
           <Text fw={600}>{name}</Text>
-          <StatusBadge tone="pass">{signer.label ? `Trusted: ${displayText(signer.label)}` : 'Trusted signer'}</StatusBadge>
+          <StatusBadge tone="pass">{signer.label ? t('signer.trustedAs', { label: displayText(signer.label) }) : t('signer.trusted')}</StatusBadge>
         </Group>
         <Fingerprint value={signer.fingerprint} />
         <Text size="xs" c="dimmed">
-          Signed at {displayText(signer.signedAt)} (as the signer&apos;s clock stated it)
+          {t('signer.signedAt', { time: displayText(signer.signedAt) })}
         </Text>
       </Stack>
     </Card>

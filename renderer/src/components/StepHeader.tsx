@@ -5,6 +5,7 @@
  */
 import { Badge, Group, List, Stack, Text, Title } from '@mantine/core';
 import { useEffect, useRef, type ReactNode } from 'react';
+import { useT } from '../i18n/useT.js';
 
 export interface StepHeaderProps {
   flow: string;
@@ -18,6 +19,7 @@ export interface StepHeaderProps {
 }
 
 export function StepHeader({ flow, step, of, title, happens, proven = [] }: StepHeaderProps) {
+  const t = useT();
   const heading = useRef<HTMLHeadingElement>(null);
   // A new step (or a step whose title changes: verified -> rejected) is a new screen.
   useEffect(() => {
@@ -27,8 +29,8 @@ export function StepHeader({ flow, step, of, title, happens, proven = [] }: Step
   return (
     <Stack gap="xs" mb="md">
       <Group gap="xs">
-        <Badge variant="light" aria-label={`${flow}, step ${step} of ${of}`}>
-          {flow} · step {step} of {of}
+        <Badge variant="light" aria-label={t('flow.stepLabel', { flow, step, of })}>
+          {t('flow.step', { flow, step, of })}
         </Badge>
       </Group>
       <Title order={2} ref={heading} tabIndex={-1} style={{ outlineOffset: 2 }}>
@@ -36,16 +38,16 @@ export function StepHeader({ flow, step, of, title, happens, proven = [] }: Step
       </Title>
       <Text size="sm" c="dimmed">
         <Text span fw={600} c="var(--mantine-color-text)">
-          What happens:{' '}
+          {t('flow.happens')}{' '}
         </Text>
         {happens}
       </Text>
       {proven.length > 0 ? (
         <Stack gap={2}>
           <Text size="sm" fw={600}>
-            Proven so far
+            {t('flow.proven')}
           </Text>
-          <List size="sm" spacing={2} aria-label="Proven so far">
+          <List size="sm" spacing={2} aria-label={t('flow.proven')}>
             {proven.map((fact, index) => (
               <List.Item key={index}>{fact}</List.Item>
             ))}

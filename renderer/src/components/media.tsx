@@ -6,9 +6,11 @@
 import { Alert, Group, Loader, Radio, Stack, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { displayText } from '../../../shared/display-text.js';
-import { formatBytes } from '../../../shared/format.js';
 import type { MediaVolumeView } from '../../../shared/ipc.js';
 import type { ReadBackMethod } from '../../../shared/media.js';
+import type { MessageId } from '../i18n/en.js';
+import { useFormat, type LocalFormat } from '../i18n/format.js';
+import { useT, type Translate } from '../i18n/useT.js';
 
 /** What the operator calls the medium: its label, else its model, else where it is. */
 export function mediumName(v: Pick<MediaVolumeView, 'label' | 'model' | 'mountPoint' | 'id'>): string {
@@ -22,16 +24,21 @@ export function mediumNameAndPlace(v: Pick<MediaVolumeView, 'label' | 'model' | 
 }
 
 /** File system, size and free space, mount point, vendor and model: one line. */
-export function mediumFacts(v: MediaVolumeView): string {
-  const space = v.free === null ? 'free space unknown' : `${formatBytes(v.free)} free${v.size === null ? '' : ` of ${formatBytes(v.size)}`}`;
+export function mediumFacts(t: Translate, f: LocalFormat, v: MediaVolumeView): string {
+  const space =
+    v.free === null
+      ? t('media.freeUnknown')
+      : v.size === null
+        ? t('media.free', { free: f.bytes(v.free) })
+        : t('media.freeOf', { free: f.bytes(v.free), size: f.bytes(v.size) });
   const what = [v.vendor, v.model].filter((s): s is string => s !== null && s.trim() !== '').join(' ');
   return [
-    v.filesystem ? displayText(v.filesystem) : 'file system unknown',
+    v.filesystem ? displayText(v.filesystem) : t('media.fsUnknown'),
     space,
-    v.mountPoint ? `at ${displayText(v.mountPoint)}` : 'not mounted',
+    v.mountPoint ? t('media.at', { mountPoint: displayText(v.mountPoint) }) : t('media.notMounted'),
     what ? displayText(what) : null,
-    v.source === 'config' ? 'folder declared as a medium in config.json' : null,
-    v.readOnly ? 'read-only' : null,
+    v.source === 'config' ? t('media.declared') : null,
+    v.readOnly ? t('media.readOnly') : null,
   ]
     .filter((s): s is string => s !== null)
     .join(' · ');
@@ -45,6 +52,8 @@ export function isFat(filesystem: string | null): boolean {
 export const FAT_MAX_FILE_BYTES = 2 ** 32 - 1;
 
 export function MediumRadio({ medium, disabled = false, notes = [] }: { medium: MediaVolumeView; disabled?: boolean; notes?: ReactNode[] }) {
+  const t = useT();
+  const f = useFormat();
   return (
     <Radio
       value={medium.id}
@@ -53,7 +62,7 @@ export function MediumRadio({ medium, disabled = false, notes = [] }: { medium: 
       description={
         <Stack gap={2} component="span">
           <Text span size="sm" c="dimmed">
-            {mediumFacts(medium)}
+            {mediumFacts(t, f, medium)}
           </Text>
           {notes.map((note, i) => (
             <Text span size="sm" key={i}>
@@ -68,38 +77,34 @@ export function MediumRadio({ medium, disabled = false, notes = [] }: { medium: 
 
 /** Looking, none, one or several: said in words above the list. */
 export function MediaCount({ media, purpose }: { media: MediaVolumeView[] | null; purpose: 'write' | 'read' }) {
+  const t = useT();
   if (media === null) {
     return (
       <Group gap="xs" role="status">
         <Loader size="xs" aria-hidden />
-        <Text size="sm">Looking for removable media…</Text>
+        <Text size="sm">{t('media.looking')}</Text>
       </Group>
     );
   }
   if (media.length === 0) {
     return (
-      <Alert color="gray" title="No medium detected" role="status">
-        <Text size="sm">
-          Insert a USB stick, SD card or disk. It appears here within a few seconds once the system has mounted it. Disks that hold the system or this station
-          are never offered.
-          {purpose === 'write' ? ' Or choose a folder below.' : ' Or choose a bundle file below.'}
-        </Text>
+      <Alert color="gray" title={t('media.none')} role="status">
+        <Text size="sm">{purpose === 'write' ? t('media.noneWrite') : t('media.noneRead')}</Text>
       </Alert>
     );
   }
   return (
     <Text size="sm" role="status">
-      {media.length === 1 ? 'One medium detected.' : `${media.length} media detected: make sure you choose the right one.`} The list updates by itself when a
-      medium is inserted or removed.
+      {t('media.count', { count: media.length })}
     </Text>
   );
 }
 
 /** How the bytes were read back, in the operator's words. */
-export const READ_BACK_TEXT: Record<ReadBackMethod, string> = {
-  'o-direct': 'direct reads (O_DIRECT) that bypass the page cache',
-  'flushbufs+o-direct': 'the device’s buffers were dropped, then direct reads (O_DIRECT) that bypass the page cache',
-  'fadvise-dontneed': 'the file’s cached pages were dropped before and while reading',
-  remount: 'the medium was unmounted and mounted again, then read',
-  buffered: 'an ordinary read: the page cache may have answered instead of the medium',
+export const READ_BACK_TEXT: Record<ReadBackMethod, MessageId> = {
+  'o-direct': 'media.readBack.o-direct',
+  'flushbufs+o-direct': 'media.readBack.flushbufs',
+  'fadvise-dontneed': 'media.readBack.fadvise',
+  remount: 'media.readBack.remount',
+  buffered: 'media.readBack.buffered',
 };

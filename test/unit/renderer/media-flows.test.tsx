@@ -155,7 +155,7 @@ describe('export to a medium', () => {
     expect(await screen.findByRole('heading', { name: 'Bundle written and read back' })).toBeTruthy();
     const table = screen.getByRole('table', { name: 'Export result' });
     expect(table.textContent).toContain('Method: o-direct — direct reads (O_DIRECT) that bypass the page cache');
-    expect(table.textContent).toContain('Matches what was written: 1 files, 2.52 MB');
+    expect(table.textContent).toContain('Matches what was written: 1 file, 2.52 MB');
     expect(screen.getByText(/read back past the page cache and matches what was written/)).toBeTruthy();
 
     await user.click(screen.getByRole('button', { name: 'Eject TRANSFER' }));

@@ -15,6 +15,7 @@ import { PolicyFindings } from '../../../renderer/src/components/PolicyFindings.
 import { VerificationReport } from '../../../renderer/src/components/VerificationReport.js';
 import { ImportFlow } from '../../../renderer/src/flows/import/ImportFlow.js';
 import { ReportStep } from '../../../renderer/src/flows/verify/ReportStep.js';
+import { I18nRoot } from '../../../renderer/src/i18n/I18nRoot.js';
 import { theme } from '../../../renderer/src/theme.js';
 import { finishedJob, policyFindings, rejected, running, verified } from './fixtures.js';
 import { fakeApi, installDomShims, renderWithApi, unnamedControls } from './render-with-api.js';
@@ -25,7 +26,7 @@ afterEach(cleanup);
 function renderUi(ui: ReactElement, scheme: 'light' | 'dark' = 'light') {
   return render(
     <MantineProvider theme={theme} defaultColorScheme={scheme}>
-      {ui}
+      <I18nRoot initial="en">{ui}</I18nRoot>
     </MantineProvider>,
   );
 }
@@ -126,9 +127,9 @@ describe('per-file results table', () => {
       />,
     );
     const summary = document.querySelector('[data-files-summary]')?.textContent ?? '';
-    expect(summary).toContain('100002 files checked');
-    expect(summary).toContain('only the first 1000 failed and 500 intact files are listed');
-    expect(summary).toContain('99990 more intact files were checked and counted but are not listed');
+    expect(summary).toContain('100,002 files checked');
+    expect(summary).toContain('only the first 1,000 failed and 500 intact files are listed');
+    expect(summary).toContain('99,990 more intact files were checked and counted but are not listed');
     cleanup();
     renderUi(<FileResultsTable files={{ ...rejected.files, complete: false, notChecked: 7 }} />);
     expect(document.querySelector('[data-files-summary]')?.textContent).toContain('Verification stopped before the end: 7 listed files were not checked.');
@@ -202,7 +203,7 @@ describe('verification report', () => {
       policy: { findings: policyFindings({ replay: { outcome: 'fail', code: 'REPLAY', refusedBy: 'import', detail: 'Imported before.' } }) },
     };
     renderUi(<VerificationReport report={report} />);
-    expect(screen.getByRole('status').textContent).toContain("this station's import policy refuses it: not already imported (replay guard)");
+    expect(screen.getByRole('status').textContent).toContain("this station's import policy refuses it: Not already imported (replay guard)");
   });
 });
 

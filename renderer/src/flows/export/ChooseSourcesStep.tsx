@@ -6,6 +6,7 @@ import type { IpcError } from '../../../../shared/ipc.js';
 import { asIpcError, call, useApi } from '../../api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { StepHeader } from '../../components/StepHeader.js';
+import { useT } from '../../i18n/useT.js';
 import { carriesImages, platformsIncomplete, type ImageChoice } from './image-choice.js';
 import { ImageSourcesPanel } from './ImageSourcesPanel.js';
 import { StatusText } from '../../components/StatusIcon.js';
@@ -20,6 +21,7 @@ export interface ChooseSourcesStepProps {
 
 export function ChooseSourcesStep({ selection, onChange, images, onImagesChange, onNext }: ChooseSourcesStepProps) {
   const api = useApi();
+  const t = useT();
   const [error, setError] = useState<IpcError | null>(null);
   const [dropNote, setDropNote] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
@@ -38,22 +40,16 @@ export function ChooseSourcesStep({ selection, onChange, images, onImagesChange,
     setDragging(false);
     const files = [...event.dataTransfer.files];
     const paths = files.map((f) => api.pathForDroppedFile(f)).filter((p): p is string => p !== null);
-    setDropNote(paths.length < files.length ? 'Some dropped items have no file path here; use the buttons to add them.' : null);
+    setDropNote(paths.length < files.length ? t('export.sources.dropNoPath') : null);
     add(paths);
   };
 
   return (
     <Stack>
-      <StepHeader
-        flow="Export"
-        step={1}
-        of={6}
-        title="Choose what to send"
-        happens="You pick files and folders, container images or Helm charts. Nothing is read or written yet; a folder is sent with everything inside it."
-      />
+      <StepHeader flow={t('flow.export')} step={1} of={6} title={t('export.sources.title')} happens={t('export.sources.happens')} />
       <Group>
-        <Button onClick={() => void pick('files')}>Add files…</Button>
-        <Button onClick={() => void pick('folders')}>Add folders…</Button>
+        <Button onClick={() => void pick('files')}>{t('export.sources.addFiles')}</Button>
+        <Button onClick={() => void pick('folders')}>{t('export.sources.addFolders')}</Button>
       </Group>
       <Paper
         withBorder
@@ -65,24 +61,24 @@ export function ChooseSourcesStep({ selection, onChange, images, onImagesChange,
         onDragLeave={() => setDragging(false)}
         onDrop={onDrop}
         style={{ borderStyle: 'dashed', background: dragging ? 'var(--mantine-color-default-hover)' : undefined }}
-        aria-label="Drop files and folders here"
+        aria-label={t('export.sources.dropZone')}
         data-testid="drop-zone"
       >
         <Text ta="center" c="dimmed" size="sm">
-          …or drop files and folders here
+          {t('export.sources.dropHint')}
         </Text>
       </Paper>
       {dropNote ? <StatusText tone="warn">{dropNote}</StatusText> : null}
       {error ? <ErrorAlert error={error} /> : null}
       {selection.length > 0 ? (
-        <List spacing={4} listStyleType="none" pl={0} aria-label="Selected files and folders">
+        <List spacing={4} listStyleType="none" pl={0} aria-label={t('export.sources.selected')}>
           {selection.map((path) => (
             <List.Item key={path}>
               <Group gap="xs" wrap="nowrap">
                 <ActionIcon
                   variant="subtle"
                   color="red"
-                  aria-label={`Remove ${displayText(path)}`}
+                  aria-label={t('export.sources.remove', { path: displayText(path) })}
                   onClick={() => onChange(selection.filter((p) => p !== path))}
                 >
                   ×
@@ -94,14 +90,14 @@ export function ChooseSourcesStep({ selection, onChange, images, onImagesChange,
         </List>
       ) : (
         <Text size="sm" c="dimmed">
-          Nothing selected yet.
+          {t('export.sources.none')}
         </Text>
       )}
       <Divider />
       <ImageSourcesPanel choice={images} onChange={onImagesChange} />
       <Group justify="flex-end">
         <Button onClick={onNext} disabled={(selection.length === 0 && !carriesImages(images)) || platformsIncomplete(images)}>
-          Next: review
+          {t('export.sources.next')}
         </Button>
       </Group>
     </Stack>

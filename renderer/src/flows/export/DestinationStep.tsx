@@ -3,14 +3,14 @@
  * file system and free space against the bundle's size) or a folder — and optionally its name.
  */
 import { Alert, Button, Group, Radio, Stack, Text, TextInput } from '@mantine/core';
-import { formatBytes } from '../../../../shared/format.js';
 import type { MediaVolumeView, SelectionSummary } from '../../../../shared/ipc.js';
 import { DestinationPicker } from '../../components/DestinationPicker.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { FAT_MAX_FILE_BYTES, isFat, MediaCount, mediumName, mediumNameAndPlace, MediumRadio } from '../../components/media.js';
-import { plural } from '../../components/plural.js';
 import { StepHeader } from '../../components/StepHeader.js';
 import { useMedia } from '../../hooks/useMedia.js';
+import { useFormat } from '../../i18n/format.js';
+import { useT } from '../../i18n/useT.js';
 import { estimateBundleBytes, fitOnMedium } from './bundle-estimate.js';
 import { StatusText } from '../../components/StatusIcon.js';
 
@@ -37,9 +37,11 @@ const FOLDER = 'airlock:folder';
 const valueOf = (d: ChosenDestination): string | null => (d === null ? null : d.kind === 'folder' ? FOLDER : d.medium.id);
 
 export function DestinationStep({ summary, destination, name, onChange, withImages = false, onBack, onNext, pollMs }: DestinationStepProps) {
+  const t = useT();
+  const f = useFormat();
   const { media, error } = useMedia(pollMs);
   const bundleBytes = estimateBundleBytes(summary);
-  const nameError = name !== '' && !NAME_RE.test(name) ? 'Letters, digits, dot, dash and underscore only (up to 100), not starting with a dot.' : null;
+  const nameError = name !== '' && !NAME_RE.test(name) ? t('export.destination.nameError') : null;
   // The chosen medium as listed now (its free space may have changed); null when it is gone.
   const chosenMedium =
     destination?.kind === 'medium' ? (media?.find((v) => v.id === destination.medium.id) ?? (media === null ? destination.medium : null)) : null;
@@ -57,26 +59,21 @@ export function DestinationStep({ summary, destination, name, onChange, withImag
   return (
     <Stack>
       <StepHeader
-        flow="Export"
+        flow={t('flow.export')}
         step={3}
         of={6}
-        title="Choose where the bundle goes"
-        happens="On a removable medium the bundle is written, flushed, then read back past the page cache to prove the medium holds exactly what was signed. In a folder it is written as NAME.airlock.tar. Airlock never overwrites a file that is already there."
-        proven={[
-          `The selection holds ${plural(summary.totalFiles, 'file')}, ${formatBytes(summary.totalBytes)}: the bundle needs about ${formatBytes(bundleBytes)}.`,
-        ]}
+        title={t('export.destination.title')}
+        happens={t('export.destination.happens')}
+        proven={[t('export.destination.needs', { files: summary.totalFiles, size: f.bytes(summary.totalBytes), needed: f.bytes(bundleBytes) })]}
       />
       <MediaCount media={media} purpose="write" />
       {withImages ? (
-        <Alert color="blue" title="Images are sized when they are read">
-          <Text size="sm">
-            The sizes below count the files only. Images and charts are read (or pulled) first, before anything is written; then Airlock checks the free space
-            with the bundle’s exact size and writes nothing if it does not fit.
-          </Text>
+        <Alert color="blue" title={t('export.destination.imagesTitle')}>
+          <Text size="sm">{t('export.destination.imagesText')}</Text>
         </Alert>
       ) : null}
-      {error ? <ErrorAlert error={error} title="The list of media could not be refreshed" /> : null}
-      <Radio.Group value={valueOf(destination)} onChange={choose} label="Destination" name="export-destination">
+      {error ? <ErrorAlert error={error} title={t('export.destination.mediaError')} /> : null}
+      <Radio.Group value={valueOf(destination)} onChange={choose} label={t('export.destination.label')} name="export-destination">
         <Stack gap="sm" mt="xs">
           {(media ?? []).map((medium) => {
             const fit = fitOnMedium(bundleBytes, medium);
@@ -85,36 +82,26 @@ export function DestinationStep({ summary, destination, name, onChange, withImag
               notes.push(
                 <StatusText tone="fail">
                   {fit.reason === 'too small'
-                    ? `Will not fit: the bundle needs about ${formatBytes(bundleBytes)}, ${formatBytes(medium.free ?? 0)} is free.`
-                    : `Cannot be written to: ${fit.reason}.`}
+                    ? t('export.destination.tooSmall', { needed: f.bytes(bundleBytes), free: f.bytes(medium.free ?? 0) })
+                    : t('export.destination.unwritable', { reason: fit.reason })}
                 </StatusText>,
               );
             } else if (fit.fits === 'unknown') {
-              notes.push('Free space unknown: Airlock checks it before writing.');
+              notes.push(t('export.destination.freeUnknown'));
             } else if (fit.tight) {
-              notes.push(<StatusText tone="warn">Fits, but only just ({formatBytes(medium.free ?? 0)} free).</StatusText>);
+              notes.push(<StatusText tone="warn">{t('export.destination.tight', { free: f.bytes(medium.free ?? 0) })}</StatusText>);
             }
             if (isFat(medium.filesystem)) {
-              notes.push(
-                bundleBytes > FAT_MAX_FILE_BYTES
-                  ? 'FAT32 holds files up to 4 GiB: this bundle will be written as numbered parts with a signed volume index.'
-                  : 'FAT32: a bundle over 4 GiB would be split into parts; this one fits in one file.',
-              );
+              notes.push(bundleBytes > FAT_MAX_FILE_BYTES ? t('export.destination.fatSplit') : t('export.destination.fatFits'));
             }
             return <MediumRadio key={medium.id} medium={medium} disabled={fit.fits === false} notes={notes} />;
           })}
-          <Radio
-            value={FOLDER}
-            label={<Text fw={600}>A folder</Text>}
-            description="Any folder, for example a data diode’s outbox or a medium Airlock does not list."
-          />
+          <Radio value={FOLDER} label={<Text fw={600}>{t('export.destination.folder')}</Text>} description={t('export.destination.folderHelp')} />
         </Stack>
       </Radio.Group>
       {gone ? (
-        <Alert color="yellow" title="The chosen medium is gone" role="alert">
-          <Text size="sm">
-            {mediumName(destination.medium)} is no longer detected: it was removed or unmounted. Insert it again, or choose another destination.
-          </Text>
+        <Alert color="yellow" title={t('export.destination.goneTitle')} role="alert">
+          <Text size="sm">{t('export.destination.goneText', { medium: mediumName(destination.medium) })}</Text>
         </Alert>
       ) : null}
       {destination?.kind === 'folder' ? (
@@ -125,13 +112,13 @@ export function DestinationStep({ summary, destination, name, onChange, withImag
         />
       ) : null}
       {destination?.kind === 'medium' && chosenMedium ? (
-        <Text size="sm" aria-label="Chosen medium">
-          The bundle goes onto {mediumNameAndPlace(chosenMedium)}.
+        <Text size="sm" aria-label={t('export.destination.chosenMedium')}>
+          {t('export.destination.onto', { medium: mediumNameAndPlace(chosenMedium) })}
         </Text>
       ) : null}
       <TextInput
-        label="Bundle name (optional)"
-        description="Leave empty for the station's next name, e.g. airlock-000042-20261128."
+        label={t('export.destination.name')}
+        description={t('export.destination.nameHelp')}
         value={name}
         onChange={(e) => onChange({ destination, name: e.currentTarget.value })}
         error={nameError}
@@ -139,10 +126,10 @@ export function DestinationStep({ summary, destination, name, onChange, withImag
       />
       <Group justify="space-between">
         <Button variant="default" onClick={onBack}>
-          Back
+          {t('flow.back')}
         </Button>
         <Button onClick={onNext} disabled={!ready}>
-          Next: sign
+          {t('export.destination.next')}
         </Button>
       </Group>
     </Stack>

@@ -6,8 +6,8 @@ import type { ExportDestination, IpcError, SelectionSummary } from '../../../../
 import { asIpcError, call, useApi } from '../../api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { mediumNameAndPlace } from '../../components/media.js';
-import { plural } from '../../components/plural.js';
 import { useJob } from '../../hooks/useJob.js';
+import { useT, type Translate } from '../../i18n/useT.js';
 import { ChooseSourcesStep } from './ChooseSourcesStep.js';
 import { DestinationStep, type ChosenDestination } from './DestinationStep.js';
 import { ExportResultStep } from './ExportResultStep.js';
@@ -34,23 +34,26 @@ function describeDestination(d: ChosenDestination): string {
 }
 
 /** "2 images, 1 chart" (a list file's references are counted when it is read). */
-function imagesSentence(choice: ImageChoice): string {
+function imagesSentence(t: Translate, choice: ImageChoice): string {
   const parts = [
-    choice.images.length > 0 ? plural(choice.images.length, 'image') : null,
-    choice.imagesFrom !== null ? 'the images of a list file' : null,
-    choice.charts.length > 0 ? plural(choice.charts.length, 'Helm chart') : null,
-  ].filter((p): p is string => p !== null);
-  return `Also sent: ${parts.join(', ')}${choice.platforms === 'all' ? '' : ` (platforms ${choice.platforms.join(', ')})`}.`;
+    choice.images.length > 0 ? t('count.images', { count: choice.images.length }) : null,
+    choice.imagesFrom !== null ? t('export.imagesList') : null,
+    choice.charts.length > 0 ? t('count.charts', { count: choice.charts.length }) : null,
+  ]
+    .filter((p): p is string => p !== null)
+    .join(', ');
+  return choice.platforms === 'all' ? t('export.alsoSent', { parts }) : t('export.alsoSentPlatforms', { parts, platforms: choice.platforms.join(', ') });
 }
 
 export function ExportFlow({ onOpenKeys, pollMs }: { onOpenKeys: () => void; pollMs?: number }) {
   const api = useApi();
+  const t = useT();
   const [step, setStep] = useState<Step>('sources');
   const [selection, setSelection] = useState<string[]>([]);
   const [summary, setSummary] = useState<SelectionSummary | null>(null);
   const [images, setImages] = useState<ImageChoice>(NO_IMAGES);
   const withImages = carriesImages(images);
-  const imagesFact = withImages ? imagesSentence(images) : null;
+  const imagesFact = withImages ? imagesSentence(t, images) : null;
   const pullsImages = images.imagesFrom !== null || images.images.some((ref) => ref.startsWith('docker://'));
   const [destination, setDestination] = useState<{ destination: ChosenDestination; name: string }>({ destination: null, name: '' });
   const target = requestDestination(destination.destination);
@@ -161,12 +164,12 @@ export function ExportFlow({ onOpenKeys, pollMs }: { onOpenKeys: () => void; pol
           />
           {finished?.error ? (
             <>
-              <ErrorAlert error={finished.error} title={finished.state === 'cancelled' ? 'Export cancelled' : 'The export failed'} />
+              <ErrorAlert error={finished.error} title={finished.state === 'cancelled' ? t('export.cancelled') : t('export.failed')} />
               <Group justify="space-between">
                 <Button variant="default" onClick={() => setStep('sign')}>
-                  Back to signing
+                  {t('export.backToSigning')}
                 </Button>
-                <Button onClick={restart}>Start over</Button>
+                <Button onClick={restart}>{t('export.startOver')}</Button>
               </Group>
             </>
           ) : null}

@@ -1,13 +1,14 @@
 /** Export step 6: what was written and who signed it; on a medium, what reading it back proved, and Eject. */
 import { Alert, Button, Code, Group, List, Stack, Table, Text, Title } from '@mantine/core';
 import { displayText } from '../../../../shared/display-text.js';
-import { formatBytes } from '../../../../shared/format.js';
 import type { ExportReport, MediaVolumeView } from '../../../../shared/ipc.js';
 import { EjectMedium } from '../../components/EjectMedium.js';
 import { Fingerprint } from '../../components/Fingerprint.js';
 import { ImagesTable } from '../../components/ImagesTable.js';
 import { mediumName, READ_BACK_TEXT } from '../../components/media.js';
 import { StepHeader } from '../../components/StepHeader.js';
+import { useFormat } from '../../i18n/format.js';
+import { useT } from '../../i18n/useT.js';
 
 export interface ExportResultStepProps {
   result: ExportReport;
@@ -18,21 +19,22 @@ export interface ExportResultStepProps {
 
 /** The images the bundle carries, each layer stored once; what a receipt let it leave out; images charts name. */
 function ExportedImagesSection({ images }: { images: NonNullable<ExportReport['images']> }) {
+  const t = useT();
+  const f = useFormat();
   const named = images.chartImages.filter((c) => c.images.length > 0);
   return (
     <Stack gap="xs">
-      <Title order={3}>Images and charts</Title>
+      <Title order={3}>{t('export.result.imagesTitle')}</Title>
       <Text size="sm">
-        {images.storedBlobs} blobs stored in the bundle, each once however many images share it
         {images.skippedBlobs > 0
-          ? `; ${images.skippedBlobs} blobs (${formatBytes(images.skippedBytes)}) left out because the far side's registry holds them: the import checks they are there before it pushes.`
-          : '.'}
+          ? t('export.result.blobsSkipped', { stored: images.storedBlobs, skipped: images.skippedBlobs, size: f.bytes(images.skippedBytes) })
+          : t('export.result.blobs', { stored: images.storedBlobs })}
       </Text>
       <ImagesTable images={images.images} />
       {named.length > 0 ? (
-        <Alert color="yellow" title="Images the charts name">
-          <Text size="sm">These charts’ values name images; add them with an image reference if the far side needs them.</Text>
-          <List size="sm" aria-label="Images the charts name">
+        <Alert color="yellow" title={t('export.result.chartImages')}>
+          <Text size="sm">{t('export.result.chartImagesText')}</Text>
+          <List size="sm" aria-label={t('export.result.chartImages')}>
             {named.map((c) => (
               <List.Item key={c.chart}>
                 <Code>{displayText(c.chart)}</Code>: {c.images.map((i) => displayText(i)).join(', ')}
@@ -46,61 +48,60 @@ function ExportedImagesSection({ images }: { images: NonNullable<ExportReport['i
 }
 
 export function ExportResultStep({ result, medium = null, onDone }: ExportResultStepProps) {
+  const t = useT();
+  const f = useFormat();
   const media = result.media;
   const readBacks = media?.volumes.flatMap((v) => (v.readBack ? [v.readBack] : [])) ?? [];
   const allBypass = readBacks.length > 0 && readBacks.every((r) => r.bypassesCache);
-  const proven = [
-    'Every file was hashed twice and did not change while the bundle was written.',
-    'The manifest is signed with this station key.',
-    media ? 'Every file was flushed to the medium before it got its final name.' : 'The bundle was flushed to disk before it got its final name.',
-  ];
+  const proven = [t('export.result.hashedTwice'), t('export.result.signed'), media ? t('export.result.flushedMedium') : t('export.result.flushedDisk')];
   if (media?.readBackOk) {
     proven.push(
       allBypass
-        ? `Every file on the medium was read back past the page cache and matches what was written (${readBacks.reduce((n, r) => n + r.files.length, 0)} files, ${formatBytes(readBacks.reduce((n, r) => n + r.bytes, 0))}).`
-        : 'Every file on the medium was read back and matches what was written, but the read may have come from the page cache (see below).',
+        ? t('export.result.readBackBypass', {
+            files: readBacks.reduce((n, r) => n + r.files.length, 0),
+            size: f.bytes(readBacks.reduce((n, r) => n + r.bytes, 0)),
+          })
+        : t('export.result.readBackCache'),
     );
   }
   return (
     <Stack>
       <StepHeader
-        flow="Export"
+        flow={t('flow.export')}
         step={6}
         of={6}
-        title={media ? 'Bundle written and read back' : 'Bundle written'}
-        happens={
-          media
-            ? 'Eject the medium and carry it across. The receiving station verifies the signature and every byte before it imports anything.'
-            : 'Nothing more: carry the bundle across. The receiving station verifies the signature and every byte before it imports anything.'
-        }
+        title={media ? t('export.result.titleMedium') : t('export.result.title')}
+        happens={media ? t('export.result.happensMedium') : t('export.result.happens')}
         proven={proven}
       />
-      <Alert color="green" title={media ? `Exported to ${medium ? mediumName(medium) : 'the medium'}` : 'Exported'} role="status">
+      <Alert
+        color="green"
+        title={media ? t('export.result.exportedTo', { medium: medium ? mediumName(medium) : t('export.result.theMedium') }) : t('export.result.exported')}
+        role="status"
+      >
         <Code>{displayText(result.bundlePath)}</Code>
       </Alert>
-      <Table withTableBorder variant="vertical" aria-label="Export result">
+      <Table withTableBorder variant="vertical" aria-label={t('export.result.table')}>
         <Table.Tbody>
           <Table.Tr>
-            <Table.Th w={180}>Bundle file</Table.Th>
+            <Table.Th w={180}>{t('export.result.bundleFile')}</Table.Th>
             <Table.Td>{displayText(result.bundlePath)}</Table.Td>
           </Table.Tr>
           <Table.Tr>
-            <Table.Th>Bundle id</Table.Th>
+            <Table.Th>{t('export.result.bundleId')}</Table.Th>
             <Table.Td>{result.uuid}</Table.Td>
           </Table.Tr>
           <Table.Tr>
-            <Table.Th>Sequence</Table.Th>
+            <Table.Th>{t('export.result.sequence')}</Table.Th>
             <Table.Td>{result.sequence}</Table.Td>
           </Table.Tr>
           <Table.Tr>
-            <Table.Th>Files</Table.Th>
-            <Table.Td>
-              {result.files} files, {formatBytes(result.bytes)} ({formatBytes(result.bundleBytes)} on disk)
-            </Table.Td>
+            <Table.Th>{t('export.result.files')}</Table.Th>
+            <Table.Td>{t('export.result.filesValue', { files: result.files, size: f.bytes(result.bytes), onDisk: f.bytes(result.bundleBytes) })}</Table.Td>
           </Table.Tr>
           {result.signers.map((s) => (
             <Table.Tr key={s.fingerprint}>
-              <Table.Th>Signed by</Table.Th>
+              <Table.Th>{t('export.result.signedBy')}</Table.Th>
               <Table.Td>
                 <Stack gap={4}>
                   <Text size="sm">{displayText(s.userIds.join(', '))}</Text>
@@ -112,13 +113,13 @@ export function ExportResultStep({ result, medium = null, onDone }: ExportResult
           {media ? (
             <>
               <Table.Tr>
-                <Table.Th>On the medium</Table.Th>
+                <Table.Th>{t('export.result.onMedium')}</Table.Th>
                 <Table.Td>
-                  {media.split ? `${media.parts} parts and a signed volume index:` : 'One file:'}
-                  <List size="sm" aria-label="Files written to the medium">
-                    {media.files.map((f) => (
-                      <List.Item key={f.path}>
-                        <Code>{displayText(f.path)}</Code> {formatBytes(f.size)}
+                  {media.split ? t('export.result.parts', { parts: media.parts }) : t('export.result.oneFile')}
+                  <List size="sm" aria-label={t('export.result.mediumFiles')}>
+                    {media.files.map((file) => (
+                      <List.Item key={file.path}>
+                        <Code>{displayText(file.path)}</Code> {f.bytes(file.size)}
                       </List.Item>
                     ))}
                   </List>
@@ -126,23 +127,26 @@ export function ExportResultStep({ result, medium = null, onDone }: ExportResult
               </Table.Tr>
               {media.volumes.map((v) => (
                 <Table.Tr key={v.number}>
-                  <Table.Th>Read back</Table.Th>
+                  <Table.Th>{t('export.result.readBack')}</Table.Th>
                   <Table.Td data-read-back-method={v.readBack?.method ?? 'none'}>
                     {v.readBack ? (
                       <Stack gap={2}>
                         <Text size="sm">
-                          {v.readBack.ok ? 'Matches what was written' : 'Does NOT match what was written'}: {v.readBack.files.length} files,{' '}
-                          {formatBytes(v.readBack.bytes)} in {v.readBack.seconds.toFixed(1)} s.
+                          {t(v.readBack.ok ? 'export.result.matches' : 'export.result.mismatch', {
+                            files: v.readBack.files.length,
+                            size: f.bytes(v.readBack.bytes),
+                            seconds: f.number(Math.round(v.readBack.seconds * 10) / 10),
+                          })}
                         </Text>
                         <Text size="sm">
-                          Method: <Code>{v.readBack.method}</Code> — {READ_BACK_TEXT[v.readBack.method]}.
+                          {t('export.result.method')} <Code>{v.readBack.method}</Code> — {t(READ_BACK_TEXT[v.readBack.method])}.
                         </Text>
                         <Text size="xs" c="dimmed">
                           {displayText(v.readBack.methodDetail)}
                         </Text>
                       </Stack>
                     ) : (
-                      'Not read back.'
+                      t('export.result.notReadBack')
                     )}
                   </Table.Td>
                 </Table.Tr>
@@ -151,7 +155,7 @@ export function ExportResultStep({ result, medium = null, onDone }: ExportResult
           ) : null}
           {result.receipt ? (
             <Table.Tr>
-              <Table.Th>Transfer receipt</Table.Th>
+              <Table.Th>{t('export.result.receipt')}</Table.Th>
               <Table.Td>{displayText(result.receipt.html)}</Table.Td>
             </Table.Tr>
           ) : null}
@@ -159,15 +163,12 @@ export function ExportResultStep({ result, medium = null, onDone }: ExportResult
       </Table>
       {result.images ? <ExportedImagesSection images={result.images} /> : null}
       {media && readBacks.some((r) => !r.bypassesCache) ? (
-        <Alert color="yellow" title="The read-back may have come from the page cache">
-          <Text size="sm">
-            This system could not read the medium past its cache, so the comparison proves what the system holds, not necessarily what is on the medium. Verify
-            the medium on another station (Verify → A whole medium) before relying on it.
-          </Text>
+        <Alert color="yellow" title={t('export.result.cacheTitle')}>
+          <Text size="sm">{t('export.result.cacheText')}</Text>
         </Alert>
       ) : null}
       {result.warnings.length > 0 ? (
-        <Alert color="yellow" title="Warnings">
+        <Alert color="yellow" title={t('export.result.warnings')}>
           <List size="sm">
             {result.warnings.map((w) => (
               <List.Item key={`${w.path}-${w.message}`}>
@@ -179,7 +180,7 @@ export function ExportResultStep({ result, medium = null, onDone }: ExportResult
       ) : null}
       {media?.readBackOk && medium ? <EjectMedium medium={medium} /> : null}
       <Group justify="flex-end">
-        <Button onClick={onDone}>Export something else</Button>
+        <Button onClick={onDone}>{t('export.result.again')}</Button>
       </Group>
     </Stack>
   );

@@ -5,15 +5,14 @@ const NO_FILES: SelectionSummary = { items: [], totalFiles: 0, totalBytes: 0, wa
 import { Alert, Button, Group, List, Loader, Stack, Table, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { displayText } from '../../../../shared/display-text.js';
-import { formatBytes } from '../../../../shared/format.js';
 import type { IpcError, SelectionSummary } from '../../../../shared/ipc.js';
 import { asIpcError, call, useApi } from '../../api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { StepHeader } from '../../components/StepHeader.js';
+import { useFormat } from '../../i18n/format.js';
+import { useT } from '../../i18n/useT.js';
 import { carriesImages, type ImageChoice } from './image-choice.js';
 import { ImageChoiceSummary } from './ImageChoiceSummary.js';
-
-const KIND_LABEL = { file: 'File', folder: 'Folder', other: 'Not a file', missing: 'Missing' } as const;
 
 export interface ReviewStepProps {
   selection: string[];
@@ -24,6 +23,8 @@ export interface ReviewStepProps {
 
 export function ReviewStep({ selection, images, onBack, onNext }: ReviewStepProps) {
   const api = useApi();
+  const t = useT();
+  const f = useFormat();
   const [summary, setSummary] = useState<SelectionSummary | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
 
@@ -45,52 +46,46 @@ export function ReviewStep({ selection, images, onBack, onNext }: ReviewStepProp
   const notes = summary?.warnings.filter((w) => !w.blocking) ?? [];
   return (
     <Stack>
-      <StepHeader
-        flow="Export"
-        step={2}
-        of={6}
-        title="Review the selection"
-        happens="Check what will be sent. The files are only listed here; they are read when the bundle is written."
-      />
+      <StepHeader flow={t('flow.export')} step={2} of={6} title={t('export.review.title')} happens={t('export.review.happens')} />
       {error ? <ErrorAlert error={error} /> : null}
-      {!summary && !error ? <Loader aria-label="Listing the selection" /> : null}
+      {!summary && !error ? <Loader aria-label={t('export.review.listing')} /> : null}
       {summary && summary.items.length > 0 ? (
         <>
-          <Table withTableBorder striped aria-label="Selection">
+          <Table withTableBorder striped aria-label={t('export.review.table')}>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Kind</Table.Th>
-                <Table.Th ta="right">Files</Table.Th>
-                <Table.Th ta="right">Size</Table.Th>
+                <Table.Th>{t('export.review.name')}</Table.Th>
+                <Table.Th>{t('export.review.kind')}</Table.Th>
+                <Table.Th ta="right">{t('export.review.files')}</Table.Th>
+                <Table.Th ta="right">{t('export.review.size')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {summary.items.map((item) => (
                 <Table.Tr key={item.path}>
                   <Table.Td title={displayText(item.path)}>{displayText(item.name)}</Table.Td>
-                  <Table.Td>{KIND_LABEL[item.kind]}</Table.Td>
-                  <Table.Td ta="right">{item.files}</Table.Td>
-                  <Table.Td ta="right">{formatBytes(item.bytes)}</Table.Td>
+                  <Table.Td>{t(`export.review.kind.${item.kind}`)}</Table.Td>
+                  <Table.Td ta="right">{f.number(item.files)}</Table.Td>
+                  <Table.Td ta="right">{f.bytes(item.bytes)}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
             <Table.Tfoot>
               <Table.Tr>
-                <Table.Th>Total</Table.Th>
+                <Table.Th>{t('export.review.total')}</Table.Th>
                 <Table.Th />
-                <Table.Th ta="right">{summary.totalFiles}</Table.Th>
-                <Table.Th ta="right">{formatBytes(summary.totalBytes)}</Table.Th>
+                <Table.Th ta="right">{f.number(summary.totalFiles)}</Table.Th>
+                <Table.Th ta="right">{f.bytes(summary.totalBytes)}</Table.Th>
               </Table.Tr>
             </Table.Tfoot>
           </Table>
           {summary.truncated ? (
             <Text size="sm" c="dimmed">
-              The selection is very large; the totals above are only what was counted so far.
+              {t('export.review.truncated')}
             </Text>
           ) : null}
           {blocking.length > 0 ? (
-            <Alert color="red" title="The export will refuse this selection" role="alert">
+            <Alert color="red" title={t('export.review.refused')} role="alert">
               <List size="sm">
                 {blocking.map((w) => (
                   <List.Item key={`${w.path}-${w.message}`}>
@@ -99,12 +94,12 @@ export function ReviewStep({ selection, images, onBack, onNext }: ReviewStepProp
                 ))}
               </List>
               <Text size="sm" mt="xs">
-                Next: go back and remove these items; bundles carry plain files only.
+                {t('export.review.refusedNext')}
               </Text>
             </Alert>
           ) : null}
           {notes.length > 0 ? (
-            <Alert color="yellow" title="Good to know">
+            <Alert color="yellow" title={t('export.review.notes')}>
               <List size="sm">
                 {notes.map((w) => (
                   <List.Item key={`${w.path}-${w.message}`}>
@@ -119,10 +114,10 @@ export function ReviewStep({ selection, images, onBack, onNext }: ReviewStepProp
       <ImageChoiceSummary choice={images} />
       <Group justify="space-between">
         <Button variant="default" onClick={onBack}>
-          Back
+          {t('flow.back')}
         </Button>
         <Button onClick={() => summary && onNext(summary)} disabled={!summary || blocking.length > 0 || (summary.totalFiles === 0 && !carriesImages(images))}>
-          Next: destination
+          {t('export.review.next')}
         </Button>
       </Group>
     </Stack>

@@ -5,13 +5,13 @@
 import { Alert, Button, Group, PasswordInput, Stack, Text } from '@mantine/core';
 import { useEffect, useState, type FormEvent } from 'react';
 import { displayText } from '../../../../shared/display-text.js';
-import { formatBytes } from '../../../../shared/format.js';
 import type { IpcError, IpcResponse, SelectionSummary } from '../../../../shared/ipc.js';
 import { asIpcError, call, useApi } from '../../api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Fingerprint } from '../../components/Fingerprint.js';
-import { plural } from '../../components/plural.js';
 import { StepHeader } from '../../components/StepHeader.js';
+import { useFormat } from '../../i18n/format.js';
+import { useT } from '../../i18n/useT.js';
 
 export interface SignStepProps {
   summary: SelectionSummary;
@@ -28,6 +28,8 @@ export interface SignStepProps {
 
 export function SignStep({ summary, destinationText, imagesFact = null, lastError, onBack, onSign, onOpenKeys }: SignStepProps) {
   const api = useApi();
+  const t = useT();
+  const f = useFormat();
   const [passphrase, setPassphrase] = useState('');
   const [status, setStatus] = useState<IpcResponse<'stationStatus'> | null>(null);
   const [error, setError] = useState<IpcError | null>(lastError);
@@ -55,35 +57,35 @@ export function SignStep({ summary, destinationText, imagesFact = null, lastErro
     <form onSubmit={(e) => void submit(e)}>
       <Stack>
         <StepHeader
-          flow="Export"
+          flow={t('flow.export')}
           step={4}
           of={6}
-          title="Sign the bundle"
-          happens="Your passphrase unlocks the station key for this one export. Every file is hashed, the manifest is signed, and the bundle is written and flushed to disk. The passphrase is not stored."
+          title={t('export.sign.title')}
+          happens={t('export.sign.happens')}
           proven={[
-            `The selection holds ${plural(summary.totalFiles, 'file')}, ${formatBytes(summary.totalBytes)}.`,
+            t('export.selectionHolds', { files: summary.totalFiles, size: f.bytes(summary.totalBytes) }),
             ...(imagesFact ? [imagesFact] : []),
-            `The bundle goes to ${destinationText}.`,
+            t('export.sign.goesTo', { destination: destinationText }),
           ]}
         />
         {status && !status.hasKey ? (
-          <Alert color="red" title="This station has no signing key yet" role="alert">
-            <Text size="sm">NO_STATION_KEY: a bundle cannot be signed without one.</Text>
+          <Alert color="red" title={t('export.sign.noKeyTitle')} role="alert">
+            <Text size="sm">{t('export.sign.noKeyText')}</Text>
             <Button mt="xs" size="xs" onClick={onOpenKeys}>
-              Create the station key
+              {t('export.sign.createKey')}
             </Button>
           </Alert>
         ) : null}
         {status?.stationKey ? (
           <Stack gap={4}>
-            <Text size="sm">Signing key of this station ({displayText(status.stationKey.userIds.join(', '))}):</Text>
+            <Text size="sm">{t('export.sign.key', { userIds: displayText(status.stationKey.userIds.join(', ')) })}</Text>
             <Fingerprint value={status.stationKey.fingerprint} />
           </Stack>
         ) : null}
         {error ? <ErrorAlert error={error} /> : null}
         <PasswordInput
-          label="Station key passphrase"
-          description="Typed each time; Airlock never stores it."
+          label={t('export.sign.passphrase')}
+          description={t('export.sign.passphraseHelp')}
           value={passphrase}
           onChange={(e) => setPassphrase(e.currentTarget.value)}
           autoComplete="off"
@@ -93,10 +95,10 @@ export function SignStep({ summary, destinationText, imagesFact = null, lastErro
         />
         <Group justify="space-between">
           <Button variant="default" onClick={onBack} disabled={busy}>
-            Back
+            {t('flow.back')}
           </Button>
           <Button type="submit" disabled={passphrase === '' || busy || status?.hasKey === false} loading={busy}>
-            Sign and write bundle
+            {t('export.sign.submit')}
           </Button>
         </Group>
       </Stack>

@@ -1,30 +1,31 @@
 /** Export step 5: the bundle being written (and, on a medium, read back), live, with cancel. */
 import { Group, List, Stack, Text } from '@mantine/core';
-import { formatBytes } from '../../../../shared/format.js';
 import type { SelectionSummary } from '../../../../shared/ipc.js';
 import type { Progress, ProgressPhase } from '../../../../shared/progress.js';
 import { JobProgress } from '../../components/JobProgress.js';
-import { plural } from '../../components/plural.js';
 import { StepHeader } from '../../components/StepHeader.js';
 import { StatusBadge } from '../../components/StatusIcon.js';
+import type { MessageId } from '../../i18n/en.js';
+import { useFormat } from '../../i18n/format.js';
+import { useT } from '../../i18n/useT.js';
 
 /** Phases after signing: reaching one proves the key was unlocked and the manifest signed. */
 const SIGNED_PHASES = new Set<ProgressPhase>(['writing', 'writing-tag-files', 'syncing', 'reading-back']);
 
 interface Stage {
-  name: string;
+  name: MessageId;
   phases: ReadonlySet<ProgressPhase>;
 }
 // The two-pass export (removable media, or a signature that did not fit the room left for it):
 // hash, sign, then write.
-const PREPARE: Stage = { name: 'Hash every file and sign the manifest', phases: new Set(['scanning', 'hashing', 'signing']) };
-const WRITE: Stage = { name: 'Write and flush', phases: new Set(['writing', 'syncing']) };
-const READ_BACK: Stage = { name: 'Read back from the medium, past the page cache', phases: new Set(['reading-back']) };
+const PREPARE: Stage = { name: 'export.write.stage.prepare', phases: new Set(['scanning', 'hashing', 'signing']) };
+const WRITE: Stage = { name: 'export.write.stage.write', phases: new Set(['writing', 'syncing']) };
+const READ_BACK: Stage = { name: 'export.write.stage.readBack', phases: new Set(['reading-back']) };
 // The one-pass export to a folder: each file hashed and written in one read, then the signed manifest.
-const HASH_AND_WRITE: Stage = { name: 'Hash and write every file', phases: new Set(['scanning', 'hashing-and-writing']) };
-const SIGN_AND_FLUSH: Stage = { name: 'Sign the manifest, write it and flush', phases: new Set(['signing', 'writing-tag-files', 'syncing']) };
+const HASH_AND_WRITE: Stage = { name: 'export.write.stage.hashAndWrite', phases: new Set(['scanning', 'hashing-and-writing']) };
+const SIGN_AND_FLUSH: Stage = { name: 'export.write.stage.signAndFlush', phases: new Set(['signing', 'writing-tag-files', 'syncing']) };
 // Images from a registry on the sending side are fetched (and checked against their digests) first.
-const PULL: Stage = { name: 'Fetch images from the registry, checking every digest', phases: new Set(['pulling-images']) };
+const PULL: Stage = { name: 'export.write.stage.pull', phases: new Set(['pulling-images']) };
 /** Phases only the two-pass export reports: seeing one switches a folder export's stage list to the two-pass one. */
 const TWO_PASS_PHASES = new Set<ProgressPhase>(['hashing', 'writing']);
 
@@ -45,39 +46,37 @@ export interface WriteStepProps {
 }
 
 export function WriteStep({ summary, destinationText, toMedium, imagesFact = null, pullsImages = false, progress, cancelling, onCancel }: WriteStepProps) {
+  const t = useT();
+  const f = useFormat();
   const passes = toMedium ? [PREPARE, WRITE, READ_BACK] : progress && TWO_PASS_PHASES.has(progress.phase) ? [PREPARE, WRITE] : [HASH_AND_WRITE, SIGN_AND_FLUSH];
   const stages = pullsImages || progress?.phase === 'pulling-images' ? [PULL, ...passes] : passes;
   const current = progress ? stages.findIndex((s) => s.phases.has(progress.phase)) : 0;
   return (
     <Stack>
       <StepHeader
-        flow="Export"
+        flow={t('flow.export')}
         step={5}
         of={6}
-        title={toMedium ? 'Writing to the medium and reading it back' : 'Writing the bundle'}
-        happens={
-          toMedium
-            ? 'Each file is hashed, the manifest signed, and the bundle written to the medium under a temporary name (as numbered parts where the file system needs it), flushed, and given its final name. Then every file is read back past the page cache and compared with what was written. If you cancel or anything fails, the temporary files are removed.'
-            : 'Each file is hashed, the manifest signed, and the bundle written under a temporary name, flushed to disk, then given its final name. If you cancel or anything fails, the temporary file is removed.'
-        }
+        title={toMedium ? t('export.write.titleMedium') : t('export.write.title')}
+        happens={toMedium ? t('export.write.happensMedium') : t('export.write.happens')}
         proven={[
-          `The selection holds ${plural(summary.totalFiles, 'file')}, ${formatBytes(summary.totalBytes)}.`,
+          t('export.selectionHolds', { files: summary.totalFiles, size: f.bytes(summary.totalBytes) }),
           ...(imagesFact ? [imagesFact] : []),
-          `Destination: ${destinationText}`,
-          ...(progress && SIGNED_PHASES.has(progress.phase) ? ['The passphrase unlocked the station key and the manifest is signed.'] : []),
-          ...(progress?.phase === 'reading-back' ? ['The bundle is written and flushed to the medium.'] : []),
+          t('export.write.destination', { destination: destinationText }),
+          ...(progress && SIGNED_PHASES.has(progress.phase) ? [t('export.write.signed')] : []),
+          ...(progress?.phase === 'reading-back' ? [t('export.write.flushed')] : []),
         ]}
       />
-      <List listStyleType="none" pl={0} spacing={4} aria-label="Stages">
+      <List listStyleType="none" pl={0} spacing={4} aria-label={t('export.write.stages')}>
         {stages.map((stage, i) => {
           const state = current < 0 || i > current ? 'waiting' : i < current ? 'done' : 'now';
           return (
             <List.Item key={stage.name} aria-current={state === 'now' ? 'step' : undefined}>
               <Group gap="xs">
                 <StatusBadge variant={state === 'now' ? 'filled' : 'light'} tone={state === 'done' ? 'pass' : state === 'now' ? 'running' : 'neutral'} miw={90}>
-                  {state === 'done' ? 'done' : state === 'now' ? 'now' : 'next'}
+                  {state === 'done' ? t('export.write.state.done') : state === 'now' ? t('export.write.state.now') : t('export.write.state.next')}
                 </StatusBadge>
-                <Text size="sm">{stage.name}</Text>
+                <Text size="sm">{t(stage.name)}</Text>
               </Group>
             </List.Item>
           );

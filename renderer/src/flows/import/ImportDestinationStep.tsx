@@ -5,6 +5,7 @@ import type { VerifyReport } from '../../../../shared/ipc.js';
 import { DestinationPicker } from '../../components/DestinationPicker.js';
 import { StepHeader } from '../../components/StepHeader.js';
 import { groupFingerprint } from '../../../../shared/fingerprint.js';
+import { useT } from '../../i18n/useT.js';
 import { pushChoiceReady, type PushChoice } from './push-choice.js';
 import { RegistryPushOptions } from './RegistryPushOptions.js';
 
@@ -21,7 +22,8 @@ export interface ImportDestinationStepProps {
 }
 
 export function ImportDestinationStep({ report, destDir, onChange, push, onPushChange, onBack, onImport, quarantining = false }: ImportDestinationStepProps) {
-  const name = displayText(report.bundle.name ?? 'the bundle name');
+  const t = useT();
+  const name = report.bundle.name === null ? t('import.destination.theName') : displayText(report.bundle.name);
   const imageCount = report.images?.length ?? 0;
   const pushing = imageCount > 0 && push.enabled;
   // Every payload file is part of the image layout: with a push, no folder is needed (the engine checks it again).
@@ -33,20 +35,20 @@ export function ImportDestinationStep({ report, destDir, onChange, push, onPushC
     return (
       <Stack>
         <StepHeader
-          flow="Import"
+          flow={t('flow.import')}
           step={4}
           of={6}
-          title="Keep it in quarantine"
-          happens="Choose the folder it was meant for. The import verifies the bundle again, content inspection refuses it again, and the station keeps the bundle with its report in its quarantine. Nothing is written to the folder."
-          proven={[`Refused by content inspection: ${[...new Set(report.problems.map((p) => p.code))].join(', ')}.`]}
+          title={t('import.destination.quarantineTitle')}
+          happens={t('import.destination.quarantineHappens')}
+          proven={[t('import.destination.refusedBy', { codes: [...new Set(report.problems.map((p) => p.code))].join(', ') })]}
         />
         <DestinationPicker purpose="import-destination" value={destDir} onChange={onChange} />
         <Group justify="space-between">
           <Button variant="default" onClick={onBack}>
-            Back
+            {t('flow.back')}
           </Button>
           <Button color="orange" onClick={onImport} disabled={destDir === null}>
-            Import and keep in quarantine
+            {t('import.destination.quarantineButton')}
           </Button>
         </Group>
       </Stack>
@@ -55,34 +57,35 @@ export function ImportDestinationStep({ report, destDir, onChange, push, onPushC
   return (
     <Stack>
       <StepHeader
-        flow="Import"
+        flow={t('flow.import')}
         step={4}
         of={6}
-        title="Choose where the files go"
-        happens={`The files land in a new folder "${name}" inside the folder you choose. Airlock verifies everything again while copying into a private staging folder, and only then moves it into place in one step; it never overwrites or merges.${
-          pushing ? ' Then the images are pushed to the registry; a push that stops can be run again and resumes where it stopped.' : ''
-        }`}
+        title={t('import.destination.title')}
+        happens={t(pushing ? 'import.destination.happensPush' : 'import.destination.happens', { name })}
         proven={[
-          ...report.signers.map((s) => `Signed by ${displayText(s.userIds.join(', '))} (${groupFingerprint(s.fingerprint)}), a key this station trusts.`),
-          `All ${report.bundle.files} files match the signed manifest.`,
-          `Station policy: ${report.policy.findings.filter((f) => f.outcome === 'pass').length} of ${report.policy.findings.length} checks passed${
-            report.policy.findings.some((f) => f.outcome === 'fail') ? ' (see the report: the import applies the failed ones)' : ''
-          }.`,
+          ...report.signers.map((s) =>
+            t('import.destination.signedBy', { name: displayText(s.userIds.join(', ')), fingerprint: groupFingerprint(s.fingerprint) }),
+          ),
+          t('import.destination.allMatch', { files: report.bundle.files }),
+          t(report.policy.findings.some((f) => f.outcome === 'fail') ? 'import.destination.policyFailed' : 'import.destination.policy', {
+            passed: report.policy.findings.filter((f) => f.outcome === 'pass').length,
+            total: report.policy.findings.length,
+          }),
         ]}
       />
       <DestinationPicker purpose="import-destination" value={destDir} onChange={onChange} />
       {folderOptional && destDir === null ? (
         <Text size="sm" role="status">
-          This bundle holds images only: no folder is needed, they go straight to the registry.
+          {t('import.destination.imagesOnly')}
         </Text>
       ) : null}
       {imageCount > 0 ? <RegistryPushOptions imageCount={imageCount} choice={push} onChange={onPushChange} /> : null}
       <Group justify="space-between">
         <Button variant="default" onClick={onBack}>
-          Back
+          {t('flow.back')}
         </Button>
         <Button onClick={onImport} disabled={(destDir === null && !folderOptional) || (pushing && !pushChoiceReady(push))}>
-          {pushing ? 'Import and push' : 'Import'}
+          {pushing ? t('import.destination.importPush') : t('import.destination.import')}
         </Button>
       </Group>
     </Stack>

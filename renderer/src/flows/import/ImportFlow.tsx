@@ -8,6 +8,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { JobProgress } from '../../components/JobProgress.js';
 import { StepHeader } from '../../components/StepHeader.js';
 import { useJob } from '../../hooks/useJob.js';
+import { useT } from '../../i18n/useT.js';
 import { ChooseBundleStep } from '../verify/ChooseBundleStep.js';
 import { ReportStep } from '../verify/ReportStep.js';
 import { VerifyingStep } from '../verify/VerifyingStep.js';
@@ -20,6 +21,7 @@ type Step = 'bundle' | 'verify' | 'destination' | 'import';
 
 export function ImportFlow({ pollMs, onOpenQuarantine }: { pollMs?: number; onOpenQuarantine?: (() => void) | undefined } = {}) {
   const api = useApi();
+  const t = useT();
   const [step, setStep] = useState<Step>('bundle');
   const [bundlePath, setBundlePath] = useState<string | null>(null);
   const [report, setReport] = useState<VerifyReport | null>(null);
@@ -85,7 +87,7 @@ export function ImportFlow({ pollMs, onOpenQuarantine }: { pollMs?: number; onOp
     <>
       <ErrorAlert error={finished.error} />
       <Group justify="flex-end">
-        <Button onClick={restart}>Start over</Button>
+        <Button onClick={restart}>{t('import.startOver')}</Button>
       </Group>
     </>
   ) : null;
@@ -169,15 +171,15 @@ export function ImportFlow({ pollMs, onOpenQuarantine }: { pollMs?: number; onOp
   return (
     <Stack>
       <StepHeader
-        flow="Import"
+        flow={t('flow.import')}
         step={5}
         of={6}
-        title="Importing"
-        happens="Every file is verified again as it is copied into a private staging folder next to the destination; only when all of it checks out is it moved into place. Cancel, or any problem, removes the staging folder and leaves the destination as it was."
+        title={t('import.running.title')}
+        happens={t('import.running.happens')}
         proven={[
-          `Bundle verified: ${displayText(bundlePath)}`,
-          destDir === null ? 'No folder: the bundle holds images only.' : `Destination: ${displayText(destDir)}`,
-          ...(pushingTo !== null ? [`Images then go to the registry ${displayText(pushingTo)}.`] : []),
+          t('import.running.bundle', { path: displayText(bundlePath) }),
+          destDir === null ? t('import.running.noFolder') : t('import.running.destination', { path: displayText(destDir) }),
+          ...(pushingTo !== null ? [t('import.running.registry', { registry: displayText(pushingTo) })] : []),
         ]}
       />
       <JobProgress progress={job.progress} cancelling={cancelling} {...(finished ? {} : { onCancel: cancel })} />

@@ -5,7 +5,8 @@ import type { ImportReport } from '../../../../shared/ipc.js';
 import { StepHeader } from '../../components/StepHeader.js';
 import { VerificationReport } from '../../components/VerificationReport.js';
 import { InspectionReport } from '../../components/inspection/InspectionReport.js';
-import { PushResultsTable, pushTally } from '../../components/PushResultsTable.js';
+import { PushResultsTable, usePushTally } from '../../components/PushResultsTable.js';
+import { Msg, useT } from '../../i18n/useT.js';
 
 export interface ImportResultStepProps {
   result: ImportReport;
@@ -17,44 +18,45 @@ export interface ImportResultStepProps {
 }
 
 export function ImportResultStep({ result, onDone, onImportAgain, onOpenQuarantine }: ImportResultStepProps) {
+  const t = useT();
+  const pushTally = usePushTally();
   const pushes = result.pushes ?? [];
   const failedPushes = pushes.filter((p) => p.outcome === 'failed').length;
   const replayOnly = !result.ok && result.problems.length > 0 && result.problems.every((p) => p.code === 'REPLAY');
   return (
     <Stack>
       <StepHeader
-        flow="Import"
+        flow={t('flow.import')}
         step={6}
         of={6}
-        title={result.ok ? 'Imported' : 'Nothing was imported'}
-        happens={
-          result.ok ? 'Nothing more. The import is recorded on this station.' : 'The destination is unchanged. Follow the next step given for each problem.'
-        }
-        proven={
-          result.ok
-            ? ['The signature and every byte were checked again while copying.', 'The files were flushed to disk before they were moved into place.']
-            : []
-        }
+        title={result.ok ? t('import.result.imported') : t('import.result.nothing')}
+        happens={result.ok ? t('import.result.happensOk') : t('import.result.happensBad')}
+        proven={result.ok ? [t('import.result.checkedAgain'), t('import.result.flushed')] : []}
       />
       {result.ok && result.destination ? (
-        <Alert color="green" title="Files imported to" role="status">
+        <Alert color="green" title={t('import.result.filesTo')} role="status">
           <Code>{displayText(result.destination)}</Code>
           {result.receipt ? (
             <Text size="sm" mt="xs">
-              Transfer receipt: <Code>{displayText(result.receipt.html)}</Code>
+              {t('import.result.receipt')} <Code>{displayText(result.receipt.html)}</Code>
             </Text>
           ) : null}
         </Alert>
       ) : null}
       {!result.ok && result.quarantine ? (
-        <Alert color="orange" title="Kept in quarantine" role="status" icon={<span aria-hidden="true">⚠</span>} data-quarantine-id={result.quarantine.id}>
+        <Alert
+          color="orange"
+          title={t('import.result.quarantined')}
+          role="status"
+          icon={<span aria-hidden="true">⚠</span>}
+          data-quarantine-id={result.quarantine.id}
+        >
           <Text size="sm">
-            Content inspection refused this bundle, so the station keeps it in quarantine as <Code>{displayText(result.quarantine.id)}</Code>, with this report.
-            Nothing of it reached the destination. Only an operator&apos;s recorded decision can release it.
+            <Msg id="import.result.quarantinedText" values={{ id: displayText(result.quarantine.id), code: (chunks) => <Code>{chunks}</Code> }} />
           </Text>
           {onOpenQuarantine ? (
             <Button mt="xs" size="xs" variant="default" onClick={onOpenQuarantine}>
-              Open the quarantine
+              {t('import.result.openQuarantine')}
             </Button>
           ) : null}
         </Alert>
@@ -62,24 +64,21 @@ export function ImportResultStep({ result, onDone, onImportAgain, onOpenQuaranti
       {result.ok && result.inspection ? <InspectionReport inspection={result.inspection} problems={result.problems} /> : null}
       {pushes.length > 0 ? (
         <Stack gap="xs">
-          <Title order={3}>Registry push</Title>
+          <Title order={3}>{t('import.result.push')}</Title>
           {failedPushes > 0 ? (
-            <Alert color="red" title={`${failedPushes === 1 ? 'One image was' : `${failedPushes} images were`} not pushed`} role="alert">
-              <Text size="sm">
-                {pushTally(pushes)}. The other images were pushed regardless. Fix what the registry said for each failed image, then import the bundle again
-                with the push: images already there are skipped.
-              </Text>
+            <Alert color="red" title={t('import.result.notPushed', { count: failedPushes })} role="alert">
+              <Text size="sm">{t('import.result.pushFailed', { tally: pushTally(pushes) })}</Text>
             </Alert>
           ) : (
             <Text size="sm" role="status">
-              {pushTally(pushes)}: the registry reported each image's signed digest.
+              {t('import.result.pushOk', { tally: pushTally(pushes) })}
             </Text>
           )}
           <PushResultsTable pushes={pushes} />
         </Stack>
       ) : null}
       {result.warnings.length > 0 ? (
-        <Alert color="yellow" title="Warnings">
+        <Alert color="yellow" title={t('import.result.warnings')}>
           <List size="sm">
             {result.warnings.map((w, i) => (
               <List.Item key={i}>{displayText(w)}</List.Item>
@@ -91,12 +90,12 @@ export function ImportResultStep({ result, onDone, onImportAgain, onOpenQuaranti
       <Group justify="space-between">
         {replayOnly && onImportAgain ? (
           <Button variant="default" color="orange" onClick={onImportAgain}>
-            Import again anyway (recorded)
+            {t('import.result.again')}
           </Button>
         ) : (
           <span />
         )}
-        <Button onClick={onDone}>Import another bundle</Button>
+        <Button onClick={onDone}>{t('import.result.another')}</Button>
       </Group>
     </Stack>
   );

@@ -3,6 +3,7 @@ import { Button, Group, Stack } from '@mantine/core';
 import { BundlePicker } from '../../components/BundlePicker.js';
 import { MediumBundlePicker } from '../../components/MediumBundlePicker.js';
 import { StepHeader } from '../../components/StepHeader.js';
+import { useT } from '../../i18n/useT.js';
 
 export interface ChooseBundleStepProps {
   flow: 'Import' | 'Verify';
@@ -16,20 +17,15 @@ export interface ChooseBundleStepProps {
 }
 
 export function ChooseBundleStep({ flow, of, bundlePath, onChange, onNext, fromMedia = false, pollMs }: ChooseBundleStepProps) {
+  const t = useT();
   return (
     <Stack>
       <StepHeader
-        flow={flow}
+        flow={t(flow === 'Import' ? 'flow.import' : 'flow.verify')}
         step={1}
         of={of}
-        title={fromMedia ? 'Insert a medium' : 'Choose the bundle'}
-        happens={
-          fromMedia
-            ? 'Insert the medium; Airlock lists the bundles on it. Pick one (or a bundle file elsewhere). Next, Airlock proves who signed it and checks every byte before anything is imported.'
-            : flow === 'Import'
-              ? 'You pick the bundle file. Next, Airlock proves who signed it and checks every byte before anything is imported.'
-              : 'You pick the bundle file. Next, Airlock proves who signed it and checks every byte. Nothing is written anywhere.'
-        }
+        title={fromMedia ? t('verify.choose.titleMedium') : t('verify.choose.title')}
+        happens={fromMedia ? t('verify.choose.happensMedium') : flow === 'Import' ? t('verify.choose.happensImport') : t('verify.choose.happensVerify')}
       />
       {fromMedia ? (
         <MediumBundlePicker bundlePath={bundlePath} onChange={onChange} pollMs={pollMs || undefined} />
@@ -38,7 +34,7 @@ export function ChooseBundleStep({ flow, of, bundlePath, onChange, onNext, fromM
       )}
       <Group justify="flex-end">
         <Button onClick={onNext} disabled={bundlePath === null}>
-          Verify bundle
+          {t('verify.choose.verify')}
         </Button>
       </Group>
     </Stack>

@@ -8,6 +8,7 @@ import type { VerifyReport } from '../../../../shared/ipc.js';
 import { StepHeader } from '../../components/StepHeader.js';
 import { VerificationReport } from '../../components/VerificationReport.js';
 import { isQuarantineCase } from '../../components/inspection/quarantine-case.js';
+import { useT } from '../../i18n/useT.js';
 
 export interface ReportStepProps {
   flow: 'Import' | 'Verify';
@@ -21,6 +22,7 @@ export interface ReportStepProps {
 }
 
 export function ReportStep({ flow, of, report, onAnother, onContinue, onQuarantine }: ReportStepProps) {
+  const t = useT();
   const failed = (check: string) => report.policy.findings.some((f) => f.check === check && f.outcome === 'fail');
   // Import refuses names its rules forbid, with no override: do not lead the operator on.
   const namesRefused = flow === 'Import' && failed('file-names');
@@ -30,34 +32,38 @@ export function ReportStep({ flow, of, report, onAnother, onContinue, onQuaranti
   const happens = report.ok
     ? onContinue
       ? namesRefused
-        ? 'Nothing will be imported: this station refuses some of the file names (see Station policy).'
-        : 'Next you choose where the files go. The import checks every byte again as it copies them.'
-      : 'Nothing more: this was a check only. Nothing was written.'
-    : 'Nothing will be imported. Follow the next step given for each problem.';
+        ? t('verify.report.namesRefused')
+        : t('verify.report.nextDestination')
+      : t('verify.report.checkOnly')
+    : t('verify.report.nothingImported');
   return (
     <Stack>
-      <StepHeader flow={flow} step={3} of={of} title={report.ok ? 'Bundle verified' : 'Bundle rejected'} happens={happens} />
+      <StepHeader
+        flow={t(flow === 'Import' ? 'flow.import' : 'flow.verify')}
+        step={3}
+        of={of}
+        title={report.ok ? t('verify.report.verified') : t('verify.report.rejected')}
+        happens={happens}
+      />
       <VerificationReport report={report} context="verify" />
       {replay && canContinue ? (
-        <Alert color="yellow" title="Already imported here">
-          This station imported this bundle before (see Station policy). The import will stop with REPLAY; you can then import it again on purpose, and that
-          override is recorded.
+        <Alert color="yellow" title={t('verify.report.replayTitle')}>
+          {t('verify.report.replayText')}
         </Alert>
       ) : null}
       {canQuarantine ? (
-        <Alert color="orange" title="Refused for what it holds" icon={<span aria-hidden="true">⚠</span>}>
-          Content inspection refused this bundle. Its import will be refused too, and the station then keeps it in quarantine with this report, so your security
-          officer can decide about it (release or purge). Nothing reaches the destination.
+        <Alert color="orange" title={t('verify.report.contentTitle')} icon={<span aria-hidden="true">⚠</span>}>
+          {t('verify.report.contentText')}
         </Alert>
       ) : null}
       <Group justify="space-between">
         <Button variant="default" onClick={onAnother}>
-          {flow === 'Import' ? 'Choose another bundle' : 'Verify another bundle'}
+          {flow === 'Import' ? t('verify.report.chooseAnother') : t('verify.report.verifyAnother')}
         </Button>
-        {canContinue ? <Button onClick={onContinue}>Next: destination</Button> : null}
+        {canContinue ? <Button onClick={onContinue}>{t('verify.report.next')}</Button> : null}
         {canQuarantine ? (
           <Button color="orange" onClick={onQuarantine}>
-            Next: keep it in quarantine
+            {t('verify.report.quarantine')}
           </Button>
         ) : null}
       </Group>

@@ -10,6 +10,7 @@ import { call, useApi } from '../../api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { useJobRun } from '../../hooks/useJobRun.js';
 import { useMedia } from '../../hooks/useMedia.js';
+import { useT } from '../../i18n/useT.js';
 import { ChooseBundleStep } from './ChooseBundleStep.js';
 import { ReportStep } from './ReportStep.js';
 import { VerifyingStep } from './VerifyingStep.js';
@@ -18,18 +19,19 @@ import { ChooseMediumStep, MediumReportStep, VerifyingMediumStep } from './Verif
 type Mode = 'bundle' | 'medium';
 
 export function VerifyFlow({ pollMs }: { pollMs?: number } = {}) {
+  const t = useT();
   const [mode, setMode] = useState<Mode>('bundle');
   const [busy, setBusy] = useState(false);
   return (
     <Stack>
       {busy ? null : (
         <SegmentedControl
-          aria-label="What to verify"
+          aria-label={t('verify.mode')}
           value={mode}
           onChange={(v) => setMode(v)}
           data={[
-            { value: 'bundle', label: 'A bundle file' },
-            { value: 'medium', label: 'A whole medium' },
+            { value: 'bundle', label: t('verify.mode.bundle') },
+            { value: 'medium', label: t('verify.mode.medium') },
           ]}
           maw={420}
         />
@@ -41,11 +43,12 @@ export function VerifyFlow({ pollMs }: { pollMs?: number } = {}) {
 
 /** A failed job: its error with the next step, and a way back to the start. */
 function JobFailure({ error, onRestart }: { error: IpcError; onRestart: () => void }) {
+  const t = useT();
   return (
     <>
       <ErrorAlert error={error} />
       <Group justify="flex-end">
-        <Button onClick={onRestart}>Start over</Button>
+        <Button onClick={onRestart}>{t('verify.startOver')}</Button>
       </Group>
     </>
   );

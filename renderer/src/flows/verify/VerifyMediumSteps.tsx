@@ -9,11 +9,12 @@ import type { Progress } from '../../../../shared/progress.js';
 import { EjectMedium } from '../../components/EjectMedium.js';
 import { JobProgress } from '../../components/JobProgress.js';
 import { MediaCount, mediumName, MediumRadio, READ_BACK_TEXT } from '../../components/media.js';
-import { plural } from '../../components/plural.js';
 import { ProblemList } from '../../components/ProblemList.js';
 import { SignerCard } from '../../components/SignerCard.js';
 import { StepHeader } from '../../components/StepHeader.js';
 import { StatusBadge, StatusText } from '../../components/StatusIcon.js';
+import { useFormat } from '../../i18n/format.js';
+import { useT } from '../../i18n/useT.js';
 
 export interface ChooseMediumStepProps {
   media: MediaVolumeView[] | null;
@@ -23,34 +24,29 @@ export interface ChooseMediumStepProps {
 }
 
 export function ChooseMediumStep({ media, mediumId, onChange, onVerify }: ChooseMediumStepProps) {
+  const t = useT();
   const chosen = media?.find((v) => v.id === mediumId) ?? null;
   return (
     <Stack>
-      <StepHeader
-        flow="Verify"
-        step={1}
-        of={3}
-        title="Choose the medium"
-        happens="Every bundle on the medium is read back past the page cache and verified: who signed it and every checksum; the parts of a split bundle are checked against its signed volume index. Nothing is written or imported."
-      />
+      <StepHeader flow={t('flow.verify')} step={1} of={3} title={t('verify.medium.title')} happens={t('verify.medium.happens')} />
       <MediaCount media={media} purpose="read" />
       {media && media.length > 0 ? (
-        <Radio.Group value={chosen ? chosen.id : null} onChange={onChange} label="Medium to verify" name="verify-medium">
+        <Radio.Group value={chosen ? chosen.id : null} onChange={onChange} label={t('verify.medium.label')} name="verify-medium">
           <Stack gap="xs" mt="xs">
             {media.map((m) => (
-              <MediumRadio key={m.id} medium={m} disabled={m.mountPoint === null} notes={m.mountPoint === null ? ['Not mounted.'] : []} />
+              <MediumRadio key={m.id} medium={m} disabled={m.mountPoint === null} notes={m.mountPoint === null ? [t('verify.medium.notMounted')] : []} />
             ))}
           </Stack>
         </Radio.Group>
       ) : null}
       {mediumId !== null && media !== null && chosen === null ? (
-        <Alert color="yellow" title="The chosen medium is gone" role="alert">
-          <Text size="sm">It was removed or unmounted. Insert it again, or choose another medium.</Text>
+        <Alert color="yellow" title={t('verify.medium.goneTitle')} role="alert">
+          <Text size="sm">{t('verify.medium.goneText')}</Text>
         </Alert>
       ) : null}
       <Group justify="flex-end">
         <Button onClick={onVerify} disabled={chosen === null || chosen.mountPoint === null}>
-          Verify medium
+          {t('verify.medium.verify')}
         </Button>
       </Group>
     </Stack>
@@ -68,15 +64,20 @@ export function VerifyingMediumStep({
   cancelling: boolean;
   onCancel?: (() => void) | undefined;
 }) {
+  const t = useT();
   return (
     <Stack>
       <StepHeader
-        flow="Verify"
+        flow={t('flow.verify')}
         step={2}
         of={3}
-        title="Verifying the medium"
-        happens="Each bundle's signature is checked before its manifest is believed; then every file is read from the medium, past the page cache, and its checksum compared. Nothing is written."
-        proven={[`Medium: ${mediumName(medium)}${medium.mountPoint ? ` at ${displayText(medium.mountPoint)}` : ''}`]}
+        title={t('verify.medium.running')}
+        happens={t('verify.medium.runningHappens')}
+        proven={[
+          medium.mountPoint
+            ? t('verify.medium.mediumAt', { medium: mediumName(medium), mountPoint: displayText(medium.mountPoint) })
+            : t('verify.medium.medium', { medium: mediumName(medium) }),
+        ]}
       />
       <JobProgress progress={progress} cancelling={cancelling} onCancel={onCancel} />
     </Stack>
@@ -94,50 +95,52 @@ export interface MediumReportStepProps {
 }
 
 export function MediumReportStep({ report, medium, onAnother }: MediumReportStepProps) {
+  const t = useT();
+  const f = useFormat();
   const name = mediumName(medium);
   const empty = report.items.length === 0;
   return (
     <Stack>
       <StepHeader
-        flow="Verify"
+        flow={t('flow.verify')}
         step={3}
         of={3}
-        title={report.ok ? 'Medium verified' : empty ? 'No bundles on this medium' : 'Medium rejected'}
-        happens={
-          report.ok
-            ? 'Nothing more: this was a check only. Nothing was written.'
-            : empty
-              ? 'Nothing was checked. Is this the right medium? Airlock looks for NAME.airlock.tar files and split bundles in its top folder.'
-              : 'Do not import what is rejected below. Follow the next step given for each problem.'
-        }
+        title={report.ok ? t('verify.medium.verified') : empty ? t('verify.medium.empty') : t('verify.medium.rejected')}
+        happens={report.ok ? t('verify.report.checkOnly') : empty ? t('verify.medium.emptyHappens') : t('verify.medium.rejectedHappens')}
         proven={[
-          `${name}: ${plural(report.items.length, 'bundle')} checked in ${report.seconds.toFixed(1)} s.`,
-          ...(report.readBack ? [`Read with ${report.readBack.method}: ${READ_BACK_TEXT[report.readBack.method]}.`] : []),
+          t('verify.medium.checked', { medium: name, count: report.items.length, seconds: f.number(Math.round(report.seconds * 10) / 10) }),
+          ...(report.readBack ? [t('verify.medium.readWith', { method: report.readBack.method, how: t(READ_BACK_TEXT[report.readBack.method]) })] : []),
         ]}
       />
       <Alert
         color={report.ok ? 'green' : 'red'}
-        title={report.ok ? `Every bundle on ${name} verified` : empty ? `Nothing to verify on ${name}` : `Problems on ${name}`}
+        title={
+          report.ok
+            ? t('verify.medium.allVerified', { medium: name })
+            : empty
+              ? t('verify.medium.nothing', { medium: name })
+              : t('verify.medium.problems', { medium: name })
+        }
         role="status"
       >
         <Text size="sm">
-          Folder: <Code>{displayText(report.dir)}</Code>
+          {t('verify.medium.folder')} <Code>{displayText(report.dir)}</Code>
         </Text>
         {report.readBack ? (
           <Text size="sm" data-read-back-method={report.readBack.method}>
-            Read-back method: <Code>{report.readBack.method}</Code>
-            {report.readBack.bypassesCache ? ' (past the page cache)' : ' (the page cache may have answered)'}
+            {t('verify.medium.method')} <Code>{report.readBack.method}</Code>{' '}
+            {report.readBack.bypassesCache ? t('verify.medium.bypass') : t('verify.medium.cache')}
           </Text>
         ) : null}
       </Alert>
       {report.readBack && !report.readBack.bypassesCache ? <StatusText tone="warn">{displayText(report.readBack.detail)}</StatusText> : null}
       {!empty ? (
-        <Table withTableBorder aria-label="Bundles on the medium">
+        <Table withTableBorder aria-label={t('verify.medium.table')}>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Bundle</Table.Th>
-              <Table.Th>What was checked</Table.Th>
-              <Table.Th>Result</Table.Th>
+              <Table.Th>{t('verify.medium.bundle')}</Table.Th>
+              <Table.Th>{t('verify.medium.checkedWhat')}</Table.Th>
+              <Table.Th>{t('verify.medium.result')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -145,12 +148,14 @@ export function MediumReportStep({ report, medium, onAnother }: MediumReportStep
               const bundleName = displayText(item.result.bundle.name ?? baseName(item.file));
               const checked =
                 item.kind === 'bundle'
-                  ? `Signature and ${item.result.bundle.files === 1 ? 'the one file' : `all ${item.result.bundle.files} files`}`
+                  ? item.result.bundle.files === 1
+                    ? t('verify.medium.oneFile')
+                    : t('verify.medium.allFiles', { files: item.result.bundle.files })
                   : item.reassembled
-                    ? `All ${item.result.parts?.count ?? '?'} parts against the signed index, then reassembled: signature and all ${item.result.bundle.files} files`
-                    : `The parts on this medium against the signed volume index (${item.result.parts?.count ?? '?'} parts on ${item.result.parts?.volumes ?? '?'} volumes)`;
+                    ? t('verify.medium.reassembled', { parts: item.result.parts?.count ?? '?', files: item.result.bundle.files })
+                    : t('verify.medium.partsHere', { parts: item.result.parts?.count ?? '?', volumes: item.result.parts?.volumes ?? '?' });
               return (
-                <Table.Tr key={item.file} aria-label={`Bundle ${bundleName}`}>
+                <Table.Tr key={item.file} aria-label={t('verify.medium.rowLabel', { name: bundleName })}>
                   <Table.Td>
                     <Stack gap={4}>
                       <Text size="sm" fw={600}>
@@ -167,7 +172,7 @@ export function MediumReportStep({ report, medium, onAnother }: MediumReportStep
                   </Table.Td>
                   <Table.Td>
                     <StatusBadge tone={item.ok ? 'pass' : 'fail'} variant="filled">
-                      {item.ok ? 'Verified' : 'Rejected'}
+                      {item.ok ? t('verify.medium.ok') : t('verify.medium.bad')}
                     </StatusBadge>
                   </Table.Td>
                 </Table.Tr>
@@ -178,7 +183,7 @@ export function MediumReportStep({ report, medium, onAnother }: MediumReportStep
       ) : null}
       <ProblemList problems={report.problems} />
       {report.warnings.length > 0 ? (
-        <Alert color="yellow" title="Good to know">
+        <Alert color="yellow" title={t('verify.medium.notes')}>
           <List size="sm">
             {report.warnings.map((w, i) => (
               <List.Item key={i}>{displayText(w)}</List.Item>
@@ -189,7 +194,7 @@ export function MediumReportStep({ report, medium, onAnother }: MediumReportStep
       {report.ok ? <EjectMedium medium={medium} /> : null}
       <Group justify="flex-end">
         <Button variant="default" onClick={onAnother}>
-          Verify something else
+          {t('verify.medium.another')}
         </Button>
       </Group>
     </Stack>

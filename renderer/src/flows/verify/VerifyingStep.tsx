@@ -4,6 +4,7 @@ import { displayText } from '../../../../shared/display-text.js';
 import type { Progress } from '../../../../shared/progress.js';
 import { JobProgress } from '../../components/JobProgress.js';
 import { StepHeader } from '../../components/StepHeader.js';
+import { useT } from '../../i18n/useT.js';
 
 export interface VerifyingStepProps {
   flow: 'Import' | 'Verify';
@@ -15,15 +16,16 @@ export interface VerifyingStepProps {
 }
 
 export function VerifyingStep({ flow, of, bundlePath, progress, cancelling, onCancel }: VerifyingStepProps) {
+  const t = useT();
   return (
     <Stack>
       <StepHeader
-        flow={flow}
+        flow={t(flow === 'Import' ? 'flow.import' : 'flow.verify')}
         step={2}
         of={of}
-        title="Verifying the bundle"
-        happens="The signature over the manifest is checked against the keys this station trusts before any manifest is believed; then every file is read once and its checksum compared. Nothing is written."
-        proven={[`Bundle file: ${displayText(bundlePath)}`]}
+        title={t('verify.running.title')}
+        happens={t('verify.running.happens')}
+        proven={[t('verify.running.bundleFile', { path: displayText(bundlePath) })]}
       />
       <JobProgress progress={progress} cancelling={cancelling} onCancel={onCancel} />
     </Stack>

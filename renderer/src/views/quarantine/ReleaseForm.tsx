@@ -18,6 +18,7 @@ import { DestinationPicker } from '../../components/DestinationPicker.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { JobProgress } from '../../components/JobProgress.js';
 import { PathPicker } from '../../components/PathPicker.js';
+import { useT } from '../../i18n/useT.js';
 import { ProblemList } from '../../components/ProblemList.js';
 import { useJobRun } from '../../hooks/useJobRun.js';
 
@@ -111,6 +112,7 @@ function ReleaseJob({ run }: { run: ReturnType<typeof useJobRun> }) {
 
 export function ReleaseForm({ entry, approvals, onFinished }: ReleaseFormProps) {
   const api = useApi();
+  const t = useT();
   const run = useJobRun();
   const twoPersons = approvals.required === 2;
   const [destDir, setDestDir] = useState<string | null>(null);
@@ -204,8 +206,8 @@ export function ReleaseForm({ entry, approvals, onFinished }: ReleaseFormProps) 
         </Radio.Group>
         {signerForm.kind === 'key-file' ? (
           <PathPicker
-            noun="key file"
-            emptyText="No key file chosen yet."
+            labels={{ choose: t('picker.keyFile.choose'), another: t('picker.keyFile.another'), chosen: t('picker.keyFile.chosen') }}
+            emptyText={t('picker.keyFile.empty')}
             value={signerForm.file}
             onChange={(file) => setSignerForm({ ...signerForm, file })}
             choose={async () => (await call(api, 'chooseFile', { purpose: 'signing-key' })).paths[0] ?? null}
