@@ -301,34 +301,37 @@ export function AuditView({ active = true }: { active?: boolean }) {
           {filtered ? 'No events match these filters.' : cursors.length > 1 ? 'No older events.' : 'The log is empty: nothing has been recorded yet.'}
         </Text>
       ) : (
-        <Table withTableBorder striped aria-label="Audit events" verticalSpacing="xs">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">#</Table.Th>
-              <Table.Th scope="col">Time</Table.Th>
-              <Table.Th scope="col">Event</Table.Th>
-              <Table.Th scope="col" style={{ minWidth: 130 }}>
-                Outcome
-              </Table.Th>
-              <Table.Th scope="col">Operator</Table.Th>
-              <Table.Th scope="col">Details</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {events.map((e) => (
-              <Table.Tr key={e.seq} data-seq={e.seq}>
-                <Table.Td>{e.seq}</Table.Td>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatTime(e.at)}</Table.Td>
-                <Table.Td>{typeLabel(e.type)}</Table.Td>
-                <Table.Td>{outcomeBadge(e.outcome)}</Table.Td>
-                <Table.Td style={{ overflowWrap: 'anywhere' }}>{displayText(e.operator)}</Table.Td>
-                <Table.Td>
-                  <EventDetails event={e} />
-                </Table.Td>
+        // Narrow windows (200% zoom) scroll the table sideways in its own box, which Tab can reach (for the arrow keys).
+        <Table.ScrollContainer minWidth={640} type="native" tabIndex={0} role="region" aria-label="Audit events table">
+          <Table withTableBorder striped aria-label="Audit events" verticalSpacing="xs">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">#</Table.Th>
+                <Table.Th scope="col">Time</Table.Th>
+                <Table.Th scope="col">Event</Table.Th>
+                <Table.Th scope="col" style={{ minWidth: 130 }}>
+                  Outcome
+                </Table.Th>
+                <Table.Th scope="col">Operator</Table.Th>
+                <Table.Th scope="col">Details</Table.Th>
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+            </Table.Thead>
+            <Table.Tbody>
+              {events.map((e) => (
+                <Table.Tr key={e.seq} data-seq={e.seq}>
+                  <Table.Td>{e.seq}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatTime(e.at)}</Table.Td>
+                  <Table.Td>{typeLabel(e.type)}</Table.Td>
+                  <Table.Td>{outcomeBadge(e.outcome)}</Table.Td>
+                  <Table.Td style={{ overflowWrap: 'anywhere' }}>{displayText(e.operator)}</Table.Td>
+                  <Table.Td>
+                    <EventDetails event={e} />
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
       )}
 
       <Group justify="space-between">
