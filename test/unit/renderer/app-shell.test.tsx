@@ -37,6 +37,7 @@ describe('app shell', () => {
     await user.tab({ shift: true });
     await user.keyboard(' ');
     expect(visibleSection()?.getAttribute('aria-label')).toBe('Quarantine');
+    within(nav).getByRole('button', { name: /^Quarantine/ }).focus();
     await user.tab({ shift: true });
     await user.keyboard(' ');
     expect(visibleSection()?.getAttribute('aria-label')).toBe('Verify');
