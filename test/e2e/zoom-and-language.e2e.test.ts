@@ -8,7 +8,7 @@
  *   (docs/screenshots/zoom-200.png is a copy of zoom-200-export-destination.png).
  * - German: a station whose config.json says `language: "de"` shows the app in German from the
  *   first screen (html lang="de"); the export flow is walked in it and photographed
- *   (docs/screenshots/export-de.png is a copy of de-export-result.png).
+ *   (docs/screenshots/export-de.png is a copy of de-export-destination.png).
  */
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
