@@ -53,8 +53,10 @@ export function MediumBundlePicker({ bundlePath, onChange, pollMs }: MediumBundl
   // A medium whose contents changed (free space moved) is listed again.
   const stamp = chosen ? `${chosen.id}|${chosen.free ?? ''}|${chosen.mountPoint ?? ''}` : null;
 
+  // The last listing stays up while the same medium is listed again (its free space moves with
+  // every write on its disk): replacing the radios would throw the keyboard focus to the page.
+  // A listing of another medium is never shown (onMedium below).
   useEffect(() => {
-    setListing(null);
     setError(null);
     if (stamp === null || mediumId === null) return undefined;
     let active = true;

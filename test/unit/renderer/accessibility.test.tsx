@@ -8,13 +8,15 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Alert } from '@mantine/core';
-import { act, cleanup, screen } from '@testing-library/react';
+import { act, cleanup, screen, waitFor } from '@testing-library/react';
 import { useState } from 'react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MediumBundlePicker } from '../../../renderer/src/components/MediumBundlePicker.js';
 import { PolicyFindings } from '../../../renderer/src/components/PolicyFindings.js';
 import { StatusBadge, StatusText, type StatusTone } from '../../../renderer/src/components/StatusIcon.js';
 import { StepHeader } from '../../../renderer/src/components/StepHeader.js';
 import type { PolicySummary } from '../../../shared/results.js';
+import { mediumBundles, usbStick } from './fixtures.js';
 import { fakeApi, installDomShims, renderWithApi } from './render-with-api.js';
 
 beforeAll(installDomShims);
@@ -54,6 +56,23 @@ describe('focus moves to each new step’s heading', () => {
       fake,
     );
     expect(document.activeElement).toBe(document.body);
+  });
+});
+
+describe('the focus is not lost when a list refreshes', () => {
+  it('keeps the focus on a bundle of a medium listed again because its free space moved', async () => {
+    let free = 1_000_000;
+    const fake = fakeApi({
+      listMedia: () => ({ media: [{ ...usbStick, free: (free += 4096) }] }),
+      listMediumBundles: () => ({ medium: usbStick, bundles: mediumBundles, leftovers: 0, truncated: false }),
+    });
+    renderWithApi(<MediumBundlePicker bundlePath={null} onChange={() => undefined} pollMs={20} />, fake);
+    const radio = await screen.findByRole('radio', { name: 'scans' });
+    radio.focus();
+    const listedBefore = fake.callsTo('listMediumBundles').length;
+    await waitFor(() => expect(fake.callsTo('listMediumBundles').length).toBeGreaterThan(listedBefore + 2));
+    expect(radio.isConnected).toBe(true);
+    expect(document.activeElement).toBe(radio);
   });
 });
 
