@@ -37,7 +37,9 @@ describe('app shell', () => {
     await user.tab({ shift: true });
     await user.keyboard(' ');
     expect(visibleSection()?.getAttribute('aria-label')).toBe('Quarantine');
-    within(nav).getByRole('button', { name: /^Quarantine/ }).focus();
+    within(nav)
+      .getByRole('button', { name: /^Quarantine/ })
+      .focus();
     await user.tab({ shift: true });
     await user.keyboard(' ');
     expect(visibleSection()?.getAttribute('aria-label')).toBe('Verify');
