@@ -4,7 +4,7 @@
  */
 import type { ImagePushResult } from '../../shared/images.js';
 import { displayText } from '../../shared/display-text.js';
-import { formatBytes } from '../../shared/format.js';
+import { formatBytes, plural } from '../../shared/format.js';
 
 export const PUSH_FAILED_NEXT =
   'Fix what the registry said for each FAILED image, then run the same import command again: it verifies the bundle again and pushes only what is missing (no --allow-replay needed).';
@@ -21,6 +21,8 @@ export function renderPushes(pushes: readonly ImagePushResult[], target: string)
     lines.push(p.outcome === 'failed' ? displayText(`           ${p.errorCode ?? '?'}: ${p.message ?? ''}`) : `           ${blobs}`);
   }
   const failed = pushes.filter((p) => p.outcome === 'failed').length;
-  lines.push(failed === 0 ? `  ${pushes.length} image(s) in the registry, digests as signed.` : `  ${failed} of ${pushes.length} image(s) FAILED.`);
+  lines.push(
+    failed === 0 ? `  ${plural(pushes.length, 'image')} in the registry, digests as signed.` : `  ${failed} of ${plural(pushes.length, 'image')} FAILED.`,
+  );
   return lines.join('\n');
 }

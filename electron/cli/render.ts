@@ -104,7 +104,7 @@ function renderPolicy(policy: PolicySummary, operation: 'verify' | 'import'): st
   if (findings.length === 0) return [];
   const passed = findings.filter((f) => f.outcome === 'pass').length;
   const unchecked = findings.filter((f) => f.outcome === 'not-checked').length;
-  const lines = [`  Station policy: ${passed} of ${findings.length} checks pass${unchecked > 0 ? `, ${unchecked} not checked` : ''}`];
+  const lines = [`  Station policy: ${passed} of ${plural(findings.length, 'check')} pass${unchecked > 0 ? `, ${unchecked} not checked` : ''}`];
   for (const f of findings.filter((x) => x.outcome === 'fail')) {
     const refusal = f.refusedBy === 'import' && operation === 'verify' ? ' (import refuses it; verify only reports it)' : '';
     lines.push(`    FAIL ${f.check}${f.code ? ` (${f.code})` : ''}: ${f.detail}${refusal}`);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT } from '../../../shared/exit-codes.js';
 import { displayText } from '../../../shared/display-text.js';
+import { plural } from '../../../shared/format.js';
 import type { DatabaseState } from '../../core/index.js';
 import { write } from '../io.js';
 import { progressLine } from '../progress-line.js';
@@ -44,7 +45,7 @@ export function registerFeed(program: Command, ctx: CommandContext): void {
           if (!result.ok) write(io.stdout, 'Nothing was installed; the scanner’s database is unchanged.');
           else {
             for (const file of result.installed)
-              write(io.stdout, displayText(`INSTALLED  ${file.name}  version ${file.version}, ${file.signatures} signatures, built ${file.builtAt}`));
+              write(io.stdout, displayText(`INSTALLED  ${file.name}  version ${file.version}, ${plural(file.signatures, 'signature')}, built ${file.builtAt}`));
             write(io.stdout, displayText(databaseLine('Database before:', result.before)));
             write(io.stdout, displayText(databaseLine('Database now:   ', result.after)));
           }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { displayText } from '../../../shared/display-text.js';
 import { EXIT } from '../../../shared/exit-codes.js';
-import { formatSize } from '../../../shared/format.js';
+import { formatSize, plural } from '../../../shared/format.js';
 import type { InspectPolicy, PolicyCheck } from '../../core/index.js';
 import { scannerLine } from '../inspection-lines.js';
 import { write } from '../io.js';
@@ -70,11 +70,11 @@ function inspectLines(policy: InspectPolicy | null): string[] {
     `    Types: allow ${list(t.allow, 'any not denied')}; deny ${list(t.deny, 'none')}; extensions allow ${list(t.allowExtensions, 'any not denied')}, deny ${list(t.denyExtensions, 'none')}`,
     `    Rules: extension mismatch ${t.onMismatch}, undetected type ${t.onUndetected}, Office macros ${t.macros}`,
     a.expand
-      ? `    Archives: opened; depth ${a.maxDepth}, ${a.maxEntries} members, ${formatSize(a.maxExpandedBytes)} expanded, ratio ${a.maxRatio}; encrypted ${a.encrypted}, unreadable ${a.unreadable}`
+      ? `    Archives: opened; depth ${a.maxDepth}, ${plural(a.maxEntries, 'member')}, ${formatSize(a.maxExpandedBytes)} expanded, ratio ${a.maxRatio}; encrypted ${a.encrypted}, unreadable ${a.unreadable}`
       : `    Archives: not opened (archives.expand is false); unsupported kinds ${a.unreadable}`,
     s === null
       ? '    Scan: none (no malware scanner configured)'
-      : `    Scan: ${scanner}; ${s.timeoutSeconds} s per file; database at most ${s.maxDatabaseAgeDays} days old (else ${s.onStaleDatabase}); scan errors ${s.onError}${s.databaseDir ? `; database files in ${s.databaseDir}` : ''}`,
+      : `    Scan: ${scanner}; ${s.timeoutSeconds} s per file; database at most ${plural(s.maxDatabaseAgeDays, 'day')} old (else ${s.onStaleDatabase}); scan errors ${s.onError}${s.databaseDir ? `; database files in ${s.databaseDir}` : ''}`,
     `    Quarantine: ${q.keep ? 'refused bundles kept' : 'refused bundles not kept'}; ${q.releaseApprovals === 2 ? 'two operators' : 'one operator'} to release`,
   ];
 }

@@ -100,7 +100,7 @@ export function registerQuarantine(program: Command, ctx: CommandContext): void 
         for (const warning of imported?.warnings ?? []) write(io.stderr, displayText(`warning: ${warning}`));
         if (opts.json) write(io.stdout, JSON.stringify({ ok: imported === null ? true : imported.ok, ...outcome }));
         else if (imported === null) {
-          write(io.stdout, displayText(`APPROVED  ${outcome.entry.id}: ${outcome.approvals.given} of ${outcome.approvals.required} decisions.`));
+          write(io.stdout, displayText(`APPROVED  ${outcome.entry.id}: ${outcome.approvals.given} of ${plural(outcome.approvals.required, 'decision')}.`));
           write(
             io.stdout,
             displayText(

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { realpath } from 'node:fs/promises';
 import { EXIT } from '../../../shared/exit-codes.js';
 import { displayText } from '../../../shared/display-text.js';
+import { plural } from '../../../shared/format.js';
 import type { WatchBundleRecord, WatchStatus } from '../../../shared/watch.js';
 import { AirlockError } from '../../core/index.js';
 import { write } from '../io.js';
@@ -112,7 +113,7 @@ export function renderStatus(s: WatchStatus): string {
   if (s.lastBundle) lines.push(`  last: ${outcomeLine(s.lastBundle)} at ${s.lastBundle.finishedAt}`);
   for (const gap of s.gaps.slice(0, 10))
     lines.push(displayText(`  gap: ${gap.code} channel ${gap.channel} from ${gap.signer}: expected ${gap.expected}, got ${gap.received} (${gap.decision})`));
-  if (s.gaps.length > 10) lines.push(`  ... ${s.gaps.length - 10} more channel findings (--json shows them all)`);
+  if (s.gaps.length > 10) lines.push(`  ... ${plural(s.gaps.length - 10, 'more channel finding')} (--json shows them all)`);
   for (const alarm of s.alarms)
     lines.push(
       displayText(`  ALARM: no heartbeat on channel ${alarm.channel} from ${alarm.signer} since ${alarm.lastReceivedAt} (${alarm.overdueSeconds} s overdue)`),

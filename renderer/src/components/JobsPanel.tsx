@@ -8,14 +8,16 @@ import { useEffect, useState } from 'react';
 import { displayText } from '../../../shared/display-text.js';
 import type { JobSnapshot } from '../../../shared/ipc.js';
 import { call, useApi } from '../api.js';
+import type { MessageId } from '../i18n/en.js';
+import { useT } from '../i18n/useT.js';
 
 const KIND_LABEL = {
-  export: 'Export',
-  verify: 'Verify',
-  import: 'Import',
-  'verify-medium': 'Verify medium',
-  'quarantine-release': 'Release from quarantine',
-} as const;
+  export: 'jobs.kind.export',
+  verify: 'jobs.kind.verify',
+  import: 'jobs.kind.import',
+  'verify-medium': 'jobs.kind.verify-medium',
+  'quarantine-release': 'jobs.kind.quarantine-release',
+} as const satisfies Record<string, MessageId>;
 
 function percent(job: JobSnapshot): number | null {
   const p = job.progress;
@@ -28,6 +30,7 @@ function baseName(path: string): string {
 
 export function JobsPanel() {
   const api = useApi();
+  const t = useT();
   const [jobs, setJobs] = useState<JobSnapshot[]>([]);
   const [cancelling, setCancelling] = useState<ReadonlySet<string>>(new Set());
 
@@ -61,37 +64,38 @@ export function JobsPanel() {
 
   if (jobs.length === 0) return null;
   return (
-    <Stack gap="xs" aria-label="Running jobs" role="region">
+    <Stack gap="xs" aria-label={t('jobs.region')} role="region">
       <Text size="xs" fw={700} tt="uppercase" c="dimmed">
-        Running
+        {t('jobs.running')}
       </Text>
       {jobs.map((job) => {
         const value = percent(job);
         const name = displayText(baseName(job.subject));
+        const kind = t(KIND_LABEL[job.kind]);
         return (
           <Stack key={job.id} gap={4}>
             <Text size="sm" truncate="end" title={displayText(job.subject)}>
-              {KIND_LABEL[job.kind]}: {name}
+              {t('jobs.item', { kind, name })}
             </Text>
             <Bar
               value={value ?? 100}
               striped={value === null}
               animated={value === null}
               size="sm"
-              aria-label={`${KIND_LABEL[job.kind]} ${name}${value === null ? '' : `, ${Math.floor(value)} percent`}`}
+              aria-label={value === null ? t('jobs.bar', { kind, name }) : t('jobs.barPercent', { kind, name, percent: Math.floor(value) })}
             />
             <Button
               size="compact-xs"
               variant="subtle"
               color="red"
               disabled={cancelling.has(job.id)}
-              aria-label={`Cancel ${KIND_LABEL[job.kind].toLowerCase()} of ${name}`}
+              aria-label={t('jobs.cancelLabel', { kind: kind.toLowerCase(), name })}
               onClick={() => {
                 setCancelling((s) => new Set(s).add(job.id));
                 void call(api, 'cancelJob', { jobId: job.id });
               }}
             >
-              {cancelling.has(job.id) ? 'Cancelling…' : 'Cancel'}
+              {cancelling.has(job.id) ? t('jobs.cancelling') : t('jobs.cancel')}
             </Button>
           </Stack>
         );

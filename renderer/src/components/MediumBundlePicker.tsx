@@ -7,25 +7,25 @@
 import { Alert, Button, Group, Radio, Stack, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { displayText } from '../../../shared/display-text.js';
-import { formatBytes } from '../../../shared/format.js';
 import type { IpcError, IpcResponse, MediumBundle } from '../../../shared/ipc.js';
 import { asIpcError, call, useApi } from '../api.js';
 import { useMedia } from '../hooks/useMedia.js';
 import { BundlePicker } from './BundlePicker.js';
 import { ErrorAlert } from './ErrorAlert.js';
+import { useFormat, type LocalFormat } from '../i18n/format.js';
+import { useT, type Translate } from '../i18n/useT.js';
 import { MediaCount, mediumName, MediumRadio } from './media.js';
-import { plural } from './plural.js';
 import { StatusText } from './StatusIcon.js';
 
-function describeBundle(b: MediumBundle): string {
-  if (b.kind === 'bundle') return `Bundle file, ${formatBytes(b.bytes)}`;
+function describeBundle(t: Translate, f: LocalFormat, b: MediumBundle): string {
+  if (b.kind === 'bundle') return t('mediumBundles.file', { size: f.bytes(b.bytes) });
   const parts =
     b.partsTotal === null
-      ? 'its parts are on other media'
+      ? t('mediumBundles.partsElsewhere')
       : b.partsHere === b.partsTotal
-        ? `all ${b.partsTotal} parts here`
-        : `${b.partsHere} of ${b.partsTotal} parts here; the others are looked for on the other inserted media`;
-  return `Split bundle: ${parts}, ${formatBytes(b.bytes)}${b.indexHere ? ', with its signed volume index' : ', no volume index here'}`;
+        ? t('mediumBundles.allParts', { total: b.partsTotal })
+        : t('mediumBundles.someParts', { here: b.partsHere, total: b.partsTotal });
+  return t(b.indexHere ? 'mediumBundles.split' : 'mediumBundles.splitNoIndex', { parts, size: f.bytes(b.bytes) });
 }
 
 export interface MediumBundlePickerProps {
@@ -36,6 +36,8 @@ export interface MediumBundlePickerProps {
 
 export function MediumBundlePicker({ bundlePath, onChange, pollMs }: MediumBundlePickerProps) {
   const api = useApi();
+  const t = useT();
+  const f = useFormat();
   const { media, error: listError } = useMedia(pollMs);
   const [mediumId, setMediumId] = useState<string | null>(null);
   const [listing, setListing] = useState<IpcResponse<'listMediumBundles'> | null>(null);
@@ -72,70 +74,57 @@ export function MediumBundlePicker({ bundlePath, onChange, pollMs }: MediumBundl
   return (
     <Stack gap="sm">
       <MediaCount media={media} purpose="read" />
-      {listError ? <ErrorAlert error={listError} title="The list of media could not be refreshed" /> : null}
+      {listError ? <ErrorAlert error={listError} title={t('mediumBundles.listError')} /> : null}
       {media && media.length > 0 ? (
-        <Radio.Group value={mediumId} onChange={setMediumId} label="Medium" name="medium">
+        <Radio.Group value={mediumId} onChange={setMediumId} label={t('mediumBundles.medium')} name="medium">
           <Stack gap="xs" mt="xs">
             {media.map((m) => (
-              <MediumRadio
-                key={m.id}
-                medium={m}
-                disabled={m.mountPoint === null}
-                notes={m.mountPoint === null ? ['Not mounted: mount it (open it in the file manager) to read it.'] : []}
-              />
+              <MediumRadio key={m.id} medium={m} disabled={m.mountPoint === null} notes={m.mountPoint === null ? [t('mediumBundles.notMounted')] : []} />
             ))}
           </Stack>
         </Radio.Group>
       ) : null}
       {gone ? (
-        <Alert color="yellow" title="The chosen medium is gone" role="alert">
-          <Text size="sm">It was removed or unmounted. Insert it again, or choose another medium.</Text>
+        <Alert color="yellow" title={t('mediumBundles.goneTitle')} role="alert">
+          <Text size="sm">{t('mediumBundles.goneText')}</Text>
         </Alert>
       ) : null}
-      {error ? <ErrorAlert error={error} title="The medium could not be read" /> : null}
+      {error ? <ErrorAlert error={error} title={t('mediumBundles.readError')} /> : null}
       {chosen && onMedium ? (
         onMedium.bundles.length === 0 ? (
-          <Alert color="yellow" title={`No Airlock bundles on ${mediumName(chosen)}`} role="status">
-            <Text size="sm">
-              Is this the right medium? Airlock looks for files named NAME.airlock.tar, or the parts NAME.airlock.tar.part-001-of-003 and the volume index of a
-              split bundle, in the top folder of the medium.
-            </Text>
+          <Alert color="yellow" title={t('mediumBundles.noneTitle', { medium: mediumName(chosen) })} role="status">
+            <Text size="sm">{t('mediumBundles.noneText')}</Text>
           </Alert>
         ) : (
           <Radio.Group
             value={onMedium.bundles.some((b) => b.path === bundlePath) ? bundlePath : null}
             onChange={onChange}
-            label={`Bundles on ${mediumName(chosen)} (${plural(onMedium.bundles.length, 'bundle')})`}
+            label={t('mediumBundles.list', { medium: mediumName(chosen), count: onMedium.bundles.length })}
             name="medium-bundle"
           >
             <Stack gap="xs" mt="xs">
               {onMedium.bundles.map((b) => (
-                <Radio key={b.path} value={b.path} label={<Text fw={600}>{displayText(b.name)}</Text>} description={describeBundle(b)} />
+                <Radio key={b.path} value={b.path} label={<Text fw={600}>{displayText(b.name)}</Text>} description={describeBundle(t, f, b)} />
               ))}
             </Stack>
           </Radio.Group>
         )
       ) : null}
-      {onMedium && onMedium.leftovers > 0 ? (
-        <StatusText tone="warn">
-          {plural(onMedium.leftovers, 'temporary file')} from an interrupted write {onMedium.leftovers === 1 ? 'is' : 'are'} on this medium; Airlock removes
-          them the next time it writes there.
-        </StatusText>
-      ) : null}
+      {onMedium && onMedium.leftovers > 0 ? <StatusText tone="warn">{t('mediumBundles.leftovers', { count: onMedium.leftovers })}</StatusText> : null}
       {onMedium?.truncated ? (
         <Text size="sm" c="dimmed">
-          The medium holds too many files to list them all; only the first bundles are shown.
+          {t('mediumBundles.truncated')}
         </Text>
       ) : null}
       {chosen ? (
         <Group>
           <Button variant="subtle" size="compact-sm" onClick={() => setRefresh((n) => n + 1)}>
-            Look at the medium again
+            {t('mediumBundles.again')}
           </Button>
         </Group>
       ) : null}
       <Text size="sm" fw={600} mt="sm">
-        Or choose a bundle file
+        {t('mediumBundles.orFile')}
       </Text>
       <BundlePicker value={bundlePath} onChange={onChange} />
     </Stack>

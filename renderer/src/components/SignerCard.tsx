@@ -2,12 +2,14 @@
 import { Card, Group, Stack, Text } from '@mantine/core';
 import { displayText } from '../../../shared/display-text.js';
 import type { SignerInfo } from '../../../shared/results.js';
+import { useFormat } from '../i18n/format.js';
 import { useT } from '../i18n/useT.js';
 import { Fingerprint } from './Fingerprint.js';
 import { StatusBadge } from './StatusIcon.js';
 
 export function SignerCard({ signer }: { signer: SignerInfo }) {
   const t = useT();
+  const f = useFormat();
   const name = signer.userIds.length > 0 ? signer.userIds.map(displayText).join(', ') : t('signer.noUserId');
   return (
     <Card withBorder padding="md" aria-label={t('signer.label', { name })}>
@@ -18,7 +20,7 @@ export function SignerCard({ signer }: { signer: SignerInfo }) {
         </Group>
         <Fingerprint value={signer.fingerprint} />
         <Text size="xs" c="dimmed">
-          {t('signer.signedAt', { time: displayText(signer.signedAt) })}
+          {t('signer.signedAt', { time: displayText(f.utcTime(signer.signedAt)) })}
         </Text>
       </Stack>
     </Card>

@@ -34,6 +34,12 @@ export interface LocalFormat {
   dateTime: (value: number | string | Date) => string;
   /** A moment as a date only. */
   date: (value: number | string | Date) => string;
+  /**
+   * A recorded moment in UTC, said to be UTC, so it reads the same on every station: English as
+   * "2026-11-28 10:00:05 UTC" (the app always showed it so), other languages in their own date
+   * format ("28.11.2026, 10:00:05 UTC"). Text that is not a date is shown as it is.
+   */
+  utcTime: (iso: string) => string;
 }
 
 export function localFormat(intl: IntlShape): LocalFormat {
@@ -44,6 +50,12 @@ export function localFormat(intl: IntlShape): LocalFormat {
     number: (value) => intl.formatNumber(value),
     dateTime: (value) => intl.formatDate(value, { dateStyle: 'medium', timeStyle: 'medium' }),
     date: (value) => intl.formatDate(value, { dateStyle: 'medium' }),
+    utcTime: (iso) => {
+      const ms = Date.parse(iso);
+      if (Number.isNaN(ms)) return iso;
+      if (intl.locale.startsWith('en')) return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+      return `${intl.formatDate(ms, { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'UTC' })} UTC`;
+    },
   };
 }
 

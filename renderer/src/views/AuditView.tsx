@@ -9,61 +9,33 @@ import { Alert, Button, Code, Group, List, NativeSelect, Stack, Table, Text, Tex
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { AUDIT_EVENT_TYPES, AUDIT_OUTCOMES, type AuditEventType, type AuditOutcome } from '../../../shared/audit-types.js';
 import { displayText } from '../../../shared/display-text.js';
-import { formatBytes } from '../../../shared/format.js';
 import type { AuditEventView, AuditVerifyReport, IpcError, IpcRequest, IpcResponse } from '../../../shared/ipc.js';
 import { asIpcError, call, useApi } from '../api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
-import { plural } from '../components/plural.js';
+import type { MessageId } from '../i18n/en.js';
+import { useFormat } from '../i18n/format.js';
+import { useT, type Translate } from '../i18n/useT.js';
 import { StatusBadge, type StatusTone } from '../components/StatusIcon.js';
 
 export const AUDIT_PAGE_SIZE = 50;
 
-/** Every event type in words; typed over the list so a new type does not compile without one. */
-export const AUDIT_TYPE_LABELS: { readonly [T in AuditEventType]: string } = {
-  export: 'Export',
-  verify: 'Verify',
-  import: 'Import',
-  'export-prepare': 'Export prepared (two-person)',
-  'export-approve': 'Export approved (two-person)',
-  'export-discard': 'Staged export discarded',
-  'key-generate': 'Station key created',
-  'key-trust': 'Key trusted',
-  'key-untrust': 'Key untrusted',
-  'key-revoke': 'Key revoked',
-  'key-backup': 'Station key backed up',
-  'media-write': 'Written to media',
-  'media-readback': 'Media read back',
-  'settings-change': 'Settings changed',
-  'quarantine-release': 'Released from quarantine',
-  'quarantine-purge': 'Quarantine purged',
-  'feed-import': 'Scanner database updated',
-  heartbeat: 'Channel heartbeat',
-  'channel-alarm': 'Channel heartbeat missing',
-  'watch-start': 'Inbox watcher started',
-  'watch-stop': 'Inbox watcher stopped',
-};
+/** Every event type's label in the catalogue; typed over the list so a new type does not compile without one. */
+export const AUDIT_TYPE_LABELS: { readonly [T in AuditEventType]: MessageId } = Object.fromEntries(
+  AUDIT_EVENT_TYPES.map((type) => [type, `audit.type.${type}` satisfies MessageId]),
+) as { readonly [T in AuditEventType]: MessageId };
 
-const OUTCOME_LABELS: { readonly [O in AuditOutcome]: { label: string; tone: StatusTone } } = {
-  ok: { label: 'OK', tone: 'pass' },
-  rejected: { label: 'Rejected', tone: 'fail' },
-  failed: { label: 'Failed', tone: 'warn' },
-  cancelled: { label: 'Cancelled', tone: 'neutral' },
-};
+const OUTCOME_TONES: { readonly [O in AuditOutcome]: StatusTone } = { ok: 'pass', rejected: 'fail', failed: 'warn', cancelled: 'neutral' };
 
-function typeLabel(type: string): string {
-  return (AUDIT_TYPE_LABELS as Readonly<Record<string, string>>)[type] ?? displayText(type);
+const isKnown = <K extends string>(table: Readonly<Record<K, unknown>>, key: string): key is K => Object.hasOwn(table, key);
+
+function typeLabel(t: Translate, type: string): string {
+  return isKnown(AUDIT_TYPE_LABELS, type) ? t(AUDIT_TYPE_LABELS[type]) : displayText(type);
 }
 
-function outcomeBadge(outcome: string) {
-  const known = (OUTCOME_LABELS as Readonly<Record<string, { label: string; tone: StatusTone }>>)[outcome];
-  return <StatusBadge tone={known?.tone ?? 'neutral'}>{known?.label ?? displayText(outcome)}</StatusBadge>;
-}
-
-/** "2026-11-28 10:00:05 UTC": unambiguous on a station whatever its locale. */
-function formatTime(iso: string): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return displayText(iso);
-  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+function OutcomeBadge({ outcome }: { outcome: string }) {
+  const t = useT();
+  const known = isKnown(OUTCOME_TONES, outcome);
+  return <StatusBadge tone={known ? OUTCOME_TONES[outcome] : 'neutral'}>{known ? t(`audit.outcome.${outcome}`) : displayText(outcome)}</StatusBadge>;
 }
 
 /** A date input's YYYY-MM-DD as the start of that day, local time, in ISO form; `nextDay` for an inclusive end. */
@@ -98,12 +70,14 @@ function request(filters: Filters, beforeSeq: number | null): IpcRequest<'listAu
 }
 
 function EventDetails({ event }: { event: AuditEventView }) {
+  const t = useT();
+  const f = useFormat();
   const codes = [...event.problemCodes, ...(event.errorCode ? [event.errorCode] : [])];
   const facts = [
-    event.bundleName ? `bundle ${displayText(event.bundleName)}` : null,
-    event.files !== null ? plural(event.files, 'file') : null,
-    event.bytes !== null ? formatBytes(event.bytes) : null,
-    event.signers.length > 0 ? `signed by ${plural(event.signers.length, 'key')}` : null,
+    event.bundleName ? t('audit.fact.bundle', { name: displayText(event.bundleName) }) : null,
+    event.files !== null ? t('count.files', { count: event.files }) : null,
+    event.bytes !== null ? f.bytes(event.bytes) : null,
+    event.signers.length > 0 ? t('audit.fact.signedBy', { count: event.signers.length }) : null,
   ].filter((x): x is string => x !== null);
   return (
     <Stack gap={2}>
@@ -124,8 +98,9 @@ function EventDetails({ event }: { event: AuditEventView }) {
           ))}
         </Group>
       ) : null}
+      {/* The message recorded in the log, as core wrote it (English): the record, not a translation. */}
       {event.message ? (
-        <Text size="xs" style={{ overflowWrap: 'anywhere' }}>
+        <Text size="xs" style={{ overflowWrap: 'anywhere' }} lang="en">
           {displayText(event.message)}
         </Text>
       ) : null}
@@ -134,28 +109,32 @@ function EventDetails({ event }: { event: AuditEventView }) {
 }
 
 function ChainStatus({ report }: { report: AuditVerifyReport }) {
+  const t = useT();
   if (report.ok) {
-    const covered = report.lastCheckpointSeq !== null ? `; the latest covers event #${report.lastCheckpointSeq}` : '';
+    const counts = { events: report.events, checkpoints: report.checkpoints };
     return (
-      <Alert color="green" title="Chain intact" role="status">
+      <Alert color="green" title={t('audit.chain.intact')} role="status">
         <Text size="sm">
           {report.events === 0
-            ? 'The log is empty: nothing has been recorded yet.'
-            : `All ${plural(report.events, 'event')} are linked to the one before and unchanged since they were recorded. ${plural(report.checkpoints, 'signed checkpoint')}${covered}.`}
+            ? t('audit.chain.empty')
+            : report.lastCheckpointSeq !== null
+              ? t('audit.chain.linkedCovered', { ...counts, seq: report.lastCheckpointSeq })
+              : t('audit.chain.linked', counts)}
         </Text>
         <ChainNotes notes={report.notes} />
       </Alert>
     );
   }
   return (
-    <Alert color="red" title={`Chain broken at event #${report.firstBroken?.seq ?? '?'}`} role="alert">
-      <Text size="sm">{displayText(report.firstBroken?.reason ?? 'The log failed verification.')}</Text>
+    <Alert color="red" title={t('audit.chain.broken', { seq: report.firstBroken?.seq ?? '?' })} role="alert">
+      <Text size="sm" lang={report.firstBroken ? 'en' : undefined}>
+        {report.firstBroken ? displayText(report.firstBroken.reason) : t('audit.chain.failed')}
+      </Text>
       <Text size="sm" mt={4}>
         <Text span fw={600}>
-          Next:{' '}
+          {t('common.next')}{' '}
         </Text>
-        Do not rely on events from #{report.firstBroken?.seq ?? '?'} on. Stop transfers on this station and tell your security officer; do not try to repair the
-        log. Copy the station&apos;s data folder to read-only media and export the log (operator guide, section 8).
+        {t('audit.chain.next', { seq: report.firstBroken?.seq ?? '?' })}
       </Text>
       <ChainNotes notes={report.notes} />
     </Alert>
@@ -164,6 +143,8 @@ function ChainStatus({ report }: { report: AuditVerifyReport }) {
 
 export function AuditView({ active = true }: { active?: boolean }) {
   const api = useApi();
+  const t = useT();
+  const f = useFormat();
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   /** Cursors of the pages before this one: [null] on the first page. */
@@ -171,7 +152,7 @@ export function AuditView({ active = true }: { active?: boolean }) {
   const [page, setPage] = useState<IpcResponse<'listAudit'> | null>(null);
   const [chain, setChain] = useState<AuditVerifyReport | null>(null);
   const [verifying, setVerifying] = useState(false);
-  const [exported, setExported] = useState<{ message: string; written: boolean } | null>(null);
+  const [exported, setExported] = useState<IpcResponse<'exportAudit'> | null>(null);
   const [exporting, setExporting] = useState<'csv' | 'json' | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
   const latest = useRef(0);
@@ -224,14 +205,7 @@ export function AuditView({ active = true }: { active?: boolean }) {
     setExported(null);
     try {
       const result = await call(api, 'exportAudit', { format });
-      setExported(
-        result.path === null
-          ? { message: 'Export cancelled: nothing was written.', written: false }
-          : {
-              message: `Exported ${plural(result.events, 'event')} and ${plural(result.checkpoints, 'signed checkpoint')} to ${displayText(result.path)}.`,
-              written: true,
-            },
-      );
+      setExported(result);
       setError(null);
     } catch (e) {
       setError(asIpcError(e));
@@ -247,82 +221,83 @@ export function AuditView({ active = true }: { active?: boolean }) {
 
   return (
     <Stack gap="lg">
-      <Title order={2}>Audit log</Title>
-      <Text size="sm">
-        Every export, verification, import, key change and settings change on this station, newest first. Each event is chained to the one before by its hash,
-        so an edited, deleted or inserted event shows below.
-      </Text>
+      <Title order={2}>{t('audit.title')}</Title>
+      <Text size="sm">{t('audit.intro')}</Text>
 
       <Stack gap="xs">
         {chain ? <ChainStatus report={chain} /> : null}
         <Group>
           <Button variant="default" onClick={() => void verify()} loading={verifying}>
-            Verify chain again
+            {t('audit.verifyAgain')}
           </Button>
         </Group>
       </Stack>
 
       {error ? <ErrorAlert error={error} /> : null}
 
-      <form onSubmit={submit} aria-label="Audit filters">
+      <form onSubmit={submit} aria-label={t('audit.filters')}>
         <Group align="flex-end" gap="sm" wrap="wrap">
           <NativeSelect
-            label="Type"
+            label={t('audit.filter.type')}
             value={draft.type}
             onChange={(e) => apply({ ...draft, type: e.currentTarget.value })}
-            data={[{ value: '', label: 'All types' }, ...AUDIT_EVENT_TYPES.map((t) => ({ value: t, label: AUDIT_TYPE_LABELS[t] }))]}
+            data={[{ value: '', label: t('audit.filter.allTypes') }, ...AUDIT_EVENT_TYPES.map((type) => ({ value: type, label: t(AUDIT_TYPE_LABELS[type]) }))]}
           />
           <NativeSelect
-            label="Outcome"
+            label={t('audit.filter.outcome')}
             value={draft.outcome}
             onChange={(e) => apply({ ...draft, outcome: e.currentTarget.value })}
-            data={[{ value: '', label: 'All outcomes' }, ...AUDIT_OUTCOMES.map((o) => ({ value: o, label: OUTCOME_LABELS[o].label }))]}
+            data={[{ value: '', label: t('audit.filter.allOutcomes') }, ...AUDIT_OUTCOMES.map((o) => ({ value: o, label: t(`audit.outcome.${o}`) }))]}
           />
-          <TextInput type="date" label="From (day)" value={draft.from} onChange={(e) => apply({ ...draft, from: e.currentTarget.value })} />
-          <TextInput type="date" label="To (day, inclusive)" value={draft.to} onChange={(e) => apply({ ...draft, to: e.currentTarget.value })} />
+          <TextInput type="date" label={t('audit.filter.from')} value={draft.from} onChange={(e) => apply({ ...draft, from: e.currentTarget.value })} />
+          <TextInput type="date" label={t('audit.filter.to')} value={draft.to} onChange={(e) => apply({ ...draft, to: e.currentTarget.value })} />
           <TextInput
             type="search"
-            label="Search"
-            description="Subject, operator, bundle, fingerprint, problem code"
+            label={t('audit.filter.search')}
+            description={t('audit.filter.searchHelp')}
             value={draft.text}
             maxLength={200}
             onChange={(e) => setDraft({ ...draft, text: e.currentTarget.value })}
             miw={260}
           />
-          <Button type="submit">Search</Button>
+          <Button type="submit">{t('audit.filter.search')}</Button>
           <Button variant="default" onClick={() => apply(NO_FILTERS)} disabled={!filtered && draft.text === ''}>
-            Clear filters
+            {t('audit.filter.clear')}
           </Button>
         </Group>
       </form>
 
       {page === null ? null : events.length === 0 ? (
         <Text size="sm" role="status">
-          {filtered ? 'No events match these filters.' : cursors.length > 1 ? 'No older events.' : 'The log is empty: nothing has been recorded yet.'}
+          {filtered ? t('audit.noMatch') : cursors.length > 1 ? t('audit.noOlder') : t('audit.chain.empty')}
         </Text>
       ) : (
         // Narrow windows (200% zoom) scroll the table sideways in its own box, which Tab can reach (for the arrow keys).
-        <Table.ScrollContainer minWidth={640} type="native" tabIndex={0} role="region" aria-label="Audit events table">
-          <Table withTableBorder striped aria-label="Audit events" verticalSpacing="xs">
+        <Table.ScrollContainer minWidth={640} type="native" tabIndex={0} role="region" aria-label={t('audit.table')}>
+          <Table withTableBorder striped aria-label={t('audit.table')} verticalSpacing="xs">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th scope="col">#</Table.Th>
-                <Table.Th scope="col">Time</Table.Th>
-                <Table.Th scope="col">Event</Table.Th>
+                <Table.Th scope="col">{t('audit.col.time')}</Table.Th>
+                <Table.Th scope="col">{t('audit.col.event')}</Table.Th>
                 <Table.Th scope="col" style={{ minWidth: 130 }}>
-                  Outcome
+                  {t('audit.col.outcome')}
                 </Table.Th>
-                <Table.Th scope="col">Operator</Table.Th>
-                <Table.Th scope="col">Details</Table.Th>
+                <Table.Th scope="col">{t('audit.col.operator')}</Table.Th>
+                <Table.Th scope="col">{t('audit.col.details')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {events.map((e) => (
                 <Table.Tr key={e.seq} data-seq={e.seq}>
                   <Table.Td>{e.seq}</Table.Td>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatTime(e.at)}</Table.Td>
-                  <Table.Td>{typeLabel(e.type)}</Table.Td>
-                  <Table.Td>{outcomeBadge(e.outcome)}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }} data-time={e.at}>
+                    {f.utcTime(e.at)}
+                  </Table.Td>
+                  <Table.Td>{typeLabel(t, e.type)}</Table.Td>
+                  <Table.Td>
+                    <OutcomeBadge outcome={e.outcome} />
+                  </Table.Td>
                   <Table.Td style={{ overflowWrap: 'anywhere' }}>{displayText(e.operator)}</Table.Td>
                   <Table.Td>
                     <EventDetails event={e} />
@@ -336,35 +311,40 @@ export function AuditView({ active = true }: { active?: boolean }) {
 
       <Group justify="space-between">
         <Text size="sm" aria-live="polite">
-          {first && last ? `Page ${cursors.length}: events #${first.seq} to #${last.seq}` : ''}
+          {first && last ? t('audit.page', { page: cursors.length, first: first.seq, last: last.seq }) : ''}
         </Text>
         <Group gap="xs">
           <Button variant="default" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-            Newer events
+            {t('audit.newer')}
           </Button>
           <Button variant="default" disabled={!page?.hasMore || !last} onClick={() => last && setCursors([...cursors, last.seq])}>
-            Older events
+            {t('audit.older')}
           </Button>
         </Group>
       </Group>
 
       <Stack gap="xs">
-        <Title order={3}>Export the log</Title>
-        <Text size="sm">
-          The export holds the whole log, whatever the filters show: every event with its hash, the per-file rows and the signed checkpoints, so it can be
-          checked elsewhere. CSV opens in a spreadsheet; JSON is for scripts.
-        </Text>
+        <Title order={3}>{t('audit.export.title')}</Title>
+        <Text size="sm">{t('audit.export.text')}</Text>
         <Group>
           <Button onClick={() => void exportLog('csv')} loading={exporting === 'csv'} disabled={exporting !== null}>
-            Export CSV…
+            {t('audit.export.csv')}
           </Button>
           <Button variant="default" onClick={() => void exportLog('json')} loading={exporting === 'json'} disabled={exporting !== null}>
-            Export JSON…
+            {t('audit.export.json')}
           </Button>
         </Group>
         {exported ? (
-          <Alert color={exported.written ? 'green' : 'gray'} role="status" withCloseButton onClose={() => setExported(null)} closeButtonLabel="Dismiss">
-            {exported.message}
+          <Alert
+            color={exported.path !== null ? 'green' : 'gray'}
+            role="status"
+            withCloseButton
+            onClose={() => setExported(null)}
+            closeButtonLabel={t('common.dismiss')}
+          >
+            {exported.path === null
+              ? t('audit.exportCancelled')
+              : t('audit.exported', { events: exported.events, checkpoints: exported.checkpoints, path: displayText(exported.path) })}
           </Alert>
         ) : null}
       </Stack>
@@ -378,7 +358,9 @@ function ChainNotes({ notes }: { notes: readonly string[] }) {
   return (
     <List size="sm" mt={4}>
       {notes.map((note) => (
-        <List.Item key={note}>{displayText(note)}</List.Item>
+        <List.Item key={note} lang="en">
+          {displayText(note)}
+        </List.Item>
       ))}
     </List>
   );

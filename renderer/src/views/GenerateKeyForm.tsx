@@ -4,9 +4,11 @@ import { useState, type FormEvent } from 'react';
 import type { IpcError } from '../../../shared/ipc.js';
 import { asIpcError, call, useApi } from '../api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
+import { useT } from '../i18n/useT.js';
 
 export function GenerateKeyForm({ onCreated }: { onCreated: () => void }) {
   const api = useApi();
+  const t = useT();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [passphrase, setPassphrase] = useState('');
@@ -33,36 +35,36 @@ export function GenerateKeyForm({ onCreated }: { onCreated: () => void }) {
   };
 
   return (
-    <form onSubmit={(e) => void submit(e)} aria-label="Create the station key">
+    <form onSubmit={(e) => void submit(e)} aria-label={t('keys.create.form')}>
       <Stack maw={480}>
         <TextInput
-          label="Station name"
-          description='Shown to receiving stations, e.g. "Transfer Station 3".'
+          label={t('keys.create.name')}
+          description={t('keys.create.nameHelp')}
           value={name}
           onChange={(e) => setName(e.currentTarget.value)}
           required
         />
-        <TextInput label="Email (optional)" value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
+        <TextInput label={t('keys.create.email')} value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
         <PasswordInput
-          label="Passphrase"
-          description="Needed for every export. Airlock never stores it."
+          label={t('keys.create.passphrase')}
+          description={t('keys.create.passphraseHelp')}
           value={passphrase}
           onChange={(e) => setPassphrase(e.currentTarget.value)}
           autoComplete="new-password"
           required
         />
         <PasswordInput
-          label="Repeat passphrase"
+          label={t('keys.create.repeat')}
           value={confirm}
           onChange={(e) => setConfirm(e.currentTarget.value)}
-          error={mismatch ? 'The two passphrases differ.' : null}
+          error={mismatch ? t('keys.create.mismatch') : null}
           autoComplete="new-password"
           required
         />
         {error ? <ErrorAlert error={error} /> : null}
         <Group>
           <Button type="submit" loading={busy} disabled={busy || mismatch || passphrase === '' || confirm === '' || name.trim() === ''}>
-            Create station key
+            {t('keys.create.submit')}
           </Button>
         </Group>
       </Stack>

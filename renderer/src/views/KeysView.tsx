@@ -7,6 +7,8 @@ import { asIpcError, call, useApi } from '../api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { Fingerprint } from '../components/Fingerprint.js';
 import { GenerateKeyForm } from './GenerateKeyForm.js';
+import { useFormat } from '../i18n/format.js';
+import { Msg, useT } from '../i18n/useT.js';
 import { TrustKeyWizard } from './TrustKeyWizard.js';
 
 /** The signer's role as a badge, unless the label already says it (the station key is labelled "this station"). */
@@ -17,6 +19,8 @@ function roleText(signer: TrustedSignerView): string | null {
 
 export function KeysView() {
   const api = useApi();
+  const t = useT();
+  const f = useFormat();
   const [status, setStatus] = useState<IpcResponse<'stationStatus'> | null>(null);
   const [signers, setSigners] = useState<TrustedSignerView[]>([]);
   const [error, setError] = useState<IpcError | null>(null);
@@ -40,7 +44,7 @@ export function KeysView() {
     setUntrusting(null);
     try {
       const removed = await call(api, 'untrustKey', { fingerprint: target.fingerprint });
-      setNotice(`No longer trusted: ${displayText(removed.userIds.join(', '))}`);
+      setNotice(t('keys.untrusted', { name: displayText(removed.userIds.join(', ')) }));
     } catch (e) {
       setError(asIpcError(e));
     }
@@ -49,34 +53,32 @@ export function KeysView() {
 
   return (
     <Stack gap="xl">
-      <Title order={2}>Keys</Title>
+      <Title order={2}>{t('keys.title')}</Title>
       {error ? <ErrorAlert error={error} /> : null}
       {notice ? (
-        <Alert color="green" role="status" withCloseButton onClose={() => setNotice(null)} closeButtonLabel="Dismiss">
+        <Alert color="green" role="status" withCloseButton onClose={() => setNotice(null)} closeButtonLabel={t('common.dismiss')}>
           {notice}
         </Alert>
       ) : null}
 
       <Stack gap="sm">
-        <Title order={3}>This station&apos;s signing key</Title>
+        <Title order={3}>{t('keys.station.title')}</Title>
         {status === null ? null : status.hasKey ? (
-          <Card withBorder aria-label="Station key">
+          <Card withBorder aria-label={t('keys.station.label')}>
             <Stack gap={6}>
               <Text fw={600}>{displayText(status.stationKey?.userIds.join(', ') ?? status.station)}</Text>
               {status.stationKey ? <Fingerprint value={status.stationKey.fingerprint} /> : null}
               <Text size="xs" c="dimmed">
-                Receiving stations trust this key. Its private half is stored encrypted in {displayText(status.home)}.
+                {t('keys.station.stored', { home: displayText(status.home) })}
               </Text>
             </Stack>
           </Card>
         ) : (
           <>
-            <Text size="sm">
-              This station has no signing key yet. Create one to export bundles; the passphrase protects it and is asked for at every export.
-            </Text>
+            <Text size="sm">{t('keys.station.none')}</Text>
             <GenerateKeyForm
               onCreated={() => {
-                setNotice('Station key created.');
+                setNotice(t('keys.created'));
                 void refresh();
               }}
             />
@@ -85,18 +87,18 @@ export function KeysView() {
       </Stack>
 
       <Stack gap="sm">
-        <Title order={3}>Trusted signers</Title>
+        <Title order={3}>{t('keys.trusted.title')}</Title>
         {signers.length === 0 ? (
-          <Text size="sm">No trusted signers. Bundles from other stations will be rejected until you trust their keys.</Text>
+          <Text size="sm">{t('keys.trusted.none')}</Text>
         ) : (
-          <Table withTableBorder striped aria-label="Trusted signers">
+          <Table withTableBorder striped aria-label={t('keys.trusted.title')}>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Signer</Table.Th>
-                <Table.Th>Fingerprint</Table.Th>
-                <Table.Th>Trusted since</Table.Th>
+                <Table.Th>{t('keys.trusted.signer')}</Table.Th>
+                <Table.Th>{t('keys.trusted.fingerprint')}</Table.Th>
+                <Table.Th>{t('keys.trusted.since')}</Table.Th>
                 <Table.Th>
-                  <VisuallyHidden>Actions</VisuallyHidden>
+                  <VisuallyHidden>{t('keys.trusted.actions')}</VisuallyHidden>
                 </Table.Th>
               </Table.Tr>
             </Table.Thead>
@@ -105,10 +107,16 @@ export function KeysView() {
                 <Table.Tr key={s.fingerprint}>
                   <Table.Td>
                     <Stack gap={2}>
-                      <Text size="sm">{displayText(s.userIds.join(', ') || '(no user ID)')}</Text>
+                      <Text size="sm">{s.userIds.length > 0 ? displayText(s.userIds.join(', ')) : t('keys.trusted.noUserId')}</Text>
                       <Group gap={4}>
                         {s.label ? <Badge variant="light">{displayText(s.label)}</Badge> : null}
-                        {roleText(s) ? <Badge variant="outline">{displayText(roleText(s) ?? '')}</Badge> : null}
+                        {roleText(s) === null ? null : s.role === 'station' ? (
+                          <Badge variant="outline">{t('keys.role.station')}</Badge>
+                        ) : (
+                          <Badge variant="outline" translate="no">
+                            {displayText(roleText(s) ?? '')}
+                          </Badge>
+                        )}
                       </Group>
                     </Stack>
                   </Table.Td>
@@ -116,7 +124,7 @@ export function KeysView() {
                     <Fingerprint value={s.fingerprint} />
                   </Table.Td>
                   <Table.Td>
-                    <Text size="sm">{displayText(s.addedAt.slice(0, 10))}</Text>
+                    <Text size="sm">{displayText(f.utcTime(s.addedAt))}</Text>
                   </Table.Td>
                   <Table.Td>
                     <Button
@@ -124,9 +132,9 @@ export function KeysView() {
                       variant="default"
                       color="red"
                       onClick={() => setUntrusting(s)}
-                      aria-label={`Stop trusting ${displayText(s.userIds.join(', '))}`}
+                      aria-label={t('keys.untrust.label', { name: displayText(s.userIds.join(', ')) })}
                     >
-                      Stop trusting…
+                      {t('keys.untrust.button')}
                     </Button>
                   </Table.Td>
                 </Table.Tr>
@@ -137,7 +145,7 @@ export function KeysView() {
       </Stack>
 
       <Stack gap="sm">
-        <Title order={3}>Trust a signer&apos;s key</Title>
+        <Title order={3}>{t('keys.trust.title')}</Title>
         <TrustKeyWizard
           onTrusted={(message) => {
             setNotice(message);
@@ -149,23 +157,23 @@ export function KeysView() {
       <Modal
         opened={untrusting !== null}
         onClose={() => setUntrusting(null)}
-        title="Stop trusting this signer?"
+        title={t('keys.untrust.title')}
         centered
-        closeButtonProps={{ 'aria-label': 'Close' }}
+        closeButtonProps={{ 'aria-label': t('common.dismiss') }}
       >
         {untrusting ? (
           <Stack>
             <Text size="sm">
-              Bundles signed only by <b>{displayText(untrusting.userIds.join(', '))}</b> will be rejected from now on.
-              {untrusting.role === 'station' ? ' This is the station’s own key: this station will no longer verify its own bundles.' : ''}
+              <Msg id="keys.untrust.text" values={{ name: displayText(untrusting.userIds.join(', ')), b: (chunks) => <b>{chunks}</b> }} />
+              {untrusting.role === 'station' ? ` ${t('keys.untrust.own')}` : ''}
             </Text>
             <Fingerprint value={untrusting.fingerprint} />
             <Group justify="flex-end">
               <Button variant="default" onClick={() => setUntrusting(null)}>
-                Keep trusting
+                {t('keys.untrust.keep')}
               </Button>
               <Button color="red" onClick={() => void untrust()}>
-                Stop trusting
+                {t('keys.untrust.stop')}
               </Button>
             </Group>
           </Stack>

@@ -8,34 +8,45 @@
 import { Alert, Button, Group, List, Stack, Table, Text, Title } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import { displayText } from '../../../shared/display-text.js';
-import { formatSize } from '../../../shared/format.js';
 import type { InspectionPolicyBrief, InspectionStatusView, IpcError } from '../../../shared/ipc.js';
 import { asIpcError, call, useApi } from '../api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { ageText, ScannerLine } from '../components/inspection/ScannerLine.js';
+import type { MessageId } from '../i18n/en.js';
+import { useFormat, type LocalFormat } from '../i18n/format.js';
+import { useT, type Translate } from '../i18n/useT.js';
 
-const ACTION_TEXT = { refuse: 'refused', warn: 'taken with a warning', allow: 'allowed' } as const;
+const ACTION_TEXT = { refuse: 'scanner.action.refuse', warn: 'scanner.action.warn', allow: 'scanner.action.allow' } as const satisfies Record<
+  string,
+  MessageId
+>;
 
-const listText = (values: readonly string[] | null, none: string): string => (values === null ? none : values.length === 0 ? 'none' : values.join(', '));
-
-function policyLines(policy: InspectionPolicyBrief): string[] {
+function policyLines(t: Translate, f: LocalFormat, policy: InspectionPolicyBrief): string[] {
   const a = policy.archives;
+  const none = t('scanner.policy.none');
+  const list = (values: readonly string[] | null, all: string): string => displayText(values === null ? all : values.length === 0 ? none : values.join(', '));
   return [
-    `Types by content allowed: ${displayText(listText(policy.allowTypes, 'every type not refused'))}; refused: ${displayText(listText(policy.denyTypes, 'none'))}.`,
-    `Extensions allowed: ${displayText(listText(policy.allowExtensions, 'every extension not refused'))}; refused: ${displayText(listText(policy.denyExtensions, 'none'))}.`,
-    `Extension and content disagree: ${ACTION_TEXT[policy.onMismatch]}. Office macros: ${ACTION_TEXT[policy.macros]}.`,
+    t('scanner.policy.types', { allowed: list(policy.allowTypes, t('scanner.policy.everyType')), refused: list(policy.denyTypes, none) }),
+    t('scanner.policy.extensions', { allowed: list(policy.allowExtensions, t('scanner.policy.everyExtension')), refused: list(policy.denyExtensions, none) }),
+    t('scanner.policy.mismatch', { mismatch: t(ACTION_TEXT[policy.onMismatch]), macros: t(ACTION_TEXT[policy.macros]) }),
     a.expand
-      ? `Archives opened and inspected: up to ${a.maxDepth} deep, ${a.maxEntries.toLocaleString('en-US')} members, ${formatSize(a.maxExpandedBytes)} expanded, ratio ${a.maxRatio}:1; beyond a limit is refused.`
-      : 'Archives are not opened: their members are not inspected.',
+      ? t('scanner.policy.archives', { depth: a.maxDepth, members: a.maxEntries, size: f.size(a.maxExpandedBytes), ratio: a.maxRatio })
+      : t('scanner.policy.noArchives'),
     policy.scan
-      ? `Signature database at most ${policy.scan.maxDatabaseAgeDays === 1 ? '1 day' : `${policy.scan.maxDatabaseAgeDays} days`} old (older: ${policy.scan.onStaleDatabase === 'refuse' ? 'every import refused' : 'a warning'}); a scan error: ${policy.scan.onError === 'refuse' ? 'refused (fail closed)' : 'a warning'}.`
-      : 'No malware scanner is configured: nothing is scanned for malware.',
-    `Releasing a quarantined bundle takes ${policy.releaseApprovals === 2 ? 'two operators (the two-person rule)' : 'one operator'}, with a reason.`,
+      ? t('scanner.policy.scan', {
+          days: policy.scan.maxDatabaseAgeDays,
+          stale: policy.scan.onStaleDatabase === 'refuse' ? t('scanner.policy.staleRefuse') : t('scanner.policy.warning'),
+          onError: policy.scan.onError === 'refuse' ? t('scanner.policy.errorRefuse') : t('scanner.policy.warning'),
+        })
+      : t('scanner.policy.noScan'),
+    policy.releaseApprovals === 2 ? t('scanner.policy.releaseTwo') : t('scanner.policy.releaseOne'),
   ];
 }
 
 export function ScannerStatusPanel({ active = true }: { active?: boolean }) {
   const api = useApi();
+  const t = useT();
+  const f = useFormat();
   const [status, setStatus] = useState<InspectionStatusView | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
   const [checking, setChecking] = useState(false);
@@ -60,80 +71,81 @@ export function ScannerStatusPanel({ active = true }: { active?: boolean }) {
   return (
     <Stack gap="sm" data-testid="scanner-status" aria-busy={checking}>
       <Group justify="space-between">
-        <Title order={3}>Content inspection and scanner</Title>
+        <Title order={3}>{t('scanner.panel.title')}</Title>
         <Button variant="default" size="xs" onClick={() => void check()} loading={checking}>
-          Check now
+          {t('scanner.panel.check')}
         </Button>
       </Group>
-      {error ? <ErrorAlert error={error} title="The scanner's status could not be read" /> : null}
+      {error ? <ErrorAlert error={error} title={t('scanner.panel.readError')} /> : null}
       {status && !status.enabled ? (
-        <Alert color="gray" title="Content inspection is off" role="status" icon={<span aria-hidden="true">–</span>}>
-          This station&apos;s policy.json has no inspect section: bundles are verified (signature, every byte) but their contents are not inspected — no type
-          checks, no archive checks, no malware scan.
+        <Alert color="gray" title={t('scanner.panel.offTitle')} role="status" icon={<span aria-hidden="true">–</span>}>
+          {t('scanner.panel.offText')}
         </Alert>
       ) : null}
       {status?.enabled && scanner ? (
         <>
           <ScannerLine scanner={scanner} maxAgeDays={maxAge} />
-          <Table withTableBorder variant="vertical" aria-label="Scanner status">
+          <Table withTableBorder variant="vertical" aria-label={t('scanner.panel.table')}>
             <Table.Tbody>
               <Table.Tr>
-                <Table.Th w={200}>Scanner</Table.Th>
+                <Table.Th w={200}>{t('scanner.panel.scanner')}</Table.Th>
                 <Table.Td>
-                  {scanner.kind === 'clamd' ? 'clamd at ' : 'command '}
+                  {scanner.kind === 'clamd' ? t('scanner.panel.clamd') : t('scanner.panel.command')}{' '}
                   <Text span ff="monospace" translate="no">
                     {displayText(scanner.address)}
                   </Text>
                 </Table.Td>
               </Table.Tr>
               <Table.Tr>
-                <Table.Th>Reachable</Table.Th>
+                <Table.Th>{t('scanner.panel.reachable')}</Table.Th>
                 <Table.Td data-reachable={scanner.reachable ? 'yes' : 'no'}>
-                  {scanner.reachable ? '✓ Yes, it answered' : `✗ No${scanner.error ? `: ${displayText(scanner.error)}` : ''}`}
+                  {scanner.reachable
+                    ? t('scanner.panel.yes')
+                    : scanner.error
+                      ? t('scanner.panel.noWhy', { error: displayText(scanner.error) })
+                      : t('scanner.panel.no')}
                 </Table.Td>
               </Table.Tr>
               <Table.Tr>
-                <Table.Th>Engine</Table.Th>
-                <Table.Td>{scanner.engineVersion ? displayText(scanner.engineVersion) : 'unknown'}</Table.Td>
+                <Table.Th>{t('scanner.panel.engine')}</Table.Th>
+                <Table.Td>{scanner.engineVersion ? displayText(scanner.engineVersion) : t('scanner.panel.unknown')}</Table.Td>
               </Table.Tr>
               <Table.Tr>
-                <Table.Th>Database version</Table.Th>
-                <Table.Td>{scanner.databaseVersion === null ? 'unknown' : String(scanner.databaseVersion)}</Table.Td>
+                <Table.Th>{t('scanner.panel.dbVersion')}</Table.Th>
+                <Table.Td>{scanner.databaseVersion === null ? t('scanner.panel.unknown') : String(scanner.databaseVersion)}</Table.Td>
               </Table.Tr>
               <Table.Tr>
-                <Table.Th>Database built</Table.Th>
+                <Table.Th>{t('scanner.panel.dbBuilt')}</Table.Th>
                 <Table.Td>
-                  {scanner.databaseDate === null ? 'unknown' : displayText(scanner.databaseDate)} ({ageText(scanner.databaseAgeDays)}
-                  {maxAge === null ? '' : `; at most ${maxAge} allowed`})
+                  {scanner.databaseDate === null ? t('scanner.panel.unknown') : displayText(scanner.databaseDate)} ({ageText(t, scanner.databaseAgeDays)}
+                  {maxAge === null ? '' : t('scanner.panel.atMost', { days: maxAge })})
                 </Table.Td>
               </Table.Tr>
               <Table.Tr>
-                <Table.Th>Read from</Table.Th>
+                <Table.Th>{t('scanner.panel.readFrom')}</Table.Th>
                 <Table.Td>
                   {scanner.databaseSource === 'version-command'
-                    ? "the scanner's VERSION answer"
+                    ? t('scanner.panel.fromVersion')
                     : scanner.databaseSource === 'database-header'
-                      ? "the database files' headers"
-                      : 'nowhere: the scanner did not say'}
+                      ? t('scanner.panel.fromHeader')
+                      : t('scanner.panel.fromNowhere')}
                 </Table.Td>
               </Table.Tr>
             </Table.Tbody>
           </Table>
         </>
       ) : null}
-      {status?.enabled && !scanner ? (
-        <Text size="sm">No malware scanner is configured: types and archives are checked, nothing is scanned for malware.</Text>
-      ) : null}
+      {status?.enabled && !scanner ? <Text size="sm">{t('scanner.panel.noScanner')}</Text> : null}
       {status?.policy ? (
-        <List size="sm" spacing={4} aria-label="Inspection policy">
-          {policyLines(status.policy).map((line) => (
+        <List size="sm" spacing={4} aria-label={t('scanner.panel.policy')}>
+          {policyLines(t, f, status.policy).map((line) => (
             <List.Item key={line}>{line}</List.Item>
           ))}
         </List>
       ) : null}
       {status ? (
         <Text size="xs" c="dimmed">
-          Checked {displayText(status.checkedAt)}.
+          {t('scanner.panel.checked', { time: displayText(f.utcTime(status.checkedAt)) })}
         </Text>
       ) : null}
     </Stack>

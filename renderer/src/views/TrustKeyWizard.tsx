@@ -12,12 +12,14 @@ import type { IpcError, IpcResponse } from '../../../shared/ipc.js';
 import { asIpcError, call, useApi } from '../api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { Fingerprint } from '../components/Fingerprint.js';
+import { Msg, useT } from '../i18n/useT.js';
 import { StatusText } from '../components/StatusIcon.js';
 
 type Inspected = IpcResponse<'inspectKeyFile'> & { file: string };
 
 export function TrustKeyWizard({ onTrusted }: { onTrusted: (message: string) => void }) {
   const api = useApi();
+  const t = useT();
   const [key, setKey] = useState<Inspected | null>(null);
   const [typed, setTyped] = useState('');
   const [label, setLabel] = useState('');
@@ -55,7 +57,7 @@ export function TrustKeyWizard({ onTrusted }: { onTrusted: (message: string) => 
         label: label.trim() ? label : undefined,
       });
       reset();
-      onTrusted(`${alreadyTrusted ? 'Already trusted (label updated)' : 'Now trusted'}: ${displayText(signer.userIds.join(', '))}`);
+      onTrusted(t(alreadyTrusted ? 'trust.already' : 'trust.now', { name: displayText(signer.userIds.join(', ')) }));
     } catch (e) {
       setError(asIpcError(e));
     } finally {
@@ -66,55 +68,56 @@ export function TrustKeyWizard({ onTrusted }: { onTrusted: (message: string) => 
   return (
     <Stack maw={640}>
       <Text size="sm" c="dimmed">
-        Only trust a key after comparing its fingerprint with its owner over a channel you trust (in person, or by phone with a voice you know).
+        {t('trust.intro')}
       </Text>
       <Group>
         <Button variant={key ? 'default' : 'filled'} onClick={() => void choose()}>
-          {key ? 'Choose another key file…' : 'Choose key file…'}
+          {key ? t('trust.another') : t('trust.choose')}
         </Button>
       </Group>
       {key ? (
-        <Stack gap="sm" aria-label="Key to trust">
+        <Stack gap="sm" aria-label={t('trust.panel')}>
           <Text size="sm">
-            The file <b>{displayText(key.file)}</b> holds the key of <b>{displayText(key.userIds.join(', ') || '(no user ID)')}</b> (
-            {displayText(key.algorithm)}).
+            <Msg
+              id="trust.holds"
+              values={{
+                file: displayText(key.file),
+                name: key.userIds.length > 0 ? displayText(key.userIds.join(', ')) : t('keys.trusted.noUserId'),
+                algorithm: displayText(key.algorithm),
+                b: (chunks) => <b>{chunks}</b>,
+              }}
+            />
           </Text>
           <Text size="sm" fw={600}>
-            Read this fingerprint to the key&apos;s owner, group by group:
+            {t('trust.read')}
           </Text>
           <Fingerprint value={key.fingerprint} size="lg" />
           <TextInput
-            label="Type the fingerprint the owner reads to you"
-            description="Spaces and lower case are fine."
+            label={t('trust.type')}
+            description={t('trust.typeHelp')}
             value={typed}
             onChange={(e) => setTyped(e.currentTarget.value)}
-            error={typedWrong ? 'This is not the fingerprint of the key in the file. Do not trust it.' : null}
+            error={typedWrong ? t('trust.wrong') : null}
             autoComplete="off"
             spellCheck={false}
           />
           {typedMatches ? (
             <StatusText tone="pass" role="status">
-              The fingerprint you typed matches the key.
+              {t('trust.matches')}
             </StatusText>
           ) : null}
-          <TextInput
-            label="Label (optional)"
-            description='Shown when their bundles verify, e.g. "Lab B diode".'
-            value={label}
-            onChange={(e) => setLabel(e.currentTarget.value)}
-            maw={400}
-          />
+          <TextInput label={t('trust.label')} description={t('trust.labelHelp')} value={label} onChange={(e) => setLabel(e.currentTarget.value)} maw={400} />
           {!confirmed ? (
             <Alert color="gray" variant="light">
-              Confirm the fingerprint first: type it as the key&apos;s owner reads it to you.
+              {t('trust.confirmFirst')}
             </Alert>
           ) : null}
           <Group>
             <Button onClick={() => void trust()} disabled={!confirmed || busy} loading={busy}>
-              Trust this key
+              {t('trust.submit')}
             </Button>
             <Button variant="subtle" onClick={reset}>
-              Cancel
+              {t('trust.cancel')}
             </Button>
           </Group>
         </Stack>

@@ -191,6 +191,42 @@ describe('settings view', () => {
     expect(f.textContent).not.toContain('\u202E');
   });
 
+  it('switches the language at once: saved through saveSettings (audited), and the view is German without a restart', async () => {
+    const fake = fakeApi(
+      answers({
+        saveSettings: (request) => ({
+          changes: [{ field: 'language', from: null, to: request.language ?? null }],
+          auditEvent: 21,
+          settings: { ...settings, language: { configured: request.language ?? null, effective: request.language ?? 'en' } },
+        }),
+      }),
+    );
+    const user = userEvent.setup();
+    renderWithApi(<SettingsView />, fake);
+    await form();
+    const select = screen.getByLabelText<HTMLSelectElement>(/^Language of the app/);
+    expect(select.value).toBe('en');
+    await user.selectOptions(select, 'de');
+    expect(fake.callsTo('saveSettings')).toEqual([{ language: 'de' }]);
+    await screen.findByRole('heading', { name: 'Einstellungen' });
+    expect(
+      screen
+        .getAllByRole('status')
+        .map((s) => s.textContent)
+        .join(' '),
+    ).toContain('Sprache auf Deutsch gestellt. Im Prüfprotokoll als Ereignis #21 festgehalten.');
+    expect(screen.getByRole('form', { name: 'Stationseinstellungen' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Einstellungen speichern' })).toBeTruthy();
+    // The default largest single file (1 TiB) reads with the German decimal comma and thousands dots.
+    expect(screen.getByText(/Leer: der Standard, 1,10 TB \(1\.099\.511\.627\.776 Byte\)\./u)).toBeTruthy();
+  });
+
+  it('starts in the language the station is set to', async () => {
+    renderWithApi(<SettingsView />, fakeApi(answers({ getSettings: { ...settings, language: { configured: 'de', effective: 'de' } } })), 'de');
+    await screen.findByRole('form', { name: 'Stationseinstellungen' });
+    expect(screen.getByLabelText<HTMLSelectElement>(/^Sprache der App/).value).toBe('de');
+  });
+
   it('names every button, input and select', async () => {
     renderWithApi(<SettingsView />, fakeApi(answers()));
     await form();

@@ -6,14 +6,16 @@
 import { Group, Text } from '@mantine/core';
 import { displayText } from '../../../../shared/display-text.js';
 import type { ScannerStatus } from '../../../../shared/inspection.js';
+import type { MessageId } from '../../i18n/en.js';
+import { useT, type Translate } from '../../i18n/useT.js';
 
 export type DatabaseState = 'current' | 'stale' | 'unknown' | 'unreachable';
 
-export const DATABASE_STATE_TEXT: Record<DatabaseState, { icon: string; label: string; color: string }> = {
-  current: { icon: '✓', label: 'Signature database current', color: 'green' },
-  stale: { icon: '⚠', label: 'Signature database too old', color: 'red' },
-  unknown: { icon: '?', label: 'Signature database age unknown', color: 'orange' },
-  unreachable: { icon: '✗', label: 'Scanner not reachable', color: 'red' },
+export const DATABASE_STATE_TEXT: Record<DatabaseState, { icon: string; label: MessageId; color: string }> = {
+  current: { icon: '✓', label: 'scanner.state.current', color: 'green' },
+  stale: { icon: '⚠', label: 'scanner.state.stale', color: 'red' },
+  unknown: { icon: '?', label: 'scanner.state.unknown', color: 'orange' },
+  unreachable: { icon: '✗', label: 'scanner.state.unreachable', color: 'red' },
 };
 
 /**
@@ -28,17 +30,17 @@ export function databaseState(scanner: ScannerStatus, maxAgeDays: number | null,
   return 'current';
 }
 
-export function ageText(days: number | null): string {
-  if (days === null) return 'age unknown';
-  if (days <= 0) return 'under a day old';
-  return days === 1 ? '1 day old' : `${days} days old`;
+export function ageText(t: Translate, days: number | null): string {
+  if (days === null) return t('scanner.age.unknown');
+  if (days <= 0) return t('scanner.age.fresh');
+  return t('scanner.age.days', { days });
 }
 
 /** "version 27432, built 2026-11-30 (3 days old)", or what is unknown of it. */
-export function databaseText(scanner: ScannerStatus): string {
-  const version = scanner.databaseVersion === null ? 'version unknown' : `version ${scanner.databaseVersion}`;
-  const built = scanner.databaseDate === null ? 'build date unknown' : `built ${displayText(scanner.databaseDate.slice(0, 10))}`;
-  return `${version}, ${built} (${ageText(scanner.databaseAgeDays)})`;
+export function databaseText(t: Translate, scanner: ScannerStatus): string {
+  const version = scanner.databaseVersion === null ? t('scanner.versionUnknown') : t('scanner.version', { version: scanner.databaseVersion });
+  const built = scanner.databaseDate === null ? t('scanner.builtUnknown') : t('scanner.built', { date: displayText(scanner.databaseDate.slice(0, 10)) });
+  return t('scanner.database', { version, built, age: ageText(t, scanner.databaseAgeDays) });
 }
 
 export function ScannerLine({
@@ -50,9 +52,10 @@ export function ScannerLine({
   maxAgeDays?: number | null;
   reportedStale?: boolean;
 }) {
+  const t = useT();
   const state = databaseState(scanner, maxAgeDays, reportedStale);
   const look = DATABASE_STATE_TEXT[state];
-  const limit = maxAgeDays === null ? '' : ` The policy allows at most ${maxAgeDays === 1 ? '1 day' : `${maxAgeDays} days`}.`;
+  const limit = maxAgeDays === null ? '' : ` ${t('scanner.limit', { days: maxAgeDays })}`;
   return (
     <Group gap={6} wrap="nowrap" align="flex-start" data-testid="scanner-line" data-database-state={state}>
       <Text span aria-hidden="true" fw={700} c={`${look.color}.8`}>
@@ -60,9 +63,9 @@ export function ScannerLine({
       </Text>
       <Text size="sm" component="div">
         <Text span fw={state === 'current' ? 600 : 700} {...(state === 'current' ? {} : { c: `${look.color}.8` })}>
-          {look.label}:
+          {t(look.label)}:
         </Text>{' '}
-        {databaseText(scanner)}.{state === 'stale' || state === 'unknown' ? limit : ''} Scanner{' '}
+        {databaseText(t, scanner)}.{state === 'stale' || state === 'unknown' ? limit : ''} {t('scanner.word')}{' '}
         <Text span ff="monospace" translate="no">
           {displayText(scanner.address)}
         </Text>

@@ -10,6 +10,8 @@ import { COMMON_PLATFORMS, IMAGE_TRANSPORTS, imageReferenceProblem, PLATFORM_PAT
 import type { FilePurpose, IpcError } from '../../../../shared/ipc.js';
 import { asIpcError, call, useApi } from '../../api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import type { MessageId } from '../../i18n/en.js';
+import { useT } from '../../i18n/useT.js';
 import type { ImageChoice } from './image-choice.js';
 import { StatusText } from '../../components/StatusIcon.js';
 
@@ -19,11 +21,12 @@ export interface ImageSourcesPanelProps {
 }
 
 /** One removable entry (a reference or a path), shown escaped. */
-function Entry({ text, noun, onRemove }: { text: string; noun: string; onRemove: () => void }) {
+function Entry({ text, removeLabel, onRemove }: { text: string; removeLabel: MessageId; onRemove: () => void }) {
+  const t = useT();
   return (
     <List.Item>
       <Group gap="xs" wrap="nowrap">
-        <ActionIcon variant="subtle" color="red" aria-label={`Remove ${noun} ${displayText(text)}`} onClick={onRemove}>
+        <ActionIcon variant="subtle" color="red" aria-label={t(removeLabel, { text: displayText(text) })} onClick={onRemove}>
           ×
         </ActionIcon>
         <Code translate="no">{displayText(text)}</Code>
@@ -34,6 +37,7 @@ function Entry({ text, noun, onRemove }: { text: string; noun: string; onRemove:
 
 export function ImageSourcesPanel({ choice, onChange }: ImageSourcesPanelProps) {
   const api = useApi();
+  const t = useT();
   const headingId = useId();
   const [reference, setReference] = useState('');
   const [referenceError, setReferenceError] = useState<string | null>(null);
@@ -44,7 +48,7 @@ export function ImageSourcesPanel({ choice, onChange }: ImageSourcesPanelProps) 
 
   const addReference = (event: FormEvent) => {
     event.preventDefault();
-    const problem = imageReferenceProblem(reference) ?? (choice.images.includes(reference) ? 'This image is already in the list.' : null);
+    const problem = imageReferenceProblem(reference) ?? (choice.images.includes(reference) ? t('xi.duplicate') : null);
     setReferenceError(problem);
     if (problem) return;
     update({ images: [...choice.images, reference] });
@@ -64,7 +68,7 @@ export function ImageSourcesPanel({ choice, onChange }: ImageSourcesPanelProps) 
   const chosenPlatforms = choice.platforms === 'all' ? [] : choice.platforms;
   const addOtherPlatform = () => {
     const platform = otherPlatform.trim();
-    const problem = PLATFORM_PATTERN.test(platform) ? null : 'Give os/architecture[/variant] in lower case, e.g. linux/riscv64.';
+    const problem = PLATFORM_PATTERN.test(platform) ? null : t('xi.platformError');
     setPlatformError(problem);
     if (problem) return;
     if (!chosenPlatforms.includes(platform)) update({ platforms: [...chosenPlatforms, platform] });
@@ -75,16 +79,16 @@ export function ImageSourcesPanel({ choice, onChange }: ImageSourcesPanelProps) 
   return (
     <Stack gap="sm" role="group" aria-labelledby={headingId}>
       <Title order={3} id={headingId}>
-        Container images and Helm charts
+        {t('xi.title')}
       </Title>
       <Text size="sm" c="dimmed">
-        Images travel inside the signed bundle as one OCI image layout, each layer stored once, and can be pushed to the far side’s registry on import.
+        {t('xi.intro')}
       </Text>
-      <form onSubmit={addReference} aria-label="Add an image">
+      <form onSubmit={addReference} aria-label={t('xi.addForm')}>
         <Group align="flex-start" gap="xs">
           <TextInput
-            label="Image reference"
-            description={`One of: ${IMAGE_TRANSPORTS.map((t) => t.form).join(', ')}`}
+            label={t('xi.reference')}
+            description={t('xi.referenceHelp', { forms: IMAGE_TRANSPORTS.map((transport) => transport.form).join(', ') })}
             value={reference}
             onChange={(e) => {
               setReference(e.currentTarget.value);
@@ -98,14 +102,14 @@ export function ImageSourcesPanel({ choice, onChange }: ImageSourcesPanelProps) 
             maw={640}
           />
           <Button type="submit" mt={44}>
-            Add image
+            {t('xi.add')}
           </Button>
         </Group>
       </form>
       {choice.images.length > 0 ? (
-        <List spacing={4} listStyleType="none" pl={0} aria-label="Images to send">
+        <List spacing={4} listStyleType="none" pl={0} aria-label={t('xi.list')}>
           {choice.images.map((ref) => (
-            <Entry key={ref} text={ref} noun="image" onRemove={() => update({ images: choice.images.filter((r) => r !== ref) })} />
+            <Entry key={ref} text={ref} removeLabel="xi.remove.image" onRemove={() => update({ images: choice.images.filter((r) => r !== ref) })} />
           ))}
         </List>
       ) : null}
@@ -119,44 +123,48 @@ export function ImageSourcesPanel({ choice, onChange }: ImageSourcesPanelProps) 
             })
           }
         >
-          {choice.imagesFrom === null ? 'Load list file…' : 'Choose another list file…'}
+          {choice.imagesFrom === null ? t('xi.loadList') : t('xi.anotherList')}
         </Button>
         <Button
           variant="default"
           onClick={() => void pick('chart').then((paths) => paths.length > 0 && update({ charts: [...new Set([...choice.charts, ...paths])] }))}
         >
-          Add Helm charts…
+          {t('xi.addCharts')}
         </Button>
       </Group>
       {choice.imagesFrom !== null ? (
         <Stack gap={2}>
-          <Text size="sm">List file (one reference per line; read when the export starts):</Text>
-          <List listStyleType="none" pl={0} aria-label="Image list file">
-            <Entry text={choice.imagesFrom} noun="list file" onRemove={() => update({ imagesFrom: null })} />
+          <Text size="sm">{t('xi.listFile')}</Text>
+          <List listStyleType="none" pl={0} aria-label={t('xi.listFileLabel')}>
+            <Entry text={choice.imagesFrom} removeLabel="xi.remove.listFile" onRemove={() => update({ imagesFrom: null })} />
           </List>
         </Stack>
       ) : null}
       {choice.charts.length > 0 ? (
-        <List spacing={4} listStyleType="none" pl={0} aria-label="Helm charts to send">
+        <List spacing={4} listStyleType="none" pl={0} aria-label={t('xi.charts')}>
           {choice.charts.map((chart) => (
-            <Entry key={chart} text={chart} noun="chart" onRemove={() => update({ charts: choice.charts.filter((c) => c !== chart) })} />
+            <Entry key={chart} text={chart} removeLabel="xi.remove.chart" onRemove={() => update({ charts: choice.charts.filter((c) => c !== chart) })} />
           ))}
         </List>
       ) : null}
 
       <Radio.Group
-        label="Platforms of multi-platform images"
+        label={t('xi.platforms')}
         value={choice.platforms === 'all' ? 'all' : 'chosen'}
         onChange={(value) => update({ platforms: value === 'all' ? 'all' : chosenPlatforms })}
       >
         <Group mt="xs">
-          <Radio value="all" label="All platforms the image has" />
-          <Radio value="chosen" label="Only the platforms chosen below" />
+          <Radio value="all" label={t('xi.allPlatforms')} />
+          <Radio value="chosen" label={t('xi.chosenPlatforms')} />
         </Group>
       </Radio.Group>
       {choice.platforms !== 'all' ? (
         <Stack gap="xs" pl="md">
-          <Checkbox.Group label="Platforms to take" value={chosenPlatforms} onChange={(platforms) => update({ platforms: [...platforms, ...otherPlatforms] })}>
+          <Checkbox.Group
+            label={t('xi.platformsToTake')}
+            value={chosenPlatforms}
+            onChange={(platforms) => update({ platforms: [...platforms, ...otherPlatforms] })}
+          >
             <Group mt="xs">
               {COMMON_PLATFORMS.map((p) => (
                 <Checkbox key={p} value={p} label={p} translate="no" />
@@ -164,15 +172,15 @@ export function ImageSourcesPanel({ choice, onChange }: ImageSourcesPanelProps) 
             </Group>
           </Checkbox.Group>
           {otherPlatforms.length > 0 ? (
-            <List spacing={4} listStyleType="none" pl={0} aria-label="Other platforms">
+            <List spacing={4} listStyleType="none" pl={0} aria-label={t('xi.otherPlatforms')}>
               {otherPlatforms.map((p) => (
-                <Entry key={p} text={p} noun="platform" onRemove={() => update({ platforms: chosenPlatforms.filter((c) => c !== p) })} />
+                <Entry key={p} text={p} removeLabel="xi.remove.platform" onRemove={() => update({ platforms: chosenPlatforms.filter((c) => c !== p) })} />
               ))}
             </List>
           ) : null}
           <Group align="flex-start" gap="xs">
             <TextInput
-              label="Other platform"
+              label={t('xi.otherPlatform')}
               placeholder="linux/riscv64"
               value={otherPlatform}
               onChange={(e) => {
@@ -190,12 +198,12 @@ export function ImageSourcesPanel({ choice, onChange }: ImageSourcesPanelProps) 
               translate="no"
             />
             <Button variant="default" mt={25} onClick={addOtherPlatform}>
-              Add platform
+              {t('xi.addPlatform')}
             </Button>
           </Group>
           {chosenPlatforms.length === 0 ? (
             <StatusText tone="fail" role="status">
-              Choose at least one platform, or take all of them.
+              {t('xi.noPlatform')}
             </StatusText>
           ) : null}
         </Stack>
@@ -203,11 +211,10 @@ export function ImageSourcesPanel({ choice, onChange }: ImageSourcesPanelProps) 
 
       <Stack gap={4}>
         <Text size="sm" fw={600}>
-          Leave out what the far side already holds (optional)
+          {t('xi.skip.title')}
         </Text>
         <Text size="sm" c="dimmed">
-          A signed import receipt from the receiving station lists the blobs its registry holds; they are left out of this bundle, and the import checks they
-          are there before it pushes anything.
+          {t('xi.skip.text')}
         </Text>
         <Group gap="xs">
           <Button
@@ -218,12 +225,12 @@ export function ImageSourcesPanel({ choice, onChange }: ImageSourcesPanelProps) 
               })
             }
           >
-            {choice.skipBlobsIn === null ? 'Choose import receipt…' : 'Choose another receipt…'}
+            {choice.skipBlobsIn === null ? t('xi.skip.choose') : t('xi.skip.another')}
           </Button>
         </Group>
         {choice.skipBlobsIn !== null ? (
-          <List listStyleType="none" pl={0} aria-label="Import receipt">
-            <Entry text={choice.skipBlobsIn} noun="receipt" onRemove={() => update({ skipBlobsIn: null })} />
+          <List listStyleType="none" pl={0} aria-label={t('xi.skip.label')}>
+            <Entry text={choice.skipBlobsIn} removeLabel="xi.remove.receipt" onRemove={() => update({ skipBlobsIn: null })} />
           </List>
         ) : null}
       </Stack>

@@ -1,26 +1,36 @@
 /** Every area's messages; en.ts and de.ts merge them (test/unit/renderer/i18n/catalogues.test.ts: no id in two areas). */
 import { appMessages } from './app.js';
+import { auditMessages } from './audit.js';
 import { commonMessages } from './common.js';
 import { exportMessages } from './export.js';
+import { exportImagesMessages } from './export-images.js';
 import { flowMessages } from './flow.js';
 import { imagesMessages } from './images.js';
 import { importMessages } from './import.js';
+import { jobsMessages } from './jobs.js';
+import { keysMessages } from './keys.js';
 import { mediaMessages } from './media.js';
 import { partsMessages } from './parts.js';
 import { reportMessages } from './report.js';
+import { scannerMessages } from './scanner.js';
 import { settingsMessages } from './settings.js';
 import { verifyMessages } from './verify.js';
 
 export const AREAS = {
   app: appMessages,
   common: commonMessages,
+  audit: auditMessages,
   flow: flowMessages,
   export: exportMessages,
+  exportImages: exportImagesMessages,
   media: mediaMessages,
   import: importMessages,
   images: imagesMessages,
+  jobs: jobsMessages,
+  keys: keysMessages,
   parts: partsMessages,
   report: reportMessages,
+  scanner: scannerMessages,
   settings: settingsMessages,
   verify: verifyMessages,
 } as const;

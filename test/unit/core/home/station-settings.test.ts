@@ -63,6 +63,20 @@ describe('applying a patch (pure)', () => {
     expect(current.limits).toEqual({ maxEntries: 10, maxPathDepth: 5 });
   });
 
+  it('sets, keeps and removes the language, which only a listed language may be', async () => {
+    const set = applyConfigPatch({ operatorName: 'A', mediaRoots: ['/srv/diode'] }, {}, 'de');
+    expect(set.next).toEqual({ operatorName: 'A', mediaRoots: ['/srv/diode'], language: 'de' });
+    expect(set.changes).toEqual([{ field: 'language', from: null, to: 'de' }]);
+    expect(applyConfigPatch({ language: 'de' }, {}, 'de').changes).toEqual([]);
+    expect(applyConfigPatch({ language: 'de' }, {}, undefined).changes).toEqual([]);
+    const removed = applyConfigPatch({ language: 'de', stationName: 'tx' }, {}, null);
+    expect(removed.next).toEqual({ stationName: 'tx' });
+    expect(removed.changes).toEqual([{ field: 'language', from: 'de', to: null }]);
+    // A patch that does not come through the IPC schema still cannot write another language.
+    await expect(updateStationSettings(homePaths(home), { language: 'fr' as 'de' })).rejects.toMatchObject({ code: 'SETTINGS_INVALID' });
+    await expect(readFile(join(home, 'config.json'), 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   it('drops emptied objects so the file stays minimal', () => {
     expect(applyPolicyPatch({ limits: { maxEntries: 3 }, requiredSigners: { count: 2 } }, { maxEntries: null, requiredSigners: null }).next).toEqual({});
   });
@@ -102,6 +116,13 @@ describe('writing the files', () => {
     await writeFile(join(home, 'policy.json'), '{ "limits": { "maxEntries": -1 } }');
     await expect(updateStationSettings(homePaths(home), { policy: { clockSkewSeconds: 10 } })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
     expect(await readFile(join(home, 'policy.json'), 'utf8')).toBe('{ "limits": { "maxEntries": -1 } }');
+  });
+
+  it('reports the configured language and the one that applies (the default when none is set)', async () => {
+    expect((await readStationSettings(homePaths(home))).language).toEqual({ configured: null, effective: 'en' });
+    await updateStationSettings(homePaths(home), { language: 'de' });
+    expect(await readJson('config.json')).toEqual({ language: 'de' });
+    expect((await readStationSettings(homePaths(home))).language).toEqual({ configured: 'de', effective: 'de' });
   });
 
   it('reports what the files set, what applies, the defaults and the fields it keeps', async () => {
