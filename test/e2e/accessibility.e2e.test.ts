@@ -344,6 +344,9 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('accessibility: axe on
       await press('Next: keep it in quarantine');
       await step('Keep it in quarantine');
       await axe('Import step 4, keep in quarantine');
+      // The button stays disabled (and so out of the Tab order) until a destination is chosen.
+      await press('Choose folder…');
+      await visible().getByLabel('Chosen folder').waitFor();
       await press('Import and keep in quarantine');
       await step(/^(Imported|Nothing was imported)$/u);
       await visible().locator('[data-quarantine-id]').waitFor();
