@@ -69,7 +69,8 @@ function leftoverText(): string[] {
       if (value) parts.push(` ${value} `);
     }
   }
-  let text = parts.join('');
+  // Text nodes side by side (a select's options) are separate words; a message split over nodes still sits between its markers.
+  let text = parts.join(' ');
   // Remove marked messages, innermost first (a message may hold another as a value).
   for (let before = ''; before !== text;) {
     before = text;

@@ -46,6 +46,7 @@ export function GenerateKeyForm({ onCreated }: { onCreated: () => void }) {
         />
         <TextInput label={t('keys.create.email')} value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
         <PasswordInput
+          visibilityToggleButtonProps={{ 'aria-label': t('common.togglePassword') }}
           label={t('keys.create.passphrase')}
           description={t('keys.create.passphraseHelp')}
           value={passphrase}
@@ -54,6 +55,7 @@ export function GenerateKeyForm({ onCreated }: { onCreated: () => void }) {
           required
         />
         <PasswordInput
+          visibilityToggleButtonProps={{ 'aria-label': t('common.togglePassword') }}
           label={t('keys.create.repeat')}
           value={confirm}
           onChange={(e) => setConfirm(e.currentTarget.value)}

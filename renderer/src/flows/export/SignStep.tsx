@@ -84,6 +84,7 @@ export function SignStep({ summary, destinationText, imagesFact = null, lastErro
         ) : null}
         {error ? <ErrorAlert error={error} /> : null}
         <PasswordInput
+          visibilityToggleButtonProps={{ 'aria-label': t('common.togglePassword') }}
           label={t('export.sign.passphrase')}
           description={t('export.sign.passphraseHelp')}
           value={passphrase}

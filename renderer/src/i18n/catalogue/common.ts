@@ -9,6 +9,7 @@ export const commonMessages = area(
     'common.error.title': 'This did not work',
     'common.error.cancelled': 'Cancelled',
     'common.problems': 'Problems found',
+    'common.togglePassword': 'Show or hide the passphrase',
   },
   {
     'common.next': 'Nächster Schritt:',
@@ -17,5 +18,6 @@ export const commonMessages = area(
     'common.error.title': 'Das hat nicht funktioniert',
     'common.error.cancelled': 'Abgebrochen',
     'common.problems': 'Gefundene Probleme',
+    'common.togglePassword': 'Passphrase zeigen oder verbergen',
   },
 );
