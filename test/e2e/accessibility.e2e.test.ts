@@ -46,11 +46,11 @@ async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `a11y-${name}.png`), fullPage: true });
 }
 
-/** Status elements (data-status badges and lines, alerts) in the visible section that lack words or an icon. */
+/** Status elements (data-status-tone badges and lines, alerts) in the visible section that lack words or an icon. */
 async function statusWithoutTextOrIcon(): Promise<string[]> {
   return page.evaluate(() => {
     const bad: string[] = [];
-    for (const el of document.querySelectorAll('main section:not([hidden]) [data-status]')) {
+    for (const el of document.querySelectorAll('main section:not([hidden]) [data-status-tone]')) {
       if (!(el.textContent ?? '').trim() || !el.querySelector('[data-status-icon]')) bad.push(el.outerHTML.slice(0, 160));
     }
     for (const alert of document.querySelectorAll('main section:not([hidden]) .mantine-Alert-root')) {

@@ -87,10 +87,10 @@ export interface StatusBadgeProps extends Omit<BadgeProps, 'color' | 'leftSectio
   children: ReactNode;
 }
 
-/** A badge that says its status in words and shows its icon; data-status carries the tone for tests and styles. */
+/** A badge that says its status in words and shows its icon; data-status-tone carries the tone for tests and styles. */
 export function StatusBadge({ tone, children, variant = 'light', ...rest }: StatusBadgeProps) {
   return (
-    <Badge color={TONE_COLOR[tone]} variant={variant} leftSection={<StatusIcon tone={tone} size={12} />} data-status={tone} {...rest}>
+    <Badge color={TONE_COLOR[tone]} variant={variant} leftSection={<StatusIcon tone={tone} size={12} />} data-status-tone={tone} {...rest}>
       {children}
     </Badge>
   );
@@ -103,7 +103,7 @@ export function StatusBadge({ tone, children, variant = 'light', ...rest }: Stat
  */
 export function StatusText({ tone, children, role }: { tone: StatusTone; children: ReactNode; role?: 'status' | 'alert' | undefined }) {
   return (
-    <Text span size="sm" role={role} data-status={tone} style={{ display: 'inline-flex', gap: 6, alignItems: 'baseline' }}>
+    <Text span size="sm" role={role} data-status-tone={tone} style={{ display: 'inline-flex', gap: 6, alignItems: 'baseline' }}>
       <Box component="span" c={`${TONE_COLOR[tone]}.9`} style={{ alignSelf: 'center' }}>
         <StatusIcon tone={tone} />
       </Box>

@@ -25,7 +25,7 @@ afterEach(cleanup);
 const RENDERER = join(import.meta.dirname, '..', '..', '..', 'renderer', 'src');
 
 function statusElementsWithoutTextOrIcon(root: ParentNode): string[] {
-  return [...root.querySelectorAll('[data-status]')]
+  return [...root.querySelectorAll('[data-status-tone]')]
     .filter((el) => !(el.textContent ?? '').trim() || el.querySelector('[data-status-icon]') === null)
     .map((el) => el.outerHTML.slice(0, 120));
 }
@@ -90,7 +90,7 @@ describe('status is text plus icon, never colour alone', () => {
       </div>,
       fakeApi({}),
     );
-    expect(container.querySelectorAll('[data-status]')).toHaveLength(tones.length * 2);
+    expect(container.querySelectorAll('[data-status-tone]')).toHaveLength(tones.length * 2);
     expect(statusElementsWithoutTextOrIcon(container)).toEqual([]);
     const shapes = tones.map((tone) => container.querySelector(`[data-status-icon="${tone}"]`)?.innerHTML);
     expect(new Set(shapes).size).toBe(tones.length);
@@ -107,8 +107,8 @@ describe('status is text plus icon, never colour alone', () => {
       ],
     } as unknown as PolicySummary;
     const { container } = renderWithApi(<PolicyFindings policy={policy} context="verify" />, fakeApi({}));
-    const badges = [...container.querySelectorAll('[data-status]')];
-    expect(badges.map((b) => [b.getAttribute('data-status'), b.textContent])).toEqual([
+    const badges = [...container.querySelectorAll('[data-status-tone]')];
+    expect(badges.map((b) => [b.getAttribute('data-status-tone'), b.textContent])).toEqual([
       ['pass', 'Pass'],
       ['fail', 'Fail'],
       ['neutral', 'Not checked'],
