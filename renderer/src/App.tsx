@@ -4,7 +4,7 @@
  * running export keeps its screen when the operator looks at something else.
  */
 import { AppShell, Group, NavLink, SegmentedControl, Stack, Text, Title, useMantineColorScheme } from '@mantine/core';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { JobsPanel } from './components/JobsPanel.js';
 import { useT } from './i18n/useT.js';
 import { ExportFlow } from './flows/export/ExportFlow.js';
@@ -38,9 +38,30 @@ function ThemeSwitch() {
   );
 }
 
+/**
+ * When the operator picks a section (or a flow sends them to one), the focus goes to that section's
+ * heading (its current step's, in a flow), so a screen reader announces where they are and Tab
+ * starts there. Not on the first render: the page load leaves the focus to the first step's heading.
+ */
+function useSectionFocus(section: Section, request: number): void {
+  useEffect(() => {
+    if (request === 0) return;
+    const heading = document.querySelector<HTMLElement>(`main section[data-section="${section}"] h2`);
+    if (!heading) return;
+    if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+    heading.focus();
+  }, [section, request]);
+}
+
 export function App({ initial = 'export' }: { initial?: Section }) {
   const t = useT();
-  const [section, setSection] = useState<Section>(initial);
+  const [section, setShown] = useState<Section>(initial);
+  const [focusRequest, setFocusRequest] = useState(0);
+  useSectionFocus(section, focusRequest);
+  const setSection = (next: Section) => {
+    setShown(next);
+    setFocusRequest((n) => n + 1);
+  };
   const label = (s: Section) => t(`app.section.${s}`);
   const panes: Record<Section, ReactNode> = {
     export: <ExportFlow onOpenKeys={() => setSection('keys')} />,
@@ -82,7 +103,7 @@ export function App({ initial = 'export' }: { initial?: Section }) {
       </AppShell.Navbar>
       <AppShell.Main>
         {SECTIONS.map((s) => (
-          <section key={s} hidden={section !== s} aria-label={label(s)} style={{ maxWidth: 960 }}>
+          <section key={s} hidden={section !== s} aria-label={label(s)} data-section={s} style={{ maxWidth: 960 }}>
             {panes[s]}
           </section>
         ))}

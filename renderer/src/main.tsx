@@ -7,7 +7,7 @@ import { App, NoBridge } from './App.js';
 import { I18nRoot } from './i18n/I18nRoot.js';
 import { pseudoLocaleRequested } from './i18n/locales.js';
 import { StationI18n } from './i18n/StationI18n.js';
-import { theme } from './theme.js';
+import { cssVariablesResolver, theme } from './theme.js';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('Airlock: #root element missing from index.html');
@@ -15,7 +15,7 @@ if (!container) throw new Error('Airlock: #root element missing from index.html'
 const api = window.airlock;
 createRoot(container).render(
   <StrictMode>
-    <MantineProvider theme={theme} defaultColorScheme="auto">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="auto">
       {api ? (
         <ApiProvider api={api}>
           <StationI18n api={api} pseudo={pseudoLocaleRequested(window.location.search)}>

@@ -4,11 +4,12 @@
  * says so, so the operator never mistakes a page of a sample for the whole bundle. Paths are
  * hostile text: every one goes through displayText().
  */
-import { Badge, Code, Group, NativeSelect, Pagination, Stack, Table, Text, UnstyledButton } from '@mantine/core';
+import { Code, Group, NativeSelect, Pagination, Stack, Table, Text, UnstyledButton } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { displayText } from '../../../shared/display-text.js';
 import type { FileOutcome, FileResult, FileResults } from '../../../shared/results.js';
 import { FILE_OUTCOMES } from '../../../shared/results.js';
+import { StatusBadge } from './StatusIcon.js';
 import type { MessageId } from '../i18n/en.js';
 import { useFormat } from '../i18n/format.js';
 import { useT } from '../i18n/useT.js';
@@ -139,9 +140,7 @@ export function FileResultsTable({ files }: { files: FileResults }) {
                     </Table.Td>
                     <Table.Td>{r.size === null ? '—' : f.bytes(r.size)}</Table.Td>
                     <Table.Td>
-                      <Badge color={r.outcome === 'ok' ? 'green' : 'red'} variant="light">
-                        {t(OUTCOME_LABELS[r.outcome])}
-                      </Badge>
+                      <StatusBadge tone={r.outcome === 'ok' ? 'pass' : 'fail'}>{t(OUTCOME_LABELS[r.outcome])}</StatusBadge>
                     </Table.Td>
                     <Table.Td>{r.code ? <Code>{r.code}</Code> : '—'}</Table.Td>
                   </Table.Tr>

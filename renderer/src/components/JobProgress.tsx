@@ -23,8 +23,9 @@ export function JobProgress({ progress, onCancel, cancelling = false }: JobProgr
   const eta = progress ? formatDuration(progress.etaSeconds) : '';
   const jobEta = progress?.jobEtaSeconds ?? null;
   return (
-    <Stack gap="xs" aria-live="polite">
-      <Text fw={600} data-phase={progress?.phase ?? 'starting'}>
+    <Stack gap="xs">
+      {/* Only the phase is announced (role status): the bytes and rate change many times a second. */}
+      <Text fw={600} data-phase={progress?.phase ?? 'starting'} role="status">
         {label.title}
       </Text>
       <Text size="sm" c="dimmed">

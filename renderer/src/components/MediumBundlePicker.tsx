@@ -15,6 +15,7 @@ import { ErrorAlert } from './ErrorAlert.js';
 import { useFormat, type LocalFormat } from '../i18n/format.js';
 import { useT, type Translate } from '../i18n/useT.js';
 import { MediaCount, mediumName, MediumRadio } from './media.js';
+import { StatusText } from './StatusIcon.js';
 
 function describeBundle(t: Translate, f: LocalFormat, b: MediumBundle): string {
   if (b.kind === 'bundle') return t('mediumBundles.file', { size: f.bytes(b.bytes) });
@@ -54,8 +55,10 @@ export function MediumBundlePicker({ bundlePath, onChange, pollMs }: MediumBundl
   // A medium whose contents changed (free space moved) is listed again.
   const stamp = chosen ? `${chosen.id}|${chosen.free ?? ''}|${chosen.mountPoint ?? ''}` : null;
 
+  // The last listing stays up while the same medium is listed again (its free space moves with
+  // every write on its disk): replacing the radios would throw the keyboard focus to the page.
+  // A listing of another medium is never shown (onMedium below).
   useEffect(() => {
-    setListing(null);
     setError(null);
     if (stamp === null || mediumId === null) return undefined;
     let active = true;
@@ -107,11 +110,7 @@ export function MediumBundlePicker({ bundlePath, onChange, pollMs }: MediumBundl
           </Radio.Group>
         )
       ) : null}
-      {onMedium && onMedium.leftovers > 0 ? (
-        <Text size="sm" c="yellow.8">
-          {t('mediumBundles.leftovers', { count: onMedium.leftovers })}
-        </Text>
-      ) : null}
+      {onMedium && onMedium.leftovers > 0 ? <StatusText tone="warn">{t('mediumBundles.leftovers', { count: onMedium.leftovers })}</StatusText> : null}
       {onMedium?.truncated ? (
         <Text size="sm" c="dimmed">
           {t('mediumBundles.truncated')}

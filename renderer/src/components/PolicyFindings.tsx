@@ -3,9 +3,10 @@
  * code, its human message and the next step) or not reached. Details may quote the bundle:
  * hostile text, shown through displayText().
  */
-import { Badge, Code, Group, List, Stack, Text } from '@mantine/core';
+import { Code, Group, List, Stack, Text } from '@mantine/core';
 import { displayText } from '../../../shared/display-text.js';
 import type { PolicyCheck, PolicyFinding, PolicySummary } from '../../../shared/results.js';
+import { StatusBadge, type StatusTone } from './StatusIcon.js';
 import type { MessageId } from '../i18n/en.js';
 import { useSharedText } from '../i18n/shared-text.js';
 import { useT } from '../i18n/useT.js';
@@ -23,10 +24,10 @@ export const POLICY_CHECK_LABELS: Record<PolicyCheck, MessageId> = {
   replay: 'policy.check.replay',
 };
 
-const OUTCOME_BADGE: Record<PolicyFinding['outcome'], { label: MessageId; color: string }> = {
-  pass: { label: 'policy.outcome.pass', color: 'green' },
-  fail: { label: 'policy.outcome.fail', color: 'red' },
-  'not-checked': { label: 'policy.outcome.not-checked', color: 'gray' },
+const OUTCOME_BADGE: Record<PolicyFinding['outcome'], { label: MessageId; tone: StatusTone }> = {
+  pass: { label: 'policy.outcome.pass', tone: 'pass' },
+  fail: { label: 'policy.outcome.fail', tone: 'fail' },
+  'not-checked': { label: 'policy.outcome.not-checked', tone: 'neutral' },
 };
 
 /** `context`: a verify report says that import-only checks stop the import; an import result has already applied them. */
@@ -36,7 +37,7 @@ export function PolicyFindings({ policy, context }: { policy: PolicySummary; con
   return (
     <List spacing="sm" listStyleType="none" pl={0} aria-label={t('policy.list')}>
       {policy.findings.map((f) => {
-        const badge = { label: t(OUTCOME_BADGE[f.outcome].label), color: OUTCOME_BADGE[f.outcome].color };
+        const badge = { label: t(OUTCOME_BADGE[f.outcome].label), tone: OUTCOME_BADGE[f.outcome].tone };
         const label = t(POLICY_CHECK_LABELS[f.check]);
         return (
           <List.Item
@@ -47,9 +48,9 @@ export function PolicyFindings({ policy, context }: { policy: PolicySummary; con
           >
             <Stack gap={2}>
               <Group gap="xs">
-                <Badge color={badge.color} variant={f.outcome === 'fail' ? 'filled' : 'light'} w={96}>
+                <StatusBadge tone={badge.tone} variant={f.outcome === 'fail' ? 'filled' : 'light'} miw={96}>
                   {badge.label}
-                </Badge>
+                </StatusBadge>
                 <Text size="sm" fw={600}>
                   {label}
                 </Text>

@@ -2,11 +2,12 @@
  * Why a bundle was rejected: every problem with its code, the file it concerns (and, for a member of
  * an archive inside it, the names inwards: `data/a.tar.gz › inner.zip › x.exe`), its message and the next step.
  */
-import { Badge, Code, List, Stack, Text } from '@mantine/core';
+import { Code, List, Stack, Text } from '@mantine/core';
 import { displayText } from '../../../shared/display-text.js';
 import type { Problem } from '../../../shared/problems.js';
 import { useSharedText } from '../i18n/shared-text.js';
 import { useT } from '../i18n/useT.js';
+import { StatusBadge } from './StatusIcon.js';
 
 export function ProblemList({ problems }: { problems: readonly Problem[] }) {
   const t = useT();
@@ -19,9 +20,9 @@ export function ProblemList({ problems }: { problems: readonly Problem[] }) {
           <Stack gap={2}>
             {/* A div, not a p: Mantine's Badge renders a div, which a p may not hold. */}
             <Text size="sm" component="div">
-              <Badge color="red" variant="filled" mr="xs">
+              <StatusBadge tone="fail" variant="filled" mr="xs">
                 {p.code}
-              </Badge>
+              </StatusBadge>
               {p.path ? <Code>{[p.path, ...(p.members ?? [])].map(displayText).join(' › ')}</Code> : null}
             </Text>
             <Text size="sm">{displayText(text.problemMessage(p))}</Text>

@@ -1,10 +1,11 @@
 /** Who signed a bundle, as proven by a verified signature: name, grouped fingerprint, trust label. */
-import { Badge, Card, Group, Stack, Text } from '@mantine/core';
+import { Card, Group, Stack, Text } from '@mantine/core';
 import { displayText } from '../../../shared/display-text.js';
 import type { SignerInfo } from '../../../shared/results.js';
 import { useFormat } from '../i18n/format.js';
 import { useT } from '../i18n/useT.js';
 import { Fingerprint } from './Fingerprint.js';
+import { StatusBadge } from './StatusIcon.js';
 
 export function SignerCard({ signer }: { signer: SignerInfo }) {
   const t = useT();
@@ -15,9 +16,7 @@ export function SignerCard({ signer }: { signer: SignerInfo }) {
       <Stack gap={6}>
         <Group justify="space-between" wrap="nowrap">
           <Text fw={600}>{name}</Text>
-          <Badge color="green" variant="light">
-            {signer.label ? t('signer.trustedAs', { label: displayText(signer.label) }) : t('signer.trusted')}
-          </Badge>
+          <StatusBadge tone="pass">{signer.label ? t('signer.trustedAs', { label: displayText(signer.label) }) : t('signer.trusted')}</StatusBadge>
         </Group>
         <Fingerprint value={signer.fingerprint} />
         <Text size="xs" c="dimmed">

@@ -21,10 +21,11 @@ export interface StepHeaderProps {
 export function StepHeader({ flow, step, of, title, happens, proven = [] }: StepHeaderProps) {
   const t = useT();
   const heading = useRef<HTMLHeadingElement>(null);
+  // A new step (or a step whose title changes: verified -> rejected) is a new screen.
   useEffect(() => {
     const element = heading.current;
     if (element && element.closest('[hidden]') === null) element.focus({ preventScroll: true });
-  }, []);
+  }, [flow, step, title]);
   return (
     <Stack gap="xs" mb="md">
       <Group gap="xs">

@@ -5,7 +5,7 @@
  * security officer. Everything shown comes from the station's log through window.airlock; every
  * string from it passes displayText (names in bundles and key user IDs are hostile).
  */
-import { Alert, Badge, Button, Code, Group, List, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Code, Group, List, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { AUDIT_EVENT_TYPES, AUDIT_OUTCOMES, type AuditEventType, type AuditOutcome } from '../../../shared/audit-types.js';
 import { displayText } from '../../../shared/display-text.js';
@@ -15,6 +15,7 @@ import { ErrorAlert } from '../components/ErrorAlert.js';
 import type { MessageId } from '../i18n/en.js';
 import { useFormat } from '../i18n/format.js';
 import { useT, type Translate } from '../i18n/useT.js';
+import { StatusBadge, type StatusTone } from '../components/StatusIcon.js';
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -23,7 +24,7 @@ export const AUDIT_TYPE_LABELS: { readonly [T in AuditEventType]: MessageId } = 
   AUDIT_EVENT_TYPES.map((type) => [type, `audit.type.${type}` satisfies MessageId]),
 ) as { readonly [T in AuditEventType]: MessageId };
 
-const OUTCOME_COLORS: { readonly [O in AuditOutcome]: string } = { ok: 'green', rejected: 'red', failed: 'orange', cancelled: 'gray' };
+const OUTCOME_TONES: { readonly [O in AuditOutcome]: StatusTone } = { ok: 'pass', rejected: 'fail', failed: 'warn', cancelled: 'neutral' };
 
 const isKnown = <K extends string>(table: Readonly<Record<K, unknown>>, key: string): key is K => Object.hasOwn(table, key);
 
@@ -33,12 +34,8 @@ function typeLabel(t: Translate, type: string): string {
 
 function OutcomeBadge({ outcome }: { outcome: string }) {
   const t = useT();
-  const known = isKnown(OUTCOME_COLORS, outcome);
-  return (
-    <Badge color={known ? OUTCOME_COLORS[outcome] : 'gray'} variant="light">
-      {known ? t(`audit.outcome.${outcome}`) : displayText(outcome)}
-    </Badge>
-  );
+  const known = isKnown(OUTCOME_TONES, outcome);
+  return <StatusBadge tone={known ? OUTCOME_TONES[outcome] : 'neutral'}>{known ? t(`audit.outcome.${outcome}`) : displayText(outcome)}</StatusBadge>;
 }
 
 /** A date input's YYYY-MM-DD as the start of that day, local time, in ISO form; `nextDay` for an inclusive end. */
@@ -275,38 +272,41 @@ export function AuditView({ active = true }: { active?: boolean }) {
           {filtered ? t('audit.noMatch') : cursors.length > 1 ? t('audit.noOlder') : t('audit.chain.empty')}
         </Text>
       ) : (
-        <Table withTableBorder striped aria-label={t('audit.table')} verticalSpacing="xs">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">#</Table.Th>
-              <Table.Th scope="col">{t('audit.col.time')}</Table.Th>
-              <Table.Th scope="col">{t('audit.col.event')}</Table.Th>
-              <Table.Th scope="col" style={{ minWidth: 130 }}>
-                {t('audit.col.outcome')}
-              </Table.Th>
-              <Table.Th scope="col">{t('audit.col.operator')}</Table.Th>
-              <Table.Th scope="col">{t('audit.col.details')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {events.map((e) => (
-              <Table.Tr key={e.seq} data-seq={e.seq}>
-                <Table.Td>{e.seq}</Table.Td>
-                <Table.Td style={{ whiteSpace: 'nowrap' }} data-time={e.at}>
-                  {f.utcTime(e.at)}
-                </Table.Td>
-                <Table.Td>{typeLabel(t, e.type)}</Table.Td>
-                <Table.Td>
-                  <OutcomeBadge outcome={e.outcome} />
-                </Table.Td>
-                <Table.Td style={{ overflowWrap: 'anywhere' }}>{displayText(e.operator)}</Table.Td>
-                <Table.Td>
-                  <EventDetails event={e} />
-                </Table.Td>
+        // Narrow windows (200% zoom) scroll the table sideways in its own box, which Tab can reach (for the arrow keys).
+        <Table.ScrollContainer minWidth={640} type="native" tabIndex={0} role="region" aria-label={t('audit.table')}>
+          <Table withTableBorder striped aria-label={t('audit.table')} verticalSpacing="xs">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">#</Table.Th>
+                <Table.Th scope="col">{t('audit.col.time')}</Table.Th>
+                <Table.Th scope="col">{t('audit.col.event')}</Table.Th>
+                <Table.Th scope="col" style={{ minWidth: 130 }}>
+                  {t('audit.col.outcome')}
+                </Table.Th>
+                <Table.Th scope="col">{t('audit.col.operator')}</Table.Th>
+                <Table.Th scope="col">{t('audit.col.details')}</Table.Th>
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+            </Table.Thead>
+            <Table.Tbody>
+              {events.map((e) => (
+                <Table.Tr key={e.seq} data-seq={e.seq}>
+                  <Table.Td>{e.seq}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }} data-time={e.at}>
+                    {f.utcTime(e.at)}
+                  </Table.Td>
+                  <Table.Td>{typeLabel(t, e.type)}</Table.Td>
+                  <Table.Td>
+                    <OutcomeBadge outcome={e.outcome} />
+                  </Table.Td>
+                  <Table.Td style={{ overflowWrap: 'anywhere' }}>{displayText(e.operator)}</Table.Td>
+                  <Table.Td>
+                    <EventDetails event={e} />
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
       )}
 
       <Group justify="space-between">

@@ -154,7 +154,13 @@ export function KeysView() {
         />
       </Stack>
 
-      <Modal opened={untrusting !== null} onClose={() => setUntrusting(null)} title={t('keys.untrust.title')} centered>
+      <Modal
+        opened={untrusting !== null}
+        onClose={() => setUntrusting(null)}
+        title={t('keys.untrust.title')}
+        centered
+        closeButtonProps={{ 'aria-label': t('common.dismiss') }}
+      >
         {untrusting ? (
           <Stack>
             <Text size="sm">

@@ -13,6 +13,7 @@ import { asIpcError, call, useApi } from '../api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { Fingerprint } from '../components/Fingerprint.js';
 import { Msg, useT } from '../i18n/useT.js';
+import { StatusText } from '../components/StatusIcon.js';
 
 type Inspected = IpcResponse<'inspectKeyFile'> & { file: string };
 
@@ -101,9 +102,9 @@ export function TrustKeyWizard({ onTrusted }: { onTrusted: (message: string) => 
             spellCheck={false}
           />
           {typedMatches ? (
-            <Text size="sm" c="green.8" role="status">
+            <StatusText tone="pass" role="status">
               {t('trust.matches')}
-            </Text>
+            </StatusText>
           ) : null}
           <TextInput label={t('trust.label')} description={t('trust.labelHelp')} value={label} onChange={(e) => setLabel(e.currentTarget.value)} maw={400} />
           {!confirmed ? (

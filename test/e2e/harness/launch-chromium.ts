@@ -17,12 +17,19 @@ export interface LaunchedChromium {
   close(): Promise<void>;
 }
 
-export async function launchChromium(): Promise<LaunchedChromium> {
+export interface ChromiumOptions {
+  /** The CSS viewport; 1200x860 unless given (a 200% zoom of that window is 600x430 at deviceScaleFactor 2). */
+  viewport?: { width: number; height: number } | undefined;
+  deviceScaleFactor?: number | undefined;
+}
+
+export async function launchChromium(options: ChromiumOptions = {}): Promise<LaunchedChromium> {
   const profile = await mkdtemp(join(tmpdir(), 'airlock-e2e-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    viewport: { width: 1200, height: 860 },
+    viewport: options.viewport ?? { width: 1200, height: 860 },
+    deviceScaleFactor: options.deviceScaleFactor ?? 1,
     args: [
       '--headless',
       '--no-sandbox',

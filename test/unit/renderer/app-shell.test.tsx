@@ -31,9 +31,15 @@ describe('app shell', () => {
     await user.keyboard('{Enter}');
     expect(visibleSection()?.getAttribute('aria-label')).toBe('Keys');
     expect(keys.getAttribute('aria-current')).toBe('page');
+    // The focus went to the section's heading (a screen reader says where the operator is).
+    expect(document.activeElement).toBe(within(visibleSection() as HTMLElement).getByRole('heading', { level: 2, name: 'Keys' }));
+    keys.focus();
     await user.tab({ shift: true });
     await user.keyboard(' ');
     expect(visibleSection()?.getAttribute('aria-label')).toBe('Quarantine');
+    within(nav)
+      .getByRole('button', { name: /^Quarantine/ })
+      .focus();
     await user.tab({ shift: true });
     await user.keyboard(' ');
     expect(visibleSection()?.getAttribute('aria-label')).toBe('Verify');

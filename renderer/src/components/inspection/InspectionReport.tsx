@@ -4,13 +4,14 @@
  * configured), the counts, every listed item, and what each finding code means with its next
  * step. A signature proves who sent a bundle; this section says whether this station takes it.
  */
-import { Alert, Badge, List, Stack, Text, Title } from '@mantine/core';
+import { Alert, List, Stack, Text, Title } from '@mantine/core';
 import { formatBytes } from '../../../../shared/format.js';
 import type { InspectionSummary } from '../../../../shared/inspection.js';
 import { INSPECTION_CODES, PROBLEM_TEXT, type Problem, type ProblemCode } from '../../../../shared/problems.js';
 import { plural } from '../plural.js';
 import { InspectedItemsTable } from './InspectedItemsTable.js';
 import { ScannerLine } from './ScannerLine.js';
+import { StatusBadge } from '../StatusIcon.js';
 
 /** The codes content inspection raises (shared/problems.ts, issue #16). */
 export { INSPECTION_CODES };
@@ -82,9 +83,9 @@ export function InspectionReport({ inspection, problems }: { inspection: Inspect
             <List.Item key={code} data-finding-code={code}>
               <Stack gap={2}>
                 <Text size="sm" component="div">
-                  <Badge color="red" variant="light" mr="xs">
+                  <StatusBadge tone="fail" mr="xs">
                     {code}
-                  </Badge>
+                  </StatusBadge>
                   {PROBLEM_TEXT[code].message}
                 </Text>
                 <Text size="sm">

@@ -9,6 +9,7 @@ import { StepHeader } from '../../components/StepHeader.js';
 import { useT } from '../../i18n/useT.js';
 import { carriesImages, platformsIncomplete, type ImageChoice } from './image-choice.js';
 import { ImageSourcesPanel } from './ImageSourcesPanel.js';
+import { StatusText } from '../../components/StatusIcon.js';
 
 export interface ChooseSourcesStepProps {
   selection: string[];
@@ -67,11 +68,7 @@ export function ChooseSourcesStep({ selection, onChange, images, onImagesChange,
           {t('export.sources.dropHint')}
         </Text>
       </Paper>
-      {dropNote ? (
-        <Text size="sm" c="yellow.8">
-          {dropNote}
-        </Text>
-      ) : null}
+      {dropNote ? <StatusText tone="warn">{dropNote}</StatusText> : null}
       {error ? <ErrorAlert error={error} /> : null}
       {selection.length > 0 ? (
         <List spacing={4} listStyleType="none" pl={0} aria-label={t('export.sources.selected')}>

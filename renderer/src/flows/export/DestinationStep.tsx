@@ -14,6 +14,7 @@ import { useT } from '../../i18n/useT.js';
 import { useState } from 'react';
 import { estimateBundleBytes, fitOnMedium } from './bundle-estimate.js';
 import { LargeDriveAlert } from './LargeDriveAlert.js';
+import { StatusText } from '../../components/StatusIcon.js';
 
 /** The core's rule for bundle names (shared/errors.ts INVALID_NAME). */
 const NAME_RE = /^(?!\.)[A-Za-z0-9._-]{1,100}$/u;
@@ -87,20 +88,16 @@ export function DestinationStep({ summary, destination, name, onChange, withImag
             const notes = [];
             if (fit.fits === false) {
               notes.push(
-                <Text span c="red.7" size="sm">
+                <StatusText tone="fail">
                   {fit.reason === 'too small'
                     ? t('export.destination.tooSmall', { needed: f.bytes(bundleBytes), free: f.bytes(medium.free ?? 0) })
                     : t('export.destination.unwritable', { reason: fit.reason })}
-                </Text>,
+                </StatusText>,
               );
             } else if (fit.fits === 'unknown') {
               notes.push(t('export.destination.freeUnknown'));
             } else if (fit.tight) {
-              notes.push(
-                <Text span c="yellow.8" size="sm">
-                  {t('export.destination.tight', { free: f.bytes(medium.free ?? 0) })}
-                </Text>,
-              );
+              notes.push(<StatusText tone="warn">{t('export.destination.tight', { free: f.bytes(medium.free ?? 0) })}</StatusText>);
             }
             if (isFat(medium.filesystem)) {
               notes.push(bundleBytes > FAT_MAX_FILE_BYTES ? t('export.destination.fatSplit') : t('export.destination.fatFits'));

@@ -13,6 +13,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.js';
 import type { MessageId } from '../../i18n/en.js';
 import { useT } from '../../i18n/useT.js';
 import type { ImageChoice } from './image-choice.js';
+import { StatusText } from '../../components/StatusIcon.js';
 
 export interface ImageSourcesPanelProps {
   choice: ImageChoice;
@@ -201,9 +202,9 @@ export function ImageSourcesPanel({ choice, onChange }: ImageSourcesPanelProps) 
             </Button>
           </Group>
           {chosenPlatforms.length === 0 ? (
-            <Text size="sm" c="red.8" role="status">
+            <StatusText tone="fail" role="status">
               {t('xi.noPlatform')}
-            </Text>
+            </StatusText>
           ) : null}
         </Stack>
       ) : null}

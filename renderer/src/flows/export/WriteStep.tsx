@@ -1,9 +1,10 @@
 /** Export step 5: the bundle being written (and, on a medium, read back), live, with cancel. */
-import { Badge, Group, List, Stack, Text } from '@mantine/core';
+import { Group, List, Stack, Text } from '@mantine/core';
 import type { SelectionSummary } from '../../../../shared/ipc.js';
 import type { Progress, ProgressPhase } from '../../../../shared/progress.js';
 import { JobProgress } from '../../components/JobProgress.js';
 import { StepHeader } from '../../components/StepHeader.js';
+import { StatusBadge } from '../../components/StatusIcon.js';
 import type { MessageId } from '../../i18n/en.js';
 import { useFormat } from '../../i18n/format.js';
 import { useT } from '../../i18n/useT.js';
@@ -85,9 +86,9 @@ export function WriteStep({
           return (
             <List.Item key={stage.name} aria-current={state === 'now' ? 'step' : undefined}>
               <Group gap="xs">
-                <Badge variant={state === 'now' ? 'filled' : 'light'} color={state === 'done' ? 'green' : state === 'now' ? 'blue' : 'gray'} w={90}>
+                <StatusBadge variant={state === 'now' ? 'filled' : 'light'} tone={state === 'done' ? 'pass' : state === 'now' ? 'running' : 'neutral'} miw={90}>
                   {state === 'done' ? t('export.write.state.done') : state === 'now' ? t('export.write.state.now') : t('export.write.state.next')}
-                </Badge>
+                </StatusBadge>
                 <Text size="sm">{t(stage.name)}</Text>
               </Group>
             </List.Item>

@@ -2,7 +2,7 @@
  * "Verify a medium": choose a detected medium, re-verify every bundle and part set on it past
  * the page cache (Station.verifyMedia), and report per bundle. Nothing is written or imported.
  */
-import { Alert, Badge, Button, Code, Group, List, Radio, Stack, Table, Text } from '@mantine/core';
+import { Alert, Button, Code, Group, List, Radio, Stack, Table, Text } from '@mantine/core';
 import { displayText } from '../../../../shared/display-text.js';
 import type { MediaVerifyView, MediaVolumeView } from '../../../../shared/ipc.js';
 import type { Progress } from '../../../../shared/progress.js';
@@ -12,6 +12,7 @@ import { MediaCount, mediumName, MediumRadio, READ_BACK_TEXT } from '../../compo
 import { ProblemList } from '../../components/ProblemList.js';
 import { SignerCard } from '../../components/SignerCard.js';
 import { StepHeader } from '../../components/StepHeader.js';
+import { StatusBadge, StatusText } from '../../components/StatusIcon.js';
 import { useFormat } from '../../i18n/format.js';
 import { useT } from '../../i18n/useT.js';
 
@@ -132,11 +133,7 @@ export function MediumReportStep({ report, medium, onAnother }: MediumReportStep
           </Text>
         ) : null}
       </Alert>
-      {report.readBack && !report.readBack.bypassesCache ? (
-        <Text size="sm" c="yellow.8">
-          {displayText(report.readBack.detail)}
-        </Text>
-      ) : null}
+      {report.readBack && !report.readBack.bypassesCache ? <StatusText tone="warn">{displayText(report.readBack.detail)}</StatusText> : null}
       {!empty ? (
         <Table withTableBorder aria-label={t('verify.medium.table')}>
           <Table.Thead>
@@ -174,9 +171,9 @@ export function MediumReportStep({ report, medium, onAnother }: MediumReportStep
                     <Text size="sm">{checked}</Text>
                   </Table.Td>
                   <Table.Td>
-                    <Badge color={item.ok ? 'green' : 'red'} variant="filled">
+                    <StatusBadge tone={item.ok ? 'pass' : 'fail'} variant="filled">
                       {item.ok ? t('verify.medium.ok') : t('verify.medium.bad')}
-                    </Badge>
+                    </StatusBadge>
                   </Table.Td>
                 </Table.Tr>
               );
