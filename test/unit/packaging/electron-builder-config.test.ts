@@ -83,6 +83,8 @@ describe('electron-builder configuration', () => {
     const config = await loadConfig();
     expect(config.files).toContain('out/**/*');
     expect(config.extraResources).toEqual([
+      // The PDF receipts' fonts, where core looks for them in a packaged app (receipts/pdf-fonts.ts).
+      expect.objectContaining({ from: 'resources/fonts', to: 'fonts' }),
       expect.objectContaining({ from: 'build/cli', to: 'bin' }),
       expect.objectContaining({ from: 'dist/cli-docs', to: 'share' }),
     ]);
