@@ -4,7 +4,7 @@
  * methods answer from a table and whose job events the test emits.
  */
 import { MantineProvider } from '@mantine/core';
-import { render, type RenderResult } from '@testing-library/react';
+import { configure, render, type RenderResult } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { vi } from 'vitest';
 import type { AirlockApi } from '../../../shared/airlock-api.js';
@@ -13,6 +13,10 @@ import { ApiProvider } from '../../../renderer/src/api.js';
 import { I18nRoot } from '../../../renderer/src/i18n/I18nRoot.js';
 import type { AppLocale } from '../../../renderer/src/i18n/locales.js';
 import { theme } from '../../../renderer/src/theme.js';
+
+// findBy*/waitFor poll for a condition; their default 1 s bound is a timing assertion a loaded CI
+// machine breaks (a findByRole failed at 1.8 s there). A generous bound changes when, not what.
+configure({ asyncUtilTimeout: 15_000 });
 
 export function installDomShims(): void {
   if (!window.matchMedia) {
