@@ -242,7 +242,10 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('accessibility: axe on
       // The cancel may land while the written GiB is being flushed: fsync cannot be interrupted, and
       // the export honours the cancel right after it (nothing is published). On a machine whose disk
       // is busy with other tests that flush alone took over 90 s, so this one wait is bounded wider.
-      await visible().getByRole('alert').filter({ hasText: 'CANCELLED' }).waitFor({ timeout: 4 * STEP });
+      await visible()
+        .getByRole('alert')
+        .filter({ hasText: 'CANCELLED' })
+        .waitFor({ timeout: 4 * STEP });
       await axe('Export step 5, cancelled');
       expect(await readdir(dirs.bigOut)).toEqual([]);
       await press('Start over');
