@@ -9,29 +9,9 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseUnit } from '../../helpers/systemd-unit.js';
 
 const UNIT = join(import.meta.dirname, '..', '..', '..', 'build', 'systemd', 'airlock-watch@.service');
-
-/** section -> key -> values (a key may repeat). */
-function parseUnit(text: string): Map<string, Map<string, string[]>> {
-  const sections = new Map<string, Map<string, string[]>>();
-  let current: Map<string, string[]> | null = null;
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
-    const header = /^\[(.+)\]$/u.exec(line);
-    if (header) {
-      current = new Map();
-      sections.set(header[1]!, current);
-      continue;
-    }
-    const eq = line.indexOf('=');
-    if (current === null || eq < 1) throw new Error(`not a unit line: ${line}`);
-    const key = line.slice(0, eq);
-    current.set(key, [...(current.get(key) ?? []), line.slice(eq + 1)]);
-  }
-  return sections;
-}
 
 describe('build/systemd/airlock-watch@.service', () => {
   it('runs `airlock watch INBOX --dest DIR` under the hardening options', async () => {
