@@ -127,7 +127,8 @@ describe('default settings', () => {
   });
 
   it('stops on a cancel while the lanes hash, with CANCELLED', async () => {
-    const path = await bundleOf([0, 1, 2, 3].map((i) => ({ path: `data/f${i}.bin`, content: patterned(24 << 20, i) })));
+    // 4 x 64 MiB: large enough that a fast, idle machine cannot finish hashing before the abort (24 MiB files could).
+    const path = await bundleOf([0, 1, 2, 3].map((i) => ({ path: `data/f${i}.bin`, content: patterned(64 << 20, i) })));
     const controller = new AbortController();
     let payloadBytesAtAbort: number | null = null;
     let lastBytes = 0;
