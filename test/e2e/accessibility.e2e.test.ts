@@ -86,10 +86,11 @@ async function step(title: string | RegExp): Promise<void> {
 /**
  * Move to a section from the navigation: Shift+Tab back to it (the navigation comes before the
  * main area), Enter; the focus then lands on the section's heading.
+ * The bound is generous: from deep in a long view (an audit table of many events) the way back is long.
  */
 async function section(name: string): Promise<void> {
   const button = page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: new RegExp(`^${name}`, 'u') });
-  await tabTo(page, button, { backwards: true, limit: 150 });
+  await tabTo(page, button, { backwards: true, limit: 400 });
   expect(await focusIsVisible(page), `focus ring on the ${name} navigation button`).toBe(true);
   await page.keyboard.press('Enter');
   await expect.poll(() => visible().getAttribute('aria-label'), POLL).toBe(name);

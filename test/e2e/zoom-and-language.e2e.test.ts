@@ -155,7 +155,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('200% zoom and the Ger
 
       for (const name of ['Import', 'Inbox', 'Verify', 'Quarantine', 'Keys', 'Audit log', 'Settings']) {
         const nav = page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: new RegExp(`^${name}`, 'u') });
-        await tabTo(page, nav, { backwards: true, limit: 150 });
+        await tabTo(page, nav, { backwards: true, limit: 400 });
         await page.keyboard.press('Enter');
         await expect.poll(() => visible(page).getAttribute('aria-label'), POLL).toBe(name);
         await visible(page).getByRole('heading').first().waitFor();

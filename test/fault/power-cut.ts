@@ -5,6 +5,9 @@
  * in the page cache: what survives a power cut (data not yet written back is lost, fsynced data
  * is kept). The child is then killed, the original unmounted, and the copy (its journal replayed
  * by e2fsck) mounted at the same path, so the next start sees the disk as after the power cut.
+ * The CLI runs in its own process group, and the whole group is frozen and killed, as a power cut
+ * stops every process: a child it started (the receipt PDF renderer) must not outlive the cut
+ * holding a file on the disk (the 15:42 CI's clean-up met such a busy mount: EBUSY).
  * Linux, root and loop devices only (mediaTestPrerequisites in test/helpers/loop-media.ts).
  *
  * The copy is taken while the kernel may still be writing back the frozen process's data, so it
@@ -51,40 +54,73 @@ class Disk {
     sh('mount', ['-t', 'ext4', this.device, this.mountPoint]);
   }
 
+  /** Unmount and detach; a mount that stays busy fails the trial here, naming who holds it, not the suite's clean-up later. */
   release(): void {
-    spawnSync('umount', [this.mountPoint], { stdio: 'ignore' });
+    for (let attempt = 0; isMounted(this.mountPoint); attempt += 1) {
+      if (spawnSync('umount', [this.mountPoint], { stdio: 'ignore' }).status === 0) break;
+      if (attempt >= 50) {
+        const holders = spawnSync('fuser', ['-vm', this.mountPoint], { encoding: 'utf8' });
+        throw new Error(`${this.mountPoint} stays busy after the trial: ${(holders.stderr ?? '').trim() || 'fuser names nobody'}`);
+      }
+      spawnSync('sleep', ['0.1']);
+    }
     if (this.device) spawnSync('losetup', ['-d', this.device], { stdio: 'ignore' });
     this.device = '';
   }
 }
 
-/** Run the CLI; at `cutAfterMs` freeze it, copy the disk image, kill it. Resolves after the copy is mounted in place of the original. */
+function isMounted(mountPoint: string): boolean {
+  return spawnSync('mountpoint', ['-q', mountPoint]).status === 0;
+}
+
+/**
+ * A signal to the CLI's whole process group: a power cut stops every process at once, the CLI's
+ * children too (the receipt PDF renderer reads the station database on the disk being cut).
+ */
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals | 0): boolean {
+  if (pid === undefined) return false;
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function groupGone(pid: number | undefined): Promise<void> {
+  for (let waited = 0; signalGroup(pid, 0); waited += 50) {
+    if (waited > 10_000) throw new Error(`process group ${String(pid)} outlived SIGKILL by 10 s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Run the CLI; at `cutAfterMs` freeze it (its process group), copy the disk image, kill it. Resolves after the copy is mounted in place of the original. */
 function runAndCut(disk: Disk, snapshot: string, home: string, args: string[], cutAfterMs: number): Promise<Run> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, '--home', home, ...args], { cwd: REPO, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group, so the cut reaches the processes it starts.
+    const child = spawn(process.execPath, [CLI, '--home', home, ...args], { cwd: REPO, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => err.push(c));
-    let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
     const cut = async (): Promise<void> => {
-      if (!exited) child.kill('SIGSTOP');
+      signalGroup(child.pid, 'SIGSTOP');
       await copyFile(disk.image, snapshot);
-      if (!exited) child.kill('SIGKILL');
+      signalGroup(child.pid, 'SIGKILL');
     };
     const timer = setTimeout(() => {
       cut().catch(reject);
     }, cutAfterMs);
     child.on('error', reject);
     child.on('close', (code, signal) => {
-      exited = { code, signal };
       void (async () => {
         // Finished before the cut: the cut comes after it, on the same disk.
         if (signal !== 'SIGKILL') {
           clearTimeout(timer);
           await cut();
         }
+        await groupGone(child.pid);
         disk.release();
         const copy = new Disk(snapshot, disk.mountPoint);
         copy.attach();

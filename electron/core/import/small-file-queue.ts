@@ -11,6 +11,12 @@ const BATCH_BYTES = 1 << 20;
 const SLOT_BYTES = BATCH_BYTES + SMALL_FILE_BYTES;
 /** Batches filled or being written at once: memory stays at SLOTS x SLOT_BYTES however fast the archive is read. */
 const SLOTS = 4;
+/**
+ * The worker's heap: it holds one batch's paths at a time, so V8's default young generation (up to
+ * 3 x 16 MiB of semi-spaces, sized for throughput) is mostly empty pages that count in the import's
+ * peak RSS (issue #12's bound: 200,000 empty files under 200 MB). Measured: see design-notes §7.
+ */
+const WORKER_HEAP = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 };
 
 /**
  * Staged small files created on the other core. Creating a file is the costliest step of
@@ -130,7 +136,7 @@ export class SmallFileQueue {
 
   private startWorker(): Worker {
     const workerData: SmallFileWorkerData = { slots: this.slots, slotBytes: SLOT_BYTES };
-    const worker = startWorker('small-file-worker', { workerData });
+    const worker = startWorker('small-file-worker', { workerData, resourceLimits: WORKER_HEAP });
     worker.on('message', (reply: SmallFileReply) => {
       this.inFlight -= 1;
       this.free.push(reply.slot);

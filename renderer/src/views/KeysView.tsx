@@ -91,56 +91,59 @@ export function KeysView() {
         {signers.length === 0 ? (
           <Text size="sm">{t('keys.trusted.none')}</Text>
         ) : (
-          <Table withTableBorder striped aria-label={t('keys.trusted.title')}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('keys.trusted.signer')}</Table.Th>
-                <Table.Th>{t('keys.trusted.fingerprint')}</Table.Th>
-                <Table.Th>{t('keys.trusted.since')}</Table.Th>
-                <Table.Th>
-                  <VisuallyHidden>{t('keys.trusted.actions')}</VisuallyHidden>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {signers.map((s) => (
-                <Table.Tr key={s.fingerprint}>
-                  <Table.Td>
-                    <Stack gap={2}>
-                      <Text size="sm">{s.userIds.length > 0 ? displayText(s.userIds.join(', ')) : t('keys.trusted.noUserId')}</Text>
-                      <Group gap={4}>
-                        {s.label ? <Badge variant="light">{displayText(s.label)}</Badge> : null}
-                        {roleText(s) === null ? null : s.role === 'station' ? (
-                          <Badge variant="outline">{t('keys.role.station')}</Badge>
-                        ) : (
-                          <Badge variant="outline" translate="no">
-                            {displayText(roleText(s) ?? '')}
-                          </Badge>
-                        )}
-                      </Group>
-                    </Stack>
-                  </Table.Td>
-                  <Table.Td>
-                    <Fingerprint value={s.fingerprint} />
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{displayText(f.utcTime(s.addedAt))}</Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Button
-                      size="xs"
-                      variant="default"
-                      color="red"
-                      onClick={() => setUntrusting(s)}
-                      aria-label={t('keys.untrust.label', { name: displayText(s.userIds.join(', ')) })}
-                    >
-                      {t('keys.untrust.button')}
-                    </Button>
-                  </Table.Td>
+          // Narrow windows (200% zoom, docs/accessibility.md) scroll the table sideways in its own box, which Tab can reach.
+          <Table.ScrollContainer minWidth={520} type="native" tabIndex={0} role="region" aria-label={t('keys.trusted.title')}>
+            <Table withTableBorder striped aria-label={t('keys.trusted.title')}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th scope="col">{t('keys.trusted.signer')}</Table.Th>
+                  <Table.Th scope="col">{t('keys.trusted.fingerprint')}</Table.Th>
+                  <Table.Th scope="col">{t('keys.trusted.since')}</Table.Th>
+                  <Table.Th>
+                    <VisuallyHidden>{t('keys.trusted.actions')}</VisuallyHidden>
+                  </Table.Th>
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+              </Table.Thead>
+              <Table.Tbody>
+                {signers.map((s) => (
+                  <Table.Tr key={s.fingerprint}>
+                    <Table.Td>
+                      <Stack gap={2}>
+                        <Text size="sm">{s.userIds.length > 0 ? displayText(s.userIds.join(', ')) : t('keys.trusted.noUserId')}</Text>
+                        <Group gap={4}>
+                          {s.label ? <Badge variant="light">{displayText(s.label)}</Badge> : null}
+                          {roleText(s) === null ? null : s.role === 'station' ? (
+                            <Badge variant="outline">{t('keys.role.station')}</Badge>
+                          ) : (
+                            <Badge variant="outline" translate="no">
+                              {displayText(roleText(s) ?? '')}
+                            </Badge>
+                          )}
+                        </Group>
+                      </Stack>
+                    </Table.Td>
+                    <Table.Td>
+                      <Fingerprint value={s.fingerprint} />
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm">{displayText(f.utcTime(s.addedAt))}</Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Button
+                        size="xs"
+                        variant="default"
+                        color="red"
+                        onClick={() => setUntrusting(s)}
+                        aria-label={t('keys.untrust.label', { name: displayText(s.userIds.join(', ')) })}
+                      >
+                        {t('keys.untrust.button')}
+                      </Button>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
         )}
       </Stack>
 
