@@ -99,7 +99,8 @@ export function KeysView() {
                   <Table.Th scope="col">{t('keys.trusted.signer')}</Table.Th>
                   <Table.Th scope="col">{t('keys.trusted.fingerprint')}</Table.Th>
                   <Table.Th scope="col">{t('keys.trusted.since')}</Table.Th>
-                  <Table.Th>
+                  {/* Relative: the hidden label is absolutely placed and must scroll with the table, not widen the page. */}
+                  <Table.Th scope="col" pos="relative">
                     <VisuallyHidden>{t('keys.trusted.actions')}</VisuallyHidden>
                   </Table.Th>
                 </Table.Tr>
