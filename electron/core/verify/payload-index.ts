@@ -2,13 +2,15 @@
  * The signed payload manifest and what the archive delivered against it, in compact form: a
  * bundle may list a million files (policy/limits.ts), and a Map of path to hex string, a Set of
  * the paths seen and an array of `{ path, sha256, size }` objects cost several hundred bytes per
- * file, about half a gigabyte at the limit. Here each path string is held once (the lookup Map's
- * key and the ordinal array share it); a checksum is 32 bytes in one buffer, "seen" is one bit,
- * and the verified files are an ordinal and a size each in typed arrays.
+ * file, about half a gigabyte at the limit. Here the paths are UTF-8 bytes in a hash table
+ * (path-table.ts: no string per file on the heap), a checksum is 32 bytes in one buffer sized
+ * from the manifest's line count, "seen" is one bit, and the verified files are an ordinal and a
+ * size each in typed arrays.
  */
 
 import type { FileStore } from '../bundle/entry-registry.js';
 import { collisionKey } from '../bundle/path-rules.js';
+import { PathTable } from './path-table.js';
 
 const DIGEST_BYTES = 32;
 
@@ -16,31 +18,24 @@ const DIGEST_BYTES = 32;
 const FIRST_BLOCK = 1024;
 
 export class PayloadIndex {
-  /** Ordinals by collision key (the path itself for most names: collisionKey returns it unchanged). */
-  private readonly ordinals = new Map<string, number>();
-  private readonly listed: string[] = [];
+  private readonly table: PathTable;
   private digests: Buffer;
   private seenBits: Uint8Array;
   private seenTotal = 0;
 
   /** @param capacity files expected (it grows beyond). */
   constructor(capacity = FIRST_BLOCK) {
+    this.table = new PathTable(capacity);
     this.digests = Buffer.alloc(Math.max(1, capacity) * DIGEST_BYTES);
     this.seenBits = new Uint8Array(Math.ceil(Math.max(1, capacity) / 8));
   }
 
-  /**
-   * List a file (as a manifest parser reads it: each path once, its checksum lowercase hex).
-   * Give it the path's own copy (ownCopy), not a slice of the manifest's text: it is kept.
-   */
+  /** List a file (as a manifest parser reads it: each path once, its checksum lowercase hex). */
   add(path: string, hex: string): void {
     if (!/^[0-9a-f]{64}$/u.test(hex)) throw new Error(`not a lowercase SHA-256 hex digest: ${hex}`);
-    const key = collisionKey(path);
-    if (this.ordinals.has(key)) throw new Error(`listed twice: ${path}`);
-    const ordinal = this.listed.length;
+    const ordinal = this.table.size;
     if ((ordinal + 1) * DIGEST_BYTES > this.digests.length) this.grow();
-    this.ordinals.set(key, ordinal);
-    this.listed.push(path);
+    if (this.table.add(path, collisionKey(path)) < 0) throw new Error(`listed twice: ${path}`);
     this.digests.write(hex, ordinal * DIGEST_BYTES, DIGEST_BYTES, 'hex');
   }
 
@@ -55,7 +50,7 @@ export class PayloadIndex {
 
   /** Files listed. */
   get size(): number {
-    return this.listed.length;
+    return this.table.size;
   }
 
   /** Listed files marked seen so far. */
@@ -63,15 +58,17 @@ export class PayloadIndex {
     return this.seenTotal;
   }
 
-  /** Listed paths in manifest order. */
-  paths(): readonly string[] {
-    return this.listed;
+  /**
+   * Listed paths in manifest order, as a new array: for tests and small manifests. Code that may
+   * meet a large manifest reads them one at a time (`pathAt`, ordinals 0 to `size` - 1).
+   */
+  paths(): string[] {
+    const paths: string[] = [];
+    for (let ordinal = 0; ordinal < this.table.size; ordinal += 1) paths.push(this.table.pathAt(ordinal));
+    return paths;
   }
 
-  /**
-   * The index's own string for a listed path (else `path` itself): whoever keeps a path per
-   * file keeps this one, so each listed path is held once, not again as a slice of a tar header.
-   */
+  /** A listed path as the index reads it back (value-equal to `path`), else `path` itself. */
   held(path: string): string {
     const ordinal = this.ordinalOf(path);
     return ordinal < 0 ? path : this.pathAt(ordinal);
@@ -84,19 +81,16 @@ export class PayloadIndex {
 
   /** The ordinal of a listed path (exactly), or -1. */
   ordinalOf(path: string): number {
-    const ordinal = this.ordinalOfKey(collisionKey(path));
-    return ordinal >= 0 && this.listed[ordinal] === path ? ordinal : -1;
+    return this.table.ordinalOf(path);
   }
 
   /** The ordinal of the listed path with this collision key (listed paths never share one), or -1. */
   ordinalOfKey(key: string): number {
-    return this.ordinals.get(key) ?? -1;
+    return this.table.ordinalOfKey(key);
   }
 
   pathAt(ordinal: number): string {
-    const path = this.listed[ordinal];
-    if (path === undefined) throw new RangeError(`no listed file #${ordinal}`);
-    return path;
+    return this.table.pathAt(ordinal);
   }
 
   /** The signed checksum, as lowercase hex. */
@@ -111,7 +105,7 @@ export class PayloadIndex {
 
   /** Mark a listed file as delivered; false when it already was. */
   markSeen(ordinal: number): boolean {
-    this.pathAt(ordinal);
+    this.checkOrdinal(ordinal);
     const bit = 1 << (ordinal & 7);
     const at = ordinal >>> 3;
     if (((this.seenBits[at] as number) & bit) !== 0) return false;
@@ -126,11 +120,15 @@ export class PayloadIndex {
 
   /** Listed paths never marked seen, in manifest order. */
   *unseen(): Generator<string> {
-    for (let ordinal = 0; ordinal < this.listed.length; ordinal += 1) if (!this.seen(ordinal)) yield this.listed[ordinal] as string;
+    for (let ordinal = 0; ordinal < this.table.size; ordinal += 1) if (!this.seen(ordinal)) yield this.table.pathAt(ordinal);
+  }
+
+  private checkOrdinal(ordinal: number): void {
+    if (!Number.isInteger(ordinal) || ordinal < 0 || ordinal >= this.table.size) throw new RangeError(`no listed file #${ordinal}`);
   }
 
   private expected(ordinal: number): Buffer {
-    this.pathAt(ordinal);
+    this.checkOrdinal(ordinal);
     return this.digests.subarray(ordinal * DIGEST_BYTES, (ordinal + 1) * DIGEST_BYTES);
   }
 }
@@ -265,7 +263,7 @@ export class ArrivedFiles implements FileStore {
 
   take(key: string, path: string): boolean {
     const ordinal = this.index.ordinalOfKey(key);
-    if (ordinal < 0 || this.index.pathAt(ordinal) !== path) return false;
+    if (ordinal < 0 || this.index.ordinalOf(path) !== ordinal) return false;
     this.bits[ordinal >>> 3] = (this.bits[ordinal >>> 3] ?? 0) | (1 << (ordinal & 7));
     return true;
   }

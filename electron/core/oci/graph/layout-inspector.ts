@@ -138,9 +138,8 @@ export class LayoutInspector implements PayloadInspector {
   }
 
   private *carried(): Generator<string> {
-    const paths = this.manifest.paths();
-    for (let ordinal = 0; ordinal < paths.length; ordinal += 1) {
-      const path = paths[ordinal] as string;
+    for (let ordinal = 0; ordinal < this.manifest.size; ordinal += 1) {
+      const path = this.manifest.pathAt(ordinal);
       if (path.startsWith(OCI_BLOBS_PREFIX) && (this.sizes[ordinal] as number) >= 0) yield `sha256:${path.slice(OCI_BLOBS_PREFIX.length)}`;
     }
   }

@@ -24,9 +24,8 @@ export function checkLayoutNames(manifest: PayloadIndex): GraphFinding[] {
   for (const required of [OCI_LAYOUT_FILE, OCI_IMAGES_FILE])
     if (!manifest.has(required))
       findings.push({ code: 'OCI_GRAPH_INVALID', detail: `The layout has no ${required.slice(LAYOUT_PREFIX.length)}.`, path: required });
-  const paths = manifest.paths();
-  for (let ordinal = 0; ordinal < paths.length; ordinal += 1) {
-    const path = paths[ordinal] as string;
+  for (let ordinal = 0; ordinal < manifest.size; ordinal += 1) {
+    const path = manifest.pathAt(ordinal);
     if (!path.startsWith(LAYOUT_PREFIX) || path === OCI_LAYOUT_FILE || path === OCI_INDEX_FILE || path === OCI_IMAGES_FILE) continue;
     const name = path.startsWith(OCI_BLOBS_PREFIX) ? path.slice(OCI_BLOBS_PREFIX.length) : null;
     if (name === null || !BLOB_NAME.test(name)) {

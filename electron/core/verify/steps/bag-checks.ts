@@ -79,7 +79,8 @@ export async function checkBag(state: VerifyState): Promise<void> {
   // verify and import refuse a malformed layout with the same code.
   checkOciLayout(state);
   if (options.portability) {
-    for (const path of manifest.paths()) {
+    for (let ordinal = 0; ordinal < manifest.size; ordinal += 1) {
+      const path = manifest.pathAt(ordinal);
       const findings = portabilityFindings(path, options.portability);
       if (findings.length > 0) {
         nameBreak(state, path);
@@ -91,7 +92,10 @@ export async function checkBag(state: VerifyState): Promise<void> {
   } else if (options.reportNames) {
     // Verify: count what import would refuse, refuse nothing (name rules are import policy).
     if (top.startsWith('.') || portabilityFindings(top, options.reportNames).length > 0) nameBreak(state, top);
-    for (const path of manifest.paths()) if (portabilityFindings(path, options.reportNames).length > 0) nameBreak(state, path);
+    for (let ordinal = 0; ordinal < manifest.size; ordinal += 1) {
+      const path = manifest.pathAt(ordinal);
+      if (portabilityFindings(path, options.reportNames).length > 0) nameBreak(state, path);
+    }
   }
   // Import's own gate (replay, destination) only for a bundle nothing has refused yet: what verify reports is what import reports.
   if (options.afterAuthentication && problems.length === 0) {

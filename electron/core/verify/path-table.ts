@@ -1,0 +1,188 @@
+/**
+ * A set of paths, each unique by collision key (bundle/path-rules.ts), numbered in the order they
+ * were added, held as UTF-8 bytes rather than as JavaScript strings. A bundle may list a million
+ * files: a Map of path strings kept 200,000 strings and the Map's backing store on the V8 heap
+ * (~17 MB), all of it surviving every scavenge while the manifest was read, so V8 grew its new
+ * space to 32 MB and the CLI's peak RSS followed. Here a path costs its bytes (in 1 MiB blocks that
+ * are never copied) and five integers in typed arrays; the lookup is an open-addressing hash table
+ * (an Int32Array of ordinals) over the collision key's bytes. A path read back (`pathAt`) is a
+ * new, short-lived string.
+ */
+
+import { collisionKey } from '../bundle/path-rules.js';
+
+/** Bytes of one block of path bytes; a longer path (policy allows 64 KiB) gets a block of its own. */
+const BLOCK_BYTES = 1 << 20;
+const FIRST_CAPACITY = 1024;
+const EMPTY = -1;
+/**
+ * A lone UTF-16 surrogate: UTF-8 cannot hold it (Buffer writes U+FFFD instead), so two different
+ * such names would share bytes. No listed path has one (the manifest is strict UTF-8); a name
+ * that does is never listed, rather than taken for the listed path with U+FFFD in its place.
+ */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+export class PathTable {
+  private blocks: Buffer[] = [];
+  private blockUsed = BLOCK_BYTES;
+  /** Per ordinal: the block, where its path starts in it, the path's byte length, and the collision key's (0: the key is the path). */
+  private blockOf: Uint32Array;
+  private startOf: Uint32Array;
+  private pathBytes: Uint32Array;
+  private keyBytes: Uint32Array;
+  private hashOf: Int32Array;
+  /** Open addressing, linear probing: ordinal or EMPTY; never fuller than half. */
+  private slots: Int32Array;
+  private count = 0;
+  /** Where a looked-up key or path is encoded, so a lookup allocates nothing on the heap. */
+  private scratch = Buffer.allocUnsafe(4096);
+
+  /** @param capacity paths expected (it grows beyond). */
+  constructor(capacity = FIRST_CAPACITY) {
+    const room = Math.max(1, capacity);
+    this.blockOf = new Uint32Array(room);
+    this.startOf = new Uint32Array(room);
+    this.pathBytes = new Uint32Array(room);
+    this.keyBytes = new Uint32Array(room);
+    this.hashOf = new Int32Array(room);
+    this.slots = new Int32Array(slotsFor(room)).fill(EMPTY);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Add `path` (its collision key `key`); its ordinal, or -1 when a path with that key is already here. */
+  add(path: string, key: string = collisionKey(path)): number {
+    if (LONE_SURROGATE.test(path) || LONE_SURROGATE.test(key)) throw new Error(`not a Unicode path (lone surrogate): ${JSON.stringify(path)}`);
+    const keyLength = this.encode(key);
+    const hash = fnv1a(this.scratch, keyLength);
+    const slot = this.probe(hash, keyLength);
+    if ((this.slots[slot] as number) !== EMPTY) return -1;
+    const ordinal = this.count;
+    if (ordinal === this.blockOf.length) this.growRows();
+    const pathLength = key === path ? keyLength : Buffer.byteLength(path, 'utf8');
+    const keyStored = key === path ? 0 : keyLength;
+    const block = this.room(pathLength + keyStored);
+    const start = this.blockUsed;
+    if (keyStored > 0) this.scratch.copy(block, start + pathLength, 0, keyLength);
+    block.write(path, start, pathLength, 'utf8');
+    this.blockUsed += pathLength + keyStored;
+    this.blockOf[ordinal] = this.blocks.length - 1;
+    this.startOf[ordinal] = start;
+    this.pathBytes[ordinal] = pathLength;
+    this.keyBytes[ordinal] = keyStored;
+    this.hashOf[ordinal] = hash;
+    this.count += 1;
+    if (this.count * 2 > this.slots.length) this.rehash();
+    else this.slots[slot] = ordinal;
+    return ordinal;
+  }
+
+  /** The ordinal of the path with this collision key, or -1. */
+  ordinalOfKey(key: string): number {
+    if (LONE_SURROGATE.test(key)) return -1;
+    const keyLength = this.encode(key);
+    return this.slots[this.probe(fnv1a(this.scratch, keyLength), keyLength)] as number;
+  }
+
+  /** The ordinal of exactly `path`, or -1. */
+  ordinalOf(path: string): number {
+    const key = collisionKey(path);
+    const ordinal = this.ordinalOfKey(key);
+    if (ordinal < 0) return -1;
+    // Same key; the same path when the stored path is its own key and so is this one, else compare bytes.
+    if (key === path && this.keyBytes[ordinal] === 0) return ordinal;
+    const pathLength = this.encode(path);
+    return pathLength === this.pathBytes[ordinal] && this.equalsStored(ordinal, 0, pathLength) ? ordinal : -1;
+  }
+
+  pathAt(ordinal: number): string {
+    if (!Number.isInteger(ordinal) || ordinal < 0 || ordinal >= this.count) throw new RangeError(`no listed file #${ordinal}`);
+    const start = this.startOf[ordinal] as number;
+    return (this.blocks[this.blockOf[ordinal] as number] as Buffer).toString('utf8', start, start + (this.pathBytes[ordinal] as number));
+  }
+
+  /** The slot holding the entry whose key is the first `keyLength` bytes of scratch, else the empty slot where it would go. */
+  private probe(hash: number, keyLength: number): number {
+    const mask = this.slots.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const ordinal = this.slots[slot] as number;
+      if (ordinal === EMPTY) return slot;
+      if (this.hashOf[ordinal] === hash && this.keyLength(ordinal) === keyLength && this.equalsStored(ordinal, this.keyOffset(ordinal), keyLength)) return slot;
+    }
+  }
+
+  private keyLength(ordinal: number): number {
+    const stored = this.keyBytes[ordinal] as number;
+    return stored === 0 ? (this.pathBytes[ordinal] as number) : stored;
+  }
+
+  /** Where the key starts, past the path when stored apart from it. */
+  private keyOffset(ordinal: number): number {
+    return (this.keyBytes[ordinal] as number) === 0 ? 0 : (this.pathBytes[ordinal] as number);
+  }
+
+  /** Whether the stored bytes of `ordinal` at `offset` equal the first `length` bytes of scratch. */
+  private equalsStored(ordinal: number, offset: number, length: number): boolean {
+    const start = (this.startOf[ordinal] as number) + offset;
+    return (this.blocks[this.blockOf[ordinal] as number] as Buffer).compare(this.scratch, 0, length, start, start + length) === 0;
+  }
+
+  /** UTF-8 of `text` into scratch; its byte length. */
+  private encode(text: string): number {
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8.
+    if (text.length * 3 > this.scratch.length) this.scratch = Buffer.allocUnsafe(text.length * 3);
+    return this.scratch.write(text, 0, 'utf8');
+  }
+
+  /** The block `bytes` more bytes go into (a new one when the last is full). */
+  private room(bytes: number): Buffer {
+    const last = this.blocks.at(-1);
+    if (last !== undefined && this.blockUsed + bytes <= last.length) return last;
+    const block = Buffer.allocUnsafe(Math.max(BLOCK_BYTES, bytes));
+    this.blocks.push(block);
+    this.blockUsed = 0;
+    return block;
+  }
+
+  private growRows(): void {
+    const room = this.blockOf.length * 2;
+    this.blockOf = grown(this.blockOf, new Uint32Array(room));
+    this.startOf = grown(this.startOf, new Uint32Array(room));
+    this.pathBytes = grown(this.pathBytes, new Uint32Array(room));
+    this.keyBytes = grown(this.keyBytes, new Uint32Array(room));
+    this.hashOf = grown(this.hashOf, new Int32Array(room));
+  }
+
+  /** A table twice the size, every ordinal placed again by its stored hash (keys are unique: no comparing). */
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2).fill(EMPTY);
+    const mask = slots.length - 1;
+    for (let ordinal = 0; ordinal < this.count; ordinal += 1) {
+      let slot = (this.hashOf[ordinal] as number) & mask;
+      while ((slots[slot] as number) !== EMPTY) slot = (slot + 1) & mask;
+      slots[slot] = ordinal;
+    }
+    this.slots = slots;
+  }
+}
+
+/** A power of two at least twice `capacity`, so the table starts at most half full. */
+function slotsFor(capacity: number): number {
+  let slots = 16;
+  while (slots < capacity * 2 + 2) slots *= 2;
+  return slots;
+}
+
+function grown<T extends Uint32Array | Int32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+/** FNV-1a, 32 bits, over the first `length` bytes. */
+function fnv1a(bytes: Uint8Array, length: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < length; i += 1) hash = Math.imul(hash ^ (bytes[i] as number), 0x01000193);
+  return hash | 0;
+}
