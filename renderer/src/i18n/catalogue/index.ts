@@ -7,10 +7,12 @@ import { exportImagesMessages } from './export-images.js';
 import { flowMessages } from './flow.js';
 import { imagesMessages } from './images.js';
 import { importMessages } from './import.js';
+import { inboxMessages } from './inbox.js';
 import { jobsMessages } from './jobs.js';
 import { keysMessages } from './keys.js';
 import { mediaMessages } from './media.js';
 import { partsMessages } from './parts.js';
+import { quarantineMessages } from './quarantine.js';
 import { reportMessages } from './report.js';
 import { scannerMessages } from './scanner.js';
 import { mediaStepMessages } from './media-step.js';
@@ -35,4 +37,6 @@ export const AREAS = {
   settings: settingsMessages,
   verify: verifyMessages,
   mediaStep: mediaStepMessages,
+  inbox: inboxMessages,
+  quarantine: quarantineMessages,
 } as const;
