@@ -7,6 +7,7 @@ import { exportImagesMessages } from './export-images.js';
 import { flowMessages } from './flow.js';
 import { imagesMessages } from './images.js';
 import { importMessages } from './import.js';
+import { inspectionMessages } from './inspection.js';
 import { inboxMessages } from './inbox.js';
 import { jobsMessages } from './jobs.js';
 import { keysMessages } from './keys.js';
@@ -39,4 +40,5 @@ export const AREAS = {
   mediaStep: mediaStepMessages,
   inbox: inboxMessages,
   quarantine: quarantineMessages,
+  inspection: inspectionMessages,
 } as const;
