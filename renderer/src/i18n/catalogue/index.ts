@@ -5,6 +5,7 @@ import { commonMessages } from './common.js';
 import { exportMessages } from './export.js';
 import { exportImagesMessages } from './export-images.js';
 import { flowMessages } from './flow.js';
+import { imageInputMessages } from './image-input.js';
 import { imagesMessages } from './images.js';
 import { importMessages } from './import.js';
 import { inspectionMessages } from './inspection.js';
@@ -41,4 +42,5 @@ export const AREAS = {
   inbox: inboxMessages,
   quarantine: quarantineMessages,
   inspection: inspectionMessages,
+  imageInput: imageInputMessages,
 } as const;
