@@ -97,6 +97,7 @@ export function RegistryPushOptions({ imageCount, choice, onChange }: RegistryPu
             <PasswordInput
               label={t('push.password')}
               description={t('push.passwordHelp')}
+              visibilityToggleButtonProps={{ 'aria-label': t('common.togglePassword') }}
               value={choice.password}
               onChange={(e) => update({ password: e.currentTarget.value })}
               error={problems.credentials ? t('push.credentialsHalf') : null}

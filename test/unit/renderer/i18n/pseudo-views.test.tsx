@@ -12,6 +12,7 @@ import { cleanup, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { QuarantineEntry } from '../../../../shared/inspection.js';
+import { RegistryPushOptions } from '../../../../renderer/src/flows/import/RegistryPushOptions.js';
 import { InboxView } from '../../../../renderer/src/views/inbox/InboxView.js';
 import { QuarantineView } from '../../../../renderer/src/views/quarantine/QuarantineView.js';
 import { isData, PSEUDO_SKIP, unmarkedTokens } from '../../../helpers/pseudo-leftovers.js';
@@ -126,6 +127,19 @@ describe('the pseudo-locale over populated views and forms', () => {
     const table = await screen.findByRole('table');
     await user.click(within(table).getAllByRole('button')[0] as HTMLElement);
     await screen.findByTestId('release-form');
+    expect(leftovers()).toEqual([]);
+  });
+
+  it('Import: the registry push options with every problem they can show, and a chosen CA file', () => {
+    const choice = { enabled: true, registry: 'https://registry.internal', insecure: true, caFile: null, username: 'u', password: '' };
+    renderWithApi(<RegistryPushOptions imageCount={2} choice={choice} onChange={() => undefined} />, fakeApi({}), 'en-XA');
+    expect(leftovers()).toEqual([]);
+    cleanup();
+    renderWithApi(
+      <RegistryPushOptions imageCount={1} choice={{ ...choice, registry: 'registry.internal:5000', caFile: '/etc/ca.pem' }} onChange={() => undefined} />,
+      fakeApi({}),
+      'en-XA',
+    );
     expect(leftovers()).toEqual([]);
   });
 });
