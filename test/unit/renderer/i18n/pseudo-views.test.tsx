@@ -142,4 +142,17 @@ describe('the pseudo-locale over populated views and forms', () => {
     );
     expect(leftovers()).toEqual([]);
   });
+
+  it('German: the Quarantine list and a held bundle in German words, its times in the German date format, names and codes as they came', async () => {
+    const user = userEvent.setup();
+    renderWithApi(<QuarantineView />, fakeApi(quarantineAnswers([heldEntry], 1)), 'de');
+    expect(await screen.findByRole('heading', { name: 'Quarantäne' })).toBeTruthy();
+    const table = await screen.findByRole('table', { name: 'Pakete in Quarantäne' });
+    expect(table.textContent).toMatch(/\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}:\d{2} UTC/u);
+    expect(table.textContent).toContain(heldEntry.bundleName);
+    await user.click(within(table).getByRole('button', { name: `${heldEntry.bundleName} öffnen` }));
+    const form = await screen.findByTestId('release-form');
+    expect(within(form).getByRole('button', { name: 'Freigeben und importieren' })).toBeTruthy();
+    expect(screen.getByTestId('purge-form').textContent).toContain('Endgültig löschen');
+  });
 });
