@@ -20,20 +20,69 @@ export const REGISTRY_TARGET_MAX = 512;
 // C0/C1 controls, and the bidirectional and zero-width marks that make text read other than it is.
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u;
 
-/** Why `reference` cannot be an image reference, in words; null when its shape is acceptable. */
-export function imageReferenceProblem(reference: string): string | null {
-  if (reference.trim() === '') return 'Enter an image reference.';
-  if (reference !== reference.trim()) return 'Remove the spaces before or after the reference.';
-  if (reference.length > IMAGE_REFERENCE_MAX) return `A reference is at most ${IMAGE_REFERENCE_MAX} characters.`;
-  if (INVISIBLE.test(reference)) return 'The reference holds control or invisible characters.';
+/**
+ * Why what the operator typed cannot be used, as a kind and its values: the app words each kind in
+ * its language (renderer/src/i18n/catalogue/image-input.ts), the engine and the IPC schemas in
+ * English (`imageInputText`).
+ */
+export type ImageInputIssue =
+  | { kind: 'reference-empty' }
+  | { kind: 'reference-spaces' }
+  | { kind: 'reference-too-long'; max: number }
+  | { kind: 'reference-invisible' }
+  | { kind: 'reference-transport'; prefixes: string; example: string }
+  | { kind: 'reference-after-transport'; prefix: string; form: string }
+  | { kind: 'reference-docker-parts'; form: string }
+  | { kind: 'registry-empty' }
+  | { kind: 'registry-scheme' }
+  | { kind: 'registry-shape' };
+
+/** An issue in English. */
+export function imageInputText(issue: ImageInputIssue): string {
+  switch (issue.kind) {
+    case 'reference-empty':
+      return 'Enter an image reference.';
+    case 'reference-spaces':
+      return 'Remove the spaces before or after the reference.';
+    case 'reference-too-long':
+      return `A reference is at most ${issue.max} characters.`;
+    case 'reference-invisible':
+      return 'The reference holds control or invisible characters.';
+    case 'reference-transport':
+      return `Start with one of ${issue.prefixes} (for example ${issue.example}).`;
+    case 'reference-after-transport':
+      return `Say what to read after "${issue.prefix}": ${issue.form}.`;
+    case 'reference-docker-parts':
+      return `Name the registry, repository and tag or digest: ${issue.form}.`;
+    case 'registry-empty':
+      return 'Enter the registry, e.g. registry.internal:5000/mirror.';
+    case 'registry-scheme':
+      return 'Leave out the scheme (https://): give HOST[:PORT][/PREFIX].';
+    case 'registry-shape':
+      return 'Give HOST[:PORT][/PREFIX]: a host name or address, an optional port, and an optional lower-case repository prefix.';
+  }
+}
+
+/** Why `reference` cannot be an image reference; null when its shape is acceptable. */
+export function imageReferenceIssue(reference: string): ImageInputIssue | null {
+  if (reference.trim() === '') return { kind: 'reference-empty' };
+  if (reference !== reference.trim()) return { kind: 'reference-spaces' };
+  if (reference.length > IMAGE_REFERENCE_MAX) return { kind: 'reference-too-long', max: IMAGE_REFERENCE_MAX };
+  if (INVISIBLE.test(reference)) return { kind: 'reference-invisible' };
   const transport = IMAGE_TRANSPORTS.find((t) => reference.startsWith(t.prefix));
-  if (!transport) return `Start with one of ${IMAGE_TRANSPORTS.map((t) => t.prefix).join(' ')} (for example ${IMAGE_TRANSPORTS[0].form}).`;
+  if (!transport) return { kind: 'reference-transport', prefixes: IMAGE_TRANSPORTS.map((t) => t.prefix).join(' '), example: IMAGE_TRANSPORTS[0].form };
   const rest = reference.slice(transport.prefix.length);
-  if (rest === '') return `Say what to read after "${transport.prefix}": ${transport.form}.`;
+  if (rest === '') return { kind: 'reference-after-transport', prefix: transport.prefix, form: transport.form };
   if (transport.prefix === 'docker://' && !/^[^/\s]+\/[^\s]*[^/\s:@][:@][^\s]+$/u.test(rest)) {
-    return `Name the registry, repository and tag or digest: ${transport.form}.`;
+    return { kind: 'reference-docker-parts', form: transport.form };
   }
   return null;
+}
+
+/** Why `reference` cannot be an image reference, in English words; null when its shape is acceptable. */
+export function imageReferenceProblem(reference: string): string | null {
+  const issue = imageReferenceIssue(reference);
+  return issue === null ? null : imageInputText(issue);
 }
 
 /** `os/architecture[/variant]`, as image indexes name platforms (`linux/amd64`, `linux/arm64/v8`). */
@@ -61,14 +110,18 @@ export function splitRegistryTarget(target: string): { host: string; hostname: s
   return { host, hostname, port, prefix };
 }
 
-/** Why `target` cannot be a registry target, in words; null when its shape is acceptable. */
-export function registryTargetProblem(target: string): string | null {
-  if (target.trim() === '') return 'Enter the registry, e.g. registry.internal:5000/mirror.';
-  if (/^[a-z][a-z0-9+.-]*:\/\//iu.test(target)) return 'Leave out the scheme (https://): give HOST[:PORT][/PREFIX].';
-  if (splitRegistryTarget(target) === null) {
-    return 'Give HOST[:PORT][/PREFIX]: a host name or address, an optional port, and an optional lower-case repository prefix.';
-  }
+/** Why `target` cannot be a registry target; null when its shape is acceptable. */
+export function registryTargetIssue(target: string): ImageInputIssue | null {
+  if (target.trim() === '') return { kind: 'registry-empty' };
+  if (/^[a-z][a-z0-9+.-]*:\/\//iu.test(target)) return { kind: 'registry-scheme' };
+  if (splitRegistryTarget(target) === null) return { kind: 'registry-shape' };
   return null;
+}
+
+/** Why `target` cannot be a registry target, in English words; null when its shape is acceptable. */
+export function registryTargetProblem(target: string): string | null {
+  const issue = registryTargetIssue(target);
+  return issue === null ? null : imageInputText(issue);
 }
 
 /** Loopback hosts: the only ones plain HTTP (--insecure-registry) is allowed for. */

@@ -7,15 +7,17 @@
 import { Code, Group, NativeSelect, Pagination, Stack, Table, Text } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { displayText } from '../../../../shared/display-text.js';
-import { formatBytes } from '../../../../shared/format.js';
 import type { InspectedItem, ScanOutcome } from '../../../../shared/inspection.js';
+import type { MessageId } from '../../i18n/en.js';
+import { useFormat } from '../../i18n/format.js';
+import { useT } from '../../i18n/useT.js';
 
-export const SCAN_TEXT: Record<ScanOutcome, { icon: string; text: string; color: string }> = {
-  clean: { icon: '✓', text: 'Clean', color: 'green' },
-  found: { icon: '✗', text: 'Threat found', color: 'red' },
-  error: { icon: '✗', text: 'Scan failed', color: 'red' },
-  unavailable: { icon: '✗', text: 'Scanner unavailable', color: 'red' },
-  'not-scanned': { icon: '–', text: 'Not scanned', color: 'gray' },
+export const SCAN_TEXT: Record<ScanOutcome, { icon: string; text: MessageId; color: string }> = {
+  clean: { icon: '✓', text: 'inspection.scan.clean', color: 'green' },
+  found: { icon: '✗', text: 'inspection.scan.found', color: 'red' },
+  error: { icon: '✗', text: 'inspection.scan.error', color: 'red' },
+  unavailable: { icon: '✗', text: 'inspection.scan.unavailable', color: 'red' },
+  'not-scanned': { icon: '–', text: 'inspection.scan.notScanned', color: 'gray' },
 };
 
 export const ITEMS_PAGE_SIZE = 25;
@@ -28,22 +30,25 @@ export function itemChain(item: Pick<InspectedItem, 'path' | 'members'>): string
 }
 
 function Verdict({ item }: { item: InspectedItem }) {
+  const t = useT();
   if (item.findings.length > 0)
     return (
       <Text size="sm" fw={700}>
-        ✗ Refused
+        {t('inspection.verdict.refused')}
       </Text>
     );
   if (item.warnings.length > 0)
     return (
       <Text size="sm" fw={600}>
-        ⚠ Warning
+        {t('inspection.verdict.warning')}
       </Text>
     );
-  return <Text size="sm">✓ Passed</Text>;
+  return <Text size="sm">{t('inspection.verdict.passed')}</Text>;
 }
 
 export function InspectedItemsTable({ items }: { items: readonly InspectedItem[] }) {
+  const t = useT();
+  const f = useFormat();
   const flagged = items.filter((i) => i.findings.length > 0 || i.warnings.length > 0).length;
   const [filter, setFilter] = useState<Filter>(flagged > 0 ? 'flagged' : 'all');
   const [page, setPage] = useState(1);
@@ -56,11 +61,11 @@ export function InspectedItemsTable({ items }: { items: readonly InspectedItem[]
     <Stack gap="xs">
       <Group align="flex-end" justify="space-between">
         <NativeSelect
-          label="Show"
-          aria-label="Show inspected items"
+          label={t('inspection.items.show')}
+          aria-label={t('inspection.items.showAria')}
           data={[
-            { value: 'flagged', label: `Refused or warned only (${flagged})` },
-            { value: 'all', label: `All listed items (${items.length})` },
+            { value: 'flagged', label: t('inspection.items.flagged', { count: flagged }) },
+            { value: 'all', label: t('inspection.items.all', { count: items.length }) },
           ]}
           value={filter}
           onChange={(event) => {
@@ -71,19 +76,23 @@ export function InspectedItemsTable({ items }: { items: readonly InspectedItem[]
         />
         <Text size="xs" c="dimmed" aria-live="polite">
           {rows.length === 0
-            ? 'No items match.'
-            : `Showing ${(current - 1) * ITEMS_PAGE_SIZE + 1}-${(current - 1) * ITEMS_PAGE_SIZE + shown.length} of ${rows.length}`}
+            ? t('inspection.items.noMatch')
+            : t('inspection.items.showing', {
+                from: (current - 1) * ITEMS_PAGE_SIZE + 1,
+                to: (current - 1) * ITEMS_PAGE_SIZE + shown.length,
+                total: rows.length,
+              })}
         </Text>
       </Group>
       <Table.ScrollContainer minWidth={720}>
-        <Table withTableBorder striped aria-label="Inspected items">
+        <Table withTableBorder striped aria-label={t('inspection.items.table')}>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Item</Table.Th>
-              <Table.Th>Type by content</Table.Th>
-              <Table.Th>Extension</Table.Th>
-              <Table.Th>Scan</Table.Th>
-              <Table.Th>Result</Table.Th>
+              <Table.Th>{t('inspection.items.item')}</Table.Th>
+              <Table.Th>{t('inspection.items.type')}</Table.Th>
+              <Table.Th>{t('inspection.items.extension')}</Table.Th>
+              <Table.Th>{t('inspection.items.scan')}</Table.Th>
+              <Table.Th>{t('inspection.items.result')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -99,26 +108,28 @@ export function InspectedItemsTable({ items }: { items: readonly InspectedItem[]
                   <Table.Td style={{ wordBreak: 'break-all' }}>
                     <Code>{itemChain(item)}</Code>
                     <Text size="xs" c="dimmed">
-                      {item.members.length > 0 ? `archive member, ${item.members.length === 1 ? '1 level' : `${item.members.length} levels`} deep; ` : ''}
-                      {formatBytes(item.size)}
+                      {item.members.length > 0 ? t('inspection.items.member', { depth: item.members.length }) : ''}
+                      {f.bytes(item.size)}
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    {item.detectedType ? <Code>{displayText(item.detectedType)}</Code> : <Text size="sm">not recognised</Text>}
+                    {item.detectedType ? <Code>{displayText(item.detectedType)}</Code> : <Text size="sm">{t('inspection.items.notRecognised')}</Text>}
                     {item.macros ? (
                       <Text size="sm" fw={700}>
-                        ⚠ carries macros
+                        {t('inspection.items.macros')}
                       </Text>
                     ) : null}
                   </Table.Td>
-                  <Table.Td>{item.extension ? <Code>{displayText(item.extension)}</Code> : <Text size="sm">none</Text>}</Table.Td>
+                  <Table.Td>
+                    {item.extension ? <Code>{displayText(item.extension)}</Code> : <Text size="sm">{t('inspection.items.noExtension')}</Text>}
+                  </Table.Td>
                   <Table.Td>
                     <Group gap={6} wrap="nowrap">
                       <Text span aria-hidden="true" fw={700} c={`${scan.color}.8`}>
                         {scan.icon}
                       </Text>
                       <Text span size="sm" fw={item.scan === 'clean' ? 400 : 700} style={{ whiteSpace: 'nowrap' }}>
-                        {scan.text}
+                        {t(scan.text)}
                       </Text>
                     </Group>
                     {item.scanDetail ? (
@@ -132,7 +143,7 @@ export function InspectedItemsTable({ items }: { items: readonly InspectedItem[]
                     {[...item.findings, ...item.warnings].map((code, i) => (
                       <Code key={`${code}-${i}`} mr={4} data-code={code}>
                         {code}
-                        {i >= item.findings.length ? ' (warning)' : ''}
+                        {i >= item.findings.length ? t('inspection.items.warningSuffix') : ''}
                       </Code>
                     ))}
                   </Table.Td>
@@ -142,7 +153,7 @@ export function InspectedItemsTable({ items }: { items: readonly InspectedItem[]
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
-      {pages > 1 ? <Pagination total={pages} value={current} onChange={setPage} aria-label="Inspected item pages" size="sm" /> : null}
+      {pages > 1 ? <Pagination total={pages} value={current} onChange={setPage} aria-label={t('inspection.items.pages')} size="sm" /> : null}
     </Stack>
   );
 }

@@ -5,10 +5,11 @@
  * step. A signature proves who sent a bundle; this section says whether this station takes it.
  */
 import { Alert, List, Stack, Text, Title } from '@mantine/core';
-import { formatBytes } from '../../../../shared/format.js';
 import type { InspectionSummary } from '../../../../shared/inspection.js';
-import { INSPECTION_CODES, PROBLEM_TEXT, type Problem, type ProblemCode } from '../../../../shared/problems.js';
-import { plural } from '../plural.js';
+import { INSPECTION_CODES, type Problem, type ProblemCode } from '../../../../shared/problems.js';
+import { useFormat, type LocalFormat } from '../../i18n/format.js';
+import { useSharedText } from '../../i18n/shared-text.js';
+import { useT, type Translate } from '../../i18n/useT.js';
 import { InspectedItemsTable } from './InspectedItemsTable.js';
 import { ScannerLine } from './ScannerLine.js';
 import { StatusBadge } from '../StatusIcon.js';
@@ -23,25 +24,29 @@ function distinctCodes(summary: InspectionSummary): ProblemCode[] {
   return [...seen];
 }
 
-function countsText(s: InspectionSummary): string {
-  const inspected = `${plural(s.files, 'payload file')}${s.members > 0 ? ` and ${plural(s.members, 'archive member')}` : ''} inspected`;
-  const scanned = s.scanner ? `, ${formatBytes(s.bytesScanned)} sent to the scanner` : ', no scanner configured';
-  const outcome = s.refused === 0 && s.warned === 0 ? 'nothing refused' : `${s.refused} refused, ${s.warned} with warnings only`;
-  const omitted = s.omitted > 0 ? ` ${plural(s.omitted, 'clean item')} counted but not listed, to keep the report small.` : '';
-  return `${inspected}${scanned}: ${outcome}.${omitted}`;
+function countsText(t: Translate, f: LocalFormat, s: InspectionSummary): string {
+  return t('inspection.counts.sentence', {
+    inspected: t('inspection.counts.inspected', { files: s.files, members: s.members }),
+    scanned: s.scanner ? t('inspection.counts.scanned', { size: f.bytes(s.bytesScanned) }) : t('inspection.counts.noScanner'),
+    outcome:
+      s.refused === 0 && s.warned === 0 ? t('inspection.counts.nothingRefused') : t('inspection.counts.outcome', { refused: s.refused, warned: s.warned }),
+    omitted: s.omitted > 0 ? t('inspection.counts.omitted', { count: s.omitted }) : '',
+  });
 }
 
 export function InspectionReport({ inspection, problems }: { inspection: InspectionSummary | undefined; problems: readonly Problem[] }) {
+  const t = useT();
+  const f = useFormat();
+  const shared = useSharedText();
   if (inspection === undefined || !inspection.enabled) {
     return (
       <Stack gap="xs" data-testid="inspection" data-inspection="off">
-        <Title order={3}>Content inspection</Title>
+        <Title order={3}>{t('inspection.title')}</Title>
         <Text size="sm">
           <Text span aria-hidden="true">
             –{' '}
           </Text>
-          Contents not inspected: content inspection is not configured on this station (its policy has no inspect section), so file types, archives and malware
-          were not checked. The signature proves who sent the bundle, not that its contents are safe.
+          {t('inspection.off')}
         </Text>
       </Stack>
     );
@@ -51,7 +56,7 @@ export function InspectionReport({ inspection, problems }: { inspection: Inspect
   const refused = inspection.refused > 0 || problems.some((p) => INSPECTION_CODES.has(p.code));
   return (
     <Stack gap="xs" data-testid="inspection" data-inspection={refused ? 'refused' : inspection.complete ? 'passed' : 'incomplete'}>
-      <Title order={3}>Content inspection</Title>
+      <Title order={3}>{t('inspection.title')}</Title>
       {inspection.scanner ? (
         <ScannerLine scanner={inspection.scanner} reportedStale={reportedStale} />
       ) : (
@@ -59,26 +64,25 @@ export function InspectionReport({ inspection, problems }: { inspection: Inspect
           <Text span aria-hidden="true">
             –{' '}
           </Text>
-          No malware scanner is configured: types and archives were checked, nothing was scanned for malware.
+          {t('inspection.noScanner')}
         </Text>
       )}
       {refused ? (
-        <Alert color="red" title="Refused by content inspection" role="alert" icon={<span aria-hidden="true">✗</span>}>
-          {plural(inspection.refused, 'item')} did not pass this station&apos;s inspection policy. Nothing of this bundle reaches the destination; a refused
-          import is kept in the station&apos;s quarantine.
+        <Alert color="red" title={t('inspection.refusedTitle')} role="alert" icon={<span aria-hidden="true">✗</span>}>
+          {t('inspection.refusedText', { count: inspection.refused })}
         </Alert>
       ) : null}
       {!inspection.complete ? (
         <Text size="sm" fw={600}>
-          ⚠ Inspection stopped before the end (verification failed first, or it was cancelled): what is not listed was not inspected.
+          {t('inspection.incomplete')}
         </Text>
       ) : null}
       <Text size="sm" data-inspection-summary>
-        {countsText(inspection)}
+        {countsText(t, f, inspection)}
       </Text>
       <InspectedItemsTable items={inspection.items} />
       {codes.length > 0 ? (
-        <List spacing="sm" listStyleType="none" pl={0} aria-label="What the inspection findings mean">
+        <List spacing="sm" listStyleType="none" pl={0} aria-label={t('inspection.meanings')}>
           {codes.map((code) => (
             <List.Item key={code} data-finding-code={code}>
               <Stack gap={2}>
@@ -86,13 +90,13 @@ export function InspectionReport({ inspection, problems }: { inspection: Inspect
                   <StatusBadge tone="fail" mr="xs">
                     {code}
                   </StatusBadge>
-                  {PROBLEM_TEXT[code].message}
+                  {shared.problemBase(code)}
                 </Text>
                 <Text size="sm">
                   <Text span fw={600}>
-                    Next:{' '}
+                    {t('inspection.next')}{' '}
                   </Text>
-                  {PROBLEM_TEXT[code].action}
+                  {shared.problemAction(code)}
                 </Text>
               </Stack>
             </List.Item>

@@ -6,7 +6,8 @@
 import { ActionIcon, Button, Checkbox, Code, Group, List, Radio, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useId, useState, type FormEvent } from 'react';
 import { displayText } from '../../../../shared/display-text.js';
-import { COMMON_PLATFORMS, IMAGE_TRANSPORTS, imageReferenceProblem, PLATFORM_PATTERN } from '../../../../shared/image-input.js';
+import { COMMON_PLATFORMS, IMAGE_TRANSPORTS, imageReferenceIssue, PLATFORM_PATTERN } from '../../../../shared/image-input.js';
+import { imageInputMessage } from '../../i18n/image-input-text.js';
 import type { FilePurpose, IpcError } from '../../../../shared/ipc.js';
 import { asIpcError, call, useApi } from '../../api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
@@ -48,7 +49,8 @@ export function ImageSourcesPanel({ choice, onChange }: ImageSourcesPanelProps) 
 
   const addReference = (event: FormEvent) => {
     event.preventDefault();
-    const problem = imageReferenceProblem(reference) ?? (choice.images.includes(reference) ? t('xi.duplicate') : null);
+    const issue = imageReferenceIssue(reference);
+    const problem = issue !== null ? imageInputMessage(t, issue) : choice.images.includes(reference) ? t('xi.duplicate') : null;
     setReferenceError(problem);
     if (problem) return;
     update({ images: [...choice.images, reference] });

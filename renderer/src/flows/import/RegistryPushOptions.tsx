@@ -9,7 +9,9 @@ import { displayText } from '../../../../shared/display-text.js';
 import type { IpcError } from '../../../../shared/ipc.js';
 import { asIpcError, call, useApi } from '../../api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
-import { pushChoiceProblems, type PushChoice } from './push-choice.js';
+import { imageInputMessage, REGISTRY_EXAMPLE, REGISTRY_FORM } from '../../i18n/image-input-text.js';
+import { useT } from '../../i18n/useT.js';
+import { LOOPBACK_HOSTS, pushChoiceProblems, type PushChoice } from './push-choice.js';
 
 export interface RegistryPushOptionsProps {
   imageCount: number;
@@ -19,6 +21,7 @@ export interface RegistryPushOptionsProps {
 
 export function RegistryPushOptions({ imageCount, choice, onChange }: RegistryPushOptionsProps) {
   const api = useApi();
+  const t = useT();
   const [dialogError, setDialogError] = useState<IpcError | null>(null);
   const problems = pushChoiceProblems(choice);
   const update = (patch: Partial<PushChoice>) => onChange({ ...choice, ...patch });
@@ -32,21 +35,21 @@ export function RegistryPushOptions({ imageCount, choice, onChange }: RegistryPu
     }
   };
   return (
-    <Stack gap="sm" role="group" aria-label="Push images to a registry">
+    <Stack gap="sm" role="group" aria-label={t('push.group')}>
       <Checkbox
-        label={`Push the ${imageCount === 1 ? 'image' : `${imageCount} images`} to a registry`}
-        description="After the import has verified every byte again: layers first, then manifests; each manifest digest the registry reports is checked against the signed one. Files still go to the folder above."
+        label={t('push.enable', { count: imageCount })}
+        description={t('push.enableHelp')}
         checked={choice.enabled}
         onChange={(e) => update({ enabled: e.currentTarget.checked })}
       />
       {choice.enabled ? (
         <Stack gap="sm" pl="xl">
           <TextInput
-            label="Registry"
-            description="HOST[:PORT][/PREFIX], e.g. registry.internal:5000/mirror: images go to PREFIX/REPOSITORY:TAG."
+            label={t('push.registry')}
+            description={t('push.registryHelp', { form: REGISTRY_FORM, example: REGISTRY_EXAMPLE, target: 'PREFIX/REPOSITORY:TAG' })}
             value={choice.registry}
             onChange={(e) => update({ registry: e.currentTarget.value })}
-            error={choice.registry === '' ? null : problems.registry}
+            error={choice.registry === '' || problems.registry === null ? null : imageInputMessage(t, problems.registry)}
             required
             spellCheck={false}
             autoComplete="off"
@@ -54,37 +57,37 @@ export function RegistryPushOptions({ imageCount, choice, onChange }: RegistryPu
             maw={520}
           />
           <Checkbox
-            label="Plain HTTP (a registry on this machine only)"
-            description="Without it Airlock speaks HTTPS and checks the registry's certificate."
+            label={t('push.insecure')}
+            description={t('push.insecureHelp')}
             checked={choice.insecure}
             onChange={(e) => update({ insecure: e.currentTarget.checked })}
-            error={problems.insecure}
+            error={problems.insecure ? t('push.insecureNotLoopback', { hosts: LOOPBACK_HOSTS }) : null}
           />
           <Stack gap={4}>
             <Text size="sm" fw={500}>
-              CA certificate (optional)
+              {t('push.ca')}
             </Text>
             <Group gap="xs">
               <Button variant="default" onClick={() => void chooseCa()} disabled={choice.insecure}>
-                {choice.caFile === null ? 'Choose CA file…' : 'Choose another CA file…'}
+                {choice.caFile === null ? t('push.chooseCa') : t('push.chooseAnotherCa')}
               </Button>
               {choice.caFile !== null ? (
                 <>
-                  <Code aria-label="Chosen CA file">{displayText(choice.caFile)}</Code>
+                  <Code aria-label={t('push.chosenCa')}>{displayText(choice.caFile)}</Code>
                   <Button variant="subtle" size="xs" onClick={() => update({ caFile: null })}>
-                    Use the system's CAs only
+                    {t('push.systemCaOnly')}
                   </Button>
                 </>
               ) : (
                 <Text size="sm" c="dimmed">
-                  The system's CAs are trusted.
+                  {t('push.systemCas')}
                 </Text>
               )}
             </Group>
           </Stack>
           <Group align="flex-start" gap="sm">
             <TextInput
-              label="User name (optional)"
+              label={t('push.username')}
               value={choice.username}
               onChange={(e) => update({ username: e.currentTarget.value })}
               autoComplete="off"
@@ -92,11 +95,12 @@ export function RegistryPushOptions({ imageCount, choice, onChange }: RegistryPu
               maw={260}
             />
             <PasswordInput
-              label="Password or token (optional)"
-              description="Used for this push only; never stored or shown."
+              label={t('push.password')}
+              description={t('push.passwordHelp')}
+              visibilityToggleButtonProps={{ 'aria-label': t('common.togglePassword') }}
               value={choice.password}
               onChange={(e) => update({ password: e.currentTarget.value })}
-              error={problems.credentials}
+              error={problems.credentials ? t('push.credentialsHalf') : null}
               autoComplete="off"
               maw={260}
             />

@@ -5,12 +5,16 @@ import { commonMessages } from './common.js';
 import { exportMessages } from './export.js';
 import { exportImagesMessages } from './export-images.js';
 import { flowMessages } from './flow.js';
+import { imageInputMessages } from './image-input.js';
 import { imagesMessages } from './images.js';
 import { importMessages } from './import.js';
+import { inspectionMessages } from './inspection.js';
+import { inboxMessages } from './inbox.js';
 import { jobsMessages } from './jobs.js';
 import { keysMessages } from './keys.js';
 import { mediaMessages } from './media.js';
 import { partsMessages } from './parts.js';
+import { quarantineMessages } from './quarantine.js';
 import { reportMessages } from './report.js';
 import { scannerMessages } from './scanner.js';
 import { mediaStepMessages } from './media-step.js';
@@ -35,4 +39,8 @@ export const AREAS = {
   settings: settingsMessages,
   verify: verifyMessages,
   mediaStep: mediaStepMessages,
+  inbox: inboxMessages,
+  quarantine: quarantineMessages,
+  inspection: inspectionMessages,
+  imageInput: imageInputMessages,
 } as const;

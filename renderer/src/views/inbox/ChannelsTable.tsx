@@ -7,40 +7,46 @@ import { Code, Table, Text } from '@mantine/core';
 import type { ChannelState } from '../../../../shared/channels.js';
 import { displayText } from '../../../../shared/display-text.js';
 import { Fingerprint } from '../../components/Fingerprint.js';
-import { ALARM_ICON, runsOf, span, when } from './inbox-text.js';
+import { useT } from '../../i18n/useT.js';
+import { ALARM_ICON, runsOf, useInboxText } from './inbox-text.js';
 import { MarkedText } from './MarkedText.js';
 
 function HeartbeatCell({ state }: { state: ChannelState }) {
-  if (state.heartbeatIntervalSeconds === null) return <Text size="sm">No interval set by the policy</Text>;
+  const t = useT();
+  const { span, when } = useInboxText();
+  if (state.heartbeatIntervalSeconds === null) return <Text size="sm">{t('inbox.channelsTable.noInterval')}</Text>;
   return (
     <>
       <MarkedText
         mark={
           state.alarm
-            ? { icon: ALARM_ICON, text: `Overdue by ${span(state.alarm.overdueSeconds)}`, color: 'red' }
-            : { icon: '✓', text: 'On time', color: 'green' }
+            ? { icon: ALARM_ICON, text: t('inbox.channelsTable.overdue', { span: span(state.alarm.overdueSeconds) }), color: 'red' }
+            : { icon: '✓', text: t('inbox.channelsTable.onTime'), color: 'green' }
         }
       />
       <Text size="xs" c="dimmed">
-        expected every {span(state.heartbeatIntervalSeconds)}
-        {state.lastHeartbeatAt ? `; last ${when(state.lastHeartbeatAt)}` : '; none received yet'}
+        {state.lastHeartbeatAt
+          ? t('inbox.channelsTable.expected', { span: span(state.heartbeatIntervalSeconds), time: when(state.lastHeartbeatAt) })
+          : t('inbox.channelsTable.expectedNone', { span: span(state.heartbeatIntervalSeconds) })}
       </Text>
     </>
   );
 }
 
 export function ChannelsTable({ states }: { states: readonly ChannelState[] }) {
+  const t = useT();
+  const { when } = useInboxText();
   return (
     <Table.ScrollContainer minWidth={760}>
-      <Table withTableBorder striped aria-label="Channel states">
+      <Table withTableBorder striped aria-label={t('inbox.channelsTable.label')}>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Signer</Table.Th>
-            <Table.Th>Channel</Table.Th>
-            <Table.Th>Last sequence</Table.Th>
-            <Table.Th>Last received</Table.Th>
-            <Table.Th>Missing</Table.Th>
-            <Table.Th>Heartbeat</Table.Th>
+            <Table.Th>{t('inbox.channelsTable.signer')}</Table.Th>
+            <Table.Th>{t('inbox.channelsTable.channel')}</Table.Th>
+            <Table.Th>{t('inbox.channelsTable.lastSequence')}</Table.Th>
+            <Table.Th>{t('inbox.channelsTable.lastReceived')}</Table.Th>
+            <Table.Th>{t('inbox.channelsTable.missing')}</Table.Th>
+            <Table.Th>{t('inbox.channelsTable.heartbeat')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -61,10 +67,10 @@ export function ChannelsTable({ states }: { states: readonly ChannelState[] }) {
               <Table.Td>{when(state.lastReceivedAt)}</Table.Td>
               <Table.Td>
                 {state.missing.length === 0 ? (
-                  <MarkedText mark={{ icon: '✓', text: 'None', color: 'green' }} />
+                  <MarkedText mark={{ icon: '✓', text: t('inbox.channelsTable.none'), color: 'green' }} />
                 ) : (
                   <>
-                    <MarkedText mark={{ icon: '⚠', text: `${state.missing.length} missing`, color: 'orange' }} />
+                    <MarkedText mark={{ icon: '⚠', text: t('inbox.channelsTable.missingCount', { count: state.missing.length }), color: 'orange' }} />
                     <Text size="sm" ff="monospace">
                       {runsOf(state.missing)}
                     </Text>

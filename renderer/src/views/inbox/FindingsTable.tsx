@@ -6,36 +6,42 @@
 import { Code, Table, Text } from '@mantine/core';
 import type { ChannelFinding } from '../../../../shared/channels.js';
 import { displayText } from '../../../../shared/display-text.js';
-import { PROBLEM_TEXT } from '../../../../shared/problems.js';
 import { Fingerprint } from '../../components/Fingerprint.js';
+import { useSharedText } from '../../i18n/shared-text.js';
+import { Msg, useT } from '../../i18n/useT.js';
+import type { MessageId } from '../../i18n/en.js';
+import { PROBLEM_TEXT } from '../../../../shared/problems.js';
 import { detailOf } from './inbox-text.js';
 import { MarkedText } from './MarkedText.js';
 
-const DECISION_TEXT = {
-  refuse: { icon: '✗', text: 'Refused', color: 'red' },
-  warn: { icon: '⚠', text: 'Let through, on record', color: 'orange' },
-} as const;
+const DECISION_MARK: Record<ChannelFinding['decision'], { icon: string; id: MessageId; color: string }> = {
+  refuse: { icon: '✗', id: 'inbox.findings.refused', color: 'red' },
+  warn: { icon: '⚠', id: 'inbox.findings.warned', color: 'orange' },
+};
 
 function FindingDetail({ finding }: { finding: ChannelFinding }) {
   const detail = detailOf(finding.message, PROBLEM_TEXT[finding.code].message);
+  // The detail is the engine's English (a count, a sequence number): marked so.
   return detail === null ? null : (
-    <Text size="xs" c="dimmed">
+    <Text size="xs" c="dimmed" lang="en">
       {displayText(detail)}
     </Text>
   );
 }
 
 export function FindingsTable({ findings, label }: { findings: readonly ChannelFinding[]; label: string }) {
+  const t = useT();
+  const shared = useSharedText();
   return (
     <Table.ScrollContainer minWidth={760}>
       <Table withTableBorder striped aria-label={label}>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Finding</Table.Th>
-            <Table.Th>Signer and channel</Table.Th>
-            <Table.Th>Expected</Table.Th>
-            <Table.Th>Received</Table.Th>
-            <Table.Th>Decision</Table.Th>
+            <Table.Th>{t('inbox.findings.finding')}</Table.Th>
+            <Table.Th>{t('inbox.findings.signerChannel')}</Table.Th>
+            <Table.Th>{t('inbox.findings.expected')}</Table.Th>
+            <Table.Th>{t('inbox.findings.received')}</Table.Th>
+            <Table.Th>{t('inbox.findings.decision')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -43,20 +49,20 @@ export function FindingsTable({ findings, label }: { findings: readonly ChannelF
             <Table.Tr key={`${finding.signer}-${finding.channel}-${finding.received}-${index}`} data-finding={finding.code}>
               <Table.Td>
                 <Text size="sm">
-                  <Code>{finding.code}</Code> {PROBLEM_TEXT[finding.code].message}
+                  <Code>{finding.code}</Code> {shared.problemBase(finding.code)}
                 </Text>
                 <FindingDetail finding={finding} />
               </Table.Td>
               <Table.Td>
                 <Fingerprint value={finding.signer} />
                 <Text size="sm">
-                  channel <Code>{displayText(finding.channel)}</Code>
+                  <Msg id="inbox.findings.channel" values={{ channel: displayText(finding.channel), code: (chunks) => <Code>{chunks}</Code> }} />
                 </Text>
               </Table.Td>
               <Table.Td>{finding.expected}</Table.Td>
               <Table.Td>{finding.received}</Table.Td>
               <Table.Td>
-                <MarkedText mark={DECISION_TEXT[finding.decision]} />
+                <MarkedText mark={{ ...DECISION_MARK[finding.decision], text: t(DECISION_MARK[finding.decision].id) }} />
               </Table.Td>
             </Table.Tr>
           ))}

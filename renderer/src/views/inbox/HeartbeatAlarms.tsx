@@ -8,7 +8,8 @@ import { Alert, Code, Stack, Text } from '@mantine/core';
 import type { HeartbeatAlarm } from '../../../../shared/channels.js';
 import { displayText } from '../../../../shared/display-text.js';
 import { Fingerprint } from '../../components/Fingerprint.js';
-import { ALARM_ICON, span, when } from './inbox-text.js';
+import { Msg, useT } from '../../i18n/useT.js';
+import { ALARM_ICON, useInboxText } from './inbox-text.js';
 
 /** The alarms of the channel states and of every watcher, one per (signer, channel): the latest check wins. */
 export function standingAlarms(lists: ReadonlyArray<readonly HeartbeatAlarm[]>): HeartbeatAlarm[] {
@@ -22,6 +23,8 @@ export function standingAlarms(lists: ReadonlyArray<readonly HeartbeatAlarm[]>):
 }
 
 export function HeartbeatAlarms({ alarms }: { alarms: readonly HeartbeatAlarm[] }) {
+  const t = useT();
+  const { span, when } = useInboxText();
   if (alarms.length === 0) return null;
   return (
     <Stack gap="xs" data-testid="heartbeat-alarms">
@@ -38,16 +41,24 @@ export function HeartbeatAlarms({ alarms }: { alarms: readonly HeartbeatAlarm[] 
               {ALARM_ICON}
             </Text>
           }
-          title={`Heartbeat alarm: nothing arrived on channel “${displayText(alarm.channel)}” for ${span(alarm.intervalSeconds + alarm.overdueSeconds)}`}
+          title={t('inbox.alarm.title', { channel: displayText(alarm.channel), span: span(alarm.intervalSeconds + alarm.overdueSeconds) })}
           data-alarm-channel={alarm.channel}
         >
           <Text size="sm">
-            The sending side promised a heartbeat at least every {span(alarm.intervalSeconds)}; the last bundle or heartbeat arrived{' '}
-            {when(alarm.lastReceivedAt)}, now {span(alarm.overdueSeconds)} overdue (checked {when(alarm.checkedAt)}). The link, the sending station or the
-            traffic itself may be lost: check the diode and ask the sending side what it sent on <Code>{displayText(alarm.channel)}</Code>.
+            <Msg
+              id="inbox.alarm.text"
+              values={{
+                interval: span(alarm.intervalSeconds),
+                last: when(alarm.lastReceivedAt),
+                overdue: span(alarm.overdueSeconds),
+                checked: when(alarm.checkedAt),
+                channel: displayText(alarm.channel),
+                code: (chunks) => <Code>{chunks}</Code>,
+              }}
+            />
           </Text>
           <Text size="sm" mt={4}>
-            Signer: <Fingerprint value={alarm.signer} />
+            {t('inbox.alarm.signer')} <Fingerprint value={alarm.signer} />
           </Text>
         </Alert>
       ))}

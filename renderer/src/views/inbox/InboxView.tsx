@@ -12,11 +12,11 @@ import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import type { InboxOverview, InboxPart, IpcError } from '../../../../shared/ipc.js';
 import { asIpcError, call, useApi } from '../../api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
-import { plural } from '../../../../shared/format.js';
 import { ChannelsTable } from './ChannelsTable.js';
 import { ForwardTable } from './ForwardTable.js';
 import { HeartbeatAlarms, standingAlarms } from './HeartbeatAlarms.js';
-import { when } from './inbox-text.js';
+import { Msg, useT } from '../../i18n/useT.js';
+import { useInboxText } from './inbox-text.js';
 import { WatcherCard } from './WatcherCard.js';
 
 /** How often the view asks again while shown: the watcher writes its status every few seconds. */
@@ -24,17 +24,19 @@ export const INBOX_POLL_MS = 5000;
 
 /** One part of the overview: its data, or why there is none. */
 function Part<T>({ part, title, children }: { part: InboxPart<T>; title: string; children: (value: T) => ReactNode }) {
+  const t = useT();
   switch (part.state) {
     case 'available':
       return <>{children(part.value)}</>;
     case 'unavailable':
       return (
-        <Alert color="gray" role="status" title={`${title}: not available`} icon={<span aria-hidden="true">–</span>} data-part-state="unavailable">
-          {part.reason}
+        <Alert color="gray" role="status" title={t('inbox.part.unavailable', { title })} icon={<span aria-hidden="true">–</span>} data-part-state="unavailable">
+          {/* Why the part is missing, in the engine's English. */}
+          <span lang="en">{part.reason}</span>
         </Alert>
       );
     case 'error':
-      return <ErrorAlert error={part.error} title={`${title} could not be read`} />;
+      return <ErrorAlert error={part.error} title={t('inbox.part.error', { title })} />;
   }
 }
 
@@ -50,17 +52,17 @@ function Section({ id, title, children }: { id: string; title: string; children:
   );
 }
 
-function watchersSummary(states: ReadonlyArray<{ state: string }>): string {
+function WatchersSummary({ states }: { states: ReadonlyArray<{ state: string }> }) {
+  const t = useT();
   const count = (state: string) => states.filter((s) => s.state === state).length;
-  const parts = [
-    `${count('running')} running`,
-    count('stopped') > 0 ? `${count('stopped')} stopped` : null,
-    count('dead') > 0 ? `${count('dead')} dead` : null,
-  ];
-  return `${plural(states.length, 'watcher')} on this station: ${parts.filter((p) => p !== null).join(', ')}.`;
+  return <>{t('inbox.watchers.summary', { count: states.length, running: count('running'), stopped: count('stopped'), dead: count('dead') })}</>;
 }
 
+const code = (chunks: ReactNode[]) => <Code>{chunks}</Code>;
+
 function Overview({ overview }: { overview: InboxOverview }) {
+  const t = useT();
+  const { when } = useInboxText();
   const { watchers, channels, forward, checkedAt } = overview;
   const alarms = standingAlarms([
     ...(channels.state === 'available' ? [channels.value.flatMap((c) => (c.alarm ? [c.alarm] : []))] : []),
@@ -69,18 +71,17 @@ function Overview({ overview }: { overview: InboxOverview }) {
   return (
     <Stack gap="lg">
       <HeartbeatAlarms alarms={alarms} />
-      <Section id="watchers" title="Watchers">
-        <Part part={watchers} title="The watchers">
+      <Section id="watchers" title={t('inbox.watchers.title')}>
+        <Part part={watchers} title={t('inbox.watchers.part')}>
           {(statuses) =>
             statuses.length === 0 ? (
-              <Alert color="blue" role="status" title="No watcher runs on this station" icon={<span aria-hidden="true">ℹ</span>} data-testid="no-watcher">
-                Start one with <Code>airlock watch INBOX --dest DIR</Code> (or the airlock-watch systemd service): it takes each complete bundle dropped into
-                INBOX, verifies and imports it into DIR, and moves it to accepted/ or quarantine/ with its report. Its status shows here.
+              <Alert color="blue" role="status" title={t('inbox.watchers.none')} icon={<span aria-hidden="true">ℹ</span>} data-testid="no-watcher">
+                <Msg id="inbox.watchers.noneText" values={{ code }} />
               </Alert>
             ) : (
               <Stack gap="md">
                 <Text size="sm" data-testid="watchers-summary">
-                  {watchersSummary(statuses)}
+                  <WatchersSummary states={statuses} />
                 </Text>
                 {statuses.map((status) => (
                   <WatcherCard key={`${status.inbox}-${status.pid}`} status={status} checkedAt={checkedAt} />
@@ -90,13 +91,12 @@ function Overview({ overview }: { overview: InboxOverview }) {
           }
         </Part>
       </Section>
-      <Section id="channels" title="Channels">
-        <Part part={channels} title="The channel states">
+      <Section id="channels" title={t('inbox.channels.title')}>
+        <Part part={channels} title={t('inbox.channels.part')}>
           {(states) =>
             states.length === 0 ? (
               <Text size="sm" data-testid="no-channels">
-                No bundle stamped with a channel has arrived yet. The sending station stamps them with <Code>airlock export --channel C</Code> and sends
-                heartbeats with <Code>airlock heartbeat --channel C</Code>; the policy&apos;s channels section sets the heartbeat interval.
+                <Msg id="inbox.channels.none" values={{ code }} />
               </Text>
             ) : (
               <ChannelsTable states={states} />
@@ -104,14 +104,19 @@ function Overview({ overview }: { overview: InboxOverview }) {
           }
         </Part>
       </Section>
-      <Section id="forward" title="SIEM forwarding">
-        <Part part={forward} title="The forwarding status">
+      <Section id="forward" title={t('inbox.forward.title')}>
+        <Part part={forward} title={t('inbox.forward.part')}>
           {(status) =>
             !status.configured || status.sinks.length === 0 ? (
               <Text size="sm" data-testid="forward-off">
-                Audit forwarding is not configured: the audit log stays on this station. Add a <Code>forward</Code> section to config.json (
-                <Code>{'"syslog": { "url": "tls://HOST:PORT", "ca": … }'}</Code> or <Code>{'"jsonLines": { "path": … }'}</Code>) and run{' '}
-                <Code>airlock audit forward --follow</Code> or a watcher, which forwards as it goes.
+                <Msg
+                  id="inbox.forward.off"
+                  values={{
+                    code,
+                    syslog: () => <Code>{'"syslog": { "url": "tls://HOST:PORT", "ca": … }'}</Code>,
+                    jsonLines: () => <Code>{'"jsonLines": { "path": … }'}</Code>,
+                  }}
+                />
               </Text>
             ) : (
               <ForwardTable sinks={status.sinks} />
@@ -120,7 +125,7 @@ function Overview({ overview }: { overview: InboxOverview }) {
         </Part>
       </Section>
       <Text size="xs" c="dimmed" data-testid="inbox-checked">
-        Read {when(checkedAt)}.
+        {t('inbox.read', { time: when(checkedAt) })}
       </Text>
     </Stack>
   );
@@ -128,6 +133,7 @@ function Overview({ overview }: { overview: InboxOverview }) {
 
 export function InboxView({ active = true, pollMs = INBOX_POLL_MS }: { active?: boolean; pollMs?: number }) {
   const api = useApi();
+  const t = useT();
   const [overview, setOverview] = useState<InboxOverview | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
   const [loading, setLoading] = useState(false);
@@ -177,21 +183,18 @@ export function InboxView({ active = true, pollMs = INBOX_POLL_MS }: { active?: 
   return (
     <Stack gap="md" aria-busy={loading} data-testid="inbox-view">
       <Title order={2} ref={heading} tabIndex={-1} style={{ outlineOffset: 2 }}>
-        Inbox
+        {t('inbox.title')}
       </Title>
-      <Text size="sm">
-        The unattended inbox of this station: what its watchers take in, what they accepted, quarantined or rejected and why, gaps and silence on each channel,
-        and how far the SIEM is behind the audit log.
-      </Text>
+      <Text size="sm">{t('inbox.intro')}</Text>
       <Group>
         <Button variant="default" onClick={() => void load(true)} loading={loading}>
-          Refresh
+          {t('inbox.refresh')}
         </Button>
         <Text size="sm" c="dimmed">
-          Refreshes every {Math.round(pollMs / 1000)} s while shown.
+          {t('inbox.refreshEvery', { seconds: Math.round(pollMs / 1000) })}
         </Text>
       </Group>
-      {error ? <ErrorAlert error={error} title="The inbox could not be read" /> : null}
+      {error ? <ErrorAlert error={error} title={t('inbox.readError')} /> : null}
       {overview ? <Overview overview={overview} /> : null}
     </Stack>
   );

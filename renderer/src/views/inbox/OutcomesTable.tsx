@@ -6,10 +6,12 @@
 import { Code, Stack, Table, Text } from '@mantine/core';
 import { displayText } from '../../../../shared/display-text.js';
 import type { WatchBundleRecord } from '../../../../shared/watch.js';
-import { codeWords, OUTCOME_TEXT, when } from './inbox-text.js';
+import { useT } from '../../i18n/useT.js';
+import { useInboxText } from './inbox-text.js';
 import { MarkedText } from './MarkedText.js';
 
 function Codes({ codes }: { codes: readonly string[] }) {
+  const { codeWords } = useInboxText();
   if (codes.length === 0) return <Text size="sm">—</Text>;
   return (
     <Stack gap={4}>
@@ -29,16 +31,18 @@ function underInbox(path: string, inbox: string): string {
 }
 
 export function OutcomesTable({ records, label, inbox }: { records: readonly WatchBundleRecord[]; label: string; inbox: string }) {
+  const t = useT();
+  const { when, outcome } = useInboxText();
   return (
     <Table.ScrollContainer minWidth={760}>
       <Table withTableBorder striped aria-label={label}>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Settled</Table.Th>
-            <Table.Th>Bundle</Table.Th>
-            <Table.Th>Outcome</Table.Th>
-            <Table.Th>Why</Table.Th>
-            <Table.Th>Now in (under the inbox)</Table.Th>
+            <Table.Th>{t('inbox.outcomes.settled')}</Table.Th>
+            <Table.Th>{t('inbox.outcomes.bundle')}</Table.Th>
+            <Table.Th>{t('inbox.outcomes.outcome')}</Table.Th>
+            <Table.Th>{t('inbox.outcomes.why')}</Table.Th>
+            <Table.Th>{t('inbox.outcomes.nowIn')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -47,7 +51,7 @@ export function OutcomesTable({ records, label, inbox }: { records: readonly Wat
               <Table.Td style={{ whiteSpace: 'nowrap' }}>
                 <Text size="sm">{when(record.finishedAt)}</Text>
                 <Text size="xs" c="dimmed">
-                  arrived {when(record.arrivedAt)}
+                  {t('inbox.outcomes.arrived', { time: when(record.arrivedAt) })}
                 </Text>
               </Table.Td>
               <Table.Td style={{ wordBreak: 'break-all' }}>
@@ -59,7 +63,7 @@ export function OutcomesTable({ records, label, inbox }: { records: readonly Wat
                 ) : null}
               </Table.Td>
               <Table.Td>
-                <MarkedText mark={OUTCOME_TEXT[record.outcome]} />
+                <MarkedText mark={outcome(record.outcome)} />
               </Table.Td>
               <Table.Td>
                 <Codes codes={record.codes} />
@@ -68,7 +72,7 @@ export function OutcomesTable({ records, label, inbox }: { records: readonly Wat
                 {record.movedTo ? <Code title={displayText(record.movedTo)}>{displayText(underInbox(record.movedTo, inbox))}</Code> : <Text size="sm">—</Text>}
                 {record.auditSeq !== null ? (
                   <Text size="xs" c="dimmed">
-                    audit event #{record.auditSeq}
+                    {t('inbox.outcomes.auditEvent', { seq: record.auditSeq })}
                   </Text>
                 ) : null}
               </Table.Td>

@@ -6,35 +6,39 @@
  */
 import { Alert, Code, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { displayText } from '../../../../shared/display-text.js';
-import { plural } from '../../../../shared/format.js';
 import type { WatchStatus } from '../../../../shared/watch.js';
 import { FindingsTable } from './FindingsTable.js';
-import { secondsBetween, span, STALE_AFTER_SECONDS, WATCHER_STATE_TEXT, when } from './inbox-text.js';
+import type { MessageId } from '../../i18n/en.js';
+import { Msg, useT, type Translate } from '../../i18n/useT.js';
+import { secondsBetween, STALE_AFTER_SECONDS, useInboxText } from './inbox-text.js';
 import { MarkedText } from './MarkedText.js';
 import { OutcomesTable } from './OutcomesTable.js';
 
+const COUNT_COLUMNS = ['accepted', 'quarantined', 'rejected', 'heartbeats', 'failed'] as const;
+const COUNT_LABELS: Record<(typeof COUNT_COLUMNS)[number], MessageId> = {
+  accepted: 'inbox.watcher.count.accepted',
+  quarantined: 'inbox.watcher.count.quarantined',
+  rejected: 'inbox.watcher.count.rejected',
+  heartbeats: 'inbox.watcher.count.heartbeats',
+  failed: 'inbox.watcher.count.failed',
+};
+
 function CountsTable({ status, label }: { status: WatchStatus; label: string }) {
-  const c = status.counts;
-  const columns: Array<[string, number]> = [
-    ['Accepted', c.accepted],
-    ['Quarantined', c.quarantined],
-    ['Rejected', c.rejected],
-    ['Heartbeats', c.heartbeats],
-    ['Failed', c.failed],
-  ];
+  const t = useT();
+  const columns = COUNT_COLUMNS.map((key) => [key, t(COUNT_LABELS[key]), status.counts[key]] as const);
   return (
     <Table withTableBorder aria-label={label} w="auto">
       <Table.Thead>
         <Table.Tr>
-          {columns.map(([name]) => (
-            <Table.Th key={name}>{name}</Table.Th>
+          {columns.map(([key, name]) => (
+            <Table.Th key={key}>{name}</Table.Th>
           ))}
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
         <Table.Tr>
-          {columns.map(([name, count]) => (
-            <Table.Td key={name} data-count={name.toLowerCase()}>
+          {columns.map(([key, , count]) => (
+            <Table.Td key={key} data-count={key}>
               {count}
             </Table.Td>
           ))}
@@ -44,88 +48,90 @@ function CountsTable({ status, label }: { status: WatchStatus; label: string }) 
   );
 }
 
-function queueText(status: WatchStatus): string {
+function queueText(t: Translate, status: WatchStatus): string {
   const { queued, arriving } = status.counts;
-  if (queued === 0 && arriving === 0) return 'The inbox is empty: nothing waits, nothing is arriving.';
-  const parts = [
-    queued > 0 ? `${plural(queued, 'bundle')} complete and waiting` : 'nothing complete waiting',
-    arriving > 0 ? `${plural(arriving, 'file')} still arriving` : 'nothing arriving',
-  ];
-  return `${parts.join('; ')}.`;
+  if (queued === 0 && arriving === 0) return t('inbox.watcher.queueEmpty');
+  return t('inbox.watcher.queueText', { queued, arriving });
 }
 
 export function WatcherCard({ status, checkedAt }: { status: WatchStatus; checkedAt: string }) {
-  const state = WATCHER_STATE_TEXT[status.state];
+  const t = useT();
+  const { when, span, watcherState } = useInboxText();
+  const state = watcherState(status.state);
   const inbox = displayText(status.inbox);
   const silent = secondsBetween(status.updatedAt, checkedAt);
   const stale = status.state === 'running' && silent !== null && silent > STALE_AFTER_SECONDS;
   return (
-    <Paper withBorder p="md" component="article" aria-label={`Watcher of ${inbox}`} data-watcher-state={status.state}>
+    <Paper withBorder p="md" component="article" aria-label={t('inbox.watcher.label', { inbox })} data-watcher-state={status.state}>
       <Stack gap="sm">
         <Title order={4} style={{ wordBreak: 'break-all' }}>
-          Inbox <Code>{inbox}</Code>
+          <Msg id="inbox.watcher.heading" values={{ inbox, code: (chunks) => <Code>{chunks}</Code> }} />
         </Title>
         <Text size="sm" data-testid="watcher-state">
           <MarkedText mark={state} /> {state.meaning}
         </Text>
         {stale ? (
-          <Alert color="orange" role="alert" title="This watcher has gone quiet" icon={<span aria-hidden="true">⚠</span>}>
-            It says it runs, but it has not updated its status for {span(silent)} (it does every few seconds). It may be hung: check its process {status.pid}{' '}
-            and its service log.
+          <Alert color="orange" role="alert" title={t('inbox.watcher.quiet')} icon={<span aria-hidden="true">⚠</span>}>
+            {t('inbox.watcher.quietText', { span: span(silent), pid: status.pid })}
           </Alert>
         ) : null}
-        <Table withTableBorder variant="vertical" aria-label={`Watcher of ${inbox}: details`}>
+        <Table withTableBorder variant="vertical" aria-label={t('inbox.watcher.detailsLabel', { inbox })}>
           <Table.Tbody>
             <Table.Tr>
-              <Table.Th w={200}>Imports into</Table.Th>
+              <Table.Th w={200}>{t('inbox.watcher.importsInto')}</Table.Th>
               <Table.Td style={{ wordBreak: 'break-all' }}>
                 <Code>{displayText(status.dest)}</Code>
               </Table.Td>
             </Table.Tr>
             <Table.Tr>
-              <Table.Th>Process</Table.Th>
-              <Table.Td>
-                {status.pid}, started {when(status.startedAt)}
-              </Table.Td>
+              <Table.Th>{t('inbox.watcher.process')}</Table.Th>
+              <Table.Td>{t('inbox.watcher.processValue', { pid: status.pid, time: when(status.startedAt) })}</Table.Td>
             </Table.Tr>
             <Table.Tr>
-              <Table.Th>Status written</Table.Th>
+              <Table.Th>{t('inbox.watcher.statusWritten')}</Table.Th>
               <Table.Td>
                 {when(status.updatedAt)}
-                {silent !== null ? ` (${span(silent)} before this check)` : ''}
+                {silent !== null ? t('inbox.watcher.beforeCheck', { span: span(silent) }) : ''}
               </Table.Td>
             </Table.Tr>
             <Table.Tr>
-              <Table.Th>Working on</Table.Th>
+              <Table.Th>{t('inbox.watcher.workingOn')}</Table.Th>
               <Table.Td style={{ wordBreak: 'break-all' }} data-testid="watcher-current">
                 {status.current ? (
-                  <>
-                    <Code>{displayText(status.current.name)}</Code>: {displayText(status.current.phase)} since {when(status.current.since)}
-                  </>
+                  <Msg
+                    id="inbox.watcher.workingOnValue"
+                    values={{
+                      name: displayText(status.current.name),
+                      // The phase is the watcher's own English word, as it wrote it.
+                      phase: <span lang="en">{displayText(status.current.phase)}</span>,
+                      time: when(status.current.since),
+                      code: (chunks) => <Code>{chunks}</Code>,
+                    }}
+                  />
                 ) : (
-                  'Nothing right now.'
+                  t('inbox.watcher.nothingNow')
                 )}
               </Table.Td>
             </Table.Tr>
             <Table.Tr>
-              <Table.Th>Queue</Table.Th>
-              <Table.Td data-testid="watcher-queue">{queueText(status)}</Table.Td>
+              <Table.Th>{t('inbox.watcher.queue')}</Table.Th>
+              <Table.Td data-testid="watcher-queue">{queueText(t, status)}</Table.Td>
             </Table.Tr>
           </Table.Tbody>
         </Table>
-        <Title order={5}>Since it started</Title>
-        <CountsTable status={status} label={`Watcher of ${inbox}: counts`} />
-        <Title order={5}>Channel findings</Title>
+        <Title order={5}>{t('inbox.watcher.sinceStart')}</Title>
+        <CountsTable status={status} label={t('inbox.watcher.countsLabel', { inbox })} />
+        <Title order={5}>{t('inbox.watcher.findings')}</Title>
         {status.gaps.length === 0 ? (
-          <Text size="sm">No gaps, duplicates or reordering reported since it started.</Text>
+          <Text size="sm">{t('inbox.watcher.noFindings')}</Text>
         ) : (
-          <FindingsTable findings={status.gaps} label={`Watcher of ${inbox}: channel findings`} />
+          <FindingsTable findings={status.gaps} label={t('inbox.watcher.findingsLabel', { inbox })} />
         )}
-        <Title order={5}>Recent outcomes</Title>
+        <Title order={5}>{t('inbox.watcher.recent')}</Title>
         {status.recent.length === 0 ? (
-          <Text size="sm">No bundle taken since it started. Bundles dropped into the inbox appear here once settled.</Text>
+          <Text size="sm">{t('inbox.watcher.noRecent')}</Text>
         ) : (
-          <OutcomesTable records={status.recent} label={`Watcher of ${inbox}: recent outcomes`} inbox={status.inbox} />
+          <OutcomesTable records={status.recent} label={t('inbox.watcher.outcomesLabel', { inbox })} inbox={status.inbox} />
         )}
       </Stack>
     </Paper>

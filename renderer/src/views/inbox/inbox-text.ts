@@ -5,10 +5,18 @@
  * Everything a watcher or a bundle wrote is hostile text: each value passes through displayText().
  */
 import { displayText } from '../../../../shared/display-text.js';
-import { ERROR_CODES, errorMessage, type ErrorCode } from '../../../../shared/errors.js';
+import { ERROR_CODES, type ErrorCode } from '../../../../shared/errors.js';
 import { PROBLEM_TEXT, type ProblemCode } from '../../../../shared/problems.js';
 import type { WatchOutcome, WatchStatus } from '../../../../shared/watch.js';
-import { WATCH_ENTRY_CODES, type WatchEntryCode } from '../../../../shared/watch-codes.js';
+import type { WatchEntryCode } from '../../../../shared/watch-codes.js';
+import { useMemo } from 'react';
+import type { MessageId } from '../../i18n/en.js';
+import { useFormat } from '../../i18n/format.js';
+import { useSharedText } from '../../i18n/shared-text.js';
+import { useT } from '../../i18n/useT.js';
+
+/** The inbox-entry codes shared/watch-codes.ts defines, each with its message in the catalogue (a new one fails to compile here until it has one). */
+const WATCH_ENTRY_MESSAGE: Record<WatchEntryCode, MessageId> = { INBOX_ENTRY_REFUSED: 'inbox.code.INBOX_ENTRY_REFUSED' };
 
 export interface Marked {
   icon: string;
@@ -16,23 +24,18 @@ export interface Marked {
   color: string;
 }
 
-export const OUTCOME_TEXT: Record<WatchOutcome, Marked> = {
-  accepted: { icon: '✓', text: 'Accepted', color: 'green' },
-  quarantined: { icon: '■', text: 'Quarantined', color: 'orange' },
-  rejected: { icon: '✗', text: 'Rejected', color: 'red' },
-  heartbeat: { icon: '♥', text: 'Heartbeat', color: 'blue' },
-  failed: { icon: '⚠', text: 'Failed', color: 'red' },
+const OUTCOME_MARK: Record<WatchOutcome, Omit<Marked, 'text'> & { id: MessageId }> = {
+  accepted: { icon: '✓', id: 'inbox.outcome.accepted', color: 'green' },
+  quarantined: { icon: '■', id: 'inbox.outcome.quarantined', color: 'orange' },
+  rejected: { icon: '✗', id: 'inbox.outcome.rejected', color: 'red' },
+  heartbeat: { icon: '♥', id: 'inbox.outcome.heartbeat', color: 'blue' },
+  failed: { icon: '⚠', id: 'inbox.outcome.failed', color: 'red' },
 };
 
-export const WATCHER_STATE_TEXT: Record<WatchStatus['state'], Marked & { meaning: string }> = {
-  running: { icon: '▶', text: 'Running', color: 'green', meaning: 'It holds its lock and takes bundles as they arrive.' },
-  stopped: { icon: '■', text: 'Stopped', color: 'gray', meaning: 'It stopped cleanly; bundles dropped now wait until a watcher runs again.' },
-  dead: {
-    icon: '✗',
-    text: 'Dead',
-    color: 'red',
-    meaning: 'Its process is gone without a clean stop (killed or crashed). Start it again: it finishes or undoes what it left half done.',
-  },
+const WATCHER_STATE_MARK: Record<WatchStatus['state'], Omit<Marked, 'text'> & { id: MessageId; meaning: MessageId }> = {
+  running: { icon: '▶', id: 'inbox.state.running', color: 'green', meaning: 'inbox.state.running.meaning' },
+  stopped: { icon: '■', id: 'inbox.state.stopped', color: 'gray', meaning: 'inbox.state.stopped.meaning' },
+  dead: { icon: '✗', id: 'inbox.state.dead', color: 'red', meaning: 'inbox.state.dead.meaning' },
 };
 
 /** The heartbeat alarm's mark: a sign every station font draws (an emoji clock is a blank box where no emoji font is installed). */
@@ -43,26 +46,11 @@ export const STALE_AFTER_SECONDS = 60;
 
 const isProblemCode = (code: string): code is ProblemCode => Object.hasOwn(PROBLEM_TEXT, code);
 const isErrorCode = (code: string): code is ErrorCode => Object.hasOwn(ERROR_CODES, code);
-const isWatchEntryCode = (code: string): code is WatchEntryCode => Object.hasOwn(WATCH_ENTRY_CODES, code);
-
-/** A code from a status file or a report, in words: never a bare code the operator must look up. */
-export function codeWords(code: string): string {
-  if (isProblemCode(code)) return PROBLEM_TEXT[code].message;
-  if (isErrorCode(code)) return errorMessage(code);
-  if (isWatchEntryCode(code)) return WATCH_ENTRY_CODES[code].message;
-  return 'A code this version of Airlock does not know: see the bundle’s report.';
-}
 
 /** What a finding's message adds to its code's message (the detail), or null when it adds nothing. */
 export function detailOf(message: string, codeMessage: string): string | null {
   const rest = message.startsWith(codeMessage) ? message.slice(codeMessage.length).trim() : message.trim();
   return rest.length > 0 ? rest : null;
-}
-
-/** An ISO 8601 time as `2026-12-03 08:10:05 UTC` (the status file writes UTC), escaped. */
-export function when(iso: string): string {
-  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?Z$/u.exec(iso);
-  return match ? `${match[1]} ${match[2]} UTC` : displayText(iso);
 }
 
 /** Seconds from `from` to `to` (both ISO 8601); null when either does not parse. */
@@ -72,15 +60,50 @@ export function secondsBetween(from: string, to: string): number | null {
   return Number.isNaN(a) || Number.isNaN(b) ? null : Math.round((b - a) / 1000);
 }
 
-/** A span of seconds in words: `45 s`, `12 min`, `3 h 5 min`, `2 d 4 h`. */
-export function span(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 120) return `${s} s`;
-  const minutes = Math.floor(s / 60);
-  if (minutes < 120) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h ${minutes % 60} min`;
-  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+export interface InboxText {
+  /** A recorded ISO 8601 time (the status file writes UTC) in the app's language, said to be UTC; text that is not a time is escaped. */
+  when: (iso: string) => string;
+  /** A span of seconds in words: `45 s`, `12 min`, `3 h 5 min`, `2 d 4 h`. */
+  span: (seconds: number) => string;
+  /** A code from a status file or a report, in words: never a bare code the operator must look up. */
+  codeWords: (code: string) => string;
+  outcome: (outcome: WatchOutcome) => Marked;
+  watcherState: (state: WatchStatus['state']) => Marked & { meaning: string };
+}
+
+export function useInboxText(): InboxText {
+  const t = useT();
+  const f = useFormat();
+  const shared = useSharedText();
+  return useMemo(
+    () => ({
+      when: (iso) => f.utcTime(displayText(iso)),
+      span: (seconds) => {
+        const s = Math.max(0, Math.round(seconds));
+        if (s < 120) return t('inbox.span.seconds', { n: s });
+        const minutes = Math.floor(s / 60);
+        if (minutes < 120) return t('inbox.span.minutes', { n: minutes });
+        const hours = Math.floor(minutes / 60);
+        if (hours < 48) return t('inbox.span.hours', { h: hours, m: minutes % 60 });
+        return t('inbox.span.days', { d: Math.floor(hours / 24), h: hours % 24 });
+      },
+      codeWords: (code) => {
+        if (isProblemCode(code)) return shared.problemBase(code);
+        if (isErrorCode(code)) return shared.errorMessage({ code, message: ERROR_CODES[code].message, detail: '' });
+        if (Object.hasOwn(WATCH_ENTRY_MESSAGE, code)) return t(WATCH_ENTRY_MESSAGE[code as WatchEntryCode]);
+        return t('inbox.code.unknown');
+      },
+      outcome: (outcome) => {
+        const { id, ...mark } = OUTCOME_MARK[outcome];
+        return { ...mark, text: t(id) };
+      },
+      watcherState: (state) => {
+        const { id, meaning, ...mark } = WATCHER_STATE_MARK[state];
+        return { ...mark, text: t(id), meaning: t(meaning) };
+      },
+    }),
+    [t, f, shared],
+  );
 }
 
 /** Ascending sequence numbers as runs: `[4, 7, 8, 9]` -> `4, 7–9`. */

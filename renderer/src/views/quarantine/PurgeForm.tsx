@@ -11,9 +11,11 @@ import type { IpcError } from '../../../../shared/ipc.js';
 import { confirmsBundleName } from '../../../../shared/quarantine-confirm.js';
 import { asIpcError, call, useApi } from '../../api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { Msg, useT } from '../../i18n/useT.js';
 
 export function PurgeForm({ entry, onPurged }: { entry: QuarantineEntry; onPurged: (auditEvent: number | null) => void }) {
   const api = useApi();
+  const t = useT();
   const [confirm, setConfirm] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<IpcError | null>(null);
@@ -32,29 +34,21 @@ export function PurgeForm({ entry, onPurged }: { entry: QuarantineEntry; onPurge
     }
   };
   return (
-    <Fieldset legend="Purge" data-testid="purge-form">
+    <Fieldset legend={t('quarantine.purge.legend')} data-testid="purge-form">
       <Stack gap="sm">
-        <Text size="sm">
-          {entry.status === 'held'
-            ? 'Deletes the kept bundle and its report from this station for good: it can then never be released. The audit log keeps the record of it.'
-            : 'Deletes the copy the quarantine kept of this released bundle (the imported files stay where they are). The audit log keeps the record.'}
-        </Text>
+        <Text size="sm">{entry.status === 'held' ? t('quarantine.purge.held') : t('quarantine.purge.released')}</Text>
         <TextInput
-          label="Type the bundle's name to confirm the purge"
-          description={
-            <>
-              Type <Code>{displayText(entry.bundleName)}</Code> exactly as shown.
-            </>
-          }
+          label={t('quarantine.purge.confirmLabel')}
+          description={<Msg id="quarantine.confirm.description" values={{ name: displayText(entry.bundleName), code: (chunks) => <Code>{chunks}</Code> }} />}
           autoComplete="off"
           spellCheck={false}
           value={confirm}
           onChange={(e) => setConfirm(e.currentTarget.value)}
         />
-        {error ? <ErrorAlert error={error} title="Not purged" /> : null}
+        {error ? <ErrorAlert error={error} title={t('quarantine.purge.failed')} /> : null}
         <Group>
           <Button color="red" variant="outline" onClick={() => void purge()} disabled={!confirmed || busy} loading={busy}>
-            Purge for good
+            {t('quarantine.purge.button')}
           </Button>
         </Group>
       </Stack>

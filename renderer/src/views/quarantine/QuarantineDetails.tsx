@@ -6,11 +6,12 @@
 import { Alert, Code, List, Stack, Table, Text, Title } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import { displayText } from '../../../../shared/display-text.js';
-import { formatBytes } from '../../../../shared/format.js';
 import type { IpcError, IpcResponse } from '../../../../shared/ipc.js';
 import { asIpcError, call, useApi } from '../../api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { VerificationReport } from '../../components/VerificationReport.js';
+import { useFormat } from '../../i18n/format.js';
+import { Msg, useT } from '../../i18n/useT.js';
 import { PurgeForm } from './PurgeForm.js';
 import { QuarantineStatus } from './QuarantineTable.js';
 import { ReleaseForm } from './ReleaseForm.js';
@@ -23,6 +24,8 @@ export interface QuarantineDetailsProps {
 
 export function QuarantineDetails({ id, onChanged }: QuarantineDetailsProps) {
   const api = useApi();
+  const t = useT();
+  const f = useFormat();
   const [shown, setShown] = useState<IpcResponse<'showQuarantine'> | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
   /** Once purged, the entry is gone from the station: what the purge said replaces the details. */
@@ -48,40 +51,40 @@ export function QuarantineDetails({ id, onChanged }: QuarantineDetailsProps) {
 
   if (purged) {
     return (
-      <Alert color="gray" title="Purged" role="status" data-testid="quarantine-purged">
-        {displayText(purged.name)}: the kept bundle and its report were deleted from this station.
-        {purged.auditEvent !== null ? ` Recorded in the audit log as event #${purged.auditEvent}.` : ''}
+      <Alert color="gray" title={t('quarantine.details.purged')} role="status" data-testid="quarantine-purged">
+        {t('quarantine.details.purgedText', { name: displayText(purged.name) })}
+        {purged.auditEvent !== null ? t('quarantine.details.purgedEvent', { event: purged.auditEvent }) : ''}
       </Alert>
     );
   }
-  if (error) return <ErrorAlert error={error} title="This quarantined bundle could not be read" />;
-  if (!shown || shown.entry.id !== id) return <Text size="sm">Reading the quarantined bundle…</Text>;
+  if (error) return <ErrorAlert error={error} title={t('quarantine.details.readError')} />;
+  if (!shown || shown.entry.id !== id) return <Text size="sm">{t('quarantine.details.reading')}</Text>;
   const { entry, report, approvals, releasingTo } = shown;
   const facts: Array<[string, string]> = [
-    ['Quarantine id', displayText(entry.id)],
-    ['Quarantined', displayText(entry.quarantinedAt)],
-    ['Bundle', displayText(entry.bundleName)],
-    ['Tag manifest SHA-256', entry.tagmanifestSha256 === null ? 'not read that far' : displayText(entry.tagmanifestSha256)],
-    ['Kept', formatBytes(entry.bytes)],
-    ['Trusted signers proven', entry.signers.length === 0 ? 'none' : entry.signers.map(displayText).join(', ')],
-    ['Refused for', entry.codes.join(', ')],
-    ['Release approvals', `${approvals.given} of ${approvals.required} given`],
+    [t('quarantine.details.id'), displayText(entry.id)],
+    [t('quarantine.details.quarantined'), f.utcTime(displayText(entry.quarantinedAt))],
+    [t('quarantine.details.bundle'), displayText(entry.bundleName)],
+    [t('quarantine.details.tagmanifest'), entry.tagmanifestSha256 === null ? t('quarantine.details.notReadThatFar') : displayText(entry.tagmanifestSha256)],
+    [t('quarantine.details.kept'), f.bytes(entry.bytes)],
+    [t('quarantine.details.signers'), entry.signers.length === 0 ? t('quarantine.details.noSigners') : entry.signers.map(displayText).join(', ')],
+    [t('quarantine.details.refusedFor'), entry.codes.join(', ')],
+    [t('quarantine.details.approvals'), t('quarantine.details.approvalsValue', { given: approvals.given, required: approvals.required })],
   ];
   return (
     <Stack gap="md" data-testid="quarantine-details" data-quarantine-id={entry.id} data-status={entry.status}>
       <Title order={3}>{displayText(entry.bundleName)}</Title>
       <QuarantineStatus entry={entry} />
       {releasingTo !== null ? (
-        <Alert color="yellow" title="A release is under way" role="status">
-          Importing to <Code>{displayText(releasingTo)}</Code> (or interrupted: reading it again settles it).
+        <Alert color="yellow" title={t('quarantine.details.releasing')} role="status">
+          <Msg id="quarantine.details.releasingText" values={{ path: displayText(releasingTo), code: (chunks) => <Code>{chunks}</Code> }} />
         </Alert>
       ) : null}
       {entry.status === 'released' && entry.releasedTo !== null ? (
-        <Alert color="blue" title="Released" role="status">
-          Imported to <Code>{displayText(entry.releasedTo)}</Code>.
+        <Alert color="blue" title={t('quarantine.details.released')} role="status">
+          <Msg id="quarantine.details.releasedText" values={{ path: displayText(entry.releasedTo), code: (chunks) => <Code>{chunks}</Code> }} />
         </Alert>
       ) : null}
-      <Table withTableBorder variant="vertical" aria-label="Quarantined bundle">
+      <Table withTableBorder variant="vertical" aria-label={t('quarantine.details.table')}>
         <Table.Tbody>
           {facts.map(([k, v]) => (
             <Table.Tr key={k}>
@@ -93,12 +96,22 @@ export function QuarantineDetails({ id, onChanged }: QuarantineDetailsProps) {
       </Table>
       {entry.releases.length > 0 ? (
         <Stack gap={4}>
-          <Title order={4}>Release decisions</Title>
-          <List size="sm" aria-label="Release decisions">
+          <Title order={4}>{t('quarantine.details.decisions')}</Title>
+          <List size="sm" aria-label={t('quarantine.details.decisions')}>
             {entry.releases.map((r, i) => (
               <List.Item key={`${r.at}-${i}`}>
-                {displayText(r.at)}: {displayText(r.operator)}
-                {r.fingerprint ? ` (key ${displayText(r.fingerprint)})` : ' (no key)'} — “{displayText(r.reason)}”
+                {r.fingerprint
+                  ? t('quarantine.details.decisionKey', {
+                      time: f.utcTime(displayText(r.at)),
+                      operator: displayText(r.operator),
+                      fingerprint: displayText(r.fingerprint),
+                      reason: displayText(r.reason),
+                    })
+                  : t('quarantine.details.decisionNoKey', {
+                      time: f.utcTime(displayText(r.at)),
+                      operator: displayText(r.operator),
+                      reason: displayText(r.reason),
+                    })}
               </List.Item>
             ))}
           </List>
@@ -116,7 +129,7 @@ export function QuarantineDetails({ id, onChanged }: QuarantineDetailsProps) {
           onChanged();
         }}
       />
-      <Title order={3}>Report kept with it</Title>
+      <Title order={3}>{t('quarantine.details.report')}</Title>
       <VerificationReport report={report} context="import" />
     </Stack>
   );

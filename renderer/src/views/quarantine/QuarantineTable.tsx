@@ -5,16 +5,19 @@
  */
 import { Button, Code, Group, Table, Text, VisuallyHidden } from '@mantine/core';
 import { displayText } from '../../../../shared/display-text.js';
-import { formatBytes } from '../../../../shared/format.js';
 import type { QuarantineEntry } from '../../../../shared/inspection.js';
+import type { MessageId } from '../../i18n/en.js';
+import { useFormat } from '../../i18n/format.js';
+import { useT } from '../../i18n/useT.js';
 
-export const STATUS_TEXT: Record<QuarantineEntry['status'], { icon: string; text: string; color: string }> = {
-  held: { icon: '■', text: 'Held', color: 'orange' },
-  released: { icon: '✓', text: 'Released', color: 'blue' },
-  purged: { icon: '✗', text: 'Purged', color: 'gray' },
+export const STATUS_TEXT: Record<QuarantineEntry['status'], { icon: string; text: MessageId; color: string }> = {
+  held: { icon: '■', text: 'quarantine.status.held', color: 'orange' },
+  released: { icon: '✓', text: 'quarantine.status.released', color: 'blue' },
+  purged: { icon: '✗', text: 'quarantine.status.purged', color: 'gray' },
 };
 
 export function QuarantineStatus({ entry }: { entry: QuarantineEntry }) {
+  const t = useT();
   const status = STATUS_TEXT[entry.status];
   return (
     <Group gap={6} wrap="nowrap">
@@ -22,25 +25,27 @@ export function QuarantineStatus({ entry }: { entry: QuarantineEntry }) {
         {status.icon}
       </Text>
       <Text span size="sm" fw={600}>
-        {status.text}
+        {t(status.text)}
       </Text>
     </Group>
   );
 }
 
 export function QuarantineTable({ entries, selected, onOpen }: { entries: readonly QuarantineEntry[]; selected: string | null; onOpen: (id: string) => void }) {
+  const t = useT();
+  const f = useFormat();
   return (
     <Table.ScrollContainer minWidth={720}>
-      <Table withTableBorder striped aria-label="Quarantined bundles">
+      <Table withTableBorder striped aria-label={t('quarantine.table.label')}>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Quarantined</Table.Th>
-            <Table.Th>Bundle</Table.Th>
-            <Table.Th>Refused for</Table.Th>
-            <Table.Th>Size</Table.Th>
-            <Table.Th>Status</Table.Th>
+            <Table.Th>{t('quarantine.table.quarantined')}</Table.Th>
+            <Table.Th>{t('quarantine.table.bundle')}</Table.Th>
+            <Table.Th>{t('quarantine.table.refusedFor')}</Table.Th>
+            <Table.Th>{t('quarantine.table.size')}</Table.Th>
+            <Table.Th>{t('quarantine.table.status')}</Table.Th>
             <Table.Th>
-              <VisuallyHidden>Open</VisuallyHidden>
+              <VisuallyHidden>{t('quarantine.table.open')}</VisuallyHidden>
             </Table.Th>
           </Table.Tr>
         </Table.Thead>
@@ -48,7 +53,7 @@ export function QuarantineTable({ entries, selected, onOpen }: { entries: readon
           {entries.map((entry) => (
             <Table.Tr key={entry.id} data-quarantine-id={entry.id} data-status={entry.status} aria-selected={selected === entry.id}>
               <Table.Td>
-                <Text size="sm">{displayText(entry.quarantinedAt.replace('T', ' ').slice(0, 19))}</Text>
+                <Text size="sm">{f.utcTime(displayText(entry.quarantinedAt))}</Text>
                 <Text size="xs" c="dimmed" ff="monospace" translate="no">
                   {displayText(entry.id)}
                 </Text>
@@ -63,7 +68,7 @@ export function QuarantineTable({ entries, selected, onOpen }: { entries: readon
                   </Code>
                 ))}
               </Table.Td>
-              <Table.Td>{formatBytes(entry.bytes)}</Table.Td>
+              <Table.Td>{f.bytes(entry.bytes)}</Table.Td>
               <Table.Td>
                 <QuarantineStatus entry={entry} />
               </Table.Td>
@@ -72,9 +77,9 @@ export function QuarantineTable({ entries, selected, onOpen }: { entries: readon
                   size="xs"
                   variant={selected === entry.id ? 'filled' : 'default'}
                   onClick={() => onOpen(entry.id)}
-                  aria-label={`Open ${displayText(entry.bundleName)}`}
+                  aria-label={t('quarantine.table.openName', { name: displayText(entry.bundleName) })}
                 >
-                  Open
+                  {t('quarantine.table.open')}
                 </Button>
               </Table.Td>
             </Table.Tr>

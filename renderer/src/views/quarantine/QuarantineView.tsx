@@ -9,14 +9,22 @@ import { useCallback, useEffect, useState } from 'react';
 import type { IpcError, IpcRequest, IpcResponse } from '../../../../shared/ipc.js';
 import { asIpcError, call, useApi } from '../../api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
-import { plural } from '../../components/plural.js';
+import type { MessageId } from '../../i18n/en.js';
+import { useT } from '../../i18n/useT.js';
 import { QuarantineDetails } from './QuarantineDetails.js';
 import { QuarantineTable } from './QuarantineTable.js';
 
 type StatusFilter = NonNullable<IpcRequest<'listQuarantine'>['status']>;
 
+const COUNT_TEXT: Record<StatusFilter, MessageId> = {
+  held: 'quarantine.count.held',
+  released: 'quarantine.count.released',
+  all: 'quarantine.count.all',
+};
+
 export function QuarantineView({ active = true }: { active?: boolean }) {
   const api = useApi();
+  const t = useT();
   const [filter, setFilter] = useState<StatusFilter>('held');
   const [listing, setListing] = useState<IpcResponse<'listQuarantine'> | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
@@ -37,36 +45,32 @@ export function QuarantineView({ active = true }: { active?: boolean }) {
   const entries = listing?.entries ?? [];
   return (
     <Stack gap="md">
-      <Title order={2}>Quarantine</Title>
-      <Text size="sm">
-        Bundles content inspection refused. They never reached a destination; each stays here, with its report, until an operator releases or purges it.
-      </Text>
+      <Title order={2}>{t('quarantine.title')}</Title>
+      <Text size="sm">{t('quarantine.intro')}</Text>
       <Group align="flex-end">
         <NativeSelect
-          label="Show"
-          aria-label="Show quarantined bundles"
+          label={t('quarantine.filter.label')}
+          aria-label={t('quarantine.filter.aria')}
           value={filter}
           onChange={(e) => setFilter(e.currentTarget.value as StatusFilter)}
           data={[
-            { value: 'held', label: 'Held' },
-            { value: 'released', label: 'Released' },
-            { value: 'all', label: 'All' },
+            { value: 'held', label: t('quarantine.filter.held') },
+            { value: 'released', label: t('quarantine.filter.released') },
+            { value: 'all', label: t('quarantine.filter.all') },
           ]}
         />
         <Button variant="default" onClick={() => void load()}>
-          Refresh
+          {t('quarantine.refresh')}
         </Button>
       </Group>
-      {error ? <ErrorAlert error={error} title="The quarantine could not be read" /> : null}
+      {error ? <ErrorAlert error={error} title={t('quarantine.readError')} /> : null}
       {listing ? (
         <Text size="sm" aria-live="polite" data-quarantine-count={entries.length}>
           {entries.length === 0
             ? filter === 'held'
-              ? 'Nothing is held in quarantine.'
-              : 'No quarantined bundles match.'
-            : filter === 'held'
-              ? `${plural(entries.length, 'bundle')} held.`
-              : `${plural(entries.length, 'bundle')} (${filter === 'all' ? 'any status' : filter}).`}
+              ? t('quarantine.count.noneHeld')
+              : t('quarantine.count.noneMatch')
+            : t(COUNT_TEXT[filter], { count: entries.length })}
         </Text>
       ) : null}
       {entries.length > 0 ? <QuarantineTable entries={entries} selected={selected} onOpen={setSelected} /> : null}

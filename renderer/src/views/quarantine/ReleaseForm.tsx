@@ -8,7 +8,7 @@
  * typed name again before the job starts.
  */
 import { Alert, Button, Code, Fieldset, Group, Radio, Stack, Text, Textarea, TextInput } from '@mantine/core';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { displayText } from '../../../../shared/display-text.js';
 import type { QuarantineEntry } from '../../../../shared/inspection.js';
 import type { QuarantineDetailView, ReleaseSignerRequest } from '../../../../shared/ipc.js';
@@ -18,7 +18,8 @@ import { DestinationPicker } from '../../components/DestinationPicker.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { JobProgress } from '../../components/JobProgress.js';
 import { PathPicker } from '../../components/PathPicker.js';
-import { useT } from '../../i18n/useT.js';
+import type { MessageId } from '../../i18n/en.js';
+import { Msg, useT, type Translate } from '../../i18n/useT.js';
 import { ProblemList } from '../../components/ProblemList.js';
 import { useJobRun } from '../../hooks/useJobRun.js';
 
@@ -31,11 +32,11 @@ export interface ReleaseFormProps {
 
 type SignerKind = 'none' | ReleaseSignerRequest['kind'];
 
-const SIGNER_LABELS: Record<SignerKind, string> = {
-  none: 'No key: my name and reason only',
-  station: 'The station key (its passphrase)',
-  'key-file': 'My own key file',
-  gpg: 'My GnuPG key or smartcard',
+const SIGNER_LABELS: Record<SignerKind, MessageId> = {
+  none: 'quarantine.release.signer.none',
+  station: 'quarantine.release.signer.station',
+  'key-file': 'quarantine.release.signer.keyFile',
+  gpg: 'quarantine.release.signer.gpg',
 };
 
 interface SignerForm {
@@ -46,55 +47,59 @@ interface SignerForm {
 }
 
 /** The signer the form describes, or why it is not complete yet. */
-function signerOf(form: SignerForm): { signer: ReleaseSignerRequest | undefined } | { missing: string } {
+function signerOf(t: Translate, form: SignerForm): { signer: ReleaseSignerRequest | undefined } | { missing: string } {
   switch (form.kind) {
     case 'none':
       return { signer: undefined };
     case 'station':
-      return form.passphrase === '' ? { missing: "the station key's passphrase" } : { signer: { kind: 'station', passphrase: form.passphrase } };
+      return form.passphrase === '' ? { missing: t('quarantine.release.missing.passphrase') } : { signer: { kind: 'station', passphrase: form.passphrase } };
     case 'key-file':
-      if (form.file === null) return { missing: 'your key file' };
-      return form.passphrase === '' ? { missing: "your key's passphrase" } : { signer: { kind: 'key-file', file: form.file, passphrase: form.passphrase } };
+      if (form.file === null) return { missing: t('quarantine.release.missing.keyFile') };
+      return form.passphrase === ''
+        ? { missing: t('quarantine.release.missing.keyPassphrase') }
+        : { signer: { kind: 'key-file', file: form.file, passphrase: form.passphrase } };
     case 'gpg':
-      if (!/^[0-9A-Fa-f\s:]{40,100}$/u.test(form.fingerprint.trim())) return { missing: "your GnuPG key's fingerprint (40 hex digits)" };
+      if (!/^[0-9A-Fa-f\s:]{40,100}$/u.test(form.fingerprint.trim())) return { missing: t('quarantine.release.missing.fingerprint') };
       return { signer: { kind: 'gpg', fingerprint: form.fingerprint.trim(), passphrase: form.passphrase === '' ? undefined : form.passphrase } };
   }
 }
 
 function ReleaseJob({ run }: { run: ReturnType<typeof useJobRun> }) {
+  const t = useT();
+  const code = (chunks: ReactNode[]) => <Code>{chunks}</Code>;
   const finished = run.job.finished;
   const result = finished?.kind === 'quarantine-release' ? finished.result : null;
   const imported = result?.import ?? null;
   return (
     <Stack gap="sm" data-testid="release-job">
       {finished === null ? <JobProgress progress={run.job.progress} cancelling={run.cancelling} onCancel={run.cancel} /> : null}
-      {finished?.error ? <ErrorAlert error={finished.error} title="Not released" /> : null}
+      {finished?.error ? <ErrorAlert error={finished.error} title={t('quarantine.release.failed')} /> : null}
       {result && imported === null ? (
-        <Alert color="yellow" title="Your approval is recorded" role="status" icon={<span aria-hidden="true">⏸</span>}>
+        <Alert color="yellow" title={t('quarantine.release.recorded')} role="status" icon={<span aria-hidden="true">⏸</span>}>
           <Text size="sm">
-            {result.approvals.given} of {result.approvals.required} approvals given. The bundle stays in quarantine until a second operator, with their own key,
-            approves the release to the same folder. Recorded in the audit log as event #{result.auditEvent}.
+            {t('quarantine.release.recordedText', { given: result.approvals.given, required: result.approvals.required, event: result.auditEvent })}
           </Text>
         </Alert>
       ) : null}
       {imported?.ok ? (
-        <Alert color="green" title="Released" role="status" icon={<span aria-hidden="true">✓</span>}>
+        <Alert color="green" title={t('quarantine.release.released')} role="status" icon={<span aria-hidden="true">✓</span>}>
           <Text size="sm">
-            Verified again byte for byte and imported to <Code>{displayText(imported.destination ?? '')}</Code>. Recorded in the audit log as event #
-            {result?.auditEvent}.
+            <Msg id="quarantine.release.releasedText" values={{ path: displayText(imported.destination ?? ''), event: result?.auditEvent, code }} />
           </Text>
           {imported.overridden && imported.overridden.length > 0 ? (
             <Text size="sm" mt="xs" data-overridden={imported.overridden.length}>
-              Findings accepted by this release, as recorded at quarantine:{' '}
-              {imported.overridden.map((p) => `${p.code} ${[p.path ?? '', ...(p.members ?? [])].map(displayText).join(' › ')}`).join('; ')}.
+              {t('quarantine.release.overridden')}{' '}
+              <span translate="no">
+                {imported.overridden.map((p) => `${p.code} ${[p.path ?? '', ...(p.members ?? [])].map(displayText).join(' › ')}`).join('; ')}
+              </span>
             </Text>
           ) : null}
         </Alert>
       ) : null}
       {imported && !imported.ok ? (
-        <Alert color="red" title="Not released: the bundle was refused again" role="alert" icon={<span aria-hidden="true">✗</span>}>
+        <Alert color="red" title={t('quarantine.release.refusedAgain')} role="alert" icon={<span aria-hidden="true">✗</span>}>
           <Text size="sm" mb="xs">
-            A release accepts only the findings recorded when the bundle was quarantined. This time something else refused it; nothing was imported.
+            {t('quarantine.release.refusedAgainText')}
           </Text>
           <ProblemList problems={imported.problems} />
         </Alert>
@@ -102,7 +107,7 @@ function ReleaseJob({ run }: { run: ReturnType<typeof useJobRun> }) {
       {finished ? (
         <Group>
           <Button variant="default" onClick={run.reset}>
-            Back
+            {t('quarantine.release.back')}
           </Button>
         </Group>
       ) : null}
@@ -130,11 +135,11 @@ export function ReleaseForm({ entry, approvals, onFinished }: ReleaseFormProps) 
 
   if (run.jobId !== null) return <ReleaseJob run={run} />;
 
-  const signer = signerOf(signerForm);
+  const signer = signerOf(t, signerForm);
   const missing = [
-    destDir === null ? 'a destination folder' : null,
-    reason.trim() === '' ? 'a reason' : null,
-    !confirmsBundleName(confirm, entry.bundleName) ? 'the bundle name typed exactly' : null,
+    destDir === null ? t('quarantine.release.missing.destination') : null,
+    reason.trim() === '' ? t('quarantine.release.missing.reason') : null,
+    !confirmsBundleName(confirm, entry.bundleName) ? t('quarantine.release.missing.name') : null,
     'missing' in signer ? signer.missing : null,
   ].filter((m): m is string => m !== null);
   const second = twoPersons && approvals.given >= 1;
@@ -156,29 +161,24 @@ export function ReleaseForm({ entry, approvals, onFinished }: ReleaseFormProps) 
   };
   const kinds: SignerKind[] = twoPersons ? ['station', 'key-file', 'gpg'] : ['none', 'station', 'key-file', 'gpg'];
   return (
-    <Fieldset legend={second ? 'Second approval of the release' : 'Release from quarantine'} data-testid="release-form">
+    <Fieldset legend={second ? t('quarantine.release.legendSecond') : t('quarantine.release.legend')} data-testid="release-form">
       <Stack gap="sm">
-        <Text size="sm">
-          Content inspection refused this bundle. Releasing it imports it anyway (verified again in full; only the findings recorded here are accepted), under
-          your name and with your reason, recorded in the audit log. Release only what your security officer has decided to let through.
-        </Text>
+        <Text size="sm">{t('quarantine.release.intro')}</Text>
         {twoPersons ? (
           <Text size="sm" fw={600} data-approvals={`${approvals.given}/${approvals.required}`}>
-            ⚠ Two persons are required: {approvals.given} of 2 approvals given.{' '}
-            {second
-              ? 'You are the second operator: sign with your own key (not the first operator’s) and choose the same destination folder.'
-              : 'Your approval is recorded first; a second operator, with their own key, then approves the release to the same folder.'}
+            {t('quarantine.release.twoPersons', { given: approvals.given })}{' '}
+            {second ? t('quarantine.release.youAreSecond') : t('quarantine.release.youAreFirst')}
           </Text>
         ) : null}
         <Stack gap={4}>
           <Text size="sm" fw={600}>
-            Destination folder
+            {t('quarantine.release.destination')}
           </Text>
           <DestinationPicker purpose="import-destination" value={destDir} onChange={setDestDir} />
         </Stack>
         <Textarea
-          label="Reason for the release"
-          description="Recorded in the audit log with your name: who decided, and why."
+          label={t('quarantine.release.reason')}
+          description={t('quarantine.release.reasonHelp')}
           required
           rows={2}
           maxLength={1000}
@@ -186,21 +186,21 @@ export function ReleaseForm({ entry, approvals, onFinished }: ReleaseFormProps) 
           onChange={(e) => setReason(e.currentTarget.value)}
         />
         <TextInput
-          label="Your name"
-          description="Recorded with this computer's user. Empty: the operator name in Settings."
+          label={t('quarantine.release.name')}
+          description={t('quarantine.release.nameHelp')}
           maxLength={200}
           value={operator}
           onChange={(e) => setOperator(e.currentTarget.value)}
         />
         <Radio.Group
-          label="Prove who you are"
-          description={twoPersons ? 'Each of the two operators signs with a different key.' : 'Optional here: a signed decision names your key in the record.'}
+          label={t('quarantine.release.prove')}
+          description={twoPersons ? t('quarantine.release.proveTwo') : t('quarantine.release.proveOne')}
           value={signerForm.kind}
           onChange={(kind) => setSignerForm({ ...signerForm, kind, passphrase: '' })}
         >
           <Stack gap={4} mt={4}>
             {kinds.map((kind) => (
-              <Radio key={kind} value={kind} label={SIGNER_LABELS[kind]} />
+              <Radio key={kind} value={kind} label={t(SIGNER_LABELS[kind])} />
             ))}
           </Stack>
         </Radio.Group>
@@ -215,7 +215,7 @@ export function ReleaseForm({ entry, approvals, onFinished }: ReleaseFormProps) 
         ) : null}
         {signerForm.kind === 'gpg' ? (
           <TextInput
-            label="GnuPG key fingerprint"
+            label={t('quarantine.release.fingerprint')}
             spellCheck={false}
             autoComplete="off"
             value={signerForm.fingerprint}
@@ -225,33 +225,29 @@ export function ReleaseForm({ entry, approvals, onFinished }: ReleaseFormProps) 
         {signerForm.kind !== 'none' ? (
           <TextInput
             type="password"
-            label={signerForm.kind === 'gpg' ? 'Passphrase (empty: GnuPG asks)' : 'Passphrase'}
+            label={signerForm.kind === 'gpg' ? t('quarantine.release.passphraseGpg') : t('quarantine.release.passphrase')}
             autoComplete="off"
             value={signerForm.passphrase}
             onChange={(e) => setSignerForm({ ...signerForm, passphrase: e.currentTarget.value })}
           />
         ) : null}
         <TextInput
-          label="Type the bundle's name to confirm"
-          description={
-            <>
-              Type <Code>{displayText(entry.bundleName)}</Code> exactly as shown.
-            </>
-          }
+          label={t('quarantine.release.confirmLabel')}
+          description={<Msg id="quarantine.confirm.description" values={{ name: displayText(entry.bundleName), code: (chunks) => <Code>{chunks}</Code> }} />}
           required
           autoComplete="off"
           spellCheck={false}
           value={confirm}
           onChange={(e) => setConfirm(e.currentTarget.value)}
-          error={confirm.trim() !== '' && !confirmsBundleName(confirm, entry.bundleName) ? 'This is not the bundle’s name.' : null}
+          error={confirm.trim() !== '' && !confirmsBundleName(confirm, entry.bundleName) ? t('quarantine.release.notTheName') : null}
         />
-        {run.error ? <ErrorAlert error={run.error} title="Not released" /> : null}
+        {run.error ? <ErrorAlert error={run.error} title={t('quarantine.release.failed')} /> : null}
         <Group>
           <Button color="orange" onClick={release} disabled={missing.length > 0}>
-            {twoPersons && !second ? 'Approve the release' : 'Release and import'}
+            {twoPersons && !second ? t('quarantine.release.approve') : t('quarantine.release.button')}
           </Button>
           <Text size="sm" aria-live="polite">
-            {missing.length > 0 ? `Still needed: ${missing.join(', ')}.` : 'Ready: the decision will be recorded under your name.'}
+            {missing.length > 0 ? t('quarantine.release.stillNeeded', { missing: missing.join(', ') }) : t('quarantine.release.ready')}
           </Text>
         </Group>
       </Stack>
