@@ -16,7 +16,7 @@ export interface SinkLoopOptions {
   /** The cursor row's key (forward-sink.ts sinkKey). */
   key: string;
   signal: AbortSignal;
-  /** Events read and sent at a time; default 1000. */
+  /** Events read and sent at a time; default 500. */
   pageSize?: number | undefined;
   /** How often to look for new events when caught up; default 500 ms. */
   pollMs?: number | undefined;
@@ -38,8 +38,8 @@ export interface SinkLoopResult {
 }
 
 const MAX_BACKOFF_MS = 30_000;
-/** Large enough that the per-page costs (a query, a write, a wake-up) vanish per event; a page of 1000 events is about 600 KB. */
-const DEFAULT_PAGE_SIZE = 1000;
+/** A page of 500 events is about 300 KB framed; larger pages measured no faster and cost RSS (docs/design-notes.md, fwd17). */
+const DEFAULT_PAGE_SIZE = 500;
 
 export function describeFailure(error: unknown): string {
   if (!(error instanceof Error)) return String(error);

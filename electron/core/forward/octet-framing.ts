@@ -39,7 +39,7 @@ export function frameAllOctetCounted(messages: readonly string[]): Buffer {
  * memory the garbage collector counts, and at tens of thousands of events a second it ran full
  * collections for it. Batches are framed synchronously, so one buffer serves them all.
  */
-const SCRATCH_BYTES = 4 * 1024 * 1024;
+const SCRATCH_BYTES = 1024 * 1024;
 const scratch = Buffer.allocUnsafeSlow(SCRATCH_BYTES);
 
 function decimalDigits(value: number): number {

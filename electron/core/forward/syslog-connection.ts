@@ -30,7 +30,7 @@ export const CONNECT_TIMEOUT_MS = 10_000;
 /** How long a server may leave our writes unread, or our end unanswered, before the connection counts as failed. */
 export const STALL_TIMEOUT_MS = 30_000;
 /** Bytes a connection may hold queued in this process before a write waits for them to drain. */
-export const QUEUED_WRITE_BYTES = 4 * 1024 * 1024;
+export const QUEUED_WRITE_BYTES = 1024 * 1024;
 
 export class SyslogConnection {
   /** Set when the server closed or failed the connection without our asking: what it had not yet processed may be lost. */
