@@ -49,17 +49,68 @@ export function recordAttempt(db: StationDb, sink: string, error: string | null,
   ).run({ sink, at: now.toISOString(), error });
 }
 
-/** The events after `afterSeq`, oldest first, at most `limit`. */
+/** The columns in StoredAuditEvent's order, named: a later migration's column cannot shift them. */
+const EVENT_COLUMNS =
+  'seq, at, type, outcome, operator, station, bundle_uuid, bundle_name, tagmanifest_sha256, signers, problem_codes, error_code, files, bytes, details, files_digest, prev_hash, hash';
+type EventColumns = [
+  number,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string | null,
+  string | null,
+  string | null,
+  string,
+  string,
+  string | null,
+  number | null,
+  number | null,
+  string,
+  string | null,
+  string,
+  string,
+];
+
 const pageStatements = new WeakMap<StationDb, Database.Statement>();
 
+/**
+ * The events after `afterSeq`, oldest first, at most `limit`. Rows come back as arrays (raw mode)
+ * and become objects here: better-sqlite3 builds a named-row object key by key, which cost about
+ * half of the forwarder's read time at 100,000 events.
+ */
 export function eventsAfter(db: StationDb, afterSeq: number, limit: number): AuditEvent[] {
   let statement = pageStatements.get(db);
   if (statement === undefined) {
-    statement = db.prepare('SELECT * FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?');
+    statement = db.prepare(`SELECT ${EVENT_COLUMNS} FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?`).raw(true);
     pageStatements.set(db, statement);
   }
-  const rows = statement.all(afterSeq, limit) as StoredAuditEvent[];
-  return rows.map(rowToEvent);
+  const rows = statement.all(afterSeq, limit) as EventColumns[];
+  return rows.map((row) => rowToEvent(storedEvent(row)));
+}
+
+function storedEvent(row: EventColumns): StoredAuditEvent {
+  return {
+    seq: row[0],
+    at: row[1],
+    type: row[2],
+    outcome: row[3],
+    operator: row[4],
+    station: row[5],
+    bundle_uuid: row[6],
+    bundle_name: row[7],
+    tagmanifest_sha256: row[8],
+    signers: row[9],
+    problem_codes: row[10],
+    error_code: row[11],
+    files: row[12],
+    bytes: row[13],
+    details: row[14],
+    files_digest: row[15],
+    prev_hash: row[16],
+    hash: row[17],
+  };
 }
 
 export function headSeq(db: StationDb): number {

@@ -99,16 +99,26 @@ function codeList(codes: readonly string[]): string {
   return safeText(codes.join(','), CODE_LIST_BYTES);
 }
 
+/** Printable ASCII but `"`, `\` and `]`: nothing for safeText nor the SD layer to escape (one test instead of two per value). */
+const PLAIN_PARAM = /^[ !#-[^-~]*$/u;
+
 /** One SD-PARAM, ` name="value"`, or nothing for an absent value. */
 function param(name: string, value: string | null, maxBytes = DEFAULT_PARAM_BYTES): string {
-  return value === null ? '' : ` ${name}="${escapeParamValue(safeText(value, maxBytes))}"`;
+  if (value === null) return '';
+  if (value.length <= maxBytes && PLAIN_PARAM.test(value)) return ` ${name}="${value}"`;
+  return ` ${name}="${escapeParamValue(safeText(value, maxBytes))}"`;
+}
+
+/** A numeric SD-PARAM: digits (and a sign) only, so nothing to bound or escape. */
+function numberParam(name: string, value: number | null): string {
+  return value === null ? '' : ` ${name}="${value}"`;
 }
 
 /** The SD element's parameters in a fixed order; absent values are left out. Built as one string: this runs per event. */
 function sdParams(event: AuditEvent): string {
   const channel = channelOf(event.details);
   return (
-    param('seq', String(event.seq)) +
+    numberParam('seq', event.seq) +
     param('hash', event.hash) +
     param('prevHash', event.prevHash) +
     param('type', event.type) +
@@ -120,10 +130,10 @@ function sdParams(event: AuditEvent): string {
     param('problems', event.problemCodes.length > 0 ? codeList(event.problemCodes) : null, CODE_LIST_BYTES) +
     param('errorCode', event.errorCode) +
     param('channel', channel.name, 128) +
-    param('channelSeq', channel.sequence === null ? null : String(channel.sequence)) +
+    numberParam('channelSeq', channel.sequence) +
     param('channelFindings', channel.findings.length > 0 ? codeList(channel.findings) : null, CODE_LIST_BYTES) +
-    param('files', event.files === null ? null : String(event.files)) +
-    param('bytes', event.bytes === null ? null : String(event.bytes)) +
+    numberParam('files', event.files) +
+    numberParam('bytes', event.bytes) +
     param('station', event.station, 256) +
     param('operator', event.operator, 256)
   );
@@ -132,16 +142,40 @@ function sdParams(event: AuditEvent): string {
 const MSG_BYTES = 512;
 
 export function formatSyslogMessage(event: AuditEvent, options: SyslogFormatOptions = {}): string {
+  return createSyslogFormatter(options)(event);
+}
+
+/**
+ * A formatter for one sink's whole stream (what the forwarder uses): the header parts that only
+ * change with the station, type and severity are built once per distinct value and reused, which
+ * matters at tens of thousands of events a second. Same output as formatSyslogMessage.
+ */
+export function createSyslogFormatter(options: SyslogFormatOptions = {}): (event: AuditEvent) => string {
   const facility = options.facility ?? DEFAULT_FACILITY;
-  const pri = facility * 8 + severityOf(event);
-  const timestamp = TIMESTAMP.test(event.at) ? event.at : '-';
-  const header = [
-    `<${pri}>1`,
-    timestamp,
-    headerField(event.station, 255),
-    headerField(options.appName ?? DEFAULT_APP_NAME, 48),
-    headerField(options.procId ?? String(process.pid), 128),
-    headerField(event.type, 32),
-  ].join(' ');
-  return `${header} [${SD_ID}${sdParams(event)}] ${safeText(summaryLine(event), MSG_BYTES)}`;
+  const appAndProc = `${headerField(options.appName ?? DEFAULT_APP_NAME, 48)} ${headerField(options.procId ?? String(process.pid), 128)}`;
+  // Bounded caches: a hostile log with ever-new station names or types must not grow them.
+  const stations = new BoundedCache<string, string>(64);
+  const types = new BoundedCache<string, string>(64);
+  return (event) => {
+    const pri = facility * 8 + severityOf(event);
+    const timestamp = TIMESTAMP.test(event.at) ? event.at : '-';
+    const station = stations.get(event.station, () => headerField(event.station, 255));
+    const type = types.get(event.type, () => headerField(event.type, 32));
+    return `<${pri}>1 ${timestamp} ${station} ${appAndProc} ${type} [${SD_ID}${sdParams(event)}] ${safeText(summaryLine(event), MSG_BYTES)}`;
+  };
+}
+
+/** A small map that forgets everything once full (the values are cheap to rebuild). */
+class BoundedCache<K, V> {
+  private readonly entries = new Map<K, V>();
+  constructor(private readonly limit: number) {}
+
+  get(key: K, make: () => V): V {
+    const known = this.entries.get(key);
+    if (known !== undefined) return known;
+    if (this.entries.size >= this.limit) this.entries.clear();
+    const value = make();
+    this.entries.set(key, value);
+    return value;
+  }
 }

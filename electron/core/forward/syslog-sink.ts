@@ -14,7 +14,7 @@ import type { SyslogSinkConfig } from '../home/forward-config.js';
 import type { ForwardSink } from './forward-sink.js';
 import { frameAllOctetCounted } from './octet-framing.js';
 import { SyslogConnection, parseSyslogUrl, type SyslogEndpoint } from './syslog-connection.js';
-import { formatSyslogMessage, type SyslogFormatOptions } from './syslog-format.js';
+import { createSyslogFormatter } from './syslog-format.js';
 import { trace, tracing } from './forward-trace.js';
 
 export interface SyslogSinkOptions {
@@ -38,7 +38,7 @@ export class SyslogSink implements ForwardSink {
   readonly kind = 'syslog' as const;
   readonly target: string;
   private readonly endpoint: SyslogEndpoint;
-  private readonly format: SyslogFormatOptions;
+  private readonly format: (event: AuditEvent) => string;
   private readonly settleMs: number;
   private readonly roundTripEvery: number;
   private readonly connectTimeoutMs: number | undefined;
@@ -56,7 +56,7 @@ export class SyslogSink implements ForwardSink {
   ) {
     this.target = config.url;
     this.endpoint = parseSyslogUrl(config.url);
-    this.format = { facility: config.facility, appName: config.appName, procId: String(process.pid) };
+    this.format = createSyslogFormatter({ facility: config.facility, appName: config.appName, procId: String(process.pid) });
     this.settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
     this.roundTripEvery = options.roundTripEvery ?? DEFAULT_ROUND_TRIP_EVERY;
     this.connectTimeoutMs = options.connectTimeoutMs;
@@ -70,7 +70,7 @@ export class SyslogSink implements ForwardSink {
     if (events.length === 0) return;
     const connection = await this.connected(signal);
     if (tracing) trace(`syslog ${connection.name} write #${events[0]?.seq}-#${events[events.length - 1]?.seq}`);
-    await connection.write(frameAllOctetCounted(events.map((event) => formatSyslogMessage(event, this.format))), signal);
+    await connection.write(frameAllOctetCounted(events.map(this.format)), signal);
     this.unreadSeq = events[events.length - 1]?.seq ?? this.unreadSeq;
     this.sentOnConnection += events.length;
     if (this.sentOnConnection >= this.roundTripEvery) await this.roundTrip(signal);

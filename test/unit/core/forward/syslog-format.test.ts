@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../../electron/core/audit/audit-event.js';
-import { formatSyslogMessage, safeText, SD_ID } from '../../../../electron/core/forward/syslog-format.js';
+import { createSyslogFormatter, formatSyslogMessage, safeText, SD_ID } from '../../../../electron/core/forward/syslog-format.js';
 import { unsafeCharIn } from '../../../helpers/forward-checks.js';
 import { seededRandom } from '../../../helpers/seeded-random.js';
 
@@ -224,5 +224,37 @@ describe('RFC 5424 formatting', () => {
     expect(safeText('a\\nb', 100)).toBe('a\\\\nb');
     expect(safeText('a\nb', 100)).toBe('a\\nb');
     expect(unescapeSafe(safeText('a\\nb', 100))).toBe('a\\nb');
+  });
+});
+
+describe('createSyslogFormatter (one per sink, header parts cached)', () => {
+  it('formats a long stream exactly as a fresh formatter per event, past its cache bounds and with hostile stations and types', () => {
+    const random = seededRandom(1703);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    const stations = ['high-side-1', 'a b', 'ü-station', '', 'x'.repeat(300), ...Array.from({ length: 90 }, (_, i) => `st-${i}`)];
+    const types = ['import', 'verify', 'channel-alarm', 'type with space', '\u202eevil', ...Array.from({ length: 80 }, (_, i) => `t${i}`)];
+    const texts = ['plain', 'with "quote"', 'br]acket', 'back\\slash', 'new\nline', 'bidi\u202e', 'ä😀', 'x'.repeat(700)];
+    const outcomes = ['ok', 'failed', 'rejected', 'cancelled'] as const;
+    const options = { facility: 4, appName: 'airlock', procId: '4242' };
+    const formatter = createSyslogFormatter(options);
+    for (let i = 0; i < 3000; i += 1) {
+      const sample = event({
+        seq: i + 1,
+        station: pick(stations),
+        type: pick(types),
+        outcome: pick(outcomes),
+        bundleName: pick([null, ...texts]),
+        operator: pick(texts),
+        hash: pick(['ef'.repeat(32), ...texts]),
+        files: pick([null, 0, 7, 123456789]),
+        at: pick(['2026-12-03T09:00:00.123Z', 'not a time']),
+      });
+      const text = formatter(sample);
+      expect(text).toBe(formatSyslogMessage(sample, options));
+      expect(parse5424(text).pri).toBe(
+        4 * 8 +
+          (sample.outcome === 'failed' ? 3 : sample.outcome === 'rejected' || sample.type === 'channel-alarm' ? 4 : sample.outcome === 'cancelled' ? 5 : 6),
+      );
+    }
   });
 });
