@@ -159,12 +159,12 @@ describe('importBundle', () => {
     expect(await snapshotTree(dest)).toEqual(before);
   });
 
-  it('reports the flush before the commit as its own phase, after the payload (the line never sits still on the last file)', async () => {
+  it('reports the flush and the audit rows before the commit as phases of their own, after the payload (the line never sits still on the last file)', async () => {
     const phases: string[] = [];
     const result = await run({ onProgress: (p) => phases.push(p.phase) });
     expect(result.ok).toBe(true);
     const distinct = phases.filter((phase, i) => phase !== phases[i - 1]);
-    expect(distinct.slice(-2)).toEqual(['verifying-payload', 'syncing']);
+    expect(distinct.slice(-3)).toEqual(['verifying-payload', 'syncing', 'recording-files']);
   });
 
   it('accepts a relative destination', async () => {
