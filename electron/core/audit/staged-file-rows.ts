@@ -35,6 +35,10 @@ let lastStage = 0;
 export interface StageOptions {
   signal?: AbortSignal | undefined;
   onProgress?: ProgressListener | undefined;
+  /** How often progress may be reported (ProgressTracker's default when absent; tests give 0 to see every batch). */
+  progressIntervalMs?: number | undefined;
+  /** Rows per batch; STAGED_ROWS_PER_BATCH when absent. */
+  rowsPerBatch?: number | undefined;
 }
 
 /** Rows staged for one audit event: read through a temporary table, inserted by insertAs. */
@@ -93,7 +97,8 @@ export async function stageAuditFileRows(db: StationDb, rows: Iterable<AuditFile
   const stage = lastStage;
   const insert = db.prepare('INSERT INTO temp.audit_file_stage (stage, ordinal, path, size, sha256) VALUES (?, ?, ?, ?, ?)');
   const digest = new FilesDigest();
-  const tracker = new ProgressTracker(options.onProgress);
+  const tracker = new ProgressTracker(options.onProgress, options.progressIntervalMs);
+  const rowsPerBatch = options.rowsPerBatch ?? STAGED_ROWS_PER_BATCH;
   tracker.startPhase('recording-files', { files: total, etaFromFiles: true });
   let ordinal = 0;
   const writeBatch = db.transaction((batch: AuditFileRow[]) => {
@@ -108,7 +113,7 @@ export async function stageAuditFileRows(db: StationDb, rows: Iterable<AuditFile
     let batch: AuditFileRow[] = [];
     for (const row of rows) {
       batch.push(row);
-      if (batch.length < STAGED_ROWS_PER_BATCH) continue;
+      if (batch.length < rowsPerBatch) continue;
       writeBatch(batch);
       tracker.addFiles(batch.length);
       batch = [];

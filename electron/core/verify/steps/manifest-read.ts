@@ -23,6 +23,8 @@ export async function readManifestInSteps(state: VerifyState, bytes: Uint8Array)
         state.tracker.addFiles(next.value.entries.size - lines);
       }
       if (started) state.tracker.flush();
+      // A cancel that came during the phase stops here, before import's claim, however short the manifest.
+      throwIfAborted(state.options.signal);
       return next.value;
     }
     const step = next.value;
