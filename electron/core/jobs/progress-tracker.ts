@@ -67,7 +67,8 @@ export class ProgressTracker {
       bytesTotal: this.bytesTotal,
       filesDone: this.filesDone,
       filesTotal: this.filesTotal,
-      rateBytesPerSecond: rate,
+      // A phase counted in files reads no bytes: no byte rate to show (not "0 B/s").
+      rateBytesPerSecond: this.etaFromFiles ? null : rate,
       etaSeconds: eta,
     };
   }
