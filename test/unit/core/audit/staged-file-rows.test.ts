@@ -43,12 +43,12 @@ describe('stageAuditFileRows (issue #18: the audit rows of a 200,000-file import
     const input = rows(5003);
     const staged = await stageAuditFileRows(db, input, input.length, { rowsPerBatch: 1000 });
     expect(staged.digest).toBe(filesDigest(input));
-    const event = appendAuditEvent(db, identity, { type: 'import', outcome: 'success', fileRows: staged }, at);
+    const event = appendAuditEvent(db, identity, { type: 'import', outcome: 'ok', fileRows: staged }, at);
     staged.discard();
 
     const plainDb = openStationDb(join(dir, 'plain.db'));
     try {
-      const plain = appendAuditEvent(plainDb, identity, { type: 'import', outcome: 'success', fileRows: input }, at);
+      const plain = appendAuditEvent(plainDb, identity, { type: 'import', outcome: 'ok', fileRows: input }, at);
       expect(event.hash).toBe(plain.hash);
       expect(event.filesDigest).toBe(plain.filesDigest);
       expect(auditFileRows(db, event.seq)).toEqual(auditFileRows(plainDb, plain.seq));
@@ -74,7 +74,7 @@ describe('stageAuditFileRows (issue #18: the audit rows of a 200,000-file import
   });
 
   it('stops at the next batch when cancelled mid-phase: CANCELLED, nothing left staged, the audit log untouched', async () => {
-    const before = appendAuditEvent(db, identity, { type: 'export', outcome: 'success', fileRows: rows(3) }, at);
+    const before = appendAuditEvent(db, identity, { type: 'export', outcome: 'ok', fileRows: rows(3) }, at);
     const input = rows(6000);
     const controller = new AbortController();
     let reportedAfterAbort = 0;
@@ -100,7 +100,7 @@ describe('stageAuditFileRows (issue #18: the audit rows of a 200,000-file import
   it('is refused once discarded, so rows of a finished import are never recorded twice', async () => {
     const staged = await stageAuditFileRows(db, rows(10), 10);
     staged.discard();
-    expect(() => appendAuditEvent(db, identity, { type: 'import', outcome: 'success', fileRows: staged }, at)).toThrow(/discarded/u);
+    expect(() => appendAuditEvent(db, identity, { type: 'import', outcome: 'ok', fileRows: staged }, at)).toThrow(/discarded/u);
     expect(listAuditEvents(db)).toEqual([]);
   });
 });

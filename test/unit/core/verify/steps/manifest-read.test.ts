@@ -13,8 +13,7 @@ const manifest = (count: number): Buffer => Buffer.from(Array.from({ length: cou
 /** A verify state whose tracker reports every step (interval 0): the steps are counted, not timed. */
 function stateFor(seen: Progress[], signal?: AbortSignal): VerifyState {
   const state = createVerifyState({ bundlePath: 'x.airlock.tar', trusted: [], signal }, null);
-  state.tracker = new ProgressTracker((p) => seen.push(p), 0);
-  return state;
+  return { ...state, tracker: new ProgressTracker((p) => seen.push(p), 0) };
 }
 
 describe('payloadManifestSteps (issue #18: a 200,000-line manifest parsed without a stall)', () => {
