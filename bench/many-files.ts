@@ -27,6 +27,8 @@ export interface ManyFilesStep {
   command: string;
   /** Import only: the longest stretch without a progress draw (progress-stall.ts). */
   longestStallSeconds?: number | undefined;
+  /** The progress line drawn just before the longest stall. */
+  stalledAfter?: string | undefined;
 }
 
 export interface ManyFilesRun {
@@ -81,7 +83,17 @@ export async function runManyFilesBench(options: ManyFilesOptions): Promise<Many
       ) as { bundle?: { bundleBytes?: number } };
       run.bundleBytes = exported.bundle?.bundleBytes ?? null;
       await rm(src, { recursive: true, force: true });
-      await step('verify', airlock(stations, ['verify', '--json', bundle]));
+      log(`  many files (${files}): verify (--progress, the line watched) ...`);
+      const verifyCommand = airlock(stations, ['verify', '--json', bundle]);
+      const verified = await measureWithStalls(verifyCommand, timeFile);
+      run.steps.push({
+        step: 'verify',
+        seconds: verified.seconds,
+        maxRssKiB: verified.maxRssKiB,
+        command: verifyCommand.argv.join(' '),
+        longestStallSeconds: verified.longestStallSeconds,
+        stalledAfter: verified.stalledAfter,
+      });
       log(`  many files (${files}): import (--progress, the line watched) ...`);
       const command = airlock(stations, ['import', '--allow-replay', '--dest', dest, '--json', bundle]);
       const m = await measureWithStalls(command, timeFile);
@@ -91,6 +103,7 @@ export async function runManyFilesBench(options: ManyFilesOptions): Promise<Many
         maxRssKiB: m.maxRssKiB,
         command: command.argv.join(' '),
         longestStallSeconds: m.longestStallSeconds,
+        stalledAfter: m.stalledAfter,
       });
     } catch (error) {
       run.failed = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
@@ -108,7 +121,7 @@ export function renderManyFilesText(runs: readonly ManyFilesRun[]): string {
     out.push('', `  ${run.files} empty files${run.bundleBytes === null ? '' : `, bundle ${run.bundleBytes} bytes`}`);
     for (const s of run.steps)
       out.push(
-        `    ${s.step.padEnd(7)} ${s.seconds.toFixed(2).padStart(8)} s  ${((s.maxRssKiB * 1024) / 1e6).toFixed(1).padStart(7)} MB peak RSS${s.longestStallSeconds === undefined ? '' : `  longest progress stall ${s.longestStallSeconds.toFixed(2)} s`}`,
+        `    ${s.step.padEnd(7)} ${s.seconds.toFixed(2).padStart(8)} s  ${((s.maxRssKiB * 1024) / 1e6).toFixed(1).padStart(7)} MB peak RSS${s.longestStallSeconds === undefined ? '' : `  longest progress stall ${s.longestStallSeconds.toFixed(2)} s (after "${s.stalledAfter ?? '?'}")`}`,
       );
     if (run.failed) out.push(`    stopped: ${run.failed}`);
   }

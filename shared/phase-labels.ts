@@ -47,4 +47,14 @@ export const PHASE_LABELS: Record<ProgressPhase, PhaseLabel> = {
     title: 'Pushing images to the registry',
     detail: 'Sending each verified image to the internal registry: layers first, then manifests; the registry’s digest is checked against the signed one.',
   },
+  'reading-manifest': {
+    short: 'Reading the manifest',
+    title: 'Reading the signed manifest',
+    detail: 'Reading every line of the signed list of files and checking each name, before any file is read.',
+  },
+  'recording-files': {
+    short: 'Recording files',
+    title: 'Recording files in the audit log',
+    detail: 'Writing the path, size and checksum of every imported file for the audit log, before the files get their final place.',
+  },
 };

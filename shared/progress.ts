@@ -26,7 +26,11 @@ export type ProgressPhase =
   /** Export of docker:// images: manifests and blobs fetched from the sending side's registry, each checked against its digest. */
   | 'pulling-images'
   /** Import with a registry target: blobs, then manifests, then indexes sent to the internal registry. */
-  | 'pushing-images';
+  | 'pushing-images'
+  /** Verify and import: the signed payload manifest parsed and every listed name checked, before any payload byte (counts are lines). */
+  | 'reading-manifest'
+  /** Import: every imported file's path, size and SHA-256 staged for the audit log, before the commit (counts are files). */
+  | 'recording-files';
 
 /** Every phase, in the order an operation may pass through them (the IPC schema's enum). */
 export const PROGRESS_PHASES = [
@@ -42,6 +46,8 @@ export const PROGRESS_PHASES = [
   'reading-back',
   'pulling-images',
   'pushing-images',
+  'reading-manifest',
+  'recording-files',
 ] as const satisfies readonly ProgressPhase[];
 
 export interface Progress {

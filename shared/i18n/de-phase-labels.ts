@@ -48,4 +48,14 @@ export const DE_PHASE_LABELS: { readonly [P in ProgressPhase]: PhaseLabel } = {
     detail:
       'Jedes geprüfte Image wird an die interne Registry gesendet: erst die Layer, dann die Manifeste; der Digest der Registry wird mit dem signierten verglichen.',
   },
+  'reading-manifest': {
+    short: 'Manifest lesen',
+    title: 'Das signierte Manifest wird gelesen',
+    detail: 'Jede Zeile der signierten Dateiliste wird gelesen und jeder Name geprüft, bevor eine Datei gelesen wird.',
+  },
+  'recording-files': {
+    short: 'Dateien protokollieren',
+    title: 'Dateien werden im Prüfprotokoll erfasst',
+    detail: 'Pfad, Größe und Prüfsumme jeder importierten Datei werden für das Prüfprotokoll geschrieben, bevor die Dateien ihren endgültigen Platz erhalten.',
+  },
 };

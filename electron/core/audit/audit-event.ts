@@ -69,20 +69,39 @@ export function canonicalJson(value: unknown): string {
 
 /** Per-file rows are bound into their event through this digest, so editing one breaks the chain. */
 export function filesDigest(rows: AuditFileRows): string | null {
-  if (rows.length === 0) return null;
-  const hash = createHash('sha256');
-  // canonicalJson of [path, size, sha256]: for an array of strings and numbers that is exactly
-  // JSON.stringify's text (no keys to sort), built here without the per-element recursion.
-  let chunk = '';
-  for (const row of rows) {
-    chunk += `${JSON.stringify([row.path, row.size, row.sha256])}\n`;
-    if (chunk.length >= 1 << 16) {
-      hash.update(chunk);
-      chunk = '';
+  if (hasDigest(rows)) return rows.digest;
+  const digest = new FilesDigest();
+  for (const row of rows) digest.add(row);
+  return digest.finish();
+}
+
+/** Rows that carry their digest, computed as they were staged (staged-file-rows.ts). */
+function hasDigest(rows: AuditFileRows): rows is AuditFileRows & { readonly digest: string | null } {
+  return 'digest' in rows && (typeof rows.digest === 'string' || rows.digest === null);
+}
+
+/** filesDigest a row at a time: null for no rows. */
+export class FilesDigest {
+  private readonly hash = createHash('sha256');
+  private chunk = '';
+  private rows = 0;
+
+  add(row: AuditFileRow): void {
+    // canonicalJson of [path, size, sha256]: for an array of strings and numbers that is exactly
+    // JSON.stringify's text (no keys to sort), built here without the per-element recursion.
+    this.chunk += `${JSON.stringify([row.path, row.size, row.sha256])}\n`;
+    this.rows += 1;
+    if (this.chunk.length >= 1 << 16) {
+      this.hash.update(this.chunk);
+      this.chunk = '';
     }
   }
-  hash.update(chunk);
-  return hash.digest('hex');
+
+  finish(): string | null {
+    if (this.rows === 0) return null;
+    this.hash.update(this.chunk);
+    return this.hash.digest('hex');
+  }
 }
 
 /** One event exactly as its row is stored: JSON columns as their canonical text. */

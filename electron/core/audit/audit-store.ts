@@ -12,6 +12,7 @@ import {
   type AuditFileRows,
   type StoredAuditEvent,
 } from './audit-event.js';
+import { StagedFileRows } from './staged-file-rows.js';
 
 type EventRow = StoredAuditEvent;
 
@@ -98,6 +99,11 @@ function prepared(db: StationDb) {
 export function insertAuditRecord(db: StationDb, record: AuditRecord): void {
   const s = prepared(db);
   s.event.run(record.row);
+  // Rows staged ahead (an import's, staged-file-rows.ts) are copied in SQLite, not a JS call each.
+  if (record.files instanceof StagedFileRows && record.files.stagedOn(db)) {
+    record.files.insertAs(record.row.seq);
+    return;
+  }
   let ordinal = 0;
   for (const file of record.files) s.file.run(record.row.seq, ordinal++, file.path, file.size, file.sha256);
 }

@@ -11,6 +11,7 @@ import { nameTaken } from '../fs/publish.js';
 import type { StationPolicy } from '../policy/station-policy.js';
 import { checkBundle, type AuthenticatedFacts, type BundleSource, type PayloadSink } from '../verify/check-bundle.js';
 import type { PayloadRows } from '../verify/payload-index.js';
+import { stageAuditFileRows, type StagedFileRows } from '../audit/staged-file-rows.js';
 import { portabilityFindings } from '../bundle/path-rules.js';
 import { replayFinding, replayNotChecked, withFinding } from '../policy/policy-findings.js';
 import { findPriorImport, highestSequenceFrom, type ImportIdentity, type PriorImport } from './replay-guard.js';
@@ -218,6 +219,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
   // The rename keeps the folder's device and inode: after a crash they prove a destination ours.
   const stagedId = folderId(staging.payloadDir);
   let committed = false;
+  let auditRows: StagedFileRows | null = null;
   try {
     const result = await checkBundle({
       bundlePath: options.bundlePath,
@@ -261,6 +263,8 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     noteStagedTotals(options.db, id, result.bundle.files, result.bundle.bytes);
     await flushStaged(staging, options.onProgress);
     if (options.signal?.aborted) throw new AirlockError('CANCELLED');
+    // The audit log's per-file rows, staged before the commit: a phase with progress that a cancel can stop (issue #18).
+    auditRows = await stageAuditFileRows(options.db, payload, payload.length, { signal: options.signal, onProgress: options.onProgress });
     await options.beforeCommit?.({ payloadDir: staging.payloadDir, tagmanifestSha256: (identity as ImportIdentity).tagmanifestSha256 });
     if (options.signal?.aborted) throw new AirlockError('CANCELLED');
     const finalTarget: string = target;
@@ -268,7 +272,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       throw new AirlockError('OUTPUT_EXISTS', `${finalTarget} appeared during the import; nothing was changed.`, { path: finalTarget });
     await commit(staging, finalTarget, stagedId as StagedFolderId, warnings);
     committed = true;
-    const imported: ImportResult = { ...report, destination: finalTarget, warnings, payloadFiles: payload, replayOf };
+    const imported: ImportResult = { ...report, destination: finalTarget, warnings, payloadFiles: auditRows, replayOf };
     try {
       settle(options, id, { kind: 'imported', result: imported }, channel);
     } catch (error) {
@@ -285,6 +289,11 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     if (claimId !== null && !committed) settleQuietly(options, claimId, { kind: 'failed', error: failure }, channel);
     throw failure;
   } finally {
+    try {
+      auditRows?.discard();
+    } catch {
+      // The temporary table goes with the connection anyway; the import's outcome stands.
+    }
     // After a commit only owner.json is left in it; after a failure, everything staged goes.
     await staging.discard().catch(() => undefined);
   }

@@ -14,6 +14,9 @@ export class ProgressTracker {
   private filesDone = 0;
   private bytesTotal: number | null = null;
   private filesTotal: number | null = null;
+  /** The phase counts files, not bytes: its ETA follows the files' rate (a phase that reads no bytes). */
+  private etaFromFiles = false;
+  private fileSamples: Array<{ t: number; files: number }> = [];
   private lastEmit = 0;
   private samples: Array<{ t: number; bytes: number }> = [];
 
@@ -23,13 +26,15 @@ export class ProgressTracker {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  startPhase(phase: ProgressPhase, totals: { bytes?: number | null; files?: number | null } = {}): void {
+  startPhase(phase: ProgressPhase, totals: { bytes?: number | null; files?: number | null; etaFromFiles?: boolean } = {}): void {
     this.phase = phase;
     this.bytesDone = 0;
     this.filesDone = 0;
     this.bytesTotal = totals.bytes ?? null;
     this.filesTotal = totals.files ?? null;
+    this.etaFromFiles = totals.etaFromFiles === true;
     this.samples = [{ t: this.now(), bytes: 0 }];
+    this.fileSamples = [{ t: this.now(), files: 0 }];
     this.emit(true);
   }
 
@@ -51,14 +56,19 @@ export class ProgressTracker {
   snapshot(): Progress {
     const t = this.now();
     const rate = this.rate(t);
-    const eta = rate !== null && rate > 0 && this.bytesTotal !== null ? Math.max(0, (this.bytesTotal - this.bytesDone) / rate) : null;
+    const eta = this.etaFromFiles
+      ? this.filesEta(t)
+      : rate !== null && rate > 0 && this.bytesTotal !== null
+        ? Math.max(0, (this.bytesTotal - this.bytesDone) / rate)
+        : null;
     return {
       phase: this.phase,
       bytesDone: this.bytesDone,
       bytesTotal: this.bytesTotal,
       filesDone: this.filesDone,
       filesTotal: this.filesTotal,
-      rateBytesPerSecond: rate,
+      // A phase counted in files reads no bytes: no byte rate to show (not "0 B/s").
+      rateBytesPerSecond: this.etaFromFiles ? null : rate,
       etaSeconds: eta,
     };
   }
@@ -71,6 +81,13 @@ export class ProgressTracker {
     return ((this.bytesDone - first.bytes) / elapsed) * 1000;
   }
 
+  private filesEta(t: number): number | null {
+    const first = this.fileSamples[0];
+    if (!first || this.filesTotal === null || t - first.t < 200) return null;
+    const perMs = (this.filesDone - first.files) / (t - first.t);
+    return perMs > 0 ? Math.max(0, (this.filesTotal - this.filesDone) / perMs / 1000) : null;
+  }
+
   private emit(force: boolean): void {
     if (!this.listener) return;
     const t = this.now();
@@ -78,6 +95,8 @@ export class ProgressTracker {
     this.lastEmit = t;
     this.samples.push({ t, bytes: this.bytesDone });
     while (this.samples.length > 2 && t - (this.samples[1]?.t ?? t) > RATE_WINDOW_MS) this.samples.shift();
+    this.fileSamples.push({ t, files: this.filesDone });
+    while (this.fileSamples.length > 2 && t - (this.fileSamples[1]?.t ?? t) > RATE_WINDOW_MS) this.fileSamples.shift();
     this.listener(this.snapshot());
   }
 }

@@ -107,14 +107,50 @@ export function readTagManifest(text: string): { entries: Map<string, string> } 
  * Decoded and parsed a slice at a time and stopped at the station's file limit, so a manifest
  * listing more files than the station takes is refused without building the rest.
  */
-export function readPayloadManifest(bytes: Uint8Array, limits: PathLimits & { maxEntries: number }): { entries: PayloadIndex } | { problem: Problem } {
+export function readPayloadManifest(bytes: Uint8Array, limits: PathLimits & { maxEntries: number }): PayloadManifestRead {
+  const steps = payloadManifestSteps(bytes, limits);
+  for (;;) {
+    const next = steps.next();
+    if (next.done === true) return next.value;
+  }
+}
+
+export type PayloadManifestRead = { entries: PayloadIndex } | { problem: Problem };
+
+/** How far a paced parse has got (payloadManifestSteps). */
+export interface ManifestParseStep {
+  /** Lines parsed so far. */
+  lines: number;
+  /** Lines in the manifest (line feeds counted up front; a last line without one is not). */
+  linesTotal: number;
+  /** Bytes of the slices parsed whole so far. */
+  bytes: number;
+}
+
+/** Lines parsed between two steps: a few milliseconds of work on a loaded machine. */
+export const MANIFEST_LINES_PER_STEP = 2000;
+
+/**
+ * readPayloadManifest in steps: yields after every `linesPerStep` lines, so a caller can report
+ * progress, check its abort signal and let the event loop run (a 200,000-line manifest is
+ * seconds of parsing on a loaded machine: issue #18's progress stall).
+ */
+export function* payloadManifestSteps(
+  bytes: Uint8Array,
+  limits: PathLimits & { maxEntries: number },
+  linesPerStep = MANIFEST_LINES_PER_STEP,
+): Generator<ManifestParseStep, PayloadManifestRead> {
   if (startsWithBom(bytes)) return { problem: bomProblem(MANIFEST_NAME) };
+  const linesTotal = countLines(bytes);
   // Sized from the line count up front: grown by doubling, the checksum buffer left ~as much again in garbage.
-  const entries = new PayloadIndex(Math.min(countLines(bytes), limits.maxEntries) + 1);
+  const entries = new PayloadIndex(Math.min(linesTotal, limits.maxEntries) + 1);
   // One name registry: the index holds the listed files, the registry only their folders.
   const registry = new EntryRegistry();
   registry.useStore(new ListedFiles(entries));
   let number = 0;
+  let parsedBytes = 0;
+  // The first step only announces the totals: a caller starts its phase with them.
+  yield { lines: 0, linesTotal, bytes: 0 };
   for (const slice of manifestSlices(bytes)) {
     let text: string;
     try {
@@ -135,7 +171,9 @@ export function readPayloadManifest(bytes: Uint8Array, limits: PathLimits & { ma
       }
       const refused = addManifestLine(line, number, limits, entries, registry);
       if (refused) return { problem: refused };
+      if (number % linesPerStep === 0) yield { lines: number, linesTotal, bytes: parsedBytes };
     }
+    parsedBytes += slice.length;
   }
   return { entries };
 }

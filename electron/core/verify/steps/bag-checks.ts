@@ -10,12 +10,13 @@ import { parseChannelStamp } from '../../channels/channel-stamp.js';
 import { portabilityFindings } from '../../bundle/path-rules.js';
 import { ArrivedFiles, VerifiedPayload } from '../payload-index.js';
 import { Fatal } from '../problem-list.js';
-import { checkBagitTxt, decodeTagFile, readBagInfoFacts, readPayloadManifest } from '../tag-checks.js';
+import { checkBagitTxt, decodeTagFile, MANIFEST_LINES_PER_STEP, readBagInfoFacts } from '../tag-checks.js';
 import { fileRow, limitHit, nameBreak, type VerifyState } from '../verify-state.js';
+import { readManifestInSteps, stepTurn } from './manifest-read.js';
 import { checkOciLayout } from './oci-layout.js';
 
 export async function checkBag(state: VerifyState): Promise<void> {
-  const { options, limits, problems, tagBytes, observed } = state;
+  const { options, problems, tagBytes, observed } = state;
   const bagit = tagBytes.get(BAGIT_TXT_NAME);
   if (!bagit) state.problems.fail('MANIFEST_INVALID', 'There is no bagit.txt before the payload.', BAGIT_TXT_NAME);
   const bagitText = decodeTagFile(BAGIT_TXT_NAME, bagit);
@@ -47,7 +48,7 @@ export async function checkBag(state: VerifyState): Promise<void> {
 
   const manifestBytes = tagBytes.get(MANIFEST_NAME);
   if (!manifestBytes) state.problems.fail('MANIFEST_INVALID', 'There is no manifest-sha256.txt before the payload.', MANIFEST_NAME);
-  const parsed = readPayloadManifest(manifestBytes, limits);
+  const parsed = await readManifestInSteps(state, manifestBytes);
   if ('problem' in parsed) {
     const found = parsed.problem;
     if (found.code === 'LIMIT_EXCEEDED') limitHit(state, found.path === MANIFEST_NAME ? 'files' : 'paths', found.message);
@@ -78,9 +79,12 @@ export async function checkBag(state: VerifyState): Promise<void> {
   // The image layout's names are format rules, checked before the station's name rules (import policy), so
   // verify and import refuse a malformed layout with the same code.
   checkOciLayout(state);
+  // The name rules run over every listed path: paced like the parse (issue #18), still in its phase.
+  let named = 0;
   if (options.portability) {
     for (let ordinal = 0; ordinal < manifest.size; ordinal += 1) {
       const path = manifest.pathAt(ordinal);
+      if (++named % MANIFEST_LINES_PER_STEP === 0) await namesStep(state);
       const findings = portabilityFindings(path, options.portability);
       if (findings.length > 0) {
         nameBreak(state, path);
@@ -94,6 +98,7 @@ export async function checkBag(state: VerifyState): Promise<void> {
     if (top.startsWith('.') || portabilityFindings(top, options.reportNames).length > 0) nameBreak(state, top);
     for (let ordinal = 0; ordinal < manifest.size; ordinal += 1) {
       const path = manifest.pathAt(ordinal);
+      if (++named % MANIFEST_LINES_PER_STEP === 0) await namesStep(state);
       if (portabilityFindings(path, options.reportNames).length > 0) nameBreak(state, path);
     }
   }
@@ -117,4 +122,10 @@ export async function checkBag(state: VerifyState): Promise<void> {
     }
   }
   state.tracker.startPhase('verifying-payload', { bytes: state.fileSize, files: manifest.size });
+}
+
+/** A step of the name rules' pass: the progress line redrawn (the parse's counts stand), then a turn of the event loop. */
+async function namesStep(state: VerifyState): Promise<void> {
+  state.tracker.addFiles(0);
+  await stepTurn(state.options.signal);
 }

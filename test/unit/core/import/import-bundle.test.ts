@@ -159,12 +159,35 @@ describe('importBundle', () => {
     expect(await snapshotTree(dest)).toEqual(before);
   });
 
-  it('reports the flush before the commit as its own phase, after the payload (the line never sits still on the last file)', async () => {
+  it.each(['reading-manifest', 'recording-files'] as const)(
+    'cancel in the %s phase (issue #18) leaves DIR as it was, records no import and stages no audit row',
+    async (phase) => {
+      const controller = new AbortController();
+      const before = await snapshotTree(dest);
+      const settled: string[] = [];
+      const error = await run({
+        signal: controller.signal,
+        recordSettlement: (settlement) => settled.push(settlement.kind),
+        onProgress: (p) => {
+          if (p.phase === phase) controller.abort();
+        },
+      }).catch((e: unknown) => e);
+      expect((error as AirlockError).code).toBe('CANCELLED');
+      expect(await snapshotTree(dest)).toEqual(before);
+      // The claim is taken after the manifest is read: a cancel there leaves no claim; one at the audit rows settles it failed.
+      expect(settled).toEqual(phase === 'reading-manifest' ? [] : ['failed']);
+      expect(db.prepare("SELECT COUNT(*) AS n FROM imports WHERE status = 'imported'").get()).toEqual({ n: 0 });
+      const stage = db.prepare("SELECT name FROM temp.sqlite_master WHERE name = 'audit_file_stage'").get();
+      if (stage !== undefined) expect(db.prepare('SELECT COUNT(*) AS n FROM temp.audit_file_stage').get()).toEqual({ n: 0 });
+    },
+  );
+
+  it('reports the flush and the audit rows before the commit as phases of their own, after the payload (the line never sits still on the last file)', async () => {
     const phases: string[] = [];
     const result = await run({ onProgress: (p) => phases.push(p.phase) });
     expect(result.ok).toBe(true);
     const distinct = phases.filter((phase, i) => phase !== phases[i - 1]);
-    expect(distinct.slice(-2)).toEqual(['verifying-payload', 'syncing']);
+    expect(distinct.slice(-3)).toEqual(['verifying-payload', 'syncing', 'recording-files']);
   });
 
   it('accepts a relative destination', async () => {

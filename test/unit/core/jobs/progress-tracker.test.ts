@@ -26,6 +26,21 @@ describe('ProgressTracker', () => {
     tracker.flush();
     expect(seen.at(-1)).toMatchObject({ filesDone: 1, filesTotal: 2 });
   });
+  it('gives a phase counted in files (no bytes read) its ETA from the files rate, and no byte rate', () => {
+    let now = 0;
+    const seen: Progress[] = [];
+    const tracker = new ProgressTracker(
+      (p) => seen.push(p),
+      250,
+      () => now,
+    );
+    tracker.startPhase('recording-files', { files: 10_000, etaFromFiles: true });
+    now = 500;
+    tracker.addFiles(2000);
+    expect(seen.at(-1)).toMatchObject({ phase: 'recording-files', filesDone: 2000, filesTotal: 10_000, rateBytesPerSecond: null });
+    // 2000 files in 0.5 s: 8000 left at 4000 a second.
+    expect(seen.at(-1)?.etaSeconds).toBeCloseTo(2, 5);
+  });
   it('has no rate or ETA until enough time has passed, nor ETA without a total', () => {
     let now = 0;
     const seen: Progress[] = [];

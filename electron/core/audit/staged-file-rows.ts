@@ -1,0 +1,132 @@
+/**
+ * An import's per-file audit rows, written ahead of the commit (issue #18). Recorded the old way,
+ * 200,000 rows were made, hashed and inserted one JS call each inside the transaction that
+ * settles the import, after the commit: ~3 s with no progress and nothing a cancel could stop.
+ *
+ * Here they are staged before the commit, as a phase of their own ('recording-files'): in
+ * batches into a TEMP table of the station database's connection (temporary storage: the
+ * station's database file and its write lock are not touched, and a killed process leaves
+ * nothing), their digest computed on the way. Between batches progress is reported, the event
+ * loop runs and the abort signal is checked; a cancel drops what was staged. The settlement's
+ * transaction then copies them with one INSERT ... SELECT (insertAs), in SQLite, not in JS.
+ */
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { ProgressListener } from '../../../shared/progress.js';
+import type { StationDb } from '../db/station-db.js';
+import { throwIfAborted } from '../errors.js';
+import { ProgressTracker } from '../jobs/progress-tracker.js';
+import { FilesDigest, type AuditFileRow, type AuditFileRows } from './audit-event.js';
+
+/** Rows per batch (one short transaction on the temporary table each). */
+export const STAGED_ROWS_PER_BATCH = 2000;
+
+const STAGE_TABLE = `CREATE TEMP TABLE IF NOT EXISTS audit_file_stage (
+  stage   INTEGER NOT NULL,
+  ordinal INTEGER NOT NULL,
+  path    TEXT NOT NULL,
+  size    INTEGER NOT NULL,
+  sha256  TEXT NOT NULL,
+  PRIMARY KEY (stage, ordinal)
+) WITHOUT ROWID`;
+
+/** Stages on one connection are told apart by this number (the temporary table is the connection's own). */
+let lastStage = 0;
+
+export interface StageOptions {
+  signal?: AbortSignal | undefined;
+  onProgress?: ProgressListener | undefined;
+  /** How often progress may be reported (ProgressTracker's default when absent; tests give 0 to see every batch). */
+  progressIntervalMs?: number | undefined;
+  /** Rows per batch; STAGED_ROWS_PER_BATCH when absent. */
+  rowsPerBatch?: number | undefined;
+}
+
+/** Rows staged for one audit event: read through a temporary table, inserted by insertAs. */
+export class StagedFileRows implements AuditFileRows {
+  private discarded = false;
+
+  constructor(
+    private readonly db: StationDb,
+    private readonly stage: number,
+    readonly length: number,
+    /** filesDigest of the rows (audit-event.ts uses it rather than reading them again). */
+    readonly digest: string | null,
+  ) {}
+
+  *[Symbol.iterator](): Generator<AuditFileRow> {
+    this.assertLive();
+    const rows = this.db.prepare('SELECT path, size, sha256 FROM temp.audit_file_stage WHERE stage = ? ORDER BY ordinal').iterate(this.stage);
+    yield* rows as Iterable<AuditFileRow>;
+  }
+
+  /** Whether the rows were staged on this connection (the temporary table is only visible there). */
+  stagedOn(db: StationDb): boolean {
+    return db === this.db;
+  }
+
+  /** Copy the rows to the audit log as event `seq`'s. The caller holds the write transaction that inserts the event. */
+  insertAs(seq: number): void {
+    this.assertLive();
+    const copied = this.db
+      .prepare(
+        'INSERT INTO audit_files (event_seq, ordinal, path, size, sha256) SELECT ?, ordinal, path, size, sha256 FROM temp.audit_file_stage WHERE stage = ? ORDER BY ordinal',
+      )
+      .run(seq, this.stage);
+    if (copied.changes !== this.length) throw new Error(`staged audit rows: ${copied.changes} copied, ${this.length} staged`);
+  }
+
+  /** Drop the staged rows (after they were recorded, or when the import did not get that far). */
+  discard(): void {
+    if (this.discarded) return;
+    this.discarded = true;
+    this.db.prepare('DELETE FROM temp.audit_file_stage WHERE stage = ?').run(this.stage);
+  }
+
+  private assertLive(): void {
+    if (this.discarded) throw new Error('staged audit rows read after they were discarded');
+  }
+}
+
+/**
+ * Stage `rows` for an audit event, in batches, as the 'recording-files' phase. Throws CANCELLED
+ * (nothing left staged) when `signal` aborts between two batches.
+ */
+export async function stageAuditFileRows(db: StationDb, rows: Iterable<AuditFileRow>, total: number, options: StageOptions = {}): Promise<StagedFileRows> {
+  db.exec(STAGE_TABLE);
+  lastStage += 1;
+  const stage = lastStage;
+  const insert = db.prepare('INSERT INTO temp.audit_file_stage (stage, ordinal, path, size, sha256) VALUES (?, ?, ?, ?, ?)');
+  const digest = new FilesDigest();
+  const tracker = new ProgressTracker(options.onProgress, options.progressIntervalMs);
+  const rowsPerBatch = options.rowsPerBatch ?? STAGED_ROWS_PER_BATCH;
+  tracker.startPhase('recording-files', { files: total, etaFromFiles: true });
+  let ordinal = 0;
+  const writeBatch = db.transaction((batch: AuditFileRow[]) => {
+    for (const row of batch) {
+      insert.run(stage, ordinal, row.path, row.size, row.sha256);
+      digest.add(row);
+      ordinal += 1;
+    }
+  });
+  const staged = (): StagedFileRows => new StagedFileRows(db, stage, ordinal, digest.finish());
+  try {
+    let batch: AuditFileRow[] = [];
+    for (const row of rows) {
+      batch.push(row);
+      if (batch.length < rowsPerBatch) continue;
+      writeBatch(batch);
+      tracker.addFiles(batch.length);
+      batch = [];
+      await nextTurn();
+      throwIfAborted(options.signal);
+    }
+    writeBatch(batch);
+    tracker.addFiles(batch.length);
+    tracker.flush();
+    throwIfAborted(options.signal);
+  } catch (error) {
+    db.prepare('DELETE FROM temp.audit_file_stage WHERE stage = ?').run(stage);
+    throw error;
+  }
+  return staged();
+}

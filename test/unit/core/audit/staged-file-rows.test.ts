@@ -1,0 +1,106 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Progress } from '../../../../shared/progress.js';
+import { filesDigest, type AuditFileRow } from '../../../../electron/core/audit/audit-event.js';
+import { appendAuditEvent, auditFileRows, listAuditEvents } from '../../../../electron/core/audit/audit-store.js';
+import { stageAuditFileRows } from '../../../../electron/core/audit/staged-file-rows.js';
+import { openStationDb, type StationDb } from '../../../../electron/core/db/station-db.js';
+import { AirlockError } from '../../../../electron/core/errors.js';
+
+const identity = { station: 'st', operator: 'op', organization: null };
+const at = new Date('2026-12-03T17:00:00.000Z');
+let dir: string;
+let db: StationDb;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'airlock-staged-rows-'));
+  db = openStationDb(join(dir, 'a.db'));
+});
+afterEach(async () => {
+  db.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Rows with awkward paths (quotes, backslash, non-ASCII) and sizes past 2^32: what a JSON digest or a SQL copy could mangle. */
+function rows(count: number): AuditFileRow[] {
+  return Array.from({ length: count }, (_, i) => ({
+    path: `data/d${i % 7}/f-${i}${i % 5 === 0 ? '-"q"\\ü' : ''}.txt`,
+    size: i % 3 === 0 ? 2 ** 33 + i : i,
+    sha256: (i % 16).toString(16).repeat(64),
+  }));
+}
+
+function stagedCount(): number {
+  const table = db.prepare("SELECT name FROM temp.sqlite_master WHERE name = 'audit_file_stage'").get();
+  if (table === undefined) return 0;
+  return (db.prepare('SELECT COUNT(*) AS n FROM temp.audit_file_stage').get() as { n: number }).n;
+}
+
+describe('stageAuditFileRows (issue #18: the audit rows of a 200,000-file import as a phase)', () => {
+  it('records an event identical to the one recorded from the rows themselves (hash, digest, every row in order)', async () => {
+    const input = rows(5003);
+    const staged = await stageAuditFileRows(db, input, input.length, { rowsPerBatch: 1000 });
+    expect(staged.digest).toBe(filesDigest(input));
+    const event = appendAuditEvent(db, identity, { type: 'import', outcome: 'ok', fileRows: staged }, at);
+    staged.discard();
+
+    const plainDb = openStationDb(join(dir, 'plain.db'));
+    try {
+      const plain = appendAuditEvent(plainDb, identity, { type: 'import', outcome: 'ok', fileRows: input }, at);
+      expect(event.hash).toBe(plain.hash);
+      expect(event.filesDigest).toBe(plain.filesDigest);
+      expect(auditFileRows(db, event.seq)).toEqual(auditFileRows(plainDb, plain.seq));
+      expect(auditFileRows(db, event.seq)).toEqual(input);
+    } finally {
+      plainDb.close();
+    }
+    expect(stagedCount()).toBe(0);
+  });
+
+  it('reports the phase in steps: counts only grow, by at most one batch between two reports, up to the total', async () => {
+    const input = rows(4500);
+    const seen: Progress[] = [];
+    await stageAuditFileRows(db, input, input.length, { rowsPerBatch: 500, progressIntervalMs: 0, onProgress: (p) => seen.push(p) });
+    expect(seen.every((p) => p.phase === 'recording-files' && p.filesTotal === 4500)).toBe(true);
+    const counts = seen.map((p) => p.filesDone);
+    expect(counts[0]).toBe(0);
+    expect(counts.at(-1)).toBe(4500);
+    for (let i = 1; i < counts.length; i += 1) {
+      expect(counts[i]).toBeGreaterThanOrEqual(counts[i - 1] as number);
+      expect((counts[i] as number) - (counts[i - 1] as number)).toBeLessThanOrEqual(500);
+    }
+  });
+
+  it('stops at the next batch when cancelled mid-phase: CANCELLED, nothing left staged, the audit log untouched', async () => {
+    const before = appendAuditEvent(db, identity, { type: 'export', outcome: 'ok', fileRows: rows(3) }, at);
+    const input = rows(6000);
+    const controller = new AbortController();
+    let reportedAfterAbort = 0;
+    const error = await stageAuditFileRows(db, input, input.length, {
+      rowsPerBatch: 500,
+      progressIntervalMs: 0,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (controller.signal.aborted) reportedAfterAbort += 1;
+        if (p.filesDone >= 1500) controller.abort();
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AirlockError);
+    expect((error as AirlockError).code).toBe('CANCELLED');
+    // The batch that saw the abort was the last one: no further batch was written or reported.
+    expect(reportedAfterAbort).toBe(0);
+    expect(stagedCount()).toBe(0);
+    const events = listAuditEvents(db);
+    expect(events.map((e) => e.seq)).toEqual([before.seq]);
+    expect(auditFileRows(db, before.seq)).toEqual(rows(3));
+  });
+
+  it('is refused once discarded, so rows of a finished import are never recorded twice', async () => {
+    const staged = await stageAuditFileRows(db, rows(10), 10);
+    staged.discard();
+    expect(() => appendAuditEvent(db, identity, { type: 'import', outcome: 'ok', fileRows: staged }, at)).toThrow(/discarded/u);
+    expect(listAuditEvents(db)).toEqual([]);
+  });
+});
