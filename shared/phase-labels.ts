@@ -47,4 +47,9 @@ export const PHASE_LABELS: Record<ProgressPhase, PhaseLabel> = {
     title: 'Pushing images to the registry',
     detail: 'Sending each verified image to the internal registry: layers first, then manifests; the registry’s digest is checked against the signed one.',
   },
+  'writing-receipts': {
+    short: 'Bundle written; writing receipts',
+    title: 'Bundle written, writing receipts',
+    detail: 'The bundle is published and on record. Its receipts (JSON, HTML, PDF) are being written and signed; there is nothing left to cancel.',
+  },
 };

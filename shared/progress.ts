@@ -5,7 +5,8 @@
  * shared/phase-labels.ts). An export to a folder signed in process takes one pass over the sources
  * (scanning, hashing-and-writing, signing, writing-tag-files, syncing); the two-pass export
  * (GnuPG signers, removable media) hashes first and writes after signing (scanning, hashing,
- * signing, writing, syncing), then, on a medium, reads back.
+ * signing, writing, syncing), then, on a medium, reads back. Every export ends with writing-receipts,
+ * after its bundle is published.
  */
 export type ProgressPhase =
   | 'scanning'
@@ -26,7 +27,12 @@ export type ProgressPhase =
   /** Export of docker:// images: manifests and blobs fetched from the sending side's registry, each checked against its digest. */
   | 'pulling-images'
   /** Import with a registry target: blobs, then manifests, then indexes sent to the internal registry. */
-  | 'pushing-images';
+  | 'pushing-images'
+  /**
+   * Export, after the bundle is published and on record: the receipts (JSON, HTML, PDF and their
+   * signatures) are written. The bundle can no longer be undone, so a cancel changes nothing here.
+   */
+  | 'writing-receipts';
 
 /** Every phase, in the order an operation may pass through them (the IPC schema's enum). */
 export const PROGRESS_PHASES = [
@@ -42,6 +48,7 @@ export const PROGRESS_PHASES = [
   'reading-back',
   'pulling-images',
   'pushing-images',
+  'writing-receipts',
 ] as const satisfies readonly ProgressPhase[];
 
 export interface Progress {

@@ -48,4 +48,10 @@ export const DE_PHASE_LABELS: { readonly [P in ProgressPhase]: PhaseLabel } = {
     detail:
       'Jedes geprüfte Image wird an die interne Registry gesendet: erst die Layer, dann die Manifeste; der Digest der Registry wird mit dem signierten verglichen.',
   },
+  'writing-receipts': {
+    short: 'Paket geschrieben; Quittungen schreiben',
+    title: 'Paket geschrieben, Quittungen werden geschrieben',
+    detail:
+      'Das Paket ist veröffentlicht und protokolliert. Seine Quittungen (JSON, HTML, PDF) werden geschrieben und signiert; hier gibt es nichts mehr abzubrechen.',
+  },
 };
