@@ -87,10 +87,18 @@ export function App({ initial = 'export' }: { initial?: Section }) {
   const [section, setShown] = useState<Section>(initial);
   const [focusRequest, setFocusRequest] = useState(0);
   useSectionFocus(section, focusRequest);
-  // Children's effects run before this one: the steps mounted with the page see `true`.
+  // The page load lasts until the operator first presses a key or the pointer: steps that appear
+  // before (also once the station's status has loaded) leave the focus at the page's start.
   const loaded = useRef(false);
   useEffect(() => {
-    loaded.current = true;
+    const end = () => {
+      loaded.current = true;
+      window.removeEventListener('keydown', end, true);
+      window.removeEventListener('pointerdown', end, true);
+    };
+    window.addEventListener('keydown', end, true);
+    window.addEventListener('pointerdown', end, true);
+    return end;
   }, []);
   const isPageLoad = useCallback(() => !loaded.current, []);
   const setSection = (next: Section) => {
