@@ -193,8 +193,10 @@ describe('export flow', () => {
     const base = { bytesDone: 1000, bytesTotal: 1000, filesDone: 3, filesTotal: 3, rateBytesPerSecond: null, etaSeconds: null };
     act(() => fake.emit({ type: 'progress', jobId: 'job-1', progress: { ...base, phase: 'syncing' } }));
     // Before publish a cancel still undoes the export.
-    expect(screen.getByRole('button', { name: 'Cancel' })).toBeTruthy();
+    screen.getByRole('button', { name: 'Cancel' }).focus();
     act(() => fake.emit({ type: 'progress', jobId: 'job-1', progress: { ...base, phase: 'writing-receipts', bytesDone: 0, bytesTotal: null } }));
+    // The focused Cancel went away: the focus is on the step's heading, not lost to the page's start.
+    expect(document.activeElement).toBe(screen.getByRole('heading', { level: 2, name: 'Writing the bundle' }));
     expect(screen.getByText('Bundle written, writing receipts', { selector: '[data-phase]' })).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Cancel' })).toBeNull();
     expect(screen.getByText(/The bundle is written and published; nothing is left to cancel/)).toBeTruthy();

@@ -1,6 +1,6 @@
 /** Export step 5: the bundle being written (and, on a medium, read back), live, with cancel. */
 import { Group, List, Stack, Text } from '@mantine/core';
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import type { SelectionSummary } from '../../../../shared/ipc.js';
 import type { Progress, ProgressPhase } from '../../../../shared/progress.js';
 import { JobProgress } from '../../components/JobProgress.js';
@@ -70,10 +70,15 @@ export function WriteStep({
   // Which passes wrote the bundle is remembered: the receipts phase alone does not say (one pass or two).
   const twoPass = useTwoPass(progress);
   const passes = toMedium ? [PREPARE, WRITE, READ_BACK] : twoPass ? [PREPARE, WRITE] : [HASH_AND_WRITE, SIGN_AND_FLUSH];
+  const step = useRef<HTMLDivElement>(null);
+  // Cancel vanishes at publish: had it the focus, the focus would fall to the page's start; the heading takes it.
+  useEffect(() => {
+    if (published && document.activeElement === document.body) step.current?.querySelector<HTMLElement>('h2')?.focus({ preventScroll: true });
+  }, [published]);
   const stages = [...(pullsImages || progress?.phase === 'pulling-images' ? [PULL, ...passes] : passes), RECEIPTS];
   const current = progress ? stages.findIndex((s) => s.phases.has(progress.phase)) : 0;
   return (
-    <Stack>
+    <Stack ref={step}>
       <StepHeader
         flow={t('flow.export')}
         step={5}
