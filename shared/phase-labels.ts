@@ -57,4 +57,9 @@ export const PHASE_LABELS: Record<ProgressPhase, PhaseLabel> = {
     title: 'Recording files in the audit log',
     detail: 'Writing the path, size and checksum of every imported file for the audit log, before the files get their final place.',
   },
+  'writing-receipts': {
+    short: 'Bundle written; writing receipts',
+    title: 'Bundle written, writing receipts',
+    detail: 'The bundle is published and on record. Its receipts (JSON, HTML, PDF) are being written and signed; there is nothing left to cancel.',
+  },
 };

@@ -5,7 +5,8 @@
  * shared/phase-labels.ts). An export to a folder signed in process takes one pass over the sources
  * (scanning, hashing-and-writing, signing, writing-tag-files, syncing); the two-pass export
  * (GnuPG signers, removable media) hashes first and writes after signing (scanning, hashing,
- * signing, writing, syncing), then, on a medium, reads back.
+ * signing, writing, syncing), then, on a medium, reads back. Every export ends with writing-receipts,
+ * after its bundle is published.
  */
 export type ProgressPhase =
   | 'scanning'
@@ -30,7 +31,12 @@ export type ProgressPhase =
   /** Verify and import: the signed payload manifest parsed and every listed name checked, before any payload byte (counts are lines). */
   | 'reading-manifest'
   /** Import: every imported file's path, size and SHA-256 staged for the audit log, before the commit (counts are files). */
-  | 'recording-files';
+  | 'recording-files'
+  /**
+   * Export, after the bundle is published and on record: the receipts (JSON, HTML, PDF and their
+   * signatures) are written. The bundle can no longer be undone, so a cancel changes nothing here.
+   */
+  | 'writing-receipts';
 
 /** Every phase, in the order an operation may pass through them (the IPC schema's enum). */
 export const PROGRESS_PHASES = [
@@ -48,6 +54,7 @@ export const PROGRESS_PHASES = [
   'pushing-images',
   'reading-manifest',
   'recording-files',
+  'writing-receipts',
 ] as const satisfies readonly ProgressPhase[];
 
 export interface Progress {

@@ -4,12 +4,14 @@
  * running export keeps its screen when the operator looks at something else.
  */
 import { AppShell, Group, NavLink, SegmentedControl, Stack, Text, Title, useMantineColorScheme } from '@mantine/core';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { JobsPanel } from './components/JobsPanel.js';
+import { PageLoadContext } from './components/page-load-focus.js';
 import { useT } from './i18n/useT.js';
 import { ExportFlow } from './flows/export/ExportFlow.js';
 import { ImportFlow } from './flows/import/ImportFlow.js';
 import { VerifyFlow } from './flows/verify/VerifyFlow.js';
+import './shell.css';
 import { AuditView } from './views/AuditView.js';
 import { InboxView } from './views/inbox/InboxView.js';
 import { KeysView } from './views/KeysView.js';
@@ -41,16 +43,43 @@ function ThemeSwitch() {
 /**
  * When the operator picks a section (or a flow sends them to one), the focus goes to that section's
  * heading (its current step's, in a flow), so a screen reader announces where they are and Tab
- * starts there. Not on the first render: the page load leaves the focus to the first step's heading.
+ * starts there. Not on the first render: at the page load the focus stays at the start of the page,
+ * so the first Tab stop is the skip link (page-load-focus.ts).
  */
 function useSectionFocus(section: Section, request: number): void {
   useEffect(() => {
     if (request === 0) return;
-    const heading = document.querySelector<HTMLElement>(`main section[data-section="${section}"] h2`);
-    if (!heading) return;
-    if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
-    heading.focus();
+    focusHeading(`main section[data-section="${section}"] h2`);
   }, [section, request]);
+}
+
+/** Moves the focus to a heading (made focusable by script only: it is no Tab stop); false when there is none. */
+function focusHeading(selector: string): boolean {
+  const heading = document.querySelector<HTMLElement>(selector);
+  if (!heading) return false;
+  if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+  heading.focus();
+  return true;
+}
+
+/**
+ * The first Tab stop: past the header and the navigation to the visible section's heading (its
+ * current step's, in a flow), where a screen reader then reads on. Shown only while focused (shell.css).
+ */
+function SkipLink() {
+  const t = useT();
+  return (
+    <a
+      href="#main-content"
+      className="airlock-skip-link"
+      onClick={(event) => {
+        event.preventDefault();
+        if (!focusHeading('main section:not([hidden]) h2')) document.getElementById('main-content')?.focus();
+      }}
+    >
+      {t('app.skipToMain')}
+    </a>
+  );
 }
 
 export function App({ initial = 'export' }: { initial?: Section }) {
@@ -58,6 +87,20 @@ export function App({ initial = 'export' }: { initial?: Section }) {
   const [section, setShown] = useState<Section>(initial);
   const [focusRequest, setFocusRequest] = useState(0);
   useSectionFocus(section, focusRequest);
+  // The page load lasts until the operator first presses a key or the pointer: steps that appear
+  // before (also once the station's status has loaded) leave the focus at the page's start.
+  const loaded = useRef(false);
+  useEffect(() => {
+    const end = () => {
+      loaded.current = true;
+      window.removeEventListener('keydown', end, true);
+      window.removeEventListener('pointerdown', end, true);
+    };
+    window.addEventListener('keydown', end, true);
+    window.addEventListener('pointerdown', end, true);
+    return end;
+  }, []);
+  const isPageLoad = useCallback(() => !loaded.current, []);
   const setSection = (next: Section) => {
     setShown(next);
     setFocusRequest((n) => n + 1);
@@ -74,41 +117,45 @@ export function App({ initial = 'export' }: { initial?: Section }) {
     settings: <SettingsView active={section === 'settings'} />,
   };
   return (
-    <AppShell header={{ height: 56 }} navbar={{ width: 240, breakpoint: 0 }} padding="lg">
-      <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between">
-          <Title order={1} fz="lg">
-            {t('app.title')}
-          </Title>
-          <ThemeSwitch />
-        </Group>
-      </AppShell.Header>
-      <AppShell.Navbar p="xs" aria-label={t('app.sections')}>
-        <Stack gap={2}>
+    <PageLoadContext.Provider value={isPageLoad}>
+      <SkipLink />
+      {/* Below `sm` (200% zoom) the navigation is a narrow rail of names, so the view keeps its width (shell.css). */}
+      <AppShell header={{ height: 56 }} navbar={{ width: { base: 150, sm: 240 }, breakpoint: 0 }} padding={{ base: 'sm', sm: 'lg' }}>
+        <AppShell.Header>
+          <Group h="100%" px="md" justify="space-between">
+            <Title order={1} fz="lg">
+              {t('app.title')}
+            </Title>
+            <ThemeSwitch />
+          </Group>
+        </AppShell.Header>
+        <AppShell.Navbar p="xs" aria-label={t('app.sections')} className="airlock-nav">
+          <Stack gap={2}>
+            {SECTIONS.map((s) => (
+              <NavLink
+                key={s}
+                component="button"
+                label={label(s)}
+                description={t(`app.section.${s}.description`)}
+                active={section === s}
+                aria-current={section === s ? 'page' : undefined}
+                onClick={() => setSection(s)}
+              />
+            ))}
+          </Stack>
+          <Stack mt="lg" px="xs">
+            <JobsPanel />
+          </Stack>
+        </AppShell.Navbar>
+        <AppShell.Main id="main-content" tabIndex={-1}>
           {SECTIONS.map((s) => (
-            <NavLink
-              key={s}
-              component="button"
-              label={label(s)}
-              description={t(`app.section.${s}.description`)}
-              active={section === s}
-              aria-current={section === s ? 'page' : undefined}
-              onClick={() => setSection(s)}
-            />
+            <section key={s} hidden={section !== s} aria-label={label(s)} data-section={s} style={{ maxWidth: 960 }}>
+              {panes[s]}
+            </section>
           ))}
-        </Stack>
-        <Stack mt="lg" px="xs">
-          <JobsPanel />
-        </Stack>
-      </AppShell.Navbar>
-      <AppShell.Main>
-        {SECTIONS.map((s) => (
-          <section key={s} hidden={section !== s} aria-label={label(s)} data-section={s} style={{ maxWidth: 960 }}>
-            {panes[s]}
-          </section>
-        ))}
-      </AppShell.Main>
-    </AppShell>
+        </AppShell.Main>
+      </AppShell>
+    </PageLoadContext.Provider>
   );
 }
 

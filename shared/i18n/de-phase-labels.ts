@@ -58,4 +58,10 @@ export const DE_PHASE_LABELS: { readonly [P in ProgressPhase]: PhaseLabel } = {
     title: 'Dateien werden im Prüfprotokoll erfasst',
     detail: 'Pfad, Größe und Prüfsumme jeder importierten Datei werden für das Prüfprotokoll geschrieben, bevor die Dateien ihren endgültigen Platz erhalten.',
   },
+  'writing-receipts': {
+    short: 'Paket geschrieben; Quittungen schreiben',
+    title: 'Paket geschrieben, Quittungen werden geschrieben',
+    detail:
+      'Das Paket ist veröffentlicht und protokolliert. Seine Quittungen (JSON, HTML, PDF) werden geschrieben und signiert; hier gibt es nichts mehr abzubrechen.',
+  },
 };

@@ -85,6 +85,28 @@ async function reachable(page: Page, where: string, primary?: Locator): Promise<
   }
 }
 
+/**
+ * The navigation does not eat the view's width: below the breakpoint it takes less than half the
+ * window (in fact under a third: the 240 px navbar of wide windows would fail that), and the
+ * visible section gets more than two thirds; it is still the "Sections" landmark with every
+ * section's button, each inside the navigation.
+ */
+async function narrowNavigation(page: Page): Promise<void> {
+  const nav = page.getByRole('navigation', { name: 'Sections' });
+  const navBox = await nav.boundingBox();
+  expect(navBox, 'navigation shown').not.toBeNull();
+  expect(navBox!.width, 'navigation width at 200%').toBeLessThan(ZOOMED.width / 2);
+  expect(navBox!.width, 'navigation width at 200%').toBeLessThan(ZOOMED.width / 3);
+  const sectionBox = await visible(page).boundingBox();
+  expect(sectionBox!.width, 'visible section width at 200%').toBeGreaterThan((ZOOMED.width * 2) / 3);
+  const buttons = nav.getByRole('button');
+  expect(await buttons.count()).toBe(8);
+  for (let i = 0; i < 8; i += 1) {
+    const box = await buttons.nth(i).boundingBox();
+    expect(box !== null && box.x >= 0 && box.x + box.width <= navBox!.x + navBox!.width + 1, `navigation button ${i} inside the navigation`).toBe(true);
+  }
+}
+
 async function press(page: Page, name: string): Promise<void> {
   await tabTo(page, visible(page).getByRole('button', { name, exact: true }));
   await page.keyboard.press('Enter');
@@ -127,6 +149,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('200% zoom and the Ger
       const page = app.page;
       const section = visible(page);
       await section.getByRole('heading', { name: 'Choose what to send' }).waitFor();
+      await narrowNavigation(page);
       app.main.dialogs.exportSources = [join(dirs.src, 'notes.txt')];
       await press(page, 'Add files…');
       await section.getByRole('list', { name: 'Selected files and folders' }).waitFor();

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { ExportedImages } from '../../../shared/images.js';
 import type { MediaExportReport } from '../../../shared/media.js';
+import type { Progress, ProgressListener } from '../../../shared/progress.js';
 import { exportedImages } from '../oci/image-payload.js';
 import { exportChecks, mediaExportChecks, receiptMedia } from '../audit/receipt-checks.js';
 import { writeReceipt } from '../audit/receipt.js';
@@ -97,6 +98,7 @@ export async function exportBundle(context: StationContext, request: ExportReque
     startedAt,
     media: null,
     channel: done.value.stamp,
+    onProgress: request.onProgress,
   });
   return { ...outcome, images: done.value.images, channel: done.value.stamp ?? undefined };
 }
@@ -253,10 +255,14 @@ export async function completeExport(
     /** A staged export prepared by one person and approved by another: the PDF receipt gets two signature lines. */
     twoPerson?: boolean | undefined;
     channel?: ChannelStamp | null | undefined;
+    /** Told when the receipts start: the bundle is published and on record, so a cancel can no longer undo it. */
+    onProgress?: ProgressListener | undefined;
   },
 ): Promise<ExportOutcome> {
   const { result, signer, event, media } = done;
   const { payloadFiles: _payloadFiles, ...outcome } = result;
+  // Deliberately no AbortSignal from here on: the bundle is out, and a receipt set is all or nothing.
+  done.onProgress?.(receiptsPhase(result));
   const checkpoint = await checkpointWith(context, signer);
   // A receipt on the medium would cross the gap and is not covered by the read-back: it stays here.
   const receiptDir = media ? join(context.paths.root, 'receipts') : dirname(result.bundlePath);
@@ -281,6 +287,20 @@ export async function completeExport(
   );
   if (receipt.pdfProblem !== undefined) outcome.warnings.push({ path: receipt.json, message: receipt.pdfProblem });
   return { ...outcome, auditEvent: event.seq, checkpoint, receipt };
+}
+
+/** The phase an export reports once its bundle is published: the receipts of its files are being written. */
+function receiptsPhase(result: WriteBundleResult): Progress {
+  return {
+    phase: 'writing-receipts',
+    bytesDone: 0,
+    bytesTotal: null,
+    filesDone: result.files,
+    filesTotal: result.files,
+    rateBytesPerSecond: null,
+    etaSeconds: null,
+    jobEtaSeconds: null,
+  };
 }
 
 /** `airlock-000042-20261128`: unique per station, sorts by sequence, safe on every file system. */

@@ -78,6 +78,8 @@ export async function sendHeartbeat(context: StationContext, request: HeartbeatR
     startedAt,
     media: null,
     channel: done.value.stamp,
+
+    onProgress: request.onProgress,
   });
   return { ...outcome, channel: done.value.stamp ?? undefined };
 }

@@ -125,6 +125,8 @@ export async function exportToMedia(context: StationContext, request: MediaExpor
     startedAt,
     media,
     channel: done.value.stamp,
+
+    onProgress: request.onProgress,
   });
   return { ...outcome, media, images: done.value.images, channel: done.value.stamp ?? undefined };
 }

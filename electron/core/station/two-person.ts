@@ -196,6 +196,8 @@ export async function finishExport(context: StationContext, request: FinishExpor
     media: null,
     twoPerson: done.value.staged.signatures.length > 1,
     channel: done.value.stamp,
+
+    onProgress: request.onProgress,
   });
   await removeStagedExport(done.value.staged.dir);
   return { ...outcome, images: done.value.staged.images ?? undefined, channel: done.value.stamp ?? undefined };

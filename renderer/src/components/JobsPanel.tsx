@@ -84,19 +84,22 @@ export function JobsPanel() {
               size="sm"
               aria-label={value === null ? t('jobs.bar', { kind, name }) : t('jobs.barPercent', { kind, name, percent: Math.floor(value) })}
             />
-            <Button
-              size="compact-xs"
-              variant="subtle"
-              color="red"
-              disabled={cancelling.has(job.id)}
-              aria-label={t('jobs.cancelLabel', { kind: kind.toLowerCase(), name })}
-              onClick={() => {
-                setCancelling((s) => new Set(s).add(job.id));
-                void call(api, 'cancelJob', { jobId: job.id });
-              }}
-            >
-              {cancelling.has(job.id) ? t('jobs.cancelling') : t('jobs.cancel')}
-            </Button>
+            {/* An export whose bundle is published only writes its receipts: nothing is left to cancel. */}
+            {job.progress?.phase === 'writing-receipts' ? null : (
+              <Button
+                size="compact-xs"
+                variant="subtle"
+                color="red"
+                disabled={cancelling.has(job.id)}
+                aria-label={t('jobs.cancelLabel', { kind: kind.toLowerCase(), name })}
+                onClick={() => {
+                  setCancelling((s) => new Set(s).add(job.id));
+                  void call(api, 'cancelJob', { jobId: job.id });
+                }}
+              >
+                {cancelling.has(job.id) ? t('jobs.cancelling') : t('jobs.cancel')}
+              </Button>
+            )}
           </Stack>
         );
       })}

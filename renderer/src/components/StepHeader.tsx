@@ -1,11 +1,13 @@
 /**
  * Every step says where the operator is, what will happen, and what has been proven so far. A
  * new step takes the focus on its heading, so a screen reader announces it and Tab starts from
- * it; a step in a hidden section (the app keeps every section mounted) leaves the focus alone.
+ * it; a step in a hidden section (the app keeps every section mounted) leaves the focus alone,
+ * and so does the first step at the page load (page-load-focus.ts: Tab goes to the skip link).
  */
 import { Badge, Group, List, Stack, Text, Title } from '@mantine/core';
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useT } from '../i18n/useT.js';
+import { useIsPageLoad } from './page-load-focus.js';
 
 export interface StepHeaderProps {
   flow: string;
@@ -21,11 +23,13 @@ export interface StepHeaderProps {
 export function StepHeader({ flow, step, of, title, happens, proven = [] }: StepHeaderProps) {
   const t = useT();
   const heading = useRef<HTMLHeadingElement>(null);
+  const isPageLoad = useIsPageLoad();
   // A new step (or a step whose title changes: verified -> rejected) is a new screen.
   useEffect(() => {
     const element = heading.current;
+    if (isPageLoad()) return;
     if (element && element.closest('[hidden]') === null) element.focus({ preventScroll: true });
-  }, [flow, step, title]);
+  }, [flow, step, title, isPageLoad]);
   return (
     <Stack gap="xs" mb="md">
       <Group gap="xs">

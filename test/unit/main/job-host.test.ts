@@ -119,6 +119,31 @@ describe('JobHost', () => {
     expect(host.cancel(id)).toBe(false);
   });
 
+  it('a cancel in the writing-receipts phase changes nothing: the job succeeds with its bundle and receipts', async () => {
+    const out = await mkdtemp(join(base, 'out-'));
+    let id = '';
+    let cancelled = false;
+    const host = new JobHost({
+      workerScript: WORKER,
+      station: { home },
+      onEvent: (event) => {
+        if (!cancelled && event.type === 'progress' && event.progress.phase === 'writing-receipts') {
+          cancelled = true;
+          host.cancel(id);
+        }
+      },
+    });
+    id = host.start('export', { selection: [small], destination: { kind: 'folder', path: out }, passphrase: PASSPHRASE, name: 'kept' });
+    const job = await host.whenFinished(id);
+    expect(cancelled).toBe(true);
+    expect(job.state).toBe('succeeded');
+    const files = await readdir(out);
+    expect(files).toContain('kept.airlock.tar');
+    expect(files).toContain('kept.export-receipt.json');
+    expect(files.filter((f) => f.includes('.partial') || f.includes('.tmp'))).toEqual([]);
+    await rm(out, { recursive: true, force: true });
+  });
+
   it('relays progress about four times a second, not per chunk', async () => {
     const events: JobEvent[] = [];
     const host = newHost(events);
@@ -130,8 +155,10 @@ describe('JobHost', () => {
     const progress = events.filter((e) => e.type === 'progress');
     // Each phase reports its start and end; in between at most one report per 250 ms.
     expect(progress.length).toBeLessThanOrEqual(Math.ceil(seconds * 4) + 14);
-    const last = progress.at(-1);
-    expect(last?.type === 'progress' && last.progress.phase).toBe('syncing');
+    // The write ends flushing; after publish only the receipts are written (their own phase).
+    const phases = progress.map((e) => (e.type === 'progress' ? e.progress.phase : null));
+    expect(phases.at(-1)).toBe('writing-receipts');
+    expect(phases.at(-2)).toBe('syncing');
     await rm(out, { recursive: true, force: true });
   });
 

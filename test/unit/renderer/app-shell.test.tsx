@@ -45,6 +45,24 @@ describe('app shell', () => {
     expect(visibleSection()?.getAttribute('aria-label')).toBe('Verify');
   });
 
+  it('has a skip link as the first Tab stop that moves the focus to the visible section heading', async () => {
+    const user = userEvent.setup();
+    renderWithApi(<App />, fake());
+    await user.tab();
+    const skip = screen.getByRole('link', { name: 'Skip to main content' });
+    expect(document.activeElement).toBe(skip);
+    await user.keyboard('{Enter}');
+    const heading = within(visibleSection() as HTMLElement).getAllByRole('heading', { level: 2 })[0];
+    expect(document.activeElement).toBe(heading);
+    // In another section it goes to that section's heading, never to a hidden one.
+    within(screen.getByRole('navigation', { name: 'Sections' }))
+      .getByRole('button', { name: /^Keys/ })
+      .click();
+    skip.focus();
+    await user.keyboard('{Enter}');
+    expect(document.activeElement).toBe(within(visibleSection() as HTMLElement).getByRole('heading', { level: 2, name: 'Keys' }));
+  });
+
   it('loads the audit log and the settings from the station when their sections are shown', async () => {
     const user = userEvent.setup();
     const api = fake();
@@ -110,6 +128,22 @@ describe('running jobs panel', () => {
       }),
     );
     expect(within(panel).getByRole('progressbar').getAttribute('aria-label')).toBe('Export usb, 30 percent');
+    // Once its bundle is published the export only writes receipts: no Cancel (nothing left to undo).
+    act(() =>
+      fake.emit({
+        type: 'progress',
+        jobId: 'job-7',
+        progress: { phase: 'writing-receipts', bytesDone: 0, bytesTotal: null, filesDone: 1, filesTotal: 1, rateBytesPerSecond: null, etaSeconds: null },
+      }),
+    );
+    expect(within(panel).queryByRole('button', { name: 'Cancel export of usb' })).toBeNull();
+    act(() =>
+      fake.emit({
+        type: 'progress',
+        jobId: 'job-7',
+        progress: { phase: 'hashing', bytesDone: 30, bytesTotal: 100, filesDone: 0, filesTotal: 1, rateBytesPerSecond: null, etaSeconds: null },
+      }),
+    );
     await user.click(within(panel).getByRole('button', { name: 'Cancel export of usb' }));
     expect(fake.callsTo('cancelJob')).toEqual([{ jobId: 'job-7' }]);
     act(() => fake.emit({ type: 'finished', job: finishedJob('job-7', 'export', null, { code: 'CANCELLED', message: 'cancelled' }) }));

@@ -183,6 +183,50 @@ describe('export flow', () => {
     expect(screen.getByText('The passphrase unlocked the station key and the manifest is signed.')).toBeTruthy();
   });
 
+  it('step 5: once the bundle is published, the receipts phase shows it written and Cancel is gone', async () => {
+    const fake = fakeApi(answers());
+    const user = userEvent.setup();
+    renderWithApi(<ExportFlow onOpenKeys={() => undefined} />, fake);
+    await walkToSign(user);
+    await user.type(screen.getByLabelText(/Station key passphrase/), 'pw{Enter}');
+    await screen.findByRole('heading', { name: 'Writing the bundle' });
+    const base = { bytesDone: 1000, bytesTotal: 1000, filesDone: 3, filesTotal: 3, rateBytesPerSecond: null, etaSeconds: null };
+    act(() => fake.emit({ type: 'progress', jobId: 'job-1', progress: { ...base, phase: 'syncing' } }));
+    // Before publish a cancel still undoes the export.
+    screen.getByRole('button', { name: 'Cancel' }).focus();
+    act(() => fake.emit({ type: 'progress', jobId: 'job-1', progress: { ...base, phase: 'writing-receipts', bytesDone: 0, bytesTotal: null } }));
+    // The focused Cancel went away: the focus is on the step's heading, not lost to the page's start.
+    expect(document.activeElement).toBe(screen.getByRole('heading', { level: 2, name: 'Writing the bundle' }));
+    expect(screen.getByText('Bundle written, writing receipts', { selector: '[data-phase]' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Cancel' })).toBeNull();
+    expect(screen.getByText(/The bundle is written and published; nothing is left to cancel/)).toBeTruthy();
+    const stages = screen.getByRole('list', { name: 'Stages' });
+    expect(within(stages).getByText('Sign the manifest, write it and flush').closest('li')?.textContent).toContain('done');
+    expect(
+      within(stages)
+        .getByText(/Write the receipts/)
+        .closest('li')
+        ?.getAttribute('aria-current'),
+    ).toBe('step');
+    expect(fake.callsTo('cancelJob')).toEqual([]);
+  });
+
+  it('step 5: a two-pass export keeps its stages in the receipts phase, Cancel gone', async () => {
+    const fake = fakeApi(answers());
+    const user = userEvent.setup();
+    renderWithApi(<ExportFlow onOpenKeys={() => undefined} />, fake);
+    await walkToSign(user);
+    await user.type(screen.getByLabelText(/Station key passphrase/), 'pw{Enter}');
+    await screen.findByRole('heading', { name: 'Writing the bundle' });
+    const base = { bytesDone: 0, bytesTotal: null, filesDone: 3, filesTotal: 3, rateBytesPerSecond: null, etaSeconds: null };
+    act(() => fake.emit({ type: 'progress', jobId: 'job-1', progress: { ...base, phase: 'writing' } }));
+    act(() => fake.emit({ type: 'progress', jobId: 'job-1', progress: { ...base, phase: 'writing-receipts' } }));
+    const stages = screen.getByRole('list', { name: 'Stages' });
+    expect(within(stages).getByText('Write and flush').closest('li')?.textContent).toContain('done');
+    expect(within(stages).queryByText('Hash and write every file')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Cancel' })).toBeNull();
+  });
+
   it('step 5: a wrong passphrase returns to the sign screen with the error and its next action', async () => {
     const fake = fakeApi(answers());
     const user = userEvent.setup();

@@ -1,5 +1,6 @@
 /** Export step 5: the bundle being written (and, on a medium, read back), live, with cancel. */
 import { Group, List, Stack, Text } from '@mantine/core';
+import { useEffect, useRef } from 'react';
 import type { SelectionSummary } from '../../../../shared/ipc.js';
 import type { Progress, ProgressPhase } from '../../../../shared/progress.js';
 import { JobProgress } from '../../components/JobProgress.js';
@@ -11,7 +12,9 @@ import { useT } from '../../i18n/useT.js';
 import { MediaPhases } from './MediaPhases.js';
 
 /** Phases after signing: reaching one proves the key was unlocked and the manifest signed. */
-const SIGNED_PHASES = new Set<ProgressPhase>(['writing', 'writing-tag-files', 'syncing', 'reading-back']);
+const SIGNED_PHASES = new Set<ProgressPhase>(['writing', 'writing-tag-files', 'syncing', 'reading-back', 'writing-receipts']);
+/** Reported once the bundle is published and on record: nothing is left that a cancel could undo. */
+const PUBLISHED_PHASE: ProgressPhase = 'writing-receipts';
 
 interface Stage {
   name: MessageId;
@@ -27,6 +30,8 @@ const HASH_AND_WRITE: Stage = { name: 'export.write.stage.hashAndWrite', phases:
 const SIGN_AND_FLUSH: Stage = { name: 'export.write.stage.signAndFlush', phases: new Set(['signing', 'writing-tag-files', 'syncing']) };
 // Images from a registry on the sending side are fetched (and checked against their digests) first.
 const PULL: Stage = { name: 'export.write.stage.pull', phases: new Set(['pulling-images']) };
+// Every export ends with its receipts, after the bundle is published.
+const RECEIPTS: Stage = { name: 'export.write.stage.receipts', phases: new Set([PUBLISHED_PHASE]) };
 /** Phases only the two-pass export reports: seeing one switches a folder export's stage list to the two-pass one. */
 const TWO_PASS_PHASES = new Set<ProgressPhase>(['hashing', 'writing']);
 
@@ -61,11 +66,19 @@ export function WriteStep({
 }: WriteStepProps) {
   const t = useT();
   const f = useFormat();
-  const passes = toMedium ? [PREPARE, WRITE, READ_BACK] : progress && TWO_PASS_PHASES.has(progress.phase) ? [PREPARE, WRITE] : [HASH_AND_WRITE, SIGN_AND_FLUSH];
-  const stages = pullsImages || progress?.phase === 'pulling-images' ? [PULL, ...passes] : passes;
+  const published = progress?.phase === PUBLISHED_PHASE;
+  // Which passes wrote the bundle is remembered: the receipts phase alone does not say (one pass or two).
+  const twoPass = useTwoPass(progress);
+  const passes = toMedium ? [PREPARE, WRITE, READ_BACK] : twoPass ? [PREPARE, WRITE] : [HASH_AND_WRITE, SIGN_AND_FLUSH];
+  const step = useRef<HTMLDivElement>(null);
+  // Cancel vanishes at publish: had it the focus, the focus would fall to the page's start; the heading takes it.
+  useEffect(() => {
+    if (published && document.activeElement === document.body) step.current?.querySelector<HTMLElement>('h2')?.focus({ preventScroll: true });
+  }, [published]);
+  const stages = [...(pullsImages || progress?.phase === 'pulling-images' ? [PULL, ...passes] : passes), RECEIPTS];
   const current = progress ? stages.findIndex((s) => s.phases.has(progress.phase)) : 0;
   return (
-    <Stack>
+    <Stack ref={step}>
       <StepHeader
         flow={t('flow.export')}
         step={5}
@@ -78,6 +91,7 @@ export function WriteStep({
           t('export.write.destination', { destination: destinationText }),
           ...(progress && SIGNED_PHASES.has(progress.phase) ? [t('export.write.signed')] : []),
           ...(progress?.phase === 'reading-back' ? [t('export.write.flushed')] : []),
+          ...(published ? [t('export.write.published')] : []),
         ]}
       />
       <List listStyleType="none" pl={0} spacing={4} aria-label={t('export.write.stages')}>
@@ -96,7 +110,15 @@ export function WriteStep({
         })}
       </List>
       {toMedium ? <MediaPhases progress={progress} readBackFailed={readBackFailed} /> : null}
-      <JobProgress progress={progress} cancelling={cancelling} onCancel={onCancel} />
+      {/* Once published, Cancel is gone: it could no longer undo anything (the receipts complete, or their warning says why not). */}
+      <JobProgress progress={progress} cancelling={cancelling} onCancel={published ? undefined : onCancel} />
     </Stack>
   );
+}
+
+/** Whether this job has reported a phase only the two-pass export has; kept once seen. */
+function useTwoPass(progress: Progress | null): boolean {
+  const seen = useRef(false);
+  if (progress && TWO_PASS_PHASES.has(progress.phase)) seen.current = true;
+  return seen.current;
 }

@@ -5,6 +5,7 @@ export const appMessages = area(
   {
     'app.title': 'Airlock',
     'app.sections': 'Sections',
+    'app.skipToMain': 'Skip to main content',
     'app.section.export': 'Export',
     'app.section.export.description': 'Send files as a signed bundle',
     'app.section.import': 'Import',
@@ -30,6 +31,7 @@ export const appMessages = area(
   {
     'app.title': 'Airlock',
     'app.sections': 'Bereiche',
+    'app.skipToMain': 'Zum Hauptinhalt springen',
     'app.section.export': 'Export',
     'app.section.export.description': 'Dateien als signiertes Paket senden',
     'app.section.import': 'Import',

@@ -83,6 +83,8 @@ export const exportMessages = area(
     'export.write.stage.hashAndWrite': 'Hash and write every file',
     'export.write.stage.signAndFlush': 'Sign the manifest, write it and flush',
     'export.write.stage.pull': 'Fetch images from the registry, checking every digest',
+    'export.write.stage.receipts': 'Write the receipts (JSON, HTML, PDF) and sign them',
+    'export.write.published': 'The bundle is written and published; nothing is left to cancel. Its receipts are being written.',
     'export.write.titleMedium': 'Writing to the medium and reading it back',
     'export.write.title': 'Writing the bundle',
     'export.write.happensMedium':
@@ -223,6 +225,8 @@ export const exportMessages = area(
     'export.write.stage.hashAndWrite': 'Jede Datei hashen und schreiben',
     'export.write.stage.signAndFlush': 'Manifest signieren, schreiben und sichern',
     'export.write.stage.pull': 'Images aus der Registry abrufen, jeden Digest prüfen',
+    'export.write.stage.receipts': 'Die Quittungen (JSON, HTML, PDF) schreiben und signieren',
+    'export.write.published': 'Das Paket ist geschrieben und veröffentlicht; es gibt nichts mehr abzubrechen. Seine Quittungen werden geschrieben.',
     'export.write.titleMedium': 'Schreiben auf den Datenträger und Zurücklesen',
     'export.write.title': 'Paket wird geschrieben',
     'export.write.happensMedium':
