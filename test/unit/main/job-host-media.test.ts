@@ -64,10 +64,12 @@ describe('media jobs in worker threads', () => {
     expect(phases).toContain('reading-back');
     expect(phases).not.toContain('verifying-payload');
     expect(phases.lastIndexOf('writing')).toBeLessThan(phases.indexOf('reading-back'));
-    expect(phases.at(-1)).toBe('reading-back');
+    // After the read-back the bundle is published and its receipts are written: the last phase.
+    expect(phases.lastIndexOf('reading-back')).toBeLessThan(phases.indexOf('writing-receipts'));
+    expect(phases.at(-1)).toBe('writing-receipts');
     // The job's snapshot carries core's own phase: nothing in the worker or main renames it.
-    expect(job.progress?.phase).toBe('reading-back');
-    expect(host.get(id)?.progress?.phase).toBe('reading-back');
+    expect(job.progress?.phase).toBe('writing-receipts');
+    expect(host.get(id)?.progress?.phase).toBe('writing-receipts');
     expect((await readdir(medium)).filter((f) => f.endsWith('.partial'))).toEqual([]);
   });
 
