@@ -16,6 +16,7 @@ import { DEFAULT_POLICY } from '../../electron/core/policy/station-policy.js';
 import { resignedBag } from '../helpers/hostile-bag.js';
 import { makeSigner, tarOf, type RawEntry, type TestSigner } from '../helpers/hostile-tar.js';
 import { verifyBothWays } from '../helpers/verify-both-ways.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 let root: string;
 let signer: TestSigner;
@@ -40,18 +41,6 @@ afterAll(async () => {
   db.close();
   await rm(root, { recursive: true, force: true });
 });
-
-/** mulberry32: a small seeded generator, so a failing mix can be replayed from its seed. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Mix {
   entries: RawEntry[];
@@ -119,7 +108,7 @@ const MUTATIONS: Mutation[] = [
 ];
 
 function mixFor(seed: number): Mix {
-  const random = generator(seed);
+  const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const mix: Mix = { entries: [...payloadEntries], limits: DEFAULT_LIMITS, applied: [] };
   // Positions inside the payload part (the tag files stay first, as the format puts them).

@@ -6,24 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { collisionKey } from '../../../../electron/core/bundle/path-rules.js';
 import { PathTable } from '../../../../electron/core/verify/path-table.js';
+import { seededRandom } from '../../../helpers/seeded-random.js';
 
 /** Pieces that fold, normalise or expand into one another, and plain ones. */
 const PIECES = [
   'a', 'A', 'b', 'B', 'k', 'K', '\u212a', 'ss', 'SS', 'ß', 'ẞ', 'ﬁ', 'fi', 'FI', 'é', 'e\u0301', 'É', 'E\u0301', 'İ', 'i', 'I', 'ı',
   'σ', 'ς', 'Σ', 'Å', '\u212b', 'A\u030a', '😀', '𝔄', '/', '.', '-', ' ', '\u00a0', '\u200d', 'ǅ', 'ǆ', 'Ǆ', '\u0345', 'ι', 'Ι',
 ]; // prettier-ignore
-
-/** A small deterministic generator (mulberry32), so a failure can be run again. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function hostileName(next: () => number): string {
   let name = 'data/';
@@ -64,7 +53,7 @@ function expectSame(table: PathTable, model: ModelTable, probes: readonly string
 describe('PathTable', () => {
   for (const seed of [1, 2, 3, 0xdecaf]) {
     it(`answers as a Map keyed by collision key does, on hostile names (seed ${seed}), growing from one slot`, () => {
-      const next = random(seed);
+      const next = seededRandom(seed);
       const table = new PathTable(1);
       const model = new ModelTable();
       const probes: string[] = [];
