@@ -91,14 +91,18 @@ export function App({ initial = 'export' }: { initial?: Section }) {
   // before (also once the station's status has loaded) leave the focus at the page's start.
   const loaded = useRef(false);
   useEffect(() => {
-    const end = () => {
-      loaded.current = true;
+    const stopListening = () => {
       window.removeEventListener('keydown', end, true);
       window.removeEventListener('pointerdown', end, true);
     };
+    const end = () => {
+      loaded.current = true;
+      stopListening();
+    };
     window.addEventListener('keydown', end, true);
     window.addEventListener('pointerdown', end, true);
-    return end;
+    // Only stop listening: React's StrictMode (the dev build) unmounts and mounts every effect once, which must not end the page load.
+    return stopListening;
   }, []);
   const isPageLoad = useCallback(() => !loaded.current, []);
   const setSection = (next: Section) => {
