@@ -91,18 +91,14 @@ export function App({ initial = 'export' }: { initial?: Section }) {
   // before (also once the station's status has loaded) leave the focus at the page's start.
   const loaded = useRef(false);
   useEffect(() => {
-    const stopListening = () => {
+    const end = () => {
+      loaded.current = true;
       window.removeEventListener('keydown', end, true);
       window.removeEventListener('pointerdown', end, true);
     };
-    const end = () => {
-      loaded.current = true;
-      stopListening();
-    };
     window.addEventListener('keydown', end, true);
     window.addEventListener('pointerdown', end, true);
-    // Only stop listening: React's StrictMode (the dev build) unmounts and mounts every effect once, which must not end the page load.
-    return stopListening;
+    return end;
   }, []);
   const isPageLoad = useCallback(() => !loaded.current, []);
   const setSection = (next: Section) => {
