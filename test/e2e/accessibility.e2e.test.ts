@@ -66,6 +66,9 @@ async function statusWithoutTextOrIcon(): Promise<string[]> {
 
 /** axe on the page as it is: no serious or critical violation; and status is never colour alone. */
 async function axe(where: string): Promise<void> {
+  // Colours are measured at rest: a dialog fading in blends its button with the overlay (axe once read
+  // white on #db3333 at 4.38:1 mid-fade, where the settled button is white or black on red.8 at >= 4.5).
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), undefined, { timeout: 10_000 });
   const found = await blockingViolations(page);
   const text = describeFindings(where, found);
   if (text) findings.push(text);
