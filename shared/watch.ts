@@ -36,6 +36,16 @@ export interface WatchCounts {
   arriving: number;
 }
 
+/** A split bundle in the inbox that is not complete: it waits (never imported partly) for these files. */
+export interface WatchWaitingSet {
+  /** The bundle's name (hostile text: shown escaped). */
+  name: string;
+  /** Files the set needs that are not in the inbox: the index, its signature, parts the index names. */
+  missing: string[];
+  /** Files of the set that are there but not complete yet (still being written, or not yet settled). */
+  incomplete: string[];
+}
+
 export interface WatchStatus {
   /** `running` while the watcher holds its lock; `stopped` after a clean stop; `dead` when the lock's owner is gone. */
   state: 'running' | 'stopped' | 'dead';
@@ -52,10 +62,12 @@ export interface WatchStatus {
   counts: WatchCounts;
   /** The most recent outcomes, newest first (at most 50). */
   recent: WatchBundleRecord[];
-  /** Channel findings reported since start (at most 100, newest first). */
+  /** Channel findings reported on this inbox, those of earlier runs of its watcher included (at most 100, newest first). */
   gaps: ChannelFinding[];
   /** Heartbeat alarms standing now. */
   alarms: HeartbeatAlarm[];
+  /** Split bundles waiting for files, as of updatedAt (at most 100; absent in status files of older versions). */
+  waiting?: WatchWaitingSet[];
 }
 
 /** Codes a watcher may record for a bundle it could not take (besides problem codes). */

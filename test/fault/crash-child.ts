@@ -11,7 +11,12 @@
  *        files moved into the scanner's folder: none, the first, the second) |
  *        split-after-part-1 | split-after-index | split-before-signature | split-after-signature
  *        (an export --to-media split into parts: part 1 published, the (last) index copy published,
- *        right before and right after its signature is published, which completes the set)
+ *        right before and right after its signature is published, which completes the set) |
+ *        watch-between-parts (`airlock watch` claiming a split bundle: its index and first part
+ *        renamed into the claim folder, the other parts still in the inbox) |
+ *        watch-before-finish (a decided claim's folder about to be renamed into accepted/ or
+ *        quarantine/) | watch-step-N (right after the watcher's Nth step: a rename into, inside or
+ *        out of INBOX/.airlock-watch/, or an import's commit rename)
  */
 import fs from 'node:fs';
 import { basename, dirname } from 'node:path';
@@ -30,8 +35,11 @@ const POINTS = [
   'split-after-index',
   'split-before-signature',
   'split-after-signature',
+  'watch-between-parts',
+  'watch-before-finish',
 ];
-if (!POINTS.includes(point)) throw new Error(`crash point must be one of ${POINTS.join(', ')}`);
+const stepPoint = /^watch-step-(\d+)$/u.exec(point);
+if (!POINTS.includes(point) && !stepPoint) throw new Error(`crash point must be one of ${POINTS.join(', ')}`);
 
 function die(): never {
   process.kill(process.pid, 'SIGKILL');
@@ -54,14 +62,29 @@ const splitFile = (to: string): 'part-1' | 'index' | 'signature' | null =>
 const isFeedInstall = (from: string, to: string): boolean => from.includes('/.airlock-staging-') && /\.(cvd|cld|cud)$/u.test(to);
 let feedRenames = 0;
 
+/** A watcher's journal (electron/core/watch/claim-folder.ts): renames into, inside or out of INBOX/.airlock-watch/. */
+const inWork = (path: string): boolean => path.includes('/.airlock-watch/');
+const isPartClaim = (from: string, to: string): boolean => !inWork(from) && inWork(to) && /\.airlock\.tar\.part-\d+-of-\d+$/u.test(to);
+const isFinish = (from: string, to: string): boolean => inWork(from) && /\/(accepted|quarantine)\/[^/]+$/u.test(to);
+let watchSteps = 0;
+/** Counts a watcher's step; dies after the Nth. */
+function watchStep(): void {
+  watchSteps += 1;
+  if (stepPoint && watchSteps === Number(stepPoint[1])) die();
+}
+
 const rename = fs.promises.rename;
 fs.promises.rename = async (from, to) => {
   const commit = isCommit(String(from));
   const feed = isFeedInstall(String(from), String(to));
+  const step = inWork(String(from)) || inWork(String(to));
   if (commit && point === 'import-before-rename') die();
   if (feed && point === 'feed-before-install') die();
+  if (isFinish(String(from), String(to)) && point === 'watch-before-finish') die();
   await rename(from, to);
   if (commit && point === 'import-after-rename') die();
+  if (isPartClaim(String(from), String(to)) && point === 'watch-between-parts') die();
+  if (step || commit) watchStep();
   if (feed) feedRenames += 1;
   if (feed && point === `feed-after-rename-${feedRenames}`) die();
 };
@@ -72,6 +95,7 @@ fs.renameSync = (from, to) => {
   if (commit && point === 'import-before-rename') die();
   renameSync(from, to);
   if (commit && point === 'import-after-rename') die();
+  if (commit) watchStep();
 };
 const link = fs.promises.link;
 fs.promises.link = async (from, to) => {

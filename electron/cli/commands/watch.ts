@@ -114,6 +114,11 @@ export function renderStatus(s: WatchStatus): string {
   for (const gap of s.gaps.slice(0, 10))
     lines.push(displayText(`  gap: ${gap.code} channel ${gap.channel} from ${gap.signer}: expected ${gap.expected}, got ${gap.received} (${gap.decision})`));
   if (s.gaps.length > 10) lines.push(`  ... ${plural(s.gaps.length - 10, 'more channel finding')} (--json shows them all)`);
+  for (const set of (s.waiting ?? []).slice(0, 10)) {
+    const what = [...set.missing.map((f) => `${f} (missing)`), ...set.incomplete.map((f) => `${f} (still arriving)`)];
+    lines.push(displayText(`  waiting: split bundle ${set.name} for ${what.join(', ')}`));
+  }
+  if ((s.waiting ?? []).length > 10) lines.push(`  ... ${plural((s.waiting ?? []).length - 10, 'more waiting split bundle')} (--json shows them all)`);
   for (const alarm of s.alarms)
     lines.push(
       displayText(`  ALARM: no heartbeat on channel ${alarm.channel} from ${alarm.signer} since ${alarm.lastReceivedAt} (${alarm.overdueSeconds} s overdue)`),

@@ -14,6 +14,8 @@ export interface BundleAt {
   bundlePath: string;
   stream?: Readable | undefined;
   askForMedium?: MediaAsk | undefined;
+  /** A split bundle's files only from bundlePath's own folder (ImportRequest.onlyBesideBundle). */
+  onlyBesideBundle?: boolean | undefined;
   signal?: AbortSignal | undefined;
   now?: Date | undefined;
 }
@@ -41,8 +43,9 @@ export async function routeBundle(
 /** A part or volume index: locate and check the parts (other inserted media searched too). */
 async function splitRoute(context: StationContext, request: BundleAt, trusted: TrustedKey[], clockSkewSeconds: number): Promise<SplitRoute | null> {
   if (!isPartSetPath(request.bundlePath)) return null;
-  const mounted = async (): Promise<string[]> => (await listMedia(context).catch(() => [])).map((v) => v.mountPoint).filter((m): m is string => m !== null);
-  const ask = request.askForMedium;
+  const mounted = async (): Promise<string[]> =>
+    request.onlyBesideBundle === true ? [] : (await listMedia(context).catch(() => [])).map((v) => v.mountPoint).filter((m): m is string => m !== null);
+  const ask = request.onlyBesideBundle === true ? undefined : request.askForMedium;
   return routeSplit(request.bundlePath, {
     trusted,
     clockSkewMs: clockSkewSeconds * 1000,

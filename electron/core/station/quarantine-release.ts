@@ -85,6 +85,8 @@ export async function releaseQuarantined(context: StationContext, request: Quara
           context,
           {
             bundlePath: await store.keptBundlePath(d.entry.id),
+            // The kept copy is the whole set: never parts from inserted media.
+            onlyBesideBundle: true,
             destDir,
             passphrase: request.passphrase,
             signer: request.signer,

@@ -56,6 +56,12 @@ export interface ImportRequest {
   signal?: AbortSignal | undefined;
   onProgress?: ProgressListener | undefined;
   askForMedium?: MediaAsk | undefined;
+  /**
+   * A split bundle's index and parts are taken only from the folder of bundlePath, never from
+   * inserted media: the folder is the whole set (a watcher's claim, a quarantine entry), and what is
+   * judged and moved must be what was imported.
+   */
+  onlyBesideBundle?: boolean | undefined;
   /** Push the bundle's images to this registry after full verification (`--push-to`), issue #15. */
   pushTo?: RegistryEndpoint | undefined;
 }

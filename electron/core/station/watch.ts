@@ -59,7 +59,9 @@ export async function watchInbox(context: StationContext, request: WatchRequest)
       final = await runWatcher(
         {
           home,
-          importBundle: (bundlePath, signal) => importInto(context, { bundlePath, destDir: dest, signal, passphrase: request.passphrase }),
+          // The claim folder is the whole set: a split bundle's parts never come from inserted media.
+          importBundle: (bundlePath, signal) =>
+            importInto(context, { bundlePath, destDir: dest, signal, passphrase: request.passphrase, onlyBesideBundle: true }),
           priorImport: (bundlePath) => priorImport(context, bundlePath),
           checkAlarms: () => checkHeartbeatAlarms(context),
         },

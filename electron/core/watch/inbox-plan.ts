@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { WatchWaitingSet } from '../../../shared/watch.js';
 import { BUNDLE_NAME_PATTERN, BUNDLE_SUFFIX } from '../bundle/format.js';
 import { indexFileName, indexSignatureFileName, parseIndexFileName, parsePartFileName } from '../media/parts/part-names.js';
 import type { InboxEntry, SettleTracker } from './inbox-scan.js';
@@ -20,8 +21,13 @@ export interface ReadyBundle {
   mtimeMs: number;
 }
 
+/** A split bundle seen in part: what it still waits for (shown in `watch --status`, never imported partly). */
+export type WaitingSet = WatchWaitingSet;
+
 export interface InboxPlan {
   ready: ReadyBundle[];
+  /** Split bundles not complete yet, by name (at most WAITING_LIMIT). */
+  waiting: WaitingSet[];
   /** Entries to move aside unread (links and special files at once; folders and unknown names once settled). */
   refuse: InboxEntry[];
   /** Files not (yet) complete: still being written, a sender's hidden temp file, parts without their index. */
@@ -29,17 +35,21 @@ export interface InboxPlan {
 }
 
 const INDEX_LIMIT = 1024 * 1024;
+export const WAITING_LIMIT = 100;
 
 /**
  * What the inbox holds, from one scan. A bundle is ready when its `.done` marker is newer than it
  * (an older marker is a leftover, not a promise about this file) or it has settled; a split bundle
  * when its index and signature are and every part the index names is there with the size the
- * index gives. The index read here is not trusted for anything but completeness: the import checks
- * its signature and every part again.
+ * index gives. A part of another size waits as long as it may still be arriving; once it has settled
+ * by the watcher's own observation (never by a marker: `cp -p` of a late medium's part keeps an old
+ * mtime) it will not change any more, so the set is taken and the import refuses it whole, rather
+ * than left waiting for ever. The index read here is not trusted for anything but completeness: the
+ * import checks its signature and every part again.
  */
 export async function planInbox(inbox: string, entries: readonly InboxEntry[], tracker: SettleTracker, now: number): Promise<InboxPlan> {
   const files = new Map<string, InboxEntry>();
-  const plan: InboxPlan = { ready: [], refuse: [], arriving: 0 };
+  const plan: InboxPlan = { ready: [], waiting: [], refuse: [], arriving: 0 };
   for (const entry of entries) {
     if (entry.type === 'link' || entry.type === 'other') plan.refuse.push(entry);
     else if (entry.type === 'dir') {
@@ -67,11 +77,27 @@ export async function planInbox(inbox: string, entries: readonly InboxEntry[], t
   for (const [name, entry] of files) {
     const bundleName = name.endsWith(DONE_SUFFIX) ? null : parseIndexFileName(name);
     if (bundleName === null || name !== indexFileName(bundleName)) continue;
-    const set = await splitSet(inbox, bundleName, entry, files, complete);
-    if (set === null) continue;
+    const set = await splitSet(inbox, bundleName, entry, files, complete, (e) => tracker.settled(e, now));
+    if ('missing' in set) {
+      plan.waiting.push(set);
+      continue;
+    }
     for (const file of [set.primary, ...set.others]) taken.add(file);
     plan.ready.push(set);
   }
+  // Parts and signatures whose index has not come: the set waits for it.
+  const indexless = new Map<string, string[]>();
+  for (const name of files.keys()) {
+    const owner = splitSetOf(name);
+    if (owner === null || files.has(indexFileName(owner))) continue;
+    indexless.set(owner, [...(indexless.get(owner) ?? []), name]);
+  }
+  for (const [name, present] of indexless) {
+    const missing = [indexFileName(name), ...(present.includes(indexSignatureFileName(name)) ? [] : [indexSignatureFileName(name)])];
+    plan.waiting.push({ name, missing, incomplete: [] });
+  }
+  plan.waiting.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  plan.waiting.splice(WAITING_LIMIT);
   for (const [name, entry] of files) {
     if (taken.has(name)) continue;
     // A marker waits for its file; everything else (parts, signatures) waits for its index.
@@ -90,16 +116,29 @@ export function isInboxFileName(name: string): boolean {
   return parsePartFileName(file) !== null || parseIndexFileName(file) !== null;
 }
 
+/** The split bundle a part or an index signature belongs to (null for other files, and for the index itself). */
+function splitSetOf(file: string): string | null {
+  const part = parsePartFileName(file);
+  if (part) return part.name;
+  const name = parseIndexFileName(file);
+  return name !== null && file === indexSignatureFileName(name) ? name : null;
+}
+
 async function splitSet(
   inbox: string,
   name: string,
   index: InboxEntry,
   files: ReadonlyMap<string, InboxEntry>,
   complete: (entry: InboxEntry, marker: InboxEntry | undefined) => boolean,
-): Promise<ReadyBundle | null> {
+  settled: (entry: InboxEntry) => boolean,
+): Promise<ReadyBundle | WaitingSet> {
   const marker = files.get(`${index.name}${DONE_SUFFIX}`);
   const signature = files.get(indexSignatureFileName(name));
-  if (!signature || !complete(index, marker) || !complete(signature, marker)) return null;
+  const missing: string[] = [];
+  const incomplete: string[] = [];
+  if (!complete(index, marker)) incomplete.push(index.name);
+  if (!signature) missing.push(indexSignatureFileName(name));
+  else if (!complete(signature, marker)) incomplete.push(signature.name);
   const named = await partsNamedBy(join(inbox, index.name), index.size, name);
   // Parts lying in the inbox under this bundle's name: taken along even when the index does not
   // name them (the import then reports them as extra), never left behind to be claimed alone.
@@ -107,9 +146,11 @@ async function splitSet(
   if (named !== null) {
     for (const part of named) {
       const entry = files.get(part.file);
-      if (!entry || (part.size !== null && entry.size !== part.size) || !complete(entry, marker)) return null;
+      if (!entry) missing.push(part.file);
+      else if (part.size !== null && entry.size !== part.size ? !settled(entry) : !complete(entry, marker)) incomplete.push(part.file);
     }
-  } else if (!present.every((p) => complete(p, marker))) return null;
+  } else for (const p of present) if (!complete(p, marker)) incomplete.push(p.name);
+  if (!signature || missing.length > 0 || incomplete.length > 0) return { name, missing, incomplete };
   const others = [signature.name, ...present.map((p) => p.name).sort(), ...(marker ? [marker.name] : [])];
   const mtimeMs = Math.max(index.mtimeMs, signature.mtimeMs, ...present.map((p) => p.mtimeMs));
   return { kind: 'split', name, primary: index.name, others, mtimeMs };

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ChannelFinding } from '../../../shared/channels.js';
 import type { WatchStatus } from '../../../shared/watch.js';
 import { AirlockError, errnoOf } from '../errors.js';
 import { currentOwner, ownerState, type ProcessOwner } from '../recovery/process-owner.js';
@@ -86,6 +87,16 @@ export async function writeStatusFile(path: string, status: WatchStatus): Promis
   const temp = `${path}.${process.pid}.tmp`;
   await writeFile(temp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o644 });
   await rename(temp, path);
+}
+
+/** The channel findings the last watcher of this inbox reported (newest first): a restart must not make an open gap vanish from the status. */
+export async function previousFindings(path: string): Promise<ChannelFinding[]> {
+  try {
+    const { gaps } = JSON.parse(await readFile(path, 'utf8')) as Partial<WatchStatus>;
+    return Array.isArray(gaps) ? gaps.filter((g) => typeof g === 'object' && g !== null && typeof g.code === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 /** Every watcher status in this home, newest first; `running` whose process is gone reads `dead`. */

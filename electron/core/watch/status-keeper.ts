@@ -1,5 +1,5 @@
 import type { ChannelFinding, HeartbeatAlarm } from '../../../shared/channels.js';
-import type { WatchBundleRecord, WatchCounts, WatchStatus } from '../../../shared/watch.js';
+import type { WatchBundleRecord, WatchCounts, WatchStatus, WatchWaitingSet } from '../../../shared/watch.js';
 
 export const RECENT_LIMIT = 50;
 export const GAPS_LIMIT = 100;
@@ -13,6 +13,7 @@ export class StatusKeeper {
   private recent: WatchBundleRecord[] = [];
   private gaps: ChannelFinding[] = [];
   private alarms: HeartbeatAlarm[] = [];
+  private waiting: WatchWaitingSet[] = [];
   private current: WatchStatus['current'] = null;
   private state: WatchStatus['state'] = 'running';
 
@@ -51,9 +52,10 @@ export class StatusKeeper {
     this.alarms = alarms.slice(0, GAPS_LIMIT);
   }
 
-  inboxNow(queued: number, arriving: number): void {
+  inboxNow(queued: number, arriving: number, waiting?: readonly WatchWaitingSet[]): void {
     this.counts.queued = queued;
     this.counts.arriving = arriving;
+    if (waiting !== undefined) this.waiting = waiting.slice(0, GAPS_LIMIT);
   }
 
   working(name: string | null, phase = 'import'): void {
@@ -79,6 +81,7 @@ export class StatusKeeper {
       recent: [...this.recent],
       gaps: [...this.gaps],
       alarms: [...this.alarms],
+      waiting: [...this.waiting],
     };
   }
 }

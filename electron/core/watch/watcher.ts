@@ -13,7 +13,7 @@ import { scanInbox, SettleTracker } from './inbox-scan.js';
 import { processClaim, type WatchPort } from './process-claim.js';
 import { refuseEntry } from './refuse-entry.js';
 import { StatusKeeper } from './status-keeper.js';
-import { writeStatusFile } from './status-file.js';
+import { previousFindings, writeStatusFile } from './status-file.js';
 
 export interface WatcherOptions {
   /** Real paths. */
@@ -59,6 +59,8 @@ export async function runWatcher(port: WatcherPort, options: WatcherOptions): Pr
   const layout = inboxLayout(options.inbox);
   for (const dir of [layout.work, layout.accepted, layout.quarantine, layout.refused]) await mkdir(dir, { recursive: true, mode: 0o755 });
   const keeper = new StatusKeeper(options.inbox, options.dest, new Date().toISOString());
+  // Findings are history, not counts: those the last watcher of this inbox reported stay in view after a restart.
+  keeper.findings([...(await previousFindings(options.statusFile))].reverse());
   const tracker = new SettleTracker(options.settleMs);
   const retries = new Map<string, Retry>();
   const trouble = (message: string): void => options.onTrouble?.(message);
@@ -134,7 +136,10 @@ export async function runWatcher(port: WatcherPort, options: WatcherOptions): Pr
 
   try {
     await writeStatus();
-    await recoverClaims(layout, port, run, trouble);
+    await recoverClaims(layout, port, run, trouble, (record) => {
+      keeper.record(record);
+      options.onOutcome?.(record);
+    });
     while (!options.signal.aborted) {
       woken = false;
       const worked = await oneRound();
@@ -194,7 +199,7 @@ export async function runWatcher(port: WatcherPort, options: WatcherOptions): Pr
         trouble(`could not move aside ${JSON.stringify(entry.name)}: ${errnoOf(error) ?? String(error)}`);
       }
     }
-    keeper.inboxNow(plan.ready.length, plan.arriving);
+    keeper.inboxNow(plan.ready.length, plan.arriving, plan.waiting);
     for (const [i, ready] of plan.ready.entries()) {
       if (options.signal.aborted || Date.now() < pauseUntil) break;
       keeper.inboxNow(plan.ready.length - i - 1, plan.arriving);
@@ -226,14 +231,16 @@ function watchFolder(dir: string, onChange: () => void): FSWatcher | null {
 }
 
 /**
- * Claims a dead watcher of this home left: dropped before the bundle was taken, finished after.
- * Claims of another home, or of a live process, are left alone.
+ * Claims a dead watcher of this home left: dropped before the bundle was taken, finished after
+ * (and counted in this watcher's status, like the bundles it takes itself). Claims of another
+ * home, or of a live process, are left alone.
  */
 async function recoverClaims(
   layout: InboxLayout,
   port: WatchPort,
   run: (claim: Claim, recovered: boolean) => Promise<void>,
   trouble: (message: string) => void,
+  finished: (record: WatchBundleRecord) => void,
 ): Promise<void> {
   for (const state of await readClaims(layout)) {
     try {
@@ -250,8 +257,11 @@ async function recoverClaims(
       const { claim } = state;
       if (claim.record.home !== port.home || ownerState(claim.record.owner) !== 'dead') continue;
       if (state.kind === 'made') await dropClaim(claim.dir);
-      else if (state.kind === 'decided') await finish(layout, claim, state.outcome);
-      else {
+      else if (state.kind === 'decided') {
+        // Decided by a watcher killed before the move: this one moves it, and counts it (the dead one never did).
+        await finish(layout, claim, state.outcome);
+        finished(state.outcome);
+      } else {
         await takeOthers(layout, claim);
         await run(claim, true);
       }

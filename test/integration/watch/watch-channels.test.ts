@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WatchStatus } from '../../../shared/watch.js';
 import { createStation, type TestStation } from '../../helpers/station.js';
-import { settledNames, startWatch, stopWatch, waitUntil } from '../../helpers/watch-process.js';
+import { readStatusFiles, settledNames, startWatch, stopWatch, waitUntil } from '../../helpers/watch-process.js';
 
 let root: string;
 let sender: TestStation;
@@ -82,5 +82,13 @@ describe('airlock watch on a channel', () => {
     );
     const text = await receiver.run(['watch', '--status', inbox]);
     expect(text.stdout).toMatch(/gap: CHANNEL_GAP channel diode-a .*expected 2, got 3/u);
+
+    // A restart (here after a kill -9) starts the counts again, but the findings stay in view.
+    const again = startWatch(receiver.home, inbox, dest, ['--settle', '600']);
+    await waitUntil('the new watcher wrote its status', async () => (await readStatusFiles(receiver.home)).some((s) => s.pid === again.child.pid));
+    expect(await stopWatch(again, 'SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
+    const after = (await readStatusFiles(receiver.home)).find((s) => s.pid === again.child.pid);
+    expect(after?.counts.accepted).toBe(0);
+    expect(after?.gaps.map((g) => g.code)).toEqual(status?.gaps.map((g) => g.code));
   }, 240_000);
 });

@@ -127,6 +127,36 @@ describe('planInbox', () => {
     ]);
   });
 
+  it('says what a split set waits for, and takes a part of the wrong size only once it has settled (never by a marker)', async () => {
+    const inbox = await tempDir('airlock-plan-');
+    const t = Date.now();
+    const parts = [1, 2, 3].map((n) => ({ file: `w.airlock.tar.part-00${n}-of-003`, size: 1024, number: n }));
+    await writeFile(join(inbox, 'w.airlock-index.json'), JSON.stringify({ airlockIndex: 1, name: 'w', parts }));
+    await writeFile(join(inbox, parts[0]!.file), Buffer.alloc(1024));
+    await writeFile(join(inbox, parts[1]!.file), Buffer.alloc(1000)); // cut short, or still arriving
+    await at(join(inbox, parts[1]!.file), t - 60_000); // an old mtime (cp -p) proves nothing
+    await writeFile(join(inbox, 'w.airlock-index.json.done'), '');
+    // Parts of another set whose index has not come.
+    await writeFile(join(inbox, 'v.airlock.tar.part-001-of-002'), Buffer.alloc(10));
+    const tracker = new SettleTracker(SETTLE);
+    const first = await look(inbox, tracker, t);
+    expect(first.ready).toEqual([]);
+    expect(first.waiting).toEqual([
+      { name: 'v', missing: ['v.airlock-index.json', 'v.airlock-index.json.asc'], incomplete: [] },
+      { name: 'w', missing: ['w.airlock-index.json.asc', parts[2]!.file], incomplete: [parts[1]!.file] },
+    ]);
+    await writeFile(join(inbox, 'w.airlock-index.json.asc'), 'sig');
+    await writeFile(join(inbox, parts[2]!.file), Buffer.alloc(1024));
+    await utimes(join(inbox, 'w.airlock-index.json.done'), new Date(t + 1000), new Date(t + 1000)); // newer than every file
+    const marked = await look(inbox, tracker, t + SETTLE - 1);
+    expect(marked.ready).toEqual([]);
+    expect(marked.waiting.find((w) => w.name === 'w')).toEqual({ name: 'w', missing: [], incomplete: [parts[1]!.file] });
+    // Settled at the wrong size: it will not change any more; the set is taken and the import refuses it whole.
+    const settled = await look(inbox, tracker, t + SETTLE);
+    expect(settled.ready.map((r) => r.name)).toEqual(['w']);
+    expect(settled.waiting.map((w) => w.name)).toEqual(['v']);
+  });
+
   it('takes along parts an index does not name (the import reports them), and waits for a split set without its index', async () => {
     const inbox = await tempDir('airlock-plan-');
     const t = Date.now();
