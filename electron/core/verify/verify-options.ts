@@ -16,8 +16,17 @@ import type { PayloadRows } from './payload-index.js';
 export interface PayloadSink {
   /** `archiveOffset`: where the file's bytes start in the archive stream (tar-entries.ts archiveOffsetOf). */
   openFile(payloadPath: string, size: number, archiveOffset?: number | undefined): Promise<PayloadFileWriter>;
+  /**
+   * Set by a sink that takes payload files of at least this many bytes without their bytes (a
+   * push-only import leaves large image blobs in the bundle file: oci/push/bundle-blobs.ts). Such
+   * files may then be hashed on both cores (parallel/parallel-payload.ts); a file whose writer
+   * does want its bytes gets them read from the bundle and hashed as they pass.
+   */
+  readonly bytelessFromBytes?: number | undefined;
 }
 export interface PayloadFileWriter {
+  /** False: the writer takes no bytes (write() is never needed), only the verdict at close(). */
+  readonly takesBytes?: boolean | undefined;
   write(chunk: Buffer): Promise<void>;
   /** Called once: `verified` is true only when the file's checksum matched the signed manifest. */
   close(verified: boolean): Promise<void>;

@@ -15,7 +15,7 @@ import { DISTRIBUTION_IMMUTABLE, startFaultProxy, type RegistryFaultProxy } from
 import { useRegistryServer } from '../../helpers/registry-server.js';
 import type { BagPayloadFile, TestSigner } from '../../helpers/hostile-tar.js';
 import type { ImagesFile } from '../../../electron/core/oci/images-file.js';
-import { buildTestLayout, defaultTestImages } from '../../helpers/oci-test-image.js';
+import { buildTestLayout, defaultTestImages, type TestLayoutSpec } from '../../helpers/oci-test-image.js';
 import { useTempDirs } from '../../helpers/temp-dirs.js';
 import { mustRun } from '../../helpers/tools.js';
 
@@ -156,6 +156,28 @@ describe('import --push-to', () => {
     expect(result.stdout).toContain('CHECKSUM_MISMATCH');
     expect(faulty.requests).toEqual([]);
   });
+
+  it(
+    'a tampered blob in a bundle large enough for both cores (hashed on the lanes, left in the bundle): refused before any request',
+    { timeout: 240_000 },
+    async () => {
+      const dir = await makeTemp('airlock-push-tamper-lanes-');
+      // 68 MiB of layer: over the parallel pass's 64 MiB, and a blob the push-only import leaves in the bundle file.
+      const spec: TestLayoutSpec = { compression: 'none', images: [{ refName: 'big-1.0', layers: [{ seed: 31, size: 68 * 1024 * 1024 }] }] };
+      const built = await buildImageBundle(join(dir, 'ok'), spec, signer);
+      const layer = [...built.layout.blobs].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+      const content = await readFile(join(built.layout.dir, 'blobs', 'sha256', layer.slice(7)));
+      content[content.length - 1000] = (content[content.length - 1000] ?? 0) ^ 0xff;
+      const bundle = await buildImageBundle(join(dir, 'bad'), spec, signer, { tamper: { path: `data/oci/blobs/sha256/${layer.slice(7)}`, content } });
+      const faulty = await proxy();
+      const result = await (
+        await receivingStation(join(dir, 'rx'), signer)
+      ).run(['import', bundle.path, '--push-to', `${faulty.host}/tamperlanes`, '--insecure-registry', '--json']);
+      expect(result.code, describeResult(result)).toBe(1);
+      expect(result.stdout).toContain('CHECKSUM_MISMATCH');
+      expect(faulty.requests).toEqual([]);
+    },
+  );
 
   it('an expected-present blob the registry lacks: refused before any push (REGISTRY_BLOB_ABSENT); one it holds is mounted', async () => {
     const dir = await makeTemp('airlock-push-expected-');

@@ -40,6 +40,8 @@ function alreadyStaged(path: string): Error {
 }
 
 export class BundleBlobSink implements PayloadSink, BundleBlobs {
+  /** The verify pass may hash these on both cores (verify/parallel/parallel-payload.ts): their bytes are written nowhere. */
+  readonly bytelessFromBytes = LEAVE_IN_BUNDLE_MIN_BYTES + 1;
   private readonly verified = new Map<string, BundleBlobLocation>();
   private readonly opened = new Set<string>();
 
@@ -55,6 +57,7 @@ export class BundleBlobSink implements PayloadSink, BundleBlobs {
     if (this.opened.has(hex)) throw alreadyStaged(payloadPath);
     this.opened.add(hex);
     return {
+      takesBytes: false,
       write: () => Promise.resolve(),
       // Only a blob whose bytes matched the signed manifest is ever located (and so pushed).
       close: (verified) => {

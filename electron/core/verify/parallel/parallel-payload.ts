@@ -7,9 +7,11 @@
  * ahead of the walk, which reads zeros in their place (filled-source.ts) and takes the digest
  * when it reaches the entry.
  *
- * Only for a bundle that is one plain file read by verify alone: import writes the bytes it
- * hashes (and hashes the bytes it writes), a split bundle's parts and standard input cannot be
- * read at an offset, and content inspection reads every byte anyway. They keep the sequential pass.
+ * Only for a bundle that is one plain file read by verify, or by a push-only import whose sink
+ * takes its large files without their bytes (PayloadSink.bytelessFromBytes: the blobs stay in the
+ * bundle file, oci/push/bundle-blobs.ts): any other import writes the bytes it hashes (and hashes
+ * the bytes it writes), a split bundle's parts and standard input cannot be read at an offset,
+ * and content inspection reads every byte anyway. They keep the sequential pass.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import type { ReadEntry } from 'tar';
@@ -20,7 +22,7 @@ import { HASH_CHUNK_BYTES } from '../../crypto/sha256.js';
 import { readAt } from '../../crypto/range-hash.js';
 import { AirlockError } from '../../errors.js';
 import type { ProgressTracker } from '../../jobs/progress-tracker.js';
-import type { CheckBundleOptions, PayloadLanes } from '../verify-options.js';
+import type { CheckBundleOptions, PayloadLanes, PayloadSink } from '../verify-options.js';
 import { ClaimBook, type Claim } from './claim-book.js';
 import { FilledSource } from './filled-source.js';
 import { HashLanes } from './hash-lanes.js';
@@ -33,6 +35,18 @@ const DEFAULT_LANES: Exclude<PayloadLanes, 'off'> = { minBundleBytes: PARALLEL_M
 
 function roundUp(value: number, unit: number): number {
   return Math.ceil(value / unit) * unit;
+}
+
+/**
+ * The lanes' settings with a payload sink: none for a sink that writes every byte; for one that
+ * takes files from some size on without their bytes, claims only from that size (a smaller
+ * claimed file the sink writes would be read twice: as zeros by the walk, then again for the writer).
+ */
+function withSink(settings: Exclude<PayloadLanes, 'off'>, sink: PayloadSink | undefined): Exclude<PayloadLanes, 'off'> | null {
+  if (sink === undefined) return settings;
+  const byteless = sink.bytelessFromBytes;
+  if (byteless === undefined) return null;
+  return { ...settings, claimMinBytes: Math.max(settings.claimMinBytes, byteless) };
 }
 
 export class ParallelPayload {
@@ -59,9 +73,10 @@ export class ParallelPayload {
 
   /** The parallel pass for this verification, or null where the sequential pass runs (see above). */
   static async open(options: CheckBundleOptions, fileSize: number | null, tracker: ProgressTracker): Promise<ParallelPayload | null> {
-    const settings = options.payloadLanes ?? DEFAULT_LANES;
-    if (settings === 'off' || options.source || options.payloadSink || (options.inspectors?.length ?? 0) > 0) return null;
-    if (fileSize === null || fileSize < settings.minBundleBytes) return null;
+    const chosen = options.payloadLanes ?? DEFAULT_LANES;
+    if (chosen === 'off' || options.source || (options.inspectors?.length ?? 0) > 0) return null;
+    const settings = withSink(chosen, options.payloadSink);
+    if (settings === null || fileSize === null || fileSize < settings.minBundleBytes) return null;
     const handle = await open(options.bundlePath, 'r');
     return new ParallelPayload(handle, tracker, options.signal, settings);
   }

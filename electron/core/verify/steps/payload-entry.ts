@@ -72,7 +72,7 @@ export async function checkPayloadEntry(state: VerifyState, entry: ReadEntry, re
   try {
     actual =
       state.parallel?.claimed(entry) === true
-        ? await hashClaimed(state.parallel, entry, inspections)
+        ? await hashClaimed(state.parallel, entry, writer, inspections)
         : await hashEntry(entry, writer || inspections ? (chunk) => feed(chunk, writer, inspections) : undefined);
   } catch (error) {
     await writer?.close(false);
@@ -101,17 +101,25 @@ export async function checkPayloadEntry(state: VerifyState, entry: ReadEntry, re
 /**
  * A file hashed on the lanes (parallel/parallel-payload.ts): the walk's stream holds zeros in its
  * place and is read to its end all the same (a truncated archive is found exactly as before); the
- * digest is the lanes'. An inspector needs the bytes themselves: they are read from the bundle
- * here and hashed as they pass, so it sees exactly the bytes that were hashed.
+ * digest is the lanes'. An inspector or a sink's writer that needs the bytes themselves gets them
+ * read from the bundle here and hashed as they pass, so it sees exactly the bytes that were hashed
+ * (a push-only import's sink takes its large blobs without bytes: oci/push/bundle-blobs.ts).
  */
-async function hashClaimed(parallel: ParallelPayload, entry: ReadEntry, inspections: FileInspection[] | null): Promise<Buffer> {
+async function hashClaimed(
+  parallel: ParallelPayload,
+  entry: ReadEntry,
+  writer: PayloadFileWriter | null,
+  inspections: FileInspection[] | null,
+): Promise<Buffer> {
   await drainEntry(entry);
+  const writes = writer !== null && writer.takesBytes !== false;
   // Inspections that read no bytes hear only the end (endInspections, after the checksum verdict).
-  if (!inspections || inspections.every((inspection) => inspection.readsBytes === false)) return parallel.digest(entry);
+  const inspects = inspections !== null && inspections.some((inspection) => inspection.readsBytes !== false);
+  if (!writes && !inspects) return parallel.digest(entry);
   const hash = sha256();
   for await (const chunk of parallel.read(entry)) {
     hash.update(chunk);
-    await feed(chunk, null, inspections);
+    await feed(chunk, writes ? writer : null, inspects ? inspections : null);
   }
   return hash.digest();
 }
