@@ -28,6 +28,8 @@ export interface HugeImportRun {
   exportSeconds: number | null;
   importSeconds: number | null;
   longestStallSeconds: number | null;
+  /** The progress line drawn just before the longest stall ('start' when the first draw was late). */
+  stalledAfter: string | null;
   draws: number | null;
   /** Peak RSS of export and import. */
   maxRssKiB: { export: number; import: number } | null;
@@ -35,7 +37,16 @@ export interface HugeImportRun {
 
 export async function runHugeImportBench(options: { root: string; stations: Stations; bytes: number; log: (message: string) => void }): Promise<HugeImportRun> {
   const { root, stations, bytes, log } = options;
-  const run: HugeImportRun = { bytes, skipped: null, exportSeconds: null, importSeconds: null, longestStallSeconds: null, draws: null, maxRssKiB: null };
+  const run: HugeImportRun = {
+    bytes,
+    skipped: null,
+    exportSeconds: null,
+    importSeconds: null,
+    longestStallSeconds: null,
+    stalledAfter: null,
+    draws: null,
+    maxRssKiB: null,
+  };
   const fs = await statfs(root);
   const free = fs.bavail * fs.bsize;
   const needed = Math.ceil(bytes * HUGE_SPACE_FACTOR);
@@ -69,6 +80,7 @@ export async function runHugeImportBench(options: { root: string; stations: Stat
     );
     run.importSeconds = imported.seconds;
     run.longestStallSeconds = imported.longestStallSeconds;
+    run.stalledAfter = imported.stalledAfter;
     run.draws = imported.draws;
     run.maxRssKiB = { export: exported.maxRssKiB, import: imported.maxRssKiB };
   } finally {
@@ -85,6 +97,6 @@ export function renderHugeImportText(run: HugeImportRun): string {
     head,
     '',
     `  export ${run.exportSeconds?.toFixed(2) ?? 'n/a'} s, peak RSS ${mb(run.maxRssKiB?.export)} MB`,
-    `  import ${run.importSeconds?.toFixed(2) ?? 'n/a'} s, peak RSS ${mb(run.maxRssKiB?.import)} MB; progress drawn ${String(run.draws ?? 0)} times, longest stall ${run.longestStallSeconds?.toFixed(2) ?? 'n/a'} s`,
+    `  import ${run.importSeconds?.toFixed(2) ?? 'n/a'} s, peak RSS ${mb(run.maxRssKiB?.import)} MB; progress drawn ${String(run.draws ?? 0)} times, longest stall ${run.longestStallSeconds?.toFixed(2) ?? 'n/a'} s${run.stalledAfter === null ? '' : ` (after "${run.stalledAfter}")`}`,
   ].join('\n');
 }

@@ -58,8 +58,15 @@ export const PHASE_LABELS: Record<ProgressPhase, PhaseLabel> = {
     detail: 'Writing the path, size and checksum of every imported file for the audit log, before the files get their final place.',
   },
   'writing-receipts': {
-    short: 'Bundle written; writing receipts',
-    title: 'Bundle written, writing receipts',
-    detail: 'The bundle is published and on record. Its receipts (JSON, HTML, PDF) are being written and signed; there is nothing left to cancel.',
+    short: 'Done; writing receipts',
+    title: 'Done, writing receipts',
+    detail:
+      'The transfer is done and on record (an export’s bundle published, an import’s files in place). Its receipts (JSON, HTML, PDF) are being written and signed; there is nothing left to cancel.',
+  },
+  settling: {
+    short: 'Files in place; recording the import',
+    title: 'Files in place, recording the import',
+    detail:
+      'The imported files have their final place. The import is being recorded: its audit event with every file’s row, together with the station’s record of the bundle; there is nothing left to cancel.',
   },
 };

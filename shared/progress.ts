@@ -33,10 +33,17 @@ export type ProgressPhase =
   /** Import: every imported file's path, size and SHA-256 staged for the audit log, before the commit (counts are files). */
   | 'recording-files'
   /**
-   * Export, after the bundle is published and on record: the receipts (JSON, HTML, PDF and their
-   * signatures) are written. The bundle can no longer be undone, so a cancel changes nothing here.
+   * Export, after the bundle is published and on record, and import, after it is settled: the
+   * receipts (JSON, HTML, PDF and their signatures) and the signed audit checkpoint are written.
+   * The transfer can no longer be undone, so a cancel changes nothing here.
    */
-  | 'writing-receipts';
+  | 'writing-receipts'
+  /**
+   * Import, right after the commit rename (the files are at their final name): its claim settled
+   * and its audit event with every file's row written, in one transaction, then the rows staged
+   * for it dropped. Past the commit point: a cancel changes nothing here (counts are files).
+   */
+  | 'settling';
 
 /** Every phase, in the order an operation may pass through them (the IPC schema's enum). */
 export const PROGRESS_PHASES = [
@@ -55,6 +62,7 @@ export const PROGRESS_PHASES = [
   'reading-manifest',
   'recording-files',
   'writing-receipts',
+  'settling',
 ] as const satisfies readonly ProgressPhase[];
 
 export interface Progress {
@@ -77,3 +85,14 @@ export interface Progress {
 }
 
 export type ProgressListener = (progress: Progress) => void;
+
+/**
+ * Phases past an operation's commit point (an export's publish, an import's commit rename): the
+ * transfer has happened and a cancel can undo nothing, so no Cancel is offered in them.
+ */
+export const PHASES_PAST_COMMIT: ReadonlySet<ProgressPhase> = new Set<ProgressPhase>(['settling', 'writing-receipts']);
+
+/** Whether a Cancel can still undo something while the job reports `phase` (false past the commit point). */
+export function cancelCanUndo(phase: ProgressPhase | null | undefined): boolean {
+  return phase === null || phase === undefined || !PHASES_PAST_COMMIT.has(phase);
+}

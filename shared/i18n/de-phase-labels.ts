@@ -59,9 +59,15 @@ export const DE_PHASE_LABELS: { readonly [P in ProgressPhase]: PhaseLabel } = {
     detail: 'Pfad, Größe und Prüfsumme jeder importierten Datei werden für das Prüfprotokoll geschrieben, bevor die Dateien ihren endgültigen Platz erhalten.',
   },
   'writing-receipts': {
-    short: 'Paket geschrieben; Quittungen schreiben',
-    title: 'Paket geschrieben, Quittungen werden geschrieben',
+    short: 'Fertig; Quittungen schreiben',
+    title: 'Fertig, Quittungen werden geschrieben',
     detail:
-      'Das Paket ist veröffentlicht und protokolliert. Seine Quittungen (JSON, HTML, PDF) werden geschrieben und signiert; hier gibt es nichts mehr abzubrechen.',
+      'Die Übertragung ist abgeschlossen und protokolliert (beim Export das Paket veröffentlicht, beim Import die Dateien an ihrem Platz). Ihre Quittungen (JSON, HTML, PDF) werden geschrieben und signiert; hier gibt es nichts mehr abzubrechen.',
+  },
+  settling: {
+    short: 'Dateien am Platz; Import protokollieren',
+    title: 'Dateien am Platz, der Import wird protokolliert',
+    detail:
+      'Die importierten Dateien haben ihren endgültigen Platz. Der Import wird protokolliert: sein Prüfprotokoll-Eintrag mit jeder Datei, zusammen mit dem Vermerk der Station über das Paket; hier gibt es nichts mehr abzubrechen.',
   },
 };

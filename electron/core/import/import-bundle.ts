@@ -20,6 +20,7 @@ import { cleanLeftoverStaging, StagingDirectory } from './staging.js';
 import { flushStaged } from './staged-sync.js';
 import type { ContentInspector } from '../inspect/content-inspector.js';
 import { ImportChannelCheck } from '../channels/import-channel.js';
+import { pastCommitProgress, reportingWhile } from '../jobs/progress-heartbeat.js';
 
 export interface ImportOptions {
   bundlePath: string;
@@ -273,15 +274,21 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     await commit(staging, finalTarget, stagedId as StagedFolderId, warnings);
     committed = true;
     const imported: ImportResult = { ...report, destination: finalTarget, warnings, payloadFiles: auditRows, replayOf };
-    try {
-      settle(options, id, { kind: 'imported', result: imported }, channel);
-    } catch (error) {
-      throw new AirlockError(
-        'AUDIT_UNAVAILABLE',
-        `The import is in place at ${finalTarget}, but recording it failed (${(error as Error).message}); the next Airlock command records it.`,
-        { path: finalTarget, cause: error },
-      );
-    }
+    const recorded: StagedFileRows = auditRows;
+    // Past the commit point: a phase of its own (issue #18), drawn before the transaction runs; no signal from here.
+    await reportingWhile(options.onProgress, pastCommitProgress('settling', payload.length), async () => {
+      try {
+        settle(options, id, { kind: 'imported', result: imported }, channel);
+      } catch (error) {
+        throw new AirlockError(
+          'AUDIT_UNAVAILABLE',
+          `The import is in place at ${finalTarget}, but recording it failed (${(error as Error).message}); the next Airlock command records it.`,
+          { path: finalTarget, cause: error },
+        );
+      }
+      // Recorded: the staged copy goes in short steps, the line kept alive between them.
+      await recorded.release();
+    });
     return imported;
   } catch (error) {
     const failure = toAirlockError(error, options.bundlePath);

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { ExportedImages } from '../../../shared/images.js';
 import type { MediaExportReport } from '../../../shared/media.js';
-import type { Progress, ProgressListener } from '../../../shared/progress.js';
+import type { ProgressListener } from '../../../shared/progress.js';
 import { exportedImages } from '../oci/image-payload.js';
 import { exportChecks, mediaExportChecks, receiptMedia } from '../audit/receipt-checks.js';
 import { writeReceipt } from '../audit/receipt.js';
@@ -17,6 +17,7 @@ import type { BundleSigner } from '../crypto/bundle-signer.js';
 import { nextExportSequence } from '../db/station-db.js';
 import { AirlockError } from '../errors.js';
 import { JOB_PLANS, withJobEta } from '../jobs/job-eta.js';
+import { pastCommitProgress, reportingWhile } from '../jobs/progress-heartbeat.js';
 import { recordExportIntent, settleExportIntent, type ExportIntentRequest } from '../recovery/export-intent.js';
 import type { ChannelStamp } from '../../../shared/channels.js';
 import { channelReceipt } from '../channels/channel-receive.js';
@@ -262,45 +263,34 @@ export async function completeExport(
   const { result, signer, event, media } = done;
   const { payloadFiles: _payloadFiles, ...outcome } = result;
   // Deliberately no AbortSignal from here on: the bundle is out, and a receipt set is all or nothing.
-  done.onProgress?.(receiptsPhase(result));
-  const checkpoint = await checkpointWith(context, signer);
-  // A receipt on the medium would cross the gap and is not covered by the read-back: it stays here.
-  const receiptDir = media ? join(context.paths.root, 'receipts') : dirname(result.bundlePath);
-  if (media) await mkdir(receiptDir, { recursive: true, mode: 0o700 });
-  const receipt = await writeReceipt(
-    receiptDir,
-    buildTransferReceipt('export', context.identity, {
-      bundle: { name: result.name, uuid: result.uuid, tagmanifestSha256: result.tagmanifestSha256, path: result.bundlePath },
-      signers: result.signers,
-      checks: media ? mediaExportChecks(result, media) : exportChecks(result),
-      media: media ? receiptMedia(media) : null,
-      channel: channelReceipt(done.channel),
-      files: result.files,
-      bytes: result.bytes,
-      destination: result.bundlePath,
-      startedAt: done.startedAt,
-      event,
-      checkpoint,
-    }),
-    signer,
-    receiptPdfOptions(context, event, done.twoPerson ?? false),
-  );
+  // Reported at once and again while the PDF is rendered apart (issue #18: the line never stalls).
+  const { checkpoint, receipt } = await reportingWhile(done.onProgress, pastCommitProgress('writing-receipts', result.files), async () => {
+    const checkpoint = await checkpointWith(context, signer);
+    // A receipt on the medium would cross the gap and is not covered by the read-back: it stays here.
+    const receiptDir = media ? join(context.paths.root, 'receipts') : dirname(result.bundlePath);
+    if (media) await mkdir(receiptDir, { recursive: true, mode: 0o700 });
+    const receipt = await writeReceipt(
+      receiptDir,
+      buildTransferReceipt('export', context.identity, {
+        bundle: { name: result.name, uuid: result.uuid, tagmanifestSha256: result.tagmanifestSha256, path: result.bundlePath },
+        signers: result.signers,
+        checks: media ? mediaExportChecks(result, media) : exportChecks(result),
+        media: media ? receiptMedia(media) : null,
+        channel: channelReceipt(done.channel),
+        files: result.files,
+        bytes: result.bytes,
+        destination: result.bundlePath,
+        startedAt: done.startedAt,
+        event,
+        checkpoint,
+      }),
+      signer,
+      receiptPdfOptions(context, event, done.twoPerson ?? false),
+    );
+    return { checkpoint, receipt };
+  });
   if (receipt.pdfProblem !== undefined) outcome.warnings.push({ path: receipt.json, message: receipt.pdfProblem });
   return { ...outcome, auditEvent: event.seq, checkpoint, receipt };
-}
-
-/** The phase an export reports once its bundle is published: the receipts of its files are being written. */
-function receiptsPhase(result: WriteBundleResult): Progress {
-  return {
-    phase: 'writing-receipts',
-    bytesDone: 0,
-    bytesTotal: null,
-    filesDone: result.files,
-    filesTotal: result.files,
-    rateBytesPerSecond: null,
-    etaSeconds: null,
-    jobEtaSeconds: null,
-  };
 }
 
 /** `airlock-000042-20261128`: unique per station, sorts by sequence, safe on every file system. */

@@ -28,6 +28,7 @@ import { pushSpoolDir, removeSpooled, sweepPushSpool } from '../oci/push/push-sp
 import { registryClientFor } from '../oci/push/registry-client-for.js';
 import { endpointTarget } from '../oci/push/push-images.js';
 import type { RegistryClientApi } from '../oci/registry/registry-api.js';
+import { pastCommitProgress, reportingWhile } from '../jobs/progress-heartbeat.js';
 
 /**
  * Verify and import a bundle atomically. An import that got as far as its claim records its
@@ -194,30 +195,34 @@ async function importWith(
     );
   }
   if (!result.ok || result.destination === null) return { ...outcome, auditEvent: event.seq, checkpoint: null, receipt: null };
-  const receiptDir = request.destDir ?? join(context.paths.root, 'receipts');
-  await mkdir(receiptDir, { recursive: true, mode: 0o700 });
-  const checkpoint = await checkpointWith(context, signer);
-  if (!signer) outcome.warnings.push('The receipt and the audit checkpoint are unsigned: no passphrase was given to unlock the station key.');
-  const receipt = await writeReceipt(
-    receiptDir,
-    buildTransferReceipt('import', context.identity, {
-      bundle: { name: result.bundle.name ?? '', uuid: result.bundle.uuid, tagmanifestSha256: result.bundle.tagmanifestSha256, path: request.bundlePath },
-      signers: result.signers,
-      checks: importChecks(result),
-      media: null,
-      files: result.bundle.files,
-      bytes: result.bundle.bytes,
-      destination: outcome.destination,
-      registry: pushed?.registry ?? null,
-      inspection: inspectionRecord(result.inspection),
-      channel: channelReceipt(result.channel?.stamp, result.channel?.findings),
-      startedAt,
-      event,
-      checkpoint,
-    }),
-    signer,
-    receiptPdfOptions(context, event, false),
-  );
+  // Past the commit point (issue #18): the receipts phase, drawn again while the PDF is rendered apart.
+  const { checkpoint, receipt } = await reportingWhile(request.onProgress, pastCommitProgress('writing-receipts', result.bundle.files), async () => {
+    const receiptDir = request.destDir ?? join(context.paths.root, 'receipts');
+    await mkdir(receiptDir, { recursive: true, mode: 0o700 });
+    const checkpoint = await checkpointWith(context, signer);
+    if (!signer) outcome.warnings.push('The receipt and the audit checkpoint are unsigned: no passphrase was given to unlock the station key.');
+    const receipt = await writeReceipt(
+      receiptDir,
+      buildTransferReceipt('import', context.identity, {
+        bundle: { name: result.bundle.name ?? '', uuid: result.bundle.uuid, tagmanifestSha256: result.bundle.tagmanifestSha256, path: request.bundlePath },
+        signers: result.signers,
+        checks: importChecks(result),
+        media: null,
+        files: result.bundle.files,
+        bytes: result.bundle.bytes,
+        destination: outcome.destination,
+        registry: pushed?.registry ?? null,
+        inspection: inspectionRecord(result.inspection),
+        channel: channelReceipt(result.channel?.stamp, result.channel?.findings),
+        startedAt,
+        event,
+        checkpoint,
+      }),
+      signer,
+      receiptPdfOptions(context, event, false),
+    );
+    return { checkpoint, receipt };
+  });
   if (receipt.pdfProblem !== undefined) outcome.warnings.push(receipt.pdfProblem);
   return { ...outcome, auditEvent: event.seq, checkpoint, receipt };
 }

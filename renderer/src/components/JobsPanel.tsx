@@ -7,6 +7,7 @@ import { Button, Progress as Bar, Stack, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { displayText } from '../../../shared/display-text.js';
 import type { JobSnapshot } from '../../../shared/ipc.js';
+import { cancelCanUndo } from '../../../shared/progress.js';
 import { call, useApi } from '../api.js';
 import type { MessageId } from '../i18n/en.js';
 import { useT } from '../i18n/useT.js';
@@ -84,8 +85,8 @@ export function JobsPanel() {
               size="sm"
               aria-label={value === null ? t('jobs.bar', { kind, name }) : t('jobs.barPercent', { kind, name, percent: Math.floor(value) })}
             />
-            {/* An export whose bundle is published only writes its receipts: nothing is left to cancel. */}
-            {job.progress?.phase === 'writing-receipts' ? null : (
+            {/* Past the commit point (an export's bundle published, an import's files in place): nothing is left to cancel. */}
+            {!cancelCanUndo(job.progress?.phase) ? null : (
               <Button
                 size="compact-xs"
                 variant="subtle"

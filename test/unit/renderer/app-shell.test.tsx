@@ -137,6 +137,15 @@ describe('running jobs panel', () => {
       }),
     );
     expect(within(panel).queryByRole('button', { name: 'Cancel export of usb' })).toBeNull();
+    // Nor in the other phase past a commit point (an import's settling): the panel asks shared/progress.ts, not a list of its own.
+    act(() =>
+      fake.emit({
+        type: 'progress',
+        jobId: 'job-7',
+        progress: { phase: 'settling', bytesDone: 0, bytesTotal: null, filesDone: 1, filesTotal: 1, rateBytesPerSecond: null, etaSeconds: null },
+      }),
+    );
+    expect(within(panel).queryByRole('button', { name: 'Cancel export of usb' })).toBeNull();
     act(() =>
       fake.emit({
         type: 'progress',

@@ -197,7 +197,7 @@ describe('export flow', () => {
     act(() => fake.emit({ type: 'progress', jobId: 'job-1', progress: { ...base, phase: 'writing-receipts', bytesDone: 0, bytesTotal: null } }));
     // The focused Cancel went away: the focus is on the step's heading, not lost to the page's start.
     expect(document.activeElement).toBe(screen.getByRole('heading', { level: 2, name: 'Writing the bundle' }));
-    expect(screen.getByText('Bundle written, writing receipts', { selector: '[data-phase]' })).toBeTruthy();
+    expect(screen.getByText('Done, writing receipts', { selector: '[data-phase]' })).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Cancel' })).toBeNull();
     expect(screen.getByText(/The bundle is written and published; nothing is left to cancel/)).toBeTruthy();
     const stages = screen.getByRole('list', { name: 'Stages' });

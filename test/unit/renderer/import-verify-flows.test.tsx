@@ -117,6 +117,25 @@ describe('import flow', () => {
     expect(screen.getByText('Sequence number 7 is lower than 9.')).toBeTruthy();
   });
 
+  it('offers Cancel until the commit and none once the files are in place (settling, writing receipts: nothing left to undo)', async () => {
+    const fake = fakeApi(answers());
+    const user = userEvent.setup();
+    await toReport(fake, user);
+    await user.click(await screen.findByRole('button', { name: 'Next: destination' }));
+    await user.click(screen.getByRole('button', { name: 'Choose folder…' }));
+    await user.click(screen.getByRole('button', { name: 'Import' }));
+    expect(await screen.findByRole('heading', { name: 'Importing' })).toBeTruthy();
+    const base = { bytesDone: 0, bytesTotal: null, filesDone: 3, filesTotal: 3, rateBytesPerSecond: null, etaSeconds: null };
+    act(() => fake.emit({ type: 'progress', jobId: 'import-1', progress: { ...base, phase: 'recording-files' } }));
+    expect(screen.getByRole('button', { name: 'Cancel' })).toBeTruthy();
+    act(() => fake.emit({ type: 'progress', jobId: 'import-1', progress: { ...base, phase: 'settling' } }));
+    expect(screen.getByText('Files in place, recording the import', { selector: '[data-phase]' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Cancel' })).toBeNull();
+    act(() => fake.emit({ type: 'progress', jobId: 'import-1', progress: { ...base, phase: 'writing-receipts' } }));
+    expect(screen.queryByRole('button', { name: 'Cancel' })).toBeNull();
+    expect(fake.callsTo('cancelJob')).toEqual([]);
+  });
+
   it('offers no destination for a rejected bundle', async () => {
     const fake = fakeApi(answers());
     const user = userEvent.setup();

@@ -2,6 +2,7 @@
 import { Button, Group, Stack } from '@mantine/core';
 import { useState } from 'react';
 import { displayText } from '../../../../shared/display-text.js';
+import { cancelCanUndo } from '../../../../shared/progress.js';
 import type { IpcError, VerifyReport } from '../../../../shared/ipc.js';
 import { asIpcError, call, useApi } from '../../api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
@@ -182,7 +183,8 @@ export function ImportFlow({ pollMs, onOpenQuarantine }: { pollMs?: number; onOp
           ...(pushingTo !== null ? [t('import.running.registry', { registry: displayText(pushingTo) })] : []),
         ]}
       />
-      <JobProgress progress={job.progress} cancelling={cancelling} {...(finished ? {} : { onCancel: cancel })} />
+      {/* Past the commit (settling, writing-receipts) the files are in place: a cancel could undo nothing, so none is offered. */}
+      <JobProgress progress={job.progress} cancelling={cancelling} {...(finished || !cancelCanUndo(job.progress?.phase) ? {} : { onCancel: cancel })} />
       {pushingTo !== null && report?.images ? <ImagePushProgress images={report.images} progress={job.progress} /> : null}
       {failure}
     </Stack>

@@ -103,4 +103,27 @@ describe('stageAuditFileRows (issue #18: the audit rows of a 200,000-file import
     expect(() => appendAuditEvent(db, identity, { type: 'import', outcome: 'ok', fileRows: staged }, at)).toThrow(/discarded/u);
     expect(listAuditEvents(db)).toEqual([]);
   });
+
+  it('release() drops the recorded rows in steps, the event loop running between them, and leaves other stages alone', async () => {
+    const other = await stageAuditFileRows(db, rows(700), 700);
+    const input = rows(4500);
+    const staged = await stageAuditFileRows(db, input, input.length, { rowsPerBatch: 1000 });
+    appendAuditEvent(db, identity, { type: 'import', outcome: 'ok', fileRows: staged }, at);
+    let turns = 0;
+    let counting = true;
+    const count = (): void => {
+      turns += 1;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    await staged.release(1000);
+    counting = false;
+    // 4,500 rows in steps of 1,000: five DELETEs, a turn of the event loop after each.
+    expect(turns).toBeGreaterThanOrEqual(5);
+    expect(stagedCount()).toBe(700);
+    expect(() => [...staged]).toThrow(/discarded/u);
+    await staged.release(1000);
+    other.discard();
+    expect(stagedCount()).toBe(0);
+  });
 });

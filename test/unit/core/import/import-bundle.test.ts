@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -187,7 +188,29 @@ describe('importBundle', () => {
     const result = await run({ onProgress: (p) => phases.push(p.phase) });
     expect(result.ok).toBe(true);
     const distinct = phases.filter((phase, i) => phase !== phases[i - 1]);
-    expect(distinct.slice(-3)).toEqual(['verifying-payload', 'syncing', 'recording-files']);
+    expect(distinct.slice(-4)).toEqual(['verifying-payload', 'syncing', 'recording-files', 'settling']);
+  });
+
+  it('reports settling after the commit rename, before the import is recorded, and drops the staged audit rows once recorded', async () => {
+    const atSettling: Array<{ inPlace: boolean; settled: number }> = [];
+    const settled: string[] = [];
+    const controller = new AbortController();
+    const result = await run({
+      signal: controller.signal,
+      recordSettlement: (s) => settled.push(s.kind),
+      onProgress: (p) => {
+        if (p.phase !== 'settling') return;
+        atSettling.push({ inPlace: existsSync(join(dest, 'bundle-one', 'reports', 'summary.txt')), settled: settled.length });
+        expect(p).toMatchObject({ filesDone: 4, filesTotal: 4, bytesTotal: null });
+        // Past the commit point a cancel changes nothing: the import is recorded all the same.
+        controller.abort();
+      },
+    });
+    expect(result.ok).toBe(true);
+    expect(atSettling[0]).toEqual({ inPlace: true, settled: 0 });
+    expect(settled).toEqual(['imported']);
+    expect(db.prepare("SELECT COUNT(*) AS n FROM imports WHERE status = 'imported'").get()).toEqual({ n: 1 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM temp.audit_file_stage').get()).toEqual({ n: 0 });
   });
 
   it('accepts a relative destination', async () => {

@@ -101,9 +101,9 @@ describe('export: the writing-receipts phase after publish', () => {
     } finally {
       station.close();
     }
-    // What the CLI prints in that phase: the bundle is written, receipts are being written.
+    // What the CLI prints in that phase: the transfer is done, receipts are being written.
     const line = renderProgress(seen.at(-1) as Progress);
-    expect(line.startsWith('Bundle written; writing receipts')).toBe(true);
+    expect(line.startsWith('Done; writing receipts')).toBe(true);
     expect(line).not.toContain('Syncing');
   }, 120_000);
 
