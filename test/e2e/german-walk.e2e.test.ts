@@ -48,8 +48,16 @@ const ENGLISH_ONLY = Object.entries(en)
   .filter(([id, text]) => text !== de[id as keyof typeof de] && text.length >= 12 && !/[{<]/u.test(text))
   .map(([, text]) => text);
 
+/** The page's text without what is English on purpose: the engine's own words, marked lang="en" or translate="no" (docs/i18n.md). */
 async function englishLeftovers(): Promise<string[]> {
-  const text = await page.evaluate(() => document.body.innerText);
+  const text = await page.evaluate(() => {
+    const marked = [...document.querySelectorAll<HTMLElement>('[lang="en"], [translate="no"]')];
+    const saved = marked.map((el) => el.style.display);
+    for (const el of marked) el.style.display = 'none';
+    const shown = document.body.innerText;
+    marked.forEach((el, i) => (el.style.display = saved[i] ?? ''));
+    return shown;
+  });
   return ENGLISH_ONLY.filter((sentence) => text.includes(sentence));
 }
 
