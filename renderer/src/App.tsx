@@ -4,9 +4,9 @@
  * running export keeps its screen when the operator looks at something else.
  */
 import { AppShell, Group, NavLink, SegmentedControl, Stack, Text, Title, useMantineColorScheme } from '@mantine/core';
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { JobsPanel } from './components/JobsPanel.js';
-import { PageLoadContext } from './components/page-load-focus.js';
+import { PageLoadContext, startPageLoad, type PageLoad } from './components/page-load-focus.js';
 import { useT } from './i18n/useT.js';
 import { ExportFlow } from './flows/export/ExportFlow.js';
 import { ImportFlow } from './flows/import/ImportFlow.js';
@@ -82,25 +82,16 @@ function SkipLink() {
   );
 }
 
-export function App({ initial = 'export' }: { initial?: Section }) {
+export function App({ initial = 'export', pageLoad }: { initial?: Section; pageLoad?: PageLoad }) {
   const t = useT();
   const [section, setShown] = useState<Section>(initial);
   const [focusRequest, setFocusRequest] = useState(0);
   useSectionFocus(section, focusRequest);
   // The page load lasts until the operator first presses a key or the pointer: steps that appear
-  // before (also once the station's status has loaded) leave the focus at the page's start.
-  const loaded = useRef(false);
-  useEffect(() => {
-    const end = () => {
-      loaded.current = true;
-      window.removeEventListener('keydown', end, true);
-      window.removeEventListener('pointerdown', end, true);
-    };
-    window.addEventListener('keydown', end, true);
-    window.addEventListener('pointerdown', end, true);
-    return end;
-  }, []);
-  const isPageLoad = useCallback(() => !loaded.current, []);
+  // before (also once the station's status has loaded) leave the focus at the page's start. main.tsx
+  // hands in the document's one page load; without it (a test rendering the shell) this App starts its own.
+  const [ownPageLoad] = useState(() => pageLoad ?? startPageLoad(window));
+  const isPageLoad = ownPageLoad.isPageLoad;
   const setSection = (next: Section) => {
     setShown(next);
     setFocusRequest((n) => n + 1);

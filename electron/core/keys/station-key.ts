@@ -184,18 +184,18 @@ async function readStationPrivateKey(paths: HomePaths): Promise<PrivateKey> {
   return (await openpgp()).readPrivateKey({ armoredKey: armored, config: OPENPGP_CONFIG });
 }
 
-/** This station's public key(s): the current one and earlier station keys still in the trust store. */
+/** This station's public key(s): the current one and earlier station keys still in the trust store, each with role `station` (as the trust store has it; the app shows the station key's label in its own language by that role). */
 export async function loadStationKeys(paths: HomePaths): Promise<TrustedKey[]> {
   const keys: TrustedKey[] = [];
   const current = await readFile(paths.stationPublicKey, 'utf8').catch(() => null);
   if (current) {
     const key = await (await openpgp()).readKey({ armoredKey: current, config: OPENPGP_CONFIG });
-    keys.push({ fingerprint: key.getFingerprint().toUpperCase(), label: 'this station', userIds: key.getUserIDs(), key });
+    keys.push({ fingerprint: key.getFingerprint().toUpperCase(), label: 'this station', role: 'station', userIds: key.getUserIDs(), key });
   }
   for (const signer of await readTrustStore(paths)) {
     if (signer.role !== 'station' || keys.some((k) => k.fingerprint === signer.fingerprint)) continue;
     const key = await (await openpgp()).readKey({ armoredKey: signer.publicKey, config: OPENPGP_CONFIG });
-    keys.push({ fingerprint: signer.fingerprint, label: signer.label, userIds: signer.userIds, key });
+    keys.push({ fingerprint: signer.fingerprint, label: signer.label, role: signer.role, userIds: signer.userIds, key });
   }
   return keys;
 }

@@ -6,6 +6,7 @@ import { useFormat } from '../i18n/format.js';
 import { useT } from '../i18n/useT.js';
 import { Fingerprint } from './Fingerprint.js';
 import { StatusBadge } from './StatusIcon.js';
+import { shownTrustLabel } from './trust-label.js';
 
 export function SignerCard({ signer }: { signer: SignerInfo }) {
   const t = useT();
@@ -16,7 +17,9 @@ export function SignerCard({ signer }: { signer: SignerInfo }) {
       <Stack gap={6}>
         <Group justify="space-between" wrap="nowrap">
           <Text fw={600}>{name}</Text>
-          <StatusBadge tone="pass">{signer.label ? t('signer.trustedAs', { label: displayText(signer.label) }) : t('signer.trusted')}</StatusBadge>
+          <StatusBadge tone="pass">
+            {signer.label ? t('signer.trustedAs', { label: shownTrustLabel(signer.label, signer.role, t) }) : t('signer.trusted')}
+          </StatusBadge>
         </Group>
         <Fingerprint value={signer.fingerprint} />
         <Text size="xs" c="dimmed">

@@ -10,6 +10,7 @@ import { GenerateKeyForm } from './GenerateKeyForm.js';
 import { useFormat } from '../i18n/format.js';
 import { Msg, useT } from '../i18n/useT.js';
 import { TrustKeyWizard } from './TrustKeyWizard.js';
+import { shownTrustLabel } from '../components/trust-label.js';
 
 /** The signer's role as a badge, unless the label already says it (the station key is labelled "this station"). */
 function roleText(signer: TrustedSignerView): string | null {
@@ -112,7 +113,7 @@ export function KeysView() {
                       <Stack gap={2}>
                         <Text size="sm">{s.userIds.length > 0 ? displayText(s.userIds.join(', ')) : t('keys.trusted.noUserId')}</Text>
                         <Group gap={4}>
-                          {s.label ? <Badge variant="light">{displayText(s.label)}</Badge> : null}
+                          {s.label ? <Badge variant="light">{shownTrustLabel(s.label, s.role, t)}</Badge> : null}
                           {roleText(s) === null ? null : s.role === 'station' ? (
                             <Badge variant="outline">{t('keys.role.station')}</Badge>
                           ) : (

@@ -2,8 +2,15 @@
 /** The shell: sections by keyboard, the theme switch, Audit and Settings loading when shown, every control named, running jobs. */
 import { act, cleanup, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { MantineProvider } from '@mantine/core';
+import { StrictMode } from 'react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ApiProvider } from '../../../renderer/src/api.js';
 import { App } from '../../../renderer/src/App.js';
+import { PageLoadContext, startPageLoad } from '../../../renderer/src/components/page-load-focus.js';
+import { StepHeader } from '../../../renderer/src/components/StepHeader.js';
+import { I18nRoot } from '../../../renderer/src/i18n/I18nRoot.js';
+import { theme } from '../../../renderer/src/theme.js';
 import { auditEvents, chainIntact, finishedJob, running, settings, status } from './fixtures.js';
 import { fakeApi, installDomShims, renderWithApi } from './render-with-api.js';
 
@@ -61,6 +68,73 @@ describe('app shell', () => {
     skip.focus();
     await user.keyboard('{Enter}');
     expect(document.activeElement).toBe(within(visibleSection() as HTMLElement).getByRole('heading', { level: 2, name: 'Keys' }));
+  });
+
+  it('keeps the page load through StrictMode and a remount: the skip link stays the first Tab stop, then new steps take the focus', async () => {
+    const user = userEvent.setup();
+    const pageLoad = startPageLoad(window);
+    const api = fake();
+    // StrictMode unmounts and mounts every effect once (the e2e suite's build runs it too); a new key remounts the App.
+    const view = renderWithApi(
+      <StrictMode>
+        <App key="first" pageLoad={pageLoad} />
+      </StrictMode>,
+      api,
+    );
+    await screen.findByRole('heading', { level: 2, name: 'Choose what to send' });
+    view.rerender(
+      <MantineProvider theme={theme} defaultColorScheme="light">
+        <ApiProvider api={api.api}>
+          <I18nRoot initial="en">
+            <StrictMode>
+              <App key="second" pageLoad={pageLoad} />
+            </StrictMode>
+          </I18nRoot>
+        </ApiProvider>
+      </MantineProvider>,
+    );
+    const first = await screen.findByRole('heading', { level: 2, name: 'Choose what to send' });
+    await act(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    });
+    expect(document.activeElement).toBe(document.body);
+    expect(pageLoad.isPageLoad()).toBe(true);
+    await user.tab();
+    expect(document.activeElement).toBe(screen.getByRole('link', { name: 'Skip to main content' }));
+    expect(pageLoad.isPageLoad()).toBe(false);
+    await user.keyboard('{Enter}');
+    expect(document.activeElement).toBe(first);
+    // After the page load the shell moves the focus again (a section's heading here; a new step's: the next test).
+    within(screen.getByRole('navigation', { name: 'Sections' }))
+      .getByRole('button', { name: /^Keys/ })
+      .focus();
+    await user.keyboard('{Enter}');
+    expect(document.activeElement).toBe(within(visibleSection() as HTMLElement).getByRole('heading', { level: 2, name: 'Keys' }));
+  });
+
+  it('a step shown during the page load leaves the focus alone; the next step after a press takes it', async () => {
+    const pageLoad = startPageLoad(window);
+    const header = (step: number) => (
+      <PageLoadContext.Provider value={pageLoad.isPageLoad}>
+        <StepHeader flow="Export" step={step} of={3} title={`Step ${step}`} happens="Something happens." />
+      </PageLoadContext.Provider>
+    );
+    const view = renderWithApi(<StrictMode>{header(1)}</StrictMode>, fake());
+    expect(document.activeElement).toBe(document.body);
+    act(() => {
+      window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Tab' }));
+    });
+    expect(pageLoad.isPageLoad()).toBe(false);
+    view.rerender(
+      <MantineProvider theme={theme} defaultColorScheme="light">
+        <ApiProvider api={fake().api}>
+          <I18nRoot initial="en">
+            <StrictMode>{header(2)}</StrictMode>
+          </I18nRoot>
+        </ApiProvider>
+      </MantineProvider>,
+    );
+    expect(document.activeElement).toBe(screen.getByRole('heading', { level: 2, name: 'Step 2' }));
   });
 
   it('loads the audit log and the settings from the station when their sections are shown', async () => {

@@ -263,4 +263,27 @@ describe('export flow', () => {
     await user.click(screen.getByRole('button', { name: 'Export something else' }));
     expect(screen.getByRole('heading', { name: 'Choose what to send' })).toBeTruthy();
   });
+
+  it('step 6: names the PDF receipt for the paper file beside the HTML one (none when the PDF could not be made)', async () => {
+    const base = '/media/usb/airlock-000007-20261128.export-receipt';
+    const receipt = { json: `${base}.json`, signature: `${base}.json.asc`, html: `${base}.html`, pdf: `${base}.pdf`, pdfSignature: `${base}.pdf.asc` };
+    for (const [pdf, shown] of [
+      [receipt.pdf, true],
+      [null, false],
+    ] as const) {
+      const fake = fakeApi(answers());
+      const user = userEvent.setup();
+      const view = renderWithApi(<ExportFlow onOpenKeys={() => undefined} />, fake);
+      await walkToSign(user);
+      await user.type(screen.getByLabelText(/Station key passphrase/), 'pw{Enter}');
+      await screen.findByRole('heading', { name: 'Writing the bundle' });
+      act(() => fake.emit({ type: 'finished', job: finishedJob('job-1', 'export', { ...exportResult, receipt: { ...receipt, pdf } }) }));
+      await screen.findByRole('heading', { name: 'Bundle written' });
+      const table = screen.getByRole('table', { name: 'Export result' });
+      expect(table.textContent).toContain(receipt.html);
+      expect(within(table).queryByText('Receipt for the paper file (PDF)') !== null, `PDF row with pdf ${String(pdf)}`).toBe(shown);
+      expect(table.textContent?.includes(receipt.pdf)).toBe(shown);
+      view.unmount();
+    }
+  });
 });

@@ -31,7 +31,7 @@ export interface ListMediaOptions {
 /** What discovery offers, and what it refuses (so that naming a refused medium gets its own error). */
 export interface MediaSurvey {
   offered: MediaVolume[];
-  /** Linux: the system disks and the disks holding the sources, and declared folders that hold the sources. */
+  /** The system disks and the disks holding the sources (Linux, macOS, Windows), and declared folders that hold the sources. */
   refused: RefusedDisk[];
 }
 
@@ -65,8 +65,8 @@ export async function surveyMedia(options: ListMediaOptions = {}): Promise<Media
   let refused: RefusedDisk[] = [];
   let tree: BlockDevice[] = [];
   if (platform === 'linux') ({ volumes: found, refused, tree } = await discoverLinux({ system, sources }));
-  else if (platform === 'darwin') found = await discoverMacos([...system, ...sources]);
-  else if (platform === 'win32') found = await discoverWindows([...system, ...sources]);
+  else if (platform === 'darwin') ({ volumes: found, refused } = await discoverMacos({ system, sources }));
+  else if (platform === 'win32') ({ volumes: found, refused } = await discoverWindows({ system, sources }));
   // What lsblk reports as free is the kernel's view at listing time; a mounted volume's is measured now.
   for (const volume of found) {
     if (volume.mountPoint === null || platform === 'win32') continue;

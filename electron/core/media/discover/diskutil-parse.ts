@@ -5,6 +5,7 @@
  */
 import type { MediaVolume } from '../../../../shared/media.js';
 import { asArray, asDict, parsePlist, type PlistValue } from './plist.js';
+import type { ProtectedPaths, RefusedDisk } from './protected-disks.js';
 
 export interface DiskutilListing {
   /** Whole disks with the identifiers of the volumes on them (partitions, APFS volumes, or the disk itself). */
@@ -67,40 +68,82 @@ function within(path: string, mountPoint: string): boolean {
   return path === mountPoint || path.startsWith(`${mountPoint}/`);
 }
 
-/**
- * A volume from its `diskutil info` and its whole disk's. Internal disks, disks holding a
- * protected path, and non-removable external disks are not media; null is returned for them.
- */
-export function volumeFromDiskutil(info: DiskutilInfo, wholeDisk: DiskutilInfo | null, protectedPaths: readonly string[]): MediaVolume | null {
+/** A volume from its `diskutil info` and its whole disk's, whatever kind of disk it is on; null without an identifier. */
+function describeVolume(info: DiskutilInfo, wholeDisk: DiskutilInfo | null): MediaVolume | null {
   const id = str(info, 'DeviceIdentifier');
   if (!id) return null;
   const disk = wholeDisk ?? info;
-  if (bool(disk, 'Internal') === true || bool(info, 'Internal') === true) return null;
   const removable =
-    bool(disk, 'RemovableMediaOrExternalDevice') === true ||
-    bool(disk, 'Removable') === true ||
-    bool(disk, 'RemovableMedia') === true ||
-    bool(disk, 'Ejectable') === true ||
-    /^(USB|Secure Digital|SD|FireWire|Thunderbolt)$/iu.test(str(disk, 'BusProtocol') ?? '');
-  if (!removable) return null;
-  const mountPoint = str(info, 'MountPoint');
-  if (mountPoint && protectedPaths.some((p) => within(p, mountPoint))) return null;
-  const fsType = str(info, 'FilesystemType');
+    bool(disk, 'Internal') !== true &&
+    bool(info, 'Internal') !== true &&
+    (bool(disk, 'RemovableMediaOrExternalDevice') === true ||
+      bool(disk, 'Removable') === true ||
+      bool(disk, 'RemovableMedia') === true ||
+      bool(disk, 'Ejectable') === true ||
+      /^(USB|Secure Digital|SD|FireWire|Thunderbolt)$/iu.test(str(disk, 'BusProtocol') ?? ''));
   const device = str(info, 'DeviceNode') ?? `/dev/${id}`;
   return {
     id: device,
     device,
     disk: str(info, 'ParentWholeDisk') ?? str(disk, 'DeviceIdentifier'),
     label: str(info, 'VolumeName'),
-    filesystem: fsType,
+    filesystem: str(info, 'FilesystemType'),
     size: num(info, 'TotalSize') ?? num(info, 'VolumeSize') ?? num(info, 'Size'),
     free: num(info, 'FreeSpace') ?? num(info, 'APFSContainerFree') ?? num(info, 'VolumeFreeSpace'),
-    mountPoint,
+    mountPoint: str(info, 'MountPoint'),
     vendor: null,
     model: str(disk, 'MediaName') ?? str(disk, 'IORegistryEntryName'),
     serial: null,
     readOnly: bool(info, 'WritableVolume') === false || bool(disk, 'WritableMedia') === false,
-    removable: true,
+    removable,
     source: 'diskutil',
   };
+}
+
+/**
+ * A volume from its `diskutil info` and its whole disk's. Internal disks, disks holding a
+ * protected path, and non-removable external disks are not media; null is returned for them.
+ */
+export function volumeFromDiskutil(info: DiskutilInfo, wholeDisk: DiskutilInfo | null, protectedPaths: readonly string[]): MediaVolume | null {
+  const volume = describeVolume(info, wholeDisk);
+  if (!volume?.removable) return null;
+  const mountPoint = volume.mountPoint;
+  if (mountPoint && protectedPaths.some((p) => within(p, mountPoint))) return null;
+  return volume;
+}
+
+/** One whole disk as discovery read it: its own `diskutil info` and each of its volumes'. */
+export interface DiskutilDisk {
+  disk: string;
+  whole: DiskutilInfo | null;
+  volumes: DiskutilInfo[];
+}
+
+/**
+ * What macOS offers and refuses, as on Linux (protected-disks.ts): a whole disk with a volume
+ * holding a system path (`system`) or a source being exported (`sources`; a disk that is both is
+ * `system`) is never offered, none of its volumes, and is refused by name (MEDIA_IS_SYSTEM_DISK,
+ * MEDIA_HOLDS_SOURCES) with all its volumes; the others offer their removable volumes.
+ */
+export function surveyDiskutil(disks: readonly DiskutilDisk[], paths: ProtectedPaths): { volumes: MediaVolume[]; refused: RefusedDisk[] } {
+  const volumes: MediaVolume[] = [];
+  const refused: RefusedDisk[] = [];
+  for (const entry of disks) {
+    const described = entry.volumes.map((info) => describeVolume(info, entry.whole)).filter((v): v is MediaVolume => v !== null);
+    const holding = (wanted: readonly string[]) => {
+      for (const volume of described) {
+        const mountPoint = volume.mountPoint;
+        const path = mountPoint === null ? undefined : wanted.find((p) => within(p, mountPoint));
+        if (path !== undefined) return { path, volume };
+      }
+      return null;
+    };
+    const system = holding(paths.system);
+    const sources = system ? null : holding(paths.sources);
+    const hit = system ? { reason: 'system' as const, ...system } : sources ? { reason: 'sources' as const, ...sources } : null;
+    const disk = `/dev/${entry.disk}`;
+    if (hit) refused.push({ disk, reason: hit.reason, path: hit.path, via: [hit.volume.device ?? hit.volume.id, disk], volumes: described });
+    else volumes.push(...described.filter((v) => v.removable));
+  }
+  return { volumes, refused };
 }

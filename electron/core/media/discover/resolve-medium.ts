@@ -30,8 +30,9 @@ export function matchMedia(id: string, volumes: readonly MediaVolume[]): MediaVo
   const asPath = wanted.startsWith('/') ? resolve(wanted) : wanted;
   const exact = volumes.filter(
     (v) =>
-      v.id === wanted ||
-      v.device === wanted ||
+      // Windows volume paths (\\?\Volume{...}\) end in a backslash, which `wanted` has lost.
+      trimSlash(v.id) === wanted ||
+      (v.device !== null && trimSlash(v.device) === wanted) ||
       (v.mountPoint !== null && (trimSlash(v.mountPoint) === asPath || trimSlash(v.mountPoint).toLowerCase() === wanted.toLowerCase())),
   );
   if (exact.length > 0) return exact;

@@ -8,6 +8,9 @@ export interface ToolOutput {
   stderr: string;
 }
 
+/** runTool's shape, so discovery can be handed recorded output in tests (diskutil and PowerShell cannot run here). */
+export type ToolRunner = (file: string, args: readonly string[]) => Promise<ToolOutput>;
+
 /** Runs `file args...`; resolves with the exit code instead of throwing; rejects only when the program cannot start (ENOENT). */
 export function runTool(file: string, args: readonly string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ToolOutput> {
   return new Promise((resolve, reject) => {

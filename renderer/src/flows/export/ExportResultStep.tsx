@@ -159,6 +159,13 @@ export function ExportResultStep({ result, medium = null, onDone }: ExportResult
               <Table.Td>{displayText(result.receipt.html)}</Table.Td>
             </Table.Tr>
           ) : null}
+          {/* The PDF is the one for the paper file: say where it is, not only the HTML beside it. */}
+          {result.receipt?.pdf ? (
+            <Table.Tr>
+              <Table.Th>{t('export.result.receiptPdf')}</Table.Th>
+              <Table.Td>{displayText(result.receipt.pdf)}</Table.Td>
+            </Table.Tr>
+          ) : null}
         </Table.Tbody>
       </Table>
       {result.images ? <ExportedImagesSection images={result.images} /> : null}

@@ -41,6 +41,11 @@ export function ImportResultStep({ result, onDone, onImportAgain, onOpenQuaranti
               {t('import.result.receipt')} <Code>{displayText(result.receipt.html)}</Code>
             </Text>
           ) : null}
+          {result.receipt?.pdf ? (
+            <Text size="sm" mt="xs">
+              {t('import.result.receiptPdf')} <Code>{displayText(result.receipt.pdf)}</Code>
+            </Text>
+          ) : null}
         </Alert>
       ) : null}
       {!result.ok && result.quarantine ? (

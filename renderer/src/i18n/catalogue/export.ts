@@ -142,6 +142,7 @@ export const exportMessages = area(
       'This system could not read the medium past its cache, so the comparison proves what the system holds, not necessarily what is on the medium. Verify the medium on another station (Verify → A whole medium) before relying on it.',
     'export.result.warnings': 'Warnings',
     'export.result.again': 'Export something else',
+    'export.result.receiptPdf': 'Receipt for the paper file (PDF)',
   },
   {
     'export.imagesList': 'die Images einer Listendatei',
@@ -285,5 +286,6 @@ export const exportMessages = area(
       'Dieses System konnte den Datenträger nicht am Cache vorbei lesen; der Vergleich belegt also, was das System hält, nicht unbedingt, was auf dem Datenträger steht. Prüfen Sie den Datenträger auf einer anderen Station (Prüfen → Ganzer Datenträger), bevor Sie sich darauf verlassen.',
     'export.result.warnings': 'Warnungen',
     'export.result.again': 'Etwas anderes exportieren',
+    'export.result.receiptPdf': 'Quittung für die Akte (PDF)',
   },
 );

@@ -49,6 +49,7 @@ export const importMessages = area(
     'import.result.warnings': 'Warnings',
     'import.result.again': 'Import again anyway (recorded)',
     'import.result.another': 'Import another bundle',
+    'import.result.receiptPdf': 'Receipt for the paper file (PDF):',
   },
   {
     'import.startOver': 'Von vorn beginnen',
@@ -98,5 +99,6 @@ export const importMessages = area(
     'import.result.warnings': 'Warnungen',
     'import.result.again': 'Trotzdem erneut importieren (wird festgehalten)',
     'import.result.another': 'Weiteres Paket importieren',
+    'import.result.receiptPdf': 'Quittung für die Akte (PDF):',
   },
 );
