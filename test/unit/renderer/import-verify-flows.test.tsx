@@ -99,6 +99,15 @@ describe('import flow', () => {
     act(() => fake.emit({ type: 'finished', job: finishedJob('verify-1', 'verify', report) }));
   }
 
+  /** From a verified report through the destination step to the running import. */
+  async function toImporting(fake: ReturnType<typeof fakeApi>, user: ReturnType<typeof userEvent.setup>) {
+    await toReport(fake, user);
+    await user.click(await screen.findByRole('button', { name: 'Next: destination' }));
+    await user.click(screen.getByRole('button', { name: 'Choose folder…' }));
+    await user.click(screen.getByRole('button', { name: 'Import' }));
+    expect(await screen.findByRole('heading', { name: 'Importing' })).toBeTruthy();
+  }
+
   it('verifies, then asks for a destination, imports and shows where the files are', async () => {
     const fake = fakeApi(answers());
     const user = userEvent.setup();
@@ -120,11 +129,7 @@ describe('import flow', () => {
   it('offers Cancel until the commit and none once the files are in place (settling, writing receipts: nothing left to undo)', async () => {
     const fake = fakeApi(answers());
     const user = userEvent.setup();
-    await toReport(fake, user);
-    await user.click(await screen.findByRole('button', { name: 'Next: destination' }));
-    await user.click(screen.getByRole('button', { name: 'Choose folder…' }));
-    await user.click(screen.getByRole('button', { name: 'Import' }));
-    expect(await screen.findByRole('heading', { name: 'Importing' })).toBeTruthy();
+    await toImporting(fake, user);
     const base = { bytesDone: 0, bytesTotal: null, filesDone: 3, filesTotal: 3, rateBytesPerSecond: null, etaSeconds: null };
     act(() => fake.emit({ type: 'progress', jobId: 'import-1', progress: { ...base, phase: 'recording-files' } }));
     expect(screen.getByRole('button', { name: 'Cancel' })).toBeTruthy();
@@ -148,11 +153,7 @@ describe('import flow', () => {
   it('offers a recorded override when the only problem is REPLAY', async () => {
     const fake = fakeApi(answers());
     const user = userEvent.setup();
-    await toReport(fake, user);
-    await user.click(await screen.findByRole('button', { name: 'Next: destination' }));
-    await user.click(screen.getByRole('button', { name: 'Choose folder…' }));
-    await user.click(screen.getByRole('button', { name: 'Import' }));
-    await screen.findByRole('heading', { name: 'Importing' });
+    await toImporting(fake, user);
     const replay = {
       ...imported,
       ok: false,
