@@ -15,6 +15,8 @@ export function renderProgress(progress: Progress): string {
     parts.push(formatSize(progress.bytesDone));
   }
   if (progress.filesTotal !== null) parts.push(`${progress.filesDone}/${progress.filesTotal} ${progress.filesTotal === 1 ? 'file' : 'files'}`);
+  // A count with no total yet (the export's scan): how far it got is what shows it is moving.
+  else if (progress.filesDone > 0) parts.push(`${progress.filesDone} ${progress.filesDone === 1 ? 'file' : 'files'}`);
   if (progress.rateBytesPerSecond !== null) parts.push(`${formatSize(progress.rateBytesPerSecond)}/s`);
   const eta = formatDuration(progress.etaSeconds);
   if (eta) parts.push(`ETA ${eta}`);

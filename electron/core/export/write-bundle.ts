@@ -129,7 +129,8 @@ async function checkOutput(outDir: string, name: string, sweep: boolean): Promis
  * (record-lanes.ts). Removable media (sequential parts) and GnuPG signers use the two passes.
  */
 async function writeBundleOnePass(options: WriteBundleOptions, tracker: ProgressTracker, finalPath: string): Promise<WriteBundleResult> {
-  tracker.startPhase('scanning');
+  // Counted in files found (no total yet): a 200,000-file selection takes seconds to walk.
+  tracker.startPhase('scanning', { etaFromFiles: true });
   // The worker lane boots on the other core while this thread scans.
   const lanes = new RecordLanes();
   try {
@@ -143,7 +144,9 @@ async function scanAndWriteOnePass(options: WriteBundleOptions, tracker: Progres
   const { signal } = options;
   const now = options.now ?? new Date();
   const outDir = resolve(options.outDir);
-  const scan = await scanSources(options.selection, signal, undefined, options.extraFiles, options.emptyPayload === true);
+  const scan = await scanSources(options.selection, signal, () => tracker.addFiles(), options.extraFiles, options.emptyPayload === true);
+  // The scan's last report carries every file it found, however fast it went.
+  tracker.flush();
   const meta = { identity: options.identity, sequence: options.sequence, now, channel: options.channel };
   const layout = await planOnePassLayout({ name: options.name, files: scan.files, ...meta, signers: options.signers });
   const available = await freeBytes(outDir);
@@ -224,7 +227,7 @@ async function scanAndHash(options: PrepareOptions, spoolDir?: string): Promise<
   const { signal, tracker } = options;
   const createdAt = options.now ?? new Date();
   if (!BUNDLE_NAME_PATTERN.test(options.name)) throw new AirlockError('INVALID_NAME', `Got "${options.name}".`);
-  tracker.startPhase('scanning');
+  tracker.startPhase('scanning', { etaFromFiles: true });
   const spool = spoolDir
     ? await PayloadSpool.open(spoolDir).catch((error: unknown) => {
         throw toAirlockError(error, spoolDir);
@@ -235,11 +238,21 @@ async function scanAndHash(options: PrepareOptions, spoolDir?: string): Promise<
   try {
     let scan: SourceScan;
     try {
-      scan = await scanSources(options.selection, signal, (file) => hasher.add(file), options.extraFiles, options.emptyPayload === true);
+      scan = await scanSources(
+        options.selection,
+        signal,
+        (file) => {
+          hasher.add(file);
+          tracker.addFiles();
+        },
+        options.extraFiles,
+        options.emptyPayload === true,
+      );
     } catch (error) {
       await hasher.abort();
       throw error;
     }
+    tracker.flush();
     const totalBytes = scan.files.reduce((sum, f) => sum + f.size, 0);
     tracker.startPhase('hashing', { bytes: totalBytes, files: scan.files.length });
     const payload = await hasher.finish(tracker);

@@ -47,7 +47,7 @@ export function JobProgress({ progress, onCancel, cancelling = false }: JobProgr
         aria-label={percent === null ? label.title : t('progress.percent', { title: label.title, percent: Math.floor(percent) })}
       />
       <Group gap="lg">
-        {progress ? (
+        {progress && (progress.bytesTotal !== null || progress.bytesDone > 0 || progress.filesDone === 0) ? (
           <Text size="sm">
             {progress.bytesTotal !== null
               ? t('progress.bytesOf', { done: f.bytes(progress.bytesDone), total: f.bytes(progress.bytesTotal) })
@@ -56,6 +56,9 @@ export function JobProgress({ progress, onCancel, cancelling = false }: JobProgr
         ) : null}
         {progress && progress.filesTotal !== null ? (
           <Text size="sm">{t('progress.filesOf', { done: f.number(progress.filesDone), total: progress.filesTotal })}</Text>
+        ) : progress && progress.filesDone > 0 ? (
+          // A count with no total yet (the export's scan): "0 B" would say nothing, the files found so far do.
+          <Text size="sm">{t('count.files', { count: progress.filesDone })}</Text>
         ) : null}
         {rate ? <Text size="sm">{rate}</Text> : null}
         {/* The phase's own estimate, and core's estimate for the whole job (the passes still to come at the current rate). */}

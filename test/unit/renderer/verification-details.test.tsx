@@ -282,4 +282,22 @@ describe('job progress', () => {
     );
     expect(screen.queryByText(/Whole job/u)).toBeNull();
   });
+
+  it('counts the files an export has found while it scans (no total yet), not "0 B"', () => {
+    renderUi(
+      <JobProgress
+        progress={{
+          phase: 'scanning',
+          bytesDone: 0,
+          bytesTotal: null,
+          filesDone: 123_456,
+          filesTotal: null,
+          rateBytesPerSecond: null,
+          etaSeconds: null,
+        }}
+      />,
+    );
+    expect(screen.getByText('123,456 files')).toBeTruthy();
+    expect(screen.queryByText('0 B')).toBeNull();
+  });
 });
