@@ -3,6 +3,8 @@
  * thread and the real core: the passphrase reaches core through the job worker, the receipt set
  * is signed (.json.asc, .pdf.asc); a wrong one fails with PASSPHRASE_WRONG before anything is
  * written to the destination, its error carrying nothing of what was typed; none leaves it unsigned.
+ * The app's other import path, a quarantine release, signs its receipt with the releasing
+ * operator's key (here the station's passphrase) and leaves it unsigned with none.
  */
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -42,6 +44,22 @@ afterAll(async () => {
 
 const newHost = () => new JobHost({ workerScript: WORKER, station: { home } });
 
+/** A new bundle this station's inspection refuses for its type (no scanner needed), imported and so kept in quarantine. */
+async function quarantined(): Promise<string> {
+  await writeFile(join(home, 'policy.json'), JSON.stringify({ inspect: { types: { denyExtensions: ['exe'] } } }));
+  const tools = await mkdtemp(join(base, 'tools-'));
+  await writeFile(join(tools, 'setup.exe'), 'MZ pretend installer\n');
+  const station = await Station.open({ home });
+  try {
+    const { bundlePath: refusedPath } = await station.exportBundle({ selection: [tools], outDir: await mkdtemp(join(base, 'out-')), passphrase: PASSPHRASE });
+    const refused = await station.importBundle({ bundlePath: refusedPath, destDir: await mkdtemp(join(base, 'refused-')) });
+    if (!refused.quarantine) throw new Error(`not quarantined: ${JSON.stringify(refused.problems)}`);
+    return refused.quarantine.id;
+  } finally {
+    station.close();
+  }
+}
+
 describe('JobHost import signing', () => {
   it('refuses a wrong passphrase before anything is imported, without echoing it', async () => {
     const host = newHost();
@@ -76,5 +94,22 @@ describe('JobHost import signing', () => {
     expect(job.result.receipt?.signature).toBeNull();
     expect(job.result.receipt?.pdfSignature ?? null).toBeNull();
     expect(job.result.warnings.join('\n')).toContain('unsigned');
+  });
+
+  it.each([
+    ['signs with the releasing operator’s station key', { kind: 'station', passphrase: PASSPHRASE } as const, true],
+    ['stays unsigned without a key', undefined, false],
+  ])('a quarantine release %s', async (_name, signer, signed) => {
+    const id = await quarantined();
+    const host = newHost();
+    const dest = await mkdtemp(join(base, 'released-'));
+    const job = await host.whenFinished(host.start('quarantine-release', { id, destDir: dest, reason: 'checked by hand: an installer we ordered', signer }));
+    if (job.kind !== 'quarantine-release' || !job.result?.import) throw new Error(`no release result: ${JSON.stringify(job.error)}`);
+    expect(job.result.import.ok).toBe(true);
+    const receipt = job.result.import.receipt;
+    expect(receipt?.signature ?? null).toBe(signed ? `${receipt?.json}.asc` : null);
+    expect(receipt?.pdfSignature ?? null).toBe(signed && receipt?.pdf ? `${receipt.pdf}.asc` : null);
+    if (signed) expect(receipt?.pdf).toBeTruthy();
+    expect(JSON.stringify(host.list())).not.toContain(PASSPHRASE);
   });
 });
