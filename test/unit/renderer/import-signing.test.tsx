@@ -11,6 +11,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ImportFlow } from '../../../renderer/src/flows/import/ImportFlow.js';
 import { finishedJob, GROUPED, imported, running, status, verified } from './fixtures.js';
+import { refusedReport } from './inspection-fixtures.js';
 import { fakeApi, installDomShims, renderWithApi, unnamedControls, type Answers } from './render-with-api.js';
 
 beforeAll(installDomShims);
@@ -160,5 +161,22 @@ describe('import signing', () => {
     await user.click(importButton());
     await waitFor(() => expect(fake.callsTo('startImport')).toHaveLength(2));
     expect(fake.callsTo('startImport')[1]).toEqual({ bundlePath: BUNDLE, destDir: '/srv/inbox', allowReplay: true, passphrase: PASSPHRASE });
+  });
+
+  it('a bundle kept in quarantine writes no receipt: its import asks for no passphrase and sends none', async () => {
+    const fake = fakeApi(answers());
+    const user = userEvent.setup();
+    renderWithApi(<ImportFlow />, fake);
+    await user.click(screen.getByRole('button', { name: 'Choose bundle…' }));
+    await user.click(screen.getByRole('button', { name: 'Verify bundle' }));
+    await screen.findByRole('heading', { name: 'Verifying the bundle' });
+    act(() => fake.emit({ type: 'finished', job: finishedJob('verify-1', 'verify', refusedReport) }));
+    await user.click(await screen.findByRole('button', { name: 'Next: keep it in quarantine' }));
+    await screen.findByRole('heading', { name: 'Keep it in quarantine' });
+    await user.click(screen.getByRole('button', { name: 'Choose folder…' }));
+    expect(screen.queryByLabelText(/Station key passphrase/)).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Import and keep in quarantine' }));
+    await waitFor(() => expect(fake.callsTo('startImport')).toHaveLength(1));
+    expect(fake.callsTo('startImport')[0]).not.toHaveProperty('passphrase', expect.anything());
   });
 });
