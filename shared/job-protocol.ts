@@ -23,7 +23,14 @@ export interface JobRequests {
   };
   verify: { bundlePath: string };
   /** `pushTo` is core's RegistryEndpoint, built by main from the renderer's `HOST[:PORT][/PREFIX]`. */
-  import: { bundlePath: string; destDir?: string | undefined; allowReplay?: boolean | undefined; pushTo?: PushEndpoint | undefined };
+  import: {
+    bundlePath: string;
+    destDir?: string | undefined;
+    allowReplay?: boolean | undefined;
+    pushTo?: PushEndpoint | undefined;
+    /** The station key's passphrase: signs the receipt set and an audit checkpoint (never logged, never in a job's listing). */
+    passphrase?: string | undefined;
+  };
   /** Station.verifyMedia of a medium main has checked is listed now. */
   'verify-medium': { mediumId: string };
   /**

@@ -130,7 +130,14 @@ export const TRANSFER_CHANNELS = {
   startImport: {
     channel: 'airlock:job-import',
     request: z
-      .strictObject({ bundlePath: PathString, destDir: PathString.optional(), allowReplay: z.boolean().optional(), pushTo: PushTargetSchema.optional() })
+      .strictObject({
+        bundlePath: PathString,
+        destDir: PathString.optional(),
+        allowReplay: z.boolean().optional(),
+        pushTo: PushTargetSchema.optional(),
+        /** Unlocks the station key to sign the receipt set and an audit checkpoint; left out, both stay unsigned (the CLI's Enter). */
+        passphrase: z.string().min(1).max(1024).optional(),
+      })
       // No folder only for a push: the engine then refuses a bundle that holds files besides its images.
       .refine((r) => r.destDir !== undefined || r.pushTo !== undefined, { message: 'a destination folder or a registry', path: ['destDir'] }),
     response: JobStarted,

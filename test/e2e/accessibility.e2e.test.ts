@@ -370,8 +370,11 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('accessibility: axe on
       await press('Choose folder…');
       await visible().getByLabel('Chosen folder').waitFor();
       await axe('Import step 4, destination chosen');
+      // The station has a key: its passphrase signs the import receipt (typed by keyboard like export's).
+      await typeInto(visible().getByLabel('Station key passphrase'), PASSPHRASE);
       await press('Import');
       await step('Imported');
+      await visible().locator('[data-receipt-signed="true"]').waitFor();
       await axe('Import step 6, imported');
       expect(await readFile(join(dirs.dest, 'keyboard-notes', 'notes.txt'), 'utf8')).toBe(NOTES);
 

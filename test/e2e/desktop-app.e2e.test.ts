@@ -268,10 +268,20 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
       main.dialogs.folder = dirs.dest;
       await page.getByRole('button', { name: 'Choose folder…' }).click();
       await page.getByLabel('Chosen folder').waitFor();
+      // The station has a key: its passphrase signs the import receipt set (issue #19).
+      await importing.getByLabel('Station key passphrase').fill(PASSPHRASE);
       await shot('09-import-destination');
       await page.getByRole('button', { name: 'Import', exact: true }).click();
       await page.getByRole('heading', { name: 'Imported', exact: true }).waitFor();
+      await importing.locator('[data-receipt-signed="true"]').waitFor();
       await shot('10-import-result');
+      const receipts = (await readdir(dirs.dest)).filter((f) => f.includes('.import-receipt.'));
+      expect(
+        receipts
+          .filter((f) => f.endsWith('.asc'))
+          .map((f) => f.replace(/^.*\.import-receipt\./u, ''))
+          .sort(),
+      ).toEqual(['json.asc', 'pdf.asc']);
       const target = join(dirs.dest, 'weekly-reports');
       await expect.poll(() => page.getByRole('status').filter({ hasText: 'Files imported to' }).textContent(), POLL).toContain(target);
       expect(await readFile(join(target, 'reports', 'q3.txt'), 'utf8')).toBe(REPORT_TEXT);
@@ -643,8 +653,13 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
       main.dialogs.folder = dirs.mediaDest;
       await page.getByRole('button', { name: 'Choose folder…' }).click();
       await page.getByLabel('Chosen folder').waitFor();
+      // Unsigned only when chosen on purpose: the result says so, and no .asc stands beside the receipt.
+      expect(await importing.getByRole('button', { name: 'Import', exact: true }).isDisabled()).toBe(true);
+      await importing.getByRole('checkbox', { name: /^Import without signing/u }).check();
       await page.getByRole('button', { name: 'Import', exact: true }).click();
       await page.getByRole('heading', { name: 'Imported', exact: true }).waitFor();
+      await importing.locator('[data-receipt-signed="false"]').waitFor();
+      expect((await readdir(dirs.mediaDest)).filter((f) => f.endsWith('.asc'))).toEqual([]);
       const target = join(dirs.mediaDest, 'media-reports');
       expect(await readFile(join(target, 'reports', 'q3.txt'), 'utf8')).toBe(REPORT_TEXT);
       expect((await readdir(target)).sort()).toEqual(['notes.txt', 'reports']);

@@ -7,8 +7,9 @@
  * embedded (`pdffonts`), page 1 rendered (`pdftoppm -png`, test-results/e2e/walk-*-receipt-1.png)
  * with the German labels and every name in its text (`pdftotext`), the signed JSON receipt and its
  * `.asc` extracted from the PDF (`qpdf --show-attachment`) and both signatures valid with gpg
- * against the station's exported public key in a throwaway keyring. The import in the app unlocks
- * no key, so its receipt set is unsigned: its PDF carries the JSON and no `.asc` (checked as such).
+ * against the station's exported public key in a throwaway keyring, for the export and for the
+ * import: the import asks for the station key's passphrase (a wrong one first: refused in German
+ * before anything is imported, the bundle and folder kept), and signs its receipt set with it.
  * The steps are found by the German catalogue's own words (renderer/src/i18n/de.ts).
  */
 import { execFile } from 'node:child_process';
@@ -73,7 +74,7 @@ const nav = (id: keyof typeof de) =>
 const button = (id: keyof typeof de) => visible().getByRole('button', { name: de[id], exact: true });
 
 /** The checks of one PDF receipt; `kind` names its page image (test-results/e2e/walk-KIND-receipt-1.png) and extracted files. */
-async function checkReceiptPdf(pdf: string, kind: string, names: readonly string[], labels: readonly string[], signed: boolean): Promise<void> {
+async function checkReceiptPdf(pdf: string, kind: string, names: readonly string[], labels: readonly string[]): Promise<void> {
   const check = await run('qpdf', ['--check', pdf]);
   expect(check.stdout).toContain('No syntax or stream encoding errors found');
   const fonts = await run('pdffonts', [pdf]);
@@ -96,12 +97,6 @@ async function checkReceiptPdf(pdf: string, kind: string, names: readonly string
   await writeFile(json, (await run('qpdf', [`--show-attachment=${jsonName}`, pdf], { encoding: 'buffer' })).stdout);
   // The JSON in the PDF is the JSON published beside it.
   expect(await readFile(json)).toEqual(await readFile(`${published}.json`));
-  if (!signed) {
-    // An import in the app unlocks no key: its receipt set is unsigned, and says so by having no .asc anywhere.
-    expect(attachments).not.toContain(`${jsonName}.asc`);
-    expect(await readdir(dirname(pdf))).not.toContain(`${jsonName.replace(/\.json$/u, '.pdf')}.asc`);
-    return;
-  }
   expect(attachments).toContain(`${jsonName}.asc`);
   await writeFile(asc, (await run('qpdf', [`--show-attachment=${jsonName}.asc`, pdf], { encoding: 'buffer' })).stdout);
   const gpg = ['--homedir', dirs.gpg, '--batch', '--status-fd', '1', '--verify'];
@@ -182,8 +177,18 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('a new user’s walk o
       await button('picker.folder.choose').click();
       await visible().getByText(dirs.dest).first().waitFor();
       await screen('import-destination');
+      // A wrong passphrase is refused before anything is imported, in German, and the same step asks again.
+      const importPassphrase = () => visible().getByRole('textbox', { name: de['import.sign.passphrase'], exact: true });
+      await importPassphrase().fill('falsch');
+      await button('import.destination.import').click();
+      await visible().locator('[data-error-code="PASSPHRASE_WRONG"]').waitFor({ timeout: STEP });
+      await visible().getByRole('heading', { name: de['import.destination.title'] }).waitFor();
+      expect(await readdir(dirs.dest)).toEqual([]);
+      await screen('import-wrong-passphrase');
+      await importPassphrase().fill(PASSPHRASE);
       await button('import.destination.import').click();
       await visible().getByRole('heading', { name: de['import.result.imported'], exact: true }).waitFor({ timeout: STEP });
+      await visible().getByText(de['import.result.receiptSigned']).waitFor();
       await screen('import-result');
     },
     TEST_TIMEOUT,
@@ -204,8 +209,8 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('a new user’s walk o
       expect(exportPdf, 'export receipt PDF beside the bundle').toBeDefined();
       expect(importPdf, 'import receipt PDF in the destination').toBeDefined();
       const names = ['Prüfbericht März.txt', 'notes.txt', STATION_NAME];
-      await checkReceiptPdf(join(dirs.out, exportPdf!), 'export', names, ['Exportbeleg'], true);
-      await checkReceiptPdf(join(dirs.dest, importPdf!), 'import', names, ['Importbeleg'], false);
+      await checkReceiptPdf(join(dirs.out, exportPdf!), 'export', names, ['Exportbeleg']);
+      await checkReceiptPdf(join(dirs.dest, importPdf!), 'import', names, ['Importbeleg']);
     },
     TEST_TIMEOUT,
   );

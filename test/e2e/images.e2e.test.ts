@@ -210,6 +210,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app: images e
       await page.getByRole('textbox', { name: /^Registry/ }).fill(`${registry.host}/e2e`);
       // Plain HTTP for this loopback registry only.
       await page.getByRole('checkbox', { name: /Plain HTTP/ }).check();
+      await page.locator('main section:not([hidden])').getByLabel('Station key passphrase').fill(PASSPHRASE);
       await shot('33-import-push-options');
       const eventsBefore = events.length;
       await page.getByRole('button', { name: 'Import and push' }).click();

@@ -207,6 +207,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('content inspection in
       await importing.getByRole('button', { name: 'Next: destination' }).click();
       main!.dialogs.folder = dirs.dest;
       await importing.getByRole('button', { name: 'Choose folder…' }).click();
+      await importing.getByLabel('Station key passphrase').fill(PASSPHRASE);
       await importing.getByRole('button', { name: 'Import', exact: true }).click();
       await importing.getByRole('heading', { name: 'Imported', exact: true }).waitFor();
       const line = importing.getByTestId('scanner-line');

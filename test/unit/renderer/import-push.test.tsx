@@ -6,7 +6,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Progress } from '../../../shared/progress.js';
 import { ImportFlow } from '../../../renderer/src/flows/import/ImportFlow.js';
 import { VerifyFlow } from '../../../renderer/src/flows/verify/VerifyFlow.js';
-import { finishedJob, running, verified } from './fixtures.js';
+import { finishedJob, running, status, verified } from './fixtures.js';
 import { importedWithPushes, pushes, withImages } from './image-fixtures.js';
 import { fakeApi, installDomShims, renderWithApi, unnamedControls, type Answers } from './render-with-api.js';
 
@@ -18,6 +18,8 @@ const PASSWORD = 'registry secret 7!';
 
 function answers(extra: Answers = {}): Answers {
   return {
+    // A station without a key imports unsigned (import-signing.test.tsx walks the signing).
+    stationStatus: { ...status, hasKey: false, stationKey: null },
     chooseBundle: { path: BUNDLE },
     listMedia: { media: [] },
     chooseFolder: { path: '/srv/inbox' },

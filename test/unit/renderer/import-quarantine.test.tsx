@@ -13,7 +13,7 @@ import { problem, PROBLEM_CODES } from '../../../shared/problems.js';
 import { QUARANTINE_CODES } from '../../../electron/core/quarantine/quarantine-codes.js';
 import { QUARANTINE_CASE_CODES } from '../../../renderer/src/components/inspection/quarantine-case.js';
 import { ImportFlow } from '../../../renderer/src/flows/import/ImportFlow.js';
-import { finishedJob, running } from './fixtures.js';
+import { finishedJob, running, status } from './fixtures.js';
 import { inspectionPassed, refusedReport } from './inspection-fixtures.js';
 import { fakeApi, installDomShims, renderWithApi, unnamedControls, type Answers } from './render-with-api.js';
 
@@ -24,6 +24,8 @@ const BUNDLE = '/media/usb/airlock-000007-20261128.airlock.tar';
 
 function answers(extra: Answers = {}): Answers {
   return {
+    // A station without a key imports unsigned (import-signing.test.tsx walks the signing).
+    stationStatus: { ...status, hasKey: false, stationKey: null },
     chooseBundle: { path: BUNDLE },
     listMedia: { media: [] },
     chooseFolder: { path: '/srv/inbox' },

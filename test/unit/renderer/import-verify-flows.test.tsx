@@ -5,7 +5,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ImportFlow } from '../../../renderer/src/flows/import/ImportFlow.js';
 import { VerifyFlow } from '../../../renderer/src/flows/verify/VerifyFlow.js';
-import { finishedJob, GROUPED, imported, rejected, running, verified } from './fixtures.js';
+import { finishedJob, GROUPED, imported, rejected, running, status, verified } from './fixtures.js';
 import { fakeApi, installDomShims, renderWithApi, type Answers } from './render-with-api.js';
 
 beforeAll(installDomShims);
@@ -16,6 +16,8 @@ const BUNDLE = '/media/usb/airlock-000007-20261128.airlock.tar';
 function answers(extra: Answers = {}): Answers {
   let jobs = 0;
   return {
+    // A station without a key imports unsigned (import-signing.test.tsx walks the signing).
+    stationStatus: { ...status, hasKey: false, stationKey: null },
     chooseBundle: { path: BUNDLE },
     listMedia: { media: [] },
     chooseFolder: { path: '/srv/inbox' },

@@ -1,13 +1,17 @@
-/** Import step 4: the folder the payload goes into (as DIR/<bundle name>/, never merged), and for a bundle with images, the registry push. */
+/**
+ * Import step 4: the folder the payload goes into (as DIR/<bundle name>/, never merged), for a
+ * bundle with images the registry push, and the station key's passphrase that signs the receipt.
+ */
 import { Button, Group, Stack, Text } from '@mantine/core';
 import { displayText } from '../../../../shared/display-text.js';
-import type { VerifyReport } from '../../../../shared/ipc.js';
+import type { IpcError, VerifyReport } from '../../../../shared/ipc.js';
 import { DestinationPicker } from '../../components/DestinationPicker.js';
 import { StepHeader } from '../../components/StepHeader.js';
 import { groupFingerprint } from '../../../../shared/fingerprint.js';
 import { useT } from '../../i18n/useT.js';
 import { pushChoiceReady, type PushChoice } from './push-choice.js';
 import { RegistryPushOptions } from './RegistryPushOptions.js';
+import { ImportSigningField, signingReady, useStationKey, type ImportSigning } from './ImportSigningField.js';
 
 export interface ImportDestinationStepProps {
   report: VerifyReport;
@@ -15,14 +19,20 @@ export interface ImportDestinationStepProps {
   onChange: (path: string) => void;
   push: PushChoice;
   onPushChange: (push: PushChoice) => void;
+  signing: ImportSigning;
+  onSigningChange: (signing: ImportSigning) => void;
+  /** The last import's signing error (a wrong passphrase): the operator types it again here. */
+  signError?: IpcError | null | undefined;
   onBack: () => void;
   onImport: () => void;
   /** Content inspection refused the bundle: this import is refused too, and keeps it in quarantine. */
   quarantining?: boolean | undefined;
 }
 
-export function ImportDestinationStep({ report, destDir, onChange, push, onPushChange, onBack, onImport, quarantining = false }: ImportDestinationStepProps) {
+export function ImportDestinationStep(props: ImportDestinationStepProps) {
+  const { report, destDir, onChange, push, onPushChange, signing, onSigningChange, signError = null, onBack, onImport, quarantining = false } = props;
   const t = useT();
+  const stationKey = useStationKey();
   const name = report.bundle.name === null ? t('import.destination.theName') : displayText(report.bundle.name);
   const imageCount = report.images?.length ?? 0;
   const pushing = imageCount > 0 && push.enabled;
@@ -80,11 +90,15 @@ export function ImportDestinationStep({ report, destDir, onChange, push, onPushC
         </Text>
       ) : null}
       {imageCount > 0 ? <RegistryPushOptions imageCount={imageCount} choice={push} onChange={onPushChange} /> : null}
+      <ImportSigningField stationKey={stationKey} signing={signing} onChange={onSigningChange} lastError={signError} />
       <Group justify="space-between">
         <Button variant="default" onClick={onBack}>
           {t('flow.back')}
         </Button>
-        <Button onClick={onImport} disabled={(destDir === null && !folderOptional) || (pushing && !pushChoiceReady(push))}>
+        <Button
+          onClick={onImport}
+          disabled={(destDir === null && !folderOptional) || (pushing && !pushChoiceReady(push)) || !signingReady(signing, stationKey)}
+        >
           {pushing ? t('import.destination.importPush') : t('import.destination.import')}
         </Button>
       </Group>

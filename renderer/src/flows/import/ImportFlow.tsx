@@ -1,6 +1,6 @@
-/** The import flow: insert a medium (or choose a bundle file) -> verify -> report -> destination -> import -> result. */
+/** The import flow: insert a medium (or choose a bundle file) -> verify -> report -> destination and signing -> import -> result. */
 import { Button, Group, Stack } from '@mantine/core';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { displayText } from '../../../../shared/display-text.js';
 import { cancelCanUndo } from '../../../../shared/progress.js';
 import type { IpcError, VerifyReport } from '../../../../shared/ipc.js';
@@ -17,8 +17,12 @@ import { ImportDestinationStep } from './ImportDestinationStep.js';
 import { ImportResultStep } from './ImportResultStep.js';
 import { ImagePushProgress } from '../../components/ImagePushProgress.js';
 import { NO_PUSH, pushRequest, type PushChoice } from './push-choice.js';
+import { NO_SIGNING, signingPassphrase, type ImportSigning } from './ImportSigningField.js';
 
 type Step = 'bundle' | 'verify' | 'destination' | 'import';
+
+/** Errors the operator fixes at the passphrase field (core refuses them before anything is imported), keeping the bundle and report. */
+const SIGN_ERRORS = new Set(['PASSPHRASE_WRONG', 'NO_STATION_KEY']);
 
 export function ImportFlow({ pollMs, onOpenQuarantine }: { pollMs?: number; onOpenQuarantine?: (() => void) | undefined } = {}) {
   const api = useApi();
@@ -28,6 +32,11 @@ export function ImportFlow({ pollMs, onOpenQuarantine }: { pollMs?: number; onOp
   const [report, setReport] = useState<VerifyReport | null>(null);
   const [destDir, setDestDir] = useState<string | null>(null);
   const [push, setPush] = useState<PushChoice>(NO_PUSH);
+  /** The passphrase that signs the receipt: kept only until the import starts. */
+  const [signing, setSigning] = useState<ImportSigning>(NO_SIGNING);
+  /** The last import was asked to sign: importing again needs the passphrase typed again. */
+  const [signedLast, setSignedLast] = useState(false);
+  const [signError, setSignError] = useState<IpcError | null>(null);
   /** Where the running or last import pushes (the password is not kept here). */
   const [pushingTo, setPushingTo] = useState<string | null>(null);
   /** The operator chose to import a bundle this station imported before (the override is recorded). */
@@ -40,12 +49,23 @@ export function ImportFlow({ pollMs, onOpenQuarantine }: { pollMs?: number; onOp
   const job = useJob(jobId);
   const finished = job.finished;
 
+  useEffect(() => {
+    if (finished?.kind === 'import' && finished.error && SIGN_ERRORS.has(finished.error.code)) {
+      setSignError(finished.error);
+      setJobId(null);
+      setStep('destination');
+    }
+  }, [finished]);
+
   const restart = () => {
     setStep('bundle');
     setBundlePath(null);
     setReport(null);
     setDestDir(null);
     setPush(NO_PUSH);
+    setSigning(NO_SIGNING);
+    setSignedLast(false);
+    setSignError(null);
     setPushingTo(null);
     setAllowReplay(false);
     setQuarantining(false);
@@ -72,14 +92,22 @@ export function ImportFlow({ pollMs, onOpenQuarantine }: { pollMs?: number; onOp
     // Only a bundle with images is pushed; the password leaves this state as the job starts.
     const pushTo = (report?.images?.length ?? 0) > 0 ? pushRequest(push) : undefined;
     if (!bundlePath || (destDir === null && pushTo === undefined)) return;
+    // A quarantining import is refused by design and writes no receipt: nothing to sign.
+    const passphrase = quarantining ? undefined : signingPassphrase(signing);
     setPushingTo(pushTo ? pushTo.registry : null);
     setPush((p) => ({ ...p, password: '' }));
-    void startJob(() => call(api, 'startImport', { bundlePath, destDir: destDir ?? undefined, allowReplay: allowReplay || undefined, pushTo }), 'import');
+    setSigning((s) => ({ ...s, passphrase: '' }));
+    setSignedLast(passphrase !== undefined);
+    setSignError(null);
+    void startJob(
+      () => call(api, 'startImport', { bundlePath, destDir: destDir ?? undefined, allowReplay: allowReplay || undefined, pushTo, passphrase }),
+      'import',
+    );
   };
-  // Import again on purpose; a push with credentials goes back to the form, where the password is typed again.
+  // Import again on purpose; a push with credentials or a signed import goes back to the form, where the password or passphrase is typed again.
   const importAgain = () => {
     setAllowReplay(true);
-    if (push.enabled && push.username !== '' && push.password === '') {
+    if ((push.enabled && push.username !== '' && push.password === '') || signedLast) {
       setJobId(null);
       setStep('destination');
     } else runImport(true);
@@ -158,6 +186,9 @@ export function ImportFlow({ pollMs, onOpenQuarantine }: { pollMs?: number; onOp
           onChange={setDestDir}
           push={push}
           onPushChange={setPush}
+          signing={signing}
+          onSigningChange={setSigning}
+          signError={signError}
           onBack={() => setStep('verify')}
           onImport={() => runImport(allowReplay)}
         />

@@ -46,6 +46,13 @@ export function ImportResultStep({ result, onDone, onImportAgain, onOpenQuaranti
               {t('import.result.receiptPdf')} <Code>{displayText(result.receipt.pdf)}</Code>
             </Text>
           ) : null}
+          {result.receipt ? (
+            // Signed or not in words and a sign, never colour alone: whether the .asc files stand beside the receipt.
+            <Text size="sm" mt="xs" data-receipt-signed={result.receipt.signature !== null}>
+              <span aria-hidden="true">{result.receipt.signature !== null ? '✓ ' : '– '}</span>
+              {t(result.receipt.signature !== null ? 'import.result.receiptSigned' : 'import.result.receiptUnsigned')}
+            </Text>
+          ) : null}
         </Alert>
       ) : null}
       {!result.ok && result.quarantine ? (

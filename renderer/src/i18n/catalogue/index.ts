@@ -20,6 +20,7 @@ import { scannerMessages } from './scanner.js';
 import { mediaStepMessages } from './media-step.js';
 import { settingsMessages } from './settings.js';
 import { verifyMessages } from './verify.js';
+import { importSigningMessages } from './import-signing.js';
 
 export const AREAS = {
   app: appMessages,
@@ -43,4 +44,5 @@ export const AREAS = {
   quarantine: quarantineMessages,
   inspection: inspectionMessages,
   imageInput: imageInputMessages,
+  importSigning: importSigningMessages,
 } as const;
