@@ -92,6 +92,18 @@ export const MediaVerifyReportSchema = z.object({
   problems: z.array(ProblemSchema),
   warnings: z.array(z.string()),
   seconds: z.number(),
+  auditEvent: z.number().optional(),
+  /** The receipt sets written for the verification (issue #19.2), never on the medium; `problem` when none could be. */
+  receipt: z
+    .object({
+      dir: z.string(),
+      sets: z.array(
+        z.object({ json: z.string(), signature: z.string().nullable(), html: z.string(), pdf: z.string().nullable(), pdfSignature: z.string().nullable() }),
+      ),
+      signed: z.boolean(),
+      problem: z.object({ code: z.string(), message: z.string() }).nullable(),
+    })
+    .optional(),
 });
 export type MediaVerifyView = z.infer<typeof MediaVerifyReportSchema>;
 
