@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeResult, parseJson } from '../../helpers/cli-runner.js';
 import { GnupgHome } from '../../helpers/gnupg.js';
-import { createStation, type TestStation } from '../../helpers/station.js';
+import { runAtTerminal } from '../../helpers/fake-terminal.js';
+import { createStation, TEST_PASSPHRASE, type TestStation } from '../../helpers/station.js';
 import { useTempDirs } from '../../helpers/temp-dirs.js';
 import { writeTree } from '../../helpers/tree-digest.js';
 import { attachment, qpdfCheck, text } from './pdf-tools.js';
@@ -180,5 +181,33 @@ describe('media verify receipts', () => {
     expect(onMedium.code, describeResult(onMedium)).toBe(0);
     expect(parseJson<Report>(onMedium).receipt.problem?.message).toContain('on the medium being verified');
     expect(await listing(medium)).toEqual(before);
+  });
+
+  it('on a terminal the passphrase is asked for (Enter skips: unsigned, said so)', async () => {
+    const out = await makeTemp('airlock-mvr-tty-');
+    const typed = await runAtTerminal(['--home', station.home, 'media', 'verify', medium, '--receipt-dir', join(out, 'signed')], [TEST_PASSPHRASE]);
+    expect(typed.code, typed.stderr).toBe(0);
+    expect(typed.prompts).toEqual(['Station key passphrase to sign the receipt (Enter to skip): ']);
+    expect(typed.stdout).toContain(`receipts in ${join(out, 'signed')} (signed)`);
+    const skipped = await runAtTerminal(['--home', station.home, 'media', 'verify', medium, '--receipt-dir', join(out, 'unsigned')], ['']);
+    expect(skipped.code, skipped.stderr).toBe(0);
+    expect(skipped.stdout).toContain('(unsigned)');
+    expect(skipped.stdout).toContain('warning: The receipts and the audit checkpoint are unsigned');
+    expect((await readdir(join(out, 'unsigned'))).filter((f) => f.endsWith('.asc'))).toEqual([]);
+  });
+
+  it('in German on a German station: "Datenträger geprüft"', async () => {
+    const config = join(station.home, 'config.json');
+    const had = await readFile(config, 'utf8').catch(() => '{}');
+    await writeFile(config, `${JSON.stringify({ ...(JSON.parse(had) as object), language: 'de' })}\n`);
+    try {
+      const out = await makeTemp('airlock-mvr-de-');
+      const result = await station.run(['media', 'verify', medium, '--receipt-dir', out, '--passphrase-file', station.passFile, '--json']);
+      expect(result.code, describeResult(result)).toBe(0);
+      const page = text((parseJson<Report>(result).receipt.sets[0] as Sets['sets'][number]).pdf as string);
+      for (const term of ['Datenträger geprüft', 'Geprüft auf', 'GEPRÜFT']) expect(page).toContain(term);
+    } finally {
+      await writeFile(config, had);
+    }
   });
 });
