@@ -15,6 +15,7 @@ import { StepHeader } from '../../components/StepHeader.js';
 import { StatusBadge, StatusText } from '../../components/StatusIcon.js';
 import { useFormat } from '../../i18n/format.js';
 import { useT } from '../../i18n/useT.js';
+import { MediumReceipts } from './MediumReceipts.js';
 
 export interface ChooseMediumStepProps {
   media: MediaVolumeView[] | null;
@@ -191,6 +192,7 @@ export function MediumReportStep({ report, medium, onAnother }: MediumReportStep
           </List>
         </Alert>
       ) : null}
+      <MediumReceipts receipt={report.receipt} />
       {report.ok ? <EjectMedium medium={medium} /> : null}
       <Group justify="flex-end">
         <Button variant="default" onClick={onAnother}>

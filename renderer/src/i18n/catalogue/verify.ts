@@ -75,6 +75,13 @@ export const verifyMessages = area(
     'verify.medium.bad': 'Rejected',
     'verify.medium.notes': 'Good to know',
     'verify.medium.another': 'Verify something else',
+    'verify.medium.receipts': 'Receipts of this verification',
+    'verify.medium.receiptDir': 'Written on this station, not on the medium, to:',
+    'verify.medium.receiptPdf': 'for the paper file (PDF):',
+    'verify.medium.receiptSigned': 'The receipts are signed by the station key.',
+    'verify.medium.receiptUnsigned':
+      'The receipts are not signed: the app verifies media without unlocking the station key (airlock media verify on the command line signs them).',
+    'verify.medium.receiptMissing': 'No receipt was written; the verification stands',
   },
   {
     'verify.mode': 'Was geprüft wird',
@@ -151,5 +158,12 @@ export const verifyMessages = area(
     'verify.medium.bad': 'Abgewiesen',
     'verify.medium.notes': 'Gut zu wissen',
     'verify.medium.another': 'Etwas anderes prüfen',
+    'verify.medium.receipts': 'Belege dieser Prüfung',
+    'verify.medium.receiptDir': 'Auf dieser Station geschrieben, nicht auf den Datenträger, nach:',
+    'verify.medium.receiptPdf': 'für die Akte (PDF):',
+    'verify.medium.receiptSigned': 'Die Belege sind mit dem Stationsschlüssel signiert.',
+    'verify.medium.receiptUnsigned':
+      'Die Belege sind nicht signiert: Die App prüft Datenträger, ohne den Stationsschlüssel zu entsperren (airlock media verify auf der Kommandozeile signiert sie).',
+    'verify.medium.receiptMissing': 'Es wurde kein Beleg geschrieben; die Prüfung gilt',
   },
 );
