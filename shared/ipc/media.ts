@@ -153,7 +153,8 @@ export const MEDIA_CHANNELS = {
   /** Every bundle and part set on a medium re-verified past the page cache; result: MediaVerifyReport. */
   startVerifyMedium: {
     channel: 'airlock:job-verify-medium',
-    request: z.strictObject({ mediumId: MediumId }),
+    /** `passphrase` unlocks the station key to sign the receipts and an audit checkpoint; left out, both stay unsigned (the CLI's Enter). */
+    request: z.strictObject({ mediumId: MediumId, passphrase: z.string().min(1).max(1024).optional() }),
     response: JobStarted,
   },
   ejectMedium: {

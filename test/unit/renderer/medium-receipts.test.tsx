@@ -3,13 +3,16 @@
  * The verify-medium result names its receipt files (issue #19.2), in English and German: where
  * they went (the station, not the medium), the HTML and PDF of each bundle, and that they are not
  * signed (the app verifies without the passphrase), in words and a sign; a folder that could not
- * take them shows RECEIPT_DIR_UNUSABLE while the verification's own result stays on screen.
+ * take them shows RECEIPT_DIR_UNUSABLE while the verification's own result stays on screen. The
+ * first step's passphrase (import's signing field) goes with startVerifyMedium, or nothing does.
  */
 import { cleanup, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MediaVerifyView } from '../../../shared/ipc.js';
+import { VerifyFlow } from '../../../renderer/src/flows/verify/VerifyFlow.js';
 import { MediumReportStep } from '../../../renderer/src/flows/verify/VerifyMediumSteps.js';
-import { mediumRejected, mediumVerified, usbStick } from './fixtures.js';
+import { mediumRejected, mediumVerified, running, status, usbStick } from './fixtures.js';
 import { fakeApi, installDomShims, renderWithApi } from './render-with-api.js';
 
 beforeAll(installDomShims);
@@ -65,5 +68,41 @@ describe('the verify-medium result names its receipts', () => {
   it('no receipt field (nothing found on the medium): no receipt section', () => {
     show(mediumVerified);
     expect(screen.queryByText('Receipts of this verification')).toBeNull();
+  });
+});
+
+describe('the verify-medium step signs with the station key when a passphrase is typed', () => {
+  function verifyApi() {
+    return fakeApi({
+      stationStatus: status,
+      listMedia: () => ({ media: [usbStick] }),
+      startVerifyMedium: { jobId: 'job-3' },
+      getJob: ({ jobId }) => running(jobId, 'verify-medium'),
+    });
+  }
+
+  it('a typed passphrase goes with the request (and is not kept); the field is optional', async () => {
+    const fake = verifyApi();
+    const user = userEvent.setup();
+    renderWithApi(<VerifyFlow pollMs={25} />, fake);
+    await user.click(screen.getByRole('radio', { name: 'A whole medium' }));
+    await user.click(await screen.findByRole('radio', { name: /TRANSFER/ }));
+    expect(screen.getByRole('heading', { name: 'Sign the receipts of this verification' })).toBeTruthy();
+    await user.type(screen.getByLabelText(/Station key passphrase/, { selector: 'input' }), 'pw');
+    await user.click(screen.getByRole('button', { name: 'Verify medium' }));
+    expect(fake.callsTo('startVerifyMedium')).toEqual([{ mediumId: '/dev/sdb1', passphrase: 'pw' }]);
+  });
+
+  it('nothing typed, or "Verify without signing": no passphrase is sent (German words on a German desk)', async () => {
+    const fake = verifyApi();
+    const user = userEvent.setup();
+    renderWithApi(<VerifyFlow pollMs={25} />, fake, 'de');
+    await user.click(screen.getByRole('radio', { name: 'Ein ganzer Datenträger' }));
+    await user.click(await screen.findByRole('radio', { name: /TRANSFER/ }));
+    expect(screen.getByRole('heading', { name: 'Belege dieser Prüfung signieren' })).toBeTruthy();
+    await user.type(screen.getByLabelText(/Passphrase des Stationsschlüssels/, { selector: 'input' }), 'pw');
+    await user.click(screen.getByRole('checkbox', { name: /Ohne Signatur prüfen/ }));
+    await user.click(screen.getByRole('button', { name: 'Datenträger prüfen' }));
+    expect(fake.callsTo('startVerifyMedium')).toEqual([{ mediumId: '/dev/sdb1' }]);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Where a medium's verification receipts went (issue #19.2): one set per bundle checked, in the
- * station home's receipts/ folder, never on the medium. The app verifies without the station
- * key's passphrase, so they are unsigned, and this says so in words and a sign. A folder that
+ * station home's receipts/ folder, never on the medium. Signed when the operator typed the station
+ * key's passphrase on the first step, else unsigned, said in words and a sign. A folder that
  * could not take them is shown with its code; the verification above stands either way.
  */
 import { Alert, Code, List, Text } from '@mantine/core';

@@ -79,8 +79,12 @@ export const verifyMessages = area(
     'verify.medium.receiptDir': 'Written on this station, not on the medium, to:',
     'verify.medium.receiptPdf': 'for the paper file (PDF):',
     'verify.medium.receiptSigned': 'The receipts are signed by the station key.',
-    'verify.medium.receiptUnsigned':
-      'The receipts are not signed: the app verifies media without unlocking the station key (airlock media verify on the command line signs them).',
+    'verify.medium.receiptUnsigned': 'The receipts are not signed: no key was unlocked for them.',
+    'verify.medium.sign.title': 'Sign the receipts of this verification',
+    'verify.medium.sign.why':
+      'It signs the receipts (JSON and PDF, one per bundle) and an audit checkpoint, so the paper file can be checked later. Typed each time; Airlock never stores it.',
+    'verify.medium.sign.unsigned': 'Verify without signing: the receipts and the audit checkpoint stay unsigned',
+    'verify.medium.sign.noKey': 'This station has no signing key: the receipts of this verification will be unsigned.',
     'verify.medium.receiptMissing': 'No receipt was written; the verification stands',
   },
   {
@@ -162,8 +166,12 @@ export const verifyMessages = area(
     'verify.medium.receiptDir': 'Auf dieser Station geschrieben, nicht auf den Datenträger, nach:',
     'verify.medium.receiptPdf': 'für die Akte (PDF):',
     'verify.medium.receiptSigned': 'Die Belege sind mit dem Stationsschlüssel signiert.',
-    'verify.medium.receiptUnsigned':
-      'Die Belege sind nicht signiert: Die App prüft Datenträger, ohne den Stationsschlüssel zu entsperren (airlock media verify auf der Kommandozeile signiert sie).',
+    'verify.medium.receiptUnsigned': 'Die Belege sind nicht signiert: Dafür wurde kein Schlüssel entsperrt.',
+    'verify.medium.sign.title': 'Belege dieser Prüfung signieren',
+    'verify.medium.sign.why':
+      'Sie signiert die Belege (JSON und PDF, einer je Paket) und einen Kontrollpunkt im Prüfprotokoll, damit die Akte später nachprüfbar ist. Wird jedes Mal eingegeben; Airlock speichert sie nie.',
+    'verify.medium.sign.unsigned': 'Ohne Signatur prüfen: Belege und Kontrollpunkt bleiben unsigniert',
+    'verify.medium.sign.noKey': 'Diese Station hat keinen Signaturschlüssel: Die Belege dieser Prüfung bleiben unsigniert.',
     'verify.medium.receiptMissing': 'Es wurde kein Beleg geschrieben; die Prüfung gilt',
   },
 );
