@@ -183,6 +183,16 @@ describe('media verify receipts', () => {
     expect(await listing(medium)).toEqual(before);
   });
 
+  it('a wrong --passphrase-file is refused before the medium is read (PASSPHRASE_WRONG, exit 3), no receipt written', async () => {
+    const wrong = join(root, 'wrong-pass');
+    await writeFile(wrong, 'not the passphrase\n');
+    const out = join(await makeTemp('airlock-mvr-wrong-'), 'r');
+    const result = await station.run(['media', 'verify', medium, '--receipt-dir', out, '--passphrase-file', wrong]);
+    expect(result.code, describeResult(result)).toBe(3);
+    expect(result.stderr).toContain('PASSPHRASE_WRONG');
+    await expect(stat(out)).rejects.toThrow();
+  });
+
   it('on a terminal the passphrase is asked for (Enter skips: unsigned, said so)', async () => {
     const out = await makeTemp('airlock-mvr-tty-');
     const typed = await runAtTerminal(['--home', station.home, 'media', 'verify', medium, '--receipt-dir', join(out, 'signed')], [TEST_PASSPHRASE]);
