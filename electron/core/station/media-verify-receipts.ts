@@ -7,7 +7,7 @@
  * the verification and its audit event stand either way.
  */
 import { mkdir, realpath, stat } from 'node:fs/promises';
-import { join, relative, resolve, isAbsolute } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { AuditEvent } from '../audit/audit-event.js';
 import { mediaVerifyFacts, mediaVerifyReceiptName } from '../audit/media-verify-receipt.js';
 import { writeReceipt, type WrittenReceipt } from '../audit/receipt.js';
@@ -61,7 +61,9 @@ export async function writeMediaVerifyReceipts(context: StationContext, request:
 /** The folder exists (made 0700 when it does not), is a folder, and lies outside the medium being verified. */
 async function usableReceiptDir(dir: string, mediumDir: string): Promise<void> {
   const medium = await realpath(mediumDir).catch(() => resolve(mediumDir));
-  if (inside(dir, medium)) throw new AirlockError('RECEIPT_DIR_UNUSABLE', `${dir} is on the medium being verified (${medium}).`);
+  // Checked before anything is made: the nearest folder that exists, through its symlinks, so not even a parent lands on the medium.
+  if (inside(dir, medium) || inside(await existingAncestor(dir), medium))
+    throw new AirlockError('RECEIPT_DIR_UNUSABLE', `${dir} is on the medium being verified (${medium}).`);
   await mkdir(dir, { recursive: true, mode: 0o700 }).catch((error: unknown) => {
     throw new AirlockError('RECEIPT_DIR_UNUSABLE', `${dir}: ${error instanceof Error ? error.message : String(error)}`);
   });
@@ -69,6 +71,14 @@ async function usableReceiptDir(dir: string, mediumDir: string): Promise<void> {
   // A symlink (or a folder mounted from the medium) that leads onto the medium counts as the medium.
   if (inside(real, medium)) throw new AirlockError('RECEIPT_DIR_UNUSABLE', `${dir} is on the medium being verified (${medium}).`);
   if (!(await stat(real)).isDirectory()) throw new AirlockError('RECEIPT_DIR_UNUSABLE', `${dir} is not a folder.`);
+}
+
+/** The real path of `dir`, or of its nearest ancestor that exists. */
+async function existingAncestor(dir: string): Promise<string> {
+  for (let at = dir; ; at = dirname(at)) {
+    const real = await realpath(at).catch(() => null);
+    if (real !== null || dirname(at) === at) return real ?? at;
+  }
 }
 
 function inside(path: string, root: string): boolean {

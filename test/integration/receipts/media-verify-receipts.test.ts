@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeResult, parseJson } from '../../helpers/cli-runner.js';
@@ -180,6 +180,10 @@ describe('media verify receipts', () => {
     const onMedium = await station.run(['media', 'verify', medium, '--receipt-dir', join(medium, 'receipts'), '--json']);
     expect(onMedium.code, describeResult(onMedium)).toBe(0);
     expect(parseJson<Report>(onMedium).receipt.problem?.message).toContain('on the medium being verified');
+    // Through a symlink whose missing folders would be made on the medium: refused before any is made.
+    await symlink(medium, join(root, 'to-medium'));
+    const viaLink = await station.run(['media', 'verify', medium, '--receipt-dir', join(root, 'to-medium', 'new', 'receipts'), '--json']);
+    expect(parseJson<Report>(viaLink).receipt.problem?.message).toContain('on the medium being verified');
     expect(await listing(medium)).toEqual(before);
   });
 
