@@ -37,6 +37,8 @@ export interface WarmRendererOptions {
 }
 
 interface Pending {
+  /** The renderer the job went to: only its reply, error or exit settles the job (a retired one may end later). */
+  child: ChildProcess;
   id: number;
   resolve: (reply: PdfServeReply) => void;
   reject: (error: Error) => void;
@@ -89,7 +91,7 @@ export class WarmPdfRenderer {
       const stop = (why: string): void => {
         // A renderer that hangs (or a cancel) is killed outright: the next receipt gets a fresh one.
         this.kill(child);
-        reject(new Error(why));
+        pending.reject(new Error(why));
       };
       const timer = setTimeout(() => stop(`The PDF renderer gave no PDF within ${Math.round(this.timeoutMs / 1000)} s and was stopped`), this.timeoutMs);
       const onAbort = (): void => stop('The PDF renderer was cancelled');
@@ -100,7 +102,8 @@ export class WarmPdfRenderer {
         this.pending = null;
         child.channel?.unref();
       };
-      this.pending = {
+      const pending: Pending = {
+        child,
         id,
         resolve: (r) => {
           settle();
@@ -111,11 +114,14 @@ export class WarmPdfRenderer {
           reject(e);
         },
       };
+      this.pending = pending;
       // While a job is out the channel keeps this process alive; between jobs it must not (a CLI ends when its work does).
       child.channel?.ref();
       const request: PdfServeRequest = { kind: 'serve', id, job };
       child.send(request, (error) => {
-        if (error) this.pending?.reject(new Error(`The PDF renderer could not be given the job: ${error.message}`));
+        if (error === null || this.pending !== pending) return;
+        this.kill(child);
+        pending.reject(new Error(`The PDF renderer could not be given the job: ${error.message}`));
       });
     });
     if (this.jobsByChild >= this.maxJobs || reply.rss > this.maxRssBytes) this.retire();
@@ -144,11 +150,11 @@ export class WarmPdfRenderer {
     (child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
     child.unref();
     child.on('message', (message: PdfServeReply) => {
-      if (this.pending !== null && message.id === this.pending.id) this.pending.resolve(message);
+      if (this.pending?.child === child && message.id === this.pending.id) this.pending.resolve(message);
     });
     child.on('error', (error) => {
       if (this.child === child) this.child = null;
-      this.pending?.reject(error);
+      if (this.pending?.child === child) this.pending.reject(error);
     });
     child.on('exit', (code, signal) => {
       if (this.child === child) this.child = null;
@@ -157,7 +163,8 @@ export class WarmPdfRenderer {
         .split('\n')
         .filter((l) => l.trim() !== '')
         .at(-1);
-      this.pending?.reject(new Error(`The PDF renderer ended without a PDF (${signal ?? `exit code ${code}`})${last === undefined ? '' : `: ${last}`}`));
+      if (this.pending?.child === child)
+        this.pending.reject(new Error(`The PDF renderer ended without a PDF (${signal ?? `exit code ${code}`})${last === undefined ? '' : `: ${last}`}`));
     });
     return child;
   }
