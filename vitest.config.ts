@@ -8,8 +8,8 @@ import { defineConfig } from 'vitest/config';
  * - memory: peak RSS bounds of CLI children;
  * - loop devices: the media suites attach, mount and detach loop devices (ext4, FAT32 through
  *   fusefat) and read lsblk; another file's devices must not show up there meanwhile.
- * Everything else runs two files at a time: most of the suite waits on child processes (CLI runs,
- * gpg, tar, registries), so two workers overlap well on CI's two cores.
+ * Everything else runs two files at a time, one per core of CI's two: a file alone keeps about
+ * one core busy (its CLI, gpg and tar children included) and waits on disk and daemons.
  */
 const E2E = ['test/e2e/**/*.test.ts'];
 const SERIAL = [
