@@ -9,8 +9,9 @@ import { inspectionCheckDetail, type InspectionRecord } from '../inspect/inspect
 import { AirlockError } from '../errors.js';
 import type { ReceiptLanguage } from '../receipts/catalogue.js';
 import { receiptFonts } from '../receipts/pdf-fonts.js';
-import { renderPdfApart, type RenderMode } from '../receipts/pdf-render-host.js';
-import type { AnnexJob } from '../receipts/pdf-render-job.js';
+import { defaultRenderMode, renderPdfApart, type RenderMode } from '../receipts/pdf-render-host.js';
+import type { WarmPdfRenderer } from '../receipts/pdf-render-warm.js';
+import type { AnnexJob, PdfRenderJob } from '../receipts/pdf-render-job.js';
 
 export interface ReceiptCheck {
   check: string;
@@ -89,6 +90,8 @@ export interface ReceiptPdfOptions {
   organization?: string | null | undefined;
   /** Where the renderer runs (pdf-render-host.ts): by default a child process under Node, a worker thread under Electron. */
   renderMode?: RenderMode | undefined;
+  /** A renderer kept running between receipts (`airlock watch`, pdf-render-warm.ts); used where the mode is a child process. */
+  renderer?: WarmPdfRenderer | undefined;
   /** The files' NAME when not the bundle's name (media-verify: the file's name on the medium, as a refused bundle's name may be anything). */
   fileStem?: string | undefined;
 }
@@ -151,19 +154,18 @@ async function receiptPdf(
   options: ReceiptPdfOptions,
 ): Promise<{ bytes: Buffer | null; problem?: string }> {
   try {
-    const bytes = await renderPdfApart(
-      {
-        json,
-        signature,
-        attachmentName: `${options.fileStem ?? receipt.bundle.name}.${receipt.kind}-receipt.json`,
-        language: options.language ?? 'en',
-        annex: options.files ?? { total: 0, rows: [] },
-        twoPerson: options.twoPerson ?? false,
-        organization: options.organization ?? null,
-        fonts: receiptFonts(),
-      },
-      { mode: options.renderMode },
-    );
+    const job: PdfRenderJob = {
+      json,
+      signature,
+      attachmentName: `${options.fileStem ?? receipt.bundle.name}.${receipt.kind}-receipt.json`,
+      language: options.language ?? 'en',
+      annex: options.files ?? { total: 0, rows: [] },
+      twoPerson: options.twoPerson ?? false,
+      organization: options.organization ?? null,
+      fonts: receiptFonts(),
+    };
+    const warm = options.renderer !== undefined && (options.renderMode ?? defaultRenderMode()) === 'process' ? options.renderer : null;
+    const bytes = warm !== null ? await warm.render(job) : await renderPdfApart(job, { mode: options.renderMode });
     return { bytes };
   } catch (error) {
     // The cause's own words (an AirlockError's detail: its code's message would only say "internal error").

@@ -32,7 +32,8 @@ export const RENDER_TIMEOUT_MS = 300_000;
  * a 96 MB old space it is about 100 MB, a few seconds slower. A receipt that needed more would
  * fail as RECEIPT_PDF_FAILED, never the transfer.
  */
-const HEAP = { youngMb: 1, oldMb: 96 } as const;
+export const RENDER_HEAP = { youngMb: 1, oldMb: 96 } as const;
+const HEAP = RENDER_HEAP;
 
 /** Where this core runs: a child process needs a Node binary, which only plain Node is. */
 export function defaultRenderMode(): RenderMode {

@@ -30,3 +30,19 @@ export interface PdfRenderJob {
 }
 
 export type PdfRenderReply = { ok: true; pdf: Uint8Array } | { ok: false; error: PostedError };
+
+/**
+ * A warm renderer's traffic (pdf-render-warm.ts): many jobs over one channel, each answered with
+ * its id and the renderer's RSS after it (the parent replaces a renderer past its memory bound).
+ */
+export interface PdfServeRequest {
+  kind: 'serve';
+  id: number;
+  job: PdfRenderJob;
+}
+
+export interface PdfServeReply {
+  id: number;
+  reply: PdfRenderReply;
+  rss: number;
+}

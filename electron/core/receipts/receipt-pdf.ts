@@ -26,7 +26,16 @@ export interface ReceiptPdfInput {
   organization: string | null;
   /** The font files; found beside this code (pdf-fonts.ts) when not given. */
   fonts?: ReceiptFonts | undefined;
+  /**
+   * Parsed fonts kept between receipts by a warm renderer (pdf-render-warm.ts), by file path:
+   * fontkit's parse of the three DejaVu files was the largest part of a small receipt's time.
+   * pdfkit takes a parsed font as it takes a file (the same font, the same subset, the same bytes).
+   */
+  parsedFonts?: ParsedFonts | undefined;
 }
+
+/** A fontkit font as pdfkit parsed it, kept by file path (filled by renderReceiptPdf). */
+export type ParsedFonts = Map<string, object>;
 
 type AttachmentOptions = PDFKit.Mixins.PDFAttachmentOptions & { relationship: 'Source' | 'Supplement' };
 
@@ -36,10 +45,11 @@ export async function renderReceiptPdf(input: ReceiptPdfInput): Promise<Buffer> 
   const t = receiptCatalogue(input.language);
   const r = input.receipt;
   const finished = validDate(r.finishedAt);
+  const source = (path: string): string => (input.parsedFonts?.get(path) as string | undefined) ?? path;
   const doc = new PDFDocument({
     size: 'A4',
     margin: PAGE.margin,
-    font: fonts.regular,
+    font: source(fonts.regular),
     subset: 'PDF/A-3b',
     pdfVersion: '1.7',
     tagged: false,
@@ -68,9 +78,11 @@ export async function renderReceiptPdf(input: ReceiptPdfInput): Promise<Buffer> 
   });
   const glyphs = {} as Record<FontRole, GlyphCheck>;
   for (const role of ['regular', 'bold', 'mono'] as const) {
-    doc.registerFont(role, fonts[role]);
+    doc.registerFont(role, source(fonts[role]));
     doc.font(role);
     glyphs[role] = glyphCheckOf(doc);
+    const parsed = parsedFontOf(doc);
+    if (input.parsedFonts !== undefined && parsed !== null) input.parsedFonts.set(fonts[role], parsed);
   }
   const writer = new PageWriter(doc, glyphs);
   drawReceiptPage(writer, t, { receipt: r, signed: input.signature !== null, twoPerson: input.twoPerson, organization: input.organization });
@@ -129,6 +141,12 @@ function drawFooters(w: PageWriter, t: ReturnType<typeof receiptCatalogue>, r: T
     });
     w.doc.page.margins.bottom = bottomMargin;
   }
+}
+
+/** The current font's fontkit object behind pdfkit's embedded font, if pdfkit still exposes it. */
+function parsedFontOf(doc: PDFKit.PDFDocument): object | null {
+  const font = (doc as unknown as { _font?: { font?: unknown } })._font?.font;
+  return typeof font === 'object' && font !== null && typeof (font as { layout?: unknown }).layout === 'function' ? font : null;
 }
 
 /** Whether the current font has a glyph: fontkit's cmap lookup behind pdfkit's embedded font. */

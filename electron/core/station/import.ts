@@ -219,7 +219,7 @@ async function importWith(
         checkpoint,
       }),
       signer,
-      receiptPdfOptions(context, event, false),
+      { ...receiptPdfOptions(context, event, false), renderer: request.pdfRenderer },
     );
     return { checkpoint, receipt };
   });

@@ -10,6 +10,7 @@ import type { StationContext } from './context.js';
 import { importInto } from './import.js';
 import { checkHeartbeatAlarms } from '../channels/heartbeat-alarms.js';
 import { forwardStatus, runForwarder } from './station-forward.js';
+import { WarmPdfRenderer } from '../receipts/pdf-render-warm.js';
 
 export interface WatchRequest {
   inbox: string;
@@ -55,13 +56,15 @@ export async function watchInbox(context: StationContext, request: WatchRequest)
         if (change.kind === 'recovered') request.onTrouble?.(`audit forwarding to ${kind} ${target} works again`);
       },
     }).catch((error: unknown) => request.onTrouble?.(`audit forwarding stopped: ${error instanceof Error ? error.message : String(error)}`));
+    // One receipt renderer for the whole watch (pdf-render-warm.ts): starting a fresh one per bundle was most of a small bundle's time.
+    const pdfRenderer = new WarmPdfRenderer();
     try {
       final = await runWatcher(
         {
           home,
           // The claim folder is the whole set: a split bundle's parts never come from inserted media.
           importBundle: (bundlePath, signal) =>
-            importInto(context, { bundlePath, destDir: dest, signal, passphrase: request.passphrase, onlyBesideBundle: true }),
+            importInto(context, { bundlePath, destDir: dest, signal, passphrase: request.passphrase, onlyBesideBundle: true, pdfRenderer }),
           priorImport: (bundlePath) => priorImport(context, bundlePath),
           checkAlarms: () => checkHeartbeatAlarms(context),
         },
@@ -83,6 +86,7 @@ export async function watchInbox(context: StationContext, request: WatchRequest)
       reason = `error: ${error instanceof Error ? error.message : String(error)}`;
       throw error;
     } finally {
+      pdfRenderer.close();
       const stopped = { inbox, dest, pid: process.pid, reason, counts: final?.counts ?? null };
       await runAudited(context, {
         type: 'watch-stop',

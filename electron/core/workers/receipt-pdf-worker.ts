@@ -3,16 +3,18 @@
  * wrote the receipt: as a short-lived child process where core runs on plain Node (the CLI, from
  * source or from its bundle), as a worker thread inside the app (Electron, whose binary is not a
  * Node to start). Either way it is given one job (pdf-render-job.ts), answers with the PDF or the
- * error, and ends; pdfkit, fontkit and the parsed fonts go with it.
+ * error, and ends; pdfkit, fontkit and the parsed fonts go with it. A long-running importer (`airlock
+ * watch`) keeps one child serving many jobs instead (receipts/pdf-render-warm.ts): it ends when its
+ * parent's channel closes.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { TransferReceipt } from '../audit/receipt.js';
 import { openAnnexFiles } from '../receipts/annex-files.js';
-import type { PdfRenderJob, PdfRenderReply } from '../receipts/pdf-render-job.js';
-import { renderReceiptPdf } from '../receipts/receipt-pdf.js';
+import type { PdfRenderJob, PdfRenderReply, PdfServeReply, PdfServeRequest } from '../receipts/pdf-render-job.js';
+import { renderReceiptPdf, type ParsedFonts } from '../receipts/receipt-pdf.js';
 import { postableError } from './posted-error.js';
 
-async function render(job: PdfRenderJob): Promise<PdfRenderReply> {
+async function render(job: PdfRenderJob, parsedFonts?: ParsedFonts): Promise<PdfRenderReply> {
   try {
     const annex = openAnnexFiles(job.annex);
     try {
@@ -26,6 +28,7 @@ async function render(job: PdfRenderJob): Promise<PdfRenderReply> {
         twoPerson: job.twoPerson,
         organization: job.organization,
         fonts: job.fonts,
+        parsedFonts,
       });
       return { ok: true, pdf: new Uint8Array(pdf.buffer, pdf.byteOffset, pdf.byteLength) };
     } finally {
@@ -42,11 +45,25 @@ if (parentPort) {
 } else if (process.send) {
   // A child process: the job comes over the IPC channel; when the parent goes first (killed), so does this.
   let answered = false;
-  process.once('disconnect', () => {
-    if (!answered) process.exit(1);
+  let serving = false;
+  // Served jobs share the parsed fonts: parsing them again per receipt was most of a warm receipt's time.
+  const parsedFonts: ParsedFonts = new Map();
+  process.on('disconnect', () => {
+    // A warm renderer (pdf-render-warm.ts) lives as long as its parent's channel; a one-shot one until it answered.
+    if (serving || !answered) process.exit(serving ? 0 : 1);
   });
-  process.once('message', (job: PdfRenderJob) => {
-    void render(job).then((reply) => {
+  process.on('message', (message: PdfRenderJob | PdfServeRequest) => {
+    if ('kind' in message && message.kind === 'serve') {
+      // Served: one job at a time (the parent sends the next only after this reply); the channel stays open.
+      serving = true;
+      void render(message.job, parsedFonts).then((reply) => {
+        const answer: PdfServeReply = { id: message.id, reply, rss: process.memoryUsage.rss() };
+        process.send?.(answer);
+      });
+      return;
+    }
+    if (answered || serving) return;
+    void render(message as PdfRenderJob).then((reply) => {
       answered = true;
       // Once the reply is written the channel is let go, and with nothing else open the process ends.
       process.send?.(reply, undefined, {}, () => process.disconnect());

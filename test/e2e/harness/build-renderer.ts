@@ -1,20 +1,26 @@
 /**
- * Builds the renderer exactly as electron-vite's renderer half does (same root and React
- * plugin), into a temp folder, so the end-to-end suite loads the real built page.
+ * The built renderer for one e2e file, in its own folder. The e2e project's global setup
+ * (renderer-build.global.ts) builds it once per test run and each file gets a copy: the same
+ * files, without nine vite builds on a loaded CI machine. A file run outside that project
+ * builds its own.
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import react from '@vitejs/plugin-react';
-import { build } from 'vite';
+import { cp, rm } from 'node:fs/promises';
+import { inject } from 'vitest';
+import { viteBuildRenderer } from './vite-build-renderer.js';
 
-const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The renderer built by the global setup of the e2e project, if it ran. */
+    e2eRendererBuild?: string;
+  }
+}
 
 export async function buildRenderer(outDir: string): Promise<void> {
-  await build({
-    configFile: false,
-    root: join(repo, 'renderer'),
-    plugins: [react()],
-    logLevel: 'warn',
-    build: { outDir, emptyOutDir: true, chunkSizeWarningLimit: 4096 },
-  });
+  const built = inject('e2eRendererBuild');
+  if (built === undefined) {
+    await viteBuildRenderer(outDir);
+    return;
+  }
+  await rm(outDir, { recursive: true, force: true });
+  await cp(built, outDir, { recursive: true });
 }

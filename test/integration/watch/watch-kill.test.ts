@@ -6,6 +6,8 @@
  * refused as a replay of itself), nothing is left claimed, and the audit chain verifies.
  * Kill points are observed from outside (kill-points.ts style), so a loaded machine changes
  * when a kill lands, not where. SIGTERM mid-import stops cleanly and the next start finishes it.
+ * The watcher's warm receipt renderer (pdf-render-warm.ts) dies with it: after each kill -9 no
+ * child of the killed watcher is left.
  */
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -55,6 +57,28 @@ afterEach(async () => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
+
+/** The pids whose parent is `pid` now (the watcher's receipt renderer), from /proc. */
+async function childrenOf(pid: number): Promise<number[]> {
+  const found: number[] = [];
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/u.test(name)) continue;
+    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '');
+    // Field 4 is the parent pid; field 2 (the command) may hold spaces and parentheses, so count from its closing one.
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (parent === pid) found.push(Number(name));
+  }
+  return found;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 async function fill(inbox: string, names: Array<{ name: string; bytes: Buffer }>): Promise<void> {
   for (const { name, bytes } of names) {
@@ -111,6 +135,7 @@ describe('airlock watch killed at random points', () => {
     await fill(inbox, [{ name: 'tampered', bytes: bad }]);
     const random = seededRandom(SEED);
     const landed: string[] = [];
+    let orphansWatched = 0;
     for (let round = 0; round < 8 && (await remaining(inbox)) > 0; round += 1) {
       const point = POINTS[Math.floor(random() * POINTS.length)]!;
       const base = await observe(inbox, dest);
@@ -127,10 +152,14 @@ describe('airlock watch killed at random points', () => {
         if (reached || over || Date.now() > deadline || (await remaining(inbox)) === 0) break;
         await new Promise((r) => setTimeout(r, 2));
       }
+      const children = await childrenOf(child.child.pid as number);
       child.child.kill('SIGKILL');
       const end = await child.ended;
       running = null;
       if (end.signal === 'SIGKILL') landed.push(point);
+      // Its renderer sees the channel close and exits (it is reparented, not killed: nobody signals it).
+      orphansWatched += children.length;
+      await waitUntil('the killed watcher’s children gone', () => children.every((pid) => !alive(pid)), 30_000);
       if (round === 0) {
         // A killed watcher reads as dead, not running.
         const status = JSON.parse((await station.run(['watch', '--status', '--json'])).stdout) as { watchers: Array<{ state: string }> };
@@ -138,6 +167,8 @@ describe('airlock watch killed at random points', () => {
       }
     }
     expect(landed.length).toBeGreaterThanOrEqual(3);
+    // A kill after a receipt was written found the warm renderer running (and saw it go).
+    if (landed.some((p) => p === 'reported' || p === 'moved')) expect(orphansWatched).toBeGreaterThan(0);
     // The last start finishes everything.
     running = startWatch(station.home, inbox, dest, ['--settle', '0']);
     await waitUntil('the inbox drained', async () => (await remaining(inbox)) === 0, 180_000);

@@ -48,7 +48,13 @@ export function ReviewStep({ selection, images, onBack, onNext }: ReviewStepProp
     <Stack>
       <StepHeader flow={t('flow.export')} step={2} of={6} title={t('export.review.title')} happens={t('export.review.happens')} />
       {error ? <ErrorAlert error={error} /> : null}
-      {!summary && !error ? <Loader aria-label={t('export.review.listing')} /> : null}
+      {!summary && !error ? (
+        // In words, as MediaCount says it: a Loader's span may not carry an aria-label (axe: aria-prohibited-attr).
+        <Group gap="xs" role="status">
+          <Loader size="xs" aria-hidden />
+          <Text size="sm">{t('export.review.listing')}</Text>
+        </Group>
+      ) : null}
       {summary && summary.items.length > 0 ? (
         <>
           <Table withTableBorder striped aria-label={t('export.review.table')}>
