@@ -82,6 +82,8 @@ export const ERROR_ACTIONS: { readonly [K in ErrorCode]: string } & Readonly<Rec
   WATCH_INBOX_INVALID: 'Give an inbox folder that exists and lies outside the destination and the station home.',
   WATCH_ALREADY_RUNNING: 'Check the running watcher’s status; stop it before starting another on the same inbox.',
   FORWARD_UNAVAILABLE: 'Check that the SIEM or syslog server runs and the address and certificates in config.json; the forwarding status shows the backlog.',
+  RECEIPT_DIR_UNUSABLE:
+    'Choose a writable folder on this station for the receipts (never on the medium), or check the station home’s receipts folder, and verify the medium again for its receipt.',
   INTERNAL: 'Try again. If it happens again, note the time and what you did, and report it.',
 };
 

@@ -133,6 +133,11 @@ export const ERROR_CODES = {
     kind: 'operational',
     message: 'An audit forwarding sink (syslog or the JSON-lines file) could not take the events; they stay in the outbox and are sent later.',
   },
+  RECEIPT_DIR_UNUSABLE: {
+    kind: 'operational',
+    message:
+      'The receipt could not be written to that folder (it is a file, not writable, or on the medium being verified). The verification itself stands and is recorded in the audit log.',
+  },
   INTERNAL: { kind: 'operational', message: 'An unexpected internal error occurred.' },
 } as const satisfies Record<string, { kind: 'usage' | 'operational'; message: string }>;
 

@@ -32,7 +32,8 @@ export interface JobRequests {
     passphrase?: string | undefined;
   };
   /** Station.verifyMedia of a medium main has checked is listed now. */
-  'verify-medium': { mediumId: string };
+  /** `passphrase`: the station key's, to sign the verification's receipts and an audit checkpoint (never logged, never in a job's listing). */
+  'verify-medium': { mediumId: string; passphrase?: string | undefined };
   /**
    * One operator's decision to release a quarantined bundle (Station.quarantineRelease, issue #16.5):
    * main has checked the typed name against the entry. `operator` opens the station as that operator

@@ -38,6 +38,10 @@ export const CLI_HINTS: readonly CliHint[] = [
     code: 'PASSPHRASE_WRONG',
     next: 'Check the passphrase (the first line of --passphrase-file, else type it again): keyboard layout, Caps Lock. Three tries on a terminal.',
   },
+  {
+    code: 'RECEIPT_DIR_UNUSABLE',
+    next: 'Give --receipt-dir DIR, a writable folder on this station (never on the medium), or check the station home’s receipts/ folder, then verify the medium again for its receipt.',
+  },
   { code: 'NO_STATION_KEY', next: 'Create it: airlock keys generate --name "Station name" (or restore a backup: airlock keys restore FILE).' },
   {
     code: 'SIGNING_KEY_UNUSABLE',

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { AirlockError, toAirlockError } from '../core/index.js';
-import { readStdin, type CliIo } from './io.js';
+import { readStdin, write, type CliIo } from './io.js';
 
 /**
  * The first line of the file (`-`: of stdin): a trailing newline from an editor or `echo` is not
@@ -109,4 +109,26 @@ export function promptLine(io: CliIo, question: string): Promise<string> {
     };
     stdin.on('data', onData);
   });
+}
+
+/** A passphrase only signs the receipt here (import, media verify); on a terminal the operator may press Enter to skip. */
+export async function optionalPassphrase(
+  io: CliIo,
+  file: string | undefined,
+  hasKey: boolean,
+  check: (passphrase: string) => Promise<void>,
+): Promise<string | undefined> {
+  if (file !== undefined) return readPassphraseFile(file, io);
+  if (!hasKey || !io.stdin.isTTY) return undefined;
+  for (let attempt = 1; ; attempt += 1) {
+    const typed = await promptHidden(io, 'Station key passphrase to sign the receipt (Enter to skip): ');
+    if (typed.length === 0) return undefined;
+    try {
+      await check(typed);
+      return typed;
+    } catch (error) {
+      if (!(error instanceof AirlockError) || error.code !== 'PASSPHRASE_WRONG' || attempt >= PASSPHRASE_TRIES) throw error;
+      write(io.stderr, `Wrong passphrase; ${PASSPHRASE_TRIES - attempt === 1 ? '1 try' : `${PASSPHRASE_TRIES - attempt} tries`} left (Enter skips signing).`);
+    }
+  }
 }

@@ -35,7 +35,7 @@ async function run(station: Station, onProgress: ProgressListener): Promise<unkn
     case 'import':
       return station.importBundle({ ...job.request, signal, onProgress });
     case 'verify-medium':
-      return station.verifyMedia({ target: job.request.mediumId, signal, onProgress });
+      return station.verifyMedia({ target: job.request.mediumId, passphrase: job.request.passphrase, signal, onProgress });
     case 'quarantine-release': {
       const { id, destDir, reason, signer } = job.request;
       return station.quarantineRelease({ id, destDir, reason, signer, signal, onProgress });

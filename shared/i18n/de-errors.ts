@@ -303,6 +303,12 @@ export const DE_ERROR_TEXT: { readonly [C in ErrorCode]: { message: string; acti
       'Ein Ziel der Prüfprotokoll-Weiterleitung (Syslog oder die JSON-Lines-Datei) konnte die Ereignisse nicht annehmen; sie bleiben im Ausgang und werden später gesendet.',
     action: 'Prüfen Sie, ob der SIEM- oder Syslog-Server läuft, sowie Adresse und Zertifikate in config.json; der Weiterleitungsstatus zeigt den Rückstand.',
   },
+  RECEIPT_DIR_UNUSABLE: {
+    message:
+      'Der Beleg konnte nicht in diesen Ordner geschrieben werden (er ist eine Datei, nicht beschreibbar oder liegt auf dem geprüften Datenträger). Die Prüfung selbst gilt und ist im Prüfprotokoll festgehalten.',
+    action:
+      'Wählen Sie einen beschreibbaren Ordner auf dieser Station für die Belege (nie auf dem Datenträger) oder prüfen Sie den Ordner receipts im Stationsverzeichnis, und prüfen Sie den Datenträger erneut, um seinen Beleg zu erhalten.',
+  },
   INTERNAL: {
     message: 'Ein unerwarteter interner Fehler ist aufgetreten.',
     action: 'Versuchen Sie es erneut. Geschieht es wieder, notieren Sie die Uhrzeit und was Sie getan haben, und melden Sie es.',

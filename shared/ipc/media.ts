@@ -92,6 +92,18 @@ export const MediaVerifyReportSchema = z.object({
   problems: z.array(ProblemSchema),
   warnings: z.array(z.string()),
   seconds: z.number(),
+  auditEvent: z.number().optional(),
+  /** The receipt sets written for the verification (issue #19.2), never on the medium; `problem` when none could be. */
+  receipt: z
+    .object({
+      dir: z.string(),
+      sets: z.array(
+        z.object({ json: z.string(), signature: z.string().nullable(), html: z.string(), pdf: z.string().nullable(), pdfSignature: z.string().nullable() }),
+      ),
+      signed: z.boolean(),
+      problem: z.object({ code: z.string(), message: z.string() }).nullable(),
+    })
+    .optional(),
 });
 export type MediaVerifyView = z.infer<typeof MediaVerifyReportSchema>;
 
@@ -141,7 +153,8 @@ export const MEDIA_CHANNELS = {
   /** Every bundle and part set on a medium re-verified past the page cache; result: MediaVerifyReport. */
   startVerifyMedium: {
     channel: 'airlock:job-verify-medium',
-    request: z.strictObject({ mediumId: MediumId }),
+    /** `passphrase` unlocks the station key to sign the receipts and an audit checkpoint; left out, both stay unsigned (the CLI's Enter). */
+    request: z.strictObject({ mediumId: MediumId, passphrase: z.string().min(1).max(1024).optional() }),
     response: JobStarted,
   },
   ejectMedium: {

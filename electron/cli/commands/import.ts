@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { EXIT } from '../../../shared/exit-codes.js';
 import { displayText } from '../../../shared/display-text.js';
-import { bundleFromStdin, write, type CliIo } from '../io.js';
+import { bundleFromStdin, write } from '../io.js';
 import { AirlockError } from '../../core/index.js';
-import { PASSPHRASE_TRIES, promptHidden, readPassphraseFile } from '../passphrase.js';
+import { optionalPassphrase } from '../passphrase.js';
 import { progressLine } from '../progress-line.js';
 import { renderVerifyResult } from '../render.js';
 import type { CommandContext } from '../context.js';
@@ -92,26 +92,4 @@ export function registerImport(program: Command, ctx: CommandContext): void {
         return pushFailed ? EXIT.OPERATIONAL : EXIT.OK;
       });
     });
-}
-
-/** A passphrase only signs the receipt here; on a terminal the operator may press Enter to skip. */
-async function optionalPassphrase(
-  io: CliIo,
-  file: string | undefined,
-  hasKey: boolean,
-  check: (passphrase: string) => Promise<void>,
-): Promise<string | undefined> {
-  if (file !== undefined) return readPassphraseFile(file, io);
-  if (!hasKey || !io.stdin.isTTY) return undefined;
-  for (let attempt = 1; ; attempt += 1) {
-    const typed = await promptHidden(io, 'Station key passphrase to sign the receipt (Enter to skip): ');
-    if (typed.length === 0) return undefined;
-    try {
-      await check(typed);
-      return typed;
-    } catch (error) {
-      if (!(error instanceof AirlockError) || error.code !== 'PASSPHRASE_WRONG' || attempt >= PASSPHRASE_TRIES) throw error;
-      write(io.stderr, `Wrong passphrase; ${PASSPHRASE_TRIES - attempt === 1 ? '1 try' : `${PASSPHRASE_TRIES - attempt} tries`} left (Enter skips signing).`);
-    }
-  }
 }

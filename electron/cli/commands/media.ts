@@ -17,8 +17,9 @@ import {
   type Station,
 } from '../../core/index.js';
 import { printImages } from '../image-lines.js';
+import { optionalPassphrase } from '../passphrase.js';
 import { write, type CliIo } from '../io.js';
-import { cliProblemNextStep } from '../next-step.js';
+import { cliNextStep, cliProblemNextStep } from '../next-step.js';
 import { progressLine } from '../progress-line.js';
 import type { CommandContext } from '../context.js';
 
@@ -269,7 +270,22 @@ export function renderMediaVerify(report: MediaVerifyReport): string {
   }
   for (const p of report.problems) lines.push(...renderProblem(p));
   for (const w of report.warnings) lines.push(`  warning: ${w}`);
+  lines.push(...receiptLines(report));
   return `${lines.map(displayText).join('\n')}\n`;
+}
+
+/** Where the verification's receipts went (never onto the medium), or why they did not. */
+function receiptLines(report: MediaVerifyReport): string[] {
+  const r = report.receipt;
+  if (r === undefined) return [];
+  if (r.problem !== null) return [`  NO RECEIPT  ${r.problem.code}: ${r.problem.message}`, `    Next: ${cliNextStep({ code: 'RECEIPT_DIR_UNUSABLE' })}`];
+  const lines = [`  receipts in ${r.dir}${r.signed ? ' (signed)' : ' (unsigned)'}`];
+  for (const set of r.sets) {
+    lines.push(`    receipt ${set.html}${set.signature ? ' (signed)' : ' (unsigned)'}`);
+    if (set.pdf) lines.push(`    receipt PDF ${set.pdf}${set.pdfSignature ? ' (signed)' : ''}`);
+  }
+  if (report.auditEvent !== undefined) lines.push(`  audit event #${report.auditEvent}`);
+  return lines;
 }
 
 function mediaRefText(m: MediaRef): string {
@@ -295,12 +311,17 @@ export function registerMedia(program: Command, ctx: CommandContext): void {
     .command('verify')
     .description('re-verify a medium: every bundle and part set on it, read past the page cache, against signatures and volume indexes')
     .argument('<target>', 'the medium: its device, label or mount point, or a folder')
-    .action(async (target: string, opts: { json?: boolean }) => {
+    .option('--receipt-dir <dir>', 'where the receipts go (default: receipts/ in the station home); never on the medium being verified')
+    .option('--passphrase-file <file>', 'unlock the station key to sign the receipts and an audit checkpoint (on a terminal you are asked; Enter skips)')
+    .action(async (target: string, opts: { json?: boolean; receiptDir?: string; passphraseFile?: string }) => {
       await ctx.run(async (station, io) => {
+        const passphrase = await optionalPassphrase(io, opts.passphraseFile, await station.hasKey(), (typed) =>
+          station.checkSigner({ kind: 'station', passphrase: typed }),
+        );
         const progress = progressLine(io);
         let report: MediaVerifyReport;
         try {
-          report = await station.verifyMedia({ target, signal: io.signal, onProgress: progress.onProgress });
+          report = await station.verifyMedia({ target, signal: io.signal, onProgress: progress.onProgress, passphrase, receiptDir: opts.receiptDir });
         } finally {
           progress.done();
         }

@@ -23,7 +23,8 @@ export interface ReceiptCheck {
 export interface TransferReceipt {
   receipt: 'airlock-transfer-receipt';
   version: 1;
-  kind: 'export' | 'import';
+  /** `media-verify`: a medium's bundle verified where it lies (issue #19.2); `destination` is then the folder verified. */
+  kind: 'export' | 'import' | 'media-verify';
   bundle: { name: string; uuid: string | null; tagmanifestSha256: string | null; path: string };
   signers: Array<{ fingerprint: string; userIds: string[] }>;
   checks: ReceiptCheck[];
@@ -50,6 +51,8 @@ export interface TransferReceipt {
   inspection?: InspectionRecord | null | undefined;
   /** The bundle's channel stamp (docs/channels.md) and, on import, each finding with what the policy decided; absent without a stamp. */
   channel?: ReceiptChannel | undefined;
+  /** media-verify: what the verification concluded (a refused bundle gets its receipt too); absent on export and import. */
+  outcome?: 'verified' | 'refused' | undefined;
   operator: string;
   station: string;
   startedAt: string;
@@ -89,6 +92,8 @@ export interface ReceiptPdfOptions {
   renderMode?: RenderMode | undefined;
   /** A renderer kept running between receipts (`airlock watch`, pdf-render-warm.ts); used where the mode is a child process. */
   renderer?: WarmPdfRenderer | undefined;
+  /** The files' NAME when not the bundle's name (media-verify: the file's name on the medium, as a refused bundle's name may be anything). */
+  fileStem?: string | undefined;
 }
 
 /**
@@ -110,7 +115,7 @@ export async function writeReceipt(
   await sweepDeadTemps(dir, (final) => final.includes('-receipt'));
   const json = `${JSON.stringify(receipt, null, 2)}\n`;
   const signature = signer ? await signer.sign(Buffer.from(json, 'utf8')) : null;
-  const stem = join(dir, `${receipt.bundle.name}.${receipt.kind}-receipt`);
+  const stem = join(dir, `${options.fileStem ?? receipt.bundle.name}.${receipt.kind}-receipt`);
   const pdf = await receiptPdf(receipt, json, signature, options);
   const pdfSignature = signer && pdf.bytes ? await signer.sign(pdf.bytes) : null;
   const base = await publishSetWithoutOverwrite(
@@ -152,7 +157,7 @@ async function receiptPdf(
     const job: PdfRenderJob = {
       json,
       signature,
-      attachmentName: `${receipt.bundle.name}.${receipt.kind}-receipt.json`,
+      attachmentName: `${options.fileStem ?? receipt.bundle.name}.${receipt.kind}-receipt.json`,
       language: options.language ?? 'en',
       annex: options.files ?? { total: 0, rows: [] },
       twoPerson: options.twoPerson ?? false,
@@ -210,7 +215,8 @@ ${row('Bundle', receipt.bundle.name)}
 ${row('Bundle ID', receipt.bundle.uuid ?? '(none)')}
 ${row('Tag manifest SHA-256', receipt.bundle.tagmanifestSha256 ?? '(none)')}
 ${row('Bundle file', receipt.bundle.path)}
-${row(receipt.kind === 'import' ? 'Imported to' : 'Written to', receipt.destination ?? receipt.bundle.path)}
+${row(receipt.kind === 'import' ? 'Imported to' : receipt.kind === 'media-verify' ? 'Verified on' : 'Written to', receipt.destination ?? receipt.bundle.path)}
+${receipt.outcome ? row('Outcome', receipt.outcome === 'verified' ? 'VERIFIED' : 'REFUSED') : ''}
 ${row('Signed by', signers || '(none)')}
 ${row('Files', String(receipt.files))}
 ${row('Bytes', `${receipt.bytes} (${formatBytes(receipt.bytes)})`)}

@@ -22,6 +22,8 @@ export interface TransferReceiptFacts {
   inspection?: TransferReceipt['inspection'];
   /** A bundle with a channel stamp (docs/channels.md). */
   channel?: TransferReceipt['channel'];
+  /** media-verify: verified or refused. */
+  outcome?: TransferReceipt['outcome'];
 }
 
 export function buildTransferReceipt(kind: TransferReceipt['kind'], identity: StationIdentity, facts: TransferReceiptFacts): TransferReceipt {
@@ -39,6 +41,7 @@ export function buildTransferReceipt(kind: TransferReceipt['kind'], identity: St
     registry: facts.registry,
     inspection: facts.inspection,
     channel: facts.channel,
+    outcome: facts.outcome,
     operator: identity.operator,
     station: identity.station,
     startedAt: facts.startedAt.toISOString(),

@@ -28,18 +28,26 @@ const CHECK_NAMES: Readonly<Record<string, string>> = {
   'Content inspection: true file types, archive members, malware scan (policy `inspect`)':
     'Inhaltsprüfung: tatsächliche Dateitypen, Archivinhalte, Schadsoftware-Scan (Richtlinie `inspect`)',
   'Staged privately, flushed to disk, committed in one rename': 'Privat bereitgestellt, auf Datenträger gesichert, mit einer Umbenennung übernommen',
+  // Media verification (media-verify-receipt.ts).
+  'Read from the medium past the page cache': 'Vom Datenträger gelesen, am Seitencache vorbei',
+  'Signers required by station policy': 'Von der Stationsrichtlinie geforderte Unterzeichner',
+  'Parts on this medium match the signed volume index': 'Die Teile auf diesem Datenträger stimmen mit dem signierten Datenträgerindex überein',
+  'More problems': 'Weitere Probleme',
 };
 
 /** Fixed check details of receipt-checks.ts. */
 const DETAILS: Readonly<Record<string, string>> = {
   'written to a folder, not to removable media': 'in einen Ordner geschrieben, nicht auf einen Wechseldatenträger',
   'first import of this bundle': 'erster Import dieses Bündels',
+  'nothing to read': 'nichts zu lesen',
+  'verification stopped before this check': 'die Prüfung endete vor diesem Schritt',
+  'parts on other volumes: verified as a whole on import': 'Teile auf anderen Datenträgern: als Ganzes beim Import geprüft',
 };
 
 /** German: the terms of German records management (Übertragungsbeleg, Unterzeichner, Fingerabdruck, Prüfsumme). */
 export const catalogueDe: ReceiptCatalogue = {
   locale,
-  title: { export: 'Exportbeleg', import: 'Importbeleg' },
+  title: { export: 'Exportbeleg', import: 'Importbeleg', 'media-verify': 'Datenträger geprüft' },
   family: 'Airlock-Übertragungsbeleg',
   signedNote: 'Der in dieses PDF eingebettete JSON-Beleg ist mit dem Stationsschlüssel signiert; diese Seite gibt ihn wieder.',
   unsignedNote: 'Nicht signiert: Der Stationsschlüssel war für diese Übertragung nicht entsperrt.',
@@ -81,7 +89,10 @@ export const catalogueDe: ReceiptCatalogue = {
     noneSigned: '(noch keiner signiert)',
     volume: 'Datenträger',
     readBack: 'zurückgelesen',
+    verifiedOn: 'Geprüft auf',
+    outcome: 'Ergebnis',
   },
+  outcome: { verified: 'GEPRÜFT: jede Prüfung bestanden', refused: 'ABGELEHNT: eine Prüfung schlug fehl' },
   result: { passed: 'bestanden', failed: 'FEHLGESCHLAGEN', 'not run': 'nicht ausgeführt' },
   checkName: (check) => {
     const signed = /^Tag manifest signed \((one signer|(\d+) signers)\)$/u.exec(check);

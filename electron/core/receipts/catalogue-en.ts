@@ -6,7 +6,7 @@ const plural = (n: number, one: string, many: string): string => `${localNumber(
 /** English: the words of the JSON receipt and the HTML page. */
 export const catalogueEn: ReceiptCatalogue = {
   locale,
-  title: { export: 'Export receipt', import: 'Import receipt' },
+  title: { export: 'Export receipt', import: 'Import receipt', 'media-verify': 'Medium verified' },
   family: 'Airlock transfer receipt',
   signedNote: 'The JSON receipt embedded in this PDF is signed by the station key; this page is a rendering of it.',
   unsignedNote: 'Unsigned: the station key was not unlocked for this transfer.',
@@ -48,7 +48,10 @@ export const catalogueEn: ReceiptCatalogue = {
     noneSigned: '(none signed yet)',
     volume: 'Volume',
     readBack: 'read back',
+    verifiedOn: 'Verified on',
+    outcome: 'Outcome',
   },
+  outcome: { verified: 'VERIFIED: every check passed', refused: 'REFUSED: a check failed' },
   result: { passed: 'passed', failed: 'FAILED', 'not run': 'not run' },
   checkName: (check) => check,
   checkDetail: (detail) => detail,

@@ -10,7 +10,7 @@ import { catalogueEn } from './catalogue-en.js';
 
 export type ReceiptLanguage = StationLanguage;
 
-export type ReceiptKind = 'export' | 'import';
+export type ReceiptKind = 'export' | 'import' | 'media-verify';
 export type CheckResult = 'passed' | 'failed' | 'not run';
 
 export interface ReceiptCatalogue {
@@ -47,7 +47,12 @@ export interface ReceiptCatalogue {
     noneSigned: string;
     volume: string;
     readBack: string;
+    /** media-verify: the folder (mount point) verified, and the outcome's row. */
+    verifiedOn: string;
+    outcome: string;
   };
+  /** media-verify: the outcome in words (never colour alone). */
+  outcome: { verified: string; refused: string };
   result: Record<CheckResult, string>;
   /** Check names as receipt-checks.ts writes them (English, the JSON's words), translated where known. */
   checkName: (check: string) => string;

@@ -30,7 +30,8 @@ export function drawReceiptPage(w: PageWriter, t: ReceiptCatalogue, facts: PageF
   w.row(t.labels.bundleId, r.bundle.uuid ?? t.labels.none, 'mono');
   w.row(t.labels.tagManifest, r.bundle.tagmanifestSha256 ?? t.labels.none, 'mono');
   w.row(t.labels.bundleFile, r.bundle.path);
-  w.row(r.kind === 'import' ? t.labels.importedTo : t.labels.writtenTo, r.destination ?? r.bundle.path);
+  w.row(r.kind === 'import' ? t.labels.importedTo : r.kind === 'media-verify' ? t.labels.verifiedOn : t.labels.writtenTo, r.destination ?? r.bundle.path);
+  if (r.outcome) w.row(t.labels.outcome, r.outcome === 'verified' ? t.outcome.verified : t.outcome.refused, 'bold');
   if (r.media) w.row(t.labels.media, mediaText(t, r.media));
   w.row(t.labels.files, localNumber(t.locale, r.files));
   w.row(t.labels.size, `${localSize(t.locale, r.bytes)} (${t.count.bytes(r.bytes)})`);

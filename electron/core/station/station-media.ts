@@ -14,6 +14,8 @@ import { readStationPolicy } from '../policy/station-policy.js';
 import { readStationConfig } from '../home/station-config.js';
 import { imageEventRows } from '../audit/image-event-rows.js';
 import { runAudited } from './audited-operation.js';
+import { writeMediaVerifyReceipts } from './media-verify-receipts.js';
+import { signerFor } from './signers.js';
 import type { StationContext } from './context.js';
 
 /** Removable volumes (never a disk holding the system, the homes or `protectedPaths`) and the declared media roots. */
@@ -48,10 +50,17 @@ export interface MediaVerifyRequest {
   signal?: AbortSignal | undefined;
   onProgress?: ProgressListener | undefined;
   now?: Date | undefined;
+  /** Unlocks the station key to sign the receipts and an audit checkpoint; absent: unsigned receipts. */
+  passphrase?: string | undefined;
+  /** Where the receipts go (`--receipt-dir`); absent: `receipts/` in the station home. Never the medium. */
+  receiptDir?: string | undefined;
 }
 
 /** `media verify PATH|ID`: every bundle and part set on the medium, read past the cache, against signatures and indexes. */
 export async function verifyMedia(context: StationContext, request: MediaVerifyRequest): Promise<MediaVerifyReport> {
+  const startedAt = new Date();
+  // A wrong passphrase is refused before anything is read, like import's.
+  const signer = await signerFor(context, undefined, request.passphrase);
   const done = await runAudited(context, {
     type: 'media-readback',
     failureDetails: { target: request.target },
@@ -96,7 +105,12 @@ export async function verifyMedia(context: StationContext, request: MediaVerifyR
       },
     }),
   });
-  return done.value;
+  const report = done.value;
+  if (report.items.length === 0) return { ...report, auditEvent: done.event.seq };
+  const receipt = await writeMediaVerifyReceipts(context, { report, event: done.event, signer, startedAt, receiptDir: request.receiptDir });
+  if (receipt.problem !== null) report.warnings.push(`${receipt.problem.code}: ${receipt.problem.message}`);
+  else if (!receipt.signed) report.warnings.push('The receipts and the audit checkpoint are unsigned: no passphrase was given to unlock the station key.');
+  return { ...report, auditEvent: done.event.seq, receipt };
 }
 
 /** A folder given as a path (and the medium it is the mount point of, if any), or a medium by device, label or mount point. */

@@ -181,7 +181,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
       }),
     startVerifyMedium: async (request) => {
       await withStation((station) => offeredMedium(station, request.mediumId, 'read'));
-      return { jobId: deps.jobHost.start('verify-medium', { mediumId: request.mediumId }) };
+      return { jobId: deps.jobHost.start('verify-medium', { mediumId: request.mediumId, passphrase: request.passphrase }) };
     },
     ejectMedium: (request) =>
       withStation(async (station) => {

@@ -1,7 +1,8 @@
 /**
  * Media jobs through the real job host and worker threads, on a folder declared as a medium in
  * config.json: an export to the medium reports its write and then its read-back phase and ends
- * with what reading back proved; verify-medium reports per bundle; a byte changed on the medium
+ * with what reading back proved; verify-medium reports per bundle (and signs its receipts with the
+ * job's passphrase, unsigned without one); a byte changed on the medium
  * behind Airlock's back is caught, and a full medium is refused before anything is written.
  */
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -75,13 +76,21 @@ describe('media jobs in worker threads', () => {
 
   it('verifies the medium per bundle, then catches a byte changed on it', async () => {
     const host = new JobHost({ workerScript: WORKER, station: { home } });
-    const good = await host.whenFinished(host.start('verify-medium', { mediumId: medium }));
+    const listed = (await readdir(medium)).sort();
+    const good = await host.whenFinished(host.start('verify-medium', { mediumId: medium, passphrase: PASSPHRASE }));
     if (good.kind !== 'verify-medium' || !good.result) throw new Error(`no verify-medium result: ${JSON.stringify(good.error)}`);
     expect(good.subject).toBe(medium);
     expect(good.result).toMatchObject({ ok: true, dir: medium, problems: [] });
     expect(good.result.readBack?.method).toEqual(expect.any(String));
     expect(good.result.items).toEqual([expect.objectContaining({ kind: 'bundle', file: join(medium, 'q3-figures.airlock.tar'), ok: true })]);
     expect(good.result.items[0]?.result.signers[0]?.userIds).toEqual(['Media Job Station']);
+    // The receipt (issue #19.2): signed with the passphrase the job was given, in the station home, nothing added to the medium.
+    expect(good.result.receipt).toMatchObject({ dir: join(home, 'receipts'), signed: true, problem: null });
+    expect(good.result.receipt?.sets[0]).toMatchObject({
+      json: join(home, 'receipts', 'q3-figures.media-verify-receipt.json'),
+      signature: join(home, 'receipts', 'q3-figures.media-verify-receipt.json.asc'),
+    });
+    expect((await readdir(medium)).sort()).toEqual(listed);
 
     const path = join(medium, 'q3-figures.airlock.tar');
     const bytes = await readFile(path);
@@ -93,6 +102,8 @@ describe('media jobs in worker threads', () => {
     expect(bad.state).toBe('succeeded');
     expect(bad.result.ok).toBe(false);
     expect(bad.result.items[0]?.ok).toBe(false);
+    expect(bad.result.receipt).toMatchObject({ signed: false, problem: null });
+    expect(JSON.parse(await readFile(bad.result.receipt?.sets[0]?.json as string, 'utf8'))).toMatchObject({ kind: 'media-verify', outcome: 'refused' });
     expect(bad.result.problems).toEqual([expect.objectContaining({ code: 'CHECKSUM_MISMATCH', path: `${path}:data/src/q3/figures.txt` })]);
   });
 

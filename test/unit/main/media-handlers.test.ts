@@ -148,6 +148,8 @@ describe('requests naming a medium', () => {
       ['listMediumBundles', { mediumId: 42 }],
       ['listMedia', { all: true }],
       ['startVerifyMedium', { mediumId: [stick] }],
+      ['startVerifyMedium', { mediumId: stick, passphrase: '' }],
+      ['startVerifyMedium', { mediumId: stick, passphrase: 'p'.repeat(1025) }],
       ['ejectMedium', null],
       ['startExport', { selection: ['/a'], destination: { kind: 'usb', mediumId: stick }, passphrase: 'pw' }],
       ['startExport', { selection: ['/a'], destination: { kind: 'medium' }, passphrase: 'pw' }],
@@ -168,6 +170,9 @@ describe('requests naming a medium', () => {
   it('starts jobs for a listed medium with exactly its id', async () => {
     expect(await call('startVerifyMedium', { mediumId: stick })).toEqual({ ok: true, value: { jobId: 'job-m' } });
     expect(jobHost.start).toHaveBeenLastCalledWith('verify-medium', { mediumId: stick });
+    // The passphrase that signs the verification's receipts goes to the job, and only there.
+    expect(await call('startVerifyMedium', { mediumId: stick, passphrase: 'pw' })).toEqual({ ok: true, value: { jobId: 'job-m' } });
+    expect(jobHost.start).toHaveBeenLastCalledWith('verify-medium', { mediumId: stick, passphrase: 'pw' });
     const request = { selection: ['/data/a'], destination: { kind: 'medium', mediumId: stick }, passphrase: 'pw' };
     expect(await call('startExport', request)).toEqual({ ok: true, value: { jobId: 'job-m' } });
     expect(jobHost.start).toHaveBeenLastCalledWith('export', request);

@@ -42,6 +42,21 @@ export interface MediaVerifyReport {
   problems: Problem[];
   warnings: string[];
   seconds: number;
+  /** The media-readback audit event (station's verifyMedia); absent from the bare read-back. */
+  auditEvent?: number | undefined;
+  /** The receipt sets written for this verification (station's verifyMedia, issue #19.2); absent from the bare read-back. */
+  receipt?: MediaVerifyReceipts | undefined;
+}
+
+/** Where a medium's verification receipts went: one set per bundle or part set verified, never on the medium itself. */
+export interface MediaVerifyReceipts {
+  /** The folder they were written to (or were to be). */
+  dir: string;
+  /** One receipt set per item, in the report's order (empty when none could be written). */
+  sets: Array<{ json: string; signature: string | null; html: string; pdf: string | null; pdfSignature: string | null }>;
+  signed: boolean;
+  /** Why no receipt was written (RECEIPT_DIR_UNUSABLE and its message); the verification's result stands. */
+  problem: { code: string; message: string } | null;
 }
 
 export type VerifyChecks = Pick<CheckBundleOptions, 'trusted' | 'limits' | 'requiredSigners' | 'clockSkewSeconds' | 'now' | 'reportNames'>;

@@ -60,21 +60,35 @@ export interface ImportSigningFieldProps {
   onChange: (signing: ImportSigning) => void;
   /** The last attempt's error (a wrong passphrase), shown above the field and announced. */
   lastError: IpcError | null;
+  /** What is signed: the import's receipt (default), or a medium verification's receipts (the verify-medium step). */
+  purpose?: 'import' | 'verify-medium' | undefined;
 }
 
-export function ImportSigningField({ stationKey, signing, onChange, lastError }: ImportSigningFieldProps) {
+/** The words that name what is signed; the passphrase's own label and the key's line are the same for both. */
+const WORDS = {
+  import: { title: 'import.sign.title', why: 'import.sign.why', unsigned: 'import.sign.unsigned', noKey: 'import.sign.noKey' },
+  'verify-medium': {
+    title: 'verify.medium.sign.title',
+    why: 'verify.medium.sign.why',
+    unsigned: 'verify.medium.sign.unsigned',
+    noKey: 'verify.medium.sign.noKey',
+  },
+} as const;
+
+export function ImportSigningField({ stationKey, signing, onChange, lastError, purpose = 'import' }: ImportSigningFieldProps) {
   const t = useT();
+  const words = WORDS[purpose];
   const { status, error } = stationKey;
   if (status?.hasKey === false) {
     return (
       <Text size="sm" role="status" data-import-signing="no-key">
-        {t('import.sign.noKey')}
+        {t(words.noKey)}
       </Text>
     );
   }
   return (
     <Stack gap="xs" data-import-signing={signing.unsigned ? 'unsigned' : 'signed'}>
-      <Title order={3}>{t('import.sign.title')}</Title>
+      <Title order={3}>{t(words.title)}</Title>
       {status?.stationKey ? (
         <Stack gap={4}>
           <Text size="sm">{t('import.sign.key', { userIds: displayText(status.stationKey.userIds.join(', ')) })}</Text>
@@ -86,16 +100,17 @@ export function ImportSigningField({ stationKey, signing, onChange, lastError }:
       <PasswordInput
         visibilityToggleButtonProps={{ 'aria-label': t('common.togglePassword') }}
         label={t('import.sign.passphrase')}
-        description={t('import.sign.why')}
+        description={t(words.why)}
         value={signing.passphrase}
         onChange={(e) => onChange({ ...signing, passphrase: e.currentTarget.value })}
         disabled={signing.unsigned}
-        required={!signing.unsigned}
+        // The import asks for a choice (signingReady); a medium's verification may leave it empty (unsigned receipts, said in the result).
+        required={purpose === 'import' && !signing.unsigned}
         autoComplete="off"
         maw={480}
       />
       <Checkbox
-        label={t('import.sign.unsigned')}
+        label={t(words.unsigned)}
         checked={signing.unsigned}
         // Choosing unsigned drops what was typed: nothing is kept that will not be used.
         onChange={(e) => onChange({ passphrase: '', unsigned: e.currentTarget.checked })}

@@ -15,6 +15,7 @@ import { ChooseBundleStep } from './ChooseBundleStep.js';
 import { ReportStep } from './ReportStep.js';
 import { VerifyingStep } from './VerifyingStep.js';
 import { ChooseMediumStep, MediumReportStep, VerifyingMediumStep } from './VerifyMediumSteps.js';
+import { NO_SIGNING, signingPassphrase, type ImportSigning } from '../import/ImportSigningField.js';
 
 type Mode = 'bundle' | 'medium';
 
@@ -95,6 +96,8 @@ function VerifyMedium({ onBusy, pollMs }: { onBusy: (busy: boolean) => void; pol
   const { media } = useMedia(pollMs);
   const [mediumId, setMediumId] = useState<string | null>(null);
   const [medium, setMedium] = useState<MediaVolumeView | null>(null);
+  /** The passphrase that signs the receipts: kept only until the verification starts. */
+  const [signing, setSigning] = useState<ImportSigning>(NO_SIGNING);
   const run = useJobRun(onBusy);
   const restart = () => {
     setMedium(null);
@@ -104,13 +107,23 @@ function VerifyMedium({ onBusy, pollMs }: { onBusy: (busy: boolean) => void; pol
     const chosen = media?.find((v) => v.id === mediumId);
     if (!chosen) return;
     setMedium(chosen);
-    if (!(await run.start(() => call(api, 'startVerifyMedium', { mediumId: chosen.id })))) setMedium(null);
+    const passphrase = signingPassphrase(signing);
+    setSigning((s) => ({ ...s, passphrase: '' }));
+    if (!(await run.start(() => call(api, 'startVerifyMedium', passphrase === undefined ? { mediumId: chosen.id } : { mediumId: chosen.id, passphrase }))))
+      setMedium(null);
   };
 
   if (run.jobId === null || medium === null) {
     return (
       <Stack>
-        <ChooseMediumStep media={media} mediumId={mediumId} onChange={setMediumId} onVerify={() => void start()} />
+        <ChooseMediumStep
+          media={media}
+          mediumId={mediumId}
+          onChange={setMediumId}
+          onVerify={() => void start()}
+          signing={signing}
+          onSigningChange={setSigning}
+        />
         {run.error ? <ErrorAlert error={run.error} /> : null}
       </Stack>
     );

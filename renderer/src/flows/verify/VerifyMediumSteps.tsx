@@ -15,16 +15,22 @@ import { StepHeader } from '../../components/StepHeader.js';
 import { StatusBadge, StatusText } from '../../components/StatusIcon.js';
 import { useFormat } from '../../i18n/format.js';
 import { useT } from '../../i18n/useT.js';
+import { ImportSigningField, useStationKey, type ImportSigning } from '../import/ImportSigningField.js';
+import { MediumReceipts } from './MediumReceipts.js';
 
 export interface ChooseMediumStepProps {
   media: MediaVolumeView[] | null;
   mediumId: string | null;
   onChange: (id: string) => void;
   onVerify: () => void;
+  /** The station key's passphrase that signs the verification's receipts; left empty, they are unsigned. */
+  signing: ImportSigning;
+  onSigningChange: (signing: ImportSigning) => void;
 }
 
-export function ChooseMediumStep({ media, mediumId, onChange, onVerify }: ChooseMediumStepProps) {
+export function ChooseMediumStep({ media, mediumId, onChange, onVerify, signing, onSigningChange }: ChooseMediumStepProps) {
   const t = useT();
+  const stationKey = useStationKey();
   const chosen = media?.find((v) => v.id === mediumId) ?? null;
   return (
     <Stack>
@@ -44,6 +50,7 @@ export function ChooseMediumStep({ media, mediumId, onChange, onVerify }: Choose
           <Text size="sm">{t('verify.medium.goneText')}</Text>
         </Alert>
       ) : null}
+      <ImportSigningField stationKey={stationKey} signing={signing} onChange={onSigningChange} lastError={null} purpose="verify-medium" />
       <Group justify="flex-end">
         <Button onClick={onVerify} disabled={chosen === null || chosen.mountPoint === null}>
           {t('verify.medium.verify')}
@@ -191,6 +198,7 @@ export function MediumReportStep({ report, medium, onAnother }: MediumReportStep
           </List>
         </Alert>
       ) : null}
+      <MediumReceipts receipt={report.receipt} />
       {report.ok ? <EjectMedium medium={medium} /> : null}
       <Group justify="flex-end">
         <Button variant="default" onClick={onAnother}>
