@@ -13,7 +13,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { appendAuditEvent } from '../../../electron/core/audit/audit-store.js';
-import { writeReceipt, type TransferReceipt } from '../../../electron/core/audit/receipt.js';
+import { writeReceipt } from '../../../electron/core/audit/receipt.js';
 import { openpgpSigner, type BundleSigner } from '../../../electron/core/crypto/bundle-signer.js';
 import { openStationDb } from '../../../electron/core/db/station-db.js';
 import { receiptFonts } from '../../../electron/core/receipts/pdf-fonts.js';
@@ -21,6 +21,7 @@ import { renderPdfApart } from '../../../electron/core/receipts/pdf-render-host.
 import type { PdfRenderJob } from '../../../electron/core/receipts/pdf-render-job.js';
 import { ANNEX_MAX_FILES } from '../../../electron/core/receipts/receipt-annex.js';
 import { makeSigner } from '../../helpers/hostile-tar.js';
+import { SAMPLE_ANNEX_ROWS, sampleImportReceipt } from '../../helpers/sample-receipt.js';
 import { useTempDirs } from '../../helpers/temp-dirs.js';
 import { qpdfCheck, text } from './pdf-tools.js';
 
@@ -29,27 +30,8 @@ let root: string;
 let signer: BundleSigner;
 let n = 0;
 
-const receipt: TransferReceipt = {
-  receipt: 'airlock-transfer-receipt',
-  version: 1,
-  kind: 'import',
-  bundle: { name: 'apart', uuid: null, tagmanifestSha256: 'ab'.repeat(32), path: '/in/apart.airlock.tar' },
-  signers: [],
-  checks: [{ check: 'Replay guard', result: 'passed', detail: 'first import of this bundle' }],
-  files: 2,
-  bytes: 3,
-  destination: '/data/apart',
-  media: null,
-  operator: 'op',
-  station: 'st',
-  startedAt: '2026-12-03T09:00:00.000Z',
-  finishedAt: '2026-12-03T09:00:01.000Z',
-  audit: { eventSeq: 1, eventHash: 'cd'.repeat(32), checkpoint: null },
-};
-const rows = [
-  { path: 'a.txt', size: 1, sha256: '1'.repeat(64) },
-  { path: 'b.txt', size: 2, sha256: '2'.repeat(64) },
-];
+const receipt = sampleImportReceipt('apart');
+const rows = SAMPLE_ANNEX_ROWS;
 
 async function freshDir(): Promise<string> {
   n += 1;

@@ -13,11 +13,13 @@ import { createRequire } from 'node:module';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { writeReceipt, type TransferReceipt } from '../../../electron/core/audit/receipt.js';
+import { writeReceipt } from '../../../electron/core/audit/receipt.js';
 import { receiptFonts } from '../../../electron/core/receipts/pdf-fonts.js';
 import { renderPdfApart } from '../../../electron/core/receipts/pdf-render-host.js';
 import type { PdfRenderJob } from '../../../electron/core/receipts/pdf-render-job.js';
 import { WarmPdfRenderer } from '../../../electron/core/receipts/pdf-render-warm.js';
+import { isProcessAlive } from '../../helpers/process-alive.js';
+import { SAMPLE_ANNEX_ROWS, sampleImportReceipt } from '../../helpers/sample-receipt.js';
 import { useTempDirs } from '../../helpers/temp-dirs.js';
 import { qpdfCheck } from './pdf-tools.js';
 
@@ -27,27 +29,8 @@ let n = 0;
 const open: WarmPdfRenderer[] = [];
 const parents: Array<ReturnType<typeof spawn>> = [];
 
-const receipt: TransferReceipt = {
-  receipt: 'airlock-transfer-receipt',
-  version: 1,
-  kind: 'import',
-  bundle: { name: 'warm', uuid: null, tagmanifestSha256: 'ab'.repeat(32), path: '/in/warm.airlock.tar' },
-  signers: [],
-  checks: [{ check: 'Replay guard', result: 'passed', detail: 'first import of this bundle' }],
-  files: 2,
-  bytes: 3,
-  destination: '/data/warm',
-  media: null,
-  operator: 'op',
-  station: 'st',
-  startedAt: '2026-12-03T09:00:00.000Z',
-  finishedAt: '2026-12-03T09:00:01.000Z',
-  audit: { eventSeq: 1, eventHash: 'cd'.repeat(32), checkpoint: null },
-};
-const rows = [
-  { path: 'a.txt', size: 1, sha256: '1'.repeat(64) },
-  { path: 'b.txt', size: 2, sha256: '2'.repeat(64) },
-];
+const receipt = sampleImportReceipt('warm');
+const rows = SAMPLE_ANNEX_ROWS;
 
 function job(name = 'warm', overrides: Partial<PdfRenderJob> = {}): PdfRenderJob {
   const json = `${JSON.stringify({ ...receipt, bundle: { ...receipt.bundle, name } }, null, 2)}\n`;
@@ -70,22 +53,13 @@ function renderer(options: ConstructorParameters<typeof WarmPdfRenderer>[0] = {}
   return warm;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function gone(pid: number, withinMs = 20_000): Promise<boolean> {
   const until = Date.now() + withinMs;
   while (Date.now() < until) {
-    if (!alive(pid)) return true;
+    if (!isProcessAlive(pid)) return true;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return !alive(pid);
+  return !isProcessAlive(pid);
 }
 
 beforeAll(async () => {
@@ -222,7 +196,7 @@ describe('a warm renderer and its parent', () => {
 
   it('dies with its parent: kill -9 of the parent closes the channel and the renderer exits', async () => {
     const { parent, rendererPid, exited } = await startParent('hold');
-    expect(alive(rendererPid)).toBe(true);
+    expect(isProcessAlive(rendererPid)).toBe(true);
     parent.kill('SIGKILL');
     await exited;
     expect(await gone(rendererPid)).toBe(true);

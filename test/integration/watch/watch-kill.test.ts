@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { isProcessAlive } from '../../helpers/process-alive.js';
 import { seededRandom } from '../../helpers/seeded-random.js';
 import { createStation, type TestStation } from '../../helpers/station.js';
 import { inboxFolder, readStatusFiles, settledNames, startWatch, stopWatch, waitUntil, type WatchChild } from '../../helpers/watch-process.js';
@@ -69,15 +70,6 @@ async function childrenOf(pid: number): Promise<number[]> {
     if (parent === pid) found.push(Number(name));
   }
   return found;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function fill(inbox: string, names: Array<{ name: string; bytes: Buffer }>): Promise<void> {
@@ -159,7 +151,7 @@ describe('airlock watch killed at random points', () => {
       if (end.signal === 'SIGKILL') landed.push(point);
       // Its renderer sees the channel close and exits (it is reparented, not killed: nobody signals it).
       orphansWatched += children.length;
-      await waitUntil('the killed watcher’s children gone', () => children.every((pid) => !alive(pid)), 30_000);
+      await waitUntil('the killed watcher’s children gone', () => children.every((pid) => !isProcessAlive(pid)), 30_000);
       if (round === 0) {
         // A killed watcher reads as dead, not running.
         const status = JSON.parse((await station.run(['watch', '--status', '--json'])).stdout) as { watchers: Array<{ state: string }> };
