@@ -9,11 +9,23 @@
 // native and loads from node_modules. Runs on `npm install` (prepare) and `npm run build:cli`.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { dirname } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cliBuildOptions, cliBundlePath } from './cli-bundle.mjs';
+import { cliBuildOptions, cliBundlePath, VENDOR_LIBRARIES, vendorBundleName } from './cli-bundle.mjs';
 
 await build(cliBuildOptions(dirname(cliBundlePath)));
+
+// Pure ASCII, so scripts/cli-loader.cjs can take the file's bytes as a one-byte string as they
+// are instead of decoding UTF-8 into a two-byte string (twice the memory, and the slowest part
+// of reading the bundle). esbuild escapes strings already; what is left is in comments and one
+// regular expression, where a \u escape means the same character.
+for (const name of [cliBundlePath, ...VENDOR_LIBRARIES.map((library) => join(dirname(cliBundlePath), `${vendorBundleName(library)}.cjs`))]) {
+  const source = readFileSync(name, 'utf8');
+  // Per UTF-16 code unit: a character outside the BMP becomes its surrogate pair, which a /u regular expression reads as one.
+  const ascii = source.replace(/[^\p{ASCII}]/gu, (c) => Array.from(c.split(''), (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''));
+  if (ascii !== source) writeFileSync(name, ascii);
+}
 
 // Compile everything eagerly once, in a separate process (V8 flags are per process), and keep the code.
 const cache = spawnSync(process.execPath, [fileURLToPath(new URL('./cli-loader.cjs', import.meta.url)), '--write-code-cache'], { stdio: 'inherit' });

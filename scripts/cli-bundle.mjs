@@ -13,6 +13,27 @@ export const workerEntryNames = readdirSync(workerEntryDir)
   .filter((name) => name.endsWith('-worker.ts'))
   .map((name) => name.slice(0, -'.ts'.length));
 const workerBundlePaths = workerEntryNames.map((name) => join(repoRoot, 'dist', 'cli', `${name}.cjs`));
+/**
+ * The large libraries only some commands use, each bundled into a file of its own beside
+ * airlock.cjs (vendor-<name>.cjs, with its own code cache) instead of into it: reading and
+ * compiling their 1.9 MB is most of what start-up spent before the first line of a command ran,
+ * and core loads both on first use only (crypto/openpgp-lazy.ts, oci/registry/registry-http.ts).
+ */
+export const VENDOR_LIBRARIES = ['openpgp', 'undici'];
+export const vendorBundleName = (library) => `vendor-${library}`;
+const vendorBundlePaths = VENDOR_LIBRARIES.map((library) => join(repoRoot, 'dist', 'cli', `${vendorBundleName(library)}.cjs`));
+
+/** Every import of a vendor library from our code becomes a require() of its own bundle (loaded where the import() runs). */
+const vendorBundles = {
+  name: 'airlock-vendor-bundles',
+  setup(build) {
+    const filter = new RegExp(`^(?:${VENDOR_LIBRARIES.join('|')})$`);
+    build.onResolve({ filter }, (args) => {
+      if (args.kind === 'entry-point' || args.importer.includes('/node_modules/')) return undefined;
+      return { path: `./${vendorBundleName(args.path)}.cjs`, external: true };
+    });
+  },
+};
 const SOURCE_DIRS = ['electron/core', 'electron/cli', 'shared'];
 
 function newestSource(dir) {
@@ -36,7 +57,11 @@ export function cliBuildOptions(outdir) {
     entryPoints: {
       [basename(cliBundlePath, '.cjs')]: 'electron/cli/index.ts',
       ...Object.fromEntries(workerEntryNames.map((name) => [name, join(workerEntryDir, `${name}.ts`)])),
+      ...Object.fromEntries(VENDOR_LIBRARIES.map((library) => [vendorBundleName(library), library])),
     },
+    plugins: [vendorBundles],
+    // import() of a vendor bundle as require(): scripts/cli-loader.cjs serves the bundle's require() from the code cache.
+    supported: { 'dynamic-import': false },
     outdir,
     outExtension: { '.js': '.cjs' },
     bundle: true,
@@ -55,7 +80,7 @@ export function cliBuildOptions(outdir) {
 
 /** 'fresh', 'stale' (sources edited since the build) or 'missing'. */
 export function cliBundleState() {
-  if (!existsSync(cliBundlePath) || !workerBundlePaths.every((path) => existsSync(path))) return 'missing';
+  if (!existsSync(cliBundlePath) || ![...workerBundlePaths, ...vendorBundlePaths].every((path) => existsSync(path))) return 'missing';
   const built = statSync(cliBundlePath).mtimeMs;
   return SOURCE_DIRS.every((dir) => newestSource(join(repoRoot, dir)) <= built) ? 'fresh' : 'stale';
 }

@@ -1,47 +1,74 @@
 // Runs the prebuilt CLI bundle (dist/cli/airlock.cjs) with V8's code cache for it, the way Node
 // would run it with require(), but compiled from the cache instead of from source.
 // `--write-code-cache` (used by scripts/build-cli.mjs) compiles the bundle and writes the cache:
-// what V8 compiles up front, which spares the parse of the whole 2 MB source on every start.
+// what V8 compiles up front, which spares the parse of the whole source on every start.
 // (Compiling every function first with --no-lazy would cover more, but V8 refuses a cache made
-// under other flags than the ones it runs with.)
+// under other flags than the ones it runs with.) The large libraries only some commands use are
+// bundles of their own beside it (vendor-<name>.cjs, scripts/cli-bundle.mjs), each with its cache;
+// airlock.cjs require()s them on first use, and that require() is served the same way.
 //
 // The cache is only as trusted as the bundle: both are written by the same build into the same
 // folder, and anyone who can replace one can replace the other. V8 checks that the cache matches
 // this source and this V8 version and flags; when it does not, the bundle is compiled as usual.
 'use strict';
-const { readFileSync, writeFileSync, renameSync } = require('node:fs');
+const { isAscii } = require('node:buffer');
+const { readdirSync, readFileSync, writeFileSync, renameSync } = require('node:fs');
 const Module = require('node:module');
 const path = require('node:path');
 const vm = require('node:vm');
 
-const bundlePath = path.join(__dirname, '..', 'dist', 'cli', 'airlock.cjs');
-const cachePath = `${bundlePath}.cache`;
+const bundleDir = path.join(__dirname, '..', 'dist', 'cli');
+const bundlePath = path.join(bundleDir, 'airlock.cjs');
+const VENDOR_BUNDLE = /^\.\/(vendor-[a-z0-9-]+\.cjs)$/u;
 
-function compile(cachedData) {
-  const source = readFileSync(bundlePath, 'utf8');
-  return new vm.Script(Module.wrap(source), { filename: bundlePath, ...(cachedData ? { cachedData } : {}) });
+function compile(file, cachedData) {
+  // scripts/build-cli.mjs writes the bundles in ASCII: as Latin-1 the bytes are the string, with no UTF-8 decoding.
+  const bytes = readFileSync(file);
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+  return new vm.Script(Module.wrap(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
 }
 
-function readCache() {
+function readCache(file) {
   try {
-    return readFileSync(cachePath);
+    return readFileSync(`${file}.cache`);
   } catch {
     return undefined;
   }
 }
 
+/** Runs `file` as the CommonJS module `require(file)` would make, from its code cache; its own require() of a vendor bundle comes back here. */
+function runCached(file, parent) {
+  const cached = Module._cache[file];
+  if (cached) return cached.exports;
+  const script = compile(file, readCache(file));
+  const module = new Module(file, parent);
+  module.filename = file;
+  module.paths = Module._nodeModulePaths(path.dirname(file));
+  Module._cache[file] = module;
+  const requireFromModule = (id) => {
+    const vendor = VENDOR_BUNDLE.exec(id);
+    return vendor ? runCached(path.join(bundleDir, vendor[1]), module) : module.require(id);
+  };
+  requireFromModule.resolve = (id) => Module._resolveFilename(id, module);
+  requireFromModule.cache = Module._cache;
+  try {
+    script.runInThisContext()(module.exports, requireFromModule, module, file, path.dirname(file));
+  } catch (error) {
+    delete Module._cache[file];
+    throw error;
+  }
+  module.loaded = true;
+  return module.exports;
+}
+
 if (process.argv[2] === '--write-code-cache') {
-  const data = compile(undefined).createCachedData();
-  const temp = `${cachePath}.${process.pid}.partial`;
-  writeFileSync(temp, data);
-  renameSync(temp, cachePath);
+  for (const name of readdirSync(bundleDir).filter((entry) => entry === 'airlock.cjs' || /^vendor-[a-z0-9-]+\.cjs$/u.test(entry))) {
+    const file = path.join(bundleDir, name);
+    const data = compile(file, undefined).createCachedData();
+    const temp = `${file}.cache.${process.pid}.partial`;
+    writeFileSync(temp, data);
+    renameSync(temp, `${file}.cache`);
+  }
 } else {
-  const script = compile(readCache());
-  const bundle = new Module(bundlePath, module);
-  bundle.filename = bundlePath;
-  bundle.paths = Module._nodeModulePaths(path.dirname(bundlePath));
-  const requireFromBundle = (id) => bundle.require(id);
-  requireFromBundle.resolve = (id) => Module._resolveFilename(id, bundle);
-  script.runInThisContext()(bundle.exports, requireFromBundle, bundle, bundlePath, path.dirname(bundlePath));
-  bundle.loaded = true;
+  runCached(bundlePath, module);
 }

@@ -28,8 +28,9 @@ export type { FeedImportRequest, FeedImportOutcome, DatabaseState } from './insp
 export type { NextMediumRequest } from './media/output/media-output.js';
 export type { MediaVerifyReport, MediaVerifyItem } from './media/read-back/media-verify.js';
 export type { EjectResult } from './media/discover/eject.js';
-export { watchMedia, type MediaWatch, type MediaWatchOptions } from './media/discover/media-watch.js';
-export { listMedia, type ListMediaOptions } from './media/discover/discover.js';
+// Types only: the media operations are Station's (a value export here would be evaluated by every command).
+export type { MediaWatch, MediaWatchOptions } from './media/discover/media-watch.js';
+export type { ListMediaOptions } from './media/discover/discover.js';
 export type { AuditEvent } from './audit/audit-event.js';
 export type { AuditQuery } from './audit/audit-store.js';
 export type { AuditVerifyResult } from './audit/audit-verify.js';
@@ -41,4 +42,3 @@ export type { InspectionStatus, PolicyCheck } from './station.js';
 export type { InspectPolicy } from './policy/inspect-policy.js';
 export type { HeartbeatRequest } from './station.js';
 export type { DeliverNowResult, SinkChange } from './forward/index.js';
-export { checkHeartbeatAlarms } from './channels/heartbeat-alarms.js';

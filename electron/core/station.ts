@@ -18,11 +18,11 @@ import type { MediaVerifyReport } from './media/read-back/media-verify.js';
 import type { MediaWatch } from './media/discover/media-watch.js';
 import type { ReconcileSummary } from './recovery/reconcile.js';
 import { openStationContext, type OpenStationOptions, type StationContext } from './station/context.js';
-import { exportBundle } from './station/export.js';
-import { importInto } from './station/import.js';
-import { importFeed } from './station/feed-import.js';
+import type * as exportOps from './station/export.js';
+import type * as importOps from './station/import.js';
+import type * as feedImportOps from './station/feed-import.js';
 import type { FeedImportOutcome, FeedImportRequest } from './inspect/feeds/feed-types.js';
-import { exportToMedia } from './station/media-export.js';
+import type * as mediaExportOps from './station/media-export.js';
 import type {
   ExportOutcome,
   ExportRequest,
@@ -41,27 +41,61 @@ import type {
   VerifyRequest,
 } from './station/requests.js';
 import type { QuarantineEntry } from '../../shared/inspection.js';
-import * as audit from './station/station-audit.js';
-import * as forward from './station/station-forward.js';
+import type * as audit from './station/station-audit.js';
+import type * as forward from './station/station-forward.js';
 import type { ForwardStatus } from '../../shared/forward.js';
 import type { DeliverNowResult } from './forward/index.js';
-import * as inspection from './station/inspection.js';
+import type * as inspection from './station/inspection.js';
 import type { InspectionStatus, PolicyCheck } from './station/inspection.js';
-import * as keys from './station/station-keys.js';
-import * as media from './station/station-media.js';
-import * as settings from './station/station-settings.js';
-import * as twoPerson from './station/two-person.js';
-import * as quarantine from './station/quarantine.js';
-import { verifyBundle } from './station/verify.js';
-import { watchInbox, watchStatuses, type WatchRequest } from './station/watch.js';
+import type * as keys from './station/station-keys.js';
+import type * as media from './station/station-media.js';
+import type * as settings from './station/station-settings.js';
+import type * as twoPerson from './station/two-person.js';
+import type * as quarantine from './station/quarantine.js';
+import type * as verifyOps from './station/verify.js';
+import type * as watchOps from './station/watch.js';
+import type { WatchRequest } from './station/watch.js';
 import type { WatchStatus } from '../../shared/watch.js';
-import { sendHeartbeat, type HeartbeatRequest } from './station/heartbeat.js';
-import { channelStates } from './channels/channel-state.js';
-import { checkHeartbeatAlarms } from './channels/heartbeat-alarms.js';
-import { readStationPolicy } from './policy/station-policy.js';
+import type * as heartbeatOps from './station/heartbeat.js';
+import type { HeartbeatRequest } from './station/heartbeat.js';
+import type * as channelStateOps from './channels/channel-state.js';
+import type * as heartbeatAlarmOps from './channels/heartbeat-alarms.js';
+import type * as stationPolicy from './policy/station-policy.js';
+// The three calls that answer synchronously, from the small modules that do them.
+import { listAuditEvents } from './audit/audit-store.js';
+import { watchMedia as watchMediaVolumes } from './media/discover/media-watch.js';
+import { readWatchStatuses } from './watch/status-file.js';
+
+/**
+ * Each operation's module, loaded when the operation is first asked for: a command evaluates only
+ * the code it runs (keys list neither the export pipeline nor tar, SQLite, TLS or the PDF
+ * renderer), which is most of the CLI's start-up (docs/design-notes.md, "CLI start-up, round 2").
+ * Within the CLI bundle esbuild turns each import() into a lazily initialised module of the same
+ * file; node and the app's own bundle load them once and reuse them.
+ */
+const load = {
+  export: (): Promise<typeof exportOps> => import('./station/export.js'),
+  import: (): Promise<typeof importOps> => import('./station/import.js'),
+  feedImport: (): Promise<typeof feedImportOps> => import('./station/feed-import.js'),
+  mediaExport: (): Promise<typeof mediaExportOps> => import('./station/media-export.js'),
+  audit: (): Promise<typeof audit> => import('./station/station-audit.js'),
+  forward: (): Promise<typeof forward> => import('./station/station-forward.js'),
+  inspection: (): Promise<typeof inspection> => import('./station/inspection.js'),
+  keys: (): Promise<typeof keys> => import('./station/station-keys.js'),
+  media: (): Promise<typeof media> => import('./station/station-media.js'),
+  settings: (): Promise<typeof settings> => import('./station/station-settings.js'),
+  twoPerson: (): Promise<typeof twoPerson> => import('./station/two-person.js'),
+  quarantine: (): Promise<typeof quarantine> => import('./station/quarantine.js'),
+  verify: (): Promise<typeof verifyOps> => import('./station/verify.js'),
+  watch: (): Promise<typeof watchOps> => import('./station/watch.js'),
+  heartbeat: (): Promise<typeof heartbeatOps> => import('./station/heartbeat.js'),
+  channelState: (): Promise<typeof channelStateOps> => import('./channels/channel-state.js'),
+  heartbeatAlarms: (): Promise<typeof heartbeatAlarmOps> => import('./channels/heartbeat-alarms.js'),
+  stationPolicy: (): Promise<typeof stationPolicy> => import('./policy/station-policy.js'),
+};
 import type { ChannelState, HeartbeatAlarm } from '../../shared/channels.js';
 
-export { defaultBundleName } from './station/export.js';
+export { defaultBundleName } from './station/bundle-name.js';
 export type { HeartbeatRequest } from './station/heartbeat.js';
 export type { OpenStationOptions } from './station/context.js';
 export type { WatchRequest } from './station/watch.js';
@@ -115,152 +149,153 @@ export class Station {
 
   // Keys -------------------------------------------------------------------
 
-  generateKey(options: keys.NewKeyOptions): Promise<KeyDescription> {
-    return keys.generateKey(this.context, options);
+  async generateKey(options: keys.NewKeyOptions): Promise<KeyDescription> {
+    return (await load.keys()).generateKey(this.context, options);
   }
 
-  hasKey(): Promise<boolean> {
-    return keys.hasKey(this.context);
+  async hasKey(): Promise<boolean> {
+    return (await load.keys()).hasKey(this.context);
   }
 
   /** What a key file holds, for the operator to compare before trusting it. */
-  inspectKeyFile(file: string): Promise<KeyDescription> {
-    return keys.inspectKeyFile(file);
+  async inspectKeyFile(file: string): Promise<KeyDescription> {
+    return (await load.keys()).inspectKeyFile(file);
   }
 
   /** Trust a signer: `expectedFingerprint` is what the operator confirmed out of band; a different key is refused. */
-  trustKeyFile(
+  async trustKeyFile(
     file: string,
     options: { expectedFingerprint: string; label?: string | undefined; role?: string | undefined },
   ): Promise<{ signer: TrustedSigner; alreadyTrusted: boolean }> {
-    return keys.trustKeyFile(this.context, file, options);
+    return (await load.keys()).trustKeyFile(this.context, file, options);
   }
 
   /** Apply a revocation certificate (or revoked key) to a trusted key; it then signs nothing this station accepts. */
-  importRevocation(file: string): Promise<TrustedSigner> {
-    return keys.importRevocationFile(this.context, file);
+  async importRevocation(file: string): Promise<TrustedSigner> {
+    return (await load.keys()).importRevocationFile(this.context, file);
   }
 
-  rotateKey(options: keys.NewKeyOptions & { newPassphrase: string }): Promise<{ retired: string; current: KeyDescription }> {
-    return keys.rotateKey(this.context, options);
+  async rotateKey(options: keys.NewKeyOptions & { newPassphrase: string }): Promise<{ retired: string; current: KeyDescription }> {
+    return (await load.keys()).rotateKey(this.context, options);
   }
 
   /** Back up the station key to `outFile` (mode 0600, never overwritten), or return it when `outFile` is null (stdout). */
-  backupKey(passphrase: string, outFile: string | null): Promise<string> {
-    return keys.backupKey(this.context, passphrase, outFile);
+  async backupKey(passphrase: string, outFile: string | null): Promise<string> {
+    return (await load.keys()).backupKey(this.context, passphrase, outFile);
   }
 
-  restoreKey(file: string, passphrase: string): Promise<KeyDescription> {
-    return keys.restoreKey(this.context, file, passphrase);
+  async restoreKey(file: string, passphrase: string): Promise<KeyDescription> {
+    return (await load.keys()).restoreKey(this.context, file, passphrase);
   }
 
   /** Proves a passphrase unlocks its key (PASSPHRASE_WRONG if not) before an operation starts: a terminal may then ask again. */
-  checkSigner(spec: SignerSpec): Promise<void> {
-    return keys.checkSigner(this.context, spec);
+  async checkSigner(spec: SignerSpec): Promise<void> {
+    return (await load.keys()).checkSigner(this.context, spec);
   }
 
-  untrustKey(fingerprint: string): Promise<TrustedSigner> {
-    return keys.untrustFingerprint(this.context, fingerprint);
+  async untrustKey(fingerprint: string): Promise<TrustedSigner> {
+    return (await load.keys()).untrustFingerprint(this.context, fingerprint);
   }
 
-  listTrusted(): Promise<TrustedSigner[]> {
-    return keys.listTrusted(this.context);
+  async listTrusted(): Promise<TrustedSigner[]> {
+    return (await load.keys()).listTrusted(this.context);
   }
 
   /** The station's public key, or a trusted signer's when a fingerprint is given. */
-  exportPublicKey(fingerprint?: string): Promise<string> {
-    return keys.exportPublicKey(this.context, fingerprint);
+  async exportPublicKey(fingerprint?: string): Promise<string> {
+    return (await load.keys()).exportPublicKey(this.context, fingerprint);
   }
 
   // Transfers --------------------------------------------------------------
 
-  exportBundle(request: ExportRequest): Promise<ExportOutcome> {
-    return exportBundle(this.context, request);
+  async exportBundle(request: ExportRequest): Promise<ExportOutcome> {
+    return (await load.export()).exportBundle(this.context, request);
   }
 
-  verifyBundle(request: VerifyRequest): Promise<VerifyResult> {
-    return verifyBundle(this.context, request);
+  async verifyBundle(request: VerifyRequest): Promise<VerifyResult> {
+    return (await load.verify()).verifyBundle(this.context, request);
   }
 
-  importBundle(request: ImportRequest): Promise<ImportOutcome> {
-    return importInto(this.context, request);
+  async importBundle(request: ImportRequest): Promise<ImportOutcome> {
+    return (await load.import()).importInto(this.context, request);
   }
 
   // Channels (issue #17.1, docs/channels.md) ---------------------------------
 
   /** A signed heartbeat bundle with an empty payload, taking the channel's next sequence number. */
-  sendHeartbeat(request: HeartbeatRequest): Promise<ExportOutcome> {
-    return sendHeartbeat(this.context, request);
+  async sendHeartbeat(request: HeartbeatRequest): Promise<ExportOutcome> {
+    return (await load.heartbeat()).sendHeartbeat(this.context, request);
   }
 
   /** What this station received per signer and channel: last sequence, missing numbers, heartbeat alarm. */
   async channelStates(now: Date = new Date()): Promise<ChannelState[]> {
+    const [{ channelStates }, { readStationPolicy }] = await Promise.all([load.channelState(), load.stationPolicy()]);
     return channelStates(this.context.readDatabase(), (await readStationPolicy(this.context.paths)).channels, now);
   }
 
   /** Channels silent past their heartbeat interval; raises one `channel-alarm` audit event per silence (the watcher calls it periodically). */
-  checkHeartbeatAlarms(now: Date = new Date()): Promise<HeartbeatAlarm[]> {
-    return checkHeartbeatAlarms(this.context, now);
+  async checkHeartbeatAlarms(now: Date = new Date()): Promise<HeartbeatAlarm[]> {
+    return (await load.heartbeatAlarms()).checkHeartbeatAlarms(this.context, now);
   }
 
   /** Install a signature-database feed bundle for the scanner (issue #16.6; station/feed-import.ts). */
-  importFeed(request: FeedImportRequest): Promise<FeedImportOutcome> {
-    return importFeed(this.context, request);
+  async importFeed(request: FeedImportRequest): Promise<FeedImportOutcome> {
+    return (await load.feedImport()).importFeed(this.context, request);
   }
 
   // Unattended inbox (issue #17.2) ------------------------------------------
 
   /** `airlock watch INBOX --dest DIR`: import what arrives until the signal stops it; the final status (docs/watch.md). */
-  watchInbox(request: WatchRequest): Promise<WatchStatus> {
-    return watchInbox(this.context, request);
+  async watchInbox(request: WatchRequest): Promise<WatchStatus> {
+    return (await load.watch()).watchInbox(this.context, request);
   }
 
   /** Every watcher of this home as its status file says (running, stopped, or dead when its process is gone). */
   watchStatuses(): WatchStatus[] {
-    return watchStatuses(this.context);
+    return readWatchStatuses(this.context.paths.root);
   }
 
   // Two-person rule ------------------------------------------------------
 
   /** Hash the selection and build the tag files, signed by the preparing operator; nothing is written to the output yet. */
-  prepareExport(request: PrepareExportRequest): Promise<StagedSummary> {
-    return twoPerson.prepareExport(this.context, request);
+  async prepareExport(request: PrepareExportRequest): Promise<StagedSummary> {
+    return (await load.twoPerson()).prepareExport(this.context, request);
   }
 
   /** The staged exports in this home's staged/ folder, ready or not (a prepare that failed half-way). */
-  listStaged(): Promise<StagedEntry[]> {
-    return twoPerson.listStaged(this.context);
+  async listStaged(): Promise<StagedEntry[]> {
+    return (await load.twoPerson()).listStaged(this.context);
   }
 
   /** Remove a staged export (by name in staged/, or its folder), on record: its name is free again. */
-  discardStaged(nameOrDir: string): Promise<{ dir: string; name: string }> {
-    return twoPerson.discardStaged(this.context, nameOrDir);
+  async discardStaged(nameOrDir: string): Promise<{ dir: string; name: string }> {
+    return (await load.twoPerson()).discardStaged(this.context, nameOrDir);
   }
 
   /** What an approver is about to sign: the signed manifest's files and totals, and who signed so far. */
-  describeStaged(dir: string): Promise<StagedSummary> {
-    return twoPerson.describeStaged(this.context, dir);
+  async describeStaged(dir: string): Promise<StagedSummary> {
+    return (await load.twoPerson()).describeStaged(this.context, dir);
   }
 
-  approveStaged(dir: string, spec: SignerSpec): Promise<StagedSummary> {
-    return twoPerson.approveStaged(this.context, dir, spec);
+  async approveStaged(dir: string, spec: SignerSpec): Promise<StagedSummary> {
+    return (await load.twoPerson()).approveStaged(this.context, dir, spec);
   }
 
   /** Write the staged bundle with every signature in its one .asc; the staging directory is removed after. */
-  finishExport(request: FinishExportRequest): Promise<ExportOutcome> {
-    return twoPerson.finishExport(this.context, request);
+  async finishExport(request: FinishExportRequest): Promise<ExportOutcome> {
+    return (await load.twoPerson()).finishExport(this.context, request);
   }
 
   // Quarantine (issue #16.5) ------------------------------------------------
 
   /** Bundles kept because content inspection refused them, oldest first (held and released; purged ones are gone). */
-  quarantineList(): Promise<QuarantineEntry[]> {
-    return quarantine.listQuarantine(this.context);
+  async quarantineList(): Promise<QuarantineEntry[]> {
+    return (await load.quarantine()).listQuarantine(this.context);
   }
 
   /** One kept bundle: its entry, the report that refused it, its files, the release decisions so far. QUARANTINE_NOT_FOUND for an unknown or malformed id. */
-  quarantineShow(id: string): Promise<QuarantineDetail> {
-    return quarantine.showQuarantined(this.context, id);
+  async quarantineShow(id: string): Promise<QuarantineDetail> {
+    return (await load.quarantine()).showQuarantined(this.context, id);
   }
 
   /**
@@ -268,104 +303,105 @@ export class Station {
    * operator's own key where the policy requires two persons). Once enough operators decided, the
    * kept bundle is verified again and imported, overriding only the findings recorded at quarantine.
    */
-  quarantineRelease(request: QuarantineReleaseRequest): Promise<QuarantineReleaseOutcome> {
-    return quarantine.releaseQuarantined(this.context, request);
+  async quarantineRelease(request: QuarantineReleaseRequest): Promise<QuarantineReleaseOutcome> {
+    return (await load.quarantine()).releaseQuarantined(this.context, request);
   }
 
   /** Delete kept bundles (by id, all released, or older than N days), recorded as quarantine-purge. */
-  quarantinePurge(request: QuarantinePurgeRequest): Promise<QuarantinePurgeOutcome> {
-    return quarantine.purgeQuarantine(this.context, request);
+  async quarantinePurge(request: QuarantinePurgeRequest): Promise<QuarantinePurgeOutcome> {
+    return (await load.quarantine()).purgeQuarantine(this.context, request);
   }
 
   // Removable media ----------------------------------------------------------
 
   /** Removable volumes (never a disk holding the system, the homes or `protectedPaths`) and the declared media roots. */
-  listMedia(options: { protectedPaths?: readonly string[] | undefined } = {}): Promise<MediaVolume[]> {
-    return media.listMedia(this.context, options);
+  async listMedia(options: { protectedPaths?: readonly string[] | undefined } = {}): Promise<MediaVolume[]> {
+    return (await load.media()).listMedia(this.context, options);
   }
 
   /** Insert/remove events for the app (polling). */
   watchMedia(onEvent: (event: MediaEvent) => void, options: { intervalMs?: number; onError?: (error: unknown) => void } = {}): MediaWatch {
-    return media.watchMedia(this.context, onEvent, options);
+    // As station/station-media.ts's watchMedia, with the listing loaded on the watch's first look.
+    return watchMediaVolumes({ list: async () => (await load.media()).listMedia(this.context), onEvent, ...options });
   }
 
   /** Export onto removable media, read back past the page cache (events: media-write, media-readback, export). */
-  exportToMedia(request: MediaExportRequest): Promise<MediaExportOutcome> {
-    return exportToMedia(this.context, request);
+  async exportToMedia(request: MediaExportRequest): Promise<MediaExportOutcome> {
+    return (await load.mediaExport()).exportToMedia(this.context, request);
   }
 
   /** `media verify PATH|ID`: every bundle and part set on the medium, read past the cache, against signatures and indexes. */
-  verifyMedia(request: media.MediaVerifyRequest): Promise<MediaVerifyReport> {
-    return media.verifyMedia(this.context, request);
+  async verifyMedia(request: media.MediaVerifyRequest): Promise<MediaVerifyReport> {
+    return (await load.media()).verifyMedia(this.context, request);
   }
 
   /** Flush, unmount and power off (where the OS can) the medium `id` names. */
-  ejectMedia(id: string): Promise<EjectResult> {
-    return media.ejectMedia(this.context, id);
+  async ejectMedia(id: string): Promise<EjectResult> {
+    return (await load.media()).ejectMedia(this.context, id);
   }
 
   // Audit ------------------------------------------------------------------
 
   listAudit(query: AuditQuery = {}): AuditEvent[] {
-    return audit.listAudit(this.context, query);
+    return listAuditEvents(this.context.readDatabase(), query);
   }
 
   /** Checkpoints are verified with the station's own public key and any earlier station keys kept in the trust store. */
-  verifyAudit(): Promise<AuditVerifyResult> {
-    return audit.verifyAudit(this.context);
+  async verifyAudit(): Promise<AuditVerifyResult> {
+    return (await load.audit()).verifyAudit(this.context);
   }
 
-  exportAudit(format: AuditExportFormat, out: Writable): Promise<{ events: number; checkpoints: number }> {
-    return audit.exportAudit(this.context, format, out);
+  async exportAudit(format: AuditExportFormat, out: Writable): Promise<{ events: number; checkpoints: number }> {
+    return (await load.audit()).exportAudit(this.context, format, out);
   }
 
   /** The whole log to a file, written durably (temp name, fsync, rename, fsync the folder). */
-  exportAuditToFile(format: AuditExportFormat, path: string): Promise<{ events: number; checkpoints: number; path: string }> {
-    return audit.exportAuditToFile(this.context, format, path);
+  async exportAuditToFile(format: AuditExportFormat, path: string): Promise<{ events: number; checkpoints: number; path: string }> {
+    return (await load.audit()).exportAuditToFile(this.context, format, path);
   }
 
-  checkpointAudit(passphrase: string, signer?: SignerSpec): Promise<AuditCheckpoint | null> {
-    return audit.checkpointAudit(this.context, passphrase, signer);
+  async checkpointAudit(passphrase: string, signer?: SignerSpec): Promise<AuditCheckpoint | null> {
+    return (await load.audit()).checkpointAudit(this.context, passphrase, signer);
   }
 
   // Audit forwarding to a SIEM (issue #17.3, docs/siem.md) ---------------------
 
   /** Each configured sink's delivered seq and backlog; `configured: false` when config.json has no `forward` section. */
-  forwardStatus(): Promise<ForwardStatus> {
-    return forward.forwardStatus(this.context);
+  async forwardStatus(): Promise<ForwardStatus> {
+    return (await load.forward()).forwardStatus(this.context);
   }
 
   /** Deliver the backlog up to the current head now (`airlock audit forward`); `busy` when another forwarder holds the lease. */
-  forwardNow(options: forward.ForwardRunOptions): Promise<DeliverNowResult> {
-    return forward.forwardNow(this.context, options);
+  async forwardNow(options: forward.ForwardRunOptions): Promise<DeliverNowResult> {
+    return (await load.forward()).forwardNow(this.context, options);
   }
 
   /** Forward every event, new ones included, until `options.signal` aborts (`--follow`; the app's main process). */
-  runForwarder(options: forward.ForwardRunOptions): Promise<void> {
-    return forward.runForwarder(this.context, options);
+  async runForwarder(options: forward.ForwardRunOptions): Promise<void> {
+    return (await load.forward()).runForwarder(this.context, options);
   }
 
   // Settings ---------------------------------------------------------------
 
   /** config.json and policy.json as the app edits them: what the files set, what applies, the defaults. */
-  getSettings(): Promise<StationSettings> {
-    return settings.getSettings(this.context);
+  async getSettings(): Promise<StationSettings> {
+    return (await load.settings()).getSettings(this.context);
   }
 
   /** Change settings (null: back to the default); recorded as settings-change, nothing recorded when nothing changed. */
-  updateSettings(patch: SettingsPatch): Promise<{ changes: SettingChange[]; auditEvent: number | null }> {
-    return settings.updateSettings(this.context, patch);
+  async updateSettings(patch: SettingsPatch): Promise<{ changes: SettingChange[]; auditEvent: number | null }> {
+    return (await load.settings()).updateSettings(this.context, patch);
   }
 
   // Content inspection (issue #16) -----------------------------------------
 
   /** The resolved `inspect` policy (null: no inspection) and the scanner's status now (null: no scanner), for the app and `policy check`. */
-  inspectionStatus(now: Date = new Date(), signal?: AbortSignal): Promise<InspectionStatus> {
-    return inspection.inspectionStatus(this.context, now, signal);
+  async inspectionStatus(now: Date = new Date(), signal?: AbortSignal): Promise<InspectionStatus> {
+    return (await load.inspection()).inspectionStatus(this.context, now, signal);
   }
 
   /** Validate policy.json (the station's, or `file`): CONFIG_INVALID naming the field, else the resolved policy and the scanner's status. */
-  checkPolicy(file?: string, now: Date = new Date(), signal?: AbortSignal): Promise<PolicyCheck> {
-    return inspection.checkPolicyFile(this.context, file, now, signal);
+  async checkPolicy(file?: string, now: Date = new Date(), signal?: AbortSignal): Promise<PolicyCheck> {
+    return (await load.inspection()).checkPolicyFile(this.context, file, now, signal);
   }
 }

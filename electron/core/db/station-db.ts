@@ -1,8 +1,21 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
 import { AirlockError } from '../errors.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 
 export type StationDb = Database.Database;
+
+let sqlite: typeof Database | undefined;
+
+/**
+ * better-sqlite3, loaded when the first database is opened rather than when the engine is: a
+ * native module costs every CLI command its load, and keys list, --help and --version never
+ * open the database (docs/design-notes.md, "CLI start-up, round 2").
+ */
+function sqliteDatabase(): typeof Database {
+  sqlite ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  return sqlite;
+}
 
 /** Long enough for the CLI and the app to take turns on one home; short enough to report a stuck writer. */
 const BUSY_TIMEOUT_MS = 10_000;
@@ -10,7 +23,8 @@ const BUSY_TIMEOUT_MS = 10_000;
 export function openStationDb(file: string, migrations: readonly Migration[] = MIGRATIONS): StationDb {
   let db: StationDb;
   try {
-    db = new Database(file);
+    const SqliteDatabase = sqliteDatabase();
+    db = new SqliteDatabase(file);
   } catch (error) {
     throw new AirlockError('HOME_INVALID', `The station database ${file} cannot be opened: ${(error as Error).message}`, { path: file, cause: error });
   }

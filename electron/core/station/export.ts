@@ -33,8 +33,10 @@ import {
   reserveChannelStamp,
   whileChannelBusy,
 } from '../channels/channel-send.js';
+import { defaultBundleName } from './bundle-name.js';
 import { runAudited, type DuringOperation, type SuccessEvent } from './audited-operation.js';
 import type { StationContext } from './context.js';
+export { defaultBundleName } from './bundle-name.js';
 import { imageAuditDetails, stationImagePayload } from './image-sources.js';
 import type { ExportOutcome, ExportRequest } from './requests.js';
 import { checkpointWith, signerFor } from './signers.js';
@@ -291,11 +293,6 @@ export async function completeExport(
   });
   if (receipt.pdfProblem !== undefined) outcome.warnings.push({ path: receipt.json, message: receipt.pdfProblem });
   return { ...outcome, auditEvent: event.seq, checkpoint, receipt };
-}
-
-/** `airlock-000042-20261128`: unique per station, sorts by sequence, safe on every file system. */
-export function defaultBundleName(sequence: number, now: Date): string {
-  return `airlock-${String(sequence).padStart(6, '0')}-${now.toISOString().slice(0, 10).replace(/-/g, '')}`;
 }
 
 /** The station a prepared bundle's bag-info names (what a recovered export is matched against). */
