@@ -17,7 +17,7 @@ import type { EjectResult } from './media/discover/eject.js';
 import type { MediaVerifyReport } from './media/read-back/media-verify.js';
 import type { MediaWatch } from './media/discover/media-watch.js';
 import type { ReconcileSummary } from './recovery/reconcile.js';
-import { openStationContext, type OpenStationOptions, type StationContext } from './station/context.js';
+import type { OpenStationOptions, StationContext } from './station/context.js';
 import type * as exportOps from './station/export.js';
 import type * as importOps from './station/import.js';
 import type * as feedImportOps from './station/feed-import.js';
@@ -135,6 +135,8 @@ export class Station {
   }
 
   static async open(options: OpenStationOptions = {}): Promise<Station> {
+    // The home's config (zod), its database and the recovery at open: loaded here, not by every command (--version, --help).
+    const { openStationContext } = await import('./station/context.js');
     return new Station(await openStationContext(options));
   }
 

@@ -25,7 +25,8 @@ export interface AuditVerifyResult {
 export async function verifyAuditLog(
   db: StationDb,
   paths: HomePaths,
-  stationKeys: readonly TrustedKey[],
+  /** May still be loading: it is needed only once the walk is done, and loads meanwhile (station-audit.ts). */
+  stationKeys: readonly TrustedKey[] | Promise<readonly TrustedKey[]>,
   options: ChainWalkOptions = {},
 ): Promise<AuditVerifyResult> {
   const notes: string[] = [];
@@ -44,20 +45,35 @@ export async function verifyAuditLog(
     headUnreadable = (error as Error).message;
   }
   const wanted = new Set([...checkpoints.map((c) => c.seq), ...(head ? [head.seq] : [])]);
-  const walk = await walkAuditChain(db, wanted, options);
+  // The walk starts its worker lanes and returns at its first pause; the two whole-table queries
+  // about per-file rows run here meanwhile, on this thread, while the workers check chunks,
+  // instead of after the walk with every other core idle. Neither depends on the walk: the first
+  // is the lowest such event in the whole log, which is also the lowest at or below the walk's
+  // end whenever there is one there.
+  const walking = walkAuditChain(db, wanted, options);
+  let added: { seq: number | null };
+  let orphans: { n: number };
+  try {
+    added = db.prepare('SELECT MIN(f.event_seq) AS seq FROM audit_files f JOIN audit_events e ON e.seq = f.event_seq WHERE e.files_digest IS NULL').get() as {
+      seq: number | null;
+    };
+    orphans = db.prepare('SELECT COUNT(*) AS n FROM audit_files WHERE event_seq NOT IN (SELECT seq FROM audit_events)').get() as { n: number };
+  } catch (error) {
+    // The walk is not left running (or failing unheard) behind the error.
+    await walking.catch(() => undefined);
+    throw error;
+  }
+  const walk = await walking;
   const { hashes, rows: count } = walk;
   if (walk.broken) breakAt(walk.broken.seq, walk.broken.reason);
   const lastSeq = walk.expected - 1;
   if (headUnreadable !== null) breakAt(lastSeq + 1, `audit-head.json is unreadable or malformed (${headUnreadable}): the newest events cannot be vouched for`);
-  const added = db
-    .prepare('SELECT MIN(f.event_seq) AS seq FROM audit_files f JOIN audit_events e ON e.seq = f.event_seq WHERE e.files_digest IS NULL AND e.seq <= ?')
-    .get(lastSeq) as { seq: number | null };
-  if (added.seq !== null) breakAt(added.seq, `the per-file rows of event #${added.seq} were edited`);
-  const orphans = db.prepare('SELECT COUNT(*) AS n FROM audit_files WHERE event_seq NOT IN (SELECT seq FROM audit_events)').get() as { n: number };
+  if (added.seq !== null && added.seq <= lastSeq) breakAt(added.seq, `the per-file rows of event #${added.seq} were edited`);
   if (orphans.n > 0) breakAt(lastSeq + 1, `${orphans.n} per-file rows belong to no event (their event was deleted)`);
+  const keys = await stationKeys;
 
   const checkAgainst = async (checkpoint: AuditCheckpoint, where: string): Promise<number | null> => {
-    if (!(await checkpointSignatureValid(checkpoint, stationKeys))) {
+    if (!(await checkpointSignatureValid(checkpoint, keys))) {
       breakAt(checkpoint.seq, `the ${where} for event #${checkpoint.seq} has no valid station signature`);
       return null;
     }

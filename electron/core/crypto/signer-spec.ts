@@ -6,20 +6,10 @@ import { unlockStationSigningKey } from '../keys/station-key.js';
 import { openpgpSigner, type BundleSigner } from './bundle-signer.js';
 import { gnupgSigner } from './gnupg-signer.js';
 import { OPENPGP_CONFIG } from './openpgp-config.js';
+import type { SignerSpec } from './signer-option.js';
 import { unlockSigningKey } from './unlock-signing-key.js';
 
-/** Who signs: the station key, a GnuPG key (smartcard), or an operator's own armored key file. */
-export type SignerSpec =
-  | { kind: 'station'; passphrase: string }
-  | { kind: 'gpg'; fingerprint: string; homedir?: string | undefined; passphrase?: string | undefined }
-  | { kind: 'key-file'; file: string; passphrase: string };
-
-/** `gpg:FPR` as the CLI writes it; anything else is not a signer spec. */
-export function parseGpgSignerOption(value: string): string {
-  const match = /^gpg:([0-9A-Fa-f:\s]{40,})$/u.exec(value.trim());
-  if (!match) throw new AirlockError('USAGE', `The signer "${value}" must be written gpg:<fingerprint>.`, { data: { reason: 'signer-format' } });
-  return (match[1] ?? '').replace(/[\s:]/gu, '').toUpperCase();
-}
+export { parseGpgSignerOption, type SignerSpec } from './signer-option.js';
 
 export async function resolveSigner(paths: HomePaths, spec: SignerSpec): Promise<BundleSigner> {
   switch (spec.kind) {

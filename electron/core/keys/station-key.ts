@@ -8,6 +8,7 @@ import { writeFileDurably } from '../fs/durable.js';
 import { OPENPGP_CONFIG } from '../crypto/openpgp-config.js';
 import { unlockSigningKey } from '../crypto/unlock-signing-key.js';
 import type { HomePaths } from '../home/station-home.js';
+import type { KeyAlgorithm } from './key-algorithms.js';
 import { describeKey, type KeyDescription } from './public-key.js';
 import { readTrustStore, trustPublicKey, writeTrustStoreEntries } from './trust-store.js';
 
@@ -22,8 +23,7 @@ export async function hasStationKey(paths: HomePaths): Promise<boolean> {
   return exists(paths.stationPrivateKey);
 }
 
-export const KEY_ALGORITHMS = ['ed25519', 'rsa4096', 'p384'] as const;
-export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number];
+export { KEY_ALGORITHMS, type KeyAlgorithm } from './key-algorithms.js';
 
 /** ed25519 as curve25519Legacy (v4) so GnuPG 2.2 reads it; RSA-4096 and NIST P-384 for sites that require them. */
 function keyParameters(algorithm: KeyAlgorithm): { type: 'ecc'; curve: 'curve25519Legacy' | 'nistP384' } | { type: 'rsa'; rsaBits: number } {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { SHA256_DIGEST } from './layout-format.js';
+import { REPOSITORY_NAME, TAG_NAME } from './name-patterns.js';
 
 const digest = z.string().regex(SHA256_DIGEST);
 const mediaType = z.string().min(1).max(255);
@@ -16,9 +17,7 @@ export const IMAGE_PLATFORM = z.strictObject({
   digest,
 });
 
-/** A repository below the registry prefix: distribution's grammar (lower case path components). */
-export const REPOSITORY_NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/u;
-export const TAG_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/u;
+export { REPOSITORY_NAME, TAG_NAME };
 
 export const IMAGE_ENTRY = z.strictObject({
   kind: z.enum(['image', 'chart']),

@@ -20,7 +20,12 @@ export function listAudit(context: StationContext, query: AuditQuery = {}): Audi
 
 /** Checkpoints are verified with the station's own public key and any earlier station keys kept in the trust store. */
 export async function verifyAudit(context: StationContext): Promise<AuditVerifyResult> {
-  return verifyAuditLog(context.readDatabase(), context.paths, await loadStationKeys(context.paths));
+  const db = context.readDatabase();
+  // Parsing the keys (openpgp.js) overlaps the walk over the chain; they are needed only after it.
+  const keys = loadStationKeys(context.paths);
+  // Settled here as well so a failure while the walk runs is not an unhandled rejection; the walk's end awaits it and reports it.
+  keys.catch(() => undefined);
+  return verifyAuditLog(db, context.paths, keys);
 }
 
 export function exportAudit(context: StationContext, format: AuditExportFormat, out: Writable): Promise<{ events: number; checkpoints: number }> {

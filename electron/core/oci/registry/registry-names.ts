@@ -4,7 +4,7 @@
  * so each is checked here before it is joined into a request path (no `..`, `?`, `%` or `//`).
  */
 import { AirlockError } from '../../errors.js';
-import { REPOSITORY_NAME, TAG_NAME } from '../images-file.js';
+import { REPOSITORY_NAME, TAG_NAME } from '../name-patterns.js';
 import { SHA256_DIGEST } from '../layout-format.js';
 
 /** The distribution spec's limit on a repository name (host excluded). */
