@@ -15,17 +15,31 @@ const { isAscii } = require('node:buffer');
 const { readdirSync, readFileSync, writeFileSync, renameSync } = require('node:fs');
 const Module = require('node:module');
 const path = require('node:path');
+const { setFlagsFromString } = require('node:v8');
 const vm = require('node:vm');
 
 const bundleDir = path.join(__dirname, '..', 'dist', 'cli');
 const bundlePath = path.join(bundleDir, 'airlock.cjs');
 const VENDOR_BUNDLE = /^\.\/(vendor-[a-z0-9-]+\.cjs)$/u;
 
+// V8 accepts a code cache only under the flags it was made with, and the CLI sets a heap flag at
+// run time (electron/cli/heap-tuning.ts, which keeps setting it for runs that do not come through
+// here). A vendor bundle is compiled after that, so without this every command that loads one
+// compiled openpgp.js from source. Set here first, in both modes, every cache is made and used
+// under the same flags. The value must be heap-tuning.ts's (test/unit/packaging/cli-code-cache.test.ts).
+const CLI_V8_FLAGS = ['--heap-growing-percent=30'];
+for (const flag of CLI_V8_FLAGS) setFlagsFromString(flag);
+
+// AIRLOCK_CODE_CACHE_REPORT=1 writes whether V8 took each bundle's cache to stderr (for that test).
+const reportCache = process.env.AIRLOCK_CODE_CACHE_REPORT === '1';
+
 function compile(file, cachedData) {
   // scripts/build-cli.mjs writes the bundles in ASCII: as Latin-1 the bytes are the string, with no UTF-8 decoding.
   const bytes = readFileSync(file);
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-  return new vm.Script(Module.wrap(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
+  const script = new vm.Script(Module.wrap(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
+  if (reportCache && cachedData) process.stderr.write(`code cache ${path.basename(file)}: ${script.cachedDataRejected ? 'rejected' : 'accepted'}\n`);
+  return script;
 }
 
 function readCache(file) {
