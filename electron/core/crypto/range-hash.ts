@@ -60,7 +60,7 @@ class RangeCopy {
 
   async write(chunk: Buffer, position: number): Promise<void> {
     try {
-      for (let done = 0; done < chunk.length; ) done += await writeAt(this.target.fd, chunk, done, chunk.length - done, position + done);
+      for (let done = 0; done < chunk.length;) done += await writeAt(this.target.fd, chunk, done, chunk.length - done, position + done);
     } catch (error) {
       this.failure ??= error;
       return;
