@@ -304,7 +304,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     } catch {
       // The temporary table goes with the connection anyway; the import's outcome stands.
     }
-    // After a commit only owner.json is left in it; after a failure, everything staged goes.
+    // After a commit only owner.json (and the empty ahead/ of files the lanes wrote) is left in it; after a failure, everything staged goes.
     await staging.discard().catch(() => undefined);
   }
 }
