@@ -1,7 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 
 /** How much is written before the kernel is asked to start putting it on disk. */
-const FLUSH_EVERY_BYTES = 64 << 20;
+export const EARLY_WRITEBACK_BYTES = 64 << 20;
 
 /**
  * Starts writeback in the background every 64 MiB written (datasync, one at a time), so the
@@ -16,7 +16,7 @@ export class EarlyWriteback {
 
   constructor(
     private readonly handle: FileHandle,
-    private readonly every = FLUSH_EVERY_BYTES,
+    private readonly every = EARLY_WRITEBACK_BYTES,
   ) {}
 
   wrote(bytes: number): void {

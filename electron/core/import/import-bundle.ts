@@ -9,7 +9,7 @@ import { AirlockError, errnoOf, toAirlockError } from '../errors.js';
 import { sweepDeadTemps } from '../fs/owned-temp.js';
 import { nameTaken } from '../fs/publish.js';
 import type { StationPolicy } from '../policy/station-policy.js';
-import { checkBundle, type AuthenticatedFacts, type BundleSource, type PayloadSink } from '../verify/check-bundle.js';
+import { checkBundle, type AuthenticatedFacts, type BundleSource, type PayloadLanes, type PayloadSink } from '../verify/check-bundle.js';
 import type { PayloadRows } from '../verify/payload-index.js';
 import { stageAuditFileRows, type StagedFileRows } from '../audit/staged-file-rows.js';
 import { portabilityFindings } from '../bundle/path-rules.js';
@@ -74,6 +74,8 @@ export interface ImportOptions {
    * leaves them to be swept; the re-run verifies again from the bundle). Default true.
    */
   durable?: boolean | undefined;
+  /** Large payload files on both cores (verify-options.ts): tests give small sizes; the default engages at 64 MiB. */
+  payloadLanes?: PayloadLanes | undefined;
   /** What the verify pass writes payload files to, given the staging folder (default: the staging folder itself). */
   payloadSink?: ((staging: PayloadSink) => PayloadSink) | undefined;
   /**
@@ -232,6 +234,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       clockSkewSeconds: options.policy.clockSkewSeconds,
       failFast: true,
       payloadSink: options.payloadSink?.(staging) ?? staging,
+      payloadLanes: options.payloadLanes,
       afterAuthentication: gate,
       inspectors: options.inspection ? [options.inspection] : undefined,
       now: options.now,
@@ -301,7 +304,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     } catch {
       // The temporary table goes with the connection anyway; the import's outcome stands.
     }
-    // After a commit only owner.json is left in it; after a failure, everything staged goes.
+    // After a commit only owner.json (and the empty ahead/ of files the lanes wrote) is left in it; after a failure, everything staged goes.
     await staging.discard().catch(() => undefined);
   }
 }

@@ -1,12 +1,12 @@
 import { closeSync, fsyncSync, mkdtempSync, openSync, renameSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { AirlockError } from '../errors.js';
 import { fsyncDirectory } from '../fs/durable.js';
-import { EarlyWriteback } from '../fs/early-writeback.js';
+import { EARLY_WRITEBACK_BYTES, EarlyWriteback } from '../fs/early-writeback.js';
 import { currentStamp } from '../fs/process-owner.js';
-import type { PayloadFileWriter, PayloadSink } from '../verify/check-bundle.js';
+import type { AheadFile, AheadFiles, PayloadFileWriter, PayloadSink, WrittenAhead } from '../verify/check-bundle.js';
 import { bufferSource, fileRangeSource } from '../inspect/byte-sources.js';
 import { SMALL_FILE_BYTES, SmallFileStager } from './small-file.js';
 import { SmallFileQueue } from './small-file-queue.js';
@@ -72,6 +72,9 @@ export class StagingDirectory implements PayloadSink {
   private smallMode: SmallFileMode | null;
   /** The empty folder this import made at DIR/NAME for its commit, until the rename replaces it. */
   private placeholder: PlaceholderRecord | null = null;
+  /** Files the verify pass's lanes write large payload files into, ahead of the walk (see writesAhead). */
+  private aheadDir: Promise<string> | null = null;
+  private aheadCount = 0;
 
   private constructor(
     readonly root: string,
@@ -130,9 +133,38 @@ export class StagingDirectory implements PayloadSink {
     this.lastParent = parent;
   }
 
-  async openFile(payloadPath: string, size: number): Promise<PayloadFileWriter> {
+  /**
+   * Large files are written by the verify pass's lanes on both cores as they hash them
+   * (verify/parallel/parallel-payload.ts), ahead of the walk, into `ahead/N` beside payload/
+   * (unreachable from DIR until the commit, and never under a payload name). When the walk reaches
+   * the entry, openFile creates the payload name as for any file (exclusive: a duplicate is still
+   * EEXIST at that entry), and the writer's close(true), after the digest matched the signed
+   * manifest, renames the written file over that empty file of ours. A file that failed its
+   * checksum keeps its empty name; the import fails and the staging folder goes.
+   */
+  readonly writesAhead: AheadFiles = {
+    minBytes: SMALL_FILE_BYTES + 1,
+    create: (size) => this.createAhead(size),
+  };
+
+  private async createAhead(_size: number): Promise<AheadFile> {
+    const durability = await this.durability();
+    const dir = await (this.aheadDir ??= mkdir(join(this.root, 'ahead'), { mode: 0o700 }).then(() => join(this.root, 'ahead')));
+    this.aheadCount += 1;
+    const path = join(dir, String(this.aheadCount));
+    const handle: FileHandle = await open(path, 'wx', 0o644);
+    return {
+      path,
+      fd: handle.fd,
+      flushEvery: durability.flushes ? EARLY_WRITEBACK_BYTES : 0,
+      close: () => handle.close(),
+    };
+  }
+
+  async openFile(payloadPath: string, size: number, _archiveOffset?: number, writtenAhead?: WrittenAhead): Promise<PayloadFileWriter> {
     const full = this.target(payloadPath);
     const durability = await this.durability();
+    if (writtenAhead !== undefined) return this.adopting(full, size, durability, writtenAhead);
     if (size <= SMALL_FILE_BYTES) return this.smallFile(full, durability);
     await this.ensureParent(full, durability);
     // 'wx': a second entry for one path can never overwrite the first; 0644 whatever the archive said.
@@ -150,6 +182,23 @@ export class StagingDirectory implements PayloadSink {
         } finally {
           await handle.close();
         }
+      },
+      written: () => fileRangeSource(full, 0, size),
+    };
+  }
+
+  /** The payload name made now (exclusively, 0644, empty); the lanes' file renamed over it once verified. */
+  private async adopting(full: string, size: number, durability: StagedDurability, ahead: WrittenAhead): Promise<PayloadFileWriter> {
+    await this.ensureParent(full, durability);
+    await (await open(full, 'wx', 0o644)).close();
+    durability.fileCreated(full);
+    return {
+      takesBytes: false,
+      write: async () => {
+        throw new AirlockError('INTERNAL', `${full} is written by the verify pass's lanes, not through its writer.`);
+      },
+      close: async (verified) => {
+        if (verified) await rename(await ahead.file, full);
       },
       written: () => fileRangeSource(full, 0, size),
     };

@@ -27,6 +27,8 @@ import { createVerifyState, fileRow, type VerifyState } from './verify-state.js'
 import type { CheckBundleOptions, CheckBundleResult } from './verify-options.js';
 
 export type {
+  AheadFile,
+  AheadFiles,
   AuthenticatedFacts,
   BundleSource,
   CheckBundleOptions,
@@ -34,6 +36,7 @@ export type {
   PayloadFileWriter,
   PayloadLanes,
   PayloadSink,
+  WrittenAhead,
 } from './verify-options.js';
 export type { FileInspection, InspectedFile, PayloadInspector } from './inspectors.js';
 export { PROBLEM_CAP } from './problem-list.js';
@@ -91,7 +94,12 @@ async function beginPayload(state: VerifyState): Promise<void> {
   await checkBag(state);
   // Only now may a payload byte be hashed: the lanes take the listed files within the limits (the walk asks for any other it needs).
   const { manifest, top, limits } = state;
-  state.parallel?.startHashing((claim) => claim.size <= limits.maxFileBytes && manifest?.has(claim.path.slice((top?.length ?? 0) + 1)) === true);
+  // An import's lanes also write what they hash, within what the signed bag-info and the limits allow in all (parallel-payload.ts).
+  const oxum = state.facts?.oxum?.octets ?? Infinity;
+  state.parallel?.startHashing((claim) => claim.size <= limits.maxFileBytes && manifest?.has(claim.path.slice((top?.length ?? 0) + 1)) === true, {
+    budget: Math.min(oxum, limits.maxTotalBytes),
+    writing: () => state.writing,
+  });
 }
 
 /** The archive itself cannot be read on (node-tar or the tar guards refused it). */

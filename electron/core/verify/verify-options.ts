@@ -14,8 +14,19 @@ import type { PayloadRows } from './payload-index.js';
 
 /** Receives the bytes of each listed payload file as they stream (import writes them to staging). */
 export interface PayloadSink {
-  /** `archiveOffset`: where the file's bytes start in the archive stream (tar-entries.ts archiveOffsetOf). */
-  openFile(payloadPath: string, size: number, archiveOffset?: number | undefined): Promise<PayloadFileWriter>;
+  /**
+   * `archiveOffset`: where the file's bytes start in the archive stream (tar-entries.ts archiveOffsetOf).
+   * `writtenAhead`: the lanes wrote this file's bytes, exactly the bytes they hashed, to a file the
+   * sink made with `writesAhead.create` (then the writer takes no bytes: its close(true) adopts that file).
+   */
+  openFile(payloadPath: string, size: number, archiveOffset?: number | undefined, writtenAhead?: WrittenAhead | undefined): Promise<PayloadFileWriter>;
+  /**
+   * Set by a sink whose large files the parallel pass may write ahead of the walk (an import's
+   * staging: parallel/parallel-payload.ts): each lane writes the bytes it hashes to a private file
+   * of the sink's, which becomes the payload file only when the walk reaches its entry and its
+   * digest matched the signed manifest.
+   */
+  readonly writesAhead?: AheadFiles | undefined;
   /**
    * Set by a sink that takes payload files of at least this many bytes without their bytes (a
    * push-only import leaves large image blobs in the bundle file: oci/push/bundle-blobs.ts). Such
@@ -23,6 +34,24 @@ export interface PayloadSink {
    * does want its bytes gets them read from the bundle and hashed as they pass.
    */
   readonly bytelessFromBytes?: number | undefined;
+}
+/** Where the lanes may write large files ahead of the walk (PayloadSink.writesAhead). */
+export interface AheadFiles {
+  /** Only files of at least this many bytes. */
+  readonly minBytes: number;
+  /** A new file no final name reaches, open for writing. */
+  create(size: number): Promise<AheadFile>;
+}
+export interface AheadFile {
+  readonly path: string;
+  readonly fd: number;
+  /** Start writeback every this many bytes written; 0: nothing is flushed. */
+  readonly flushEvery: number;
+  close(): Promise<void>;
+}
+/** A claimed file the lanes write ahead: `file` resolves, once its digest is had, to the file holding exactly the bytes hashed. */
+export interface WrittenAhead {
+  readonly file: Promise<string>;
 }
 export interface PayloadFileWriter {
   /** False: the writer takes no bytes (write() is never needed), only the verdict at close(). */

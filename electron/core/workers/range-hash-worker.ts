@@ -2,10 +2,11 @@
  * The worker thread's lane of verify's parallel payload pass (verify/parallel/hash-lanes.ts
  * starts it): it hashes the byte ranges it is posted, one after another, through the same
  * function as the other lane (crypto/range-hash.ts), reading the bundle through the descriptor
- * the posting thread opened (threads share descriptors), so both lanes read the same file.
+ * the posting thread opened (threads share descriptors), so both lanes read the same file. An
+ * import's job also names the staged file to write the hashed bytes to (opened by the posting thread).
  */
 import { parentPort } from 'node:worker_threads';
-import { hashRange, rangeBuffers } from '../crypto/range-hash.js';
+import { hashRange, rangeBuffers, type RangeBuffers } from '../crypto/range-hash.js';
 import type { RangeJob, RangeReply } from '../verify/parallel/range-protocol.js';
 import { postableError } from './posted-error.js';
 
@@ -15,6 +16,8 @@ const REPORT_EVERY = 16 << 20;
 if (!parentPort) throw new Error('range-hash-worker runs only as a worker thread');
 const port = parentPort;
 const buffers = rangeBuffers();
+/** Three buffers for a range that is also written (an import's staged file): read, hash and write at once. */
+let copyBuffers: RangeBuffers | null = null;
 /** Ranges are hashed in the order posted. */
 let turn: Promise<void> = Promise.resolve();
 
@@ -31,7 +34,9 @@ async function hashJob(job: RangeJob): Promise<void> {
     unreported = 0;
   };
   try {
-    const { digest, read } = await hashRange(job.fd, job.start, job.size, buffers, { onBytes });
+    const { copyTo } = job;
+    const using = copyTo ? (copyBuffers ??= rangeBuffers(3)) : buffers;
+    const { digest, read } = await hashRange(job.fd, job.start, job.size, using, { onBytes, copyTo });
     post({ id: job.id, progress: unreported, digest, read });
   } catch (error) {
     post({ id: job.id, error: postableError(error) });

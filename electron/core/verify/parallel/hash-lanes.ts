@@ -7,7 +7,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { WorkerRun } from '../../bundle/worker-run.js';
-import { hashRange, rangeBuffers, type RangeDigest } from '../../crypto/range-hash.js';
+import { hashRange, rangeBuffers, type RangeBuffers, type RangeCopyTarget, type RangeDigest } from '../../crypto/range-hash.js';
 import { AirlockError, toAirlockError } from '../../errors.js';
 import { revivedError } from '../../workers/posted-error.js';
 import { startWorker } from '../../workers/worker-script.js';
@@ -16,6 +16,16 @@ import type { RangeJob, RangeReply } from './range-protocol.js';
 
 /** Hears of bytes hashed, per claim. */
 export type LaneProgress = (claim: Claim, bytes: number) => void;
+
+/** A staged file a claim's bytes are written to as they are hashed (an import's; parallel-payload.ts makes it). */
+export interface LaneFile {
+  readonly copyTo: RangeCopyTarget;
+  /** Called once the lane is done with the descriptor (written, or failed): closes it. */
+  close(): Promise<void>;
+}
+
+/** The file to write a claim's bytes to, or null to only hash them. */
+export type LaneOutput = (claim: Claim) => Promise<LaneFile | null>;
 
 export class HashLanes {
   private worker: { thread: Worker; run: WorkerRun } | null = null;
@@ -36,6 +46,7 @@ export class HashLanes {
     private readonly book: ClaimBook,
     private readonly progress: LaneProgress,
     private readonly signal: AbortSignal | undefined,
+    private readonly output: LaneOutput | null = null,
   ) {
     this.stop = signal ? AbortSignal.any([signal, this.stopper.signal]) : this.stopper.signal;
     book.onFirstClaim(() => this.bootWorker());
@@ -92,24 +103,59 @@ export class HashLanes {
 
   private async threadLane(): Promise<void> {
     const buffers = rangeBuffers();
+    let copyBuffers: RangeBuffers | null = null;
     for (let claim = await this.book.nextJob(); claim; claim = await this.book.nextJob()) {
       const job = claim;
-      await this.settle(job, () => hashRange(this.fd, job.start, job.size, buffers, { onBytes: (bytes) => this.progress(job, bytes), signal: this.stop }));
+      await this.settle(job, () =>
+        this.writing(job, (copyTo) =>
+          hashRange(this.fd, job.start, job.size, copyTo ? (copyBuffers ??= rangeBuffers(3)) : buffers, {
+            onBytes: (bytes) => this.progress(job, bytes),
+            signal: this.stop,
+            copyTo,
+          }),
+        ),
+      );
     }
   }
 
   private async workerLane(worker: { thread: Worker; run: WorkerRun }): Promise<void> {
     for (let claim = await this.book.nextJob(); claim; claim = await this.book.nextJob()) {
       const job = claim;
-      await this.settle(job, () => this.post(worker, job));
+      await this.settle(job, () =>
+        this.writing(
+          job,
+          (copyTo) => this.post(worker, job, copyTo),
+          // The worker may still be writing through the descriptor: it is closed only once the thread has exited.
+          () => worker.run.stop(),
+        ),
+      );
     }
   }
 
-  private post(worker: { thread: Worker; run: WorkerRun }, claim: Claim): Promise<RangeDigest> {
+  /**
+   * Run a lane's hash of `claim`, with the staged file it also writes to when there is one
+   * (this.output); the file is closed before the claim settles, so whoever takes the digest finds it whole.
+   */
+  private async writing(claim: Claim, hash: (copyTo?: RangeCopyTarget) => Promise<RangeDigest>, onFailure?: () => Promise<void>): Promise<RangeDigest> {
+    const file = this.output ? await this.output(claim) : null;
+    if (file === null) return hash();
+    let digest: RangeDigest;
+    try {
+      digest = await hash(file.copyTo);
+    } catch (error) {
+      await onFailure?.();
+      await file.close().catch(() => undefined);
+      throw error;
+    }
+    await file.close();
+    return digest;
+  }
+
+  private post(worker: { thread: Worker; run: WorkerRun }, claim: Claim, copyTo?: RangeCopyTarget): Promise<RangeDigest> {
     const id = this.nextId;
     this.nextId += 1;
     const reply = new Promise<RangeDigest>((resolve, reject) => this.waiting.set(id, { claim, resolve, reject }));
-    const job: RangeJob = { id, fd: this.fd, start: claim.start, size: claim.size };
+    const job: RangeJob = { id, fd: this.fd, start: claim.start, size: claim.size, copyTo };
     worker.thread.postMessage(job);
     // The worker's end (an error, a cancel, an unexpected exit) fails the range it holds.
     return Promise.race([reply, worker.run.done.then(() => Promise.reject(new AirlockError('CANCELLED')))]);

@@ -7,11 +7,20 @@
  * ahead of the walk, which reads zeros in their place (filled-source.ts) and takes the digest
  * when it reaches the entry.
  *
- * Only for a bundle that is one plain file read by verify, or by a push-only import whose sink
- * takes its large files without their bytes (PayloadSink.bytelessFromBytes: the blobs stay in the
- * bundle file, oci/push/bundle-blobs.ts): any other import writes the bytes it hashes (and hashes
- * the bytes it writes), a split bundle's parts and standard input cannot be read at an offset,
- * and content inspection reads every byte anyway. They keep the sequential pass.
+ * For a bundle that is one plain file read by verify; by a push-only import whose sink takes its
+ * large files without their bytes (PayloadSink.bytelessFromBytes: the blobs stay in the bundle
+ * file, oci/push/bundle-blobs.ts); and by an import whose sink lets the lanes write large files
+ * ahead of the walk (PayloadSink.writesAhead: import/staging.ts). There each lane writes every
+ * chunk it hashes, the same buffer, to a private file of the sink's (so the bytes written are the
+ * bytes hashed), and the walk, on reaching the entry and matching its digest with the signed
+ * manifest, has the sink adopt that file under the payload name. A split bundle's parts and
+ * standard input cannot be read at an offset, and content inspection reads every byte anyway:
+ * they keep the sequential pass.
+ *
+ * What the lanes write ahead is bounded: only wanted claims (listed, within the per-file limit),
+ * each header path once, while the import still writes (its first problem stops that), and in
+ * all no more than the signed Payload-Oxum and the station's total limit allow. A hostile archive
+ * repeating a listed entry cannot make the lanes fill the disk while the walk reports it.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import type { ReadEntry } from 'tar';
@@ -22,10 +31,10 @@ import { HASH_CHUNK_BYTES } from '../../crypto/sha256.js';
 import { readAt } from '../../crypto/range-hash.js';
 import { AirlockError } from '../../errors.js';
 import type { ProgressTracker } from '../../jobs/progress-tracker.js';
-import type { CheckBundleOptions, PayloadLanes, PayloadSink } from '../verify-options.js';
+import type { AheadFiles, CheckBundleOptions, PayloadLanes, PayloadSink, WrittenAhead } from '../verify-options.js';
 import { ClaimBook, type Claim } from './claim-book.js';
 import { FilledSource } from './filled-source.js';
-import { HashLanes } from './hash-lanes.js';
+import { HashLanes, type LaneFile } from './hash-lanes.js';
 import { CLAIM_MIN_BYTES, scoutPayload } from './payload-scout.js';
 
 /** Below this a bundle is verified by the sequential pass: a worker thread costs more to start than it saves. */
@@ -44,9 +53,30 @@ function roundUp(value: number, unit: number): number {
  */
 function withSink(settings: Exclude<PayloadLanes, 'off'>, sink: PayloadSink | undefined): Exclude<PayloadLanes, 'off'> | null {
   if (sink === undefined) return settings;
-  const byteless = sink.bytelessFromBytes;
-  if (byteless === undefined) return null;
-  return { ...settings, claimMinBytes: Math.max(settings.claimMinBytes, byteless) };
+  const from = sink.bytelessFromBytes ?? sink.writesAhead?.minBytes;
+  if (from === undefined) return null;
+  return { ...settings, claimMinBytes: Math.max(settings.claimMinBytes, from) };
+}
+
+/** What the lanes may write ahead of the walk, given when hashing starts (startHashing). */
+export interface AheadRule {
+  /** Bytes written ahead in all, at most. */
+  budget: number;
+  /** Whether the import still writes payload files (false after its first problem). */
+  writing: () => boolean;
+}
+
+/** A claim written ahead: its file's path once the lane has closed it. */
+interface AheadClaim extends WrittenAhead {
+  resolve(path: string): void;
+}
+
+function aheadClaim(): AheadClaim {
+  let resolve!: (path: string) => void;
+  const file = new Promise<string>((done) => {
+    resolve = done;
+  });
+  return { file, resolve };
 }
 
 export class ParallelPayload {
@@ -57,15 +87,24 @@ export class ParallelPayload {
   private current: { entry: ReadEntry; claim: Claim } | null = null;
   /** Claimed bytes read again on this thread for an inspector that needs them (read()). */
   rereadBytes = 0;
+  /** Set by startHashing for a sink that takes files written ahead. */
+  private wanted: ((claim: Claim) => boolean) | null = null;
+  private rule: AheadRule | null = null;
+  /** Each claim's decision, taken once (by its lane or by the walk, whichever asks first): written ahead, or null. */
+  private readonly decided = new Map<Claim, AheadClaim | null>();
+  private readonly aheadPaths = new Set<string>();
+  private aheadBytes = 0;
 
   private constructor(
     private readonly handle: FileHandle,
     private readonly tracker: ProgressTracker,
     signal: AbortSignal | undefined,
     settings: Exclude<PayloadLanes, 'off'>,
+    private readonly ahead: AheadFiles | null,
   ) {
     this.source = new FilledSource(handle.fd, this.book);
-    this.lanes = new HashLanes(handle.fd, this.book, (claim, bytes) => this.count(claim, bytes), signal);
+    const output = ahead ? (claim: Claim) => this.laneFile(ahead, claim) : null;
+    this.lanes = new HashLanes(handle.fd, this.book, (claim, bytes) => this.count(claim, bytes), signal, output);
     this.scout = scoutPayload(handle.fd, this.book, settings, signal).catch(() => {
       // A read the scout could not make, the walk makes too, and reports.
     });
@@ -78,7 +117,8 @@ export class ParallelPayload {
     const settings = withSink(chosen, options.payloadSink);
     if (settings === null || fileSize === null || fileSize < settings.minBundleBytes) return null;
     const handle = await open(options.bundlePath, 'r');
-    return new ParallelPayload(handle, tracker, options.signal, settings);
+    const ahead = options.payloadSink?.bytelessFromBytes === undefined ? (options.payloadSink?.writesAhead ?? null) : null;
+    return new ParallelPayload(handle, tracker, options.signal, settings, ahead);
   }
 
   /** The walk met `entry` (every entry, in order, before anything else is done with it). */
@@ -91,9 +131,50 @@ export class ParallelPayload {
   }
 
   /** The tag manifest is authenticated and the payload manifest parsed: the lanes may hash what `wanted` accepts. */
-  startHashing(wanted: (claim: Claim) => boolean): void {
+  startHashing(wanted: (claim: Claim) => boolean, rule?: AheadRule): void {
+    this.wanted = wanted;
+    this.rule = rule ?? null;
     this.book.open(wanted);
     this.lanes.start();
+  }
+
+  /** For the walk at a claimed entry: whether (and where) the lanes write its bytes ahead; the sink's writer then adopts that file. */
+  writtenAhead(entry: ReadEntry): WrittenAhead | null {
+    return this.decide(this.claimOf(entry));
+  }
+
+  private decide(claim: Claim): AheadClaim | null {
+    const known = this.decided.get(claim);
+    if (known !== undefined) return known;
+    const rule = this.rule;
+    const writes =
+      this.ahead !== null &&
+      rule !== null &&
+      this.wanted?.(claim) === true &&
+      rule.writing() &&
+      !this.aheadPaths.has(claim.path) &&
+      this.aheadBytes + claim.size <= rule.budget;
+    const decision = writes ? aheadClaim() : null;
+    if (decision) {
+      this.aheadPaths.add(claim.path);
+      this.aheadBytes += claim.size;
+    }
+    this.decided.set(claim, decision);
+    return decision;
+  }
+
+  /** The lane's file for a claim written ahead (null: hashed only); its path is handed to the walk once closed. */
+  private async laneFile(ahead: AheadFiles, claim: Claim): Promise<LaneFile | null> {
+    const decision = this.decide(claim);
+    if (decision === null) return null;
+    const file = await ahead.create(claim.size);
+    return {
+      copyTo: { fd: file.fd, flushEvery: file.flushEvery },
+      close: async () => {
+        await file.close();
+        decision.resolve(file.path);
+      },
+    };
   }
 
   /** Whether the walk reads zeros for this entry's data (its bytes are to be had from digest() or read()). */

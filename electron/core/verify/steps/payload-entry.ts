@@ -11,8 +11,8 @@ import { errnoOf } from '../../errors.js';
 import type { FileInspection } from '../inspectors.js';
 import { Fatal } from '../problem-list.js';
 import { afterProblem, fileRow, limitHit, refuseName, type VerifyState } from '../verify-state.js';
-import type { PayloadFileWriter, PayloadSink } from '../verify-options.js';
-import { archiveOffsetOf, entryDataOffset } from '../../bundle/tar-entries.js';
+import type { PayloadFileWriter, PayloadSink, WrittenAhead } from '../verify-options.js';
+import { ArchiveError, archiveOffsetOf, entryDataOffset } from '../../bundle/tar-entries.js';
 import { fileRangeSource } from '../../inspect/byte-sources.js';
 import type { ByteSource } from '../../inspect/contract.js';
 import { drainEntry, hashEntry } from './entry-bytes.js';
@@ -53,7 +53,10 @@ export async function checkPayloadEntry(state: VerifyState, entry: ReadEntry, re
   const oxum = state.facts?.oxum;
   if (oxum && state.payloadBytes > oxum.octets)
     state.problems.fail('PAYLOAD_OXUM_MISMATCH', `The payload holds more than the ${oxum.octets} bytes Payload-Oxum declares.`, rel);
-  const writer = options.payloadSink && state.writing ? await openStaged(options.payloadSink, rel, entry) : null;
+  const claimed = state.parallel?.claimed(entry) === true;
+  // Claimed by the lanes for an import: they write the file as they hash it, and the sink adopts it if its digest matches.
+  const ahead = claimed ? (state.parallel?.writtenAhead(entry) ?? null) : null;
+  const writer = options.payloadSink && state.writing ? await openStaged(options.payloadSink, rel, entry, ahead) : null;
   if (writer === 'exists') {
     // The destination's file system took two names the collision key keeps apart for one: still a duplicate, not an I/O error.
     state.seen.add(rel);
@@ -71,8 +74,8 @@ export async function checkPayloadEntry(state: VerifyState, entry: ReadEntry, re
   let actual: Buffer;
   try {
     actual =
-      state.parallel?.claimed(entry) === true
-        ? await hashClaimed(state.parallel, entry, writer, inspections)
+      claimed && state.parallel
+        ? await hashClaimed(state.parallel, entry, writer, inspections, ahead !== null)
         : await hashEntry(entry, writer || inspections ? (chunk) => feed(chunk, writer, inspections) : undefined);
   } catch (error) {
     await writer?.close(false);
@@ -103,13 +106,16 @@ export async function checkPayloadEntry(state: VerifyState, entry: ReadEntry, re
  * place and is read to its end all the same (a truncated archive is found exactly as before); the
  * digest is the lanes'. An inspector or a sink's writer that needs the bytes themselves gets them
  * read from the bundle here and hashed as they pass, so it sees exactly the bytes that were hashed
- * (a push-only import's sink takes its large blobs without bytes: oci/push/bundle-blobs.ts).
+ * (a push-only import's sink takes its large blobs without bytes: oci/push/bundle-blobs.ts). A
+ * file the lanes wrote ahead (`writtenAhead`) is what they hashed: bytes read again for an
+ * inspector must hash the same, or the bundle changed between the two reads.
  */
 async function hashClaimed(
   parallel: ParallelPayload,
   entry: ReadEntry,
   writer: PayloadFileWriter | null,
   inspections: FileInspection[] | null,
+  writtenAhead: boolean,
 ): Promise<Buffer> {
   await drainEntry(entry);
   const writes = writer !== null && writer.takesBytes !== false;
@@ -121,7 +127,10 @@ async function hashClaimed(
     hash.update(chunk);
     await feed(chunk, writes ? writer : null, inspects ? inspections : null);
   }
-  return hash.digest();
+  const digest = hash.digest();
+  if (writtenAhead && !digest.equals(await parallel.digest(entry)))
+    throw new ArchiveError(`the bundle changed while it was read: "${entry.path}" read differently the second time`);
+  return digest;
 }
 
 async function feed(chunk: Buffer, writer: PayloadFileWriter | null, inspections: FileInspection[] | null): Promise<void> {
@@ -160,9 +169,9 @@ function rereadSource(state: VerifyState, entry: ReadEntry, writer: PayloadFileW
 }
 
 /** The sink's writer for a payload file, or 'exists' when the sink already holds a file by that name (its open is exclusive). */
-async function openStaged(sink: PayloadSink, rel: string, entry: ReadEntry): Promise<PayloadFileWriter | 'exists'> {
+async function openStaged(sink: PayloadSink, rel: string, entry: ReadEntry, ahead: WrittenAhead | null): Promise<PayloadFileWriter | 'exists'> {
   try {
-    return await sink.openFile(rel.slice(PAYLOAD_DIR.length + 1), entry.size, archiveOffsetOf(entry));
+    return await sink.openFile(rel.slice(PAYLOAD_DIR.length + 1), entry.size, archiveOffsetOf(entry), ahead ?? undefined);
   } catch (error) {
     if (errnoOf(error) === 'EEXIST') return 'exists';
     throw error;
