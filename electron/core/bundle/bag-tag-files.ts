@@ -5,7 +5,7 @@ import { channelBagInfo } from '../channels/channel-stamp.js';
 import { sha256Hex } from '../crypto/sha256.js';
 import { formatBagInfo, humanBagSize, type BagInfo } from './bag-info.js';
 import { BAG_INFO_NAME, BAGIT_TXT, BAGIT_TXT_NAME, FORMAT_VERSION, INFO, MANIFEST_NAME, TAGMANIFEST_NAME } from './format.js';
-import { formatManifest } from './manifest.js';
+import { encodeManifest, formatManifest } from './manifest.js';
 import { encodeFileHeader, padding } from './tar-header.js';
 
 export interface TagFile {
@@ -29,13 +29,22 @@ export interface TaggedPayloadFile {
   sha256: string;
 }
 
+/**
+ * The payload as buildBagTags reads it: an array, or a list that makes each file's row when it is
+ * read (the one-pass export keeps its digests in a compact table: hashed-payload.ts). Read twice.
+ */
+export interface TaggedPayload extends Iterable<TaggedPayloadFile> {
+  readonly length: number;
+}
+
 /** Build the tag files for a hashed payload. The tag manifest covers the three tag files before it. */
 export function buildBagTags(
-  payload: readonly TaggedPayloadFile[],
+  payload: TaggedPayload,
   meta: { identity: StationIdentity; sequence: number; now: Date; uuid?: string; channel?: ChannelStamp | undefined },
 ): BagTags {
   const uuid = meta.uuid ?? randomUUID();
-  const payloadBytes = payload.reduce((sum, file) => sum + file.size, 0);
+  let payloadBytes = 0;
+  for (const file of payload) payloadBytes += file.size;
   const info: BagInfo = [
     { label: INFO.baggingDate, value: meta.now.toISOString().slice(0, 10) },
     { label: INFO.payloadOxum, value: `${payloadBytes}.${payload.length}` },
@@ -52,7 +61,7 @@ export function buildBagTags(
   ];
   const bagit = Buffer.from(BAGIT_TXT, 'utf8');
   const bagInfo = Buffer.from(formatBagInfo(info), 'utf8');
-  const manifest = Buffer.from(formatManifest(payload.map((file) => ({ path: file.bagPath, sha256: file.sha256 }))), 'utf8');
+  const manifest = encodeManifest(manifestEntries(payload));
   const tagmanifest = Buffer.from(
     formatManifest([
       { path: BAGIT_TXT_NAME, sha256: sha256Hex(bagit) },
@@ -79,4 +88,8 @@ export function encodeTagRecords(bundleName: string, tagFiles: readonly TagFile[
   return Buffer.concat(
     tagFiles.flatMap((tag) => [encodeFileHeader({ path: `${bundleName}/${tag.name}`, size: tag.bytes.length, mtime }), tag.bytes, padding(tag.bytes.length)]),
   );
+}
+
+function* manifestEntries(payload: TaggedPayload): Generator<{ path: string; sha256: string }> {
+  for (const file of payload) yield { path: file.bagPath, sha256: file.sha256 };
 }

@@ -40,10 +40,14 @@ export async function planOnePassLayout(options: {
   channel?: ChannelStamp | undefined;
 }): Promise<OnePassLayout> {
   const { name, files, now } = options;
-  const standIn = buildBagTags(
-    files.map((file) => ({ bagPath: file.bagPath, size: file.size, sha256: STAND_IN_DIGEST })),
-    { identity: options.identity, sequence: options.sequence, now, channel: options.channel },
-  );
+  // Rows made as they are read: no stand-in object per file (issue #18).
+  const standInRows = {
+    length: files.length,
+    *[Symbol.iterator]() {
+      for (const file of files) yield { bagPath: file.bagPath, size: file.size, sha256: STAND_IN_DIGEST };
+    },
+  };
+  const standIn = buildBagTags(standInRows, { identity: options.identity, sequence: options.sequence, now, channel: options.channel });
   const signature = Buffer.from(await signWithAll(standIn.tagmanifest, options.signers, now), 'utf8');
   const tagSectionBytes = encodeTagRecords(name, [...standIn.files, { name: SIGNATURE_NAME, bytes: signature }], now).length;
   const entryOf = (index: number): TarFileEntry => {

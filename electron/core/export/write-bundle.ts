@@ -19,7 +19,9 @@ import { scanSources, type SourceFile, type SourceScan } from './source-scan.js'
 import { PayloadSpool } from './payload-spool.js';
 import { archivedSizeBound, END_OF_ARCHIVE } from '../bundle/tar-header.js';
 import { planOnePassLayout } from './one-pass-layout.js';
-import { RecordLanes, type RecordDigest } from '../bundle/record-lanes.js';
+import { RecordLanes } from '../bundle/record-lanes.js';
+import type { AuditFileRows } from '../audit/audit-event.js';
+import { HashedPayload } from './hashed-payload.js';
 import { writeArchive, writeThroughOutput, type OpenBundleOutput } from './archive-writer.js';
 
 export interface WriteBundleOptions {
@@ -53,8 +55,8 @@ export interface WriteBundleOptions {
 
 export interface WriteBundleResult extends ExportResult {
   warnings: Array<{ path: string; message: string }>;
-  /** Every payload file as signed, for the audit log's per-file rows. */
-  payloadFiles: Array<{ path: string; size: number; sha256: string }>;
+  /** Every payload file as signed, for the audit log's per-file rows (made as they are read: hashed-payload.ts). */
+  payloadFiles: AuditFileRows;
 }
 
 /** The first half of an export: what is to be signed, before anything is written. */
@@ -167,16 +169,17 @@ async function scanAndWriteOnePass(options: WriteBundleOptions, tracker: Progres
     tracker.startPhase('hashing-and-writing', { bytes: payloadBytes, files: scan.files.length });
     const digests = await lanes.write(layout, out.fd, tracker, signal);
     tracker.flush();
-    const payload: HashedSource[] = scan.files.map((file, index) => ({ ...file, sha256: (digests[index] as RecordDigest).sha256 }));
-    options.checkPayload?.(payload);
-    const tags = buildBagTags(payload, { ...meta, uuid: layout.uuid });
-    const prepared: PreparedBundle = { name: options.name, sequence: options.sequence, createdAt: now, payload, tags, warnings: scan.warnings };
+    // No copy of the file list with its digests: rows are made as the manifest and the audit log read them.
+    const payload = new HashedPayload(scan.files, digests);
+    if (options.checkPayload) options.checkPayload(payload.hashedSources());
+    const tags = buildBagTags(payload.tagged(), { ...meta, uuid: layout.uuid });
+    const signed = { name: options.name, sequence: options.sequence, tags, warnings: scan.warnings };
     tracker.startPhase('signing');
     const signature = await signWithAll(tags.tagmanifest, options.signers, now);
     throwIfAborted(signal);
     const tagRecords = encodeTagRecords(options.name, [...tags.files, { name: SIGNATURE_NAME, bytes: Buffer.from(signature, 'utf8') }], now);
     if (tagRecords.length !== layout.tagSectionBytes) {
-      refit = { prepared, signature };
+      refit = { prepared: { ...signed, createdAt: now, payload: payload.hashedSources() }, signature };
     } else {
       tracker.startPhase('writing-tag-files', { bytes: tagRecords.length + END_OF_ARCHIVE.length, files: 0 });
       await out.write(tagRecords, 0, tagRecords.length, 0);
@@ -192,7 +195,7 @@ async function scanAndWriteOnePass(options: WriteBundleOptions, tracker: Progres
       published = true;
       tracker.addBytes(layout.archiveBytes);
       tracker.flush();
-      return bundleResult(prepared, signers, finalPath, layout.archiveBytes);
+      return bundleResult({ ...signed, files: payload.length, rows: payload.auditRows() }, signers, finalPath, layout.archiveBytes);
     }
   } catch (error) {
     throw toAirlockError(error, finalPath);
@@ -312,7 +315,7 @@ export async function writePreparedBundle(
     const written = await writeThroughOutput(output, (sink) =>
       writeArchive(sink, prepared.name, tagFiles, payload, now, tracker, signal, options.spool ?? null),
     );
-    return bundleResult(prepared, options.signers, written.bundlePath, written.bundleBytes);
+    return bundleResult(preparedResult(prepared), options.signers, written.bundlePath, written.bundleBytes);
   }
   const tempPath = tempPathFor(finalPath);
   const out = await open(tempPath, 'wx', 0o644).catch((error: unknown) => {
@@ -341,7 +344,7 @@ export async function writePreparedBundle(
     if (!published) await discardTemp(out, tempPath);
   }
 
-  return bundleResult(prepared, options.signers, finalPath, bundleBytes);
+  return bundleResult(preparedResult(prepared), options.signers, finalPath, bundleBytes);
 }
 
 /** A temp bundle that was not published: close and remove it (best effort: the error that got here matters more). */
@@ -351,24 +354,48 @@ async function discardTemp(out: FileHandle, tempPath: string): Promise<void> {
   releaseTemp(tempPath);
 }
 
+/** What a written bundle's result is made of. */
+interface SignedBundle {
+  name: string;
+  sequence: number;
+  tags: BagTags;
+  warnings: Array<{ path: string; message: string }>;
+  files: number;
+  rows: AuditFileRows;
+}
+
+function preparedResult(prepared: PreparedBundle): SignedBundle {
+  const { payload } = prepared;
+  return {
+    ...prepared,
+    files: payload.length,
+    rows: {
+      length: payload.length,
+      *[Symbol.iterator]() {
+        for (const f of payload) yield { path: f.bagPath, size: f.size, sha256: f.sha256 };
+      },
+    },
+  };
+}
+
 function bundleResult(
-  prepared: PreparedBundle,
+  signed: SignedBundle,
   signers: Array<{ fingerprint: string; userIds: string[] }>,
   bundlePath: string,
   bundleBytes: number,
 ): WriteBundleResult {
-  const { payload, tags } = prepared;
+  const { tags } = signed;
   return {
     bundlePath,
-    name: prepared.name,
+    name: signed.name,
     uuid: tags.uuid,
-    sequence: prepared.sequence,
-    files: payload.length,
+    sequence: signed.sequence,
+    files: signed.files,
     bytes: tags.payloadBytes,
     bundleBytes,
     tagmanifestSha256: sha256Hex(tags.tagmanifest),
     signers,
-    warnings: prepared.warnings,
-    payloadFiles: payload.map((f) => ({ path: f.bagPath, size: f.size, sha256: f.sha256 })),
+    warnings: signed.warnings,
+    payloadFiles: signed.rows,
   };
 }
