@@ -37,39 +37,23 @@ export interface TaggedPayload extends Iterable<TaggedPayloadFile> {
   readonly length: number;
 }
 
+export interface BagTagMeta {
+  identity: StationIdentity;
+  sequence: number;
+  now: Date;
+  uuid?: string;
+  channel?: ChannelStamp | undefined;
+}
+
 /** Build the tag files for a hashed payload. The tag manifest covers the three tag files before it. */
-export function buildBagTags(
-  payload: TaggedPayload,
-  meta: { identity: StationIdentity; sequence: number; now: Date; uuid?: string; channel?: ChannelStamp | undefined },
-): BagTags {
+export function buildBagTags(payload: TaggedPayload, meta: BagTagMeta): BagTags {
   const uuid = meta.uuid ?? randomUUID();
   let payloadBytes = 0;
   for (const file of payload) payloadBytes += file.size;
-  const info: BagInfo = [
-    { label: INFO.baggingDate, value: meta.now.toISOString().slice(0, 10) },
-    { label: INFO.payloadOxum, value: `${payloadBytes}.${payload.length}` },
-    { label: INFO.bagSize, value: humanBagSize(payloadBytes) },
-    ...(meta.identity.organization ? [{ label: INFO.sourceOrganization, value: meta.identity.organization }] : []),
-    { label: INFO.externalIdentifier, value: uuid },
-    { label: INFO.formatVersion, value: String(FORMAT_VERSION) },
-    { label: INFO.station, value: meta.identity.station },
-    { label: INFO.operator, value: meta.identity.operator },
-    { label: INFO.sequence, value: String(meta.sequence) },
-    { label: INFO.created, value: meta.now.toISOString() },
-    // The channel stamp (docs/bundle-format.md §17): signed with the rest through the tag manifest.
-    ...(meta.channel ? channelBagInfo(meta.channel) : []),
-  ];
   const bagit = Buffer.from(BAGIT_TXT, 'utf8');
-  const bagInfo = Buffer.from(formatBagInfo(info), 'utf8');
+  const bagInfo = bagInfoFor(payloadBytes, payload.length, { ...meta, uuid });
   const manifest = encodeManifest(manifestEntries(payload));
-  const tagmanifest = Buffer.from(
-    formatManifest([
-      { path: BAGIT_TXT_NAME, sha256: sha256Hex(bagit) },
-      { path: BAG_INFO_NAME, sha256: sha256Hex(bagInfo) },
-      { path: MANIFEST_NAME, sha256: sha256Hex(manifest) },
-    ]),
-    'utf8',
-  );
+  const tagmanifest = tagManifestFor(bagit, bagInfo, sha256Hex(manifest));
   return {
     uuid,
     payloadBytes,
@@ -81,6 +65,37 @@ export function buildBagTags(
       { name: TAGMANIFEST_NAME, bytes: tagmanifest },
     ],
   };
+}
+
+/** bag-info.txt for a payload of `files` files, `payloadBytes` bytes (the one-pass export builds it apart from the manifest). */
+export function bagInfoFor(payloadBytes: number, files: number, meta: BagTagMeta & { uuid: string }): Buffer {
+  const info: BagInfo = [
+    { label: INFO.baggingDate, value: meta.now.toISOString().slice(0, 10) },
+    { label: INFO.payloadOxum, value: `${payloadBytes}.${files}` },
+    { label: INFO.bagSize, value: humanBagSize(payloadBytes) },
+    ...(meta.identity.organization ? [{ label: INFO.sourceOrganization, value: meta.identity.organization }] : []),
+    { label: INFO.externalIdentifier, value: meta.uuid },
+    { label: INFO.formatVersion, value: String(FORMAT_VERSION) },
+    { label: INFO.station, value: meta.identity.station },
+    { label: INFO.operator, value: meta.identity.operator },
+    { label: INFO.sequence, value: String(meta.sequence) },
+    { label: INFO.created, value: meta.now.toISOString() },
+    // The channel stamp (docs/bundle-format.md §17): signed with the rest through the tag manifest.
+    ...(meta.channel ? channelBagInfo(meta.channel) : []),
+  ];
+  return Buffer.from(formatBagInfo(info), 'utf8');
+}
+
+/** tagmanifest-sha256.txt over bagit.txt, bag-info.txt and the manifest (given by its digest: it need not be in memory). */
+export function tagManifestFor(bagit: Buffer, bagInfo: Buffer, manifestSha256: string): Buffer {
+  return Buffer.from(
+    formatManifest([
+      { path: BAGIT_TXT_NAME, sha256: sha256Hex(bagit) },
+      { path: BAG_INFO_NAME, sha256: sha256Hex(bagInfo) },
+      { path: MANIFEST_NAME, sha256: manifestSha256 },
+    ]),
+    'utf8',
+  );
 }
 
 /** The tag files as tar records (header, bytes, padding), in the order given, as one buffer. */

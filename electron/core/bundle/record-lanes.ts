@@ -9,6 +9,7 @@ import { startWorker } from '../workers/worker-script.js';
 import { FileQueue, type LaneProgress } from './parallel-hash.js';
 import { isDigest, RECORD_OPEN_FLAGS, recordSteps, RunWriter, type Mismatch, type RecordBatch, type RecordDigest, type RecordOutcome } from './record-lane.js';
 import type { SourceFile } from '../export/source-scan.js';
+import type { SourceFiles } from '../export/source-list.js';
 import { feedWorker, type WorkerRun } from './worker-run.js';
 import { DigestTable } from './digest-table.js';
 
@@ -29,7 +30,7 @@ export type { RecordDigest } from './record-lane.js';
 
 /** One file's record: where it starts in the output and its header bytes. */
 export interface RecordPlan {
-  files: readonly SourceFile[];
+  files: SourceFiles;
   /** Output offset of file i's record (header first). */
   offsets: readonly number[];
   /** Header block(s) of file i, encoded when a lane takes it. */
@@ -81,13 +82,9 @@ export class RecordLanes {
   async write(plan: RecordPlan, fd: number, progress: LaneProgress, signal?: AbortSignal): Promise<DigestTable> {
     if (this.used) throw new AirlockError('INTERNAL', 'The record lanes were used twice.');
     this.used = true;
-    const queue = new FileQueue();
-    let bytes = 0;
-    for (const file of plan.files) {
-      queue.push(file);
-      bytes += file.size;
-    }
-    queue.close();
+    // Over the plan's list, not a copy of it (source-list.ts: the files are made when read).
+    const queue = FileQueue.over(plan.files);
+    const bytes = queue.totalBytes;
     const digests = new DigestTable(plan.files.length);
     const parallel = plan.files.length >= PARALLEL_MIN_FILES || (bytes >= PARALLEL_MIN_BYTES && plan.files.length > 1);
     // Checked in the same turn as the run below starts listening: a worker gone by now would never answer it.
@@ -102,7 +99,7 @@ export class RecordLanes {
       throw toAirlockError(failure.reason);
     }
     const missing = digests.firstMissing();
-    if (missing >= 0) throw new AirlockError('INTERNAL', `${(plan.files[missing] as SourceFile).absPath} was not written.`);
+    if (missing >= 0) throw new AirlockError('INTERNAL', `${(plan.files.at(missing) as SourceFile).absPath} was not written.`);
     return digests;
   }
 
@@ -120,7 +117,7 @@ async function recordLane(queue: FileQueue, plan: RecordPlan, fd: number, out: D
   for (let batch = queue.take(); batch.length > 0; batch = queue.take()) {
     for (const index of batch) {
       throwIfAborted(signal);
-      const file = plan.files[index] as SourceFile;
+      const file = plan.files.at(index) as SourceFile;
       let result: RecordDigest | Mismatch;
       let handle: number | undefined;
       try {
@@ -183,7 +180,7 @@ function runRecordWorker(
       // posting a view copies its whole slab, which for 20,000 files was 160 MB of copying.
       const headers = batch.map((index) => plan.headerOf(index));
       const files = batch.map((index, i) => {
-        const file = plan.files[index] as SourceFile;
+        const file = plan.files.at(index) as SourceFile;
         return {
           index,
           path: file.absPath,
@@ -196,7 +193,7 @@ function runRecordWorker(
       return { files, fd, headers: Buffer.concat(headers) };
     },
     accept: (result) => {
-      const file = plan.files[result.index];
+      const file = plan.files.at(result.index);
       if (!file) return new AirlockError('INTERNAL', `The writing worker answered for file ${result.index}.`);
       if (result.error) return laneError(revivedError(result.error), file);
       if (result.modified) return mismatchError(file, { modified: true });

@@ -3,6 +3,7 @@ import type { TaggedPayload, TaggedPayloadFile } from '../bundle/bag-tag-files.j
 import type { DigestTable } from '../bundle/digest-table.js';
 import type { HashedSource } from './hash-sources.js';
 import type { SourceFile } from './source-scan.js';
+import type { SourceFiles } from './source-list.js';
 
 /**
  * The one-pass export's payload as signed: the scan's files and the pass's digests, side by side.
@@ -13,7 +14,7 @@ import type { SourceFile } from './source-scan.js';
  */
 export class HashedPayload {
   constructor(
-    private readonly files: readonly SourceFile[],
+    private readonly files: SourceFiles,
     private readonly digests: DigestTable,
   ) {
     if (digests.length !== files.length) throw new RangeError(`${files.length} files but ${digests.length} digests`);
@@ -30,11 +31,18 @@ export class HashedPayload {
       length: files.length,
       *[Symbol.iterator](): Iterator<TaggedPayloadFile> {
         for (let index = 0; index < files.length; index += 1) {
-          const file = files[index] as SourceFile;
+          const file = files.at(index) as SourceFile;
           yield { bagPath: file.bagPath, size: file.size, sha256: digests.hexAt(index) };
         }
       },
     };
+  }
+
+  /** The manifest's entries (manifest-writer.ts). */
+  *manifestEntries(): Generator<{ path: string; sha256: string }> {
+    for (let index = 0; index < this.files.length; index += 1) {
+      yield { path: (this.files.at(index) as SourceFile).bagPath, sha256: this.digests.hexAt(index) };
+    }
   }
 
   /** The audit log's per-file rows, in manifest order. */
@@ -44,7 +52,7 @@ export class HashedPayload {
       length: files.length,
       *[Symbol.iterator](): Iterator<AuditFileRow> {
         for (let index = 0; index < files.length; index += 1) {
-          const file = files[index] as SourceFile;
+          const file = files.at(index) as SourceFile;
           yield { path: file.bagPath, size: file.size, sha256: digests.hexAt(index) };
         }
       },
@@ -52,6 +60,6 @@ export class HashedPayload {
   }
 
   hashedSources(): HashedSource[] {
-    return this.files.map((file, index) => ({ ...file, sha256: this.digests.hexAt(index) }));
+    return Array.from(this.files, (file, index) => ({ ...file, sha256: this.digests.hexAt(index) }));
   }
 }

@@ -91,7 +91,7 @@ async function runWorkerBatch(plan: RecordPlan, indices: number[], fd: number): 
       fd,
       headers: Buffer.concat(headers),
       files: indices.map((index, i) => {
-        const file = plan.files[index] as SourceFile;
+        const file = plan.files.at(index) as SourceFile;
         return {
           index,
           path: file.absPath,
