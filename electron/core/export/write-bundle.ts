@@ -23,6 +23,7 @@ import { planOnePassLayout } from './one-pass-layout.js';
 import { RecordLanes } from '../bundle/record-lanes.js';
 import type { AuditFileRows } from '../audit/audit-event.js';
 import { HashedPayload } from './hashed-payload.js';
+import { bundleResult, preparedResult } from './bundle-result.js';
 import { writeArchive, writeThroughOutput, type OpenBundleOutput } from './archive-writer.js';
 
 export interface WriteBundleOptions {
@@ -388,50 +389,4 @@ async function discardTemp(out: FileHandle, tempPath: string): Promise<void> {
   await out.close().catch(() => undefined);
   await unlink(tempPath).catch(() => undefined);
   releaseTemp(tempPath);
-}
-
-/** What a written bundle's result is made of. */
-interface SignedBundle {
-  name: string;
-  sequence: number;
-  tags: Pick<BagTags, 'uuid' | 'payloadBytes' | 'tagmanifest'>;
-  warnings: Array<{ path: string; message: string }>;
-  files: number;
-  rows: AuditFileRows;
-}
-
-function preparedResult(prepared: PreparedBundle): SignedBundle {
-  const { payload } = prepared;
-  return {
-    ...prepared,
-    files: payload.length,
-    rows: {
-      length: payload.length,
-      *[Symbol.iterator]() {
-        for (const f of payload) yield { path: f.bagPath, size: f.size, sha256: f.sha256 };
-      },
-    },
-  };
-}
-
-function bundleResult(
-  signed: SignedBundle,
-  signers: Array<{ fingerprint: string; userIds: string[] }>,
-  bundlePath: string,
-  bundleBytes: number,
-): WriteBundleResult {
-  const { tags } = signed;
-  return {
-    bundlePath,
-    name: signed.name,
-    uuid: tags.uuid,
-    sequence: signed.sequence,
-    files: signed.files,
-    bytes: tags.payloadBytes,
-    bundleBytes,
-    tagmanifestSha256: sha256Hex(tags.tagmanifest),
-    signers,
-    warnings: signed.warnings,
-    payloadFiles: signed.rows,
-  };
 }
