@@ -5,7 +5,7 @@ import { channelBagInfo } from '../channels/channel-stamp.js';
 import { sha256Hex } from '../crypto/sha256.js';
 import { formatBagInfo, humanBagSize, type BagInfo } from './bag-info.js';
 import { BAG_INFO_NAME, BAGIT_TXT, BAGIT_TXT_NAME, FORMAT_VERSION, INFO, MANIFEST_NAME, TAGMANIFEST_NAME } from './format.js';
-import { formatManifest } from './manifest.js';
+import { encodeManifest, formatManifest } from './manifest.js';
 import { encodeFileHeader, padding } from './tar-header.js';
 
 export interface TagFile {
@@ -29,38 +29,31 @@ export interface TaggedPayloadFile {
   sha256: string;
 }
 
+/**
+ * The payload as buildBagTags reads it: an array, or a list that makes each file's row when it is
+ * read (the one-pass export keeps its digests in a compact table: hashed-payload.ts). Read twice.
+ */
+export interface TaggedPayload extends Iterable<TaggedPayloadFile> {
+  readonly length: number;
+}
+
+export interface BagTagMeta {
+  identity: StationIdentity;
+  sequence: number;
+  now: Date;
+  uuid?: string;
+  channel?: ChannelStamp | undefined;
+}
+
 /** Build the tag files for a hashed payload. The tag manifest covers the three tag files before it. */
-export function buildBagTags(
-  payload: readonly TaggedPayloadFile[],
-  meta: { identity: StationIdentity; sequence: number; now: Date; uuid?: string; channel?: ChannelStamp | undefined },
-): BagTags {
+export function buildBagTags(payload: TaggedPayload, meta: BagTagMeta): BagTags {
   const uuid = meta.uuid ?? randomUUID();
-  const payloadBytes = payload.reduce((sum, file) => sum + file.size, 0);
-  const info: BagInfo = [
-    { label: INFO.baggingDate, value: meta.now.toISOString().slice(0, 10) },
-    { label: INFO.payloadOxum, value: `${payloadBytes}.${payload.length}` },
-    { label: INFO.bagSize, value: humanBagSize(payloadBytes) },
-    ...(meta.identity.organization ? [{ label: INFO.sourceOrganization, value: meta.identity.organization }] : []),
-    { label: INFO.externalIdentifier, value: uuid },
-    { label: INFO.formatVersion, value: String(FORMAT_VERSION) },
-    { label: INFO.station, value: meta.identity.station },
-    { label: INFO.operator, value: meta.identity.operator },
-    { label: INFO.sequence, value: String(meta.sequence) },
-    { label: INFO.created, value: meta.now.toISOString() },
-    // The channel stamp (docs/bundle-format.md §17): signed with the rest through the tag manifest.
-    ...(meta.channel ? channelBagInfo(meta.channel) : []),
-  ];
+  let payloadBytes = 0;
+  for (const file of payload) payloadBytes += file.size;
   const bagit = Buffer.from(BAGIT_TXT, 'utf8');
-  const bagInfo = Buffer.from(formatBagInfo(info), 'utf8');
-  const manifest = Buffer.from(formatManifest(payload.map((file) => ({ path: file.bagPath, sha256: file.sha256 }))), 'utf8');
-  const tagmanifest = Buffer.from(
-    formatManifest([
-      { path: BAGIT_TXT_NAME, sha256: sha256Hex(bagit) },
-      { path: BAG_INFO_NAME, sha256: sha256Hex(bagInfo) },
-      { path: MANIFEST_NAME, sha256: sha256Hex(manifest) },
-    ]),
-    'utf8',
-  );
+  const bagInfo = bagInfoFor(payloadBytes, payload.length, { ...meta, uuid });
+  const manifest = encodeManifest(manifestEntries(payload));
+  const tagmanifest = tagManifestFor(bagit, bagInfo, sha256Hex(manifest));
   return {
     uuid,
     payloadBytes,
@@ -74,9 +67,44 @@ export function buildBagTags(
   };
 }
 
+/** bag-info.txt for a payload of `files` files, `payloadBytes` bytes (the one-pass export builds it apart from the manifest). */
+export function bagInfoFor(payloadBytes: number, files: number, meta: BagTagMeta & { uuid: string }): Buffer {
+  const info: BagInfo = [
+    { label: INFO.baggingDate, value: meta.now.toISOString().slice(0, 10) },
+    { label: INFO.payloadOxum, value: `${payloadBytes}.${files}` },
+    { label: INFO.bagSize, value: humanBagSize(payloadBytes) },
+    ...(meta.identity.organization ? [{ label: INFO.sourceOrganization, value: meta.identity.organization }] : []),
+    { label: INFO.externalIdentifier, value: meta.uuid },
+    { label: INFO.formatVersion, value: String(FORMAT_VERSION) },
+    { label: INFO.station, value: meta.identity.station },
+    { label: INFO.operator, value: meta.identity.operator },
+    { label: INFO.sequence, value: String(meta.sequence) },
+    { label: INFO.created, value: meta.now.toISOString() },
+    // The channel stamp (docs/bundle-format.md §17): signed with the rest through the tag manifest.
+    ...(meta.channel ? channelBagInfo(meta.channel) : []),
+  ];
+  return Buffer.from(formatBagInfo(info), 'utf8');
+}
+
+/** tagmanifest-sha256.txt over bagit.txt, bag-info.txt and the manifest (given by its digest: it need not be in memory). */
+export function tagManifestFor(bagit: Buffer, bagInfo: Buffer, manifestSha256: string): Buffer {
+  return Buffer.from(
+    formatManifest([
+      { path: BAGIT_TXT_NAME, sha256: sha256Hex(bagit) },
+      { path: BAG_INFO_NAME, sha256: sha256Hex(bagInfo) },
+      { path: MANIFEST_NAME, sha256: manifestSha256 },
+    ]),
+    'utf8',
+  );
+}
+
 /** The tag files as tar records (header, bytes, padding), in the order given, as one buffer. */
 export function encodeTagRecords(bundleName: string, tagFiles: readonly TagFile[], mtime: Date): Buffer {
   return Buffer.concat(
     tagFiles.flatMap((tag) => [encodeFileHeader({ path: `${bundleName}/${tag.name}`, size: tag.bytes.length, mtime }), tag.bytes, padding(tag.bytes.length)]),
   );
+}
+
+function* manifestEntries(payload: TaggedPayload): Generator<{ path: string; sha256: string }> {
+  for (const file of payload) yield { path: file.bagPath, sha256: file.sha256 };
 }

@@ -31,6 +31,27 @@ export function formatManifest(entries: readonly ManifestEntry[]): string {
   return entries.map((entry) => `${entry.sha256}  ${encodeManifestPath(entry.path)}\n`).join('');
 }
 
+/** Characters of manifest text gathered before they are encoded: bounds the text held at once. */
+const ENCODE_CHUNK_CHARS = 1 << 20;
+
+/**
+ * formatManifest's bytes (UTF-8), from entries read one at a time: a million-line manifest is
+ * never a million line strings (and their joined copy) at once, only its bytes and one chunk.
+ */
+export function encodeManifest(entries: Iterable<ManifestEntry>): Buffer {
+  const chunks: Buffer[] = [];
+  let text = '';
+  for (const entry of entries) {
+    text += `${entry.sha256}  ${encodeManifestPath(entry.path)}\n`;
+    if (text.length >= ENCODE_CHUNK_CHARS) {
+      chunks.push(Buffer.from(text, 'utf8'));
+      text = '';
+    }
+  }
+  chunks.push(Buffer.from(text, 'utf8'));
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+}
+
 export type ManifestParse = { ok: true; entries: ManifestEntry[] } | { ok: false; line: number; reason: string };
 
 const LINE = /^([0-9a-fA-F]{64})[ \t]+(.+)$/u;

@@ -5,6 +5,7 @@ import type { HashBatch, HashOutcome, LaneResult } from './hash-lane.js';
 import type { PayloadSpool } from '../export/payload-spool.js';
 import { feedWorker } from './worker-run.js';
 import type { SourceFile } from '../export/source-scan.js';
+import type { SourceFiles } from '../export/source-list.js';
 
 export type { LaneResult } from './hash-lane.js';
 
@@ -39,12 +40,29 @@ export interface LaneProgress {
  */
 export class FileQueue {
   readonly files: SourceFile[] = [];
+  /** Where batches are taken from: `files`, or a finished list given to `over`. */
+  private list: SourceFiles = this.files;
   private next = 0;
   private queuedBytes = 0;
   private closed = false;
   private waiters: Array<() => void> = [];
 
+  /** A closed queue over a finished list, read in place (a SourceList is never copied into objects). */
+  static over(list: SourceFiles): FileQueue {
+    const queue = new FileQueue();
+    queue.list = list;
+    for (const file of list) queue.queuedBytes += file.size;
+    queue.closed = true;
+    return queue;
+  }
+
+  /** Bytes of the files not yet taken (all of them, before the first take). */
+  get totalBytes(): number {
+    return this.queuedBytes;
+  }
+
   push(file: SourceFile): void {
+    if (this.list !== this.files) throw new AirlockError('INTERNAL', 'A queue over a finished list takes no more files.');
     this.files.push(file);
     this.queuedBytes += file.size;
     if (this.waiters.length > 0 && this.batchReady()) this.wake();
@@ -68,8 +86,8 @@ export class FileQueue {
     if (!this.batchReady()) return [];
     const batch: number[] = [];
     let bytes = 0;
-    while (this.next < this.files.length && batch.length < BATCH_FILES && (batch.length === 0 || bytes < BATCH_BYTES)) {
-      const size = this.files[this.next]?.size ?? 0;
+    while (this.next < this.list.length && batch.length < BATCH_FILES && (batch.length === 0 || bytes < BATCH_BYTES)) {
+      const size = this.list.at(this.next)?.size ?? 0;
       bytes += size;
       this.queuedBytes -= size;
       batch.push(this.next);
@@ -85,7 +103,7 @@ export class FileQueue {
   }
 
   private batchReady(): boolean {
-    const waiting = this.files.length - this.next;
+    const waiting = this.list.length - this.next;
     if (waiting === 0) return false;
     return this.closed || waiting >= OPEN_BATCH_FILES || this.queuedBytes >= BATCH_BYTES;
   }

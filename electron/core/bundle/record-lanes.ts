@@ -9,7 +9,9 @@ import { startWorker } from '../workers/worker-script.js';
 import { FileQueue, type LaneProgress } from './parallel-hash.js';
 import { isDigest, RECORD_OPEN_FLAGS, recordSteps, RunWriter, type Mismatch, type RecordBatch, type RecordDigest, type RecordOutcome } from './record-lane.js';
 import type { SourceFile } from '../export/source-scan.js';
+import type { SourceFiles } from '../export/source-list.js';
 import { feedWorker, type WorkerRun } from './worker-run.js';
+import { DigestTable } from './digest-table.js';
 
 export type { RecordDigest } from './record-lane.js';
 
@@ -28,7 +30,7 @@ export type { RecordDigest } from './record-lane.js';
 
 /** One file's record: where it starts in the output and its header bytes. */
 export interface RecordPlan {
-  files: readonly SourceFile[];
+  files: SourceFiles;
   /** Output offset of file i's record (header first). */
   offsets: readonly number[];
   /** Header block(s) of file i, encoded when a lane takes it. */
@@ -74,20 +76,16 @@ export class RecordLanes {
 
   /**
    * Read, hash and write every file of `plan` into `fd` at its offset. Resolves with one digest per
-   * file once every record is written (not yet synced); rejects with the first error, after the
+   * file (a compact table: digest-table.ts) once every record is written (not yet synced); rejects with the first error, after the
    * worker has stopped writing (the caller may then remove the file). Once per instance.
    */
-  async write(plan: RecordPlan, fd: number, progress: LaneProgress, signal?: AbortSignal): Promise<RecordDigest[]> {
+  async write(plan: RecordPlan, fd: number, progress: LaneProgress, signal?: AbortSignal): Promise<DigestTable> {
     if (this.used) throw new AirlockError('INTERNAL', 'The record lanes were used twice.');
     this.used = true;
-    const queue = new FileQueue();
-    let bytes = 0;
-    for (const file of plan.files) {
-      queue.push(file);
-      bytes += file.size;
-    }
-    queue.close();
-    const digests: Array<RecordDigest | undefined> = [];
+    // Over the plan's list, not a copy of it (source-list.ts: the files are made when read).
+    const queue = FileQueue.over(plan.files);
+    const bytes = queue.totalBytes;
+    const digests = new DigestTable(plan.files.length);
     const parallel = plan.files.length >= PARALLEL_MIN_FILES || (bytes >= PARALLEL_MIN_BYTES && plan.files.length > 1);
     // Checked in the same turn as the run below starts listening: a worker gone by now would never answer it.
     if (parallel && this.early) throw toAirlockError(this.early);
@@ -100,11 +98,9 @@ export class RecordLanes {
       await worker?.stop();
       throw toAirlockError(failure.reason);
     }
-    return plan.files.map((file, index) => {
-      const digest = digests[index];
-      if (!digest) throw new AirlockError('INTERNAL', `${file.absPath} was not written.`);
-      return digest;
-    });
+    const missing = digests.firstMissing();
+    if (missing >= 0) throw new AirlockError('INTERNAL', `${(plan.files.at(missing) as SourceFile).absPath} was not written.`);
+    return digests;
   }
 
   /** End the worker thread; resolves once it has exited. */
@@ -114,21 +110,14 @@ export class RecordLanes {
 }
 
 /** This thread's lane: the same steps as the worker's (record-lane.ts), with cancellation between chunks. */
-async function recordLane(
-  queue: FileQueue,
-  plan: RecordPlan,
-  fd: number,
-  out: Array<RecordDigest | undefined>,
-  progress: LaneProgress,
-  signal?: AbortSignal,
-): Promise<void> {
+async function recordLane(queue: FileQueue, plan: RecordPlan, fd: number, out: DigestTable, progress: LaneProgress, signal?: AbortSignal): Promise<void> {
   const runs = new RunWriter(fd);
   const buffer = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
   const pause = new CooperativeYield();
   for (let batch = queue.take(); batch.length > 0; batch = queue.take()) {
     for (const index of batch) {
       throwIfAborted(signal);
-      const file = plan.files[index] as SourceFile;
+      const file = plan.files.at(index) as SourceFile;
       let result: RecordDigest | Mismatch;
       let handle: number | undefined;
       try {
@@ -140,7 +129,7 @@ async function recordLane(
         if (handle !== undefined) closeSync(handle);
       }
       if (!isDigest(result)) throw mismatchError(file, result);
-      out[index] = result;
+      out.set(index, result.sha256);
       if (file.size <= SMALL_FILE_BYTES) progress.addBytes(file.size);
       progress.addFiles(1);
       await pause.maybeYield();
@@ -177,7 +166,7 @@ function runRecordWorker(
   queue: FileQueue,
   plan: RecordPlan,
   fd: number,
-  out: Array<RecordDigest | undefined>,
+  out: DigestTable,
   progress: LaneProgress,
   signal?: AbortSignal,
 ): WorkerRun {
@@ -191,7 +180,7 @@ function runRecordWorker(
       // posting a view copies its whole slab, which for 20,000 files was 160 MB of copying.
       const headers = batch.map((index) => plan.headerOf(index));
       const files = batch.map((index, i) => {
-        const file = plan.files[index] as SourceFile;
+        const file = plan.files.at(index) as SourceFile;
         return {
           index,
           path: file.absPath,
@@ -204,12 +193,12 @@ function runRecordWorker(
       return { files, fd, headers: Buffer.concat(headers) };
     },
     accept: (result) => {
-      const file = plan.files[result.index];
+      const file = plan.files.at(result.index);
       if (!file) return new AirlockError('INTERNAL', `The writing worker answered for file ${result.index}.`);
       if (result.error) return laneError(revivedError(result.error), file);
       if (result.modified) return mismatchError(file, { modified: true });
       if (result.sha256 === undefined) return mismatchError(file, { size: result.size ?? 0 });
-      out[result.index] = { sha256: result.sha256, size: result.size ?? 0 };
+      out.set(result.index, result.sha256);
       return null;
     },
     progress,

@@ -3,7 +3,9 @@ import { lstat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { AirlockError, throwIfAborted, toAirlockError } from '../errors.js';
 import { CooperativeYield } from '../jobs/cooperative-yield.js';
-import { EntryRegistry } from '../bundle/entry-registry.js';
+import { EntryRegistry, type FileStore } from '../bundle/entry-registry.js';
+import { PathTable } from '../verify/path-table.js';
+import { SourceList, type SourceFiles } from './source-list.js';
 import { PAYLOAD_DIR } from '../bundle/format.js';
 import { sortByUtf8 } from '../bundle/utf8-order.js';
 import { checkStructuralPath, portabilityFindings } from '../bundle/path-rules.js';
@@ -20,7 +22,8 @@ export interface SourceFile {
 }
 
 export interface SourceScan {
-  files: SourceFile[];
+  /** Held compactly (source-list.ts): each file's object is made when it is read. */
+  files: SourceList;
   /** Things the operator should know that do not stop the export. */
   warnings: Array<{ path: string; message: string }>;
 }
@@ -54,9 +57,11 @@ export async function scanSources(
   /** A heartbeat (docs/channels.md) carries no payload: an empty selection is what it means, not a mistake. */
   allowEmpty = false,
 ): Promise<SourceScan> {
-  const files: SourceFile[] = [];
+  const files = new SourceList();
   const warnings: SourceScan['warnings'] = [];
   const registry = new EntryRegistry();
+  // The registry's files as UTF-8 bytes, not a Map of strings (issue #18): it lives as long as the walk.
+  registry.useStore(new TableStore());
 
   const addFile = (absPath: string, bagPath: string, stats: { size: number; mtime: Date; mtimeMs: number }): void => {
     const structural = checkStructuralPath(bagPath);
@@ -67,7 +72,7 @@ export async function scanSources(
       warnings.push({ path: absPath, message: `${finding}: stations with the default policy will refuse to import it` });
     }
     const file = { absPath, bagPath, size: stats.size, mtime: stats.mtime, mtimeMs: stats.mtimeMs };
-    files.push(file);
+    files.add(file);
     onFile?.(file);
   };
 
@@ -139,7 +144,7 @@ export async function scanSources(
  * file or folder named `oci` (in any case or Unicode form, as the receiving file system may fold
  * it) would mix with it, so it is refused rather than renamed behind the operator's back.
  */
-function reserveLayoutFolder(files: readonly SourceFile[]): void {
+function reserveLayoutFolder(files: SourceFiles): void {
   const reserved = `${PAYLOAD_DIR}/oci`;
   for (const file of files) {
     const folded = file.bagPath.normalize('NFC').toLowerCase();
@@ -151,6 +156,25 @@ function reserveLayoutFolder(files: readonly SourceFile[]): void {
           path: file.absPath,
         },
       );
+    }
+  }
+}
+
+/** A name registry's files in a PathTable (verify/path-table.ts); a path it cannot hold stays in the registry's map. */
+class TableStore implements FileStore {
+  private readonly table = new PathTable();
+
+  fileAt(key: string): string | undefined {
+    const ordinal = this.table.ordinalOfKey(key);
+    return ordinal < 0 ? undefined : this.table.pathAt(ordinal);
+  }
+
+  take(key: string, path: string): boolean {
+    try {
+      return this.table.add(path, key) >= 0;
+    } catch {
+      // A lone surrogate (PathTable keeps UTF-8): the registry's own map holds this one.
+      return false;
     }
   }
 }

@@ -12,14 +12,18 @@ import { SequentialWriter } from '../fs/sequential-writer.js';
 import { assertAbsent, freeBytes, publishWithoutOverwrite } from '../fs/publish.js';
 import type { StationIdentity } from '../home/station-config.js';
 import { ProgressTracker } from '../jobs/progress-tracker.js';
-import { buildBagTags, encodeTagRecords, type BagTags, type TagFile } from '../bundle/bag-tag-files.js';
-import { BUNDLE_NAME_PATTERN, BUNDLE_SUFFIX, SIGNATURE_NAME } from '../bundle/format.js';
+import { buildBagTags, encodeTagRecords, tagManifestFor, type BagTags, type TagFile } from '../bundle/bag-tag-files.js';
+import { writeManifestAt } from '../bundle/manifest-writer.js';
+import { BAG_INFO_NAME, BAGIT_TXT_NAME, BUNDLE_NAME_PATTERN, BUNDLE_SUFFIX, MANIFEST_NAME, SIGNATURE_NAME, TAGMANIFEST_NAME } from '../bundle/format.js';
 import { SourceHasher, type HashedSource } from './hash-sources.js';
 import { scanSources, type SourceFile, type SourceScan } from './source-scan.js';
 import { PayloadSpool } from './payload-spool.js';
-import { archivedSizeBound, END_OF_ARCHIVE } from '../bundle/tar-header.js';
+import { archivedSizeBound, encodeFileHeader, END_OF_ARCHIVE, padding, paddingLength } from '../bundle/tar-header.js';
 import { planOnePassLayout } from './one-pass-layout.js';
-import { RecordLanes, type RecordDigest } from '../bundle/record-lanes.js';
+import { RecordLanes } from '../bundle/record-lanes.js';
+import type { AuditFileRows } from '../audit/audit-event.js';
+import { HashedPayload } from './hashed-payload.js';
+import { bundleResult, preparedResult } from './bundle-result.js';
 import { writeArchive, writeThroughOutput, type OpenBundleOutput } from './archive-writer.js';
 
 export interface WriteBundleOptions {
@@ -53,8 +57,8 @@ export interface WriteBundleOptions {
 
 export interface WriteBundleResult extends ExportResult {
   warnings: Array<{ path: string; message: string }>;
-  /** Every payload file as signed, for the audit log's per-file rows. */
-  payloadFiles: Array<{ path: string; size: number; sha256: string }>;
+  /** Every payload file as signed, for the audit log's per-file rows (made as they are read: hashed-payload.ts). */
+  payloadFiles: AuditFileRows;
 }
 
 /** The first half of an export: what is to be signed, before anything is written. */
@@ -153,7 +157,8 @@ async function scanAndWriteOnePass(options: WriteBundleOptions, tracker: Progres
   if (available < layout.archiveBytes + SPACE_MARGIN_BYTES) {
     throw new AirlockError('NO_SPACE', `The bundle needs ${layout.archiveBytes} bytes; ${outDir} has ${available} free.`, { path: outDir });
   }
-  const payloadBytes = scan.files.reduce((sum, f) => sum + f.size, 0);
+  let payloadBytes = 0;
+  for (const file of scan.files) payloadBytes += file.size;
   const signers = options.signers.map((s) => ({ fingerprint: s.fingerprint, userIds: s.userIds }));
 
   const tempPath = tempPathFor(finalPath);
@@ -167,32 +172,66 @@ async function scanAndWriteOnePass(options: WriteBundleOptions, tracker: Progres
     tracker.startPhase('hashing-and-writing', { bytes: payloadBytes, files: scan.files.length });
     const digests = await lanes.write(layout, out.fd, tracker, signal);
     tracker.flush();
-    const payload: HashedSource[] = scan.files.map((file, index) => ({ ...file, sha256: (digests[index] as RecordDigest).sha256 }));
-    options.checkPayload?.(payload);
-    const tags = buildBagTags(payload, { ...meta, uuid: layout.uuid });
-    const prepared: PreparedBundle = { name: options.name, sequence: options.sequence, createdAt: now, payload, tags, warnings: scan.warnings };
+    // No copy of the file list with its digests: rows are made as the manifest and the audit log read them.
+    const payload = new HashedPayload(scan.files, digests);
+    if (options.checkPayload) options.checkPayload(payload.hashedSources());
     tracker.startPhase('signing');
-    const signature = await signWithAll(tags.tagmanifest, options.signers, now);
+    // The manifest goes straight to its place in the file, hashed as it is written (manifest-writer.ts).
+    const manifestHeader = encodeFileHeader({ path: `${options.name}/${MANIFEST_NAME}`, size: layout.manifestBytes, mtime: now });
+    const manifest = writeManifestAt(out.fd, layout.manifestAt + manifestHeader.length, payload.manifestEntries());
+    if (manifest.bytes !== layout.manifestBytes)
+      throw new AirlockError('INTERNAL', `The manifest took ${manifest.bytes} bytes; ${layout.manifestBytes} were laid out.`);
+    const tagmanifest = tagManifestFor(layout.bagit, layout.bagInfo, manifest.sha256);
+    const signed = {
+      name: options.name,
+      sequence: options.sequence,
+      tags: { uuid: layout.uuid, payloadBytes: layout.payloadBytes, tagmanifest },
+      warnings: scan.warnings,
+    };
+    const signature = await signWithAll(tagmanifest, options.signers, now);
     throwIfAborted(signal);
-    const tagRecords = encodeTagRecords(options.name, [...tags.files, { name: SIGNATURE_NAME, bytes: Buffer.from(signature, 'utf8') }], now);
-    if (tagRecords.length !== layout.tagSectionBytes) {
-      refit = { prepared, signature };
+    const head = encodeTagRecords(
+      options.name,
+      [
+        { name: BAGIT_TXT_NAME, bytes: layout.bagit },
+        { name: BAG_INFO_NAME, bytes: layout.bagInfo },
+      ],
+      now,
+    );
+    const manifestEnd = layout.manifestAt + manifestHeader.length + layout.manifestBytes + paddingLength(layout.manifestBytes);
+    const tail = encodeTagRecords(
+      options.name,
+      [
+        { name: TAGMANIFEST_NAME, bytes: tagmanifest },
+        { name: SIGNATURE_NAME, bytes: Buffer.from(signature, 'utf8') },
+      ],
+      now,
+    );
+    if (head.length !== layout.manifestAt || manifestEnd + tail.length !== layout.tagSectionBytes) {
+      const tags = buildBagTags(payload.tagged(), { ...meta, uuid: layout.uuid });
+      if (!tags.tagmanifest.equals(tagmanifest)) throw new AirlockError('INTERNAL', 'The tag manifest built again differs from the one signed.');
+      refit = { prepared: { ...signed, tags, createdAt: now, payload: payload.hashedSources() }, signature };
     } else {
-      tracker.startPhase('writing-tag-files', { bytes: tagRecords.length + END_OF_ARCHIVE.length, files: 0 });
-      await out.write(tagRecords, 0, tagRecords.length, 0);
+      const tagBytes = layout.tagSectionBytes - layout.manifestBytes;
+      tracker.startPhase('writing-tag-files', { bytes: tagBytes + END_OF_ARCHIVE.length, files: 0 });
+      await out.write(head, 0, head.length, 0);
+      await out.write(manifestHeader, 0, manifestHeader.length, layout.manifestAt);
+      const pad = padding(layout.manifestBytes);
+      await out.write(pad, 0, pad.length, manifestEnd - pad.length);
+      await out.write(tail, 0, tail.length, manifestEnd);
       await out.write(END_OF_ARCHIVE, 0, END_OF_ARCHIVE.length, layout.archiveBytes - END_OF_ARCHIVE.length);
-      tracker.addBytes(tagRecords.length + END_OF_ARCHIVE.length);
+      tracker.addBytes(tagBytes + END_OF_ARCHIVE.length);
       tracker.flush();
       tracker.startPhase('syncing', { bytes: layout.archiveBytes });
       await out.sync();
       await out.close();
       throwIfAborted(signal);
-      options.beforePublish?.(sha256Hex(tags.tagmanifest));
+      options.beforePublish?.(sha256Hex(tagmanifest));
       await publishWithoutOverwrite(tempPath, finalPath);
       published = true;
       tracker.addBytes(layout.archiveBytes);
       tracker.flush();
-      return bundleResult(prepared, signers, finalPath, layout.archiveBytes);
+      return bundleResult({ ...signed, files: payload.length, rows: payload.auditRows() }, signers, finalPath, layout.archiveBytes);
     }
   } catch (error) {
     throw toAirlockError(error, finalPath);
@@ -253,7 +292,8 @@ async function scanAndHash(options: PrepareOptions, spoolDir?: string): Promise<
       throw error;
     }
     tracker.flush();
-    const totalBytes = scan.files.reduce((sum, f) => sum + f.size, 0);
+    let totalBytes = 0;
+    for (const file of scan.files) totalBytes += file.size;
     tracker.startPhase('hashing', { bytes: totalBytes, files: scan.files.length });
     const payload = await hasher.finish(tracker);
     tracker.flush();
@@ -312,7 +352,7 @@ export async function writePreparedBundle(
     const written = await writeThroughOutput(output, (sink) =>
       writeArchive(sink, prepared.name, tagFiles, payload, now, tracker, signal, options.spool ?? null),
     );
-    return bundleResult(prepared, options.signers, written.bundlePath, written.bundleBytes);
+    return bundleResult(preparedResult(prepared), options.signers, written.bundlePath, written.bundleBytes);
   }
   const tempPath = tempPathFor(finalPath);
   const out = await open(tempPath, 'wx', 0o644).catch((error: unknown) => {
@@ -341,7 +381,7 @@ export async function writePreparedBundle(
     if (!published) await discardTemp(out, tempPath);
   }
 
-  return bundleResult(prepared, options.signers, finalPath, bundleBytes);
+  return bundleResult(preparedResult(prepared), options.signers, finalPath, bundleBytes);
 }
 
 /** A temp bundle that was not published: close and remove it (best effort: the error that got here matters more). */
@@ -349,26 +389,4 @@ async function discardTemp(out: FileHandle, tempPath: string): Promise<void> {
   await out.close().catch(() => undefined);
   await unlink(tempPath).catch(() => undefined);
   releaseTemp(tempPath);
-}
-
-function bundleResult(
-  prepared: PreparedBundle,
-  signers: Array<{ fingerprint: string; userIds: string[] }>,
-  bundlePath: string,
-  bundleBytes: number,
-): WriteBundleResult {
-  const { payload, tags } = prepared;
-  return {
-    bundlePath,
-    name: prepared.name,
-    uuid: tags.uuid,
-    sequence: prepared.sequence,
-    files: payload.length,
-    bytes: tags.payloadBytes,
-    bundleBytes,
-    tagmanifestSha256: sha256Hex(tags.tagmanifest),
-    signers,
-    warnings: prepared.warnings,
-    payloadFiles: payload.map((f) => ({ path: f.bagPath, size: f.size, sha256: f.sha256 })),
-  };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   decodeManifestPath,
+  encodeManifest,
   encodeManifestPath,
   formatManifest,
   ManifestLineCounter,
@@ -23,6 +24,30 @@ describe('manifest path encoding (RFC 8493 §2.1.3)', () => {
     }
     expect(decodeManifestPath('data/a%0ab')).toBe('data/a\nb');
     expect(decodeManifestPath('data/%41')).toBe('data/%41');
+  });
+});
+
+describe('encodeManifest', () => {
+  const pieces = ['a', 'ü', '%', '\n', '\r', ' ', '日本', '😀', 'data/', 'x'.repeat(300)];
+  const randomPath = (): string => {
+    let path = 'data/';
+    const n = 1 + Math.floor(Math.random() * 8);
+    for (let i = 0; i < n; i += 1) path += pieces[Math.floor(Math.random() * pieces.length)] as string;
+    return path;
+  };
+  const randomDigest = (): string => Array.from({ length: 64 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('');
+
+  it('writes the bytes of formatManifest, read from a one-pass iterable, across chunk boundaries', () => {
+    // Empty, a few, and enough lines (some 300+ characters) to pass the 1 Mi-character chunk several times.
+    for (const count of [0, 1, 7, 20_000]) {
+      const entries = Array.from({ length: count }, () => ({ path: randomPath(), sha256: randomDigest() }));
+      function* once(): Generator<{ path: string; sha256: string }> {
+        yield* entries;
+      }
+      const encoded = encodeManifest(once());
+      expect(encoded.equals(Buffer.from(formatManifest(entries), 'utf8'))).toBe(true);
+      expect(parseManifest(encoded.toString('utf8'))).toEqual({ ok: true, entries });
+    }
   });
 });
 

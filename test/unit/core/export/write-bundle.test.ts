@@ -10,6 +10,8 @@ import { checkBundle } from '../../../../electron/core/verify/check-bundle.js';
 import { AirlockError } from '../../../../electron/core/errors.js';
 import { combineSignatures, openpgpSigner } from '../../../../electron/core/crypto/bundle-signer.js';
 import { makeSigner, type TestSigner } from '../../../helpers/hostile-tar.js';
+import { parseManifest } from '../../../../electron/core/bundle/manifest.js';
+import type { WriteBundleResult } from '../../../../electron/core/export/write-bundle.js';
 
 let root: string;
 let signer: TestSigner;
@@ -67,6 +69,18 @@ function expectPayload(bundlePath: string, expected: Record<string, Buffer>): vo
   }
 }
 
+/** The result's per-file rows (for the audit log) are the signed manifest's lines, in order, with each file's size; read twice as the audit store does. */
+function expectRowsAsManifest(result: WriteBundleResult): void {
+  const manifest = parseManifest(execFileSync('tar', ['xOf', result.bundlePath, 'bundle/manifest-sha256.txt'], { encoding: 'utf8' }));
+  if (!manifest.ok) throw new Error('the manifest does not parse');
+  const listing = execFileSync('tar', ['tvf', result.bundlePath], { encoding: 'utf8' }).trim().split('\n');
+  const sizeOf = (path: string): number => Number(listing.find((line) => line.endsWith(` bundle/${path}`))?.split(/\s+/u)[2]);
+  const expected = manifest.entries.map((e) => ({ path: e.path, size: sizeOf(e.path), sha256: e.sha256 }));
+  expect(result.payloadFiles.length).toBe(expected.length);
+  expect([...result.payloadFiles]).toEqual(expected);
+  expect([...result.payloadFiles]).toEqual(expected);
+}
+
 async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
   const error = await promise.then(
     () => null,
@@ -95,6 +109,7 @@ describe('writeBundle', () => {
     expect(check.problems).toEqual([]);
     expect(check.bundle).toMatchObject({ uuid: result.uuid, sequence: 7, station: 'st', operator: 'op', files: 3 });
     expect(result.bundleBytes).toBe((await import('node:fs')).statSync(result.bundlePath).size);
+    expectRowsAsManifest(result);
   });
 
   it('reports progress through every phase with totals', async () => {
@@ -122,6 +137,7 @@ describe('writeBundle', () => {
       const check = await checkBundle({ bundlePath: result.bundlePath, trusted: [signer.trusted] });
       expect(check.problems).toEqual([]);
       expect(check.bundle.files).toBe(124);
+      expectRowsAsManifest(result);
       expect(result.bundleBytes).toBe((await import('node:fs')).statSync(result.bundlePath).size);
     });
 
@@ -211,6 +227,7 @@ describe('writeBundle', () => {
       expect(check.problems).toEqual([]);
       expect(await readdir(out)).toEqual(['bundle.airlock.tar']);
       expectPayload(result.bundlePath, { 'a.txt': Buffer.from('alpha'), 'sub/big.bin': Buffer.alloc(3 * 1024 * 1024, 1) });
+      expectRowsAsManifest(result);
     });
   });
 
@@ -236,6 +253,7 @@ describe('writeBundle', () => {
       const check = await checkBundle({ bundlePath: result.bundlePath, trusted: [signer.trusted] });
       expect(check.problems).toEqual([]);
       expectPayload(result.bundlePath, { 'a.txt': Buffer.from('alpha'), 'b.txt': Buffer.from('bravo'), 'sub/big.bin': Buffer.alloc(3 * 1024 * 1024, 1) });
+      expectRowsAsManifest(result);
     });
   });
 

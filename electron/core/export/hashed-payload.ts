@@ -1,0 +1,65 @@
+import type { AuditFileRow, AuditFileRows } from '../audit/audit-event.js';
+import type { TaggedPayload, TaggedPayloadFile } from '../bundle/bag-tag-files.js';
+import type { DigestTable } from '../bundle/digest-table.js';
+import type { HashedSource } from './hash-sources.js';
+import type { SourceFile } from './source-scan.js';
+import type { SourceFiles } from './source-list.js';
+
+/**
+ * The one-pass export's payload as signed: the scan's files and the pass's digests, side by side.
+ * Each file's row (for the manifest, for the audit log) is made when it is read and dropped after:
+ * copying every file into a HashedSource, and again into an audit row, held two more objects per
+ * file until the export ended (issue #18). `hashedSources()` makes the copies for the few callers
+ * that want them (an image check, the two-pass rewrite after a signature refit).
+ */
+export class HashedPayload {
+  constructor(
+    private readonly files: SourceFiles,
+    private readonly digests: DigestTable,
+  ) {
+    if (digests.length !== files.length) throw new RangeError(`${files.length} files but ${digests.length} digests`);
+  }
+
+  get length(): number {
+    return this.files.length;
+  }
+
+  /** The rows the tag files list (buildBagTags). */
+  tagged(): TaggedPayload {
+    const { files, digests } = this;
+    return {
+      length: files.length,
+      *[Symbol.iterator](): Iterator<TaggedPayloadFile> {
+        for (let index = 0; index < files.length; index += 1) {
+          const file = files.at(index) as SourceFile;
+          yield { bagPath: file.bagPath, size: file.size, sha256: digests.hexAt(index) };
+        }
+      },
+    };
+  }
+
+  /** The manifest's entries (manifest-writer.ts). */
+  *manifestEntries(): Generator<{ path: string; sha256: string }> {
+    for (let index = 0; index < this.files.length; index += 1) {
+      yield { path: (this.files.at(index) as SourceFile).bagPath, sha256: this.digests.hexAt(index) };
+    }
+  }
+
+  /** The audit log's per-file rows, in manifest order. */
+  auditRows(): AuditFileRows {
+    const { files, digests } = this;
+    return {
+      length: files.length,
+      *[Symbol.iterator](): Iterator<AuditFileRow> {
+        for (let index = 0; index < files.length; index += 1) {
+          const file = files.at(index) as SourceFile;
+          yield { path: file.bagPath, size: file.size, sha256: digests.hexAt(index) };
+        }
+      },
+    };
+  }
+
+  hashedSources(): HashedSource[] {
+    return Array.from(this.files, (file, index) => ({ ...file, sha256: this.digests.hexAt(index) }));
+  }
+}
