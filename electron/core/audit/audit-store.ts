@@ -77,7 +77,14 @@ export function buildAuditRecord(identity: StationIdentity, input: AuditEventInp
   return { row: { ...partial, hash: hashStoredEvent(partial) }, files };
 }
 
-const statements = new WeakMap<StationDb, { event: Database.Statement; file: Database.Statement; head: Database.Statement }>();
+/**
+ * File rows per INSERT when they come from JS (an export's, not staged): 100 rows (500 bound
+ * values) a statement rather than one JS call per row. The values bound are the row's own, as
+ * with the one-row statement (no JSON or other re-encoding on the way, which could change a path).
+ */
+export const FILE_ROWS_PER_INSERT = 100;
+
+const statements = new WeakMap<StationDb, { event: Database.Statement; file: Database.Statement; files: Database.Statement; head: Database.Statement }>();
 
 function prepared(db: StationDb) {
   let s = statements.get(db);
@@ -88,6 +95,9 @@ function prepared(db: StationDb) {
          VALUES (@seq, @at, @type, @outcome, @operator, @station, @bundle_uuid, @bundle_name, @tagmanifest_sha256, @signers, @problem_codes, @error_code, @files, @bytes, @details, @files_digest, @prev_hash, @hash)`,
       ),
       file: db.prepare('INSERT INTO audit_files (event_seq, ordinal, path, size, sha256) VALUES (?, ?, ?, ?, ?)'),
+      files: db.prepare(
+        `INSERT INTO audit_files (event_seq, ordinal, path, size, sha256) VALUES ${Array(FILE_ROWS_PER_INSERT).fill('(?, ?, ?, ?, ?)').join(', ')}`,
+      ),
       head: db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1'),
     };
     statements.set(db, s);
@@ -104,8 +114,18 @@ export function insertAuditRecord(db: StationDb, record: AuditRecord): void {
     record.files.insertAs(record.row.seq);
     return;
   }
+  // An export's 20,000 rows one call each were most of the stretch between its sync and its receipts (issue #18).
+  const seq = record.row.seq;
+  const batch: Array<string | number> = [];
   let ordinal = 0;
-  for (const file of record.files) s.file.run(record.row.seq, ordinal++, file.path, file.size, file.sha256);
+  for (const file of record.files) {
+    batch.push(seq, ordinal++, file.path, file.size, file.sha256);
+    if (batch.length === FILE_ROWS_PER_INSERT * 5) {
+      s.files.run(batch);
+      batch.length = 0;
+    }
+  }
+  for (let i = 0; i < batch.length; i += 5) s.file.run(batch.slice(i, i + 5));
 }
 
 /**

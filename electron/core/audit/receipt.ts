@@ -9,8 +9,8 @@ import { inspectionCheckDetail, type InspectionRecord } from '../inspect/inspect
 import { AirlockError } from '../errors.js';
 import type { ReceiptLanguage } from '../receipts/catalogue.js';
 import { receiptFonts } from '../receipts/pdf-fonts.js';
-import { defaultRenderMode, renderPdfApart, type RenderMode } from '../receipts/pdf-render-host.js';
-import type { WarmPdfRenderer } from '../receipts/pdf-render-warm.js';
+import { renderPdfApart, type RenderMode } from '../receipts/pdf-render-host.js';
+import type { ReceiptRenderer } from '../receipts/pdf-render-early.js';
 import type { AnnexJob, PdfRenderJob } from '../receipts/pdf-render-job.js';
 
 export interface ReceiptCheck {
@@ -90,8 +90,12 @@ export interface ReceiptPdfOptions {
   organization?: string | null | undefined;
   /** Where the renderer runs (pdf-render-host.ts): by default a child process under Node, a worker thread under Electron. */
   renderMode?: RenderMode | undefined;
-  /** A renderer kept running between receipts (`airlock watch`, pdf-render-warm.ts); used where the mode is a child process. */
-  renderer?: WarmPdfRenderer | undefined;
+  /**
+   * A renderer already running: kept between receipts (`airlock watch`, pdf-render-warm.ts) or
+   * started at the job's start (pdf-render-early.ts); it was started for this process's render
+   * mode. Absent: a one-shot renderer is started now (in `renderMode`).
+   */
+  renderer?: ReceiptRenderer | undefined;
   /** The files' NAME when not the bundle's name (media-verify: the file's name on the medium, as a refused bundle's name may be anything). */
   fileStem?: string | undefined;
 }
@@ -164,8 +168,7 @@ async function receiptPdf(
       organization: options.organization ?? null,
       fonts: receiptFonts(),
     };
-    const warm = options.renderer !== undefined && (options.renderMode ?? defaultRenderMode()) === 'process' ? options.renderer : null;
-    const bytes = warm !== null ? await warm.render(job) : await renderPdfApart(job, { mode: options.renderMode });
+    const bytes = options.renderer !== undefined ? await options.renderer.render(job) : await renderPdfApart(job, { mode: options.renderMode });
     return { bytes };
   } catch (error) {
     // The cause's own words (an AirlockError's detail: its code's message would only say "internal error").

@@ -15,6 +15,7 @@
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import { AirlockError } from '../errors.js';
 import { revivedError } from '../workers/posted-error.js';
 import { startWorker, workerScript } from '../workers/worker-script.js';
@@ -86,11 +87,20 @@ function inChildProcess(job: PdfRenderJob, timeoutMs: number, signal: AbortSigna
   });
 }
 
+/** The renderer thread's heap bounds (a thread's young generation is both semi-spaces). */
+export const RENDER_THREAD_LIMITS = { maxYoungGenerationSizeMb: 2 * HEAP.youngMb, maxOldGenerationSizeMb: HEAP.oldMb } as const;
+
 function inWorkerThread(job: PdfRenderJob, timeoutMs: number, signal: AbortSignal | undefined): Promise<PdfRenderReply> {
-  const worker = startWorker('receipt-pdf-worker', {
-    workerData: job,
-    resourceLimits: { maxYoungGenerationSizeMb: 2 * HEAP.youngMb, maxOldGenerationSizeMb: HEAP.oldMb },
-  });
+  const worker = startWorker('receipt-pdf-worker', { workerData: job, resourceLimits: RENDER_THREAD_LIMITS });
+  return workerThreadReply(worker, timeoutMs, signal);
+}
+
+/**
+ * The reply of a renderer thread that has (or is about to get) its job, then the thread ended:
+ * terminated when it answers, at the deadline or on cancel. The caller makes sure the thread has
+ * not already ended (pdf-render-early.ts), as its exit is what settles a thread that never answers.
+ */
+export function workerThreadReply(worker: Worker, timeoutMs: number, signal: AbortSignal | undefined): Promise<PdfRenderReply> {
   return new Promise<PdfRenderReply>((resolve, reject) => {
     let reply: PdfRenderReply | null = null;
     const stop = (): void => void worker.terminate();

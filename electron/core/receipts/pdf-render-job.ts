@@ -46,3 +46,13 @@ export interface PdfServeReply {
   reply: PdfRenderReply;
   rss: number;
 }
+
+/**
+ * Sent to a renderer started at a job's start (pdf-render-early.ts), before its job: load pdfkit
+ * and parse the fonts now, while the transfer works on the other core. Never answered: a warm-up
+ * that fails is left for the job itself to meet and report.
+ */
+export interface PdfWarmRequest {
+  kind: 'warm';
+  fonts: ReceiptFonts;
+}

@@ -25,7 +25,8 @@ import { AirlockError } from '../errors.js';
 import { revivedError } from '../workers/posted-error.js';
 import { workerScript } from '../workers/worker-script.js';
 import { RENDER_HEAP, RENDER_TIMEOUT_MS } from './pdf-render-host.js';
-import type { PdfRenderJob, PdfServeReply, PdfServeRequest } from './pdf-render-job.js';
+import type { ReceiptFonts } from './pdf-fonts.js';
+import type { PdfRenderJob, PdfServeReply, PdfServeRequest, PdfWarmRequest } from './pdf-render-job.js';
 
 export interface WarmRendererOptions {
   /** Receipts one renderer makes before it is replaced (default 500). */
@@ -79,6 +80,28 @@ export class WarmPdfRenderer {
   close(): void {
     this.closed = true;
     this.retire();
+  }
+
+  /**
+   * Start the renderer now and have it load pdfkit and parse `fonts` before any job (a one-shot
+   * job's early start, pdf-render-early.ts). A renderer that cannot be started now is started by
+   * the first render(), which then fails as it would have (RECEIPT_PDF_FAILED); one that dies
+   * before its job is replaced by a fresh one when the job comes.
+   */
+  prestart(fonts: ReceiptFonts): void {
+    if (this.closed || this.child !== null) return;
+    const child = this.start();
+    const request: PdfWarmRequest = { kind: 'warm', fonts };
+    child.send(request, () => undefined);
+    // Until a job is out the channel must not keep this process alive (start() leaves it referenced).
+    child.channel?.unref();
+  }
+
+  /** Ends the renderer at once (SIGKILL: it is idle or its work is no longer wanted); a later render() would start none. */
+  stop(): void {
+    this.closed = true;
+    const child = this.child;
+    if (child !== null) this.kill(child);
   }
 
   private async renderNow(job: PdfRenderJob, signal: AbortSignal | undefined): Promise<Buffer> {
@@ -169,12 +192,12 @@ export class WarmPdfRenderer {
     return child;
   }
 
-  /** Replaced: the renderer's channel is closed, it finishes nothing more and exits. */
+  /** Replaced: the renderer's channel is closed, it finishes nothing more and exits; one started ahead that never got a job is killed (it may be busy warming up). */
   private retire(): void {
     const child = this.child;
     this.child = null;
     if (child === null) return;
-    if (child.connected) child.disconnect();
+    if (child.connected && this.jobsByChild > 0) child.disconnect();
     else this.kill(child);
   }
 

@@ -112,6 +112,24 @@ export async function renderReceiptPdf(input: ReceiptPdfInput): Promise<Buffer> 
 }
 
 /**
+ * Load pdfkit and parse the three fonts into `parsed` ahead of the first receipt: a renderer
+ * started at a job's start (pdf-render-early.ts) does this while the payload is being worked on,
+ * so the receipts phase pays only the layout. The fonts are parsed as renderReceiptPdf parses
+ * them (pdfkit's own fontkit call, through a document that is never written), so the receipt
+ * made with them is byte for byte the one made without (pdf-render-early.test.ts).
+ */
+export function preparseReceiptFonts(fonts: ReceiptFonts, parsed: ParsedFonts): void {
+  const PDFDocument = loadPdfkit();
+  // The document's own font is the regular one: three parses, not four.
+  const doc = new PDFDocument({ autoFirstPage: false, font: fonts.regular, fontLayoutCache: false });
+  for (const role of ['regular', 'bold', 'mono'] as const) {
+    if (role !== 'regular') doc.font(fonts[role]);
+    const font = parsedFontOf(doc);
+    if (font !== null && !parsed.has(fonts[role])) parsed.set(fonts[role], font);
+  }
+}
+
+/**
  * pdfkit, loaded on first use (most CLI commands never write a receipt: start-up time, issue #18)
  * with require: the CLI bundle runs from a code-cached vm.Script, which has no dynamic import(),
  * and leaves pdfkit in node_modules (it reads its ICC profile from beside its own code).

@@ -6,6 +6,7 @@ import type { ProgressListener } from '../../../shared/progress.js';
 import { exportedImages } from '../oci/image-payload.js';
 import { exportChecks, mediaExportChecks, receiptMedia } from '../audit/receipt-checks.js';
 import { writeReceipt } from '../audit/receipt.js';
+import { withEarlyRenderer, type ReceiptRenderer } from '../receipts/pdf-render-early.js';
 import { receiptPdfOptions } from '../receipts/receipt-options.js';
 import { buildTransferReceipt } from '../audit/transfer-receipt.js';
 import type { AuditEvent } from '../audit/audit-event.js';
@@ -43,6 +44,11 @@ import { checkpointWith, signerFor } from './signers.js';
 
 /** A bundle written to a folder: intent first, then the bundle, then the event that settles the intent (docs/design-notes.md §13). */
 export async function exportBundle(context: StationContext, request: ExportRequest): Promise<ExportOutcome> {
+  // The receipt's PDF renderer starts now and warms up beside the payload pass (pdf-render-early.ts).
+  return withEarlyRenderer(undefined, (renderer) => exportWith(context, request, renderer));
+}
+
+async function exportWith(context: StationContext, request: ExportRequest, renderer: ReceiptRenderer | undefined): Promise<ExportOutcome> {
   const startedAt = new Date();
   const details = {
     outDir: request.outDir,
@@ -102,6 +108,7 @@ export async function exportBundle(context: StationContext, request: ExportReque
     media: null,
     channel: done.value.stamp,
     onProgress: request.onProgress,
+    renderer,
   });
   return { ...outcome, images: done.value.images, channel: done.value.stamp ?? undefined };
 }
@@ -260,6 +267,8 @@ export async function completeExport(
     channel?: ChannelStamp | null | undefined;
     /** Told when the receipts start: the bundle is published and on record, so a cancel can no longer undo it. */
     onProgress?: ProgressListener | undefined;
+    /** The PDF renderer started at the export's start (pdf-render-early.ts); absent: one is started for the receipt. */
+    renderer?: ReceiptRenderer | undefined;
   },
 ): Promise<ExportOutcome> {
   const { result, signer, event, media } = done;
@@ -287,7 +296,7 @@ export async function completeExport(
         checkpoint,
       }),
       signer,
-      receiptPdfOptions(context, event, done.twoPerson ?? false),
+      { ...receiptPdfOptions(context, event, done.twoPerson ?? false), renderer: done.renderer },
     );
     return { checkpoint, receipt };
   });

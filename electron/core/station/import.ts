@@ -2,6 +2,7 @@ import { imageEventRows } from '../audit/image-event-rows.js';
 import { verificationEventFields } from '../audit/verification-event.js';
 import { importChecks } from '../audit/receipt-checks.js';
 import { writeReceipt } from '../audit/receipt.js';
+import { withEarlyRenderer } from '../receipts/pdf-render-early.js';
 import { receiptPdfOptions } from '../receipts/receipt-options.js';
 import { buildTransferReceipt } from '../audit/transfer-receipt.js';
 import { importBundle, type ImportResult } from '../import/import-bundle.js';
@@ -37,13 +38,17 @@ import { pastCommitProgress, reportingWhile } from '../jobs/progress-heartbeat.j
  * the receipt, both signed when the station key is unlocked.
  */
 export async function importInto(context: StationContext, request: ImportRequest, release?: ReleaseImport): Promise<ImportOutcome> {
-  if (!request.pushTo) return importWith(context, request, null, release ?? null);
-  const client = await registryClientFor(request.pushTo);
-  try {
-    return await importWith(context, request, client, release ?? null);
-  } finally {
-    await client.close();
-  }
+  // The receipt's PDF renderer starts now and warms up beside the verify pass (pdf-render-early.ts).
+  return withEarlyRenderer(request.pdfRenderer, async (pdfRenderer) => {
+    const withRenderer = { ...request, pdfRenderer };
+    if (!request.pushTo) return importWith(context, withRenderer, null, release ?? null);
+    const client = await registryClientFor(request.pushTo);
+    try {
+      return await importWith(context, withRenderer, client, release ?? null);
+    } finally {
+      await client.close();
+    }
+  });
 }
 
 /**

@@ -10,6 +10,7 @@ import { AirlockError, toAirlockError } from '../errors.js';
 import { JOB_PLANS, withJobEta } from '../jobs/job-eta.js';
 import { MediaOutput, type NextMediumRequest } from '../media/output/media-output.js';
 import { resolveMedium } from '../media/discover/resolve-medium.js';
+import { withEarlyRenderer, type ReceiptRenderer } from '../receipts/pdf-render-early.js';
 import { runAudited, type RecordEvent } from './audited-operation.js';
 import type { StationContext } from './context.js';
 import { imageAuditDetails, stationImagePayload } from './image-sources.js';
@@ -25,6 +26,11 @@ import { surveyMedia } from './station-media.js';
  * media-write (ok/failed), media-readback (ok/rejected), export; the receipt names the media.
  */
 export async function exportToMedia(context: StationContext, request: MediaExportRequest): Promise<MediaExportOutcome> {
+  // The receipt's PDF renderer starts now and warms up beside the payload pass (pdf-render-early.ts).
+  return withEarlyRenderer(undefined, (renderer) => exportToMediaWith(context, request, renderer));
+}
+
+async function exportToMediaWith(context: StationContext, request: MediaExportRequest, renderer: ReceiptRenderer | undefined): Promise<MediaExportOutcome> {
   const startedAt = new Date();
   const details = {
     media: request.media,
@@ -125,8 +131,8 @@ export async function exportToMedia(context: StationContext, request: MediaExpor
     startedAt,
     media,
     channel: done.value.stamp,
-
     onProgress: request.onProgress,
+    renderer,
   });
   return { ...outcome, media, images: done.value.images, channel: done.value.stamp ?? undefined };
 }

@@ -15,6 +15,7 @@ import { buildTransferReceipt } from '../audit/transfer-receipt.js';
 import type { BundleSigner } from '../crypto/bundle-signer.js';
 import { AirlockError } from '../errors.js';
 import type { MediaVerifyReceipts, MediaVerifyReport } from '../media/read-back/media-verify.js';
+import type { ReceiptRenderer } from '../receipts/pdf-render-early.js';
 import { receiptPdfOptions } from '../receipts/receipt-options.js';
 import { checkpointWith } from './signers.js';
 import type { StationContext } from './context.js';
@@ -29,6 +30,8 @@ export interface MediaVerifyReceiptRequest {
   startedAt: Date;
   /** The operator's folder (`--receipt-dir`); absent: `receipts/` in the station home. */
   receiptDir?: string | undefined;
+  /** The PDF renderer started at the verification's start (pdf-render-early.ts); absent: one per receipt. */
+  renderer?: ReceiptRenderer | undefined;
 }
 
 export async function writeMediaVerifyReceipts(context: StationContext, request: MediaVerifyReceiptRequest): Promise<MediaVerifyReceipts> {
@@ -45,6 +48,7 @@ export async function writeMediaVerifyReceipts(context: StationContext, request:
         // The media-readback event holds no file rows: no annex.
         files: undefined,
         fileStem: byteCut(mediaVerifyReceiptName(item), STEM_MAX_BYTES),
+        renderer: request.renderer,
       });
       sets.push(written);
       if (written.pdfProblem !== undefined) request.report.warnings.push(`${written.json}: ${written.pdfProblem}`);

@@ -8,7 +8,7 @@ import type { ProgressListener } from '../../../shared/progress.js';
 import type { AuditCheckpoint } from '../audit/audit-checkpoint.js';
 import type { WrittenReceipt } from '../audit/receipt.js';
 import type { WriteBundleResult } from '../export/write-bundle.js';
-import type { WarmPdfRenderer } from '../receipts/pdf-render-warm.js';
+import type { ReceiptRenderer } from '../receipts/pdf-render-early.js';
 import type { SignerSpec } from '../crypto/signer-spec.js';
 import type { RegistryEndpoint } from '../oci/registry/registry-api.js';
 import type { ImportResult } from '../import/import-bundle.js';
@@ -63,8 +63,8 @@ export interface ImportRequest {
    * judged and moved must be what was imported.
    */
   onlyBesideBundle?: boolean | undefined;
-  /** A receipt PDF renderer kept running between imports (`airlock watch`); else a fresh one per receipt. */
-  pdfRenderer?: WarmPdfRenderer | undefined;
+  /** A receipt PDF renderer kept running between imports (`airlock watch`); else one started at the import's start (pdf-render-early.ts). */
+  pdfRenderer?: ReceiptRenderer | undefined;
   /** Push the bundle's images to this registry after full verification (`--push-to`), issue #15. */
   pushTo?: RegistryEndpoint | undefined;
 }

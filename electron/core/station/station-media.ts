@@ -11,6 +11,8 @@ import { verifyMedium, type MediaVerifyReport } from '../media/read-back/media-v
 import { watchMedia as watchMediaVolumes, type MediaWatch, type MediaWatchOptions } from '../media/discover/media-watch.js';
 import { resolveMedium } from '../media/discover/resolve-medium.js';
 import { readStationPolicy } from '../policy/station-policy.js';
+import type { BundleSigner } from '../crypto/bundle-signer.js';
+import { withEarlyRenderer, type ReceiptRenderer } from '../receipts/pdf-render-early.js';
 import { readStationConfig } from '../home/station-config.js';
 import { imageEventRows } from '../audit/image-event-rows.js';
 import { runAudited } from './audited-operation.js';
@@ -61,6 +63,15 @@ export async function verifyMedia(context: StationContext, request: MediaVerifyR
   const startedAt = new Date();
   // A wrong passphrase is refused before anything is read, like import's.
   const signer = await signerFor(context, undefined, request.passphrase);
+  // The receipts' PDF renderer starts now and warms up beside the read-back (pdf-render-early.ts).
+  return withEarlyRenderer(undefined, (renderer) => verifyMediaWith(context, request, { startedAt, signer, renderer }));
+}
+
+async function verifyMediaWith(
+  context: StationContext,
+  request: MediaVerifyRequest,
+  { startedAt, signer, renderer }: { startedAt: Date; signer: BundleSigner | null; renderer: ReceiptRenderer | undefined },
+): Promise<MediaVerifyReport> {
   const done = await runAudited(context, {
     type: 'media-readback',
     failureDetails: { target: request.target },
@@ -107,7 +118,7 @@ export async function verifyMedia(context: StationContext, request: MediaVerifyR
   });
   const report = done.value;
   if (report.items.length === 0) return { ...report, auditEvent: done.event.seq };
-  const receipt = await writeMediaVerifyReceipts(context, { report, event: done.event, signer, startedAt, receiptDir: request.receiptDir });
+  const receipt = await writeMediaVerifyReceipts(context, { report, event: done.event, signer, startedAt, receiptDir: request.receiptDir, renderer });
   if (receipt.problem !== null) report.warnings.push(`${receipt.problem.code}: ${receipt.problem.message}`);
   else if (!receipt.signed) report.warnings.push('The receipts and the audit checkpoint are unsigned: no passphrase was given to unlock the station key.');
   return { ...report, auditEvent: done.event.seq, receipt };

@@ -23,6 +23,7 @@ import { loadTrustedKeys } from '../keys/trust-store.js';
 import { hasImageSources, prepareImagePayload } from '../oci/image-payload.js';
 import { runAudited, type OutcomeEvent } from './audited-operation.js';
 import type { StationContext } from './context.js';
+import { withEarlyRenderer, type ReceiptRenderer } from '../receipts/pdf-render-early.js';
 import { completeExport, defaultBundleName, exportEvent, preparedStation, publishingNote, startChannelExportIntent } from './export.js';
 import { assertChannelName, nextChannelStamp } from '../channels/channel-send.js';
 import { preparedChannelStamp } from '../channels/prepared-stamp.js';
@@ -155,6 +156,11 @@ export async function approveStaged(context: StationContext, dir: string, spec: 
 
 /** Write the staged bundle with every signature in its one .asc; the staging directory is removed after. */
 export async function finishExport(context: StationContext, request: FinishExportRequest): Promise<ExportOutcome> {
+  // The receipt's PDF renderer starts now and warms up beside the bundle's writing (pdf-render-early.ts).
+  return withEarlyRenderer(undefined, (renderer) => finishExportWith(context, request, renderer));
+}
+
+async function finishExportWith(context: StationContext, request: FinishExportRequest, renderer: ReceiptRenderer | undefined): Promise<ExportOutcome> {
   const startedAt = new Date();
   const details = { stagedDir: request.stagedDir, outDir: request.outDir };
   const done = await runAudited(context, {
@@ -196,8 +202,8 @@ export async function finishExport(context: StationContext, request: FinishExpor
     media: null,
     twoPerson: done.value.staged.signatures.length > 1,
     channel: done.value.stamp,
-
     onProgress: request.onProgress,
+    renderer,
   });
   await removeStagedExport(done.value.staged.dir);
   return { ...outcome, images: done.value.staged.images ?? undefined, channel: done.value.stamp ?? undefined };

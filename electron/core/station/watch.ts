@@ -10,6 +10,7 @@ import type { StationContext } from './context.js';
 import { importInto } from './import.js';
 import { checkHeartbeatAlarms } from '../channels/heartbeat-alarms.js';
 import { forwardStatus, runForwarder } from './station-forward.js';
+import { defaultRenderMode } from '../receipts/pdf-render-host.js';
 import { WarmPdfRenderer } from '../receipts/pdf-render-warm.js';
 
 export interface WatchRequest {
@@ -57,7 +58,8 @@ export async function watchInbox(context: StationContext, request: WatchRequest)
       },
     }).catch((error: unknown) => request.onTrouble?.(`audit forwarding stopped: ${error instanceof Error ? error.message : String(error)}`));
     // One receipt renderer for the whole watch (pdf-render-warm.ts): starting a fresh one per bundle was most of a small bundle's time.
-    const pdfRenderer = new WarmPdfRenderer();
+    // Only where the renderer is a child process: inside Electron each import starts its own thread early (pdf-render-early.ts).
+    const pdfRenderer = defaultRenderMode() === 'process' ? new WarmPdfRenderer() : undefined;
     try {
       final = await runWatcher(
         {
@@ -86,7 +88,7 @@ export async function watchInbox(context: StationContext, request: WatchRequest)
       reason = `error: ${error instanceof Error ? error.message : String(error)}`;
       throw error;
     } finally {
-      pdfRenderer.close();
+      pdfRenderer?.close();
       const stopped = { inbox, dest, pid: process.pid, reason, counts: final?.counts ?? null };
       await runAudited(context, {
         type: 'watch-stop',

@@ -10,7 +10,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { TransferReceipt } from '../audit/receipt.js';
 import { openAnnexFiles } from '../receipts/annex-files.js';
-import type { PdfRenderJob, PdfRenderReply, PdfServeReply, PdfServeRequest } from '../receipts/pdf-render-job.js';
+import type { PdfRenderJob, PdfRenderReply, PdfServeReply, PdfServeRequest, PdfWarmRequest } from '../receipts/pdf-render-job.js';
+import { warmUpRenderer } from '../receipts/pdf-warm-up.js';
 import { renderReceiptPdf, type ParsedFonts } from '../receipts/receipt-pdf.js';
 import { postableError } from './posted-error.js';
 
@@ -39,31 +40,66 @@ async function render(job: PdfRenderJob, parsedFonts?: ParsedFonts): Promise<Pdf
   }
 }
 
+/**
+ * A warm-up (pdf-render-early.ts, pdf-warm-up.ts): pdfkit, the fonts and one throwaway receipt
+ * before the job. A warm-up that fails is met again, and reported, by the job (parsed from scratch).
+ */
+async function warm(request: PdfWarmRequest, parsedFonts: ParsedFonts): Promise<void> {
+  try {
+    await warmUpRenderer(request.fonts, parsedFonts);
+  } catch {
+    parsedFonts.clear();
+  }
+}
+
+function isWarmRequest(message: unknown): message is PdfWarmRequest {
+  return typeof message === 'object' && message !== null && (message as { kind?: unknown }).kind === 'warm';
+}
+
 if (parentPort) {
   const port = parentPort;
-  void render(workerData as PdfRenderJob).then((reply) => port.postMessage(reply));
+  if (isWarmRequest(workerData)) {
+    // Started early (a worker thread of the app's job): warm up, then the one job arrives as a message.
+    const parsedFonts: ParsedFonts = new Map();
+    const warmed = warm(workerData, parsedFonts);
+    port.once('message', (job: PdfRenderJob) => {
+      void warmed.then(() => render(job, parsedFonts)).then((reply) => port.postMessage(reply));
+    });
+  } else {
+    void render(workerData as PdfRenderJob).then((reply) => port.postMessage(reply));
+  }
 } else if (process.send) {
   // A child process: the job comes over the IPC channel; when the parent goes first (killed), so does this.
   let answered = false;
   let serving = false;
   // Served jobs share the parsed fonts: parsing them again per receipt was most of a warm receipt's time.
   const parsedFonts: ParsedFonts = new Map();
+  // A job waits for the warm-up, if one was asked for (they share the parsed fonts).
+  let warmed: Promise<void> = Promise.resolve();
   process.on('disconnect', () => {
     // A warm renderer (pdf-render-warm.ts) lives as long as its parent's channel; a one-shot one until it answered.
     if (serving || !answered) process.exit(serving ? 0 : 1);
   });
-  process.on('message', (message: PdfRenderJob | PdfServeRequest) => {
+  process.on('message', (message: PdfRenderJob | PdfServeRequest | PdfWarmRequest) => {
+    if (isWarmRequest(message)) {
+      // Started early (pdf-render-early.ts): a served renderer whose first job comes later.
+      serving = true;
+      warmed = warm(message, parsedFonts);
+      return;
+    }
     if ('kind' in message && message.kind === 'serve') {
       // Served: one job at a time (the parent sends the next only after this reply); the channel stays open.
       serving = true;
-      void render(message.job, parsedFonts).then((reply) => {
-        const answer: PdfServeReply = { id: message.id, reply, rss: process.memoryUsage.rss() };
-        process.send?.(answer);
-      });
+      void warmed
+        .then(() => render(message.job, parsedFonts))
+        .then((reply) => {
+          const answer: PdfServeReply = { id: message.id, reply, rss: process.memoryUsage.rss() };
+          process.send?.(answer);
+        });
       return;
     }
     if (answered || serving) return;
-    void render(message as PdfRenderJob).then((reply) => {
+    void render(message).then((reply) => {
       answered = true;
       // Once the reply is written the channel is let go, and with nothing else open the process ends.
       process.send?.(reply, undefined, {}, () => process.disconnect());

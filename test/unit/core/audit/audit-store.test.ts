@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { canonicalJson, eventHash, GENESIS_HASH } from '../../../../electron/core/audit/audit-event.js';
+import { canonicalJson, eventHash, filesDigest, GENESIS_HASH } from '../../../../electron/core/audit/audit-event.js';
 import { exportAuditLog, exportAuditLogToFile } from '../../../../electron/core/audit/audit-export.js';
-import { appendAuditEvent, listAuditEvents } from '../../../../electron/core/audit/audit-store.js';
+import { appendAuditEvent, auditFileRows, FILE_ROWS_PER_INSERT, listAuditEvents } from '../../../../electron/core/audit/audit-store.js';
 import { renderReceiptHtml, writeReceipt, type TransferReceipt } from '../../../../electron/core/audit/receipt.js';
 import { openStationDb, type StationDb } from '../../../../electron/core/db/station-db.js';
 import { verifyDetachedSignature } from '../../../../electron/core/crypto/detached-signature.js';
@@ -69,6 +69,24 @@ describe('audit events', () => {
     expect(seqs({ text: 'replay' })).toEqual([2]);
     expect(seqs({ text: 'SRV/INBOX' })).toEqual([3]);
     expect(seqs({ limit: 1 })).toEqual([3]);
+  });
+
+  it('stores an event’s file rows from JS in batches, every row as given and in order, under the event’s digest', () => {
+    // Two full batches and a remainder; names a re-encoding could change (NUL-free control, emoji, combining mark, quote, U+FFFD).
+    const count = 2 * FILE_ROWS_PER_INSERT + 37;
+    const names = ['a\u0001b', '😀', 'e\u0301', '"q"', '\ufffd', 'x'];
+    const rows = Array.from({ length: count }, (_, i) => ({
+      path: `data/${names[i % names.length]}/${i}`,
+      size: i * 7919,
+      sha256: i.toString(16).padStart(64, '0'),
+    }));
+    const before = appendAuditEvent(db, identity, { type: 'export', outcome: 'ok', fileRows: rows.slice(0, 3) });
+    const event = appendAuditEvent(db, identity, { type: 'export', outcome: 'ok', fileRows: rows });
+    const stored = auditFileRows(db, event.seq);
+    expect(stored).toEqual(rows);
+    expect(filesDigest(stored)).toBe(event.filesDigest);
+    expect(event.filesDigest).toBe(filesDigest(rows));
+    expect(auditFileRows(db, before.seq)).toEqual(rows.slice(0, 3));
   });
 
   it('exports CSV with events, file rows and checkpoints, defusing formula-looking cells', async () => {
