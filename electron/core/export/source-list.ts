@@ -1,4 +1,5 @@
 import type { SourceFile } from './source-scan.js';
+import { ByteBlocks, grown } from '../compact/byte-blocks.js';
 
 /**
  * The export's files in payload order, read by index or in order: an array of SourceFile, or a
@@ -9,8 +10,6 @@ export interface SourceFiles extends Iterable<SourceFile> {
   at(index: number): SourceFile | undefined;
 }
 
-/** Bytes of one block of names; a longer name gets a block of its own. */
-const BLOCK_BYTES = 1 << 20;
 const FIRST_CAPACITY = 1024;
 /** A lone UTF-16 surrogate cannot survive UTF-8: such a name is kept as a string (see add). */
 const LONE_SURROGATE = /\p{Cs}/u;
@@ -32,8 +31,7 @@ export class SourceList implements SourceFiles {
   private readonly folderIds = new Map<string, number>();
   /** The folder last added to: files of one folder arrive together, so most lookups stop here. */
   private lastFolder = { abs: '', bag: '', id: -1 };
-  private blocks: Buffer[] = [];
-  private blockUsed = BLOCK_BYTES;
+  private readonly bytes = new ByteBlocks();
   private folderOf: Uint32Array;
   private blockOf: Uint32Array;
   private startOf: Uint32Array;
@@ -69,13 +67,12 @@ export class SourceList implements SourceFiles {
     const index = this.count;
     if (index === this.folderOf.length) this.grow();
     const length = Buffer.byteLength(name, 'utf8');
-    const block = this.room(length);
-    block.write(name, this.blockUsed, length, 'utf8');
+    const block = this.bytes.reserve(length);
+    block.write(name, this.bytes.start, length, 'utf8');
     this.folderOf[index] = folder;
-    this.blockOf[index] = this.blocks.length - 1;
-    this.startOf[index] = this.blockUsed;
+    this.blockOf[index] = this.bytes.blockIndex;
+    this.startOf[index] = this.bytes.start;
     this.nameBytes[index] = length;
-    this.blockUsed += length;
     this.sizeOf[index] = file.size;
     this.mtimeMsOf[index] = file.mtimeMs;
     this.mtimeOf[index] = file.mtime.getTime();
@@ -86,7 +83,7 @@ export class SourceList implements SourceFiles {
     if (!Number.isInteger(index) || index < 0 || index >= this.count) return undefined;
     const folder = this.folders[this.folderOf[index] as number] as { abs: string; bag: string };
     const start = this.startOf[index] as number;
-    const name = (this.blocks[this.blockOf[index] as number] as Buffer).toString('utf8', start, start + (this.nameBytes[index] as number));
+    const name = this.bytes.block(this.blockOf[index] as number).toString('utf8', start, start + (this.nameBytes[index] as number));
     return {
       absPath: folder.abs + name,
       bagPath: folder.bag + name,
@@ -114,16 +111,6 @@ export class SourceList implements SourceFiles {
     return id;
   }
 
-  /** The block `bytes` more bytes go into (a new one when the last is full). */
-  private room(bytes: number): Buffer {
-    const last = this.blocks.at(-1);
-    if (last !== undefined && this.blockUsed + bytes <= last.length) return last;
-    const block = Buffer.allocUnsafe(Math.max(BLOCK_BYTES, bytes));
-    this.blocks.push(block);
-    this.blockUsed = 0;
-    return block;
-  }
-
   private grow(): void {
     const room = this.folderOf.length * 2;
     this.folderOf = grown(this.folderOf, new Uint32Array(room));
@@ -134,9 +121,4 @@ export class SourceList implements SourceFiles {
     this.mtimeMsOf = grown(this.mtimeMsOf, new Float64Array(room));
     this.mtimeOf = grown(this.mtimeOf, new Float64Array(room));
   }
-}
-
-function grown<T extends Uint32Array | Float64Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
 }

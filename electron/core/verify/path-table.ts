@@ -10,9 +10,8 @@
  */
 
 import { collisionKey } from '../bundle/path-rules.js';
+import { ByteBlocks, grown } from '../compact/byte-blocks.js';
 
-/** Bytes of one block of path bytes; a longer path (policy allows 64 KiB) gets a block of its own. */
-const BLOCK_BYTES = 1 << 20;
 const FIRST_CAPACITY = 1024;
 const EMPTY = -1;
 /**
@@ -23,8 +22,7 @@ const EMPTY = -1;
 const LONE_SURROGATE = /\p{Cs}/u;
 
 export class PathTable {
-  private blocks: Buffer[] = [];
-  private blockUsed = BLOCK_BYTES;
+  private readonly bytes = new ByteBlocks();
   /** Per ordinal: the block, where its path starts in it, the path's byte length, and the collision key's (0: the key is the path). */
   private blockOf: Uint32Array;
   private startOf: Uint32Array;
@@ -63,12 +61,11 @@ export class PathTable {
     if (ordinal === this.blockOf.length) this.growRows();
     const pathLength = key === path ? keyLength : Buffer.byteLength(path, 'utf8');
     const keyStored = key === path ? 0 : keyLength;
-    const block = this.room(pathLength + keyStored);
-    const start = this.blockUsed;
+    const block = this.bytes.reserve(pathLength + keyStored);
+    const start = this.bytes.start;
     if (keyStored > 0) this.scratch.copy(block, start + pathLength, 0, keyLength);
     block.write(path, start, pathLength, 'utf8');
-    this.blockUsed += pathLength + keyStored;
-    this.blockOf[ordinal] = this.blocks.length - 1;
+    this.blockOf[ordinal] = this.bytes.blockIndex;
     this.startOf[ordinal] = start;
     this.pathBytes[ordinal] = pathLength;
     this.keyBytes[ordinal] = keyStored;
@@ -100,7 +97,7 @@ export class PathTable {
   pathAt(ordinal: number): string {
     if (!Number.isInteger(ordinal) || ordinal < 0 || ordinal >= this.count) throw new RangeError(`no listed file #${ordinal}`);
     const start = this.startOf[ordinal] as number;
-    return (this.blocks[this.blockOf[ordinal] as number] as Buffer).toString('utf8', start, start + (this.pathBytes[ordinal] as number));
+    return this.bytes.block(this.blockOf[ordinal] as number).toString('utf8', start, start + (this.pathBytes[ordinal] as number));
   }
 
   /** The slot holding the entry whose key is the first `keyLength` bytes of scratch, else the empty slot where it would go. */
@@ -126,7 +123,7 @@ export class PathTable {
   /** Whether the stored bytes of `ordinal` at `offset` equal the first `length` bytes of scratch. */
   private equalsStored(ordinal: number, offset: number, length: number): boolean {
     const start = (this.startOf[ordinal] as number) + offset;
-    return (this.blocks[this.blockOf[ordinal] as number] as Buffer).compare(this.scratch, 0, length, start, start + length) === 0;
+    return this.bytes.block(this.blockOf[ordinal] as number).compare(this.scratch, 0, length, start, start + length) === 0;
   }
 
   /** UTF-8 of `text` into scratch; its byte length. */
@@ -134,16 +131,6 @@ export class PathTable {
     // A UTF-16 code unit takes at most 3 bytes of UTF-8.
     if (text.length * 3 > this.scratch.length) this.scratch = Buffer.allocUnsafe(text.length * 3);
     return this.scratch.write(text, 0, 'utf8');
-  }
-
-  /** The block `bytes` more bytes go into (a new one when the last is full). */
-  private room(bytes: number): Buffer {
-    const last = this.blocks.at(-1);
-    if (last !== undefined && this.blockUsed + bytes <= last.length) return last;
-    const block = Buffer.allocUnsafe(Math.max(BLOCK_BYTES, bytes));
-    this.blocks.push(block);
-    this.blockUsed = 0;
-    return block;
   }
 
   private growRows(): void {
@@ -173,11 +160,6 @@ function slotsFor(capacity: number): number {
   let slots = 16;
   while (slots < capacity * 2 + 2) slots *= 2;
   return slots;
-}
-
-function grown<T extends Uint32Array | Int32Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
 }
 
 /** FNV-1a, 32 bits, over the first `length` bytes. */
