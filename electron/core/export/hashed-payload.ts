@@ -26,35 +26,26 @@ export class HashedPayload {
 
   /** The rows the tag files list (buildBagTags). */
   tagged(): TaggedPayload {
-    const { files, digests } = this;
-    return {
-      length: files.length,
-      *[Symbol.iterator](): Iterator<TaggedPayloadFile> {
-        for (let index = 0; index < files.length; index += 1) {
-          const file = files.at(index) as SourceFile;
-          yield { bagPath: file.bagPath, size: file.size, sha256: digests.hexAt(index) };
-        }
-      },
-    };
+    return this.rows((file, sha256): TaggedPayloadFile => ({ bagPath: file.bagPath, size: file.size, sha256 }));
   }
 
   /** The manifest's entries (manifest-writer.ts). */
-  *manifestEntries(): Generator<{ path: string; sha256: string }> {
-    for (let index = 0; index < this.files.length; index += 1) {
-      yield { path: (this.files.at(index) as SourceFile).bagPath, sha256: this.digests.hexAt(index) };
-    }
+  manifestEntries(): Iterable<{ path: string; sha256: string }> {
+    return this.rows((file, sha256) => ({ path: file.bagPath, sha256 }));
   }
 
   /** The audit log's per-file rows, in manifest order. */
   auditRows(): AuditFileRows {
+    return this.rows((file, sha256): AuditFileRow => ({ path: file.bagPath, size: file.size, sha256 }));
+  }
+
+  /** Every file with its digest in hex, as `make` shapes it: made as it is read, never held. */
+  private rows<T>(make: (file: SourceFile, sha256: string) => T): { length: number } & Iterable<T> {
     const { files, digests } = this;
     return {
       length: files.length,
-      *[Symbol.iterator](): Iterator<AuditFileRow> {
-        for (let index = 0; index < files.length; index += 1) {
-          const file = files.at(index) as SourceFile;
-          yield { path: file.bagPath, size: file.size, sha256: digests.hexAt(index) };
-        }
+      *[Symbol.iterator](): Iterator<T> {
+        for (let index = 0; index < files.length; index += 1) yield make(files.at(index) as SourceFile, digests.hexAt(index));
       },
     };
   }
