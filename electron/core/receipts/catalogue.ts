@@ -95,8 +95,16 @@ export function localSize(locale: string, bytes: number): string {
   return `${new Intl.NumberFormat(locale, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(value)} ${units[unit] ?? 'B'}`;
 }
 
+/** One formatter per locale: making an Intl.NumberFormat costs far more than formatting with it (once per annex row). */
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
 export function localNumber(locale: string, n: number): string {
-  return new Intl.NumberFormat(locale).format(n);
+  let format = numberFormats.get(locale);
+  if (format === undefined) {
+    format = new Intl.NumberFormat(locale);
+    numberFormats.set(locale, format);
+  }
+  return format.format(n);
 }
 
 /** A recorded ISO time in the locale's style, always in UTC (said so), so the same receipt renders the same everywhere. */

@@ -29,6 +29,18 @@ export class PageWriter {
     return this.doc.y;
   }
 
+  /**
+   * Empty pdfkit's text layout cache of every font in the document (receipt-pdf.ts turns it on):
+   * the annex calls this after each line, so the cache holds one line's texts, never 500 lines'.
+   */
+  forgetLayouts(): void {
+    const families = (this.doc as unknown as { _fontFamilies?: Record<string, { layoutCache?: unknown }> })._fontFamilies;
+    if (families === undefined) throw new Error('pdfkit no longer exposes the fonts whose layout cache the receipt bounds');
+    for (const font of Object.values(families)) {
+      if (font.layoutCache !== undefined) font.layoutCache = Object.create(null);
+    }
+  }
+
   /** Hostile-safe text for the font it will be drawn in. */
   safe(value: string, role: FontRole = 'regular', max = 400): string {
     return safeText(value, this.glyphs[role], max);

@@ -55,6 +55,7 @@ export function drawAnnex(w: PageWriter, t: ReceiptCatalogue, files: AnnexFiles,
     w.doc.text(localNumber(t.locale, row.size), columns.size, y, { width: SIZE_WIDTH, align: 'right', lineBreak: false });
     w.use('mono', HASH_SIZE).text(w.safe(row.sha256, 'mono', 64), columns.hash, y + 0.6, { width: hashWidth, lineBreak: false });
     w.doc.y = y + ROW;
+    w.forgetLayouts();
     shown += 1;
   }
   if (shown < files.total) {

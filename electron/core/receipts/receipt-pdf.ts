@@ -37,54 +37,22 @@ export interface ReceiptPdfInput {
 /** A fontkit font as pdfkit parsed it, kept by file path (filled by renderReceiptPdf). */
 export type ParsedFonts = Map<string, object>;
 
+/** pdfkit loads a default font (Helvetica, which PDF/A cannot carry unembedded) unless given null; its types allow only a name. */
+const NO_DEFAULT_FONT = null as unknown as string;
+
 type AttachmentOptions = PDFKit.Mixins.PDFAttachmentOptions & { relationship: 'Source' | 'Supplement' };
 
 export async function renderReceiptPdf(input: ReceiptPdfInput): Promise<Buffer> {
-  const PDFDocument = loadPdfkit();
-  const fonts = input.fonts ?? receiptFonts();
   const t = receiptCatalogue(input.language);
   const r = input.receipt;
   const finished = validDate(r.finishedAt);
-  const source = (path: string): string => (input.parsedFonts?.get(path) as string | undefined) ?? path;
-  const doc = new PDFDocument({
-    size: 'A4',
-    margin: PAGE.margin,
-    font: source(fonts.regular),
-    subset: 'PDF/A-3b',
-    pdfVersion: '1.7',
-    tagged: false,
-    lang: t.locale,
-    displayTitle: true,
-    bufferPages: true,
-    autoFirstPage: true,
-    // Every annex line is a new string: a layout cache would only grow (memory bound of a 200,000-file import).
-    fontLayoutCache: false,
-    info: {
-      Title: `${t.title[r.kind]}: ${r.bundle.name}`,
-      Author: r.station,
-      Subject: t.family,
-      Keywords: `airlock ${r.kind} receipt ${r.bundle.uuid ?? ''}`.trim(),
-      Creator: 'Airlock',
-      Producer: 'Airlock (PDFKit)',
-      CreationDate: finished,
-      ModDate: finished,
-    },
-  });
+  const { doc, writer } = receiptDocument(input, t, finished);
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
   const ended = new Promise<void>((resolve, reject) => {
     doc.on('end', () => resolve());
     doc.on('error', reject);
   });
-  const glyphs = {} as Record<FontRole, GlyphCheck>;
-  for (const role of ['regular', 'bold', 'mono'] as const) {
-    doc.registerFont(role, source(fonts[role]));
-    doc.font(role);
-    glyphs[role] = glyphCheckOf(doc);
-    const parsed = parsedFontOf(doc);
-    if (input.parsedFonts !== undefined && parsed !== null) input.parsedFonts.set(fonts[role], parsed);
-  }
-  const writer = new PageWriter(doc, glyphs);
   drawReceiptPage(writer, t, { receipt: r, signed: input.signature !== null, twoPerson: input.twoPerson, organization: input.organization });
   drawAnnex(writer, t, input.files, r.audit.eventSeq);
   drawFooters(writer, t, r);
@@ -109,6 +77,61 @@ export async function renderReceiptPdf(input: ReceiptPdfInput): Promise<Buffer> 
   doc.end();
   await ended;
   return Buffer.concat(chunks);
+}
+
+/**
+ * The receipt's document with its three fonts registered by role ('regular', 'bold', 'mono'),
+ * and the page writer over it. Exported for the test that a switch of font builds no new font.
+ */
+export function receiptDocument(
+  input: Pick<ReceiptPdfInput, 'receipt' | 'fonts' | 'parsedFonts'>,
+  t: ReturnType<typeof receiptCatalogue>,
+  finished: Date,
+): { doc: PDFKit.PDFDocument; writer: PageWriter } {
+  const PDFDocument = loadPdfkit();
+  const fonts = input.fonts ?? receiptFonts();
+  const r = input.receipt;
+  const source = (path: string): string => (input.parsedFonts?.get(path) as string | undefined) ?? path;
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: PAGE.margin,
+    // No default font: the fonts are registered by role below, and `doc.font('regular')` must find
+    // the regular one under that key. A default font of the same file was kept under another key,
+    // so every switch back to 'regular' (two per annex line) built a new pdfkit font and compared
+    // it with the default one by serialising the font's name table: 560 font builds per receipt.
+    font: NO_DEFAULT_FONT,
+    subset: 'PDF/A-3b',
+    pdfVersion: '1.7',
+    tagged: false,
+    lang: t.locale,
+    displayTitle: true,
+    bufferPages: true,
+    autoFirstPage: true,
+    // Each text is laid out up to three times (measured to fit, measured by pdfkit's line wrapper,
+    // encoded): cached, once. Every annex line is new text, so the annex empties the cache after
+    // each line (PageWriter.forgetLayouts): kept whole it only grew (memory bound of a 200,000-file import).
+    fontLayoutCache: true,
+    info: {
+      Title: `${t.title[r.kind]}: ${r.bundle.name}`,
+      Author: r.station,
+      Subject: t.family,
+      Keywords: `airlock ${r.kind} receipt ${r.bundle.uuid ?? ''}`.trim(),
+      Creator: 'Airlock',
+      Producer: 'Airlock (PDFKit)',
+      CreationDate: finished,
+      ModDate: finished,
+    },
+  });
+  const glyphs = {} as Record<FontRole, GlyphCheck>;
+  for (const role of ['regular', 'bold', 'mono'] as const) {
+    doc.registerFont(role, source(fonts[role]));
+    doc.font(role);
+    glyphs[role] = glyphCheckOf(doc);
+    const parsed = parsedFontOf(doc);
+    if (input.parsedFonts !== undefined && parsed !== null) input.parsedFonts.set(fonts[role], parsed);
+  }
+  const writer = new PageWriter(doc, glyphs);
+  return { doc, writer };
 }
 
 /**
