@@ -1,8 +1,12 @@
-// Where the prebuilt CLI bundle lives and when it may be used: only when it is newer than every
-// source file it was built from, so nobody ever runs stale code. bin/airlock.mjs and the bench share it.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+// Where the prebuilt CLI bundle lives and how it is built. When it may be used (only while no
+// source file it was built from has changed) is scripts/cli-fresh.cjs, which bin/airlock.cjs asks
+// on every start; the build and the bench reach it through here.
+import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import cliFresh from './cli-fresh.cjs';
+
+export const { buildStamp, snapshotSources, stampPath } = cliFresh;
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export const cliBundlePath = join(repoRoot, 'dist', 'cli', 'airlock.cjs');
@@ -12,7 +16,6 @@ export const workerEntryDir = join(repoRoot, 'electron', 'core', 'workers');
 export const workerEntryNames = readdirSync(workerEntryDir)
   .filter((name) => name.endsWith('-worker.ts'))
   .map((name) => name.slice(0, -'.ts'.length));
-const workerBundlePaths = workerEntryNames.map((name) => join(repoRoot, 'dist', 'cli', `${name}.cjs`));
 /**
  * The large libraries only some commands use, each bundled into a file of its own beside
  * airlock.cjs (vendor-<name>.cjs, with its own code cache) instead of into it: reading and
@@ -21,7 +24,6 @@ const workerBundlePaths = workerEntryNames.map((name) => join(repoRoot, 'dist', 
  */
 export const VENDOR_LIBRARIES = ['openpgp', 'undici'];
 export const vendorBundleName = (library) => `vendor-${library}`;
-const vendorBundlePaths = VENDOR_LIBRARIES.map((library) => join(repoRoot, 'dist', 'cli', `${vendorBundleName(library)}.cjs`));
 
 /** Every import of a vendor library from our code becomes a require() of its own bundle (loaded where the import() runs). */
 const vendorBundles = {
@@ -34,17 +36,6 @@ const vendorBundles = {
     });
   },
 };
-const SOURCE_DIRS = ['electron/core', 'electron/cli', 'shared'];
-
-function newestSource(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
 
 /**
  * esbuild's options for the CLI bundle written into `outdir` (scripts/build-cli.mjs; a test builds
@@ -78,9 +69,7 @@ export function cliBuildOptions(outdir) {
   };
 }
 
-/** 'fresh', 'stale' (sources edited since the build) or 'missing'. */
-export function cliBundleState() {
-  if (!existsSync(cliBundlePath) || ![...workerBundlePaths, ...vendorBundlePaths].every((path) => existsSync(path))) return 'missing';
-  const built = statSync(cliBundlePath).mtimeMs;
-  return SOURCE_DIRS.every((dir) => newestSource(join(repoRoot, dir)) <= built) ? 'fresh' : 'stale';
+/** 'fresh', 'stale' (sources edited since the build) or 'missing' (scripts/cli-fresh.cjs). */
+export function cliBundleState(root = repoRoot) {
+  return cliFresh.cliBundleState(root);
 }
