@@ -38,6 +38,66 @@ const vendorBundles = {
 };
 
 /**
+ * Node's built-in modules that only some commands use, loaded by the bundle on first use instead
+ * of where a module of ours or a library imports them. esbuild hoists every import to the top of
+ * its module's initialiser, so `keys list` loaded crypto, child_process, worker_threads, net and
+ * more because modules it evaluates import them for functions it never calls (a tenth of its
+ * start-up; "CLI start-up, round 3" in docs/design-notes.md). Each of these imports is served by a
+ * small module whose exports are getters that require() the real one when first read: the same
+ * values, functions and classes, a moment later. Not in the list: what node or every command loads
+ * anyway (fs, fs/promises, path, url, events, util, stream, buffer, os, process, module, vm, v8).
+ */
+export const LAZY_BUILTINS = [
+  'assert',
+  'child_process',
+  'crypto',
+  'dgram',
+  'dns',
+  'http',
+  'http2',
+  'https',
+  'net',
+  'perf_hooks',
+  'readline',
+  'stream/promises',
+  'string_decoder',
+  'timers/promises',
+  'tls',
+  'tty',
+  'worker_threads',
+  'zlib',
+];
+const LAZY_NAMESPACE = 'airlock-lazy-builtin';
+
+const lazyBuiltins = {
+  name: 'airlock-lazy-builtins',
+  setup(build) {
+    // esbuild's filters are Go regular expressions: no flags.
+    const filter = new RegExp(`^(?:node:)?(?:${LAZY_BUILTINS.join('|')})$`);
+    build.onResolve({ filter }, (args) => {
+      const name = args.path.replace(/^node:/u, '');
+      // The stand-in's own require() is of the real module.
+      if (args.namespace === LAZY_NAMESPACE) return { path: `node:${name}`, external: true };
+      return { path: name, namespace: LAZY_NAMESPACE };
+    });
+    build.onLoad({ filter: /^/, namespace: LAZY_NAMESPACE }, (args) => {
+      // Every export the module has on the node that builds (the CLI runs on the node it was installed with).
+      const names = Object.getOwnPropertyNames(process.getBuiltinModule(`node:${args.path}`));
+      const getters = names.map((name) => `  ${JSON.stringify(name)}: { enumerable: true, get: () => load()[${JSON.stringify(name)}] },`);
+      return {
+        loader: 'js',
+        contents: [
+          `// node:${args.path}, required when one of its exports is first read (scripts/cli-bundle.mjs, LAZY_BUILTINS).`,
+          'let real;',
+          `const load = () => (real ??= require(${JSON.stringify(`node:${args.path}`)}));`,
+          `Object.defineProperties(module.exports, {\n${getters.join('\n')}\n});`,
+        ].join('\n'),
+      };
+    });
+  },
+};
+
+/**
  * esbuild's options for the CLI bundle written into `outdir` (scripts/build-cli.mjs; a test builds
  * one into a temp folder): the CLI as airlock.cjs, and beside it each of core's worker-thread
  * entries as <entry>.cjs, where electron/core/workers/worker-script.ts looks for them.
@@ -50,7 +110,7 @@ export function cliBuildOptions(outdir) {
       ...Object.fromEntries(workerEntryNames.map((name) => [name, join(workerEntryDir, `${name}.ts`)])),
       ...Object.fromEntries(VENDOR_LIBRARIES.map((library) => [vendorBundleName(library), library])),
     },
-    plugins: [vendorBundles],
+    plugins: [vendorBundles, lazyBuiltins],
     // import() of a vendor bundle as require(): scripts/cli-loader.cjs serves the bundle's require() from the code cache.
     supported: { 'dynamic-import': false },
     outdir,
