@@ -156,7 +156,7 @@ export default defineConfig(
     // electron-builder hooks are CommonJS: electron-builder require()s them. So is the CLI's
     // loader, which runs the CommonJS bundle with its code cache (scripts/cli-loader.cjs).
     name: 'airlock/packaging-hooks',
-    files: ['build/**/*.cjs', 'scripts/**/*.cjs'],
+    files: ['build/**/*.cjs', 'scripts/**/*.cjs', 'bin/**/*.cjs'],
     languageOptions: { globals: globals.node, sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

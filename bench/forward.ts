@@ -81,7 +81,7 @@ export async function runForwardBench(options: { root: string; events: number; l
     const started = Date.now();
     const measured = await measure(
       {
-        argv: [process.execPath, join(import.meta.dirname, '..', 'bin', 'airlock.mjs'), '--home', home, 'audit', 'forward', '--json'],
+        argv: [process.execPath, join(import.meta.dirname, '..', 'bin', 'airlock.cjs'), '--home', home, 'audit', 'forward', '--json'],
         cwd: join(import.meta.dirname, '..'),
       },
       join(root, 'forward-time.txt'),

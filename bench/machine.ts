@@ -12,11 +12,11 @@ export interface Machine {
   /** First line of each tool's version output. */
   tools: string[];
   tempFs: string;
-  /** How bin/airlock.mjs runs: its prebuilt bundle, or the sources through tsx (slower to start). */
+  /** How bin/airlock.cjs runs: its prebuilt bundle, or the sources through tsx (slower to start). */
   airlockCli: string;
 }
 
-/** bin/airlock.mjs's own rule (scripts/cli-bundle.mjs): the bundle when fresh, else tsx. */
+/** bin/airlock.cjs's own rule (scripts/cli-fresh.cjs): the bundle when fresh, else tsx. */
 function airlockCliMode(): string {
   switch (cliBundleState()) {
     case 'fresh':
@@ -24,7 +24,7 @@ function airlockCliMode(): string {
     case 'missing':
       return 'sources through tsx (no dist/cli bundle; npm run build:cli makes one)';
     case 'stale':
-      return 'sources through tsx (dist/cli bundle is older than the sources; npm run build:cli refreshes it)';
+      return 'sources through tsx (sources changed since the dist/cli bundle was built; npm run build:cli refreshes it)';
   }
 }
 

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run, runChecked, type Command } from './proc.js';
 
-/** The checkout whose bin/airlock.mjs is measured (bench/ lives in it). */
+/** The checkout whose bin/airlock.cjs is measured (bench/ lives in it). */
 export const REPO_ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 
 export interface Stations {
@@ -20,9 +20,9 @@ export interface Stations {
   gpgKey: string;
 }
 
-/** `node bin/airlock.mjs --home H ...`, run from the repo root the way `npx airlock` would. */
+/** `node bin/airlock.cjs --home H ...`, run from the repo root the way `npx airlock` would. */
 export function airlockAt(home: string, args: string[]): Command {
-  return { argv: [process.execPath, 'bin/airlock.mjs', '--home', home, ...args], cwd: REPO_ROOT };
+  return { argv: [process.execPath, 'bin/airlock.cjs', '--home', home, ...args], cwd: REPO_ROOT };
 }
 
 export function airlock(stations: Stations, args: string[]): Command {

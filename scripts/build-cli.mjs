@@ -9,12 +9,19 @@
 // native and loads from node_modules. Runs on `npm install` (prepare) and `npm run build:cli`.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cliBuildOptions, cliBundlePath, VENDOR_LIBRARIES, vendorBundleName } from './cli-bundle.mjs';
+import { buildStamp, cliBuildOptions, cliBundlePath, repoRoot, snapshotSources, stampPath, VENDOR_LIBRARIES, vendorBundleName } from './cli-bundle.mjs';
 
-await build(cliBuildOptions(dirname(cliBundlePath)));
+// The stamp says "this build is complete and made from these sources" (scripts/cli-fresh.cjs):
+// removed first, so an interrupted build leaves none; the sources' mtimes taken before esbuild
+// reads them, so a file saved while the build runs makes the result stale, not silently old.
+const stamp = stampPath(repoRoot);
+rmSync(stamp, { force: true });
+const sources = snapshotSources(repoRoot);
+
+const result = await build({ ...cliBuildOptions(dirname(cliBundlePath)), metafile: true });
 
 // Pure ASCII, so scripts/cli-loader.cjs can take the file's bytes as a one-byte string as they
 // are instead of decoding UTF-8 into a two-byte string (twice the memory, and the slowest part
@@ -27,9 +34,18 @@ for (const name of [cliBundlePath, ...VENDOR_LIBRARIES.map((library) => join(dir
   if (ascii !== source) writeFileSync(name, ascii);
 }
 
-// Compile everything eagerly once, in a separate process (V8 flags are per process), and keep the code.
-const cache = spawnSync(process.execPath, [fileURLToPath(new URL('./cli-loader.cjs', import.meta.url)), '--write-code-cache'], { stdio: 'inherit' });
+// Compile once and run a light command, in a separate process (V8 flags are per process), and keep the code (its stdout is that command's JSON).
+const cache = spawnSync(process.execPath, [fileURLToPath(new URL('./cli-loader.cjs', import.meta.url)), '--write-code-cache'], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 if (cache.status !== 0) process.exit(cache.status ?? 1);
+
+// Last: the stamp, naming the JavaScript files written (every one must still be there for the bundle to run).
+const outputs = Object.keys(result.metafile.outputs)
+  .filter((output) => output.endsWith('.cjs'))
+  .map((output) => relative(repoRoot, join(repoRoot, output)).split('\\').join('/'));
+writeFileSync(`${stamp}.partial`, buildStamp(sources, outputs));
+renameSync(`${stamp}.partial`, stamp);
 
 // The man page and shell completions, from the same commander definitions (installed by the packages).
 const { buildCliDocs } = await import('./build-cli-docs.mjs');

@@ -1,5 +1,10 @@
 export declare const repoRoot: string;
 export declare const cliBundlePath: string;
-export declare function cliBundleState(): 'fresh' | 'stale' | 'missing';
+/** 'fresh', 'stale' or 'missing' for the checkout at `root` (default: this one), scripts/cli-fresh.cjs. */
+export declare function cliBundleState(root?: string): 'fresh' | 'stale' | 'missing';
 export declare const workerEntryNames: string[];
 export declare function cliBuildOptions(outdir: string): import('esbuild').BuildOptions;
+/** scripts/cli-fresh.cjs: the source tree's mtimes (folders end in `/`), the stamp's text, and where it lives under a root. */
+export declare function snapshotSources(root?: string): Record<string, number>;
+export declare function buildStamp(sources: Record<string, number>, outputs: string[]): string;
+export declare function stampPath(root: string): string;

@@ -1,8 +1,12 @@
-// Where the prebuilt CLI bundle lives and when it may be used: only when it is newer than every
-// source file it was built from, so nobody ever runs stale code. bin/airlock.mjs and the bench share it.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+// Where the prebuilt CLI bundle lives and how it is built. When it may be used (only while no
+// source file it was built from has changed) is scripts/cli-fresh.cjs, which bin/airlock.cjs asks
+// on every start; the build and the bench reach it through here.
+import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import cliFresh from './cli-fresh.cjs';
+
+export const { buildStamp, snapshotSources, stampPath } = cliFresh;
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export const cliBundlePath = join(repoRoot, 'dist', 'cli', 'airlock.cjs');
@@ -12,7 +16,6 @@ export const workerEntryDir = join(repoRoot, 'electron', 'core', 'workers');
 export const workerEntryNames = readdirSync(workerEntryDir)
   .filter((name) => name.endsWith('-worker.ts'))
   .map((name) => name.slice(0, -'.ts'.length));
-const workerBundlePaths = workerEntryNames.map((name) => join(repoRoot, 'dist', 'cli', `${name}.cjs`));
 /**
  * The large libraries only some commands use, each bundled into a file of its own beside
  * airlock.cjs (vendor-<name>.cjs, with its own code cache) instead of into it: reading and
@@ -21,7 +24,6 @@ const workerBundlePaths = workerEntryNames.map((name) => join(repoRoot, 'dist', 
  */
 export const VENDOR_LIBRARIES = ['openpgp', 'undici'];
 export const vendorBundleName = (library) => `vendor-${library}`;
-const vendorBundlePaths = VENDOR_LIBRARIES.map((library) => join(repoRoot, 'dist', 'cli', `${vendorBundleName(library)}.cjs`));
 
 /** Every import of a vendor library from our code becomes a require() of its own bundle (loaded where the import() runs). */
 const vendorBundles = {
@@ -34,17 +36,66 @@ const vendorBundles = {
     });
   },
 };
-const SOURCE_DIRS = ['electron/core', 'electron/cli', 'shared'];
 
-function newestSource(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
+/**
+ * Node's built-in modules that only some commands use, loaded by the bundle on first use instead
+ * of where a module of ours or a library imports them. esbuild hoists every import to the top of
+ * its module's initialiser, so `keys list` loaded crypto, child_process, worker_threads, net and
+ * more because modules it evaluates import them for functions it never calls (a tenth of its
+ * start-up; "CLI start-up, round 3" in docs/design-notes.md). Each of these imports is served by a
+ * small module whose exports are getters that require() the real one when first read: the same
+ * values, functions and classes, a moment later. Not in the list: what node or every command loads
+ * anyway (fs, fs/promises, path, url, events, util, stream, buffer, os, process, module, vm, v8).
+ */
+export const LAZY_BUILTINS = [
+  'assert',
+  'child_process',
+  'crypto',
+  'dgram',
+  'dns',
+  'http',
+  'http2',
+  'https',
+  'net',
+  'perf_hooks',
+  'readline',
+  'stream/promises',
+  'string_decoder',
+  'timers/promises',
+  'tls',
+  'tty',
+  'worker_threads',
+  'zlib',
+];
+const LAZY_NAMESPACE = 'airlock-lazy-builtin';
+
+const lazyBuiltins = {
+  name: 'airlock-lazy-builtins',
+  setup(build) {
+    // esbuild's filters are Go regular expressions: no flags.
+    const filter = new RegExp(`^(?:node:)?(?:${LAZY_BUILTINS.join('|')})$`);
+    build.onResolve({ filter }, (args) => {
+      const name = args.path.replace(/^node:/u, '');
+      // The stand-in's own require() is of the real module.
+      if (args.namespace === LAZY_NAMESPACE) return { path: `node:${name}`, external: true };
+      return { path: name, namespace: LAZY_NAMESPACE };
+    });
+    build.onLoad({ filter: /^/, namespace: LAZY_NAMESPACE }, (args) => {
+      // Every export the module has on the node that builds (the CLI runs on the node it was installed with).
+      const names = Object.getOwnPropertyNames(process.getBuiltinModule(`node:${args.path}`));
+      const getters = names.map((name) => `  ${JSON.stringify(name)}: { enumerable: true, get: () => load()[${JSON.stringify(name)}] },`);
+      return {
+        loader: 'js',
+        contents: [
+          `// node:${args.path}, required when one of its exports is first read (scripts/cli-bundle.mjs, LAZY_BUILTINS).`,
+          'let real;',
+          `const load = () => (real ??= require(${JSON.stringify(`node:${args.path}`)}));`,
+          `Object.defineProperties(module.exports, {\n${getters.join('\n')}\n});`,
+        ].join('\n'),
+      };
+    });
+  },
+};
 
 /**
  * esbuild's options for the CLI bundle written into `outdir` (scripts/build-cli.mjs; a test builds
@@ -59,7 +110,7 @@ export function cliBuildOptions(outdir) {
       ...Object.fromEntries(workerEntryNames.map((name) => [name, join(workerEntryDir, `${name}.ts`)])),
       ...Object.fromEntries(VENDOR_LIBRARIES.map((library) => [vendorBundleName(library), library])),
     },
-    plugins: [vendorBundles],
+    plugins: [vendorBundles, lazyBuiltins],
     // import() of a vendor bundle as require(): scripts/cli-loader.cjs serves the bundle's require() from the code cache.
     supported: { 'dynamic-import': false },
     outdir,
@@ -78,9 +129,7 @@ export function cliBuildOptions(outdir) {
   };
 }
 
-/** 'fresh', 'stale' (sources edited since the build) or 'missing'. */
-export function cliBundleState() {
-  if (!existsSync(cliBundlePath) || ![...workerBundlePaths, ...vendorBundlePaths].every((path) => existsSync(path))) return 'missing';
-  const built = statSync(cliBundlePath).mtimeMs;
-  return SOURCE_DIRS.every((dir) => newestSource(join(repoRoot, dir)) <= built) ? 'fresh' : 'stale';
+/** 'fresh', 'stale' (sources edited since the build) or 'missing' (scripts/cli-fresh.cjs). */
+export function cliBundleState(root = repoRoot) {
+  return cliFresh.cliBundleState(root);
 }

@@ -1,9 +1,12 @@
 // Runs the prebuilt CLI bundle (dist/cli/airlock.cjs) with V8's code cache for it, the way Node
 // would run it with require(), but compiled from the cache instead of from source.
-// `--write-code-cache` (used by scripts/build-cli.mjs) compiles the bundle and writes the cache:
-// what V8 compiles up front, which spares the parse of the whole source on every start.
-// (Compiling every function first with --no-lazy would cover more, but V8 refuses a cache made
-// under other flags than the ones it runs with.) The large libraries only some commands use are
+// `--write-code-cache` (used by scripts/build-cli.mjs) compiles the bundle, runs one light command
+// with it (`keys list` on a throwaway home) and then writes the cache: V8 puts in it the bytecode
+// of every function compiled so far, i.e. not only the top level but the module initialisers,
+// commander, zod and the station opening that every command runs, which would otherwise be
+// compiled lazily on every start. (Compiling every function first with --no-lazy would cover more
+// and cost more to load, and V8 refuses a cache made under other flags than the ones it runs
+// with.) The cache holds code only, no state of that run. The large libraries only some commands use are
 // bundles of their own beside it (vendor-<name>.cjs, scripts/cli-bundle.mjs), each with its cache;
 // airlock.cjs require()s them on first use, and that require() is served the same way.
 //
@@ -12,8 +15,9 @@
 // this source and this V8 version and flags; when it does not, the bundle is compiled as usual.
 'use strict';
 const { isAscii } = require('node:buffer');
-const { readdirSync, readFileSync, writeFileSync, renameSync } = require('node:fs');
+const { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
+const { tmpdir } = require('node:os');
 const path = require('node:path');
 const { setFlagsFromString } = require('node:v8');
 const vm = require('node:vm');
@@ -54,7 +58,11 @@ function readCache(file) {
 function runCached(file, parent) {
   const cached = Module._cache[file];
   if (cached) return cached.exports;
-  const script = compile(file, readCache(file));
+  return runScript(file, compile(file, readCache(file)), parent);
+}
+
+/** Runs the compiled `file` as its CommonJS module. */
+function runScript(file, script, parent) {
   const module = new Module(file, parent);
   module.filename = file;
   module.paths = Module._nodeModulePaths(path.dirname(file));
@@ -75,14 +83,38 @@ function runCached(file, parent) {
   return module.exports;
 }
 
-if (process.argv[2] === '--write-code-cache') {
-  for (const name of readdirSync(bundleDir).filter((entry) => entry === 'airlock.cjs' || /^vendor-[a-z0-9-]+\.cjs$/u.test(entry))) {
-    const file = path.join(bundleDir, name);
-    const data = compile(file, undefined).createCachedData();
-    const temp = `${file}.cache.${process.pid}.partial`;
-    writeFileSync(temp, data);
-    renameSync(temp, `${file}.cache`);
-  }
-} else {
-  runCached(bundlePath, module);
+function writeCache(file, script) {
+  const temp = `${file}.cache.${process.pid}.partial`;
+  writeFileSync(temp, script.createCachedData());
+  renameSync(temp, `${file}.cache`);
 }
+
+/** The command whose start-up the cache of airlock.cjs is made from: what every command does before its own work (parse, open the home, read config and trust store). */
+const TRAINING_ARGS = ['keys', 'list', '--json'];
+
+function writeCodeCaches() {
+  // The vendor bundles: compiled, not run (running openpgp.js's key generation here would be slow for what it saves once per command that signs).
+  for (const name of readdirSync(bundleDir).filter((entry) => /^vendor-[a-z0-9-]+\.cjs$/u.test(entry))) {
+    const file = path.join(bundleDir, name);
+    writeCache(file, compile(file, undefined));
+  }
+  const script = compile(bundlePath, undefined);
+  const home = mkdtempSync(path.join(tmpdir(), 'airlock-code-cache-'));
+  process.argv = [process.argv[0], bundlePath, '--home', home, ...TRAINING_ARGS];
+  const done = (code) => {
+    rmSync(home, { recursive: true, force: true });
+    if (code !== 0)
+      process.stderr.write(
+        `cli-loader: \`airlock ${TRAINING_ARGS.join(' ')}\` on an empty home ended with ${String(code)}; the code cache covers less of the start-up\n`,
+      );
+    writeCache(bundlePath, script);
+    process.exitCode = 0;
+  };
+  runScript(bundlePath, script, module).finished.then(done, (error) => {
+    process.stderr.write(`cli-loader: ${String(error)}\n`);
+    done(1);
+  });
+}
+
+if (process.argv[2] === '--write-code-cache') writeCodeCaches();
+else runCached(bundlePath, module);

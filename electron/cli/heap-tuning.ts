@@ -9,7 +9,7 @@
  * at 200,000 files and up to ~10% at a million (29 -> 32 s of CPU, on a loaded machine)
  * (docs/design-notes.md §7). V8 reads this flag each time it sets the next limit, so setting it
  * here, before any command runs, is as good as on node's command line (which the CLI cannot
- * choose: `node bin/airlock.mjs`, the packaged app, and the tests all start it their own way).
+ * choose: `node bin/airlock.cjs`, the packaged app, and the tests all start it their own way).
  */
 import { setFlagsFromString } from 'node:v8';
 

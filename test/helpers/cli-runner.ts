@@ -1,6 +1,6 @@
 /**
  * Running `airlock ...` from tests: in-process through runCli (fast, the default), or as a real
- * child process through bin/airlock.mjs (for process-level checks: exit status, stdin, RSS).
+ * child process through bin/airlock.cjs (for process-level checks: exit status, stdin, RSS).
  */
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
@@ -10,7 +10,7 @@ import { runCli } from '../../electron/cli/main.js';
 import type { CliIo } from '../../electron/cli/io.js';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
-export const CLI_BIN = join(REPO_ROOT, 'bin', 'airlock.mjs');
+export const CLI_BIN = join(REPO_ROOT, 'bin', 'airlock.cjs');
 
 export interface CliResult {
   code: number;
@@ -92,7 +92,7 @@ export interface SpawnOptions {
   wrapper?: readonly string[];
 }
 
-/** `node bin/airlock.mjs ARGS` as a child process: what `npx airlock` runs. */
+/** `node bin/airlock.cjs ARGS` as a child process: what `npx airlock` runs. */
 export function spawnAirlock(args: readonly string[], options: SpawnOptions = {}): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.AIRLOCK_HOME;

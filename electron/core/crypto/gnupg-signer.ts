@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ExecFileOptionsWithStringEncoding } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,12 @@ import type { BundleSigner } from './bundle-signer.js';
 import { verifyDetachedSignature } from './detached-signature.js';
 import { OPENPGP_CONFIG } from './openpgp-config.js';
 
-const run = promisify(execFile);
+// promisify() per call, not when the module loads: reading execFile then would load child_process for every command that evaluates this module (scripts/cli-bundle.mjs, LAZY_BUILTINS).
+const run = (
+  file: string,
+  args: readonly string[],
+  options: Omit<ExecFileOptionsWithStringEncoding, 'encoding'> = {},
+): Promise<{ stdout: string; stderr: string }> => promisify(execFile)(file, args, { ...options, encoding: 'utf8' });
 
 export interface GnupgOptions {
   /** GNUPGHOME; default: GnuPG's own. */

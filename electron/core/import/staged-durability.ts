@@ -1,10 +1,15 @@
-import { execFile } from 'node:child_process';
+import { execFile, type ExecFileOptionsWithStringEncoding } from 'node:child_process';
 import { open, statfs } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { AirlockError } from '../errors.js';
 import { fsyncDirectory } from '../fs/durable.js';
 
-const run = promisify(execFile);
+// promisify() per call, not when the module loads: reading execFile then would load child_process for every command that evaluates this module (scripts/cli-bundle.mjs, LAZY_BUILTINS).
+const run = (
+  file: string,
+  args: readonly string[],
+  options: Omit<ExecFileOptionsWithStringEncoding, 'encoding'> = {},
+): Promise<{ stdout: string; stderr: string }> => promisify(execFile)(file, args, { ...options, encoding: 'utf8' });
 
 /**
  * File systems whose syncfs(2) does not reach stable storage: FUSE (the kernel has nothing to

@@ -80,7 +80,8 @@ describe('the CLI bundle loads the heavy parts only when a command uses them', (
       expect(status, args.join(' ')).toBe(0);
       for (const heavy of ['better-sqlite3', 'vendor-openpgp', 'vendor-undici', 'pdfkit'])
         expect(loadedFile(loaded, heavy), `${args.join(' ')} loads ${heavy}`).toBe(false);
-      for (const builtin of ['zlib', 'tls', 'http', 'https', 'http2'])
+      // zlib, TLS and HTTP come with the libraries; the rest with modules of ours that import them for functions these commands never call.
+      for (const builtin of ['zlib', 'tls', 'http', 'https', 'http2', 'crypto', 'child_process', 'worker_threads', 'dgram', 'readline'])
         expect(loaded.builtins, `${args.join(' ')} loads node:${builtin}`).not.toContain(builtin);
     }
   });
@@ -109,6 +110,44 @@ describe('the CLI bundle loads the heavy parts only when a command uses them', (
     const verified = airlock('audit', 'verify', '--json');
     expect(verified.status).toBe(0);
     expect(loadedFile(verified.loaded, 'better-sqlite3')).toBe(true);
+    expect(verified.loaded.builtins).toContain('crypto');
     expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, checkpoints: 1, firstBroken: null });
   }, 120_000);
+});
+
+describe("node's heavier built-in modules are required on first use (LAZY_BUILTINS)", () => {
+  it('gives the real exports, functions, classes and getters, and loads the module only when one is read', () => {
+    const entry = join(dir, 'lazy-entry.ts');
+    writeFileSync(
+      entry,
+      [
+        "import { createHash } from 'node:crypto';",
+        "import * as zlib from 'node:zlib';",
+        "import childProcess from 'child_process';",
+        "import { isMainThread } from 'node:worker_threads';",
+        'const loaded = (name: string): boolean => process.moduleLoadList.includes(`NativeModule ${name}`);',
+        "const before = { crypto: loaded('crypto'), zlib: loaded('zlib'), child_process: loaded('child_process') };",
+        "const digest = createHash('sha256').update('abc').digest('hex');",
+        "const real = require('node:crypto');",
+        "const after = { crypto: loaded('crypto'), zlib: loaded('zlib'), child_process: loaded('child_process') };",
+        'const gzip = zlib.createGzip();',
+        "console.log(JSON.stringify({ before, after, digest, same: createHash === real.createHash, gzip: gzip instanceof zlib.Gzip && gzip instanceof require('node:zlib').Gzip, spawnSync: childProcess.spawnSync === require('node:child_process').spawnSync, isMainThread, webcrypto: real.webcrypto === require('node:crypto').webcrypto }));",
+      ].join('\n'),
+    );
+    const out = join(dir, 'lazy');
+    return build({ ...cliBuildOptions(out), entryPoints: { lazy: entry }, sourcemap: false, logLevel: 'error' }).then(() => {
+      const run = spawnSync(process.execPath, [join(out, 'lazy.cjs')], { encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual({
+        before: { crypto: false, zlib: false, child_process: false },
+        after: { crypto: true, zlib: false, child_process: false },
+        digest: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+        same: true,
+        gzip: true,
+        spawnSync: true,
+        isMainThread: true,
+        webcrypto: true,
+      });
+    });
+  }, 60_000);
 });

@@ -5,13 +5,16 @@
  * (electron/cli/heap-tuning.ts), and vendor bundles (openpgp.js) are compiled after that, so their
  * caches were rejected on every command until scripts/cli-loader.cjs set the same flags first.
  * Built with the CLI's own options into a temp folder, caches written by the loader as
- * scripts/build-cli.mjs does, then a command that loads openpgp.js run through the loader.
+ * scripts/build-cli.mjs does (airlock.cjs's after a run of `keys list`, so it holds the functions
+ * every start runs), then a command that loads openpgp.js run through the loader.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Script } from 'node:vm';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEAP_GROWING_PERCENT } from '../../../electron/cli/heap-tuning.js';
@@ -25,7 +28,10 @@ beforeAll(async () => {
   mkdirSync(join(dir, 'scripts'));
   copyFileSync(loaderSource, join(dir, 'scripts', 'cli-loader.cjs'));
   await build({ ...cliBuildOptions(join(dir, 'dist', 'cli')), sourcemap: false, logLevel: 'error' });
-  const written = spawnSync(process.execPath, [join(dir, 'scripts', 'cli-loader.cjs'), '--write-code-cache'], { encoding: 'utf8' });
+  mkdirSync(join(dir, 'tmp'));
+  const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: join(dir, 'tmp') };
+  delete env.NODE_OPTIONS;
+  const written = spawnSync(process.execPath, [join(dir, 'scripts', 'cli-loader.cjs'), '--write-code-cache'], { encoding: 'utf8', env });
   expect(written.status, written.stderr).toBe(0);
 }, 120_000);
 afterAll(async () => {
@@ -43,6 +49,16 @@ function runThroughLoader(args: string[]): { status: number | null; stderr: stri
 describe('CLI code caches', () => {
   it('the loader sets the heap flag heap-tuning.ts sets, with the same value', () => {
     expect(readFileSync(loaderSource, 'utf8')).toContain(`'--heap-growing-percent=${HEAP_GROWING_PERCENT}'`);
+  });
+
+  it("airlock.cjs's cache is written after a light command ran, so it holds the code start-up runs, not just the top level", () => {
+    const bundle = join(dir, 'dist', 'cli', 'airlock.cjs');
+    // What a cache of the compiled-but-not-run bundle holds (V8 compiles inner functions lazily, when first called).
+    const topLevelOnly = new Script(Module.wrap(readFileSync(bundle, 'latin1')), { filename: bundle }).createCachedData().length;
+    const written = statSync(`${bundle}.cache`).size;
+    expect(written).toBeGreaterThan(topLevelOnly * 1.2);
+    // The run's throwaway home is gone.
+    expect(readdirSync(join(dir, 'tmp'))).toEqual([]);
   });
 
   it('a command that loads openpgp.js compiles airlock.cjs and vendor-openpgp.cjs from their caches', () => {
