@@ -1,6 +1,6 @@
 /**
  * The lanes' worker warmed at a command's start (electron/core/verify/parallel/warm-lane-worker.ts):
- * only for a plain file of the lanes' size; the next lanes take it and hash on it, with the report
+ * only for a plain file of the lanes' size whose first payload file they would claim; the next lanes take it and hash on it, with the report
  * of the sequential pass; a verification that does not use it (no large file, the sequential pass)
  * ends it; a warm worker that died is not handed out.
  */
@@ -54,17 +54,24 @@ function watch(thread: Worker): { posted: () => boolean; exited: Promise<number>
 const LANES = { minBundleBytes: 1, claimMinBytes: 64 << 10 };
 
 describe('a warm lane worker', () => {
-  it('is started only for a plain file of at least the given size', async () => {
+  it('is started only for a plain file of at least the given size whose first payload file the lanes would claim', async () => {
     const path = await bundleOf([1000]);
-    expect(warmLaneWorker(path, 1 << 30)).toBeNull();
-    expect(warmLaneWorker(join(dir, 'missing.tar'), 1)).toBeNull();
-    expect(warmLaneWorker(dir, 1)).toBeNull();
+    expect(warmLaneWorker(path, 1 << 30, 1)).toBeNull();
+    expect(warmLaneWorker(join(dir, 'missing.tar'), 1, 1)).toBeNull();
+    expect(warmLaneWorker(dir, 1, 1)).toBeNull();
+    expect(warmLaneWorker(path, 1, 1001)).toBeNull();
     expect(takeWarmLaneWorker()).toBeNull();
+    // Past a manifest larger than one read of the headers (its data skipped), small files first: no worker.
+    const many = await bundleOf([...Array.from({ length: 2000 }, () => 10), 300 << 10]);
+    expect(warmLaneWorker(many, 1, 64 << 10)).toBeNull();
+    const thread = warmLaneWorker(many, 1, 10);
+    expect(thread).not.toBeNull();
+    await thread?.terminate();
   });
 
   it('is taken by the next lanes, which hash on it, with the sequential report', async () => {
     const path = await bundleOf([300 << 10, 5000, 200 << 10, 300 << 10]);
-    const thread = warmLaneWorker(path, 1);
+    const thread = warmLaneWorker(path, 1, LANES.claimMinBytes);
     if (thread === null) throw new Error('no warm worker');
     const seen = watch(thread);
     const now = new Date();
@@ -78,8 +85,9 @@ describe('a warm lane worker', () => {
   });
 
   it('is ended unused when the bundle has no file for the lanes', async () => {
+    // Warmed for a first file of 1000 bytes, but the lanes claim none under 64 KiB.
     const path = await bundleOf([1000, 2000, 3000]);
-    const thread = warmLaneWorker(path, 1);
+    const thread = warmLaneWorker(path, 1, 1000);
     if (thread === null) throw new Error('no warm worker');
     const seen = watch(thread);
     const report = await checkBundle({ bundlePath: path, trusted: [signer.trusted], payloadLanes: LANES });
@@ -91,7 +99,7 @@ describe('a warm lane worker', () => {
 
   it('is ended unused by the sequential pass', async () => {
     const path = await bundleOf([300 << 10]);
-    const thread = warmLaneWorker(path, 1);
+    const thread = warmLaneWorker(path, 1, 1);
     if (thread === null) throw new Error('no warm worker');
     const seen = watch(thread);
     const report = await checkBundle({ bundlePath: path, trusted: [signer.trusted], payloadLanes: 'off' });
@@ -102,7 +110,7 @@ describe('a warm lane worker', () => {
 
   it('is not handed out once it has exited', async () => {
     const path = await bundleOf([1000]);
-    const thread = warmLaneWorker(path, 1);
+    const thread = warmLaneWorker(path, 1, 1);
     if (thread === null) throw new Error('no warm worker');
     await thread.terminate();
     expect(takeWarmLaneWorker()).toBeNull();
