@@ -140,7 +140,11 @@ export class Station {
    * manifest is authenticated (verify/parallel/warm-lane-worker.ts). Reads nothing of the bundle.
    */
   static warmPayloadLanes(bundlePath: string): void {
-    void import('./verify/parallel/warm-lane-worker.js').then(({ warmLaneWorker }) => warmLaneWorker(bundlePath));
+    // Never a failure of the command: without a warm worker the lanes start their own.
+    void import('./verify/parallel/warm-lane-worker.js').then(
+      ({ warmLaneWorker }) => warmLaneWorker(bundlePath),
+      () => null,
+    );
   }
 
   static async open(options: OpenStationOptions = {}): Promise<Station> {
