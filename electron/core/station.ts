@@ -134,6 +134,19 @@ export class Station {
     this.identity = context.identity;
   }
 
+  /**
+   * A command about to verify (or import) `bundlePath` calls this first: for a large plain bundle
+   * file it starts the payload lanes' worker thread now, so it has booted by the time the tag
+   * manifest is authenticated (verify/parallel/warm-lane-worker.ts). Reads nothing of the bundle.
+   */
+  static warmPayloadLanes(bundlePath: string): void {
+    // Never a failure of the command: without a warm worker the lanes start their own.
+    void import('./verify/parallel/warm-lane-worker.js').then(
+      ({ warmLaneWorker }) => warmLaneWorker(bundlePath),
+      () => null,
+    );
+  }
+
   static async open(options: OpenStationOptions = {}): Promise<Station> {
     // The home's config (zod), its database and the recovery at open: loaded here, not by every command (--version, --help).
     const { openStationContext } = await import('./station/context.js');

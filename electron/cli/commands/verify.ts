@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT } from '../../../shared/exit-codes.js';
+import { Station } from '../../core/index.js';
 import { bundleFromStdin, write } from '../io.js';
 import { progressLine } from '../progress-line.js';
 import { renderVerifyResult } from '../render.js';
@@ -15,6 +16,8 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
       'the NAME.airlock.tar file, or a part or volume index of a split bundle (the other parts are found beside it or on inserted media), or - to read the bundle from stdin',
     )
     .action(async (bundle: string, opts: { json?: boolean }) => {
+      // The lanes' worker boots while the station opens (a large plain bundle file only; nothing of it is read here).
+      if (bundle !== '-') Station.warmPayloadLanes(bundle);
       await ctx.run(async (station, io) => {
         const stdin = bundleFromStdin(io, bundle);
         const progress = progressLine(io);

@@ -23,24 +23,43 @@ export type PathVerdict = { ok: true } | { ok: false; kind: 'unsafe' | 'limit'; 
 const OK: PathVerdict = { ok: true };
 
 /** Structural safety: relative, no `..`/`.`/empty components, no NUL, no backslash, no drive letter, within limits. */
+const COLON = 0x3a;
+const DOT = 0x2e;
+
+function isAsciiLetter(code: number): boolean {
+  return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
+}
+
+/** Whether path[start, end) is `.` or `..`. */
+function isDotComponent(path: string, start: number, end: number): boolean {
+  const length = end - start;
+  return (length === 1 || length === 2) && path.charCodeAt(start) === DOT && path.charCodeAt(end - 1) === DOT;
+}
+
 export function checkStructuralPath(path: string, limits: PathLimits = DEFAULT_PATH_LIMITS): PathVerdict {
   if (path.length === 0) return { ok: false, kind: 'unsafe', reason: 'empty path' };
   if (path.includes('\0')) return { ok: false, kind: 'unsafe', reason: 'NUL character in path' };
   if (path.startsWith('/')) return { ok: false, kind: 'unsafe', reason: 'absolute path' };
-  if (/^[A-Za-z]:/.test(path)) return { ok: false, kind: 'unsafe', reason: 'drive-letter path' };
+  if (isAsciiLetter(path.charCodeAt(0)) && path.charCodeAt(1) === COLON) return { ok: false, kind: 'unsafe', reason: 'drive-letter path' };
   if (path.includes('\\')) return { ok: false, kind: 'unsafe', reason: 'backslash in path (a Windows separator)' };
-  const components = path.split('/');
-  for (const component of components) {
-    if (component === '') return { ok: false, kind: 'unsafe', reason: 'empty path component' };
-    if (component === '.' || component === '..') return { ok: false, kind: 'unsafe', reason: `"${component}" path component` };
-    if (Buffer.byteLength(component, 'utf8') > limits.maxComponentBytes) {
+  // The components in order, without splitting (verify checks every listed path before the payload).
+  // A UTF-16 code unit is at most 3 UTF-8 bytes, so a string short enough needs no byte count.
+  let components = 0;
+  for (let start = 0; start <= path.length;) {
+    const slash = path.indexOf('/', start);
+    const end = slash < 0 ? path.length : slash;
+    components += 1;
+    if (end === start) return { ok: false, kind: 'unsafe', reason: 'empty path component' };
+    if (isDotComponent(path, start, end)) return { ok: false, kind: 'unsafe', reason: `"${path.slice(start, end)}" path component` };
+    if ((end - start) * 3 > limits.maxComponentBytes && Buffer.byteLength(path.slice(start, end), 'utf8') > limits.maxComponentBytes) {
       return { ok: false, kind: 'limit', reason: `a path component is longer than ${limits.maxComponentBytes} bytes` };
     }
+    start = end + 1;
   }
-  if (components.length > limits.maxDepth) {
+  if (components > limits.maxDepth) {
     return { ok: false, kind: 'limit', reason: `path is deeper than ${limits.maxDepth} levels` };
   }
-  if (Buffer.byteLength(path, 'utf8') > limits.maxPathBytes) {
+  if (path.length * 3 > limits.maxPathBytes && Buffer.byteLength(path, 'utf8') > limits.maxPathBytes) {
     return { ok: false, kind: 'limit', reason: `path is longer than ${limits.maxPathBytes} bytes` };
   }
   return OK;

@@ -14,6 +14,7 @@ import type { Readable } from 'node:stream';
 import { AirlockError, throwIfAborted } from '../errors.js';
 import { isFiller } from './parallel/filled-source.js';
 import { ParallelPayload } from './parallel/parallel-payload.js';
+import { dropWarmLaneWorker } from './parallel/warm-lane-worker.js';
 import { Fatal } from './problem-list.js';
 import { authenticateTagFiles } from './steps/authenticate.js';
 import { checkBag } from './steps/bag-checks.js';
@@ -45,10 +46,13 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
   const state = createVerifyState(options, await bundleSize(options));
   const parallel = await ParallelPayload.open(options, state.fileSize, state.tracker);
   state.parallel = parallel;
+  // The sequential pass (a split bundle, standard input, inspection): a worker warmed for the lanes is not needed.
+  if (parallel === null) dropWarmLaneWorker();
   try {
     return await walk(state, parallel?.source ?? openBundle(options));
   } finally {
     await parallel?.close();
+    dropWarmLaneWorker();
   }
 }
 

@@ -195,7 +195,11 @@ export class ClaimBook {
       if (this.closed) return null;
       if (this.wanted !== null) {
         const wanted = this.wanted;
-        const at = this.queue.findIndex((claim) => claim.demanded || (!claim.passed && wanted(claim)));
+        // A passed claim still queued and not demanded is the walk's current entry (pass() drops older
+        // ones): the walk asks for it next, so it goes first. Left for last, as when the lanes start at
+        // the first payload entry, it kept the walk waiting at that entry to the end, and then the
+        // walk read every later claimed file's zeros after the hashing instead of during it.
+        const at = this.queue.findIndex((claim) => claim.demanded || wanted(claim));
         if (at >= 0) {
           const [job] = this.queue.splice(at, 1) as [Claim];
           job.taken = true;

@@ -13,6 +13,7 @@ import { revivedError } from '../../workers/posted-error.js';
 import { startWorker } from '../../workers/worker-script.js';
 import type { Claim, ClaimBook } from './claim-book.js';
 import type { RangeJob, RangeReply } from './range-protocol.js';
+import { takeWarmLaneWorker } from './warm-lane-worker.js';
 
 /** Hears of bytes hashed, per claim. */
 export type LaneProgress = (claim: Claim, bytes: number) => void;
@@ -29,7 +30,7 @@ export type LaneOutput = (claim: Claim) => Promise<LaneFile | null>;
 
 export class HashLanes {
   private worker: { thread: Worker; run: WorkerRun } | null = null;
-  private workerTried = false;
+  private tried = false;
   private readonly waiting = new Map<number, { claim: Claim; resolve: (digest: RangeDigest) => void; reject: (error: Error) => void }>();
   private nextId = 1;
   private lanes: Promise<void>[] = [];
@@ -38,8 +39,9 @@ export class HashLanes {
   private readonly stop: AbortSignal;
 
   /**
-   * The worker thread starts at the first claim (usually while the tag files are read, so it has
-   * booted by the time the tag manifest is authenticated); a bundle with no large file never starts it.
+   * The worker lane starts at the first claim (while the tag files are read), with the worker
+   * warmed at the command's start if there is one (warm-lane-worker.ts: booting one here came up
+   * well after authentication); a bundle with no large file never starts it.
    */
   constructor(
     private readonly fd: number,
@@ -52,6 +54,11 @@ export class HashLanes {
     book.onFirstClaim(() => this.bootWorker());
   }
 
+  /** Whether the worker lane was started (at the first claim): a bundle with no large file never starts it. */
+  get workerTried(): boolean {
+    return this.tried;
+  }
+
   /** Start hashing (the book hands out claims only once it is opened). */
   start(): void {
     if (this.lanes.length > 0) return;
@@ -60,17 +67,23 @@ export class HashLanes {
   }
 
   private bootWorker(): void {
-    if (this.workerTried) return;
-    this.workerTried = true;
+    if (this.tried) return;
+    this.tried = true;
     this.worker = this.startWorker();
     if (this.worker && this.lanes.length > 0) this.lanes.push(this.workerLane(this.worker));
   }
 
-  /** Stop both lanes; resolves once no read of theirs is in flight and the worker has exited. */
+  /**
+   * Stop both lanes; resolves once no read or write of theirs is in flight: the worker has exited,
+   * or it holds no job (every range it was posted is answered, and it answers only once its reads
+   * and writes are done), so it touches no descriptor while it exits. Waiting for that exit too cost
+   * 15-90 ms at the end of every verification, before the audit event could be written.
+   */
   async close(): Promise<void> {
     this.book.close(new AirlockError('CANCELLED'));
     this.stopper.abort();
-    await this.worker?.run.stop();
+    if (this.worker !== null && this.waiting.size === 0) this.worker.run.finish();
+    else await this.worker?.run.stop();
     for (const { reject } of this.waiting.values()) reject(new AirlockError('CANCELLED'));
     this.waiting.clear();
     await Promise.allSettled(this.lanes);
@@ -79,7 +92,8 @@ export class HashLanes {
   private startWorker(): { thread: Worker; run: WorkerRun } | null {
     let thread: Worker;
     try {
-      thread = startWorker('range-hash-worker');
+      // One warmed at the command's start is already up (warm-lane-worker.ts); otherwise it boots now.
+      thread = takeWarmLaneWorker() ?? startWorker('range-hash-worker');
     } catch {
       // A build without the worker: this thread's lane does all of it.
       return null;
@@ -152,6 +166,8 @@ export class HashLanes {
   }
 
   private post(worker: { thread: Worker; run: WorkerRun }, claim: Claim, copyTo?: RangeCopyTarget): Promise<RangeDigest> {
+    // Ended (close() may end an idle worker without waiting for its exit): no job may reach it now.
+    if (worker.run.isSettled) return Promise.reject(new AirlockError('CANCELLED'));
     const id = this.nextId;
     this.nextId += 1;
     const reply = new Promise<RangeDigest>((resolve, reject) => this.waiting.set(id, { claim, resolve, reject }));

@@ -35,10 +35,10 @@ import type { AheadFiles, CheckBundleOptions, PayloadLanes, PayloadSink, Written
 import { ClaimBook, type Claim } from './claim-book.js';
 import { FilledSource } from './filled-source.js';
 import { HashLanes, type LaneFile } from './hash-lanes.js';
-import { CLAIM_MIN_BYTES, scoutPayload } from './payload-scout.js';
+import { CLAIM_MIN_BYTES, PARALLEL_MIN_BYTES, scoutPayload } from './payload-scout.js';
+import { dropWarmLaneWorker } from './warm-lane-worker.js';
 
-/** Below this a bundle is verified by the sequential pass: a worker thread costs more to start than it saves. */
-export const PARALLEL_MIN_BYTES = 64 << 20;
+export { PARALLEL_MIN_BYTES } from './payload-scout.js';
 
 const DEFAULT_LANES: Exclude<PayloadLanes, 'off'> = { minBundleBytes: PARALLEL_MIN_BYTES, claimMinBytes: CLAIM_MIN_BYTES };
 
@@ -105,9 +105,14 @@ export class ParallelPayload {
     this.source = new FilledSource(handle.fd, this.book);
     const output = ahead ? (claim: Claim) => this.laneFile(ahead, claim) : null;
     this.lanes = new HashLanes(handle.fd, this.book, (claim, bytes) => this.count(claim, bytes), signal, output);
-    this.scout = scoutPayload(handle.fd, this.book, settings, signal).catch(() => {
-      // A read the scout could not make, the walk makes too, and reports.
-    });
+    this.scout = scoutPayload(handle.fd, this.book, settings, signal)
+      .catch(() => {
+        // A read the scout could not make, the walk makes too, and reports.
+      })
+      .finally(() => {
+        // No large file, so no worker lane: a worker warmed for this verification is not needed (warm-lane-worker.ts).
+        if (!this.lanes.workerTried) dropWarmLaneWorker();
+      });
   }
 
   /** The parallel pass for this verification, or null where the sequential pass runs (see above). */

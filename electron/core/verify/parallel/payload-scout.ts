@@ -16,6 +16,8 @@ import { PAYLOAD_DIR } from '../../bundle/format.js';
 import { readAt } from '../../crypto/range-hash.js';
 import type { ClaimBook } from './claim-book.js';
 
+/** Below this a bundle is verified by the sequential pass: a worker thread costs more to start than it saves. */
+export const PARALLEL_MIN_BYTES = 64 << 20;
 /** Files at least this large are hashed by the lanes; smaller ones stream through the walk as before. */
 export const CLAIM_MIN_BYTES = 1 << 20;
 /** The scout reads headers (and the small entries between them) in pieces of this size. */

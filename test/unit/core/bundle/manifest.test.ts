@@ -7,6 +7,7 @@ import {
   ManifestLineCounter,
   manifestSlices,
   parseManifest,
+  parseManifestLine,
   sliceLines,
 } from '../../../../electron/core/bundle/manifest.js';
 
@@ -97,6 +98,66 @@ describe('manifest lines from byte slices, and counted as they stream', () => {
       const counter = new ManifestLineCounter();
       for (let at = 0; at < bytes.length; at += size) counter.add(bytes.subarray(at, at + size));
       expect(counter.lines).toBe(expected.length);
+    }
+  });
+});
+
+describe('parseManifestLine against the line pattern it replaces', () => {
+  // The expression the hand parser replaced (for speed), kept here as the reference it must match exactly.
+  const LINE = /^([0-9a-fA-F]{64})[ \t]+(.+)$/u;
+  function reference(line: string): { sha256: string; path: string } | null {
+    const match = LINE.exec(line);
+    if (!match) return null;
+    let encoded = match[2] ?? '';
+    if (encoded.startsWith('*')) encoded = encoded.slice(1);
+    return { sha256: (match[1] ?? '').toLowerCase(), path: decodeManifestPath(encoded) };
+  }
+  const hex = 'aB3' + '0123456789abcdefABCDEF'.repeat(3).slice(0, 61);
+  const tails = [
+    '',
+    ' ',
+    '  ',
+    '\t',
+    ' \t ',
+    'a',
+    ' a',
+    '  data/x',
+    '\tdata/x',
+    '  *data/x',
+    ' *',
+    '  %0A%25x',
+    '  a\u2028b',
+    '  a\u2029',
+    '  a\nb',
+    '  a\rb',
+    '  \ud800',
+    '  x  ',
+    '   ',
+  ];
+  const lines = [
+    ...tails.map((tail) => hex + tail),
+    ...tails.map((tail) => hex.slice(1) + tail),
+    ...tails.map((tail) => `${hex}0${tail}`),
+    ...tails.map((tail) => `${hex.slice(0, 63)}g${tail}`),
+    '',
+    ' '.repeat(70),
+    `${'f'.repeat(64)}  data/ünï`,
+  ];
+  it.each(lines.map((line) => [JSON.stringify(line), line]))('%s', (_name, line) => {
+    expect(parseManifestLine(line)).toEqual(reference(line));
+  });
+  it('matches it on random lines of the characters that matter', () => {
+    const alphabet = ['a', 'F', '0', '9', 'g', ' ', '\t', '*', '%', '0A', '\u2028', '\n', '/', 'ü'];
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let i = 0; i < 3000; i += 1) {
+      let tail = '';
+      for (let k = next(6); k > 0; k -= 1) tail += alphabet[next(alphabet.length)];
+      const line = (next(4) === 0 ? hex.slice(0, 60 + next(6)) : hex) + tail;
+      expect(parseManifestLine(line)).toEqual(reference(line));
     }
   });
 });

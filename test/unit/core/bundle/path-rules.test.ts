@@ -123,3 +123,43 @@ describe('collisions', () => {
     expect(registry.addFile('data/a/c.txt').ok).toBe(true);
   });
 });
+
+describe('checkStructuralPath against the split-based check it replaces', () => {
+  // The earlier implementation (a split and a byte count per component), kept as the reference the faster one must equal.
+  function reference(path: string, limits: { maxPathBytes: number; maxComponentBytes: number; maxDepth: number }): unknown {
+    if (path.length === 0) return { ok: false, kind: 'unsafe', reason: 'empty path' };
+    if (path.includes('\0')) return { ok: false, kind: 'unsafe', reason: 'NUL character in path' };
+    if (path.startsWith('/')) return { ok: false, kind: 'unsafe', reason: 'absolute path' };
+    if (/^[A-Za-z]:/.test(path)) return { ok: false, kind: 'unsafe', reason: 'drive-letter path' };
+    if (path.includes('\\')) return { ok: false, kind: 'unsafe', reason: 'backslash in path (a Windows separator)' };
+    const components = path.split('/');
+    for (const component of components) {
+      if (component === '') return { ok: false, kind: 'unsafe', reason: 'empty path component' };
+      if (component === '.' || component === '..') return { ok: false, kind: 'unsafe', reason: `"${component}" path component` };
+      if (Buffer.byteLength(component, 'utf8') > limits.maxComponentBytes)
+        return { ok: false, kind: 'limit', reason: `a path component is longer than ${limits.maxComponentBytes} bytes` };
+    }
+    if (components.length > limits.maxDepth) return { ok: false, kind: 'limit', reason: `path is deeper than ${limits.maxDepth} levels` };
+    if (Buffer.byteLength(path, 'utf8') > limits.maxPathBytes) return { ok: false, kind: 'limit', reason: `path is longer than ${limits.maxPathBytes} bytes` };
+    return { ok: true };
+  }
+  it('gives the same verdict on random paths of the characters and lengths that matter', () => {
+    const alphabet = ['a', 'Z', '.', '..', '/', '//', ':', '\\', '\0', 'ü', '😀', '\ud800', 'abcdefgh'];
+    const limitsList = [
+      { maxPathBytes: 4096, maxComponentBytes: 255, maxDepth: 64 },
+      { maxPathBytes: 24, maxComponentBytes: 7, maxDepth: 3 },
+      { maxPathBytes: 10, maxComponentBytes: 4, maxDepth: 2 },
+    ];
+    let seed = 11;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let i = 0; i < 6000; i += 1) {
+      let path = '';
+      for (let k = next(9); k > 0; k -= 1) path += alphabet[next(alphabet.length)];
+      const limits = limitsList[next(limitsList.length)] as (typeof limitsList)[number];
+      expect(checkStructuralPath(path, limits)).toEqual(reference(path, limits));
+    }
+  });
+});
