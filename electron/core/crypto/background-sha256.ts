@@ -19,9 +19,10 @@ import type { Sha256Reply, Sha256Request, Sha256WorkerData } from './background-
  *
  * The worker is workers/sha256-worker.ts; the messages are in background-sha256-protocol.ts.
  */
-// 12 MiB in all: 2 MiB per message costs the worker nothing measurable, and every MiB here is resident.
-const SLOT_BYTES = 2 << 20;
-const SLOTS = 6;
+// 12 MiB in all (every MiB here is resident): one slot filling while the worker hashes the other
+// two. Slots of 4 MiB keep the messages few (each costs both threads a postMessage).
+const SLOT_BYTES = 4 << 20;
+const SLOTS = 3;
 
 export interface BackgroundDigest {
   sha256: string;
