@@ -21,7 +21,7 @@ import { AirlockError, throwIfAborted, toAirlockError } from '../../errors.js';
 import { tempPathFor } from '../../fs/durable.js';
 import { releaseTemp } from '../../fs/owned-temp.js';
 import { publishWithoutOverwrite } from '../../fs/publish.js';
-import { SequentialWriter } from '../../fs/sequential-writer.js';
+import { COPIED_BELOW_BYTES, SequentialWriter } from '../../fs/sequential-writer.js';
 import type { ProgressTracker } from '../../jobs/progress-tracker.js';
 import { mediaRef, sameMedium } from '../discover/medium-ref.js';
 import { measureVolume, type VolumeSpace } from '../os/volume-space.js';
@@ -46,11 +46,11 @@ import type { MediaOutputOptions } from './media-output-options.js';
 export type { MediaOutputOptions, NextMediumRequest } from './media-output-options.js';
 
 /**
- * Writes to a medium go in runs of this size, two buffers of it held: a USB stick takes requests
- * of at most a few hundred KiB, so larger runs buy nothing but resident memory (issue #18's
- * peak-RSS row; the folder export keeps SequentialWriter's 8 MiB).
+ * Writes to a medium go in runs of this size (the least SequentialWriter takes), two buffers of
+ * it held: a USB stick takes requests of at most a few hundred KiB, so larger runs buy nothing
+ * but resident memory (issue #18's peak-RSS row; the folder export keeps SequentialWriter's 8 MiB).
  */
-const WRITE_BATCH_BYTES = 4 << 20;
+const WRITE_BATCH_BYTES = COPIED_BELOW_BYTES;
 
 /** A part written and fsynced under its temp name, published when its volume is complete. */
 interface SyncedPart {
