@@ -3,7 +3,8 @@
  * root): export onto a loop-backed ext4 medium with read-back past the page cache, against the
  * pipeline an operator without Airlock would run (tar + gpg + sha256sum onto the medium, sync,
  * then `sha256sum` of the written file to "check" it, which the page cache answers). Target:
- * Airlock's export with read-back at most 0.5x the pipeline's time.
+ * Airlock's export with read-back at most 0.4x the pipeline's time (issue #18's table, the same
+ * limit bench/summary.ts applies).
  *
  * `--fat32-4g` adds the 4 GiB runs: a bundle over 4 GiB exported onto a FAT32 image (mkfs.vfat,
  * mounted through fusefat, which refuses writes past 2 GiB in a file, so parts stay under
@@ -54,7 +55,8 @@ export interface MediaBenchReport {
   allTargetsPass: boolean;
 }
 
-const TARGET = 0.5;
+/** Issue #18's row "export with read-back to a loop device": also the summary's limit (summary.ts). */
+export const MEDIA_TARGET = 0.4;
 const FAT_PART = 2 ** 32 - 512;
 const FUSEFAT_PART = 2 ** 31 - 512;
 
@@ -108,7 +110,7 @@ export async function runMediaBench(options: MediaBenchOptions): Promise<MediaBe
     bytes: options.bytes,
     steps: [],
     readBack: null,
-    ratio: { label: 'airlock export --to-media (with read-back) / (pipeline export + sha256sum re-read)', value: null, limit: TARGET, pass: null },
+    ratio: { label: 'airlock export --to-media (with read-back) / (pipeline export + sha256sum re-read)', value: null, limit: MEDIA_TARGET, pass: null },
     big: null,
     allTargetsPass: false,
   };
@@ -176,7 +178,7 @@ export async function runMediaBench(options: MediaBenchOptions): Promise<MediaBe
     const pipelineSeconds = steps.find((s) => s.id === 'pipeline-export-reread')?.seconds ?? 0;
     const airlockSeconds = steps.find((s) => s.id === 'airlock-export-media')?.seconds ?? 0;
     const value = pipelineSeconds > 0 ? airlockSeconds / pipelineSeconds : null;
-    const ratio = { ...empty.ratio, value, pass: value === null ? null : value <= TARGET };
+    const ratio = { ...empty.ratio, value, pass: value === null ? null : value <= MEDIA_TARGET };
 
     const big = options.fat32Big ? await bigRuns(options, stations, work, undo, timeFile) : null;
     return {

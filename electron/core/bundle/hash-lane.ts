@@ -32,7 +32,8 @@ export interface HashJob {
  * batch of consecutive small files sits back to back in the spool.
  */
 export class SpoolAppender {
-  private readonly chunk = Buffer.allocUnsafe(SPOOL_CHUNK_BYTES + SMALL_FILE_BYTES + 1);
+  /** Allocated at the first small file: a lane that hashes only large files never needs its 4 MiB. */
+  private chunk: Buffer | null = null;
   private start = 0;
   private used = 0;
 
@@ -43,6 +44,7 @@ export class SpoolAppender {
   slot(offset: number, size: number): Buffer {
     if (this.used > 0 && (this.start + this.used !== offset || this.used >= SPOOL_CHUNK_BYTES)) this.flush();
     if (this.used === 0) this.start = offset;
+    this.chunk ??= Buffer.allocUnsafe(SPOOL_CHUNK_BYTES + SMALL_FILE_BYTES + 1);
     return this.chunk.subarray(this.used, this.used + size + 1);
   }
 
@@ -52,7 +54,7 @@ export class SpoolAppender {
   }
 
   flush(): void {
-    if (this.used === 0) return;
+    if (this.used === 0 || !this.chunk) return;
     writeAllAt(this.fd, this.chunk.subarray(0, this.used), this.start);
     this.used = 0;
   }

@@ -7,9 +7,10 @@ export interface Sha256WorkerData {
 }
 
 export type Sha256Request =
-  | { op: 'start'; id: number }
+  /** `chunkSums`: also keep a CRC-32 per 1 MiB (media/read-back/chunk-sums.ts) for this hash. */
+  | { op: 'start'; id: number; chunkSums: boolean }
   /** Hash the first `length` bytes of `slot` into each of `ids`, then answer `done`. */
   | { op: 'update'; ids: readonly number[]; slot: number; length: number }
   | { op: 'digest'; id: number };
 
-export type Sha256Reply = { op: 'done'; slot: number } | { op: 'digest'; id: number; hex: string };
+export type Sha256Reply = { op: 'done'; slot: number } | { op: 'digest'; id: number; hex: string; chunkSums: number[] | null };

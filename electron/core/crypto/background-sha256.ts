@@ -14,10 +14,21 @@ import type { Sha256Reply, Sha256Request, Sha256WorkerData } from './background-
  * or transfer per message. When every slot waits for the worker, update() waits too, so
  * memory stays at SLOTS x SLOT_BYTES however fast the writer is.
  *
+ * A hash may also keep a CRC-32 per 1 MiB of its bytes (media/read-back/chunk-sums.ts, which
+ * names where a read-back differs): computed there too, off the writer's thread.
+ *
  * The worker is workers/sha256-worker.ts; the messages are in background-sha256-protocol.ts.
  */
+// 12 MiB in all (every MiB here is resident): one slot filling while the worker hashes the other
+// two. Slots of 4 MiB keep the messages few (each costs both threads a postMessage).
 const SLOT_BYTES = 4 << 20;
-const SLOTS = 6;
+const SLOTS = 3;
+
+export interface BackgroundDigest {
+  sha256: string;
+  /** CRC-32 per 1 MiB, for a hash started with chunkSums; else null. */
+  chunkSums: number[] | null;
+}
 
 export class BackgroundSha256 {
   private readonly worker: Worker;
@@ -30,7 +41,7 @@ export class BackgroundSha256 {
   /** The hashes the staged bytes belong to: a change of set flushes what is staged. */
   private stagedIds: readonly number[] = [];
   private drained: Array<() => void> = [];
-  private readonly digests = new Map<number, { resolve: (hex: string) => void; reject: (error: unknown) => void }>();
+  private readonly digests = new Map<number, { resolve: (result: BackgroundDigest) => void; reject: (error: unknown) => void }>();
   private failure: unknown = null;
   private closed = false;
   private turn: Promise<void> = Promise.resolve();
@@ -50,7 +61,7 @@ export class BackgroundSha256 {
         for (const wake of this.drained.splice(0)) wake();
         return;
       case 'digest':
-        this.digests.get(message.id)?.resolve(message.hex);
+        this.digests.get(message.id)?.resolve({ sha256: message.hex, chunkSums: message.chunkSums });
         this.digests.delete(message.id);
         return;
     }
@@ -60,11 +71,11 @@ export class BackgroundSha256 {
     this.worker.postMessage(message);
   }
 
-  /** A new hash; its id names it in update() and digest(). */
-  start(): number {
+  /** A new hash; its id names it in update() and digest(). `chunkSums`: keep a CRC-32 per 1 MiB too (result()). */
+  start(options: { chunkSums?: boolean } = {}): number {
     const id = this.nextId;
     this.nextId += 1;
-    this.post({ op: 'start', id });
+    this.post({ op: 'start', id, chunkSums: options.chunkSums === true });
     return id;
   }
 
@@ -77,7 +88,12 @@ export class BackgroundSha256 {
   }
 
   /** The hex digest of hash `id`, once every byte given to it has been hashed. */
-  digest(id: number): Promise<string> {
+  async digest(id: number): Promise<string> {
+    return (await this.result(id)).sha256;
+  }
+
+  /** The hex digest of hash `id` and its CRC-32 per chunk (null unless started with chunkSums). */
+  result(id: number): Promise<BackgroundDigest> {
     return this.serially(() => this.requestDigest(id));
   }
 
@@ -112,10 +128,10 @@ export class BackgroundSha256 {
     }
   }
 
-  private async requestDigest(id: number): Promise<string> {
+  private async requestDigest(id: number): Promise<BackgroundDigest> {
     this.throwIfFailed();
     this.flush();
-    const result = new Promise<string>((resolve, reject) => this.digests.set(id, { resolve, reject }));
+    const result = new Promise<BackgroundDigest>((resolve, reject) => this.digests.set(id, { resolve, reject }));
     this.post({ op: 'digest', id });
     return result;
   }

@@ -7,6 +7,7 @@ import { open } from 'node:fs/promises';
 import { HASH_CHUNK_BYTES, sha256 } from '../crypto/sha256.js';
 import { AirlockError, throwIfAborted, toAirlockError } from '../errors.js';
 import { readSmallFileSync, SMALL_FILE_BYTES, smallFileScratch } from '../fs/read-small-file.js';
+import { COPIED_BELOW_BYTES } from '../fs/sequential-writer.js';
 import { CooperativeYield } from '../jobs/cooperative-yield.js';
 import type { ProgressTracker } from '../jobs/progress-tracker.js';
 import { encodeTagRecords, type TagFile } from '../bundle/bag-tag-files.js';
@@ -15,6 +16,9 @@ import type { HashedSource } from './hash-sources.js';
 import type { PayloadSpool, SpoolReader } from './payload-spool.js';
 import type { PreparedBundle } from './write-bundle.js';
 
+/** Chunks are short enough that every sink copies them (else each chunk needs a buffer of its own). */
+const REUSE_CHUNKS = HASH_CHUNK_BYTES < COPIED_BELOW_BYTES;
+
 /** Where writeArchive puts bytes: the temp file's SequentialWriter, or a BundleOutput. */
 export interface ArchiveSink {
   write(data: Buffer): Promise<void>;
@@ -22,8 +26,9 @@ export interface ArchiveSink {
 
 /**
  * A destination other than one temp file in outDir (removable media). It receives the archive
- * bytes in order with SequentialWriter's contract (small pieces may be reused by the caller
- * once write() resolves; large ones are not touched again), then commit() or abort().
+ * bytes in order with SequentialWriter's contract (pieces shorter than COPIED_BELOW_BYTES may be
+ * reused by the caller once write() resolves; larger ones are not touched again), then commit()
+ * or abort().
  */
 export interface BundleOutput extends ArchiveSink {
   /** Every byte written: make it durable, give it its final name(s), say where it is. */
@@ -78,6 +83,10 @@ export async function writeArchive(
   // Safe to reuse per file: the writer has copied a small piece by the time write() resolves.
   const scratch = smallFileScratch();
   const spooled = spool?.reader() ?? null;
+  // One chunk buffer for every large file: the sink has copied a chunk this short by the time
+  // write() resolves. A fresh 1 MiB buffer per chunk cost a garbage collection every few dozen
+  // MiB and tens of MB of resident garbage in between (issue #18, the media export's peak RSS).
+  const chunk = REUSE_CHUNKS ? Buffer.allocUnsafe(HASH_CHUNK_BYTES) : null;
   for (const [index, file] of payload.entries()) {
     throwIfAborted(signal);
     const header = encodeFileHeader({ path: `${name}/${file.bagPath}`, size: file.size, mtime: file.mtime });
@@ -89,7 +98,7 @@ export async function writeArchive(
       tracker.addBytes(bytes.length);
       await pause.maybeYield();
     } else {
-      await streamSourceUnchanged(file, writer, tracker, signal);
+      await streamSourceUnchanged(file, writer, tracker, signal, chunk);
     }
     const pad = padding(file.size);
     if (pad.length > 0) await writer.write(pad);
@@ -125,8 +134,17 @@ function readSmallSourceUnchanged(file: HashedSource, scratch: Buffer): Buffer {
   return read.bytes;
 }
 
-/** Exactly `file.size` bytes of the source, failing the export if its content differs from the first pass. */
-async function streamSourceUnchanged(file: HashedSource, writer: ArchiveSink, tracker: ProgressTracker, signal: AbortSignal | undefined): Promise<void> {
+/**
+ * Exactly `file.size` bytes of the source, failing the export if its content differs from the
+ * first pass. `reused`: read every chunk into it; null: a fresh buffer per chunk.
+ */
+async function streamSourceUnchanged(
+  file: HashedSource,
+  writer: ArchiveSink,
+  tracker: ProgressTracker,
+  signal: AbortSignal | undefined,
+  reused: Buffer | null,
+): Promise<void> {
   const handle = await open(file.absPath, 'r').catch((error: unknown) => {
     throw toAirlockError(error, file.absPath);
   });
@@ -135,8 +153,8 @@ async function streamSourceUnchanged(file: HashedSource, writer: ArchiveSink, tr
     let remaining = file.size;
     while (remaining > 0) {
       throwIfAborted(signal);
-      // A fresh buffer per chunk: the writer still holds the previous one while it is written.
-      const chunk = Buffer.allocUnsafe(Math.min(HASH_CHUNK_BYTES, remaining));
+      const size = Math.min(HASH_CHUNK_BYTES, remaining);
+      const chunk = reused ? reused.subarray(0, size) : Buffer.allocUnsafe(size);
       const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
       if (bytesRead === 0) throw changed(file, 'became shorter while the bundle was written.');
       const data = bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead);

@@ -115,7 +115,8 @@ export class PayloadSpool {
 }
 
 export class SpoolReader {
-  private readonly chunk = Buffer.allocUnsafe(SPOOL_CHUNK_BYTES);
+  /** Allocated at the first spooled file: an export of large files only never needs its 4 MiB. */
+  private chunk: Buffer | null = null;
   private start = 0;
   private length = 0;
 
@@ -125,6 +126,7 @@ export class SpoolReader {
   bytesOf(index: number, size: number): Buffer {
     const offset = this.spool.offsetOf(index);
     if (offset < 0) throw new Error(`Payload file ${index} is not in the spool.`);
+    this.chunk ??= Buffer.allocUnsafe(SPOOL_CHUNK_BYTES);
     if (offset < this.start || offset + size > this.start + this.length) {
       this.start = offset;
       this.length = Math.min(this.chunk.length, this.spool.bytes - offset);

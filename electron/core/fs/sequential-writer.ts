@@ -1,8 +1,10 @@
 import type { FileHandle } from 'node:fs/promises';
 import { EarlyWriteback } from './early-writeback.js';
 
-/** Small pieces are gathered into buffers of this size before they are written. */
+/** Small pieces are gathered into buffers of this size before they are written (by default). */
 const BATCH_BYTES = 8 << 20;
+/** A piece shorter than this is copied before write() resolves: its buffer may then be reused. */
+export const COPIED_BELOW_BYTES = 2 << 20;
 
 /**
  * Writes an append-only stream of buffers to a file with exactly one write in flight: the
@@ -12,13 +14,20 @@ const BATCH_BYTES = 8 << 20;
 export class SequentialWriter {
   private pending: Promise<void> = Promise.resolve();
   private position = 0;
-  private batch = Buffer.allocUnsafe(BATCH_BYTES);
-  private spare = Buffer.allocUnsafe(BATCH_BYTES);
+  private batch: Buffer;
+  private spare: Buffer;
   private used = 0;
 
   private readonly writeback: EarlyWriteback;
 
-  constructor(private readonly handle: FileHandle) {
+  /** `batchBytes`: at least COPIED_BELOW_BYTES; two buffers of it are held while writing. */
+  constructor(
+    private readonly handle: FileHandle,
+    private readonly batchBytes = BATCH_BYTES,
+  ) {
+    if (batchBytes < COPIED_BELOW_BYTES) throw new RangeError(`A batch of ${batchBytes} bytes cannot hold a piece it must copy.`);
+    this.batch = Buffer.allocUnsafe(batchBytes);
+    this.spare = Buffer.allocUnsafe(batchBytes);
     this.writeback = new EarlyWriteback(handle);
   }
 
@@ -31,13 +40,13 @@ export class SequentialWriter {
    * may reuse its buffer); a large one is being written (the caller must not touch it again).
    */
   async write(data: Buffer): Promise<void> {
-    if (data.length >= BATCH_BYTES / 4) {
+    if (data.length >= COPIED_BELOW_BYTES) {
       // Large pieces skip the copy: flush what is batched, then write this one as it is.
       await this.flushBatch();
       await this.enqueue(data);
       return;
     }
-    if (this.used + data.length > BATCH_BYTES) await this.flushBatch();
+    if (this.used + data.length > this.batchBytes) await this.flushBatch();
     data.copy(this.batch, this.used);
     this.used += data.length;
   }

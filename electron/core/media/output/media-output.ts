@@ -21,7 +21,7 @@ import { AirlockError, throwIfAborted, toAirlockError } from '../../errors.js';
 import { tempPathFor } from '../../fs/durable.js';
 import { releaseTemp } from '../../fs/owned-temp.js';
 import { publishWithoutOverwrite } from '../../fs/publish.js';
-import { SequentialWriter } from '../../fs/sequential-writer.js';
+import { COPIED_BELOW_BYTES, SequentialWriter } from '../../fs/sequential-writer.js';
 import type { ProgressTracker } from '../../jobs/progress-tracker.js';
 import { mediaRef, sameMedium } from '../discover/medium-ref.js';
 import { measureVolume, type VolumeSpace } from '../os/volume-space.js';
@@ -45,6 +45,13 @@ import type { MediaOutputOptions } from './media-output-options.js';
 // The options live apart so that callers (station, the facade) can name them without the class.
 export type { MediaOutputOptions, NextMediumRequest } from './media-output-options.js';
 
+/**
+ * Writes to a medium go in runs of this size (the least SequentialWriter takes), two buffers of
+ * it held: a USB stick takes requests of at most a few hundred KiB, so larger runs buy nothing
+ * but resident memory (issue #18's peak-RSS row; the folder export keeps SequentialWriter's 8 MiB).
+ */
+const WRITE_BATCH_BYTES = COPIED_BELOW_BYTES;
+
 /** A part written and fsynced under its temp name, published when its volume is complete. */
 interface SyncedPart {
   tempPath: string;
@@ -59,10 +66,8 @@ interface OpenPart {
   tempPath: string;
   handle: FileHandle;
   writer: SequentialWriter;
-  /** Its hash in the background hasher. */
+  /** Its hash in the background hasher, with a CRC-32 per chunk for naming where a failed read-back differs. */
   hash: number;
-  /** CRC-32 per chunk, for naming where a failed read-back differs. */
-  sums: ChunkSums;
   remaining: number;
 }
 
@@ -226,7 +231,6 @@ export class MediaOutput implements BundleOutput {
       const take = Math.min(rest.length, part.remaining);
       const piece = take === rest.length ? rest : rest.subarray(0, take);
       await (this.hasher as BackgroundSha256).update(this.split ? [part.hash, this.wholeHash] : [part.hash], piece);
-      part.sums.update(piece);
       try {
         await part.writer.write(piece);
       } catch (error) {
@@ -257,9 +261,8 @@ export class MediaOutput implements BundleOutput {
       finalPath,
       tempPath,
       handle,
-      writer: new SequentialWriter(handle),
-      hash: (this.hasher as BackgroundSha256).start(),
-      sums: new ChunkSums(),
+      writer: new SequentialWriter(handle, WRITE_BATCH_BYTES),
+      hash: (this.hasher as BackgroundSha256).start({ chunkSums: true }),
       remaining: planned.size,
     };
   }
@@ -277,12 +280,12 @@ export class MediaOutput implements BundleOutput {
     }
     this.current = null;
     this.nextPart += 1;
-    const written = await (this.hasher as BackgroundSha256).digest(part.hash);
+    const written = await (this.hasher as BackgroundSha256).result(part.hash);
     this.synced.push({
       tempPath: part.tempPath,
       finalPath: part.finalPath,
-      file: { path: part.finalPath, size: part.planned.size, sha256: written, volume: volume.number, kind: this.split ? 'part' : 'bundle' },
-      sums: part.sums.finish(),
+      file: { path: part.finalPath, size: part.planned.size, sha256: written.sha256, volume: volume.number, kind: this.split ? 'part' : 'bundle' },
+      sums: written.chunkSums ?? [],
     });
     const next = this.parts[this.nextPart];
     if (!next || next.volume !== part.planned.volume) await this.finishVolume(volume, !next);
@@ -347,7 +350,7 @@ export class MediaOutput implements BundleOutput {
       await this.writeSmall(volume, indexSignatureFileName(this.name), Buffer.from(await this.options.signIndex(bytes), 'utf8'), 'index-signature');
     }
     if (this.options.readBack !== false) {
-      volume.readBack = await readBackVolume(volume, this.tracker, this.signal);
+      volume.readBack = await readBackVolume(volume, this.tracker, this.signal, this.hasher);
       if (!volume.readBack.ok) {
         this.readBackFailed = true;
         throw readBackFailure(volume, volume.readBack);

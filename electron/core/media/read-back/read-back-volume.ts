@@ -5,6 +5,7 @@
  * export (MEDIA_REMOVED); a file that reads back differently is a CHECKSUM_MISMATCH problem in
  * the report, and the caller fails the export with MEDIA_READBACK_FAILED.
  */
+import type { BackgroundSha256 } from '../../crypto/background-sha256.js';
 import type { MediaWrittenFile, ReadBackFile, ReadBackReport } from '../../../../shared/media.js';
 import { problem, type Problem } from '../../../../shared/problems.js';
 import { AirlockError, errnoOf, throwIfAborted } from '../../errors.js';
@@ -14,8 +15,17 @@ import { volumePresent, type VolumeState } from '../output/volume-state.js';
 import { ChunkSums, firstDifference, type FirstDifference } from './chunk-sums.js';
 import { hashUncached, planUncachedRead } from './uncached-read.js';
 
-/** Every file of the volume read back past the cache and compared with what was written. */
-export async function readBackVolume(volume: VolumeState, tracker: ProgressTracker | null, signal: AbortSignal | undefined): Promise<ReadBackReport> {
+/**
+ * Every file of the volume read back past the cache and compared with what was written. With
+ * `hasher` (the export's), the SHA-256 runs on the other core and this thread reads and keeps
+ * the CRC-32 per chunk: the two halves of the work cost about the same.
+ */
+export async function readBackVolume(
+  volume: VolumeState,
+  tracker: ProgressTracker | null,
+  signal: AbortSignal | undefined,
+  hasher: BackgroundSha256 | null = null,
+): Promise<ReadBackReport> {
   const started = performance.now();
   const first = volume.files[0] as MediaWrittenFile;
   const plan = await planUncachedRead(first.path, process.platform, volume.medium);
@@ -30,8 +40,10 @@ export async function readBackVolume(volume: VolumeState, tracker: ProgressTrack
     let error: string | null = null;
     const sums = new ChunkSums();
     try {
-      actual = await hashUncached(file.path, plan, { signal, onBytes: (n) => tracker?.addBytes(n), onData: (chunk) => sums.update(chunk) });
+      actual = await hashUncached(file.path, plan, { signal, hasher, onBytes: (n) => tracker?.addBytes(n), onData: (chunk) => sums.update(chunk) });
     } catch (e) {
+      // The hashing worker failed: not a fact about the medium.
+      if (e instanceof AirlockError && e.code === 'INTERNAL') throw e;
       if (errnoOf(e) && MEDIA_GONE.has(errnoOf(e) as string)) throw mediaError(e, file.path);
       if (!(await volumePresent(volume)))
         throw new AirlockError('MEDIA_REMOVED', `${volume.dir} is no longer mounted (reading back ${file.path}).`, { path: file.path, cause: e });

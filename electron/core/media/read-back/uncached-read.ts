@@ -23,6 +23,7 @@ import { stat } from 'node:fs/promises';
 import { relative, join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import type { ReadBackMethod } from '../../../../shared/media.js';
+import type { BackgroundSha256 } from '../../crypto/background-sha256.js';
 import { sha256 } from '../../crypto/sha256.js';
 import { AirlockError } from '../../errors.js';
 import { DIRECT_READ_BYTES, DirectReader, readDirect } from './direct-read.js';
@@ -307,40 +308,77 @@ export function openUncached(path: string, plan: ReadPlan, signal?: AbortSignal)
   return out;
 }
 
+/** Where the read-back's bytes are hashed: here, or on another core. */
+interface ReadBackHash {
+  /** Resolves once `chunk` is hashed or copied (its buffer may then be reused). */
+  update(chunk: Buffer): Promise<void> | void;
+  digest(): Promise<string>;
+  /** Let go of a hash that will not be finished (the read failed). */
+  release(): void;
+}
+
+function readBackHash(hasher: BackgroundSha256 | null | undefined): ReadBackHash {
+  if (!hasher) {
+    const hash = sha256();
+    return { update: (chunk) => void hash.update(chunk), digest: () => Promise.resolve(hash.digest('hex')), release: () => undefined };
+  }
+  const id = hasher.start();
+  let done = false;
+  return {
+    update: (chunk) => hasher.update([id], chunk),
+    digest: () => {
+      done = true;
+      return hasher.digest(id);
+    },
+    release: () => {
+      if (!done) void hasher.digest(id).catch(() => undefined);
+    },
+  };
+}
+
 /** SHA-256 and size of the file as read back past the cache. */
 export async function hashUncached(
   path: string,
   plan: ReadPlan,
-  /** onData sees each piece read, before the next read may reuse its buffer (do not keep it). */
-  options: { signal?: AbortSignal | undefined; onBytes?: (n: number) => void; onData?: ((chunk: Buffer) => void) | undefined } = {},
+  options: {
+    signal?: AbortSignal | undefined;
+    onBytes?: (n: number) => void;
+    /** Sees each piece read, before the next read may reuse its buffer (do not keep it). */
+    onData?: ((chunk: Buffer) => void) | undefined;
+    /**
+     * Hash on another core (the export's BackgroundSha256): this thread then only reads, copies
+     * and runs onData, so a read-back is not held to one core's SHA-256 speed.
+     */
+    hasher?: BackgroundSha256 | null | undefined;
+  } = {},
 ): Promise<{ sha256: string; size: number }> {
-  const hash = sha256();
+  const hash = readBackHash(options.hasher);
   let size = 0;
-  if (usesDirectIo(plan)) {
-    const target = await prepare(path, plan);
-    const direct = openDirect(target, plan);
-    if (direct) {
-      try {
-        // Views into the reader's buffers: each is hashed before the next read lands in it.
-        for await (const chunk of readDirect(direct, options.signal ? { signal: options.signal } : {})) {
-          hash.update(chunk);
-          options.onData?.(chunk);
-          size += chunk.length;
-          options.onBytes?.(chunk.length);
+  const take = async (chunk: Buffer): Promise<void> => {
+    await hash.update(chunk);
+    options.onData?.(chunk);
+    size += chunk.length;
+    options.onBytes?.(chunk.length);
+  };
+  try {
+    if (usesDirectIo(plan)) {
+      const target = await prepare(path, plan);
+      const direct = openDirect(target, plan);
+      if (direct) {
+        try {
+          // Views into the reader's buffers: each is hashed (or copied to the hasher) before the next read lands in it.
+          for await (const chunk of readDirect(direct, options.signal ? { signal: options.signal } : {})) await take(chunk);
+        } catch (error) {
+          throw readBackError(path, error);
+        } finally {
+          direct.close();
         }
-      } catch (error) {
-        throw readBackError(path, error);
-      } finally {
-        direct.close();
+        return { sha256: await hash.digest(), size };
       }
-      return { sha256: hash.digest('hex'), size };
     }
+    for await (const chunk of openUncached(path, plan, options.signal)) await take(chunk as Buffer);
+    return { sha256: await hash.digest(), size };
+  } finally {
+    hash.release();
   }
-  for await (const chunk of openUncached(path, plan, options.signal)) {
-    hash.update(chunk as Buffer);
-    options.onData?.(chunk as Buffer);
-    size += (chunk as Buffer).length;
-    options.onBytes?.((chunk as Buffer).length);
-  }
-  return { sha256: hash.digest('hex'), size };
 }

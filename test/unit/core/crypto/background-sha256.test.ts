@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackgroundSha256 } from '../../../../electron/core/crypto/background-sha256.js';
+import { ChunkSums } from '../../../../electron/core/media/read-back/chunk-sums.js';
 
 const hex = (...parts: Buffer[]): string => {
   const hash = createHash('sha256');
@@ -58,6 +59,25 @@ describe('BackgroundSha256', () => {
     const [hexA, hexB] = await Promise.all([feed(a, piecesA), feed(b, piecesB)]);
     expect(hexA).toBe(hex(...piecesA));
     expect(hexB).toBe(hex(...piecesB));
+  });
+
+  it('keeps a CRC-32 per MiB on the worker for a hash started with chunkSums, the same as ChunkSums here', async () => {
+    hasher = new BackgroundSha256();
+    const withSums = hasher.start({ chunkSums: true });
+    const plain = hasher.start();
+    // Pieces that straddle chunk and slot boundaries; the last chunk is short.
+    const pieces = [randomBytes(700_000), randomBytes(5 << 20), randomBytes(3), randomBytes((2 << 20) + 12_345)];
+    const local = new ChunkSums();
+    for (const piece of pieces) {
+      await hasher.update([withSums, plain], piece);
+      local.update(piece);
+    }
+    const expected = local.finish();
+    const result = await hasher.result(withSums);
+    expect(result.sha256).toBe(hex(...pieces));
+    expect(result.chunkSums).toEqual(expected);
+    expect(result.chunkSums).toHaveLength(Math.ceil(pieces.reduce((n, p) => n + p.length, 0) / (1 << 20)));
+    expect(await hasher.result(plain)).toEqual({ sha256: hex(...pieces), chunkSums: null });
   });
 
   it('rejects once the worker is gone instead of hanging', async () => {

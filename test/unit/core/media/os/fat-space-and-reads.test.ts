@@ -5,6 +5,7 @@ import { mkdtemp, open, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BackgroundSha256 } from '../../../../../electron/core/crypto/background-sha256.js';
 import { countFreeClusters, fatSpace, parseFatBootSector } from '../../../../../electron/core/media/os/fat-space.js';
 import { hashUncached, openUncached, planUncachedRead, type ReadPlan } from '../../../../../electron/core/media/read-back/uncached-read.js';
 
@@ -60,6 +61,27 @@ describe.skipIf(process.platform !== 'linux')('uncached reads through dd', () =>
     expect(await hashUncached(file, plan)).toEqual({ sha256: expected, size: bytes.length });
     const fadvise: ReadPlan = { method: 'fadvise-dontneed', bypassesCache: true, detail: '', device: null };
     expect(await hashUncached(file, fadvise)).toEqual({ sha256: expected, size: bytes.length });
+  });
+
+  it('hash the same on the other core (the export hands in its BackgroundSha256), also after a read that failed', async () => {
+    const file = join(root, 'background.bin');
+    const bytes = randomBytes((20 << 20) + 4_321);
+    await writeFile(file, bytes);
+    const expected = createHash('sha256').update(bytes).digest('hex');
+    const hasher = new BackgroundSha256();
+    try {
+      const plan = await planUncachedRead(file);
+      const seen = createHash('sha256');
+      expect(await hashUncached(file, plan, { hasher, onData: (chunk) => seen.update(chunk) })).toEqual({ sha256: expected, size: bytes.length });
+      // onData still sees every byte here (the read-back's CRC-32 per chunk is kept on this thread).
+      expect(seen.digest('hex')).toBe(expected);
+      const gone: ReadPlan = { method: 'o-direct', bypassesCache: true, detail: '', device: null };
+      await expect(hashUncached(join(root, 'gone-too.bin'), gone, { hasher })).rejects.toMatchObject({ code: 'IO_ERROR' });
+      const fadvise: ReadPlan = { method: 'fadvise-dontneed', bypassesCache: true, detail: '', device: null };
+      expect(await hashUncached(file, fadvise, { hasher })).toEqual({ sha256: expected, size: bytes.length });
+    } finally {
+      await hasher.close();
+    }
   });
 
   it('fail, never succeed, when the file cannot be read', async () => {
