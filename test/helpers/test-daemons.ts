@@ -109,6 +109,17 @@ export function portHolders(port: number): string {
   return lines === '' ? `nothing listens on port ${port}` : `listening on port ${port}:\n${lines}`;
 }
 
+/**
+ * Whether process `pid` listens on 127.0.0.1:`port` (ss -ltnp): a daemon's proof that the port it
+ * was told to bind is its own, not another process's that answers the same protocol. True where
+ * ss cannot tell (not Linux, no ss): the daemon's own readiness check is then all there is.
+ */
+export function listensOn(port: number, pid: number): boolean {
+  const ss = spawnSync('ss', ['-Hltnp', `sport = :${port}`], { encoding: 'utf8', timeout: 5_000 });
+  if (ss.error || ss.status !== 0) return true;
+  return ss.stdout.split('\n').some((line) => line.includes(`127.0.0.1:${port}`) && line.includes(`pid=${pid},`));
+}
+
 const running = new Set<ChildProcess>();
 let exitHookInstalled = false;
 

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { candidatePorts, freePort, portHolders } from '../../helpers/test-daemons.js';
+import { candidatePorts, freePort, listensOn, portHolders } from '../../helpers/test-daemons.js';
 
 const HELPER = join(import.meta.dirname, '..', '..', 'helpers', 'test-daemons.ts');
 
@@ -76,14 +76,16 @@ describe.runIf(process.platform === 'linux')('freePort', () => {
   });
 });
 
-describe.runIf(process.platform === 'linux')('portHolders', () => {
-  it('names the process listening on a port, and says when nothing does', async () => {
+describe.runIf(process.platform === 'linux')('portHolders, listensOn', () => {
+  it('name the process listening on a port, and say when nothing does', async () => {
     const server = createServer();
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     const port = (server.address() as { port: number }).port;
     try {
       expect(portHolders(port)).toMatch(new RegExp(`127\\.0\\.0\\.1:${port}[\\s\\S]*pid=${process.pid}\\b`, 'u'));
+      expect(listensOn(port, process.pid)).toBe(true);
+      expect(listensOn(port, process.ppid)).toBe(false);
     } finally {
       server.close();
       await once(server, 'close');
