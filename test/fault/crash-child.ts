@@ -16,7 +16,9 @@
  *        renamed into the claim folder, the other parts still in the inbox) |
  *        watch-before-finish (a decided claim's folder about to be renamed into accepted/ or
  *        quarantine/) | watch-step-N (right after the watcher's Nth step: a rename into, inside or
- *        out of INBOX/.airlock-watch/, or an import's commit rename)
+ *        out of INBOX/.airlock-watch/, or an import's commit rename) |
+ *        staging-after-mkdtemp (an import's staging folder made, its owner file not yet in it) |
+ *        staging-before-rmdir (a staging folder emptied, its owner file gone, the folder itself not yet)
  */
 import fs from 'node:fs';
 import { basename, dirname } from 'node:path';
@@ -37,6 +39,8 @@ const POINTS = [
   'split-after-signature',
   'watch-between-parts',
   'watch-before-finish',
+  'staging-after-mkdtemp',
+  'staging-before-rmdir',
 ];
 const stepPoint = /^watch-step-(\d+)$/u.exec(point);
 if (!POINTS.includes(point) && !stepPoint) throw new Error(`crash point must be one of ${POINTS.join(', ')}`);
@@ -96,6 +100,19 @@ fs.renameSync = (from, to) => {
   renameSync(from, to);
   if (commit && point === 'import-after-rename') die();
   if (commit) watchStep();
+};
+// The two instants a staging folder exists without its owner file (import/staging.ts, staging-owner.ts).
+const isStaging = (path: string): boolean => basename(path).startsWith('.airlock-staging-');
+const mkdtempSync = fs.mkdtempSync;
+fs.mkdtempSync = ((prefix: string, options?: fs.EncodingOption) => {
+  const made = mkdtempSync(prefix, options);
+  if (isStaging(String(made)) && point === 'staging-after-mkdtemp') die();
+  return made;
+}) as typeof fs.mkdtempSync;
+const rmdirSync = fs.rmdirSync;
+fs.rmdirSync = (path, options) => {
+  if (isStaging(String(path)) && point === 'staging-before-rmdir') die();
+  rmdirSync(path, options);
 };
 const link = fs.promises.link;
 fs.promises.link = async (from, to) => {

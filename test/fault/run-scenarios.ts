@@ -19,7 +19,15 @@ export const SCENARIOS = [
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
-const CRASH_POINTS = ['import-before-rename', 'import-after-rename', 'export-before-publish', 'export-after-publish'];
+// The last two: the instants a staging folder has no owner file (made, not yet owned; emptied, not yet removed).
+const CRASH_POINTS = [
+  'import-before-rename',
+  'import-after-rename',
+  'export-before-publish',
+  'export-after-publish',
+  'staging-after-mkdtemp',
+  'staging-before-rmdir',
+];
 
 export interface Summary {
   trials: number;
@@ -71,7 +79,7 @@ export async function runScenarios(
       else if (scenario === 'crash-points') {
         const point = CRASH_POINTS[trial % CRASH_POINTS.length] as string;
         record(
-          point.startsWith('import')
+          point.startsWith('import') || point.startsWith('staging')
             ? await importTrial(fixture, trial, { crashAt: point }, scenario)
             : await exportTrial(fixture, trial, { crashAt: point }, scenario),
         );

@@ -8,7 +8,7 @@
  * process exit kills what is left (SIGKILL), so a crashed test worker leaves no clamd behind.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { freePort, killOnExit } from './test-daemons.js';
+import { freePort, killOnExit, listensOn, portHolders } from './test-daemons.js';
 import { once } from 'node:events';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -134,7 +134,12 @@ export async function startClamd(options: ClamdServerOptions = {}): Promise<Clam
     const exited = once(started, 'exit').then(() => true);
     const deadline = Date.now() + READY_TIMEOUT_MS;
     for (;;) {
-      if ((await clamdSay(socketPath, 'PING', 2_000)) === 'PONG') return;
+      if ((await clamdSay(socketPath, 'PING', 2_000)) === 'PONG') {
+        // Ready on its socket file; the TCP port must be this clamd's too (another clamd there would answer PING as well).
+        if (started.pid !== undefined && !listensOn(port, started.pid))
+          throw new Error(`clamd ${started.pid} does not hold 127.0.0.1:${port}; ${portHolders(port)}`);
+        return;
+      }
       if (await Promise.race([exited, new Promise<false>((resolve) => setTimeout(() => resolve(false), 200))])) {
         throw new Error(`clamd exited while starting:\n${await readFile(consolePath, 'utf8').catch(() => '')}`);
       }
@@ -143,7 +148,7 @@ export async function startClamd(options: ClamdServerOptions = {}): Promise<Clam
     }
   }
 
-  // A free port may be taken by another test process before clamd binds it: try a few.
+  // No other test process is handed this port (freePort reserves it), but a process that does not ask freePort may hold it: try a few.
   for (let attempt = 1; ; attempt += 1) {
     port = await freePort();
     await writeFile(configPath, configText(options, { socket: socketPath, port, db: databaseDir, log: logPath, pid: join(dir, 'clamd.pid') }));

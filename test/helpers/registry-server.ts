@@ -7,7 +7,8 @@
  * test worker leaves no registry behind.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { freePort, killOnExit } from './test-daemons.js';
+import { freePort, killOnExit, portHolders } from './test-daemons.js';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -49,7 +50,10 @@ function htpasswdLine(user: string, password: string): string {
   return mustRun('htpasswd', ['-nbBC', '4', user, password]).stdout.trim();
 }
 
-function configYaml(options: { port: number; storage: string; auth: string; tls: string }): string {
+/** A header every answer of one registry carries: proves the registry answering on the port is the one this helper started. */
+const INSTANCE_HEADER = 'X-Airlock-Test-Registry';
+
+function configYaml(options: { port: number; storage: string; auth: string; tls: string; instance: string }): string {
   return [
     'version: 0.1',
     'log:',
@@ -67,13 +71,15 @@ function configYaml(options: { port: number; storage: string; auth: string; tls:
     'http:',
     `  addr: 127.0.0.1:${options.port}`,
     '  secret: airlock-test-secret',
+    '  headers:',
+    `    ${INSTANCE_HEADER}: [${options.instance}]`,
     options.tls,
     options.auth,
     '',
   ].join('\n');
 }
 
-async function waitUntilAnswering(url: string, child: ChildProcess, dispatcher: Agent, logFile: string): Promise<void> {
+async function waitUntilAnswering(url: string, child: ChildProcess, dispatcher: Agent, logFile: string, instance: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
@@ -82,11 +88,15 @@ async function waitUntilAnswering(url: string, child: ChildProcess, dispatcher: 
     try {
       const response = await fetch(`${url}/v2/`, { dispatcher, signal: AbortSignal.timeout(2000) });
       await response.body?.cancel();
+      // Another registry (another test's) would answer 200 or 401 too.
+      if (response.headers.get(INSTANCE_HEADER) !== instance)
+        throw new Error(`${url} answered, but not the docker-registry started here; ${portHolders(Number(new URL(url).port))}`);
       if (response.status === 200 || response.status === 401) return;
-    } catch {
+    } catch (error) {
+      if (error instanceof Error && error.message.includes('not the docker-registry started here')) throw error;
       // Not listening yet.
     }
-    if (Date.now() > deadline) throw new Error(`docker-registry did not answer ${url}/v2/ within 60 s`);
+    if (Date.now() > deadline) throw new Error(`docker-registry did not answer ${url}/v2/ within 60 s; ${portHolders(Number(new URL(url).port))}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -138,18 +148,19 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
   const dispatcher = new Agent(ca ? { connect: { ca: ca.certPem } } : {});
   const scheme = options.tls ? 'https' : 'http';
   let lastError: unknown;
-  // The free port may be taken between freePort() and the registry's bind: try a few.
+  // No other test process is handed this port (freePort reserves it), but a process that does not ask freePort may hold it: try a few.
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort();
     const configFile = join(dir, 'config.yml');
-    await writeFile(configFile, configYaml({ port, storage: storageDir, auth, tls }));
+    const instance = randomBytes(8).toString('hex');
+    await writeFile(configFile, configYaml({ port, storage: storageDir, auth, tls, instance }));
     const logFd = openSync(logFile, 'a');
     const child = spawn('docker-registry', ['serve', configFile], { stdio: ['ignore', logFd, logFd] });
     closeSync(logFd);
     killOnExit(child);
     const url = `${scheme}://127.0.0.1:${port}`;
     try {
-      await waitUntilAnswering(url, child, dispatcher, logFile);
+      await waitUntilAnswering(url, child, dispatcher, logFile, instance);
     } catch (error) {
       lastError = error;
       await stopChild(child);

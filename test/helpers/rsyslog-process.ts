@@ -13,13 +13,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, openSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { connect as netConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { makeServerCert, makeTestCa, type TestCa, type TestCert } from './registry-certs.js';
-import { freePort, killOnExit } from './test-daemons.js';
+import { freePort, killOnExit, portHolders } from './test-daemons.js';
 import { mustRun } from './tools.js';
 
 export interface RsyslogOptions {
@@ -37,6 +37,8 @@ export interface RsyslogOptions {
   output?: 'parsed' | 'raw' | undefined;
   /** Where to keep the state; default a fresh temp dir. */
   dir?: string | undefined;
+  /** This port instead of a reserved one (tests of this harness), tried once. */
+  port?: number | undefined;
 }
 
 /** One message as rsyslog parsed and wrote it. */
@@ -76,6 +78,8 @@ export interface RsyslogServer {
   waitFor(predicate: (messages: ReceivedMessage[]) => boolean, timeoutMs?: number): Promise<ReceivedMessage[]>;
   /** rsyslogd's console output (for failure messages). */
   log(): Promise<string>;
+  /** For a failure message: whether this rsyslogd still runs, who listens on its port (ss -ltnp), and its log. */
+  describe(): Promise<string>;
   /** SIGTERM and wait for the exit. */
   stop(): Promise<void>;
   /** SIGKILL at once (a crash): what rsyslog had read but not yet written is lost, as in a real crash. */
@@ -246,6 +250,8 @@ export async function startRsyslog(options: RsyslogOptions = {}): Promise<Rsyslo
 
   async function launch(): Promise<void> {
     await rm(pidPath, { force: true });
+    // What an earlier launch wrote to the console stays there: only what this one writes counts.
+    const consoleStart = (await stat(consolePath).catch(() => null))?.size ?? 0;
     const console = openSync(consolePath, 'a');
     try {
       child = spawn('rsyslogd', ['-n', '-f', configPath, '-i', pidPath], { stdio: ['ignore', console, console], env: { ...process.env, LC_ALL: 'C' } });
@@ -260,8 +266,12 @@ export async function startRsyslog(options: RsyslogOptions = {}): Promise<Rsyslo
     });
     const deadline = Date.now() + RSYSLOG_READY_TIMEOUT_MS;
     const id = `probe-${process.pid}-${++probes}`;
+    const consoleText = (): Promise<string> => readFile(consolePath, 'utf8').catch(() => '');
     for (;;) {
-      if (exited) throw new Error(`rsyslogd exited while starting:\n${await readFile(consolePath, 'utf8').catch(() => '')}`);
+      if (exited) throw new Error(`rsyslogd exited while starting:\n${await consoleText()}`);
+      // rsyslogd runs on without the listener it could not bind: whatever answers on the port is another process's.
+      const text = (await readFile(consolePath).catch(() => Buffer.alloc(0))).subarray(consoleStart).toString('utf8');
+      if (text.includes('Could not create tcp listener')) throw new Error(`rsyslogd could not bind 127.0.0.1:${port}; ${portHolders(port)}\n${text}`);
       if (await sendProbe(port, tls, id)) {
         // Our probe in the file proves this rsyslogd (not another process on the port) took it.
         for (let i = 0; i < 50; i += 1) {
@@ -271,7 +281,7 @@ export async function startRsyslog(options: RsyslogOptions = {}): Promise<Rsyslo
         }
       }
       if (Date.now() > deadline)
-        throw new Error(`rsyslogd did not take a probe within ${RSYSLOG_READY_TIMEOUT_MS} ms:\n${await readFile(consolePath, 'utf8').catch(() => '')}`);
+        throw new Error(`rsyslogd did not take a probe within ${RSYSLOG_READY_TIMEOUT_MS} ms; ${portHolders(port)}\n${await consoleText()}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -285,16 +295,17 @@ export async function startRsyslog(options: RsyslogOptions = {}): Promise<Rsyslo
     await exited;
   }
 
-  // A free port may be taken by another test process before rsyslogd binds it: try a few.
+  // No other test process is handed this port (freePort reserves it), but a process that does not
+  // ask freePort may bind it first: then rsyslogd says so on its console, and another port is tried.
   for (let attempt = 1; ; attempt += 1) {
-    port = await freePort();
+    port = options.port ?? (await freePort());
     await writeFile(configPath, configText({ dir, port, out, tls, requireClientCert: options.requireClientCert === true, raw: options.output === 'raw' }));
     try {
       await launch();
       break;
     } catch (error) {
       await halt('SIGKILL');
-      if (attempt >= 3) {
+      if (attempt >= 3 || options.port !== undefined) {
         if (options.dir === undefined) await rm(dir, { recursive: true, force: true });
         throw error;
       }
@@ -327,6 +338,16 @@ export async function startRsyslog(options: RsyslogOptions = {}): Promise<Rsyslo
       const console = await readFile(consolePath, 'utf8').catch(() => '');
       const internal = await readFile(join(dir, 'rsyslogd-internal.log'), 'utf8').catch(() => '');
       return internal === '' ? console : `${console}\n--- rsyslogd's own messages ---\n${internal.slice(-20_000)}`;
+    },
+    async describe() {
+      const current: ChildProcess | null = child;
+      const state =
+        current === null
+          ? 'stopped'
+          : current.exitCode !== null || current.signalCode !== null
+            ? `exited (${current.exitCode ?? current.signalCode})`
+            : 'running';
+      return `rsyslogd ${current?.pid ?? '-'} for ${server.url}: ${state}; ${portHolders(port)}\n${await server.log()}`;
     },
     stop: () => halt('SIGTERM'),
     kill: () => halt('SIGKILL'),

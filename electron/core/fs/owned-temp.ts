@@ -9,16 +9,15 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, readdir, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { currentStamp, ownerState, type ProcessStamp } from './process-owner.js';
+import { currentStamp, ownerState, STAMP_TAG_PATTERN, stampFromTag, stampTag, type ProcessStamp } from './process-owner.js';
 
-const TEMP_RE = /^\.(.+)\.al-([0-9a-f]{8})-([0-9a-f]{8}|x)-(\d{1,10})-(\d{1,20}|x)-(\d{1,10})-[0-9a-f]{8}\.partial$/u;
+const TEMP_RE = new RegExp(`^\\.(.+)\\.${STAMP_TAG_PATTERN}-[0-9a-f]{8}\\.partial$`, 'u');
 
 const inHand = new Set<string>();
 
 /** A fresh temp name beside `finalPath`, marked with this process as its owner. */
 export function ownedTempPath(finalPath: string): string {
-  const me = currentStamp();
-  const tag = `al-${me.host}-${me.boot ?? 'x'}-${me.pid}-${me.start ?? 'x'}-${me.thread}-${randomBytes(4).toString('hex')}`;
+  const tag = `${stampTag(currentStamp())}-${randomBytes(4).toString('hex')}`;
   const path = join(dirname(finalPath), `.${basename(finalPath)}.${tag}.partial`);
   inHand.add(path);
   return path;
@@ -37,10 +36,8 @@ export interface OwnedTempName {
 
 export function parseOwnedTempName(file: string): OwnedTempName | null {
   const m = TEMP_RE.exec(file);
-  if (!m?.[1] || !m[2] || !m[3] || !m[4] || !m[5] || !m[6]) return null;
-  const pid = Number(m[4]);
-  if (!Number.isSafeInteger(pid) || pid <= 0) return null;
-  return { final: m[1], owner: { host: m[2], boot: m[3] === 'x' ? null : m[3], pid, start: m[5] === 'x' ? null : m[5], thread: Number(m[6]) } };
+  const owner = m?.[1] ? stampFromTag(m.slice(2)) : null;
+  return m?.[1] && owner ? { final: m[1], owner } : null;
 }
 
 export interface TempSweep {

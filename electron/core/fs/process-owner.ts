@@ -72,6 +72,25 @@ export function currentStamp(): ProcessStamp {
   return self;
 }
 
+/**
+ * A stamp as a file name part: `al-HOST-BOOT-PID-START-THREAD` (`x` for what the platform does not
+ * know). Temp files (owned-temp.ts) and staging folders (import/staging.ts) carry it in their names,
+ * so what they are is proven from the moment they exist, with nothing inside them yet.
+ */
+export function stampTag(stamp: ProcessStamp): string {
+  return `al-${stamp.host}-${stamp.boot ?? 'x'}-${stamp.pid}-${stamp.start ?? 'x'}-${stamp.thread}`;
+}
+
+/** The pattern of stampTag (five groups: host, boot, pid, start, thread), for names that embed it. */
+export const STAMP_TAG_PATTERN = 'al-([0-9a-f]{8})-([0-9a-f]{8}|x)-(\\d{1,10})-(\\d{1,20}|x)-(\\d{1,10})';
+
+/** The stamp from the five groups of STAMP_TAG_PATTERN, or null. */
+export function stampFromTag(groups: ArrayLike<string | undefined>): ProcessStamp | null {
+  const [host, boot, pid, start, thread] = [groups[0], groups[1], groups[2], groups[3], groups[4]];
+  if (host === undefined || boot === undefined || pid === undefined || start === undefined || thread === undefined) return null;
+  return parseStamp({ host, boot: boot === 'x' ? null : boot, pid: Number(pid), start: start === 'x' ? null : start, thread: Number(thread) });
+}
+
 /** A stamp as read back from a file or a name: the right shape, or null. */
 export function parseStamp(value: unknown): ProcessStamp | null {
   if (typeof value !== 'object' || value === null) return null;

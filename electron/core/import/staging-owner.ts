@@ -1,9 +1,12 @@
 /**
  * Whose a `.airlock-staging-*` folder is, and the sweep that removes the ones left by a killed
- * import. A folder counts as ours only if it is a real folder (not a symlink) of our user
- * holding an owner.json of the right shape, whose token is the folder's own name suffix, and
- * whose owner process is provably gone (fs/process-owner.ts). Anything else is never deleted:
- * a folder that may still be in use is left alone, one Airlock cannot prove it made is reported.
+ * import. A folder counts as ours only if it is a real folder (not a symlink) of our user whose
+ * owner is proven, by an owner.json of the right shape whose token is the folder's own name
+ * suffix, or else by the process stamp in the folder's name (`.airlock-staging-al-…-XXXXXX`, as
+ * staging.ts names them: the proof a folder has before anything is in it, and still has after
+ * its owner file is removed), and whose owner process is provably gone (fs/process-owner.ts).
+ * Anything else is never deleted: a folder that may still be in use is left alone, one Airlock
+ * cannot prove it made is reported.
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { lstat, open, readdir, rm } from 'node:fs/promises';
@@ -11,11 +14,19 @@ import { removeTree } from '../fs/remove-tree.js';
 import { dirname, join } from 'node:path';
 import { fsyncDirectory } from '../fs/durable.js';
 import { releaseRecordedPlaceholder } from './destination-placeholder.js';
-import { ownerState, parseStamp, type ProcessStamp } from '../fs/process-owner.js';
+import { ownerState, parseStamp, STAMP_TAG_PATTERN, stampFromTag, type ProcessStamp } from '../fs/process-owner.js';
 
 export const STAGING_PREFIX = '.airlock-staging-';
 export const OWNER_FILE = 'owner.json';
 const MAX_OWNER_BYTES = 16 * 1024;
+/** The token (the name after the prefix) of a folder staging.ts made: its maker's stamp and mkdtemp's six characters. */
+const STAMPED_TOKEN = new RegExp(`^${STAMP_TAG_PATTERN}-[A-Za-z0-9]{6}$`, 'u');
+
+/** The owner a folder's name states, or null for names of earlier versions (and a user's). */
+export function stampInName(token: string): ProcessStamp | null {
+  const m = STAMPED_TOKEN.exec(token);
+  return m ? stampFromTag(m.slice(1)) : null;
+}
 
 /** Staging folders this process is using now: a sweep by this same process leaves them alone. */
 export const stagingInUse = new Set<string>();
@@ -107,7 +118,8 @@ export function releaseDeadPlaceholders(destination: string): void {
     } catch {
       continue;
     }
-    const owner = readOwnerSync(dir, name.slice(STAGING_PREFIX.length));
+    const token = name.slice(STAGING_PREFIX.length);
+    const owner = readOwnerSync(dir, token) ?? stampInName(token);
     if (owner === null || ownerState(owner) !== 'dead') continue;
     releaseRecordedPlaceholder(dir, destDir);
   }
@@ -129,8 +141,9 @@ function parseOwner(text: string, token: string): ProcessStamp | null {
 /**
  * Remove a staging folder so that, stopped at any point, what is left still proves whose it is:
  * everything but the owner file first, then the owner file and the folder in one synchronous
- * step (no JavaScript signal handler runs in between; only kill -9 in that instant can leave
- * an empty folder without its owner file, which is then reported, never deleted).
+ * step (no JavaScript signal handler runs in between). A kill -9 in that instant leaves an empty
+ * folder: its name still proves whose it is (staging.ts), unless an earlier version named it, and
+ * then it is reported, never deleted.
  */
 export async function removeOwnedDirectory(root: string): Promise<void> {
   for (const name of await readdir(root)) {
@@ -156,7 +169,8 @@ export async function cleanLeftoverStaging(destDir: string): Promise<StagingSwee
       result.unproven.push(dir);
       continue;
     }
-    const owner = await readOwner(dir, name.slice(STAGING_PREFIX.length));
+    const token = name.slice(STAGING_PREFIX.length);
+    const owner = (await readOwner(dir, token)) ?? stampInName(token);
     if (owner === null) {
       result.unproven.push(dir);
       continue;

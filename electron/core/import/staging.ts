@@ -5,7 +5,7 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import { AirlockError } from '../errors.js';
 import { fsyncDirectory } from '../fs/durable.js';
 import { EARLY_WRITEBACK_BYTES, EarlyWriteback } from '../fs/early-writeback.js';
-import { currentStamp } from '../fs/process-owner.js';
+import { currentStamp, stampTag } from '../fs/process-owner.js';
 import type { AheadFile, AheadFiles, PayloadFileWriter, PayloadSink, WrittenAhead } from '../verify/check-bundle.js';
 import { bufferSource, fileRangeSource } from '../inspect/byte-sources.js';
 import { SMALL_FILE_BYTES, SmallFileStager } from './small-file.js';
@@ -16,20 +16,23 @@ import { makePlaceholder, PLACEHOLDER_FILE, removeIfStillOurs, renameReplacesEmp
 import { OWNER_FILE, removeOwnedDirectory, STAGING_PREFIX, stagingInUse, type StagingOwner } from './staging-owner.js';
 
 /**
- * mkdtemp and the owner file in one synchronous step: a JavaScript signal handler (the CLI's
- * second Ctrl-C exits) cannot run between the two, so a staging folder without its owner file
- * can only come from a kill -9 in that instant (and is then left alone, never deleted). The
- * owner file goes in under a temp name and is renamed, so it is whole or absent; its fsync comes
- * after the rename, so that instant is a few system calls long, not a disk flush (on a loaded
- * machine a flush takes tens of milliseconds, and kills landed in it).
+ * The folder is named `.airlock-staging-al-HOST-BOOT-PID-START-THREAD-XXXXXX` (stampTag): its name
+ * proves whose it is from the instant mkdtemp makes it, so a kill -9 before the owner file is in
+ * (a few system calls, but on a loaded machine the process can sit descheduled between them and a
+ * random kill lands there) leaves a folder the next import can still prove dead and remove. The
+ * owner file says the same for folders of earlier versions' names, and carries the bundle path for
+ * the operator. It goes in under a temp name and is renamed, so it is whole or absent, in the same
+ * synchronous step as the mkdtemp (no JavaScript signal handler in between); its fsync comes after
+ * the rename.
  */
 function makeOwnedDirectory(destDir: string, bundlePath: string): string {
-  const root = mkdtempSync(join(destDir, STAGING_PREFIX));
+  const stamp = currentStamp();
+  const root = mkdtempSync(join(destDir, `${STAGING_PREFIX}${stampTag(stamp)}-`));
   const owner: StagingOwner = {
     airlock: 'staging-owner',
     version: 2,
     token: basename(root).slice(STAGING_PREFIX.length),
-    owner: currentStamp(),
+    owner: stamp,
     hostname: hostname(),
     startedAt: new Date().toISOString(),
     bundle: bundlePath,
@@ -59,7 +62,7 @@ function makeOwnedDirectory(destDir: string, bundlePath: string): string {
 
 /**
  * A private directory beside the destination (same file system, so the final rename is atomic):
- * `DIR/.airlock-staging-XXXXXX/` (mode 0700) holding owner.json and `payload/`. Payload files
+ * `DIR/.airlock-staging-al-…-XXXXXX/` (mode 0700) holding owner.json and `payload/`. Payload files
  * are created here only by us, with fixed modes, never with the archive's modes or owners.
  */
 export class StagingDirectory implements PayloadSink {

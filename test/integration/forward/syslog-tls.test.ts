@@ -5,12 +5,15 @@
  * `tls://` sink never falls back to plain TCP. A refused delivery leaves the backlog in place
  * with the reason on record.
  */
+import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverNow, forwardStatusOf } from '../../../electron/core/forward/index.js';
 import { SD_ID } from '../../../electron/core/forward/syslog-format.js';
 import type { SyslogSinkConfig } from '../../../electron/core/home/forward-config.js';
 import { makeForwardHome } from '../../helpers/forward-home.js';
-import { startRsyslog, type RsyslogServer, type TlsMaterial } from '../../helpers/rsyslog-process.js';
+import { RSYSLOG_READY_TIMEOUT_MS, startRsyslog, type RsyslogServer, type TlsMaterial } from '../../helpers/rsyslog-process.js';
+import { freePort } from '../../helpers/test-daemons.js';
 import { useTempDirs } from '../../helpers/temp-dirs.js';
 
 const tempDir = useTempDirs();
@@ -48,15 +51,39 @@ async function deliver(syslog: SyslogSinkConfig, events = 5, connectTimeoutMs?: 
   }
 }
 
+/** For a delivery that should have gone through: whether the server still runs, who listens on its port, and its log. */
+async function why(server: RsyslogServer, error: string | null | undefined): Promise<string | undefined> {
+  return error ? `delivery failed (${error}); ${await server.describe()}` : undefined;
+}
+
 function received(messages: Awaited<ReturnType<RsyslogServer['messages']>>): number[] {
   return messages.map((m) => Number(m.params[SD_ID]?.['seq'])).filter((seq) => Number.isInteger(seq));
 }
+
+describe('the rsyslog harness', () => {
+  it('says at once, naming who holds it, when its rsyslogd could not bind the port (not a minute of probes answered by someone else)', async () => {
+    // What a port handed out twice looked like: an HTTP server there, answering a TLS hello with non-TLS bytes.
+    const port = await freePort();
+    const intruder = createServer((socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
+    intruder.listen(port, '127.0.0.1');
+    await once(intruder, 'listening');
+    const started = Date.now();
+    try {
+      const error = (await startRsyslog({ tls: true, requireClientCert: true, port }).catch((e: unknown) => e)) as Error;
+      expect(error).toBeInstanceOf(Error);
+      expect(error.message).toMatch(new RegExp(`could not bind 127\\.0\\.0\\.1:${port}; listening on port ${port}:[\\s\\S]*pid=${process.pid}\\b`, 'u'));
+      expect(Date.now() - started).toBeLessThan(RSYSLOG_READY_TIMEOUT_MS);
+    } finally {
+      intruder.close();
+    }
+  });
+});
 
 describe('syslog over TLS to rsyslog', () => {
   it('delivers with a custom CA: every event arrives with its structured data', async () => {
     const before = (await anonTls.messages()).length;
     const { result, status } = await deliver({ url: anonTls.url, ca: material(anonTls).ca.certFile }, 7);
-    expect(result.sinks[0]).toMatchObject({ deliveredSeq: 7, error: null });
+    expect(result.sinks[0], await why(anonTls, result.sinks[0]?.error)).toMatchObject({ deliveredSeq: 7, error: null });
     expect(status.sinks[0]).toMatchObject({ backlog: 0, lastError: null });
     const messages = (await anonTls.messages()).slice(before);
     expect(received(messages).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7]);
@@ -66,7 +93,7 @@ describe('syslog over TLS to rsyslog', () => {
   it('presents the client certificate a server requires', async () => {
     const tls = material(mutualTls);
     const { result } = await deliver({ url: mutualTls.url, ca: tls.ca.certFile, cert: tls.client.certFile, key: tls.client.keyFile }, 3);
-    expect(result.sinks[0]).toMatchObject({ deliveredSeq: 3, error: null });
+    expect(result.sinks[0], await why(mutualTls, result.sinks[0]?.error)).toMatchObject({ deliveredSeq: 3, error: null });
     await mutualTls.waitFor((messages) => received(messages).length >= 3);
   });
 

@@ -13,9 +13,10 @@ import { writeBundle } from '../../../../electron/core/export/write-bundle.js';
 import { openpgpSigner } from '../../../../electron/core/crypto/bundle-signer.js';
 import { openStationDb, type StationDb } from '../../../../electron/core/db/station-db.js';
 import type { AirlockError } from '../../../../electron/core/errors.js';
-import { currentStamp, type ProcessStamp } from '../../../../electron/core/fs/process-owner.js';
+import { currentStamp, stampTag, type ProcessStamp } from '../../../../electron/core/fs/process-owner.js';
 import { importBundle } from '../../../../electron/core/import/import-bundle.js';
 import { cleanLeftoverStaging, StagingDirectory } from '../../../../electron/core/import/staging.js';
+import { stampInName } from '../../../../electron/core/import/staging-owner.js';
 import { DEFAULT_POLICY } from '../../../../electron/core/policy/station-policy.js';
 import { makeSigner, type TestSigner } from '../../../helpers/hostile-tar.js';
 import { snapshotTree } from '../../../helpers/tree-snapshot.js';
@@ -182,6 +183,45 @@ describe('the staging sweep deletes only what it can prove a dead import made', 
     const orphan = await leftover('mine-earlier', currentStamp());
     expect((await cleanLeftoverStaging(dest)).removed).toEqual([orphan]);
     await staging.discard();
+  });
+
+  it('a folder whose name states a dead owner is removed without its owner file: killed between mkdtemp and the owner file, or between removing the owner file and the folder', async () => {
+    // As staging.ts names them; the owner file not yet renamed in (its temp name only), or already gone.
+    const made = join(dest, `.airlock-staging-${stampTag(deadStamp)}-Ab3dE9`);
+    await mkdir(made, { mode: 0o700 });
+    await writeFile(join(made, 'owner.json.tmp'), '{"airlock":"staging-');
+    const emptied = join(dest, `.airlock-staging-${stampTag(deadStamp)}-zz0Q1w`);
+    await mkdir(emptied, { mode: 0o700 });
+    // Killed later on (a power cut that lost the owner file's bytes, say): the name is the proof for what is in it too.
+    const torn = join(dest, `.airlock-staging-${stampTag(deadStamp)}-Torn00`);
+    await mkdir(join(torn, 'payload'), { recursive: true });
+    await writeFile(join(torn, 'payload', 'half.bin'), 'partial');
+    await writeFile(join(torn, 'owner.json'), '');
+    const live = join(dest, `.airlock-staging-${stampTag({ ...currentStamp(), pid: process.ppid, start: null })}-Live00`);
+    await mkdir(live);
+    const otherHost = join(dest, `.airlock-staging-${stampTag({ ...deadStamp, host: currentStamp().host === 'abcdef01' ? 'abcdef02' : 'abcdef01' })}-Host00`);
+    await mkdir(otherHost);
+    // The stamp's shape with something wrong in it (a pid of 0; five random characters): not proof.
+    const badPid = join(dest, `.airlock-staging-${stampTag({ ...deadStamp, pid: 0 })}-Bad000`);
+    await mkdir(badPid);
+    const shortSuffix = join(dest, `.airlock-staging-${stampTag(deadStamp)}-Short`);
+    await mkdir(shortSuffix);
+    const sweep = await cleanLeftoverStaging(dest);
+    expect(sweep.removed.sort()).toEqual([emptied, made, torn].sort());
+    expect(sweep.leftAlone.sort()).toEqual([live, otherHost].sort());
+    expect(sweep.unproven.sort()).toEqual([badPid, shortSuffix].sort());
+    expect((await readdir(dest)).sort()).toEqual([badPid, live, otherHost, shortSuffix].map((d) => d.slice(dest.length + 1)).sort());
+  });
+
+  it('an import of this process names its staging folder after itself, and a sweep leaves it alone while in use', async () => {
+    const staging = await StagingDirectory.create(dest, bundlePath);
+    const name = staging.root.slice(dest.length + 1);
+    expect(stampInName(name.slice('.airlock-staging-'.length))).toEqual(currentStamp());
+    // Its owner file gone (the instant before the folder's removal): still this import's, still in use.
+    await rm(join(staging.root, 'owner.json'));
+    expect(await cleanLeftoverStaging(dest)).toEqual({ removed: [], leftAlone: [staging.root], unproven: [], unremovable: [] });
+    await staging.discard();
+    expect(await readdir(dest)).toEqual([]);
   });
 
   it('the owner file is there, whole and naming its folder, the moment create returns', async () => {
