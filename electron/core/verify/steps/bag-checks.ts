@@ -12,7 +12,7 @@ import { ArrivedFiles, VerifiedPayload } from '../payload-index.js';
 import { Fatal } from '../problem-list.js';
 import { checkBagitTxt, decodeTagFile, MANIFEST_LINES_PER_STEP, readBagInfoFacts } from '../tag-checks.js';
 import { fileRow, limitHit, nameBreak, type VerifyState } from '../verify-state.js';
-import { readManifestInSteps, stepTurn } from './manifest-read.js';
+import { readManifestAt, readManifestInSteps, stepTurn } from './manifest-read.js';
 import { checkOciLayout } from './oci-layout.js';
 
 export async function checkBag(state: VerifyState): Promise<void> {
@@ -48,7 +48,7 @@ export async function checkBag(state: VerifyState): Promise<void> {
 
   const manifestBytes = tagBytes.get(MANIFEST_NAME);
   if (!manifestBytes) state.problems.fail('MANIFEST_INVALID', 'There is no manifest-sha256.txt before the payload.', MANIFEST_NAME);
-  const parsed = await readManifestInSteps(state, manifestBytes);
+  const parsed = state.manifestSpan === null ? await readManifestInSteps(state, manifestBytes) : await readManifestAt(state, state.manifestSpan);
   if ('problem' in parsed) {
     const found = parsed.problem;
     if (found.code === 'LIMIT_EXCEEDED') limitHit(state, found.path === MANIFEST_NAME ? 'files' : 'paths', found.message);
