@@ -65,7 +65,7 @@ export async function checkBag(state: VerifyState): Promise<void> {
   state.seen.attach(manifest);
   // Listed files that arrive are registered as one bit each from here (and the one that may have come already).
   state.registry.useStore(new ArrivedFiles(manifest));
-  state.payload = new VerifiedPayload(manifest);
+  state.payload = new VerifiedPayload(manifest, manifest.size);
   // A heartbeat carries nothing: a payload under one would be imported nowhere and checked by no one.
   if (state.channel?.heartbeat === true && manifest.size > 0)
     state.problems.fail('CHANNEL_STAMP_INVALID', `A heartbeat bundle has an empty payload; this one lists ${manifest.size} file(s).`, MANIFEST_NAME);
