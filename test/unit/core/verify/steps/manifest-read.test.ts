@@ -178,6 +178,12 @@ describe('readManifestAt (issue #18: the manifest read back from the bundle file
     expect((error as AirlockError).code).toBe('CANCELLED');
   });
 
+  it('an empty manifest is an empty payload', async () => {
+    const { path, span } = placed(Buffer.alloc(0));
+    const read = await readManifestAt(stateFor([], undefined, path), span);
+    expect('entries' in read && read.entries.size).toBe(0);
+  });
+
   it('a bundle file that cannot be opened is BUNDLE_UNREADABLE', async () => {
     const error = await readManifestAt(stateFor([], undefined, join(dir, 'absent.tar')), { offset: 0, size: 10, sha256: '0'.repeat(64), lines: 1 }).catch(
       (e: unknown) => e,
