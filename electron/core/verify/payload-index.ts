@@ -163,41 +163,64 @@ export interface PayloadRows extends Iterable<PayloadRow> {
   readonly length: number;
 }
 
+/** A size at least this stands for one kept apart (VerifiedPayload.bigSizes). */
+const BIG_SIZE = 0xffff_ffff;
+
 /**
  * The verified payload files in archive order: an ordinal into the index and a size each, in
- * typed arrays (12 bytes a file). Rows are made one at a time when read, for the audit log.
+ * typed arrays. Rows are made one at a time when read, for the audit log. Sized from the manifest
+ * up front (grown by doubling, the old and new columns lay side by side at a million files), a
+ * size as 4 bytes (the rare file of 4 GiB or more kept apart), and no ordinals at all while the
+ * archive holds the files in manifest order, as Airlock's export writes them: 4 bytes a file then,
+ * 8 when the archive has its own order (it was 12 either way).
  */
 export class VerifiedPayload implements PayloadRows {
-  private order = new Uint32Array(FIRST_BLOCK);
-  private sizes = new Float64Array(FIRST_BLOCK);
+  /** Ordinals in archive order; null while the i-th file verified is the i-th listed. */
+  private order: Uint32Array | null = null;
+  private sizes: Uint32Array;
+  private readonly bigSizes = new Map<number, number>();
   private count = 0;
 
-  constructor(private readonly index: PayloadIndex) {}
+  /** @param capacity files expected (the manifest's count; it grows beyond). */
+  constructor(
+    private readonly index: PayloadIndex,
+    capacity = FIRST_BLOCK,
+  ) {
+    this.sizes = new Uint32Array(Math.max(1, capacity));
+  }
 
   get length(): number {
     return this.count;
   }
 
   add(ordinal: number, size: number): void {
-    if (this.count === this.order.length) {
-      const order = new Uint32Array(this.order.length * 2);
-      order.set(this.order);
-      this.order = order;
-      const sizes = new Float64Array(this.sizes.length * 2);
-      sizes.set(this.sizes);
-      this.sizes = sizes;
+    if (this.count === this.sizes.length) {
+      this.sizes = grownTo(this.sizes, this.sizes.length * 2);
+      if (this.order) this.order = grownTo(this.order, this.sizes.length);
     }
-    this.order[this.count] = ordinal;
-    this.sizes[this.count] = size;
+    if (this.order === null && ordinal !== this.count) {
+      this.order = new Uint32Array(this.sizes.length);
+      for (let i = 0; i < this.count; i += 1) this.order[i] = i;
+    }
+    if (this.order) this.order[this.count] = ordinal;
+    if (size >= BIG_SIZE) this.bigSizes.set(this.count, size);
+    this.sizes[this.count] = Math.min(size, BIG_SIZE);
     this.count += 1;
   }
 
   *[Symbol.iterator](): Generator<PayloadRow> {
     for (let i = 0; i < this.count; i += 1) {
-      const ordinal = this.order[i] as number;
-      yield { path: this.index.pathAt(ordinal), size: this.sizes[i] as number, sha256: this.index.expectedHex(ordinal) };
+      const ordinal = this.order === null ? i : (this.order[i] as number);
+      const size = this.sizes[i] as number;
+      yield { path: this.index.pathAt(ordinal), size: size === BIG_SIZE ? (this.bigSizes.get(i) as number) : size, sha256: this.index.expectedHex(ordinal) };
     }
   }
+}
+
+function grownTo(from: Uint32Array, length: number): Uint32Array {
+  const to = new Uint32Array(length);
+  to.set(from);
+  return to;
 }
 
 /**

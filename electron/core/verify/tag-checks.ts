@@ -141,41 +141,71 @@ export function* payloadManifestSteps(
   linesPerStep = MANIFEST_LINES_PER_STEP,
 ): Generator<ManifestParseStep, PayloadManifestRead> {
   if (startsWithBom(bytes)) return { problem: bomProblem(MANIFEST_NAME) };
-  const linesTotal = countLines(bytes);
-  // Sized from the line count up front: grown by doubling, the checksum buffer left ~as much again in garbage.
-  const entries = new PayloadIndex(Math.min(linesTotal, limits.maxEntries) + 1);
-  // One name registry: the index holds the listed files, the registry only their folders.
-  const registry = new EntryRegistry();
-  registry.useStore(new ListedFiles(entries));
-  let number = 0;
-  let parsedBytes = 0;
+  const parser = new ManifestParser(countLines(bytes), limits, linesPerStep);
   // The first step only announces the totals: a caller starts its phase with them.
-  yield { lines: 0, linesTotal, bytes: 0 };
+  yield parser.step();
   for (const slice of manifestSlices(bytes)) {
+    const refused = yield* parser.slice(slice);
+    if (refused) return { problem: refused };
+  }
+  return { entries: parser.entries };
+}
+
+/**
+ * The payload manifest's parse, fed slices that each end at a line feed (or at the manifest's
+ * end): from bytes held whole (payloadManifestSteps) or read back from the bundle file a chunk at
+ * a time (steps/manifest-read.ts), with the same checks and results either way.
+ */
+export class ManifestParser {
+  readonly entries: PayloadIndex;
+  // One name registry: the index holds the listed files, the registry only their folders.
+  private readonly registry = new EntryRegistry();
+  private number = 0;
+  private parsedBytes = 0;
+
+  /** @param linesTotal line feeds in the manifest (sizes the index: grown by doubling, its checksum buffer left ~as much again in garbage). */
+  constructor(
+    private readonly linesTotal: number,
+    private readonly limits: PathLimits & { maxEntries: number },
+    private readonly linesPerStep = MANIFEST_LINES_PER_STEP,
+  ) {
+    this.entries = new PayloadIndex(Math.min(linesTotal, limits.maxEntries) + 1);
+    this.registry.useStore(new ListedFiles(this.entries));
+  }
+
+  step(): ManifestParseStep {
+    return { lines: this.number, linesTotal: this.linesTotal, bytes: this.parsedBytes };
+  }
+
+  /** Parse one slice (whole lines: it ends at a line feed or at the manifest's end); yields every `linesPerStep` lines; returns a refusal, else null. */
+  *slice(slice: Uint8Array): Generator<ManifestParseStep, Problem | null> {
     let text: string;
     try {
       text = utf8.decode(slice);
     } catch {
-      return { problem: problem('MANIFEST_INVALID', `${MANIFEST_NAME} is not valid UTF-8 (after line ${number}).`, MANIFEST_NAME) };
+      return problem('MANIFEST_INVALID', `${MANIFEST_NAME} is not valid UTF-8 (after line ${this.number}).`, MANIFEST_NAME);
     }
     for (const line of sliceLines(text)) {
-      number += 1;
-      if (number > limits.maxEntries) {
-        return {
-          problem: problem(
-            'LIMIT_EXCEEDED',
-            `manifest-sha256.txt lists more than ${limits.maxEntries} files; the limit is ${limits.maxEntries}.`,
-            MANIFEST_NAME,
-          ),
-        };
+      this.number += 1;
+      if (this.number > this.limits.maxEntries) {
+        return problem(
+          'LIMIT_EXCEEDED',
+          `manifest-sha256.txt lists more than ${this.limits.maxEntries} files; the limit is ${this.limits.maxEntries}.`,
+          MANIFEST_NAME,
+        );
       }
-      const refused = addManifestLine(line, number, limits, entries, registry);
-      if (refused) return { problem: refused };
-      if (number % linesPerStep === 0) yield { lines: number, linesTotal, bytes: parsedBytes };
+      const refused = addManifestLine(line, this.number, this.limits, this.entries, this.registry);
+      if (refused) return refused;
+      if (this.number % this.linesPerStep === 0) yield this.step();
     }
-    parsedBytes += slice.length;
+    this.parsedBytes += slice.length;
+    return null;
   }
-  return { entries };
+}
+
+/** A manifest's first bytes: a byte-order mark is refused (decodeTagFile's rule, for a manifest read in chunks). */
+export function manifestBomProblem(first: Uint8Array): Problem | null {
+  return startsWithBom(first) ? bomProblem(MANIFEST_NAME) : null;
 }
 
 /** Line feeds in `bytes` (an upper bound on the manifest's entries, less one for a last line without one). */

@@ -44,6 +44,8 @@ export interface VerifyState {
   readonly tagBytes: Map<string, Buffer>;
   /** Tag files after the payload: hashed only. */
   readonly lateTagHashes: Map<string, string>;
+  /** Where the payload manifest lies in the bundle file, when it was hashed there rather than held (steps/tag-files.ts). */
+  manifestSpan: ManifestSpan | null;
 
   /** Set by the authentication step. */
   signers: SignerInfo[];
@@ -87,6 +89,16 @@ export interface VerifyState {
   };
 }
 
+/** The payload manifest's bytes in the bundle file, as first read: the digest authenticated, and the lines counted. */
+export interface ManifestSpan {
+  /** Offset of its first byte in the bundle file. */
+  offset: number;
+  size: number;
+  /** SHA-256 of the bytes as first read (lowercase hex): what the signed tag manifest is checked against. */
+  sha256: string;
+  lines: number;
+}
+
 export function createVerifyState(options: CheckBundleOptions, fileSize: number | null): VerifyState {
   return {
     options,
@@ -102,6 +114,7 @@ export function createVerifyState(options: CheckBundleOptions, fileSize: number 
     registry: new EntryRegistry(),
     tagBytes: new Map(),
     lateTagHashes: new Map(),
+    manifestSpan: null,
     signers: [],
     tagEntries: null,
     tagmanifestSha256: null,

@@ -12,7 +12,7 @@ import { ArrivedFiles, VerifiedPayload } from '../payload-index.js';
 import { Fatal } from '../problem-list.js';
 import { checkBagitTxt, decodeTagFile, MANIFEST_LINES_PER_STEP, readBagInfoFacts } from '../tag-checks.js';
 import { fileRow, limitHit, nameBreak, type VerifyState } from '../verify-state.js';
-import { readManifestInSteps, stepTurn } from './manifest-read.js';
+import { readManifestAt, readManifestInSteps, stepTurn } from './manifest-read.js';
 import { checkOciLayout } from './oci-layout.js';
 
 export async function checkBag(state: VerifyState): Promise<void> {
@@ -48,7 +48,7 @@ export async function checkBag(state: VerifyState): Promise<void> {
 
   const manifestBytes = tagBytes.get(MANIFEST_NAME);
   if (!manifestBytes) state.problems.fail('MANIFEST_INVALID', 'There is no manifest-sha256.txt before the payload.', MANIFEST_NAME);
-  const parsed = await readManifestInSteps(state, manifestBytes);
+  const parsed = state.manifestSpan === null ? await readManifestInSteps(state, manifestBytes) : await readManifestAt(state, state.manifestSpan);
   if ('problem' in parsed) {
     const found = parsed.problem;
     if (found.code === 'LIMIT_EXCEEDED') limitHit(state, found.path === MANIFEST_NAME ? 'files' : 'paths', found.message);
@@ -65,7 +65,7 @@ export async function checkBag(state: VerifyState): Promise<void> {
   state.seen.attach(manifest);
   // Listed files that arrive are registered as one bit each from here (and the one that may have come already).
   state.registry.useStore(new ArrivedFiles(manifest));
-  state.payload = new VerifiedPayload(manifest);
+  state.payload = new VerifiedPayload(manifest, manifest.size);
   // A heartbeat carries nothing: a payload under one would be imported nowhere and checked by no one.
   if (state.channel?.heartbeat === true && manifest.size > 0)
     state.problems.fail('CHANNEL_STAMP_INVALID', `A heartbeat bundle has an empty payload; this one lists ${manifest.size} file(s).`, MANIFEST_NAME);

@@ -9,6 +9,7 @@ import { parseBagInfo } from '../../bundle/bag-info.js';
 import { parseChannelStamp } from '../../channels/channel-stamp.js';
 import { sha256Hex } from '../../crypto/sha256.js';
 import { ManifestLineCounter } from '../../bundle/manifest.js';
+import { entryDataOffset } from '../../bundle/tar-entries.js';
 import { limitHit, type VerifyState } from '../verify-state.js';
 import { assertWhole, hashEntry } from './entry-bytes.js';
 
@@ -23,8 +24,11 @@ export async function checkTagEntry(state: VerifyState, entry: ReadEntry, rel: s
   if (rel === FETCH_NAME)
     state.problems.fail('MANIFEST_INVALID', 'The bag has a fetch.txt: its payload would come from elsewhere. Airlock accepts complete bags only.', rel);
   if (state.phase === 'tags') {
-    const max = rel === MANIFEST_NAME ? limits.maxManifestBytes : limits.maxTagFileBytes;
-    state.tagBytes.set(rel, await readWhole(state, entry, max, rel));
+    if (rel === MANIFEST_NAME) {
+      await readManifestEntry(state, entry);
+      return;
+    }
+    state.tagBytes.set(rel, await readWhole(state, entry, limits.maxTagFileBytes, rel));
     return;
   }
   if (OTHER_MANIFEST.test(rel)) state.problems.fail('MANIFEST_INVALID', `${rel}: bundle format v1 uses SHA-256 manifests only.`, rel);
@@ -49,12 +53,47 @@ export async function checkTagEntry(state: VerifyState, entry: ReadEntry, rel: s
   state.lateTagHashes.set(rel, (await hashEntry(entry)).toString('hex'));
 }
 
-async function readWhole(state: VerifyState, entry: ReadEntry, max: number, name: string): Promise<Buffer> {
-  const { limits } = state;
+/**
+ * The payload manifest before authentication. From a bundle that is one plain file it is only
+ * hashed and its lines counted here, and its place in the file kept (state.manifestSpan): the bag
+ * step reads it back from there once the tag manifest is authenticated, and parses it as it reads
+ * (manifest-read.ts). Held whole, a million-file manifest (85 MB) lay beside the index being built
+ * from it: the peak of verify and import (issue #18). A split bundle's parts and standard input
+ * cannot be read at an offset: there it is held whole, as before.
+ */
+async function readManifestEntry(state: VerifyState, entry: ReadEntry): Promise<void> {
+  const offset = state.options.source === undefined ? entryDataOffset(entry) : null;
+  if (offset === null) {
+    state.tagBytes.set(MANIFEST_NAME, await readWhole(state, entry, state.limits.maxManifestBytes, MANIFEST_NAME));
+    return;
+  }
+  checkTagSize(state, entry, state.limits.maxManifestBytes, MANIFEST_NAME);
+  const lines = new ManifestLineCounter();
+  const hash = await hashEntry(entry, async (chunk) => countManifestLines(state, lines, chunk));
+  // Present (completeness.ts asks), with no bytes: authenticate.ts takes the span's digest instead.
+  state.tagBytes.set(MANIFEST_NAME, Buffer.alloc(0));
+  state.manifestSpan = { offset, size: entry.size, sha256: hash.toString('hex'), lines: lines.lines };
+}
+
+function checkTagSize(state: VerifyState, entry: ReadEntry, max: number, name: string): void {
   if (entry.size > max) {
     limitHit(state, 'file-bytes', `The tag file ${name} is ${entry.size} bytes; the limit for tag files is ${max}.`);
     state.problems.fail('LIMIT_EXCEEDED', `The tag file ${name} is ${entry.size} bytes; the limit is ${max}.`, name);
   }
+}
+
+/** The manifest's lines counted as they arrive: one listing more files than the station takes is refused unread. */
+function countManifestLines(state: VerifyState, lines: ManifestLineCounter, chunk: Uint8Array): void {
+  const { limits } = state;
+  lines.add(chunk);
+  if (lines.lines > limits.maxEntries) {
+    limitHit(state, 'files', `manifest-sha256.txt lists more than ${limits.maxEntries} files.`);
+    state.problems.fail('LIMIT_EXCEEDED', `manifest-sha256.txt lists more than ${limits.maxEntries} files; the limit is ${limits.maxEntries}.`, MANIFEST_NAME);
+  }
+}
+
+async function readWhole(state: VerifyState, entry: ReadEntry, max: number, name: string): Promise<Buffer> {
+  checkTagSize(state, entry, max, name);
   // One buffer of the declared size (at most `max`), filled as chunks arrive: a list of chunks
   // and their concatenation held the manifest twice (two hundred megabytes at the file limit).
   const bytes = Buffer.allocUnsafe(entry.size);
@@ -63,16 +102,7 @@ async function readWhole(state: VerifyState, entry: ReadEntry, max: number, name
   const lines = name === MANIFEST_NAME ? new ManifestLineCounter() : null;
   for await (const chunk of entry) {
     received += chunk.copy(bytes, received);
-    if (!lines) continue;
-    lines.add(chunk);
-    if (lines.lines > limits.maxEntries) {
-      limitHit(state, 'files', `manifest-sha256.txt lists more than ${limits.maxEntries} files.`);
-      state.problems.fail(
-        'LIMIT_EXCEEDED',
-        `manifest-sha256.txt lists more than ${limits.maxEntries} files; the limit is ${limits.maxEntries}.`,
-        MANIFEST_NAME,
-      );
-    }
+    if (lines) countManifestLines(state, lines, chunk);
   }
   assertWhole(entry, received);
   return bytes;

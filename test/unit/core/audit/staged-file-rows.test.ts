@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Progress } from '../../../../shared/progress.js';
 import { filesDigest, type AuditFileRow } from '../../../../electron/core/audit/audit-event.js';
 import { appendAuditEvent, auditFileRows, listAuditEvents } from '../../../../electron/core/audit/audit-store.js';
-import { stageAuditFileRows } from '../../../../electron/core/audit/staged-file-rows.js';
+import { STAGE_CACHE_KIB, stageAuditFileRows } from '../../../../electron/core/audit/staged-file-rows.js';
 import { openStationDb, type StationDb } from '../../../../electron/core/db/station-db.js';
 import { AirlockError } from '../../../../electron/core/errors.js';
 
@@ -39,6 +39,17 @@ function stagedCount(): number {
 }
 
 describe('stageAuditFileRows (issue #18: the audit rows of a 200,000-file import as a phase)', () => {
+  it("stages with a small page cache and copies with one, leaving the station connection's own cache as it was (rss1m)", async () => {
+    db.pragma('main.cache_size = -3000');
+    const input = rows(300);
+    const staged = await stageAuditFileRows(db, input, input.length);
+    expect(db.pragma('temp.cache_size', { simple: true })).toBe(-STAGE_CACHE_KIB);
+    const event = appendAuditEvent(db, identity, { type: 'import', outcome: 'ok', fileRows: staged }, at);
+    expect(db.pragma('main.cache_size', { simple: true })).toBe(-3000);
+    expect(auditFileRows(db, event.seq)).toEqual(input);
+    staged.discard();
+  });
+
   it('records an event identical to the one recorded from the rows themselves (hash, digest, every row in order)', async () => {
     const input = rows(5003);
     const staged = await stageAuditFileRows(db, input, input.length, { rowsPerBatch: 1000 });

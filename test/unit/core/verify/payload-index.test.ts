@@ -129,4 +129,26 @@ describe('VerifiedPayload', () => {
     });
     expect([...payload]).toEqual(rows);
   });
+
+  it('keeps no ordinals while files come in manifest order, and the right rows when the order departs later, across growth', () => {
+    const index = indexOf(manifestOf(3000));
+    const payload = new VerifiedPayload(index, 10);
+    const order = [...Array.from({ length: 1500 }, (_, i) => i), ...Array.from({ length: 1500 }, (_, i) => 2999 - i)];
+    const sizes = order.map((_, i) => (i % 3 === 0 ? 2 ** 32 - 1 + i : i % 3 === 1 ? 2 ** 32 - 2 : i));
+    order.forEach((ordinal, i) => payload.add(ordinal, sizes[i] as number));
+    const rows = [...payload];
+    expect(rows).toHaveLength(3000);
+    rows.forEach((row, i) => {
+      const ordinal = order[i] as number;
+      expect(row).toEqual({ path: index.pathAt(ordinal), size: sizes[i], sha256: hexOf(`content ${ordinal}`) });
+    });
+  });
+
+  it('in manifest order throughout: every row, sizes 0 and up to 2^53 - 1', () => {
+    const index = indexOf(manifestOf(100));
+    const payload = new VerifiedPayload(index, 100);
+    for (let i = 0; i < 100; i += 1) payload.add(i, i === 99 ? Number.MAX_SAFE_INTEGER : i);
+    expect([...payload].map((row) => row.size)).toEqual([...Array.from({ length: 99 }, (_, i) => i), Number.MAX_SAFE_INTEGER]);
+    expect([...payload].map((row) => row.path)).toEqual(index.paths());
+  });
 });
