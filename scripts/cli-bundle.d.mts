@@ -3,6 +3,8 @@ export declare const cliBundlePath: string;
 /** 'fresh', 'stale' or 'missing' for the checkout at `root` (default: this one), scripts/cli-fresh.cjs. */
 export declare function cliBundleState(root?: string): 'fresh' | 'stale' | 'missing';
 export declare const workerEntryNames: string[];
+/** node's built-in modules the CLI bundle requires on first use (each an object of exports). */
+export declare const LAZY_BUILTINS: string[];
 export declare function cliBuildOptions(outdir: string): import('esbuild').BuildOptions;
 /** scripts/cli-fresh.cjs: the source tree's mtimes (folders end in `/`), the stamp's text, and where it lives under a root. */
 export declare function snapshotSources(root?: string): Record<string, number>;

@@ -48,7 +48,6 @@ const vendorBundles = {
  * anyway (fs, fs/promises, path, url, events, util, stream, buffer, os, process, module, vm, v8).
  */
 export const LAZY_BUILTINS = [
-  'assert',
   'child_process',
   'crypto',
   'dgram',
@@ -81,8 +80,13 @@ const lazyBuiltins = {
       return { path: name, namespace: LAZY_NAMESPACE };
     });
     build.onLoad({ filter: /^/, namespace: LAZY_NAMESPACE }, (args) => {
+      const real = process.getBuiltinModule(`node:${args.path}`);
+      // A stand-in is an object of getters: a module that is itself a function (node:assert) would stop
+      // being callable (undici calls assert(...) everywhere; every push failed as a network error).
+      if (typeof real !== 'object' || real === null)
+        throw new Error(`LAZY_BUILTINS: node:${args.path} is a ${typeof real}, not an object of exports; it cannot be loaded lazily`);
       // Every export the module has on the node that builds (the CLI runs on the node it was installed with).
-      const names = Object.getOwnPropertyNames(process.getBuiltinModule(`node:${args.path}`));
+      const names = Object.getOwnPropertyNames(real);
       const getters = names.map((name) => `  ${JSON.stringify(name)}: { enumerable: true, get: () => load()[${JSON.stringify(name)}] },`);
       return {
         loader: 'js',

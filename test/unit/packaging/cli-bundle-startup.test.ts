@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliBuildOptions, repoRoot } from '../../../scripts/cli-bundle.mjs';
+import { LAZY_BUILTINS, cliBuildOptions, repoRoot } from '../../../scripts/cli-bundle.mjs';
 
 let dir = '';
 beforeAll(async () => {
@@ -116,6 +116,32 @@ describe('the CLI bundle loads the heavy parts only when a command uses them', (
 });
 
 describe("node's heavier built-in modules are required on first use (LAZY_BUILTINS)", () => {
+  it('lists only modules whose exports are an object: a callable module (node:assert) stays callable', () => {
+    for (const name of LAZY_BUILTINS) expect([name, typeof process.getBuiltinModule(`node:${name}`)]).toEqual([name, 'object']);
+    expect(LAZY_BUILTINS).not.toContain('assert');
+  });
+
+  it("the CLI's undici bundle fetches over HTTP (it calls node:assert; a stand-in object made every push a network error)", () => {
+    const script = join(dir, 'undici-fetch.cjs');
+    writeFileSync(
+      script,
+      [
+        `const undici = require(${JSON.stringify(join(dir, 'cli', 'vendor-undici.cjs'))});`,
+        "const server = require('node:http').createServer((req, res) => res.end('registry says hi'));",
+        "server.listen(0, '127.0.0.1', async () => {",
+        '  try {',
+        '    const answer = await undici.fetch(`http://127.0.0.1:${server.address().port}/v2/`);',
+        '    console.log(JSON.stringify({ status: answer.status, text: await answer.text() }));',
+        '  } catch (error) { console.log(JSON.stringify({ error: String(error), cause: String(error.cause) })); }',
+        '  server.close();',
+        '});',
+      ].join('\n'),
+    );
+    const run = spawnSync(process.execPath, [script], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ status: 200, text: 'registry says hi' });
+  }, 60_000);
+
   it('gives the real exports, functions, classes and getters, and loads the module only when one is read', () => {
     const entry = join(dir, 'lazy-entry.ts');
     writeFileSync(
