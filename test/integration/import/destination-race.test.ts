@@ -18,7 +18,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { writeBundle } from '../../../electron/core/export/write-bundle.js';
 import { openpgpSigner } from '../../../electron/core/crypto/bundle-signer.js';
-import { openStationDb, type StationDb } from '../../../electron/core/db/station-db.js';
+import { type StationDb } from '../../../electron/core/db/station-db.js';
+import { nextImportTarget } from '../../helpers/import-target.js';
 import type { AirlockError } from '../../../electron/core/errors.js';
 import { currentStamp, type ProcessStamp } from '../../../electron/core/fs/process-owner.js';
 import { PLACEHOLDER_FILE, PLACEHOLDER_MODE } from '../../../electron/core/import/destination-placeholder.js';
@@ -93,11 +94,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 beforeEach(async () => {
-  n += 1;
-  dest = join(root, `dest${n}`);
-  await mkdir(dest);
-  db?.close();
-  db = openStationDb(join(root, `station${n}.db`));
+  ({ dest, db } = await nextImportTarget(root, (n += 1), db));
   race.target = join(dest, 'drop');
   race.user = null;
 });

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { writeBundle } from '../../../../electron/core/export/write-bundle.js';
 import { openpgpSigner } from '../../../../electron/core/crypto/bundle-signer.js';
-import { openStationDb, type StationDb } from '../../../../electron/core/db/station-db.js';
+import { type StationDb } from '../../../../electron/core/db/station-db.js';
+import { nextImportTarget } from '../../../helpers/import-target.js';
 import type { AirlockError } from '../../../../electron/core/errors.js';
 import { currentStamp, stampTag, type ProcessStamp } from '../../../../electron/core/fs/process-owner.js';
 import { importBundle } from '../../../../electron/core/import/import-bundle.js';
@@ -81,12 +82,8 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 beforeEach(async () => {
-  n += 1;
-  dest = join(root, `dest${n}`);
-  await mkdir(dest);
+  ({ dest, db } = await nextImportTarget(root, (n += 1), db));
   await mkdir(outside());
-  db?.close();
-  db = openStationDb(join(root, `station${n}.db`));
 });
 
 /** Where the look-alikes' symlinks point: watched too. */

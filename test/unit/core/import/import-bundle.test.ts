@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { writeBundle } from '../../../../electron/core/export/write-bundle.js';
-import { openStationDb, type StationDb } from '../../../../electron/core/db/station-db.js';
+import { type StationDb } from '../../../../electron/core/db/station-db.js';
+import { nextImportTarget } from '../../../helpers/import-target.js';
 import { AirlockError } from '../../../../electron/core/errors.js';
 import { importBundle } from '../../../../electron/core/import/import-bundle.js';
 import { DEFAULT_POLICY } from '../../../../electron/core/policy/station-policy.js';
@@ -52,11 +53,7 @@ afterAll(async () => {
 
 let dest: string;
 beforeEach(async () => {
-  n += 1;
-  dest = join(root, `dest${n}`);
-  await mkdir(dest);
-  db?.close();
-  db = openStationDb(join(root, `station${n}.db`));
+  ({ dest, db } = await nextImportTarget(root, (n += 1), db));
 });
 
 function run(extra: Partial<Parameters<typeof importBundle>[0]> = {}) {

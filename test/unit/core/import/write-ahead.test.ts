@@ -5,11 +5,12 @@
  * cancel leave the destination as it was; a repeated listed entry is written ahead once.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { openStationDb, type StationDb } from '../../../../electron/core/db/station-db.js';
+import { type StationDb } from '../../../../electron/core/db/station-db.js';
+import { nextImportTarget } from '../../../helpers/import-target.js';
 import { AirlockError } from '../../../../electron/core/errors.js';
 import { importBundle, type ImportResult } from '../../../../electron/core/import/import-bundle.js';
 import { StagingDirectory } from '../../../../electron/core/import/staging.js';
@@ -41,11 +42,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 beforeEach(async () => {
-  n += 1;
-  dest = join(root, `dest${n}`);
-  await mkdir(dest);
-  db?.close();
-  db = openStationDb(join(root, `station${n}.db`));
+  ({ dest, db } = await nextImportTarget(root, (n += 1), db));
 });
 afterEach(() => {
   vi.restoreAllMocks();
@@ -102,10 +99,7 @@ describe('import with large files written ahead by the lanes', () => {
     expect((await readdir(join(landed, 'dir'))).sort()).toEqual(['b.bin', 'c.bin']);
 
     // The same import by the sequential pass, at another station (so no replay finding differs).
-    dest = join(root, `dest${n}-sequential`);
-    await mkdir(dest);
-    db.close();
-    db = openStationDb(join(root, `station${n}-sequential.db`));
+    ({ dest, db } = await nextImportTarget(root, `${n}-sequential`, db));
     ahead.mockClear();
     const sequential = await run(bundle, 'off');
     expect(ahead).not.toHaveBeenCalled();
