@@ -17,6 +17,7 @@ export const ERROR_ACTIONS: { readonly [K in ErrorCode]: string } & Readonly<Rec
   PERMISSION_DENIED:
     'Check the owner and permissions of the path named (ls -ld PATH): run Airlock as a user who may use it, or ask your administrator to grant access.',
   IO_ERROR: 'Check the media or disk (write protection, permissions, a loose cable) and try again.',
+  PATH_TOO_LONG: 'Choose a destination or source folder with a shorter path (or shorten deep folder names), then try again.',
   NO_SPACE: 'Free some space at the destination or choose another one, then try again.',
   OUTPUT_EXISTS: 'Choose another destination or bundle name, or move the existing file away yourself.',
   SOURCE_UNSUPPORTED_TYPE: 'Remove links, devices and other special files from the selection; bundles carry plain files only.',

@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   NOT_A_FOLDER: { kind: 'operational', message: 'A path that must be a folder is a file (or another non-folder).' },
   PERMISSION_DENIED: { kind: 'operational', message: 'Permission denied: this user may not read or write a file or folder Airlock needs.' },
   IO_ERROR: { kind: 'operational', message: 'Reading or writing a file failed.' },
+  PATH_TOO_LONG: { kind: 'operational', message: 'A path is too long for the file system.' },
   NO_SPACE: { kind: 'operational', message: 'There is not enough free space at the destination.' },
   OUTPUT_EXISTS: { kind: 'operational', message: 'The destination already holds a file of that name; Airlock never overwrites.' },
   SOURCE_UNSUPPORTED_TYPE: {

@@ -75,6 +75,8 @@ export function toAirlockError(error: unknown, path?: string): AirlockError {
     case 'EACCES':
     case 'EPERM':
       return new AirlockError('PERMISSION_DENIED', detail, opts);
+    case 'ENAMETOOLONG':
+      return new AirlockError('PATH_TOO_LONG', detail, opts);
     case 'ENOSPC':
     case 'EDQUOT':
       return new AirlockError('NO_SPACE', detail, opts);

@@ -36,6 +36,10 @@ export const DE_ERROR_TEXT: { readonly [C in ErrorCode]: { message: string; acti
     message: 'Das Lesen oder Schreiben einer Datei ist fehlgeschlagen.',
     action: 'Prüfen Sie Datenträger oder Festplatte (Schreibschutz, Rechte, ein lockeres Kabel) und versuchen Sie es erneut.',
   },
+  PATH_TOO_LONG: {
+    message: 'Ein Pfad ist für das Dateisystem zu lang.',
+    action: 'Wählen Sie einen Ziel- oder Quellordner mit kürzerem Pfad (oder kürzen Sie tief verschachtelte Ordnernamen); versuchen Sie es dann erneut.',
+  },
   NO_SPACE: {
     message: 'Am Ziel ist nicht genug Speicherplatz frei.',
     action: 'Schaffen Sie am Ziel Platz oder wählen Sie ein anderes Ziel; versuchen Sie es dann erneut.',
