@@ -6,8 +6,7 @@
  */
 import type { ScannerStatus } from '../../../shared/inspection.js';
 import { readJsonConfig } from '../fs/read-json-config.js';
-import { ContentInspector } from '../inspect/content-inspector.js';
-import { defaultInspectionParts } from '../inspect/default-parts.js';
+import type { ContentInspector } from '../inspect/content-inspector.js';
 import { createScanner } from '../inspect/scanner-for.js';
 import { scannerReadiness, type Readiness } from '../inspect/scanner-readiness.js';
 import type { InspectPolicy } from '../policy/inspect-policy.js';
@@ -27,6 +26,12 @@ export interface OpenedInspection {
 export async function openInspection(policy: StationPolicy, now: Date, signal?: AbortSignal): Promise<OpenedInspection | null> {
   const inspect = policy.inspect;
   if (inspect === null) return null;
+  // Loaded only when the policy inspects: the type detectors (file-type and its tokenizers) cost every
+  // verify and import ~10 ms of module evaluation before the first payload byte (docs/design-notes.md, verify3).
+  const [{ ContentInspector }, { defaultInspectionParts }] = await Promise.all([
+    import('../inspect/content-inspector.js'),
+    import('../inspect/default-parts.js'),
+  ]);
   const scanner = inspect.scan ? createScanner(inspect.scan) : null;
   try {
     const scannerStatus = scanner ? await scanner.status(now, signal) : null;
