@@ -143,10 +143,7 @@ export class Station {
    */
   static async warmPayloadLanes(bundlePath: string): Promise<void> {
     // Never a failure of the command: without a warm worker the lanes start their own.
-    await import('./verify/parallel/warm-lane-worker.js').then(
-      ({ warmLaneWorker }) => warmLaneWorker(bundlePath),
-      () => null,
-    );
+    await import('./verify/parallel/warm-lane-worker.js').then(({ warmLaneWorker }) => warmLaneWorker(bundlePath)).catch(() => null);
   }
 
   static async open(options: OpenStationOptions = {}): Promise<Station> {
