@@ -5,7 +5,7 @@ import { STRICT_PORTABILITY, type PortabilityRules } from '../bundle/path-rules.
 import type { HomePaths } from '../home/station-home.js';
 import { DEFAULT_LIMITS, type BundleLimits } from './limits.js';
 import { InspectPolicySchema, resolveInspectPolicy, type InspectPolicy } from './inspect-policy.js';
-import { ChannelPolicySchema, DEFAULT_CHANNEL_POLICY, resolveChannelPolicy, type ChannelPolicy } from './channel-policy.js';
+import { channelPolicySchema, DEFAULT_CHANNEL_POLICY, resolveChannelPolicy, type ChannelPolicy } from './channel-policy.js';
 
 const count = z.number().int().positive();
 /** A byte limit: a number, or a size as operators write it ("2G", "700M": powers of 1024). */
@@ -48,7 +48,7 @@ export const StationPolicySchema = z
     /** Content inspection on the receiving side (issue #16): absent, nothing is inspected. */
     inspect: InspectPolicySchema.optional(),
     /** Channel sequence findings and heartbeat alarms (issue #17.1, docs/channels.md): absent, the defaults. */
-    channels: ChannelPolicySchema.optional(),
+    channels: channelPolicySchema().optional(),
   })
   .strict();
 
@@ -104,7 +104,7 @@ export function resolvePolicy(file: StationPolicyFile): StationPolicy {
 
 /** The station's policy; a missing file means the defaults, a malformed one is an error that names the field. */
 export async function readStationPolicy(paths: HomePaths): Promise<StationPolicy> {
-  return resolvePolicy(await readJsonConfig(paths.policy, StationPolicySchema, {}));
+  return resolvePolicy(await readJsonConfig(paths.policy, () => StationPolicySchema, {}));
 }
 
 /** Why the proven signers do not satisfy the station's two-person rule, or null when they do. */

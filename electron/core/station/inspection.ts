@@ -92,7 +92,7 @@ export async function checkPolicyFile(context: StationContext, file: string | un
   const path = file ?? context.paths.policy;
   // A file named on the command line must be there: checking nothing is not a pass.
   if (file !== undefined && !(await nameTaken(file))) throw new AirlockError('CONFIG_INVALID', `${file}: no such file.`, { path: file });
-  const parsed = await readJsonConfig<StationPolicyFile | null>(path, StationPolicySchema, null);
+  const parsed = await readJsonConfig<StationPolicyFile | null>(path, () => StationPolicySchema, null);
   const resolved = resolvePolicy(parsed ?? {});
   const status = await statusFor(resolved.inspect, now, signal);
   return { file: path, exists: parsed !== null, resolved, ...status, readiness: scannerReadiness(status.scanner, resolved.inspect?.scan ?? null) };
