@@ -10,9 +10,11 @@ import type { TrustedKey } from '../crypto/detached-signature.js';
 import { OPENPGP_CONFIG } from '../crypto/openpgp-config.js';
 import type { HomePaths } from '../home/station-home.js';
 import { describeKey, parseTrustablePublicKey } from './public-key.js';
+import { plainTrustStore } from './trust-store-plain.js';
 
-// Built on first use, like the config's schemas (on-first-use.ts): most commands read no trust store.
-const trustStoreSchema = onFirstUse(() => {
+// The one definition of a valid trust store, built on first use (on-first-use.ts): a store as this
+// module writes it is read without it (trust-store-plain.ts), anything else is judged by it.
+export const trustStoreSchema = onFirstUse(() => {
   const trustedSigner = z.object({
     fingerprint: z.string().regex(/^[0-9A-F]{40}$|^[0-9A-F]{64}$/u),
     label: z.string().max(200).nullable(),
@@ -32,7 +34,7 @@ export type TrustedSigner = z.infer<ReturnType<typeof trustStoreSchema>>['signer
 export const ROLE_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/u;
 
 export async function readTrustStore(paths: HomePaths): Promise<TrustedSigner[]> {
-  return (await readJsonConfig(paths.trustStore, trustStoreSchema, { version: 1 as const, signers: [] })).signers;
+  return (await readJsonConfig(paths.trustStore, trustStoreSchema, { version: 1 as const, signers: [] }, plainTrustStore)).signers;
 }
 
 export async function writeTrustStoreEntries(paths: HomePaths, signers: TrustedSigner[]): Promise<void> {
