@@ -23,7 +23,7 @@ export const workerEntryNames = readdirSync(workerEntryDir)
  * compiling their 1.9 MB is most of what start-up spent before the first line of a command ran,
  * and core loads both on first use only (crypto/openpgp-lazy.ts, oci/registry/registry-http.ts).
  */
-export const VENDOR_LIBRARIES = ['openpgp', 'undici', 'zod'];
+export const VENDOR_LIBRARIES = ['openpgp', 'undici', 'zod', 'tar', 'yaml', 'yauzl'];
 export const vendorBundleName = (library) => `vendor-${library}`;
 /**
  * Vendor libraries that modules of ours import statically but call only inside functions (zod:
@@ -33,7 +33,7 @@ export const vendorBundleName = (library) => `vendor-${library}`;
  * LAZY_BUILTINS does for node's modules: `keys list` on a valid trust store, `--version` and
  * `--help` never read zod's 0.8 MB (docs/design-notes.md, "CLI start-up, round 4").
  */
-export const LAZY_VENDOR_LIBRARIES = ['zod'];
+export const LAZY_VENDOR_LIBRARIES = ['zod', 'tar', 'yaml', 'yauzl'];
 
 /** Every import of a vendor library from our code becomes a require() of its own bundle (loaded where the import() runs). */
 const vendorBundles = {
