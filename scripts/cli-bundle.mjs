@@ -20,18 +20,21 @@ export const workerEntryNames = readdirSync(workerEntryDir)
 /**
  * The large libraries only some commands use, each bundled into a file of its own beside
  * airlock.cjs (vendor-<name>.cjs, with its own code cache) instead of into it: reading and
- * compiling their 1.9 MB is most of what start-up spent before the first line of a command ran,
- * and core loads both on first use only (crypto/openpgp-lazy.ts, oci/registry/registry-http.ts).
+ * compiling them is most of what start-up spent before the first line of a command ran.
+ * openpgp.js and undici are imported dynamically, on first use (crypto/openpgp-lazy.ts,
+ * oci/registry/registry-http.ts); the rest through stand-ins (LAZY_VENDOR_LIBRARIES).
  */
 export const VENDOR_LIBRARIES = ['openpgp', 'undici', 'zod', 'tar', 'yaml', 'yauzl'];
 export const vendorBundleName = (library) => `vendor-${library}`;
 /**
- * Vendor libraries that modules of ours import statically but call only inside functions (zod:
- * the schemas of files most commands never read are built on first use, electron/core/on-first-use.ts).
- * A static import would require the bundle where the importing module is initialised, so each is
- * served by a stand-in whose exports are getters that require the bundle when first read, as
- * LAZY_BUILTINS does for node's modules: `keys list` on a valid trust store, `--version` and
- * `--help` never read zod's 0.8 MB (docs/design-notes.md, "CLI start-up, round 4").
+ * Vendor libraries that modules of ours import statically but call only inside functions: zod
+ * (the schemas of files most commands never read are built on first use, electron/core/on-first-use.ts),
+ * tar (the bundle format), yaml and yauzl (content inspection). A static import would require the
+ * bundle where the importing module is initialised, so each is served by a stand-in whose exports
+ * are getters that require the bundle when first read, as LAZY_BUILTINS does for node's modules:
+ * `keys list` on a valid trust store, `--version` and `--help` read none of their 1.2 MB
+ * (docs/design-notes.md, "CLI start-up, round 4"). A library here must load with require() on
+ * the node that builds (the stand-in's names are its exports there): not an ES-module-only one.
  */
 export const LAZY_VENDOR_LIBRARIES = ['zod', 'tar', 'yaml', 'yauzl'];
 
