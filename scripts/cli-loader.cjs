@@ -1,7 +1,7 @@
 // Runs the prebuilt CLI bundle (dist/cli/airlock.cjs) with V8's code cache for it, the way Node
 // would run it with require(), but compiled from the cache instead of from source.
 // `--write-code-cache` (used by scripts/build-cli.mjs) compiles the bundle, runs one light command
-// with it (`keys list` on a throwaway home with a config.json) and then writes the cache: V8 puts in it the bytecode
+// with it (`keys list` on a throwaway home with a config.json) and then writes the caches: V8 puts in them the bytecode
 // of every function compiled so far, i.e. not only the top level but the module initialisers,
 // commander, zod and the station opening that every command runs, which would otherwise be
 // compiled lazily on every start. (Compiling every function first with --no-lazy would cover more
@@ -99,17 +99,18 @@ function writeCache(file, script) {
 const TRAINING_ARGS = ['keys', 'list', '--json'];
 
 /**
- * The training home holds a config.json, as most stations' homes do: reading it loads zod
- * (vendor-zod.cjs, on first use since scripts/cli-bundle.mjs's LAZY_VENDOR_LIBRARIES), so its
- * cache too holds the code that validating a file runs, not just its top level.
+ * The training home holds a config.json with a `forward` section, which only the zod schema
+ * checks (the common fields are read without it, electron/core/home/station-config-plain.ts):
+ * reading it loads zod (vendor-zod.cjs, on first use since scripts/cli-bundle.mjs's
+ * LAZY_VENDOR_LIBRARIES), so its cache too holds the code that validating a file runs.
  */
-const TRAINING_CONFIG = { stationName: 'code cache training' };
+const trainingConfig = (home) => ({ stationName: 'code cache training', forward: { jsonLines: { path: path.join(home, 'forward.jsonl') } } });
 
 function writeCodeCaches() {
   trainedVendors = new Map();
   const script = compile(bundlePath, undefined);
   const home = mkdtempSync(path.join(tmpdir(), 'airlock-code-cache-'));
-  writeFileSync(path.join(home, 'config.json'), `${JSON.stringify(TRAINING_CONFIG)}\n`);
+  writeFileSync(path.join(home, 'config.json'), `${JSON.stringify(trainingConfig(home))}\n`);
   process.argv = [process.argv[0], bundlePath, '--home', home, ...TRAINING_ARGS];
   const done = (code) => {
     rmSync(home, { recursive: true, force: true });

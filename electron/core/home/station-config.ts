@@ -7,9 +7,11 @@ import type { HomePaths } from './station-home.js';
 import { STATION_LANGUAGES } from '../../../shared/language.js';
 import { onFirstUse } from '../on-first-use.js';
 import { forwardConfigSchema } from './forward-config.js';
+import { isPlainSingleLine, plainStationConfig } from './station-config-plain.js';
 
-// The schemas are built on first use: a home without config.json (and a command that reads none) never builds them.
-const singleLine = onFirstUse(() =>
+// The schemas are built on first use (a home without config.json never builds them); a config.json
+// as most stations have is read without them (station-config-plain.ts), anything else is judged by them.
+export const singleLine = onFirstUse(() =>
   z
     .string()
     .min(1)
@@ -54,13 +56,14 @@ export interface StationIdentity {
 }
 
 export async function readStationConfig(paths: HomePaths): Promise<StationConfig> {
-  return readJsonConfig(paths.config, stationConfigSchema, {});
+  return readJsonConfig(paths.config, stationConfigSchema, {}, plainStationConfig);
 }
 
 export function stationIdentity(config: StationConfig, operatorOverride?: string): StationIdentity {
   const osUser = safeOsUser();
   const operatorName = operatorOverride ?? config.operatorName;
-  if (operatorName !== undefined && !singleLine().safeParse(operatorName).success) {
+  // A name the plain check takes is one the schema takes (station-config-plain.ts); any other goes to the schema.
+  if (operatorName !== undefined && !isPlainSingleLine(operatorName) && !singleLine().safeParse(operatorName).success) {
     throw new AirlockError('USAGE', 'The operator name must be one line of at most 200 characters.');
   }
   return {

@@ -114,10 +114,14 @@ describe('the CLI bundle loads the heavy parts only when a command uses them', (
     expect(JSON.parse(empty.stdout)).toMatchObject({ ok: true });
   });
 
-  it('a config.json loads zod on use, and a hostile config.json or trust store is refused with the schema’s words', () => {
+  it('a common config.json is read without zod, a forward section loads it, and a hostile config.json or trust store is refused in the schema’s words', () => {
     const home = join(dir, 'home-with-config');
     mkdirSync(join(home, 'keys'), { recursive: true, mode: 0o700 });
-    writeFileSync(join(home, 'config.json'), JSON.stringify({ stationName: 'Startup Station' }));
+    writeFileSync(join(home, 'config.json'), JSON.stringify({ stationName: 'Startup Station', organization: 'Site B', language: 'de' }));
+    const common = airlockAt(home, '--operator', 'Ann', 'keys', 'list', '--json');
+    expect(common.status, common.stderr).toBe(0);
+    expect(loadedFile(common.loaded, 'vendor-zod.cjs')).toBe(false);
+    writeFileSync(join(home, 'config.json'), JSON.stringify({ stationName: 'Startup Station', forward: { jsonLines: { path: join(home, 'f.jsonl') } } }));
     const read = airlockAt(home, 'keys', 'list', '--json');
     expect(read.status, read.stderr).toBe(0);
     expect(loadedFile(read.loaded, 'vendor-zod.cjs')).toBe(true);
