@@ -99,12 +99,17 @@ function writeCache(file, script) {
 const TRAINING_ARGS = ['keys', 'list', '--json'];
 
 /**
- * The training home holds a config.json with a `forward` section, which only the zod schema
- * checks (the common fields are read without it, electron/core/home/station-config-plain.ts):
- * reading it loads zod (vendor-zod.cjs, on first use since scripts/cli-bundle.mjs's
- * LAZY_VENDOR_LIBRARIES), so its cache too holds the code that validating a file runs.
+ * The training home holds a config.json that only the zod schema can judge: a station name of 100
+ * keys (U+1F511) is 100 characters, within the limit of 200, but 200 UTF-16 units plus the
+ * prefix, over it, so the check without zod (electron/core/home/station-config-plain.ts) leaves
+ * it to the schema. Reading it loads zod (vendor-zod.cjs, on first use since
+ * scripts/cli-bundle.mjs's LAZY_VENDOR_LIBRARIES) and builds and runs the config's schemas, the
+ * forward section's included, so zod's cache too holds the code that validating a file runs.
  */
-const trainingConfig = (home) => ({ stationName: 'code cache training', forward: { jsonLines: { path: path.join(home, 'forward.jsonl') } } });
+const trainingConfig = (home) => ({
+  stationName: `code cache training ${'\u{1F511}'.repeat(100)}`,
+  forward: { jsonLines: { path: path.join(home, 'forward.jsonl') } },
+});
 
 function writeCodeCaches() {
   trainedVendors = new Map();

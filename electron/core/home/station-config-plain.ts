@@ -1,5 +1,5 @@
-import { isAbsolute } from 'node:path';
 import { STATION_LANGUAGES } from '../../../shared/language.js';
+import { isPlainAbsolutePath, plainForwardConfig } from './forward-config-plain.js';
 import type { StationConfig } from './station-config.js';
 
 /**
@@ -7,14 +7,14 @@ import type { StationConfig } from './station-config.js';
  * have one, every command reads it, and loading zod for it cost more than the rest of `keys
  * list` (docs/design-notes.md, "CLI start-up, round 4"). Like keys/trust-store-plain.ts it says
  * yes only where the schema says yes with the same result, and returns undefined for everything
- * else: a `forward` section, an unknown field, a value it does not accept, a text over its limit
- * in UTF-16 units (zod counts code points). The schema then decides, with its own messages.
+ * else: an unknown field, a value it does not accept, a text over its limit in UTF-16 units (zod
+ * counts code points). The schema then decides, with its own messages. `forward`: forward-config-plain.ts.
  * test/unit/core/home/station-config-plain.test.ts holds both side by side over hostile files.
  */
 export function plainStationConfig(json: unknown): StationConfig | undefined {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
   const file = json as Record<string, unknown>;
-  // The schema is strict: an unknown field is its error to word; `forward` is its to check.
+  // The schema is strict: an unknown field is its error to word.
   for (const key of Object.keys(file)) if (!PLAIN_FIELDS.has(key)) return undefined;
   const config: StationConfig = {};
   for (const key of ['stationName', 'operatorName', 'organization'] as const) {
@@ -25,8 +25,14 @@ export function plainStationConfig(json: unknown): StationConfig | undefined {
   }
   const mediaRoots = present(file, 'mediaRoots');
   if (mediaRoots !== ABSENT) {
-    if (!Array.isArray(mediaRoots) || mediaRoots.length > 64 || !mediaRoots.every(isPlainMediaRoot)) return undefined;
+    if (!Array.isArray(mediaRoots) || mediaRoots.length > 64 || !mediaRoots.every(isPlainAbsolutePath)) return undefined;
     config.mediaRoots = [...mediaRoots];
+  }
+  const forward = present(file, 'forward');
+  if (forward !== ABSENT) {
+    const checked = plainForwardConfig(forward);
+    if (checked === undefined) return undefined;
+    config.forward = checked;
   }
   const largeMediumBytes = present(file, 'largeMediumBytes');
   if (largeMediumBytes !== ABSENT) {
@@ -51,15 +57,11 @@ export function isPlainSingleLine(value: unknown): value is string {
   return typeof value === 'string' && value.length >= 1 && value.length <= 200 && !/[\r\n\u0000-\u001f]/u.test(value);
 }
 
-const PLAIN_FIELDS = new Set(['stationName', 'operatorName', 'organization', 'mediaRoots', 'largeMediumBytes', 'language']);
+const PLAIN_FIELDS = new Set(['stationName', 'operatorName', 'organization', 'mediaRoots', 'forward', 'largeMediumBytes', 'language']);
 const ABSENT = Symbol('absent');
 
 /** The field's value; ABSENT when the file does not have it (a field present as undefined, which JSON cannot hold, is not absent: the schema decides). */
 function present(file: Record<string, unknown>, key: string): unknown {
   const value = file[key];
   return value === undefined && !(key in file) ? ABSENT : value;
-}
-
-function isPlainMediaRoot(value: unknown): value is string {
-  return typeof value === 'string' && value.length >= 1 && value.length <= 4096 && isAbsolute(value) && !/[\u0000-\u001f]/u.test(value);
 }

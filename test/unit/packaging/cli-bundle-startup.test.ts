@@ -114,7 +114,7 @@ describe('the CLI bundle loads the heavy parts only when a command uses them', (
     expect(JSON.parse(empty.stdout)).toMatchObject({ ok: true });
   });
 
-  it('a common config.json is read without zod, a forward section loads it, and a hostile config.json or trust store is refused in the schema’s words', () => {
+  it('a common config.json is read without zod, one only the schema can judge loads it, and a hostile config.json or trust store is refused in the schema’s words', () => {
     const home = join(dir, 'home-with-config');
     mkdirSync(join(home, 'keys'), { recursive: true, mode: 0o700 });
     writeFileSync(join(home, 'config.json'), JSON.stringify({ stationName: 'Startup Station', organization: 'Site B', language: 'de' }));
@@ -122,6 +122,11 @@ describe('the CLI bundle loads the heavy parts only when a command uses them', (
     expect(common.status, common.stderr).toBe(0);
     expect(loadedFile(common.loaded, 'vendor-zod.cjs')).toBe(false);
     writeFileSync(join(home, 'config.json'), JSON.stringify({ stationName: 'Startup Station', forward: { jsonLines: { path: join(home, 'f.jsonl') } } }));
+    const forwarding = airlockAt(home, 'keys', 'list', '--json');
+    expect(forwarding.status, forwarding.stderr).toBe(0);
+    expect(loadedFile(forwarding.loaded, 'vendor-zod.cjs')).toBe(false);
+    // 100 keys (U+1F511): 100 characters, 200 UTF-16 units; only the schema judges it.
+    writeFileSync(join(home, 'config.json'), JSON.stringify({ stationName: `Startup ${'\u{1F511}'.repeat(100)}` }));
     const read = airlockAt(home, 'keys', 'list', '--json');
     expect(read.status, read.stderr).toBe(0);
     expect(loadedFile(read.loaded, 'vendor-zod.cjs')).toBe(true);

@@ -68,8 +68,8 @@ describe('CLI code caches', () => {
     expect(statSync(`${zodBundle}.cache`).size).toBeGreaterThan(topLevelOnly * 1.2);
     const home = join(dir, 'home-with-config');
     mkdirSync(home, { recursive: true });
-    // A forward section is what only the schema checks (the common fields are read without zod).
-    writeFileSync(join(home, 'config.json'), JSON.stringify({ stationName: 'Cache Station', forward: { jsonLines: { path: join(home, 'f.jsonl') } } }));
+    // A name within 200 characters but over 200 UTF-16 units: what only the schema judges (the check without zod leaves it to it).
+    writeFileSync(join(home, 'config.json'), JSON.stringify({ stationName: `Cache ${'\u{1F511}'.repeat(100)}` }));
     const run = runThroughLoader(['keys', 'list', '--json'], home);
     expect(run.status, run.stderr).toBe(0);
     const reports = run.stderr.split('\n').filter((line) => line.startsWith('code cache '));
