@@ -10,7 +10,7 @@ import type { ContentInspector } from '../inspect/content-inspector.js';
 import { createScanner } from '../inspect/scanner-for.js';
 import { scannerReadiness, type Readiness } from '../inspect/scanner-readiness.js';
 import type { InspectPolicy } from '../policy/inspect-policy.js';
-import { readStationPolicy, resolvePolicy, StationPolicySchema, type StationPolicy, type StationPolicyFile } from '../policy/station-policy.js';
+import { readStationPolicy, resolvePolicy, stationPolicySchema, type StationPolicy, type StationPolicyFile } from '../policy/station-policy.js';
 import { AirlockError } from '../errors.js';
 import { nameTaken } from '../fs/publish.js';
 import type { Problem } from '../../../shared/problems.js';
@@ -97,7 +97,7 @@ export async function checkPolicyFile(context: StationContext, file: string | un
   const path = file ?? context.paths.policy;
   // A file named on the command line must be there: checking nothing is not a pass.
   if (file !== undefined && !(await nameTaken(file))) throw new AirlockError('CONFIG_INVALID', `${file}: no such file.`, { path: file });
-  const parsed = await readJsonConfig<StationPolicyFile | null>(path, StationPolicySchema, null);
+  const parsed = await readJsonConfig<StationPolicyFile | null>(path, stationPolicySchema, null);
   const resolved = resolvePolicy(parsed ?? {});
   const status = await statusFor(resolved.inspect, now, signal);
   return { file: path, exists: parsed !== null, resolved, ...status, readiness: scannerReadiness(status.scanner, resolved.inspect?.scan ?? null) };
