@@ -10,9 +10,9 @@
  * (docs/design-notes.md "smallex", "smallex2"): code that runs once per receipt (the first page,
  * the footers, the font subsets, the attachments) had run once. So the warm-up is a series of
  * small throwaway receipts, and the renderer looks for its job before each: the job waits for one
- * small receipt at most (it waited for the whole 200-row one before), and a renderer whose job is
- * late goes on until about a real annex's worth of rows is done, which brought the real receipt
- * down to a warm renderer's time.
+ * small receipt at most (it waited for the whole 200-row one before). Five of them are the 200
+ * rows of before; a renderer whose job is late goes on, while it has a core to itself, until about
+ * a real annex's worth of rows is done, which brought the real receipt down to a warm renderer's time.
  *
  * The throwaway receipts are made of fixed text (no transfer's data), are never written anywhere,
  * and share only the parsed fonts with the real one, as every receipt of a served renderer does
@@ -27,8 +27,17 @@ import { preparseReceiptFonts, renderReceiptPdf, type ParsedFonts } from './rece
 
 /** Annex rows of each throwaway receipt: small, so a job that comes meanwhile waits little (about 20-60 ms of CPU once warm). */
 export const WARM_UP_ROWS = 40;
+/** Throwaway receipts always made unless the job comes: the 200 rows of the single throwaway receipt before. */
+export const WARM_UPS_ALWAYS = 5;
 /** Throwaway receipts at most: about ANNEX_MAX_FILES rows in all (measured: fewer left the real receipt measurably slower). */
 export const WARM_UPS = 13;
+/**
+ * Past WARM_UPS_ALWAYS, a receipt is made only if the last one had a core to itself: its CPU at
+ * least this share of its wall time. Otherwise the transfer wants both cores (a payload pass on
+ * two lanes, an import creating files) and more warm-up would take its time: a 512 MiB export
+ * spent 0.3-0.7 CPU-s more on throwaway receipts its 8-row annex did not need.
+ */
+export const IDLE_CORE_SHARE = 0.8;
 
 export interface WarmUpOptions {
   language?: ReceiptLanguage | undefined;
@@ -37,20 +46,31 @@ export interface WarmUpOptions {
    * seen between two receipts) before each throwaway receipt after the first. Not given: one only.
    */
   jobCame?: (() => boolean) | undefined;
+  /**
+   * The renderer's CPU time so far in microseconds (`process.cpuUsage()` of a child process that
+   * does nothing else). Not given (a worker thread, whose process's CPU is the transfer's too):
+   * WARM_UPS_ALWAYS receipts at most.
+   */
+  cpuMicros?: (() => number) | undefined;
 }
 
-/** Parse the fonts and render throwaway receipts until the job comes (or WARM_UPS of them); how many were rendered. */
+/** Parse the fonts and render throwaway receipts until the job comes (or the limits above); how many were rendered. */
 export async function warmUpRenderer(fonts: ReceiptFonts, parsedFonts: ParsedFonts, options: WarmUpOptions = {}): Promise<number> {
   preparseReceiptFonts(fonts, parsedFonts);
   const language = options.language ?? 'en';
-  const jobCame = options.jobCame;
+  const { jobCame, cpuMicros } = options;
   let made = 0;
+  let hadCore = true;
   do {
     if (made > 0) {
       await nextTurn();
       if (jobCame === undefined || jobCame()) break;
+      if (made >= WARM_UPS_ALWAYS && (cpuMicros === undefined || !hadCore)) break;
     }
+    const wallStart = performance.now();
+    const cpuStart = cpuMicros?.() ?? 0;
     await throwawayReceipt(fonts, parsedFonts, language, made);
+    if (cpuMicros !== undefined) hadCore = (cpuMicros() - cpuStart) / 1000 >= IDLE_CORE_SHARE * (performance.now() - wallStart);
     made += 1;
   } while (made < WARM_UPS);
   return made;

@@ -44,9 +44,9 @@ async function render(job: PdfRenderJob, parsedFonts?: ParsedFonts): Promise<Pdf
  * A warm-up (pdf-render-early.ts, pdf-warm-up.ts): pdfkit, the fonts and throwaway receipts until
  * the job comes (`jobCame`). A warm-up that fails is met again, and reported, by the job (parsed from scratch).
  */
-async function warm(request: PdfWarmRequest, parsedFonts: ParsedFonts, jobCame: () => boolean): Promise<void> {
+async function warm(request: PdfWarmRequest, parsedFonts: ParsedFonts, jobCame: () => boolean, cpuMicros?: () => number): Promise<void> {
   try {
-    await warmUpRenderer(request.fonts, parsedFonts, { jobCame });
+    await warmUpRenderer(request.fonts, parsedFonts, { jobCame, cpuMicros });
   } catch {
     parsedFonts.clear();
   }
@@ -88,7 +88,16 @@ if (parentPort) {
     if (isWarmRequest(message)) {
       // Started early (pdf-render-early.ts): a served renderer whose first job comes later.
       serving = true;
-      warmed = warm(message, parsedFonts, () => jobCame);
+      // This process's CPU is the renderer's alone: the warm-up can tell whether it had a core to itself.
+      warmed = warm(
+        message,
+        parsedFonts,
+        () => jobCame,
+        () => {
+          const used = process.cpuUsage();
+          return used.user + used.system;
+        },
+      );
       return;
     }
     if ('kind' in message && message.kind === 'serve') {
