@@ -1,7 +1,8 @@
 /**
  * The receipt PDF's renderer started at a one-shot job's start (receipts/pdf-render-early.ts):
  *   - the receipt it makes is byte for byte the one a renderer started late makes (child process
- *     and worker thread), after its warm-up's throwaway receipt
+ *     and worker thread), after its warm-up's throwaway receipts, whether the job comes during
+ *     the warm-up or after some or all of them
  *   - a renderer that dies before its job is replaced when the job comes
  *   - an export runs with the renderer already there during its payload pass, and a cancelled or
  *     failed export, or a refused import, leaves no renderer process behind
@@ -107,6 +108,17 @@ describe('a renderer started early', () => {
     expect(made.equals(await renderPdfApart(english, { mode }))).toBe(true);
     // The app's thread serves one job; later receipts (a medium with several bundles) get fresh renderers, the same bytes.
     expect((await early.render(german)).equals(await renderPdfApart(german, { mode }))).toBe(true);
+    early.close();
+    expect(await noRendererChildren()).toEqual([]);
+  });
+
+  it.each(['process', 'thread'] as const)('as a %s: a job that comes after throwaway receipts, the same bytes', async (mode) => {
+    // The warm-up goes on with small throwaway receipts while no job has come (pdf-warm-up.ts):
+    // a late job finds the renderer between two of them, or done with all.
+    const early = started(mode);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const english = job('en');
+    expect((await early.render(english)).equals(await renderPdfApart(english, { mode }))).toBe(true);
     early.close();
     expect(await noRendererChildren()).toEqual([]);
   });
