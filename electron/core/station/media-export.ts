@@ -103,6 +103,7 @@ async function exportToMediaWith(context: StationContext, request: MediaExportRe
           channel: stamp ?? undefined,
           now: startedAt,
           openOutput: output.open,
+          onePassTo: output.openOnePass,
           spoolDir: context.paths.spool,
           signal: request.signal,
           onProgress: withJobEta(request.readBack === false ? JOB_PLANS.export : JOB_PLANS['export-to-media'], request.onProgress),
