@@ -103,7 +103,8 @@ async function exportToMediaWith(context: StationContext, request: MediaExportRe
           channel: stamp ?? undefined,
           now: startedAt,
           openOutput: output.open,
-          onePassTo: output.openOnePass,
+          // The medium may still decline after the scan (FAT, FUSE, a bundle that must be split): then two passes.
+          onePassTo: output.mayWriteInOnePass() ? output.openOnePass : undefined,
           spoolDir: context.paths.spool,
           signal: request.signal,
           onProgress: withJobEta(request.readBack === false ? JOB_PLANS.export : JOB_PLANS['export-to-media'], request.onProgress),

@@ -170,7 +170,7 @@ export class MediaOutput implements BundleOutput {
    */
   readonly openOnePass = async (plan: OnePassPlan): Promise<OnePassDestination | null> => {
     const [target] = this.options.targets;
-    if (this.options.readBack === false || this.options.partSize !== undefined || this.options.targets.length !== 1 || !target) return null;
+    if (!this.mayWriteInOnePass() || !target) return null;
     const space = await this.measure(target);
     if (!writesOutOfOrder(space)) return null;
     const layout = planLayout(plan.archiveBytes, [this.room(space)], null, null);
@@ -201,6 +201,11 @@ export class MediaOutput implements BundleOutput {
       failure: (error) => volumeFailure(error, tempPath, volume),
     };
   };
+
+  /** What openOnePass can tell before the medium is measured (so the caller need not scan the sources twice). */
+  mayWriteInOnePass(): boolean {
+    return this.options.readBack !== false && this.options.partSize === undefined && this.options.targets.length === 1;
+  }
 
   /** Flush the one-pass file, give it its name, read it back region by region, and commit. */
   private async completeOnePass(volume: VolumeState, finalPath: string, written: OnePassWritten): Promise<{ bundlePath: string; bundleBytes: number }> {
