@@ -15,7 +15,7 @@ import type { MediaVolume } from '../../../shared/media.js';
 import { writeBundle, type WriteBundleResult } from '../../../electron/core/export/write-bundle.js';
 import type { OpenOnePassDestination, OnePassWritten } from '../../../electron/core/export/one-pass-write.js';
 import { MediaOutput } from '../../../electron/core/media/output/media-output.js';
-import { openpgpSigner } from '../../../electron/core/crypto/bundle-signer.js';
+import { combineSignatures, openpgpSigner } from '../../../electron/core/crypto/bundle-signer.js';
 import { checkBundle } from '../../../electron/core/verify/check-bundle.js';
 import { AirlockError } from '../../../electron/core/errors.js';
 import { makeSigner, type TestSigner } from '../../helpers/hostile-tar.js';
@@ -249,6 +249,44 @@ describe.skipIf(missing !== null && !process.env['CI'])(`export to media in one 
     expect((failure?.data as { differsIn: string }).differsIn).toMatch(/^data\/src\/big\.bin \(against its SHA-256/u);
     expect(target).toBeGreaterThan(0);
     await rm(join(ext4.mountPoint, 'wrapped.airlock.tar'));
+  }, 60_000);
+
+  it('ext4: a signature that does not fit the room left for it: the one-pass file is removed and the bundle written in two passes', async () => {
+    const inProcess = openpgpSigner(signer.privateKey);
+    let calls = 0;
+    // The stand-in signature is one packet; the real one two: a block longer than laid out.
+    const growing = {
+      ...inProcess,
+      sign: async (data: Uint8Array, date?: Date) => {
+        calls += 1;
+        const one = await inProcess.sign(data, date);
+        return calls === 1 ? one : combineSignatures([one, await inProcess.sign(data, date)]);
+      },
+    };
+    const output = new MediaOutput({ targets: [volumeOf(ext4)], signIndex: () => Promise.reject(new Error('not split')), readBack: true });
+    let offered = 0;
+    const result = await writeBundle({
+      selection: [src],
+      name: 'refit',
+      sequence: 9,
+      identity: { station: 'st', operator: 'op', organization: 'Org' },
+      signers: [growing],
+      now,
+      outDir: ext4.mountPoint,
+      openOutput: output.open,
+      onePassTo: async (plan) => {
+        offered += 1;
+        return output.openOnePass(plan);
+      },
+    });
+    expect(offered).toBe(1);
+    expect(calls).toBe(2);
+    expect(output.report().volumes[0]?.readBack).toMatchObject({ ok: true, checkedBy: 'sha256' });
+    const { readdir } = await import('node:fs/promises');
+    expect((await readdir(ext4.mountPoint)).filter((f) => f !== 'lost+found')).toEqual(['refit.airlock.tar']);
+    const check = await checkBundle({ bundlePath: result.bundlePath, trusted: [signer.trusted] });
+    expect(check.problems).toEqual([]);
+    await rm(result.bundlePath);
   }, 60_000);
 
   it('cancelled during the one pass: nothing at the final name, no temp file left on the medium', async () => {
