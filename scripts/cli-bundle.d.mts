@@ -5,6 +5,8 @@ export declare function cliBundleState(root?: string): 'fresh' | 'stale' | 'miss
 export declare const workerEntryNames: string[];
 /** node's built-in modules the CLI bundle requires on first use (each an object of exports). */
 export declare const LAZY_BUILTINS: string[];
+/** Vendor libraries (vendor-<name>.cjs) the CLI bundle requires when one of their exports is first read. */
+export declare const LAZY_VENDOR_LIBRARIES: string[];
 export declare function cliBuildOptions(outdir: string): import('esbuild').BuildOptions;
 /** scripts/cli-fresh.cjs: the source tree's mtimes (folders end in `/`), the stamp's text, and where it lives under a root. */
 export declare function snapshotSources(root?: string): Record<string, number>;

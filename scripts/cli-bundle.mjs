@@ -2,6 +2,7 @@
 // source file it was built from has changed) is scripts/cli-fresh.cjs, which bin/airlock.cjs asks
 // on every start; the build and the bench reach it through here.
 import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cliFresh from './cli-fresh.cjs';
@@ -19,20 +20,68 @@ export const workerEntryNames = readdirSync(workerEntryDir)
 /**
  * The large libraries only some commands use, each bundled into a file of its own beside
  * airlock.cjs (vendor-<name>.cjs, with its own code cache) instead of into it: reading and
- * compiling their 1.9 MB is most of what start-up spent before the first line of a command ran,
- * and core loads both on first use only (crypto/openpgp-lazy.ts, oci/registry/registry-http.ts).
+ * compiling them is most of what start-up spent before the first line of a command ran.
+ * openpgp.js and undici are imported dynamically, on first use (crypto/openpgp-lazy.ts,
+ * oci/registry/registry-http.ts); the rest through stand-ins (LAZY_VENDOR_LIBRARIES).
  */
-export const VENDOR_LIBRARIES = ['openpgp', 'undici'];
+export const VENDOR_LIBRARIES = ['openpgp', 'undici', 'zod', 'tar', 'yaml', 'yauzl'];
 export const vendorBundleName = (library) => `vendor-${library}`;
+/**
+ * Vendor libraries that modules of ours import statically but call only inside functions: zod
+ * (the schemas of files most commands never read are built on first use, electron/core/on-first-use.ts),
+ * tar (the bundle format), yaml and yauzl (content inspection). A static import would require the
+ * bundle where the importing module is initialised, so each is served by a stand-in whose exports
+ * are getters that require the bundle when first read, as LAZY_BUILTINS does for node's modules:
+ * `keys list` on a valid trust store, `--version` and `--help` read none of their 1.2 MB
+ * (docs/design-notes.md, "CLI start-up, round 4"). A library here must load with require() on
+ * the node that builds (the stand-in's names are its exports there): not an ES-module-only one.
+ */
+export const LAZY_VENDOR_LIBRARIES = ['zod', 'tar', 'yaml', 'yauzl'];
 
 /** Every import of a vendor library from our code becomes a require() of its own bundle (loaded where the import() runs). */
 const vendorBundles = {
   name: 'airlock-vendor-bundles',
   setup(build) {
-    const filter = new RegExp(`^(?:${VENDOR_LIBRARIES.join('|')})$`);
+    const eager = VENDOR_LIBRARIES.filter((library) => !LAZY_VENDOR_LIBRARIES.includes(library));
+    const filter = new RegExp(`^(?:${eager.join('|')})$`);
     build.onResolve({ filter }, (args) => {
       if (args.kind === 'entry-point' || args.importer.includes('/node_modules/')) return undefined;
       return { path: `./${vendorBundleName(args.path)}.cjs`, external: true };
+    });
+  },
+};
+
+const LAZY_VENDOR_NAMESPACE = 'airlock-lazy-vendor';
+const requireFromRepo = createRequire(fileURLToPath(import.meta.url));
+
+/** Every import of a LAZY_VENDOR_LIBRARIES library from our code: a stand-in requiring its bundle when an export is first read. */
+const lazyVendorBundles = {
+  name: 'airlock-lazy-vendor-bundles',
+  setup(build) {
+    const filter = new RegExp(`^(?:${LAZY_VENDOR_LIBRARIES.join('|')})$`);
+    build.onResolve({ filter }, (args) => {
+      if (args.kind === 'entry-point' || args.importer.includes('/node_modules/')) return undefined;
+      return { path: args.path, namespace: LAZY_VENDOR_NAMESPACE };
+    });
+    // The stand-in's own require() is of the bundle beside airlock.cjs (scripts/cli-loader.cjs serves it from its code cache).
+    // esbuild's filters are Go regular expressions: no flags.
+    build.onResolve({ filter: /^\.\/vendor-[a-z0-9-]+\.cjs$/, namespace: LAZY_VENDOR_NAMESPACE }, (args) => ({ path: args.path, external: true }));
+    build.onLoad({ filter: /^/, namespace: LAZY_VENDOR_NAMESPACE }, (args) => {
+      // The library's exports as node loads it where the build runs: the names the stand-in forwards.
+      const real = requireFromRepo(args.path);
+      const names = Object.getOwnPropertyNames(real).filter((name) => name !== '__esModule');
+      const getters = names.map((name) => `  ${JSON.stringify(name)}: { enumerable: true, get: () => load()[${JSON.stringify(name)}] },`);
+      return {
+        loader: 'js',
+        contents: [
+          `// ${args.path}, required from its own bundle when one of its exports is first read (scripts/cli-bundle.mjs, LAZY_VENDOR_LIBRARIES).`,
+          'let real;',
+          `const load = () => (real ??= require(${JSON.stringify(`./${vendorBundleName(args.path)}.cjs`)}));`,
+          // A plain value, not a getter: esbuild's interop reads __esModule when the module is imported, which must not load the bundle.
+          `Object.defineProperty(module.exports, "__esModule", { value: ${real.__esModule === true ? 'true' : 'false'} });`,
+          `Object.defineProperties(module.exports, {\n${getters.join('\n')}\n});`,
+        ].join('\n'),
+      };
     });
   },
 };
@@ -114,7 +163,7 @@ export function cliBuildOptions(outdir) {
       ...Object.fromEntries(workerEntryNames.map((name) => [name, join(workerEntryDir, `${name}.ts`)])),
       ...Object.fromEntries(VENDOR_LIBRARIES.map((library) => [vendorBundleName(library), library])),
     },
-    plugins: [vendorBundles, lazyBuiltins],
+    plugins: [vendorBundles, lazyVendorBundles, lazyBuiltins],
     // import() of a vendor bundle as require(): scripts/cli-loader.cjs serves the bundle's require() from the code cache.
     supported: { 'dynamic-import': false },
     outdir,

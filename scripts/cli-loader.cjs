@@ -1,7 +1,7 @@
 // Runs the prebuilt CLI bundle (dist/cli/airlock.cjs) with V8's code cache for it, the way Node
 // would run it with require(), but compiled from the cache instead of from source.
 // `--write-code-cache` (used by scripts/build-cli.mjs) compiles the bundle, runs one light command
-// with it (`keys list` on a throwaway home) and then writes the cache: V8 puts in it the bytecode
+// with it (`keys list` on a throwaway home with a config.json) and then writes the caches: V8 puts in them the bytecode
 // of every function compiled so far, i.e. not only the top level but the module initialisers,
 // commander, zod and the station opening that every command runs, which would otherwise be
 // compiled lazily on every start. (Compiling every function first with --no-lazy would cover more
@@ -54,11 +54,17 @@ function readCache(file) {
   }
 }
 
+/** With --write-code-cache: the vendor bundles the training run loaded, compiled from source, whose caches are written after it. */
+let trainedVendors = null;
+
 /** Runs `file` as the CommonJS module `require(file)` would make, from its code cache; its own require() of a vendor bundle comes back here. */
 function runCached(file, parent) {
   const cached = Module._cache[file];
   if (cached) return cached.exports;
-  return runScript(file, compile(file, readCache(file)), parent);
+  if (trainedVendors === null) return runScript(file, compile(file, readCache(file)), parent);
+  const script = compile(file, undefined);
+  trainedVendors.set(file, script);
+  return runScript(file, script, parent);
 }
 
 /** Runs the compiled `file` as its CommonJS module. */
@@ -92,22 +98,38 @@ function writeCache(file, script) {
 /** The command whose start-up the cache of airlock.cjs is made from: what every command does before its own work (parse, open the home, read config and trust store). */
 const TRAINING_ARGS = ['keys', 'list', '--json'];
 
+/**
+ * The training home holds a config.json that only the zod schema can judge: a station name of 100
+ * keys (U+1F511) is 100 characters, within the limit of 200, but 200 UTF-16 units plus the
+ * prefix, over it, so the check without zod (electron/core/home/station-config-plain.ts) leaves
+ * it to the schema. Reading it loads zod (vendor-zod.cjs, on first use since
+ * scripts/cli-bundle.mjs's LAZY_VENDOR_LIBRARIES) and builds and runs the config's schemas, the
+ * forward section's included, so zod's cache too holds the code that validating a file runs.
+ */
+const trainingConfig = (home) => ({
+  stationName: `code cache training ${'\u{1F511}'.repeat(100)}`,
+  forward: { jsonLines: { path: path.join(home, 'forward.jsonl') } },
+});
+
 function writeCodeCaches() {
-  // The vendor bundles: compiled, not run (running openpgp.js's key generation here would be slow for what it saves once per command that signs).
-  for (const name of readdirSync(bundleDir).filter((entry) => /^vendor-[a-z0-9-]+\.cjs$/u.test(entry))) {
-    const file = path.join(bundleDir, name);
-    writeCache(file, compile(file, undefined));
-  }
+  trainedVendors = new Map();
   const script = compile(bundlePath, undefined);
   const home = mkdtempSync(path.join(tmpdir(), 'airlock-code-cache-'));
+  writeFileSync(path.join(home, 'config.json'), `${JSON.stringify(trainingConfig(home))}\n`);
   process.argv = [process.argv[0], bundlePath, '--home', home, ...TRAINING_ARGS];
   const done = (code) => {
     rmSync(home, { recursive: true, force: true });
     if (code !== 0)
       process.stderr.write(
-        `cli-loader: \`airlock ${TRAINING_ARGS.join(' ')}\` on an empty home ended with ${String(code)}; the code cache covers less of the start-up\n`,
+        `cli-loader: \`airlock ${TRAINING_ARGS.join(' ')}\` on a new home ended with ${String(code)}; the code cache covers less of the start-up\n`,
       );
     writeCache(bundlePath, script);
+    // The vendor bundles the run loaded: with the code it ran. The others: compiled, not run
+    // (running openpgp.js's key generation here would be slow for what it saves once per command that signs).
+    for (const name of readdirSync(bundleDir).filter((entry) => /^vendor-[a-z0-9-]+\.cjs$/u.test(entry))) {
+      const file = path.join(bundleDir, name);
+      writeCache(file, trainedVendors.get(file) ?? compile(file, undefined));
+    }
     process.exitCode = 0;
   };
   runScript(bundlePath, script, module).finished.then(done, (error) => {

@@ -1,18 +1,7 @@
 import { Command, CommanderError, type OutputConfiguration } from 'commander';
 import { EXIT } from '../../shared/exit-codes.js';
 import { AirlockError, toAirlockError } from '../core/index.js';
-import { registerApprove } from './commands/approve.js';
-import { registerAudit } from './commands/audit.js';
-import { registerExport } from './commands/export.js';
-import { registerImport } from './commands/import.js';
-import { registerKeys } from './commands/keys.js';
-import { registerMedia } from './commands/media.js';
-import { registerQuarantine } from './commands/quarantine.js';
-import { registerPolicy } from './commands/policy.js';
-import { registerVerify } from './commands/verify.js';
-import { registerFeed } from './commands/feed.js';
-import { registerWatch } from './commands/watch.js';
-import { registerChannels } from './commands/channels.js';
+import { COMMAND_TABLE, commandsFor, type DefineCommands } from './command-table.js';
 import { createContext, reportFailure, type GlobalOptions } from './context.js';
 import type { CliIo } from './io.js';
 import { JSON_ERROR_SHAPE, JSON_SHAPES, NO_JSON_COMMANDS } from './json-shapes.js';
@@ -33,8 +22,16 @@ export function* allCommands(command: Command): Generator<Command> {
   }
 }
 
-/** The whole `airlock` program as commander defines it: what runCli parses and the man page and completions are generated from. */
-export function buildProgram(io: CliIo, args: readonly string[] = []): { program: Command; ctx: ReturnType<typeof createContext> } {
+/**
+ * The `airlock` program as commander defines it: what runCli parses and the man page and
+ * completions are generated from. `commands` are the top-level commands defined (default all;
+ * runCli defines only the one a run names, command-table.ts).
+ */
+export function buildProgram(
+  io: CliIo,
+  args: readonly string[] = [],
+  commands: readonly DefineCommands[] = COMMAND_TABLE.map((entry) => entry.define),
+): { program: Command; ctx: ReturnType<typeof createContext> } {
   const program = new Command();
   program
     .name('airlock')
@@ -52,18 +49,7 @@ export function buildProgram(io: CliIo, args: readonly string[] = []): { program
 
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
   const ctx = createContext(io, globals, () => args.includes('--json') || globals().json === true);
-  registerKeys(program, ctx);
-  registerExport(program, ctx);
-  registerVerify(program, ctx);
-  registerImport(program, ctx);
-  registerApprove(program, ctx);
-  registerAudit(program, ctx);
-  registerMedia(program, ctx);
-  registerQuarantine(program, ctx);
-  registerPolicy(program, ctx);
-  registerFeed(program, ctx);
-  registerWatch(program, ctx);
-  registerChannels(program, ctx);
+  for (const define of commands) define(program, ctx);
   for (const command of [program, ...allCommands(program)]) {
     const path = commandPath(command);
     command.exitOverride();
@@ -114,9 +100,13 @@ function usageError(error: CommanderError, ctx: ReturnType<typeof createContext>
   return new AirlockError('USAGE', detail, { cause: error, data: { command } });
 }
 
-/** Run `airlock ...` with the given arguments (without node and script) and return the exit code. */
-export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
-  const { program, ctx } = buildProgram(io, args);
+/**
+ * Run `airlock ...` with the given arguments (without node and script) and return the exit code.
+ * Only the command the arguments name is defined (command-table.ts); `defineAll` defines every one
+ * (test/unit/cli/command-table.test.ts compares the two).
+ */
+export async function runCli(args: readonly string[], io: CliIo, defineAll = false): Promise<number> {
+  const { program, ctx } = buildProgram(io, args, defineAll ? undefined : commandsFor(args));
   try {
     await program.parseAsync([...args], { from: 'user' });
   } catch (error) {

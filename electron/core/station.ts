@@ -137,14 +137,13 @@ export class Station {
   /**
    * A command about to verify (or import) `bundlePath` calls this first: for a large plain bundle
    * file it starts the payload lanes' worker thread now, so it has booted by the time the tag
-   * manifest is authenticated (verify/parallel/warm-lane-worker.ts). Reads nothing of the bundle.
+   * manifest is authenticated (verify/parallel/warm-lane-worker.ts). Reads nothing of the payload.
+   * Awaited before Station.open: otherwise the station's modules (the config schemas) were
+   * evaluated in the microtask before the worker's start, delaying its boot by as much.
    */
-  static warmPayloadLanes(bundlePath: string): void {
+  static async warmPayloadLanes(bundlePath: string): Promise<void> {
     // Never a failure of the command: without a warm worker the lanes start their own.
-    void import('./verify/parallel/warm-lane-worker.js').then(
-      ({ warmLaneWorker }) => warmLaneWorker(bundlePath),
-      () => null,
-    );
+    await import('./verify/parallel/warm-lane-worker.js').then(({ warmLaneWorker }) => warmLaneWorker(bundlePath)).catch(() => null);
   }
 
   static async open(options: OpenStationOptions = {}): Promise<Station> {

@@ -50,6 +50,8 @@ export interface InProcessOptions {
   signal?: AbortSignal;
   /** Sees stderr text as it is written (e.g. to cancel at a given progress phase). */
   onStderr?: (text: string) => void;
+  /** Define every command, not only the one the arguments name (runCli's `defineAll`). */
+  defineAll?: boolean;
 }
 
 /** `airlock ARGS` in this process, with captured stdout/stderr and a non-TTY stdin. */
@@ -73,7 +75,7 @@ export async function runAirlock(args: readonly string[], options: InProcessOpti
     stderrIsTTY: options.stderrIsTTY ?? false,
     signal: options.signal ?? new AbortController().signal,
   };
-  const code = await runCli(args, io);
+  const code = await runCli(args, io, options.defineAll);
   stdout.end();
   stderr.end();
   // PassThrough delivers written data on the next ticks: let it drain before reading.

@@ -17,7 +17,7 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
     )
     .action(async (bundle: string, opts: { json?: boolean }) => {
       // The lanes' worker boots while the station opens (a large plain bundle file only; nothing of it is read here).
-      if (bundle !== '-') Station.warmPayloadLanes(bundle);
+      if (bundle !== '-') await Station.warmPayloadLanes(bundle);
       await ctx.run(async (station, io) => {
         const stdin = bundleFromStdin(io, bundle);
         const progress = progressLine(io);

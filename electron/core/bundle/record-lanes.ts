@@ -60,11 +60,19 @@ const PARALLEL_MIN_FILES = 64;
 const PARALLEL_MIN_BYTES = 32 << 20;
 
 /**
+ * The writing worker holds one batch of paths and outcomes at a time; V8's default young generation
+ * (semi-spaces doubled up to 16 MiB as objects survive) is mostly empty pages that count in the
+ * export's peak RSS (issue #18: 13 MB of heap in a 200,000-file export). The import's small-file
+ * worker is bounded the same way (import/small-file-queue.ts).
+ */
+const LANE_WORKER_HEAP = { maxYoungGenerationSizeMb: 4 };
+
+/**
  * The two lanes. The worker thread is started at once, so that it boots (tens of milliseconds)
  * while the scan and layout still run here; `close()` ends it whether or not it was used.
  */
 export class RecordLanes {
-  private readonly worker = startWorker('record-lane-worker');
+  private readonly worker = startWorker('record-lane-worker', { resourceLimits: LANE_WORKER_HEAP });
   private used = false;
   /** Why the worker ended before write() handed it work (its script failed to load): reported then, never an unhandled 'error'. */
   private early: Error | null = null;

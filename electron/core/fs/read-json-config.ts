@@ -5,9 +5,12 @@ import { AirlockError, errnoOf } from '../errors.js';
 /**
  * Read a JSON file from the station home and validate it. A missing file is `whenMissing`; an
  * unreadable, non-JSON or off-schema file is CONFIG_INVALID naming the file and each bad field,
- * so an operator can fix it without guessing.
+ * so an operator can fix it without guessing. `schema` is asked for only when there is a file to
+ * validate (a schema built on first use, on-first-use.ts, is then never built for a missing file).
+ * `plain`, where given, is a check without zod for the common case: its result is taken when it
+ * has one, and the schema decides whenever it returns undefined (keys/trust-store-plain.ts).
  */
-export async function readJsonConfig<T>(path: string, schema: z.ZodType<T>, whenMissing: T): Promise<T> {
+export async function readJsonConfig<T>(path: string, schema: () => z.ZodType<T>, whenMissing: T, plain?: (json: unknown) => T | undefined): Promise<T> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -21,7 +24,9 @@ export async function readJsonConfig<T>(path: string, schema: z.ZodType<T>, when
   } catch (error) {
     throw new AirlockError('CONFIG_INVALID', `${path} is not valid JSON: ${(error as Error).message}`, { path });
   }
-  const parsed = schema.safeParse(json);
+  const checked = plain?.(json);
+  if (checked !== undefined) return checked;
+  const parsed = schema().safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
     throw new AirlockError('CONFIG_INVALID', `${path}: ${issues}`, { path });

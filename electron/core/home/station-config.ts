@@ -5,40 +5,48 @@ import { AirlockError } from '../errors.js';
 import { readJsonConfig } from '../fs/read-json-config.js';
 import type { HomePaths } from './station-home.js';
 import { STATION_LANGUAGES } from '../../../shared/language.js';
-import { ForwardConfigSchema } from './forward-config.js';
+import { onFirstUse } from '../on-first-use.js';
+import { forwardConfigSchema } from './forward-config.js';
+import { isPlainSingleLine, plainStationConfig } from './station-config-plain.js';
 
-export const singleLine = z
-  .string()
-  .min(1)
-  .max(200)
-  .refine((value) => !/[\r\n\u0000-\u001f]/u.test(value), 'must be one line without control characters');
+// The schemas are built on first use (a home without config.json never builds them); a config.json
+// as most stations have is read without them (station-config-plain.ts), anything else is judged by them.
+export const singleLine = onFirstUse(() =>
+  z
+    .string()
+    .min(1)
+    .max(200)
+    .refine((value) => !/[\r\n\u0000-\u001f]/u.test(value), 'must be one line without control characters'),
+);
 
-export const StationConfigSchema = z
-  .object({
-    stationName: singleLine.optional(),
-    operatorName: singleLine.optional(),
-    organization: singleLine.optional(),
-    /** Folders listed as removable media (a diode's receive folder, a test's loop mount): absolute paths. */
-    mediaRoots: z
-      .array(
-        z
-          .string()
-          .min(1)
-          .max(4096)
-          .refine((path) => isAbsolute(path) && !/[\u0000-\u001f]/u.test(path), 'must be an absolute path without control characters'),
-      )
-      .max(64)
-      .optional(),
-    /** Audit forwarding to a SIEM (issue #17.3, docs/siem.md): contract names, see forward-config.ts. */
-    forward: ForwardConfigSchema.optional(),
-    /** Media larger than this many bytes get a warning before writing (issue #19.4). Default 512 GiB (shared/media.ts). */
-    largeMediumBytes: z.number().int().positive().optional(),
-    /** The station's language (issue #19): its PDF receipts are written in it. Default "en". */
-    language: z.enum(STATION_LANGUAGES).optional(),
-  })
-  .strict();
+export const stationConfigSchema = onFirstUse(() =>
+  z
+    .object({
+      stationName: singleLine().optional(),
+      operatorName: singleLine().optional(),
+      organization: singleLine().optional(),
+      /** Folders listed as removable media (a diode's receive folder, a test's loop mount): absolute paths. */
+      mediaRoots: z
+        .array(
+          z
+            .string()
+            .min(1)
+            .max(4096)
+            .refine((path) => isAbsolute(path) && !/[\u0000-\u001f]/u.test(path), 'must be an absolute path without control characters'),
+        )
+        .max(64)
+        .optional(),
+      /** Audit forwarding to a SIEM (issue #17.3, docs/siem.md): contract names, see forward-config.ts. */
+      forward: forwardConfigSchema().optional(),
+      /** Media larger than this many bytes get a warning before writing (issue #19.4). Default 512 GiB (shared/media.ts). */
+      largeMediumBytes: z.number().int().positive().optional(),
+      /** The station's language (issue #19): its PDF receipts are written in it. Default "en". */
+      language: z.enum(STATION_LANGUAGES).optional(),
+    })
+    .strict(),
+);
 
-export type StationConfig = z.infer<typeof StationConfigSchema>;
+export type StationConfig = z.infer<ReturnType<typeof stationConfigSchema>>;
 
 export interface StationIdentity {
   station: string;
@@ -48,13 +56,14 @@ export interface StationIdentity {
 }
 
 export async function readStationConfig(paths: HomePaths): Promise<StationConfig> {
-  return readJsonConfig(paths.config, StationConfigSchema, {});
+  return readJsonConfig(paths.config, stationConfigSchema, {}, plainStationConfig);
 }
 
 export function stationIdentity(config: StationConfig, operatorOverride?: string): StationIdentity {
   const osUser = safeOsUser();
   const operatorName = operatorOverride ?? config.operatorName;
-  if (operatorName !== undefined && !singleLine.safeParse(operatorName).success) {
+  // A name the plain check takes is one the schema takes (station-config-plain.ts); any other goes to the schema.
+  if (operatorName !== undefined && !isPlainSingleLine(operatorName) && !singleLine().safeParse(operatorName).success) {
     throw new AirlockError('USAGE', 'The operator name must be one line of at most 200 characters.');
   }
   return {

@@ -21,8 +21,8 @@ import {
 import { AirlockError } from '../errors.js';
 import { writeFileDurably } from '../fs/durable.js';
 import { readJsonConfig } from '../fs/read-json-config.js';
-import { DEFAULT_POLICY, resolvePolicy, StationPolicySchema, type StationPolicy, type StationPolicyFile } from '../policy/station-policy.js';
-import { readStationConfig, safeOsUser, StationConfigSchema, stationIdentity, type StationConfig } from './station-config.js';
+import { DEFAULT_POLICY, resolvePolicy, stationPolicySchema, type StationPolicy, type StationPolicyFile } from '../policy/station-policy.js';
+import { readStationConfig, safeOsUser, stationConfigSchema, stationIdentity, type StationConfig } from './station-config.js';
 import type { HomePaths } from './station-home.js';
 
 type PolicyValues = { [F in PolicyField]: number };
@@ -61,7 +61,7 @@ function preservedFields(config: StationConfig, policy: StationPolicyFile): stri
 }
 
 export function readStationPolicyFile(paths: HomePaths): Promise<StationPolicyFile> {
-  return readJsonConfig(paths.policy, StationPolicySchema, {});
+  return readJsonConfig(paths.policy, stationPolicySchema, {});
 }
 
 export async function readStationSettings(paths: HomePaths): Promise<StationSettings> {
@@ -156,8 +156,8 @@ export async function updateStationSettings(paths: HomePaths, patch: SettingsPat
   const [config, policyFile] = await Promise.all([readStationConfig(paths), readStationPolicyFile(paths)]);
   const configUpdate = applyConfigPatch(config, patch.config, patch.language);
   const policyUpdate = applyPolicyPatch(policyFile, patch.policy);
-  const nextConfig = validated(StationConfigSchema, configUpdate.next, 'config.json');
-  const nextPolicy = validated(StationPolicySchema, policyUpdate.next, 'policy.json');
+  const nextConfig = validated(stationConfigSchema(), configUpdate.next, 'config.json');
+  const nextPolicy = validated(stationPolicySchema(), policyUpdate.next, 'policy.json');
   if (configUpdate.changes.length > 0) await writeFileDurably(paths.config, `${JSON.stringify(nextConfig, null, 2)}\n`);
   if (policyUpdate.changes.length > 0) await writeFileDurably(paths.policy, `${JSON.stringify(nextPolicy, null, 2)}\n`);
   return [...configUpdate.changes, ...policyUpdate.changes];

@@ -17,7 +17,7 @@ import { replayFinding, replayNotChecked, withFinding } from '../policy/policy-f
 import { findPriorImport, highestSequenceFrom, type ImportIdentity, type PriorImport } from './replay-guard.js';
 import { claimImport, folderId, noteStagedTotals, settleFailed, settleImported, type ClaimOutcome, type StagedFolderId } from './import-claim.js';
 import { cleanLeftoverStaging, StagingDirectory } from './staging.js';
-import { flushStaged } from './staged-sync.js';
+import { flushStaged, flushStagedWhile } from './staged-sync.js';
 import type { ContentInspector } from '../inspect/content-inspector.js';
 import { ImportChannelCheck } from '../channels/import-channel.js';
 import { pastCommitProgress, reportingWhile } from '../jobs/progress-heartbeat.js';
@@ -265,10 +265,15 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     }
     const id: number = claimId;
     noteStagedTotals(options.db, id, result.bundle.files, result.bundle.bytes);
-    await flushStaged(staging, options.onProgress);
+    // The audit log's per-file rows, staged before the commit (a phase with progress that a cancel can stop, issue #18),
+    // while the flush runs: the last small files and the syncfs leave this thread idle.
+    auditRows = await flushStagedWhile(
+      staging,
+      options.onProgress,
+      () => stageAuditFileRows(options.db, payload, payload.length, { signal: options.signal, onProgress: options.onProgress }),
+      (rows) => rows.discard(),
+    );
     if (options.signal?.aborted) throw new AirlockError('CANCELLED');
-    // The audit log's per-file rows, staged before the commit: a phase with progress that a cancel can stop (issue #18).
-    auditRows = await stageAuditFileRows(options.db, payload, payload.length, { signal: options.signal, onProgress: options.onProgress });
     await options.beforeCommit?.({ payloadDir: staging.payloadDir, tagmanifestSha256: (identity as ImportIdentity).tagmanifestSha256 });
     if (options.signal?.aborted) throw new AirlockError('CANCELLED');
     const finalTarget: string = target;

@@ -1,6 +1,7 @@
 import type { PublicKey } from 'openpgp';
 import { openpgp } from '../crypto/openpgp-lazy.js';
 import { z } from 'zod';
+import { onFirstUse } from '../on-first-use.js';
 import { normalizeFingerprint } from '../../../shared/fingerprint.js';
 import { AirlockError } from '../errors.js';
 import { writeFileDurably } from '../fs/durable.js';
@@ -9,27 +10,31 @@ import type { TrustedKey } from '../crypto/detached-signature.js';
 import { OPENPGP_CONFIG } from '../crypto/openpgp-config.js';
 import type { HomePaths } from '../home/station-home.js';
 import { describeKey, parseTrustablePublicKey } from './public-key.js';
+import { plainTrustStore } from './trust-store-plain.js';
 
-const TrustedSignerSchema = z.object({
-  fingerprint: z.string().regex(/^[0-9A-F]{40}$|^[0-9A-F]{64}$/u),
-  label: z.string().max(200).nullable(),
-  role: z.string().max(50).nullable(),
-  userIds: z.array(z.string()),
-  algorithm: z.string(),
-  addedAt: z.string(),
-  publicKey: z.string(),
-  revokedAt: z.string().optional(),
-  retiredAt: z.string().optional(),
+// The one definition of a valid trust store, built on first use (on-first-use.ts): a store as this
+// module writes it is read without it (trust-store-plain.ts), anything else is judged by it.
+export const trustStoreSchema = onFirstUse(() => {
+  const trustedSigner = z.object({
+    fingerprint: z.string().regex(/^[0-9A-F]{40}$|^[0-9A-F]{64}$/u),
+    label: z.string().max(200).nullable(),
+    role: z.string().max(50).nullable(),
+    userIds: z.array(z.string()),
+    algorithm: z.string(),
+    addedAt: z.string(),
+    publicKey: z.string(),
+    revokedAt: z.string().optional(),
+    retiredAt: z.string().optional(),
+  });
+  return z.object({ version: z.literal(1), signers: z.array(trustedSigner) });
 });
 
-const TrustStoreSchema = z.object({ version: z.literal(1), signers: z.array(TrustedSignerSchema) });
-
-export type TrustedSigner = z.infer<typeof TrustedSignerSchema>;
+export type TrustedSigner = z.infer<ReturnType<typeof trustStoreSchema>>['signers'][number];
 
 export const ROLE_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/u;
 
 export async function readTrustStore(paths: HomePaths): Promise<TrustedSigner[]> {
-  return (await readJsonConfig(paths.trustStore, TrustStoreSchema, { version: 1 as const, signers: [] })).signers;
+  return (await readJsonConfig(paths.trustStore, trustStoreSchema, { version: 1 as const, signers: [] }, plainTrustStore)).signers;
 }
 
 export async function writeTrustStoreEntries(paths: HomePaths, signers: TrustedSigner[]): Promise<void> {

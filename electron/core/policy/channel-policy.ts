@@ -5,51 +5,58 @@
  * unknown fields are refused (CONFIG_INVALID naming the field). Absent section: the defaults.
  */
 import { z } from 'zod';
+import { onFirstUse } from '../on-first-use.js';
 import { CHANNEL_NAME_PATTERN } from '../../../shared/channels.js';
 import type { ProblemCode } from '../../../shared/problems.js';
 
 /** `refuse`: the bundle is rejected, nothing imported; `warn`: imported, the finding recorded. */
-const decision = z.enum(['refuse', 'warn']);
-export type ChannelDecision = z.infer<typeof decision>;
+export type ChannelDecision = 'refuse' | 'warn';
 
 /**
  * The first bundle from a signer on a channel whose number is above 1 (a station joining a channel
  * that started before it): `accept` takes it as the baseline silently, `warn` takes it with a
  * CHANNEL_FIRST_CONTACT finding on record, `refuse` rejects it (the channel must start at 1 here).
  */
-const firstContact = z.enum(['accept', 'warn', 'refuse']);
-export type FirstContactRule = z.infer<typeof firstContact>;
+export type FirstContactRule = 'accept' | 'warn' | 'refuse';
 
-/** Seconds of silence allowed on a channel: at least a minute, at most a year. */
-const interval = z
-  .number()
-  .int()
-  .min(60)
-  .max(366 * 86_400);
+/**
+ * policy.json's `channels` schema, built on first use: recovery at open and the receiving side import
+ * this module for every command (channelDecision), the schema is needed only to read policy.json.
+ */
+export const channelPolicySchema = onFirstUse(() => {
+  const decision = z.enum(['refuse', 'warn']) satisfies z.ZodType<ChannelDecision>;
+  const firstContact = z.enum(['accept', 'warn', 'refuse']) satisfies z.ZodType<FirstContactRule>;
+  /** Seconds of silence allowed on a channel: at least a minute, at most a year. */
+  const interval = z
+    .number()
+    .int()
+    .min(60)
+    .max(366 * 86_400);
 
-export const ChannelPolicySchema = z
-  .object({
-    /** Refuse bundles that carry no channel stamp (default false: unstamped bundles import as before). */
-    require: z.boolean(),
-    /** The sequence skips ahead (bundles missing). Default warn. */
-    gap: decision,
-    /** Lower than the highest received: fills a gap, or an old bundle. Default warn. */
-    reordered: decision,
-    /** A different bundle with a sequence number already received. Default refuse. */
-    duplicate: decision,
-    /** Names a previous bundle other than the one received with the number before. Default refuse. */
-    backlinkBroken: decision,
-    /** The first bundle seen from a signer on a channel carries a number above 1. Default warn (never a gap). */
-    firstContact,
-    /** Heartbeat alarm for every channel: seconds of silence allowed. Absent: no alarm. */
-    heartbeatIntervalSeconds: interval,
-    /** Per channel name: its own interval, or null for no alarm on that channel. */
-    channels: z.record(z.string().regex(CHANNEL_NAME_PATTERN, 'a channel name'), z.object({ heartbeatIntervalSeconds: interval.nullable() }).strict()),
-  })
-  .partial()
-  .strict();
+  return z
+    .object({
+      /** Refuse bundles that carry no channel stamp (default false: unstamped bundles import as before). */
+      require: z.boolean(),
+      /** The sequence skips ahead (bundles missing). Default warn. */
+      gap: decision,
+      /** Lower than the highest received: fills a gap, or an old bundle. Default warn. */
+      reordered: decision,
+      /** A different bundle with a sequence number already received. Default refuse. */
+      duplicate: decision,
+      /** Names a previous bundle other than the one received with the number before. Default refuse. */
+      backlinkBroken: decision,
+      /** The first bundle seen from a signer on a channel carries a number above 1. Default warn (never a gap). */
+      firstContact,
+      /** Heartbeat alarm for every channel: seconds of silence allowed. Absent: no alarm. */
+      heartbeatIntervalSeconds: interval,
+      /** Per channel name: its own interval, or null for no alarm on that channel. */
+      channels: z.record(z.string().regex(CHANNEL_NAME_PATTERN, 'a channel name'), z.object({ heartbeatIntervalSeconds: interval.nullable() }).strict()),
+    })
+    .partial()
+    .strict();
+});
 
-export type ChannelPolicyFile = z.infer<typeof ChannelPolicySchema>;
+export type ChannelPolicyFile = z.infer<ReturnType<typeof channelPolicySchema>>;
 
 export interface ChannelPolicy {
   require: boolean;

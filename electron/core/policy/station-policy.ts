@@ -1,58 +1,65 @@
 import { z } from 'zod';
+import { onFirstUse } from '../on-first-use.js';
 import { parseSizeText } from '../../../shared/size.js';
 import { readJsonConfig } from '../fs/read-json-config.js';
 import { STRICT_PORTABILITY, type PortabilityRules } from '../bundle/path-rules.js';
 import type { HomePaths } from '../home/station-home.js';
 import { DEFAULT_LIMITS, type BundleLimits } from './limits.js';
-import { InspectPolicySchema, resolveInspectPolicy, type InspectPolicy } from './inspect-policy.js';
-import { ChannelPolicySchema, DEFAULT_CHANNEL_POLICY, resolveChannelPolicy, type ChannelPolicy } from './channel-policy.js';
+import { inspectPolicySchema, resolveInspectPolicy, type InspectPolicy } from './inspect-policy.js';
+import { channelPolicySchema, DEFAULT_CHANNEL_POLICY, resolveChannelPolicy, type ChannelPolicy } from './channel-policy.js';
 
-const count = z.number().int().positive();
-/** A byte limit: a number, or a size as operators write it ("2G", "700M": powers of 1024). */
-const byteCount = z.preprocess((value) => (typeof value === 'string' ? (parseSizeText(value) ?? value) : value), count);
+/**
+ * policy.json in the station home, built on first use (on-first-use.ts): every verify and import
+ * loads this module, and a station without policy.json never needs the schema. Every field is
+ * optional; what is absent keeps its safe default.
+ */
+export const stationPolicySchema = onFirstUse(() => {
+  const count = z.number().int().positive();
+  /** A byte limit: a number, or a size as operators write it ("2G", "700M": powers of 1024). */
+  const byteCount = z.preprocess((value) => (typeof value === 'string' ? (parseSizeText(value) ?? value) : value), count);
 
-/** policy.json in the station home. Every field is optional; what is absent keeps its safe default. */
-export const StationPolicySchema = z
-  .object({
-    limits: z
-      .object({
-        maxEntries: count,
-        maxTotalBytes: byteCount,
-        maxFileBytes: byteCount,
-        maxPathDepth: count.max(1024),
-        maxPathBytes: count.max(65_536),
-        maxComponentBytes: count.max(1024),
-      })
-      .partial()
-      .strict()
-      .optional(),
-    names: z
-      .object({
-        allowControlCharacters: z.boolean(),
-        allowBidiCharacters: z.boolean(),
-        allowWindowsIncompatibleNames: z.boolean(),
-      })
-      .partial()
-      .strict()
-      .optional(),
-    /** Two-person rule: at least `count` distinct trusted signers, covering every listed role. */
-    requiredSigners: z
-      .object({
-        count: z.number().int().min(1).max(16),
-        roles: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/u)).optional(),
-      })
-      .strict()
-      .optional(),
-    /** How far in the future a signature's date may lie (clock drift between stations). */
-    clockSkewSeconds: z.number().int().min(0).max(86_400).optional(),
-    /** Content inspection on the receiving side (issue #16): absent, nothing is inspected. */
-    inspect: InspectPolicySchema.optional(),
-    /** Channel sequence findings and heartbeat alarms (issue #17.1, docs/channels.md): absent, the defaults. */
-    channels: ChannelPolicySchema.optional(),
-  })
-  .strict();
+  return z
+    .object({
+      limits: z
+        .object({
+          maxEntries: count,
+          maxTotalBytes: byteCount,
+          maxFileBytes: byteCount,
+          maxPathDepth: count.max(1024),
+          maxPathBytes: count.max(65_536),
+          maxComponentBytes: count.max(1024),
+        })
+        .partial()
+        .strict()
+        .optional(),
+      names: z
+        .object({
+          allowControlCharacters: z.boolean(),
+          allowBidiCharacters: z.boolean(),
+          allowWindowsIncompatibleNames: z.boolean(),
+        })
+        .partial()
+        .strict()
+        .optional(),
+      /** Two-person rule: at least `count` distinct trusted signers, covering every listed role. */
+      requiredSigners: z
+        .object({
+          count: z.number().int().min(1).max(16),
+          roles: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/u)).optional(),
+        })
+        .strict()
+        .optional(),
+      /** How far in the future a signature's date may lie (clock drift between stations). */
+      clockSkewSeconds: z.number().int().min(0).max(86_400).optional(),
+      /** Content inspection on the receiving side (issue #16): absent, nothing is inspected. */
+      inspect: inspectPolicySchema().optional(),
+      /** Channel sequence findings and heartbeat alarms (issue #17.1, docs/channels.md): absent, the defaults. */
+      channels: channelPolicySchema().optional(),
+    })
+    .strict();
+});
 
-export type StationPolicyFile = z.infer<typeof StationPolicySchema>;
+export type StationPolicyFile = z.infer<ReturnType<typeof stationPolicySchema>>;
 
 export interface StationPolicy {
   limits: BundleLimits;
@@ -104,7 +111,7 @@ export function resolvePolicy(file: StationPolicyFile): StationPolicy {
 
 /** The station's policy; a missing file means the defaults, a malformed one is an error that names the field. */
 export async function readStationPolicy(paths: HomePaths): Promise<StationPolicy> {
-  return resolvePolicy(await readJsonConfig(paths.policy, StationPolicySchema, {}));
+  return resolvePolicy(await readJsonConfig(paths.policy, stationPolicySchema, {}));
 }
 
 /** Why the proven signers do not satisfy the station's two-person rule, or null when they do. */

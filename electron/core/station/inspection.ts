@@ -6,12 +6,11 @@
  */
 import type { ScannerStatus } from '../../../shared/inspection.js';
 import { readJsonConfig } from '../fs/read-json-config.js';
-import { ContentInspector } from '../inspect/content-inspector.js';
-import { defaultInspectionParts } from '../inspect/default-parts.js';
+import type { ContentInspector } from '../inspect/content-inspector.js';
 import { createScanner } from '../inspect/scanner-for.js';
 import { scannerReadiness, type Readiness } from '../inspect/scanner-readiness.js';
 import type { InspectPolicy } from '../policy/inspect-policy.js';
-import { readStationPolicy, resolvePolicy, StationPolicySchema, type StationPolicy, type StationPolicyFile } from '../policy/station-policy.js';
+import { readStationPolicy, resolvePolicy, stationPolicySchema, type StationPolicy, type StationPolicyFile } from '../policy/station-policy.js';
 import { AirlockError } from '../errors.js';
 import { nameTaken } from '../fs/publish.js';
 import type { Problem } from '../../../shared/problems.js';
@@ -27,6 +26,12 @@ export interface OpenedInspection {
 export async function openInspection(policy: StationPolicy, now: Date, signal?: AbortSignal): Promise<OpenedInspection | null> {
   const inspect = policy.inspect;
   if (inspect === null) return null;
+  // Loaded only when the policy inspects: the type detectors (file-type and its tokenizers) cost every
+  // verify and import ~10 ms of module evaluation before the first payload byte (docs/design-notes.md, verify3).
+  const [{ ContentInspector }, { defaultInspectionParts }] = await Promise.all([
+    import('../inspect/content-inspector.js'),
+    import('../inspect/default-parts.js'),
+  ]);
   const scanner = inspect.scan ? createScanner(inspect.scan) : null;
   try {
     const scannerStatus = scanner ? await scanner.status(now, signal) : null;
@@ -92,7 +97,7 @@ export async function checkPolicyFile(context: StationContext, file: string | un
   const path = file ?? context.paths.policy;
   // A file named on the command line must be there: checking nothing is not a pass.
   if (file !== undefined && !(await nameTaken(file))) throw new AirlockError('CONFIG_INVALID', `${file}: no such file.`, { path: file });
-  const parsed = await readJsonConfig<StationPolicyFile | null>(path, StationPolicySchema, null);
+  const parsed = await readJsonConfig<StationPolicyFile | null>(path, stationPolicySchema, null);
   const resolved = resolvePolicy(parsed ?? {});
   const status = await statusFor(resolved.inspect, now, signal);
   return { file: path, exists: parsed !== null, resolved, ...status, readiness: scannerReadiness(status.scanner, resolved.inspect?.scan ?? null) };

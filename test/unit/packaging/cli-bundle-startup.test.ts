@@ -1,7 +1,8 @@
 /**
  * CLI start-up (issue #18): every command pays for what the bundle reads and evaluates before it
  * runs, so what only some commands need is loaded on first use: openpgp.js and undici are bundles
- * of their own (vendor-*.cjs) required behind a dynamic import, better-sqlite3 is required when a
+ * of their own (vendor-*.cjs) required behind a dynamic import, zod one required by a stand-in when
+ * a schema is first built (a config file to validate), better-sqlite3 is required when a
  * database opens, and Station loads each operation's module (tar, the transfer pipelines, the PDF
  * renderer, TLS for syslog and registries) when that operation runs. Checked on the bundle built
  * with the CLI's own options: statically (no copy of either library in airlock.cjs, no eager
@@ -10,13 +11,13 @@
  * do load them (keys generate, audit verify with a checkpoint signature) still behave.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAZY_BUILTINS, cliBuildOptions, repoRoot } from '../../../scripts/cli-bundle.mjs';
+import { LAZY_BUILTINS, LAZY_VENDOR_LIBRARIES, cliBuildOptions, repoRoot } from '../../../scripts/cli-bundle.mjs';
 
 let dir = '';
 beforeAll(async () => {
@@ -43,12 +44,16 @@ const TRACE = `process.on('exit', () => {
 
 let runs = 0;
 function airlock(...args: string[]): { status: number | null; stdout: string; stderr: string; loaded: Loaded } {
+  return airlockAt(join(dir, 'home'), ...args);
+}
+
+function airlockAt(home: string, ...args: string[]): { status: number | null; stdout: string; stderr: string; loaded: Loaded } {
   const env: NodeJS.ProcessEnv = { ...process.env, AIRLOCK_LOAD_TRACE: join(dir, `loaded-${String((runs += 1))}.json`) };
   delete env.NODE_OPTIONS;
   delete env.AIRLOCK_HOME;
   const preload = join(dir, 'trace-loads.cjs');
   if (!existsSync(preload)) writeFileSync(preload, TRACE);
-  const run = spawnSync(process.execPath, ['--require', preload, join(dir, 'cli', 'airlock.cjs'), '--home', join(dir, 'home'), ...args], {
+  const run = spawnSync(process.execPath, ['--require', preload, join(dir, 'cli', 'airlock.cjs'), '--home', home, ...args], {
     encoding: 'utf8',
     env,
   });
@@ -74,12 +79,25 @@ describe('the CLI bundle loads the heavy parts only when a command uses them', (
     }
   });
 
-  it('--version, --help and keys list load neither SQLite nor openpgp.js, undici, tar (zlib), TLS or the PDF renderer', () => {
+  it('keeps zod, tar, yaml and yauzl out of airlock.cjs: each bundle is required by a stand-in when an export is first read (LAZY_VENDOR_LIBRARIES)', () => {
+    const bundle = readFileSync(join(dir, 'cli', 'airlock.cjs'), 'utf8');
+    expect(LAZY_VENDOR_LIBRARIES).toEqual(['zod', 'tar', 'yaml', 'yauzl']);
+    for (const library of LAZY_VENDOR_LIBRARIES) {
+      expect(existsSync(join(dir, 'cli', `vendor-${library}.cjs`)), `vendor-${library}.cjs`).toBe(true);
+      // esbuild names each bundled file in a comment: none of the library's.
+      expect(bundle, `${library} is bundled into airlock.cjs`).not.toContain(`/node_modules/${library}/`);
+      const requires = [...bundle.matchAll(new RegExp(`require\\("\\./vendor-${library}\\.cjs"\\)`, 'gu'))];
+      expect(requires, `requires of vendor-${library}.cjs`).toHaveLength(1);
+      const call = requires[0]?.index ?? 0;
+      expect(bundle.slice(bundle.lastIndexOf('\n', call) + 1, bundle.indexOf('\n', call))).toMatch(/=> real\d* \?\?= require/u);
+    }
+  });
+
+  it('--version, --help and keys list load neither SQLite nor zod, openpgp.js, undici, tar (zlib), yaml, yauzl, TLS or the PDF renderer', () => {
     for (const args of [['--version'], ['--help'], ['keys', 'list', '--json']]) {
       const { status, loaded } = airlock(...args);
       expect(status, args.join(' ')).toBe(0);
-      for (const heavy of ['better-sqlite3', 'vendor-openpgp', 'vendor-undici', 'pdfkit'])
-        expect(loadedFile(loaded, heavy), `${args.join(' ')} loads ${heavy}`).toBe(false);
+      for (const heavy of ['better-sqlite3', 'vendor-', 'pdfkit']) expect(loadedFile(loaded, heavy), `${args.join(' ')} loads ${heavy}`).toBe(false);
       // zlib, TLS and HTTP come with the libraries; the rest with modules of ours that import them for functions these commands never call.
       for (const builtin of ['zlib', 'tls', 'http', 'https', 'http2', 'crypto', 'child_process', 'worker_threads', 'dgram', 'readline'])
         expect(loaded.builtins, `${args.join(' ')} loads node:${builtin}`).not.toContain(builtin);
@@ -94,6 +112,38 @@ describe('the CLI bundle loads the heavy parts only when a command uses them', (
     const empty = airlock('keys', 'list', '--json');
     expect(empty.status).toBe(0);
     expect(JSON.parse(empty.stdout)).toMatchObject({ ok: true });
+  });
+
+  it('a common config.json is read without zod, one only the schema can judge loads it, and a hostile config.json or trust store is refused in the schema’s words', () => {
+    const home = join(dir, 'home-with-config');
+    mkdirSync(join(home, 'keys'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(home, 'config.json'), JSON.stringify({ stationName: 'Startup Station', organization: 'Site B', language: 'de' }));
+    const common = airlockAt(home, '--operator', 'Ann', 'keys', 'list', '--json');
+    expect(common.status, common.stderr).toBe(0);
+    expect(loadedFile(common.loaded, 'vendor-zod.cjs')).toBe(false);
+    writeFileSync(join(home, 'config.json'), JSON.stringify({ stationName: 'Startup Station', forward: { jsonLines: { path: join(home, 'f.jsonl') } } }));
+    const forwarding = airlockAt(home, 'keys', 'list', '--json');
+    expect(forwarding.status, forwarding.stderr).toBe(0);
+    expect(loadedFile(forwarding.loaded, 'vendor-zod.cjs')).toBe(false);
+    // 100 keys (U+1F511): 100 characters, 200 UTF-16 units; only the schema judges it.
+    writeFileSync(join(home, 'config.json'), JSON.stringify({ stationName: `Startup ${'\u{1F511}'.repeat(100)}` }));
+    const read = airlockAt(home, 'keys', 'list', '--json');
+    expect(read.status, read.stderr).toBe(0);
+    expect(loadedFile(read.loaded, 'vendor-zod.cjs')).toBe(true);
+
+    writeFileSync(join(home, 'config.json'), JSON.stringify({ stationName: 'Startup Station', forward: { syslog: { url: 'udp://siem:514' } } }));
+    const badConfig = airlockAt(home, 'keys', 'list', '--json');
+    expect(badConfig.status).toBe(3);
+    expect(JSON.parse(badConfig.stdout)).toMatchObject({ ok: false, error: { code: 'CONFIG_INVALID' } });
+    expect(badConfig.stdout).toContain('forward.syslog.url: must be tcp://HOST:PORT or tls://HOST:PORT');
+
+    writeFileSync(join(home, 'config.json'), '{}');
+    const signer = { fingerprint: 'ab'.repeat(20), label: null, role: null, userIds: [], algorithm: 'x', addedAt: 'y', publicKey: 'z' };
+    writeFileSync(join(home, 'keys', 'trusted-signers.json'), JSON.stringify({ version: 1, signers: [signer] }));
+    const badStore = airlockAt(home, 'keys', 'list', '--json');
+    expect(badStore.status).toBe(3);
+    expect(JSON.parse(badStore.stdout)).toMatchObject({ ok: false, error: { code: 'CONFIG_INVALID' } });
+    expect(badStore.stdout).toContain('signers.0.fingerprint: Invalid string');
   });
 
   it('keys generate, keys list and a signed audit checkpoint still work once openpgp.js loads on use', () => {
@@ -112,6 +162,28 @@ describe('the CLI bundle loads the heavy parts only when a command uses them', (
     expect(loadedFile(verified.loaded, 'better-sqlite3')).toBe(true);
     expect(verified.loaded.builtins).toContain('crypto');
     expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, checkpoints: 1, firstBroken: null });
+  }, 120_000);
+
+  it('export, verify and import still work once tar loads on use', () => {
+    const home = join(dir, 'home-transfer');
+    const pass = join(dir, 'transfer-pass');
+    writeFileSync(pass, 'transfer test passphrase\n');
+    expect(airlockAt(home, 'keys', 'generate', '--name', 'Transfer Test', '--passphrase-file', pass).status).toBe(0);
+    const source = join(dir, 'payload');
+    mkdirSync(source, { recursive: true });
+    mkdirSync(join(dir, 'out'), { recursive: true });
+    mkdirSync(join(dir, 'dest'), { recursive: true });
+    writeFileSync(join(source, 'a.txt'), 'startup test payload\n');
+    const exported = airlockAt(home, 'export', '--out', join(dir, 'out'), '--name', 'startup', '--passphrase-file', pass, '--json', join(source, 'a.txt'));
+    expect(exported.status, exported.stderr).toBe(0);
+    expect(loadedFile(exported.loaded, 'vendor-tar.cjs')).toBe(true);
+    const bundle = join(dir, 'out', 'startup.airlock.tar');
+    const verified = airlockAt(home, 'verify', '--json', bundle);
+    expect(verified.status, verified.stdout).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, problems: [] });
+    const imported = airlockAt(home, 'import', '--dest', join(dir, 'dest'), '--json', bundle);
+    expect(imported.status, imported.stdout).toBe(0);
+    expect(readFileSync(join(dir, 'dest', 'startup', 'a.txt'), 'utf8')).toBe('startup test payload\n');
   }, 120_000);
 });
 

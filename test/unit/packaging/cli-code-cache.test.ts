@@ -6,7 +6,8 @@
  * caches were rejected on every command until scripts/cli-loader.cjs set the same flags first.
  * Built with the CLI's own options into a temp folder, caches written by the loader as
  * scripts/build-cli.mjs does (airlock.cjs's after a run of `keys list`, so it holds the functions
- * every start runs), then a command that loads openpgp.js run through the loader.
+ * every start runs; vendor-zod.cjs's after that run validated the training home's config.json),
+ * then commands that load zod and openpgp.js run through the loader.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -38,11 +39,11 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-function runThroughLoader(args: string[]): { status: number | null; stderr: string } {
+function runThroughLoader(args: string[], home = join(dir, 'home')): { status: number | null; stderr: string } {
   const env: NodeJS.ProcessEnv = { ...process.env, AIRLOCK_CODE_CACHE_REPORT: '1' };
   delete env.NODE_OPTIONS;
   delete env.AIRLOCK_HOME;
-  const run = spawnSync(process.execPath, [join(dir, 'scripts', 'cli-loader.cjs'), '--home', join(dir, 'home'), ...args], { encoding: 'utf8', env });
+  const run = spawnSync(process.execPath, [join(dir, 'scripts', 'cli-loader.cjs'), '--home', home, ...args], { encoding: 'utf8', env });
   return { status: run.status, stderr: run.stderr };
 }
 
@@ -59,6 +60,20 @@ describe('CLI code caches', () => {
     expect(written).toBeGreaterThan(topLevelOnly * 1.2);
     // The run's throwaway home is gone.
     expect(readdirSync(join(dir, 'tmp'))).toEqual([]);
+  });
+
+  it("vendor-zod.cjs's cache is written after the training run validated a config.json, and a command reading one takes it", () => {
+    const zodBundle = join(dir, 'dist', 'cli', 'vendor-zod.cjs');
+    const topLevelOnly = new Script(Module.wrap(readFileSync(zodBundle, 'latin1')), { filename: zodBundle }).createCachedData().length;
+    expect(statSync(`${zodBundle}.cache`).size).toBeGreaterThan(topLevelOnly * 1.2);
+    const home = join(dir, 'home-with-config');
+    mkdirSync(home, { recursive: true });
+    // A name within 200 characters but over 200 UTF-16 units: what only the schema judges (the check without zod leaves it to it).
+    writeFileSync(join(home, 'config.json'), JSON.stringify({ stationName: `Cache ${'\u{1F511}'.repeat(100)}` }));
+    const run = runThroughLoader(['keys', 'list', '--json'], home);
+    expect(run.status, run.stderr).toBe(0);
+    const reports = run.stderr.split('\n').filter((line) => line.startsWith('code cache '));
+    expect(reports).toEqual(['code cache airlock.cjs: accepted', 'code cache vendor-zod.cjs: accepted']);
   });
 
   it('a command that loads openpgp.js compiles airlock.cjs and vendor-openpgp.cjs from their caches', () => {

@@ -9,6 +9,7 @@
  * last volume's copy is complete.
  */
 import { z } from 'zod';
+import { onFirstUse } from '../../on-first-use.js';
 import { problem, type Problem } from '../../../../shared/problems.js';
 import type { SignerInfo } from '../../../../shared/results.js';
 import { BUNDLE_NAME_PATTERN, BUNDLE_SUFFIX } from '../../bundle/format.js';
@@ -21,39 +22,44 @@ export const MIN_LAST_PART_BYTES = 1536;
 /** An index is small; anything larger is refused before parsing. */
 export const MAX_INDEX_BYTES = 1 << 20;
 
-const HEX = z.string().regex(/^[0-9a-f]{64}$/u);
-const COUNT = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+/** The index's schema, built on first use: recovery at open imports this module for every command, few read an index. */
+const indexSchema = onFirstUse(() => {
+  const HEX = z.string().regex(/^[0-9a-f]{64}$/u);
+  const COUNT = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
-const IndexSchema = z
-  .object({
-    airlockIndex: z.literal(INDEX_VERSION),
-    name: z.string().regex(BUNDLE_NAME_PATTERN),
-    bundle: z
-      .object({
-        file: z.string(),
-        size: COUNT,
-        sha256: HEX.nullable(),
-        tagmanifestSha256: HEX,
-        uuid: z.string().max(200).nullable(),
-      })
-      .strict(),
-    volume: z.number().int().positive(),
-    volumes: z.number().int().positive().max(10_000),
-    complete: z.boolean(),
-    media: z
-      .array(z.object({ volume: z.number().int().positive(), label: z.string().max(200).nullable(), serial: z.string().max(200).nullable() }).strict())
-      .max(10_000),
-    parts: z
-      .array(
-        z.object({ file: z.string(), number: z.number().int().positive(), size: COUNT, sha256: HEX.nullable(), volume: z.number().int().positive() }).strict(),
-      )
-      .min(2)
-      .max(100_000),
-    created: z.string().max(64),
-  })
-  .strict();
+  return z
+    .object({
+      airlockIndex: z.literal(INDEX_VERSION),
+      name: z.string().regex(BUNDLE_NAME_PATTERN),
+      bundle: z
+        .object({
+          file: z.string(),
+          size: COUNT,
+          sha256: HEX.nullable(),
+          tagmanifestSha256: HEX,
+          uuid: z.string().max(200).nullable(),
+        })
+        .strict(),
+      volume: z.number().int().positive(),
+      volumes: z.number().int().positive().max(10_000),
+      complete: z.boolean(),
+      media: z
+        .array(z.object({ volume: z.number().int().positive(), label: z.string().max(200).nullable(), serial: z.string().max(200).nullable() }).strict())
+        .max(10_000),
+      parts: z
+        .array(
+          z
+            .object({ file: z.string(), number: z.number().int().positive(), size: COUNT, sha256: HEX.nullable(), volume: z.number().int().positive() })
+            .strict(),
+        )
+        .min(2)
+        .max(100_000),
+      created: z.string().max(64),
+    })
+    .strict();
+});
 
-export type VolumeIndex = z.infer<typeof IndexSchema>;
+export type VolumeIndex = z.infer<ReturnType<typeof indexSchema>>;
 export type IndexPart = VolumeIndex['parts'][number];
 
 export function serializeIndex(index: VolumeIndex): Buffer {
@@ -97,7 +103,7 @@ export function parseIndex(bytes: Buffer): { index: VolumeIndex } | { error: str
   } catch (error) {
     return { error: `not UTF-8 JSON: ${(error as Error).message}` };
   }
-  const parsed = IndexSchema.safeParse(json);
+  const parsed = indexSchema().safeParse(json);
   if (!parsed.success) return { error: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
   const wrong = consistency(parsed.data);
   return wrong === null ? { index: parsed.data } : { error: wrong };

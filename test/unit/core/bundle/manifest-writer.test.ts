@@ -20,8 +20,11 @@ function randomEntries(count: number): Array<{ path: string; sha256: string }> {
 
 describe('manifest writer', () => {
   it('writes encodeManifest bytes at the offset, with their length and digest, and knows the length beforehand', () => {
-    for (const count of [0, 1, 9, 12_000]) {
-      const entries = randomEntries(count);
+    // A path longer than a third of the writer's 1 MiB buffer is written by itself; others are gathered across chunk ends.
+    const long = { path: `data/${'日'.repeat(400_000)}`, sha256: 'a'.repeat(64) };
+    const nearlyFull = { path: `data/${'x'.repeat((1 << 20) - 80)}`, sha256: 'b'.repeat(64) };
+    const cases = [[], ...[1, 9, 12_000].map(randomEntries), [...randomEntries(3), long, ...randomEntries(3), nearlyFull, long, ...randomEntries(5)]];
+    for (const [count, entries] of cases.entries()) {
       const expected = encodeManifest(entries);
       const file = join(dir, `m${count}`);
       writeFileSync(file, Buffer.alloc(100, 7));

@@ -25,15 +25,23 @@ function randomFile(): SourceFile {
     absPath,
     bagPath,
     size: Math.random() < 0.1 ? 2 ** 40 + Math.floor(Math.random() * 1e6) : Math.floor(Math.random() * 1e6),
-    mtime: Math.random() < 0.1 ? new Date(0) : new Date(Math.round(mtimeMs)),
+    mtime: pick([new Date(0), new Date(Math.floor(mtimeMs)), new Date(Math.round(mtimeMs)), new Date(Math.round(mtimeMs)), new Date(NaN)]),
     mtimeMs,
   };
 }
 
 describe('source list', () => {
-  it('gives back, by index and in order, exactly the files an array holds, past several growths and name blocks', () => {
-    for (const count of [0, 1, 3000]) {
-      const list = new SourceList(4);
+  it('gives back, by index and in order, exactly the files an array holds, across chunks of rows and name blocks', () => {
+    for (const [count, chunkRows] of [
+      [0, 4],
+      [1, 4],
+      [4, 4],
+      [5, 4],
+      [3000, 4],
+      [3000, 1],
+      [3000, 1 << 14],
+    ] as const) {
+      const list = new SourceList(chunkRows);
       const reference: SourceFile[] = [];
       for (let i = 0; i < count; i += 1) {
         const file = randomFile();
@@ -46,6 +54,23 @@ describe('source list', () => {
       expect(list.at(count)).toBeUndefined();
       expect(list.at(-1)).toBeUndefined();
     }
+  });
+
+  it('keeps a Date that is not the rounded mtimeMs, also for times before 1970', () => {
+    const list = new SourceList(2);
+    const files: SourceFile[] = [
+      { absPath: '/s/a', bagPath: 'data/a', size: 0, mtime: new Date(-2), mtimeMs: -1.5 },
+      { absPath: '/s/b', bagPath: 'data/b', size: 0, mtime: new Date(-1), mtimeMs: -1.5 },
+      { absPath: '/s/c', bagPath: 'data/c', size: 0, mtime: new Date(1), mtimeMs: 1.5 },
+      { absPath: '/s/d', bagPath: 'data/d', size: 0, mtime: new Date(2), mtimeMs: 1.5 },
+    ];
+    for (const file of files) list.add(file);
+    expect([...list]).toEqual(files);
+  });
+
+  it('takes only a power of two as rows per chunk', () => {
+    expect(() => new SourceList(3)).toThrow(RangeError);
+    expect(() => new SourceList(0)).toThrow(RangeError);
   });
 
   it('keeps names longer than a block of name bytes', () => {

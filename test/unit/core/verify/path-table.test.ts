@@ -83,6 +83,22 @@ describe('PathTable', () => {
     expectSame(table, model, ['data/d7/f3.txt', 'data/D7/f3.txt', 'data/d39/f499.txt', 'data/d40/f0.txt', 'data/d1/f1.tx', 'data/d1/f1.txt/', '']);
   });
 
+  it('tells apart keys of one length and one FNV-1a hash (no hash is stored: the bytes decide), before and after a rehash', () => {
+    // 'data/000pwu' and 'data/00b5fa' share their 32-bit FNV-1a hash, so they share a slot at every table size.
+    const table = new PathTable(1);
+    const model = new ModelTable();
+    expect(table.add('data/000pwu')).toBe(model.add('data/000pwu'));
+    expect(table.ordinalOf('data/00b5fa')).toBe(-1);
+    expect(table.add('data/00b5fa')).toBe(model.add('data/00b5fa'));
+    expect(table.add('data/00B5FA')).toBe(-1);
+    // Many keys of that length, so most probes meet occupied slots holding other keys of the same length.
+    const names = Array.from({ length: 3000 }, (_, i) => `data/${i.toString(36).padStart(6, '0')}`);
+    for (const name of names) expect(table.add(name)).toBe(model.add(name));
+    expect(table.ordinalOf('data/000pwu')).toBe(0);
+    expect(table.ordinalOf('data/00b5fa')).toBe(1);
+    expectSame(table, model, [...names, 'data/000pwu', 'data/00b5fa', 'data/00B5FA', 'data/zzzzzz', 'data/000pwv']);
+  });
+
   it('keeps paths longer than a block, and paths that straddle where a block would end', () => {
     const table = new PathTable(4);
     const model = new ModelTable();
