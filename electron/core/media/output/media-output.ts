@@ -42,13 +42,7 @@ import { removeUnfinished } from './undo-write.js';
 import { assertVolumePresent, volumeFailure, type VolumeState } from './volume-state.js';
 import type { MediaOutputOptions } from './media-output-options.js';
 import type { OnePassDestination, OnePassPlan, OnePassWritten } from '../../export/one-pass-write.js';
-
-/** File systems that take a file's records written by position, in any order, at the medium's speed. */
-const OUT_OF_ORDER_FS = new Set(['ext2', 'ext3', 'ext4', 'xfs', 'btrfs', 'f2fs']);
-
-function writesOutOfOrder(space: VolumeSpace): boolean {
-  return space.fstype !== null && OUT_OF_ORDER_FS.has(space.fstype) && !(space.mountType ?? '').startsWith('fuse');
-}
+import { mayWriteInOnePass, OnePassFile, singlePartByPosition } from './one-pass-file.js';
 
 // The options live apart so that callers (station, the facade) can name them without the class.
 export type { MediaOutputOptions, NextMediumRequest } from './media-output-options.js';
@@ -105,7 +99,7 @@ export class MediaOutput implements BundleOutput {
   private signal: AbortSignal | undefined;
   private readBackFailed = false;
   /** A one-pass export's file, open under its temp name (openOnePass) until it is flushed. */
-  private onePass: { tempPath: string; handle: FileHandle } | null = null;
+  private onePass: OnePassFile | null = null;
   /** Set once a byte may have reached a medium: from then on a failure is a failed media write. */
   started = false;
 
@@ -163,68 +157,49 @@ export class MediaOutput implements BundleOutput {
   /**
    * For writeBundle's onePassTo (export/one-pass-write.ts): the whole bundle as one file on the
    * first medium, its records written by position and proven by a read-back region by region.
-   * Null, before anything is written, where the two passes stay: read-back off (a one-pass file has
-   * no SHA-256 until it is read back), parts asked for or needed, several media named, or a file
-   * system that takes writes out of order badly (FAT fills a gap before a write with zeros; fusefat
-   * walks its cluster chain per write).
+   * Null, before anything is written, where the two passes stay (one-pass-file.ts says when).
    */
   readonly openOnePass = async (plan: OnePassPlan): Promise<OnePassDestination | null> => {
     const [target] = this.options.targets;
-    if (!this.mayWriteInOnePass() || !target) return null;
+    if (!mayWriteInOnePass(this.options) || !target) return null;
     const space = await this.measure(target);
-    if (!writesOutOfOrder(space)) return null;
-    const layout = planLayout(plan.archiveBytes, [this.room(space)], null, null);
-    if (layout.kind !== 'single') return null;
+    const parts = singlePartByPosition(space, this.room(space), plan.archiveBytes);
+    if (!parts) return null;
     this.tracker = plan.tracker;
     this.signal = plan.signal;
     this.name = plan.name;
     this.uuid = plan.uuid;
     this.exact = plan.archiveBytes;
-    this.parts = layout.parts;
+    this.parts = parts;
     this.split = false;
     this.volumeCount = 1;
     this.hasher = new BackgroundSha256();
     const volume = await this.adopt(1, target, space);
-    const finalPath = join(volume.dir, this.fileName(layout.parts[0]));
-    await assertVolumePresent(volume, finalPath);
-    const tempPath = tempPathFor(finalPath);
-    this.started = true;
-    const handle = await open(tempPath, 'wx', 0o644).catch(async (error: unknown) => {
-      releaseTemp(tempPath);
-      throw await volumeFailure(error, tempPath, volume);
-    });
-    this.onePass = { tempPath, handle };
+    const file = await OnePassFile.open(volume, join(volume.dir, this.fileName(parts[0] as PlannedPart)), () => (this.started = true));
+    this.onePass = file;
     return {
-      handle,
-      complete: (written) => this.completeOnePass(volume, finalPath, written),
+      handle: file.handle,
+      complete: (written) => this.completeOnePass(file, written),
       discard: (reason) => this.abort(reason),
-      failure: (error) => volumeFailure(error, tempPath, volume),
+      failure: (error) => file.failure(error),
     };
   };
 
   /** What openOnePass can tell before the medium is measured (so the caller need not scan the sources twice). */
   mayWriteInOnePass(): boolean {
-    return this.options.readBack !== false && this.options.partSize === undefined && this.options.targets.length === 1;
+    return mayWriteInOnePass(this.options);
   }
 
-  /** Flush the one-pass file, give it its name, read it back region by region, and commit. */
-  private async completeOnePass(volume: VolumeState, finalPath: string, written: OnePassWritten): Promise<{ bundlePath: string; bundleBytes: number }> {
-    const part = this.onePass as { tempPath: string; handle: FileHandle };
+  /** Flush the one-pass file, give it its name, read it back region by region (its SHA-256 is the one read back), and commit. */
+  private async completeOnePass(file: OnePassFile, written: OnePassWritten): Promise<{ bundlePath: string; bundleBytes: number }> {
     this.tagmanifestSha256 = written.tagmanifestSha256;
-    try {
-      await flushWithProgress(part.handle, this.exact, volume.dev, this.tracker);
-      await part.handle.close();
-    } catch (error) {
-      throw await volumeFailure(error, part.tempPath, volume);
-    }
+    const flushed = await file.flush(this.exact, this.tracker);
     this.onePass = null;
     this.nextPart = 1;
     this.bytesWritten = this.exact;
-    // Its SHA-256 is the one read back, once every region has been proven (read-back-volume.ts).
-    const file: MediaWrittenFile = { path: finalPath, size: this.exact, sha256: '', volume: 1, kind: 'bundle' };
-    this.synced.push({ tempPath: part.tempPath, finalPath, file, sums: [] });
-    (volume.regions ??= new Map()).set(finalPath, written.regions);
-    await this.finishVolume(volume, true);
+    this.synced.push({ tempPath: file.tempPath, finalPath: file.finalPath, file: flushed, sums: [] });
+    (file.volume.regions ??= new Map()).set(file.finalPath, written.regions);
+    await this.finishVolume(file.volume, true);
     return this.commit();
   }
 
@@ -448,7 +423,7 @@ export class MediaOutput implements BundleOutput {
 
   async abort(_reason: unknown): Promise<void> {
     await this.hasher?.close();
-    const part = this.current ?? (this.onePass ? { ...this.onePass, planned: { volume: 1 } } : null);
+    const part = this.current ?? (this.onePass ? { tempPath: this.onePass.tempPath, handle: this.onePass.handle, planned: { volume: 1 } } : null);
     this.current = null;
     this.onePass = null;
     if (part) await part.handle.close().catch(() => undefined);
