@@ -144,5 +144,15 @@ describe.skipIf(missing !== null && !process.env['CI'])(`the media step's safety
       await airlock(home, ['audit', 'list', '--json', '--type', 'media-readback', '--limit', '1']),
     ).events;
     expect(events[0]?.details.problems[0]?.message).toContain(`(bytes ${offset}-${offset + length - 1}) is not what was written and signed`);
+    // The media-write event has no row claiming a SHA-256 for a file no read-back proved: it says why, and what was found where.
+    const log = json<{ events: Array<{ type: string; bundleName: string | null; files: number; details: Record<string, unknown>; fileRows: unknown[] }> }>(
+      await airlock(home, ['audit', 'export', '--format', 'json']),
+    );
+    const write = log.events.filter((e) => e.type === 'media-write' && e.bundleName === 'flipped').at(-1);
+    expect(write).toMatchObject({ files: 1, fileRows: [] });
+    expect(write?.details['fileRows']).toMatch(/^not recorded for .*flipped\.airlock\.tar: written in one pass by position/u);
+    expect(write?.details['unproven']).toEqual([
+      { path: bundle, size: good.length, readBack: 'differs', differsIn, offset, length, foundSha256: sha(bad), foundSize: good.length },
+    ]);
   });
 });
