@@ -5,17 +5,12 @@
  * no row for it, says why, and names what was found where (as found, not as the file's SHA-256).
  */
 import { describe, expect, it } from 'vitest';
-import type { MediaExportReport, MediaWrittenFile, ReadBackFile, ReadBackReport } from '../../../../shared/media.js';
+import type { MediaExportReport, MediaRef, MediaWrittenFile, ReadBackFile, ReadBackReport } from '../../../../shared/media.js';
+import { problem } from '../../../../shared/problems.js';
 import { buildAuditRecord } from '../../../../electron/core/audit/audit-store.js';
 import { mediaWriteEvent, readBackEvent } from '../../../../electron/core/station/media-audit-events.js';
 
-const medium = {
-  id: '/media/STICK',
-  device: '/dev/sdz1',
-  label: 'STICK',
-  serial: 'S1',
-  mountPoint: '/media/STICK',
-} as unknown as MediaExportReport['volumes'][number]['medium'];
+const medium: MediaRef = { label: 'STICK', serial: 'S1', device: '/dev/sdz1', mountPoint: '/media/STICK', filesystem: 'ext4' };
 const path = '/media/STICK/b.airlock.tar';
 const written = 'a'.repeat(64);
 const found = 'f'.repeat(64);
@@ -23,15 +18,15 @@ const found = 'f'.repeat(64);
 function readBack(file: ReadBackFile | null, checkedBy: 'sha256' | 'records'): ReadBackReport {
   return {
     ok: file?.ok ?? true,
-    method: 'O_DIRECT',
+    method: 'o-direct',
     bypassesCache: true,
     methodDetail: '',
     files: file ? [file] : [],
-    problems: file && !file.ok ? [{ code: 'CHECKSUM_MISMATCH', message: 'differs', path }] : [],
+    problems: file && !file.ok ? [problem('CHECKSUM_MISMATCH', 'differs', path)] : [],
     bytes: file?.actualSize ?? 0,
     seconds: 0.1,
     checkedBy,
-  } as ReadBackReport;
+  };
 }
 
 function report(file: MediaWrittenFile, read: ReadBackReport | null): MediaExportReport {
@@ -100,7 +95,7 @@ describe('mediaWriteEvent', () => {
       },
     ]);
     // No stored row has an empty SHA-256, and the event's digest binds no rows.
-    const record = buildAuditRecord({ station: 's', operator: 'o' } as never, event, 1, '0'.repeat(64), new Date(0));
+    const record = buildAuditRecord({ station: 's', operator: 'o', organization: null }, event, 1, '0'.repeat(64), new Date(0));
     expect(record.files).toEqual([]);
     expect(record.row.files_digest).toBeNull();
   });
