@@ -68,7 +68,11 @@ export interface ReadBackFile {
   /** Absolute path of the file on the medium. */
   file: string;
   size: number;
-  /** SHA-256 of the bytes written (export) or recorded in the signed index (verify). */
+  /**
+   * SHA-256 of the bytes written (export) or recorded in the signed index (verify). A bundle
+   * written in one pass has none before its read-back (checkedBy 'records'): there it is the SHA-256
+   * read back once every record checked out, and empty when one did not.
+   */
   expectedSha256: string;
   /** SHA-256 of the bytes read back; null when the file could not be read. */
   actualSha256: string | null;
@@ -80,6 +84,8 @@ export interface ReadBackFile {
    * matched or could not be read at all.
    */
   firstDifference?: { offset: number; length: number } | null | undefined;
+  /** checkedBy 'records': what the differing region holds (a header, a payload file, padding, the tag files). */
+  differsIn?: string | null | undefined;
   ok: boolean;
 }
 
@@ -96,6 +102,14 @@ export interface ReadBackReport {
   /** Bytes read back and the time it took, for the report. */
   bytes: number;
   seconds: number;
+  /**
+   * What the bytes read back were compared with: `sha256` (absent in older reports), each file's
+   * SHA-256 as written; `records`, a bundle written in one pass by position (no SHA-256 of the
+   * whole file exists before it is read back): its tag files and every record header byte for
+   * byte, every payload file against its SHA-256 in the signed manifest, padding and the
+   * end-of-archive blocks as zeros, and its length; every byte of the file is in one region.
+   */
+  checkedBy?: 'sha256' | 'records' | undefined;
 }
 
 export interface MediaWrittenFile {

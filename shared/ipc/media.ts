@@ -52,12 +52,14 @@ export const ReadBackReportSchema = z.object({
       actualSha256: z.string().nullable(),
       actualSize: z.number().nullable().optional(),
       firstDifference: z.object({ offset: z.number(), length: z.number() }).nullable().optional(),
+      differsIn: z.string().nullable().optional(),
       ok: z.boolean(),
     }),
   ),
   problems: z.array(ProblemSchema),
   bytes: z.number(),
   seconds: z.number(),
+  checkedBy: z.enum(['sha256', 'records']).optional(),
 });
 
 export const MediaExportReportSchema = z.object({

@@ -1,5 +1,5 @@
 import type { ChannelStamp } from '../../../shared/channels.js';
-import { open, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ProgressListener } from '../../../shared/progress.js';
 import type { ExportResult } from '../../../shared/results.js';
@@ -7,24 +7,21 @@ import { signWithAll, type BundleSigner } from '../crypto/bundle-signer.js';
 import { sha256Hex } from '../crypto/sha256.js';
 import { AirlockError, throwIfAborted, toAirlockError } from '../errors.js';
 import { tempPathFor } from '../fs/durable.js';
-import { releaseTemp, sweepDeadTemps } from '../fs/owned-temp.js';
+import { sweepDeadTemps } from '../fs/owned-temp.js';
 import { SequentialWriter } from '../fs/sequential-writer.js';
 import { assertAbsent, freeBytes, publishWithoutOverwrite } from '../fs/publish.js';
 import type { StationIdentity } from '../home/station-config.js';
 import { ProgressTracker } from '../jobs/progress-tracker.js';
-import { buildBagTags, encodeTagRecords, tagManifestFor, type BagTags, type TagFile } from '../bundle/bag-tag-files.js';
-import { writeManifestAt } from '../bundle/manifest-writer.js';
-import { BAG_INFO_NAME, BAGIT_TXT_NAME, BUNDLE_NAME_PATTERN, BUNDLE_SUFFIX, MANIFEST_NAME, SIGNATURE_NAME, TAGMANIFEST_NAME } from '../bundle/format.js';
+import { buildBagTags, type BagTags, type TagFile } from '../bundle/bag-tag-files.js';
+import { BUNDLE_NAME_PATTERN, BUNDLE_SUFFIX, SIGNATURE_NAME } from '../bundle/format.js';
 import { SourceHasher, type HashedSource } from './hash-sources.js';
 import { scanSources, type SourceFile, type SourceScan } from './source-scan.js';
 import { PayloadSpool } from './payload-spool.js';
-import { archivedSizeBound, encodeFileHeader, END_OF_ARCHIVE, padding, paddingLength } from '../bundle/tar-header.js';
-import { planOnePassLayout } from './one-pass-layout.js';
-import { RecordLanes } from '../bundle/record-lanes.js';
+import { archivedSizeBound, END_OF_ARCHIVE } from '../bundle/tar-header.js';
 import type { AuditFileRows } from '../audit/audit-event.js';
-import { HashedPayload } from './hashed-payload.js';
 import { bundleResult, preparedResult } from './bundle-result.js';
 import { writeArchive, writeThroughOutput, type OpenBundleOutput } from './archive-writer.js';
+import { discardTemp, SPACE_MARGIN_BYTES, writeBundleOnePass, type OpenOnePassDestination, type TwoPassWrite } from './one-pass-write.js';
 
 export interface WriteBundleOptions {
   selection: readonly string[];
@@ -47,6 +44,11 @@ export interface WriteBundleOptions {
   onProgress?: ProgressListener | undefined;
   /** Stream the archive here instead of a temp file in outDir (removable media: parts, index, read-back). */
   openOutput?: OpenBundleOutput;
+  /**
+   * With openOutput: where a one-pass export may write instead (removable media: one whole file,
+   * read back region by region); when it declines, the bundle goes to openOutput in two passes.
+   */
+  onePassTo?: OpenOnePassDestination | undefined;
   /** A folder on the system disk for the small-file spool (payload-spool.ts); without it, sources are read twice. */
   spoolDir?: string;
   /** Payload files from outside the selection, bag paths set (the bundle's OCI layout, issue #15). */
@@ -71,9 +73,6 @@ export interface PreparedBundle {
   warnings: Array<{ path: string; message: string }>;
 }
 
-/** Free space kept beyond the bundle itself, so the export never fills a volume to the last block. */
-const SPACE_MARGIN_BYTES = 1 << 20;
-
 /**
  * Export: scan, hash (pass 1), build and sign the tag files, then stream the tar (pass 2)
  * to a temp name in `outDir`, hashing every source again and aborting if anything changed,
@@ -83,7 +82,20 @@ const SPACE_MARGIN_BYTES = 1 << 20;
 export async function writeBundle(options: WriteBundleOptions): Promise<WriteBundleResult> {
   const tracker = new ProgressTracker(options.onProgress);
   const finalPath = await checkOutput(options.outDir, options.name, !options.openOutput);
-  if (exportsInOnePass(options)) return writeBundleOnePass(options, tracker, finalPath);
+  if (exportsInOnePass(options)) {
+    const twoPass: TwoPassWrite = (prepared, signature) =>
+      writePreparedBundle(prepared, signature, {
+        outDir: options.outDir,
+        signers: options.signers.map((s) => ({ fingerprint: s.fingerprint, userIds: s.userIds })),
+        tracker,
+        signal: options.signal,
+        openOutput: options.openOutput,
+        beforePublish: options.beforePublish,
+      });
+    const done = await writeBundleOnePass(options, tracker, finalPath, twoPass);
+    // Null: the medium declined the one pass before a byte was written (a split bundle, FAT): two passes.
+    if (done) return done;
+  }
   const { prepared, spool } = await scanAndHash({ ...options, tracker }, options.spoolDir);
   try {
     tracker.startPhase('signing');
@@ -104,11 +116,12 @@ export async function writeBundle(options: WriteBundleOptions): Promise<WriteBun
 }
 
 /**
- * Whether writeBundle reads the sources once (one-pass-layout.ts): to a folder, with signers that
- * may be asked for a stand-in signature. Removable media and GnuPG signers take two passes.
+ * Whether writeBundle tries to read the sources once (one-pass-write.ts): to a folder, or to a
+ * medium that offers a one-pass destination (which may still decline: a split bundle), with
+ * signers that may be asked for a stand-in signature. GnuPG signers take two passes.
  */
-export function exportsInOnePass(options: Pick<WriteBundleOptions, 'signers' | 'openOutput'>): boolean {
-  return !options.openOutput && options.signers.length > 0 && options.signers.every((s) => s.signsInProcess === true);
+export function exportsInOnePass(options: Pick<WriteBundleOptions, 'signers' | 'openOutput' | 'onePassTo'>): boolean {
+  return (!options.openOutput || options.onePassTo !== undefined) && options.signers.length > 0 && options.signers.every((s) => s.signsInProcess === true);
 }
 
 /** `sweep`: remove dead temp files here first (a custom output, removable media, sweeps and reports its own). */
@@ -123,123 +136,6 @@ async function checkOutput(outDir: string, name: string, sweep: boolean): Promis
   // Before the free-space check: temp files of killed exports (and receipts) here are provably dead and only take room.
   if (sweep) await sweepDeadTemps(resolve(outDir));
   return finalPath;
-}
-
-/**
- * The one-pass export: one read of each source (one-pass-layout.ts): scan, lay the archive out, then read
- * each source once, hashing it and writing its record at its place in the temp file; then build
- * and sign the tag files over the digests and write them in front. The bytes in the bundle are
- * the bytes that were hashed, read once. A change to a source during the pass stops the export
- * (record-lanes.ts). Removable media (sequential parts) and GnuPG signers use the two passes.
- */
-async function writeBundleOnePass(options: WriteBundleOptions, tracker: ProgressTracker, finalPath: string): Promise<WriteBundleResult> {
-  // Counted in files found (no total yet): a 200,000-file selection takes seconds to walk.
-  tracker.startPhase('scanning', { etaFromFiles: true });
-  // The worker lane boots on the other core while this thread scans.
-  const lanes = new RecordLanes();
-  try {
-    return await scanAndWriteOnePass(options, tracker, lanes, finalPath);
-  } finally {
-    await lanes.close();
-  }
-}
-
-async function scanAndWriteOnePass(options: WriteBundleOptions, tracker: ProgressTracker, lanes: RecordLanes, finalPath: string): Promise<WriteBundleResult> {
-  const { signal } = options;
-  const now = options.now ?? new Date();
-  const outDir = resolve(options.outDir);
-  const scan = await scanSources(options.selection, signal, () => tracker.addFiles(), options.extraFiles, options.emptyPayload === true);
-  // The scan's last report carries every file it found, however fast it went.
-  tracker.flush();
-  const meta = { identity: options.identity, sequence: options.sequence, now, channel: options.channel };
-  const layout = await planOnePassLayout({ name: options.name, files: scan.files, ...meta, signers: options.signers });
-  const available = await freeBytes(outDir);
-  if (available < layout.archiveBytes + SPACE_MARGIN_BYTES) {
-    throw new AirlockError('NO_SPACE', `The bundle needs ${layout.archiveBytes} bytes; ${outDir} has ${available} free.`, { path: outDir });
-  }
-  let payloadBytes = 0;
-  for (const file of scan.files) payloadBytes += file.size;
-  const signers = options.signers.map((s) => ({ fingerprint: s.fingerprint, userIds: s.userIds }));
-
-  const tempPath = tempPathFor(finalPath);
-  const out = await open(tempPath, 'wx', 0o644).catch((error: unknown) => {
-    throw toAirlockError(error, tempPath);
-  });
-  let published = false;
-  /** Set when the signature does not fit the room left for it: the bundle is then written the two-pass way. */
-  let refit: { prepared: PreparedBundle; signature: string };
-  try {
-    tracker.startPhase('hashing-and-writing', { bytes: payloadBytes, files: scan.files.length });
-    const digests = await lanes.write(layout, out.fd, tracker, signal);
-    tracker.flush();
-    // No copy of the file list with its digests: rows are made as the manifest and the audit log read them.
-    const payload = new HashedPayload(scan.files, digests);
-    if (options.checkPayload) options.checkPayload(payload.hashedSources());
-    tracker.startPhase('signing');
-    // The manifest goes straight to its place in the file, hashed as it is written (manifest-writer.ts).
-    const manifestHeader = encodeFileHeader({ path: `${options.name}/${MANIFEST_NAME}`, size: layout.manifestBytes, mtime: now });
-    const manifest = writeManifestAt(out.fd, layout.manifestAt + manifestHeader.length, payload.manifestEntries());
-    if (manifest.bytes !== layout.manifestBytes)
-      throw new AirlockError('INTERNAL', `The manifest took ${manifest.bytes} bytes; ${layout.manifestBytes} were laid out.`);
-    const tagmanifest = tagManifestFor(layout.bagit, layout.bagInfo, manifest.sha256);
-    const signed = {
-      name: options.name,
-      sequence: options.sequence,
-      tags: { uuid: layout.uuid, payloadBytes: layout.payloadBytes, tagmanifest },
-      warnings: scan.warnings,
-    };
-    const signature = await signWithAll(tagmanifest, options.signers, now);
-    throwIfAborted(signal);
-    const head = encodeTagRecords(
-      options.name,
-      [
-        { name: BAGIT_TXT_NAME, bytes: layout.bagit },
-        { name: BAG_INFO_NAME, bytes: layout.bagInfo },
-      ],
-      now,
-    );
-    const manifestEnd = layout.manifestAt + manifestHeader.length + layout.manifestBytes + paddingLength(layout.manifestBytes);
-    const tail = encodeTagRecords(
-      options.name,
-      [
-        { name: TAGMANIFEST_NAME, bytes: tagmanifest },
-        { name: SIGNATURE_NAME, bytes: Buffer.from(signature, 'utf8') },
-      ],
-      now,
-    );
-    if (head.length !== layout.manifestAt || manifestEnd + tail.length !== layout.tagSectionBytes) {
-      const tags = buildBagTags(payload.tagged(), { ...meta, uuid: layout.uuid });
-      if (!tags.tagmanifest.equals(tagmanifest)) throw new AirlockError('INTERNAL', 'The tag manifest built again differs from the one signed.');
-      refit = { prepared: { ...signed, tags, createdAt: now, payload: payload.hashedSources() }, signature };
-    } else {
-      const tagBytes = layout.tagSectionBytes - layout.manifestBytes;
-      tracker.startPhase('writing-tag-files', { bytes: tagBytes + END_OF_ARCHIVE.length, files: 0 });
-      await out.write(head, 0, head.length, 0);
-      await out.write(manifestHeader, 0, manifestHeader.length, layout.manifestAt);
-      const pad = padding(layout.manifestBytes);
-      await out.write(pad, 0, pad.length, manifestEnd - pad.length);
-      await out.write(tail, 0, tail.length, manifestEnd);
-      await out.write(END_OF_ARCHIVE, 0, END_OF_ARCHIVE.length, layout.archiveBytes - END_OF_ARCHIVE.length);
-      tracker.addBytes(tagBytes + END_OF_ARCHIVE.length);
-      tracker.flush();
-      tracker.startPhase('syncing', { bytes: layout.archiveBytes });
-      await out.sync();
-      await out.close();
-      throwIfAborted(signal);
-      options.beforePublish?.(sha256Hex(tagmanifest));
-      await publishWithoutOverwrite(tempPath, finalPath);
-      published = true;
-      tracker.addBytes(layout.archiveBytes);
-      tracker.flush();
-      return bundleResult({ ...signed, files: payload.length, rows: payload.auditRows() }, signers, finalPath, layout.archiveBytes);
-    }
-  } catch (error) {
-    throw toAirlockError(error, finalPath);
-  } finally {
-    if (!published) await discardTemp(out, tempPath);
-  }
-  // The temp file is gone; the sources are read again and checked against the digests just signed.
-  return writePreparedBundle(refit.prepared, refit.signature, { outDir, signers, tracker, signal, beforePublish: options.beforePublish });
 }
 
 interface PrepareOptions {
@@ -382,11 +278,4 @@ export async function writePreparedBundle(
   }
 
   return bundleResult(preparedResult(prepared), options.signers, finalPath, bundleBytes);
-}
-
-/** A temp bundle that was not published: close and remove it (best effort: the error that got here matters more). */
-async function discardTemp(out: FileHandle, tempPath: string): Promise<void> {
-  await out.close().catch(() => undefined);
-  await unlink(tempPath).catch(() => undefined);
-  releaseTemp(tempPath);
 }

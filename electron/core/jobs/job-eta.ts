@@ -16,7 +16,8 @@ export const JOB_PLANS = {
   export: [['hashing'], ['writing']],
   /** The one-pass export to a folder (design-notes §6): one pass hashes and writes the records. */
   'export-one-pass': [['hashing-and-writing']],
-  'export-to-media': [['hashing'], ['writing'], ['reading-back']],
+  /** Two passes, or one (a whole file on ext4 and the like: media-output.ts's openOnePass) where the hashing pass is not. */
+  'export-to-media': [['hashing'], ['writing', 'hashing-and-writing'], ['reading-back']],
   /** The bundle is read once: the signature phase is that one read's start (the tag files). */
   verify: [['verifying-signature', 'verifying-payload']],
   import: [['verifying-signature', 'verifying-payload']],

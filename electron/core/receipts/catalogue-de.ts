@@ -14,6 +14,10 @@ const CHECK_NAMES: Readonly<Record<string, string>> = {
   'Parts and signed volume index written under temp names, fsynced, published without overwriting':
     'Teile und signierter Datenträgerindex unter temporären Namen geschrieben, gesichert (fsync), ohne Überschreiben veröffentlicht',
   'Read back from the media past the page cache': 'Vom Datenträger zurückgelesen, am Seitencache vorbei',
+  'One pass: every source file read once, hashed (SHA-256) and written at its place, unchanged while read':
+    'Ein Durchgang: jede Quelldatei einmal gelesen, Prüfsumme (SHA-256) gebildet und an ihre Stelle geschrieben, unverändert beim Lesen',
+  'Read back from the media past the page cache, record by record against the signed manifest':
+    'Vom Datenträger zurückgelesen, am Seitencache vorbei, Eintrag für Eintrag gegen das signierte Manifest geprüft',
   'Tag manifest signature by a trusted key, valid now (not expired, not revoked)':
     'Signatur des Tag-Manifests von einem vertrauenswürdigen Schlüssel, jetzt gültig (nicht abgelaufen, nicht widerrufen)',
   'Tag files (bagit.txt, bag-info.txt, manifest) match the signed tag manifest':

@@ -1,6 +1,4 @@
 import { join, resolve } from 'node:path';
-import type { MediaExportReport, MediaRef } from '../../../shared/media.js';
-import type { AuditEventInput } from '../audit/audit-event.js';
 import { BUNDLE_SUFFIX } from '../bundle/format.js';
 import { writeBundle } from '../export/write-bundle.js';
 import { exportedImages, type ImagePayload } from '../oci/image-payload.js';
@@ -12,6 +10,7 @@ import { MediaOutput, type NextMediumRequest } from '../media/output/media-outpu
 import { resolveMedium } from '../media/discover/resolve-medium.js';
 import { withEarlyRenderer, type ReceiptRenderer } from '../receipts/pdf-render-early.js';
 import { runAudited, type RecordEvent } from './audited-operation.js';
+import { mediaWriteEvent, readBackEvent } from './media-audit-events.js';
 import type { StationContext } from './context.js';
 import { imageAuditDetails, stationImagePayload } from './image-sources.js';
 import { completeExport, defaultBundleName, exportEvent, publishingNote, startChannelExportIntent } from './export.js';
@@ -103,6 +102,8 @@ async function exportToMediaWith(context: StationContext, request: MediaExportRe
           channel: stamp ?? undefined,
           now: startedAt,
           openOutput: output.open,
+          // The medium may still decline after the scan (FAT, FUSE, a bundle that must be split): then two passes.
+          onePassTo: output.mayWriteInOnePass() ? output.openOnePass : undefined,
           spoolDir: context.paths.spool,
           signal: request.signal,
           onProgress: withJobEta(request.readBack === false ? JOB_PLANS.export : JOB_PLANS['export-to-media'], request.onProgress),
@@ -159,69 +160,4 @@ function mediaWriteFailed(output: MediaOutput, failure: AirlockError, record: Re
     `${detail}Could not remove ${output.leftovers.join(', ')} (the medium is gone); Airlock removes such leftovers the next time it writes to that medium.`,
     { path: failure.path, data: failure.data, cause: failure },
   );
-}
-
-function mediaWriteEvent(
-  report: MediaExportReport,
-  outcome: 'ok' | 'failed' | 'cancelled',
-  failure: AirlockError | null,
-  leftovers: readonly string[],
-  targets: MediaRef[],
-): AuditEventInput {
-  const first = report.volumes[0]?.medium ?? targets[0];
-  const details: Record<string, unknown> = {
-    label: first?.label ?? null,
-    serial: first?.serial ?? null,
-    media: report.volumes.length > 0 ? report.volumes.map((v) => ({ volume: v.number, ...v.medium })) : targets,
-    split: report.split,
-    parts: report.parts,
-    removedLeftovers: report.removedLeftovers,
-  };
-  if (failure) {
-    details.message = failure.message;
-    details.leftovers = leftovers;
-  }
-  return {
-    type: 'media-write',
-    outcome,
-    bundleName: report.bundle.name || null,
-    bundleUuid: report.bundle.uuid,
-    tagmanifestSha256: report.bundle.tagmanifestSha256 || null,
-    errorCode: failure?.code ?? null,
-    files: report.files.length,
-    bytes: report.files.reduce((n, f) => n + f.size, 0),
-    details,
-    fileRows: report.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 })),
-  };
-}
-
-/** The media-readback event of the volumes read back; null when none was (read-back off, or the write stopped first). */
-function readBackEvent(report: MediaExportReport): AuditEventInput | null {
-  const done = report.volumes.filter((v) => v.readBack !== null);
-  if (done.length === 0) return null;
-  const problems = done.flatMap((v) => v.readBack?.problems ?? []);
-  const first = report.volumes[0]?.medium;
-  return {
-    type: 'media-readback',
-    outcome: problems.length === 0 ? 'ok' : 'rejected',
-    bundleName: report.bundle.name || null,
-    bundleUuid: report.bundle.uuid,
-    tagmanifestSha256: report.bundle.tagmanifestSha256 || null,
-    problemCodes: problems.map((p) => p.code),
-    files: done.reduce((n, v) => n + (v.readBack?.files.length ?? 0), 0),
-    bytes: done.reduce((n, v) => n + (v.readBack?.bytes ?? 0), 0),
-    details: {
-      label: first?.label ?? null,
-      serial: first?.serial ?? null,
-      volumes: done.map((v) => ({
-        volume: v.number,
-        ...v.medium,
-        method: v.readBack?.method,
-        bypassesCache: v.readBack?.bypassesCache,
-        methodDetail: v.readBack?.methodDetail,
-        seconds: v.readBack?.seconds,
-      })),
-      problems,
-    },
-  };
 }

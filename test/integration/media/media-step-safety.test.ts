@@ -84,7 +84,7 @@ describe.skipIf(missing !== null && !process.env['CI'])(`the media step's safety
     expect(list.code).toBe(0);
   });
 
-  it('a read-back that finds other bytes names the file, the chunk holding the first difference, and both SHA-256', async () => {
+  it('a read-back that finds other bytes names the file, the region holding the difference, and the SHA-256 found', async () => {
     const stick = await media.ext4('flipped', 24, 'FLIPPED');
     await setMediaRoots(home, [stick.mountPoint]);
     const marker = Buffer.from(`AIRLOCK-FLIP-${randomBytes(12).toString('hex')}`);
@@ -118,27 +118,41 @@ describe.skipIf(missing !== null && !process.env['CI'])(`the media step's safety
     const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
     expect(result.code).toBe(3);
     const { error } = json<ErrorJson>(result);
-    const chunk = Math.floor(flippedAt / CHUNK_BYTES) * CHUNK_BYTES;
+    // Written in one pass on ext4 (no SHA-256 of the whole file before the read-back): the finding is the
+    // region that differs, here the payload file against its SHA-256 in the signed manifest.
     expect(error).toMatchObject({
       code: 'MEDIA_READBACK_FAILED',
       path: bundle,
-      data: { file: bundle, offset: chunk, expectedSha256: sha(good), foundSha256: sha(bad), expectedSize: good.length, foundSize: good.length },
+      data: { file: bundle, expectedSha256: null, foundSha256: sha(bad), expectedSize: good.length, foundSize: good.length },
     });
-    expect(chunk).toBeGreaterThan(0);
+    const { offset, length, differsIn } = error.data as unknown as { offset: number; length: number; differsIn: string };
+    expect(differsIn).toMatch(/^data\/flip-src\/data\.bin \(against its SHA-256 in the signed manifest\)$/u);
+    expect(offset).toBeLessThanOrEqual(flippedAt);
+    expect(offset + length).toBeGreaterThan(flippedAt);
+    expect(offset).toBeGreaterThan(0);
     for (const text of [error.message, result.stderr]) {
       expect(text).toContain(bundle);
-      expect(text).toContain(`first differs at byte ${chunk}`);
-      expect(text).toContain(`expected SHA-256 ${sha(good)}`);
+      expect(text).toContain(`differs within bytes ${offset}-${offset + length - 1} (${differsIn})`);
       expect(text).toContain(`found SHA-256 ${sha(bad)}`);
     }
-    // Write, flush and read back, each its own phase, in that order.
-    expect(phases).toEqual(expect.arrayContaining(['Writing', 'Syncing to disk', 'Reading back']));
-    expect(phases.indexOf('Writing')).toBeLessThan(phases.lastIndexOf('Syncing to disk'));
+    // Write (one pass: hashing and writing), flush and read back, each its own phase, in that order.
+    expect(phases).toEqual(expect.arrayContaining(['Hashing and writing', 'Syncing to disk', 'Reading back']));
+    expect(phases.indexOf('Hashing and writing')).toBeLessThan(phases.lastIndexOf('Syncing to disk'));
     expect(phases.lastIndexOf('Syncing to disk')).toBeLessThan(phases.indexOf('Reading back'));
     // The audit log keeps the same facts.
     const events = json<{ events: Array<{ details: { problems: Array<{ message: string }> } }> }>(
       await airlock(home, ['audit', 'list', '--json', '--type', 'media-readback', '--limit', '1']),
     ).events;
-    expect(events[0]?.details.problems[0]?.message).toContain(`The first difference is in bytes ${chunk}-`);
+    expect(events[0]?.details.problems[0]?.message).toContain(`(bytes ${offset}-${offset + length - 1}) is not what was written and signed`);
+    // The media-write event has no row claiming a SHA-256 for a file no read-back proved: it says why, and what was found where.
+    const log = json<{ events: Array<{ type: string; bundleName: string | null; files: number; details: Record<string, unknown>; fileRows: unknown[] }> }>(
+      await airlock(home, ['audit', 'export', '--format', 'json']),
+    );
+    const write = log.events.filter((e) => e.type === 'media-write' && e.bundleName === 'flipped').at(-1);
+    expect(write).toMatchObject({ files: 1, fileRows: [] });
+    expect(write?.details['fileRows']).toMatch(/^not recorded for .*flipped\.airlock\.tar: written in one pass by position/u);
+    expect(write?.details['unproven']).toEqual([
+      { path: bundle, size: good.length, readBack: 'differs', differsIn, offset, length, foundSha256: sha(bad), foundSize: good.length },
+    ]);
   });
 });

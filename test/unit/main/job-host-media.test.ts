@@ -61,10 +61,13 @@ describe('media jobs in worker threads', () => {
     expect(media.volumes[0]?.readBack?.files.map((f) => f.file)).toEqual([join(medium, 'q3-figures.airlock.tar')]);
 
     const phases = events.flatMap((e) => (e.type === 'progress' && e.jobId === id ? [e.progress.phase] : []));
-    expect(phases).toContain('writing');
+    // One pass where the folder standing in for the medium takes writes by position (ext4 and the like), else two.
+    const writing = phases.includes('hashing-and-writing') ? 'hashing-and-writing' : 'writing';
+    expect(phases).toContain(writing);
     expect(phases).toContain('reading-back');
     expect(phases).not.toContain('verifying-payload');
-    expect(phases.lastIndexOf('writing')).toBeLessThan(phases.indexOf('reading-back'));
+    expect(phases.lastIndexOf(writing)).toBeLessThan(phases.indexOf('reading-back'));
+    expect(media.volumes[0]?.readBack?.checkedBy).toBe(writing === 'writing' ? 'sha256' : 'records');
     // After the read-back the bundle is published and its receipts are written: the last phase.
     expect(phases.lastIndexOf('reading-back')).toBeLessThan(phases.indexOf('writing-receipts'));
     expect(phases.at(-1)).toBe('writing-receipts');

@@ -268,6 +268,44 @@ describe('export to a medium', () => {
     expect(row('writing').textContent).toContain('✓');
   });
 
+  it('one pass to the medium (ext4): hashing-and-writing fills the write row, and the stages are hash-and-write, sign-and-flush, read back', async () => {
+    plugged = [usbStick];
+    const fake = fakeApi(answers());
+    const user = userEvent.setup();
+    renderWithApi(<ExportFlow onOpenKeys={() => undefined} pollMs={POLL} />, fake);
+    await toWrite(user);
+    const phases = screen.getByRole('list', { name: 'Write, flush and read back' });
+    const row = (phase: string) => phases.querySelector(`[data-media-phase="${phase}"]`) as HTMLElement;
+    const base = { bytesTotal: 3_000_000, filesDone: 0, filesTotal: null };
+    act(() =>
+      fake.emit({
+        type: 'progress',
+        jobId: 'job-1',
+        progress: { ...base, phase: 'hashing-and-writing', bytesDone: 1_000_000, rateBytesPerSecond: 50_000_000, etaSeconds: 40 },
+      }),
+    );
+    expect(row('writing').getAttribute('aria-current')).toBe('step');
+    expect(row('writing').textContent).toMatch(/Write.*\(now\).*1\.00 MB of 3\.00 MB.*at 50\.0 MB\/s/u);
+    const stages = screen.getByRole('list', { name: 'Stages' });
+    expect(stages.textContent).toContain('Hash and write every file');
+    expect(stages.textContent).toContain('Read back from the medium, past the page cache');
+    expect(stages.textContent).not.toContain('Hash every file and sign the manifest');
+    act(() =>
+      fake.emit({
+        type: 'progress',
+        jobId: 'job-1',
+        progress: { ...base, phase: 'writing-tag-files', bytesDone: 0, rateBytesPerSecond: null, etaSeconds: null },
+      }),
+    );
+    // The tag files go in front after the payload: still the one-pass stage list.
+    expect(stages.textContent).toContain('Sign the manifest, write it and flush');
+    act(() =>
+      fake.emit({ type: 'progress', jobId: 'job-1', progress: { ...base, phase: 'reading-back', bytesDone: 10, rateBytesPerSecond: null, etaSeconds: null } }),
+    );
+    expect(row('writing').textContent).toContain('(done)');
+    expect(row('reading-back').getAttribute('aria-current')).toBe('step');
+  });
+
   it('a very large drive must be acknowledged before signing', async () => {
     const big: MediaVolumeView = { ...usbStick, id: '/dev/sdf1', device: '/dev/sdf1', disk: '/dev/sdf', label: 'BACKUP', size: 2_000_000_000_000, large: true };
     plugged = [big];

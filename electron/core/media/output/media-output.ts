@@ -9,8 +9,9 @@
  * On a write failure (ENOSPC, EIO, a medium pulled) what this export wrote is removed
  * (undo-write.ts; errors named by media-errors.ts); the read-back is read-back/read-back-volume.ts.
  * A failed read-back leaves the files for inspection and fails the export with MEDIA_READBACK_FAILED.
+ * Each file is a part-file.ts PartFile, or, for a bundle written by position, one-pass-file.ts's OnePassFile.
  */
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MediaExportReport, MediaRef, MediaVolume, MediaWrittenFile } from '../../../../shared/media.js';
 import { BUNDLE_SUFFIX } from '../../bundle/format.js';
@@ -18,10 +19,7 @@ import type { BundleOutput, BundleOutputPlan } from '../../export/archive-writer
 import { BackgroundSha256 } from '../../crypto/background-sha256.js';
 import { sha256Hex } from '../../crypto/sha256.js';
 import { AirlockError, throwIfAborted, toAirlockError } from '../../errors.js';
-import { tempPathFor } from '../../fs/durable.js';
-import { releaseTemp } from '../../fs/owned-temp.js';
 import { publishWithoutOverwrite } from '../../fs/publish.js';
-import { COPIED_BELOW_BYTES, SequentialWriter } from '../../fs/sequential-writer.js';
 import type { ProgressTracker } from '../../jobs/progress-tracker.js';
 import { mediaRef, sameMedium } from '../discover/medium-ref.js';
 import { measureVolume, type VolumeSpace } from '../os/volume-space.js';
@@ -31,7 +29,6 @@ import { INDEX_RESERVE_BYTES, MEDIA_MARGIN_BYTES, planLayout, type PlannedPart, 
 import { serializeIndex } from '../parts/volume-index.js';
 import { ChunkSums } from '../read-back/chunk-sums.js';
 import { readBackFailure, readBackVolume } from '../read-back/read-back-volume.js';
-import { flushWithProgress } from './flush-progress.js';
 import { FAT_MAX_PART_BYTES, maxPartBytesOnMount } from './fs-limits.js';
 import { assertNamesFree, assertVolumeFits } from './volume-fit.js';
 import { volumeIndexFor, type VolumeIndexInput } from './volume-index-for.js';
@@ -41,35 +38,12 @@ import { writeSmallFile } from './small-file-write.js';
 import { removeUnfinished } from './undo-write.js';
 import { assertVolumePresent, volumeFailure, type VolumeState } from './volume-state.js';
 import type { MediaOutputOptions } from './media-output-options.js';
+import type { OnePassDestination, OnePassPlan, OnePassWritten } from '../../export/one-pass-write.js';
+import { mayWriteInOnePass, OnePassFile, singlePartByPosition } from './one-pass-file.js';
+import { PartFile, type SyncedPart } from './part-file.js';
 
 // The options live apart so that callers (station, the facade) can name them without the class.
 export type { MediaOutputOptions, NextMediumRequest } from './media-output-options.js';
-
-/**
- * Writes to a medium go in runs of this size (the least SequentialWriter takes), two buffers of
- * it held: a USB stick takes requests of at most a few hundred KiB, so larger runs buy nothing
- * but resident memory (issue #18's peak-RSS row; the folder export keeps SequentialWriter's 8 MiB).
- */
-const WRITE_BATCH_BYTES = COPIED_BELOW_BYTES;
-
-/** A part written and fsynced under its temp name, published when its volume is complete. */
-interface SyncedPart {
-  tempPath: string;
-  finalPath: string;
-  file: MediaWrittenFile;
-  sums: number[];
-}
-
-interface OpenPart {
-  planned: PlannedPart;
-  finalPath: string;
-  tempPath: string;
-  handle: FileHandle;
-  writer: SequentialWriter;
-  /** Its hash in the background hasher, with a CRC-32 per chunk for naming where a failed read-back differs. */
-  hash: number;
-  remaining: number;
-}
 
 export class MediaOutput implements BundleOutput {
   private readonly volumes: VolumeState[] = [];
@@ -86,7 +60,7 @@ export class MediaOutput implements BundleOutput {
   private uuid: string | null = null;
   private tagmanifestSha256 = '';
   private volumeCount = 0;
-  private current: OpenPart | null = null;
+  private current: PartFile | null = null;
   private nextPart = 0;
   private bytesWritten = 0;
   /** Hashes of what is written, on another core (the writer's thread is busy re-hashing sources). */
@@ -96,6 +70,8 @@ export class MediaOutput implements BundleOutput {
   private tracker: ProgressTracker | null = null;
   private signal: AbortSignal | undefined;
   private readBackFailed = false;
+  /** A one-pass export's file, open under its temp name (openOnePass) until it is flushed. */
+  private onePass: OnePassFile | null = null;
   /** Set once a byte may have reached a medium: from then on a failure is a failed media write. */
   started = false;
 
@@ -149,6 +125,55 @@ export class MediaOutput implements BundleOutput {
     }
     return this;
   };
+
+  /**
+   * For writeBundle's onePassTo (export/one-pass-write.ts): the whole bundle as one file on the
+   * first medium, its records written by position and proven by a read-back region by region.
+   * Null, before anything is written, where the two passes stay (one-pass-file.ts says when).
+   */
+  readonly openOnePass = async (plan: OnePassPlan): Promise<OnePassDestination | null> => {
+    const [target] = this.options.targets;
+    if (!mayWriteInOnePass(this.options) || !target) return null;
+    const space = await this.measure(target);
+    const parts = singlePartByPosition(space, this.room(space), plan.archiveBytes);
+    if (!parts) return null;
+    this.tracker = plan.tracker;
+    this.signal = plan.signal;
+    this.name = plan.name;
+    this.uuid = plan.uuid;
+    this.exact = plan.archiveBytes;
+    this.parts = parts;
+    this.split = false;
+    this.volumeCount = 1;
+    this.hasher = new BackgroundSha256();
+    const volume = await this.adopt(1, target, space);
+    const file = await OnePassFile.open(volume, join(volume.dir, this.fileName(parts[0] as PlannedPart)), () => (this.started = true));
+    this.onePass = file;
+    return {
+      handle: file.handle,
+      complete: (written) => this.completeOnePass(file, written),
+      discard: (reason) => this.abort(reason),
+      failure: (error) => file.failure(error),
+    };
+  };
+
+  /** What openOnePass can tell before the medium is measured (so the caller need not scan the sources twice). */
+  mayWriteInOnePass(): boolean {
+    return mayWriteInOnePass(this.options);
+  }
+
+  /** Flush the one-pass file, give it its name, read it back region by region (its SHA-256 is the one read back), and commit. */
+  private async completeOnePass(file: OnePassFile, written: OnePassWritten): Promise<{ bundlePath: string; bundleBytes: number }> {
+    this.tagmanifestSha256 = written.tagmanifestSha256;
+    const flushed = await file.flush(this.exact, this.tracker);
+    this.onePass = null;
+    this.nextPart = 1;
+    this.bytesWritten = this.exact;
+    this.synced.push({ tempPath: file.tempPath, finalPath: file.finalPath, file: flushed, sums: [] });
+    (file.volume.regions ??= new Map()).set(file.finalPath, written.regions);
+    await this.finishVolume(file.volume, true);
+    return this.commit();
+  }
 
   private room(space: VolumeSpace): VolumeRoom {
     const free = Math.min(space.free ?? Number.POSITIVE_INFINITY, this.options.volumeSize ?? Number.POSITIVE_INFINITY);
@@ -226,69 +251,32 @@ export class MediaOutput implements BundleOutput {
   async write(data: Buffer): Promise<void> {
     let rest = data;
     while (rest.length > 0) {
-      if (!this.current) await this.openPart();
-      const part = this.current as OpenPart;
+      const part = this.current ?? (await this.openPart());
       const take = Math.min(rest.length, part.remaining);
       const piece = take === rest.length ? rest : rest.subarray(0, take);
       await (this.hasher as BackgroundSha256).update(this.split ? [part.hash, this.wholeHash] : [part.hash], piece);
-      try {
-        await part.writer.write(piece);
-      } catch (error) {
-        throw await volumeFailure(error, part.tempPath, this.volumes[part.planned.volume - 1]);
-      }
-      part.remaining -= take;
+      await part.write(piece);
       this.bytesWritten += take;
       rest = rest.subarray(take);
-      if (part.remaining === 0) await this.closePart();
+      if (part.remaining === 0) await this.closePart(part);
     }
   }
 
-  private async openPart(): Promise<void> {
+  private async openPart(): Promise<PartFile> {
     const planned = this.parts[this.nextPart];
     if (!planned) throw new AirlockError('INTERNAL', `The archive is longer than the ${this.exact} bytes planned.`);
     const volume = this.volumes[planned.volume - 1] ?? (await this.acquire(planned.volume));
     const finalPath = join(volume.dir, this.fileName(planned));
-    // A medium unmounted under us leaves its mount point as an empty folder of the system disk: never write there.
-    await assertVolumePresent(volume, finalPath);
-    const tempPath = tempPathFor(finalPath);
-    this.started = true;
-    const handle = await open(tempPath, 'wx', 0o644).catch(async (error: unknown) => {
-      releaseTemp(tempPath);
-      throw await volumeFailure(error, tempPath, volume);
-    });
-    this.current = {
-      planned,
-      finalPath,
-      tempPath,
-      handle,
-      writer: new SequentialWriter(handle, WRITE_BATCH_BYTES),
-      hash: (this.hasher as BackgroundSha256).start({ chunkSums: true }),
-      remaining: planned.size,
-    };
+    this.current = await PartFile.open(planned, volume, finalPath, this.hasher as BackgroundSha256, () => (this.started = true));
+    return this.current;
   }
 
-  private async closePart(): Promise<void> {
-    const part = this.current as OpenPart;
-    const volume = this.volumes[part.planned.volume - 1] as VolumeState;
-    try {
-      await part.writer.finish();
-      // Flushing is a phase of its own (on a stick, most of the time): a failed fsync is a failed write, never retried into success.
-      await flushWithProgress(part.handle, part.planned.size, volume.dev, this.tracker);
-      await part.handle.close();
-    } catch (error) {
-      throw await volumeFailure(error, part.tempPath, volume);
-    }
+  private async closePart(part: PartFile): Promise<void> {
+    this.synced.push(await part.finish(this.tracker, this.hasher as BackgroundSha256, this.split ? 'part' : 'bundle'));
     this.current = null;
     this.nextPart += 1;
-    const written = await (this.hasher as BackgroundSha256).result(part.hash);
-    this.synced.push({
-      tempPath: part.tempPath,
-      finalPath: part.finalPath,
-      file: { path: part.finalPath, size: part.planned.size, sha256: written.sha256, volume: volume.number, kind: this.split ? 'part' : 'bundle' },
-      sums: written.chunkSums ?? [],
-    });
     const next = this.parts[this.nextPart];
-    if (!next || next.volume !== part.planned.volume) await this.finishVolume(volume, !next);
+    if (!next || next.volume !== part.planned.volume) await this.finishVolume(part.volume, !next);
     else this.resumeWriting();
   }
 
@@ -370,8 +358,9 @@ export class MediaOutput implements BundleOutput {
 
   async abort(_reason: unknown): Promise<void> {
     await this.hasher?.close();
-    const part = this.current;
+    const part = this.current ?? (this.onePass ? { tempPath: this.onePass.tempPath, handle: this.onePass.handle, planned: { volume: 1 } } : null);
     this.current = null;
+    this.onePass = null;
     if (part) await part.handle.close().catch(() => undefined);
     const temps = [
       ...(part ? [{ tempPath: part.tempPath, volume: part.planned.volume }] : []),

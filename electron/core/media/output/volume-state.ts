@@ -7,6 +7,7 @@ import { stat } from 'node:fs/promises';
 import type { MediaVolume, MediaWrittenFile, ReadBackReport } from '../../../../shared/media.js';
 import { AirlockError } from '../../errors.js';
 import type { VolumeSpace } from '../os/volume-space.js';
+import type { ExpectedRegion } from '../read-back/region-check.js';
 import { mediaError } from './media-errors.js';
 
 export interface VolumeState {
@@ -20,6 +21,11 @@ export interface VolumeState {
   dev: number;
   /** CRC-32 per chunk of each file written (read-back/chunk-sums.ts): where a failed read-back first differs. */
   chunkSums: Map<string, number[]>;
+  /**
+   * A bundle written in one pass (export/one-pass-write.ts): what each byte of the file must read
+   * back as, region by region (read-back/region-check.ts), in place of a SHA-256 known in advance.
+   */
+  regions?: Map<string, () => Iterable<ExpectedRegion>>;
 }
 
 /** Whether the volume's folder is still the medium adopted (a pulled or unmounted medium leaves another device's folder, or none). */

@@ -14,6 +14,7 @@ import { MEDIA_GONE, mediaError } from '../output/media-errors.js';
 import { volumePresent, type VolumeState } from '../output/volume-state.js';
 import { ChunkSums, firstDifference, type FirstDifference } from './chunk-sums.js';
 import { hashUncached, planUncachedRead } from './uncached-read.js';
+import { RegionCheck } from './region-check.js';
 
 /**
  * Every file of the volume read back past the cache and compared with what was written. With
@@ -39,8 +40,12 @@ export async function readBackVolume(
     let actual: { sha256: string; size: number } | null = null;
     let error: string | null = null;
     const sums = new ChunkSums();
+    // A bundle written in one pass: every region checked on this thread, the file's SHA-256 on the other core.
+    const expected = volume.regions?.get(file.path);
+    const regions = expected ? new RegionCheck(expected()) : null;
+    const onData = regions ? (chunk: Buffer) => regions.update(chunk) : (chunk: Buffer) => sums.update(chunk);
     try {
-      actual = await hashUncached(file.path, plan, { signal, hasher, onBytes: (n) => tracker?.addBytes(n), onData: (chunk) => sums.update(chunk) });
+      actual = await hashUncached(file.path, plan, { signal, hasher, onBytes: (n) => tracker?.addBytes(n), onData });
     } catch (e) {
       // The hashing worker failed: not a fact about the medium.
       if (e instanceof AirlockError && e.code === 'INTERNAL') throw e;
@@ -50,10 +55,20 @@ export async function readBackVolume(
       error = e instanceof Error ? e.message : String(e);
     }
     tracker?.addFiles(1);
-    const ok = actual !== null && actual.sha256 === file.sha256 && actual.size === file.size;
+    const mismatch = regions && actual !== null ? regions.finish() : null;
+    const ok = actual !== null && (regions ? mismatch === null : actual.sha256 === file.sha256) && actual.size === file.size;
+    // Every byte proven region by region: the SHA-256 read back is the bundle's (the receipt and audit rows name it).
+    if (ok && regions && actual) file.sha256 = actual.sha256;
     bytes += actual?.size ?? 0;
     const expectedSums = volume.chunkSums.get(file.path);
-    const differs = ok || actual === null || !expectedSums ? null : firstDifference(expectedSums, sums.finish(), file.size, actual.size);
+    const differs =
+      ok || actual === null
+        ? null
+        : mismatch
+          ? { offset: mismatch.offset, length: mismatch.length }
+          : expectedSums
+            ? firstDifference(expectedSums, sums.finish(), file.size, actual.size)
+            : null;
     files.push({
       file: file.path,
       size: file.size,
@@ -61,13 +76,16 @@ export async function readBackVolume(
       actualSha256: actual?.sha256 ?? null,
       actualSize: actual?.size ?? null,
       firstDifference: differs,
+      differsIn: mismatch?.what ?? null,
       ok,
     });
     if (!ok) {
       const detail =
         actual === null
           ? `${file.path} could not be read back: ${error ?? 'unknown error'}.`
-          : `${file.path} read back as ${actual.size} bytes with SHA-256 ${actual.sha256}; ${file.size} bytes with SHA-256 ${file.sha256} were written.${where(differs)}`;
+          : mismatch
+            ? `${file.path} read back as ${actual.size} bytes with SHA-256 ${actual.sha256}; ${mismatch.what} (bytes ${mismatch.offset}-${mismatch.offset + mismatch.length - 1}) is not what was written and signed.`
+            : `${file.path} read back as ${actual.size} bytes with SHA-256 ${actual.sha256}; ${file.size} bytes with SHA-256 ${file.sha256} were written.${where(differs)}`;
       problems.push(problem('CHECKSUM_MISMATCH', detail, file.path));
     }
   }
@@ -82,6 +100,7 @@ export async function readBackVolume(
     problems,
     bytes,
     seconds: (performance.now() - started) / 1000,
+    checkedBy: volume.regions && volume.regions.size > 0 ? 'records' : 'sha256',
   };
 }
 
@@ -103,25 +122,25 @@ export function readBackFailure(volume: VolumeState, report: ReadBackReport): Ai
   const others = report.files.filter((f) => !f.ok).length - 1;
   const differs = bad.firstDifference ?? null;
   const found = bad.actualSha256 === null ? 'it could not be read back' : `found SHA-256 ${bad.actualSha256} (${bad.actualSize ?? '?'} bytes)`;
-  const at = differs ? ` first differs at byte ${differs.offset} (within bytes ${differs.offset}-${differs.offset + differs.length - 1});` : '';
   const more = others > 0 ? ` ${others} more file${others === 1 ? '' : 's'} differ${others === 1 ? 's' : ''} too.` : '';
-  return new AirlockError(
-    'MEDIA_READBACK_FAILED',
-    `Volume ${volume.number} (${name}): ${bad.file}${at} expected SHA-256 ${bad.expectedSha256} (${bad.size} bytes), ${found}.${more} Method: ${report.method}.`,
-    {
-      path: bad.file,
-      data: {
-        volume: volume.number,
-        file: bad.file,
-        offset: differs?.offset ?? null,
-        length: differs?.length ?? null,
-        expectedSha256: bad.expectedSha256,
-        foundSha256: bad.actualSha256,
-        expectedSize: bad.size,
-        foundSize: bad.actualSize ?? null,
-        method: report.method,
-        files: others + 1,
-      },
+  // A one-pass bundle has no whole-file SHA-256 to expect: the region that differs is the finding.
+  const what = bad.differsIn
+    ? ` differs within bytes ${differs?.offset ?? 0}-${(differs?.offset ?? 0) + (differs?.length ?? 1) - 1} (${bad.differsIn}): not what was written and signed (${bad.size} bytes written),`
+    : `${differs ? ` first differs at byte ${differs.offset} (within bytes ${differs.offset}-${differs.offset + differs.length - 1});` : ''} expected SHA-256 ${bad.expectedSha256} (${bad.size} bytes),`;
+  return new AirlockError('MEDIA_READBACK_FAILED', `Volume ${volume.number} (${name}): ${bad.file}${what} ${found}.${more} Method: ${report.method}.`, {
+    path: bad.file,
+    data: {
+      volume: volume.number,
+      file: bad.file,
+      offset: differs?.offset ?? null,
+      length: differs?.length ?? null,
+      expectedSha256: bad.expectedSha256 || null,
+      differsIn: bad.differsIn ?? null,
+      foundSha256: bad.actualSha256,
+      expectedSize: bad.size,
+      foundSize: bad.actualSize ?? null,
+      method: report.method,
+      files: others + 1,
     },
-  );
+  });
 }

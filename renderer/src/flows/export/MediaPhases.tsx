@@ -19,14 +19,20 @@ export type PhaseState = 'waiting' | 'now' | 'done' | 'failed';
 const SYMBOL: Record<PhaseState, string> = { waiting: '○', now: '▶', done: '✓', failed: '✗' };
 const COLOR: Record<PhaseState, string> = { waiting: 'dimmed', now: 'blue.8', done: 'green.8', failed: 'red.8' };
 
-function isMediaPhase(phase: ProgressPhase): phase is MediaPhase {
-  return (MEDIA_PHASES as readonly ProgressPhase[]).includes(phase);
+/**
+ * The row a phase shows in. A bundle written to ext4 and the like in one pass reports its write as
+ * `hashing-and-writing` (each source hashed as its record is written): the same write row.
+ */
+function mediaPhaseOf(phase: ProgressPhase): MediaPhase | null {
+  if (phase === 'hashing-and-writing') return 'writing';
+  return (MEDIA_PHASES as readonly ProgressPhase[]).includes(phase) ? (phase as MediaPhase) : null;
 }
 
 /** The last progress seen of each media phase (a later write after a flush, for the next part, replaces the earlier). */
 function usePhaseFigures(progress: Progress | null): Partial<Record<MediaPhase, Progress>> {
   const seen = useRef<Partial<Record<MediaPhase, Progress>>>({});
-  if (progress && isMediaPhase(progress.phase)) seen.current[progress.phase] = progress;
+  const row = progress ? mediaPhaseOf(progress.phase) : null;
+  if (progress && row) seen.current[row] = progress;
   return seen.current;
 }
 
@@ -40,7 +46,8 @@ export function MediaPhases({ progress, readBackFailed = false }: MediaPhasesPro
   const t = useT();
   const format = useFormat();
   const figures = usePhaseFigures(progress);
-  const current = progress && isMediaPhase(progress.phase) ? MEDIA_PHASES.indexOf(progress.phase) : -1;
+  const row = progress ? mediaPhaseOf(progress.phase) : null;
+  const current = row ? MEDIA_PHASES.indexOf(row) : -1;
   // The phase running now decides (a next part's write after a flush is "now" again); else the furthest seen.
   const reached = current >= 0 ? current : Math.max(...MEDIA_PHASES.map((p, i) => (figures[p] ? i : -1)));
   const stateOf = (i: number): PhaseState => {

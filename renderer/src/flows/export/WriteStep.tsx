@@ -34,6 +34,8 @@ const PULL: Stage = { name: 'export.write.stage.pull', phases: new Set(['pulling
 const RECEIPTS: Stage = { name: 'export.write.stage.receipts', phases: new Set([PUBLISHED_PHASE]) };
 /** Phases only the two-pass export reports: seeing one switches a folder export's stage list to the two-pass one. */
 const TWO_PASS_PHASES = new Set<ProgressPhase>(['hashing', 'writing']);
+/** Phases only the one-pass export reports: seeing one switches a medium's stage list to the one-pass one. */
+const ONE_PASS_PHASES = new Set<ProgressPhase>(['hashing-and-writing', 'writing-tag-files']);
 
 export interface WriteStepProps {
   summary: SelectionSummary;
@@ -69,7 +71,16 @@ export function WriteStep({
   const published = progress?.phase === PUBLISHED_PHASE;
   // Which passes wrote the bundle is remembered: the receipts phase alone does not say (one pass or two).
   const twoPass = useTwoPass(progress);
-  const passes = toMedium ? [PREPARE, WRITE, READ_BACK] : twoPass ? [PREPARE, WRITE] : [HASH_AND_WRITE, SIGN_AND_FLUSH];
+  const onePassSeen = useOnePass(progress);
+  // A medium takes one pass where it can (one file on ext4 and the like) and two elsewhere (FAT, parts): the phases seen decide.
+  const onePass = toMedium ? onePassSeen : !twoPass;
+  const passes = toMedium
+    ? onePass
+      ? [HASH_AND_WRITE, SIGN_AND_FLUSH, READ_BACK]
+      : [PREPARE, WRITE, READ_BACK]
+    : twoPass
+      ? [PREPARE, WRITE]
+      : [HASH_AND_WRITE, SIGN_AND_FLUSH];
   const step = useRef<HTMLDivElement>(null);
   // Cancel vanishes at publish: had it the focus, the focus would fall to the page's start; the heading takes it.
   useEffect(() => {
@@ -120,5 +131,12 @@ export function WriteStep({
 function useTwoPass(progress: Progress | null): boolean {
   const seen = useRef(false);
   if (progress && TWO_PASS_PHASES.has(progress.phase)) seen.current = true;
+  return seen.current;
+}
+
+/** Whether this job has reported a phase only the one-pass export has; kept once seen (a medium's export). */
+function useOnePass(progress: Progress | null): boolean {
+  const seen = useRef(false);
+  if (progress && ONE_PASS_PHASES.has(progress.phase)) seen.current = true;
   return seen.current;
 }
