@@ -9,8 +9,9 @@
  * O_NONBLOCK is not cleared: it has no effect on regular files (docs/design-notes.md, "Paths that
  * are not files: FIFOs, sockets, devices").
  */
-import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
+import { closeSync, constants, createReadStream, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import { PassThrough, type Readable } from 'node:stream';
 import { AirlockError, errnoOf } from '../errors.js';
 
 /** Read-only, and neither a FIFO nor a device may hold the open (O_NONBLOCK is 0 where the OS has none). */
@@ -107,4 +108,24 @@ export function readRegularFileSync(path: string): Buffer {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * createReadStream for a path from outside: opened non-blocking (open(2) of a regular file does
+ * not block, so the synchronous open costs nothing) and proven a regular file by fstat; anything
+ * else, and a failed open, is the stream's error, as a failed open of createReadStream would be.
+ */
+export function createRegularReadStream(
+  path: string,
+  options: { highWaterMark?: number; start?: number; end?: number; signal?: AbortSignal | undefined } = {},
+): Readable {
+  let fd: number;
+  try {
+    ({ fd } = openRegularSync(path));
+  } catch (error) {
+    const failed = new PassThrough();
+    process.nextTick(() => failed.destroy(error as Error));
+    return failed;
+  }
+  return createReadStream(path, { ...options, fd });
 }
