@@ -7,12 +7,13 @@
  * test instead of stalling the suite.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_BIN, REPO_ROOT } from '../helpers/cli-runner.js';
 import { useTempDirs } from '../helpers/temp-dirs.js';
+import { inboxFolder, readStatusFiles, startWatch, stopWatch, waitUntil } from '../helpers/watch-process.js';
 
 const makeTemp = useTempDirs();
 /** Far above a CLI start under load; a FIFO open that blocks never ends, so this only bounds the failure. */
@@ -127,7 +128,9 @@ describe('a bundle path that is not a file', () => {
       expect(spawnSync('mkfifo', [index]).status).toBe(0);
       const run = await airlock(['verify', '--json', index]);
       expect(run.hung, run.stderr).toBe(false);
-      expect(run.code).not.toBe(0);
+      // The index is looked for as a file: a FIFO in its place is no index (rejected, exit 1), never opened blocking.
+      expect((JSON.parse(run.stdout) as { problems: Array<{ code: string }> }).problems.map((p) => p.code)).toEqual(['INDEX_INVALID']);
+      expect(run.code).toBe(1);
     },
     TEST_MS,
   );
@@ -159,6 +162,39 @@ describe('other files named on the command line', () => {
       for (const run of runs) {
         expect(errorOf(run)).toMatchObject({ code: 'NOT_A_FILE', path: fifo });
         expect(run.code).toBe(3);
+      }
+    },
+    TEST_MS,
+  );
+});
+
+describe('the watched inbox', () => {
+  it(
+    'moves a FIFO named like a bundle and a socket aside unread, and the loop goes on to stop cleanly',
+    async () => {
+      const inbox = join(work, 'inbox');
+      await mkdir(inbox);
+      expect(spawnSync('mkfifo', [join(inbox, 'p.airlock.tar')]).status).toBe(0);
+      const inboxSocket = createServer();
+      await new Promise<void>((resolve) => inboxSocket.listen(join(inbox, 'q.airlock.tar'), resolve));
+      const watch = startWatch(home, inbox, join(work, 'dest'));
+      try {
+        await waitUntil('both entries moved to refused/', async () => (await inboxFolder(inbox, 'refused')).length === 2, HANG_MS);
+        // The loop is not held: it records both in its status and keeps scanning.
+        await waitUntil('the status counts both', async () => (await readStatusFiles(home)).some((s) => s.counts.rejected === 2), HANG_MS);
+        const reports = await Promise.all(
+          (await inboxFolder(inbox, 'refused')).map(
+            async (id) => JSON.parse(await readFile(join(inbox, 'refused', id, 'report.json'), 'utf8')) as { refused: { name: string; type: string } },
+          ),
+        );
+        expect(reports.map((r) => [r.refused.name, r.refused.type]).sort()).toEqual([
+          ['p.airlock.tar', 'other'],
+          ['q.airlock.tar', 'other'],
+        ]);
+      } finally {
+        const ended = await stopWatch(watch);
+        await new Promise<void>((resolve) => inboxSocket.close(() => resolve()));
+        expect(ended, watch.stderr()).toEqual({ code: 0, signal: null });
       }
     },
     TEST_MS,
