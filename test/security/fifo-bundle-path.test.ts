@@ -7,10 +7,14 @@
  * test instead of stalling the suite.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBundleFile } from '../../electron/core/bundle/bundle-file-kind.js';
+import { claimReady } from '../../electron/core/watch/claim-folder.js';
+import { inboxLayout } from '../../electron/core/watch/inbox-layout.js';
+import { processClaim } from '../../electron/core/watch/process-claim.js';
 import { CLI_BIN, REPO_ROOT } from '../helpers/cli-runner.js';
 import { useTempDirs } from '../helpers/temp-dirs.js';
 import { inboxFolder, readStatusFiles, startWatch, stopWatch, waitUntil } from '../helpers/watch-process.js';
@@ -199,4 +203,33 @@ describe('the watched inbox', () => {
     },
     TEST_MS,
   );
+});
+
+describe('a claimed bundle swapped for a FIFO after the claim checked it', () => {
+  it('is refused as NOT_A_FILE by the import, without blocking, and never retried', async () => {
+    const inbox = await makeTemp('airlock-fifo-claim-');
+    const layout = inboxLayout(inbox);
+    for (const dir of [layout.work, layout.accepted, layout.quarantine, layout.refused]) await mkdir(dir, { recursive: true });
+    await writeFile(join(inbox, 'z.airlock.tar'), 'a bundle');
+    const claim = await claimReady(layout, { kind: 'bundle', name: 'z', primary: 'z.airlock.tar', others: [], mtimeMs: 0 }, '/home', new Date().toISOString());
+    expect(claim).not.toBeNull();
+    const result = await processClaim(
+      layout,
+      claim!,
+      {
+        home: '/home',
+        // The sender wins the race after the claim's lstat: the import's own check is the one that counts.
+        importBundle: async (path) => {
+          await rm(path);
+          expect(spawnSync('mkfifo', [path]).status).toBe(0);
+          await assertBundleFile(path);
+          throw new Error('the FIFO was taken for a bundle');
+        },
+        priorImport: () => null,
+      },
+      new AbortController().signal,
+      false,
+    );
+    expect(result).toMatchObject({ kind: 'done', record: { outcome: 'rejected', codes: ['NOT_A_FILE'] } });
+  });
 });
