@@ -17,6 +17,8 @@ export const ERROR_ACTIONS: { readonly [K in ErrorCode]: string } & Readonly<Rec
   PERMISSION_DENIED:
     'Check the owner and permissions of the path named (ls -ld PATH): run Airlock as a user who may use it, or ask your administrator to grant access.',
   IO_ERROR: 'Check the media or disk (write protection, permissions, a loose cable) and try again.',
+  NOT_A_FILE:
+    'Name a plain file (ls -l PATH shows p for a FIFO, s for a socket, b or c for a device). To stream a bundle in, pipe its bytes to standard input instead of naming a path.',
   PATH_TOO_LONG: 'Choose a destination or source folder with a shorter path (or shorten deep folder names), then try again.',
   NO_SPACE: 'Free some space at the destination or choose another one, then try again.',
   OUTPUT_EXISTS: 'Choose another destination or bundle name, or move the existing file away yourself.',

@@ -15,6 +15,10 @@ export const ERROR_CODES = {
   PERMISSION_DENIED: { kind: 'operational', message: 'Permission denied: this user may not read or write a file or folder Airlock needs.' },
   IO_ERROR: { kind: 'operational', message: 'Reading or writing a file failed.' },
   PATH_TOO_LONG: { kind: 'operational', message: 'A path is too long for the file system.' },
+  NOT_A_FILE: {
+    kind: 'operational',
+    message: 'A path Airlock was given to read is not a plain file but a FIFO (named pipe), socket or device; Airlock does not read from those.',
+  },
   NO_SPACE: { kind: 'operational', message: 'There is not enough free space at the destination.' },
   OUTPUT_EXISTS: { kind: 'operational', message: 'The destination already holds a file of that name; Airlock never overwrites.' },
   SOURCE_UNSUPPORTED_TYPE: {

@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { AirlockError, toAirlockError } from '../core/index.js';
+import { AirlockError, readRegularFile, toAirlockError } from '../core/index.js';
 import { readStdin, write, type CliIo } from './io.js';
 
 /**
@@ -14,7 +13,8 @@ export async function readPassphraseFile(file: string, io?: CliIo): Promise<stri
     text = (await readStdin(io, 64 * 1024, 'the passphrase')).toString('utf8');
   } else {
     try {
-      text = await readFile(file, 'utf8');
+      // Never a blocking open: a FIFO, socket or device is NOT_A_FILE at once.
+      text = await readRegularFile(file, 'utf8');
     } catch (error) {
       throw toAirlockError(error, file);
     }

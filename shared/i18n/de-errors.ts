@@ -36,6 +36,12 @@ export const DE_ERROR_TEXT: { readonly [C in ErrorCode]: { message: string; acti
     message: 'Das Lesen oder Schreiben einer Datei ist fehlgeschlagen.',
     action: 'Prüfen Sie Datenträger oder Festplatte (Schreibschutz, Rechte, ein lockeres Kabel) und versuchen Sie es erneut.',
   },
+  NOT_A_FILE: {
+    message:
+      'Ein Pfad, den Airlock lesen soll, ist keine gewöhnliche Datei, sondern ein FIFO (benannte Pipe), ein Socket oder ein Gerät; aus solchen liest Airlock nicht.',
+    action:
+      'Geben Sie eine gewöhnliche Datei an (ls -l PFAD zeigt p für ein FIFO, s für einen Socket, b oder c für ein Gerät). Um ein Paket zu streamen, leiten Sie seine Bytes in die Standardeingabe, statt einen Pfad anzugeben.',
+  },
   PATH_TOO_LONG: {
     message: 'Ein Pfad ist für das Dateisystem zu lang.',
     action: 'Wählen Sie einen Ziel- oder Quellordner mit kürzerem Pfad (oder kürzen Sie tief verschachtelte Ordnernamen); versuchen Sie es dann erneut.',

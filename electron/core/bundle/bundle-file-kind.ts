@@ -1,7 +1,8 @@
-import { open, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { describeErrno } from '../errno-text.js';
 import { AirlockError, errnoOf, toAirlockError } from '../errors.js';
+import { openRegular } from '../fs/open-regular.js';
 import { isPartSetPath } from '../media/parts/part-set.js';
 
 const HEAD_BYTES = 512;
@@ -66,16 +67,11 @@ function trimPartialChar(head: Buffer): Buffer {
   return head.subarray(0, end);
 }
 
-async function readHead(path: string): Promise<Buffer> {
+async function readHead(handle: FileHandle, path: string): Promise<Buffer> {
   const head = Buffer.alloc(HEAD_BYTES);
   try {
-    const handle = await open(path, 'r');
-    try {
-      const { bytesRead } = await handle.read(head, 0, HEAD_BYTES, 0);
-      return head.subarray(0, bytesRead);
-    } finally {
-      await handle.close();
-    }
+    const { bytesRead } = await handle.read(head, 0, HEAD_BYTES, 0);
+    return head.subarray(0, bytesRead);
   } catch (error) {
     throw toAirlockError(error, path);
   }
@@ -84,22 +80,27 @@ async function readHead(path: string): Promise<Buffer> {
 /**
  * Before verify or import reads a bundle: a folder, or a file that is plainly something else (a
  * receipt, a zip, a text file), is named for what it is instead of ARCHIVE_CORRUPT's "re-copy
- * it from the media". Parts and volume indexes of split bundles go their own way.
+ * it from the media"; a FIFO, socket or device is NOT_A_FILE, found without blocking on it
+ * (fs/open-regular.ts). Parts and volume indexes of split bundles go their own way.
  */
 export async function assertBundleFile(path: string): Promise<void> {
   // A part or index may be named although it sits on a medium not inserted yet: the split route finds or asks for it.
   if (isPartSetPath(path)) return;
-  let stats;
+  let opened;
   try {
-    stats = await stat(path);
+    opened = await openRegular(path, () => new AirlockError('BUNDLE_IS_FOLDER', `${path} is a folder.`, { path, data: { folder: path } }));
   } catch (error) {
     if (errnoOf(error) === 'ENOENT') throw new AirlockError('BUNDLE_UNREADABLE', describeErrno('ENOENT', path) ?? undefined, { path, cause: error });
+    // Linux opens a folder read-only; a system that refuses (EISDIR) says the same.
+    if (errnoOf(error) === 'EISDIR') throw new AirlockError('BUNDLE_IS_FOLDER', `${path} is a folder.`, { path, data: { folder: path } });
     throw toAirlockError(error, path);
   }
-  if (stats.isDirectory()) {
-    throw new AirlockError('BUNDLE_IS_FOLDER', `${path} is a folder.`, { path, data: { folder: path } });
+  let head: Buffer;
+  try {
+    head = await readHead(opened.handle, path);
+  } finally {
+    await opened.handle.close();
   }
-  if (!stats.isFile()) return;
-  const what = identifyNonBundle(await readHead(path), basename(path));
+  const what = identifyNonBundle(head, basename(path));
   if (what !== null) throw new AirlockError('NOT_A_BUNDLE', `${path}: ${what} A bundle is a NAME.airlock.tar file.`, { path });
 }

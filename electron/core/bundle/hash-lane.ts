@@ -3,6 +3,7 @@ import { HASH_CHUNK_BYTES, hashFile, sha256 } from '../crypto/sha256.js';
 import { readExpected, SMALL_FILE_BYTES, smallFileScratch } from '../fs/read-small-file.js';
 import type { PostedError } from '../workers/posted-error.js';
 import { writeAllAt } from './record-lane.js';
+import { RECORD_OPEN_FLAGS } from './record-lane.js';
 
 /**
  * One lane of the export's hashing pass (parallel-hash.ts), as plain synchronous steps: this
@@ -89,7 +90,7 @@ export class HashLane {
   }
 
   private hashSmall(job: HashJob): LaneResult | { size: number } {
-    const fd = openSync(job.path, 'r');
+    const fd = openSync(job.path, RECORD_OPEN_FLAGS);
     try {
       const spooled = this.appender !== null && job.spool >= 0;
       const into = spooled ? this.appender.slot(job.spool, job.size) : this.scratch;

@@ -1,6 +1,7 @@
 import { createHash, hash, type Hash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { AirlockError } from '../errors.js';
+import { REGULAR_READ_FLAGS } from '../fs/open-regular.js';
 
 export function sha256(): Hash {
   return createHash('sha256');
@@ -32,7 +33,8 @@ export async function hashFile(
   options: { signal?: AbortSignal | undefined; onBytes?: ((bytes: number) => void) | undefined; buffer?: Buffer | undefined } = {},
 ): Promise<FileDigest> {
   const hash = createHash('sha256');
-  const handle = await open(path, 'r');
+  // Non-blocking: a file swapped for a FIFO reads as empty (its size then differs), never waits.
+  const handle = await open(path, REGULAR_READ_FLAGS);
   const buffer = options.buffer ?? Buffer.allocUnsafe(HASH_CHUNK_BYTES);
   let size = 0;
   try {

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { openpgp } from './openpgp-lazy.js';
 import { AirlockError, toAirlockError } from '../errors.js';
 import type { HomePaths } from '../home/station-home.js';
@@ -8,6 +7,7 @@ import { gnupgSigner } from './gnupg-signer.js';
 import { OPENPGP_CONFIG } from './openpgp-config.js';
 import type { SignerSpec } from './signer-option.js';
 import { unlockSigningKey } from './unlock-signing-key.js';
+import { readRegularFile } from '../fs/open-regular.js';
 
 export { parseGpgSignerOption, type SignerSpec } from './signer-option.js';
 
@@ -23,7 +23,7 @@ export async function resolveSigner(paths: HomePaths, spec: SignerSpec): Promise
     case 'key-file': {
       let armored: string;
       try {
-        armored = await readFile(spec.file, 'utf8');
+        armored = await readRegularFile(spec.file, 'utf8');
       } catch (error) {
         throw toAirlockError(error, spec.file);
       }

@@ -15,6 +15,7 @@ import { encodeFileHeader, END_OF_ARCHIVE, padding } from '../bundle/tar-header.
 import type { HashedSource } from './hash-sources.js';
 import type { PayloadSpool, SpoolReader } from './payload-spool.js';
 import type { PreparedBundle } from './write-bundle.js';
+import { RECORD_OPEN_FLAGS } from '../bundle/record-lane.js';
 
 /** Chunks are short enough that every sink copies them (else each chunk needs a buffer of its own). */
 const REUSE_CHUNKS = HASH_CHUNK_BYTES < COPIED_BELOW_BYTES;
@@ -145,7 +146,8 @@ async function streamSourceUnchanged(
   signal: AbortSignal | undefined,
   reused: Buffer | null,
 ): Promise<void> {
-  const handle = await open(file.absPath, 'r').catch((error: unknown) => {
+  // The record lanes' flags: a source swapped for a link or a FIFO after the scan is neither followed nor waited on.
+  const handle = await open(file.absPath, RECORD_OPEN_FLAGS).catch((error: unknown) => {
     throw toAirlockError(error, file.absPath);
   });
   try {

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openpgp } from '../crypto/openpgp-lazy.js';
 import { z } from 'zod';
@@ -16,6 +16,7 @@ import { parseManifest } from '../bundle/manifest.js';
 import type { ExportedImages } from '../../../shared/images.js';
 import { checkStagedLayout, isLayoutFile, STAGED_LAYOUT_DIR, stagedLayoutPath } from './staged-images.js';
 import type { PreparedBundle } from './write-bundle.js';
+import { readRegularFile } from '../fs/open-regular.js';
 
 /**
  * A prepared export waiting for more signatures (two-person rule): a private directory with
@@ -93,16 +94,17 @@ export async function addStagedSignature(staged: StagedExport, signer: BundleSig
  * its signer's key over the tag manifest.
  */
 export async function loadStagedExport(dir: string): Promise<StagedExport> {
+  // The folder is named on the command line: any file in it may be a FIFO, read without blocking (fs/open-regular.ts).
   let staged;
   try {
-    staged = StagedSchema.parse(JSON.parse(await readFile(join(dir, 'staged.json'), 'utf8')));
+    staged = StagedSchema.parse(JSON.parse(await readRegularFile(join(dir, 'staged.json'), 'utf8')));
   } catch (error) {
     throw invalid(dir, `staged.json is missing or malformed (${(error as Error).message})`);
   }
   const tagBytes = new Map<string, Buffer>();
   for (const name of TAG_NAMES) {
     try {
-      tagBytes.set(name, await readFile(join(dir, name)));
+      tagBytes.set(name, await readRegularFile(join(dir, name)));
     } catch {
       throw invalid(dir, `${name} is missing`);
     }
@@ -150,11 +152,11 @@ export async function loadStagedExport(dir: string): Promise<StagedExport> {
   const signatures: StagedSignature[] = [];
   const names = (await readdir(join(dir, 'signatures')).catch(() => [] as string[])).filter((n) => /^\d{2}-[0-9A-F]+\.asc$/u.test(n)).sort();
   for (const name of names) {
-    const armored = await readFile(join(dir, 'signatures', name), 'utf8');
+    const armored = await readRegularFile(join(dir, 'signatures', name), 'utf8');
     const publicKey = await (
       await openpgp()
     ).readKey({
-      armoredKey: await readFile(join(dir, 'signatures', name.replace(/\.asc$/u, '.pub.asc')), 'utf8'),
+      armoredKey: await readRegularFile(join(dir, 'signatures', name.replace(/\.asc$/u, '.pub.asc')), 'utf8'),
       config: OPENPGP_CONFIG,
     });
     const fingerprint = publicKey.getFingerprint().toUpperCase();

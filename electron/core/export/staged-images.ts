@@ -8,7 +8,7 @@
  * writes it. A staged layout changed after prepare is STAGED_INVALID, never a bundle.
  */
 import { constants } from 'node:fs';
-import { copyFile, lstat, mkdir, open, readFile, rename } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, open, rename } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { ExportedImages } from '../../../shared/images.js';
 import { sha256Hex } from '../crypto/sha256.js';
@@ -19,6 +19,7 @@ import { IMAGES_FILE, IMAGES_FILE_MAX_BYTES } from '../oci/images-file.js';
 import { OCI_BLOBS_PREFIX, OCI_IMAGES_FILE, OCI_INDEX_FILE, OCI_LAYOUT_DIR } from '../oci/layout-format.js';
 import type { HashedSource } from './hash-sources.js';
 import type { SourceFile } from './source-scan.js';
+import { readRegularFile } from '../fs/open-regular.js';
 
 /** The staged layout's folder inside the staged export (staged.json names it; its absence means: no images). */
 export const STAGED_LAYOUT_DIR = 'oci';
@@ -112,10 +113,10 @@ export async function checkStagedLayout(stagedDir: string, payload: readonly Has
   // Small files, read whole: what the approver is shown must be what the manifest signs.
   for (const small of payload.filter((f) => f.bagPath === OCI_IMAGES_FILE || f.bagPath === OCI_INDEX_FILE)) {
     if (small.size > IMAGES_FILE_MAX_BYTES) throw changed(stagedDir, small.bagPath, `is over ${IMAGES_FILE_MAX_BYTES} bytes`);
-    const bytes = await readFile(stagedLayoutPath(stagedDir, small.bagPath) as string);
+    const bytes = await readRegularFile(stagedLayoutPath(stagedDir, small.bagPath) as string);
     if (sha256Hex(bytes) !== small.sha256) throw changed(stagedDir, small.bagPath, 'no longer matches the signed manifest');
   }
-  const bytes = await readFile(stagedLayoutPath(stagedDir, descriptor.bagPath) as string);
+  const bytes = await readRegularFile(stagedLayoutPath(stagedDir, descriptor.bagPath) as string);
   let parsed;
   try {
     parsed = IMAGES_FILE.parse(JSON.parse(bytes.toString('utf8')));

@@ -6,11 +6,11 @@
  * TLS verifies the server's certificate and name against the configured CA (the system's CAs
  * without one) and never falls back to plain TCP.
  */
-import { readFile } from 'node:fs/promises';
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { SyslogSinkConfig } from '../home/forward-config.js';
 import { trace, tracing } from './forward-trace.js';
+import { readRegularFile } from '../fs/open-regular.js';
 
 export interface SyslogEndpoint {
   protocol: 'tcp' | 'tls';
@@ -183,9 +183,9 @@ function pendingIo(): Promise<void> {
 
 async function tlsConnectionOptions(endpoint: SyslogEndpoint, config: SyslogSinkConfig): Promise<ConnectionOptions> {
   const [ca, cert, key] = await Promise.all([
-    config.ca === undefined ? undefined : readFile(config.ca),
-    config.cert === undefined ? undefined : readFile(config.cert),
-    config.key === undefined ? undefined : readFile(config.key),
+    config.ca === undefined ? undefined : readRegularFile(config.ca),
+    config.cert === undefined ? undefined : readRegularFile(config.cert),
+    config.key === undefined ? undefined : readRegularFile(config.key),
   ]);
   return {
     host: endpoint.host,

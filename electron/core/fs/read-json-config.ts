@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { AirlockError, errnoOf } from '../errors.js';
+import { readRegularFile } from './open-regular.js';
 
 /**
  * Read a JSON file from the station home and validate it. A missing file is `whenMissing`; an
@@ -13,9 +13,10 @@ import { AirlockError, errnoOf } from '../errors.js';
 export async function readJsonConfig<T>(path: string, schema: () => z.ZodType<T>, whenMissing: T, plain?: (json: unknown) => T | undefined): Promise<T> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readRegularFile(path, 'utf8');
   } catch (error) {
     if (errnoOf(error) === 'ENOENT') return whenMissing;
+    if (error instanceof AirlockError) throw error; // NOT_A_FILE: a FIFO, socket or device, refused without blocking
     throw new AirlockError('CONFIG_INVALID', `${path}: ${(error as Error).message}`, { path });
   }
   let json: unknown;

@@ -3,7 +3,7 @@
  * the bundle's OCI layout assembled (layout-writer.ts), and what the export must add to its
  * payload and check after hashing. The caller removes the work folder when the export ends.
  */
-import { lstat, readFile } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import type { ExportedImages } from '../../../shared/images.js';
 import type { ProgressListener } from '../../../shared/progress.js';
 import type { TrustedKey } from '../crypto/detached-signature.js';
@@ -24,6 +24,7 @@ import type { RegistryClientApi, RegistryEndpoint } from './registry/registry-ap
 import { createRegistryClient } from './registry/registry-client.js';
 import { parseRegistryEndpoint, type EndpointOptions } from './registry/registry-endpoint.js';
 import { pullToLayout } from './registry/pull-to-layout.js';
+import { readRegularFile } from '../fs/open-regular.js';
 
 export interface ImageSources {
   images?: readonly string[] | undefined;
@@ -84,7 +85,7 @@ async function readList(file: string): Promise<string> {
     if (!stats.isFile()) throw new AirlockError('IMAGE_SOURCE_INVALID', `${printable(file)} is not a regular file.`, { path: file });
     if (stats.size > LIST_MAX_BYTES)
       throw new AirlockError('IMAGE_SOURCE_INVALID', `${printable(file)} is over ${LIST_MAX_BYTES} bytes: not a list of references.`, { path: file });
-    return await readFile(file, 'utf8');
+    return await readRegularFile(file, 'utf8');
   } catch (error) {
     if (error instanceof AirlockError) throw error;
     if (errnoOf(error) === 'ENOENT') throw new AirlockError('IMAGE_NOT_FOUND', `The list file ${printable(file)} does not exist.`, { path: file });

@@ -13,7 +13,7 @@
  * parent fsynced (keep-bundle.ts). A folder that does not carry a readable entry.json is not an
  * entry. Leftover temp folders of dead processes are swept on every list and keep.
  */
-import { lstat, mkdir, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { QuarantineEntry } from '../../../shared/inspection.js';
 import type { VerifyResult } from '../../../shared/results.js';
@@ -25,6 +25,7 @@ import { ownerState } from '../fs/process-owner.js';
 import { removeTree } from '../fs/remove-tree.js';
 import { parseEntry } from './entry-file.js';
 import { assertQuarantineId, isQuarantineId } from './quarantine-id.js';
+import { readRegularFile } from '../fs/open-regular.js';
 
 export const ENTRY_FILE = 'entry.json';
 export const REPORT_FILE = 'report.json';
@@ -81,7 +82,7 @@ export class QuarantineStore {
   async readReport(id: string): Promise<VerifyResult> {
     const path = join(this.dirOf(id), REPORT_FILE);
     try {
-      return JSON.parse(await readFile(path, 'utf8')) as VerifyResult;
+      return JSON.parse(await readRegularFile(path, 'utf8')) as VerifyResult;
     } catch (error) {
       throw new AirlockError('QUARANTINE_NOT_FOUND', `${path} cannot be read: ${(error as Error).message}`, { path, cause: error });
     }
@@ -115,7 +116,7 @@ export class QuarantineStore {
 
   async readJson(id: string, file: string): Promise<unknown> {
     try {
-      return JSON.parse(await readFile(join(this.dirOf(id), file), 'utf8')) as unknown;
+      return JSON.parse(await readRegularFile(join(this.dirOf(id), file), 'utf8')) as unknown;
     } catch (error) {
       if (errnoOf(error) === 'ENOENT') return null;
       throw new AirlockError('QUARANTINE_NOT_FOUND', `${join(this.dirOf(id), file)} cannot be read: ${(error as Error).message}`, { cause: error });
@@ -233,7 +234,7 @@ export class QuarantineStore {
     await sweepDeadTemps(dir);
     let text: string;
     try {
-      text = await readFile(join(dir, ENTRY_FILE), 'utf8');
+      text = await readRegularFile(join(dir, ENTRY_FILE), 'utf8');
     } catch (error) {
       if (errnoOf(error) === 'ENOENT' || errnoOf(error) === 'ENOTDIR') return null;
       throw error;

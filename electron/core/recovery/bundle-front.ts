@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { bagInfoValue, parseBagInfo } from '../bundle/bag-info.js';
 import { BAG_INFO_NAME, INFO, TAGMANIFEST_NAME } from '../bundle/format.js';
+import { openRegularSync } from '../fs/open-regular.js';
 
 /**
  * What the front of a bundle this station wrote says about it: its tag files come first
@@ -44,7 +45,7 @@ function paxPath(body: Buffer): string | null {
 export function readBundleFront(path: string): BundleFront | null {
   let front: Buffer;
   try {
-    const fd = openSync(path, 'r');
+    const { fd } = openRegularSync(path);
     try {
       front = Buffer.alloc(FRONT_BYTES);
       front = front.subarray(0, readSync(fd, front, 0, FRONT_BYTES, 0));

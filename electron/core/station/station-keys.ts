@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { normalizeFingerprint } from '../../../shared/fingerprint.js';
 import { resolveSigner, type SignerSpec } from '../crypto/signer-spec.js';
@@ -16,6 +16,7 @@ import {
 import { importRevocation, readTrustStore, trustPublicKey, untrustKey, type TrustedSigner } from '../keys/trust-store.js';
 import { runAudited } from './audited-operation.js';
 import type { StationContext } from './context.js';
+import { readRegularFile } from '../fs/open-regular.js';
 
 // Key generation, rotation, restore and untrust record their success only, as they always have:
 // a failure there changes nothing in the home. Trust, revocation and backup record failures too.
@@ -156,7 +157,7 @@ export async function exportPublicKey(context: StationContext, fingerprint?: str
 
 async function readKeyFile(file: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return await readRegularFile(file, 'utf8');
   } catch (error) {
     throw toAirlockError(error, file);
   }

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WatchWaitingSet } from '../../../shared/watch.js';
 import { BUNDLE_NAME_PATTERN, BUNDLE_SUFFIX } from '../bundle/format.js';
+import { readRegularFile } from '../fs/open-regular.js';
 import { indexFileName, indexSignatureFileName, parseIndexFileName, parsePartFileName } from '../media/parts/part-names.js';
 import type { InboxEntry, SettleTracker } from './inbox-scan.js';
 
@@ -160,7 +160,8 @@ async function splitSet(
 async function partsNamedBy(path: string, size: number, name: string): Promise<Array<{ file: string; size: number | null }> | null> {
   if (size > INDEX_LIMIT) return null;
   try {
-    const parsed = JSON.parse(await readFile(path, 'utf8')) as { parts?: unknown };
+    // Never a blocking open: the index may have been swapped for a FIFO since the scan, and this loop is the watcher's only one.
+    const parsed = JSON.parse(await readRegularFile(path, 'utf8')) as { parts?: unknown };
     if (!Array.isArray(parsed.parts)) return null;
     const parts: Array<{ file: string; size: number | null }> = [];
     for (const part of parsed.parts as unknown[]) {

@@ -6,8 +6,7 @@
  * file named like a part of this bundle PART_EXTRA, an unsigned or malformed index
  * INDEX_INVALID. Then the parts are chained, in order, into one stream for the verifier.
  */
-import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { problem, type Problem } from '../../../../shared/problems.js';
@@ -15,6 +14,7 @@ import type { SignerInfo } from '../../../../shared/results.js';
 import type { TrustedKey } from '../../crypto/detached-signature.js';
 import { sha256 } from '../../crypto/sha256.js';
 import { throwIfAborted } from '../../errors.js';
+import { createRegularReadStream, readRegularFile } from '../../fs/open-regular.js';
 import type { BundleSource } from '../../verify/check-bundle.js';
 import { indexFileName, indexSignatureFileName, parseIndexFileName, parsePartFileName } from './part-names.js';
 import { mergeIndexes, parseIndex, verifyIndexSignature, MAX_INDEX_BYTES, type IndexPart, type VolumeIndex } from './volume-index.js';
@@ -22,7 +22,8 @@ import { mergeIndexes, parseIndex, verifyIndexSignature, MAX_INDEX_BYTES, type I
 /** Opens a file for reading: plainly (verify, import) or past the cache (media verify). */
 export type PartReader = (path: string, signal?: AbortSignal) => Readable;
 
-export const plainReader: PartReader = (path, signal) => createReadStream(path, { highWaterMark: 1 << 20, signal });
+// Non-blocking open, fstat proof (fs/open-regular.ts): a part swapped for a FIFO is an error, never a hang.
+export const plainReader: PartReader = (path, signal) => createRegularReadStream(path, { highWaterMark: 1 << 20, signal });
 
 /** True when `path` names a part or a volume index: the split-bundle route, not a plain bundle. */
 export function isPartSetPath(path: string): boolean {
@@ -85,12 +86,13 @@ async function readIndexCopies(name: string, dirs: readonly string[], options: L
     const path = join(dir, indexFileName(name));
     if (!(await isFile(path))) continue;
     const sigPath = join(dir, indexSignatureFileName(name));
-    const bytes = await readFile(path).catch(() => null);
+    const bytes = await readRegularFile(path).catch(() => null);
     if (bytes === null || bytes.length > MAX_INDEX_BYTES) {
       problems.push(problem('INDEX_INVALID', `${path} cannot be read or is too large.`, path));
       continue;
     }
-    const armored = await readFile(sigPath, 'utf8').catch(() => null);
+    // A FIFO, socket or device in the signature's place is refused without blocking: 'missing' below.
+    const armored = await readRegularFile(sigPath, 'utf8').catch(() => null);
     if (armored === null) {
       problems.push(problem('INDEX_INVALID', `${sigPath} is missing: the index is not signed.`, path));
       continue;

@@ -4,7 +4,7 @@
  * part set is checked against its signed volume index (and, when all its parts are on this
  * medium, reassembled and verified as a bundle). Leftover temp files are reported.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MediaRef, ReadBackMethod } from '../../../../shared/media.js';
 import { problem, type Problem } from '../../../../shared/problems.js';
@@ -21,6 +21,7 @@ import type { PartReader } from '../parts/part-set.js';
 import { partSetBundle, routeSplit, throughParts } from '../parts/split-route.js';
 import { openUncached, planUncachedRead, type ReadPlan } from './uncached-read.js';
 import { parseIndex } from '../parts/volume-index.js';
+import { readRegularFile } from '../../fs/open-regular.js';
 
 export interface MediaVerifyItem {
   kind: 'bundle' | 'split';
@@ -115,7 +116,7 @@ export async function verifyMedium(
   for (const file of indexes) {
     throwIfAborted(options.signal);
     const path = join(dir, file);
-    const parsed = parseIndex(await readFile(path));
+    const parsed = parseIndex(await readRegularFile(path));
     // The copy on this medium says which volume this is; only its parts are expected here.
     const here = 'index' in parsed ? parsed.index : null;
     const allHere = here !== null && here.parts.every((p) => files.includes(p.file));

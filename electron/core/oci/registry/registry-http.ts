@@ -6,7 +6,6 @@
  * honours the AbortSignal. Credentials go only to the registry's own origin and to the token
  * realm it names (checked by checkRealm).
  */
-import { readFile } from 'node:fs/promises';
 import { rootCertificates } from 'node:tls';
 // undici is loaded when a registry is first contacted (create()), not when the CLI starts: it is
 // a fifth of the start-up of every other command (docs/design-notes.md, CLI start-up).
@@ -18,6 +17,7 @@ import { checkRealm, parseChallenges, scopeKey, TokenCache, tokenFromAnswer, typ
 import { endpointOrigin } from './registry-endpoint.js';
 import { isTlsTrustFailure, registryNetworkError, registryResponseError } from './registry-errors.js';
 import type { RegistryEndpoint } from './registry-api.js';
+import { readRegularFile } from '../../fs/open-regular.js';
 
 export interface RegistryHttpOptions {
   /** Retries after the first attempt on 5xx/429/connection errors (default 4). */
@@ -123,7 +123,7 @@ export class RegistryHttp {
     if (endpoint.caFile !== undefined) {
       let pem: string;
       try {
-        pem = await readFile(endpoint.caFile, 'utf8');
+        pem = await readRegularFile(endpoint.caFile, 'utf8');
       } catch (error) {
         throw toAirlockError(error, endpoint.caFile);
       }

@@ -6,7 +6,7 @@
  * the caller decides, per entry, what it keeps and where.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -16,6 +16,7 @@ import { ArchiveError } from '../../bundle/archive-error.js';
 import { entryKind, readTarEntries } from '../../bundle/tar-entries.js';
 import { AirlockError, errnoOf, throwIfAborted } from '../../errors.js';
 import { printable } from './image-reference.js';
+import { createRegularReadStream } from '../../fs/open-regular.js';
 
 export interface ArchiveLimits {
   /** Entries read at most (a chart or image archive with more is refused). */
@@ -63,7 +64,8 @@ export async function readArchiveFiles(
     throw error;
   });
   if (!stats.isFile()) throw new AirlockError('IMAGE_SOURCE_INVALID', `${printable(source)}: ${file} is not a regular file.`, { path: file });
-  const raw = createReadStream(file);
+  // Opened non-blocking with fstat proof: a file swapped for a FIFO since the lstat is refused, never waited on.
+  const raw = createRegularReadStream(file);
   let input: Readable = raw;
   if (options.gunzip) {
     const gunzip = createGunzip();

@@ -7,7 +7,7 @@
  * differs from the original too (docs/cli.md).
  */
 import { createHash } from 'node:crypto';
-import { open, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AirlockError, errnoOf } from '../../errors.js';
@@ -16,6 +16,7 @@ import { entryBytes, readArchiveFiles, saveEntry, type ArchiveLimits } from './a
 import { printable } from './image-reference.js';
 import { JSON_BLOB_MAX_BYTES, LayoutDir } from './layout-reader.js';
 import type { ImageWorkDir } from './work-dir.js';
+import { openRegular } from '../../fs/open-regular.js';
 
 const IMAGE_ARCHIVE_LIMITS: ArchiveLimits = { maxEntries: 100_000, maxBytes: Number.MAX_SAFE_INTEGER };
 const BLOB_NAME = /^blobs\/sha256\/([0-9a-f]{64})$/u;
@@ -134,7 +135,7 @@ export async function convertDockerArchive(file: string, source: string, work: I
 }
 
 async function isGzip(path: string): Promise<boolean> {
-  const handle = await open(path, 'r');
+  const { handle } = await openRegular(path);
   try {
     const head = Buffer.alloc(2);
     await handle.read(head, 0, 2, 0);

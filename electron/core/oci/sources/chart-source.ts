@@ -7,7 +7,6 @@
  * (`chartImages`) for the operator to add with --image: information only, nothing is fetched.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { AirlockError } from '../../errors.js';
 import { MEDIA_TYPES } from '../layout-format.js';
@@ -16,6 +15,7 @@ import { printable } from './image-reference.js';
 import type { ResolvedImage } from './image-selection.js';
 import type { ImageWorkDir } from './work-dir.js';
 import { normalizeRepository, normalizeTag } from './target-name.js';
+import { createRegularReadStream } from '../../fs/open-regular.js';
 
 const YAML_MAX_BYTES = 1024 * 1024;
 const CHART_LIMITS = { maxEntries: 10_000, maxBytes: 256 * 1024 * 1024 };
@@ -131,7 +131,7 @@ export function chartImages(values: unknown): string[] {
 async function hashFile(file: string): Promise<{ digest: string; size: number }> {
   const hash = createHash('sha256');
   let size = 0;
-  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+  for await (const chunk of createRegularReadStream(file) as AsyncIterable<Buffer>) {
     hash.update(chunk);
     size += chunk.length;
   }

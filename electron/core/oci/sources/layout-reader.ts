@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { AirlockError, errnoOf } from '../../errors.js';
 import { SHA256_DIGEST } from '../layout-format.js';
 import { printable } from './image-reference.js';
+import { REGULAR_READ_FLAGS } from '../../fs/open-regular.js';
 
 /** Manifests, indexes and configs above this size are refused before they are parsed. */
 export const JSON_BLOB_MAX_BYTES = 4 * 1024 * 1024;
@@ -140,7 +141,8 @@ export class LayoutDir {
       const stats = await lstat(path);
       if (!stats.isFile()) throw corrupt(this.source, `${path} is not a regular file.`, path);
       if (stats.size > max) throw corrupt(this.source, `${path} is ${stats.size} bytes, over the ${max}-byte limit.`, path);
-      handle = await open(path, 'r');
+      // Non-blocking: a file swapped for a FIFO since the lstat reads as short, never waits (fs/open-regular.ts).
+      handle = await open(path, REGULAR_READ_FLAGS);
       const buffer = Buffer.alloc(stats.size);
       const { bytesRead } = await handle.read(buffer, 0, stats.size, 0);
       return buffer.subarray(0, bytesRead);

@@ -4,11 +4,12 @@
  * station trusts counts: a forged list would make the next bundle leave out blobs the far side
  * lacks (the import then fails closed, but the transfer is lost). Anything else: RECEIPT_INVALID.
  */
-import { lstat, readFile } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { verifyDetachedSignature, type TrustedKey } from '../../crypto/detached-signature.js';
 import { AirlockError, errnoOf } from '../../errors.js';
 import { RECEIPT_REGISTRY_SECTION } from '../registry-receipt.js';
 import type { PresentBlobs } from '../layout-writer.js';
+import { readRegularFile } from '../../fs/open-regular.js';
 
 /** A receipt listing a million blobs is about 200 MB of JSON; refused above this before it is read. */
 const RECEIPT_MAX_BYTES = 256 * 1024 * 1024;
@@ -23,7 +24,7 @@ async function readBounded(path: string, max: number, what: string): Promise<Buf
     const stats = await lstat(path);
     if (!stats.isFile()) throw invalid(path, `the ${what} is not a regular file.`);
     if (stats.size > max) throw invalid(path, `the ${what} is over ${max} bytes.`);
-    return await readFile(path);
+    return await readRegularFile(path);
   } catch (error) {
     if (error instanceof AirlockError) throw error;
     if (errnoOf(error) === 'ENOENT') throw invalid(path, `the ${what} does not exist${what === 'signature' ? ' (the receipt must come with its .asc)' : ''}.`);

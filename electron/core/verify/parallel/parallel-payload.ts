@@ -22,7 +22,7 @@
  * all no more than the signed Payload-Oxum and the station's total limit allow. A hostile archive
  * repeating a listed entry cannot make the lanes fill the disk while the walk reports it.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import type { ReadEntry } from 'tar';
 import { ArchiveError } from '../../bundle/archive-error.js';
 import { BLOCK } from '../../bundle/tar-block.js';
@@ -30,6 +30,7 @@ import { entryDataOffset, entryKind } from '../../bundle/tar-entries.js';
 import { HASH_CHUNK_BYTES } from '../../crypto/sha256.js';
 import { readAt } from '../../crypto/range-hash.js';
 import { AirlockError } from '../../errors.js';
+import { openRegular } from '../../fs/open-regular.js';
 import type { ProgressTracker } from '../../jobs/progress-tracker.js';
 import type { AheadFiles, CheckBundleOptions, PayloadLanes, PayloadSink, WrittenAhead } from '../verify-options.js';
 import { ClaimBook, type Claim } from './claim-book.js';
@@ -121,7 +122,8 @@ export class ParallelPayload {
     if (chosen === 'off' || options.source || (options.inspectors?.length ?? 0) > 0) return null;
     const settings = withSink(chosen, options.payloadSink);
     if (settings === null || fileSize === null || fileSize < settings.minBundleBytes) return null;
-    const handle = await open(options.bundlePath, 'r');
+    // Never a blocking open (a path swapped for a FIFO since bundleSize's stat): fs/open-regular.ts.
+    const { handle } = await openRegular(options.bundlePath);
     const ahead = options.payloadSink?.bytelessFromBytes === undefined ? (options.payloadSink?.writesAhead ?? null) : null;
     return new ParallelPayload(handle, tracker, options.signal, settings, ahead);
   }

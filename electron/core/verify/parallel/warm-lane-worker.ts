@@ -18,7 +18,8 @@
  * unref'd, so a process that never takes it (a bundle of small files, a split bundle) exits as
  * it would have; verify drops it when it knows it will not be used.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
+import { openRegularSync } from '../../fs/open-regular.js';
 import { PAYLOAD_DIR } from '../../bundle/format.js';
 import { TarGuard } from '../../bundle/tar-guard.js';
 import type { Worker } from 'node:worker_threads';
@@ -87,10 +88,10 @@ export function dropWarmLaneWorker(): void {
  * skipped (TarGuard.skipData), as the scout does (payload-scout.ts).
  */
 function firstPayloadFileSize(bundlePath: string, minBytes: number): number | null {
-  const fd = openSync(bundlePath, 'r');
+  // Never a blocking open: this runs on the main thread before the CLI's SIGINT handler can act, and a FIFO without a writer held it for good.
+  const { fd, stats } = openRegularSync(bundlePath);
   try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile() || stats.size < minBytes) return null;
+    if (stats.size < minBytes) return null;
     const guard = new TarGuard();
     const buffer = Buffer.allocUnsafe(PEEK_BYTES);
     let offset = 0;

@@ -5,12 +5,13 @@
  * reported, the event loop runs (so a cancel can arrive) and the abort signal is checked. Nothing
  * is written during the phase, so a cancel there leaves nothing behind.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { problem, type Problem } from '../../../../shared/problems.js';
 import { MANIFEST_NAME } from '../../bundle/format.js';
 import { sha256 } from '../../crypto/sha256.js';
 import { AirlockError, throwIfAborted } from '../../errors.js';
+import { openRegular } from '../../fs/open-regular.js';
 import { ManifestParser, manifestBomProblem, payloadManifestSteps, type ManifestParseStep, type PayloadManifestRead } from '../tag-checks.js';
 import type { ManifestSpan, VerifyState } from '../verify-state.js';
 
@@ -79,8 +80,9 @@ export async function readManifestAt(state: VerifyState, span: ManifestSpan): Pr
   const { bundlePath, signal } = state.options;
   let handle: FileHandle;
   try {
-    handle = await open(bundlePath, 'r');
+    ({ handle } = await openRegular(bundlePath));
   } catch (error) {
+    if (error instanceof AirlockError) throw error;
     throw new AirlockError('BUNDLE_UNREADABLE', `${bundlePath}: ${(error as Error).message}`, { path: bundlePath, cause: error });
   }
   try {

@@ -4,7 +4,8 @@
  * entries moved aside (links at once, folders and unknown names once settled), hidden temp files
  * never; oldest first. The clock is passed in: no timers.
  */
-import { mkdir, symlink, utimes, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planInbox } from '../../../../electron/core/watch/inbox-plan.js';
@@ -125,6 +126,28 @@ describe('planInbox', () => {
         mtimeMs: expect.any(Number) as number,
       },
     ]);
+  });
+
+  it('does not wait on a split index swapped for a FIFO after the scan (the loop would hang for good)', async () => {
+    const inbox = await tempDir('airlock-plan-');
+    const t = Date.now();
+    const parts = [{ file: 'f.airlock.tar.part-001-of-001', size: 16, number: 1 }];
+    await writeFile(join(inbox, 'f.airlock-index.json'), JSON.stringify({ airlockIndex: 1, name: 'f', parts }));
+    await writeFile(join(inbox, 'f.airlock-index.json.asc'), 'sig');
+    await writeFile(join(inbox, parts[0]!.file), Buffer.alloc(16));
+    const tracker = new SettleTracker(SETTLE);
+    const entries = await scanInbox(inbox);
+    tracker.observe(entries, t);
+    // The sender swaps the index for a FIFO (no writer) between the scan and the plan's read.
+    await rm(join(inbox, 'f.airlock-index.json'));
+    expect(spawnSync('mkfifo', [join(inbox, 'f.airlock-index.json')]).status).toBe(0);
+    let timer: NodeJS.Timeout | undefined;
+    const hung = new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), 20_000)));
+    const plan = await Promise.race([planInbox(inbox, entries, tracker, t + SETTLE), hung]);
+    clearTimeout(timer);
+    expect(plan).not.toBe('hung');
+    // Unreadable as an index: the parts present under its name go with it, and the import says why.
+    expect(plan !== 'hung' && plan.ready.map((r) => r.primary)).toEqual(['f.airlock-index.json']);
   });
 
   it('says what a split set waits for, and takes a part of the wrong size only once it has settled (never by a marker)', async () => {
