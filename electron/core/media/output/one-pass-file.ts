@@ -4,17 +4,15 @@
  * temp name and flushed before the facade (media-output.ts) publishes it, reads it back region by
  * region (read-back/region-check.ts) and commits.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import type { MediaWrittenFile } from '../../../../shared/media.js';
 import type { AirlockError } from '../../errors.js';
-import { tempPathFor } from '../../fs/durable.js';
-import { releaseTemp } from '../../fs/owned-temp.js';
 import type { ProgressTracker } from '../../jobs/progress-tracker.js';
 import type { VolumeSpace } from '../os/volume-space.js';
 import { planLayout, type PlannedPart, type VolumeRoom } from '../parts/part-plan.js';
 import { flushWithProgress } from './flush-progress.js';
 import type { MediaOutputOptions } from './media-output-options.js';
-import { assertVolumePresent, volumeFailure, type VolumeState } from './volume-state.js';
+import { openTempOnVolume, volumeFailure, type VolumeState } from './volume-state.js';
 
 /** File systems that take a file's records written by position, in any order, at the medium's speed. */
 const OUT_OF_ORDER_FS = new Set(['ext2', 'ext3', 'ext4', 'xfs', 'btrfs', 'f2fs']);
@@ -50,13 +48,7 @@ export class OnePassFile {
 
   /** Created exclusively (never over a file); `onStart` runs once a byte may reach the medium. */
   static async open(volume: VolumeState, finalPath: string, onStart: () => void): Promise<OnePassFile> {
-    await assertVolumePresent(volume, finalPath);
-    const tempPath = tempPathFor(finalPath);
-    onStart();
-    const handle = await open(tempPath, 'wx', 0o644).catch(async (error: unknown) => {
-      releaseTemp(tempPath);
-      throw await volumeFailure(error, tempPath, volume);
-    });
+    const { tempPath, handle } = await openTempOnVolume(volume, finalPath, onStart);
     return new OnePassFile(volume, finalPath, tempPath, handle);
   }
 

@@ -4,16 +4,14 @@
  * MiB, which names where a failed read-back differs), then flushed and closed, waiting under the
  * temp name until its volume is complete.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import type { MediaWrittenFile } from '../../../../shared/media.js';
 import type { BackgroundSha256 } from '../../crypto/background-sha256.js';
-import { tempPathFor } from '../../fs/durable.js';
-import { releaseTemp } from '../../fs/owned-temp.js';
 import { COPIED_BELOW_BYTES, SequentialWriter } from '../../fs/sequential-writer.js';
 import type { ProgressTracker } from '../../jobs/progress-tracker.js';
 import type { PlannedPart } from '../parts/part-plan.js';
 import { flushWithProgress } from './flush-progress.js';
-import { assertVolumePresent, volumeFailure, type VolumeState } from './volume-state.js';
+import { openTempOnVolume, volumeFailure, type VolumeState } from './volume-state.js';
 
 /**
  * Writes to a medium go in runs of this size (the least SequentialWriter takes), two buffers of
@@ -50,14 +48,7 @@ export class PartFile {
 
   /** Created exclusively (never over a file); `onStart` runs once a byte may reach the medium. */
   static async open(planned: PlannedPart, volume: VolumeState, finalPath: string, hasher: BackgroundSha256, onStart: () => void): Promise<PartFile> {
-    // A medium unmounted under us leaves its mount point as an empty folder of the system disk: never write there.
-    await assertVolumePresent(volume, finalPath);
-    const tempPath = tempPathFor(finalPath);
-    onStart();
-    const handle = await open(tempPath, 'wx', 0o644).catch(async (error: unknown) => {
-      releaseTemp(tempPath);
-      throw await volumeFailure(error, tempPath, volume);
-    });
+    const { tempPath, handle } = await openTempOnVolume(volume, finalPath, onStart);
     return new PartFile(planned, volume, finalPath, tempPath, handle, hasher.start({ chunkSums: true }));
   }
 

@@ -3,9 +3,11 @@
  * unmounted medium leaves its mount point as a folder of another device (or none), so presence is
  * the st_dev recorded when the volume was adopted.
  */
-import { stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { MediaVolume, MediaWrittenFile, ReadBackReport } from '../../../../shared/media.js';
 import { AirlockError } from '../../errors.js';
+import { tempPathFor } from '../../fs/durable.js';
+import { releaseTemp } from '../../fs/owned-temp.js';
 import type { VolumeSpace } from '../os/volume-space.js';
 import type { ExpectedRegion } from '../read-back/region-check.js';
 import { mediaError } from './media-errors.js';
@@ -50,4 +52,20 @@ export async function volumeFailure(error: unknown, path: string, volume: Volume
     path,
     cause: error,
   });
+}
+
+/**
+ * A new file under `finalPath`'s temp name on the volume, created exclusively (never over a file);
+ * `onStart` runs once a byte may reach the medium. A medium unmounted under us leaves its mount
+ * point as an empty folder of the system disk: never write there.
+ */
+export async function openTempOnVolume(volume: VolumeState, finalPath: string, onStart: () => void): Promise<{ tempPath: string; handle: FileHandle }> {
+  await assertVolumePresent(volume, finalPath);
+  const tempPath = tempPathFor(finalPath);
+  onStart();
+  const handle = await open(tempPath, 'wx', 0o644).catch(async (error: unknown) => {
+    releaseTemp(tempPath);
+    throw await volumeFailure(error, tempPath, volume);
+  });
+  return { tempPath, handle };
 }
