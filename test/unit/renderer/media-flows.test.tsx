@@ -227,6 +227,41 @@ describe('export to a medium', () => {
     expect(screen.queryByRole('button', { name: /Eject/ })).toBeNull();
   });
 
+  it('a one-pass read-back failure names the region that differs and its bytes, not a first differing byte, and expects no whole-file SHA-256', async () => {
+    plugged = [usbStick];
+    const fake = fakeApi(answers());
+    const user = userEvent.setup();
+    renderWithApi(<ExportFlow onOpenKeys={() => undefined} pollMs={POLL} />, fake);
+    await toWrite(user);
+    const found = 'c'.repeat(64);
+    act(() =>
+      fake.emit({
+        type: 'finished',
+        job: finishedJob('job-1', 'export', null, {
+          code: 'MEDIA_READBACK_FAILED',
+          message: 'Volume 1 (TRANSFER): /media/op/TRANSFER/b.airlock.tar differs within bytes 5632-67114495 …',
+          path: '/media/op/TRANSFER/b.airlock.tar',
+          data: {
+            file: '/media/op/TRANSFER/b.airlock.tar',
+            offset: 5632,
+            length: 67_108_864,
+            expectedSha256: null,
+            differsIn: 'data/big.bin (against its SHA-256 in the signed manifest)',
+            foundSha256: found,
+            files: 1,
+          },
+        }),
+      }),
+    );
+    const alert = await screen.findByRole('alert');
+    expect(alert.getAttribute('data-failure')).toBe('read-back');
+    expect(alert.textContent).toContain('Differs in');
+    expect(alert.textContent).toContain('data/big.bin (against its SHA-256 in the signed manifest) (bytes 5632–67114495 of the file)');
+    expect(alert.textContent).not.toContain('First difference');
+    expect(alert.textContent).not.toContain('Expected SHA-256');
+    expect(alert.textContent).toContain(found);
+  });
+
   it('shows write, flush and read back as three labelled phases, each with its bytes, rate and time left', async () => {
     plugged = [usbStick];
     const fake = fakeApi(answers());

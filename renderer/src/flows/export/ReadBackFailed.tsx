@@ -2,6 +2,9 @@
  * A failed read-back (MEDIA_READBACK_FAILED), as its own failure state (issue #19.4): the file,
  * where it first differs, the expected and found SHA-256 (from the error's data; hashes and paths
  * are never translated), and the next step. No Eject: the medium is evidence, not a delivery.
+ * A bundle written in one pass is checked region by region (`differsIn`: the region's own words
+ * from the engine, e.g. a payload file against its signed SHA-256): the finding is the region and
+ * its byte range, not a first differing byte, and there is no whole-file SHA-256 to expect.
  */
 import { Alert, Code, Stack, Table, Text } from '@mantine/core';
 import { displayText } from '../../../../shared/display-text.js';
@@ -19,6 +22,7 @@ export function ReadBackFailed({ error }: { error: IpcError }) {
   const offset = field(error, 'offset');
   const length = field(error, 'length');
   const expected = field(error, 'expectedSha256');
+  const region = field(error, 'differsIn');
   const found = field(error, 'foundSha256');
   const files = field(error, 'files');
   const more = typeof files === 'number' && files > 1 ? files - 1 : 0;
@@ -39,14 +43,26 @@ export function ReadBackFailed({ error }: { error: IpcError }) {
                 <Table.Td>{mono(String(file))}</Table.Td>
               </Table.Tr>
             ) : null}
-            <Table.Tr>
-              <Table.Th scope="row">{t('mediaStep.readBackFailed.offset')}</Table.Th>
-              <Table.Td>
-                {typeof offset === 'number' && typeof length === 'number'
-                  ? t('mediaStep.readBackFailed.offsetValue', { offset: String(offset), from: String(offset), to: String(offset + length - 1) })
-                  : t('mediaStep.readBackFailed.offsetUnknown')}
-              </Table.Td>
-            </Table.Tr>
+            {region !== null ? (
+              <Table.Tr data-differs-in="region">
+                <Table.Th scope="row">{t('mediaStep.readBackFailed.region')}</Table.Th>
+                <Table.Td>
+                  {mono(String(region))}{' '}
+                  {typeof offset === 'number' && typeof length === 'number'
+                    ? t('mediaStep.readBackFailed.regionBytes', { from: String(offset), to: String(offset + length - 1) })
+                    : null}
+                </Table.Td>
+              </Table.Tr>
+            ) : (
+              <Table.Tr>
+                <Table.Th scope="row">{t('mediaStep.readBackFailed.offset')}</Table.Th>
+                <Table.Td>
+                  {typeof offset === 'number' && typeof length === 'number'
+                    ? t('mediaStep.readBackFailed.offsetValue', { offset: String(offset), from: String(offset), to: String(offset + length - 1) })
+                    : t('mediaStep.readBackFailed.offsetUnknown')}
+                </Table.Td>
+              </Table.Tr>
+            )}
             {expected !== null ? (
               <Table.Tr>
                 <Table.Th scope="row">{t('mediaStep.readBackFailed.expected')}</Table.Th>
