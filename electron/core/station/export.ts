@@ -41,6 +41,7 @@ export { defaultBundleName } from './bundle-name.js';
 import { imageAuditDetails, stationImagePayload } from './image-sources.js';
 import type { ExportOutcome, ExportRequest } from './requests.js';
 import { checkpointWith, signerFor } from './signers.js';
+import { sweepDeadTemps } from '../fs/owned-temp.js';
 
 /** A bundle written to a folder: intent first, then the bundle, then the event that settles the intent (docs/design-notes.md §13). */
 export async function exportBundle(context: StationContext, request: ExportRequest): Promise<ExportOutcome> {
@@ -67,6 +68,10 @@ async function exportWith(context: StationContext, request: ExportRequest, rende
       if (!signer) throw new AirlockError('PASSPHRASE_REQUIRED');
       const sequence = nextExportSequence(context.database());
       const name = request.name ?? defaultBundleName(sequence, startedAt);
+      // Temp files of killed exports in this folder are provably dead: remove them before the intent
+      // can refuse the name (OUTPUT_EXISTS when the killed run had already published), or they
+      // outlive every retry (the fault harness's kill at export-after-publish).
+      await sweepDeadTemps(resolve(request.outDir));
       const { intent, stamp } = await startChannelExportIntent(
         context,
         during,

@@ -4,9 +4,11 @@
  * preconditions. Each refusal has its exit code and error code, names the offending path, and
  * leaves the output folder exactly as it was: no bundle, no hidden .partial temp file.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { currentStamp, processStartTicks } from '../../../electron/core/fs/process-owner.js';
 import { describeResult, parseJson, type CliResult } from '../../helpers/cli-runner.js';
 import { createStation, stationAt, type ErrorJson, type TestStation } from '../../helpers/station.js';
 import { useTempDirs } from '../../helpers/temp-dirs.js';
@@ -145,6 +147,25 @@ describe('export: output, name, key and passphrase', () => {
     expect(after.mtimeMs).toBe(before.mtimeMs);
     expect(after.ino).toBe(before.ino);
     expect(await readdir(out)).toEqual(['taken.airlock.tar']);
+  });
+
+  it('a refused export (OUTPUT_EXISTS) still removes the temp file a killed export left there, and only a provably dead one', async () => {
+    const src = join(await makeTemp('airlock-err-src-'), 'payload');
+    await writeTree(src, { 'x.txt': 'x\n' });
+    const out = await outDir();
+    await writeFile(join(out, 'taken.airlock.tar'), 'published by the killed run\n');
+    // The name a killed export's temp file has: owner stamp of a process that has exited.
+    const exited = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const me = currentStamp();
+    const deadTemp = `.taken.airlock.tar.al-${me.host}-${me.boot ?? 'x'}-${exited.stdout}-12345-0-0badc0de.partial`;
+    const liveTemp = `.taken.airlock.tar.al-${me.host}-${me.boot ?? 'x'}-${String(process.ppid)}-${processStartTicks(process.ppid) ?? 'x'}-0-0badc0de.partial`;
+    await writeFile(join(out, deadTemp), 'left by a kill -9\n');
+    // A live writer's: this test's parent process (the CLI may run in this very process, whose own stamp is 'self').
+    await writeFile(join(out, liveTemp), 'a live writer’s\n');
+    const result = await exportJson(out, [src], ['--name', 'taken']);
+    expect(result.code, describeResult(result)).toBe(3);
+    expect(parseJson<ErrorJson>(result).error.code).toBe('OUTPUT_EXISTS');
+    expect((await readdir(out)).sort()).toEqual([liveTemp, 'taken.airlock.tar'].sort());
   });
 
   it.each(['../escape', '.hidden', 'a/b', 'with space', 'semi;colon', 'x'.repeat(101), 'tab\there'])(
