@@ -9,6 +9,7 @@ import { SourceList, type SourceFiles } from './source-list.js';
 import { PAYLOAD_DIR } from '../bundle/format.js';
 import { sortByUtf8 } from '../bundle/utf8-order.js';
 import { checkStructuralPath, portabilityFindings } from '../bundle/path-rules.js';
+import { describeNonFile } from '../fs/open-regular.js';
 
 /** One regular file of the selection, with where it goes in the bag. */
 export interface SourceFile {
@@ -26,20 +27,6 @@ export interface SourceScan {
   files: SourceList;
   /** Things the operator should know that do not stop the export. */
   warnings: Array<{ path: string; message: string }>;
-}
-
-function describeType(stats: {
-  isSymbolicLink(): boolean;
-  isFIFO(): boolean;
-  isSocket(): boolean;
-  isBlockDevice(): boolean;
-  isCharacterDevice(): boolean;
-}): string {
-  if (stats.isSymbolicLink()) return 'a symbolic link';
-  if (stats.isFIFO()) return 'a FIFO';
-  if (stats.isSocket()) return 'a socket';
-  if (stats.isBlockDevice() || stats.isCharacterDevice()) return 'a device';
-  return 'not a regular file';
 }
 
 /**
@@ -113,7 +100,7 @@ export async function scanSources(
         await pause.maybeYield();
       } else {
         const stats = await lstat(childAbs);
-        throw new AirlockError('SOURCE_UNSUPPORTED_TYPE', `${childAbs} is ${describeType(stats)}.`, { path: childAbs });
+        throw new AirlockError('SOURCE_UNSUPPORTED_TYPE', `${childAbs} is ${describeNonFile(stats)}.`, { path: childAbs });
       }
     }
   };
@@ -131,7 +118,7 @@ export async function scanSources(
     }
     if (stats.isDirectory()) await walk(absPath, `${PAYLOAD_DIR}/${name}`);
     else if (stats.isFile()) addFile(absPath, `${PAYLOAD_DIR}/${name}`, stats);
-    else throw new AirlockError('SOURCE_UNSUPPORTED_TYPE', `${absPath} is ${describeType(stats)}.`, { path: absPath });
+    else throw new AirlockError('SOURCE_UNSUPPORTED_TYPE', `${absPath} is ${describeNonFile(stats)}.`, { path: absPath });
   }
   if (extra.length > 0) reserveLayoutFolder(files);
   for (const file of extra) addFile(file.absPath, file.bagPath, file);
