@@ -3,6 +3,7 @@
  * read-back proves. Plain types so the CLI, the worker and the app's renderer share them.
  */
 import type { Problem } from './problems.js';
+import type { ReadBackRegion } from './read-back-region.js';
 
 /** One volume Airlock may write a bundle to or read one from. */
 export interface MediaVolume {
@@ -84,8 +85,10 @@ export interface ReadBackFile {
    * matched or could not be read at all.
    */
   firstDifference?: { offset: number; length: number } | null | undefined;
-  /** checkedBy 'records': what the differing region holds (a header, a payload file, padding, the tag files). */
+  /** checkedBy 'records': what the differing region holds (a header, a payload file, padding, the tag files), in English. */
   differsIn?: string | null | undefined;
+  /** The same region as data, for the app to word in the operator's language. */
+  differsInRegion?: ReadBackRegion | null | undefined;
   ok: boolean;
 }
 

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { MediaExportReport, MediaRef, MediaVolume } from '../media.js';
 import { inSync, JobStarted, PathString, ProblemSchema, type ChannelBlock, type Same } from './common.js';
 import { VerifyResultSchema } from './results.js';
+import { READ_BACK_REGION_PARTS } from '../read-back-region.js';
 
 /** A medium as main names it: MediaVolume.id (the device, or the folder of a declared root). */
 const MediumId = z.string().min(1).max(4096);
@@ -53,6 +54,10 @@ export const ReadBackReportSchema = z.object({
       actualSize: z.number().nullable().optional(),
       firstDifference: z.object({ offset: z.number(), length: z.number() }).nullable().optional(),
       differsIn: z.string().nullable().optional(),
+      differsInRegion: z
+        .object({ part: z.enum(READ_BACK_REGION_PARTS), path: z.string().nullable(), endsEarly: z.boolean().optional() })
+        .nullable()
+        .optional(),
       ok: z.boolean(),
     }),
   ),

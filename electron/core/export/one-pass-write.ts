@@ -197,23 +197,18 @@ interface TagSection {
 
 /** Every byte of the archive in order, as a one-pass export wrote it (the read-back's regions). */
 export function* archiveRegions(layout: OnePassLayout, tags: TagSection, files: OnePassLayout['files'], digests: DigestTable): Generator<ExpectedRegion> {
-  yield { kind: 'bytes', bytes: tags.head, what: `the tag files ${BAGIT_TXT_NAME} and ${BAG_INFO_NAME}` };
-  yield { kind: 'bytes', bytes: tags.manifestHeader, what: `the header of ${MANIFEST_NAME}` };
-  yield {
-    kind: 'sha256',
-    length: layout.manifestBytes,
-    sha256: tags.manifestSha256,
-    what: `${MANIFEST_NAME} (against the SHA-256 signed in the tag manifest)`,
-  };
-  yield { kind: 'zeros', length: paddingLength(layout.manifestBytes), what: `the padding of ${MANIFEST_NAME}` };
-  yield { kind: 'bytes', bytes: tags.tail, what: `the tag files ${TAGMANIFEST_NAME} and ${SIGNATURE_NAME}` };
+  yield { kind: 'bytes', bytes: tags.head, region: { part: 'tag-files-head', path: null } };
+  yield { kind: 'bytes', bytes: tags.manifestHeader, region: { part: 'manifest-header', path: null } };
+  yield { kind: 'sha256', length: layout.manifestBytes, sha256: tags.manifestSha256, region: { part: 'manifest', path: null } };
+  yield { kind: 'zeros', length: paddingLength(layout.manifestBytes), region: { part: 'manifest-padding', path: null } };
+  yield { kind: 'bytes', bytes: tags.tail, region: { part: 'tag-files-tail', path: null } };
   for (let index = 0; index < files.length; index += 1) {
     const file = files.at(index) as SourceFile;
-    yield { kind: 'bytes', bytes: layout.headerOf(index), what: `the header of ${file.bagPath}` };
-    yield { kind: 'sha256', length: file.size, sha256: digests.hexAt(index), what: `${file.bagPath} (against its SHA-256 in the signed manifest)` };
-    yield { kind: 'zeros', length: paddingLength(file.size), what: `the padding of ${file.bagPath}` };
+    yield { kind: 'bytes', bytes: layout.headerOf(index), region: { part: 'entry-header', path: file.bagPath } };
+    yield { kind: 'sha256', length: file.size, sha256: digests.hexAt(index), region: { part: 'entry-payload', path: file.bagPath } };
+    yield { kind: 'zeros', length: paddingLength(file.size), region: { part: 'entry-padding', path: file.bagPath } };
   }
-  yield { kind: 'zeros', length: END_OF_ARCHIVE.length, what: 'the end-of-archive blocks' };
+  yield { kind: 'zeros', length: END_OF_ARCHIVE.length, region: { part: 'end-blocks', path: null } };
 }
 
 /** The output folder: a temp file beside the final name, fsynced and published without overwriting. */

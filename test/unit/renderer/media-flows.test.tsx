@@ -10,6 +10,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MediaVolumeView } from '../../../shared/ipc.js';
 import { ExportFlow } from '../../../renderer/src/flows/export/ExportFlow.js';
+import { ReadBackFailed } from '../../../renderer/src/flows/export/ReadBackFailed.js';
 import { ImportFlow } from '../../../renderer/src/flows/import/ImportFlow.js';
 import { VerifyFlow } from '../../../renderer/src/flows/verify/VerifyFlow.js';
 import {
@@ -260,6 +261,34 @@ describe('export to a medium', () => {
     expect(alert.textContent).not.toContain('First difference');
     expect(alert.textContent).not.toContain('Expected SHA-256');
     expect(alert.textContent).toContain(found);
+  });
+
+  it.each([
+    ['en', 'Differs in', 'the header of data/über.bin (the file ends early) (bytes 4096–4607 of the file)'],
+    ['de', 'Abweichung in', 'der Tar-Header von data/über.bin (die Datei endet vorzeitig) (Bytes 4096–4607 der Datei)'],
+  ] as const)('a one-pass read-back failure words its region in the app language (%s), not in the engine English', async (locale, label, words) => {
+    const error = {
+      code: 'MEDIA_READBACK_FAILED' as const,
+      message: 'Volume 1 (TRANSFER): /media/op/TRANSFER/b.airlock.tar differs within bytes 4096-4607 …',
+      path: '/media/op/TRANSFER/b.airlock.tar',
+      data: {
+        file: '/media/op/TRANSFER/b.airlock.tar',
+        offset: 4096,
+        length: 512,
+        expectedSha256: null,
+        differsIn: 'the header of data/über.bin (the file ends early)',
+        differsInPart: 'entry-header',
+        differsInPath: 'data/über.bin',
+        differsInEndsEarly: true,
+        foundSha256: 'd'.repeat(64),
+        files: 1,
+      },
+    };
+    renderWithApi(<ReadBackFailed error={error} />, fakeApi(answers()), locale);
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain(label);
+    expect(alert.textContent).toContain(words);
+    if (locale === 'de') expect(alert.textContent).not.toContain('the header of');
   });
 
   it('shows write, flush and read back as three labelled phases, each with its bytes, rate and time left', async () => {

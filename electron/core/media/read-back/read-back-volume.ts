@@ -77,6 +77,7 @@ export async function readBackVolume(
       actualSize: actual?.size ?? null,
       firstDifference: differs,
       differsIn: mismatch?.what ?? null,
+      differsInRegion: mismatch?.region ?? null,
       ok,
     });
     if (!ok) {
@@ -136,6 +137,10 @@ export function readBackFailure(volume: VolumeState, report: ReadBackReport): Ai
       length: differs?.length ?? null,
       expectedSha256: bad.expectedSha256 || null,
       differsIn: bad.differsIn ?? null,
+      // The region as data (the app words it in the operator's language); flat, as error data is.
+      differsInPart: bad.differsInRegion?.part ?? null,
+      differsInPath: bad.differsInRegion?.path ?? null,
+      differsInEndsEarly: bad.differsInRegion?.endsEarly === true,
       foundSha256: bad.actualSha256,
       expectedSize: bad.size,
       foundSize: bad.actualSize ?? null,

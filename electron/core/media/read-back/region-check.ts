@@ -7,20 +7,28 @@
  * gap, so one flipped byte anywhere fails the check, and the file must end where the last region does.
  */
 import { createHash, type Hash } from 'node:crypto';
+import { describeReadBackRegion, type ReadBackRegion } from '../../../../shared/read-back-region.js';
 
 export type ExpectedRegion =
   /** Exactly these bytes (tag files, record headers). */
-  | { kind: 'bytes'; bytes: Buffer; what: string }
+  | { kind: 'bytes'; bytes: Buffer; region: ReadBackRegion }
   /** `length` zero bytes (padding, end-of-archive). */
-  | { kind: 'zeros'; length: number; what: string }
+  | { kind: 'zeros'; length: number; region: ReadBackRegion }
   /** `length` bytes whose SHA-256 is `sha256` (a payload file, the manifest). */
-  | { kind: 'sha256'; length: number; sha256: string; what: string };
+  | { kind: 'sha256'; length: number; sha256: string; region: ReadBackRegion };
 
 /** The first region that read back otherwise: where it is and what it holds. */
 export interface RegionMismatch {
   offset: number;
   length: number;
+  /** The region, for the app to word in the operator's language. */
+  region: ReadBackRegion;
+  /** The region in English (the CLI, the error message, the audit row). */
   what: string;
+}
+
+function mismatchAt(offset: number, length: number, region: ReadBackRegion): RegionMismatch {
+  return { offset, length, region, what: describeReadBackRegion(region) };
 }
 
 function lengthOf(region: ExpectedRegion): number {
@@ -70,9 +78,9 @@ export class RegionCheck {
     if (this.mismatch) return this.mismatch;
     if (this.current) {
       // The file ended inside (or before) a region: it is shorter than what was written.
-      return { offset: this.start + this.seen, length: lengthOf(this.current) - this.seen, what: `${this.current.what} (the file ends early)` };
+      return mismatchAt(this.start + this.seen, lengthOf(this.current) - this.seen, { ...this.current.region, endsEarly: true });
     }
-    if (this.extra > 0) return { offset: this.start, length: this.extra, what: 'bytes past the end of the archive' };
+    if (this.extra > 0) return mismatchAt(this.start, this.extra, { part: 'past-end', path: null });
     return null;
   }
 
@@ -98,7 +106,7 @@ export class RegionCheck {
   }
 
   private fail(region: ExpectedRegion): void {
-    this.mismatch ??= { offset: this.start, length: lengthOf(region), what: region.what };
+    this.mismatch ??= mismatchAt(this.start, lengthOf(region), region.region);
   }
 
   private advance(): void {

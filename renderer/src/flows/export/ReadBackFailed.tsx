@@ -2,18 +2,33 @@
  * A failed read-back (MEDIA_READBACK_FAILED), as its own failure state (issue #19.4): the file,
  * where it first differs, the expected and found SHA-256 (from the error's data; hashes and paths
  * are never translated), and the next step. No Eject: the medium is evidence, not a delivery.
- * A bundle written in one pass is checked region by region (`differsIn`: the region's own words
- * from the engine, e.g. a payload file against its signed SHA-256): the finding is the region and
- * its byte range, not a first differing byte, and there is no whole-file SHA-256 to expect.
+ * A bundle written in one pass is checked region by region: the finding is the region and its byte
+ * range, not a first differing byte, and there is no whole-file SHA-256 to expect. The region comes
+ * as data (`differsInPart`, `differsInPath`, `differsInEndsEarly`) and is worded here in the
+ * operator's language; the engine's English words (`differsIn`) are the fallback for a part this
+ * app does not know.
  */
 import { Alert, Code, Stack, Table, Text } from '@mantine/core';
 import { displayText } from '../../../../shared/display-text.js';
 import type { IpcError } from '../../../../shared/ipc.js';
-import { useT } from '../../i18n/useT.js';
+import { isReadBackRegionPart } from '../../../../shared/read-back-region.js';
+import { useT, type Translate } from '../../i18n/useT.js';
 
 function field(error: IpcError, key: string): string | number | null {
   const value = error.data?.[key];
   return typeof value === 'string' || typeof value === 'number' ? value : null;
+}
+
+/** The differing region in the operator's words, or the engine's English words when the part is unknown. */
+function regionWords(error: IpcError, t: Translate): string | null {
+  const part = error.data?.['differsInPart'];
+  if (!isReadBackRegionPart(part)) {
+    const words = field(error, 'differsIn');
+    return words === null ? null : displayText(String(words));
+  }
+  const path = field(error, 'differsInPath');
+  const words = t(`mediaStep.readBackFailed.part.${part}`, { path: displayText(String(path ?? '')) });
+  return error.data?.['differsInEndsEarly'] === true ? t('mediaStep.readBackFailed.endsEarly', { region: words }) : words;
 }
 
 export function ReadBackFailed({ error }: { error: IpcError }) {
@@ -22,7 +37,7 @@ export function ReadBackFailed({ error }: { error: IpcError }) {
   const offset = field(error, 'offset');
   const length = field(error, 'length');
   const expected = field(error, 'expectedSha256');
-  const region = field(error, 'differsIn');
+  const region = regionWords(error, t);
   const found = field(error, 'foundSha256');
   const files = field(error, 'files');
   const more = typeof files === 'number' && files > 1 ? files - 1 : 0;
@@ -47,7 +62,9 @@ export function ReadBackFailed({ error }: { error: IpcError }) {
               <Table.Tr data-differs-in="region">
                 <Table.Th scope="row">{t('mediaStep.readBackFailed.region')}</Table.Th>
                 <Table.Td>
-                  {mono(String(region))}{' '}
+                  <Text span size="sm">
+                    {region}
+                  </Text>{' '}
                   {typeof offset === 'number' && typeof length === 'number'
                     ? t('mediaStep.readBackFailed.regionBytes', { from: String(offset), to: String(offset + length - 1) })
                     : null}
