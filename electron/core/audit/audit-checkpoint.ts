@@ -5,6 +5,7 @@ import { verifyDetachedSignature, type TrustedKey } from '../crypto/detached-sig
 import type { StationDb } from '../db/station-db.js';
 import { errnoOf } from '../errors.js';
 import { writeFileDurably } from '../fs/durable.js';
+import { onFirstUse } from '../on-first-use.js';
 import type { HomePaths } from '../home/station-home.js';
 import { auditHead } from './audit-store.js';
 
@@ -45,7 +46,10 @@ export async function signAuditCheckpoint(db: StationDb, paths: HomePaths, signe
   return checkpoint;
 }
 
-const CheckpointSchema = z.object({ seq: z.number().int().positive(), hash: z.string(), at: z.string(), fingerprint: z.string(), signature: z.string() });
+/** Built when a head file is first read (onFirstUse): at module load it made every verify load zod. */
+const checkpointSchema = onFirstUse(() =>
+  z.object({ seq: z.number().int().positive(), hash: z.string(), at: z.string(), fingerprint: z.string(), signature: z.string() }),
+);
 
 export async function readHeadFile(paths: HomePaths): Promise<AuditCheckpoint | null> {
   let text: string;
@@ -55,7 +59,7 @@ export async function readHeadFile(paths: HomePaths): Promise<AuditCheckpoint | 
     if (errnoOf(error) === 'ENOENT') return null;
     throw error;
   }
-  return CheckpointSchema.parse(JSON.parse(text));
+  return checkpointSchema().parse(JSON.parse(text));
 }
 
 export function listCheckpoints(db: StationDb): AuditCheckpoint[] {

@@ -17,6 +17,7 @@ import type { ExportedImages } from '../../../shared/images.js';
 import { checkStagedLayout, isLayoutFile, STAGED_LAYOUT_DIR, stagedLayoutPath } from './staged-images.js';
 import type { PreparedBundle } from './write-bundle.js';
 import { readRegularFile } from '../fs/open-regular.js';
+import { onFirstUse } from '../on-first-use.js';
 
 /**
  * A prepared export waiting for more signatures (two-person rule): a private directory with
@@ -26,17 +27,20 @@ import { readRegularFile } from '../fs/open-regular.js';
  * An export with images also holds its OCI layout in `oci/` (staged-images.ts); staged.json then
  * says so, and those files are always read from there, whatever path staged.json gives them.
  */
-const StagedSchema = z.object({
-  format: z.literal('airlock-staged-export'),
-  version: z.literal(1),
-  name: z.string(),
-  sequence: z.number().int(),
-  createdAt: z.string(),
-  files: z.array(z.object({ absPath: z.string(), bagPath: z.string(), size: z.number().int().nonnegative(), mtime: z.string(), sha256: z.string() })),
-  warnings: z.array(z.object({ path: z.string(), message: z.string() })),
-  /** Present when the export carries images: the staged OCI layout's folder (issue #15). */
-  imageLayout: z.literal(STAGED_LAYOUT_DIR).optional(),
-});
+// Built when a staged export is first read or written (onFirstUse): at module load it made every export load zod.
+const stagedSchema = onFirstUse(() =>
+  z.object({
+    format: z.literal('airlock-staged-export'),
+    version: z.literal(1),
+    name: z.string(),
+    sequence: z.number().int(),
+    createdAt: z.string(),
+    files: z.array(z.object({ absPath: z.string(), bagPath: z.string(), size: z.number().int().nonnegative(), mtime: z.string(), sha256: z.string() })),
+    warnings: z.array(z.object({ path: z.string(), message: z.string() })),
+    /** Present when the export carries images: the staged OCI layout's folder (issue #15). */
+    imageLayout: z.literal(STAGED_LAYOUT_DIR).optional(),
+  }),
+);
 
 const TAG_NAMES = [BAGIT_TXT_NAME, BAG_INFO_NAME, MANIFEST_NAME, TAGMANIFEST_NAME] as const;
 
@@ -61,7 +65,7 @@ function invalid(dir: string, reason: string): AirlockError {
 export async function saveStagedExport(dir: string, prepared: PreparedBundle, options: { images: boolean } = { images: false }): Promise<void> {
   await mkdir(join(dir, 'signatures'), { recursive: true, mode: 0o700 });
   for (const tag of prepared.tags.files) await writeFileDurably(join(dir, tag.name), tag.bytes, 0o600);
-  const staged: z.infer<typeof StagedSchema> = {
+  const staged: z.infer<ReturnType<typeof stagedSchema>> = {
     format: 'airlock-staged-export',
     version: 1,
     name: prepared.name,
@@ -97,7 +101,7 @@ export async function loadStagedExport(dir: string): Promise<StagedExport> {
   // The folder is named on the command line: any file in it may be a FIFO, read without blocking (fs/open-regular.ts).
   let staged;
   try {
-    staged = StagedSchema.parse(JSON.parse(await readRegularFile(join(dir, 'staged.json'), 'utf8')));
+    staged = stagedSchema().parse(JSON.parse(await readRegularFile(join(dir, 'staged.json'), 'utf8')));
   } catch (error) {
     throw invalid(dir, `staged.json is missing or malformed (${(error as Error).message})`);
   }

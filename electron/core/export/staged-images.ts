@@ -15,7 +15,7 @@ import { sha256Hex } from '../crypto/sha256.js';
 import { AirlockError, throwIfAborted } from '../errors.js';
 import { fsyncDirectory } from '../fs/durable.js';
 import { describeImages, type ImagePayload } from '../oci/image-payload.js';
-import { IMAGES_FILE, IMAGES_FILE_MAX_BYTES } from '../oci/images-file.js';
+import { imagesFileSchema, IMAGES_FILE_MAX_BYTES } from '../oci/images-file.js';
 import { OCI_BLOBS_PREFIX, OCI_IMAGES_FILE, OCI_INDEX_FILE, OCI_LAYOUT_DIR } from '../oci/layout-format.js';
 import type { HashedSource } from './hash-sources.js';
 import type { SourceFile } from './source-scan.js';
@@ -119,7 +119,7 @@ export async function checkStagedLayout(stagedDir: string, payload: readonly Has
   const bytes = await readRegularFile(stagedLayoutPath(stagedDir, descriptor.bagPath) as string);
   let parsed;
   try {
-    parsed = IMAGES_FILE.parse(JSON.parse(bytes.toString('utf8')));
+    parsed = imagesFileSchema().parse(JSON.parse(bytes.toString('utf8')));
   } catch {
     throw changed(stagedDir, descriptor.bagPath, 'is not a valid descriptor file');
   }

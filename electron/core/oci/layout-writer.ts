@@ -9,7 +9,7 @@
 import { lstat } from 'node:fs/promises';
 import type { SourceFile } from '../export/source-scan.js';
 import { AirlockError } from '../errors.js';
-import { IMAGES_FILE, type ExpectedPresentBlob, type ImageEntry, type ImagesFile } from './images-file.js';
+import { imagesFileSchema, type ExpectedPresentBlob, type ImageEntry, type ImagesFile } from './images-file.js';
 import {
   blobBagPath,
   IMAGE_MANIFEST_TYPES,
@@ -93,7 +93,7 @@ export async function buildLayoutPayload(images: readonly ResolvedImage[], work:
       ...uniqueReferrers(images),
     ],
   };
-  const descriptor = IMAGES_FILE.parse({ airlockImages: 1, images: images.map((i) => i.entry), expectedPresent });
+  const descriptor = imagesFileSchema().parse({ airlockImages: 1, images: images.map((i) => i.entry), expectedPresent });
 
   const files: SourceFile[] = [];
   const addGenerated = async (bagPath: string, content: string): Promise<void> => {

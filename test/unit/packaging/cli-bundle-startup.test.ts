@@ -181,9 +181,14 @@ describe('the CLI bundle loads the heavy parts only when a command uses them', (
     const verified = airlockAt(home, 'verify', '--json', bundle);
     expect(verified.status, verified.stdout).toBe(0);
     expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, problems: [] });
+    // A bundle without images, on a station without policy.json: no schema is asked for, so zod stays unloaded
+    // (oci/images-file.ts built its schemas at module load, and every verify paid for zod's bundle).
+    expect(loadedFile(verified.loaded, 'vendor-zod.cjs')).toBe(false);
     const imported = airlockAt(home, 'import', '--dest', join(dir, 'dest'), '--json', bundle);
     expect(imported.status, imported.stdout).toBe(0);
     expect(readFileSync(join(dir, 'dest', 'startup', 'a.txt'), 'utf8')).toBe('startup test payload\n');
+    // The import's quarantine store and the OCI modules it imports build their schemas on first use too.
+    expect(loadedFile(imported.loaded, 'vendor-zod.cjs')).toBe(false);
   }, 120_000);
 });
 

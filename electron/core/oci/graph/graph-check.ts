@@ -6,7 +6,7 @@
  * from the proven graph, not copied from the descriptor file.
  */
 import type { ImagePlatform, ImageSummary } from '../../../../shared/images.js';
-import { IMAGES_FILE, IMAGES_FILE_MAX_BYTES, type ExpectedPresentBlob, type ImageEntry, type ImagesFile } from '../images-file.js';
+import { imagesFileSchema, IMAGES_FILE_MAX_BYTES, type ExpectedPresentBlob, type ImageEntry, type ImagesFile } from '../images-file.js';
 import { blobBagPath, OCI_IMAGES_FILE, OCI_LAYOUT_FILE } from '../layout-format.js';
 import { parseJsonBytes } from './documents.js';
 import { GraphWalk, type BlobState, type GraphFinding, type GraphNode } from './graph-walk.js';
@@ -37,7 +37,7 @@ export function checkGraph(input: GraphInput): GraphResult {
   if (input.imagesBytes.length > IMAGES_FILE_MAX_BYTES) return fail(`It is over ${IMAGES_FILE_MAX_BYTES} bytes.`, OCI_IMAGES_FILE);
   const imagesJson = parseJsonBytes(input.imagesBytes, 'airlock-images.json');
   if (typeof imagesJson === 'string') return fail(imagesJson, OCI_IMAGES_FILE);
-  const parsed = IMAGES_FILE.safeParse(imagesJson.json);
+  const parsed = imagesFileSchema().safeParse(imagesJson.json);
   if (!parsed.success) return fail(`It does not follow the descriptor schema: ${parsed.error.issues[0]?.message ?? 'invalid'}.`, OCI_IMAGES_FILE);
   const images = parsed.data;
 

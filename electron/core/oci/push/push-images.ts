@@ -11,7 +11,7 @@ import { AirlockError } from '../../errors.js';
 import { ProgressTracker } from '../../jobs/progress-tracker.js';
 import { planImage, type ImagePushPlan } from '../graph/push-plan.js';
 import type { ExpectedPresentBlob } from '../images-file.js';
-import { RECEIPT_REGISTRY_SECTION, type ReceiptRegistrySection } from '../registry-receipt.js';
+import { receiptRegistrySection, type ReceiptRegistrySection } from '../registry-receipt.js';
 import type { RegistryClientApi, RegistryEndpoint } from '../registry/registry-api.js';
 import { pushImage, targetRepository } from './push-image.js';
 import { PushJournal } from './push-journal.js';
@@ -74,7 +74,7 @@ export async function pushImages(options: PushImagesOptions): Promise<PushImages
   if (pushes.every((p) => p.outcome !== 'failed')) journal.clear();
   const registry = { target, images: pushes, blobsPresent: blobsPresent(plans, pushes, images.expectedPresent, options.endpoint.prefix) };
   // The far side reads this section with the same schema (export --skip-blobs-in): never write one it would refuse.
-  const checked = RECEIPT_REGISTRY_SECTION.safeParse(registry);
+  const checked = receiptRegistrySection().safeParse(registry);
   if (!checked.success)
     throw new AirlockError('INTERNAL', `The receipt's registry section does not match its schema: ${checked.error.issues[0]?.message ?? ''}`);
   return { pushes, registry };

@@ -13,7 +13,7 @@ import { Readable } from 'node:stream';
 import type { BlobReader } from '../registry/registry-api.js';
 import type { BundleBlobs } from './bundle-blobs.js';
 import { AirlockError } from '../../errors.js';
-import { IMAGES_FILE, IMAGES_FILE_MAX_BYTES, type ImagesFile } from '../images-file.js';
+import { imagesFileSchema, IMAGES_FILE_MAX_BYTES, type ImagesFile } from '../images-file.js';
 import { SHA256_DIGEST } from '../layout-format.js';
 
 /** A manifest or index bigger than this is not pushed (distribution refuses above 4 MiB too). */
@@ -45,7 +45,7 @@ export class StagedLayout {
   async readImagesFile(): Promise<ImagesFile> {
     const bytes = await readFile(join(this.dir, 'airlock-images.json'));
     if (bytes.length > IMAGES_FILE_MAX_BYTES) throw new AirlockError('INTERNAL', 'The verified images descriptor is larger than its limit.');
-    const parsed = IMAGES_FILE.safeParse(JSON.parse(bytes.toString('utf8')));
+    const parsed = imagesFileSchema().safeParse(JSON.parse(bytes.toString('utf8')));
     if (!parsed.success) throw new AirlockError('INTERNAL', `The verified images descriptor does not parse: ${parsed.error.issues[0]?.message ?? ''}`);
     return parsed.data;
   }

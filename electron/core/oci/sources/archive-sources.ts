@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { onFirstUse } from '../../on-first-use.js';
 import { AirlockError, errnoOf } from '../../errors.js';
 import { MEDIA_TYPES, OCI_LAYOUT_CONTENT, REF_NAME_ANNOTATION } from '../layout-format.js';
 import { entryBytes, readArchiveFiles, saveEntry, type ArchiveLimits } from './archive-reader.js';
@@ -41,15 +42,18 @@ export async function unpackOciArchive(file: string, source: string, work: Image
   return new LayoutDir(dir, source);
 }
 
-const DOCKER_MANIFEST = z
-  .array(
-    z.object({
-      Config: z.string().min(1).max(1024),
-      RepoTags: z.array(z.string().max(1024)).max(1024).nullable().optional(),
-      Layers: z.array(z.string().min(1).max(1024)).max(10_000),
-    }),
-  )
-  .min(1);
+/** Built when a docker archive is first read (onFirstUse): at module load it made every export load zod. */
+const dockerManifest = onFirstUse(() =>
+  z
+    .array(
+      z.object({
+        Config: z.string().min(1).max(1024),
+        RepoTags: z.array(z.string().max(1024)).max(1024).nullable().optional(),
+        Layers: z.array(z.string().min(1).max(1024)).max(10_000),
+      }),
+    )
+    .min(1),
+);
 
 /**
  * A `docker save` archive (also skopeo's docker-archive) converted to an OCI layout in `work`:
@@ -75,7 +79,7 @@ export async function convertDockerArchive(file: string, source: string, work: I
   if (!manifestJson) throw new AirlockError('IMAGE_SOURCE_CORRUPT', `${printable(source)}: no manifest.json: not a docker save archive.`);
   let parsed;
   try {
-    parsed = DOCKER_MANIFEST.safeParse(JSON.parse((manifestJson as Buffer).toString('utf8')));
+    parsed = dockerManifest().safeParse(JSON.parse((manifestJson as Buffer).toString('utf8')));
   } catch {
     parsed = null;
   }
@@ -83,7 +87,7 @@ export async function convertDockerArchive(file: string, source: string, work: I
   if (parsed.data.length !== 1) {
     throw new AirlockError('IMAGE_SOURCE_INVALID', `${printable(source)}: the archive holds ${parsed.data.length} images; save one image per archive.`);
   }
-  const image = parsed.data[0] as z.infer<typeof DOCKER_MANIFEST>[number];
+  const image = parsed.data[0] as z.infer<ReturnType<typeof dockerManifest>>[number];
   const member = (name: string): { path: string; sha256: string; size: number } => {
     const found = saved.get(name.replace(/^(?:\.\/)+/u, ''));
     if (!found)

@@ -11,6 +11,7 @@ import { lstat, open } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AirlockError, errnoOf } from '../../errors.js';
+import { onFirstUse } from '../../on-first-use.js';
 import { SHA256_DIGEST } from '../layout-format.js';
 import { printable } from './image-reference.js';
 import { REGULAR_READ_FLAGS } from '../../fs/open-regular.js';
@@ -18,32 +19,44 @@ import { REGULAR_READ_FLAGS } from '../../fs/open-regular.js';
 /** Manifests, indexes and configs above this size are refused before they are parsed. */
 export const JSON_BLOB_MAX_BYTES = 4 * 1024 * 1024;
 
-const PLATFORM = z.object({ os: z.string().min(1).max(64), architecture: z.string().min(1).max(64), variant: z.string().min(1).max(64).optional() });
+/**
+ * The OCI documents' schemas, built when a layout is first read (onFirstUse): every export imports
+ * this module, and schemas built at module load made each of them load zod.
+ */
+function buildSchemas() {
+  const PLATFORM = z.object({ os: z.string().min(1).max(64), architecture: z.string().min(1).max(64), variant: z.string().min(1).max(64).optional() });
 
-export const DESCRIPTOR = z.object({
-  mediaType: z.string().min(1).max(255),
-  digest: z.string().regex(SHA256_DIGEST),
-  size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-  platform: PLATFORM.optional(),
-  annotations: z.record(z.string(), z.string()).optional(),
-  artifactType: z.string().max(255).optional(),
-});
-export type Descriptor = z.infer<typeof DESCRIPTOR>;
+  const DESCRIPTOR = z.object({
+    mediaType: z.string().min(1).max(255),
+    digest: z.string().regex(SHA256_DIGEST),
+    size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+    platform: PLATFORM.optional(),
+    annotations: z.record(z.string(), z.string()).optional(),
+    artifactType: z.string().max(255).optional(),
+  });
 
-export const INDEX_DOC = z.object({ schemaVersion: z.literal(2), mediaType: z.string().optional(), manifests: z.array(DESCRIPTOR).max(10_000) });
-export const MANIFEST_DOC = z.object({
-  schemaVersion: z.literal(2),
-  mediaType: z.string().optional(),
-  config: DESCRIPTOR,
-  layers: z.array(DESCRIPTOR).max(10_000),
-  subject: DESCRIPTOR.optional(),
-  artifactType: z.string().optional(),
-});
-const CONFIG_PLATFORM = z.object({
-  os: z.string().min(1).max(64).optional(),
-  architecture: z.string().min(1).max(64).optional(),
-  variant: z.string().max(64).optional(),
-});
+  const INDEX_DOC = z.object({ schemaVersion: z.literal(2), mediaType: z.string().optional(), manifests: z.array(DESCRIPTOR).max(10_000) });
+  const MANIFEST_DOC = z.object({
+    schemaVersion: z.literal(2),
+    mediaType: z.string().optional(),
+    config: DESCRIPTOR,
+    layers: z.array(DESCRIPTOR).max(10_000),
+    subject: DESCRIPTOR.optional(),
+    artifactType: z.string().optional(),
+  });
+  const CONFIG_PLATFORM = z.object({
+    os: z.string().min(1).max(64).optional(),
+    architecture: z.string().min(1).max(64).optional(),
+    variant: z.string().max(64).optional(),
+  });
+  return { descriptor: DESCRIPTOR, index: INDEX_DOC, manifest: MANIFEST_DOC, configPlatform: CONFIG_PLATFORM };
+}
+type Schemas = ReturnType<typeof buildSchemas>;
+const schemas = onFirstUse(buildSchemas);
+
+export type Descriptor = z.infer<Schemas['descriptor']>;
+type IndexDoc = z.infer<Schemas['index']>;
+type ManifestDoc = z.infer<Schemas['manifest']>;
 
 /** A blob as the bundle will carry it: read from `absPath`, expected to hash to `digest`. */
 export interface BlobSource {
@@ -73,7 +86,7 @@ export class LayoutDir {
   }
 
   /** index.json: the layout's entry point. A folder without one is not a layout (IMAGE_NOT_FOUND). */
-  async readIndex(): Promise<z.infer<typeof INDEX_DOC>> {
+  async readIndex(): Promise<IndexDoc> {
     const path = join(this.dir, 'index.json');
     const layout = await this.readSmall(join(this.dir, 'oci-layout'), 4096).catch((error: unknown) => {
       if (error instanceof AirlockError && error.code === 'IMAGE_NOT_FOUND') {
@@ -82,24 +95,23 @@ export class LayoutDir {
       throw error;
     });
     if (!/"imageLayoutVersion"\s*:\s*"1\.0\.0"/u.test(layout.toString('utf8'))) throw corrupt(this.source, 'oci-layout does not say imageLayoutVersion 1.0.0.');
-    return this.parse(await this.readSmall(path, JSON_BLOB_MAX_BYTES), INDEX_DOC, 'index.json');
+    return this.parse(await this.readSmall(path, JSON_BLOB_MAX_BYTES), schemas().index, 'index.json');
   }
 
   /** A manifest or index blob: size and digest checked against its descriptor, then parsed. */
-  async readManifest(
-    descriptor: Descriptor,
-  ): Promise<{ kind: 'index'; doc: z.infer<typeof INDEX_DOC> } | { kind: 'manifest'; doc: z.infer<typeof MANIFEST_DOC> }> {
+  async readManifest(descriptor: Descriptor): Promise<{ kind: 'index'; doc: IndexDoc } | { kind: 'manifest'; doc: ManifestDoc }> {
     const bytes = await this.readBlob(descriptor);
     const value = this.json(bytes, descriptor.digest);
-    if (typeof value === 'object' && value !== null && 'manifests' in value) return { kind: 'index', doc: this.parse(bytes, INDEX_DOC, descriptor.digest) };
-    return { kind: 'manifest', doc: this.parse(bytes, MANIFEST_DOC, descriptor.digest) };
+    if (typeof value === 'object' && value !== null && 'manifests' in value)
+      return { kind: 'index', doc: this.parse(bytes, schemas().index, descriptor.digest) };
+    return { kind: 'manifest', doc: this.parse(bytes, schemas().manifest, descriptor.digest) };
   }
 
   /** The platform an image's config states (for single-platform images, which carry it nowhere else). */
   async readConfigPlatform(descriptor: Descriptor): Promise<{ os: string; architecture: string; variant?: string | undefined } | null> {
     if (descriptor.size > JSON_BLOB_MAX_BYTES) return null;
     const bytes = await this.readBlob(descriptor);
-    const parsed = CONFIG_PLATFORM.safeParse(this.json(bytes, descriptor.digest));
+    const parsed = schemas().configPlatform.safeParse(this.json(bytes, descriptor.digest));
     if (!parsed.success || !parsed.data.os || !parsed.data.architecture) return null;
     return { os: parsed.data.os, architecture: parsed.data.architecture, variant: parsed.data.variant || undefined };
   }

@@ -7,7 +7,7 @@
 import { lstat } from 'node:fs/promises';
 import { verifyDetachedSignature, type TrustedKey } from '../../crypto/detached-signature.js';
 import { AirlockError, errnoOf } from '../../errors.js';
-import { RECEIPT_REGISTRY_SECTION } from '../registry-receipt.js';
+import { receiptRegistrySection } from '../registry-receipt.js';
 import type { PresentBlobs } from '../layout-writer.js';
 import { readRegularFile } from '../../fs/open-regular.js';
 
@@ -58,7 +58,7 @@ export async function readSkipReceipt(path: string, trusted: readonly TrustedKey
     throw invalid(path, 'it is not an Airlock import receipt.');
   }
   if (receipt.registry === undefined || receipt.registry === null) throw invalid(path, 'it has no registry section: that import pushed no images.');
-  const section = RECEIPT_REGISTRY_SECTION.safeParse(receipt.registry);
+  const section = receiptRegistrySection().safeParse(receipt.registry);
   if (!section.success) throw invalid(path, `its registry section is malformed (${section.error.issues[0]?.path.join('.') ?? ''}).`);
   const present = new Map<string, { size: number; repository: string }>();
   for (const blob of section.data.blobsPresent) if (!present.has(blob.digest)) present.set(blob.digest, { size: blob.size, repository: blob.repository });

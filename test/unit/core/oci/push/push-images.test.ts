@@ -13,7 +13,7 @@ import { openStationDb } from '../../../../../electron/core/db/station-db.js';
 import { AirlockError } from '../../../../../electron/core/errors.js';
 import type { ImagesFile } from '../../../../../electron/core/oci/images-file.js';
 import { pushImages } from '../../../../../electron/core/oci/push/push-images.js';
-import { RECEIPT_REGISTRY_SECTION } from '../../../../../electron/core/oci/registry-receipt.js';
+import { receiptRegistrySection } from '../../../../../electron/core/oci/registry-receipt.js';
 import type { BlobDescriptor, RegistryClientApi, UploadProgress } from '../../../../../electron/core/oci/registry/registry-api.js';
 import { imagesFileFor } from '../../../../helpers/oci-images-file.js';
 import { buildTestLayout, defaultTestImages } from '../../../../helpers/oci-test-image.js';
@@ -181,6 +181,6 @@ describe('pushImages', () => {
     expect(failed?.outcome).toBe('failed');
     expect(failed?.errorCode?.length).toBeLessThanOrEqual(128);
     expect(failed?.message?.length).toBeLessThanOrEqual(4096);
-    expect(RECEIPT_REGISTRY_SECTION.safeParse(result.registry).success).toBe(true);
+    expect(receiptRegistrySection().safeParse(result.registry).success).toBe(true);
   });
 });
