@@ -10,6 +10,7 @@ import { PAYLOAD_DIR } from '../bundle/format.js';
 import { sortByUtf8 } from '../bundle/utf8-order.js';
 import { checkStructuralPath, portabilityFindings } from '../bundle/path-rules.js';
 import { describeNonFile } from '../fs/open-regular.js';
+import { DefaultLimitTally } from './default-limit-warnings.js';
 
 /** One regular file of the selection, with where it goes in the bag. */
 export interface SourceFile {
@@ -49,6 +50,7 @@ export async function scanSources(
   const registry = new EntryRegistry();
   // The registry's files as UTF-8 bytes, not a Map of strings (issue #18): it lives as long as the walk.
   registry.useStore(new TableStore());
+  const tally = new DefaultLimitTally();
 
   const addFile = (absPath: string, bagPath: string, stats: { size: number; mtime: Date; mtimeMs: number }): void => {
     const structural = checkStructuralPath(bagPath);
@@ -58,6 +60,8 @@ export async function scanSources(
     for (const finding of portabilityFindings(bagPath)) {
       warnings.push({ path: absPath, message: `${finding}: stations with the default policy will refuse to import it` });
     }
+    const overLimit = tally.add(absPath, bagPath, stats.size);
+    if (overLimit) warnings.push(overLimit);
     const file = { absPath, bagPath, size: stats.size, mtime: stats.mtime, mtimeMs: stats.mtimeMs };
     files.add(file);
     onFile?.(file);
@@ -123,6 +127,7 @@ export async function scanSources(
   if (extra.length > 0) reserveLayoutFolder(files);
   for (const file of extra) addFile(file.absPath, file.bagPath, file);
   if (files.length === 0 && !allowEmpty) throw new AirlockError('SOURCE_EMPTY');
+  warnings.push(...tally.finish(selection.length === 1 ? resolve(selection[0] as string) : 'the selection'));
   return { files, warnings };
 }
 
