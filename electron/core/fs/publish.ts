@@ -30,6 +30,16 @@ export async function assertAbsent(path: string): Promise<void> {
  * power cut.
  */
 export async function publishWithoutOverwrite(tempPath: string, finalPath: string): Promise<void> {
+  await linkWithoutOverwrite(tempPath, finalPath);
+  await fsyncDirectory(dirname(finalPath));
+}
+
+/**
+ * publishWithoutOverwrite without the folder's fsync: the name is in, but may not survive a power
+ * cut until the caller fsyncs the folder. For a set published together (numbered-publish.ts),
+ * whose journal already says how to finish it, so one fsync after the last member does.
+ */
+export async function linkWithoutOverwrite(tempPath: string, finalPath: string): Promise<void> {
   try {
     await link(tempPath, finalPath);
     await unlink(tempPath);
@@ -41,7 +51,6 @@ export async function publishWithoutOverwrite(tempPath: string, finalPath: strin
     await rename(tempPath, finalPath);
   }
   releaseTemp(tempPath);
-  await fsyncDirectory(dirname(finalPath));
 }
 
 /** Bytes an unprivileged writer can still put in `dir`. */

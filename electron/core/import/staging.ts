@@ -228,7 +228,10 @@ export class StagingDirectory implements PayloadSink {
           chunks.push(chunk);
         },
         // A file that failed its checksum fails the import: its name is created, none of its bytes.
-        close: async (verified) => queue.add(full, verified ? chunks : []),
+        close: async (verified) => {
+          await queue.add(full, verified ? chunks : []);
+          durability.staged(this.payloadDir, verified ? byteLength(chunks) : 0);
+        },
         written: () => bufferSource(chunks),
       };
     }
@@ -241,7 +244,10 @@ export class StagingDirectory implements PayloadSink {
         chunks.push(chunk);
       },
       // A file that failed its checksum fails the import: its bytes are never written.
-      close: async (verified) => file.finish(verified ? chunks : []),
+      close: async (verified) => {
+        file.finish(verified ? chunks : []);
+        durability.staged(this.payloadDir, verified ? byteLength(chunks) : 0);
+      },
       written: () => bufferSource(chunks),
     };
   }
@@ -290,6 +296,12 @@ export class StagingDirectory implements PayloadSink {
       stagingInUse.delete(this.root);
     }
   }
+}
+
+function byteLength(chunks: readonly Buffer[]): number {
+  let bytes = 0;
+  for (const chunk of chunks) bytes += chunk.length;
+  return bytes;
 }
 
 /** How small staged files are created (StagingDirectory.smallFileMode); tests force one. */

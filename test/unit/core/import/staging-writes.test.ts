@@ -157,6 +157,42 @@ describe('StagedDurability', () => {
     light.fileCreated(join(root, 'gone'));
     if (process.platform === 'linux') await light.flush(root);
   });
+
+  it('with syncfs, starts one flush in the background per threshold staged, one at a time; other methods never do', async () => {
+    const root = await dirs.make('airlock-durable-');
+    // Three 100-byte files reach the threshold (each counts its bytes and 4 KiB for its inode and entry).
+    const every = 3 * (100 + 4096);
+    for (const method of ['fsync-each', 'none'] as const) {
+      const other = new StagedDurability(method, every);
+      for (let i = 0; i < 10; i += 1) other.staged(root, 100);
+      expect(other.earlyFlushes).toBe(0);
+    }
+    if (process.platform !== 'linux') return;
+    const durability = new StagedDurability('syncfs', every);
+    durability.staged(root, 100);
+    durability.staged(root, 100);
+    expect(durability.earlyFlushes).toBe(0);
+    durability.staged(root, 100);
+    expect(durability.earlyFlushes).toBe(1);
+    // Another threshold staged while the first is in flight starts none.
+    for (let i = 0; i < 3; i += 1) durability.staged(root, 100);
+    expect(durability.earlyFlushes).toBe(1);
+    await durability.flush(root);
+    for (let i = 0; i < 3; i += 1) durability.staged(root, 100);
+    expect(durability.earlyFlushes).toBe(2);
+    await durability.flush(root);
+  });
+
+  it('a background syncfs that failed fails the flush, though the final one succeeds (a later syncfs need not report it)', async () => {
+    if (process.platform !== 'linux') return;
+    const root = await dirs.make('airlock-durable-');
+    const durability = new StagedDurability('syncfs', 1);
+    // The flush's own syncfs of `root` succeeds; the background one (here: of a folder that is not there) did not.
+    durability.staged(join(root, 'missing'), 10);
+    expect(durability.earlyFlushes).toBe(1);
+    await expect(durability.flush(root)).rejects.toMatchObject({ code: 'IO_ERROR' });
+    await new StagedDurability('syncfs', 1).flush(root);
+  });
 });
 
 describe('staging without durability (a push-only import spool)', () => {
