@@ -99,7 +99,7 @@ describe('the CLI bundle loads the heavy parts only when a command uses them', (
       expect(status, args.join(' ')).toBe(0);
       for (const heavy of ['better-sqlite3', 'vendor-', 'pdfkit']) expect(loadedFile(loaded, heavy), `${args.join(' ')} loads ${heavy}`).toBe(false);
       // zlib, TLS and HTTP come with the libraries; the rest with modules of ours that import them for functions these commands never call.
-      for (const builtin of ['zlib', 'tls', 'http', 'https', 'http2', 'crypto', 'child_process', 'worker_threads', 'dgram', 'readline'])
+      for (const builtin of ['zlib', 'tls', 'http', 'https', 'http2', 'crypto', 'child_process', 'worker_threads', 'dgram', 'readline', 'module'])
         expect(loaded.builtins, `${args.join(' ')} loads node:${builtin}`).not.toContain(builtin);
     }
   });
