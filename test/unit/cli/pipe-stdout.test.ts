@@ -1,14 +1,15 @@
 /**
  * stdout on a pipe without node's socket for it (electron/cli/pipe-stdout.ts): only for a pipe or
- * socket; every byte in order, also when a non-blocking pipe refuses a write (EAGAIN) and the rest
- * goes through the fallback stream; a closed reader (EPIPE) is the stream's 'error'.
+ * socket; every byte in order, also when a non-blocking pipe refuses a write (EAGAIN) or the output
+ * outgrows DIRECT_BYTES and the rest goes through the fallback stream; a closed reader (EPIPE) is
+ * the stream's 'error'.
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, type Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { pipeStdout } from '../../../electron/cli/pipe-stdout.js';
+import { DIRECT_BYTES, pipeStdout } from '../../../electron/cli/pipe-stdout.js';
 import { useTempDirs } from '../../helpers/temp-dirs.js';
 
 const makeTemp = useTempDirs();
@@ -76,6 +77,29 @@ describe('pipeStdout', () => {
       expect(calls).toBe(2);
       expect(written.join('') + Buffer.concat(through).toString()).toBe('abcdefghijkl');
       expect(written.join('')).toBe('abc');
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('writes at most DIRECT_BYTES directly; the chunk that would pass it and every later one go to the fallback, in order', async () => {
+    const dir = await makeTemp('airlock-pipe-stdout-');
+    execFileSync('mkfifo', [join(dir, 'fifo')]);
+    const fd = openSync(join(dir, 'fifo'), 'r+');
+    const direct: string[] = [];
+    const write = (_fd: number, bytes: Buffer, offset: number, length: number): number => {
+      direct.push(bytes.subarray(offset, offset + length).toString());
+      return length;
+    };
+    const fallback = new PassThrough();
+    const through: Buffer[] = [];
+    fallback.on('data', (chunk: Buffer) => through.push(chunk));
+    try {
+      const first = 'a'.repeat(DIRECT_BYTES - 10);
+      const stream = pipeStdout(fd, () => fallback, write) as Writable;
+      await writeAll(stream, [first, 'b'.repeat(20), 'c']);
+      expect(direct).toEqual([first]);
+      expect(Buffer.concat(through).toString()).toBe(`${'b'.repeat(20)}c`);
     } finally {
       closeSync(fd);
     }
