@@ -51,6 +51,25 @@ const vendorBundles = {
   },
 };
 
+/**
+ * A stand-in's exports (LAZY_VENDOR_LIBRARIES, LAZY_BUILTINS): for each name, a getter that
+ * require()s `target` when first read and gives its export. The getters sit on the exports'
+ * prototype, not on the exports: esbuild's interop (`__toESM(require_x(), 1)`, run where each
+ * importing module is initialised) makes a new object inheriting from that prototype and copies
+ * every *own* property onto it as one more getter. With the getters on the object itself, that
+ * was 70-300 getters per import (crypto is imported by 26 modules, zod by 14): about 3 ms of
+ * `keys list`'s start-up and much of its garbage ("CLI start-up, round 5" in docs/design-notes.md).
+ * Reading a name works the same through the prototype; the names are not own keys of the stand-in.
+ */
+function standInExports(target, names) {
+  const getters = names.map((name) => `  ${JSON.stringify(name)}: { enumerable: true, get: () => load()[${JSON.stringify(name)}] },`);
+  return [
+    'let real;',
+    `const load = () => (real ??= require(${JSON.stringify(target)}));`,
+    `module.exports = Object.create(Object.defineProperties({}, {\n${getters.join('\n')}\n}));`,
+  ].join('\n');
+}
+
 const LAZY_VENDOR_NAMESPACE = 'airlock-lazy-vendor';
 const requireFromRepo = createRequire(fileURLToPath(import.meta.url));
 
@@ -70,16 +89,13 @@ const lazyVendorBundles = {
       // The library's exports as node loads it where the build runs: the names the stand-in forwards.
       const real = requireFromRepo(args.path);
       const names = Object.getOwnPropertyNames(real).filter((name) => name !== '__esModule');
-      const getters = names.map((name) => `  ${JSON.stringify(name)}: { enumerable: true, get: () => load()[${JSON.stringify(name)}] },`);
       return {
         loader: 'js',
         contents: [
           `// ${args.path}, required from its own bundle when one of its exports is first read (scripts/cli-bundle.mjs, LAZY_VENDOR_LIBRARIES).`,
-          'let real;',
-          `const load = () => (real ??= require(${JSON.stringify(`./${vendorBundleName(args.path)}.cjs`)}));`,
+          standInExports(`./${vendorBundleName(args.path)}.cjs`, names),
           // A plain value, not a getter: esbuild's interop reads __esModule when the module is imported, which must not load the bundle.
           `Object.defineProperty(module.exports, "__esModule", { value: ${real.__esModule === true ? 'true' : 'false'} });`,
-          `Object.defineProperties(module.exports, {\n${getters.join('\n')}\n});`,
         ].join('\n'),
       };
     });
@@ -135,15 +151,11 @@ const lazyBuiltins = {
       if (typeof real !== 'object' || real === null)
         throw new Error(`LAZY_BUILTINS: node:${args.path} is a ${typeof real}, not an object of exports; it cannot be loaded lazily`);
       // Every export the module has on the node that builds (the CLI runs on the node it was installed with).
-      const names = Object.getOwnPropertyNames(real);
-      const getters = names.map((name) => `  ${JSON.stringify(name)}: { enumerable: true, get: () => load()[${JSON.stringify(name)}] },`);
       return {
         loader: 'js',
         contents: [
           `// node:${args.path}, required when one of its exports is first read (scripts/cli-bundle.mjs, LAZY_BUILTINS).`,
-          'let real;',
-          `const load = () => (real ??= require(${JSON.stringify(`node:${args.path}`)}));`,
-          `Object.defineProperties(module.exports, {\n${getters.join('\n')}\n});`,
+          standInExports(`node:${args.path}`, Object.getOwnPropertyNames(real)),
         ].join('\n'),
       };
     });

@@ -16,7 +16,9 @@
 'use strict';
 const { isAscii } = require('node:buffer');
 const { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
-const Module = require('node:module');
+// The CommonJS loader's Module class, which require('node:module') also returns; taken from this
+// module, because require('node:module') loads four more of node's modules (its ES module loader).
+const Module = module.constructor;
 const { tmpdir } = require('node:os');
 const path = require('node:path');
 const { setFlagsFromString } = require('node:v8');

@@ -71,10 +71,21 @@ const discard = (): Writable =>
 /** The io a command sees under the global options: --quiet drops the report, --progress/--no-progress decide the progress line. */
 function commandIo(io: CliIo, g: GlobalOptions, command: string, json: boolean): CliIo {
   const quiet = g.quiet === true && !json && !DATA_COMMANDS.has(command);
+  // Getters, not a copy ({ ...io } reads every property): the process's stderr and stdin are
+  // streams node makes on first read, which a command such as `keys list` never needs (index.ts).
   return {
-    ...io,
     stdout: quiet ? discard() : io.stdout,
-    stderrIsTTY: g.quiet === true ? false : (g.progress ?? io.stderrIsTTY),
+    get stderr() {
+      return io.stderr;
+    },
+    get stdin() {
+      return io.stdin;
+    },
+    env: io.env,
+    get stderrIsTTY() {
+      return g.quiet === true ? false : (g.progress ?? io.stderrIsTTY);
+    },
+    signal: io.signal,
   };
 }
 

@@ -1,5 +1,4 @@
 import type Database from 'better-sqlite3';
-import { createRequire } from 'node:module';
 import { AirlockError } from '../errors.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 
@@ -13,7 +12,9 @@ let sqlite: typeof Database | undefined;
  * open the database (docs/design-notes.md, "CLI start-up, round 2").
  */
 function sqliteDatabase(): typeof Database {
-  sqlite ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  // node:module too is taken here, not imported: its import loaded node's ES module loader for every
+  // command whose engine modules include this one (keys list: "CLI start-up, round 5").
+  sqlite ??= process.getBuiltinModule('node:module').createRequire(import.meta.url)('better-sqlite3') as typeof Database;
   return sqlite;
 }
 

@@ -26,4 +26,12 @@ describe('stdout closed by its reader (EPIPE)', () => {
     expect(run.stderr).toContain('exit=0');
     expect(run.stderr).not.toMatch(/EPIPE|Unhandled 'error'/u);
   });
+
+  it('an error written to a stderr whose reader has gone: the usage error keeps its exit code (2), no crash', () => {
+    // process.stderr is made on first use (electron/cli/index.ts): the closed-reader handler must come with it.
+    const script = 'node "$1" --home "$2" keys list --no-such-option 2>&1 >/dev/null | true; echo "exit=${PIPESTATUS[0]}" >&2';
+    const run = spawnSync('bash', ['-c', script, 'closed-stderr', CLI_BIN, station.home], { encoding: 'utf8' });
+    expect(run.stderr).toContain('exit=2');
+    expect(run.stderr).not.toMatch(/EPIPE|Unhandled 'error'/u);
+  });
 });

@@ -99,9 +99,44 @@ describe('the CLI bundle loads the heavy parts only when a command uses them', (
       expect(status, args.join(' ')).toBe(0);
       for (const heavy of ['better-sqlite3', 'vendor-', 'pdfkit']) expect(loadedFile(loaded, heavy), `${args.join(' ')} loads ${heavy}`).toBe(false);
       // zlib, TLS and HTTP come with the libraries; the rest with modules of ours that import them for functions these commands never call.
-      for (const builtin of ['zlib', 'tls', 'http', 'https', 'http2', 'crypto', 'child_process', 'worker_threads', 'dgram', 'readline'])
+      for (const builtin of ['zlib', 'tls', 'http', 'https', 'http2', 'crypto', 'child_process', 'worker_threads', 'dgram', 'readline', 'module'])
         expect(loaded.builtins, `${args.join(' ')} loads node:${builtin}`).not.toContain(builtin);
     }
+  });
+
+  it('keys list makes neither process.stdin nor process.stderr; a failing command gets stderr with the closed-reader handler on it', () => {
+    // Node makes each on first read (a ReadStream, socket or TTY stream); the preload notes each read of node's own getter.
+    const preload = join(dir, 'trace-stdio.cjs');
+    writeFileSync(
+      preload,
+      [
+        'const made = [];',
+        "for (const name of ['stdin', 'stderr']) {",
+        '  const own = Object.getOwnPropertyDescriptor(process, name);',
+        '  Object.defineProperty(process, name, { configurable: true, enumerable: true, get() { made.push(name); Object.defineProperty(process, name, own); return own.get.call(process); } });',
+        '}',
+        "process.on('exit', () => require('node:fs').writeFileSync(process.env.AIRLOCK_STDIO_TRACE, JSON.stringify({ made, stderrErrorListeners: made.includes('stderr') ? process.stderr.listenerCount('error') : null })));",
+      ].join('\n'),
+    );
+    const run = (...args: string[]) => {
+      const trace = join(dir, `stdio-${String((runs += 1))}.json`);
+      const env: NodeJS.ProcessEnv = { ...process.env, AIRLOCK_STDIO_TRACE: trace };
+      delete env.NODE_OPTIONS;
+      const result = spawnSync(process.execPath, ['--require', preload, join(dir, 'cli', 'airlock.cjs'), '--home', join(dir, 'home'), ...args], {
+        encoding: 'utf8',
+        env,
+      });
+      return { ...result, trace: JSON.parse(readFileSync(trace, 'utf8')) as { made: string[]; stderrErrorListeners: number | null } };
+    };
+    const listed = run('keys', 'list', '--json');
+    expect(listed.status, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout)).toMatchObject({ ok: true });
+    expect(listed.trace).toEqual({ made: [], stderrErrorListeners: null });
+    const refused = run('keys', 'list', '--no-such-option');
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain("Unknown option '--no-such-option'");
+    expect(refused.trace.made).toEqual(['stderr']);
+    expect(refused.trace.stderrErrorListeners).toBeGreaterThan(0);
   });
 
   it('--help and keys list behave as before', () => {
@@ -234,7 +269,7 @@ describe("node's heavier built-in modules are required on first use (LAZY_BUILTI
         "const real = require('node:crypto');",
         "const after = { crypto: loaded('crypto'), zlib: loaded('zlib'), child_process: loaded('child_process') };",
         'const gzip = zlib.createGzip();',
-        "console.log(JSON.stringify({ before, after, digest, same: createHash === real.createHash, gzip: gzip instanceof zlib.Gzip && gzip instanceof require('node:zlib').Gzip, spawnSync: childProcess.spawnSync === require('node:child_process').spawnSync, isMainThread, webcrypto: real.webcrypto === require('node:crypto').webcrypto }));",
+        "console.log(JSON.stringify({ before, after, digest, ownNames: Object.getOwnPropertyNames(zlib), same: createHash === real.createHash, gzip: gzip instanceof zlib.Gzip && gzip instanceof require('node:zlib').Gzip, spawnSync: childProcess.spawnSync === require('node:child_process').spawnSync, isMainThread, webcrypto: real.webcrypto === require('node:crypto').webcrypto }));",
       ].join('\n'),
     );
     const out = join(dir, 'lazy');
@@ -245,6 +280,9 @@ describe("node's heavier built-in modules are required on first use (LAZY_BUILTI
         before: { crypto: false, zlib: false, child_process: false },
         after: { crypto: true, zlib: false, child_process: false },
         digest: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+        // esbuild's interop copies a module's own properties into each importer's view, one getter each:
+        // the stand-in's getters are inherited (cli-bundle.mjs, standInExports), so only `default` is copied.
+        ownNames: ['default'],
         same: true,
         gzip: true,
         spawnSync: true,
