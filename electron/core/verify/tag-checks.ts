@@ -46,9 +46,30 @@ export interface BagInfoFacts {
   oxum: PayloadOxum | null;
 }
 
+/**
+ * The labels whose value Airlock acts on (the Oxum check, the replay guard, the report): each may
+ * appear once. Airlock reads the first occurrence; another BagIt reader may read the last, or all
+ * of them, so a second one makes one signed bag say two things (a second Payload-Oxum that other
+ * tools check, a second External-Identifier for the audit log's readers). The channel stamp's
+ * labels have the same rule (channel-stamp.ts).
+ */
+const SINGLE_LABELS = [INFO.payloadOxum, INFO.externalIdentifier, INFO.formatVersion, INFO.station, INFO.operator, INFO.sequence, INFO.created];
+
+function repeatedLabel(info: ReadonlyArray<{ label: string }>): string | null {
+  for (const label of SINGLE_LABELS) {
+    const wanted = label.toLowerCase();
+    let count = 0;
+    for (const field of info) if (field.label.toLowerCase() === wanted) count += 1;
+    if (count > 1) return `${label} appears ${count} times; it may appear once`;
+  }
+  return null;
+}
+
 export function readBagInfoFacts(text: string): { facts: BagInfoFacts } | { problem: Problem } {
   const parsed = parseBagInfo(text);
   if (!parsed.ok) return { problem: problem('MANIFEST_INVALID', `bag-info.txt: ${parsed.reason}.`, BAG_INFO_NAME) };
+  const repeated = repeatedLabel(parsed.info);
+  if (repeated !== null) return { problem: problem('MANIFEST_INVALID', `bag-info.txt: ${repeated}.`, BAG_INFO_NAME) };
   const oxumText = bagInfoValue(parsed.info, INFO.payloadOxum);
   const oxum = oxumText === undefined ? null : parsePayloadOxum(oxumText);
   if (oxumText !== undefined && oxum === null) {

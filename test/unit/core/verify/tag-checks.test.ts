@@ -105,6 +105,17 @@ describe('readBagInfoFacts', () => {
   it('refuses a bag-info.txt that does not parse (a continuation line first)', () => {
     expect(readBagInfoFacts('  continued\nA: b\n')).toMatchObject({ problem: { code: 'MANIFEST_INVALID', path: 'bag-info.txt' } });
   });
+  it.each(['Payload-Oxum', 'External-Identifier', 'Airlock-Sequence', 'Airlock-Station', 'Airlock-Operator', 'Airlock-Created', 'Airlock-Format-Version'])(
+    'refuses %s twice (other BagIt readers may take the second value Airlock ignores)',
+    (label) => {
+      const read = readBagInfoFacts(`${label}: 6.1\nBagging-Date: 2026-01-01\n${label.toUpperCase()}: 7.1\n`);
+      expect(read).toMatchObject({ problem: { code: 'MANIFEST_INVALID', path: 'bag-info.txt' } });
+      expect('problem' in read && read.problem.message).toContain(`${label} appears 2 times`);
+    },
+  );
+  it('lets informational labels repeat, as RFC 8493 allows (Source-Organization, Bagging-Date)', () => {
+    expect(readBagInfoFacts('Source-Organization: A\nSource-Organization: B\nBagging-Date: 1\nBagging-Date: 2\n')).toMatchObject({ facts: { uuid: null } });
+  });
 });
 
 describe('readTagManifest', () => {
