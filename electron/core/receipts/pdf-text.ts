@@ -41,6 +41,8 @@ export function escapeCodePoint(cp: number): string {
 
 /** The visible, bounded form of `value`: at most `max` characters of output, then "… (+N)". */
 export function safeText(value: string, hasGlyph: GlyphCheck, max = 400): string {
+  // Most values (paths, hashes, sizes) are printable ASCII the font has: nothing to escape, no marks, no cut.
+  if (value.length <= max && plainAscii(value, hasGlyph)) return value;
   let out = '';
   let marks = 0;
   let index = 0;
@@ -59,6 +61,15 @@ export function safeText(value: string, hasGlyph: GlyphCheck, max = 400): string
     index += 1;
   }
   return out;
+}
+
+/** Every character printable ASCII (space included) with a glyph: safeText returns such a value as it is. */
+function plainAscii(value: string, hasGlyph: GlyphCheck): boolean {
+  for (let i = 0; i < value.length; i += 1) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || (c !== 0x20 && !hasGlyph(c))) return false;
+  }
+  return true;
 }
 
 /**

@@ -10,9 +10,9 @@
  * (docs/design-notes.md "smallex", "smallex2"): code that runs once per receipt (the first page,
  * the footers, the font subsets, the attachments) had run once. So the warm-up is a series of
  * small throwaway receipts, and the renderer looks for its job before each: the job waits for one
- * small receipt at most (it waited for the whole 200-row one before). Five of them are the 200
- * rows of before; a renderer whose job is late goes on, while it has a core to itself, until about
- * a real annex's worth of rows is done, which brought the real receipt down to a warm renderer's time.
+ * small receipt at most (it waited for the whole 200-row one before). One is always made; a
+ * renderer whose job is late goes on while it has a core to itself, until about a real annex's
+ * worth of rows is done, which brings the real receipt down to a warm renderer's time.
  *
  * The throwaway receipts are made of fixed text (no transfer's data), are never written anywhere,
  * and share only the parsed fonts with the real one, as every receipt of a served renderer does
@@ -27,8 +27,14 @@ import { preparseReceiptFonts, renderReceiptPdf, type ParsedFonts } from './rece
 
 /** Annex rows of each throwaway receipt: small, so a job that comes meanwhile waits little (about 20-60 ms of CPU once warm). */
 export const WARM_UP_ROWS = 40;
-/** Throwaway receipts always made unless the job comes: the 200 rows of the single throwaway receipt before. */
-export const WARM_UPS_ALWAYS = 5;
+/**
+ * Throwaway receipts always made (the job that comes first waits for it): one, the receipt's cold
+ * code run once. It was five (the 200 rows of the single throwaway receipt before them) while
+ * fontkit shaped every text; with ASCII laid out plainly (pdf-plain-layout.ts) four more cost about
+ * 0.3 CPU-s and took about 0.1 s off the real receipt, a loss where the transfer wants both cores
+ * (an import creating its files: design-notes "pdfrender"). More are made only with a core free.
+ */
+export const WARM_UPS_ALWAYS = 1;
 /** Throwaway receipts at most: about ANNEX_MAX_FILES rows in all (measured: fewer left the real receipt measurably slower). */
 export const WARM_UPS = 13;
 /**

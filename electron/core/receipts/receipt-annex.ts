@@ -40,6 +40,16 @@ export function drawAnnex(w: PageWriter, t: ReceiptCatalogue, files: AnnexFiles,
     w.doc.y = y + ROW + 2;
   };
   header();
+  // Sizes repeat (a small-file transfer's are mostly one or a few): formatted once per document, not per row.
+  const sizes = new Map<number, string>();
+  const sizeText = (size: number): string => {
+    let text = sizes.get(size);
+    if (text === undefined) {
+      text = localNumber(t.locale, size);
+      sizes.set(size, text);
+    }
+    return text;
+  };
   let shown = 0;
   for (const row of files.rows) {
     if (shown >= ANNEX_MAX_FILES) break;
@@ -52,7 +62,7 @@ export function drawAnnex(w: PageWriter, t: ReceiptCatalogue, files: AnnexFiles,
     w.use('regular', 7.2);
     const path = fitOneLine(w.safe(row.path, 'regular', 1000), pathWidth, (s) => w.doc.widthOfString(s));
     w.doc.text(path, columns.path, y, { width: pathWidth + 2, lineBreak: false });
-    w.doc.text(localNumber(t.locale, row.size), columns.size, y, { width: SIZE_WIDTH, align: 'right', lineBreak: false });
+    w.doc.text(sizeText(row.size), columns.size, y, { width: SIZE_WIDTH, align: 'right', lineBreak: false });
     w.use('mono', HASH_SIZE).text(w.safe(row.sha256, 'mono', 64), columns.hash, y + 0.6, { width: hashWidth, lineBreak: false });
     w.doc.y = y + ROW;
     w.forgetLayouts();

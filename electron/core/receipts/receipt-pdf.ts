@@ -9,6 +9,7 @@ import type { TransferReceipt } from '../audit/receipt.js';
 import { receiptCatalogue, type ReceiptLanguage } from './catalogue.js';
 import { receiptFonts, type ReceiptFonts } from './pdf-fonts.js';
 import { PAGE, PageWriter, type FontRole } from './pdf-layout.js';
+import { usePlainLayout, type LayoutFont } from './pdf-plain-layout.js';
 import type { GlyphCheck } from './pdf-text.js';
 import { drawAnnex, type AnnexFiles } from './receipt-annex.js';
 import { drawReceiptPage } from './receipt-page.js';
@@ -128,7 +129,10 @@ export function receiptDocument(
     doc.font(role);
     glyphs[role] = glyphCheckOf(doc);
     const parsed = parsedFontOf(doc);
-    if (input.parsedFonts !== undefined && parsed !== null) input.parsedFonts.set(fonts[role], parsed);
+    if (parsed === null) throw new Error('pdfkit no longer exposes the fontkit font the receipt lays plain text out with');
+    // Plain ASCII (paths, sizes, hashes) laid out without fontkit's shaping, to the same glyphs and advances (pdf-plain-layout.ts).
+    usePlainLayout(parsed as LayoutFont);
+    if (input.parsedFonts !== undefined) input.parsedFonts.set(fonts[role], parsed);
   }
   const writer = new PageWriter(doc, glyphs);
   return { doc, writer };
@@ -195,7 +199,17 @@ function glyphCheckOf(doc: PDFKit.PDFDocument): GlyphCheck {
   const font = (doc as unknown as { _font?: { font?: { hasGlyphForCodePoint?: (cp: number) => boolean } } })._font?.font;
   const has = font?.hasGlyphForCodePoint;
   if (typeof has !== 'function') throw new Error('pdfkit no longer exposes the font glyph map the receipt checks names against');
-  return (cp) => has.call(font, cp);
+  // Asked for every character of every value (fontkit searches its cmap each time): answers kept, for the BMP (0 not asked, 1 yes, 2 no).
+  const known = new Uint8Array(0x10000);
+  return (cp) => {
+    if (cp >= 0x10000) return has.call(font, cp);
+    let answer = known[cp];
+    if (answer === 0) {
+      answer = has.call(font, cp) ? 1 : 2;
+      known[cp] = answer;
+    }
+    return answer === 1;
+  };
 }
 
 function validDate(iso: string): Date {
