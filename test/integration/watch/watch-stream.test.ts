@@ -142,7 +142,15 @@ describe('airlock watch under a stream of bundles', () => {
     await writeFile(join(inbox, '.good1.airlock.tar.partial'), 'a sender still writing');
     await writeFile(join(inbox, 'good1.airlock.tar.done'), ''); // a marker without its file: waits
     running = startWatch(station.home, inbox, dest, ['--settle', '0.5']);
-    await waitUntil('every hostile entry moved aside', async () => (await inboxFolder(inbox, 'refused')).length === hostile.length);
+    // A refused folder is made, then its report.json written, then the entry moved in (refuse-entry.ts):
+    // done when every folder holds both, not when the folders exist.
+    const complete = async (): Promise<boolean> => {
+      const ids = await inboxFolder(inbox, 'refused');
+      if (ids.length !== hostile.length) return false;
+      const contents = await Promise.all(ids.map(async (id) => (await readdir(join(inbox, 'refused', id))).sort().join(',')));
+      return contents.every((c) => c === 'entry,report.json');
+    };
+    await waitUntil('every hostile entry moved aside', complete);
     const reports = await Promise.all(
       (await inboxFolder(inbox, 'refused')).map(
         async (id) => JSON.parse(await readFile(join(inbox, 'refused', id, 'report.json'), 'utf8')) as { refused: { nameHex: string } },
