@@ -9,7 +9,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cp, mkdir, open, readdir, rm, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
-import { airlock, json, type Fixture, type Run } from './harness.js';
+import { airlock, BUNDLE_NAME, exists, json, type Fixture, type Run } from './harness.js';
 import { exportTrial, importTrial, type TrialPlace, type TrialResult } from './scenarios.js';
 
 export type FullDiskWhere = 'import-dest' | 'import-home' | 'export-out';
@@ -43,11 +43,18 @@ async function fill(path: string, bytes: number): Promise<number> {
   return written;
 }
 
-/** What a run that hit the full disk may say, and what it must not leave behind there. */
-function checkVerdict(run: Run, bad: string[]): string {
+/**
+ * What a run that hit the full disk may say: ok, NO_SPACE with nothing in place (`inPlace`: the
+ * import's folder or the published bundle exists), or RECEIPT_NOT_WRITTEN with it in place.
+ */
+function checkVerdict(run: Run, inPlace: boolean, bad: string[]): string {
   const report = json<ErrorJson>(run);
   if (run.code === 0 && report?.ok) return 'ok';
   const code = report?.error?.code ?? report?.problems?.[0]?.code;
+  if (code === 'RECEIPT_NOT_WRITTEN' || (code === 'NO_SPACE' && inPlace)) {
+    if (!inPlace || code === 'NO_SPACE') bad.push(`${code} but the ${inPlace ? 'transfer is' : 'transfer is not'} in place: ${run.stdout.slice(0, 300)}`);
+    return code;
+  }
   if (code !== 'NO_SPACE') {
     bad.push(`a full disk failed with ${code ?? `exit ${run.code ?? run.signal}`}, not NO_SPACE: ${run.stdout.slice(0, 300)}${run.stderr.slice(0, 300)}`);
     return code ?? 'no code';
@@ -95,7 +102,8 @@ export async function fullDiskTrial(fixture: Fixture, trial: number, where: Full
       dir,
       first: async (args) => {
         const run = await airlock(home, args);
-        const verdict = checkVerdict(run, bad);
+        const final = where === 'export-out' ? join(dir, 'fx.airlock.tar') : join(dir, BUNDLE_NAME);
+        const verdict = checkVerdict(run, await exists(final), bad);
         // The level after the '@', so run-scenarios.ts counts outcomes without it.
         at = `${Math.round((100 * filled) / before)}% of ${onDisk}, ${Math.round((before - filled) / 2 ** 10)} KiB free`;
         firstVerdict = verdict;

@@ -6,6 +6,8 @@ import { random } from './harness.js';
 import { cloneHome } from './harness.js';
 import { powerCutTrial } from './power-cut.js';
 import { fullDiskTrial, type FullDiskWhere } from './full-disk.js';
+import { watchKillTrial } from './watch-kill.js';
+import { mediaKillTrial } from './media-kill.js';
 
 export const SCENARIOS = [
   'kill-import',
@@ -20,6 +22,8 @@ export const SCENARIOS = [
   'full-disk-import-dest',
   'full-disk-import-home',
   'full-disk-export-out',
+  'kill-watch',
+  'kill-media-export',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -93,6 +97,8 @@ export async function runScenarios(
       else if (scenario === 'power-cut-import') record(await powerCutTrial(fixture, trial, 'import', (0.2 + 0.85 * rand()) * importMs));
       else if (scenario === 'power-cut-export') record(await powerCutTrial(fixture, trial, 'export', (0.2 + 0.85 * rand()) * exportMs));
       else if (scenario === 'import-with-export') record(await mixedTrial(fixture, trial));
+      else if (scenario === 'kill-watch') record(await watchKillTrial(fixture, trial, rand()));
+      else if (scenario === 'kill-media-export') record(await mediaKillTrial(fixture, trial, rand()));
       else if (scenario.startsWith('full-disk-')) record(await fullDiskTrial(fixture, trial, scenario.slice('full-disk-'.length) as FullDiskWhere, rand()));
     }
   }
