@@ -77,6 +77,8 @@ export const ERROR_ACTIONS: { readonly [K in ErrorCode]: string } & Readonly<Rec
   SCANNER_ERROR: 'Check that the scanner is running and that the address in the station policy is right, then try again.',
   FEED_INVALID: 'Ask the sending side for a fresh feed bundle, signed by a key this station trusts with the feeds role.',
   RECEIPT_INVALID: 'Use the import receipt exactly as the receiving station wrote it (the .json with its .asc), signed by a key this station trusts.',
+  RECEIPT_NOT_WRITTEN:
+    'Do not repeat the transfer: free space in (or fix) the folder the receipt goes to; the audit log holds the record of the transfer meanwhile.',
   RECEIPT_PDF_FAILED:
     'File the signed JSON receipt (or print the HTML page beside it) instead. If it happens again, check that the installation is complete (its receipt fonts) and report it.',
   CHANNEL_NAME_INVALID: 'Use a short name such as "diode-a" or "feeds.daily".',

@@ -100,6 +100,10 @@ export const ERROR_CODES = {
     message: 'A blob the bundle was exported without (the sender was told this registry holds it) is not in the registry; nothing was pushed.',
   },
   RECEIPT_INVALID: { kind: 'operational', message: 'The receipt file is malformed, unsigned, or not signed by a trusted key.' },
+  RECEIPT_NOT_WRITTEN: {
+    kind: 'operational',
+    message: 'The receipt could not be written. The transfer is complete and recorded: the data is in place and the audit event stands.',
+  },
   RECEIPT_PDF_FAILED: {
     kind: 'operational',
     message: 'The PDF copy of the receipt could not be made. The transfer is complete and recorded: the JSON receipt, its signature and the audit event stand.',

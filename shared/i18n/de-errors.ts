@@ -248,6 +248,12 @@ export const DE_ERROR_TEXT: { readonly [C in ErrorCode]: { message: string; acti
     action:
       'Bitten Sie den Absender, ohne ausgelassene Blobs oder mit einer aktuellen Quittung dieser Station erneut zu exportieren: Die Registry enthält nicht mehr, was eine ältere Quittung angab.',
   },
+  RECEIPT_NOT_WRITTEN: {
+    message:
+      'Die Quittung konnte nicht geschrieben werden. Die Übertragung ist abgeschlossen und protokolliert: Die Daten liegen am Ziel, und das Prüfprotokoll-Ereignis bleibt gültig.',
+    action:
+      'Wiederholen Sie die Übertragung nicht: Schaffen Sie Platz im Ordner der Quittung (oder beheben Sie das Problem dort); das Prüfprotokoll enthält den Eintrag der Übertragung.',
+  },
   RECEIPT_PDF_FAILED: {
     message:
       'Die PDF-Fassung der Quittung konnte nicht erstellt werden. Die Übertragung ist abgeschlossen und protokolliert: Die JSON-Quittung, ihre Signatur und das Prüfprotokoll-Ereignis bleiben gültig.',

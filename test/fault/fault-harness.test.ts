@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mediaTestPrerequisites } from '../helpers/loop-media.js';
+import { canMountTmpfs } from '../helpers/tmpfs.js';
 import { prepareFixture, type Fixture } from './harness.js';
 import { runScenarios, type ScenarioName } from './run-scenarios.js';
 
@@ -74,6 +75,16 @@ describe('fault harness (short run)', () => {
   it('two exports under one name into one folder at once: one publishes, the other says OUTPUT_EXISTS', async () => {
     await run('race-export-same-name', 2);
   }, 600_000);
+
+  it('kill -9 of airlock watch at a random instant, then a restart: every bundle imported once or quarantined, none lost', async () => {
+    await run('kill-watch', 1);
+  }, 600_000);
+});
+
+describe.skipIf(!canMountTmpfs && !process.env['CI'])(`fault harness: full disks${canMountTmpfs ? '' : ' (skipped: cannot mount a tmpfs here)'}`, () => {
+  it('the destination, the station home or the output folder full at a random level: ok or NO_SPACE, nothing left, a retry with space succeeds', async () => {
+    for (const scenario of ['full-disk-import-dest', 'full-disk-import-home', 'full-disk-export-out'] as const) await run(scenario, 1);
+  }, 600_000);
 });
 
 // Loop devices need root; in CI they must be there (as for the media suites).
@@ -85,5 +96,9 @@ describe.skipIf(missing !== null && !process.env['CI'])(`fault harness: power-cu
 
   it('a power cut during an export', async () => {
     await run('power-cut-export', 2);
+  }, 600_000);
+
+  it('kill -9 of an export to a medium (one pass to ext4): the retry succeeds and leaves no temp file on the medium', async () => {
+    await run('kill-media-export', 1);
   }, 600_000);
 });

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { random } from './harness.js';
 import { cloneHome } from './harness.js';
 import { powerCutTrial } from './power-cut.js';
+import { fullDiskTrial, type FullDiskWhere } from './full-disk.js';
+import { watchKillTrial } from './watch-kill.js';
+import { mediaKillTrial } from './media-kill.js';
 
 export const SCENARIOS = [
   'kill-import',
@@ -16,6 +19,11 @@ export const SCENARIOS = [
   'race-export-same-name',
   'power-cut-import',
   'power-cut-export',
+  'full-disk-import-dest',
+  'full-disk-import-home',
+  'full-disk-export-out',
+  'kill-watch',
+  'kill-media-export',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -89,6 +97,9 @@ export async function runScenarios(
       else if (scenario === 'power-cut-import') record(await powerCutTrial(fixture, trial, 'import', (0.2 + 0.85 * rand()) * importMs));
       else if (scenario === 'power-cut-export') record(await powerCutTrial(fixture, trial, 'export', (0.2 + 0.85 * rand()) * exportMs));
       else if (scenario === 'import-with-export') record(await mixedTrial(fixture, trial));
+      else if (scenario === 'kill-watch') record(await watchKillTrial(fixture, trial, rand()));
+      else if (scenario === 'kill-media-export') record(await mediaKillTrial(fixture, trial, rand()));
+      else if (scenario.startsWith('full-disk-')) record(await fullDiskTrial(fixture, trial, scenario.slice('full-disk-'.length) as FullDiskWhere, rand()));
     }
   }
   const byScenario: Summary['byScenario'] = {};

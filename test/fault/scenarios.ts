@@ -65,6 +65,8 @@ export interface TrialPlace {
   home: string;
   dir: string;
   first: (args: string[]) => Promise<Run>;
+  /** The export's command line as this place needs it (e.g. --to-media instead of --out), for the first run and the retry. */
+  exportArgs?: (args: string[]) => string[];
 }
 
 export async function importTrial(
@@ -144,7 +146,8 @@ export async function exportTrial(
   if (!place) await mkdir(out);
   const name = 'fx';
   const bundle = join(out, `${name}.airlock.tar`);
-  const args = ['export', '--out', out, '--name', name, '--passphrase-file', fixture.passFile, '--json', fixture.source];
+  const plain = ['export', '--out', out, '--name', name, '--passphrase-file', fixture.passFile, '--json', fixture.source];
+  const args = place?.exportArgs?.(plain) ?? plain;
   const first = place ? await place.first(args) : await airlock(home, args, how);
   const firstVerdict = exportVerdict(first);
   if (how.crashAt && !first.killed) bad.push(`crash point ${how.crashAt} not reached (${firstVerdict})`);

@@ -4,6 +4,7 @@
  * SQLITE_FULL), a read-only one HOME_INVALID, instead of an I/O error with no next step.
  */
 import { accessSync, constants, statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { AirlockError, errnoOf } from '../errors.js';
 
 /** Below this the home counts as full: SQLite needs 32 KiB for its -shm file and room for the WAL. */
@@ -52,4 +53,31 @@ export function homeStorageFailure(error: unknown, root: string, also = ''): Air
     );
   }
   return null;
+}
+
+/**
+ * Room the settlement of an import needs in the home, estimated: SQLite's -shm and WAL slack
+ * (FULL_BELOW_BYTES) and about this much per audit file row, for the row, its index entry and
+ * the WAL's copy of both pages.
+ */
+const BYTES_PER_FILE_ROW = 256;
+
+/**
+ * NO_SPACE naming the home when it has less free space than recording an import of `rows` files
+ * needs; null when it has room or its free space cannot be read. Checked before the commit: an
+ * import put in place that its home cannot record is in the operator's folder with no event
+ * until space is freed (fault harness, full-disk-import-home). An estimate, not a reservation:
+ * what another process writes meanwhile can still fill it, and then the settlement's own
+ * failure (AUDIT_UNAVAILABLE, recorded by the next start) is the answer.
+ */
+export function homeRoomFailure(databaseFile: string, rows: number): AirlockError | null {
+  const root = dirname(databaseFile);
+  const free = freeBytes(root);
+  const needed = FULL_BELOW_BYTES + rows * BYTES_PER_FILE_ROW;
+  if (free === null || free >= needed) return null;
+  return new AirlockError(
+    'NO_SPACE',
+    `The station home's storage (${root}) has ${free} bytes free, less than the ${needed} recording this import needs: nothing was imported.`,
+    { path: root },
+  );
 }

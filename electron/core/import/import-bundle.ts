@@ -21,6 +21,7 @@ import { flushStaged, flushStagedWhile } from './staged-sync.js';
 import type { ContentInspector } from '../inspect/content-inspector.js';
 import { ImportChannelCheck } from '../channels/import-channel.js';
 import { pastCommitProgress, reportingWhile } from '../jobs/progress-heartbeat.js';
+import { homeRoomFailure, homeStorageFailure } from '../home/home-storage.js';
 
 export interface ImportOptions {
   bundlePath: string;
@@ -277,6 +278,9 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     await options.beforeCommit?.({ payloadDir: staging.payloadDir, tagmanifestSha256: (identity as ImportIdentity).tagmanifestSha256 });
     if (options.signal?.aborted) throw new AirlockError('CANCELLED');
     const finalTarget: string = target;
+    // A home too full to record the import refuses it here, not after it is in place unrecorded.
+    const noRoom = options.db.memory ? null : homeRoomFailure(options.db.name, payload.length);
+    if (noRoom) throw noRoom;
     if (await exists(finalTarget))
       throw new AirlockError('OUTPUT_EXISTS', `${finalTarget} appeared during the import; nothing was changed.`, { path: finalTarget });
     await commit(staging, finalTarget, stagedId as StagedFolderId, warnings);
@@ -288,9 +292,12 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       try {
         settle(options, id, { kind: 'imported', result: imported }, channel);
       } catch (error) {
+        const full = options.db.memory ? null : homeStorageFailure(error, dirname(options.db.name));
         throw new AirlockError(
           'AUDIT_UNAVAILABLE',
-          `The import is in place at ${finalTarget}, but recording it failed (${(error as Error).message}); the next Airlock command records it.`,
+          full?.code === 'NO_SPACE'
+            ? `The import is in place at ${finalTarget}, but recording it failed: ${full.message} The first Airlock command after space is freed there records it.`
+            : `The import is in place at ${finalTarget}, but recording it failed (${(error as Error).message}); the next Airlock command records it.`,
           { path: finalTarget, cause: error },
         );
       }

@@ -11,7 +11,7 @@ import { loadTrustedKeys } from '../keys/trust-store.js';
 import { throughParts } from '../media/parts/split-route.js';
 import { policyNotReached } from '../policy/policy-findings.js';
 import { readStationPolicy } from '../policy/station-policy.js';
-import { AirlockError } from '../errors.js';
+import { AirlockError, toAirlockError } from '../errors.js';
 import { runAudited, type OutcomeEvent } from './audited-operation.js';
 import { openBundle, routeBundle } from './bundle-source.js';
 import type { StationContext } from './context.js';
@@ -201,7 +201,7 @@ async function importWith(
   }
   if (!result.ok || result.destination === null) return { ...outcome, auditEvent: event.seq, checkpoint: null, receipt: null };
   // Past the commit point (issue #18): the receipts phase, drawn again while the PDF is rendered apart.
-  const { checkpoint, receipt } = await reportingWhile(request.onProgress, pastCommitProgress('writing-receipts', result.bundle.files), async () => {
+  const receiptsPhase = reportingWhile(request.onProgress, pastCommitProgress('writing-receipts', result.bundle.files), async () => {
     const receiptDir = request.destDir ?? join(context.paths.root, 'receipts');
     await mkdir(receiptDir, { recursive: true, mode: 0o700 });
     const checkpoint = await checkpointWith(context, signer);
@@ -227,6 +227,18 @@ async function importWith(
       { ...receiptPdfOptions(context, event, false), renderer: request.pdfRenderer },
     );
     return { checkpoint, receipt };
+  });
+  // The import is committed and recorded: a full or unwritable receipt folder must not read as "nothing imported, try again" (fault harness, full-disk-import-dest).
+  const { checkpoint, receipt } = await receiptsPhase.catch((error: unknown) => {
+    const cause = toAirlockError(error);
+    throw new AirlockError(
+      'RECEIPT_NOT_WRITTEN',
+      `The import is in place at ${result.destination} (audit event #${event.seq}); writing its receipt failed: ${cause.message}`,
+      {
+        path: request.destDir ?? join(context.paths.root, 'receipts'),
+        cause,
+      },
+    );
   });
   if (receipt.pdfProblem !== undefined) outcome.warnings.push(receipt.pdfProblem);
   return { ...outcome, auditEvent: event.seq, checkpoint, receipt };

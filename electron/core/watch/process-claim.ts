@@ -41,7 +41,7 @@ async function readReport(claim: Claim): Promise<ImportOutcome | null> {
 /** Errors that say the bundle itself is unusable: it is refused and moved to quarantine/, never retried. */
 const BUNDLE_FAULTS = new Set<ErrorCode>(['NOT_A_BUNDLE', 'NOT_A_FILE', 'BUNDLE_IS_FOLDER', 'INVALID_NAME', 'SOURCE_NAME_UNSAFE', 'BUNDLE_CHANGED']);
 /** Errors of the station's own storage: nothing more is claimed until a retry gets through. */
-const STORAGE_FAULTS = new Set<ErrorCode>(['NO_SPACE', 'IO_ERROR', 'PERMISSION_DENIED', 'AUDIT_UNAVAILABLE', 'HOME_INVALID']);
+const STORAGE_FAULTS = new Set<ErrorCode>(['NO_SPACE', 'IO_ERROR', 'PERMISSION_DENIED', 'AUDIT_UNAVAILABLE', 'HOME_INVALID', 'RECEIPT_NOT_WRITTEN']);
 
 export function outcomeOf(result: ImportOutcome): WatchOutcome {
   if (result.ok) return result.heartbeat === true ? 'heartbeat' : 'accepted';

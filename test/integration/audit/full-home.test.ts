@@ -5,6 +5,7 @@
  * the database, and see every event; nothing of the copy is left behind.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { statfsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,5 +92,32 @@ describe.skipIf(!canMount && !process.env['CI'])(`a station home that cannot tak
     } finally {
       execFileSync('mount', ['-o', 'remount,rw', home]);
     }
+  }, 120_000);
+
+  it('nearly full: an import is refused with NO_SPACE for the home before its commit, not put in place unrecorded; with space again it imports', async () => {
+    const dest = join(root, 'dest-nearly-full');
+    await mkdir(dest);
+    // Room for the claim (a few pages), not for what the settlement needs (the fault harness's
+    // full-disk-import-home found an import put in place with 86 KiB free and its record failing).
+    const free = statfsSync(home);
+    const filler = join(home, 'filler');
+    await writeFile(filler, Buffer.alloc(Math.max(0, free.bavail * free.bsize - 300 * 1024)));
+    try {
+      const refused = airlock(['import', join(out, 'before.airlock.tar'), '--dest', dest, '--json']);
+      expect(refused.status, refused.stdout).toBe(3);
+      const error = (JSON.parse(refused.stdout) as { error: { code: string; message: string; next: string } }).error;
+      expect(error.code).toBe('NO_SPACE');
+      expect(error.message).toContain(`The station home's storage (${home})`);
+      expect(error.message).toContain('nothing was imported');
+      expect(error.next).toMatch(/\.$/u);
+      expect(await readdir(dest)).toEqual([]);
+    } finally {
+      await rm(filler);
+    }
+    const imported = airlock(['import', join(out, 'before.airlock.tar'), '--dest', dest, '--json']);
+    expect(imported.status, imported.stdout + imported.stderr).toBe(0);
+    expect((await readdir(dest)).filter((n) => !n.includes('receipt'))).toEqual(['before']);
+    const list = JSON.parse(airlock(['audit', 'list', '--json']).stdout) as { events: Array<{ type: string; outcome: string }> };
+    expect(list.events.filter((e) => e.type === 'import').map((e) => e.outcome)).toEqual(['ok', 'failed']); // newest first
   }, 120_000);
 });
