@@ -216,7 +216,11 @@ async function folderDestination(plan: OnePassPlan, options: WriteBundleOptions,
   const outDir = resolve(options.outDir);
   const available = await freeBytes(outDir);
   if (available < plan.archiveBytes + SPACE_MARGIN_BYTES) {
-    throw new AirlockError('NO_SPACE', `The bundle needs ${plan.archiveBytes} bytes; ${outDir} has ${available} free.`, { path: outDir });
+    throw new AirlockError(
+      'NO_SPACE',
+      `The bundle needs ${plan.archiveBytes} bytes and ${SPACE_MARGIN_BYTES} bytes are kept free beside it; ${outDir} has ${available} free.`,
+      { path: outDir },
+    );
   }
   const tempPath = tempPathFor(finalPath);
   const out = await open(tempPath, 'wx', 0o644).catch((error: unknown) => {

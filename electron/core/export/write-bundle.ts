@@ -240,7 +240,11 @@ export async function writePreparedBundle(
   const output = options.openOutput ? await options.openOutput({ prepared, tagFiles, sizeBound: archiveBytes, tracker, signal }) : null;
   const available = output ? null : await freeBytes(outDir);
   if (available !== null && available < archiveBytes + SPACE_MARGIN_BYTES) {
-    throw new AirlockError('NO_SPACE', `The bundle needs up to ${archiveBytes} bytes; ${outDir} has ${available} free.`, { path: outDir });
+    throw new AirlockError(
+      'NO_SPACE',
+      `The bundle needs up to ${archiveBytes} bytes and ${SPACE_MARGIN_BYTES} bytes are kept free beside it; ${outDir} has ${available} free.`,
+      { path: outDir },
+    );
   }
 
   tracker.startPhase('writing', { bytes: archiveBytes, files: payload.length });
