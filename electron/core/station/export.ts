@@ -16,7 +16,7 @@ import { BAG_INFO_NAME, BUNDLE_SUFFIX, INFO } from '../bundle/format.js';
 import { exportsInOnePass, writeBundle, type WriteBundleResult } from '../export/write-bundle.js';
 import type { BundleSigner } from '../crypto/bundle-signer.js';
 import { nextExportSequence } from '../db/station-db.js';
-import { AirlockError } from '../errors.js';
+import { AirlockError, toAirlockError } from '../errors.js';
 import { JOB_PLANS, withJobEta } from '../jobs/job-eta.js';
 import { pastCommitProgress, reportingWhile } from '../jobs/progress-heartbeat.js';
 import { recordExportIntent, settleExportIntent, type ExportIntentRequest } from '../recovery/export-intent.js';
@@ -280,7 +280,7 @@ export async function completeExport(
   const { payloadFiles: _payloadFiles, ...outcome } = result;
   // Deliberately no AbortSignal from here on: the bundle is out, and a receipt set is all or nothing.
   // Reported at once and again while the PDF is rendered apart (issue #18: the line never stalls).
-  const { checkpoint, receipt } = await reportingWhile(done.onProgress, pastCommitProgress('writing-receipts', result.files), async () => {
+  const receiptsPhase = reportingWhile(done.onProgress, pastCommitProgress('writing-receipts', result.files), async () => {
     const checkpoint = await checkpointWith(context, signer);
     // A receipt on the medium would cross the gap and is not covered by the read-back: it stays here.
     const receiptDir = media ? join(context.paths.root, 'receipts') : dirname(result.bundlePath);
@@ -304,6 +304,16 @@ export async function completeExport(
       { ...receiptPdfOptions(context, event, done.twoPerson ?? false), renderer: done.renderer },
     );
     return { checkpoint, receipt };
+  });
+  // The bundle is published and on record: a full or unwritable receipt folder must not read as
+  // "not enough space, try again", which would make a second bundle of the same files (as import.ts).
+  const { checkpoint, receipt } = await receiptsPhase.catch((error: unknown) => {
+    const cause = toAirlockError(error);
+    throw new AirlockError(
+      'RECEIPT_NOT_WRITTEN',
+      `The export is complete at ${result.bundlePath} (audit event #${event.seq}); writing its receipt failed: ${cause.message}`,
+      { path: media ? join(context.paths.root, 'receipts') : dirname(result.bundlePath), cause },
+    );
   });
   if (receipt.pdfProblem !== undefined) outcome.warnings.push({ path: receipt.json, message: receipt.pdfProblem });
   return { ...outcome, auditEvent: event.seq, checkpoint, receipt };
