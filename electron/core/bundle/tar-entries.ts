@@ -86,6 +86,13 @@ export async function* readTarEntries(
   let sourceDone = false;
   let wake: (() => void) | null = null;
   let current: ReadEntry | null = null;
+  /**
+   * The source ended short (guard.end() refused it). node-tar emits an entry only once the one
+   * before it is read, so it may still hold entries whose headers arrived: they are handed out
+   * first, and the truncation is reported once the consumer has them all, whether it reads fast
+   * or waits (verify's parallel pass waits for the lanes' digest): both then report the same.
+   */
+  let truncation: Error | null = null;
   const notify = (): void => {
     const w = wake;
     wake = null;
@@ -184,7 +191,10 @@ export async function* readTarEntries(
     try {
       guard.end();
     } catch (error) {
-      fail(error as Error);
+      truncation = error as Error;
+      // Every byte has reached node-tar (it buffers nothing back), so an entry it has not ended by
+      // now never ends: if the consumer reads that one, or waits for the next, nothing more is coming.
+      if (queue.length === 0 && (current === null || current.blockRemain > 0)) fail(truncation);
       return;
     }
     sourceDone = true;
@@ -203,6 +213,8 @@ export async function* readTarEntries(
         // reads nobody listens, and an unheard 'error' would crash the process; Minipass keeps the
         // error and hands it to the consumer's next read, so this listener only has to exist.
         entry.on('error', () => undefined);
+        // The last entry, cut short by the truncation: the consumer sees it, and its read fails.
+        if (truncation && entry.blockRemain > 0) fail(truncation);
         yield entry;
         // Whatever the consumer left unread is drained so the parser can move on.
         if (!entry.emittedEnd) {
@@ -220,6 +232,11 @@ export async function* readTarEntries(
         continue;
       }
       if (parserEnded && sourceDone) break;
+      // Truncated, and the consumer has every entry node-tar held.
+      if (truncation) {
+        fail(truncation);
+        continue;
+      }
       await new Promise<void>((resolve) => {
         wake = resolve;
       });

@@ -32,6 +32,47 @@ describe('readTarEntries', () => {
     expect(result.error).toContain('symbolic link');
   });
 
+  // The slow consumer stands for verify's parallel walk, which waits for the lanes' digest of each
+  // file: the source ends meanwhile, while node-tar still holds the next header (parity5).
+  it.each([0, 1])('cut short, hands out every entry whose header arrived, then the truncation, however slowly it is read (%i ms per entry)', async (wait) => {
+    const one = file('b/one', 'y'.repeat(700));
+    const two = file('b/two', 'z'.repeat(300));
+    const whole = Buffer.concat([one, two, END_OF_ARCHIVE]);
+    const twoAt = one.length;
+    for (const cut of [twoAt - 1, twoAt, twoAt + 100, twoAt + 512, twoAt + 600, twoAt + 812, twoAt + 1024, whole.length - 512, whole.length - 1]) {
+      const seen: Array<{ path: string; bytes?: number; failed: boolean }> = [];
+      let error: Error | null = null;
+      try {
+        for await (const entry of readTarEntries(Readable.from([whole.subarray(0, cut)]))) {
+          await new Promise((resolve) => setTimeout(resolve, wait));
+          // The bytes of an entry whose read fails are not counted: what arrived of them before the refusal does not matter.
+          const read: { path: string; bytes?: number; failed: boolean } = { path: entry.path, failed: false };
+          seen.push(read);
+          let bytes = 0;
+          try {
+            for await (const chunk of entry) bytes += chunk.length;
+            read.bytes = bytes;
+          } catch {
+            read.failed = true;
+          }
+        }
+      } catch (caught) {
+        error = caught as Error;
+      }
+      const expected =
+        cut < twoAt
+          ? [{ path: 'b/one', failed: true }]
+          : cut < twoAt + 512
+            ? [{ path: 'b/one', bytes: 700, failed: false }]
+            : [
+                { path: 'b/one', bytes: 700, failed: false },
+                cut < twoAt + 1024 ? { path: 'b/two', failed: true } : { path: 'b/two', bytes: 300, failed: false },
+              ];
+      expect({ cut, seen }).toEqual({ cut, seen: expected });
+      expect({ cut, error: error?.message }).toEqual({ cut, error: expect.stringContaining('it is truncated') });
+    }
+  });
+
   it.each([1, 512, 4096])('refuses zeros beyond the record even when they arrive after node-tar has ended (chunks of %i bytes)', async (chunk) => {
     const result = await read(Buffer.concat([file('b/one'), END_OF_ARCHIVE, Buffer.alloc(20480)]), chunk);
     expect(result.paths).toEqual(['b/one']);
