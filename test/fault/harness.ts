@@ -1,7 +1,8 @@
 /**
- * Fault harness: real `bin/airlock.mjs` children killed with SIGKILL at random instants (or at
- * the worst instants, crash-child.ts), run two at a time on one station home, and afterwards the
- * file system, the ledger and the audit chain checked against each other. Used by
+ * Fault harness: real `bin/airlock.mjs` children killed with SIGKILL at seeded points of their own
+ * progress (progress-kill.ts), at times, or at the worst instants (crash-child.ts), run two at a
+ * time on one station home, and afterwards the file system, the ledger and the audit chain
+ * checked against each other. Used by
  * run-harness.ts (long runs by hand) and fault-harness.test.ts (a short run in CI).
  */
 import { spawn } from 'node:child_process';
