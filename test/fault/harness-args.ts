@@ -19,14 +19,14 @@ export type ParsedArgs = { kind: 'run'; options: HarnessOptions } | { kind: 'hel
 export const USAGE = `Usage: npm run fault -- [options]
        node --import tsx test/fault/run-harness.ts [options]
 
-Runs real airlock processes into faults (kill -9 at random instants and at commit points, races,
-power cuts, full disks, a killed watcher, a killed media export), then checks that the file
+Runs real airlock processes into faults (kill -9 at seeded points of their progress and at
+commit points, races, power cuts, full disks, a killed watcher, a killed media export), then checks that the file
 system, the import ledger and the audit chain agree and that a retry does the right thing.
 Prints one line per trial and a summary; exits 1 if any trial broke an invariant.
 
 Options:
   --trials N        trials per scenario (default 20)
-  --seed N          seed of the random instants and fill levels (default: from the clock); a
+  --seed N          seed of the kill points, instants and fill levels (default: from the clock); a
                     failing trial runs again exactly with the same seed, options and scenarios
   --files N         files in the fixture bundle (default 8)
   --file-mib N      MiB per file (default 4)

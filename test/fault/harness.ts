@@ -1,7 +1,8 @@
 /**
- * Fault harness: real `bin/airlock.mjs` children killed with SIGKILL at random instants (or at
- * the worst instants, crash-child.ts), run two at a time on one station home, and afterwards the
- * file system, the ledger and the audit chain checked against each other. Used by
+ * Fault harness: real `bin/airlock.mjs` children killed with SIGKILL at seeded points of their own
+ * progress (progress-kill.ts), at times, or at the worst instants (crash-child.ts), run two at a
+ * time on one station home, and afterwards the file system, the ledger and the audit chain
+ * checked against each other. Used by
  * run-harness.ts (long runs by hand) and fault-harness.test.ts (a short run in CI).
  */
 import { spawn } from 'node:child_process';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { homePaths } from '../../electron/core/home/station-home.js';
 import { seededRandom } from '../helpers/seeded-random.js';
+import { parseProgressLine, ProgressKillPlan, progressLines, type ProgressKill } from './progress-kill.js';
 
 export const REPO = join(import.meta.dirname, '..', '..');
 export const CLI = join(REPO, 'bin', 'airlock.mjs');
@@ -25,6 +27,8 @@ export interface Run {
   stderr: string;
   killed: boolean;
   ms: number;
+  /** With killAt: the progress line the kill was sent at (phase and percent), null if the child ended first. */
+  killedAt?: string | null;
 }
 
 function childEnv(): NodeJS.ProcessEnv {
@@ -33,32 +37,54 @@ function childEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Run `airlock --home HOME ARGS`; with killAfterMs, SIGKILL it then (if still running). */
-export function airlock(home: string, args: readonly string[], options: { killAfterMs?: number; crashAt?: string } = {}): Promise<Run> {
+/**
+ * Run `airlock --home HOME ARGS`; with killAfterMs, SIGKILL it then (if still running); with
+ * killAt, run it with --progress and SIGKILL it when its progress reaches that point (progress-kill.ts).
+ */
+export function airlock(home: string, args: readonly string[], options: { killAfterMs?: number; crashAt?: string; killAt?: ProgressKill } = {}): Promise<Run> {
   const started = performance.now();
-  const argv = options.crashAt ? ['--import', 'tsx', CRASH_CHILD, options.crashAt, '--home', home, ...args] : [CLI, '--home', home, ...args];
+  const global = options.killAt ? ['--home', home, '--progress'] : ['--home', home];
+  const argv = options.crashAt ? ['--import', 'tsx', CRASH_CHILD, options.crashAt, ...global, ...args] : [CLI, ...global, ...args];
+  const plan = options.killAt ? new ProgressKillPlan(options.killAt) : null;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, argv, { cwd: REPO, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
+    let killedAt: string | null = null;
+    let timer: NodeJS.Timeout | null = null;
+    const kill = (where: string): void => {
+      if (killedAt !== null) return;
+      killedAt = where;
+      child.kill('SIGKILL');
+    };
     child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
-    const timer =
-      options.killAfterMs === undefined
-        ? null
-        : setTimeout(() => {
-            child.kill('SIGKILL');
-          }, options.killAfterMs);
+    child.stderr.on('data', (c: Buffer) => {
+      err.push(c);
+      if (plan === null || killedAt !== null) return;
+      for (const line of progressLines(c.toString('utf8'))) {
+        const sample = parseProgressLine(line);
+        const decision = sample === null ? null : plan.decide(sample, performance.now());
+        if (sample === null || decision === null) continue;
+        const where = `${sample.phase} ${sample.fraction === null ? '' : `${Math.round(sample.fraction * 100)}%`}`.trim();
+        if (timer) clearTimeout(timer);
+        if (decision.kind === 'now') kill(where);
+        else timer = setTimeout(() => kill(`${plan.phase} ~${Math.round(plan.fraction * 100)}%`), decision.ms);
+        if (killedAt !== null) break;
+      }
+    });
+    if (options.killAfterMs !== undefined) timer = setTimeout(() => kill(`${Math.round(options.killAfterMs ?? 0)}ms`), options.killAfterMs);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
+      const killed = signal === 'SIGKILL';
       resolve({
         code,
         signal,
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: Buffer.concat(err).toString('utf8'),
-        killed: signal === 'SIGKILL',
+        killed,
         ms: performance.now() - started,
+        ...(plan ? { killedAt: killed ? killedAt : null } : {}),
       });
     });
   });

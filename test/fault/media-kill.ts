@@ -1,7 +1,7 @@
 /**
  * kill -9 of an export to a medium (`export --to-media`, one pass to an ext4 loop device standing
- * in for a USB stick, test/helpers/loop-media.ts) at a seeded random instant: writing, reading
- * back, publishing. Then the trial of scenarios.ts: the next start agrees with the medium (a
+ * in for a USB stick, test/helpers/loop-media.ts) at a seeded point of its own progress: writing,
+ * syncing, reading back, publishing. Then the trial of scenarios.ts: the next start agrees with the medium (a
  * bundle there is recorded once and verifies, or there is none), a retry succeeds or says
  * OUTPUT_EXISTS, and no temp file is left on the medium after the retry. Linux, root, loop devices.
  */
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { LoopMedia } from '../helpers/loop-media.js';
 import { setMediaRoots } from '../helpers/media-cli.js';
 import { airlock, cloneHome, type Fixture } from './harness.js';
+import { MEDIA_EXPORT_PHASES } from './progress-kill.js';
 import { exportTrial, type TrialResult } from './scenarios.js';
 
 const LABEL = 'FAULTSTICK';
@@ -28,37 +29,18 @@ async function medium(fixture: Fixture, place: string): Promise<{ media: LoopMed
   return { media, mountPoint: stick.mountPoint };
 }
 
-const timings = new WeakMap<Fixture, number>();
-
-async function exportMs(fixture: Fixture): Promise<number> {
-  const known = timings.get(fixture);
-  if (known !== undefined) return known;
-  const place = await mkdtemp(join(fixture.root, 'timing-media-'));
-  const { media, mountPoint } = await medium(fixture, place);
-  try {
-    const home = await cloneHome(fixture, join(place, 'home'));
-    await setMediaRoots(home, [mountPoint]);
-    const args = toMedia(['export', '--out', '-', '--name', 't', '--passphrase-file', fixture.passFile, fixture.source]);
-    const run = await airlock(home, args);
-    if (run.code !== 0) throw new Error(`timing media export failed: ${run.stderr}`);
-    timings.set(fixture, run.ms);
-    return run.ms;
-  } finally {
-    media.cleanup();
-  }
-}
-
-export async function mediaKillTrial(fixture: Fixture, trial: number, fraction: number): Promise<TrialResult> {
-  const killAfterMs = (0.1 + 0.95 * fraction) * (await exportMs(fixture));
+/** `at`: the seeded point of the export's own progress to kill it at (progress-kill.ts). */
+export async function mediaKillTrial(fixture: Fixture, trial: number, at: number): Promise<TrialResult> {
+  const killAt = { phases: MEDIA_EXPORT_PHASES, at };
   const place = await mkdtemp(join(fixture.root, `kill-media-export-${trial}-`));
   const { media, mountPoint } = await medium(fixture, place);
   try {
     const home = await cloneHome(fixture, join(place, 'home'));
     await setMediaRoots(home, [mountPoint]);
-    const result = await exportTrial(fixture, trial, { killAfterMs }, 'kill-media-export', {
+    const result = await exportTrial(fixture, trial, { killAt }, 'kill-media-export', {
       home,
       dir: mountPoint,
-      first: (args) => airlock(home, args, { killAfterMs }),
+      first: (args) => airlock(home, args, { killAt }),
       exportArgs: toMedia,
     });
     // On a medium a temp file left is room taken from the next export: a promise, not a note.

@@ -31,7 +31,9 @@ try {
   console.log(`\nseed ${options.seed}`);
   for (const [scenario, s] of Object.entries(summary.byScenario))
     console.log(
-      `${scenario.padEnd(24)} ${s.trials} trials, ${s.bad} bad; ${Object.entries(s.outcomes)
+      `${scenario.padEnd(24)} ${s.trials} trials, ${s.bad} bad${s.kills > 0 ? `, covered ${s.covered}/${s.kills} (${s.redrawn} re-drawn)` : ''}; ${Object.entries(
+        s.outcomes,
+      )
         .map(([k, v]) => `${v}x ${k}`)
         .join('; ')}`,
     );

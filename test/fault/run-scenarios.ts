@@ -8,6 +8,7 @@ import { powerCutTrial } from './power-cut.js';
 import { fullDiskTrial, type FullDiskWhere } from './full-disk.js';
 import { watchKillTrial } from './watch-kill.js';
 import { mediaKillTrial } from './media-kill.js';
+import { EXPORT_PHASES, IMPORT_PHASES } from './progress-kill.js';
 
 export const SCENARIOS = [
   'kill-import',
@@ -41,10 +42,26 @@ export interface Summary {
   trials: number;
   bad: number;
   results: TrialResult[];
-  byScenario: Record<string, { trials: number; bad: number; outcomes: Record<string, number> }>;
+  byScenario: Record<string, { trials: number; bad: number; outcomes: Record<string, number>; kills: number; covered: number; redrawn: number }>;
 }
 
-/** How long one whole operation takes here, so random kills spread over all its phases. */
+/**
+ * A kill trial whose work finished before its kill tested nothing: draw another instant, at most
+ * this many in all (a broken invariant is kept whatever the draw).
+ */
+const MAX_DRAWS = 4;
+
+async function drawn(run: (attempt: number) => Promise<TrialResult>): Promise<TrialResult> {
+  let draws = 0;
+  let result: TrialResult;
+  do {
+    result = await run(draws);
+    draws += 1;
+  } while (result.covered === false && result.bad.length === 0 && draws < MAX_DRAWS);
+  return { ...result, draws };
+}
+
+/** How long one whole operation takes here, so power cuts (a snapshot at an instant, no progress to follow) spread over all its phases. */
 async function timeOnce(fixture: Fixture, kind: 'import' | 'export'): Promise<number> {
   // A fresh place each time: one fixture serves several runs.
   const place = await mkdtemp(join(fixture.root, `timing-${kind}-`));
@@ -74,16 +91,19 @@ export async function runScenarios(
   const record = (r: TrialResult): void => {
     results.push(r);
     options.log?.(
-      `${r.scenario} #${r.trial}: ${r.outcome}${r.bad.length > 0 ? `  BAD: ${r.bad.join('; ')}` : ''}${r.notes.length > 0 ? `  (${r.notes.join('; ')})` : ''}`,
+      `${r.scenario} #${r.trial}: ${r.outcome}${(r.draws ?? 1) > 1 ? ` [draw ${r.draws}]` : ''}${r.bad.length > 0 ? `  BAD: ${r.bad.join('; ')}` : ''}${r.notes.length > 0 ? `  (${r.notes.join('; ')})` : ''}`,
     );
   };
   const needs = (names: ScenarioName[]): boolean => options.scenarios.some((s) => names.includes(s));
-  const importMs = needs(['kill-import', 'power-cut-import']) ? await timeOnce(fixture, 'import') : 0;
-  const exportMs = needs(['kill-export', 'power-cut-export']) ? await timeOnce(fixture, 'export') : 0;
+  const importMs = needs(['power-cut-import']) ? await timeOnce(fixture, 'import') : 0;
+  const exportMs = needs(['power-cut-export']) ? await timeOnce(fixture, 'export') : 0;
   for (let trial = 0; trial < options.trials; trial += 1) {
     for (const scenario of options.scenarios) {
-      if (scenario === 'kill-import') record(await importTrial(fixture, trial, { killAfterMs: (0.2 + 0.85 * rand()) * importMs }, scenario));
-      else if (scenario === 'kill-export') record(await exportTrial(fixture, trial, { killAfterMs: (0.2 + 0.85 * rand()) * exportMs }, scenario));
+      // Kills at a seeded point of the child's own progress (progress-kill.ts); each draw one rand().
+      if (scenario === 'kill-import')
+        record(await drawn((attempt) => importTrial(fixture, trial, { killAt: { phases: IMPORT_PHASES, at: rand() }, attempt }, scenario)));
+      else if (scenario === 'kill-export')
+        record(await drawn((attempt) => exportTrial(fixture, trial, { killAt: { phases: EXPORT_PHASES, at: rand() }, attempt }, scenario)));
       else if (scenario === 'crash-points') {
         const point = CRASH_POINTS[trial % CRASH_POINTS.length] as string;
         record(
@@ -97,15 +117,18 @@ export async function runScenarios(
       else if (scenario === 'power-cut-import') record(await powerCutTrial(fixture, trial, 'import', (0.2 + 0.85 * rand()) * importMs));
       else if (scenario === 'power-cut-export') record(await powerCutTrial(fixture, trial, 'export', (0.2 + 0.85 * rand()) * exportMs));
       else if (scenario === 'import-with-export') record(await mixedTrial(fixture, trial));
-      else if (scenario === 'kill-watch') record(await watchKillTrial(fixture, trial, rand()));
-      else if (scenario === 'kill-media-export') record(await mediaKillTrial(fixture, trial, rand()));
+      else if (scenario === 'kill-watch') record(await drawn(() => watchKillTrial(fixture, trial, rand())));
+      else if (scenario === 'kill-media-export') record(await drawn(() => mediaKillTrial(fixture, trial, rand())));
       else if (scenario.startsWith('full-disk-')) record(await fullDiskTrial(fixture, trial, scenario.slice('full-disk-'.length) as FullDiskWhere, rand()));
     }
   }
   const byScenario: Summary['byScenario'] = {};
   for (const r of results) {
-    const s = (byScenario[r.scenario] ??= { trials: 0, bad: 0, outcomes: {} });
+    const s = (byScenario[r.scenario] ??= { trials: 0, bad: 0, outcomes: {}, kills: 0, covered: 0, redrawn: 0 });
     s.trials += 1;
+    if (r.covered !== undefined) s.kills += 1;
+    if (r.covered === true) s.covered += 1;
+    s.redrawn += Math.max(0, (r.draws ?? 1) - 1);
     if (r.bad.length > 0) s.bad += 1;
     const key = outcomeClass(r);
     s.outcomes[key] = (s.outcomes[key] ?? 0) + 1;

@@ -8,6 +8,7 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { airlock, auditVerify, BUNDLE_NAME, cloneHome, exists, importState, json, readLedger, type Fixture, type Run } from './harness.js';
+import type { ProgressKill } from './progress-kill.js';
 
 export interface TrialResult {
   scenario: string;
@@ -17,7 +18,28 @@ export interface TrialResult {
   bad: string[];
   /** Not a broken promise of this task, but worth a look (e.g. temp files left for a later sweep). */
   notes: string[];
+  /** Kill trials: true if the kill landed inside the work, false if the work finished before it. */
+  covered?: boolean;
+  /** Kill trials: how many instants were drawn (run-scenarios.ts re-draws one that finished first). */
+  draws?: number;
 }
+
+/** How a trial's first run is stopped; `attempt` > 0 is a re-draw (its own folders). */
+export interface TrialHow {
+  killAfterMs?: number;
+  crashAt?: string;
+  killAt?: ProgressKill;
+  attempt?: number;
+}
+
+/** The instant in a trial's outcome: the crash point, the progress the kill was sent at, or the time. */
+function instant(how: TrialHow, first: Run): string {
+  if (how.crashAt) return how.crashAt;
+  if (how.killAt) return first.killedAt ?? 'end';
+  return `${Math.round(how.killAfterMs ?? 0)}ms`;
+}
+
+const tag = (trial: number, how: TrialHow): string => `${trial}${how.attempt ? `-r${how.attempt}` : ''}`;
 
 type ImportJson = { ok?: boolean; problems?: Array<{ code: string }>; error?: { code: string } };
 
@@ -69,17 +91,11 @@ export interface TrialPlace {
   exportArgs?: (args: string[]) => string[];
 }
 
-export async function importTrial(
-  fixture: Fixture,
-  trial: number,
-  how: { killAfterMs?: number; crashAt?: string },
-  scenario: string,
-  place?: TrialPlace,
-): Promise<TrialResult> {
+export async function importTrial(fixture: Fixture, trial: number, how: TrialHow, scenario: string, place?: TrialPlace): Promise<TrialResult> {
   const bad: string[] = [];
   const notes: string[] = [];
-  const home = place?.home ?? (await cloneHome(fixture, join(fixture.root, `${scenario}-${trial}-home`)));
-  const dest = place?.dir ?? join(fixture.root, `${scenario}-${trial}-dest`);
+  const home = place?.home ?? (await cloneHome(fixture, join(fixture.root, `${scenario}-${tag(trial, how)}-home`)));
+  const dest = place?.dir ?? join(fixture.root, `${scenario}-${tag(trial, how)}-dest`);
   if (!place) await mkdir(dest);
   const target = join(dest, BUNDLE_NAME);
   const firstArgs = ['import', fixture.bundle, '--dest', dest, '--json'];
@@ -98,13 +114,13 @@ export async function importTrial(
   const left = await stagingLeft(dest);
   // Every killed run leaves a staging folder that proves whose it is (owner file renamed in before its flush): the retry removes it.
   if (left.length > 0) bad.push(`staging left after the retry: ${left.join(', ')}`);
-  const at = how.crashAt ?? `${Math.round(how.killAfterMs ?? 0)}ms`;
   return {
     scenario,
     trial,
-    outcome: `${first.killed ? 'killed' : firstVerdict}@${at}: ${after}${recovered ? ' (recovered)' : ''}, retry ${retryVerdict}`,
+    outcome: `${first.killed ? 'killed' : firstVerdict}@${instant(how, first)}: ${after}${recovered ? ' (recovered)' : ''}, retry ${retryVerdict}`,
     bad,
     notes,
+    ...(how.crashAt ? {} : { covered: first.killed }),
   };
 }
 
@@ -132,17 +148,11 @@ export async function checkExportRecords(fixture: Fixture, home: string, bundle:
   return present ? 'published' : 'absent';
 }
 
-export async function exportTrial(
-  fixture: Fixture,
-  trial: number,
-  how: { killAfterMs?: number; crashAt?: string },
-  scenario: string,
-  place?: TrialPlace,
-): Promise<TrialResult> {
+export async function exportTrial(fixture: Fixture, trial: number, how: TrialHow, scenario: string, place?: TrialPlace): Promise<TrialResult> {
   const bad: string[] = [];
   const notes: string[] = [];
-  const home = place?.home ?? (await cloneHome(fixture, join(fixture.root, `${scenario}-${trial}-home`)));
-  const out = place?.dir ?? join(fixture.root, `${scenario}-${trial}-out`);
+  const home = place?.home ?? (await cloneHome(fixture, join(fixture.root, `${scenario}-${tag(trial, how)}-home`)));
+  const out = place?.dir ?? join(fixture.root, `${scenario}-${tag(trial, how)}-out`);
   if (!place) await mkdir(out);
   const name = 'fx';
   const bundle = join(out, `${name}.airlock.tar`);
@@ -160,13 +170,13 @@ export async function exportTrial(
   if ((await checkExportRecords(fixture, home, bundle, bad)) !== 'published') bad.push('after the retry no bundle is published');
   const temps = (await readdir(out)).filter((n) => n.endsWith('.partial'));
   if (temps.length > 0) notes.push(`temp files left: ${temps.join(', ')}`);
-  const at = how.crashAt ?? `${Math.round(how.killAfterMs ?? 0)}ms`;
   return {
     scenario,
     trial,
-    outcome: `${first.killed ? 'killed' : firstVerdict}@${at}: ${after}${recovered ? ' (recovered)' : ''}, retry ${retryVerdict}`,
+    outcome: `${first.killed ? 'killed' : firstVerdict}@${instant(how, first)}: ${after}${recovered ? ' (recovered)' : ''}, retry ${retryVerdict}`,
     bad,
     notes,
+    ...(how.crashAt ? {} : { covered: first.killed }),
   };
 }
 

@@ -77,8 +77,9 @@ async function drain(
   set: WatchBundles,
   place: string,
   kill: { afterSettled: number; ms: number } | null,
-): Promise<{ bad: string[]; outcome: string }> {
+): Promise<{ bad: string[]; outcome: string; covered: boolean }> {
   const bad: string[] = [];
+  let covered = false;
   const home = await cloneHome(fixture, join(place, 'home'));
   const inbox = join(place, 'inbox');
   const dest = join(place, 'dest');
@@ -105,6 +106,8 @@ async function drain(
       running = null;
       const settledBefore = await settled(inbox);
       outcome = end.signal === 'SIGKILL' ? `killed: ${settledBefore} of ${names.length + 1} settled` : `exit ${end.code ?? end.signal}`;
+      // A watcher never ends by itself: a kill after the last bundle settled hit an idle watcher, not its work.
+      covered = end.signal === 'SIGKILL' && settledBefore < names.length + 1;
       if (end.signal !== 'SIGKILL') bad.push(`the watcher ended by itself before its kill: ${outcome}`);
       // Right after the kill, before any restart: a final name holds a whole import or nothing (an empty placeholder at most).
       for (const name of [...names, 'tampered']) {
@@ -147,7 +150,7 @@ async function drain(
   if (ledger.imports.filter((r) => r.status === 'imported').length !== names.length) bad.push('imports recorded beyond the good bundles');
   const replays = ledger.events.filter((e) => e.type === 'import' && JSON.stringify(e.details).includes('REPLAY')).length;
   if (replays > 0) bad.push(`${replays} import event(s) mention REPLAY: a bundle refused as a replay of itself`);
-  return { bad, outcome };
+  return { bad, outcome, covered };
 }
 
 export async function watchKillTrial(fixture: Fixture, trial: number, fraction: number): Promise<TrialResult> {
@@ -157,6 +160,6 @@ export async function watchKillTrial(fixture: Fixture, trial: number, fraction: 
   const afterSettled = Math.min(count - 1, Math.floor(fraction * count));
   const ms = (fraction * count - afterSettled) * (set.drainMs / count);
   const place = await mkdtemp(join(fixture.root, `kill-watch-${trial}-`));
-  const { bad, outcome } = await drain(fixture, set, place, { afterSettled, ms });
-  return { scenario: 'kill-watch', trial, outcome: outcome.replace(/^killed/u, `killed@${afterSettled}+${Math.round(ms)}ms`), bad, notes: [] };
+  const { bad, outcome, covered } = await drain(fixture, set, place, { afterSettled, ms });
+  return { scenario: 'kill-watch', trial, outcome: outcome.replace(/^killed/u, `killed@${afterSettled}+${Math.round(ms)}ms`), bad, notes: [], covered };
 }

@@ -8,6 +8,7 @@ import { runWatcher } from '../watch/watcher.js';
 import { runAudited } from './audited-operation.js';
 import type { StationContext } from './context.js';
 import { importInto } from './import.js';
+import { cleanLeftoverStaging } from '../import/staging.js';
 import { checkHeartbeatAlarms } from '../channels/heartbeat-alarms.js';
 import { forwardStatus, runForwarder } from './station-forward.js';
 import { defaultRenderMode } from '../receipts/pdf-render-host.js';
@@ -45,6 +46,11 @@ export async function watchInbox(context: StationContext, request: WatchRequest)
       run: async () => started,
       succeeded: () => ({ outcome: 'ok', details: started }),
     });
+    // A watcher killed after an import committed (or was refused) finishes that claim at the next
+    // start from the ledger, without an import into DEST, so without the sweep every import does
+    // first: the dead import's staging folder would stay. The same sweep, once, here (only folders
+    // whose owner is provably dead go; fault harness, kill-watch).
+    for (const dir of (await cleanLeftoverStaging(dest)).removed) request.onTrouble?.(`removed ${dir}, left by an interrupted import`);
     let final: WatchStatus | null = null;
     let reason = 'signal';
     // config.json's `forward` section: the audit log goes to the SIEM from this process too (resolves at once without one).

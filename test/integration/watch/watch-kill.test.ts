@@ -9,11 +9,13 @@
  * The watcher's warm receipt renderer (pdf-render-warm.ts) dies with it: after each kill -9 no
  * child of the killed watcher is left.
  */
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../helpers/cli-runner.js';
 import { isProcessAlive } from '../../helpers/process-alive.js';
 import { seededRandom } from '../../helpers/seeded-random.js';
 import { createStation, type TestStation } from '../../helpers/station.js';
@@ -232,5 +234,40 @@ describe('airlock watch killed at random points', () => {
     running = null;
     expect(await committed(dest)).toEqual(['large']);
     expect((await readdir(join(dest, 'large', 'large'))).length).toBe(8);
+  }, 300_000);
+
+  it('killed right after an import committed: the next start finishes the claim from the ledger and removes the dead import’s staging folder', async () => {
+    // Found by the fault harness (npm run fault, kill-watch, seed 601 trial 1): the restarted watcher
+    // does not import a claim the ledger shows committed, so the sweep an import does first never ran.
+    const inbox = join(root, 'inbox-committed');
+    const dest = join(root, 'dest-committed');
+    await mkdir(inbox);
+    await mkdir(dest);
+    // A bundle of its own: the other tests import the shared ones into this home (a replay is refused, never committed).
+    const src = join(root, 'src', 'fresh');
+    await mkdir(src, { recursive: true });
+    await writeFile(join(src, 'fresh.bin'), Buffer.alloc(512 * 1024, 0x3c));
+    await station.exportBundle(join(root, 'out'), 'fresh', [src]);
+    const fresh = { name: 'fresh', bytes: await readFile(join(root, 'out', 'fresh.airlock.tar')) };
+    await fill(inbox, [fresh]);
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const key of ['AIRLOCK_HOME', 'NODE_OPTIONS', 'VITEST', 'VITEST_POOL_ID', 'VITEST_WORKER_ID']) delete env[key];
+    const crashChild = join(REPO_ROOT, 'test', 'fault', 'crash-child.ts');
+    const argv = ['--import', 'tsx', crashChild, 'import-after-rename', '--home', station.home, 'watch', inbox, '--dest', dest, '--settle', '0'];
+    const crashing = spawn(process.execPath, argv, { cwd: REPO_ROOT, env, stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => crashing.on('exit', (_code, signal) => resolve(signal)));
+    // A watcher that never reaches the commit never ends by itself: stopped here, the test fails below rather than timing out.
+    const guard = setTimeout(() => crashing.kill('SIGTERM'), 180_000);
+    const end = await exited;
+    clearTimeout(guard);
+    expect(end).toBe('SIGKILL');
+    expect(await committed(dest)).toEqual(['fresh']);
+    expect((await readdir(dest)).filter((n) => n.startsWith('.airlock-staging-')).length).toBe(1);
+    running = startWatch(station.home, inbox, dest, ['--settle', '0']);
+    await waitUntil('the claim finished', async () => (await remaining(inbox)) === 0, 180_000);
+    expect(await stopWatch(running)).toEqual({ code: 0, signal: null });
+    running = null;
+    expect(await settledNames(inbox, 'accepted')).toEqual(['fresh']);
+    expect((await readdir(dest)).filter((n) => n.startsWith('.airlock-staging-'))).toEqual([]);
   }, 300_000);
 });
