@@ -7,10 +7,15 @@ const LINE_OVERHEAD = 64 + 2 + 1;
 /** Bytes of manifest gathered before they are hashed and written. */
 const CHUNK_BYTES = 1 << 20;
 
+/** The byte length of one manifest line listing `path` (encodeManifest's), without making it. */
+export function manifestLineBytes(path: string): number {
+  return LINE_OVERHEAD + Buffer.byteLength(encodeManifestPath(path), 'utf8');
+}
+
 /** The byte length of the manifest listing these paths (encodeManifest's), without making it. */
 export function manifestByteLength(paths: Iterable<string>): number {
   let bytes = 0;
-  for (const path of paths) bytes += LINE_OVERHEAD + Buffer.byteLength(encodeManifestPath(path), 'utf8');
+  for (const path of paths) bytes += manifestLineBytes(path);
   return bytes;
 }
 

@@ -5,12 +5,11 @@
  * learns it at the desk, not after the media travelled. Warnings, not refusals: the far station's
  * policy may allow more.
  */
+import { manifestLineBytes } from '../bundle/manifest-writer.js';
 import { DEFAULT_LIMITS, type BundleLimits } from '../policy/limits.js';
 
 /** bagit.txt, bag-info.txt, manifest-sha256.txt, tagmanifest-sha256.txt and its signature. */
 export const TAG_FILE_ENTRIES = 5;
-/** A manifest line: 64 hex digits, two spaces, the path, a newline. */
-const MANIFEST_LINE_OVERHEAD = 64 + 2 + 1;
 
 type Limits = Pick<BundleLimits, 'maxEntries' | 'maxTotalBytes' | 'maxFileBytes' | 'maxManifestBytes'>;
 type Warning = { path: string; message: string };
@@ -26,7 +25,7 @@ export class DefaultLimitTally {
   add(absPath: string, bagPath: string, size: number): Warning | null {
     this.files += 1;
     this.bytes += size;
-    this.manifestBytes += MANIFEST_LINE_OVERHEAD + Buffer.byteLength(bagPath, 'utf8');
+    this.manifestBytes += manifestLineBytes(bagPath);
     if (size <= this.limits.maxFileBytes) return null;
     return { path: absPath, message: `${size} bytes, over the default limit of ${this.limits.maxFileBytes} bytes a file: ${REFUSED}` };
   }

@@ -16,7 +16,8 @@ import { BAG_INFO_NAME, BUNDLE_SUFFIX, INFO } from '../bundle/format.js';
 import { exportsInOnePass, writeBundle, type WriteBundleResult } from '../export/write-bundle.js';
 import type { BundleSigner } from '../crypto/bundle-signer.js';
 import { nextExportSequence } from '../db/station-db.js';
-import { AirlockError, toAirlockError } from '../errors.js';
+import { AirlockError } from '../errors.js';
+import { receiptNotWritten } from './receipt-not-written.js';
 import { JOB_PLANS, withJobEta } from '../jobs/job-eta.js';
 import { pastCommitProgress, reportingWhile } from '../jobs/progress-heartbeat.js';
 import { recordExportIntent, settleExportIntent, type ExportIntentRequest } from '../recovery/export-intent.js';
@@ -307,14 +308,9 @@ export async function completeExport(
   });
   // The bundle is published and on record: a full or unwritable receipt folder must not read as
   // "not enough space, try again", which would make a second bundle of the same files (as import.ts).
-  const { checkpoint, receipt } = await receiptsPhase.catch((error: unknown) => {
-    const cause = toAirlockError(error);
-    throw new AirlockError(
-      'RECEIPT_NOT_WRITTEN',
-      `The export is complete at ${result.bundlePath} (audit event #${event.seq}); writing its receipt failed: ${cause.message}`,
-      { path: media ? join(context.paths.root, 'receipts') : dirname(result.bundlePath), cause },
-    );
-  });
+  const { checkpoint, receipt } = await receiptsPhase.catch(
+    receiptNotWritten(`The export is complete at ${result.bundlePath}`, event.seq, media ? join(context.paths.root, 'receipts') : dirname(result.bundlePath)),
+  );
   if (receipt.pdfProblem !== undefined) outcome.warnings.push({ path: receipt.json, message: receipt.pdfProblem });
   return { ...outcome, auditEvent: event.seq, checkpoint, receipt };
 }

@@ -11,7 +11,8 @@ import { loadTrustedKeys } from '../keys/trust-store.js';
 import { throughParts } from '../media/parts/split-route.js';
 import { policyNotReached } from '../policy/policy-findings.js';
 import { readStationPolicy } from '../policy/station-policy.js';
-import { AirlockError, toAirlockError } from '../errors.js';
+import { AirlockError } from '../errors.js';
+import { receiptNotWritten } from './receipt-not-written.js';
 import { runAudited, type OutcomeEvent } from './audited-operation.js';
 import { openBundle, routeBundle } from './bundle-source.js';
 import type { StationContext } from './context.js';
@@ -229,17 +230,9 @@ async function importWith(
     return { checkpoint, receipt };
   });
   // The import is committed and recorded: a full or unwritable receipt folder must not read as "nothing imported, try again" (fault harness, full-disk-import-dest).
-  const { checkpoint, receipt } = await receiptsPhase.catch((error: unknown) => {
-    const cause = toAirlockError(error);
-    throw new AirlockError(
-      'RECEIPT_NOT_WRITTEN',
-      `The import is in place at ${result.destination} (audit event #${event.seq}); writing its receipt failed: ${cause.message}`,
-      {
-        path: request.destDir ?? join(context.paths.root, 'receipts'),
-        cause,
-      },
-    );
-  });
+  const { checkpoint, receipt } = await receiptsPhase.catch(
+    receiptNotWritten(`The import is in place at ${result.destination}`, event.seq, request.destDir ?? join(context.paths.root, 'receipts')),
+  );
   if (receipt.pdfProblem !== undefined) outcome.warnings.push(receipt.pdfProblem);
   return { ...outcome, auditEvent: event.seq, checkpoint, receipt };
 }
