@@ -77,7 +77,7 @@ export function startEarlyRenderer(mode: RenderMode = defaultRenderMode()): Earl
   }
   try {
     if (mode === 'thread') return new EarlyThreadRenderer(fonts);
-    const warm = new WarmPdfRenderer();
+    const warm = new WarmPdfRenderer({ oneShot: true });
     warm.prestart(fonts);
     return warm;
   } catch {

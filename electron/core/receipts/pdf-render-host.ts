@@ -36,6 +36,24 @@ export const RENDER_TIMEOUT_MS = 300_000;
 export const RENDER_HEAP = { youngMb: 1, oldMb: 96 } as const;
 const HEAP = RENDER_HEAP;
 
+/**
+ * A renderer that makes one receipt (or a warm-up and one: a one-shot job's, pdf-render-early.ts)
+ * runs without V8's optimizing compilers: interpreter and baseline (Sparkplug) code only. Most of
+ * a cold renderer's first receipt was TurboFan compiling the layout code it would run a few times
+ * more (on its own thread, but the transfer's CPU on a two-core station): a 500-row receipt in a
+ * fresh process 455-520 ms CPU, 280-340 ms without (docs/design-notes.md "pdfcache"). Optimized
+ * code pays off only after about three 500-row receipts (~100 ms each then, ~155 ms without), so a
+ * renderer kept for many (`airlock watch`, pdf-render-warm.ts) keeps the optimizing compilers.
+ * `--max-opt` bounds the tier (1: baseline; V8 has had it since 10.x, i.e. every Node package.json allows;
+ * measured on Node 20), and it is a runtime flag: the same bytes at every tier (receipt-pdf-warm.test.ts).
+ */
+export const ONE_SHOT_V8_FLAGS = ['--max-opt=1'] as const;
+
+/** The renderer child's flags: its heap bounds, and for a one-shot renderer ONE_SHOT_V8_FLAGS. */
+export function rendererExecArgv(oneShot: boolean): string[] {
+  return [`--max-semi-space-size=${HEAP.youngMb}`, `--max-old-space-size=${HEAP.oldMb}`, ...(oneShot ? ONE_SHOT_V8_FLAGS : [])];
+}
+
 /** Where this core runs: a child process needs a Node binary, which only plain Node is. */
 export function defaultRenderMode(): RenderMode {
   return process.versions.electron === undefined ? 'process' : 'thread';
@@ -60,8 +78,8 @@ function inChildProcess(job: PdfRenderJob, timeoutMs: number, signal: AbortSigna
   if (!existsSync(where.entry)) throw new AirlockError('INTERNAL', `The PDF renderer ${fileURLToPath(where.entry)} is missing from this installation.`);
   return new Promise<PdfRenderReply>((resolve, reject) => {
     const child = fork(fileURLToPath(where.script), where.argv, {
-      // Not the parent's flags (the CLI's heap tuning, an inspector port): the renderer's own heap bounds.
-      execArgv: [`--max-semi-space-size=${HEAP.youngMb}`, `--max-old-space-size=${HEAP.oldMb}`],
+      // Not the parent's flags (the CLI's heap tuning, an inspector port): the renderer's own.
+      execArgv: rendererExecArgv(true),
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       signal,

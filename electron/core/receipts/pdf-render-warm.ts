@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { AirlockError } from '../errors.js';
 import { revivedError } from '../workers/posted-error.js';
 import { workerScript } from '../workers/worker-script.js';
-import { RENDER_HEAP, RENDER_TIMEOUT_MS } from './pdf-render-host.js';
+import { RENDER_TIMEOUT_MS, rendererExecArgv } from './pdf-render-host.js';
 import type { ReceiptFonts } from './pdf-fonts.js';
 import type { PdfRenderJob, PdfServeReply, PdfServeRequest, PdfWarmRequest } from './pdf-render-job.js';
 
@@ -35,6 +35,11 @@ export interface WarmRendererOptions {
   maxRssBytes?: number | undefined;
   /** Per receipt: past this the renderer is killed and the receipt fails (default RENDER_TIMEOUT_MS). */
   timeoutMs?: number | undefined;
+  /**
+   * A renderer for one job's receipts (pdf-render-early.ts), not for many: started without V8's
+   * optimizing compilers (pdf-render-host.ts, ONE_SHOT_V8_FLAGS). Default false.
+   */
+  oneShot?: boolean | undefined;
 }
 
 interface Pending {
@@ -57,11 +62,13 @@ export class WarmPdfRenderer {
   private readonly maxJobs: number;
   private readonly maxRssBytes: number;
   private readonly timeoutMs: number;
+  private readonly oneShot: boolean;
 
   constructor(options: WarmRendererOptions = {}) {
     this.maxJobs = options.maxJobs ?? 500;
     this.maxRssBytes = options.maxRssBytes ?? 160 * 1024 * 1024;
     this.timeoutMs = options.timeoutMs ?? RENDER_TIMEOUT_MS;
+    this.oneShot = options.oneShot ?? false;
   }
 
   /** The running renderer's pid, if one runs now. */
@@ -157,7 +164,7 @@ export class WarmPdfRenderer {
     const where = workerScript('receipt-pdf-worker');
     if (!existsSync(where.entry)) throw new AirlockError('INTERNAL', `The PDF renderer ${fileURLToPath(where.entry)} is missing from this installation.`);
     const child = fork(fileURLToPath(where.script), where.argv, {
-      execArgv: [`--max-semi-space-size=${RENDER_HEAP.youngMb}`, `--max-old-space-size=${RENDER_HEAP.oldMb}`],
+      execArgv: rendererExecArgv(this.oneShot),
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });

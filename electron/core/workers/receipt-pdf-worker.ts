@@ -41,12 +41,12 @@ async function render(job: PdfRenderJob, parsedFonts?: ParsedFonts): Promise<Pdf
 }
 
 /**
- * A warm-up (pdf-render-early.ts, pdf-warm-up.ts): pdfkit, the fonts and throwaway receipts until
- * the job comes (`jobCame`). A warm-up that fails is met again, and reported, by the job (parsed from scratch).
+ * A warm-up (pdf-render-early.ts, pdf-warm-up.ts): pdfkit, the fonts and one throwaway receipt.
+ * A warm-up that fails is met again, and reported, by the job (parsed from scratch).
  */
-async function warm(request: PdfWarmRequest, parsedFonts: ParsedFonts, jobCame: () => boolean, cpuMicros?: () => number): Promise<void> {
+async function warm(request: PdfWarmRequest, parsedFonts: ParsedFonts): Promise<void> {
   try {
-    await warmUpRenderer(request.fonts, parsedFonts, { jobCame, cpuMicros });
+    await warmUpRenderer(request.fonts, parsedFonts);
   } catch {
     parsedFonts.clear();
   }
@@ -61,10 +61,8 @@ if (parentPort) {
   if (isWarmRequest(workerData)) {
     // Started early (a worker thread of the app's job): warm up, then the one job arrives as a message.
     const parsedFonts: ParsedFonts = new Map();
-    let jobCame = false;
-    const warmed = warm(workerData, parsedFonts, () => jobCame);
+    const warmed = warm(workerData, parsedFonts);
     port.once('message', (job: PdfRenderJob) => {
-      jobCame = true;
       void warmed.then(() => render(job, parsedFonts)).then((reply) => port.postMessage(reply));
     });
   } else {
@@ -78,8 +76,6 @@ if (parentPort) {
   const parsedFonts: ParsedFonts = new Map();
   // A job waits for the warm-up, if one was asked for (they share the parsed fonts).
   let warmed: Promise<void> = Promise.resolve();
-  // Set when a job comes: a warm-up still going stops before its next throwaway receipt.
-  let jobCame = false;
   process.on('disconnect', () => {
     // A warm renderer (pdf-render-warm.ts) lives as long as its parent's channel; a one-shot one until it answered.
     if (serving || !answered) process.exit(serving ? 0 : 1);
@@ -88,22 +84,12 @@ if (parentPort) {
     if (isWarmRequest(message)) {
       // Started early (pdf-render-early.ts): a served renderer whose first job comes later.
       serving = true;
-      // This process's CPU is the renderer's alone: the warm-up can tell whether it had a core to itself.
-      warmed = warm(
-        message,
-        parsedFonts,
-        () => jobCame,
-        () => {
-          const used = process.cpuUsage();
-          return used.user + used.system;
-        },
-      );
+      warmed = warm(message, parsedFonts);
       return;
     }
     if ('kind' in message && message.kind === 'serve') {
       // Served: one job at a time (the parent sends the next only after this reply); the channel stays open.
       serving = true;
-      jobCame = true;
       void warmed
         .then(() => render(message.job, parsedFonts))
         .then((reply) => {

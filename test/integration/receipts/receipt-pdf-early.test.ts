@@ -1,8 +1,9 @@
 /**
  * The receipt PDF's renderer started at a one-shot job's start (receipts/pdf-render-early.ts):
  *   - the receipt it makes is byte for byte the one a renderer started late makes (child process
- *     and worker thread), after its warm-up's throwaway receipts, whether the job comes during
- *     the warm-up or after some or all of them
+ *     and worker thread), after its warm-up's throwaway receipt, whether the job comes during
+ *     the warm-up or after it
+ *   - a child process renderer runs without V8's optimizing compilers; one kept for many jobs keeps them
  *   - a renderer that dies before its job is replaced when the job comes
  *   - an export runs with the renderer already there during its payload pass, and a cancelled or
  *     failed export, or a refused import, leaves no renderer process behind
@@ -14,7 +15,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Progress } from '../../../shared/progress.js';
 import { receiptFonts } from '../../../electron/core/receipts/pdf-fonts.js';
 import { startEarlyRenderer, type EarlyRenderer } from '../../../electron/core/receipts/pdf-render-early.js';
-import { renderPdfApart } from '../../../electron/core/receipts/pdf-render-host.js';
+import { ONE_SHOT_V8_FLAGS, renderPdfApart, rendererExecArgv } from '../../../electron/core/receipts/pdf-render-host.js';
 import type { PdfRenderJob } from '../../../electron/core/receipts/pdf-render-job.js';
 import { WarmPdfRenderer } from '../../../electron/core/receipts/pdf-render-warm.js';
 import { Station } from '../../../electron/core/station.js';
@@ -112,15 +113,29 @@ describe('a renderer started early', () => {
     expect(await noRendererChildren()).toEqual([]);
   });
 
-  it.each(['process', 'thread'] as const)('as a %s: a job that comes after throwaway receipts, the same bytes', async (mode) => {
-    // The warm-up goes on with small throwaway receipts while no job has come (pdf-warm-up.ts):
-    // a late job finds the renderer between two of them, or done with all.
+  it.each(['process', 'thread'] as const)('as a %s: a job that comes after the throwaway receipt, the same bytes', async (mode) => {
+    // The warm-up's throwaway receipt (pdf-warm-up.ts) is done by then: a late job finds the renderer idle.
     const early = started(mode);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const english = job('en');
     expect((await early.render(english)).equals(await renderPdfApart(english, { mode }))).toBe(true);
     early.close();
     expect(await noRendererChildren()).toEqual([]);
+  });
+
+  it('as a process: started without the optimizing compilers (ONE_SHOT_V8_FLAGS); a renderer kept for many jobs keeps them', async () => {
+    const cmdline = (pid: number): string[] => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    started('process');
+    const [early] = rendererChildren();
+    expect(cmdline(early as number)).toEqual(expect.arrayContaining([...ONE_SHOT_V8_FLAGS]));
+    const kept = new WarmPdfRenderer();
+    open.push(kept);
+    kept.prestart(receiptFonts());
+    const args = cmdline(kept.pid as number);
+    expect(args.some((arg) => arg.startsWith('--max-opt'))).toBe(false);
+    // Its heap bounds are the one-shot renderer's.
+    expect(args).toEqual(expect.arrayContaining(rendererExecArgv(false)));
+    expect(rendererExecArgv(true)).toEqual([...rendererExecArgv(false), ...ONE_SHOT_V8_FLAGS]);
   });
 
   it('one that dies before its job is replaced when the job comes', async () => {
