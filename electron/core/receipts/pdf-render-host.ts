@@ -44,8 +44,9 @@ const HEAP = RENDER_HEAP;
  * fresh process 455-520 ms CPU, 280-340 ms without (docs/design-notes.md "pdfcache"). Optimized
  * code pays off only after about three 500-row receipts (~100 ms each then, ~155 ms without), so a
  * renderer kept for many (`airlock watch`, pdf-render-warm.ts) keeps the optimizing compilers.
- * `--max-opt` bounds the tier (1: baseline; V8 has had it since 10.x, i.e. every Node package.json allows;
- * measured on Node 20), and it is a runtime flag: the same bytes at every tier (receipt-pdf-warm.test.ts).
+ * `--max-opt` bounds the tier (1: baseline; also Maglev where Node 22+ enables it). Node 20's V8 has
+ * it and current V8 sources still define it; only Node 20 was measured. It changes no result, only
+ * speed: the same bytes at every tier (receipt-pdf-warm.test.ts compares with a served renderer).
  */
 export const ONE_SHOT_V8_FLAGS = ['--max-opt=1'] as const;
 
