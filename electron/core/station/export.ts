@@ -38,7 +38,7 @@ import { bundlePathIn, defaultBundleName } from './bundle-name.js';
 import { runAudited, type Audited, type DuringOperation, type SuccessEvent } from './audited-operation.js';
 import type { StationContext } from './context.js';
 export { defaultBundleName } from './bundle-name.js';
-import { imageAuditDetails, stationImagePayload } from './image-sources.js';
+import { requestedExportDetails, stationImagePayload } from './image-sources.js';
 import type { ExportOutcome, ExportRequest } from './requests.js';
 import { checkpointWith, requiredSigner } from './signers.js';
 import { sweepDeadTemps } from '../fs/owned-temp.js';
@@ -51,14 +51,7 @@ export async function exportBundle(context: StationContext, request: ExportReque
 
 async function exportWith(context: StationContext, request: ExportRequest, renderer: ReceiptRenderer | undefined): Promise<ExportOutcome> {
   const startedAt = new Date();
-  const details = {
-    outDir: request.outDir,
-    selection: request.selection,
-    name: request.name ?? null,
-    channel: request.channel ?? null,
-    // Who asked to move what, also when the export fails: the references as given.
-    ...imageAuditDetails(request),
-  };
+  const details = { outDir: request.outDir, ...requestedExportDetails(request) };
   const done = await runAudited(context, {
     type: 'export',
     failureDetails: details,

@@ -10,7 +10,7 @@ import { withEarlyRenderer, type ReceiptRenderer } from '../receipts/pdf-render-
 import { runAudited, type RecordEvent } from './audited-operation.js';
 import { mediaWriteEvent, readBackEvent } from './media-audit-events.js';
 import type { StationContext } from './context.js';
-import { imageAuditDetails, stationImagePayload } from './image-sources.js';
+import { requestedExportDetails, stationImagePayload } from './image-sources.js';
 import { bundlePathIn, defaultBundleName } from './bundle-name.js';
 import { completeExport, exportEvent, publishingNote, startChannelExportIntent } from './export.js';
 import { assertChannelName } from '../channels/channel-send.js';
@@ -30,13 +30,7 @@ export async function exportToMedia(context: StationContext, request: MediaExpor
 
 async function exportToMediaWith(context: StationContext, request: MediaExportRequest, renderer: ReceiptRenderer | undefined): Promise<MediaExportOutcome> {
   const startedAt = new Date();
-  const details = {
-    media: request.media,
-    selection: request.selection,
-    name: request.name ?? null,
-    channel: request.channel ?? null,
-    ...imageAuditDetails(request),
-  };
+  const details = { media: request.media, ...requestedExportDetails(request) };
   const done = await runAudited(context, {
     type: 'export',
     failureDetails: details,

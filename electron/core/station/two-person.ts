@@ -27,7 +27,7 @@ import { bundlePathIn } from './bundle-name.js';
 import { completeExport, defaultBundleName, exportEvent, preparedStation, publishingNote, startChannelExportIntent } from './export.js';
 import { assertChannelName, nextChannelStamp } from '../channels/channel-send.js';
 import { preparedChannelStamp } from '../channels/prepared-stamp.js';
-import { imageAuditDetails } from './image-sources.js';
+import { requestedExportDetails } from './image-sources.js';
 import type { ExportOutcome, FinishExportRequest, PrepareExportRequest, StagedSummary } from './requests.js';
 import { requiredSigner, signerFor } from './signers.js';
 
@@ -40,7 +40,7 @@ export async function prepareExport(context: StationContext, request: PrepareExp
   const startedAt = new Date();
   const done = await runAudited(context, {
     type: 'export-prepare',
-    failureDetails: { selection: request.selection, name: request.name ?? null, channel: request.channel ?? null, ...imageAuditDetails(request) },
+    failureDetails: requestedExportDetails(request),
     run: async () => {
       if (request.channel !== undefined) assertChannelName(request.channel);
       const signer = await requiredSigner(context, request.signer, request.passphrase);
