@@ -18,11 +18,7 @@ import type { MediaVerifyReport } from './media/read-back/media-verify.js';
 import type { MediaWatch } from './media/discover/media-watch.js';
 import type { ReconcileSummary } from './recovery/reconcile.js';
 import type { OpenStationOptions, StationContext } from './station/context.js';
-import type * as exportOps from './station/export.js';
-import type * as importOps from './station/import.js';
-import type * as feedImportOps from './station/feed-import.js';
 import type { FeedImportOutcome, FeedImportRequest } from './inspect/feeds/feed-types.js';
-import type * as mediaExportOps from './station/media-export.js';
 import type {
   ExportOutcome,
   ExportRequest,
@@ -41,58 +37,21 @@ import type {
   VerifyRequest,
 } from './station/requests.js';
 import type { QuarantineEntry } from '../../shared/inspection.js';
-import type * as audit from './station/station-audit.js';
 import type * as forward from './station/station-forward.js';
 import type { ForwardStatus } from '../../shared/forward.js';
 import type { DeliverNowResult } from './forward/index.js';
-import type * as inspection from './station/inspection.js';
 import type { InspectionStatus, PolicyCheck } from './station/inspection.js';
 import type * as keys from './station/station-keys.js';
 import type * as media from './station/station-media.js';
-import type * as settings from './station/station-settings.js';
-import type * as twoPerson from './station/two-person.js';
-import type * as quarantine from './station/quarantine.js';
-import type * as verifyOps from './station/verify.js';
-import type * as watchOps from './station/watch.js';
 import type { WatchRequest } from './station/watch.js';
 import type { WatchStatus } from '../../shared/watch.js';
-import type * as heartbeatOps from './station/heartbeat.js';
 import type { HeartbeatRequest } from './station/heartbeat.js';
-import type * as channelStateOps from './channels/channel-state.js';
-import type * as heartbeatAlarmOps from './channels/heartbeat-alarms.js';
-import type * as stationPolicy from './policy/station-policy.js';
 // The three calls that answer synchronously, from the small modules that do them.
 import { listAuditEvents } from './audit/audit-store.js';
 import { watchMedia as watchMediaVolumes } from './media/discover/media-watch.js';
 import { readWatchStatuses } from './watch/status-file.js';
+import { load } from './station/lazy-operations.js';
 
-/**
- * Each operation's module, loaded when the operation is first asked for: a command evaluates only
- * the code it runs (keys list neither the export pipeline nor tar, SQLite, TLS or the PDF
- * renderer), which is most of the CLI's start-up (docs/design-notes.md, "CLI start-up, round 2").
- * Within the CLI bundle esbuild turns each import() into a lazily initialised module of the same
- * file; node and the app's own bundle load them once and reuse them.
- */
-const load = {
-  export: (): Promise<typeof exportOps> => import('./station/export.js'),
-  import: (): Promise<typeof importOps> => import('./station/import.js'),
-  feedImport: (): Promise<typeof feedImportOps> => import('./station/feed-import.js'),
-  mediaExport: (): Promise<typeof mediaExportOps> => import('./station/media-export.js'),
-  audit: (): Promise<typeof audit> => import('./station/station-audit.js'),
-  forward: (): Promise<typeof forward> => import('./station/station-forward.js'),
-  inspection: (): Promise<typeof inspection> => import('./station/inspection.js'),
-  keys: (): Promise<typeof keys> => import('./station/station-keys.js'),
-  media: (): Promise<typeof media> => import('./station/station-media.js'),
-  settings: (): Promise<typeof settings> => import('./station/station-settings.js'),
-  twoPerson: (): Promise<typeof twoPerson> => import('./station/two-person.js'),
-  quarantine: (): Promise<typeof quarantine> => import('./station/quarantine.js'),
-  verify: (): Promise<typeof verifyOps> => import('./station/verify.js'),
-  watch: (): Promise<typeof watchOps> => import('./station/watch.js'),
-  heartbeat: (): Promise<typeof heartbeatOps> => import('./station/heartbeat.js'),
-  channelState: (): Promise<typeof channelStateOps> => import('./channels/channel-state.js'),
-  heartbeatAlarms: (): Promise<typeof heartbeatAlarmOps> => import('./channels/heartbeat-alarms.js'),
-  stationPolicy: (): Promise<typeof stationPolicy> => import('./policy/station-policy.js'),
-};
 import type { ChannelState, HeartbeatAlarm } from '../../shared/channels.js';
 
 export { defaultBundleName } from './station/bundle-name.js';

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mediaTestPrerequisites } from '../helpers/loop-media.js';
 import { canMountTmpfs } from '../helpers/tmpfs.js';
 import { prepareFixture, type Fixture } from './harness.js';
-import { runScenarios, type ScenarioName } from './run-scenarios.js';
+import { coverageText, runScenarios, type ScenarioName } from './run-scenarios.js';
 
 let root: string;
 let fixture: Fixture;
@@ -88,7 +88,12 @@ describe('fault harness (short run)', () => {
 
 describe.skipIf(!canMountTmpfs && !process.env['CI'])(`fault harness: full disks${canMountTmpfs ? '' : ' (skipped: cannot mount a tmpfs here)'}`, () => {
   it('the destination, the station home or the output folder full at a random level: ok or NO_SPACE, nothing left, a retry with space succeeds', async () => {
-    for (const scenario of ['full-disk-import-dest', 'full-disk-import-home', 'full-disk-export-out'] as const) await run(scenario, 1);
+    for (const scenario of ['full-disk-import-dest', 'full-disk-import-home', 'full-disk-export-out'] as const) {
+      const summary = await run(scenario, 1);
+      // Not kills (nothing to cover): the summary line says whether the run met the full disk instead of "covered 0/1".
+      expect(summary.results.map((r) => ({ covered: r.covered, met: typeof r.metFullDisk }))).toEqual([{ covered: undefined, met: 'boolean' }]);
+      expect(coverageText(summary.byScenario[scenario]!)).toMatch(/^, met the full disk [01]\/1$/u);
+    }
   }, 600_000);
 });
 

@@ -118,7 +118,14 @@ export async function fullDiskTrial(fixture: Fixture, trial: number, where: Full
     const result = where === 'export-out' ? await exportTrial(fixture, trial, how, scenario, place) : await importTrial(fixture, trial, how, scenario, place);
     const temps = (await debris(dir)).filter((n) => n.endsWith('.partial') || n.includes('.airlock-tmp'));
     if (temps.length > 0) bad.push(`temp files left after the retry: ${temps.join(', ')}`);
-    return { ...result, outcome: result.outcome.replace(/^[^@]*@0ms/u, `${firstVerdict}@${at}`), bad: [...bad, ...result.bad] };
+    // No kill was sent (killAfterMs 0 only marks the instant): what applies is whether the run met the full disk.
+    const { covered: _noKill, ...trialResult } = result;
+    return {
+      ...trialResult,
+      outcome: result.outcome.replace(/^[^@]*@0ms/u, `${firstVerdict}@${at}`),
+      bad: [...bad, ...result.bad],
+      metFullDisk: firstVerdict !== 'ok',
+    };
   } finally {
     for (let attempt = 0; attempt < 50 && spawnSync('umount', [mnt]).status !== 0; attempt += 1) spawnSync('sleep', ['0.1']);
     await rm(mnt, { recursive: true, force: true }).catch(() => undefined);

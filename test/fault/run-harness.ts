@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseHarnessArgs } from './harness-args.js';
 import { prepareFixture } from './harness.js';
-import { runScenarios } from './run-scenarios.js';
+import { coverageText, runScenarios } from './run-scenarios.js';
 
 const parsed = parseHarnessArgs(process.argv.slice(2));
 if (parsed.kind === 'help') {
@@ -31,9 +31,7 @@ try {
   console.log(`\nseed ${options.seed}`);
   for (const [scenario, s] of Object.entries(summary.byScenario))
     console.log(
-      `${scenario.padEnd(24)} ${s.trials} trials, ${s.bad} bad${s.kills > 0 ? `, covered ${s.covered}/${s.kills} (${s.redrawn} re-drawn)` : ''}; ${Object.entries(
-        s.outcomes,
-      )
+      `${scenario.padEnd(24)} ${s.trials} trials, ${s.bad} bad${coverageText(s)}; ${Object.entries(s.outcomes)
         .map(([k, v]) => `${v}x ${k}`)
         .join('; ')}`,
     );

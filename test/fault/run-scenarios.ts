@@ -42,7 +42,19 @@ export interface Summary {
   trials: number;
   bad: number;
   results: TrialResult[];
-  byScenario: Record<string, { trials: number; bad: number; outcomes: Record<string, number>; kills: number; covered: number; redrawn: number }>;
+  byScenario: Record<string, ScenarioSummary>;
+}
+
+/** One scenario's trials: kills (and how many landed inside the work) or full disks (and how many the run met), as apply. */
+export interface ScenarioSummary {
+  trials: number;
+  bad: number;
+  outcomes: Record<string, number>;
+  kills: number;
+  covered: number;
+  redrawn: number;
+  fullDisks: number;
+  metFullDisk: number;
 }
 
 /**
@@ -124,14 +136,23 @@ export async function runScenarios(
   }
   const byScenario: Summary['byScenario'] = {};
   for (const r of results) {
-    const s = (byScenario[r.scenario] ??= { trials: 0, bad: 0, outcomes: {}, kills: 0, covered: 0, redrawn: 0 });
+    const s = (byScenario[r.scenario] ??= { trials: 0, bad: 0, outcomes: {}, kills: 0, covered: 0, redrawn: 0, fullDisks: 0, metFullDisk: 0 });
     s.trials += 1;
     if (r.covered !== undefined) s.kills += 1;
     if (r.covered === true) s.covered += 1;
+    if (r.metFullDisk !== undefined) s.fullDisks += 1;
+    if (r.metFullDisk === true) s.metFullDisk += 1;
     s.redrawn += Math.max(0, (r.draws ?? 1) - 1);
     if (r.bad.length > 0) s.bad += 1;
     const key = outcomeClass(r);
     s.outcomes[key] = (s.outcomes[key] ?? 0) + 1;
   }
   return { trials: results.length, bad: results.filter((r) => r.bad.length > 0).length, results, byScenario };
+}
+
+/** What applies to a scenario's trials: ", covered 2/3 (1 re-drawn)" for kills, ", met the full disk 2/3" for full disks, else nothing. */
+export function coverageText(s: ScenarioSummary): string {
+  const kills = s.kills > 0 ? `, covered ${s.covered}/${s.kills} (${s.redrawn} re-drawn)` : '';
+  const disks = s.fullDisks > 0 ? `, met the full disk ${s.metFullDisk}/${s.fullDisks}` : '';
+  return `${kills}${disks}`;
 }

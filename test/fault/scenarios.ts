@@ -22,6 +22,8 @@ export interface TrialResult {
   covered?: boolean;
   /** Kill trials: how many instants were drawn (run-scenarios.ts re-draws one that finished first). */
   draws?: number;
+  /** Full-disk trials (not kills: nothing is covered or not): true if the first run met the full disk, false if it fitted. */
+  metFullDisk?: boolean;
 }
 
 /** How a trial's first run is stopped; `attempt` > 0 is a re-draw (its own folders). */

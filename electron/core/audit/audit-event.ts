@@ -33,22 +33,26 @@ export interface AuditEventInput {
   fileRows?: AuditFileRows;
 }
 
-/** One event as stored and as every reader sees it. */
-export interface AuditEvent {
+/** The columns an event's reader form and its stored row name alike (the rest differ in case or encoding). */
+interface AuditEventHead {
   seq: number;
   at: string;
   type: string;
   outcome: string;
   operator: string;
   station: string;
+  files: number | null;
+  bytes: number | null;
+}
+
+/** One event as stored and as every reader sees it. */
+export interface AuditEvent extends AuditEventHead {
   bundleUuid: string | null;
   bundleName: string | null;
   tagmanifestSha256: string | null;
   signers: string[];
   problemCodes: string[];
   errorCode: string | null;
-  files: number | null;
-  bytes: number | null;
   details: Record<string, unknown>;
   filesDigest: string | null;
   prevHash: string;
@@ -105,21 +109,13 @@ export class FilesDigest {
 }
 
 /** One event exactly as its row is stored: JSON columns as their canonical text. */
-export interface StoredAuditEvent {
-  seq: number;
-  at: string;
-  type: string;
-  outcome: string;
-  operator: string;
-  station: string;
+export interface StoredAuditEvent extends AuditEventHead {
   bundle_uuid: string | null;
   bundle_name: string | null;
   tagmanifest_sha256: string | null;
   signers: string;
   problem_codes: string;
   error_code: string | null;
-  files: number | null;
-  bytes: number | null;
   details: string;
   files_digest: string | null;
   prev_hash: string;

@@ -142,33 +142,18 @@ export async function verifyDetachedSignature(
     }
   }
 
-  const message = await (await openpgp()).createMessage({ binary: data });
+  const pgp = await openpgp();
+  const message = await pgp.createMessage({ binary: data });
   const keys = trusted.map((t) => t.key);
+  const verifyAll = async (expectSigned: boolean) =>
+    (await pgp.verify({ message, signature, verificationKeys: keys, expectSigned, format: 'binary', date: latestSignatureDate, config: OPENPGP_CONFIG }))
+      .signatures;
   let results;
   try {
-    ({ signatures: results } = await (
-      await openpgp()
-    ).verify({
-      message,
-      signature,
-      verificationKeys: keys,
-      expectSigned: true,
-      format: 'binary',
-      date: latestSignatureDate,
-      config: OPENPGP_CONFIG,
-    }));
+    results = await verifyAll(true);
   } catch {
     // No signature verified with a trusted key: verify again without expectSigned to say why, per signature.
-    ({ signatures: results } = await (
-      await openpgp()
-    ).verify({
-      message,
-      signature,
-      verificationKeys: keys,
-      format: 'binary',
-      date: latestSignatureDate,
-      config: OPENPGP_CONFIG,
-    }));
+    results = await verifyAll(false);
   }
 
   const signers = new Map<string, SignerInfo>();

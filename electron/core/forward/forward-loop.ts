@@ -47,7 +47,8 @@ export function describeFailure(error: unknown): string {
   return `${code}${error.message}`.slice(0, 500);
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Wait `ms`, or less: resolves (never rejects) as soon as `signal` aborts, so a loop can check it and end. */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const timer = setTimeout(done, ms);
@@ -93,7 +94,7 @@ export async function runSinkLoop(options: SinkLoopOptions): Promise<SinkLoopRes
         }
         if (failures > 0) options.onChange?.({ kind: 'recovered' });
         failures = 0;
-        if (caughtUp) await sleep(sink.pending ? Math.min(pollMs, 100) : pollMs, signal);
+        if (caughtUp) await abortableSleep(sink.pending ? Math.min(pollMs, 100) : pollMs, signal);
       } catch (error) {
         if (signal.aborted || isAbortError(error)) break;
         sink.reset();
@@ -110,7 +111,7 @@ export async function runSinkLoop(options: SinkLoopOptions): Promise<SinkLoopRes
         options.onChange?.({ kind: 'failed', error: description, failures });
         if (options.until !== undefined && failures >= (options.maxFailures ?? 2)) return { deliveredSeq: cursor, error: description };
         const backoff = Math.min(MAX_BACKOFF_MS, (options.backoffMs ?? 500) * 2 ** Math.min(failures - 1, 16));
-        await sleep(backoff * (0.8 + Math.random() * 0.4), signal);
+        await abortableSleep(backoff * (0.8 + Math.random() * 0.4), signal);
       }
     }
   } finally {

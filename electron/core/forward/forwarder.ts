@@ -14,7 +14,7 @@ import { readStationConfig } from '../home/station-config.js';
 import type { HomePaths } from '../home/station-home.js';
 import { headSeq } from './forward-cursor.js';
 import { ForwardLease } from './forward-lease.js';
-import { runSinkLoop, type SinkChange } from './forward-loop.js';
+import { abortableSleep, runSinkLoop, type SinkChange } from './forward-loop.js';
 import { sinkKey, type ForwardSink } from './forward-sink.js';
 import { JsonLinesSink } from './jsonlines-sink.js';
 import { SyslogSink, type SyslogSinkOptions } from './syslog-sink.js';
@@ -51,18 +51,6 @@ export function makeSinks(config: ForwardConfig, options: { syslog?: SyslogSinkO
 
 async function forwardConfigOf(context: ForwarderContext, given: ForwardConfig | undefined): Promise<ForwardConfig> {
   return given ?? (await readStationConfig(context.paths)).forward ?? {};
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }
 
 /** Wait for the lease until `signal` aborts (null then). */

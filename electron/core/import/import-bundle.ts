@@ -1,108 +1,24 @@
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { problem, type Problem } from '../../../shared/problems.js';
-import type { ProgressListener } from '../../../shared/progress.js';
-import type { PolicyFinding, VerifyResult } from '../../../shared/results.js';
-import type { TrustedKey } from '../crypto/detached-signature.js';
-import type { StationDb } from '../db/station-db.js';
+import type { PolicyFinding } from '../../../shared/results.js';
 import { AirlockError, errnoOf, toAirlockError } from '../errors.js';
 import { sweepDeadTemps } from '../fs/owned-temp.js';
 import { nameTaken } from '../fs/publish.js';
-import type { StationPolicy } from '../policy/station-policy.js';
-import { checkBundle, type AuthenticatedFacts, type BundleSource, type PayloadLanes, type PayloadSink } from '../verify/check-bundle.js';
-import type { PayloadRows } from '../verify/payload-index.js';
+import { checkBundle, type AuthenticatedFacts } from '../verify/check-bundle.js';
 import { stageAuditFileRows, type StagedFileRows } from '../audit/staged-file-rows.js';
 import { portabilityFindings } from '../bundle/path-rules.js';
 import { replayFinding, replayNotChecked, withFinding } from '../policy/policy-findings.js';
 import { findPriorImport, highestSequenceFrom, type ImportIdentity, type PriorImport } from './replay-guard.js';
-import { claimImport, folderId, noteStagedTotals, settleFailed, settleImported, type ClaimOutcome, type StagedFolderId } from './import-claim.js';
+import { claimImport, folderId, noteStagedTotals, type ClaimOutcome, type StagedFolderId } from './import-claim.js';
 import { cleanLeftoverStaging, StagingDirectory } from './staging.js';
 import { flushStaged, flushStagedWhile } from './staged-sync.js';
-import type { ContentInspector } from '../inspect/content-inspector.js';
 import { ImportChannelCheck } from '../channels/import-channel.js';
 import { pastCommitProgress, reportingWhile } from '../jobs/progress-heartbeat.js';
 import { homeRoomFailure, homeStorageFailure } from '../home/home-storage.js';
-
-export interface ImportOptions {
-  bundlePath: string;
-  /** The archive's bytes when they do not come from bundlePath alone (a split bundle's parts). */
-  source?: BundleSource | undefined;
-  destDir: string;
-  trusted: readonly TrustedKey[];
-  policy: StationPolicy;
-  db: StationDb;
-  operator: string;
-  /** Import a bundle this station already imported; the override is recorded. */
-  allowReplay?: boolean | undefined;
-  now?: Date;
-  signal?: AbortSignal | undefined;
-  onProgress?: ProgressListener | undefined;
-  /** Settles claims left by dead processes (with their audit events); run inside the claim's transaction. */
-  settleInterrupted?: () => void;
-  /**
-   * Records how a claimed import ended (the audit event), inside the transaction that settles
-   * its claim, so the ledger and the audit log change together or not at all. Called once when
-   * the import got as far as its claim, never otherwise (the caller records those). If that
-   * transaction fails, the claim stays pending and the next start settles it (reconcile.ts).
-   */
-  recordSettlement?: (settlement: ImportSettlement) => void;
-  /**
-   * Push on import (issue #15.4): runs once every payload byte is verified and durable in
-   * staging, before the commit, with the staged payload folder; a throw fails the import.
-   */
-  beforeCommit?: ((staged: { payloadDir: string; tagmanifestSha256: string }) => Promise<void>) | undefined;
-  /**
-   * Whether an earlier import of this bundle committed with a push left unfinished (some image
-   * failed): then this run is a push retry, not a replay. It verifies everything again, runs
-   * beforeCommit, and imports no file again (no claim, no commit).
-   */
-  pushRetry?: ((identity: ImportIdentity) => boolean) | undefined;
-  /** A quarantine release: the findings recorded at quarantine are accepted (verify-options.ts acceptFinding). */
-  acceptFinding?: ((found: Problem) => boolean) | undefined;
-  /**
-   * A quarantine release: the tag manifest the operators approved. A kept bundle that is not that
-   * bundle any more fails before a byte of payload is read (RELEASE_APPROVAL_INVALID).
-   */
-  expectTagmanifest?: string | null | undefined;
-  /**
-   * A refused import, before its outcome is recorded: the station keeps a bundle refused for its
-   * content in quarantine here, so the refusal's audit event can name where it went.
-   */
-  beforeRefusalRecorded?: ((rejected: ImportResult) => Promise<void>) | undefined;
-  /**
-   * false for a push-only import staged in the station's spool: its staged files are read by the
-   * push and removed once the import is recorded, so they are never flushed to disk (a crash
-   * leaves them to be swept; the re-run verifies again from the bundle). Default true.
-   */
-  durable?: boolean | undefined;
-  /** Large payload files on both cores (verify-options.ts): tests give small sizes; the default engages at 64 MiB. */
-  payloadLanes?: PayloadLanes | undefined;
-  /** What the verify pass writes payload files to, given the staging folder (default: the staging folder itself). */
-  payloadSink?: ((staging: PayloadSink) => PayloadSink) | undefined;
-  /**
-   * Content inspection (issue #16.5), when the station policy has an `inspect` section: its scanner
-   * must be ready before any payload byte is read; it sees every file in the one pass; any
-   * refuse-severity finding is a problem, so nothing is committed.
-   */
-  inspection?: ContentInspector | undefined;
-}
-
-export type ImportSettlement = { kind: 'imported' | 'rejected' | 'heartbeat'; result: ImportResult } | { kind: 'failed'; error: AirlockError };
-
-export interface ImportResult extends VerifyResult {
-  /** Where the payload now is (DIR/<bundle name>), or null when nothing was imported. */
-  destination: string | null;
-  /** Things the operator should know that did not stop the import. */
-  warnings: string[];
-  /** Every imported file with its verified checksum (empty unless ok), for the audit log: rows made as they are read. */
-  payloadFiles: PayloadRows;
-  /** Whether an earlier import of this bundle was overridden (--allow-replay). */
-  replayOf: number | null;
-  /** A quarantine release: the recorded findings it overrode (absent for an ordinary import). */
-  overridden?: Problem[] | undefined;
-  /** A heartbeat bundle (docs/channels.md): verified and its channel recorded; nothing was written to the destination. */
-  heartbeat?: boolean | undefined;
-}
+import type { ImportOptions, ImportResult } from './import-types.js';
+import { settle, settleHeartbeat, settleQuietly } from './import-settle.js';
+export type { ImportOptions, ImportResult, ImportSettlement } from './import-types.js';
 
 /** lstat, not access(): a symlink at DIR/NAME, dangling or not, is a name taken. */
 const exists = nameTaken;
@@ -374,48 +290,4 @@ async function commit(staging: StagingDirectory, target: string, stagedId: Stage
     }
     throw error;
   }
-}
-
-/** A failure to record a failure must not hide the failure: the claim then stays pending, settled on the next start. */
-function settleQuietly(options: ImportOptions, id: number, settlement: ImportSettlement, channel: ImportChannelCheck): void {
-  try {
-    settle(options, id, settlement, channel);
-  } catch {
-    // Left pending on purpose (see above).
-  }
-}
-
-/** Settle the claim and record the outcome in one transaction. If that fails the claim stays pending, settled from the file system on the next start. */
-function settle(options: ImportOptions, id: number, settlement: ImportSettlement, channel: ImportChannelCheck): void {
-  options.db
-    .transaction(() => {
-      if (settlement.kind === 'imported') settleImported(options.db, id);
-      else settleFailed(options.db, id);
-      // The channel moves on with the commit; a reservation of an import that did not commit is released.
-      channel.settled(settlement.kind === 'imported');
-      options.recordSettlement?.(settlement);
-    })
-    .immediate();
-}
-
-/**
- * A verified heartbeat: nothing is imported (no claim, no commit). Its channel is checked again
- * and recorded with its audit event in one transaction; a refusal then rejects it.
- */
-function settleHeartbeat(
-  options: ImportOptions,
-  channel: ImportChannelCheck,
-  report: Omit<ImportResult, 'destination' | 'warnings' | 'payloadFiles' | 'replayOf'>,
-  warnings: string[],
-): ImportResult {
-  const received: ImportResult = { ...report, destination: null, warnings, payloadFiles: [], replayOf: null, heartbeat: true };
-  let outcome = received;
-  channel.settleHeartbeat(report.bundle.tagmanifestSha256 ?? '', (refused) => {
-    outcome =
-      refused.length === 0
-        ? { ...received, channel: channel.report() }
-        : { ...received, ok: false, problems: [...report.problems, ...refused], channel: channel.report() };
-    options.recordSettlement?.({ kind: refused.length === 0 ? 'heartbeat' : 'rejected', result: outcome });
-  });
-  return outcome;
 }

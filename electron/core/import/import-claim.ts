@@ -1,7 +1,7 @@
 import { lstatSync } from 'node:fs';
 import type { Problem } from '../../../shared/problems.js';
 import type { StationDb } from '../db/station-db.js';
-import { currentOwner, type ProcessOwner } from '../recovery/process-owner.js';
+import { currentOwner, ownerColumns, type ProcessOwner } from '../recovery/process-owner.js';
 import { findPriorImport, type ImportIdentity, type PriorImport } from './replay-guard.js';
 
 /**
@@ -123,10 +123,7 @@ export function claimImport(db: StationDb, request: ClaimRequest, owner: Process
         prior?.id ?? null,
         request.operator,
         new Date().toISOString(),
-        owner.pid,
-        owner.host,
-        owner.boot,
-        owner.start,
+        ...ownerColumns(owner),
         request.staged.dev,
         request.staged.ino,
         request.bundlePath,

@@ -13,9 +13,8 @@ import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { ScannerStatus } from '../../../shared/inspection.js';
 import { errnoOf } from '../errors.js';
-import { newestDatabase, readDatabaseHeaders } from './clamd/database-headers.js';
+import { newestDatabaseIn, statusFromHeader } from './clamd/database-headers.js';
 import { replyText } from './clamd/reply.js';
-import { ageInDays } from './clamd/version.js';
 import type { FileScan, ScanVerdict, Scanner } from './contract.js';
 import { SettledScan } from './settled-scan.js';
 
@@ -175,19 +174,13 @@ export class CommandScanner implements Scanner {
       error: program === null ? `the scan command ${replyText(this.address)} is not an executable program` : null,
     };
     if (this.options.databaseDir === null) return status;
-    const newest = newestDatabase(await readDatabaseHeaders(this.options.databaseDir).catch(() => []));
+    const newest = await newestDatabaseIn(this.options.databaseDir);
     if (newest === null)
       return {
         ...status,
         error: status.error ?? `the signature database’s version and date are unknown: ${this.options.databaseDir} holds no .cvd/.cld/.cud file`,
       };
-    return {
-      ...status,
-      databaseVersion: newest.version,
-      databaseDate: newest.builtAt.toISOString(),
-      databaseAgeDays: ageInDays(newest.builtAt, now),
-      databaseSource: 'database-header',
-    };
+    return { ...status, ...statusFromHeader(newest, now) };
   }
 
   async begin(signal?: AbortSignal): Promise<FileScan> {

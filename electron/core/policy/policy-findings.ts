@@ -38,10 +38,18 @@ export interface PolicyObservations {
   limitHits: Partial<Record<LimitKind, string>>;
   /** Name rules: how many paths break them and a few of them; `enforced` when this operation refuses them (import). */
   names: { rules: PortabilityRules; count: number; examples: readonly string[]; enforced: boolean } | null;
-  /** Structural path problems (unsafe or duplicate names) found in the archive. */
-  structuralNameProblems: number;
+  /** Structural path problems found in the archive, by the code each file was refused with (an unsafe or a duplicate name). */
+  structuralNameProblems: Record<NameRefusalCode, number>;
   /** The archive was read to its end (nothing stopped verification early). */
   complete: boolean;
+}
+
+/** The codes a file's name is refused with for its structure, whatever the station's name rules. */
+export type NameRefusalCode = 'UNSAFE_PATH' | 'DUPLICATE_ENTRY';
+
+/** "1 entry has", "3 entries have". */
+function entries(count: number): string {
+  return `${count} entr${count === 1 ? 'y has' : 'ies have'}`;
 }
 
 function finding(
@@ -161,16 +169,12 @@ export function policyFindings(o: PolicyObservations): PolicySummary {
   // File names: structural rules always (verify), the station's name rules at import.
   const names = o.names;
   const rule = nameRule(names?.rules ?? { allowControlCharacters: true, allowBidiCharacters: true, allowWindowsIncompatibleNames: true });
-  if (o.structuralNameProblems > 0) {
-    findings.push(
-      finding(
-        'file-names',
-        'fail',
-        rule,
-        `${o.structuralNameProblems} entr${o.structuralNameProblems === 1 ? 'y has' : 'ies have'} an unsafe or duplicate path: see the files marked "name refused".`,
-        'UNSAFE_PATH',
-      ),
-    );
+  const { UNSAFE_PATH: unsafe, DUPLICATE_ENTRY: duplicate } = o.structuralNameProblems;
+  if (unsafe + duplicate > 0) {
+    // The code the refused files carry (verify report, per-file rows): UNSAFE_PATH, the graver, when both occur.
+    const counts = [unsafe > 0 ? `${entries(unsafe)} an unsafe path` : null, duplicate > 0 ? `${entries(duplicate)} a duplicate path` : null];
+    const detail = `${counts.filter((c) => c !== null).join(' and ')}: see the files marked "name refused".`;
+    findings.push(finding('file-names', 'fail', rule, detail, unsafe > 0 ? 'UNSAFE_PATH' : 'DUPLICATE_ENTRY'));
   } else if (names && names.count > 0) {
     const more = names.count > names.examples.length ? ` and ${names.count - names.examples.length} more` : '';
     const what = `${names.count} name${names.count === 1 ? '' : 's'} break${names.count === 1 ? 's' : ''} this station's name rules: ${names.examples.map((e) => `"${e}"`).join(', ')}${more}.`;
@@ -223,7 +227,7 @@ export function policyNotReached(limits: BundleLimits, clockSkewSeconds: number,
     longestPathBytes: 0,
     limitHits: {},
     names: null,
-    structuralNameProblems: 0,
+    structuralNameProblems: { UNSAFE_PATH: 0, DUPLICATE_ENTRY: 0 },
     complete: false,
   });
 }

@@ -1,7 +1,8 @@
 import { lstatSync } from 'node:fs';
 import type { StationDb } from '../db/station-db.js';
 import { AirlockError } from '../errors.js';
-import { currentOwner, type ProcessOwner } from './process-owner.js';
+import { currentOwner, ownerColumns, type ProcessOwner } from './process-owner.js';
+import { settlePendingIntent } from './settle-intent.js';
 
 /**
  * The export intent: a row written (durably: synchronous=FULL) before an export may publish
@@ -56,10 +57,7 @@ export function recordExportIntent(db: StationDb, request: ExportIntentRequest, 
         request.path,
         request.operator,
         JSON.stringify(details),
-        owner.pid,
-        owner.host,
-        owner.boot,
-        owner.start,
+        ...ownerColumns(owner),
         new Date().toISOString(),
       );
     return Number(info.lastInsertRowid);
@@ -68,10 +66,5 @@ export function recordExportIntent(db: StationDb, request: ExportIntentRequest, 
 }
 
 export function settleExportIntent(db: StationDb, id: number, status: 'exported' | 'failed', recovered = false): void {
-  db.prepare("UPDATE export_intents SET status = ?, resolved_at = ?, recovered = ? WHERE id = ? AND status = 'pending'").run(
-    status,
-    new Date().toISOString(),
-    recovered ? 1 : 0,
-    id,
-  );
+  settlePendingIntent(db, 'export_intents', id, status, recovered);
 }

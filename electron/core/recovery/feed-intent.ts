@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { appendAuditEvent } from '../audit/audit-store.js';
 import type { StationDb } from '../db/station-db.js';
 import type { StationIdentity } from '../home/station-config.js';
-import { currentOwner, type ProcessOwner } from './process-owner.js';
+import { currentOwner, ownerColumns, type ProcessOwner } from './process-owner.js';
+import { settlePendingIntent } from './settle-intent.js';
 
 /**
  * The feed intent (issue #16.6): a row written before a feed import renames its first database
@@ -61,10 +62,7 @@ export function recordFeedIntent(db: StationDb, request: FeedIntentRequest, owne
         JSON.stringify(request.files),
         JSON.stringify(request.details),
         request.operator,
-        owner.pid,
-        owner.host,
-        owner.boot,
-        owner.start,
+        ...ownerColumns(owner),
         new Date().toISOString(),
       );
     return Number(info.lastInsertRowid);
@@ -73,12 +71,7 @@ export function recordFeedIntent(db: StationDb, request: FeedIntentRequest, owne
 }
 
 export function settleFeedIntent(db: StationDb, id: number, status: 'installed' | 'failed', recovered = false): void {
-  db.prepare("UPDATE feed_intents SET status = ?, resolved_at = ?, recovered = ? WHERE id = ? AND status = 'pending'").run(
-    status,
-    new Date().toISOString(),
-    recovered ? 1 : 0,
-    id,
-  );
+  settlePendingIntent(db, 'feed_intents', id, status, recovered);
 }
 
 export interface FeedIntentRow {

@@ -15,6 +15,11 @@ export interface ProcessOwner {
   start: string | null;
 }
 
+/** The owner's owner_pid, owner_host, owner_boot and owner_start values, in that order: every intent table (imports, export_intents, feed_intents) stores it so. */
+export function ownerColumns(owner: ProcessOwner): [pid: number, host: string, boot: string | null, start: string | null] {
+  return [owner.pid, owner.host, owner.boot, owner.start];
+}
+
 export type OwnerState = 'alive' | 'dead' | 'unknown';
 
 /** The full boot id: the ledger keeps it whole (file names keep a short tag, fs/process-owner.ts). */

@@ -12,11 +12,10 @@ import { buildTransferReceipt } from '../audit/transfer-receipt.js';
 import type { AuditEvent } from '../audit/audit-event.js';
 import { imageEventRows } from '../audit/image-event-rows.js';
 import { bagInfoValue, parseBagInfo } from '../bundle/bag-info.js';
-import { BAG_INFO_NAME, BUNDLE_SUFFIX, INFO } from '../bundle/format.js';
+import { BAG_INFO_NAME, INFO } from '../bundle/format.js';
 import { exportsInOnePass, writeBundle, type WriteBundleResult } from '../export/write-bundle.js';
 import type { BundleSigner } from '../crypto/bundle-signer.js';
 import { nextExportSequence } from '../db/station-db.js';
-import { AirlockError } from '../errors.js';
 import { receiptNotWritten } from './receipt-not-written.js';
 import { JOB_PLANS, withJobEta } from '../jobs/job-eta.js';
 import { pastCommitProgress, reportingWhile } from '../jobs/progress-heartbeat.js';
@@ -35,13 +34,13 @@ import {
   reserveChannelStamp,
   whileChannelBusy,
 } from '../channels/channel-send.js';
-import { defaultBundleName } from './bundle-name.js';
-import { runAudited, type DuringOperation, type SuccessEvent } from './audited-operation.js';
+import { bundlePathIn, defaultBundleName } from './bundle-name.js';
+import { runAudited, type Audited, type DuringOperation, type SuccessEvent } from './audited-operation.js';
 import type { StationContext } from './context.js';
 export { defaultBundleName } from './bundle-name.js';
-import { imageAuditDetails, stationImagePayload } from './image-sources.js';
+import { requestedExportDetails, stationImagePayload } from './image-sources.js';
 import type { ExportOutcome, ExportRequest } from './requests.js';
-import { checkpointWith, signerFor } from './signers.js';
+import { checkpointWith, requiredSigner } from './signers.js';
 import { sweepDeadTemps } from '../fs/owned-temp.js';
 
 /** A bundle written to a folder: intent first, then the bundle, then the event that settles the intent (docs/design-notes.md §13). */
@@ -52,21 +51,13 @@ export async function exportBundle(context: StationContext, request: ExportReque
 
 async function exportWith(context: StationContext, request: ExportRequest, renderer: ReceiptRenderer | undefined): Promise<ExportOutcome> {
   const startedAt = new Date();
-  const details = {
-    outDir: request.outDir,
-    selection: request.selection,
-    name: request.name ?? null,
-    channel: request.channel ?? null,
-    // Who asked to move what, also when the export fails: the references as given.
-    ...imageAuditDetails(request),
-  };
+  const details = { outDir: request.outDir, ...requestedExportDetails(request) };
   const done = await runAudited(context, {
     type: 'export',
     failureDetails: details,
     run: async (during) => {
       if (request.channel !== undefined) assertChannelName(request.channel);
-      const signer = await signerFor(context, request.signer, request.passphrase);
-      if (!signer) throw new AirlockError('PASSPHRASE_REQUIRED');
+      const signer = await requiredSigner(context, request.signer, request.passphrase);
       const sequence = nextExportSequence(context.database());
       const name = request.name ?? defaultBundleName(sequence, startedAt);
       // Temp files of killed exports in this folder are provably dead: remove them before the intent
@@ -76,7 +67,7 @@ async function exportWith(context: StationContext, request: ExportRequest, rende
       const { intent, stamp } = await startChannelExportIntent(
         context,
         during,
-        { kind: 'folder', name, sequence, path: join(resolve(request.outDir), `${name}${BUNDLE_SUFFIX}`), details },
+        { kind: 'folder', name, sequence, path: bundlePathIn(request.outDir, name), details },
         request.channel === undefined ? null : { reserve: request.channel, heartbeat: false },
         request.signal,
       );
@@ -106,16 +97,7 @@ async function exportWith(context: StationContext, request: ExportRequest, rende
     },
     succeeded: ({ result, intent, stamp, images }) => exportEvent(context, result, intent, null, images, stamp),
   });
-  const outcome = await completeExport(context, {
-    result: done.value.result,
-    signer: done.value.signer,
-    event: done.event,
-    startedAt,
-    media: null,
-    channel: done.value.stamp,
-    onProgress: request.onProgress,
-    renderer,
-  });
+  const outcome = await completeExport(context, done, { startedAt, media: null, onProgress: request.onProgress, renderer });
   return { ...outcome, images: done.value.images, channel: done.value.stamp ?? undefined };
 }
 
@@ -259,25 +241,31 @@ export function exportEvent(
   };
 }
 
+/** What every export's audited run returns: the bundle written, who signed it, the channel number it carries. */
+export interface ExportRun {
+  result: WriteBundleResult;
+  signer: BundleSigner | null;
+  stamp: ChannelStamp | null;
+}
+
 /** After the event: the checkpoint and the receipt (on removable media: receipt in the station home, with the media). */
 export async function completeExport(
   context: StationContext,
+  audited: Audited<ExportRun, AuditEvent>,
   done: {
-    result: WriteBundleResult;
-    signer: BundleSigner | null;
-    event: AuditEvent;
     startedAt: Date;
     media: MediaExportReport | null;
     /** A staged export prepared by one person and approved by another: the PDF receipt gets two signature lines. */
     twoPerson?: boolean | undefined;
-    channel?: ChannelStamp | null | undefined;
     /** Told when the receipts start: the bundle is published and on record, so a cancel can no longer undo it. */
     onProgress?: ProgressListener | undefined;
     /** The PDF renderer started at the export's start (pdf-render-early.ts); absent: one is started for the receipt. */
     renderer?: ReceiptRenderer | undefined;
   },
 ): Promise<ExportOutcome> {
-  const { result, signer, event, media } = done;
+  const { result, signer, stamp } = audited.value;
+  const { event } = audited;
+  const { media } = done;
   const { payloadFiles: _payloadFiles, ...outcome } = result;
   // Deliberately no AbortSignal from here on: the bundle is out, and a receipt set is all or nothing.
   // Reported at once and again while the PDF is rendered apart (issue #18: the line never stalls).
@@ -293,7 +281,7 @@ export async function completeExport(
         signers: result.signers,
         checks: media ? mediaExportChecks(result, media) : exportChecks(result),
         media: media ? receiptMedia(media) : null,
-        channel: channelReceipt(done.channel),
+        channel: channelReceipt(stamp),
         files: result.files,
         bytes: result.bytes,
         destination: result.bundlePath,

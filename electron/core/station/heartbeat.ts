@@ -1,17 +1,15 @@
-import { join, resolve } from 'node:path';
-import { BUNDLE_SUFFIX } from '../bundle/format.js';
 import { assertChannelName } from '../channels/channel-send.js';
 import { nextExportSequence } from '../db/station-db.js';
-import { AirlockError } from '../errors.js';
 import { writeBundle } from '../export/write-bundle.js';
 import { JOB_PLANS, withJobEta } from '../jobs/job-eta.js';
 import type { SignerSpec } from '../crypto/signer-spec.js';
 import type { ProgressListener } from '../../../shared/progress.js';
 import { runAudited } from './audited-operation.js';
+import { bundlePathIn } from './bundle-name.js';
 import type { StationContext } from './context.js';
 import { completeExport, exportEvent, publishingNote, startChannelExportIntent } from './export.js';
 import type { ExportOutcome } from './requests.js';
-import { signerFor } from './signers.js';
+import { requiredSigner } from './signers.js';
 
 export interface HeartbeatRequest {
   channel: string;
@@ -38,15 +36,14 @@ export async function sendHeartbeat(context: StationContext, request: HeartbeatR
     failureDetails: details,
     run: async (during) => {
       assertChannelName(request.channel);
-      const signer = await signerFor(context, request.signer, request.passphrase);
-      if (!signer) throw new AirlockError('PASSPHRASE_REQUIRED');
+      const signer = await requiredSigner(context, request.signer, request.passphrase);
       const sequence = nextExportSequence(context.database());
       const name =
         request.name ?? `heartbeat-${request.channel}-${String(sequence).padStart(6, '0')}-${startedAt.toISOString().slice(0, 10).replace(/-/g, '')}`;
       const { intent, stamp } = await startChannelExportIntent(
         context,
         during,
-        { kind: 'folder', name, sequence, path: join(resolve(request.outDir), `${name}${BUNDLE_SUFFIX}`), details },
+        { kind: 'folder', name, sequence, path: bundlePathIn(request.outDir, name), details },
         { reserve: request.channel, heartbeat: true },
         request.signal,
       );
@@ -71,15 +68,6 @@ export async function sendHeartbeat(context: StationContext, request: HeartbeatR
       return { ...event, details: { ...event.details, direction: 'sent' } };
     },
   });
-  const outcome = await completeExport(context, {
-    result: done.value.result,
-    signer: done.value.signer,
-    event: done.event,
-    startedAt,
-    media: null,
-    channel: done.value.stamp,
-
-    onProgress: request.onProgress,
-  });
+  const outcome = await completeExport(context, done, { startedAt, media: null, onProgress: request.onProgress });
   return { ...outcome, channel: done.value.stamp ?? undefined };
 }

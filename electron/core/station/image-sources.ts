@@ -26,3 +26,10 @@ export function imageAuditDetails(request: ImageSources): { images?: readonly st
   if (!hasImageSources(request)) return {};
   return { images: request.images ?? [], imagesFrom: request.imagesFrom ?? null, charts: request.charts ?? [] };
 }
+
+/** What an export's audit event names, also when it fails: who asked to move what (selection, name, channel, the image references as given). */
+export function requestedExportDetails(
+  request: ImageSources & { selection: readonly string[]; name?: string | undefined; channel?: string | undefined },
+): Record<string, unknown> {
+  return { selection: request.selection, name: request.name ?? null, channel: request.channel ?? null, ...imageAuditDetails(request) };
+}

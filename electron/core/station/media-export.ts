@@ -1,5 +1,3 @@
-import { join, resolve } from 'node:path';
-import { BUNDLE_SUFFIX } from '../bundle/format.js';
 import { writeBundle } from '../export/write-bundle.js';
 import { exportedImages, type ImagePayload } from '../oci/image-payload.js';
 import { signWithAll } from '../crypto/bundle-signer.js';
@@ -12,11 +10,12 @@ import { withEarlyRenderer, type ReceiptRenderer } from '../receipts/pdf-render-
 import { runAudited, type RecordEvent } from './audited-operation.js';
 import { mediaWriteEvent, readBackEvent } from './media-audit-events.js';
 import type { StationContext } from './context.js';
-import { imageAuditDetails, stationImagePayload } from './image-sources.js';
-import { completeExport, defaultBundleName, exportEvent, publishingNote, startChannelExportIntent } from './export.js';
+import { requestedExportDetails, stationImagePayload } from './image-sources.js';
+import { bundlePathIn, defaultBundleName } from './bundle-name.js';
+import { completeExport, exportEvent, publishingNote, startChannelExportIntent } from './export.js';
 import { assertChannelName } from '../channels/channel-send.js';
 import type { MediaExportOutcome, MediaExportRequest } from './requests.js';
-import { signerFor } from './signers.js';
+import { requiredSigner } from './signers.js';
 import { surveyMedia } from './station-media.js';
 
 /**
@@ -31,13 +30,7 @@ export async function exportToMedia(context: StationContext, request: MediaExpor
 
 async function exportToMediaWith(context: StationContext, request: MediaExportRequest, renderer: ReceiptRenderer | undefined): Promise<MediaExportOutcome> {
   const startedAt = new Date();
-  const details = {
-    media: request.media,
-    selection: request.selection,
-    name: request.name ?? null,
-    channel: request.channel ?? null,
-    ...imageAuditDetails(request),
-  };
+  const details = { media: request.media, ...requestedExportDetails(request) };
   const done = await runAudited(context, {
     type: 'export',
     failureDetails: details,
@@ -47,8 +40,7 @@ async function exportToMediaWith(context: StationContext, request: MediaExportRe
       let noteCompleting: ((tagmanifestSha256: string, completingPath: string) => void) | undefined;
       try {
         if (request.channel !== undefined) assertChannelName(request.channel);
-        const signer = await signerFor(context, request.signer, request.passphrase);
-        if (!signer) throw new AirlockError('PASSPHRASE_REQUIRED');
+        const signer = await requiredSigner(context, request.signer, request.passphrase);
         // Images first: a bad reference or a damaged source fails before the media are touched.
         imagePayload = await stationImagePayload(context, request);
         const images = imagePayload;
@@ -84,7 +76,7 @@ async function exportToMediaWith(context: StationContext, request: MediaExportRe
         const { intent, stamp } = await startChannelExportIntent(
           context,
           during,
-          { kind: 'media', name, sequence, path: join(resolve(mountPoint), `${name}${BUNDLE_SUFFIX}`), details },
+          { kind: 'media', name, sequence, path: bundlePathIn(mountPoint, name), details },
           request.channel === undefined ? null : { reserve: request.channel, heartbeat: false },
           request.signal,
           () => written.leftovers.length > 0,
@@ -125,16 +117,7 @@ async function exportToMediaWith(context: StationContext, request: MediaExportRe
     },
   });
   const media = done.value.output.report();
-  const outcome = await completeExport(context, {
-    result: done.value.result,
-    signer: done.value.signer,
-    event: done.event,
-    startedAt,
-    media,
-    channel: done.value.stamp,
-    onProgress: request.onProgress,
-    renderer,
-  });
+  const outcome = await completeExport(context, done, { startedAt, media, onProgress: request.onProgress, renderer });
   return { ...outcome, media, images: done.value.images, channel: done.value.stamp ?? undefined };
 }
 

@@ -83,15 +83,9 @@ export interface VerifyRequest {
 /** What the CLI or app is asked when a split bundle needs another medium. */
 export type MediaAsk = (request: Parameters<AskForMedium>[0]) => Promise<boolean>;
 
-export interface MediaExportRequest {
+/** Images and charts, as in ExportRequest (issue #15). */
+export interface MediaExportRequest extends ExportImageSources {
   selection: readonly string[];
-  /** Images and charts, as in ExportRequest (issue #15). */
-  images?: readonly string[] | undefined;
-  imagesFrom?: string | undefined;
-  platforms?: readonly string[] | undefined;
-  charts?: readonly string[] | undefined;
-  skipBlobsIn?: string | undefined;
-  registry?: ExportRequest['registry'];
   /** The media to write, in volume order: device, label or mount point as `media list` shows them. */
   media: readonly string[];
   name?: string | undefined;

@@ -3,12 +3,20 @@ import type { BundleSigner } from '../crypto/bundle-signer.js';
 import { resolveSigner, type SignerSpec } from '../crypto/signer-spec.js';
 import { loadStationKeys } from '../keys/station-key.js';
 import type { StationContext } from './context.js';
+import { AirlockError } from '../errors.js';
 
 /** The signer for an operation: an explicit spec, else the station key unlocked by the passphrase. */
 export async function signerFor(context: StationContext, spec: SignerSpec | undefined, passphrase: string | undefined): Promise<BundleSigner | null> {
   if (spec) return resolveSigner(context.paths, spec);
   if (passphrase !== undefined) return resolveSigner(context.paths, { kind: 'station', passphrase });
   return null;
+}
+
+/** signerFor, for an operation that cannot go on unsigned: PASSPHRASE_REQUIRED when neither a spec nor a passphrase is given. */
+export async function requiredSigner(context: StationContext, spec: SignerSpec | undefined, passphrase: string | undefined): Promise<BundleSigner> {
+  const signer = await signerFor(context, spec, passphrase);
+  if (!signer) throw new AirlockError('PASSPHRASE_REQUIRED');
+  return signer;
 }
 
 export async function isStationKey(context: StationContext, signer: BundleSigner): Promise<boolean> {

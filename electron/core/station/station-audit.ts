@@ -9,7 +9,7 @@ import type { SignerSpec } from '../crypto/signer-spec.js';
 import { AirlockError, toAirlockError } from '../errors.js';
 import { loadStationKeys } from '../keys/station-key.js';
 import type { StationContext } from './context.js';
-import { isStationKey, signerFor } from './signers.js';
+import { isStationKey, requiredSigner } from './signers.js';
 
 // Reading the log, proving it, exporting it and checkpointing it. Reads use readDatabase(): a
 // home that cannot take a write (full, read-only) still shows its log.
@@ -48,8 +48,7 @@ export async function exportAuditToFile(
 
 /** Sign a checkpoint of the log now; only a station key (trusted with role station) may. */
 export async function checkpointAudit(context: StationContext, passphrase: string, signer?: SignerSpec): Promise<AuditCheckpoint | null> {
-  const resolved = await signerFor(context, signer, passphrase);
-  if (!resolved) throw new AirlockError('PASSPHRASE_REQUIRED');
+  const resolved = await requiredSigner(context, signer, passphrase);
   if (!(await isStationKey(context, resolved))) {
     throw new AirlockError(
       'KEY_INVALID',

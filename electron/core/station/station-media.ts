@@ -11,6 +11,7 @@ import { verifyMedium, type MediaVerifyReport } from '../media/read-back/media-v
 import { watchMedia as watchMediaVolumes, type MediaWatch, type MediaWatchOptions } from '../media/discover/media-watch.js';
 import { resolveMedium } from '../media/discover/resolve-medium.js';
 import { readStationPolicy } from '../policy/station-policy.js';
+import { verifyChecks } from './verify-checks.js';
 import type { BundleSigner } from '../crypto/bundle-signer.js';
 import { withEarlyRenderer, type ReceiptRenderer } from '../receipts/pdf-render-early.js';
 import { readStationConfig } from '../home/station-config.js';
@@ -79,14 +80,7 @@ async function verifyMediaWith(
       const { dir, medium } = await locateMedium(context, request.target);
       const [trusted, policy] = await Promise.all([loadTrustedKeys(context.paths), readStationPolicy(context.paths)]);
       return verifyMedium(dir, {
-        checks: {
-          trusted,
-          limits: policy.limits,
-          requiredSigners: policy.requiredSigners,
-          clockSkewSeconds: policy.clockSkewSeconds,
-          reportNames: policy.names,
-          now: request.now,
-        },
+        checks: verifyChecks(trusted, policy, request.now),
         medium: medium ? mediaRef(medium) : null,
         signal: request.signal,
         onProgress: request.onProgress,

@@ -1,6 +1,5 @@
 import { access, mkdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { BUNDLE_SUFFIX } from '../bundle/format.js';
 import { parseManifest } from '../bundle/manifest.js';
 import {
   addStagedSignature,
@@ -24,12 +23,13 @@ import { hasImageSources, prepareImagePayload } from '../oci/image-payload.js';
 import { runAudited, type OutcomeEvent } from './audited-operation.js';
 import type { StationContext } from './context.js';
 import { withEarlyRenderer, type ReceiptRenderer } from '../receipts/pdf-render-early.js';
+import { bundlePathIn } from './bundle-name.js';
 import { completeExport, defaultBundleName, exportEvent, preparedStation, publishingNote, startChannelExportIntent } from './export.js';
 import { assertChannelName, nextChannelStamp } from '../channels/channel-send.js';
 import { preparedChannelStamp } from '../channels/prepared-stamp.js';
-import { imageAuditDetails } from './image-sources.js';
+import { requestedExportDetails } from './image-sources.js';
 import type { ExportOutcome, FinishExportRequest, PrepareExportRequest, StagedSummary } from './requests.js';
-import { signerFor } from './signers.js';
+import { requiredSigner, signerFor } from './signers.js';
 
 // The two-person rule: one operator prepares and signs, another approves (adds a signature),
 // then the bundle is written with every signature in its one .asc. Images are pulled (or copied)
@@ -40,11 +40,10 @@ export async function prepareExport(context: StationContext, request: PrepareExp
   const startedAt = new Date();
   const done = await runAudited(context, {
     type: 'export-prepare',
-    failureDetails: { selection: request.selection, name: request.name ?? null, channel: request.channel ?? null, ...imageAuditDetails(request) },
+    failureDetails: requestedExportDetails(request),
     run: async () => {
       if (request.channel !== undefined) assertChannelName(request.channel);
-      const signer = await signerFor(context, request.signer, request.passphrase);
-      if (!signer) throw new AirlockError('PASSPHRASE_REQUIRED');
+      const signer = await requiredSigner(context, request.signer, request.passphrase);
       const sequence = nextExportSequence(context.database());
       const name = request.name ?? defaultBundleName(sequence, startedAt);
       const dir = resolve(request.stagingDir ?? join(context.paths.root, 'staged', name));
@@ -175,7 +174,7 @@ async function finishExportWith(context: StationContext, request: FinishExportRe
       const { intent } = await startChannelExportIntent(
         context,
         during,
-        { kind: 'folder', name, sequence, station, path: join(resolve(request.outDir), `${name}${BUNDLE_SUFFIX}`), details },
+        { kind: 'folder', name, sequence, station, path: bundlePathIn(request.outDir, name), details },
         stamp === null ? null : { confirm: stamp },
         request.signal,
       );
@@ -194,14 +193,10 @@ async function finishExportWith(context: StationContext, request: FinishExportRe
     succeeded: ({ result, intent, staged, stamp }) => exportEvent(context, result, intent, null, staged.images ?? undefined, stamp),
   });
   // The receipt is signed by the finishing operator's key when one is given (else unsigned).
-  const outcome = await completeExport(context, {
-    result: done.value.result,
-    signer: done.value.signer,
-    event: done.event,
+  const outcome = await completeExport(context, done, {
     startedAt,
     media: null,
     twoPerson: done.value.staged.signatures.length > 1,
-    channel: done.value.stamp,
     onProgress: request.onProgress,
     renderer,
   });

@@ -16,6 +16,7 @@ import type { StationContext } from './context.js';
 import type { VerifyRequest } from './requests.js';
 import { inspectionRecord } from '../inspect/inspection-record.js';
 import { openInspection, readinessGate } from './inspection.js';
+import { verifyChecks } from './verify-checks.js';
 
 /** Check a bundle (a file, standard input, or a split bundle's parts) without writing anything but its audit event. */
 export async function verifyBundle(context: StationContext, request: VerifyRequest): Promise<VerifyResult> {
@@ -36,13 +37,7 @@ export async function verifyBundle(context: StationContext, request: VerifyReque
             const { payload: _payload, ...rest } = await checkBundle({
               bundlePath: request.bundlePath,
               source,
-              trusted,
-              limits: policy.limits,
-              requiredSigners: policy.requiredSigners,
-              clockSkewSeconds: policy.clockSkewSeconds,
-              // Name rules are import policy: verify reports what import would refuse, refuses nothing.
-              reportNames: policy.names,
-              now: request.now,
+              ...verifyChecks(trusted, policy, request.now),
               signal: request.signal,
               onProgress: withJobEta(JOB_PLANS.verify, request.onProgress),
               // Content inspection (issue #16): the scanner must be fit before any payload byte; then it sees every file in the pass.

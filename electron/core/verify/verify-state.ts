@@ -11,7 +11,7 @@ import { EntryRegistry } from '../bundle/entry-registry.js';
 import type { PortabilityRules } from '../bundle/path-rules.js';
 import { ProgressTracker } from '../jobs/progress-tracker.js';
 import { DEFAULT_LIMITS, type BundleLimits } from '../policy/limits.js';
-import type { LimitKind } from '../policy/policy-findings.js';
+import type { LimitKind, NameRefusalCode } from '../policy/policy-findings.js';
 import type { LayoutInspector } from '../oci/graph/layout-inspector.js';
 import { FileTally } from './file-results.js';
 import type { ParallelPayload } from './parallel/parallel-payload.js';
@@ -80,7 +80,7 @@ export interface VerifyState {
     largestFile: number;
     deepestPath: number;
     longestPathBytes: number;
-    structuralNameProblems: number;
+    structuralNameProblems: Record<NameRefusalCode, number>;
     /** Manifest paths refused (by the name rules) before their file was read. */
     refusedUnread: number;
     limitHits: Partial<Record<LimitKind, string>>;
@@ -137,7 +137,7 @@ export function createVerifyState(options: CheckBundleOptions, fileSize: number 
       largestFile: 0,
       deepestPath: 0,
       longestPathBytes: 0,
-      structuralNameProblems: 0,
+      structuralNameProblems: { UNSAFE_PATH: 0, DUPLICATE_ENTRY: 0 },
       refusedUnread: 0,
       limitHits: {},
       nameRules: options.portability ?? options.reportNames ?? null,
@@ -163,8 +163,8 @@ export function nameBreak(state: VerifyState, path: string): void {
 }
 
 /** A structural refusal of an entry's name: an unsafe path or a duplicate. */
-export function refuseName(state: VerifyState, code: 'UNSAFE_PATH' | 'DUPLICATE_ENTRY', detail: string, path: string, size: number | null): void {
-  state.observed.structuralNameProblems += 1;
+export function refuseName(state: VerifyState, code: NameRefusalCode, detail: string, path: string, size: number | null): void {
+  state.observed.structuralNameProblems[code] += 1;
   fileRow(state, path, size, 'refused-name', code);
   state.problems.add(code, detail, path);
 }

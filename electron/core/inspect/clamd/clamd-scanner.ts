@@ -9,7 +9,7 @@ import { AirlockError } from '../../errors.js';
 import type { FileScan, Scanner } from '../contract.js';
 import { type ClamdEndpoint, parseClamdAddress } from './address.js';
 import { ClamdUnavailableError, clamdCommand } from './connection.js';
-import { newestDatabase, readDatabaseHeaders } from './database-headers.js';
+import { newestDatabaseIn, readDatabaseHeaders, statusFromHeader } from './database-headers.js';
 import { SettledScan } from '../settled-scan.js';
 import { InstreamScan } from './instream.js';
 import { ageInDays, parseVersionReply } from './version.js';
@@ -92,16 +92,10 @@ export class ClamdScanner implements Scanner {
     const dir = this.options.databaseDir;
     if (dir === null)
       return { ...status, error: 'the signature database’s version and date are unknown: clamd names none and the policy names no databaseDir' };
-    const newest = newestDatabase(await readDatabaseHeaders(dir).catch(() => []));
+    const newest = await newestDatabaseIn(dir);
     if (newest === null)
       return { ...status, error: `the signature database’s version and date are unknown: clamd names none and ${dir} holds no .cvd/.cld/.cud file` };
-    return {
-      ...status,
-      databaseVersion: newest.version,
-      databaseDate: newest.builtAt.toISOString(),
-      databaseAgeDays: ageInDays(newest.builtAt, now),
-      databaseSource: 'database-header',
-    };
+    return { ...status, ...statusFromHeader(newest, now) };
   }
 
   begin(signal?: AbortSignal): Promise<FileScan> {

@@ -6,6 +6,8 @@
  */
 import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ScannerStatus } from '../../../../shared/inspection.js';
+import { ageInDays } from './version.js';
 
 export const DATABASE_HEADER_BYTES = 512;
 export const CONTAINER_EXTENSIONS = ['.cvd', '.cld', '.cud'] as const;
@@ -88,4 +90,22 @@ export function newestDatabase(headers: readonly DatabaseHeader[]): DatabaseHead
     if (newest === null || header.builtAt.getTime() > newest.builtAt.getTime()) newest = header;
   }
   return newest;
+}
+
+/** newestDatabase of the container headers in `dir`; a folder that cannot be read has none. */
+export async function newestDatabaseIn(dir: string): Promise<DatabaseHeader | null> {
+  return newestDatabase(await readDatabaseHeaders(dir).catch(() => []));
+}
+
+/** What a scanner's status says of its database when a container header speaks for it (clamd's VERSION named none, or a command scanner). */
+export function statusFromHeader(
+  header: DatabaseHeader,
+  now: Date,
+): Pick<ScannerStatus, 'databaseVersion' | 'databaseDate' | 'databaseAgeDays' | 'databaseSource'> {
+  return {
+    databaseVersion: header.version,
+    databaseDate: header.builtAt.toISOString(),
+    databaseAgeDays: ageInDays(header.builtAt, now),
+    databaseSource: 'database-header',
+  };
 }

@@ -1,6 +1,6 @@
 /**
  * The scout of verify's parallel payload pass (claim-book.ts): it reads the bundle's tar headers
- * ahead of the walk with positional reads, through a TarGuard of its own, skipping every entry's
+ * ahead of the walk with positional reads, through a TarGuard of its own (header-walk.ts), skipping every entry's
  * data it does not need, and claims the data of each large regular file under `TOP/data/`, so the
  * lanes can hash it while the walk reads on.
  *
@@ -11,10 +11,9 @@
  * an entry with exactly that data (ClaimBook.pass).
  */
 import { BLOCK } from '../../bundle/tar-block.js';
-import { TarGuard } from '../../bundle/tar-guard.js';
-import { PAYLOAD_DIR } from '../../bundle/format.js';
 import { readAt } from '../../crypto/range-hash.js';
 import type { ClaimBook } from './claim-book.js';
+import { TarHeaderWalk } from './header-walk.js';
 
 /** Below this a bundle is verified by the sequential pass: a worker thread costs more to start than it saves. */
 export const PARALLEL_MIN_BYTES = 64 << 20;
@@ -35,41 +34,28 @@ export async function scoutPayload(
   sizes: { claimMinBytes: number; scoutReadBytes?: number | undefined },
   signal?: AbortSignal,
 ): Promise<void> {
-  const guard = new TarGuard();
+  const walk = new TarHeaderWalk();
   const buffer = Buffer.allocUnsafe(sizes.scoutReadBytes ?? SCOUT_READ_BYTES);
-  let offset = 0;
-  let top: string | null = null;
   let readSinceClaim = 0;
   try {
-    while (!book.isClosed && !signal?.aborted && !guard.ended && readSinceClaim < GIVE_UP_BYTES) {
+    while (!book.isClosed && !signal?.aborted && !walk.ended && readSinceClaim < GIVE_UP_BYTES) {
       await book.roomAhead();
-      const bytes = await readAt(fd, buffer, buffer.length, offset);
+      const bytes = await readAt(fd, buffer, buffer.length, walk.offset);
       if (bytes === 0) break;
-      // A copy: the guard keeps pieces of meta headers across reads, and this buffer is read into again.
-      guard.write(Buffer.from(buffer.subarray(0, bytes)));
-      if (guard.failure) break;
-      offset += bytes;
+      const entries = walk.read(buffer.subarray(0, bytes));
+      if (walk.failed) break;
       readSinceClaim += bytes;
-      const entries = guard.entries.splice(0);
-      top ??= entries[0]?.path.split('/')[0] ?? null;
-      const pending = guard.pendingData;
+      const pending = walk.pendingData;
       if (pending > 0) {
         // Data goes on past what was read: it is the last entry's (the data before it was skipped after the previous read).
         const last = entries.at(-1);
-        const end = offset + pending;
-        if (
-          last &&
-          last.kind === 'file' &&
-          last.size >= sizes.claimMinBytes &&
-          last.path.startsWith(`${top}/${PAYLOAD_DIR}/`) &&
-          last.dataOffset + roundUp(last.size, BLOCK) === end
-        ) {
+        const end = walk.offset + pending;
+        if (last && walk.isPayloadFile(last) && last.size >= sizes.claimMinBytes && last.dataOffset + roundUp(last.size, BLOCK) === end) {
           if (book.offer(last.path, last.dataOffset, last.size, end)) readSinceClaim = 0;
         }
-        guard.skipData(pending);
-        offset = end;
+        walk.skipPendingData();
       }
-      book.scanned(offset);
+      book.scanned(walk.offset);
     }
   } finally {
     book.stopScout();

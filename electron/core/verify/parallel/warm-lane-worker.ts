@@ -20,8 +20,7 @@
  */
 import { closeSync, readSync } from 'node:fs';
 import { openRegularSync } from '../../fs/open-regular.js';
-import { PAYLOAD_DIR } from '../../bundle/format.js';
-import { TarGuard } from '../../bundle/tar-guard.js';
+import { TarHeaderWalk } from './header-walk.js';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../../workers/worker-script.js';
 import { CLAIM_MIN_BYTES, PARALLEL_MIN_BYTES } from './payload-scout.js';
@@ -85,33 +84,23 @@ export function dropWarmLaneWorker(): void {
  * The size of the bundle's first regular file under `TOP/data/`, from its tar header, or null (a
  * file under `minBytes`, not a file, no such entry within the first headers, or a header the
  * guard refuses: the walk reports that). Reads headers only: the data of every entry before it is
- * skipped (TarGuard.skipData), as the scout does (payload-scout.ts).
+ * skipped (header-walk.ts), as the scout does (payload-scout.ts).
  */
 function firstPayloadFileSize(bundlePath: string, minBytes: number): number | null {
   // Never a blocking open: this runs on the main thread before the CLI's SIGINT handler can act, and a FIFO without a writer held it for good.
   const { fd, stats } = openRegularSync(bundlePath);
   try {
     if (stats.size < minBytes) return null;
-    const guard = new TarGuard();
+    const walk = new TarHeaderWalk();
     const buffer = Buffer.allocUnsafe(PEEK_BYTES);
-    let offset = 0;
-    let top: string | null = null;
-    for (let reads = 0; reads < PEEK_READS && !guard.ended; reads += 1) {
-      const bytes = readSync(fd, buffer, 0, buffer.length, offset);
+    for (let reads = 0; reads < PEEK_READS && !walk.ended; reads += 1) {
+      const bytes = readSync(fd, buffer, 0, buffer.length, walk.offset);
       if (bytes === 0) return null;
-      // A copy: the guard may keep pieces of a header across reads, and this buffer is read into again.
-      guard.write(Buffer.from(buffer.subarray(0, bytes)));
-      if (guard.failure) return null;
-      offset += bytes;
-      for (const entry of guard.entries.splice(0)) {
-        top ??= entry.path.split('/')[0] ?? null;
-        if (entry.kind === 'file' && entry.path.startsWith(`${top}/${PAYLOAD_DIR}/`)) return entry.size;
-      }
-      const pending = guard.pendingData;
-      if (pending > 0) {
-        guard.skipData(pending);
-        offset += pending;
-      }
+      const entries = walk.read(buffer.subarray(0, bytes));
+      if (walk.failed) return null;
+      const first = entries.find((entry) => walk.isPayloadFile(entry));
+      if (first) return first.size;
+      walk.skipPendingData();
     }
     return null;
   } finally {

@@ -53,7 +53,7 @@ export async function checkBag(state: VerifyState): Promise<void> {
     const found = parsed.problem;
     if (found.code === 'LIMIT_EXCEEDED') limitHit(state, found.path === MANIFEST_NAME ? 'files' : 'paths', found.message);
     if (found.code === 'UNSAFE_PATH' || found.code === 'DUPLICATE_ENTRY') {
-      observed.structuralNameProblems += 1;
+      observed.structuralNameProblems[found.code] += 1;
       if (found.path !== undefined) fileRow(state, found.path, null, 'refused-name', found.code);
     }
     state.problems.failWith(found);

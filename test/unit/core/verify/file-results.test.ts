@@ -102,6 +102,27 @@ describe('per-file results', () => {
     expect(row(result.files.listed, 'data/A.txt')).toMatchObject({ outcome: 'refused-name', code: 'DUPLICATE_ENTRY', size: 4 });
   });
 
+  it('the policy summary names the code the refused files carry: DUPLICATE_ENTRY for a duplicate, UNSAFE_PATH once an unsafe path joins it', async () => {
+    const bag = await signedBag(signer, files);
+    const twin = await verify([...bag.tagEntries, ...bag.payloadEntries, { path: 'bag/data/A.txt', body: 'twin' }]);
+    expect(row(twin.files.listed, 'data/A.txt')).toMatchObject({ outcome: 'refused-name', code: 'DUPLICATE_ENTRY' });
+    expect(twin.problems.map((p) => p.code)).toContain('DUPLICATE_ENTRY');
+    expect(twin.problems.map((p) => p.code)).not.toContain('UNSAFE_PATH');
+    const names = twin.policy.findings.find((f) => f.check === 'file-names');
+    expect(names).toMatchObject({ outcome: 'fail', code: 'DUPLICATE_ENTRY', refusedBy: 'verify' });
+    expect(names?.detail).toMatch(/^1 entry has a duplicate path:/u);
+
+    const both = await verify([
+      ...bag.tagEntries,
+      ...bag.payloadEntries,
+      { path: 'bag/data/A.txt', body: 'twin' },
+      { path: 'bag/data/..\\..\\evil.txt', body: 'x' },
+    ]);
+    const mixed = both.policy.findings.find((f) => f.check === 'file-names');
+    expect(mixed).toMatchObject({ outcome: 'fail', code: 'UNSAFE_PATH' });
+    expect(mixed?.detail).toMatch(/^1 entry has an unsafe path and 1 entry has a duplicate path:/u);
+  });
+
   it('a file over the station limit is refused by limit', async () => {
     const bag = await signedBag(signer, files);
     const result = await verify([...bag.tagEntries, ...bag.payloadEntries], { limits: { ...DEFAULT_LIMITS, maxFileBytes: 7 } });
