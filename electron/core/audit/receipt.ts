@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { displayText } from '../../../shared/display-text.js';
 import { groupFingerprint } from '../../../shared/fingerprint.js';
 import { formatBytes } from '../../../shared/format.js';
 import type { BundleSigner } from '../crypto/bundle-signer.js';
@@ -179,9 +180,8 @@ async function receiptPdf(
 }
 
 function escapeHtml(text: string): string {
-  return text
-    .replace(/[&<>"']/gu, (c) => `&#${c.charCodeAt(0)};`)
-    .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // Controls, bidi marks and zero-width characters as visible escapes first (the shared rule), then HTML's own.
+  return displayText(text).replace(/[&<>"']/gu, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function mediaText(media: NonNullable<TransferReceipt['media']>): string {
