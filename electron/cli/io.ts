@@ -33,7 +33,9 @@ export function tidyLines(text: string): string {
  * sequence, a CR or a bidi control (lineText; exact on --json text, see shared/display-text.ts).
  */
 export function write(stream: Writable, text: string): void {
-  const tidy = lineText(tidyLines(text));
+  // lineText first: JavaScript's multiline `$` also matches before CR, U+2028 and U+2029, so tidying
+  // raw text would cut the spaces before one of them out of a --json value (and alter it).
+  const tidy = tidyLines(lineText(text));
   stream.write(tidy.endsWith('\n') ? tidy : `${tidy}\n`);
 }
 

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalJson, eventHash, filesDigest, GENESIS_HASH } from '../../../../electron/core/audit/audit-event.js';
 import { exportAuditLog, exportAuditLogToFile } from '../../../../electron/core/audit/audit-export.js';
 import { appendAuditEvent, auditFileRows, FILE_ROWS_PER_INSERT, listAuditEvents } from '../../../../electron/core/audit/audit-store.js';
+import { UNSAFE_ON_TERMINAL, hostileText } from '../../../helpers/hostile-text.js';
 import { renderReceiptHtml, writeReceipt, type TransferReceipt } from '../../../../electron/core/audit/receipt.js';
 import { openStationDb, type StationDb } from '../../../../electron/core/db/station-db.js';
 import { verifyDetachedSignature } from '../../../../electron/core/crypto/detached-signature.js';
@@ -153,6 +154,16 @@ describe('receipts', () => {
     const html = renderReceiptHtml({ ...receipt, bundle: { ...receipt.bundle, path: '/m/\u202Eexe.txt' } }, false);
     expect(html).not.toContain('\u202E');
     expect(html).toContain('\\u202e');
+  });
+
+  it('bidi-spoofed-names in the HTML receipt: marks, isolates, zero-width and tag characters in 500 seeded paths are shown, never acted on', () => {
+    for (let seed = 4600; seed < 4600 + 500; seed += 1) {
+      const path = `/m/${hostileText(seed)}`;
+      const html = renderReceiptHtml({ ...receipt, bundle: { ...receipt.bundle, path, name: hostileText(seed + 1) } }, false);
+      expect(UNSAFE_ON_TERMINAL.test(html), `seed ${seed}`).toBe(false);
+    }
+    const html = renderReceiptHtml({ ...receipt, bundle: { ...receipt.bundle, path: '/m/\u200fsha256\u061c:\u200bab' } }, false);
+    expect(html).toContain('/m/\\u200fsha256\\u061c:\\u200bab');
   });
 });
 
