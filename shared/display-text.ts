@@ -99,7 +99,10 @@ export function lineText(text: string): string {
   return text.replace(UNSAFE_IN_LINES, escapeUnits);
 }
 
-/** JSON for a terminal or a line-oriented file: `JSON.stringify`, with every unsafe character a `\u` escape. */
-export function jsonText(value: unknown): string {
-  return lineText(JSON.stringify(value));
+/**
+ * JSON for a terminal or a file the operator reads (--json, report.json, an audit export):
+ * `JSON.stringify`, with every unsafe character a `\u` escape; `space` indents as JSON.stringify's.
+ */
+export function jsonText(value: unknown, space?: number): string {
+  return lineText(JSON.stringify(value, null, space));
 }

@@ -7,8 +7,10 @@
  * - print no unsafe character on stdout or stderr, human or --json (a terminal shows both);
  * - keep the exact values in --json (they parse back to what the bundle holds);
  * - show two names that differ only by an invisible character as two different names.
+ * `airlock watch` is given the bundle and a broken one under inbox names that carry the same: its
+ * lines, `watch --status` and the report.json/outcome.json it leaves hold no raw unsafe character.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeResult, parseJson, type CliResult } from '../helpers/cli-runner.js';
@@ -17,6 +19,7 @@ import { UNSAFE_ON_TERMINAL } from '../helpers/hostile-text.js';
 import { makeSigner, tarOf, type BagPayloadFile, type TestSigner } from '../helpers/hostile-tar.js';
 import { createStation, type TestStation } from '../helpers/station.js';
 import { useTempDirs } from '../helpers/temp-dirs.js';
+import { readStatusFiles, startWatch, stopWatch, waitUntil } from '../helpers/watch-process.js';
 
 const makeTemp = useTempDirs();
 
@@ -129,4 +132,62 @@ describe('terminal-escape-injection: verify, import, audit', () => {
     expectSafeOnTerminal(json);
     expect(parseJson<Report>(json).problems.map((p) => p.code)).toContain('SIGNER_UNTRUSTED');
   });
+
+  it('watch: inbox names with escapes and bidi, its lines, --status and the report.json it leaves', async () => {
+    const root = await makeTemp('airlock-termesc-watch-');
+    const watcher = await createStation(root);
+    const pub = join(root, 'signer.asc');
+    await writeFile(pub, signer.publicKey.armor());
+    expect((await watcher.run(['keys', 'trust', pub, '--fingerprint', signer.trusted.fingerprint])).code).toBe(0);
+    const inbox = join(root, 'inbox');
+    const dest = join(root, 'dest');
+    await mkdir(inbox);
+    await mkdir(dest);
+    // A control character in an inbox name: the entry is refused as it is (INBOX_ENTRY_REFUSED);
+    // invisible and bidi characters only: the bundle is verified and imported, the broken one refused.
+    const bundles = ['in\u001b]0;pwned\u0007\u202egpj.airlock.tar', 'in\u200b\u2060visible.airlock.tar'];
+    const broken = 'broken\u200b\u202e.airlock.tar';
+    for (const name of bundles) await writeFile(join(inbox, name), await readFile(bundlePath));
+    await writeFile(join(inbox, broken), 'not a tar archive\n');
+    for (const name of [...bundles, broken]) await writeFile(join(inbox, `${name}.done`), '');
+    const watch = startWatch(watcher.home, inbox, dest);
+    const SETTLED = new Set(['accepted', 'quarantine', 'refused']);
+    try {
+      await waitUntil(
+        'every inbox entry decided',
+        async () => {
+          const left = (await readdir(inbox)).filter((n) => !n.startsWith('.') && !SETTLED.has(n));
+          const counts = (await readStatusFiles(watcher.home))[0]?.counts;
+          return left.length === 0 && counts !== undefined && counts.queued === 0 && counts.arriving === 0;
+        },
+        120_000,
+      );
+    } finally {
+      await stopWatch(watch);
+    }
+    expectSafeOnTerminal({ code: 0, stdout: watch.stdout(), stderr: watch.stderr() });
+    expect(watch.stdout()).toContain('in\\u001b]0;pwned\\u0007\\u202egpj.airlock.tar');
+    expect(watch.stdout()).toContain('in\\u200b\\u2060visible.airlock.tar');
+    const status = await watcher.run(['watch', '--status']);
+    expectSafeOnTerminal(status);
+    const statusJson = await watcher.run(['watch', '--status', '--json']);
+    expectSafeOnTerminal(statusJson);
+    const recent = parseJson<{ watchers: Array<{ recent: Array<{ name: string }> }> }>(statusJson).watchers[0]?.recent.map((r) => r.name) ?? [];
+    expect(recent).toContain(bundles[0]);
+    expect(recent).toContain(broken);
+    // The reports beside each decided entry: readable with cat, exact with a JSON parser.
+    let reports = 0;
+    for (const sub of ['accepted', 'quarantine', 'refused']) {
+      for (const folder of await readdir(join(inbox, sub)).catch(() => [] as string[])) {
+        for (const file of ['report.json', 'outcome.json']) {
+          const text = await readFile(join(inbox, sub, folder, file), 'utf8').catch(() => null);
+          if (text === null) continue;
+          reports += 1;
+          expect(UNSAFE_ON_TERMINAL.test(text), `${sub}/${JSON.stringify(folder)}/${file}`).toBe(false);
+          expect(() => JSON.parse(text) as unknown).not.toThrow();
+        }
+      }
+    }
+    expect(reports).toBeGreaterThan(0);
+  }, 180_000);
 });
