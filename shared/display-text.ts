@@ -46,6 +46,10 @@ const IN_LINES_SOURCE = UNSAFE_SOURCE.replace('\\u{0000}-\\u{001f}', '\\u{0000}-
 const UNSAFE_IN_LINES_ONE = new RegExp(IN_LINES_SOURCE, 'u');
 const UNSAFE_IN_LINES = new RegExp(IN_LINES_SOURCE, 'gu');
 
+/** Printable ASCII only (and LF, tab for lines): nothing to escape, told by a simpler class than the one above. */
+const PLAIN = /^[\u0020-\u007e]*$/u;
+const PLAIN_LINES = /^[\n\t\u0020-\u007e]*$/u;
+
 /** Whether `cp` is never shown as itself. */
 export function isUnsafeCodePoint(cp: number): boolean {
   // Printable ASCII first: most of every name and value.
@@ -77,7 +81,7 @@ function escapeForDisplay(char: string): string {
  * it again changes nothing (lines built from values already escaped are safe to pass through).
  */
 export function displayText(text: string): string {
-  if (!UNSAFE_ONE.test(text)) return text;
+  if (PLAIN.test(text) || !UNSAFE_ONE.test(text)) return text;
   return text.replace(UNSAFE_ALL, escapeForDisplay);
 }
 
@@ -95,7 +99,7 @@ function escapeUnits(char: string): string {
  * parses back to the same character, so the value travels faithfully and no terminal acts on it.
  */
 export function lineText(text: string): string {
-  if (!UNSAFE_IN_LINES_ONE.test(text)) return text;
+  if (PLAIN_LINES.test(text) || !UNSAFE_IN_LINES_ONE.test(text)) return text;
   return text.replace(UNSAFE_IN_LINES, escapeUnits);
 }
 
