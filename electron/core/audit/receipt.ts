@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { displayText } from '../../../shared/display-text.js';
+import { displayText, jsonText } from '../../../shared/display-text.js';
 import { groupFingerprint } from '../../../shared/fingerprint.js';
 import { formatBytes } from '../../../shared/format.js';
 import type { BundleSigner } from '../crypto/bundle-signer.js';
@@ -118,7 +118,8 @@ export async function writeReceipt(
   // First finish a receipt set a killed run left half published, then clear its dead temps.
   await recoverInterruptedSets(dir);
   await sweepDeadTemps(dir, (final) => final.includes('-receipt'));
-  const json = `${JSON.stringify(receipt, null, 2)}\n`;
+  // The exact values, with nothing a terminal or viewer acts on raw (shared rule): the operator reads it with cat.
+  const json = `${jsonText(receipt, 2)}\n`;
   const signature = signer ? await signer.sign(Buffer.from(json, 'utf8')) : null;
   const stem = join(dir, `${options.fileStem ?? receipt.bundle.name}.${receipt.kind}-receipt`);
   const pdf = await receiptPdf(receipt, json, signature, options);

@@ -35,6 +35,21 @@ async function collect(format: 'csv' | 'json'): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+describe('audit export: terminal-escape-injection', () => {
+  it('the JSON export keeps 200 seeded hostile names exact and holds nothing raw a terminal acts on', async () => {
+    for (let seed = 6100; seed < 6100 + 200; seed += 1) {
+      const name = hostileText(seed);
+      appendAuditEvent(db, identity, { type: 'verify', outcome: 'ok', bundleName: name, details: { note: hostileText(seed + 1) } });
+    }
+    const text = await collect('json');
+    expect(UNSAFE_ON_TERMINAL.test(text)).toBe(false);
+    const parsed = JSON.parse(text) as { events: Array<{ bundleName: string }> };
+    // As the log holds them (SQLite keeps UTF-8: a lone surrogate is stored as U+FFFD).
+    const stored = listAuditEvents(db, { limit: 1000 }).map((e) => e.bundleName);
+    expect(parsed.events.map((e) => e.bundleName)).toEqual(stored.reverse());
+  });
+});
+
 describe('audit events', () => {
   it('canonical JSON sorts keys at every level and drops undefined', () => {
     expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[1,{"y":2,"z":1}]},"b":1}');
@@ -148,6 +163,15 @@ describe('receipts', () => {
     expect(html).not.toContain('<script>');
     expect(html).toContain('&#60;script&#62;');
     expect(html).toContain("default-src 'none'");
+  });
+
+  it('terminal-escape-injection in the receipt JSON: hostile names are exact when parsed, nothing raw a terminal acts on', async () => {
+    const name = 'b\u001b]0;pwned\u0007\u009b2J\u202e\u200b\u2028';
+    const hostile = { ...receipt, bundle: { ...receipt.bundle, path: `/media/${name}` }, signers: [{ fingerprint: 'A'.repeat(40), userIds: [name] }] };
+    const written = await writeReceipt(dir, hostile, null);
+    const json = await readFile(written.json, 'utf8');
+    expect(UNSAFE_ON_TERMINAL.test(json), json).toBe(false);
+    expect(JSON.parse(json)).toEqual(hostile);
   });
 
   it('escapes control and bidi characters in the HTML rendering', () => {
