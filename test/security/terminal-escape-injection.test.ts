@@ -9,6 +9,8 @@
  * - show two names that differ only by an invisible character as two different names.
  * `airlock watch` is given the bundle and a broken one under inbox names that carry the same: its
  * lines, `watch --status` and the report.json/outcome.json it leaves hold no raw unsafe character.
+ * A bundle held by the type policy (an .exe whose name hides a zero-width space): `quarantine list`
+ * and `show`, human and --json, and the kept report.json.
  */
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -190,4 +192,44 @@ describe('terminal-escape-injection: verify, import, audit', () => {
     }
     expect(reports).toBeGreaterThan(0);
   }, 180_000);
+
+  it('quarantine: a bundle held for a hidden .exe; list, show and the kept report.json', async () => {
+    const root = await makeTemp('airlock-termesc-q-');
+    const q = await createStation(root);
+    const pub = join(root, 'signer.asc');
+    await writeFile(pub, signer.publicKey.armor());
+    expect((await q.run(['keys', 'trust', pub, '--fingerprint', signer.trusted.fingerprint])).code).toBe(0);
+    await writeFile(join(q.home, 'policy.json'), JSON.stringify({ inspect: { types: { denyExtensions: ['exe'] } } }));
+    const exe = 'data/in\u200bvoice\u2060.pdf\u{e0020}.exe';
+    const bag = await resignedBag(signer, [{ path: exe, content: 'MZ not really\n' }, ...NAMES.slice(0, 2).map((path) => ({ path, content: 'x\n' }))], {
+      name: 'held-text',
+    });
+    const held = join(root, 'held-text.airlock.tar');
+    await writeFile(held, tarOf([...bag.tagEntries, ...bag.payloadEntries]));
+    const imported = await q.run(['import', held, '--dest', await makeTemp('airlock-termesc-q-dest-')]);
+    expect(imported.code, describeResult(imported)).toBe(1);
+    expectSafeOnTerminal(imported);
+    const list = await q.run(['quarantine', 'list', '--json']);
+    expectSafeOnTerminal(list);
+    const entries = parseJson<{ entries: Array<{ id: string }> }>(list).entries;
+    expect(entries).toHaveLength(1);
+    const id = entries[0]?.id ?? '';
+    expectSafeOnTerminal(await q.run(['quarantine', 'list']));
+    const show = await q.run(['quarantine', 'show', id]);
+    expectSafeOnTerminal(show);
+    expect(show.stdout).toContain('data/in\\u200bvoice\\u2060.pdf\\u{e0020}.exe');
+    const showJson = await q.run(['quarantine', 'show', id, '--json']);
+    expectSafeOnTerminal(showJson);
+    expect(JSON.stringify(parseJson(showJson))).toContain(JSON.stringify(exe).slice(1, -1));
+    let reports = 0;
+    for (const folder of await readdir(join(q.home, 'quarantine')).catch(() => [] as string[])) {
+      for (const file of ['report.json', 'entry.json']) {
+        const text = await readFile(join(q.home, 'quarantine', folder, file), 'utf8').catch(() => null);
+        if (text === null) continue;
+        reports += 1;
+        expect(UNSAFE_ON_TERMINAL.test(text), `${folder}/${file}`).toBe(false);
+      }
+    }
+    expect(reports).toBe(2);
+  }, 120_000);
 });
