@@ -85,6 +85,16 @@ export function displayText(text: string): string {
   return text.replace(UNSAFE_ALL, escapeForDisplay);
 }
 
+/**
+ * A name this station makes from untrusted text (a receipt's file name from a file on a medium):
+ * every unsafe character replaced by `_`, so no file the station writes has a name that reorders
+ * or hides itself in a listing. Not for display (the replacement loses what was there).
+ */
+export function fileNameText(text: string): string {
+  if (PLAIN.test(text) || !UNSAFE_ONE.test(text)) return text;
+  return text.replace(UNSAFE_ALL, '_');
+}
+
 /** JSON's own escape of one UTF-16 unit (a character beyond the BMP as its two halves). */
 function escapeUnits(char: string): string {
   let out = '';

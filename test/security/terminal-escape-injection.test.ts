@@ -124,6 +124,21 @@ describe('terminal-escape-injection: verify, import, audit', () => {
     expect(events.find((e) => e.type === 'key-trust')?.details.userIds).toEqual([SIGNER_NAME]);
   });
 
+  it('media verify of a folder holding the bundle (its name hiding a bidi override): human and --json', async () => {
+    const medium = await makeTemp('airlock-termesc-medium-');
+    await writeFile(join(medium, 'held\u202egpj.airlock.tar'), await readFile(bundlePath));
+    const human = await station.run(['media', 'verify', medium]);
+    expectSafeOnTerminal(human);
+    expect(human.stdout + human.stderr).toContain('\\u202egpj');
+    const json = await station.run(['media', 'verify', medium, '--json']);
+    expectSafeOnTerminal(json);
+    expect(JSON.stringify(parseJson(json))).toContain('held\u202egpj.airlock.tar');
+    // The receipts it wrote are named after the file, with the override made inert.
+    const receipts = await readdir(join(station.home, 'receipts'));
+    expect(receipts.some((n) => n.startsWith('held_gpj.media-verify-receipt'))).toBe(true);
+    expect(receipts.filter((n) => UNSAFE_ON_TERMINAL.test(n))).toEqual([]);
+  });
+
   it('an unknown signer: the refusal names its user ID escaped, human and --json', async () => {
     const other = await createStation(await makeTemp('airlock-termesc-other-'));
     const human = await other.run(['verify', bundlePath]);

@@ -5,7 +5,7 @@
  * and zero-width names (shown, not hidden), and --json kept exact.
  */
 import { describe, expect, it } from 'vitest';
-import { displayText, escapeCodePoint, hasUnsafeText, isUnsafeCodePoint, jsonText, lineText } from '../../../shared/display-text.js';
+import { displayText, escapeCodePoint, fileNameText, hasUnsafeText, isUnsafeCodePoint, jsonText, lineText } from '../../../shared/display-text.js';
 import { HOSTILE_ATOMS, hostileText, UNSAFE_IN_VALUE, UNSAFE_ON_TERMINAL } from '../../helpers/hostile-text.js';
 
 const SEEDS = Array.from({ length: 2000 }, (_, i) => 9100 + i);
@@ -80,5 +80,13 @@ describe('lineText and jsonText: the last guard of a line sink, exact on JSON', 
     }
     expect(lineText('a\tb\nc\u001b[2Jd\u009b')).toBe('a\tb\nc\\u001b[2Jd\\u009b');
     expect(lineText('tag\u{e0041}')).toBe('tag\\udb40\\udc41');
+  });
+});
+
+describe('fileNameText: names the station makes from untrusted text', () => {
+  it('replaces every unsafe character by _ in 500 seeded strings and keeps honest names', () => {
+    for (let seed = 9700; seed < 9700 + 500; seed += 1) expect(UNSAFE_IN_VALUE.test(fileNameText(hostileText(seed))), `seed ${seed}`).toBe(false);
+    expect(fileNameText('held\u202egpj')).toBe('held_gpj');
+    expect(fileNameText('Übersicht 文件 \u{1f600}')).toBe('Übersicht 文件 \u{1f600}');
   });
 });
