@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { AirlockError, errnoOf, Station, toAirlockError } from '../core/index.js';
+import { displayText, jsonText, lineText } from '../../shared/display-text.js';
 import { exitCodeForError, type ExitCode } from '../../shared/exit-codes.js';
 import type { CliIo } from './io.js';
 import { cliNextStep } from './next-step.js';
@@ -38,12 +39,13 @@ export interface CommandContext {
 
 /** The error on stderr (with its next step), and as JSON on stdout when asked; returns the exit code. */
 export function reportFailure(io: CliIo, error: AirlockError, json: boolean, verbose: boolean): number {
-  if (json) io.stdout.write(`${JSON.stringify({ ok: false, error: { ...error.toInfo(), next: cliNextStep(error) } })}\n`);
+  if (json) io.stdout.write(`${jsonText({ ok: false, error: { ...error.toInfo(), next: cliNextStep(error) } })}\n`);
   io.stderr.write(renderError(error));
   if (verbose || (error.code === 'INTERNAL' && io.env.AIRLOCK_DEBUG)) {
     const cause = error.cause instanceof Error ? error.cause : null;
-    if (cause) io.stderr.write(`  cause: ${cause.message}\n`);
-    if (error.code === 'INTERNAL') io.stderr.write(`${String((cause ?? error).stack)}\n`);
+    // The cause's message can quote a file name or a server's reply: hostile text like any other.
+    if (cause) io.stderr.write(`  cause: ${displayText(cause.message)}\n`);
+    if (error.code === 'INTERNAL') io.stderr.write(`${lineText(String((cause ?? error).stack))}\n`);
   }
   return exitCodeForError(error.code);
 }

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
+import { lineText } from '../../shared/display-text.js';
 import { AirlockError } from '../core/index.js';
 
 /** Everything the CLI touches of its process, injectable so tests run it in-process. */
@@ -26,8 +27,15 @@ export function tidyLines(text: string): string {
   return text.replace(/[ \t]+$/gmu, '');
 }
 
+/**
+ * One or more lines to stdout or stderr. The last guard against hostile text: a value the
+ * command forgot to pass through displayText still cannot reach the terminal as an escape
+ * sequence, a CR or a bidi control (lineText; exact on --json text, see shared/display-text.ts).
+ */
 export function write(stream: Writable, text: string): void {
-  const tidy = tidyLines(text);
+  // lineText first: JavaScript's multiline `$` also matches before CR, U+2028 and U+2029, so tidying
+  // raw text would cut the spaces before one of them out of a --json value (and alter it).
+  const tidy = tidyLines(lineText(text));
   stream.write(tidy.endsWith('\n') ? tidy : `${tidy}\n`);
 }
 

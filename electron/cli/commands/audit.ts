@@ -82,7 +82,7 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
               `INTACT  ${plural(result.events, 'event')}, ${plural(result.checkpoints, 'signed checkpoint')}${result.lastCheckpointSeq !== null ? ` (latest covers #${result.lastCheckpointSeq})` : ''}`,
             );
           else write(io.stdout, displayText(`BROKEN at event #${result.firstBroken?.seq ?? '?'}: ${result.firstBroken?.reason ?? ''}`));
-          for (const note of result.notes) write(io.stdout, `  note: ${note}`);
+          for (const note of result.notes) write(io.stdout, displayText(`  note: ${note}`));
         }
         return result.ok ? EXIT.OK : EXIT.REJECTED;
       });

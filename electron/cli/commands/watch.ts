@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { realpath } from 'node:fs/promises';
 import { EXIT } from '../../../shared/exit-codes.js';
-import { displayText } from '../../../shared/display-text.js';
+import { displayText, jsonText } from '../../../shared/display-text.js';
 import { plural } from '../../../shared/format.js';
 import type { WatchBundleRecord, WatchStatus } from '../../../shared/watch.js';
 import { AirlockError } from '../../core/index.js';
@@ -95,7 +95,7 @@ async function showStatus(all: WatchStatus[], inbox: string | undefined, json: b
     if (statuses.length === 0) throw new AirlockError('NOT_FOUND', `No watcher of this station has watched ${inbox}.`, { path: inbox });
   }
   if (json) {
-    out.write(`${JSON.stringify({ ok: true, watchers: statuses })}\n`);
+    out.write(`${jsonText({ ok: true, watchers: statuses })}\n`);
     return EXIT.OK;
   }
   if (statuses.length === 0) out.write('No watcher has run for this station.\n');

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { jsonText } from '../../../shared/display-text.js';
 import { createWriteStream } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -106,10 +107,10 @@ export async function exportAuditLog(db: StationDb, format: AuditExportFormat, o
     await put(out, '{"format":"airlock-audit-export","version":1,"events":[');
     for (const event of iterateAuditEvents(db)) {
       const fileRows = event.filesDigest === null ? [] : auditFileRows(db, event.seq);
-      await put(out, `${events === 0 ? '\n' : ',\n'}${JSON.stringify({ ...event, fileRows })}`);
+      await put(out, `${events === 0 ? '\n' : ',\n'}${jsonText({ ...event, fileRows })}`);
       events += 1;
     }
-    await put(out, `\n],"checkpoints":${JSON.stringify(checkpoints)}}\n`);
+    await put(out, `\n],"checkpoints":${jsonText(checkpoints)}}\n`);
   }
   return { events, checkpoints: checkpoints.length };
 }

@@ -4,6 +4,7 @@
  * officer files it beside that bundle's export receipt. A refused bundle gets one too: a failed
  * check is exactly what goes into the paper file.
  */
+import { fileNameText } from '../../../shared/display-text.js';
 import { basename } from 'node:path';
 import type { VerifyResult, PolicyFinding } from '../../../shared/results.js';
 import { BUNDLE_SUFFIX } from '../bundle/format.js';
@@ -28,12 +29,13 @@ export const MEDIA_VERIFY_CHECKS = {
 /**
  * The receipt's file name stem: the file's own name on the medium less its suffix (a name the
  * medium's file system already holds, so never a path), not the bundle's declared name, which a
- * refused bundle may make anything.
+ * refused bundle may make anything. Control, bidi and invisible characters become `_`
+ * (fileNameText): the station writes no file whose name reorders or hides itself in a listing.
  */
 export function mediaVerifyReceiptName(item: MediaVerifyItem): string {
   const file = basename(item.file);
-  if (item.kind === 'split') return parseIndexFileName(file) ?? file;
-  return file.endsWith(BUNDLE_SUFFIX) ? file.slice(0, -BUNDLE_SUFFIX.length) || file : file;
+  if (item.kind === 'split') return fileNameText(parseIndexFileName(file) ?? file);
+  return fileNameText(file.endsWith(BUNDLE_SUFFIX) ? file.slice(0, -BUNDLE_SUFFIX.length) || file : file);
 }
 
 /** The facts of one item's receipt; the station, operator, times and audit anchor are added by buildTransferReceipt. */

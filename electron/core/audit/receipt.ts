@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { displayText, jsonText } from '../../../shared/display-text.js';
 import { groupFingerprint } from '../../../shared/fingerprint.js';
 import { formatBytes } from '../../../shared/format.js';
 import type { BundleSigner } from '../crypto/bundle-signer.js';
@@ -117,7 +118,8 @@ export async function writeReceipt(
   // First finish a receipt set a killed run left half published, then clear its dead temps.
   await recoverInterruptedSets(dir);
   await sweepDeadTemps(dir, (final) => final.includes('-receipt'));
-  const json = `${JSON.stringify(receipt, null, 2)}\n`;
+  // The exact values, with nothing a terminal or viewer acts on raw (shared rule): the operator reads it with cat.
+  const json = `${jsonText(receipt, 2)}\n`;
   const signature = signer ? await signer.sign(Buffer.from(json, 'utf8')) : null;
   const stem = join(dir, `${options.fileStem ?? receipt.bundle.name}.${receipt.kind}-receipt`);
   const pdf = await receiptPdf(receipt, json, signature, options);
@@ -179,9 +181,8 @@ async function receiptPdf(
 }
 
 function escapeHtml(text: string): string {
-  return text
-    .replace(/[&<>"']/gu, (c) => `&#${c.charCodeAt(0)};`)
-    .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // Controls, bidi marks and zero-width characters as visible escapes first (the shared rule), then HTML's own.
+  return displayText(text).replace(/[&<>"']/gu, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function mediaText(media: NonNullable<TransferReceipt['media']>): string {

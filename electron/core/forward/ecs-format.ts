@@ -7,6 +7,7 @@
  * `\u` escapes, which parse back to the same text, so no raw line break or display trick ever
  * reaches the file and one object is always one line.
  */
+import { jsonText } from '../../../shared/display-text.js';
 import type { AuditEvent } from '../audit/audit-event.js';
 import { channelOf, summaryLine } from './event-fields.js';
 
@@ -117,11 +118,10 @@ export function toEcsDocument(event: AuditEvent): Record<string, unknown> {
   };
 }
 
-/** Characters JSON.stringify leaves raw that must not reach a line-oriented file or a terminal as such. */
-const RAW_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
-
-/** One line (with its `\n`): the document as JSON, with the characters above as `\u` escapes. */
+/**
+ * One line (with its `\n`): the document as JSON, with every character the shared rule calls unsafe
+ * (controls, bidi, zero-width, line separators: shared/display-text.ts) as a `\u` escape.
+ */
 export function formatEcsLine(event: AuditEvent): string {
-  const json = JSON.stringify(toEcsDocument(event)).replace(RAW_UNSAFE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return `${json}\n`;
+  return `${jsonText(toEcsDocument(event))}\n`;
 }

@@ -10,6 +10,7 @@
  * and the escaped text still says unambiguously what the name was. Every value is bounded, so a
  * message stays under 4 KiB (rsyslog's default limit is 8 KiB) whatever the event holds.
  */
+import { escapeCodePoint, isUnsafeCodePoint } from '../../../shared/display-text.js';
 import type { AuditEvent } from '../audit/audit-event.js';
 import { channelOf, severityOf, summaryLine } from './event-fields.js';
 
@@ -32,8 +33,6 @@ export interface SyslogFormatOptions {
   procId?: string | undefined;
 }
 
-/** Control (C0, DEL, C1), bidi and lone-surrogate characters, and the backslash that marks our own escapes. */
-const NEEDS_ESCAPE = /[\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]/u;
 /** Printable ASCII but the backslash: nothing to escape (`"` and `]` are the SD layer's business). */
 const SAFE_ASCII_RUN = /^[ -[\]-~]*$/u;
 
@@ -48,8 +47,13 @@ function escapeChar(char: string): string {
     case '\t':
       return '\\t';
     default:
-      return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+      return escapeCodePoint(char.codePointAt(0) ?? 0);
   }
+}
+
+/** The shared rule's unsafe characters (controls, bidi, zero-width, lone surrogates: shared/display-text.ts), and the backslash that marks our own escapes. */
+function needsEscape(char: string): boolean {
+  return char === '\\' || isUnsafeCodePoint(char.codePointAt(0) ?? 0);
 }
 
 /**
@@ -64,7 +68,7 @@ export function safeText(text: string, maxBytes: number): string {
   // Where to cut if the whole does not fit: the last point that leaves room for the mark.
   let cut = -1;
   for (const char of text) {
-    const piece = NEEDS_ESCAPE.test(char) ? escapeChar(char) : char;
+    const piece = needsEscape(char) ? escapeChar(char) : char;
     const size = Buffer.byteLength(piece);
     if (cut < 0 && bytes + size > maxBytes - 3) cut = out.length;
     if (bytes + size > maxBytes) return `${out.slice(0, cut)}…`;

@@ -4,6 +4,7 @@
  * bytes are counted first and a quarantine without room for them is NO_SPACE before a byte is
  * written; a disk that fills anyway (another writer) ends in NO_SPACE with the temp folder gone.
  */
+import { jsonText } from '../../../shared/display-text.js';
 import { constants } from 'node:fs';
 import { copyFile, mkdir, open, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -98,9 +99,9 @@ export async function keepBundle(store: QuarantineStore, request: KeepRequest, d
       releases: [],
       releasedTo: null,
     };
-    await writeSynced(join(temp, REPORT_FILE), `${JSON.stringify(request.report, null, 2)}\n`);
+    await writeSynced(join(temp, REPORT_FILE), `${jsonText(request.report, 2)}\n`);
     // entry.json last: a folder without it is never an entry.
-    await writeSynced(join(temp, ENTRY_FILE), `${JSON.stringify(entry, null, 2)}\n`);
+    await writeSynced(join(temp, ENTRY_FILE), `${jsonText(entry, 2)}\n`);
     await fsyncDirectory(temp);
     const path = await store.publish(temp, id);
     return { id, path, entry };

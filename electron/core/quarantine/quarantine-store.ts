@@ -13,6 +13,7 @@
  * parent fsynced (keep-bundle.ts). A folder that does not carry a readable entry.json is not an
  * entry. Leftover temp folders of dead processes are swept on every list and keep.
  */
+import { jsonText } from '../../../shared/display-text.js';
 import { lstat, mkdir, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { QuarantineEntry } from '../../../shared/inspection.js';
@@ -90,12 +91,12 @@ export class QuarantineStore {
 
   /** Replace entry.json atomically (temp, fsync, rename, fsync the folder): a kill leaves the old or the new state. */
   async write(entry: QuarantineEntry): Promise<void> {
-    await writeFileDurably(join(this.dirOf(entry.id), ENTRY_FILE), `${JSON.stringify(entry, null, 2)}\n`, 0o600);
+    await writeFileDurably(join(this.dirOf(entry.id), ENTRY_FILE), `${jsonText(entry, 2)}\n`, 0o600);
   }
 
   /** A small JSON file in the entry's folder, written atomically. */
   async writeJson(id: string, file: string, value: unknown): Promise<void> {
-    await writeFileDurably(join(this.dirOf(id), file), `${JSON.stringify(value, null, 2)}\n`, 0o600);
+    await writeFileDurably(join(this.dirOf(id), file), `${jsonText(value, 2)}\n`, 0o600);
   }
 
   /**
@@ -104,7 +105,7 @@ export class QuarantineStore {
    */
   async createJson(id: string, file: string, value: unknown): Promise<void> {
     const final = join(this.dirOf(id), file);
-    const temp = await writeTempDurably(final, `${JSON.stringify(value, null, 2)}\n`, 0o600);
+    const temp = await writeTempDurably(final, `${jsonText(value, 2)}\n`, 0o600);
     try {
       await publishWithoutOverwrite(temp, final);
     } catch (error) {

@@ -6,28 +6,10 @@
  * marks are cut to two; a value longer than `max` characters ends in an ellipsis that says how much
  * was left out (the whole value is in the embedded JSON receipt and the audit log).
  */
+import { escapeCodePoint, isUnsafeCodePoint } from '../../../shared/display-text.js';
 
-/** Characters that reorder, hide or break lines (controls, bidi, zero-width, fillers, variation selectors): never drawn as themselves. */
-const INVISIBLE_RANGES: ReadonlyArray<readonly [number, number]> = [
-  [0x0000, 0x001f],
-  [0x007f, 0x009f],
-  [0x00ad, 0x00ad],
-  [0x061c, 0x061c],
-  [0x115f, 0x1160],
-  [0x180e, 0x180e],
-  [0x200b, 0x200f],
-  [0x2028, 0x202e],
-  [0x2060, 0x206f],
-  [0x3164, 0x3164],
-  [0xfe00, 0xfe0f],
-  [0xfeff, 0xfeff],
-  [0xfff9, 0xfffb],
-  [0xe0000, 0xe007f],
-];
-
-function invisible(cp: number): boolean {
-  return INVISIBLE_RANGES.some(([lo, hi]) => cp >= lo && cp <= hi);
-}
+/** Characters that reorder, hide or break lines: the shared rule's (shared/display-text.ts), never drawn as themselves. */
+const invisible = isUnsafeCodePoint;
 
 const COMBINING = /\p{M}/u;
 /** Combining marks allowed on one base character (accents, Vietnamese); more are escaped (Zalgo text). */
@@ -35,9 +17,7 @@ const MAX_MARKS = 2;
 
 export type GlyphCheck = (codePoint: number) => boolean;
 
-export function escapeCodePoint(cp: number): string {
-  return cp > 0xffff ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, '0')}`;
-}
+export { escapeCodePoint };
 
 /** The visible, bounded form of `value`: at most `max` characters of output, then "… (+N)". */
 export function safeText(value: string, hasGlyph: GlyphCheck, max = 400): string {

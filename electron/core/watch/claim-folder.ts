@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { jsonText } from '../../../shared/display-text.js';
 import { lstat, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WatchBundleRecord } from '../../../shared/watch.js';
@@ -143,8 +144,8 @@ async function readJson<T>(path: string): Promise<T | null> {
 
 /** Step 4: the report, then the outcome that decides where the folder goes. */
 export async function decide(claim: Claim, report: unknown, outcome: WatchBundleRecord): Promise<void> {
-  await writeFileDurably(join(claim.dir, REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`, 0o644);
-  await writeFileDurably(join(claim.dir, OUTCOME_FILE), `${JSON.stringify(outcome, null, 2)}\n`, 0o644);
+  await writeFileDurably(join(claim.dir, REPORT_FILE), `${jsonText(report, 2)}\n`, 0o644);
+  await writeFileDurably(join(claim.dir, OUTCOME_FILE), `${jsonText(outcome, 2)}\n`, 0o644);
 }
 
 /** The folder a decided claim ends in: unique per claim, named after the bundle so an operator finds it. */

@@ -1,4 +1,5 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
+import { jsonText } from '../../../shared/display-text.js';
 import { join } from 'node:path';
 import type { WatchBundleRecord } from '../../../shared/watch.js';
 import { errnoOf } from '../errors.js';
@@ -37,7 +38,7 @@ export async function refuseEntry(layout: InboxLayout, entry: InboxEntry, now: D
   };
   await writeFileDurably(
     join(dir, 'report.json'),
-    `${JSON.stringify({ ok: false, refused: { name: entry.name, nameHex: entry.raw.toString('hex'), type: entry.type, size: entry.size, reason } }, null, 2)}\n`,
+    `${jsonText({ ok: false, refused: { name: entry.name, nameHex: entry.raw.toString('hex'), type: entry.type, size: entry.size, reason } }, 2)}\n`,
   );
   try {
     await rename(Buffer.concat([Buffer.from(`${layout.inbox}/`), entry.raw]), join(dir, 'entry'));

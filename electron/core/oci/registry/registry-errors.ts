@@ -4,6 +4,7 @@
  * message, text from a machine Airlock does not control, is cut short and stripped of control
  * characters before it reaches a terminal or the audit log.
  */
+import { displayText } from '../../../../shared/display-text.js';
 import { AirlockError, isAbortError } from '../../errors.js';
 import type { ErrorCode } from '../../../../shared/errors.js';
 
@@ -16,7 +17,8 @@ const MAX_TEXT = 300;
 
 /** Printable, one line, bounded: registry text shown to the operator. */
 export function cleanRegistryText(text: string): string {
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/gu, ' ').trim();
+  // Line breaks in a server's prose read as spaces; every other unsafe character is shown as an escape (the shared rule).
+  const clean = displayText(text.replace(/[\r\n\t]+/gu, ' ')).trim();
   return clean.length > MAX_TEXT ? `${clean.slice(0, MAX_TEXT)}…` : clean;
 }
 

@@ -4,6 +4,7 @@
  * `oci:DIR[:TAG]` splits at the first colon after the transport, as skopeo does, so a layout
  * Airlock wrote (whose ref names are `repository:tag`) reads back as `oci:DIR:repository:tag`.
  */
+import { displayText } from '../../../../shared/display-text.js';
 import { AirlockError } from '../../errors.js';
 
 export type ImageReference =
@@ -27,7 +28,7 @@ function invalid(text: string, why: string): AirlockError {
 /** A reference quoted in a message: control characters shown as escapes, long ones cut. */
 export function printable(text: string): string {
   const cut = text.length > 200 ? `${text.slice(0, 200)}…` : text;
-  return cut.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return displayText(cut);
 }
 
 export function parseImageReference(text: string): ImageReference {

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalJson, eventHash, filesDigest, GENESIS_HASH } from '../../../../electron/core/audit/audit-event.js';
 import { exportAuditLog, exportAuditLogToFile } from '../../../../electron/core/audit/audit-export.js';
 import { appendAuditEvent, auditFileRows, FILE_ROWS_PER_INSERT, listAuditEvents } from '../../../../electron/core/audit/audit-store.js';
+import { UNSAFE_ON_TERMINAL, hostileText } from '../../../helpers/hostile-text.js';
 import { renderReceiptHtml, writeReceipt, type TransferReceipt } from '../../../../electron/core/audit/receipt.js';
 import { openStationDb, type StationDb } from '../../../../electron/core/db/station-db.js';
 import { verifyDetachedSignature } from '../../../../electron/core/crypto/detached-signature.js';
@@ -33,6 +34,21 @@ async function collect(format: 'csv' | 'json'): Promise<string> {
   out.end();
   return Buffer.concat(chunks).toString('utf8');
 }
+
+describe('audit export: terminal-escape-injection', () => {
+  it('the JSON export keeps 200 seeded hostile names exact and holds nothing raw a terminal acts on', async () => {
+    for (let seed = 6100; seed < 6100 + 200; seed += 1) {
+      const name = hostileText(seed);
+      appendAuditEvent(db, identity, { type: 'verify', outcome: 'ok', bundleName: name, details: { note: hostileText(seed + 1) } });
+    }
+    const text = await collect('json');
+    expect(UNSAFE_ON_TERMINAL.test(text)).toBe(false);
+    const parsed = JSON.parse(text) as { events: Array<{ bundleName: string }> };
+    // As the log holds them (SQLite keeps UTF-8: a lone surrogate is stored as U+FFFD).
+    const stored = listAuditEvents(db, { limit: 1000 }).map((e) => e.bundleName);
+    expect(parsed.events.map((e) => e.bundleName)).toEqual(stored.reverse());
+  });
+});
 
 describe('audit events', () => {
   it('canonical JSON sorts keys at every level and drops undefined', () => {
@@ -149,10 +165,29 @@ describe('receipts', () => {
     expect(html).toContain("default-src 'none'");
   });
 
+  it('terminal-escape-injection in the receipt JSON: hostile names are exact when parsed, nothing raw a terminal acts on', async () => {
+    const name = 'b\u001b]0;pwned\u0007\u009b2J\u202e\u200b\u2028';
+    const hostile = { ...receipt, bundle: { ...receipt.bundle, path: `/media/${name}` }, signers: [{ fingerprint: 'A'.repeat(40), userIds: [name] }] };
+    const written = await writeReceipt(dir, hostile, null);
+    const json = await readFile(written.json, 'utf8');
+    expect(UNSAFE_ON_TERMINAL.test(json), json).toBe(false);
+    expect(JSON.parse(json)).toEqual(hostile);
+  });
+
   it('escapes control and bidi characters in the HTML rendering', () => {
     const html = renderReceiptHtml({ ...receipt, bundle: { ...receipt.bundle, path: '/m/\u202Eexe.txt' } }, false);
     expect(html).not.toContain('\u202E');
     expect(html).toContain('\\u202e');
+  });
+
+  it('bidi-spoofed-names in the HTML receipt: marks, isolates, zero-width and tag characters in 500 seeded paths are shown, never acted on', () => {
+    for (let seed = 4600; seed < 4600 + 500; seed += 1) {
+      const path = `/m/${hostileText(seed)}`;
+      const html = renderReceiptHtml({ ...receipt, bundle: { ...receipt.bundle, path, name: hostileText(seed + 1) } }, false);
+      expect(UNSAFE_ON_TERMINAL.test(html), `seed ${seed}`).toBe(false);
+    }
+    const html = renderReceiptHtml({ ...receipt, bundle: { ...receipt.bundle, path: '/m/\u200fsha256\u061c:\u200bab' } }, false);
+    expect(html).toContain('/m/\\u200fsha256\\u061c:\\u200bab');
   });
 });
 

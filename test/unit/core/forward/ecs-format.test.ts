@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../../electron/core/audit/audit-event.js';
 import { formatEcsLine } from '../../../../electron/core/forward/ecs-format.js';
 import { unsafeCharIn } from '../../../helpers/forward-checks.js';
+import { hostileText, UNSAFE_IN_VALUE } from '../../../helpers/hostile-text.js';
 
 function event(overrides: Partial<AuditEvent> = {}): AuditEvent {
   return {
@@ -133,5 +134,16 @@ describe('ECS JSON lines', () => {
     expect(doc.user.name).toBe(name);
     expect(doc.airlock.details.note).toBe(name);
     expect(doc.event.sequence).toBe(7);
+  });
+
+  it('syslog-record-injection in JSON lines: 2,000 seeded hostile values stay one line with nothing unsafe raw, and parse back exactly', () => {
+    for (let seed = 8110; seed < 8110 + 2000; seed += 1) {
+      const name = hostileText(seed);
+      const line = formatEcsLine(event({ bundleName: name, operator: hostileText(seed + 1), details: { note: hostileText(seed + 2) } }));
+      expect(line.indexOf('\n'), `seed ${seed}`).toBe(line.length - 1);
+      expect(UNSAFE_IN_VALUE.test(line.slice(0, -1)), `seed ${seed}: ${line}`).toBe(false);
+      const doc = JSON.parse(line) as EcsDoc;
+      expect(doc.file.name, `seed ${seed}`).toBe(name);
+    }
   });
 });

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../../electron/core/audit/audit-event.js';
 import { createSyslogFormatter, formatSyslogMessage, safeText, SD_ID } from '../../../../electron/core/forward/syslog-format.js';
 import { unsafeCharIn } from '../../../helpers/forward-checks.js';
+import { hostileText, UNSAFE_IN_VALUE } from '../../../helpers/hostile-text.js';
 import { seededRandom } from '../../../helpers/seeded-random.js';
 
 function event(overrides: Partial<AuditEvent> = {}): AuditEvent {
@@ -87,11 +88,12 @@ function parse5424(text: string): Parsed {
 
 /** Undo safeText's visible escapes (the reverse a SIEM-side reader would apply). */
 function unescapeSafe(text: string): string {
-  return text.replace(/\\(\\|n|r|t|u[0-9a-f]{4})/gu, (_all, code: string) => {
+  return text.replace(/\\(\\|n|r|t|u[0-9a-f]{4}|u\{[0-9a-f]+\})/gu, (_all, code: string) => {
     if (code === '\\') return '\\';
     if (code === 'n') return '\n';
     if (code === 'r') return '\r';
     if (code === 't') return '\t';
+    if (code.startsWith('u{')) return String.fromCodePoint(parseInt(code.slice(2, -1), 16));
     return String.fromCharCode(parseInt(code.slice(1), 16));
   });
 }
@@ -224,6 +226,27 @@ describe('RFC 5424 formatting', () => {
     expect(safeText('a\\nb', 100)).toBe('a\\\\nb');
     expect(safeText('a\nb', 100)).toBe('a\\nb');
     expect(unescapeSafe(safeText('a\\nb', 100))).toBe('a\\nb');
+  });
+});
+
+describe('syslog-record-injection: the shared rule over every character class', () => {
+  it('2,000 seeded hostile names and operators (escapes, C1, bidi, zero-width, tags, separators): one record, one element, nothing unsafe, exact read-back', () => {
+    for (let seed = 5424; seed < 5424 + 2000; seed += 1) {
+      const name = hostileText(seed);
+      const text = formatSyslogMessage(event({ bundleName: name, operator: hostileText(seed + 1), station: hostileText(seed + 2, 4) }));
+      expect(UNSAFE_IN_VALUE.test(text), `seed ${seed}: ${text}`).toBe(false);
+      const parsed = parse5424(text);
+      expect(parsed.elements, `seed ${seed}`).toHaveLength(1);
+      const values = Object.fromEntries(parsed.elements[0]?.params ?? []);
+      if (Buffer.byteLength(name) < 100) expect(unescapeSafe(values['bundleName'] ?? ''), `seed ${seed}`).toBe(name);
+    }
+  });
+
+  it('a zero-width or tag character in a name is a visible escape, so two names that look alike do not in the SIEM', () => {
+    const a = parse5424(formatSyslogMessage(event({ bundleName: 'invoice\u200b.pdf' }))).elements[0]?.params ?? [];
+    const b = parse5424(formatSyslogMessage(event({ bundleName: 'invoice\u{e0041}.pdf' }))).elements[0]?.params ?? [];
+    expect(Object.fromEntries(a)['bundleName']).toBe('invoice\\u200b.pdf');
+    expect(Object.fromEntries(b)['bundleName']).toBe('invoice\\u{e0041}.pdf');
   });
 });
 

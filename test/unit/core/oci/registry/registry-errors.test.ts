@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hostileText, UNSAFE_IN_VALUE } from '../../../../helpers/hostile-text.js';
 import { cleanRegistryText, parseRegistryErrors, registryResponseError } from '../../../../../electron/core/oci/registry/registry-errors.js';
 
 describe('registry errors', () => {
@@ -28,5 +29,13 @@ describe('registry errors', () => {
     const clean = cleanRegistryText(hostile);
     expect([...clean].some((c) => c.charCodeAt(0) < 0x20 || c === '\u202e')).toBe(false);
     expect(clean.length).toBeLessThanOrEqual(301);
+  });
+
+  it('registry replies under the shared rule (terminal-escape-injection): 500 seeded hostile replies keep nothing unsafe, line breaks read as spaces', () => {
+    for (let seed = 3300; seed < 3300 + 500; seed += 1) {
+      const clean = cleanRegistryText(hostileText(seed, 30));
+      expect(UNSAFE_IN_VALUE.test(clean), `seed ${seed}: ${JSON.stringify(clean)}`).toBe(false);
+    }
+    expect(cleanRegistryText('denied\r\nfor repo\u200b x\u200f')).toBe('denied for repo\\u200b x\\u200f');
   });
 });

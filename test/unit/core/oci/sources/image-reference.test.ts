@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AirlockError } from '../../../../../electron/core/errors.js';
-import { parseImageList, parseImageReference } from '../../../../../electron/core/oci/sources/image-reference.js';
+import { hostileText, UNSAFE_IN_VALUE } from '../../../../helpers/hostile-text.js';
+import { parseImageList, parseImageReference, printable } from '../../../../../electron/core/oci/sources/image-reference.js';
 import { parsePlatform, platformMatches } from '../../../../../electron/core/oci/sources/platform-choice.js';
 
 function codeOf(fn: () => unknown): string | null {
@@ -82,5 +83,15 @@ describe('platforms', () => {
     for (const bad of ['amd64', 'linux/', '/amd64', 'linux/amd64/v8/x', 'Linux/AMD64', 'linux/amd 64']) {
       expect(codeOf(() => parsePlatform(bad))).toBe('IMAGE_SOURCE_INVALID');
     }
+  });
+});
+
+describe('printable: a reference quoted in a message (terminal-escape-injection)', () => {
+  it('500 seeded hostile references: nothing unsafe, marks and zero-width characters shown', () => {
+    for (let seed = 2200; seed < 2200 + 500; seed += 1) {
+      const shown = printable(hostileText(seed, 30));
+      expect(UNSAFE_IN_VALUE.test(shown), `seed ${seed}: ${JSON.stringify(shown)}`).toBe(false);
+    }
+    expect(printable('reg.example/app\u200f:1\u061c')).toBe('reg.example/app\\u200f:1\\u061c');
   });
 });
