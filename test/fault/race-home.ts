@@ -34,8 +34,8 @@ interface RaceSet {
   /** A home with the fixture's key, a held quarantine entry (policy denies .exe) and the other key's file. */
   template: string;
   second: string;
-  otherKey: string;
-  otherFpr: string;
+  /** Two other stations' public keys, trusted (and one untrusted again) during the race. */
+  others: Array<{ file: string; fpr: string }>;
   quarantineId: string;
   quarantinedBytes: Buffer;
 }
@@ -68,14 +68,18 @@ async function raceSet(fixture: Fixture): Promise<RaceSet> {
   const refused = await airlock(template, ['import', join(out, `${QUARANTINED}.airlock.tar`), '--dest', refusedDest, '--json']);
   const quarantineId = json<{ quarantine?: { id: string } }>(refused)?.quarantine?.id;
   if (refused.code !== 1 || quarantineId === undefined) throw new Error(`the .exe bundle was not quarantined: ${refused.stdout.slice(0, 300)}`);
-  const other = join(root, 'other-home');
-  await must(await airlock(other, ['keys', 'generate', '--name', 'Other Station', '--passphrase-file', fixture.passFile]), 'keys generate (other)');
-  const otherKey = join(root, 'other.asc');
-  await writeFile(otherKey, (await must(await airlock(other, ['keys', 'export-public']), 'keys export-public')).stdout);
-  const listed = json<{ trusted: Array<{ fingerprint: string; role: string | null }> }>(await airlock(other, ['keys', 'list', '--json']));
-  const otherFpr = listed?.trusted.find((k) => k.role === 'station')?.fingerprint;
-  if (otherFpr === undefined) throw new Error('no fingerprint for the other key');
-  const set: RaceSet = { template, second: join(out, `${SECOND}.airlock.tar`), otherKey, otherFpr, quarantineId, quarantinedBytes };
+  const others: RaceSet['others'] = [];
+  for (const i of [1, 2]) {
+    const other = join(root, `other-home-${i}`);
+    await must(await airlock(other, ['keys', 'generate', '--name', `Other Station ${i}`, '--passphrase-file', fixture.passFile]), 'keys generate (other)');
+    const file = join(root, `other-${i}.asc`);
+    await writeFile(file, (await must(await airlock(other, ['keys', 'export-public']), 'keys export-public')).stdout);
+    const listed = json<{ trusted: Array<{ fingerprint: string; role: string | null }> }>(await airlock(other, ['keys', 'list', '--json']));
+    const fpr = listed?.trusted.find((k) => k.role === 'station')?.fingerprint;
+    if (fpr === undefined) throw new Error('no fingerprint for the other key');
+    others.push({ file, fpr });
+  }
+  const set: RaceSet = { template, second: join(out, `${SECOND}.airlock.tar`), others, quarantineId, quarantinedBytes };
   prepared.set(fixture, set);
   return set;
 }
@@ -143,6 +147,26 @@ function exportSequences(home: string): { intents: number[]; events: number[] } 
   }
 }
 
+async function trustedFingerprints(home: string): Promise<string[]> {
+  const text = await readFile(homePaths(home).trustStore, 'utf8');
+  return (JSON.parse(text) as { signers: Array<{ fingerprint: string }> }).signers.map((k) => k.fingerprint).sort();
+}
+
+/** The key-trust and key-untrust events that succeeded, in order, with the fingerprint each names. */
+function keyEvents(home: string): Array<{ type: string; fpr: string }> {
+  const db = new Database(homePaths(home).database, { readonly: true, fileMustExist: true });
+  try {
+    return (
+      db.prepare("SELECT type, signers FROM audit_events WHERE type IN ('key-trust', 'key-untrust') AND outcome = 'ok' ORDER BY seq").all() as Array<{
+        type: string;
+        signers: string;
+      }>
+    ).map((r) => ({ type: r.type, fpr: (JSON.parse(r.signers) as string[])[0] ?? '' }));
+  } finally {
+    db.close();
+  }
+}
+
 const duplicates = (xs: number[]): number[] => [...new Set(xs.filter((x, i) => xs.indexOf(x) !== i))];
 
 export async function raceHomeTrial(fixture: Fixture, trial: number, rand: () => number): Promise<TrialResult> {
@@ -181,11 +205,23 @@ export async function raceHomeTrial(fixture: Fixture, trial: number, rand: () =>
     exportCmd('export-2'),
     { label: 'verify-A', kind: 'verify', steps: [['verify', '--json', A]], killAt: killPlan(rand, VERIFY_PHASES), runs: [] },
     {
-      label: 'keys',
+      label: 'keys-1',
       kind: 'keys',
       steps: [
-        ['keys', 'trust', set.otherKey, '--fingerprint', set.otherFpr, '--label', 'race', '--json'],
-        ['keys', 'untrust', set.otherFpr, '--json'],
+        ['keys', 'trust', set.others[0]!.file, '--fingerprint', set.others[0]!.fpr, '--label', 'race 1', '--json'],
+        ['keys', 'untrust', set.others[0]!.fpr, '--json'],
+        ['keys', 'trust', set.others[0]!.file, '--fingerprint', set.others[0]!.fpr, '--label', 'race 1', '--json'],
+      ],
+      runs: [],
+    },
+    {
+      label: 'keys-2',
+      kind: 'keys',
+      steps: [
+        ['keys', 'trust', set.others[1]!.file, '--fingerprint', set.others[1]!.fpr, '--label', 'race 2', '--json'],
+        ['keys', 'list', '--json'],
+        ['keys', 'untrust', set.others[1]!.fpr, '--json'],
+        ['keys', 'trust', set.others[1]!.file, '--fingerprint', set.others[1]!.fpr, '--label', 'race 2', '--json'],
       ],
       runs: [],
     },
@@ -319,6 +355,15 @@ export async function raceHomeTrial(fixture: Fixture, trial: number, rand: () =>
     }
     for (const e of ledger.events.filter((x) => x.type === 'export' && x.outcome === 'ok' && String(x.details.bundlePath).startsWith(out)))
       if (!published.includes(String(e.details.bundlePath))) fail(`'export ok' #${e.seq} names ${String(e.details.bundlePath)}, not there`);
+    // Keys: the trust store holds what the template held plus the trusts and minus the untrusts the log records.
+    const store = await trustedFingerprints(home);
+    const expectedKeys = new Set(templateKeys);
+    for (const e of keyEvents(home)) {
+      if (e.type === 'key-trust') expectedKeys.add(e.fpr);
+      else expectedKeys.delete(e.fpr);
+    }
+    const keysWant = [...expectedKeys].sort().join();
+    if (store.join() !== keysWant) fail(`the trust store holds ${store.join(', ')}; the audit log says ${keysWant}`);
     // No sequence number taken twice (intents: every export that took one; ok events: every published one).
     const seqs = exportSequences(home);
     const twice = [...duplicates(seqs.intents), ...duplicates(seqs.events)];
@@ -326,6 +371,7 @@ export async function raceHomeTrial(fixture: Fixture, trial: number, rand: () =>
     return targets;
   };
 
+  const templateKeys = await trustedFingerprints(set.template);
   const settled = await places('after the settle');
   const aIn = settled.slice(0, 2).some((t) => t.state === 'complete');
   const bIn = settled[2]?.state === 'complete';
@@ -378,7 +424,7 @@ export async function raceHomeTrial(fixture: Fixture, trial: number, rand: () =>
   return {
     scenario: 'race-home',
     trial,
-    outcome: `${landed.length}/${killable.length} killed, ${watchPart}@${where || 'none'}: ${placed}, ${racePublished} exports, release ${verdict(commands[9] as Command)}; retries ${said.join(' ')}`,
+    outcome: `${landed.length}/${killable.length} killed, ${watchPart}@${where || 'none'}: ${placed}, ${racePublished} exports, release ${verdict(commands.find((c) => c.kind === 'release') as Command)}; retries ${said.join(' ')}`,
     bad,
     notes,
     ...(killable.length + (watchKillMs === null ? 0 : 1) > 0 ? { covered: landed.length > 0 || watchKilledEarly } : {}),
