@@ -375,6 +375,8 @@ export async function raceHomeTrial(fixture: Fixture, trial: number, rand: () =>
   const settled = await places('after the settle');
   const aIn = settled.slice(0, 2).some((t) => t.state === 'complete');
   const bIn = settled[2]?.state === 'complete';
+  // The inbox may refuse B as a replay only of an import that stands: refused while nothing imported it, B would be lost to the inbox.
+  if (!bIn && (await settledNames(inbox, 'quarantine')).includes(SECOND)) bad.push('the inbox quarantined B while no import of B stands');
   const racePublished = (await readdir(out)).filter((n) => n.endsWith('.airlock.tar')).length;
 
   // The next command into each folder: it sweeps what a dead predecessor left there, and it does the right thing.
