@@ -129,6 +129,10 @@ export const ERROR_CODES = {
     message: 'A channel name may hold only lower-case letters, digits, dot, dash and underscore (1-64 characters), starting with a letter or digit.',
   },
   CHANNEL_BUSY: { kind: 'operational', message: 'Another export on this channel is being written now; exports on one channel go one at a time.' },
+  TRUST_STORE_BUSY: {
+    kind: 'operational',
+    message: 'Another command has been changing this station’s trusted keys for too long; nothing was changed.',
+  },
   CHANNEL_STAMP_STALE: {
     kind: 'operational',
     message: 'The staged export’s channel sequence number was taken by another bundle published on the channel since it was prepared; nothing was written.',

@@ -84,6 +84,10 @@ describe('fault harness (short run)', () => {
   it('kill -9 of airlock watch at a random instant, then a restart: every bundle imported once or quarantined, none lost', async () => {
     await run('kill-watch', 1);
   }, 600_000);
+
+  it('many commands at once on one home (imports, exports, verify, keys, audit views, a watcher, a quarantine release), a seeded few killed: records, files and log agree', async () => {
+    await run('race-home', 1);
+  }, 600_000);
 });
 
 describe.skipIf(!canMountTmpfs && !process.env['CI'])(`fault harness: full disks${canMountTmpfs ? '' : ' (skipped: cannot mount a tmpfs here)'}`, () => {

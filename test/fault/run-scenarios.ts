@@ -8,6 +8,7 @@ import { powerCutTrial } from './power-cut.js';
 import { fullDiskTrial, type FullDiskWhere } from './full-disk.js';
 import { watchKillTrial } from './watch-kill.js';
 import { mediaKillTrial } from './media-kill.js';
+import { raceHomeTrial } from './race-home.js';
 import { EXPORT_PHASES, IMPORT_PHASES } from './progress-kill.js';
 
 export const SCENARIOS = [
@@ -25,6 +26,7 @@ export const SCENARIOS = [
   'full-disk-export-out',
   'kill-watch',
   'kill-media-export',
+  'race-home',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -99,6 +101,7 @@ export async function runScenarios(
   options: { scenarios: readonly ScenarioName[]; trials: number; seed: number; log?: (line: string) => void },
 ): Promise<Summary> {
   const rand = random(options.seed);
+  let raceRand: (() => number) | undefined;
   const results: TrialResult[] = [];
   const record = (r: TrialResult): void => {
     results.push(r);
@@ -131,6 +134,8 @@ export async function runScenarios(
       else if (scenario === 'import-with-export') record(await mixedTrial(fixture, trial));
       else if (scenario === 'kill-watch') record(await drawn(() => watchKillTrial(fixture, trial, rand())));
       else if (scenario === 'kill-media-export') record(await drawn(() => mediaKillTrial(fixture, trial, rand())));
+      // Its own stream of draws (a kill plan per command), so the other scenarios' draws stay those of their seed.
+      else if (scenario === 'race-home') record(await raceHomeTrial(fixture, trial, (raceRand ??= random(options.seed * 7919 + 1))));
       else if (scenario.startsWith('full-disk-')) record(await fullDiskTrial(fixture, trial, scenario.slice('full-disk-'.length) as FullDiskWhere, rand()));
     }
   }

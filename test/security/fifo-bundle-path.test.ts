@@ -226,6 +226,7 @@ describe('a claimed bundle swapped for a FIFO after the claim checked it', () =>
           throw new Error('the FIFO was taken for a bundle');
         },
         priorImport: () => null,
+        importedOnStation: () => false,
       },
       new AbortController().signal,
       false,

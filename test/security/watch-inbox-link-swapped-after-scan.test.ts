@@ -35,6 +35,7 @@ describe('a bundle swapped for a link after the scan', () => {
         return Promise.reject(new Error('must not be imported'));
       },
       priorImport: () => null,
+      importedOnStation: () => false,
     };
     const result = await processClaim(layout, claim!, port, new AbortController().signal, false);
     expect(opened).toEqual([]);

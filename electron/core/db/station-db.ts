@@ -11,7 +11,7 @@ let sqlite: typeof Database | undefined;
  * native module costs every CLI command its load, and keys list, --help and --version never
  * open the database (docs/design-notes.md, "CLI start-up, round 2").
  */
-function sqliteDatabase(): typeof Database {
+export function sqliteDatabase(): typeof Database {
   // node:module too is taken here, not imported: its import loaded node's ES module loader for every
   // command whose engine modules include this one (keys list: "CLI start-up, round 5").
   sqlite ??= process.getBuiltinModule('node:module').createRequire(import.meta.url)('better-sqlite3') as typeof Database;

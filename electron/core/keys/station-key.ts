@@ -10,7 +10,7 @@ import { unlockSigningKey } from '../crypto/unlock-signing-key.js';
 import type { HomePaths } from '../home/station-home.js';
 import type { KeyAlgorithm } from './key-algorithms.js';
 import { describeKey, type KeyDescription } from './public-key.js';
-import { readTrustStore, trustPublicKey, writeTrustStoreEntries } from './trust-store.js';
+import { readTrustStore, trustPublicKey, updateTrustStore } from './trust-store.js';
 
 async function exists(path: string): Promise<boolean> {
   return access(path).then(
@@ -98,10 +98,8 @@ export async function rotateStationKey(
   // Its revocation certificate too: revoking a retired key must stay possible.
   const revocation = await readFile(paths.stationRevocation, 'utf8').catch(() => null);
   if (revocation) await writeFileDurably(join(retiredDir, `${retiredFingerprint}.revocation.asc`), revocation, 0o600);
-  const signers = await readTrustStore(paths);
   const retiredAt = new Date().toISOString();
-  await writeTrustStoreEntries(
-    paths,
+  await updateTrustStore(paths, (signers) =>
     signers.map((s) => (s.fingerprint === retiredFingerprint ? { ...s, label: `this station until ${retiredAt.slice(0, 10)}`, retiredAt } : s)),
   );
   const current = await createStationKey(paths, {

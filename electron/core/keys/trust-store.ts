@@ -11,6 +11,7 @@ import { OPENPGP_CONFIG } from '../crypto/openpgp-config.js';
 import type { HomePaths } from '../home/station-home.js';
 import { describeKey, parseTrustablePublicKey } from './public-key.js';
 import { plainTrustStore } from './trust-store-plain.js';
+import { withTrustStoreLock } from './trust-store-lock.js';
 
 // The one definition of a valid trust store, built on first use (on-first-use.ts): a store as this
 // module writes it is read without it (trust-store-plain.ts), anything else is judged by it.
@@ -37,8 +38,9 @@ export async function readTrustStore(paths: HomePaths): Promise<TrustedSigner[]>
   return (await readJsonConfig(paths.trustStore, trustStoreSchema, { version: 1 as const, signers: [] }, plainTrustStore)).signers;
 }
 
-export async function writeTrustStoreEntries(paths: HomePaths, signers: TrustedSigner[]): Promise<void> {
-  await writeTrustStore(paths, signers);
+/** Change the store under its lock (trust-store-lock.ts): `change` gets the signers as stored now and returns the new list. */
+export async function updateTrustStore(paths: HomePaths, change: (signers: TrustedSigner[]) => TrustedSigner[]): Promise<void> {
+  await withTrustStoreLock(paths, async () => writeTrustStore(paths, change(await readTrustStore(paths))));
 }
 
 async function writeTrustStore(paths: HomePaths, signers: TrustedSigner[]): Promise<void> {
@@ -61,37 +63,42 @@ export async function trustPublicKey(
   if (options.role !== undefined && options.role !== null && !ROLE_PATTERN.test(options.role)) {
     throw new AirlockError('USAGE', `The role "${options.role}" must be 1-32 lower-case letters, digits or dashes (e.g. operator, reviewer).`);
   }
-  const signers = await readTrustStore(paths);
-  const existing = signers.find((s) => s.fingerprint === description.fingerprint);
-  // A revocation is final: handing in the key file again must not quietly undo it.
-  if (existing?.revokedAt) {
-    throw new AirlockError('KEY_INVALID', `This key was revoked on this station (${existing.revokedAt}); it cannot be trusted again.`);
-  }
-  const signer: TrustedSigner = {
-    fingerprint: description.fingerprint,
-    label: options.label ?? existing?.label ?? null,
-    role: options.role ?? existing?.role ?? null,
-    userIds: description.userIds,
-    algorithm: description.algorithm,
-    addedAt: existing?.addedAt ?? (options.now ?? new Date()).toISOString(),
-    publicKey: key.armor(),
-    retiredAt: existing?.retiredAt || undefined,
-  };
-  const next = existing ? signers.map((s) => (s.fingerprint === signer.fingerprint ? signer : s)) : [...signers, signer];
-  await writeTrustStore(paths, next);
-  return { signer, alreadyTrusted: existing !== undefined };
+  // Read, change and write under the lock: a change made by another command meanwhile is kept.
+  return withTrustStoreLock(paths, async () => {
+    const signers = await readTrustStore(paths);
+    const existing = signers.find((s) => s.fingerprint === description.fingerprint);
+    // A revocation is final: handing in the key file again must not quietly undo it.
+    if (existing?.revokedAt) {
+      throw new AirlockError('KEY_INVALID', `This key was revoked on this station (${existing.revokedAt}); it cannot be trusted again.`);
+    }
+    const signer: TrustedSigner = {
+      fingerprint: description.fingerprint,
+      label: options.label ?? existing?.label ?? null,
+      role: options.role ?? existing?.role ?? null,
+      userIds: description.userIds,
+      algorithm: description.algorithm,
+      addedAt: existing?.addedAt ?? (options.now ?? new Date()).toISOString(),
+      publicKey: key.armor(),
+      retiredAt: existing?.retiredAt || undefined,
+    };
+    const next = existing ? signers.map((s) => (s.fingerprint === signer.fingerprint ? signer : s)) : [...signers, signer];
+    await writeTrustStore(paths, next);
+    return { signer, alreadyTrusted: existing !== undefined };
+  });
 }
 
 export async function untrustKey(paths: HomePaths, fingerprintInput: string): Promise<TrustedSigner> {
   const fingerprint = normalizeFingerprint(fingerprintInput);
-  const signers = await readTrustStore(paths);
-  const existing = signers.find((s) => s.fingerprint === fingerprint);
-  if (!existing) throw new AirlockError('KEY_NOT_FOUND', fingerprint);
-  await writeTrustStore(
-    paths,
-    signers.filter((s) => s.fingerprint !== fingerprint),
-  );
-  return existing;
+  return withTrustStoreLock(paths, async () => {
+    const signers = await readTrustStore(paths);
+    const existing = signers.find((s) => s.fingerprint === fingerprint);
+    if (!existing) throw new AirlockError('KEY_NOT_FOUND', fingerprint);
+    await writeTrustStore(
+      paths,
+      signers.filter((s) => s.fingerprint !== fingerprint),
+    );
+    return existing;
+  });
 }
 
 /** The trusted keys as openpgp objects, for signature verification. */
@@ -118,11 +125,13 @@ export async function importRevocation(paths: HomePaths, armoredInput: string): 
   const text = armoredInput.replace(/^:(-----(BEGIN|END) PGP)/gmu, '$1');
   // A file may hold several blocks (an Airlock key backup, a keyring export): try each.
   const blocks = [...text.matchAll(/-----BEGIN PGP PUBLIC KEY BLOCK-----[\s\S]*?-----END PGP PUBLIC KEY BLOCK-----/gu)].map((m) => `${m[0]}\n`);
-  for (const armored of blocks.length > 0 ? blocks : [text]) {
-    const revoked = await applyRevocation(paths, armored);
-    if (revoked) return revoked;
-  }
-  throw new AirlockError('KEY_INVALID', 'It is not a revocation for any trusted key (or its signature does not verify).');
+  return withTrustStoreLock(paths, async () => {
+    for (const armored of blocks.length > 0 ? blocks : [text]) {
+      const revoked = await applyRevocation(paths, armored);
+      if (revoked) return revoked;
+    }
+    throw new AirlockError('KEY_INVALID', 'It is not a revocation for any trusted key (or its signature does not verify).');
+  });
 }
 
 async function applyRevocation(paths: HomePaths, armored: string): Promise<TrustedSigner | null> {

@@ -74,6 +74,7 @@ export async function watchInbox(context: StationContext, request: WatchRequest)
           importBundle: (bundlePath, signal) =>
             importInto(context, { bundlePath, destDir: dest, signal, passphrase: request.passphrase, onlyBesideBundle: true, pdfRenderer }),
           priorImport: (bundlePath) => priorImport(context, bundlePath),
+          importedOnStation: (tagmanifestSha256, bundleUuid) => importedOnStation(context, tagmanifestSha256, bundleUuid),
           checkAlarms: () => checkHeartbeatAlarms(context),
         },
         {
@@ -181,7 +182,18 @@ interface EventRow {
   outcome: string;
   problem_codes: string;
   bundle_uuid: string | null;
+  tagmanifest_sha256: string | null;
   quarantined: number | null;
+}
+
+/** An import of this bundle (same signed tag manifest, or same UUID) that stands on this station. */
+function importedOnStation(context: StationContext, tagmanifestSha256: string | null, bundleUuid: string | null): boolean {
+  return (
+    context
+      .database()
+      .prepare("SELECT 1 FROM imports WHERE status = 'imported' AND (tagmanifest_sha256 = ? OR bundle_uuid = ?) LIMIT 1")
+      .get(tagmanifestSha256, bundleUuid) !== undefined
+  );
 }
 
 /**
@@ -196,7 +208,7 @@ function priorImport(context: StationContext, bundlePath: string): PriorImport |
     .get(bundlePath) as ImportRow | undefined;
   const event = db
     .prepare(
-      `SELECT seq, type, outcome, problem_codes, bundle_uuid, json_extract(details, '$.quarantine.kept') AS quarantined FROM audit_events
+      `SELECT seq, type, outcome, problem_codes, bundle_uuid, tagmanifest_sha256, json_extract(details, '$.quarantine.kept') AS quarantined FROM audit_events
         WHERE type IN ('import', 'heartbeat') AND outcome IN ('ok', 'rejected') AND json_extract(details, '$.bundlePath') = ? ORDER BY seq DESC LIMIT 1`,
     )
     .get(bundlePath) as EventRow | undefined;
@@ -209,12 +221,21 @@ function priorImport(context: StationContext, bundlePath: string): PriorImport |
       tagmanifestSha256: imported.tagmanifest_sha256,
     };
   if (event?.type === 'heartbeat' && event.outcome === 'ok') return { kind: 'heartbeat', auditSeq: event.seq, bundleUuid: event.bundle_uuid };
+  const codes = event ? (JSON.parse(event.problem_codes) as string[]) : [];
+  // A refusal as a replay of an import that does not stand (another process's import in progress, since died): not an outcome.
+  if (
+    event?.outcome === 'rejected' &&
+    codes.length > 0 &&
+    codes.every((c) => c === 'REPLAY') &&
+    !importedOnStation(context, event.tagmanifest_sha256, event.bundle_uuid)
+  )
+    return null;
   if (event?.outcome === 'rejected')
     return {
       kind: 'refused',
       auditSeq: event.seq,
       quarantined: event.quarantined === 1,
-      codes: JSON.parse(event.problem_codes) as string[],
+      codes,
       bundleUuid: event.bundle_uuid,
     };
   return null;

@@ -21,10 +21,27 @@ export interface WatchPort {
   importBundle(bundlePath: string, signal: AbortSignal): Promise<ImportOutcome>;
   /** The import already committed or refused for this path, if any (claims are unique paths). */
   priorImport(bundlePath: string): PriorImport | null;
+  /** Whether this station has an import of the bundle (its tag manifest or UUID) that stands. */
+  importedOnStation(tagmanifestSha256: string | null, bundleUuid: string | null): boolean;
 }
 
+/** `busy`: another process is importing this very bundle now; the claim waits and is tried again. */
 export type ClaimResult =
-  { kind: 'done'; record: WatchBundleRecord; findings: ChannelFinding[] } | { kind: 'failed'; error: AirlockError; storage: boolean } | { kind: 'cancelled' };
+  | { kind: 'done'; record: WatchBundleRecord; findings: ChannelFinding[] }
+  | { kind: 'failed'; error: AirlockError; storage: boolean }
+  | { kind: 'cancelled' }
+  | { kind: 'busy' };
+
+/**
+ * Refused only as a replay, while no import of the bundle stands on this station: the refusal
+ * was "being imported right now" by another process (a manual import of the same bundle). Not an
+ * outcome: that import may still die uncommitted, and then nothing would import the bundle from
+ * the inbox. The next try says REPLAY of the committed import, or imports it.
+ */
+export function refusedForAnImportInProgress(result: Pick<ImportOutcome, 'ok' | 'problems' | 'bundle'>, port: Pick<WatchPort, 'importedOnStation'>): boolean {
+  if (result.ok || result.problems.length === 0 || !result.problems.every((p) => p.code === 'REPLAY')) return false;
+  return !port.importedOnStation(result.bundle.tagmanifestSha256, result.bundle.uuid);
+}
 
 /** The import report a claim already holds (written after the import returned), if it reads as one. */
 async function readReport(claim: Claim): Promise<ImportOutcome | null> {
@@ -106,6 +123,7 @@ export async function processClaim(layout: InboxLayout, claim: Claim, port: Watc
       await finish(layout, claim, record);
       return { kind: 'done', record, findings };
     }
+    if (refusedForAnImportInProgress(result, port)) return { kind: 'busy' };
     findings = result.channel?.findings ?? [];
     record = recorded(outcomeOf(result), {
       bundleUuid: result.bundle.uuid,

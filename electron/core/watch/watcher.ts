@@ -94,6 +94,14 @@ export async function runWatcher(port: WatcherPort, options: WatcherOptions): Pr
         return;
       case 'cancelled':
         return;
+      case 'busy': {
+        // Not a failure of this station: no FAILED line, no pause of other claims; tried again soon.
+        const attempts = (previous?.attempts ?? 0) + 1;
+        const nextAt = Date.now() + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(attempts - 1, 6));
+        retries.set(claim.record.id, { claim, attempts, nextAt });
+        if (attempts === 1) trouble(`${claim.record.name}: another process is importing this bundle right now; tried again when it has finished`);
+        return;
+      }
       case 'failed': {
         const attempts = (previous?.attempts ?? 0) + 1;
         const nextAt = Date.now() + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(attempts, 20));

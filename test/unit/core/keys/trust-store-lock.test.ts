@@ -1,0 +1,72 @@
+/**
+ * The trust store's lock (trust-store-lock.ts): changes in one process queue; a change waits for
+ * another process that holds the lock, and a holder killed with -9 releases it by dying (the
+ * kernel's lock), with nothing left to sweep.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { homePaths } from '../../../../electron/core/home/station-home.js';
+import { trustStoreLockPath, withTrustStoreLock } from '../../../../electron/core/keys/trust-store-lock.js';
+import { useTempDirs } from '../../../helpers/temp-dirs.js';
+
+const tempDir = useTempDirs();
+
+async function paths() {
+  const p = homePaths(await tempDir('trust-lock-'));
+  await mkdir(p.keysDir, { recursive: true });
+  return p;
+}
+
+describe('trust store lock', () => {
+  it('queues changes in one process: each runs alone, in order', async () => {
+    const p = await paths();
+    const log: string[] = [];
+    const change = (name: string) => async () => {
+      log.push(`${name} in`);
+      await new Promise((r) => setTimeout(r, 20));
+      log.push(`${name} out`);
+      return name;
+    };
+    expect(await Promise.all([withTrustStoreLock(p, change('a')), withTrustStoreLock(p, change('b')), withTrustStoreLock(p, change('c'))])).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
+    expect(log).toEqual(['a in', 'a out', 'b in', 'b out', 'c in', 'c out']);
+  });
+
+  it('a change fails, the next one still runs (the queue is not poisoned)', async () => {
+    const p = await paths();
+    const failing = withTrustStoreLock(p, async () => {
+      throw new Error('boom');
+    });
+    await expect(failing).rejects.toThrow('boom');
+    expect(await withTrustStoreLock(p, async () => 'next')).toBe('next');
+  });
+
+  it('waits while another process holds the lock, and goes on once that process is killed with -9', async () => {
+    const p = await paths();
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const D = require('better-sqlite3'); const db = new D(process.argv[1]); db.exec('BEGIN IMMEDIATE'); process.stdout.write('held\\n'); setInterval(() => {}, 1000);`,
+        trustStoreLockPath(p),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'], cwd: join(import.meta.dirname, '..', '..', '..', '..') },
+    );
+    await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+    let ran = false;
+    const waiting = withTrustStoreLock(p, async () => {
+      ran = true;
+    });
+    // The kill comes while the change waits (it polls, so this timer runs meanwhile).
+    const killer = setTimeout(() => holder.kill('SIGKILL'), 300);
+    await waiting;
+    clearTimeout(killer);
+    expect(ran).toBe(true);
+    expect(holder.signalCode).toBe('SIGKILL');
+  });
+});
