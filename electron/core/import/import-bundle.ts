@@ -11,6 +11,7 @@ import { nameTaken } from '../fs/publish.js';
 import type { StationPolicy } from '../policy/station-policy.js';
 import { checkBundle, type AuthenticatedFacts, type BundleSource, type PayloadLanes, type PayloadSink } from '../verify/check-bundle.js';
 import type { PayloadRows } from '../verify/payload-index.js';
+import type { DigestSpill } from '../compact/digest-column.js';
 import { stageAuditFileRows, type StagedFileRows } from '../audit/staged-file-rows.js';
 import { portabilityFindings } from '../bundle/path-rules.js';
 import { replayFinding, replayNotChecked, withFinding } from '../policy/policy-findings.js';
@@ -77,6 +78,8 @@ export interface ImportOptions {
   durable?: boolean | undefined;
   /** Large payload files on both cores (verify-options.ts): tests give small sizes; the default engages at 64 MiB. */
   payloadLanes?: PayloadLanes | undefined;
+  /** The station's spool folder: a large manifest's checksums are kept in a file there, not in memory (verify-options.ts). */
+  digestSpill?: DigestSpill | undefined;
   /** What the verify pass writes payload files to, given the staging folder (default: the staging folder itself). */
   payloadSink?: ((staging: PayloadSink) => PayloadSink) | undefined;
   /**
@@ -224,6 +227,8 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
   const stagedId = folderId(staging.payloadDir);
   let committed = false;
   let auditRows: StagedFileRows | null = null;
+  // The verified rows (a digest spill behind them for a large manifest): released on every path once staged as audit rows.
+  let verifiedRows: PayloadRows | null = null;
   try {
     const result = await checkBundle({
       bundlePath: options.bundlePath,
@@ -236,6 +241,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       failFast: true,
       payloadSink: options.payloadSink?.(staging) ?? staging,
       payloadLanes: options.payloadLanes,
+      digestSpill: options.digestSpill,
       afterAuthentication: gate,
       inspectors: options.inspection ? [options.inspection] : undefined,
       now: options.now,
@@ -244,6 +250,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       acceptFinding: options.acceptFinding,
     });
     const { payload, ...checked } = result;
+    verifiedRows = payload;
     const report = {
       ...checked,
       policy: withFinding(checked.policy, replay),
@@ -274,6 +281,8 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       () => stageAuditFileRows(options.db, payload, payload.length, { signal: options.signal, onProgress: options.onProgress }),
       (rows) => rows.discard(),
     );
+    // Staged: the rows are not read again (payload.length, used below, is a count held apart).
+    payload.release?.();
     if (options.signal?.aborted) throw new AirlockError('CANCELLED');
     await options.beforeCommit?.({ payloadDir: staging.payloadDir, tagmanifestSha256: (identity as ImportIdentity).tagmanifestSha256 });
     if (options.signal?.aborted) throw new AirlockError('CANCELLED');
@@ -311,6 +320,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     if (claimId !== null && !committed) settleQuietly(options, claimId, { kind: 'failed', error: failure }, channel);
     throw failure;
   } finally {
+    verifiedRows?.release?.();
     try {
       auditRows?.discard();
     } catch {
