@@ -155,7 +155,10 @@ export class SpilledDigests implements DigestColumn {
       this.hashes.copy(hashes);
       this.hashes = hashes;
     }
-    createHash('sha256').update(this.filling).digest().copy(this.hashes, window * DIGEST_BYTES);
+    createHash('sha256')
+      .update(this.filling)
+      .digest()
+      .copy(this.hashes, window * DIGEST_BYTES);
     // The window just written may be the one held for reading: it is read again from the file.
     if (this.readingWindow === window) this.readingWindow = -1;
   }
@@ -261,11 +264,11 @@ function checkOrdinal(ordinal: number, count: number): void {
 }
 
 function writeFully(fd: number, bytes: Buffer, position: number): void {
-  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, position + done);
+  for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done, position + done);
 }
 
 function readFully(fd: number, into: Buffer, position: number): void {
-  for (let done = 0; done < into.length; ) {
+  for (let done = 0; done < into.length;) {
     const read = readSync(fd, into, done, into.length - done, position + done);
     if (read === 0) throw new AirlockError('INTERNAL', 'The spilled manifest digests are shorter than written; nothing was accepted from them.');
     done += read;

@@ -3,7 +3,14 @@ import { closeSync, mkdtempSync, openSync, readdirSync, readlinkSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryDigests, openDigestColumn, SPILL_MIN_FILES, SpilledDigests, WINDOW_DIGESTS, type DigestColumn } from '../../../../electron/core/compact/digest-column.js';
+import {
+  MemoryDigests,
+  openDigestColumn,
+  SPILL_MIN_FILES,
+  SpilledDigests,
+  WINDOW_DIGESTS,
+  type DigestColumn,
+} from '../../../../electron/core/compact/digest-column.js';
 
 const hexOf = (i: number): string => createHash('sha256').update(`file ${i}`).digest('hex');
 

@@ -186,7 +186,8 @@ describe('readManifestAt (issue #18: the manifest read back from the bundle file
 
   describe('with a digest spill offered (compact/digest-column.ts)', () => {
     const spillDir = join(dir, 'spool');
-    const spillState = (path: string, signal?: AbortSignal): VerifyState => createVerifyState({ bundlePath: path, trusted: [], signal, digestSpill: { dir: spillDir, minFiles: 2 } }, null);
+    const spillState = (path: string, signal?: AbortSignal): VerifyState =>
+      createVerifyState({ bundlePath: path, trusted: [], signal, digestSpill: { dir: spillDir, minFiles: 2 } }, null);
     /** Descriptors of this process open on a file in the spill folder (Linux; elsewhere none are seen). */
     const openSpills = (): number =>
       process.platform !== 'linux'
