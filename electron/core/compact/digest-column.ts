@@ -17,19 +17,10 @@
  * read a window per file; after a few reads per window the whole column moves back into memory,
  * so such an archive costs what it did before the spill, not a read per file.
  */
-import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
 import { AirlockError } from '../errors.js';
-import { ownedTempPath, releaseTemp } from '../fs/owned-temp.js';
+import { DIGEST_BYTES, readBudget, SpillWindows, WINDOW_BYTES, WINDOW_DIGESTS } from './spill-windows.js';
 
-export const DIGEST_BYTES = 32;
-/** Digests per window: 64 KiB, read and checked as one. */
-export const WINDOW_DIGESTS = 2048;
-const WINDOW_BYTES = WINDOW_DIGESTS * DIGEST_BYTES;
-/** Window reads allowed per window (plus a constant) before the column moves into memory: an in-order verify reads each twice. */
-const READS_PER_WINDOW = 4;
-const READS_SLACK = 64;
+export { DIGEST_BYTES, WINDOW_DIGESTS } from './spill-windows.js';
 /** A manifest listing fewer files keeps its digests in memory (2 MiB at most): the small-file commands never touch the spill. */
 export const SPILL_MIN_FILES = 65_536;
 
@@ -96,38 +87,18 @@ export class SpilledDigests implements DigestColumn {
   private count = 0;
   /** The window being appended to (window `count / WINDOW_DIGESTS`, rounded down): written out when full. */
   private readonly filling = Buffer.allocUnsafe(WINDOW_BYTES);
-  /** SHA-256 of each window written out, in window order. */
-  private hashes = Buffer.allocUnsafe(64 * DIGEST_BYTES);
   private readonly reading = Buffer.allocUnsafe(WINDOW_BYTES);
   private readingWindow = -1;
   private reads = 0;
   /** Set when the column moved into memory (reads out of manifest order). */
   private memory: MemoryDigests | null = null;
-  /** The spill's descriptor; null once it is closed (moved into memory, or released). */
-  private fd: number | null;
   private released = false;
 
-  private constructor(
-    fd: number,
-    /** The spill's name while it could not be unlinked (removed when closed), else null. */
-    private readonly named: string | null,
-  ) {
-    this.fd = fd;
-  }
+  private constructor(private readonly file: SpillWindows) {}
 
   /** A spill in `dir` (made 0700 if missing); throws when it cannot be made (openDigestColumn falls back to memory). */
   static open(dir: string): SpilledDigests {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const path = ownedTempPath(join(dir, 'payload-digests'));
-    const fd = openSync(path, 'wx+', 0o600);
-    let named: string | null = null;
-    try {
-      unlinkSync(path);
-      releaseTemp(path);
-    } catch {
-      named = path;
-    }
-    return new SpilledDigests(fd, named);
+    return new SpilledDigests(SpillWindows.open(dir, 'payload-digests'));
   }
 
   get length(): number {
@@ -135,7 +106,7 @@ export class SpilledDigests implements DigestColumn {
   }
 
   get spilled(): boolean {
-    return this.fd !== null;
+    return this.file.open;
   }
 
   appendHex(hex: string): void {
@@ -144,21 +115,11 @@ export class SpilledDigests implements DigestColumn {
       this.memory.appendHex(hex);
       return;
     }
-    const fd = this.descriptor();
     this.filling.write(hex, (this.count % WINDOW_DIGESTS) * DIGEST_BYTES, DIGEST_BYTES, 'hex');
     this.count += 1;
     if (this.count % WINDOW_DIGESTS !== 0) return;
     const window = this.count / WINDOW_DIGESTS - 1;
-    writeFully(fd, this.filling, window * WINDOW_BYTES);
-    if ((window + 1) * DIGEST_BYTES > this.hashes.length) {
-      const hashes = Buffer.allocUnsafe(this.hashes.length * 2);
-      this.hashes.copy(hashes);
-      this.hashes = hashes;
-    }
-    createHash('sha256')
-      .update(this.filling)
-      .digest()
-      .copy(this.hashes, window * DIGEST_BYTES);
+    this.file.write(window, this.filling);
     // The window just written may be the one held for reading: it is read again from the file.
     if (this.readingWindow === window) this.readingWindow = -1;
   }
@@ -169,11 +130,11 @@ export class SpilledDigests implements DigestColumn {
     checkOrdinal(ordinal, this.count);
     const window = Math.floor(ordinal / WINDOW_DIGESTS);
     const at = (ordinal % WINDOW_DIGESTS) * DIGEST_BYTES;
-    if (window === Math.floor(this.count / WINDOW_DIGESTS)) return this.filling.subarray(at, at + DIGEST_BYTES);
+    if (window === this.windowsWritten()) return this.filling.subarray(at, at + DIGEST_BYTES);
     if (window !== this.readingWindow) {
       this.reads += 1;
-      if (this.reads > READS_PER_WINDOW * this.windowsWritten() + READS_SLACK) return this.intoMemory().at(ordinal);
-      this.readWindow(window, this.reading);
+      if (this.reads > readBudget(this.windowsWritten())) return this.intoMemory().at(ordinal);
+      this.file.read(window, this.reading);
       this.readingWindow = window;
     }
     return this.reading.subarray(at, at + DIGEST_BYTES);
@@ -182,22 +143,7 @@ export class SpilledDigests implements DigestColumn {
   release(): void {
     this.released = true;
     this.memory = null;
-    this.closeFile();
-  }
-
-  private closeFile(): void {
-    const fd = this.fd;
-    if (fd === null) return;
-    this.fd = null;
-    closeSync(fd);
-    if (this.named !== null) {
-      try {
-        unlinkSync(this.named);
-        releaseTemp(this.named);
-      } catch {
-        // Left for the station home's sweep of dead temp files (its name proves whose it was).
-      }
-    }
+    this.file.close();
   }
 
   private live(): void {
@@ -208,30 +154,16 @@ export class SpilledDigests implements DigestColumn {
     return Math.floor(this.count / WINDOW_DIGESTS);
   }
 
-  private descriptor(): number {
-    if (this.fd === null) throw new AirlockError('INTERNAL', 'The digest spill was used after it was closed.');
-    return this.fd;
-  }
-
-  /** Window `window` read into `into` and checked against the hash of what was written. */
-  private readWindow(window: number, into: Buffer): void {
-    readFully(this.descriptor(), into, window * WINDOW_BYTES);
-    const hash = createHash('sha256').update(into).digest();
-    if (!hash.equals(this.hashes.subarray(window * DIGEST_BYTES, (window + 1) * DIGEST_BYTES))) {
-      throw new AirlockError('INTERNAL', 'The spilled manifest digests changed on disk since they were written; nothing was accepted from them.');
-    }
-  }
-
   /** The archive is not in manifest order: every window read (and checked) once into memory, the file closed. */
   private intoMemory(): MemoryDigests {
     const memory = new MemoryDigests(this.count);
     const window = Buffer.allocUnsafe(WINDOW_BYTES);
     for (let each = 0; each < this.windowsWritten(); each += 1) {
-      this.readWindow(each, window);
+      this.file.read(each, window);
       memory.appendRaw(window);
     }
     memory.appendRaw(this.filling.subarray(0, (this.count % WINDOW_DIGESTS) * DIGEST_BYTES));
-    this.closeFile();
+    this.file.close();
     this.memory = memory;
     return memory;
   }
@@ -261,16 +193,4 @@ export function openDigestColumn(lines: number, spill: DigestSpill | undefined):
 
 function checkOrdinal(ordinal: number, count: number): void {
   if (!Number.isInteger(ordinal) || ordinal < 0 || ordinal >= count) throw new RangeError(`no listed file #${ordinal}`);
-}
-
-function writeFully(fd: number, bytes: Buffer, position: number): void {
-  for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done, position + done);
-}
-
-function readFully(fd: number, into: Buffer, position: number): void {
-  for (let done = 0; done < into.length;) {
-    const read = readSync(fd, into, done, into.length - done, position + done);
-    if (read === 0) throw new AirlockError('INTERNAL', 'The spilled manifest digests are shorter than written; nothing was accepted from them.');
-    done += read;
-  }
 }
