@@ -6,16 +6,12 @@
  *
  * Two stores behind one interface. `MemoryDigests` keeps them in one growing buffer (a small
  * manifest; split bundles, standard input and callers without a station). `SpilledDigests`
- * keeps them in a file of the station's spool folder and holds one 64 KiB window in memory:
- * Airlock's export writes the archive in manifest order, so the walk and the rows each read the
- * file once, front to back, from the page cache. The spill is unlinked as soon as it is open
- * (POSIX: nothing is left on any path, kill -9 included; where unlinking an open file is
- * refused it carries an owner-stamped temp name, removed on close and, after a kill, by the
- * station home's sweep: design-notes §14), and every window read back is checked against the
- * SHA-256 of what was written, kept in memory (32 bytes a window): a spill changed on disk is
- * never taken for the signed digests. An archive in another order (hand-made, or hostile) would
- * read a window per file; after a few reads per window the whole column moves back into memory,
- * so such an archive costs what it did before the spill, not a read per file.
+ * keeps them in a checked spill file of the station's spool (compact/spill-windows.ts) and holds
+ * one 64 KiB window for appending and one for reading: Airlock's export writes the archive in
+ * manifest order, so the walk and the rows each read the file once, front to back, from the page
+ * cache. An archive in another order (hand-made, or hostile) would read a window per file; after
+ * a few reads per window the whole column moves back into memory, so such an archive costs what
+ * it did before the spill, not a read per file.
  */
 import { AirlockError } from '../errors.js';
 import { DIGEST_BYTES, readBudget, SpillWindows, WINDOW_BYTES, WINDOW_DIGESTS } from './spill-windows.js';
