@@ -55,7 +55,7 @@ export class SpillWindows {
   write(window: number, bytes: Uint8Array): void {
     const fd = this.descriptor();
     const position = window * WINDOW_BYTES;
-    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, position + done);
+    for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done, position + done);
     if ((window + 1) * DIGEST_BYTES > this.hashes.length) {
       const hashes = Buffer.alloc(Math.max(this.hashes.length * 2, (window + 1) * DIGEST_BYTES));
       this.hashes.copy(hashes);
@@ -71,7 +71,7 @@ export class SpillWindows {
   read(window: number, into: Uint8Array): void {
     const fd = this.descriptor();
     const position = window * WINDOW_BYTES;
-    for (let done = 0; done < into.length; ) {
+    for (let done = 0; done < into.length;) {
       const read = readSync(fd, into, done, into.length - done, position + done);
       if (read === 0) throw new AirlockError('INTERNAL', 'A spill file of the station is shorter than written; nothing was taken from it.');
       done += read;
