@@ -15,6 +15,8 @@ export interface AuditFileRow {
  */
 export interface AuditFileRows extends Iterable<AuditFileRow> {
   readonly length: number;
+  /** The rows are not read again: what they are read from is freed (an export's or a verify's digest spill). */
+  release?(): void;
 }
 
 /** What a caller records; the store adds sequence, time, identity and the chain. */

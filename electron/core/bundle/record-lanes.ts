@@ -11,7 +11,7 @@ import { isDigest, RECORD_OPEN_FLAGS, recordSteps, RunWriter, type Mismatch, typ
 import type { SourceFile } from '../export/source-scan.js';
 import type { SourceFiles } from '../export/source-list.js';
 import { feedWorker, type WorkerRun } from './worker-run.js';
-import { DigestTable } from './digest-table.js';
+import { openDigestTable, type DigestTable, type TableSpill } from './digest-table.js';
 
 export type { RecordDigest } from './record-lane.js';
 
@@ -85,15 +85,16 @@ export class RecordLanes {
   /**
    * Read, hash and write every file of `plan` into `fd` at its offset. Resolves with one digest per
    * file (a compact table: digest-table.ts) once every record is written (not yet synced); rejects with the first error, after the
-   * worker has stopped writing (the caller may then remove the file). Once per instance.
+   * worker has stopped writing (the caller may then remove the file). Once per instance. With
+   * `spill`, a large plan's digests go to a file there (digest-table.ts); the caller releases them.
    */
-  async write(plan: RecordPlan, fd: number, progress: LaneProgress, signal?: AbortSignal): Promise<DigestTable> {
+  async write(plan: RecordPlan, fd: number, progress: LaneProgress, signal?: AbortSignal, spill?: TableSpill): Promise<DigestTable> {
     if (this.used) throw new AirlockError('INTERNAL', 'The record lanes were used twice.');
     this.used = true;
     // Over the plan's list, not a copy of it (source-list.ts: the files are made when read).
     const queue = FileQueue.over(plan.files);
     const bytes = queue.totalBytes;
-    const digests = new DigestTable(plan.files.length);
+    const digests = openDigestTable(plan.files.length, spill);
     const parallel = plan.files.length >= PARALLEL_MIN_FILES || (bytes >= PARALLEL_MIN_BYTES && plan.files.length > 1);
     // Checked in the same turn as the run below starts listening: a worker gone by now would never answer it.
     if (parallel && this.early) throw toAirlockError(this.early);
@@ -104,10 +105,14 @@ export class RecordLanes {
     const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) {
       await worker?.stop();
+      digests.release();
       throw toAirlockError(failure.reason);
     }
     const missing = digests.firstMissing();
-    if (missing >= 0) throw new AirlockError('INTERNAL', `${(plan.files.at(missing) as SourceFile).absPath} was not written.`);
+    if (missing >= 0) {
+      digests.release();
+      throw new AirlockError('INTERNAL', `${(plan.files.at(missing) as SourceFile).absPath} was not written.`);
+    }
     return digests;
   }
 

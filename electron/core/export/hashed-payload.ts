@@ -34,9 +34,10 @@ export class HashedPayload {
     return this.rows((file, sha256) => ({ path: file.bagPath, sha256 }));
   }
 
-  /** The audit log's per-file rows, in manifest order. */
+  /** The audit log's per-file rows, in manifest order; `release` frees the digests (a spill's file) once they are recorded. */
   auditRows(): AuditFileRows {
-    return this.rows((file, sha256): AuditFileRow => ({ path: file.bagPath, size: file.size, sha256 }));
+    const digests = this.digests;
+    return { ...this.rows((file, sha256): AuditFileRow => ({ path: file.bagPath, size: file.size, sha256 })), release: () => digests.release() };
   }
 
   /** Every file with its digest in hex, as `make` shapes it: made as it is read, never held. */

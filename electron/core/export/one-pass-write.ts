@@ -114,12 +114,15 @@ async function scanAndWriteOnePass(
   let completed = false;
   /** Set when the signature does not fit the room left for it: the bundle is then written the two-pass way. */
   let refit: { prepared: PreparedBundle; signature: string };
+  /** The pass's digests (a spill file for a large export): handed on with the result's rows, else released here. */
+  let digests: DigestTable | undefined;
   try {
     tracker.startPhase('hashing-and-writing', { bytes: payloadBytes, files: scan.files.length });
-    const digests = await lanes.write(layout, out.fd, tracker, signal);
+    const table = await lanes.write(layout, out.fd, tracker, signal, options.digestSpill);
+    digests = table;
     tracker.flush();
     // No copy of the file list with its digests: rows are made as the manifest and the audit log read them.
-    const payload = new HashedPayload(scan.files, digests);
+    const payload = new HashedPayload(scan.files, table);
     if (options.checkPayload) options.checkPayload(payload.hashedSources());
     tracker.startPhase('signing');
     // The manifest goes straight to its place in the file, hashed as it is written (manifest-writer.ts).
@@ -172,18 +175,21 @@ async function scanAndWriteOnePass(
       completed = true;
       const written = await destination.complete({
         tagmanifestSha256: sha256Hex(tagmanifest),
-        regions: () => archiveRegions(layout, tagSection, scan.files, digests),
+        regions: () => archiveRegions(layout, tagSection, scan.files, table),
       });
       return bundleResult({ ...signed, files: payload.length, rows: payload.auditRows() }, signers, written.bundlePath, written.bundleBytes);
     }
   } catch (error) {
     // complete() names its own failures (flush, publish, read-back); before it, the writes into the file failed.
+    digests?.release();
     const failure = !completed && destination.failure ? await destination.failure(error) : toAirlockError(error, finalPath);
     await destination.discard(failure).catch(() => undefined);
     throw failure;
   }
   // Not a word was published; the sources are read again and checked against the digests just signed.
   if (!completed) await destination.discard(null);
+  // The two-pass write reads the copies made for it (hashedSources), not the table.
+  digests?.release();
   return twoPass(refit.prepared, refit.signature);
 }
 

@@ -19,6 +19,7 @@ import { scanSources, type SourceFile, type SourceScan } from './source-scan.js'
 import { PayloadSpool } from './payload-spool.js';
 import { archivedSizeBound, END_OF_ARCHIVE } from '../bundle/tar-header.js';
 import type { AuditFileRows } from '../audit/audit-event.js';
+import type { TableSpill } from '../bundle/digest-table.js';
 import { bundleResult, preparedResult } from './bundle-result.js';
 import { writeArchive, writeThroughOutput, type OpenBundleOutput } from './archive-writer.js';
 import { discardTemp, SPACE_MARGIN_BYTES, writeBundleOnePass, type OpenOnePassDestination, type TwoPassWrite } from './one-pass-write.js';
@@ -51,6 +52,11 @@ export interface WriteBundleOptions {
   onePassTo?: OpenOnePassDestination | undefined;
   /** A folder on the system disk for the small-file spool (payload-spool.ts); without it, sources are read twice. */
   spoolDir?: string;
+  /**
+   * The one-pass export to a folder: where a large export's digests are kept instead of memory
+   * (bundle/digest-table.ts). With it, the caller releases the result's `payloadFiles` once recorded.
+   */
+  digestSpill?: TableSpill | undefined;
   /** Payload files from outside the selection, bag paths set (the bundle's OCI layout, issue #15). */
   extraFiles?: readonly SourceFile[] | undefined;
   /** Sees every payload file's hash after the hashing pass, before anything is signed; throws to stop the export. */

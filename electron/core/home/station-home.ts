@@ -88,5 +88,6 @@ export async function ensureHome(root: string): Promise<HomePaths> {
 export async function sweepHomeTemps(paths: HomePaths): Promise<void> {
   // A receipt set a killed run left half published is finished first (set-journal.ts).
   await recoverInterruptedSets(join(paths.root, 'receipts'));
-  for (const dir of [paths.root, paths.keysDir, join(paths.root, 'receipts')]) await sweepDeadTemps(dir);
+  // The spool: a verify's or import's digest spill, named only where an open file cannot be unlinked (compact/digest-column.ts).
+  for (const dir of [paths.root, paths.keysDir, join(paths.root, 'receipts'), paths.spool]) await sweepDeadTemps(dir);
 }

@@ -6,6 +6,7 @@ import { AirlockError, errnoOf, toAirlockError } from '../errors.js';
 import { sweepDeadTemps } from '../fs/owned-temp.js';
 import { nameTaken } from '../fs/publish.js';
 import { checkBundle, type AuthenticatedFacts } from '../verify/check-bundle.js';
+import type { PayloadRows } from '../verify/payload-index.js';
 import { stageAuditFileRows, type StagedFileRows } from '../audit/staged-file-rows.js';
 import { portabilityFindings } from '../bundle/path-rules.js';
 import { replayFinding, replayNotChecked, withFinding } from '../policy/policy-findings.js';
@@ -140,6 +141,8 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
   const stagedId = folderId(staging.payloadDir);
   let committed = false;
   let auditRows: StagedFileRows | null = null;
+  // The verified rows (a digest spill behind them for a large manifest): released on every path once staged as audit rows.
+  let verifiedRows: PayloadRows | null = null;
   try {
     const result = await checkBundle({
       bundlePath: options.bundlePath,
@@ -152,6 +155,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       failFast: true,
       payloadSink: options.payloadSink?.(staging) ?? staging,
       payloadLanes: options.payloadLanes,
+      digestSpill: options.digestSpill,
       afterAuthentication: gate,
       inspectors: options.inspection ? [options.inspection] : undefined,
       now: options.now,
@@ -160,6 +164,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       acceptFinding: options.acceptFinding,
     });
     const { payload, ...checked } = result;
+    verifiedRows = payload;
     const report = {
       ...checked,
       policy: withFinding(checked.policy, replay),
@@ -190,6 +195,8 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       () => stageAuditFileRows(options.db, payload, payload.length, { signal: options.signal, onProgress: options.onProgress }),
       (rows) => rows.discard(),
     );
+    // Staged: the rows are not read again (payload.length, used below, is a count held apart).
+    payload.release?.();
     if (options.signal?.aborted) throw new AirlockError('CANCELLED');
     await options.beforeCommit?.({ payloadDir: staging.payloadDir, tagmanifestSha256: (identity as ImportIdentity).tagmanifestSha256 });
     if (options.signal?.aborted) throw new AirlockError('CANCELLED');
@@ -227,6 +234,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     if (claimId !== null && !committed) settleQuietly(options, claimId, { kind: 'failed', error: failure }, channel);
     throw failure;
   } finally {
+    verifiedRows?.release?.();
     try {
       auditRows?.discard();
     } catch {

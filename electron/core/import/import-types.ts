@@ -8,6 +8,7 @@ import type { AirlockError } from '../errors.js';
 import type { StationPolicy } from '../policy/station-policy.js';
 import type { BundleSource, PayloadLanes, PayloadSink } from '../verify/check-bundle.js';
 import type { PayloadRows } from '../verify/payload-index.js';
+import type { DigestSpill } from '../compact/digest-column.js';
 import type { ImportIdentity } from './replay-guard.js';
 
 // What importBundle (import-bundle.ts) takes and gives, and how a claimed import ends.
@@ -66,6 +67,8 @@ export interface ImportOptions {
   durable?: boolean | undefined;
   /** Large payload files on both cores (verify-options.ts): tests give small sizes; the default engages at 64 MiB. */
   payloadLanes?: PayloadLanes | undefined;
+  /** The station's spool folder: a large manifest's checksums are kept in a file there, not in memory (verify-options.ts). */
+  digestSpill?: DigestSpill | undefined;
   /** What the verify pass writes payload files to, given the staging folder (default: the staging folder itself). */
   payloadSink?: ((staging: PayloadSink) => PayloadSink) | undefined;
   /**

@@ -9,7 +9,7 @@ import { writeReceipt } from '../audit/receipt.js';
 import { withEarlyRenderer, type ReceiptRenderer } from '../receipts/pdf-render-early.js';
 import { receiptPdfOptions } from '../receipts/receipt-options.js';
 import { buildTransferReceipt } from '../audit/transfer-receipt.js';
-import type { AuditEvent } from '../audit/audit-event.js';
+import type { AuditEvent, AuditFileRows } from '../audit/audit-event.js';
 import { imageEventRows } from '../audit/image-event-rows.js';
 import { bagInfoValue, parseBagInfo } from '../bundle/bag-info.js';
 import { BAG_INFO_NAME, INFO } from '../bundle/format.js';
@@ -52,6 +52,8 @@ export async function exportBundle(context: StationContext, request: ExportReque
 async function exportWith(context: StationContext, request: ExportRequest, renderer: ReceiptRenderer | undefined): Promise<ExportOutcome> {
   const startedAt = new Date();
   const details = { outDir: request.outDir, ...requestedExportDetails(request) };
+  // The export's per-file rows (a digest spill behind them for a large export): released once recorded, on every path.
+  let rows: AuditFileRows | undefined;
   const done = await runAudited(context, {
     type: 'export',
     failureDetails: details,
@@ -87,16 +89,18 @@ async function exportWith(context: StationContext, request: ExportRequest, rende
           beforePublish: publishingNote(context, intent, stamp),
           now: startedAt,
           spoolDir: context.paths.spool,
+          digestSpill: { dir: context.paths.spool },
           signal: request.signal,
           onProgress: withJobEta(exportsInOnePass({ signers: [signer] }) ? JOB_PLANS['export-one-pass'] : JOB_PLANS.export, request.onProgress),
         });
       } finally {
         await imagePayload?.cleanup();
       }
+      rows = result.payloadFiles;
       return { result, signer, intent, stamp, images: imagePayload ? exportedImages(imagePayload) : undefined };
     },
     succeeded: ({ result, intent, stamp, images }) => exportEvent(context, result, intent, null, images, stamp),
-  });
+  }).finally(() => rows?.release?.());
   const outcome = await completeExport(context, done, { startedAt, media: null, onProgress: request.onProgress, renderer });
   return { ...outcome, images: done.value.images, channel: done.value.stamp ?? undefined };
 }

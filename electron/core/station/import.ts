@@ -147,6 +147,7 @@ async function importWith(
               inspection: inspection?.inspector,
               // The spool's copy lives only until the push has read it: flushing it to disk buys nothing (push-spool.ts).
               durable: spool === null,
+              digestSpill: { dir: context.paths.spool },
               payloadSink: leaveBlobs,
               acceptFinding: release?.acceptFinding,
               expectTagmanifest: release?.tagmanifestSha256,

@@ -34,7 +34,7 @@ export async function verifyBundle(context: StationContext, request: VerifyReque
           split,
           request.bundlePath,
           async () => {
-            const { payload: _payload, ...rest } = await checkBundle({
+            const { payload, ...rest } = await checkBundle({
               bundlePath: request.bundlePath,
               source,
               ...verifyChecks(trusted, policy, request.now),
@@ -43,7 +43,10 @@ export async function verifyBundle(context: StationContext, request: VerifyReque
               // Content inspection (issue #16): the scanner must be fit before any payload byte; then it sees every file in the pass.
               inspectors: inspector ? [inspector] : undefined,
               afterAuthentication: inspector ? readinessGate(inspector) : undefined,
+              digestSpill: { dir: context.paths.spool },
             });
+            // Verify records no per-file rows: what they would be read from (a digest spill) goes now.
+            payload.release?.();
             return { ...rest, inspection: inspector?.summary() };
           },
           (rejected) => ({

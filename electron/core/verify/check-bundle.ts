@@ -48,9 +48,13 @@ export async function checkBundle(options: CheckBundleOptions): Promise<CheckBun
   state.parallel = parallel;
   // The sequential pass (a split bundle, standard input, inspection): a worker warmed for the lanes is not needed.
   if (parallel === null) dropWarmLaneWorker();
+  let result: CheckBundleResult | undefined;
   try {
-    return await walk(state, parallel?.source ?? openBundle(options));
+    result = await walk(state, parallel?.source ?? openBundle(options));
+    return result;
   } finally {
+    // The index's digests (a spill file for a large manifest) go now unless the caller got them as its rows to release.
+    if (result?.payload !== state.payload) state.manifest?.release();
     await parallel?.close();
     dropWarmLaneWorker();
   }

@@ -3,16 +3,15 @@
  * bundle may list a million files (policy/limits.ts), and a Map of path to hex string, a Set of
  * the paths seen and an array of `{ path, sha256, size }` objects cost several hundred bytes per
  * file, about half a gigabyte at the limit. Here the paths are UTF-8 bytes in a hash table
- * (path-table.ts: no string per file on the heap), a checksum is 32 bytes in one buffer sized
- * from the manifest's line count, "seen" is one bit, and the verified files are an ordinal and a
- * size each in typed arrays.
+ * (path-table.ts: no string per file on the heap), a checksum is 32 bytes in a digest column
+ * (compact/digest-column.ts: in memory, or for a large manifest in a spill file of the station's),
+ * "seen" is one bit, and the verified files are an ordinal and a size each in typed arrays.
  */
 
 import type { FileStore } from '../bundle/entry-registry.js';
 import { collisionKey } from '../bundle/path-rules.js';
+import { DIGEST_BYTES, MemoryDigests, type DigestColumn } from '../compact/digest-column.js';
 import { PathTable } from './path-table.js';
-
-const DIGEST_BYTES = 32;
 
 /** A verified-file list starts with room for this many and doubles when full. */
 const FIRST_BLOCK = 1024;
@@ -29,33 +28,40 @@ function isLowerHexDigest(hex: string): boolean {
 
 export class PayloadIndex {
   private readonly table: PathTable;
-  private digests: Buffer;
+  private readonly digests: DigestColumn;
   private seenBits: Uint8Array;
   private seenTotal = 0;
 
-  /** @param capacity files expected (it grows beyond). */
-  constructor(capacity = FIRST_BLOCK) {
+  /**
+   * @param capacity files expected (it grows beyond).
+   * @param digests where the checksums go (a spill for a large manifest: openDigestColumn); the index owns it (`release`).
+   */
+  constructor(capacity = FIRST_BLOCK, digests: DigestColumn = new MemoryDigests(capacity)) {
     this.table = new PathTable(capacity);
-    this.digests = Buffer.alloc(Math.max(1, capacity) * DIGEST_BYTES);
+    this.digests = digests;
     this.seenBits = new Uint8Array(Math.ceil(Math.max(1, capacity) / 8));
   }
 
   /** List a file (as a manifest parser reads it: each path once, its checksum lowercase hex). */
   add(path: string, hex: string): void {
     if (!isLowerHexDigest(hex)) throw new Error(`not a lowercase SHA-256 hex digest: ${hex}`);
-    const ordinal = this.table.size;
-    if ((ordinal + 1) * DIGEST_BYTES > this.digests.length) this.grow();
     if (this.table.add(path, collisionKey(path)) < 0) throw new Error(`listed twice: ${path}`);
-    this.digests.write(hex, ordinal * DIGEST_BYTES, DIGEST_BYTES, 'hex');
+    this.digests.appendHex(hex);
+    if (this.table.size > this.seenBits.length * 8) {
+      const seenBits = new Uint8Array(this.seenBits.length * 2);
+      seenBits.set(this.seenBits);
+      this.seenBits = seenBits;
+    }
   }
 
-  private grow(): void {
-    const digests = Buffer.alloc(this.digests.length * 2);
-    this.digests.copy(digests);
-    this.digests = digests;
-    const seenBits = new Uint8Array(this.seenBits.length * 2);
-    seenBits.set(this.seenBits);
-    this.seenBits = seenBits;
+  /** Whether the checksums are in a spill file (compact/digest-column.ts) rather than in memory. */
+  get digestsSpilled(): boolean {
+    return this.digests.spilled;
+  }
+
+  /** The checksums are not read again: a spill's file is closed (and removed where it still has a name). Idempotent. */
+  release(): void {
+    this.digests.release();
   }
 
   /** Files listed. */
@@ -139,7 +145,7 @@ export class PayloadIndex {
 
   private expected(ordinal: number): Buffer {
     this.checkOrdinal(ordinal);
-    return this.digests.subarray(ordinal * DIGEST_BYTES, (ordinal + 1) * DIGEST_BYTES);
+    return this.digests.at(ordinal);
   }
 }
 
@@ -161,6 +167,11 @@ export interface PayloadRow {
 /** What the audit log records per file: a list that can be read more than once, and its length. */
 export interface PayloadRows extends Iterable<PayloadRow> {
   readonly length: number;
+  /**
+   * The rows are not read again: what they are read from is freed (a verify's digest spill,
+   * compact/digest-column.ts). The holder of a verify's rows calls it once done with them.
+   */
+  release?(): void;
 }
 
 /** A size at least this stands for one kept apart (VerifiedPayload.bigSizes). */
@@ -191,6 +202,10 @@ export class VerifiedPayload implements PayloadRows {
 
   get length(): number {
     return this.count;
+  }
+
+  release(): void {
+    this.index.release();
   }
 
   add(ordinal: number, size: number): void {

@@ -4,6 +4,7 @@ import { EntryRegistry } from '../bundle/entry-registry.js';
 import { BAG_INFO_NAME, BAGIT_TXT_NAME, INFO, MANIFEST_NAME, PAYLOAD_DIR, SIGNATURE_NAME, TAGMANIFEST_NAME } from '../bundle/format.js';
 import { manifestSlices, parseManifest, parseManifestLine, sliceLines } from '../bundle/manifest.js';
 import { checkStructuralPath, type PathLimits } from '../bundle/path-rules.js';
+import { MemoryDigests, type DigestColumn } from '../compact/digest-column.js';
 import { ListedFiles, ownCopy, PayloadIndex } from './payload-index.js';
 
 // ignoreBOM: a byte-order mark stays in the text rather than vanishing silently (it is refused below).
@@ -184,13 +185,18 @@ export class ManifestParser {
   private number = 0;
   private parsedBytes = 0;
 
-  /** @param linesTotal line feeds in the manifest (sizes the index: grown by doubling, its checksum buffer left ~as much again in garbage). */
+  /**
+   * @param linesTotal line feeds in the manifest (sizes the index: grown by doubling, its checksum buffer left ~as much again in garbage).
+   * @param digests where the index keeps the checksums (compact/digest-column.ts); by default in memory.
+   */
   constructor(
     private readonly linesTotal: number,
     private readonly limits: PathLimits & { maxEntries: number },
     private readonly linesPerStep = MANIFEST_LINES_PER_STEP,
+    digests?: DigestColumn,
   ) {
-    this.entries = new PayloadIndex(Math.min(linesTotal, limits.maxEntries) + 1);
+    const capacity = Math.min(linesTotal, limits.maxEntries) + 1;
+    this.entries = new PayloadIndex(capacity, digests ?? new MemoryDigests(capacity));
     this.registry.useStore(new ListedFiles(this.entries));
   }
 

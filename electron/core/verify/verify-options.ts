@@ -11,6 +11,7 @@ import type { StationPolicy } from '../policy/station-policy.js';
 import type { ByteSource } from '../inspect/contract.js';
 import type { PayloadInspector } from './inspectors.js';
 import type { PayloadRows } from './payload-index.js';
+import type { DigestSpill } from '../compact/digest-column.js';
 
 /** Receives the bytes of each listed payload file as they stream (import writes them to staging). */
 export interface PayloadSink {
@@ -122,6 +123,12 @@ export interface CheckBundleOptions {
    * after the whole archive (inspectors.ts): content inspection and OCI checks plug in here.
    */
   inspectors?: readonly PayloadInspector[] | undefined;
+  /**
+   * A folder of the station's own (its spool) where a large manifest's checksums are kept in a
+   * file instead of memory (compact/digest-column.ts). With it, the caller releases the result's
+   * `payload` rows (`release`) once done with them; without it, everything stays in memory.
+   */
+  digestSpill?: DigestSpill | undefined;
   /**
    * Whether large payload files are hashed on both cores (verify/parallel/parallel-payload.ts):
    * by default for a plain bundle file of at least 64 MiB verified without a sink or inspectors.

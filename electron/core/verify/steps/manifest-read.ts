@@ -12,6 +12,7 @@ import { MANIFEST_NAME } from '../../bundle/format.js';
 import { sha256 } from '../../crypto/sha256.js';
 import { AirlockError, throwIfAborted } from '../../errors.js';
 import { openRegular } from '../../fs/open-regular.js';
+import { openDigestColumn } from '../../compact/digest-column.js';
 import { ManifestParser, manifestBomProblem, payloadManifestSteps, type ManifestParseStep, type PayloadManifestRead } from '../tag-checks.js';
 import type { ManifestSpan, VerifyState } from '../verify-state.js';
 
@@ -85,8 +86,11 @@ export async function readManifestAt(state: VerifyState, span: ManifestSpan): Pr
     if (error instanceof AirlockError) throw error;
     throw new AirlockError('BUNDLE_UNREADABLE', `${bundlePath}: ${(error as Error).message}`, { path: bundlePath, cause: error });
   }
+  // A large manifest's checksums go to a spill in the station's folder (compact/digest-column.ts); released here unless handed on.
+  const digests = openDigestColumn(span.lines, state.options.digestSpill);
+  let handedOn = false;
   try {
-    const parser = new ManifestParser(span.lines, state.limits);
+    const parser = new ManifestParser(span.lines, state.limits, undefined, digests);
     const progress = new StepProgress(state, span);
     const hash = sha256();
     const buffer = Buffer.allocUnsafe(Math.min(MANIFEST_READ_CHUNK, Math.max(1, span.size)));
@@ -122,11 +126,13 @@ export async function readManifestAt(state: VerifyState, span: ManifestSpan): Pr
     }
     if (refused) return { problem: refused };
     progress.finish(parser.entries.size);
+    handedOn = true;
     return { entries: parser.entries };
   } catch (error) {
     if (error instanceof AirlockError) throw error;
     throw new AirlockError('BUNDLE_UNREADABLE', `${bundlePath}: ${(error as Error).message}`, { path: bundlePath, cause: error });
   } finally {
+    if (!handedOn) digests.release();
     await handle.close();
   }
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DigestTable } from '../../../../electron/core/bundle/digest-table.js';
+import { MemoryDigestTable } from '../../../../electron/core/bundle/digest-table.js';
 import { HashedPayload } from '../../../../electron/core/export/hashed-payload.js';
 import type { SourceFile } from '../../../../electron/core/export/source-scan.js';
 
@@ -27,7 +27,7 @@ describe('hashed payload', () => {
   it('lists the same rows as copying each file with its digest, for the manifest, the audit log and HashedSource callers, read twice', () => {
     for (const count of [0, 1, 257]) {
       const { files, digests } = randomFiles(count);
-      const table = new DigestTable(count);
+      const table = new MemoryDigestTable(count);
       // Set out of order, as two lanes finish.
       for (let i = count - 1; i >= 0; i -= 1) table.set(i, digests[i] as string);
       const payload = new HashedPayload(files, table);
@@ -49,8 +49,8 @@ describe('hashed payload', () => {
 
   it('refuses digests for another number of files, and a file never hashed', () => {
     const { files, digests } = randomFiles(3);
-    expect(() => new HashedPayload(files, new DigestTable(2))).toThrow(RangeError);
-    const table = new DigestTable(3);
+    expect(() => new HashedPayload(files, new MemoryDigestTable(2))).toThrow(RangeError);
+    const table = new MemoryDigestTable(3);
     table.set(0, digests[0] as string);
     table.set(2, digests[2] as string);
     expect(() => [...new HashedPayload(files, table).auditRows()]).toThrow(/no digest for file #1/);

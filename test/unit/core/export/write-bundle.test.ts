@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -264,6 +264,64 @@ describe('writeBundle', () => {
     };
     await expectCode(writeBundle(options({ signal: controller.signal, onProgress })), 'CANCELLED');
     expect(await readdir(out)).toEqual([]);
+  });
+
+  describe('with the digests spilled to a spool (bundle/digest-table.ts)', () => {
+    /** Descriptors of this process open on a file in `dir` (Linux; elsewhere none are seen). */
+    const openIn = (dir: string): number =>
+      process.platform !== 'linux'
+        ? 0
+        : readdirSync('/proc/self/fd').filter((fd) => {
+            try {
+              return readlinkSync(`/proc/self/fd/${fd}`).startsWith(dir);
+            } catch {
+              return false;
+            }
+          }).length;
+
+    it('writes the same bundle; the rows read the spill until released, then nothing is left open or named', async () => {
+      for (let i = 0; i < 40; i += 1) writeFileSync(join(src, `n${i}.txt`), `file ${i}`);
+      const spool = join(root, `spool${n}`);
+      const result = await writeBundle(options({ digestSpill: { dir: spool, minFiles: 2 } }));
+      expect(openIn(spool)).toBe(process.platform === 'linux' ? 1 : 0);
+      expectRowsAsManifest(result);
+      const check = await checkBundle({ bundlePath: result.bundlePath, trusted: [signer.trusted] });
+      expect(check.problems).toEqual([]);
+      const exportedRows = [...result.payloadFiles];
+      result.payloadFiles.release?.();
+      expect(openIn(spool)).toBe(0);
+      expect(readdirSync(spool)).toEqual([]);
+      expect(() => [...result.payloadFiles]).toThrow(expect.objectContaining({ code: 'INTERNAL' }) as Error);
+
+      // Verify's side (compact/digest-column.ts): the rows hold the spill until released; a refused bundle's is released by checkBundle.
+      const verifySpool = join(root, `verify-spool${n}`);
+      const verified = await checkBundle({ bundlePath: result.bundlePath, trusted: [signer.trusted], digestSpill: { dir: verifySpool, minFiles: 2 } });
+      expect(verified.ok).toBe(true);
+      expect(verified.payload.length).toBe(43);
+      expect(openIn(verifySpool)).toBe(process.platform === 'linux' ? 1 : 0);
+      expect([...verified.payload].map((row) => ({ ...row, path: row.path.replace(/^data\//u, '') }))).toEqual(
+        exportedRows.map((row) => ({ ...row, path: row.path.replace(/^data\//u, '') })),
+      );
+      verified.payload.release?.();
+      expect(openIn(verifySpool)).toBe(0);
+      const stranger = await makeSigner('Stranger');
+      const refused = await checkBundle({ bundlePath: result.bundlePath, trusted: [stranger.trusted], digestSpill: { dir: verifySpool, minFiles: 2 } });
+      expect(refused.ok).toBe(false);
+      expect(openIn(verifySpool)).toBe(0);
+      expect(readdirSync(verifySpool)).toEqual([]);
+    });
+
+    it('releases the spill when the export fails or is cancelled after the pass', async () => {
+      const spool = join(root, `spool${n}`);
+      const controller = new AbortController();
+      const onProgress = (p: Progress): void => {
+        if (p.phase === 'writing-tag-files' && p.bytesDone > 0) controller.abort();
+      };
+      await expectCode(writeBundle(options({ digestSpill: { dir: spool, minFiles: 2 }, signal: controller.signal, onProgress })), 'CANCELLED');
+      expect(openIn(spool)).toBe(0);
+      expect(readdirSync(spool)).toEqual([]);
+      expect(await readdir(out)).toEqual([]);
+    });
   });
 
   it('never overwrites an existing bundle', async () => {

@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SpilledDigests, WINDOW_DIGESTS } from '../../../../electron/core/compact/digest-column.js';
 import { ownCopy, PayloadIndex, SeenPaths, VerifiedPayload } from '../../../../electron/core/verify/payload-index.js';
 
 const hexOf = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -150,5 +154,39 @@ describe('VerifiedPayload', () => {
     for (let i = 0; i < 100; i += 1) payload.add(i, i === 99 ? Number.MAX_SAFE_INTEGER : i);
     expect([...payload].map((row) => row.size)).toEqual([...Array.from({ length: 99 }, (_, i) => i), Number.MAX_SAFE_INTEGER]);
     expect([...payload].map((row) => row.path)).toEqual(index.paths());
+  });
+});
+
+describe('PayloadIndex with its checksums spilled (compact/digest-column.ts)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'airlock-index-spill-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers as the in-memory index does, rows included, and keeps the checksums out of memory while read in manifest order', () => {
+    const manifest = manifestOf(3 * WINDOW_DIGESTS + 5);
+    const inMemory = indexOf(manifest);
+    const spilled = new PayloadIndex(1, SpilledDigests.open(dir));
+    for (const [path, hex] of manifest) spilled.add(path, hex);
+    expect(spilled.digestsSpilled).toBe(true);
+    expect(spilled.size).toBe(inMemory.size);
+    const payload = new VerifiedPayload(spilled, spilled.size);
+    const memoryPayload = new VerifiedPayload(inMemory, inMemory.size);
+    for (let ordinal = 0; ordinal < spilled.size; ordinal += 1) {
+      expect(spilled.matches(ordinal, digestOf(`content ${ordinal}`))).toBe(true);
+      expect(spilled.matches(ordinal, digestOf(`content ${ordinal + 1}`))).toBe(false);
+      payload.add(ordinal, ordinal);
+      memoryPayload.add(ordinal, ordinal);
+    }
+    expect([...payload]).toEqual([...memoryPayload]);
+    // The walk and the audit rows read the spill front to back: it stays a spill.
+    expect(spilled.digestsSpilled).toBe(true);
+    payload.release();
+    expect(spilled.digestsSpilled).toBe(false);
+    expect(readdirSync(dir)).toEqual([]);
+    expect(() => spilled.expectedHex(0)).toThrow(expect.objectContaining({ code: 'INTERNAL' }) as Error);
   });
 });

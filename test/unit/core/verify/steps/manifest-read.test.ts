@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -182,6 +182,60 @@ describe('readManifestAt (issue #18: the manifest read back from the bundle file
     const { path, span } = placed(Buffer.alloc(0));
     const read = await readManifestAt(stateFor([], undefined, path), span);
     expect('entries' in read && read.entries.size).toBe(0);
+  });
+
+  describe('with a digest spill offered (compact/digest-column.ts)', () => {
+    const spillDir = join(dir, 'spool');
+    const spillState = (path: string, signal?: AbortSignal): VerifyState =>
+      createVerifyState({ bundlePath: path, trusted: [], signal, digestSpill: { dir: spillDir, minFiles: 2 } }, null);
+    /** Descriptors of this process open on a file in the spill folder (Linux; elsewhere none are seen). */
+    const openSpills = (): number =>
+      process.platform !== 'linux'
+        ? 0
+        : readdirSync('/proc/self/fd').filter((fd) => {
+            try {
+              return readlinkSync(`/proc/self/fd/${fd}`).startsWith(spillDir);
+            } catch {
+              return false;
+            }
+          }).length;
+
+    it("keeps a large manifest's checksums in the spill, with what the parse of the bytes held whole gives", async () => {
+      const bytes = manifest(5000);
+      const { path, span } = placed(bytes);
+      const read = await readManifestAt(spillState(path), span);
+      const whole = readPayloadManifest(bytes, DEFAULT_LIMITS);
+      if (!('entries' in read) || !('entries' in whole)) throw new Error('both parses should succeed');
+      expect(read.entries.digestsSpilled).toBe(true);
+      expect(rows(read.entries)).toEqual(rows(whole.entries));
+      if (process.platform === 'linux') expect(openSpills()).toBe(1);
+      read.entries.release();
+      expect(openSpills()).toBe(0);
+      expect(readdirSync(spillDir)).toEqual([]);
+    });
+
+    it("keeps one below the spill's size in memory", async () => {
+      const { path, span } = placed(manifest(1));
+      const read = await readManifestAt(spillState(path), span);
+      expect('entries' in read && read.entries.digestsSpilled).toBe(false);
+    });
+
+    it('releases the spill when the manifest is refused, changed or the read cancelled', async () => {
+      const signed = manifest(50);
+      const changed = placed(Buffer.from(signed.toString().replace('data/d1/f1.txt', 'data/d1/f9.txt')), signed);
+      expect(await readManifestAt(spillState(changed.path), changed.span)).toMatchObject({ problem: { code: 'CHECKSUM_MISMATCH' } });
+      expect(openSpills()).toBe(0);
+      const bad = placed(Buffer.concat([manifest(10), Buffer.from('not a line\n')]));
+      expect(await readManifestAt(spillState(bad.path), bad.span)).toMatchObject({ problem: { code: 'MANIFEST_INVALID' } });
+      expect(openSpills()).toBe(0);
+      const long = placed(manifest(MANIFEST_LINES_PER_STEP * 10));
+      const controller = new AbortController();
+      const reading = readManifestAt(spillState(long.path, controller.signal), long.span);
+      controller.abort();
+      expect(await reading.catch((e: unknown) => (e as AirlockError).code)).toBe('CANCELLED');
+      expect(openSpills()).toBe(0);
+      expect(readdirSync(spillDir)).toEqual([]);
+    });
   });
 
   it('a bundle file that cannot be opened is BUNDLE_UNREADABLE', async () => {
