@@ -83,7 +83,7 @@ export const ERROR_ACTIONS: { readonly [K in ErrorCode]: string } & Readonly<Rec
     'File the signed JSON receipt (or print the HTML page beside it) instead. If it happens again, check that the installation is complete (its receipt fonts) and report it.',
   CHANNEL_NAME_INVALID: 'Use a short name such as "diode-a" or "feeds.daily".',
   CHANNEL_BUSY: 'Wait for the other export on the channel to finish, then try again.',
-  TRUST_STORE_BUSY: 'Check for a key change that hangs (another window or script of this station), let it finish or stop it, then try again.',
+  HOME_FILE_BUSY: 'Check for a key or settings change that hangs (another window or script of this station), let it finish or stop it, then try again.',
   CHANNEL_STAMP_STALE: 'Discard the staged export and prepare it again: it then takes the channel’s next number.',
   WATCH_INBOX_INVALID: 'Give an inbox folder that exists and lies outside the destination and the station home.',
   WATCH_ALREADY_RUNNING: 'Check the running watcher’s status; stop it before starting another on the same inbox.',

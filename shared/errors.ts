@@ -129,9 +129,9 @@ export const ERROR_CODES = {
     message: 'A channel name may hold only lower-case letters, digits, dot, dash and underscore (1-64 characters), starting with a letter or digit.',
   },
   CHANNEL_BUSY: { kind: 'operational', message: 'Another export on this channel is being written now; exports on one channel go one at a time.' },
-  TRUST_STORE_BUSY: {
+  HOME_FILE_BUSY: {
     kind: 'operational',
-    message: 'Another command has been changing this station’s trusted keys for too long; nothing was changed.',
+    message: 'Another command has been changing this station’s settings (trusted keys, config.json or policy.json) for too long; nothing was changed.',
   },
   CHANNEL_STAMP_STALE: {
     kind: 'operational',

@@ -301,10 +301,11 @@ export const DE_ERROR_TEXT: { readonly [C in ErrorCode]: { message: string; acti
     message: 'Ein anderer Export auf diesem Kanal wird gerade geschrieben; Exporte auf einem Kanal laufen nacheinander.',
     action: 'Warten Sie, bis der andere Export auf dem Kanal fertig ist, und versuchen Sie es erneut.',
   },
-  TRUST_STORE_BUSY: {
-    message: 'Ein anderer Befehl ändert die vertrauenswürdigen Schlüssel dieser Station schon zu lange; es wurde nichts geändert.',
+  HOME_FILE_BUSY: {
+    message:
+      'Ein anderer Befehl ändert die Einstellungen dieser Station (vertrauenswürdige Schlüssel, config.json oder policy.json) schon zu lange; es wurde nichts geändert.',
     action:
-      'Suchen Sie eine hängende Schlüsseländerung (ein anderes Fenster oder Skript dieser Station), lassen Sie sie enden oder beenden Sie sie, und versuchen Sie es erneut.',
+      'Suchen Sie eine hängende Schlüssel- oder Einstellungsänderung (ein anderes Fenster oder Skript dieser Station), lassen Sie sie enden oder beenden Sie sie, und versuchen Sie es erneut.',
   },
   CHANNEL_STAMP_STALE: {
     message:

@@ -4,7 +4,9 @@
  * fields the operator touched, applied to the files as they are now; every other field
  * (mediaRoots, name rules, signer roles, path limits) is written back unchanged. Both results
  * are validated with the files' own schemas before either is written, and each file is
- * replaced durably (temp name, fsync, rename, fsync the folder).
+ * replaced durably (temp name, fsync, rename, fsync the folder). Read, change and write run under
+ * one lock for both files (home-file-lock.ts): two saves at once each wrote what it had read, so
+ * one save's fields were lost while both said done and both were recorded (lostupd).
  */
 import { hostname } from 'node:os';
 import type { z } from 'zod';
@@ -21,6 +23,7 @@ import {
 import { AirlockError } from '../errors.js';
 import { writeFileDurably } from '../fs/durable.js';
 import { readJsonConfig } from '../fs/read-json-config.js';
+import { homeFileLockPath, withHomeFileLock } from './home-file-lock.js';
 import { DEFAULT_POLICY, resolvePolicy, stationPolicySchema, type StationPolicy, type StationPolicyFile } from '../policy/station-policy.js';
 import { readStationConfig, safeOsUser, stationConfigSchema, stationIdentity, type StationConfig } from './station-config.js';
 import type { HomePaths } from './station-home.js';
@@ -152,7 +155,16 @@ function validated<T>(schema: z.ZodType<T>, value: unknown, file: string): T {
  * Apply a patch: read both files as they are now, validate both results, then write only the
  * files that change. Returns the changes (empty when the patch changes nothing: nothing is written).
  */
-export async function updateStationSettings(paths: HomePaths, patch: SettingsPatch): Promise<SettingChange[]> {
+export function updateStationSettings(paths: HomePaths, patch: SettingsPatch): Promise<SettingChange[]> {
+  return withHomeFileLock(settingsLockPath(paths), () => applyToFiles(paths, patch));
+}
+
+/** The one lock of config.json and policy.json (a patch may change both), beside config.json. */
+export function settingsLockPath(paths: HomePaths): string {
+  return homeFileLockPath(paths.config);
+}
+
+async function applyToFiles(paths: HomePaths, patch: SettingsPatch): Promise<SettingChange[]> {
   const [config, policyFile] = await Promise.all([readStationConfig(paths), readStationPolicyFile(paths)]);
   const configUpdate = applyConfigPatch(config, patch.config, patch.language);
   const policyUpdate = applyPolicyPatch(policyFile, patch.policy);

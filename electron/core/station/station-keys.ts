@@ -14,12 +14,23 @@ import {
   type KeyAlgorithm,
 } from '../keys/station-key.js';
 import { importRevocation, readTrustStore, trustPublicKey, untrustKey, type TrustedSigner } from '../keys/trust-store.js';
-import { runAudited } from './audited-operation.js';
+import { withTrustStoreLock } from '../keys/trust-store-lock.js';
+import { runAudited, type Audited, type AuditedOperation, type SuccessEvent } from './audited-operation.js';
 import type { StationContext } from './context.js';
 import { readRegularFile } from '../fs/open-regular.js';
 
 // Key generation, rotation, restore and untrust record their success only, as they always have:
 // a failure there changes nothing in the home. Trust, revocation and backup record failures too.
+
+/**
+ * A change of the trust store and its audit event under the store's lock (trust-store-lock.ts):
+ * of two changes at once, the one that wrote first is recorded first, so the log's last word on a
+ * key is the store's. Not for generate, rotate and restore: they make or unlock a key first (RSA
+ * takes seconds), and their trust step takes the lock by itself.
+ */
+function auditedTrustChange<T>(context: StationContext, operation: AuditedOperation<T, SuccessEvent>): Promise<Audited<T>> {
+  return withTrustStoreLock(context.paths, () => runAudited(context, operation));
+}
 
 export interface NewKeyOptions {
   name: string;
@@ -55,7 +66,7 @@ export async function trustKeyFile(
 ): Promise<{ signer: TrustedSigner; alreadyTrusted: boolean }> {
   // A key file that cannot be read is not recorded (nothing was offered for trust).
   const armored = await readKeyFile(file);
-  const done = await runAudited(context, {
+  const done = await auditedTrustChange(context, {
     type: 'key-trust',
     failureDetails: { file, expectedFingerprint: options.expectedFingerprint },
     // null and absent mean the same to trustPublicKey: keep what an earlier trust set.
@@ -72,7 +83,7 @@ export async function trustKeyFile(
 
 /** Apply a revocation certificate (or revoked key) to a trusted key; it then signs nothing this station accepts. */
 export async function importRevocationFile(context: StationContext, file: string): Promise<TrustedSigner> {
-  const done = await runAudited(context, {
+  const done = await auditedTrustChange(context, {
     type: 'key-revoke',
     failureDetails: { file },
     run: async () => importRevocation(context.paths, await readKeyFile(file)),
@@ -133,7 +144,7 @@ export async function checkSigner(context: StationContext, spec: SignerSpec): Pr
 }
 
 export async function untrustFingerprint(context: StationContext, fingerprint: string): Promise<TrustedSigner> {
-  const done = await runAudited(context, {
+  const done = await auditedTrustChange(context, {
     type: 'key-untrust',
     failureDetails: 'not recorded',
     run: () => untrustKey(context.paths, fingerprint),

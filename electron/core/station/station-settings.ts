@@ -1,5 +1,6 @@
 import type { SettingChange, SettingsPatch, StationSettings } from '../../../shared/settings.js';
-import { readStationSettings, updateStationSettings } from '../home/station-settings.js';
+import { readStationSettings, settingsLockPath, updateStationSettings } from '../home/station-settings.js';
+import { withHomeFileLock } from '../home/home-file-lock.js';
 import { runAudited } from './audited-operation.js';
 import type { StationContext } from './context.js';
 
@@ -13,13 +14,17 @@ export function getSettings(context: StationContext): Promise<StationSettings> {
  * field the app does not edit is kept. Recorded as `settings-change` with each field old -> new;
  * a patch that changes nothing writes nothing and records nothing. The new identity applies to
  * operations started after this one (the open Station keeps the identity it was opened with).
+ * The lock is held across the read, the writes and the event: of two saves at once (two windows,
+ * two stations on one home), neither loses the other's fields, and the log's order is the files'.
  */
 export async function updateSettings(context: StationContext, patch: SettingsPatch): Promise<{ changes: SettingChange[]; auditEvent: number | null }> {
-  const done = await runAudited(context, {
-    type: 'settings-change',
-    failureDetails: { requested: patch },
-    run: () => updateStationSettings(context.paths, patch),
-    succeeded: (changes) => (changes.length === 0 ? null : { outcome: 'ok', details: { changes } }),
-  });
+  const done = await withHomeFileLock(settingsLockPath(context.paths), () =>
+    runAudited(context, {
+      type: 'settings-change',
+      failureDetails: { requested: patch },
+      run: () => updateStationSettings(context.paths, patch),
+      succeeded: (changes) => (changes.length === 0 ? null : { outcome: 'ok', details: { changes } }),
+    }),
+  );
   return { changes: done.value, auditEvent: done.event?.seq ?? null };
 }
