@@ -46,6 +46,18 @@ export interface WatchWaitingSet {
   incomplete: string[];
 }
 
+/** A claimed bundle that waits because another process (a manual import) is importing the same bundle now. */
+export interface WatchImportWait {
+  /** The bundle's name (hostile text: shown escaped). */
+  name: string;
+  /** The other import as the station's ledger names it, when the refusal named it. */
+  other: { id: number; destination: string; pid: number | null; startedAt: string } | null;
+  /** When this watcher first found it waiting, how often it has tried, and when it tries next. */
+  since: string;
+  tries: number;
+  nextTryAt: string;
+}
+
 export interface WatchStatus {
   /** `running` while the watcher holds its lock; `stopped` after a clean stop; `dead` when the lock's owner is gone. */
   state: 'running' | 'stopped' | 'dead';
@@ -68,6 +80,8 @@ export interface WatchStatus {
   alarms: HeartbeatAlarm[];
   /** Split bundles waiting for files, as of updatedAt (at most 100; absent in status files of older versions). */
   waiting?: WatchWaitingSet[];
+  /** Claimed bundles waiting for another process's import of the same bundle (absent in status files of older versions). */
+  importWaits?: WatchImportWait[];
 }
 
 /** Codes a watcher may record for a bundle it could not take (besides problem codes). */

@@ -46,7 +46,7 @@ export const JSON_SHAPES: Readonly<Record<string, string>> = {
   'quarantine purge': '{ ok: true, purged: [ { id, bundleName, status } ], auditEvent }',
   'feed import': `the verify object plus { installed: [ { name, version, signatures, builtAt } ], superseded, databaseDir, before, after: { version, date, ageDays, source } | null, reloaded, warnings, auditEvent }: ${VERIFY_SHAPE}`,
   watch:
-    '{ ok: true, status: <the final status, as --status> }; --status: { ok: true, watchers: [ { state: running|stopped|dead, pid, inbox, dest, startedAt, updatedAt, current, lastBundle, counts: { accepted, quarantined, rejected, heartbeats, failed, queued, arriving }, recent: [ { name, outcome, arrivedAt, finishedAt, bundleUuid, codes, movedTo, auditSeq } ], gaps, alarms, waiting: [ { name, missing, incomplete } ] } ] }',
+    '{ ok: true, status: <the final status, as --status> }; --status: { ok: true, watchers: [ { state: running|stopped|dead, pid, inbox, dest, startedAt, updatedAt, current, lastBundle, counts: { accepted, quarantined, rejected, heartbeats, failed, queued, arriving }, recent: [ { name, outcome, arrivedAt, finishedAt, bundleUuid, codes, movedTo, auditSeq } ], gaps, alarms, waiting: [ { name, missing, incomplete } ], importWaits: [ { name, other: { id, destination, pid, startedAt } | null, since, tries, nextTryAt } ] } ] }',
 };
 
 /** Commands whose stdout is the data itself (a key, the log): --json is a usage error there. */

@@ -118,6 +118,12 @@ export function renderStatus(s: WatchStatus): string {
     const what = [...set.missing.map((f) => `${f} (missing)`), ...set.incomplete.map((f) => `${f} (still arriving)`)];
     lines.push(displayText(`  waiting: split bundle ${set.name} for ${what.join(', ')}`));
   }
+  for (const wait of (s.importWaits ?? []).slice(0, 10)) {
+    const other = wait.other === null ? 'another import' : `import #${wait.other.id} (process ${wait.other.pid ?? '?'}, to ${wait.other.destination})`;
+    lines.push(displayText(`  waiting: ${wait.name} for ${other} of the same bundle, since ${wait.since}; try ${wait.tries}, next at ${wait.nextTryAt}`));
+  }
+  if ((s.importWaits ?? []).length > 10)
+    lines.push(`  ... ${plural((s.importWaits ?? []).length - 10, 'more bundle waiting for another import')} (--json shows them all)`);
   if ((s.waiting ?? []).length > 10) lines.push(`  ... ${plural((s.waiting ?? []).length - 10, 'more waiting split bundle')} (--json shows them all)`);
   for (const alarm of s.alarms)
     lines.push(

@@ -11,7 +11,7 @@ import { stageAuditFileRows, type StagedFileRows } from '../audit/staged-file-ro
 import { portabilityFindings } from '../bundle/path-rules.js';
 import { replayFinding, replayNotChecked, withFinding } from '../policy/policy-findings.js';
 import { findPriorImport, highestSequenceFrom, type ImportIdentity, type PriorImport } from './replay-guard.js';
-import { claimImport, folderId, noteStagedTotals, type ClaimOutcome, type StagedFolderId } from './import-claim.js';
+import { claimImport, folderId, noteStagedTotals, type ClaimOutcome, type LiveClaim, type StagedFolderId } from './import-claim.js';
 import { cleanLeftoverStaging, StagingDirectory } from './staging.js';
 import { flushStaged, flushStagedWhile } from './staged-sync.js';
 import { ImportChannelCheck } from '../channels/import-channel.js';
@@ -54,6 +54,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
   let target: string | null = null;
   let replay: PolicyFinding = replayNotChecked();
   let pushRetryOf: PriorImport | null = null;
+  let importInProgress: LiveClaim | null = null;
   const channel = new ImportChannelCheck(options.db, options.policy.channels);
 
   const gate = async (facts: AuthenticatedFacts): Promise<Problem[]> => {
@@ -114,6 +115,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     });
     if (claimed.kind === 'refused') return claimed.problems;
     const refused = refusal(claimed, target);
+    if (claimed.kind === 'in-progress') importInProgress = claimed.other;
     if (refused) {
       replay = replayFinding('fail', refused.message);
       return [refused];
@@ -180,7 +182,15 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       return { ...report, destination: retryOf.destination, warnings, payloadFiles: [], replayOf: retryOf.id };
     }
     if (!result.ok || identity === null || target === null || claimId === null) {
-      const rejected: ImportResult = { ...report, ok: false, destination: null, warnings, payloadFiles: [], replayOf: null };
+      const rejected: ImportResult = {
+        ...report,
+        ok: false,
+        destination: null,
+        warnings,
+        payloadFiles: [],
+        replayOf: null,
+        ...(importInProgress === null ? {} : { importInProgress: { ...(importInProgress as LiveClaim) } }),
+      };
       await options.beforeRefusalRecorded?.(rejected);
       if (claimId !== null) settleQuietly(options, claimId, { kind: 'rejected', result: rejected }, channel);
       return rejected;

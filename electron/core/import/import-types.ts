@@ -94,4 +94,15 @@ export interface ImportResult extends VerifyResult {
   overridden?: Problem[] | undefined;
   /** A heartbeat bundle (docs/channels.md): verified and its channel recorded; nothing was written to the destination. */
   heartbeat?: boolean | undefined;
+  /** Refused (REPLAY) because another import of this very bundle is running now: that import (absent otherwise). */
+  importInProgress?: { id: number; destination: string; pid: number | null; startedAt: string } | undefined;
+}
+
+/**
+ * Refused only because another import of the bundle runs now: a wait, not a verdict on the
+ * bundle (that import may still die uncommitted). A caller that tries again (`airlock watch`)
+ * records nothing for such a try (importInto's `deferWhileImported`).
+ */
+export function refusedWhileImported(result: Pick<ImportResult, 'ok' | 'problems' | 'importInProgress'>): boolean {
+  return !result.ok && result.importInProgress !== undefined && result.problems.length > 0 && result.problems.every((p) => p.code === 'REPLAY');
 }

@@ -6,6 +6,7 @@ import { withEarlyRenderer } from '../receipts/pdf-render-early.js';
 import { receiptPdfOptions } from '../receipts/receipt-options.js';
 import { buildTransferReceipt } from '../audit/transfer-receipt.js';
 import { importBundle, type ImportResult } from '../import/import-bundle.js';
+import { refusedWhileImported } from '../import/import-types.js';
 import { JOB_PLANS, withJobEta } from '../jobs/job-eta.js';
 import { loadTrustedKeys } from '../keys/trust-store.js';
 import { throughParts } from '../media/parts/split-route.js';
@@ -175,7 +176,8 @@ async function importWith(
         await inspection?.close();
       }
     },
-    succeeded: ({ result }) => importEvent(result),
+    // A watcher's try while another import of the bundle runs: a wait, not a refusal; its later try is recorded.
+    succeeded: ({ result }) => (request.deferWhileImported === true && refusedWhileImported(result) ? null : importEvent(result)),
   });
   const { result, signer } = done.value;
   const event = done.event;
@@ -201,6 +203,7 @@ async function importWith(
       `Recorded ${recovered.events.length} import(s) or export(s) interrupted earlier (killed or power lost); see \`airlock audit list\` (details.recovered).`,
     );
   }
+  if (event === null) return { ...outcome, auditEvent: null, checkpoint: null, receipt: null };
   if (!result.ok || result.destination === null) return { ...outcome, auditEvent: event.seq, checkpoint: null, receipt: null };
   // Past the commit point (issue #18): the receipts phase, drawn again while the PDF is rendered apart.
   const receiptsPhase = reportingWhile(request.onProgress, pastCommitProgress('writing-receipts', result.bundle.files), async () => {

@@ -67,6 +67,11 @@ export interface ImportRequest {
   pdfRenderer?: ReceiptRenderer | undefined;
   /** Push the bundle's images to this registry after full verification (`--push-to`), issue #15. */
   pushTo?: RegistryEndpoint | undefined;
+  /**
+   * The caller tries again while another import of this very bundle runs (`airlock watch`): such a
+   * refusal is a wait, recorded as nothing (auditEvent null); the later try's outcome is recorded.
+   */
+  deferWhileImported?: boolean | undefined;
 }
 
 export interface VerifyRequest {
@@ -164,7 +169,9 @@ export type ExportOutcome = Omit<WriteBundleResult, 'payloadFiles'> &
     channel?: ChannelStamp | undefined;
   };
 export type ImportOutcome = Omit<ImportResult, 'payloadFiles'> &
-  AuditTrail & {
+  Omit<AuditTrail, 'auditEvent'> & {
+    /** The import's event; null only for a refusal deferred while another import of the bundle runs (`deferWhileImported`). */
+    auditEvent: number | null;
     /** Per image, what the registry push did (present when `pushTo` was given and the bundle carries images). */
     pushes?: ImagePushResult[] | undefined;
     /** A bundle refused by content inspection was kept in the station's quarantine (issue #16.5). */

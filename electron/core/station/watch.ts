@@ -72,7 +72,16 @@ export async function watchInbox(context: StationContext, request: WatchRequest)
           home,
           // The claim folder is the whole set: a split bundle's parts never come from inserted media.
           importBundle: (bundlePath, signal) =>
-            importInto(context, { bundlePath, destDir: dest, signal, passphrase: request.passphrase, onlyBesideBundle: true, pdfRenderer }),
+            importInto(context, {
+              bundlePath,
+              destDir: dest,
+              signal,
+              passphrase: request.passphrase,
+              onlyBesideBundle: true,
+              pdfRenderer,
+              // A try while another process imports the bundle waits (process-claim.ts): no rejection recorded for it.
+              deferWhileImported: true,
+            }),
           priorImport: (bundlePath) => priorImport(context, bundlePath),
           importedOnStation: (tagmanifestSha256, bundleUuid) => importedOnStation(context, tagmanifestSha256, bundleUuid),
           checkAlarms: () => checkHeartbeatAlarms(context),

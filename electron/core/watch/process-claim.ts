@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChannelFinding } from '../../../shared/channels.js';
 import { ERROR_CODES, type ErrorCode } from '../../../shared/errors.js';
-import type { WatchBundleRecord, WatchOutcome } from '../../../shared/watch.js';
+import type { WatchBundleRecord, WatchImportWait, WatchOutcome } from '../../../shared/watch.js';
 import { isAbortError, toAirlockError, type AirlockError } from '../errors.js';
 import type { ImportOutcome } from '../station/requests.js';
 import { decide, finalFolder, finish, primaryIsFile, REPORT_FILE, type Claim } from './claim-folder.js';
@@ -25,12 +25,12 @@ export interface WatchPort {
   importedOnStation(tagmanifestSha256: string | null, bundleUuid: string | null): boolean;
 }
 
-/** `busy`: another process is importing this very bundle now; the claim waits and is tried again. */
+/** `busy`: another process is importing this very bundle now (`other`, when the import named it); the claim waits and is tried again. */
 export type ClaimResult =
   | { kind: 'done'; record: WatchBundleRecord; findings: ChannelFinding[] }
   | { kind: 'failed'; error: AirlockError; storage: boolean }
   | { kind: 'cancelled' }
-  | { kind: 'busy' };
+  | { kind: 'busy'; other: WatchImportWait['other'] };
 
 /**
  * Refused only as a replay, while no import of the bundle stands on this station: the refusal
@@ -123,7 +123,9 @@ export async function processClaim(layout: InboxLayout, claim: Claim, port: Watc
       await finish(layout, claim, record);
       return { kind: 'done', record, findings };
     }
-    if (refusedForAnImportInProgress(result, port)) return { kind: 'busy' };
+    // The import recorded nothing for this try (deferWhileImported): the outcome is the later try's.
+    if (result.importInProgress !== undefined && result.auditEvent === null) return { kind: 'busy', other: result.importInProgress };
+    if (refusedForAnImportInProgress(result, port)) return { kind: 'busy', other: result.importInProgress ?? null };
     findings = result.channel?.findings ?? [];
     record = recorded(outcomeOf(result), {
       bundleUuid: result.bundle.uuid,

@@ -1,5 +1,5 @@
 import type { ChannelFinding, HeartbeatAlarm } from '../../../shared/channels.js';
-import type { WatchBundleRecord, WatchCounts, WatchStatus, WatchWaitingSet } from '../../../shared/watch.js';
+import type { WatchBundleRecord, WatchCounts, WatchImportWait, WatchStatus, WatchWaitingSet } from '../../../shared/watch.js';
 
 export const RECENT_LIMIT = 50;
 export const GAPS_LIMIT = 100;
@@ -14,6 +14,8 @@ export class StatusKeeper {
   private gaps: ChannelFinding[] = [];
   private alarms: HeartbeatAlarm[] = [];
   private waiting: WatchWaitingSet[] = [];
+  /** By claim id: at most one per claim, gone when the claim settles (bounded by the claims in the working folder). */
+  private readonly importWaits = new Map<string, WatchImportWait>();
   private current: WatchStatus['current'] = null;
   private state: WatchStatus['state'] = 'running';
 
@@ -58,6 +60,12 @@ export class StatusKeeper {
     if (waiting !== undefined) this.waiting = waiting.slice(0, GAPS_LIMIT);
   }
 
+  /** A claim waits for another import of its bundle (`wait`), or no longer does (`null`). */
+  waitingForImport(claimId: string, wait: WatchImportWait | null): void {
+    if (wait === null) this.importWaits.delete(claimId);
+    else this.importWaits.set(claimId, wait);
+  }
+
   working(name: string | null, phase = 'import'): void {
     this.current = name === null ? null : { name, phase, since: new Date().toISOString() };
   }
@@ -82,6 +90,7 @@ export class StatusKeeper {
       gaps: [...this.gaps],
       alarms: [...this.alarms],
       waiting: [...this.waiting],
+      importWaits: [...this.importWaits.values()],
     };
   }
 }

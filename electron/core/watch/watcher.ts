@@ -45,6 +45,8 @@ interface Retry {
   claim: Claim;
   attempts: number;
   nextAt: number;
+  /** Set while the claim waits for another process's import of its bundle. */
+  waitingSince?: string | undefined;
 }
 
 /**
@@ -85,6 +87,7 @@ export async function runWatcher(port: WatcherPort, options: WatcherOptions): Pr
   options.signal.addEventListener('abort', nudge, { once: true });
 
   const settle = (claim: Claim, result: Awaited<ReturnType<typeof processClaim>>, previous: Retry | undefined): void => {
+    if (result.kind !== 'busy') keeper.waitingForImport(claim.record.id, null);
     switch (result.kind) {
       case 'done':
         retries.delete(claim.record.id);
@@ -98,7 +101,15 @@ export async function runWatcher(port: WatcherPort, options: WatcherOptions): Pr
         // Not a failure of this station: no FAILED line, no pause of other claims; tried again soon.
         const attempts = (previous?.attempts ?? 0) + 1;
         const nextAt = Date.now() + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(attempts - 1, 6));
-        retries.set(claim.record.id, { claim, attempts, nextAt });
+        const waitingSince = previous?.waitingSince ?? new Date().toISOString();
+        retries.set(claim.record.id, { claim, attempts, nextAt, waitingSince });
+        keeper.waitingForImport(claim.record.id, {
+          name: claim.record.name,
+          other: result.other,
+          since: waitingSince,
+          tries: attempts,
+          nextTryAt: new Date(nextAt).toISOString(),
+        });
         if (attempts === 1) trouble(`${claim.record.name}: another process is importing this bundle right now; tried again when it has finished`);
         return;
       }

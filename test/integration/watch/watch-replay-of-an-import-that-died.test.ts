@@ -5,7 +5,9 @@
  * manual import then died (kill -9) before its commit, nothing imported the bundle: the inbox had
  * refused a good bundle for good (found by the fault harness's race-home scenario, seed 8 trial 1).
  * Now such a claim waits and is tried again: imported once the other import is gone, or refused
- * as a replay of it if it committed.
+ * as a replay of it if it committed. A try that waits records no audit event (each retry used to
+ * record one more "import rejected REPLAY", a refusal that never was: lostupd), and
+ * `watch --status` names the bundle and the import it waits for.
  */
 import { spawn } from 'node:child_process';
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
@@ -16,7 +18,8 @@ import { homePaths } from '../../../electron/core/home/station-home.js';
 import { CLI_BIN, REPO_ROOT } from '../../helpers/cli-runner.js';
 import { createStation } from '../../helpers/station.js';
 import { useTempDirs } from '../../helpers/temp-dirs.js';
-import { settledNames, startWatch, stopWatch, waitUntil, type WatchChild } from '../../helpers/watch-process.js';
+import type { WatchStatus } from '../../../shared/watch.js';
+import { readStatusFiles, settledNames, startWatch, stopWatch, waitUntil, type WatchChild } from '../../helpers/watch-process.js';
 
 const tempDir = useTempDirs();
 let watch: WatchChild | null = null;
@@ -24,6 +27,18 @@ afterEach(async () => {
   if (watch) await stopWatch(watch, 'SIGKILL');
   watch = null;
 });
+
+function importEvents(home: string): Array<{ outcome: string; codes: string }> {
+  const db = new Database(homePaths(home).database, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare("SELECT outcome, problem_codes AS codes FROM audit_events WHERE type = 'import' ORDER BY seq").all() as Array<{
+      outcome: string;
+      codes: string;
+    }>;
+  } finally {
+    db.close();
+  }
+}
 
 function pendingClaims(home: string): number {
   const db = new Database(homePaths(home).database, { readonly: true, fileMustExist: true });
@@ -66,6 +81,15 @@ describe('watch: a bundle that another process is importing right now', () => {
       120_000,
     );
     expect(await settledNames(inbox, 'quarantine')).toEqual([]);
+    // Tried at 0, 1 and 3 s: three tries, none of them a refusal on record.
+    await waitUntil('the third try', async () => (await readStatusFiles(station.home)).some((s) => (s.importWaits?.[0]?.tries ?? 0) >= 3), 60_000);
+    expect(importEvents(station.home).filter((e) => e.outcome === 'rejected')).toEqual([]);
+    const status = await station.run(['watch', '--status', inbox, '--json']);
+    const [watcher] = (JSON.parse(status.stdout) as { watchers: WatchStatus[] }).watchers;
+    expect(watcher?.importWaits).toEqual([
+      expect.objectContaining({ name: 'held', other: expect.objectContaining({ pid: manual.pid, destination: join(dest, 'held') }) }),
+    ]);
+    expect((await station.run(['watch', '--status', inbox])).stdout).toMatch(/waiting: held for import #\d+ \(process \d+/u);
 
     manual.kill('SIGKILL');
     expect(await ended).toBe('SIGKILL');
@@ -78,5 +102,12 @@ describe('watch: a bundle that another process is importing right now', () => {
     expect(await settledNames(inbox, 'quarantine')).toEqual([]);
     expect((await readdir(join(dest, 'held'))).sort()).toEqual(['big']);
     await waitUntil('its ACCEPTED line', () => /ACCEPTED/u.test(running.stdout()), 60_000);
+    // The outcome once: one import ok (the manual import, killed, recorded none), no refusal.
+    expect(importEvents(station.home).filter((e) => e.outcome !== 'failed' && e.outcome !== 'cancelled')).toEqual([{ outcome: 'ok', codes: '[]' }]);
+    await waitUntil(
+      'the wait gone from the status',
+      async () => (await readStatusFiles(station.home)).every((s) => (s.importWaits ?? []).length === 0),
+      30_000,
+    );
   }, 300_000);
 });

@@ -1,12 +1,15 @@
 /**
- * The trust store's lock (trust-store-lock.ts): changes in one process queue; a change waits for
- * another process that holds the lock, and a holder killed with -9 releases it by dying (the
- * kernel's lock), with nothing left to sweep.
+ * The home's settings-file lock (home-file-lock.ts; the trust store's is trust-store-lock.ts):
+ * changes in one process queue; a nested take in the holder's own call chain runs at once; a
+ * change waits for another process that holds the lock, and a holder killed with -9 releases it
+ * by dying (the kernel's lock), with nothing left to sweep; a holder that hangs ends the wait
+ * with HOME_FILE_BUSY.
  */
 import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { homeFileLockPath, withHomeFileLock } from '../../../../electron/core/home/home-file-lock.js';
 import { homePaths } from '../../../../electron/core/home/station-home.js';
 import { trustStoreLockPath, withTrustStoreLock } from '../../../../electron/core/keys/trust-store-lock.js';
 import { useTempDirs } from '../../../helpers/temp-dirs.js';
@@ -19,7 +22,7 @@ async function paths() {
   return p;
 }
 
-describe('trust store lock', () => {
+describe('home file lock', () => {
   it('queues changes in one process: each runs alone, in order', async () => {
     const p = await paths();
     const log: string[] = [];
@@ -68,5 +71,52 @@ describe('trust store lock', () => {
     clearTimeout(killer);
     expect(ran).toBe(true);
     expect(holder.signalCode).toBe('SIGKILL');
+  });
+
+  it("a nested take of the same lock in the holder's call chain runs at once; another lock file is its own queue", async () => {
+    const p = await paths();
+    const log: string[] = [];
+    const outer = withTrustStoreLock(p, async () => {
+      log.push('outer in');
+      await withTrustStoreLock(p, async () => log.push('nested'));
+      await new Promise((r) => setTimeout(r, 20));
+      log.push('outer out');
+    });
+    const other = withHomeFileLock(homeFileLockPath(p.config), async () => log.push('config'));
+    const next = withTrustStoreLock(p, async () => log.push('next'));
+    await Promise.all([outer, other, next]);
+    expect(log.indexOf('nested')).toBe(1);
+    expect(log.indexOf('config')).toBeLessThan(log.indexOf('outer out'));
+    expect(log.at(-1)).toBe('next');
+  });
+
+  it('a holder that hangs: the wait ends with HOME_FILE_BUSY and the change never runs', async () => {
+    const p = await paths();
+    const file = homeFileLockPath(p.config);
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const D = require('better-sqlite3'); const db = new D(process.argv[1]); db.exec('BEGIN IMMEDIATE'); process.stdout.write('held\\n'); setInterval(() => {}, 1000);`,
+        file,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'], cwd: join(import.meta.dirname, '..', '..', '..', '..') },
+    );
+    try {
+      await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+      let ran = false;
+      await expect(
+        withHomeFileLock(
+          file,
+          async () => {
+            ran = true;
+          },
+          200,
+        ),
+      ).rejects.toMatchObject({ code: 'HOME_FILE_BUSY' });
+      expect(ran).toBe(false);
+    } finally {
+      holder.kill('SIGKILL');
+    }
   });
 });
