@@ -23,8 +23,13 @@ const WAIT_MS = 10_000;
 const POLL_MS = 20;
 
 const queues = new Map<string, Promise<void>>();
-/** The lock files the current call chain holds (a nested take of one of them runs at once). */
-const held = new AsyncLocalStorage<ReadonlySet<string>>();
+/**
+ * The holds the current call chain was started under, and the hold each lock file has now: a
+ * nested take runs at once only while its chain's hold is the live one (work the holder left
+ * running past its release queues like anyone else).
+ */
+const held = new AsyncLocalStorage<ReadonlyMap<string, symbol>>();
+const live = new Map<string, symbol>();
 
 /** The lock file beside `file` (the settings file it guards, or the first of the files guarded together). */
 export function homeFileLockPath(file: string): string {
@@ -53,7 +58,8 @@ async function begin(db: { exec(sql: string): unknown }, file: string, waitMs: n
  */
 export async function withHomeFileLock<T>(lockFile: string, change: () => Promise<T>, waitMs: number = WAIT_MS): Promise<T> {
   const mine = held.getStore();
-  if (mine?.has(lockFile) === true) return change();
+  const token = mine?.get(lockFile);
+  if (token !== undefined && live.get(lockFile) === token) return change();
   const before = queues.get(lockFile) ?? Promise.resolve();
   let release = (): void => undefined;
   const turn = new Promise<void>((resolve) => (release = resolve));
@@ -66,9 +72,12 @@ export async function withHomeFileLock<T>(lockFile: string, change: () => Promis
     const db = new Database(lockFile, { timeout: 0 });
     try {
       await begin(db, lockFile, waitMs);
+      const hold = Symbol(lockFile);
+      live.set(lockFile, hold);
       try {
-        return await held.run(new Set([...(mine ?? []), lockFile]), change);
+        return await held.run(new Map([...(mine ?? []), [lockFile, hold]]), change);
       } finally {
+        live.delete(lockFile);
         db.exec('ROLLBACK');
       }
     } finally {

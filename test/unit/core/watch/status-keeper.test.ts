@@ -24,4 +24,16 @@ describe('StatusKeeper', () => {
     keeper.stopped();
     expect(keeper.snapshot().state).toBe('stopped');
   });
+
+  it('lists each claim waiting for another import once (the latest try), and drops it when the claim settles', () => {
+    const keeper = new StatusKeeper('/in', '/dest', '2026-12-03T00:00:00.000Z');
+    const other = { id: 7, destination: '/dest/b', pid: 42, startedAt: '2026-12-03T00:00:00.000Z' };
+    const wait = (tries: number) => ({ name: 'b', other, since: '2026-12-03T00:00:01.000Z', tries, nextTryAt: `2026-12-03T00:00:0${tries}.000Z` });
+    keeper.waitingForImport('claim-1', wait(1));
+    keeper.waitingForImport('claim-1', wait(2));
+    keeper.waitingForImport('claim-2', { ...wait(1), name: 'c', other: null });
+    expect(keeper.snapshot().importWaits).toEqual([wait(2), { ...wait(1), name: 'c', other: null }]);
+    keeper.waitingForImport('claim-1', null);
+    expect(keeper.snapshot().importWaits?.map((w) => w.name)).toEqual(['c']);
+  });
 });
