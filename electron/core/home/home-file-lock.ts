@@ -10,11 +10,12 @@
  * process the changes queue first, since a second connection of the same thread would wait for
  * the lock synchronously while the holder needs the event loop to finish.
  *
- * Re-entrant within one asynchronous call chain: the station holds the lock across the change
- * AND its audit event (so the log's order is the file's), and the change itself (trust-store.ts)
- * takes the same lock for its other callers.
+ * The station holds the lock across the change AND its audit event (so the log's order is the
+ * file's), and the change itself (trust-store.ts, station-settings.ts) takes the same lock for its
+ * other callers: the station hands its hold down, and a take given the live hold of its own lock
+ * file runs at once. Explicit, not AsyncLocalStorage: on Node 20 that turns on promise hooks for
+ * the whole process from its first use, a cost on every promise of every later import and export.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { sqliteDatabase } from '../db/station-db.js';
 import { AirlockError } from '../errors.js';
 
@@ -23,13 +24,12 @@ const WAIT_MS = 10_000;
 const POLL_MS = 20;
 
 const queues = new Map<string, Promise<void>>();
-/**
- * The holds the current call chain was started under, and the hold each lock file has now: a
- * nested take runs at once only while its chain's hold is the live one (work the holder left
- * running past its release queues like anyone else).
- */
-const held = new AsyncLocalStorage<ReadonlyMap<string, symbol>>();
-const live = new Map<string, symbol>();
+/** A held lock, handed to the change; passed back to a nested take, it lets that take run at once while it is live. */
+export interface HomeFileHold {
+  readonly lockFile: string;
+  /** False once the lock is released: work the holder left running past its release queues like anyone else. */
+  live(): boolean;
+}
 
 /** The lock file beside `file` (the settings file it guards, or the first of the files guarded together). */
 export function homeFileLockPath(file: string): string {
@@ -55,11 +55,15 @@ async function begin(db: { exec(sql: string): unknown }, file: string, waitMs: n
 /**
  * Run `change` (read, change, write and fsync the file, record its event) holding the lock file
  * `lockFile`; HOME_FILE_BUSY if another process holds it longer than `waitMs` (nothing changed then).
+ * With `held`, the caller's own live hold of this lock file, `change` runs at once under it.
  */
-export async function withHomeFileLock<T>(lockFile: string, change: () => Promise<T>, waitMs: number = WAIT_MS): Promise<T> {
-  const mine = held.getStore();
-  const token = mine?.get(lockFile);
-  if (token !== undefined && live.get(lockFile) === token) return change();
+export async function withHomeFileLock<T>(
+  lockFile: string,
+  change: (hold: HomeFileHold) => Promise<T>,
+  options: { held?: HomeFileHold | undefined; waitMs?: number } = {},
+): Promise<T> {
+  if (options.held !== undefined && options.held.lockFile === lockFile && options.held.live()) return change(options.held);
+  const waitMs = options.waitMs ?? WAIT_MS;
   const before = queues.get(lockFile) ?? Promise.resolve();
   let release = (): void => undefined;
   const turn = new Promise<void>((resolve) => (release = resolve));
@@ -72,12 +76,11 @@ export async function withHomeFileLock<T>(lockFile: string, change: () => Promis
     const db = new Database(lockFile, { timeout: 0 });
     try {
       await begin(db, lockFile, waitMs);
-      const hold = Symbol(lockFile);
-      live.set(lockFile, hold);
+      let live = true;
       try {
-        return await held.run(new Map([...(mine ?? []), [lockFile, hold]]), change);
+        return await change({ lockFile, live: () => live });
       } finally {
-        live.delete(lockFile);
+        live = false;
         db.exec('ROLLBACK');
       }
     } finally {

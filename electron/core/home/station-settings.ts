@@ -23,7 +23,7 @@ import {
 import { AirlockError } from '../errors.js';
 import { writeFileDurably } from '../fs/durable.js';
 import { readJsonConfig } from '../fs/read-json-config.js';
-import { homeFileLockPath, withHomeFileLock } from './home-file-lock.js';
+import { homeFileLockPath, withHomeFileLock, type HomeFileHold } from './home-file-lock.js';
 import { DEFAULT_POLICY, resolvePolicy, stationPolicySchema, type StationPolicy, type StationPolicyFile } from '../policy/station-policy.js';
 import { readStationConfig, safeOsUser, stationConfigSchema, stationIdentity, type StationConfig } from './station-config.js';
 import type { HomePaths } from './station-home.js';
@@ -155,8 +155,8 @@ function validated<T>(schema: z.ZodType<T>, value: unknown, file: string): T {
  * Apply a patch: read both files as they are now, validate both results, then write only the
  * files that change. Returns the changes (empty when the patch changes nothing: nothing is written).
  */
-export function updateStationSettings(paths: HomePaths, patch: SettingsPatch): Promise<SettingChange[]> {
-  return withHomeFileLock(settingsLockPath(paths), () => applyToFiles(paths, patch));
+export function updateStationSettings(paths: HomePaths, patch: SettingsPatch, held?: HomeFileHold): Promise<SettingChange[]> {
+  return withHomeFileLock(settingsLockPath(paths), () => applyToFiles(paths, patch), { held });
 }
 
 /** The one lock of config.json and policy.json (a patch may change both), beside config.json. */

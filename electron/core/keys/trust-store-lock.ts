@@ -3,7 +3,7 @@
  * `untrust`, `revoke-import`, `generate` and `rotate` read the store, change it and write it back
  * whole; the lock keeps two at once from losing one (faults7, docs/design-notes.md).
  */
-import { homeFileLockPath, withHomeFileLock } from '../home/home-file-lock.js';
+import { homeFileLockPath, withHomeFileLock, type HomeFileHold } from '../home/home-file-lock.js';
 import type { HomePaths } from '../home/station-home.js';
 
 export function trustStoreLockPath(paths: HomePaths): string {
@@ -11,6 +11,6 @@ export function trustStoreLockPath(paths: HomePaths): string {
 }
 
 /** Run `change` (read, change, write the store; and its audit event, when the station holds it) under the lock; HOME_FILE_BUSY after 10 s. */
-export function withTrustStoreLock<T>(paths: HomePaths, change: () => Promise<T>): Promise<T> {
-  return withHomeFileLock(trustStoreLockPath(paths), change);
+export function withTrustStoreLock<T>(paths: HomePaths, change: (hold: HomeFileHold) => Promise<T>, held?: HomeFileHold): Promise<T> {
+  return withHomeFileLock(trustStoreLockPath(paths), change, { held });
 }

@@ -8,6 +8,7 @@ import { writeFileDurably } from '../fs/durable.js';
 import { readJsonConfig } from '../fs/read-json-config.js';
 import type { TrustedKey } from '../crypto/detached-signature.js';
 import { OPENPGP_CONFIG } from '../crypto/openpgp-config.js';
+import type { HomeFileHold } from '../home/home-file-lock.js';
 import type { HomePaths } from '../home/station-home.js';
 import { describeKey, parseTrustablePublicKey } from './public-key.js';
 import { plainTrustStore } from './trust-store-plain.js';
@@ -51,7 +52,7 @@ async function writeTrustStore(paths: HomePaths, signers: TrustedSigner[]): Prom
 export async function trustPublicKey(
   paths: HomePaths,
   armored: string,
-  options: { label?: string | null; role?: string | null; now?: Date; expectedFingerprint: string },
+  options: { label?: string | null; role?: string | null; now?: Date; expectedFingerprint: string; held?: HomeFileHold },
 ): Promise<{ signer: TrustedSigner; alreadyTrusted: boolean }> {
   const key = await parseTrustablePublicKey(armored, options.now);
   const description = await describeKey(key);
@@ -64,41 +65,50 @@ export async function trustPublicKey(
     throw new AirlockError('USAGE', `The role "${options.role}" must be 1-32 lower-case letters, digits or dashes (e.g. operator, reviewer).`);
   }
   // Read, change and write under the lock: a change made by another command meanwhile is kept.
-  return withTrustStoreLock(paths, async () => {
-    const signers = await readTrustStore(paths);
-    const existing = signers.find((s) => s.fingerprint === description.fingerprint);
-    // A revocation is final: handing in the key file again must not quietly undo it.
-    if (existing?.revokedAt) {
-      throw new AirlockError('KEY_INVALID', `This key was revoked on this station (${existing.revokedAt}); it cannot be trusted again.`);
-    }
-    const signer: TrustedSigner = {
-      fingerprint: description.fingerprint,
-      label: options.label ?? existing?.label ?? null,
-      role: options.role ?? existing?.role ?? null,
-      userIds: description.userIds,
-      algorithm: description.algorithm,
-      addedAt: existing?.addedAt ?? (options.now ?? new Date()).toISOString(),
-      publicKey: key.armor(),
-      retiredAt: existing?.retiredAt || undefined,
-    };
-    const next = existing ? signers.map((s) => (s.fingerprint === signer.fingerprint ? signer : s)) : [...signers, signer];
-    await writeTrustStore(paths, next);
-    return { signer, alreadyTrusted: existing !== undefined };
-  });
+  return withTrustStoreLock(
+    paths,
+    async () => {
+      const signers = await readTrustStore(paths);
+      const existing = signers.find((s) => s.fingerprint === description.fingerprint);
+      // A revocation is final: handing in the key file again must not quietly undo it.
+      if (existing?.revokedAt) {
+        throw new AirlockError('KEY_INVALID', `This key was revoked on this station (${existing.revokedAt}); it cannot be trusted again.`);
+      }
+      const signer: TrustedSigner = {
+        fingerprint: description.fingerprint,
+        label: options.label ?? existing?.label ?? null,
+        role: options.role ?? existing?.role ?? null,
+        userIds: description.userIds,
+        algorithm: description.algorithm,
+        addedAt: existing?.addedAt ?? (options.now ?? new Date()).toISOString(),
+        publicKey: key.armor(),
+        retiredAt: existing?.retiredAt || undefined,
+      };
+      const next = existing ? signers.map((s) => (s.fingerprint === signer.fingerprint ? signer : s)) : [...signers, signer];
+      await writeTrustStore(paths, next);
+      return { signer, alreadyTrusted: existing !== undefined };
+    },
+    options.held,
+  );
 }
 
-export async function untrustKey(paths: HomePaths, fingerprintInput: string): Promise<TrustedSigner> {
+/** `held`: the station's live hold of the store's lock (station-keys.ts), under which this runs at once. */
+export async function untrustKey(paths: HomePaths, fingerprintInput: string, held?: HomeFileHold): Promise<TrustedSigner> {
   const fingerprint = normalizeFingerprint(fingerprintInput);
-  return withTrustStoreLock(paths, async () => {
-    const signers = await readTrustStore(paths);
-    const existing = signers.find((s) => s.fingerprint === fingerprint);
-    if (!existing) throw new AirlockError('KEY_NOT_FOUND', fingerprint);
-    await writeTrustStore(
-      paths,
-      signers.filter((s) => s.fingerprint !== fingerprint),
-    );
-    return existing;
-  });
+  return withTrustStoreLock(
+    paths,
+    async () => {
+      const signers = await readTrustStore(paths);
+      const existing = signers.find((s) => s.fingerprint === fingerprint);
+      if (!existing) throw new AirlockError('KEY_NOT_FOUND', fingerprint);
+      await writeTrustStore(
+        paths,
+        signers.filter((s) => s.fingerprint !== fingerprint),
+      );
+      return existing;
+    },
+    held,
+  );
 }
 
 /** The trusted keys as openpgp objects, for signature verification. */
@@ -121,17 +131,21 @@ export async function loadTrustedKeys(paths: HomePaths): Promise<TrustedKey[]> {
  * `gpg --gen-revoke` writes it; GnuPG's ':'-guarded form is accepted) or the revoked key itself.
  * The key stays in the store, revoked, so its signatures are refused rather than unknown.
  */
-export async function importRevocation(paths: HomePaths, armoredInput: string): Promise<TrustedSigner> {
+export async function importRevocation(paths: HomePaths, armoredInput: string, held?: HomeFileHold): Promise<TrustedSigner> {
   const text = armoredInput.replace(/^:(-----(BEGIN|END) PGP)/gmu, '$1');
   // A file may hold several blocks (an Airlock key backup, a keyring export): try each.
   const blocks = [...text.matchAll(/-----BEGIN PGP PUBLIC KEY BLOCK-----[\s\S]*?-----END PGP PUBLIC KEY BLOCK-----/gu)].map((m) => `${m[0]}\n`);
-  return withTrustStoreLock(paths, async () => {
-    for (const armored of blocks.length > 0 ? blocks : [text]) {
-      const revoked = await applyRevocation(paths, armored);
-      if (revoked) return revoked;
-    }
-    throw new AirlockError('KEY_INVALID', 'It is not a revocation for any trusted key (or its signature does not verify).');
-  });
+  return withTrustStoreLock(
+    paths,
+    async () => {
+      for (const armored of blocks.length > 0 ? blocks : [text]) {
+        const revoked = await applyRevocation(paths, armored);
+        if (revoked) return revoked;
+      }
+      throw new AirlockError('KEY_INVALID', 'It is not a revocation for any trusted key (or its signature does not verify).');
+    },
+    held,
+  );
 }
 
 async function applyRevocation(paths: HomePaths, armored: string): Promise<TrustedSigner | null> {

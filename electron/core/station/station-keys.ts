@@ -15,6 +15,7 @@ import {
 } from '../keys/station-key.js';
 import { importRevocation, readTrustStore, trustPublicKey, untrustKey, type TrustedSigner } from '../keys/trust-store.js';
 import { withTrustStoreLock } from '../keys/trust-store-lock.js';
+import type { HomeFileHold } from '../home/home-file-lock.js';
 import { runAudited, type Audited, type AuditedOperation, type SuccessEvent } from './audited-operation.js';
 import type { StationContext } from './context.js';
 import { readRegularFile } from '../fs/open-regular.js';
@@ -28,8 +29,8 @@ import { readRegularFile } from '../fs/open-regular.js';
  * key is the store's. Not for generate, rotate and restore: they make or unlock a key first (RSA
  * takes seconds), and their trust step takes the lock by itself.
  */
-function auditedTrustChange<T>(context: StationContext, operation: AuditedOperation<T, SuccessEvent>): Promise<Audited<T>> {
-  return withTrustStoreLock(context.paths, () => runAudited(context, operation));
+function auditedTrustChange<T>(context: StationContext, operation: (held: HomeFileHold) => AuditedOperation<T, SuccessEvent>): Promise<Audited<T>> {
+  return withTrustStoreLock(context.paths, (held) => runAudited(context, operation(held)));
 }
 
 export interface NewKeyOptions {
@@ -66,29 +67,34 @@ export async function trustKeyFile(
 ): Promise<{ signer: TrustedSigner; alreadyTrusted: boolean }> {
   // A key file that cannot be read is not recorded (nothing was offered for trust).
   const armored = await readKeyFile(file);
-  const done = await auditedTrustChange(context, {
+  const done = await auditedTrustChange<{ signer: TrustedSigner; alreadyTrusted: boolean }>(context, (held) => ({
     type: 'key-trust',
     failureDetails: { file, expectedFingerprint: options.expectedFingerprint },
     // null and absent mean the same to trustPublicKey: keep what an earlier trust set.
     run: () =>
-      trustPublicKey(context.paths, armored, { expectedFingerprint: options.expectedFingerprint, label: options.label ?? null, role: options.role ?? null }),
+      trustPublicKey(context.paths, armored, {
+        expectedFingerprint: options.expectedFingerprint,
+        label: options.label ?? null,
+        role: options.role ?? null,
+        held,
+      }),
     succeeded: ({ signer, alreadyTrusted }) => ({
       outcome: 'ok',
       signers: [signer.fingerprint],
       details: { file, label: signer.label, role: signer.role, userIds: signer.userIds, alreadyTrusted },
     }),
-  });
+  }));
   return done.value;
 }
 
 /** Apply a revocation certificate (or revoked key) to a trusted key; it then signs nothing this station accepts. */
 export async function importRevocationFile(context: StationContext, file: string): Promise<TrustedSigner> {
-  const done = await auditedTrustChange(context, {
+  const done = await auditedTrustChange<TrustedSigner>(context, (held) => ({
     type: 'key-revoke',
     failureDetails: { file },
-    run: async () => importRevocation(context.paths, await readKeyFile(file)),
+    run: async () => importRevocation(context.paths, await readKeyFile(file), held),
     succeeded: (revoked) => ({ outcome: 'ok', signers: [revoked.fingerprint], details: { file, userIds: revoked.userIds } }),
-  });
+  }));
   return done.value;
 }
 
@@ -144,12 +150,12 @@ export async function checkSigner(context: StationContext, spec: SignerSpec): Pr
 }
 
 export async function untrustFingerprint(context: StationContext, fingerprint: string): Promise<TrustedSigner> {
-  const done = await auditedTrustChange(context, {
+  const done = await auditedTrustChange<TrustedSigner>(context, (held) => ({
     type: 'key-untrust',
     failureDetails: 'not recorded',
-    run: () => untrustKey(context.paths, fingerprint),
+    run: () => untrustKey(context.paths, fingerprint, held),
     succeeded: (removed) => ({ outcome: 'ok', signers: [removed.fingerprint], details: { label: removed.label, userIds: removed.userIds } }),
-  });
+  }));
   return done.value;
 }
 

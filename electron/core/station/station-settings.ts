@@ -18,11 +18,11 @@ export function getSettings(context: StationContext): Promise<StationSettings> {
  * two stations on one home), neither loses the other's fields, and the log's order is the files'.
  */
 export async function updateSettings(context: StationContext, patch: SettingsPatch): Promise<{ changes: SettingChange[]; auditEvent: number | null }> {
-  const done = await withHomeFileLock(settingsLockPath(context.paths), () =>
+  const done = await withHomeFileLock(settingsLockPath(context.paths), (held) =>
     runAudited(context, {
       type: 'settings-change',
       failureDetails: { requested: patch },
-      run: () => updateStationSettings(context.paths, patch),
+      run: () => updateStationSettings(context.paths, patch, held),
       succeeded: (changes) => (changes.length === 0 ? null : { outcome: 'ok', details: { changes } }),
     }),
   );

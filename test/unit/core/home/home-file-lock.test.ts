@@ -1,6 +1,6 @@
 /**
  * The home's settings-file lock (home-file-lock.ts; the trust store's is trust-store-lock.ts):
- * changes in one process queue; a nested take in the holder's own call chain runs at once; a
+ * changes in one process queue; a nested take given the holder's live hold runs at once; a
  * change waits for another process that holds the lock, and a holder killed with -9 releases it
  * by dying (the kernel's lock), with nothing left to sweep; a holder that hangs ends the wait
  * with HOME_FILE_BUSY.
@@ -75,12 +75,12 @@ describe('home file lock', () => {
     expect(holder.signalCode ?? (await once(holder, 'exit'))[1]).toBe('SIGKILL');
   });
 
-  it("a nested take of the same lock in the holder's call chain runs at once; another lock file is its own queue", async () => {
+  it('a nested take given the live hold runs at once; another lock file is its own queue', async () => {
     const p = await paths();
     const log: string[] = [];
-    const outer = withTrustStoreLock(p, async () => {
+    const outer = withTrustStoreLock(p, async (held) => {
       log.push('outer in');
-      await withTrustStoreLock(p, async () => log.push('nested'));
+      await withTrustStoreLock(p, async () => log.push('nested'), held);
       await new Promise((r) => setTimeout(r, 20));
       log.push('outer out');
     });
@@ -113,7 +113,7 @@ describe('home file lock', () => {
           async () => {
             ran = true;
           },
-          200,
+          { waitMs: 200 },
         ),
       ).rejects.toMatchObject({ code: 'HOME_FILE_BUSY' });
       expect(ran).toBe(false);
@@ -122,12 +122,12 @@ describe('home file lock', () => {
     }
   });
 
-  it('work the holder left running past its release takes the lock like anyone else', async () => {
+  it('a hold handed on past its release is not honoured: the late take queues like anyone else', async () => {
     const p = await paths();
     const log: string[] = [];
     let late: Promise<unknown> = Promise.resolve();
-    await withTrustStoreLock(p, async () => {
-      late = new Promise((r) => setTimeout(r, 30)).then(() => withTrustStoreLock(p, async () => log.push('late')));
+    await withTrustStoreLock(p, async (held) => {
+      late = new Promise((r) => setTimeout(r, 30)).then(() => withTrustStoreLock(p, async () => log.push('late'), held));
     });
     const other = withTrustStoreLock(p, async () => {
       log.push('other in');
