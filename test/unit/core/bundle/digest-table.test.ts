@@ -8,25 +8,37 @@ import { WINDOW_DIGESTS } from '../../../../electron/core/compact/spill-windows.
 
 const sha = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
+type Table = ReturnType<typeof openDigestTable>;
+
+/** Sets random digests at random indexes (some twice, some never); returns what each index should hold. */
+function setAtRandom(table: Table, count: number): Array<string | undefined> {
+  const reference: Array<string | undefined> = new Array<string | undefined>(count);
+  for (let step = 0; step < count * 2; step += 1) {
+    const index = Math.floor(Math.random() * count);
+    const digest = sha(randomBytes(8));
+    table.set(index, digest);
+    reference[index] = digest;
+  }
+  return reference;
+}
+
+function expectHolds(table: Table, reference: ReadonlyArray<string | undefined>): void {
+  for (let index = 0; index < reference.length; index += 1) {
+    const expected = reference[index];
+    expect(table.has(index)).toBe(expected !== undefined);
+    if (expected === undefined) expect(() => table.hexAt(index)).toThrow(RangeError);
+    else expect(table.hexAt(index)).toBe(expected);
+  }
+  expect(table.firstMissing()).toBe(reference.findIndex((d) => d === undefined));
+}
+
 describe('digest table', () => {
   it('reads back what an array of digest strings holds, set in random order, some overwritten', () => {
     for (let round = 0; round < 20; round += 1) {
       const count = 1 + Math.floor(Math.random() * 300);
       const table = new MemoryDigestTable(count);
-      const reference: Array<string | undefined> = new Array<string | undefined>(count);
-      for (let step = 0; step < count * 2; step += 1) {
-        const index = Math.floor(Math.random() * count);
-        const digest = sha(randomBytes(8));
-        table.set(index, digest);
-        reference[index] = digest;
-      }
-      for (let index = 0; index < count; index += 1) {
-        const expected = reference[index];
-        expect(table.has(index)).toBe(expected !== undefined);
-        if (expected === undefined) expect(() => table.hexAt(index)).toThrow(RangeError);
-        else expect(table.hexAt(index)).toBe(expected);
-      }
-      expect(table.firstMissing()).toBe(reference.findIndex((d) => d === undefined));
+      const reference = setAtRandom(table, count);
+      expectHolds(table, reference);
     }
   });
 
@@ -63,20 +75,8 @@ describe('digest table spilled to the station spool (large exports)', () => {
     for (const count of [1, WINDOW_DIGESTS, WINDOW_DIGESTS + 1, 3 * WINDOW_DIGESTS + 5]) {
       const table = openDigestTable(count, { dir, minFiles: 1 });
       expect(table.spilled).toBe(true);
-      const reference: Array<string | undefined> = new Array<string | undefined>(count);
-      for (let step = 0; step < count * 2; step += 1) {
-        const index = Math.floor(Math.random() * count);
-        const digest = sha(randomBytes(8));
-        table.set(index, digest);
-        reference[index] = digest;
-      }
-      for (let index = 0; index < count; index += 1) {
-        const expected = reference[index];
-        expect(table.has(index)).toBe(expected !== undefined);
-        if (expected === undefined) expect(() => table.hexAt(index)).toThrow(RangeError);
-        else expect(table.hexAt(index)).toBe(expected);
-      }
-      expect(table.firstMissing()).toBe(reference.findIndex((d) => d === undefined));
+      const reference = setAtRandom(table, count);
+      expectHolds(table, reference);
       // Every digest set, the rest overwritten once more: windows written are rewritten exactly.
       for (let index = 0; index < count; index += 1) if (reference[index] === undefined) table.set(index, (reference[index] = sha(randomBytes(8))));
       for (let index = 0; index < count; index += 7) table.set(index, (reference[index] = sha(randomBytes(8))));
