@@ -35,6 +35,21 @@ export class PathTable {
   private count = 0;
   /** Where a looked-up key or path is encoded, so a lookup allocates nothing on the heap. */
   private scratch = Buffer.allocUnsafe(4096);
+  /**
+   * The last key looked up and its answer (an ordinal or EMPTY), until the next add: verify asks
+   * about one entry's name four or five times in a row (the registry's check and take, the
+   * manifest lookup, the seen mark), and a probe encodes, hashes and compares bytes each time.
+   */
+  private lastKey: string | null = null;
+  private lastOrdinal = EMPTY;
+  /** Where lastKey's probe ended and its UTF-8 length (lookUp). */
+  private lastSlot = 0;
+  private lastKeyLength = 0;
+  /** The text whose UTF-8 scratch holds (encode). */
+  private scratchHolds: string | null = null;
+  /** The last path ordinalOf was asked about and its collision key (a pure function of the path: never stale). */
+  private lastPath: string | null = null;
+  private lastPathKey = '';
 
   /** @param capacity paths expected (it grows beyond). */
   constructor(capacity = FIRST_CAPACITY) {
@@ -52,9 +67,16 @@ export class PathTable {
 
   /** Add `path` (its collision key `key`); its ordinal, or -1 when a path with that key is already here. */
   add(path: string, key: string = collisionKey(path)): number {
-    if (LONE_SURROGATE.test(path) || LONE_SURROGATE.test(key)) throw new Error(`not a Unicode path (lone surrogate): ${JSON.stringify(path)}`);
-    const keyLength = this.encode(key);
-    const slot = this.probe(fnv1a(this.scratch, 0, keyLength), keyLength);
+    if (LONE_SURROGATE.test(path) || (key !== path && LONE_SURROGATE.test(key)))
+      throw new Error(`not a Unicode path (lone surrogate): ${JSON.stringify(path)}`);
+    // A manifest's path is looked up (the registry's check) just before it is added: that lookup's
+    // slot and encoded key still hold while nothing was added and scratch still holds the key.
+    const looked = key === this.lastKey && key === this.scratchHolds;
+    const keyLength = looked ? this.lastKeyLength : this.encode(key);
+    const slot = looked ? this.lastSlot : this.probe(fnv1a(this.scratch, 0, keyLength), keyLength);
+    // Whatever the remembered lookup said may change now (and no manifest text stays held here).
+    this.lastKey = null;
+    this.scratchHolds = null;
     if ((this.slots[slot] as number) !== EMPTY) return -1;
     const ordinal = this.count;
     if (ordinal === this.blockOf.length) this.growRows();
@@ -62,8 +84,11 @@ export class PathTable {
     const keyStored = key === path ? 0 : keyLength;
     const block = this.bytes.reserve(pathLength + keyStored);
     const start = this.bytes.start;
-    if (keyStored > 0) this.scratch.copy(block, start + pathLength, 0, keyLength);
-    block.write(path, start, pathLength, 'utf8');
+    // Scratch holds the key's bytes: the path's too when it is its own key.
+    if (keyStored > 0) {
+      this.scratch.copy(block, start + pathLength, 0, keyLength);
+      block.write(path, start, pathLength, 'utf8');
+    } else this.scratch.copy(block, start, 0, keyLength);
     this.blockOf[ordinal] = this.bytes.blockIndex;
     this.startOf[ordinal] = start;
     this.pathBytes[ordinal] = pathLength;
@@ -76,14 +101,21 @@ export class PathTable {
 
   /** The ordinal of the path with this collision key, or -1. */
   ordinalOfKey(key: string): number {
-    if (LONE_SURROGATE.test(key)) return -1;
-    const keyLength = this.encode(key);
-    return this.slots[this.probe(fnv1a(this.scratch, 0, keyLength), keyLength)] as number;
+    if (key === this.lastKey) return this.lastOrdinal;
+    if (LONE_SURROGATE.test(key)) return EMPTY;
+    const ordinal = this.lookUp(key);
+    this.lastKey = key;
+    this.lastOrdinal = ordinal;
+    return ordinal;
   }
 
   /** The ordinal of exactly `path`, or -1. */
   ordinalOf(path: string): number {
-    const key = collisionKey(path);
+    if (path !== this.lastPath) {
+      this.lastPathKey = collisionKey(path);
+      this.lastPath = path;
+    }
+    const key = this.lastPathKey;
     const ordinal = this.ordinalOfKey(key);
     if (ordinal < 0) return -1;
     // Same key; the same path when the stored path is its own key and so is this one, else compare bytes.
@@ -96,6 +128,13 @@ export class PathTable {
     if (!Number.isInteger(ordinal) || ordinal < 0 || ordinal >= this.count) throw new RangeError(`no listed file #${ordinal}`);
     const start = this.startOf[ordinal] as number;
     return this.bytes.block(this.blockOf[ordinal] as number).toString('utf8', start, start + (this.pathBytes[ordinal] as number));
+  }
+
+  /** The key's ordinal or EMPTY, its slot and byte length remembered for an add that follows. */
+  private lookUp(key: string): number {
+    this.lastKeyLength = this.encode(key);
+    this.lastSlot = this.probe(fnv1a(this.scratch, 0, this.lastKeyLength), this.lastKeyLength);
+    return this.slots[this.lastSlot] as number;
   }
 
   /** The slot holding the entry whose key is the first `keyLength` bytes of scratch, else the empty slot where it would go. */
@@ -128,6 +167,7 @@ export class PathTable {
   private encode(text: string): number {
     // A UTF-16 code unit takes at most 3 bytes of UTF-8.
     if (text.length * 3 > this.scratch.length) this.scratch = Buffer.allocUnsafe(text.length * 3);
+    this.scratchHolds = text;
     return this.scratch.write(text, 0, 'utf8');
   }
 

@@ -149,14 +149,8 @@ export class PayloadIndex {
   }
 }
 
-/**
- * A string that holds its own characters. A path cut from a larger string (a manifest line, the
- * manifest's whole text, a tar header) is a V8 "sliced string" that keeps all of the larger one
- * alive: kept for every file, the paths of a 200,000-file manifest held its whole 19 MB text.
- */
-export function ownCopy(text: string): string {
-  return Buffer.from(text, 'utf8').toString('utf8');
-}
+// Made here once: a path cut from the manifest's text is copied where it is kept (bundle/entry-registry.ts).
+export { ownCopy } from '../bundle/entry-registry.js';
 
 export interface PayloadRow {
   path: string;

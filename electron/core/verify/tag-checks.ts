@@ -5,7 +5,7 @@ import { BAG_INFO_NAME, BAGIT_TXT_NAME, INFO, MANIFEST_NAME, PAYLOAD_DIR, SIGNAT
 import { manifestSlices, parseManifest, parseManifestLine, sliceLines } from '../bundle/manifest.js';
 import { checkStructuralPath, type PathLimits } from '../bundle/path-rules.js';
 import { MemoryDigests, type DigestColumn } from '../compact/digest-column.js';
-import { ListedFiles, ownCopy, PayloadIndex } from './payload-index.js';
+import { ListedFiles, PayloadIndex } from './payload-index.js';
 
 // ignoreBOM: a byte-order mark stays in the text rather than vanishing silently (it is refused below).
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -256,8 +256,8 @@ function addManifestLine(line: string, number: number, limits: PathLimits, entri
       entry.path,
     );
   }
-  // The path's own copy, so neither the registry nor the index keeps the manifest's text alive.
-  const path = ownCopy(entry.path);
+  // No copy of the path here: the index keeps its bytes, the registry copies the folder names it keeps.
+  const path = entry.path;
   const verdict = registry.addFile(path);
   if (!verdict.ok) return problem('DUPLICATE_ENTRY', `manifest-sha256.txt: ${verdict.reason}.`, entry.path);
   entries.add(path, entry.sha256);

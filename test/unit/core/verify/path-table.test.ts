@@ -69,6 +69,30 @@ describe('PathTable', () => {
     });
   }
 
+  for (const seed of [4, 5]) {
+    it(`answers as a Map does when lookups and adds interleave as verify makes them (seed ${seed}): no remembered lookup goes stale`, () => {
+      const next = seededRandom(seed);
+      const table = new PathTable(1);
+      const model = new ModelTable();
+      for (let i = 0; i < 3000; i += 1) {
+        const name = hostileName(next);
+        const other = next() < 0.5 ? hostileName(next) : (model.paths[Math.floor(next() * model.paths.length)] ?? name);
+        // The registry's check, a lookup of another name (scratch then holds its bytes) or of the
+        // same name again, the add, and the lookups after it (the seen mark, the payload check).
+        const key = collisionKey(name);
+        expect(table.ordinalOfKey(key), name).toBe(model.ordinalOfKey(key));
+        if (next() < 0.3) expect(table.ordinalOf(other), other).toBe(model.ordinalOf(other));
+        if (next() < 0.3) expect(table.ordinalOf(name), name).toBe(model.ordinalOf(name));
+        expect(table.add(name, key), name).toBe(model.add(name));
+        expect(table.ordinalOfKey(key), name).toBe(model.ordinalOfKey(key));
+        expect(table.ordinalOf(name), name).toBe(model.ordinalOf(name));
+        expect(table.ordinalOf(other), other).toBe(model.ordinalOf(other));
+      }
+      expect(model.paths.length).toBeLessThan(3000);
+      expectSame(table, model, model.paths);
+    });
+  }
+
   it('answers as a Map does on many plain names (a bundle-like tree), across table and row growth', () => {
     const table = new PathTable(16);
     const model = new ModelTable();
