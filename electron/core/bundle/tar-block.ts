@@ -61,13 +61,23 @@ export function isZeroBlock(block: Buffer, offset: number): boolean {
   return true;
 }
 
-/** A NUL-terminated string field: bytes after the first NUL must all be NUL (readers cut it differently). */
-function stringField(block: Buffer, offset: number, length: number, what: string): Buffer {
+/** Where a NUL-terminated string field's text ends: bytes after the first NUL must all be NUL (readers cut it differently). */
+function stringFieldEnd(block: Buffer, offset: number, length: number, what: string): number {
   const end = offset + length;
   let nul = block.indexOf(0, offset);
   if (nul < 0 || nul > end) nul = end;
   for (let i = nul; i < end; i += 1) if (block[i] !== 0) throw new ArchiveError(`the ${what} field of a tar header holds bytes after its terminating NUL`);
-  return block.subarray(offset, nul);
+  return nul;
+}
+
+function stringField(block: Buffer, offset: number, length: number, what: string): Buffer {
+  return block.subarray(offset, stringFieldEnd(block, offset, length, what));
+}
+
+/** Whether block[at, at + bytes.length) holds `bytes` (no view made: every header is checked). */
+function holdsAt(block: Buffer, at: number, bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i += 1) if (block[at + i] !== bytes[i]) return false;
+  return true;
 }
 
 /**
@@ -116,9 +126,9 @@ function checksumOk(block: Buffer, offset: number): boolean {
 /** Decode the header at `offset`; throws ArchiveError (kind 'unsafe-type' for links, devices, FIFOs, sparse and unknown types). */
 export function decodeHeaderBlock(block: Buffer, offset: number): HeaderBlock {
   if (!checksumOk(block, offset)) throw new ArchiveError('a tar header has a wrong checksum');
-  const magic = block.subarray(offset + 257, offset + 265);
-  const gnu = magic.equals(GNU_MAGIC);
-  if (!gnu && !magic.equals(USTAR_MAGIC)) throw new ArchiveError('a tar header is neither POSIX ustar (magic "ustar", version "00") nor GNU tar format');
+  const gnu = holdsAt(block, offset + 257, GNU_MAGIC);
+  if (!gnu && !holdsAt(block, offset + 257, USTAR_MAGIC))
+    throw new ArchiveError('a tar header is neither POSIX ustar (magic "ustar", version "00") nor GNU tar format');
   // In GNU format this area holds atime, ctime and sparse data; Python's tarfile would still read it as a name prefix.
   if (gnu && !isZeroRange(block, offset + 345, offset + 500))
     throw new ArchiveError('a GNU-format tar header uses its extended fields (incremental or sparse archive)');
@@ -144,12 +154,28 @@ export function decodeHeaderBlock(block: Buffer, offset: number): HeaderBlock {
   numericField(block, offset + 136, 12, 'mtime', { allowEmpty: meta });
   numericField(block, offset + 329, 8, 'devmajor', { allowEmpty: true });
   numericField(block, offset + 337, 8, 'devminor', { allowEmpty: true });
-  if (stringField(block, offset + 157, 100, 'linkname').length > 0)
+  if (stringFieldEnd(block, offset + 157, 100, 'linkname') > offset + 157)
     throw new ArchiveError('a tar header for a file, directory or extended header names a link target');
-  stringField(block, offset + 265, 32, 'uname');
-  stringField(block, offset + 297, 32, 'gname');
+  stringFieldEnd(block, offset + 265, 32, 'uname');
+  stringFieldEnd(block, offset + 297, 32, 'gname');
 
-  return { kind, path: strictUtf8(joinedName(block, offset, gnu)), size };
+  return { kind, path: headerPath(block, offset, gnu), size };
+}
+
+/**
+ * joinedName's text, strictly: read in place when there is no prefix and the name is ASCII (nearly
+ * every header), so no view or joined copy is made per entry.
+ */
+function headerPath(block: Buffer, offset: number, gnu: boolean): string | null {
+  const nameEnd = stringFieldEnd(block, offset, 100, 'name');
+  const prefixEmpty = gnu || stringFieldEnd(block, offset + 345, 155, 'prefix') === offset + 345;
+  if (prefixEmpty && isAscii(block, offset, nameEnd)) return block.toString('latin1', offset, nameEnd);
+  return strictUtf8(joinedName(block, offset, gnu));
+}
+
+function isAscii(block: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i += 1) if ((block[i] as number) > 0x7f) return false;
+  return true;
 }
 
 /** ustar's `prefix/name` (no prefix in GNU format); `lenient` cuts at the first NUL instead of refusing bytes after it. */

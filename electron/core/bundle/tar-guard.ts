@@ -25,6 +25,9 @@ export const TAR_RECORD = 20 * BLOCK;
 /** Largest pax or long-name body (node-tar's own cap). */
 export const MAX_META_BYTES = 1024 * 1024;
 
+/** A header that releases no held meta blocks (nearly every one): one shared answer, not an object and array per entry. */
+const NOTHING_HELD: { release: readonly Buffer[] } = Object.freeze({ release: Object.freeze([]) });
+
 type Meta = { kind: 'pax' | 'long-name'; size: number; padded: number; got: number; body: Buffer[]; held: Buffer[] };
 
 /** Meta headers seen for the entry being assembled; their blocks are held back and released in the one order node-tar reads correctly. */
@@ -168,19 +171,19 @@ export class TarGuard {
    * One header block at block[at]. A meta header's block is held back (`hold`: the caller keeps
    * a copy there); an entry header is forwarded after `release`, the meta blocks held for it.
    */
-  private header(block: Buffer, at: number): { hold: Buffer[] } | { release: Buffer[] } {
+  private header(block: Buffer, at: number): { hold: Buffer[] } | { release: readonly Buffer[] } {
     const blockOffset = this.offset;
     this.offset += BLOCK;
     if (isZeroBlock(block, at)) {
       if (this.group) throw new ArchiveError(`an extended header before byte ${blockOffset} is followed by the end of the archive, not by its entry`);
       if (this.zeroBlockAt === null) {
         this.zeroBlockAt = blockOffset;
-        return { release: [] };
+        return NOTHING_HELD;
       }
       if (this.entryCount === 0) throw new ArchiveError('the archive ends before its first entry (it starts with an end-of-archive marker)');
       this.ended = true;
       this.trailerEnd = roundUp(this.offset, TAR_RECORD);
-      return { release: [] };
+      return NOTHING_HELD;
     }
     // Python's tarfile stops at a single zero block; node-tar reads on. One reading only.
     if (this.zeroBlockAt !== null)
@@ -217,7 +220,7 @@ export class TarGuard {
     this.entryCount += 1;
     this.dataRemaining = roundUp(size, BLOCK);
     // node-tar applies a pending pax header to a long-name header's own size; a long name first is read alike by all.
-    return { release: group ? [...group.longBlocks, ...group.paxBlocks] : [] };
+    return group ? { release: [...group.longBlocks, ...group.paxBlocks] } : NOTHING_HELD;
   }
 
   private metaBytes(meta: Meta, bytes: Buffer): void {

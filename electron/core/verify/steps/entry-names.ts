@@ -44,7 +44,9 @@ export function admitEntry(state: VerifyState, entry: ReadEntry): string | null 
     refuseName(state, 'UNSAFE_PATH', `A file is named like the bag's top directory "${top}".`, path, entry.size);
     throw new Fatal();
   }
-  const depth = rel.split('/').length;
+  // Levels counted, not split out: an array and a string per level for every entry.
+  let depth = 1;
+  for (let at = rel.indexOf('/'); at >= 0; at = rel.indexOf('/', at + 1)) depth += 1;
   if (depth > state.observed.deepestPath) state.observed.deepestPath = depth;
   const relBytes = Buffer.byteLength(rel, 'utf8');
   if (relBytes > state.observed.longestPathBytes) state.observed.longestPathBytes = relBytes;
