@@ -103,7 +103,18 @@ export const STRICT_PORTABILITY: PortabilityRules = {
 };
 
 /** Portability findings for one path under the given rules; empty when it passes. */
+/**
+ * Anything a name rule could object to: a control or bidi character, a character Windows forbids,
+ * a component ending in a dot or space, a component that could be a reserved device name. Most
+ * names hold none of it and pass in this one expression, not a split and a dozen expressions
+ * (verify runs the rules over every listed path: issue #18). Matching is only a first look: the
+ * rules below decide, so a match that breaks none of them is no finding.
+ */
+const SUSPECT =
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069<>:"|?*]|[. ](?:\/|$)|(?:^|\/)(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(?:\.[^/]*)?(?:\/|$)/iu;
+
 export function portabilityFindings(path: string, rules: PortabilityRules = STRICT_PORTABILITY): string[] {
+  if (!SUSPECT.test(path)) return [];
   const findings: string[] = [];
   if (!rules.allowControlCharacters && hasControlCharacters(path)) findings.push('name holds control characters');
   if (!rules.allowBidiCharacters && hasBidiCharacters(path)) findings.push('name holds bidirectional-text control characters');

@@ -3,7 +3,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { EntryRegistry } from '../../../../electron/core/bundle/entry-registry.js';
-import { checkStructuralPath, collisionKey, parentPaths, portabilityFindings, windowsIncompatibility } from '../../../../electron/core/bundle/path-rules.js';
+import {
+  checkStructuralPath,
+  collisionKey,
+  hasBidiCharacters,
+  hasControlCharacters,
+  parentPaths,
+  portabilityFindings,
+  windowsIncompatibility,
+  type PortabilityRules,
+} from '../../../../electron/core/bundle/path-rules.js';
+import { seededRandom } from '../../../helpers/seeded-random.js';
 
 describe('checkStructuralPath', () => {
   it.each(['data/a.txt', 'data/ünï/cödé.txt', 'data/a b/c%d', 'data/x\ny', 'bagit.txt'])('accepts %j', (path) => {
@@ -161,5 +171,45 @@ describe('checkStructuralPath against the split-based check it replaces', () => 
       const limits = limitsList[next(limitsList.length)] as (typeof limitsList)[number];
       expect(checkStructuralPath(path, limits)).toEqual(reference(path, limits));
     }
+  });
+});
+
+describe('portabilityFindings first look', () => {
+  // Pieces near every rule's edge: reserved names with and without extensions, case and superscripts,
+  // trailing dots and spaces, forbidden characters, control, bidi and line-terminator characters.
+  const PIECES = [
+    'a', 'con', 'CoN', 'nul', 'aux', 'prn', 'com1', 'COM¹', 'lpt3', 'lpt', 'com', 'conx', '.', ' ', '..', '.txt', 'x', '/', '/', '/',
+    '<', '>', ':', '"', '|', '?', '*', '\t', '\n', '\r', '\u0085', '\u007f', '\u009f', '\u00a0', '\u202e', '\u2066', '\u061c',
+    '\u200e', '\u2028', '\u2029', 'ſ', 'K', 'é', '😀',
+  ]; // prettier-ignore
+  const RULES: PortabilityRules[] = [false, true].flatMap((c) =>
+    [false, true].flatMap((b) => [false, true].map((w) => ({ allowControlCharacters: c, allowBidiCharacters: b, allowWindowsIncompatibleNames: w }))),
+  );
+
+  /** The rules one by one, with no first look. */
+  function reference(path: string, rules: PortabilityRules): string[] {
+    const findings: string[] = [];
+    if (!rules.allowControlCharacters && hasControlCharacters(path)) findings.push('name holds control characters');
+    if (!rules.allowBidiCharacters && hasBidiCharacters(path)) findings.push('name holds bidirectional-text control characters');
+    const windows = rules.allowWindowsIncompatibleNames ? null : windowsIncompatibility(path);
+    if (windows !== null) findings.push(windows);
+    return findings;
+  }
+
+  it('finds what the rules one by one find, on random names near every rule, under every rule set', () => {
+    const next = seededRandom(11);
+    let found = 0;
+    for (let i = 0; i < 20000; i += 1) {
+      let path = 'data/';
+      const pieces = 1 + Math.floor(next() * 5);
+      for (let j = 0; j < pieces; j += 1) path += PIECES[Math.floor(next() * PIECES.length)] as string;
+      const rules = RULES[i % RULES.length] as PortabilityRules;
+      const expected = reference(path, rules);
+      if (expected.length > 0) found += 1;
+      expect(portabilityFindings(path, rules), JSON.stringify(path)).toEqual(expected);
+    }
+    // Both answers are common, or the comparison proves little.
+    expect(found).toBeGreaterThan(2000);
+    expect(found).toBeLessThan(18000);
   });
 });
