@@ -6,8 +6,12 @@ import { collisionKey, parentPaths } from './path-rules.js';
  * alive: kept for every file, the paths of a 200,000-file manifest held its whole 19 MB text.
  */
 export function ownCopy(text: string): string {
-  return Buffer.from(text, 'utf8').toString('utf8');
+  // UTF-8 cannot hold a lone surrogate (Buffer writes U+FFFD instead): such a name (a Windows file
+  // name may have one) is copied as UTF-16, exactly, or its folders' keys would not be its own.
+  return LONE_SURROGATE.test(text) ? Buffer.from(text, 'utf16le').toString('utf16le') : Buffer.from(text, 'utf8').toString('utf8');
 }
+
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /** A refusal names the entry already registered that this one clashes with (`clash`; the same path for an exact repeat). */
 export type RegistryVerdict = { ok: true } | { ok: false; reason: string; clash: string };

@@ -121,6 +121,19 @@ describe('collisions', () => {
     expect(parentPaths('a/b/c')).toEqual(['a', 'a/b']);
     expect(parentPaths('a')).toEqual([]);
   });
+  it('EntryRegistry keeps a folder name with a lone surrogate exactly: a file of that name still clashes with it', () => {
+    // The registry keeps its own copy of folder names; UTF-8 would turn the surrogate into U+FFFD.
+    for (const [first, second] of [
+      ['data/a\ud800/x', 'data/a\ud800'],
+      ['data/b\udc00/c/y', 'data/b\udc00/c'],
+    ]) {
+      const registry = new EntryRegistry();
+      expect(registry.addFile(first as string).ok).toBe(true);
+      expect(registry.addFile(second as string)).toMatchObject({ ok: false, clash: second });
+      expect(registry.addFile((second as string).replace(/\p{Cs}/u, '\ufffd')).ok).toBe(true);
+    }
+  });
+
   it('EntryRegistry catches duplicates, case and normalisation twins, and file/directory clashes', () => {
     const registry = new EntryRegistry();
     expect(registry.addFile('data/a/b.txt').ok).toBe(true);
