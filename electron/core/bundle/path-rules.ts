@@ -70,7 +70,9 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
 // Bidirectional overrides, embeddings, isolates and marks: they make a name display as something else.
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 const WINDOWS_FORBIDDEN_CHARS = /[<>:"|?*]/u;
-const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/iu;
+// Device names Windows reserves, with or without an extension (written once: WINDOWS_RESERVED and SUSPECT use it).
+const RESERVED_NAMES = 'con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]';
+const WINDOWS_RESERVED = new RegExp(`^(${RESERVED_NAMES})(\\..*)?$`, 'iu');
 
 export function hasControlCharacters(path: string): boolean {
   return CONTROL.test(path);
@@ -108,10 +110,13 @@ export const STRICT_PORTABILITY: PortabilityRules = {
  * a component ending in a dot or space, a component that could be a reserved device name. Most
  * names hold none of it and pass in this one expression, not a split and a dozen expressions
  * (verify runs the rules over every listed path: issue #18). Matching is only a first look: the
- * rules below decide, so a match that breaks none of them is no finding.
+ * rules below decide, so a match that breaks none of them is no finding. Built from the rules'
+ * own expressions, so a character a rule comes to refuse cannot slip past it.
  */
-const SUSPECT =
-  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069<>:"|?*]|[. ](?:\/|$)|(?:^|\/)(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(?:\.[^/]*)?(?:\/|$)/iu;
+const SUSPECT = new RegExp(
+  [CONTROL.source, BIDI.source, WINDOWS_FORBIDDEN_CHARS.source, '[. ](?:/|$)', `(?:^|/)(?:${RESERVED_NAMES})(?:\\.[^/]*)?(?:/|$)`].join('|'),
+  'iu',
+);
 
 export function portabilityFindings(path: string, rules: PortabilityRules = STRICT_PORTABILITY): string[] {
   if (!SUSPECT.test(path)) return [];

@@ -226,3 +226,44 @@ describe('portabilityFindings first look', () => {
     expect(found).toBeLessThan(18000);
   });
 });
+
+describe('the name rules’ quick first look (a hidden unsafe name, differential)', () => {
+  it('finds a name unsafe exactly when one of the full rules does, over 100,000 seeded names made of the characters the rules care about', () => {
+    const random = seededRandom(18);
+    const alphabet = [
+      'a',
+      'C',
+      'o',
+      'n',
+      'N',
+      'u',
+      'l',
+      'L',
+      'P',
+      't',
+      '1',
+      '¹',
+      '.',
+      ' ',
+      '/',
+      ':',
+      '?',
+      '\u0000',
+      '\u001f',
+      '\u007f',
+      '\u009f',
+      '\u202e',
+      '\u061c',
+      'é',
+      '\u2028',
+      'x',
+    ];
+    for (let n = 0; n < 100_000; n += 1) {
+      let name = '';
+      const length = 1 + Math.floor(random() * 8);
+      for (let i = 0; i < length; i += 1) name += alphabet[Math.floor(random() * alphabet.length)];
+      const unsafe = hasControlCharacters(name) || hasBidiCharacters(name) || windowsIncompatibility(name) !== null;
+      expect(portabilityFindings(name).length > 0, JSON.stringify(name)).toBe(unsafe);
+    }
+  });
+});
