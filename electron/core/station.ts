@@ -320,12 +320,16 @@ export class Station {
   }
 
   /** Checkpoints are verified with the station's own public key and any earlier station keys kept in the trust store. */
-  async verifyAudit(): Promise<AuditVerifyResult> {
-    return (await load.audit()).verifyAudit(this.context);
+  async verifyAudit(request: { signal?: AbortSignal | undefined } = {}): Promise<AuditVerifyResult> {
+    return (await load.audit()).verifyAudit(this.context, request);
   }
 
-  async exportAudit(format: AuditExportFormat, out: Writable): Promise<{ events: number; checkpoints: number }> {
-    return (await load.audit()).exportAudit(this.context, format, out);
+  async exportAudit(
+    format: AuditExportFormat,
+    out: Writable,
+    request: { signal?: AbortSignal | undefined } = {},
+  ): Promise<{ events: number; checkpoints: number }> {
+    return (await load.audit()).exportAudit(this.context, format, out, request);
   }
 
   /** The whole log to a file, written durably (temp name, fsync, rename, fsync the folder). */

@@ -73,7 +73,8 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
     .description('check the hash chain, every signed checkpoint and the signed head; exit 1 naming the first broken event')
     .action(async (opts: { json?: boolean }) => {
       await ctx.run(async (station, io) => {
-        const result = await station.verifyAudit();
+        // A million events take seconds: Ctrl-C ("Cancelling...") must stop the walk, not wait for its verdict.
+        const result = await station.verifyAudit({ signal: io.signal });
         if (opts.json) write(io.stdout, JSON.stringify(result));
         else {
           if (result.ok)
@@ -95,7 +96,8 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
     .action(async (opts: { format: string }) => {
       await ctx.run(async (station, io) => {
         if (opts.format !== 'csv' && opts.format !== 'json') throw new AirlockError('USAGE', '--format must be csv or json.');
-        await station.exportAudit(opts.format, io.stdout);
+        // Ctrl-C stops the stream (what was written stays, as with any tool writing to stdout) with CANCELLED, exit 3.
+        await station.exportAudit(opts.format, io.stdout, { signal: io.signal });
         return EXIT.OK;
       });
     });

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { jsonText } from '../../../shared/display-text.js';
 import { createWriteStream } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import { auditFileRows, iterateAuditEvents } from './audit-store.js';
 import type { AuditEvent } from './audit-event.js';
 import { fsyncDirectory, tempPathFor } from '../fs/durable.js';
 import { releaseTemp } from '../fs/owned-temp.js';
+import { throwIfAborted } from '../errors.js';
 
 export type AuditExportFormat = 'csv' | 'json';
 
@@ -84,16 +86,36 @@ async function put(out: Writable, text: string): Promise<void> {
   if (!out.write(text)) await once(out, 'drain');
 }
 
+/** Events between two looks at the signal. */
+const CANCEL_CHECK_EVERY = 256;
+
 /**
  * Stream the whole log: every event with its per-file rows, then every signed checkpoint.
  * Enough to re-verify the chain elsewhere (hashes, prev hashes and signatures are included).
+ * With a signal (the CLI's Ctrl-C), the loop gives the event loop a turn every few hundred events
+ * and stops with CANCELLED: a write to a file or a fast pipe never waits for 'drain', so without
+ * that turn the signal would not even be seen before the last event.
  */
-export async function exportAuditLog(db: StationDb, format: AuditExportFormat, out: Writable): Promise<{ events: number; checkpoints: number }> {
+export async function exportAuditLog(
+  db: StationDb,
+  format: AuditExportFormat,
+  out: Writable,
+  signal?: AbortSignal,
+): Promise<{ events: number; checkpoints: number }> {
   let events = 0;
+  let sinceCheck = 0;
+  const cancelPoint = async (): Promise<void> => {
+    if (signal === undefined || (sinceCheck += 1) < CANCEL_CHECK_EVERY) return;
+    sinceCheck = 0;
+    await nextTurn();
+    throwIfAborted(signal);
+  };
+  throwIfAborted(signal);
   const checkpoints = listCheckpoints(db);
   if (format === 'csv') {
     await put(out, `${CSV_COLUMNS.join(',')}\r\n`);
     for (const event of iterateAuditEvents(db)) {
+      await cancelPoint();
       events += 1;
       await put(out, csvRow(eventColumns(event)));
       if (event.filesDigest !== null) {
@@ -106,6 +128,7 @@ export async function exportAuditLog(db: StationDb, format: AuditExportFormat, o
   } else {
     await put(out, '{"format":"airlock-audit-export","version":1,"events":[');
     for (const event of iterateAuditEvents(db)) {
+      await cancelPoint();
       const fileRows = event.filesDigest === null ? [] : auditFileRows(db, event.seq);
       await put(out, `${events === 0 ? '\n' : ',\n'}${jsonText({ ...event, fileRows })}`);
       events += 1;

@@ -19,17 +19,23 @@ export function listAudit(context: StationContext, query: AuditQuery = {}): Audi
 }
 
 /** Checkpoints are verified with the station's own public key and any earlier station keys kept in the trust store. */
-export async function verifyAudit(context: StationContext): Promise<AuditVerifyResult> {
+export async function verifyAudit(context: StationContext, request: { signal?: AbortSignal | undefined } = {}): Promise<AuditVerifyResult> {
   const db = context.readDatabase();
   // Parsing the keys (openpgp.js) overlaps the walk over the chain; they are needed only after it.
   const keys = loadStationKeys(context.paths);
   // Settled here as well so a failure while the walk runs is not an unhandled rejection; the walk's end awaits it and reports it.
   keys.catch(() => undefined);
-  return verifyAuditLog(db, context.paths, keys);
+  // The walk over the chain checks the signal between chunks (~0.1 s of rows each): Ctrl-C on a large log stops it.
+  return verifyAuditLog(db, context.paths, keys, { signal: request.signal });
 }
 
-export function exportAudit(context: StationContext, format: AuditExportFormat, out: Writable): Promise<{ events: number; checkpoints: number }> {
-  return exportAuditLog(context.readDatabase(), format, out);
+export function exportAudit(
+  context: StationContext,
+  format: AuditExportFormat,
+  out: Writable,
+  request: { signal?: AbortSignal | undefined } = {},
+): Promise<{ events: number; checkpoints: number }> {
+  return exportAuditLog(context.readDatabase(), format, out, request.signal);
 }
 
 /** The whole log to a file, written durably (temp name, fsync, rename, fsync the folder). */

@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalJson, eventHash, filesDigest, GENESIS_HASH } from '../../../../electron/core/audit/audit-event.js';
 import { exportAuditLog, exportAuditLogToFile } from '../../../../electron/core/audit/audit-export.js';
@@ -47,6 +47,39 @@ describe('audit export: terminal-escape-injection', () => {
     // As the log holds them (SQLite keeps UTF-8: a lone surrogate is stored as U+FFFD).
     const stored = listAuditEvents(db, { limit: 1000 }).map((e) => e.bundleName);
     expect(parsed.events.map((e) => e.bundleName)).toEqual(stored.reverse());
+  });
+});
+
+describe('audit export: cancel', () => {
+  /** A sink that takes every write at once, as a file or a fast pipe does: the export never waits for 'drain'. */
+  function eagerSink(): { out: Writable; lines: () => number } {
+    let lines = 0;
+    const out = new Writable({
+      highWaterMark: 1 << 30,
+      write(chunk: Buffer, _encoding, done) {
+        for (const byte of chunk) if (byte === 0x0a) lines += 1;
+        done();
+      },
+    });
+    return { out, lines: () => lines };
+  }
+
+  it.each(['csv', 'json'] as const)('%s: a cancel that arrives as an event (Ctrl-C) stops the stream before its end', async (format) => {
+    for (let i = 0; i < 1200; i += 1) appendAuditEvent(db, identity, { type: 'verify', outcome: 'ok', bundleName: `b-${i}` });
+    const { out, lines } = eagerSink();
+    const controller = new AbortController();
+    // SIGINT reaches the process as an event-loop turn, never in the middle of synchronous work.
+    setImmediate(() => controller.abort());
+    await expect(exportAuditLog(db, format, out, controller.signal)).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(lines()).toBeGreaterThan(0);
+    expect(lines()).toBeLessThan(1200);
+  });
+
+  it('without a cancel, the same sink gets every event', async () => {
+    for (let i = 0; i < 600; i += 1) appendAuditEvent(db, identity, { type: 'verify', outcome: 'ok', bundleName: `b-${i}` });
+    const { out, lines } = eagerSink();
+    expect(await exportAuditLog(db, 'csv', out, new AbortController().signal)).toEqual({ events: 600, checkpoints: 0 });
+    expect(lines()).toBe(601);
   });
 });
 
