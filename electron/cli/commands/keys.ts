@@ -22,7 +22,7 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
         if (await station.hasKey()) throw new AirlockError('STATION_KEY_EXISTS', station.paths.stationPrivateKey);
         const algorithm = keyAlgorithm(opts.algorithm);
         const passphrase = await obtainPassphrase(io, opts.passphraseFile, { confirm: true });
-        const key = await station.generateKey({ name: opts.name, passphrase, algorithm, email: opts.email || undefined });
+        const key = await station.generateKey({ name: opts.name, passphrase, algorithm, email: opts.email || undefined, signal: io.signal });
         if (opts.json) write(io.stdout, JSON.stringify({ ok: true, key }));
         else {
           write(io.stdout, displayText(`Created the station key ${key.userIds.join(', ')}`));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { PrivateKey } from 'openpgp';
 import { openpgp } from '../crypto/openpgp-lazy.js';
 import type { TrustedKey } from '../crypto/detached-signature.js';
-import { AirlockError } from '../errors.js';
+import { AirlockError, throwIfAborted } from '../errors.js';
 import { writeFileDurably } from '../fs/durable.js';
 import { OPENPGP_CONFIG } from '../crypto/openpgp-config.js';
 import { unlockSigningKey } from '../crypto/unlock-signing-key.js';
@@ -44,7 +44,7 @@ function keyParameters(algorithm: KeyAlgorithm): { type: 'ecc'; curve: 'curve255
  */
 export async function generateStationKey(
   paths: HomePaths,
-  options: { name: string; email?: string | undefined; passphrase: string; algorithm?: KeyAlgorithm | undefined },
+  options: { name: string; email?: string | undefined; passphrase: string; algorithm?: KeyAlgorithm | undefined; signal?: AbortSignal | undefined },
 ): Promise<KeyDescription> {
   if (await hasStationKey(paths)) throw new AirlockError('STATION_KEY_EXISTS', paths.stationPrivateKey, { path: paths.stationPrivateKey });
   return createStationKey(paths, options);
@@ -52,7 +52,7 @@ export async function generateStationKey(
 
 async function createStationKey(
   paths: HomePaths,
-  options: { name: string; email?: string | undefined; passphrase: string; algorithm?: KeyAlgorithm | undefined },
+  options: { name: string; email?: string | undefined; passphrase: string; algorithm?: KeyAlgorithm | undefined; signal?: AbortSignal | undefined },
 ): Promise<KeyDescription> {
   if (options.passphrase.length === 0) throw new AirlockError('PASSPHRASE_REQUIRED', 'The passphrase may not be empty.');
   const userID = options.email ? { name: options.name, email: options.email } : { name: options.name };
@@ -65,6 +65,10 @@ async function createStationKey(
     format: 'armored',
     config: OPENPGP_CONFIG,
   });
+  // An RSA-4096 key takes seconds to make, and cannot be stopped halfway: a cancel meanwhile
+  // (Ctrl-C) is honoured here, before a file is written, so nothing of the key is kept. Rotation
+  // passes no signal: by now it has retired the old key, and must install the new one.
+  throwIfAborted(options.signal);
   return installStationKey(paths, { privateKey, publicKey, revocationCertificate });
 }
 

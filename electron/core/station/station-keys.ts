@@ -38,6 +38,8 @@ export interface NewKeyOptions {
   email?: string | undefined;
   passphrase: string;
   algorithm?: KeyAlgorithm;
+  /** Generation only (not rotation): a cancel before the key's files are written keeps nothing. */
+  signal?: AbortSignal | undefined;
 }
 
 export async function generateKey(context: StationContext, options: NewKeyOptions): Promise<KeyDescription> {
