@@ -6,6 +6,7 @@ import { withInputFile, write } from '../io.js';
 import { obtainPassphrase, promptLine } from '../passphrase.js';
 import { KEY_ALGORITHMS, type KeyAlgorithm, type Station } from '../../core/index.js';
 import type { CommandContext } from '../context.js';
+import { stationCommand } from '../station-command.js';
 
 export function registerKeys(program: Command, ctx: CommandContext): void {
   const keys = program.command('keys').description('the station signing key and the trusted signers');
@@ -28,7 +29,7 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
           write(io.stdout, displayText(`Created the station key ${key.userIds.join(', ')}`));
           write(io.stdout, displayText(`  fingerprint ${groupFingerprint(key.fingerprint)}`));
           write(io.stdout, displayText(`  stored in ${station.paths.stationPrivateKey} (encrypted, mode 0600)`));
-          write(io.stdout, 'Give receiving stations the public key: airlock keys export-public > station.asc');
+          write(io.stdout, displayText(`Give receiving stations the public key: ${stationCommand(ctx.globals().home, 'keys export-public > station.asc')}`));
         }
         return 0;
       });
@@ -128,7 +129,7 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
           `Retired ${groupFingerprint(rotated.retired)} (still trusted for verification; untrust it when no bundles signed by it remain in transit)`,
         );
         write(io.stdout, displayText(`New station key ${rotated.current.userIds.join(', ')}  ${groupFingerprint(rotated.current.fingerprint)}`));
-        write(io.stdout, 'Give receiving stations the new public key: airlock keys export-public');
+        write(io.stdout, displayText(`Give receiving stations the new public key: ${stationCommand(ctx.globals().home, 'keys export-public')}`));
         return 0;
       });
     });
