@@ -14,7 +14,9 @@ export function renderProgress(progress: Progress): string {
   } else if (progress.bytesDone > 0) {
     parts.push(formatSize(progress.bytesDone));
   }
-  if (progress.filesTotal !== null) parts.push(`${progress.filesDone}/${progress.filesTotal} ${progress.filesTotal === 1 ? 'file' : 'files'}`);
+  // A phase over no files (the one-pass export's tag files: files total 0) says nothing with "0/0 files".
+  if (progress.filesTotal !== null && progress.filesTotal > 0)
+    parts.push(`${progress.filesDone}/${progress.filesTotal} ${progress.filesTotal === 1 ? 'file' : 'files'}`);
   // A count with no total yet (the export's scan): how far it got is what shows it is moving.
   else if (progress.filesDone > 0) parts.push(`${progress.filesDone} ${progress.filesDone === 1 ? 'file' : 'files'}`);
   if (progress.rateBytesPerSecond !== null) parts.push(`${formatSize(progress.rateBytesPerSecond)}/s`);

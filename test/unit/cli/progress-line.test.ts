@@ -57,3 +57,12 @@ describe('progress of an image push', () => {
     expect(line).toContain('25%');
   });
 });
+
+describe('progress of a phase over no files', () => {
+  it('writing the tag files shows bytes, not "0/0 files"; a phase over files still counts them', () => {
+    const phase = { bytesDone: 0, bytesTotal: 6062, filesDone: 0, rateBytesPerSecond: null, etaSeconds: null } as const;
+    const tagFiles = renderProgress({ ...phase, phase: 'writing-tag-files', filesTotal: 0 });
+    expect(tagFiles).toBe('Writing the manifest  0 B / 5.92 KiB (0%)');
+    expect(renderProgress({ ...phase, phase: 'hashing', filesTotal: 2 })).toContain('0/2 files');
+  });
+});
