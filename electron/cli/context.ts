@@ -5,6 +5,7 @@ import { exitCodeForError, type ExitCode } from '../../shared/exit-codes.js';
 import type { CliIo } from './io.js';
 import { cliNextStep } from './next-step.js';
 import { renderError } from './render.js';
+import { forStation } from './station-command.js';
 
 export interface GlobalOptions {
   home?: string;
@@ -38,9 +39,9 @@ export interface CommandContext {
 }
 
 /** The error on stderr (with its next step), and as JSON on stdout when asked; returns the exit code. */
-export function reportFailure(io: CliIo, error: AirlockError, json: boolean, verbose: boolean): number {
-  if (json) io.stdout.write(`${jsonText({ ok: false, error: { ...error.toInfo(), next: cliNextStep(error) } })}\n`);
-  io.stderr.write(renderError(error));
+export function reportFailure(io: CliIo, error: AirlockError, json: boolean, verbose: boolean, home?: string): number {
+  if (json) io.stdout.write(`${jsonText({ ok: false, error: { ...error.toInfo(), next: forStation(cliNextStep(error), home) } })}\n`);
+  io.stderr.write(renderError(error, home));
   if (verbose || (error.code === 'INTERNAL' && io.env.AIRLOCK_DEBUG)) {
     const cause = error.cause instanceof Error ? error.cause : null;
     // The cause's message can quote a file name or a server's reply: hostile text like any other.
@@ -119,7 +120,7 @@ export function createContext(io: CliIo, globals: () => GlobalOptions, wantsJson
         // `airlock audit export | head`: the reader had what it wanted; quiet, as tar and cat are.
         if (readerWentAway(stdoutClosed, thrown)) return;
         const error = thrown instanceof AirlockError ? thrown : toAirlockError(thrown);
-        ctx.exitCode = reportFailure(io, error, wantsJson(), g.verbose === true);
+        ctx.exitCode = reportFailure(io, error, wantsJson(), g.verbose === true, g.home);
       } finally {
         io.stdout.off('error', onStdoutError);
         station?.close();

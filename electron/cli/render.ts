@@ -8,6 +8,7 @@ import type { AirlockError } from '../core/index.js';
 import { cliNextStep, cliProblemNextStep } from './next-step.js';
 import { renderInspection } from './inspection-lines.js';
 import { renderChannel } from './channel-lines.js';
+import { forStation } from './station-command.js';
 
 /** A readable report of a verification: what was proven, or every reason for rejection with the next step. */
 export function renderVerifyResult(result: VerifyResult, operation: 'verify' | 'import' = 'verify', options: { verbose?: boolean } = {}): string {
@@ -113,8 +114,9 @@ function renderPolicy(policy: PolicySummary, operation: 'verify' | 'import'): st
 }
 
 /** `airlock: CODE: message`, then what to do about it (every error has a next step). */
-export function renderError(error: AirlockError): string {
-  return `airlock: ${error.code}: ${displayText(error.message)}\n  Next: ${displayText(cliNextStep(error))}\n`;
+/** The error's two lines; `home` is the --home the command ran with, for the commands its next step names. */
+export function renderError(error: AirlockError, home?: string): string {
+  return `airlock: ${error.code}: ${displayText(error.message)}\n  Next: ${displayText(forStation(cliNextStep(error), home))}\n`;
 }
 
 export function errorKind(error: AirlockError): 'usage' | 'operational' {

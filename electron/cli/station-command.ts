@@ -17,3 +17,12 @@ export function shellWord(text: string): string {
 export function stationCommand(home: string | undefined, rest: string): string {
   return home === undefined || home === '' ? `airlock ${rest}` : `airlock --home ${shellWord(home)} ${rest}`;
 }
+
+/**
+ * A next step's `airlock COMMAND` mentions, each given the home the failed command ran with (an
+ * error's "Next: Create it: airlock keys generate ..." must create the key where it is missing).
+ */
+export function forStation(text: string, home: string | undefined): string {
+  if (home === undefined || home === '') return text;
+  return text.replace(/\bairlock (?=[a-z])/gu, `airlock --home ${shellWord(home)} `);
+}

@@ -7,6 +7,7 @@ import { imageLines } from '../image-lines.js';
 import { write } from '../io.js';
 import { obtainPassphrase, promptLine, readPassphraseFile } from '../passphrase.js';
 import type { CommandContext } from '../context.js';
+import { shellWord, stationCommand } from '../station-command.js';
 
 /** Where a bundle's images live (docs/bundle-format.md §15). */
 const IMAGE_LAYOUT_FOLDER = 'data/oci';
@@ -85,7 +86,7 @@ export function registerApprove(program: Command, ctx: CommandContext): void {
               `Approved ${approved.name}: ${plural(approved.signatures.length, 'signature')}${mine ? `, yours ${groupFingerprint(mine.fingerprint)}` : ''}`,
             ),
           );
-          write(io.stdout, displayText(`Next: airlock export --finish ${approved.stagedDir} --out DIR`));
+          write(io.stdout, displayText(`Next: ${stationCommand(ctx.globals().home, `export --finish ${shellWord(approved.stagedDir)} --out DIR`)}`));
         }
         return 0;
       });

@@ -11,6 +11,7 @@ import type { CommandContext } from '../context.js';
 import { renderStaged } from './approve.js';
 import { runMediaExport } from './media.js';
 import { channelLine } from '../channel-lines.js';
+import { shellWord, stationCommand } from '../station-command.js';
 
 interface ExportOptions {
   out?: string;
@@ -171,8 +172,13 @@ export function registerExport(program: Command, ctx: CommandContext): void {
             if (opts.json) write(io.stdout, JSON.stringify({ ok: true, staged }));
             else {
               write(io.stdout, renderStaged(staged, 5));
-              write(io.stdout, displayText(`Next: a second operator runs  airlock approve ${staged.stagedDir}`));
-              write(io.stdout, displayText(`then:                          airlock export --finish ${staged.stagedDir} --out DIR`));
+              // On this station (its --home): the staged export is in its home, and so is its approval.
+              const home = ctx.globals().home;
+              write(io.stdout, displayText(`Next: a second operator runs  ${stationCommand(home, `approve ${shellWord(staged.stagedDir)}`)}`));
+              write(
+                io.stdout,
+                displayText(`then:                          ${stationCommand(home, `export --finish ${shellWord(staged.stagedDir)} --out DIR`)}`),
+              );
             }
             return 0;
           }

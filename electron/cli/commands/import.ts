@@ -10,6 +10,7 @@ import type { CommandContext } from '../context.js';
 import { askForMediumOption } from './media.js';
 import { REGISTRY_PASSWORD_ENV, registryEndpointFrom, type RegistryCliOptions } from '../registry-options.js';
 import { PUSH_FAILED_NEXT, renderPushes } from '../render-pushes.js';
+import { stationCommand } from '../station-command.js';
 
 interface ImportCliOptions extends RegistryCliOptions {
   dest?: string;
@@ -81,7 +82,7 @@ export function registerImport(program: Command, ctx: CommandContext): void {
             write(io.stdout, 'HEARTBEAT  received and recorded on its channel; a heartbeat carries no files, nothing was written to the destination.');
           if (result.quarantine) {
             write(io.stdout, displayText(`QUARANTINED  ${result.quarantine.id}  (kept in ${result.quarantine.path})`));
-            write(io.stdout, displayText(`Next: airlock quarantine show ${result.quarantine.id}`));
+            write(io.stdout, displayText(`Next: ${stationCommand(ctx.globals().home, `quarantine show ${result.quarantine.id}`)}`));
           } else if (result.destination !== null) write(io.stdout, displayText(`IMPORTED  ${result.destination}`));
           if (pushFailed) write(io.stdout, `Next: ${PUSH_FAILED_NEXT}`);
           if (result.receipt) write(io.stdout, displayText(`  receipt ${result.receipt.html}${result.receipt.signature ? ' (signed)' : ' (unsigned)'}`));

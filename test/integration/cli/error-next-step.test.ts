@@ -80,7 +80,7 @@ describe('errors from the engine and from the CLI', () => {
     const result = await runAirlock(['--home', home, 'verify', folder]);
     expectEndsWithNext(result, 3, 'BUNDLE_IS_FOLDER');
     expect(result.stderr).toContain(
-      `  Next: Name the NAME.airlock.tar file inside the folder, or check every bundle in it (a medium, a transfer folder): airlock media verify ${folder}\n`,
+      `  Next: Name the NAME.airlock.tar file inside the folder, or check every bundle in it (a medium, a transfer folder): airlock --home ${home} media verify ${folder}\n`,
     );
     const json = expectJsonError(await runAirlock(['--home', home, '--json', 'verify', folder]), 'BUNDLE_IS_FOLDER');
     expect(json.detail).toBe(`${folder} is a folder.`);
@@ -92,7 +92,7 @@ describe('errors from the engine and from the CLI', () => {
     const result = await runAirlock(['--home', home, '--json', 'export', '--discard-staged', 'nothing-here']);
     const error = expectJsonError(result, 'NOT_FOUND');
     expect(error.detail).not.toContain('--');
-    expect(error.next).toContain('airlock export --list-staged');
+    expect(error.next).toContain(`airlock --home ${home} export --list-staged`);
     expect(error.data).toEqual({ reason: 'no-staged-export' });
   });
 

@@ -51,7 +51,8 @@ describe('every error says what to do next', () => {
     const result = await station.run(['--json', 'keys', 'untrust', 'A'.repeat(40)]);
     const json = parseJson<ErrorJson & { error: { next: string } }>(result);
     expect(json.error.code).toBe('KEY_NOT_FOUND');
-    expect(json.error.next).toMatch(/airlock keys list/u);
+    // The station it ran on: pasted, the suggestion lists that station's signers (station-command.ts).
+    expect(json.error.next).toContain(`airlock --home ${station.home} keys list`);
   });
 
   it('a path through a file: NOT_A_FOLDER naming it, not ENOTDIR', async () => {
@@ -89,7 +90,7 @@ describe('what is not a bundle says what it is', () => {
   it('a folder given as the bundle points to media verify', async () => {
     const result = await station.run(['verify', join(work, 'out')]);
     expectError(result, 3, 'BUNDLE_IS_FOLDER');
-    expect(result.stderr).toContain(`airlock media verify ${join(work, 'out')}`);
+    expect(result.stderr).toContain(`airlock --home ${station.home} media verify ${join(work, 'out')}`);
   });
 
   it('--out or --dest that is a file says so, not "does not exist"', async () => {

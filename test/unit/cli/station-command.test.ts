@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { shellWord, stationCommand } from '../../../electron/cli/station-command.js';
+import { forStation, shellWord, stationCommand } from '../../../electron/cli/station-command.js';
 import { runAirlock } from '../../helpers/cli-runner.js';
 import { useTempDirs } from '../../helpers/temp-dirs.js';
 import { join } from 'node:path';
@@ -21,6 +21,33 @@ describe('stationCommand', () => {
   it.each(['/srv/air lock/tx', "/srv/o'brien", 'h', '$HOME/x', 'a;rm -rf b', '-dash', 'ü/Ä', '*'])('quotes %j so the shell reads it back as it was', (home) => {
     const echoed = spawnSync('bash', ['-c', `printf '%s' ${shellWord(home)}`], { encoding: 'utf8' });
     expect(echoed.stdout).toBe(home);
+  });
+});
+
+describe('forStation', () => {
+  it('gives every airlock command a next step names the home, and leaves other words alone', () => {
+    const next =
+      'Create it: airlock keys generate --name "Station name" (or restore a backup: airlock keys restore FILE). Airlock never replaces NAME.airlock.tar.';
+    expect(forStation(next, '/srv/tx')).toBe(
+      'Create it: airlock --home /srv/tx keys generate --name "Station name" (or restore a backup: airlock --home /srv/tx keys restore FILE). Airlock never replaces NAME.airlock.tar.',
+    );
+    expect(forStation(next, undefined)).toBe(next);
+  });
+});
+
+describe('an error’s next step on a station given by --home', () => {
+  it('names that home in the command it suggests, on stderr and in --json', async () => {
+    const dir = await makeTemp('airlock-station-next-');
+    const home = join(dir, 'no key yet');
+    const passphrase = join(dir, 'pass.txt');
+    await writeFile(passphrase, 'station next passphrase\n');
+    const args = ['--home', home, 'export', '--out', dir, '--passphrase-file', passphrase, passphrase];
+    const result = await runAirlock(args);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(`airlock: NO_STATION_KEY: `);
+    expect(result.stderr).toContain(`  Next: Create it: airlock --home '${home}' keys generate --name "Station name"`);
+    const json = JSON.parse((await runAirlock(['--json', ...args])).stdout) as { error: { next: string } };
+    expect(json.error.next).toContain(`airlock --home '${home}' keys restore FILE`);
   });
 });
 
