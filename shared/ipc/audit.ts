@@ -41,7 +41,7 @@ export const AuditVerifySchema = z.object({
 });
 export type AuditVerifyReport = z.infer<typeof AuditVerifySchema>;
 
-const IsoTime = z.iso.datetime({ offset: true });
+const IsoTime = z.iso.datetime({ offset: true }).max(64);
 
 /** The audit block of the channel table. */
 export const AUDIT_CHANNELS = {

@@ -10,7 +10,11 @@ import { PROGRESS_PHASES, type Progress } from '../progress.js';
 
 /** A path chosen by the operator. Bounded so a runaway renderer cannot send megabytes of path. */
 export const PathString = z.string().min(1).max(4096);
-export const Fingerprint = z.string().regex(/^[0-9A-Fa-f\s:]{40,100}$/u);
+/** A fingerprint as the operator may type it (grouped, with colons). The pattern bounds it too; the max says so where every bound is checked. */
+export const Fingerprint = z
+  .string()
+  .max(100)
+  .regex(/^[0-9A-Fa-f\s:]{40,100}$/u);
 
 export const ErrorCodeSchema = z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]);
 export const ErrorInfoSchema = z.object({

@@ -32,6 +32,7 @@ import { signDetached } from '../../electron/core/crypto/detached-signature.js';
 import { resignedBag } from '../helpers/hostile-bag.js';
 import { makeSigner, rawEntry, type TestSigner } from '../helpers/hostile-tar.js';
 import { BASE_FILES, nameCase, SHAPE_COUNT, shapeCase, TAG_ODDITY_COUNT, tagCase, type CaseContext, type HostileCase } from '../helpers/resigned-cases.js';
+import { BAGIT_ODDITY_COUNT, bagitCase } from '../helpers/resigned-bagit-cases.js';
 import { snapshotTree } from '../helpers/tree-snapshot.js';
 import { checkBundle, type CheckBundleOptions, type CheckBundleResult } from '../../electron/core/verify/check-bundle.js';
 import { verifyBothWays } from '../helpers/verify-both-ways.js';
@@ -205,6 +206,14 @@ describe('re-signed hostile bundles: verify and import agree, refuse what is hos
     const outcomes: Outcome[] = [];
     const medium = await newMedium('medium-tags');
     for (let i = 0; i < TAG_ODDITY_COUNT; i += 1) outcomes.push(await judge(await tagCase(ctx(), i), i % 3 === 0, undefined, medium));
+    check(outcomes);
+    await mediumAgrees(medium);
+  }, 600_000);
+
+  it('BagIt declaration and coverage (bagit.txt, Payload-Oxum, line ends, a path twice, other manifests, fetch.txt, the tag manifest leaving a file out)', async () => {
+    const outcomes: Outcome[] = [];
+    const medium = await newMedium('medium-bagit');
+    for (let i = 0; i < BAGIT_ODDITY_COUNT; i += 1) outcomes.push(await judge(await bagitCase(ctx(), i), i % 3 === 0, undefined, medium));
     check(outcomes);
     await mediumAgrees(medium);
   }, 600_000);

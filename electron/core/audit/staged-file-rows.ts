@@ -55,6 +55,27 @@ export interface StageOptions {
   rowsPerBatch?: number | undefined;
 }
 
+/**
+ * When `stage` is the only one in the temporary table, empty the table: a DELETE without a WHERE
+ * clause is SQLite's truncate optimization, the table's pages dropped without visiting each row
+ * (20,000 rows 0.5 ms instead of 8 ms, on the import's path between its settlement and its
+ * receipts; 200,000 rows 8 ms instead of 82 ms). The two probes are seeks on the primary key.
+ * False (nothing dropped) while another stage shares the connection.
+ */
+function dropAlone(db: StationDb, stage: number): boolean {
+  const other = db
+    .prepare('SELECT EXISTS (SELECT 1 FROM temp.audit_file_stage WHERE stage < ?) OR EXISTS (SELECT 1 FROM temp.audit_file_stage WHERE stage > ?) AS other')
+    .get(stage, stage) as { other: number };
+  if (other.other !== 0) return false;
+  db.prepare('DELETE FROM temp.audit_file_stage').run();
+  return true;
+}
+
+/** Drop one stage's rows in one statement. */
+function dropStage(db: StationDb, stage: number): void {
+  if (!dropAlone(db, stage)) db.prepare('DELETE FROM temp.audit_file_stage WHERE stage = ?').run(stage);
+}
+
 /** Rows staged for one audit event: read through a temporary table, inserted by insertAs. */
 export class StagedFileRows implements AuditFileRows {
   private discarded = false;
@@ -99,11 +120,13 @@ export class StagedFileRows implements AuditFileRows {
   /**
    * Drop the staged rows once they are recorded, in steps of RELEASED_ROWS_PER_STEP with a turn of
    * the event loop between (200,000 rows in one DELETE: 0.6 s of a loaded machine with no progress
-   * drawn). Nothing depends on it but the temporary table's size, so it takes no signal.
+   * drawn). Nothing depends on it but the temporary table's size, so it takes no signal. The
+   * connection's only stage (one import at a time) is dropped at once (dropAlone).
    */
   async release(rowsPerStep: number = RELEASED_ROWS_PER_STEP): Promise<void> {
     if (this.discarded) return;
     this.discarded = true;
+    if (dropAlone(this.db, this.stage)) return;
     const drop = this.db.prepare('DELETE FROM temp.audit_file_stage WHERE stage = ? AND ordinal >= ? AND ordinal < ?');
     for (let from = 0; from < this.length; from += rowsPerStep) {
       drop.run(this.stage, from, from + rowsPerStep);
@@ -115,7 +138,7 @@ export class StagedFileRows implements AuditFileRows {
   discard(): void {
     if (this.discarded) return;
     this.discarded = true;
-    this.db.prepare('DELETE FROM temp.audit_file_stage WHERE stage = ?').run(this.stage);
+    dropStage(this.db, this.stage);
   }
 
   private assertLive(): void {
@@ -173,7 +196,7 @@ export async function stageAuditFileRows(db: StationDb, rows: Iterable<AuditFile
     tracker.flush();
     throwIfAborted(options.signal);
   } catch (error) {
-    db.prepare('DELETE FROM temp.audit_file_stage WHERE stage = ?').run(stage);
+    dropStage(db, stage);
     throw error;
   }
   return staged();

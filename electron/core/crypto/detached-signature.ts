@@ -96,6 +96,40 @@ async function keyStateNow(trusted: TrustedKey, keyID: Parameters<PublicKey['get
   }
 }
 
+type Refusal = { kind: 'revoked' | 'key-expired' | 'future' } | { kind: 'invalid'; text: string };
+
+/**
+ * Why openpgp.js refused a trusted key's signature. Its messages name the symptom, not whose date
+ * is wrong, so the signature's own dates decide what is said: "expired" may be the signature's
+ * own lifetime (its Signature Expiration Time), not the key's; "in the future" may be the key's
+ * self-signature, made after this signature (a key re-signed or reformatted later), while the
+ * signature itself is dated in the past. Telling the operator the key expired, or to check the
+ * clocks, would send them after the wrong thing.
+ */
+async function whyRefused(reason: string, signature: Promise<Signature>, latestSignatureDate: Date): Promise<Refusal> {
+  // openpgp.js refuses keys revoked for every date (hard revocations) and keys expired at the
+  // signature's date: that is the key's standing, not a forged signature.
+  if (/revoked/iu.test(reason)) return { kind: 'revoked' };
+  const packet = (await signature.catch(() => null))?.packets[0] as { created?: Date | null; getExpirationTime?: () => Date | number } | undefined;
+  const created = packet?.created ?? null;
+  const expires = packet?.getExpirationTime?.() ?? Infinity;
+  if (/^Signature is expired$/iu.test(reason) && expires instanceof Date && expires.getTime() <= latestSignatureDate.getTime()) {
+    return {
+      kind: 'invalid',
+      text: `the signature itself expired at ${expires.toISOString()} (its signer gave it that lifetime; the key is not the reason), so it no longer counts`,
+    };
+  }
+  if (/expired/iu.test(reason)) return { kind: 'key-expired' };
+  if (/future/iu.test(reason)) {
+    if (created === null || created.getTime() > latestSignatureDate.getTime()) return { kind: 'future' };
+    return {
+      kind: 'invalid',
+      text: `the key as this station trusts it was not valid when the signature was made (${created.toISOString()}): its self-signature is newer (a key re-signed or reformatted later); trust the key's full export, with its earlier self-signatures, or ask for a fresh signature`,
+    };
+  }
+  return { kind: 'invalid', text: reason };
+}
+
 /**
  * Authenticate `data` against a detached signature. A signature counts only if it verifies,
  * its key is trusted by full fingerprint, and that key is neither expired nor revoked *now*:
@@ -122,7 +156,10 @@ export async function verifyDetachedSignature(
   try {
     signature = await (await openpgp()).readSignature({ armoredSignature: armored, config: OPENPGP_CONFIG });
   } catch (error) {
-    return { signers: [], problems: [problem('SIGNATURE_INVALID', `The signature cannot be read: ${(error as Error).message}.`, sigPath)] };
+    return {
+      signers: [],
+      problems: [problem('SIGNATURE_INVALID', `The signature cannot be read: ${(error as Error).message.replace(/\.+$/u, '')}.`, sigPath)],
+    };
   }
   const packets = [...signature.packets];
   if (packets.length === 0) return { signers: [], problems: [problem('SIGNATURE_MISSING', undefined, sigPath)] };
@@ -172,17 +209,15 @@ export async function verifyDetachedSignature(
     try {
       await result.verified;
     } catch (error) {
-      // openpgp.js already refuses keys revoked for every date (hard revocations) or expired at
-      // the signature's date: that is the key's standing, not a forged signature.
-      const reason = (error as Error).message;
-      if (/revoked/iu.test(reason)) revoked.push(owner.fingerprint);
-      else if (/expired/iu.test(reason)) expired.push(owner.fingerprint);
-      else if (/future/iu.test(reason)) {
+      const failure = await whyRefused((error as Error).message, result.signature, latestSignatureDate);
+      if (failure.kind === 'revoked') revoked.push(owner.fingerprint);
+      else if (failure.kind === 'key-expired') expired.push(owner.fingerprint);
+      else if (failure.kind === 'future') {
         futureDated.push(owner.fingerprint);
         invalid.push(
           `${owner.fingerprint}: the signature is dated in the future, beyond the allowed clock skew of ${Math.round((options.clockSkewMs ?? 0) / 1000)} s (check both stations' clocks)`,
         );
-      } else invalid.push(`${owner.fingerprint}: ${reason}`);
+      } else if (failure.kind === 'invalid') invalid.push(`${owner.fingerprint}: ${failure.text}`);
       continue;
     }
     const state = await keyStateNow(owner, result.keyID, now);

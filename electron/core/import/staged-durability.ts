@@ -1,15 +1,7 @@
-import { execFile, type ExecFileOptionsWithStringEncoding } from 'node:child_process';
 import { open, statfs } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import { AirlockError } from '../errors.js';
 import { fsyncDirectory } from '../fs/durable.js';
-
-// promisify() per call, not when the module loads: reading execFile then would load child_process for every command that evaluates this module (scripts/cli-bundle.mjs, LAZY_BUILTINS).
-const run = (
-  file: string,
-  args: readonly string[],
-  options: Omit<ExecFileOptionsWithStringEncoding, 'encoding'> = {},
-): Promise<{ stdout: string; stderr: string }> => promisify(execFile)(file, args, { ...options, encoding: 'utf8' });
+import { SyncfsHelper } from './syncfs-helper.js';
 
 /**
  * File systems whose syncfs(2) does not reach stable storage: FUSE (the kernel has nothing to
@@ -21,11 +13,6 @@ const SYNCFS_NOT_ENOUGH = new Set([0x65735546 /* FUSE */, 0x6969 /* NFS */, 0xff
 export const EARLY_SYNCFS_BYTES = 32 << 20;
 /** What a small file counts besides its bytes: its inode, its folder entry, their journal blocks. */
 const FILE_COST = 4096;
-
-/** syncfs(2) of the file system holding `path`: Node has no call for it, coreutils' sync has. */
-async function syncFileSystem(path: string): Promise<void> {
-  await run('sync', ['--file-system', path]);
-}
 
 function flushFailed(error: unknown): AirlockError {
   return new AirlockError('IO_ERROR', `Flushing the staged files to disk failed: ${(error as Error).message}`, { cause: error });
@@ -61,6 +48,8 @@ export class StagedDurability {
   private sinceEarly = 0;
   /** Background syncfs calls started so far. */
   earlyFlushes = 0;
+  /** The syncfs helper per path (in practice the staging root's one), started on the first syncfs (syncfs-helper.ts). */
+  private readonly helpers = new Map<string, SyncfsHelper>();
 
   constructor(
     readonly method: DurabilityMethod,
@@ -94,7 +83,7 @@ export class StagedDurability {
     if (this.sinceEarly < this.earlyEvery || this.early !== null) return;
     this.sinceEarly = 0;
     this.earlyFlushes += 1;
-    this.early = syncFileSystem(root)
+    this.early = this.syncFileSystem(root)
       .catch((error: unknown) => {
         this.earlyFailure ??= error;
       })
@@ -103,15 +92,36 @@ export class StagedDurability {
       });
   }
 
+  /** syncfs(2) of the file system holding `path`: Node has no call for it, coreutils' sync has; run by one helper per path. */
+  private syncFileSystem(path: string): Promise<void> {
+    let helper = this.helpers.get(path);
+    if (helper === undefined) {
+      helper = new SyncfsHelper(path);
+      this.helpers.set(path, helper);
+    }
+    return helper.sync();
+  }
+
+  /** Nothing more will be flushed (the staging folder was committed or discarded): the syncfs helpers end. */
+  close(): void {
+    for (const helper of this.helpers.values()) helper.close();
+    this.helpers.clear();
+  }
+
   /** Flush everything staged under `root` (which is fsynced last). */
   async flush(root: string): Promise<void> {
     if (this.method === 'none') return;
     if (this.method === 'syncfs') {
-      await this.early;
-      if (this.earlyFailure !== null) throw flushFailed(this.earlyFailure);
-      await syncFileSystem(root).catch((error: unknown) => {
-        throw flushFailed(error);
-      });
+      try {
+        await this.early;
+        if (this.earlyFailure !== null) throw flushFailed(this.earlyFailure);
+        await this.syncFileSystem(root).catch((error: unknown) => {
+          throw flushFailed(error);
+        });
+      } finally {
+        // The last syncfs this staging folder asks for: its helper ends with it.
+        this.close();
+      }
     } else {
       for (const file of this.files) {
         const handle = await open(file, 'r');

@@ -284,6 +284,11 @@ export class StagingDirectory implements PayloadSink {
    * (a second Ctrl-C) leaves a folder that still proves whose it is, so the next import removes it.
    */
   async discard(): Promise<void> {
+    // Nothing more is flushed: the syncfs helper ends (a syncfs running finishes on its own; nothing waits for it).
+    void this.durabilityReady?.then(
+      (durability) => durability.close(),
+      () => undefined,
+    );
     try {
       // No file may be created while the folder is removed.
       await this.queue?.stop();

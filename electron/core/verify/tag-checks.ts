@@ -33,7 +33,8 @@ export function decodeTagFile(name: string, bytes: Uint8Array): { text: string }
 }
 
 export function checkBagitTxt(text: string): Problem | null {
-  if (/^BagIt-Version: 1\.0\r?\nTag-File-Character-Encoding: UTF-8(\r?\n)?$/u.test(text)) return null;
+  // LF, CRLF or CR, as in every tag file the reader reads (docs/bundle-format.md section 5).
+  if (/^BagIt-Version: 1\.0(?:\r\n|\r|\n)Tag-File-Character-Encoding: UTF-8(?:\r\n|\r|\n)?$/u.test(text)) return null;
   return problem('MANIFEST_INVALID', 'bagit.txt must be exactly "BagIt-Version: 1.0" and "Tag-File-Character-Encoding: UTF-8".', BAGIT_TXT_NAME);
 }
 

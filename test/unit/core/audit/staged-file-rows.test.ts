@@ -137,4 +137,32 @@ describe('stageAuditFileRows (issue #18: the audit rows of a 200,000-file import
     other.discard();
     expect(stagedCount()).toBe(0);
   });
+
+  it("drops the connection's only stage at once (no steps), and a stage beside another, before or after it, alone", async () => {
+    const only = await stageAuditFileRows(db, rows(5), 5);
+    appendAuditEvent(db, identity, { type: 'import', outcome: 'ok', fileRows: only }, at);
+    let turns = 0;
+    const count = (): void => {
+      turns += 1;
+    };
+    setImmediate(count);
+    // In steps of one row it would take five DELETEs and a turn of the event loop after each.
+    await only.release(1);
+    expect(turns).toBe(0);
+    expect(stagedCount()).toBe(0);
+    const first = await stageAuditFileRows(db, rows(3), 3);
+    const second = await stageAuditFileRows(db, rows(4), 4);
+    // The later stage beside an earlier one: only its own rows go.
+    second.discard();
+    expect(stagedCount()).toBe(3);
+    const third = await stageAuditFileRows(db, rows(6), 6);
+    // The earlier stage beside a later one.
+    first.discard();
+    expect(stagedCount()).toBe(6);
+    expect([...third]).toEqual(rows(6));
+    third.discard();
+    expect(stagedCount()).toBe(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(turns).toBe(1);
+  });
 });

@@ -1,4 +1,4 @@
-import { createMessage, enums, readKey, readSignature, revokeKey, sign } from 'openpgp';
+import { createMessage, enums, readKey, readSignature, reformatKey, revokeKey, sign, type SecretKeyPacket } from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { groupFingerprint } from '../../../../shared/fingerprint.js';
 import { displayText } from '../../../../shared/display-text.js';
@@ -9,6 +9,7 @@ import {
   verifyDetachedSignature,
   type TrustedKey,
 } from '../../../../electron/core/crypto/detached-signature.js';
+import { rawSignature, signerOf, signerWith } from '../../../helpers/hostile-signatures.js';
 import { makeSigner, type TestSigner } from '../../../helpers/hostile-tar.js';
 
 const data = Buffer.from('bagit.txt 1234\n');
@@ -173,6 +174,46 @@ describe('verifyDetachedSignature', () => {
     const check = await verifyDetachedSignature(data, asc, [alice.trusted]);
     expect(codes(check)).toEqual(['SIGNATURE_INVALID']);
     expect(check.problems[0]?.message.toLowerCase()).toContain('future');
+  });
+
+  it('a signature whose own lifetime ended is refused as such: the key is not said to have expired', async () => {
+    const signer = await signerWith({ name: 'Lifetime', date: new Date(Date.now() - 3 * DAY) });
+    const asc = await rawSignature(signer.privateKey.keyPacket as SecretKeyPacket, data, {
+      created: new Date(Date.now() - 2 * DAY),
+      expiresAfterSeconds: 3600,
+    });
+    const check = await verifyDetachedSignature(data, asc, [signer.trusted]);
+    expect(codes(check)).toEqual(['SIGNATURE_INVALID']);
+    expect(check.problems[0]?.message).toContain('the signature itself expired');
+    expect(check.futureDated).toEqual([]);
+  });
+
+  it('a key whose self-signature is newer than the signature: refused, and not as a signature from the future (the clocks are fine)', async () => {
+    const signer = await signerWith({ name: 'Reformatted', date: new Date(Date.now() - 3 * DAY) });
+    const asc = await rawSignature(signer.privateKey.keyPacket as SecretKeyPacket, data, { created: new Date(Date.now() - 2 * DAY) });
+    const { privateKey } = await reformatKey({
+      privateKey: signer.privateKey,
+      userIDs: [{ name: 'Reformatted' }],
+      date: new Date(Date.now() - DAY),
+      format: 'object',
+    });
+    const check = await verifyDetachedSignature(data, asc, [signerOf(privateKey, 'Reformatted').trusted]);
+    expect(codes(check)).toEqual(['SIGNATURE_INVALID']);
+    expect(check.problems[0]?.message).toContain('self-signature is newer');
+    expect(check.problems[0]?.message).not.toMatch(/future|clock/iu);
+    expect(check.futureDated).toEqual([]);
+  });
+
+  it('a signature dated in the future is still reported as one, with the key named for the clock-skew finding', async () => {
+    const asc = await signDetached(data, [alice.privateKey], new Date(Date.now() + DAY));
+    const check = await verifyDetachedSignature(data, asc, [alice.trusted]);
+    expect(check.futureDated).toEqual([alice.trusted.fingerprint]);
+  });
+
+  it('an unreadable signature file is named once, without a doubled full stop', async () => {
+    const check = await verifyDetachedSignature(data, '-----BEGIN PGP SIGNATURE-----\n\nAAAA\n-----END PGP SIGNATURE-----\n', [alice.trusted]);
+    expect(codes(check)).toEqual(['SIGNATURE_INVALID']);
+    expect(check.problems[0]?.message).not.toContain('..');
   });
 
   it('rejects a text-mode signature (line endings would be rewritten)', async () => {

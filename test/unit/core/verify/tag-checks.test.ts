@@ -52,6 +52,8 @@ describe('checkBagitTxt', () => {
     'BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n',
     'BagIt-Version: 1.0\r\nTag-File-Character-Encoding: UTF-8\r\n',
     'BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8',
+    'BagIt-Version: 1.0\rTag-File-Character-Encoding: UTF-8\r',
+    'BagIt-Version: 1.0\r\nTag-File-Character-Encoding: UTF-8\n',
   ])('accepts the two required lines exactly (%j)', (text) => {
     expect(checkBagitTxt(text)).toBeNull();
   });
@@ -63,6 +65,8 @@ describe('checkBagitTxt', () => {
     ['a trailing blank line', 'BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n\n'],
     ['a trailing space', 'BagIt-Version: 1.0 \nTag-File-Character-Encoding: UTF-8\n'],
     ['an empty file', ''],
+    ['two line ends after the first line (CR then LF apart)', 'BagIt-Version: 1.0\n\rTag-File-Character-Encoding: UTF-8\n'],
+    ['a CR after the final line end', 'BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n\r'],
   ])('refuses %s as MANIFEST_INVALID on bagit.txt', (_label, text) => {
     expect(checkBagitTxt(text)).toMatchObject({ code: 'MANIFEST_INVALID', path: 'bagit.txt' });
   });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClamdScanner } from '../../../../../electron/core/inspect/clamd/clamd-scanner.js';
 import { INSTREAM_CHUNK_BYTES } from '../../../../../electron/core/inspect/clamd/instream.js';
+import { MAX_REPLY_TEXT } from '../../../../../electron/core/inspect/clamd/reply.js';
 import type { ScanVerdict } from '../../../../../electron/core/inspect/contract.js';
 import { useTempDirs } from '../../../../helpers/temp-dirs.js';
 
@@ -27,7 +28,10 @@ interface Received {
 }
 
 /** Parses the client's zINSTREAM framing as clamd does, handing each event to the script. */
-async function fakeClamd(script: (socket: Socket, event: 'command' | 'chunk' | 'end', received: Received) => void): Promise<string> {
+async function fakeClamd(
+  script: (socket: Socket, event: 'command' | 'chunk' | 'end', received: Received) => void,
+  over: 'unix' | 'tcp' = 'unix',
+): Promise<string> {
   const path = join(await tempDir(), 'fake.sock');
   const server = createServer((socket) => {
     const received: Received = { command: '', chunks: [], ended: false };
@@ -60,9 +64,12 @@ async function fakeClamd(script: (socket: Socket, event: 'command' | 'chunk' | '
     });
   });
   servers.push(server);
-  server.listen(path);
+  // TCP where a test needs a reset (RST): a unix socket has none.
+  if (over === 'tcp') server.listen(0, '127.0.0.1');
+  else server.listen(path);
   await once(server, 'listening');
-  return `unix:${path}`;
+  const address = server.address();
+  return over === 'tcp' && address !== null && typeof address === 'object' ? `tcp:127.0.0.1:${address.port}` : `unix:${path}`;
 }
 
 async function scan(address: string, bytes: Buffer, options: { timeoutMs?: number; chunk?: number; signal?: AbortSignal } = {}): Promise<ScanVerdict> {
@@ -166,5 +173,65 @@ describe('INSTREAM against a scripted clamd', () => {
     const status = await new ClamdScanner(address, { timeoutMs: 5_000, databaseDir: null }).status(new Date());
     expect(status.reachable).toBe(false);
     expect(status.error).toContain('PANG');
+  });
+
+  it('an endless reply (bytes, never a NUL) is cut off at a bound: not clean, its text bounded, the scan over', async () => {
+    let sent = 0;
+    const address = await fakeClamd((socket, event) => {
+      if (event !== 'end') return;
+      const more = (): void => {
+        if (socket.destroyed) return;
+        sent += 64 * 1024;
+        socket.write(Buffer.alloc(64 * 1024, 'O'), () => setImmediate(more));
+      };
+      more();
+    });
+    const verdict = await scan(address, Buffer.from('x'));
+    expect(verdict.outcome).toBe('error');
+    expect(verdict.detail).toMatch(/cut off/u);
+    expect(verdict.detail?.length).toBeLessThan(MAX_REPLY_TEXT + 64);
+    // The client hung up: the peer's writes stop instead of running on.
+    const settled = sent;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sent - settled).toBeLessThanOrEqual(64 * 1024);
+  });
+
+  it('a slow-loris reply (a byte now and then, never the NUL) ends at the deadline: not clean', async () => {
+    const address = await fakeClamd((socket, event) => {
+      if (event !== 'end') return;
+      const timer = setInterval(() => (socket.destroyed ? clearInterval(timer) : socket.write('s')), 40);
+    });
+    const verdict = await scan(address, Buffer.from('x'), { timeoutMs: 300 });
+    expect(verdict).toMatchObject({ outcome: 'error', detail: expect.stringMatching(/no reply within/u) as unknown });
+  });
+
+  it('"stream: OK" dripped a byte at a time, each byte in time but the whole reply after the deadline: not clean (the deadline is for the reply, not per byte)', async () => {
+    const address = await fakeClamd((socket, event) => {
+      if (event !== 'end') return;
+      const reply = Buffer.from('stream: OK\0');
+      let at = 0;
+      const timer = setInterval(() => {
+        if (socket.destroyed || at >= reply.length) clearInterval(timer);
+        else socket.write(reply.subarray(at, (at += 1)));
+      }, 60);
+    });
+    const verdict = await scan(address, Buffer.from('x'), { timeoutMs: 300 });
+    expect(verdict.outcome).toBe('error');
+  });
+
+  it('"stream: OK" then a reset before the NUL: not clean', async () => {
+    const address = await fakeClamd((socket, event) => {
+      if (event === 'end') socket.write('stream: OK', () => socket.resetAndDestroy());
+    }, 'tcp');
+    const verdict = await scan(address, Buffer.from('x'));
+    expect(verdict.outcome).toBe('error');
+  });
+
+  it('a reset while the stream is still being sent, after an early "stream: OK": not clean', async () => {
+    const address = await fakeClamd((socket, event, received) => {
+      if (event === 'chunk' && received.chunks.length === 1) socket.write('stream: OK\0', () => socket.resetAndDestroy());
+    }, 'tcp');
+    const verdict = await scan(address, Buffer.alloc(8 * 1024 * 1024, 4), { chunk: 1024 * 1024 });
+    expect(verdict.outcome).toBe('error');
   });
 });
