@@ -69,4 +69,10 @@ export const PHASE_LABELS: Record<ProgressPhase, PhaseLabel> = {
     detail:
       'The imported files have their final place. The import is being recorded: its audit event with every file’s row, together with the station’s record of the bundle; there is nothing left to cancel.',
   },
+  'verifying-audit-chain': {
+    short: 'Checking the audit chain',
+    title: 'Checking the audit log’s hash chain',
+    detail:
+      'Reading every event of the audit log, checking that it follows the one before and recomputing its hash. It only reads: a cancel leaves the log as it was.',
+  },
 };

@@ -43,7 +43,9 @@ export type ProgressPhase =
    * and its audit event with every file's row written, in one transaction, then the rows staged
    * for it dropped. Past the commit point: a cancel changes nothing here (counts are files).
    */
-  | 'settling';
+  | 'settling'
+  /** `audit verify`: every event of the audit log's hash chain read, linked and its hash recomputed (counts are events). */
+  | 'verifying-audit-chain';
 
 /** Every phase, in the order an operation may pass through them (the IPC schema's enum). */
 export const PROGRESS_PHASES = [
@@ -63,6 +65,7 @@ export const PROGRESS_PHASES = [
   'recording-files',
   'writing-receipts',
   'settling',
+  'verifying-audit-chain',
 ] as const satisfies readonly ProgressPhase[];
 
 export interface Progress {
@@ -82,6 +85,24 @@ export interface Progress {
   jobEtaSeconds?: number | null | undefined;
   /** What this progress is about when a phase works item by item (the image being pushed: `repository:tag`). */
   item?: string | undefined;
+  /**
+   * Counted items (filesDone/filesTotal, in the phase's unit: PHASE_COUNT_UNIT) per second over
+   * the recent window, for a phase that counts items and reads no bytes; null until measurable,
+   * absent when the phase's rate is in bytes.
+   */
+  itemsPerSecond?: number | null | undefined;
+}
+
+/**
+ * What filesDone/filesTotal count in a phase that does not count files. One field of counts
+ * serves every phase; the unit follows from the phase, so no count is ever shown as files when
+ * it is events.
+ */
+export type CountUnit = 'file' | 'event';
+export const PHASE_COUNT_UNIT: Readonly<Partial<Record<ProgressPhase, CountUnit>>> = { 'verifying-audit-chain': 'event' };
+
+export function countUnit(phase: ProgressPhase): CountUnit {
+  return PHASE_COUNT_UNIT[phase] ?? 'file';
 }
 
 export type ProgressListener = (progress: Progress) => void;

@@ -1,7 +1,7 @@
 import { displayText } from '../../shared/display-text.js';
 import { formatDuration, formatSize } from '../../shared/format.js';
 import { PHASE_LABELS } from '../../shared/phase-labels.js';
-import type { Progress, ProgressListener } from '../../shared/progress.js';
+import { countUnit, type Progress, type ProgressListener } from '../../shared/progress.js';
 import type { CliIo } from './io.js';
 
 export function renderProgress(progress: Progress): string {
@@ -14,12 +14,16 @@ export function renderProgress(progress: Progress): string {
   } else if (progress.bytesDone > 0) {
     parts.push(formatSize(progress.bytesDone));
   }
+  // What the phase counts: files, or events for the audit chain's walk.
+  const unit = countUnit(progress.phase);
+  const units = (n: number): string => (n === 1 ? unit : `${unit}s`);
   // A phase over no files (the one-pass export's tag files: files total 0) says nothing with "0/0 files".
-  if (progress.filesTotal !== null && progress.filesTotal > 0)
-    parts.push(`${progress.filesDone}/${progress.filesTotal} ${progress.filesTotal === 1 ? 'file' : 'files'}`);
+  if (progress.filesTotal !== null && progress.filesTotal > 0) parts.push(`${progress.filesDone}/${progress.filesTotal} ${units(progress.filesTotal)}`);
   // A count with no total yet (the export's scan): how far it got is what shows it is moving.
-  else if (progress.filesDone > 0) parts.push(`${progress.filesDone} ${progress.filesDone === 1 ? 'file' : 'files'}`);
+  else if (progress.filesDone > 0) parts.push(`${progress.filesDone} ${units(progress.filesDone)}`);
   if (progress.rateBytesPerSecond !== null) parts.push(`${formatSize(progress.rateBytesPerSecond)}/s`);
+  // A phase counted in items reads no bytes: its rate is items per second, whole ones.
+  else if (progress.itemsPerSecond != null) parts.push(`${Math.round(progress.itemsPerSecond)} ${unit}s/s`);
   const eta = formatDuration(progress.etaSeconds);
   if (eta) parts.push(`ETA ${eta}`);
   return parts.join('  ');

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { MediaEvent, MediaVolume } from '../../shared/media.js';
+import type { ProgressListener } from '../../shared/progress.js';
 import type { VerifyResult } from '../../shared/results.js';
 import type { SettingChange, SettingsPatch, StationSettings } from '../../shared/settings.js';
 import type { AuditCheckpoint } from './audit/audit-checkpoint.js';
@@ -320,7 +321,7 @@ export class Station {
   }
 
   /** Checkpoints are verified with the station's own public key and any earlier station keys kept in the trust store. */
-  async verifyAudit(request: { signal?: AbortSignal | undefined } = {}): Promise<AuditVerifyResult> {
+  async verifyAudit(request: { signal?: AbortSignal | undefined; onProgress?: ProgressListener | undefined } = {}): Promise<AuditVerifyResult> {
     return (await load.audit()).verifyAudit(this.context, request);
   }
 

@@ -70,4 +70,10 @@ export const DE_PHASE_LABELS: { readonly [P in ProgressPhase]: PhaseLabel } = {
     detail:
       'Die importierten Dateien haben ihren endgültigen Platz. Der Import wird protokolliert: sein Prüfprotokoll-Eintrag mit jeder Datei, zusammen mit dem Vermerk der Station über das Paket; hier gibt es nichts mehr abzubrechen.',
   },
+  'verifying-audit-chain': {
+    short: 'Hash-Kette prüfen',
+    title: 'Die Hash-Kette des Prüfprotokolls wird geprüft',
+    detail:
+      'Jeder Eintrag des Prüfprotokolls wird gelesen, seine Verkettung mit dem vorigen geprüft und sein Hash neu berechnet. Es wird nur gelesen: ein Abbruch lässt das Protokoll unverändert.',
+  },
 };

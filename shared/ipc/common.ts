@@ -36,6 +36,7 @@ export const ProgressSchema = z.object({
   etaSeconds: z.number().nullable(),
   jobEtaSeconds: z.number().nullable().optional(),
   item: z.string().max(1024).optional(),
+  itemsPerSecond: z.number().nullable().optional(),
 });
 
 export const ProblemSchema = z.object({

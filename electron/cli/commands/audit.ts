@@ -6,6 +6,7 @@ import { AUDIT_EVENT_TYPES, AUDIT_OUTCOMES } from '../../../shared/audit-types.j
 import { AirlockError } from '../../core/index.js';
 import { write } from '../io.js';
 import { obtainPassphrase } from '../passphrase.js';
+import { progressLine } from '../progress-line.js';
 import type { CommandContext } from '../context.js';
 import { registerAuditForward } from './audit-forward.js';
 
@@ -74,7 +75,14 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
     .action(async (opts: { json?: boolean }) => {
       await ctx.run(async (station, io) => {
         // A million events take seconds: Ctrl-C ("Cancelling...") must stop the walk, not wait for its verdict.
-        const result = await station.verifyAudit({ signal: io.signal });
+        // On a terminal, the events checked with their rate and time left (stderr; --json's stdout is unchanged).
+        const progress = progressLine(io);
+        let result;
+        try {
+          result = await station.verifyAudit({ signal: io.signal, onProgress: progress.onProgress });
+        } finally {
+          progress.done();
+        }
         if (opts.json) write(io.stdout, JSON.stringify(result));
         else {
           if (result.ok)

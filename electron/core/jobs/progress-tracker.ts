@@ -56,8 +56,11 @@ export class ProgressTracker {
   snapshot(): Progress {
     const t = this.now();
     const rate = this.rate(t);
+    const itemRate = this.etaFromFiles ? this.filesRate(t) : null;
     const eta = this.etaFromFiles
-      ? this.filesEta(t)
+      ? itemRate !== null && itemRate > 0 && this.filesTotal !== null
+        ? Math.max(0, (this.filesTotal - this.filesDone) / itemRate)
+        : null
       : rate !== null && rate > 0 && this.bytesTotal !== null
         ? Math.max(0, (this.bytesTotal - this.bytesDone) / rate)
         : null;
@@ -67,9 +70,10 @@ export class ProgressTracker {
       bytesTotal: this.bytesTotal,
       filesDone: this.filesDone,
       filesTotal: this.filesTotal,
-      // A phase counted in files reads no bytes: no byte rate to show (not "0 B/s").
+      // A phase counted in files reads no bytes: no byte rate to show (not "0 B/s"), its count's rate instead.
       rateBytesPerSecond: this.etaFromFiles ? null : rate,
       etaSeconds: eta,
+      ...(this.etaFromFiles ? { itemsPerSecond: itemRate } : {}),
     };
   }
 
@@ -81,11 +85,11 @@ export class ProgressTracker {
     return ((this.bytesDone - first.bytes) / elapsed) * 1000;
   }
 
-  private filesEta(t: number): number | null {
+  /** Counted items (files, events) per second over the window; null until measurable. */
+  private filesRate(t: number): number | null {
     const first = this.fileSamples[0];
-    if (!first || this.filesTotal === null || t - first.t < 200) return null;
-    const perMs = (this.filesDone - first.files) / (t - first.t);
-    return perMs > 0 ? Math.max(0, (this.filesTotal - this.filesDone) / perMs / 1000) : null;
+    if (!first || t - first.t < 200) return null;
+    return ((this.filesDone - first.files) / (t - first.t)) * 1000;
   }
 
   private emit(force: boolean): void {

@@ -5,6 +5,7 @@ import type { AuditEvent } from '../audit/audit-event.js';
 import { exportAuditLog, exportAuditLogToFile, type AuditExportFormat } from '../audit/audit-export.js';
 import { listAuditEvents, type AuditQuery } from '../audit/audit-store.js';
 import { verifyAuditLog, type AuditVerifyResult } from '../audit/audit-verify.js';
+import type { ProgressListener } from '../../../shared/progress.js';
 import type { SignerSpec } from '../crypto/signer-spec.js';
 import { AirlockError, toAirlockError } from '../errors.js';
 import { loadStationKeys } from '../keys/station-key.js';
@@ -19,14 +20,17 @@ export function listAudit(context: StationContext, query: AuditQuery = {}): Audi
 }
 
 /** Checkpoints are verified with the station's own public key and any earlier station keys kept in the trust store. */
-export async function verifyAudit(context: StationContext, request: { signal?: AbortSignal | undefined } = {}): Promise<AuditVerifyResult> {
+export async function verifyAudit(
+  context: StationContext,
+  request: { signal?: AbortSignal | undefined; onProgress?: ProgressListener | undefined } = {},
+): Promise<AuditVerifyResult> {
   const db = context.readDatabase();
   // Parsing the keys (openpgp.js) overlaps the walk over the chain; they are needed only after it.
   const keys = loadStationKeys(context.paths);
   // Settled here as well so a failure while the walk runs is not an unhandled rejection; the walk's end awaits it and reports it.
   keys.catch(() => undefined);
   // The walk over the chain checks the signal between chunks (~0.1 s of rows each): Ctrl-C on a large log stops it.
-  return verifyAuditLog(db, context.paths, keys, { signal: request.signal });
+  return verifyAuditLog(db, context.paths, keys, { signal: request.signal, onProgress: request.onProgress });
 }
 
 export function exportAudit(
