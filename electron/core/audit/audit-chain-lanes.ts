@@ -65,6 +65,8 @@ export async function walkAuditChain(db: StationDb, wanted: ReadonlySet<number>,
   const tracker = options.onProgress ? new ProgressTracker(options.onProgress) : null;
   // The total is the highest seq (or the counted rows against a forged one): what an intact log's walk reads.
   tracker?.startPhase('verifying-audit-chain', { files: n, etaFromFiles: true });
+  // A listener may cancel as it is told the phase started; the lanes listen for a cancel from their start on.
+  throwIfAborted(signal);
   const counted = tracker ? (result: ChainChunkResult): void => tracker.addFiles(result.rows) : noCount;
   const lanes = Math.min(options.lanes ?? (n >= PARALLEL_FROM_EVENTS ? Math.min(availableParallelism(), MAX_LANES) : 1), chunks.length);
   // A database only this connection can see (in memory) cannot be opened by a worker.

@@ -66,3 +66,18 @@ describe('progress of a phase over no files', () => {
     expect(renderProgress({ ...phase, phase: 'hashing', filesTotal: 2 })).toContain('0/2 files');
   });
 });
+
+describe('progress of the audit chain walk (audit verify)', () => {
+  const walk = { phase: 'verifying-audit-chain', bytesDone: 0, bytesTotal: null, rateBytesPerSecond: null } as const;
+  it('counts events, not files, with the events rate and the time left', () => {
+    const line = renderProgress({ ...walk, filesDone: 16_384, filesTotal: 1_000_000, itemsPerSecond: 53_691.7, etaSeconds: 18.3 });
+    expect(line).toBe('Checking the audit chain  16384/1000000 events  53692 events/s  ETA 0:18');
+  });
+  it('shows no rate or ETA before they are measurable, and a single event as one', () => {
+    expect(renderProgress({ ...walk, filesDone: 0, filesTotal: 1, itemsPerSecond: null, etaSeconds: null })).toBe('Checking the audit chain  0/1 event');
+  });
+  it('a phase counted in files shows its files rate the same way', () => {
+    const line = renderProgress({ ...walk, phase: 'recording-files', filesDone: 10, filesTotal: 40, itemsPerSecond: 20, etaSeconds: 1.5 });
+    expect(line).toBe('Recording files  10/40 files  20 files/s  ETA 0:02');
+  });
+});

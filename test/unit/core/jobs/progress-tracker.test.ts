@@ -40,6 +40,27 @@ describe('ProgressTracker', () => {
     expect(seen.at(-1)).toMatchObject({ phase: 'recording-files', filesDone: 2000, filesTotal: 10_000, rateBytesPerSecond: null });
     // 2000 files in 0.5 s: 8000 left at 4000 a second.
     expect(seen.at(-1)?.etaSeconds).toBeCloseTo(2, 5);
+    expect(seen.at(-1)?.itemsPerSecond).toBeCloseTo(4000, 5);
+  });
+  it('gives a phase counted in items its items rate, and a phase counted in bytes none', () => {
+    let now = 0;
+    const seen: Progress[] = [];
+    const tracker = new ProgressTracker(
+      (p) => seen.push(p),
+      250,
+      () => now,
+    );
+    tracker.startPhase('verifying-audit-chain', { files: 1_000_000, etaFromFiles: true });
+    // Not measurable yet: null, not 0 events/s.
+    expect(seen.at(-1)).toMatchObject({ filesDone: 0, itemsPerSecond: null, etaSeconds: null });
+    now = 1000;
+    tracker.addFiles(250_000);
+    expect(seen.at(-1)?.itemsPerSecond).toBeCloseTo(250_000, 5);
+    expect(seen.at(-1)?.etaSeconds).toBeCloseTo(3, 5);
+    tracker.startPhase('hashing', { bytes: 100, files: 1 });
+    now = 2000;
+    tracker.addBytes(50);
+    expect(seen.at(-1)).not.toHaveProperty('itemsPerSecond');
   });
   it('has no rate or ETA until enough time has passed, nor ETA without a total', () => {
     let now = 0;
