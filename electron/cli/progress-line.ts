@@ -43,3 +43,25 @@ export function progressLine(io: CliIo): { onProgress: ProgressListener | undefi
     },
   };
 }
+
+/**
+ * A line counting the seconds of a step that reports no progress of its own (making an RSA-4096
+ * key takes seconds and says nothing until done), redrawn each second; only when stderr is a terminal.
+ */
+export function elapsedLine(io: CliIo, label: string, now: () => number = () => performance.now()): { done: () => void } {
+  if (!io.stderrIsTTY) return { done: () => undefined };
+  const started = now();
+  const draw = (): void => {
+    io.stderr.write(`\r\u001b[2K${label}  ${formatDuration((now() - started) / 1000)} elapsed`);
+  };
+  draw();
+  const timer = setInterval(draw, 1000);
+  // The step itself keeps the process alive; the line never does.
+  timer.unref();
+  return {
+    done: () => {
+      clearInterval(timer);
+      io.stderr.write('\r\u001b[2K');
+    },
+  };
+}

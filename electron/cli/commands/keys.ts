@@ -4,6 +4,7 @@ import { AirlockError } from '../../core/index.js';
 import { displayText } from '../../../shared/display-text.js';
 import { withInputFile, write } from '../io.js';
 import { obtainPassphrase, promptLine } from '../passphrase.js';
+import { elapsedLine } from '../progress-line.js';
 import { KEY_ALGORITHMS, type KeyAlgorithm, type Station } from '../../core/index.js';
 import type { CommandContext } from '../context.js';
 import { stationCommand } from '../station-command.js';
@@ -23,7 +24,14 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
         if (await station.hasKey()) throw new AirlockError('STATION_KEY_EXISTS', station.paths.stationPrivateKey);
         const algorithm = keyAlgorithm(opts.algorithm);
         const passphrase = await obtainPassphrase(io, opts.passphraseFile, { confirm: true });
-        const key = await station.generateKey({ name: opts.name, passphrase, algorithm, email: opts.email || undefined, signal: io.signal });
+        // An RSA-4096 key takes seconds with nothing to report meanwhile: the time so far shows it is working.
+        const working = elapsedLine(io, `Generating the station key (${algorithm})`);
+        let key;
+        try {
+          key = await station.generateKey({ name: opts.name, passphrase, algorithm, email: opts.email || undefined, signal: io.signal });
+        } finally {
+          working.done();
+        }
         if (opts.json) write(io.stdout, JSON.stringify({ ok: true, key }));
         else {
           write(io.stdout, displayText(`Created the station key ${key.userIds.join(', ')}`));

@@ -40,4 +40,17 @@ describe('keys generate and Ctrl-C', () => {
     expect(again.code, describeResult(again)).toBe(0);
     expect((await keyFiles(home)).sort()).toEqual(['station-key.private.asc', 'station-key.public.asc', 'station-key.revocation.asc']);
   });
+
+  it('on a terminal, shows the time the key takes on stderr, cleared before the result; none when piped', async () => {
+    const home = join(dir, 'on-terminal');
+    const result = await runAirlock(['--home', home, 'keys', 'generate', '--name', 'Terminal Station', '--passphrase-file', passphrase], { stderrIsTTY: true });
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(result.stderr.startsWith('\r\u001b[2KGenerating the station key (ed25519)  0:0')).toBe(true);
+    expect(result.stderr).toMatch(/Generating the station key \(ed25519\) {2}0:\d\d elapsed/u);
+    expect(result.stderr.endsWith('elapsed\r\u001b[2K')).toBe(true);
+    expect(result.stdout).toContain('Created the station key');
+    const piped = await runAirlock(['--home', join(dir, 'piped'), 'keys', 'generate', '--name', 'Piped Station', '--passphrase-file', passphrase]);
+    expect(piped.code, describeResult(piped)).toBe(0);
+    expect(piped.stderr).not.toContain('elapsed');
+  });
 });

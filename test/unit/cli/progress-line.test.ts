@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { renderProgress } from '../../../electron/cli/progress-line.js';
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { CliIo } from '../../../electron/cli/io.js';
+import { elapsedLine, renderProgress } from '../../../electron/cli/progress-line.js';
 import { JOB_PLANS, withJobEta } from '../../../electron/core/jobs/job-eta.js';
 import { ProgressTracker } from '../../../electron/core/jobs/progress-tracker.js';
 import type { Progress } from '../../../shared/progress.js';
@@ -79,5 +81,46 @@ describe('progress of the audit chain walk (audit verify)', () => {
   it('a phase counted in files shows its files rate the same way', () => {
     const line = renderProgress({ ...walk, phase: 'recording-files', filesDone: 10, filesTotal: 40, itemsPerSecond: 20, etaSeconds: 1.5 });
     expect(line).toBe('Recording files  10/40 files  20 files/s  ETA 0:02');
+  });
+});
+
+describe('the elapsed-time line of a step with no progress of its own (keys generate)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  function io(stderrIsTTY: boolean): { io: CliIo; written: string[] } {
+    const written: string[] = [];
+    const stderr = new PassThrough();
+    stderr.on('data', (chunk: Buffer) => written.push(chunk.toString()));
+    const fake: CliIo = { stdout: new PassThrough(), stderr, stdin: new PassThrough(), env: {}, stderrIsTTY, signal: new AbortController().signal };
+    return { io: fake, written };
+  }
+
+  it('on a terminal: drawn at once, redrawn each second with the time so far, cleared when done and then silent', async () => {
+    vi.useFakeTimers();
+    let clock = 0;
+    const { io: tty, written } = io(true);
+    const line = elapsedLine(tty, 'Generating the station key (rsa4096)', () => clock);
+    clock = 3200;
+    vi.advanceTimersByTime(3000);
+    line.done();
+    clock = 9000;
+    vi.advanceTimersByTime(5000);
+    await vi.runAllTimersAsync();
+    const text = written.join('');
+    expect(text.startsWith('\r\u001b[2KGenerating the station key (rsa4096)  0:00 elapsed')).toBe(true);
+    expect(text).toContain('Generating the station key (rsa4096)  0:03 elapsed');
+    expect(text.endsWith('0:03 elapsed\r\u001b[2K')).toBe(true);
+    expect(text).not.toContain('0:09');
+  });
+
+  it('not on a terminal: nothing at all', async () => {
+    vi.useFakeTimers();
+    const { io: piped, written } = io(false);
+    const line = elapsedLine(piped, 'Generating the station key (rsa4096)');
+    vi.advanceTimersByTime(3000);
+    line.done();
+    await vi.runAllTimersAsync();
+    expect(written).toEqual([]);
   });
 });
