@@ -18,7 +18,9 @@
  *        quarantine/) | watch-step-N (right after the watcher's Nth step: a rename into, inside or
  *        out of INBOX/.airlock-watch/, or an import's commit rename) |
  *        staging-after-mkdtemp (an import's staging folder made, its owner file not yet in it) |
- *        staging-before-rmdir (a staging folder emptied, its owner file gone, the folder itself not yet)
+ *        staging-before-rmdir (a staging folder emptied, its owner file gone, the folder itself not yet) |
+ *        rename-N (right after the Nth rename of the run: a durable write's file in place, its
+ *        content fsynced before; the writes of a keys or checkpoint command in order up to N)
  */
 import fs from 'node:fs';
 import { basename, dirname } from 'node:path';
@@ -43,7 +45,9 @@ const POINTS = [
   'staging-before-rmdir',
 ];
 const stepPoint = /^watch-step-(\d+)$/u.exec(point);
-if (!POINTS.includes(point) && !stepPoint) throw new Error(`crash point must be one of ${POINTS.join(', ')}`);
+const renamePoint = /^rename-(\d+)$/u.exec(point);
+let renames = 0;
+if (!POINTS.includes(point) && !stepPoint && !renamePoint) throw new Error(`crash point must be one of ${POINTS.join(', ')}`);
 
 function die(): never {
   process.kill(process.pid, 'SIGKILL');
@@ -86,6 +90,8 @@ fs.promises.rename = async (from, to) => {
   if (feed && point === 'feed-before-install') die();
   if (isFinish(String(from), String(to)) && point === 'watch-before-finish') die();
   await rename(from, to);
+  renames += 1;
+  if (renamePoint && renames === Number(renamePoint[1])) die();
   if (commit && point === 'import-after-rename') die();
   if (isPartClaim(String(from), String(to)) && point === 'watch-between-parts') die();
   if (step || commit) watchStep();

@@ -29,7 +29,7 @@ export const STATE_COMMANDS = ['trust', 'untrust', 'rotate', 'checkpoint', 'rele
 export type StateCommand = (typeof STATE_COMMANDS)[number];
 
 /** What every trial starts from besides the template home: two other stations' keys and a bundle the policy quarantines. */
-interface StatePrep {
+export interface StatePrep {
   other: { file: string; fpr: string };
   third: { file: string; fpr: string };
   exeBundle: string;
@@ -48,7 +48,7 @@ async function otherStation(fixture: Fixture, name: string): Promise<{ home: str
   return { home, file, fpr };
 }
 
-function prepare(fixture: Fixture): Promise<StatePrep> {
+export function prepare(fixture: Fixture): Promise<StatePrep> {
   let prep = preps.get(fixture);
   if (!prep) {
     prep = (async () => {
@@ -81,7 +81,7 @@ interface Station {
 }
 
 /** A home at `root` as every trial starts: the other key trusted, the .exe bundle quarantined, forwarding to `root/siem/audit.jsonl`, part of the log forwarded. */
-async function setUp(fixture: Fixture, prep: StatePrep, root: string): Promise<Station> {
+export async function setUp(fixture: Fixture, prep: StatePrep, root: string): Promise<Station> {
   const home = await cloneHome(fixture, join(root, 'home'));
   const dest = join(root, 'dest');
   const siemDir = join(root, 'siem');
@@ -105,7 +105,7 @@ async function setUp(fixture: Fixture, prep: StatePrep, root: string): Promise<S
   return { home, dest, siem, quarantineId };
 }
 
-function commandArgs(fixture: Fixture, prep: StatePrep, station: Station, command: StateCommand): string[] {
+export function commandArgs(fixture: Fixture, prep: StatePrep, station: Station, command: StateCommand): string[] {
   switch (command) {
     case 'trust':
       return ['keys', 'trust', prep.third.file, '--fingerprint', prep.third.fpr, '--label', 'third', '--json'];
@@ -192,7 +192,7 @@ interface Before {
   events: Map<string, number>;
 }
 
-async function stateBefore(home: string): Promise<Before> {
+export async function stateBefore(home: string): Promise<Before> {
   const bad: string[] = [];
   const keys = await keyState(home, bad);
   if (bad.length > 0) throw new Error(`set-up home not sound: ${bad.join('; ')}`);
@@ -277,7 +277,7 @@ async function checkRelease(station: Station, bad: string[]): Promise<ReleaseSta
 }
 
 /** The invariants after a cut (or kill) of `command` and the settle; returns the outcome text. */
-async function checkAfter(
+export async function checkAfter(
   fixture: Fixture,
   prep: StatePrep,
   station: Station,
