@@ -20,7 +20,10 @@
  *        staging-after-mkdtemp (an import's staging folder made, its owner file not yet in it) |
  *        staging-before-rmdir (a staging folder emptied, its owner file gone, the folder itself not yet) |
  *        rename-N (right after the Nth rename of the run: a durable write's file in place, its
- *        content fsynced before; the writes of a keys or checkpoint command in order up to N)
+ *        content fsynced before; the writes of a keys or checkpoint command in order up to N) |
+ *        before-journal-unlink (a key change recorded, its journal keys/key-change.json not yet removed) |
+ *        after-rename-of-NAME (right after the first rename onto a file named NAME, e.g.
+ *        after-rename-of-station-key.private.asc: a rotation's new private key in place, the rest not)
  */
 import fs from 'node:fs';
 import { basename, dirname } from 'node:path';
@@ -43,11 +46,13 @@ const POINTS = [
   'watch-before-finish',
   'staging-after-mkdtemp',
   'staging-before-rmdir',
+  'before-journal-unlink',
 ];
 const stepPoint = /^watch-step-(\d+)$/u.exec(point);
 const renamePoint = /^rename-(\d+)$/u.exec(point);
+const renameOf = /^after-rename-of-(.+)$/u.exec(point)?.[1];
 let renames = 0;
-if (!POINTS.includes(point) && !stepPoint && !renamePoint) throw new Error(`crash point must be one of ${POINTS.join(', ')}`);
+if (!POINTS.includes(point) && !stepPoint && !renamePoint && !renameOf) throw new Error(`crash point must be one of ${POINTS.join(', ')}`);
 
 function die(): never {
   process.kill(process.pid, 'SIGKILL');
@@ -92,6 +97,7 @@ fs.promises.rename = async (from, to) => {
   await rename(from, to);
   renames += 1;
   if (renamePoint && renames === Number(renamePoint[1])) die();
+  if (renameOf !== undefined && basename(String(to)) === renameOf) die();
   if (commit && point === 'import-after-rename') die();
   if (isPartClaim(String(from), String(to)) && point === 'watch-between-parts') die();
   if (step || commit) watchStep();
@@ -129,6 +135,11 @@ fs.promises.link = async (from, to) => {
   await link(from, to);
   if (publish && point === 'export-after-publish') die();
   if (split !== null && point === `split-after-${split}`) die();
+};
+const unlink = fs.promises.unlink;
+fs.promises.unlink = async (path) => {
+  if (String(path).endsWith('/key-change.json') && point === 'before-journal-unlink') die();
+  await unlink(path);
 };
 // ESM named imports of node:fs/promises follow the patched object from here on.
 syncBuiltinESMExports();

@@ -1,5 +1,5 @@
 import { access, mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { PrivateKey } from 'openpgp';
 import { openpgp } from '../crypto/openpgp-lazy.js';
 import type { TrustedKey } from '../crypto/detached-signature.js';
@@ -145,10 +145,10 @@ export async function prepareRotation(paths: HomePaths, options: RotateOptions):
 export async function applyRotation(paths: HomePaths, prepared: PreparedRotation, held?: HomeFileHold): Promise<{ retired: string; current: KeyDescription }> {
   const now = await readFile(paths.stationPrivateKey, 'utf8').catch(() => null);
   if (now !== prepared.retiredPrivateKey) throw stationKeyChanged(paths);
-  const retiredDir = join(paths.keysDir, 'retired');
-  await mkdir(retiredDir, { recursive: true, mode: 0o700 });
-  await writeFileDurably(join(retiredDir, `${prepared.retired}.private.asc`), prepared.retiredPrivateKey, 0o600);
-  if (prepared.retiredRevocation) await writeFileDurably(join(retiredDir, `${prepared.retired}.revocation.asc`), prepared.retiredRevocation, 0o600);
+  const [retiredPrivate, retiredRevocation] = retiredFiles(paths, prepared.retired) as [string, string];
+  await mkdir(dirname(retiredPrivate), { recursive: true, mode: 0o700 });
+  await writeFileDurably(retiredPrivate, prepared.retiredPrivateKey, 0o600);
+  if (prepared.retiredRevocation) await writeFileDurably(retiredRevocation, prepared.retiredRevocation, 0o600);
   const retiredAt = new Date().toISOString();
   await updateTrustStore(
     paths,
@@ -157,6 +157,12 @@ export async function applyRotation(paths: HomePaths, prepared: PreparedRotation
   );
   const current = await installStationKey(paths, prepared.next, held);
   return { retired: prepared.retired, current };
+}
+
+/** Where a rotation keeps the key it retires and that key's revocation certificate. */
+export function retiredFiles(paths: HomePaths, fingerprint: string): string[] {
+  const dir = join(paths.keysDir, 'retired');
+  return [join(dir, `${fingerprint}.private.asc`), join(dir, `${fingerprint}.revocation.asc`)];
 }
 
 async function fingerprintOf(armoredPrivateKey: string): Promise<string> {

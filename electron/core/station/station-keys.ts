@@ -13,10 +13,12 @@ import {
   prepareRotation,
   readStationKeyBackup,
   readStationPublicKey,
+  retiredFiles,
   type KeyAlgorithm,
 } from '../keys/station-key.js';
 import { importRevocation, readTrustStore, trustPublicKey, untrustKey, type TrustedSigner } from '../keys/trust-store.js';
 import { withTrustStoreLock } from '../keys/trust-store-lock.js';
+import { journaledKeyChange } from '../keys/key-change-journal.js';
 import type { HomeFileHold } from '../home/home-file-lock.js';
 import { runAudited, type Audited, type AuditedOperation, type SuccessEvent } from './audited-operation.js';
 import type { StationContext } from './context.js';
@@ -31,8 +33,29 @@ import { readRegularFile } from '../fs/open-regular.js';
  * key is the store's. Generate, rotate and restore make or unlock a key first (RSA takes seconds,
  * near everyone else's 10 s wait), outside the lock; only their writes and event run under it.
  */
-function auditedTrustChange<T>(context: StationContext, operation: (held: HomeFileHold) => AuditedOperation<T, SuccessEvent>): Promise<Audited<T>> {
-  return withTrustStoreLock(context.paths, (held) => runAudited(context, operation(held)));
+function auditedTrustChange<T>(
+  context: StationContext,
+  operation: (held: HomeFileHold) => AuditedOperation<T, SuccessEvent>,
+  extraFiles: readonly string[] = [],
+): Promise<Audited<T>> {
+  return withTrustStoreLock(context.paths, (held) =>
+    // Journaled (key-change-journal.ts): a cut between its writes, or before its event, is undone by the next open or key change.
+    journaledKeyChange(
+      context.paths,
+      () => context.database(),
+      extraFiles,
+      (id) => {
+        const op = operation(held);
+        return runAudited(context, {
+          ...op,
+          succeeded: (value, also) => {
+            const event = op.succeeded(value, also);
+            return { ...event, details: { ...event.details, keyChange: id } };
+          },
+        });
+      },
+    ),
+  );
 }
 
 export interface NewKeyOptions {
@@ -109,16 +132,20 @@ export async function rotateKey(
   options: NewKeyOptions & { newPassphrase: string },
 ): Promise<{ retired: string; current: KeyDescription }> {
   const prepared = await prepareRotation(context.paths, options);
-  const done = await auditedTrustChange<{ retired: string; current: KeyDescription }>(context, (held) => ({
-    type: 'key-generate',
-    failureDetails: 'not recorded',
-    run: () => applyRotation(context.paths, prepared, held),
-    succeeded: ({ retired, current }) => ({
-      outcome: 'ok',
-      signers: [current.fingerprint],
-      details: { rotatedFrom: retired, userIds: current.userIds, algorithm: current.algorithm },
+  const done = await auditedTrustChange<{ retired: string; current: KeyDescription }>(
+    context,
+    (held) => ({
+      type: 'key-generate',
+      failureDetails: 'not recorded',
+      run: () => applyRotation(context.paths, prepared, held),
+      succeeded: ({ retired, current }) => ({
+        outcome: 'ok',
+        signers: [current.fingerprint],
+        details: { rotatedFrom: retired, userIds: current.userIds, algorithm: current.algorithm },
+      }),
     }),
-  }));
+    retiredFiles(context.paths, prepared.retired),
+  );
   return done.value;
 }
 
