@@ -18,7 +18,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFile, unlink } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import type { StationDb } from '../db/station-db.js';
 import { errnoOf } from '../errors.js';
 import { fsyncDirectory, writeFileDurably } from '../fs/durable.js';
@@ -94,6 +94,12 @@ function parseJournal(text: string): Journal | null {
   }
 }
 
+/** Only the files a key change writes: the trust store, the station key files, a retired key's two files. */
+function mayRestore(paths: HomePaths, file: string): boolean {
+  if (keyFiles(paths).includes(file)) return true;
+  return dirname(file) === join(paths.keysDir, 'retired') && /^[0-9A-F]{40,64}\.(private|revocation)\.asc$/u.test(basename(file));
+}
+
 function recorded(db: StationDb, id: string): boolean {
   return db.prepare("SELECT 1 FROM audit_events WHERE type LIKE 'key-%' AND instr(details, ?) > 0 LIMIT 1").get(`"keyChange":"${id}"`) !== undefined;
 }
@@ -107,8 +113,9 @@ export async function settleKeyChangeHeld(paths: HomePaths, db: () => StationDb)
   const text = await readOrNull(keyChangeJournalPath(paths));
   if (text === null) return 'none';
   const journal = parseJournal(text);
-  // Written by temp and rename, a journal is whole or absent; one that does not parse is not ours to act on.
-  if (journal === null) return 'none';
+  // Written by temp and rename, a journal is whole or absent; one that does not parse, or names a
+  // file no key change writes, is not ours to act on (left for the operator to look at).
+  if (journal === null || !journal.files.every((f) => mayRestore(paths, join(paths.root, f.path)))) return 'none';
   if (recorded(db(), journal.id)) {
     await removeJournal(paths);
     return 'done';
