@@ -88,6 +88,34 @@ describe('the worker side (stream-hasher.ts)', () => {
     }
   });
 
+  it('hashes the chunks it hands back, not the file as it is when the entry ends', async () => {
+    const path = await bundleOf([40_000, 3000]);
+    const archive = await readFile(path);
+    const big = dataRanges(archive).find((r) => r.size === 40_000);
+    if (!big) throw new Error('no file');
+    const handle = await open(path, 'r');
+    const writer = await open(path, 'r+');
+    try {
+      const hasher = new StreamHasher(handle.fd, 0, 1000);
+      const pieces: Buffer[] = [];
+      let digest: string | null = null;
+      for (let chunk = hasher.next(); chunk.length > 0; chunk = hasher.next()) {
+        pieces.push(Buffer.from(chunk.bytes, 0, chunk.length));
+        const at = Array.from(chunk.finished).indexOf(big.start);
+        if (at >= 0) digest = Buffer.from(chunk.digests.subarray(at * 32, at * 32 + 32)).toString('hex');
+        // While the big file is read, what of its data was read already changes in the file after every chunk.
+        const next = Math.min(chunk.offset + chunk.length, big.start + big.size);
+        if (next > big.start && digest === null) await writer.write(randomBytes(next - big.start), 0, next - big.start, big.start);
+      }
+      const delivered = Buffer.concat(pieces);
+      expect(digest).toBe(sha256(delivered.subarray(big.start, big.start + big.size)));
+      expect(digest).not.toBe(sha256((await readFile(path)).subarray(big.start, big.start + big.size)));
+    } finally {
+      await writer.close();
+      await handle.close();
+    }
+  });
+
   it('gives no digest for an entry the file cuts short', async () => {
     const path = await bundleOf([3000, 3000, 3000]);
     const archive = await readFile(path);
