@@ -137,9 +137,9 @@ export interface CheckBundleOptions {
   payloadLanes?: PayloadLanes | undefined;
   /**
    * Whether a bundle of small files is read and hashed by a worker thread as the walk streams it
-   * (verify/parallel/stream-lane.ts): by default for a plain bundle file of at least 64 MiB whose
-   * first payload file the lanes would not claim, verified without a sink or inspectors, unless
-   * `payloadLanes` is given. 'off' never; tests give sizes to run it on any bundle (`minBundleBytes`),
+   * (verify/parallel/stream-lane.ts): by default, with more than two cores, for a plain bundle file
+   * of at least 64 MiB whose first payload file the lanes would not claim, verified without a sink
+   * or inspectors, unless `payloadLanes` is given. 'off' never; tests give sizes to run it on any bundle (`minBundleBytes`),
    * small chunks (`chunkBytes`) so entries straddle them, and `waitForWorker` so a small bundle is
    * not read whole by this thread while the worker boots.
    */

@@ -19,11 +19,24 @@
  * will not be used.
  */
 import { closeSync, readSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { openRegularSync } from '../../fs/open-regular.js';
 import { TarHeaderWalk } from './header-walk.js';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../../workers/worker-script.js';
-import { PARALLEL_MIN_BYTES } from './payload-scout.js';
+import { CLAIM_MIN_BYTES, PARALLEL_MIN_BYTES } from './payload-scout.js';
+
+/**
+ * The stream lane (stream-lane.ts) by default only with more than two cores. On two, the process
+ * already keeps the second one partly busy without it (GC helpers, the reads on libuv's pool: ~0.25
+ * of ~0.87 CPU-s of a small-file verify), and the worker's own work (its start, a second header
+ * parse, the hashing: +0.13-0.18 CPU-s) made every measurement on this project's shared two-core
+ * machine slower; only with both cores to itself (real-time priority) was it faster, by ~45 ms
+ * (docs/design-notes.md, "Small-file verify on both cores").
+ */
+export function streamLaneByDefault(): boolean {
+  return availableParallelism() > 2;
+}
 
 /** The headers are read in pieces of this size, at most PEEK_READS of them (the tag files come first; the manifest's data is skipped). */
 const PEEK_BYTES = 64 << 10;
@@ -40,15 +53,17 @@ let warm: Warm | null = null;
 
 /**
  * Start the lanes' worker now if `bundlePath` is a plain file of at least `minBytes` (the size from
- * which verify hashes on both cores) with a payload file within its first headers. Returns the
+ * which verify hashes on both cores) with a payload file within its first headers: one the lanes
+ * claim, or any when the stream lane runs (`forStreamLane`, by default streamLaneByDefault()). Returns the
  * warm thread (to watch: the lanes or the stream lane take it), or null. Never throws: without a
  * warm worker the lanes start their own, as before.
  */
-export function warmLaneWorker(bundlePath: string, minBytes: number = PARALLEL_MIN_BYTES): Worker | null {
+export function warmLaneWorker(bundlePath: string, minBytes: number = PARALLEL_MIN_BYTES, forStreamLane: boolean = streamLaneByDefault()): Worker | null {
   if (warm?.alive === true) return warm.thread;
   try {
-    // A small first payload file: verify's stream lane takes the worker instead (stream-lane.ts; `airlock verify` keeps no bytes).
-    if (firstPayloadFileSize(bundlePath, minBytes) === null) return null;
+    // A small first payload file: verify's stream lane takes the worker instead, where it runs (stream-lane.ts; `airlock verify` keeps no bytes).
+    const first = firstPayloadFileSize(bundlePath, minBytes);
+    if (first === null || (first < CLAIM_MIN_BYTES && !forStreamLane)) return null;
     const held: Warm = { thread: startWorker('range-hash-worker'), alive: true, ready: false };
     held.thread.once('message', () => {
       held.ready = true;

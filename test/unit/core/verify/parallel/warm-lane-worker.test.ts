@@ -56,21 +56,27 @@ const LANES = { minBundleBytes: 1, claimMinBytes: 64 << 10 };
 describe('a warm lane worker', () => {
   it('is started only for a plain file of at least the given size with a payload file in its first headers', async () => {
     const path = await bundleOf([1000]);
-    expect(warmLaneWorker(path, 1 << 30)).toBeNull();
-    expect(warmLaneWorker(join(dir, 'missing.tar'), 1)).toBeNull();
-    expect(warmLaneWorker(dir, 1)).toBeNull();
-    expect(warmLaneWorker(await bundleOf([]), 1)).toBeNull();
+    expect(warmLaneWorker(path, 1 << 30, true)).toBeNull();
+    expect(warmLaneWorker(join(dir, 'missing.tar'), 1, true)).toBeNull();
+    expect(warmLaneWorker(dir, 1, true)).toBeNull();
+    expect(warmLaneWorker(await bundleOf([]), 1, true)).toBeNull();
     expect(takeWarmLaneWorker()).toBeNull();
-    // Past a manifest larger than one read of the headers (its data skipped), small files first: the stream lane's worker.
+    // Past a manifest larger than one read of the headers (its data skipped), small files first: only for the stream lane.
     const many = await bundleOf([...Array.from({ length: 2000 }, () => 10), 300 << 10]);
-    const thread = warmLaneWorker(many, 1);
+    expect(warmLaneWorker(many, 1, false)).toBeNull();
+    const thread = warmLaneWorker(many, 1, true);
     expect(thread).not.toBeNull();
     await thread?.terminate();
+    // A first file the lanes claim: warmed either way.
+    const large = await bundleOf([1 << 20]);
+    const forLanes = warmLaneWorker(large, 1, false);
+    expect(forLanes).not.toBeNull();
+    await forLanes?.terminate();
   });
 
   it('is taken by the next lanes, which hash on it, with the sequential report', async () => {
     const path = await bundleOf([300 << 10, 5000, 200 << 10, 300 << 10]);
-    const thread = warmLaneWorker(path, 1);
+    const thread = warmLaneWorker(path, 1, true);
     if (thread === null) throw new Error('no warm worker');
     const seen = watch(thread);
     const now = new Date();
@@ -86,7 +92,7 @@ describe('a warm lane worker', () => {
   it('is ended unused when the bundle has no file for the lanes', async () => {
     // Warmed for a first file of 1000 bytes, but the lanes claim none under 64 KiB (and lanes' sizes given: no stream lane).
     const path = await bundleOf([1000, 2000, 3000]);
-    const thread = warmLaneWorker(path, 1);
+    const thread = warmLaneWorker(path, 1, true);
     if (thread === null) throw new Error('no warm worker');
     const seen = watch(thread);
     const report = await checkBundle({ bundlePath: path, trusted: [signer.trusted], payloadLanes: LANES });
@@ -98,7 +104,7 @@ describe('a warm lane worker', () => {
 
   it('is ended unused by the sequential pass', async () => {
     const path = await bundleOf([300 << 10]);
-    const thread = warmLaneWorker(path, 1);
+    const thread = warmLaneWorker(path, 1, true);
     if (thread === null) throw new Error('no warm worker');
     const seen = watch(thread);
     const report = await checkBundle({ bundlePath: path, trusted: [signer.trusted], payloadLanes: 'off' });
@@ -109,7 +115,7 @@ describe('a warm lane worker', () => {
 
   it('is not handed out once it has exited', async () => {
     const path = await bundleOf([1000]);
-    const thread = warmLaneWorker(path, 1);
+    const thread = warmLaneWorker(path, 1, true);
     if (thread === null) throw new Error('no warm worker');
     await thread.terminate();
     expect(takeWarmLaneWorker()).toBeNull();
