@@ -132,10 +132,15 @@ export async function settleHomeChangeHeld(kind: HomeChangeKind, db: () => Stati
   for (const saved of journal.files) {
     const file = join(kind.root, saved.path);
     if (saved.content === null) {
-      await unlink(file).catch((error: unknown) => {
-        if (errnoOf(error) !== 'ENOENT') throw error;
-      });
-      await fsyncDirectory(dirname(file));
+      // Absent already (a rotation cut before it made keys/retired/): nothing to remove, and no folder to fsync.
+      const removed = await unlink(file).then(
+        () => true,
+        (error: unknown) => {
+          if (errnoOf(error) !== 'ENOENT') throw error;
+          return false;
+        },
+      );
+      if (removed) await fsyncDirectory(dirname(file));
     } else if ((await readOrNull(file)) !== saved.content) {
       await writeFileDurably(file, saved.content, kind.modeOf(file));
     }
