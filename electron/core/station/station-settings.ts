@@ -13,7 +13,7 @@ export function getSettings(context: StationContext): Promise<StationSettings> {
 /**
  * Change settings: `null` removes a field (back to its default), absent fields stay, and every
  * field the app does not edit is kept. Recorded as `settings-change` with each field old -> new;
- * a patch that changes nothing writes nothing and records nothing. The new identity applies to
+ * a patch that changes nothing writes neither file and records nothing. The new identity applies to
  * operations started after this one (the open Station keeps the identity it was opened with).
  * The lock is held across the read, the writes and the event: of two saves at once (two windows,
  * two stations on one home), neither loses the other's fields, and the log's order is the files'.
