@@ -21,9 +21,13 @@
  *        staging-before-rmdir (a staging folder emptied, its owner file gone, the folder itself not yet) |
  *        rename-N (right after the Nth rename of the run: a durable write's file in place, its
  *        content fsynced before; the writes of a keys or checkpoint command in order up to N) |
- *        before-journal-unlink (a key change recorded, its journal keys/key-change.json not yet removed) |
+ *        before-journal-unlink (a key change or settings save recorded, its journal keys/key-change.json
+ *        or settings-change.json not yet removed) |
  *        after-rename-of-NAME (right after the first rename onto a file named NAME, e.g.
  *        after-rename-of-station-key.private.asc: a rotation's new private key in place, the rest not)
+ *
+ * The CLI writes no settings; the app's Settings save through the station API. For those:
+ *   node --import tsx test/fault/crash-child.ts POINT --home HOME settings-save PATCH_JSON
  */
 import fs from 'node:fs';
 import { basename, dirname } from 'node:path';
@@ -138,11 +142,19 @@ fs.promises.link = async (from, to) => {
 };
 const unlink = fs.promises.unlink;
 fs.promises.unlink = async (path) => {
-  if (String(path).endsWith('/key-change.json') && point === 'before-journal-unlink') die();
+  if (/\/(key|settings)-change\.json$/u.test(String(path)) && point === 'before-journal-unlink') die();
   await unlink(path);
 };
 // ESM named imports of node:fs/promises follow the patched object from here on.
 syncBuiltinESMExports();
 
-process.argv = [process.argv[0] as string, 'airlock', ...process.argv.slice(3)];
-await import('../../electron/cli/index.js');
+const args = process.argv.slice(3);
+if (args[0] === '--home' && args[2] === 'settings-save') {
+  const { Station } = await import('../../electron/core/index.js');
+  const station = await Station.open({ home: args[1] });
+  await station.updateSettings(JSON.parse(args[3] ?? '{}') as Parameters<typeof station.updateSettings>[0]);
+  station.close();
+} else {
+  process.argv = [process.argv[0] as string, 'airlock', ...args];
+  await import('../../electron/cli/index.js');
+}

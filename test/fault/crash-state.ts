@@ -1,7 +1,8 @@
 /**
  * The writes of a state command in order up to a point: kill -9 right after the Nth rename of
- * `keys trust`, `keys untrust`, `keys rotate` or `audit checkpoint` (crash-child.ts `rename-N`), and
- * right before a key change removes its journal (`before-journal-unlink`).
+ * `keys trust`, `keys untrust`, `keys rotate`, `audit checkpoint` or a settings save through the
+ * station API (crash-child.ts `rename-N`), and right before a key change or a settings save removes
+ * its journal (`before-journal-unlink`).
  * Each rename is a durable write's last step (its content fsynced before), so what is left is what
  * a power cut after that write leaves, at every step, not where a timed cut happens to land (a
  * keys command's writes take a few milliseconds of its ~0.5 s). The same checks as power-cut-state.
@@ -15,8 +16,9 @@ import type { TrialResult } from './scenarios.js';
 /**
  * Every step. Rename 1 is the change's journal (keys/key-change.json); then trust and untrust
  * write the store once; rotate writes seven files (retired key and revocation, store, key,
- * revocation, public key, store); a checkpoint writes audit-head.json. `unlink`: the change
- * recorded, its journal not yet removed.
+ * revocation, public key, store); a checkpoint writes audit-head.json; a settings save writes its
+ * journal (settings-change.json), config.json, policy.json. `unlink`: the change recorded, its
+ * journal not yet removed. New points go at the end: a trial's point stays what it was.
  */
 export const CRASH_STATE_POINTS: ReadonlyArray<{ command: StateCommand; at: string }> = [
   ...[1, 2].map((n) => ({ command: 'trust' as const, at: `rename-${n}` })),
@@ -25,6 +27,8 @@ export const CRASH_STATE_POINTS: ReadonlyArray<{ command: StateCommand; at: stri
   { command: 'checkpoint', at: 'rename-1' },
   ...[1, 2, 3, 4, 5, 6, 7, 8].map((n) => ({ command: 'rotate' as const, at: `rename-${n}` })),
   { command: 'rotate', at: 'before-journal-unlink' },
+  ...[1, 2, 3].map((n) => ({ command: 'settings' as const, at: `rename-${n}` })),
+  { command: 'settings', at: 'before-journal-unlink' },
 ];
 
 export async function crashStateTrial(fixture: Fixture, trial: number): Promise<TrialResult> {

@@ -18,6 +18,7 @@
  */
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import Database from 'better-sqlite3';
 import { readKey, readPrivateKey } from 'openpgp';
 import { homePaths } from '../../electron/core/home/station-home.js';
@@ -26,7 +27,14 @@ import { onCutDisk, runAndCut, sh } from './power-cut.js';
 import type { TrialResult } from './scenarios.js';
 
 export const STATE_COMMANDS = ['trust', 'untrust', 'rotate', 'checkpoint', 'release', 'forward'] as const;
-export type StateCommand = (typeof STATE_COMMANDS)[number];
+/**
+ * `settings`: a settings save through the station API (the app's Settings; the CLI writes no
+ * settings), run by crash-child.ts's `settings-save`, so crash-state only: not drawn for power cuts.
+ */
+export type StateCommand = (typeof STATE_COMMANDS)[number] | 'settings';
+
+/** The save: one field of each file, so a cut between the two writes shows. */
+const SETTINGS_PATCH = { config: { operatorName: 'Harness Operator' }, policy: { clockSkewSeconds: 90 } };
 
 /** What every trial starts from besides the template home: two other stations' keys and a bundle the policy quarantines. */
 export interface StatePrep {
@@ -119,6 +127,8 @@ export function commandArgs(fixture: Fixture, prep: StatePrep, station: Station,
       return ['quarantine', 'release', station.quarantineId, '--dest', station.dest, '--reason', 'fault harness', '--yes', '--json'];
     case 'forward':
       return ['audit', 'forward', '--json'];
+    case 'settings':
+      return ['settings-save', JSON.stringify(SETTINGS_PATCH)];
   }
 }
 
@@ -186,9 +196,20 @@ function keyEvents(home: string, type: string): number {
   return readLedger(home).events.filter((e) => e.type === type && e.outcome === 'ok').length;
 }
 
-/** The state before the command: the keys, and how many ok events of each key type the log holds. */
+interface SettingsFiles {
+  config: string | null;
+  policy: string | null;
+}
+
+async function settingsFiles(home: string): Promise<SettingsFiles> {
+  const paths = homePaths(home);
+  return { config: await readFile(paths.config, 'utf8').catch(() => null), policy: await readFile(paths.policy, 'utf8').catch(() => null) };
+}
+
+/** The state before the command: the keys, the settings files, and how many ok events of each key type and of settings-change the log holds. */
 interface Before {
   keys: KeyState;
+  settings: SettingsFiles;
   events: Map<string, number>;
 }
 
@@ -196,14 +217,29 @@ export async function stateBefore(home: string): Promise<Before> {
   const bad: string[] = [];
   const keys = await keyState(home, bad);
   if (bad.length > 0) throw new Error(`set-up home not sound: ${bad.join('; ')}`);
-  return { keys, events: new Map(['key-trust', 'key-untrust', 'key-generate'].map((t) => [t, keyEvents(home, t)])) };
+  const events = new Map(['key-trust', 'key-untrust', 'key-generate', 'settings-change'].map((t) => [t, keyEvents(home, t)]));
+  return { keys, settings: await settingsFiles(home), events };
 }
 
-/** Files a killed writer left (owned temp names, receipts' and keys' partials) anywhere in the home after the settle. */
+/** Both files as the save makes them from `before`: its two fields set, every other field kept. */
+function savedSettings(before: SettingsFiles, after: SettingsFiles): boolean {
+  const parse = (text: string | null): Record<string, unknown> => (text === null ? {} : (JSON.parse(text) as Record<string, unknown>));
+  try {
+    return (
+      isDeepStrictEqual(parse(after.config), { ...parse(before.config), ...SETTINGS_PATCH.config }) &&
+      isDeepStrictEqual(parse(after.policy), { ...parse(before.policy), ...SETTINGS_PATCH.policy })
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** Files a killed writer left (owned temp names, receipts' and keys' partials, a change's journal) anywhere in the home after the settle. */
 async function leftovers(dir: string): Promise<string[]> {
   const found: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && (entry.name.endsWith('.partial') || entry.name.endsWith('.tmp'))) found.push(join(entry.parentPath, entry.name));
+    const journal = entry.name === 'key-change.json' || entry.name === 'settings-change.json';
+    if (entry.isFile() && (entry.name.endsWith('.partial') || entry.name.endsWith('.tmp') || journal)) found.push(join(entry.parentPath, entry.name));
   }
   return found;
 }
@@ -353,6 +389,17 @@ export async function checkAfter(
     }
   } else if (command === 'forward') {
     outcome = `cursor #${cursorAtCut} of #${headSeq(station.home)}`;
+  } else if (command === 'settings') {
+    // The files as before with no event, or both as saved with its one event: never one file of each.
+    const files = await settingsFiles(station.home);
+    const events = keyEvents(station.home, 'settings-change') - (before.events.get('settings-change') ?? 0);
+    const unchanged = isDeepStrictEqual(files, before.settings);
+    if (unchanged && events !== 0) bad.push(`the settings save does not show in the files but ${events} 'settings-change' event(s) recorded for it`);
+    if (!unchanged && !(savedSettings(before.settings, files) && events === 1))
+      bad.push(
+        `the settings save left a state no save said done (${events} 'settings-change' event(s)): config.json ${files.config ?? 'missing'}, policy.json ${files.policy ?? 'missing'}`,
+      );
+    outcome = unchanged ? 'unchanged' : 'saved';
   }
   // Every event reaches the file after the settle: at least once, in order, no gap.
   const settled = await airlock(station.home, ['audit', 'forward', '--json']);

@@ -68,6 +68,18 @@ describe('key change journal', () => {
     db.close();
   });
 
+  it('a rotation cut right after its journal, before keys/retired/ exists: settled (the retired files were never made), not stuck', async () => {
+    const paths = homePaths(await tempDir('journal-noretired-'));
+    await mkdir(paths.keysDir, { recursive: true });
+    await writeFile(paths.trustStore, 'store before\n');
+    const db = openStationDb(paths.database);
+    await beginKeyChange(paths, [join(paths.keysDir, 'retired', `${RETIRED}.private.asc`)]);
+    expect(await settleKeyChangeHeld(paths, () => db)).toBe('undone');
+    expect(existsSync(keyChangeJournalPath(paths))).toBe(false);
+    expect(await readFile(paths.trustStore, 'utf8')).toBe('store before\n');
+    db.close();
+  });
+
   it('no journal: nothing to do', async () => {
     const { paths, db } = await home();
     expect(await settleKeyChangeHeld(paths, () => db)).toBe('none');
