@@ -18,7 +18,16 @@
  *        quarantine/) | watch-step-N (right after the watcher's Nth step: a rename into, inside or
  *        out of INBOX/.airlock-watch/, or an import's commit rename) |
  *        staging-after-mkdtemp (an import's staging folder made, its owner file not yet in it) |
- *        staging-before-rmdir (a staging folder emptied, its owner file gone, the folder itself not yet)
+ *        staging-before-rmdir (a staging folder emptied, its owner file gone, the folder itself not yet) |
+ *        rename-N (right after the Nth rename of the run: a durable write's file in place, its
+ *        content fsynced before; the writes of a keys or checkpoint command in order up to N) |
+ *        before-journal-unlink (a key change or settings save recorded, its journal keys/key-change.json
+ *        or settings-change.json not yet removed) |
+ *        after-rename-of-NAME (right after the first rename onto a file named NAME, e.g.
+ *        after-rename-of-station-key.private.asc: a rotation's new private key in place, the rest not)
+ *
+ * The CLI writes no settings; the app's Settings save through the station API. For those:
+ *   node --import tsx test/fault/crash-child.ts POINT --home HOME settings-save PATCH_JSON
  */
 import fs from 'node:fs';
 import { basename, dirname } from 'node:path';
@@ -41,9 +50,13 @@ const POINTS = [
   'watch-before-finish',
   'staging-after-mkdtemp',
   'staging-before-rmdir',
+  'before-journal-unlink',
 ];
 const stepPoint = /^watch-step-(\d+)$/u.exec(point);
-if (!POINTS.includes(point) && !stepPoint) throw new Error(`crash point must be one of ${POINTS.join(', ')}`);
+const renamePoint = /^rename-(\d+)$/u.exec(point);
+const renameOf = /^after-rename-of-(.+)$/u.exec(point)?.[1];
+let renames = 0;
+if (!POINTS.includes(point) && !stepPoint && !renamePoint && !renameOf) throw new Error(`crash point must be one of ${POINTS.join(', ')}`);
 
 function die(): never {
   process.kill(process.pid, 'SIGKILL');
@@ -86,6 +99,9 @@ fs.promises.rename = async (from, to) => {
   if (feed && point === 'feed-before-install') die();
   if (isFinish(String(from), String(to)) && point === 'watch-before-finish') die();
   await rename(from, to);
+  renames += 1;
+  if (renamePoint && renames === Number(renamePoint[1])) die();
+  if (renameOf !== undefined && basename(String(to)) === renameOf) die();
   if (commit && point === 'import-after-rename') die();
   if (isPartClaim(String(from), String(to)) && point === 'watch-between-parts') die();
   if (step || commit) watchStep();
@@ -124,8 +140,21 @@ fs.promises.link = async (from, to) => {
   if (publish && point === 'export-after-publish') die();
   if (split !== null && point === `split-after-${split}`) die();
 };
+const unlink = fs.promises.unlink;
+fs.promises.unlink = async (path) => {
+  if (/\/(key|settings)-change\.json$/u.test(String(path)) && point === 'before-journal-unlink') die();
+  await unlink(path);
+};
 // ESM named imports of node:fs/promises follow the patched object from here on.
 syncBuiltinESMExports();
 
-process.argv = [process.argv[0] as string, 'airlock', ...process.argv.slice(3)];
-await import('../../electron/cli/index.js');
+const args = process.argv.slice(3);
+if (args[0] === '--home' && args[2] === 'settings-save') {
+  const { Station } = await import('../../electron/core/index.js');
+  const station = await Station.open({ home: args[1] });
+  await station.updateSettings(JSON.parse(args[3] ?? '{}') as Parameters<typeof station.updateSettings>[0]);
+  station.close();
+} else {
+  process.argv = [process.argv[0] as string, 'airlock', ...args];
+  await import('../../electron/cli/index.js');
+}
