@@ -3,7 +3,7 @@ import { area } from './define.js';
 
 export const keyActionsMessages = area(
   {
-    'keyActions.group': 'Station key actions',
+    'keyActions.group': 'Key actions',
     'keyActions.export': 'Export public key…',
     'keyActions.exported': 'Saved the public key to {path}. Give it to receiving stations; they compare its fingerprint with you before trusting it.',
     'keyActions.exportSigner': 'Export…',
@@ -53,7 +53,7 @@ export const keyActionsMessages = area(
     'keyActions.revoke.done': 'REVOKED {name}: no signature by it is accepted any more.',
   },
   {
-    'keyActions.group': 'Aktionen für den Stationsschlüssel',
+    'keyActions.group': 'Schlüsselaktionen',
     'keyActions.export': 'Öffentlichen Schlüssel exportieren…',
     'keyActions.exported':
       'Öffentlichen Schlüssel in {path} gespeichert. Geben Sie ihn den empfangenden Stationen; sie vergleichen seinen Fingerabdruck mit Ihnen, bevor sie ihm vertrauen.',
