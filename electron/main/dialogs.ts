@@ -24,7 +24,7 @@ const FILE_DIALOGS: Record<FilePurpose, OpenDialogOptions> = {
     title: 'Choose the station key backup',
     properties: ['openFile', 'dontAddToRecent'],
     filters: [
-      { name: 'Key backups', extensions: ['asc', 'backup'] },
+      { name: 'Key backups', extensions: ['airlock', 'asc'] },
       { name: 'All files', extensions: ['*'] },
     ],
   },
@@ -32,7 +32,8 @@ const FILE_DIALOGS: Record<FilePurpose, OpenDialogOptions> = {
     title: 'Choose a revocation certificate',
     properties: ['openFile', 'dontAddToRecent'],
     filters: [
-      { name: 'Revocation certificates', extensions: ['asc', 'rev'] },
+      // A key backup holds the revocation certificate too (operator guide, section 6).
+      { name: 'Revocation certificates', extensions: ['asc', 'rev', 'airlock'] },
       { name: 'All files', extensions: ['*'] },
     ],
   },
@@ -140,7 +141,7 @@ export function electronDialogs(window: () => BrowserWindow | null): Dialogs {
               defaultPath: defaultName,
               properties: ['createDirectory', 'dontAddToRecent'],
               filters: [
-                { name: 'Key backups', extensions: ['asc'] },
+                { name: 'Key backups', extensions: ['airlock'] },
                 { name: 'All files', extensions: ['*'] },
               ],
             },

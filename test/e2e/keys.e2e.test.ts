@@ -163,7 +163,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('Keys view: rotate, ex
       await page.getByText(`Wrote ${file} (mode 0600).`, { exact: false }).waitFor();
       expect((await stat(file)).mode & 0o777).toBe(0o600);
       expect(await readFile(file, 'utf8')).toContain('Airlock station key backup v1');
-      expect(main.dialogs.keySaves).toEqual([{ purpose: 'key-backup', defaultName: 'station-key.backup.asc' }]);
+      expect(main.dialogs.keySaves).toEqual([{ purpose: 'key-backup', defaultName: 'station-key-backup.airlock' }]);
     },
     TEST_TIMEOUT,
   );

@@ -58,7 +58,7 @@ export function createKeyHandlers({ withStation, dialogs, signerView }: KeyHandl
     backupKey: async (request) => {
       // Proved before the dialog, as the CLI proves it before writing: no dialog for a wrong passphrase.
       await withStation((station) => station.checkSigner({ kind: 'station', passphrase: request.passphrase }));
-      const path = await dialogs.chooseKeySaveFile('key-backup', 'station-key.backup.asc');
+      const path = await dialogs.chooseKeySaveFile('key-backup', 'station-key-backup.airlock');
       if (path === null) return { path: null };
       // Never overwrites (core writes with O_EXCL), whatever the dialog allowed.
       await withStation((station) => station.backupKey(request.passphrase, path));

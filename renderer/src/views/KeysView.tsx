@@ -18,6 +18,8 @@ import { RotateKeyDialog, type Rotated } from './RotateKeyDialog.js';
 
 /** The signer's role as a badge, unless the label already says it (the station key is labelled "this station"). */
 function roleText(signer: TrustedSignerView): string | null {
+  // A retired station key is no longer "this station": its own badge says what it is.
+  if (signer.retiredAt) return null;
   const text = signer.role === 'station' ? 'this station' : signer.role;
   return text && text !== signer.label ? text : null;
 }

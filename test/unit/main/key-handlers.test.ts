@@ -128,7 +128,7 @@ describe('backup and restore', () => {
     expect(await call('backupKey', { passphrase: PASSPHRASE })).toEqual({ ok: true, value: { path: null } });
     saveAnswer = join(base, 'station-key.backup.asc');
     expect(await call('backupKey', { passphrase: PASSPHRASE })).toEqual({ ok: true, value: { path: saveAnswer } });
-    expect(chooseKeySaveFile).toHaveBeenLastCalledWith('key-backup', 'station-key.backup.asc');
+    expect(chooseKeySaveFile).toHaveBeenLastCalledWith('key-backup', 'station-key-backup.airlock');
     expect((await stat(saveAnswer)).mode & 0o777).toBe(0o600);
     const written = await readFile(saveAnswer, 'utf8');
     expect(written).toContain('Airlock station key backup v1');
