@@ -11,6 +11,7 @@ import { useFormat } from '../i18n/format.js';
 import { Msg, useT } from '../i18n/useT.js';
 import { TrustKeyWizard } from './TrustKeyWizard.js';
 import { shownTrustLabel } from '../components/trust-label.js';
+import { StatusBadge } from '../components/StatusIcon.js';
 import { BackupKeyDialog } from './BackupKeyDialog.js';
 import { RestoreKeyForm } from './RestoreKeyForm.js';
 import { RevocationImport } from './RevocationImport.js';
@@ -185,9 +186,7 @@ export function KeysView() {
                             </Badge>
                           )}
                           {s.revokedAt ? (
-                            <Badge color="red" variant="filled">
-                              {t('keyActions.revoked')}
-                            </Badge>
+                            <StatusBadge tone="fail">{t('keyActions.revoked')}</StatusBadge>
                           ) : s.retiredAt ? (
                             <Badge color="gray" variant="light">
                               {t('keyActions.retired')}
