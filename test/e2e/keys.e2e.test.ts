@@ -227,7 +227,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('Keys view: rotate, ex
       current = fresh;
       await page.reload();
       await keysView();
-      const form = page.getByRole('form', { name: 'Restore the station key' });
+      const form = page.getByRole('form', { name: 'Restore from a backup' });
       fresh.dialogs.files = [join(dirs.saved, 'station-key.backup.asc')];
       await form.getByRole('button', { name: 'Choose backup file…' }).click();
       await form.getByText(`Backup file: ${fresh.dialogs.files[0] ?? ''}`).waitFor();

@@ -138,7 +138,7 @@ describe('restore', () => {
     );
     const user = userEvent.setup();
     renderWithApi(<KeysView />, fake);
-    const form = await screen.findByRole('form', { name: 'Restore the station key' });
+    const form = await screen.findByRole('form', { name: 'Restore from a backup' });
     expect(within(form).queryByRole('button', { name: 'Restore station key' })).toBeNull();
     await user.click(within(form).getByRole('button', { name: 'Choose backup file…' }));
     expect(await within(form).findByText('Backup file: /media/offline/station-key.backup.asc')).toBeTruthy();
