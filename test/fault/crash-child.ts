@@ -18,7 +18,12 @@
  *        quarantine/) | watch-step-N (right after the watcher's Nth step: a rename into, inside or
  *        out of INBOX/.airlock-watch/, or an import's commit rename) |
  *        staging-after-mkdtemp (an import's staging folder made, its owner file not yet in it) |
- *        staging-before-rmdir (a staging folder emptied, its owner file gone, the folder itself not yet)
+ *        staging-before-rmdir (a staging folder emptied, its owner file gone, the folder itself not yet) |
+ *        rename-N (right after the Nth rename of the run: a durable write's file in place, its
+ *        content fsynced before; the writes of a keys or checkpoint command in order up to N) |
+ *        before-journal-unlink (a key change recorded, its journal keys/key-change.json not yet removed) |
+ *        after-rename-of-NAME (right after the first rename onto a file named NAME, e.g.
+ *        after-rename-of-station-key.private.asc: a rotation's new private key in place, the rest not)
  */
 import fs from 'node:fs';
 import { basename, dirname } from 'node:path';
@@ -41,9 +46,13 @@ const POINTS = [
   'watch-before-finish',
   'staging-after-mkdtemp',
   'staging-before-rmdir',
+  'before-journal-unlink',
 ];
 const stepPoint = /^watch-step-(\d+)$/u.exec(point);
-if (!POINTS.includes(point) && !stepPoint) throw new Error(`crash point must be one of ${POINTS.join(', ')}`);
+const renamePoint = /^rename-(\d+)$/u.exec(point);
+const renameOf = /^after-rename-of-(.+)$/u.exec(point)?.[1];
+let renames = 0;
+if (!POINTS.includes(point) && !stepPoint && !renamePoint && !renameOf) throw new Error(`crash point must be one of ${POINTS.join(', ')}`);
 
 function die(): never {
   process.kill(process.pid, 'SIGKILL');
@@ -86,6 +95,9 @@ fs.promises.rename = async (from, to) => {
   if (feed && point === 'feed-before-install') die();
   if (isFinish(String(from), String(to)) && point === 'watch-before-finish') die();
   await rename(from, to);
+  renames += 1;
+  if (renamePoint && renames === Number(renamePoint[1])) die();
+  if (renameOf !== undefined && basename(String(to)) === renameOf) die();
   if (commit && point === 'import-after-rename') die();
   if (isPartClaim(String(from), String(to)) && point === 'watch-between-parts') die();
   if (step || commit) watchStep();
@@ -123,6 +135,11 @@ fs.promises.link = async (from, to) => {
   await link(from, to);
   if (publish && point === 'export-after-publish') die();
   if (split !== null && point === `split-after-${split}`) die();
+};
+const unlink = fs.promises.unlink;
+fs.promises.unlink = async (path) => {
+  if (String(path).endsWith('/key-change.json') && point === 'before-journal-unlink') die();
+  await unlink(path);
 };
 // ESM named imports of node:fs/promises follow the patched object from here on.
 syncBuiltinESMExports();

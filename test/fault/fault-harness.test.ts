@@ -112,6 +112,10 @@ describe.skipIf(missing !== null && !process.env['CI'])(`fault harness: power-cu
     await run('power-cut-export', 2);
   }, 600_000);
 
+  it('a power cut during a state command (keys, checkpoint, quarantine release or audit forward, drawn by the seed): files and log agree, no forward gap, nothing left', async () => {
+    await run('power-cut-state', 1);
+  }, 600_000);
+
   it('kill -9 of an export to a medium (one pass to ext4): the retry succeeds and leaves no temp file on the medium', async () => {
     expectCovered(await run('kill-media-export', 1));
   }, 600_000);

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { CLI, REPO, type Fixture, type Run } from './harness.js';
 import { exportTrial, importTrial, type TrialResult } from './scenarios.js';
 
-function sh(command: string, args: string[]): string {
+export function sh(command: string, args: string[]): string {
   return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
@@ -30,7 +30,7 @@ function childEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-class Disk {
+export class Disk {
   device = '';
 
   constructor(
@@ -95,7 +95,7 @@ async function groupGone(pid: number | undefined): Promise<void> {
 }
 
 /** Run the CLI; at `cutAfterMs` freeze it (its process group), copy the disk image, kill it. Resolves after the copy is mounted in place of the original. */
-function runAndCut(disk: Disk, snapshot: string, home: string, args: string[], cutAfterMs: number): Promise<Run> {
+export function runAndCut(disk: Disk, snapshot: string, home: string, args: string[], cutAfterMs: number): Promise<Run> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     // Its own process group, so the cut reaches the processes it starts.
@@ -143,16 +143,7 @@ function runAndCut(disk: Disk, snapshot: string, home: string, args: string[], c
 }
 
 export async function powerCutTrial(fixture: Fixture, trial: number, kind: 'import' | 'export', cutAfterMs: number): Promise<TrialResult> {
-  const base = join(fixture.root, `power-cut-${kind}-${trial}`);
-  const disk = new Disk(`${base}.img`, `${base}-mnt`);
-  const snapshot = `${base}-snapshot.img`;
-  await mkdir(disk.mountPoint, { recursive: true });
-  await writeFile(disk.image, '');
-  await truncate(disk.image, 160 * 2 ** 20);
-  try {
-    disk.attach();
-    sh('mkfs.ext4', ['-q', '-F', '-m', '0', disk.device]);
-    disk.mount();
+  return onCutDisk(fixture, `power-cut-${kind}-${trial}`, async (disk, snapshot) => {
     const home = join(disk.mountPoint, 'home');
     const dir = join(disk.mountPoint, 'dir');
     await cp(fixture.templateHome, home, { recursive: true });
@@ -163,6 +154,22 @@ export async function powerCutTrial(fixture: Fixture, trial: number, kind: 'impo
     const how = { killAfterMs: cutAfterMs };
     const scenario = `power-cut-${kind}`;
     return kind === 'import' ? await importTrial(fixture, trial, how, scenario, place) : await exportTrial(fixture, trial, how, scenario, place);
+  });
+}
+
+/** A fresh 160 MiB ext4 disk on a loop device for `body` (which gets it mounted and the snapshot's path); released and deleted after. */
+export async function onCutDisk<T>(fixture: Fixture, name: string, body: (disk: Disk, snapshot: string) => Promise<T>): Promise<T> {
+  const base = join(fixture.root, name);
+  const disk = new Disk(`${base}.img`, `${base}-mnt`);
+  const snapshot = `${base}-snapshot.img`;
+  await mkdir(disk.mountPoint, { recursive: true });
+  await writeFile(disk.image, '');
+  await truncate(disk.image, 160 * 2 ** 20);
+  try {
+    disk.attach();
+    sh('mkfs.ext4', ['-q', '-F', '-m', '0', disk.device]);
+    disk.mount();
+    return await body(disk, snapshot);
   } finally {
     disk.release();
     await rm(disk.image, { force: true });

@@ -9,6 +9,8 @@ import { fullDiskTrial, type FullDiskWhere } from './full-disk.js';
 import { watchKillTrial } from './watch-kill.js';
 import { mediaKillTrial } from './media-kill.js';
 import { raceHomeTrial } from './race-home.js';
+import { powerCutStateTrial, releaseKillTrial } from './power-cut-state.js';
+import { crashStateTrial } from './crash-state.js';
 import { EXPORT_PHASES, IMPORT_PHASES } from './progress-kill.js';
 
 export const SCENARIOS = [
@@ -27,6 +29,9 @@ export const SCENARIOS = [
   'kill-watch',
   'kill-media-export',
   'race-home',
+  'power-cut-state',
+  'kill-quarantine-release',
+  'crash-state',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -135,6 +140,12 @@ export async function runScenarios(
       else if (scenario === 'kill-watch') record(await drawn(() => watchKillTrial(fixture, trial, rand())));
       else if (scenario === 'kill-media-export') record(await drawn(() => mediaKillTrial(fixture, trial, rand())));
       // Its own stream of draws (a kill plan per command), so the other scenarios' draws stay those of their seed.
+      else if (scenario === 'power-cut-state') {
+        // The command once per trial, the instant per draw (a cut after the command finished is drawn again).
+        const command = rand();
+        record(await drawn((attempt) => powerCutStateTrial(fixture, trial, command, rand(), attempt)));
+      } else if (scenario === 'crash-state') record(await crashStateTrial(fixture, trial));
+      else if (scenario === 'kill-quarantine-release') record(await drawn((attempt) => releaseKillTrial(fixture, trial, rand(), attempt)));
       else if (scenario === 'race-home') record(await raceHomeTrial(fixture, trial, (raceRand ??= random(options.seed * 7919 + 1))));
       else if (scenario.startsWith('full-disk-')) record(await fullDiskTrial(fixture, trial, scenario.slice('full-disk-'.length) as FullDiskWhere, rand()));
     }

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import type { BundleSigner } from '../crypto/bundle-signer.js';
 import { verifyDetachedSignature, type TrustedKey } from '../crypto/detached-signature.js';
 import type { StationDb } from '../db/station-db.js';
-import { errnoOf } from '../errors.js';
+import { AirlockError, errnoOf } from '../errors.js';
 import { writeFileDurably } from '../fs/durable.js';
+import { homeFileLockPath, withHomeFileLock } from '../home/home-file-lock.js';
 import { onFirstUse } from '../on-first-use.js';
 import type { HomePaths } from '../home/station-home.js';
 import { auditHead } from './audit-store.js';
@@ -40,9 +41,19 @@ export async function signAuditCheckpoint(db: StationDb, paths: HomePaths, signe
     checkpoint.fingerprint,
     checkpoint.signature,
   );
-  // Never move the recorded head backwards: a slower process must not overwrite a newer head.
-  const current = await readHeadFile(paths).catch(() => null);
-  if (!current || current.seq <= checkpoint.seq) await writeFileDurably(paths.auditHead, `${JSON.stringify(checkpoint, null, 2)}\n`, 0o600);
+  // Never move the recorded head backwards: a slower process must not overwrite a newer head. The
+  // compare and the write hold the home's file lock (home-file-lock.ts): without it two processes
+  // could both read the old head and the older checkpoint's write land last, leaving the file one
+  // checkpoint behind the database (lostupd's leftover; audit-head-two-checkpoints.test.ts).
+  // A holder stuck past the lock's wait (HOME_FILE_BUSY) leaves the file one checkpoint behind, as
+  // it could be before; the checkpoint is in the database and the next one moves the file on. Not
+  // a failure of the export or import that asked for the checkpoint.
+  await withHomeFileLock(homeFileLockPath(paths.auditHead), async () => {
+    const current = await readHeadFile(paths).catch(() => null);
+    if (!current || current.seq <= checkpoint.seq) await writeFileDurably(paths.auditHead, `${JSON.stringify(checkpoint, null, 2)}\n`, 0o600);
+  }).catch((error: unknown) => {
+    if (!(error instanceof AirlockError && error.code === 'HOME_FILE_BUSY')) throw error;
+  });
   return checkpoint;
 }
 

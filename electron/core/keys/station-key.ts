@@ -1,5 +1,5 @@
 import { access, mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { PrivateKey } from 'openpgp';
 import { openpgp } from '../crypto/openpgp-lazy.js';
 import type { TrustedKey } from '../crypto/detached-signature.js';
@@ -7,6 +7,7 @@ import { AirlockError, throwIfAborted } from '../errors.js';
 import { writeFileDurably } from '../fs/durable.js';
 import { OPENPGP_CONFIG } from '../crypto/openpgp-config.js';
 import { unlockSigningKey } from '../crypto/unlock-signing-key.js';
+import type { HomeFileHold } from '../home/home-file-lock.js';
 import type { HomePaths } from '../home/station-home.js';
 import type { KeyAlgorithm } from './key-algorithms.js';
 import { describeKey, type KeyDescription } from './public-key.js';
@@ -37,23 +38,28 @@ function keyParameters(algorithm: KeyAlgorithm): { type: 'ecc'; curve: 'curve255
   }
 }
 
+/** A station key's armored parts, made without touching the home. */
+export interface NewStationKey {
+  privateKey: string;
+  publicKey: string;
+  revocationCertificate: string | null;
+}
+
+type KeyOptions = { name: string; email?: string | undefined; passphrase: string; algorithm?: KeyAlgorithm | undefined; signal?: AbortSignal | undefined };
+
 /**
  * Create the station's signing key, the private key encrypted with the passphrase and stored
  * at mode 0600 (with its revocation certificate). The station trusts its own public key so it
- * can verify what it exported.
+ * can verify what it exported. The station (station-keys.ts) makes the key first and installs it
+ * under the trust store's lock with its audit event; this whole step is for other callers.
  */
-export async function generateStationKey(
-  paths: HomePaths,
-  options: { name: string; email?: string | undefined; passphrase: string; algorithm?: KeyAlgorithm | undefined; signal?: AbortSignal | undefined },
-): Promise<KeyDescription> {
+export async function generateStationKey(paths: HomePaths, options: KeyOptions): Promise<KeyDescription> {
   if (await hasStationKey(paths)) throw new AirlockError('STATION_KEY_EXISTS', paths.stationPrivateKey, { path: paths.stationPrivateKey });
-  return createStationKey(paths, options);
+  return installNewStationKey(paths, await makeStationKey(options));
 }
 
-async function createStationKey(
-  paths: HomePaths,
-  options: { name: string; email?: string | undefined; passphrase: string; algorithm?: KeyAlgorithm | undefined; signal?: AbortSignal | undefined },
-): Promise<KeyDescription> {
+/** The key material only (RSA-4096 takes seconds: made outside any lock). */
+export async function makeStationKey(options: KeyOptions): Promise<NewStationKey> {
   if (options.passphrase.length === 0) throw new AirlockError('PASSPHRASE_REQUIRED', 'The passphrase may not be empty.');
   const userID = options.email ? { name: options.name, email: options.email } : { name: options.name };
   const { privateKey, publicKey, revocationCertificate } = await (
@@ -69,50 +75,110 @@ async function createStationKey(
   // (Ctrl-C) is honoured here, before a file is written, so nothing of the key is kept. Rotation
   // passes no signal: by now it has retired the old key, and must install the new one.
   throwIfAborted(options.signal);
-  return installStationKey(paths, { privateKey, publicKey, revocationCertificate });
+  return { privateKey, publicKey, revocationCertificate };
+}
+
+/**
+ * Install a made key as the station key; STATION_KEY_EXISTS if the home has one. Asked again
+ * here, under the caller's hold of the trust store's lock: two `keys generate` (or a generate and
+ * a restore) at once both passed the first look, and the later one replaced the earlier key while
+ * both said done and both keys were trusted as this station's.
+ */
+export async function installNewStationKey(paths: HomePaths, key: NewStationKey, held?: HomeFileHold): Promise<KeyDescription> {
+  if (await hasStationKey(paths)) throw new AirlockError('STATION_KEY_EXISTS', paths.stationPrivateKey, { path: paths.stationPrivateKey });
+  return installStationKey(paths, key, held);
 }
 
 /** Write a station key's three files and trust its public part as this station's. */
-async function installStationKey(
-  paths: HomePaths,
-  key: { privateKey: string; publicKey: string; revocationCertificate: string | null },
-): Promise<KeyDescription> {
+async function installStationKey(paths: HomePaths, key: NewStationKey, held?: HomeFileHold): Promise<KeyDescription> {
   const parsed = await (await openpgp()).readPrivateKey({ armoredKey: key.privateKey, config: OPENPGP_CONFIG });
   await writeFileDurably(paths.stationPrivateKey, key.privateKey, 0o600);
   if (key.revocationCertificate) await writeFileDurably(paths.stationRevocation, key.revocationCertificate, 0o600);
   await writeFileDurably(paths.stationPublicKey, key.publicKey, 0o644);
-  await trustPublicKey(paths, key.publicKey, { label: 'this station', role: 'station', expectedFingerprint: parsed.getFingerprint() });
+  await trustPublicKey(paths, key.publicKey, {
+    label: 'this station',
+    role: 'station',
+    expectedFingerprint: parsed.getFingerprint(),
+    ...(held ? { held } : {}),
+  });
   return describeKey(parsed);
 }
+
+/** A rotation made ready: the old key proven unlockable and read, the new key made; nothing in the home changed yet. */
+export interface PreparedRotation {
+  retired: string;
+  retiredPrivateKey: string;
+  retiredRevocation: string | null;
+  next: NewStationKey;
+}
+
+type RotateOptions = KeyOptions & { newPassphrase: string };
 
 /**
  * Rotation: a new station key signs from now on; the old one stays trusted (role station,
  * marked retired) so bundles and audit checkpoints it signed keep verifying until an operator
  * untrusts it. The old private key is kept in keys/retired/, still encrypted.
  */
-export async function rotateStationKey(
-  paths: HomePaths,
-  options: { name: string; email?: string | undefined; passphrase: string; newPassphrase: string; algorithm?: KeyAlgorithm | undefined },
-): Promise<{ retired: string; current: KeyDescription }> {
+export async function rotateStationKey(paths: HomePaths, options: RotateOptions, held?: HomeFileHold): Promise<{ retired: string; current: KeyDescription }> {
+  return applyRotation(paths, await prepareRotation(paths, options), held);
+}
+
+/** The slow half of a rotation (unlock the old key, make the new one), outside the lock. */
+export async function prepareRotation(paths: HomePaths, options: RotateOptions): Promise<PreparedRotation> {
   const old = await unlockStationKey(paths, options.passphrase);
-  const retiredFingerprint = old.getFingerprint().toUpperCase();
-  const retiredDir = join(paths.keysDir, 'retired');
-  await mkdir(retiredDir, { recursive: true, mode: 0o700 });
-  await writeFileDurably(join(retiredDir, `${retiredFingerprint}.private.asc`), await readFile(paths.stationPrivateKey, 'utf8'), 0o600);
+  const retired = old.getFingerprint().toUpperCase();
+  const retiredPrivateKey = await readFile(paths.stationPrivateKey, 'utf8');
   // Its revocation certificate too: revoking a retired key must stay possible.
-  const revocation = await readFile(paths.stationRevocation, 'utf8').catch(() => null);
-  if (revocation) await writeFileDurably(join(retiredDir, `${retiredFingerprint}.revocation.asc`), revocation, 0o600);
-  const retiredAt = new Date().toISOString();
-  await updateTrustStore(paths, (signers) =>
-    signers.map((s) => (s.fingerprint === retiredFingerprint ? { ...s, label: `this station until ${retiredAt.slice(0, 10)}`, retiredAt } : s)),
-  );
-  const current = await createStationKey(paths, {
+  const retiredRevocation = await readFile(paths.stationRevocation, 'utf8').catch(() => null);
+  if ((await fingerprintOf(retiredPrivateKey)) !== retired) throw stationKeyChanged(paths);
+  const next = await makeStationKey({
     name: options.name,
     passphrase: options.newPassphrase,
     email: options.email || undefined,
     algorithm: options.algorithm || undefined,
   });
-  return { retired: retiredFingerprint, current };
+  return { retired, retiredPrivateKey, retiredRevocation, next };
+}
+
+/**
+ * The writing half, under the caller's hold of the trust store's lock. The station key must
+ * still be the one unlocked: of two rotations at once, the later one would retire the same old
+ * key again and replace the earlier one's new key, which was trusted as this station's and then
+ * kept nowhere (not in keys/retired/).
+ */
+export async function applyRotation(paths: HomePaths, prepared: PreparedRotation, held?: HomeFileHold): Promise<{ retired: string; current: KeyDescription }> {
+  const now = await readFile(paths.stationPrivateKey, 'utf8').catch(() => null);
+  if (now !== prepared.retiredPrivateKey) throw stationKeyChanged(paths);
+  const [retiredPrivate, retiredRevocation] = retiredFiles(paths, prepared.retired) as [string, string];
+  await mkdir(dirname(retiredPrivate), { recursive: true, mode: 0o700 });
+  await writeFileDurably(retiredPrivate, prepared.retiredPrivateKey, 0o600);
+  if (prepared.retiredRevocation) await writeFileDurably(retiredRevocation, prepared.retiredRevocation, 0o600);
+  const retiredAt = new Date().toISOString();
+  await updateTrustStore(
+    paths,
+    (signers) => signers.map((s) => (s.fingerprint === prepared.retired ? { ...s, label: `this station until ${retiredAt.slice(0, 10)}`, retiredAt } : s)),
+    held,
+  );
+  const current = await installStationKey(paths, prepared.next, held);
+  return { retired: prepared.retired, current };
+}
+
+/** Where a rotation keeps the key it retires and that key's revocation certificate. */
+export function retiredFiles(paths: HomePaths, fingerprint: string): string[] {
+  const dir = join(paths.keysDir, 'retired');
+  return [join(dir, `${fingerprint}.private.asc`), join(dir, `${fingerprint}.revocation.asc`)];
+}
+
+async function fingerprintOf(armoredPrivateKey: string): Promise<string> {
+  return (await (await openpgp()).readPrivateKey({ armoredKey: armoredPrivateKey, config: OPENPGP_CONFIG })).getFingerprint().toUpperCase();
+}
+
+function stationKeyChanged(paths: HomePaths): AirlockError {
+  return new AirlockError(
+    'STATION_KEY_EXISTS',
+    'The station key changed while this rotation ran (another rotation or a restore finished first); nothing was rotated. Run keys list to see the key now in use.',
+    { path: paths.stationPrivateKey },
+  );
 }
 
 const BACKUP_HEADER = 'Airlock station key backup v1';
@@ -134,8 +200,13 @@ export async function backupStationKey(paths: HomePaths, passphrase: string): Pr
 }
 
 /** Restore a backup into a home without a station key; the passphrase must unlock it. */
-export async function restoreStationKey(paths: HomePaths, backup: string, passphrase: string): Promise<KeyDescription> {
+export async function restoreStationKey(paths: HomePaths, backup: string, passphrase: string, held?: HomeFileHold): Promise<KeyDescription> {
   if (await hasStationKey(paths)) throw new AirlockError('STATION_KEY_EXISTS', paths.stationPrivateKey, { path: paths.stationPrivateKey });
+  return installNewStationKey(paths, await readStationKeyBackup(backup, passphrase), held);
+}
+
+/** A backup's key parts, the passphrase proven; nothing in the home changed (the station installs them under the lock). */
+export async function readStationKeyBackup(backup: string, passphrase: string): Promise<NewStationKey> {
   if (!backup.startsWith(BACKUP_HEADER)) throw new AirlockError('KEY_INVALID', 'This is not an Airlock station key backup.');
   const block = (kind: string): string | null => {
     const match = new RegExp(`-----BEGIN PGP ${kind}-----[\\s\\S]*?-----END PGP ${kind}-----`, 'u').exec(backup);
@@ -150,7 +221,7 @@ export async function restoreStationKey(paths: HomePaths, backup: string, passph
   } catch {
     throw new AirlockError('PASSPHRASE_WRONG');
   }
-  return installStationKey(paths, { privateKey, publicKey: blocks[0] as string, revocationCertificate: blocks[1] ?? null });
+  return { privateKey, publicKey: blocks[0] as string, revocationCertificate: blocks[1] ?? null };
 }
 
 export async function readStationPublicKey(paths: HomePaths): Promise<string> {

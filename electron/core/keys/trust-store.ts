@@ -40,8 +40,8 @@ export async function readTrustStore(paths: HomePaths): Promise<TrustedSigner[]>
 }
 
 /** Change the store under its lock (trust-store-lock.ts): `change` gets the signers as stored now and returns the new list. */
-export async function updateTrustStore(paths: HomePaths, change: (signers: TrustedSigner[]) => TrustedSigner[]): Promise<void> {
-  await withTrustStoreLock(paths, async () => writeTrustStore(paths, change(await readTrustStore(paths))));
+export async function updateTrustStore(paths: HomePaths, change: (signers: TrustedSigner[]) => TrustedSigner[], held?: HomeFileHold): Promise<void> {
+  await withTrustStoreLock(paths, async () => writeTrustStore(paths, change(await readTrustStore(paths))), held);
 }
 
 async function writeTrustStore(paths: HomePaths, signers: TrustedSigner[]): Promise<void> {

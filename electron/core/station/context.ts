@@ -5,6 +5,7 @@ import { DEFAULT_STATION_LANGUAGE, type StationLanguage } from '../../../shared/
 import { readStationConfig, stationIdentity, type StationIdentity } from '../home/station-config.js';
 import { ensureHome, resolveHomeDir, type HomePaths } from '../home/station-home.js';
 import { settleInterruptedTransfers, type ReconcileSummary } from '../recovery/reconcile.js';
+import { settleKeyChangeAtOpen } from '../keys/key-change-journal.js';
 
 export interface OpenStationOptions {
   /** --home; else $AIRLOCK_HOME; else the OS app-data directory. */
@@ -42,7 +43,11 @@ export interface StationContext {
 export async function openStationContext(options: OpenStationOptions): Promise<StationContext> {
   const paths = await ensureHome(resolveHomeDir(options.home));
   const config = await readStationConfig(paths);
-  return new StationHome(paths, stationIdentity(config, options.operator), config.mediaRoots ?? [], config.language ?? DEFAULT_STATION_LANGUAGE);
+  const context = new StationHome(paths, stationIdentity(config, options.operator), config.mediaRoots ?? [], config.language ?? DEFAULT_STATION_LANGUAGE);
+  // A key change a cut or kill left half done is settled before any command reads the keys (key-change-journal.ts).
+  // Best effort, as settleAtOpen: a home that cannot take a write now still opens; the next open or key change settles it.
+  await settleKeyChangeAtOpen(paths, () => context.database()).catch(() => undefined);
+  return context;
 }
 
 class StationHome implements StationContext {

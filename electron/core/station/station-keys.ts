@@ -5,16 +5,20 @@ import { resolveSigner, type SignerSpec } from '../crypto/signer-spec.js';
 import { AirlockError, toAirlockError } from '../errors.js';
 import { describeKey, parseTrustablePublicKey, type KeyDescription } from '../keys/public-key.js';
 import {
+  applyRotation,
   backupStationKey,
-  generateStationKey,
   hasStationKey,
+  installNewStationKey,
+  makeStationKey,
+  prepareRotation,
+  readStationKeyBackup,
   readStationPublicKey,
-  restoreStationKey,
-  rotateStationKey,
+  retiredFiles,
   type KeyAlgorithm,
 } from '../keys/station-key.js';
 import { importRevocation, readTrustStore, trustPublicKey, untrustKey, type TrustedSigner } from '../keys/trust-store.js';
 import { withTrustStoreLock } from '../keys/trust-store-lock.js';
+import { journaledKeyChange } from '../keys/key-change-journal.js';
 import type { HomeFileHold } from '../home/home-file-lock.js';
 import { runAudited, type Audited, type AuditedOperation, type SuccessEvent } from './audited-operation.js';
 import type { StationContext } from './context.js';
@@ -26,11 +30,32 @@ import { readRegularFile } from '../fs/open-regular.js';
 /**
  * A change of the trust store and its audit event under the store's lock (trust-store-lock.ts):
  * of two changes at once, the one that wrote first is recorded first, so the log's last word on a
- * key is the store's. Not for generate, rotate and restore: they make or unlock a key first (RSA
- * takes seconds), and their trust step takes the lock by itself.
+ * key is the store's. Generate, rotate and restore make or unlock a key first (RSA takes seconds,
+ * near everyone else's 10 s wait), outside the lock; only their writes and event run under it.
  */
-function auditedTrustChange<T>(context: StationContext, operation: (held: HomeFileHold) => AuditedOperation<T, SuccessEvent>): Promise<Audited<T>> {
-  return withTrustStoreLock(context.paths, (held) => runAudited(context, operation(held)));
+function auditedTrustChange<T>(
+  context: StationContext,
+  operation: (held: HomeFileHold) => AuditedOperation<T, SuccessEvent>,
+  extraFiles: readonly string[] = [],
+): Promise<Audited<T>> {
+  return withTrustStoreLock(context.paths, (held) =>
+    // Journaled (key-change-journal.ts): a cut between its writes, or before its event, is undone by the next open or key change.
+    journaledKeyChange(
+      context.paths,
+      () => context.database(),
+      extraFiles,
+      (id) => {
+        const op = operation(held);
+        return runAudited(context, {
+          ...op,
+          succeeded: (value, also) => {
+            const event = op.succeeded(value, also);
+            return { ...event, details: { ...event.details, keyChange: id } };
+          },
+        });
+      },
+    ),
+  );
 }
 
 export interface NewKeyOptions {
@@ -43,12 +68,16 @@ export interface NewKeyOptions {
 }
 
 export async function generateKey(context: StationContext, options: NewKeyOptions): Promise<KeyDescription> {
-  const done = await runAudited(context, {
+  // A first look before the slow generation; installNewStationKey asks again under the lock.
+  if (await hasStationKey(context.paths))
+    throw new AirlockError('STATION_KEY_EXISTS', context.paths.stationPrivateKey, { path: context.paths.stationPrivateKey });
+  const made = await makeStationKey(options);
+  const done = await auditedTrustChange<KeyDescription>(context, (held) => ({
     type: 'key-generate',
     failureDetails: 'not recorded',
-    run: () => generateStationKey(context.paths, options),
+    run: () => installNewStationKey(context.paths, made, held),
     succeeded: (key) => ({ outcome: 'ok', signers: [key.fingerprint], details: { userIds: key.userIds, algorithm: key.algorithm } }),
-  });
+  }));
   return done.value;
 }
 
@@ -104,16 +133,21 @@ export async function rotateKey(
   context: StationContext,
   options: NewKeyOptions & { newPassphrase: string },
 ): Promise<{ retired: string; current: KeyDescription }> {
-  const done = await runAudited(context, {
-    type: 'key-generate',
-    failureDetails: 'not recorded',
-    run: () => rotateStationKey(context.paths, options),
-    succeeded: ({ retired, current }) => ({
-      outcome: 'ok',
-      signers: [current.fingerprint],
-      details: { rotatedFrom: retired, userIds: current.userIds, algorithm: current.algorithm },
+  const prepared = await prepareRotation(context.paths, options);
+  const done = await auditedTrustChange<{ retired: string; current: KeyDescription }>(
+    context,
+    (held) => ({
+      type: 'key-generate',
+      failureDetails: 'not recorded',
+      run: () => applyRotation(context.paths, prepared, held),
+      succeeded: ({ retired, current }) => ({
+        outcome: 'ok',
+        signers: [current.fingerprint],
+        details: { rotatedFrom: retired, userIds: current.userIds, algorithm: current.algorithm },
+      }),
     }),
-  });
+    retiredFiles(context.paths, prepared.retired),
+  );
   return done.value;
 }
 
@@ -137,12 +171,15 @@ export async function backupKey(context: StationContext, passphrase: string, out
 
 export async function restoreKey(context: StationContext, file: string, passphrase: string): Promise<KeyDescription> {
   const armored = await readKeyFile(file);
-  const done = await runAudited(context, {
+  if (await hasStationKey(context.paths))
+    throw new AirlockError('STATION_KEY_EXISTS', context.paths.stationPrivateKey, { path: context.paths.stationPrivateKey });
+  const key = await readStationKeyBackup(armored, passphrase);
+  const done = await auditedTrustChange<KeyDescription>(context, (held) => ({
     type: 'key-generate',
     failureDetails: 'not recorded',
-    run: () => restoreStationKey(context.paths, armored, passphrase),
-    succeeded: (key) => ({ outcome: 'ok', signers: [key.fingerprint], details: { restoredFrom: file, userIds: key.userIds } }),
-  });
+    run: () => installNewStationKey(context.paths, key, held),
+    succeeded: (restored) => ({ outcome: 'ok', signers: [restored.fingerprint], details: { restoredFrom: file, userIds: restored.userIds } }),
+  }));
   return done.value;
 }
 

@@ -14,6 +14,7 @@ import type { Readable } from 'node:stream';
 import { AirlockError, throwIfAborted } from '../errors.js';
 import { isFiller } from './parallel/filled-source.js';
 import { ParallelPayload } from './parallel/parallel-payload.js';
+import { openStreamLane } from './parallel/stream-lane.js';
 import { dropWarmLaneWorker } from './parallel/warm-lane-worker.js';
 import { Fatal } from './problem-list.js';
 import { authenticateTagFiles } from './steps/authenticate.js';
@@ -44,17 +45,21 @@ export { PROBLEM_CAP } from './problem-list.js';
 
 export async function checkBundle(options: CheckBundleOptions): Promise<CheckBundleResult> {
   const state = createVerifyState(options, await bundleSize(options));
-  const parallel = await ParallelPayload.open(options, state.fileSize, state.tracker);
+  // A bundle of small files: a worker reads and hashes the stream (stream-lane.ts); one with large files: the payload lanes.
+  const stream = await openStreamLane(options, state.fileSize);
+  const parallel = stream === null ? await ParallelPayload.open(options, state.fileSize, state.tracker) : null;
+  state.stream = stream;
   state.parallel = parallel;
   // The sequential pass (a split bundle, standard input, inspection): a worker warmed for the lanes is not needed.
-  if (parallel === null) dropWarmLaneWorker();
+  if (parallel === null && stream === null) dropWarmLaneWorker();
   let result: CheckBundleResult | undefined;
   try {
-    result = await walk(state, parallel?.source ?? openBundle(options));
+    result = await walk(state, parallel?.source ?? stream?.source ?? openBundle(options));
     return result;
   } finally {
     // The index's digests (a spill file for a large manifest) go now unless the caller got them as its rows to release.
     if (result?.payload !== state.payload) state.manifest?.release();
+    await stream?.close();
     await parallel?.close();
     dropWarmLaneWorker();
   }
@@ -101,6 +106,7 @@ async function beginPayload(state: VerifyState): Promise<void> {
   await authenticateTagFiles(state);
   await checkBag(state);
   // Only now may a payload byte be hashed: the lanes take the listed files within the limits (the walk asks for any other it needs).
+  state.stream?.startHashing();
   const { manifest, top, limits } = state;
   // An import's lanes also write what they hash, within what the signed bag-info and the limits allow in all (parallel-payload.ts).
   const oxum = state.facts?.oxum?.octets ?? Infinity;

@@ -135,6 +135,15 @@ export interface CheckBundleOptions {
    * 'off' keeps the sequential pass; tests give small sizes to run the parallel pass on small bundles.
    */
   payloadLanes?: PayloadLanes | undefined;
+  /**
+   * Whether a bundle of small files is read and hashed by a worker thread as the walk streams it
+   * (verify/parallel/stream-lane.ts): by default, with more than two cores, for a plain bundle file
+   * of at least 64 MiB whose first payload file the lanes would not claim, verified without a sink
+   * or inspectors, unless `payloadLanes` is given. 'off' never; tests give sizes to run it on any bundle (`minBundleBytes`),
+   * small chunks (`chunkBytes`) so entries straddle them, and `waitForWorker` so a small bundle is
+   * not read whole by this thread while the worker boots.
+   */
+  streamLane?: 'off' | { minBundleBytes: number; chunkBytes?: number | undefined; waitForWorker?: boolean | undefined } | undefined;
 }
 
 /** Sizes for the parallel payload pass: the smallest bundle it runs for, the smallest file it hashes on the lanes, the scout's read size. */

@@ -15,6 +15,7 @@ import type { LimitKind, NameRefusalCode } from '../policy/policy-findings.js';
 import type { LayoutInspector } from '../oci/graph/layout-inspector.js';
 import { FileTally } from './file-results.js';
 import type { ParallelPayload } from './parallel/parallel-payload.js';
+import type { StreamLane } from './parallel/stream-lane.js';
 import type { PayloadIndex, VerifiedPayload } from './payload-index.js';
 import { SeenPaths } from './payload-index.js';
 import { ProblemList } from './problem-list.js';
@@ -64,6 +65,8 @@ export interface VerifyState {
   readonly seen: SeenPaths;
   /** Large payload files hashed on both cores ahead of the walk (parallel/parallel-payload.ts); null: the sequential pass. */
   parallel: ParallelPayload | null;
+  /** A bundle of small files read and hashed by a worker as the walk streams it (parallel/stream-lane.ts); null: not this pass. */
+  stream: StreamLane | null;
   payloadBytes: number;
   payloadFiles: number;
   /** Import writes nothing after the first problem; it reads on only to report what verify would. */
@@ -125,6 +128,7 @@ export function createVerifyState(options: CheckBundleOptions, fileSize: number 
     oci: null,
     seen: new SeenPaths(),
     parallel: null,
+    stream: null,
     payloadBytes: 0,
     payloadFiles: 0,
     writing: true,

@@ -4,10 +4,14 @@
  * function as the other lane (crypto/range-hash.ts), reading the bundle through the descriptor
  * the posting thread opened (threads share descriptors), so both lanes read the same file. An
  * import's job also names the staged file to write the hashed bytes to (opened by the posting thread).
+ * For a bundle of small files it is verify's stream lane instead (verify/parallel/stream-lane.ts):
+ * it reads the archive's chunks for the walk and hashes the entries in them (stream-hasher.ts).
  */
 import { parentPort } from 'node:worker_threads';
 import { hashRange, rangeBuffers, type RangeBuffers } from '../crypto/range-hash.js';
 import type { RangeJob, RangeReply } from '../verify/parallel/range-protocol.js';
+import { StreamHasher } from '../verify/parallel/stream-hasher.js';
+import type { StreamReply, StreamRequest } from '../verify/parallel/stream-protocol.js';
 import { postableError } from './posted-error.js';
 
 /** Bytes between two progress reports. */
@@ -43,6 +47,38 @@ async function hashJob(job: RangeJob): Promise<void> {
   }
 }
 
-port.on('message', (job: RangeJob) => {
-  turn = turn.then(() => hashJob(job));
+let stream: StreamHasher | null = null;
+
+/** The stream lane's requests, answered in order, synchronously (this thread does nothing else meanwhile). */
+function streamStep(request: StreamRequest): void {
+  let reply: StreamReply;
+  try {
+    if (request.op === 'stream-stop') {
+      stream = null;
+      reply = { op: 'stream-stopped' };
+      port.postMessage(reply);
+      return;
+    }
+    if (request.op === 'stream-start') {
+      stream = new StreamHasher(request.fd, request.from, request.chunkBytes);
+      return;
+    }
+    for (let i = 0; i < request.count && stream !== null; i += 1) {
+      const chunk = stream.next();
+      reply = { op: 'stream-chunk', ...chunk };
+      port.postMessage(reply, [chunk.bytes]);
+    }
+    return;
+  } catch (error) {
+    stream = null;
+    reply = { op: 'stream-error', error: postableError(error) };
+  }
+  port.postMessage(reply);
+}
+
+port.on('message', (message: RangeJob | StreamRequest) => {
+  if ('op' in message) streamStep(message);
+  else turn = turn.then(() => hashJob(message));
 });
+const ready: StreamReply = { op: 'stream-ready' };
+port.postMessage(ready);

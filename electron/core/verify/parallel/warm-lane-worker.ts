@@ -8,22 +8,35 @@
  * loads; the worker only loads its module and waits for jobs, so nothing of the payload is read
  * before the tag files are authenticated (claims are still handed out only after checkBag).
  *
- * Only when the bundle's first payload file is one the lanes would claim: the tar headers up to it
- * are read (as the scout reads them: headers, never a payload file's data), so a bundle of small
- * files, where the lanes never start, does not pay for a worker it will not use. A bundle whose
- * large files come after small ones is not warmed: its lanes start their worker at the first
- * claim, as before.
+ * Only when the bundle has a payload file within its first headers (read as the scout reads them:
+ * headers, never a payload file's data). If that first file is one the lanes would claim, the
+ * lanes take the worker (hash-lanes.ts); if it is smaller, verify's stream lane does
+ * (stream-lane.ts: a bundle of small files hashed on the worker; docs/design-notes.md,
+ * "Small-file verify on both cores"). Either way it is warmed for work it will do.
  *
- * One worker at a time, for the next lanes that start (hash-lanes.ts takes it). Until taken it is
- * unref'd, so a process that never takes it (a bundle of small files, a split bundle) exits as
- * it would have; verify drops it when it knows it will not be used.
+ * One worker at a time, for the next lanes that start. Until taken it is unref'd, so a process
+ * that never takes it (a split bundle) exits as it would have; verify drops it when it knows it
+ * will not be used.
  */
 import { closeSync, readSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { openRegularSync } from '../../fs/open-regular.js';
 import { TarHeaderWalk } from './header-walk.js';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../../workers/worker-script.js';
 import { CLAIM_MIN_BYTES, PARALLEL_MIN_BYTES } from './payload-scout.js';
+
+/**
+ * The stream lane (stream-lane.ts) by default only with more than two cores. On two, the process
+ * already keeps the second one partly busy without it (GC helpers, the reads on libuv's pool: ~0.25
+ * of ~0.87 CPU-s of a small-file verify), and the worker's own work (its start, a second header
+ * parse, the hashing: +0.13-0.18 CPU-s) made every measurement on this project's shared two-core
+ * machine slower; only with both cores to itself (real-time priority) was it faster, by ~45 ms
+ * (docs/design-notes.md, "Small-file verify on both cores").
+ */
+export function streamLaneByDefault(): boolean {
+  return availableParallelism() > 2;
+}
 
 /** The headers are read in pieces of this size, at most PEEK_READS of them (the tag files come first; the manifest's data is skipped). */
 const PEEK_BYTES = 64 << 10;
@@ -32,22 +45,29 @@ const PEEK_READS = 8;
 interface Warm {
   readonly thread: Worker;
   alive: boolean;
+  /** Its module is loaded (it said so): the stream lane may hand it the stream at once (stream-lane.ts). */
+  ready: boolean;
 }
 
 let warm: Warm | null = null;
 
 /**
  * Start the lanes' worker now if `bundlePath` is a plain file of at least `minBytes` (the size from
- * which verify hashes on both cores) whose first payload file has at least `claimMinBytes` (the
- * lanes would claim it). Returns the warm thread (to watch: the lanes take it), or null. Never
- * throws: without a warm worker the lanes start their own, as before.
+ * which verify hashes on both cores) with a payload file within its first headers: one the lanes
+ * claim, or any when the stream lane runs (`forStreamLane`, by default streamLaneByDefault()). Returns the
+ * warm thread (to watch: the lanes or the stream lane take it), or null. Never throws: without a
+ * warm worker the lanes start their own, as before.
  */
-export function warmLaneWorker(bundlePath: string, minBytes: number = PARALLEL_MIN_BYTES, claimMinBytes: number = CLAIM_MIN_BYTES): Worker | null {
+export function warmLaneWorker(bundlePath: string, minBytes: number = PARALLEL_MIN_BYTES, forStreamLane: boolean = streamLaneByDefault()): Worker | null {
   if (warm?.alive === true) return warm.thread;
   try {
+    // A small first payload file: verify's stream lane takes the worker instead, where it runs (stream-lane.ts; `airlock verify` keeps no bytes).
     const first = firstPayloadFileSize(bundlePath, minBytes);
-    if (first === null || first < claimMinBytes) return null;
-    const held: Warm = { thread: startWorker('range-hash-worker'), alive: true };
+    if (first === null || (first < CLAIM_MIN_BYTES && !forStreamLane)) return null;
+    const held: Warm = { thread: startWorker('range-hash-worker'), alive: true, ready: false };
+    held.thread.once('message', () => {
+      held.ready = true;
+    });
     // An idle worker that fails is simply not handed out (hash-lanes.ts then starts one of its own).
     held.thread.on('error', () => {
       held.alive = false;
@@ -73,6 +93,13 @@ export function takeWarmLaneWorker(): Worker | null {
   return held.thread;
 }
 
+/** The warm worker for the stream lane, with whether it is up yet (referenced again), or null. */
+export function takeWarmStreamWorker(): { thread: Worker; ready: boolean } | null {
+  const ready = warm?.ready === true;
+  const thread = takeWarmLaneWorker();
+  return thread === null ? null : { thread, ready };
+}
+
 /** End a warm worker nobody took (the bundle turned out to have no large file, or is read another way). */
 export function dropWarmLaneWorker(): void {
   const held = warm;
@@ -86,7 +113,7 @@ export function dropWarmLaneWorker(): void {
  * guard refuses: the walk reports that). Reads headers only: the data of every entry before it is
  * skipped (header-walk.ts), as the scout does (payload-scout.ts).
  */
-function firstPayloadFileSize(bundlePath: string, minBytes: number): number | null {
+export function firstPayloadFileSize(bundlePath: string, minBytes: number): number | null {
   // Never a blocking open: this runs on the main thread before the CLI's SIGINT handler can act, and a FIFO without a writer held it for good.
   const { fd, stats } = openRegularSync(bundlePath);
   try {

@@ -18,6 +18,7 @@ import type { ByteSource } from '../../inspect/contract.js';
 import { drainEntry, hashEntry } from './entry-bytes.js';
 import { sha256 } from '../../crypto/sha256.js';
 import type { ParallelPayload } from '../parallel/parallel-payload.js';
+import type { StreamLane } from '../parallel/stream-lane.js';
 
 export function isPayloadPath(rel: string): boolean {
   return rel.startsWith(`${PAYLOAD_DIR}/`);
@@ -76,7 +77,9 @@ export async function checkPayloadEntry(state: VerifyState, entry: ReadEntry, re
     actual =
       claimed && state.parallel
         ? await hashClaimed(state.parallel, entry, writer, inspections, ahead !== null)
-        : await hashEntry(entry, writer || inspections ? (chunk) => feed(chunk, writer, inspections) : undefined);
+        : writer === null && inspections === null && state.stream?.hashes(entry) === true
+          ? await hashStreamed(state.stream, entry)
+          : await hashEntry(entry, writer || inspections ? (chunk) => feed(chunk, writer, inspections) : undefined);
   } catch (error) {
     await writer?.close(false);
     throw error;
@@ -131,6 +134,16 @@ async function hashClaimed(
   if (writtenAhead && !digest.equals(await parallel.digest(entry)))
     throw new ArchiveError(`the bundle changed while it was read: "${entry.path}" read differently the second time`);
   return digest;
+}
+
+/**
+ * A file the stream lane's worker hashed (parallel/stream-lane.ts) from the chunk the walk is
+ * reading: read to its end here (a truncated archive is found exactly as before), then its digest,
+ * which came with the chunk holding its last byte.
+ */
+async function hashStreamed(stream: StreamLane, entry: ReadEntry): Promise<Buffer> {
+  await drainEntry(entry);
+  return stream.digest(entry);
 }
 
 async function feed(chunk: Buffer, writer: PayloadFileWriter | null, inspections: FileInspection[] | null): Promise<void> {

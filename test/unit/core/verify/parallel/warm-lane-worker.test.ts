@@ -1,8 +1,8 @@
 /**
  * The lanes' worker warmed at a command's start (electron/core/verify/parallel/warm-lane-worker.ts):
- * only for a plain file of the lanes' size whose first payload file they would claim; the next lanes take it and hash on it, with the report
- * of the sequential pass; a verification that does not use it (no large file, the sequential pass)
- * ends it; a warm worker that died is not handed out.
+ * only for a plain file of the lanes' size with a payload file in its first headers; the next lanes
+ * take it and hash on it, with the report of the sequential pass; a verification that does not use
+ * it (no large file for the lanes, the sequential pass) ends it; a warm worker that died is not handed out.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -41,11 +41,11 @@ async function bundleOf(sizes: number[]): Promise<string> {
   return path;
 }
 
-/** Whether the thread posted anything (a lane's reply) before it exited. */
+/** Whether the thread posted a lane's reply (not only that it is up) before it exited. */
 function watch(thread: Worker): { posted: () => boolean; exited: Promise<number> } {
   let posted = false;
-  thread.on('message', () => {
-    posted = true;
+  thread.on('message', (message: { op?: string }) => {
+    if (message.op !== 'stream-ready') posted = true;
   });
   const exited = new Promise<number>((resolve) => thread.once('exit', resolve));
   return { posted: () => posted, exited };
@@ -54,24 +54,29 @@ function watch(thread: Worker): { posted: () => boolean; exited: Promise<number>
 const LANES = { minBundleBytes: 1, claimMinBytes: 64 << 10 };
 
 describe('a warm lane worker', () => {
-  it('is started only for a plain file of at least the given size whose first payload file the lanes would claim', async () => {
+  it('is started only for a plain file of at least the given size with a payload file in its first headers', async () => {
     const path = await bundleOf([1000]);
-    expect(warmLaneWorker(path, 1 << 30, 1)).toBeNull();
-    expect(warmLaneWorker(join(dir, 'missing.tar'), 1, 1)).toBeNull();
-    expect(warmLaneWorker(dir, 1, 1)).toBeNull();
-    expect(warmLaneWorker(path, 1, 1001)).toBeNull();
+    expect(warmLaneWorker(path, 1 << 30, true)).toBeNull();
+    expect(warmLaneWorker(join(dir, 'missing.tar'), 1, true)).toBeNull();
+    expect(warmLaneWorker(dir, 1, true)).toBeNull();
+    expect(warmLaneWorker(await bundleOf([]), 1, true)).toBeNull();
     expect(takeWarmLaneWorker()).toBeNull();
-    // Past a manifest larger than one read of the headers (its data skipped), small files first: no worker.
+    // Past a manifest larger than one read of the headers (its data skipped), small files first: only for the stream lane.
     const many = await bundleOf([...Array.from({ length: 2000 }, () => 10), 300 << 10]);
-    expect(warmLaneWorker(many, 1, 64 << 10)).toBeNull();
-    const thread = warmLaneWorker(many, 1, 10);
+    expect(warmLaneWorker(many, 1, false)).toBeNull();
+    const thread = warmLaneWorker(many, 1, true);
     expect(thread).not.toBeNull();
     await thread?.terminate();
+    // A first file the lanes claim: warmed either way.
+    const large = await bundleOf([1 << 20]);
+    const forLanes = warmLaneWorker(large, 1, false);
+    expect(forLanes).not.toBeNull();
+    await forLanes?.terminate();
   });
 
   it('is taken by the next lanes, which hash on it, with the sequential report', async () => {
     const path = await bundleOf([300 << 10, 5000, 200 << 10, 300 << 10]);
-    const thread = warmLaneWorker(path, 1, LANES.claimMinBytes);
+    const thread = warmLaneWorker(path, 1, true);
     if (thread === null) throw new Error('no warm worker');
     const seen = watch(thread);
     const now = new Date();
@@ -85,9 +90,9 @@ describe('a warm lane worker', () => {
   });
 
   it('is ended unused when the bundle has no file for the lanes', async () => {
-    // Warmed for a first file of 1000 bytes, but the lanes claim none under 64 KiB.
+    // Warmed for a first file of 1000 bytes, but the lanes claim none under 64 KiB (and lanes' sizes given: no stream lane).
     const path = await bundleOf([1000, 2000, 3000]);
-    const thread = warmLaneWorker(path, 1, 1000);
+    const thread = warmLaneWorker(path, 1, true);
     if (thread === null) throw new Error('no warm worker');
     const seen = watch(thread);
     const report = await checkBundle({ bundlePath: path, trusted: [signer.trusted], payloadLanes: LANES });
@@ -99,7 +104,7 @@ describe('a warm lane worker', () => {
 
   it('is ended unused by the sequential pass', async () => {
     const path = await bundleOf([300 << 10]);
-    const thread = warmLaneWorker(path, 1, 1);
+    const thread = warmLaneWorker(path, 1, true);
     if (thread === null) throw new Error('no warm worker');
     const seen = watch(thread);
     const report = await checkBundle({ bundlePath: path, trusted: [signer.trusted], payloadLanes: 'off' });
@@ -110,7 +115,7 @@ describe('a warm lane worker', () => {
 
   it('is not handed out once it has exited', async () => {
     const path = await bundleOf([1000]);
-    const thread = warmLaneWorker(path, 1, 1);
+    const thread = warmLaneWorker(path, 1, true);
     if (thread === null) throw new Error('no warm worker');
     await thread.terminate();
     expect(takeWarmLaneWorker()).toBeNull();
