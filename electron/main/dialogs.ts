@@ -20,6 +20,23 @@ async function save(window: () => BrowserWindow | null, options: SaveDialogOptio
 }
 
 const FILE_DIALOGS: Record<FilePurpose, OpenDialogOptions> = {
+  'key-backup': {
+    title: 'Choose the station key backup',
+    properties: ['openFile', 'dontAddToRecent'],
+    filters: [
+      { name: 'Key backups', extensions: ['airlock', 'asc'] },
+      { name: 'All files', extensions: ['*'] },
+    ],
+  },
+  revocation: {
+    title: 'Choose a revocation certificate',
+    properties: ['openFile', 'dontAddToRecent'],
+    filters: [
+      // A key backup holds the revocation certificate too (operator guide, section 6).
+      { name: 'Revocation certificates', extensions: ['asc', 'rev', 'airlock'] },
+      { name: 'All files', extensions: ['*'] },
+    ],
+  },
   'image-list': {
     title: 'Choose a list of image references (one per line)',
     properties: ['openFile', 'dontAddToRecent'],
@@ -104,6 +121,31 @@ export function electronDialogs(window: () => BrowserWindow | null): Dialogs {
           ],
         })
       )[0] ?? null,
+    chooseKeySaveFile: (purpose, defaultName) =>
+      save(
+        window,
+        purpose === 'public-key'
+          ? {
+              title: 'Save the public key',
+              defaultPath: defaultName,
+              // Replacing an older copy of a public key is harmless once the operator has said so.
+              properties: ['createDirectory', 'showOverwriteConfirmation', 'dontAddToRecent'],
+              filters: [
+                { name: 'OpenPGP public keys', extensions: ['asc'] },
+                { name: 'All files', extensions: ['*'] },
+              ],
+            }
+          : {
+              // No overwrite confirmation: a backup never replaces a file (core refuses an existing one).
+              title: 'Save the station key backup (keep it offline)',
+              defaultPath: defaultName,
+              properties: ['createDirectory', 'dontAddToRecent'],
+              filters: [
+                { name: 'Key backups', extensions: ['airlock'] },
+                { name: 'All files', extensions: ['*'] },
+              ],
+            },
+      ),
     chooseAuditExportFile: (format) =>
       save(window, {
         title: format === 'csv' ? 'Save the audit log as CSV' : 'Save the audit log as JSON',

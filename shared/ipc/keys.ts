@@ -10,6 +10,10 @@ export const TrustedSignerViewSchema = z.object({
   userIds: z.array(z.string()),
   algorithm: z.string(),
   addedAt: z.string(),
+  /** When a revocation was imported: nothing it signs is accepted any more. */
+  revokedAt: z.string().optional(),
+  /** A former station key after `rotate`: still trusted for earlier bundles. */
+  retiredAt: z.string().optional(),
 });
 export type TrustedSignerView = z.infer<typeof TrustedSignerViewSchema>;
 
@@ -76,5 +80,43 @@ export const KEY_CHANNELS = {
     channel: 'airlock:dialog-key-file',
     request: NoRequest,
     response: z.object({ path: z.string().nullable() }),
+  },
+  /** `keys rotate`: the current key's passphrase is proved first; the old key stays trusted (retired) for earlier bundles. */
+  rotateKey: {
+    channel: 'airlock:keys-rotate',
+    request: z.strictObject({
+      name: z.string().trim().min(1).max(200),
+      email: z.string().trim().max(200).optional(),
+      passphrase: z.string().min(1).max(1024),
+      newPassphrase: z.string().min(1).max(1024),
+    }),
+    response: z.object({ retired: z.string(), current: KeyDescriptionSchema }),
+  },
+  /**
+   * `keys export-public`: the station's public key, or a trusted signer's. Main asks where with
+   * its own save dialog (the renderer never names the file written); path null: cancelled.
+   */
+  exportPublicKey: {
+    channel: 'airlock:keys-export-public',
+    request: z.strictObject({ fingerprint: Fingerprint.optional() }),
+    response: z.object({ path: z.string().nullable(), fingerprint: z.string().nullable() }),
+  },
+  /** `keys backup`: the passphrase is proved before main's save dialog asks where; the file is never overwritten. */
+  backupKey: {
+    channel: 'airlock:keys-backup',
+    request: z.strictObject({ passphrase: z.string().min(1).max(1024) }),
+    response: z.object({ path: z.string().nullable() }),
+  },
+  /** `keys restore`: a backup file (chosen with chooseFile 'key-backup') into a home without a station key. */
+  restoreKey: {
+    channel: 'airlock:keys-restore',
+    request: z.strictObject({ file: PathString, passphrase: z.string().min(1).max(1024) }),
+    response: KeyDescriptionSchema,
+  },
+  /** `keys revoke-import`: a revocation certificate (chosen with chooseFile 'revocation') applied to a trusted key. */
+  importRevocation: {
+    channel: 'airlock:keys-revoke-import',
+    request: z.strictObject({ file: PathString }),
+    response: TrustedSignerViewSchema,
   },
 } as const satisfies ChannelBlock;

@@ -72,8 +72,12 @@ export const SelectionSummarySchema = z.object({
 });
 export type SelectionSummary = z.infer<typeof SelectionSummarySchema>;
 
-/** What a file dialog is for; only charts may be picked several at once. `signing-key`: an operator's own armored private key (a quarantine release). */
-export const FILE_PURPOSES = ['image-list', 'chart', 'registry-ca', 'blobs-receipt', 'signing-key'] as const;
+/**
+ * What a file dialog is for; only charts may be picked several at once. `signing-key`: an
+ * operator's own armored private key (a quarantine release); `key-backup`: what `keys backup`
+ * wrote; `revocation`: a revocation certificate (the Keys view).
+ */
+export const FILE_PURPOSES = ['image-list', 'chart', 'registry-ca', 'blobs-receipt', 'signing-key', 'key-backup', 'revocation'] as const;
 export type FilePurpose = (typeof FILE_PURPOSES)[number];
 
 /** The transfer block of the channel table: sources and destinations chosen, export, verify and import started. */

@@ -12,6 +12,7 @@ import type { JobHost } from '../jobs/job-host.js';
 import { listMediumBundles } from '../media/medium-bundles.js';
 import { summarizeSelection } from '../selection/summarize-selection.js';
 import { auditEventView } from './audit-view.js';
+import { createKeyHandlers, type KeySavePurpose } from './key-handlers.js';
 import { createInboxHandlers, type InboxStationOps } from './inbox-handlers.js';
 import { pushEndpointOf } from './push-endpoint.js';
 import { createQuarantineHandlers } from './quarantine-handlers.js';
@@ -27,6 +28,8 @@ export interface Dialogs {
   /** Files that go with images; several only for charts; [] when the operator cancels. */
   chooseFile(purpose: FilePurpose): Promise<string[]>;
   chooseKeyFile(): Promise<string | null>;
+  /** Where to save a public key or a key backup (main's own save dialog); null when the operator cancels. */
+  chooseKeySaveFile(purpose: KeySavePurpose, defaultName: string): Promise<string | null>;
   /** Where to save an audit export; null when the operator cancels. */
   chooseAuditExportFile(format: 'csv' | 'json'): Promise<string | null>;
 }
@@ -41,6 +44,12 @@ export type StationOps = Pick<
   | 'inspectKeyFile'
   | 'trustKeyFile'
   | 'untrustKey'
+  | 'rotateKey'
+  | 'exportPublicKey'
+  | 'backupKey'
+  | 'restoreKey'
+  | 'importRevocation'
+  | 'checkSigner'
   | 'listAudit'
   | 'verifyAudit'
   | 'exportAuditToFile'
@@ -69,7 +78,7 @@ export type IpcHandlers = {
 };
 
 /** The armored key stays in main; the UI needs who and which fingerprint. */
-function signerView({ publicKey: _publicKey, ...view }: TrustedSigner): TrustedSignerView {
+export function signerView({ publicKey: _publicKey, ...view }: TrustedSigner): TrustedSignerView {
   return view;
 }
 
@@ -116,7 +125,8 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     stationStatus: () =>
       withStation(async (station) => {
         const [hasKey, signers] = await Promise.all([station.hasKey(), station.listTrusted()]);
-        const own = signers.find((s) => s.role === 'station');
+        // After a rotate the retired key keeps role "station" (it verifies earlier bundles): the current one is not retired.
+        const own = signers.find((s) => s.role === 'station' && !s.retiredAt);
         return {
           version: deps.version,
           home: station.paths.root,
@@ -146,6 +156,9 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
       }),
 
     untrustKey: (request) => withStation(async (station) => signerView(await station.untrustKey(request.fingerprint))),
+
+    // The CLI's other keys commands (rotate, export-public, backup, restore, revoke-import): key-handlers.ts.
+    ...createKeyHandlers({ withStation, dialogs: deps.dialogs, signerView }),
 
     chooseExportSources: async (request) => ({ paths: await deps.dialogs.chooseExportSources(request.kind) }),
     chooseFolder: async (request) => ({ path: await deps.dialogs.chooseFolder(request.purpose) }),

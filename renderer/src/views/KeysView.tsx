@@ -11,9 +11,16 @@ import { useFormat } from '../i18n/format.js';
 import { Msg, useT } from '../i18n/useT.js';
 import { TrustKeyWizard } from './TrustKeyWizard.js';
 import { shownTrustLabel } from '../components/trust-label.js';
+import { StatusBadge } from '../components/StatusIcon.js';
+import { BackupKeyDialog } from './BackupKeyDialog.js';
+import { RestoreKeyForm } from './RestoreKeyForm.js';
+import { RevocationImport } from './RevocationImport.js';
+import { RotateKeyDialog, type Rotated } from './RotateKeyDialog.js';
 
 /** The signer's role as a badge, unless the label already says it (the station key is labelled "this station"). */
 function roleText(signer: TrustedSignerView): string | null {
+  // A retired station key is no longer "this station": its own badge says what it is.
+  if (signer.retiredAt) return null;
   const text = signer.role === 'station' ? 'this station' : signer.role;
   return text && text !== signer.label ? text : null;
 }
@@ -27,6 +34,9 @@ export function KeysView() {
   const [error, setError] = useState<IpcError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [untrusting, setUntrusting] = useState<TrustedSignerView | null>(null);
+  const [rotating, setRotating] = useState(false);
+  const [backingUp, setBackingUp] = useState(false);
+  const [rotated, setRotated] = useState<Rotated | null>(null);
 
   const refresh = useCallback(async () => {
     try {
@@ -52,6 +62,22 @@ export function KeysView() {
     await refresh();
   };
 
+  /** The station's public key, or a trusted signer's; main's save dialog says where. */
+  const exportPublic = async (signer?: TrustedSignerView) => {
+    setError(null);
+    try {
+      const { path } = await call(api, 'exportPublicKey', signer ? { fingerprint: signer.fingerprint } : {});
+      if (path === null) return;
+      setNotice(
+        signer
+          ? t('keyActions.exportedSigner', { name: displayText(signer.userIds.join(', ')), path: displayText(path) })
+          : t('keyActions.exported', { path: displayText(path) }),
+      );
+    } catch (e) {
+      setError(asIpcError(e));
+    }
+  };
+
   return (
     <Stack gap="xl">
       <Title order={2}>{t('keys.title')}</Title>
@@ -59,6 +85,26 @@ export function KeysView() {
       {notice ? (
         <Alert color="green" role="status" withCloseButton onClose={() => setNotice(null)} closeButtonLabel={t('common.dismiss')}>
           {notice}
+        </Alert>
+      ) : null}
+      {rotated ? (
+        <Alert
+          color="green"
+          role="status"
+          title={t('keyActions.rotate.done')}
+          withCloseButton
+          onClose={() => setRotated(null)}
+          closeButtonLabel={t('common.dismiss')}
+        >
+          <Stack gap={6}>
+            <Text size="sm">{t('keyActions.rotate.retired')}</Text>
+            <Fingerprint value={rotated.retired} />
+            <Text size="sm">{t('keyActions.rotate.current.label', { name: displayText(rotated.current.userIds.join(', ')) })}</Text>
+            <Fingerprint value={rotated.current.fingerprint} />
+            <Text size="sm" fw={600}>
+              {t('keyActions.rotate.hint')}
+            </Text>
+          </Stack>
         </Alert>
       ) : null}
 
@@ -72,6 +118,17 @@ export function KeysView() {
               <Text size="xs" c="dimmed">
                 {t('keys.station.stored', { home: displayText(status.home) })}
               </Text>
+              <Group gap="xs" role="group" aria-label={t('keyActions.group')}>
+                <Button size="xs" variant="default" onClick={() => void exportPublic()}>
+                  {t('keyActions.export')}
+                </Button>
+                <Button size="xs" variant="default" onClick={() => setBackingUp(true)}>
+                  {t('keyActions.backup.button')}
+                </Button>
+                <Button size="xs" variant="default" color="orange" onClick={() => setRotating(true)}>
+                  {t('keyActions.rotate.button')}
+                </Button>
+              </Group>
             </Stack>
           </Card>
         ) : (
@@ -80,6 +137,13 @@ export function KeysView() {
             <GenerateKeyForm
               onCreated={() => {
                 setNotice(t('keys.created'));
+                void refresh();
+              }}
+            />
+            <Title order={4}>{t('keyActions.restore.title')}</Title>
+            <RestoreKeyForm
+              onRestored={(key) => {
+                setNotice(t('keyActions.restore.done', { name: displayText(key.userIds.join(', ')) }));
                 void refresh();
               }}
             />
@@ -121,6 +185,13 @@ export function KeysView() {
                               {displayText(roleText(s) ?? '')}
                             </Badge>
                           )}
+                          {s.revokedAt ? (
+                            <StatusBadge tone="fail">{t('keyActions.revoked')}</StatusBadge>
+                          ) : s.retiredAt ? (
+                            <Badge color="gray" variant="light">
+                              {t('keyActions.retired')}
+                            </Badge>
+                          ) : null}
                         </Group>
                       </Stack>
                     </Table.Td>
@@ -131,15 +202,25 @@ export function KeysView() {
                       <Text size="sm">{displayText(f.utcTime(s.addedAt))}</Text>
                     </Table.Td>
                     <Table.Td>
-                      <Button
-                        size="xs"
-                        variant="default"
-                        color="red"
-                        onClick={() => setUntrusting(s)}
-                        aria-label={t('keys.untrust.label', { name: displayText(s.userIds.join(', ')) })}
-                      >
-                        {t('keys.untrust.button')}
-                      </Button>
+                      <Group gap="xs" wrap="nowrap">
+                        <Button
+                          size="xs"
+                          variant="default"
+                          onClick={() => void exportPublic(s)}
+                          aria-label={t('keyActions.exportSignerLabel', { name: displayText(s.userIds.join(', ')) })}
+                        >
+                          {t('keyActions.exportSigner')}
+                        </Button>
+                        <Button
+                          size="xs"
+                          variant="default"
+                          color="red"
+                          onClick={() => setUntrusting(s)}
+                          aria-label={t('keys.untrust.label', { name: displayText(s.userIds.join(', ')) })}
+                        >
+                          {t('keys.untrust.button')}
+                        </Button>
+                      </Group>
                     </Table.Td>
                   </Table.Tr>
                 ))}
@@ -159,6 +240,31 @@ export function KeysView() {
         />
       </Stack>
 
+      <Stack gap="sm">
+        <Title order={3}>{t('keyActions.revoke.title')}</Title>
+        <RevocationImport
+          onRevoked={(signer) => {
+            setNotice(t('keyActions.revoke.done', { name: displayText(signer.userIds.join(', ')) }));
+            void refresh();
+          }}
+        />
+      </Stack>
+
+      <RotateKeyDialog
+        opened={rotating}
+        onClose={() => setRotating(false)}
+        onRotated={(result) => {
+          setNotice(null);
+          setRotated(result);
+          void refresh();
+        }}
+      />
+      <BackupKeyDialog
+        opened={backingUp}
+        onClose={() => setBackingUp(false)}
+        onWritten={(path) => setNotice(t('keyActions.backup.done', { path: displayText(path) }))}
+      />
+
       <Modal
         opened={untrusting !== null}
         onClose={() => setUntrusting(null)}
@@ -170,7 +276,7 @@ export function KeysView() {
           <Stack>
             <Text size="sm">
               <Msg id="keys.untrust.text" values={{ name: displayText(untrusting.userIds.join(', ')), b: (chunks) => <b>{chunks}</b> }} />
-              {untrusting.role === 'station' ? ` ${t('keys.untrust.own')}` : ''}
+              {untrusting.role === 'station' && !untrusting.retiredAt ? ` ${t('keys.untrust.own')}` : ''}
             </Text>
             <Fingerprint value={untrusting.fingerprint} />
             <Group justify="flex-end">

@@ -8,6 +8,7 @@ import { Station } from '../../../electron/core/index.js';
 import { createDispatch, type Dispatch } from '../../../electron/main/ipc/dispatch.js';
 import { createHandlers, type Dialogs } from '../../../electron/main/ipc/handlers.js';
 import { JobHost } from '../../../electron/main/jobs/job-host.js';
+import type { KeySavePurpose } from '../../../electron/main/ipc/key-handlers.js';
 
 export interface DialogAnswers {
   exportSources: string[];
@@ -20,6 +21,9 @@ export interface DialogAnswers {
   /** The save dialog's answer for an audit export; the format asked for is kept in auditExportFormats. */
   auditExportFile: string | null;
   auditExportFormats: Array<'csv' | 'json'>;
+  /** The save dialog's answer for a public key or key backup; each request (purpose, default name) is kept in keySaves. */
+  keySaveFile: string | null;
+  keySaves: Array<{ purpose: KeySavePurpose; defaultName: string }>;
 }
 
 export interface RealMain {
@@ -38,6 +42,8 @@ export function startRealMain(options: { home: string; trustedOrigin: string; on
     keyFile: null,
     auditExportFile: null,
     auditExportFormats: [],
+    keySaveFile: null,
+    keySaves: [],
   };
   const dialogs: Dialogs = {
     chooseExportSources: async () => answers.exportSources,
@@ -48,6 +54,10 @@ export function startRealMain(options: { home: string; trustedOrigin: string; on
       return answers.files;
     },
     chooseKeyFile: async () => answers.keyFile,
+    chooseKeySaveFile: async (purpose, defaultName) => {
+      answers.keySaves.push({ purpose, defaultName });
+      return answers.keySaveFile;
+    },
     chooseAuditExportFile: async (format) => {
       answers.auditExportFormats.push(format);
       return answers.auditExportFile;

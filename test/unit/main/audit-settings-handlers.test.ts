@@ -44,6 +44,7 @@ beforeEach(async () => {
     chooseBundle: vi.fn(async () => null),
     chooseFile: vi.fn(async () => []),
     chooseKeyFile: vi.fn(async () => null),
+    chooseKeySaveFile: vi.fn(async () => null),
     chooseAuditExportFile: vi.fn(async () => saveAs),
   };
 });

@@ -21,6 +21,7 @@ const dialogs: Dialogs = {
   chooseBundle: vi.fn(async () => null),
   chooseFile: vi.fn(async () => []),
   chooseKeyFile: vi.fn(async () => '/picked/key.asc'),
+  chooseKeySaveFile: vi.fn(async (): Promise<string | null> => null),
   chooseAuditExportFile: vi.fn(async (): Promise<string | null> => null),
 };
 const jobHost = { start: vi.fn(() => 'job-9'), list: vi.fn(() => []), get: vi.fn(() => undefined), cancel: vi.fn(() => false) };

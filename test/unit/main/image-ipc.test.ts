@@ -18,6 +18,7 @@ const dialogs: Dialogs = {
   chooseBundle: vi.fn(),
   chooseFile: vi.fn(async (purpose) => (purpose === 'chart' ? ['/srv/a.tgz', '/srv/b.tgz'] : ['/srv/one'])),
   chooseKeyFile: vi.fn(),
+  chooseKeySaveFile: vi.fn(),
   chooseAuditExportFile: vi.fn(),
 };
 const jobHost = { start: vi.fn(() => 'job-i'), list: vi.fn(() => []), get: vi.fn(() => undefined), cancel: vi.fn(() => false) };

@@ -16,6 +16,7 @@ const dialogs: Dialogs = {
   chooseBundle: vi.fn(),
   chooseFile: vi.fn(),
   chooseKeyFile: vi.fn(),
+  chooseKeySaveFile: vi.fn(),
   chooseAuditExportFile: vi.fn(),
 };
 const jobHost = { start: vi.fn(() => 'job-p'), list: vi.fn(() => []), get: vi.fn(() => undefined), cancel: vi.fn(() => false) };

@@ -25,6 +25,7 @@ const dialogs: Dialogs = {
   chooseBundle: vi.fn(),
   chooseFile: vi.fn(),
   chooseKeyFile: vi.fn(),
+  chooseKeySaveFile: vi.fn(),
   chooseAuditExportFile: vi.fn(),
 };
 const jobHost = { start: vi.fn(() => 'job-m'), list: vi.fn(() => []), get: vi.fn(() => undefined), cancel: vi.fn(() => false) };

@@ -10,7 +10,20 @@ import { IPC_BLOCKS, IPC_CHANNELS, IPC_METHODS } from '../../../shared/ipc.js';
 
 const EXPECTED: Record<keyof typeof IPC_BLOCKS, string[]> = {
   media: ['listMedia', 'listMediumBundles', 'startVerifyMedium', 'ejectMedium'],
-  keys: ['stationStatus', 'generateKey', 'listTrusted', 'inspectKeyFile', 'trustKeyFile', 'untrustKey', 'chooseKeyFile'],
+  keys: [
+    'stationStatus',
+    'generateKey',
+    'listTrusted',
+    'inspectKeyFile',
+    'trustKeyFile',
+    'untrustKey',
+    'chooseKeyFile',
+    'rotateKey',
+    'exportPublicKey',
+    'backupKey',
+    'restoreKey',
+    'importRevocation',
+  ],
   transfer: ['chooseExportSources', 'chooseFolder', 'chooseFile', 'chooseBundle', 'summarizeSelection', 'startExport', 'startVerify', 'startImport'],
   jobs: ['listJobs', 'getJob', 'cancelJob'],
   audit: ['listAudit', 'verifyAudit', 'exportAudit'],

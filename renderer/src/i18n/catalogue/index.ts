@@ -11,6 +11,7 @@ import { importMessages } from './import.js';
 import { inspectionMessages } from './inspection.js';
 import { inboxMessages } from './inbox.js';
 import { jobsMessages } from './jobs.js';
+import { keyActionsMessages } from './key-actions.js';
 import { keysMessages } from './keys.js';
 import { mediaMessages } from './media.js';
 import { partsMessages } from './parts.js';
@@ -34,6 +35,7 @@ export const AREAS = {
   images: imagesMessages,
   jobs: jobsMessages,
   keys: keysMessages,
+  keyActions: keyActionsMessages,
   parts: partsMessages,
   report: reportMessages,
   scanner: scannerMessages,
