@@ -1,9 +1,10 @@
 /** Create the station key: name, optional email, passphrase typed twice. Nothing is stored but the encrypted key. */
-import { Button, Group, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { Button, Group, Stack, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import type { IpcError } from '../../../shared/ipc.js';
 import { asIpcError, call, useApi } from '../api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
+import { NewPassphraseFields } from '../components/NewPassphraseFields.js';
 import { useT } from '../i18n/useT.js';
 
 export function GenerateKeyForm({ onCreated }: { onCreated: () => void }) {
@@ -45,23 +46,13 @@ export function GenerateKeyForm({ onCreated }: { onCreated: () => void }) {
           required
         />
         <TextInput label={t('keys.create.email')} value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
-        <PasswordInput
-          visibilityToggleButtonProps={{ 'aria-label': t('common.togglePassword') }}
+        <NewPassphraseFields
           label={t('keys.create.passphrase')}
-          description={t('keys.create.passphraseHelp')}
+          repeatLabel={t('keys.create.repeat')}
           value={passphrase}
-          onChange={(e) => setPassphrase(e.currentTarget.value)}
-          autoComplete="new-password"
-          required
-        />
-        <PasswordInput
-          visibilityToggleButtonProps={{ 'aria-label': t('common.togglePassword') }}
-          label={t('keys.create.repeat')}
-          value={confirm}
-          onChange={(e) => setConfirm(e.currentTarget.value)}
-          error={mismatch ? t('keys.create.mismatch') : null}
-          autoComplete="new-password"
-          required
+          onChange={setPassphrase}
+          repeat={confirm}
+          onRepeatChange={setConfirm}
         />
         {error ? <ErrorAlert error={error} /> : null}
         <Group>

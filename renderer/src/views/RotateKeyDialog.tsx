@@ -8,6 +8,7 @@ import { useState, type FormEvent } from 'react';
 import type { IpcError, IpcResponse } from '../../../shared/ipc.js';
 import { asIpcError, call, useApi } from '../api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
+import { NewPassphraseFields } from '../components/NewPassphraseFields.js';
 import { useT } from '../i18n/useT.js';
 
 export type Rotated = IpcResponse<'rotateKey'>;
@@ -22,7 +23,6 @@ export function RotateKeyDialog({ opened, onClose, onRotated }: { opened: boolea
   const [confirm, setConfirm] = useState('');
   const [error, setError] = useState<IpcError | null>(null);
   const [busy, setBusy] = useState(false);
-  const mismatch = confirm !== '' && confirm !== newPassphrase;
   const ready = name.trim() !== '' && passphrase !== '' && newPassphrase !== '' && confirm === newPassphrase;
 
   // Passphrases never outlive the dialog.
@@ -74,23 +74,13 @@ export function RotateKeyDialog({ opened, onClose, onRotated }: { opened: boolea
             autoComplete="current-password"
             required
           />
-          <PasswordInput
-            visibilityToggleButtonProps={{ 'aria-label': t('common.togglePassword') }}
+          <NewPassphraseFields
             label={t('keyActions.rotate.new')}
-            description={t('keys.create.passphraseHelp')}
+            repeatLabel={t('keyActions.rotate.repeat')}
             value={newPassphrase}
-            onChange={(e) => setNewPassphrase(e.currentTarget.value)}
-            autoComplete="new-password"
-            required
-          />
-          <PasswordInput
-            visibilityToggleButtonProps={{ 'aria-label': t('common.togglePassword') }}
-            label={t('keyActions.rotate.repeat')}
-            value={confirm}
-            onChange={(e) => setConfirm(e.currentTarget.value)}
-            error={mismatch ? t('keys.create.mismatch') : null}
-            autoComplete="new-password"
-            required
+            onChange={setNewPassphrase}
+            repeat={confirm}
+            onRepeatChange={setConfirm}
           />
           {error ? <ErrorAlert error={error} /> : null}
           <Group justify="flex-end">

@@ -17,6 +17,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { readSync } from 'node:fs';
 import { TarGuard } from '../../bundle/tar-guard.js';
 import { oneCallSha256 } from '../../crypto/sha256.js';
+import type { StreamChunk } from './stream-protocol.js';
 
 /** The headers before the hand-over are read in pieces of this size. */
 const HEADER_READ_BYTES = 64 << 10;
@@ -27,15 +28,6 @@ interface Hashing {
   readonly size: number;
   got: number;
   hash: Hash | null;
-}
-
-export interface StreamChunk {
-  offset: number;
-  bytes: ArrayBuffer;
-  length: number;
-  announced: Float64Array;
-  finished: Float64Array;
-  digests: Uint8Array;
 }
 
 export class StreamHasher {

@@ -15,16 +15,15 @@ export type StreamRequest = { op: 'stream-start'; fd: number; from: number; chun
  * that order). `bytes` is empty at the end of the file; `error` ends the stream; `stopped` answers
  * `stop`: the worker reads the descriptor no more.
  */
+/** One chunk of the archive as the worker read it, with what it hashed in it (StreamReply's 'stream-chunk'). */
+export interface StreamChunk {
+  offset: number;
+  bytes: ArrayBuffer;
+  length: number;
+  announced: Float64Array;
+  finished: Float64Array;
+  digests: Uint8Array;
+}
+
 export type StreamReply =
-  | { op: 'stream-ready' }
-  | {
-      op: 'stream-chunk';
-      offset: number;
-      bytes: ArrayBuffer;
-      length: number;
-      announced: Float64Array;
-      finished: Float64Array;
-      digests: Uint8Array;
-    }
-  | { op: 'stream-error'; error: PostedError }
-  | { op: 'stream-stopped' };
+  { op: 'stream-ready' } | ({ op: 'stream-chunk' } & StreamChunk) | { op: 'stream-error'; error: PostedError } | { op: 'stream-stopped' };
