@@ -46,15 +46,24 @@ async function unreachableButtons(page: Page): Promise<string[]> {
   const bad: string[] = [];
   const buttons = visible(page).locator('button:visible, a[href]:visible, input:visible, select:visible');
   const count = await buttons.count();
+  const outside = (box: { x: number; y: number; width: number; height: number } | null): boolean =>
+    !box || box.x < 0 || box.x + box.width > ZOOMED.width + 1 || box.y < 0 || box.y + Math.min(box.height, 10) > ZOOMED.height + 1;
   for (let i = 0; i < count; i += 1) {
     const button = buttons.nth(i);
-    await button.scrollIntoViewIfNeeded();
-    const box = await button.boundingBox();
+    // A view that is still filling in (settings, scanner status) can move a control after it was
+    // scrolled to; under load that once put one at y=-1127. Reachable means it can be scrolled
+    // into view: scroll again after a pause before calling it out of reach. A control that sticks
+    // out to the side, or stays hidden, fails every try.
+    let box = null;
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      if (attempt > 0) await page.waitForTimeout(250);
+      await button.scrollIntoViewIfNeeded();
+      box = await button.boundingBox();
+      if (!outside(box)) break;
+    }
     const name = (await button.getAttribute('aria-label')) ?? ((await button.textContent()) ?? '').trim().slice(0, 40);
     if (!box) bad.push(`${name}: no box`);
-    else if (box.x < 0 || box.x + box.width > ZOOMED.width + 1 || box.y < 0 || box.y + Math.min(box.height, 10) > ZOOMED.height + 1) {
-      bad.push(`${name}: at x=${Math.round(box.x)} y=${Math.round(box.y)} w=${Math.round(box.width)}`);
-    }
+    else if (outside(box)) bad.push(`${name}: at x=${Math.round(box.x)} y=${Math.round(box.y)} w=${Math.round(box.width)}`);
   }
   return bad;
 }
