@@ -9,6 +9,7 @@ import { fstat, type Stats } from 'node:fs';
 import { Readable } from 'node:stream';
 import { readAt } from '../../crypto/range-hash.js';
 import type { ClaimBook } from './claim-book.js';
+import { ReadInFlight } from './read-in-flight.js';
 
 /** Real bytes are read in pieces of this size (as the sequential verify's stream: steps/open-bundle.ts says why not larger). */
 const READ_BYTES = 1 << 18;
@@ -22,8 +23,7 @@ export function isFiller(chunk: Buffer): boolean {
 
 export class FilledSource extends Readable {
   private position = 0;
-  private reading: Promise<unknown> = Promise.resolve();
-  private busy = false;
+  private readonly inFlight = new ReadInFlight(this);
   /** The file's size when last asked (asked again only when a claim seems to reach past it). */
   private knownSize = -1;
   /** Bytes handed on as zeros so far (claimed data the walk did not read from the file). */
@@ -37,24 +37,13 @@ export class FilledSource extends Readable {
   }
 
   /** Resolves once no read of this stream is in flight (the descriptor may then be closed). */
-  async settled(): Promise<void> {
-    await this.reading.catch(() => undefined);
+  settled(): Promise<void> {
+    return this.inFlight.settled();
   }
 
   override _read(): void {
-    if (this.busy) return;
-    this.busy = true;
-    const step = this.next();
-    this.reading = step;
-    step.then(
-      () => {
-        this.busy = false;
-      },
-      (error: unknown) => {
-        this.busy = false;
-        this.destroy(error as Error);
-      },
-    );
+    if (this.inFlight.busy) return;
+    this.inFlight.start(() => this.next());
   }
 
   private async next(): Promise<void> {

@@ -31,6 +31,7 @@ import type { CheckBundleOptions } from '../verify-options.js';
 import { CLAIM_MIN_BYTES, PARALLEL_MIN_BYTES } from './payload-scout.js';
 import type { StreamReply, StreamRequest } from './stream-protocol.js';
 import { firstPayloadFileSize, streamLaneByDefault, takeWarmStreamWorker } from './warm-lane-worker.js';
+import { ReadInFlight } from './read-in-flight.js';
 
 /**
  * The stream lane for this verification, or null (see CheckBundleOptions.streamLane): by default
@@ -220,8 +221,7 @@ export class StreamLane {
 /** The walk's byte stream: read here up to the hand-over, then the worker's chunks, in order. */
 class StreamSource extends Readable {
   private position = 0;
-  private reading: Promise<unknown> = Promise.resolve();
-  private busy = false;
+  private readonly inFlight = new ReadInFlight(this);
   private asked = 0;
   private ended = false;
   private waiting = false;
@@ -236,8 +236,8 @@ class StreamSource extends Readable {
     super({ highWaterMark: chunkBytes });
   }
 
-  async settled(): Promise<void> {
-    await this.reading.catch(() => undefined);
+  settled(): Promise<void> {
+    return this.inFlight.settled();
   }
 
   /** The worker came up while a read waited for it (waitForWorker). */
@@ -249,7 +249,7 @@ class StreamSource extends Readable {
   }
 
   override _read(): void {
-    if (this.busy || this.ended || this.destroyed) return;
+    if (this.inFlight.busy || this.ended || this.destroyed) return;
     if (this.lane.waitsForWorker) {
       this.waiting = true;
       return;
@@ -264,18 +264,7 @@ class StreamSource extends Readable {
       this.asked = CHUNKS_AHEAD;
       return;
     }
-    this.busy = true;
-    const step = this.readHere();
-    this.reading = step;
-    step.then(
-      () => {
-        this.busy = false;
-      },
-      (error: unknown) => {
-        this.busy = false;
-        this.destroy(error as Error);
-      },
-    );
+    this.inFlight.start(() => this.readHere());
   }
 
   /** A chunk from the worker, at `offset`: pushed in order (the worker answers in order). */
