@@ -33,6 +33,10 @@ export const ERROR_ACTIONS: { readonly [K in ErrorCode]: string } & Readonly<Rec
   SIGNING_KEY_UNUSABLE:
     'Nothing can be signed with this key. Rotate to a new station key or restore a good one from its backup, and give receiving stations the new public key.',
   KEY_INVALID: 'Ask the signer for their public key again (an armored .asc file holding one public key).',
+  KEY_SHA1_BINDING:
+    'Ask the key’s owner to re-sign the key with SHA-256 (the message gives the GnuPG commands) and to send the new public key, then trust that file.',
+  KEY_V6_UNSUPPORTED:
+    'Ask the signer for a v4 key (GnuPG 2.2 and 2.4 make one by default, and so does Airlock; the message gives the GnuPG command), then trust that public key.',
   FINGERPRINT_MISMATCH: 'Do not trust this file. Get the key again and compare its fingerprint with the signer out of band.',
   KEY_NOT_FOUND: 'Refresh the list of trusted signers; the key may already have been removed.',
   HOME_INVALID: 'Check that the Airlock data folder exists and that you may write to it; ask your administrator if not.',

@@ -37,6 +37,16 @@ export const ERROR_CODES = {
   PASSPHRASE_WRONG: { kind: 'operational', message: 'The passphrase does not unlock the station key.' },
   SIGNING_KEY_UNUSABLE: { kind: 'operational', message: 'The signing key cannot sign: it has expired or been revoked, or its file is damaged.' },
   KEY_INVALID: { kind: 'operational', message: 'The file is not a usable OpenPGP public key.' },
+  KEY_SHA1_BINDING: {
+    kind: 'operational',
+    message:
+      'The key’s own signatures (its self-signature, or the binding of its signing subkey) are made with SHA-1, which chosen-prefix collisions have broken: such a binding can be forged. Nothing was trusted.',
+  },
+  KEY_V6_UNSUPPORTED: {
+    kind: 'operational',
+    message:
+      'The key is an OpenPGP v6 key (RFC 9580): GnuPG 2.2 and 2.4 cannot check its signatures, and Airlock bundles must be checkable with GnuPG. Nothing was trusted.',
+  },
   FINGERPRINT_MISMATCH: {
     kind: 'operational',
     message: 'The key file does not have the fingerprint you expected: it may have been swapped. Nothing was trusted.',

@@ -9,6 +9,8 @@ export const PROBLEM_CODES = [
   'SIGNER_UNTRUSTED',
   'SIGNER_EXPIRED',
   'SIGNER_REVOKED',
+  'SIGNER_SHA1_BINDING',
+  'SIGNER_V6_KEY',
   'MANIFEST_INVALID',
   'CHECKSUM_MISMATCH',
   'FILE_MISSING',
@@ -121,6 +123,17 @@ export const PROBLEM_TEXT: Record<ProblemCode, ProblemText> = {
   SIGNER_REVOKED: {
     message: 'The signing key has been revoked; this station accepts no signature from it.',
     action: 'Do not import it. Tell your security officer: a revoked key was used.',
+  },
+  SIGNER_SHA1_BINDING: {
+    message:
+      'A trusted signer’s key holds its signing key by SHA-1 signatures (its self-signature, or the binding of the subkey that signed), which chosen-prefix collisions have broken: a forged binding would look the same, so the signature does not count.',
+    action:
+      'Do not import it. Ask the key’s owner to re-sign the key with SHA-256 (the message gives the GnuPG commands), trust the new public key, and ask for a fresh export.',
+  },
+  SIGNER_V6_KEY: {
+    message:
+      'A trusted signer’s key is an OpenPGP v6 key: GnuPG 2.2 and 2.4 cannot check its signature, and Airlock bundles must be checkable with GnuPG, so the signature does not count.',
+    action: 'Ask the sender to sign with a v4 key this station trusts (made by GnuPG 2.2 or 2.4, or an Airlock station key).',
   },
   MANIFEST_INVALID: {
     message: 'A tag file or manifest is malformed or breaks the bundle format.',

@@ -92,6 +92,18 @@ export const DE_ERROR_TEXT: { readonly [C in ErrorCode]: { message: string; acti
     message: 'Die Datei ist kein verwendbarer öffentlicher OpenPGP-Schlüssel.',
     action: 'Bitten Sie den Unterzeichner erneut um seinen öffentlichen Schlüssel (eine armored .asc-Datei mit einem öffentlichen Schlüssel).',
   },
+  KEY_SHA1_BINDING: {
+    message:
+      'Die eigenen Signaturen des Schlüssels (seine Selbstsignatur oder die Bindung seines Signatur-Unterschlüssels) verwenden SHA-1, das durch Kollisionen mit gewähltem Präfix gebrochen ist: Eine solche Bindung lässt sich fälschen. Es wurde nichts als vertrauenswürdig eingetragen.',
+    action:
+      'Bitten Sie den Inhaber des Schlüssels, ihn mit SHA-256 neu zu signieren (die Meldung nennt die GnuPG-Befehle) und den neuen öffentlichen Schlüssel zu senden; vertrauen Sie dann dieser Datei.',
+  },
+  KEY_V6_UNSUPPORTED: {
+    message:
+      'Der Schlüssel ist ein OpenPGP-v6-Schlüssel (RFC 9580): GnuPG 2.2 und 2.4 können seine Signaturen nicht prüfen, und Airlock-Pakete müssen mit GnuPG prüfbar sein. Es wurde nichts als vertrauenswürdig eingetragen.',
+    action:
+      'Bitten Sie den Unterzeichner um einen v4-Schlüssel (GnuPG 2.2 und 2.4 erzeugen ihn standardmäßig, Airlock ebenso; die Meldung nennt den GnuPG-Befehl) und vertrauen Sie diesem öffentlichen Schlüssel.',
+  },
   FINGERPRINT_MISMATCH: {
     message:
       'Die Schlüsseldatei hat nicht den erwarteten Fingerabdruck: Sie wurde möglicherweise ausgetauscht. Es wurde nichts als vertrauenswürdig eingetragen.',

@@ -27,6 +27,18 @@ export const DE_PROBLEM_TEXT: { readonly [C in ProblemCode]: { message: string; 
     message: 'Der Signaturschlüssel wurde widerrufen; diese Station nimmt keine Signatur von ihm an.',
     action: 'Importieren Sie es nicht. Informieren Sie Ihren IT-Sicherheitsbeauftragten: Ein widerrufener Schlüssel wurde verwendet.',
   },
+  SIGNER_SHA1_BINDING: {
+    message:
+      'Der Schlüssel eines vertrauenswürdigen Unterzeichners bindet seinen Signaturschlüssel mit SHA-1-Signaturen (seine Selbstsignatur oder die Bindung des signierenden Unterschlüssels), das durch Kollisionen mit gewähltem Präfix gebrochen ist: Eine gefälschte Bindung sähe genauso aus, daher zählt die Signatur nicht.',
+    action:
+      'Importieren Sie es nicht. Bitten Sie den Inhaber des Schlüssels, ihn mit SHA-256 neu zu signieren (die Meldung nennt die GnuPG-Befehle), vertrauen Sie dem neuen öffentlichen Schlüssel und bitten Sie um einen neuen Export.',
+  },
+  SIGNER_V6_KEY: {
+    message:
+      'Der Schlüssel eines vertrauenswürdigen Unterzeichners ist ein OpenPGP-v6-Schlüssel: GnuPG 2.2 und 2.4 können seine Signatur nicht prüfen, und Airlock-Pakete müssen mit GnuPG prüfbar sein, daher zählt die Signatur nicht.',
+    action:
+      'Bitten Sie den Absender, mit einem v4-Schlüssel zu signieren, dem diese Station vertraut (erzeugt mit GnuPG 2.2 oder 2.4, oder ein Airlock-Stationsschlüssel).',
+  },
   MANIFEST_INVALID: {
     message: 'Eine Tag-Datei oder ein Manifest ist fehlerhaft oder verletzt das Paketformat.',
     action: 'Importieren Sie es nicht. Bitten Sie den Absender, mit einem aktuellen Airlock oder einem BagIt-1.0-Werkzeug erneut zu exportieren.',

@@ -7,6 +7,7 @@ import type { SignerInfo } from '../../../shared/results.js';
 import { OPENPGP_CONFIG } from './openpgp-config.js';
 import { signatureFileOverLimit } from './signature-packets.js';
 import { signDetachedWithUserId } from './signer-user-id.js';
+import { sha1BindingNextStep, sha1BindingOf, sha1BindingText } from '../keys/key-binding-hash.js';
 
 /** A key the station trusts, identified by its full fingerprint. */
 export interface TrustedKey {
@@ -83,17 +84,23 @@ function armorProblem(armored: string): Problem | null {
 
 /**
  * The key's standing now, not at the signature's claimed date. openpgp.js checks a key at the
- * signature's creation time; a signer can backdate that, so we check again at `now`.
+ * signature's creation time; a signer can backdate that, so we check again at `now`. A key that
+ * stands holds the signing key by SHA-1 is refused too, with what to do (key-binding-hash.ts).
  */
-async function keyStateNow(trusted: TrustedKey, keyID: Parameters<PublicKey['getSigningKey']>[0], now: Date): Promise<'ok' | 'revoked' | 'expired'> {
+async function keyStateNow(
+  trusted: TrustedKey,
+  keyID: Parameters<PublicKey['getSigningKey']>[0],
+  now: Date,
+): Promise<'ok' | 'revoked' | 'expired' | { sha1: string }> {
   try {
     await trusted.key.verifyPrimaryKey(now);
     await trusted.key.getSigningKey(keyID, now);
-    return 'ok';
   } catch (error) {
     const reason = `${String(error)} ${String((error as { cause?: unknown }).cause ?? '')}`.toLowerCase();
     return reason.includes('revoked') ? 'revoked' : 'expired';
   }
+  const sha1 = await sha1BindingOf(trusted.key, now, keyID);
+  return sha1 === null ? 'ok' : { sha1: `${trusted.fingerprint}: ${sha1BindingText(sha1)}. ${sha1BindingNextStep(trusted.fingerprint, sha1)}` };
 }
 
 type Refusal = { kind: 'revoked' | 'key-expired' | 'future' } | { kind: 'invalid'; text: string };
@@ -199,6 +206,8 @@ export async function verifyDetachedSignature(
   const revoked: string[] = [];
   const expired: string[] = [];
   const futureDated: string[] = [];
+  const sha1Bound: string[] = [];
+  const v6: string[] = [];
   for (const result of results) {
     const keyIdHex = result.keyID.toHex().toUpperCase();
     const owner = trusted.find((t) => t.key.getKeys(result.keyID).length > 0);
@@ -220,6 +229,11 @@ export async function verifyDetachedSignature(
       } else if (failure.kind === 'invalid') invalid.push(`${owner.fingerprint}: ${failure.text}`);
       continue;
     }
+    // A v6 key trusted before `keys trust` refused them (hostile8): GnuPG 2.2/2.4 cannot check its signature.
+    if (owner.key.keyPacket.version !== 4) {
+      v6.push(owner.fingerprint);
+      continue;
+    }
     const state = await keyStateNow(owner, result.keyID, now);
     if (state === 'revoked') {
       revoked.push(owner.fingerprint);
@@ -227,6 +241,10 @@ export async function verifyDetachedSignature(
     }
     if (state === 'expired') {
       expired.push(owner.fingerprint);
+      continue;
+    }
+    if (state !== 'ok') {
+      sha1Bound.push(state.sha1);
       continue;
     }
     const packet = (await result.signature).packets[0];
@@ -246,6 +264,8 @@ export async function verifyDetachedSignature(
   if (invalid.length > 0) {
     problems.push(problem('SIGNATURE_INVALID', `Failed: ${invalid.join('; ')}.`, sigPath));
   }
+  // Like a signature that fails: a binding that could be a forged twin refuses the bundle, even beside a good signature.
+  if (sha1Bound.length > 0) problems.push(problem('SIGNER_SHA1_BINDING', `Key ${sha1Bound.join(' Key ')}`, sigPath));
   // A revoked key on a bundle is a security event even when another signature would count:
   // its key may be in someone else's hands. (An expired co-signer simply does not count.)
   if (revoked.length > 0 && signers.size > 0) {
@@ -254,6 +274,7 @@ export async function verifyDetachedSignature(
   if (signers.size === 0 && problems.length === 0) {
     if (revoked.length > 0) problems.push(problem('SIGNER_REVOKED', `Key ${revoked.join(', ')}.`, sigPath));
     else if (expired.length > 0) problems.push(problem('SIGNER_EXPIRED', `Key ${expired.join(', ')}.`, sigPath));
+    else if (v6.length > 0) problems.push(problem('SIGNER_V6_KEY', `Key ${v6.join(', ')}.`, sigPath));
     else if (untrusted.length === 0) problems.push(problem('SIGNER_UNTRUSTED', undefined, sigPath));
     else {
       const detail = `Signed by a key this station does not trust: ${untrusted.map(unknownSignerText).join('; ')}.`;
