@@ -265,7 +265,9 @@ describe('limits: LIMIT_EXCEEDED alone, whatever the limit', () => {
             Array.from({ length: 2000 }, (_, i) => ({ path: `data/ghost${i}`, sha256: ZERO })),
           ),
         });
-        return whole.subarray(0, whole.indexOf('data/ghost5\n') + 12);
+        // Cut at the end of the tar block holding that line: the bytes of a block that never
+        // completed reach no reader, however the source's reads fall (whole-blocks.ts, hostile8).
+        return whole.subarray(0, Math.ceil((whole.indexOf('data/ghost5\n') + 12) / 512) * 512);
       },
     },
     { hazard: 'more payload bytes than allowed', code: 'LIMIT_EXCEEDED', limits: { maxTotalBytes: 4000 }, build: () => bag({ payload: [...files, big] }) },

@@ -3,6 +3,7 @@ import { Parser, type ReadEntry } from 'tar';
 import { errnoOf } from '../errors.js';
 import { ArchiveError } from './archive-error.js';
 import { TarGuard, type GuardEntry } from './tar-guard.js';
+import { WholeBlocks } from './whole-blocks.js';
 
 export { ArchiveError } from './archive-error.js';
 
@@ -80,6 +81,9 @@ export async function* readTarEntries(
   // Format v1 is an uncompressed tar; node-tar would quietly decompress gzip or zstd input.
   const parser = new Parser({ strict: true, zstd: false, brotli: false });
   const guard = new TarGuard();
+  // node-tar is handed whole 512-byte blocks only (whole-blocks.ts): what it holds, and so which
+  // entry it has ended when the source ends, does not depend on where the source's chunks end.
+  const blocks = new WholeBlocks();
   const queue: ReadEntry[] = [];
   let failure: Error | null = null;
   let parserEnded = false;
@@ -166,7 +170,7 @@ export async function* readTarEntries(
         return;
       }
     }
-    const pieces = guard.write(chunk);
+    const pieces = blocks.whole(guard.write(chunk));
     let flowing = true;
     for (const piece of pieces) if (!parserClosed) flowing = parser.write(piece) && flowing;
     if (guard.failure) {
@@ -192,8 +196,10 @@ export async function* readTarEntries(
       guard.end();
     } catch (error) {
       truncation = error as Error;
-      // Every byte has reached node-tar (it buffers nothing back), so an entry it has not ended by
-      // now never ends: if the consumer reads that one, or waits for the next, nothing more is coming.
+      // Every whole block has reached node-tar, and it has parsed each (it buffers no whole block
+      // back); what is left is less than a block, which completes nothing. So an entry it has not
+      // ended by now never ends: if the consumer reads that one, or waits for the next, nothing
+      // more is coming. That holds for any chunk edges (the source's, the guard's).
       if (queue.length === 0 && (current === null || current.blockRemain > 0)) fail(truncation);
       return;
     }
