@@ -30,8 +30,13 @@ export type ProcReader = (path: string) => string | null;
 /** Lists a procfs folder, or null. Injectable for tests. */
 export type ProcLister = (path: string) => string[] | null;
 
-/** A share of the interval at or above this, some task waiting for a CPU: no core was free (design note). */
-export const STALL_BUSY_SHARE = 0.25;
+/**
+ * A share of the interval at or above this, some task waiting for a CPU: no core was free. Under
+ * the other helpers' load it read 0.99; this process's own threads add some on their own (V8's
+ * four helpers took turns on the one spare core, each waiting 45-98 ms in the first ~230 ms under
+ * `chrt -f`), so the line sits well above that (design note).
+ */
+export const STALL_BUSY_SHARE = 0.6;
 
 /** An interval shorter than this says too little (the kernel's clock, a burst): the first reading stands. */
 export const STALL_MIN_INTERVAL_MS = 20;

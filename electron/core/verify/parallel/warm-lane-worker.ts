@@ -136,7 +136,7 @@ export function takeWarmStreamWorker(): { thread: Worker; ready: boolean } | nul
 
 /**
  * Whether the stream lane runs for this verification of `bundlePath`: the decision taken when its
- * worker was warmed (warmLaneWorker), unless some task waited for a CPU for a quarter or more of
+ * worker was warmed (warmLaneWorker), unless some task waited for a CPU for 60 % or more of
  * the time since (`confirm`, cpu-headroom.ts stillFree: then the warm worker is ended); else one
  * taken now (a caller that warmed nothing: the app).
  */

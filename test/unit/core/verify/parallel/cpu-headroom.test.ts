@@ -110,9 +110,9 @@ describe('no task waiting for a CPU since a mark', () => {
     expect(stallMark(() => 'full avg10=0.00 avg60=0.00 avg300=0.00 total=9\n', now)).toBeNull();
   });
 
-  it('is free while stalls took less than a quarter of the interval', () => {
+  it('is free while stalls took less than STALL_BUSY_SHARE of the interval', () => {
     const mark = { totalUs: 1_000_000, atMs: 100 };
-    // 150 ms later: 10 ms of stalls (our own helpers) is free; 37.5 ms (a quarter) or 140 ms (another busy task) is not.
+    // 150 ms later: 10 ms of stalls (our own helpers) is free; 90 ms (the share) or 140 ms (another busy task) is not.
     const after = (stalledUs: number) => at(1_000_000 + stalledUs, 250);
     expect(stillFree(mark, after(10_000).read, after(10_000).now)).toBe(true);
     expect(stillFree(mark, after(150_000 * STALL_BUSY_SHARE - 1).read, after(0).now)).toBe(true);
