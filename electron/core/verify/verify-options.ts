@@ -137,7 +137,8 @@ export interface CheckBundleOptions {
   payloadLanes?: PayloadLanes | undefined;
   /**
    * Whether a bundle of small files is read and hashed by a worker thread as the walk streams it
-   * (verify/parallel/stream-lane.ts): by default, with more than two cores, for a plain bundle file
+   * (verify/parallel/stream-lane.ts): by default while a core is free for it (warm-lane-worker.ts
+   * streamLaneByDefault; AIRLOCK_STREAM_LANE forces it), for a plain bundle file
    * of at least 64 MiB whose first payload file the lanes would not claim, verified without a sink
    * or inspectors, unless `payloadLanes` is given. 'off' never; tests give sizes to run it on any bundle (`minBundleBytes`),
    * small chunks (`chunkBytes`) so entries straddle them, and `waitForWorker` so a small bundle is

@@ -30,21 +30,21 @@ import { openRegular } from '../../fs/open-regular.js';
 import type { CheckBundleOptions } from '../verify-options.js';
 import { CLAIM_MIN_BYTES, PARALLEL_MIN_BYTES } from './payload-scout.js';
 import type { StreamReply, StreamRequest } from './stream-protocol.js';
-import { firstPayloadFileSize, streamLaneByDefault, takeWarmStreamWorker } from './warm-lane-worker.js';
+import { firstPayloadFileSize, streamLaneDecided, takeWarmStreamWorker } from './warm-lane-worker.js';
 import { ReadInFlight } from './read-in-flight.js';
 
 /**
  * The stream lane for this verification, or null (see CheckBundleOptions.streamLane): by default
- * only with more than two cores (streamLaneByDefault), for a plain bundle file of at least 64 MiB
- * whose first payload file the lanes would not claim (its headers read as the warm worker's peek
- * reads them), and only where no bytes are kept.
+ * only while a core is free for its worker (streamLaneDecided: at the command's start, or now),
+ * for a plain bundle file of at least 64 MiB whose first payload file the lanes would not claim
+ * (its headers read as the warm worker's peek reads them), and only where no bytes are kept.
  */
 export async function openStreamLane(options: CheckBundleOptions, fileSize: number | null): Promise<StreamLane | null> {
   const chosen = options.streamLane;
   if (chosen === 'off' || options.source || options.payloadSink || (options.inspectors?.length ?? 0) > 0 || fileSize === null) return null;
   if (chosen === undefined) {
     // Lanes' sizes given (tests, import's settings): that pass, as before.
-    if (options.payloadLanes !== undefined || fileSize < PARALLEL_MIN_BYTES || !streamLaneByDefault()) return null;
+    if (options.payloadLanes !== undefined || fileSize < PARALLEL_MIN_BYTES || !streamLaneDecided(options.bundlePath)) return null;
     let first: number | null;
     try {
       first = firstPayloadFileSize(options.bundlePath, PARALLEL_MIN_BYTES);

@@ -25,17 +25,32 @@ import { TarHeaderWalk } from './header-walk.js';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../../workers/worker-script.js';
 import { CLAIM_MIN_BYTES, PARALLEL_MIN_BYTES } from './payload-scout.js';
+import { coreFreeNow, stallMark, stillFree, type StallMark } from './cpu-headroom.js';
+
+/** `on` or `off` forces the stream lane for every verify of the process (the bench's A/B, docs/cli.md); unset or anything else: decided per run. */
+export const STREAM_LANE_ENV = 'AIRLOCK_STREAM_LANE';
+
+/** The environment switch's answer: true or false when set to `on` or `off`, else null (decided per run). */
+export function forcedStreamLane(env: NodeJS.ProcessEnv = process.env): boolean | null {
+  const value = env[STREAM_LANE_ENV];
+  return value === 'on' ? true : value === 'off' ? false : null;
+}
 
 /**
- * The stream lane (stream-lane.ts) by default only with more than two cores. On two, the process
- * already keeps the second one partly busy without it (GC helpers, the reads on libuv's pool: ~0.25
- * of ~0.87 CPU-s of a small-file verify), and the worker's own work (its start, a second header
- * parse, the hashing: +0.13-0.18 CPU-s) made every measurement on this project's shared two-core
- * machine slower; only with both cores to itself (real-time priority) was it faster, by ~45 ms
- * (docs/design-notes.md, "Small-file verify on both cores").
+ * Whether verify's stream lane (stream-lane.ts) runs, decided per run: only while a core is free
+ * for its worker (cpu-headroom.ts: fewer other tasks runnable now than cores - 1; a decision taken
+ * at a command's start is confirmed when the lane starts: streamLaneDecided). With a free core it
+ * made a small-file verify ~45 ms faster; on a machine whose cores are taken its own work (its
+ * start, a second header parse, the hashing: +0.13-0.18 CPU-s) made it slower (docs/design-notes.md,
+ * "Small-file verify on both cores" and "the second core when it is free"). Where the kernel does
+ * not say (not Linux, no PSI): by core count, as before, on only with more than two.
  */
-export function streamLaneByDefault(): boolean {
-  return availableParallelism() > 2;
+export function streamLaneByDefault(
+  env: NodeJS.ProcessEnv = process.env,
+  cores: number = availableParallelism(),
+  freeNow: (cores: number) => boolean | null = coreFreeNow,
+): boolean {
+  return forcedStreamLane(env) ?? freeNow(cores) ?? cores > 2;
 }
 
 /** The headers are read in pieces of this size, at most PEEK_READS of them (the tag files come first; the manifest's data is skipped). */
@@ -52,18 +67,37 @@ interface Warm {
 let warm: Warm | null = null;
 
 /**
+ * The stream lane's decision taken at the command's start for a bundle of small files, kept for
+ * the verification that follows (streamLaneDecided): one run, one decision, which the lane's start
+ * may only turn down (`mark`: the CPU stall counter then, to confirm that no task waited for a CPU
+ * in between). Without it the run queue read ~0.2 s later could say otherwise, and the lane would
+ * start a cold worker after the warm-up had declined one.
+ */
+let decided: { readonly bundlePath: string; readonly on: boolean; readonly mark: StallMark | null } | null = null;
+
+/**
  * Start the lanes' worker now if `bundlePath` is a plain file of at least `minBytes` (the size from
  * which verify hashes on both cores) with a payload file within its first headers: one the lanes
- * claim, or any when the stream lane runs (`forStreamLane`, by default streamLaneByDefault()). Returns the
+ * claim, or any when the stream lane runs (`forStreamLane`, by default streamLaneByDefault(), asked
+ * only for a small first file; the answer is kept for the verification: streamLaneDecided; `mark`
+ * for tests: the stall counter to confirm it against). Returns the
  * warm thread (to watch: the lanes or the stream lane take it), or null. Never throws: without a
  * warm worker the lanes start their own, as before.
  */
-export function warmLaneWorker(bundlePath: string, minBytes: number = PARALLEL_MIN_BYTES, forStreamLane: boolean = streamLaneByDefault()): Worker | null {
+export function warmLaneWorker(bundlePath: string, minBytes: number = PARALLEL_MIN_BYTES, forStreamLane?: boolean, mark?: StallMark): Worker | null {
   if (warm?.alive === true) return warm.thread;
+  decided = null;
   try {
     // A small first payload file: verify's stream lane takes the worker instead, where it runs (stream-lane.ts; `airlock verify` keeps no bytes).
     const first = firstPayloadFileSize(bundlePath, minBytes);
-    if (first === null || (first < CLAIM_MIN_BYTES && !forStreamLane)) return null;
+    if (first === null) return null;
+    if (first < CLAIM_MIN_BYTES) {
+      const on = forStreamLane ?? streamLaneByDefault();
+      // Decided by the run queue's one instant (not given, not forced): confirmed over the start-up that follows.
+      const confirm = on && forStreamLane === undefined && forcedStreamLane() === null ? stallMark() : null;
+      decided = { bundlePath, on, mark: mark ?? confirm };
+      if (!on) return null;
+    }
     const held: Warm = { thread: startWorker('range-hash-worker'), alive: true, ready: false };
     held.thread.once('message', () => {
       held.ready = true;
@@ -100,10 +134,29 @@ export function takeWarmStreamWorker(): { thread: Worker; ready: boolean } | nul
   return thread === null ? null : { thread, ready };
 }
 
-/** End a warm worker nobody took (the bundle turned out to have no large file, or is read another way). */
+/**
+ * Whether the stream lane runs for this verification of `bundlePath`: the decision taken when its
+ * worker was warmed (warmLaneWorker), unless some task waited for a CPU for 60 % or more of
+ * the time since (`confirm`, cpu-headroom.ts stillFree: then the warm worker is ended); else one
+ * taken now (a caller that warmed nothing: the app).
+ */
+export function streamLaneDecided(bundlePath: string, confirm: (mark: StallMark) => boolean = stillFree): boolean {
+  const kept = decided;
+  decided = null;
+  if (kept?.bundlePath !== bundlePath) return streamLaneByDefault();
+  if (!kept.on) return false;
+  if (kept.mark !== null && !confirm(kept.mark)) {
+    dropWarmLaneWorker();
+    return false;
+  }
+  return true;
+}
+
+/** End a warm worker nobody took (the bundle turned out to have no large file, or is read another way); forget its decision. */
 export function dropWarmLaneWorker(): void {
   const held = warm;
   warm = null;
+  decided = null;
   if (held?.alive === true) void held.thread.terminate();
 }
 

@@ -4,7 +4,7 @@
  * those very chunks. Checked here: the chunks are the file; a digest is of the bytes the walk read
  * as that entry's data, for entries straddling chunks and when the file changes while it is read;
  * an entry cut short in a chunk gets no digest and the truncation is reported as by the sequential
- * pass; a cancel in the middle ends it; the default settings engage it for a bundle of small files.
+ * pass; a cancel in the middle ends it; the default settings engage it for a bundle of small files while a core is free.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, open, readFile, rm, truncate, writeFile } from 'node:fs/promises';
@@ -19,9 +19,13 @@ import { StreamLane } from '../../../../../electron/core/verify/parallel/stream-
 import { makeSigner, signedBag, tarOf, type TestSigner } from '../../../../helpers/hostile-tar.js';
 import { reportOf, STREAM_LANE_SMALL_CHUNKS, verifyBothWays } from '../../../../helpers/verify-both-ways.js';
 
-// The default engages the stream lane only with more than two cores (warm-lane-worker.ts): the count is this test's.
-const cores = vi.hoisted(() => ({ n: 4 }));
+// The default engages the stream lane only while a core is free (cpu-headroom.ts), else (no PSI) with more than two cores: both are this test's.
+const cores = vi.hoisted(() => ({ n: 4, free: null as boolean | null }));
 vi.mock('node:os', async (importOriginal) => ({ ...(await importOriginal<typeof import('node:os')>()), availableParallelism: () => cores.n }));
+vi.mock('../../../../../electron/core/verify/parallel/cpu-headroom.js', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../../../../electron/core/verify/parallel/cpu-headroom.js')>()),
+  coreFreeNow: () => cores.free,
+}));
 
 let dir: string;
 let signer: TestSigner;
@@ -221,21 +225,32 @@ describe('the walk over the stream lane', () => {
 });
 
 describe('default settings', () => {
-  it('engage the stream lane, with more than two cores, for a bundle of 64 MiB and more whose first payload file is small, with the sequential report', async () => {
+  it('engage the stream lane while a core is free, for a bundle of 64 MiB and more whose first payload file is small, with the sequential report', async () => {
     // 17,000 files of 4 KiB: 78 MiB with their headers.
     const path = await bundleOf(Array.from({ length: 17_000 }, () => 4096));
     const opened = vi.spyOn(StreamLane, 'start');
     const now = new Date();
     const sequential = await checkBundle({ bundlePath: path, trusted: [signer.trusted], payloadLanes: 'off', now });
-    cores.n = 4;
+    cores.n = 2;
+    cores.free = true;
     const streamed = await checkBundle({ bundlePath: path, trusted: [signer.trusted], now });
     expect(opened).toHaveBeenCalledTimes(1);
     expect(streamed.ok).toBe(true);
     expect(reportOf(streamed)).toEqual(reportOf(sequential));
-    // Two cores: not by default (the measurements on two shared cores were slower with it).
-    cores.n = 2;
-    const twoCores = await checkBundle({ bundlePath: path, trusted: [signer.trusted], now });
+    // No core free, even with more than two: not by default (measured slower then).
+    cores.n = 8;
+    cores.free = false;
+    const busy = await checkBundle({ bundlePath: path, trusted: [signer.trusted], now });
     expect(opened).toHaveBeenCalledTimes(1);
-    expect(reportOf(twoCores)).toEqual(reportOf(sequential));
+    expect(reportOf(busy)).toEqual(reportOf(sequential));
+    // The kernel does not say (no PSI): with more than two cores only, as before.
+    cores.free = null;
+    cores.n = 2;
+    await checkBundle({ bundlePath: path, trusted: [signer.trusted], now });
+    expect(opened).toHaveBeenCalledTimes(1);
+    cores.n = 4;
+    const fourCores = await checkBundle({ bundlePath: path, trusted: [signer.trusted], now });
+    expect(opened).toHaveBeenCalledTimes(2);
+    expect(reportOf(fourCores)).toEqual(reportOf(sequential));
   }, 120_000);
 });

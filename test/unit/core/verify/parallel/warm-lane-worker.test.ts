@@ -11,7 +11,13 @@ import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkBundle } from '../../../../../electron/core/verify/check-bundle.js';
-import { dropWarmLaneWorker, takeWarmLaneWorker, warmLaneWorker } from '../../../../../electron/core/verify/parallel/warm-lane-worker.js';
+import {
+  dropWarmLaneWorker,
+  STREAM_LANE_ENV,
+  streamLaneDecided,
+  takeWarmLaneWorker,
+  warmLaneWorker,
+} from '../../../../../electron/core/verify/parallel/warm-lane-worker.js';
 import { makeSigner, signedBag, tarOf, type TestSigner } from '../../../../helpers/hostile-tar.js';
 import { reportOf } from '../../../../helpers/verify-both-ways.js';
 
@@ -28,6 +34,7 @@ afterAll(async () => {
 });
 afterEach(() => {
   dropWarmLaneWorker();
+  delete process.env[STREAM_LANE_ENV];
 });
 
 async function bundleOf(sizes: number[]): Promise<string> {
@@ -122,5 +129,57 @@ describe('a warm lane worker', () => {
     // The lanes then start their own, as before this existed.
     const report = await checkBundle({ bundlePath: path, trusted: [signer.trusted], payloadLanes: { minBundleBytes: 1, claimMinBytes: 512 } });
     expect(report.ok).toBe(true);
+  });
+
+  it('keeps the stream lane decision taken at the warm-up for the verification of that bundle, once', async () => {
+    const path = await bundleOf([1000, 2000]);
+    // Declined at the command's start (no core free then): the verify that follows keeps that, whatever the switch says now.
+    process.env[STREAM_LANE_ENV] = 'on';
+    expect(warmLaneWorker(path, 1, false)).toBeNull();
+    expect(streamLaneDecided(path)).toBe(false);
+    // Taken once: a later verify of the same path decides again.
+    expect(streamLaneDecided(path)).toBe(true);
+    // Another bundle's verify, or one after a drop, decides for itself.
+    expect(warmLaneWorker(path, 1, false)).toBeNull();
+    expect(streamLaneDecided(join(dir, 'other.airlock.tar'))).toBe(true);
+    expect(warmLaneWorker(path, 1, false)).toBeNull();
+    dropWarmLaneWorker();
+    expect(streamLaneDecided(path)).toBe(true);
+    // Accepted at the start: a warm worker, and the verify runs the lane on it.
+    process.env[STREAM_LANE_ENV] = 'off';
+    const thread = warmLaneWorker(path, 1, true);
+    expect(thread).not.toBeNull();
+    expect(streamLaneDecided(path)).toBe(true);
+    await thread?.terminate();
+    // A first file the lanes claim: no stream lane decision is taken at the warm-up.
+    const large = await bundleOf([1 << 20]);
+    const forLanes = warmLaneWorker(large, 1, true);
+    expect(forLanes).not.toBeNull();
+    expect(streamLaneDecided(large)).toBe(false);
+    await forLanes?.terminate();
+  });
+
+  it('has a start-up decision turned down by stalls since it was taken, and the warm worker ended', async () => {
+    const path = await bundleOf([1000, 2000]);
+    const mark = { totalUs: 0, atMs: 0 };
+    const thread = warmLaneWorker(path, 1, true, mark);
+    if (thread === null) throw new Error('no warm worker');
+    const exited = new Promise<number>((resolve) => thread.once('exit', resolve));
+    const asked: unknown[] = [];
+    expect(
+      streamLaneDecided(path, (given) => {
+        asked.push(given);
+        return false;
+      }),
+    ).toBe(false);
+    expect(asked).toEqual([mark]);
+    await exited;
+    expect(takeWarmLaneWorker()).toBeNull();
+    // Confirmed: the lane runs on the warm worker.
+    const again = warmLaneWorker(path, 1, true, mark);
+    expect(again).not.toBeNull();
+    expect(streamLaneDecided(path, () => true)).toBe(true);
+    expect(takeWarmLaneWorker()).toBe(again);
+    await again?.terminate();
   });
 });
