@@ -207,18 +207,33 @@ export async function feedKillTrial(fixture: Fixture, trial: number, draw: numbe
   return { scenario, trial, outcome: `${first.killed ? 'killed' : 'ok'}@${Math.round(killAfterMs)}ms: ${outcome}`, bad, notes: [], covered: first.killed };
 }
 
-/** A power cut of `feed import` (home and database folder on the cut disk) at a seeded instant, as feedKillTrial's. */
+/**
+ * The instants of the install (crash-child.ts's points: before the first rename, after each of the
+ * two): a timed cut rarely lands there (a few milliseconds of a second's run), so every other
+ * power-cut-feed trial is cut right after the child is killed at one of them, in turn.
+ */
+const INSTALL_POINTS = ['feed-before-install', 'feed-after-rename-1', 'feed-after-rename-2'];
+
+/**
+ * A power cut of `feed import` (home and database folder on the cut disk): even trials at a seeded
+ * instant, as feedKillTrial's; odd trials right after a kill at the next of INSTALL_POINTS (the
+ * image copied then holds what had reached the device: a power cut at that instant).
+ */
 export async function feedPowerCutTrial(fixture: Fixture, trial: number, draw: number, attempt = 0): Promise<TrialResult> {
   const prep = await prepare(fixture);
-  const cutAfterMs = instant(await timing(fixture, prep), draw);
+  const point = trial % 2 === 1 ? (INSTALL_POINTS[((trial - 1) / 2) % INSTALL_POINTS.length] as string) : undefined;
+  // A crash point is reached, not timed: the timer is out of the way.
+  const cutAfterMs = point === undefined ? instant(await timing(fixture, prep), draw) : 10 * 60_000;
   const scenario = 'power-cut-feed';
   return onCutDisk(fixture, `${scenario}-${trial}${attempt ? `-r${attempt}` : ''}`, async (disk, snapshot) => {
     const { home, databaseDir } = await setUp(prep, disk.mountPoint);
     sh('sync', ['--file-system', disk.mountPoint]);
     const bad: string[] = [];
-    const first = await runAndCut(disk, snapshot, home, ['feed', 'import', prep.bundle, '--json'], cutAfterMs);
+    const first = await runAndCut(disk, snapshot, home, ['feed', 'import', prep.bundle, '--json'], cutAfterMs, [], point);
+    if (point !== undefined && !first.killed) bad.push(`crash point ${point} not reached (exit ${first.code}): ${first.stderr.slice(0, 300)}`);
     if (!first.killed && first.code !== 0) bad.push(`feed import failed before the cut: ${first.stdout.slice(0, 300)}${first.stderr.slice(0, 300)}`);
     const outcome = await checkAfter(prep, home, databaseDir, bad);
-    return { scenario, trial, outcome: `${first.killed ? 'cut' : 'ok'}@${Math.round(cutAfterMs)}ms: ${outcome}`, bad, notes: [], covered: first.killed };
+    const at = point ?? `${Math.round(cutAfterMs)}ms`;
+    return { scenario, trial, outcome: `${first.killed ? 'cut' : 'ok'}@${at}: ${outcome}`, bad, notes: [], covered: first.killed };
   });
 }

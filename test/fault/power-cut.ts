@@ -17,7 +17,7 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFile, cp, mkdir, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CLI, REPO, type Fixture, type Run } from './harness.js';
+import { CLI, CRASH_CHILD, REPO, type Fixture, type Run } from './harness.js';
 import { parseProgressLine, ProgressKillPlan, progressLines, type ProgressKill } from './progress-kill.js';
 import { exportTrial, importTrial, type TrialResult } from './scenarios.js';
 
@@ -125,9 +125,14 @@ export async function mountSnapshot(disk: Disk, snapshot: string, pid: number | 
   disk.device = copy.device;
 }
 
-/** A CLI child in its own process group (so a cut reaches the processes it starts), its output collected. */
-export function spawnCuttable(home: string, args: string[]): { child: ChildProcess; stdout: () => string; stderr: () => string } {
-  const child = spawn(process.execPath, [CLI, '--home', home, ...args], { cwd: REPO, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+/**
+ * A CLI child in its own process group (so a cut reaches the processes it starts), its output
+ * collected; with `crashAt`, crash-child.ts runs the CLI and kills it at that point (the cut then
+ * comes right after: what a power cut at that instant leaves).
+ */
+export function spawnCuttable(home: string, args: string[], crashAt?: string): { child: ChildProcess; stdout: () => string; stderr: () => string } {
+  const argv = crashAt === undefined ? [CLI, '--home', home, ...args] : ['--import', 'tsx', CRASH_CHILD, crashAt, '--home', home, ...args];
+  const child = spawn(process.execPath, argv, { cwd: REPO, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout?.on('data', (c: Buffer) => out.push(c));
@@ -148,12 +153,13 @@ export function runAndCut(
   args: string[],
   cutAfter: number | ProgressKill,
   others: readonly CutDisk[] = [],
+  crashAt?: string,
 ): Promise<Run> {
   const started = performance.now();
   const disks = [{ disk, snapshot }, ...others];
   const plan = typeof cutAfter === 'number' ? null : new ProgressKillPlan(cutAfter);
   return new Promise((resolve, reject) => {
-    const { child, stdout, stderr } = spawnCuttable(home, plan ? ['--progress', ...args] : args);
+    const { child, stdout, stderr } = spawnCuttable(home, plan ? ['--progress', ...args] : args, crashAt);
     let cutAt: string | null = null;
     let cutting: Promise<void> | null = null;
     let timer: NodeJS.Timeout | null = null;
