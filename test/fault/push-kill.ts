@@ -92,16 +92,24 @@ interface Push {
   outcome: string;
 }
 
-/** Every image the audit names pushed or already present, as `repository:tag` -> digest. */
-function claimedPushed(home: string): Map<string, string> {
-  const claimed = new Map<string, string>();
+/**
+ * Every image the audit names pushed or already present, as `repository:tag` -> digest (an import's
+ * `pushes`), and the manifests a recovered import's event names as put before its push was
+ * killed (`pushedManifests`, no tag), as `repository@digest`.
+ */
+function claimedPushed(home: string): { tags: Map<string, string>; manifests: Set<string> } {
+  const tags = new Map<string, string>();
+  const manifests = new Set<string>();
   for (const event of readLedger(home).events) {
     if (event.type !== 'import') continue;
     for (const push of (event.details.pushes ?? []) as Push[]) {
-      if (push.outcome === 'pushed' || push.outcome === 'already-present') claimed.set(`${push.repository.replace(`${PREFIX}/`, '')}:${push.tag ?? ''}`, push.digest);
+      if (push.outcome === 'pushed' || push.outcome === 'already-present')
+        tags.set(`${push.repository.replace(`${PREFIX}/`, '')}:${push.tag ?? ''}`, push.digest);
     }
+    for (const put of (event.details.pushedManifests ?? []) as Array<{ repository: string; digest: string }>)
+      manifests.add(`${put.repository.replace(`${PREFIX}/`, '')}@${put.digest}`);
   }
-  return claimed;
+  return { tags, manifests };
 }
 
 async function checkRegistry(prep: PushPrep, home: string, registry: RegistryServer, when: string, bad: string[]): Promise<string[]> {
@@ -111,10 +119,11 @@ async function checkRegistry(prep: PushPrep, home: string, registry: RegistrySer
     const served = await tagged(registry, key);
     if (served !== null) present.push(key);
     if (served !== null && served !== digest) bad.push(`${when}: the registry serves ${key} as ${served}, signed ${digest}`);
-    const said = claimed.get(key);
+    const said = claimed.tags.get(key);
     if (said !== undefined && served === null) bad.push(`${when}: the audit says ${key} pushed, the registry has no such tag`);
     if (said !== undefined && said !== digest) bad.push(`${when}: the audit names ${key} as ${said}, signed ${digest}`);
-    if (served !== null && said === undefined) bad.push(`${when}: ${key} is in the registry, but no audit event says it was pushed`);
+    const named = said !== undefined || claimed.manifests.has(`${key.split(':')[0] ?? ''}@${served ?? ''}`);
+    if (served !== null && !named) bad.push(`${when}: ${key} is in the registry, but no audit event says it was pushed`);
   }
   return present;
 }
