@@ -20,8 +20,9 @@ export const USAGE = `Usage: npm run fault -- [options]
        node --import tsx test/fault/run-harness.ts [options]
 
 Runs real airlock processes into faults (kill -9 at seeded points of their progress and at
-commit points, races, power cuts, full disks, a killed watcher, a killed media export), then checks that the file
-system, the import ledger and the audit chain agree and that a retry does the right thing.
+commit points, races, power cuts, full disks; a killed or cut watcher, media export, feed import
+and image push), then checks that the file system, the import ledger and the audit chain agree
+and that a retry does the right thing.
 Prints one line per trial and a summary; exits 1 if any trial broke an invariant.
 
 Options:
@@ -35,7 +36,8 @@ Options:
   --keep            keep the scratch folder (its path is printed)
   -h, --help        this text
 
-Scenarios that mount (power-cut-*, full-disk-*, kill-media-export) need root and loop devices or tmpfs.
+Scenarios that mount (power-cut-*, full-disk-*, kill-media-export) need root and loop devices or tmpfs;
+kill-feed-import and power-cut-feed need sigtool (clamav); kill-push needs docker-registry.
 `;
 
 function positiveInt(name: string, text: string, min: number): number | string {

@@ -16,7 +16,7 @@ import { parseProgressLine, ProgressKillPlan, progressLines, type ProgressKill }
 
 export const REPO = join(import.meta.dirname, '..', '..');
 export const CLI = join(REPO, 'bin', 'airlock.mjs');
-const CRASH_CHILD = join(import.meta.dirname, 'crash-child.ts');
+export const CRASH_CHILD = join(import.meta.dirname, 'crash-child.ts');
 export const PASSPHRASE = 'fault harness passphrase';
 export const BUNDLE_NAME = 'fault';
 

@@ -14,10 +14,11 @@
  * approximates an instant snapshot: the ext4 journal (transactions without their commit block are
  * discarded) keeps the metadata consistent; what it tests is the order of our fsyncs.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFile, cp, mkdir, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CLI, REPO, type Fixture, type Run } from './harness.js';
+import { CLI, CRASH_CHILD, REPO, type Fixture, type Run } from './harness.js';
+import { parseProgressLine, ProgressKillPlan, progressLines, type ProgressKill } from './progress-kill.js';
 import { exportTrial, importTrial, type TrialResult } from './scenarios.js';
 
 export function sh(command: string, args: string[]): string {
@@ -94,48 +95,110 @@ async function groupGone(pid: number | undefined): Promise<void> {
   }
 }
 
-/** Run the CLI; at `cutAfterMs` freeze it (its process group), copy the disk image, kill it. Resolves after the copy is mounted in place of the original. */
-export function runAndCut(disk: Disk, snapshot: string, home: string, args: string[], cutAfterMs: number): Promise<Run> {
+/** A disk and the path its snapshot is copied to. */
+export interface CutDisk {
+  disk: Disk;
+  snapshot: string;
+}
+
+/** The cut itself: the child's process group frozen, each disk image copied as it is on its device (one power cut for all), the group killed. */
+export async function freezeAndCopy(disks: readonly CutDisk[], pid: number | undefined): Promise<void> {
+  signalGroup(pid, 'SIGSTOP');
+  for (const { disk, snapshot } of disks) await copyFile(disk.image, snapshot);
+  signalGroup(pid, 'SIGKILL');
+}
+
+/**
+ * After the cut: once the group is gone, the original disk is released and the snapshot (its
+ * journal replayed by e2fsck) mounted at the same path, so the next start sees the disk as the
+ * power cut left it.
+ */
+export async function mountSnapshot(disk: Disk, snapshot: string, pid: number | undefined): Promise<void> {
+  await groupGone(pid);
+  disk.release();
+  const copy = new Disk(snapshot, disk.mountPoint);
+  copy.attach();
+  // Exit 1: errors corrected (the journal replayed) is what a power cut leaves.
+  const fsck = spawnSync('e2fsck', ['-fy', copy.device], { encoding: 'utf8' });
+  if ((fsck.status ?? 8) > 1) throw new Error(`e2fsck of the snapshot failed (${fsck.status}): ${fsck.stdout}`);
+  copy.mount();
+  disk.device = copy.device;
+}
+
+/**
+ * A CLI child in its own process group (so a cut reaches the processes it starts), its output
+ * collected; with `crashAt`, crash-child.ts runs the CLI and kills it at that point (the cut then
+ * comes right after: what a power cut at that instant leaves).
+ */
+export function spawnCuttable(home: string, args: string[], crashAt?: string): { child: ChildProcess; stdout: () => string; stderr: () => string } {
+  const argv = crashAt === undefined ? [CLI, '--home', home, ...args] : ['--import', 'tsx', CRASH_CHILD, crashAt, '--home', home, ...args];
+  const child = spawn(process.execPath, argv, { cwd: REPO, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout?.on('data', (c: Buffer) => out.push(c));
+  child.stderr?.on('data', (c: Buffer) => err.push(c));
+  return { child, stdout: () => Buffer.concat(out).toString('utf8'), stderr: () => Buffer.concat(err).toString('utf8') };
+}
+
+/**
+ * Run the CLI; at `cutAfter` (ms, or a point of its own progress: progress-kill.ts, the child
+ * then runs with --progress) freeze it (its process group), copy the disk image (and those of
+ * `others`, e.g. a medium: one cut for all), kill it. Resolves after each copy is mounted in place
+ * of its original; `killedAt` says where a progress-driven cut was sent.
+ */
+export function runAndCut(
+  disk: Disk,
+  snapshot: string,
+  home: string,
+  args: string[],
+  cutAfter: number | ProgressKill,
+  others: readonly CutDisk[] = [],
+  crashAt?: string,
+): Promise<Run> {
   const started = performance.now();
+  const disks = [{ disk, snapshot }, ...others];
+  const plan = typeof cutAfter === 'number' ? null : new ProgressKillPlan(cutAfter);
   return new Promise((resolve, reject) => {
-    // Its own process group, so the cut reaches the processes it starts.
-    const child = spawn(process.execPath, [CLI, '--home', home, ...args], { cwd: REPO, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
-    const cut = async (): Promise<void> => {
-      signalGroup(child.pid, 'SIGSTOP');
-      await copyFile(disk.image, snapshot);
-      signalGroup(child.pid, 'SIGKILL');
+    const { child, stdout, stderr } = spawnCuttable(home, plan ? ['--progress', ...args] : args, crashAt);
+    let cutAt: string | null = null;
+    let cutting: Promise<void> | null = null;
+    let timer: NodeJS.Timeout | null = null;
+    const cut = (where: string): void => {
+      if (cutAt !== null) return;
+      cutAt = where;
+      cutting = freezeAndCopy(disks, child.pid);
+      cutting.catch(reject);
     };
-    const timer = setTimeout(() => {
-      cut().catch(reject);
-    }, cutAfterMs);
+    if (plan === null) timer = setTimeout(() => cut(`${Math.round(cutAfter as number)}ms`), cutAfter as number);
+    else
+      child.stderr?.on('data', (c: Buffer) => {
+        for (const line of progressLines(c.toString('utf8'))) {
+          const sample = cutAt === null ? parseProgressLine(line) : null;
+          const decision = sample === null ? null : plan.decide(sample, performance.now());
+          if (sample === null || decision === null) continue;
+          if (timer) clearTimeout(timer);
+          if (decision.kind === 'now') cut(`${sample.phase}${sample.fraction === null ? '' : ` ${Math.round(sample.fraction * 100)}%`}`);
+          else timer = setTimeout(() => cut(`${plan.phase} ~${Math.round(plan.fraction * 100)}%`), decision.ms);
+        }
+      });
     child.on('error', reject);
     child.on('close', (code, signal) => {
       void (async () => {
+        if (timer) clearTimeout(timer);
+        // A cut under way (the child may have exited between its last line and the freeze) ends first.
+        if (cutting !== null) await cutting;
         // Finished before the cut: the cut comes after it, on the same disk.
-        if (signal !== 'SIGKILL') {
-          clearTimeout(timer);
-          await cut();
-        }
-        await groupGone(child.pid);
-        disk.release();
-        const copy = new Disk(snapshot, disk.mountPoint);
-        copy.attach();
-        // Exit 1: errors corrected (the journal replayed) is what a power cut leaves.
-        const fsck = spawnSync('e2fsck', ['-fy', copy.device], { encoding: 'utf8' });
-        if ((fsck.status ?? 8) > 1) throw new Error(`e2fsck of the snapshot failed (${fsck.status}): ${fsck.stdout}`);
-        copy.mount();
-        disk.device = copy.device;
+        else await freezeAndCopy(disks, child.pid);
+        for (const one of disks) await mountSnapshot(one.disk, one.snapshot, child.pid);
+        const killed = signal === 'SIGKILL';
         resolve({
           code,
           signal,
-          stdout: Buffer.concat(out).toString('utf8'),
-          stderr: Buffer.concat(err).toString('utf8'),
-          killed: signal === 'SIGKILL',
+          stdout: stdout(),
+          stderr: stderr(),
+          killed,
           ms: performance.now() - started,
+          ...(plan ? { killedAt: killed ? cutAt : null } : {}),
         });
       })().catch(reject);
     });
@@ -157,14 +220,14 @@ export async function powerCutTrial(fixture: Fixture, trial: number, kind: 'impo
   });
 }
 
-/** A fresh 160 MiB ext4 disk on a loop device for `body` (which gets it mounted and the snapshot's path); released and deleted after. */
-export async function onCutDisk<T>(fixture: Fixture, name: string, body: (disk: Disk, snapshot: string) => Promise<T>): Promise<T> {
+/** A fresh ext4 disk (160 MiB unless said) on a loop device for `body` (which gets it mounted and the snapshot's path); released and deleted after. */
+export async function onCutDisk<T>(fixture: Fixture, name: string, body: (disk: Disk, snapshot: string) => Promise<T>, sizeMiB = 160): Promise<T> {
   const base = join(fixture.root, name);
   const disk = new Disk(`${base}.img`, `${base}-mnt`);
   const snapshot = `${base}-snapshot.img`;
   await mkdir(disk.mountPoint, { recursive: true });
   await writeFile(disk.image, '');
-  await truncate(disk.image, 160 * 2 ** 20);
+  await truncate(disk.image, sizeMiB * 2 ** 20);
   try {
     disk.attach();
     sh('mkfs.ext4', ['-q', '-F', '-m', '0', disk.device]);

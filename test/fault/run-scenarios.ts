@@ -11,6 +11,10 @@ import { mediaKillTrial } from './media-kill.js';
 import { raceHomeTrial } from './race-home.js';
 import { powerCutStateTrial, releaseKillTrial } from './power-cut-state.js';
 import { crashStateTrial } from './crash-state.js';
+import { powerCutWatchTrial } from './power-cut-watch.js';
+import { powerCutMediaTrial } from './power-cut-media.js';
+import { feedKillTrial, feedPowerCutTrial } from './feed-fault.js';
+import { pushKillTrial } from './push-kill.js';
 import { EXPORT_PHASES, IMPORT_PHASES } from './progress-kill.js';
 
 export const SCENARIOS = [
@@ -32,6 +36,11 @@ export const SCENARIOS = [
   'power-cut-state',
   'kill-quarantine-release',
   'crash-state',
+  'power-cut-watch',
+  'power-cut-media-export',
+  'kill-feed-import',
+  'power-cut-feed',
+  'kill-push',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -139,6 +148,11 @@ export async function runScenarios(
       else if (scenario === 'import-with-export') record(await mixedTrial(fixture, trial));
       else if (scenario === 'kill-watch') record(await drawn(() => watchKillTrial(fixture, trial, rand())));
       else if (scenario === 'kill-media-export') record(await drawn(() => mediaKillTrial(fixture, trial, rand())));
+      else if (scenario === 'power-cut-watch') record(await drawn((attempt) => powerCutWatchTrial(fixture, trial, rand(), attempt)));
+      else if (scenario === 'power-cut-media-export') record(await drawn((attempt) => powerCutMediaTrial(fixture, trial, rand(), attempt)));
+      else if (scenario === 'kill-feed-import') record(await drawn((attempt) => feedKillTrial(fixture, trial, rand(), attempt)));
+      else if (scenario === 'power-cut-feed') record(await drawn((attempt) => feedPowerCutTrial(fixture, trial, rand(), attempt)));
+      else if (scenario === 'kill-push') record(await drawn((attempt) => pushKillTrial(fixture, trial, rand(), attempt)));
       // Its own stream of draws (a kill plan per command), so the other scenarios' draws stay those of their seed.
       else if (scenario === 'power-cut-state') {
         // The command once per trial, the instant per draw (a cut after the command finished is drawn again).

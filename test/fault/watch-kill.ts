@@ -15,7 +15,7 @@ import type { TrialResult } from './scenarios.js';
 
 const GOOD = 3;
 
-interface WatchBundles {
+export interface WatchBundles {
   /** Bundle name -> its file: fresh exports of the fixture's source (imported as NAME/payload/...). */
   good: Map<string, string>;
   /** A copy of one with a payload byte flipped: CHECKSUM_MISMATCH, quarantined. */
@@ -26,7 +26,7 @@ interface WatchBundles {
 
 const prepared = new WeakMap<Fixture, WatchBundles>();
 
-async function bundles(fixture: Fixture): Promise<WatchBundles> {
+export async function bundles(fixture: Fixture): Promise<WatchBundles> {
   const known = prepared.get(fixture);
   if (known) return known;
   const out = join(fixture.root, 'watch-bundles');
@@ -67,7 +67,7 @@ async function remaining(inbox: string): Promise<number> {
   return (await readdir(inbox)).filter((n) => n.endsWith('.airlock.tar')).length + claimed;
 }
 
-async function settled(inbox: string): Promise<number> {
+export async function settled(inbox: string): Promise<number> {
   return (await settledNames(inbox, 'accepted')).length + (await settledNames(inbox, 'quarantine')).length;
 }
 
@@ -80,15 +80,7 @@ async function drain(
 ): Promise<{ bad: string[]; outcome: string; covered: boolean }> {
   const bad: string[] = [];
   let covered = false;
-  const home = await cloneHome(fixture, join(place, 'home'));
-  const inbox = join(place, 'inbox');
-  const dest = join(place, 'dest');
-  await mkdir(inbox);
-  await mkdir(dest);
-  for (const [name, file] of [...set.good, ['tampered', set.tampered] as const]) {
-    await copyFile(file, join(inbox, `${name}.airlock.tar`));
-    await writeFile(join(inbox, `${name}.airlock.tar.done`), '');
-  }
+  const { home, inbox, dest } = await fillPlace(fixture, set, place);
   const names = [...set.good.keys()];
   let outcome = 'not killed';
   let running: WatchChild | null = null;
@@ -115,7 +107,36 @@ async function drain(
         if (state !== 'absent' && state !== 'complete' && state !== 'placeholder') bad.push(`after the kill ${name}: ${state}`);
       }
     }
-    running = startWatch(home, inbox, dest, ['--settle', '0']);
+  } finally {
+    if (running) await stopWatch(running, 'SIGKILL');
+  }
+  await drainAndCheck(fixture, set, home, inbox, dest, bad);
+  return { bad, outcome, covered };
+}
+
+/** A home, an inbox holding the good bundles and the tampered one (each with its `.done` marker) and an empty destination under `place`. */
+export async function fillPlace(fixture: Fixture, set: WatchBundles, place: string): Promise<{ home: string; inbox: string; dest: string }> {
+  const home = await cloneHome(fixture, join(place, 'home'));
+  const inbox = join(place, 'inbox');
+  const dest = join(place, 'dest');
+  await mkdir(inbox);
+  await mkdir(dest);
+  for (const [name, file] of [...set.good, ['tampered', set.tampered] as const]) {
+    await copyFile(file, join(inbox, `${name}.airlock.tar`));
+    await writeFile(join(inbox, `${name}.airlock.tar.done`), '');
+  }
+  return { home, inbox, dest };
+}
+
+/**
+ * A watcher (re)started on the place until the inbox is drained, stopped, then the invariants:
+ * each bundle once in accepted/ or quarantine/, each good one imported once, the tampered one
+ * quarantined, no staging, the chain verifies, nothing pending, no REPLAY of itself.
+ */
+export async function drainAndCheck(fixture: Fixture, set: WatchBundles, home: string, inbox: string, dest: string, bad: string[]): Promise<void> {
+  const names = [...set.good.keys()];
+  let running: WatchChild | null = startWatch(home, inbox, dest, ['--settle', '0']);
+  try {
     const pid = running.child.pid;
     // Running (its status file says so) before it is stopped: a SIGTERM before its handler is installed kills it by default.
     await waitUntil('the watcher running', async () => (await readStatusFiles(home)).some((s) => s.pid === pid && s.state === 'running'), 300_000);
@@ -150,7 +171,6 @@ async function drain(
   if (ledger.imports.filter((r) => r.status === 'imported').length !== names.length) bad.push('imports recorded beyond the good bundles');
   const replays = ledger.events.filter((e) => e.type === 'import' && JSON.stringify(e.details).includes('REPLAY')).length;
   if (replays > 0) bad.push(`${replays} import event(s) mention REPLAY: a bundle refused as a replay of itself`);
-  return { bad, outcome, covered };
 }
 
 export async function watchKillTrial(fixture: Fixture, trial: number, fraction: number): Promise<TrialResult> {

@@ -2,6 +2,7 @@ import { appendAuditEvent } from '../audit/audit-store.js';
 import type { StationDb } from '../db/station-db.js';
 import type { StationIdentity } from '../home/station-config.js';
 import { folderId, settleFailed, settleImported } from '../import/import-claim.js';
+import { journaledManifests } from '../oci/push/push-journal.js';
 import { releaseDeadPlaceholders } from '../import/staging-owner.js';
 import { readBundleFront } from './bundle-front.js';
 import { findPublishedBundle } from './published-bundle.js';
@@ -121,6 +122,8 @@ function settleImport(db: StationDb, identity: StationIdentity, row: ImportRow, 
     tagmanifestSha256: row.tagmanifest_sha256,
     signers: parseOr<string[]>(row.signer_fingerprints, []),
   };
+  // A push killed part-way may have tagged some images already: the event names what the push journal recorded.
+  const pushed = journaledManifests(db, row.tagmanifest_sha256, row.started_at);
   const details = {
     recovered: true,
     note: INTERRUPTED_NOTE,
@@ -131,6 +134,7 @@ function settleImport(db: StationDb, identity: StationIdentity, row: ImportRow, 
     interruptedOperator: row.operator,
     interruptedProcess: row.owner_pid,
     replayOf: row.replay_of,
+    ...(pushed.length > 0 ? { pushedManifests: pushed } : {}),
   };
   if (ours) {
     settleImported(db, row.id, true);

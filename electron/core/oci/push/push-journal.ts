@@ -117,3 +117,27 @@ export class PushJournal {
     this.db.prepare('DELETE FROM push_journal WHERE tagmanifest_sha256 = ? AND target = ?').run(this.bundle, this.target);
   }
 }
+
+/** A manifest the journal records as put to a registry (an image's tag, or a manifest an index or referrer needs). */
+export interface JournaledManifest {
+  target: string;
+  repository: string;
+  digest: string;
+}
+
+/**
+ * The manifests the journal records as in a registry for this bundle since `since` (ISO 8601, the
+ * import's start): what a killed push had already put there, for the event that settles that
+ * import later (recovery/reconcile.ts). Without it the audit would say nothing of an image a dead
+ * push left tagged in the registry. A journal cleared before the kill (every image pushed, the
+ * import killed between that and its event) lists nothing: the journal is a hint, not a record.
+ */
+export function journaledManifests(db: StationDb, tagmanifestSha256: string, since: string): JournaledManifest[] {
+  return db
+    .prepare(
+      `SELECT target, repository, digest FROM push_journal
+        WHERE tagmanifest_sha256 = ? AND kind = 'manifest' AND state = 'done' AND updated_at >= ?
+        ORDER BY target, repository, digest`,
+    )
+    .all(tagmanifestSha256, since) as JournaledManifest[];
+}
