@@ -122,7 +122,7 @@ describe('heartbeat', () => {
     await user.type(within(region).getByRole('textbox', { name: /Channel/ }), 'diode-a');
     expect(await within(region).findByText('Next on channel diode-a: number 3, after the bundle c0ffee000000….')).toBeTruthy();
     await user.click(within(region).getByRole('button', { name: 'Choose folder…' }));
-    await user.type(within(region).getByLabelText(/Station key passphrase/), 'secret');
+    await user.type(within(region).getByLabelText(/Passphrase to sign the heartbeat/), 'secret');
     await user.click(within(region).getByRole('button', { name: 'Send heartbeat' }));
     expect(fake.callsTo('startHeartbeat')).toEqual([{ channel: 'diode-a', destination: { kind: 'folder', path: '/out/diode' }, passphrase: 'secret' }]);
     const hb = {
@@ -144,7 +144,7 @@ describe('heartbeat', () => {
     await user.type(screen.getByRole('textbox', { name: /Channel/ }), 'Diode A');
     expect(await screen.findByText(/Use 1 to 64 lower-case letters/)).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Choose folder…' }));
-    await user.type(screen.getByLabelText(/Station key passphrase/), 'secret');
+    await user.type(screen.getByLabelText(/Passphrase to sign the heartbeat/), 'secret');
     expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Send heartbeat' }).disabled).toBe(true);
     expect(fake.callsTo('nextChannelStamp')).toEqual([]);
   });
@@ -161,7 +161,7 @@ describe('heartbeat', () => {
     await user.type(screen.getByRole('textbox', { name: /Channel/ }), 'diode-b');
     expect(await screen.findByText('Next on channel diode-b: number 1, the first on the channel.')).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Choose folder…' }));
-    await user.type(screen.getByLabelText(/Station key passphrase/), 'wrong');
+    await user.type(screen.getByLabelText(/Passphrase to sign the heartbeat/), 'wrong');
     await user.click(screen.getByRole('button', { name: 'Send heartbeat' }));
     fake.emit({
       type: 'finished',
