@@ -14,6 +14,8 @@ import type { FeedImportReport } from '../../../shared/ipc.js';
 import { ChannelField } from '../../../renderer/src/components/ChannelField.js';
 import { HeartbeatPanel } from '../../../renderer/src/views/channels/HeartbeatPanel.js';
 import { FeedImportPanel } from '../../../renderer/src/views/feed/FeedImportPanel.js';
+import { ChannelsTable } from '../../../renderer/src/views/inbox/ChannelsTable.js';
+import { channelOk } from './inbox-fixtures.js';
 import { exportResult, finishedJob, rejected, running, verified } from './fixtures.js';
 import { fakeApi, installDomShims, renderWithApi, unnamedControls } from './render-with-api.js';
 
@@ -186,5 +188,21 @@ describe('the channel field', () => {
     expect(alert.getAttribute('data-error-code')).toBe('CHANNEL_NAME_INVALID');
     expect(within(alert).getByText('Next:')).toBeTruthy();
     expect(fake.callsTo('nextChannelStamp')).toEqual([{ channel: 'x' }]);
+  });
+});
+
+describe('the Inbox’s channel states, as `airlock channels` tells them', () => {
+  it('shows the last bundle’s tag manifest, the last heartbeat without an interval, and "at least" at the 100-number cap', () => {
+    const noInterval = { ...channelOk, channel: 'plain', heartbeatIntervalSeconds: null, lastTagManifestSha256: '9f86d081884c'.padEnd(64, '7') };
+    const capped = { ...channelOk, channel: 'lossy', missing: Array.from({ length: 100 }, (_, i) => i + 2) };
+    const few = { ...channelOk, channel: 'few', missing: [3, 4] };
+    renderWithApi(<ChannelsTable states={[noInterval, capped, few]} />, fakeApi({}));
+    const row = (channel: string) => document.querySelector(`tr[data-channel="${channel}"]`)?.textContent ?? '';
+    expect(row('plain')).toContain('tag manifest 9f86d081884c…');
+    expect(row('plain')).toContain('No interval set by the policy');
+    expect(row('plain')).toMatch(/last heartbeat 2026-12-03 09:30:00 UTC/);
+    expect(row('lossy')).toContain('At least 100 missing (the first 100 listed)');
+    expect(row('few')).toContain('2 missing');
+    expect(row('few')).not.toContain('At least');
   });
 });

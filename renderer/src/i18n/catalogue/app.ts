@@ -41,7 +41,7 @@ export const appMessages = area(
     'app.section.inbox': 'Eingang',
     'app.section.inbox.description': 'Überwachter Eingang, Kanäle, SIEM',
     'app.section.channels': 'Kanäle',
-    'app.section.channels.description': 'Heartbeat senden',
+    'app.section.channels.description': 'Lebenszeichen senden',
     'app.section.verify': 'Prüfen',
     'app.section.verify.description': 'Paket prüfen, nichts importieren',
     'app.section.quarantine': 'Quarantäne',

@@ -47,7 +47,7 @@ export const jobsMessages = area(
     'jobs.kind.verify-medium': 'Datenträgerprüfung',
     'jobs.kind.quarantine-release': 'Freigabe aus der Quarantäne',
     'jobs.kind.feed-import': 'Feed-Import',
-    'jobs.kind.heartbeat': 'Heartbeat',
+    'jobs.kind.heartbeat': 'Lebenszeichen',
     'jobs.region': 'Laufende Aufträge',
     'jobs.running': 'Laufend',
     'jobs.item': '{kind}: {name}',
