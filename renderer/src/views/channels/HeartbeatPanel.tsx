@@ -135,6 +135,7 @@ export function HeartbeatPanel() {
               onChange={(e) => setPassphrase(e.currentTarget.value)}
               autoComplete="off"
               required
+              visibilityToggleButtonProps={{ 'aria-label': t('common.togglePassword') }}
             />
             <Group>
               <Button type="submit" disabled={!ready}>
