@@ -15,8 +15,9 @@ import { ChannelField } from '../../../renderer/src/components/ChannelField.js';
 import { HeartbeatPanel } from '../../../renderer/src/views/channels/HeartbeatPanel.js';
 import { FeedImportPanel } from '../../../renderer/src/views/feed/FeedImportPanel.js';
 import { ChannelsTable } from '../../../renderer/src/views/inbox/ChannelsTable.js';
+import { DestinationStep } from '../../../renderer/src/flows/export/DestinationStep.js';
 import { channelOk } from './inbox-fixtures.js';
-import { exportResult, finishedJob, rejected, running, verified } from './fixtures.js';
+import { exportResult, finishedJob, rejected, running, summary, verified } from './fixtures.js';
 import { fakeApi, installDomShims, renderWithApi, unnamedControls } from './render-with-api.js';
 
 beforeAll(installDomShims);
@@ -204,5 +205,40 @@ describe('the Inbox’s channel states, as `airlock channels` tells them', () =>
     expect(row('lossy')).toContain('At least 100 missing (the first 100 listed)');
     expect(row('few')).toContain('2 missing');
     expect(row('few')).not.toContain('At least');
+  });
+});
+
+function DestinationWithChannel() {
+  const [channel, setChannel] = useState('');
+  return (
+    <DestinationStep
+      summary={summary}
+      destination={{ kind: 'folder', path: '/out' }}
+      name=""
+      onChange={() => undefined}
+      onBack={() => undefined}
+      onNext={() => undefined}
+      channel={channel}
+      onChannelChange={setChannel}
+    />
+  );
+}
+
+describe('the export’s destination step', () => {
+  it('takes an optional channel, shows its next number, and holds Next while the name breaks the rules', async () => {
+    const fake = fakeApi({
+      listMedia: { media: [] },
+      nextChannelStamp: (r) => ({ channel: r.channel, sequence: 8, previousTagManifestSha256: 'ab'.repeat(32), heartbeat: false }),
+    });
+    const user = userEvent.setup();
+    renderWithApi(<DestinationWithChannel />, fake);
+    const next = () => screen.getByRole<HTMLButtonElement>('button', { name: /^Next/ });
+    expect(next().disabled).toBe(false);
+    await user.type(screen.getByRole('textbox', { name: /^Channel/ }), 'Diode');
+    expect(next().disabled).toBe(true);
+    await user.clear(screen.getByRole('textbox', { name: /^Channel/ }));
+    await user.type(screen.getByRole('textbox', { name: /^Channel/ }), 'diode-a');
+    expect((await screen.findByTestId('channel-next')).textContent).toBe('Next on channel diode-a: number 8, after the bundle abababababab….');
+    expect(next().disabled).toBe(false);
   });
 });
