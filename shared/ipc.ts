@@ -11,6 +11,7 @@
 import type { z } from 'zod';
 import { AUDIT_CHANNELS } from './ipc/audit.js';
 import type { ChannelBlock, IpcError } from './ipc/common.js';
+import { FEED_CHANNELS } from './ipc/feed.js';
 import { INBOX_CHANNELS } from './ipc/inbox.js';
 import { INSPECTION_CHANNELS } from './ipc/inspection.js';
 import { JOB_CHANNELS } from './ipc/jobs.js';
@@ -32,6 +33,7 @@ export * from './ipc/settings.js';
 export * from './ipc/inspection.js';
 export * from './ipc/quarantine.js';
 export * from './ipc/inbox.js';
+export * from './ipc/feed.js';
 
 /** The domain blocks, by name: each method belongs to exactly one (test/unit/shared/ipc-table.test.ts). */
 export const IPC_BLOCKS = {
@@ -44,6 +46,7 @@ export const IPC_BLOCKS = {
   inspection: INSPECTION_CHANNELS,
   quarantine: QUARANTINE_CHANNELS,
   inbox: INBOX_CHANNELS,
+  feed: FEED_CHANNELS,
 } as const satisfies Record<string, ChannelBlock>;
 
 /**
@@ -61,6 +64,7 @@ export const IPC_CHANNELS = {
   ...INSPECTION_CHANNELS,
   ...QUARANTINE_CHANNELS,
   ...INBOX_CHANNELS,
+  ...FEED_CHANNELS,
 } as const satisfies ChannelBlock;
 
 export type IpcMethod = keyof typeof IPC_CHANNELS;

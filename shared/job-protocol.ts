@@ -14,6 +14,8 @@ export interface JobRequests {
     destination: ExportDestination;
     name?: string | undefined;
     passphrase: string;
+    /** Stamp the bundle on this channel (the CLI's --channel; docs/channels.md). */
+    channel?: string | undefined;
     /** Images and charts (issue #15): the ExportRequest fields of the same names. */
     images?: string[] | undefined;
     imagesFrom?: string | undefined;
@@ -40,6 +42,10 @@ export interface JobRequests {
    * (the CLI's --operator); `signer` is core's SignerSpec, structurally.
    */
   'quarantine-release': { id: string; destDir: string; reason: string; operator?: string | undefined; signer?: ReleaseSigner | undefined };
+  /** Station.importFeed, as `airlock feed import` calls it. */
+  'feed-import': { bundlePath: string; allowDowngrade?: boolean | undefined };
+  /** Station.sendHeartbeat, as `airlock heartbeat` calls it; `outDir` is the chosen folder or the medium's mount point. */
+  heartbeat: { channel: string; outDir: string; name?: string | undefined; passphrase: string };
 }
 
 /** Where an import job pushes images (core's RegistryEndpoint, structurally: shared imports no core type). */

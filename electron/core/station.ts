@@ -53,7 +53,7 @@ import { watchMedia as watchMediaVolumes } from './media/discover/media-watch.js
 import { readWatchStatuses } from './watch/status-file.js';
 import { load } from './station/lazy-operations.js';
 
-import type { ChannelState, HeartbeatAlarm } from '../../shared/channels.js';
+import type { ChannelStamp, ChannelState, HeartbeatAlarm } from '../../shared/channels.js';
 
 export { defaultBundleName } from './station/bundle-name.js';
 export type { HeartbeatRequest } from './station/heartbeat.js';
@@ -205,6 +205,15 @@ export class Station {
   async channelStates(now: Date = new Date()): Promise<ChannelState[]> {
     const [{ channelStates }, { readStationPolicy }] = await Promise.all([load.channelState(), load.stationPolicy()]);
     return channelStates(this.context.readDatabase(), (await readStationPolicy(this.context.paths)).channels, now);
+  }
+
+  /**
+   * The stamp the next bundle on `channel` would carry, from what this station published so far
+   * (CHANNEL_NAME_INVALID for a bad name). Read only: an export takes its number when it starts,
+   * so another export on the channel in between moves it on (the app shows it before an export).
+   */
+  async nextChannelStamp(channel: string, heartbeat = false): Promise<ChannelStamp> {
+    return (await load.channelSend()).nextChannelStamp(this.context.readDatabase(), channel, heartbeat);
   }
 
   /** Channels silent past their heartbeat interval; raises one `channel-alarm` audit event per silence (the watcher calls it periodically). */

@@ -1,5 +1,5 @@
 /**
- * Runs one export (to a folder or a medium), verify, import, medium verification or quarantine release off the main thread (docs/design.md §4). The job arrives as
+ * Runs one export (to a folder or a medium), verify, import, medium verification, quarantine release, feed import or heartbeat off the main thread (docs/design.md §4). The job arrives as
  * workerData; a `cancel` message aborts it through its AbortSignal, and core guarantees a
  * cancelled job leaves nothing half-written. Exactly one `done` or `failed` message ends it.
  */
@@ -40,6 +40,10 @@ async function run(station: Station, onProgress: ProgressListener): Promise<unkn
       const { id, destDir, reason, signer } = job.request;
       return station.quarantineRelease({ id, destDir, reason, signer, signal, onProgress });
     }
+    case 'feed-import':
+      return station.importFeed({ ...job.request, signal, onProgress });
+    case 'heartbeat':
+      return station.sendHeartbeat({ ...job.request, signal, onProgress });
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * The app shell: navigation between the flows (export, import, verify) and the views (inbox, quarantine,
+ * The app shell: navigation between the flows (export, import, verify) and the views (inbox, channels, quarantine,
  * keys, audit, settings), and the light/dark switch. Every section stays mounted while hidden, so a
  * running export keeps its screen when the operator looks at something else.
  */
@@ -13,14 +13,15 @@ import { ImportFlow } from './flows/import/ImportFlow.js';
 import { VerifyFlow } from './flows/verify/VerifyFlow.js';
 import './shell.css';
 import { AuditView } from './views/AuditView.js';
+import { ChannelsView } from './views/channels/ChannelsView.js';
 import { InboxView } from './views/inbox/InboxView.js';
 import { KeysView } from './views/KeysView.js';
 import { QuarantineView } from './views/quarantine/QuarantineView.js';
 import { SettingsView } from './views/SettingsView.js';
 
-export type Section = 'export' | 'import' | 'inbox' | 'verify' | 'quarantine' | 'keys' | 'audit' | 'settings';
+export type Section = 'export' | 'import' | 'inbox' | 'channels' | 'verify' | 'quarantine' | 'keys' | 'audit' | 'settings';
 
-const SECTIONS: readonly Section[] = ['export', 'import', 'inbox', 'verify', 'quarantine', 'keys', 'audit', 'settings'];
+const SECTIONS: readonly Section[] = ['export', 'import', 'inbox', 'channels', 'verify', 'quarantine', 'keys', 'audit', 'settings'];
 
 function ThemeSwitch() {
   const t = useT();
@@ -101,6 +102,7 @@ export function App({ initial = 'export', pageLoad }: { initial?: Section; pageL
     export: <ExportFlow onOpenKeys={() => setSection('keys')} />,
     import: <ImportFlow onOpenQuarantine={() => setSection('quarantine')} />,
     inbox: <InboxView active={section === 'inbox'} />,
+    channels: <ChannelsView />,
     verify: <VerifyFlow />,
     quarantine: <QuarantineView active={section === 'quarantine'} />,
     keys: <KeysView />,

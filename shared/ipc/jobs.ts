@@ -5,8 +5,9 @@ import { MediaVerifyReportSchema } from './media.js';
 import { QuarantineReleaseResultSchema } from './quarantine.js';
 import { VerifyResultSchema } from './results.js';
 import { ExportResultSchema, ImportResultSchema } from './transfer.js';
+import { FeedImportResultSchema } from './feed.js';
 
-export const JobKindSchema = z.enum(['export', 'verify', 'import', 'verify-medium', 'quarantine-release']);
+export const JobKindSchema = z.enum(['export', 'verify', 'import', 'verify-medium', 'quarantine-release', 'feed-import', 'heartbeat']);
 export type JobKind = z.infer<typeof JobKindSchema>;
 export const JobStateSchema = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
 export type JobState = z.infer<typeof JobStateSchema>;
@@ -28,6 +29,9 @@ export const JobSnapshotSchema = z.discriminatedUnion('kind', [
   JobBase.extend({ kind: z.literal('import'), result: ImportResultSchema.nullable() }),
   JobBase.extend({ kind: z.literal('verify-medium'), result: MediaVerifyReportSchema.nullable() }),
   JobBase.extend({ kind: z.literal('quarantine-release'), result: QuarantineReleaseResultSchema.nullable() }),
+  JobBase.extend({ kind: z.literal('feed-import'), result: FeedImportResultSchema.nullable() }),
+  // A heartbeat is an export with an empty payload: the export's report, its channel stamp included.
+  JobBase.extend({ kind: z.literal('heartbeat'), result: ExportResultSchema.nullable() }),
 ]);
 export type JobSnapshot = z.infer<typeof JobSnapshotSchema>;
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ExportResult } from '../results.js';
 import { inSync, JobStarted, NoRequest, PathString, ProblemSchema, type ChannelBlock, type Same } from './common.js';
 import { ExportedImagesSchema, ExportImagesFields, ImagePushResultSchema, PushTargetSchema } from './images.js';
+import { ChannelNameInput, ChannelStampSchema } from './feed.js';
 import { ExportDestinationSchema, MediaExportReportSchema } from './media.js';
 import { VerifyResultSchema } from './results.js';
 
@@ -50,6 +51,8 @@ export const ExportResultSchema = z.object({
   media: MediaExportReportSchema.optional(),
   /** An export that carried images or charts: what it stored of them. */
   images: ExportedImagesSchema.optional(),
+  /** The channel stamp the bundle carries (`export --channel`, a heartbeat); absent without a channel. */
+  channel: ChannelStampSchema.optional(),
 });
 export type ExportReport = z.infer<typeof ExportResultSchema>;
 
@@ -118,6 +121,8 @@ export const TRANSFER_CHANNELS = {
         destination: ExportDestinationSchema,
         name: z.string().min(1).max(100).optional(),
         passphrase: z.string().min(1).max(1024),
+        /** The CLI's --channel; main checks the name rules (CHANNEL_NAME_INVALID) before the job starts. */
+        channel: ChannelNameInput.optional(),
         ...ExportImagesFields,
       })
       .refine((r) => r.selection.length > 0 || (r.images?.length ?? 0) > 0 || r.imagesFrom !== undefined || (r.charts?.length ?? 0) > 0, {
@@ -148,4 +153,4 @@ export const TRANSFER_CHANNELS = {
   },
 } as const satisfies ChannelBlock;
 
-inSync<Same<Omit<z.infer<typeof ExportResultSchema>, 'warnings' | 'auditEvent' | 'receipt' | 'media' | 'images'>, ExportResult>>();
+inSync<Same<Omit<z.infer<typeof ExportResultSchema>, 'warnings' | 'auditEvent' | 'receipt' | 'media' | 'images' | 'channel'>, ExportResult>>();

@@ -193,7 +193,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('accessibility: axe on
     async () => {
       for (const scheme of ['light', 'dark'] as const) {
         await page.emulateMedia({ colorScheme: scheme });
-        for (const name of ['Export', 'Import', 'Inbox', 'Verify', 'Quarantine', 'Keys', 'Audit log', 'Settings']) {
+        for (const name of ['Export', 'Import', 'Inbox', 'Channels', 'Verify', 'Quarantine', 'Keys', 'Audit log', 'Settings']) {
           await section(name);
           await visible().getByRole('heading').first().waitFor();
           await axe(`${scheme} view ${name} (empty station)`);

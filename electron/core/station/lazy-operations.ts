@@ -14,6 +14,7 @@ import type * as verifyOps from './verify.js';
 import type * as watchOps from './watch.js';
 import type * as heartbeatOps from './heartbeat.js';
 import type * as channelStateOps from '../channels/channel-state.js';
+import type * as channelSendOps from '../channels/channel-send.js';
 import type * as heartbeatAlarmOps from '../channels/heartbeat-alarms.js';
 import type * as stationPolicy from '../policy/station-policy.js';
 
@@ -41,6 +42,7 @@ export const load = {
   watch: (): Promise<typeof watchOps> => import('./watch.js'),
   heartbeat: (): Promise<typeof heartbeatOps> => import('./heartbeat.js'),
   channelState: (): Promise<typeof channelStateOps> => import('../channels/channel-state.js'),
+  channelSend: (): Promise<typeof channelSendOps> => import('../channels/channel-send.js'),
   heartbeatAlarms: (): Promise<typeof heartbeatAlarmOps> => import('../channels/heartbeat-alarms.js'),
   stationPolicy: (): Promise<typeof stationPolicy> => import('../policy/station-policy.js'),
 };

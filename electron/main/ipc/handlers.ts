@@ -14,6 +14,7 @@ import { summarizeSelection } from '../selection/summarize-selection.js';
 import { auditEventView } from './audit-view.js';
 import { createKeyHandlers, type KeySavePurpose } from './key-handlers.js';
 import { createInboxHandlers, type InboxStationOps } from './inbox-handlers.js';
+import { assertChannelNameInput, createFeedHandlers } from './feed-handlers.js';
 import { pushEndpointOf } from './push-endpoint.js';
 import { createQuarantineHandlers } from './quarantine-handlers.js';
 
@@ -62,6 +63,7 @@ export type StationOps = Pick<
   | 'quarantineList'
   | 'quarantineShow'
   | 'quarantinePurge'
+  | 'nextChannelStamp'
 > &
   InboxStationOps;
 
@@ -121,6 +123,12 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     ...createQuarantineHandlers({ withStation, jobHost: deps.jobHost }),
     // The unattended inbox, channels and SIEM forwarding (issue #17): inbox-handlers.ts.
     ...createInboxHandlers({ withStation }),
+    // Feed import, heartbeats, the next number on a channel: feed-handlers.ts.
+    ...createFeedHandlers({
+      withStation,
+      jobHost: deps.jobHost,
+      writableMedium: (mediumId) => withStation((station) => offeredMedium(station, mediumId, 'write')),
+    }),
 
     stationStatus: () =>
       withStation(async (station) => {
@@ -169,6 +177,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     summarizeSelection: (request) => summarizeSelection(request.paths),
 
     startExport: async (request) => {
+      if (request.channel !== undefined) assertChannelNameInput(request.channel);
       if (request.destination.kind === 'medium') {
         const { mediumId } = request.destination;
         await withStation((station) => offeredMedium(station, mediumId, 'write'));

@@ -11,6 +11,7 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { errorMessage, type ErrorInfo } from '../../../shared/errors.js';
 import {
   ExportResultSchema,
+  FeedImportResultSchema,
   ImportResultSchema,
   MediaVerifyReportSchema,
   QuarantineReleaseResultSchema,
@@ -50,6 +51,8 @@ const RESULT_SCHEMAS = {
   import: ImportResultSchema,
   'verify-medium': MediaVerifyReportSchema,
   'quarantine-release': QuarantineReleaseResultSchema,
+  'feed-import': FeedImportResultSchema,
+  heartbeat: ExportResultSchema,
 } as const;
 
 interface Entry {
@@ -68,6 +71,7 @@ function subjectOf<K extends JobKind>(kind: K, request: JobRequests[K]): string 
   if ('reason' in request) return request.id;
   if ('destination' in request) return request.destination.kind === 'folder' ? request.destination.path : request.destination.mediumId;
   if ('mediumId' in request) return request.mediumId;
+  if ('outDir' in request) return request.outDir;
   return kind;
 }
 

@@ -18,6 +18,8 @@ const KIND_LABEL = {
   import: 'jobs.kind.import',
   'verify-medium': 'jobs.kind.verify-medium',
   'quarantine-release': 'jobs.kind.quarantine-release',
+  'feed-import': 'jobs.kind.feed-import',
+  heartbeat: 'jobs.kind.heartbeat',
 } as const satisfies Record<string, MessageId>;
 
 function percent(job: JobSnapshot): number | null {

@@ -29,6 +29,7 @@ import { LANGUAGE_NAMES, isStationLanguage } from '../i18n/locales.js';
 import { useT, type Translate } from '../i18n/useT.js';
 import { LanguageSetting } from './LanguageSetting.js';
 import { ScannerStatusPanel } from './ScannerStatusPanel.js';
+import { FeedImportPanel } from './feed/FeedImportPanel.js';
 
 const UNITS = [
   { value: '1', label: 'bytes' as const },
@@ -371,6 +372,7 @@ export function SettingsView({ active = true }: { active?: boolean }) {
         </form>
       ) : null}
       <ScannerStatusPanel active={active} />
+      <FeedImportPanel />
     </Stack>
   );
 }

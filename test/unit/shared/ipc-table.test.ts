@@ -31,6 +31,7 @@ const EXPECTED: Record<keyof typeof IPC_BLOCKS, string[]> = {
   inspection: ['inspectionStatus'],
   quarantine: ['listQuarantine', 'showQuarantine', 'startQuarantineRelease', 'purgeQuarantine'],
   inbox: ['inboxOverview'],
+  feed: ['startFeedImport', 'startHeartbeat', 'nextChannelStamp'],
 };
 
 describe('the IPC channel table, composed from its domain blocks', () => {

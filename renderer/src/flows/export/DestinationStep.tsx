@@ -4,6 +4,7 @@
  */
 import { Alert, Button, Group, Radio, Stack, Text, TextInput } from '@mantine/core';
 import type { MediaVolumeView, SelectionSummary } from '../../../../shared/ipc.js';
+import { ChannelField, channelNameValid } from '../../components/ChannelField.js';
 import { DestinationPicker } from '../../components/DestinationPicker.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { FAT_MAX_FILE_BYTES, isFat, MediaCount, mediumName, mediumNameAndPlace, MediumRadio } from '../../components/media.js';
@@ -30,6 +31,9 @@ export interface DestinationStepProps {
   withImages?: boolean | undefined;
   onBack: () => void;
   onNext: () => void;
+  /** The channel to stamp the bundle on ('' for none; the CLI's --channel); the field shows only with onChannelChange. */
+  channel?: string;
+  onChannelChange?: (channel: string) => void;
   /** How often the media list is refreshed (tests shorten it). */
   pollMs?: number | undefined;
   /** The selection: media on the disks holding it are not offered (core refuses them anyway). */
@@ -40,7 +44,19 @@ export interface DestinationStepProps {
 const FOLDER = 'airlock:folder';
 const valueOf = (d: ChosenDestination): string | null => (d === null ? null : d.kind === 'folder' ? FOLDER : d.medium.id);
 
-export function DestinationStep({ summary, destination, name, onChange, withImages = false, onBack, onNext, pollMs, sources }: DestinationStepProps) {
+export function DestinationStep({
+  summary,
+  destination,
+  name,
+  onChange,
+  withImages = false,
+  onBack,
+  onNext,
+  pollMs,
+  sources,
+  channel = '',
+  onChannelChange,
+}: DestinationStepProps) {
   const t = useT();
   const f = useFormat();
   const { media, error } = useMedia(pollMs, sources);
@@ -56,6 +72,7 @@ export function DestinationStep({ summary, destination, name, onChange, withImag
   const largeOk = !chosenMedium?.large || largeAcknowledged === chosenMedium.id;
   const ready =
     nameError === null &&
+    (channel === '' || channelNameValid(channel)) &&
     (destination?.kind === 'folder' ? destination.path !== null : destination?.kind === 'medium' ? chosenFits && !gone && largeOk : false);
 
   const choose = (value: string) => {
@@ -139,6 +156,7 @@ export function DestinationStep({ summary, destination, name, onChange, withImag
         error={nameError}
         maw={480}
       />
+      {onChannelChange ? <ChannelField value={channel} onChange={onChannelChange} /> : null}
       <Group justify="space-between">
         <Button variant="default" onClick={onBack}>
           {t('flow.back')}

@@ -57,6 +57,7 @@ export function ExportFlow({ onOpenKeys, pollMs }: { onOpenKeys: () => void; pol
   const imagesFact = withImages ? imagesSentence(t, images) : null;
   const pullsImages = images.imagesFrom !== null || images.images.some((ref) => ref.startsWith('docker://'));
   const [destination, setDestination] = useState<{ destination: ChosenDestination; name: string }>({ destination: null, name: '' });
+  const [channel, setChannel] = useState('');
   const target = requestDestination(destination.destination);
   const toMedium = destination.destination?.kind === 'medium';
   const destinationText = describeDestination(destination.destination);
@@ -80,6 +81,7 @@ export function ExportFlow({ onOpenKeys, pollMs }: { onOpenKeys: () => void; pol
     setSummary(null);
     setImages(NO_IMAGES);
     setDestination({ destination: null, name: '' });
+    setChannel('');
     setJobId(null);
     setCancelling(false);
     setSignError(null);
@@ -92,6 +94,7 @@ export function ExportFlow({ onOpenKeys, pollMs }: { onOpenKeys: () => void; pol
       destination: target,
       passphrase,
       name: destination.name || undefined,
+      ...(channel === '' ? {} : { channel }),
       ...imageRequestFields(images),
     });
     setSignError(null);
@@ -131,6 +134,8 @@ export function ExportFlow({ onOpenKeys, pollMs }: { onOpenKeys: () => void; pol
           withImages={withImages}
           pollMs={pollMs || undefined}
           sources={selection}
+          channel={channel}
+          onChannelChange={setChannel}
           onBack={() => setStep('review')}
           onNext={() => setStep('sign')}
         />

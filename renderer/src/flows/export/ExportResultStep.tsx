@@ -95,6 +95,12 @@ export function ExportResultStep({ result, medium = null, onDone }: ExportResult
             <Table.Th>{t('export.result.sequence')}</Table.Th>
             <Table.Td>{result.sequence}</Table.Td>
           </Table.Tr>
+          {result.channel ? (
+            <Table.Tr data-testid="export-channel">
+              <Table.Th>{t('channel.label')}</Table.Th>
+              <Table.Td>{t('heartbeat.sequence', { channel: result.channel.channel, sequence: result.channel.sequence })}</Table.Td>
+            </Table.Tr>
+          ) : null}
           <Table.Tr>
             <Table.Th>{t('export.result.files')}</Table.Th>
             <Table.Td>{t('export.result.filesValue', { files: result.files, size: f.bytes(result.bytes), onDisk: f.bytes(result.bundleBytes) })}</Table.Td>

@@ -4,6 +4,7 @@ import { auditMessages } from './audit.js';
 import { commonMessages } from './common.js';
 import { exportMessages } from './export.js';
 import { exportImagesMessages } from './export-images.js';
+import { feedMessages } from './feed.js';
 import { flowMessages } from './flow.js';
 import { imageInputMessages } from './image-input.js';
 import { imagesMessages } from './images.js';
@@ -47,4 +48,5 @@ export const AREAS = {
   inspection: inspectionMessages,
   imageInput: imageInputMessages,
   importSigning: importSigningMessages,
+  feed: feedMessages,
 } as const;

@@ -1,20 +1,37 @@
 /**
  * What this station knows of each (signer, channel) it received on: the last sequence number and
  * when, the last heartbeat, the sequence numbers known missing (gaps not since filled), and the
- * heartbeat interval with whether it is kept (icon and words).
+ * heartbeat interval with whether it is kept (icon and words). Also what `airlock channels` tells
+ * besides: the last bundle's tag manifest (the back-link the next one must carry), the last
+ * heartbeat without an interval, and that a full list of missing numbers may not be all of them.
  */
 import { Code, Table, Text } from '@mantine/core';
 import type { ChannelState } from '../../../../shared/channels.js';
 import { displayText } from '../../../../shared/display-text.js';
+import { INBOX_IPC_LIMITS } from '../../../../shared/ipc.js';
 import { Fingerprint } from '../../components/Fingerprint.js';
 import { useT } from '../../i18n/useT.js';
 import { ALARM_ICON, runsOf, useInboxText } from './inbox-text.js';
 import { MarkedText } from './MarkedText.js';
 
+/** How many missing numbers core lists per channel (INBOX_IPC_LIMITS.missing): at this many, more may be missing. */
+const MISSING_LISTED = INBOX_IPC_LIMITS.missing;
+
 function HeartbeatCell({ state }: { state: ChannelState }) {
   const t = useT();
   const { span, when } = useInboxText();
-  if (state.heartbeatIntervalSeconds === null) return <Text size="sm">{t('inbox.channelsTable.noInterval')}</Text>;
+  if (state.heartbeatIntervalSeconds === null)
+    return (
+      <>
+        <Text size="sm">{t('inbox.channelsTable.noInterval')}</Text>
+        {/* `airlock channels` names the last heartbeat with or without an interval; so does the view. */}
+        {state.lastHeartbeatAt ? (
+          <Text size="xs" c="dimmed">
+            {t('inbox.channelsTable.lastHeartbeat', { time: when(state.lastHeartbeatAt) })}
+          </Text>
+        ) : null}
+      </>
+    );
   return (
     <>
       <MarkedText
@@ -63,14 +80,30 @@ export function ChannelsTable({ states }: { states: readonly ChannelState[] }) {
               <Table.Td>
                 <Code>{displayText(state.channel)}</Code>
               </Table.Td>
-              <Table.Td>{state.lastSequence}</Table.Td>
+              <Table.Td>
+                {state.lastSequence}
+                {/* The back-link the next bundle on the channel must carry: compare it with the sender's (docs/channels.md). */}
+                <Text size="xs" c="dimmed">
+                  {t('inbox.channelsTable.lastBundle', { hash: `${displayText(state.lastTagManifestSha256.slice(0, 12))}…` })}
+                </Text>
+              </Table.Td>
               <Table.Td>{when(state.lastReceivedAt)}</Table.Td>
               <Table.Td>
                 {state.missing.length === 0 ? (
                   <MarkedText mark={{ icon: '✓', text: t('inbox.channelsTable.none'), color: 'green' }} />
                 ) : (
                   <>
-                    <MarkedText mark={{ icon: '⚠', text: t('inbox.channelsTable.missingCount', { count: state.missing.length }), color: 'orange' }} />
+                    <MarkedText
+                      mark={{
+                        icon: '⚠',
+                        // Core keeps the first 100 missing numbers: at the cap there may be more (the CLI adds "…").
+                        text:
+                          state.missing.length >= MISSING_LISTED
+                            ? t('inbox.channelsTable.missingAtLeast', { count: state.missing.length })
+                            : t('inbox.channelsTable.missingCount', { count: state.missing.length }),
+                        color: 'orange',
+                      }}
+                    />
                     <Text size="sm" ff="monospace">
                       {runsOf(state.missing)}
                     </Text>
