@@ -40,6 +40,21 @@ export interface JobRequests {
    * (the CLI's --operator); `signer` is core's SignerSpec, structurally.
    */
   'quarantine-release': { id: string; destDir: string; reason: string; operator?: string | undefined; signer?: ReleaseSigner | undefined };
+  /** Station.prepareExport into the home's staged/ folder, signed by the station key (the CLI's `export --prepare`). */
+  'export-prepare': {
+    selection: string[];
+    name?: string | undefined;
+    passphrase: string;
+    images?: string[] | undefined;
+    imagesFrom?: string | undefined;
+    platforms?: string[] | undefined;
+    charts?: string[] | undefined;
+    skipBlobsIn?: string | undefined;
+  };
+  /** Station.finishExport of a staged folder main has found in the station's list; the passphrase signs the receipt. */
+  'export-finish': { stagedDir: string; outDir: string; passphrase?: string | undefined };
+  /** Station.verifyAudit: the chain, every checkpoint and the signed head, with progress. */
+  'audit-verify': Record<string, never>;
 }
 
 /** Where an import job pushes images (core's RegistryEndpoint, structurally: shared imports no core type). */

@@ -5,8 +5,10 @@ import { MediaVerifyReportSchema } from './media.js';
 import { QuarantineReleaseResultSchema } from './quarantine.js';
 import { VerifyResultSchema } from './results.js';
 import { ExportResultSchema, ImportResultSchema } from './transfer.js';
+import { AuditVerifySchema } from './audit.js';
+import { StagedSummaryViewSchema } from './two-person.js';
 
-export const JobKindSchema = z.enum(['export', 'verify', 'import', 'verify-medium', 'quarantine-release']);
+export const JobKindSchema = z.enum(['export', 'verify', 'import', 'verify-medium', 'quarantine-release', 'export-prepare', 'export-finish', 'audit-verify']);
 export type JobKind = z.infer<typeof JobKindSchema>;
 export const JobStateSchema = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
 export type JobState = z.infer<typeof JobStateSchema>;
@@ -28,6 +30,10 @@ export const JobSnapshotSchema = z.discriminatedUnion('kind', [
   JobBase.extend({ kind: z.literal('import'), result: ImportResultSchema.nullable() }),
   JobBase.extend({ kind: z.literal('verify-medium'), result: MediaVerifyReportSchema.nullable() }),
   JobBase.extend({ kind: z.literal('quarantine-release'), result: QuarantineReleaseResultSchema.nullable() }),
+  // Two-person exports and the audit check (apptwo): prepare answers what the approver will be shown.
+  JobBase.extend({ kind: z.literal('export-prepare'), result: StagedSummaryViewSchema.nullable() }),
+  JobBase.extend({ kind: z.literal('export-finish'), result: ExportResultSchema.nullable() }),
+  JobBase.extend({ kind: z.literal('audit-verify'), result: AuditVerifySchema.nullable() }),
 ]);
 export type JobSnapshot = z.infer<typeof JobSnapshotSchema>;
 

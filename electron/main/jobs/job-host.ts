@@ -10,7 +10,9 @@ import { randomUUID } from 'node:crypto';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { errorMessage, type ErrorInfo } from '../../../shared/errors.js';
 import {
+  AuditVerifySchema,
   ExportResultSchema,
+  StagedSummaryViewSchema,
   ImportResultSchema,
   MediaVerifyReportSchema,
   QuarantineReleaseResultSchema,
@@ -50,6 +52,9 @@ const RESULT_SCHEMAS = {
   import: ImportResultSchema,
   'verify-medium': MediaVerifyReportSchema,
   'quarantine-release': QuarantineReleaseResultSchema,
+  'export-prepare': StagedSummaryViewSchema,
+  'export-finish': ExportResultSchema,
+  'audit-verify': AuditVerifySchema,
 } as const;
 
 interface Entry {
@@ -65,6 +70,8 @@ function internalError(): ErrorInfo {
 
 function subjectOf<K extends JobKind>(kind: K, request: JobRequests[K]): string {
   if ('bundlePath' in request) return request.bundlePath;
+  if ('stagedDir' in request) return request.outDir;
+  if (kind === 'export-prepare' && 'selection' in request) return request.name ?? request.selection[0] ?? kind;
   if ('reason' in request) return request.id;
   if ('destination' in request) return request.destination.kind === 'folder' ? request.destination.path : request.destination.mediumId;
   if ('mediumId' in request) return request.mediumId;

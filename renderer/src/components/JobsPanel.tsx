@@ -18,6 +18,9 @@ const KIND_LABEL = {
   import: 'jobs.kind.import',
   'verify-medium': 'jobs.kind.verify-medium',
   'quarantine-release': 'jobs.kind.quarantine-release',
+  'export-prepare': 'jobs.kind.export-prepare',
+  'export-finish': 'jobs.kind.export-finish',
+  'audit-verify': 'jobs.kind.audit-verify',
 } as const satisfies Record<string, MessageId>;
 
 function percent(job: JobSnapshot): number | null {

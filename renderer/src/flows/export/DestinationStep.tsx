@@ -19,7 +19,8 @@ import { StatusText } from '../../components/StatusIcon.js';
 /** The core's rule for bundle names (shared/errors.ts INVALID_NAME). */
 const NAME_RE = /^(?!\.)[A-Za-z0-9._-]{1,100}$/u;
 
-export type ChosenDestination = { kind: 'folder'; path: string | null } | { kind: 'medium'; medium: MediaVolumeView } | null;
+/** `staged`: the two-person rule's first step (the CLI's `export --prepare`): signed now, written once a second person approved. */
+export type ChosenDestination = { kind: 'folder'; path: string | null } | { kind: 'medium'; medium: MediaVolumeView } | { kind: 'staged' } | null;
 
 export interface DestinationStepProps {
   summary: SelectionSummary;
@@ -38,7 +39,8 @@ export interface DestinationStepProps {
 
 /** Not a medium id: those are device paths and absolute folders. */
 const FOLDER = 'airlock:folder';
-const valueOf = (d: ChosenDestination): string | null => (d === null ? null : d.kind === 'folder' ? FOLDER : d.medium.id);
+const STAGED = 'airlock:staged';
+const valueOf = (d: ChosenDestination): string | null => (d === null ? null : d.kind === 'folder' ? FOLDER : d.kind === 'staged' ? STAGED : d.medium.id);
 
 export function DestinationStep({ summary, destination, name, onChange, withImages = false, onBack, onNext, pollMs, sources }: DestinationStepProps) {
   const t = useT();
@@ -56,10 +58,15 @@ export function DestinationStep({ summary, destination, name, onChange, withImag
   const largeOk = !chosenMedium?.large || largeAcknowledged === chosenMedium.id;
   const ready =
     nameError === null &&
-    (destination?.kind === 'folder' ? destination.path !== null : destination?.kind === 'medium' ? chosenFits && !gone && largeOk : false);
+    (destination?.kind === 'folder'
+      ? destination.path !== null
+      : destination?.kind === 'medium'
+        ? chosenFits && !gone && largeOk
+        : destination?.kind === 'staged');
 
   const choose = (value: string) => {
     if (value === FOLDER) onChange({ destination: { kind: 'folder', path: destination?.kind === 'folder' ? destination.path : null }, name });
+    if (value === STAGED) onChange({ destination: { kind: 'staged' }, name });
     const medium = media?.find((v) => v.id === value);
     if (medium) onChange({ destination: { kind: 'medium', medium }, name });
   };
@@ -105,6 +112,7 @@ export function DestinationStep({ summary, destination, name, onChange, withImag
             return <MediumRadio key={medium.id} medium={medium} disabled={fit.fits === false} notes={notes} />;
           })}
           <Radio value={FOLDER} label={<Text fw={600}>{t('export.destination.folder')}</Text>} description={t('export.destination.folderHelp')} />
+          <Radio value={STAGED} label={<Text fw={600}>{t('staged.destination.label')}</Text>} description={t('staged.destination.help')} />
         </Stack>
       </Radio.Group>
       {gone ? (

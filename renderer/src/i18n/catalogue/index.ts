@@ -22,6 +22,7 @@ import { mediaStepMessages } from './media-step.js';
 import { settingsMessages } from './settings.js';
 import { verifyMessages } from './verify.js';
 import { importSigningMessages } from './import-signing.js';
+import { twoPersonMessages } from './two-person.js';
 
 export const AREAS = {
   app: appMessages,
@@ -47,4 +48,5 @@ export const AREAS = {
   inspection: inspectionMessages,
   imageInput: imageInputMessages,
   importSigning: importSigningMessages,
+  twoPerson: twoPersonMessages,
 } as const;
