@@ -80,9 +80,11 @@ function ChainCheck({ active, again }: { active: boolean; again: number }) {
   };
 
   // Hidden sections stay mounted: check when shown (and after a checkpoint), so the verdict covers what just happened.
+  // `check` reads whether a check runs through a ref, so a re-render does not start another.
+  const checkRef = useRef(check);
+  checkRef.current = check;
   useEffect(() => {
-    if (active) check();
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- check reads the latest state through refs
+    if (active) checkRef.current();
   }, [active, again]);
 
   useEffect(() => {

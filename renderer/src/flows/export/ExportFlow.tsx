@@ -145,6 +145,7 @@ export function ExportFlow({ onOpenKeys, onOpenStaged = () => undefined, pollMs 
           onBack={() => setStep('destination')}
           onSign={sign}
           onOpenKeys={onOpenKeys}
+          submitLabel={staging ? t('staged.sign.submit') : undefined}
         />
       ) : null;
     case 'write':

@@ -84,6 +84,7 @@ export const twoPersonMessages = area(
     'staged.destination.help':
       'Hashes and signs now with the station key, and writes no bundle yet: a second person approves it in Staged exports, then it is finished to a folder.',
     'staged.destination.text': 'staged for a second signature (no bundle is written yet)',
+    'staged.sign.submit': 'Sign and stage for approval',
     'staged.prepared.title': 'Prepared for a second signature',
     'staged.prepared.happens': 'The export is hashed and signed by you. No bundle has been written to any output yet.',
     'staged.prepared.staged': 'Staged',
@@ -174,6 +175,7 @@ export const twoPersonMessages = area(
     'staged.destination.help':
       'Hasht und signiert jetzt mit dem Stationsschlüssel und schreibt noch kein Paket: Eine zweite Person gibt es unter „Vorbereitete Exporte“ frei, dann wird es in einen Ordner geschrieben.',
     'staged.destination.text': 'für eine zweite Signatur vorbereitet (noch wird kein Paket geschrieben)',
+    'staged.sign.submit': 'Signieren und zur Freigabe vorbereiten',
     'staged.prepared.title': 'Für eine zweite Signatur vorbereitet',
     'staged.prepared.happens': 'Der Export ist gehasht und von Ihnen signiert. Noch wurde kein Paket in ein Ziel geschrieben.',
     'staged.prepared.staged': 'Vorbereitet',

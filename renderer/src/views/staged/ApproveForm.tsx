@@ -158,7 +158,7 @@ export function ApproveForm({ name, onClose }: { name: string; onClose: () => vo
               label={t('staged.approve.prove')}
               description={t('staged.approve.proveHelp')}
               value={form.kind}
-              onChange={(kind) => setForm({ ...form, kind: kind as SignerKind, passphrase: '' })}
+              onChange={(kind) => setForm({ ...form, kind, passphrase: '' })}
             >
               <Stack gap={4} mt={4}>
                 <Radio value="station" label={t('staged.approve.signer.station')} />
