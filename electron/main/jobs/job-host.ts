@@ -7,6 +7,7 @@
  * core's clean-up and could leave a temp file behind.
  */
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { errorMessage, type ErrorInfo } from '../../../shared/errors.js';
 import {
@@ -95,7 +96,8 @@ export class JobHost {
       id,
       kind,
       state: 'running',
-      subject: subjectOf(kind, request),
+      // The audit check works on the station's log, which lives in its database.
+      subject: kind === 'audit-verify' ? join(this.options.station.home, 'airlock.db') : subjectOf(kind, request),
       startedAt: new Date().toISOString(),
       finishedAt: null,
       progress: null,

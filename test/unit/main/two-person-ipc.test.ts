@@ -177,7 +177,7 @@ describe('the audit chain over IPC', () => {
   it('checks the chain as a job reporting events, then signs a checkpoint that the next check counts', async () => {
     events.length = 0;
     const checked = await jobOf('startVerifyAudit', {});
-    expect(checked).toMatchObject({ kind: 'audit-verify', state: 'succeeded', result: { ok: true, firstBroken: null } });
+    expect(checked).toMatchObject({ kind: 'audit-verify', state: 'succeeded', subject: join(home, 'airlock.db'), result: { ok: true, firstBroken: null } });
     if (checked.kind !== 'audit-verify' || !checked.result) throw new Error('no report');
     const eventCount = checked.result.events;
     expect(eventCount).toBeGreaterThan(5);
