@@ -180,6 +180,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('two-person exports, a
       const check = visible().getByRole('region', { name: 'Audit chain check' });
       await check.getByRole('status').filter({ hasText: 'Chain intact' }).waitFor();
       const form = visible().getByRole('form', { name: 'Sign a checkpoint now' });
+      await form.getByRole('button', { name: 'Sign a checkpoint…' }).click();
       await form.getByLabel('Station key passphrase').fill('not the passphrase');
       await form.getByRole('button', { name: 'Sign the head of the log' }).click();
       const wrong = form.getByRole('alert');
@@ -187,6 +188,8 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('two-person exports, a
       expect(await wrong.getAttribute('data-error-code')).toBe('PASSPHRASE_WRONG');
       await form.getByLabel('Station key passphrase').fill(PASSPHRASE);
       await form.getByRole('button', { name: 'Sign the head of the log' }).click();
+      // Signed: the passphrase field is gone again (the view stays mounted while hidden).
+      await expect.poll(() => form.getByLabel('Station key passphrase').count(), POLL).toBe(0);
       const signed = form.getByRole('status').filter({ hasText: /^Signed the head: event #\d+/u });
       await signed.waitFor();
       const seq = /#(\d+)/u.exec((await signed.textContent()) ?? '')?.[1];

@@ -107,10 +107,16 @@ function ChainCheck({ active, again }: { active: boolean; again: number }) {
   );
 }
 
-/** `audit checkpoint`: the station key signs the log's head now. */
+/**
+ * `audit checkpoint`: the station key signs the log's head now. The passphrase field appears only
+ * when asked for (the Audit view stays mounted while hidden: a second "Station key passphrase"
+ * field on every page would be one more password field than the operator sees, for tools and
+ * screen readers alike), and goes again once the head is signed.
+ */
 function CheckpointForm({ onSigned }: { onSigned: () => void }) {
   const api = useApi();
   const t = useT();
+  const [open, setOpen] = useState(false);
   const [passphrase, setPassphrase] = useState('');
   const [busy, setBusy] = useState(false);
   const [signed, setSigned] = useState<{ checkpoint: AuditCheckpointView | null } | null>(null);
@@ -127,12 +133,18 @@ function CheckpointForm({ onSigned }: { onSigned: () => void }) {
     setSigned(null);
     try {
       setSigned(await call(api, 'checkpointAudit', { passphrase: value }));
+      setOpen(false);
       onSigned();
     } catch (e) {
       setError(asIpcError(e));
     } finally {
       setBusy(false);
     }
+  };
+  const close = () => {
+    setOpen(false);
+    setPassphrase('');
+    setError(null);
   };
 
   return (
@@ -142,20 +154,34 @@ function CheckpointForm({ onSigned }: { onSigned: () => void }) {
           {t('audit.checkpoint.title')}
         </Title>
         <Text size="sm">{t('audit.checkpoint.text')}</Text>
-        <PasswordInput
-          visibilityToggleButtonProps={{ 'aria-label': t('common.togglePassword') }}
-          label={t('audit.checkpoint.passphrase')}
-          value={passphrase}
-          onChange={(e) => setPassphrase(e.currentTarget.value)}
-          autoComplete="off"
-          required
-          maw={480}
-        />
-        <Group>
-          <Button type="submit" disabled={passphrase === '' || busy} loading={busy}>
-            {t('audit.checkpoint.submit')}
-          </Button>
-        </Group>
+        {open ? (
+          <>
+            <PasswordInput
+              visibilityToggleButtonProps={{ 'aria-label': t('common.togglePassword') }}
+              label={t('audit.checkpoint.passphrase')}
+              value={passphrase}
+              onChange={(e) => setPassphrase(e.currentTarget.value)}
+              autoComplete="off"
+              required
+              maw={480}
+              autoFocus
+            />
+            <Group>
+              <Button type="submit" disabled={passphrase === '' || busy} loading={busy}>
+                {t('audit.checkpoint.submit')}
+              </Button>
+              <Button variant="default" onClick={close} disabled={busy}>
+                {t('audit.checkpoint.close')}
+              </Button>
+            </Group>
+          </>
+        ) : (
+          <Group>
+            <Button variant="default" onClick={() => setOpen(true)}>
+              {t('audit.checkpoint.open')}
+            </Button>
+          </Group>
+        )}
         {error ? <ErrorAlert error={error} /> : null}
         {signed ? (
           signed.checkpoint ? (

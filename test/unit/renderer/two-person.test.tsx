@@ -281,12 +281,16 @@ describe('the audit chain in the Audit view', () => {
     const form = await screen.findByRole('form', { name: 'Sign a checkpoint now' });
     await waitFor(() => expect(fake.callsTo('startVerifyAudit')).toHaveLength(1));
     act(() => fake.emit({ type: 'finished', job: finishedJob('audit-1', 'audit-verify', chainIntact) }));
+    // No passphrase field until asked for: the view stays mounted while hidden.
+    expect(within(form).queryByLabelText(/Station key passphrase/)).toBeNull();
+    await user.click(within(form).getByRole('button', { name: 'Sign a checkpoint…' }));
     await user.type(within(form).getByLabelText(/Station key passphrase/), 'pw');
     await user.click(within(form).getByRole('button', { name: 'Sign the head of the log' }));
     const signed = await within(form).findByRole('status', { name: 'Signed the head: event #12' });
     expect(signed.textContent).toContain('ab'.repeat(32));
     expect(fake.callsTo('checkpointAudit')).toEqual([{ passphrase: 'pw' }]);
-    expect(within(form).getByLabelText<HTMLInputElement>(/Station key passphrase/).value).toBe('');
+    // Signed: the field is gone again, and with it the passphrase.
+    expect(within(form).queryByLabelText(/Station key passphrase/)).toBeNull();
     // The check runs again, so its verdict counts the new checkpoint.
     await waitFor(() => expect(fake.callsTo('startVerifyAudit')).toHaveLength(2));
   });
@@ -297,9 +301,11 @@ describe('the audit chain in the Audit view', () => {
     const user = userEvent.setup();
     renderWithApi(<AuditView />, fake);
     const form = await screen.findByRole('form', { name: 'Sign a checkpoint now' });
+    await user.click(within(form).getByRole('button', { name: 'Sign a checkpoint…' }));
     await user.type(within(form).getByLabelText(/Station key passphrase/), 'pw{Enter}');
     expect((await within(form).findByRole('status')).textContent).toBe('The log is empty: nothing to sign.');
     answer = { code: 'PASSPHRASE_WRONG', message: 'The passphrase does not unlock the station key.' };
+    await user.click(within(form).getByRole('button', { name: 'Sign a checkpoint…' }));
     await user.type(within(form).getByLabelText(/Station key passphrase/), 'nope{Enter}');
     const alert = await within(form).findByRole('alert');
     expect(alert.getAttribute('data-error-code')).toBe('PASSPHRASE_WRONG');

@@ -124,5 +124,8 @@ describe('the pseudo-locale over two-person exports and the audit chain', () => 
     );
     await screen.findByText(/⟦/u, { selector: '[data-phase]' });
     expect(leftovers()).toEqual([]);
+    await userEvent.setup().click(within(screen.getByRole('form')).getByRole('button'));
+    expect(screen.getAllByLabelText(/⟦/u, { selector: 'input' })).toHaveLength(1);
+    expect(leftovers()).toEqual([]);
   });
 });
