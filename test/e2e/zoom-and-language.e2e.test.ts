@@ -109,8 +109,8 @@ async function narrowNavigation(page: Page): Promise<void> {
   const sectionBox = await visible(page).boundingBox();
   expect(sectionBox!.width, 'visible section width at 200%').toBeGreaterThan((ZOOMED.width * 2) / 3);
   const buttons = nav.getByRole('button');
-  expect(await buttons.count()).toBe(8);
-  for (let i = 0; i < 8; i += 1) {
+  expect(await buttons.count()).toBe(9);
+  for (let i = 0; i < 9; i += 1) {
     const box = await buttons.nth(i).boundingBox();
     expect(box !== null && box.x >= 0 && box.x + box.width <= navBox!.x + navBox!.width + 1, `navigation button ${i} inside the navigation`).toBe(true);
   }
@@ -185,7 +185,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('200% zoom and the Ger
       await shot(page, 'zoom-200-export-result');
       expect((await readdir(dirs.out)).filter((f) => f.endsWith('.airlock.tar'))).toHaveLength(1);
 
-      for (const name of ['Import', 'Inbox', 'Verify', 'Quarantine', 'Keys', 'Audit log', 'Settings']) {
+      for (const name of ['Staged exports', 'Import', 'Inbox', 'Verify', 'Quarantine', 'Keys', 'Audit log', 'Settings']) {
         const nav = page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: new RegExp(`^${name}`, 'u') });
         await tabTo(page, nav, { backwards: true, limit: 400 });
         await page.keyboard.press('Enter');

@@ -111,8 +111,9 @@ export function DestinationStep({ summary, destination, name, onChange, withImag
             }
             return <MediumRadio key={medium.id} medium={medium} disabled={fit.fits === false} notes={notes} />;
           })}
-          <Radio value={FOLDER} label={<Text fw={600}>{t('export.destination.folder')}</Text>} description={t('export.destination.folderHelp')} />
+          {/* Staging before the folder: the folder stays the last choice, where End puts a keyboard user. */}
           <Radio value={STAGED} label={<Text fw={600}>{t('staged.destination.label')}</Text>} description={t('staged.destination.help')} />
+          <Radio value={FOLDER} label={<Text fw={600}>{t('export.destination.folder')}</Text>} description={t('export.destination.folderHelp')} />
         </Stack>
       </Radio.Group>
       {gone ? (
