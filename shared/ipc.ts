@@ -20,6 +20,7 @@ import { MEDIA_CHANNELS } from './ipc/media.js';
 import { QUARANTINE_CHANNELS } from './ipc/quarantine.js';
 import { SETTINGS_CHANNELS } from './ipc/settings.js';
 import { TRANSFER_CHANNELS } from './ipc/transfer.js';
+import { TWO_PERSON_CHANNELS } from './ipc/two-person.js';
 
 export { ErrorCodeSchema, ErrorInfoSchema, ProblemSchema, ProgressSchema, type IpcError } from './ipc/common.js';
 export * from './ipc/results.js';
@@ -34,6 +35,7 @@ export * from './ipc/inspection.js';
 export * from './ipc/quarantine.js';
 export * from './ipc/inbox.js';
 export * from './ipc/feed.js';
+export * from './ipc/two-person.js';
 
 /** The domain blocks, by name: each method belongs to exactly one (test/unit/shared/ipc-table.test.ts). */
 export const IPC_BLOCKS = {
@@ -47,6 +49,7 @@ export const IPC_BLOCKS = {
   quarantine: QUARANTINE_CHANNELS,
   inbox: INBOX_CHANNELS,
   feed: FEED_CHANNELS,
+  twoPerson: TWO_PERSON_CHANNELS,
 } as const satisfies Record<string, ChannelBlock>;
 
 /**
@@ -65,6 +68,7 @@ export const IPC_CHANNELS = {
   ...QUARANTINE_CHANNELS,
   ...INBOX_CHANNELS,
   ...FEED_CHANNELS,
+  ...TWO_PERSON_CHANNELS,
 } as const satisfies ChannelBlock;
 
 export type IpcMethod = keyof typeof IPC_CHANNELS;

@@ -1,11 +1,12 @@
 /**
- * Runs one export (to a folder or a medium), verify, import, medium verification, quarantine release, feed import or heartbeat off the main thread (docs/design.md §4). The job arrives as
+ * Runs one export (to a folder or a medium; prepared, finished), verify, import, medium verification, quarantine release, feed import, heartbeat or audit check off the main thread (docs/design.md §4). The job arrives as
  * workerData; a `cancel` message aborts it through its AbortSignal, and core guarantees a
  * cancelled job leaves nothing half-written. Exactly one `done` or `failed` message ends it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorMessage } from '../../shared/errors.js';
 import type { HostToWorker, JobStart, WorkerToHost } from '../../shared/job-protocol.js';
+import { stagedSummaryView } from '../../shared/ipc/two-person.js';
 import type { ProgressListener } from '../../shared/progress.js';
 import { Station, toAirlockError } from '../core/index.js';
 
@@ -44,6 +45,13 @@ async function run(station: Station, onProgress: ProgressListener): Promise<unkn
       return station.importFeed({ ...job.request, signal, onProgress });
     case 'heartbeat':
       return station.sendHeartbeat({ ...job.request, signal, onProgress });
+    // Two-person exports: the same station functions `export --prepare` and `export --finish` call.
+    case 'export-prepare':
+      return stagedSummaryView(await station.prepareExport({ ...job.request, signal, onProgress }));
+    case 'export-finish':
+      return station.finishExport({ ...job.request, signal, onProgress });
+    case 'audit-verify':
+      return station.verifyAudit({ signal, onProgress });
   }
 }
 

@@ -18,10 +18,11 @@ import { InboxView } from './views/inbox/InboxView.js';
 import { KeysView } from './views/KeysView.js';
 import { QuarantineView } from './views/quarantine/QuarantineView.js';
 import { SettingsView } from './views/SettingsView.js';
+import { StagedExportsView } from './views/staged/StagedExportsView.js';
 
-export type Section = 'export' | 'import' | 'inbox' | 'channels' | 'verify' | 'quarantine' | 'keys' | 'audit' | 'settings';
+export type Section = 'export' | 'staged' | 'import' | 'inbox' | 'channels' | 'verify' | 'quarantine' | 'keys' | 'audit' | 'settings';
 
-const SECTIONS: readonly Section[] = ['export', 'import', 'inbox', 'channels', 'verify', 'quarantine', 'keys', 'audit', 'settings'];
+const SECTIONS: readonly Section[] = ['export', 'staged', 'import', 'inbox', 'channels', 'verify', 'quarantine', 'keys', 'audit', 'settings'];
 
 function ThemeSwitch() {
   const t = useT();
@@ -99,7 +100,8 @@ export function App({ initial = 'export', pageLoad }: { initial?: Section; pageL
   };
   const label = (s: Section) => t(`app.section.${s}`);
   const panes: Record<Section, ReactNode> = {
-    export: <ExportFlow onOpenKeys={() => setSection('keys')} />,
+    export: <ExportFlow onOpenKeys={() => setSection('keys')} onOpenStaged={() => setSection('staged')} />,
+    staged: <StagedExportsView active={section === 'staged'} />,
     import: <ImportFlow onOpenQuarantine={() => setSection('quarantine')} />,
     inbox: <InboxView active={section === 'inbox'} />,
     channels: <ChannelsView />,

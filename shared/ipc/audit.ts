@@ -1,7 +1,7 @@
 /** The audit log in the IPC contract: pages of events, the chain check, the export to a file. */
 import { z } from 'zod';
 import { AUDIT_EVENT_TYPES, AUDIT_OUTCOMES } from '../audit-types.js';
-import { NoRequest, type ChannelBlock } from './common.js';
+import { JobStarted, NoRequest, type ChannelBlock } from './common.js';
 import { SettingChangeSchema } from './settings.js';
 
 /** Most events one page carries: the view pages with `beforeSeq`, so the answer stays small. */
@@ -41,6 +41,10 @@ export const AuditVerifySchema = z.object({
 });
 export type AuditVerifyReport = z.infer<typeof AuditVerifySchema>;
 
+/** A signed checkpoint of the log's head (core's AuditCheckpoint, less its armored signature). */
+export const AuditCheckpointSchema = z.object({ seq: z.number(), hash: z.string().max(128), at: z.string().max(64), fingerprint: z.string().max(128) });
+export type AuditCheckpointView = z.infer<typeof AuditCheckpointSchema>;
+
 const IsoTime = z.iso.datetime({ offset: true }).max(64);
 
 /** The audit block of the channel table. */
@@ -62,10 +66,17 @@ export const AUDIT_CHANNELS = {
     }),
     response: z.object({ events: z.array(AuditEventViewSchema), hasMore: z.boolean() }),
   },
-  verifyAudit: {
-    channel: 'airlock:audit-verify',
+  /** `audit verify` as a job: progress (events, rate, time left) and Cancel; its result is an AuditVerifyReport. */
+  startVerifyAudit: {
+    channel: 'airlock:job-audit-verify',
     request: NoRequest,
-    response: AuditVerifySchema,
+    response: JobStarted,
+  },
+  /** `audit checkpoint`: sign the head of the log with the station key now; null on an empty log. */
+  checkpointAudit: {
+    channel: 'airlock:audit-checkpoint',
+    request: z.strictObject({ passphrase: z.string().min(1).max(1024) }),
+    response: z.object({ checkpoint: AuditCheckpointSchema.nullable() }),
   },
   exportAudit: {
     channel: 'airlock:audit-export',

@@ -6,8 +6,21 @@ import { QuarantineReleaseResultSchema } from './quarantine.js';
 import { VerifyResultSchema } from './results.js';
 import { ExportResultSchema, ImportResultSchema } from './transfer.js';
 import { FeedImportResultSchema } from './feed.js';
+import { AuditVerifySchema } from './audit.js';
+import { StagedSummaryViewSchema } from './two-person.js';
 
-export const JobKindSchema = z.enum(['export', 'verify', 'import', 'verify-medium', 'quarantine-release', 'feed-import', 'heartbeat']);
+export const JobKindSchema = z.enum([
+  'export',
+  'verify',
+  'import',
+  'verify-medium',
+  'quarantine-release',
+  'feed-import',
+  'heartbeat',
+  'export-prepare',
+  'export-finish',
+  'audit-verify',
+]);
 export type JobKind = z.infer<typeof JobKindSchema>;
 export const JobStateSchema = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
 export type JobState = z.infer<typeof JobStateSchema>;
@@ -32,6 +45,10 @@ export const JobSnapshotSchema = z.discriminatedUnion('kind', [
   JobBase.extend({ kind: z.literal('feed-import'), result: FeedImportResultSchema.nullable() }),
   // A heartbeat is an export with an empty payload: the export's report, its channel stamp included.
   JobBase.extend({ kind: z.literal('heartbeat'), result: ExportResultSchema.nullable() }),
+  // Two-person exports and the audit check (apptwo): prepare answers what the approver will be shown.
+  JobBase.extend({ kind: z.literal('export-prepare'), result: StagedSummaryViewSchema.nullable() }),
+  JobBase.extend({ kind: z.literal('export-finish'), result: ExportResultSchema.nullable() }),
+  JobBase.extend({ kind: z.literal('audit-verify'), result: AuditVerifySchema.nullable() }),
 ]);
 export type JobSnapshot = z.infer<typeof JobSnapshotSchema>;
 

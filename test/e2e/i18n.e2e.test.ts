@@ -24,7 +24,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pseudoText } from '../../renderer/src/i18n/pseudo.js';
 import { isData } from '../helpers/pseudo-leftovers.js';
-import { installBridge } from './harness/bridge.js';
+import { deliverJobEvent, installBridge } from './harness/bridge.js';
 import { buildRenderer } from './harness/build-renderer.js';
 import { chromiumAvailable, launchChromium, type LaunchedChromium } from './harness/launch-chromium.js';
 import { startRealMain, type RealMain } from './harness/real-main.js';
@@ -40,7 +40,7 @@ const REPORT_BYTES = 1_234_567;
 
 /** Sections whose text is not all in the catalogue yet (docs/i18n.md lists them); a clean one fails the test so it leaves this list. */
 const NOT_YET_CONVERTED = new Set<string>([]);
-const SECTIONS = ['Export', 'Import', 'Inbox', 'Channels', 'Verify', 'Quarantine', 'Keys', 'Audit log', 'Settings'];
+const SECTIONS = ['Export', 'Staged exports', 'Import', 'Inbox', 'Channels', 'Verify', 'Quarantine', 'Keys', 'Audit log', 'Settings'];
 
 let base: string;
 let served: ServedRenderer;
@@ -111,7 +111,8 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('the app in English, G
     const rendererDir = join(base, 'renderer');
     await buildRenderer(rendererDir);
     served = await serveRenderer(rendererDir);
-    main = startRealMain({ home: dirs.home, trustedOrigin: served.origin, onEvent: () => undefined });
+    // Job events reach the page as in the app: the audit chain's check is a job.
+    main = startRealMain({ home: dirs.home, trustedOrigin: served.origin, onEvent: (event) => deliverJobEvent(page, event) });
     browser = await launchChromium();
     await installBridge(browser.context, main.dispatch);
     page = browser.context.pages()[0] ?? (await browser.context.newPage());

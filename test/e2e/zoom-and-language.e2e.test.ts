@@ -46,8 +46,10 @@ async function unreachableButtons(page: Page): Promise<string[]> {
   const bad: string[] = [];
   const buttons = visible(page).locator('button:visible, a[href]:visible, input:visible, select:visible');
   const count = await buttons.count();
+  // A pixel's tolerance on every edge: scrolled into view at 200%, a control can land a fraction of a pixel above the top
+  // (a medium's radio at y=-0.05 once the destination list held one choice more), which is in view, not out of reach.
   const outside = (box: { x: number; y: number; width: number; height: number } | null): boolean =>
-    !box || box.x < 0 || box.x + box.width > ZOOMED.width + 1 || box.y < 0 || box.y + Math.min(box.height, 10) > ZOOMED.height + 1;
+    !box || box.x < 0 || box.x + box.width > ZOOMED.width + 1 || box.y < -1 || box.y + Math.min(box.height, 10) > ZOOMED.height + 1;
   for (let i = 0; i < count; i += 1) {
     const button = buttons.nth(i);
     // A view that is still filling in (settings, scanner status) can move a control after it was
@@ -109,7 +111,7 @@ async function narrowNavigation(page: Page): Promise<void> {
   const sectionBox = await visible(page).boundingBox();
   expect(sectionBox!.width, 'visible section width at 200%').toBeGreaterThan((ZOOMED.width * 2) / 3);
   const buttons = nav.getByRole('button');
-  expect(await buttons.count()).toBe(9);
+  expect(await buttons.count()).toBe(10);
   for (let i = 0; i < 9; i += 1) {
     const box = await buttons.nth(i).boundingBox();
     expect(box !== null && box.x >= 0 && box.x + box.width <= navBox!.x + navBox!.width + 1, `navigation button ${i} inside the navigation`).toBe(true);
@@ -185,12 +187,14 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('200% zoom and the Ger
       await shot(page, 'zoom-200-export-result');
       expect((await readdir(dirs.out)).filter((f) => f.endsWith('.airlock.tar'))).toHaveLength(1);
 
-      for (const name of ['Import', 'Inbox', 'Channels', 'Verify', 'Quarantine', 'Keys', 'Audit log', 'Settings']) {
+      for (const name of ['Staged exports', 'Import', 'Inbox', 'Channels', 'Verify', 'Quarantine', 'Keys', 'Audit log', 'Settings']) {
         const nav = page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: new RegExp(`^${name}`, 'u') });
         await tabTo(page, nav, { backwards: true, limit: 400 });
         await page.keyboard.press('Enter');
         await expect.poll(() => visible(page).getAttribute('aria-label'), POLL).toBe(name);
         await visible(page).getByRole('heading').first().waitFor();
+        // The Audit view checks the chain as a job when shown: its Cancel goes when the verdict comes; count the controls after.
+        if (name === 'Audit log') await visible(page).getByRole('status').filter({ hasText: 'Chain intact' }).waitFor();
         await reachable(page, `view ${name}`);
       }
     },

@@ -18,6 +18,8 @@ export interface StagedEntry {
   bytes: number | null;
   signatures: number | null;
   createdAt: string | null;
+  /** Who has signed, in order: the first prepared it, a second approved it (null when invalid). */
+  signers: Array<{ fingerprint: string; userIds: string[] }> | null;
 }
 
 export function stagedRoot(homeRoot: string): string {
@@ -48,10 +50,11 @@ export async function listStagedExports(homeRoot: string): Promise<StagedEntry[]
         bytes: staged.prepared.tags.payloadBytes,
         signatures: staged.signatures.length,
         createdAt: staged.prepared.createdAt.toISOString(),
+        signers: staged.signatures.map((s) => ({ fingerprint: s.fingerprint, userIds: s.userIds })),
       });
     } catch (error) {
       const reason = error instanceof AirlockError ? error.message : String(error);
-      entries.push({ name, dir, state: 'invalid', reason, files: null, bytes: null, signatures: null, createdAt: null });
+      entries.push({ name, dir, state: 'invalid', reason, files: null, bytes: null, signatures: null, createdAt: null, signers: null });
     }
   }
   return entries;

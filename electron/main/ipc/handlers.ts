@@ -17,6 +17,7 @@ import { createInboxHandlers, type InboxStationOps } from './inbox-handlers.js';
 import { assertChannelNameInput, createFeedHandlers } from './feed-handlers.js';
 import { pushEndpointOf } from './push-endpoint.js';
 import { createQuarantineHandlers } from './quarantine-handlers.js';
+import { createTwoPersonHandlers, type TwoPersonStationOps } from './two-person-handlers.js';
 
 /** Events per page when the view does not say. */
 const AUDIT_PAGE_DEFAULT = 50;
@@ -52,7 +53,7 @@ export type StationOps = Pick<
   | 'importRevocation'
   | 'checkSigner'
   | 'listAudit'
-  | 'verifyAudit'
+  | 'checkpointAudit'
   | 'exportAuditToFile'
   | 'getSettings'
   | 'updateSettings'
@@ -65,7 +66,8 @@ export type StationOps = Pick<
   | 'quarantinePurge'
   | 'nextChannelStamp'
 > &
-  InboxStationOps;
+  InboxStationOps &
+  TwoPersonStationOps;
 
 export interface HandlerDeps {
   /** Opens the operator's station; each call gets its own and closes it when done. */
@@ -129,6 +131,8 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
       jobHost: deps.jobHost,
       writableMedium: (mediumId) => withStation((station) => offeredMedium(station, mediumId, 'write')),
     }),
+    // Two-person exports: prepare, the staged list, approve, finish, discard (two-person-handlers.ts).
+    ...createTwoPersonHandlers({ withStation, jobHost: deps.jobHost }),
 
     stationStatus: () =>
       withStation(async (station) => {
@@ -232,7 +236,15 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
         return { events: events.slice(0, limit).map(auditEventView), hasMore: events.length > limit };
       }),
 
-    verifyAudit: () => withStation((station) => station.verifyAudit()),
+    // A job (progress in events, Cancel): a long log takes seconds, as `audit verify` shows on a terminal.
+    startVerifyAudit: async () => ({ jobId: deps.jobHost.start('audit-verify', {}) }),
+
+    checkpointAudit: (request) =>
+      withStation(async (station) => {
+        const checkpoint = await station.checkpointAudit(request.passphrase);
+        // The armored signature stays in the log; the view shows which event is signed, by which key.
+        return { checkpoint: checkpoint && { seq: checkpoint.seq, hash: checkpoint.hash, at: checkpoint.at, fingerprint: checkpoint.fingerprint } };
+      }),
 
     exportAudit: async (request) => {
       const path = await deps.dialogs.chooseAuditExportFile(request.format);

@@ -7,11 +7,14 @@
  * core's clean-up and could leave a temp file behind.
  */
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { errorMessage, type ErrorInfo } from '../../../shared/errors.js';
 import {
+  AuditVerifySchema,
   ExportResultSchema,
   FeedImportResultSchema,
+  StagedSummaryViewSchema,
   ImportResultSchema,
   MediaVerifyReportSchema,
   QuarantineReleaseResultSchema,
@@ -53,6 +56,9 @@ const RESULT_SCHEMAS = {
   'quarantine-release': QuarantineReleaseResultSchema,
   'feed-import': FeedImportResultSchema,
   heartbeat: ExportResultSchema,
+  'export-prepare': StagedSummaryViewSchema,
+  'export-finish': ExportResultSchema,
+  'audit-verify': AuditVerifySchema,
 } as const;
 
 interface Entry {
@@ -68,6 +74,8 @@ function internalError(): ErrorInfo {
 
 function subjectOf<K extends JobKind>(kind: K, request: JobRequests[K]): string {
   if ('bundlePath' in request) return request.bundlePath;
+  if ('stagedDir' in request) return request.outDir;
+  if (kind === 'export-prepare' && 'selection' in request) return request.name ?? request.selection[0] ?? kind;
   if ('reason' in request) return request.id;
   if ('destination' in request) return request.destination.kind === 'folder' ? request.destination.path : request.destination.mediumId;
   if ('mediumId' in request) return request.mediumId;
@@ -92,7 +100,8 @@ export class JobHost {
       id,
       kind,
       state: 'running',
-      subject: subjectOf(kind, request),
+      // The audit check works on the station's log, which lives in its database.
+      subject: kind === 'audit-verify' ? join(this.options.station.home, 'airlock.db') : subjectOf(kind, request),
       startedAt: new Date().toISOString(),
       finishedAt: null,
       progress: null,

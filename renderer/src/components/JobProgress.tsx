@@ -2,7 +2,7 @@
 import { Button, Group, Progress as Bar, Stack, Text } from '@mantine/core';
 import { formatDuration } from '../../../shared/format.js';
 import { displayText } from '../../../shared/display-text.js';
-import type { Progress } from '../../../shared/progress.js';
+import { countUnit, type Progress } from '../../../shared/progress.js';
 import { useFormat } from '../i18n/format.js';
 import { useSharedText } from '../i18n/shared-text.js';
 import { useT } from '../i18n/useT.js';
@@ -19,7 +19,15 @@ export function JobProgress({ progress, onCancel, cancelling = false }: JobProgr
   const text = useSharedText();
   const label = progress ? text.phase(progress.phase) : { title: t('progress.starting'), detail: t('progress.startingDetail') };
   const percent = progress && progress.bytesTotal !== null && progress.bytesTotal > 0 ? Math.min(100, (progress.bytesDone / progress.bytesTotal) * 100) : null;
-  const rate = progress ? f.rate(progress.rateBytesPerSecond) : '';
+  // A phase that counts events (the audit check) says events, and its rate is events per second, never files or bytes.
+  const events = progress !== null && countUnit(progress.phase) === 'event';
+  const rate = !progress
+    ? ''
+    : events
+      ? progress.itemsPerSecond != null
+        ? t('progress.eventsRate', { rate: f.number(Math.round(progress.itemsPerSecond)) })
+        : ''
+      : f.rate(progress.rateBytesPerSecond);
   const eta = progress ? formatDuration(progress.etaSeconds) : '';
   const jobEta = progress?.jobEtaSeconds ?? null;
   return (
@@ -47,14 +55,20 @@ export function JobProgress({ progress, onCancel, cancelling = false }: JobProgr
         aria-label={percent === null ? label.title : t('progress.percent', { title: label.title, percent: Math.floor(percent) })}
       />
       <Group gap="lg">
-        {progress && (progress.bytesTotal !== null || progress.bytesDone > 0 || progress.filesDone === 0) ? (
+        {progress && !events && (progress.bytesTotal !== null || progress.bytesDone > 0 || progress.filesDone === 0) ? (
           <Text size="sm">
             {progress.bytesTotal !== null
               ? t('progress.bytesOf', { done: f.bytes(progress.bytesDone), total: f.bytes(progress.bytesTotal) })
               : f.bytes(progress.bytesDone)}
           </Text>
         ) : null}
-        {progress && progress.filesTotal !== null ? (
+        {progress && events ? (
+          <Text size="sm">
+            {progress.filesTotal !== null
+              ? t('progress.eventsOf', { done: f.number(progress.filesDone), total: progress.filesTotal })
+              : t('progress.events', { count: progress.filesDone })}
+          </Text>
+        ) : progress && progress.filesTotal !== null ? (
           <Text size="sm">{t('progress.filesOf', { done: f.number(progress.filesDone), total: progress.filesTotal })}</Text>
         ) : progress && progress.filesDone > 0 ? (
           // A count with no total yet (the export's scan): "0 B" would say nothing, the files found so far do.

@@ -20,6 +20,9 @@ const KIND_LABEL = {
   'quarantine-release': 'jobs.kind.quarantine-release',
   'feed-import': 'jobs.kind.feed-import',
   heartbeat: 'jobs.kind.heartbeat',
+  'export-prepare': 'jobs.kind.export-prepare',
+  'export-finish': 'jobs.kind.export-finish',
+  'audit-verify': 'jobs.kind.audit-verify',
 } as const satisfies Record<string, MessageId>;
 
 function percent(job: JobSnapshot): number | null {

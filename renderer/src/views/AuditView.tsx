@@ -1,21 +1,22 @@
 /**
  * The audit log: the station's tamper-evident record of every export, verification, import,
  * key and settings change. Filters (type, outcome, dates, free text), pages of 50 newest first,
- * the hash chain's verification in words, and an export of the whole log to CSV or JSON for the
+ * the hash chain's verification in words (a job with progress) and a checkpoint signed on demand, and an export of the whole log to CSV or JSON for the
  * security officer. Everything shown comes from the station's log through window.airlock; every
  * string from it passes displayText (names in bundles and key user IDs are hostile).
  */
-import { Alert, Button, Code, Group, List, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Code, Group, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { AUDIT_EVENT_TYPES, AUDIT_OUTCOMES, type AuditEventType, type AuditOutcome } from '../../../shared/audit-types.js';
 import { displayText } from '../../../shared/display-text.js';
-import type { AuditEventView, AuditVerifyReport, IpcError, IpcRequest, IpcResponse } from '../../../shared/ipc.js';
+import type { AuditEventView, IpcError, IpcRequest, IpcResponse } from '../../../shared/ipc.js';
 import { asIpcError, call, useApi } from '../api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import type { MessageId } from '../i18n/en.js';
 import { useFormat } from '../i18n/format.js';
 import { useT, type Translate } from '../i18n/useT.js';
 import { StatusBadge, type StatusTone } from '../components/StatusIcon.js';
+import { AuditChainPanel } from './AuditChainPanel.js';
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -108,39 +109,6 @@ function EventDetails({ event }: { event: AuditEventView }) {
   );
 }
 
-function ChainStatus({ report }: { report: AuditVerifyReport }) {
-  const t = useT();
-  if (report.ok) {
-    const counts = { events: report.events, checkpoints: report.checkpoints };
-    return (
-      <Alert color="green" title={t('audit.chain.intact')} role="status">
-        <Text size="sm">
-          {report.events === 0
-            ? t('audit.chain.empty')
-            : report.lastCheckpointSeq !== null
-              ? t('audit.chain.linkedCovered', { ...counts, seq: report.lastCheckpointSeq })
-              : t('audit.chain.linked', counts)}
-        </Text>
-        <ChainNotes notes={report.notes} />
-      </Alert>
-    );
-  }
-  return (
-    <Alert color="red" title={t('audit.chain.broken', { seq: report.firstBroken?.seq ?? '?' })} role="alert">
-      <Text size="sm" lang={report.firstBroken ? 'en' : undefined}>
-        {report.firstBroken ? displayText(report.firstBroken.reason) : t('audit.chain.failed')}
-      </Text>
-      <Text size="sm" mt={4}>
-        <Text span fw={600}>
-          {t('common.next')}{' '}
-        </Text>
-        {t('audit.chain.next', { seq: report.firstBroken?.seq ?? '?' })}
-      </Text>
-      <ChainNotes notes={report.notes} />
-    </Alert>
-  );
-}
-
 export function AuditView({ active = true }: { active?: boolean }) {
   const api = useApi();
   const t = useT();
@@ -150,8 +118,6 @@ export function AuditView({ active = true }: { active?: boolean }) {
   /** Cursors of the pages before this one: [null] on the first page. */
   const [cursors, setCursors] = useState<Array<number | null>>([null]);
   const [page, setPage] = useState<IpcResponse<'listAudit'> | null>(null);
-  const [chain, setChain] = useState<AuditVerifyReport | null>(null);
-  const [verifying, setVerifying] = useState(false);
   const [exported, setExported] = useState<IpcResponse<'exportAudit'> | null>(null);
   const [exporting, setExporting] = useState<'csv' | 'json' | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
@@ -172,24 +138,10 @@ export function AuditView({ active = true }: { active?: boolean }) {
     }
   }, [api, filters, cursor]);
 
-  const verify = useCallback(async () => {
-    setVerifying(true);
-    try {
-      setChain(await call(api, 'verifyAudit', {}));
-    } catch (e) {
-      setError(asIpcError(e));
-    } finally {
-      setVerifying(false);
-    }
-  }, [api]);
-
   // Hidden sections stay mounted: load when shown, so the list includes what just happened.
   useEffect(() => {
     if (active) void load();
   }, [active, load]);
-  useEffect(() => {
-    if (active) void verify();
-  }, [active, verify]);
 
   const apply = (next: Filters) => {
     setDraft(next);
@@ -224,14 +176,8 @@ export function AuditView({ active = true }: { active?: boolean }) {
       <Title order={2}>{t('audit.title')}</Title>
       <Text size="sm">{t('audit.intro')}</Text>
 
-      <Stack gap="xs">
-        {chain ? <ChainStatus report={chain} /> : null}
-        <Group>
-          <Button variant="default" onClick={() => void verify()} loading={verifying}>
-            {t('audit.verifyAgain')}
-          </Button>
-        </Group>
-      </Stack>
+      {/* The chain's check (a job, with progress and Cancel) and a checkpoint signed now: AuditChainPanel.tsx. */}
+      <AuditChainPanel active={active} />
 
       {error ? <ErrorAlert error={error} /> : null}
 
@@ -349,19 +295,5 @@ export function AuditView({ active = true }: { active?: boolean }) {
         ) : null}
       </Stack>
     </Stack>
-  );
-}
-
-/** What the verifier adds beyond intact or broken (events not yet under a checkpoint, ...). */
-function ChainNotes({ notes }: { notes: readonly string[] }) {
-  if (notes.length === 0) return null;
-  return (
-    <List size="sm" mt={4}>
-      {notes.map((note) => (
-        <List.Item key={note} lang="en">
-          {displayText(note)}
-        </List.Item>
-      ))}
-    </List>
   );
 }

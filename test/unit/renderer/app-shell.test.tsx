@@ -22,7 +22,8 @@ const fake = () =>
     stationStatus: status,
     listTrusted: { signers: [] },
     listAudit: { events: auditEvents, hasMore: false },
-    verifyAudit: chainIntact,
+    startVerifyAudit: { jobId: 'audit-1' },
+    getJob: finishedJob('audit-1', 'audit-verify', chainIntact),
     getSettings: settings,
   });
 const visibleSection = () => document.querySelector('main section:not([hidden])');

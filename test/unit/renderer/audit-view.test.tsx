@@ -4,16 +4,25 @@ import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { IpcRequest } from '../../../shared/ipc.js';
+import type { AuditVerifyReport, IpcRequest } from '../../../shared/ipc.js';
 import { AuditView } from '../../../renderer/src/views/AuditView.js';
-import { auditEvents, chainIntact } from './fixtures.js';
+import { auditEvents, chainIntact, finishedJob } from './fixtures.js';
 import { fakeApi, installDomShims, renderWithApi, unnamedControls, type Answers } from './render-with-api.js';
 
 beforeAll(installDomShims);
 afterEach(cleanup);
 
-function answers(extra: Answers = {}): Answers {
-  return { listAudit: { events: auditEvents, hasMore: false }, verifyAudit: chainIntact, ...extra };
+/** The audit check is a job: each start a new id, whose snapshot (asked for once) has finished with this report. */
+function auditCheck(report: AuditVerifyReport): Answers {
+  let n = 0;
+  return {
+    startVerifyAudit: () => ({ jobId: `audit-${++n}` }),
+    getJob: ({ jobId }) => finishedJob(jobId, 'audit-verify', report),
+  };
+}
+
+function answers(extra: Answers = {}, report: AuditVerifyReport = chainIntact): Answers {
+  return { listAudit: { events: auditEvents, hasMore: false }, ...auditCheck(report), ...extra };
 }
 
 const rows = () =>
@@ -50,8 +59,9 @@ describe('audit view', () => {
 
   it('says where a broken chain breaks and what to do', async () => {
     const fake = fakeApi(
-      answers({
-        verifyAudit: {
+      answers(
+        {},
+        {
           ok: false,
           events: 12,
           checkpoints: 1,
@@ -59,14 +69,14 @@ describe('audit view', () => {
           firstBroken: { seq: 7, reason: 'event #7 was edited after it was recorded' },
           notes: [],
         },
-      }),
+      ),
     );
     renderWithApi(<AuditView />, fake);
     const alert = await screen.findByRole('alert', { name: 'Chain broken at event #7' });
     expect(alert.textContent).toContain('event #7 was edited after it was recorded');
     expect(alert.textContent).toContain('Next: Do not rely on events from #7 on.');
     await userEvent.setup().click(screen.getByRole('button', { name: 'Verify chain again' }));
-    await waitFor(() => expect(fake.callsTo('verifyAudit')).toHaveLength(2));
+    await waitFor(() => expect(fake.callsTo('startVerifyAudit')).toHaveLength(2));
   });
 
   it('filters by type and outcome at once, searches on Enter, takes a day range, and clears', async () => {
@@ -169,7 +179,7 @@ describe('audit view', () => {
     await user.click(screen.getByRole('button', { name: 'toggle' }));
     await user.click(screen.getByRole('button', { name: 'toggle' }));
     await waitFor(() => expect(fake.callsTo('listAudit')).toHaveLength(2));
-    expect(fake.callsTo('verifyAudit')).toHaveLength(2);
+    expect(fake.callsTo('startVerifyAudit')).toHaveLength(2);
   });
 
   it('names every button, input and select', async () => {

@@ -26,12 +26,13 @@ const EXPECTED: Record<keyof typeof IPC_BLOCKS, string[]> = {
   ],
   transfer: ['chooseExportSources', 'chooseFolder', 'chooseFile', 'chooseBundle', 'summarizeSelection', 'startExport', 'startVerify', 'startImport'],
   jobs: ['listJobs', 'getJob', 'cancelJob'],
-  audit: ['listAudit', 'verifyAudit', 'exportAudit'],
+  audit: ['listAudit', 'startVerifyAudit', 'checkpointAudit', 'exportAudit'],
   settings: ['getSettings', 'saveSettings'],
   inspection: ['inspectionStatus'],
   quarantine: ['listQuarantine', 'showQuarantine', 'startQuarantineRelease', 'purgeQuarantine'],
   inbox: ['inboxOverview'],
   feed: ['startFeedImport', 'startHeartbeat', 'nextChannelStamp'],
+  twoPerson: ['listStaged', 'describeStaged', 'approveStaged', 'discardStaged', 'startPrepareExport', 'startFinishExport'],
 };
 
 describe('the IPC channel table, composed from its domain blocks', () => {

@@ -20,7 +20,8 @@ import { StatusText } from '../../components/StatusIcon.js';
 /** The core's rule for bundle names (shared/errors.ts INVALID_NAME). */
 const NAME_RE = /^(?!\.)[A-Za-z0-9._-]{1,100}$/u;
 
-export type ChosenDestination = { kind: 'folder'; path: string | null } | { kind: 'medium'; medium: MediaVolumeView } | null;
+/** `staged`: the two-person rule's first step (the CLI's `export --prepare`): signed now, written once a second person approved. */
+export type ChosenDestination = { kind: 'folder'; path: string | null } | { kind: 'medium'; medium: MediaVolumeView } | { kind: 'staged' } | null;
 
 export interface DestinationStepProps {
   summary: SelectionSummary;
@@ -42,7 +43,8 @@ export interface DestinationStepProps {
 
 /** Not a medium id: those are device paths and absolute folders. */
 const FOLDER = 'airlock:folder';
-const valueOf = (d: ChosenDestination): string | null => (d === null ? null : d.kind === 'folder' ? FOLDER : d.medium.id);
+const STAGED = 'airlock:staged';
+const valueOf = (d: ChosenDestination): string | null => (d === null ? null : d.kind === 'folder' ? FOLDER : d.kind === 'staged' ? STAGED : d.medium.id);
 
 export function DestinationStep({
   summary,
@@ -73,10 +75,15 @@ export function DestinationStep({
   const ready =
     nameError === null &&
     (channel === '' || channelNameValid(channel)) &&
-    (destination?.kind === 'folder' ? destination.path !== null : destination?.kind === 'medium' ? chosenFits && !gone && largeOk : false);
+    (destination?.kind === 'folder'
+      ? destination.path !== null
+      : destination?.kind === 'medium'
+        ? chosenFits && !gone && largeOk
+        : destination?.kind === 'staged');
 
   const choose = (value: string) => {
     if (value === FOLDER) onChange({ destination: { kind: 'folder', path: destination?.kind === 'folder' ? destination.path : null }, name });
+    if (value === STAGED) onChange({ destination: { kind: 'staged' }, name });
     const medium = media?.find((v) => v.id === value);
     if (medium) onChange({ destination: { kind: 'medium', medium }, name });
   };
@@ -121,6 +128,8 @@ export function DestinationStep({
             }
             return <MediumRadio key={medium.id} medium={medium} disabled={fit.fits === false} notes={notes} />;
           })}
+          {/* Staging before the folder: the folder stays the last choice, where End puts a keyboard user. */}
+          <Radio value={STAGED} label={<Text fw={600}>{t('staged.destination.label')}</Text>} description={t('staged.destination.help')} />
           <Radio value={FOLDER} label={<Text fw={600}>{t('export.destination.folder')}</Text>} description={t('export.destination.folderHelp')} />
         </Stack>
       </Radio.Group>

@@ -15,6 +15,7 @@ import { carriesImages, imageRequestFields, NO_IMAGES, type ImageChoice } from '
 import { ReviewStep } from './ReviewStep.js';
 import { SignStep } from './SignStep.js';
 import { ReadBackFailed } from './ReadBackFailed.js';
+import { PreparedResult } from './PreparedResult.js';
 import { WriteStep } from './WriteStep.js';
 
 type Step = 'sources' | 'review' | 'destination' | 'sign' | 'write';
@@ -31,7 +32,7 @@ function requestDestination(d: ChosenDestination): ExportDestination | null {
 
 function describeDestination(d: ChosenDestination): string {
   if (d?.kind === 'medium') return mediumNameAndPlace(d.medium);
-  return d?.path ? displayText(d.path) : '';
+  return d?.kind === 'folder' && d.path ? displayText(d.path) : '';
 }
 
 /** "2 images, 1 chart" (a list file's references are counted when it is read). */
@@ -46,7 +47,7 @@ function imagesSentence(t: Translate, choice: ImageChoice): string {
   return choice.platforms === 'all' ? t('export.alsoSent', { parts }) : t('export.alsoSentPlatforms', { parts, platforms: choice.platforms.join(', ') });
 }
 
-export function ExportFlow({ onOpenKeys, pollMs }: { onOpenKeys: () => void; pollMs?: number }) {
+export function ExportFlow({ onOpenKeys, onOpenStaged = () => undefined, pollMs }: { onOpenKeys: () => void; onOpenStaged?: () => void; pollMs?: number }) {
   const api = useApi();
   const t = useT();
   const [step, setStep] = useState<Step>('sources');
@@ -60,7 +61,9 @@ export function ExportFlow({ onOpenKeys, pollMs }: { onOpenKeys: () => void; pol
   const [channel, setChannel] = useState('');
   const target = requestDestination(destination.destination);
   const toMedium = destination.destination?.kind === 'medium';
-  const destinationText = describeDestination(destination.destination);
+  // Staged (two-person): signed now, into the home's staged/ folder; no bundle is written yet.
+  const staging = destination.destination?.kind === 'staged';
+  const destinationText = staging ? t('staged.destination.text') : describeDestination(destination.destination);
   const [jobId, setJobId] = useState<string | null>(null);
   const [cancelling, setCancelling] = useState(false);
   const [signError, setSignError] = useState<IpcError | null>(null);
@@ -88,15 +91,17 @@ export function ExportFlow({ onOpenKeys, pollMs }: { onOpenKeys: () => void; pol
   };
 
   const sign = async (passphrase: string) => {
-    if (!target) return;
-    const { jobId: id } = await call(api, 'startExport', {
+    const fields = {
       selection,
-      destination: target,
       passphrase,
       name: destination.name || undefined,
       ...(channel === '' ? {} : { channel }),
       ...imageRequestFields(images),
-    });
+    };
+    let id: string;
+    if (staging) id = (await call(api, 'startPrepareExport', fields)).jobId;
+    else if (target) id = (await call(api, 'startExport', { ...fields, destination: target })).jobId;
+    else return;
     setSignError(null);
     setCancelling(false);
     setJobId(id);
@@ -141,7 +146,7 @@ export function ExportFlow({ onOpenKeys, pollMs }: { onOpenKeys: () => void; pol
         />
       ) : null;
     case 'sign':
-      return summary && target ? (
+      return summary && (target || staging) ? (
         <SignStep
           summary={summary}
           destinationText={destinationText}
@@ -150,6 +155,7 @@ export function ExportFlow({ onOpenKeys, pollMs }: { onOpenKeys: () => void; pol
           onBack={() => setStep('destination')}
           onSign={sign}
           onOpenKeys={onOpenKeys}
+          submitLabel={staging ? t('staged.sign.submit') : undefined}
         />
       ) : null;
     case 'write':
@@ -157,7 +163,10 @@ export function ExportFlow({ onOpenKeys, pollMs }: { onOpenKeys: () => void; pol
         const medium = destination.destination?.kind === 'medium' ? destination.destination.medium : null;
         return <ExportResultStep result={finished.result} medium={medium} onDone={restart} />;
       }
-      return summary && target ? (
+      if (finished?.kind === 'export-prepare' && finished.state === 'succeeded' && finished.result) {
+        return <PreparedResult staged={finished.result} onDone={restart} onOpenStaged={onOpenStaged} />;
+      }
+      return summary && (target || staging) ? (
         <Stack>
           <WriteStep
             summary={summary}

@@ -24,9 +24,11 @@ export interface SignStepProps {
   onBack: () => void;
   onSign: (passphrase: string) => Promise<void>;
   onOpenKeys: () => void;
+  /** The sign button's text when it does not write a bundle (a two-person export is staged). */
+  submitLabel?: string | undefined;
 }
 
-export function SignStep({ summary, destinationText, imagesFact = null, lastError, onBack, onSign, onOpenKeys }: SignStepProps) {
+export function SignStep({ summary, destinationText, imagesFact = null, lastError, onBack, onSign, onOpenKeys, submitLabel }: SignStepProps) {
   const api = useApi();
   const t = useT();
   const f = useFormat();
@@ -99,7 +101,7 @@ export function SignStep({ summary, destinationText, imagesFact = null, lastErro
             {t('flow.back')}
           </Button>
           <Button type="submit" disabled={passphrase === '' || busy || status?.hasKey === false} loading={busy}>
-            {t('export.sign.submit')}
+            {submitLabel ?? t('export.sign.submit')}
           </Button>
         </Group>
       </Stack>

@@ -23,6 +23,7 @@ import { mediaStepMessages } from './media-step.js';
 import { settingsMessages } from './settings.js';
 import { verifyMessages } from './verify.js';
 import { importSigningMessages } from './import-signing.js';
+import { twoPersonMessages } from './two-person.js';
 
 export const AREAS = {
   app: appMessages,
@@ -49,4 +50,5 @@ export const AREAS = {
   imageInput: imageInputMessages,
   importSigning: importSigningMessages,
   feed: feedMessages,
+  twoPerson: twoPersonMessages,
 } as const;

@@ -1,0 +1,163 @@
+/**
+ * Staged exports (the two-person rule, docs/cli.md "Two-person exports"): what `export
+ * --list-staged` shows — each export an operator prepared and signed, who prepared it, whether a
+ * second person has approved it — and the three steps that follow, as the CLI has them: approve
+ * (a second operator reviews what is signed and adds their signature), finish (the bundle written
+ * to a folder with every signature) and discard. An export is prepared in the Export flow.
+ */
+import { Button, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { useCallback, useEffect, useState } from 'react';
+import { displayText } from '../../../../shared/display-text.js';
+import type { IpcError, StagedEntryView } from '../../../../shared/ipc.js';
+import { asIpcError, call, useApi } from '../../api.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { StatusBadge } from '../../components/StatusIcon.js';
+import { useFormat } from '../../i18n/format.js';
+import { useT } from '../../i18n/useT.js';
+import { ApproveForm } from './ApproveForm.js';
+import { DiscardForm } from './DiscardForm.js';
+import { FinishForm } from './FinishForm.js';
+
+type Action = { kind: 'approve' | 'finish' | 'discard'; entry: StagedEntryView };
+
+function whoSigned(entry: StagedEntryView, index: number): string | null {
+  const signer = entry.signers?.[index];
+  return signer ? displayText(signer.userIds.join(', ') || signer.fingerprint) : null;
+}
+
+function StateCell({ entry }: { entry: StagedEntryView }) {
+  const t = useT();
+  if (entry.state === 'invalid') {
+    return (
+      <Stack gap={2}>
+        <StatusBadge tone="fail">{t('staged.state.invalid')}</StatusBadge>
+        <Text size="xs" lang="en" style={{ overflowWrap: 'anywhere' }}>
+          {displayText(entry.reason ?? '')}
+        </Text>
+      </Stack>
+    );
+  }
+  const approver = whoSigned(entry, 1);
+  return approver !== null ? (
+    <Stack gap={2}>
+      <StatusBadge tone="pass">{t('staged.state.approved')}</StatusBadge>
+      <Text size="xs">{t('staged.approvedBy', { who: approver })}</Text>
+    </Stack>
+  ) : (
+    <StatusBadge tone="warn">{t('staged.state.waiting')}</StatusBadge>
+  );
+}
+
+export function StagedExportsView({ active = true }: { active?: boolean }) {
+  const api = useApi();
+  const t = useT();
+  const f = useFormat();
+  const [staged, setStaged] = useState<StagedEntryView[] | null>(null);
+  const [error, setError] = useState<IpcError | null>(null);
+  const [action, setAction] = useState<Action | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      setStaged((await call(api, 'listStaged', {})).staged);
+      setError(null);
+    } catch (e) {
+      setError(asIpcError(e));
+    }
+  }, [api]);
+  useEffect(() => {
+    if (active) void load();
+  }, [active, load]);
+
+  const close = () => {
+    setAction(null);
+    void load();
+  };
+
+  return (
+    <Stack gap="md">
+      <Title order={2}>{t('staged.title')}</Title>
+      <Text size="sm">{t('staged.intro')}</Text>
+      {error ? <ErrorAlert error={error} /> : null}
+      {staged === null ? null : staged.length === 0 ? (
+        <Text size="sm" role="status">
+          {t('staged.none')}
+        </Text>
+      ) : (
+        <Table.ScrollContainer minWidth={640} type="native" tabIndex={0} role="region" aria-label={t('staged.table')}>
+          <Table withTableBorder striped aria-label={t('staged.table')} verticalSpacing="xs">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('staged.col.name')}</Table.Th>
+                <Table.Th scope="col">{t('staged.col.contents')}</Table.Th>
+                <Table.Th scope="col">{t('staged.col.preparedBy')}</Table.Th>
+                <Table.Th scope="col">{t('staged.col.state')}</Table.Th>
+                <Table.Th scope="col">{t('staged.col.actions')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {staged.map((entry) => {
+                const name = displayText(entry.name);
+                return (
+                  <Table.Tr key={entry.name} data-staged={entry.name}>
+                    <Table.Td style={{ overflowWrap: 'anywhere' }}>
+                      <Text size="sm" fw={600} translate="no">
+                        {name}
+                      </Text>
+                      {entry.createdAt ? <Text size="xs">{t('staged.preparedAt', { at: f.dateTime(entry.createdAt) })}</Text> : null}
+                    </Table.Td>
+                    <Table.Td>{entry.files !== null ? `${t('count.files', { count: entry.files })}, ${f.bytes(entry.bytes ?? 0)}` : '—'}</Table.Td>
+                    <Table.Td style={{ overflowWrap: 'anywhere' }}>{whoSigned(entry, 0) ?? '—'}</Table.Td>
+                    <Table.Td>
+                      <StateCell entry={entry} />
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={4}>
+                        {entry.state === 'ready' ? (
+                          <>
+                            <Button
+                              size="xs"
+                              variant="default"
+                              aria-label={t('staged.approveLabel', { name })}
+                              onClick={() => setAction({ kind: 'approve', entry })}
+                            >
+                              {t('staged.approve')}
+                            </Button>
+                            <Button
+                              size="xs"
+                              variant="default"
+                              aria-label={t('staged.finishLabel', { name })}
+                              onClick={() => setAction({ kind: 'finish', entry })}
+                            >
+                              {t('staged.finish')}
+                            </Button>
+                          </>
+                        ) : null}
+                        <Button
+                          size="xs"
+                          variant="subtle"
+                          color="red"
+                          aria-label={t('staged.discardLabel', { name })}
+                          onClick={() => setAction({ kind: 'discard', entry })}
+                        >
+                          {t('staged.discard')}
+                        </Button>
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      <Group>
+        <Button variant="default" onClick={() => void load()}>
+          {t('staged.refresh')}
+        </Button>
+      </Group>
+      {action?.kind === 'approve' ? <ApproveForm key={action.entry.name} name={action.entry.name} onClose={close} /> : null}
+      {action?.kind === 'finish' ? <FinishForm key={action.entry.name} entry={action.entry} onClose={close} /> : null}
+      {action?.kind === 'discard' ? <DiscardForm key={action.entry.name} name={action.entry.name} onClose={close} /> : null}
+    </Stack>
+  );
+}
