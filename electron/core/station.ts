@@ -14,6 +14,7 @@ import type { StationIdentity } from './home/station-config.js';
 import type { HomePaths } from './home/station-home.js';
 import type { KeyDescription } from './keys/public-key.js';
 import type { TrustedSigner } from './keys/trust-store.js';
+import type { ListedSigner } from './keys/trusted-key-refusal.js';
 import type { EjectResult } from './media/discover/eject.js';
 import type { MediaVerifyReport } from './media/read-back/media-verify.js';
 import type { MediaWatch } from './media/discover/media-watch.js';
@@ -171,7 +172,8 @@ export class Station {
     return (await load.keys()).untrustFingerprint(this.context, fingerprint);
   }
 
-  async listTrusted(): Promise<TrustedSigner[]> {
+  /** Each flagged with `refusal` when verify refuses what it signs (SHA-1-bound, not v4). */
+  async listTrusted(): Promise<ListedSigner[]> {
     return (await load.keys()).listTrusted(this.context);
   }
 

@@ -14,6 +14,8 @@ export const TrustedSignerViewSchema = z.object({
   revokedAt: z.string().optional(),
   /** A former station key after `rotate`: still trusted for earlier bundles. */
   retiredAt: z.string().optional(),
+  /** Trusted before hostile8's rules and refused at verify now (SHA-1-bound, not v4): the code and the owner's next step. */
+  refusal: z.object({ code: z.enum(['KEY_SHA1_BINDING', 'KEY_V6_UNSUPPORTED']), detail: z.string(), next: z.string() }).optional(),
 });
 export type TrustedSignerView = z.infer<typeof TrustedSignerViewSchema>;
 

@@ -18,6 +18,7 @@ import {
 } from '../keys/station-key.js';
 import { importRevocation, readTrustStore, trustPublicKey, untrustKey, type TrustedSigner } from '../keys/trust-store.js';
 import { withTrustStoreLock } from '../keys/trust-store-lock.js';
+import { withRefusals, type ListedSigner } from '../keys/trusted-key-refusal.js';
 import { journaledKeyChange } from '../keys/key-change-journal.js';
 import type { HomeFileHold } from '../home/home-file-lock.js';
 import { runAudited, type Audited, type AuditedOperation, type SuccessEvent } from './audited-operation.js';
@@ -198,8 +199,9 @@ export async function untrustFingerprint(context: StationContext, fingerprint: s
   return done.value;
 }
 
-export function listTrusted(context: StationContext): Promise<TrustedSigner[]> {
-  return readTrustStore(context.paths);
+/** The trusted keys, each flagged with why verify now refuses it, if it does (trusted-key-refusal.ts). */
+export async function listTrusted(context: StationContext): Promise<ListedSigner[]> {
+  return withRefusals(await readTrustStore(context.paths));
 }
 
 /** The station's public key, or a trusted signer's when a fingerprint is given. */

@@ -7,7 +7,7 @@ import { displayText } from '../../../shared/display-text.js';
 import { normalizeFingerprint } from '../../../shared/fingerprint.js';
 import type { FilePurpose, IpcMethod, IpcParsedRequest, IpcResponse, TrustedSignerView } from '../../../shared/ipc.js';
 import type { MediaVolume } from '../../../shared/media.js';
-import { AirlockError, toAirlockError, type Station, type TrustedSigner } from '../../core/index.js';
+import { AirlockError, toAirlockError, type ListedSigner, type Station, type TrustedSigner } from '../../core/index.js';
 import type { JobHost } from '../jobs/job-host.js';
 import { listMediumBundles } from '../media/medium-bundles.js';
 import { summarizeSelection } from '../selection/summarize-selection.js';
@@ -78,7 +78,7 @@ export type IpcHandlers = {
 };
 
 /** The armored key stays in main; the UI needs who and which fingerprint. */
-export function signerView({ publicKey: _publicKey, ...view }: TrustedSigner): TrustedSignerView {
+export function signerView({ publicKey: _publicKey, ...view }: TrustedSigner & { refusal?: ListedSigner['refusal'] }): TrustedSignerView {
   return view;
 }
 

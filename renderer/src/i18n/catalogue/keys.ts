@@ -18,6 +18,11 @@ export const keysMessages = area(
     'keys.trusted.since': 'Trusted since',
     'keys.trusted.actions': 'Actions',
     'keys.trusted.noUserId': '(no user ID)',
+    'keys.refused.badge': 'refused at verify ({code})',
+    'keys.refused.sha1':
+      'Trusted before Airlock refused keys bound by SHA-1: its signatures no longer count. Ask its owner to re-sign the key with SHA-256 (commands below), trust the new public key, then stop trusting this one.',
+    'keys.refused.v6':
+      'A v6 key trusted before Airlock refused them: GnuPG cannot check its signatures, so they do not count. Ask its owner for a v4 key (command below), trust it, then stop trusting this one.',
     'keys.untrust.label': 'Stop trusting {name}',
     'keys.untrust.button': 'Stop trusting…',
     'keys.trust.title': 'Trust a signer’s key',
@@ -70,6 +75,11 @@ export const keysMessages = area(
     'keys.trusted.since': 'Vertrauenswürdig seit',
     'keys.trusted.actions': 'Aktionen',
     'keys.trusted.noUserId': '(keine Benutzerkennung)',
+    'keys.refused.badge': 'bei der Prüfung abgelehnt ({code})',
+    'keys.refused.sha1':
+      'Vertraut, bevor Airlock mit SHA-1 gebundene Schlüssel ablehnte: Seine Signaturen zählen nicht mehr. Bitten Sie den Inhaber, den Schlüssel mit SHA-256 neu zu signieren (Befehle unten), vertrauen Sie dem neuen öffentlichen Schlüssel und entziehen Sie dann diesem das Vertrauen.',
+    'keys.refused.v6':
+      'Ein v6-Schlüssel, vertraut, bevor Airlock solche ablehnte: GnuPG kann seine Signaturen nicht prüfen, sie zählen nicht. Bitten Sie den Inhaber um einen v4-Schlüssel (Befehl unten), vertrauen Sie ihm und entziehen Sie dann diesem hier das Vertrauen.',
     'keys.untrust.label': 'Nicht mehr vertrauen: {name}',
     'keys.untrust.button': 'Nicht mehr vertrauen…',
     'keys.trust.title': 'Dem Schlüssel eines Unterzeichners vertrauen',
