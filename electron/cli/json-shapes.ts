@@ -11,7 +11,8 @@ const QUARANTINE_ENTRY_SHAPE =
 
 export const JSON_SHAPES: Readonly<Record<string, string>> = {
   'keys generate': `{ ok: true, key: ${KEY_SHAPE} }`,
-  'keys trust': '{ ok: true, alreadyTrusted, signer: { fingerprint, label, role, userIds, algorithm, addedAt, revokedAt?, retiredAt? } }',
+  'keys trust':
+    '{ ok: true, alreadyTrusted, sha1Subkeys: [ keyId ], signer: { fingerprint, label, role, userIds, algorithm, addedAt, revokedAt?, retiredAt? } }',
   'keys revoke-import': '{ ok: true, fingerprint }',
   'keys rotate': `{ ok: true, retired: <old fingerprint>, current: ${KEY_SHAPE} }`,
   'keys backup': '{ ok: true, file }',

@@ -71,7 +71,8 @@ export const KEY_CHANNELS = {
       /** The fingerprint the operator confirmed: core refuses the file if it holds another key. */
       expectedFingerprint: Fingerprint,
     }),
-    response: z.object({ signer: TrustedSignerViewSchema, alreadyTrusted: z.boolean() }),
+    /** sha1Subkeys: signing subkeys bound by SHA-1 beside a good one; verify refuses what they sign. */
+    response: z.object({ signer: TrustedSignerViewSchema, alreadyTrusted: z.boolean(), sha1Subkeys: z.array(z.string()).optional() }),
   },
   untrustKey: {
     channel: 'airlock:keys-untrust',

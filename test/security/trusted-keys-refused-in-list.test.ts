@@ -3,7 +3,8 @@
  * time; `keys list` (human and --json) and the app's list (Station.listTrusted) flag each such key
  * with the code and its owner's GnuPG commands. The keys are put in the trust store file as an
  * older Airlock wrote them (keys trust refuses them now). Honest controls: a good key, the key
- * re-signed with SHA-256, an old SHA-1 subkey beside a newer SHA-256 one: no flag.
+ * re-signed with SHA-256, an old SHA-1 subkey beside a newer SHA-256 one: no flag. And `keys trust`
+ * of a key with such an old subkey (trusted: its newer subkey signs) warns, naming that subkey.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -99,5 +100,34 @@ describe('keys list flags a key trusted before the SHA-1 and v6 rules', () => {
     } finally {
       await writeFile(storeFile, before);
     }
+  });
+});
+
+describe('keys trust of a key with a SHA-1-bound signing subkey beside a good one', () => {
+  const subkeyIds = (signer: TestSigner): string[] => signer.publicKey.subkeys.map((k) => k.getKeyID().toHex().toUpperCase());
+
+  it('trusts it and says which subkey verify will refuse (human: stderr; --json: sha1Subkeys)', async () => {
+    const signer = signers.newSubkey as TestSigner;
+    const [oldSubkey, newSubkey] = subkeyIds(signer);
+    const file = join(root, 'new-subkey.asc');
+    await writeFile(file, signer.publicKey.armor());
+    const human = await runAirlock(['--home', join(root, 'trust-h'), 'keys', 'trust', file, '--fingerprint', fpr('newSubkey')]);
+    expect(human.code).toBe(0);
+    expect(human.stderr).toContain(
+      `Warning: its signing subkey ${oldSubkey} is bound with SHA-1: verify refuses what that subkey signs (SIGNER_SHA1_BINDING).`,
+    );
+    expect(human.stderr).not.toContain(newSubkey);
+    const json = await runAirlock(['--home', join(root, 'trust-j'), 'keys', 'trust', file, '--fingerprint', fpr('newSubkey'), '--json']);
+    expect(parseJson<{ sha1Subkeys: string[] }>(json).sha1Subkeys).toEqual([oldSubkey]);
+  });
+
+  it('honest: a key whose signing subkey is bound with SHA-256 gets no warning', async () => {
+    const file = join(root, 'good-again.asc');
+    await writeFile(file, (signers.good as TestSigner).publicKey.armor());
+    const human = await runAirlock(['--home', join(root, 'trust-g'), 'keys', 'trust', file, '--fingerprint', fpr('good')]);
+    expect(human.code).toBe(0);
+    expect(human.stderr).not.toContain('Warning');
+    const json = await runAirlock(['--home', join(root, 'trust-g2'), 'keys', 'trust', file, '--fingerprint', fpr('good'), '--json']);
+    expect(parseJson<{ sha1Subkeys: string[] }>(json).sha1Subkeys).toEqual([]);
   });
 });

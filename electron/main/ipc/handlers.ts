@@ -151,8 +151,8 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     trustKeyFile: (request) =>
       withStation(async (station) => {
         const expectedFingerprint = normalizeFingerprint(request.expectedFingerprint);
-        const { signer, alreadyTrusted } = await station.trustKeyFile(request.file, { expectedFingerprint, label: request.label || undefined });
-        return { signer: signerView(signer), alreadyTrusted };
+        const { signer, alreadyTrusted, sha1Subkeys } = await station.trustKeyFile(request.file, { expectedFingerprint, label: request.label || undefined });
+        return { signer: signerView(signer), alreadyTrusted, sha1Subkeys };
       }),
 
     untrustKey: (request) => withStation(async (station) => signerView(await station.untrustKey(request.fingerprint))),

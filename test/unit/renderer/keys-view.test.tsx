@@ -116,6 +116,18 @@ describe('keys view', () => {
     expect(await screen.findByText('Now trusted: Sender <sender@example.org>')).toBeTruthy();
   });
 
+  it('warns after trusting a key whose old signing subkey is bound with SHA-1, naming that subkey', async () => {
+    const fake = fakeApi(answers({ trustKeyFile: { signer: sender, alreadyTrusted: false, sha1Subkeys: ['0123456789ABCDEF'] } }));
+    const user = userEvent.setup();
+    renderWithApi(<KeysView />, fake);
+    await user.click(await screen.findByRole('button', { name: 'Choose key file…' }));
+    const panel = await screen.findByLabelText('Key to trust');
+    await user.type(within(panel).getByLabelText(/Type the fingerprint/), SENDER_FPR);
+    await user.click(within(panel).getByRole('button', { name: 'Trust this key' }));
+    const notice = await screen.findByText(/^Now trusted: Sender <sender@example.org> Warning: its signing subkey 0123456789ABCDEF is bound with SHA-1/u);
+    expect(notice.textContent).toContain('refused at verify (SIGNER_SHA1_BINDING)');
+  });
+
   it('offers no way around typing the fingerprint, and shows FINGERPRINT_MISMATCH from core', async () => {
     const fake = fakeApi(
       answers({

@@ -57,6 +57,8 @@ export const keysMessages = area(
     'trust.confirmFirst': 'Confirm the fingerprint first: type it as the key’s owner reads it to you.',
     'trust.submit': 'Trust this key',
     'trust.cancel': 'Cancel',
+    'trust.sha1Subkeys':
+      'Warning: its signing subkey {subkeys} is bound with SHA-1; signatures made with it are refused at verify (SIGNER_SHA1_BINDING). Its owner signs with the newer subkey, or removes that one and sends the public key again.',
   },
   {
     'keys.untrusted': 'Nicht mehr vertrauenswürdig: {name}',
@@ -115,5 +117,7 @@ export const keysMessages = area(
     'trust.confirmFirst': 'Bestätigen Sie zuerst den Fingerabdruck: Geben Sie ihn ein, wie der Inhaber des Schlüssels ihn Ihnen vorliest.',
     'trust.submit': 'Diesem Schlüssel vertrauen',
     'trust.cancel': 'Abbrechen',
+    'trust.sha1Subkeys':
+      'Warnung: Sein Signatur-Unterschlüssel {subkeys} ist mit SHA-1 gebunden; damit erstellte Signaturen werden bei der Prüfung abgelehnt (SIGNER_SHA1_BINDING). Der Inhaber signiert mit dem neueren Unterschlüssel oder entfernt jenen und sendet den öffentlichen Schlüssel erneut.',
   },
 );
