@@ -82,7 +82,11 @@ describe('keys list flags a key trusted before the SHA-1 and v6 rules', () => {
     expect(markers).toHaveLength(3);
     expect(result.stdout).toContain(`REFUSED AT VERIFY (KEY_SHA1_BINDING): In ${fpr('backSha1')}`);
     expect(result.stdout).toContain('REFUSED AT VERIFY (KEY_V6_UNSUPPORTED)');
-    expect(result.stdout).toMatch(new RegExp(`Next: .*gpg --armor --export ${fpr('selfSha1')}`, 'u'));
+    // Each on its own line, the next step on the line after the marker.
+    expect(result.stdout).toMatch(
+      new RegExp(`\\n {2}Next: The key's owner .*gpg --armor --export ${fpr('selfSha1')}\\) to be trusted\\. Then untrust this one\\.\\n`, 'u'),
+    );
+    expect(result.stdout).not.toContain('\\n');
   });
 
   it('a revoked key is not flagged (its signatures are refused anyway)', async () => {

@@ -233,7 +233,10 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
           const status = s.revokedAt ? `, REVOKED (revocation imported ${s.revokedAt})` : s.retiredAt ? `, retired station key (since ${s.retiredAt})` : '';
           write(io.stdout, displayText(`  ${s.algorithm}, trusted since ${s.addedAt}${s.role ? `, role ${s.role}` : ''}${status}`));
           // Trusted before `keys trust` refused such keys: verify refuses what it signs (trusted-key-refusal.ts).
-          if (s.refusal) write(io.stdout, displayText(`  REFUSED AT VERIFY (${s.refusal.code}): ${s.refusal.detail}\n  Next: ${s.refusal.next}`));
+          if (s.refusal) {
+            write(io.stdout, displayText(`  REFUSED AT VERIFY (${s.refusal.code}): ${s.refusal.detail}`));
+            write(io.stdout, displayText(`  Next: ${s.refusal.next}`));
+          }
         }
         return 0;
       });
