@@ -11,13 +11,15 @@ const QUARANTINE_ENTRY_SHAPE =
 
 export const JSON_SHAPES: Readonly<Record<string, string>> = {
   'keys generate': `{ ok: true, key: ${KEY_SHAPE} }`,
-  'keys trust': '{ ok: true, alreadyTrusted, signer: { fingerprint, label, role, userIds, algorithm, addedAt, revokedAt?, retiredAt? } }',
+  'keys trust':
+    '{ ok: true, alreadyTrusted, sha1Subkeys: [ keyId ], signer: { fingerprint, label, role, userIds, algorithm, addedAt, revokedAt?, retiredAt? } }',
   'keys revoke-import': '{ ok: true, fingerprint }',
   'keys rotate': `{ ok: true, retired: <old fingerprint>, current: ${KEY_SHAPE} }`,
   'keys backup': '{ ok: true, file }',
   'keys restore': `{ ok: true, key: ${KEY_SHAPE} }`,
   'keys untrust': '{ ok: true, fingerprint }',
-  'keys list': '{ ok: true, stationKey: true|false, trusted: [ { fingerprint, label, role, userIds, algorithm, addedAt, revokedAt?, retiredAt? } ] }',
+  'keys list':
+    '{ ok: true, stationKey: true|false, trusted: [ { fingerprint, label, role, userIds, algorithm, addedAt, revokedAt?, retiredAt?, refusal?: { code, detail, next } } ] }',
   export:
     '{ ok: true, bundle: { bundlePath, name, uuid, sequence, files, bytes, bundleBytes, tagmanifestSha256, signers, warnings, auditEvent, checkpoint, receipt, media?, channel?: { channel, sequence, previousTagManifestSha256, heartbeat } }, ejected? }; ' +
     `--prepare: { ok: true, staged: ${STAGED_SHAPE} }; --list-staged: { ok: true, staged: [ { name, dir, state, reason, files, bytes, signatures, createdAt } ] }; --discard-staged: { ok: true, discarded: { name, dir } }`,

@@ -18,6 +18,7 @@ export { writeFileDurably } from './fs/durable.js';
 export { resolveHomeDir, defaultHomeDir } from './home/station-home.js';
 export type { WriteBundleResult } from './export/write-bundle.js';
 export type { TrustedSigner } from './keys/trust-store.js';
+export type { KeyRefusal, ListedSigner } from './keys/trusted-key-refusal.js';
 export type { KeyDescription } from './keys/public-key.js';
 export { BUNDLE_SUFFIX, FORMAT_VERSION } from './bundle/format.js';
 export type { ImportResult } from './import/import-bundle.js';

@@ -13,7 +13,8 @@ import type { SignerSpec } from './crypto/signer-spec.js';
 import type { StationIdentity } from './home/station-config.js';
 import type { HomePaths } from './home/station-home.js';
 import type { KeyDescription } from './keys/public-key.js';
-import type { TrustedSigner } from './keys/trust-store.js';
+import type { TrustedSigner, TrustResult } from './keys/trust-store.js';
+import type { ListedSigner } from './keys/trusted-key-refusal.js';
 import type { EjectResult } from './media/discover/eject.js';
 import type { MediaVerifyReport } from './media/read-back/media-verify.js';
 import type { MediaWatch } from './media/discover/media-watch.js';
@@ -137,10 +138,7 @@ export class Station {
   }
 
   /** Trust a signer: `expectedFingerprint` is what the operator confirmed out of band; a different key is refused. */
-  async trustKeyFile(
-    file: string,
-    options: { expectedFingerprint: string; label?: string | undefined; role?: string | undefined },
-  ): Promise<{ signer: TrustedSigner; alreadyTrusted: boolean }> {
+  async trustKeyFile(file: string, options: { expectedFingerprint: string; label?: string | undefined; role?: string | undefined }): Promise<TrustResult> {
     return (await load.keys()).trustKeyFile(this.context, file, options);
   }
 
@@ -171,7 +169,8 @@ export class Station {
     return (await load.keys()).untrustFingerprint(this.context, fingerprint);
   }
 
-  async listTrusted(): Promise<TrustedSigner[]> {
+  /** Each flagged with `refusal` when verify refuses what it signs (SHA-1-bound, not v4). */
+  async listTrusted(): Promise<ListedSigner[]> {
     return (await load.keys()).listTrusted(this.context);
   }
 

@@ -14,6 +14,8 @@ export const TrustedSignerViewSchema = z.object({
   revokedAt: z.string().optional(),
   /** A former station key after `rotate`: still trusted for earlier bundles. */
   retiredAt: z.string().optional(),
+  /** Trusted before hostile8's rules and refused at verify now (SHA-1-bound, not v4): the code and the owner's next step. */
+  refusal: z.object({ code: z.enum(['KEY_SHA1_BINDING', 'KEY_V6_UNSUPPORTED']), detail: z.string(), next: z.string() }).optional(),
 });
 export type TrustedSignerView = z.infer<typeof TrustedSignerViewSchema>;
 
@@ -69,7 +71,8 @@ export const KEY_CHANNELS = {
       /** The fingerprint the operator confirmed: core refuses the file if it holds another key. */
       expectedFingerprint: Fingerprint,
     }),
-    response: z.object({ signer: TrustedSignerViewSchema, alreadyTrusted: z.boolean() }),
+    /** sha1Subkeys: signing subkeys bound by SHA-1 beside a good one; verify refuses what they sign. */
+    response: z.object({ signer: TrustedSignerViewSchema, alreadyTrusted: z.boolean(), sha1Subkeys: z.array(z.string()).optional() }),
   },
   untrustKey: {
     channel: 'airlock:keys-untrust',

@@ -77,12 +77,12 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
                 `"${expected.trim()}" is not a 40- or 64-digit hex fingerprint: type all of it, as the key's owner read it to you. Nothing was trusted.`,
               );
           }
-          const { signer, alreadyTrusted } = await station.trustKeyFile(file, {
+          const { signer, alreadyTrusted, sha1Subkeys } = await station.trustKeyFile(file, {
             expectedFingerprint: normalizeFingerprint(expected),
             label: opts.label,
             role: opts.role,
           });
-          if (opts.json) write(io.stdout, JSON.stringify({ ok: true, alreadyTrusted, signer: { ...signer, publicKey: undefined } }));
+          if (opts.json) write(io.stdout, JSON.stringify({ ok: true, alreadyTrusted, sha1Subkeys, signer: { ...signer, publicKey: undefined } }));
           else {
             write(
               io.stdout,
@@ -91,6 +91,13 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
               ),
             );
             write(io.stdout, displayText(`  fingerprint ${groupFingerprint(signer.fingerprint)}`));
+          }
+          // Trusted by its good signing subkey; what an old SHA-1-bound one signs is refused at verify (key-binding-hash.ts).
+          for (const subkey of sha1Subkeys) {
+            write(
+              io.stderr,
+              `Warning: its signing subkey ${subkey} is bound with SHA-1: verify refuses what that subkey signs (SIGNER_SHA1_BINDING). The key's owner signs with the newer subkey, or removes this one (gpg --edit-key ${signer.fingerprint}, key ${subkey}, delkey) and sends the public key again.`,
+            );
           }
           return 0;
         }),
@@ -225,6 +232,11 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
           write(io.stdout, `${groupFingerprint(s.fingerprint)}  ${s.userIds.join(', ')}${s.label ? `  [${s.label}]` : ''}`);
           const status = s.revokedAt ? `, REVOKED (revocation imported ${s.revokedAt})` : s.retiredAt ? `, retired station key (since ${s.retiredAt})` : '';
           write(io.stdout, displayText(`  ${s.algorithm}, trusted since ${s.addedAt}${s.role ? `, role ${s.role}` : ''}${status}`));
+          // Trusted before `keys trust` refused such keys: verify refuses what it signs (trusted-key-refusal.ts).
+          if (s.refusal) {
+            write(io.stdout, displayText(`  REFUSED AT VERIFY (${s.refusal.code}): ${s.refusal.detail}`));
+            write(io.stdout, displayText(`  Next: ${s.refusal.next}`));
+          }
         }
         return 0;
       });

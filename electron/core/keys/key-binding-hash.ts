@@ -57,6 +57,31 @@ export async function sha1BindingOf(key: PublicKey, now: Date, keyID?: KeyID): P
   return selfSignature || subkeySha1 ? { selfSignature, signingSubkey: subkeySha1 ? keyId : null } : null;
 }
 
+/**
+ * The signing subkeys (key IDs) that openpgp.js's default checks accept at `now` and the strict
+ * pass refuses: bound by SHA-1 beside a good signing subkey, the key is trusted (verify picks the
+ * subkey that made each signature), but what such a subkey signs is refused at verify. Call it on
+ * a key whose self-signature passed the strict pass (the primary is checked first each time).
+ */
+export async function sha1BoundSigningSubkeys(key: PublicKey, now: Date): Promise<string[]> {
+  const config = await strictConfig();
+  const found: string[] = [];
+  for (const subkey of key.subkeys) {
+    const id = subkey.getKeyID();
+    const signs = await key.getSigningKey(id, now).then(
+      () => true,
+      () => false,
+    );
+    if (!signs) continue;
+    const strictSigns = await key.getSigningKey(id, now, undefined, config).then(
+      () => true,
+      () => false,
+    );
+    if (!strictSigns) found.push(id.toHex().toUpperCase());
+  }
+  return found;
+}
+
 /** The subkey's newest binding made by `now`, or its back-signature, uses SHA-1. */
 async function subkeyBindingUsesSha1(subkey: Subkey, now: Date): Promise<boolean> {
   const sha1 = (await openpgp()).enums.hash.sha1;

@@ -11,6 +11,7 @@ import { OPENPGP_CONFIG } from '../crypto/openpgp-config.js';
 import type { HomeFileHold } from '../home/home-file-lock.js';
 import type { HomePaths } from '../home/station-home.js';
 import { describeKey, parseTrustablePublicKey } from './public-key.js';
+import { sha1BoundSigningSubkeys } from './key-binding-hash.js';
 import { plainTrustStore } from './trust-store-plain.js';
 import { withTrustStoreLock } from './trust-store-lock.js';
 
@@ -48,13 +49,22 @@ async function writeTrustStore(paths: HomePaths, signers: TrustedSigner[]): Prom
   await writeFileDurably(paths.trustStore, `${JSON.stringify({ version: 1, signers }, null, 2)}\n`, 0o600);
 }
 
+export interface TrustResult {
+  signer: TrustedSigner;
+  alreadyTrusted: boolean;
+  /** Signing subkeys (key IDs) bound by SHA-1 beside a good one: verify refuses what they sign. */
+  sha1Subkeys: string[];
+}
+
 /** Trust a public key by its fingerprint. Trusting an already trusted key updates its label. */
 export async function trustPublicKey(
   paths: HomePaths,
   armored: string,
   options: { label?: string | null; role?: string | null; now?: Date; expectedFingerprint: string; held?: HomeFileHold },
-): Promise<{ signer: TrustedSigner; alreadyTrusted: boolean }> {
+): Promise<TrustResult> {
   const key = await parseTrustablePublicKey(armored, options.now);
+  // Trusted all the same (its good signing subkey signs), but the operator is told which subkey's signatures verify refuses.
+  const sha1Subkeys = await sha1BoundSigningSubkeys(key, options.now ?? new Date());
   const description = await describeKey(key);
   // Trust is deliberate: the caller states the fingerprint it expects (read out of band, or
   // confirmed by the operator), so a swapped key file cannot slip in.
@@ -86,7 +96,7 @@ export async function trustPublicKey(
       };
       const next = existing ? signers.map((s) => (s.fingerprint === signer.fingerprint ? signer : s)) : [...signers, signer];
       await writeTrustStore(paths, next);
-      return { signer, alreadyTrusted: existing !== undefined };
+      return { signer, alreadyTrusted: existing !== undefined, sha1Subkeys };
     },
     options.held,
   );

@@ -16,8 +16,9 @@ import {
   retiredFiles,
   type KeyAlgorithm,
 } from '../keys/station-key.js';
-import { importRevocation, readTrustStore, trustPublicKey, untrustKey, type TrustedSigner } from '../keys/trust-store.js';
+import { importRevocation, readTrustStore, trustPublicKey, untrustKey, type TrustedSigner, type TrustResult } from '../keys/trust-store.js';
 import { withTrustStoreLock } from '../keys/trust-store-lock.js';
+import { withRefusals, type ListedSigner } from '../keys/trusted-key-refusal.js';
 import { journaledKeyChange } from '../keys/key-change-journal.js';
 import type { HomeFileHold } from '../home/home-file-lock.js';
 import { runAudited, type Audited, type AuditedOperation, type SuccessEvent } from './audited-operation.js';
@@ -95,10 +96,10 @@ export async function trustKeyFile(
   context: StationContext,
   file: string,
   options: { expectedFingerprint: string; label?: string | undefined; role?: string | undefined },
-): Promise<{ signer: TrustedSigner; alreadyTrusted: boolean }> {
+): Promise<TrustResult> {
   // A key file that cannot be read is not recorded (nothing was offered for trust).
   const armored = await readKeyFile(file);
-  const done = await auditedTrustChange<{ signer: TrustedSigner; alreadyTrusted: boolean }>(context, (held) => ({
+  const done = await auditedTrustChange<TrustResult>(context, (held) => ({
     type: 'key-trust',
     failureDetails: { file, expectedFingerprint: options.expectedFingerprint },
     // null and absent mean the same to trustPublicKey: keep what an earlier trust set.
@@ -109,10 +110,10 @@ export async function trustKeyFile(
         role: options.role ?? null,
         held,
       }),
-    succeeded: ({ signer, alreadyTrusted }) => ({
+    succeeded: ({ signer, alreadyTrusted, sha1Subkeys }) => ({
       outcome: 'ok',
       signers: [signer.fingerprint],
-      details: { file, label: signer.label, role: signer.role, userIds: signer.userIds, alreadyTrusted },
+      details: { file, label: signer.label, role: signer.role, userIds: signer.userIds, alreadyTrusted, ...(sha1Subkeys.length > 0 ? { sha1Subkeys } : {}) },
     }),
   }));
   return done.value;
@@ -198,8 +199,9 @@ export async function untrustFingerprint(context: StationContext, fingerprint: s
   return done.value;
 }
 
-export function listTrusted(context: StationContext): Promise<TrustedSigner[]> {
-  return readTrustStore(context.paths);
+/** The trusted keys, each flagged with why verify now refuses it, if it does (trusted-key-refusal.ts). */
+export async function listTrusted(context: StationContext): Promise<ListedSigner[]> {
+  return withRefusals(await readTrustStore(context.paths));
 }
 
 /** The station's public key, or a trusted signer's when a fingerprint is given. */

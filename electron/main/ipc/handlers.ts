@@ -7,7 +7,7 @@ import { displayText } from '../../../shared/display-text.js';
 import { normalizeFingerprint } from '../../../shared/fingerprint.js';
 import type { FilePurpose, IpcMethod, IpcParsedRequest, IpcResponse, TrustedSignerView } from '../../../shared/ipc.js';
 import type { MediaVolume } from '../../../shared/media.js';
-import { AirlockError, toAirlockError, type Station, type TrustedSigner } from '../../core/index.js';
+import { AirlockError, toAirlockError, type ListedSigner, type Station, type TrustedSigner } from '../../core/index.js';
 import type { JobHost } from '../jobs/job-host.js';
 import { listMediumBundles } from '../media/medium-bundles.js';
 import { summarizeSelection } from '../selection/summarize-selection.js';
@@ -82,7 +82,7 @@ export type IpcHandlers = {
 };
 
 /** The armored key stays in main; the UI needs who and which fingerprint. */
-export function signerView({ publicKey: _publicKey, ...view }: TrustedSigner): TrustedSignerView {
+export function signerView({ publicKey: _publicKey, ...view }: TrustedSigner & { refusal?: ListedSigner['refusal'] }): TrustedSignerView {
   return view;
 }
 
@@ -163,8 +163,8 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     trustKeyFile: (request) =>
       withStation(async (station) => {
         const expectedFingerprint = normalizeFingerprint(request.expectedFingerprint);
-        const { signer, alreadyTrusted } = await station.trustKeyFile(request.file, { expectedFingerprint, label: request.label || undefined });
-        return { signer: signerView(signer), alreadyTrusted };
+        const { signer, alreadyTrusted, sha1Subkeys } = await station.trustKeyFile(request.file, { expectedFingerprint, label: request.label || undefined });
+        return { signer: signerView(signer), alreadyTrusted, sha1Subkeys };
       }),
 
     untrustKey: (request) => withStation(async (station) => signerView(await station.untrustKey(request.fingerprint))),

@@ -16,6 +16,7 @@ import { BackupKeyDialog } from './BackupKeyDialog.js';
 import { RestoreKeyForm } from './RestoreKeyForm.js';
 import { RevocationImport } from './RevocationImport.js';
 import { RotateKeyDialog, type Rotated } from './RotateKeyDialog.js';
+import { KeyRefusalNote } from './KeyRefusalNote.js';
 
 /** The signer's role as a badge, unless the label already says it (the station key is labelled "this station"). */
 function roleText(signer: TrustedSignerView): string | null {
@@ -193,6 +194,7 @@ export function KeysView() {
                             </Badge>
                           ) : null}
                         </Group>
+                        {s.refusal && !s.revokedAt ? <KeyRefusalNote refusal={s.refusal} /> : null}
                       </Stack>
                     </Table.Td>
                     <Table.Td>

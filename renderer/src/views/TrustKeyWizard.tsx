@@ -51,13 +51,18 @@ export function TrustKeyWizard({ onTrusted }: { onTrusted: (message: string) => 
     setBusy(true);
     setError(null);
     try {
-      const { signer, alreadyTrusted } = await call(api, 'trustKeyFile', {
+      const {
+        signer,
+        alreadyTrusted,
+        sha1Subkeys = [],
+      } = await call(api, 'trustKeyFile', {
         file: key.file,
         expectedFingerprint: normalizeFingerprint(typed),
         label: label.trim() ? label : undefined,
       });
       reset();
-      onTrusted(t(alreadyTrusted ? 'trust.already' : 'trust.now', { name: displayText(signer.userIds.join(', ')) }));
+      const trusted = t(alreadyTrusted ? 'trust.already' : 'trust.now', { name: displayText(signer.userIds.join(', ')) });
+      onTrusted(sha1Subkeys.length === 0 ? trusted : `${trusted} ${t('trust.sha1Subkeys', { subkeys: sha1Subkeys.join(', ') })}`);
     } catch (e) {
       setError(asIpcError(e));
     } finally {

@@ -70,6 +70,29 @@ describe('keys view', () => {
     expect(table.textContent).toContain('Lab B');
   });
 
+  it('flags a key trusted before the SHA-1 rule: code, what to do, the owner’s commands (EN and DE)', async () => {
+    const refusal = {
+      code: 'KEY_SHA1_BINDING' as const,
+      detail: `In ${SENDER_FPR}, its self-signature (binding its user ID) is made with SHA-1: verify refuses the signatures it makes.`,
+      next: `The key's owner re-signs it with SHA-256 (gpg --cert-digest-algo SHA256 --quick-set-expire ${SENDER_FPR} 2y) and sends the new public key.`,
+    };
+    for (const [locale, badge, words] of [
+      ['en', 'refused at verify (KEY_SHA1_BINDING)', 'Ask its owner to re-sign the key with SHA-256'],
+      ['de', 'bei der Prüfung abgelehnt (KEY_SHA1_BINDING)', 'mit SHA-256 neu zu signieren'],
+    ] as const) {
+      renderWithApi(<KeysView />, fakeApi(answers({ listTrusted: { signers: [stationKey, { ...sender, refusal }] } })), locale);
+      const table = await screen.findByRole('table');
+      const rows = within(table).getAllByRole('row');
+      const flagged = rows.find((r) => r.textContent?.includes('Lab B'));
+      expect(flagged?.textContent).toContain(badge);
+      expect(flagged?.textContent).toContain(words);
+      expect(flagged?.textContent).toContain(`--quick-set-expire ${SENDER_FPR} 2y`);
+      // The station's own key carries no refusal: no marker on its row.
+      expect(rows.filter((r) => r.textContent?.includes('KEY_SHA1_BINDING'))).toHaveLength(1);
+      cleanup();
+    }
+  });
+
   it('trusts a key only after the fingerprint is typed back, and passes it as expectedFingerprint', async () => {
     const fake = fakeApi(answers());
     const user = userEvent.setup();
@@ -91,6 +114,18 @@ describe('keys view', () => {
     await user.click(trust);
     await waitFor(() => expect(fake.callsTo('trustKeyFile')).toEqual([{ file: '/media/usb/sender.asc', expectedFingerprint: SENDER_FPR, label: 'Lab B' }]));
     expect(await screen.findByText('Now trusted: Sender <sender@example.org>')).toBeTruthy();
+  });
+
+  it('warns after trusting a key whose old signing subkey is bound with SHA-1, naming that subkey', async () => {
+    const fake = fakeApi(answers({ trustKeyFile: { signer: sender, alreadyTrusted: false, sha1Subkeys: ['0123456789ABCDEF'] } }));
+    const user = userEvent.setup();
+    renderWithApi(<KeysView />, fake);
+    await user.click(await screen.findByRole('button', { name: 'Choose key file…' }));
+    const panel = await screen.findByLabelText('Key to trust');
+    await user.type(within(panel).getByLabelText(/Type the fingerprint/), SENDER_FPR);
+    await user.click(within(panel).getByRole('button', { name: 'Trust this key' }));
+    const notice = await screen.findByText(/^Now trusted: Sender <sender@example.org> Warning: its signing subkey 0123456789ABCDEF is bound with SHA-1/u);
+    expect(notice.textContent).toContain('refused at verify (SIGNER_SHA1_BINDING)');
   });
 
   it('offers no way around typing the fingerprint, and shows FINGERPRINT_MISMATCH from core', async () => {

@@ -18,6 +18,11 @@ export const keysMessages = area(
     'keys.trusted.since': 'Trusted since',
     'keys.trusted.actions': 'Actions',
     'keys.trusted.noUserId': '(no user ID)',
+    'keys.refused.badge': 'refused at verify ({code})',
+    'keys.refused.sha1':
+      'Trusted before Airlock refused keys bound by SHA-1: its signatures no longer count. Ask its owner to re-sign the key with SHA-256 (commands below), trust the new public key, then stop trusting this one.',
+    'keys.refused.v6':
+      'A v6 key trusted before Airlock refused them: GnuPG cannot check its signatures, so they do not count. Ask its owner for a v4 key (command below), trust it, then stop trusting this one.',
     'keys.untrust.label': 'Stop trusting {name}',
     'keys.untrust.button': 'Stop trusting…',
     'keys.trust.title': 'Trust a signer’s key',
@@ -52,6 +57,8 @@ export const keysMessages = area(
     'trust.confirmFirst': 'Confirm the fingerprint first: type it as the key’s owner reads it to you.',
     'trust.submit': 'Trust this key',
     'trust.cancel': 'Cancel',
+    'trust.sha1Subkeys':
+      'Warning: its signing subkey {subkeys} is bound with SHA-1; signatures made with it are refused at verify (SIGNER_SHA1_BINDING). Its owner signs with the newer subkey, or removes that one and sends the public key again.',
   },
   {
     'keys.untrusted': 'Nicht mehr vertrauenswürdig: {name}',
@@ -70,6 +77,11 @@ export const keysMessages = area(
     'keys.trusted.since': 'Vertrauenswürdig seit',
     'keys.trusted.actions': 'Aktionen',
     'keys.trusted.noUserId': '(keine Benutzerkennung)',
+    'keys.refused.badge': 'bei der Prüfung abgelehnt ({code})',
+    'keys.refused.sha1':
+      'Vertraut, bevor Airlock mit SHA-1 gebundene Schlüssel ablehnte: Seine Signaturen zählen nicht mehr. Bitten Sie den Inhaber, den Schlüssel mit SHA-256 neu zu signieren (Befehle unten), vertrauen Sie dem neuen öffentlichen Schlüssel und entziehen Sie dann diesem das Vertrauen.',
+    'keys.refused.v6':
+      'Ein v6-Schlüssel, vertraut, bevor Airlock solche ablehnte: GnuPG kann seine Signaturen nicht prüfen, sie zählen nicht. Bitten Sie den Inhaber um einen v4-Schlüssel (Befehl unten), vertrauen Sie ihm und entziehen Sie dann diesem hier das Vertrauen.',
     'keys.untrust.label': 'Nicht mehr vertrauen: {name}',
     'keys.untrust.button': 'Nicht mehr vertrauen…',
     'keys.trust.title': 'Dem Schlüssel eines Unterzeichners vertrauen',
@@ -105,5 +117,7 @@ export const keysMessages = area(
     'trust.confirmFirst': 'Bestätigen Sie zuerst den Fingerabdruck: Geben Sie ihn ein, wie der Inhaber des Schlüssels ihn Ihnen vorliest.',
     'trust.submit': 'Diesem Schlüssel vertrauen',
     'trust.cancel': 'Abbrechen',
+    'trust.sha1Subkeys':
+      'Warnung: Sein Signatur-Unterschlüssel {subkeys} ist mit SHA-1 gebunden; damit erstellte Signaturen werden bei der Prüfung abgelehnt (SIGNER_SHA1_BINDING). Der Inhaber signiert mit dem neueren Unterschlüssel oder entfernt jenen und sendet den öffentlichen Schlüssel erneut.',
   },
 );

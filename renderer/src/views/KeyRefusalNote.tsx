@@ -1,0 +1,20 @@
+/** A trusted key that verify now refuses (trusted before the SHA-1 and v6 rules): the marker under its name in the Keys view. */
+import { Stack, Text } from '@mantine/core';
+import { displayText } from '../../../shared/display-text.js';
+import type { TrustedSignerView } from '../../../shared/ipc.js';
+import { StatusBadge } from '../components/StatusIcon.js';
+import { useT } from '../i18n/useT.js';
+
+export function KeyRefusalNote({ refusal }: { refusal: NonNullable<TrustedSignerView['refusal']> }) {
+  const t = useT();
+  return (
+    <Stack gap={2}>
+      <StatusBadge tone="fail">{t('keys.refused.badge', { code: refusal.code })}</StatusBadge>
+      <Text size="sm">{t(refusal.code === 'KEY_SHA1_BINDING' ? 'keys.refused.sha1' : 'keys.refused.v6')}</Text>
+      {/* The engine's words with the owner's GnuPG commands (fingerprint filled in): facts, as they came. */}
+      <Text size="xs" c="dimmed" translate="no">
+        {displayText(`${refusal.detail} ${refusal.next}`)}
+      </Text>
+    </Stack>
+  );
+}
