@@ -5,6 +5,7 @@ import { pidGone } from '../fs/process-owner.js';
 import type { HeartbeatAlarm } from '../../../shared/channels.js';
 import type { WatchBundleRecord, WatchStatus } from '../../../shared/watch.js';
 import { errnoOf, toAirlockError } from '../errors.js';
+import { fsyncDirectory } from '../fs/durable.js';
 import { ownerState } from '../recovery/process-owner.js';
 import { claimReady, dropClaim, finish, readClaims, takeOthers, type Claim } from './claim-folder.js';
 import { inboxLayout, type InboxLayout } from './inbox-layout.js';
@@ -60,6 +61,8 @@ interface Retry {
 export async function runWatcher(port: WatcherPort, options: WatcherOptions): Promise<WatchStatus> {
   const layout = inboxLayout(options.inbox);
   for (const dir of [layout.work, layout.accepted, layout.quarantine, layout.refused]) await mkdir(dir, { recursive: true, mode: 0o755 });
+  // Their entries in the inbox, durable before the first claim moves a bundle into one of them (once per start).
+  await fsyncDirectory(layout.inbox);
   const keeper = new StatusKeeper(options.inbox, options.dest, new Date().toISOString());
   // Findings are history, not counts: those the last watcher of this inbox reported stay in view after a restart.
   const previous = await previousFindings(options.statusFile);
