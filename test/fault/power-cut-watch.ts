@@ -168,8 +168,8 @@ export async function powerCutWatchTrial(fixture: Fixture, trial: number, fracti
         if (state !== 'absent' && state !== 'complete' && state !== 'placeholder') bad.push(`after the cut ${name} in DEST: ${state}`);
       }
       for (const torn of await tornReports(inbox)) bad.push(`after the cut ${torn} does not parse`);
-      // The status file is rewritten every few seconds without fsync (status-file.ts): a torn one is read as no status until the next watcher writes it.
-      for (const torn of await tornStatus(home)) notes.push(`status file torn by the cut: ${torn}`);
+      // Written durably since faults9b (status-file.ts: temp, fsync, rename, folder fsync): a torn one is a fault now.
+      for (const torn of await tornStatus(home)) bad.push(`after the cut the status file ${torn} does not parse`);
       const where = await checkAccounted(inbox, sums, 'after the cut', bad);
       const survived = (await settledNames(inbox, 'accepted')).length + (await settledNames(inbox, 'quarantine')).length;
       await drainAndCheck(fixture, set, home, inbox, dest, bad);

@@ -147,6 +147,9 @@ export async function pushKillTrial(fixture: Fixture, trial: number, at: number,
     if (ledger.imports.some((r) => r.status === 'pending')) bad.push('an import claim still pending after the next start');
     // Committed (every image pushed, the import recorded) before the kill: the same command is a replay. Otherwise it completes the push.
     const committed = ledger.imports.some((r) => r.status === 'imported');
+    // Settled by the next start (killed before its own event): how many manifests its event names from the push journal.
+    const recovered = ledger.events.find((e) => e.type === 'import' && e.details.recovered === true);
+    const named = ((recovered?.details.pushedManifests ?? []) as unknown[]).length;
     const retry = await airlock(home, pushArgs(prep, registry));
     const report = json<{ ok?: boolean; pushes?: Push[]; problems?: Array<{ code: string }> }>(retry);
     const replay = report?.problems?.some((p) => p.code === 'REPLAY') === true;
@@ -161,7 +164,7 @@ export async function pushKillTrial(fixture: Fixture, trial: number, at: number,
     }
     const again = await auditVerify(home);
     if (again) bad.push(again);
-    const outcome = `${first.killed ? 'killed' : 'ok'}@${first.killedAt ?? 'end'}: ${tags.length} of ${prep.signed.size} tagged${committed ? ', recorded' : ''}, rerun ${replay ? 'REPLAY' : retry.code === 0 ? 'ok' : `exit ${retry.code}`}`;
+    const outcome = `${first.killed ? 'killed' : 'ok'}@${first.killedAt ?? 'end'}: ${tags.length} of ${prep.signed.size} tagged${committed ? ', recorded' : ''}${recovered ? ` (recovered ${recovered.outcome}, ${named} manifest(s) named)` : ''}, rerun ${replay ? 'REPLAY' : retry.code === 0 ? 'ok' : `exit ${retry.code}`}`;
     return { scenario, trial, outcome, bad, notes: [], covered: first.killed };
   });
 }

@@ -2,7 +2,7 @@ import { appendAuditEvent } from '../audit/audit-store.js';
 import type { StationDb } from '../db/station-db.js';
 import type { StationIdentity } from '../home/station-config.js';
 import { folderId, settleFailed, settleImported } from '../import/import-claim.js';
-import { journaledManifests } from '../oci/push/push-journal.js';
+import { clearFinishedJournals, journaledManifests } from '../oci/push/push-journal.js';
 import { releaseDeadPlaceholders } from '../import/staging-owner.js';
 import { readBundleFront } from './bundle-front.js';
 import { findPublishedBundle } from './published-bundle.js';
@@ -140,6 +140,8 @@ function settleImport(db: StationDb, identity: StationIdentity, row: ImportRow, 
     settleImported(db, row.id, true);
     // The channel number it reserved in its claim (channels/channel-receive.ts) stands: the channel moves on.
     confirmReservation(db, row.tagmanifest_sha256);
+    // Named in this event (pushedManifests): the journal of a finished push goes with it, as after an import's own event.
+    clearFinishedJournals(db, row.tagmanifest_sha256);
     summary.importsRecovered += 1;
     const event = appendAuditEvent(db, identity, {
       ...common,

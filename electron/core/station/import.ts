@@ -175,7 +175,11 @@ async function importWith(
                 if (settlement.kind === 'failed') during.failureNow(settlement.error);
                 // A heartbeat received: its own event type (docs/channels.md), nothing imported.
                 else if (settlement.kind === 'heartbeat') during.outcomeNow(importEvent(settlement.result), 'heartbeat');
-                else during.outcomeNow(importEvent(settlement.result));
+                else {
+                  during.outcomeNow(importEvent(settlement.result));
+                  // In the claim's transaction, with the event naming the pushes (a kill before it: recovery names them from the journal).
+                  if (settlement.kind === 'imported') push?.eventRecorded();
+                }
               },
             }),
           (rejected) => ({
@@ -195,7 +199,11 @@ async function importWith(
       }
     },
     // A watcher's try while another import of the bundle runs: a wait, not a refusal; its later try is recorded.
-    succeeded: ({ result }) => (request.deferWhileImported === true && refusedWhileImported(result) ? null : importEvent(result)),
+    // A push retry (no claim) records its event here: the push journal goes in that event's transaction.
+    succeeded: ({ result }) =>
+      request.deferWhileImported === true && refusedWhileImported(result)
+        ? null
+        : { ...importEvent(result), alongside: result.ok ? push?.eventRecorded : undefined },
   });
   const { result, signer } = done.value;
   const event = done.event;

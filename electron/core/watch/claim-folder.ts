@@ -76,6 +76,10 @@ export async function claimReady(layout: InboxLayout, ready: ReadyBundle, home: 
   };
   try {
     await writeFileDurably(join(dir, CLAIM_FILE), `${JSON.stringify(record)}\n`, 0o600);
+    // The claim folder's own entry in the working folder, durable before the bundle leaves the inbox:
+    // on a file system that does not order metadata as ext4's journal does, a cut could otherwise keep
+    // the inbox without the bundle and lose the folder it went to.
+    await fsyncDirectory(layout.work);
     await rename(join(layout.inbox, ready.primary), join(dir, ready.primary));
   } catch (error) {
     await rm(dir, { recursive: true, force: true });

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { ChannelFinding } from '../../../shared/channels.js';
 import type { WatchStatus } from '../../../shared/watch.js';
 import { AirlockError, errnoOf } from '../errors.js';
+import { writeFileDurably } from '../fs/durable.js';
+import { sweepDeadTemps } from '../fs/owned-temp.js';
 import { currentOwner, ownerState, type ProcessOwner } from '../recovery/process-owner.js';
 
 /**
@@ -37,6 +39,8 @@ interface StatusFile extends WatchStatus {
 export async function acquireWatchLock(homeRoot: string, realInbox: string): Promise<() => Promise<void>> {
   const dir = watchFolder(homeRoot);
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  // A status file's temp copy a killed watcher left (writeStatusFile): its writer is provably gone.
+  await sweepDeadTemps(dir, (final) => /^[0-9a-f]{16}\.json$/u.test(final));
   const path = join(dir, `${inboxKey(realInbox)}.lock`);
   const mine: LockFile = { inbox: realInbox, owner: currentOwner() };
   for (let attempt = 0; attempt < 5; attempt += 1) {
@@ -81,22 +85,44 @@ export function statusPath(homeRoot: string, realInbox: string): string {
   return join(watchFolder(homeRoot), `${inboxKey(realInbox)}.json`);
 }
 
-/** Readers see the old status or the new one, never a mix (temp name, rename). No fsync: it is rewritten every few seconds. */
+/**
+ * Readers see the old status or the new one, never a mix, and a power cut leaves one of them:
+ * temp file, fsync, rename, folder fsync (fs/durable.ts). Without the fsyncs the first write (no
+ * file to replace, so ext4's flush on rename-over does not apply) was left 0 bytes by a cut right
+ * after the watcher started (fault harness, power-cut-watch seed 2 #4), and with it the channel
+ * findings a restart carries over (previousFindings). Every 2 s: two small fsyncs.
+ */
 export async function writeStatusFile(path: string, status: WatchStatus): Promise<void> {
   const file: StatusFile = { ...status, owner: currentOwner() };
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o644 });
-  await rename(temp, path);
+  await writeFileDurably(path, `${JSON.stringify(file, null, 2)}\n`, 0o644);
+}
+
+export interface PreviousFindings {
+  findings: ChannelFinding[];
+  /** Set when a status file is there but empty or unreadable: its findings are lost, and the operator is told. */
+  damaged: string | null;
 }
 
 /** The channel findings the last watcher of this inbox reported (newest first): a restart must not make an open gap vanish from the status. */
-export async function previousFindings(path: string): Promise<ChannelFinding[]> {
+export async function previousFindings(path: string): Promise<PreviousFindings> {
+  let text: string;
   try {
-    const { gaps } = JSON.parse(await readFile(path, 'utf8')) as Partial<WatchStatus>;
-    return Array.isArray(gaps) ? gaps.filter((g) => typeof g === 'object' && g !== null && typeof g.code === 'string') : [];
-  } catch {
-    return [];
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return { findings: [], damaged: null };
+    return { findings: [], damaged: `cannot be read (${errnoOf(error) ?? String(error)})` };
   }
+  let gaps: unknown;
+  try {
+    ({ gaps } = JSON.parse(text) as Partial<WatchStatus>);
+  } catch {
+    return { findings: [], damaged: text.length === 0 ? 'is empty' : `does not parse (${text.length} bytes)` };
+  }
+  if (!Array.isArray(gaps)) return { findings: [], damaged: 'has no list of channel findings' };
+  return {
+    findings: gaps.filter((g): g is ChannelFinding => typeof g === 'object' && g !== null && typeof (g as ChannelFinding).code === 'string'),
+    damaged: null,
+  };
 }
 
 /** Every watcher status in this home, newest first; `running` whose process is gone reads `dead`. */

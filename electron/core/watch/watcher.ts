@@ -5,6 +5,7 @@ import { pidGone } from '../fs/process-owner.js';
 import type { HeartbeatAlarm } from '../../../shared/channels.js';
 import type { WatchBundleRecord, WatchStatus } from '../../../shared/watch.js';
 import { errnoOf, toAirlockError } from '../errors.js';
+import { fsyncDirectory } from '../fs/durable.js';
 import { ownerState } from '../recovery/process-owner.js';
 import { claimReady, dropClaim, finish, readClaims, takeOthers, type Claim } from './claim-folder.js';
 import { inboxLayout, type InboxLayout } from './inbox-layout.js';
@@ -60,12 +61,20 @@ interface Retry {
 export async function runWatcher(port: WatcherPort, options: WatcherOptions): Promise<WatchStatus> {
   const layout = inboxLayout(options.inbox);
   for (const dir of [layout.work, layout.accepted, layout.quarantine, layout.refused]) await mkdir(dir, { recursive: true, mode: 0o755 });
+  // Their entries in the inbox, durable before the first claim moves a bundle into one of them (once per start).
+  await fsyncDirectory(layout.inbox);
   const keeper = new StatusKeeper(options.inbox, options.dest, new Date().toISOString());
   // Findings are history, not counts: those the last watcher of this inbox reported stay in view after a restart.
-  keeper.findings([...(await previousFindings(options.statusFile))].reverse());
+  const previous = await previousFindings(options.statusFile);
+  keeper.findings([...previous.findings].reverse());
   const tracker = new SettleTracker(options.settleMs);
   const retries = new Map<string, Retry>();
   const trouble = (message: string): void => options.onTrouble?.(message);
+  // Said, not skipped silently: open channel gaps the last watcher reported may be missing from this status (the next write replaces the file).
+  if (previous.damaged !== null)
+    trouble(
+      `status file ${options.statusFile} ${previous.damaged} (a crash or power cut while it was written?): channel findings reported before this start are not carried over; \`airlock audit list\` has them`,
+    );
   let pauseUntil = 0;
   let lastAlarmCheck = 0;
 

@@ -90,5 +90,14 @@ describe('airlock watch on a channel', () => {
     const after = (await readStatusFiles(receiver.home)).find((s) => s.pid === again.child.pid);
     expect(after?.counts.accepted).toBe(0);
     expect(after?.gaps.map((g) => g.code)).toEqual(status?.gaps.map((g) => g.code));
+
+    // A status file a power cut left empty (fault harness, power-cut-watch seed 2 #4): the next watcher says
+    // so instead of dropping the findings silently, and writes a whole one.
+    const [statusName] = (await readdir(join(receiver.home, 'watch'))).filter((n) => /^[0-9a-f]{16}\.json$/u.test(n));
+    await writeFile(join(receiver.home, 'watch', statusName ?? 'missing'), '');
+    const third = startWatch(receiver.home, inbox, dest, ['--settle', '600']);
+    await waitUntil('the third watcher wrote its status', async () => (await readStatusFiles(receiver.home)).some((s) => s.pid === third.child.pid));
+    expect(await stopWatch(third, 'SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(third.stderr()).toMatch(/warning: status file .*\.json is empty .*channel findings reported before this start are not carried over/u);
   }, 240_000);
 });

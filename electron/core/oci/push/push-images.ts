@@ -70,8 +70,8 @@ export async function pushImages(options: PushImagesOptions): Promise<PushImages
     progress.addFiles(1);
   }
   progress.flush();
-  // Done with this bundle and target: a later re-run starts from the registry's own state.
-  if (pushes.every((p) => p.outcome !== 'failed')) journal.clear();
+  // The journal stays until the event naming these pushes is recorded (push-on-import.ts
+  // `eventRecorded`): killed before that, recovery reads the manifests put from it (reconcile.ts).
   const registry = { target, images: pushes, blobsPresent: blobsPresent(plans, pushes, images.expectedPresent, options.endpoint.prefix) };
   // The far side reads this section with the same schema (export --skip-blobs-in): never write one it would refuse.
   const checked = receiptRegistrySection().safeParse(registry);

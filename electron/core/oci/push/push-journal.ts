@@ -112,7 +112,11 @@ export class PushJournal {
     return row !== undefined;
   }
 
-  /** Every image reached the registry: the journal of this bundle and target has served its purpose. */
+  /**
+   * Every image reached the registry and the event naming them is being recorded (call it in that
+   * event's transaction): the journal of this bundle and target has served its purpose. Cleared
+   * any earlier, a kill before the event would leave recovery nothing to name the pushes by.
+   */
   clear(): void {
     this.db.prepare('DELETE FROM push_journal WHERE tagmanifest_sha256 = ? AND target = ?').run(this.bundle, this.target);
   }
@@ -129,8 +133,8 @@ export interface JournaledManifest {
  * The manifests the journal records as in a registry for this bundle since `since` (ISO 8601, the
  * import's start): what a killed push had already put there, for the event that settles that
  * import later (recovery/reconcile.ts). Without it the audit would say nothing of an image a dead
- * push left tagged in the registry. A journal cleared before the kill (every image pushed, the
- * import killed between that and its event) lists nothing: the journal is a hint, not a record.
+ * push left tagged in the registry. The journal is cleared only in the transaction of the event
+ * that names the pushes, so a kill at any instant before it leaves them here.
  */
 export function journaledManifests(db: StationDb, tagmanifestSha256: string, since: string): JournaledManifest[] {
   return db
@@ -140,4 +144,16 @@ export function journaledManifests(db: StationDb, tagmanifestSha256: string, sin
         ORDER BY target, repository, digest`,
     )
     .all(tagmanifestSha256, since) as JournaledManifest[];
+}
+
+/**
+ * A recovered import that committed (its event names `pushedManifests`): the journal of each
+ * target its push finished has served its purpose, as when the import records its own event. A
+ * target with images left unfinished (`push_unfinished`) keeps its journal for the retry.
+ */
+export function clearFinishedJournals(db: StationDb, tagmanifestSha256: string): void {
+  db.prepare(
+    `DELETE FROM push_journal WHERE tagmanifest_sha256 = ?
+        AND target NOT IN (SELECT target FROM push_unfinished WHERE tagmanifest_sha256 = ?)`,
+  ).run(tagmanifestSha256, tagmanifestSha256);
 }

@@ -23,6 +23,7 @@ import type { RegistryClientApi, RegistryEndpoint } from '../registry/registry-a
 import type { PayloadSink } from '../../verify/check-bundle.js';
 import { BundleBlobSink } from './bundle-blobs.js';
 import { endpointTarget, pushImages, type PushImagesResult } from './push-images.js';
+import { PushJournal } from './push-journal.js';
 
 export interface PushOnImportOptions {
   endpoint: RegistryEndpoint;
@@ -38,6 +39,8 @@ export class PushOnImport {
   private result: PushImagesResult | null = null;
   private readonly target: string;
   private inBundle: BundleBlobSink | null = null;
+  /** The bundle the push ran for (the journal's key), once it ran. */
+  private bundle: string | null = null;
 
   constructor(private readonly options: PushOnImportOptions) {
     this.target = endpointTarget(options.endpoint);
@@ -96,7 +99,20 @@ export class PushOnImport {
     });
     const failed = result.pushes.filter((p) => p.outcome === 'failed').length;
     this.recordUnfinished(staged.tagmanifestSha256, failed);
+    this.bundle = staged.tagmanifestSha256;
     this.result = result;
+  };
+
+  /**
+   * Call inside the transaction that records the import's ok event (it names the pushes): now the
+   * journal may go. Not before: a kill between the commit and that event is settled by recovery,
+   * which names the pushed manifests from the journal (recovery/reconcile.ts). Kept when an
+   * image failed: the re-run resumes from it.
+   */
+  readonly eventRecorded = (): void => {
+    if (this.result === null || this.bundle === null) return;
+    if (this.result.pushes.some((p) => p.outcome === 'failed')) return;
+    new PushJournal(this.options.db, this.bundle, this.target).clear();
   };
 
   private recordUnfinished(bundle: string, failed: number): void {

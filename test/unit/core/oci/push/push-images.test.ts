@@ -2,17 +2,23 @@
  * The push orchestration against an in-memory registry that records every call: order (blobs
  * before their manifest, platform manifests before their index, the tag last), the manifest
  * digest check, one failed image not stopping the others, expected-present checked before any
- * write, and the journal cleared only when everything reached the registry.
+ * write, and the journal kept until the event naming the pushes is recorded (cleared then only
+ * when everything reached the registry), so a kill before that event still names them.
  */
 import { createHash } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { openStationDb } from '../../../../../electron/core/db/station-db.js';
+import { listAuditEvents } from '../../../../../electron/core/audit/audit-store.js';
+import { openStationDb, type StationDb } from '../../../../../electron/core/db/station-db.js';
 import { AirlockError } from '../../../../../electron/core/errors.js';
+import { claimImport, folderId } from '../../../../../electron/core/import/import-claim.js';
 import type { ImagesFile } from '../../../../../electron/core/oci/images-file.js';
 import { pushImages } from '../../../../../electron/core/oci/push/push-images.js';
+import { PushOnImport } from '../../../../../electron/core/oci/push/push-on-import.js';
+import { currentOwner } from '../../../../../electron/core/recovery/process-owner.js';
+import { settleInterruptedTransfers } from '../../../../../electron/core/recovery/reconcile.js';
 import { receiptRegistrySection } from '../../../../../electron/core/oci/registry-receipt.js';
 import type { BlobDescriptor, RegistryClientApi, UploadProgress } from '../../../../../electron/core/oci/registry/registry-api.js';
 import { imagesFileFor } from '../../../../helpers/oci-images-file.js';
@@ -114,7 +120,8 @@ describe('pushImages', () => {
     const registry = new MemoryRegistry();
     const result = await run(registry, dir, await makeTemp('airlock-push-db-'));
     expect(result.pushes.map((p) => p.outcome)).toEqual(['pushed', 'pushed']);
-    expect(result.journal).toBe(0);
+    // Kept for the event that names these pushes (push-on-import.ts eventRecorded clears it there).
+    expect(result.journal).toBeGreaterThan(0);
     for (const image of images.images) {
       const repository = `site/${image.repository}`;
       const writes = registry.calls.filter((c) => c.repository === repository && (c.op === 'upload' || c.op === 'mount' || c.op === 'put'));
@@ -182,5 +189,74 @@ describe('pushImages', () => {
     expect(failed?.errorCode?.length).toBeLessThanOrEqual(128);
     expect(failed?.message?.length).toBeLessThanOrEqual(4096);
     expect(receiptRegistrySection().safeParse(result.registry).success).toBe(true);
+  });
+});
+
+const journalRows = (db: StationDb): number => (db.prepare('SELECT COUNT(*) AS n FROM push_journal').get() as { n: number }).n;
+
+describe("the push journal's life", () => {
+  const ENDPOINT = { host: 'memory', prefix: 'site', insecure: true };
+
+  it('goes in the transaction that records the import event, only when every image reached the registry', async () => {
+    const { dir } = await layoutWithImages();
+    const db = openStationDb(join(await makeTemp('airlock-push-db-'), 'station.db'));
+    try {
+      const push = new PushOnImport({ endpoint: ENDPOINT, client: new MemoryRegistry(), db, destGiven: true });
+      await push.beforeCommit({ payloadDir: dirname(dir), tagmanifestSha256: 'b'.repeat(64) });
+      expect(push.outcome()?.pushes.map((p) => p.outcome)).toEqual(['pushed', 'pushed']);
+      expect(journalRows(db)).toBeGreaterThan(0);
+      push.eventRecorded();
+      expect(journalRows(db)).toBe(0);
+
+      const refusing = new MemoryRegistry();
+      refusing.refuse.add('site/test/tool');
+      const failing = new PushOnImport({ endpoint: ENDPOINT, client: refusing, db, destGiven: true });
+      await failing.beforeCommit({ payloadDir: dirname(dir), tagmanifestSha256: 'c'.repeat(64) });
+      failing.eventRecorded();
+      // An image failed: the journal stays for the push retry.
+      expect(journalRows(db)).toBeGreaterThan(0);
+    } finally {
+      db.close();
+    }
+  });
+
+  // Found by the fault harness (`npm run fault -- --scenarios kill-push --seed 2`, trials 0 and 4, killed at
+  // "settling"): the journal was cleared when the last image was pushed, so recovery recorded `import ok` naming nothing.
+  it('an import killed after a complete push and its commit, before its event: the next start names every manifest put', async () => {
+    const { dir, images } = await layoutWithImages();
+    const root = await makeTemp('airlock-push-killed-');
+    const db = openStationDb(join(root, 'station.db'));
+    try {
+      const bundle = 'd'.repeat(64);
+      const staged = join(root, '.airlock-staging-1', 'payload');
+      await mkdir(staged, { recursive: true });
+      const destination = join(root, 'images');
+      const owner = currentOwner();
+      const dead = { pid: 2 ** 22 + 4321, host: owner.host, boot: owner.boot, start: '1' };
+      const identity = { tagmanifestSha256: bundle, uuid: 'uuid-killed', name: 'images', signers: ['FP'], sequence: 1, station: 'beta' };
+      const claim = {
+        identity,
+        destination,
+        staged: folderId(staged) as { dev: string; ino: string },
+        operator: 'op',
+        bundlePath: '/b.tar',
+        allowReplay: false,
+      };
+      expect(claimImport(db, claim, dead).kind).toBe('claimed');
+      const result = await pushImages({ layoutDir: dir, endpoint: ENDPOINT, client: new MemoryRegistry(), db, bundle });
+      expect(result.pushes.map((p) => p.outcome)).toEqual(['pushed', 'pushed']);
+      // The commit rename (device and inode kept); the process dies before the transaction that records the event.
+      await rename(staged, destination);
+
+      expect(settleInterruptedTransfers(db, { station: 'alpha', operator: 'op', organization: null })).toMatchObject({ importsRecovered: 1 });
+      const event = listAuditEvents(db, { type: 'import' }).at(-1);
+      expect(event?.outcome).toBe('ok');
+      const named = (event?.details.pushedManifests ?? []) as Array<{ target: string; repository: string; digest: string }>;
+      for (const image of images.images) expect(named).toContainEqual({ target: 'memory/site', repository: `site/${image.repository}`, digest: image.digest });
+      // Named in the event: the finished push's journal goes with it.
+      expect(journalRows(db)).toBe(0);
+    } finally {
+      db.close();
+    }
   });
 });
