@@ -173,6 +173,27 @@ describe('two-person exports over IPC', () => {
   }, 60_000);
 });
 
+describe("a staged export on a channel over IPC (the CLI's export --prepare --channel)", () => {
+  it('refuses a channel name that breaks the rules with CHANNEL_NAME_INVALID before a job starts', async () => {
+    const before = host.list().length;
+    const answer = await call('startPrepareExport', { selection: [payload], name: 'bad-channel', passphrase: PASSPHRASE, channel: 'no/slashes' });
+    expect(answer.ok ? null : answer.error.code).toBe('CHANNEL_NAME_INVALID');
+    expect(host.list()).toHaveLength(before);
+  });
+
+  it('takes the number at prepare and carries it through approve and finish', async () => {
+    const prepared = await jobOf('startPrepareExport', { selection: [payload], name: 'on-channel', passphrase: PASSPHRASE, channel: 'nightly' });
+    expect(prepared).toMatchObject({ kind: 'export-prepare', state: 'succeeded' });
+    const key = { kind: 'key-file', file: reviewerKey, passphrase: REVIEWER_PASSPHRASE };
+    await value('approveStaged', { name: 'on-channel', confirmName: 'on-channel', signer: key });
+    const out = join(base, 'out-channel');
+    await mkdir(out);
+    const finished = await jobOf('startFinishExport', { name: 'on-channel', outDir: out, passphrase: PASSPHRASE });
+    if (finished.kind !== 'export-finish' || !finished.result) throw new Error(`no export result: ${JSON.stringify(finished)}`);
+    expect(finished.result.channel).toMatchObject({ channel: 'nightly', sequence: 1, heartbeat: false });
+  }, 60_000);
+});
+
 describe('the audit chain over IPC', () => {
   it('checks the chain as a job reporting events, then signs a checkpoint that the next check counts', async () => {
     events.length = 0;
