@@ -47,17 +47,7 @@ export interface JobRequests {
   /** Station.sendHeartbeat, as `airlock heartbeat` calls it; `outDir` is the chosen folder or the medium's mount point. */
   heartbeat: { channel: string; outDir: string; name?: string | undefined; passphrase: string };
   /** Station.prepareExport into the home's staged/ folder, signed by the station key (the CLI's `export --prepare`). */
-  'export-prepare': {
-    selection: string[];
-    name?: string | undefined;
-    passphrase: string;
-    channel?: string | undefined;
-    images?: string[] | undefined;
-    imagesFrom?: string | undefined;
-    platforms?: string[] | undefined;
-    charts?: string[] | undefined;
-    skipBlobsIn?: string | undefined;
-  };
+  'export-prepare': Omit<JobRequests['export'], 'destination'>;
   /** Station.finishExport of a staged folder main has found in the station's list; the passphrase signs the receipt. */
   'export-finish': { stagedDir: string; outDir: string; passphrase?: string | undefined };
   /** Station.verifyAudit: the chain, every checkpoint and the signed head, with progress. */

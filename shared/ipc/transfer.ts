@@ -8,6 +8,30 @@ import { ExportDestinationSchema, MediaExportReportSchema } from './media.js';
 import { VerifyResultSchema } from './results.js';
 
 /** Where core wrote the signed transfer receipt for the operator (beside the bundle / import). */
+/**
+ * What an export carries and how it is signed: the same for a direct export (`startExport`) and a
+ * staged one (`startPrepareExport`, two-person.ts), which differ only in where the bundle goes.
+ */
+export const ExportContentFields = {
+  /** Files and folders; may be empty when images or charts are given. */
+  selection: z.array(PathString).max(10_000),
+  name: z.string().min(1).max(100).optional(),
+  passphrase: z.string().min(1).max(1024),
+  /** The CLI's --channel; main checks the name rules (CHANNEL_NAME_INVALID) before the job starts. */
+  channel: ChannelNameInput.optional(),
+  ...ExportImagesFields,
+};
+/** An export request names something to export: files, images, an images list or charts. */
+export function exportsSomething(r: {
+  selection: string[];
+  images?: string[] | undefined;
+  imagesFrom?: string | undefined;
+  charts?: string[] | undefined;
+}): boolean {
+  return r.selection.length > 0 || (r.images?.length ?? 0) > 0 || r.imagesFrom !== undefined || (r.charts?.length ?? 0) > 0;
+}
+export const NOTHING_TO_EXPORT = { message: 'nothing to export', path: ['selection'] };
+
 const ReceiptSchema = z
   .object({
     json: z.string(),
@@ -114,21 +138,7 @@ export const TRANSFER_CHANNELS = {
   },
   startExport: {
     channel: 'airlock:job-export',
-    request: z
-      .strictObject({
-        /** Files and folders; may be empty when images or charts are given. */
-        selection: z.array(PathString).max(10_000),
-        destination: ExportDestinationSchema,
-        name: z.string().min(1).max(100).optional(),
-        passphrase: z.string().min(1).max(1024),
-        /** The CLI's --channel; main checks the name rules (CHANNEL_NAME_INVALID) before the job starts. */
-        channel: ChannelNameInput.optional(),
-        ...ExportImagesFields,
-      })
-      .refine((r) => r.selection.length > 0 || (r.images?.length ?? 0) > 0 || r.imagesFrom !== undefined || (r.charts?.length ?? 0) > 0, {
-        message: 'nothing to export',
-        path: ['selection'],
-      }),
+    request: z.strictObject({ ...ExportContentFields, destination: ExportDestinationSchema }).refine(exportsSomething, NOTHING_TO_EXPORT),
     response: JobStarted,
   },
   startVerify: {

@@ -9,9 +9,9 @@
 import { z } from 'zod';
 import type { ExportedImages } from '../images.js';
 import { JobStarted, NoRequest, PathString, type ChannelBlock } from './common.js';
-import { ChannelNameInput } from './feed.js';
-import { ExportedImagesSchema, ExportImagesFields } from './images.js';
+import { ExportedImagesSchema } from './images.js';
 import { ReleaseSignerSchema } from './quarantine.js';
+import { ExportContentFields, exportsSomething, NOTHING_TO_EXPORT } from './transfer.js';
 
 /** Files one summary lists; the count says how many there are (a staged export may hold a million). */
 export const STAGED_FILES_SHOWN = 1000;
@@ -117,18 +117,9 @@ export const TWO_PERSON_CHANNELS = {
   startPrepareExport: {
     channel: 'airlock:job-export-prepare',
     request: z
-      .strictObject({
-        selection: z.array(PathString).max(10_000),
-        name: z.string().min(1).max(100).optional(),
-        passphrase: z.string().min(1).max(1024),
-        /** The CLI's `export --prepare --channel`: the number is taken at prepare; main checks the name rules first. */
-        channel: ChannelNameInput.optional(),
-        ...ExportImagesFields,
-      })
-      .refine((r) => r.selection.length > 0 || (r.images?.length ?? 0) > 0 || r.imagesFrom !== undefined || (r.charts?.length ?? 0) > 0, {
-        message: 'nothing to export',
-        path: ['selection'],
-      }),
+      // The channel, as `export --prepare --channel`, takes its number at prepare.
+      .strictObject(ExportContentFields)
+      .refine(exportsSomething, NOTHING_TO_EXPORT),
     response: JobStarted,
   },
   /** `export --finish NAME --out DIR`: write the approved bundle with every signature; the passphrase signs the receipt. */
