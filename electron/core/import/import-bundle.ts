@@ -135,7 +135,6 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
         `Sequence number ${facts.sequence} is lower than ${highest}, already imported from this signer: an old bundle, or bundles arriving out of order.`,
       );
     }
-    options.afterClaim?.(facts);
     return [];
   };
 

@@ -6,7 +6,7 @@ import type { TrustedKey } from '../crypto/detached-signature.js';
 import type { StationDb } from '../db/station-db.js';
 import type { AirlockError } from '../errors.js';
 import type { StationPolicy } from '../policy/station-policy.js';
-import type { AuthenticatedFacts, BundleSource, PayloadLanes, PayloadSink } from '../verify/check-bundle.js';
+import type { BundleSource, PayloadLanes, PayloadSink } from '../verify/check-bundle.js';
 import type { PayloadRows } from '../verify/payload-index.js';
 import type { DigestSpill } from '../compact/digest-column.js';
 import type { ImportIdentity } from './replay-guard.js';
@@ -41,12 +41,6 @@ export interface ImportOptions {
    * staging, before the commit, with the staged payload folder; a throw fails the import.
    */
   beforeCommit?: ((staged: { payloadDir: string; tagmanifestSha256: string }) => Promise<void>) | undefined;
-  /**
-   * The bundle is authenticated and claimed, its payload about to be verified: called once with
-   * the authenticated facts (e.g. for the receipt's annex to be laid out while the pass runs,
-   * station/import.ts). Not called for a bundle refused at the gate, a heartbeat or a push retry.
-   */
-  afterClaim?: ((facts: AuthenticatedFacts) => void) | undefined;
   /**
    * Whether an earlier import of this bundle committed with a push left unfinished (some image
    * failed): then this run is a push retry, not a replay. It verifies everything again, runs

@@ -14,22 +14,10 @@ export const INK = '#111111';
 
 export type FontRole = 'regular' | 'bold' | 'mono';
 
-/**
- * Text layouts made ahead, by font role: pdfkit layout caches (text -> laid-out run) of a scratch
- * document with the same parsed fonts (receipt-pdf.ts prepareAnnexLayouts). A layout is a pure
- * function of the font and the text, so a cached one is the one pdfkit would make: only time moves.
- */
-export type PreparedLayouts = ReadonlyMap<FontRole, object>;
-
-type FontFamilies = Record<string, { layoutCache?: object }>;
-
-const ROLES: readonly FontRole[] = ['regular', 'bold', 'mono'];
-
 export class PageWriter {
   constructor(
     readonly doc: PDFKit.PDFDocument,
     private readonly glyphs: Record<FontRole, GlyphCheck>,
-    private readonly prepared: PreparedLayouts | null = null,
   ) {}
 
   /** The page's lowest usable y: the footer band stays free. */
@@ -46,34 +34,11 @@ export class PageWriter {
    * the annex calls this after each line, so the cache holds one line's texts, never 500 lines'.
    */
   forgetLayouts(): void {
-    const families = this.fontFamilies();
-    for (const font of Object.values(families)) {
-      if (font.layoutCache !== undefined) font.layoutCache = Object.create(null) as object;
-    }
-    if (this.prepared === null) return;
-    // The prepared layouts under each line's own (emptied) cache: read through, never written, so they stay as prepared.
-    for (const role of ROLES) {
-      const font = families[role];
-      const ahead = this.prepared.get(role);
-      if (font?.layoutCache !== undefined && ahead !== undefined) font.layoutCache = Object.create(ahead) as object;
-    }
-  }
-
-  /** The layout caches of this document's fonts by role (a scratch document's, prepared ahead: PreparedLayouts). */
-  layoutCaches(): PreparedLayouts {
-    const families = this.fontFamilies();
-    const caches = new Map<FontRole, object>();
-    for (const role of ROLES) {
-      const cache = families[role]?.layoutCache;
-      if (cache !== undefined) caches.set(role, cache);
-    }
-    return caches;
-  }
-
-  private fontFamilies(): FontFamilies {
-    const families = (this.doc as unknown as { _fontFamilies?: FontFamilies })._fontFamilies;
+    const families = (this.doc as unknown as { _fontFamilies?: Record<string, { layoutCache?: unknown }> })._fontFamilies;
     if (families === undefined) throw new Error('pdfkit no longer exposes the fonts whose layout cache the receipt bounds');
-    return families;
+    for (const font of Object.values(families)) {
+      if (font.layoutCache !== undefined) font.layoutCache = Object.create(null);
+    }
   }
 
   /** Hostile-safe text for the font it will be drawn in. */

@@ -24,20 +24,12 @@ import { revivedError } from '../workers/posted-error.js';
 import { startWorker } from '../workers/worker-script.js';
 import { receiptFonts, type ReceiptFonts } from './pdf-fonts.js';
 import { defaultRenderMode, RENDER_THREAD_LIMITS, RENDER_TIMEOUT_MS, renderPdfApart, workerThreadReply, type RenderMode } from './pdf-render-host.js';
-import type { PdfPrepareRequest, PdfRenderJob, PdfWarmRequest } from './pdf-render-job.js';
-import type { ListedAnnexRow } from './receipt-annex.js';
+import type { PdfRenderJob, PdfWarmRequest } from './pdf-render-job.js';
 import { WarmPdfRenderer } from './pdf-render-warm.js';
 
 /** Renders receipt PDFs for writeReceipt (audit/receipt.ts): a warm renderer, or one started early. */
 export interface ReceiptRenderer {
   render(job: PdfRenderJob, signal?: AbortSignal): Promise<Buffer>;
-  /**
-   * Rows the receipt's annex will probably show, known before the job's verdict (an import's
-   * authenticated manifest): a renderer started for this one job lays their text out while the
-   * transfer runs (pdf-render-job.ts PdfPrepareRequest). Only a cache: the receipt shows the rows
-   * its job names, and is the same PDF with or without. Absent or ignored elsewhere.
-   */
-  prepareAnnex?(rows: ListedAnnexRow[]): void;
 }
 
 /** A renderer started for one job: let go after the job's receipts, or killed when the job did not get there. */
@@ -103,7 +95,7 @@ class EarlyThreadRenderer implements EarlyRenderer {
   private worker: Worker | null;
   private ended = false;
 
-  constructor(private readonly fonts: ReceiptFonts) {
+  constructor(fonts: ReceiptFonts) {
     const warmUp: PdfWarmRequest = { kind: 'warm', fonts };
     const worker = startWorker('receipt-pdf-worker', { workerData: warmUp, resourceLimits: RENDER_THREAD_LIMITS });
     // An error before the job must not go unheard (an 'error' without a listener throws here); the job then gets a fresh thread.
@@ -130,12 +122,6 @@ class EarlyThreadRenderer implements EarlyRenderer {
     const reply = await replied;
     if (!reply.ok) throw revivedError(reply.error);
     return Buffer.from(reply.pdf.buffer, reply.pdf.byteOffset, reply.pdf.byteLength);
-  }
-
-  prepareAnnex(rows: ListedAnnexRow[]): void {
-    if (this.worker === null || this.ended || rows.length === 0) return;
-    const request: PdfPrepareRequest = { kind: 'prepare', fonts: this.fonts, rows };
-    this.worker.postMessage(request);
   }
 
   close(): void {

@@ -8,7 +8,6 @@ import type { AuditFileRow } from '../audit/audit-event.js';
 import type { PostedError } from '../workers/posted-error.js';
 import type { ReceiptLanguage } from './catalogue.js';
 import type { ReceiptFonts } from './pdf-fonts.js';
-import type { ListedAnnexRow } from './receipt-annex.js';
 
 /**
  * The annex's rows: read by the renderer from the station database (the audit event's file rows,
@@ -56,17 +55,4 @@ export interface PdfServeReply {
 export interface PdfWarmRequest {
   kind: 'warm';
   fonts: ReceiptFonts;
-}
-
-/**
- * Sent to a one-shot renderer started early (pdf-render-early.ts), after its warm-up and before
- * its job: rows the receipt's annex will probably show (an import's signed manifest, known once it
- * is authenticated, in the manifest's order, at most ANNEX_MAX_FILES), to lay out while the
- * payload is verified (receipt-pdf.ts prepareAnnexLayouts). Never answered; the layouts are only
- * a cache for the next job, which draws its rows from its own `annex` and drops them after.
- */
-export interface PdfPrepareRequest {
-  kind: 'prepare';
-  fonts: ReceiptFonts;
-  rows: ListedAnnexRow[];
 }

@@ -26,8 +26,7 @@ import { revivedError } from '../workers/posted-error.js';
 import { workerScript } from '../workers/worker-script.js';
 import { RENDER_TIMEOUT_MS, rendererExecArgv } from './pdf-render-host.js';
 import type { ReceiptFonts } from './pdf-fonts.js';
-import type { PdfPrepareRequest, PdfRenderJob, PdfServeReply, PdfServeRequest, PdfWarmRequest } from './pdf-render-job.js';
-import type { ListedAnnexRow } from './receipt-annex.js';
+import type { PdfRenderJob, PdfServeReply, PdfServeRequest, PdfWarmRequest } from './pdf-render-job.js';
 
 export interface WarmRendererOptions {
   /** Receipts one renderer makes before it is replaced (default 500). */
@@ -64,8 +63,6 @@ export class WarmPdfRenderer {
   private readonly maxRssBytes: number;
   private readonly timeoutMs: number;
   private readonly oneShot: boolean;
-  /** The fonts a prestarted renderer parsed: the ones a preparation lays out with. */
-  private warmFonts: ReceiptFonts | null = null;
 
   constructor(options: WarmRendererOptions = {}) {
     this.maxJobs = options.maxJobs ?? 500;
@@ -102,23 +99,9 @@ export class WarmPdfRenderer {
     if (this.closed || this.child !== null) return;
     const child = this.start();
     const request: PdfWarmRequest = { kind: 'warm', fonts };
-    this.warmFonts = fonts;
     child.send(request, () => undefined);
     // Until a job is out the channel must not keep this process alive (start() leaves it referenced).
     child.channel?.unref();
-  }
-
-  /**
-   * A one-shot renderer started early (prestart) that has no job yet: lay out `rows` ahead of its
-   * job (pdf-render-job.ts PdfPrepareRequest). A served renderer (`airlock watch`) is not asked:
-   * the layouts are for one job, and its jobs come from many imports. Nothing is answered; a
-   * renderer that is gone by then is replaced at the job, which lays everything out itself.
-   */
-  prepareAnnex(rows: ListedAnnexRow[]): void {
-    const child = this.child;
-    if (!this.oneShot || this.closed || child === null || this.warmFonts === null || this.jobsByChild > 0 || rows.length === 0) return;
-    const request: PdfPrepareRequest = { kind: 'prepare', fonts: this.warmFonts, rows };
-    child.send(request, () => undefined);
   }
 
   /** Ends the renderer at once (SIGKILL: it is idle or its work is no longer wanted); a later render() would start none. */

@@ -29,7 +29,9 @@ export function drawAnnex(w: PageWriter, t: ReceiptCatalogue, files: AnnexFiles,
   w.use('bold', 14).text(w.safe(t.annex.title, 'bold'), PAGE.margin, PAGE.margin, { width: CONTENT_WIDTH });
   w.paragraph(t.annex.intro(files.total));
   w.gap(4);
-  const { hashWidth, pathWidth, columns } = annexColumns(w);
+  const hashWidth = w.use('mono', HASH_SIZE).widthOfString('0'.repeat(64)) + 2;
+  const pathWidth = CONTENT_WIDTH - hashWidth - SIZE_WIDTH - 12;
+  const columns = { path: PAGE.margin, size: PAGE.margin + pathWidth + 4, hash: PAGE.margin + CONTENT_WIDTH - hashWidth };
   const header = (): void => {
     const y = w.y;
     w.use('bold', 7.5, GREY).text(w.safe(t.annex.path, 'bold'), columns.path, y, { width: pathWidth, lineBreak: false });
@@ -48,8 +50,6 @@ export function drawAnnex(w: PageWriter, t: ReceiptCatalogue, files: AnnexFiles,
     }
     return text;
   };
-  // From here each row starts from an empty layout cache (and the layouts prepared ahead, if any: PageWriter.forgetLayouts).
-  w.forgetLayouts();
   let shown = 0;
   for (const row of files.rows) {
     if (shown >= ANNEX_MAX_FILES) break;
@@ -59,10 +59,11 @@ export function drawAnnex(w: PageWriter, t: ReceiptCatalogue, files: AnnexFiles,
       header();
     }
     const y = w.y;
-    const path = pathCell(w, row.path, pathWidth);
+    w.use('regular', 7.2);
+    const path = fitOneLine(w.safe(row.path, 'regular', 1000), pathWidth, (s) => w.doc.widthOfString(s));
     w.doc.text(path, columns.path, y, { width: pathWidth + 2, lineBreak: false });
     w.doc.text(sizeText(row.size), columns.size, y, { width: SIZE_WIDTH, align: 'right', lineBreak: false });
-    w.use('mono', HASH_SIZE).text(hashCell(w, row.sha256), columns.hash, y + 0.6, { width: hashWidth, lineBreak: false });
+    w.use('mono', HASH_SIZE).text(w.safe(row.sha256, 'mono', 64), columns.hash, y + 0.6, { width: hashWidth, lineBreak: false });
     w.doc.y = y + ROW;
     w.forgetLayouts();
     shown += 1;
@@ -70,49 +71,5 @@ export function drawAnnex(w: PageWriter, t: ReceiptCatalogue, files: AnnexFiles,
   if (shown < files.total) {
     w.gap(6);
     w.paragraph(t.annex.rest(shown, files.total, eventSeq), 8.5);
-  }
-}
-
-/** The annex's columns: the hash column as wide as 64 hex digits in the mono font, the path column what is left. */
-function annexColumns(w: PageWriter): { hashWidth: number; pathWidth: number; columns: { path: number; size: number; hash: number } } {
-  const hashWidth = w.use('mono', HASH_SIZE).widthOfString('0'.repeat(64)) + 2;
-  const pathWidth = CONTENT_WIDTH - hashWidth - SIZE_WIDTH - 12;
-  return { hashWidth, pathWidth, columns: { path: PAGE.margin, size: PAGE.margin + pathWidth + 4, hash: PAGE.margin + CONTENT_WIDTH - hashWidth } };
-}
-
-/** A row's path as printed (safe, cut to one line), measured in the row's font, which it leaves selected. */
-function pathCell(w: PageWriter, path: string, pathWidth: number): string {
-  w.use('regular', 7.2);
-  return fitOneLine(w.safe(path, 'regular', 1000), pathWidth, (s) => w.doc.widthOfString(s));
-}
-
-function hashCell(w: PageWriter, sha256: string): string {
-  return w.safe(sha256, 'mono', 64);
-}
-
-/** A row whose path and SHA-256 are known before the transfer's verdict (the signed manifest's, import's early layout). */
-export interface ListedAnnexRow {
-  path: string;
-  sha256: string;
-}
-
-/**
- * Lay out, without drawing, the path and hash texts of rows the annex will probably show, so that
- * their text layouts (pdfkit's layout cache, by text and font) are made while the transfer still
- * runs: w's document is a scratch one, never written (receipt-pdf.ts prepareAnnexLayouts). Each
- * cell's whole text is measured as drawAnnex measures it (the path cut to its column, the hash):
- * the layouts its drawing looks up. The line wrapper's words (a path's pieces between slashes)
- * are left to the receipt: measuring them too cost ~50 ms more CPU here for ~5 ms less in the
- * receipt (500 rows, design-notes "smallimp4"). The size column is not known before the
- * transfer (a few characters; left to the receipt). Whatever is missed is laid out as before.
- */
-export function layOutAnnexRows(w: PageWriter, rows: Iterable<ListedAnnexRow>): void {
-  const { pathWidth } = annexColumns(w);
-  let done = 0;
-  for (const row of rows) {
-    if (done >= ANNEX_MAX_FILES) break;
-    pathCell(w, row.path, pathWidth);
-    w.use('mono', HASH_SIZE).widthOfString(hashCell(w, row.sha256));
-    done += 1;
   }
 }

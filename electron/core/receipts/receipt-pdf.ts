@@ -8,10 +8,10 @@ import { createRequire } from 'node:module';
 import type { TransferReceipt } from '../audit/receipt.js';
 import { receiptCatalogue, type ReceiptLanguage } from './catalogue.js';
 import { receiptFonts, type ReceiptFonts } from './pdf-fonts.js';
-import { PAGE, PageWriter, type FontRole, type PreparedLayouts } from './pdf-layout.js';
+import { PAGE, PageWriter, type FontRole } from './pdf-layout.js';
 import { usePlainLayout, type LayoutFont } from './pdf-plain-layout.js';
 import type { GlyphCheck } from './pdf-text.js';
-import { drawAnnex, layOutAnnexRows, type AnnexFiles, type ListedAnnexRow } from './receipt-annex.js';
+import { drawAnnex, type AnnexFiles } from './receipt-annex.js';
 import { drawReceiptPage } from './receipt-page.js';
 
 export interface ReceiptPdfInput {
@@ -33,12 +33,6 @@ export interface ReceiptPdfInput {
    * pdfkit takes a parsed font as it takes a file (the same font, the same subset, the same bytes).
    */
   parsedFonts?: ParsedFonts | undefined;
-  /**
-   * Text layouts made ahead of the receipt from rows it will probably show (prepareAnnexLayouts):
-   * a cache only. What the PDF shows still comes from `files`; a row laid out ahead that is not in
-   * `files` is never drawn, and the bytes are the ones made without (receipt-pdf-early.test.ts).
-   */
-  preparedLayouts?: PreparedLayouts | undefined;
 }
 
 /** A fontkit font as pdfkit parsed it, kept by file path (filled by renderReceiptPdf). */
@@ -91,13 +85,14 @@ export async function renderReceiptPdf(input: ReceiptPdfInput): Promise<Buffer> 
  * and the page writer over it. Exported for the test that a switch of font builds no new font.
  */
 export function receiptDocument(
-  input: Pick<ReceiptPdfInput, 'receipt' | 'fonts' | 'parsedFonts' | 'preparedLayouts'>,
+  input: Pick<ReceiptPdfInput, 'receipt' | 'fonts' | 'parsedFonts'>,
   t: ReturnType<typeof receiptCatalogue>,
   finished: Date,
 ): { doc: PDFKit.PDFDocument; writer: PageWriter } {
   const PDFDocument = loadPdfkit();
   const fonts = input.fonts ?? receiptFonts();
   const r = input.receipt;
+  const source = (path: string): string => (input.parsedFonts?.get(path) as string | undefined) ?? path;
   const doc = new PDFDocument({
     size: 'A4',
     margin: PAGE.margin,
@@ -128,13 +123,6 @@ export function receiptDocument(
       ModDate: finished,
     },
   });
-  const writer = new PageWriter(doc, registerRoles(doc, fonts, input.parsedFonts), input.preparedLayouts ?? null);
-  return { doc, writer };
-}
-
-/** The three fonts registered by role (parsed ones used as they are), each laid out plain where it can be; their glyph checks. */
-function registerRoles(doc: PDFKit.PDFDocument, fonts: ReceiptFonts, parsedFonts: ParsedFonts | undefined): Record<FontRole, GlyphCheck> {
-  const source = (path: string): string => (parsedFonts?.get(path) as string | undefined) ?? path;
   const glyphs = {} as Record<FontRole, GlyphCheck>;
   for (const role of ['regular', 'bold', 'mono'] as const) {
     doc.registerFont(role, source(fonts[role]));
@@ -144,23 +132,10 @@ function registerRoles(doc: PDFKit.PDFDocument, fonts: ReceiptFonts, parsedFonts
     if (parsed === null) throw new Error('pdfkit no longer exposes the fontkit font the receipt lays plain text out with');
     // Plain ASCII (paths, sizes, hashes) laid out without fontkit's shaping, to the same glyphs and advances (pdf-plain-layout.ts).
     usePlainLayout(parsed as LayoutFont);
-    if (parsedFonts !== undefined) parsedFonts.set(fonts[role], parsed);
+    if (input.parsedFonts !== undefined) input.parsedFonts.set(fonts[role], parsed);
   }
-  return glyphs;
-}
-
-/**
- * The annex rows' text layouts made ahead (import: from the signed manifest, while the payload
- * is verified; receipt-annex.ts layOutAnnexRows), in a scratch document with the fonts of
- * `parsedFonts` (the ones the receipt will be made with: a layout belongs to its parsed font).
- * Nothing is drawn or written; the result is only a cache for renderReceiptPdf's preparedLayouts.
- */
-export function prepareAnnexLayouts(rows: Iterable<ListedAnnexRow>, fonts: ReceiptFonts, parsedFonts: ParsedFonts): PreparedLayouts {
-  const PDFDocument = loadPdfkit();
-  const doc = new PDFDocument({ size: 'A4', margin: PAGE.margin, font: NO_DEFAULT_FONT, fontLayoutCache: true });
-  const writer = new PageWriter(doc, registerRoles(doc, fonts, parsedFonts));
-  layOutAnnexRows(writer, rows);
-  return writer.layoutCaches();
+  const writer = new PageWriter(doc, glyphs);
+  return { doc, writer };
 }
 
 /**

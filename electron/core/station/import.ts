@@ -2,9 +2,7 @@ import { imageEventRows } from '../audit/image-event-rows.js';
 import { verificationEventFields } from '../audit/verification-event.js';
 import { importChecks } from '../audit/receipt-checks.js';
 import { writeReceipt } from '../audit/receipt.js';
-import { withEarlyRenderer, type ReceiptRenderer } from '../receipts/pdf-render-early.js';
-import { ANNEX_MAX_FILES } from '../receipts/receipt-annex.js';
-import type { AuthenticatedFacts } from '../verify/check-bundle.js';
+import { withEarlyRenderer } from '../receipts/pdf-render-early.js';
 import { receiptPdfOptions } from '../receipts/receipt-options.js';
 import { buildTransferReceipt } from '../audit/transfer-receipt.js';
 import { importBundle, type ImportResult } from '../import/import-bundle.js';
@@ -53,20 +51,6 @@ export async function importInto(context: StationContext, request: ImportRequest
       await client.close();
     }
   });
-}
-
-/**
- * The annex's first rows as the authenticated manifest lists them, handed to the receipt's
- * renderer to lay out while the pass runs (pdf-render-early.ts prepareAnnex): only a cache, the
- * receipt still draws the rows the audit event holds. Speed only: nothing here may fail the import.
- */
-function prepareReceiptAnnex(renderer: ReceiptRenderer | undefined, facts: AuthenticatedFacts): void {
-  if (renderer?.prepareAnnex === undefined) return;
-  try {
-    renderer.prepareAnnex(facts.firstListed(ANNEX_MAX_FILES));
-  } catch {
-    // The receipt lays every row out itself, as it did before.
-  }
 }
 
 /**
@@ -160,8 +144,6 @@ async function importWith(
               onProgress: withJobEta(JOB_PLANS.import, request.onProgress),
               settleInterrupted: () => context.settleInterrupted(),
               beforeCommit: push?.beforeCommit,
-              // The receipt's annex rows, as the signed manifest lists them, laid out by the renderer while the payload is verified.
-              afterClaim: (facts) => prepareReceiptAnnex(request.pdfRenderer, facts),
               pushRetry: push?.pushRetry,
               inspection: inspection?.inspector,
               // The spool's copy lives only until the push has read it: flushing it to disk buys nothing (push-spool.ts).

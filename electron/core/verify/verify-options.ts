@@ -161,12 +161,6 @@ export interface AuthenticatedFacts {
   channel: ChannelStamp | null;
   files: number;
   bytes: number | null;
-  /**
-   * The first `count` files the authenticated manifest lists, in its order, with their signed
-   * SHA-256: what an import's receipt will probably list (receipts/receipt-annex.ts), known before
-   * any payload byte is read. Not a verdict: nothing here says a file arrived or matched.
-   */
-  firstListed(count: number): { path: string; sha256: string }[];
 }
 
 export interface CheckBundleResult extends VerifyResult {

@@ -10,13 +10,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { TransferReceipt } from '../audit/receipt.js';
 import { openAnnexFiles } from '../receipts/annex-files.js';
-import type { PreparedLayouts } from '../receipts/pdf-layout.js';
-import type { PdfPrepareRequest, PdfRenderJob, PdfRenderReply, PdfServeReply, PdfServeRequest, PdfWarmRequest } from '../receipts/pdf-render-job.js';
+import type { PdfRenderJob, PdfRenderReply, PdfServeReply, PdfServeRequest, PdfWarmRequest } from '../receipts/pdf-render-job.js';
 import { warmUpRenderer } from '../receipts/pdf-warm-up.js';
-import { prepareAnnexLayouts, renderReceiptPdf, type ParsedFonts } from '../receipts/receipt-pdf.js';
+import { renderReceiptPdf, type ParsedFonts } from '../receipts/receipt-pdf.js';
 import { postableError } from './posted-error.js';
 
-async function render(job: PdfRenderJob, parsedFonts?: ParsedFonts, preparedLayouts?: PreparedLayouts | null): Promise<PdfRenderReply> {
+async function render(job: PdfRenderJob, parsedFonts?: ParsedFonts): Promise<PdfRenderReply> {
   try {
     const annex = openAnnexFiles(job.annex);
     try {
@@ -31,7 +30,6 @@ async function render(job: PdfRenderJob, parsedFonts?: ParsedFonts, preparedLayo
         organization: job.organization,
         fonts: job.fonts,
         parsedFonts,
-        preparedLayouts: preparedLayouts ?? undefined,
       });
       return { ok: true, pdf: new Uint8Array(pdf.buffer, pdf.byteOffset, pdf.byteLength) };
     } finally {
@@ -58,42 +56,14 @@ function isWarmRequest(message: unknown): message is PdfWarmRequest {
   return typeof message === 'object' && message !== null && (message as { kind?: unknown }).kind === 'warm';
 }
 
-function isPrepareRequest(message: unknown): message is PdfPrepareRequest {
-  return typeof message === 'object' && message !== null && (message as { kind?: unknown }).kind === 'prepare';
-}
-
-/**
- * The annex rows' layouts made ahead (pdf-render-job.ts PdfPrepareRequest), after the warm-up (it
- * shares the parsed fonts). A preparation that fails is dropped: the job lays out everything itself.
- */
-async function prepare(request: PdfPrepareRequest, warmed: Promise<void>, parsedFonts: ParsedFonts): Promise<PreparedLayouts | null> {
-  await warmed;
-  try {
-    return prepareAnnexLayouts(request.rows, request.fonts, parsedFonts);
-  } catch {
-    return null;
-  }
-}
-
 if (parentPort) {
   const port = parentPort;
   if (isWarmRequest(workerData)) {
     // Started early (a worker thread of the app's job): warm up, then the one job arrives as a message.
     const parsedFonts: ParsedFonts = new Map();
     const warmed = warm(workerData, parsedFonts);
-    let prepared: Promise<PreparedLayouts | null> = Promise.resolve(null);
-    let jobTaken = false;
-    port.on('message', (message: PdfRenderJob | PdfPrepareRequest) => {
-      if (isPrepareRequest(message)) {
-        if (!jobTaken) prepared = prepare(message, warmed, parsedFonts);
-        return;
-      }
-      if (jobTaken) return;
-      jobTaken = true;
-      void warmed
-        .then(() => prepared)
-        .then((layouts) => render(message, parsedFonts, layouts))
-        .then((reply) => port.postMessage(reply));
+    port.once('message', (job: PdfRenderJob) => {
+      void warmed.then(() => render(job, parsedFonts)).then((reply) => port.postMessage(reply));
     });
   } else {
     void render(workerData as PdfRenderJob).then((reply) => port.postMessage(reply));
@@ -106,17 +76,11 @@ if (parentPort) {
   const parsedFonts: ParsedFonts = new Map();
   // A job waits for the warm-up, if one was asked for (they share the parsed fonts).
   let warmed: Promise<void> = Promise.resolve();
-  // Layouts made ahead for the next served job (a one-shot renderer's only one), then dropped.
-  let prepared: Promise<PreparedLayouts | null> = Promise.resolve(null);
   process.on('disconnect', () => {
     // A warm renderer (pdf-render-warm.ts) lives as long as its parent's channel; a one-shot one until it answered.
     if (serving || !answered) process.exit(serving ? 0 : 1);
   });
-  process.on('message', (message: PdfRenderJob | PdfServeRequest | PdfWarmRequest | PdfPrepareRequest) => {
-    if (isPrepareRequest(message)) {
-      prepared = prepare(message, warmed, parsedFonts);
-      return;
-    }
+  process.on('message', (message: PdfRenderJob | PdfServeRequest | PdfWarmRequest) => {
     if (isWarmRequest(message)) {
       // Started early (pdf-render-early.ts): a served renderer whose first job comes later.
       serving = true;
@@ -126,11 +90,8 @@ if (parentPort) {
     if ('kind' in message && message.kind === 'serve') {
       // Served: one job at a time (the parent sends the next only after this reply); the channel stays open.
       serving = true;
-      const ahead = prepared;
-      prepared = Promise.resolve(null);
       void warmed
-        .then(() => ahead)
-        .then((layouts) => render(message.job, parsedFonts, layouts))
+        .then(() => render(message.job, parsedFonts))
         .then((reply) => {
           const answer: PdfServeReply = { id: message.id, reply, rss: process.memoryUsage.rss() };
           process.send?.(answer);

@@ -114,12 +114,6 @@ export async function checkBag(state: VerifyState): Promise<void> {
       channel: state.channel,
       files: manifest.size,
       bytes: oxum?.octets ?? null,
-      firstListed: (count) => {
-        const listed: { path: string; sha256: string }[] = [];
-        for (let ordinal = 0; ordinal < Math.min(count, manifest.size); ordinal += 1)
-          listed.push({ path: manifest.pathAt(ordinal), sha256: manifest.expectedHex(ordinal) });
-        return listed;
-      },
     });
     if (gate.length > 0) {
       for (const found of gate) if (found.code === 'UNSAFE_PATH') nameBreak(state, found.path ?? top);
