@@ -45,6 +45,8 @@ const stagedSummary: StagedSummaryView = {
   signatures: [{ ...OLGA, trustedLabel: 'this station', role: 'station' }],
 };
 
+const STAGES_LABEL = 'Stages';
+
 describe('staging from the Export flow', () => {
   it('prepares instead of writing: the station key signs, no bundle is written, the summary and the next step follow', async () => {
     const onOpenStaged = vi.fn();
@@ -72,6 +74,12 @@ describe('staging from the Export flow', () => {
       expect(fake.callsTo('startPrepareExport')).toEqual([{ selection: ['/data/notes.txt', '/data/reports'], passphrase: 'pw', name: 'q4-design' }]),
     );
     expect(fake.callsTo('startExport')).toEqual([]);
+    // While it runs, the step says what a prepare does: hash and sign, no write, no receipts yet.
+    await screen.findByRole('heading', { name: /Preparing for a second signature/ });
+    expect(screen.queryByRole('heading', { name: /Writing the bundle/ })).toBeNull();
+    const stages = screen.getByRole('list', { name: STAGES_LABEL });
+    expect(stages.textContent).toContain('Hash every file and sign the manifest');
+    expect(stages.textContent).not.toMatch(/receipts|Write/);
     act(() => fake.emit({ type: 'finished', job: finishedJob('prep-1', 'export-prepare', stagedSummary) }));
     await screen.findByRole('heading', { name: 'Prepared for a second signature' });
     const files = screen.getByRole('list', { name: 'Files to be signed' });

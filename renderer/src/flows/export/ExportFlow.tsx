@@ -172,6 +172,7 @@ export function ExportFlow({ onOpenKeys, onOpenStaged = () => undefined, pollMs 
             summary={summary}
             destinationText={destinationText}
             toMedium={toMedium}
+            staging={staging}
             imagesFact={imagesFact}
             pullsImages={pullsImages}
             progress={job.progress}

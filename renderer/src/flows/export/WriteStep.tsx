@@ -43,6 +43,8 @@ export interface WriteStepProps {
   destinationText: string;
   /** Writing to a removable medium: the read-back stage follows the write. */
   toMedium: boolean;
+  /** Staging for a second signature (`export --prepare`): hashed and signed, nothing written out yet. */
+  staging?: boolean | undefined;
   /** What besides files the bundle carries, in a sentence; null for files only. */
   imagesFact?: string | null | undefined;
   /** The export fetches images from a registry (docker:// references, or a list file that may hold them). */
@@ -59,6 +61,7 @@ export function WriteStep({
   summary,
   destinationText,
   toMedium,
+  staging = false,
   imagesFact = null,
   pullsImages = false,
   progress,
@@ -74,19 +77,23 @@ export function WriteStep({
   const onePassSeen = useOnePass(progress);
   // A medium takes one pass where it can (one file on ext4 and the like) and two elsewhere (FAT, parts): the phases seen decide.
   const onePass = toMedium ? onePassSeen : !twoPass;
-  const passes = toMedium
-    ? onePass
-      ? [HASH_AND_WRITE, SIGN_AND_FLUSH, READ_BACK]
-      : [PREPARE, WRITE, READ_BACK]
-    : twoPass
-      ? [PREPARE, WRITE]
-      : [HASH_AND_WRITE, SIGN_AND_FLUSH];
+  // A prepare hashes and signs and stops: the write (and a medium's read-back) comes at finish.
+  const passes = staging
+    ? [PREPARE]
+    : toMedium
+      ? onePass
+        ? [HASH_AND_WRITE, SIGN_AND_FLUSH, READ_BACK]
+        : [PREPARE, WRITE, READ_BACK]
+      : twoPass
+        ? [PREPARE, WRITE]
+        : [HASH_AND_WRITE, SIGN_AND_FLUSH];
   const step = useRef<HTMLDivElement>(null);
   // Cancel vanishes at publish: had it the focus, the focus would fall to the page's start; the heading takes it.
   useEffect(() => {
     if (published && document.activeElement === document.body) step.current?.querySelector<HTMLElement>('h2')?.focus({ preventScroll: true });
   }, [published]);
-  const stages = [...(pullsImages || progress?.phase === 'pulling-images' ? [PULL, ...passes] : passes), RECEIPTS];
+  // A prepare writes no receipts: its record is the export-prepare event.
+  const stages = [...(pullsImages || progress?.phase === 'pulling-images' ? [PULL, ...passes] : passes), ...(staging ? [] : [RECEIPTS])];
   const current = progress ? stages.findIndex((s) => s.phases.has(progress.phase)) : 0;
   return (
     <Stack ref={step}>
@@ -94,8 +101,8 @@ export function WriteStep({
         flow={t('flow.export')}
         step={5}
         of={6}
-        title={toMedium ? t('export.write.titleMedium') : t('export.write.title')}
-        happens={toMedium ? t('export.write.happensMedium') : t('export.write.happens')}
+        title={staging ? t('export.write.titleStaged') : toMedium ? t('export.write.titleMedium') : t('export.write.title')}
+        happens={staging ? t('export.write.happensStaged') : toMedium ? t('export.write.happensMedium') : t('export.write.happens')}
         proven={[
           t('export.selectionHolds', { files: summary.totalFiles, size: f.bytes(summary.totalBytes) }),
           ...(imagesFact ? [imagesFact] : []),

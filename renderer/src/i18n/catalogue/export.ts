@@ -87,6 +87,9 @@ export const exportMessages = area(
     'export.write.published': 'The bundle is written and published; nothing is left to cancel. Its receipts are being written.',
     'export.write.titleMedium': 'Writing to the medium and reading it back',
     'export.write.title': 'Writing the bundle',
+    'export.write.titleStaged': 'Preparing for a second signature',
+    'export.write.happensStaged':
+      "Each file is hashed and the manifest signed with your key; the staged export is kept in the station's private staged folder. No bundle is written anywhere until a second person approves and the export is finished.",
     'export.write.happensMedium':
       'Each file is hashed, the manifest signed, and the bundle written to the medium under a temporary name (as numbered parts where the file system needs it), flushed, and given its final name. Then every file is read back past the page cache and compared with what was written. If you cancel or anything fails, the temporary files are removed.',
     'export.write.happens':
@@ -230,6 +233,9 @@ export const exportMessages = area(
     'export.write.published': 'Das Paket ist geschrieben und veröffentlicht; es gibt nichts mehr abzubrechen. Seine Quittungen werden geschrieben.',
     'export.write.titleMedium': 'Schreiben auf den Datenträger und Zurücklesen',
     'export.write.title': 'Paket wird geschrieben',
+    'export.write.titleStaged': 'Vorbereitung für eine zweite Signatur',
+    'export.write.happensStaged':
+      'Jede Datei wird gehasht und das Manifest mit Ihrem Schlüssel signiert; der vorbereitete Export liegt im privaten Ordner der Station für vorbereitete Exporte. Es wird nirgends ein Paket geschrieben, bevor eine zweite Person zustimmt und der Export abgeschlossen wird.',
     'export.write.happensMedium':
       'Jede Datei wird gehasht, das Manifest signiert und das Paket unter einem vorläufigen Namen auf den Datenträger geschrieben (als nummerierte Teile, wo das Dateisystem es verlangt), gesichert und endgültig benannt. Dann wird jede Datei am Seitencache vorbei zurückgelesen und mit dem Geschriebenen verglichen. Brechen Sie ab oder schlägt etwas fehl, werden die vorläufigen Dateien entfernt.',
     'export.write.happens':
