@@ -288,6 +288,9 @@ describe('the audit chain in the Audit view', () => {
     renderWithApi(<AuditView />, fake);
     const form = await screen.findByRole('form', { name: 'Sign a checkpoint now' });
     await waitFor(() => expect(fake.callsTo('startVerifyAudit')).toHaveLength(1));
+    // The job's Cancel shows once the view follows the job: an event emitted before that is not seen
+    // by it (the app asks for the job once on follow; this fake answers "running"), so wait for it.
+    await screen.findByRole('button', { name: 'Cancel' });
     act(() => fake.emit({ type: 'finished', job: finishedJob('audit-1', 'audit-verify', chainIntact) }));
     // No passphrase field until asked for: the view stays mounted while hidden.
     expect(within(form).queryByLabelText(/Station key passphrase/)).toBeNull();
