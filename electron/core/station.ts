@@ -25,6 +25,7 @@ import type {
   ExportOutcome,
   ExportRequest,
   FinishExportRequest,
+  FinishToMediaRequest,
   ImportOutcome,
   ImportRequest,
   MediaExportOutcome,
@@ -65,6 +66,7 @@ export type {
   AuditTrail,
   ExportOutcome,
   ExportRequest,
+  FinishToMediaRequest,
   ImportOutcome,
   ImportRequest,
   MediaAsk,
@@ -244,9 +246,9 @@ export class Station {
     return (await load.twoPerson()).prepareExport(this.context, request);
   }
 
-  /** The staged exports in this home's staged/ folder, ready or not (a prepare that failed half-way). */
-  async listStaged(): Promise<StagedEntry[]> {
-    return (await load.twoPerson()).listStaged(this.context);
+  /** The staged exports in this home's staged/ folder (or in `stagingDir`), ready or not (a prepare that failed half-way). */
+  async listStaged(options: { stagingDir?: string | undefined } = {}): Promise<StagedEntry[]> {
+    return (await load.twoPerson()).listStaged(this.context, options);
   }
 
   /** Remove a staged export (by name in staged/, or its folder), on record: its name is free again. */
@@ -266,6 +268,11 @@ export class Station {
   /** Write the staged bundle with every signature in its one .asc; the staging directory is removed after. */
   async finishExport(request: FinishExportRequest): Promise<ExportOutcome> {
     return (await load.twoPerson()).finishExport(this.context, request);
+  }
+
+  /** `export --finish --to-media`: the staged bundle onto removable media, as exportToMedia writes (events media-write, media-readback, export). */
+  async finishExportToMedia(request: FinishToMediaRequest): Promise<MediaExportOutcome> {
+    return (await load.twoPersonMedia()).finishExportToMedia(this.context, request);
   }
 
   // Quarantine (issue #16.5) ------------------------------------------------

@@ -97,8 +97,8 @@ export function registerExport(program: Command, ctx: CommandContext): void {
       '--prepare',
       'two-person rule: hash and sign, but write no bundle yet (images are pulled or copied into the staged export now); prints it for `airlock approve`',
     )
-    .option('--staging <dir>', 'with --prepare: where to keep the staged export (default: the home’s staged/ folder)')
-    .option('--finish <staged>', 'write a prepared and approved export to --out, with every signature')
+    .option('--staging <dir>', 'with --prepare: where to keep the staged export (default: the home’s staged/ folder); with --list-staged: list the ones there')
+    .option('--finish <staged>', 'write a prepared and approved export to --out (or --to-media), with every signature')
     .option(
       '--to-media <ids>',
       'write to removable media instead of --out: device, label or mount point (see `airlock media list`); several, comma-separated, for a bundle that spans media',
@@ -135,8 +135,8 @@ export function registerExport(program: Command, ctx: CommandContext): void {
         if (opts.finish === undefined && paths.length === 0 && !images)
           throw new AirlockError('USAGE', 'Name at least one file or folder to export (or --image, --images-from, --chart).');
         if (opts.finish !== undefined && paths.length > 0) throw new AirlockError('USAGE', '--finish takes no paths: the staged export already names them.');
-        if (opts.toMedia !== undefined && (opts.out !== undefined || opts.prepare || opts.finish !== undefined))
-          throw new AirlockError('USAGE', '--to-media writes a new export to media: it goes without --out, --prepare and --finish.');
+        if (opts.toMedia !== undefined && (opts.out !== undefined || opts.prepare))
+          throw new AirlockError('USAGE', '--to-media writes the bundle to media instead of a folder: it goes without --out and --prepare.');
         if (opts.toMedia === undefined && (opts.volumeSize !== undefined || opts.partSize !== undefined || opts.eject))
           throw new AirlockError('USAGE', '--volume-size, --part-size and --eject go with --to-media.');
         if (opts.finish !== undefined && opts.channel !== undefined)
@@ -154,6 +154,7 @@ export function registerExport(program: Command, ctx: CommandContext): void {
               registry: await sourceRegistry(io, opts),
             }
           : undefined;
+        // A new export or a staged one (--finish): media-target.ts in core writes both the same way.
         if (opts.toMedia !== undefined) return runMediaExport(station, io, paths, signer, { ...opts, toMedia: opts.toMedia, images: imageRequest });
         const progress = progressLine(io);
         try {
@@ -208,15 +209,16 @@ export function registerExport(program: Command, ctx: CommandContext): void {
 async function runStagedRecovery(station: Station, io: CliIo, paths: string[], opts: ExportOptions): Promise<number> {
   const others =
     paths.length > 0 || opts.out !== undefined || opts.prepare || opts.finish !== undefined || opts.toMedia !== undefined || opts.name !== undefined;
-  if (others || (opts.listStaged && opts.discardStaged !== undefined))
-    throw new AirlockError('USAGE', '--list-staged and --discard-staged NAME each go alone (with --json at most).');
+  if (others || (opts.listStaged && opts.discardStaged !== undefined) || (opts.staging !== undefined && !opts.listStaged))
+    throw new AirlockError('USAGE', '--list-staged [--staging DIR] and --discard-staged NAME each go alone (with --json at most).');
   if (opts.discardStaged !== undefined) {
     const removed = await station.discardStaged(opts.discardStaged);
     if (opts.json) write(io.stdout, JSON.stringify({ ok: true, discarded: removed }));
     else write(io.stdout, displayText(`Discarded the staged export ${removed.name} (${removed.dir}); the name may be prepared again.`));
     return 0;
   }
-  const staged = await station.listStaged();
+  // --staging DIR: exports prepared with `--prepare --staging DIR` (DIR itself, or the staged exports inside it).
+  const staged = await station.listStaged({ stagingDir: opts.staging });
   if (opts.json) {
     write(io.stdout, JSON.stringify({ ok: true, staged }));
     return 0;

@@ -135,10 +135,12 @@ export interface MediaExportCliOptions {
   eject?: boolean;
   name?: string;
   channel?: string;
+  /** `export --finish STAGED --to-media`: the staged export to write (it names its files, name and channel). */
+  finish?: string | undefined;
   json?: boolean;
 }
 
-/** `airlock export --to-media ID[,ID...] PATH...` */
+/** `airlock export --to-media ID[,ID...] PATH...`, and `export --finish STAGED --to-media ID[,ID...]`. */
 export async function runMediaExport(station: Station, io: CliIo, paths: string[], signer: SignerSpec, opts: MediaExportCliOptions): Promise<number> {
   const media = opts.toMedia
     .split(',')
@@ -147,24 +149,25 @@ export async function runMediaExport(station: Station, io: CliIo, paths: string[
   if (media.length === 0) throw new AirlockError('USAGE', '--to-media needs a medium: its device, label or mount point (see `airlock media list`).');
   const progress = progressLine(io);
   const ask = nextMediumPrompt(io, station, opts.eject === true);
+  // What goes where and how: the same for a new export and a staged one finished onto media.
+  const target = {
+    media,
+    signer,
+    signal: io.signal,
+    volumeSize: opts.volumeSize !== undefined ? parseSize(opts.volumeSize, '--volume-size') : undefined,
+    partSize: opts.partSize !== undefined ? parseSize(opts.partSize, '--part-size') : undefined,
+    nextMedium: ask,
+    onMediaChosen: (chosen: readonly MediaVolume[]) => {
+      for (const medium of chosen) if (medium.large) write(io.stderr, displayText(largeDriveWarning(medium)));
+    },
+    onProgress: progress.onProgress,
+  };
   let result: MediaExportOutcome;
   try {
-    result = await station.exportToMedia({
-      ...opts.images,
-      selection: paths,
-      media,
-      signer,
-      signal: io.signal,
-      name: opts.name,
-      channel: opts.channel,
-      volumeSize: opts.volumeSize !== undefined ? parseSize(opts.volumeSize, '--volume-size') : undefined,
-      partSize: opts.partSize !== undefined ? parseSize(opts.partSize, '--part-size') : undefined,
-      nextMedium: ask,
-      onMediaChosen: (chosen) => {
-        for (const medium of chosen) if (medium.large) write(io.stderr, displayText(largeDriveWarning(medium)));
-      },
-      onProgress: progress.onProgress,
-    });
+    result =
+      opts.finish !== undefined
+        ? await station.finishExportToMedia({ ...target, stagedDir: opts.finish })
+        : await station.exportToMedia({ ...opts.images, ...target, selection: paths, name: opts.name, channel: opts.channel });
   } catch (error) {
     progress.done();
     if (error instanceof AirlockError && error.code === 'MEDIA_READBACK_FAILED')

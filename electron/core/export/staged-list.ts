@@ -28,6 +28,31 @@ export function stagedRoot(homeRoot: string): string {
 
 export async function listStagedExports(homeRoot: string): Promise<StagedEntry[]> {
   const root = stagedRoot(homeRoot);
+  // The home's own staged/ folder holds nothing else: a folder without staged.json there is a prepare that failed half-way.
+  return listFolder(root, () => true);
+}
+
+/**
+ * The staged exports in a folder chosen by the operator (`export --list-staged --staging DIR`):
+ * DIR itself when it holds staged.json (what `export --prepare --staging DIR` made), else each
+ * folder directly inside it that holds staged.json. Other folders there are not staged exports
+ * and are not listed (nor offered for discarding).
+ */
+export async function listStagedIn(dir: string): Promise<StagedEntry[]> {
+  const folder = resolve(dir);
+  const stats = await stat(folder).catch((error: unknown) => {
+    throw toAirlockError(error, folder);
+  });
+  if (!stats.isDirectory()) throw new AirlockError('NOT_A_FOLDER', `${folder} is not a folder.`, { path: folder });
+  if (await holdsStagedJson(folder)) return [await describeEntry(basename(folder), folder)];
+  return listFolder(folder, holdsStagedJson);
+}
+
+async function holdsStagedJson(dir: string): Promise<boolean> {
+  return (await lstat(join(dir, 'staged.json')).catch(() => null))?.isFile() === true;
+}
+
+async function listFolder(root: string, isStaged: (dir: string) => Promise<boolean> | boolean): Promise<StagedEntry[]> {
   let names: string[];
   try {
     names = await readdir(root);
@@ -38,26 +63,30 @@ export async function listStagedExports(homeRoot: string): Promise<StagedEntry[]
   const entries: StagedEntry[] = [];
   for (const name of names.sort()) {
     const dir = join(root, name);
-    if (!(await lstat(dir)).isDirectory()) continue;
-    try {
-      const staged = await loadStagedExport(dir);
-      entries.push({
-        name,
-        dir,
-        state: 'ready',
-        reason: null,
-        files: staged.prepared.payload.length,
-        bytes: staged.prepared.tags.payloadBytes,
-        signatures: staged.signatures.length,
-        createdAt: staged.prepared.createdAt.toISOString(),
-        signers: staged.signatures.map((s) => ({ fingerprint: s.fingerprint, userIds: s.userIds })),
-      });
-    } catch (error) {
-      const reason = error instanceof AirlockError ? error.message : String(error);
-      entries.push({ name, dir, state: 'invalid', reason, files: null, bytes: null, signatures: null, createdAt: null, signers: null });
-    }
+    if (!(await lstat(dir)).isDirectory() || !(await isStaged(dir))) continue;
+    entries.push(await describeEntry(name, dir));
   }
   return entries;
+}
+
+async function describeEntry(name: string, dir: string): Promise<StagedEntry> {
+  try {
+    const staged = await loadStagedExport(dir);
+    return {
+      name,
+      dir,
+      state: 'ready',
+      reason: null,
+      files: staged.prepared.payload.length,
+      bytes: staged.prepared.tags.payloadBytes,
+      signatures: staged.signatures.length,
+      createdAt: staged.prepared.createdAt.toISOString(),
+      signers: staged.signatures.map((s) => ({ fingerprint: s.fingerprint, userIds: s.userIds })),
+    };
+  } catch (error) {
+    const reason = error instanceof AirlockError ? error.message : String(error);
+    return { name, dir, state: 'invalid', reason, files: null, bytes: null, signatures: null, createdAt: null, signers: null };
+  }
 }
 
 /**

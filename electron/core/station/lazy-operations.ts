@@ -9,6 +9,7 @@ import type * as keys from './station-keys.js';
 import type * as media from './station-media.js';
 import type * as settings from './station-settings.js';
 import type * as twoPerson from './two-person.js';
+import type * as twoPersonMedia from './two-person-media.js';
 import type * as quarantine from './quarantine.js';
 import type * as verifyOps from './verify.js';
 import type * as watchOps from './watch.js';
@@ -37,6 +38,7 @@ export const load = {
   media: (): Promise<typeof media> => import('./station-media.js'),
   settings: (): Promise<typeof settings> => import('./station-settings.js'),
   twoPerson: (): Promise<typeof twoPerson> => import('./two-person.js'),
+  twoPersonMedia: (): Promise<typeof twoPersonMedia> => import('./two-person-media.js'),
   quarantine: (): Promise<typeof quarantine> => import('./quarantine.js'),
   verify: (): Promise<typeof verifyOps> => import('./verify.js'),
   watch: (): Promise<typeof watchOps> => import('./watch.js'),

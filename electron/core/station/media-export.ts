@@ -1,14 +1,12 @@
 import { writeBundle } from '../export/write-bundle.js';
 import { exportedImages, type ImagePayload } from '../oci/image-payload.js';
-import { signWithAll } from '../crypto/bundle-signer.js';
 import { nextExportSequence } from '../db/station-db.js';
-import { AirlockError, toAirlockError } from '../errors.js';
+import { toAirlockError } from '../errors.js';
 import { JOB_PLANS, withJobEta } from '../jobs/job-eta.js';
-import { MediaOutput, type NextMediumRequest } from '../media/output/media-output.js';
-import { resolveMedium } from '../media/discover/resolve-medium.js';
+import type { MediaOutput } from '../media/output/media-output.js';
 import { withEarlyRenderer, type ReceiptRenderer } from '../receipts/pdf-render-early.js';
-import { runAudited, type RecordEvent } from './audited-operation.js';
-import { mediaWriteEvent, readBackEvent } from './media-audit-events.js';
+import { runAudited } from './audited-operation.js';
+import { firstMountPoint, mediaWriteFailed, openMediaOutput, recordMediaWritten } from './media-target.js';
 import type { StationContext } from './context.js';
 import { requestedExportDetails, stationImagePayload } from './image-sources.js';
 import { bundlePathIn, defaultBundleName } from './bundle-name.js';
@@ -16,7 +14,6 @@ import { completeExport, exportEvent, publishingNote, startChannelExportIntent }
 import { assertChannelName } from '../channels/channel-send.js';
 import type { MediaExportOutcome, MediaExportRequest } from './requests.js';
 import { requiredSigner } from './signers.js';
-import { surveyMedia } from './station-media.js';
 
 /**
  * Export onto removable media: the bundle (or its parts and signed volume index, over as many
@@ -45,32 +42,15 @@ async function exportToMediaWith(context: StationContext, request: MediaExportRe
         imagePayload = await stationImagePayload(context, request);
         const images = imagePayload;
         // The disks holding the sources are system disks for this export: never written to.
-        const present = await surveyMedia(context, { sourcePaths: request.selection });
-        const targets = request.media.map((id) => resolveMedium(id, present.offered, { forWrite: true }, present.refused));
-        request.onMediaChosen?.(targets);
-        const ask = request.nextMedium;
-        output = new MediaOutput({
-          targets,
-          signIndex: (bytes) => signWithAll(bytes, [signer]),
-          volumeSize: request.volumeSize,
-          partSize: request.partSize,
-          readBack: request.readBack,
+        output = await openMediaOutput(context, request, {
+          sourcePaths: request.selection,
+          indexSigner: signer,
           // A channel export notes its tag manifest before the rename that completes the bundle (set once the intent exists).
           beforeComplete: (tagmanifestSha256, completingPath) => noteCompleting?.(tagmanifestSha256, completingPath),
-          nextMedium:
-            ask &&
-            (async (wanted: NextMediumRequest) => {
-              const id = await ask(wanted);
-              const now = await surveyMedia(context, { sourcePaths: request.selection });
-              const medium = resolveMedium(id, now.offered, { forWrite: true }, now.refused);
-              request.onMediaChosen?.([medium]);
-              return medium;
-            }),
         });
         const sequence = nextExportSequence(context.database());
         const name = request.name ?? defaultBundleName(sequence, startedAt);
-        const mountPoint = targets[0]?.mountPoint;
-        if (!mountPoint) throw new AirlockError('MEDIA_NOT_MOUNTED');
+        const mountPoint = firstMountPoint(output);
         // A split bundle has parts, not this file: recovery also looks for its complete index (recovery/published-bundle.ts).
         const written = output;
         const { intent, stamp } = await startChannelExportIntent(
@@ -108,39 +88,9 @@ async function exportToMediaWith(context: StationContext, request: MediaExportRe
         await imagePayload?.cleanup();
       }
     },
-    succeeded: ({ result, intent, stamp, output, images }, also) => {
-      const report = output.report();
-      also(mediaWriteEvent(report, 'ok', null, [], output.targets()));
-      const readBack = readBackEvent(report);
-      if (readBack) also(readBack);
-      return exportEvent(context, result, intent, report, images, stamp);
-    },
+    succeeded: ({ result, intent, stamp, output, images }, also) => exportEvent(context, result, intent, recordMediaWritten(output, also), images, stamp),
   });
   const media = done.value.output.report();
   const outcome = await completeExport(context, done, { startedAt, media, onProgress: request.onProgress, renderer });
   return { ...outcome, media, images: done.value.images, channel: done.value.stamp ?? undefined };
-}
-
-/** A media write that failed: its media-write (and read-back) events, and the failure the export records after them. */
-function mediaWriteFailed(output: MediaOutput, failure: AirlockError, record: RecordEvent): AirlockError {
-  const report = output.report();
-  const readBackFailed = failure.code === 'MEDIA_READBACK_FAILED';
-  record(
-    mediaWriteEvent(
-      report,
-      readBackFailed ? 'ok' : failure.code === 'CANCELLED' ? 'cancelled' : 'failed',
-      readBackFailed ? null : failure,
-      output.leftovers,
-      output.targets(),
-    ),
-  );
-  const readBack = readBackFailed ? readBackEvent(report) : null;
-  if (readBack) record(readBack);
-  if (output.leftovers.length === 0) return failure;
-  const detail = failure.detail === undefined ? '' : `${failure.detail} `;
-  return new AirlockError(
-    failure.code,
-    `${detail}Could not remove ${output.leftovers.join(', ')} (the medium is gone); Airlock removes such leftovers the next time it writes to that medium.`,
-    { path: failure.path, data: failure.data, cause: failure },
-  );
 }

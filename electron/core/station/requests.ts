@@ -88,16 +88,13 @@ export interface VerifyRequest {
 /** What the CLI or app is asked when a split bundle needs another medium. */
 export type MediaAsk = (request: Parameters<AskForMedium>[0]) => Promise<boolean>;
 
-/** Images and charts, as in ExportRequest (issue #15). */
-export interface MediaExportRequest extends ExportImageSources {
-  selection: readonly string[];
+/**
+ * The media an export writes to and how (docs/cli.md "Export to removable media"): the same for a
+ * new export (`export --to-media`) and a staged one finished onto media (`export --finish --to-media`).
+ */
+export interface MediaTargetRequest {
   /** The media to write, in volume order: device, label or mount point as `media list` shows them. */
   media: readonly string[];
-  name?: string | undefined;
-  /** As in ExportRequest (docs/channels.md). */
-  channel?: string | undefined;
-  passphrase?: string | undefined;
-  signer?: SignerSpec | undefined;
   /** Capacity to plan each medium with (bytes); media larger than this are used only up to it. */
   volumeSize?: number | undefined;
   /** Largest part (bytes, rounded down to 512); FAT's limit applies anyway. */
@@ -108,6 +105,16 @@ export interface MediaExportRequest extends ExportImageSources {
   readBack?: boolean | undefined;
   /** Each medium once resolved, before a byte is written to it (the CLI warns of a large drive here). */
   onMediaChosen?: ((media: readonly MediaVolume[]) => void) | undefined;
+}
+
+/** Images and charts, as in ExportRequest (issue #15). */
+export interface MediaExportRequest extends ExportImageSources, MediaTargetRequest {
+  selection: readonly string[];
+  name?: string | undefined;
+  /** As in ExportRequest (docs/channels.md). */
+  channel?: string | undefined;
+  passphrase?: string | undefined;
+  signer?: SignerSpec | undefined;
   signal?: AbortSignal | undefined;
   onProgress?: ProgressListener | undefined;
 }
@@ -141,6 +148,13 @@ export interface FinishExportRequest {
   signal?: AbortSignal | undefined;
   onProgress?: ProgressListener | undefined;
 }
+
+/**
+ * `export --finish STAGED --to-media ID[,ID...]`: the staged bundle written onto media as
+ * `export --to-media` writes one. The finishing key (required here) signs a split bundle's volume
+ * index, the receipt and the checkpoint; the bundle's own signatures are the staged ones.
+ */
+export interface FinishToMediaRequest extends Omit<FinishExportRequest, 'outDir'>, MediaTargetRequest {}
 
 /** What the audit log and receipts add to a transfer's result. */
 export interface AuditTrail {

@@ -9,10 +9,10 @@ import {
   saveStagedExport,
   type StagedExport,
 } from '../export/staged-bundle.js';
-import { discardStagedExport, listStagedExports, resolveDiscardTarget, type StagedEntry } from '../export/staged-list.js';
+import { discardStagedExport, listStagedExports, listStagedIn, resolveDiscardTarget, type StagedEntry } from '../export/staged-list.js';
 import { imageEventRows } from '../audit/image-event-rows.js';
 import { asStagedChange, stageImageLayout } from '../export/staged-images.js';
-import { prepareBundle, writePreparedBundle, type PreparedBundle } from '../export/write-bundle.js';
+import { prepareBundle, writePreparedBundle, type PreparedBundle, type WriteBundleResult } from '../export/write-bundle.js';
 import type { TrustedKey } from '../crypto/detached-signature.js';
 import { resolveSigner, type SignerSpec } from '../crypto/signer-spec.js';
 import { nextExportSequence } from '../db/station-db.js';
@@ -20,11 +20,15 @@ import { AirlockError } from '../errors.js';
 import { ProgressTracker } from '../jobs/progress-tracker.js';
 import { loadTrustedKeys } from '../keys/trust-store.js';
 import { hasImageSources, prepareImagePayload } from '../oci/image-payload.js';
-import { runAudited, type OutcomeEvent } from './audited-operation.js';
+import { runAudited, type Audited, type OutcomeEvent } from './audited-operation.js';
+import type { AuditEvent } from '../audit/audit-event.js';
+import type { ChannelStamp } from '../../../shared/channels.js';
+import type { MediaExportReport } from '../../../shared/media.js';
+import type { ProgressListener } from '../../../shared/progress.js';
 import type { StationContext } from './context.js';
 import { withEarlyRenderer, type ReceiptRenderer } from '../receipts/pdf-render-early.js';
 import { bundlePathIn } from './bundle-name.js';
-import { completeExport, defaultBundleName, exportEvent, preparedStation, publishingNote, startChannelExportIntent } from './export.js';
+import { completeExport, defaultBundleName, exportEvent, preparedStation, publishingNote, startChannelExportIntent, type ExportRun } from './export.js';
 import { assertChannelName, nextChannelStamp } from '../channels/channel-send.js';
 import { preparedChannelStamp } from '../channels/prepared-stamp.js';
 import { requestedExportDetails } from './image-sources.js';
@@ -111,9 +115,12 @@ async function prepareWithImages(
   }
 }
 
-/** The staged exports in this home's staged/ folder, ready or not (a prepare that failed half-way). */
-export function listStaged(context: StationContext): Promise<StagedEntry[]> {
-  return listStagedExports(context.paths.root);
+/**
+ * The staged exports in this home's staged/ folder, ready or not (a prepare that failed half-way);
+ * or those in `stagingDir` (one prepared with `--staging DIR`, or a folder holding such).
+ */
+export function listStaged(context: StationContext, options: { stagingDir?: string | undefined } = {}): Promise<StagedEntry[]> {
+  return options.stagingDir === undefined ? listStagedExports(context.paths.root) : listStagedIn(options.stagingDir);
 }
 
 /** Remove a staged export (by name in staged/, or its folder), on record: its name is free again. */
@@ -167,10 +174,7 @@ async function finishExportWith(context: StationContext, request: FinishExportRe
     failureDetails: details,
     run: async (during) => {
       const signer = await signerFor(context, request.signer, request.passphrase);
-      const staged = await loadStagedExport(resolve(request.stagedDir));
-      const { name, sequence } = staged.prepared;
-      const station = preparedStation(staged.prepared.tags.files) ?? context.identity.station;
-      const stamp = preparedChannelStamp(staged.prepared.tags.files);
+      const { staged, name, sequence, station, stamp } = await loadForFinish(request.stagedDir);
       const { intent } = await startChannelExportIntent(
         context,
         during,
@@ -178,28 +182,56 @@ async function finishExportWith(context: StationContext, request: FinishExportRe
         stamp === null ? null : { confirm: stamp },
         request.signal,
       );
-      const result = await writePreparedBundle(staged.prepared, await combinedStagedSignature(staged), {
+      const result = await writeStagedBundle(staged, {
         outDir: request.outDir,
-        signers: staged.signatures.map((s) => ({ fingerprint: s.fingerprint, userIds: s.userIds })),
         onProgress: request.onProgress,
         signal: request.signal,
         beforePublish: publishingNote(context, intent, stamp),
-      }).catch((error: unknown) => {
-        // A staged layout file whose bytes changed behind an unchanged size and time: the staged export is invalid.
-        throw asStagedChange(error, staged.dir);
       });
       return { result, signer, intent, staged, stamp };
     },
     succeeded: ({ result, intent, staged, stamp }) => exportEvent(context, result, intent, null, staged.images ?? undefined, stamp),
   });
-  // The receipt is signed by the finishing operator's key when one is given (else unsigned).
-  const outcome = await completeExport(context, done, {
-    startedAt,
-    media: null,
-    twoPerson: done.value.staged.signatures.length > 1,
-    onProgress: request.onProgress,
-    renderer,
+  return completeFinish(context, done, { startedAt, media: null, onProgress: request.onProgress, renderer });
+}
+
+/** A staged export checked again for its finish: what it is, which station prepared it, the channel number fixed at prepare. */
+export async function loadForFinish(stagedDir: string): Promise<{
+  staged: StagedExport;
+  name: string;
+  sequence: number;
+  station: string | undefined;
+  stamp: ChannelStamp | null;
+}> {
+  const staged = await loadStagedExport(resolve(stagedDir));
+  const { name, sequence } = staged.prepared;
+  return {
+    staged,
+    name,
+    sequence,
+    station: preparedStation(staged.prepared.tags.files) ?? undefined,
+    stamp: preparedChannelStamp(staged.prepared.tags.files),
+  };
+}
+
+/** The staged bundle written with every signature combined in its one .asc (to a folder, or through a media output). */
+export async function writeStagedBundle(staged: StagedExport, options: Omit<Parameters<typeof writePreparedBundle>[2], 'signers'>): Promise<WriteBundleResult> {
+  return writePreparedBundle(staged.prepared, await combinedStagedSignature(staged), {
+    ...options,
+    signers: staged.signatures.map((s) => ({ fingerprint: s.fingerprint, userIds: s.userIds })),
+  }).catch((error: unknown) => {
+    // A staged layout file whose bytes changed behind an unchanged size and time: the staged export is invalid.
+    throw asStagedChange(error, staged.dir);
   });
+}
+
+/** After the export event: checkpoint and receipt (signed by the finishing operator's key when one is given), then the staged folder goes. */
+export async function completeFinish(
+  context: StationContext,
+  done: Audited<ExportRun & { staged: StagedExport }, AuditEvent>,
+  options: { startedAt: Date; media: MediaExportReport | null; onProgress: ProgressListener | undefined; renderer: ReceiptRenderer | undefined },
+): Promise<ExportOutcome> {
+  const outcome = await completeExport(context, done, { ...options, twoPerson: done.value.staged.signatures.length > 1 });
   await removeStagedExport(done.value.staged.dir);
   return { ...outcome, images: done.value.staged.images ?? undefined, channel: done.value.stamp ?? undefined };
 }

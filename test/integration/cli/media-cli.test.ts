@@ -76,7 +76,7 @@ describe('export --to-media onto a declared folder', () => {
   it('refuses --to-media with --out, and media options without --to-media (usage, exit 2)', async () => {
     const both = await airlock(home, ['export', '--to-media', outbox, '--out', root, '--passphrase-file', pass, src]);
     expect(both.code).toBe(2);
-    expect(both.stderr).toContain('--to-media writes a new export to media');
+    expect(both.stderr).toContain('--to-media writes the bundle to media instead of a folder');
     const stray = await airlock(home, ['export', '--out', root, '--part-size', '1M', '--passphrase-file', pass, src]);
     expect(stray.code).toBe(2);
     const size = await airlock(home, ['export', '--to-media', outbox, '--volume-size', 'lots', '--passphrase-file', pass, src]);
