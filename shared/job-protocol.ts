@@ -48,8 +48,12 @@ export interface JobRequests {
   heartbeat: { channel: string; outDir: string; name?: string | undefined; passphrase: string };
   /** Station.prepareExport into the home's staged/ folder, signed by the station key (the CLI's `export --prepare`). */
   'export-prepare': Omit<JobRequests['export'], 'destination'>;
-  /** Station.finishExport of a staged folder main has found in the station's list; the passphrase signs the receipt. */
-  'export-finish': { stagedDir: string; outDir: string; passphrase?: string | undefined };
+  /**
+   * Station.finishExport (to `outDir`) or Station.finishExportToMedia (onto the medium `mediumId`
+   * names, checked by main as offered and writable) of a staged folder main has found in the
+   * station's list or in the staging folder it opened; the passphrase signs the receipt (and a split bundle's index).
+   */
+  'export-finish': { stagedDir: string; outDir?: string | undefined; mediumId?: string | undefined; passphrase?: string | undefined };
   /** Station.verifyAudit: the chain, every checkpoint and the signed head, with progress. */
   'audit-verify': Record<string, never>;
 }

@@ -94,8 +94,14 @@ export function electronDialogs(window: () => BrowserWindow | null): Dialogs {
     chooseFolder: async (purpose) =>
       (
         await pick(window, {
-          title: purpose === 'export-destination' ? 'Where to write the bundle' : 'Where to import the files',
-          properties: ['openDirectory', 'createDirectory', 'dontAddToRecent'],
+          title:
+            purpose === 'export-destination'
+              ? 'Where to write the bundle'
+              : purpose === 'staging-folder'
+                ? 'Open a staging folder (export --prepare --staging DIR)'
+                : 'Where to import the files',
+          // A staging folder is opened, never made here.
+          properties: purpose === 'staging-folder' ? ['openDirectory', 'dontAddToRecent'] : ['openDirectory', 'createDirectory', 'dontAddToRecent'],
         })
       )[0] ?? null,
     chooseBundle: async () =>

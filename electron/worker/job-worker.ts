@@ -8,7 +8,7 @@ import { errorMessage } from '../../shared/errors.js';
 import type { HostToWorker, JobStart, WorkerToHost } from '../../shared/job-protocol.js';
 import { stagedSummaryView } from '../../shared/ipc/two-person.js';
 import type { ProgressListener } from '../../shared/progress.js';
-import { Station, toAirlockError } from '../core/index.js';
+import { AirlockError, Station, toAirlockError } from '../core/index.js';
 
 if (!parentPort) throw new Error('job-worker runs only as a worker thread');
 const port = parentPort;
@@ -48,8 +48,13 @@ async function run(station: Station, onProgress: ProgressListener): Promise<unkn
     // Two-person exports: the same station functions `export --prepare` and `export --finish` call.
     case 'export-prepare':
       return stagedSummaryView(await station.prepareExport({ ...job.request, signal, onProgress }));
-    case 'export-finish':
-      return station.finishExport({ ...job.request, signal, onProgress });
+    case 'export-finish': {
+      const { stagedDir, outDir, mediumId, passphrase } = job.request;
+      // Onto a medium: written, indexed and read back as an export to media is (core's media-target.ts).
+      if (mediumId !== undefined) return station.finishExportToMedia({ stagedDir, media: [mediumId], passphrase, signal, onProgress });
+      if (outDir === undefined) throw new AirlockError('USAGE', 'A finish writes to a folder or onto a medium: neither was named.');
+      return station.finishExport({ stagedDir, outDir, passphrase, signal, onProgress });
+    }
     case 'audit-verify':
       return station.verifyAudit({ signal, onProgress });
   }

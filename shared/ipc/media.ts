@@ -9,7 +9,8 @@ import { VerifyResultSchema } from './results.js';
 import { READ_BACK_REGION_PARTS } from '../read-back-region.js';
 
 /** A medium as main names it: MediaVolume.id (the device, or the folder of a declared root). */
-const MediumId = z.string().min(1).max(4096);
+export const MediumIdSchema = z.string().min(1).max(4096);
+const MediumId = MediumIdSchema;
 
 export const MediaVolumeSchema = z.object({
   id: z.string(),

@@ -2,7 +2,7 @@
  * Two-person exports in the IPC contract (docs/cli.md "Two-person exports"): prepare (a job: scan,
  * hash, sign as the preparing operator, a staged folder in the home's staged/), the staged list,
  * what an approver is about to sign, approve (a second operator's signature, after typing the
- * bundle's name as the CLI asks), finish (a job: the same write as an export to a folder) and
+ * bundle's name as the CLI asks), finish (a job: the same write as an export to a folder or a medium) and
  * discard. The renderer names a staged export by its name in the home's staged/ folder, never by
  * a path: main looks the name up in the station's own list, so no other folder can be reached.
  */
@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { ExportedImages } from '../images.js';
 import { JobStarted, NoRequest, PathString, type ChannelBlock } from './common.js';
 import { ExportedImagesSchema } from './images.js';
+import { MediumIdSchema } from './media.js';
 import { ReleaseSignerSchema } from './quarantine.js';
 import { ExportContentFields, exportsSomething, NOTHING_TO_EXPORT } from './transfer.js';
 
@@ -40,8 +41,13 @@ export const StagedEntryViewSchema = z.object({
   signatures: z.number().nullable(),
   createdAt: z.string().max(64).nullable(),
   signers: z.array(SignerSchema).max(64).nullable(),
+  /** Where it is: the home's staged/ folder, or the staging folder the operator opened (main's dialog). */
+  source: z.enum(['home', 'folder']).optional(),
 });
 export type StagedEntryView = z.infer<typeof StagedEntryViewSchema>;
+
+/** Which list a staged export's name is looked up in (absent: the home's). The page never sends a folder. */
+const StagedSource = z.enum(['home', 'folder']).optional();
 
 /** What an approver is about to sign (core's StagedSummary): the files from the signed manifest, shortened. */
 export const StagedSummaryViewSchema = z.object({
@@ -93,24 +99,35 @@ export const TWO_PERSON_CHANNELS = {
   listStaged: {
     channel: 'airlock:staged-list',
     request: NoRequest,
-    response: z.object({ staged: z.array(StagedEntryViewSchema).max(STAGED_LIST_MAX) }),
+    /** `folder`: the staging folder opened this session (its exports are listed too, with source 'folder'), or null. */
+    response: z.object({ staged: z.array(StagedEntryViewSchema).max(STAGED_LIST_MAX), folder: z.string().max(4096).nullable().optional() }),
+  },
+  /**
+   * `export --list-staged --staging DIR`: main's folder dialog picks DIR, main keeps it for this
+   * session and lists it beside the home's; the page names those exports by name and source 'folder'.
+   * Cancelled dialog: the folder open before stays.
+   */
+  openStagingFolder: {
+    channel: 'airlock:staged-open-folder',
+    request: NoRequest,
+    response: z.object({ staged: z.array(StagedEntryViewSchema).max(STAGED_LIST_MAX), folder: z.string().max(4096).nullable().optional() }),
   },
   /** What `approve` shows before it asks: the files, size, images and who signed so far. */
   describeStaged: {
     channel: 'airlock:staged-describe',
-    request: z.strictObject({ name: StagedNameSchema }),
+    request: z.strictObject({ name: StagedNameSchema, source: StagedSource }),
     response: StagedSummaryViewSchema,
   },
   /** A second operator's signature: the bundle's name typed as confirmation (main checks it), then their key. */
   approveStaged: {
     channel: 'airlock:staged-approve',
-    request: z.strictObject({ name: StagedNameSchema, confirmName: z.string().min(1).max(4096), signer: ReleaseSignerSchema }),
+    request: z.strictObject({ name: StagedNameSchema, source: StagedSource, confirmName: z.string().min(1).max(4096), signer: ReleaseSignerSchema }),
     response: StagedSummaryViewSchema,
   },
   /** `export --discard-staged NAME`: the name typed as confirmation. */
   discardStaged: {
     channel: 'airlock:staged-discard',
-    request: z.strictObject({ name: StagedNameSchema, confirmName: z.string().min(1).max(4096) }),
+    request: z.strictObject({ name: StagedNameSchema, source: StagedSource, confirmName: z.string().min(1).max(4096) }),
     response: z.object({ name: z.string().max(4096), dir: z.string().max(4096) }),
   },
   /** `export --prepare`: hash and sign as the preparing operator (station key); no bundle is written yet. */
@@ -122,10 +139,23 @@ export const TWO_PERSON_CHANNELS = {
       .refine(exportsSomething, NOTHING_TO_EXPORT),
     response: JobStarted,
   },
-  /** `export --finish NAME --out DIR`: write the approved bundle with every signature; the passphrase signs the receipt. */
+  /**
+   * `export --finish NAME --out DIR` or `--to-media ID`: write the approved bundle with every
+   * signature to a folder, or onto a detected medium (by its id, checked by main as an export's),
+   * read back there. The passphrase signs the receipt (and a split bundle's volume index: main
+   * requires it for a medium, as the CLI does).
+   */
   startFinishExport: {
     channel: 'airlock:job-export-finish',
-    request: z.strictObject({ name: StagedNameSchema, outDir: PathString, passphrase: z.string().min(1).max(1024).optional() }),
+    request: z
+      .strictObject({
+        name: StagedNameSchema,
+        source: StagedSource,
+        outDir: PathString.optional(),
+        mediumId: MediumIdSchema.optional(),
+        passphrase: z.string().min(1).max(1024).optional(),
+      })
+      .refine((r) => (r.outDir === undefined) !== (r.mediumId === undefined), 'a folder (outDir) or a medium (mediumId), one of them'),
     response: JobStarted,
   },
 } as const satisfies ChannelBlock;

@@ -145,6 +145,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('two-person exports, a
       main.dialogs.folder = dirs.out;
       await row.getByRole('button', { name: 'Finish e2e-two' }).click();
       const finish = visible().getByTestId('finish-form');
+      await finish.getByRole('radio', { name: /Destination folder/u }).click();
       await finish.getByRole('button', { name: 'Choose folder…' }).click();
       await finish.getByText(dirs.out).waitFor();
       await finish.getByLabel(/^Station key passphrase/u).fill(PASSPHRASE);

@@ -25,7 +25,8 @@ const AUDIT_PAGE_DEFAULT = 50;
 /** Native dialogs, behind an interface so tests and the e2e harness answer with temp paths. */
 export interface Dialogs {
   chooseExportSources(kind: 'files' | 'folders'): Promise<string[]>;
-  chooseFolder(purpose: 'export-destination' | 'import-destination'): Promise<string | null>;
+  /** 'staging-folder': main's own choice for the Staged exports view (never sent by the page). */
+  chooseFolder(purpose: 'export-destination' | 'import-destination' | 'staging-folder'): Promise<string | null>;
   chooseBundle(): Promise<string | null>;
   /** Files that go with images; several only for charts; [] when the operator cancels. */
   chooseFile(purpose: FilePurpose): Promise<string[]>;
@@ -132,7 +133,12 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
       writableMedium: (mediumId) => withStation((station) => offeredMedium(station, mediumId, 'write')),
     }),
     // Two-person exports: prepare, the staged list, approve, finish, discard (two-person-handlers.ts).
-    ...createTwoPersonHandlers({ withStation, jobHost: deps.jobHost }),
+    ...createTwoPersonHandlers({
+      withStation,
+      jobHost: deps.jobHost,
+      writableMedium: (mediumId) => withStation((station) => offeredMedium(station, mediumId, 'write')),
+      chooseStagingFolder: () => deps.dialogs.chooseFolder('staging-folder'),
+    }),
 
     stationStatus: () =>
       withStation(async (station) => {

@@ -3,7 +3,8 @@
  * station facade and the job host, like handlers.ts, calling the same station functions as
  * `export --prepare`, `--list-staged`, `--discard-staged`, `approve` and `export --finish`. The
  * renderer names a staged export by its name; main finds it in the station's own list of the
- * home's staged/ folder, so no path the page sends reaches the staging code. Approve and discard
+ * home's staged/ folder (or of the staging folder main's own dialog opened: `--list-staged
+ * --staging DIR`), so no path the page sends reaches the staging code. Approve and discard
  * need the bundle's name typed as confirmation, checked here again (the CLI's approve asks for it).
  * That the approver is another person (another key) is core's rule, as in the CLI.
  */
@@ -19,23 +20,17 @@ export type TwoPersonStationOps = Pick<Station, 'listStaged' | 'describeStaged' 
 export interface TwoPersonHandlerDeps {
   withStation: <T>(action: (station: TwoPersonStationOps) => Promise<T>) => Promise<T>;
   jobHost: Pick<JobHost, 'start'>;
+  /** The medium the renderer names, offered now, mounted and writable (handlers.ts offeredMedium): MEDIA_NOT_LISTED, _NOT_MOUNTED, _READONLY. */
+  writableMedium: (mediumId: string) => Promise<unknown>;
+  /** Main's own folder dialog for a staging folder (`--staging DIR`); null when the operator cancels. */
+  chooseStagingFolder: () => Promise<string | null>;
 }
 
-type Method = 'listStaged' | 'describeStaged' | 'approveStaged' | 'discardStaged' | 'startPrepareExport' | 'startFinishExport';
+type Method = 'listStaged' | 'openStagingFolder' | 'describeStaged' | 'approveStaged' | 'discardStaged' | 'startPrepareExport' | 'startFinishExport';
 export type TwoPersonHandlers = { [M in Method]: (request: IpcParsedRequest<M>) => Promise<IpcResponse<M>> };
 
 type StagedEntry = Awaited<ReturnType<Station['listStaged']>>[number];
-
-/** The staged export of that name in the home's staged/ folder, from the station's own list. */
-async function stagedByName(station: TwoPersonStationOps, name: string): Promise<StagedEntry> {
-  const entry = (await station.listStaged()).find((e) => e.name === name);
-  if (!entry) {
-    throw new AirlockError('NOT_FOUND', `There is no staged export named ${displayText(name)} on this station.`, {
-      data: { reason: 'no-staged-export' },
-    });
-  }
-  return entry;
-}
+type Source = 'home' | 'folder' | undefined;
 
 function confirmOrRefuse(typed: string, name: string): void {
   if (!confirmsBundleName(typed, name)) {
@@ -43,17 +38,51 @@ function confirmOrRefuse(typed: string, name: string): void {
   }
 }
 
-export function createTwoPersonHandlers({ withStation, jobHost }: TwoPersonHandlerDeps): TwoPersonHandlers {
+export function createTwoPersonHandlers({ withStation, jobHost, writableMedium, chooseStagingFolder }: TwoPersonHandlerDeps): TwoPersonHandlers {
+  // The staging folder the operator opened through main's dialog this session: the only other folder listed.
+  let openedFolder: string | null = null;
+
+  /** The staged export of that name, from the station's own list of the home's staged/ or of the opened folder. */
+  const stagedByName = async (station: TwoPersonStationOps, name: string, source: Source): Promise<StagedEntry> => {
+    const list = source === 'folder' ? (openedFolder === null ? [] : await station.listStaged({ stagingDir: openedFolder })) : await station.listStaged();
+    const entry = list.find((e) => e.name === name);
+    if (!entry) {
+      const where = source !== 'folder' ? 'on this station' : openedFolder === null ? '(no staging folder is open)' : `in ${displayText(openedFolder)}`;
+      throw new AirlockError('NOT_FOUND', `There is no staged export named ${displayText(name)} ${where}.`, {
+        data: { reason: 'no-staged-export' },
+      });
+    }
+    return entry;
+  };
+
+  const listing = (station: TwoPersonStationOps) => async () => {
+    const home = (await station.listStaged()).map((e) => ({ ...e, source: 'home' as const }));
+    const folder = openedFolder === null ? [] : (await station.listStaged({ stagingDir: openedFolder })).map((e) => ({ ...e, source: 'folder' as const }));
+    return { staged: [...home, ...folder].slice(0, STAGED_LIST_MAX), folder: openedFolder };
+  };
+
   return {
-    listStaged: () => withStation(async (station) => ({ staged: (await station.listStaged()).slice(0, STAGED_LIST_MAX) })),
+    listStaged: () => withStation((station) => listing(station)()),
+
+    openStagingFolder: async () => {
+      const chosen = await chooseStagingFolder();
+      return withStation(async (station) => {
+        if (chosen !== null) {
+          // Listed before it is kept: a folder that cannot be read is refused with its error, and the one open before stays.
+          await station.listStaged({ stagingDir: chosen });
+          openedFolder = chosen;
+        }
+        return listing(station)();
+      });
+    },
 
     // An invalid staged export fails here with core's reason (STAGED_INVALID), on record as the CLI's approve records it.
     describeStaged: (request) =>
-      withStation(async (station) => stagedSummaryView(await station.describeStaged((await stagedByName(station, request.name)).dir))),
+      withStation(async (station) => stagedSummaryView(await station.describeStaged((await stagedByName(station, request.name, request.source)).dir))),
 
     approveStaged: (request) =>
       withStation(async (station) => {
-        const { dir } = await stagedByName(station, request.name);
+        const { dir } = await stagedByName(station, request.name, request.source);
         // The name the approver was shown is the signed one (the manifest's), as the CLI asks for it.
         const staged = await station.describeStaged(dir);
         confirmOrRefuse(request.confirmName, staged.name);
@@ -62,7 +91,7 @@ export function createTwoPersonHandlers({ withStation, jobHost }: TwoPersonHandl
 
     discardStaged: (request) =>
       withStation(async (station) => {
-        const { dir, name } = await stagedByName(station, request.name);
+        const { dir, name } = await stagedByName(station, request.name, request.source);
         confirmOrRefuse(request.confirmName, name);
         return station.discardStaged(dir);
       }),
@@ -72,10 +101,15 @@ export function createTwoPersonHandlers({ withStation, jobHost }: TwoPersonHandl
       return { jobId: jobHost.start('export-prepare', request) };
     },
 
-    startFinishExport: (request) =>
-      withStation(async (station) => {
-        const { dir } = await stagedByName(station, request.name);
-        return { jobId: jobHost.start('export-finish', { stagedDir: dir, outDir: request.outDir, passphrase: request.passphrase }) };
-      }),
+    startFinishExport: async (request) => {
+      const { mediumId, outDir, passphrase } = request;
+      if (mediumId !== undefined) {
+        // The key signs a split bundle's volume index: without it the media write could not finish (the CLI always asks).
+        if (passphrase === undefined) throw new AirlockError('PASSPHRASE_REQUIRED', 'Writing onto a medium needs the station key: enter its passphrase.');
+        await writableMedium(mediumId);
+      }
+      const { dir } = await withStation((station) => stagedByName(station, request.name, request.source));
+      return { jobId: jobHost.start('export-finish', { stagedDir: dir, outDir, mediumId, passphrase }) };
+    },
   };
 }

@@ -43,7 +43,8 @@ function policyLines(t: Translate, f: LocalFormat, policy: InspectionPolicyBrief
   ];
 }
 
-export function ScannerStatusPanel({ active = true }: { active?: boolean }) {
+/** `refresh`: a new value checks again (the Settings view bumps it when a feed import ends). */
+export function ScannerStatusPanel({ active = true, refresh = 0 }: { active?: boolean; refresh?: number }) {
   const api = useApi();
   const t = useT();
   const f = useFormat();
@@ -64,7 +65,7 @@ export function ScannerStatusPanel({ active = true }: { active?: boolean }) {
   }, [api]);
   useEffect(() => {
     if (active) void check();
-  }, [active, check]);
+  }, [active, check, refresh]);
 
   const scanner = status?.scanner ?? null;
   const maxAge = status?.policy?.scan?.maxDatabaseAgeDays ?? null;

@@ -189,6 +189,9 @@ export function SettingsView({ active = true }: { active?: boolean }) {
   const [saved, setSaved] = useState<IpcResponse<'saveSettings'> | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Bumped when a feed import ends: the scanner status checks again (a new database, a reloaded clamd).
+  const [feedImports, setFeedImports] = useState(0);
+  const feedImportEnded = useCallback(() => setFeedImports((n) => n + 1), []);
 
   const load = useCallback(async () => {
     try {
@@ -371,8 +374,8 @@ export function SettingsView({ active = true }: { active?: boolean }) {
           </Stack>
         </form>
       ) : null}
-      <ScannerStatusPanel active={active} />
-      <FeedImportPanel />
+      <ScannerStatusPanel active={active} refresh={feedImports} />
+      <FeedImportPanel active={active} onFinished={feedImportEnded} />
     </Stack>
   );
 }

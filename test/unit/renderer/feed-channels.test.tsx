@@ -9,7 +9,7 @@
 import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FeedImportReport } from '../../../shared/ipc.js';
 import { ChannelField } from '../../../renderer/src/components/ChannelField.js';
 import { HeartbeatPanel } from '../../../renderer/src/views/channels/HeartbeatPanel.js';
@@ -17,7 +17,7 @@ import { FeedImportPanel } from '../../../renderer/src/views/feed/FeedImportPane
 import { ChannelsTable } from '../../../renderer/src/views/inbox/ChannelsTable.js';
 import { DestinationStep } from '../../../renderer/src/flows/export/DestinationStep.js';
 import { channelOk } from './inbox-fixtures.js';
-import { exportResult, finishedJob, rejected, running, summary, verified } from './fixtures.js';
+import { exportResult, finishedJob, mediumBundles, rejected, running, summary, usbStick, verified } from './fixtures.js';
 import { fakeApi, installDomShims, renderWithApi, unnamedControls } from './render-with-api.js';
 
 beforeAll(installDomShims);
@@ -38,6 +38,7 @@ const installedReport: FeedImportReport = {
 describe('feed import', () => {
   it('imports the bundle chosen in main’s dialog as a job, then shows versions before and after and the reload warning', async () => {
     const fake = fakeApi({
+      listMedia: { media: [] },
       chooseBundle: { path: '/in/clamav-feed.airlock.tar' },
       startFeedImport: { jobId: 'f1' },
       getJob: (r) => running(r.jobId, 'feed-import'),
@@ -62,8 +63,37 @@ describe('feed import', () => {
     expect(unnamedControls(region)).toEqual([]);
   });
 
+  it('offers the feed bundles on a detected medium (names shown safely), and tells Settings once the job ends', async () => {
+    const feed = { ...mediumBundles[0], name: 'clamav-feed', path: '/media/op/TRANSFER/clamav-feed.airlock.tar' } as (typeof mediumBundles)[number];
+    const fake = fakeApi({
+      listMedia: { media: [usbStick] },
+      listMediumBundles: { medium: usbStick, bundles: [feed, ...mediumBundles], leftovers: 0, truncated: false },
+      startFeedImport: { jobId: 'f4' },
+      getJob: (r) => running(r.jobId, 'feed-import'),
+    });
+    const ended = vi.fn();
+    const user = userEvent.setup();
+    renderWithApi(<FeedImportPanel onFinished={ended} pollMs={60_000} />, fake);
+    const region = screen.getByRole('region', { name: 'Import a signature feed' });
+    const list = await within(region).findByRole('radiogroup', { name: /Bundles on TRANSFER/ });
+    // A hostile name on the medium is shown escaped, never as the reordering character.
+    expect(list.textContent).not.toContain('\u202E');
+    await user.click(within(list).getByRole('radio', { name: /clamav-feed/ }));
+    await user.click(within(region).getByRole('button', { name: 'Import feed' }));
+    expect(fake.callsTo('listMediumBundles')).toEqual([{ mediumId: '/dev/sdb1' }]);
+    expect(fake.callsTo('startFeedImport')).toEqual([{ bundlePath: '/media/op/TRANSFER/clamav-feed.airlock.tar' }]);
+    expect(ended).not.toHaveBeenCalled();
+    fake.emit({ type: 'finished', job: finishedJob('f4', 'feed-import', installedReport) });
+    await waitFor(() => expect(ended).toHaveBeenCalledTimes(1));
+  });
+
   it('sends --allow-downgrade only after the operator confirms it, and can go back instead', async () => {
-    const fake = fakeApi({ chooseBundle: { path: '/in/old.airlock.tar' }, startFeedImport: { jobId: 'f2' }, getJob: (r) => running(r.jobId, 'feed-import') });
+    const fake = fakeApi({
+      listMedia: { media: [] },
+      chooseBundle: { path: '/in/old.airlock.tar' },
+      startFeedImport: { jobId: 'f2' },
+      getJob: (r) => running(r.jobId, 'feed-import'),
+    });
     const user = userEvent.setup();
     renderWithApi(<FeedImportPanel />, fake);
     await user.click(screen.getByRole('button', { name: 'Choose bundle…' }));
@@ -79,7 +109,12 @@ describe('feed import', () => {
   });
 
   it('shows a rejected feed’s problems and that nothing was installed; a failed one its code and next step', async () => {
-    const fake = fakeApi({ chooseBundle: { path: '/in/f.airlock.tar' }, startFeedImport: { jobId: 'f3' }, getJob: (r) => running(r.jobId, 'feed-import') });
+    const fake = fakeApi({
+      listMedia: { media: [] },
+      chooseBundle: { path: '/in/f.airlock.tar' },
+      startFeedImport: { jobId: 'f3' },
+      getJob: (r) => running(r.jobId, 'feed-import'),
+    });
     const user = userEvent.setup();
     renderWithApi(<FeedImportPanel />, fake);
     await user.click(screen.getByRole('button', { name: 'Choose bundle…' }));

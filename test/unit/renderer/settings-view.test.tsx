@@ -1,11 +1,11 @@
 // @vitest-environment jsdom
 /** Settings: current values and defaults, field checks with clear messages, save of only what changed with its confirmation, reset to defaults. */
-import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { IpcRequest, StationSettingsView } from '../../../shared/ipc.js';
 import { SettingsView } from '../../../renderer/src/views/SettingsView.js';
-import { settings, status } from './fixtures.js';
+import { finishedJob, running, settings, status } from './fixtures.js';
 import { inspectionOff } from './inspection-fixtures.js';
 import { fakeApi, installDomShims, renderWithApi, unnamedControls, type Answers } from './render-with-api.js';
 
@@ -25,6 +25,7 @@ function answers(extra: Answers = {}): Answers {
     stationStatus: status,
     getSettings: settings,
     inspectionStatus: inspectionOff,
+    listMedia: { media: [] },
     saveSettings: (request) => ({
       changes: [
         ...Object.entries(request.config ?? {}).map(([field, to]) => ({
@@ -49,6 +50,26 @@ const form = () => screen.findByRole('form', { name: 'Station settings' });
 const save = () => screen.getByRole<HTMLButtonElement>('button', { name: 'Save settings' });
 
 describe('settings view', () => {
+  it('checks the scanner status again once a feed import ends (a new database shows without Check now)', async () => {
+    const fake = fakeApi(
+      answers({
+        chooseBundle: { path: '/in/clamav-feed.airlock.tar' },
+        startFeedImport: { jobId: 'feed-1' },
+        getJob: (r) => running(r.jobId, 'feed-import'),
+      }),
+    );
+    const user = userEvent.setup();
+    renderWithApi(<SettingsView />, fake);
+    await form();
+    await waitFor(() => expect(fake.callsTo('inspectionStatus')).toHaveLength(1));
+    const region = screen.getByRole('region', { name: 'Import a signature feed' });
+    await user.click(within(region).getByRole('button', { name: 'Choose bundle…' }));
+    await user.click(await within(region).findByRole('button', { name: 'Import feed' }));
+    expect(fake.callsTo('inspectionStatus')).toHaveLength(1);
+    act(() => fake.emit({ type: 'finished', job: finishedJob('feed-1', 'feed-import', null, { code: 'FEED_INVALID', message: 'older' }) }));
+    await waitFor(() => expect(fake.callsTo('inspectionStatus')).toHaveLength(2));
+  });
+
   it('shows what is set, and the default for what is not', async () => {
     renderWithApi(<SettingsView />, fakeApi(answers()));
     const f = await form();

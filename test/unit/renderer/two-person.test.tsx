@@ -12,7 +12,7 @@ import type { StagedEntryView, StagedSummaryView } from '../../../shared/ipc.js'
 import { ExportFlow } from '../../../renderer/src/flows/export/ExportFlow.js';
 import { AuditView } from '../../../renderer/src/views/AuditView.js';
 import { StagedExportsView } from '../../../renderer/src/views/staged/StagedExportsView.js';
-import { auditEvents, chainIntact, exportResult, FPR, finishedJob, running, status, summary } from './fixtures.js';
+import { auditEvents, chainIntact, exportResult, FPR, finishedJob, mediaExportResult, running, status, summary, tinyHostile, usbStick } from './fixtures.js';
 import { fakeApi, installDomShims, renderWithApi, unnamedControls, type Answers } from './render-with-api.js';
 
 beforeAll(installDomShims);
@@ -112,6 +112,7 @@ function stagedAnswers(extra: Answers = {}): Answers {
     describeStaged: stagedSummary,
     chooseFolder: { path: '/media/usb' },
     chooseFile: { paths: ['/home/rafael/key.asc'] },
+    listMedia: { media: [] },
     startFinishExport: { jobId: 'fin-1' },
     getJob: running('fin-1', 'export-finish'),
     cancelJob: { cancelling: true },
@@ -199,6 +200,7 @@ describe('Staged exports', () => {
     await user.click(await screen.findByRole('button', { name: 'Finish q4-design' }));
     const form = await screen.findByTestId('finish-form');
     expect(within(form).getByRole('alert').textContent).toContain('Not approved yet');
+    await user.click(within(form).getByRole('radio', { name: /Destination folder/ }));
     await user.click(within(form).getByRole('button', { name: 'Choose folder…' }));
     await within(form).findByText('/media/usb');
     await user.click(within(form).getByRole('button', { name: 'Write the bundle' }));
@@ -216,6 +218,57 @@ describe('Staged exports', () => {
     expect(fake.callsTo('cancelJob')).toEqual([{ jobId: 'fin-1' }]);
     act(() => fake.emit({ type: 'finished', job: finishedJob('fin-1', 'export-finish', exportResult) }));
     await screen.findByRole('heading', { name: 'Bundle written' });
+  });
+
+  it('finishes onto a detected medium: a too small one cannot be chosen, the passphrase is required, the result shows the read-back and Eject', async () => {
+    const fake = fakeApi(stagedAnswers({ listMedia: { media: [usbStick, tinyHostile] } }));
+    const user = userEvent.setup();
+    renderWithApi(<StagedExportsView />, fake);
+    await user.click(await screen.findByRole('button', { name: 'Finish release-2' }));
+    const form = await screen.findByTestId('finish-form');
+    const stick = await within(form).findByRole<HTMLInputElement>('radio', { name: /TRANSFER/ });
+    const radios = within(form).getAllByRole<HTMLInputElement>('radio');
+    // The tiny medium is listed, but cannot take the bundle.
+    expect(radios.filter((r) => r.disabled)).toHaveLength(1);
+    await user.click(stick);
+    const write = within(form).getByRole<HTMLButtonElement>('button', { name: 'Write the bundle' });
+    expect(write.disabled).toBe(true);
+    const passphrase = within(form).getByLabelText<HTMLInputElement>(/^Station key passphrase/);
+    expect(passphrase.required).toBe(true);
+    await user.type(passphrase, 'pw');
+    expect(write.disabled).toBe(false);
+    await user.click(write);
+    await waitFor(() => expect(fake.callsTo('startFinishExport')).toEqual([{ name: 'release-2', mediumId: '/dev/sdb1', passphrase: 'pw' }]));
+    expect(passphrase.value).toBe('');
+    act(() => fake.emit({ type: 'finished', job: finishedJob('fin-1', 'export-finish', mediaExportResult) }));
+    await screen.findByRole('heading', { name: /read back/i });
+    expect(screen.getByRole('button', { name: /Eject/ })).toBeTruthy();
+    expect(unnamedControls()).toEqual([]);
+  });
+
+  it('opens a staging folder through main’s dialog and names its exports by name and source', async () => {
+    const elsewhere = entry('q4-elsewhere', { dir: '/srv/staging/q4-elsewhere', source: 'folder', signatures: 2, signers: [OLGA, RAFAEL] });
+    const fake = fakeApi(
+      stagedAnswers({
+        listStaged: { staged: [], folder: null },
+        openStagingFolder: { staged: [elsewhere], folder: '/srv/staging' },
+        discardStaged: { name: 'q4-elsewhere', dir: '/srv/staging/q4-elsewhere' },
+      }),
+    );
+    const user = userEvent.setup();
+    renderWithApi(<StagedExportsView />, fake);
+    await screen.findByText('No staged exports.');
+    await user.click(screen.getByRole('button', { name: 'Open a staging folder…' }));
+    expect(fake.callsTo('openStagingFolder')).toEqual([{}]);
+    expect((await screen.findByText(/Also listed: the staged exports in/)).textContent).toContain('/srv/staging');
+    expect(row('q4-elsewhere').textContent).toContain('in the opened staging folder');
+    await user.click(within(row('q4-elsewhere')).getByRole('button', { name: 'Review and approve q4-elsewhere' }));
+    await waitFor(() => expect(fake.callsTo('describeStaged')).toEqual([{ name: 'q4-elsewhere', source: 'folder' }]));
+    await user.click(within(row('q4-elsewhere')).getByRole('button', { name: 'Discard q4-elsewhere' }));
+    const form = await screen.findByTestId('discard-form');
+    await user.type(within(form).getByLabelText(/Type the name to discard it/), 'q4-elsewhere');
+    await user.click(within(form).getByRole('button', { name: 'Discard' }));
+    await waitFor(() => expect(fake.callsTo('discardStaged')).toEqual([{ name: 'q4-elsewhere', source: 'folder', confirmName: 'q4-elsewhere' }]));
   });
 
   it('discards after the typed name', async () => {

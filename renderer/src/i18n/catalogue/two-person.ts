@@ -25,6 +25,11 @@ export const twoPersonMessages = area(
     'staged.discard': 'Discard',
     'staged.discardLabel': 'Discard {name}',
     'staged.refresh': 'Refresh the list',
+    'staged.openFolder': 'Open a staging folder…',
+    'staged.openFolderHelp':
+      'Exports prepared on the command line with --staging DIR are kept outside the station home. Open that folder, or the folder holding such exports, to list them here too.',
+    'staged.folderOpen': 'Also listed: the staged exports in {folder}',
+    'staged.inFolder': 'in the opened staging folder',
     'staged.backToList': 'Back to the list',
     'staged.cancelAction': 'Close',
     'staged.stillNeeded': 'Still needed: {missing}',
@@ -61,10 +66,10 @@ export const twoPersonMessages = area(
     'staged.approve.failed': 'Not approved',
     'staged.approve.done': 'Approved {name}: {count, plural, one {# signature} other {# signatures}}',
     'staged.approve.yours': 'Your signature:',
-    'staged.approve.next': 'Next: Finish writes the bundle with every signature to a folder.',
+    'staged.approve.next': 'Next: Finish writes the bundle with every signature onto a removable medium or to a folder.',
     'staged.finish.legend': 'Finish {name}',
     'staged.finish.intro':
-      'Writes the bundle with every signature to the folder you choose, first under a temporary name, then renamed once it is complete and on disk. The staged export is removed afterwards.',
+      'Writes the bundle with every signature onto the removable medium you choose (then reads it back past the cache to prove the medium holds exactly what was written) or to a folder; each file first under a temporary name, renamed once it is complete and on disk. The staged export is removed afterwards.',
     'staged.finish.notApprovedTitle': 'Not approved yet',
     'staged.finish.notApprovedText':
       'Only the preparing operator has signed. A receiving station that requires two signers will refuse this bundle. Have a second person approve it first.',
@@ -75,6 +80,11 @@ export const twoPersonMessages = area(
     'staged.finish.failed': 'The bundle was not written',
     'staged.finish.cancelled': 'Finish cancelled: nothing was written',
     'staged.finish.again': 'Try again',
+    'staged.finish.where': 'Where to write the bundle',
+    'staged.finish.mediumGone': 'Insert it again, or choose another medium or a folder.',
+    'staged.finish.passphraseMedium': 'Station key passphrase',
+    'staged.finish.passphraseMediumHelp':
+      'Needed onto a medium: it signs the volume index of a bundle split into parts, the transfer receipt (kept in the station home, not on the medium) and an audit checkpoint. It adds no signature to the bundle.',
     'staged.discard.legend': 'Discard {name}',
     'staged.discard.intro': 'Removes the staged export and its signatures. The removal is recorded in the audit log, and the name may be prepared again.',
     'staged.discard.confirmLabel': 'Type the name to discard it',
@@ -114,6 +124,11 @@ export const twoPersonMessages = area(
     'staged.discard': 'Verwerfen',
     'staged.discardLabel': '{name} verwerfen',
     'staged.refresh': 'Liste neu laden',
+    'staged.openFolder': 'Ordner mit vorbereiteten Exporten öffnen…',
+    'staged.openFolderHelp':
+      'Exporte, die auf der Kommandozeile mit --staging DIR vorbereitet wurden, liegen außerhalb des Stationsverzeichnisses. Öffnen Sie diesen Ordner oder den Ordner, der solche Exporte enthält, um sie auch hier aufzulisten.',
+    'staged.folderOpen': 'Ebenfalls aufgelistet: die vorbereiteten Exporte in {folder}',
+    'staged.inFolder': 'im geöffneten Ordner',
     'staged.backToList': 'Zurück zur Liste',
     'staged.cancelAction': 'Schließen',
     'staged.stillNeeded': 'Es fehlt noch: {missing}',
@@ -151,10 +166,10 @@ export const twoPersonMessages = area(
     'staged.approve.failed': 'Nicht freigegeben',
     'staged.approve.done': '{name} freigegeben: {count, plural, one {# Signatur} other {# Signaturen}}',
     'staged.approve.yours': 'Ihre Signatur:',
-    'staged.approve.next': 'Als Nächstes: „Abschließen“ schreibt das Paket mit allen Signaturen in einen Ordner.',
+    'staged.approve.next': 'Als Nächstes: „Abschließen“ schreibt das Paket mit allen Signaturen auf einen Wechseldatenträger oder in einen Ordner.',
     'staged.finish.legend': '{name} abschließen',
     'staged.finish.intro':
-      'Schreibt das Paket mit allen Signaturen in den gewählten Ordner, zuerst unter einem temporären Namen, dann umbenannt, sobald es vollständig auf dem Datenträger ist. Der vorbereitete Export wird danach entfernt.',
+      'Schreibt das Paket mit allen Signaturen auf den gewählten Wechseldatenträger (und liest es danach am Cache vorbei zurück, um zu belegen, dass der Datenträger genau das Geschriebene enthält) oder in einen Ordner; jede Datei zuerst unter einem temporären Namen, umbenannt, sobald sie vollständig auf dem Datenträger ist. Der vorbereitete Export wird danach entfernt.',
     'staged.finish.notApprovedTitle': 'Noch nicht freigegeben',
     'staged.finish.notApprovedText':
       'Nur der vorbereitende Bediener hat signiert. Eine empfangende Station, die zwei Unterzeichner verlangt, weist dieses Paket zurück. Lassen Sie es zuerst von einer zweiten Person freigeben.',
@@ -165,6 +180,11 @@ export const twoPersonMessages = area(
     'staged.finish.failed': 'Das Paket wurde nicht geschrieben',
     'staged.finish.cancelled': 'Abschließen abgebrochen: Nichts wurde geschrieben',
     'staged.finish.again': 'Erneut versuchen',
+    'staged.finish.where': 'Wohin das Paket geschrieben wird',
+    'staged.finish.mediumGone': 'Stecken Sie ihn wieder ein, oder wählen Sie einen anderen Datenträger oder einen Ordner.',
+    'staged.finish.passphraseMedium': 'Passphrase des Stationsschlüssels',
+    'staged.finish.passphraseMediumHelp':
+      'Auf einen Datenträger erforderlich: Sie signiert den Datenträgerindex eines in Teile aufgeteilten Pakets, die Übergabequittung (bleibt im Stationsverzeichnis, nicht auf dem Datenträger) und einen Kontrollpunkt des Prüfprotokolls. Dem Paket fügt sie keine Signatur hinzu.',
     'staged.discard.legend': '{name} verwerfen',
     'staged.discard.intro':
       'Entfernt den vorbereiteten Export und seine Signaturen. Das Entfernen wird im Prüfprotokoll festgehalten, und der Name kann erneut vorbereitet werden.',

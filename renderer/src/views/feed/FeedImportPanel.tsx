@@ -1,17 +1,18 @@
 /**
- * `airlock feed import` in the app (issue #16.6): a signature-database feed bundle chosen in main's
- * own dialog, installed by the same station function as a job with progress and Cancel, then the
+ * `airlock feed import` in the app (issue #16.6): a signature-database feed bundle chosen from those
+ * on a detected medium (the list the Verify and Import flows show) or in main's own dialog, installed by the same station function as a job with progress and Cancel, then the
  * report: the database version and age before and after, the containers installed and replaced,
  * whether clamd was told to reload (a warning when it could not be, as in the CLI), and for a
  * rejected bundle its problems with "nothing was installed". Installing an older database
- * (`--allow-downgrade`) is a choice the operator makes and then confirms, never a default.
+ * (`--allow-downgrade`) is a choice the operator makes and then confirms, never a default. Once a
+ * job ends the Settings view is told (`onFinished`), so its scanner status shows the new database.
  */
 import { Alert, Button, Checkbox, Group, List, Stack, Text, Title } from '@mantine/core';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { displayText } from '../../../../shared/display-text.js';
 import type { DatabaseStateView, FeedImportReport } from '../../../../shared/ipc.js';
 import { call, useApi } from '../../api.js';
-import { BundlePicker } from '../../components/BundlePicker.js';
+import { MediumBundlePicker } from '../../components/MediumBundlePicker.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { JobProgress } from '../../components/JobProgress.js';
 import { ProblemList } from '../../components/ProblemList.js';
@@ -85,7 +86,16 @@ function FeedReport({ report }: { report: FeedImportReport }) {
   );
 }
 
-export function FeedImportPanel() {
+export interface FeedImportPanelProps {
+  /** Settings is on screen: only then are the media listed (every two seconds). */
+  active?: boolean | undefined;
+  /** A feed import ended (installed, rejected or failed): what the scanner reports may have changed. */
+  onFinished?: (() => void) | undefined;
+  /** How often the media list is refreshed (tests shorten it). */
+  pollMs?: number | undefined;
+}
+
+export function FeedImportPanel({ active = true, onFinished, pollMs }: FeedImportPanelProps) {
   const api = useApi();
   const t = useT();
   const run = useJobRun();
@@ -94,6 +104,11 @@ export function FeedImportPanel() {
   const [confirming, setConfirming] = useState(false);
   const finished = run.job.finished;
   const report = finished?.kind === 'feed-import' ? finished.result : null;
+  // Once per job: the moment it ends.
+  const endedJob = finished !== null ? run.jobId : null;
+  useEffect(() => {
+    if (endedJob !== null) onFinished?.();
+  }, [endedJob, onFinished]);
 
   const begin = async () => {
     if (bundlePath === null) return;
@@ -117,7 +132,7 @@ export function FeedImportPanel() {
       </Text>
       {run.jobId === null ? (
         <>
-          <BundlePicker value={bundlePath} onChange={setBundlePath} />
+          {active ? <MediumBundlePicker bundlePath={bundlePath} onChange={setBundlePath} pollMs={pollMs} /> : null}
           <Checkbox
             label={t('feed.downgrade.label')}
             description={t('feed.downgrade.description')}

@@ -8,7 +8,7 @@
 import { Alert, Button, Code, Fieldset, Group, List, Radio, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { displayText } from '../../../../shared/display-text.js';
-import type { IpcError, ReleaseSignerRequest, StagedSummaryView } from '../../../../shared/ipc.js';
+import type { IpcError, ReleaseSignerRequest, StagedEntryView, StagedSummaryView } from '../../../../shared/ipc.js';
 import { confirmsBundleName } from '../../../../shared/quarantine-confirm.js';
 import { asIpcError, call, useApi } from '../../api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
@@ -94,7 +94,7 @@ export function StagedSummaryPanel({ summary }: { summary: StagedSummaryView }) 
   );
 }
 
-export function ApproveForm({ name, onClose }: { name: string; onClose: () => void }) {
+export function ApproveForm({ name, source, onClose }: { name: string; source?: StagedEntryView['source']; onClose: () => void }) {
   const api = useApi();
   const t = useT();
   const [summary, setSummary] = useState<StagedSummaryView | null>(null);
@@ -105,8 +105,8 @@ export function ApproveForm({ name, onClose }: { name: string; onClose: () => vo
   const [form, setForm] = useState<SignerForm>({ kind: 'station', passphrase: '', file: null, fingerprint: '' });
 
   useEffect(() => {
-    call(api, 'describeStaged', { name }).then(setSummary, (e: unknown) => setError(asIpcError(e)));
-  }, [api, name]);
+    call(api, 'describeStaged', { name, source }).then(setSummary, (e: unknown) => setError(asIpcError(e)));
+  }, [api, name, source]);
 
   if (approved) {
     const mine = approved.signatures.at(-1);
@@ -138,7 +138,7 @@ export function ApproveForm({ name, onClose }: { name: string; onClose: () => vo
     // The passphrase leaves this form with the request.
     setForm((current) => ({ ...current, passphrase: '' }));
     try {
-      setApproved(await call(api, 'approveStaged', { name, confirmName: confirm.trim(), signer: signer.signer }));
+      setApproved(await call(api, 'approveStaged', { name, source, confirmName: confirm.trim(), signer: signer.signer }));
     } catch (e) {
       setError(asIpcError(e));
     } finally {

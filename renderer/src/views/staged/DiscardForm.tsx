@@ -6,13 +6,13 @@
 import { Alert, Button, Code, Fieldset, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { displayText } from '../../../../shared/display-text.js';
-import type { IpcError } from '../../../../shared/ipc.js';
+import type { IpcError, StagedEntryView } from '../../../../shared/ipc.js';
 import { confirmsBundleName } from '../../../../shared/quarantine-confirm.js';
 import { asIpcError, call, useApi } from '../../api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Msg, useT } from '../../i18n/useT.js';
 
-export function DiscardForm({ name, onClose }: { name: string; onClose: () => void }) {
+export function DiscardForm({ name, source, onClose }: { name: string; source?: StagedEntryView['source']; onClose: () => void }) {
   const api = useApi();
   const t = useT();
   const [confirm, setConfirm] = useState('');
@@ -26,7 +26,7 @@ export function DiscardForm({ name, onClose }: { name: string; onClose: () => vo
     setBusy(true);
     setError(null);
     try {
-      await call(api, 'discardStaged', { name, confirmName: confirm.trim() });
+      await call(api, 'discardStaged', { name, source, confirmName: confirm.trim() });
       setDone(true);
     } catch (e) {
       setError(asIpcError(e));

@@ -1,34 +1,60 @@
 /**
- * The last step of a two-person export (the CLI's `export --finish STAGED --out DIR`): the staged
- * bundle written to a folder with every signature, by the same write as an export (first to a
- * temp name, fsynced, then published), as a job with progress and Cancel. The passphrase, if
- * given, unlocks the station key to sign the receipt and an audit checkpoint (left out: both
- * unsigned, as the CLI does without --passphrase-file). Not approved yet: said plainly, as a
- * receiving station that requires two signers will refuse it; the CLI does not refuse it either.
+ * The last step of a two-person export (the CLI's `export --finish STAGED --out DIR`, or
+ * `--to-media ID`): the staged bundle written with every signature to a detected removable medium
+ * (written, flushed and read back past the cache, as an export to media is; the result offers
+ * Eject) or to a folder (first to a temp name, fsynced, then published), as a job with progress,
+ * rate, ETA and Cancel. The passphrase unlocks the station key to sign the receipt and an audit
+ * checkpoint; onto a medium it is required (it also signs a split bundle's volume index), to a
+ * folder it may be left out (both unsigned, as the CLI does without --passphrase-file). Not
+ * approved yet: said plainly, as a receiving station that requires two signers will refuse it.
  */
-import { Alert, Button, Fieldset, Group, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Fieldset, Group, Radio, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { displayText } from '../../../../shared/display-text.js';
-import type { StagedEntryView } from '../../../../shared/ipc.js';
+import type { MediaVolumeView, StagedEntryView } from '../../../../shared/ipc.js';
 import { call, useApi } from '../../api.js';
 import { DestinationPicker } from '../../components/DestinationPicker.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { JobProgress } from '../../components/JobProgress.js';
+import { MediaCount, MediumRadio } from '../../components/media.js';
+import { StatusText } from '../../components/StatusIcon.js';
 import { useJobRun } from '../../hooks/useJobRun.js';
+import { useMedia } from '../../hooks/useMedia.js';
+import { useFormat } from '../../i18n/format.js';
 import { useT } from '../../i18n/useT.js';
 import { ExportResultStep } from '../../flows/export/ExportResultStep.js';
+import { fitOnMedium } from '../../flows/export/bundle-estimate.js';
+import { LargeDriveAlert } from '../../flows/export/LargeDriveAlert.js';
 import { isApproved } from './approved.js';
 
-export function FinishForm({ entry, onClose }: { entry: StagedEntryView; onClose: () => void }) {
+/** Not a medium id: those are device paths and absolute folders. */
+const FOLDER = 'airlock:folder';
+/** Tag files, headers and padding on top of the payload, generously (bundle-estimate.ts has the per-file figure). */
+const stagedBundleBytes = (entry: StagedEntryView): number => (entry.bytes ?? 0) + (entry.files ?? 0) * 2048 + 256 * 1024;
+
+export function FinishForm({ entry, onClose, pollMs }: { entry: StagedEntryView; onClose: () => void; pollMs?: number | undefined }) {
   const api = useApi();
   const t = useT();
+  const f = useFormat();
   const run = useJobRun();
+  const { media, error: mediaError } = useMedia(pollMs);
+  // FOLDER, a medium's id, or null before a choice.
+  const [where, setWhere] = useState<string | null>(null);
   const [outDir, setOutDir] = useState<string | null>(null);
   const [passphrase, setPassphrase] = useState('');
+  // A large drive is written to only once the operator has said it is the one (issue #19.4), as in the Export flow.
+  const [largeAcknowledged, setLargeAcknowledged] = useState<string | null>(null);
+  // The medium written to, for the result's Eject (the live list may have moved on by then).
+  const [writtenTo, setWrittenTo] = useState<MediaVolumeView | null>(null);
   const finished = run.job.finished;
+  const bundleBytes = stagedBundleBytes(entry);
+  const medium = where !== null && where !== FOLDER ? (media?.find((m) => m.id === where) ?? null) : null;
+  const toMedium = where !== null && where !== FOLDER;
+  const largeOk = !medium?.large || largeAcknowledged === medium.id;
+  const ready = where === FOLDER ? outDir !== null : medium !== null && fitOnMedium(bundleBytes, medium).fits !== false && largeOk && passphrase !== '';
 
   if (finished?.kind === 'export-finish' && finished.state === 'succeeded' && finished.result) {
-    return <ExportResultStep result={finished.result} onDone={onClose} />;
+    return <ExportResultStep result={finished.result} medium={writtenTo} onDone={onClose} />;
   }
   if (run.jobId !== null) {
     return (
@@ -52,10 +78,12 @@ export function FinishForm({ entry, onClose }: { entry: StagedEntryView; onClose
   }
 
   const start = () => {
-    if (outDir === null) return;
-    const value = passphrase;
+    if (!ready || where === null) return;
+    const value = passphrase === '' ? undefined : passphrase;
     setPassphrase('');
-    void run.start(() => call(api, 'startFinishExport', { name: entry.name, outDir, passphrase: value === '' ? undefined : value }));
+    const target = where === FOLDER ? { outDir: outDir ?? undefined } : { mediumId: where };
+    setWrittenTo(where === FOLDER ? null : medium);
+    void run.start(() => call(api, 'startFinishExport', { name: entry.name, source: entry.source, ...target, passphrase: value }));
   };
 
   return (
@@ -67,16 +95,41 @@ export function FinishForm({ entry, onClose }: { entry: StagedEntryView; onClose
             <Text size="sm">{t('staged.finish.notApprovedText')}</Text>
           </Alert>
         ) : null}
-        <Stack gap={4}>
-          <Text size="sm" fw={600}>
-            {t('staged.finish.destination')}
-          </Text>
-          <DestinationPicker purpose="export-destination" value={outDir} onChange={setOutDir} />
-        </Stack>
+        <MediaCount media={media} purpose="write" />
+        {mediaError ? <ErrorAlert error={mediaError} title={t('export.destination.mediaError')} /> : null}
+        <Radio.Group value={where} onChange={setWhere} label={t('staged.finish.where')} name="finish-destination">
+          <Stack gap="sm" mt="xs">
+            {(media ?? []).map((m) => {
+              const fit = fitOnMedium(bundleBytes, m);
+              const notes =
+                fit.fits === false
+                  ? [
+                      <StatusText tone="fail">
+                        {fit.reason === 'too small'
+                          ? t('export.destination.tooSmall', { needed: f.bytes(bundleBytes), free: f.bytes(m.free ?? 0) })
+                          : t('export.destination.unwritable', { reason: fit.reason })}
+                      </StatusText>,
+                    ]
+                  : [];
+              return <MediumRadio key={m.id} medium={m} disabled={fit.fits === false} notes={notes} />;
+            })}
+            <Radio value={FOLDER} label={<Text fw={600}>{t('staged.finish.destination')}</Text>} description={t('export.destination.folderHelp')} />
+          </Stack>
+        </Radio.Group>
+        {where === FOLDER ? <DestinationPicker purpose="export-destination" value={outDir} onChange={setOutDir} /> : null}
+        {medium?.large ? (
+          <LargeDriveAlert medium={medium} acknowledged={largeAcknowledged === medium.id} onAcknowledge={(ok) => setLargeAcknowledged(ok ? medium.id : null)} />
+        ) : null}
+        {toMedium && medium === null ? (
+          <Alert color="yellow" title={t('export.destination.goneTitle')} role="alert">
+            <Text size="sm">{t('staged.finish.mediumGone')}</Text>
+          </Alert>
+        ) : null}
         <TextInput
           type="password"
-          label={t('staged.finish.passphrase')}
-          description={t('staged.finish.passphraseHelp')}
+          required={toMedium}
+          label={toMedium ? t('staged.finish.passphraseMedium') : t('staged.finish.passphrase')}
+          description={toMedium ? t('staged.finish.passphraseMediumHelp') : t('staged.finish.passphraseHelp')}
           autoComplete="off"
           value={passphrase}
           onChange={(e) => setPassphrase(e.currentTarget.value)}
@@ -84,7 +137,7 @@ export function FinishForm({ entry, onClose }: { entry: StagedEntryView; onClose
         />
         {run.error ? <ErrorAlert error={run.error} title={t('staged.finish.failed')} /> : null}
         <Group>
-          <Button onClick={start} disabled={outDir === null}>
+          <Button onClick={start} disabled={!ready}>
             {t('staged.finish.submit')}
           </Button>
           <Button variant="default" onClick={onClose}>

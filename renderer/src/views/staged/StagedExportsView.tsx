@@ -3,7 +3,9 @@
  * --list-staged` shows — each export an operator prepared and signed, who prepared it, whether a
  * second person has approved it — and the three steps that follow, as the CLI has them: approve
  * (a second operator reviews what is signed and adds their signature), finish (the bundle written
- * to a folder with every signature) and discard. An export is prepared in the Export flow.
+ * onto a removable medium or to a folder with every signature) and discard. An export is prepared
+ * in the Export flow. Exports staged elsewhere (`--prepare --staging DIR`) show once their folder is
+ * opened through main's dialog (`--list-staged --staging DIR`); the page still names each by name.
  */
 import { Button, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
@@ -55,15 +57,27 @@ export function StagedExportsView({ active = true }: { active?: boolean }) {
   const [staged, setStaged] = useState<StagedEntryView[] | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
   const [action, setAction] = useState<Action | null>(null);
+  const [folder, setFolder] = useState<string | null>(null);
 
+  const show = useCallback((listed: { staged: StagedEntryView[]; folder?: string | null | undefined }) => {
+    setStaged(listed.staged);
+    setFolder(listed.folder ?? null);
+    setError(null);
+  }, []);
   const load = useCallback(async () => {
     try {
-      setStaged((await call(api, 'listStaged', {})).staged);
-      setError(null);
+      show(await call(api, 'listStaged', {}));
     } catch (e) {
       setError(asIpcError(e));
     }
-  }, [api]);
+  }, [api, show]);
+  const openFolder = async () => {
+    try {
+      show(await call(api, 'openStagingFolder', {}));
+    } catch (e) {
+      setError(asIpcError(e));
+    }
+  };
   useEffect(() => {
     if (active) void load();
   }, [active, load]);
@@ -77,6 +91,11 @@ export function StagedExportsView({ active = true }: { active?: boolean }) {
     <Stack gap="md">
       <Title order={2}>{t('staged.title')}</Title>
       <Text size="sm">{t('staged.intro')}</Text>
+      {folder !== null ? (
+        <Text size="sm" role="status" style={{ overflowWrap: 'anywhere' }}>
+          {t('staged.folderOpen', { folder: displayText(folder) })}
+        </Text>
+      ) : null}
       {error ? <ErrorAlert error={error} /> : null}
       {staged === null ? null : staged.length === 0 ? (
         <Text size="sm" role="status">
@@ -98,11 +117,12 @@ export function StagedExportsView({ active = true }: { active?: boolean }) {
               {staged.map((entry) => {
                 const name = displayText(entry.name);
                 return (
-                  <Table.Tr key={entry.name} data-staged={entry.name}>
+                  <Table.Tr key={`${entry.source ?? 'home'}:${entry.name}`} data-staged={entry.name}>
                     <Table.Td style={{ overflowWrap: 'anywhere' }}>
                       <Text size="sm" fw={600} translate="no">
                         {name}
                       </Text>
+                      {entry.source === 'folder' ? <Text size="xs">{t('staged.inFolder')}</Text> : null}
                       {entry.createdAt ? <Text size="xs">{t('staged.preparedAt', { at: f.dateTime(entry.createdAt) })}</Text> : null}
                     </Table.Td>
                     <Table.Td>{entry.files !== null ? `${t('count.files', { count: entry.files })}, ${f.bytes(entry.bytes ?? 0)}` : '—'}</Table.Td>
@@ -154,10 +174,20 @@ export function StagedExportsView({ active = true }: { active?: boolean }) {
         <Button variant="default" onClick={() => void load()}>
           {t('staged.refresh')}
         </Button>
+        <Button variant="default" onClick={() => void openFolder()} title={t('staged.openFolderHelp')}>
+          {t('staged.openFolder')}
+        </Button>
       </Group>
-      {action?.kind === 'approve' ? <ApproveForm key={action.entry.name} name={action.entry.name} onClose={close} /> : null}
-      {action?.kind === 'finish' ? <FinishForm key={action.entry.name} entry={action.entry} onClose={close} /> : null}
-      {action?.kind === 'discard' ? <DiscardForm key={action.entry.name} name={action.entry.name} onClose={close} /> : null}
+      <Text size="xs" c="dimmed">
+        {t('staged.openFolderHelp')}
+      </Text>
+      {action?.kind === 'approve' ? (
+        <ApproveForm key={`${action.entry.source ?? 'home'}:${action.entry.name}`} name={action.entry.name} source={action.entry.source} onClose={close} />
+      ) : null}
+      {action?.kind === 'finish' ? <FinishForm key={`${action.entry.source ?? 'home'}:${action.entry.name}`} entry={action.entry} onClose={close} /> : null}
+      {action?.kind === 'discard' ? (
+        <DiscardForm key={`${action.entry.source ?? 'home'}:${action.entry.name}`} name={action.entry.name} source={action.entry.source} onClose={close} />
+      ) : null}
     </Stack>
   );
 }

@@ -1,0 +1,156 @@
+/**
+ * The Staged exports view's last gaps over IPC (real dispatcher, handlers, Station and job
+ * worker): a staged export finished onto a medium (a declared media root stands in for a stick)
+ * as a job whose result says what reading it back proved; the medium and the passphrase checked
+ * before any job starts; and a staging folder (`--prepare --staging DIR`) opened through main's
+ * own dialog, its exports named by name and source, never by a path from the page.
+ */
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { IpcMethod, IpcResponse, IpcResult } from '../../../shared/ipc.js';
+import { Station } from '../../../electron/core/index.js';
+import { createDispatch } from '../../../electron/main/ipc/dispatch.js';
+import { createHandlers, type Dialogs } from '../../../electron/main/ipc/handlers.js';
+import { JobHost } from '../../../electron/main/jobs/job-host.js';
+
+const WORKER = new URL('../../helpers/job-worker-tsx.mjs', import.meta.url);
+const PASSPHRASE = 'operator passphrase one';
+const REVIEWER_PASSPHRASE = 'reviewer passphrase two';
+const FRAME = { url: 'app://airlock/index.html', parent: null };
+
+let base: string;
+let home: string;
+let stick: string;
+let shared: string;
+let reviewerKey: string;
+let payload: string;
+let host: JobHost;
+let dispatch: ReturnType<typeof createDispatch>;
+const chooseFolder = vi.fn<Dialogs['chooseFolder']>(async () => null);
+
+const dialogs: Dialogs = {
+  chooseExportSources: vi.fn(async () => []),
+  chooseFolder,
+  chooseBundle: vi.fn(async () => null),
+  chooseFile: vi.fn(async () => []),
+  chooseKeyFile: vi.fn(async () => null),
+  chooseKeySaveFile: vi.fn(async () => null),
+  chooseAuditExportFile: vi.fn(async () => null),
+};
+
+const call = (method: IpcMethod, request: unknown): Promise<IpcResult<unknown>> => dispatch(method, FRAME, request);
+async function value<M extends IpcMethod>(method: M, request: unknown): Promise<IpcResponse<M>> {
+  const answer = await call(method, request);
+  if (!answer.ok) throw new Error(`${method} failed: ${JSON.stringify(answer.error)}`);
+  return answer.value as IpcResponse<M>;
+}
+
+/** Prepared and approved through the station, as the CLI does it: the IPC under test is what comes after. */
+async function stageApproved(name: string, stagingDir?: string): Promise<string> {
+  const station = await Station.open({ home });
+  try {
+    const staged = await station.prepareExport({ selection: [payload], name, stagingDir, signer: { kind: 'station', passphrase: PASSPHRASE } });
+    await station.approveStaged(staged.stagedDir, { kind: 'key-file', file: reviewerKey, passphrase: REVIEWER_PASSPHRASE });
+    return staged.stagedDir;
+  } finally {
+    station.close();
+  }
+}
+
+beforeAll(async () => {
+  base = await mkdtemp(join(tmpdir(), 'airlock-two-person-media-ipc-'));
+  home = join(base, 'home');
+  stick = join(base, 'stick');
+  shared = join(base, 'shared-staging');
+  payload = join(base, 'release');
+  await mkdir(payload, { recursive: true });
+  await mkdir(stick);
+  await mkdir(shared);
+  await writeFile(join(payload, 'a.txt'), 'alpha\n');
+  const station = await Station.open({ home, operator: 'Olga' });
+  await station.generateKey({ name: 'Operator Olga', passphrase: PASSPHRASE });
+  station.close();
+  await writeFile(join(home, 'config.json'), JSON.stringify({ stationName: 'ipc-media', mediaRoots: [stick] }));
+  const reviewerHome = join(base, 'reviewer');
+  const reviewer = await Station.open({ home: reviewerHome });
+  await reviewer.generateKey({ name: 'Reviewer Rafael', passphrase: REVIEWER_PASSPHRASE });
+  reviewer.close();
+  reviewerKey = join(reviewerHome, 'keys', 'station-key.private.asc');
+  host = new JobHost({ workerScript: WORKER, station: { home } });
+  dispatch = createDispatch(createHandlers({ openStation: () => Station.open({ home }), jobHost: host, dialogs, version: '1.2.3' }), {
+    trustedOrigins: ['app://airlock'],
+    log: () => undefined,
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await host?.shutdown();
+  await rm(base, { recursive: true, force: true });
+});
+
+describe('finishing a staged export onto a medium over IPC', () => {
+  it('checks the medium and the passphrase before any job, then writes and reads back as an export to media', async () => {
+    await stageApproved('to-stick');
+    const before = host.list().length;
+    expect(await call('startFinishExport', { name: 'to-stick', mediumId: join(base, 'not-a-medium'), passphrase: PASSPHRASE })).toMatchObject({
+      ok: false,
+      error: { code: 'MEDIA_NOT_LISTED' },
+    });
+    expect(await call('startFinishExport', { name: 'to-stick', mediumId: stick })).toMatchObject({ ok: false, error: { code: 'PASSPHRASE_REQUIRED' } });
+    // A folder or a medium, never both or neither: a malformed request.
+    expect(await call('startFinishExport', { name: 'to-stick', mediumId: stick, outDir: base, passphrase: PASSPHRASE })).toMatchObject({
+      ok: false,
+      error: { code: 'USAGE' },
+    });
+    expect(await call('startFinishExport', { name: 'to-stick', passphrase: PASSPHRASE })).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+    expect(host.list()).toHaveLength(before);
+
+    const { jobId } = await value('startFinishExport', { name: 'to-stick', mediumId: stick, passphrase: PASSPHRASE });
+    const finished = await host.whenFinished(jobId);
+    if (finished.kind !== 'export-finish' || !finished.result) throw new Error(`no export result: ${JSON.stringify(finished)}`);
+    expect(finished).toMatchObject({ state: 'succeeded', subject: stick });
+    expect(finished.result.signers).toHaveLength(2);
+    expect(finished.result.media).toMatchObject({ split: false, readBackOk: true, volumes: [{ readBack: { ok: true } }] });
+    expect(await readdir(stick)).toEqual(['to-stick.airlock.tar']);
+    // The receipt stays in the home, not on the medium; the staged export is gone.
+    expect((await readdir(join(home, 'receipts'))).some((f) => f.startsWith('to-stick.export-receipt'))).toBe(true);
+    expect((await value('listStaged', {})).staged).toEqual([]);
+  }, 60_000);
+});
+
+describe('a staging folder opened through main’s dialog', () => {
+  it('lists its staged exports beside the home’s, by name and source; a cancelled dialog keeps it open', async () => {
+    await stageApproved('elsewhere', join(shared, 'elsewhere'));
+    expect((await value('listStaged', {})).staged).toEqual([]);
+    expect(await call('describeStaged', { name: 'elsewhere', source: 'folder' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+
+    chooseFolder.mockResolvedValueOnce(shared);
+    const opened = await value('openStagingFolder', {});
+    expect(chooseFolder).toHaveBeenLastCalledWith('staging-folder');
+    expect(opened.folder).toBe(shared);
+    expect(opened.staged).toEqual([expect.objectContaining({ name: 'elsewhere', state: 'ready', signatures: 2, source: 'folder' })]);
+    // The home's list does not hold it: named without its source, it is not found.
+    expect(await call('describeStaged', { name: 'elsewhere' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await value('describeStaged', { name: 'elsewhere', source: 'folder' })).toMatchObject({ name: 'elsewhere', fileCount: 1 });
+
+    chooseFolder.mockResolvedValueOnce(null);
+    expect((await value('openStagingFolder', {})).folder).toBe(shared);
+    expect((await value('listStaged', {})).staged.map((s) => [s.name, s.source])).toEqual([['elsewhere', 'folder']]);
+
+    expect(await value('discardStaged', { name: 'elsewhere', source: 'folder', confirmName: 'elsewhere' })).toEqual({
+      name: 'elsewhere',
+      dir: join(shared, 'elsewhere'),
+    });
+    expect((await value('listStaged', {})).staged).toEqual([]);
+  }, 60_000);
+
+  it('opens the folder a staged export was prepared into (DIR itself), and refuses a source the page makes up', async () => {
+    const dir = await stageApproved('direct', join(base, 'direct-staging'));
+    chooseFolder.mockResolvedValueOnce(dir);
+    expect((await value('openStagingFolder', {})).staged).toEqual([expect.objectContaining({ name: 'direct-staging', source: 'folder' })]);
+    expect(await call('describeStaged', { name: 'direct-staging', source: '/tmp' })).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+    expect(await call('openStagingFolder', { folder: '/tmp' })).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+  }, 60_000);
+});
