@@ -157,4 +157,31 @@ describe('two-person rule', () => {
     expect(parseJson<{ error: { code: string } }>(finish).error.code).toBe('SOURCE_CHANGED');
     expect(await readdir(out)).toEqual([]);
   });
+
+  it('lists exports staged elsewhere with --list-staged --staging DIR (DIR itself, or the staged folders inside it), not in the home’s list', async () => {
+    const shared = await tempDir('shared-staging-');
+    await writeFile(join(shared, 'notes.txt'), 'not a staged export');
+    await mkdir(join(shared, 'unrelated'));
+    const prepared = await operator.run([
+      'export',
+      '--prepare',
+      '--name',
+      'elsewhere',
+      '--staging',
+      join(shared, 'elsewhere'),
+      '--passphrase-file',
+      operator.passFile,
+      '--json',
+      payload,
+    ]);
+    expect(prepared.code, describeResult(prepared)).toBe(0);
+    type Listed = { staged: Array<{ name: string; dir: string; state: string; signatures: number }> };
+    const inside = parseJson<Listed>(await operator.run(['export', '--list-staged', '--staging', shared, '--json']));
+    expect(inside.staged).toEqual([expect.objectContaining({ name: 'elsewhere', dir: join(shared, 'elsewhere'), state: 'ready', signatures: 1 })]);
+    const itself = parseJson<Listed>(await operator.run(['export', '--list-staged', '--staging', join(shared, 'elsewhere'), '--json']));
+    expect(itself.staged.map((e) => e.dir)).toEqual([join(shared, 'elsewhere')]);
+    const home = parseJson<Listed>(await operator.run(['export', '--list-staged', '--json']));
+    expect(home.staged.map((e) => e.name)).not.toContain('elsewhere');
+    expect((await operator.run(['export', '--discard-staged', 'x', '--staging', shared])).code).toBe(2);
+  });
 });
