@@ -127,11 +127,11 @@ export class BlockEntry {
  * consumer, so the source can be paused (memory stays at a few chunks whatever the file count).
  */
 export class GuardFeed {
-  /** Entries not yet handed to the consumer, in archive order. */
-  readonly ready: BlockEntry[] = [];
+  /** Entries not yet handed to the consumer, in archive order (next()). */
+  private readonly ready: BlockEntry[] = [];
   /** Entries whose last block has not arrived, in archive order. */
   private filling: BlockEntry[] = [];
-  /** Data held for the consumer, in bytes. */
+  /** Data held for the consumer, in bytes, and a header block for each entry not yet handed out (a bundle of empty files holds no data). */
   held = 0;
   private readonly taken = (bytes: number): void => {
     this.held -= bytes;
@@ -149,6 +149,7 @@ export class GuardFeed {
     for (const view of views) {
       const entry = new BlockEntry(view, this.taken);
       this.ready.push(entry);
+      this.held += BLOCK;
       this.filling.push(entry);
     }
     for (const block of blocks) {
@@ -163,6 +164,13 @@ export class GuardFeed {
       this.completeUpTo(this.at);
     }
     this.completeUpTo(this.at);
+  }
+
+  /** The next entry for the consumer, if its header has arrived. */
+  next(): BlockEntry | undefined {
+    const entry = this.ready.shift();
+    if (entry) this.taken(BLOCK);
+    return entry;
   }
 
   /** The source ended short or failed: every entry not whole fails when its reader gets to the missing part. */

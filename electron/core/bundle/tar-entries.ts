@@ -319,7 +319,7 @@ export async function* readTarEntries(
       }
       // Past the switch, once node-tar has emitted every entry whose header it read.
       if (feed !== null && guard.entries.length === 0) {
-        const next = feed.ready.shift();
+        const next = feed.next();
         if (next) {
           current = next;
           yield next;
