@@ -2,10 +2,14 @@ import type { Readable } from 'node:stream';
 import { Parser, type ReadEntry } from 'tar';
 import { errnoOf } from '../errors.js';
 import { ArchiveError } from './archive-error.js';
+import { BlockEntry, GuardFeed } from './guard-entries.js';
 import { TarGuard, type GuardEntry } from './tar-guard.js';
 import { WholeBlocks } from './whole-blocks.js';
 
 export { ArchiveError } from './archive-error.js';
+
+/** Past the guard switch, the source is paused while this much data waits for the consumer. */
+const GUARD_HOLD_BYTES = 1 << 20;
 
 const MAGIC: Array<[string, number[]]> = [
   ['gzip', [0x1f, 0x8b]],
@@ -23,7 +27,10 @@ const REGULAR = new Set(['File', 'OldFile', 'ContiguousFile']);
 
 export type EntryKind = 'file' | 'directory' | 'other';
 
-export function entryKind(entry: ReadEntry): EntryKind {
+/** An entry readTarEntries yields: node-tar's, or, past its `headersByGuard` switch, the guard's alone (guard-entries.ts). */
+export type TarEntry = ReadEntry | BlockEntry;
+
+export function entryKind(entry: TarEntry): EntryKind {
   if (REGULAR.has(entry.type)) return 'file';
   if (entry.type === 'Directory') return 'directory';
   return 'other';
@@ -41,13 +48,13 @@ const dataOffsets = new WeakMap<ReadEntry, number>();
  * can be read again from the bundle file itself (a push-only import, oci/push/push-payload-sink.ts).
  * Whoever reads there again must check the bytes again: the file may have changed since.
  */
-export function archiveOffsetOf(entry: ReadEntry): number | undefined {
-  return dataOffsets.get(entry);
+export function archiveOffsetOf(entry: TarEntry): number | undefined {
+  return entry instanceof BlockEntry ? entry.dataOffset : dataOffsets.get(entry);
 }
 
 /** The same, null for an entry readTarEntries did not emit (content inspection's read-back source). */
-export function entryDataOffset(entry: ReadEntry): number | null {
-  return dataOffsets.get(entry) ?? null;
+export function entryDataOffset(entry: TarEntry): number | null {
+  return archiveOffsetOf(entry) ?? null;
 }
 
 /** node-tar turns backslashes into slashes on Windows (and only there); the path rules refuse both alike later. */
@@ -72,12 +79,27 @@ function disagreement(entry: ReadEntry, view: GuardEntry | undefined): string | 
  * each entry's data (`for await (const chunk of entry)` or `entry.resume()`) before asking for
  * the next; the parser holds back the source meanwhile, so memory stays at a few chunks.
  */
+export function readTarEntries(
+  source: Readable,
+  onBytes?: (bytes: number, chunk: Buffer) => void,
+  options?: { dataOffsets?: boolean },
+): AsyncGenerator<ReadEntry, void, undefined>;
+/**
+ * headersByGuard: once it answers true, node-tar is fed only up to the next entry's header and
+ * every later entry is the guard's reading alone (guard-entries.ts): verify's stream lane, past
+ * its hand-over (docs/design-notes.md, smallver4). Whatever the answer, the guard reads every byte.
+ */
+export function readTarEntries(
+  source: Readable,
+  onBytes: ((bytes: number, chunk: Buffer) => void) | undefined,
+  options: { dataOffsets?: boolean; headersByGuard?: (() => boolean) | undefined },
+): AsyncGenerator<TarEntry, void, undefined>;
 export async function* readTarEntries(
   source: Readable,
   onBytes?: (bytes: number, chunk: Buffer) => void,
   /** dataOffsets: remember where each entry's data lies (archiveOffsetOf); default true (a WeakMap entry per live entry). */
-  options: { dataOffsets?: boolean } = {},
-): AsyncGenerator<ReadEntry, void, undefined> {
+  options: { dataOffsets?: boolean; headersByGuard?: (() => boolean) | undefined } = {},
+): AsyncGenerator<TarEntry, void, undefined> {
   // Format v1 is an uncompressed tar; node-tar would quietly decompress gzip or zstd input.
   const parser = new Parser({ strict: true, zstd: false, brotli: false });
   const guard = new TarGuard();
@@ -89,7 +111,11 @@ export async function* readTarEntries(
   let parserEnded = false;
   let sourceDone = false;
   let wake: (() => void) | null = null;
-  let current: ReadEntry | null = null;
+  let current: TarEntry | null = null;
+  /** Past the switch: the guard's entries and their data (null before; node-tar reads until then). */
+  let feed = null as GuardFeed | null;
+  /** Past the switch, the guard's refusal: reported once every entry before the refused block is read, as node-tar's end reports it. */
+  let refusal = null as Error | null;
   /**
    * The source ended short (guard.end() refused it). node-tar emits an entry only once the one
    * before it is read, so it may still hold entries whose headers arrived: they are handed out
@@ -106,7 +132,9 @@ export async function* readTarEntries(
     if (failure) return;
     failure = error;
     source.destroy();
-    current?.emit('error', error);
+    if (current instanceof BlockEntry) current.fail(error);
+    else current?.emit('error', error);
+    feed?.failOpen(error);
     notify();
   };
 
@@ -153,11 +181,49 @@ export async function* readTarEntries(
   });
 
   let first = true;
+  let completed = false;
   let parserClosed = false;
   const closeParser = (): void => {
     if (parserClosed) return;
     parserClosed = true;
     parser.end();
+  };
+  /** Bytes written to the guard before the switch (its offset: the switch lies where nothing is held back). */
+  let fed = 0;
+  let tarWaits = false;
+  const resumeIfRoom = (): void => {
+    if (!tarWaits && (feed === null || feed.held < GUARD_HOLD_BYTES)) source.resume();
+  };
+  /**
+   * node-tar gets the bytes up to the next header (the rest of the entry it is in), then the guard's
+   * entries are the entries: returns the bytes past that header's start, or the whole chunk when
+   * no header starts in it with nothing held back (the switch waits for the next chunk).
+   */
+  const switchToGuard = (chunk: Buffer): Buffer => {
+    const before = guard.bytesToNextHeader;
+    if (before === null || before >= chunk.length) return chunk;
+    // Data and padding only: the guard passes them on whole, and the header after them starts a block.
+    if (before > 0 && !parserClosed) for (const piece of blocks.whole(guard.write(chunk.subarray(0, before)))) if (!parser.write(piece)) tarWaits = true;
+    fed += before;
+    if (tarWaits)
+      parser.once('drain', () => {
+        tarWaits = false;
+        resumeIfRoom();
+      });
+    // Never seen (a header starts a block, and every byte before it reached node-tar): node-tar reads on.
+    if (blocks.held === 0 && guard.bytesToNextHeader === 0) feed = new GuardFeed(fed, resumeIfRoom);
+    return chunk.subarray(before);
+  };
+  const readByGuard = (into: GuardFeed, chunk: Buffer): void => {
+    const owed = guard.entries.length;
+    const pieces = blocks.whole(guard.write(chunk));
+    // The views node-tar has not emitted yet stay for it; the rest are this reading's entries.
+    into.take(guard.entries.splice(owed), pieces);
+    if (guard.failure) {
+      refusal = guard.failure;
+      source.destroy();
+    } else if (into.held >= GUARD_HOLD_BYTES || tarWaits) source.pause();
+    notify();
   };
   source.on('data', (chunk: Buffer) => {
     if (failure || guard.failure) return;
@@ -170,7 +236,14 @@ export async function* readTarEntries(
         return;
       }
     }
-    const pieces = blocks.whole(guard.write(chunk));
+    let bytes = chunk;
+    if (feed === null && options.headersByGuard?.() === true) bytes = switchToGuard(bytes);
+    if (feed !== null) {
+      readByGuard(feed, bytes);
+      return;
+    }
+    fed += bytes.length;
+    const pieces = blocks.whole(guard.write(bytes));
     let flowing = true;
     for (const piece of pieces) if (!parserClosed) flowing = parser.write(piece) && flowing;
     if (guard.failure) {
@@ -196,15 +269,22 @@ export async function* readTarEntries(
       guard.end();
     } catch (error) {
       truncation = error as Error;
+      if (feed !== null) {
+        // Past the switch: the entries whose headers arrived are handed out, one not whole fails when read (below).
+        feed.failOpen(truncation);
+        notify();
+        return;
+      }
       // Every whole block has reached node-tar, and it has parsed each (it buffers no whole block
       // back); what is left is less than a block, which completes nothing. So an entry it has not
       // ended by now never ends: if the consumer reads that one, or waits for the next, nothing
       // more is coming. That holds for any chunk edges (the source's, the guard's).
-      if (queue.length === 0 && (current === null || current.blockRemain > 0)) fail(truncation);
+      if (queue.length === 0 && (current === null || (current instanceof BlockEntry ? !current.whole : current.blockRemain > 0))) fail(truncation);
       return;
     }
     sourceDone = true;
-    closeParser();
+    // Past the switch node-tar has read no marker: it is left as it is (ended, it would call the archive truncated).
+    if (feed === null) closeParser();
     notify();
   });
   source.on('error', (error) => fail(error));
@@ -237,7 +317,31 @@ export async function* readTarEntries(
         current = null;
         continue;
       }
-      if (parserEnded && sourceDone) break;
+      // Past the switch, once node-tar has emitted every entry whose header it read.
+      if (feed !== null && guard.entries.length === 0) {
+        const next = feed.next();
+        if (next) {
+          current = next;
+          yield next;
+          // An entry not whole by the source's end fails here (failOpen), read or not, as node-tar's does.
+          await next.drained();
+          current = null;
+          continue;
+        }
+        const ending = refusal ?? truncation;
+        if (ending) {
+          fail(ending);
+          continue;
+        }
+        if (sourceDone) {
+          completed = true;
+          break;
+        }
+      }
+      if (parserEnded && sourceDone) {
+        completed = true;
+        break;
+      }
       // Truncated, and the consumer has every entry node-tar held.
       if (truncation) {
         fail(truncation);
@@ -249,6 +353,6 @@ export async function* readTarEntries(
     }
     if (failure) throw failure;
   } finally {
-    if (!(parserEnded && sourceDone) || failure) source.destroy();
+    if (!completed || failure) source.destroy();
   }
 }

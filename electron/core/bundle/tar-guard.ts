@@ -143,6 +143,16 @@ export class TarGuard {
     }
   }
 
+  /**
+   * Bytes still to come before the next header block when nothing is held back (no part of a
+   * block, no extended header, not ended or refused), else null: where a reader may stop feeding
+   * node-tar and take entries from this reading alone (guard-entries.ts).
+   */
+  get bytesToNextHeader(): number | null {
+    if (this.failure !== null || this.ended || this.partial !== null || this.meta !== null || this.group !== null) return null;
+    return this.dataRemaining;
+  }
+
   /** Bytes of the current entry's data (and its padding) still to come: a reader that knows where it is may skip them. */
   get pendingData(): number {
     return this.failure ? 0 : this.dataRemaining;

@@ -75,7 +75,9 @@ async function walk(state: VerifyState, source: Readable): Promise<CheckBundleRe
   try {
     // Data offsets are kept (the default) for readers that read a verified file back from the bundle:
     // inspectors (inspectors.ts), a push-only import's payload sink (oci/push/bundle-blobs.ts), the parallel pass.
-    for await (const entry of readTarEntries(source, onBytes)) {
+    // With the stream lane, past its hand-over the guard's reading alone gives the entries (guard-entries.ts).
+    const handedOver = state.stream ? (): boolean => state.stream?.source.handedOver === true : undefined;
+    for await (const entry of readTarEntries(source, onBytes, { headersByGuard: handedOver })) {
       throwIfAborted(signal);
       state.parallel?.pass(entry);
       const rel = admitEntry(state, entry);

@@ -23,10 +23,9 @@
  * repeating a listed entry cannot make the lanes fill the disk while the walk reports it.
  */
 import type { FileHandle } from 'node:fs/promises';
-import type { ReadEntry } from 'tar';
 import { ArchiveError } from '../../bundle/archive-error.js';
 import { BLOCK } from '../../bundle/tar-block.js';
-import { entryDataOffset, entryKind } from '../../bundle/tar-entries.js';
+import { entryDataOffset, entryKind, type TarEntry } from '../../bundle/tar-entries.js';
 import { HASH_CHUNK_BYTES } from '../../crypto/sha256.js';
 import { readAt } from '../../crypto/range-hash.js';
 import { AirlockError } from '../../errors.js';
@@ -85,7 +84,7 @@ export class ParallelPayload {
   private readonly book = new ClaimBook();
   private readonly lanes: HashLanes;
   private readonly scout: Promise<void>;
-  private current: { entry: ReadEntry; claim: Claim } | null = null;
+  private current: { entry: TarEntry; claim: Claim } | null = null;
   /** Claimed bytes read again on this thread for an inspector that needs them (read()). */
   rereadBytes = 0;
   /** Set by startHashing for a sink that takes files written ahead. */
@@ -129,7 +128,7 @@ export class ParallelPayload {
   }
 
   /** The walk met `entry` (every entry, in order, before anything else is done with it). */
-  pass(entry: ReadEntry): void {
+  pass(entry: TarEntry): void {
     this.current = null;
     const start = entryDataOffset(entry);
     if (entryKind(entry) !== 'file' || start === null) return;
@@ -146,7 +145,7 @@ export class ParallelPayload {
   }
 
   /** For the walk at a claimed entry: whether (and where) the lanes write its bytes ahead; the sink's writer then adopts that file. */
-  writtenAhead(entry: ReadEntry): WrittenAhead | null {
+  writtenAhead(entry: TarEntry): WrittenAhead | null {
     return this.decide(this.claimOf(entry));
   }
 
@@ -185,12 +184,12 @@ export class ParallelPayload {
   }
 
   /** Whether the walk reads zeros for this entry's data (its bytes are to be had from digest() or read()). */
-  claimed(entry: ReadEntry): boolean {
+  claimed(entry: TarEntry): boolean {
     return this.current?.entry === entry;
   }
 
   /** The SHA-256 of the claimed entry's data as the lanes read it from the bundle. */
-  async digest(entry: ReadEntry): Promise<Buffer> {
+  async digest(entry: TarEntry): Promise<Buffer> {
     const claim = this.claimOf(entry);
     this.book.demand(claim);
     const { digest, read } = await claim.result;
@@ -200,7 +199,7 @@ export class ParallelPayload {
   }
 
   /** The claimed entry's bytes read from the bundle here, for a caller that needs them (an inspector): hashed by whoever reads them. */
-  async *read(entry: ReadEntry): AsyncGenerator<Buffer> {
+  async *read(entry: TarEntry): AsyncGenerator<Buffer> {
     const claim = this.claimOf(entry);
     let position = claim.start;
     const end = claim.start + claim.size;
@@ -240,7 +239,7 @@ export class ParallelPayload {
     this.tracker.addBytes(add);
   }
 
-  private claimOf(entry: ReadEntry): Claim {
+  private claimOf(entry: TarEntry): Claim {
     if (this.current?.entry !== entry) throw new AirlockError('INTERNAL', `"${entry.path}" was not claimed for hashing on the lanes.`);
     return this.current.claim;
   }

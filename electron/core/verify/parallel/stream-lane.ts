@@ -19,8 +19,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { Worker } from 'node:worker_threads';
-import type { ReadEntry } from 'tar';
-import { entryDataOffset } from '../../bundle/tar-entries.js';
+import { entryDataOffset, type TarEntry } from '../../bundle/tar-entries.js';
 import { WorkerRun } from '../../bundle/worker-run.js';
 import { readAt } from '../../crypto/range-hash.js';
 import { AirlockError, toAirlockError } from '../../errors.js';
@@ -153,7 +152,7 @@ export class StreamLane {
   }
 
   /** Whether the walk takes this entry's digest from the worker (it then reads the entry to its end and asks digest()). */
-  hashes(entry: ReadEntry): boolean {
+  hashes(entry: TarEntry): boolean {
     const offset = entryDataOffset(entry);
     if (offset === null) return false;
     // Announcements the walk went past (an entry it hashed itself, a tag file) are dropped: memory stays flat with the file count.
@@ -165,7 +164,7 @@ export class StreamLane {
   }
 
   /** The digest of a `hashes()` entry the walk has read to its end: the chunk holding its last byte brought it. */
-  digest(entry: ReadEntry): Buffer {
+  digest(entry: TarEntry): Buffer {
     const offset = entryDataOffset(entry) ?? -1;
     const found = this.announced.get(offset);
     this.announced.delete(offset);

@@ -4,14 +4,13 @@
  * repeat or shadow an earlier entry's name (entry-registry.ts). Returns the bag path of a regular
  * file to read on, or null when the entry needs nothing more (a directory, or refused).
  */
-import type { ReadEntry } from 'tar';
 import { checkStructuralPath } from '../../bundle/path-rules.js';
-import { entryKind } from '../../bundle/tar-entries.js';
+import { entryKind, type TarEntry } from '../../bundle/tar-entries.js';
 import { Fatal } from '../problem-list.js';
 import { afterProblem, fileRow, limitHit, refuseName, type VerifyState } from '../verify-state.js';
 import { REQUIRED_TAGS } from './tag-files.js';
 
-export function admitEntry(state: VerifyState, entry: ReadEntry): string | null {
+export function admitEntry(state: VerifyState, entry: TarEntry): string | null {
   const { limits, problems } = state;
   state.entryCount += 1;
   if (state.entryCount > limits.maxEntries) {

@@ -4,7 +4,6 @@
  * sink (import's staging) and to the inspectors (inspectors.ts), and the checksum compared with
  * the signed one.
  */
-import type { ReadEntry } from 'tar';
 import type { Problem } from '../../../../shared/problems.js';
 import { PAYLOAD_DIR } from '../../bundle/format.js';
 import { errnoOf } from '../../errors.js';
@@ -12,7 +11,7 @@ import type { FileInspection } from '../inspectors.js';
 import { Fatal } from '../problem-list.js';
 import { afterProblem, fileRow, limitHit, refuseName, type VerifyState } from '../verify-state.js';
 import type { PayloadFileWriter, PayloadSink, WrittenAhead } from '../verify-options.js';
-import { ArchiveError, archiveOffsetOf, entryDataOffset } from '../../bundle/tar-entries.js';
+import { ArchiveError, archiveOffsetOf, entryDataOffset, type TarEntry } from '../../bundle/tar-entries.js';
 import { fileRangeSource } from '../../inspect/byte-sources.js';
 import type { ByteSource } from '../../inspect/contract.js';
 import { drainEntry, hashEntry } from './entry-bytes.js';
@@ -24,7 +23,7 @@ export function isPayloadPath(rel: string): boolean {
   return rel.startsWith(`${PAYLOAD_DIR}/`);
 }
 
-export async function checkPayloadEntry(state: VerifyState, entry: ReadEntry, rel: string): Promise<void> {
+export async function checkPayloadEntry(state: VerifyState, entry: TarEntry, rel: string): Promise<void> {
   const { options, limits, problems, observed } = state;
   const files = state.manifest;
   if (!files) throw new Fatal();
@@ -115,7 +114,7 @@ export async function checkPayloadEntry(state: VerifyState, entry: ReadEntry, re
  */
 async function hashClaimed(
   parallel: ParallelPayload,
-  entry: ReadEntry,
+  entry: TarEntry,
   writer: PayloadFileWriter | null,
   inspections: FileInspection[] | null,
   writtenAhead: boolean,
@@ -141,7 +140,7 @@ async function hashClaimed(
  * reading: read to its end here (a truncated archive is found exactly as before), then its digest,
  * which came with the chunk holding its last byte.
  */
-async function hashStreamed(stream: StreamLane, entry: ReadEntry): Promise<Buffer> {
+async function hashStreamed(stream: StreamLane, entry: TarEntry): Promise<Buffer> {
   await drainEntry(entry);
   return stream.digest(entry);
 }
@@ -173,7 +172,7 @@ async function endInspections(inspections: readonly FileInspection[], verified: 
  * Where a verified file's bytes can be read again: what the sink wrote (import's staged copy), else
  * the bundle file itself at the entry's data offset; null for a bundle read from a stream or parts.
  */
-function rereadSource(state: VerifyState, entry: ReadEntry, writer: PayloadFileWriter | null): ByteSource | null {
+function rereadSource(state: VerifyState, entry: TarEntry, writer: PayloadFileWriter | null): ByteSource | null {
   const written = writer?.written?.() ?? null;
   if (written) return written;
   if (state.options.source) return null;
@@ -182,7 +181,7 @@ function rereadSource(state: VerifyState, entry: ReadEntry, writer: PayloadFileW
 }
 
 /** The sink's writer for a payload file, or 'exists' when the sink already holds a file by that name (its open is exclusive). */
-async function openStaged(sink: PayloadSink, rel: string, entry: ReadEntry, ahead: WrittenAhead | null): Promise<PayloadFileWriter | 'exists'> {
+async function openStaged(sink: PayloadSink, rel: string, entry: TarEntry, ahead: WrittenAhead | null): Promise<PayloadFileWriter | 'exists'> {
   try {
     return await sink.openFile(rel.slice(PAYLOAD_DIR.length + 1), entry.size, archiveOffsetOf(entry), ahead ?? undefined);
   } catch (error) {

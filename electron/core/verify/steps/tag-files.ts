@@ -3,13 +3,12 @@
  * the tag-file limits, to be authenticated (authenticate.ts); after it they can no longer be
  * trusted before use, so they are only hashed and compared at the end (completeness.ts).
  */
-import type { ReadEntry } from 'tar';
 import { BAG_INFO_NAME, BAGIT_TXT_NAME, FETCH_NAME, MANIFEST_NAME, SIGNATURE_NAME, TAGMANIFEST_NAME } from '../../bundle/format.js';
 import { parseBagInfo } from '../../bundle/bag-info.js';
 import { parseChannelStamp } from '../../channels/channel-stamp.js';
 import { sha256Hex } from '../../crypto/sha256.js';
 import { ManifestLineCounter } from '../../bundle/manifest.js';
-import { entryDataOffset } from '../../bundle/tar-entries.js';
+import { entryDataOffset, type TarEntry } from '../../bundle/tar-entries.js';
 import { limitHit, type VerifyState } from '../verify-state.js';
 import { assertWhole, hashEntry } from './entry-bytes.js';
 
@@ -19,7 +18,7 @@ export const REQUIRED_TAGS: ReadonlySet<string> = new Set([BAGIT_TXT_NAME, MANIF
 /** Payload or tag manifests for algorithms other than SHA-256: format v1 does not verify them, so it refuses them. */
 export const OTHER_MANIFEST = /^(tag)?manifest-(?!sha256\.txt$)[^/]+\.txt$/u;
 
-export async function checkTagEntry(state: VerifyState, entry: ReadEntry, rel: string): Promise<void> {
+export async function checkTagEntry(state: VerifyState, entry: TarEntry, rel: string): Promise<void> {
   const { limits } = state;
   if (rel === FETCH_NAME)
     state.problems.fail('MANIFEST_INVALID', 'The bag has a fetch.txt: its payload would come from elsewhere. Airlock accepts complete bags only.', rel);
@@ -61,7 +60,7 @@ export async function checkTagEntry(state: VerifyState, entry: ReadEntry, rel: s
  * from it: the peak of verify and import (issue #18). A split bundle's parts and standard input
  * cannot be read at an offset: there it is held whole, as before.
  */
-async function readManifestEntry(state: VerifyState, entry: ReadEntry): Promise<void> {
+async function readManifestEntry(state: VerifyState, entry: TarEntry): Promise<void> {
   const offset = state.options.source === undefined ? entryDataOffset(entry) : null;
   if (offset === null) {
     state.tagBytes.set(MANIFEST_NAME, await readWhole(state, entry, state.limits.maxManifestBytes, MANIFEST_NAME));
@@ -75,7 +74,7 @@ async function readManifestEntry(state: VerifyState, entry: ReadEntry): Promise<
   state.manifestSpan = { offset, size: entry.size, sha256: hash.toString('hex'), lines: lines.lines };
 }
 
-function checkTagSize(state: VerifyState, entry: ReadEntry, max: number, name: string): void {
+function checkTagSize(state: VerifyState, entry: TarEntry, max: number, name: string): void {
   if (entry.size > max) {
     limitHit(state, 'file-bytes', `The tag file ${name} is ${entry.size} bytes; the limit for tag files is ${max}.`);
     state.problems.fail('LIMIT_EXCEEDED', `The tag file ${name} is ${entry.size} bytes; the limit is ${max}.`, name);
@@ -92,7 +91,7 @@ function countManifestLines(state: VerifyState, lines: ManifestLineCounter, chun
   }
 }
 
-async function readWhole(state: VerifyState, entry: ReadEntry, max: number, name: string): Promise<Buffer> {
+async function readWhole(state: VerifyState, entry: TarEntry, max: number, name: string): Promise<Buffer> {
   checkTagSize(state, entry, max, name);
   // One buffer of the declared size (at most `max`), filled as chunks arrive: a list of chunks
   // and their concatenation held the manifest twice (two hundred megabytes at the file limit).
