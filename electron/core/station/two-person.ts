@@ -1,5 +1,6 @@
+import { renameSync } from 'node:fs';
 import { access, mkdir, rm } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseManifest } from '../bundle/manifest.js';
 import {
   addStagedSignature,
@@ -9,7 +10,8 @@ import {
   saveStagedExport,
   type StagedExport,
 } from '../export/staged-bundle.js';
-import { discardStagedExport, listStagedExports, resolveDiscardTarget, type StagedEntry } from '../export/staged-list.js';
+import { listStagedExports, resolveDiscardTarget, retireStagedFolder, sweepRetiredStaged, type StagedEntry } from '../export/staged-list.js';
+import { assertFinishable, assertNotFinished, finishOf, stagedSequence } from './staged-finish-guard.js';
 import { imageEventRows } from '../audit/image-event-rows.js';
 import { asStagedChange, stageImageLayout } from '../export/staged-images.js';
 import { prepareBundle, writePreparedBundle, type PreparedBundle } from '../export/write-bundle.js';
@@ -104,7 +106,7 @@ async function prepareWithImages(
     });
     await saveStagedExport(dir, prepared, { images: true });
     // Read back as approve will: the summary shows what the staged folder holds, not what memory says.
-    return { prepared, images: (await loadStagedExport(dir)).images };
+    return { prepared, images: (await loadStagedExport(dir, { unsigned: 'allowed' })).images };
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;
@@ -121,8 +123,30 @@ export async function discardStaged(context: StationContext, nameOrDir: string):
   const done = await runAudited(context, {
     type: 'export-discard',
     failureDetails: { staged: nameOrDir },
-    run: async () => discardStagedExport(await resolveDiscardTarget(context.paths.root, nameOrDir)),
-    succeeded: (removed) => ({ outcome: 'ok', bundleName: removed.name, details: { stagedDir: removed.dir } }),
+    run: async (during) => {
+      const dir = await resolveDiscardTarget(context.paths.root, nameOrDir);
+      await sweepRetiredStaged(dirname(dir));
+      const db = context.database();
+      // The check, the rename out of its name and the event in one transaction: a finish's intent (its own
+      // transaction) comes wholly before or after it, and a kill leaves it either listed or gone on record.
+      const held: { moved: string | null } = { moved: null };
+      try {
+        db.transaction(() => {
+          context.settleInterrupted();
+          const sequence = stagedSequence(dir);
+          if (sequence !== null && finishOf(db, sequence)?.status === 'pending') assertNotFinished(db, dir, sequence);
+          held.moved = retireStagedFolder(dir);
+          during.outcomeNow({ outcome: 'ok', bundleName: basename(dir), details: { stagedDir: dir } });
+        }).immediate();
+      } catch (error) {
+        // The event did not commit: the staged export goes back under its name.
+        if (held.moved !== null) renameSync(held.moved, dir);
+        throw error;
+      }
+      if (held.moved !== null) await removeStagedExport(held.moved);
+      return { dir, name: basename(dir) };
+    },
+    succeeded: () => null,
   });
   return done.value;
 }
@@ -145,6 +169,8 @@ export async function approveStaged(context: StationContext, dir: string, spec: 
     failureDetails: { stagedDir: dir },
     run: async () => {
       const staged = await loadStagedExport(resolve(dir));
+      // A staged export whose bundle is out (a finish killed after it published) takes no approval the bundle lacks.
+      assertNotFinished(context.database(), staged.dir, staged.prepared.sequence);
       await addStagedSignature(staged, await resolveSigner(context.paths, spec));
       return staged;
     },
@@ -174,7 +200,19 @@ async function finishExportWith(context: StationContext, request: FinishExportRe
       const { intent } = await startChannelExportIntent(
         context,
         during,
-        { kind: 'folder', name, sequence, station, path: bundlePathIn(request.outDir, name), details },
+        {
+          kind: 'folder',
+          name,
+          sequence,
+          station,
+          path: bundlePathIn(request.outDir, name),
+          details,
+          // One staged export, one bundle: no other finish running or done, and not discarded since it was loaded.
+          inTransaction: () => {
+            assertFinishable(context.database(), staged.dir, sequence);
+            return {};
+          },
+        },
         stamp === null ? null : { confirm: stamp },
         request.signal,
       );
@@ -200,7 +238,8 @@ async function finishExportWith(context: StationContext, request: FinishExportRe
     onProgress: request.onProgress,
     renderer,
   });
-  await removeStagedExport(done.value.staged.dir);
+  // Out of its name in one rename first: a kill during the removal leaves a hidden folder, not a half-removed staged export.
+  await removeStagedExport(retireStagedFolder(done.value.staged.dir));
   return { ...outcome, images: done.value.staged.images ?? undefined, channel: done.value.stamp ?? undefined };
 }
 
