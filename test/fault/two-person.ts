@@ -1,7 +1,7 @@
 /**
  * Two-person exports (`export --prepare`, `approve`, `export --finish`, `--discard-staged`)
  * killed at a seeded instant, or run two at once on one staged export. Trial `n` runs case
- * `n % 6` of TWO_PERSON_CASES. The promise checked: a staged export is either intact and
+ * `n % 7` of TWO_PERSON_CASES. The promise checked: a staged export is either intact and
  * finishable or gone with an audit trail; never a finished bundle that was not approved, never
  * two bundles of one staged export, never an approval recorded without its signature or the
  * reverse. After each trial the next command (`audit verify`) settles what a killed run left,
@@ -14,7 +14,15 @@ import { join } from 'node:path';
 import { airlock, auditVerify, cloneHome, exists, json, readLedger, type Fixture, type Run } from './harness.js';
 import type { TrialResult } from './scenarios.js';
 
-export const TWO_PERSON_CASES = ['kill-finish', 'race-finish', 'race-finish-discard', 'race-approvers', 'kill-approve', 'kill-prepare'] as const;
+export const TWO_PERSON_CASES = [
+  'kill-finish',
+  'race-finish',
+  'race-finish-discard',
+  'race-approvers',
+  'kill-approve',
+  'kill-prepare',
+  'crash-approve',
+] as const;
 export type TwoPersonCase = (typeof TWO_PERSON_CASES)[number];
 
 const NAME = 'staged2p';
@@ -186,6 +194,15 @@ export async function twoPersonTrial(fixture: Fixture, trial: number, at: number
     const finished = await airlock(p.home, finishArgs(fixture, p, p.outs[0]));
     if (finished.code !== 0) bad.push(`finish after two approvals: ${short(finished)}`);
     what = `approvers ${short(a)}/${short(b)}: ${after}; finish ${short(finished)}: ${await checkAll(p, bad, notes, ok)}`;
+    return { scenario, trial, outcome: `${which} ${what}`, bad, notes };
+  }
+  if (which === 'crash-approve') {
+    // Right after approve's second durable write (rename-2: the signature itself, its key before it), before its event.
+    const first = await airlock(p.home, approveArgs(fixture, p, keys[0]), { crashAt: 'rename-2' });
+    if (!first.killed) bad.push(`approve ended before rename-2 (exit ${first.code}): ${first.stderr.slice(0, 200)}`);
+    const after = await checkAll(p, bad, notes, null);
+    const finished = await airlock(p.home, finishArgs(fixture, p, p.outs[0]));
+    what = `approve killed@rename-2: ${after}; finish ${short(finished)}: ${await checkAll(p, bad, notes, null)}`;
     return { scenario, trial, outcome: `${which} ${what}`, bad, notes };
   }
   if (which === 'kill-approve') {

@@ -5,7 +5,7 @@
  * after publishing left it (the intent settled `exported`), a finish running now (a pending
  * intent whose owner, this process, is alive), a prepare killed before its signature.
  */
-import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -52,17 +52,27 @@ function okEvents(type: string): number {
   }
 }
 
+/** A finish's export intent as recovery/export-intent.ts writes it, owned by this (live) process. */
+function intentRow(sequence: number, name: string, path: string, status: 'pending' | 'exported'): void {
+  const db = new Database(homePaths(operator.home).database);
+  try {
+    db.prepare(
+      `INSERT INTO export_intents (kind, bundle_name, sequence, station, path, status, operator, details, owner_pid, owner_host, owner_boot, owner_start, started_at)
+       VALUES ('folder', ?, ?, 'Operator', ?, ?, 'o', '{}', ?, ?, ?, ?, ?)`,
+    ).run(name, sequence, path, status, ...ownerColumns(currentOwner()), new Date().toISOString());
+  } finally {
+    db.close();
+  }
+}
+
 describe('a staged export is finished once', () => {
   it('a finish killed after publishing: finishing again elsewhere or approving is STAGED_FINISHED; discard clears it', async () => {
-    const { dir } = await prepared('once-killed');
+    const { dir, sequence } = await prepared('once-killed');
     expect((await approve(dir)).code).toBe(0);
-    // What a kill after the publishing rename leaves: the bundle out, its intent exported, the staged folder whole.
-    const kept = `${dir}.kept`;
-    await cp(dir, kept, { recursive: true });
+    // What a kill after the publishing rename leaves once the next command settled it: the staged folder whole, its
+    // finish's intent 'exported' (recovered). The real kill is the fault harness's two-person kill-finish.
     const first = await tempDir('out1-');
-    expect((await finish(dir, first)).code).toBe(0);
-    await cp(kept, dir, { recursive: true });
-    await rm(kept, { recursive: true });
+    intentRow(sequence, 'once-killed', join(first, 'once-killed.airlock.tar'), 'exported');
 
     const second = await tempDir('out2-');
     const again = await finish(dir, second);
@@ -84,13 +94,8 @@ describe('a staged export is finished once', () => {
     const { dir, sequence } = await prepared('once-running');
     expect((await approve(dir)).code).toBe(0);
     // A finish of this staged export running now: its pending intent, owned by a live process (this one).
-    const db = new Database(homePaths(operator.home).database);
     const out = await tempDir('running-');
-    db.prepare(
-      `INSERT INTO export_intents (kind, bundle_name, sequence, station, path, status, operator, details, owner_pid, owner_host, owner_boot, owner_start, started_at)
-       VALUES ('folder', 'once-running', ?, 'Operator', ?, 'pending', 'o', '{}', ?, ?, ?, ?, ?)`,
-    ).run(sequence, join(out, 'once-running.airlock.tar'), ...ownerColumns(currentOwner()), new Date().toISOString());
-    db.close();
+    intentRow(sequence, 'once-running', join(out, 'once-running.airlock.tar'), 'pending');
     const discardsBefore = okEvents('export-discard');
 
     const other = await tempDir('other-');
