@@ -28,7 +28,8 @@ export type TwoPersonCase = (typeof TWO_PERSON_CASES)[number];
 const NAME = 'staged2p';
 /** What `export --finish` prints with --progress, in order (it starts at writing: no scan, no hashing pass). */
 const FINISH_PHASES = ['hashing-and-writing', 'signing', 'writing-tag-files', 'syncing', 'writing-receipts'] as const;
-const PREPARE_PHASES = ['scanning', 'hashing-and-writing', 'signing'] as const;
+/** What `export --prepare` prints (then it signs and saves without a line: a kill at hashing 100% lands there). */
+const PREPARE_PHASES = ['scanning', 'hashing'] as const;
 
 interface Reviewers {
   keys: [string, string];
