@@ -61,3 +61,16 @@ export function stagedSequence(dir: string): number | null {
     return null;
   }
 }
+
+/**
+ * The signers of a staged export on record: those an `export-prepare` or `export-approve` ok event
+ * of its bundle UUID names. A signature is made durable before its event, so a kill between the
+ * two leaves a signature nobody recorded (faults10 `crash-approve`): approve and finish count only
+ * these, so no bundle carries an approval the log does not show.
+ */
+export function recordedSigners(db: StationDb, bundleUuid: string): Set<string> {
+  const rows = db
+    .prepare("SELECT signers FROM audit_events WHERE bundle_uuid = ? AND type IN ('export-prepare', 'export-approve') AND outcome = 'ok'")
+    .all(bundleUuid) as Array<{ signers: string }>;
+  return new Set(rows.flatMap((row) => JSON.parse(row.signers) as string[]));
+}

@@ -11,7 +11,7 @@ import {
   type StagedExport,
 } from '../export/staged-bundle.js';
 import { listStagedExports, resolveDiscardTarget, retireStagedFolder, sweepRetiredStaged, type StagedEntry } from '../export/staged-list.js';
-import { assertFinishable, assertNotFinished, finishOf, stagedSequence } from './staged-finish-guard.js';
+import { assertFinishable, assertNotFinished, finishOf, recordedSigners, stagedSequence } from './staged-finish-guard.js';
 import { imageEventRows } from '../audit/image-event-rows.js';
 import { asStagedChange, stageImageLayout } from '../export/staged-images.js';
 import { prepareBundle, writePreparedBundle, type PreparedBundle } from '../export/write-bundle.js';
@@ -168,7 +168,7 @@ export async function approveStaged(context: StationContext, dir: string, spec: 
     type: 'export-approve',
     failureDetails: { stagedDir: dir },
     run: async () => {
-      const staged = await loadStagedExport(resolve(dir));
+      const staged = onRecord(context, await loadStagedExport(resolve(dir)));
       // A staged export whose bundle is out (a finish killed after it published) takes no approval the bundle lacks.
       assertNotFinished(context.database(), staged.dir, staged.prepared.sequence);
       await addStagedSignature(staged, await resolveSigner(context.paths, spec));
@@ -193,7 +193,7 @@ async function finishExportWith(context: StationContext, request: FinishExportRe
     failureDetails: details,
     run: async (during) => {
       const signer = await signerFor(context, request.signer, request.passphrase);
-      const staged = await loadStagedExport(resolve(request.stagedDir));
+      const staged = onRecord(context, await loadStagedExport(resolve(request.stagedDir)));
       const { name, sequence } = staged.prepared;
       const station = preparedStation(staged.prepared.tags.files) ?? context.identity.station;
       const stamp = preparedChannelStamp(staged.prepared.tags.files);
@@ -241,6 +241,21 @@ async function finishExportWith(context: StationContext, request: FinishExportRe
   // Out of its name in one rename first: a kill during the removal leaves a hidden folder, not a half-removed staged export.
   await removeStagedExport(retireStagedFolder(done.value.staged.dir));
   return { ...outcome, images: done.value.staged.images ?? undefined, channel: done.value.stamp ?? undefined };
+}
+
+/**
+ * Only the signatures on record count (recordedSigners): one a kill left without its event is
+ * neither written into the bundle nor counted as signed, and its signer may approve again.
+ */
+function onRecord(context: StationContext, staged: StagedExport): StagedExport {
+  const recorded = recordedSigners(context.database(), staged.prepared.tags.uuid);
+  const signatures = staged.signatures.filter((s) => recorded.has(s.fingerprint));
+  if (signatures.length === 0) {
+    throw new AirlockError('STAGED_INVALID', `${staged.dir}: no signature of it is on record in this station's audit log (its prepare did not finish here)`, {
+      path: staged.dir,
+    });
+  }
+  return { ...staged, signatures };
 }
 
 /** A staged export's event: which bundle, who has signed it so far, where it is staged. */

@@ -3,7 +3,9 @@
  * bundles of one staged export; a discard could go through while a finish was writing). The
  * states a kill or a race leaves are made here directly: the staged folder as a finish killed
  * after publishing left it (the intent settled `exported`), a finish running now (a pending
- * intent whose owner, this process, is alive), a prepare killed before its signature.
+ * intent whose owner, this process, is alive), an approve killed after its signature and before
+ * its event (`crash-approve`: the signature counted and written into the bundle), a prepare killed
+ * before its signature.
  */
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -107,6 +109,20 @@ describe('a staged export is finished once', () => {
     expect(okEvents('export-discard')).toBe(discardsBefore);
     const list = parseJson<{ staged: Array<{ name: string; state: string }> }>(await operator.run(['export', '--list-staged', '--json']));
     expect(list.staged.find((s) => s.name === 'once-running')?.state).toBe('ready');
+  });
+
+  it('a signature whose approval was never recorded (approve killed between the two) does not count; its signer approves again', async () => {
+    const { dir } = await prepared('once-unrecorded');
+    expect((await approve(dir)).code).toBe(0);
+    // The kill came after the signature was durable, before its event: the event is not there.
+    const db = new Database(homePaths(operator.home).database);
+    db.prepare("DELETE FROM audit_events WHERE type = 'export-approve' AND bundle_name = 'once-unrecorded'").run();
+    db.close();
+    const again = await approve(dir);
+    expect(again.code, describeResult(again)).toBe(0);
+    const signed = parseJson<{ staged: { signatures: Array<{ fingerprint: string }> } }>(again).staged.signatures;
+    expect(signed).toHaveLength(2);
+    expect(signed[0]?.fingerprint).toBe(operator.fingerprint);
   });
 
   it('a prepare killed before its own signature leaves nothing an approver may sign', async () => {
