@@ -47,6 +47,7 @@ export const ERROR_ACTIONS: { readonly [K in ErrorCode]: string } & Readonly<Rec
   BUNDLE_IS_FOLDER: 'Choose the NAME.airlock.tar file inside the folder, or check every bundle on a medium with Verify a medium.',
   NOT_A_BUNDLE: 'Choose the NAME.airlock.tar file (or a part or volume index of a split bundle). Receipts, keys, zip files and text files are not bundles.',
   STAGED_INVALID: 'Prepare the export again and have it approved again.',
+  STAGED_FINISHED: 'Look for its export in the audit log: if its bundle was written, discard the staged export; if a finish is still running, let it end.',
   MEDIA_NOT_FOUND: 'Insert the medium, check that it appears in the list of media, and choose it there.',
   MEDIA_AMBIGUOUS: 'Name the medium by its device or mount point (shown in the list of media) instead of its label.',
   MEDIA_NOT_MOUNTED: 'Mount the medium (open it in the file manager, or `udisksctl mount -b DEVICE`), then try again.',

@@ -63,6 +63,10 @@ export const ERROR_CODES = {
   },
   NOT_A_BUNDLE: { kind: 'operational', message: 'The file is not an Airlock bundle.' },
   STAGED_INVALID: { kind: 'operational', message: 'The staged export is incomplete or was changed after it was prepared; it cannot be approved or finished.' },
+  STAGED_FINISHED: {
+    kind: 'operational',
+    message: 'This staged export is being finished by another command now, or its bundle was written already: one staged export makes one bundle.',
+  },
   MEDIA_NOT_FOUND: { kind: 'operational', message: 'No removable medium matches that name.' },
   MEDIA_AMBIGUOUS: { kind: 'usage', message: 'Several removable media match that name.' },
   MEDIA_NOT_MOUNTED: { kind: 'operational', message: 'The medium is not mounted, so Airlock cannot write to it or read it.' },

@@ -57,6 +57,10 @@ export const CLI_HINTS: readonly CliHint[] = [
     code: 'STAGED_INVALID',
     next: 'List the staged exports (airlock export --list-staged), discard this one (airlock export --discard-staged NAME) and prepare it again.',
   },
+  {
+    code: 'STAGED_FINISHED',
+    next: 'Find its bundle (airlock audit list --type export); if it was written, discard the staged export (airlock export --discard-staged NAME); if a finish is still running, let it end.',
+  },
   { code: 'SETTINGS_INVALID', next: 'Correct the value named in the message and try again.' },
   {
     code: 'WATCH_ALREADY_RUNNING',

@@ -149,6 +149,12 @@ export const DE_ERROR_TEXT: { readonly [C in ErrorCode]: { message: string; acti
     message: 'Der vorbereitete Export ist unvollständig oder wurde nach der Vorbereitung verändert; er kann nicht freigegeben oder abgeschlossen werden.',
     action: 'Bereiten Sie den Export erneut vor und lassen Sie ihn erneut freigeben.',
   },
+  STAGED_FINISHED: {
+    message:
+      'Dieser vorbereitete Export wird gerade von einem anderen Befehl abgeschlossen, oder sein Paket wurde bereits geschrieben: Aus einem vorbereiteten Export entsteht genau ein Paket.',
+    action:
+      'Suchen Sie seinen Export im Prüfprotokoll: Wurde sein Paket geschrieben, verwerfen Sie den vorbereiteten Export; läuft noch ein Abschluss, lassen Sie ihn zu Ende laufen.',
+  },
   MEDIA_IS_SYSTEM_DISK: {
     message:
       'Der genannte Datenträger liegt auf einer Systemplatte (der mit dem Betriebssystem, der Auslagerung, dem Stationsverzeichnis oder Airlock selbst): Dorthin schreibt Airlock nie.',

@@ -37,7 +37,8 @@ Options:
   -h, --help        this text
 
 Scenarios that mount (power-cut-*, full-disk-*, kill-media-export) need root and loop devices or tmpfs;
-kill-feed-import and power-cut-feed need sigtool (clamav); kill-push needs docker-registry.
+kill-feed-import and power-cut-feed need sigtool (clamav); kill-push needs docker-registry; two-person needs gpg
+(it counts the bundle's signature packets).
 `;
 
 function positiveInt(name: string, text: string, min: number): number | string {

@@ -15,6 +15,7 @@ import { powerCutWatchTrial } from './power-cut-watch.js';
 import { powerCutMediaTrial } from './power-cut-media.js';
 import { feedKillTrial, feedPowerCutTrial } from './feed-fault.js';
 import { pushKillTrial } from './push-kill.js';
+import { twoPersonTrial } from './two-person.js';
 import { EXPORT_PHASES, IMPORT_PHASES } from './progress-kill.js';
 
 export const SCENARIOS = [
@@ -41,6 +42,7 @@ export const SCENARIOS = [
   'kill-feed-import',
   'power-cut-feed',
   'kill-push',
+  'two-person',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -153,6 +155,7 @@ export async function runScenarios(
       else if (scenario === 'kill-feed-import') record(await drawn((attempt) => feedKillTrial(fixture, trial, rand(), attempt)));
       else if (scenario === 'power-cut-feed') record(await drawn((attempt) => feedPowerCutTrial(fixture, trial, rand(), attempt)));
       else if (scenario === 'kill-push') record(await drawn((attempt) => pushKillTrial(fixture, trial, rand(), attempt)));
+      else if (scenario === 'two-person') record(await drawn((attempt) => twoPersonTrial(fixture, trial, rand(), attempt)));
       // Its own stream of draws (a kill plan per command), so the other scenarios' draws stay those of their seed.
       else if (scenario === 'power-cut-state') {
         // The command once per trial, the instant per draw (a cut after the command finished is drawn again).

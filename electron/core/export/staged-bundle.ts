@@ -85,8 +85,9 @@ export async function addStagedSignature(staged: StagedExport, signer: BundleSig
   }
   const armored = await signer.sign(staged.prepared.tags.tagmanifest);
   const n = String(staged.signatures.length + 1).padStart(2, '0');
-  await writeFileDurably(join(staged.dir, 'signatures', `${n}-${signer.fingerprint}.asc`), armored, 0o600);
+  // The key first: a signature is listed by its .asc, so a kill between the two leaves an unlisted key, not a signature without its key.
   await writeFileDurably(join(staged.dir, 'signatures', `${n}-${signer.fingerprint}.pub.asc`), signer.publicKeyArmored, 0o600);
+  await writeFileDurably(join(staged.dir, 'signatures', `${n}-${signer.fingerprint}.asc`), armored, 0o600);
   const signature = { fingerprint: signer.fingerprint, userIds: signer.userIds, armored };
   staged.signatures.push(signature);
   return signature;
@@ -94,10 +95,11 @@ export async function addStagedSignature(staged: StagedExport, signer: BundleSig
 
 /**
  * Load and check a staged export: the tag manifest still covers the tag files, the manifest
- * lists exactly the staged files with the same checksums, and every signature verifies with
- * its signer's key over the tag manifest.
+ * lists exactly the staged files with the same checksums, every signature verifies with
+ * its signer's key over the tag manifest, and there is one (unless `unsigned: 'allowed'`: the
+ * prepare itself, reading back before it signs).
  */
-export async function loadStagedExport(dir: string): Promise<StagedExport> {
+export async function loadStagedExport(dir: string, options: { unsigned?: 'allowed' } = {}): Promise<StagedExport> {
   // The folder is named on the command line: any file in it may be a FIFO, read without blocking (fs/open-regular.ts).
   let staged;
   try {
@@ -168,6 +170,8 @@ export async function loadStagedExport(dir: string): Promise<StagedExport> {
     if (check.problems.length > 0) throw invalid(dir, `the signature ${name} does not verify: ${check.problems.map((p) => p.code).join(', ')}`);
     signatures.push({ fingerprint, userIds: publicKey.getUserIDs(), armored });
   }
+  // A prepare killed after staged.json, before its own signature: nothing anyone may approve (an approver's would be its only one).
+  if (signatures.length === 0 && options.unsigned !== 'allowed') throw invalid(dir, 'nobody has signed it: its prepare did not finish');
   return { dir, prepared, signatures, images };
 }
 

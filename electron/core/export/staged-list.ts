@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { renameSync } from 'node:fs';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AirlockError, errnoOf, toAirlockError } from '../errors.js';
@@ -62,6 +64,7 @@ async function listFolder(root: string, isStaged: (dir: string) => Promise<boole
   }
   const entries: StagedEntry[] = [];
   for (const name of names.sort()) {
+    if (name.startsWith(RETIRED_PREFIX)) continue;
     const dir = join(root, name);
     if (!(await lstat(dir)).isDirectory() || !(await isStaged(dir))) continue;
     entries.push(await describeEntry(name, dir));
@@ -119,7 +122,28 @@ export async function resolveDiscardTarget(homeRoot: string, nameOrDir: string):
   return dir;
 }
 
-export async function discardStagedExport(dir: string): Promise<{ dir: string; name: string }> {
-  await removeStagedExport(dir);
-  return { dir, name: basename(dir) };
+/** The hidden name a staged folder is renamed to before it is removed (never a bundle name: those cannot start with a dot); list skips these, discard sweeps them. */
+export const RETIRED_PREFIX = '.retired-';
+
+/**
+ * Rename the staged folder out of its name in one step (synchronous: callers run it inside a
+ * transaction), so a kill during the removal that follows leaves a hidden folder, never a
+ * half-removed staged export under its own name. Returns the new path.
+ */
+export function retireStagedFolder(dir: string): string {
+  const retired = join(dirname(dir), `${RETIRED_PREFIX}${basename(dir)}-${randomBytes(6).toString('hex')}`);
+  try {
+    renameSync(dir, retired);
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT')
+      throw new AirlockError('NOT_FOUND', `There is no staged export at ${dir}.`, { path: dir, data: { reason: 'no-staged-export' } });
+    throw error;
+  }
+  return retired;
+}
+
+/** Remove what a kill left of earlier removals in this folder (retired staged folders only). */
+export async function sweepRetiredStaged(parent: string): Promise<void> {
+  const names = await readdir(parent).catch(() => [] as string[]);
+  for (const name of names) if (name.startsWith(RETIRED_PREFIX)) await removeStagedExport(join(parent, name));
 }

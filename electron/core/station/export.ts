@@ -158,9 +158,11 @@ export async function startChannelExportIntent(
     const intent = startExportIntent(context, during, {
       ...request,
       inTransaction: () => {
+        // The caller's own check first (a staged export's finish: not finished by another, staged-finish-guard.ts).
+        const own = request.inTransaction?.() ?? {};
         if ('confirm' in channel) confirmChannelStamp(db, channel.confirm);
         taken.stamp = 'confirm' in channel ? channel.confirm : reserveChannelStamp(db, channel.reserve, channel.heartbeat);
-        return { [INTENT_CHANNEL_KEY]: taken.stamp };
+        return { ...own, [INTENT_CHANNEL_KEY]: taken.stamp };
       },
     });
     const stamp = taken.stamp;

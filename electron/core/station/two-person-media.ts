@@ -11,7 +11,7 @@ import { exportEvent, publishingNote, startChannelExportIntent } from './export.
 import { firstMountPoint, mediaWriteFailed, openMediaOutput, recordMediaWritten } from './media-target.js';
 import type { FinishToMediaRequest, MediaExportOutcome } from './requests.js';
 import { requiredSigner } from './signers.js';
-import { completeFinish, loadForFinish, writeStagedBundle } from './two-person.js';
+import { completeFinish, finishableCheck, loadForFinish, writeStagedBundle } from './two-person.js';
 
 /**
  * `export --finish STAGED --to-media ID[,ID...]`: a staged two-person export written onto
@@ -39,7 +39,7 @@ async function finishToMediaWith(context: StationContext, request: FinishToMedia
       try {
         const signer = await requiredSigner(context, request.signer, request.passphrase);
         // The staged export is checked before any medium is touched: an edited one writes nothing anywhere.
-        const { staged, name, sequence, station, stamp } = await loadForFinish(request.stagedDir);
+        const { staged, name, sequence, station, stamp } = await loadForFinish(context, request.stagedDir);
         // The sources' disks and the staged folder's (its oci/ layout is read too) are never written to.
         const sourcePaths = [staged.dir, ...selectionRoots(staged.prepared.payload)];
         output = await openMediaOutput(context, request, {
@@ -51,7 +51,15 @@ async function finishToMediaWith(context: StationContext, request: FinishToMedia
         const { intent } = await startChannelExportIntent(
           context,
           during,
-          { kind: 'media', name, sequence, station, path: bundlePathIn(firstMountPoint(output), name), details },
+          {
+            kind: 'media',
+            name,
+            sequence,
+            station,
+            path: bundlePathIn(firstMountPoint(output), name),
+            details,
+            inTransaction: finishableCheck(context, staged, sequence),
+          },
           stamp === null ? null : { confirm: stamp },
           request.signal,
           () => written.leftovers.length > 0,

@@ -1,5 +1,6 @@
+import { renameSync } from 'node:fs';
 import { access, mkdir, rm } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseManifest } from '../bundle/manifest.js';
 import {
   addStagedSignature,
@@ -9,7 +10,8 @@ import {
   saveStagedExport,
   type StagedExport,
 } from '../export/staged-bundle.js';
-import { discardStagedExport, listStagedExports, listStagedIn, resolveDiscardTarget, type StagedEntry } from '../export/staged-list.js';
+import { listStagedExports, listStagedIn, resolveDiscardTarget, retireStagedFolder, sweepRetiredStaged, type StagedEntry } from '../export/staged-list.js';
+import { assertFinishable, assertNotFinished, finishOf, recordedSigners, stagedSequence } from './staged-finish-guard.js';
 import { imageEventRows } from '../audit/image-event-rows.js';
 import { asStagedChange, stageImageLayout } from '../export/staged-images.js';
 import { prepareBundle, writePreparedBundle, type PreparedBundle, type WriteBundleResult } from '../export/write-bundle.js';
@@ -108,7 +110,7 @@ async function prepareWithImages(
     });
     await saveStagedExport(dir, prepared, { images: true });
     // Read back as approve will: the summary shows what the staged folder holds, not what memory says.
-    return { prepared, images: (await loadStagedExport(dir)).images };
+    return { prepared, images: (await loadStagedExport(dir, { unsigned: 'allowed' })).images };
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;
@@ -128,8 +130,30 @@ export async function discardStaged(context: StationContext, nameOrDir: string):
   const done = await runAudited(context, {
     type: 'export-discard',
     failureDetails: { staged: nameOrDir },
-    run: async () => discardStagedExport(await resolveDiscardTarget(context.paths.root, nameOrDir)),
-    succeeded: (removed) => ({ outcome: 'ok', bundleName: removed.name, details: { stagedDir: removed.dir } }),
+    run: async (during) => {
+      const dir = await resolveDiscardTarget(context.paths.root, nameOrDir);
+      await sweepRetiredStaged(dirname(dir));
+      const db = context.database();
+      // The check, the rename out of its name and the event in one transaction: a finish's intent (its own
+      // transaction) comes wholly before or after it, and a kill leaves it either listed or gone on record.
+      const held: { moved: string | null } = { moved: null };
+      try {
+        db.transaction(() => {
+          context.settleInterrupted();
+          const sequence = stagedSequence(dir);
+          if (sequence !== null && finishOf(db, sequence)?.status === 'pending') assertNotFinished(db, dir, sequence);
+          held.moved = retireStagedFolder(dir);
+          during.outcomeNow({ outcome: 'ok', bundleName: basename(dir), details: { stagedDir: dir } });
+        }).immediate();
+      } catch (error) {
+        // The event did not commit: the staged export goes back under its name.
+        if (held.moved !== null) renameSync(held.moved, dir);
+        throw error;
+      }
+      if (held.moved !== null) await removeStagedExport(held.moved);
+      return { dir, name: basename(dir) };
+    },
+    succeeded: () => null,
   });
   return done.value;
 }
@@ -151,7 +175,9 @@ export async function approveStaged(context: StationContext, dir: string, spec: 
     type: 'export-approve',
     failureDetails: { stagedDir: dir },
     run: async () => {
-      const staged = await loadStagedExport(resolve(dir));
+      const staged = onRecord(context, await loadStagedExport(resolve(dir)));
+      // A staged export whose bundle is out (a finish killed after it published) takes no approval the bundle lacks.
+      assertNotFinished(context.database(), staged.dir, staged.prepared.sequence);
       await addStagedSignature(staged, await resolveSigner(context.paths, spec));
       return staged;
     },
@@ -174,11 +200,19 @@ async function finishExportWith(context: StationContext, request: FinishExportRe
     failureDetails: details,
     run: async (during) => {
       const signer = await signerFor(context, request.signer, request.passphrase);
-      const { staged, name, sequence, station, stamp } = await loadForFinish(request.stagedDir);
+      const { staged, name, sequence, station, stamp } = await loadForFinish(context, request.stagedDir);
       const { intent } = await startChannelExportIntent(
         context,
         during,
-        { kind: 'folder', name, sequence, station, path: bundlePathIn(request.outDir, name), details },
+        {
+          kind: 'folder',
+          name,
+          sequence,
+          station,
+          path: bundlePathIn(request.outDir, name),
+          details,
+          inTransaction: finishableCheck(context, staged, sequence),
+        },
         stamp === null ? null : { confirm: stamp },
         request.signal,
       );
@@ -196,14 +230,17 @@ async function finishExportWith(context: StationContext, request: FinishExportRe
 }
 
 /** A staged export checked again for its finish: what it is, which station prepared it, the channel number fixed at prepare. */
-export async function loadForFinish(stagedDir: string): Promise<{
+export async function loadForFinish(
+  context: StationContext,
+  stagedDir: string,
+): Promise<{
   staged: StagedExport;
   name: string;
   sequence: number;
   station: string | undefined;
   stamp: ChannelStamp | null;
 }> {
-  const staged = await loadStagedExport(resolve(stagedDir));
+  const staged = onRecord(context, await loadStagedExport(resolve(stagedDir)));
   const { name, sequence } = staged.prepared;
   return {
     staged,
@@ -232,8 +269,32 @@ export async function completeFinish(
   options: { startedAt: Date; media: MediaExportReport | null; onProgress: ProgressListener | undefined; renderer: ReceiptRenderer | undefined },
 ): Promise<ExportOutcome> {
   const outcome = await completeExport(context, done, { ...options, twoPerson: done.value.staged.signatures.length > 1 });
-  await removeStagedExport(done.value.staged.dir);
+  // Out of its name in one rename first: a kill during the removal leaves a hidden folder, not a half-removed staged export.
+  await removeStagedExport(retireStagedFolder(done.value.staged.dir));
   return { ...outcome, images: done.value.staged.images ?? undefined, channel: done.value.stamp ?? undefined };
+}
+
+/** One staged export, one bundle: checked in the finish's intent transaction (no other finish running or done, not discarded since it was loaded). */
+export function finishableCheck(context: StationContext, staged: StagedExport, sequence: number): () => Record<string, never> {
+  return () => {
+    assertFinishable(context.database(), staged.dir, sequence);
+    return {};
+  };
+}
+
+/**
+ * Only the signatures on record count (recordedSigners): one a kill left without its event is
+ * neither written into the bundle nor counted as signed, and its signer may approve again.
+ */
+function onRecord(context: StationContext, staged: StagedExport): StagedExport {
+  const recorded = recordedSigners(context.database(), staged.prepared.tags.uuid);
+  const signatures = staged.signatures.filter((s) => recorded.has(s.fingerprint));
+  if (signatures.length === 0) {
+    throw new AirlockError('STAGED_INVALID', `${staged.dir}: no signature of it is on record in this station's audit log (its prepare did not finish here)`, {
+      path: staged.dir,
+    });
+  }
+  return { ...staged, signatures };
 }
 
 /** A staged export's event: which bundle, who has signed it so far, where it is staged. */
