@@ -15,15 +15,13 @@ import { link, mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupFingerprint } from '../../shared/fingerprint.js';
 import { Station } from '../../electron/core/index.js';
-import { deliverJobEvent, installBridge } from './harness/bridge.js';
-import { buildRenderer } from './harness/build-renderer.js';
-import { chromiumAvailable, launchChromium, type LaunchedChromium } from './harness/launch-chromium.js';
-import { startRealMain, type RealMain } from './harness/real-main.js';
-import { serveRenderer, type ServedRenderer } from './harness/serve-renderer.js';
+import { openApp, type AppUnderTest } from './harness/app.js';
+import { chromiumAvailable } from './harness/launch-chromium.js';
+import type { RealMain } from './harness/real-main.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHOTS = join(repo, 'test-results', 'e2e');
@@ -45,9 +43,7 @@ const TEST_TIMEOUT = 5 * STEP;
 const LONG_TEST_TIMEOUT = 3 * LONG_STEP + TEST_TIMEOUT;
 
 let base: string;
-let served: ServedRenderer;
-let browser: LaunchedChromium | undefined;
-let context: BrowserContext;
+let app: AppUnderTest | undefined;
 let page: Page;
 let main: RealMain;
 const dirs = { home: '', src: '', out: '', dest: '', big: '', bigOut: '', medium: '', mediaDest: '' };
@@ -128,30 +124,19 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app end to en
     // A folder declared as a medium (config.json mediaRoots): the app lists it like a USB stick.
     await writeFile(join(dirs.home, 'config.json'), JSON.stringify({ mediaRoots: [dirs.medium] }));
 
-    const rendererDir = join(base, 'renderer');
-    await buildRenderer(rendererDir);
-    served = await serveRenderer(rendererDir);
-    main = startRealMain({
+    app = await openApp({
       home: dirs.home,
-      trustedOrigin: served.origin,
+      rendererDir: join(base, 'renderer'),
+      stepMs: STEP,
       onEvent: (event) => {
         if (event.type === 'progress') phasesSeen.push(event.progress.phase);
-        return deliverJobEvent(page, event);
       },
     });
-    browser = await launchChromium();
-    context = browser.context;
-    await installBridge(context, main.dispatch);
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(STEP);
-    await page.goto(`${served.origin}/index.html`);
-    await page.emulateMedia({ colorScheme: 'light' });
+    ({ page, main } = app);
   }, TEST_TIMEOUT);
 
   afterAll(async () => {
-    await main?.jobHost.shutdown();
-    await browser?.close();
-    await served?.close();
+    await app?.close();
     if (base) await rm(base, { recursive: true, force: true });
   });
 

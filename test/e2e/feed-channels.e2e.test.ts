@@ -17,12 +17,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Station } from '../../electron/core/index.js';
 import { buildDatabaseContainer, daysAgo } from '../helpers/clamav-database.js';
+import { openApp, type AppUnderTest } from './harness/app.js';
 import { blockingViolations, describeFindings } from './harness/axe.js';
-import { deliverJobEvent, installBridge } from './harness/bridge.js';
-import { buildRenderer } from './harness/build-renderer.js';
-import { chromiumAvailable, launchChromium, type LaunchedChromium } from './harness/launch-chromium.js';
-import { startRealMain, type RealMain } from './harness/real-main.js';
-import { serveRenderer, type ServedRenderer } from './harness/serve-renderer.js';
+import { chromiumAvailable } from './harness/launch-chromium.js';
+import type { RealMain } from './harness/real-main.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHOTS = join(repo, 'test-results', 'e2e');
@@ -33,8 +31,7 @@ const POLL = { timeout: STEP, interval: 100 };
 const TEST_TIMEOUT = 5 * STEP;
 
 let base: string;
-let served: ServedRenderer | undefined;
-let browser: LaunchedChromium | undefined;
+let app: AppUnderTest | undefined;
 let page: Page;
 let main: RealMain;
 const dirs = { home: '', feeder: '', out: '', src: '', feedSrc: '', feedOut: '', db: '' };
@@ -91,22 +88,12 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('Channels and feed imp
       JSON.stringify({ inspect: { scan: { clamd: `unix:${join(base, 'no-clamd.sock')}`, databaseDir: dirs.db, onError: 'warn' } } }),
     );
 
-    const rendererDir = join(base, 'renderer');
-    await buildRenderer(rendererDir);
-    served = await serveRenderer(rendererDir);
-    main = startRealMain({ home: dirs.home, trustedOrigin: served.origin, onEvent: (event) => deliverJobEvent(page, event) });
-    browser = await launchChromium();
-    await installBridge(browser.context, main.dispatch);
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(STEP);
-    await page.goto(`${served.origin}/index.html`);
-    await page.emulateMedia({ colorScheme: 'light' });
+    app = await openApp({ home: dirs.home, rendererDir: join(base, 'renderer'), stepMs: STEP });
+    ({ page, main } = app);
   }, TEST_TIMEOUT);
 
   afterAll(async () => {
-    await main?.jobHost.shutdown();
-    await browser?.close();
-    await served?.close();
+    await app?.close();
     if (base) await rm(base, { recursive: true, force: true });
   });
 

@@ -24,11 +24,9 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pseudoText } from '../../renderer/src/i18n/pseudo.js';
 import { isData } from '../helpers/pseudo-leftovers.js';
-import { deliverJobEvent, installBridge } from './harness/bridge.js';
-import { buildRenderer } from './harness/build-renderer.js';
-import { chromiumAvailable, launchChromium, type LaunchedChromium } from './harness/launch-chromium.js';
-import { startRealMain, type RealMain } from './harness/real-main.js';
-import { serveRenderer, type ServedRenderer } from './harness/serve-renderer.js';
+import { openApp, type AppUnderTest } from './harness/app.js';
+import { chromiumAvailable } from './harness/launch-chromium.js';
+import type { RealMain } from './harness/real-main.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHOTS = join(repo, 'test-results', 'e2e');
@@ -43,8 +41,8 @@ const NOT_YET_CONVERTED = new Set<string>([]);
 const SECTIONS = ['Export', 'Staged exports', 'Import', 'Inbox', 'Channels', 'Verify', 'Quarantine', 'Keys', 'Audit log', 'Settings'];
 
 let base: string;
-let served: ServedRenderer;
-let browser: LaunchedChromium | undefined;
+let app: AppUnderTest | undefined;
+let origin = '';
 let page: Page;
 let main: RealMain;
 const dirs = { home: '', src: '' };
@@ -108,22 +106,13 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('the app in English, G
     }
     await writeFile(join(dirs.src, 'report.bin'), Buffer.alloc(REPORT_BYTES, 0x41));
     await mkdir(SHOTS, { recursive: true });
-    const rendererDir = join(base, 'renderer');
-    await buildRenderer(rendererDir);
-    served = await serveRenderer(rendererDir);
-    // Job events reach the page as in the app: the audit chain's check is a job.
-    main = startRealMain({ home: dirs.home, trustedOrigin: served.origin, onEvent: (event) => deliverJobEvent(page, event) });
-    browser = await launchChromium();
-    await installBridge(browser.context, main.dispatch);
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(STEP);
-    await page.emulateMedia({ colorScheme: 'light' });
+    // Job events reach the page as in the app (the audit chain's check is a job); each test opens the page itself.
+    app = await openApp({ home: dirs.home, rendererDir: join(base, 'renderer'), stepMs: STEP, path: null });
+    ({ page, main, origin } = app);
   }, TEST_TIMEOUT);
 
   afterAll(async () => {
-    await main?.jobHost.shutdown();
-    await browser?.close();
-    await served?.close();
+    await app?.close();
     if (base) await rm(base, { recursive: true, force: true });
   });
 
@@ -132,7 +121,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('the app in English, G
     async () => {
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
-      await page.goto(`${served.origin}/index.html?locale=en-XA`);
+      await page.goto(`${origin}/index.html?locale=en-XA`);
       const P = pseudoText;
       // The station's own data the views show: the host name as default station name, the OS user, the file chosen.
       const allowed = new Set(['English', 'Deutsch', hostname(), userInfo().username, 'report.bin', '0.1.0-e2e']);
@@ -174,7 +163,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('the app in English, G
   it(
     'German: chosen in Settings, saved as the station’s language, German at once and after a reload, sizes and dates in German format',
     async () => {
-      await page.goto(`${served.origin}/index.html`);
+      await page.goto(`${origin}/index.html`);
       const nav = () => page.getByRole('navigation', { name: /^(Sections|Bereiche)$/u });
       await nav()
         .getByRole('button', { name: /^Settings/u })

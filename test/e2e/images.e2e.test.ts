@@ -13,18 +13,16 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../shared/ipc.js';
 import { Station } from '../../electron/core/index.js';
 import { buildTestLayout, defaultTestImages } from '../helpers/oci-test-image.js';
 import { startRegistry, type RegistryServer } from '../helpers/registry-server.js';
 import { mustRun } from '../helpers/tools.js';
-import { deliverJobEvent, installBridge } from './harness/bridge.js';
-import { buildRenderer } from './harness/build-renderer.js';
-import { chromiumAvailable, launchChromium, type LaunchedChromium } from './harness/launch-chromium.js';
-import { startRealMain, type RealMain } from './harness/real-main.js';
-import { serveRenderer, type ServedRenderer } from './harness/serve-renderer.js';
+import { openApp, type AppUnderTest } from './harness/app.js';
+import { chromiumAvailable } from './harness/launch-chromium.js';
+import type { RealMain } from './harness/real-main.js';
 import { tamperOneBlob } from './harness/tamper-bundle.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -35,9 +33,7 @@ const STEP = 90_000;
 const TEST_TIMEOUT = 5 * STEP;
 
 let base: string;
-let served: ServedRenderer | undefined;
-let browser: LaunchedChromium | undefined;
-let context: BrowserContext;
+let app: AppUnderTest | undefined;
 let page: Page;
 let main: RealMain | undefined;
 let registry: RegistryServer | undefined;
@@ -89,30 +85,12 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('desktop app: images e
     }
     // A folder declared as a medium (config.json mediaRoots): the app offers it like a USB stick.
     await writeFile(join(dirs.home, 'config.json'), JSON.stringify({ mediaRoots: [dirs.medium] }));
-    const rendererDir = join(base, 'renderer');
-    await buildRenderer(rendererDir);
-    served = await serveRenderer(rendererDir);
-    main = startRealMain({
-      home: dirs.home,
-      trustedOrigin: served.origin,
-      onEvent: (event) => {
-        events.push(event);
-        deliverJobEvent(page, event);
-      },
-    });
-    browser = await launchChromium();
-    context = browser.context;
-    await installBridge(context, main.dispatch);
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(STEP);
-    await page.goto(`${served.origin}/index.html`);
-    await page.emulateMedia({ colorScheme: 'light' });
+    app = await openApp({ home: dirs.home, rendererDir: join(base, 'renderer'), stepMs: STEP, onEvent: (event) => events.push(event) });
+    ({ page, main } = app);
   }, TEST_TIMEOUT);
 
   afterAll(async () => {
-    await main?.jobHost.shutdown();
-    await browser?.close();
-    await served?.close();
+    await app?.close();
     await registry?.stop();
     if (base) await rm(base, { recursive: true, force: true });
   });

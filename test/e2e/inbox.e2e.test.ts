@@ -8,7 +8,10 @@
  * with a hostile name. The view shows the heartbeat, both accepted, the gap as a channel finding
  * let through on record and as a missing number, the tampered one rejected with CHECKSUM_MISMATCH
  * in words, the hostile name escaped, the counts; the files land in DIR and nowhere else. The
- * silent channel then raises a heartbeat alarm at the top of the view. After SIGTERM the watcher
+ * silent channel then raises a heartbeat alarm at the top of the view: the station's record of the
+ * channel's last arrival is moved back past the interval (the minute of silence, without the wall
+ * time; the policy's least interval stays 60 s), and the real watcher and main find it overdue by
+ * the clock as they would a minute later. After SIGTERM the watcher
  * shows as stopped, and after a delivery the SIEM backlog of a JSON-lines sink is gone while a
  * dead syslog address keeps its backlog and error. Every control in the view is named.
  * Screenshots land in test-results/e2e/inbox-*.png (docs/screenshots/inbox.png is a copy of
@@ -25,12 +28,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { displayText } from '../../shared/display-text.js';
 import { PROBLEM_TEXT } from '../../shared/problems.js';
 import { Station } from '../../electron/core/index.js';
+import { openStationDb } from '../../electron/core/db/station-db.js';
 import { freePort, killOnExit } from '../helpers/test-daemons.js';
-import { installBridge } from './harness/bridge.js';
-import { buildRenderer } from './harness/build-renderer.js';
-import { chromiumAvailable, launchChromium, type LaunchedChromium } from './harness/launch-chromium.js';
-import { startRealMain, type RealMain } from './harness/real-main.js';
-import { serveRenderer, type ServedRenderer } from './harness/serve-renderer.js';
+import { openApp, type AppUnderTest } from './harness/app.js';
+import { chromiumAvailable } from './harness/launch-chromium.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHOTS = join(repo, 'test-results', 'e2e');
@@ -43,14 +44,12 @@ const HOSTILE = 'report\u202Eexe.txt\u001b[2J';
 const STEP = 90_000;
 const POLL = { timeout: STEP, interval: 200 };
 const TEST_TIMEOUT = 5 * STEP;
-/** The policy's least heartbeat interval: the alarm test waits this long (plus the time to notice) for silence. */
+/** The policy's least heartbeat interval (the channel `quiet` promises a heartbeat this often). */
 const HEARTBEAT_SECONDS = 60;
 
 let base: string;
-let served: ServedRenderer | undefined;
-let browser: LaunchedChromium | undefined;
+let app: AppUnderTest | undefined;
 let page: Page;
-let main: RealMain | undefined;
 let watcher: ChildProcess | undefined;
 let watcherOutput = '';
 let siemFile = '';
@@ -106,7 +105,22 @@ function watcherEnv(): NodeJS.ProcessEnv {
 function startWatcher(): ChildProcess {
   const child = spawn(
     process.execPath,
-    [join(repo, 'bin', 'airlock.mjs'), '--home', dirs.home, 'watch', dirs.inbox, '--dest', dirs.dest, '--settle', '0.5', '--rescan', '0.2'],
+    // --alarm-every 1: the watcher looks for silent channels each second (60 s by default), so its alarm follows the silence at once.
+    [
+      join(repo, 'bin', 'airlock.mjs'),
+      '--home',
+      dirs.home,
+      'watch',
+      dirs.inbox,
+      '--dest',
+      dirs.dest,
+      '--settle',
+      '0.5',
+      '--rescan',
+      '0.2',
+      '--alarm-every',
+      '1',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: watcherEnv() },
   );
   killOnExit(child);
@@ -116,6 +130,35 @@ function startWatcher(): ChildProcess {
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   return child;
+}
+
+/**
+ * A channel's silence of `seconds`, without waiting it out: its last arrival (and heartbeat) moved
+ * back in the station's database, where recordReceived put the watcher's receipt of it. The alarm's
+ * rule reads only that time and the clock (channel-state.ts alarmFor), so the watcher's check and
+ * main's channel states see what they would see `seconds` later.
+ */
+function silenceChannel(channel: string, seconds: number): void {
+  const db = openStationDb(join(dirs.home, 'airlock.db'));
+  try {
+    const since = new Date(Date.now() - seconds * 1000).toISOString();
+    const moved = db
+      .prepare('UPDATE channel_receive SET last_received_at = ?, last_heartbeat_at = ? WHERE channel = ? AND alarm_raised_at IS NULL')
+      .run(since, since, channel);
+    expect(moved.changes).toBe(1);
+  } finally {
+    db.close();
+  }
+}
+
+/** The `channel-alarm` events on record for a channel (one per silence, raised by whoever checks first). */
+async function alarmEvents(channel: string): Promise<number> {
+  const station = await Station.open({ home: dirs.home });
+  try {
+    return station.listAudit({}).filter((e) => e.type === 'channel-alarm' && (e.details as { channel?: unknown } | null)?.channel === channel).length;
+  } finally {
+    station.close();
+  }
 }
 
 const view = () => page.locator('main section:not([hidden])');
@@ -160,16 +203,8 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('the Inbox view with a
     await writeFile(configPath, JSON.stringify({ ...config, forward: { syslog: { url: syslogUrl }, jsonLines: { path: siemFile } } }, null, 2));
     await tamperPayload(join(dirs.out, 'bad-notes.airlock.tar'), join(dirs.out, 'bad-notes.tampered'), BAD);
 
-    const rendererDir = join(base, 'renderer');
-    await buildRenderer(rendererDir);
-    served = await serveRenderer(rendererDir);
-    main = startRealMain({ home: dirs.home, trustedOrigin: served.origin, onEvent: () => undefined });
-    browser = await launchChromium();
-    await installBridge(browser.context, main.dispatch);
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(STEP);
-    await page.goto(`${served.origin}/index.html`);
-    await page.emulateMedia({ colorScheme: 'light' });
+    app = await openApp({ home: dirs.home, rendererDir: join(base, 'renderer'), stepMs: STEP });
+    page = app.page;
   }, TEST_TIMEOUT);
 
   afterAll(async () => {
@@ -177,9 +212,7 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('the Inbox view with a
       watcher.kill('SIGKILL');
       await once(watcher, 'exit');
     }
-    await main?.jobHost.shutdown();
-    await browser?.close();
-    await served?.close();
+    await app?.close();
     if (base) await rm(base, { recursive: true, force: true });
   });
 
@@ -277,8 +310,12 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('the Inbox view with a
     'raises a heartbeat alarm at the top of the view when a channel stays silent past its interval',
     async () => {
       const alarm = view().getByTestId('heartbeat-alarms').locator('[data-alarm-channel="quiet"]');
-      // Silence is the event: nothing arrives on `quiet` after its heartbeat, so the alarm comes once the interval has passed.
-      await expect.poll(() => alarm.count(), { timeout: HEARTBEAT_SECONDS * 1000 + STEP, interval: 1000 }).toBe(1);
+      // The heartbeat just arrived: no alarm yet, none on record.
+      expect(await alarm.count()).toBe(0);
+      expect(await alarmEvents('quiet')).toBe(0);
+      // Silence is the event: nothing arrives on `quiet` after its heartbeat for longer than the interval.
+      silenceChannel('quiet', HEARTBEAT_SECONDS + 30);
+      await expect.poll(() => alarm.count(), POLL).toBe(1);
       expect(await alarm.getAttribute('role')).toBe('alert');
       expect(await alarm.textContent()).toContain('Heartbeat alarm: nothing arrived on channel “quiet”');
       expect(await alarm.textContent()).toContain('at least every 60 s');
@@ -287,10 +324,13 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('the Inbox view with a
       expect(await quiet.textContent()).toContain('⚠Overdue by');
       // diode-a promises no heartbeat: no alarm for it.
       expect(await view().getByTestId('heartbeat-alarms').locator('[data-alarm-channel="diode-a"]').count()).toBe(0);
+      // The running watcher raised it: one channel-alarm event on record, for this silence only.
+      await expect.poll(() => alarmEvents('quiet'), POLL).toBe(1);
+      expect(await alarmEvents('diode-a')).toBe(0);
       expect(await unnamedControls()).toEqual([]);
       await shot('alarm');
     },
-    HEARTBEAT_SECONDS * 1000 + TEST_TIMEOUT,
+    TEST_TIMEOUT,
   );
 
   it(

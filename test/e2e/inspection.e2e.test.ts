@@ -21,11 +21,9 @@ import { Station } from '../../electron/core/index.js';
 import { MARKER_SIGNATURE, markerBytes } from '../helpers/clamav-database.js';
 import { disposeClamd, startClamd, type ClamdServer } from '../helpers/clamd-server.js';
 import { mustRun } from '../helpers/tools.js';
-import { deliverJobEvent, installBridge } from './harness/bridge.js';
-import { buildRenderer } from './harness/build-renderer.js';
-import { chromiumAvailable, launchChromium, type LaunchedChromium } from './harness/launch-chromium.js';
-import { startRealMain, type RealMain } from './harness/real-main.js';
-import { serveRenderer, type ServedRenderer } from './harness/serve-renderer.js';
+import { openApp, type AppUnderTest } from './harness/app.js';
+import { chromiumAvailable } from './harness/launch-chromium.js';
+import type { RealMain } from './harness/real-main.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHOTS = join(repo, 'test-results', 'e2e');
@@ -37,8 +35,7 @@ const POLL = { timeout: STEP, interval: 100 };
 const TEST_TIMEOUT = 5 * STEP;
 
 let base: string;
-let served: ServedRenderer | undefined;
-let browser: LaunchedChromium | undefined;
+let app: AppUnderTest | undefined;
 let page: Page;
 let main: RealMain | undefined;
 let clamd: ClamdServer | undefined;
@@ -120,22 +117,12 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('content inspection in
       station.close();
     }
 
-    const rendererDir = join(base, 'renderer');
-    await buildRenderer(rendererDir);
-    served = await serveRenderer(rendererDir);
-    main = startRealMain({ home: dirs.home, trustedOrigin: served.origin, onEvent: (event) => deliverJobEvent(page, event) });
-    browser = await launchChromium();
-    await installBridge(browser.context, main.dispatch);
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(STEP);
-    await page.goto(`${served.origin}/index.html`);
-    await page.emulateMedia({ colorScheme: 'light' });
+    app = await openApp({ home: dirs.home, rendererDir: join(base, 'renderer'), stepMs: STEP });
+    ({ page, main } = app);
   }, TEST_TIMEOUT);
 
   afterAll(async () => {
-    await main?.jobHost.shutdown();
-    await browser?.close();
-    await served?.close();
+    await app?.close();
     if (clamd) await disposeClamd(clamd);
     if (base) await rm(base, { recursive: true, force: true });
   });

@@ -16,12 +16,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupFingerprint } from '../../shared/fingerprint.js';
 import { Station } from '../../electron/core/index.js';
 import type { Dispatch } from '../../electron/main/ipc/dispatch.js';
+import { openApp, type AppUnderTest } from './harness/app.js';
 import { blockingViolations, describeFindings } from './harness/axe.js';
-import { installBridge } from './harness/bridge.js';
-import { buildRenderer } from './harness/build-renderer.js';
-import { chromiumAvailable, launchChromium, type LaunchedChromium } from './harness/launch-chromium.js';
+import { chromiumAvailable } from './harness/launch-chromium.js';
 import { startRealMain, type RealMain } from './harness/real-main.js';
-import { serveRenderer, type ServedRenderer } from './harness/serve-renderer.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHOTS = join(repo, 'test-results', 'e2e');
@@ -33,8 +31,7 @@ const POLL = { timeout: STEP, interval: 100 };
 const TEST_TIMEOUT = 5 * STEP;
 
 let base: string;
-let served: ServedRenderer | undefined;
-let browser: LaunchedChromium | undefined;
+let app: AppUnderTest | undefined;
 let page: Page;
 /** The station under test, and a second one with no key (for restore); the page talks to `current`. */
 let main: RealMain;
@@ -93,26 +90,17 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('Keys view: rotate, ex
     await station.trustKeyFile(join(base, 'lab-b.asc'), { expectedFingerprint: senderFingerprint, label: 'Lab B diode' });
     station.close();
 
-    const rendererDir = join(base, 'renderer');
-    await buildRenderer(rendererDir);
-    served = await serveRenderer(rendererDir);
-    main = startRealMain({ home: dirs.home, trustedOrigin: served.origin, onEvent: () => undefined });
-    fresh = startRealMain({ home: dirs.freshHome, trustedOrigin: served.origin, onEvent: () => undefined });
-    current = main;
-    browser = await launchChromium();
+    // The page talks to whichever station `current` names (the restore test switches to `fresh`).
     const dispatch: Dispatch = (method, frame, request) => current.dispatch(method, frame, request);
-    await installBridge(browser.context, dispatch);
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(STEP);
-    await page.goto(`${served.origin}/index.html`);
-    await page.emulateMedia({ colorScheme: 'light' });
+    app = await openApp({ home: dirs.home, rendererDir: join(base, 'renderer'), stepMs: STEP, dispatch: () => dispatch });
+    ({ page, main } = app);
+    current = main;
+    fresh = startRealMain({ home: dirs.freshHome, trustedOrigin: app.origin, onEvent: () => undefined });
   }, TEST_TIMEOUT);
 
   afterAll(async () => {
-    await main?.jobHost.shutdown();
     await fresh?.jobHost.shutdown();
-    await browser?.close();
-    await served?.close();
+    await app?.close();
     if (base) await rm(base, { recursive: true, force: true });
   });
 

@@ -10,14 +10,12 @@ import { closeSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Station } from '../../electron/core/index.js';
-import { deliverJobEvent, installBridge } from './harness/bridge.js';
-import { buildRenderer } from './harness/build-renderer.js';
-import { chromiumAvailable, launchChromium, type LaunchedChromium } from './harness/launch-chromium.js';
-import { startRealMain, type RealMain } from './harness/real-main.js';
-import { serveRenderer, type ServedRenderer } from './harness/serve-renderer.js';
+import { openApp, type AppUnderTest } from './harness/app.js';
+import { chromiumAvailable } from './harness/launch-chromium.js';
+import type { RealMain } from './harness/real-main.js';
 
 const PASSPHRASE = 'media step e2e passphrase';
 const PAYLOAD_BYTES = 64 << 20;
@@ -29,9 +27,7 @@ const JOB_STEP = 4 * STEP;
 const TEST_TIMEOUT = 8 * STEP;
 
 let base: string;
-let served: ServedRenderer;
-let browser: LaunchedChromium | undefined;
-let context: BrowserContext;
+let app: AppUnderTest | undefined;
 let page: Page;
 let main: RealMain;
 let medium: string;
@@ -95,32 +91,21 @@ describe.skipIf(!chromiumAvailable && !process.env['CI'])('the media step end to
     station.close();
     // Any real folder is "large" at 1 KiB: the warning path without a 2 TB disk.
     await writeFile(join(home, 'config.json'), JSON.stringify({ mediaRoots: [medium], largeMediumBytes: 1024 }));
-    const rendererDir = join(base, 'renderer');
-    await buildRenderer(rendererDir);
-    served = await serveRenderer(rendererDir);
-    main = startRealMain({
+    app = await openApp({
       home,
-      trustedOrigin: served.origin,
+      rendererDir: join(base, 'renderer'),
+      stepMs: STEP,
       onEvent: (event) => {
-        if (event.type === 'progress') {
-          phasesSeen.push(event.progress.phase);
-          if (corruptOnFlush && !corrupted && event.progress.phase === 'syncing') corruptTempBundle();
-        }
-        return deliverJobEvent(page, event);
+        if (event.type !== 'progress') return;
+        phasesSeen.push(event.progress.phase);
+        if (corruptOnFlush && !corrupted && event.progress.phase === 'syncing') corruptTempBundle();
       },
     });
-    browser = await launchChromium();
-    context = browser.context;
-    await installBridge(context, main.dispatch);
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(STEP);
-    await page.goto(`${served.origin}/index.html`);
+    ({ page, main } = app);
   }, TEST_TIMEOUT);
 
   afterAll(async () => {
-    await main?.jobHost.shutdown();
-    await browser?.close();
-    await served?.close();
+    await app?.close();
     if (base) await rm(base, { recursive: true, force: true });
   });
 

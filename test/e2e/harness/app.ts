@@ -1,10 +1,11 @@
 /**
  * The whole app for one e2e file: the built renderer served on 127.0.0.1, the real main-process
  * handlers over a real Station in `home`, the real job host, and Debian's Chromium with the
- * window.airlock bridge. The same pieces desktop-app.e2e.test.ts assembles, in one call.
+ * window.airlock bridge, the page opened. Every e2e file opens and closes the app through here.
  */
 import type { Page } from 'playwright-core';
 import type { JobEvent } from '../../../shared/ipc.js';
+import type { Dispatch } from '../../../electron/main/ipc/dispatch.js';
 import { deliverJobEvent, installBridge } from './bridge.js';
 import { buildRenderer } from './build-renderer.js';
 import { launchChromium, type ChromiumOptions, type LaunchedChromium } from './launch-chromium.js';
@@ -25,7 +26,12 @@ export interface OpenAppOptions extends ChromiumOptions {
   rendererDir: string;
   /** Timeout for each page action. */
   stepMs: number;
+  /** Sees each job event before the page gets it (as webContents.send delivers it in the app). */
   onEvent?: (event: JobEvent) => void;
+  /** Where the page's window.airlock calls go (a test that switches stations); main's dispatcher unless given. */
+  dispatch?: (main: RealMain) => Dispatch;
+  /** What the page opens, from the origin: '/index.html' unless given; null leaves it blank for the test to open. */
+  path?: string | null;
 }
 
 export async function openApp(options: OpenAppOptions): Promise<AppUnderTest> {
@@ -50,11 +56,12 @@ export async function openBuiltApp(options: OpenAppOptions): Promise<AppUnderTes
       },
     });
     browser = await launchChromium(options);
-    await installBridge(browser.context, main.dispatch);
+    await installBridge(browser.context, options.dispatch ? options.dispatch(main) : main.dispatch);
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.setDefaultTimeout(options.stepMs);
     await page.emulateMedia({ colorScheme: 'light' });
-    await page.goto(`${served.origin}/index.html`);
+    const path = options.path === undefined ? '/index.html' : options.path;
+    if (path !== null) await page.goto(`${served.origin}${path}`);
   } catch (error) {
     await closeAll(main, browser, served);
     throw error;
