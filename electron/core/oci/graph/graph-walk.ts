@@ -19,6 +19,7 @@ import {
   type OciDescriptor,
   type OciDocument,
 } from './documents.js';
+import { configDisagreement } from './image-config.js';
 import { declaredCompression, type LayerCompression, type LayerFormat } from './layer-compression.js';
 
 /** What the bundle holds for a digest. */
@@ -169,6 +170,7 @@ export class GraphWalk {
       const artifact = isArtifact(doc);
       this.visit(doc.config, 'config', artifact, depth + 1, inner, `the config of ${d.digest}`);
       for (const [i, layer] of doc.layers.entries()) this.visit(layer, 'layer', artifact, depth + 1, inner, `layers[${i}] of ${d.digest}`);
+      if (!artifact) this.configAgrees(d.digest, doc.config, doc.layers.length);
     }
   }
 
@@ -189,6 +191,14 @@ export class GraphWalk {
       return null;
     }
     return doc;
+  }
+
+  /** An image config's rootfs against its manifest's layers (image-config.ts); a config that failed its own check is reported already. */
+  private configAgrees(manifest: string, config: OciDescriptor, layerCount: number): void {
+    const held = this.blob(config.digest);
+    if (held.state !== 'carried' || held.bytes === null) return;
+    const disagreement = configDisagreement(config.mediaType, held.bytes, layerCount);
+    if (disagreement !== null) this.find('OCI_GRAPH_INVALID', `In the image manifest ${manifest}, ${disagreement}`, blobBagPath(config.digest));
   }
 
   /**
