@@ -80,10 +80,11 @@ describe("a layer's media type names another compression than its bytes have", (
     await expectRefused(fx, renamed(await fx.payload(), MEDIA_TYPES.ociLayerZstd), ['OCI_GRAPH_INVALID']);
   });
 
-  it('honest: the same bytes under the name of their own compression pass (gzip as OCI and Docker gzip, tar as OCI tar)', async () => {
+  it('honest: the same bytes under the name of their own compression pass (gzip as Docker gzip, tar as OCI tar)', async () => {
     const base = await fx.payload();
     const tar = gunzipSync(ownLayer(base).bytes);
-    for (const files of [base, renamed(base, MEDIA_TYPES.dockerLayerGzip), replaced(base, tar, MEDIA_TYPES.ociLayerTar)])
+    // (The layout as built, gzip under its OCI name, is oci-good-layout's case.)
+    for (const files of [renamed(base, MEDIA_TYPES.dockerLayerGzip), replaced(base, tar, MEDIA_TYPES.ociLayerTar)])
       expect((await fx.verify(files)).problems).toEqual([]);
   });
 });

@@ -19,7 +19,7 @@ import {
   type OciDescriptor,
   type OciDocument,
 } from './documents.js';
-import { configDisagreement } from './image-config.js';
+import { configDisagreement, diffIdCount } from './image-config.js';
 import { declaredCompression, type LayerCompression, type LayerFormat } from './layer-compression.js';
 
 /** What the bundle holds for a digest. */
@@ -75,6 +75,8 @@ export class GraphWalk {
   private readonly refused = new Set<string>();
   private readonly subjects: Array<{ referrer: string; subject: OciDescriptor }> = [];
   /** Each layer blob's compression as first named, and where: one blob is one compression under every name. */
+  /** Each image config's diff ID count (image-config.ts), by digest and type. */
+  private readonly diffIds = new Map<string, number | string | null>();
   private readonly layerNamed = new Map<string, { compression: LayerCompression; mediaType: string; where: string }>();
 
   constructor(
@@ -197,7 +199,11 @@ export class GraphWalk {
   private configAgrees(manifest: string, config: OciDescriptor, layerCount: number): void {
     const held = this.blob(config.digest);
     if (held.state !== 'carried' || held.bytes === null) return;
-    const disagreement = configDisagreement(config.mediaType, held.bytes, layerCount);
+    // Parsed once per config and type: a thousand manifests sharing one 4 MiB config must not parse it a thousand times.
+    const key = `${config.digest} ${config.mediaType}`;
+    const count = this.diffIds.has(key) ? (this.diffIds.get(key) ?? null) : diffIdCount(config.mediaType, held.bytes);
+    this.diffIds.set(key, count);
+    const disagreement = configDisagreement(count, layerCount);
     if (disagreement !== null) this.find('OCI_GRAPH_INVALID', `In the image manifest ${manifest}, ${disagreement}`, blobBagPath(config.digest));
   }
 

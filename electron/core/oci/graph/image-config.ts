@@ -14,17 +14,23 @@ import { parseJsonBytes } from './documents.js';
 const IMAGE_CONFIG_TYPES: ReadonlySet<string> = new Set([MEDIA_TYPES.ociConfig, MEDIA_TYPES.dockerConfig]);
 
 /**
- * Why an image config disagrees with its manifest's `layerCount`, or null when it agrees or is
- * not an image config. `bytes`: the config blob (the walk keeps it: a JSON object of at most 4 MiB).
+ * The number of `rootfs.diff_ids` an image config lists; a string saying why it lists none; null
+ * for a config that is not an image config. `bytes`: the config blob (the walk keeps it: a JSON
+ * object of at most 4 MiB). The walk asks once per config, however many manifests share it.
  */
-export function configDisagreement(configType: string, bytes: Buffer, layerCount: number): string | null {
+export function diffIdCount(configType: string, bytes: Buffer): number | string | null {
   if (!IMAGE_CONFIG_TYPES.has(configType)) return null;
   const json = parseJsonBytes(bytes, 'the config');
   if (typeof json === 'string') return json;
-  const rootfs = (json.json as { rootfs?: unknown } | null)?.rootfs as { type?: unknown; diff_ids?: unknown } | undefined;
+  const rootfs = (json.json as { rootfs?: unknown } | null)?.rootfs as { diff_ids?: unknown } | undefined;
   if (typeof rootfs !== 'object' || rootfs === null || !Array.isArray(rootfs.diff_ids))
     return 'the config has no rootfs.diff_ids list, which a pull needs to unpack the layers.';
-  if (rootfs.diff_ids.length !== layerCount)
-    return `the config lists ${rootfs.diff_ids.length} layer diff ID(s) for ${layerCount} layer(s): a pull refuses an image whose counts differ.`;
-  return null;
+  return rootfs.diff_ids.length;
+}
+
+/** Why a config's diff ID count (diffIdCount) disagrees with its manifest's `layerCount`; null when it agrees. */
+export function configDisagreement(count: number | string | null, layerCount: number): string | null {
+  if (count === null || typeof count === 'string') return count;
+  if (count === layerCount) return null;
+  return `the config lists ${count} layer diff ID(s) for ${layerCount} layer(s): a pull refuses an image whose counts differ.`;
 }
