@@ -6,7 +6,7 @@
  * object: manifests, indexes, configs) within a budget of 64 MiB. Bundle order is UTF-8 byte
  * order, so the blobs arrive before index.json says what they are: the walk waits for `finish`.
  *
- * Memory: one number per listed file (8 bytes; a layout of 10,000 blobs costs 80 kB) plus the
+ * Memory: one number and one byte per listed file (9 bytes; a layout of 10,000 blobs costs 90 kB) plus the
  * kept documents, never more than the budget. A blob the walk needs as a document but that was
  * not kept (over 4 MiB, not JSON, or beyond the budget) is a finding: never a pass.
  *
