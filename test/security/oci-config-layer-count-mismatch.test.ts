@@ -4,15 +4,21 @@
  * bundle, is taken by the registry, and is refused by the client that pulls it on the far side
  * ("mismatched rootfs and manifest layers"). Verify and import refuse it (OCI_GRAPH_INVALID).
  * Honest: a layer named twice with its diff ID listed twice (Docker repeats its empty layer).
+ * And an index naming a manifest under another platform than its config states (amd64 and arm64
+ * swapped, airlock-images.json following the index): a client picks by the index and runs the
+ * other platform's image.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BagPayloadFile } from '../helpers/hostile-tar.js';
-import { blobJson, editBlob, jsonAt } from '../helpers/oci-bundle-edit.js';
+import { blobJson, editBlob, editFile, jsonAt } from '../helpers/oci-bundle-edit.js';
 import { expectRefused, openOciFixture, type OciFixture } from '../helpers/oci-bundle.js';
+import type { BuiltImage } from '../helpers/oci-test-image.js';
 
 let fx: OciFixture;
+let tool: BuiltImage;
 beforeAll(async () => {
   fx = await openOciFixture();
+  tool = fx.layout.images.find((i) => i.refName === 'tool-1.0') as BuiltImage;
 });
 afterAll(async () => {
   await fx.close();
@@ -67,5 +73,24 @@ describe("an image config's rootfs.diff_ids against its manifest's layers", () =
       (m) => void m.layers.push(m.layers[0] as Desc),
     );
     expect((await fx.verify(twice)).problems).toEqual([]);
+  });
+});
+
+describe("an index's platform for a manifest against that manifest's config", () => {
+  it('amd64 and arm64 swapped in the index (and in airlock-images.json): refused', async () => {
+    type Platform = { os: string; architecture: string; variant?: string };
+    const swap = (p: Platform): Platform =>
+      p.architecture === 'amd64' ? { os: 'linux', architecture: 'arm64', variant: 'v8' } : { os: 'linux', architecture: 'amd64' };
+    const edited = editBlob(await fx.payload(), tool.descriptor.digest, (d) => {
+      for (const m of d.manifests as Array<{ platform: Platform }>) m.platform = swap(m.platform);
+    });
+    const files = editFile(edited.files, 'data/oci/airlock-images.json', (d) => {
+      const entry = (d.images as Array<{ digest: string; platforms: Array<Platform & { digest: string }> }>).find((i) => i.digest === edited.digest);
+      if (!entry) throw new Error('tool not declared');
+      entry.platforms = entry.platforms.map((p) => ({ ...swap(p), digest: p.digest }));
+    });
+    const { problems } = await fx.verify(files);
+    expect(problems.map((p) => p.code)).toEqual(['OCI_GRAPH_INVALID', 'OCI_GRAPH_INVALID']);
+    expect(problems[0]?.message).toMatch(/as linux\/arm64; its config says linux\/amd64/u);
   });
 });

@@ -19,7 +19,7 @@ import {
   type OciDescriptor,
   type OciDocument,
 } from './documents.js';
-import { configDisagreement, diffIdCount } from './image-config.js';
+import { configDisagreement, imageConfigFacts, type ImageConfigFacts } from './image-config.js';
 import { declaredCompression, type LayerCompression, type LayerFormat } from './layer-compression.js';
 
 /** What the bundle holds for a digest. */
@@ -75,8 +75,8 @@ export class GraphWalk {
   private readonly refused = new Set<string>();
   private readonly subjects: Array<{ referrer: string; subject: OciDescriptor }> = [];
   /** Each layer blob's compression as first named, and where: one blob is one compression under every name. */
-  /** Each image config's diff ID count (image-config.ts), by digest and type. */
-  private readonly diffIds = new Map<string, number | string | null>();
+  /** Each image config's facts (image-config.ts), by digest and type. */
+  private readonly configs = new Map<string, ImageConfigFacts | null>();
   private readonly layerNamed = new Map<string, { compression: LayerCompression; mediaType: string; where: string }>();
 
   constructor(
@@ -167,7 +167,10 @@ export class GraphWalk {
     }
     const inner = [...stack, d.digest];
     if (doc.kind === 'index') {
-      for (const [i, child] of doc.manifests.entries()) this.visit(child, 'manifest', false, depth + 1, inner, `manifests[${i}] of ${d.digest}`);
+      for (const [i, child] of doc.manifests.entries()) {
+        this.visit(child, 'manifest', false, depth + 1, inner, `manifests[${i}] of ${d.digest}`);
+        this.platformAgrees(d.digest, child, `manifests[${i}] of ${d.digest}`);
+      }
     } else {
       const artifact = isArtifact(doc);
       this.visit(doc.config, 'config', artifact, depth + 1, inner, `the config of ${d.digest}`);
@@ -197,14 +200,33 @@ export class GraphWalk {
 
   /** An image config's rootfs against its manifest's layers (image-config.ts); a config that failed its own check is reported already. */
   private configAgrees(manifest: string, config: OciDescriptor, layerCount: number): void {
-    const held = this.blob(config.digest);
-    if (held.state !== 'carried' || held.bytes === null) return;
-    // Parsed once per config and type: a thousand manifests sharing one 4 MiB config must not parse it a thousand times.
-    const key = `${config.digest} ${config.mediaType}`;
-    const count = this.diffIds.has(key) ? (this.diffIds.get(key) ?? null) : diffIdCount(config.mediaType, held.bytes);
-    this.diffIds.set(key, count);
-    const disagreement = configDisagreement(count, layerCount);
+    const disagreement = configDisagreement(this.configFacts(config), layerCount);
     if (disagreement !== null) this.find('OCI_GRAPH_INVALID', `In the image manifest ${manifest}, ${disagreement}`, blobBagPath(config.digest));
+  }
+
+  /** A carried config's facts, parsed once per config and type: a thousand manifests sharing one 4 MiB config must not parse it a thousand times. */
+  private configFacts(config: OciDescriptor): ImageConfigFacts | null {
+    const key = `${config.digest} ${config.mediaType}`;
+    if (this.configs.has(key)) return this.configs.get(key) ?? null;
+    const held = this.blob(config.digest);
+    const facts = held.state === 'carried' && held.bytes !== null ? imageConfigFacts(config.mediaType, held.bytes) : null;
+    this.configs.set(key, facts);
+    return facts;
+  }
+
+  /** An index's platform for a manifest against that manifest's config (image-config.ts): os and architecture. */
+  private platformAgrees(index: string, child: OciDescriptor, where: string): void {
+    const node = this.nodes.get(child.digest);
+    if (!child.platform || node?.doc.kind !== 'manifest') return;
+    const facts = this.configFacts(node.doc.config);
+    if (!facts?.os || !facts.architecture) return;
+    const { os, architecture } = child.platform;
+    if (os !== facts.os || architecture !== facts.architecture)
+      this.find(
+        'OCI_GRAPH_INVALID',
+        `${where} names ${child.digest} as ${os}/${architecture}; its config says ${facts.os}/${facts.architecture}: a client choosing by the index would run the wrong platform's image.`,
+        blobBagPath(index),
+      );
   }
 
   /**
