@@ -19,6 +19,16 @@ export const CHANNEL_BAG_INFO = {
 /** A channel name: lower-case letters, digits, dot, dash, underscore; 1-64 characters. */
 export const CHANNEL_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/u;
 
+/**
+ * The channel name rule as every front end applies it (core before a channel is used, main before
+ * a job starts, so the CLI and the app refuse the same names the same way): null for a channel
+ * name, else the detail of CHANNEL_NAME_INVALID (the name as given, cut at 80 characters).
+ */
+export function channelNameRefusal(channel: string): string | null {
+  if (CHANNEL_NAME_PATTERN.test(channel)) return null;
+  return `Got "${channel.length > 80 ? `${channel.slice(0, 80)}…` : channel}".`;
+}
+
 /** What a bundle's bag-info says of its channel (signed, but stated by the sender). */
 export interface ChannelStamp {
   channel: string;

@@ -14,6 +14,7 @@ export {
 export { AirlockError, toAirlockError, isAbortError } from './errors.js';
 export { errnoOf } from './errors.js';
 export { readRegularFile } from './fs/open-regular.js';
+export { assertChannelName } from './channels/channel-name.js';
 export { writeFileDurably } from './fs/durable.js';
 export { resolveHomeDir, defaultHomeDir } from './home/station-home.js';
 export type { WriteBundleResult } from './export/write-bundle.js';

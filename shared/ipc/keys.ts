@@ -14,8 +14,13 @@ export const TrustedSignerViewSchema = z.object({
   revokedAt: z.string().optional(),
   /** A former station key after `rotate`: still trusted for earlier bundles. */
   retiredAt: z.string().optional(),
-  /** Trusted before hostile8's rules and refused at verify now (SHA-1-bound, not v4): the code and the owner's next step. */
-  refusal: z.object({ code: z.enum(['KEY_SHA1_BINDING', 'KEY_V6_UNSUPPORTED']), detail: z.string(), next: z.string() }).optional(),
+  /**
+   * Refused at verify now: trusted before hostile8's rules (SHA-1-bound, not v4), or expired or
+   * without a valid signing key since it was trusted (the code verify gives): the code and the owner's next step.
+   */
+  refusal: z
+    .object({ code: z.enum(['KEY_SHA1_BINDING', 'KEY_V6_UNSUPPORTED', 'SIGNER_EXPIRED', 'SIGNER_REVOKED']), detail: z.string(), next: z.string() })
+    .optional(),
 });
 export type TrustedSignerView = z.infer<typeof TrustedSignerViewSchema>;
 

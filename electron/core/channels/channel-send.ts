@@ -12,9 +12,9 @@
  */
 import { isAbsolute } from 'node:path';
 import type { ChannelStamp } from '../../../shared/channels.js';
-import { CHANNEL_NAME_PATTERN } from '../../../shared/channels.js';
 import type { StationDb } from '../db/station-db.js';
 import { AirlockError, throwIfAborted } from '../errors.js';
+import { assertChannelName } from './channel-name.js';
 
 interface SendRow {
   channel: string;
@@ -24,11 +24,6 @@ interface SendRow {
 
 /** The export intent's details carry the stamp under this key (recovery reads it back). */
 export const INTENT_CHANNEL_KEY = 'channel';
-
-export function assertChannelName(channel: string): void {
-  if (!CHANNEL_NAME_PATTERN.test(channel))
-    throw new AirlockError('CHANNEL_NAME_INVALID', `Got "${channel.length > 80 ? `${channel.slice(0, 80)}…` : channel}".`);
-}
 
 /** The stamp the next bundle on `channel` gets, from what was published so far. Read only. */
 export function nextChannelStamp(db: StationDb, channel: string, heartbeat: boolean): ChannelStamp {

@@ -8,6 +8,7 @@ import { OPENPGP_CONFIG } from './openpgp-config.js';
 import { signatureFileOverLimit } from './signature-packets.js';
 import { signDetachedWithUserId } from './signer-user-id.js';
 import { sha1BindingNextStep, sha1BindingOf, sha1BindingText } from '../keys/key-binding-hash.js';
+import { keyStandingAt } from '../keys/key-standing.js';
 
 /** A key the station trusts, identified by its full fingerprint. */
 export interface TrustedKey {
@@ -92,13 +93,8 @@ async function keyStateNow(
   keyID: Parameters<PublicKey['getSigningKey']>[0],
   now: Date,
 ): Promise<'ok' | 'revoked' | 'expired' | { sha1: string }> {
-  try {
-    await trusted.key.verifyPrimaryKey(now);
-    await trusted.key.getSigningKey(keyID, now);
-  } catch (error) {
-    const reason = `${String(error)} ${String((error as { cause?: unknown }).cause ?? '')}`.toLowerCase();
-    return reason.includes('revoked') ? 'revoked' : 'expired';
-  }
+  const standing = await keyStandingAt(trusted.key, now, keyID);
+  if (standing !== 'ok') return standing;
   const sha1 = await sha1BindingOf(trusted.key, now, keyID);
   return sha1 === null ? 'ok' : { sha1: `${trusted.fingerprint}: ${sha1BindingText(sha1)}. ${sha1BindingNextStep(trusted.fingerprint, sha1)}` };
 }

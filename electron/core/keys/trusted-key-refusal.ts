@@ -1,16 +1,21 @@
 import { openpgp } from '../crypto/openpgp-lazy.js';
 import { OPENPGP_CONFIG } from '../crypto/openpgp-config.js';
 import { sha1BindingNextStep, sha1BindingOf, sha1BindingText } from './key-binding-hash.js';
+import { mayBeUnusableAt } from './key-expiry-scan.js';
+import { keyStandingAt } from './key-standing.js';
 import { mayHoldSha1Signature } from './sha1-signature-scan.js';
+import type { PublicKey } from 'openpgp';
 import type { TrustedSigner } from './trust-store.js';
 
 /**
- * Why verify will refuse what a key trusted before hostile8's rules signs: the rules that `keys
- * trust` now applies (public-key.ts), read again for the keys already in the store, so that the
- * operator sees it in the list instead of one refused signature at a time.
+ * Why verify will refuse what a trusted key signs: the rules that `keys trust` now applies
+ * (public-key.ts), read again for the keys already in the store, and the key's standing now (it
+ * expired since it was trusted, or its owner revoked every signing subkey: the codes verify gives,
+ * SIGNER_EXPIRED and SIGNER_REVOKED), so that the operator sees it in the list instead of one
+ * refused signature at a time.
  */
 export interface KeyRefusal {
-  code: 'KEY_SHA1_BINDING' | 'KEY_V6_UNSUPPORTED';
+  code: 'KEY_SHA1_BINDING' | 'KEY_V6_UNSUPPORTED' | 'SIGNER_EXPIRED' | 'SIGNER_REVOKED';
   /** What is wrong with this key, in words. */
   detail: string;
   /** What its owner does, with GnuPG. */
@@ -39,23 +44,46 @@ async function refusalOf(signer: TrustedSigner, now: Date): Promise<KeyRefusal |
       next: 'Its owner makes a v4 signing key with GnuPG 2.2 or 2.4 (gpg --quick-gen-key "NAME <EMAIL>" ed25519 sign 2y) and sends its public key (gpg --armor --export FINGERPRINT) to be trusted; then untrust this one.',
     };
   }
-  if (!mayHoldSha1Signature(signer.publicKey)) return null;
+  // Both scans read packets without openpgp.js (a third of the CLI's start-up): a key with nothing to say never loads it.
+  const mayBeUnusable = mayBeUnusableAt(signer.publicKey, now);
+  if (!mayBeUnusable && !mayHoldSha1Signature(signer.publicKey)) return null;
   const key = await (await openpgp()).readKey({ armoredKey: signer.publicKey, config: OPENPGP_CONFIG }).catch(() => null);
-  // The strict pass may only add a refusal to a key the default checks accept (key-binding-hash.ts);
-  // a key they refuse now (expired) is not this finding's business.
-  if (
-    key === null ||
-    !(await key.verifyPrimaryKey(now).then(
-      () => true,
-      () => false,
-    ))
-  )
-    return null;
+  if (key === null) return null;
+  const standing = await keyStandingAt(key, now);
+  // Only a key the scan found an expiry or a revocation in is said to be expired or revoked; one
+  // the default checks refuse for another reason is not this list's finding (as before).
+  if (standing !== 'ok') return mayBeUnusable ? standingRefusal(signer.fingerprint, key, standing, now) : null;
+  // The strict pass may only add a refusal to a key the default checks accept (key-binding-hash.ts).
   const found = await sha1BindingOf(key, now);
   if (found === null) return null;
   return {
     code: 'KEY_SHA1_BINDING',
     detail: `In ${signer.fingerprint}, ${sha1BindingText(found)}: verify refuses the signatures it makes.`,
     next: `${sha1BindingNextStep(signer.fingerprint, found)} Then untrust this one.`,
+  };
+}
+
+/** A key that expired or lost every signing subkey since it was trusted: what verify says, and what its owner does. */
+async function standingRefusal(fingerprint: string, key: PublicKey, standing: 'expired' | 'revoked', now: Date): Promise<KeyRefusal> {
+  const resend = `sends the public key again (gpg --armor --export ${fingerprint}), and this station trusts that file (airlock keys trust FILE --fingerprint ${fingerprint}: it replaces the stored copy, label kept)`;
+  if (standing === 'revoked') {
+    return {
+      code: 'SIGNER_REVOKED',
+      detail: `Every signing key of ${fingerprint} has been revoked by its owner: verify refuses every signature it makes.`,
+      next: `If the key itself is not compromised, its owner adds a signing subkey (gpg --quick-add-key ${fingerprint} ed25519 sign 2y) and ${resend}. If it is, untrust it.`,
+    };
+  }
+  const primaryExpired = await key.verifyPrimaryKey(now).then(
+    () => false,
+    () => true,
+  );
+  const expiry = primaryExpired ? await key.getExpirationTime().catch(() => null) : null;
+  const when = expiry instanceof Date ? ` on ${expiry.toISOString()}` : '';
+  return {
+    code: 'SIGNER_EXPIRED',
+    detail: primaryExpired
+      ? `${fingerprint} expired${when}, after it was trusted: verify refuses every signature it makes, whatever date the signature claims.`
+      : `Every signing subkey of ${fingerprint} has expired since it was trusted: verify refuses every signature it makes, whatever date the signature claims.`,
+    next: `Its owner extends the key's expiry (gpg --quick-set-expire ${fingerprint} 2y${primaryExpired ? '' : `, and for its subkeys gpg --quick-set-expire ${fingerprint} 2y '*'`}) and ${resend}.`,
   };
 }

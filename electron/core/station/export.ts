@@ -23,9 +23,9 @@ import { recordExportIntent, settleExportIntent, type ExportIntentRequest } from
 import type { ChannelStamp } from '../../../shared/channels.js';
 import { channelReceipt } from '../channels/channel-receive.js';
 import { findPublishedBundle } from '../recovery/published-bundle.js';
+import { assertChannelName } from '../channels/channel-name.js';
 import {
   advanceChannel,
-  assertChannelName,
   confirmChannelStamp,
   INTENT_CHANNEL_KEY,
   notePublishing,

@@ -1,4 +1,4 @@
-import { assertChannelName } from '../channels/channel-send.js';
+import { assertChannelName } from '../channels/channel-name.js';
 import { nextExportSequence } from '../db/station-db.js';
 import { writeBundle } from '../export/write-bundle.js';
 import { JOB_PLANS, withJobEta } from '../jobs/job-eta.js';

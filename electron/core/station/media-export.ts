@@ -11,7 +11,7 @@ import type { StationContext } from './context.js';
 import { requestedExportDetails, stationImagePayload } from './image-sources.js';
 import { bundlePathIn, defaultBundleName } from './bundle-name.js';
 import { completeExport, exportEvent, publishingNote, startChannelExportIntent } from './export.js';
-import { assertChannelName } from '../channels/channel-send.js';
+import { assertChannelName } from '../channels/channel-name.js';
 import type { MediaExportOutcome, MediaExportRequest } from './requests.js';
 import { requiredSigner } from './signers.js';
 

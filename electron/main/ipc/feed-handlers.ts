@@ -6,10 +6,9 @@
  * CHANNEL_NAME_INVALID, not a malformed request) and, for a medium, that it is offered, mounted and
  * writable now (a heartbeat goes to its mount point, as `heartbeat --out /media/stick` would).
  */
-import { CHANNEL_NAME_PATTERN } from '../../../shared/channels.js';
 import type { DatabaseStateView, IpcParsedRequest, IpcResponse } from '../../../shared/ipc.js';
 import type { MediaVolume } from '../../../shared/media.js';
-import { AirlockError, type DatabaseState, type Station } from '../../core/index.js';
+import { assertChannelName, type DatabaseState, type Station } from '../../core/index.js';
 import type { JobHost } from '../jobs/job-host.js';
 
 // The feed report's database state describes core's; this fails to compile when they drift apart.
@@ -29,12 +28,6 @@ export interface FeedHandlerDeps {
 type Method = 'startFeedImport' | 'startHeartbeat' | 'nextChannelStamp';
 export type FeedHandlers = { [M in Method]: (request: IpcParsedRequest<M>) => Promise<IpcResponse<M>> };
 
-/** The CLI's check and message (core's assertChannelName), before anything starts. */
-export function assertChannelNameInput(channel: string): void {
-  if (!CHANNEL_NAME_PATTERN.test(channel))
-    throw new AirlockError('CHANNEL_NAME_INVALID', `Got "${channel.length > 80 ? `${channel.slice(0, 80)}…` : channel}".`);
-}
-
 export function createFeedHandlers({ withStation, jobHost, writableMedium }: FeedHandlerDeps): FeedHandlers {
   return {
     startFeedImport: async (request) => ({
@@ -42,13 +35,13 @@ export function createFeedHandlers({ withStation, jobHost, writableMedium }: Fee
     }),
 
     startHeartbeat: async ({ destination, ...request }) => {
-      assertChannelNameInput(request.channel);
+      assertChannelName(request.channel);
       const outDir = destination.kind === 'folder' ? destination.path : ((await writableMedium(destination.mediumId)).mountPoint as string);
       return { jobId: jobHost.start('heartbeat', { ...request, outDir }) };
     },
 
     nextChannelStamp: async (request) => {
-      assertChannelNameInput(request.channel);
+      assertChannelName(request.channel);
       return withStation((station) => station.nextChannelStamp(request.channel));
     },
   };

@@ -7,14 +7,14 @@ import { displayText } from '../../../shared/display-text.js';
 import { normalizeFingerprint } from '../../../shared/fingerprint.js';
 import type { FilePurpose, IpcMethod, IpcParsedRequest, IpcResponse, TrustedSignerView } from '../../../shared/ipc.js';
 import type { MediaVolume } from '../../../shared/media.js';
-import { AirlockError, toAirlockError, type ListedSigner, type Station, type TrustedSigner } from '../../core/index.js';
+import { AirlockError, assertChannelName, toAirlockError, type ListedSigner, type Station, type TrustedSigner } from '../../core/index.js';
 import type { JobHost } from '../jobs/job-host.js';
 import { listMediumBundles } from '../media/medium-bundles.js';
 import { summarizeSelection } from '../selection/summarize-selection.js';
 import { auditEventView } from './audit-view.js';
 import { createKeyHandlers, type KeySavePurpose } from './key-handlers.js';
 import { createInboxHandlers, type InboxStationOps } from './inbox-handlers.js';
-import { assertChannelNameInput, createFeedHandlers } from './feed-handlers.js';
+import { createFeedHandlers } from './feed-handlers.js';
 import { pushEndpointOf } from './push-endpoint.js';
 import { createQuarantineHandlers } from './quarantine-handlers.js';
 import { createTwoPersonHandlers, type TwoPersonStationOps } from './two-person-handlers.js';
@@ -187,7 +187,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     summarizeSelection: (request) => summarizeSelection(request.paths),
 
     startExport: async (request) => {
-      if (request.channel !== undefined) assertChannelNameInput(request.channel);
+      if (request.channel !== undefined) assertChannelName(request.channel);
       if (request.destination.kind === 'medium') {
         const { mediumId } = request.destination;
         await withStation((station) => offeredMedium(station, mediumId, 'write'));

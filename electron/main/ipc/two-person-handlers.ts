@@ -11,9 +11,8 @@
 import { displayText } from '../../../shared/display-text.js';
 import { STAGED_LIST_MAX, stagedSummaryView, type IpcParsedRequest, type IpcResponse } from '../../../shared/ipc.js';
 import { confirmsBundleName } from '../../../shared/quarantine-confirm.js';
-import { AirlockError, type Station } from '../../core/index.js';
+import { AirlockError, assertChannelName, type Station } from '../../core/index.js';
 import type { JobHost } from '../jobs/job-host.js';
-import { assertChannelNameInput } from './feed-handlers.js';
 
 export type TwoPersonStationOps = Pick<Station, 'listStaged' | 'describeStaged' | 'approveStaged' | 'discardStaged'>;
 
@@ -97,7 +96,7 @@ export function createTwoPersonHandlers({ withStation, jobHost, writableMedium, 
       }),
 
     startPrepareExport: async (request) => {
-      if (request.channel !== undefined) assertChannelNameInput(request.channel);
+      if (request.channel !== undefined) assertChannelName(request.channel);
       return { jobId: jobHost.start('export-prepare', request) };
     },
 

@@ -93,6 +93,21 @@ describe('keys view', () => {
     }
   });
 
+  it('flags a key expired or revoked since it was trusted with the code verify gives and its own sentence (EN expired, DE revoked)', async () => {
+    for (const [code, locale, words] of [
+      ['SIGNER_EXPIRED', 'en', 'has expired since it was trusted'],
+      ['SIGNER_REVOKED', 'de', 'jeden Signatur-Unterschlüssel dieses Schlüssels widerrufen'],
+    ] as const) {
+      const refusal = { code, detail: `${SENDER_FPR} expired on 2026-11-26T08:00:00.000Z.`, next: `gpg --quick-set-expire ${SENDER_FPR} 2y` };
+      renderWithApi(<KeysView />, fakeApi(answers({ listTrusted: { signers: [stationKey, { ...sender, refusal }] } })), locale);
+      const rows = within(await screen.findByRole('table')).getAllByRole('row');
+      const flagged = rows.find((r) => r.textContent?.includes('Lab B'));
+      expect(flagged?.textContent, `${code} ${locale}`).toContain(`(${code})`);
+      expect(flagged?.textContent, `${code} ${locale}`).toContain(words);
+      cleanup();
+    }
+  });
+
   it('trusts a key only after the fingerprint is typed back, and passes it as expectedFingerprint', async () => {
     const fake = fakeApi(answers());
     const user = userEvent.setup();

@@ -2,7 +2,8 @@
  * The walk from a layout's index.json over every descriptor it reaches (docs/bundle-format.md §15):
  * each one present in the bundle (or declared expected-present) with its exact size, of a known
  * media type for where it stands, manifests and indexes parsed and their own mediaType agreeing
- * with the descriptor, no loop, no nesting deeper than MAX_NESTING. Pure: the blobs come through
+ * with the descriptor, no loop, no nesting deeper than MAX_NESTING, each layer's declared
+ * compression what its bytes are and the same wherever it is named (layer-compression.ts). Pure: the blobs come through
  * `blob()`, whose digests the bundle's BagIt manifest already proved (a blob's name is its hash).
  */
 import { blobBagPath, OCI_IMAGES_FILE, OCI_INDEX_FILE } from '../layout-format.js';
@@ -18,11 +19,20 @@ import {
   type OciDescriptor,
   type OciDocument,
 } from './documents.js';
+import { configDisagreement, imageConfigFacts, type ImageConfigFacts } from './image-config.js';
+import { declaredCompression, type LayerCompression, type LayerFormat } from './layer-compression.js';
 
 /** What the bundle holds for a digest. */
 export type BlobState =
   /** Listed, delivered, and its bytes matched the signed manifest (whose hash is its name); `bytes` when kept (small JSON). */
-  | { state: 'carried'; size: number; bytes: Buffer | null; unkept?: string | undefined }
+  | {
+      state: 'carried';
+      size: number;
+      bytes: Buffer | null;
+      unkept?: string | undefined;
+      /** What its first bytes are (layer-compression.ts); undefined: the caller did not look. */
+      format?: LayerFormat | undefined;
+    }
   /** Listed, but missing, refused or altered: that file's own problem is reported already. */
   | { state: 'unproven' }
   /** Not in the bundle at all. */
@@ -64,6 +74,10 @@ export class GraphWalk {
   incomplete = false;
   private readonly refused = new Set<string>();
   private readonly subjects: Array<{ referrer: string; subject: OciDescriptor }> = [];
+  /** Each layer blob's compression as first named, and where: one blob is one compression under every name. */
+  /** Each image config's facts (image-config.ts), by digest and type. */
+  private readonly configs = new Map<string, ImageConfigFacts | null>();
+  private readonly layerNamed = new Map<string, { compression: LayerCompression; mediaType: string; where: string }>();
 
   constructor(
     private readonly blob: (digest: string) => BlobState,
@@ -109,6 +123,7 @@ export class GraphWalk {
     const known = knownForRole(d.mediaType, role, inArtifact);
     if (!known) this.find('OCI_GRAPH_INVALID', `${where} has the media type ${d.mediaType}, unknown for a ${role}.`, path);
     const held = this.blob(d.digest);
+    if (role === 'layer') this.layerCompression(d, held, where);
     if (held.state === 'unproven') {
       this.incomplete = true;
       return;
@@ -152,11 +167,15 @@ export class GraphWalk {
     }
     const inner = [...stack, d.digest];
     if (doc.kind === 'index') {
-      for (const [i, child] of doc.manifests.entries()) this.visit(child, 'manifest', false, depth + 1, inner, `manifests[${i}] of ${d.digest}`);
+      for (const [i, child] of doc.manifests.entries()) {
+        this.visit(child, 'manifest', false, depth + 1, inner, `manifests[${i}] of ${d.digest}`);
+        this.platformAgrees(d.digest, child, `manifests[${i}] of ${d.digest}`);
+      }
     } else {
       const artifact = isArtifact(doc);
       this.visit(doc.config, 'config', artifact, depth + 1, inner, `the config of ${d.digest}`);
       for (const [i, layer] of doc.layers.entries()) this.visit(layer, 'layer', artifact, depth + 1, inner, `layers[${i}] of ${d.digest}`);
+      if (!artifact) this.configAgrees(d.digest, doc.config, doc.layers.length);
     }
   }
 
@@ -177,6 +196,68 @@ export class GraphWalk {
       return null;
     }
     return doc;
+  }
+
+  /** An image config's rootfs against its manifest's layers (image-config.ts); a config that failed its own check is reported already. */
+  private configAgrees(manifest: string, config: OciDescriptor, layerCount: number): void {
+    const disagreement = configDisagreement(this.configFacts(config), layerCount);
+    if (disagreement !== null) this.find('OCI_GRAPH_INVALID', `In the image manifest ${manifest}, ${disagreement}`, blobBagPath(config.digest));
+  }
+
+  /** A carried config's facts, parsed once per config and type: a thousand manifests sharing one 4 MiB config must not parse it a thousand times. */
+  private configFacts(config: OciDescriptor): ImageConfigFacts | null {
+    const key = `${config.digest} ${config.mediaType}`;
+    if (this.configs.has(key)) return this.configs.get(key) ?? null;
+    const held = this.blob(config.digest);
+    const facts = held.state === 'carried' && held.bytes !== null ? imageConfigFacts(config.mediaType, held.bytes) : null;
+    this.configs.set(key, facts);
+    return facts;
+  }
+
+  /** An index's platform for a manifest against that manifest's config (image-config.ts): os and architecture. */
+  private platformAgrees(index: string, child: OciDescriptor, where: string): void {
+    const node = this.nodes.get(child.digest);
+    if (!child.platform || node?.doc.kind !== 'manifest') return;
+    const facts = this.configFacts(node.doc.config);
+    if (!facts?.os || !facts.architecture) return;
+    const { os, architecture } = child.platform;
+    if (os !== facts.os || architecture !== facts.architecture)
+      this.find(
+        'OCI_GRAPH_INVALID',
+        `${where} names ${child.digest} as ${os}/${architecture}; its config says ${facts.os}/${facts.architecture}: a client choosing by the index would run the wrong platform's image.`,
+        blobBagPath(index),
+      );
+  }
+
+  /**
+   * A layer's media type against its bytes, and against the other names of the same blob. Grouped
+   * by compression: an OCI and a Docker name for one gzip layer (shared between two manifests) is
+   * fine; gzip here and zstd there is not, whichever the bytes are. Each blob's bytes are judged
+   * once, where it is first named; a layer declared expected-present has no bytes here, only names.
+   */
+  private layerCompression(d: OciDescriptor, held: BlobState, where: string): void {
+    const declared = declaredCompression(d.mediaType);
+    if (declared === null) return;
+    const path = blobBagPath(d.digest);
+    const first = this.layerNamed.get(d.digest);
+    if (first) {
+      if (first.compression !== declared)
+        this.find(
+          'OCI_GRAPH_INVALID',
+          `${where} names the layer ${d.digest} as ${d.mediaType} (${declared}); ${first.where} names it ${first.mediaType} (${first.compression}). One blob has one compression.`,
+          path,
+        );
+      return;
+    }
+    this.layerNamed.set(d.digest, { compression: declared, mediaType: d.mediaType, where });
+    if (held.state !== 'carried' || held.format === undefined || held.format === declared) return;
+    const shown =
+      held.format === 'unread'
+        ? 'its first bytes could not be read to show its compression'
+        : held.format === 'other'
+          ? `its bytes are none of gzip, zstd or tar`
+          : `its bytes are ${held.format}`;
+    this.find('OCI_GRAPH_INVALID', `${where} names the layer ${d.digest} as ${d.mediaType} (${declared}), but ${shown}: a pull would fail to unpack it.`, path);
   }
 
   /** A descriptor whose blob the bundle does not carry: only a layer declared expected-present (--skip-blobs-in) may be left out. */

@@ -6,16 +6,23 @@
  * object: manifests, indexes, configs) within a budget of 64 MiB. Bundle order is UTF-8 byte
  * order, so the blobs arrive before index.json says what they are: the walk waits for `finish`.
  *
- * Memory: one number per listed file (8 bytes; a layout of 10,000 blobs costs 80 kB) plus the
+ * Memory: one number and one byte per listed file (9 bytes; a layout of 10,000 blobs costs 90 kB) plus the
  * kept documents, never more than the budget. A blob the walk needs as a document but that was
  * not kept (over 4 MiB, not JSON, or beyond the budget) is a finding: never a pass.
+ *
+ * Each blob's first bytes (LAYER_HEAD_BYTES) are judged as it ends, one byte per listed file, so
+ * the walk can hold a layer's media type to what its bytes are (layer-compression.ts): from the
+ * chunks when the pass hands them over, else read again from where the pass put the blob (a large
+ * blob hashed on the lanes: one read of 512 bytes, never the whole blob).
  */
 import { problem, type Problem } from '../../../../shared/problems.js';
 import type { FileInspection, InspectedFile, PayloadInspector } from '../../verify/inspectors.js';
 import type { PayloadIndex } from '../../verify/payload-index.js';
+import { closeSource } from '../../inspect/byte-sources.js';
 import { OCI_BLOBS_PREFIX, OCI_IMAGES_FILE, OCI_INDEX_FILE, OCI_LAYOUT_FILE } from '../layout-format.js';
 import type { ImageSummary } from '../../../../shared/images.js';
 import { checkGraph, type BlobState } from './graph-check.js';
+import { formatOfHead, LAYER_HEAD_BYTES, type LayerFormat } from './layer-compression.js';
 
 /** A blob larger than this is never read as a manifest, index or config (distribution's own manifest limit). */
 export const JSON_BLOB_MAX_BYTES = 4 * 1024 * 1024;
@@ -30,9 +37,13 @@ const JSON_START: ReadonlySet<number> = new Set([0x7b, 0x20, 0x09, 0x0a, 0x0d]);
 const NOT_DELIVERED = -1;
 const UNPROVEN = -2;
 
+/** Per listed file, what its head showed (index into FORMATS; 0 until it ended verified). */
+const FORMATS: readonly LayerFormat[] = ['unread', 'gzip', 'zstd', 'tar', 'other'];
+
 export class LayoutInspector implements PayloadInspector {
   readonly name = 'oci-graph';
   private readonly sizes: Float64Array;
+  private readonly formats: Uint8Array;
   private readonly kept = new Map<number, Buffer>();
   /** Ordinals of candidate documents left unkept because the budget was spent. */
   private readonly overBudget = new Set<number>();
@@ -41,6 +52,7 @@ export class LayoutInspector implements PayloadInspector {
 
   constructor(private readonly manifest: PayloadIndex) {
     this.sizes = new Float64Array(manifest.size).fill(NOT_DELIVERED);
+    this.formats = new Uint8Array(manifest.size);
   }
 
   /** Bytes of blobs kept for the walk so far (never more than JSON_BUDGET_BYTES). */
@@ -58,9 +70,13 @@ export class LayoutInspector implements PayloadInspector {
     if (!isDocument && !file.path.startsWith(OCI_BLOBS_PREFIX)) return null;
     const ordinal = this.manifest.ordinalOf(file.path);
     if (ordinal < 0) return null;
-    // Never a document to keep: only its size and verdict count (and verify need not read it here: verify/parallel/).
-    if (!isDocument && file.size > JSON_BLOB_MAX_BYTES)
-      return { readsBytes: false, update: () => undefined, end: (verified) => this.ended(ordinal, file.size, verified) };
+    const head = isDocument ? null : new HeadBytes(Math.min(file.size, LAYER_HEAD_BYTES));
+    const ended = async (verified: boolean): Promise<Problem[]> => {
+      if (head && verified) this.formats[ordinal] = FORMATS.indexOf(await head.format(file));
+      return this.ended(ordinal, file.size, verified);
+    };
+    // Never a document to keep: only its size, verdict and head count (and verify need not read it here: verify/parallel/).
+    if (head && file.size > JSON_BLOB_MAX_BYTES) return { readsBytes: false, update: (chunk) => head.take(chunk), end: ended };
     let buffer: Buffer | null = null;
     let filled = 0;
     let decided = false;
@@ -82,12 +98,13 @@ export class LayoutInspector implements PayloadInspector {
       update: (chunk: Buffer): void => {
         if (!decided && chunk.length > 0) decide(chunk[0] as number);
         if (buffer) filled += chunk.copy(buffer, filled);
+        head?.take(chunk);
       },
-      end: (verified: boolean): Problem[] => {
+      end: (verified: boolean): Promise<Problem[]> => {
         const whole: Buffer | null = buffer;
         if (verified && whole !== null && filled === whole.length) this.kept.set(ordinal, whole);
         else if (whole !== null && !isDocument) this.budgetLeft += file.size;
-        return this.ended(ordinal, file.size, verified);
+        return ended(verified);
       },
     };
   }
@@ -134,13 +151,45 @@ export class LayoutInspector implements PayloadInspector {
     const size = this.sizes[ordinal] as number;
     if (size < 0) return { state: 'unproven' };
     const bytes = this.kept.get(ordinal) ?? null;
-    return { state: 'carried', size, bytes, unkept: bytes === null && this.overBudget.has(ordinal) ? this.unkeptReason(ordinal, digest) : undefined };
+    return {
+      state: 'carried',
+      size,
+      bytes,
+      unkept: bytes === null && this.overBudget.has(ordinal) ? this.unkeptReason(ordinal, digest) : undefined,
+      format: FORMATS[this.formats[ordinal] as number] ?? 'unread',
+    };
   }
 
   private *carried(): Generator<string> {
     for (let ordinal = 0; ordinal < this.manifest.size; ordinal += 1) {
       const path = this.manifest.pathAt(ordinal);
       if (path.startsWith(OCI_BLOBS_PREFIX) && (this.sizes[ordinal] as number) >= 0) yield `sha256:${path.slice(OCI_BLOBS_PREFIX.length)}`;
+    }
+  }
+}
+
+/** A blob's first bytes, from the chunks as they pass, else read again from where the pass put the file. */
+class HeadBytes {
+  private readonly bytes: Buffer;
+  private filled = 0;
+
+  constructor(private readonly length: number) {
+    this.bytes = Buffer.alloc(length);
+  }
+
+  take(chunk: Buffer): void {
+    if (this.filled < this.length) this.filled += chunk.copy(this.bytes, this.filled, 0, this.length - this.filled);
+  }
+
+  async format(file: InspectedFile): Promise<LayerFormat> {
+    if (this.filled === this.length) return formatOfHead(this.bytes);
+    const source = file.reread?.() ?? null;
+    if (source === null) return 'unread';
+    try {
+      const read = await source.read(0, this.length);
+      return read.length === this.length ? formatOfHead(read) : 'unread';
+    } finally {
+      await closeSource(source);
     }
   }
 }

@@ -23,6 +23,10 @@ export const keysMessages = area(
       'Trusted before Airlock refused keys bound by SHA-1: its signatures no longer count. Ask its owner to re-sign the key with SHA-256 (commands below), trust the new public key, then stop trusting this one.',
     'keys.refused.v6':
       'A v6 key trusted before Airlock refused them: GnuPG cannot check its signatures, so they do not count. Ask its owner for a v4 key (command below), trust it, then stop trusting this one.',
+    'keys.refused.expired':
+      'This key (or every signing subkey of it) has expired since it was trusted: its signatures no longer count, whatever date they claim. Ask its owner to extend the expiry (commands below) and send the public key again, then trust that file.',
+    'keys.refused.revoked':
+      'Its owner has revoked every signing subkey of this key: its signatures no longer count. If the key is not compromised, ask its owner for a new signing subkey (commands below) and trust the public key again; if it is, stop trusting it.',
     'keys.untrust.label': 'Stop trusting {name}',
     'keys.untrust.button': 'Stop trusting…',
     'keys.trust.title': 'Trust a signer’s key',
@@ -82,6 +86,10 @@ export const keysMessages = area(
       'Vertraut, bevor Airlock mit SHA-1 gebundene Schlüssel ablehnte: Seine Signaturen zählen nicht mehr. Bitten Sie den Inhaber, den Schlüssel mit SHA-256 neu zu signieren (Befehle unten), vertrauen Sie dem neuen öffentlichen Schlüssel und entziehen Sie dann diesem das Vertrauen.',
     'keys.refused.v6':
       'Ein v6-Schlüssel, vertraut, bevor Airlock solche ablehnte: GnuPG kann seine Signaturen nicht prüfen, sie zählen nicht. Bitten Sie den Inhaber um einen v4-Schlüssel (Befehl unten), vertrauen Sie ihm und entziehen Sie dann diesem hier das Vertrauen.',
+    'keys.refused.expired':
+      'Dieser Schlüssel (oder jeder seiner Signatur-Unterschlüssel) ist abgelaufen, seit ihm vertraut wurde: Seine Signaturen zählen nicht mehr, welches Datum sie auch tragen. Bitten Sie den Inhaber, die Gültigkeit zu verlängern (Befehle unten) und den öffentlichen Schlüssel erneut zu senden, und vertrauen Sie dieser Datei.',
+    'keys.refused.revoked':
+      'Der Inhaber hat jeden Signatur-Unterschlüssel dieses Schlüssels widerrufen: Seine Signaturen zählen nicht mehr. Ist der Schlüssel nicht kompromittiert, bitten Sie den Inhaber um einen neuen Signatur-Unterschlüssel (Befehle unten) und vertrauen Sie dem öffentlichen Schlüssel erneut; sonst entziehen Sie ihm das Vertrauen.',
     'keys.untrust.label': 'Nicht mehr vertrauen: {name}',
     'keys.untrust.button': 'Nicht mehr vertrauen…',
     'keys.trust.title': 'Dem Schlüssel eines Unterzeichners vertrauen',
