@@ -65,7 +65,7 @@ async function refusalOf(signer: TrustedSigner, now: Date): Promise<KeyRefusal |
 
 /** A key that expired or lost every signing subkey since it was trusted: what verify says, and what its owner does. */
 async function standingRefusal(fingerprint: string, key: PublicKey, standing: 'expired' | 'revoked', now: Date): Promise<KeyRefusal> {
-  const resend = `sends the public key again (gpg --armor --export ${fingerprint}), and this station trusts that file (airlock keys trust FILE --fingerprint ${fingerprint}: it replaces the stored copy, label kept)`;
+  const resend = `sends the public key again (gpg --armor --export ${fingerprint}), and this station trusts that file again (trusting it replaces the stored copy; the label is kept)`;
   if (standing === 'revoked') {
     return {
       code: 'SIGNER_REVOKED',
