@@ -1,7 +1,7 @@
 /**
  * Entries read by the tar guard alone, past the point where readTarEntries stops feeding node-tar
- * (its `headersByGuard` option; docs/design-notes.md, "Small-file verify: the walk takes the
- * worker's headers (smallver4)"). The guard (tar-guard.ts) already decides by its own parse what
+ * (its `headersByGuard` option; docs/design-notes.md, "Small-file verify: the walk takes its
+ * guard's headers, not the worker's (smallver4)"). The guard (tar-guard.ts) already decides by its own parse what
  * every block is and refuses whatever tar readers would read differently; node-tar's parse was a
  * second reading that had to agree with it. Past the switch, the guard's view (path, kind, size,
  * data offset) is the entry, and its data is cut from the very whole blocks the guard read: one
