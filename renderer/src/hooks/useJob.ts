@@ -1,7 +1,7 @@
 /**
  * Follows one job by id: live progress from the job-event stream, and the final snapshot. It
- * also asks for the job once on mount, so a job that finished before the subscription began
- * is not missed.
+ * also asks for the job once on mount, so a job that finished, or reported progress, before the
+ * subscription began is not missed.
  */
 import { useEffect, useState } from 'react';
 import type { JobSnapshot } from '../../../shared/ipc.js';
@@ -28,7 +28,10 @@ export function useJob(jobId: string | null): JobView {
     });
     call(api, 'getJob', { jobId })
       .then((job) => {
-        if (active && job.state !== 'running') setView({ progress: job.progress, finished: job });
+        if (!active) return;
+        if (job.state !== 'running') setView({ progress: job.progress, finished: job });
+        // Progress sent before this view subscribed is not replayed: take the job's own.
+        else if (job.progress !== null) setView((v) => (v.progress || v.finished ? v : { ...v, progress: job.progress }));
       })
       .catch(() => undefined);
     return () => {

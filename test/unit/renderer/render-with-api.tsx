@@ -61,6 +61,16 @@ function isError(value: unknown): value is IpcError {
 export function fakeApi(answers: Answers, dropped: Record<string, string> = {}): FakeApi {
   const listeners = new Set<(event: JobEvent) => void>();
   const calls: FakeApi['calls'] = [];
+  // What the test emitted, per job, as main's job registry would hold it: a view that starts
+  // following a job after an event was emitted asks getJob, and must hear what main would say.
+  const emitted = new Map<string, JobEvent>();
+  const asMainWouldSay = (method: IpcMethod, request: unknown, value: unknown): unknown => {
+    if (method !== 'getJob' || isError(value)) return value;
+    const last = emitted.get((request as { jobId: string }).jobId);
+    if (last?.type === 'finished') return last.job;
+    if (last?.type === 'progress') return { ...(value as object), progress: last.progress };
+    return value;
+  };
   const methods = Object.fromEntries(
     IPC_METHODS.map((method) => [
       method,
@@ -68,7 +78,8 @@ export function fakeApi(answers: Answers, dropped: Record<string, string> = {}):
         calls.push({ method, request });
         const answer = answers[method] as unknown;
         if (answer === undefined) return { ok: false, error: { code: 'INTERNAL', message: `no fake answer for ${method}` } };
-        const value = typeof answer === 'function' ? (answer as (r: unknown) => unknown)(request) : answer;
+        const answered = typeof answer === 'function' ? (answer as (r: unknown) => unknown)(request) : answer;
+        const value = asMainWouldSay(method, request, answered);
         return isError(value) ? { ok: false, error: value } : { ok: true, value };
       }),
     ]),
@@ -85,7 +96,10 @@ export function fakeApi(answers: Answers, dropped: Record<string, string> = {}):
   return {
     api,
     calls,
-    emit: (event) => listeners.forEach((l) => l(event)),
+    emit: (event) => {
+      emitted.set(event.type === 'progress' ? event.jobId : event.job.id, event);
+      listeners.forEach((l) => l(event));
+    },
     callsTo: (method) => calls.filter((c) => c.method === method).map((c) => c.request),
   };
 }

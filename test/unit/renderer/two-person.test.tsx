@@ -47,6 +47,15 @@ const stagedSummary: StagedSummaryView = {
 
 const STAGES_LABEL = 'Stages';
 
+/**
+ * The job's Cancel shows once the view follows the job. An event emitted before that is heard
+ * only through the view's one getJob, which may answer after the test's next assertion: so a test
+ * waits for the view to follow before it emits, as the operator's app would be by then.
+ */
+async function followsTheJob(root: HTMLElement): Promise<void> {
+  await within(root).findByRole('button', { name: 'Cancel' });
+}
+
 describe('staging from the Export flow', () => {
   it('prepares instead of writing: the station key signs, no bundle is written, the summary and the next step follow', async () => {
     const onOpenStaged = vi.fn();
@@ -205,6 +214,8 @@ describe('Staged exports', () => {
     await within(form).findByText('/media/usb');
     await user.click(within(form).getByRole('button', { name: 'Write the bundle' }));
     await waitFor(() => expect(fake.callsTo('startFinishExport')).toEqual([{ name: 'q4-design', outDir: '/media/usb' }]));
+    const job = await screen.findByTestId('finish-job');
+    await followsTheJob(job);
     act(() =>
       fake.emit({
         type: 'progress',
@@ -212,7 +223,6 @@ describe('Staged exports', () => {
         progress: { phase: 'writing', bytesDone: 1_000_000, bytesTotal: 2_501_200, filesDone: 1, filesTotal: 3, rateBytesPerSecond: 5_000_000, etaSeconds: 1 },
       }),
     );
-    const job = await screen.findByTestId('finish-job');
     expect(job.textContent).toContain('1 of 3 files');
     await user.click(within(job).getByRole('button', { name: 'Cancel' }));
     expect(fake.callsTo('cancelJob')).toEqual([{ jobId: 'fin-1' }]);
@@ -240,6 +250,7 @@ describe('Staged exports', () => {
     await user.click(write);
     await waitFor(() => expect(fake.callsTo('startFinishExport')).toEqual([{ name: 'release-2', mediumId: '/dev/sdb1', passphrase: 'pw' }]));
     expect(passphrase.value).toBe('');
+    await followsTheJob(document.body);
     act(() => fake.emit({ type: 'finished', job: finishedJob('fin-1', 'export-finish', mediaExportResult) }));
     await screen.findByRole('heading', { name: /read back/i });
     expect(screen.getByRole('button', { name: /Eject/ })).toBeTruthy();
@@ -304,6 +315,7 @@ describe('the audit chain in the Audit view', () => {
     renderWithApi(<AuditView />, fake);
     const region = await screen.findByRole('region', { name: 'Audit chain check' });
     await waitFor(() => expect(fake.callsTo('startVerifyAudit')).toHaveLength(1));
+    await followsTheJob(region);
     act(() =>
       fake.emit({
         type: 'progress',
@@ -331,6 +343,7 @@ describe('the audit chain in the Audit view', () => {
     expect((await within(region).findByRole('alert')).textContent).toContain('Check cancelled');
     await user.click(within(region).getByRole('button', { name: 'Verify chain again' }));
     await waitFor(() => expect(fake.callsTo('startVerifyAudit')).toHaveLength(2));
+    await followsTheJob(region);
     act(() => fake.emit({ type: 'finished', job: finishedJob('audit-2', 'audit-verify', chainIntact) }));
     expect((await within(region).findByRole('status', { name: 'Chain intact' })).textContent).toContain('the latest covers event #9');
   });
@@ -341,9 +354,7 @@ describe('the audit chain in the Audit view', () => {
     renderWithApi(<AuditView />, fake);
     const form = await screen.findByRole('form', { name: 'Sign a checkpoint now' });
     await waitFor(() => expect(fake.callsTo('startVerifyAudit')).toHaveLength(1));
-    // The job's Cancel shows once the view follows the job: an event emitted before that is not seen
-    // by it (the app asks for the job once on follow; this fake answers "running"), so wait for it.
-    await screen.findByRole('button', { name: 'Cancel' });
+    await followsTheJob(document.body);
     act(() => fake.emit({ type: 'finished', job: finishedJob('audit-1', 'audit-verify', chainIntact) }));
     // No passphrase field until asked for: the view stays mounted while hidden.
     expect(within(form).queryByLabelText(/Station key passphrase/)).toBeNull();
