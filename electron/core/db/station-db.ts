@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { AirlockError } from '../errors.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
+import { loadSqlite } from './sqlite-module.js';
 
 export type StationDb = Database.Database;
 
@@ -14,7 +15,8 @@ let sqlite: typeof Database | undefined;
 export function sqliteDatabase(): typeof Database {
   // node:module too is taken here, not imported: its import loaded node's ES module loader for every
   // command whose engine modules include this one (keys list: "CLI start-up, round 5").
-  sqlite ??= process.getBuiltinModule('node:module').createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  // Its native addon named, not searched for (sqlite-module.ts).
+  sqlite ??= loadSqlite(process.getBuiltinModule('node:module').createRequire(import.meta.url));
   return sqlite;
 }
 
