@@ -9,11 +9,11 @@
  */
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkGraph, type GraphFinding } from '../../electron/core/oci/graph/graph-check.js';
 import { MEDIA_TYPES } from '../../electron/core/oci/layout-format.js';
 import type { BagPayloadFile } from '../helpers/hostile-tar.js';
-import { addBlob, BLOBS, editFile, fileAt, replaceBlob, sha256Digest } from '../helpers/oci-bundle-edit.js';
+import { addBlob, editFile, replaceBlob, sha256Digest } from '../helpers/oci-bundle-edit.js';
 import { expectRefused, openOciFixture, type OciFixture } from '../helpers/oci-bundle.js';
+import { graphFindings } from '../helpers/oci-graph-findings.js';
 
 let fx: OciFixture;
 beforeAll(async () => {
@@ -67,25 +67,6 @@ async function withChart(spec: ChartSpec = {}): Promise<BagPayloadFile[]> {
       referrers: [],
     });
   });
-}
-
-/**
- * The graph check (graph-check.ts, pure) over a payload's files as verify hands them over: every
- * blob carried with its bytes. The cases go through it; one goes through verify and import whole.
- */
-function graphFindings(files: BagPayloadFile[]): GraphFinding[] {
-  const bytesOf = (path: string): Buffer => Buffer.from(fileAt(files, path).content);
-  const blobs = new Map(files.filter((f) => f.path.startsWith(BLOBS)).map((f) => [`sha256:${f.path.slice(BLOBS.length)}`, Buffer.from(f.content)]));
-  return checkGraph({
-    layoutBytes: bytesOf('data/oci/oci-layout'),
-    indexBytes: bytesOf('data/oci/index.json'),
-    imagesBytes: bytesOf('data/oci/airlock-images.json'),
-    blob: (digest) => {
-      const bytes = blobs.get(digest);
-      return bytes === undefined ? { state: 'absent' } : { state: 'carried', size: bytes.length, bytes };
-    },
-    carried: () => blobs.keys(),
-  }).findings;
 }
 
 describe('a chart entry against the Helm chart it names', () => {

@@ -20,7 +20,7 @@ import {
   type OciDocument,
 } from './documents.js';
 import { configDisagreement, imageConfigFacts, type ImageConfigFacts } from './image-config.js';
-import { declaredCompression, type LayerCompression, type LayerFormat } from './layer-compression.js';
+import { declaredCompression, sameLayerType, type LayerCompression, type LayerFormat } from './layer-compression.js';
 
 /** What the bundle holds for a digest. */
 export type BlobState =
@@ -280,10 +280,11 @@ export class GraphWalk {
       );
       return;
     }
-    if (declared.mediaType !== d.mediaType) {
+    // One skipped layer may be named by an OCI and a Docker manifest: one compression, one layer (sameLayerType).
+    if (!sameLayerType(declared.mediaType, d.mediaType)) {
       this.find(
         'OCI_GRAPH_INVALID',
-        `${where} names ${d.digest} as ${d.mediaType}; ${OCI_IMAGES_FILE} declares it expected-present as ${declared.mediaType}.`,
+        `${where} names ${d.digest} as ${d.mediaType}; ${OCI_IMAGES_FILE} declares it expected-present as ${declared.mediaType}, another kind of layer.`,
         path,
       );
       return;
