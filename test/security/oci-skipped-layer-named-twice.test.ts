@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MEDIA_TYPES } from '../../electron/core/oci/layout-format.js';
 import type { BagPayloadFile } from '../helpers/hostile-tar.js';
 import { blobJson, blobPath, editBlob, editFile, jsonAt } from '../helpers/oci-bundle-edit.js';
-import { expectRefused, openOciFixture, type OciFixture } from '../helpers/oci-bundle.js';
+import { openOciFixture, type OciFixture } from '../helpers/oci-bundle.js';
 import { graphFindings } from '../helpers/oci-graph-findings.js';
 import type { BuiltImage } from '../helpers/oci-test-image.js';
 
@@ -60,6 +60,7 @@ describe('a skipped layer named by an OCI and a Docker manifest', () => {
     expect(imported.ok).toBe(true);
   });
 
+  // Through the graph check alone: the walk is the pipeline's (verify and import, oci-chart-mislabelled's last case shows it).
   it('refused: declared as tar while both manifests say gzip; named zstd in one manifest and gzip in the other', async () => {
     const cases: Array<[string, BagPayloadFile[], RegExp]> = [
       ['declared tar', await skippedShared(MEDIA_TYPES.dockerLayerGzip, MEDIA_TYPES.ociLayerTar), /expected-present as .*tar, another kind of layer/u],
@@ -73,6 +74,5 @@ describe('a skipped layer named by an OCI and a Docker manifest', () => {
         what,
       ).toBe(true);
     }
-    await expectRefused(fx, cases[1]?.[1] as BagPayloadFile[], ['OCI_GRAPH_INVALID']);
   });
 });
