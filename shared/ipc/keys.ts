@@ -21,6 +21,11 @@ export const TrustedSignerViewSchema = z.object({
   refusal: z
     .object({ code: z.enum(['KEY_SHA1_BINDING', 'KEY_V6_UNSUPPORTED', 'SIGNER_EXPIRED', 'SIGNER_REVOKED']), detail: z.string(), next: z.string() })
     .optional(),
+  /**
+   * Accepted, but a signing subkey of it expired or was revoked beside a good one: what that subkey
+   * signs is refused with this code (the first such subkey's), what the good one signs passes.
+   */
+  warning: z.object({ code: z.enum(['SIGNER_EXPIRED', 'SIGNER_REVOKED']), detail: z.string(), next: z.string() }).optional(),
 });
 export type TrustedSignerView = z.infer<typeof TrustedSignerViewSchema>;
 

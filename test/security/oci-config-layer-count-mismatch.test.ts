@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BagPayloadFile } from '../helpers/hostile-tar.js';
 import { blobJson, editBlob, editFile, jsonAt } from '../helpers/oci-bundle-edit.js';
 import { expectRefused, openOciFixture, type OciFixture } from '../helpers/oci-bundle.js';
+import { graphFindings } from '../helpers/oci-graph-findings.js';
 import type { BuiltImage } from '../helpers/oci-test-image.js';
 
 let fx: OciFixture;
@@ -92,5 +93,19 @@ describe("an index's platform for a manifest against that manifest's config", ()
     const { problems } = await fx.verify(files);
     expect(problems.map((p) => p.code)).toEqual(['OCI_GRAPH_INVALID', 'OCI_GRAPH_INVALID']);
     expect(problems[0]?.message).toMatch(/as linux\/arm64; its config says linux\/amd64/u);
+  });
+
+  it("index.json's own descriptor naming app's manifest arm64 (its config says amd64): refused; amd64 passes", async () => {
+    const base = await fx.payload();
+    const withPlatform = (architecture: string): BagPayloadFile[] =>
+      editFile(base, 'data/oci/index.json', (d) => {
+        const top = (d.manifests as Array<Desc & { platform?: unknown }>).find((m) => m.digest === appManifest(base));
+        if (!top) throw new Error('app not in index.json');
+        top.platform = { os: 'linux', architecture };
+      });
+    expect(graphFindings(withPlatform('amd64'))).toEqual([]);
+    const findings = graphFindings(withPlatform('arm64'));
+    expect(findings.map((f) => [f.code, f.path])).toEqual([['OCI_GRAPH_INVALID', 'data/oci/index.json']]);
+    expect(findings[0]?.detail).toMatch(/manifests\[\d\] of index\.json names .* as linux\/arm64; its config says linux\/amd64/u);
   });
 });

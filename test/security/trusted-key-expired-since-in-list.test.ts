@@ -102,7 +102,18 @@ beforeAll(async () => {
   const renewed = lastFingerprint();
   gpgThen(['--quick-add-key', renewed, 'ed25519', 'sign', '1d']);
   gpg.mustGpg(['--pinentry-mode', 'loopback', '--passphrase', '', '--quick-add-key', renewed, 'ed25519', 'sign', '2y']);
-  keys.renewed = { fpr: renewed, publicKey: gpg.exportPublic(renewed), signature: '' };
+  keys.renewed = { fpr: renewed, publicKey: gpg.exportPublic(renewed), signature: await sign(renewed, signingSubkeys(renewed)[0] ?? '') };
+  // A warning, not a refusal: a revoked signing subkey beside a valid one (openpgp.js revokes the first).
+  gpgThen(['--quick-gen-key', 'Part revoked <partrev@example.org>', 'ed25519', 'cert', 'never']);
+  const partRevoked = lastFingerprint();
+  gpgThen(['--quick-add-key', partRevoked, 'ed25519', 'sign', 'never']);
+  const partSignature = await sign(partRevoked, signingSubkeys(partRevoked)[0] ?? '');
+  gpgThen(['--quick-add-key', partRevoked, 'ed25519', 'sign', 'never']);
+  const partSecret = await readPrivateKey({ armoredKey: gpg.exportSecret(partRevoked) });
+  const oldSubkey = partSecret.subkeys[0];
+  if (!oldSubkey) throw new Error('no subkey');
+  partSecret.subkeys[0] = await oldSubkey.revoke(partSecret.keyPacket as SecretKeyPacket, { flag: 1, string: 'superseded' }, new Date((then + DAY) * 1000));
+  keys.partRevoked = { fpr: partRevoked, publicKey: partSecret.toPublic().armor(), signature: partSignature };
 
   // The store as a station wrote it when it trusted them (keys trust refuses an expired key now).
   const station = await Station.open({ home });
@@ -140,7 +151,7 @@ describe('keys list flags a trusted key that expired or lost its signing keys si
     expect(result.code).toBe(0);
     const listed = parseJson<{ trusted: Listed[] }>(result).trusted;
     const refusalOf = (name: string) => listed.find((s) => s.fingerprint === keys[name]?.fpr)?.refusal;
-    expect(listed).toHaveLength(6);
+    expect(listed).toHaveLength(7);
     for (const [name, code] of [
       ['expired', 'SIGNER_EXPIRED'],
       ['subExpired', 'SIGNER_EXPIRED'],
@@ -155,7 +166,7 @@ describe('keys list flags a trusted key that expired or lost its signing keys si
     expect(refusalOf('subExpired')?.detail).toMatch(/^Every signing subkey of .* has expired since it was trusted/u);
     expect(refusalOf('subExpired')?.next).toContain(`gpg --quick-set-expire ${keys.subExpired?.fpr} 2y '*'`);
     expect(refusalOf('subRevoked')?.next).toContain(`gpg --quick-add-key ${keys.subRevoked?.fpr} ed25519 sign 2y`);
-    for (const honest of ['twoYears', 'never', 'renewed']) expect(refusalOf(honest), honest).toBeUndefined();
+    for (const honest of ['twoYears', 'never', 'renewed', 'partRevoked']) expect(refusalOf(honest), honest).toBeUndefined();
     expect(await verifyCode(keys.twoYears as Made)).toEqual([]);
   });
 
@@ -165,6 +176,27 @@ describe('keys list flags a trusted key that expired or lost its signing keys si
     expect(result.stdout.split('\n').filter((line) => line.includes('REFUSED AT VERIFY'))).toHaveLength(3);
     expect(result.stdout).toContain(`REFUSED AT VERIFY (SIGNER_EXPIRED): ${keys.expired?.fpr} expired on`);
     expect(result.stdout).toContain(`REFUSED AT VERIFY (SIGNER_REVOKED): Every signing key of ${keys.subRevoked?.fpr}`);
+  });
+});
+
+describe('keys list warns of a trusted key with one bad signing subkey beside a good one', () => {
+  it('--json and human: a warning with the code verify gives for what that subkey signed; none on the clean keys', async () => {
+    const result = await runAirlock(['--home', home, 'keys', 'list', '--json']);
+    const listed = parseJson<{ trusted: Array<Listed & { warning?: { code: string; detail: string } }> }>(result).trusted;
+    const warningOf = (name: string) => listed.find((s) => s.fingerprint === keys[name]?.fpr)?.warning;
+    for (const [name, code] of [
+      ['renewed', 'SIGNER_EXPIRED'],
+      ['partRevoked', 'SIGNER_REVOKED'],
+    ] as const) {
+      expect(warningOf(name)?.code, name).toBe(code);
+      expect(warningOf(name)?.detail, name).toMatch(new RegExp(`^${keys[name]?.fpr} has a valid signing key, but its signing subkey [0-9A-F]{16} `, 'u'));
+      // What the bad subkey signed while it was good is refused now with that code.
+      expect(await verifyCode(keys[name] as Made), name).toEqual([code]);
+    }
+    for (const clean of ['twoYears', 'never']) expect(warningOf(clean), clean).toBeUndefined();
+    const human = await runAirlock(['--home', home, 'keys', 'list']);
+    expect(human.stdout.split('\n').filter((line) => line.includes('WARNING ('))).toHaveLength(2);
+    expect(human.stdout).toContain(`WARNING (SIGNER_REVOKED): ${keys.partRevoked?.fpr} has a valid signing key`);
   });
 });
 

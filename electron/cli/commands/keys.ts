@@ -237,6 +237,11 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
             write(io.stdout, displayText(`  REFUSED AT VERIFY (${s.refusal.code}): ${s.refusal.detail}`));
             write(io.stdout, displayText(`  Next: ${s.refusal.next}`));
           }
+          // Accepted, but a signing subkey of it is not: what that subkey signs is refused (trusted-key-refusal.ts).
+          if (s.warning) {
+            write(io.stdout, displayText(`  WARNING (${s.warning.code}): ${s.warning.detail}`));
+            write(io.stdout, displayText(`  Next: ${s.warning.next}`));
+          }
         }
         return 0;
       });

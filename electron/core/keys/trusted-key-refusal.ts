@@ -3,6 +3,7 @@ import { OPENPGP_CONFIG } from '../crypto/openpgp-config.js';
 import { sha1BindingNextStep, sha1BindingOf, sha1BindingText } from './key-binding-hash.js';
 import { mayBeUnusableAt } from './key-expiry-scan.js';
 import { keyStandingAt } from './key-standing.js';
+import { unusableSigningSubkeys, type UnusableSubkey } from './signing-subkey-standing.js';
 import { mayHoldSha1Signature } from './sha1-signature-scan.js';
 import type { PublicKey } from 'openpgp';
 import type { TrustedSigner } from './trust-store.js';
@@ -22,27 +23,41 @@ export interface KeyRefusal {
   next: string;
 }
 
-export type ListedSigner = TrustedSigner & { refusal?: KeyRefusal };
+/**
+ * A key verify accepts, with a signing subkey it refuses (expired or revoked beside a good one):
+ * a bundle signed by that subkey is refused with this code, one signed by the good one passes.
+ * A warning, not a refusal of the key.
+ */
+export interface KeyWarning {
+  code: 'SIGNER_EXPIRED' | 'SIGNER_REVOKED';
+  detail: string;
+  next: string;
+}
 
-/** The signers with a `refusal` on each that verify refuses now; revoked keys are refused anyway. */
+export type ListedSigner = TrustedSigner & { refusal?: KeyRefusal; warning?: KeyWarning };
+
+type Finding = { refusal: KeyRefusal } | { warning: KeyWarning } | null;
+
+/** The signers with a `refusal` on each that verify refuses now, a `warning` on each with a refused signing subkey; revoked keys are refused anyway. */
 export async function withRefusals(signers: TrustedSigner[], now: Date = new Date()): Promise<ListedSigner[]> {
   return Promise.all(
     signers.map(async (signer) => {
-      const refusal = signer.revokedAt ? null : await refusalOf(signer, now);
-      return refusal === null ? signer : { ...signer, refusal };
+      const finding = signer.revokedAt ? null : await findingOf(signer, now);
+      return finding === null ? signer : { ...signer, ...finding };
     }),
   );
 }
 
-async function refusalOf(signer: TrustedSigner, now: Date): Promise<KeyRefusal | null> {
+async function findingOf(signer: TrustedSigner, now: Date): Promise<Finding> {
   // A v4 fingerprint is 40 hex digits (SHA-1), a v5 or v6 one 64 (SHA-256): the store's schema
   // allows both, and the length alone tells without reading the key.
   if (signer.fingerprint.length !== 40) {
-    return {
+    const refusal: KeyRefusal = {
       code: 'KEY_V6_UNSUPPORTED',
       detail: `${signer.fingerprint} is not a version 4 key: GnuPG 2.2 and 2.4 cannot check its signatures.`,
       next: 'Its owner makes a v4 signing key with GnuPG 2.2 or 2.4 (gpg --quick-gen-key "NAME <EMAIL>" ed25519 sign 2y) and sends its public key (gpg --armor --export FINGERPRINT) to be trusted; then untrust this one.',
     };
+    return { refusal };
   }
   // Both scans read packets without openpgp.js (a third of the CLI's start-up): a key with nothing to say never loads it.
   const mayBeUnusable = mayBeUnusableAt(signer.publicKey, now);
@@ -52,14 +67,30 @@ async function refusalOf(signer: TrustedSigner, now: Date): Promise<KeyRefusal |
   const standing = await keyStandingAt(key, now);
   // Only a key the scan found an expiry or a revocation in is said to be expired or revoked; one
   // the default checks refuse for another reason is not this list's finding (as before).
-  if (standing !== 'ok') return mayBeUnusable ? standingRefusal(signer.fingerprint, key, standing, now) : null;
+  if (standing !== 'ok') return mayBeUnusable ? { refusal: await standingRefusal(signer.fingerprint, key, standing, now) } : null;
   // The strict pass may only add a refusal to a key the default checks accept (key-binding-hash.ts).
   const found = await sha1BindingOf(key, now);
-  if (found === null) return null;
+  if (found !== null)
+    return {
+      refusal: {
+        code: 'KEY_SHA1_BINDING',
+        detail: `In ${signer.fingerprint}, ${sha1BindingText(found)}: verify refuses the signatures it makes.`,
+        next: `${sha1BindingNextStep(signer.fingerprint, found)} Then untrust this one.`,
+      },
+    };
+  const warning = mayBeUnusable ? subkeyWarning(signer.fingerprint, await unusableSigningSubkeys(key, now)) : null;
+  return warning === null ? null : { warning };
+}
+
+/** One warning for the key's refused signing subkeys (the first one's code), naming each. */
+function subkeyWarning(fingerprint: string, subkeys: UnusableSubkey[]): KeyWarning | null {
+  const first = subkeys[0];
+  if (first === undefined) return null;
+  const each = subkeys.map((s) => `${s.keyId} ${s.standing === 'revoked' ? 'was revoked by its owner' : 'has expired'}`).join(', ');
   return {
-    code: 'KEY_SHA1_BINDING',
-    detail: `In ${signer.fingerprint}, ${sha1BindingText(found)}: verify refuses the signatures it makes.`,
-    next: `${sha1BindingNextStep(signer.fingerprint, found)} Then untrust this one.`,
+    code: first.standing === 'revoked' ? 'SIGNER_REVOKED' : 'SIGNER_EXPIRED',
+    detail: `${fingerprint} has a valid signing key, but its signing subkey ${each}: verify refuses a bundle signed by ${subkeys.length === 1 ? 'that subkey' : 'those subkeys'} (${[...new Set(subkeys.map((s) => (s.standing === 'revoked' ? 'SIGNER_REVOKED' : 'SIGNER_EXPIRED')))].join(', ')}).`,
+    next: `Nothing to do at this station while bundles come signed by the valid key. If one is refused so, its sender signs again with the valid key (GnuPG uses the newest valid signing subkey unless told a key ID with a "!").`,
   };
 }
 

@@ -83,7 +83,10 @@ export type IpcHandlers = {
 };
 
 /** The armored key stays in main; the UI needs who and which fingerprint. */
-export function signerView({ publicKey: _publicKey, ...view }: TrustedSigner & { refusal?: ListedSigner['refusal'] }): TrustedSignerView {
+export function signerView({
+  publicKey: _publicKey,
+  ...view
+}: TrustedSigner & { refusal?: ListedSigner['refusal']; warning?: ListedSigner['warning'] }): TrustedSignerView {
   return view;
 }
 

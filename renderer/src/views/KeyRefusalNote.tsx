@@ -12,6 +12,20 @@ const REASON = {
   SIGNER_REVOKED: 'keys.refused.revoked',
 } as const satisfies Record<NonNullable<TrustedSignerView['refusal']>['code'], string>;
 
+/** A trusted key with one expired or revoked signing subkey beside a good one: accepted, with a warning. */
+export function KeyWarningNote({ warning }: { warning: NonNullable<TrustedSignerView['warning']> }) {
+  const t = useT();
+  return (
+    <Stack gap={2}>
+      <StatusBadge tone="warn">{t('keys.warned.badge', { code: warning.code })}</StatusBadge>
+      <Text size="sm">{t('keys.warned.subkey')}</Text>
+      <Text size="xs" c="dimmed" translate="no">
+        {displayText(`${warning.detail} ${warning.next}`)}
+      </Text>
+    </Stack>
+  );
+}
+
 export function KeyRefusalNote({ refusal }: { refusal: NonNullable<TrustedSignerView['refusal']> }) {
   const t = useT();
   return (

@@ -16,7 +16,7 @@ import { BackupKeyDialog } from './BackupKeyDialog.js';
 import { RestoreKeyForm } from './RestoreKeyForm.js';
 import { RevocationImport } from './RevocationImport.js';
 import { RotateKeyDialog, type Rotated } from './RotateKeyDialog.js';
-import { KeyRefusalNote } from './KeyRefusalNote.js';
+import { KeyRefusalNote, KeyWarningNote } from './KeyRefusalNote.js';
 
 /** The signer's role as a badge, unless the label already says it (the station key is labelled "this station"). */
 function roleText(signer: TrustedSignerView): string | null {
@@ -195,6 +195,7 @@ export function KeysView() {
                           ) : null}
                         </Group>
                         {s.refusal && !s.revokedAt ? <KeyRefusalNote refusal={s.refusal} /> : null}
+                        {s.warning && !s.refusal && !s.revokedAt ? <KeyWarningNote warning={s.warning} /> : null}
                       </Stack>
                     </Table.Td>
                     <Table.Td>

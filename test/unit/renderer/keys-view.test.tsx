@@ -93,6 +93,27 @@ describe('keys view', () => {
     }
   });
 
+  it('warns of a key with one refused signing subkey beside a good one: a warning badge, not a refusal (EN and DE)', async () => {
+    const warning = {
+      code: 'SIGNER_REVOKED' as const,
+      detail: `${SENDER_FPR} has a valid signing key, but its signing subkey 0123456789ABCDEF was revoked by its owner.`,
+      next: 'Nothing to do at this station while bundles come signed by the valid key.',
+    };
+    for (const [locale, badge, words] of [
+      ['en', 'a signing subkey is refused (SIGNER_REVOKED)', 'This key is accepted'],
+      ['de', 'ein Signatur-Unterschlüssel wird abgelehnt (SIGNER_REVOKED)', 'Dieser Schlüssel wird angenommen'],
+    ] as const) {
+      renderWithApi(<KeysView />, fakeApi(answers({ listTrusted: { signers: [stationKey, { ...sender, warning }] } })), locale);
+      const rows = within(await screen.findByRole('table')).getAllByRole('row');
+      const warned = rows.find((r) => r.textContent?.includes('Lab B'));
+      expect(warned?.textContent, locale).toContain(badge);
+      expect(warned?.textContent, locale).toContain(words);
+      expect(warned?.textContent, locale).toContain('0123456789ABCDEF');
+      expect(warned?.textContent, locale).not.toContain('refused at verify');
+      cleanup();
+    }
+  });
+
   it('flags a key expired or revoked since it was trusted with the code verify gives and its own sentence (EN expired, DE revoked)', async () => {
     for (const [code, locale, words] of [
       ['SIGNER_EXPIRED', 'en', 'has expired since it was trusted'],

@@ -8,6 +8,7 @@
 import type { ImagePlatform, ImageSummary } from '../../../../shared/images.js';
 import { imagesFileSchema, IMAGES_FILE_MAX_BYTES, type ExpectedPresentBlob, type ImageEntry, type ImagesFile } from '../images-file.js';
 import { blobBagPath, OCI_IMAGES_FILE, OCI_LAYOUT_FILE } from '../layout-format.js';
+import { chartDisagreement } from './chart-entry.js';
 import { parseJsonBytes } from './documents.js';
 import { GraphWalk, type BlobState, type GraphFinding, type GraphNode } from './graph-walk.js';
 
@@ -98,6 +99,8 @@ function compareImages(file: ImagesFile, walk: GraphWalk, input: GraphInput, fin
     if (top && top.mediaType !== entry.mediaType) disagree(`${label} is declared ${entry.mediaType}; index.json lists it as ${top.mediaType}.`);
     const node = walk.nodes.get(entry.digest);
     if (!node) continue;
+    const chart = chartDisagreement(entry, node.doc, (digest) => keptBytes(input, digest));
+    if (chart !== null) disagree(`${label}: ${chart}`);
     const platforms = platformsOf(node, walk, input);
     if (platformKey(platforms) !== platformKey(entry.platforms)) disagree(`${label}: its platforms differ from the manifests' (${describe(platforms)}).`);
     const referrers = referrersOf(node, walk);
@@ -122,6 +125,11 @@ function compareImages(file: ImagesFile, walk: GraphWalk, input: GraphInput, fin
     disagree(`index.json lists ${what}, which airlock-images.json does not declare.`);
   }
   return summaries;
+}
+
+function keptBytes(input: GraphInput, digest: string): Buffer | null {
+  const held = input.blob(digest);
+  return held.state === 'carried' ? held.bytes : null;
 }
 
 /** index.json's tag for an image: the tag alone, or `repository:tag`. */

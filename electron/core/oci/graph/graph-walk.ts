@@ -20,7 +20,7 @@ import {
   type OciDocument,
 } from './documents.js';
 import { configDisagreement, imageConfigFacts, type ImageConfigFacts } from './image-config.js';
-import { declaredCompression, type LayerCompression, type LayerFormat } from './layer-compression.js';
+import { declaredCompression, sameLayerType, type LayerCompression, type LayerFormat } from './layer-compression.js';
 
 /** What the bundle holds for a digest. */
 export type BlobState =
@@ -97,7 +97,11 @@ export class GraphWalk {
       return false;
     }
     this.top = index.manifests;
-    for (const [i, descriptor] of index.manifests.entries()) this.visit(descriptor, 'manifest', false, 1, [], `manifests[${i}] of index.json`);
+    for (const [i, descriptor] of index.manifests.entries()) {
+      this.visit(descriptor, 'manifest', false, 1, [], `manifests[${i}] of index.json`);
+      // index.json's own descriptors may carry a platform too, and a client reading the layout picks by it.
+      this.platformAgrees(OCI_INDEX_FILE, descriptor, `manifests[${i}] of index.json`);
+    }
     for (const { referrer, subject } of this.subjects) {
       const node = this.nodes.get(subject.digest);
       // A subject that failed its own check (reported as such) leaves its referrers unjudged.
@@ -169,7 +173,7 @@ export class GraphWalk {
     if (doc.kind === 'index') {
       for (const [i, child] of doc.manifests.entries()) {
         this.visit(child, 'manifest', false, depth + 1, inner, `manifests[${i}] of ${d.digest}`);
-        this.platformAgrees(d.digest, child, `manifests[${i}] of ${d.digest}`);
+        this.platformAgrees(path, child, `manifests[${i}] of ${d.digest}`);
       }
     } else {
       const artifact = isArtifact(doc);
@@ -214,8 +218,8 @@ export class GraphWalk {
     return facts;
   }
 
-  /** An index's platform for a manifest against that manifest's config (image-config.ts): os and architecture. */
-  private platformAgrees(index: string, child: OciDescriptor, where: string): void {
+  /** An index's platform for a manifest against that manifest's config (image-config.ts): os and architecture. `indexPath`: where the finding points. */
+  private platformAgrees(indexPath: string, child: OciDescriptor, where: string): void {
     const node = this.nodes.get(child.digest);
     if (!child.platform || node?.doc.kind !== 'manifest') return;
     const facts = this.configFacts(node.doc.config);
@@ -225,7 +229,7 @@ export class GraphWalk {
       this.find(
         'OCI_GRAPH_INVALID',
         `${where} names ${child.digest} as ${os}/${architecture}; its config says ${facts.os}/${facts.architecture}: a client choosing by the index would run the wrong platform's image.`,
-        blobBagPath(index),
+        indexPath,
       );
   }
 
@@ -280,10 +284,11 @@ export class GraphWalk {
       );
       return;
     }
-    if (declared.mediaType !== d.mediaType) {
+    // One skipped layer may be named by an OCI and a Docker manifest: one compression, one layer (sameLayerType).
+    if (!sameLayerType(declared.mediaType, d.mediaType)) {
       this.find(
         'OCI_GRAPH_INVALID',
-        `${where} names ${d.digest} as ${d.mediaType}; ${OCI_IMAGES_FILE} declares it expected-present as ${declared.mediaType}.`,
+        `${where} names ${d.digest} as ${d.mediaType}; ${OCI_IMAGES_FILE} declares it expected-present as ${declared.mediaType}, another kind of layer.`,
         path,
       );
       return;

@@ -43,6 +43,16 @@ export function declaredCompression(mediaType: string): LayerCompression | null 
   return DECLARED.get(mediaType) ?? null;
 }
 
+/**
+ * Two layer media types that name one layer: the same type, or two names of one compression (an
+ * OCI and a Docker manifest sharing a base layer name it `…tar+gzip` and `…rootfs.diff.tar.gzip`).
+ */
+export function sameLayerType(a: string, b: string): boolean {
+  if (a === b) return true;
+  const compression = declaredCompression(a);
+  return compression !== null && compression === declaredCompression(b);
+}
+
 const GZIP = [0x1f, 0x8b];
 const ZSTD = [0x28, 0xb5, 0x2f, 0xfd];
 

@@ -8,7 +8,7 @@ import { IMAGE_MANIFEST_TYPES, INDEX_TYPES, MEDIA_TYPES, REF_NAME_ANNOTATION } f
 import { AirlockError } from '../../errors.js';
 import { printable } from './image-reference.js';
 import type { BlobSource, Descriptor, LayoutDir } from './layout-reader.js';
-import { targetFromRefName, type TargetName } from './target-name.js';
+import { normalizeRepository, normalizeTag, targetFromRefName, type TargetName } from './target-name.js';
 import type { ImageWorkDir } from './work-dir.js';
 import { platformMatches, platformText, type PlatformChoice } from './platform-choice.js';
 
@@ -41,15 +41,17 @@ export async function selectImage(layout: LayoutDir, options: SelectOptions): Pr
   const index = await layout.readIndex();
   const chosen = chooseEntry(layout, index.manifests, options.tag);
   const refName = chosen.annotations?.[REF_NAME_ANNOTATION] ?? null;
-  const target = options.target ?? targetFromRefName(refName, options.namePath);
   const walk = new GraphWalk(layout);
   const picked = await pickPlatforms(layout, chosen, options, walk);
+  // A Helm chart in a layout or registry travels as a chart under its own name and version, as --chart's do (chart-entry.ts).
+  const chart = picked.chartMeta ? chartTarget(options.target ?? targetFromRefName(refName, options.namePath), picked.chartMeta) : null;
+  const target = chart ?? options.target ?? targetFromRefName(refName, options.namePath);
   const imageBlobs = [...walk.blobs.values()];
   const size = imageBlobs.reduce((sum, b) => sum + b.size, 0);
   const referrers = await findReferrers(layout, index.manifests, walk.manifestDigests, walk);
   return {
     entry: {
-      kind: 'image',
+      kind: chart ? 'chart' : 'image',
       source: layout.source,
       repository: target.repository,
       tag: target.tag,
@@ -63,6 +65,20 @@ export async function selectImage(layout: LayoutDir, options: SelectOptions): Pr
     blobs: [...walk.blobs.values()],
     referrerDescriptors: referrers,
   };
+}
+
+/** The chart's name as the repository's last component (its namespace kept) and its version as the tag (null stays null: by digest). */
+function chartTarget(target: TargetName, meta: { name: string; version: string }): TargetName {
+  const name = normalizeRepository(meta.name);
+  const version = normalizeTag(meta.version);
+  if (name === null || version === null)
+    throw new AirlockError(
+      'IMAGE_SOURCE_INVALID',
+      `Helm chart "${printable(meta.name)}" ${printable(meta.version)}: its name and version are not usable as repository and tag.`,
+    );
+  const slash = target.repository.lastIndexOf('/');
+  const repository = slash < 0 ? name : `${target.repository.slice(0, slash)}/${name}`;
+  return { repository, tag: target.tag === null ? null : version };
 }
 
 function chooseEntry(layout: LayoutDir, manifests: Descriptor[], tag: string | null): Descriptor {
@@ -134,6 +150,8 @@ class GraphWalk {
 interface Picked {
   top: { mediaType: string; digest: string; size: number };
   platforms: ImageEntry['platforms'];
+  /** A Helm chart's name and version (its config), when the one manifest picked is a chart. */
+  chartMeta?: { name: string; version: string };
 }
 
 /**
@@ -145,6 +163,11 @@ async function pickPlatforms(layout: LayoutDir, chosen: Descriptor, options: Sel
   if (!INDEX_TYPES.has(chosen.mediaType)) {
     await walk.add(chosen, 0);
     const manifest = await layout.readManifest(chosen);
+    if (manifest.kind === 'manifest' && manifest.doc.config.mediaType === MEDIA_TYPES.helmConfig) {
+      const chartMeta = await layout.readChartMeta(manifest.doc.config);
+      if (!chartMeta) throw new AirlockError('IMAGE_SOURCE_INVALID', `${printable(layout.source)}: its Helm chart config has no name and version.`);
+      return { top: descriptorOf(chosen), platforms: [], chartMeta };
+    }
     const platform = manifest.kind === 'manifest' ? await layout.readConfigPlatform(manifest.doc.config) : null;
     // --platform picks from multi-platform indexes; a single-platform image travels as it is.
     return { top: descriptorOf(chosen), platforms: platform ? [{ ...platform, variant: platform.variant, digest: chosen.digest }] : [] };

@@ -116,6 +116,13 @@ export class LayoutDir {
     return { os: parsed.data.os, architecture: parsed.data.architecture, variant: parsed.data.variant || undefined };
   }
 
+  /** A Helm chart config's `name` and `version` (Chart.yaml as JSON), or null when it has no such strings. */
+  async readChartMeta(descriptor: Descriptor): Promise<{ name: string; version: string } | null> {
+    if (descriptor.size > JSON_BLOB_MAX_BYTES) return null;
+    const meta = this.json(await this.readBlob(descriptor), descriptor.digest) as { name?: unknown; version?: unknown } | null;
+    return typeof meta?.name === 'string' && typeof meta.version === 'string' ? { name: meta.name, version: meta.version } : null;
+  }
+
   /** A blob for the bundle: present, a regular file, of the descriptor's size. Its bytes are not read here. */
   async statBlob(descriptor: Descriptor): Promise<BlobSource> {
     const absPath = this.blobPath(descriptor.digest);

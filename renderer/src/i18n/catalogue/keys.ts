@@ -27,6 +27,9 @@ export const keysMessages = area(
       'This key (or every signing subkey of it) has expired since it was trusted: its signatures no longer count, whatever date they claim. Ask its owner to extend the expiry (commands below) and send the public key again, then trust that file.',
     'keys.refused.revoked':
       'Its owner has revoked every signing subkey of this key: its signatures no longer count. If the key is not compromised, ask its owner for a new signing subkey (commands below) and trust the public key again; if it is, stop trusting it.',
+    'keys.warned.badge': 'a signing subkey is refused ({code})',
+    'keys.warned.subkey':
+      'This key is accepted, but one of its signing subkeys has expired or was revoked: a bundle signed by that subkey is refused, one signed by its valid key passes. Nothing to do unless such a bundle arrives; then ask its sender to sign with the valid key.',
     'keys.untrust.label': 'Stop trusting {name}',
     'keys.untrust.button': 'Stop trusting…',
     'keys.trust.title': 'Trust a signer’s key',
@@ -90,6 +93,9 @@ export const keysMessages = area(
       'Dieser Schlüssel (oder jeder seiner Signatur-Unterschlüssel) ist abgelaufen, seit ihm vertraut wurde: Seine Signaturen zählen nicht mehr, welches Datum sie auch tragen. Bitten Sie den Inhaber, die Gültigkeit zu verlängern (Befehle unten) und den öffentlichen Schlüssel erneut zu senden, und vertrauen Sie dieser Datei.',
     'keys.refused.revoked':
       'Der Inhaber hat jeden Signatur-Unterschlüssel dieses Schlüssels widerrufen: Seine Signaturen zählen nicht mehr. Ist der Schlüssel nicht kompromittiert, bitten Sie den Inhaber um einen neuen Signatur-Unterschlüssel (Befehle unten) und vertrauen Sie dem öffentlichen Schlüssel erneut; sonst entziehen Sie ihm das Vertrauen.',
+    'keys.warned.badge': 'ein Signatur-Unterschlüssel wird abgelehnt ({code})',
+    'keys.warned.subkey':
+      'Dieser Schlüssel wird angenommen, aber einer seiner Signatur-Unterschlüssel ist abgelaufen oder widerrufen: Ein damit signiertes Bündel wird abgelehnt, eines mit dem gültigen Schlüssel signiertes angenommen. Nichts zu tun, solange kein solches Bündel kommt; dann bitten Sie den Absender, mit dem gültigen Schlüssel zu signieren.',
     'keys.untrust.label': 'Nicht mehr vertrauen: {name}',
     'keys.untrust.button': 'Nicht mehr vertrauen…',
     'keys.trust.title': 'Dem Schlüssel eines Unterzeichners vertrauen',
