@@ -16,6 +16,8 @@ import { ExportContentFields, exportsSomething, NOTHING_TO_EXPORT } from './tran
 
 /** Files one summary lists; the count says how many there are (a staged export may hold a million). */
 export const STAGED_FILES_SHOWN = 1000;
+/** Media one finish may name (the CLI's `--to-media ID,ID...`): more than a station has ports. */
+export const FINISH_MEDIA_MAX = 16;
 /** Staged exports one listing carries. */
 export const STAGED_LIST_MAX = 1000;
 /** Where images live in a bundle (docs/bundle-format.md §15): summed up by the image lines, not listed. */
@@ -140,10 +142,11 @@ export const TWO_PERSON_CHANNELS = {
     response: JobStarted,
   },
   /**
-   * `export --finish NAME --out DIR` or `--to-media ID`: write the approved bundle with every
-   * signature to a folder, or onto a detected medium (by its id, checked by main as an export's),
-   * read back there. The passphrase signs the receipt (and a split bundle's volume index: main
-   * requires it for a medium, as the CLI does).
+   * `export --finish NAME --out DIR` or `--to-media ID[,ID...]`: write the approved bundle with
+   * every signature to a folder, or onto detected media (by their ids, each checked by main as an
+   * export's; volume 1 on the first, parts and a signed index when it needs more), read back
+   * there. The passphrase signs the receipt (and a split bundle's volume index: main requires it
+   * for media, as the CLI does).
    */
   startFinishExport: {
     channel: 'airlock:job-export-finish',
@@ -152,10 +155,15 @@ export const TWO_PERSON_CHANNELS = {
         name: StagedNameSchema,
         source: StagedSource,
         outDir: PathString.optional(),
-        mediumId: MediumIdSchema.optional(),
+        mediumIds: z
+          .array(MediumIdSchema)
+          .min(1)
+          .max(FINISH_MEDIA_MAX)
+          .refine((ids) => new Set(ids).size === ids.length, 'each medium once')
+          .optional(),
         passphrase: z.string().min(1).max(1024).optional(),
       })
-      .refine((r) => (r.outDir === undefined) !== (r.mediumId === undefined), 'a folder (outDir) or a medium (mediumId), one of them'),
+      .refine((r) => (r.outDir === undefined) !== (r.mediumIds === undefined), 'a folder (outDir) or media (mediumIds), one of them'),
     response: JobStarted,
   },
 } as const satisfies ChannelBlock;

@@ -1,7 +1,8 @@
 /**
  * The two-person export channels (docs/cli.md "Two-person exports"): plain functions over the
  * station facade and the job host, like handlers.ts, calling the same station functions as
- * `export --prepare`, `--list-staged`, `--discard-staged`, `approve` and `export --finish`. The
+ * `export --prepare`, `--list-staged`, `--discard-staged`, `approve` and `export --finish` (to a
+ * folder, or `--to-media ID[,ID...]`). The
  * renderer names a staged export by its name; main finds it in the station's own list of the
  * home's staged/ folder (or of the staging folder main's own dialog opened: `--list-staged
  * --staging DIR`), so no path the page sends reaches the staging code. Approve and discard
@@ -101,14 +102,15 @@ export function createTwoPersonHandlers({ withStation, jobHost, writableMedium, 
     },
 
     startFinishExport: async (request) => {
-      const { mediumId, outDir, passphrase } = request;
-      if (mediumId !== undefined) {
+      const { mediumIds, outDir, passphrase } = request;
+      if (mediumIds !== undefined) {
         // The key signs a split bundle's volume index: without it the media write could not finish (the CLI always asks).
         if (passphrase === undefined) throw new AirlockError('PASSPHRASE_REQUIRED', 'Writing onto a medium needs the station key: enter its passphrase.');
-        await writableMedium(mediumId);
+        // Every medium, not only the first: a later one gone or read-only would fail the job after volume 1 was written.
+        for (const mediumId of mediumIds) await writableMedium(mediumId);
       }
       const { dir } = await withStation((station) => stagedByName(station, request.name, request.source));
-      return { jobId: jobHost.start('export-finish', { stagedDir: dir, outDir, mediumId, passphrase }) };
+      return { jobId: jobHost.start('export-finish', { stagedDir: dir, outDir, mediumIds, passphrase }) };
     },
   };
 }

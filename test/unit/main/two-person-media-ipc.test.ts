@@ -94,20 +94,33 @@ describe('finishing a staged export onto a medium over IPC', () => {
   it('checks the medium and the passphrase before any job, then writes and reads back as an export to media', async () => {
     await stageApproved('to-stick');
     const before = host.list().length;
-    expect(await call('startFinishExport', { name: 'to-stick', mediumId: join(base, 'not-a-medium'), passphrase: PASSPHRASE })).toMatchObject({
+    expect(await call('startFinishExport', { name: 'to-stick', mediumIds: [join(base, 'not-a-medium')], passphrase: PASSPHRASE })).toMatchObject({
       ok: false,
       error: { code: 'MEDIA_NOT_LISTED' },
     });
-    expect(await call('startFinishExport', { name: 'to-stick', mediumId: stick })).toMatchObject({ ok: false, error: { code: 'PASSPHRASE_REQUIRED' } });
-    // A folder or a medium, never both or neither: a malformed request.
-    expect(await call('startFinishExport', { name: 'to-stick', mediumId: stick, outDir: base, passphrase: PASSPHRASE })).toMatchObject({
+    // Every medium of a set is checked before the job, not only the first (a later one gone would fail after volume 1 was written).
+    expect(await call('startFinishExport', { name: 'to-stick', mediumIds: [stick, join(base, 'not-a-medium')], passphrase: PASSPHRASE })).toMatchObject({
       ok: false,
-      error: { code: 'USAGE' },
+      error: { code: 'MEDIA_NOT_LISTED' },
     });
-    expect(await call('startFinishExport', { name: 'to-stick', passphrase: PASSPHRASE })).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+    expect(await call('startFinishExport', { name: 'to-stick', mediumIds: [stick] })).toMatchObject({ ok: false, error: { code: 'PASSPHRASE_REQUIRED' } });
+    // A folder or media, never both or neither; each medium once; at least one: a malformed request.
+    for (const malformed of [
+      { mediumIds: [stick], outDir: base },
+      {},
+      { mediumIds: [] },
+      { mediumIds: [stick, stick] },
+      { mediumId: stick },
+      { mediumIds: Array.from({ length: 17 }, (_, i) => `${stick}${i}`) },
+    ]) {
+      expect(await call('startFinishExport', { name: 'to-stick', passphrase: PASSPHRASE, ...malformed })).toMatchObject({
+        ok: false,
+        error: { code: 'USAGE' },
+      });
+    }
     expect(host.list()).toHaveLength(before);
 
-    const { jobId } = await value('startFinishExport', { name: 'to-stick', mediumId: stick, passphrase: PASSPHRASE });
+    const { jobId } = await value('startFinishExport', { name: 'to-stick', mediumIds: [stick], passphrase: PASSPHRASE });
     const finished = await host.whenFinished(jobId);
     if (finished.kind !== 'export-finish' || !finished.result) throw new Error(`no export result: ${JSON.stringify(finished)}`);
     expect(finished).toMatchObject({ state: 'succeeded', subject: stick });

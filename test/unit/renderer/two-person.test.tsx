@@ -248,12 +248,61 @@ describe('Staged exports', () => {
     await user.type(passphrase, 'pw');
     expect(write.disabled).toBe(false);
     await user.click(write);
-    await waitFor(() => expect(fake.callsTo('startFinishExport')).toEqual([{ name: 'release-2', mediumId: '/dev/sdb1', passphrase: 'pw' }]));
+    await waitFor(() => expect(fake.callsTo('startFinishExport')).toEqual([{ name: 'release-2', mediumIds: ['/dev/sdb1'], passphrase: 'pw' }]));
     expect(passphrase.value).toBe('');
     await followsTheJob(document.body);
     act(() => fake.emit({ type: 'finished', job: finishedJob('fin-1', 'export-finish', mediaExportResult) }));
     await screen.findByRole('heading', { name: /read back/i });
     expect(screen.getByRole('button', { name: /Eject/ })).toBeTruthy();
+    expect(unnamedControls()).toEqual([]);
+  });
+
+  it('finishes over two media when neither holds it alone (the CLI’s --to-media A,B): volume 1 on the first, then the ones ticked', async () => {
+    // release-2 is ~2.8 MB as a bundle; each stick keeps 1.25 MB free for core's margin and index.
+    const first = { ...usbStick, id: '/dev/sdd1', device: '/dev/sdd1', disk: '/dev/sdd', label: 'HALF-A', free: 2_500_000 };
+    const second = { ...usbStick, id: '/dev/sde1', device: '/dev/sde1', disk: '/dev/sde', label: 'HALF-B', free: 3_000_000 };
+    const volume = mediaExportResult.media?.volumes[0];
+    if (!volume || !mediaExportResult.media) throw new Error('the fixture writes one volume');
+    const split = {
+      ...mediaExportResult,
+      media: { ...mediaExportResult.media, split: true, parts: 2, volumes: [volume, { ...volume, number: 2, medium: { ...volume.medium, label: 'HALF-B' } }] },
+    };
+    const fake = fakeApi(stagedAnswers({ listMedia: { media: [first, second, tinyHostile] } }));
+    const user = userEvent.setup();
+    renderWithApi(<StagedExportsView />, fake);
+    await user.click(await screen.findByRole('button', { name: 'Finish release-2' }));
+    const form = await screen.findByTestId('finish-form');
+    const a = await within(form).findByRole<HTMLInputElement>('radio', { name: /HALF-A/ });
+    // Too small on their own, both may start the set; the tiny one (no room past the margin) may not.
+    expect(within(form).getByRole<HTMLInputElement>('radio', { name: /HALF-B/ }).disabled).toBe(false);
+    expect(a.disabled).toBe(false);
+    expect(
+      within(form)
+        .getAllByRole<HTMLInputElement>('radio')
+        .filter((r) => r.disabled),
+    ).toHaveLength(1);
+    await user.click(a);
+    await user.type(within(form).getByLabelText(/^Station key passphrase/), 'pw');
+    const write = within(form).getByRole<HTMLButtonElement>('button', { name: 'Write the bundle' });
+    expect(write.disabled).toBe(true);
+    expect(within(form).getByRole('alert').textContent).toContain('Not enough room');
+    const more = within(form).getByTestId('finish-more-media');
+    // The first medium and the one with no room are not offered to continue onto.
+    expect(
+      within(more)
+        .getAllByRole('checkbox')
+        .map((c) => c.closest('.mantine-Checkbox-root')?.textContent ?? ''),
+    ).toEqual([expect.stringContaining('HALF-B')]);
+    await user.click(within(more).getByRole('checkbox', { name: /HALF-B/ }));
+    expect(within(form).queryByRole('alert')).toBeNull();
+    expect(write.disabled).toBe(false);
+    await user.click(write);
+    await waitFor(() => expect(fake.callsTo('startFinishExport')).toEqual([{ name: 'release-2', mediumIds: ['/dev/sdd1', '/dev/sde1'], passphrase: 'pw' }]));
+    await followsTheJob(document.body);
+    act(() => fake.emit({ type: 'finished', job: finishedJob('fin-1', 'export-finish', split) }));
+    await screen.findByRole('heading', { name: /read back/i });
+    // Each medium holding a volume gets its Eject.
+    expect(screen.getAllByRole('button', { name: /Eject/ }).map((b) => b.textContent)).toEqual(['Eject HALF-A', 'Eject HALF-B']);
     expect(unnamedControls()).toEqual([]);
   });
 

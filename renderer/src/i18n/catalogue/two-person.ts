@@ -82,6 +82,13 @@ export const twoPersonMessages = area(
     'staged.finish.again': 'Try again',
     'staged.finish.where': 'Where to write the bundle',
     'staged.finish.mediumGone': 'Insert it again, or choose another medium or a folder.',
+    'staged.finish.tooSmallAlone': 'Too small on its own ({needed} needed, {free} free): choose more media below to continue onto.',
+    'staged.finish.more': 'Continue onto more media when it does not fit',
+    'staged.finish.moreHelp':
+      'The bundle is then split into parts with a signed volume index: volume 1 on the medium chosen above, then these in the order listed. Insert every one before you start: each is written and read back in turn.',
+    'staged.finish.noRoomTitle': 'Not enough room',
+    'staged.finish.noRoom':
+      '{needed} needed, {free} free on {count, plural, one {the medium} other {the # media}} chosen. Add another medium, or choose a folder.',
     'staged.finish.passphraseMedium': 'Station key passphrase',
     'staged.finish.passphraseMediumHelp':
       'Needed onto a medium: it signs the volume index of a bundle split into parts, the transfer receipt (kept in the station home, not on the medium) and an audit checkpoint. It adds no signature to the bundle.',
@@ -182,6 +189,13 @@ export const twoPersonMessages = area(
     'staged.finish.again': 'Erneut versuchen',
     'staged.finish.where': 'Wohin das Paket geschrieben wird',
     'staged.finish.mediumGone': 'Stecken Sie ihn wieder ein, oder wählen Sie einen anderen Datenträger oder einen Ordner.',
+    'staged.finish.tooSmallAlone': 'Allein zu klein ({needed} benötigt, {free} frei): Wählen Sie unten weitere Datenträger, auf denen es weitergeht.',
+    'staged.finish.more': 'Auf weiteren Datenträgern fortsetzen, wenn es nicht passt',
+    'staged.finish.moreHelp':
+      'Das Paket wird dann in Teile mit einem signierten Datenträgerindex aufgeteilt: Teil 1 auf den oben gewählten Datenträger, dann diese in der aufgeführten Reihenfolge. Stecken Sie alle vor dem Start ein: Jeder wird nacheinander beschrieben und zurückgelesen.',
+    'staged.finish.noRoomTitle': 'Nicht genug Platz',
+    'staged.finish.noRoom':
+      '{needed} benötigt, {free} frei auf {count, plural, one {dem gewählten Datenträger} other {den # gewählten Datenträgern}}. Fügen Sie einen weiteren Datenträger hinzu, oder wählen Sie einen Ordner.',
     'staged.finish.passphraseMedium': 'Passphrase des Stationsschlüssels',
     'staged.finish.passphraseMediumHelp':
       'Auf einen Datenträger erforderlich: Sie signiert den Datenträgerindex eines in Teile aufgeteilten Pakets, die Übergabequittung (bleibt im Stationsverzeichnis, nicht auf dem Datenträger) und einen Kontrollpunkt des Prüfprotokolls. Dem Paket fügt sie keine Signatur hinzu.',
