@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import type { ExportedImages } from '../images.js';
-import { JobStarted, NoRequest, PathString, type ChannelBlock } from './common.js';
+import { ErrorInfoSchema, JobStarted, NoRequest, PathString, type ChannelBlock } from './common.js';
 import { ExportedImagesSchema } from './images.js';
 import { MediumIdSchema } from './media.js';
 import { ReleaseSignerSchema } from './quarantine.js';
@@ -47,6 +47,21 @@ export const StagedEntryViewSchema = z.object({
   source: z.enum(['home', 'folder']).optional(),
 });
 export type StagedEntryView = z.infer<typeof StagedEntryViewSchema>;
+
+/**
+ * The home's staged exports and the opened staging folder's. `folder`: the staging folder opened
+ * through main's dialog and kept in config.json (`stagingFolder`), or null. `folderUnavailable`:
+ * that folder could not be listed now (gone, unmounted, unreadable): said, not an error, and the
+ * home's list is there as ever.
+ */
+const StagedListing = z.object({
+  staged: z.array(StagedEntryViewSchema).max(STAGED_LIST_MAX),
+  folder: z.string().max(4096).nullable().optional(),
+  folderUnavailable: z
+    .object({ folder: z.string().max(4096), error: ErrorInfoSchema })
+    .nullable()
+    .optional(),
+});
 
 /** Which list a staged export's name is looked up in (absent: the home's). The page never sends a folder. */
 const StagedSource = z.enum(['home', 'folder']).optional();
@@ -101,18 +116,25 @@ export const TWO_PERSON_CHANNELS = {
   listStaged: {
     channel: 'airlock:staged-list',
     request: NoRequest,
-    /** `folder`: the staging folder opened this session (its exports are listed too, with source 'folder'), or null. */
-    response: z.object({ staged: z.array(StagedEntryViewSchema).max(STAGED_LIST_MAX), folder: z.string().max(4096).nullable().optional() }),
+    /** The opened staging folder's exports are listed too, with source 'folder'. */
+    response: StagedListing,
   },
   /**
-   * `export --list-staged --staging DIR`: main's folder dialog picks DIR, main keeps it for this
-   * session and lists it beside the home's; the page names those exports by name and source 'folder'.
-   * Cancelled dialog: the folder open before stays.
+   * `export --list-staged --staging DIR`: main's folder dialog picks DIR, main keeps it in
+   * config.json (a settings-change in the audit log) and lists it beside the home's from then on,
+   * after a restart too; the page names those exports by name and source 'folder'. Cancelled
+   * dialog: the folder open before stays.
    */
   openStagingFolder: {
     channel: 'airlock:staged-open-folder',
     request: NoRequest,
-    response: z.object({ staged: z.array(StagedEntryViewSchema).max(STAGED_LIST_MAX), folder: z.string().max(4096).nullable().optional() }),
+    response: StagedListing,
+  },
+  /** Stop listing the opened staging folder (config.json `stagingFolder` removed); nothing in it is touched. */
+  closeStagingFolder: {
+    channel: 'airlock:staged-close-folder',
+    request: NoRequest,
+    response: StagedListing,
   },
   /** What `approve` shows before it asks: the files, size, images and who signed so far. */
   describeStaged: {

@@ -320,7 +320,7 @@ describe('Staged exports', () => {
     await screen.findByText('No staged exports.');
     await user.click(screen.getByRole('button', { name: 'Open a staging folder…' }));
     expect(fake.callsTo('openStagingFolder')).toEqual([{}]);
-    expect((await screen.findByText(/Also listed: the staged exports in/)).textContent).toContain('/srv/staging');
+    expect((await screen.findByText(/Also listed, also after a restart: the staged exports in/)).textContent).toContain('/srv/staging');
     expect(row('q4-elsewhere').textContent).toContain('in the opened staging folder');
     await user.click(within(row('q4-elsewhere')).getByRole('button', { name: 'Review and approve q4-elsewhere' }));
     await waitFor(() => expect(fake.callsTo('describeStaged')).toEqual([{ name: 'q4-elsewhere', source: 'folder' }]));
@@ -329,6 +329,31 @@ describe('Staged exports', () => {
     await user.type(within(form).getByLabelText(/Type the name to discard it/), 'q4-elsewhere');
     await user.click(within(form).getByRole('button', { name: 'Discard' }));
     await waitFor(() => expect(fake.callsTo('discardStaged')).toEqual([{ name: 'q4-elsewhere', source: 'folder', confirmName: 'q4-elsewhere' }]));
+  });
+
+  it('says a kept staging folder that cannot be read now beside the home’s list, and closes it on request', async () => {
+    const fake = fakeApi(
+      stagedAnswers({
+        listStaged: {
+          staged: [entry('q4-design')],
+          folder: '/media/op/STAGING',
+          folderUnavailable: { folder: '/media/op/STAGING', error: { code: 'NOT_FOUND', message: 'No such file or directory: /media/op/STAGING' } },
+        },
+        closeStagingFolder: { staged: [entry('q4-design')], folder: null, folderUnavailable: null },
+      }),
+    );
+    const user = userEvent.setup();
+    renderWithApi(<StagedExportsView />, fake);
+    const notice = await screen.findByTestId('staging-folder-unavailable');
+    expect(notice.getAttribute('role')).toBe('status');
+    expect(notice.textContent).toContain('/media/op/STAGING cannot be read now (No such file or directory');
+    // Not an error: the home's exports are there.
+    expect(row('q4-design')).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Close the staging folder' }));
+    expect(fake.callsTo('closeStagingFolder')).toEqual([{}]);
+    await waitFor(() => expect(screen.queryByTestId('staging-folder-unavailable')).toBeNull());
+    expect(screen.queryByRole('button', { name: 'Close the staging folder' })).toBeNull();
   });
 
   it('discards after the typed name', async () => {

@@ -32,7 +32,16 @@ const EXPECTED: Record<keyof typeof IPC_BLOCKS, string[]> = {
   quarantine: ['listQuarantine', 'showQuarantine', 'startQuarantineRelease', 'purgeQuarantine'],
   inbox: ['inboxOverview'],
   feed: ['startFeedImport', 'startHeartbeat', 'nextChannelStamp'],
-  twoPerson: ['listStaged', 'openStagingFolder', 'describeStaged', 'approveStaged', 'discardStaged', 'startPrepareExport', 'startFinishExport'],
+  twoPerson: [
+    'listStaged',
+    'openStagingFolder',
+    'closeStagingFolder',
+    'describeStaged',
+    'approveStaged',
+    'discardStaged',
+    'startPrepareExport',
+    'startFinishExport',
+  ],
 };
 
 describe('the IPC channel table, composed from its domain blocks', () => {

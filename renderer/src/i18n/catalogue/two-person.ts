@@ -28,7 +28,11 @@ export const twoPersonMessages = area(
     'staged.openFolder': 'Open a staging folder…',
     'staged.openFolderHelp':
       'Exports prepared on the command line with --staging DIR are kept outside the station home. Open that folder, or the folder holding such exports, to list them here too.',
-    'staged.folderOpen': 'Also listed: the staged exports in {folder}',
+    'staged.folderOpen': 'Also listed, also after a restart: the staged exports in {folder}',
+    'staged.closeFolder': 'Close the staging folder',
+    'staged.folderUnavailableTitle': 'The opened staging folder is not listed now',
+    'staged.folderUnavailable':
+      '{folder} cannot be read now ({reason}). Its staged exports are not shown; nothing in it was changed. Insert or mount it and refresh the list, or close the staging folder.',
     'staged.inFolder': 'in the opened staging folder',
     'staged.backToList': 'Back to the list',
     'staged.cancelAction': 'Close',
@@ -134,7 +138,11 @@ export const twoPersonMessages = area(
     'staged.openFolder': 'Ordner mit vorbereiteten Exporten öffnen…',
     'staged.openFolderHelp':
       'Exporte, die auf der Kommandozeile mit --staging DIR vorbereitet wurden, liegen außerhalb des Stationsverzeichnisses. Öffnen Sie diesen Ordner oder den Ordner, der solche Exporte enthält, um sie auch hier aufzulisten.',
-    'staged.folderOpen': 'Ebenfalls aufgelistet: die vorbereiteten Exporte in {folder}',
+    'staged.folderOpen': 'Ebenfalls aufgelistet, auch nach einem Neustart: die vorbereiteten Exporte in {folder}',
+    'staged.closeFolder': 'Ordner mit vorbereiteten Exporten schließen',
+    'staged.folderUnavailableTitle': 'Der geöffnete Ordner mit vorbereiteten Exporten wird gerade nicht aufgelistet',
+    'staged.folderUnavailable':
+      '{folder} kann gerade nicht gelesen werden ({reason}). Seine vorbereiteten Exporte werden nicht angezeigt; darin wurde nichts verändert. Stecken Sie ihn ein oder hängen Sie ihn ein und laden Sie die Liste neu, oder schließen Sie den Ordner.',
     'staged.inFolder': 'im geöffneten Ordner',
     'staged.backToList': 'Zurück zur Liste',
     'staged.cancelAction': 'Schließen',
