@@ -73,6 +73,8 @@ export const KEY_CHANNELS = {
     request: z.strictObject({
       file: PathString,
       label: z.string().trim().max(200).optional(),
+      /** `keys trust --role`: the signer's role for policy.json requiredSigners.roles; core checks its form (USAGE). */
+      role: z.string().trim().min(1).max(64).optional(),
       /** The fingerprint the operator confirmed: core refuses the file if it holds another key. */
       expectedFingerprint: Fingerprint,
     }),

@@ -169,7 +169,11 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     trustKeyFile: (request) =>
       withStation(async (station) => {
         const expectedFingerprint = normalizeFingerprint(request.expectedFingerprint);
-        const { signer, alreadyTrusted, sha1Subkeys } = await station.trustKeyFile(request.file, { expectedFingerprint, label: request.label || undefined });
+        const { signer, alreadyTrusted, sha1Subkeys } = await station.trustKeyFile(request.file, {
+          expectedFingerprint,
+          label: request.label || undefined,
+          role: request.role,
+        });
         return { signer: signerView(signer), alreadyTrusted, sha1Subkeys };
       }),
 

@@ -92,6 +92,18 @@ describe('station and keys', () => {
     expect(await call('untrustKey', { fingerprint: otherFingerprint })).toMatchObject({ ok: false, error: { code: 'KEY_NOT_FOUND' } });
   });
 
+  it('trusts with a role (keys trust --role), and refuses a role of another form with core’s words', async () => {
+    expect(await call('trustKeyFile', { file: otherKeyFile, role: 'Reviewer!', expectedFingerprint: otherFingerprint })).toMatchObject({
+      ok: false,
+      error: { code: 'USAGE', message: expect.stringContaining('lower-case letters, digits or dashes') },
+    });
+    expect(await call('trustKeyFile', { file: otherKeyFile, role: 'reviewer', expectedFingerprint: otherFingerprint })).toMatchObject({
+      ok: true,
+      value: { signer: { fingerprint: otherFingerprint, role: 'reviewer' } },
+    });
+    expect(await call('untrustKey', { fingerprint: otherFingerprint })).toMatchObject({ ok: true });
+  });
+
   it('reports a file that is not a key as KEY_INVALID', async () => {
     const notKey = join(base, 'not-a-key.asc');
     await writeFile(notKey, 'hello');

@@ -126,8 +126,11 @@ describe('keys view', () => {
     await user.type(typed, SENDER_GROUPED.toLowerCase());
     expect(within(panel).getByText('The fingerprint you typed matches the key.')).toBeTruthy();
     await user.type(within(panel).getByLabelText(/Label/), 'Lab B');
+    await user.type(within(panel).getByLabelText(/^Role/), 'reviewer');
     await user.click(trust);
-    await waitFor(() => expect(fake.callsTo('trustKeyFile')).toEqual([{ file: '/media/usb/sender.asc', expectedFingerprint: SENDER_FPR, label: 'Lab B' }]));
+    await waitFor(() =>
+      expect(fake.callsTo('trustKeyFile')).toEqual([{ file: '/media/usb/sender.asc', expectedFingerprint: SENDER_FPR, label: 'Lab B', role: 'reviewer' }]),
+    );
     expect(await screen.findByText('Now trusted: Sender <sender@example.org>')).toBeTruthy();
   });
 

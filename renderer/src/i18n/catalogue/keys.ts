@@ -58,6 +58,9 @@ export const keysMessages = area(
     'trust.matches': 'The fingerprint you typed matches the key.',
     'trust.label': 'Label (optional)',
     'trust.labelHelp': 'Shown when their bundles verify, e.g. “Lab B diode”.',
+    'trust.role': 'Role (optional)',
+    'trust.roleHelp':
+      'For a policy that requires signers by role (the two-person rule, e.g. operator and reviewer): 1-32 lower-case letters, digits or dashes. Trusting a key again with a role changes its role.',
     'trust.confirmFirst': 'Confirm the fingerprint first: type it as the key’s owner reads it to you.',
     'trust.submit': 'Trust this key',
     'trust.cancel': 'Cancel',
@@ -122,6 +125,9 @@ export const keysMessages = area(
     'trust.matches': 'Der eingegebene Fingerabdruck stimmt mit dem Schlüssel überein.',
     'trust.label': 'Bezeichnung (optional)',
     'trust.labelHelp': 'Wird angezeigt, wenn ihre Pakete geprüft sind, z. B. „Datendiode Labor B“.',
+    'trust.role': 'Rolle (optional)',
+    'trust.roleHelp':
+      'Für eine Richtlinie, die Unterzeichner nach Rolle verlangt (Vier-Augen-Prinzip, z. B. operator und reviewer): 1-32 Kleinbuchstaben, Ziffern oder Bindestriche. Wird ein Schlüssel erneut mit einer Rolle vertraut, ändert sich seine Rolle.',
     'trust.confirmFirst': 'Bestätigen Sie zuerst den Fingerabdruck: Geben Sie ihn ein, wie der Inhaber des Schlüssels ihn Ihnen vorliest.',
     'trust.submit': 'Diesem Schlüssel vertrauen',
     'trust.cancel': 'Abbrechen',
