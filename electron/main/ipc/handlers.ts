@@ -156,7 +156,9 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
       }),
 
     generateKey: (request) =>
-      withStation((station) => station.generateKey({ name: request.name, passphrase: request.passphrase, email: request.email || undefined })),
+      withStation((station) =>
+        station.generateKey({ name: request.name, passphrase: request.passphrase, email: request.email || undefined, algorithm: request.algorithm }),
+      ),
 
     listTrusted: () => withStation(async (station) => ({ signers: (await station.listTrusted()).map(signerView) })),
 

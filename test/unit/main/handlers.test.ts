@@ -51,8 +51,10 @@ afterAll(async () => {
 describe('station and keys', () => {
   it('reports a station without a key, then generates one', async () => {
     expect(await call('stationStatus', {})).toMatchObject({ ok: true, value: { version: '1.2.3', home, hasKey: false, stationKey: null } });
-    const generated = await call('generateKey', { name: '  Station 3 ', passphrase: 'pw' });
-    expect(generated).toMatchObject({ ok: true, value: { userIds: ['Station 3'] } });
+    // keys generate --algorithm: only the three the CLI names.
+    expect(await call('generateKey', { name: 'Station 3', passphrase: 'pw', algorithm: 'dsa' })).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+    const generated = await call('generateKey', { name: '  Station 3 ', passphrase: 'pw', algorithm: 'p384' });
+    expect(generated).toMatchObject({ ok: true, value: { userIds: ['Station 3'], algorithm: expect.stringContaining('P384') } });
     const status = await call('stationStatus', {});
     expect(status).toMatchObject({ ok: true, value: { hasKey: true, stationKey: { role: 'station', label: 'this station' } } });
     expect(JSON.stringify(status)).not.toContain('PGP PUBLIC KEY');
