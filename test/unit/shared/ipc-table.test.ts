@@ -29,7 +29,7 @@ const EXPECTED: Record<keyof typeof IPC_BLOCKS, string[]> = {
   audit: ['listAudit', 'startVerifyAudit', 'checkpointAudit', 'exportAudit'],
   settings: ['getSettings', 'saveSettings'],
   inspection: ['inspectionStatus'],
-  quarantine: ['listQuarantine', 'showQuarantine', 'startQuarantineRelease', 'purgeQuarantine'],
+  quarantine: ['listQuarantine', 'showQuarantine', 'startQuarantineRelease', 'purgeQuarantine', 'purgeReleasedQuarantine'],
   inbox: ['inboxOverview'],
   feed: ['startFeedImport', 'startHeartbeat', 'nextChannelStamp'],
   twoPerson: [
