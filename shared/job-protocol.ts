@@ -49,11 +49,11 @@ export interface JobRequests {
   /** Station.prepareExport into the home's staged/ folder, signed by the station key (the CLI's `export --prepare`). */
   'export-prepare': Omit<JobRequests['export'], 'destination'>;
   /**
-   * Station.finishExport (to `outDir`) or Station.finishExportToMedia (onto the medium `mediumId`
-   * names, checked by main as offered and writable) of a staged folder main has found in the
+   * Station.finishExport (to `outDir`) or Station.finishExportToMedia (onto the media `mediumIds`
+   * name, in that order, each checked by main as offered and writable) of a staged folder main has found in the
    * station's list or in the staging folder it opened; the passphrase signs the receipt (and a split bundle's index).
    */
-  'export-finish': { stagedDir: string; outDir?: string | undefined; mediumId?: string | undefined; passphrase?: string | undefined };
+  'export-finish': { stagedDir: string; outDir?: string | undefined; mediumIds?: string[] | undefined; passphrase?: string | undefined };
   /** Station.verifyAudit: the chain, every checkpoint and the signed head, with progress. */
   'audit-verify': Record<string, never>;
 }

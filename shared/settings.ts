@@ -17,7 +17,13 @@ export type PolicyField = (typeof POLICY_FIELDS)[number];
  * text field like CONFIG_FIELDS: a choice among STATION_LANGUAGES, chosen in Settings.
  */
 export const LANGUAGE_FIELD = 'language';
-export type SettingField = ConfigField | PolicyField | typeof LANGUAGE_FIELD;
+/**
+ * config.json `stagingFolder`: the staging folder (`export --prepare --staging DIR`) last opened in
+ * the app's Staged exports view, listed there beside the home's on every start. Set by main from
+ * its own folder dialog only: the page never names it, and the Settings form does not edit it.
+ */
+export const STAGING_FOLDER_FIELD = 'stagingFolder';
+export type SettingField = ConfigField | PolicyField | typeof LANGUAGE_FIELD | typeof STAGING_FOLDER_FIELD;
 
 /** Inclusive bounds of each policy field, as policy.json's schema accepts them. */
 export const POLICY_BOUNDS: { readonly [F in PolicyField]: { min: number; max: number } } = {
@@ -46,6 +52,8 @@ export interface SettingsPatch {
   policy?: { [F in PolicyField]?: number | null | undefined } | undefined;
   /** config.json `language`; null removes it (the default language applies). */
   language?: StationLanguage | null | undefined;
+  /** config.json `stagingFolder` (an absolute path); null removes it. Main's to set, never the page's. */
+  stagingFolder?: string | null | undefined;
 }
 
 /** One changed field, as recorded in the audit event `settings-change` (null: not set, the default applies). */
@@ -66,6 +74,8 @@ export interface StationSettings {
   defaults: { stationName: string; operator: string; policy: { [F in PolicyField]: number } };
   /** config.json `language`: what it sets (null: not set) and the language that applies. */
   language: { configured: StationLanguage | null; effective: StationLanguage };
+  /** config.json `stagingFolder` (null: not set); absent from an older main's answer. */
+  stagingFolder?: string | null | undefined;
   /** Fields the files set that the app does not edit; kept as they are on every save. */
   preserved: string[];
   files: { config: string; policy: string };

@@ -49,9 +49,9 @@ async function run(station: Station, onProgress: ProgressListener): Promise<unkn
     case 'export-prepare':
       return stagedSummaryView(await station.prepareExport({ ...job.request, signal, onProgress }));
     case 'export-finish': {
-      const { stagedDir, outDir, mediumId, passphrase } = job.request;
-      // Onto a medium: written, indexed and read back as an export to media is (core's media-target.ts).
-      if (mediumId !== undefined) return station.finishExportToMedia({ stagedDir, media: [mediumId], passphrase, signal, onProgress });
+      const { stagedDir, outDir, mediumIds, passphrase } = job.request;
+      // Onto media: written, split over them when it must be, indexed and read back as an export to media is (core's media-target.ts).
+      if (mediumIds !== undefined) return station.finishExportToMedia({ stagedDir, media: mediumIds, passphrase, signal, onProgress });
       if (outDir === undefined) throw new AirlockError('USAGE', 'A finish writes to a folder or onto a medium: neither was named.');
       return station.finishExport({ stagedDir, outDir, passphrase, signal, onProgress });
     }

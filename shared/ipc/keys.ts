@@ -1,5 +1,6 @@
 /** Keys in the IPC contract: the station and its key, the trust store, key files. */
 import { z } from 'zod';
+import { KEY_ALGORITHMS } from '../key-algorithms.js';
 import { Fingerprint, NoRequest, PathString, type ChannelBlock } from './common.js';
 
 /** A trusted signer as the UI sees it: the armored key stays in main. */
@@ -60,6 +61,8 @@ export const KEY_CHANNELS = {
       name: z.string().trim().min(1).max(200),
       email: z.string().trim().max(200).optional(),
       passphrase: z.string().min(1).max(1024),
+      /** `keys generate --algorithm`; absent: ed25519. */
+      algorithm: z.enum(KEY_ALGORITHMS).optional(),
     }),
     response: KeyDescriptionSchema,
   },
@@ -78,6 +81,8 @@ export const KEY_CHANNELS = {
     request: z.strictObject({
       file: PathString,
       label: z.string().trim().max(200).optional(),
+      /** `keys trust --role`: the signer's role for policy.json requiredSigners.roles; core checks its form (USAGE). */
+      role: z.string().trim().min(1).max(64).optional(),
       /** The fingerprint the operator confirmed: core refuses the file if it holds another key. */
       expectedFingerprint: Fingerprint,
     }),
@@ -102,6 +107,8 @@ export const KEY_CHANNELS = {
       email: z.string().trim().max(200).optional(),
       passphrase: z.string().min(1).max(1024),
       newPassphrase: z.string().min(1).max(1024),
+      /** `keys rotate --algorithm`; absent: ed25519. */
+      algorithm: z.enum(KEY_ALGORITHMS).optional(),
     }),
     response: z.object({ retired: z.string(), current: KeyDescriptionSchema }),
   },

@@ -92,6 +92,14 @@ export const QuarantineReleaseResultSchema = z.object({
 });
 export type QuarantineReleaseView = z.infer<typeof QuarantineReleaseResultSchema>;
 
+/** What a purge deleted (core's QuarantinePurgeOutcome). */
+const PurgeOutcomeSchema = z.object({
+  purged: z
+    .array(z.object({ id: z.string().max(128), bundleName: z.string().max(4096), status: z.enum(['held', 'released', 'purged']) }))
+    .max(QUARANTINE_LIST_MAX),
+  auditEvent: z.number().nullable(),
+});
+
 /** The quarantine block of the channel table. */
 export const QUARANTINE_CHANNELS = {
   /** Kept bundles, newest first: held ones by default (purged ones are gone; the audit log keeps their record). */
@@ -123,12 +131,17 @@ export const QUARANTINE_CHANNELS = {
   purgeQuarantine: {
     channel: 'airlock:quarantine-purge',
     request: z.strictObject({ id: QuarantineIdSchema, confirmName: z.string().min(1).max(4096) }),
-    response: z.object({
-      purged: z
-        .array(z.object({ id: z.string().max(128), bundleName: z.string().max(4096), status: z.enum(['held', 'released', 'purged']) }))
-        .max(QUARANTINE_LIST_MAX),
-      auditEvent: z.number().nullable(),
-    }),
+    response: PurgeOutcomeSchema,
+  },
+  /**
+   * `quarantine purge --all-released`: every released bundle's kept copy. `expectedCount` is how
+   * many the operator was shown: main purges exactly the released ones it finds, by id, and only
+   * when there are that many (a release in between changes the count: refused, nothing purged).
+   */
+  purgeReleasedQuarantine: {
+    channel: 'airlock:quarantine-purge-released',
+    request: z.strictObject({ expectedCount: z.number().int().min(1).max(QUARANTINE_LIST_MAX) }),
+    response: PurgeOutcomeSchema,
   },
 } as const satisfies ChannelBlock;
 

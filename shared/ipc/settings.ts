@@ -1,12 +1,21 @@
 /** Station settings in the IPC contract: config.json and policy.json as the settings view reads and saves them. */
 import { z } from 'zod';
 import { STATION_LANGUAGES } from '../language.js';
-import { CONFIG_FIELDS, LANGUAGE_FIELD, POLICY_BOUNDS, POLICY_FIELDS, type PolicyField, type SettingChange, type StationSettings } from '../settings.js';
+import {
+  CONFIG_FIELDS,
+  LANGUAGE_FIELD,
+  POLICY_BOUNDS,
+  POLICY_FIELDS,
+  STAGING_FOLDER_FIELD,
+  type PolicyField,
+  type SettingChange,
+  type StationSettings,
+} from '../settings.js';
 import { inSync, NoRequest, type ChannelBlock, type Same } from './common.js';
 
 /** One field changed, old -> new (a settings-change audit event carries these too). */
 export const SettingChangeSchema = z.object({
-  field: z.enum([...CONFIG_FIELDS, ...POLICY_FIELDS, LANGUAGE_FIELD]),
+  field: z.enum([...CONFIG_FIELDS, ...POLICY_FIELDS, LANGUAGE_FIELD, STAGING_FOLDER_FIELD]),
   from: z.union([z.string(), z.number()]).nullable(),
   to: z.union([z.string(), z.number()]).nullable(),
 });
@@ -40,6 +49,7 @@ export const StationSettingsSchema = z.object({
   effective: z.object({ station: z.string(), operator: z.string(), organization: z.string().nullable(), policy: PolicyNumbers }),
   defaults: z.object({ stationName: z.string(), operator: z.string(), policy: PolicyNumbers }),
   language: z.object({ configured: z.enum(STATION_LANGUAGES).nullable(), effective: z.enum(STATION_LANGUAGES) }),
+  stagingFolder: z.string().nullable().optional(),
   preserved: z.array(z.string()),
   files: z.object({ config: z.string(), policy: z.string() }),
 });

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import type { ExportedImages } from '../images.js';
-import { JobStarted, NoRequest, PathString, type ChannelBlock } from './common.js';
+import { ErrorInfoSchema, JobStarted, NoRequest, PathString, type ChannelBlock } from './common.js';
 import { ExportedImagesSchema } from './images.js';
 import { MediumIdSchema } from './media.js';
 import { ReleaseSignerSchema } from './quarantine.js';
@@ -16,6 +16,8 @@ import { ExportContentFields, exportsSomething, NOTHING_TO_EXPORT } from './tran
 
 /** Files one summary lists; the count says how many there are (a staged export may hold a million). */
 export const STAGED_FILES_SHOWN = 1000;
+/** Media one finish may name (the CLI's `--to-media ID,ID...`): more than a station has ports. */
+export const FINISH_MEDIA_MAX = 16;
 /** Staged exports one listing carries. */
 export const STAGED_LIST_MAX = 1000;
 /** Where images live in a bundle (docs/bundle-format.md §15): summed up by the image lines, not listed. */
@@ -45,6 +47,21 @@ export const StagedEntryViewSchema = z.object({
   source: z.enum(['home', 'folder']).optional(),
 });
 export type StagedEntryView = z.infer<typeof StagedEntryViewSchema>;
+
+/**
+ * The home's staged exports and the opened staging folder's. `folder`: the staging folder opened
+ * through main's dialog and kept in config.json (`stagingFolder`), or null. `folderUnavailable`:
+ * that folder could not be listed now (gone, unmounted, unreadable): said, not an error, and the
+ * home's list is there as ever.
+ */
+const StagedListing = z.object({
+  staged: z.array(StagedEntryViewSchema).max(STAGED_LIST_MAX),
+  folder: z.string().max(4096).nullable().optional(),
+  folderUnavailable: z
+    .object({ folder: z.string().max(4096), error: ErrorInfoSchema })
+    .nullable()
+    .optional(),
+});
 
 /** Which list a staged export's name is looked up in (absent: the home's). The page never sends a folder. */
 const StagedSource = z.enum(['home', 'folder']).optional();
@@ -99,18 +116,25 @@ export const TWO_PERSON_CHANNELS = {
   listStaged: {
     channel: 'airlock:staged-list',
     request: NoRequest,
-    /** `folder`: the staging folder opened this session (its exports are listed too, with source 'folder'), or null. */
-    response: z.object({ staged: z.array(StagedEntryViewSchema).max(STAGED_LIST_MAX), folder: z.string().max(4096).nullable().optional() }),
+    /** The opened staging folder's exports are listed too, with source 'folder'. */
+    response: StagedListing,
   },
   /**
-   * `export --list-staged --staging DIR`: main's folder dialog picks DIR, main keeps it for this
-   * session and lists it beside the home's; the page names those exports by name and source 'folder'.
-   * Cancelled dialog: the folder open before stays.
+   * `export --list-staged --staging DIR`: main's folder dialog picks DIR, main keeps it in
+   * config.json (a settings-change in the audit log) and lists it beside the home's from then on,
+   * after a restart too; the page names those exports by name and source 'folder'. Cancelled
+   * dialog: the folder open before stays.
    */
   openStagingFolder: {
     channel: 'airlock:staged-open-folder',
     request: NoRequest,
-    response: z.object({ staged: z.array(StagedEntryViewSchema).max(STAGED_LIST_MAX), folder: z.string().max(4096).nullable().optional() }),
+    response: StagedListing,
+  },
+  /** Stop listing the opened staging folder (config.json `stagingFolder` removed); nothing in it is touched. */
+  closeStagingFolder: {
+    channel: 'airlock:staged-close-folder',
+    request: NoRequest,
+    response: StagedListing,
   },
   /** What `approve` shows before it asks: the files, size, images and who signed so far. */
   describeStaged: {
@@ -140,10 +164,11 @@ export const TWO_PERSON_CHANNELS = {
     response: JobStarted,
   },
   /**
-   * `export --finish NAME --out DIR` or `--to-media ID`: write the approved bundle with every
-   * signature to a folder, or onto a detected medium (by its id, checked by main as an export's),
-   * read back there. The passphrase signs the receipt (and a split bundle's volume index: main
-   * requires it for a medium, as the CLI does).
+   * `export --finish NAME --out DIR` or `--to-media ID[,ID...]`: write the approved bundle with
+   * every signature to a folder, or onto detected media (by their ids, each checked by main as an
+   * export's; volume 1 on the first, parts and a signed index when it needs more), read back
+   * there. The passphrase signs the receipt (and a split bundle's volume index: main requires it
+   * for media, as the CLI does).
    */
   startFinishExport: {
     channel: 'airlock:job-export-finish',
@@ -152,10 +177,15 @@ export const TWO_PERSON_CHANNELS = {
         name: StagedNameSchema,
         source: StagedSource,
         outDir: PathString.optional(),
-        mediumId: MediumIdSchema.optional(),
+        mediumIds: z
+          .array(MediumIdSchema)
+          .min(1)
+          .max(FINISH_MEDIA_MAX)
+          .refine((ids) => new Set(ids).size === ids.length, 'each medium once')
+          .optional(),
         passphrase: z.string().min(1).max(1024).optional(),
       })
-      .refine((r) => (r.outDir === undefined) !== (r.mediumId === undefined), 'a folder (outDir) or a medium (mediumId), one of them'),
+      .refine((r) => (r.outDir === undefined) !== (r.mediumIds === undefined), 'a folder (outDir) or media (mediumIds), one of them'),
     response: JobStarted,
   },
 } as const satisfies ChannelBlock;

@@ -45,6 +45,11 @@ export function plainStationConfig(json: unknown): StationConfig | undefined {
     if (known === undefined) return undefined;
     config.language = known;
   }
+  const stagingFolder = present(file, 'stagingFolder');
+  if (stagingFolder !== ABSENT) {
+    if (!isPlainAbsolutePath(stagingFolder)) return undefined;
+    config.stagingFolder = stagingFolder;
+  }
   return config;
 }
 
@@ -57,7 +62,7 @@ export function isPlainSingleLine(value: unknown): value is string {
   return typeof value === 'string' && value.length >= 1 && value.length <= 200 && !/[\r\n\u0000-\u001f]/u.test(value);
 }
 
-const PLAIN_FIELDS = new Set(['stationName', 'operatorName', 'organization', 'mediaRoots', 'forward', 'largeMediumBytes', 'language']);
+const PLAIN_FIELDS = new Set(['stationName', 'operatorName', 'organization', 'mediaRoots', 'forward', 'largeMediumBytes', 'language', 'stagingFolder']);
 const ABSENT = Symbol('absent');
 
 /** The field's value; ABSENT when the file does not have it (a field present as undefined, which JSON cannot hold, is not absent: the schema decides). */

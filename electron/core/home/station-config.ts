@@ -42,6 +42,13 @@ export const stationConfigSchema = onFirstUse(() =>
       largeMediumBytes: z.number().int().positive().optional(),
       /** The station's language (issue #19): its PDF receipts are written in it. Default "en". */
       language: z.enum(STATION_LANGUAGES).optional(),
+      /** The staging folder the app's Staged exports view opened last (shared/settings.ts STAGING_FOLDER_FIELD): an absolute path. */
+      stagingFolder: z
+        .string()
+        .min(1)
+        .max(4096)
+        .refine((path) => isAbsolute(path) && !/[\u0000-\u001f]/u.test(path), 'must be an absolute path without control characters')
+        .optional(),
     })
     .strict(),
 );

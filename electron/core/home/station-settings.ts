@@ -15,6 +15,7 @@ import {
   CONFIG_FIELDS,
   LANGUAGE_FIELD,
   POLICY_FIELDS,
+  STAGING_FOLDER_FIELD,
   type PolicyField,
   type SettingChange,
   type SettingsPatch,
@@ -76,6 +77,7 @@ export async function readStationSettings(paths: HomePaths): Promise<StationSett
     effective: { station: identity.station, operator: identity.operator, organization: identity.organization, policy: policyValues(resolvePolicy(policyFile)) },
     defaults: { stationName: hostname(), operator: safeOsUser(), policy: policyValues(DEFAULT_POLICY) },
     language: { configured: config.language ?? null, effective: config.language ?? DEFAULT_STATION_LANGUAGE },
+    stagingFolder: config.stagingFolder ?? null,
     preserved: preservedFields(config, policyFile),
     files: { config: paths.config, policy: paths.policy },
   };
@@ -86,6 +88,7 @@ export function applyConfigPatch(
   current: StationConfig,
   patch: SettingsPatch['config'] = {},
   language: SettingsPatch['language'] = undefined,
+  stagingFolder: SettingsPatch['stagingFolder'] = undefined,
 ): { next: StationConfig; changes: SettingChange[] } {
   const next: StationConfig = { ...current };
   const changes: SettingChange[] = [];
@@ -103,6 +106,12 @@ export function applyConfigPatch(
     if (language === null) delete next.language;
     else next.language = language;
     changes.push({ field: LANGUAGE_FIELD, from: fromLanguage, to: language });
+  }
+  const fromFolder = current.stagingFolder ?? null;
+  if (stagingFolder !== undefined && stagingFolder !== fromFolder) {
+    if (stagingFolder === null) delete next.stagingFolder;
+    else next.stagingFolder = stagingFolder;
+    changes.push({ field: STAGING_FOLDER_FIELD, from: fromFolder, to: stagingFolder });
   }
   return { next, changes };
 }
@@ -166,7 +175,7 @@ export function settingsLockPath(paths: HomePaths): string {
 
 async function applyToFiles(paths: HomePaths, patch: SettingsPatch): Promise<SettingChange[]> {
   const [config, policyFile] = await Promise.all([readStationConfig(paths), readStationPolicyFile(paths)]);
-  const configUpdate = applyConfigPatch(config, patch.config, patch.language);
+  const configUpdate = applyConfigPatch(config, patch.config, patch.language, patch.stagingFolder);
   const policyUpdate = applyPolicyPatch(policyFile, patch.policy);
   const nextConfig = validated(stationConfigSchema(), configUpdate.next, 'config.json');
   const nextPolicy = validated(stationPolicySchema(), policyUpdate.next, 'policy.json');

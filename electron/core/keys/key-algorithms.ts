@@ -1,3 +1,2 @@
-/** The station key's algorithms, apart from the key code so the CLI can list them without loading it. */
-export const KEY_ALGORITHMS = ['ed25519', 'rsa4096', 'p384'] as const;
-export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number];
+/** The station key's algorithms: the list lives in shared/ (the app's key forms offer it too). */
+export { KEY_ALGORITHMS, type KeyAlgorithm } from '../../../shared/key-algorithms.js';

@@ -63,7 +63,7 @@ export interface NewKeyOptions {
   name: string;
   email?: string | undefined;
   passphrase: string;
-  algorithm?: KeyAlgorithm;
+  algorithm?: KeyAlgorithm | undefined;
   /** Generation only (not rotation): a cancel before the key's files are written keeps nothing. */
   signal?: AbortSignal | undefined;
 }

@@ -4,11 +4,11 @@
  * records its whole selection, so they stay in main and in the exports).
  */
 import type { AuditEventView } from '../../../shared/ipc.js';
-import { CONFIG_FIELDS, LANGUAGE_FIELD, POLICY_FIELDS, type SettingChange } from '../../../shared/settings.js';
+import { CONFIG_FIELDS, LANGUAGE_FIELD, POLICY_FIELDS, STAGING_FOLDER_FIELD, type SettingChange } from '../../../shared/settings.js';
 import type { AuditEvent } from '../../core/index.js';
 
 const SUBJECT_MAX = 500;
-const FIELDS: readonly string[] = [...CONFIG_FIELDS, ...POLICY_FIELDS, LANGUAGE_FIELD];
+const FIELDS: readonly string[] = [...CONFIG_FIELDS, ...POLICY_FIELDS, LANGUAGE_FIELD, STAGING_FOLDER_FIELD];
 
 function text(value: unknown): string | null {
   return typeof value === 'string' && value.length > 0 ? value : null;

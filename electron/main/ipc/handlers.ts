@@ -159,7 +159,9 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
       }),
 
     generateKey: (request) =>
-      withStation((station) => station.generateKey({ name: request.name, passphrase: request.passphrase, email: request.email || undefined })),
+      withStation((station) =>
+        station.generateKey({ name: request.name, passphrase: request.passphrase, email: request.email || undefined, algorithm: request.algorithm }),
+      ),
 
     listTrusted: () => withStation(async (station) => ({ signers: (await station.listTrusted()).map(signerView) })),
 
@@ -172,7 +174,11 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     trustKeyFile: (request) =>
       withStation(async (station) => {
         const expectedFingerprint = normalizeFingerprint(request.expectedFingerprint);
-        const { signer, alreadyTrusted, sha1Subkeys } = await station.trustKeyFile(request.file, { expectedFingerprint, label: request.label || undefined });
+        const { signer, alreadyTrusted, sha1Subkeys } = await station.trustKeyFile(request.file, {
+          expectedFingerprint,
+          label: request.label || undefined,
+          role: request.role,
+        });
         return { signer: signerView(signer), alreadyTrusted, sha1Subkeys };
       }),
 

@@ -38,6 +38,7 @@ export function createKeyHandlers({ withStation, dialogs, signerView }: KeyHandl
           passphrase: request.passphrase,
           newPassphrase: request.newPassphrase,
           email: request.email || undefined,
+          algorithm: request.algorithm,
         });
       }),
 

@@ -19,7 +19,7 @@ export interface QuarantineHandlerDeps {
   jobHost: Pick<JobHost, 'start'>;
 }
 
-type Handler<M extends 'inspectionStatus' | 'listQuarantine' | 'showQuarantine' | 'startQuarantineRelease' | 'purgeQuarantine'> = (
+type Handler<M extends 'inspectionStatus' | 'listQuarantine' | 'showQuarantine' | 'startQuarantineRelease' | 'purgeQuarantine' | 'purgeReleasedQuarantine'> = (
   request: IpcParsedRequest<M>,
 ) => Promise<IpcResponse<M>>;
 
@@ -29,6 +29,7 @@ export interface QuarantineHandlers {
   showQuarantine: Handler<'showQuarantine'>;
   startQuarantineRelease: Handler<'startQuarantineRelease'>;
   purgeQuarantine: Handler<'purgeQuarantine'>;
+  purgeReleasedQuarantine: Handler<'purgeReleasedQuarantine'>;
 }
 
 function confirmOrRefuse(typed: string, bundleName: string): void {
@@ -87,6 +88,20 @@ export function createQuarantineHandlers({ withStation, jobHost }: QuarantineHan
         const { entry } = await station.quarantineShow(request.id);
         confirmOrRefuse(request.confirmName, entry.bundleName);
         const { purged, auditEvent } = await station.quarantinePurge({ ids: [entry.id] });
+        return { purged, auditEvent };
+      }),
+
+    purgeReleasedQuarantine: (request) =>
+      withStation(async (station) => {
+        const released = (await station.quarantineList()).filter((e) => e.status === 'released');
+        // By id, the ones counted here: never a bundle held or released after the operator looked.
+        if (released.length !== request.expectedCount) {
+          throw new AirlockError(
+            'USAGE',
+            `${released.length} released bundles are kept now, not ${request.expectedCount}: look at the list again. Nothing was purged.`,
+          );
+        }
+        const { purged, auditEvent } = await station.quarantinePurge({ ids: released.map((e) => e.id) });
         return { purged, auditEvent };
       }),
   };

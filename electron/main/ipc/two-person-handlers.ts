@@ -1,10 +1,12 @@
 /**
  * The two-person export channels (docs/cli.md "Two-person exports"): plain functions over the
  * station facade and the job host, like handlers.ts, calling the same station functions as
- * `export --prepare`, `--list-staged`, `--discard-staged`, `approve` and `export --finish`. The
+ * `export --prepare`, `--list-staged`, `--discard-staged`, `approve` and `export --finish` (to a
+ * folder, or `--to-media ID[,ID...]`). The
  * renderer names a staged export by its name; main finds it in the station's own list of the
  * home's staged/ folder (or of the staging folder main's own dialog opened: `--list-staged
- * --staging DIR`), so no path the page sends reaches the staging code. Approve and discard
+ * --staging DIR`, kept in config.json `stagingFolder` so it is listed again after a restart), so no
+ * path the page sends reaches the staging code. Approve and discard
  * need the bundle's name typed as confirmation, checked here again (the CLI's approve asks for it).
  * That the approver is another person (another key) is core's rule, as in the CLI.
  */
@@ -14,7 +16,7 @@ import { confirmsBundleName } from '../../../shared/quarantine-confirm.js';
 import { AirlockError, assertChannelName, type Station } from '../../core/index.js';
 import type { JobHost } from '../jobs/job-host.js';
 
-export type TwoPersonStationOps = Pick<Station, 'listStaged' | 'describeStaged' | 'approveStaged' | 'discardStaged'>;
+export type TwoPersonStationOps = Pick<Station, 'listStaged' | 'describeStaged' | 'approveStaged' | 'discardStaged' | 'getSettings' | 'updateSettings'>;
 
 export interface TwoPersonHandlerDeps {
   withStation: <T>(action: (station: TwoPersonStationOps) => Promise<T>) => Promise<T>;
@@ -25,7 +27,8 @@ export interface TwoPersonHandlerDeps {
   chooseStagingFolder: () => Promise<string | null>;
 }
 
-type Method = 'listStaged' | 'openStagingFolder' | 'describeStaged' | 'approveStaged' | 'discardStaged' | 'startPrepareExport' | 'startFinishExport';
+type Method =
+  'listStaged' | 'openStagingFolder' | 'closeStagingFolder' | 'describeStaged' | 'approveStaged' | 'discardStaged' | 'startPrepareExport' | 'startFinishExport';
 export type TwoPersonHandlers = { [M in Method]: (request: IpcParsedRequest<M>) => Promise<IpcResponse<M>> };
 
 type StagedEntry = Awaited<ReturnType<Station['listStaged']>>[number];
@@ -38,11 +41,16 @@ function confirmOrRefuse(typed: string, name: string): void {
 }
 
 export function createTwoPersonHandlers({ withStation, jobHost, writableMedium, chooseStagingFolder }: TwoPersonHandlerDeps): TwoPersonHandlers {
-  // The staging folder the operator opened through main's dialog this session: the only other folder listed.
-  let openedFolder: string | null = null;
+  /**
+   * The staging folder the operator opened through main's dialog (config.json `stagingFolder`): the
+   * only other folder listed. Read from the file each time, so a change by another window or by
+   * hand is what the next request sees.
+   */
+  const openedFolderOf = async (station: TwoPersonStationOps): Promise<string | null> => (await station.getSettings()).stagingFolder ?? null;
 
   /** The staged export of that name, from the station's own list of the home's staged/ or of the opened folder. */
   const stagedByName = async (station: TwoPersonStationOps, name: string, source: Source): Promise<StagedEntry> => {
+    const openedFolder = source === 'folder' ? await openedFolderOf(station) : null;
     const list = source === 'folder' ? (openedFolder === null ? [] : await station.listStaged({ stagingDir: openedFolder })) : await station.listStaged();
     const entry = list.find((e) => e.name === name);
     if (!entry) {
@@ -56,8 +64,16 @@ export function createTwoPersonHandlers({ withStation, jobHost, writableMedium, 
 
   const listing = (station: TwoPersonStationOps) => async () => {
     const home = (await station.listStaged()).map((e) => ({ ...e, source: 'home' as const }));
-    const folder = openedFolder === null ? [] : (await station.listStaged({ stagingDir: openedFolder })).map((e) => ({ ...e, source: 'folder' as const }));
-    return { staged: [...home, ...folder].slice(0, STAGED_LIST_MAX), folder: openedFolder };
+    const openedFolder = await openedFolderOf(station);
+    if (openedFolder === null) return { staged: home.slice(0, STAGED_LIST_MAX), folder: null, folderUnavailable: null };
+    try {
+      const folder = (await station.listStaged({ stagingDir: openedFolder })).map((e) => ({ ...e, source: 'folder' as const }));
+      return { staged: [...home, ...folder].slice(0, STAGED_LIST_MAX), folder: openedFolder, folderUnavailable: null };
+    } catch (error) {
+      // A stick taken out, a share not mounted yet: the home's list still shows, and the folder stays kept until the operator closes it.
+      if (!(error instanceof AirlockError) || error.code === 'INTERNAL') throw error;
+      return { staged: home.slice(0, STAGED_LIST_MAX), folder: openedFolder, folderUnavailable: { folder: openedFolder, error: error.toInfo() } };
+    }
   };
 
   return {
@@ -69,11 +85,18 @@ export function createTwoPersonHandlers({ withStation, jobHost, writableMedium, 
         if (chosen !== null) {
           // Listed before it is kept: a folder that cannot be read is refused with its error, and the one open before stays.
           await station.listStaged({ stagingDir: chosen });
-          openedFolder = chosen;
+          // Kept in config.json as settings are (a settings-change event): listed again after a restart.
+          await station.updateSettings({ stagingFolder: chosen });
         }
         return listing(station)();
       });
     },
+
+    closeStagingFolder: () =>
+      withStation(async (station) => {
+        await station.updateSettings({ stagingFolder: null });
+        return listing(station)();
+      }),
 
     // An invalid staged export fails here with core's reason (STAGED_INVALID), on record as the CLI's approve records it.
     describeStaged: (request) =>
@@ -101,14 +124,15 @@ export function createTwoPersonHandlers({ withStation, jobHost, writableMedium, 
     },
 
     startFinishExport: async (request) => {
-      const { mediumId, outDir, passphrase } = request;
-      if (mediumId !== undefined) {
+      const { mediumIds, outDir, passphrase } = request;
+      if (mediumIds !== undefined) {
         // The key signs a split bundle's volume index: without it the media write could not finish (the CLI always asks).
         if (passphrase === undefined) throw new AirlockError('PASSPHRASE_REQUIRED', 'Writing onto a medium needs the station key: enter its passphrase.');
-        await writableMedium(mediumId);
+        // Every medium, not only the first: a later one gone or read-only would fail the job after volume 1 was written.
+        for (const mediumId of mediumIds) await writableMedium(mediumId);
       }
       const { dir } = await withStation((station) => stagedByName(station, request.name, request.source));
-      return { jobId: jobHost.start('export-finish', { stagedDir: dir, outDir, mediumId, passphrase }) };
+      return { jobId: jobHost.start('export-finish', { stagedDir: dir, outDir, mediumIds, passphrase }) };
     },
   };
 }

@@ -74,7 +74,7 @@ function internalError(): ErrorInfo {
 
 function subjectOf<K extends JobKind>(kind: K, request: JobRequests[K]): string {
   if ('bundlePath' in request) return request.bundlePath;
-  if ('stagedDir' in request) return request.outDir ?? request.mediumId ?? request.stagedDir;
+  if ('stagedDir' in request) return request.outDir ?? request.mediumIds?.join(', ') ?? request.stagedDir;
   if (kind === 'export-prepare' && 'selection' in request) return request.name ?? request.selection[0] ?? kind;
   if ('reason' in request) return request.id;
   if ('destination' in request) return request.destination.kind === 'folder' ? request.destination.path : request.destination.mediumId;

@@ -1,9 +1,11 @@
-/** Create the station key: name, optional email, passphrase typed twice. Nothing is stored but the encrypted key. */
+/** Create the station key: name, optional email, algorithm, passphrase typed twice. Nothing is stored but the encrypted key. */
 import { Button, Group, Stack, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import type { IpcError } from '../../../shared/ipc.js';
+import type { KeyAlgorithm } from '../../../shared/key-algorithms.js';
 import { asIpcError, call, useApi } from '../api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
+import { KeyAlgorithmSelect } from '../components/KeyAlgorithmSelect.js';
 import { NewPassphraseFields } from '../components/NewPassphraseFields.js';
 import { useT } from '../i18n/useT.js';
 
@@ -12,6 +14,7 @@ export function GenerateKeyForm({ onCreated }: { onCreated: () => void }) {
   const t = useT();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
+  const [algorithm, setAlgorithm] = useState<KeyAlgorithm>('ed25519');
   const [passphrase, setPassphrase] = useState('');
   const [confirm, setConfirm] = useState('');
   const [error, setError] = useState<IpcError | null>(null);
@@ -24,7 +27,7 @@ export function GenerateKeyForm({ onCreated }: { onCreated: () => void }) {
     setBusy(true);
     setError(null);
     try {
-      await call(api, 'generateKey', { name, passphrase, email: email.trim() ? email : undefined });
+      await call(api, 'generateKey', { name, passphrase, email: email.trim() ? email : undefined, algorithm });
       setPassphrase('');
       setConfirm('');
       onCreated();
@@ -46,6 +49,7 @@ export function GenerateKeyForm({ onCreated }: { onCreated: () => void }) {
           required
         />
         <TextInput label={t('keys.create.email')} value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
+        <KeyAlgorithmSelect value={algorithm} onChange={setAlgorithm} />
         <NewPassphraseFields
           label={t('keys.create.passphrase')}
           repeatLabel={t('keys.create.repeat')}

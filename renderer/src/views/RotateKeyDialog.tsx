@@ -6,8 +6,10 @@
 import { Button, Group, Modal, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import type { IpcError, IpcResponse } from '../../../shared/ipc.js';
+import type { KeyAlgorithm } from '../../../shared/key-algorithms.js';
 import { asIpcError, call, useApi } from '../api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
+import { KeyAlgorithmSelect } from '../components/KeyAlgorithmSelect.js';
 import { NewPassphraseFields } from '../components/NewPassphraseFields.js';
 import { useT } from '../i18n/useT.js';
 
@@ -18,6 +20,7 @@ export function RotateKeyDialog({ opened, onClose, onRotated }: { opened: boolea
   const t = useT();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
+  const [algorithm, setAlgorithm] = useState<KeyAlgorithm>('ed25519');
   const [passphrase, setPassphrase] = useState('');
   const [newPassphrase, setNewPassphrase] = useState('');
   const [confirm, setConfirm] = useState('');
@@ -40,9 +43,10 @@ export function RotateKeyDialog({ opened, onClose, onRotated }: { opened: boolea
     setBusy(true);
     setError(null);
     try {
-      const rotated = await call(api, 'rotateKey', { name, passphrase, newPassphrase, email: email.trim() ? email : undefined });
+      const rotated = await call(api, 'rotateKey', { name, passphrase, newPassphrase, email: email.trim() ? email : undefined, algorithm });
       setName('');
       setEmail('');
+      setAlgorithm('ed25519');
       close();
       onRotated(rotated);
     } catch (e) {
@@ -66,6 +70,7 @@ export function RotateKeyDialog({ opened, onClose, onRotated }: { opened: boolea
             data-autofocus
           />
           <TextInput label={t('keys.create.email')} value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
+          <KeyAlgorithmSelect value={algorithm} onChange={setAlgorithm} />
           <PasswordInput
             visibilityToggleButtonProps={{ 'aria-label': t('common.togglePassword') }}
             label={t('keyActions.rotate.current')}

@@ -53,6 +53,7 @@ export const SETTING_LABELS: { readonly [F in SettingField]: MessageId } = {
   requiredSigners: 'settings.field.requiredSigners',
   clockSkewSeconds: 'settings.field.clockSkewSeconds',
   language: 'settings.field.language',
+  stagingFolder: 'settings.field.stagingFolder',
 };
 
 type Form = { config: Record<ConfigField, string>; policy: Record<PolicyField, string>; units: Record<ByteField, string> };
@@ -91,7 +92,7 @@ function describeValue(w: Words, field: SettingField, value: string | number | n
   if (value === null) {
     if (field === 'stationName') return t('settings.value.notSetStation', { name: displayText(settings.defaults.stationName) });
     if (field === 'operatorName') return t('settings.value.notSetOperator');
-    if (field === 'organization') return t('settings.value.notSet');
+    if (field === 'organization' || field === 'stagingFolder') return t('settings.value.notSet');
     return t('settings.value.notSetDefault', { value: describeValue(w, field, settings.defaults.policy[field], settings) });
   }
   if (typeof value === 'string') return t('settings.value.text', { text: displayText(value) });

@@ -23,6 +23,8 @@ export function TrustKeyWizard({ onTrusted }: { onTrusted: (message: string) => 
   const [key, setKey] = useState<Inspected | null>(null);
   const [typed, setTyped] = useState('');
   const [label, setLabel] = useState('');
+  // `keys trust --role`: what policy.json's requiredSigners.roles counts (the two-person rule by role).
+  const [role, setRole] = useState('');
   const [error, setError] = useState<IpcError | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -34,6 +36,7 @@ export function TrustKeyWizard({ onTrusted }: { onTrusted: (message: string) => 
     setKey(null);
     setTyped('');
     setLabel('');
+    setRole('');
   };
   const choose = async () => {
     setError(null);
@@ -59,6 +62,7 @@ export function TrustKeyWizard({ onTrusted }: { onTrusted: (message: string) => 
         file: key.file,
         expectedFingerprint: normalizeFingerprint(typed),
         label: label.trim() ? label : undefined,
+        role: role.trim() ? role.trim() : undefined,
       });
       reset();
       const trusted = t(alreadyTrusted ? 'trust.already' : 'trust.now', { name: displayText(signer.userIds.join(', ')) });
@@ -112,6 +116,15 @@ export function TrustKeyWizard({ onTrusted }: { onTrusted: (message: string) => 
             </StatusText>
           ) : null}
           <TextInput label={t('trust.label')} description={t('trust.labelHelp')} value={label} onChange={(e) => setLabel(e.currentTarget.value)} maw={400} />
+          <TextInput
+            label={t('trust.role')}
+            description={t('trust.roleHelp')}
+            value={role}
+            onChange={(e) => setRole(e.currentTarget.value)}
+            autoComplete="off"
+            spellCheck={false}
+            maw={400}
+          />
           {!confirmed ? (
             <Alert color="gray" variant="light">
               {t('trust.confirmFirst')}

@@ -51,8 +51,10 @@ afterAll(async () => {
 describe('station and keys', () => {
   it('reports a station without a key, then generates one', async () => {
     expect(await call('stationStatus', {})).toMatchObject({ ok: true, value: { version: '1.2.3', home, hasKey: false, stationKey: null } });
-    const generated = await call('generateKey', { name: '  Station 3 ', passphrase: 'pw' });
-    expect(generated).toMatchObject({ ok: true, value: { userIds: ['Station 3'] } });
+    // keys generate --algorithm: only the three the CLI names.
+    expect(await call('generateKey', { name: 'Station 3', passphrase: 'pw', algorithm: 'dsa' })).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+    const generated = await call('generateKey', { name: '  Station 3 ', passphrase: 'pw', algorithm: 'p384' });
+    expect(generated).toMatchObject({ ok: true, value: { userIds: ['Station 3'], algorithm: expect.stringContaining('P384') } });
     const status = await call('stationStatus', {});
     expect(status).toMatchObject({ ok: true, value: { hasKey: true, stationKey: { role: 'station', label: 'this station' } } });
     expect(JSON.stringify(status)).not.toContain('PGP PUBLIC KEY');
@@ -90,6 +92,18 @@ describe('station and keys', () => {
     expect(JSON.stringify(trusted)).not.toContain('PGP PUBLIC KEY');
     expect(await call('untrustKey', { fingerprint: otherFingerprint })).toMatchObject({ ok: true, value: { fingerprint: otherFingerprint } });
     expect(await call('untrustKey', { fingerprint: otherFingerprint })).toMatchObject({ ok: false, error: { code: 'KEY_NOT_FOUND' } });
+  });
+
+  it('trusts with a role (keys trust --role), and refuses a role of another form with core’s words', async () => {
+    expect(await call('trustKeyFile', { file: otherKeyFile, role: 'Reviewer!', expectedFingerprint: otherFingerprint })).toMatchObject({
+      ok: false,
+      error: { code: 'USAGE', message: expect.stringContaining('lower-case letters, digits or dashes') },
+    });
+    expect(await call('trustKeyFile', { file: otherKeyFile, role: 'reviewer', expectedFingerprint: otherFingerprint })).toMatchObject({
+      ok: true,
+      value: { signer: { fingerprint: otherFingerprint, role: 'reviewer' } },
+    });
+    expect(await call('untrustKey', { fingerprint: otherFingerprint })).toMatchObject({ ok: true });
   });
 
   it('reports a file that is not a key as KEY_INVALID', async () => {

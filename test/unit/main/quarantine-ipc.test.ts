@@ -145,6 +145,23 @@ describe('the checks main makes itself', () => {
     expect(await call('purgeQuarantine', { id: releasedEntry.id, confirmName: releasedEntry.bundleName })).toMatchObject({ ok: true });
   });
 
+  it('purges every released bundle by id, only when as many are released as the operator was shown', async () => {
+    const other = { ...releasedEntry, id: '20261202T110000Z-02cd', bundleName: 'airlock-000007-20261127' };
+    entries = [releasedEntry, heldEntry, other];
+    // A release (or purge) since the list was shown: refused, nothing purged.
+    expect(await call('purgeReleasedQuarantine', { expectedCount: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'USAGE', message: expect.stringContaining('Nothing was purged') },
+    });
+    expect(station.quarantinePurge).not.toHaveBeenCalled();
+    for (const malformed of [{}, { expectedCount: 0 }, { expectedCount: 1.5 }, { expectedCount: 2, allReleased: true }]) {
+      expect(await call('purgeReleasedQuarantine', malformed)).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+    }
+    expect(await call('purgeReleasedQuarantine', { expectedCount: 2 })).toMatchObject({ ok: true, value: { auditEvent: 9 } });
+    // The held one is never in the set: core is given the released ids, not "all released" to choose again.
+    expect(station.quarantinePurge).toHaveBeenCalledWith({ ids: [releasedEntry.id, other.id] });
+  });
+
   it('lists held bundles by default, newest first; shows one without its folder path', async () => {
     entries = [heldEntry, { ...heldEntry, id: 'newer', quarantinedAt: '2026-12-03T09:00:00.000Z' }, releasedEntry];
     const answer = (await call('listQuarantine', {})) as { ok: true; value: { entries: QuarantineEntry[] } };

@@ -33,6 +33,7 @@ describe('rotate', () => {
     const form = await screen.findByRole('form', { name: 'Rotate the station key' });
     expect(within(form).getByText(/The current key is retired: it stays trusted here/)).toBeTruthy();
     await user.type(within(form).getByLabelText(/Name for the new key/), 'Station 3 (2027)');
+    await user.selectOptions(within(form).getByLabelText(/^Algorithm/), 'rsa4096');
     await user.type(within(form).getByLabelText(/Current passphrase/), 'old');
     await user.type(within(form).getByLabelText(/^New passphrase/), 'new');
     await user.type(within(form).getByLabelText(/Repeat new passphrase/), 'other');
@@ -42,7 +43,9 @@ describe('rotate', () => {
     await user.clear(within(form).getByLabelText(/Repeat new passphrase/));
     await user.type(within(form).getByLabelText(/Repeat new passphrase/), 'new');
     await user.click(submit);
-    await waitFor(() => expect(fake.callsTo('rotateKey')).toEqual([{ name: 'Station 3 (2027)', passphrase: 'old', newPassphrase: 'new' }]));
+    await waitFor(() =>
+      expect(fake.callsTo('rotateKey')).toEqual([{ name: 'Station 3 (2027)', passphrase: 'old', newPassphrase: 'new', algorithm: 'rsa4096' }]),
+    );
     const outcome = await screen.findByRole('status');
     expect(within(outcome).getByText('New station key created')).toBeTruthy();
     // Retired first, then the new key, each grouped for reading aloud.

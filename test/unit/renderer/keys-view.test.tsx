@@ -49,6 +49,9 @@ describe('keys view', () => {
     renderWithApi(<KeysView />, fake);
     const form = await screen.findByRole('form', { name: 'Create the station key' });
     await user.type(within(form).getByLabelText(/Station name/), 'Station 3');
+    // keys generate --algorithm: ed25519 unless chosen otherwise.
+    expect(within(form).getByLabelText<HTMLSelectElement>(/^Algorithm/).value).toBe('ed25519');
+    await user.selectOptions(within(form).getByLabelText(/^Algorithm/), 'p384');
     await user.type(within(form).getByLabelText(/^Passphrase/), 'one');
     await user.type(within(form).getByLabelText(/Repeat passphrase/), 'two');
     expect(screen.getByText('The two passphrases differ.')).toBeTruthy();
@@ -56,7 +59,7 @@ describe('keys view', () => {
     await user.clear(within(form).getByLabelText(/Repeat passphrase/));
     await user.type(within(form).getByLabelText(/Repeat passphrase/), 'one');
     await user.click(within(form).getByRole('button', { name: 'Create station key' }));
-    await waitFor(() => expect(fake.callsTo('generateKey')).toEqual([{ name: 'Station 3', passphrase: 'one' }]));
+    await waitFor(() => expect(fake.callsTo('generateKey')).toEqual([{ name: 'Station 3', passphrase: 'one', algorithm: 'p384' }]));
     expect(await screen.findByLabelText('Station key')).toBeTruthy();
     expect(screen.getByText('Station key created.')).toBeTruthy();
   });
@@ -147,8 +150,11 @@ describe('keys view', () => {
     await user.type(typed, SENDER_GROUPED.toLowerCase());
     expect(within(panel).getByText('The fingerprint you typed matches the key.')).toBeTruthy();
     await user.type(within(panel).getByLabelText(/Label/), 'Lab B');
+    await user.type(within(panel).getByLabelText(/^Role/), 'reviewer');
     await user.click(trust);
-    await waitFor(() => expect(fake.callsTo('trustKeyFile')).toEqual([{ file: '/media/usb/sender.asc', expectedFingerprint: SENDER_FPR, label: 'Lab B' }]));
+    await waitFor(() =>
+      expect(fake.callsTo('trustKeyFile')).toEqual([{ file: '/media/usb/sender.asc', expectedFingerprint: SENDER_FPR, label: 'Lab B', role: 'reviewer' }]),
+    );
     expect(await screen.findByText('Now trusted: Sender <sender@example.org>')).toBeTruthy();
   });
 

@@ -248,4 +248,34 @@ describe('purging a quarantined bundle', () => {
     await waitFor(() => expect(fake.callsTo('purgeQuarantine')).toEqual([{ id: heldEntry.id, confirmName: heldEntry.bundleName }]));
     expect((await screen.findByText(/Recorded in the audit log as event #43/)).textContent).toContain('deleted');
   });
+
+  it('purges every released bundle at once after a second click, naming how many, and never offers it for held ones', async () => {
+    const user = userEvent.setup();
+    const other: QuarantineEntry = { ...releasedEntry, id: '20261202T110000Z-02cd', bundleName: 'airlock-000007-20261127' };
+    let kept = [heldEntry, releasedEntry, other];
+    const fake = fakeApi(
+      answers([], 1, {
+        listQuarantine: (request) => ({ entries: kept.filter((e) => e.status === (request.status ?? 'held')) }),
+        purgeReleasedQuarantine: () => {
+          const purged = kept.filter((e) => e.status === 'released').map((e) => ({ id: e.id, bundleName: e.bundleName, status: 'released' as const }));
+          kept = kept.filter((e) => e.status !== 'released');
+          return { purged, auditEvent: 44 };
+        },
+      }),
+    );
+    renderWithApi(<QuarantineView />, fake);
+    await screen.findByRole('table', { name: 'Quarantined bundles' });
+    expect(screen.queryByRole('button', { name: /released bundles…/ })).toBeNull();
+    await user.selectOptions(screen.getByLabelText('Show quarantined bundles'), 'released');
+    await user.click(await screen.findByRole('button', { name: 'Purge all 2 released bundles…' }));
+    const ask = screen.getByTestId('purge-released');
+    expect(ask.textContent).toContain('Bundles still held are not touched');
+    expect(fake.callsTo('purgeReleasedQuarantine')).toEqual([]);
+    await user.click(within(ask).getByRole('button', { name: 'Purge 2 bundles' }));
+    await waitFor(() => expect(fake.callsTo('purgeReleasedQuarantine')).toEqual([{ expectedCount: 2 }]));
+    expect((await screen.findByText('Purged 2 released bundles.')).getAttribute('role')).toBe('status');
+    await waitFor(() => expect(screen.queryByTestId('purge-released')).toBeNull());
+    expect(screen.queryByRole('button', { name: /released bundles…/ })).toBeNull();
+    expect(unnamedControls()).toEqual([]);
+  });
 });

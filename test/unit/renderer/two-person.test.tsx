@@ -248,12 +248,61 @@ describe('Staged exports', () => {
     await user.type(passphrase, 'pw');
     expect(write.disabled).toBe(false);
     await user.click(write);
-    await waitFor(() => expect(fake.callsTo('startFinishExport')).toEqual([{ name: 'release-2', mediumId: '/dev/sdb1', passphrase: 'pw' }]));
+    await waitFor(() => expect(fake.callsTo('startFinishExport')).toEqual([{ name: 'release-2', mediumIds: ['/dev/sdb1'], passphrase: 'pw' }]));
     expect(passphrase.value).toBe('');
     await followsTheJob(document.body);
     act(() => fake.emit({ type: 'finished', job: finishedJob('fin-1', 'export-finish', mediaExportResult) }));
     await screen.findByRole('heading', { name: /read back/i });
     expect(screen.getByRole('button', { name: /Eject/ })).toBeTruthy();
+    expect(unnamedControls()).toEqual([]);
+  });
+
+  it('finishes over two media when neither holds it alone (the CLI’s --to-media A,B): volume 1 on the first, then the ones ticked', async () => {
+    // release-2 is ~2.8 MB as a bundle; each stick keeps 1.25 MB free for core's margin and index.
+    const first = { ...usbStick, id: '/dev/sdd1', device: '/dev/sdd1', disk: '/dev/sdd', label: 'HALF-A', free: 2_500_000 };
+    const second = { ...usbStick, id: '/dev/sde1', device: '/dev/sde1', disk: '/dev/sde', label: 'HALF-B', free: 3_000_000 };
+    const volume = mediaExportResult.media?.volumes[0];
+    if (!volume || !mediaExportResult.media) throw new Error('the fixture writes one volume');
+    const split = {
+      ...mediaExportResult,
+      media: { ...mediaExportResult.media, split: true, parts: 2, volumes: [volume, { ...volume, number: 2, medium: { ...volume.medium, label: 'HALF-B' } }] },
+    };
+    const fake = fakeApi(stagedAnswers({ listMedia: { media: [first, second, tinyHostile] } }));
+    const user = userEvent.setup();
+    renderWithApi(<StagedExportsView />, fake);
+    await user.click(await screen.findByRole('button', { name: 'Finish release-2' }));
+    const form = await screen.findByTestId('finish-form');
+    const a = await within(form).findByRole<HTMLInputElement>('radio', { name: /HALF-A/ });
+    // Too small on their own, both may start the set; the tiny one (no room past the margin) may not.
+    expect(within(form).getByRole<HTMLInputElement>('radio', { name: /HALF-B/ }).disabled).toBe(false);
+    expect(a.disabled).toBe(false);
+    expect(
+      within(form)
+        .getAllByRole<HTMLInputElement>('radio')
+        .filter((r) => r.disabled),
+    ).toHaveLength(1);
+    await user.click(a);
+    await user.type(within(form).getByLabelText(/^Station key passphrase/), 'pw');
+    const write = within(form).getByRole<HTMLButtonElement>('button', { name: 'Write the bundle' });
+    expect(write.disabled).toBe(true);
+    expect(within(form).getByRole('alert').textContent).toContain('Not enough room');
+    const more = within(form).getByTestId('finish-more-media');
+    // The first medium and the one with no room are not offered to continue onto.
+    expect(
+      within(more)
+        .getAllByRole('checkbox')
+        .map((c) => c.closest('.mantine-Checkbox-root')?.textContent ?? ''),
+    ).toEqual([expect.stringContaining('HALF-B')]);
+    await user.click(within(more).getByRole('checkbox', { name: /HALF-B/ }));
+    expect(within(form).queryByRole('alert')).toBeNull();
+    expect(write.disabled).toBe(false);
+    await user.click(write);
+    await waitFor(() => expect(fake.callsTo('startFinishExport')).toEqual([{ name: 'release-2', mediumIds: ['/dev/sdd1', '/dev/sde1'], passphrase: 'pw' }]));
+    await followsTheJob(document.body);
+    act(() => fake.emit({ type: 'finished', job: finishedJob('fin-1', 'export-finish', split) }));
+    await screen.findByRole('heading', { name: /read back/i });
+    // Each medium holding a volume gets its Eject.
+    expect(screen.getAllByRole('button', { name: /Eject/ }).map((b) => b.textContent)).toEqual(['Eject HALF-A', 'Eject HALF-B']);
     expect(unnamedControls()).toEqual([]);
   });
 
@@ -271,7 +320,7 @@ describe('Staged exports', () => {
     await screen.findByText('No staged exports.');
     await user.click(screen.getByRole('button', { name: 'Open a staging folder…' }));
     expect(fake.callsTo('openStagingFolder')).toEqual([{}]);
-    expect((await screen.findByText(/Also listed: the staged exports in/)).textContent).toContain('/srv/staging');
+    expect((await screen.findByText(/Also listed, also after a restart: the staged exports in/)).textContent).toContain('/srv/staging');
     expect(row('q4-elsewhere').textContent).toContain('in the opened staging folder');
     await user.click(within(row('q4-elsewhere')).getByRole('button', { name: 'Review and approve q4-elsewhere' }));
     await waitFor(() => expect(fake.callsTo('describeStaged')).toEqual([{ name: 'q4-elsewhere', source: 'folder' }]));
@@ -280,6 +329,31 @@ describe('Staged exports', () => {
     await user.type(within(form).getByLabelText(/Type the name to discard it/), 'q4-elsewhere');
     await user.click(within(form).getByRole('button', { name: 'Discard' }));
     await waitFor(() => expect(fake.callsTo('discardStaged')).toEqual([{ name: 'q4-elsewhere', source: 'folder', confirmName: 'q4-elsewhere' }]));
+  });
+
+  it('says a kept staging folder that cannot be read now beside the home’s list, and closes it on request', async () => {
+    const fake = fakeApi(
+      stagedAnswers({
+        listStaged: {
+          staged: [entry('q4-design')],
+          folder: '/media/op/STAGING',
+          folderUnavailable: { folder: '/media/op/STAGING', error: { code: 'NOT_FOUND', message: 'No such file or directory: /media/op/STAGING' } },
+        },
+        closeStagingFolder: { staged: [entry('q4-design')], folder: null, folderUnavailable: null },
+      }),
+    );
+    const user = userEvent.setup();
+    renderWithApi(<StagedExportsView />, fake);
+    const notice = await screen.findByTestId('staging-folder-unavailable');
+    expect(notice.getAttribute('role')).toBe('status');
+    expect(notice.textContent).toContain('/media/op/STAGING cannot be read now (No such file or directory');
+    // Not an error: the home's exports are there.
+    expect(row('q4-design')).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Close the staging folder' }));
+    expect(fake.callsTo('closeStagingFolder')).toEqual([{}]);
+    await waitFor(() => expect(screen.queryByTestId('staging-folder-unavailable')).toBeNull());
+    expect(screen.queryByRole('button', { name: 'Close the staging folder' })).toBeNull();
   });
 
   it('discards after the typed name', async () => {

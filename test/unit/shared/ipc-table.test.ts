@@ -29,10 +29,19 @@ const EXPECTED: Record<keyof typeof IPC_BLOCKS, string[]> = {
   audit: ['listAudit', 'startVerifyAudit', 'checkpointAudit', 'exportAudit'],
   settings: ['getSettings', 'saveSettings'],
   inspection: ['inspectionStatus'],
-  quarantine: ['listQuarantine', 'showQuarantine', 'startQuarantineRelease', 'purgeQuarantine'],
+  quarantine: ['listQuarantine', 'showQuarantine', 'startQuarantineRelease', 'purgeQuarantine', 'purgeReleasedQuarantine'],
   inbox: ['inboxOverview'],
   feed: ['startFeedImport', 'startHeartbeat', 'nextChannelStamp'],
-  twoPerson: ['listStaged', 'openStagingFolder', 'describeStaged', 'approveStaged', 'discardStaged', 'startPrepareExport', 'startFinishExport'],
+  twoPerson: [
+    'listStaged',
+    'openStagingFolder',
+    'closeStagingFolder',
+    'describeStaged',
+    'approveStaged',
+    'discardStaged',
+    'startPrepareExport',
+    'startFinishExport',
+  ],
 };
 
 describe('the IPC channel table, composed from its domain blocks', () => {

@@ -14,6 +14,8 @@ export interface ExportResultStepProps {
   result: ExportReport;
   /** The medium written to, as it was chosen; null for a folder. */
   medium?: MediaVolumeView | null;
+  /** The media after the first, for a bundle finished over several (volume 2, 3, ...). */
+  moreMedia?: MediaVolumeView[];
   onDone: () => void;
 }
 
@@ -47,10 +49,12 @@ function ExportedImagesSection({ images }: { images: NonNullable<ExportReport['i
   );
 }
 
-export function ExportResultStep({ result, medium = null, onDone }: ExportResultStepProps) {
+export function ExportResultStep({ result, medium = null, moreMedia = [], onDone }: ExportResultStepProps) {
   const t = useT();
   const f = useFormat();
   const media = result.media;
+  // The media that hold a volume (a bundle that fit on the first leaves the others untouched): each gets its Eject.
+  const written = medium === null ? [] : [medium, ...moreMedia].slice(0, Math.max(1, media?.volumes.length ?? 1));
   const readBacks = media?.volumes.flatMap((v) => (v.readBack ? [v.readBack] : [])) ?? [];
   const allBypass = readBacks.length > 0 && readBacks.every((r) => r.bypassesCache);
   const proven = [t('export.result.hashedTwice'), t('export.result.signed'), media ? t('export.result.flushedMedium') : t('export.result.flushedDisk')];
@@ -76,7 +80,11 @@ export function ExportResultStep({ result, medium = null, onDone }: ExportResult
       />
       <Alert
         color="green"
-        title={media ? t('export.result.exportedTo', { medium: medium ? mediumName(medium) : t('export.result.theMedium') }) : t('export.result.exported')}
+        title={
+          media
+            ? t('export.result.exportedTo', { medium: written.length > 0 ? written.map(mediumName).join(', ') : t('export.result.theMedium') })
+            : t('export.result.exported')
+        }
         role="status"
       >
         <Code>{displayText(result.bundlePath)}</Code>
@@ -191,7 +199,7 @@ export function ExportResultStep({ result, medium = null, onDone }: ExportResult
           </List>
         </Alert>
       ) : null}
-      {media?.readBackOk && medium ? <EjectMedium medium={medium} /> : null}
+      {media?.readBackOk ? written.map((m) => <EjectMedium key={m.id} medium={m} />) : null}
       <Group justify="flex-end">
         <Button onClick={onDone}>{t('export.result.again')}</Button>
       </Group>

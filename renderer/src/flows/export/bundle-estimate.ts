@@ -27,3 +27,28 @@ export function fitOnMedium(bundleBytes: number, medium: Pick<MediaVolumeView, '
   if (need > medium.free) return { fits: false, reason: 'too small' };
   return { fits: true, tight: need > medium.free * 0.9 };
 }
+
+/**
+ * Whether a bundle fits over several media, volume 1 on the first (the CLI's `--to-media A,B`):
+ * each keeps core's margin and the index reserve, so the room is the sum of what is left on each.
+ * A medium that cannot be written makes the set unwritable; an unknown free space, unknown.
+ */
+export function fitOnMedia(bundleBytes: number, media: ReadonlyArray<Pick<MediaVolumeView, 'free' | 'readOnly' | 'mountPoint'>>): Fit {
+  if (media.length === 1 && media[0]) return fitOnMedium(bundleBytes, media[0]);
+  let room = 0;
+  for (const medium of media) {
+    if (medium.mountPoint === null) return { fits: false, reason: 'not mounted' };
+    if (medium.readOnly) return { fits: false, reason: 'read-only' };
+    if (medium.free === null) return { fits: 'unknown' };
+    // A medium with no room past the margin would hold an empty volume: it is not one to write to.
+    if (!hasRoom(medium)) return { fits: false, reason: 'too small' };
+    room += medium.free - MEDIA_MARGIN_BYTES;
+  }
+  if (media.length === 0 || bundleBytes > room) return { fits: false, reason: 'too small' };
+  return { fits: true, tight: bundleBytes > room * 0.9 };
+}
+
+/** Room for part of a bundle past core's margin (an unknown free space may have). */
+export function hasRoom(medium: Pick<MediaVolumeView, 'free'>): boolean {
+  return medium.free === null || medium.free > MEDIA_MARGIN_BYTES;
+}

@@ -12,6 +12,13 @@ export const quarantineMessages = area(
     'quarantine.filter.released': 'Released',
     'quarantine.filter.all': 'All',
     'quarantine.refresh': 'Refresh',
+    'quarantine.purgeReleased.open': 'Purge {count, plural, one {the released bundle} other {all # released bundles}}…',
+    'quarantine.purgeReleased.title': 'Purge {count, plural, one {# released bundle} other {# released bundles}} for good?',
+    'quarantine.purgeReleased.text':
+      'Deletes the copies the quarantine kept of bundles already released. What was released stays at its destination, and the audit log keeps every record. Bundles still held are not touched.',
+    'quarantine.purgeReleased.confirm': 'Purge {count, plural, one {# bundle} other {# bundles}}',
+    'quarantine.purgeReleased.keep': 'Keep them',
+    'quarantine.purgeReleased.done': '{count, plural, =0 {Nothing was purged.} one {Purged # released bundle.} other {Purged # released bundles.}}',
     'quarantine.readError': 'The quarantine could not be read',
     'quarantine.count.noneHeld': 'Nothing is held in quarantine.',
     'quarantine.count.noneMatch': 'No quarantined bundles match.',
@@ -120,6 +127,14 @@ export const quarantineMessages = area(
     'quarantine.filter.released': 'Freigegeben',
     'quarantine.filter.all': 'Alle',
     'quarantine.refresh': 'Aktualisieren',
+    'quarantine.purgeReleased.open': '{count, plural, one {Das freigegebene Paket} other {Alle # freigegebenen Pakete}} löschen…',
+    'quarantine.purgeReleased.title': '{count, plural, one {# freigegebenes Paket} other {# freigegebene Pakete}} endgültig löschen?',
+    'quarantine.purgeReleased.text':
+      'Löscht die Kopien, die die Quarantäne von bereits freigegebenen Paketen aufbewahrt hat. Was freigegeben wurde, bleibt an seinem Ziel, und das Prüfprotokoll behält jeden Eintrag. Noch zurückgehaltene Pakete bleiben unberührt.',
+    'quarantine.purgeReleased.confirm': '{count, plural, one {# Paket} other {# Pakete}} löschen',
+    'quarantine.purgeReleased.keep': 'Behalten',
+    'quarantine.purgeReleased.done':
+      '{count, plural, =0 {Nichts wurde gelöscht.} one {# freigegebenes Paket gelöscht.} other {# freigegebene Pakete gelöscht.}}',
     'quarantine.readError': 'Die Quarantäne konnte nicht gelesen werden',
     'quarantine.count.noneHeld': 'In der Quarantäne wird nichts zurückgehalten.',
     'quarantine.count.noneMatch': 'Keine Pakete in Quarantäne passen.',

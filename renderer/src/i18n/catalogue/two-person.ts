@@ -28,7 +28,11 @@ export const twoPersonMessages = area(
     'staged.openFolder': 'Open a staging folder…',
     'staged.openFolderHelp':
       'Exports prepared on the command line with --staging DIR are kept outside the station home. Open that folder, or the folder holding such exports, to list them here too.',
-    'staged.folderOpen': 'Also listed: the staged exports in {folder}',
+    'staged.folderOpen': 'Also listed, also after a restart: the staged exports in {folder}',
+    'staged.closeFolder': 'Close the staging folder',
+    'staged.folderUnavailableTitle': 'The opened staging folder is not listed now',
+    'staged.folderUnavailable':
+      '{folder} cannot be read now ({reason}). Its staged exports are not shown; nothing in it was changed. Insert or mount it and refresh the list, or close the staging folder.',
     'staged.inFolder': 'in the opened staging folder',
     'staged.backToList': 'Back to the list',
     'staged.cancelAction': 'Close',
@@ -82,6 +86,13 @@ export const twoPersonMessages = area(
     'staged.finish.again': 'Try again',
     'staged.finish.where': 'Where to write the bundle',
     'staged.finish.mediumGone': 'Insert it again, or choose another medium or a folder.',
+    'staged.finish.tooSmallAlone': 'Too small on its own ({needed} needed, {free} free): choose more media below to continue onto.',
+    'staged.finish.more': 'Continue onto more media when it does not fit',
+    'staged.finish.moreHelp':
+      'The bundle is then split into parts with a signed volume index: volume 1 on the medium chosen above, then these in the order listed. Insert every one before you start: each is written and read back in turn.',
+    'staged.finish.noRoomTitle': 'Not enough room',
+    'staged.finish.noRoom':
+      '{needed} needed, {free} free on {count, plural, one {the medium} other {the # media}} chosen. Add another medium, or choose a folder.',
     'staged.finish.passphraseMedium': 'Station key passphrase',
     'staged.finish.passphraseMediumHelp':
       'Needed onto a medium: it signs the volume index of a bundle split into parts, the transfer receipt (kept in the station home, not on the medium) and an audit checkpoint. It adds no signature to the bundle.',
@@ -127,7 +138,11 @@ export const twoPersonMessages = area(
     'staged.openFolder': 'Ordner mit vorbereiteten Exporten öffnen…',
     'staged.openFolderHelp':
       'Exporte, die auf der Kommandozeile mit --staging DIR vorbereitet wurden, liegen außerhalb des Stationsverzeichnisses. Öffnen Sie diesen Ordner oder den Ordner, der solche Exporte enthält, um sie auch hier aufzulisten.',
-    'staged.folderOpen': 'Ebenfalls aufgelistet: die vorbereiteten Exporte in {folder}',
+    'staged.folderOpen': 'Ebenfalls aufgelistet, auch nach einem Neustart: die vorbereiteten Exporte in {folder}',
+    'staged.closeFolder': 'Ordner mit vorbereiteten Exporten schließen',
+    'staged.folderUnavailableTitle': 'Der geöffnete Ordner mit vorbereiteten Exporten wird gerade nicht aufgelistet',
+    'staged.folderUnavailable':
+      '{folder} kann gerade nicht gelesen werden ({reason}). Seine vorbereiteten Exporte werden nicht angezeigt; darin wurde nichts verändert. Stecken Sie ihn ein oder hängen Sie ihn ein und laden Sie die Liste neu, oder schließen Sie den Ordner.',
     'staged.inFolder': 'im geöffneten Ordner',
     'staged.backToList': 'Zurück zur Liste',
     'staged.cancelAction': 'Schließen',
@@ -182,6 +197,13 @@ export const twoPersonMessages = area(
     'staged.finish.again': 'Erneut versuchen',
     'staged.finish.where': 'Wohin das Paket geschrieben wird',
     'staged.finish.mediumGone': 'Stecken Sie ihn wieder ein, oder wählen Sie einen anderen Datenträger oder einen Ordner.',
+    'staged.finish.tooSmallAlone': 'Allein zu klein ({needed} benötigt, {free} frei): Wählen Sie unten weitere Datenträger, auf denen es weitergeht.',
+    'staged.finish.more': 'Auf weiteren Datenträgern fortsetzen, wenn es nicht passt',
+    'staged.finish.moreHelp':
+      'Das Paket wird dann in Teile mit einem signierten Datenträgerindex aufgeteilt: Teil 1 auf den oben gewählten Datenträger, dann diese in der aufgeführten Reihenfolge. Stecken Sie alle vor dem Start ein: Jeder wird nacheinander beschrieben und zurückgelesen.',
+    'staged.finish.noRoomTitle': 'Nicht genug Platz',
+    'staged.finish.noRoom':
+      '{needed} benötigt, {free} frei auf {count, plural, one {dem gewählten Datenträger} other {den # gewählten Datenträgern}}. Fügen Sie einen weiteren Datenträger hinzu, oder wählen Sie einen Ordner.',
     'staged.finish.passphraseMedium': 'Passphrase des Stationsschlüssels',
     'staged.finish.passphraseMediumHelp':
       'Auf einen Datenträger erforderlich: Sie signiert den Datenträgerindex eines in Teile aufgeteilten Pakets, die Übergabequittung (bleibt im Stationsverzeichnis, nicht auf dem Datenträger) und einen Kontrollpunkt des Prüfprotokolls. Dem Paket fügt sie keine Signatur hinzu.',

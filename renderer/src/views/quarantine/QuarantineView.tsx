@@ -11,6 +11,7 @@ import { asIpcError, call, useApi } from '../../api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import type { MessageId } from '../../i18n/en.js';
 import { useT } from '../../i18n/useT.js';
+import { PurgeReleasedForm } from './PurgeReleasedForm.js';
 import { QuarantineDetails } from './QuarantineDetails.js';
 import { QuarantineTable } from './QuarantineTable.js';
 
@@ -29,6 +30,8 @@ export function QuarantineView({ active = true }: { active?: boolean }) {
   const [listing, setListing] = useState<IpcResponse<'listQuarantine'> | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
+  // What the last purge of every released bundle deleted, said until the filter changes.
+  const [purgedCount, setPurgedCount] = useState<number | null>(null);
 
   const load = useCallback(async () => {
     try {
@@ -52,7 +55,10 @@ export function QuarantineView({ active = true }: { active?: boolean }) {
           label={t('quarantine.filter.label')}
           aria-label={t('quarantine.filter.aria')}
           value={filter}
-          onChange={(e) => setFilter(e.currentTarget.value as StatusFilter)}
+          onChange={(e) => {
+            setFilter(e.currentTarget.value as StatusFilter);
+            setPurgedCount(null);
+          }}
           data={[
             { value: 'held', label: t('quarantine.filter.held') },
             { value: 'released', label: t('quarantine.filter.released') },
@@ -73,7 +79,23 @@ export function QuarantineView({ active = true }: { active?: boolean }) {
             : t(COUNT_TEXT[filter], { count: entries.length })}
         </Text>
       ) : null}
+      {purgedCount !== null ? (
+        <Text size="sm" role="status">
+          {t('quarantine.purgeReleased.done', { count: purgedCount })}
+        </Text>
+      ) : null}
       {entries.length > 0 ? <QuarantineTable entries={entries} selected={selected} onOpen={setSelected} /> : null}
+      {filter === 'released' && entries.length > 0 ? (
+        <PurgeReleasedForm
+          key={entries.length}
+          count={entries.length}
+          onPurged={(n) => {
+            setPurgedCount(n);
+            setSelected(null);
+            void load();
+          }}
+        />
+      ) : null}
       {selected !== null ? <QuarantineDetails id={selected} onChanged={() => void load()} /> : null}
     </Stack>
   );

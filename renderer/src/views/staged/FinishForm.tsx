@@ -1,8 +1,8 @@
 /**
  * The last step of a two-person export (the CLI's `export --finish STAGED --out DIR`, or
- * `--to-media ID`): the staged bundle written with every signature to a detected removable medium
- * (written, flushed and read back past the cache, as an export to media is; the result offers
- * Eject) or to a folder (first to a temp name, fsynced, then published), as a job with progress,
+ * `--to-media ID[,ID...]`): the staged bundle written with every signature to a detected removable
+ * medium, or split over several when it does not fit on one (written, flushed and read back past
+ * the cache, as an export to media is; the result offers Eject) or to a folder (first to a temp name, fsynced, then published), as a job with progress,
  * rate, ETA and Cancel. The passphrase unlocks the station key to sign the receipt and an audit
  * checkpoint; onto a medium it is required (it also signs a split bundle's volume index), to a
  * folder it may be left out (both unsigned, as the CLI does without --passphrase-file). Not
@@ -23,9 +23,10 @@ import { useMedia } from '../../hooks/useMedia.js';
 import { useFormat } from '../../i18n/format.js';
 import { useT } from '../../i18n/useT.js';
 import { ExportResultStep } from '../../flows/export/ExportResultStep.js';
-import { fitOnMedium } from '../../flows/export/bundle-estimate.js';
+import { fitOnMedia, fitOnMedium, hasRoom } from '../../flows/export/bundle-estimate.js';
 import { LargeDriveAlert } from '../../flows/export/LargeDriveAlert.js';
 import { isApproved } from './approved.js';
+import { MoreMediaChoice } from './MoreMediaChoice.js';
 
 /** Not a medium id: those are device paths and absolute folders. */
 const FOLDER = 'airlock:folder';
@@ -42,19 +43,30 @@ export function FinishForm({ entry, onClose, pollMs }: { entry: StagedEntryView;
   const [where, setWhere] = useState<string | null>(null);
   const [outDir, setOutDir] = useState<string | null>(null);
   const [passphrase, setPassphrase] = useState('');
+  // The media after the first one, in the list's order (volume 2, 3, ...): the CLI's `--to-media A,B`.
+  const [more, setMore] = useState<string[]>([]);
   // A large drive is written to only once the operator has said it is the one (issue #19.4), as in the Export flow.
-  const [largeAcknowledged, setLargeAcknowledged] = useState<string | null>(null);
-  // The medium written to, for the result's Eject (the live list may have moved on by then).
-  const [writtenTo, setWrittenTo] = useState<MediaVolumeView | null>(null);
+  const [largeAcknowledged, setLargeAcknowledged] = useState<string[]>([]);
+  // The media written to, for the result's Eject (the live list may have moved on by then).
+  const [writtenTo, setWrittenTo] = useState<MediaVolumeView[]>([]);
   const finished = run.job.finished;
   const bundleBytes = stagedBundleBytes(entry);
   const medium = where !== null && where !== FOLDER ? (media?.find((m) => m.id === where) ?? null) : null;
   const toMedium = where !== null && where !== FOLDER;
-  const largeOk = !medium?.large || largeAcknowledged === medium.id;
-  const ready = where === FOLDER ? outDir !== null : medium !== null && fitOnMedium(bundleBytes, medium).fits !== false && largeOk && passphrase !== '';
+  // Media that could hold a volume: mounted, writable, with room past the margin.
+  const writable = (media ?? []).filter((m) => m.mountPoint !== null && !m.readOnly && hasRoom(m));
+  const candidates = medium === null ? [] : writable.filter((m) => m.id !== medium.id);
+  // Ticked media that are still listed; one taken out is dropped, never written to unseen.
+  const chosenMore = candidates.filter((m) => more.includes(m.id));
+  const chosen = medium === null ? [] : [medium, ...chosenMore];
+  const fit = fitOnMedia(bundleBytes, chosen);
+  const largeOk = chosen.every((m) => !m.large || largeAcknowledged.includes(m.id));
+  const ready = where === FOLDER ? outDir !== null : medium !== null && fit.fits !== false && largeOk && passphrase !== '';
+  const room = chosen.reduce((n, m) => n + (m.free ?? 0), 0);
 
   if (finished?.kind === 'export-finish' && finished.state === 'succeeded' && finished.result) {
-    return <ExportResultStep result={finished.result} medium={writtenTo} onDone={onClose} />;
+    const [first = null, ...rest] = writtenTo;
+    return <ExportResultStep result={finished.result} medium={first} moreMedia={rest} onDone={onClose} />;
   }
   if (run.jobId !== null) {
     return (
@@ -81,8 +93,8 @@ export function FinishForm({ entry, onClose, pollMs }: { entry: StagedEntryView;
     if (!ready || where === null) return;
     const value = passphrase === '' ? undefined : passphrase;
     setPassphrase('');
-    const target = where === FOLDER ? { outDir: outDir ?? undefined } : { mediumId: where };
-    setWrittenTo(where === FOLDER ? null : medium);
+    const target = where === FOLDER ? { outDir: outDir ?? undefined } : { mediumIds: chosen.map((m) => m.id) };
+    setWrittenTo(where === FOLDER ? [] : chosen);
     void run.start(() => call(api, 'startFinishExport', { name: entry.name, source: entry.source, ...target, passphrase: value }));
   };
 
@@ -100,26 +112,48 @@ export function FinishForm({ entry, onClose, pollMs }: { entry: StagedEntryView;
         <Radio.Group value={where} onChange={setWhere} label={t('staged.finish.where')} name="finish-destination">
           <Stack gap="sm" mt="xs">
             {(media ?? []).map((m) => {
-              const fit = fitOnMedium(bundleBytes, m);
+              const alone = fitOnMedium(bundleBytes, m);
+              // Too small on its own is still a first medium when the others together make up the rest.
+              const withOthers =
+                alone.fits === false &&
+                alone.reason === 'too small' &&
+                writable.some((w) => w.id === m.id) &&
+                writable.length > 1 &&
+                fitOnMedia(bundleBytes, writable).fits !== false;
               const notes =
-                fit.fits === false
+                alone.fits === false
                   ? [
-                      <StatusText tone="fail">
-                        {fit.reason === 'too small'
-                          ? t('export.destination.tooSmall', { needed: f.bytes(bundleBytes), free: f.bytes(m.free ?? 0) })
-                          : t('export.destination.unwritable', { reason: fit.reason })}
+                      <StatusText tone={withOthers ? 'warn' : 'fail'}>
+                        {withOthers
+                          ? t('staged.finish.tooSmallAlone', { needed: f.bytes(bundleBytes), free: f.bytes(m.free ?? 0) })
+                          : alone.reason === 'too small'
+                            ? t('export.destination.tooSmall', { needed: f.bytes(bundleBytes), free: f.bytes(m.free ?? 0) })
+                            : t('export.destination.unwritable', { reason: alone.reason })}
                       </StatusText>,
                     ]
                   : [];
-              return <MediumRadio key={m.id} medium={m} disabled={fit.fits === false} notes={notes} />;
+              return <MediumRadio key={m.id} medium={m} disabled={alone.fits === false && !withOthers} notes={notes} />;
             })}
             <Radio value={FOLDER} label={<Text fw={600}>{t('staged.finish.destination')}</Text>} description={t('export.destination.folderHelp')} />
           </Stack>
         </Radio.Group>
         {where === FOLDER ? <DestinationPicker purpose="export-destination" value={outDir} onChange={setOutDir} /> : null}
-        {medium?.large ? (
-          <LargeDriveAlert medium={medium} acknowledged={largeAcknowledged === medium.id} onAcknowledge={(ok) => setLargeAcknowledged(ok ? medium.id : null)} />
+        {medium !== null ? <MoreMediaChoice candidates={candidates} value={chosenMore.map((m) => m.id)} onChange={setMore} /> : null}
+        {medium !== null && fit.fits === false && fit.reason === 'too small' ? (
+          <Alert color="yellow" title={t('staged.finish.noRoomTitle')} role="alert">
+            <Text size="sm">{t('staged.finish.noRoom', { count: chosen.length, needed: f.bytes(bundleBytes), free: f.bytes(room) })}</Text>
+          </Alert>
         ) : null}
+        {chosen
+          .filter((m) => m.large)
+          .map((m) => (
+            <LargeDriveAlert
+              key={m.id}
+              medium={m}
+              acknowledged={largeAcknowledged.includes(m.id)}
+              onAcknowledge={(ok) => setLargeAcknowledged((ids) => (ok ? [...ids, m.id] : ids.filter((id) => id !== m.id)))}
+            />
+          ))}
         {toMedium && medium === null ? (
           <Alert color="yellow" title={t('export.destination.goneTitle')} role="alert">
             <Text size="sm">{t('staged.finish.mediumGone')}</Text>

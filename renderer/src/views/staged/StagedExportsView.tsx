@@ -6,11 +6,13 @@
  * onto a removable medium or to a folder with every signature) and discard. An export is prepared
  * in the Export flow. Exports staged elsewhere (`--prepare --staging DIR`) show once their folder is
  * opened through main's dialog (`--list-staged --staging DIR`); the page still names each by name.
+ * Main keeps that folder in config.json, so it is listed again after a restart until it is closed;
+ * a kept folder that cannot be listed now (a stick taken out) is said so beside the home's list.
  */
-import { Button, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import { displayText } from '../../../../shared/display-text.js';
-import type { IpcError, StagedEntryView } from '../../../../shared/ipc.js';
+import type { IpcError, IpcResponse, StagedEntryView } from '../../../../shared/ipc.js';
 import { asIpcError, call, useApi } from '../../api.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { StatusBadge } from '../../components/StatusIcon.js';
@@ -58,10 +60,12 @@ export function StagedExportsView({ active = true }: { active?: boolean }) {
   const [error, setError] = useState<IpcError | null>(null);
   const [action, setAction] = useState<Action | null>(null);
   const [folder, setFolder] = useState<string | null>(null);
+  const [unavailable, setUnavailable] = useState<IpcResponse<'listStaged'>['folderUnavailable']>(null);
 
-  const show = useCallback((listed: { staged: StagedEntryView[]; folder?: string | null | undefined }) => {
+  const show = useCallback((listed: IpcResponse<'listStaged'>) => {
     setStaged(listed.staged);
     setFolder(listed.folder ?? null);
+    setUnavailable(listed.folderUnavailable ?? null);
     setError(null);
   }, []);
   const load = useCallback(async () => {
@@ -71,9 +75,9 @@ export function StagedExportsView({ active = true }: { active?: boolean }) {
       setError(asIpcError(e));
     }
   }, [api, show]);
-  const openFolder = async () => {
+  const folderAction = async (method: 'openStagingFolder' | 'closeStagingFolder') => {
     try {
-      show(await call(api, 'openStagingFolder', {}));
+      show(await call(api, method, {}));
     } catch (e) {
       setError(asIpcError(e));
     }
@@ -91,7 +95,13 @@ export function StagedExportsView({ active = true }: { active?: boolean }) {
     <Stack gap="md">
       <Title order={2}>{t('staged.title')}</Title>
       <Text size="sm">{t('staged.intro')}</Text>
-      {folder !== null ? (
+      {unavailable ? (
+        <Alert color="yellow" title={t('staged.folderUnavailableTitle')} role="status" data-testid="staging-folder-unavailable">
+          <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+            {t('staged.folderUnavailable', { folder: displayText(unavailable.folder), reason: displayText(unavailable.error.message) })}
+          </Text>
+        </Alert>
+      ) : folder !== null ? (
         <Text size="sm" role="status" style={{ overflowWrap: 'anywhere' }}>
           {t('staged.folderOpen', { folder: displayText(folder) })}
         </Text>
@@ -174,9 +184,14 @@ export function StagedExportsView({ active = true }: { active?: boolean }) {
         <Button variant="default" onClick={() => void load()}>
           {t('staged.refresh')}
         </Button>
-        <Button variant="default" onClick={() => void openFolder()} title={t('staged.openFolderHelp')}>
+        <Button variant="default" onClick={() => void folderAction('openStagingFolder')} title={t('staged.openFolderHelp')}>
           {t('staged.openFolder')}
         </Button>
+        {folder !== null ? (
+          <Button variant="subtle" onClick={() => void folderAction('closeStagingFolder')}>
+            {t('staged.closeFolder')}
+          </Button>
+        ) : null}
       </Group>
       <Text size="xs" c="dimmed">
         {t('staged.openFolderHelp')}

@@ -64,7 +64,7 @@ const ODD_VALUES: unknown[] = [
   'fr',
   'EN',
 ];
-const FIELDS = ['stationName', 'operatorName', 'organization', 'mediaRoots', 'largeMediumBytes', 'language'];
+const FIELDS = ['stationName', 'operatorName', 'organization', 'mediaRoots', 'largeMediumBytes', 'language', 'stagingFolder'];
 
 function config(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -74,6 +74,7 @@ function config(overrides: Record<string, unknown> = {}): Record<string, unknown
     mediaRoots: ['/srv/diode/inbox', '/mnt/loop'],
     largeMediumBytes: 549_755_813_888,
     language: 'de',
+    stagingFolder: '/srv/staging',
     ...overrides,
   };
 }
@@ -182,6 +183,7 @@ function leftToSchema(json: unknown): boolean {
   return (
     ['stationName', 'operatorName', 'organization'].some((key) => long(file[key], 200)) ||
     (Array.isArray(file.mediaRoots) && file.mediaRoots.some((root) => long(root, 4096))) ||
+    long(file.stagingFolder, 4096) ||
     long(syslog.url, 300) ||
     ['ca', 'cert', 'key'].some((key) => long(syslog[key], 4096)) ||
     long(jsonLines.path, 4096)

@@ -126,6 +126,23 @@ describe('writing the files', () => {
     expect((await readStationSettings(homePaths(home))).language).toEqual({ configured: 'de', effective: 'de' });
   });
 
+  it('keeps the staging folder the app opened (an absolute path), across a Settings save, until it is removed', async () => {
+    await writeFile(join(home, 'config.json'), JSON.stringify({ stationName: 'tx-1' }));
+    expect((await readStationSettings(homePaths(home))).stagingFolder).toBeNull();
+    expect(await updateStationSettings(homePaths(home), { stagingFolder: '/srv/staging' })).toEqual([
+      { field: 'stagingFolder', from: null, to: '/srv/staging' },
+    ]);
+    // The Settings form's patch does not name it: it stays.
+    await updateStationSettings(homePaths(home), { config: { operatorName: 'Ann' } });
+    expect(await readJson('config.json')).toEqual({ stationName: 'tx-1', stagingFolder: '/srv/staging', operatorName: 'Ann' });
+    expect((await readStationSettings(homePaths(home))).stagingFolder).toBe('/srv/staging');
+    for (const bad of ['relative/staging', '/with\u0001control', '']) {
+      await expect(updateStationSettings(homePaths(home), { stagingFolder: bad })).rejects.toMatchObject({ code: 'SETTINGS_INVALID' });
+    }
+    expect(await updateStationSettings(homePaths(home), { stagingFolder: null })).toEqual([{ field: 'stagingFolder', from: '/srv/staging', to: null }]);
+    expect(await readJson('config.json')).toEqual({ stationName: 'tx-1', operatorName: 'Ann' });
+  });
+
   it('reports what the files set, what applies, the defaults and the fields it keeps', async () => {
     await writeFile(join(home, 'config.json'), JSON.stringify({ operatorName: 'J. Smith', mediaRoots: ['/m'] }));
     await writeFile(join(home, 'policy.json'), JSON.stringify({ limits: { maxEntries: 5, maxPathDepth: 4 }, requiredSigners: { count: 2, roles: ['a'] } }));
