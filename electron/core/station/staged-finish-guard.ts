@@ -53,6 +53,27 @@ export function assertFinishable(db: StationDb, dir: string, sequence: number): 
   if (!existsSync(join(dir, 'staged.json'))) throw new AirlockError('STAGED_INVALID', `${dir}: it was discarded while this finish started`, { path: dir });
 }
 
+/**
+ * Inside the finish's intent transaction: every signer on record is one this finish carries. An
+ * approve that recorded its event after the finish read the signatures (faults10's "approve racing
+ * finish") would otherwise be on record and missing from the bundle. Approve records its event in
+ * a transaction that refuses a pending or exported finish, so SQLite's write lock orders the two:
+ * the approval is in the bundle, or refused (its signature withdrawn), or this finish is refused
+ * before it writes anything and may simply run again.
+ */
+export function assertCarriesRecorded(db: StationDb, dir: string, uuid: string, carried: readonly string[]): void {
+  const missing = [...recordedSigners(db, uuid)].filter((fingerprint) => !carried.includes(fingerprint));
+  if (missing.length === 0) return;
+  throw new AirlockError(
+    'STAGED_INVALID',
+    `${dir}: an approval by ${missing.join(', ')} was recorded after this finish read its signatures; nothing was written`,
+    {
+      path: dir,
+      data: { reason: 'approved-meanwhile' },
+    },
+  );
+}
+
 /** The sequence number staged.json names, or null when it cannot be read (a prepare killed before writing it). */
 export function stagedSequence(dir: string): number | null {
   try {

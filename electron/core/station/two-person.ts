@@ -12,7 +12,15 @@ import {
   type StagedExport,
 } from '../export/staged-bundle.js';
 import { listStagedExports, listStagedIn, resolveDiscardTarget, retireStagedFolder, sweepRetiredStaged, type StagedEntry } from '../export/staged-list.js';
-import { assertFinishable, assertNotFinished, finishOf, recordedSigners, stagedEntryOnRecord, stagedSequence } from './staged-finish-guard.js';
+import {
+  assertCarriesRecorded,
+  assertFinishable,
+  assertNotFinished,
+  finishOf,
+  recordedSigners,
+  stagedEntryOnRecord,
+  stagedSequence,
+} from './staged-finish-guard.js';
 import { imageEventRows } from '../audit/image-event-rows.js';
 import { asStagedChange, stageImageLayout } from '../export/staged-images.js';
 import { prepareBundle, writePreparedBundle, type PreparedBundle, type WriteBundleResult } from '../export/write-bundle.js';
@@ -197,10 +205,16 @@ export async function approveStaged(context: StationContext, dir: string, spec: 
       // A staged export whose bundle is out (a finish killed after it published) takes no approval the bundle lacks.
       assertNotFinished(context.database(), staged.dir, staged.prepared.sequence);
       const signature = await addStagedSignature(staged, await resolveSigner(context.paths, spec));
+      const db = context.database();
       try {
-        during.outcomeNow(stagedEvent(staged));
+        // Checked again with the event, under SQLite's write lock: a finish that took its intent since the check above
+        // read the signatures without this one (the finish checks the approvals on record in its own intent's transaction).
+        db.transaction(() => {
+          assertNotFinished(db, staged.dir, staged.prepared.sequence);
+          during.outcomeNow(stagedEvent(staged));
+        }).immediate();
       } catch (error) {
-        // The log cannot take the approval (a full home): its signature goes too, so the folder holds no approval the log lacks.
+        // Refused, or the log cannot take the approval (a full home): its signature goes too, so the folder holds no approval the log lacks.
         await withdrawStagedSignature(staged, signature);
         throw error;
       }
@@ -303,6 +317,12 @@ export async function completeFinish(
 export function finishableCheck(context: StationContext, staged: StagedExport, sequence: number): () => Record<string, never> {
   return () => {
     assertFinishable(context.database(), staged.dir, sequence);
+    assertCarriesRecorded(
+      context.database(),
+      staged.dir,
+      staged.prepared.tags.uuid,
+      staged.signatures.map((s) => s.fingerprint),
+    );
     return {};
   };
 }

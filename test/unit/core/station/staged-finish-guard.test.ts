@@ -182,4 +182,24 @@ describe('a staged export is finished once', () => {
     expect(await readdir(join(operator.home, 'staged'))).not.toContain('once-unprepared');
     await prepared('once-unprepared');
   });
+
+  it('an approval recorded after a finish read the signatures: the finish writes nothing and says so; run again it carries it', async () => {
+    const { dir } = await prepared('once-raced');
+    expect((await approve(dir)).code).toBe(0);
+    // What the finish read if the approve wrote its signature and event just after the finish's load: the preparer's
+    // signature only, the approval on record. (The interleaving itself is two processes; this is its state.)
+    const files = await readdir(join(dir, 'signatures'));
+    const approval = files.filter((n) => n.startsWith('02-'));
+    const saved = await Promise.all(approval.map(async (n) => [n, await readFile(join(dir, 'signatures', n))] as const));
+    for (const n of approval) await rm(join(dir, 'signatures', n));
+    const out = await tempDir('raced-');
+    const raced = await finish(dir, out);
+    expect(raced.code, describeResult(raced)).toBe(3);
+    expect(JSON.parse(raced.stdout)).toMatchObject({ error: { code: 'STAGED_INVALID', message: expect.stringMatching(/recorded after this finish read/u) } });
+    expect(await readdir(out)).toEqual([]);
+    for (const [n, bytes] of saved) await writeFile(join(dir, 'signatures', n), bytes);
+    const again = await finish(dir, out);
+    expect(again.code, describeResult(again)).toBe(0);
+    expect(parseJson<{ bundle: { signers: unknown[] } }>(again).bundle.signers).toHaveLength(2);
+  });
 });
