@@ -1,9 +1,9 @@
 /**
  * Full disks where round 2 writes (issue #12, faults11): the station home (and, for a feed, the
  * scanner's database folder beside it) lives on a small tmpfs, filled so that a seeded amount of
- * space is left, 0 to 1 MiB, half the draws under 256 KiB (where SQLite's WAL, the staged
- * export's files, a key and a checkpoint stop fitting: with 700 KiB to 1.6 MiB a checkpoint, a
- * prepare, an approve, a rotate and a feed import all fitted). Trial `n` runs case `n % 5` of ROUND2_CASES:
+ * space is left, 0 to 384 KiB, half the draws under 96 KiB (where SQLite's WAL, the staged
+ * export's files, a key and a checkpoint stop fitting: with 68 KiB to 1.6 MiB free a checkpoint,
+ * a prepare, an approve, a rotate and a feed import each fitted in seeds 1-3). Trial `n` runs case `n % 5` of ROUND2_CASES:
  * - `checkpoint`: `audit checkpoint` (the checkpoint row and `audit-head.json`);
  * - `prepare`: `export --prepare` (the staged folder in the home's `staged/`);
  * - `approve`: `approve` of a staged export prepared while there was room;
@@ -26,7 +26,7 @@ export type Round2Case = (typeof ROUND2_CASES)[number];
 
 const NAME = 'staged-full';
 /** The most space a trial leaves free; the draw picks 0 to this. */
-const MOST_FREE = 2 ** 20;
+const MOST_FREE = 384 * 2 ** 10;
 
 type ErrorJson = { ok?: boolean; error?: { code?: string; message?: string; next?: string } };
 

@@ -58,6 +58,8 @@ export async function powerCutTwoPersonTrial(fixture: Fixture, trial: number, at
     let next: Run | null = null;
     if (which === 'prepare') {
       if (state.state !== 'absent') must(await airlock(home, discardArgs()), 'discard after a cut prepare');
+      // The staged export prepared again is another one (same name, new UUID): its checks count from here.
+      p.baseSeq = Math.max(0, ...readLedger(home).events.map((e) => e.seq));
       next = await airlock(home, prepareArgs(fixture));
     } else if (which === 'approve') {
       if (state.state === 'ready' && state.signatures < 2) next = await airlock(home, approveArgs(fixture, p, keys[0]));
