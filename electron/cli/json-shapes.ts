@@ -22,7 +22,7 @@ export const JSON_SHAPES: Readonly<Record<string, string>> = {
     '{ ok: true, stationKey: true|false, trusted: [ { fingerprint, label, role, userIds, algorithm, addedAt, revokedAt?, retiredAt?, refusal?: { code, detail, next }, warning?: { code, detail, next } } ] }',
   export:
     '{ ok: true, bundle: { bundlePath, name, uuid, sequence, files, bytes, bundleBytes, tagmanifestSha256, signers, warnings, auditEvent, checkpoint, receipt, media?, channel?: { channel, sequence, previousTagManifestSha256, heartbeat } }, ejected? }; ' +
-    `--prepare: { ok: true, staged: ${STAGED_SHAPE} }; --list-staged: { ok: true, staged: [ { name, dir, state, reason, files, bytes, signatures, createdAt } ] }; --discard-staged: { ok: true, discarded: { name, dir } }`,
+    `--prepare: { ok: true, staged: ${STAGED_SHAPE} }; --list-staged: { ok: true, staged: [ { name, dir, state, reason, files, bytes, signatures, createdAt, signers, uuid, sequence } ] }; --discard-staged: { ok: true, discarded: { name, dir } }`,
   approve: `{ ok: true, staged: ${STAGED_SHAPE} }`,
   heartbeat:
     '{ ok: true, bundle: { bundlePath, name, uuid, sequence, files, bytes, bundleBytes, tagmanifestSha256, signers, warnings, auditEvent, checkpoint, receipt, channel: { channel, sequence, previousTagManifestSha256, heartbeat } } }',

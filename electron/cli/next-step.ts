@@ -58,6 +58,11 @@ export const CLI_HINTS: readonly CliHint[] = [
     next: 'List the staged exports (airlock export --list-staged), discard this one (airlock export --discard-staged NAME) and prepare it again.',
   },
   {
+    code: 'STAGED_INVALID',
+    when: { reason: 'approved-meanwhile' },
+    next: 'Finish it again (nothing was written): the approval recorded meanwhile is then in the bundle.',
+  },
+  {
     code: 'STAGED_FINISHED',
     next: 'Find its bundle (airlock audit list --type export); if it was written, discard the staged export (airlock export --discard-staged NAME); if a finish is still running, let it end.',
   },

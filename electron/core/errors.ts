@@ -77,8 +77,11 @@ export function toAirlockError(error: unknown, path?: string): AirlockError {
       return new AirlockError('PERMISSION_DENIED', detail, opts);
     case 'ENAMETOOLONG':
       return new AirlockError('PATH_TOO_LONG', detail, opts);
+    // SQLITE_FULL: better-sqlite3's "database or disk is full", the file system under the database
+    // filled up (a full home; `keys rotate` met it as IO_ERROR, fault harness full-disk-round2).
     case 'ENOSPC':
     case 'EDQUOT':
+    case 'SQLITE_FULL':
       return new AirlockError('NO_SPACE', detail, opts);
     case 'EEXIST':
       return new AirlockError('OUTPUT_EXISTS', detail, opts);

@@ -36,7 +36,7 @@ const SignerSchema = z.object({ fingerprint: z.string().max(128), userIds: z.arr
 export const StagedEntryViewSchema = z.object({
   name: z.string().max(4096),
   dir: z.string().max(4096),
-  state: z.enum(['ready', 'invalid']),
+  state: z.enum(['ready', 'invalid', 'finished']),
   reason: z.string().max(4096).nullable(),
   files: z.number().nullable(),
   bytes: z.number().nullable(),

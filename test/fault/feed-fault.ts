@@ -23,7 +23,7 @@ import { airlock, auditVerify, cloneHome, json, readLedger, type Fixture, type R
 import { onCutDisk, runAndCut, sh } from './power-cut.js';
 import type { TrialResult } from './scenarios.js';
 
-interface FeedPrep {
+export interface FeedPrep {
   /** A home trusting the feed signer with the `feeds` role (each trial clones it). */
   receiver: string;
   bundle: string;
@@ -39,7 +39,7 @@ const preps = new WeakMap<Fixture, Promise<FeedPrep>>();
 
 const sha = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
-function prepare(fixture: Fixture): Promise<FeedPrep> {
+export function prepare(fixture: Fixture): Promise<FeedPrep> {
   let prep = preps.get(fixture);
   if (!prep) {
     prep = (async () => {
@@ -98,7 +98,7 @@ function prepare(fixture: Fixture): Promise<FeedPrep> {
 }
 
 /** A receiving home under `root` with the installed set in `root/clamav` named by its policy. */
-async function setUp(prep: FeedPrep, root: string): Promise<{ home: string; databaseDir: string }> {
+export async function setUp(prep: FeedPrep, root: string): Promise<{ home: string; databaseDir: string }> {
   const home = join(root, 'home');
   await cp(prep.receiver, home, { recursive: true });
   const databaseDir = join(root, 'clamav');
@@ -144,7 +144,7 @@ interface FeedEvent {
 }
 
 /** The invariants after the kill or cut of the first run; returns the outcome text. */
-async function checkAfter(prep: FeedPrep, home: string, databaseDir: string, bad: string[]): Promise<string> {
+export async function checkAfter(prep: FeedPrep, home: string, databaseDir: string, bad: string[]): Promise<string> {
   await folderState(prep, databaseDir, 'after the cut', bad);
   const verify = await auditVerify(home);
   if (verify) bad.push(verify);

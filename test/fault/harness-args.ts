@@ -37,8 +37,8 @@ Options:
   -h, --help        this text
 
 Scenarios that mount (power-cut-*, full-disk-*, kill-media-export) need root and loop devices or tmpfs;
-kill-feed-import and power-cut-feed need sigtool (clamav); kill-push needs docker-registry; two-person needs gpg
-(it counts the bundle's signature packets).
+kill-feed-import and power-cut-feed need sigtool (clamav); kill-push needs docker-registry; two-person and power-cut-two-person need gpg
+(it counts the bundle's signature packets); full-disk-round2 needs tmpfs, sigtool and gpg (its feed and approve cases).
 `;
 
 function positiveInt(name: string, text: string, min: number): number | string {

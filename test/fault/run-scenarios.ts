@@ -16,6 +16,8 @@ import { powerCutMediaTrial } from './power-cut-media.js';
 import { feedKillTrial, feedPowerCutTrial } from './feed-fault.js';
 import { pushKillTrial } from './push-kill.js';
 import { twoPersonTrial } from './two-person.js';
+import { fullDiskRound2Trial } from './full-disk-round2.js';
+import { powerCutTwoPersonTrial } from './power-cut-two-person.js';
 import { EXPORT_PHASES, IMPORT_PHASES } from './progress-kill.js';
 
 export const SCENARIOS = [
@@ -43,6 +45,8 @@ export const SCENARIOS = [
   'power-cut-feed',
   'kill-push',
   'two-person',
+  'full-disk-round2',
+  'power-cut-two-person',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -164,6 +168,8 @@ export async function runScenarios(
       } else if (scenario === 'crash-state') record(await crashStateTrial(fixture, trial));
       else if (scenario === 'kill-quarantine-release') record(await drawn((attempt) => releaseKillTrial(fixture, trial, rand(), attempt)));
       else if (scenario === 'race-home') record(await raceHomeTrial(fixture, trial, (raceRand ??= random(options.seed * 7919 + 1))));
+      else if (scenario === 'power-cut-two-person') record(await drawn((attempt) => powerCutTwoPersonTrial(fixture, trial, rand(), attempt)));
+      else if (scenario === 'full-disk-round2') record(await fullDiskRound2Trial(fixture, trial, rand()));
       else if (scenario.startsWith('full-disk-')) record(await fullDiskTrial(fixture, trial, scenario.slice('full-disk-'.length) as FullDiskWhere, rand()));
     }
   }

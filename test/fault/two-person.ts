@@ -25,11 +25,11 @@ export const TWO_PERSON_CASES = [
 ] as const;
 export type TwoPersonCase = (typeof TWO_PERSON_CASES)[number];
 
-const NAME = 'staged2p';
+export const NAME = 'staged2p';
 /** What `export --finish` prints with --progress, in order (it starts at writing: no scan, no hashing pass). */
-const FINISH_PHASES = ['hashing-and-writing', 'signing', 'writing-tag-files', 'syncing', 'writing-receipts'] as const;
+export const FINISH_PHASES = ['hashing-and-writing', 'signing', 'writing-tag-files', 'syncing', 'writing-receipts'] as const;
 /** What `export --prepare` prints (then it signs and saves without a line: a kill at hashing 100% lands there). */
-const PREPARE_PHASES = ['scanning', 'hashing'] as const;
+export const PREPARE_PHASES = ['scanning', 'hashing'] as const;
 
 interface Reviewers {
   keys: [string, string];
@@ -37,7 +37,7 @@ interface Reviewers {
 let reviewers: Promise<Reviewers> | null = null;
 
 /** Two reviewers' private key files, made once per fixture (key generation is the slow part). */
-function reviewerKeys(fixture: Fixture): Promise<Reviewers> {
+export function reviewerKeys(fixture: Fixture): Promise<Reviewers> {
   reviewers ??= (async () => {
     const keys: string[] = [];
     for (const who of ['a', 'b']) {
@@ -51,7 +51,7 @@ function reviewerKeys(fixture: Fixture): Promise<Reviewers> {
   return reviewers;
 }
 
-interface Place {
+export interface Place {
   home: string;
   /** The last audit event of the cloned home before the trial. */
   baseSeq: number;
@@ -69,8 +69,17 @@ async function place(fixture: Fixture, trial: number, attempt: number): Promise<
   return { home, baseSeq, staged: join(home, 'staged', NAME), outs };
 }
 
-const prepareArgs = (fixture: Fixture): string[] => ['export', '--prepare', '--name', NAME, '--passphrase-file', fixture.passFile, '--json', fixture.source];
-const approveArgs = (fixture: Fixture, p: Place, key: string): string[] => [
+export const prepareArgs = (fixture: Fixture): string[] => [
+  'export',
+  '--prepare',
+  '--name',
+  NAME,
+  '--passphrase-file',
+  fixture.passFile,
+  '--json',
+  fixture.source,
+];
+export const approveArgs = (fixture: Fixture, p: Place, key: string): string[] => [
   'approve',
   p.staged,
   '--key',
@@ -80,7 +89,7 @@ const approveArgs = (fixture: Fixture, p: Place, key: string): string[] => [
   '--yes',
   '--json',
 ];
-const finishArgs = (fixture: Fixture, p: Place, out: string): string[] => [
+export const finishArgs = (fixture: Fixture, p: Place, out: string): string[] => [
   'export',
   '--finish',
   p.staged,
@@ -90,9 +99,9 @@ const finishArgs = (fixture: Fixture, p: Place, out: string): string[] => [
   fixture.passFile,
   '--json',
 ];
-const discardArgs = (): string[] => ['export', '--discard-staged', NAME, '--json'];
+export const discardArgs = (): string[] => ['export', '--discard-staged', NAME, '--json'];
 
-function must(run: Run, what: string): void {
+export function must(run: Run, what: string): void {
   if (run.code !== 0) throw new Error(`${what} failed (exit ${run.code}): ${run.stderr.slice(0, 400)}`);
 }
 
@@ -104,14 +113,14 @@ async function bundles(p: Place): Promise<string[]> {
 }
 
 interface StagedState {
-  state: 'absent' | 'ready' | 'invalid';
+  state: 'absent' | 'ready' | 'invalid' | 'finished';
   signatures: number;
   reason: string | null;
 }
 
-async function stagedState(p: Place): Promise<StagedState> {
+export async function stagedState(p: Place): Promise<StagedState> {
   const run = await airlock(p.home, ['export', '--list-staged', '--json']);
-  const list = json<{ staged: Array<{ name: string; state: 'ready' | 'invalid'; signatures: number | null; reason: string | null }> }>(run);
+  const list = json<{ staged: Array<{ name: string; state: 'ready' | 'invalid' | 'finished'; signatures: number | null; reason: string | null }> }>(run);
   const entry = list?.staged.find((s) => s.name === NAME);
   if (!entry) return { state: 'absent', signatures: 0, reason: null };
   return { state: entry.state, signatures: entry.signatures ?? 0, reason: entry.reason };
@@ -130,7 +139,7 @@ async function bundleSignatures(bundle: string): Promise<number> {
 }
 
 /** The checks every case ends with, after the next command settled what a kill left. */
-async function checkAll(p: Place, bad: string[], notes: string[], approvalsExpected: number | null): Promise<string> {
+export async function checkAll(p: Place, bad: string[], notes: string[], approvalsExpected: number | null): Promise<string> {
   const settled = await auditVerify(p.home);
   if (settled) bad.push(settled);
   const ledger = readLedger(p.home);
@@ -147,20 +156,21 @@ async function checkAll(p: Place, bad: string[], notes: string[], approvalsExpec
   if (found.length === 0 && discards === 0 && staged.state === 'absent' && okOf('export-prepare') > 0)
     bad.push('the staged export is gone with no bundle and no discard event');
   if (approvalsExpected !== null && approvals !== approvalsExpected) notes.push(`${approvals} approval(s), expected ${approvalsExpected}`);
-  // The list counts signature files; approve and finish count those on record (a kill between a signature and its event).
+  // The list counts the signatures on record, as approve and finish do (faults11; a kill between a signature and its event leaves a file it does not count).
   if (staged.state === 'ready' && staged.signatures !== 1 + approvals && found.length === 0)
-    notes.push(`the staged folder holds ${staged.signatures} signature file(s), ${approvals} approval(s) recorded`);
+    bad.push(`the list counts ${staged.signatures} signature(s), ${approvals} approval(s) recorded`);
   for (const bundle of found) {
     // One signature is allowed (the sending station does not count; the receiver's policy does), one not on record is not.
     const signers = await bundleSignatures(bundle);
     if (signers !== 1 + approvals) bad.push(`${bundle} carries ${signers} signature(s) but ${approvals} approval(s) are recorded`);
     if (signers < 2) notes.push("finished with the preparer's signature only");
   }
-  if (found.length > 0 && staged.state === 'ready') notes.push('a ready staged export is left beside its bundle');
+  // A finish cut off after its publish leaves the folder whole: the list says finished (faults11), never ready.
+  if (found.length > 0 && staged.state === 'ready') bad.push('a staged export listed ready beside its bundle');
   return `${found.length} bundle(s), staged ${staged.state}${staged.state === 'ready' ? ` (${staged.signatures} sig)` : ''}, events export ${exports} approve ${approvals} discard ${discards}`;
 }
 
-function short(run: Run): string {
+export function short(run: Run): string {
   if (run.killed) return 'killed';
   if (run.code === 0) return 'ok';
   const code = /airlock: ([A-Z_]+)/u.exec(run.stderr)?.[1] ?? json<{ error?: { code?: string } }>(run)?.error?.code ?? `exit ${run.code}`;

@@ -232,6 +232,9 @@ async function runStagedRecovery(station: Station, io: CliIo, paths: string[], o
           `${entry.name}  ready: ${plural(entry.files ?? 0, 'file')}, ${formatSize(entry.bytes ?? 0)}, ${plural(entry.signatures ?? 0, 'signature')}, prepared ${entry.createdAt ?? '?'}`,
         ),
       );
+    } else if (entry.state === 'finished') {
+      write(io.stdout, displayText(`${entry.name}  FINISHED: ${entry.reason ?? ''}`));
+      write(io.stdout, displayText(`  see it on record: airlock audit list --type export; then discard it: airlock export --discard-staged ${entry.name}`));
     } else {
       write(io.stdout, displayText(`${entry.name}  INCOMPLETE: ${entry.reason ?? ''}`));
       write(io.stdout, displayText(`  discard it: airlock export --discard-staged ${entry.name}`));

@@ -8,7 +8,7 @@ import { verifyDetachedSignature } from '../crypto/detached-signature.js';
 import { OPENPGP_CONFIG } from '../crypto/openpgp-config.js';
 import { sha256Hex } from '../crypto/sha256.js';
 import { AirlockError } from '../errors.js';
-import { writeFileDurably } from '../fs/durable.js';
+import { fsyncDirectory, writeFileDurably } from '../fs/durable.js';
 import { bagInfoValue, parseBagInfo } from '../bundle/bag-info.js';
 import type { BagTags } from '../bundle/bag-tag-files.js';
 import { BAG_INFO_NAME, BAGIT_TXT_NAME, INFO, MANIFEST_NAME, TAGMANIFEST_NAME } from '../bundle/format.js';
@@ -84,13 +84,32 @@ export async function addStagedSignature(staged: StagedExport, signer: BundleSig
     throw new AirlockError('USAGE', `${signer.fingerprint} has already signed this export; the rule needs a different person's key.`);
   }
   const armored = await signer.sign(staged.prepared.tags.tagmanifest);
-  const n = String(staged.signatures.length + 1).padStart(2, '0');
+  const files = signatureFiles(staged.dir, staged.signatures.length + 1, signer.fingerprint);
   // The key first: a signature is listed by its .asc, so a kill between the two leaves an unlisted key, not a signature without its key.
-  await writeFileDurably(join(staged.dir, 'signatures', `${n}-${signer.fingerprint}.pub.asc`), signer.publicKeyArmored, 0o600);
-  await writeFileDurably(join(staged.dir, 'signatures', `${n}-${signer.fingerprint}.asc`), armored, 0o600);
+  await writeFileDurably(files.key, signer.publicKeyArmored, 0o600);
+  await writeFileDurably(files.signature, armored, 0o600);
   const signature = { fingerprint: signer.fingerprint, userIds: signer.userIds, armored };
   staged.signatures.push(signature);
   return signature;
+}
+
+function signatureFiles(dir: string, number: number, fingerprint: string): { key: string; signature: string } {
+  const stem = join(dir, 'signatures', `${String(number).padStart(2, '0')}-${fingerprint}`);
+  return { key: `${stem}.pub.asc`, signature: `${stem}.asc` };
+}
+
+/**
+ * Take back the signature addStagedSignature just added (its approval could not be recorded):
+ * the .asc first, so a kill in between leaves an unlisted key, as a kill while adding does.
+ */
+export async function withdrawStagedSignature(staged: StagedExport, signature: StagedSignature): Promise<void> {
+  const index = staged.signatures.indexOf(signature);
+  if (index < 0) return;
+  const files = signatureFiles(staged.dir, index + 1, signature.fingerprint);
+  await rm(files.signature, { force: true });
+  await rm(files.key, { force: true });
+  await fsyncDirectory(join(staged.dir, 'signatures'));
+  staged.signatures.splice(index, 1);
 }
 
 /**

@@ -13,8 +13,12 @@ import { loadStagedExport, removeStagedExport } from './staged-bundle.js';
 export interface StagedEntry {
   name: string;
   dir: string;
-  /** ready: signed, can be approved and finished; invalid: incomplete or changed (reason says why). */
-  state: 'ready' | 'invalid';
+  /**
+   * ready: signed, can be approved and finished; invalid: incomplete or changed (reason says why);
+   * finished: its bundle is out (the station's export intents say so: a finish killed after it
+   * published), it can only be discarded (reason names the bundle).
+   */
+  state: 'ready' | 'invalid' | 'finished';
   reason: string | null;
   files: number | null;
   bytes: number | null;
@@ -22,6 +26,9 @@ export interface StagedEntry {
   createdAt: string | null;
   /** Who has signed, in order: the first prepared it, a second approved it (null when invalid). */
   signers: Array<{ fingerprint: string; userIds: string[] }> | null;
+  /** The bundle's UUID and sequence number (null when invalid): what the audit log and the export intents know it by. */
+  uuid: string | null;
+  sequence: number | null;
 }
 
 export function stagedRoot(homeRoot: string): string {
@@ -85,10 +92,12 @@ async function describeEntry(name: string, dir: string): Promise<StagedEntry> {
       signatures: staged.signatures.length,
       createdAt: staged.prepared.createdAt.toISOString(),
       signers: staged.signatures.map((s) => ({ fingerprint: s.fingerprint, userIds: s.userIds })),
+      uuid: staged.prepared.tags.uuid,
+      sequence: staged.prepared.sequence,
     };
   } catch (error) {
     const reason = error instanceof AirlockError ? error.message : String(error);
-    return { name, dir, state: 'invalid', reason, files: null, bytes: null, signatures: null, createdAt: null, signers: null };
+    return { name, dir, state: 'invalid', reason, files: null, bytes: null, signatures: null, createdAt: null, signers: null, uuid: null, sequence: null };
   }
 }
 

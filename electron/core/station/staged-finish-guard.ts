@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StationDb } from '../db/station-db.js';
+import type { StagedEntry } from '../export/staged-list.js';
 import { AirlockError } from '../errors.js';
 
 /**
@@ -52,6 +53,27 @@ export function assertFinishable(db: StationDb, dir: string, sequence: number): 
   if (!existsSync(join(dir, 'staged.json'))) throw new AirlockError('STAGED_INVALID', `${dir}: it was discarded while this finish started`, { path: dir });
 }
 
+/**
+ * Inside the finish's intent transaction: every signer on record is one this finish carries. An
+ * approve that recorded its event after the finish read the signatures (faults10's "approve racing
+ * finish") would otherwise be on record and missing from the bundle. Approve records its event in
+ * a transaction that refuses a pending or exported finish, so SQLite's write lock orders the two:
+ * the approval is in the bundle, or refused (its signature withdrawn), or this finish is refused
+ * before it writes anything and may simply run again.
+ */
+export function assertCarriesRecorded(db: StationDb, dir: string, uuid: string, carried: readonly string[]): void {
+  const missing = [...recordedSigners(db, uuid)].filter((fingerprint) => !carried.includes(fingerprint));
+  if (missing.length === 0) return;
+  throw new AirlockError(
+    'STAGED_INVALID',
+    `${dir}: an approval by ${missing.join(', ')} was recorded after this finish read its signatures; nothing was written`,
+    {
+      path: dir,
+      data: { reason: 'approved-meanwhile' },
+    },
+  );
+}
+
 /** The sequence number staged.json names, or null when it cannot be read (a prepare killed before writing it). */
 export function stagedSequence(dir: string): number | null {
   try {
@@ -73,4 +95,29 @@ export function recordedSigners(db: StationDb, bundleUuid: string): Set<string> 
     .prepare("SELECT signers FROM audit_events WHERE bundle_uuid = ? AND type IN ('export-prepare', 'export-approve') AND outcome = 'ok'")
     .all(bundleUuid) as Array<{ signers: string }>;
   return new Set(rows.flatMap((row) => JSON.parse(row.signers) as string[]));
+}
+
+/**
+ * A listed staged export as the log and the intents see it, so the list says what approve and
+ * finish will do (faults10's "left"): `finished` when a finish of its sequence number published
+ * its bundle (a finish killed after its publish leaves the folder whole, and finish and approve
+ * refuse it); the signatures counted only when on record (a kill between an approval's signature
+ * and its event leaves a file nobody recorded); none on record is `invalid`, as approve says.
+ */
+export function stagedEntryOnRecord(db: StationDb, entry: StagedEntry): StagedEntry {
+  if (entry.state !== 'ready' || entry.uuid === null || entry.sequence === null) return entry;
+  const finish = finishOf(db, entry.sequence);
+  if (finish?.status === 'exported') return { ...entry, state: 'finished', reason: `its bundle was written to ${finish.path}` };
+  const recorded = recordedSigners(db, entry.uuid);
+  const signers = (entry.signers ?? []).filter((s) => recorded.has(s.fingerprint));
+  if (signers.length === 0) {
+    return {
+      ...entry,
+      state: 'invalid',
+      reason: "no signature of it is on record in this station's audit log (its prepare did not finish here)",
+      signatures: null,
+      signers: null,
+    };
+  }
+  return { ...entry, signatures: signers.length, signers };
 }

@@ -8,10 +8,19 @@ import {
   loadStagedExport,
   removeStagedExport,
   saveStagedExport,
+  withdrawStagedSignature,
   type StagedExport,
 } from '../export/staged-bundle.js';
 import { listStagedExports, listStagedIn, resolveDiscardTarget, retireStagedFolder, sweepRetiredStaged, type StagedEntry } from '../export/staged-list.js';
-import { assertFinishable, assertNotFinished, finishOf, recordedSigners, stagedSequence } from './staged-finish-guard.js';
+import {
+  assertCarriesRecorded,
+  assertFinishable,
+  assertNotFinished,
+  finishOf,
+  recordedSigners,
+  stagedEntryOnRecord,
+  stagedSequence,
+} from './staged-finish-guard.js';
 import { imageEventRows } from '../audit/image-event-rows.js';
 import { asStagedChange, stageImageLayout } from '../export/staged-images.js';
 import { prepareBundle, writePreparedBundle, type PreparedBundle, type WriteBundleResult } from '../export/write-bundle.js';
@@ -48,7 +57,7 @@ export async function prepareExport(context: StationContext, request: PrepareExp
   const done = await runAudited(context, {
     type: 'export-prepare',
     failureDetails: requestedExportDetails(request),
-    run: async () => {
+    run: async (during) => {
       if (request.channel !== undefined) assertChannelName(request.channel);
       const signer = await requiredSigner(context, request.signer, request.passphrase);
       const sequence = nextExportSequence(context.database());
@@ -60,19 +69,31 @@ export async function prepareExport(context: StationContext, request: PrepareExp
       const bundle = { selection: request.selection, name, sequence, identity: context.identity, channel, now: startedAt, signal: request.signal };
       let prepared: PreparedBundle;
       let images: StagedExport['images'] = null;
-      if (!hasImageSources(request)) {
-        prepared = await prepareBundle({ ...bundle, tracker: new ProgressTracker(request.onProgress) });
-        await mkdir(dirname(dir), { recursive: true, mode: 0o700 });
-        await mkdir(dir, { mode: 0o700 });
-        await saveStagedExport(dir, prepared);
-      } else {
-        ({ prepared, images } = await prepareWithImages(context, request, dir, bundle));
+      // A prepare that fails once its folder exists, its event included (a full home), removes the
+      // folder: a failed prepare leaves its name free and nothing listed (faults11, full-disk-round2).
+      let made = false;
+      try {
+        if (!hasImageSources(request)) {
+          prepared = await prepareBundle({ ...bundle, tracker: new ProgressTracker(request.onProgress) });
+          await mkdir(dirname(dir), { recursive: true, mode: 0o700 });
+          await mkdir(dir, { mode: 0o700 });
+          made = true;
+          await saveStagedExport(dir, prepared);
+        } else {
+          // It removes the folder itself if it fails.
+          ({ prepared, images } = await prepareWithImages(context, request, dir, bundle));
+          made = true;
+        }
+        const staged: StagedExport = { dir, prepared, signatures: [], images };
+        await addStagedSignature(staged, signer);
+        during.outcomeNow(preparedEvent(staged));
+        return staged;
+      } catch (error) {
+        if (made) await removeStagedExport(dir);
+        throw error;
       }
-      const staged: StagedExport = { dir, prepared, signatures: [], images };
-      await addStagedSignature(staged, signer);
-      return staged;
     },
-    succeeded: (staged) => ({ ...stagedEvent(staged), files: staged.prepared.payload.length, bytes: staged.prepared.tags.payloadBytes }),
+    succeeded: preparedEvent,
   });
   return summarizeStaged(done.value, await loadTrustedKeys(context.paths));
 }
@@ -122,8 +143,12 @@ async function prepareWithImages(
  * The staged exports in this home's staged/ folder, ready or not (a prepare that failed half-way);
  * or those in `stagingDir` (one prepared with `--staging DIR`, or a folder holding such).
  */
-export function listStaged(context: StationContext, options: { stagingDir?: string | undefined } = {}): Promise<StagedEntry[]> {
-  return options.stagingDir === undefined ? listStagedExports(context.paths.root) : listStagedIn(options.stagingDir);
+export async function listStaged(context: StationContext, options: { stagingDir?: string | undefined } = {}): Promise<StagedEntry[]> {
+  const entries = options.stagingDir === undefined ? await listStagedExports(context.paths.root) : await listStagedIn(options.stagingDir);
+  if (!entries.some((e) => e.state === 'ready')) return entries;
+  // Read as approve and finish read it: a home that cannot take a write still lists.
+  const db = context.readDatabase();
+  return entries.map((entry) => stagedEntryOnRecord(db, entry));
 }
 
 /** Remove a staged export (by name in staged/, or its folder), on record: its name is free again. */
@@ -175,11 +200,24 @@ export async function approveStaged(context: StationContext, dir: string, spec: 
   const done = await runAudited(context, {
     type: 'export-approve',
     failureDetails: { stagedDir: dir },
-    run: async () => {
+    run: async (during) => {
       const staged = onRecord(context, await loadStagedExport(resolve(dir)));
       // A staged export whose bundle is out (a finish killed after it published) takes no approval the bundle lacks.
       assertNotFinished(context.database(), staged.dir, staged.prepared.sequence);
-      await addStagedSignature(staged, await resolveSigner(context.paths, spec));
+      const signature = await addStagedSignature(staged, await resolveSigner(context.paths, spec));
+      const db = context.database();
+      try {
+        // Checked again with the event, under SQLite's write lock: a finish that took its intent since the check above
+        // read the signatures without this one (the finish checks the approvals on record in its own intent's transaction).
+        db.transaction(() => {
+          assertNotFinished(db, staged.dir, staged.prepared.sequence);
+          during.outcomeNow(stagedEvent(staged));
+        }).immediate();
+      } catch (error) {
+        // Refused, or the log cannot take the approval (a full home): its signature goes too, so the folder holds no approval the log lacks.
+        await withdrawStagedSignature(staged, signature);
+        throw error;
+      }
       return staged;
     },
     succeeded: stagedEvent,
@@ -279,6 +317,12 @@ export async function completeFinish(
 export function finishableCheck(context: StationContext, staged: StagedExport, sequence: number): () => Record<string, never> {
   return () => {
     assertFinishable(context.database(), staged.dir, sequence);
+    assertCarriesRecorded(
+      context.database(),
+      staged.dir,
+      staged.prepared.tags.uuid,
+      staged.signatures.map((s) => s.fingerprint),
+    );
     return {};
   };
 }
@@ -296,6 +340,11 @@ function onRecord(context: StationContext, staged: StagedExport): StagedExport {
     });
   }
   return { ...staged, signatures };
+}
+
+/** A prepare's event: a staged export's, with its files and bytes. */
+function preparedEvent(staged: StagedExport): OutcomeEvent {
+  return { ...stagedEvent(staged), files: staged.prepared.payload.length, bytes: staged.prepared.tags.payloadBytes };
 }
 
 /** A staged export's event: which bundle, who has signed it so far, where it is staged. */

@@ -80,6 +80,14 @@ describe('toAirlockError and the errno readers', () => {
     expect(error.cause).toBe(enoent);
   });
 
+  it("SQLite's full database (SQLITE_FULL) is NO_SPACE, as ENOSPC is, not an I/O error", () => {
+    const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    const error = toAirlockError(full);
+    expect(error.code).toBe('NO_SPACE');
+    expect(error.detail).toBe('database or disk is full');
+    expect(error.cause).toBe(full);
+  });
+
   it('errnoOf reads a string code and nothing else; errnoPathOf reads a string path', () => {
     expect(errnoOf(enoent)).toBe('ENOENT');
     expect(errnoPathOf(enoent)).toBe('/nope/x');

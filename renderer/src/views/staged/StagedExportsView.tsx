@@ -31,10 +31,11 @@ function whoSigned(entry: StagedEntryView, index: number): string | null {
 
 function StateCell({ entry }: { entry: StagedEntryView }) {
   const t = useT();
-  if (entry.state === 'invalid') {
+  // Finished: its bundle is out (a finish cut off after it published); only Discard applies.
+  if (entry.state === 'invalid' || entry.state === 'finished') {
     return (
       <Stack gap={2}>
-        <StatusBadge tone="fail">{t('staged.state.invalid')}</StatusBadge>
+        <StatusBadge tone={entry.state === 'finished' ? 'warn' : 'fail'}>{t(`staged.state.${entry.state}`)}</StatusBadge>
         <Text size="xs" lang="en" style={{ overflowWrap: 'anywhere' }}>
           {displayText(entry.reason ?? '')}
         </Text>

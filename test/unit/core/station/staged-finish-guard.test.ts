@@ -75,6 +75,14 @@ describe('a staged export is finished once', () => {
     // finish's intent 'exported' (recovered). The real kill is the fault harness's two-person kill-finish.
     const first = await tempDir('out1-');
     intentRow(sequence, 'once-killed', join(first, 'once-killed.airlock.tar'), 'exported');
+    // The list says so (faults11): not `ready`, which finish and approve refuse, but finished, naming the bundle.
+    const listed = parseJson<{ staged: Array<{ name: string; state: string; reason: string }> }>(await operator.run(['export', '--list-staged', '--json']));
+    expect(listed.staged.find((s) => s.name === 'once-killed')).toMatchObject({
+      state: 'finished',
+      reason: expect.stringContaining(join(first, 'once-killed.airlock.tar')),
+    });
+    const human = await operator.run(['export', '--list-staged']);
+    expect(human.stdout).toMatch(/once-killed {2}FINISHED: .*\n.*--discard-staged once-killed/u);
 
     const second = await tempDir('out2-');
     const again = await finish(dir, second);
@@ -118,6 +126,14 @@ describe('a staged export is finished once', () => {
     const db = new Database(homePaths(operator.home).database);
     db.prepare("DELETE FROM audit_events WHERE type = 'export-approve' AND bundle_name = 'once-unrecorded'").run();
     db.close();
+    // Two signature files, one on record: the list counts what finish would carry (faults11).
+    expect((await readdir(join(dir, 'signatures'))).filter((n) => !n.endsWith('.pub.asc'))).toHaveLength(2);
+    const listed = parseJson<{ staged: Array<{ name: string; signatures: number; signers: Array<{ fingerprint: string }> }> }>(
+      await operator.run(['export', '--list-staged', '--json']),
+    );
+    const entry = listed.staged.find((s) => s.name === 'once-unrecorded');
+    expect(entry?.signatures).toBe(1);
+    expect(entry?.signers.map((x) => x.fingerprint)).toEqual([operator.fingerprint]);
     const again = await approve(dir);
     expect(again.code, describeResult(again)).toBe(0);
     const signed = parseJson<{ staged: { signatures: Array<{ fingerprint: string }> } }>(again).staged.signatures;
@@ -133,5 +149,57 @@ describe('a staged export is finished once', () => {
     expect(errorCode(approved), describeResult(approved)).toBe('STAGED_INVALID');
     const list = parseJson<{ staged: Array<{ name: string; state: string; reason: string }> }>(await operator.run(['export', '--list-staged', '--json']));
     expect(list.staged.find((s) => s.name === 'once-unsigned')).toMatchObject({ state: 'invalid', reason: expect.stringMatching(/nobody has signed/u) });
+  });
+
+  it('an approval or a prepare the log cannot take (a full home) leaves no signature and no staged folder behind', async () => {
+    // The log refuses the ok event as a full home's would (the fault harness's full-disk-round2 fills a real one).
+    const refuse = (type: string): void => {
+      const db = new Database(homePaths(operator.home).database);
+      db.exec(
+        `CREATE TRIGGER refuse_ok BEFORE INSERT ON audit_events WHEN NEW.type = '${type}' AND NEW.outcome = 'ok' BEGIN SELECT RAISE(ABORT, 'disk full'); END`,
+      );
+      db.close();
+    };
+    const allow = (): void => {
+      const db = new Database(homePaths(operator.home).database);
+      db.exec('DROP TRIGGER refuse_ok');
+      db.close();
+    };
+    const { dir } = await prepared('once-refused');
+    refuse('export-approve');
+    const refused = await approve(dir);
+    allow();
+    expect(refused.code, describeResult(refused)).toBe(3);
+    expect((await readdir(join(dir, 'signatures'))).filter((n) => !n.endsWith('.pub.asc'))).toHaveLength(1);
+    const again = await approve(dir);
+    expect(again.code, describeResult(again)).toBe(0);
+    expect(parseJson<{ staged: { signatures: unknown[] } }>(again).staged.signatures).toHaveLength(2);
+
+    refuse('export-prepare');
+    const prepare = await operator.run(['export', '--prepare', '--name', 'once-unprepared', '--passphrase-file', operator.passFile, '--json', payload]);
+    allow();
+    expect(prepare.code, describeResult(prepare)).toBe(3);
+    expect(await readdir(join(operator.home, 'staged'))).not.toContain('once-unprepared');
+    await prepared('once-unprepared');
+  });
+
+  it('an approval recorded after a finish read the signatures: the finish writes nothing and says so; run again it carries it', async () => {
+    const { dir } = await prepared('once-raced');
+    expect((await approve(dir)).code).toBe(0);
+    // What the finish read if the approve wrote its signature and event just after the finish's load: the preparer's
+    // signature only, the approval on record. (The interleaving itself is two processes; this is its state.)
+    const files = await readdir(join(dir, 'signatures'));
+    const approval = files.filter((n) => n.startsWith('02-'));
+    const saved = await Promise.all(approval.map(async (n) => [n, await readFile(join(dir, 'signatures', n))] as const));
+    for (const n of approval) await rm(join(dir, 'signatures', n));
+    const out = await tempDir('raced-');
+    const raced = await finish(dir, out);
+    expect(raced.code, describeResult(raced)).toBe(3);
+    expect(JSON.parse(raced.stdout)).toMatchObject({ error: { code: 'STAGED_INVALID', message: expect.stringMatching(/recorded after this finish read/u) } });
+    expect(await readdir(out)).toEqual([]);
+    for (const [n, bytes] of saved) await writeFile(join(dir, 'signatures', n), bytes);
+    const again = await finish(dir, out);
+    expect(again.code, describeResult(again)).toBe(0);
+    expect(parseJson<{ bundle: { signers: unknown[] } }>(again).bundle.signers).toHaveLength(2);
   });
 });
