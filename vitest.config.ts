@@ -31,6 +31,8 @@ const ALONE = [
 ];
 
 const EXCLUDE = ['**/node_modules/**', 'out/**', 'dist/**'];
+/** The worker threads tests start from source, built once per run (the first project's setup builds, the others reuse it). */
+const BUILT_WORKERS = 'test/helpers/built-workers.global.ts';
 
 export default defineConfig({
   test: {
@@ -46,6 +48,7 @@ export default defineConfig({
           name: 'parallel',
           include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
           exclude: [...EXCLUDE, ...ALONE, ...E2E],
+          globalSetup: [BUILT_WORKERS],
           maxWorkers: 2,
           sequence: { groupOrder: 0 },
         },
@@ -56,6 +59,7 @@ export default defineConfig({
           name: ALONE_PROJECT,
           include: ALONE,
           exclude: EXCLUDE,
+          globalSetup: [BUILT_WORKERS],
           setupFiles: ['test/helpers/one-at-a-time.setup.ts'],
           // The parallel group's workers (a group's projects must have the same count).
           maxWorkers: 2,
@@ -68,7 +72,7 @@ export default defineConfig({
           name: 'e2e',
           include: E2E,
           exclude: EXCLUDE,
-          globalSetup: ['test/e2e/harness/renderer-build.global.ts'],
+          globalSetup: [BUILT_WORKERS, 'test/e2e/harness/renderer-build.global.ts'],
           maxWorkers: 1,
           sequence: { groupOrder: 2 },
         },

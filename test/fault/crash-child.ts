@@ -31,7 +31,7 @@
  */
 import fs from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { syncBuiltinESMExports } from 'node:module';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 
 const point = process.argv[2] ?? '';
 const POINTS = [
@@ -156,5 +156,12 @@ if (args[0] === '--home' && args[2] === 'settings-save') {
   station.close();
 } else {
   process.argv = [process.argv[0] as string, 'airlock', ...args];
-  await import('../../electron/cli/index.js');
+  // The prebuilt CLI while it is fresh (the rule bin/airlock.cjs follows): the same code as the
+  // TypeScript, without compiling and linking all of it through tsx's loader in every child
+  // (docs/design-notes.md, "Test suite wall time, round 3 (ci22)"). It requires node:fs and
+  // node:fs/promises, the objects patched above, and reads their functions when it calls them.
+  const require = createRequire(import.meta.url);
+  const { cliBundleState } = require('../../scripts/cli-fresh.cjs') as { cliBundleState: () => string };
+  if (cliBundleState() === 'fresh') require('../../scripts/cli-loader.cjs');
+  else await import('../../electron/cli/index.js');
 }
