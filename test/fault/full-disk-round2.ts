@@ -14,12 +14,13 @@
  * and the case's own promise is checked before a retry that must work.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cp, mkdir, open, readdir, rm, stat, statfs } from 'node:fs/promises';
+import { cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { airlock, auditVerify, json, readLedger, type Fixture, type Run } from './harness.js';
 import { checkAfter, prepare as prepareFeed, setUp as setUpFeed } from './feed-fault.js';
 import { reviewerKeys } from './two-person.js';
 import type { TrialResult } from './scenarios.js';
+import { fill, freeBytes } from './full-disk.js';
 
 export const ROUND2_CASES = ['checkpoint', 'prepare', 'approve', 'rotate', 'feed'] as const;
 export type Round2Case = (typeof ROUND2_CASES)[number];
@@ -50,30 +51,6 @@ async function temps(dir: string): Promise<string[]> {
     if (entry.name.endsWith('.partial')) found.push(join(entry.parentPath, entry.name));
   }
   return found;
-}
-
-async function fill(path: string, bytes: number): Promise<void> {
-  const chunk = Buffer.alloc(1 << 20);
-  const handle = await open(path, 'w');
-  try {
-    for (let written = 0; written < bytes;) {
-      const n = Math.min(chunk.length, bytes - written);
-      try {
-        await handle.write(chunk, 0, n);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOSPC') break;
-        throw error;
-      }
-      written += n;
-    }
-  } finally {
-    await handle.close();
-  }
-}
-
-async function freeBytes(path: string): Promise<number> {
-  const s = await statfs(path);
-  return s.bavail * s.bsize;
 }
 
 async function du(path: string): Promise<number> {

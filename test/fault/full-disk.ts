@@ -16,13 +16,15 @@ export type FullDiskWhere = 'import-dest' | 'import-home' | 'export-out';
 
 type ErrorJson = { ok?: boolean; error?: { code?: string; message?: string; next?: string }; problems?: Array<{ code: string; message?: string }> };
 
-async function freeBytes(path: string): Promise<number> {
+/** Bytes an unprivileged writer may still write on the file system holding `path`. */
+export async function freeBytes(path: string): Promise<number> {
   const s = await statfs(path);
   return s.bavail * s.bsize;
 }
 
 /** A file of `bytes` zeros, or as much of it as fits: a full disk is what the caller asked for. */
-async function fill(path: string, bytes: number): Promise<number> {
+/** Writes up to `bytes` of zeros to `path`, stopping quietly at ENOSPC; returns what was written. */
+export async function fill(path: string, bytes: number): Promise<number> {
   const chunk = Buffer.alloc(1 << 20);
   const handle = await open(path, 'w');
   let written = 0;
