@@ -29,7 +29,8 @@ export function useJob(jobId: string | null): JobView {
     call(api, 'getJob', { jobId })
       .then((job) => {
         if (!active) return;
-        if (job.state !== 'running') setView({ progress: job.progress, finished: job });
+        // The job's end heard as an event before this answer came stands: the answer is no newer.
+        if (job.state !== 'running') setView((v) => (v.finished ? v : { progress: job.progress, finished: job }));
         // Progress sent before this view subscribed is not replayed: take the job's own.
         else if (job.progress !== null) setView((v) => (v.progress || v.finished ? v : { ...v, progress: job.progress }));
       })

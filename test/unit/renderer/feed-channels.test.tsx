@@ -109,10 +109,12 @@ describe('feed import', () => {
   });
 
   it('shows a rejected feed’s problems and that nothing was installed; a failed one its code and next step', async () => {
+    let jobs = 2;
     const fake = fakeApi({
       listMedia: { media: [] },
       chooseBundle: { path: '/in/f.airlock.tar' },
-      startFeedImport: { jobId: 'f3' },
+      // Main gives every job its own id; the second import is another job.
+      startFeedImport: () => ({ jobId: `f${++jobs}` }),
       getJob: (r) => running(r.jobId, 'feed-import'),
     });
     const user = userEvent.setup();
@@ -139,7 +141,7 @@ describe('feed import', () => {
     await user.click(await screen.findByRole('button', { name: 'Import feed' }));
     fake.emit({
       type: 'finished',
-      job: finishedJob('f3', 'feed-import', null, { code: 'FEED_INVALID', message: 'daily.cud: older than the installed version.' }),
+      job: finishedJob('f4', 'feed-import', null, { code: 'FEED_INVALID', message: 'daily.cud: older than the installed version.' }),
     });
     const alert = await screen.findByRole('alert');
     expect(alert.getAttribute('data-error-code')).toBe('FEED_INVALID');

@@ -6,6 +6,7 @@
  */
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { JobSnapshot } from '../../../shared/ipc.js';
 import type { Progress } from '../../../shared/progress.js';
 import { useJob } from '../../../renderer/src/hooks/useJob.js';
 import { ApiProvider } from '../../../renderer/src/api.js';
@@ -30,6 +31,19 @@ function Follower({ jobId }: { jobId: string }) {
   return <p data-testid="view">{view.finished ? `finished ${view.finished.state}` : `done ${view.progress?.filesDone ?? 'none'}`}</p>;
 }
 
+/**
+ * getJob answers `stale` only when the test says so, whatever was emitted meanwhile: the order in
+ * which main's answer and a later event reach the view is the case under test.
+ */
+function answerGetJobLater(fake: FakeApi, stale: JobSnapshot): () => void {
+  let answer = (): void => undefined;
+  (fake.api as unknown as { getJob: unknown }).getJob = () =>
+    new Promise((resolve) => {
+      answer = () => resolve({ ok: true, value: stale });
+    });
+  return () => answer();
+}
+
 const follow = (fake: FakeApi, jobId: string) =>
   render(
     <ApiProvider api={fake.api}>
@@ -51,14 +65,22 @@ describe('useJob', () => {
   });
 
   it('keeps a live event over the older snapshot that answers after it', async () => {
-    let answer: (value: unknown) => void = () => undefined;
-    const fake = fakeApi({ getJob: ({ jobId }) => ({ ...running(jobId, 'audit-verify'), progress: progressOf(1) }) });
-    const getJob = fake.api.getJob as unknown as (r: unknown) => Promise<unknown>;
-    (fake.api as unknown as { getJob: unknown }).getJob = (r: unknown) => new Promise((resolve) => (answer = () => resolve(getJob(r))));
+    const fake = fakeApi({});
+    const answer = answerGetJobLater(fake, { ...running('j1', 'audit-verify'), progress: progressOf(1) });
     follow(fake, 'j1');
     act(() => fake.emit({ type: 'progress', jobId: 'j1', progress: progressOf(7) }));
     expect(screen.getByTestId('view').textContent).toBe('done 7');
-    await act(async () => answer(undefined));
+    await act(async () => answer());
     expect(screen.getByTestId('view').textContent).toBe('done 7');
+  });
+
+  it('keeps a finish heard as an event over a snapshot that answers after it', async () => {
+    const fake = fakeApi({});
+    const answer = answerGetJobLater(fake, finishedJob('j1', 'audit-verify', null, { code: 'CANCELLED', message: 'stale' }));
+    follow(fake, 'j1');
+    act(() => fake.emit({ type: 'finished', job: finishedJob('j1', 'audit-verify', null) }));
+    expect(screen.getByTestId('view').textContent).toBe('finished succeeded');
+    await act(async () => answer());
+    expect(screen.getByTestId('view').textContent).toBe('finished succeeded');
   });
 });
