@@ -14,13 +14,13 @@
  * and the case's own promise is checked before a retry that must work.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { airlock, auditVerify, json, readLedger, type Fixture, type Run } from './harness.js';
 import { checkAfter, prepare as prepareFeed, setUp as setUpFeed } from './feed-fault.js';
 import { reviewerKeys } from './two-person.js';
 import type { TrialResult } from './scenarios.js';
-import { fill, freeBytes } from './full-disk.js';
+import { du, fill, freeBytes } from './full-disk.js';
 
 export const ROUND2_CASES = ['checkpoint', 'prepare', 'approve', 'rotate', 'feed'] as const;
 export type Round2Case = (typeof ROUND2_CASES)[number];
@@ -51,15 +51,6 @@ async function temps(dir: string): Promise<string[]> {
     if (entry.name.endsWith('.partial')) found.push(join(entry.parentPath, entry.name));
   }
   return found;
-}
-
-async function du(path: string): Promise<number> {
-  let total = 0;
-  for (const entry of await readdir(path, { withFileTypes: true })) {
-    const full = join(path, entry.name);
-    total += entry.isDirectory() ? await du(full) : (await stat(full)).size;
-  }
-  return total;
 }
 
 interface Case {

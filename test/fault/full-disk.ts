@@ -134,7 +134,8 @@ export async function fullDiskTrial(fixture: Fixture, trial: number, where: Full
   }
 }
 
-async function du(path: string): Promise<number> {
+/** The bytes of the files under `path`, every level down. */
+export async function du(path: string): Promise<number> {
   let total = 0;
   for (const entry of await readdir(path, { withFileTypes: true })) {
     const full = join(path, entry.name);
