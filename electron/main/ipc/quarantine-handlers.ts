@@ -95,9 +95,10 @@ export function createQuarantineHandlers({ withStation, jobHost }: QuarantineHan
       withStation(async (station) => {
         const released = (await station.quarantineList()).filter((e) => e.status === 'released');
         // By id, the ones counted here: never a bundle held or released after the operator looked.
+        // Someone else changed the list meanwhile: QUARANTINE_BUSY's next step is "look again, then decide".
         if (released.length !== request.expectedCount) {
           throw new AirlockError(
-            'USAGE',
+            'QUARANTINE_BUSY',
             `${released.length} released bundles are kept now, not ${request.expectedCount}: look at the list again. Nothing was purged.`,
           );
         }

@@ -151,7 +151,7 @@ describe('the checks main makes itself', () => {
     // A release (or purge) since the list was shown: refused, nothing purged.
     expect(await call('purgeReleasedQuarantine', { expectedCount: 1 })).toMatchObject({
       ok: false,
-      error: { code: 'USAGE', message: expect.stringContaining('Nothing was purged') },
+      error: { code: 'QUARANTINE_BUSY', message: expect.stringContaining('Nothing was purged') },
     });
     expect(station.quarantinePurge).not.toHaveBeenCalled();
     for (const malformed of [{}, { expectedCount: 0 }, { expectedCount: 1.5 }, { expectedCount: 2, allReleased: true }]) {
